@@ -1,0 +1,47 @@
+//! A small clinic: a security stack with the key, the access-log bucket and the audit trail,
+//! and a data stack with the patient-records bucket and the EHR database, which use the
+//! security stack's key and log bucket.
+//!
+//! `cargo run -p clinic -- synth --out out/clinic`
+
+use hipaa_stack::prelude::*;
+
+#[hipaa_stack::main]
+fn clinic(app: &mut App) -> Result<()> {
+    let security = app
+        .stack(stack_name!("clinic-security"))?
+        .description("clinic: encryption key, access logs and the account's audit trail");
+    let key = security.add(KmsKey::new("PhiKey").description("encrypts all PHI at rest"))?;
+    let logs = security.add(AccessLogBucket::new("AccessLogs"))?;
+    let trail = security.add(
+        AuditTrail::new("Audit")
+            .encryption(&key)
+            .access_logs(&logs)
+            .log_retention(days!(731)),
+    )?;
+    security.output("AuditLogGroup", trail.log_group_name())?;
+
+    let data = app
+        .stack(stack_name!("clinic-data"))?
+        .description("clinic: patient records and the EHR database");
+    let records = data.add(
+        SecureBucket::new("PatientRecords")
+            .encryption(&key)
+            .access_logs(&logs)
+            .noncurrent_version_retention(days!(2557)),
+    )?;
+    let network = DbNetwork::existing(
+        &["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"],
+        "sg-0123456789abcdef0",
+    )?;
+    let ehr = data.add(
+        EncryptedDatabase::postgres("Ehr")
+            .encryption(&key)
+            .network(network)
+            .backup_retention(days!(35)),
+    )?;
+    data.output("RecordsBucket", records.name())?;
+    data.output("EhrEndpoint", ehr.endpoint_address())?;
+    data.output("EhrMasterSecret", ehr.master_secret_arn())?;
+    Ok(())
+}

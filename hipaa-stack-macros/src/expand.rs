@@ -1,0 +1,83 @@
+//! Code generation: turns checked values from `parse` into the tokens each
+//! macro expands to.
+//!
+//! The generated code names the library only through absolute paths
+//! (`::hipaa_stack::…`), so it works wherever the user's crate depends on
+//! `hipaa-stack`, whatever the user imported.
+
+use std::net::IpAddr;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use syn::LitStr;
+
+use crate::parse::{Cidr, Days, MainFn, Name};
+
+/// The expansion of `#[hipaa_stack::main]`: the user's function unchanged,
+/// plus a `main` that runs it. When the function was refused, the errors
+/// and the unchanged function, so that IDEs keep working on it.
+pub(crate) fn main(checked: syn::Result<MainFn>, item: &TokenStream) -> TokenStream {
+    match checked {
+        Ok(MainFn { ident }) => quote! {
+            #item
+            fn main() -> ::std::process::ExitCode {
+                ::hipaa_stack::__private::run(::core::env!("CARGO_PKG_NAME"), #ident)
+            }
+        },
+        Err(error) => {
+            let error = error.into_compile_error();
+            quote! {
+                #error
+                #item
+            }
+        }
+    }
+}
+
+/// The expansion of `days!(N)`: `::hipaa_stack::Days::<N>`, with `N`
+/// unsuffixed and spanned on the user's literal.
+pub(crate) fn days(Days { days, span }: Days) -> TokenStream {
+    let mut days = Literal::u16_unsuffixed(days);
+    days.set_span(span);
+    quote! { ::hipaa_stack::Days::<#days> }
+}
+
+/// The expansion of `cidr!("…")`: a call of `Cidr::__from_macro` with the
+/// address built from its octets or segments, and the prefix length.
+pub(crate) fn cidr(
+    Cidr {
+        address,
+        prefix_len,
+    }: Cidr,
+) -> TokenStream {
+    let address = match address {
+        IpAddr::V4(v4) => {
+            let octets = v4.octets().map(Literal::u8_unsuffixed);
+            quote! { ::core::net::IpAddr::V4(::core::net::Ipv4Addr::new(#(#octets),*)) }
+        }
+        IpAddr::V6(v6) => {
+            let segments = v6.segments().map(Literal::u16_unsuffixed);
+            quote! { ::core::net::IpAddr::V6(::core::net::Ipv6Addr::new(#(#segments),*)) }
+        }
+    };
+    let prefix_len = Literal::u8_unsuffixed(prefix_len);
+    quote! { ::hipaa_stack::Cidr::__from_macro(#address, #prefix_len) }
+}
+
+/// The expansion of `bucket_name!("…")`.
+pub(crate) fn bucket_name(name: Name) -> TokenStream {
+    let name = string(name);
+    quote! { ::hipaa_stack::BucketName::__from_macro(#name) }
+}
+
+/// The expansion of `stack_name!("…")`.
+pub(crate) fn stack_name(name: Name) -> TokenStream {
+    let name = string(name);
+    quote! { ::hipaa_stack::StackName::__from_macro(#name) }
+}
+
+/// A plain string literal holding the checked value, spanned on the user's
+/// literal (which may have been written raw or with escapes).
+fn string(Name { value, span }: Name) -> LitStr {
+    LitStr::new(&value, span)
+}

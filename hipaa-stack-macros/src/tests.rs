@@ -1,0 +1,461 @@
+//! Unit tests of parsing and expansion on `proc_macro2` tokens. The spans of
+//! the errors are checked by compiling real uses, in the `hipaa-stack` crate.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::{expand, parse};
+
+/// The messages of a failed parse, in order.
+fn messages<T>(result: syn::Result<T>) -> Vec<String> {
+    match result {
+        Ok(_) => panic!("the input was accepted"),
+        Err(error) => error.into_iter().map(|e| e.to_string()).collect(),
+    }
+}
+
+/// The one message of a failed parse.
+fn message<T>(result: syn::Result<T>) -> String {
+    let mut all = messages(result);
+    assert_eq!(all.len(), 1, "{all:?}");
+    all.remove(0)
+}
+
+fn same(actual: TokenStream, expected: TokenStream) {
+    assert_eq!(actual.to_string(), expected.to_string());
+}
+
+mod main_attribute {
+    use super::*;
+
+    fn check(args: TokenStream, item: TokenStream) -> syn::Result<parse::MainFn> {
+        parse::main_fn(args, &item)
+    }
+
+    #[test]
+    fn generates_main_after_the_function() {
+        let item = quote! {
+            /// Docs stay.
+            pub fn clinic(app: &mut App) -> Result<()> { Ok(()) }
+        };
+        let checked = check(TokenStream::new(), item.clone());
+        same(
+            expand::main(checked, &item),
+            quote! {
+                /// Docs stay.
+                pub fn clinic(app: &mut App) -> Result<()> { Ok(()) }
+                fn main() -> ::std::process::ExitCode {
+                    ::hipaa_stack::__private::run(::core::env!("CARGO_PKG_NAME"), clinic)
+                }
+            },
+        );
+    }
+
+    #[test]
+    fn types_are_not_checked() {
+        for item in [
+            quote! { fn app(x: Whatever) -> Anything { todo!() } },
+            quote! { const fn app(_: &mut hipaa_stack::App) -> hipaa_stack::Result<()> { Ok(()) } },
+            quote! { pub(crate) fn app((a, b): (u8, u8)) -> () {} },
+        ] {
+            assert!(check(TokenStream::new(), item).is_ok());
+        }
+    }
+
+    #[test]
+    fn refuses_arguments() {
+        assert_eq!(
+            message(check(
+                quote!(x),
+                quote!(
+                    fn app(a: &mut App) -> R {}
+                )
+            )),
+            "`#[hipaa_stack::main]` takes no arguments; write it as `#[hipaa_stack::main]`"
+        );
+    }
+
+    #[test]
+    fn refuses_async() {
+        assert_eq!(
+            message(check(
+                TokenStream::new(),
+                quote!(
+                    async fn app(a: &mut App) -> R {}
+                )
+            )),
+            "a `#[hipaa_stack::main]` function cannot be `async`; remove `async`"
+        );
+    }
+
+    #[test]
+    fn refuses_unsafe_and_extern() {
+        assert_eq!(
+            messages(check(
+                TokenStream::new(),
+                quote!(
+                    unsafe extern "C" fn app(a: &mut App) -> R {}
+                )
+            )),
+            [
+                "a `#[hipaa_stack::main]` function cannot be `unsafe`; remove `unsafe`",
+                "a `#[hipaa_stack::main]` function cannot have an `extern` ABI; remove it",
+            ]
+        );
+    }
+
+    #[test]
+    fn refuses_generics() {
+        assert_eq!(
+            message(check(
+                TokenStream::new(),
+                quote!(
+                    fn app<T>(a: &mut T) -> R {}
+                )
+            )),
+            "a `#[hipaa_stack::main]` function cannot be generic; remove the generic parameters"
+        );
+        assert_eq!(
+            message(check(
+                TokenStream::new(),
+                quote!(
+                    fn app<'a>(a: &'a mut App) -> R {}
+                )
+            )),
+            "a `#[hipaa_stack::main]` function cannot be generic; remove the generic parameters"
+        );
+        assert_eq!(
+            message(check(
+                TokenStream::new(),
+                quote!(
+                    fn app(a: &mut App) -> R
+                    where
+                        App: Sized,
+                    {
+                    }
+                )
+            )),
+            "a `#[hipaa_stack::main]` function cannot be generic; remove the `where` clause"
+        );
+    }
+
+    #[test]
+    fn refuses_the_name_main() {
+        assert_eq!(
+            message(check(
+                TokenStream::new(),
+                quote!(
+                    fn main(app: &mut App) -> Result<()> {}
+                )
+            )),
+            "a `#[hipaa_stack::main]` function cannot be called `main`: rename it, e.g. \
+             `fn my_app(app: &mut App)`; `#[hipaa_stack::main]` writes `main` for you"
+        );
+    }
+
+    #[test]
+    fn refuses_other_numbers_of_parameters() {
+        assert_eq!(
+            message(check(
+                TokenStream::new(),
+                quote!(
+                    fn app() -> R {}
+                )
+            )),
+            "a `#[hipaa_stack::main]` function takes exactly one parameter, `app: &mut App`, \
+             and this one takes none"
+        );
+        assert_eq!(
+            message(check(
+                TokenStream::new(),
+                quote!(
+                    fn app(a: &mut App, b: u8, c: u8) -> R {}
+                )
+            )),
+            "a `#[hipaa_stack::main]` function takes exactly one parameter, `app: &mut App`, \
+             and this one takes 3"
+        );
+    }
+
+    #[test]
+    fn refuses_self() {
+        assert_eq!(
+            message(check(
+                TokenStream::new(),
+                quote!(
+                    fn app(&mut self) -> R {}
+                )
+            )),
+            "a `#[hipaa_stack::main]` function is a free function, not a method, so it cannot \
+             take `self`; take `app: &mut App` instead"
+        );
+    }
+
+    #[test]
+    fn refuses_a_missing_return_type() {
+        assert_eq!(
+            message(check(
+                TokenStream::new(),
+                quote!(
+                    fn app(a: &mut App) {}
+                )
+            )),
+            "a `#[hipaa_stack::main]` function must return `hipaa_stack::Result<()>`; \
+             add `-> hipaa_stack::Result<()>` after the parameters"
+        );
+    }
+
+    #[test]
+    fn refuses_items_that_are_not_functions() {
+        assert_eq!(
+            message(check(
+                TokenStream::new(),
+                quote!(
+                    struct App;
+                )
+            )),
+            "`#[hipaa_stack::main]` goes on a function, e.g. \
+             `fn my_app(app: &mut App) -> hipaa_stack::Result<()>`"
+        );
+    }
+
+    #[test]
+    fn reports_every_problem_at_once() {
+        let all = messages(check(
+            quote!(x),
+            quote!(
+                async fn main<T>(self, b: T) {}
+            ),
+        ));
+        assert_eq!(all.len(), 7, "{all:#?}");
+    }
+
+    #[test]
+    fn keeps_the_function_on_error_without_main() {
+        let item = quote!(
+            async fn app(a: &mut App) -> R {}
+        );
+        let expanded = expand::main(check(TokenStream::new(), item.clone()), &item).to_string();
+        assert!(
+            expanded.starts_with(":: core :: compile_error !"),
+            "{expanded}"
+        );
+        assert!(expanded.ends_with(&item.to_string()), "{expanded}");
+        assert!(!expanded.contains("fn main"), "{expanded}");
+    }
+}
+
+mod days {
+    use super::*;
+
+    #[test]
+    fn expands_to_an_unsuffixed_const_argument() {
+        for (input, days) in [
+            (quote!(35), 35_u16),
+            (quote!(35u16), 35),
+            (quote!(2190_u32), 2190),
+            (quote!(36_500u64), 36_500),
+            (quote!(1), 1),
+            (quote!(0x10), 16),
+        ] {
+            match parse::days(input) {
+                Ok(checked) => {
+                    let days = proc_macro2::Literal::u16_unsuffixed(days);
+                    same(expand::days(checked), quote!(::hipaa_stack::Days::<#days>));
+                }
+                Err(error) => panic!("{error}"),
+            }
+        }
+    }
+
+    #[test]
+    fn refuses_values_out_of_range() {
+        assert_eq!(
+            message(parse::days(quote!(0))),
+            "invalid number of days `0`: a retention of 0 days keeps nothing"
+        );
+        assert_eq!(
+            message(parse::days(quote!(36501))),
+            "invalid number of days `36501`: a retention is at most 36500 days (100 years)"
+        );
+        assert_eq!(
+            message(parse::days(quote!(123456789012345678901234567890))),
+            "invalid number of days `123456789012345678901234567890`: a retention is at most \
+             36500 days (100 years)"
+        );
+    }
+
+    #[test]
+    fn refuses_other_suffixes() {
+        assert_eq!(
+            message(parse::days(quote!(35i32))),
+            "`days!` takes a literal with no suffix or a `u16`, `u32` or `u64` suffix, not \
+             `i32`; write e.g. `days!(35)`"
+        );
+    }
+
+    #[test]
+    fn refuses_what_is_not_an_integer_literal() {
+        for input in [
+            quote!(),
+            quote!(3.5),
+            quote!("35"),
+            quote!(-1),
+            quote!(DAYS),
+            quote!(35, 36),
+            quote!(7 * 5),
+        ] {
+            assert_eq!(
+                message(parse::days(input)),
+                "`days!` takes a whole number of days as a literal, e.g. `days!(35)`"
+            );
+        }
+    }
+}
+
+mod cidr {
+    use super::*;
+
+    fn expanded(input: TokenStream) -> String {
+        match parse::cidr(input) {
+            Ok(checked) => expand::cidr(checked).to_string(),
+            Err(error) => panic!("{error}"),
+        }
+    }
+
+    #[test]
+    fn expands_ipv4() {
+        assert_eq!(
+            expanded(quote!("10.20.0.0/16")),
+            quote!(::hipaa_stack::Cidr::__from_macro(
+                ::core::net::IpAddr::V4(::core::net::Ipv4Addr::new(10, 20, 0, 0)),
+                16
+            ))
+            .to_string()
+        );
+    }
+
+    #[test]
+    fn expands_ipv6() {
+        assert_eq!(
+            expanded(quote!("fd00:10::/48")),
+            quote!(::hipaa_stack::Cidr::__from_macro(
+                ::core::net::IpAddr::V6(::core::net::Ipv6Addr::new(64768, 16, 0, 0, 0, 0, 0, 0)),
+                48
+            ))
+            .to_string()
+        );
+    }
+
+    #[test]
+    fn reads_raw_strings() {
+        assert_eq!(
+            expanded(quote!(r"0.0.0.0/0")),
+            expanded(quote!("0.0.0.0/0"))
+        );
+    }
+
+    #[test]
+    fn refuses_bad_blocks_with_the_rule() {
+        assert_eq!(
+            message(parse::cidr(quote!("10.20.1.0/16"))),
+            "invalid CIDR block `10.20.1.0/16`: the host bits after a /16 prefix must be zero; \
+             did you mean `10.20.0.0/16`?"
+        );
+        assert_eq!(
+            message(parse::cidr(quote!("10.20.0.0"))),
+            "invalid CIDR block `10.20.0.0`: a CIDR block needs a prefix length after a `/`, \
+             e.g. `10.20.0.0/16`"
+        );
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_string_literal() {
+        for input in [
+            quote!(),
+            quote!(10.20),
+            quote!(b"10.20.0.0/16"),
+            quote!(BLOCK),
+            quote!("10.20.0.0/16" "x"),
+        ] {
+            assert_eq!(
+                message(parse::cidr(input)),
+                "`cidr!` takes a CIDR block as a string literal, e.g. `cidr!(\"10.20.0.0/16\")`"
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_suffixed_strings() {
+        let input: TokenStream = "\"10.20.0.0/16\"suffix".parse().unwrap();
+        assert_eq!(
+            message(parse::cidr(input)),
+            "`cidr!` takes a CIDR block as a string literal, e.g. `cidr!(\"10.20.0.0/16\")`"
+        );
+    }
+}
+
+mod names {
+    use super::*;
+
+    #[test]
+    fn bucket_name_expands() {
+        match parse::bucket_name(quote!("patient-records")) {
+            Ok(checked) => same(
+                expand::bucket_name(checked),
+                quote!(::hipaa_stack::BucketName::__from_macro("patient-records")),
+            ),
+            Err(error) => panic!("{error}"),
+        }
+    }
+
+    #[test]
+    fn escapes_are_resolved_before_the_check() {
+        let input: TokenStream = r#""patient\x2drecords""#.parse().unwrap();
+        match parse::bucket_name(input) {
+            Ok(checked) => same(
+                expand::bucket_name(checked),
+                quote!(::hipaa_stack::BucketName::__from_macro("patient-records")),
+            ),
+            Err(error) => panic!("{error}"),
+        }
+    }
+
+    #[test]
+    fn stack_name_expands() {
+        match parse::stack_name(quote!("clinic-data")) {
+            Ok(checked) => same(
+                expand::stack_name(checked),
+                quote!(::hipaa_stack::StackName::__from_macro("clinic-data")),
+            ),
+            Err(error) => panic!("{error}"),
+        }
+    }
+
+    #[test]
+    fn refuse_names_that_break_a_rule() {
+        assert_eq!(
+            message(parse::bucket_name(quote!("My_Bucket"))),
+            "invalid bucket name `My_Bucket`: bucket names use only lower-case letters, digits \
+             and hyphens"
+        );
+        assert_eq!(
+            message(parse::stack_name(quote!("1st-stack"))),
+            "invalid stack name `1st-stack`: stack names start with an ASCII letter"
+        );
+    }
+
+    #[test]
+    fn refuse_what_is_not_a_string_literal() {
+        assert_eq!(
+            message(parse::bucket_name(quote!(patient_records))),
+            "`bucket_name!` takes a bucket name as a string literal, e.g. \
+             `bucket_name!(\"patient-records\")`"
+        );
+        assert_eq!(
+            message(parse::stack_name(quote!(42))),
+            "`stack_name!` takes a stack name as a string literal, e.g. \
+             `stack_name!(\"clinic-data\")`"
+        );
+    }
+}

@@ -1,0 +1,500 @@
+//! The syntax rules for the names and literals of hipaa-stack.
+//!
+//! This crate is the single source of truth for what a valid stack name,
+//! bucket name, construct id, logical id, export name, CIDR block or
+//! retention in days looks like. The `hipaa-stack` library checks values with
+//! it at run time, and the `hipaa-stack-macros` crate checks literals with it
+//! at compile time, so both always agree.
+//!
+//! Every check returns a [`Violation`] whose [`Display`](std::fmt::Display)
+//! text says what was wrong and which rule it broke:
+//!
+//! ```
+//! use hipaa_stack_syntax::check_bucket_name;
+//!
+//! assert!(check_bucket_name("patient-records").is_ok());
+//!
+//! let err = check_bucket_name("My_Bucket").unwrap_err();
+//! assert_eq!(
+//!     err.to_string(),
+//!     "invalid bucket name `My_Bucket`: bucket names use only lower-case letters, digits and hyphens",
+//! );
+//! ```
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// A literal that breaks one of the rules of this crate.
+///
+/// Its [`Display`](std::fmt::Display) text is one lower-case sentence: what
+/// the literal is, its value, and the rule it breaks.
+///
+/// ```
+/// use hipaa_stack_syntax::check_bucket_name;
+///
+/// let err = check_bucket_name("My_Bucket").unwrap_err();
+/// assert_eq!(err.what(), "bucket name");
+/// assert_eq!(err.value(), "My_Bucket");
+/// assert_eq!(err.rule(), "bucket names use only lower-case letters, digits and hyphens");
+/// assert_eq!(
+///     err.to_string(),
+///     "invalid bucket name `My_Bucket`: bucket names use only lower-case letters, digits and hyphens",
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    what: &'static str,
+    value: String,
+    rule: String,
+}
+
+impl Violation {
+    fn new(what: &'static str, value: impl Into<String>, rule: impl Into<String>) -> Self {
+        Self {
+            what,
+            value: value.into(),
+            rule: rule.into(),
+        }
+    }
+
+    /// What kind of literal broke the rule, e.g. `"stack name"`.
+    ///
+    /// ```
+    /// let err = hipaa_stack_syntax::check_stack_name("1st-stack").unwrap_err();
+    /// assert_eq!(err.what(), "stack name");
+    /// ```
+    pub fn what(&self) -> &'static str {
+        self.what
+    }
+
+    /// The offending value, exactly as it was given.
+    ///
+    /// ```
+    /// let err = hipaa_stack_syntax::check_stack_name("1st-stack").unwrap_err();
+    /// assert_eq!(err.value(), "1st-stack");
+    /// ```
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The rule that was broken: one lower-case sentence, without a final
+    /// full stop.
+    ///
+    /// ```
+    /// let err = hipaa_stack_syntax::check_stack_name("1st-stack").unwrap_err();
+    /// assert_eq!(err.rule(), "stack names start with an ASCII letter");
+    /// ```
+    pub fn rule(&self) -> &str {
+        &self.rule
+    }
+}
+
+/// Writes "invalid WHAT \`VALUE\`: RULE". Control characters and unusual
+/// white space in the value are escaped, so the message stays on one line.
+///
+/// ```
+/// let err = hipaa_stack_syntax::check_export_name("vpc id").unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "invalid export name `vpc id`: export names use only ASCII letters, digits, colons and hyphens",
+/// );
+/// ```
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid {} `", self.what)?;
+        for c in self.value.chars() {
+            if c.is_control() || (c.is_whitespace() && c != ' ') {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
+        write!(f, "`: {}", self.rule)
+    }
+}
+
+/// A `Violation` is an ordinary error, so it works with `?` and `Box<dyn Error>`.
+///
+/// ```
+/// fn name() -> Result<(), Box<dyn std::error::Error>> {
+///     hipaa_stack_syntax::check_logical_id("Bucket-1")?;
+///     Ok(())
+/// }
+/// assert!(name().is_err());
+/// ```
+impl std::error::Error for Violation {}
+
+/// Checks the length of `value` in characters against `min..=max`.
+///
+/// `plural` names the kind of value in the rule text, e.g. "stack names".
+fn check_length(
+    what: &'static str,
+    plural: &str,
+    value: &str,
+    min: usize,
+    max: usize,
+) -> Result<(), Violation> {
+    let len = value.chars().count();
+    if len == 0 && min > 0 {
+        return Err(Violation::new(
+            what,
+            value,
+            format!("{plural} cannot be empty"),
+        ));
+    }
+    if len < min {
+        return Err(Violation::new(
+            what,
+            value,
+            format!("{plural} are {min} to {max} characters long, and this one has {len}"),
+        ));
+    }
+    if len > max {
+        return Err(Violation::new(
+            what,
+            value,
+            format!("{plural} are at most {max} characters long, and this one has {len}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a CloudFormation stack name: an ASCII letter, then ASCII letters,
+/// digits and hyphens, at most 128 characters in all
+/// (`^[A-Za-z][-A-Za-z0-9]{0,127}$`).
+///
+/// ```
+/// use hipaa_stack_syntax::check_stack_name;
+///
+/// assert!(check_stack_name("clinic-data").is_ok());
+/// assert_eq!(
+///     check_stack_name("clinic_data").unwrap_err().to_string(),
+///     "invalid stack name `clinic_data`: stack names use only ASCII letters, digits and hyphens",
+/// );
+/// ```
+pub fn check_stack_name(name: &str) -> Result<(), Violation> {
+    const WHAT: &str = "stack name";
+    check_length(WHAT, "stack names", name, 1, 128)?;
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(Violation::new(
+            WHAT,
+            name,
+            "stack names use only ASCII letters, digits and hyphens",
+        ));
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Err(Violation::new(
+            WHAT,
+            name,
+            "stack names start with an ASCII letter",
+        ));
+    }
+    Ok(())
+}
+
+/// Prefixes that S3 reserves, each with the reason given in the rule text.
+const RESERVED_BUCKET_PREFIXES: [(&str, &str); 3] = [
+    ("xn--", "which marks internationalized domain names"),
+    ("sthree-", "which S3 reserves for itself"),
+    (
+        "amzn-s3-demo-",
+        "which AWS reserves for its documentation examples",
+    ),
+];
+
+/// Suffixes that S3 reserves, each with the reason given in the rule text.
+const RESERVED_BUCKET_SUFFIXES: [(&str, &str); 4] = [
+    ("-s3alias", "which S3 reserves for access point aliases"),
+    (
+        "--ol-s3",
+        "which S3 reserves for Object Lambda access point aliases",
+    ),
+    ("--x-s3", "which S3 reserves for directory buckets"),
+    ("--table-s3", "which S3 reserves for table buckets"),
+];
+
+/// Checks an S3 general-purpose bucket name.
+///
+/// A bucket name has 3 to 63 characters; uses only lower-case ASCII letters,
+/// digits and hyphens; starts and ends with a letter or digit; does not start
+/// with `xn--`, `sthree-` or `amzn-s3-demo-`; and does not end with
+/// `-s3alias`, `--ol-s3`, `--x-s3` or `--table-s3`.
+///
+/// S3 itself allows dots, but this check refuses them: a dotted name cannot
+/// be reached over virtual-hosted HTTPS without certificate errors, and the
+/// buckets of hipaa-stack accept TLS only.
+///
+/// ```
+/// use hipaa_stack_syntax::check_bucket_name;
+///
+/// assert!(check_bucket_name("patient-records").is_ok());
+/// assert!(check_bucket_name("patient.records").is_err());
+/// assert_eq!(
+///     check_bucket_name("records-").unwrap_err().rule(),
+///     "bucket names start and end with a lower-case letter or digit",
+/// );
+/// ```
+pub fn check_bucket_name(name: &str) -> Result<(), Violation> {
+    const WHAT: &str = "bucket name";
+    check_length(WHAT, "bucket names", name, 3, 63)?;
+    let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+    if !name.chars().all(|c| allowed(c) || c == '.') {
+        return Err(Violation::new(
+            WHAT,
+            name,
+            "bucket names use only lower-case letters, digits and hyphens",
+        ));
+    }
+    if name.contains('.') {
+        return Err(Violation::new(
+            WHAT,
+            name,
+            "bucket names may not contain dots, because a dotted name cannot be reached over \
+             virtual-hosted HTTPS without certificate errors and these buckets accept TLS only",
+        ));
+    }
+    let edge_ok = |c: Option<char>| c.is_some_and(|c| c != '-');
+    if !edge_ok(name.chars().next()) || !edge_ok(name.chars().next_back()) {
+        return Err(Violation::new(
+            WHAT,
+            name,
+            "bucket names start and end with a lower-case letter or digit",
+        ));
+    }
+    for (prefix, why) in RESERVED_BUCKET_PREFIXES {
+        if name.starts_with(prefix) {
+            return Err(Violation::new(
+                WHAT,
+                name,
+                format!("bucket names may not start with `{prefix}`, {why}"),
+            ));
+        }
+    }
+    for (suffix, why) in RESERVED_BUCKET_SUFFIXES {
+        if name.ends_with(suffix) {
+            return Err(Violation::new(
+                WHAT,
+                name,
+                format!("bucket names may not end with `{suffix}`, {why}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks a construct id: an ASCII letter, then ASCII letters and digits, at
+/// most 64 characters in all (`^[A-Za-z][A-Za-z0-9]{0,63}$`). Construct ids
+/// become CloudFormation logical ids, which are alphanumeric.
+///
+/// ```
+/// use hipaa_stack_syntax::check_construct_id;
+///
+/// assert!(check_construct_id("PatientRecords").is_ok());
+/// assert_eq!(
+///     check_construct_id("patient-records").unwrap_err().rule(),
+///     "construct ids use only ASCII letters and digits, because they become CloudFormation logical ids",
+/// );
+/// ```
+pub fn check_construct_id(id: &str) -> Result<(), Violation> {
+    const WHAT: &str = "construct id";
+    check_length(WHAT, "construct ids", id, 1, 64)?;
+    if !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(Violation::new(
+            WHAT,
+            id,
+            "construct ids use only ASCII letters and digits, because they become \
+             CloudFormation logical ids",
+        ));
+    }
+    if !id.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Err(Violation::new(
+            WHAT,
+            id,
+            "construct ids start with an ASCII letter",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a CloudFormation logical id: 1 to 255 ASCII letters and digits
+/// (`^[A-Za-z0-9]{1,255}$`).
+///
+/// ```
+/// use hipaa_stack_syntax::check_logical_id;
+///
+/// assert!(check_logical_id("PatientRecords1A2B3C").is_ok());
+/// assert_eq!(
+///     check_logical_id("").unwrap_err().to_string(),
+///     "invalid logical id ``: logical ids cannot be empty",
+/// );
+/// ```
+pub fn check_logical_id(id: &str) -> Result<(), Violation> {
+    const WHAT: &str = "logical id";
+    check_length(WHAT, "logical ids", id, 1, 255)?;
+    if !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(Violation::new(
+            WHAT,
+            id,
+            "logical ids use only ASCII letters and digits",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a CloudFormation export name: 1 to 255 ASCII letters, digits,
+/// colons and hyphens (`^[A-Za-z0-9:-]{1,255}$`).
+///
+/// ```
+/// use hipaa_stack_syntax::check_export_name;
+///
+/// assert!(check_export_name("clinic-security:KeyArn").is_ok());
+/// assert!(check_export_name("clinic/security").is_err());
+/// ```
+pub fn check_export_name(name: &str) -> Result<(), Violation> {
+    const WHAT: &str = "export name";
+    check_length(WHAT, "export names", name, 1, 255)?;
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == ':' || c == '-')
+    {
+        return Err(Violation::new(
+            WHAT,
+            name,
+            "export names use only ASCII letters, digits, colons and hyphens",
+        ));
+    }
+    Ok(())
+}
+
+/// Parses a CIDR block: an IPv4 address and a prefix length of at most 32,
+/// as in `10.20.0.0/16`, or an IPv6 address and a prefix length of at most
+/// 128, as in `fd00:10::/48`.
+///
+/// The prefix length is required and is written in plain decimal. The bits of
+/// the address after the prefix must be zero; when they are not, the error
+/// names the network address that was probably meant. IPv4 octets with leading
+/// zeros are refused, because some tools read them as octal. The address
+/// comes back exactly as written, with the prefix length.
+///
+/// ```
+/// use std::net::{IpAddr, Ipv4Addr};
+/// use hipaa_stack_syntax::parse_cidr;
+///
+/// assert_eq!(
+///     parse_cidr("10.20.0.0/16"),
+///     Ok((IpAddr::V4(Ipv4Addr::new(10, 20, 0, 0)), 16)),
+/// );
+/// assert!(parse_cidr("fd00:10::/48").is_ok());
+/// assert_eq!(
+///     parse_cidr("10.20.1.0/16").unwrap_err().to_string(),
+///     "invalid CIDR block `10.20.1.0/16`: the host bits after a /16 prefix must be zero; \
+///      did you mean `10.20.0.0/16`?",
+/// );
+/// ```
+pub fn parse_cidr(text: &str) -> Result<(IpAddr, u8), Violation> {
+    const WHAT: &str = "CIDR block";
+    let fail = |rule: String| Violation::new(WHAT, text, rule);
+
+    let Some((address, prefix)) = text.split_once('/') else {
+        let example = if text.contains(':') {
+            "fd00:10::/48"
+        } else {
+            "10.20.0.0/16"
+        };
+        return Err(fail(format!(
+            "a CIDR block needs a prefix length after a `/`, e.g. `{example}`"
+        )));
+    };
+
+    let leading_zero =
+        |o: &&str| o.len() > 1 && o.starts_with('0') && o.bytes().all(|b| b.is_ascii_digit());
+    if !address.contains(':')
+        && let Some(octet) = address.split('.').find(leading_zero)
+    {
+        return Err(fail(format!(
+            "the octet `{octet}` has a leading zero, which some tools read as octal, \
+             so write it without one"
+        )));
+    }
+    let Ok(address) = address.parse::<IpAddr>() else {
+        return Err(fail(format!("`{address}` is not an IPv4 or IPv6 address")));
+    };
+
+    let (family, max): (&str, u8) = match address {
+        IpAddr::V4(_) => ("IPv4", 32),
+        IpAddr::V6(_) => ("IPv6", 128),
+    };
+    let plain_decimal = !prefix.is_empty()
+        && prefix.bytes().all(|b| b.is_ascii_digit())
+        && (prefix == "0" || !prefix.starts_with('0'));
+    let prefix_len = match prefix.parse::<u32>() {
+        Ok(p) if plain_decimal => match u8::try_from(p) {
+            Ok(p) if p <= max => p,
+            _ => {
+                return Err(fail(format!(
+                    "the prefix length of an {family} block is at most {max}, not {p}"
+                )));
+            }
+        },
+        _ => {
+            return Err(fail(format!(
+                "the prefix length `{prefix}` must be a whole number from 0 to {max}, \
+                 without sign or leading zeros"
+            )));
+        }
+    };
+
+    let network = match address {
+        IpAddr::V4(a) => {
+            let mask = u32::MAX
+                .checked_shl(u32::from(32 - prefix_len))
+                .unwrap_or(0);
+            IpAddr::V4(Ipv4Addr::from(u32::from(a) & mask))
+        }
+        IpAddr::V6(a) => {
+            let mask = u128::MAX
+                .checked_shl(u32::from(128 - prefix_len))
+                .unwrap_or(0);
+            IpAddr::V6(Ipv6Addr::from(u128::from(a) & mask))
+        }
+    };
+    if network != address {
+        return Err(fail(format!(
+            "the host bits after a /{prefix_len} prefix must be zero; \
+             did you mean `{network}/{prefix_len}`?"
+        )));
+    }
+    Ok((address, prefix_len))
+}
+
+/// Checks a retention period in days: at least 1 and at most 36500 (100
+/// years). Returns the number of days as a `u16`.
+///
+/// ```
+/// use hipaa_stack_syntax::check_days;
+///
+/// assert_eq!(check_days(2190), Ok(2190));
+/// assert_eq!(
+///     check_days(0).unwrap_err().to_string(),
+///     "invalid number of days `0`: a retention of 0 days keeps nothing",
+/// );
+/// ```
+pub fn check_days(days: u64) -> Result<u16, Violation> {
+    const WHAT: &str = "number of days";
+    match u16::try_from(days) {
+        Ok(0) => Err(Violation::new(
+            WHAT,
+            "0",
+            "a retention of 0 days keeps nothing",
+        )),
+        Ok(d @ 1..=36500) => Ok(d),
+        _ => Err(Violation::new(
+            WHAT,
+            days.to_string(),
+            "a retention is at most 36500 days (100 years)",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,702 @@
+//! Unit tests for every rule: valid values, each way to break a rule, and
+//! the boundary lengths.
+
+use super::*;
+
+/// The rule text of the violation, or a panic naming the value that passed.
+fn rule_of(result: Result<(), Violation>, value: &str) -> String {
+    match result {
+        Ok(()) => panic!("`{value}` was accepted"),
+        Err(v) => v.rule().to_owned(),
+    }
+}
+
+/// Every rule text is one lower-case sentence: no capital first letter, no
+/// full stop at the end, no line break.
+fn assert_sentence(v: &Violation) {
+    let rule = v.rule();
+    assert!(
+        rule.starts_with(|c: char| c.is_lowercase() || c == '`' || c.is_ascii_digit()),
+        "rule does not start in lower case: {rule}"
+    );
+    assert!(!rule.ends_with('.'), "rule ends with a full stop: {rule}");
+    assert!(!rule.contains('\n'), "rule spans lines: {rule}");
+    assert!(!rule.contains("  "), "rule has a double space: {rule}");
+}
+
+mod violation {
+    use super::*;
+
+    #[test]
+    fn accessors_and_display() {
+        let v = check_bucket_name("My_Bucket").unwrap_err();
+        assert_eq!(v.what(), "bucket name");
+        assert_eq!(v.value(), "My_Bucket");
+        assert_eq!(
+            v.rule(),
+            "bucket names use only lower-case letters, digits and hyphens"
+        );
+        assert_eq!(
+            v.to_string(),
+            "invalid bucket name `My_Bucket`: bucket names use only lower-case letters, \
+             digits and hyphens"
+        );
+    }
+
+    #[test]
+    fn display_escapes_control_characters_and_odd_white_space() {
+        let v = check_stack_name("a\nb\tc\u{a0}d e").unwrap_err();
+        assert_eq!(v.value(), "a\nb\tc\u{a0}d e");
+        assert_eq!(
+            v.to_string(),
+            "invalid stack name `a\\nb\\tc\\u{a0}d e`: stack names use only ASCII letters, \
+             digits and hyphens"
+        );
+    }
+
+    #[test]
+    fn is_an_error_and_clone_eq() {
+        let v = check_days(0).unwrap_err();
+        let boxed: Box<dyn std::error::Error> = Box::new(v.clone());
+        assert_eq!(boxed.to_string(), v.to_string());
+        assert_eq!(v.clone(), v);
+        assert_ne!(v, check_days(40_000).unwrap_err());
+    }
+
+    #[test]
+    fn every_rule_text_is_a_lower_case_sentence() {
+        let long = "a".repeat(300);
+        let violations = [
+            check_stack_name(""),
+            check_stack_name(&long),
+            check_stack_name("1a"),
+            check_stack_name("a_b"),
+            check_bucket_name(""),
+            check_bucket_name("ab"),
+            check_bucket_name(&long),
+            check_bucket_name("AB_C"),
+            check_bucket_name("a.b.c"),
+            check_bucket_name("-abc"),
+            check_bucket_name("xn--abc"),
+            check_bucket_name("abc--x-s3"),
+            check_construct_id(""),
+            check_construct_id(&long),
+            check_construct_id("1a"),
+            check_construct_id("a-b"),
+            check_logical_id(""),
+            check_logical_id(&long),
+            check_logical_id("a-b"),
+            check_export_name(""),
+            check_export_name(&long),
+            check_export_name("a/b"),
+            parse_cidr("10.0.0.0").map(drop),
+            parse_cidr("10.0.0.256/8").map(drop),
+            parse_cidr("010.0.0.0/8").map(drop),
+            parse_cidr("10.0.0.0/33").map(drop),
+            parse_cidr("10.0.0.0/x").map(drop),
+            parse_cidr("10.0.0.1/8").map(drop),
+            check_days(0).map(drop),
+            check_days(36_501).map(drop),
+        ];
+        for result in violations {
+            assert_sentence(&result.unwrap_err());
+        }
+    }
+}
+
+mod stack_name {
+    use super::*;
+
+    #[test]
+    fn valid() {
+        for name in [
+            "a",
+            "Z",
+            "clinic-data",
+            "ClinicData2",
+            "a-",
+            "a--b",
+            "x1-2-3",
+            &format!("a{}", "-".repeat(127)),
+            &"s".repeat(128),
+        ] {
+            assert_eq!(check_stack_name(name), Ok(()), "{name}");
+        }
+    }
+
+    #[test]
+    fn length() {
+        assert_eq!(
+            rule_of(check_stack_name(""), ""),
+            "stack names cannot be empty"
+        );
+        let long = "s".repeat(129);
+        assert_eq!(
+            rule_of(check_stack_name(&long), &long),
+            "stack names are at most 128 characters long, and this one has 129"
+        );
+    }
+
+    #[test]
+    fn first_character_is_a_letter() {
+        for name in ["1stack", "-stack", "0", "-"] {
+            assert_eq!(
+                rule_of(check_stack_name(name), name),
+                "stack names start with an ASCII letter",
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn characters() {
+        for name in [
+            "clinic_data",
+            "clinic.data",
+            "clinic data",
+            "clinic/data",
+            "clïnic",
+            "_stack",
+            "stack:1",
+        ] {
+            assert_eq!(
+                rule_of(check_stack_name(name), name),
+                "stack names use only ASCII letters, digits and hyphens",
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn display() {
+        assert_eq!(
+            check_stack_name("1st").unwrap_err().to_string(),
+            "invalid stack name `1st`: stack names start with an ASCII letter"
+        );
+    }
+}
+
+mod bucket_name {
+    use super::*;
+
+    #[test]
+    fn valid() {
+        for name in [
+            "abc",
+            "123",
+            "patient-records",
+            "a-b",
+            "a--b",
+            "0bucket9",
+            "xn-abc",
+            "sthree",
+            "amzn-s3-demo",
+            "abc-s3alia",
+            "abc-ol-s3",
+            "abc-x-s3",
+            "abc-table-s3",
+            "s3alias",
+            &"b".repeat(63),
+        ] {
+            assert_eq!(check_bucket_name(name), Ok(()), "{name}");
+        }
+    }
+
+    #[test]
+    fn length() {
+        assert_eq!(
+            rule_of(check_bucket_name(""), ""),
+            "bucket names cannot be empty"
+        );
+        for (name, len) in [("a", 1), ("ab", 2)] {
+            assert_eq!(
+                rule_of(check_bucket_name(name), name),
+                format!("bucket names are 3 to 63 characters long, and this one has {len}")
+            );
+        }
+        let long = "b".repeat(64);
+        assert_eq!(
+            rule_of(check_bucket_name(&long), &long),
+            "bucket names are at most 63 characters long, and this one has 64"
+        );
+    }
+
+    #[test]
+    fn characters() {
+        for name in [
+            "My_Bucket",
+            "Bucket",
+            "bucket_name",
+            "bucket name",
+            "bücket",
+            "bucket/1",
+            "Bucket.name",
+        ] {
+            assert_eq!(
+                rule_of(check_bucket_name(name), name),
+                "bucket names use only lower-case letters, digits and hyphens",
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn dots_are_refused_for_tls() {
+        for name in [
+            "patient.records",
+            "a.b",
+            "abc.",
+            ".abc",
+            "192.168.1.1",
+            "a..b",
+        ] {
+            let rule = rule_of(check_bucket_name(name), name);
+            assert!(
+                rule.starts_with("bucket names may not contain dots"),
+                "{rule}"
+            );
+            assert!(rule.contains("HTTPS"), "{rule}");
+            assert!(rule.contains("TLS only"), "{rule}");
+        }
+    }
+
+    #[test]
+    fn starts_and_ends_with_letter_or_digit() {
+        for name in ["-abc", "abc-", "-a-", "---"] {
+            assert_eq!(
+                rule_of(check_bucket_name(name), name),
+                "bucket names start and end with a lower-case letter or digit",
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn reserved_prefixes() {
+        for (name, prefix) in [
+            ("xn--abc", "xn--"),
+            ("sthree-bucket", "sthree-"),
+            ("sthree-configurator", "sthree-"),
+            ("amzn-s3-demo-bucket", "amzn-s3-demo-"),
+        ] {
+            let rule = rule_of(check_bucket_name(name), name);
+            assert!(
+                rule.starts_with(&format!(
+                    "bucket names may not start with `{prefix}`, which "
+                )),
+                "{name}: {rule}"
+            );
+        }
+    }
+
+    #[test]
+    fn reserved_suffixes() {
+        for (name, suffix) in [
+            ("abc-s3alias", "-s3alias"),
+            ("abc--ol-s3", "--ol-s3"),
+            ("abc--x-s3", "--x-s3"),
+            ("abc--table-s3", "--table-s3"),
+        ] {
+            let rule = rule_of(check_bucket_name(name), name);
+            assert!(
+                rule.starts_with(&format!("bucket names may not end with `{suffix}`, which ")),
+                "{name}: {rule}"
+            );
+        }
+    }
+
+    #[test]
+    fn directory_bucket_suffix_text() {
+        assert_eq!(
+            check_bucket_name("data--x-s3").unwrap_err().to_string(),
+            "invalid bucket name `data--x-s3`: bucket names may not end with `--x-s3`, \
+             which S3 reserves for directory buckets"
+        );
+    }
+}
+
+mod construct_id {
+    use super::*;
+
+    #[test]
+    fn valid() {
+        for id in [
+            "A",
+            "z",
+            "PatientRecords",
+            "Bucket1",
+            "a1b2",
+            &"C".repeat(64),
+        ] {
+            assert_eq!(check_construct_id(id), Ok(()), "{id}");
+        }
+    }
+
+    #[test]
+    fn length() {
+        assert_eq!(
+            rule_of(check_construct_id(""), ""),
+            "construct ids cannot be empty"
+        );
+        let long = "C".repeat(65);
+        assert_eq!(
+            rule_of(check_construct_id(&long), &long),
+            "construct ids are at most 64 characters long, and this one has 65"
+        );
+    }
+
+    #[test]
+    fn first_character_is_a_letter() {
+        for id in ["1Bucket", "0"] {
+            assert_eq!(
+                rule_of(check_construct_id(id), id),
+                "construct ids start with an ASCII letter",
+                "{id}"
+            );
+        }
+    }
+
+    #[test]
+    fn characters() {
+        for id in [
+            "Patient-Records",
+            "Patient_Records",
+            "Patient Records",
+            "Ünique",
+            "-A",
+            "a:b",
+        ] {
+            assert_eq!(
+                rule_of(check_construct_id(id), id),
+                "construct ids use only ASCII letters and digits, because they become \
+                 CloudFormation logical ids",
+                "{id}"
+            );
+        }
+    }
+}
+
+mod logical_id {
+    use super::*;
+
+    #[test]
+    fn valid() {
+        for id in [
+            "A",
+            "1",
+            "0Bucket",
+            "PatientRecordsB1C2D3",
+            &"L".repeat(255),
+        ] {
+            assert_eq!(check_logical_id(id), Ok(()), "{id}");
+        }
+    }
+
+    #[test]
+    fn length() {
+        assert_eq!(
+            rule_of(check_logical_id(""), ""),
+            "logical ids cannot be empty"
+        );
+        let long = "L".repeat(256);
+        assert_eq!(
+            rule_of(check_logical_id(&long), &long),
+            "logical ids are at most 255 characters long, and this one has 256"
+        );
+    }
+
+    #[test]
+    fn characters() {
+        for id in ["Bucket-1", "Bucket_1", "Bucket 1", "Bücket", "a:b", "a.b"] {
+            assert_eq!(
+                rule_of(check_logical_id(id), id),
+                "logical ids use only ASCII letters and digits",
+                "{id}"
+            );
+        }
+    }
+}
+
+mod export_name {
+    use super::*;
+
+    #[test]
+    fn valid() {
+        for name in [
+            "a",
+            ":",
+            "-",
+            "clinic-security:KeyArn",
+            "Stack1:Output-2",
+            &"e".repeat(255),
+        ] {
+            assert_eq!(check_export_name(name), Ok(()), "{name}");
+        }
+    }
+
+    #[test]
+    fn length() {
+        assert_eq!(
+            rule_of(check_export_name(""), ""),
+            "export names cannot be empty"
+        );
+        let long = "e".repeat(256);
+        assert_eq!(
+            rule_of(check_export_name(&long), &long),
+            "export names are at most 255 characters long, and this one has 256"
+        );
+    }
+
+    #[test]
+    fn characters() {
+        for name in ["a/b", "a_b", "a b", "a.b", "é", "a::b/c"] {
+            assert_eq!(
+                rule_of(check_export_name(name), name),
+                "export names use only ASCII letters, digits, colons and hyphens",
+                "{name}"
+            );
+        }
+    }
+}
+
+mod cidr {
+    use super::*;
+
+    fn v4(a: u8, b: u8, c: u8, d: u8) -> IpAddr {
+        IpAddr::V4(Ipv4Addr::new(a, b, c, d))
+    }
+
+    fn rule(text: &str) -> String {
+        match parse_cidr(text) {
+            Ok(parsed) => panic!("`{text}` was accepted as {parsed:?}"),
+            Err(v) => {
+                assert_eq!(v.what(), "CIDR block");
+                assert_eq!(v.value(), text);
+                v.rule().to_owned()
+            }
+        }
+    }
+
+    #[test]
+    fn valid_ipv4() {
+        for (text, addr, prefix) in [
+            ("10.20.0.0/16", v4(10, 20, 0, 0), 16),
+            ("0.0.0.0/0", v4(0, 0, 0, 0), 0),
+            ("10.0.0.0/8", v4(10, 0, 0, 0), 8),
+            ("192.168.1.128/25", v4(192, 168, 1, 128), 25),
+            ("10.1.2.3/32", v4(10, 1, 2, 3), 32),
+            ("255.255.255.255/32", v4(255, 255, 255, 255), 32),
+            ("128.0.0.0/1", v4(128, 0, 0, 0), 1),
+            ("172.16.0.0/12", v4(172, 16, 0, 0), 12),
+        ] {
+            assert_eq!(parse_cidr(text), Ok((addr, prefix)), "{text}");
+        }
+    }
+
+    #[test]
+    fn valid_ipv6() {
+        for (text, addr, prefix) in [
+            ("::/0", Ipv6Addr::UNSPECIFIED, 0),
+            (
+                "fd00:10::/48",
+                Ipv6Addr::new(0xfd00, 0x10, 0, 0, 0, 0, 0, 0),
+                48,
+            ),
+            (
+                "2001:db8::/32",
+                Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0),
+                32,
+            ),
+            (
+                "2001:DB8:0:1::/64",
+                Ipv6Addr::new(0x2001, 0xdb8, 0, 1, 0, 0, 0, 0),
+                64,
+            ),
+            ("::1/128", Ipv6Addr::LOCALHOST, 128),
+            (
+                "::ffff:10.0.0.0/104",
+                Ipv6Addr::new(0, 0, 0, 0, 0, 0xffff, 0x0a00, 0),
+                104,
+            ),
+        ] {
+            assert_eq!(parse_cidr(text), Ok((IpAddr::V6(addr), prefix)), "{text}");
+        }
+    }
+
+    #[test]
+    fn prefix_is_required() {
+        assert_eq!(
+            rule("10.20.0.0"),
+            "a CIDR block needs a prefix length after a `/`, e.g. `10.20.0.0/16`"
+        );
+        assert_eq!(
+            rule("fd00::"),
+            "a CIDR block needs a prefix length after a `/`, e.g. `fd00:10::/48`"
+        );
+        assert_eq!(
+            rule(""),
+            "a CIDR block needs a prefix length after a `/`, e.g. `10.20.0.0/16`"
+        );
+    }
+
+    #[test]
+    fn address_must_parse() {
+        for (text, address) in [
+            ("10.0.0.256/8", "10.0.0.256"),
+            ("10.0.0/8", "10.0.0"),
+            ("10.0.0.0.0/8", "10.0.0.0.0"),
+            ("/8", ""),
+            (" 10.0.0.0/8", " 10.0.0.0"),
+            ("10.0.0.0 /8", "10.0.0.0 "),
+            ("fe80::1%eth0/64", "fe80::1%eth0"),
+            ("fd00:::/48", "fd00:::"),
+            ("::ffff:010.0.0.0/104", "::ffff:010.0.0.0"),
+            ("example.com/24", "example.com"),
+            ("0x0a.0.0.0/8", "0x0a.0.0.0"),
+            ("10.-1.0.0/16", "10.-1.0.0"),
+        ] {
+            assert_eq!(
+                rule(text),
+                format!("`{address}` is not an IPv4 or IPv6 address"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn leading_zeros_in_octets_are_refused() {
+        for (text, octet) in [
+            ("010.0.0.0/8", "010"),
+            ("10.00.0.0/16", "00"),
+            ("10.0.0.01/32", "01"),
+            ("192.168.001.0/24", "001"),
+        ] {
+            assert_eq!(
+                rule(text),
+                format!(
+                    "the octet `{octet}` has a leading zero, which some tools read as octal, \
+                     so write it without one"
+                ),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn prefix_length_range() {
+        assert_eq!(
+            rule("10.0.0.0/33"),
+            "the prefix length of an IPv4 block is at most 32, not 33"
+        );
+        assert_eq!(
+            rule("10.0.0.0/255"),
+            "the prefix length of an IPv4 block is at most 32, not 255"
+        );
+        assert_eq!(
+            rule("10.0.0.0/1000"),
+            "the prefix length of an IPv4 block is at most 32, not 1000"
+        );
+        assert_eq!(
+            rule("fd00::/129"),
+            "the prefix length of an IPv6 block is at most 128, not 129"
+        );
+    }
+
+    #[test]
+    fn prefix_length_is_plain_decimal() {
+        for (text, prefix, max) in [
+            ("10.0.0.0/", "", 32),
+            ("10.0.0.0/x", "x", 32),
+            ("10.0.0.0/+8", "+8", 32),
+            ("10.0.0.0/-8", "-8", 32),
+            ("10.0.0.0/08", "08", 32),
+            ("10.0.0.0/00", "00", 32),
+            ("10.0.0.0/8 ", "8 ", 32),
+            ("10.0.0.0/99999999999", "99999999999", 32),
+            ("10.0.0.0/16/8", "16/8", 32),
+            ("fd00::/048", "048", 128),
+            ("fd00::/4.8", "4.8", 128),
+        ] {
+            assert_eq!(
+                rule(text),
+                format!(
+                    "the prefix length `{prefix}` must be a whole number from 0 to {max}, \
+                     without sign or leading zeros"
+                ),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn host_bits_must_be_zero() {
+        for (text, meant) in [
+            ("10.20.1.0/16", "10.20.0.0/16"),
+            ("10.20.0.1/16", "10.20.0.0/16"),
+            ("10.0.0.1/0", "0.0.0.0/0"),
+            ("192.168.1.129/25", "192.168.1.128/25"),
+            ("10.1.2.3/31", "10.1.2.2/31"),
+            ("255.255.255.255/1", "128.0.0.0/1"),
+            ("fd00:10::1/48", "fd00:10::/48"),
+            ("fd00:10:0:1::/48", "fd00:10::/48"),
+            ("::1/0", "::/0"),
+            ("::1/127", "::/127"),
+        ] {
+            let prefix = meant.rsplit('/').next().unwrap_or_default();
+            assert_eq!(
+                rule(text),
+                format!(
+                    "the host bits after a /{prefix} prefix must be zero; did you mean `{meant}`?"
+                ),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn display() {
+        assert_eq!(
+            parse_cidr("10.20.1.0/16").unwrap_err().to_string(),
+            "invalid CIDR block `10.20.1.0/16`: the host bits after a /16 prefix must be zero; \
+             did you mean `10.20.0.0/16`?"
+        );
+    }
+}
+
+mod days {
+    use super::*;
+
+    #[test]
+    fn valid() {
+        for days in [1, 7, 35, 365, 2190, 2557, 36_499, 36_500] {
+            assert_eq!(check_days(days), Ok(u16::try_from(days).unwrap()));
+        }
+    }
+
+    #[test]
+    fn zero_keeps_nothing() {
+        let v = check_days(0).unwrap_err();
+        assert_eq!(v.what(), "number of days");
+        assert_eq!(v.value(), "0");
+        assert_eq!(
+            v.to_string(),
+            "invalid number of days `0`: a retention of 0 days keeps nothing"
+        );
+    }
+
+    #[test]
+    fn at_most_a_hundred_years() {
+        for days in [
+            36_501,
+            65_535,
+            65_536,
+            100_000,
+            u64::from(u32::MAX),
+            u64::MAX,
+        ] {
+            let v = check_days(days).unwrap_err();
+            assert_eq!(v.value(), days.to_string());
+            assert_eq!(v.rule(), "a retention is at most 36500 days (100 years)");
+        }
+    }
+}

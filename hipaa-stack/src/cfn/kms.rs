@@ -1,0 +1,25 @@
+//! `AWS::KMS::Key`.
+
+use serde::Serialize;
+
+use super::ResourceType;
+use super::policy::PolicyDocument;
+
+/// `AWS::KMS::Key`: a symmetric customer-managed key.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct Key {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub enabled: bool,
+    pub enable_key_rotation: bool,
+    pub rotation_period_in_days: u16,
+    pub key_spec: &'static str,
+    pub key_usage: &'static str,
+    pub pending_window_in_days: u8,
+    pub key_policy: PolicyDocument,
+}
+
+impl ResourceType for Key {
+    const TYPE: &'static str = "AWS::KMS::Key";
+}

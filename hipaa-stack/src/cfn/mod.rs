@@ -1,0 +1,368 @@
+//! A typed model of the CloudFormation templates that hipaa-stack writes.
+//!
+//! Constructs build these values; users never write them. Intrinsic functions (`Ref`,
+//! `Fn::GetAtt`, `Fn::ImportValue`, …) are made only from typed references such as
+//! `key.arn()`, so a template never holds a hand-typed logical id. Serialization is
+//! deterministic: resources and outputs keep the order in which the program declared them,
+//! and every map inside properties is sorted.
+
+pub(crate) mod cloudtrail;
+pub(crate) mod iam;
+pub(crate) mod kms;
+pub(crate) mod logs;
+pub(crate) mod policy;
+pub(crate) mod rds;
+pub(crate) mod s3;
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+
+/// A value in a template: a literal string or an intrinsic function.
+///
+/// Values are made by hipaa-stack from typed references; there is no public constructor
+/// for an intrinsic, so a logical id in a template always names a resource that exists.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Expr(ExprKind);
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum ExprKind {
+    Str(String),
+    Ref(String),
+    GetAtt(String, &'static str),
+    Sub(String),
+    Join(Vec<Expr>),
+    Import(String),
+}
+
+/// CloudFormation's pseudo parameters that hipaa-stack uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pseudo {
+    AccountId,
+}
+
+impl Expr {
+    /// A literal string.
+    pub(crate) fn lit(text: impl Into<String>) -> Self {
+        Expr(ExprKind::Str(text.into()))
+    }
+
+    pub(crate) fn reference(logical_id: &str) -> Self {
+        Expr(ExprKind::Ref(logical_id.to_owned()))
+    }
+
+    pub(crate) fn get_att(logical_id: &str, attribute: &'static str) -> Self {
+        Expr(ExprKind::GetAtt(logical_id.to_owned(), attribute))
+    }
+
+    pub(crate) fn import(export_name: &str) -> Self {
+        Expr(ExprKind::Import(export_name.to_owned()))
+    }
+
+    pub(crate) fn pseudo(p: Pseudo) -> Self {
+        Expr(ExprKind::Ref(
+            match p {
+                Pseudo::AccountId => "AWS::AccountId",
+            }
+            .to_owned(),
+        ))
+    }
+
+    /// `Fn::Sub` over a text that names only pseudo parameters (`${AWS::AccountId}`, …).
+    /// References to resources never go through `Sub`; they use [`Expr::join`].
+    pub(crate) fn sub_pseudo(template: &str) -> Self {
+        Expr(ExprKind::Sub(template.to_owned()))
+    }
+
+    /// `Fn::Join` with an empty delimiter. Adjacent literals are merged.
+    pub(crate) fn join(parts: impl IntoIterator<Item = Expr>) -> Self {
+        let mut out: Vec<Expr> = Vec::new();
+        for part in parts {
+            match (out.last_mut(), part.0) {
+                (Some(Expr(ExprKind::Str(prev))), ExprKind::Str(next)) => prev.push_str(&next),
+                (_, kind) => out.push(Expr(kind)),
+            }
+        }
+        match out.len() {
+            0 => Expr::lit(""),
+            1 if matches!(out[0].0, ExprKind::Str(_)) => out.remove(0),
+            _ => Expr(ExprKind::Join(out)),
+        }
+    }
+
+    /// The account root principal, `arn:<partition>:iam::<account>:root`.
+    pub(crate) fn account_root() -> Self {
+        Expr::sub_pseudo("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")
+    }
+
+    /// The literal text, if this value is a literal rather than an intrinsic function.
+    pub fn as_literal(&self) -> Option<&str> {
+        match &self.0 {
+            ExprKind::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl From<&str> for Expr {
+    fn from(s: &str) -> Self {
+        Expr::lit(s)
+    }
+}
+
+impl Serialize for Expr {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            ExprKind::Str(s) => serializer.serialize_str(s),
+            ExprKind::Ref(id) => single(serializer, "Ref", id),
+            ExprKind::GetAtt(id, attr) => single(serializer, "Fn::GetAtt", &[id.as_str(), attr]),
+            ExprKind::Sub(t) => single(serializer, "Fn::Sub", t),
+            ExprKind::Import(name) => single(serializer, "Fn::ImportValue", name),
+            ExprKind::Join(parts) => single(serializer, "Fn::Join", &JoinArgs(parts)),
+        }
+    }
+}
+
+struct JoinArgs<'a>(&'a [Expr]);
+
+impl Serialize for JoinArgs<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(2))?;
+        seq.serialize_element("")?;
+        seq.serialize_element(self.0)?;
+        seq.end()
+    }
+}
+
+fn single<S: Serializer, V: Serialize + ?Sized>(
+    serializer: S,
+    key: &str,
+    value: &V,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(Some(1))?;
+    map.serialize_entry(key, value)?;
+    map.end()
+}
+
+/// What CloudFormation does with a resource's physical store when the resource leaves the
+/// stack (`DeletionPolicy`) or is replaced (`UpdateReplacePolicy`).
+///
+/// There is deliberately no `Delete`: stores of PHI are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Keep {
+    /// Leave the resource in place, outside the stack.
+    Retain,
+    /// Take a final snapshot (databases), then delete.
+    Snapshot,
+}
+
+/// A CloudFormation resource type, described by a typed struct of its properties.
+pub(crate) trait ResourceType: Serialize {
+    /// The CloudFormation type name, e.g. `AWS::S3::Bucket`.
+    const TYPE: &'static str;
+}
+
+/// One resource of a template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    logical_id: String,
+    type_name: &'static str,
+    properties: serde_json::Value,
+    depends_on: Vec<String>,
+    keep: Option<Keep>,
+    metadata: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Resource {
+    pub(crate) fn new<T: ResourceType>(
+        logical_id: String,
+        properties: &T,
+    ) -> Result<Self, serde_json::Error> {
+        Ok(Resource {
+            logical_id,
+            type_name: T::TYPE,
+            properties: serde_json::to_value(properties)?,
+            depends_on: Vec::new(),
+            keep: None,
+            metadata: serde_json::Map::new(),
+        })
+    }
+
+    /// Creates this resource only after `logical_id`.
+    pub(crate) fn depends_on(mut self, logical_id: &str) -> Self {
+        self.depends_on.push(logical_id.to_owned());
+        self
+    }
+
+    /// Sets both `DeletionPolicy` and `UpdateReplacePolicy`.
+    pub(crate) fn keep(mut self, keep: Keep) -> Self {
+        self.keep = Some(keep);
+        self
+    }
+
+    pub(crate) fn metadata_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut self.metadata
+    }
+
+    /// The logical id.
+    pub fn logical_id(&self) -> &str {
+        &self.logical_id
+    }
+
+    /// The CloudFormation type, e.g. `AWS::S3::Bucket`.
+    pub fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+
+    /// The properties as JSON.
+    pub fn properties(&self) -> &serde_json::Value {
+        &self.properties
+    }
+
+    /// The logical ids this resource waits for.
+    pub fn depends_on_ids(&self) -> &[String] {
+        &self.depends_on
+    }
+
+    /// What happens to the store when the resource is deleted or replaced.
+    pub fn kept(&self) -> Option<Keep> {
+        self.keep
+    }
+}
+
+impl Serialize for Resource {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Type", self.type_name)?;
+        map.serialize_entry("Properties", &self.properties)?;
+        if !self.depends_on.is_empty() {
+            map.serialize_entry("DependsOn", &self.depends_on)?;
+        }
+        if let Some(keep) = self.keep {
+            map.serialize_entry("DeletionPolicy", &keep)?;
+            map.serialize_entry("UpdateReplacePolicy", &keep)?;
+        }
+        if !self.metadata.is_empty() {
+            map.serialize_entry("Metadata", &self.metadata)?;
+        }
+        map.end()
+    }
+}
+
+/// One output of a template, optionally exported for other stacks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    pub(crate) name: String,
+    pub(crate) value: Expr,
+    pub(crate) description: Option<String>,
+    pub(crate) export: Option<String>,
+}
+
+impl Output {
+    /// The output's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The export name, if other stacks import this output.
+    pub fn export_name(&self) -> Option<&str> {
+        self.export.as_deref()
+    }
+}
+
+impl Serialize for Output {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(d) = &self.description {
+            map.serialize_entry("Description", d)?;
+        }
+        map.serialize_entry("Value", &self.value)?;
+        if let Some(name) = &self.export {
+            map.serialize_entry("Export", &ExportName(name))?;
+        }
+        map.end()
+    }
+}
+
+struct ExportName<'a>(&'a str);
+
+impl Serialize for ExportName<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        single(serializer, "Name", self.0)
+    }
+}
+
+/// A whole CloudFormation template: one per stack.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Template {
+    pub(crate) description: String,
+    pub(crate) resources: Vec<Resource>,
+    pub(crate) outputs: Vec<Output>,
+}
+
+impl Template {
+    /// The resources, in the order they were declared.
+    pub fn resources(&self) -> &[Resource] {
+        &self.resources
+    }
+
+    /// The resource with this logical id.
+    pub fn resource(&self, logical_id: &str) -> Option<&Resource> {
+        self.resources.iter().find(|r| r.logical_id == logical_id)
+    }
+
+    /// The outputs, in the order they were declared (exports last).
+    pub fn outputs(&self) -> &[Output] {
+        &self.outputs
+    }
+
+    /// The template as pretty-printed JSON with a final newline; the same template always
+    /// gives the same bytes.
+    pub fn to_json(&self) -> Result<String, serde_json::Error> {
+        let mut text = serde_json::to_string_pretty(self)?;
+        text.push('\n');
+        Ok(text)
+    }
+}
+
+impl Serialize for Template {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("AWSTemplateFormatVersion", "2010-09-09")?;
+        map.serialize_entry("Description", &self.description)?;
+        map.serialize_entry("Resources", &Keyed(&self.resources))?;
+        if !self.outputs.is_empty() {
+            map.serialize_entry("Outputs", &Keyed(&self.outputs))?;
+        }
+        map.end()
+    }
+}
+
+/// A template entry that is written under its own name.
+trait Entry {
+    fn key(&self) -> &str;
+}
+
+impl Entry for Resource {
+    fn key(&self) -> &str {
+        &self.logical_id
+    }
+}
+
+impl Entry for Output {
+    fn key(&self) -> &str {
+        &self.name
+    }
+}
+
+/// Serializes a list as a map keyed by each entry's name, keeping the list's order.
+struct Keyed<'a, T>(&'a [T]);
+
+impl<T: Serialize + Entry> Serialize for Keyed<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for item in self.0 {
+            map.serialize_entry(item.key(), item)?;
+        }
+        map.end()
+    }
+}

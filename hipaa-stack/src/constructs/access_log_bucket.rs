@@ -1,0 +1,135 @@
+//! [`AccessLogBucket`]: the destination of S3 server access logs.
+
+use crate::app::{Arn, Attr, Handle, Name, Reference};
+use crate::cfn::policy::{Principal, Statement};
+use crate::cfn::s3::Sse;
+use crate::cfn::{Expr, Keep, Pseudo, Resource};
+use crate::compliance::{ACCESS_LOGS_NOT_LOGGED, ACCESS_LOGS_SSE_S3, record_waivers};
+use crate::constructs::Construct;
+use crate::constructs::node::{Node, RenderCx, Used};
+use crate::constructs::sealed::IntoNode;
+use crate::constructs::secure_bucket::{DEFAULT_NONCURRENT_DAYS, bucket_policy, bucket_properties};
+use crate::literal::{BucketName, Days};
+
+/// The bucket that receives the server access logs of every other bucket.
+///
+/// S3 delivers access logs only to a bucket encrypted with SSE-S3, so this bucket cannot
+/// use a customer key: it carries a recorded waiver of control S1 with that reason, and must
+/// never receive PHI. It has every other setting of a [`SecureBucket`](crate::SecureBucket).
+/// One bucket serves any number of source buckets: its policy lets the S3 logging service of
+/// this account write, with one statement that does not grow.
+///
+/// # Secure defaults
+/// - SSE-S3 (`AES256`), waiver of S1 recorded in the template metadata.
+/// - All four public-access blocks (S3); `BucketOwnerEnforced` (S6).
+/// - TLS 1.2+ only, on the bucket and its objects (S8).
+/// - Versioning (S9) with a lifecycle rule for noncurrent versions (S13).
+/// - Not logged into itself: waiver of S7 recorded (that would loop).
+/// - `DeletionPolicy` and `UpdateReplacePolicy` `Retain`.
+///
+/// # Options
+/// - [`name`](AccessLogBucket::name). Default: a unique name chosen by CloudFormation.
+/// - [`noncurrent_version_retention`](AccessLogBucket::noncurrent_version_retention).
+///   Default: 365 days.
+///
+/// ```
+/// use hipaa_stack::prelude::*;
+/// let app = App::new("clinic");
+/// let stack = app.stack("clinic-security")?;
+/// let logs = stack.add(AccessLogBucket::new("AccessLogs"))?;
+/// stack.output("AccessLogBucket", logs.name())?;
+/// # Ok::<(), hipaa_stack::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct AccessLogBucket {
+    id: String,
+    name: Option<BucketName>,
+    noncurrent_days: u16,
+}
+
+impl AccessLogBucket {
+    /// An access-log bucket with the construct id `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        AccessLogBucket {
+            id: id.into(),
+            name: None,
+            noncurrent_days: DEFAULT_NONCURRENT_DAYS,
+        }
+    }
+
+    /// Gives the bucket a fixed name. Default: a unique name chosen by CloudFormation.
+    pub fn name(mut self, name: BucketName) -> Self {
+        self.name = Some(name);
+        self
+    }
+
+    /// How long a version stays after it was overwritten or deleted. Default: 365 days.
+    pub fn noncurrent_version_retention<const N: u16>(mut self, days: Days<N>) -> Self {
+        self.noncurrent_days = days.get();
+        self
+    }
+}
+
+impl Handle<AccessLogBucket> {
+    /// The bucket's ARN.
+    pub fn arn(&self) -> Reference<Arn> {
+        self.reference("", Attr::Get("Arn"))
+    }
+
+    /// The bucket's name.
+    pub fn name(&self) -> Reference<Name> {
+        self.reference("", Attr::Ref)
+    }
+}
+
+impl Construct for AccessLogBucket {
+    type Kind = AccessLogBucket;
+}
+
+impl IntoNode for AccessLogBucket {
+    fn into_node(self) -> Box<dyn Node> {
+        Box::new(self)
+    }
+}
+
+impl Node for AccessLogBucket {
+    fn kind(&self) -> &'static str {
+        "AccessLogBucket"
+    }
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn parts(&self) -> &'static [&'static str] {
+        &["", "Policy"]
+    }
+
+    fn uses(&self) -> Vec<Used> {
+        Vec::new()
+    }
+
+    fn render(&self, cx: &mut RenderCx<'_>) -> Result<Vec<Resource>, serde_json::Error> {
+        let bucket = bucket_properties(
+            Sse::S3Managed,
+            self.name.as_ref(),
+            None,
+            self.noncurrent_days,
+        );
+        let logging_service = Statement::allow(
+            "AllowS3ServerAccessLogs",
+            Principal::Service("logging.s3.amazonaws.com".into()),
+            &["s3:PutObject"],
+            vec![Expr::join([cx.own_att("", "Arn"), "/*".into()])],
+        )
+        .when(
+            "StringEquals",
+            "aws:SourceAccount",
+            Expr::pseudo(Pseudo::AccountId),
+        );
+        let policy = bucket_policy(cx, "", vec![logging_service]);
+        let mut bucket = Resource::new(cx.logical(""), &bucket)?.keep(Keep::Retain);
+        record_waivers(&mut bucket, &[ACCESS_LOGS_SSE_S3, ACCESS_LOGS_NOT_LOGGED]);
+        Ok(vec![bucket, Resource::new(cx.logical("Policy"), &policy)?])
+    }
+}

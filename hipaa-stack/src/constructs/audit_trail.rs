@@ -1,0 +1,269 @@
+//! [`AuditTrail`]: a CloudTrail trail for the whole account.
+
+use crate::app::{Arn, Attr, Handle, Name, Reference};
+use crate::cfn::cloudtrail::{EventSelector, Trail};
+use crate::cfn::iam::{ManagedPolicy, Role};
+use crate::cfn::policy::{PolicyDocument, Principal, Statement};
+use crate::cfn::{Expr, Pseudo, Resource};
+use crate::constructs::log_group::{DEFAULT_LOG_RETENTION, LogRetention, encrypted_log_group};
+use crate::constructs::node::{KeyService, Node, RenderCx, Used};
+use crate::constructs::sealed::IntoNode;
+use crate::constructs::secure_bucket::{DEFAULT_NONCURRENT_DAYS, access_logging, phi_bucket};
+use crate::constructs::{
+    AccessLogBucket, AccessLogDestination, AccessLogsChosen, Construct, EncryptionKey, KeyChosen,
+    KmsKey, NoAccessLogs, NoKey,
+};
+use crate::literal::Days;
+
+/// A multi-region CloudTrail trail that records every management event and every S3 object
+/// access of the account, with its own secure bucket and an encrypted log group.
+///
+/// It needs a customer-managed key ([`encryption`](AuditTrail::encryption)) and a destination
+/// for its bucket's access logs ([`access_logs`](AuditTrail::access_logs)); without either,
+/// [`Stack::add`](crate::Stack::add) does not compile. The key's policy is extended with the
+/// statements that let CloudTrail and CloudWatch Logs of this account use it.
+///
+/// What it creates (logical ids after the construct id `Audit`):
+/// `Audit` (the trail), `AuditBucket` and `AuditBucketPolicy` (a secure bucket with the
+/// policy CloudTrail needs), `AuditLogs` (the log group), `AuditLogsRole` and
+/// `AuditLogsPolicy` (the role CloudTrail assumes to write to the log group, with a managed
+/// policy). The trail is created after its bucket policy and its role's policy.
+///
+/// # Secure defaults
+/// - Delivery to CloudWatch Logs through a role (T1, §164.312(b)).
+/// - Log files encrypted with the customer key (T2, §164.312(a)(2)(iv)).
+/// - Log file validation (T3, §164.312(c)(1)).
+/// - Management events read and write, and S3 data events on every bucket (T4).
+/// - Multi-region with global service events (T5); logging on (T6).
+/// - The bucket has every setting of a [`SecureBucket`](crate::SecureBucket) (S1–S13).
+/// - The log group is encrypted and kept at least a year (L1, L2).
+///
+/// # Options
+/// - [`log_retention`](AuditTrail::log_retention). Default: 365 days.
+///
+/// ```
+/// use hipaa_stack::prelude::*;
+/// let app = App::new("clinic");
+/// let security = app.stack("clinic-security")?;
+/// let key = security.add(KmsKey::new("PhiKey"))?;
+/// let logs = security.add(AccessLogBucket::new("AccessLogs"))?;
+/// let trail = security.add(AuditTrail::new("Audit").encryption(&key).access_logs(&logs))?;
+/// security.output("AuditBucket", trail.bucket_name())?;
+/// # Ok::<(), hipaa_stack::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct AuditTrail<K = Handle<KmsKey>, L = Handle<AccessLogBucket>> {
+    id: String,
+    key: K,
+    logs: L,
+    retention: u16,
+}
+
+impl AuditTrail<NoKey, NoAccessLogs> {
+    /// A trail with the construct id `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        AuditTrail {
+            id: id.into(),
+            key: NoKey,
+            logs: NoAccessLogs,
+            retention: DEFAULT_LOG_RETENTION,
+        }
+    }
+}
+
+impl<K, L> AuditTrail<K, L> {
+    /// Encrypts the log files, the bucket and the log group with this customer-managed key.
+    pub fn encryption<E: EncryptionKey>(self, key: &Handle<E>) -> AuditTrail<Handle<KmsKey>, L> {
+        AuditTrail {
+            id: self.id,
+            key: key.cast(),
+            logs: self.logs,
+            retention: self.retention,
+        }
+    }
+
+    /// Delivers the server access logs of the trail's bucket to this bucket.
+    pub fn access_logs<D: AccessLogDestination>(
+        self,
+        destination: &Handle<D>,
+    ) -> AuditTrail<K, Handle<AccessLogBucket>> {
+        AuditTrail {
+            id: self.id,
+            key: self.key,
+            logs: destination.cast(),
+            retention: self.retention,
+        }
+    }
+
+    /// How long the log group keeps events. Default: 365 days.
+    pub fn log_retention<const N: u16>(mut self, days: Days<N>) -> Self
+    where
+        Days<N>: LogRetention,
+    {
+        self.retention = days.get();
+        self
+    }
+}
+
+impl Handle<AuditTrail> {
+    /// The trail's ARN.
+    pub fn arn(&self) -> Reference<Arn> {
+        self.reference("", Attr::Get("Arn"))
+    }
+
+    /// The name of the bucket that holds the log files.
+    pub fn bucket_name(&self) -> Reference<Name> {
+        self.reference("Bucket", Attr::Ref)
+    }
+
+    /// The name of the log group that receives the events.
+    pub fn log_group_name(&self) -> Reference<Name> {
+        self.reference("Logs", Attr::Ref)
+    }
+}
+
+impl<K: KeyChosen<AuditTrail>, L: AccessLogsChosen<AuditTrail>> Construct for AuditTrail<K, L> {
+    type Kind = AuditTrail;
+}
+
+impl<K: KeyChosen<AuditTrail>, L: AccessLogsChosen<AuditTrail>> IntoNode for AuditTrail<K, L> {
+    fn into_node(self) -> Box<dyn Node> {
+        Box::new(TrailNode {
+            id: self.id,
+            key: self.key.key(),
+            logs: self.logs.logs(),
+            retention: self.retention,
+        })
+    }
+}
+
+struct TrailNode {
+    id: String,
+    key: Handle<KmsKey>,
+    logs: Handle<AccessLogBucket>,
+    retention: u16,
+}
+
+impl Node for TrailNode {
+    fn kind(&self) -> &'static str {
+        "AuditTrail"
+    }
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn parts(&self) -> &'static [&'static str] {
+        &[
+            "",
+            "Bucket",
+            "BucketPolicy",
+            "Logs",
+            "LogsRole",
+            "LogsPolicy",
+        ]
+    }
+
+    fn uses(&self) -> Vec<Used> {
+        vec![self.key.used("KmsKey"), self.logs.used("AccessLogBucket")]
+    }
+
+    fn key_services(&self) -> Vec<(u32, KeyService)> {
+        vec![
+            (self.key.index, KeyService::CloudTrail),
+            (self.key.index, KeyService::Logs),
+        ]
+    }
+
+    fn render(&self, cx: &mut RenderCx<'_>) -> Result<Vec<Resource>, serde_json::Error> {
+        let key = cx.resolve(self.key.arn());
+        let trail_name = format!("${{AWS::StackName}}-{}", self.id);
+        let trail_arn = Expr::sub_pseudo(&format!(
+            "arn:${{AWS::Partition}}:cloudtrail:${{AWS::Region}}:${{AWS::AccountId}}:trail/{trail_name}"
+        ));
+        let cloudtrail = || Principal::Service("cloudtrail.amazonaws.com".into());
+        let bucket_arn = cx.own_att("Bucket", "Arn");
+        let delivery = vec![
+            Statement::allow(
+                "AllowCloudTrailAclCheck",
+                cloudtrail(),
+                &["s3:GetBucketAcl"],
+                vec![bucket_arn.clone()],
+            )
+            .when("StringEquals", "aws:SourceArn", trail_arn.clone()),
+            Statement::allow(
+                "AllowCloudTrailWrite",
+                cloudtrail(),
+                &["s3:PutObject"],
+                vec![Expr::join([
+                    bucket_arn,
+                    "/AWSLogs/".into(),
+                    Expr::pseudo(Pseudo::AccountId),
+                    "/*".into(),
+                ])],
+            )
+            .when("StringEquals", "aws:SourceArn", trail_arn.clone())
+            .when("StringEquals", "s3:x-amz-acl", "bucket-owner-full-control"),
+        ];
+        let logging = access_logging(cx, self.logs);
+        let mut resources = phi_bucket(
+            cx,
+            "Bucket",
+            None,
+            key.clone(),
+            logging,
+            DEFAULT_NONCURRENT_DAYS,
+            delivery,
+        )?;
+
+        resources.push(encrypted_log_group(
+            cx,
+            "Logs",
+            key.clone(),
+            self.retention,
+        )?);
+        let role = Role {
+            description: format!("lets CloudTrail write {} to its log group", cx.path()),
+            assume_role_policy_document: PolicyDocument::new(vec![
+                Statement::allow(
+                    "TrustCloudTrail",
+                    cloudtrail(),
+                    &["sts:AssumeRole"],
+                    Vec::new(),
+                )
+                .when("StringEquals", "aws:SourceArn", trail_arn),
+            ]),
+            managed_policy_arns: Vec::new(),
+        };
+        resources.push(Resource::new(cx.logical("LogsRole"), &role)?);
+        let policy = ManagedPolicy {
+            description: format!("CloudTrail delivery to the log group of {}", cx.path()),
+            policy_document: PolicyDocument::new(vec![Statement::allow_identity(
+                "WriteTrailEvents",
+                &["logs:CreateLogStream", "logs:PutLogEvents"],
+                vec![cx.own_att("Logs", "Arn")],
+            )]),
+            roles: vec![cx.own_ref("LogsRole")],
+        };
+        resources.push(Resource::new(cx.logical("LogsPolicy"), &policy)?);
+
+        let trail = Trail {
+            trail_name: Expr::sub_pseudo(&trail_name),
+            is_logging: true,
+            s3_bucket_name: cx.own_ref("Bucket"),
+            kms_key_id: key,
+            enable_log_file_validation: true,
+            is_multi_region_trail: true,
+            include_global_service_events: true,
+            cloud_watch_logs_log_group_arn: cx.own_att("Logs", "Arn"),
+            cloud_watch_logs_role_arn: cx.own_att("LogsRole", "Arn"),
+            event_selectors: vec![EventSelector::all_with_s3_data()],
+        };
+        resources.push(
+            Resource::new(cx.logical(""), &trail)?
+                .depends_on(&cx.logical("BucketPolicy"))
+                .depends_on(&cx.logical("LogsPolicy")),
+        );
+        Ok(resources)
+    }
+}

@@ -1,0 +1,536 @@
+//! [`EncryptedDatabase`]: an RDS PostgreSQL or MySQL instance for PHI.
+
+use std::collections::BTreeMap;
+
+use crate::app::{Arn, Attr, Handle, Id, Name, Reference};
+use crate::cfn::iam::Role;
+use crate::cfn::policy::{PolicyDocument, Principal, Statement};
+use crate::cfn::rds::{
+    DbInstance, DbParameterGroup, DbSubnetGroup, MasterUserSecret, OptionConfiguration,
+    OptionGroup, OptionSetting,
+};
+use crate::cfn::{Expr, Keep, Pseudo, Resource};
+use crate::constructs::node::{Node, RenderCx, Used};
+use crate::constructs::sealed::IntoNode;
+use crate::constructs::{Construct, EncryptionKey, KeyChosen, KmsKey, NoKey};
+use crate::error::{Error, Result};
+use crate::literal::Days;
+
+/// The database engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// PostgreSQL 17.
+    Postgres,
+    /// MySQL 8.4.
+    Mysql,
+}
+
+struct EngineSpec {
+    engine: &'static str,
+    version: &'static str,
+    major: &'static str,
+    family: &'static str,
+    port: u16,
+    log_exports: &'static [&'static str],
+    parameters: &'static [(&'static str, &'static str)],
+    parts: &'static [&'static str],
+}
+
+impl Engine {
+    fn spec(self) -> EngineSpec {
+        match self {
+            Engine::Postgres => EngineSpec {
+                engine: "postgres",
+                version: "17.6",
+                major: "17",
+                family: "postgres17",
+                port: 5432,
+                log_exports: &["postgresql", "upgrade"],
+                parameters: &[
+                    ("log_connections", "1"),
+                    ("log_disconnections", "1"),
+                    ("rds.force_ssl", "1"),
+                ],
+                parts: &["", "SubnetGroup", "Parameters", "MonitoringRole"],
+            },
+            Engine::Mysql => EngineSpec {
+                engine: "mysql",
+                version: "8.4.6",
+                major: "8.4",
+                family: "mysql8.4",
+                port: 3306,
+                log_exports: &["audit", "error", "general", "slowquery"],
+                parameters: &[
+                    ("general_log", "1"),
+                    ("log_output", "FILE"),
+                    ("require_secure_transport", "1"),
+                    ("slow_query_log", "1"),
+                ],
+                parts: &["", "SubnetGroup", "Parameters", "MonitoringRole", "Options"],
+            },
+        }
+    }
+
+    /// The port the engine listens on.
+    ///
+    /// ```
+    /// assert_eq!(hipaa_stack::Engine::Postgres.port(), 5432);
+    /// ```
+    pub fn port(self) -> u16 {
+        self.spec().port
+    }
+}
+
+/// The private network of a database: existing subnets in at least two availability zones
+/// and the security group that decides who may connect.
+///
+/// Until `SecureVpc` exists, the network is given by id. A database is never publicly
+/// accessible whatever the subnets are.
+///
+/// ```
+/// use hipaa_stack::DbNetwork;
+/// let net = DbNetwork::existing(
+///     &["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"],
+///     "sg-0123456789abcdef0",
+/// )?;
+/// assert!(DbNetwork::existing(&["subnet-0a1b2c3d4e5f60718"], "sg-0123456789abcdef0").is_err());
+/// # Ok::<(), hipaa_stack::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DbNetwork {
+    subnets: Vec<String>,
+    security_group: String,
+}
+
+impl DbNetwork {
+    /// Existing private subnets (at least two, for Multi-AZ) and an existing security group.
+    pub fn existing(subnet_ids: &[&str], security_group_id: &str) -> Result<Self> {
+        let invalid = |reason: String| Error::InvalidNetwork { reason };
+        for id in subnet_ids {
+            if !aws_id(id, "subnet-") {
+                return Err(invalid(format!(
+                    "`{id}` is not a subnet id; subnet ids look like `subnet-0a1b2c3d4e5f60718`"
+                )));
+            }
+        }
+        if !aws_id(security_group_id, "sg-") {
+            return Err(invalid(format!(
+                "`{security_group_id}` is not a security group id; they look like `sg-0123456789abcdef0`"
+            )));
+        }
+        let mut subnets: Vec<String> = subnet_ids.iter().map(|s| (*s).to_owned()).collect();
+        subnets.sort();
+        subnets.dedup();
+        if subnets.len() < 2 {
+            return Err(invalid(
+                "a Multi-AZ database needs subnets in at least two availability zones; give two or more subnet ids".to_owned(),
+            ));
+        }
+        Ok(DbNetwork {
+            subnets,
+            security_group: security_group_id.to_owned(),
+        })
+    }
+}
+
+fn aws_id(id: &str, prefix: &str) -> bool {
+    id.strip_prefix(prefix).is_some_and(|hex| {
+        (hex.len() == 8 || hex.len() == 17)
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    })
+}
+
+/// The state of a database whose network has not been chosen yet.
+///
+/// Call `.network(..)`; until then the database cannot be added to a stack.
+#[derive(Debug, Clone, Copy)]
+pub struct NoNetwork;
+
+/// Implemented by a chosen network: the state after `.network(..)`.
+#[diagnostic::on_unimplemented(
+    message = "`{C}` has no private network",
+    label = "call `.network(DbNetwork::existing(&subnets, security_group)?)` on this `{C}` before adding it to a stack",
+    note = "HIPAA 45 CFR §164.312(a)(1) and §164.312(e)(1): a database of PHI lives in private subnets behind a security group that names who may connect"
+)]
+pub trait NetworkChosen<C>: sealed::ChosenNetwork {}
+
+impl<C> NetworkChosen<C> for DbNetwork {}
+
+mod sealed {
+    pub trait ChosenNetwork {
+        fn network(self) -> super::DbNetwork;
+    }
+
+    impl ChosenNetwork for super::DbNetwork {
+        fn network(self) -> super::DbNetwork {
+            self
+        }
+    }
+}
+
+/// A backup retention that RDS accepts and that keeps at least a week of backups.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed backup retention for a database of PHI",
+    label = "use a value from days!(7) to days!(35)",
+    note = "HIPAA 45 CFR §164.308(a)(7)(ii)(A) (hipaa-stack control R3): automated backups are kept at least 7 days; RDS keeps them at most 35 (use a `BackupPlan` for longer)"
+)]
+pub trait BackupRetention {}
+
+macro_rules! backup_retentions {
+    ($($n:literal),*) => { $(impl BackupRetention for Days<$n> {})* };
+}
+backup_retentions!(
+    7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+    31, 32, 33, 34, 35
+);
+
+/// An RDS database instance (PostgreSQL 17 or MySQL 8.4) that stores PHI.
+///
+/// It needs a customer-managed key ([`encryption`](EncryptedDatabase::encryption)) and a
+/// private network ([`network`](EncryptedDatabase::network)); without either,
+/// [`Stack::add`](crate::Stack::add) does not compile.
+///
+/// What it creates (logical ids after the construct id `Ehr`): `Ehr` (the instance),
+/// `EhrSubnetGroup`, `EhrParameters` (the parameter group that forces TLS),
+/// `EhrMonitoringRole` (the enhanced-monitoring role) and, for MySQL, `EhrOptions` (the
+/// option group that turns on the audit log).
+///
+/// # Secure defaults
+/// - Storage encrypted with the customer key (R1, §164.312(a)(2)(iv)); so are the
+///   Performance Insights data and the master password's secret (R13).
+/// - Never publicly accessible, written explicitly (R2, §164.312(a)(1)).
+/// - Automated backups kept 35 days (R3, §164.308(a)(7)), and kept after the instance is
+///   deleted; Multi-AZ (R5).
+/// - Deletion protection; `DeletionPolicy` and `UpdateReplacePolicy` `Snapshot` (R6).
+/// - Enhanced monitoring every 60 seconds with its own role (R7, §164.312(b)).
+/// - The engine's full set of log exports to CloudWatch Logs (R8): PostgreSQL `postgresql`
+///   and `upgrade`, with connections and disconnections logged; MySQL `audit`, `error`,
+///   `general` and `slowquery`, with the MariaDB audit plugin on.
+/// - Minor version upgrades (R9), IAM database authentication (R11).
+/// - TLS forced by the parameter group (R12, §164.312(e)(1)): `rds.force_ssl` for
+///   PostgreSQL, `require_secure_transport` for MySQL.
+/// - No password in the template: RDS manages it in Secrets Manager (R13).
+///
+/// # Options
+/// - [`backup_retention`](EncryptedDatabase::backup_retention). Default: 35 days.
+/// - [`instance_class`](EncryptedDatabase::instance_class). Default: `db.m6g.large`.
+/// - [`storage_gib`](EncryptedDatabase::storage_gib). Default: 100 GiB of gp3.
+///
+/// ```
+/// use hipaa_stack::prelude::*;
+/// let app = App::new("clinic");
+/// let stack = app.stack("clinic-data")?;
+/// let key = stack.add(KmsKey::new("PhiKey"))?;
+/// let net = DbNetwork::existing(
+///     &["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"],
+///     "sg-0123456789abcdef0",
+/// )?;
+/// let ehr = stack.add(
+///     EncryptedDatabase::postgres("Ehr")
+///         .encryption(&key)
+///         .network(net)
+///         .backup_retention(days!(35)),
+/// )?;
+/// stack.output("EhrEndpoint", ehr.endpoint_address())?;
+/// # Ok::<(), hipaa_stack::Error>(())
+/// ```
+///
+/// A backup retention under a week does not compile:
+///
+/// ```compile_fail
+/// use hipaa_stack::prelude::*;
+/// let _ = EncryptedDatabase::postgres("Ehr").backup_retention(days!(3));
+/// ```
+#[derive(Debug, Clone)]
+pub struct EncryptedDatabase<K = Handle<KmsKey>, N = DbNetwork> {
+    id: String,
+    engine: Engine,
+    key: K,
+    network: N,
+    backup_days: u16,
+    instance_class: String,
+    storage_gib: u32,
+}
+
+impl EncryptedDatabase<NoKey, NoNetwork> {
+    /// A PostgreSQL 17 database with the construct id `id`.
+    pub fn postgres(id: impl Into<String>) -> Self {
+        Self::with_engine(id.into(), Engine::Postgres)
+    }
+
+    /// A MySQL 8.4 database with the construct id `id`.
+    pub fn mysql(id: impl Into<String>) -> Self {
+        Self::with_engine(id.into(), Engine::Mysql)
+    }
+
+    fn with_engine(id: String, engine: Engine) -> Self {
+        EncryptedDatabase {
+            id,
+            engine,
+            key: NoKey,
+            network: NoNetwork,
+            backup_days: 35,
+            instance_class: "db.m6g.large".to_owned(),
+            storage_gib: 100,
+        }
+    }
+}
+
+impl<K, N> EncryptedDatabase<K, N> {
+    /// Encrypts storage, Performance Insights and the master password's secret with this key.
+    pub fn encryption<E: EncryptionKey>(
+        self,
+        key: &Handle<E>,
+    ) -> EncryptedDatabase<Handle<KmsKey>, N> {
+        EncryptedDatabase {
+            id: self.id,
+            engine: self.engine,
+            key: key.cast(),
+            network: self.network,
+            backup_days: self.backup_days,
+            instance_class: self.instance_class,
+            storage_gib: self.storage_gib,
+        }
+    }
+
+    /// Places the database in these private subnets, behind this security group.
+    pub fn network(self, network: DbNetwork) -> EncryptedDatabase<K, DbNetwork> {
+        EncryptedDatabase {
+            id: self.id,
+            engine: self.engine,
+            key: self.key,
+            network,
+            backup_days: self.backup_days,
+            instance_class: self.instance_class,
+            storage_gib: self.storage_gib,
+        }
+    }
+
+    /// How long automated backups are kept: 7 to 35 days. Default: 35 days.
+    pub fn backup_retention<const D: u16>(mut self, days: Days<D>) -> Self
+    where
+        Days<D>: BackupRetention,
+    {
+        self.backup_days = days.get();
+        self
+    }
+
+    /// The instance class, e.g. `db.r6g.xlarge`. Default: `db.m6g.large`. Checked when the
+    /// database is added: it must be a `db.` class that supports Multi-AZ and encryption.
+    pub fn instance_class(mut self, class: impl Into<String>) -> Self {
+        self.instance_class = class.into();
+        self
+    }
+
+    /// Allocated gp3 storage, 20 to 65,536 GiB. Default: 100. Checked when the database is
+    /// added.
+    pub fn storage_gib(mut self, gib: u32) -> Self {
+        self.storage_gib = gib;
+        self
+    }
+}
+
+impl Handle<EncryptedDatabase> {
+    /// The instance identifier.
+    pub fn instance_id(&self) -> Reference<Id> {
+        self.reference("", Attr::Ref)
+    }
+
+    /// The instance's ARN.
+    pub fn arn(&self) -> Reference<Arn> {
+        self.reference("", Attr::Get("DBInstanceArn"))
+    }
+
+    /// The host name clients connect to.
+    pub fn endpoint_address(&self) -> Reference<Name> {
+        self.reference("", Attr::Get("Endpoint.Address"))
+    }
+
+    /// The ARN of the Secrets Manager secret that holds the master password.
+    pub fn master_secret_arn(&self) -> Reference<Arn> {
+        self.reference("", Attr::Get("MasterUserSecret.SecretArn"))
+    }
+}
+
+impl<K: KeyChosen<EncryptedDatabase>, N: NetworkChosen<EncryptedDatabase>> Construct
+    for EncryptedDatabase<K, N>
+{
+    type Kind = EncryptedDatabase;
+}
+
+impl<K: KeyChosen<EncryptedDatabase>, N: NetworkChosen<EncryptedDatabase>> IntoNode
+    for EncryptedDatabase<K, N>
+{
+    fn into_node(self) -> Box<dyn Node> {
+        Box::new(DatabaseNode {
+            id: self.id,
+            engine: self.engine,
+            key: self.key.key(),
+            network: self.network.network(),
+            backup_days: self.backup_days,
+            instance_class: self.instance_class,
+            storage_gib: self.storage_gib,
+        })
+    }
+}
+
+struct DatabaseNode {
+    id: String,
+    engine: Engine,
+    key: Handle<KmsKey>,
+    network: DbNetwork,
+    backup_days: u16,
+    instance_class: String,
+    storage_gib: u32,
+}
+
+impl Node for DatabaseNode {
+    fn kind(&self) -> &'static str {
+        "EncryptedDatabase"
+    }
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn parts(&self) -> &'static [&'static str] {
+        self.engine.spec().parts
+    }
+
+    fn uses(&self) -> Vec<Used> {
+        vec![self.key.used("KmsKey")]
+    }
+
+    fn check(&self) -> Result<(), String> {
+        let class_ok = self.instance_class.strip_prefix("db.").is_some_and(|rest| {
+            let mut pieces = rest.split('.');
+            let family = pieces.next().unwrap_or("");
+            let size = pieces.next().unwrap_or("");
+            pieces.next().is_none()
+                && !family.is_empty()
+                && !size.is_empty()
+                && rest
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.')
+        });
+        if !class_ok {
+            return Err(format!(
+                "`{}` is not an RDS instance class; write it like `db.m6g.large`",
+                self.instance_class
+            ));
+        }
+        if self.instance_class.starts_with("db.t2.") || self.instance_class.starts_with("db.m1.") {
+            return Err(format!(
+                "`{}` cannot encrypt storage with a customer key and run Multi-AZ; choose a current class such as `db.m6g.large`",
+                self.instance_class
+            ));
+        }
+        if !(20..=65_536).contains(&self.storage_gib) {
+            return Err(format!(
+                "{} GiB of gp3 storage is outside RDS's range of 20 to 65,536 GiB",
+                self.storage_gib
+            ));
+        }
+        Ok(())
+    }
+
+    fn render(&self, cx: &mut RenderCx<'_>) -> Result<Vec<Resource>, serde_json::Error> {
+        let spec = self.engine.spec();
+        let key = cx.resolve(self.key.arn());
+        let path = cx.path();
+        let mut resources = Vec::with_capacity(5);
+
+        let subnets = DbSubnetGroup {
+            description: format!("private subnets of {path}"),
+            subnet_ids: self
+                .network
+                .subnets
+                .iter()
+                .map(|s| Expr::lit(s.as_str()))
+                .collect(),
+        };
+        resources.push(Resource::new(cx.logical("SubnetGroup"), &subnets)?);
+
+        let parameters = DbParameterGroup {
+            description: format!("forces TLS and connection logging for {path}"),
+            family: spec.family,
+            parameters: spec.parameters.iter().copied().collect::<BTreeMap<_, _>>(),
+        };
+        resources.push(Resource::new(cx.logical("Parameters"), &parameters)?);
+
+        let option_group = if self.engine == Engine::Mysql {
+            let options = OptionGroup {
+                engine_name: spec.engine,
+                major_engine_version: spec.major,
+                description: format!("turns on the MariaDB audit plugin for {path}"),
+                options: vec![OptionConfiguration {
+                    name: "MARIADB_AUDIT_PLUGIN",
+                    settings: vec![OptionSetting {
+                        name: "SERVER_AUDIT_EVENTS",
+                        value: "CONNECT,QUERY_DDL,QUERY_DCL",
+                    }],
+                }],
+            };
+            resources.push(Resource::new(cx.logical("Options"), &options)?);
+            Some(cx.own_ref("Options"))
+        } else {
+            None
+        };
+
+        let role = Role {
+            description: format!("enhanced monitoring of {path}"),
+            assume_role_policy_document: PolicyDocument::new(vec![
+                Statement::allow(
+                    "TrustRdsMonitoring",
+                    Principal::Service("monitoring.rds.amazonaws.com".into()),
+                    &["sts:AssumeRole"],
+                    Vec::new(),
+                )
+                .when(
+                    "StringEquals",
+                    "aws:SourceAccount",
+                    Expr::pseudo(Pseudo::AccountId),
+                ),
+            ]),
+            managed_policy_arns: vec![Expr::sub_pseudo(
+                "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+            )],
+        };
+        resources.push(Resource::new(cx.logical("MonitoringRole"), &role)?);
+
+        let instance = DbInstance {
+            engine: spec.engine,
+            engine_version: spec.version,
+            instance_class: self.instance_class.clone(),
+            allocated_storage: self.storage_gib.to_string(),
+            storage_type: "gp3",
+            storage_encrypted: true,
+            kms_key_id: key.clone(),
+            publicly_accessible: false,
+            multi_az: true,
+            subnet_group: cx.own_ref("SubnetGroup"),
+            security_groups: vec![Expr::lit(self.network.security_group.as_str())],
+            parameter_group: cx.own_ref("Parameters"),
+            option_group,
+            backup_retention_period: self.backup_days,
+            copy_tags_to_snapshot: true,
+            delete_automated_backups: false,
+            deletion_protection: true,
+            monitoring_interval: 60,
+            monitoring_role_arn: cx.own_att("MonitoringRole", "Arn"),
+            log_exports: spec.log_exports.to_vec(),
+            performance_insights: true,
+            performance_insights_key: key.clone(),
+            performance_insights_retention: 7,
+            auto_minor_version_upgrade: true,
+            iam_authentication: true,
+            master_username: "dbadmin".to_owned(),
+            manage_master_user_password: true,
+            master_user_secret: MasterUserSecret { kms_key_id: key },
+        };
+        resources.push(Resource::new(cx.logical(""), &instance)?.keep(Keep::Snapshot));
+        Ok(resources)
+    }
+}

@@ -1,0 +1,172 @@
+//! [`KmsKey`]: a customer-managed KMS key for PHI.
+
+use crate::app::{Arn, Attr, Handle, Id, Reference};
+use crate::cfn::kms::Key;
+use crate::cfn::policy::{PolicyDocument, Principal, Statement};
+use crate::cfn::{Expr, Keep, Pseudo, Resource};
+use crate::constructs::Construct;
+use crate::constructs::node::{KeyService, Node, RenderCx, Used};
+use crate::constructs::sealed::IntoNode;
+
+/// A symmetric customer-managed KMS key that encrypts PHI at rest.
+///
+/// Every construct that stores PHI takes one with `.encryption(&key)`. The key policy grants
+/// the account root (so IAM policies decide who may use the key) and exactly the AWS
+/// services that the constructs using this key need: CloudTrail when an [`AuditTrail`]
+/// encrypts with it, CloudWatch Logs when a [`LogGroup`] or a trail's log group does, each
+/// bound to this account by a condition.
+///
+/// # Secure defaults
+/// - Automatic rotation every 365 days (`EnableKeyRotation`, control K1).
+/// - No `Allow` for the principal `*` in the key policy (K3).
+/// - A 30-day waiting period before deletion; `DeletionPolicy` and `UpdateReplacePolicy`
+///   `Retain`, so removing the key from the program never destroys it.
+///
+/// # Options
+/// - [`description`](KmsKey::description). Default: none.
+///
+/// ```
+/// use hipaa_stack::prelude::*;
+/// let app = App::new("clinic");
+/// let security = app.stack("clinic-security")?;
+/// let key = security.add(KmsKey::new("PhiKey").description("encrypts all PHI at rest"))?;
+/// security.output("PhiKeyArn", key.arn())?;
+/// # Ok::<(), hipaa_stack::Error>(())
+/// ```
+///
+/// [`AuditTrail`]: crate::AuditTrail
+/// [`LogGroup`]: crate::LogGroup
+#[derive(Debug, Clone)]
+pub struct KmsKey {
+    id: String,
+    description: Option<String>,
+}
+
+impl KmsKey {
+    /// A key with the construct id `id` (a letter, then letters and digits).
+    pub fn new(id: impl Into<String>) -> Self {
+        KmsKey {
+            id: id.into(),
+            description: None,
+        }
+    }
+
+    /// Describes what the key protects, shown in the KMS console.
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.description = Some(text.into());
+        self
+    }
+}
+
+impl Handle<KmsKey> {
+    /// The key's ARN.
+    pub fn arn(&self) -> Reference<Arn> {
+        self.reference("", Attr::Get("Arn"))
+    }
+
+    /// The key's id.
+    pub fn key_id(&self) -> Reference<Id> {
+        self.reference("", Attr::Ref)
+    }
+}
+
+impl Construct for KmsKey {
+    type Kind = KmsKey;
+}
+
+impl IntoNode for KmsKey {
+    fn into_node(self) -> Box<dyn Node> {
+        Box::new(self)
+    }
+}
+
+impl Node for KmsKey {
+    fn kind(&self) -> &'static str {
+        "KmsKey"
+    }
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn parts(&self) -> &'static [&'static str] {
+        &[""]
+    }
+
+    fn uses(&self) -> Vec<Used> {
+        Vec::new()
+    }
+
+    fn render(&self, cx: &mut RenderCx<'_>) -> Result<Vec<Resource>, serde_json::Error> {
+        let mut statements = vec![Statement::allow(
+            "AllowAccountAdministration",
+            Principal::Aws(Expr::account_root()),
+            &["kms:*"],
+            vec!["*".into()],
+        )];
+        for service in cx.own_key_services() {
+            statements.extend(service_statements(service));
+        }
+        let key = Key {
+            description: self.description.clone(),
+            enabled: true,
+            enable_key_rotation: true,
+            rotation_period_in_days: 365,
+            key_spec: "SYMMETRIC_DEFAULT",
+            key_usage: "ENCRYPT_DECRYPT",
+            pending_window_in_days: 30,
+            key_policy: PolicyDocument::new(statements),
+        };
+        Ok(vec![
+            Resource::new(cx.logical(""), &key)?.keep(Keep::Retain),
+        ])
+    }
+}
+
+fn service_statements(service: KeyService) -> Vec<Statement> {
+    let account = || Expr::pseudo(Pseudo::AccountId);
+    match service {
+        KeyService::CloudTrail => vec![
+            Statement::allow(
+                "AllowCloudTrailEncryptLogs",
+                Principal::Service("cloudtrail.amazonaws.com".into()),
+                &["kms:GenerateDataKey*"],
+                vec!["*".into()],
+            )
+            .when(
+                "StringLike",
+                "kms:EncryptionContext:aws:cloudtrail:arn",
+                Expr::sub_pseudo("arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*"),
+            )
+            .when("StringEquals", "aws:SourceAccount", account()),
+            Statement::allow(
+                "AllowCloudTrailDescribeKey",
+                Principal::Service("cloudtrail.amazonaws.com".into()),
+                &["kms:DescribeKey"],
+                vec!["*".into()],
+            )
+            .when("StringEquals", "aws:SourceAccount", account()),
+        ],
+        KeyService::Logs => vec![
+            Statement::allow(
+                "AllowCloudWatchLogs",
+                Principal::Service(Expr::sub_pseudo("logs.${AWS::Region}.amazonaws.com")),
+                &[
+                    "kms:Decrypt*",
+                    "kms:Describe*",
+                    "kms:Encrypt*",
+                    "kms:GenerateDataKey*",
+                    "kms:ReEncrypt*",
+                ],
+                vec!["*".into()],
+            )
+            .when(
+                "ArnLike",
+                "kms:EncryptionContext:aws:logs:arn",
+                Expr::sub_pseudo(
+                    "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*",
+                ),
+            ),
+        ],
+    }
+}

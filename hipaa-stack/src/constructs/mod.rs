@@ -1,0 +1,122 @@
+//! The high-level constructs: one file each.
+//!
+//! Every construct emits exactly the settings of `HIPAA-CONTROLS.md` for its resources,
+//! always. Those that hold PHI cannot be added to a stack until they have their customer
+//! key and their log destination: leaving one out is a compile error that names the method
+//! to call and the HIPAA citation.
+
+mod access_log_bucket;
+mod audit_trail;
+mod encrypted_database;
+mod kms_key;
+mod log_group;
+pub(crate) mod node;
+mod secure_bucket;
+
+pub use access_log_bucket::AccessLogBucket;
+pub use audit_trail::AuditTrail;
+pub use encrypted_database::{
+    BackupRetention, DbNetwork, EncryptedDatabase, Engine, NetworkChosen, NoNetwork,
+};
+pub use kms_key::KmsKey;
+pub use log_group::{LogGroup, LogRetention};
+pub use secure_bucket::SecureBucket;
+
+use crate::app::Handle;
+
+/// Something that can be added to a [`Stack`](crate::Stack).
+///
+/// Sealed: only hipaa-stack's constructs implement it, and only once they are complete.
+pub trait Construct: sealed::IntoNode {
+    /// What the returned [`Handle`] points to.
+    type Kind;
+}
+
+pub(crate) mod sealed {
+    use super::node::Node;
+    use crate::app::Handle;
+    use crate::constructs::{AccessLogBucket, KmsKey};
+
+    pub trait IntoNode {
+        fn into_node(self) -> Box<dyn Node>;
+    }
+
+    /// The handle of a chosen key.
+    pub trait ChosenKey {
+        fn key(&self) -> Handle<KmsKey>;
+    }
+
+    /// The handle of a chosen access-log bucket.
+    pub trait ChosenLogs {
+        fn logs(&self) -> Handle<AccessLogBucket>;
+    }
+
+    impl ChosenKey for Handle<KmsKey> {
+        fn key(&self) -> Handle<KmsKey> {
+            *self
+        }
+    }
+
+    impl ChosenLogs for Handle<AccessLogBucket> {
+        fn logs(&self) -> Handle<AccessLogBucket> {
+            *self
+        }
+    }
+
+    pub trait KeyKind {}
+    pub trait LogDestinationKind {}
+    impl KeyKind for KmsKey {}
+    impl LogDestinationKind for AccessLogBucket {}
+}
+
+/// The state of a construct whose customer-managed key has not been chosen yet.
+///
+/// Call `.encryption(&key)`; until then the construct cannot be added to a stack.
+#[derive(Debug, Clone, Copy)]
+pub struct NoKey;
+
+/// The state of a construct whose access-log destination has not been chosen yet.
+///
+/// Call `.access_logs(&log_bucket)`; until then the construct cannot be added to a stack.
+#[derive(Debug, Clone, Copy)]
+pub struct NoAccessLogs;
+
+/// Implemented by a chosen key: the state a construct is in after `.encryption(&key)`.
+#[diagnostic::on_unimplemented(
+    message = "`{C}` stores PHI and has no customer-managed KMS key",
+    label = "call `.encryption(&key)` on this `{C}` before adding it to a stack",
+    note = "HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(e)(2)(ii): PHI is encrypted at rest with a customer-managed key (hipaa-stack controls S1, R1, L1, T2); create one with `stack.add(KmsKey::new(\"PhiKey\"))?`"
+)]
+pub trait KeyChosen<C>: sealed::ChosenKey {}
+
+impl<C> KeyChosen<C> for Handle<KmsKey> {}
+
+/// Implemented by a chosen access-log bucket: the state after `.access_logs(&log_bucket)`.
+#[diagnostic::on_unimplemented(
+    message = "`{C}` has no destination for its S3 server access logs",
+    label = "call `.access_logs(&log_bucket)` on this `{C}` before adding it to a stack",
+    note = "HIPAA 45 CFR §164.312(b) and §164.308(a)(3)(ii)(A): every access to a bucket of PHI is logged (hipaa-stack control S7); create the destination with `stack.add(AccessLogBucket::new(\"AccessLogs\"))?`"
+)]
+pub trait AccessLogsChosen<C>: sealed::ChosenLogs {}
+
+impl<C> AccessLogsChosen<C> for Handle<AccessLogBucket> {}
+
+/// A construct that can encrypt PHI: only a customer-managed [`KmsKey`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a customer-managed KMS key",
+    label = "expected a handle to a `KmsKey`",
+    note = "HIPAA 45 CFR §164.312(a)(2)(iv): PHI is encrypted with a customer-managed key that the account controls and rotates; pass the handle returned by `stack.add(KmsKey::new(..))?`"
+)]
+pub trait EncryptionKey: sealed::KeyKind {}
+
+impl EncryptionKey for KmsKey {}
+
+/// A construct that can receive S3 server access logs: only an [`AccessLogBucket`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot receive S3 server access logs",
+    label = "expected a handle to an `AccessLogBucket`",
+    note = "S3 writes server access logs only to a bucket with SSE-S3 encryption and a policy for the logging service; HIPAA 45 CFR §164.312(b) (hipaa-stack control S7): pass the handle returned by `stack.add(AccessLogBucket::new(..))?`"
+)]
+pub trait AccessLogDestination: sealed::LogDestinationKind {}
+
+impl AccessLogDestination for AccessLogBucket {}

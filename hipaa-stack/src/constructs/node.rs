@@ -1,0 +1,141 @@
+//! What a finished construct is inside the arena, and the context it renders in.
+
+use std::collections::BTreeSet;
+
+use crate::app::{AppId, Arena, Attr, Reference, Target};
+use crate::cfn::{Expr, Resource};
+
+/// A finished construct, stored in the app's arena.
+pub trait Node {
+    /// The construct type, e.g. `SecureBucket`.
+    fn kind(&self) -> &'static str;
+    /// The construct id given by the user.
+    fn id(&self) -> &str;
+    /// The suffixes of the logical ids this construct produces (`""` for its main resource).
+    fn parts(&self) -> &'static [&'static str];
+    /// Every handle this construct uses, checked when it is added.
+    fn uses(&self) -> Vec<Used>;
+    /// The services each key this construct uses must allow, by key construct index.
+    fn key_services(&self) -> Vec<(u32, KeyService)> {
+        Vec::new()
+    }
+    /// Checks what types could not: returns the reason the construct is invalid.
+    fn check(&self) -> Result<(), String> {
+        Ok(())
+    }
+    /// The CloudFormation resources, in declaration order.
+    fn render(&self, cx: &mut RenderCx<'_>) -> Result<Vec<Resource>, serde_json::Error>;
+}
+
+/// A handle that a construct uses, checked when the construct is added.
+pub struct Used {
+    pub(crate) app: AppId,
+    pub(crate) what: &'static str,
+}
+
+/// An AWS service that must be allowed to use a key, granted in the key policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum KeyService {
+    /// CloudTrail encrypts log files.
+    CloudTrail,
+    /// CloudWatch Logs encrypts log groups.
+    Logs,
+}
+
+/// A reference that crosses stacks: the consumer imports what the producer exports.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct CrossStack {
+    pub(crate) producer: u32,
+    pub(crate) consumer: u32,
+    pub(crate) target: Target,
+    pub(crate) export_name: String,
+    /// The construct that made the reference, for error messages.
+    pub(crate) via: String,
+}
+
+/// What a construct sees while it renders.
+pub struct RenderCx<'a> {
+    pub(crate) arena: &'a Arena,
+    pub(crate) stack: u32,
+    pub(crate) construct: u32,
+    pub(crate) cross: &'a mut Vec<CrossStack>,
+}
+
+impl RenderCx<'_> {
+    /// The logical id of one of this construct's parts.
+    pub(crate) fn logical(&self, part: &str) -> String {
+        self.arena.logical_id(self.construct, part)
+    }
+
+    /// `stack/Construct`.
+    pub(crate) fn path(&self) -> String {
+        self.arena.path(self.construct)
+    }
+
+    /// `Ref` to one of this construct's own parts.
+    pub(crate) fn own_ref(&self, part: &str) -> Expr {
+        Expr::reference(&self.logical(part))
+    }
+
+    /// `Fn::GetAtt` of one of this construct's own parts.
+    pub(crate) fn own_att(&self, part: &str, attribute: &'static str) -> Expr {
+        Expr::get_att(&self.logical(part), attribute)
+    }
+
+    /// The services that must be allowed to use this construct (a key).
+    pub(crate) fn own_key_services(&self) -> BTreeSet<KeyService> {
+        self.arena
+            .key_services
+            .get(&self.construct)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Resolves a typed reference in the stack being rendered: `Ref`/`Fn::GetAtt` in the same
+    /// stack, `Fn::ImportValue` of an automatic export across stacks.
+    pub(crate) fn resolve<T>(&mut self, reference: Reference<T>) -> Expr {
+        resolve_target(
+            self.arena,
+            self.stack,
+            reference.target,
+            self.construct,
+            self.cross,
+        )
+    }
+}
+
+pub(crate) fn resolve_target(
+    arena: &Arena,
+    stack: u32,
+    target: Target,
+    via: u32,
+    cross: &mut Vec<CrossStack>,
+) -> Expr {
+    let logical_id = arena.logical_id(target.construct, target.part);
+    let producer = arena.constructs[target.construct as usize].stack;
+    if producer == stack {
+        return match target.attr {
+            Attr::Ref => Expr::reference(&logical_id),
+            Attr::Get(attribute) => Expr::get_att(&logical_id, attribute),
+        };
+    }
+    let export_name = format!(
+        "{}:{}:{}",
+        arena.stacks[producer as usize].name,
+        logical_id,
+        target.attr.export_suffix()
+    );
+    let via = if via == u32::MAX {
+        format!("{}/outputs", arena.stacks[stack as usize].name)
+    } else {
+        arena.path(via)
+    };
+    cross.push(CrossStack {
+        producer,
+        consumer: stack,
+        target,
+        export_name: export_name.clone(),
+        via,
+    });
+    Expr::import(&export_name)
+}

@@ -1,0 +1,138 @@
+//! Public error types.
+//!
+//! Every error names the construct (by its path, `stack/Construct`) or the stack that
+//! failed, and says what to do. Messages are lower-case sentences.
+
+use std::path::PathBuf;
+
+use hipaa_stack_syntax::Violation;
+
+/// The result type of everything a user program calls.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong while building or synthesizing an [`App`](crate::App).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A stack name, construct id, bucket name or output name broke a syntax rule.
+    #[error("{place}: {violation}")]
+    InvalidName {
+        /// The stack or construct path the name was given to.
+        place: String,
+        /// The rule that was broken.
+        #[source]
+        violation: Violation,
+    },
+
+    /// A construct's settings are impossible.
+    #[error("construct `{path}` is invalid: {reason}")]
+    InvalidConstruct {
+        /// The construct.
+        path: String,
+        /// What is wrong and what to do.
+        reason: String,
+    },
+
+    /// A database network was given ids that cannot be right.
+    #[error("invalid database network: {reason}")]
+    InvalidNetwork {
+        /// What is wrong and what to do.
+        reason: String,
+    },
+
+    /// Two stacks of one app have the same name.
+    #[error("stack `{stack}` is declared twice; give every stack of an app its own name")]
+    DuplicateStack {
+        /// The name used twice.
+        stack: String,
+    },
+
+    /// Two constructs of one stack have the same id.
+    #[error("construct `{path}` is declared twice; give every construct of a stack its own id")]
+    DuplicateConstruct {
+        /// The path used twice.
+        path: String,
+    },
+
+    /// Two constructs would produce the same CloudFormation logical id.
+    #[error(
+        "constructs `{first}` and `{second}` both produce the logical id `{logical_id}`; rename one of them"
+    )]
+    LogicalIdCollision {
+        /// The logical id produced twice.
+        logical_id: String,
+        /// The construct that claimed it first.
+        first: String,
+        /// The construct that claimed it second.
+        second: String,
+    },
+
+    /// Two outputs of one stack have the same name.
+    #[error(
+        "output `{output}` of stack `{stack}` is declared twice; give every output its own name"
+    )]
+    DuplicateOutput {
+        /// The stack.
+        stack: String,
+        /// The output name used twice.
+        output: String,
+    },
+
+    /// A handle or stack of another [`App`](crate::App) was used.
+    #[error(
+        "`{place}` uses a {what} that belongs to another app; handles are only valid in the app that created them"
+    )]
+    ForeignHandle {
+        /// Where the handle was used.
+        place: String,
+        /// What kind of handle it was.
+        what: &'static str,
+    },
+
+    /// Stacks reference each other in a cycle.
+    #[error(
+        "stacks reference each other in a cycle: {}; move the shared resources into a stack of their own that both use",
+        .cycle.join(" -> ")
+    )]
+    StackCycle {
+        /// The stacks on the cycle, in order, each with the construct that made the reference.
+        cycle: Vec<String>,
+    },
+
+    /// A stack is over one of CloudFormation's limits.
+    #[error("stack `{stack}` has {actual} {what}, over CloudFormation's limit of {limit}; {fix}")]
+    Limit {
+        /// The stack.
+        stack: String,
+        /// What is counted.
+        what: &'static str,
+        /// How many the stack has.
+        actual: usize,
+        /// The limit.
+        limit: usize,
+        /// What to do.
+        fix: &'static str,
+    },
+
+    /// The cloud assembly could not be written.
+    #[error("could not write the cloud assembly to `{}`: {source}", .path.display())]
+    Write {
+        /// The file or folder.
+        path: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A template could not be serialized; a bug in hipaa-stack.
+    #[error(
+        "could not serialize `{place}`; this is a bug in hipaa-stack, please report it: {source}"
+    )]
+    Serialize {
+        /// The construct or stack.
+        place: String,
+        /// What serde said.
+        #[source]
+        source: serde_json::Error,
+    },
+}

@@ -1,0 +1,37 @@
+#![doc = include_str!("../../README.md")]
+
+pub mod app;
+pub mod cfn;
+pub mod cli;
+pub mod compliance;
+pub mod constructs;
+pub mod error;
+mod graph;
+pub mod literal;
+pub mod synth;
+
+pub use app::{App, Arn, Handle, Id, IntoStackName, Name, Reference, Stack};
+pub use constructs::{
+    AccessLogBucket, AccessLogDestination, AccessLogsChosen, AuditTrail, BackupRetention,
+    Construct, DbNetwork, EncryptedDatabase, EncryptionKey, Engine, KeyChosen, KmsKey, LogGroup,
+    LogRetention, NetworkChosen, NoAccessLogs, NoKey, NoNetwork, SecureBucket,
+};
+pub use error::{Error, Result};
+pub use hipaa_stack_macros::{bucket_name, cidr, days, main, stack_name};
+pub use literal::{BucketName, Cidr, Days, StackName};
+pub use synth::{Assembly, SynthesizedStack};
+
+/// Everything a program usually needs: `use hipaa_stack::prelude::*;`.
+pub mod prelude {
+    pub use crate::literal::Days;
+    pub use crate::{
+        AccessLogBucket, App, AuditTrail, BucketName, Cidr, DbNetwork, EncryptedDatabase, Handle,
+        KmsKey, LogGroup, Result, SecureBucket, Stack, StackName, bucket_name, cidr, days,
+        stack_name,
+    };
+}
+
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::cli::run;
+}

@@ -1,0 +1,357 @@
+//! Synthesis: an [`App`] becomes a cloud assembly — one CloudFormation template per stack and
+//! a manifest that names each stack, its template, its dependencies and its wave.
+//!
+//! The deploy engine reads the manifest and never re-derives what synthesis decided.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::app::App;
+use crate::cfn::{Output, Template};
+use crate::constructs::node::{CrossStack, RenderCx, resolve_target};
+use crate::error::{Error, Result};
+use crate::graph::{Edge, order_stacks};
+
+/// The name of the manifest file inside an assembly folder.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// CloudFormation's limit on resources per stack.
+pub const MAX_RESOURCES: usize = 500;
+/// CloudFormation's limit on outputs per stack.
+pub const MAX_OUTPUTS: usize = 200;
+/// CloudFormation's limit on a template body uploaded through S3, in bytes.
+pub const MAX_TEMPLATE_BYTES: usize = 1_000_000;
+/// Templates larger than this cannot be sent inline and go through an S3 staging bucket.
+pub const MAX_INLINE_TEMPLATE_BYTES: usize = 51_200;
+
+/// A synthesized app: the templates and the order to deploy them in.
+#[derive(Debug, Clone)]
+pub struct Assembly {
+    app: String,
+    stacks: Vec<SynthesizedStack>,
+}
+
+/// One stack of an [`Assembly`].
+#[derive(Debug, Clone)]
+pub struct SynthesizedStack {
+    name: String,
+    template: Template,
+    json: String,
+    wave: usize,
+    dependencies: Vec<String>,
+}
+
+impl SynthesizedStack {
+    /// The stack name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The template model.
+    pub fn template(&self) -> &Template {
+        &self.template
+    }
+
+    /// The template as written to disk.
+    pub fn template_json(&self) -> &str {
+        &self.json
+    }
+
+    /// The file name of the template inside the assembly folder.
+    pub fn template_file(&self) -> String {
+        format!("{}.template.json", self.name)
+    }
+
+    /// The wave: 0 for stacks that depend on no other stack, else one more than the
+    /// highest wave among the stacks it depends on. Stacks of one wave can deploy together.
+    pub fn wave(&self) -> usize {
+        self.wave
+    }
+
+    /// The stacks whose exports this stack imports.
+    pub fn dependencies(&self) -> &[String] {
+        &self.dependencies
+    }
+
+    /// Whether the template is too large to send inline and must go through S3.
+    pub fn needs_upload(&self) -> bool {
+        self.json.len() > MAX_INLINE_TEMPLATE_BYTES
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Manifest<'a> {
+    version: u32,
+    app: &'a str,
+    generator: String,
+    stacks: Vec<ManifestStack<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ManifestStack<'a> {
+    name: &'a str,
+    template: String,
+    wave: usize,
+    dependencies: &'a [String],
+    resources: usize,
+    template_bytes: usize,
+    needs_upload: bool,
+}
+
+impl Assembly {
+    /// The app's name.
+    pub fn app(&self) -> &str {
+        &self.app
+    }
+
+    /// The stacks in deploy order: by wave, then in the order the program declared them.
+    pub fn stacks(&self) -> &[SynthesizedStack] {
+        &self.stacks
+    }
+
+    /// The stack with this name.
+    pub fn stack(&self, name: &str) -> Option<&SynthesizedStack> {
+        self.stacks.iter().find(|s| s.name == name)
+    }
+
+    /// The manifest as JSON, with a final newline.
+    pub fn manifest_json(&self) -> Result<String> {
+        let manifest = Manifest {
+            version: 1,
+            app: &self.app,
+            generator: format!("hipaa-stack {}", env!("CARGO_PKG_VERSION")),
+            stacks: self
+                .stacks
+                .iter()
+                .map(|s| ManifestStack {
+                    name: &s.name,
+                    template: s.template_file(),
+                    wave: s.wave,
+                    dependencies: &s.dependencies,
+                    resources: s.template.resources().len(),
+                    template_bytes: s.json.len(),
+                    needs_upload: s.needs_upload(),
+                })
+                .collect(),
+        };
+        let mut text =
+            serde_json::to_string_pretty(&manifest).map_err(|source| Error::Serialize {
+                place: format!("the manifest of app `{}`", self.app),
+                source,
+            })?;
+        text.push('\n');
+        Ok(text)
+    }
+
+    /// Writes every template and the manifest into `dir`, creating it if needed. Files of
+    /// stacks that are no longer part of the app are left alone.
+    pub fn write(&self, dir: &Path) -> Result<()> {
+        fs::create_dir_all(dir).map_err(|source| Error::Write {
+            path: dir.to_owned(),
+            source,
+        })?;
+        for stack in &self.stacks {
+            write_file(&dir.join(stack.template_file()), &stack.json)?;
+        }
+        write_file(&dir.join(MANIFEST_FILE), &self.manifest_json()?)
+    }
+}
+
+fn write_file(path: &PathBuf, text: &str) -> Result<()> {
+    fs::write(path, text).map_err(|source| Error::Write {
+        path: path.clone(),
+        source,
+    })
+}
+
+impl App {
+    /// Synthesizes the app: renders every construct, places cross-stack references as
+    /// exports and imports, orders the stacks and checks CloudFormation's limits.
+    ///
+    /// The same program always gives the same templates, byte for byte.
+    ///
+    /// ```
+    /// use hipaa_stack::prelude::*;
+    /// let app = App::new("clinic");
+    /// let security = app.stack("clinic-security")?;
+    /// let key = security.add(KmsKey::new("PhiKey"))?;
+    /// let logs = security.add(AccessLogBucket::new("AccessLogs"))?;
+    /// let data = app.stack("clinic-data")?;
+    /// data.add(SecureBucket::new("Records").encryption(&key).access_logs(&logs))?;
+    ///
+    /// let assembly = app.synth()?;
+    /// let data = assembly.stack("clinic-data").unwrap();
+    /// assert_eq!(data.dependencies(), ["clinic-security"]);
+    /// assert_eq!(data.wave(), 1);
+    /// assert!(data.template_json().contains("Fn::ImportValue"));
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn synth(&self) -> Result<Assembly> {
+        let arena = self.arena();
+        let mut cross: Vec<CrossStack> = Vec::new();
+        let mut templates: Vec<Template> = Vec::with_capacity(arena.stacks.len());
+
+        for (s, stack) in arena.stacks.iter().enumerate() {
+            let s = u32::try_from(s).unwrap_or(u32::MAX);
+            let mut resources = Vec::new();
+            for &c in &stack.constructs {
+                let node = &arena.constructs[c as usize].node;
+                let mut cx = RenderCx {
+                    arena: &arena,
+                    stack: s,
+                    construct: c,
+                    cross: &mut cross,
+                };
+                let rendered = node.render(&mut cx).map_err(|source| Error::Serialize {
+                    place: arena.path(c),
+                    source,
+                })?;
+                let path = arena.path(c);
+                for mut resource in rendered {
+                    resource.metadata_mut().insert(
+                        "hipaa-stack".to_owned(),
+                        json!({ "path": path, "construct": node.kind() }),
+                    );
+                    resources.push(resource);
+                }
+            }
+            let outputs = stack
+                .outputs
+                .iter()
+                .map(|o| Output {
+                    name: o.name.clone(),
+                    value: resolve_target(&arena, s, o.target, u32::MAX, &mut cross),
+                    description: None,
+                    export: None,
+                })
+                .collect();
+            templates.push(Template {
+                description: stack
+                    .description
+                    .clone()
+                    .unwrap_or_else(|| format!("{} / {} (hipaa-stack)", self.name(), stack.name)),
+                resources,
+                outputs,
+            });
+        }
+
+        // Exports: one output in the producing stack per distinct export name.
+        let mut exports: BTreeMap<(u32, String), &CrossStack> = BTreeMap::new();
+        for c in &cross {
+            exports
+                .entry((c.producer, c.export_name.clone()))
+                .or_insert(c);
+        }
+        let mut unused = Vec::new();
+        for ((producer, export_name), c) in exports {
+            let logical_id = arena.logical_id(c.target.construct, c.target.part);
+            let name = format!(
+                "Export{logical_id}{}",
+                c.target.attr.export_suffix().replace('.', "")
+            );
+            let template = &mut templates[producer as usize];
+            if template.outputs.iter().any(|o| o.name == name) {
+                return Err(Error::DuplicateOutput {
+                    stack: arena.stacks[producer as usize].name.to_string(),
+                    output: name,
+                });
+            }
+            let value = resolve_target(&arena, producer, c.target, u32::MAX, &mut unused);
+            template.outputs.push(Output {
+                name,
+                value,
+                description: Some(format!("imported by {}", c.via)),
+                export: Some(export_name),
+            });
+        }
+
+        let names: Vec<String> = arena.stacks.iter().map(|s| s.name.to_string()).collect();
+        let edges: Vec<Edge> = cross
+            .iter()
+            .map(|c| Edge {
+                producer: c.producer,
+                consumer: c.consumer,
+                via: c.via.clone(),
+            })
+            .collect();
+        let order = order_stacks(&names, &edges)?;
+
+        let mut stacks = Vec::with_capacity(templates.len());
+        let mut templates: Vec<Option<Template>> = templates.into_iter().map(Some).collect();
+        for s in order.order {
+            let name = names[s as usize].clone();
+            let Some(template) = templates[s as usize].take() else {
+                continue;
+            };
+            check_limits(&name, &template)?;
+            let json = template.to_json().map_err(|source| Error::Serialize {
+                place: format!("the template of stack `{name}`"),
+                source,
+            })?;
+            if json.len() > MAX_TEMPLATE_BYTES {
+                return Err(Error::Limit {
+                    stack: name,
+                    what: "bytes of template",
+                    actual: json.len(),
+                    limit: MAX_TEMPLATE_BYTES,
+                    fix: "split the stack into several stacks",
+                });
+            }
+            stacks.push(SynthesizedStack {
+                name,
+                template,
+                json,
+                wave: order.wave[s as usize],
+                dependencies: order.dependencies[s as usize]
+                    .iter()
+                    .map(|&d| names[d as usize].clone())
+                    .collect(),
+            });
+        }
+        Ok(Assembly {
+            app: self.name().to_owned(),
+            stacks,
+        })
+    }
+}
+
+fn check_limits(stack: &str, template: &Template) -> Result<()> {
+    if template.resources.len() > MAX_RESOURCES {
+        return Err(Error::Limit {
+            stack: stack.to_owned(),
+            what: "resources",
+            actual: template.resources.len(),
+            limit: MAX_RESOURCES,
+            fix: "move some constructs into another stack",
+        });
+    }
+    if template.outputs.len() > MAX_OUTPUTS {
+        return Err(Error::Limit {
+            stack: stack.to_owned(),
+            what: "outputs (exports included)",
+            actual: template.outputs.len(),
+            limit: MAX_OUTPUTS,
+            fix: "declare fewer outputs, or move the constructs that other stacks use into fewer stacks",
+        });
+    }
+    Ok(())
+}
+
+/// Reads a manifest written by [`Assembly::write`], for tools that work on the folder.
+pub fn read_manifest(dir: &Path) -> Result<Value> {
+    let path = dir.join(MANIFEST_FILE);
+    let text = fs::read_to_string(&path).map_err(|source| Error::Write {
+        path: path.clone(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|source| Error::Serialize {
+        place: path.display().to_string(),
+        source,
+    })
+}

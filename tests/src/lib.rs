@@ -1,0 +1,1 @@
+//! Integration tests for hipaa-stack live in `tests/`.
