@@ -231,7 +231,7 @@ mod main_attribute {
     }
 
     #[test]
-    fn keeps_the_function_on_error_without_main() {
+    fn keeps_the_function_on_error_with_a_stand_in_main() {
         let item = quote!(
             async fn app(a: &mut App) -> R {}
         );
@@ -240,8 +240,19 @@ mod main_attribute {
             expanded.starts_with(":: core :: compile_error !"),
             "{expanded}"
         );
-        assert!(expanded.ends_with(&item.to_string()), "{expanded}");
-        assert!(!expanded.contains("fn main"), "{expanded}");
+        assert!(expanded.contains(&item.to_string()), "{expanded}");
+        // The stand-in main runs nothing: it only keeps rustc from adding "main not found".
+        assert!(expanded.ends_with("fn main () { }"), "{expanded}");
+        assert!(!expanded.contains("__private"), "{expanded}");
+    }
+
+    #[test]
+    fn adds_no_second_main_when_the_function_is_called_main() {
+        let item = quote!(
+            fn main(app: &mut App) -> R {}
+        );
+        let expanded = expand::main(check(TokenStream::new(), item.clone()), &item).to_string();
+        assert_eq!(expanded.matches("fn main").count(), 1, "{expanded}");
     }
 }
 
