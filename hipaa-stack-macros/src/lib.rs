@@ -44,7 +44,7 @@ mod tests;
 /// Put it on a free function that takes the app and returns
 /// `hipaa_stack::Result<()>`:
 ///
-/// ```ignore
+/// ```text
 /// use hipaa_stack::{App, Result};
 ///
 /// #[hipaa_stack::main]
@@ -56,7 +56,7 @@ mod tests;
 ///
 /// The function is kept as written, and a `main` is added that runs it:
 ///
-/// ```ignore
+/// ```text
 /// fn main() -> ::std::process::ExitCode {
 ///     ::hipaa_stack::__private::run(::core::env!("CARGO_PKG_NAME"), clinic)
 /// }
@@ -82,7 +82,7 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// nothing. It expands to `::hipaa_stack::Days::<N>`, a unit-struct value
 /// that carries the number of days in its type.
 ///
-/// ```ignore
+/// ```text
 /// let retention = hipaa_stack::days!(2190); // six years
 /// ```
 ///
@@ -102,7 +102,7 @@ pub fn days(input: TokenStream) -> TokenStream {
 /// address after the prefix must be zero, and IPv4 octets have no leading
 /// zeros. It expands to a call of `::hipaa_stack::Cidr::__from_macro`.
 ///
-/// ```ignore
+/// ```text
 /// let vpc = hipaa_stack::cidr!("10.20.0.0/16");
 /// ```
 ///
@@ -125,7 +125,7 @@ pub fn cidr(input: TokenStream) -> TokenStream {
 /// `--ol-s3`, `--x-s3` and `--table-s3` are reserved by S3. It expands to
 /// `::hipaa_stack::BucketName::__from_macro("…")`.
 ///
-/// ```ignore
+/// ```text
 /// let name = hipaa_stack::bucket_name!("patient-records");
 /// ```
 ///
@@ -144,7 +144,7 @@ pub fn bucket_name(input: TokenStream) -> TokenStream {
 /// digits and hyphens, at most 128 characters in all. It expands to
 /// `::hipaa_stack::StackName::__from_macro("…")`.
 ///
-/// ```ignore
+/// ```text
 /// let name = hipaa_stack::stack_name!("clinic-data");
 /// ```
 ///
