@@ -28,8 +28,8 @@ pub(crate) fn main(checked: syn::Result<MainFn>, item: &TokenStream) -> TokenStr
             let error = error.into_compile_error();
             // A stand-in `main` keeps rustc from adding "`main` function not found" to our
             // message, unless the user's function is itself called `main`.
-            let named_main = syn::parse2::<syn::ItemFn>(item.clone())
-                .is_ok_and(|f| f.sig.ident == "main");
+            let named_main =
+                syn::parse2::<syn::ItemFn>(item.clone()).is_ok_and(|f| f.sig.ident == "main");
             let stand_in = (!named_main).then(|| quote! { fn main() {} });
             quote! {
                 #error

@@ -489,3 +489,113 @@ pub enum Name {}
 /// The meaning of a [`Reference`]: a resource's id (a key id, an instance identifier).
 #[derive(Debug)]
 pub enum Id {}
+
+#[cfg(test)]
+mod tests {
+    use crate::prelude::*;
+
+    #[test]
+    fn stack_names_are_checked_and_unique() {
+        let app = App::new("test");
+        app.stack("clinic-data").unwrap();
+        let dup = app.stack("clinic-data").unwrap_err().to_string();
+        assert_eq!(
+            dup,
+            "stack `clinic-data` is declared twice; give every stack of an app its own name"
+        );
+        let bad = app.stack("clinic_data").unwrap_err().to_string();
+        assert!(
+            bad.starts_with("app.stack(..): invalid stack name `clinic_data`"),
+            "{bad}"
+        );
+    }
+
+    #[test]
+    fn construct_ids_are_checked_and_unique_per_stack() {
+        let app = App::new("test");
+        let a = app.stack("a").unwrap();
+        let b = app.stack("b").unwrap();
+        a.add(KmsKey::new("Key")).unwrap();
+        b.add(KmsKey::new("Key")).unwrap();
+        assert_eq!(
+            a.add(KmsKey::new("Key")).unwrap_err().to_string(),
+            "construct `a/Key` is declared twice; give every construct of a stack its own id"
+        );
+        let bad = a.add(KmsKey::new("phi-key")).unwrap_err().to_string();
+        assert!(
+            bad.starts_with("a/phi-key (KmsKey): invalid construct id `phi-key`"),
+            "{bad}"
+        );
+    }
+
+    #[test]
+    fn colliding_logical_ids_name_both_constructs() {
+        let app = App::new("test");
+        let s = app.stack("s").unwrap();
+        let key = s.add(KmsKey::new("Key")).unwrap();
+        let logs = s.add(AccessLogBucket::new("Logs")).unwrap();
+        // `AuditBucket` is a part of the trail `Audit`.
+        s.add(KmsKey::new("AuditBucket")).unwrap();
+        let err = s
+            .add(AuditTrail::new("Audit").encryption(&key).access_logs(&logs))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "constructs `s/AuditBucket` and `s/Audit` both produce the logical id `AuditBucket`; rename one of them"
+        );
+        // The failed construct left nothing behind: the id is still free.
+        s.add(KmsKey::new("Audit")).unwrap();
+    }
+
+    #[test]
+    fn handles_of_another_app_are_refused() {
+        let first = App::new("first");
+        let key = first.stack("a").unwrap().add(KmsKey::new("Key")).unwrap();
+        let second = App::new("second");
+        let s = second.stack("a").unwrap();
+        let logs = s.add(AccessLogBucket::new("Logs")).unwrap();
+        let err = s
+            .add(
+                SecureBucket::new("Records")
+                    .encryption(&key)
+                    .access_logs(&logs),
+            )
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "`a/Records` uses a KmsKey that belongs to another app; handles are only valid in the app that created them"
+        );
+        let out = s.output("KeyArn", key.arn()).unwrap_err().to_string();
+        assert!(
+            out.starts_with("`a/outputs/KeyArn` uses a reference"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn outputs_are_checked_and_unique() {
+        let app = App::new("test");
+        let s = app.stack("s").unwrap();
+        let key = s.add(KmsKey::new("Key")).unwrap();
+        s.output("KeyArn", key.arn()).unwrap();
+        assert_eq!(
+            s.output("KeyArn", key.key_id()).unwrap_err().to_string(),
+            "output `KeyArn` of stack `s` is declared twice; give every output its own name"
+        );
+        assert!(s.output("key-arn", key.arn()).is_err());
+    }
+
+    #[test]
+    fn handles_are_cheap_copies() {
+        fn assert_copy<T: Copy>(_: T) {}
+        let app = App::new("test");
+        let s = app.stack("s").unwrap();
+        let key = s.add(KmsKey::new("Key")).unwrap();
+        assert_copy(key);
+        assert_copy(s);
+        assert_copy(key.arn());
+        assert_eq!(key, key.clone());
+    }
+}

@@ -1,5 +1,8 @@
 #![doc = include_str!("../../README.md")]
 
+// The macros expand to `::hipaa_stack::…`; this lets them work inside the crate too.
+extern crate self as hipaa_stack;
+
 pub mod app;
 pub mod cfn;
 pub mod cli;
@@ -9,6 +12,8 @@ pub mod error;
 mod graph;
 pub mod literal;
 pub mod synth;
+#[cfg(test)]
+mod testing;
 
 pub use app::{App, Arn, Handle, Id, IntoStackName, Name, Reference, Stack};
 pub use constructs::{

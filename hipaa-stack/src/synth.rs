@@ -355,3 +355,179 @@ pub fn read_manifest(dir: &Path) -> Result<Value> {
         source,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prelude::*;
+
+    fn two_stacks() -> App {
+        let app = App::new("test");
+        let security = app.stack("security").unwrap();
+        let key = security.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = security.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        let data = app.stack("data").unwrap();
+        let records = data
+            .add(
+                SecureBucket::new("Records")
+                    .encryption(&key)
+                    .access_logs(&logs),
+            )
+            .unwrap();
+        data.add(LogGroup::new("App").encryption(&key)).unwrap();
+        data.output("RecordsBucket", records.name()).unwrap();
+        app
+    }
+
+    #[test]
+    fn synth_is_deterministic() {
+        let a = two_stacks().synth().unwrap();
+        let b = two_stacks().synth().unwrap();
+        for (x, y) in a.stacks().iter().zip(b.stacks()) {
+            assert_eq!(x.template_json(), y.template_json());
+        }
+        assert_eq!(a.manifest_json().unwrap(), b.manifest_json().unwrap());
+    }
+
+    #[test]
+    fn an_export_is_written_once_however_often_it_is_imported() {
+        let assembly = two_stacks().synth().unwrap();
+        let security = assembly.stack("security").unwrap().template();
+        let exports: Vec<&str> = security
+            .outputs()
+            .iter()
+            .filter_map(|o| o.export_name())
+            .collect();
+        assert_eq!(exports, ["security:AccessLogs:Ref", "security:PhiKey:Arn"]);
+        let data = assembly.stack("data").unwrap();
+        assert_eq!(data.dependencies(), ["security"]);
+        assert_eq!(data.wave(), 1);
+        assert_eq!(assembly.stacks()[0].name(), "security");
+    }
+
+    #[test]
+    fn the_assembly_is_written_with_a_manifest() {
+        let dir = tempfile::tempdir().unwrap();
+        let assembly = two_stacks().synth().unwrap();
+        assembly.write(dir.path()).unwrap();
+        let manifest = read_manifest(dir.path()).unwrap();
+        assert_eq!(manifest["app"], "test");
+        assert_eq!(manifest["stacks"][1]["name"], "data");
+        assert_eq!(manifest["stacks"][1]["template"], "data.template.json");
+        assert_eq!(manifest["stacks"][1]["dependencies"][0], "security");
+        let written = fs::read_to_string(dir.path().join("data.template.json")).unwrap();
+        assert_eq!(written, assembly.stack("data").unwrap().template_json());
+    }
+
+    #[test]
+    fn stacks_that_use_each_other_are_a_cycle_error() {
+        let app = App::new("test");
+        let a = app.stack("a").unwrap();
+        let b = app.stack("b").unwrap();
+        let key_a = a.add(KmsKey::new("KeyA")).unwrap();
+        let logs_b = b.add(AccessLogBucket::new("LogsB")).unwrap();
+        a.add(
+            SecureBucket::new("BucketA")
+                .encryption(&key_a)
+                .access_logs(&logs_b),
+        )
+        .unwrap();
+        let key_b = b.add(KmsKey::new("KeyB")).unwrap();
+        let c = app.stack("c").unwrap();
+        let logs_c = c.add(AccessLogBucket::new("LogsC")).unwrap();
+        b.add(
+            SecureBucket::new("BucketB")
+                .encryption(&key_b)
+                .access_logs(&logs_c),
+        )
+        .unwrap();
+        c.add(LogGroup::new("LogsFromA").encryption(&key_a))
+            .unwrap();
+        let err = app.synth().unwrap_err().to_string();
+        assert!(
+            err.starts_with("stacks reference each other in a cycle: "),
+            "{err}"
+        );
+        for needle in ["a/BucketA", "b/BucketB", "c/LogsFromA"] {
+            assert!(err.contains(needle), "{needle} missing from: {err}");
+        }
+    }
+
+    #[test]
+    fn a_stack_over_500_resources_fails_at_synth_naming_it() {
+        let app = App::new("test");
+        let s = app.stack("big").unwrap();
+        let key = s.add(KmsKey::new("Key")).unwrap();
+        for i in 0..499 {
+            s.add(LogGroup::new(format!("L{i}")).encryption(&key))
+                .unwrap();
+        }
+        if let Err(err) = app.synth() {
+            panic!("500 resources is within the limit: {err}");
+        }
+        s.add(KmsKey::new("OneMore")).unwrap();
+        assert_eq!(
+            app.synth().unwrap_err().to_string(),
+            "stack `big` has 501 resources, over CloudFormation's limit of 500; move some constructs into another stack"
+        );
+    }
+
+    #[test]
+    fn a_template_over_a_megabyte_fails_at_synth_naming_it() {
+        let app = App::new("test");
+        let s = app.stack("wide").unwrap();
+        // Long descriptions are the way to a large template with few resources.
+        let description = "encrypts PHI ".repeat(500);
+        for i in 0..200 {
+            s.add(KmsKey::new(format!("K{i}")).description(description.clone()))
+                .unwrap();
+        }
+        let Err(err) = app.synth() else {
+            panic!("200 keys with 6,500-byte descriptions should be over 1 MB");
+        };
+        let err = err.to_string();
+        assert!(err.starts_with("stack `wide` has "), "{err}");
+        assert!(
+            err.contains("bytes of template, over CloudFormation's limit of 1000000"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_large_template_is_flagged_for_upload() {
+        let app = App::new("test");
+        let s = app.stack("mid").unwrap();
+        let key = s.add(KmsKey::new("Key")).unwrap();
+        let logs = s.add(AccessLogBucket::new("Logs")).unwrap();
+        for i in 0..20 {
+            s.add(
+                SecureBucket::new(format!("B{i}"))
+                    .encryption(&key)
+                    .access_logs(&logs),
+            )
+            .unwrap();
+        }
+        let assembly = app.synth().unwrap();
+        let stack = assembly.stack("mid").unwrap();
+        assert!(stack.template_json().len() > MAX_INLINE_TEMPLATE_BYTES);
+        assert!(stack.needs_upload());
+        assert!(
+            assembly
+                .manifest_json()
+                .unwrap()
+                .contains("\"needsUpload\": true")
+        );
+    }
+
+    #[test]
+    fn a_stack_over_200_outputs_fails_at_synth_naming_it() {
+        let app = App::new("test");
+        let s = app.stack("many").unwrap();
+        let key = s.add(KmsKey::new("Key")).unwrap();
+        for i in 0..201 {
+            s.output(&format!("Out{i}"), key.arn()).unwrap();
+        }
+        let err = app.synth().unwrap_err().to_string();
+        assert!(err.starts_with("stack `many` has 201 outputs"), "{err}");
+    }
+}

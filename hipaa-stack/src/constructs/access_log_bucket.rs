@@ -133,3 +133,99 @@ impl Node for AccessLogBucket {
         Ok(vec![bucket, Resource::new(cx.logical("Policy"), &policy)?])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::prelude::*;
+    use crate::testing::{
+        assert_bucket_basics, assert_tls_only, prop, resource, statement, template_with,
+    };
+
+    #[test]
+    fn uses_sse_s3_with_every_other_bucket_setting() {
+        let t = template_with(|_, _, _| {});
+        let sse = prop(
+            &t,
+            "AccessLogs",
+            "/BucketEncryption/ServerSideEncryptionConfiguration/0",
+        );
+        assert_eq!(
+            sse["ServerSideEncryptionByDefault"]["SSEAlgorithm"],
+            "AES256"
+        );
+        assert!(
+            sse["ServerSideEncryptionByDefault"]
+                .get("KMSMasterKeyID")
+                .is_none()
+        );
+        assert_bucket_basics(&t, "AccessLogs", 365);
+        assert_tls_only(&t, "AccessLogsPolicy", "AccessLogs");
+        assert!(
+            resource(&t, "AccessLogs")["Properties"]
+                .get("LoggingConfiguration")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn records_its_waivers_with_reasons_for_every_rule_pack() {
+        let t = template_with(|_, _, _| {});
+        let meta = &resource(&t, "AccessLogs")["Metadata"];
+        let ours = meta["hipaa-stack:waivers"].as_array().unwrap();
+        assert_eq!(ours.len(), 2);
+        assert_eq!(ours[0]["control"], "S1");
+        assert!(ours[0]["reason"].as_str().unwrap().contains("SSE-S3"));
+        assert_eq!(ours[1]["control"], "S7");
+        assert_eq!(meta["checkov"]["skip"][0]["id"], "CKV_AWS_145");
+        assert_eq!(
+            meta["cdk_nag"]["rules_to_suppress"][0]["id"],
+            "HIPAA.Security-S3DefaultEncryptionKMS"
+        );
+        assert_eq!(
+            meta["guard"]["SuppressedRules"][1],
+            "S3_BUCKET_LOGGING_ENABLED"
+        );
+    }
+
+    #[test]
+    fn one_statement_serves_any_number_of_source_buckets() {
+        let policy_with = |buckets: usize| {
+            let t = template_with(|stack, key, logs| {
+                for i in 0..buckets {
+                    stack
+                        .add(
+                            SecureBucket::new(format!("Records{i}"))
+                                .encryption(&key)
+                                .access_logs(&logs),
+                        )
+                        .unwrap();
+                }
+            });
+            prop(&t, "AccessLogsPolicy", "/PolicyDocument").clone()
+        };
+        let one = policy_with(1);
+        assert_eq!(one, policy_with(20));
+        let write = statement(&one, "AllowS3ServerAccessLogs");
+        assert_eq!(
+            write["Principal"],
+            json!({ "Service": "logging.s3.amazonaws.com" })
+        );
+        assert_eq!(write["Action"], json!(["s3:PutObject"]));
+        assert_eq!(
+            write["Condition"]["StringEquals"]["aws:SourceAccount"],
+            json!({ "Ref": "AWS::AccountId" })
+        );
+    }
+
+    #[test]
+    fn takes_a_fixed_name() {
+        let t = template_with(|stack, _, _| {
+            stack
+                .add(AccessLogBucket::new("More").name(bucket_name!("acme-access-logs")))
+                .unwrap();
+        });
+        assert_eq!(prop(&t, "More", "/BucketName"), "acme-access-logs");
+    }
+}

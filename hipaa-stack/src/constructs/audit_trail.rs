@@ -267,3 +267,135 @@ impl Node for TrailNode {
         Ok(resources)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::prelude::*;
+    use crate::testing::{
+        assert_bucket_basics, assert_kept, assert_tls_only, prop, resource, statement,
+        template_with,
+    };
+
+    fn trail() -> serde_json::Value {
+        template_with(|stack, key, logs| {
+            stack
+                .add(
+                    AuditTrail::new("Audit")
+                        .encryption(&key)
+                        .access_logs(&logs)
+                        .log_retention(days!(731)),
+                )
+                .unwrap();
+        })
+    }
+
+    #[test]
+    fn the_trail_has_every_control() {
+        let t = trail();
+        let key = json!({ "Fn::GetAtt": ["PhiKey", "Arn"] });
+        assert_eq!(prop(&t, "Audit", "/KMSKeyId"), &key);
+        assert_eq!(prop(&t, "Audit", "/EnableLogFileValidation"), true);
+        assert_eq!(prop(&t, "Audit", "/IsMultiRegionTrail"), true);
+        assert_eq!(prop(&t, "Audit", "/IncludeGlobalServiceEvents"), true);
+        assert_eq!(prop(&t, "Audit", "/IsLogging"), true);
+        assert_eq!(
+            prop(&t, "Audit", "/CloudWatchLogsLogGroupArn"),
+            &json!({ "Fn::GetAtt": ["AuditLogs", "Arn"] })
+        );
+        assert_eq!(
+            prop(&t, "Audit", "/CloudWatchLogsRoleArn"),
+            &json!({ "Fn::GetAtt": ["AuditLogsRole", "Arn"] })
+        );
+        assert_eq!(
+            prop(&t, "Audit", "/EventSelectors"),
+            &json!([{
+                "ReadWriteType": "All",
+                "IncludeManagementEvents": true,
+                "DataResources": [{ "Type": "AWS::S3::Object", "Values": ["arn:aws:s3:::"] }]
+            }])
+        );
+        assert_eq!(
+            prop(&t, "Audit", "/S3BucketName"),
+            &json!({ "Ref": "AuditBucket" })
+        );
+    }
+
+    #[test]
+    fn the_trail_is_created_after_its_bucket_policy_and_role_policy() {
+        let t = trail();
+        assert_eq!(
+            resource(&t, "Audit")["DependsOn"],
+            json!(["AuditBucketPolicy", "AuditLogsPolicy"])
+        );
+    }
+
+    #[test]
+    fn its_bucket_is_a_secure_bucket_with_cloudtrail_delivery() {
+        let t = trail();
+        assert_bucket_basics(&t, "AuditBucket", 365);
+        assert_tls_only(&t, "AuditBucketPolicy", "AuditBucket");
+        assert_eq!(
+            prop(
+                &t,
+                "AuditBucket",
+                "/LoggingConfiguration/DestinationBucketName"
+            ),
+            &json!({ "Ref": "AccessLogs" })
+        );
+        let policy = prop(&t, "AuditBucketPolicy", "/PolicyDocument");
+        let trail_arn = json!({ "Fn::Sub":
+            "arn:${AWS::Partition}:cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/${AWS::StackName}-Audit" });
+        let acl = statement(policy, "AllowCloudTrailAclCheck");
+        assert_eq!(acl["Action"], json!(["s3:GetBucketAcl"]));
+        assert_eq!(acl["Condition"]["StringEquals"]["aws:SourceArn"], trail_arn);
+        let write = statement(policy, "AllowCloudTrailWrite");
+        assert_eq!(
+            write["Condition"]["StringEquals"]["s3:x-amz-acl"],
+            "bucket-owner-full-control"
+        );
+        assert_eq!(
+            prop(&t, "Audit", "/TrailName"),
+            &json!({ "Fn::Sub": "${AWS::StackName}-Audit" })
+        );
+    }
+
+    #[test]
+    fn delivers_to_an_encrypted_log_group_through_a_role_with_a_managed_policy() {
+        let t = trail();
+        assert_eq!(prop(&t, "AuditLogs", "/RetentionInDays"), 731);
+        assert_eq!(
+            prop(&t, "AuditLogs", "/KmsKeyId"),
+            &json!({ "Fn::GetAtt": ["PhiKey", "Arn"] })
+        );
+        assert_kept(&t, "AuditLogs", "Retain");
+        let role = resource(&t, "AuditLogsRole");
+        assert_eq!(role["Type"], "AWS::IAM::Role");
+        assert!(role["Properties"].get("Policies").is_none());
+        let trust = statement(
+            &role["Properties"]["AssumeRolePolicyDocument"],
+            "TrustCloudTrail",
+        );
+        assert_eq!(
+            trust["Principal"],
+            json!({ "Service": "cloudtrail.amazonaws.com" })
+        );
+        assert!(trust.get("Resource").is_none());
+        let policy = resource(&t, "AuditLogsPolicy");
+        assert_eq!(policy["Type"], "AWS::IAM::ManagedPolicy");
+        assert_eq!(
+            policy["Properties"]["Roles"],
+            json!([{ "Ref": "AuditLogsRole" }])
+        );
+        let write = statement(&policy["Properties"]["PolicyDocument"], "WriteTrailEvents");
+        assert_eq!(
+            write["Action"],
+            json!(["logs:CreateLogStream", "logs:PutLogEvents"])
+        );
+        assert_eq!(
+            write["Resource"],
+            json!([{ "Fn::GetAtt": ["AuditLogs", "Arn"] }])
+        );
+    }
+}

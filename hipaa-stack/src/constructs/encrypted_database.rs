@@ -534,3 +534,178 @@ impl Node for DatabaseNode {
         Ok(resources)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::prelude::*;
+    use crate::testing::{assert_kept, prop, resource, statement, template_with};
+
+    fn network() -> DbNetwork {
+        DbNetwork::existing(
+            &["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"],
+            "sg-0123456789abcdef0",
+        )
+        .unwrap()
+    }
+
+    fn database(mysql: bool) -> serde_json::Value {
+        template_with(|stack, key, _| {
+            let db = if mysql {
+                EncryptedDatabase::mysql("Ehr")
+            } else {
+                EncryptedDatabase::postgres("Ehr")
+            };
+            stack
+                .add(
+                    db.encryption(&key)
+                        .network(network())
+                        .backup_retention(days!(14)),
+                )
+                .unwrap();
+        })
+    }
+
+    #[test]
+    fn postgres_has_every_control() {
+        let t = database(false);
+        let key = json!({ "Fn::GetAtt": ["PhiKey", "Arn"] });
+        let p = |pointer| prop(&t, "Ehr", pointer);
+        assert_eq!(p("/Engine"), "postgres");
+        assert_eq!(p("/StorageEncrypted"), true);
+        assert_eq!(p("/KmsKeyId"), &key);
+        assert_eq!(p("/PubliclyAccessible"), false);
+        assert_eq!(p("/BackupRetentionPeriod"), 14);
+        assert_eq!(p("/MultiAZ"), true);
+        assert_eq!(p("/DeletionProtection"), true);
+        assert_eq!(p("/DeleteAutomatedBackups"), false);
+        assert_eq!(p("/MonitoringInterval"), 60);
+        assert_eq!(
+            p("/MonitoringRoleArn"),
+            &json!({ "Fn::GetAtt": ["EhrMonitoringRole", "Arn"] })
+        );
+        assert_eq!(
+            p("/EnableCloudwatchLogsExports"),
+            &json!(["postgresql", "upgrade"])
+        );
+        assert_eq!(p("/AutoMinorVersionUpgrade"), true);
+        assert_eq!(p("/EnableIAMDatabaseAuthentication"), true);
+        assert_eq!(p("/ManageMasterUserPassword"), true);
+        assert_eq!(p("/MasterUserSecret/KmsKeyId"), &key);
+        assert_eq!(p("/PerformanceInsightsKMSKeyId"), &key);
+        assert!(
+            resource(&t, "Ehr")["Properties"]
+                .get("MasterUserPassword")
+                .is_none()
+        );
+        assert_eq!(
+            p("/DBParameterGroupName"),
+            &json!({ "Ref": "EhrParameters" })
+        );
+        assert_eq!(p("/DBSubnetGroupName"), &json!({ "Ref": "EhrSubnetGroup" }));
+        assert_eq!(p("/VPCSecurityGroups"), &json!(["sg-0123456789abcdef0"]));
+        assert_kept(&t, "Ehr", "Snapshot");
+        assert_eq!(prop(&t, "EhrParameters", "/Parameters/rds.force_ssl"), "1");
+        assert_eq!(prop(&t, "EhrParameters", "/Family"), "postgres17");
+        assert!(t["Resources"].get("EhrOptions").is_none());
+    }
+
+    #[test]
+    fn mysql_forces_tls_and_turns_on_the_audit_log() {
+        let t = database(true);
+        assert_eq!(prop(&t, "Ehr", "/Engine"), "mysql");
+        assert_eq!(
+            prop(&t, "Ehr", "/EnableCloudwatchLogsExports"),
+            &json!(["audit", "error", "general", "slowquery"])
+        );
+        assert_eq!(
+            prop(&t, "EhrParameters", "/Parameters/require_secure_transport"),
+            "1"
+        );
+        assert_eq!(
+            prop(&t, "Ehr", "/OptionGroupName"),
+            &json!({ "Ref": "EhrOptions" })
+        );
+        assert_eq!(
+            prop(&t, "EhrOptions", "/OptionConfigurations/0/OptionName"),
+            "MARIADB_AUDIT_PLUGIN"
+        );
+    }
+
+    #[test]
+    fn the_monitoring_role_uses_the_aws_managed_policy_only() {
+        let t = database(false);
+        let role = resource(&t, "EhrMonitoringRole");
+        assert!(role["Properties"].get("Policies").is_none());
+        let trust = statement(
+            &role["Properties"]["AssumeRolePolicyDocument"],
+            "TrustRdsMonitoring",
+        );
+        assert_eq!(
+            trust["Principal"],
+            json!({ "Service": "monitoring.rds.amazonaws.com" })
+        );
+        assert_eq!(
+            role["Properties"]["ManagedPolicyArns"],
+            json!([{ "Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole" }])
+        );
+    }
+
+    #[test]
+    fn impossible_settings_are_errors_naming_the_construct() {
+        let app = App::new("test");
+        let stack = app.stack("t").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let base = || {
+            EncryptedDatabase::postgres("Ehr")
+                .encryption(&key)
+                .network(network())
+        };
+        for (db, needle) in [
+            (
+                base().instance_class("m6g.large"),
+                "not an RDS instance class",
+            ),
+            (
+                base().instance_class("db.t2.micro"),
+                "cannot encrypt storage",
+            ),
+            (base().storage_gib(10), "outside RDS's range"),
+        ] {
+            let err = stack.add(db).unwrap_err().to_string();
+            assert!(err.starts_with("construct `t/Ehr` is invalid"), "{err}");
+            assert!(err.contains(needle), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_network_needs_two_real_subnets_and_a_security_group() {
+        let sg = "sg-0123456789abcdef0";
+        for (subnets, group, needle) in [
+            (
+                &["subnet-0a1b2c3d4e5f60718"][..],
+                sg,
+                "at least two availability zones",
+            ),
+            (
+                &["subnet-0a1b2c3d4e5f60718", "subnet-0a1b2c3d4e5f60718"][..],
+                sg,
+                "at least two",
+            ),
+            (
+                &["subnet-xyz", "subnet-0a1b2c3d"][..],
+                sg,
+                "`subnet-xyz` is not a subnet id",
+            ),
+            (
+                &["subnet-0a1b2c3d", "subnet-1a1b2c3d"][..],
+                "sg-12",
+                "`sg-12` is not a security group id",
+            ),
+        ] {
+            let err = DbNetwork::existing(subnets, group).unwrap_err().to_string();
+            assert!(err.contains(needle), "{err}");
+        }
+    }
+}

@@ -170,3 +170,93 @@ fn service_statements(service: KeyService) -> Vec<Statement> {
         ],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::prelude::*;
+    use crate::testing::{assert_kept, prop, sids, statement, template_with};
+
+    #[test]
+    fn rotates_and_is_retained() {
+        let t = template_with(|_, _, _| {});
+        assert_eq!(prop(&t, "PhiKey", "/EnableKeyRotation"), true);
+        assert_eq!(prop(&t, "PhiKey", "/RotationPeriodInDays"), 365);
+        assert_eq!(prop(&t, "PhiKey", "/PendingWindowInDays"), 30);
+        assert_eq!(prop(&t, "PhiKey", "/KeySpec"), "SYMMETRIC_DEFAULT");
+        assert_kept(&t, "PhiKey", "Retain");
+    }
+
+    #[test]
+    fn a_key_used_only_by_buckets_grants_the_account_root_alone() {
+        let t = template_with(|stack, key, logs| {
+            stack
+                .add(
+                    SecureBucket::new("Records")
+                        .encryption(&key)
+                        .access_logs(&logs),
+                )
+                .unwrap();
+        });
+        let policy = prop(&t, "PhiKey", "/KeyPolicy");
+        assert_eq!(sids(policy), ["AllowAccountAdministration"]);
+        let root = statement(policy, "AllowAccountAdministration");
+        assert_eq!(
+            root["Principal"],
+            json!({ "AWS": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" } })
+        );
+    }
+
+    #[test]
+    fn grants_exactly_the_services_of_the_constructs_that_use_it() {
+        let logs_only = template_with(|stack, key, _| {
+            stack.add(LogGroup::new("App").encryption(&key)).unwrap();
+        });
+        assert_eq!(
+            sids(prop(&logs_only, "PhiKey", "/KeyPolicy")),
+            ["AllowAccountAdministration", "AllowCloudWatchLogs"]
+        );
+        let logs = statement(
+            prop(&logs_only, "PhiKey", "/KeyPolicy"),
+            "AllowCloudWatchLogs",
+        );
+        assert_eq!(
+            logs["Principal"]["Service"],
+            json!({ "Fn::Sub": "logs.${AWS::Region}.amazonaws.com" })
+        );
+        assert!(logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"].is_object());
+
+        let with_trail = template_with(|stack, key, logs| {
+            stack
+                .add(AuditTrail::new("Audit").encryption(&key).access_logs(&logs))
+                .unwrap();
+        });
+        assert_eq!(
+            sids(prop(&with_trail, "PhiKey", "/KeyPolicy")),
+            [
+                "AllowAccountAdministration",
+                "AllowCloudTrailEncryptLogs",
+                "AllowCloudTrailDescribeKey",
+                "AllowCloudWatchLogs"
+            ]
+        );
+    }
+
+    #[test]
+    fn no_statement_allows_every_principal() {
+        let t = template_with(|stack, key, logs| {
+            stack
+                .add(AuditTrail::new("Audit").encryption(&key).access_logs(&logs))
+                .unwrap();
+        });
+        for s in prop(&t, "PhiKey", "/KeyPolicy/Statement")
+            .as_array()
+            .unwrap()
+        {
+            assert_eq!(s["Effect"], "Allow");
+            assert_ne!(s["Principal"], "*");
+            assert_ne!(s["Principal"]["AWS"], "*");
+        }
+    }
+}

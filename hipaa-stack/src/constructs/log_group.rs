@@ -166,3 +166,34 @@ pub(crate) fn encrypted_log_group(
     };
     Ok(Resource::new(cx.logical(part), &group)?.keep(Keep::Retain))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::prelude::*;
+    use crate::testing::{assert_kept, prop, template_with};
+
+    #[test]
+    fn is_encrypted_kept_a_year_and_retained() {
+        let t = template_with(|stack, key, _| {
+            stack.add(LogGroup::new("App").encryption(&key)).unwrap();
+        });
+        assert_eq!(
+            prop(&t, "App", "/KmsKeyId"),
+            &json!({ "Fn::GetAtt": ["PhiKey", "Arn"] })
+        );
+        assert_eq!(prop(&t, "App", "/RetentionInDays"), 365);
+        assert_kept(&t, "App", "Retain");
+    }
+
+    #[test]
+    fn takes_a_longer_allowed_retention() {
+        let t = template_with(|stack, key, _| {
+            stack
+                .add(LogGroup::new("App").retention(days!(3653)).encryption(&key))
+                .unwrap();
+        });
+        assert_eq!(prop(&t, "App", "/RetentionInDays"), 3653);
+    }
+}

@@ -244,3 +244,108 @@ pub(crate) fn bucket_policy(cx: &RenderCx<'_>, part: &str, extra: Vec<Statement>
         policy_document: PolicyDocument::new(statements),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::prelude::*;
+    use crate::testing::{
+        assert_bucket_basics, assert_tls_only, prop, resource, template_of, template_with,
+    };
+
+    fn records() -> serde_json::Value {
+        template_with(|stack, key, logs| {
+            stack
+                .add(
+                    SecureBucket::new("Records")
+                        .encryption(&key)
+                        .access_logs(&logs),
+                )
+                .unwrap();
+        })
+    }
+
+    #[test]
+    fn encrypts_with_the_customer_key_and_a_bucket_key() {
+        let t = records();
+        let rule = prop(
+            &t,
+            "Records",
+            "/BucketEncryption/ServerSideEncryptionConfiguration/0",
+        );
+        assert_eq!(rule["BucketKeyEnabled"], true);
+        assert_eq!(
+            rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"],
+            "aws:kms"
+        );
+        assert_eq!(
+            rule["ServerSideEncryptionByDefault"]["KMSMasterKeyID"],
+            json!({ "Fn::GetAtt": ["PhiKey", "Arn"] })
+        );
+    }
+
+    #[test]
+    fn logs_access_blocks_public_access_and_is_tls_only() {
+        let t = records();
+        assert_eq!(
+            prop(&t, "Records", "/LoggingConfiguration"),
+            &json!({ "DestinationBucketName": { "Ref": "AccessLogs" }, "LogFilePrefix": "t/Records/" })
+        );
+        assert_bucket_basics(&t, "Records", 365);
+        assert_tls_only(&t, "RecordsPolicy", "Records");
+        assert!(
+            resource(&t, "Records")
+                .get("Metadata")
+                .unwrap()
+                .get("checkov")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn options_set_the_name_and_noncurrent_retention() {
+        let t = template_with(|stack, key, logs| {
+            stack
+                .add(
+                    SecureBucket::new("Records")
+                        .encryption(&key)
+                        .access_logs(&logs)
+                        .name(bucket_name!("acme-patient-records"))
+                        .noncurrent_version_retention(days!(2557)),
+                )
+                .unwrap();
+        });
+        assert_eq!(prop(&t, "Records", "/BucketName"), "acme-patient-records");
+        assert_bucket_basics(&t, "Records", 2557);
+    }
+
+    #[test]
+    fn a_key_from_another_stack_is_imported() {
+        let app = App::new("test");
+        let security = app.stack("security").unwrap();
+        let key = security.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = security.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        let data = app.stack("data").unwrap();
+        data.add(
+            SecureBucket::new("Records")
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+        let t = template_of(&app, "data");
+        assert_eq!(
+            prop(
+                &t,
+                "Records",
+                "/BucketEncryption/ServerSideEncryptionConfiguration/0/ServerSideEncryptionByDefault/KMSMasterKeyID"
+            ),
+            &json!({ "Fn::ImportValue": "security:PhiKey:Arn" })
+        );
+        let producer = template_of(&app, "security");
+        assert_eq!(
+            producer["Outputs"]["ExportPhiKeyArn"]["Export"]["Name"],
+            "security:PhiKey:Arn"
+        );
+    }
+}

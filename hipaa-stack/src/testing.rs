@@ -1,0 +1,138 @@
+//! Helpers for the unit tests: build a small app, synthesize it, read properties back.
+
+use serde_json::Value;
+
+use crate::app::{App, Handle, Stack};
+use crate::constructs::{AccessLogBucket, KmsKey};
+
+/// An app with one stack `t` holding a key `PhiKey` and an access-log bucket `AccessLogs`,
+/// plus whatever `build` adds. Returns the template of `t` as JSON.
+pub(crate) fn template_with(
+    build: impl FnOnce(&Stack<'_>, Handle<KmsKey>, Handle<AccessLogBucket>),
+) -> Value {
+    let app = App::new("test");
+    let stack = app.stack("t").expect("valid stack name");
+    let key = stack.add(KmsKey::new("PhiKey")).expect("valid key");
+    let logs = stack
+        .add(AccessLogBucket::new("AccessLogs"))
+        .expect("valid log bucket");
+    build(&stack, key, logs);
+    template_of(&app, "t")
+}
+
+/// The template of stack `name` as JSON.
+pub(crate) fn template_of(app: &App, name: &str) -> Value {
+    let assembly = app.synth().expect("the app synthesizes");
+    let stack = assembly.stack(name).expect("the stack exists");
+    serde_json::from_str(stack.template_json()).expect("the template is JSON")
+}
+
+/// The resource `logical_id` of a template.
+pub(crate) fn resource<'a>(template: &'a Value, logical_id: &str) -> &'a Value {
+    let r = &template["Resources"][logical_id];
+    assert!(r.is_object(), "no resource {logical_id} in {template:#}");
+    r
+}
+
+/// A property of a resource, by JSON pointer below `Properties` (e.g. `/MultiAZ`).
+pub(crate) fn prop<'a>(template: &'a Value, logical_id: &str, pointer: &str) -> &'a Value {
+    let r = resource(template, logical_id);
+    r["Properties"]
+        .pointer(pointer)
+        .unwrap_or_else(|| panic!("{logical_id} has no property {pointer}: {r:#}"))
+}
+
+/// The policy statement with this `Sid` in a policy document.
+pub(crate) fn statement<'a>(document: &'a Value, sid: &str) -> &'a Value {
+    document["Statement"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["Sid"] == sid))
+        .unwrap_or_else(|| panic!("no statement {sid} in {document:#}"))
+}
+
+/// The `Sid`s of a policy document, in order.
+pub(crate) fn sids(document: &Value) -> Vec<String> {
+    document["Statement"]
+        .as_array()
+        .map(|s| {
+            s.iter()
+                .filter_map(|s| s["Sid"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Asserts that a bucket policy denies non-TLS and old-TLS requests on the bucket `bucket`
+/// and its objects, for every principal (control S8).
+pub(crate) fn assert_tls_only(template: &Value, policy: &str, bucket: &str) {
+    let document = prop(template, policy, "/PolicyDocument");
+    let arn = serde_json::json!({ "Fn::GetAtt": [bucket, "Arn"] });
+    let objects = serde_json::json!({ "Fn::Join": ["", [arn.clone(), "/*"]] });
+    let deny = statement(document, "DenyInsecureTransport");
+    assert_eq!(deny["Effect"], "Deny");
+    assert_eq!(deny["Principal"], "*");
+    assert_eq!(deny["Action"], serde_json::json!(["s3:*"]));
+    assert_eq!(deny["Resource"], serde_json::json!([arn, objects]));
+    assert_eq!(deny["Condition"]["Bool"]["aws:SecureTransport"], "false");
+    let old_tls = statement(document, "DenyOutdatedTls");
+    assert_eq!(
+        old_tls["Condition"]["NumericLessThan"]["s3:TlsVersion"],
+        "1.2"
+    );
+    assert_eq!(
+        prop(template, policy, "/Bucket"),
+        &serde_json::json!({ "Ref": bucket })
+    );
+}
+
+/// Asserts every setting that all buckets share: public access blocked, ACLs disabled,
+/// versioning with a lifecycle rule, retained.
+pub(crate) fn assert_bucket_basics(template: &Value, bucket: &str, noncurrent_days: u64) {
+    for flag in [
+        "BlockPublicAcls",
+        "BlockPublicPolicy",
+        "IgnorePublicAcls",
+        "RestrictPublicBuckets",
+    ] {
+        assert_eq!(
+            prop(
+                template,
+                bucket,
+                &format!("/PublicAccessBlockConfiguration/{flag}")
+            ),
+            true,
+            "{flag}"
+        );
+    }
+    assert_eq!(
+        prop(
+            template,
+            bucket,
+            "/OwnershipControls/Rules/0/ObjectOwnership"
+        ),
+        "BucketOwnerEnforced"
+    );
+    assert!(
+        resource(template, bucket)["Properties"]
+            .get("AccessControl")
+            .is_none()
+    );
+    assert_eq!(
+        prop(template, bucket, "/VersioningConfiguration/Status"),
+        "Enabled"
+    );
+    let rule = prop(template, bucket, "/LifecycleConfiguration/Rules/0");
+    assert_eq!(rule["Status"], "Enabled");
+    assert_eq!(
+        rule["NoncurrentVersionExpiration"]["NoncurrentDays"],
+        noncurrent_days
+    );
+    assert_kept(template, bucket, "Retain");
+}
+
+/// Asserts `DeletionPolicy` and `UpdateReplacePolicy`.
+pub(crate) fn assert_kept(template: &Value, logical_id: &str, policy: &str) {
+    let r = resource(template, logical_id);
+    assert_eq!(r["DeletionPolicy"], policy, "{logical_id}");
+    assert_eq!(r["UpdateReplacePolicy"], policy, "{logical_id}");
+}

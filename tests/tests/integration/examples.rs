@@ -1,0 +1,62 @@
+//! The examples synthesize what we expect, byte for byte, every time.
+
+use crate::support::{run_example, synth_example};
+
+#[test]
+fn clinic_writes_one_template_per_stack_and_a_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = synth_example("clinic", dir.path());
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "clinic-data.template.json",
+            "clinic-security.template.json",
+            "manifest.json"
+        ]
+    );
+    let manifest: serde_json::Value = serde_json::from_str(&files[2].1).unwrap();
+    assert_eq!(manifest["stacks"][0]["name"], "clinic-security");
+    assert_eq!(manifest["stacks"][1]["dependencies"][0], "clinic-security");
+}
+
+#[test]
+fn clinic_synth_is_byte_identical_across_runs() {
+    let first = tempfile::tempdir().unwrap();
+    let second = tempfile::tempdir().unwrap();
+    assert_eq!(
+        synth_example("clinic", first.path()),
+        synth_example("clinic", second.path())
+    );
+}
+
+#[test]
+fn clinic_templates_match_their_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in synth_example("clinic", dir.path()) {
+        insta::assert_snapshot!(format!("clinic__{name}"), text);
+    }
+}
+
+#[test]
+fn a_bad_command_line_exits_with_the_usage_code() {
+    let output = run_example("clinic", &["sinth"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unrecognized subcommand"));
+}
+
+#[test]
+fn an_unwritable_folder_exits_with_the_write_code_and_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, "not a folder").unwrap();
+    let out = blocker.join("assembly");
+    let output = run_example("clinic", &["synth", "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(4));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("could not write the cloud assembly to"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("assembly"), "{stderr}");
+}

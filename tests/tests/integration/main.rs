@@ -1,0 +1,8 @@
+//! Integration tests of hipaa-stack, built as one binary with a module per area.
+//!
+//! They run the examples as users do (the real binaries, built by `cargo build -p NAME`),
+//! snapshot what they write, and validate the templates with cfn-lint.
+
+mod cfn_lint;
+mod examples;
+mod support;

@@ -1,0 +1,79 @@
+//! Building and running the example programs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate lives in the repository")
+        .to_owned()
+}
+
+/// The folder cargo puts binaries in, found from this test binary's own path
+/// (`target/debug/deps/integration-…`).
+fn bin_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary knows its path");
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("the test binary lives in target/<profile>/deps")
+        .to_owned()
+}
+
+/// Builds the example package `name` once per test run and returns its binary.
+pub fn example_binary(name: &'static str) -> PathBuf {
+    static BUILT: OnceLock<Result<(), String>> = OnceLock::new();
+    let built = BUILT.get_or_init(|| {
+        let status = Command::new(env!("CARGO"))
+            .current_dir(repo_root())
+            .args(["build", "--quiet", "-p", "clinic"])
+            .status()
+            .map_err(|e| format!("could not run cargo: {e}"))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("`cargo build -p clinic` failed: {status}"))
+        }
+    });
+    if let Err(err) = built {
+        panic!("{err}");
+    }
+    let path = bin_dir().join(name);
+    assert!(path.exists(), "no binary at {}", path.display());
+    path
+}
+
+/// Runs an example with arguments.
+pub fn run_example(name: &'static str, args: &[&str]) -> Output {
+    Command::new(example_binary(name))
+        .args(args)
+        .output()
+        .expect("the example runs")
+}
+
+/// Runs `synth --out DIR` and returns the folder's files, sorted by name.
+pub fn synth_example(name: &'static str, out: &Path) -> Vec<(String, String)> {
+    let output = run_example(name, &["synth", "--out", out.to_str().expect("UTF-8 path")]);
+    assert!(
+        output.status.success(),
+        "{name} synth failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut files: Vec<(String, String)> = std::fs::read_dir(out)
+        .expect("the assembly folder exists")
+        .map(|entry| {
+            let path = entry.expect("a directory entry").path();
+            let file = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .expect("UTF-8 file name")
+                .to_owned();
+            let text = std::fs::read_to_string(&path).expect("a text file");
+            (file, text)
+        })
+        .collect();
+    files.sort();
+    files
+}
