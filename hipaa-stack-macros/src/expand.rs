@@ -26,15 +26,20 @@ pub(crate) fn main(checked: syn::Result<MainFn>, item: &TokenStream) -> TokenStr
         },
         Err(error) => {
             let error = error.into_compile_error();
-            // A stand-in `main` keeps rustc from adding "`main` function not found" to our
-            // message, unless the user's function is itself called `main`.
-            let named_main =
-                syn::parse2::<syn::ItemFn>(item.clone()).is_ok_and(|f| f.sig.ident == "main");
-            let stand_in = (!named_main).then(|| quote! { fn main() {} });
+            // A stand-in `main` keeps rustc from adding "`main` function not found" (or,
+            // for a refused function called `main`, "`main` function has wrong type") to
+            // our message. A function called `main` is kept under another name.
+            let item = match syn::parse2::<syn::ItemFn>(item.clone()) {
+                Ok(mut function) if function.sig.ident == "main" => {
+                    function.sig.ident = syn::Ident::new("refused_main", function.sig.ident.span());
+                    quote! { #[allow(dead_code)] #function }
+                }
+                _ => item.clone(),
+            };
             quote! {
                 #error
                 #item
-                #stand_in
+                fn main() {}
             }
         }
     }

@@ -247,12 +247,17 @@ mod main_attribute {
     }
 
     #[test]
-    fn adds_no_second_main_when_the_function_is_called_main() {
+    fn keeps_a_refused_function_called_main_under_another_name() {
         let item = quote!(
             fn main(app: &mut App) -> R {}
         );
         let expanded = expand::main(check(TokenStream::new(), item.clone()), &item).to_string();
         assert_eq!(expanded.matches("fn main").count(), 1, "{expanded}");
+        assert!(
+            expanded.contains("fn refused_main (app : & mut App) -> R"),
+            "{expanded}"
+        );
+        assert!(expanded.ends_with("fn main () { }"), "{expanded}");
     }
 }
 

@@ -366,6 +366,38 @@ pub fn check_export_name(name: &str) -> Result<(), Violation> {
     Ok(())
 }
 
+/// Checks an AWS region name such as `us-east-1`, `eu-central-2` or `us-gov-west-1`:
+/// lower-case words joined by hyphens, ending in a number.
+///
+/// ```
+/// use hipaa_stack_syntax::check_region;
+///
+/// assert!(check_region("us-east-1").is_ok());
+/// assert!(check_region("us-gov-west-1").is_ok());
+/// assert!(check_region("US-EAST-1").is_err());
+/// assert!(check_region("us-east").is_err());
+/// ```
+pub fn check_region(name: &str) -> Result<(), Violation> {
+    const WHAT: &str = "region";
+    check_length(WHAT, "region names", name, 9, 30)?;
+    let parts: Vec<&str> = name.split('-').collect();
+    let words_ok = parts.len() >= 3
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()));
+    let number_ok = parts
+        .last()
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    if !(words_ok && number_ok) {
+        return Err(Violation::new(
+            WHAT,
+            name,
+            "region names are lower-case words joined by hyphens and end in a number, like `us-east-1`",
+        ));
+    }
+    Ok(())
+}
+
 /// Parses a CIDR block: an IPv4 address and a prefix length of at most 32,
 /// as in `10.20.0.0/16`, or an IPv6 address and a prefix length of at most
 /// 128, as in `fd00:10::/48`.

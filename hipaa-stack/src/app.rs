@@ -17,7 +17,7 @@ use hipaa_stack_syntax::{check_construct_id, check_logical_id};
 use crate::constructs::Construct;
 use crate::constructs::node::{KeyService, Node, Used};
 use crate::error::{Error, Result};
-use crate::literal::StackName;
+use crate::literal::{Region, StackName};
 
 static NEXT_APP: AtomicU32 = AtomicU32::new(1);
 
@@ -69,6 +69,8 @@ pub(crate) struct Arena {
 
 pub(crate) struct StackEntry {
     pub(crate) name: StackName,
+    /// `None`: the region the deploy runs in.
+    pub(crate) region: Option<Region>,
     pub(crate) description: Option<String>,
     pub(crate) constructs: Vec<u32>,
     pub(crate) construct_ids: HashMap<String, u32>,
@@ -138,7 +140,28 @@ impl App {
     /// # Ok::<(), hipaa_stack::Error>(())
     /// ```
     pub fn stack(&self, name: impl IntoStackName) -> Result<Stack<'_>> {
-        let name = name.into_stack_name()?;
+        self.declare_stack(name.into_stack_name()?, None)
+    }
+
+    /// Declares a stack that always deploys to `region`, e.g. a disaster-recovery copy.
+    ///
+    /// CloudFormation cannot import an export from another region, so a reference from a
+    /// stack in one region to a construct of a stack in another is an error at synth. A stack
+    /// declared with [`App::stack`] deploys to the region of the environment and counts as a
+    /// region of its own: pin both stacks to share references between them.
+    ///
+    /// ```
+    /// use hipaa_stack::prelude::*;
+    /// let app = App::new("clinic");
+    /// let dr = app.stack_in("clinic-dr", Region::new("us-west-2")?)?;
+    /// assert_eq!(dr.region().map(|r| r.to_string()), Some("us-west-2".to_owned()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn stack_in(&self, name: impl IntoStackName, region: Region) -> Result<Stack<'_>> {
+        self.declare_stack(name.into_stack_name()?, Some(region))
+    }
+
+    fn declare_stack(&self, name: StackName, region: Option<Region>) -> Result<Stack<'_>> {
         let mut arena = self.arena.borrow_mut();
         if arena.stacks.iter().any(|s| s.name == name) {
             return Err(Error::DuplicateStack {
@@ -148,6 +171,7 @@ impl App {
         let index = index_u32(arena.stacks.len());
         arena.stacks.push(StackEntry {
             name,
+            region,
             description: None,
             constructs: Vec::new(),
             construct_ids: HashMap::new(),
@@ -217,6 +241,13 @@ impl<'app> Stack<'app> {
             .to_string()
     }
 
+    /// The region the stack is pinned to, if any.
+    pub fn region(&self) -> Option<Region> {
+        self.app.arena.borrow().stacks[self.index as usize]
+            .region
+            .clone()
+    }
+
     /// Sets the template's description (default: the app and stack name).
     ///
     /// ```
@@ -247,7 +278,7 @@ impl<'app> Stack<'app> {
     /// # let _ = key;
     /// # Ok::<(), hipaa_stack::Error>(())
     /// ```
-    pub fn add<C: Construct>(&self, construct: C) -> Result<Handle<C::Kind>> {
+    pub fn add<K, C: Construct<K>>(&self, construct: C) -> Result<Handle<K>> {
         let node = construct.into_node();
         let mut arena = self.app.arena.borrow_mut();
         let stack_name = arena.stacks[self.index as usize].name.to_string();

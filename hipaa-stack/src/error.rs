@@ -91,11 +91,49 @@ pub enum Error {
 
     /// Stacks reference each other in a cycle.
     #[error(
-        "stacks reference each other in a cycle: {}; move the shared resources into a stack of their own that both use",
-        .cycle.join(" -> ")
+        "stacks reference each other in a cycle: {}; move the constructs that both sides use into a stack of their own",
+        .cycle.join(", ")
     )]
     StackCycle {
-        /// The stacks on the cycle, in order, each with the construct that made the reference.
+        /// Each reference on the cycle, in order: which construct uses which.
+        cycle: Vec<String>,
+    },
+
+    /// A construct uses a construct of a stack in another region.
+    #[error(
+        "`{consumer}` ({consumer_region}) uses `{producer}` ({producer_region}), but CloudFormation cannot import across regions; keep both in one region with `app.stack_in(.., region)`, or give the resource a fixed name and refer to it by that name"
+    )]
+    CrossRegion {
+        /// The construct that made the reference.
+        consumer: String,
+        /// Its stack's region.
+        consumer_region: String,
+        /// The construct referred to.
+        producer: String,
+        /// Its stack's region.
+        producer_region: String,
+    },
+
+    /// A template refers to a logical id it does not contain; a bug in hipaa-stack.
+    #[error(
+        "`{place}` refers to `{target}`, which stack `{stack}` does not contain; this is a bug in hipaa-stack, please report it"
+    )]
+    DanglingReference {
+        /// The stack.
+        stack: String,
+        /// The resource or output that refers.
+        place: String,
+        /// The logical id that is missing.
+        target: String,
+    },
+
+    /// Resources of a stack wait for each other in a cycle.
+    #[error(
+        "resources wait for each other in a cycle: {}; remove one of the references or `DependsOn`",
+        .cycle.join(" -> ")
+    )]
+    ResourceCycle {
+        /// The resources on the cycle, as `stack/LogicalId (construct path)`.
         cycle: Vec<String>,
     },
 
@@ -105,7 +143,7 @@ pub enum Error {
         /// The stack.
         stack: String,
         /// What is counted.
-        what: &'static str,
+        what: String,
         /// How many the stack has.
         actual: usize,
         /// The limit.

@@ -1,19 +1,32 @@
-//! The stack graph: which stack imports from which, in what order they deploy, and the
-//! waves of stacks that can deploy at the same time.
+//! The resolver: the graph of every resource and every stack of an app.
+//!
+//! Nodes are resources (grouped by stack); edges come from the references inside their
+//! properties (`Ref`, `Fn::GetAtt`, `Fn::Sub`, `Fn::ImportValue`) and from `DependsOn`. The
+//! graph is built once per synth, in time linear in resources plus references, from the
+//! templates themselves, so every resource is covered however it was made. From it come the
+//! stack order, the waves of stacks that can deploy at the same time, and the errors for
+//! cycles and dangling references.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
 
 use petgraph::algo::{tarjan_scc, toposort};
-use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+use serde_json::Value;
 
+use crate::cfn::Template;
 use crate::error::{Error, Result};
 
-/// Why one stack depends on another: the first construct that made the reference.
+/// Why one stack depends on another: a construct of the consumer uses one of the producer.
 #[derive(Debug, Clone)]
 pub(crate) struct Edge {
     pub(crate) producer: u32,
     pub(crate) consumer: u32,
+    /// The construct that uses (`stack/Construct`).
     pub(crate) via: String,
+    /// The construct that is used.
+    pub(crate) from: String,
 }
 
 /// The stacks in deploy order, each with its wave and the stacks it depends on.
@@ -27,27 +40,34 @@ pub(crate) struct StackOrder {
     pub(crate) dependencies: Vec<Vec<u32>>,
 }
 
-/// Orders `stack_count` stacks given the cross-stack `edges`; a cycle is an error that names
-/// every stack on it and the construct that made each reference.
+/// Orders the stacks given the cross-stack `edges`. A cycle is an error that names every
+/// reference on it: which construct uses which, each with its stack.
 pub(crate) fn order_stacks(names: &[String], edges: &[Edge]) -> Result<StackOrder> {
-    let mut graph: DiGraph<u32, String> = DiGraph::with_capacity(names.len(), edges.len());
+    let mut graph: DiGraph<u32, (String, String)> =
+        DiGraph::with_capacity(names.len(), edges.len());
     let nodes: Vec<NodeIndex> = (0..names.len())
         .map(|i| graph.add_node(u32::try_from(i).unwrap_or(u32::MAX)))
         .collect();
-    let mut seen: BTreeMap<(u32, u32), ()> = BTreeMap::new();
+    let mut seen: BTreeSet<(u32, u32)> = BTreeSet::new();
     for edge in edges {
-        if seen.insert((edge.producer, edge.consumer), ()).is_none() {
+        if seen.insert((edge.producer, edge.consumer)) {
             graph.add_edge(
                 nodes[edge.producer as usize],
                 nodes[edge.consumer as usize],
-                edge.via.clone(),
+                (edge.from.clone(), edge.via.clone()),
             );
         }
     }
 
-    let topo = match toposort(&graph, None) {
-        Ok(topo) => topo,
-        Err(_) => return Err(cycle_error(&graph, names)),
+    let Ok(topo) = toposort(&graph, None) else {
+        let cycle = find_cycle(&graph)
+            .into_iter()
+            .map(|e| {
+                let (from, via) = &graph[e];
+                format!("`{from}` is used by `{via}`")
+            })
+            .collect();
+        return Err(Error::StackCycle { cycle });
     };
 
     let mut wave = vec![0usize; names.len()];
@@ -72,43 +92,364 @@ pub(crate) fn order_stacks(names: &[String], edges: &[Edge]) -> Result<StackOrde
     })
 }
 
-fn cycle_error(graph: &DiGraph<u32, String>, names: &[String]) -> Error {
-    // The smallest strongly connected component with more than one stack is a cycle; walk it
-    // from its first-declared stack, always to the first-declared successor inside it.
+/// The edges of one cycle, in order, for a graph that has one. Deterministic: it starts at
+/// the lowest node of the smallest strongly connected component and always follows the edge
+/// to the lowest next node inside it.
+fn find_cycle<N: Ord + Copy, E>(graph: &DiGraph<N, E>) -> Vec<EdgeIndex> {
     let mut components: Vec<Vec<NodeIndex>> = tarjan_scc(graph)
         .into_iter()
-        .filter(|c| c.len() > 1)
+        .filter(|c| c.len() > 1 || c.iter().any(|&n| graph.contains_edge(n, n)))
         .collect();
     components.sort_by_key(|c| (c.len(), c.iter().map(|n| graph[*n]).min()));
     let Some(component) = components.first() else {
-        return Error::StackCycle { cycle: Vec::new() };
+        return Vec::new();
     };
+    let inside: BTreeSet<NodeIndex> = component.iter().copied().collect();
     let Some(&start) = component.iter().min_by_key(|n| graph[**n]) else {
-        return Error::StackCycle { cycle: Vec::new() };
+        return Vec::new();
     };
-    let mut cycle = Vec::new();
+    let mut path: Vec<EdgeIndex> = Vec::new();
+    let mut visited: Vec<NodeIndex> = vec![start];
     let mut current = start;
-    let mut visited = Vec::new();
-    loop {
-        visited.push(current);
-        let next = graph
-            .edges_directed(current, petgraph::Direction::Outgoing)
-            .filter(|e| component.contains(&petgraph::visit::EdgeRef::target(e)))
-            .min_by_key(|e| graph[petgraph::visit::EdgeRef::target(e)]);
-        let Some(edge) = next else { break };
-        let target = petgraph::visit::EdgeRef::target(&edge);
-        cycle.push(format!(
-            "`{}` (used by `{}` in `{}`)",
-            names[graph[current] as usize],
-            edge.weight(),
-            names[graph[target] as usize]
-        ));
-        if target == start || visited.contains(&target) {
-            break;
+    while let Some(edge) = graph
+        .edges_directed(current, petgraph::Direction::Outgoing)
+        .filter(|e| inside.contains(&e.target()))
+        .min_by_key(|e| graph[e.target()])
+    {
+        path.push(edge.id());
+        let next = edge.target();
+        if let Some(pos) = visited.iter().position(|&v| v == next) {
+            // The walk closed a loop: keep only the loop itself.
+            return path.split_off(pos);
         }
-        current = target;
+        visited.push(next);
+        current = next;
     }
-    Error::StackCycle { cycle }
+    path
+}
+
+/// One resource of an app graph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceNode {
+    /// The index of its stack in [`AppGraph::stacks`].
+    pub stack: usize,
+    /// The logical id.
+    pub logical_id: String,
+    /// The CloudFormation type.
+    pub type_name: String,
+    /// The path of the construct that made it.
+    pub construct: String,
+}
+
+/// One stack of an app graph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackNode {
+    /// The stack name.
+    pub name: String,
+    /// The wave it deploys in.
+    pub wave: usize,
+}
+
+/// The graph of a synthesized app: stacks and resources, with edges from what is used to
+/// what uses it (the direction of deployment).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppGraph {
+    /// The stacks, in deploy order.
+    pub stacks: Vec<StackNode>,
+    /// `(producer, consumer)` indexes into `stacks`.
+    pub stack_edges: Vec<(usize, usize)>,
+    /// The resources, stack by stack in deploy order.
+    pub resources: Vec<ResourceNode>,
+    /// `(used, user)` indexes into `resources`.
+    pub resource_edges: Vec<(usize, usize)>,
+}
+
+/// A mention of another resource inside a template value.
+enum Mention<'a> {
+    Local(&'a str),
+    Import(&'a str),
+}
+
+/// Every resource a value mentions through `Ref`, `Fn::GetAtt`, `Fn::Sub` or
+/// `Fn::ImportValue` (pseudo parameters excluded).
+fn mentions<'a>(value: &'a Value, out: &mut Vec<Mention<'a>>) {
+    match value {
+        Value::Object(map) if map.len() == 1 => {
+            let Some((key, inner)) = map.iter().next() else {
+                return;
+            };
+            match (key.as_str(), inner) {
+                ("Ref", Value::String(id)) => {
+                    if !id.starts_with("AWS::") {
+                        out.push(Mention::Local(id));
+                    }
+                }
+                ("Fn::GetAtt", Value::Array(args)) => {
+                    if let Some(Value::String(id)) = args.first() {
+                        out.push(Mention::Local(id));
+                    }
+                }
+                ("Fn::GetAtt", Value::String(dotted)) => {
+                    out.push(Mention::Local(dotted.split('.').next().unwrap_or(dotted)));
+                }
+                ("Fn::ImportValue", Value::String(name)) => out.push(Mention::Import(name)),
+                ("Fn::Sub", Value::String(text)) => sub_mentions(text, &[], out),
+                ("Fn::Sub", Value::Array(args)) => {
+                    let vars: Vec<&str> = match args.get(1) {
+                        Some(Value::Object(vars)) => vars.keys().map(String::as_str).collect(),
+                        _ => Vec::new(),
+                    };
+                    if let Some(Value::String(text)) = args.first() {
+                        sub_mentions(text, &vars, out);
+                    }
+                    if let Some(v) = args.get(1) {
+                        mentions(v, out);
+                    }
+                }
+                _ => mentions(inner, out),
+            }
+        }
+        Value::Object(map) => map.values().for_each(|v| mentions(v, out)),
+        Value::Array(items) => items.iter().for_each(|v| mentions(v, out)),
+        _ => {}
+    }
+}
+
+/// The resources a `Fn::Sub` text names: `${Id}` and `${Id.Attr}`, not `${AWS::…}`, not the
+/// literal `${!…}`, not the variables the `Sub` defines itself.
+fn sub_mentions<'a>(text: &'a str, vars: &[&str], out: &mut Vec<Mention<'a>>) {
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else { break };
+        let name = &after[..end];
+        let id = name.split('.').next().unwrap_or(name);
+        if !name.starts_with('!') && !id.starts_with("AWS::") && !vars.contains(&id) {
+            out.push(Mention::Local(id));
+        }
+        rest = &after[end + 1..];
+    }
+}
+
+/// The resources of an app and the `(used, user)` edges between them.
+pub(crate) type ResourcesAndEdges = (Vec<ResourceNode>, Vec<(usize, usize)>);
+
+/// Builds the resource graph of the templates (given in deploy order), checks that every
+/// reference names a resource that exists, and that resources do not wait for each other in
+/// a cycle.
+pub(crate) fn resource_graph(
+    stacks: &[(&str, &Template)],
+) -> Result<ResourcesAndEdges> {
+    let mut nodes: Vec<ResourceNode> = Vec::new();
+    let mut index: HashMap<(usize, &str), usize> = HashMap::new();
+    for (s, (_, template)) in stacks.iter().enumerate() {
+        for r in template.resources() {
+            index.insert((s, r.logical_id()), nodes.len());
+            nodes.push(ResourceNode {
+                stack: s,
+                logical_id: r.logical_id().to_owned(),
+                type_name: r.type_name().to_owned(),
+                construct: r.construct_path().unwrap_or_default(),
+            });
+        }
+    }
+
+    // Exports: name -> the resource the exported output reads.
+    let mut exports: HashMap<String, usize> = HashMap::new();
+    for (s, (name, template)) in stacks.iter().enumerate() {
+        for output in template.outputs() {
+            let value = serde_json::to_value(&output.value).unwrap_or(Value::Null);
+            let mut found = Vec::new();
+            mentions(&value, &mut found);
+            for m in found {
+                let Mention::Local(id) = m else { continue };
+                let Some(&target) = index.get(&(s, id)) else {
+                    return Err(Error::DanglingReference {
+                        stack: (*name).to_owned(),
+                        place: format!("output {}", output.name()),
+                        target: id.to_owned(),
+                    });
+                };
+                if let Some(export) = output.export_name() {
+                    exports.insert(export.to_owned(), target);
+                }
+            }
+        }
+    }
+
+    let mut edges: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut found = Vec::new();
+    for (s, (name, template)) in stacks.iter().enumerate() {
+        for r in template.resources() {
+            let user = index[&(s, r.logical_id())];
+            found.clear();
+            mentions(r.properties(), &mut found);
+            let waits = r
+                .depends_on_ids()
+                .iter()
+                .map(|d| Mention::Local(d.as_str()));
+            for m in found.drain(..).chain(waits) {
+                let used =
+                    match m {
+                        Mention::Local(id) => index.get(&(s, id)).copied().ok_or_else(|| {
+                            Error::DanglingReference {
+                                stack: (*name).to_owned(),
+                                place: r.logical_id().to_owned(),
+                                target: id.to_owned(),
+                            }
+                        })?,
+                        Mention::Import(export) => match exports.get(export) {
+                            Some(&used) => used,
+                            None => {
+                                return Err(Error::DanglingReference {
+                                    stack: (*name).to_owned(),
+                                    place: r.logical_id().to_owned(),
+                                    target: format!("export {export}"),
+                                });
+                            }
+                        },
+                    };
+                edges.insert((used, user));
+            }
+        }
+    }
+
+    let mut graph: DiGraph<usize, ()> = DiGraph::with_capacity(nodes.len(), edges.len());
+    for i in 0..nodes.len() {
+        graph.add_node(i);
+    }
+    for &(a, b) in &edges {
+        graph.add_edge(NodeIndex::new(a), NodeIndex::new(b), ());
+    }
+    if toposort(&graph, None).is_err() {
+        let describe = |n: usize| {
+            let r = &nodes[n];
+            format!("`{}/{}` ({})", stacks[r.stack].0, r.logical_id, r.construct)
+        };
+        let cycle_edges = find_cycle(&graph);
+        let mut cycle: Vec<String> = cycle_edges
+            .iter()
+            .filter_map(|&e| graph.edge_endpoints(e))
+            .map(|(a, _)| describe(graph[a]))
+            .collect();
+        if let Some(first) = cycle.first().cloned() {
+            cycle.push(first);
+        }
+        return Err(Error::ResourceCycle { cycle });
+    }
+    Ok((nodes, edges.into_iter().collect()))
+}
+
+fn dot_escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+impl AppGraph {
+    /// The stack graph in Graphviz DOT: one node per stack with its wave, an edge from each
+    /// stack to the stacks that import from it.
+    ///
+    /// ```
+    /// use hipaa_stack::prelude::*;
+    /// let app = App::new("clinic");
+    /// let a = app.stack("clinic-security")?;
+    /// let key = a.add(KmsKey::new("PhiKey"))?;
+    /// let b = app.stack("clinic-data")?;
+    /// b.add(LogGroup::new("Logs").encryption(&key))?;
+    /// let dot = app.synth()?.graph().stacks_dot();
+    /// assert!(dot.contains("\"clinic-security\" -> \"clinic-data\";"));
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn stacks_dot(&self) -> String {
+        let mut out = String::from("digraph stacks {\n  rankdir=LR;\n  node [shape=box];\n");
+        for s in &self.stacks {
+            let name = dot_escape(&s.name);
+            let _ = writeln!(out, "  \"{name}\" [label=\"{name}\\nwave {}\"];", s.wave);
+        }
+        for &(a, b) in &self.stack_edges {
+            let _ = writeln!(
+                out,
+                "  \"{}\" -> \"{}\";",
+                dot_escape(&self.stacks[a].name),
+                dot_escape(&self.stacks[b].name)
+            );
+        }
+        out.push_str("}\n");
+        out
+    }
+
+    /// The stack graph as a Mermaid flowchart, for a README.
+    ///
+    /// ```
+    /// # use hipaa_stack::prelude::*;
+    /// # let app = App::new("clinic");
+    /// # app.stack("clinic-security")?.add(KmsKey::new("PhiKey"))?;
+    /// let mermaid = app.synth()?.graph().stacks_mermaid();
+    /// assert!(mermaid.starts_with("flowchart LR\n"));
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn stacks_mermaid(&self) -> String {
+        let mut out = String::from("flowchart LR\n");
+        for (i, s) in self.stacks.iter().enumerate() {
+            let _ = writeln!(out, "  s{i}[\"{} (wave {})\"]", s.name, s.wave);
+        }
+        for &(a, b) in &self.stack_edges {
+            let _ = writeln!(out, "  s{a} --> s{b}");
+        }
+        out
+    }
+
+    /// The resource graph in Graphviz DOT: a cluster per stack, an edge from each resource
+    /// to the resources that use it.
+    pub fn resources_dot(&self) -> String {
+        let mut out = String::from("digraph resources {\n  rankdir=LR;\n  node [shape=box];\n");
+        for (s, stack) in self.stacks.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "  subgraph cluster_{s} {{\n    label=\"{}\";",
+                dot_escape(&stack.name)
+            );
+            for (i, r) in self
+                .resources
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.stack == s)
+            {
+                let _ = writeln!(
+                    out,
+                    "    r{i} [label=\"{}\\n{}\"];",
+                    dot_escape(&r.logical_id),
+                    dot_escape(&r.type_name)
+                );
+            }
+            out.push_str("  }\n");
+        }
+        for &(a, b) in &self.resource_edges {
+            let _ = writeln!(out, "  r{a} -> r{b};");
+        }
+        out.push_str("}\n");
+        out
+    }
+
+    /// The resource graph as a Mermaid flowchart, a subgraph per stack.
+    pub fn resources_mermaid(&self) -> String {
+        let mut out = String::from("flowchart LR\n");
+        for (s, stack) in self.stacks.iter().enumerate() {
+            let _ = writeln!(out, "  subgraph s{s}[\"{}\"]", stack.name);
+            for (i, r) in self
+                .resources
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.stack == s)
+            {
+                let _ = writeln!(out, "    r{i}[\"{}<br/>{}\"]", r.logical_id, r.type_name);
+            }
+            out.push_str("  end\n");
+        }
+        for &(a, b) in &self.resource_edges {
+            let _ = writeln!(out, "  r{a} --> r{b}");
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -119,7 +460,8 @@ mod tests {
         Edge {
             producer,
             consumer,
-            via: format!("s{consumer}/C"),
+            via: format!("s{consumer}/User"),
+            from: format!("s{producer}/Used"),
         }
     }
 
@@ -136,14 +478,32 @@ mod tests {
     }
 
     #[test]
-    fn a_cycle_names_every_stack_on_it() {
+    fn a_cycle_names_every_reference_on_it_in_order() {
         let err = order_stacks(&names(4), &[edge(0, 1), edge(1, 2), edge(2, 0), edge(3, 0)])
             .unwrap_err()
             .to_string();
-        for stack in ["`s0`", "`s1`", "`s2`"] {
-            assert!(err.contains(stack), "{err}");
-        }
-        assert!(!err.contains("`s3`"), "{err}");
-        assert!(err.contains("move the shared resources"), "{err}");
+        assert_eq!(
+            err,
+            "stacks reference each other in a cycle: `s0/Used` is used by `s1/User`, \
+             `s1/Used` is used by `s2/User`, `s2/Used` is used by `s0/User`; \
+             move the constructs that both sides use into a stack of their own"
+        );
+    }
+
+    #[test]
+    fn sub_mentions_skip_pseudo_parameters_literals_and_variables() {
+        let mut out = Vec::new();
+        sub_mentions(
+            "arn:${AWS::Partition}:${Bucket.Arn}/${!Literal}/${Var}/${Key}",
+            &["Var"],
+            &mut out,
+        );
+        let ids: Vec<&str> = out
+            .iter()
+            .map(|m| match m {
+                Mention::Local(id) | Mention::Import(id) => *id,
+            })
+            .collect();
+        assert_eq!(ids, ["Bucket", "Key"]);
     }
 }

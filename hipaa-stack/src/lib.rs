@@ -9,7 +9,7 @@ pub mod cli;
 pub mod compliance;
 pub mod constructs;
 pub mod error;
-mod graph;
+pub mod graph;
 pub mod literal;
 pub mod synth;
 #[cfg(test)]
@@ -23,7 +23,7 @@ pub use constructs::{
 };
 pub use error::{Error, Result};
 pub use hipaa_stack_macros::{bucket_name, cidr, days, main, stack_name};
-pub use literal::{BucketName, Cidr, Days, StackName};
+pub use literal::{BucketName, Cidr, Days, Region, StackName};
 pub use synth::{Assembly, SynthesizedStack};
 
 /// Everything a program usually needs: `use hipaa_stack::prelude::*;`.
@@ -31,7 +31,7 @@ pub mod prelude {
     pub use crate::literal::Days;
     pub use crate::{
         AccessLogBucket, App, AuditTrail, BucketName, Cidr, DbNetwork, EncryptedDatabase, Handle,
-        KmsKey, LogGroup, Result, SecureBucket, Stack, StackName, bucket_name, cidr, days,
+        KmsKey, LogGroup, Region, Result, SecureBucket, Stack, StackName, bucket_name, cidr, days,
         stack_name,
     };
 }

@@ -7,7 +7,9 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use hipaa_stack_syntax::{Violation, check_bucket_name, check_stack_name, parse_cidr};
+use hipaa_stack_syntax::{
+    Violation, check_bucket_name, check_region, check_stack_name, parse_cidr,
+};
 
 /// A number of days known when the program is compiled, written `days!(35)`.
 ///
@@ -153,4 +155,18 @@ checked_name!(
     BucketName,
     check_bucket_name,
     "acme-patient-records"
+);
+
+checked_name!(
+    /// An AWS region, such as `us-east-1`, for a stack that must live in a given region
+    /// (see [`App::stack_in`](crate::App::stack_in)).
+    ///
+    /// ```
+    /// let dr = hipaa_stack::Region::new("us-west-2")?;
+    /// assert_eq!(dr.as_str(), "us-west-2");
+    /// # Ok::<(), hipaa_stack_syntax::Violation>(())
+    /// ```
+    Region,
+    check_region,
+    "us-west-2"
 );

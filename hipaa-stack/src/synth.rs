@@ -3,18 +3,18 @@
 //!
 //! The deploy engine reads the manifest and never re-derives what synthesis decided.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::app::App;
+use crate::app::{App, Arena};
 use crate::cfn::{Output, Template};
 use crate::constructs::node::{CrossStack, RenderCx, resolve_target};
 use crate::error::{Error, Result};
-use crate::graph::{Edge, order_stacks};
+use crate::graph::{AppGraph, Edge, StackNode, order_stacks, resource_graph};
 
 /// The name of the manifest file inside an assembly folder.
 pub const MANIFEST_FILE: &str = "manifest.json";
@@ -27,18 +27,24 @@ pub const MAX_OUTPUTS: usize = 200;
 pub const MAX_TEMPLATE_BYTES: usize = 1_000_000;
 /// Templates larger than this cannot be sent inline and go through an S3 staging bucket.
 pub const MAX_INLINE_TEMPLATE_BYTES: usize = 51_200;
+/// CloudFormation's limit on dynamic references (`{{resolve:…}}`) per template.
+pub const MAX_DYNAMIC_REFERENCES: usize = 60;
+/// S3's limit on the size of a bucket policy, in bytes.
+pub const MAX_BUCKET_POLICY_BYTES: usize = 20_480;
 
 /// A synthesized app: the templates and the order to deploy them in.
 #[derive(Debug, Clone)]
 pub struct Assembly {
     app: String,
     stacks: Vec<SynthesizedStack>,
+    graph: AppGraph,
 }
 
 /// One stack of an [`Assembly`].
 #[derive(Debug, Clone)]
 pub struct SynthesizedStack {
     name: String,
+    region: Option<String>,
     template: Template,
     json: String,
     wave: usize,
@@ -49,6 +55,11 @@ impl SynthesizedStack {
     /// The stack name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The region the stack is pinned to; `None` deploys to the environment's region.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
     }
 
     /// The template model.
@@ -96,6 +107,7 @@ struct Manifest<'a> {
 #[serde(rename_all = "camelCase")]
 struct ManifestStack<'a> {
     name: &'a str,
+    region: Option<&'a str>,
     template: String,
     wave: usize,
     dependencies: &'a [String],
@@ -115,6 +127,11 @@ impl Assembly {
         &self.stacks
     }
 
+    /// The graph of stacks and resources.
+    pub fn graph(&self) -> &AppGraph {
+        &self.graph
+    }
+
     /// The stack with this name.
     pub fn stack(&self, name: &str) -> Option<&SynthesizedStack> {
         self.stacks.iter().find(|s| s.name == name)
@@ -131,6 +148,7 @@ impl Assembly {
                 .iter()
                 .map(|s| ManifestStack {
                     name: &s.name,
+                    region: s.region.as_deref(),
                     template: s.template_file(),
                     wave: s.wave,
                     dependencies: &s.dependencies,
@@ -172,7 +190,8 @@ fn write_file(path: &PathBuf, text: &str) -> Result<()> {
 
 impl App {
     /// Synthesizes the app: renders every construct, places cross-stack references as
-    /// exports and imports, orders the stacks and checks CloudFormation's limits.
+    /// exports and imports, resolves the graph of resources and stacks, and checks
+    /// CloudFormation's limits.
     ///
     /// The same program always gives the same templates, byte for byte.
     ///
@@ -195,81 +214,9 @@ impl App {
     pub fn synth(&self) -> Result<Assembly> {
         let arena = self.arena();
         let mut cross: Vec<CrossStack> = Vec::new();
-        let mut templates: Vec<Template> = Vec::with_capacity(arena.stacks.len());
-
-        for (s, stack) in arena.stacks.iter().enumerate() {
-            let s = u32::try_from(s).unwrap_or(u32::MAX);
-            let mut resources = Vec::new();
-            for &c in &stack.constructs {
-                let node = &arena.constructs[c as usize].node;
-                let mut cx = RenderCx {
-                    arena: &arena,
-                    stack: s,
-                    construct: c,
-                    cross: &mut cross,
-                };
-                let rendered = node.render(&mut cx).map_err(|source| Error::Serialize {
-                    place: arena.path(c),
-                    source,
-                })?;
-                let path = arena.path(c);
-                for mut resource in rendered {
-                    resource.metadata_mut().insert(
-                        "hipaa-stack".to_owned(),
-                        json!({ "path": path, "construct": node.kind() }),
-                    );
-                    resources.push(resource);
-                }
-            }
-            let outputs = stack
-                .outputs
-                .iter()
-                .map(|o| Output {
-                    name: o.name.clone(),
-                    value: resolve_target(&arena, s, o.target, u32::MAX, &mut cross),
-                    description: None,
-                    export: None,
-                })
-                .collect();
-            templates.push(Template {
-                description: stack
-                    .description
-                    .clone()
-                    .unwrap_or_else(|| format!("{} / {} (hipaa-stack)", self.name(), stack.name)),
-                resources,
-                outputs,
-            });
-        }
-
-        // Exports: one output in the producing stack per distinct export name.
-        let mut exports: BTreeMap<(u32, String), &CrossStack> = BTreeMap::new();
-        for c in &cross {
-            exports
-                .entry((c.producer, c.export_name.clone()))
-                .or_insert(c);
-        }
-        let mut unused = Vec::new();
-        for ((producer, export_name), c) in exports {
-            let logical_id = arena.logical_id(c.target.construct, c.target.part);
-            let name = format!(
-                "Export{logical_id}{}",
-                c.target.attr.export_suffix().replace('.', "")
-            );
-            let template = &mut templates[producer as usize];
-            if template.outputs.iter().any(|o| o.name == name) {
-                return Err(Error::DuplicateOutput {
-                    stack: arena.stacks[producer as usize].name.to_string(),
-                    output: name,
-                });
-            }
-            let value = resolve_target(&arena, producer, c.target, u32::MAX, &mut unused);
-            template.outputs.push(Output {
-                name,
-                value,
-                description: Some(format!("imported by {}", c.via)),
-                export: Some(export_name),
-            });
-        }
+        let mut templates = render_stacks(self.name(), &arena, &mut cross)?;
+        check_regions(&arena, &cross)?;
+        add_exports(&arena, &cross, &mut templates)?;
 
         let names: Vec<String> = arena.stacks.iter().map(|s| s.name.to_string()).collect();
         let edges: Vec<Edge> = cross
@@ -278,33 +225,61 @@ impl App {
                 producer: c.producer,
                 consumer: c.consumer,
                 via: c.via.clone(),
+                from: c.from.clone(),
             })
             .collect();
         let order = order_stacks(&names, &edges)?;
 
+        let in_order: Vec<(&str, &Template)> = order
+            .order
+            .iter()
+            .map(|&s| (names[s as usize].as_str(), &templates[s as usize]))
+            .collect();
+        let (resources, resource_edges) = resource_graph(&in_order)?;
+        let position: Vec<usize> = {
+            let mut position = vec![0; names.len()];
+            for (at, &s) in order.order.iter().enumerate() {
+                position[s as usize] = at;
+            }
+            position
+        };
+        let graph = AppGraph {
+            stacks: order
+                .order
+                .iter()
+                .map(|&s| StackNode {
+                    name: names[s as usize].clone(),
+                    wave: order.wave[s as usize],
+                })
+                .collect(),
+            stack_edges: edges
+                .iter()
+                .map(|e| (position[e.producer as usize], position[e.consumer as usize]))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+            resources,
+            resource_edges,
+        };
+
         let mut stacks = Vec::with_capacity(templates.len());
         let mut templates: Vec<Option<Template>> = templates.into_iter().map(Some).collect();
-        for s in order.order {
+        for &s in &order.order {
             let name = names[s as usize].clone();
             let Some(template) = templates[s as usize].take() else {
                 continue;
             };
-            check_limits(&name, &template)?;
             let json = template.to_json().map_err(|source| Error::Serialize {
                 place: format!("the template of stack `{name}`"),
                 source,
             })?;
-            if json.len() > MAX_TEMPLATE_BYTES {
-                return Err(Error::Limit {
-                    stack: name,
-                    what: "bytes of template",
-                    actual: json.len(),
-                    limit: MAX_TEMPLATE_BYTES,
-                    fix: "split the stack into several stacks",
-                });
-            }
+            check_limits(&name, &template, &json)?;
             stacks.push(SynthesizedStack {
                 name,
+                region: arena.stacks[s as usize]
+                    .region
+                    .as_ref()
+                    .map(ToString::to_string),
                 template,
                 json,
                 wave: order.wave[s as usize],
@@ -317,28 +292,169 @@ impl App {
         Ok(Assembly {
             app: self.name().to_owned(),
             stacks,
+            graph,
         })
     }
 }
 
-fn check_limits(stack: &str, template: &Template) -> Result<()> {
-    if template.resources.len() > MAX_RESOURCES {
-        return Err(Error::Limit {
-            stack: stack.to_owned(),
-            what: "resources",
-            actual: template.resources.len(),
-            limit: MAX_RESOURCES,
-            fix: "move some constructs into another stack",
+/// Renders every construct of every stack, in declaration order, and the stacks' outputs.
+fn render_stacks(app: &str, arena: &Arena, cross: &mut Vec<CrossStack>) -> Result<Vec<Template>> {
+    let mut templates: Vec<Template> = Vec::with_capacity(arena.stacks.len());
+    for (s, stack) in arena.stacks.iter().enumerate() {
+        let s = u32::try_from(s).unwrap_or(u32::MAX);
+        let mut resources = Vec::new();
+        for &c in &stack.constructs {
+            let node = &arena.constructs[c as usize].node;
+            let path = arena.path(c);
+            let mut cx = RenderCx {
+                arena,
+                stack: s,
+                construct: c,
+                cross,
+            };
+            let rendered = node.render(&mut cx).map_err(|source| Error::Serialize {
+                place: path.clone(),
+                source,
+            })?;
+            for mut resource in rendered {
+                resource.metadata_mut().insert(
+                    "hipaa-stack".to_owned(),
+                    json!({ "path": path, "construct": node.kind() }),
+                );
+                resources.push(resource);
+            }
+        }
+        let outputs = stack
+            .outputs
+            .iter()
+            .map(|o| Output {
+                name: o.name.clone(),
+                value: resolve_target(arena, s, o.target, u32::MAX, cross),
+                description: None,
+                export: None,
+            })
+            .collect();
+        templates.push(Template {
+            description: stack
+                .description
+                .clone()
+                .unwrap_or_else(|| format!("{app} / {} (hipaa-stack)", stack.name)),
+            resources,
+            outputs,
         });
     }
-    if template.outputs.len() > MAX_OUTPUTS {
-        return Err(Error::Limit {
-            stack: stack.to_owned(),
-            what: "outputs (exports included)",
-            actual: template.outputs.len(),
-            limit: MAX_OUTPUTS,
-            fix: "declare fewer outputs, or move the constructs that other stacks use into fewer stacks",
+    Ok(templates)
+}
+
+/// CloudFormation imports only within a region.
+fn check_regions(arena: &Arena, cross: &[CrossStack]) -> Result<()> {
+    let region = |s: u32| {
+        arena.stacks[s as usize]
+            .region
+            .as_ref()
+            .map_or_else(|| "the deploy region".to_owned(), ToString::to_string)
+    };
+    for c in cross {
+        if arena.stacks[c.producer as usize].region != arena.stacks[c.consumer as usize].region {
+            return Err(Error::CrossRegion {
+                consumer: c.via.clone(),
+                consumer_region: region(c.consumer),
+                producer: c.from.clone(),
+                producer_region: region(c.producer),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Adds one exported output to the producing stack per distinct export name. Output names
+/// are `Export<length of the logical id><logical id><attribute>`, which no two exports share.
+fn add_exports(arena: &Arena, cross: &[CrossStack], templates: &mut [Template]) -> Result<()> {
+    let mut exports: BTreeMap<(u32, &str), &CrossStack> = BTreeMap::new();
+    for c in cross {
+        exports
+            .entry((c.producer, c.export_name.as_str()))
+            .or_insert(c);
+    }
+    let mut unused = Vec::new();
+    for ((producer, export_name), c) in exports {
+        let logical_id = arena.logical_id(c.target.construct, c.target.part);
+        let name = format!(
+            "Export{}{logical_id}{}",
+            logical_id.len(),
+            c.target.attr.export_suffix().replace('.', "")
+        );
+        let template = &mut templates[producer as usize];
+        if template.outputs.iter().any(|o| o.name == name) {
+            return Err(Error::DuplicateOutput {
+                stack: arena.stacks[producer as usize].name.to_string(),
+                output: name,
+            });
+        }
+        let value = resolve_target(arena, producer, c.target, u32::MAX, &mut unused);
+        template.outputs.push(Output {
+            name,
+            value,
+            description: Some(format!("used by {}", c.via)),
+            export: Some(export_name.to_owned()),
         });
+    }
+    Ok(())
+}
+
+fn check_limits(stack: &str, template: &Template, json: &str) -> Result<()> {
+    let limit = |what: String, actual: usize, limit: usize, fix: &'static str| {
+        if actual > limit {
+            Err(Error::Limit {
+                stack: stack.to_owned(),
+                what,
+                actual,
+                limit,
+                fix,
+            })
+        } else {
+            Ok(())
+        }
+    };
+    limit(
+        "resources".to_owned(),
+        template.resources.len(),
+        MAX_RESOURCES,
+        "move some constructs into another stack",
+    )?;
+    limit(
+        "outputs (exports included)".to_owned(),
+        template.outputs.len(),
+        MAX_OUTPUTS,
+        "declare fewer outputs, or move the constructs that other stacks use into fewer stacks",
+    )?;
+    limit(
+        "dynamic references".to_owned(),
+        json.matches("{{resolve:").count(),
+        MAX_DYNAMIC_REFERENCES,
+        "move some of the constructs that read secrets or parameters into another stack",
+    )?;
+    limit(
+        "bytes of template".to_owned(),
+        json.len(),
+        MAX_TEMPLATE_BYTES,
+        "split the stack into several stacks",
+    )?;
+    for r in template.resources() {
+        if r.type_name() == "AWS::S3::BucketPolicy" {
+            let bytes = serde_json::to_string(&r.properties()["PolicyDocument"])
+                .map_or(0, |text| text.len());
+            limit(
+                format!(
+                    "bytes in the bucket policy `{}` of `{}`",
+                    r.logical_id(),
+                    r.construct_path().unwrap_or_default()
+                ),
+                bytes,
+                MAX_BUCKET_POLICY_BYTES,
+                "grant access through fewer, broader statements (one per role, not per object)",
+            )?;
+        }
     }
     Ok(())
 }

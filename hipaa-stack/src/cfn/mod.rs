@@ -223,6 +223,16 @@ impl Resource {
         &self.depends_on
     }
 
+    /// The path of the construct that made this resource (`stack/Construct`), once
+    /// synthesized.
+    pub fn construct_path(&self) -> Option<String> {
+        self.metadata
+            .get("hipaa-stack")
+            .and_then(|m| m.get("path"))
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
+    }
+
     /// What happens to the store when the resource is deleted or replaced.
     pub fn kept(&self) -> Option<Keep> {
         self.keep

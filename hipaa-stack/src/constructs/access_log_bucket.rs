@@ -82,9 +82,7 @@ impl Handle<AccessLogBucket> {
     }
 }
 
-impl Construct for AccessLogBucket {
-    type Kind = AccessLogBucket;
-}
+impl Construct<AccessLogBucket> for AccessLogBucket {}
 
 impl IntoNode for AccessLogBucket {
     fn into_node(self) -> Box<dyn Node> {

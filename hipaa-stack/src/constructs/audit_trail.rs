@@ -122,8 +122,9 @@ impl Handle<AuditTrail> {
     }
 }
 
-impl<K: KeyChosen<AuditTrail>, L: AccessLogsChosen<AuditTrail>> Construct for AuditTrail<K, L> {
-    type Kind = AuditTrail;
+impl<K: KeyChosen<AuditTrail>, L: AccessLogsChosen<AuditTrail>> Construct<AuditTrail>
+    for AuditTrail<K, L>
+{
 }
 
 impl<K: KeyChosen<AuditTrail>, L: AccessLogsChosen<AuditTrail>> IntoNode for AuditTrail<K, L> {

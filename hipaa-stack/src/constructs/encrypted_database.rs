@@ -152,7 +152,7 @@ pub struct NoNetwork;
 #[diagnostic::on_unimplemented(
     message = "`{C}` has no private network",
     label = "call `.network(DbNetwork::existing(&subnets, security_group)?)` on this `{C}` before adding it to a stack",
-    note = "HIPAA 45 CFR §164.312(a)(1) and §164.312(e)(1): a database of PHI lives in private subnets behind a security group that names who may connect"
+    note = "HIPAA 45 CFR §164.312(a)(1) and §164.312(e)(1) (hipaa-stack control R2): a database of PHI lives in private subnets behind a security group that names who may connect"
 )]
 pub trait NetworkChosen<C>: sealed::ChosenNetwork {}
 
@@ -174,7 +174,7 @@ mod sealed {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an allowed backup retention for a database of PHI",
     label = "use a value from days!(7) to days!(35)",
-    note = "HIPAA 45 CFR §164.308(a)(7)(ii)(A) (hipaa-stack control R3): automated backups are kept at least 7 days; RDS keeps them at most 35 (use a `BackupPlan` for longer)"
+    note = "HIPAA 45 CFR §164.308(a)(7)(ii)(A) (hipaa-stack control R3): automated backups are kept at least 7 days; RDS keeps them at most 35"
 )]
 pub trait BackupRetention {}
 
@@ -354,10 +354,9 @@ impl Handle<EncryptedDatabase> {
     }
 }
 
-impl<K: KeyChosen<EncryptedDatabase>, N: NetworkChosen<EncryptedDatabase>> Construct
-    for EncryptedDatabase<K, N>
+impl<K: KeyChosen<EncryptedDatabase>, N: NetworkChosen<EncryptedDatabase>>
+    Construct<EncryptedDatabase> for EncryptedDatabase<K, N>
 {
-    type Kind = EncryptedDatabase;
 }
 
 impl<K: KeyChosen<EncryptedDatabase>, N: NetworkChosen<EncryptedDatabase>> IntoNode

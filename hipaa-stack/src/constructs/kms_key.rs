@@ -70,9 +70,7 @@ impl Handle<KmsKey> {
     }
 }
 
-impl Construct for KmsKey {
-    type Kind = KmsKey;
-}
+impl Construct<KmsKey> for KmsKey {}
 
 impl IntoNode for KmsKey {
     fn into_node(self) -> Box<dyn Node> {

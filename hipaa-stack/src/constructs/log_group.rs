@@ -105,9 +105,7 @@ impl Handle<LogGroup> {
     }
 }
 
-impl<K: KeyChosen<LogGroup>> Construct for LogGroup<K> {
-    type Kind = LogGroup;
-}
+impl<K: KeyChosen<LogGroup>> Construct<LogGroup> for LogGroup<K> {}
 
 impl<K: KeyChosen<LogGroup>> IntoNode for LogGroup<K> {
     fn into_node(self) -> Box<dyn Node> {

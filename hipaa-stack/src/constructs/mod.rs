@@ -24,13 +24,13 @@ pub use secure_bucket::SecureBucket;
 
 use crate::app::Handle;
 
-/// Something that can be added to a [`Stack`](crate::Stack).
+/// Something that can be added to a [`Stack`](crate::Stack); `Kind` is what the returned
+/// [`Handle`] points to.
 ///
 /// Sealed: only hipaa-stack's constructs implement it, and only once they are complete.
-pub trait Construct: sealed::IntoNode {
-    /// What the returned [`Handle`] points to.
-    type Kind;
-}
+/// (`Kind` is a parameter rather than an associated type so that rustc puts the caret of a
+/// refusal on the construct rather than on `add`.)
+pub trait Construct<Kind>: sealed::IntoNode {}
 
 pub(crate) mod sealed {
     use super::node::Node;

@@ -51,6 +51,8 @@ pub(crate) struct CrossStack {
     pub(crate) export_name: String,
     /// The construct that made the reference, for error messages.
     pub(crate) via: String,
+    /// The construct referred to, for error messages.
+    pub(crate) from: String,
 }
 
 /// What a construct sees while it renders.
@@ -136,6 +138,7 @@ pub(crate) fn resolve_target(
         target,
         export_name: export_name.clone(),
         via,
+        from: arena.path(target.construct),
     });
     Expr::import(&export_name)
 }

@@ -130,10 +130,9 @@ impl Handle<SecureBucket> {
     }
 }
 
-impl<K: KeyChosen<SecureBucket>, L: AccessLogsChosen<SecureBucket>> Construct
+impl<K: KeyChosen<SecureBucket>, L: AccessLogsChosen<SecureBucket>> Construct<SecureBucket>
     for SecureBucket<K, L>
 {
-    type Kind = SecureBucket;
 }
 
 impl<K: KeyChosen<SecureBucket>, L: AccessLogsChosen<SecureBucket>> IntoNode
@@ -344,7 +343,7 @@ mod tests {
         );
         let producer = template_of(&app, "security");
         assert_eq!(
-            producer["Outputs"]["ExportPhiKeyArn"]["Export"]["Name"],
+            producer["Outputs"]["Export6PhiKeyArn"]["Export"]["Name"],
             "security:PhiKey:Arn"
         );
     }

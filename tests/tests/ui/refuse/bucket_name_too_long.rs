@@ -1,0 +1,19 @@
+//! A 64-character bucket name: S3 allows at most 63.
+
+use hipaa_stack::prelude::*;
+
+fn main() -> hipaa_stack::Result<()> {
+    let app = App::new("t");
+    let stack = app.stack("t")?;
+    let key = stack.add(KmsKey::new("PhiKey"))?;
+    let logs = stack.add(AccessLogBucket::new("AccessLogs"))?;
+    stack.add(
+        SecureBucket::new("Records")
+            .encryption(&key)
+            .access_logs(&logs)
+            .name(bucket_name!(
+                "acme-patient-records-0123456789-0123456789-0123456789-0123456789"
+            )),
+    )?;
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! A `LogGroup` added without `.encryption(&key)`.
+
+use hipaa_stack::prelude::*;
+
+fn main() -> hipaa_stack::Result<()> {
+    let app = App::new("t");
+    let stack = app.stack("t")?;
+    stack.add(LogGroup::new("AppLogs"))?;
+    Ok(())
+}
