@@ -42,6 +42,25 @@ enum Command {
         #[arg(long, short, default_value = "hipaa.out")]
         out: PathBuf,
     },
+    /// Print the graph of stacks (or, with --resources, of resources), with an edge from what
+    /// is used to what uses it.
+    Graph {
+        /// Print the resource graph instead of the stack graph.
+        #[arg(long)]
+        resources: bool,
+        /// The notation.
+        #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+        format: GraphFormat,
+    },
+}
+
+/// The notations of `graph`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum GraphFormat {
+    /// Graphviz DOT: `dot -Tsvg`.
+    Dot,
+    /// A Mermaid flowchart, for Markdown.
+    Mermaid,
 }
 
 /// Runs a user's program: parses the command line, builds the app, runs the command.
@@ -69,7 +88,27 @@ where
     }
     match cli.command {
         Command::Synth { out } => synth(&app, &out),
+        Command::Graph { resources, format } => graph(&app, resources, format),
     }
+}
+
+fn graph(app: &App, resources: bool, format: GraphFormat) -> ExitCode {
+    let assembly = match app.synth() {
+        Ok(assembly) => assembly,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(exit::SYNTH_FAILED);
+        }
+    };
+    let graph = assembly.graph();
+    let text = match (resources, format) {
+        (false, GraphFormat::Dot) => graph.stacks_dot(),
+        (false, GraphFormat::Mermaid) => graph.stacks_mermaid(),
+        (true, GraphFormat::Dot) => graph.resources_dot(),
+        (true, GraphFormat::Mermaid) => graph.resources_mermaid(),
+    };
+    print!("{text}");
+    ExitCode::from(exit::SUCCESS)
 }
 
 fn synth(app: &App, out: &std::path::Path) -> ExitCode {

@@ -237,9 +237,7 @@ pub(crate) type ResourcesAndEdges = (Vec<ResourceNode>, Vec<(usize, usize)>);
 /// Builds the resource graph of the templates (given in deploy order), checks that every
 /// reference names a resource that exists, and that resources do not wait for each other in
 /// a cycle.
-pub(crate) fn resource_graph(
-    stacks: &[(&str, &Template)],
-) -> Result<ResourcesAndEdges> {
+pub(crate) fn resource_graph(stacks: &[(&str, &Template)]) -> Result<ResourcesAndEdges> {
     let mut nodes: Vec<ResourceNode> = Vec::new();
     let mut index: HashMap<(usize, &str), usize> = HashMap::new();
     for (s, (_, template)) in stacks.iter().enumerate() {
@@ -505,5 +503,88 @@ mod tests {
             })
             .collect();
         assert_eq!(ids, ["Bucket", "Key"]);
+    }
+
+    use crate::cfn::logs::LogGroup;
+    use crate::cfn::policy::{PolicyDocument, Principal, Statement};
+    use crate::cfn::s3::BucketPolicy;
+    use crate::cfn::{Expr, Resource};
+
+    fn group(id: &str, key: Expr) -> Resource {
+        let group = LogGroup {
+            log_group_name: None,
+            kms_key_id: key,
+            retention_in_days: 365,
+        };
+        Resource::new(id.to_owned(), &group).unwrap()
+    }
+
+    fn template(resources: Vec<Resource>) -> Template {
+        Template {
+            description: String::new(),
+            resources,
+            outputs: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn resources_that_wait_for_each_other_are_a_cycle_error() {
+        let t = template(vec![
+            group("A", Expr::get_att("B", "Arn")),
+            group("B", Expr::reference("C")),
+            group("C", Expr::lit("k")).depends_on("A"),
+        ]);
+        let err = resource_graph(&[("s", &t)]).unwrap_err().to_string();
+        assert!(
+            err.starts_with("resources wait for each other in a cycle: `s/A`"),
+            "{err}"
+        );
+        for id in ["`s/B`", "`s/C`"] {
+            assert!(err.contains(id), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_reference_to_a_missing_resource_is_an_error() {
+        let t = template(vec![group("A", Expr::sub_pseudo("${Missing.Arn}"))]);
+        assert_eq!(
+            resource_graph(&[("s", &t)]).unwrap_err().to_string(),
+            "`A` refers to `Missing`, which stack `s` does not contain; this is a bug in hipaa-stack, please report it"
+        );
+    }
+
+    #[test]
+    fn a_bucket_policy_over_20_kb_fails_at_synth_naming_it() {
+        let statements = (0..200)
+            .map(|i| {
+                let sid: &'static str = Box::leak(format!("Allow{i}").into_boxed_str());
+                Statement::allow(
+                    sid,
+                    Principal::Aws(Expr::lit(format!(
+                        "arn:aws:iam::123456789012:role/reader-{i}"
+                    ))),
+                    &["s3:GetObject"],
+                    vec![Expr::lit(format!("arn:aws:s3:::bucket/prefix-{i}/*"))],
+                )
+            })
+            .collect();
+        let policy = BucketPolicy {
+            bucket: Expr::lit("bucket"),
+            policy_document: PolicyDocument::new(statements),
+        };
+        let t = template(vec![
+            Resource::new("BigPolicy".to_owned(), &policy).unwrap(),
+        ]);
+        let json = t.to_json().unwrap();
+        let err = crate::synth::check_limits("s", &t, &json)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("stack `s` has "), "{err}");
+        assert!(
+            err.contains(
+                "bytes in the bucket policy `BigPolicy` of ``, over CloudFormation's limit of 20480"
+            ),
+            "{err}"
+        );
     }
 }

@@ -402,7 +402,7 @@ fn add_exports(arena: &Arena, cross: &[CrossStack], templates: &mut [Template]) 
     Ok(())
 }
 
-fn check_limits(stack: &str, template: &Template, json: &str) -> Result<()> {
+pub(crate) fn check_limits(stack: &str, template: &Template, json: &str) -> Result<()> {
     let limit = |what: String, actual: usize, limit: usize, fix: &'static str| {
         if actual > limit {
             Err(Error::Limit {
@@ -645,5 +645,96 @@ mod tests {
         }
         let err = app.synth().unwrap_err().to_string();
         assert!(err.starts_with("stack `many` has 201 outputs"), "{err}");
+    }
+
+    #[test]
+    fn a_reference_across_regions_is_an_error_naming_both_constructs() {
+        let app = App::new("test");
+        let main = app
+            .stack_in("main", Region::new("us-east-1").unwrap())
+            .unwrap();
+        let key = main.add(KmsKey::new("PhiKey")).unwrap();
+        let dr = app
+            .stack_in("dr", Region::new("us-west-2").unwrap())
+            .unwrap();
+        dr.add(LogGroup::new("Logs").encryption(&key)).unwrap();
+        assert_eq!(
+            app.synth().unwrap_err().to_string(),
+            "`dr/Logs` (us-west-2) uses `main/PhiKey` (us-east-1), but CloudFormation cannot import \
+             across regions; keep both in one region with `app.stack_in(.., region)`, or give the \
+             resource a fixed name and refer to it by that name"
+        );
+
+        let unpinned = App::new("test");
+        let main = unpinned.stack("main").unwrap();
+        let key = main.add(KmsKey::new("PhiKey")).unwrap();
+        let dr = unpinned
+            .stack_in("dr", Region::new("us-west-2").unwrap())
+            .unwrap();
+        dr.add(LogGroup::new("Logs").encryption(&key)).unwrap();
+        let err = unpinned.synth().unwrap_err().to_string();
+        assert!(
+            err.contains("uses `main/PhiKey` (the deploy region)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn stacks_in_one_pinned_region_share_references_and_record_it() {
+        let app = App::new("test");
+        let region = Region::new("eu-central-1").unwrap();
+        let a = app.stack_in("a", region.clone()).unwrap();
+        let key = a.add(KmsKey::new("PhiKey")).unwrap();
+        let b = app.stack_in("b", region).unwrap();
+        b.add(LogGroup::new("Logs").encryption(&key)).unwrap();
+        let assembly = app.synth().unwrap();
+        assert_eq!(assembly.stack("b").unwrap().region(), Some("eu-central-1"));
+        assert!(
+            assembly
+                .manifest_json()
+                .unwrap()
+                .contains("\"region\": \"eu-central-1\"")
+        );
+    }
+
+    #[test]
+    fn the_graph_has_every_resource_and_each_reference_once() {
+        let assembly = two_stacks().synth().unwrap();
+        let graph = assembly.graph();
+        assert_eq!(graph.stacks.len(), 2);
+        assert_eq!(graph.stack_edges, [(0, 1)]);
+        let total: usize = assembly
+            .stacks()
+            .iter()
+            .map(|s| s.template().resources().len())
+            .sum();
+        assert_eq!(graph.resources.len(), total);
+        let id = |name: &str| {
+            graph
+                .resources
+                .iter()
+                .position(|r| r.logical_id == name)
+                .unwrap()
+        };
+        // The key is used across stacks by the bucket and the log group.
+        assert!(
+            graph
+                .resource_edges
+                .contains(&(id("PhiKey"), id("Records")))
+        );
+        assert!(graph.resource_edges.contains(&(id("PhiKey"), id("App"))));
+        assert!(
+            graph
+                .resource_edges
+                .contains(&(id("Records"), id("RecordsPolicy")))
+        );
+        let mut sorted = graph.resource_edges.clone();
+        sorted.dedup();
+        assert_eq!(sorted.len(), graph.resource_edges.len());
+        assert!(
+            graph
+                .resources_dot()
+                .contains(&format!("r{} -> r{};", id("PhiKey"), id("App")))
+        );
     }
 }

@@ -60,3 +60,24 @@ fn an_unwritable_folder_exits_with_the_write_code_and_names_it() {
     );
     assert!(stderr.contains("assembly"), "{stderr}");
 }
+
+#[test]
+fn graph_prints_the_stack_graph_as_dot_and_the_resource_graph_as_mermaid() {
+    let dot = run_example("clinic", &["graph"]);
+    assert!(dot.status.success());
+    let dot = String::from_utf8(dot.stdout).unwrap();
+    assert!(dot.starts_with("digraph stacks {"), "{dot}");
+    assert!(
+        dot.contains("\"clinic-security\" -> \"clinic-data\";"),
+        "{dot}"
+    );
+
+    let mermaid = run_example("clinic", &["graph", "--resources", "--format", "mermaid"]);
+    assert!(mermaid.status.success());
+    let mermaid = String::from_utf8(mermaid.stdout).unwrap();
+    assert!(mermaid.starts_with("flowchart LR\n"), "{mermaid}");
+    assert!(
+        mermaid.contains("[\"Ehr<br/>AWS::RDS::DBInstance\"]"),
+        "{mermaid}"
+    );
+}

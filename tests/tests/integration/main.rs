@@ -5,4 +5,5 @@
 
 mod cfn_lint;
 mod examples;
+mod graph_props;
 mod support;
