@@ -11,7 +11,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use syn::LitStr;
 
-use crate::parse::{Cidr, Days, MainFn, Name};
+use crate::parse::{Cidr, Date, Days, MainFn, Name};
 
 /// The expansion of `#[hipaa_stack::main]`: the user's function unchanged,
 /// plus a `main` that runs it. When the function was refused, the errors
@@ -91,4 +91,14 @@ pub(crate) fn stack_name(name: Name) -> TokenStream {
 /// literal (which may have been written raw or with escapes).
 fn string(Name { value, span }: Name) -> LitStr {
     LitStr::new(&value, span)
+}
+
+/// The expansion of `date!("YYYY-MM-DD")`.
+pub(crate) fn date(Date { year, month, day }: Date) -> TokenStream {
+    let (year, month, day) = (
+        Literal::u16_unsuffixed(year),
+        Literal::u8_unsuffixed(month),
+        Literal::u8_unsuffixed(day),
+    );
+    quote! { ::hipaa_stack::Date::__from_macro(#year, #month, #day) }
 }

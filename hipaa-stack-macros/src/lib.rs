@@ -157,6 +157,22 @@ pub fn stack_name(input: TokenStream) -> TokenStream {
     function_like(input, parse::stack_name, expand::stack_name)
 }
 
+/// A calendar date, checked at compile time, for the expiry of a waiver.
+///
+/// The input is a string literal `YYYY-MM-DD` naming a real day, as in `"2027-03-31"`. It
+/// expands to a call of `::hipaa_stack::Date::__from_macro`.
+///
+/// ```text
+/// let expiry = hipaa_stack::date!("2027-03-31");
+/// ```
+///
+/// `date!("2027-02-29")` fails with "invalid date \`2027-02-29\`: that month has 28 days in
+/// 2027", spanned on the literal. The compiled examples live in the `hipaa-stack` crate.
+#[proc_macro]
+pub fn date(input: TokenStream) -> TokenStream {
+    function_like(input, parse::date, expand::date)
+}
+
 /// Runs a function-like macro: `parse` checks the input, `expand` turns the
 /// checked value into code, and errors become `compile_error!`s.
 fn function_like<T>(

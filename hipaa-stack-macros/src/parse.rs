@@ -6,7 +6,9 @@
 use std::net::IpAddr;
 use std::num::IntErrorKind;
 
-use hipaa_stack_syntax::{Violation, check_bucket_name, check_days, check_stack_name, parse_cidr};
+use hipaa_stack_syntax::{
+    Violation, check_bucket_name, check_days, check_stack_name, parse_cidr, parse_date,
+};
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::{FnArg, Item, ItemFn, Lit, LitInt, LitStr, ReturnType, Signature};
@@ -279,6 +281,24 @@ pub(crate) fn stack_name(input: TokenStream) -> syn::Result<Name> {
          e.g. `stack_name!(\"clinic-data\")`",
         check_stack_name,
     )
+}
+
+/// A checked date: year, month, day.
+pub(crate) struct Date {
+    pub(crate) year: u16,
+    pub(crate) month: u8,
+    pub(crate) day: u8,
+}
+
+/// Checks the input of `date!`.
+pub(crate) fn date(input: TokenStream) -> syn::Result<Date> {
+    let lit = string_literal(
+        input,
+        "`date!` takes a date as a string literal, e.g. `date!(\"2027-03-31\")`",
+    )?;
+    let (year, month, day) =
+        parse_date(&lit.value()).map_err(|violation| violated(lit.span(), &violation))?;
+    Ok(Date { year, month, day })
 }
 
 /// Parses a string literal and checks its value with `check`.

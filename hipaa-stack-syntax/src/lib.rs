@@ -528,5 +528,55 @@ pub fn check_days(days: u64) -> Result<u16, Violation> {
     }
 }
 
+/// Parses a calendar date written `YYYY-MM-DD` (ISO 8601), as used for the expiry of a
+/// waiver, and returns `(year, month, day)`.
+///
+/// ```
+/// use hipaa_stack_syntax::parse_date;
+///
+/// assert_eq!(parse_date("2027-02-28"), Ok((2027, 2, 28)));
+/// assert!(parse_date("2027-02-29").is_err()); // not a leap year
+/// assert!(parse_date("2027-2-28").is_err());
+/// ```
+pub fn parse_date(text: &str) -> Result<(u16, u8, u8), Violation> {
+    const WHAT: &str = "date";
+    let bad = |rule: &str| Violation::new(WHAT, text, rule);
+    let bytes = text.as_bytes();
+    let shape_ok = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    if !shape_ok {
+        return Err(bad("dates are written YYYY-MM-DD, like `2027-03-31`"));
+    }
+    let number = |range: std::ops::Range<usize>| {
+        text[range]
+            .bytes()
+            .fold(0u16, |n, b| n * 10 + u16::from(b - b'0'))
+    };
+    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    if !(2000..=2999).contains(&year) {
+        return Err(bad("the year is between 2000 and 2999"));
+    }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return Err(bad("the month is from 01 to 12")),
+    };
+    if day == 0 || day > days_in_month {
+        return Err(bad(&format!(
+            "that month has {days_in_month} days in {year}"
+        )));
+    }
+    // Both fit: month <= 12 and day <= 31 were checked above.
+    Ok((year, month as u8, day as u8))
+}
+
 #[cfg(test)]
 mod tests;

@@ -22,17 +22,17 @@ pub use constructs::{
     LogRetention, NetworkChosen, NoAccessLogs, NoKey, NoNetwork, SecureBucket,
 };
 pub use error::{Error, Result};
-pub use hipaa_stack_macros::{bucket_name, cidr, days, main, stack_name};
-pub use literal::{BucketName, Cidr, Days, Region, StackName};
+pub use hipaa_stack_macros::{bucket_name, cidr, date, days, main, stack_name};
+pub use literal::{BucketName, Cidr, Date, Days, Region, StackName};
 pub use synth::{Assembly, SynthesizedStack};
 
 /// Everything a program usually needs: `use hipaa_stack::prelude::*;`.
 pub mod prelude {
     pub use crate::literal::Days;
     pub use crate::{
-        AccessLogBucket, App, AuditTrail, BucketName, Cidr, DbNetwork, EncryptedDatabase, Handle,
-        KmsKey, LogGroup, Region, Result, SecureBucket, Stack, StackName, bucket_name, cidr, days,
-        stack_name,
+        AccessLogBucket, App, AuditTrail, BucketName, Cidr, Date, DbNetwork, EncryptedDatabase,
+        Handle, KmsKey, LogGroup, Region, Result, SecureBucket, Stack, StackName, bucket_name,
+        cidr, date, days, stack_name,
     };
 }
 

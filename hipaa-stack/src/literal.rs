@@ -8,7 +8,7 @@ use std::fmt;
 use std::net::IpAddr;
 
 use hipaa_stack_syntax::{
-    Violation, check_bucket_name, check_region, check_stack_name, parse_cidr,
+    Violation, check_bucket_name, check_region, check_stack_name, parse_cidr, parse_date,
 };
 
 /// A number of days known when the program is compiled, written `days!(35)`.
@@ -170,3 +170,89 @@ checked_name!(
     check_region,
     "us-west-2"
 );
+
+/// A calendar day (UTC), written `date!("2027-03-31")`: the expiry of a waiver.
+///
+/// ```
+/// use hipaa_stack::prelude::*;
+/// let expiry = date!("2027-03-31");
+/// assert_eq!(expiry.to_string(), "2027-03-31");
+/// assert!(expiry < date!("2027-04-01"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    year: u16,
+    month: u8,
+    day: u8,
+}
+
+impl Date {
+    #[doc(hidden)]
+    pub const fn __from_macro(year: u16, month: u8, day: u8) -> Self {
+        Date { year, month, day }
+    }
+
+    /// Parses `YYYY-MM-DD` known only at run time.
+    ///
+    /// ```
+    /// assert!(hipaa_stack::Date::parse("2027-02-29").is_err());
+    /// ```
+    pub fn parse(text: &str) -> Result<Self, Violation> {
+        parse_date(text).map(|(year, month, day)| Date { year, month, day })
+    }
+
+    /// Today, in UTC, from the system clock.
+    pub fn today() -> Self {
+        let seconds = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Self::from_days_since_epoch(i64::try_from(seconds / 86_400).unwrap_or(0))
+    }
+
+    /// The civil date of a day counted from 1970-01-01 (H. Hinnant's algorithm).
+    fn from_days_since_epoch(days: i64) -> Self {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date {
+            year: u16::try_from(year).unwrap_or(u16::MAX),
+            month: u8::try_from(month).unwrap_or(1),
+            day: u8::try_from(day).unwrap_or(1),
+        }
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Date;
+
+    #[test]
+    fn days_since_the_epoch_become_civil_dates() {
+        assert_eq!(Date::from_days_since_epoch(0).to_string(), "1970-01-01");
+        assert_eq!(
+            Date::from_days_since_epoch(11_016).to_string(),
+            "2000-03-01"
+        );
+        assert_eq!(
+            Date::from_days_since_epoch(20_786).to_string(),
+            "2026-11-29"
+        );
+        assert_eq!(
+            Date::from_days_since_epoch(20_878).to_string(),
+            "2027-03-01"
+        );
+        assert!(Date::today() > Date::__from_macro(2025, 1, 1));
+    }
+}
