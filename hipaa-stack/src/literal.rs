@@ -243,6 +243,10 @@ mod tests {
         assert_eq!(Date::from_days_since_epoch(0).to_string(), "1970-01-01");
         assert_eq!(
             Date::from_days_since_epoch(11_016).to_string(),
+            "2000-02-29"
+        );
+        assert_eq!(
+            Date::from_days_since_epoch(11_017).to_string(),
             "2000-03-01"
         );
         assert_eq!(
