@@ -65,6 +65,8 @@ pub(crate) struct Arena {
     pub(crate) constructs: Vec<ConstructEntry>,
     /// Which AWS services must be allowed to use each key, by key construct index.
     pub(crate) key_services: BTreeMap<u32, BTreeSet<KeyService>>,
+    /// The waivers the program recorded.
+    pub(crate) waivers: Vec<crate::compliance::WaiverEntry>,
 }
 
 pub(crate) struct StackEntry {
@@ -183,6 +185,14 @@ impl App {
 
     pub(crate) fn arena(&self) -> std::cell::Ref<'_, Arena> {
         self.arena.borrow()
+    }
+
+    pub(crate) fn arena_mut(&self) -> std::cell::RefMut<'_, Arena> {
+        self.arena.borrow_mut()
+    }
+
+    pub(crate) fn id(&self) -> AppId {
+        self.id
     }
 }
 
@@ -410,7 +420,7 @@ impl<C> Handle<C> {
         Handle::new(self.app, self.index)
     }
 
-    pub(crate) fn reference<T>(&self, part: &'static str, attr: Attr) -> Reference<T> {
+    pub(crate) fn attr_ref<T>(&self, part: &'static str, attr: Attr) -> Reference<T> {
         Reference {
             target: Target {
                 app: self.app,

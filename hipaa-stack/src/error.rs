@@ -40,6 +40,28 @@ pub enum Error {
         reason: String,
     },
 
+    /// A waiver cannot be recorded.
+    #[error("the waiver of rule {rule} on `{path}` is refused: {reason}")]
+    InvalidWaiver {
+        /// The rule.
+        rule: &'static str,
+        /// The construct.
+        path: String,
+        /// Why, and what to do.
+        reason: String,
+    },
+
+    /// Synthesized templates break HIPAA rules that no waiver covers.
+    #[error(
+        "the app breaks {} HIPAA rule(s); synth writes nothing until each is fixed or waived with a reason:\n{}",
+        .findings.len(),
+        .findings.iter().map(|f| format!("  - {f}")).collect::<Vec<_>>().join("\n")
+    )]
+    Noncompliant {
+        /// Every unwaived finding.
+        findings: Vec<crate::compliance::Finding>,
+    },
+
     /// Two stacks of one app have the same name.
     #[error("stack `{stack}` is declared twice; give every stack of an app its own name")]
     DuplicateStack {

@@ -16,10 +16,11 @@ pub mod synth;
 mod testing;
 
 pub use app::{App, Arn, Handle, Id, IntoStackName, Name, Reference, Stack};
+pub use cfn::Keep;
 pub use constructs::{
     AccessLogBucket, AccessLogDestination, AccessLogsChosen, AuditTrail, BackupRetention,
     Construct, DbNetwork, EncryptedDatabase, EncryptionKey, Engine, KeyChosen, KmsKey, LogGroup,
-    LogRetention, NetworkChosen, NoAccessLogs, NoKey, NoNetwork, SecureBucket,
+    LogRetention, NetworkChosen, NoAccessLogs, NoKey, NoNetwork, RawResource, SecureBucket,
 };
 pub use error::{Error, Result};
 pub use hipaa_stack_macros::{bucket_name, cidr, date, days, main, stack_name};
@@ -31,8 +32,8 @@ pub mod prelude {
     pub use crate::literal::Days;
     pub use crate::{
         AccessLogBucket, App, AuditTrail, BucketName, Cidr, Date, DbNetwork, EncryptedDatabase,
-        Handle, KmsKey, LogGroup, Region, Result, SecureBucket, Stack, StackName, bucket_name,
-        cidr, date, days, stack_name,
+        Handle, Keep, KmsKey, LogGroup, RawResource, Region, Result, SecureBucket, Stack,
+        StackName, bucket_name, cidr, date, days, stack_name,
     };
 }
 

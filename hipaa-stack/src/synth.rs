@@ -12,9 +12,11 @@ use serde_json::{Value, json};
 
 use crate::app::{App, Arena};
 use crate::cfn::{Output, Template};
+use crate::compliance::{Evaluation, evaluate, record_waiver, rule_spec};
 use crate::constructs::node::{CrossStack, RenderCx, resolve_target};
 use crate::error::{Error, Result};
 use crate::graph::{AppGraph, Edge, StackNode, order_stacks, resource_graph};
+use crate::literal::Date;
 
 /// The name of the manifest file inside an assembly folder.
 pub const MANIFEST_FILE: &str = "manifest.json";
@@ -38,6 +40,7 @@ pub struct Assembly {
     app: String,
     stacks: Vec<SynthesizedStack>,
     graph: AppGraph,
+    evaluation: Evaluation,
 }
 
 /// One stack of an [`Assembly`].
@@ -127,6 +130,11 @@ impl Assembly {
         &self.stacks
     }
 
+    /// What every rule found on every resource.
+    pub fn evaluation(&self) -> &Evaluation {
+        &self.evaluation
+    }
+
     /// The graph of stacks and resources.
     pub fn graph(&self) -> &AppGraph {
         &self.graph
@@ -212,6 +220,34 @@ impl App {
     /// # Ok::<(), hipaa_stack::Error>(())
     /// ```
     pub fn synth(&self) -> Result<Assembly> {
+        let assembly = self.check()?;
+        let findings = assembly.evaluation.findings();
+        if findings.is_empty() {
+            Ok(assembly)
+        } else {
+            Err(Error::Noncompliant { findings })
+        }
+    }
+
+    /// Like [`App::synth`], but returns the assembly even when rules fail, with the
+    /// [`Evaluation`] of every rule on every resource: for `check` and the report.
+    ///
+    /// ```
+    /// use hipaa_stack::prelude::*;
+    /// let app = App::new("clinic");
+    /// let stack = app.stack("clinic")?;
+    /// let key = stack.add(KmsKey::new("PhiKey"))?;
+    /// stack.add(LogGroup::new("App").encryption(&key))?;
+    /// let assembly = app.check()?;
+    /// assert!(assembly.evaluation().findings().is_empty());
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn check(&self) -> Result<Assembly> {
+        self.check_on(Date::today())
+    }
+
+    /// [`App::check`] as if today were `today` (waivers expire relative to it).
+    pub fn check_on(&self, today: Date) -> Result<Assembly> {
         let arena = self.arena();
         let mut cross: Vec<CrossStack> = Vec::new();
         let mut templates = render_stacks(self.name(), &arena, &mut cross)?;
@@ -262,6 +298,7 @@ impl App {
             resource_edges,
         };
 
+        let evaluation = evaluate(&in_order, today);
         let mut stacks = Vec::with_capacity(templates.len());
         let mut templates: Vec<Option<Template>> = templates.into_iter().map(Some).collect();
         for &s in &order.order {
@@ -293,6 +330,7 @@ impl App {
             app: self.name().to_owned(),
             stacks,
             graph,
+            evaluation,
         })
     }
 }
@@ -316,11 +354,20 @@ fn render_stacks(app: &str, arena: &Arena, cross: &mut Vec<CrossStack>) -> Resul
                 place: path.clone(),
                 source,
             })?;
+            let waivers: Vec<_> = arena.waivers.iter().filter(|w| w.construct == c).collect();
             for mut resource in rendered {
                 resource.metadata_mut().insert(
                     "hipaa-stack".to_owned(),
                     json!({ "path": path, "construct": node.kind() }),
                 );
+                for w in &waivers {
+                    let applies =
+                        rule_spec(w.rule).is_some_and(|r| r.types.contains(&resource.type_name()));
+                    if applies {
+                        let expires = w.expires.map(|d| d.to_string());
+                        record_waiver(&mut resource, w.rule, &w.reason, expires.as_deref());
+                    }
+                }
                 resources.push(resource);
             }
         }

@@ -14,6 +14,8 @@ pub(crate) mod policy;
 pub(crate) mod rds;
 pub(crate) mod s3;
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
@@ -165,7 +167,7 @@ pub(crate) trait ResourceType: Serialize {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
     logical_id: String,
-    type_name: &'static str,
+    type_name: Cow<'static, str>,
     properties: serde_json::Value,
     depends_on: Vec<String>,
     keep: Option<Keep>,
@@ -179,12 +181,28 @@ impl Resource {
     ) -> Result<Self, serde_json::Error> {
         Ok(Resource {
             logical_id,
-            type_name: T::TYPE,
+            type_name: Cow::Borrowed(T::TYPE),
             properties: serde_json::to_value(properties)?,
             depends_on: Vec::new(),
             keep: None,
             metadata: serde_json::Map::new(),
         })
+    }
+
+    /// A resource of any type with properties given as JSON (the escape hatch).
+    pub(crate) fn raw(
+        logical_id: String,
+        type_name: String,
+        properties: serde_json::Value,
+    ) -> Self {
+        Resource {
+            logical_id,
+            type_name: Cow::Owned(type_name),
+            properties,
+            depends_on: Vec::new(),
+            keep: None,
+            metadata: serde_json::Map::new(),
+        }
     }
 
     /// Creates this resource only after `logical_id`.
@@ -203,14 +221,19 @@ impl Resource {
         &mut self.metadata
     }
 
+    /// The resource's `Metadata`.
+    pub fn metadata(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.metadata
+    }
+
     /// The logical id.
     pub fn logical_id(&self) -> &str {
         &self.logical_id
     }
 
     /// The CloudFormation type, e.g. `AWS::S3::Bucket`.
-    pub fn type_name(&self) -> &'static str {
-        self.type_name
+    pub fn type_name(&self) -> &str {
+        &self.type_name
     }
 
     /// The properties as JSON.
@@ -242,7 +265,7 @@ impl Resource {
 impl Serialize for Resource {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("Type", self.type_name)?;
+        map.serialize_entry("Type", &*self.type_name)?;
         map.serialize_entry("Properties", &self.properties)?;
         if !self.depends_on.is_empty() {
             map.serialize_entry("DependsOn", &self.depends_on)?;

@@ -1,70 +1,109 @@
-//! Compliance evidence: the waivers a construct carries, written into the template so that
-//! hipaa-stack's report and the external rule packs (cdk-nag, checkov, cfn-guard) see the
-//! same reason.
+//! Compliance: the control catalogue, the template rules, waivers, and the evidence that the
+//! report shows an auditor.
+//!
+//! - [`CONTROLS`] lists the HIPAA Security Rule standards and implementation specifications
+//!   that infrastructure can address, with their NIST SP 800-53 Rev. 5 controls.
+//! - [`rules()`] are the rows of `HIPAA-CONTROLS.md` as code. `synth` runs every rule on every
+//!   resource of every stack (including raw resources added through the escape hatch) and
+//!   refuses an unwaived failure. A rule that passes yields its evidence: the property paths
+//!   and values of the written template that prove it, so the evidence is derived from the
+//!   template itself and never written twice.
+//! - A [`Waiver`] is a value in code: the rule (as a type), the construct, a written reason
+//!   and optionally an expiry. Rules that protect PHI at rest, in transit and from the
+//!   public accept no waiver: such a waiver does not compile.
+
+mod catalogue;
+mod engine;
+pub mod report;
+mod rules;
+mod waiver;
+
+pub use catalogue::{
+    CONTROLS, CUSTOMER_RESPONSIBILITIES, Control, CustomerResponsibility, Requirement, control,
+};
+pub use engine::{Checked, Evaluation, Finding, Status};
+pub use rules::{Outcome, Packs, Proof, RuleSpec, rule, rule_spec, rules};
+pub use waiver::Waiver;
+
+pub(crate) use engine::evaluate;
+pub(crate) use waiver::WaiverEntry;
 
 use serde_json::{Value, json};
 
 use crate::cfn::Resource;
 
-/// A control that a resource knowingly does not meet, with the reason.
-///
-/// Waivers are written into the resource's `Metadata` in the forms that the rule packs
-/// named in `HIPAA-CONTROLS.md` read: `hipaa-stack`, `cdk_nag`, `checkov` and `guard`.
+/// The metadata key under which waivers are written.
+pub(crate) const WAIVERS_KEY: &str = "hipaa-stack:waivers";
+
+/// A waiver that a construct carries because of how AWS works, with the reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Waiver {
-    /// The hipaa-stack control id, e.g. `S1`.
-    pub control: &'static str,
-    /// Why the control cannot be met, in a sentence an auditor can read.
-    pub reason: &'static str,
-    /// The same rule in cdk-nag's HIPAA Security pack.
-    pub cdk_nag: &'static str,
-    /// The same rule in checkov.
-    pub checkov: &'static str,
-    /// The same rule in the AWS Guard Rules Registry.
-    pub guard: &'static str,
+pub(crate) struct ConstructWaiver {
+    pub(crate) rule: &'static str,
+    pub(crate) reason: &'static str,
 }
 
 /// S1 on the bucket that receives S3 server access logs.
-pub(crate) const ACCESS_LOGS_SSE_S3: Waiver = Waiver {
-    control: "S1",
+pub(crate) const ACCESS_LOGS_SSE_S3: ConstructWaiver = ConstructWaiver {
+    rule: "S1",
     reason: "S3 server access logging delivers only to buckets encrypted with SSE-S3 (AES256), \
              so this bucket cannot use a customer-managed KMS key; it holds access logs, never PHI",
-    cdk_nag: "HIPAA.Security-S3DefaultEncryptionKMS",
-    checkov: "CKV_AWS_145",
-    guard: "S3_DEFAULT_ENCRYPTION_KMS",
 };
 
 /// S7 on the bucket that receives S3 server access logs.
-pub(crate) const ACCESS_LOGS_NOT_LOGGED: Waiver = Waiver {
-    control: "S7",
+pub(crate) const ACCESS_LOGS_NOT_LOGGED: ConstructWaiver = ConstructWaiver {
+    rule: "S7",
     reason: "this bucket is the destination of S3 server access logs; logging it into itself \
              would log every log delivery, without end",
-    cdk_nag: "HIPAA.Security-S3BucketLoggingEnabled",
-    checkov: "CKV_AWS_18",
-    guard: "S3_BUCKET_LOGGING_ENABLED",
 };
 
-/// Writes `waivers` into the resource's metadata.
-pub(crate) fn record_waivers(resource: &mut Resource, waivers: &[Waiver]) {
+/// Writes a waiver into the resource's metadata, in the forms that hipaa-stack and the rule
+/// packs of `HIPAA-CONTROLS.md` read: `hipaa-stack:waivers`, `cdk_nag`, `checkov` and
+/// `guard`.
+pub(crate) fn record_waiver(
+    resource: &mut Resource,
+    rule: &str,
+    reason: &str,
+    expires: Option<&str>,
+) {
+    let packs = rule_spec(rule).map(|r| r.packs).unwrap_or_default();
     let meta = resource.metadata_mut();
-    let ours: Vec<Value> = waivers
-        .iter()
-        .map(|w| json!({ "control": w.control, "reason": w.reason }))
-        .collect();
-    let cdk_nag: Vec<Value> = waivers
-        .iter()
-        .map(|w| json!({ "id": w.cdk_nag, "reason": w.reason }))
-        .collect();
-    let checkov: Vec<Value> = waivers
-        .iter()
-        .map(|w| json!({ "id": w.checkov, "comment": w.reason }))
-        .collect();
-    let guard: Vec<&str> = waivers.iter().map(|w| w.guard).collect();
-    meta.insert("hipaa-stack:waivers".to_owned(), Value::Array(ours));
-    meta.insert(
-        "cdk_nag".to_owned(),
-        json!({ "rules_to_suppress": cdk_nag }),
-    );
-    meta.insert("checkov".to_owned(), json!({ "skip": checkov }));
-    meta.insert("guard".to_owned(), json!({ "SuppressedRules": guard }));
+    let mut ours = json!({ "rule": rule, "reason": reason });
+    if let Some(expires) = expires {
+        ours["expires"] = json!(expires);
+    }
+    push(meta, WAIVERS_KEY, None, ours);
+    if let Some(id) = packs.cdk_nag {
+        push(
+            meta,
+            "cdk_nag",
+            Some("rules_to_suppress"),
+            json!({ "id": id, "reason": reason }),
+        );
+    }
+    if let Some(id) = packs.checkov {
+        push(
+            meta,
+            "checkov",
+            Some("skip"),
+            json!({ "id": id, "comment": reason }),
+        );
+    }
+    if let Some(id) = packs.guard {
+        push(meta, "guard", Some("SuppressedRules"), json!(id));
+    }
+}
+
+/// Appends `item` to the array at `meta[key]` (or `meta[key][inner]`).
+fn push(meta: &mut serde_json::Map<String, Value>, key: &str, inner: Option<&str>, item: Value) {
+    let slot = meta.entry(key.to_owned()).or_insert_with(|| match inner {
+        Some(inner) => json!({ inner: [] }),
+        None => json!([]),
+    });
+    let array = match inner {
+        Some(inner) => &mut slot[inner],
+        None => slot,
+    };
+    if let Value::Array(items) = array {
+        items.push(item);
+    }
 }

@@ -4,7 +4,7 @@ use crate::app::{Arn, Attr, Handle, Name, Reference};
 use crate::cfn::policy::{Principal, Statement};
 use crate::cfn::s3::Sse;
 use crate::cfn::{Expr, Keep, Pseudo, Resource};
-use crate::compliance::{ACCESS_LOGS_NOT_LOGGED, ACCESS_LOGS_SSE_S3, record_waivers};
+use crate::compliance::{ACCESS_LOGS_NOT_LOGGED, ACCESS_LOGS_SSE_S3, record_waiver};
 use crate::constructs::Construct;
 use crate::constructs::node::{Node, RenderCx, Used};
 use crate::constructs::sealed::IntoNode;
@@ -73,12 +73,12 @@ impl AccessLogBucket {
 impl Handle<AccessLogBucket> {
     /// The bucket's ARN.
     pub fn arn(&self) -> Reference<Arn> {
-        self.reference("", Attr::Get("Arn"))
+        self.attr_ref("", Attr::Get("Arn"))
     }
 
     /// The bucket's name.
     pub fn name(&self) -> Reference<Name> {
-        self.reference("", Attr::Ref)
+        self.attr_ref("", Attr::Ref)
     }
 }
 
@@ -127,7 +127,9 @@ impl Node for AccessLogBucket {
         );
         let policy = bucket_policy(cx, "", vec![logging_service]);
         let mut bucket = Resource::new(cx.logical(""), &bucket)?.keep(Keep::Retain);
-        record_waivers(&mut bucket, &[ACCESS_LOGS_SSE_S3, ACCESS_LOGS_NOT_LOGGED]);
+        for w in [ACCESS_LOGS_SSE_S3, ACCESS_LOGS_NOT_LOGGED] {
+            record_waiver(&mut bucket, w.rule, w.reason, None);
+        }
         Ok(vec![bucket, Resource::new(cx.logical("Policy"), &policy)?])
     }
 }
@@ -173,9 +175,9 @@ mod tests {
         let meta = &resource(&t, "AccessLogs")["Metadata"];
         let ours = meta["hipaa-stack:waivers"].as_array().unwrap();
         assert_eq!(ours.len(), 2);
-        assert_eq!(ours[0]["control"], "S1");
+        assert_eq!(ours[0]["rule"], "S1");
         assert!(ours[0]["reason"].as_str().unwrap().contains("SSE-S3"));
-        assert_eq!(ours[1]["control"], "S7");
+        assert_eq!(ours[1]["rule"], "S7");
         assert_eq!(meta["checkov"]["skip"][0]["id"], "CKV_AWS_145");
         assert_eq!(
             meta["cdk_nag"]["rules_to_suppress"][0]["id"],

@@ -108,17 +108,17 @@ impl<K, L> AuditTrail<K, L> {
 impl Handle<AuditTrail> {
     /// The trail's ARN.
     pub fn arn(&self) -> Reference<Arn> {
-        self.reference("", Attr::Get("Arn"))
+        self.attr_ref("", Attr::Get("Arn"))
     }
 
     /// The name of the bucket that holds the log files.
     pub fn bucket_name(&self) -> Reference<Name> {
-        self.reference("Bucket", Attr::Ref)
+        self.attr_ref("Bucket", Attr::Ref)
     }
 
     /// The name of the log group that receives the events.
     pub fn log_group_name(&self) -> Reference<Name> {
-        self.reference("Logs", Attr::Ref)
+        self.attr_ref("Logs", Attr::Ref)
     }
 }
 

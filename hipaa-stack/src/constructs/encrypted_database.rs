@@ -335,22 +335,22 @@ impl<K, N> EncryptedDatabase<K, N> {
 impl Handle<EncryptedDatabase> {
     /// The instance identifier.
     pub fn instance_id(&self) -> Reference<Id> {
-        self.reference("", Attr::Ref)
+        self.attr_ref("", Attr::Ref)
     }
 
     /// The instance's ARN.
     pub fn arn(&self) -> Reference<Arn> {
-        self.reference("", Attr::Get("DBInstanceArn"))
+        self.attr_ref("", Attr::Get("DBInstanceArn"))
     }
 
     /// The host name clients connect to.
     pub fn endpoint_address(&self) -> Reference<Name> {
-        self.reference("", Attr::Get("Endpoint.Address"))
+        self.attr_ref("", Attr::Get("Endpoint.Address"))
     }
 
     /// The ARN of the Secrets Manager secret that holds the master password.
     pub fn master_secret_arn(&self) -> Reference<Arn> {
-        self.reference("", Attr::Get("MasterUserSecret.SecretArn"))
+        self.attr_ref("", Attr::Get("MasterUserSecret.SecretArn"))
     }
 }
 

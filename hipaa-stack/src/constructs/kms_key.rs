@@ -61,12 +61,12 @@ impl KmsKey {
 impl Handle<KmsKey> {
     /// The key's ARN.
     pub fn arn(&self) -> Reference<Arn> {
-        self.reference("", Attr::Get("Arn"))
+        self.attr_ref("", Attr::Get("Arn"))
     }
 
     /// The key's id.
     pub fn key_id(&self) -> Reference<Id> {
-        self.reference("", Attr::Ref)
+        self.attr_ref("", Attr::Ref)
     }
 }
 

@@ -96,12 +96,12 @@ impl<K> LogGroup<K> {
 impl Handle<LogGroup> {
     /// The log group's ARN.
     pub fn arn(&self) -> Reference<Arn> {
-        self.reference("", Attr::Get("Arn"))
+        self.attr_ref("", Attr::Get("Arn"))
     }
 
     /// The log group's name.
     pub fn name(&self) -> Reference<Name> {
-        self.reference("", Attr::Ref)
+        self.attr_ref("", Attr::Ref)
     }
 }
 

@@ -11,6 +11,7 @@ mod encrypted_database;
 mod kms_key;
 mod log_group;
 pub(crate) mod node;
+mod raw_resource;
 mod secure_bucket;
 
 pub use access_log_bucket::AccessLogBucket;
@@ -20,6 +21,7 @@ pub use encrypted_database::{
 };
 pub use kms_key::KmsKey;
 pub use log_group::{LogGroup, LogRetention};
+pub use raw_resource::{RawReference, RawResource, RawValue};
 pub use secure_bucket::SecureBucket;
 
 use crate::app::Handle;

@@ -121,12 +121,12 @@ impl<K, L> SecureBucket<K, L> {
 impl Handle<SecureBucket> {
     /// The bucket's ARN.
     pub fn arn(&self) -> Reference<Arn> {
-        self.reference("", Attr::Get("Arn"))
+        self.attr_ref("", Attr::Get("Arn"))
     }
 
     /// The bucket's name.
     pub fn name(&self) -> Reference<Name> {
-        self.reference("", Attr::Ref)
+        self.attr_ref("", Attr::Ref)
     }
 }
 

@@ -1,0 +1,362 @@
+//! The control catalogue: the HIPAA Security Rule standards and implementation
+//! specifications (45 CFR §164) that infrastructure can address, each with its title,
+//! whether it is required or addressable, and the NIST SP 800-53 Rev. 5 controls that
+//! NIST SP 800-66 Rev. 2 relates it to.
+//!
+//! The NIST column is hipaa-stack's reading of SP 800-66 Rev. 2; an auditor should confirm
+//! it against NIST's published crosswalk for their own assessment.
+
+use serde::Serialize;
+
+/// Whether the Security Rule makes an implementation specification required or addressable;
+/// a standard is the heading the specifications belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Requirement {
+    /// A standard.
+    Standard,
+    /// A required implementation specification.
+    Required,
+    /// An addressable implementation specification: implement it, or document why an
+    /// alternative is reasonable and appropriate.
+    Addressable,
+}
+
+/// One standard or implementation specification of the Security Rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Control {
+    /// The citation, e.g. `164.312(a)(2)(iv)`.
+    pub id: &'static str,
+    /// The title in the rule.
+    pub title: &'static str,
+    /// Standard, required or addressable.
+    pub requirement: Requirement,
+    /// The NIST SP 800-53 Rev. 5 controls it relates to.
+    pub nist: &'static [&'static str],
+}
+
+const fn c(
+    id: &'static str,
+    title: &'static str,
+    requirement: Requirement,
+    nist: &'static [&'static str],
+) -> Control {
+    Control {
+        id,
+        title,
+        requirement,
+        nist,
+    }
+}
+
+use Requirement::{Addressable, Required, Standard};
+
+/// Every control hipaa-stack reports on, in the order of the rule.
+pub const CONTROLS: &[Control] = &[
+    c(
+        "164.308(a)(1)(i)",
+        "Security management process",
+        Standard,
+        &["PM-9", "RA-1", "CA-7"],
+    ),
+    c(
+        "164.308(a)(1)(ii)(A)",
+        "Risk analysis",
+        Required,
+        &["RA-3", "RA-5"],
+    ),
+    c(
+        "164.308(a)(1)(ii)(B)",
+        "Risk management",
+        Required,
+        &["PM-9", "RA-7"],
+    ),
+    c(
+        "164.308(a)(1)(ii)(D)",
+        "Information system activity review",
+        Required,
+        &["AU-6", "AU-7", "CA-7", "SI-4"],
+    ),
+    c(
+        "164.308(a)(3)(i)",
+        "Workforce security",
+        Standard,
+        &["AC-2", "AC-3", "PS-3"],
+    ),
+    c(
+        "164.308(a)(3)(ii)(A)",
+        "Authorization and/or supervision",
+        Addressable,
+        &["AC-2", "AC-3", "AC-6"],
+    ),
+    c(
+        "164.308(a)(4)(i)",
+        "Information access management",
+        Standard,
+        &["AC-1", "AC-3", "AC-6"],
+    ),
+    c(
+        "164.308(a)(4)(ii)(A)",
+        "Isolating health care clearinghouse functions",
+        Required,
+        &["AC-4", "SC-7"],
+    ),
+    c(
+        "164.308(a)(4)(ii)(B)",
+        "Access authorization",
+        Addressable,
+        &["AC-2", "AC-3", "AC-6"],
+    ),
+    c(
+        "164.308(a)(4)(ii)(C)",
+        "Access establishment and modification",
+        Addressable,
+        &["AC-2", "AC-6", "CM-5"],
+    ),
+    c(
+        "164.308(a)(5)(ii)(A)",
+        "Security reminders",
+        Addressable,
+        &["AT-2", "SI-2"],
+    ),
+    c(
+        "164.308(a)(5)(ii)(C)",
+        "Log-in monitoring",
+        Addressable,
+        &["AC-7", "AU-2", "AU-6", "SI-4"],
+    ),
+    c(
+        "164.308(a)(6)(ii)",
+        "Response and reporting",
+        Required,
+        &["IR-4", "IR-5", "IR-6"],
+    ),
+    c(
+        "164.308(a)(7)(i)",
+        "Contingency plan",
+        Standard,
+        &["CP-1", "CP-2"],
+    ),
+    c(
+        "164.308(a)(7)(ii)(A)",
+        "Data backup plan",
+        Required,
+        &["CP-9"],
+    ),
+    c(
+        "164.308(a)(7)(ii)(B)",
+        "Disaster recovery plan",
+        Required,
+        &["CP-2", "CP-10"],
+    ),
+    c(
+        "164.308(a)(7)(ii)(C)",
+        "Emergency mode operation plan",
+        Required,
+        &["CP-2", "CP-10", "CP-11"],
+    ),
+    c(
+        "164.310(d)(1)",
+        "Device and media controls",
+        Standard,
+        &["MP-4", "MP-6"],
+    ),
+    c(
+        "164.310(d)(2)(iv)",
+        "Data backup and storage",
+        Addressable,
+        &["CP-9", "MP-4"],
+    ),
+    c(
+        "164.312(a)(1)",
+        "Access control",
+        Standard,
+        &["AC-3", "AC-6", "SC-7"],
+    ),
+    c(
+        "164.312(a)(2)(i)",
+        "Unique user identification",
+        Required,
+        &["IA-2", "IA-4"],
+    ),
+    c(
+        "164.312(a)(2)(iv)",
+        "Encryption and decryption",
+        Addressable,
+        &["SC-12", "SC-13", "SC-28"],
+    ),
+    c(
+        "164.312(b)",
+        "Audit controls",
+        Standard,
+        &["AU-2", "AU-3", "AU-6", "AU-11", "AU-12"],
+    ),
+    c("164.312(c)(1)", "Integrity", Standard, &["SC-28", "SI-7"]),
+    c(
+        "164.312(c)(2)",
+        "Mechanism to authenticate electronic protected health information",
+        Addressable,
+        &["SI-7"],
+    ),
+    c(
+        "164.312(d)",
+        "Person or entity authentication",
+        Standard,
+        &["IA-2", "IA-5"],
+    ),
+    c(
+        "164.312(e)(1)",
+        "Transmission security",
+        Standard,
+        &["SC-7", "SC-8"],
+    ),
+    c(
+        "164.312(e)(2)(i)",
+        "Integrity controls",
+        Addressable,
+        &["SC-8", "SI-7"],
+    ),
+    c(
+        "164.312(e)(2)(ii)",
+        "Encryption",
+        Addressable,
+        &["SC-8", "SC-13"],
+    ),
+];
+
+/// The control with this citation.
+///
+/// ```
+/// let c = hipaa_stack::compliance::control("164.312(b)").unwrap();
+/// assert_eq!(c.title, "Audit controls");
+/// ```
+pub fn control(id: &str) -> Option<&'static Control> {
+    CONTROLS.iter().find(|c| c.id == id)
+}
+
+/// Something no template can do: the customer's part of the shared responsibility.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CustomerResponsibility {
+    /// A short identifier.
+    pub id: &'static str,
+    /// What the customer must do.
+    pub title: &'static str,
+    /// Why no template can do it, or where it is done.
+    pub detail: &'static str,
+    /// The controls it serves.
+    pub controls: &'static [&'static str],
+}
+
+const fn r(
+    id: &'static str,
+    title: &'static str,
+    detail: &'static str,
+    controls: &'static [&'static str],
+) -> CustomerResponsibility {
+    CustomerResponsibility {
+        id,
+        title,
+        detail,
+        controls,
+    }
+}
+
+/// What remains the customer's to do, whatever the templates say.
+pub const CUSTOMER_RESPONSIBILITIES: &[CustomerResponsibility] = &[
+    r(
+        "baa",
+        "Sign the AWS Business Associate Addendum",
+        "accepted in AWS Artifact for every account that holds PHI, before any PHI is stored",
+        &["164.308(b)(1)"],
+    ),
+    r(
+        "risk-analysis",
+        "Perform and document a risk analysis",
+        "a written assessment of the risks to ePHI, repeated when the system changes",
+        &["164.308(a)(1)(ii)(A)", "164.308(a)(1)(ii)(B)"],
+    ),
+    r(
+        "training",
+        "Train the workforce",
+        "security awareness training, including phishing and log-in monitoring, with records",
+        &["164.308(a)(5)(ii)(A)"],
+    ),
+    r(
+        "sanctions",
+        "Apply a sanction policy",
+        "written consequences for workforce members who break security policy",
+        &["164.308(a)(1)(ii)(C)"],
+    ),
+    r(
+        "activity-review",
+        "Review the audit logs and alarms",
+        "someone reads the trail, the alarms and the findings on a schedule, and acts",
+        &["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"],
+    ),
+    r(
+        "incident-response",
+        "Keep an incident response plan",
+        "who is called, how a breach is contained, how it is reported under the Breach Notification Rule",
+        &["164.308(a)(6)(ii)"],
+    ),
+    r(
+        "contingency-tests",
+        "Test restores and the disaster recovery plan",
+        "restore backups into a scratch account on a schedule and record the result",
+        &["164.308(a)(7)(ii)(B)", "164.308(a)(7)(ii)(D)"],
+    ),
+    r(
+        "os-patching",
+        "Patch operating systems and applications",
+        "instances and containers are patched by the customer; RDS minor upgrades are automatic",
+        &["164.308(a)(5)(ii)(A)"],
+    ),
+    r(
+        "password-policy",
+        "Set the IAM password policy",
+        "account setting: length at least 14, all character classes, reuse 24, maximum age 90 days",
+        &["164.308(a)(5)(ii)(D)", "164.312(d)"],
+    ),
+    r(
+        "root-mfa",
+        "Protect the root user with MFA and do not use it",
+        "account setting: hardware MFA on root, no root access keys",
+        &["164.312(d)"],
+    ),
+    r(
+        "mfa",
+        "Require MFA for every person with console access",
+        "identity provider or IAM setting",
+        &["164.312(d)"],
+    ),
+    r(
+        "access-keys",
+        "Rotate or remove long-lived access keys",
+        "no access key older than 90 days; prefer roles and SSO",
+        &["164.308(a)(4)(ii)(C)"],
+    ),
+    r(
+        "ebs-default-encryption",
+        "Turn on EBS encryption by default",
+        "a per-region account setting that templates cannot make",
+        &["164.312(a)(2)(iv)"],
+    ),
+    r(
+        "s3-account-public-access",
+        "Block public access for the whole S3 account",
+        "a per-account setting; every hipaa-stack bucket blocks it on its own as well",
+        &["164.312(a)(1)"],
+    ),
+    r(
+        "access-reviews",
+        "Review who has access",
+        "periodic review of IAM roles, users and database grants",
+        &["164.308(a)(3)(ii)(B)", "164.308(a)(4)(ii)(C)"],
+    ),
+    r(
+        "documentation",
+        "Keep policies and documentation six years",
+        "the written policies, this report and the decisions behind waivers",
+        &["164.316(b)(2)(i)"],
+    ),
+];

@@ -1,0 +1,218 @@
+//! The rule engine: every rule on every resource of every stack.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::cfn::Template;
+use crate::compliance::rules::{Cx, Outcome, Proof, rules};
+use crate::compliance::{WAIVERS_KEY, rule_spec};
+use crate::literal::Date;
+
+/// What happened to one rule on one resource.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Checked {
+    /// The rule id.
+    pub rule: &'static str,
+    /// The stack.
+    pub stack: String,
+    /// The resource's logical id.
+    pub logical_id: String,
+    /// The resource's CloudFormation type.
+    pub resource_type: String,
+    /// The construct that made the resource.
+    pub construct: String,
+    /// False for raw resources added through the escape hatch: only the rules vouch for
+    /// them, not the types of the program.
+    pub verified_at_compile_time: bool,
+    /// The outcome.
+    pub status: Status,
+}
+
+/// The outcome of a rule on a resource.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "status")]
+pub enum Status {
+    /// The rule holds; the evidence points at the template.
+    Enforced {
+        /// The properties that prove it.
+        evidence: Vec<Proof>,
+    },
+    /// The rule does not hold, and a waiver says why that is accepted.
+    Waived {
+        /// What does not hold.
+        finding: String,
+        /// The waiver's reason.
+        reason: String,
+        /// The waiver's last day, if any.
+        expires: Option<String>,
+    },
+    /// The rule does not hold and nothing waives it: synth refuses the app.
+    Failed {
+        /// What does not hold.
+        finding: String,
+    },
+    /// Nothing in a template closes this; the report shows it.
+    Gap {
+        /// What is missing.
+        reason: String,
+    },
+}
+
+/// The result of every rule on every resource, in the order of stacks, resources, rules.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Evaluation {
+    /// Every rule that applied to a resource.
+    pub results: Vec<Checked>,
+    /// Waivers that matched no failure: `(rule, stack, logical id)`.
+    pub unused_waivers: Vec<(String, String, String)>,
+}
+
+/// An unwaived failure, as `synth` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule id.
+    pub rule: &'static str,
+    /// The HIPAA citations of the rule.
+    pub controls: &'static [&'static str],
+    /// The stack.
+    pub stack: String,
+    /// The construct path.
+    pub construct: String,
+    /// The resource.
+    pub logical_id: String,
+    /// What does not hold.
+    pub what: String,
+    /// What to do.
+    pub fix: &'static str,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} (§{}) at `{}` (resource `{}` of stack `{}`): {}; fix: {}",
+            self.rule,
+            self.controls.join(", §"),
+            self.construct,
+            self.logical_id,
+            self.stack,
+            self.what,
+            self.fix
+        )
+    }
+}
+
+impl Evaluation {
+    /// The unwaived failures.
+    pub fn findings(&self) -> Vec<Finding> {
+        self.results
+            .iter()
+            .filter_map(|c| match &c.status {
+                Status::Failed { finding } => {
+                    let spec = rule_spec(c.rule)?;
+                    Some(Finding {
+                        rule: c.rule,
+                        controls: spec.controls,
+                        stack: c.stack.clone(),
+                        construct: c.construct.clone(),
+                        logical_id: c.logical_id.clone(),
+                        what: finding.clone(),
+                        fix: spec.fix,
+                    })
+                }
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+struct WaiverNote {
+    rule: String,
+    reason: String,
+    expires: Option<String>,
+    used: bool,
+}
+
+/// Runs every rule on every resource of the stacks, applying the waivers written in each
+/// resource's metadata. A waiver past its last day (`today` is later) no longer waives.
+pub(crate) fn evaluate(stacks: &[(&str, &Template)], today: Date) -> Evaluation {
+    let mut evaluation = Evaluation::default();
+    for (stack, template) in stacks {
+        for resource in template.resources() {
+            let meta = resource.metadata();
+            let construct = resource.construct_path().unwrap_or_default();
+            let verified = meta
+                .get("hipaa-stack")
+                .and_then(|m| m.get("construct"))
+                .and_then(Value::as_str)
+                != Some("RawResource");
+            let mut waivers: Vec<WaiverNote> = meta
+                .get(WAIVERS_KEY)
+                .and_then(Value::as_array)
+                .map(|list| {
+                    list.iter()
+                        .map(|w| WaiverNote {
+                            rule: w["rule"].as_str().unwrap_or_default().to_owned(),
+                            reason: w["reason"].as_str().unwrap_or_default().to_owned(),
+                            expires: w["expires"].as_str().map(str::to_owned),
+                            used: false,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let cx = Cx { template, resource };
+            for rule in rules().filter(|r| r.types.contains(&resource.type_name())) {
+                let status = match (rule.check)(&cx) {
+                    Outcome::NotApplicable => continue,
+                    Outcome::Pass(evidence) => Status::Enforced { evidence },
+                    Outcome::Gap(reason) => Status::Gap { reason },
+                    Outcome::Fail(finding) => {
+                        match waivers.iter_mut().find(|w| w.rule == rule.id) {
+                            Some(w) if rule.waivable() => {
+                                w.used = true;
+                                let expired = w
+                                    .expires
+                                    .as_deref()
+                                    .and_then(|e| Date::parse(e).ok())
+                                    .is_some_and(|last| last < today);
+                                if expired {
+                                    Status::Failed {
+                                        finding: format!(
+                                            "{finding} (the waiver expired after {})",
+                                            w.expires.as_deref().unwrap_or_default()
+                                        ),
+                                    }
+                                } else {
+                                    Status::Waived {
+                                        finding,
+                                        reason: w.reason.clone(),
+                                        expires: w.expires.clone(),
+                                    }
+                                }
+                            }
+                            _ => Status::Failed { finding },
+                        }
+                    }
+                };
+                evaluation.results.push(Checked {
+                    rule: rule.id,
+                    stack: (*stack).to_owned(),
+                    logical_id: resource.logical_id().to_owned(),
+                    resource_type: resource.type_name().to_owned(),
+                    construct: construct.clone(),
+                    verified_at_compile_time: verified,
+                    status,
+                });
+            }
+            for w in waivers.into_iter().filter(|w| !w.used) {
+                evaluation.unused_waivers.push((
+                    w.rule,
+                    (*stack).to_owned(),
+                    resource.logical_id().to_owned(),
+                ));
+            }
+        }
+    }
+    evaluation
+}

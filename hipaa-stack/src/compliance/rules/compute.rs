@@ -1,0 +1,5 @@
+//! Rules for compute resources.
+
+use super::RuleSpec;
+
+pub(crate) static RULES: &[RuleSpec] = &[];

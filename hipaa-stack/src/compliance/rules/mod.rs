@@ -1,0 +1,321 @@
+//! The template rules: every resource-level row of `HIPAA-CONTROLS.md` as code, run on every
+//! resource of every stack during synth, however the resource was made.
+//!
+//! A rule reads one resource (and, where the control spans resources, the rest of its
+//! template) and says: it passes, with the property paths and values that prove it (the
+//! evidence of the report); it fails, with what is wrong; it is a gap that no template
+//! setting closes; or it does not apply.
+//!
+//! Each rule also exists as a unit type in [`rule`](crate::compliance::rule), so that a
+//! waiver names its rule as a type, and a rule that accepts no waiver cannot be waived: the
+//! program does not compile.
+
+mod compute;
+mod identity;
+mod network;
+mod resilience;
+mod storage;
+
+use serde_json::Value;
+
+use crate::cfn::{Resource, Template};
+
+/// Evidence that a rule holds: a property of a resource and its value.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Proof {
+    /// The resource that carries the property.
+    pub logical_id: String,
+    /// A JSON pointer into the resource, e.g. `/Properties/MultiAZ`.
+    pub path: String,
+    /// The value found there.
+    pub value: Value,
+}
+
+/// What a rule found on a resource.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The rule holds; the proofs point at the properties that make it hold.
+    Pass(Vec<Proof>),
+    /// The rule does not hold: what is wrong.
+    Fail(String),
+    /// Nothing in a template can close this; reported, not refused.
+    Gap(String),
+    /// The rule does not apply to this resource.
+    NotApplicable,
+}
+
+/// One rule.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleSpec {
+    /// The id of `HIPAA-CONTROLS.md`, e.g. `S1`.
+    pub id: &'static str,
+    /// What the rule requires, in a sentence.
+    pub title: &'static str,
+    /// The CloudFormation types it reads.
+    pub types: &'static [&'static str],
+    /// The HIPAA citations it serves (ids of the catalogue).
+    pub controls: &'static [&'static str],
+    /// What to do when it fails.
+    pub fix: &'static str,
+    /// The same rule in cdk-nag's HIPAA Security pack, checkov and the Guard rules registry,
+    /// where there is one, so that a waiver silences them too.
+    pub packs: Packs,
+    pub(crate) check: fn(&Cx<'_>) -> Outcome,
+}
+
+/// The ids of a rule in the external rule packs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Packs {
+    /// cdk-nag (HIPAA Security pack).
+    pub cdk_nag: Option<&'static str>,
+    /// checkov.
+    pub checkov: Option<&'static str>,
+    /// AWS Guard Rules Registry.
+    pub guard: Option<&'static str>,
+}
+
+impl RuleSpec {
+    /// Whether the rule accepts a waiver.
+    pub fn waivable(&self) -> bool {
+        !rule::NEVER_WAIVED.contains(&self.id)
+    }
+}
+
+/// What a rule sees: one resource and its template.
+pub(crate) struct Cx<'a> {
+    pub(crate) template: &'a Template,
+    pub(crate) resource: &'a Resource,
+}
+
+impl<'a> Cx<'a> {
+    pub(crate) fn id(&self) -> &'a str {
+        self.resource.logical_id()
+    }
+
+    /// A property by JSON pointer below `Properties`.
+    pub(crate) fn prop(&self, pointer: &str) -> Option<&'a Value> {
+        self.resource.properties().pointer(pointer)
+    }
+
+    /// A proof of the property at `pointer` (below `Properties`) of this resource.
+    pub(crate) fn proof(&self, pointer: &str) -> Option<Proof> {
+        self.prop(pointer).map(|value| Proof {
+            logical_id: self.id().to_owned(),
+            path: format!("/Properties{pointer}"),
+            value: value.clone(),
+        })
+    }
+
+    /// The property must equal `expected`.
+    pub(crate) fn equals(&self, pointer: &str, expected: &Value) -> Result<Proof, String> {
+        match self.prop(pointer) {
+            Some(v) if v == expected => self.proof(pointer).ok_or_default(),
+            Some(v) => Err(format!(
+                "`{}` is {v}, not {expected}",
+                pointer_name(pointer)
+            )),
+            None => Err(format!(
+                "`{}` is not set (it must be {expected})",
+                pointer_name(pointer)
+            )),
+        }
+    }
+
+    /// The property must be present and not empty.
+    pub(crate) fn present(&self, pointer: &str) -> Result<Proof, String> {
+        match self.prop(pointer) {
+            Some(Value::Null) | None => Err(format!("`{}` is not set", pointer_name(pointer))),
+            Some(Value::String(s)) if s.is_empty() => {
+                Err(format!("`{}` is empty", pointer_name(pointer)))
+            }
+            Some(Value::Array(a)) if a.is_empty() => {
+                Err(format!("`{}` is empty", pointer_name(pointer)))
+            }
+            Some(_) => self.proof(pointer).ok_or_default(),
+        }
+    }
+
+    /// A top-level attribute of the resource (`DeletionPolicy`, …) must be one of `allowed`.
+    pub(crate) fn attribute_in(&self, name: &str, allowed: &[&str]) -> Result<Proof, String> {
+        let value = match name {
+            "DeletionPolicy" | "UpdateReplacePolicy" => self
+                .resource
+                .kept()
+                .map(|k| serde_json::to_value(k).unwrap_or(Value::Null)),
+            _ => None,
+        };
+        match value {
+            Some(Value::String(v)) if allowed.contains(&v.as_str()) => Ok(Proof {
+                logical_id: self.id().to_owned(),
+                path: format!("/{name}"),
+                value: Value::String(v),
+            }),
+            Some(v) => Err(format!("`{name}` is {v}, not {}", allowed.join(" or "))),
+            None => Err(format!(
+                "`{name}` is not set (it must be {})",
+                allowed.join(" or ")
+            )),
+        }
+    }
+
+    /// The other resources of the template of type `type_name`.
+    pub(crate) fn others(&self, type_name: &'a str) -> impl Iterator<Item = &'a Resource> + 'a {
+        self.template
+            .resources()
+            .iter()
+            .filter(move |r| r.type_name() == type_name)
+    }
+
+    /// `{"Ref": <this resource>}`.
+    pub(crate) fn self_ref(&self) -> Value {
+        serde_json::json!({ "Ref": self.id() })
+    }
+}
+
+/// A proof of a property of another resource.
+pub(crate) fn proof_of(resource: &Resource, pointer: &str) -> Option<Proof> {
+    resource.properties().pointer(pointer).map(|value| Proof {
+        logical_id: resource.logical_id().to_owned(),
+        path: format!("/Properties{pointer}"),
+        value: value.clone(),
+    })
+}
+
+trait OkOrDefault {
+    fn ok_or_default(self) -> Result<Proof, String>;
+}
+
+impl OkOrDefault for Option<Proof> {
+    fn ok_or_default(self) -> Result<Proof, String> {
+        self.ok_or_else(|| "the property disappeared while it was read".to_owned())
+    }
+}
+
+/// `/BucketEncryption/ServerSideEncryptionConfiguration/0` is written `BucketEncryption…0`.
+fn pointer_name(pointer: &str) -> String {
+    pointer.trim_start_matches('/').replace('/', ".")
+}
+
+/// Turns a list of checks into an outcome: all must hold.
+pub(crate) fn all(checks: impl IntoIterator<Item = Result<Proof, String>>) -> Outcome {
+    let mut proofs = Vec::new();
+    let mut problems = Vec::new();
+    for check in checks {
+        match check {
+            Ok(p) => proofs.push(p),
+            Err(e) => problems.push(e),
+        }
+    }
+    if problems.is_empty() {
+        Outcome::Pass(proofs)
+    } else {
+        Outcome::Fail(problems.join("; "))
+    }
+}
+
+/// Every rule, in the order of `HIPAA-CONTROLS.md`.
+pub fn rules() -> impl Iterator<Item = &'static RuleSpec> {
+    storage::RULES
+        .iter()
+        .chain(network::RULES)
+        .chain(compute::RULES)
+        .chain(identity::RULES)
+        .chain(resilience::RULES)
+}
+
+/// The rule with this id.
+///
+/// ```
+/// let s8 = hipaa_stack::compliance::rule_spec("S8").unwrap();
+/// assert!(!s8.waivable());
+/// assert!(s8.controls.contains(&"164.312(e)(1)"));
+/// ```
+pub fn rule_spec(id: &str) -> Option<&'static RuleSpec> {
+    rules().find(|r| r.id == id)
+}
+
+/// The rules as types, for waivers: `Waiver::new(rule::S9, &bucket, "why")`.
+pub mod rule {
+    /// A rule of the rule engine, named as a type.
+    pub trait Rule: sealed::Sealed {
+        /// The rule's id.
+        const ID: &'static str;
+    }
+
+    /// A rule that accepts a waiver with a written reason.
+    #[diagnostic::on_unimplemented(
+        message = "rule `{Self}` accepts no waiver",
+        label = "this rule cannot be waived",
+        note = "encryption at rest of PHI, TLS-only access, public access and wildcard principals are never waived (HIPAA 45 CFR §164.312(a)(1), (a)(2)(iv), (e)(1)); fix the resource instead"
+    )]
+    pub trait Waivable: Rule {}
+
+    mod sealed {
+        pub trait Sealed {}
+    }
+
+    macro_rules! rules {
+        (waivable: $($w:ident),* ; never: $($n:ident),* $(;)?) => {
+            $(
+                #[doc = concat!("Rule `", stringify!($w), "` (accepts a waiver with a reason).")]
+                #[derive(Debug, Clone, Copy)]
+                pub struct $w;
+                impl sealed::Sealed for $w {}
+                impl Rule for $w { const ID: &'static str = stringify!($w); }
+                impl Waivable for $w {}
+            )*
+            $(
+                #[doc = concat!("Rule `", stringify!($n), "` (accepts no waiver).")]
+                #[derive(Debug, Clone, Copy)]
+                pub struct $n;
+                impl sealed::Sealed for $n {}
+                impl Rule for $n { const ID: &'static str = stringify!($n); }
+            )*
+            /// Every rule id.
+            #[cfg(test)]
+            pub(crate) const ALL: &[&str] = &[$(stringify!($w),)* $(stringify!($n),)*];
+            /// The rules that accept no waiver.
+            pub(crate) const NEVER_WAIVED: &[&str] = &[$(stringify!($n)),*];
+        };
+    }
+
+    rules! {
+        waivable: S1, S6, S7, S9, S10, S13, D1, R3, R4, R5, R6, R7, R8, R9, R11, K1,
+            T1, T3, T4, T5, T6, L2, L3, N1, E1, E3, E4, E6, E8, E11, E12, E13, E14,
+            I1, I2, K4, B1, B2, B4, M1, M2;
+        never: S3, S8, R1, R2, R12, R13, K3, T2, L1, N2, E5, E10, E15, I8;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_has_a_type_and_every_type_a_rule() {
+        let specs: Vec<&str> = rules().map(|r| r.id).collect();
+        let mut sorted = specs.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), specs.len(), "a rule id is used twice");
+        let mut types = rule::ALL.to_vec();
+        types.sort_unstable();
+        assert_eq!(sorted, types);
+    }
+
+    #[test]
+    fn every_rule_cites_controls_of_the_catalogue() {
+        for r in rules() {
+            assert!(!r.controls.is_empty(), "{} cites nothing", r.id);
+            for c in r.controls {
+                assert!(
+                    crate::compliance::control(c).is_some(),
+                    "{} cites {c}, which the catalogue lacks",
+                    r.id
+                );
+            }
+            assert!(!r.types.is_empty() && !r.fix.is_empty(), "{}", r.id);
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Rules for network resources.
+
+use super::RuleSpec;
+
+pub(crate) static RULES: &[RuleSpec] = &[];

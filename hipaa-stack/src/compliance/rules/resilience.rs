@@ -1,0 +1,5 @@
+//! Rules for resilience resources.
+
+use super::RuleSpec;
+
+pub(crate) static RULES: &[RuleSpec] = &[];

@@ -1,0 +1,823 @@
+//! Rules for the stores of PHI and their audit trail: S3, RDS, KMS, CloudTrail, CloudWatch
+//! Logs.
+
+use serde_json::{Value, json};
+
+use super::{Cx, Outcome, Packs, RuleSpec, all, proof_of};
+
+const BUCKET: &[&str] = &["AWS::S3::Bucket"];
+const DB: &[&str] = &["AWS::RDS::DBInstance"];
+const KEY: &[&str] = &["AWS::KMS::Key"];
+const TRAIL: &[&str] = &["AWS::CloudTrail::Trail"];
+const LOG_GROUP: &[&str] = &["AWS::Logs::LogGroup"];
+
+const ENC: &[&str] = &["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"];
+const PUBLIC: &[&str] = &[
+    "164.308(a)(3)(i)",
+    "164.308(a)(4)(ii)(A)",
+    "164.308(a)(4)(ii)(C)",
+    "164.312(a)(1)",
+    "164.312(e)(1)",
+];
+const BACKUP: &[&str] = &[
+    "164.308(a)(7)(i)",
+    "164.308(a)(7)(ii)(A)",
+    "164.308(a)(7)(ii)(B)",
+];
+const AUDIT: &[&str] = &["164.308(a)(3)(ii)(A)", "164.312(b)"];
+
+const fn packs(
+    cdk_nag: Option<&'static str>,
+    checkov: Option<&'static str>,
+    guard: Option<&'static str>,
+) -> Packs {
+    Packs {
+        cdk_nag,
+        checkov,
+        guard,
+    }
+}
+
+pub(crate) static RULES: &[RuleSpec] = &[
+    RuleSpec {
+        id: "S1",
+        title: "buckets encrypt with SSE-KMS under a customer-managed key, with a bucket key",
+        types: BUCKET,
+        controls: ENC,
+        fix: "use `SecureBucket` with `.encryption(&key)`, or set `BucketEncryption` to `aws:kms` with `KMSMasterKeyID` and `BucketKeyEnabled`",
+        packs: packs(
+            Some("HIPAA.Security-S3DefaultEncryptionKMS"),
+            Some("CKV_AWS_145"),
+            Some("S3_DEFAULT_ENCRYPTION_KMS"),
+        ),
+        check: s1,
+    },
+    RuleSpec {
+        id: "S3",
+        title: "buckets block every kind of public access",
+        types: BUCKET,
+        controls: PUBLIC,
+        fix: "set all four flags of `PublicAccessBlockConfiguration` to true",
+        packs: packs(
+            Some("HIPAA.Security-S3BucketLevelPublicAccessProhibited"),
+            Some("CKV_AWS_53"),
+            Some("S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED"),
+        ),
+        check: s3,
+    },
+    RuleSpec {
+        id: "S6",
+        title: "bucket ACLs are disabled (`BucketOwnerEnforced`, no `AccessControl`)",
+        types: BUCKET,
+        controls: &["164.312(a)(1)"],
+        fix: "remove `AccessControl` and set `OwnershipControls` to `BucketOwnerEnforced`",
+        packs: packs(None, None, Some("S3_BUCKET_NO_PUBLIC_RW_ACL")),
+        check: s6,
+    },
+    RuleSpec {
+        id: "S7",
+        title: "buckets log every access to an access-log bucket",
+        types: BUCKET,
+        controls: AUDIT,
+        fix: "call `.access_logs(&log_bucket)`, or set `LoggingConfiguration.DestinationBucketName`",
+        packs: packs(
+            Some("HIPAA.Security-S3BucketLoggingEnabled"),
+            Some("CKV_AWS_18"),
+            Some("S3_BUCKET_LOGGING_ENABLED"),
+        ),
+        check: s7,
+    },
+    RuleSpec {
+        id: "S8",
+        title: "a bucket policy denies every request not made over TLS, on the bucket and its objects",
+        types: BUCKET,
+        controls: &[
+            "164.312(a)(2)(iv)",
+            "164.312(c)(2)",
+            "164.312(e)(1)",
+            "164.312(e)(2)(i)",
+            "164.312(e)(2)(ii)",
+        ],
+        fix: "add an `AWS::S3::BucketPolicy` with a Deny of `s3:*` to `*` on the bucket ARN and `ARN/*` when `aws:SecureTransport` is false",
+        packs: packs(
+            Some("HIPAA.Security-S3BucketSSLRequestsOnly"),
+            None,
+            Some("S3_BUCKET_SSL_REQUESTS_ONLY"),
+        ),
+        check: s8,
+    },
+    RuleSpec {
+        id: "S9",
+        title: "buckets keep every version of every object",
+        types: BUCKET,
+        controls: &[
+            "164.308(a)(7)(i)",
+            "164.308(a)(7)(ii)(A)",
+            "164.308(a)(7)(ii)(B)",
+            "164.312(c)(1)",
+            "164.312(c)(2)",
+        ],
+        fix: "set `VersioningConfiguration.Status` to `Enabled`",
+        packs: packs(
+            Some("HIPAA.Security-S3BucketVersioningEnabled"),
+            Some("CKV_AWS_21"),
+            Some("S3_BUCKET_VERSIONING_ENABLED"),
+        ),
+        check: s9,
+    },
+    RuleSpec {
+        id: "S10",
+        title: "buckets replicate to a second region for disaster recovery",
+        types: BUCKET,
+        controls: &["164.308(a)(7)(ii)(B)", "164.308(a)(7)(ii)(C)"],
+        fix: "add a `ReplicationConfiguration` to a bucket in another region",
+        packs: packs(
+            Some("HIPAA.Security-S3BucketReplicationEnabled"),
+            Some("CKV_AWS_144"),
+            Some("S3_BUCKET_REPLICATION_ENABLED"),
+        ),
+        check: s10,
+    },
+    RuleSpec {
+        id: "S13",
+        title: "versioned buckets expire noncurrent versions with an enabled lifecycle rule",
+        types: BUCKET,
+        controls: &["164.310(d)(2)(iv)"],
+        fix: "add an enabled `LifecycleConfiguration` rule with `NoncurrentVersionExpiration`",
+        packs: packs(None, Some("CKV2_AWS_61"), None),
+        check: s13,
+    },
+    RuleSpec {
+        id: "D1",
+        title: "stores of PHI are kept when removed from the stack or replaced",
+        types: &[
+            "AWS::S3::Bucket",
+            "AWS::KMS::Key",
+            "AWS::Logs::LogGroup",
+            "AWS::Backup::BackupVault",
+        ],
+        controls: &["164.308(a)(7)(ii)(A)", "164.310(d)(2)(iv)"],
+        fix: "set `DeletionPolicy` and `UpdateReplacePolicy` to `Retain`",
+        packs: packs(None, None, None),
+        check: d1,
+    },
+    RuleSpec {
+        id: "R1",
+        title: "database storage is encrypted with a customer-managed key",
+        types: DB,
+        controls: ENC,
+        fix: "use `EncryptedDatabase` with `.encryption(&key)`, or set `StorageEncrypted` and `KmsKeyId`",
+        packs: packs(
+            Some("HIPAA.Security-RDSStorageEncrypted"),
+            Some("CKV_AWS_16"),
+            Some("RDS_STORAGE_ENCRYPTED"),
+        ),
+        check: r1,
+    },
+    RuleSpec {
+        id: "R2",
+        title: "databases are not publicly accessible, explicitly",
+        types: DB,
+        controls: PUBLIC,
+        fix: "set `PubliclyAccessible` to false",
+        packs: packs(
+            Some("HIPAA.Security-RDSInstancePublicAccess"),
+            Some("CKV_AWS_17"),
+            Some("RDS_INSTANCE_PUBLIC_ACCESS_CHECK"),
+        ),
+        check: r2,
+    },
+    RuleSpec {
+        id: "R3",
+        title: "automated backups are kept at least 7 days, explicitly",
+        types: DB,
+        controls: BACKUP,
+        fix: "set `BackupRetentionPeriod` to 7 or more (`.backup_retention(days!(35))`)",
+        packs: packs(
+            Some("HIPAA.Security-RDSInstanceBackupEnabled"),
+            Some("CKV_AWS_133"),
+            Some("DB_INSTANCE_BACKUP_ENABLED"),
+        ),
+        check: r3,
+    },
+    RuleSpec {
+        id: "R4",
+        title: "databases are in an AWS Backup plan",
+        types: DB,
+        controls: BACKUP,
+        fix: "list the instance in an `AWS::Backup::BackupSelection`",
+        packs: packs(Some("HIPAA.Security-RDSInBackupPlan"), None, None),
+        check: r4,
+    },
+    RuleSpec {
+        id: "R5",
+        title: "databases run in two availability zones",
+        types: DB,
+        controls: &["164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"],
+        fix: "set `MultiAZ` to true",
+        packs: packs(
+            Some("HIPAA.Security-RDSMultiAZSupport"),
+            Some("CKV_AWS_157"),
+            Some("RDS_MULTI_AZ_SUPPORT"),
+        ),
+        check: r5,
+    },
+    RuleSpec {
+        id: "R6",
+        title: "databases have deletion protection and a final snapshot",
+        types: DB,
+        controls: &["164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"],
+        fix: "set `DeletionProtection` to true and `DeletionPolicy`/`UpdateReplacePolicy` to `Snapshot`",
+        packs: packs(
+            Some("HIPAA.Security-RDSInstanceDeletionProtectionEnabled"),
+            Some("CKV_AWS_293"),
+            Some("RDS_INSTANCE_DELETION_PROTECTION_ENABLED"),
+        ),
+        check: r6,
+    },
+    RuleSpec {
+        id: "R7",
+        title: "enhanced monitoring runs with its own role",
+        types: DB,
+        controls: &["164.312(b)"],
+        fix: "set `MonitoringInterval` to 1, 5, 10, 15, 30 or 60 with a `MonitoringRoleArn`",
+        packs: packs(
+            Some("HIPAA.Security-RDSEnhancedMonitoringEnabled"),
+            Some("CKV_AWS_118"),
+            Some("RDS_ENHANCED_MONITORING_ENABLED"),
+        ),
+        check: r7,
+    },
+    RuleSpec {
+        id: "R8",
+        title: "databases export the engine's full set of logs",
+        types: DB,
+        controls: &["164.308(a)(3)(ii)(A)", "164.308(a)(5)(ii)(C)", "164.312(b)"],
+        fix: "set `EnableCloudwatchLogsExports` to every log type of the engine",
+        packs: packs(
+            Some("HIPAA.Security-RDSLoggingEnabled"),
+            Some("CKV_AWS_129"),
+            Some("RDS_LOGGING_ENABLED"),
+        ),
+        check: r8,
+    },
+    RuleSpec {
+        id: "R9",
+        title: "minor engine upgrades are applied automatically, explicitly",
+        types: DB,
+        controls: &["164.308(a)(5)(ii)(A)"],
+        fix: "set `AutoMinorVersionUpgrade` to true",
+        packs: packs(
+            None,
+            Some("CKV_AWS_226"),
+            Some("RDS_AUTOMATIC_MINOR_VERSION_UPGRADE_ENABLED"),
+        ),
+        check: r9,
+    },
+    RuleSpec {
+        id: "R11",
+        title: "IAM database authentication is on",
+        types: DB,
+        controls: &["164.312(d)"],
+        fix: "set `EnableIAMDatabaseAuthentication` to true",
+        packs: packs(None, Some("CKV_AWS_161"), None),
+        check: r11,
+    },
+    RuleSpec {
+        id: "R12",
+        title: "the database's parameter group forces TLS",
+        types: DB,
+        controls: &["164.312(e)(1)"],
+        fix: "use a `DBParameterGroup` of this template with `rds.force_ssl` = 1 (PostgreSQL) or `require_secure_transport` = 1 (MySQL)",
+        packs: packs(None, None, None),
+        check: r12,
+    },
+    RuleSpec {
+        id: "R13",
+        title: "no password in the template: RDS manages it, encrypted with the customer key",
+        types: DB,
+        controls: &["164.312(a)(2)(iv)", "164.312(d)"],
+        fix: "remove `MasterUserPassword`; set `ManageMasterUserPassword` with `MasterUserSecret.KmsKeyId`",
+        packs: packs(None, None, None),
+        check: r13,
+    },
+    RuleSpec {
+        id: "K1",
+        title: "symmetric keys rotate automatically",
+        types: KEY,
+        controls: ENC,
+        fix: "set `EnableKeyRotation` to true",
+        packs: packs(
+            Some("HIPAA.Security-KMSBackingKeyRotationEnabled"),
+            Some("CKV_AWS_7"),
+            Some("KMS_KEY_ROTATION_ENABLED"),
+        ),
+        check: k1,
+    },
+    RuleSpec {
+        id: "K3",
+        title: "no key policy allows every principal",
+        types: KEY,
+        controls: &["164.312(a)(1)"],
+        fix: "name the account root and the service principals that need the key; never `*`",
+        packs: packs(None, Some("CKV_AWS_33"), None),
+        check: k3,
+    },
+    RuleSpec {
+        id: "T1",
+        title: "the trail delivers to CloudWatch Logs through a role",
+        types: TRAIL,
+        controls: AUDIT,
+        fix: "set `CloudWatchLogsLogGroupArn` and `CloudWatchLogsRoleArn`",
+        packs: packs(
+            Some("HIPAA.Security-CloudTrailCloudWatchLogsEnabled"),
+            Some("CKV2_AWS_10"),
+            Some("CLOUD_TRAIL_CLOUD_WATCH_LOGS_ENABLED"),
+        ),
+        check: t1,
+    },
+    RuleSpec {
+        id: "T2",
+        title: "the trail encrypts its log files with a customer-managed key",
+        types: TRAIL,
+        controls: ENC,
+        fix: "set `KMSKeyId`",
+        packs: packs(
+            Some("HIPAA.Security-CloudTrailEncryptionEnabled"),
+            Some("CKV_AWS_35"),
+            Some("CLOUD_TRAIL_ENCRYPTION_ENABLED"),
+        ),
+        check: t2,
+    },
+    RuleSpec {
+        id: "T3",
+        title: "the trail validates its log files",
+        types: TRAIL,
+        controls: &["164.312(c)(1)", "164.312(c)(2)"],
+        fix: "set `EnableLogFileValidation` to true",
+        packs: packs(
+            Some("HIPAA.Security-CloudTrailLogFileValidationEnabled"),
+            Some("CKV_AWS_36"),
+            Some("CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED"),
+        ),
+        check: t3,
+    },
+    RuleSpec {
+        id: "T4",
+        title: "the trail records every management event and S3 object access",
+        types: TRAIL,
+        controls: AUDIT,
+        fix: "add an event selector with `ReadWriteType: All`, management events, and `AWS::S3::Object` data events on `arn:aws:s3:::`",
+        packs: packs(None, None, Some("CLOUDTRAIL_S3_DATAEVENTS_ENABLED")),
+        check: t4,
+    },
+    RuleSpec {
+        id: "T5",
+        title: "the trail covers every region and global services",
+        types: TRAIL,
+        controls: &["164.312(b)"],
+        fix: "set `IsMultiRegionTrail` and `IncludeGlobalServiceEvents` to true",
+        packs: packs(
+            None,
+            Some("CKV_AWS_67"),
+            Some("CLOUDTRAIL_MULTI_REGION_ENABLED"),
+        ),
+        check: t5,
+    },
+    RuleSpec {
+        id: "T6",
+        title: "the trail is logging",
+        types: TRAIL,
+        controls: &["164.308(a)(3)(ii)(A)", "164.308(a)(5)(ii)(C)", "164.312(b)"],
+        fix: "set `IsLogging` to true",
+        packs: packs(None, None, None),
+        check: t6,
+    },
+    RuleSpec {
+        id: "L1",
+        title: "log groups are encrypted with a customer-managed key",
+        types: LOG_GROUP,
+        controls: ENC,
+        fix: "use `LogGroup` with `.encryption(&key)`, or set `KmsKeyId`",
+        packs: packs(
+            Some("HIPAA.Security-CloudWatchLogGroupEncrypted"),
+            Some("CKV_AWS_158"),
+            Some("CLOUDWATCH_LOG_GROUP_ENCRYPTED"),
+        ),
+        check: l1,
+    },
+    RuleSpec {
+        id: "L2",
+        title: "log groups keep events at least a year",
+        types: LOG_GROUP,
+        controls: &["164.312(b)"],
+        fix: "set `RetentionInDays` to 365, 400, 545, 731, 1827, 2192, 2557, 2922, 3288 or 3653",
+        packs: packs(
+            Some("HIPAA.Security-CloudWatchLogGroupRetentionPeriod"),
+            Some("CKV_AWS_66"),
+            Some("CW_LOGGROUP_RETENTION_PERIOD_CHECK"),
+        ),
+        check: l2,
+    },
+];
+
+/// The first (and only meaningful) default-encryption rule of a bucket.
+const DEFAULT_ENCRYPTION: &str = "/BucketEncryption/ServerSideEncryptionConfiguration/0";
+
+fn s1(cx: &Cx<'_>) -> Outcome {
+    let rule = DEFAULT_ENCRYPTION;
+    let key = format!("{rule}/ServerSideEncryptionByDefault/KMSMasterKeyID");
+    let aws_managed = cx
+        .prop(&key)
+        .and_then(Value::as_str)
+        .is_some_and(|k| k.contains("alias/aws/"));
+    all([
+        cx.equals(
+            &format!("{rule}/ServerSideEncryptionByDefault/SSEAlgorithm"),
+            &json!("aws:kms"),
+        ),
+        if aws_managed {
+            Err("`KMSMasterKeyID` names an AWS-managed key, not a customer-managed one".to_owned())
+        } else {
+            cx.present(&key)
+        },
+        cx.equals(&format!("{rule}/BucketKeyEnabled"), &json!(true)),
+    ])
+}
+
+fn s3(cx: &Cx<'_>) -> Outcome {
+    all([
+        "BlockPublicAcls",
+        "BlockPublicPolicy",
+        "IgnorePublicAcls",
+        "RestrictPublicBuckets",
+    ]
+    .map(|flag| {
+        cx.equals(
+            &format!("/PublicAccessBlockConfiguration/{flag}"),
+            &json!(true),
+        )
+    }))
+}
+
+fn s6(cx: &Cx<'_>) -> Outcome {
+    let acl: Result<(), String> = match cx.prop("/AccessControl") {
+        Some(v) => Err(format!("`AccessControl` is {v}; ACLs must be disabled")),
+        None => Ok(()),
+    };
+    match (
+        acl,
+        cx.equals(
+            "/OwnershipControls/Rules/0/ObjectOwnership",
+            &json!("BucketOwnerEnforced"),
+        ),
+    ) {
+        (Ok(_), Ok(p)) => Outcome::Pass(vec![p]),
+        (Err(a), Ok(_)) => Outcome::Fail(a),
+        (Ok(_), Err(o)) => Outcome::Fail(o),
+        (Err(a), Err(o)) => Outcome::Fail(format!("{a}; {o}")),
+    }
+}
+
+fn s7(cx: &Cx<'_>) -> Outcome {
+    all([cx.present("/LoggingConfiguration/DestinationBucketName")])
+}
+
+/// Whether a policy statement denies everyone everything on S3 when the transport is not
+/// TLS, on both the bucket and its objects.
+fn denies_insecure_transport(statement: &Value, bucket_id: &str) -> bool {
+    let everyone =
+        statement["Principal"] == json!("*") || statement["Principal"] == json!({"AWS": "*"});
+    let actions = match &statement["Action"] {
+        Value::String(a) => vec![a.as_str()],
+        Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let insecure = &statement["Condition"]["Bool"]["aws:SecureTransport"];
+    let resources = statement["Resource"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let arn = json!({ "Fn::GetAtt": [bucket_id, "Arn"] });
+    let objects = json!({ "Fn::Join": ["", [arn.clone(), "/*"]] });
+    statement["Effect"] == "Deny"
+        && everyone
+        && actions.contains(&"s3:*")
+        && (*insecure == json!("false") || *insecure == json!(false))
+        && resources.contains(&arn)
+        && resources.contains(&objects)
+}
+
+fn s8(cx: &Cx<'_>) -> Outcome {
+    let me = cx.self_ref();
+    for policy in cx.others("AWS::S3::BucketPolicy") {
+        if policy.properties()["Bucket"] != me {
+            continue;
+        }
+        let statements = policy.properties()["PolicyDocument"]["Statement"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if let Some(i) = statements
+            .iter()
+            .position(|s| denies_insecure_transport(s, cx.id()))
+        {
+            return match proof_of(policy, &format!("/PolicyDocument/Statement/{i}")) {
+                Some(p) => Outcome::Pass(vec![p]),
+                None => Outcome::Fail("the TLS statement could not be read back".to_owned()),
+            };
+        }
+        return Outcome::Fail(format!(
+            "bucket policy `{}` has no Deny of `s3:*` to `*` on the bucket and its objects when `aws:SecureTransport` is false",
+            policy.logical_id()
+        ));
+    }
+    Outcome::Fail("no `AWS::S3::BucketPolicy` of this template applies to the bucket".to_owned())
+}
+
+fn s9(cx: &Cx<'_>) -> Outcome {
+    all([cx.equals("/VersioningConfiguration/Status", &json!("Enabled"))])
+}
+
+fn s10(cx: &Cx<'_>) -> Outcome {
+    match cx.present("/ReplicationConfiguration/Rules") {
+        Ok(p) => Outcome::Pass(vec![p]),
+        Err(_) => Outcome::Gap(
+            "no replication to a bucket in a second region: a regional outage leaves the only copy out of reach"
+                .to_owned(),
+        ),
+    }
+}
+
+fn s13(cx: &Cx<'_>) -> Outcome {
+    if cx.prop("/VersioningConfiguration/Status") != Some(&json!("Enabled")) {
+        return Outcome::NotApplicable;
+    }
+    let rules = cx
+        .prop("/LifecycleConfiguration/Rules")
+        .and_then(Value::as_array);
+    let found = rules.and_then(|rules| {
+        rules.iter().position(|r| {
+            r["Status"] == "Enabled"
+                && (r.get("NoncurrentVersionExpiration").is_some()
+                    || r.get("NoncurrentVersionExpirationInDays").is_some())
+        })
+    });
+    match found.and_then(|i| cx.proof(&format!("/LifecycleConfiguration/Rules/{i}"))) {
+        Some(p) => Outcome::Pass(vec![p]),
+        None => Outcome::Fail(
+            "no enabled lifecycle rule expires noncurrent versions, so they grow without end"
+                .to_owned(),
+        ),
+    }
+}
+
+fn d1(cx: &Cx<'_>) -> Outcome {
+    all([
+        cx.attribute_in("DeletionPolicy", &["Retain", "Snapshot"]),
+        cx.attribute_in("UpdateReplacePolicy", &["Retain", "Snapshot"]),
+    ])
+}
+
+fn r1(cx: &Cx<'_>) -> Outcome {
+    all([
+        cx.equals("/StorageEncrypted", &json!(true)),
+        cx.present("/KmsKeyId"),
+    ])
+}
+
+fn r2(cx: &Cx<'_>) -> Outcome {
+    all([cx.equals("/PubliclyAccessible", &json!(false))])
+}
+
+fn r3(cx: &Cx<'_>) -> Outcome {
+    match cx.prop("/BackupRetentionPeriod").and_then(number) {
+        Some(n) if n >= 7 => all([cx.present("/BackupRetentionPeriod")]),
+        Some(n) => Outcome::Fail(format!("`BackupRetentionPeriod` is {n}, under 7 days")),
+        None => Outcome::Fail("`BackupRetentionPeriod` is not set".to_owned()),
+    }
+}
+
+fn number(v: &Value) -> Option<i64> {
+    v.as_i64()
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+}
+
+fn r4(cx: &Cx<'_>) -> Outcome {
+    let me = json!({ "Fn::GetAtt": [cx.id(), "DBInstanceArn"] });
+    for selection in cx.others("AWS::Backup::BackupSelection") {
+        let listed = selection.properties()["BackupSelection"]["Resources"]
+            .as_array()
+            .and_then(|r| r.iter().position(|v| *v == me));
+        if let Some(i) = listed {
+            if let Some(p) = proof_of(selection, &format!("/BackupSelection/Resources/{i}")) {
+                return Outcome::Pass(vec![p]);
+            }
+        }
+    }
+    Outcome::Gap(
+        "no AWS Backup selection of this stack lists the instance; its automated RDS backups are its only copies"
+            .to_owned(),
+    )
+}
+
+fn r5(cx: &Cx<'_>) -> Outcome {
+    all([cx.equals("/MultiAZ", &json!(true))])
+}
+
+fn r6(cx: &Cx<'_>) -> Outcome {
+    all([
+        cx.equals("/DeletionProtection", &json!(true)),
+        cx.attribute_in("DeletionPolicy", &["Snapshot", "Retain"]),
+        cx.attribute_in("UpdateReplacePolicy", &["Snapshot", "Retain"]),
+    ])
+}
+
+fn r7(cx: &Cx<'_>) -> Outcome {
+    let interval = match cx.prop("/MonitoringInterval").and_then(number) {
+        Some(1 | 5 | 10 | 15 | 30 | 60) => cx.present("/MonitoringInterval"),
+        Some(n) => Err(format!(
+            "`MonitoringInterval` is {n}; enhanced monitoring needs 1, 5, 10, 15, 30 or 60"
+        )),
+        None => Err("`MonitoringInterval` is not set".to_owned()),
+    };
+    all([interval, cx.present("/MonitoringRoleArn")])
+}
+
+fn r8(cx: &Cx<'_>) -> Outcome {
+    let engine = cx.prop("/Engine").and_then(Value::as_str).unwrap_or("");
+    let needed: &[&str] = match engine {
+        "postgres" => &["postgresql", "upgrade"],
+        "mysql" | "mariadb" => &["audit", "error", "general", "slowquery"],
+        _ => &[],
+    };
+    let exported: Vec<&str> = cx
+        .prop("/EnableCloudwatchLogsExports")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let missing: Vec<&str> = needed
+        .iter()
+        .copied()
+        .filter(|n| !exported.contains(n))
+        .collect();
+    if exported.is_empty() {
+        return Outcome::Fail("`EnableCloudwatchLogsExports` is not set".to_owned());
+    }
+    if !missing.is_empty() {
+        return Outcome::Fail(format!(
+            "`EnableCloudwatchLogsExports` lacks {}",
+            missing.join(", ")
+        ));
+    }
+    all([cx.present("/EnableCloudwatchLogsExports")])
+}
+
+fn r9(cx: &Cx<'_>) -> Outcome {
+    all([cx.equals("/AutoMinorVersionUpgrade", &json!(true))])
+}
+
+fn r11(cx: &Cx<'_>) -> Outcome {
+    all([cx.equals("/EnableIAMDatabaseAuthentication", &json!(true))])
+}
+
+fn r12(cx: &Cx<'_>) -> Outcome {
+    let Some(Value::Object(reference)) = cx.prop("/DBParameterGroupName") else {
+        return Outcome::Fail(
+            "`DBParameterGroupName` does not name a parameter group of this template, so TLS cannot be verified"
+                .to_owned(),
+        );
+    };
+    let Some(Value::String(group_id)) = reference.get("Ref") else {
+        return Outcome::Fail("`DBParameterGroupName` is not a `Ref`".to_owned());
+    };
+    let Some(group) = cx
+        .others("AWS::RDS::DBParameterGroup")
+        .find(|g| g.logical_id() == group_id)
+    else {
+        return Outcome::Fail(format!(
+            "parameter group `{group_id}` is not in this template"
+        ));
+    };
+    for key in ["rds.force_ssl", "require_secure_transport"] {
+        let value = &group.properties()["Parameters"][key];
+        if value == "1" || value == "ON" || value == 1 {
+            if let Some(p) = proof_of(group, &format!("/Parameters/{key}")) {
+                return Outcome::Pass(vec![p]);
+            }
+        }
+    }
+    Outcome::Fail(format!(
+        "parameter group `{group_id}` sets neither `rds.force_ssl` nor `require_secure_transport` to 1"
+    ))
+}
+
+fn r13(cx: &Cx<'_>) -> Outcome {
+    if cx.prop("/MasterUserPassword").is_some() {
+        return Outcome::Fail("`MasterUserPassword` puts a password in the template".to_owned());
+    }
+    all([
+        cx.equals("/ManageMasterUserPassword", &json!(true)),
+        cx.present("/MasterUserSecret/KmsKeyId"),
+    ])
+}
+
+fn k1(cx: &Cx<'_>) -> Outcome {
+    let spec = cx
+        .prop("/KeySpec")
+        .and_then(Value::as_str)
+        .unwrap_or("SYMMETRIC_DEFAULT");
+    if spec != "SYMMETRIC_DEFAULT" {
+        return Outcome::NotApplicable;
+    }
+    all([cx.equals("/EnableKeyRotation", &json!(true))])
+}
+
+/// Whether a statement allows every principal.
+fn allows_everyone(statement: &Value) -> bool {
+    let p = &statement["Principal"];
+    let star = |v: &Value| match v {
+        Value::String(s) => s == "*",
+        Value::Array(a) => a.iter().any(|x| x == "*"),
+        _ => false,
+    };
+    statement["Effect"] == "Allow" && (star(p) || star(&p["AWS"]))
+}
+
+fn k3(cx: &Cx<'_>) -> Outcome {
+    let Some(statements) = cx.prop("/KeyPolicy/Statement").and_then(Value::as_array) else {
+        return Outcome::Fail("`KeyPolicy` has no statements".to_owned());
+    };
+    if let Some(i) = statements.iter().position(allows_everyone) {
+        return Outcome::Fail(format!(
+            "key policy statement {i} allows every principal (`*`)"
+        ));
+    }
+    all([cx.present("/KeyPolicy/Statement")])
+}
+
+fn t1(cx: &Cx<'_>) -> Outcome {
+    all([
+        cx.present("/CloudWatchLogsLogGroupArn"),
+        cx.present("/CloudWatchLogsRoleArn"),
+    ])
+}
+
+fn t2(cx: &Cx<'_>) -> Outcome {
+    all([cx.present("/KMSKeyId")])
+}
+
+fn t3(cx: &Cx<'_>) -> Outcome {
+    all([cx.equals("/EnableLogFileValidation", &json!(true))])
+}
+
+fn t4(cx: &Cx<'_>) -> Outcome {
+    let Some(selectors) = cx.prop("/EventSelectors").and_then(Value::as_array) else {
+        return Outcome::Fail("`EventSelectors` is not set".to_owned());
+    };
+    let good = selectors.iter().position(|s| {
+        s["ReadWriteType"] == "All"
+            && s["IncludeManagementEvents"] == true
+            && s["DataResources"].as_array().is_some_and(|d| {
+                d.iter().any(|r| {
+                    r["Type"] == "AWS::S3::Object"
+                        && r["Values"].as_array().is_some_and(|v| {
+                            v.iter().any(|x| x == "arn:aws:s3:::" || x == "arn:aws:s3")
+                        })
+                })
+            })
+    });
+    match good.and_then(|i| cx.proof(&format!("/EventSelectors/{i}"))) {
+        Some(p) => Outcome::Pass(vec![p]),
+        None => Outcome::Fail(
+            "no event selector records all management events and S3 object access on every bucket"
+                .to_owned(),
+        ),
+    }
+}
+
+fn t5(cx: &Cx<'_>) -> Outcome {
+    all([
+        cx.equals("/IsMultiRegionTrail", &json!(true)),
+        cx.equals("/IncludeGlobalServiceEvents", &json!(true)),
+    ])
+}
+
+fn t6(cx: &Cx<'_>) -> Outcome {
+    all([cx.equals("/IsLogging", &json!(true))])
+}
+
+fn l1(cx: &Cx<'_>) -> Outcome {
+    all([cx.present("/KmsKeyId")])
+}
+
+fn l2(cx: &Cx<'_>) -> Outcome {
+    const ALLOWED: [i64; 10] = [365, 400, 545, 731, 1827, 2192, 2557, 2922, 3288, 3653];
+    match cx.prop("/RetentionInDays").and_then(number) {
+        Some(n) if ALLOWED.contains(&n) => all([cx.present("/RetentionInDays")]),
+        Some(n) => Outcome::Fail(format!(
+            "`RetentionInDays` is {n}; it must be at least 365 and one of CloudWatch's values"
+        )),
+        None => Outcome::Fail("`RetentionInDays` is not set".to_owned()),
+    }
+}

@@ -1,0 +1,251 @@
+//! [`RawResource`]: the escape hatch, a CloudFormation resource of any type.
+
+use serde_json::{Map, Value};
+
+use crate::app::{Attr, Handle, Name, Reference, Target};
+use crate::cfn::{Keep, Resource};
+use crate::constructs::Construct;
+use crate::constructs::node::{Node, RenderCx, Used, resolve_target};
+use crate::constructs::sealed::IntoNode;
+
+/// A CloudFormation resource of any type, for what hipaa-stack has no construct for yet.
+///
+/// Nothing about it is checked at compile time. Its template is checked by every rule of
+/// the rule engine like any other resource, so a raw bucket without encryption still fails
+/// `synth`, and the report lists it as "not verified at compile time". Prefer a construct.
+///
+/// ```
+/// use hipaa_stack::prelude::*;
+/// let app = App::new("clinic");
+/// let stack = app.stack("clinic")?;
+/// let key = stack.add(KmsKey::new("PhiKey"))?;
+/// let queue = stack.add(
+///     RawResource::new("Jobs", "AWS::SQS::Queue")
+///         .property("KmsMasterKeyId", key.arn())
+///         .property("MessageRetentionPeriod", 1_209_600),
+/// )?;
+/// stack.output("JobsQueue", queue.reference())?;
+/// # Ok::<(), hipaa_stack::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct RawResource {
+    id: String,
+    type_name: String,
+    properties: Vec<(String, RawValue)>,
+    depends_on: Vec<Target>,
+    keep: Option<Keep>,
+}
+
+/// A value of a raw resource's property: JSON, or a typed reference to another construct.
+#[derive(Debug, Clone)]
+pub enum RawValue {
+    /// A literal.
+    Json(Value),
+    /// A reference, resolved like any other (`Ref`, `Fn::GetAtt`, or an import).
+    Reference(RawReference),
+}
+
+/// A reference inside a raw resource.
+#[derive(Debug, Clone, Copy)]
+pub struct RawReference(Target);
+
+impl<T> From<Reference<T>> for RawValue {
+    fn from(r: Reference<T>) -> Self {
+        RawValue::Reference(RawReference(r.target))
+    }
+}
+
+macro_rules! json_values {
+    ($($t:ty),*) => { $(impl From<$t> for RawValue {
+        fn from(v: $t) -> Self { RawValue::Json(Value::from(v)) }
+    })* };
+}
+json_values!(&str, String, bool, i64, u32, i32, u64);
+
+impl From<Value> for RawValue {
+    fn from(v: Value) -> Self {
+        RawValue::Json(v)
+    }
+}
+
+impl RawResource {
+    /// A resource with the construct id `id` (its logical id) and the CloudFormation type
+    /// `type_name`, such as `AWS::SQS::Queue`.
+    pub fn new(id: impl Into<String>, type_name: impl Into<String>) -> Self {
+        RawResource {
+            id: id.into(),
+            type_name: type_name.into(),
+            properties: Vec::new(),
+            depends_on: Vec::new(),
+            keep: None,
+        }
+    }
+
+    /// Sets a property. `path` is a property name (`KmsMasterKeyId`) or a JSON pointer below
+    /// `Properties` (`/VersioningConfiguration/Status`, `/Tags/0/Key`); objects and arrays
+    /// on the way are created.
+    pub fn property(mut self, path: &str, value: impl Into<RawValue>) -> Self {
+        self.properties.push((path.to_owned(), value.into()));
+        self
+    }
+
+    /// Creates this resource after the main resource of `other` (same stack; across stacks
+    /// the stack order already does it).
+    pub fn depends_on<C>(mut self, other: &Handle<C>) -> Self {
+        self.depends_on
+            .push(other.attr_ref::<Name>("", Attr::Ref).target);
+        self
+    }
+
+    /// Keeps the resource's store when it leaves the stack or is replaced
+    /// (`DeletionPolicy` and `UpdateReplacePolicy`).
+    pub fn keep(mut self, keep: Keep) -> Self {
+        self.keep = Some(keep);
+        self
+    }
+}
+
+impl Handle<RawResource> {
+    /// `Ref` of the resource.
+    pub fn reference(&self) -> Reference<Name> {
+        self.attr_ref("", Attr::Ref)
+    }
+
+    /// `Fn::GetAtt` of an attribute of the resource, such as `Arn`.
+    pub fn attribute(&self, name: &'static str) -> Reference<Name> {
+        self.attr_ref("", Attr::Get(name))
+    }
+}
+
+impl Construct<RawResource> for RawResource {}
+
+impl IntoNode for RawResource {
+    fn into_node(self) -> Box<dyn Node> {
+        Box::new(self)
+    }
+}
+
+/// Sets `value` at a JSON pointer below `root`, creating objects (and arrays, for numeric
+/// segments) on the way.
+fn set_pointer(root: &mut Value, path: &str, value: Value) {
+    let segments: Vec<String> = if path.starts_with('/') {
+        path[1..]
+            .split('/')
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .collect()
+    } else {
+        vec![path.to_owned()]
+    };
+    let mut current = root;
+    for (i, segment) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        let next_is_index = segments
+            .get(i + 1)
+            .is_some_and(|s| s.parse::<usize>().is_ok());
+        let fresh = || {
+            if next_is_index {
+                Value::Array(Vec::new())
+            } else {
+                Value::Object(Map::new())
+            }
+        };
+        current = match current {
+            Value::Array(items) => {
+                let index = segment.parse::<usize>().unwrap_or(items.len());
+                while items.len() <= index {
+                    items.push(Value::Null);
+                }
+                if last {
+                    items[index] = value;
+                    return;
+                }
+                if items[index].is_null() {
+                    items[index] = fresh();
+                }
+                &mut items[index]
+            }
+            other => {
+                if !other.is_object() {
+                    *other = Value::Object(Map::new());
+                }
+                let Value::Object(map) = other else { return };
+                if last {
+                    map.insert(segment.clone(), value);
+                    return;
+                }
+                map.entry(segment.clone()).or_insert_with(fresh)
+            }
+        };
+    }
+}
+
+impl Node for RawResource {
+    fn kind(&self) -> &'static str {
+        "RawResource"
+    }
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn parts(&self) -> &'static [&'static str] {
+        &[""]
+    }
+
+    fn uses(&self) -> Vec<Used> {
+        let refs = self.properties.iter().filter_map(|(_, v)| match v {
+            RawValue::Reference(RawReference(t)) => Some(*t),
+            RawValue::Json(_) => None,
+        });
+        refs.chain(self.depends_on.iter().copied())
+            .map(|t| Used {
+                app: t.app,
+                what: "construct",
+            })
+            .collect()
+    }
+
+    fn check(&self) -> Result<(), String> {
+        let parts: Vec<&str> = self.type_name.split("::").collect();
+        let well_formed = match parts.as_slice() {
+            ["AWS", service, kind] => [service, kind]
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric())),
+            ["Custom", name] => !name.is_empty(),
+            _ => false,
+        };
+        if well_formed {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{}` is not a CloudFormation resource type; write it like `AWS::SQS::Queue`",
+                self.type_name
+            ))
+        }
+    }
+
+    fn render(&self, cx: &mut RenderCx<'_>) -> Result<Vec<Resource>, serde_json::Error> {
+        let mut properties = Value::Object(Map::new());
+        for (path, value) in &self.properties {
+            let value =
+                match value {
+                    RawValue::Json(v) => v.clone(),
+                    RawValue::Reference(RawReference(target)) => serde_json::to_value(
+                        resolve_target(cx.arena, cx.stack, *target, cx.construct, cx.cross),
+                    )?,
+                };
+            set_pointer(&mut properties, path, value);
+        }
+        let mut resource = Resource::raw(cx.logical(""), self.type_name.clone(), properties);
+        for target in &self.depends_on {
+            let producer = cx.arena.constructs[target.construct as usize].stack;
+            if producer == cx.stack {
+                resource = resource.depends_on(&cx.arena.logical_id(target.construct, ""));
+            }
+        }
+        if let Some(keep) = self.keep {
+            resource = resource.keep(keep);
+        }
+        Ok(vec![resource])
+    }
+}
