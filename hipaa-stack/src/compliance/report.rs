@@ -1,1 +1,1007 @@
-//! The auditor's report (written next).
+//! The auditor's report: which HIPAA controls the app enforces, by which resources and
+//! template properties, what is waived and why, what no template can do.
+//!
+//! Three renderings of one [`Report`] value:
+//! - `report.json`, for tools. Its schema is stable: `"schema": "hipaa-stack.report/v1"`;
+//!   fields are only ever added within a version. Top level: `schema`, `tool {name,
+//!   version}`, `app`, `stacks[] {name, region, wave, template, sha256, resources,
+//!   deployment}`, `summary {controls, enforced, waived, gap, failed, customer,
+//!   notCovered, findings}`, `controls[] {id, title, requirement, nist[], status, rules[]
+//!   {id, title, enforced[], waived[], failed[], gaps[]}, customer[]}`, `waivers[]`, `gaps[]`,
+//!   `findings[]`, `unusedWaivers[]`, `notVerifiedAtCompileTime[]`,
+//!   `customerResponsibilities[]`, `graph {stacks[], edges[]}`. Each evidence row is
+//!   `{rule, stack, logicalId, construct, path, value}`: `path` is a JSON pointer into the
+//!   resource of the written template.
+//! - `report.md`, for a pull request or a wiki.
+//! - `report.html`, one self-contained page (no external assets) for an auditor's browser,
+//!   with the stack graph drawn as SVG.
+//!
+//! The report names the tool version and a SHA-256 of each template, so that it can be tied
+//! to what was deployed.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::compliance::{
+    CONTROLS, CUSTOMER_RESPONSIBILITIES, Checked, Control, CustomerResponsibility, Requirement,
+    Status, rule_spec, rules,
+};
+use crate::error::{Error, Result};
+use crate::synth::Assembly;
+
+/// The schema id of `report.json`.
+pub const SCHEMA: &str = "hipaa-stack.report/v1";
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// [`SCHEMA`].
+    pub schema: &'static str,
+    /// The tool that wrote it.
+    pub tool: Tool,
+    /// The app.
+    pub app: String,
+    /// The stacks, in deploy order, with the hash of each template.
+    pub stacks: Vec<StackEntry>,
+    /// Counts.
+    pub summary: Summary,
+    /// Every control of the catalogue with its status and evidence.
+    pub controls: Vec<ControlEntry>,
+    /// Every waived finding.
+    pub waivers: Vec<Row>,
+    /// Every gap.
+    pub gaps: Vec<Row>,
+    /// Every unwaived finding (empty for an app that `synth` accepts).
+    pub findings: Vec<Row>,
+    /// Waivers that matched no failure.
+    pub unused_waivers: Vec<UnusedWaiver>,
+    /// Resources added through the escape hatch.
+    pub not_verified_at_compile_time: Vec<ResourceRef>,
+    /// What remains the customer's to do.
+    pub customer_responsibilities: &'static [CustomerResponsibility],
+    /// The stack graph.
+    pub graph: Graph,
+}
+
+/// The tool that wrote the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    /// `hipaa-stack`.
+    pub name: &'static str,
+    /// Its version.
+    pub version: &'static str,
+}
+
+/// A stack of the report.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StackEntry {
+    /// The stack name.
+    pub name: String,
+    /// Its pinned region, if any.
+    pub region: Option<String>,
+    /// Its wave.
+    pub wave: usize,
+    /// The template file.
+    pub template: String,
+    /// SHA-256 of the template file, hex.
+    pub sha256: String,
+    /// How many resources it has.
+    pub resources: usize,
+    /// Where and when it was deployed, once it was.
+    pub deployment: Option<Deployment>,
+}
+
+/// A deployment of a stack.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deployment {
+    /// The CloudFormation stack id.
+    pub stack_id: String,
+    /// When, in RFC 3339.
+    pub deployed_at: String,
+}
+
+/// Counts of controls by status, and of findings.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    /// Controls in the catalogue.
+    pub controls: usize,
+    /// Enforced by the templates.
+    pub enforced: usize,
+    /// Enforced except where waived.
+    pub waived: usize,
+    /// Not closed by any template (see `gaps`).
+    pub gap: usize,
+    /// Broken somewhere, unwaived.
+    pub failed: usize,
+    /// The customer's, outside any template.
+    pub customer: usize,
+    /// No resource of this app touches it.
+    pub not_covered: usize,
+    /// Unwaived findings.
+    pub findings: usize,
+}
+
+/// What the report says of one control.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ControlStatus {
+    /// Enforced wherever it applies.
+    Enforced,
+    /// Enforced, with waivers.
+    Waived,
+    /// A gap that no template closes.
+    Gap,
+    /// Broken somewhere, unwaived.
+    Failed,
+    /// The customer's responsibility.
+    Customer,
+    /// No resource of this app touches it.
+    NotCovered,
+}
+
+impl ControlStatus {
+    fn label(self) -> &'static str {
+        match self {
+            ControlStatus::Enforced => "enforced",
+            ControlStatus::Waived => "enforced, with waivers",
+            ControlStatus::Gap => "gap",
+            ControlStatus::Failed => "failed",
+            ControlStatus::Customer => "customer responsibility",
+            ControlStatus::NotCovered => "not covered by this app",
+        }
+    }
+}
+
+/// One control of the report.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ControlEntry {
+    /// The citation.
+    pub id: &'static str,
+    /// The title.
+    pub title: &'static str,
+    /// Standard, required or addressable.
+    pub requirement: Requirement,
+    /// NIST SP 800-53 Rev. 5 controls.
+    pub nist: &'static [&'static str],
+    /// The status.
+    pub status: ControlStatus,
+    /// The rules that serve it and what each found.
+    pub rules: Vec<RuleEntry>,
+    /// The customer responsibilities that serve it.
+    pub customer: Vec<&'static str>,
+}
+
+/// One rule under a control.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleEntry {
+    /// The rule id.
+    pub id: &'static str,
+    /// What it requires.
+    pub title: &'static str,
+    /// The evidence, one row per proof.
+    pub enforced: Vec<Row>,
+    /// The waived findings.
+    pub waived: Vec<Row>,
+    /// The unwaived findings.
+    pub failed: Vec<Row>,
+    /// The gaps.
+    pub gaps: Vec<Row>,
+}
+
+/// A row of evidence, waiver, gap or finding.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Row {
+    /// The rule.
+    pub rule: &'static str,
+    /// The stack.
+    pub stack: String,
+    /// The resource.
+    pub logical_id: String,
+    /// The construct that made it.
+    pub construct: String,
+    /// Evidence: the JSON pointer into the resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Evidence: the value found there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
+    /// Waivers, gaps and findings: what does not hold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Waivers: the reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Waivers: the last day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+/// A waiver that waived nothing.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnusedWaiver {
+    /// The rule.
+    pub rule: String,
+    /// The stack.
+    pub stack: String,
+    /// The resource.
+    pub logical_id: String,
+}
+
+/// A resource, by stack, logical id, construct and type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceRef {
+    /// The stack.
+    pub stack: String,
+    /// The resource.
+    pub logical_id: String,
+    /// The construct.
+    pub construct: String,
+    /// The CloudFormation type.
+    pub resource_type: String,
+}
+
+/// The stack graph.
+#[derive(Debug, Clone, Serialize)]
+pub struct Graph {
+    /// Stack names with their waves.
+    pub stacks: Vec<(String, usize)>,
+    /// `(producer, consumer)` stack names.
+    pub edges: Vec<(String, String)>,
+}
+
+fn row(c: &Checked) -> Row {
+    Row {
+        rule: c.rule,
+        stack: c.stack.clone(),
+        logical_id: c.logical_id.clone(),
+        construct: c.construct.clone(),
+        path: None,
+        value: None,
+        note: None,
+        reason: None,
+        expires: None,
+    }
+}
+
+/// SHA-256 of a text, as lower-case hex.
+pub fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+impl Report {
+    /// Builds the report of an assembly (synthesized or only checked).
+    ///
+    /// ```
+    /// use hipaa_stack::prelude::*;
+    /// use hipaa_stack::compliance::report::{ControlStatus, Report};
+    /// let app = App::new("clinic");
+    /// let stack = app.stack("clinic")?;
+    /// let key = stack.add(KmsKey::new("PhiKey"))?;
+    /// stack.add(LogGroup::new("App").encryption(&key))?;
+    /// let report = Report::new(&app.synth()?);
+    /// let audit = report.controls.iter().find(|c| c.id == "164.312(b)").unwrap();
+    /// assert_eq!(audit.status, ControlStatus::Enforced);
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn new(assembly: &Assembly) -> Report {
+        let evaluation = assembly.evaluation();
+        let mut waivers = Vec::new();
+        let mut gaps = Vec::new();
+        let mut findings = Vec::new();
+        let mut unverified: Vec<ResourceRef> = Vec::new();
+        for c in &evaluation.results {
+            if !c.verified_at_compile_time {
+                let r = ResourceRef {
+                    stack: c.stack.clone(),
+                    logical_id: c.logical_id.clone(),
+                    construct: c.construct.clone(),
+                    resource_type: c.resource_type.clone(),
+                };
+                if !unverified.contains(&r) {
+                    unverified.push(r);
+                }
+            }
+            match &c.status {
+                Status::Enforced { .. } => {}
+                Status::Waived {
+                    finding,
+                    reason,
+                    expires,
+                } => waivers.push(Row {
+                    note: Some(finding.clone()),
+                    reason: Some(reason.clone()),
+                    expires: expires.clone(),
+                    ..row(c)
+                }),
+                Status::Gap { reason } => gaps.push(Row {
+                    note: Some(reason.clone()),
+                    ..row(c)
+                }),
+                Status::Failed { finding } => findings.push(Row {
+                    note: Some(finding.clone()),
+                    ..row(c)
+                }),
+            }
+        }
+
+        let controls: Vec<ControlEntry> = CONTROLS
+            .iter()
+            .map(|control| control_entry(control, &evaluation.results))
+            .collect();
+        let mut summary = Summary {
+            controls: controls.len(),
+            findings: findings.len(),
+            ..Summary::default()
+        };
+        for c in &controls {
+            match c.status {
+                ControlStatus::Enforced => summary.enforced += 1,
+                ControlStatus::Waived => summary.waived += 1,
+                ControlStatus::Gap => summary.gap += 1,
+                ControlStatus::Failed => summary.failed += 1,
+                ControlStatus::Customer => summary.customer += 1,
+                ControlStatus::NotCovered => summary.not_covered += 1,
+            }
+        }
+
+        Report {
+            schema: SCHEMA,
+            tool: Tool {
+                name: "hipaa-stack",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            app: assembly.app().to_owned(),
+            stacks: assembly
+                .stacks()
+                .iter()
+                .map(|s| StackEntry {
+                    name: s.name().to_owned(),
+                    region: s.region().map(str::to_owned),
+                    wave: s.wave(),
+                    template: s.template_file(),
+                    sha256: sha256_hex(s.template_json()),
+                    resources: s.template().resources().len(),
+                    deployment: None,
+                })
+                .collect(),
+            summary,
+            controls,
+            waivers,
+            gaps,
+            findings,
+            unused_waivers: evaluation
+                .unused_waivers
+                .iter()
+                .map(|(rule, stack, logical_id)| UnusedWaiver {
+                    rule: rule.clone(),
+                    stack: stack.clone(),
+                    logical_id: logical_id.clone(),
+                })
+                .collect(),
+            not_verified_at_compile_time: unverified,
+            customer_responsibilities: CUSTOMER_RESPONSIBILITIES,
+            graph: Graph {
+                stacks: assembly
+                    .stacks()
+                    .iter()
+                    .map(|s| (s.name().to_owned(), s.wave()))
+                    .collect(),
+                edges: assembly
+                    .stacks()
+                    .iter()
+                    .flat_map(|s| {
+                        s.dependencies()
+                            .iter()
+                            .map(|d| (d.clone(), s.name().to_owned()))
+                    })
+                    .collect(),
+            },
+        }
+    }
+
+    /// The report as JSON (schema [`SCHEMA`]), with a final newline.
+    pub fn to_json(&self) -> Result<String> {
+        let mut text = serde_json::to_string_pretty(self).map_err(|source| Error::Serialize {
+            place: format!("the report of app `{}`", self.app),
+            source,
+        })?;
+        text.push('\n');
+        Ok(text)
+    }
+
+    /// Writes `report.json`, `report.md` and `report.html` into `dir`.
+    pub fn write(&self, dir: &Path) -> Result<()> {
+        let write = |name: &str, text: String| {
+            let path = dir.join(name);
+            fs::write(&path, text).map_err(|source| Error::Write { path, source })
+        };
+        fs::create_dir_all(dir).map_err(|source| Error::Write {
+            path: dir.to_owned(),
+            source,
+        })?;
+        write("report.json", self.to_json()?)?;
+        write("report.md", self.to_markdown())?;
+        write("report.html", self.to_html())
+    }
+}
+
+fn control_entry(control: &'static Control, results: &[Checked]) -> ControlEntry {
+    let mut entries = Vec::new();
+    for rule in rules().filter(|r| r.controls.contains(&control.id)) {
+        let mut entry = RuleEntry {
+            id: rule.id,
+            title: rule.title,
+            enforced: Vec::new(),
+            waived: Vec::new(),
+            failed: Vec::new(),
+            gaps: Vec::new(),
+        };
+        for c in results.iter().filter(|c| c.rule == rule.id) {
+            match &c.status {
+                Status::Enforced { evidence } => {
+                    entry.enforced.extend(evidence.iter().map(|p| Row {
+                        logical_id: p.logical_id.clone(),
+                        path: Some(p.path.clone()),
+                        value: Some(p.value.clone()),
+                        ..row(c)
+                    }));
+                }
+                Status::Waived {
+                    finding,
+                    reason,
+                    expires,
+                } => entry.waived.push(Row {
+                    note: Some(finding.clone()),
+                    reason: Some(reason.clone()),
+                    expires: expires.clone(),
+                    ..row(c)
+                }),
+                Status::Failed { finding } => entry.failed.push(Row {
+                    note: Some(finding.clone()),
+                    ..row(c)
+                }),
+                Status::Gap { reason } => entry.gaps.push(Row {
+                    note: Some(reason.clone()),
+                    ..row(c)
+                }),
+            }
+        }
+        let touched = !(entry.enforced.is_empty()
+            && entry.waived.is_empty()
+            && entry.failed.is_empty()
+            && entry.gaps.is_empty());
+        if touched {
+            entries.push(entry);
+        }
+    }
+    let customer: Vec<&'static str> = CUSTOMER_RESPONSIBILITIES
+        .iter()
+        .filter(|r| r.controls.contains(&control.id))
+        .map(|r| r.id)
+        .collect();
+    let any = |f: fn(&RuleEntry) -> bool| entries.iter().any(f);
+    let status = if any(|e| !e.failed.is_empty()) {
+        ControlStatus::Failed
+    } else if any(|e| !e.gaps.is_empty()) {
+        ControlStatus::Gap
+    } else if any(|e| !e.waived.is_empty()) {
+        ControlStatus::Waived
+    } else if any(|e| !e.enforced.is_empty()) {
+        ControlStatus::Enforced
+    } else if !customer.is_empty() {
+        ControlStatus::Customer
+    } else {
+        ControlStatus::NotCovered
+    };
+    ControlEntry {
+        id: control.id,
+        title: control.title,
+        requirement: control.requirement,
+        nist: control.nist,
+        status,
+        rules: entries,
+        customer,
+    }
+}
+
+fn value_text(v: &Option<Value>) -> String {
+    match v {
+        Some(Value::String(s)) => format!("\"{s}\""),
+        Some(v) => {
+            let text = v.to_string();
+            if text.len() > 120 {
+                format!(
+                    "{}…",
+                    &text[..text.char_indices().nth(117).map_or(text.len(), |(i, _)| i)]
+                )
+            } else {
+                text
+            }
+        }
+        None => String::new(),
+    }
+}
+
+fn md_cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+impl Report {
+    /// The report as Markdown.
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        let s = &self.summary;
+        let _ = writeln!(out, "# HIPAA compliance report: {}\n", self.app);
+        let _ = writeln!(
+            out,
+            "Written by {} {} from the synthesized templates (schema `{}`).\n",
+            self.tool.name, self.tool.version, self.schema
+        );
+        let _ = writeln!(
+            out,
+            "**{} controls**: {} enforced, {} enforced with waivers, {} gaps, {} failed, {} the customer's, {} not covered by this app. **{} unwaived findings.**\n",
+            s.controls,
+            s.enforced,
+            s.waived,
+            s.gap,
+            s.failed,
+            s.customer,
+            s.not_covered,
+            s.findings
+        );
+        out.push_str("## Templates\n\n| stack | wave | region | template | resources | SHA-256 |\n|---|---|---|---|---|---|\n");
+        for st in &self.stacks {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | `{}` |",
+                st.name,
+                st.wave,
+                st.region.as_deref().unwrap_or("deploy region"),
+                st.template,
+                st.resources,
+                st.sha256
+            );
+        }
+        out.push_str("\n## Controls\n\n| control | title | requirement | status | enforced by | NIST SP 800-53 |\n|---|---|---|---|---|---|\n");
+        for c in &self.controls {
+            let mut by: Vec<String> = c.rules.iter().map(|r| r.id.to_owned()).collect();
+            if !c.customer.is_empty() {
+                by.push(format!("customer: {}", c.customer.join(", ")));
+            }
+            let _ = writeln!(
+                out,
+                "| §{} | {} | {:?} | {} | {} | {} |",
+                c.id,
+                c.title,
+                c.requirement,
+                c.status.label(),
+                by.join("; "),
+                c.nist.join(", ")
+            );
+        }
+        out.push_str("\n## Evidence\n");
+        for c in self.controls.iter().filter(|c| !c.rules.is_empty()) {
+            let _ = writeln!(out, "\n### §{} {} ({})\n", c.id, c.title, c.status.label());
+            for r in &c.rules {
+                let _ = writeln!(out, "- **{}** {}", r.id, r.title);
+                for e in &r.enforced {
+                    let _ = writeln!(
+                        out,
+                        "  - `{}` `{}{}` = `{}`",
+                        e.construct,
+                        e.logical_id,
+                        e.path.as_deref().unwrap_or(""),
+                        md_cell(&value_text(&e.value))
+                    );
+                }
+                for w in &r.waived {
+                    let _ = writeln!(
+                        out,
+                        "  - waived on `{}`: {}",
+                        w.construct,
+                        w.reason.as_deref().unwrap_or("")
+                    );
+                }
+                for g in &r.gaps {
+                    let _ = writeln!(
+                        out,
+                        "  - gap on `{}`: {}",
+                        g.construct,
+                        g.note.as_deref().unwrap_or("")
+                    );
+                }
+                for f in &r.failed {
+                    let _ = writeln!(
+                        out,
+                        "  - **failed** on `{}`: {}",
+                        f.construct,
+                        f.note.as_deref().unwrap_or("")
+                    );
+                }
+            }
+        }
+        out.push_str("\n## Waivers\n\n");
+        if self.waivers.is_empty() {
+            out.push_str("None.\n");
+        } else {
+            out.push_str(
+                "| rule | resource | finding | reason | expires |\n|---|---|---|---|---|\n",
+            );
+            for w in &self.waivers {
+                let _ = writeln!(
+                    out,
+                    "| {} | `{}` ({}) | {} | {} | {} |",
+                    w.rule,
+                    w.construct,
+                    w.logical_id,
+                    md_cell(w.note.as_deref().unwrap_or("")),
+                    md_cell(w.reason.as_deref().unwrap_or("")),
+                    w.expires.as_deref().unwrap_or("never")
+                );
+            }
+        }
+        out.push_str("\n## Gaps\n\n");
+        if self.gaps.is_empty() {
+            out.push_str("None.\n");
+        }
+        for g in &self.gaps {
+            let _ = writeln!(
+                out,
+                "- {} on `{}` ({}): {}",
+                g.rule,
+                g.construct,
+                g.logical_id,
+                g.note.as_deref().unwrap_or("")
+            );
+        }
+        if !self.findings.is_empty() {
+            out.push_str("\n## Unwaived findings\n\n");
+            for f in &self.findings {
+                let fix = rule_spec(f.rule).map_or("", |r| r.fix);
+                let _ = writeln!(
+                    out,
+                    "- {} on `{}` ({}): {}; fix: {}",
+                    f.rule,
+                    f.construct,
+                    f.logical_id,
+                    f.note.as_deref().unwrap_or(""),
+                    fix
+                );
+            }
+        }
+        out.push_str("\n## Not verified at compile time\n\n");
+        if self.not_verified_at_compile_time.is_empty() {
+            out.push_str("None: every resource comes from a construct whose settings are checked by the compiler.\n");
+        }
+        for r in &self.not_verified_at_compile_time {
+            let _ = writeln!(
+                out,
+                "- `{}` ({}, `{}`): raw resource, checked by the rules only",
+                r.construct, r.resource_type, r.logical_id
+            );
+        }
+        out.push_str("\n## The customer's responsibilities\n\nNo template can do these; they remain the customer's under the shared responsibility model.\n\n");
+        for r in self.customer_responsibilities {
+            let _ = writeln!(
+                out,
+                "- **{}**: {} (§{})",
+                r.title,
+                r.detail,
+                r.controls.join(", §")
+            );
+        }
+        out.push_str("\n## Stack graph\n\n```mermaid\nflowchart LR\n");
+        for (i, (name, wave)) in self.graph.stacks.iter().enumerate() {
+            let _ = writeln!(out, "  s{i}[\"{name} (wave {wave})\"]");
+        }
+        for (a, b) in &self.graph.edges {
+            let index = |n: &String| {
+                self.graph
+                    .stacks
+                    .iter()
+                    .position(|(s, _)| s == n)
+                    .unwrap_or(0)
+            };
+            let _ = writeln!(out, "  s{} --> s{}", index(a), index(b));
+        }
+        out.push_str("```\n");
+        out
+    }
+}
+
+fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font:15px/1.5 system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1b1f24}\
+h1{font-size:1.6rem}h2{margin-top:2.2rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}\
+table{border-collapse:collapse;width:100%;margin:.6rem 0}th,td{border:1px solid #d0d7de;padding:.35rem .5rem;text-align:left;vertical-align:top}\
+th{background:#f6f8fa}code{font:13px ui-monospace,Menlo,Consolas,monospace;background:#f6f8fa;padding:0 .2rem;word-break:break-all}\
+.badge{display:inline-block;border-radius:1rem;padding:0 .6rem;font-size:.85rem;white-space:nowrap}\
+.enforced{background:#dafbe1;color:#116329}.waived{background:#fff8c5;color:#7d4e00}.gap{background:#ffebe9;color:#a40e26}\
+.failed{background:#a40e26;color:#fff}.customer{background:#ddf4ff;color:#0a3069}.not-covered{background:#eaeef2;color:#57606a}\
+details{border:1px solid #d0d7de;border-radius:6px;margin:.5rem 0;padding:.4rem .8rem}summary{cursor:pointer}\
+.cards{display:flex;gap:.8rem;flex-wrap:wrap}.card{border:1px solid #d0d7de;border-radius:6px;padding:.6rem 1rem;min-width:8rem}\
+.card b{display:block;font-size:1.5rem}svg text{font:13px system-ui,sans-serif}";
+
+fn badge(status: ControlStatus) -> String {
+    let class = match status {
+        ControlStatus::Enforced => "enforced",
+        ControlStatus::Waived => "waived",
+        ControlStatus::Gap => "gap",
+        ControlStatus::Failed => "failed",
+        ControlStatus::Customer => "customer",
+        ControlStatus::NotCovered => "not-covered",
+    };
+    format!("<span class=\"badge {class}\">{}</span>", status.label())
+}
+
+impl Report {
+    /// The stack graph as an SVG picture: waves as columns, an arrow from each stack to the
+    /// stacks that use it.
+    pub fn graph_svg(&self) -> String {
+        const W: usize = 210;
+        const H: usize = 44;
+        const GAP_X: usize = 70;
+        const GAP_Y: usize = 24;
+        let mut row_in_wave: Vec<usize> = Vec::new();
+        let mut positions: Vec<(usize, usize)> = Vec::new();
+        for (_, wave) in &self.graph.stacks {
+            if row_in_wave.len() <= *wave {
+                row_in_wave.resize(wave + 1, 0);
+            }
+            let row = row_in_wave[*wave];
+            row_in_wave[*wave] += 1;
+            positions.push((20 + wave * (W + GAP_X), 20 + row * (H + GAP_Y)));
+        }
+        let width = 40 + row_in_wave.len().max(1) * (W + GAP_X);
+        let height = 40 + row_in_wave.iter().copied().max().unwrap_or(1) * (H + GAP_Y);
+        let mut svg = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"stack graph\">\
+<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\"><path d=\"M0,0L10,5L0,10z\" fill=\"#57606a\"/></marker></defs>"
+        );
+        let index = |n: &String| self.graph.stacks.iter().position(|(s, _)| s == n);
+        for (a, b) in &self.graph.edges {
+            if let (Some(a), Some(b)) = (index(a), index(b)) {
+                let (ax, ay) = positions[a];
+                let (bx, by) = positions[b];
+                let _ = write!(
+                    svg,
+                    "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#57606a\" stroke-width=\"1.5\" marker-end=\"url(#arrow)\"/>",
+                    ax + W,
+                    ay + H / 2,
+                    bx,
+                    by + H / 2
+                );
+            }
+        }
+        for ((name, wave), (x, y)) in self.graph.stacks.iter().zip(&positions) {
+            let _ = write!(
+                svg,
+                "<rect x=\"{x}\" y=\"{y}\" width=\"{W}\" height=\"{H}\" rx=\"6\" fill=\"#f6f8fa\" stroke=\"#8c959f\"/>\
+<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text><text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#57606a\" font-size=\"11\">wave {wave}</text>",
+                x + W / 2,
+                y + 19,
+                html(name),
+                x + W / 2,
+                y + 35
+            );
+        }
+        svg.push_str("</svg>");
+        svg
+    }
+
+    /// The report as one self-contained HTML page.
+    pub fn to_html(&self) -> String {
+        let s = &self.summary;
+        let mut out = String::new();
+        let _ = write!(
+            out,
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>HIPAA compliance report: {app}</title><style>{STYLE}</style></head><body>\
+<h1>HIPAA compliance report: {app}</h1><p>Written by {tool} {version} from the synthesized CloudFormation templates. \
+Each control lists the resources and template properties that enforce it; waivers carry their reasons; what no template can do is listed as the customer's.</p>",
+            app = html(&self.app),
+            tool = self.tool.name,
+            version = self.tool.version
+        );
+        let _ = write!(
+            out,
+            "<div class=\"cards\"><div class=\"card\"><b>{}</b>controls</div><div class=\"card\"><b>{}</b>{}</div><div class=\"card\"><b>{}</b>{}</div><div class=\"card\"><b>{}</b>{}</div><div class=\"card\"><b>{}</b>{}</div><div class=\"card\"><b>{}</b>{}</div><div class=\"card\"><b>{}</b>unwaived findings</div></div>",
+            s.controls,
+            s.enforced,
+            badge(ControlStatus::Enforced),
+            s.waived,
+            badge(ControlStatus::Waived),
+            s.gap,
+            badge(ControlStatus::Gap),
+            s.customer,
+            badge(ControlStatus::Customer),
+            s.not_covered,
+            badge(ControlStatus::NotCovered),
+            s.findings
+        );
+        out.push_str("<h2>Controls</h2><table><tr><th>control</th><th>title</th><th>requirement</th><th>status</th><th>enforced by</th><th>NIST SP 800-53 Rev. 5</th></tr>");
+        for c in &self.controls {
+            let rules: Vec<String> = c
+                .rules
+                .iter()
+                .map(|r| format!("<a href=\"#{}\">{}</a>", html(c.id), r.id))
+                .collect();
+            let mut by = rules.join(", ");
+            if !c.customer.is_empty() {
+                if !by.is_empty() {
+                    by.push_str("; ");
+                }
+                let _ = write!(by, "the customer: {}", html(&c.customer.join(", ")));
+            }
+            let _ = write!(
+                out,
+                "<tr><td>§{}</td><td>{}</td><td>{:?}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                html(c.id),
+                html(c.title),
+                c.requirement,
+                badge(c.status),
+                by,
+                c.nist.join(", ")
+            );
+        }
+        out.push_str("</table><h2>Evidence</h2>");
+        for c in self.controls.iter().filter(|c| !c.rules.is_empty()) {
+            let _ = write!(
+                out,
+                "<details id=\"{}\"><summary>§{} {} {}</summary>",
+                html(c.id),
+                html(c.id),
+                html(c.title),
+                badge(c.status)
+            );
+            for r in &c.rules {
+                let _ = write!(
+                    out,
+                    "<h4>{} — {}</h4><table><tr><th>construct</th><th>resource</th><th>property</th><th>value</th></tr>",
+                    r.id,
+                    html(r.title)
+                );
+                for e in &r.enforced {
+                    let _ = write!(
+                        out,
+                        "<tr><td><code>{}</code></td><td><code>{}</code></td><td><code>{}</code></td><td><code>{}</code></td></tr>",
+                        html(&e.construct),
+                        html(&e.logical_id),
+                        html(e.path.as_deref().unwrap_or("")),
+                        html(&value_text(&e.value))
+                    );
+                }
+                for (w, label) in r
+                    .waived
+                    .iter()
+                    .map(|w| (w, "waived"))
+                    .chain(r.gaps.iter().map(|g| (g, "gap")))
+                    .chain(r.failed.iter().map(|f| (f, "failed")))
+                {
+                    let _ = write!(
+                        out,
+                        "<tr><td><code>{}</code></td><td><code>{}</code></td><td><span class=\"badge {label}\">{label}</span></td><td>{}{}</td></tr>",
+                        html(&w.construct),
+                        html(&w.logical_id),
+                        html(w.note.as_deref().unwrap_or("")),
+                        w.reason
+                            .as_deref()
+                            .map(|r| format!("<br><b>reason:</b> {}", html(r)))
+                            .unwrap_or_default()
+                    );
+                }
+                out.push_str("</table>");
+            }
+            out.push_str("</details>");
+        }
+        out.push_str("<h2>Waivers</h2>");
+        if self.waivers.is_empty() {
+            out.push_str("<p>None.</p>");
+        } else {
+            out.push_str("<table><tr><th>rule</th><th>construct</th><th>finding</th><th>reason</th><th>expires</th></tr>");
+            for w in &self.waivers {
+                let _ = write!(
+                    out,
+                    "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    w.rule,
+                    html(&w.construct),
+                    html(w.note.as_deref().unwrap_or("")),
+                    html(w.reason.as_deref().unwrap_or("")),
+                    html(w.expires.as_deref().unwrap_or("never"))
+                );
+            }
+            out.push_str("</table>");
+        }
+        out.push_str("<h2>Gaps</h2>");
+        if self.gaps.is_empty() {
+            out.push_str("<p>None.</p>");
+        } else {
+            out.push_str("<ul>");
+            for g in &self.gaps {
+                let _ = write!(
+                    out,
+                    "<li><b>{}</b> on <code>{}</code>: {}</li>",
+                    g.rule,
+                    html(&g.construct),
+                    html(g.note.as_deref().unwrap_or(""))
+                );
+            }
+            out.push_str("</ul>");
+        }
+        out.push_str("<h2>Not verified at compile time</h2>");
+        if self.not_verified_at_compile_time.is_empty() {
+            out.push_str("<p>None: every resource comes from a construct whose settings the compiler checks.</p>");
+        } else {
+            out.push_str("<ul>");
+            for r in &self.not_verified_at_compile_time {
+                let _ = write!(
+                    out,
+                    "<li><code>{}</code> ({}): raw resource, checked by the rules only</li>",
+                    html(&r.construct),
+                    html(&r.resource_type)
+                );
+            }
+            out.push_str("</ul>");
+        }
+        out.push_str("<h2>The customer's responsibilities</h2><p>No template can do these; they remain the customer's under the shared responsibility model.</p><table><tr><th>what</th><th>detail</th><th>controls</th></tr>");
+        for r in self.customer_responsibilities {
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>§{}</td></tr>",
+                html(r.title),
+                html(r.detail),
+                html(&r.controls.join(", §"))
+            );
+        }
+        out.push_str("</table><h2>Stack graph</h2>");
+        out.push_str(&self.graph_svg());
+        out.push_str("<h2>Templates</h2><table><tr><th>stack</th><th>wave</th><th>template</th><th>resources</th><th>SHA-256</th><th>deployed</th></tr>");
+        for st in &self.stacks {
+            let deployed = st.deployment.as_ref().map_or_else(
+                || "not yet".to_owned(),
+                |d| format!("{} at {}", html(&d.stack_id), html(&d.deployed_at)),
+            );
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{deployed}</td></tr>",
+                html(&st.name),
+                st.wave,
+                html(&st.template),
+                st.resources,
+                st.sha256
+            );
+        }
+        out.push_str("</table></body></html>\n");
+        out
+    }
+}

@@ -6,4 +6,5 @@
 mod cfn_lint;
 mod examples;
 mod graph_props;
+mod report;
 mod support;

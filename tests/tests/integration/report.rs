@@ -1,0 +1,146 @@
+//! The auditor's report of the examples: every piece of evidence points at a real property
+//! of the written templates, and the HTML page stands alone.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::support::{run_example, synth_example};
+
+fn report_of(example: &'static str, dir: &Path) -> Value {
+    let output = run_example(example, &["report", "--out", dir.to_str().unwrap()]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn every_piece_of_evidence_points_at_a_real_property_of_the_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let templates: BTreeMap<String, Value> = synth_example("clinic", dir.path())
+        .into_iter()
+        .filter(|(n, _)| n.ends_with(".template.json"))
+        .map(|(n, text)| (n, serde_json::from_str(&text).unwrap()))
+        .collect();
+    let report = report_of("clinic", dir.path());
+    let file_of: BTreeMap<String, String> = report["stacks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_owned(),
+                s["template"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let mut checked = 0;
+    for control in report["controls"].as_array().unwrap() {
+        for rule in control["rules"].as_array().unwrap() {
+            for e in rule["enforced"].as_array().unwrap() {
+                let template = &templates[&file_of[e["stack"].as_str().unwrap()]];
+                let pointer = format!(
+                    "/Resources/{}{}",
+                    e["logicalId"].as_str().unwrap(),
+                    e["path"].as_str().unwrap()
+                );
+                assert_eq!(
+                    template.pointer(&pointer),
+                    Some(&e["value"]),
+                    "evidence {pointer} of rule {} does not match the template",
+                    rule["id"]
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} pieces of evidence");
+}
+
+#[test]
+fn every_control_is_listed_with_a_status_and_the_templates_are_hashed() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = report_of("clinic", dir.path());
+    assert_eq!(report["schema"], "hipaa-stack.report/v1");
+    let controls = report["controls"].as_array().unwrap();
+    assert_eq!(controls.len(), hipaa_stack::compliance::CONTROLS.len());
+    let status = |id: &str| {
+        controls
+            .iter()
+            .find(|c| c["id"] == id)
+            .map(|c| c["status"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    assert_eq!(status("164.312(e)(1)"), "enforced");
+    assert_eq!(status("164.312(a)(2)(iv)"), "waived");
+    assert_eq!(status("164.308(a)(7)(ii)(B)"), "gap");
+    assert_eq!(status("164.308(a)(1)(ii)(A)"), "customer");
+    assert_eq!(report["summary"]["findings"], 0);
+    assert_eq!(report["waivers"].as_array().unwrap().len(), 2);
+    let files = synth_example("clinic", dir.path());
+    for stack in report["stacks"].as_array().unwrap() {
+        let (_, text) = files.iter().find(|(n, _)| *n == stack["template"]).unwrap();
+        assert_eq!(
+            stack["sha256"],
+            hipaa_stack::compliance::report::sha256_hex(text)
+        );
+    }
+    let responsibilities = report["customerResponsibilities"].as_array().unwrap();
+    assert!(responsibilities.iter().any(|r| r["id"] == "baa"));
+}
+
+#[test]
+fn the_html_page_stands_alone_and_shows_everything_an_auditor_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    report_of("clinic", dir.path());
+    let page = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(page.starts_with("<!doctype html>"));
+    for external in ["<script", "<link", "src=", "@import", "url(http"] {
+        assert!(
+            !page.contains(external),
+            "the page loads something: {external}"
+        );
+    }
+    // The only URL is the SVG namespace, which browsers do not fetch.
+    assert_eq!(page.matches("http").count(), 1, "{page}");
+    for needle in [
+        "<svg",
+        "§164.312(a)(2)(iv)",
+        "Sign the AWS Business Associate Addendum",
+        "S3 server access logging delivers only to buckets encrypted with SSE-S3",
+        "clinic-security",
+    ] {
+        assert!(page.contains(needle), "the page lacks {needle}");
+    }
+    let markdown = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(markdown.contains("```mermaid"));
+}
+
+#[test]
+fn check_prints_gaps_and_waivers_and_sarif_for_ci() {
+    let text = run_example("clinic", &["check"]);
+    assert_eq!(text.status.code(), Some(0));
+    let stdout = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        stdout.contains("gap: S10 at `clinic-data/PatientRecords`"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("0 finding(s)"), "{stdout}");
+
+    let sarif = run_example("clinic", &["check", "--format", "sarif"]);
+    assert_eq!(sarif.status.code(), Some(0));
+    let doc: Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    assert_eq!(doc["version"], "2.1.0");
+    assert_eq!(doc["runs"][0]["results"].as_array().unwrap().len(), 0);
+    assert!(
+        doc["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .len()
+            > 40
+    );
+}
