@@ -21,6 +21,7 @@ pub use constructs::{
     AccessLogBucket, AccessLogDestination, AccessLogsChosen, AuditTrail, BackupRetention,
     Construct, DbNetwork, EncryptedDatabase, EncryptionKey, Engine, KeyChosen, KmsKey, LogGroup,
     LogRetention, NetworkChosen, NoAccessLogs, NoKey, NoNetwork, RawResource, SecureBucket,
+    SecureVpc,
 };
 pub use error::{Error, Result};
 pub use hipaa_stack_macros::{bucket_name, cidr, date, days, main, stack_name};
@@ -32,8 +33,8 @@ pub mod prelude {
     pub use crate::literal::Days;
     pub use crate::{
         AccessLogBucket, App, AuditTrail, BucketName, Cidr, Date, DbNetwork, EncryptedDatabase,
-        Handle, Keep, KmsKey, LogGroup, RawResource, Region, Result, SecureBucket, Stack,
-        StackName, bucket_name, cidr, date, days, stack_name,
+        Handle, Keep, KmsKey, LogGroup, RawResource, Region, Result, SecureBucket, SecureVpc,
+        Stack, StackName, bucket_name, cidr, date, days, stack_name,
     };
 }
 

@@ -67,7 +67,7 @@ pub(crate) fn sids(document: &Value) -> Vec<String> {
 pub(crate) fn assert_tls_only(template: &Value, policy: &str, bucket: &str) {
     let document = prop(template, policy, "/PolicyDocument");
     let arn = serde_json::json!({ "Fn::GetAtt": [bucket, "Arn"] });
-    let objects = serde_json::json!({ "Fn::Join": ["", [arn.clone(), "/*"]] });
+    let objects = serde_json::json!({ "Fn::Sub": format!("${{{bucket}.Arn}}/*") });
     let deny = statement(document, "DenyInsecureTransport");
     assert_eq!(deny["Effect"], "Deny");
     assert_eq!(deny["Principal"], "*");

@@ -1,6 +1,6 @@
 //! A small clinic: a security stack with the key, the access-log bucket and the audit trail,
-//! and a data stack with the patient-records bucket and the EHR database, which use the
-//! security stack's key and log bucket.
+//! and a data stack with the patient-records bucket, a private network and the EHR database,
+//! which use the security stack's key and log bucket.
 //!
 //! `cargo run -p clinic -- synth --out out/clinic`
 
@@ -30,14 +30,11 @@ fn clinic(app: &mut App) -> Result<()> {
             .access_logs(&logs)
             .noncurrent_version_retention(days!(2557)),
     )?;
-    let network = DbNetwork::existing(
-        &["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"],
-        "sg-0123456789abcdef0",
-    )?;
+    let net = data.add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))?;
     let ehr = data.add(
         EncryptedDatabase::postgres("Ehr")
             .encryption(&key)
-            .network(network)
+            .network(&net)
             .backup_retention(days!(35)),
     )?;
     data.output("RecordsBucket", records.name())?;

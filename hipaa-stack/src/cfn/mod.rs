@@ -7,6 +7,7 @@
 //! and every map inside properties is sorted.
 
 pub(crate) mod cloudtrail;
+pub(crate) mod ec2;
 pub(crate) mod iam;
 pub(crate) mod kms;
 pub(crate) mod logs;
@@ -34,6 +35,7 @@ enum ExprKind {
     Sub(String),
     Join(Vec<Expr>),
     Import(String),
+    AvailabilityZone(u8),
 }
 
 /// CloudFormation's pseudo parameters that hipaa-stack uses.
@@ -75,7 +77,7 @@ impl Expr {
         Expr(ExprKind::Sub(template.to_owned()))
     }
 
-    /// `Fn::Join` with an empty delimiter. Adjacent literals are merged.
+    /// A concatenation, serialized as `Fn::Sub`. Adjacent literals are merged.
     pub(crate) fn join(parts: impl IntoIterator<Item = Expr>) -> Self {
         let mut out: Vec<Expr> = Vec::new();
         for part in parts {
@@ -89,6 +91,12 @@ impl Expr {
             1 if matches!(out[0].0, ExprKind::Str(_)) => out.remove(0),
             _ => Expr(ExprKind::Join(out)),
         }
+    }
+
+    /// The `index`-th availability zone of the stack's region:
+    /// `Fn::Select [index, Fn::GetAZs ""]`.
+    pub(crate) fn availability_zone(index: u8) -> Self {
+        Expr(ExprKind::AvailabilityZone(index))
     }
 
     /// The account root principal, `arn:<partition>:iam::<account>:root`.
@@ -119,18 +127,86 @@ impl Serialize for Expr {
             ExprKind::GetAtt(id, attr) => single(serializer, "Fn::GetAtt", &[id.as_str(), attr]),
             ExprKind::Sub(t) => single(serializer, "Fn::Sub", t),
             ExprKind::Import(name) => single(serializer, "Fn::ImportValue", name),
-            ExprKind::Join(parts) => single(serializer, "Fn::Join", &JoinArgs(parts)),
+            ExprKind::Join(parts) => join_as_sub(serializer, parts),
+            ExprKind::AvailabilityZone(i) => single(serializer, "Fn::Select", &SelectAz(*i)),
         }
     }
 }
 
-struct JoinArgs<'a>(&'a [Expr]);
+struct SelectAz(u8);
 
-impl Serialize for JoinArgs<'_> {
+impl Serialize for SelectAz {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(Some(2))?;
-        seq.serialize_element("")?;
+        seq.serialize_element(&self.0)?;
+        seq.serialize_element(&GetAzs)?;
+        seq.end()
+    }
+}
+
+struct GetAzs;
+
+impl Serialize for GetAzs {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        single(serializer, "Fn::GetAZs", "")
+    }
+}
+
+/// A concatenation, written as `Fn::Sub` (which cfn-lint prefers to `Fn::Join` with an
+/// empty delimiter): literals are escaped, `Ref`/`Fn::GetAtt` become `${Id}`/`${Id.Attr}`,
+/// and anything else (an import) becomes a variable of the `Sub`.
+fn join_as_sub<S: Serializer>(serializer: S, parts: &[Expr]) -> Result<S::Ok, S::Error> {
+    let mut text = String::new();
+    let mut vars: Vec<(String, &Expr)> = Vec::new();
+    for part in parts {
+        match &part.0 {
+            ExprKind::Str(s) => text.push_str(&s.replace("${", "${!")),
+            ExprKind::Ref(id) => {
+                text.push_str("${");
+                text.push_str(id);
+                text.push('}');
+            }
+            ExprKind::GetAtt(id, attr) => {
+                text.push_str("${");
+                text.push_str(id);
+                text.push('.');
+                text.push_str(attr);
+                text.push('}');
+            }
+            ExprKind::Sub(template) => text.push_str(template),
+            _ => {
+                let name = format!("V{}", vars.len());
+                text.push_str("${");
+                text.push_str(&name);
+                text.push('}');
+                vars.push((name, part));
+            }
+        }
+    }
+    if vars.is_empty() {
+        single(serializer, "Fn::Sub", &text)
+    } else {
+        single(serializer, "Fn::Sub", &SubWithVars(&text, &vars))
+    }
+}
+
+struct SubWithVars<'a>(&'a str, &'a [(String, &'a Expr)]);
+
+impl Serialize for SubWithVars<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        struct Vars<'a>(&'a [(String, &'a Expr)]);
+        impl Serialize for Vars<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(Some(self.0.len()))?;
+                for (name, value) in self.0 {
+                    map.serialize_entry(name, value)?;
+                }
+                map.end()
+            }
+        }
+        let mut seq = serializer.serialize_seq(Some(2))?;
         seq.serialize_element(self.0)?;
+        seq.serialize_element(&Vars(self.1))?;
         seq.end()
     }
 }

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::app::{Arn, Attr, Handle, Id, Name, Reference};
+use crate::cfn::ec2::{SecurityGroup, SecurityGroupRule};
 use crate::cfn::iam::Role;
 use crate::cfn::policy::{PolicyDocument, Principal, Statement};
 use crate::cfn::rds::{
@@ -12,7 +13,7 @@ use crate::cfn::rds::{
 use crate::cfn::{Expr, Keep, Pseudo, Resource};
 use crate::constructs::node::{Node, RenderCx, Used};
 use crate::constructs::sealed::IntoNode;
-use crate::constructs::{Construct, EncryptionKey, KeyChosen, KmsKey, NoKey};
+use crate::constructs::{Construct, EncryptionKey, KeyChosen, KmsKey, NoKey, SecureVpc};
 use crate::error::{Error, Result};
 use crate::literal::Days;
 
@@ -51,7 +52,13 @@ impl Engine {
                     ("log_disconnections", "1"),
                     ("rds.force_ssl", "1"),
                 ],
-                parts: &["", "SubnetGroup", "Parameters", "MonitoringRole"],
+                parts: &[
+                    "",
+                    "SubnetGroup",
+                    "SecurityGroup",
+                    "Parameters",
+                    "MonitoringRole",
+                ],
             },
             Engine::Mysql => EngineSpec {
                 engine: "mysql",
@@ -66,7 +73,14 @@ impl Engine {
                     ("require_secure_transport", "1"),
                     ("slow_query_log", "1"),
                 ],
-                parts: &["", "SubnetGroup", "Parameters", "MonitoringRole", "Options"],
+                parts: &[
+                    "",
+                    "SubnetGroup",
+                    "SecurityGroup",
+                    "Parameters",
+                    "MonitoringRole",
+                    "Options",
+                ],
             },
         }
     }
@@ -81,11 +95,11 @@ impl Engine {
     }
 }
 
-/// The private network of a database: existing subnets in at least two availability zones
-/// and the security group that decides who may connect.
+/// The private network of a database: the private subnets of a [`SecureVpc`] (the
+/// database then gets a security group of its own, open to no one until a grant), or
+/// existing subnets in at least two availability zones and an existing security group.
 ///
-/// Until `SecureVpc` exists, the network is given by id. A database is never publicly
-/// accessible whatever the subnets are.
+/// A database is never publicly accessible whatever the subnets are.
 ///
 /// ```
 /// use hipaa_stack::DbNetwork;
@@ -97,9 +111,22 @@ impl Engine {
 /// # Ok::<(), hipaa_stack::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DbNetwork {
-    subnets: Vec<String>,
-    security_group: String,
+pub enum DbNetwork {
+    /// The private subnets of a `SecureVpc` of this app.
+    Vpc(Handle<SecureVpc>),
+    /// Existing subnets and security group, by id.
+    Existing {
+        /// Subnet ids, sorted, at least two.
+        subnets: Vec<String>,
+        /// The security group id.
+        security_group: String,
+    },
+}
+
+impl From<&Handle<SecureVpc>> for DbNetwork {
+    fn from(vpc: &Handle<SecureVpc>) -> Self {
+        DbNetwork::Vpc(*vpc)
+    }
 }
 
 impl DbNetwork {
@@ -126,7 +153,7 @@ impl DbNetwork {
                 "a Multi-AZ database needs subnets in at least two availability zones; give two or more subnet ids".to_owned(),
             ));
         }
-        Ok(DbNetwork {
+        Ok(DbNetwork::Existing {
             subnets,
             security_group: security_group_id.to_owned(),
         })
@@ -151,7 +178,7 @@ pub struct NoNetwork;
 /// Implemented by a chosen network: the state after `.network(..)`.
 #[diagnostic::on_unimplemented(
     message = "`{C}` has no private network",
-    label = "call `.network(DbNetwork::existing(&subnets, security_group)?)` on this `{C}` before adding it to a stack",
+    label = "call `.network(&vpc)` with a `SecureVpc` on this `{C}` before adding it to a stack",
     note = "HIPAA 45 CFR §164.312(a)(1) and §164.312(e)(1) (hipaa-stack control R2): a database of PHI lives in private subnets behind a security group that names who may connect"
 )]
 pub trait NetworkChosen<C>: sealed::ChosenNetwork {}
@@ -295,13 +322,14 @@ impl<K, N> EncryptedDatabase<K, N> {
         }
     }
 
-    /// Places the database in these private subnets, behind this security group.
-    pub fn network(self, network: DbNetwork) -> EncryptedDatabase<K, DbNetwork> {
+    /// Places the database in private subnets: `.network(&vpc)` for a [`SecureVpc`], or
+    /// `.network(DbNetwork::existing(..)?)`.
+    pub fn network(self, network: impl Into<DbNetwork>) -> EncryptedDatabase<K, DbNetwork> {
         EncryptedDatabase {
             id: self.id,
             engine: self.engine,
             key: self.key,
-            network,
+            network: network.into(),
             backup_days: self.backup_days,
             instance_class: self.instance_class,
             storage_gib: self.storage_gib,
@@ -399,7 +427,11 @@ impl Node for DatabaseNode {
     }
 
     fn uses(&self) -> Vec<Used> {
-        vec![self.key.used("KmsKey")]
+        let mut used = vec![self.key.used("KmsKey")];
+        if let DbNetwork::Vpc(vpc) = &self.network {
+            used.push(vpc.used("SecureVpc"));
+        }
+        used
     }
 
     fn check(&self) -> Result<(), String> {
@@ -441,14 +473,36 @@ impl Node for DatabaseNode {
         let path = cx.path();
         let mut resources = Vec::with_capacity(5);
 
+        let (subnet_ids, security_group) = match &self.network {
+            DbNetwork::Existing {
+                subnets,
+                security_group,
+            } => (
+                subnets.iter().map(|s| Expr::lit(s.as_str())).collect(),
+                Expr::lit(security_group.as_str()),
+            ),
+            DbNetwork::Vpc(vpc) => {
+                let zones = cx.arena.constructs[vpc.index as usize]
+                    .node
+                    .private_subnet_count();
+                let subnets: Vec<Expr> = (0..zones)
+                    .map(|zone| cx.resolve(vpc.private_subnet_id(zone)))
+                    .collect();
+                let group = SecurityGroup {
+                    group_description: format!(
+                        "connections to {path}: none until a construct is granted access"
+                    ),
+                    vpc_id: cx.resolve(vpc.vpc_id()),
+                    security_group_ingress: Vec::new(),
+                    security_group_egress: vec![SecurityGroupRule::no_egress()],
+                };
+                resources.push(Resource::new(cx.logical("SecurityGroup"), &group)?);
+                (subnets, cx.own_att("SecurityGroup", "GroupId"))
+            }
+        };
         let subnets = DbSubnetGroup {
             description: format!("private subnets of {path}"),
-            subnet_ids: self
-                .network
-                .subnets
-                .iter()
-                .map(|s| Expr::lit(s.as_str()))
-                .collect(),
+            subnet_ids,
         };
         resources.push(Resource::new(cx.logical("SubnetGroup"), &subnets)?);
 
@@ -510,7 +564,7 @@ impl Node for DatabaseNode {
             publicly_accessible: false,
             multi_az: true,
             subnet_group: cx.own_ref("SubnetGroup"),
-            security_groups: vec![Expr::lit(self.network.security_group.as_str())],
+            security_groups: vec![security_group],
             parameter_group: cx.own_ref("Parameters"),
             option_group,
             backup_retention_period: self.backup_days,

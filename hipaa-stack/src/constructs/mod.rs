@@ -13,6 +13,7 @@ mod log_group;
 pub(crate) mod node;
 mod raw_resource;
 mod secure_bucket;
+mod secure_vpc;
 
 pub use access_log_bucket::AccessLogBucket;
 pub use audit_trail::AuditTrail;
@@ -23,6 +24,7 @@ pub use kms_key::KmsKey;
 pub use log_group::{LogGroup, LogRetention};
 pub use raw_resource::{RawReference, RawResource, RawValue};
 pub use secure_bucket::SecureBucket;
+pub use secure_vpc::SecureVpc;
 
 use crate::app::Handle;
 

@@ -19,6 +19,10 @@ pub trait Node {
     fn key_services(&self) -> Vec<(u32, KeyService)> {
         Vec::new()
     }
+    /// How many private subnets the construct has (VPCs only).
+    fn private_subnet_count(&self) -> u8 {
+        0
+    }
     /// Checks what types could not: returns the reason the construct is invalid.
     fn check(&self) -> Result<(), String> {
         Ok(())

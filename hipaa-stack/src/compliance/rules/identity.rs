@@ -1,5 +1,430 @@
-//! Rules for identity resources.
+//! Rules for IAM: inline policies, wildcards, trust policies, and who may decrypt.
+//!
+//! The helpers that read policy documents (`policy_document`, `statements`, `strings`,
+//! `everyone`, `glob`, `statement_proof`) are shared with the resilience rules, which read
+//! topic and backup-vault policies.
 
-use super::RuleSpec;
+use serde_json::Value;
 
-pub(crate) static RULES: &[RuleSpec] = &[];
+use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, pointer_name, proof_of};
+use crate::cfn::Resource;
+
+const ROLE: &[&str] = &["AWS::IAM::Role"];
+const IDENTITIES: &[&str] = &[
+    "AWS::IAM::Role",
+    "AWS::IAM::User",
+    "AWS::IAM::Group",
+    "AWS::IAM::Policy",
+];
+const POLICIES: &[&str] = &[
+    "AWS::IAM::ManagedPolicy",
+    "AWS::IAM::Policy",
+    "AWS::IAM::Role",
+    "AWS::IAM::User",
+    "AWS::IAM::Group",
+];
+const ACCESS: &[&str] = &["164.308(a)(3)(i)", "164.308(a)(4)(i)", "164.312(a)(1)"];
+
+pub(crate) static RULES: &[RuleSpec] = &[
+    RuleSpec {
+        id: "I1",
+        title: "permissions come from managed policies, never inline policies",
+        types: IDENTITIES,
+        controls: ACCESS,
+        fix: "remove `Policies` from the role, user or group and replace every `AWS::IAM::Policy` with an `AWS::IAM::ManagedPolicy`",
+        packs: Packs {
+            cdk_nag: Some("HIPAA.Security-IAMNoInlinePolicy"),
+            checkov: None,
+            guard: Some("IAM_NO_INLINE_POLICY_CHECK"),
+        },
+        check: i1,
+    },
+    RuleSpec {
+        id: "I2",
+        title: "no policy allows every action of a service, or a data action on every resource",
+        types: POLICIES,
+        controls: ACCESS,
+        fix: "name the actions instead of `*` or `service:*` in `Action`, and name the buckets, tables, keys, secrets, queues and topics in `Resource` for data actions",
+        packs: Packs {
+            cdk_nag: Some("HIPAA.Security-IAMPolicyNoStatementsWithFullAccess"),
+            checkov: Some("CKV_AWS_63"),
+            guard: Some("IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS"),
+        },
+        check: i2,
+    },
+    RuleSpec {
+        id: "I8",
+        title: "trust policies name the principals that may assume the role, never `*`",
+        types: ROLE,
+        controls: &["164.312(a)(1)"],
+        fix: "name the service, account or role in the `Principal` of every Allow of `AssumeRolePolicyDocument`",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: Some("CKV_AWS_60"),
+            guard: None,
+        },
+        check: i8,
+    },
+    RuleSpec {
+        id: "K4",
+        title: "no IAM policy allows decrypting or re-encrypting with every KMS key",
+        types: POLICIES,
+        controls: &["164.312(a)(1)", "164.312(a)(2)(iv)"],
+        fix: "name the key ARNs in `Resource` of statements that allow `kms:Decrypt`, `kms:ReEncrypt*` or `kms:*`",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: k4,
+    },
+];
+
+// ---------------------------------------------------------------------------------------
+// Policy documents, shared with the resilience rules.
+// ---------------------------------------------------------------------------------------
+
+/// The policy document at `pointer` (below `Properties`) of `resource`: the JSON object, or
+/// a JSON string parsed.
+pub(super) fn policy_document(resource: &Resource, pointer: &str) -> Option<Value> {
+    match resource.properties().pointer(pointer)? {
+        Value::String(text) => serde_json::from_str::<Value>(text)
+            .ok()
+            .filter(Value::is_object),
+        v @ Value::Object(_) => Some(v.clone()),
+        _ => None,
+    }
+}
+
+/// The statements of a policy document (`Statement` is one object or a list), each with its
+/// pointer below the document (`/Statement/0`, or `/Statement` for a single object).
+pub(super) fn statements(document: &Value) -> Vec<(String, &Value)> {
+    match &document["Statement"] {
+        Value::Array(list) => list
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (format!("/Statement/{i}"), s))
+            .collect(),
+        s @ Value::Object(_) => vec![("/Statement".to_owned(), s)],
+        _ => Vec::new(),
+    }
+}
+
+/// A proof of the statement at `suffix` of the document at `document` (below `Properties`)
+/// of `resource`; the whole document when it is written as a JSON string.
+pub(super) fn statement_proof(resource: &Resource, document: &str, suffix: &str) -> Option<Proof> {
+    match resource.properties().pointer(document) {
+        Some(Value::Object(_)) => proof_of(resource, &format!("{document}{suffix}")),
+        _ => proof_of(resource, document),
+    }
+}
+
+/// A string or a list of strings, as a list.
+pub(super) fn strings(value: &Value) -> Vec<&str> {
+    match value {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether a `Principal` names every principal: `*` or `{"AWS": "*"}`.
+pub(super) fn everyone(principal: &Value) -> bool {
+    strings(principal).contains(&"*") || strings(&principal["AWS"]).contains(&"*")
+}
+
+/// Whether the IAM pattern `pattern` (with `*` and `?`) matches `text`, ignoring case as IAM
+/// does for actions. A pattern also matches a pattern it covers, character for character.
+pub(super) fn glob(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.to_lowercase().chars().collect();
+    let t: Vec<char> = text.to_lowercase().chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+/// Whether a statement allows, on every resource (`Resource` `*`).
+fn allows_on_everything(statement: &Value) -> bool {
+    statement["Effect"] == "Allow" && strings(&statement["Resource"]).contains(&"*")
+}
+
+/// Whether the statement allows.
+fn allows(statement: &Value) -> bool {
+    statement["Effect"] == "Allow"
+}
+
+// ---------------------------------------------------------------------------------------
+// The rules.
+// ---------------------------------------------------------------------------------------
+
+/// The key of an `AWS::IAM::ManagedPolicy` that attaches it to identities of this type.
+fn attachment_key(type_name: &str) -> Option<&'static str> {
+    match type_name {
+        "AWS::IAM::Role" => Some("Roles"),
+        "AWS::IAM::User" => Some("Users"),
+        "AWS::IAM::Group" => Some("Groups"),
+        _ => None,
+    }
+}
+
+fn i1(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == "AWS::IAM::Policy" {
+        return Outcome::Fail(
+            "an `AWS::IAM::Policy` is an inline policy of the identities it names; use an `AWS::IAM::ManagedPolicy`"
+                .to_owned(),
+        );
+    }
+    match cx.prop("/Policies") {
+        Some(Value::Array(list)) if list.is_empty() => all([cx.proof("/Policies").ok_or_default()]),
+        Some(Value::Array(list)) => Outcome::Fail(format!(
+            "`Policies` holds {} inline {}",
+            list.len(),
+            if list.len() == 1 { "policy" } else { "policies" }
+        )),
+        Some(_) => Outcome::Fail("`Policies` is set: inline policies are not allowed".to_owned()),
+        None => Outcome::Pass(managed_permissions(cx)),
+    }
+}
+
+/// The evidence that an identity without `Policies` gets its permissions from managed
+/// policies: its `ManagedPolicyArns`, the managed policies of the template that attach to
+/// it, or else its properties (in which `Policies` is absent).
+fn managed_permissions(cx: &Cx<'_>) -> Vec<Proof> {
+    if let Ok(p) = cx.present("/ManagedPolicyArns") {
+        return vec![p];
+    }
+    let me = cx.self_ref();
+    let attached: Vec<Proof> = attachment_key(cx.resource.type_name())
+        .map(|key| {
+            cx.others("AWS::IAM::ManagedPolicy")
+                .filter_map(|policy| {
+                    let i = policy.properties()[key]
+                        .as_array()
+                        .and_then(|list| list.iter().position(|v| *v == me))?;
+                    proof_of(policy, &format!("/{key}/{i}"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if attached.is_empty() {
+        cx.proof("").into_iter().collect()
+    } else {
+        attached
+    }
+}
+
+/// The pointers (below `Properties`) of the policy documents a resource carries.
+fn documents(cx: &Cx<'_>) -> Vec<String> {
+    match cx.resource.type_name() {
+        "AWS::IAM::ManagedPolicy" | "AWS::IAM::Policy" => vec!["/PolicyDocument".to_owned()],
+        _ => cx
+            .prop("/Policies")
+            .and_then(Value::as_array)
+            .map(|list| {
+                (0..list.len())
+                    .map(|i| format!("/Policies/{i}/PolicyDocument"))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// Runs `problem` on every statement of every policy document of the resource. Passes with
+/// the documents as evidence; not applicable to an identity without inline policies.
+fn every_statement(cx: &Cx<'_>, problem: fn(&Value) -> Option<String>) -> Outcome {
+    let documents = documents(cx);
+    if documents.is_empty() {
+        return Outcome::NotApplicable;
+    }
+    let mut checks = Vec::new();
+    for pointer in documents {
+        let Some(document) = policy_document(cx.resource, &pointer) else {
+            checks.push(Err(format!(
+                "`{}` is not set or not a policy document",
+                pointer_name(&pointer)
+            )));
+            continue;
+        };
+        let problems: Vec<String> = statements(&document)
+            .into_iter()
+            .filter_map(|(suffix, statement)| {
+                problem(statement)
+                    .map(|p| format!("`{}`: {p}", pointer_name(&format!("{pointer}{suffix}"))))
+            })
+            .collect();
+        if problems.is_empty() {
+            checks.push(cx.proof(&pointer).ok_or_default());
+        } else {
+            checks.extend(problems.into_iter().map(Err));
+        }
+    }
+    all(checks)
+}
+
+/// Data actions: reading, writing or deleting PHI, or what unlocks it.
+const DATA_ACTIONS: &[&str] = &[
+    "s3:GetObject",
+    "s3:GetObjectVersion",
+    "s3:PutObject",
+    "s3:DeleteObject",
+    "s3:DeleteObjectVersion",
+    "s3:RestoreObject",
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+    "dynamodb:PartiQLSelect",
+    "dynamodb:PartiQLInsert",
+    "dynamodb:PartiQLUpdate",
+    "dynamodb:PartiQLDelete",
+    "rds-db:connect",
+    "secretsmanager:GetSecretValue",
+    "kms:Decrypt",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:GenerateDataKeyPair",
+    "kms:GenerateDataKeyPairWithoutPlaintext",
+    "sqs:ReceiveMessage",
+    "sns:Publish",
+];
+
+/// Whether an action (or action pattern) of a statement grants a data action.
+fn is_data_action(action: &str) -> bool {
+    DATA_ACTIONS.iter().any(|d| glob(action, d)) || glob("s3:*Object*", action)
+}
+
+/// Whether an action is `*` or `service:*`.
+fn whole_service(action: &str) -> bool {
+    action == "*" || action.split_once(':').is_some_and(|(_, rest)| rest == "*")
+}
+
+fn too_broad(statement: &Value) -> Option<String> {
+    if !allows(statement) {
+        return None;
+    }
+    let actions = strings(&statement["Action"]);
+    if let Some(a) = actions.iter().find(|a| whole_service(a)) {
+        return Some(format!("allows `{a}`; name the actions instead"));
+    }
+    if allows_on_everything(statement) {
+        if let Some(a) = actions.iter().find(|a| is_data_action(a)) {
+            return Some(format!(
+                "allows the data action `{a}` on every resource (`*`); name the resources"
+            ));
+        }
+    }
+    None
+}
+
+fn i2(cx: &Cx<'_>) -> Outcome {
+    every_statement(cx, too_broad)
+}
+
+fn i8(cx: &Cx<'_>) -> Outcome {
+    let pointer = "/AssumeRolePolicyDocument";
+    let Some(document) = policy_document(cx.resource, pointer) else {
+        return Outcome::Fail("`AssumeRolePolicyDocument` is not set".to_owned());
+    };
+    let open: Vec<String> = statements(&document)
+        .into_iter()
+        .filter(|(_, s)| allows(s) && everyone(&s["Principal"]))
+        .map(|(suffix, _)| format!("`{}`", pointer_name(&format!("{pointer}{suffix}"))))
+        .collect();
+    if !open.is_empty() {
+        return Outcome::Fail(format!(
+            "{} let every principal (`*`) assume the role",
+            open.join(", ")
+        ));
+    }
+    all([cx.present(pointer)])
+}
+
+/// The KMS actions that must never be allowed on every key.
+const BLOCKED_KMS: &[&str] = &["kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo"];
+
+fn kms_on_every_key(statement: &Value) -> Option<String> {
+    if !allows_on_everything(statement) {
+        return None;
+    }
+    strings(&statement["Action"])
+        .into_iter()
+        .find(|a| BLOCKED_KMS.iter().any(|b| glob(a, b)))
+        .map(|a| format!("allows `{a}` on every KMS key (`Resource` `*`); name the keys"))
+}
+
+fn k4(cx: &Cx<'_>) -> Outcome {
+    every_statement(cx, kms_on_every_key)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn glob_matches_iam_patterns_ignoring_case() {
+        assert!(glob("s3:Get*", "s3:GetObject"));
+        assert!(glob("S3:*object*", "s3:PutObjectAcl"));
+        assert!(glob("kms:ReEncrypt*", "kms:ReEncryptFrom"));
+        assert!(glob("*", "sns:Publish"));
+        assert!(glob("sqs:Receive?essage", "sqs:ReceiveMessage"));
+        assert!(!glob("s3:Get*", "s3:PutObject"));
+        assert!(!glob("kms:Encrypt", "kms:Decrypt"));
+    }
+
+    #[test]
+    fn data_actions_include_their_wildcard_forms() {
+        for a in [
+            "s3:GetObject",
+            "s3:*Object*",
+            "s3:GetObjectTagging",
+            "dynamodb:*Item",
+            "kms:GenerateDataKey*",
+            "secretsmanager:Get*",
+            "SNS:Publish",
+        ] {
+            assert!(is_data_action(a), "{a}");
+        }
+        for a in ["s3:ListBucket", "logs:PutLogEvents", "kms:DescribeKey"] {
+            assert!(!is_data_action(a), "{a}");
+        }
+    }
+
+    #[test]
+    fn broad_statements_are_named() {
+        let allow = |action: Value, resource: Value| {
+            json!({ "Effect": "Allow", "Action": action, "Resource": resource })
+        };
+        assert!(too_broad(&allow(json!("*"), json!("arn:aws:s3:::b"))).is_some());
+        assert!(too_broad(&allow(json!(["s3:*"]), json!("arn:aws:s3:::b"))).is_some());
+        assert!(too_broad(&allow(json!("s3:GetObject"), json!("*"))).is_some());
+        assert!(too_broad(&allow(json!("s3:GetObject"), json!("arn:aws:s3:::b/*"))).is_none());
+        assert!(too_broad(&allow(json!("ec2:DescribeInstances"), json!("*"))).is_none());
+        let deny = json!({ "Effect": "Deny", "Action": "*", "Resource": "*" });
+        assert!(too_broad(&deny).is_none());
+        assert!(kms_on_every_key(&allow(json!("kms:*"), json!(["*"]))).is_some());
+        assert!(kms_on_every_key(&allow(json!("kms:ReEncrypt*"), json!("*"))).is_some());
+        assert!(kms_on_every_key(&allow(json!("kms:Decrypt"), json!("arn:aws:kms:k"))).is_none());
+        assert!(kms_on_every_key(&allow(json!("kms:Encrypt"), json!("*"))).is_none());
+    }
+}

@@ -499,13 +499,16 @@ fn denies_insecure_transport(statement: &Value, bucket_id: &str) -> bool {
         .cloned()
         .unwrap_or_default();
     let arn = json!({ "Fn::GetAtt": [bucket_id, "Arn"] });
-    let objects = json!({ "Fn::Join": ["", [arn.clone(), "/*"]] });
+    let objects = [
+        json!({ "Fn::Sub": format!("${{{bucket_id}.Arn}}/*") }),
+        json!({ "Fn::Join": ["", [arn.clone(), "/*"]] }),
+    ];
     statement["Effect"] == "Deny"
         && everyone
         && actions.contains(&"s3:*")
         && (*insecure == json!("false") || *insecure == json!(false))
         && resources.contains(&arn)
-        && resources.contains(&objects)
+        && objects.iter().any(|o| resources.contains(o))
 }
 
 fn s8(cx: &Cx<'_>) -> Outcome {

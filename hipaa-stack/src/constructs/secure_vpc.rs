@@ -1,0 +1,476 @@
+//! [`SecureVpc`]: a private network for PHI.
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use crate::app::{Attr, Handle, Id, Reference};
+use crate::cfn::ec2::{
+    FlowLog, InternetGateway, Route, RouteTable, SecurityGroup, SecurityGroupRule, Subnet,
+    SubnetRouteTableAssociation, Vpc, VpcEndpoint, VpcGatewayAttachment,
+};
+use crate::cfn::iam::{ManagedPolicy, Role};
+use crate::cfn::policy::{PolicyDocument, Principal, Statement};
+use crate::cfn::{Expr, Pseudo, Resource};
+use crate::constructs::log_group::{DEFAULT_LOG_RETENTION, LogRetention, encrypted_log_group};
+use crate::constructs::node::{KeyService, Node, RenderCx, Used};
+use crate::constructs::sealed::IntoNode;
+use crate::constructs::{Construct, EncryptionKey, KeyChosen, KmsKey, NoKey};
+use crate::literal::{Cidr, Days};
+
+/// The most availability zones a `SecureVpc` spans.
+const MAX_ZONES: u8 = 6;
+
+/// The AWS services private subnets reach through interface endpoints.
+const INTERFACE_ENDPOINTS: [(&str, &str); 4] = [
+    ("Kms", "kms"),
+    ("Logs", "logs"),
+    ("SecretsManager", "secretsmanager"),
+    ("Sts", "sts"),
+];
+
+/// Every logical id suffix a `SecureVpc` may produce (the most zones, a public tier).
+const PARTS: &[&str] = &[
+    "",
+    "FlowLogs",
+    "FlowLogsRole",
+    "FlowLogsPolicy",
+    "FlowLog",
+    "Endpoints",
+    "S3Endpoint",
+    "KmsEndpoint",
+    "LogsEndpoint",
+    "SecretsManagerEndpoint",
+    "StsEndpoint",
+    "Private0",
+    "Private1",
+    "Private2",
+    "Private3",
+    "Private4",
+    "Private5",
+    "Private0Routes",
+    "Private1Routes",
+    "Private2Routes",
+    "Private3Routes",
+    "Private4Routes",
+    "Private5Routes",
+    "Private0Association",
+    "Private1Association",
+    "Private2Association",
+    "Private3Association",
+    "Private4Association",
+    "Private5Association",
+    "Gateway",
+    "GatewayAttachment",
+    "PublicRoutes",
+    "PublicDefaultRoute",
+    "Public0",
+    "Public1",
+    "Public2",
+    "Public3",
+    "Public4",
+    "Public5",
+    "Public0Association",
+    "Public1Association",
+    "Public2Association",
+    "Public3Association",
+    "Public4Association",
+    "Public5Association",
+];
+
+const PRIVATE: [&str; 6] = [
+    "Private0", "Private1", "Private2", "Private3", "Private4", "Private5",
+];
+
+/// A VPC whose subnets hold PHI: private subnets in several availability zones, no route to
+/// the internet from them, every packet logged, and private endpoints for the AWS services
+/// the constructs use.
+///
+/// It needs a customer-managed key for its flow logs ([`encryption`](SecureVpc::encryption));
+/// without it, [`Stack::add`](crate::Stack::add) does not compile. Databases take it with
+/// `.network(&vpc)` and place themselves in its private subnets behind a security group of
+/// their own.
+///
+/// # Secure defaults
+/// - Private subnets in 2 availability zones (up to 6), each with `MapPublicIpOnLaunch`
+///   written false (E12, §164.312(a)(1)).
+/// - No internet gateway. With [`public_tier`](SecureVpc::public_tier), public subnets and a
+///   gateway exist, and only the public subnets' route table has a route to it (E15,
+///   §164.312(e)(1)).
+/// - A flow log of all traffic of the VPC (E13, §164.312(b)) to a log group encrypted with the
+///   customer key and kept a year (L1, L2), written through a role with a managed policy.
+/// - A gateway endpoint for S3 and interface endpoints for KMS, CloudWatch Logs, Secrets
+///   Manager and STS, so private subnets reach them without the internet; the endpoints'
+///   security group accepts HTTPS from inside the VPC only.
+/// - The VPC's default security group cannot be emptied by a template: the report shows it as
+///   a gap (E14) with what to do.
+///
+/// # Options
+/// - [`availability_zones`](SecureVpc::availability_zones). Default: 2.
+/// - [`public_tier`](SecureVpc::public_tier). Default: none.
+/// - [`flow_log_retention`](SecureVpc::flow_log_retention). Default: 365 days.
+///
+/// ```
+/// use hipaa_stack::prelude::*;
+/// let app = App::new("clinic");
+/// let stack = app.stack("clinic-network")?;
+/// let key = stack.add(KmsKey::new("PhiKey"))?;
+/// let net = stack.add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))?;
+/// stack.output("VpcId", net.vpc_id())?;
+/// # Ok::<(), hipaa_stack::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct SecureVpc<K = Handle<KmsKey>> {
+    id: String,
+    cidr: Cidr,
+    key: K,
+    zones: u8,
+    public_tier: bool,
+    retention: u16,
+}
+
+impl SecureVpc<NoKey> {
+    /// A VPC with the construct id `id` and the address block `cidr` (IPv4, a prefix from
+    /// /16 to /24).
+    pub fn new(id: impl Into<String>, cidr: Cidr) -> Self {
+        SecureVpc {
+            id: id.into(),
+            cidr,
+            key: NoKey,
+            zones: 2,
+            public_tier: false,
+            retention: DEFAULT_LOG_RETENTION,
+        }
+    }
+}
+
+impl<K> SecureVpc<K> {
+    /// Encrypts the flow logs with this customer-managed key.
+    pub fn encryption<E: EncryptionKey>(self, key: &Handle<E>) -> SecureVpc<Handle<KmsKey>> {
+        SecureVpc {
+            id: self.id,
+            cidr: self.cidr,
+            key: key.cast(),
+            zones: self.zones,
+            public_tier: self.public_tier,
+            retention: self.retention,
+        }
+    }
+
+    /// Spans `zones` availability zones, 2 to 6, with a private subnet in each (checked when
+    /// the VPC is added). Default: 2.
+    pub fn availability_zones(mut self, zones: u8) -> Self {
+        self.zones = zones;
+        self
+    }
+
+    /// Adds public subnets and an internet gateway, for load balancers. Private subnets
+    /// never route to the gateway.
+    pub fn public_tier(mut self) -> Self {
+        self.public_tier = true;
+        self
+    }
+
+    /// How long the flow logs are kept. Default: 365 days.
+    pub fn flow_log_retention<const N: u16>(mut self, days: Days<N>) -> Self
+    where
+        Days<N>: LogRetention,
+    {
+        self.retention = days.get();
+        self
+    }
+}
+
+impl Handle<SecureVpc> {
+    /// The VPC's id.
+    pub fn vpc_id(&self) -> Reference<Id> {
+        self.attr_ref("", Attr::Ref)
+    }
+
+    /// The id of the private subnet in the `zone`-th availability zone (from 0).
+    pub fn private_subnet_id(&self, zone: u8) -> Reference<Id> {
+        self.attr_ref(PRIVATE[usize::from(zone.min(MAX_ZONES - 1))], Attr::Ref)
+    }
+}
+
+impl<K: KeyChosen<SecureVpc>> Construct<SecureVpc> for SecureVpc<K> {}
+
+impl<K: KeyChosen<SecureVpc>> IntoNode for SecureVpc<K> {
+    fn into_node(self) -> Box<dyn Node> {
+        Box::new(VpcNode {
+            id: self.id,
+            cidr: self.cidr,
+            key: self.key.key(),
+            zones: self.zones,
+            public_tier: self.public_tier,
+            retention: self.retention,
+        })
+    }
+}
+
+pub(crate) struct VpcNode {
+    id: String,
+    cidr: Cidr,
+    key: Handle<KmsKey>,
+    zones: u8,
+    public_tier: bool,
+    retention: u16,
+}
+
+impl VpcNode {
+    /// The `index`-th block of a sixteenth of the VPC.
+    fn block(&self, index: u8) -> String {
+        let IpAddr::V4(base) = self.cidr.address() else {
+            return String::new();
+        };
+        let prefix = self.cidr.prefix() + 4;
+        let size = 1u32 << (32 - u32::from(prefix));
+        let address = Ipv4Addr::from(u32::from(base) + u32::from(index) * size);
+        format!("{address}/{prefix}")
+    }
+}
+
+/// The private subnet parts of a VPC with `zones` zones.
+pub(crate) fn private_subnets(zones: u8) -> &'static [&'static str] {
+    &PRIVATE[..usize::from(zones.clamp(2, MAX_ZONES))]
+}
+
+impl Node for VpcNode {
+    fn kind(&self) -> &'static str {
+        "SecureVpc"
+    }
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn parts(&self) -> &'static [&'static str] {
+        PARTS
+    }
+
+    fn uses(&self) -> Vec<Used> {
+        vec![self.key.used("KmsKey")]
+    }
+
+    fn key_services(&self) -> Vec<(u32, KeyService)> {
+        vec![(self.key.index, KeyService::Logs)]
+    }
+
+    fn private_subnet_count(&self) -> u8 {
+        self.zones
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if !self.cidr.address().is_ipv4() {
+            return Err(format!(
+                "`{}` is IPv6; a VPC's primary block is IPv4",
+                self.cidr
+            ));
+        }
+        if !(16..=24).contains(&self.cidr.prefix()) {
+            return Err(format!(
+                "`{}` has a /{} prefix; a SecureVpc takes /16 to /24 so that each subnet keeps at least 16 addresses",
+                self.cidr,
+                self.cidr.prefix()
+            ));
+        }
+        if !(2..=MAX_ZONES).contains(&self.zones) {
+            return Err(format!(
+                "{} availability zones: a SecureVpc spans 2 to {MAX_ZONES}, so that a Multi-AZ database has a subnet in two",
+                self.zones
+            ));
+        }
+        Ok(())
+    }
+
+    fn render(&self, cx: &mut RenderCx<'_>) -> Result<Vec<Resource>, serde_json::Error> {
+        let key = cx.resolve(self.key.arn());
+        let path = cx.path();
+        let vpc_id = cx.own_ref("");
+        let mut out = Vec::new();
+        out.push(Resource::new(
+            cx.logical(""),
+            &Vpc {
+                cidr_block: self.cidr.to_string(),
+                enable_dns_hostnames: true,
+                enable_dns_support: true,
+            },
+        )?);
+
+        // Flow logs: every packet, to an encrypted log group, through a role.
+        out.push(encrypted_log_group(cx, "FlowLogs", key, self.retention)?);
+        let delivery = || Principal::Service("vpc-flow-logs.amazonaws.com".into());
+        out.push(Resource::new(
+            cx.logical("FlowLogsRole"),
+            &Role {
+                description: format!("lets VPC flow logs of {path} write to their log group"),
+                assume_role_policy_document: PolicyDocument::new(vec![
+                    Statement::allow("TrustFlowLogs", delivery(), &["sts:AssumeRole"], Vec::new())
+                        .when(
+                            "StringEquals",
+                            "aws:SourceAccount",
+                            Expr::pseudo(Pseudo::AccountId),
+                        ),
+                ]),
+                managed_policy_arns: Vec::new(),
+            },
+        )?);
+        out.push(Resource::new(
+            cx.logical("FlowLogsPolicy"),
+            &ManagedPolicy {
+                description: format!("flow log delivery to the log group of {path}"),
+                policy_document: PolicyDocument::new(vec![Statement::allow_identity(
+                    "WriteFlowLogs",
+                    &[
+                        "logs:CreateLogStream",
+                        "logs:DescribeLogStreams",
+                        "logs:PutLogEvents",
+                    ],
+                    vec![cx.own_att("FlowLogs", "Arn")],
+                )]),
+                roles: vec![cx.own_ref("FlowLogsRole")],
+            },
+        )?);
+        out.push(
+            Resource::new(
+                cx.logical("FlowLog"),
+                &FlowLog {
+                    resource_id: vpc_id.clone(),
+                    resource_type: "VPC",
+                    traffic_type: "ALL",
+                    log_destination_type: "cloud-watch-logs",
+                    log_group_name: cx.own_ref("FlowLogs"),
+                    deliver_logs_permission_arn: cx.own_att("FlowLogsRole", "Arn"),
+                    max_aggregation_interval: 60,
+                },
+            )?
+            .depends_on(&cx.logical("FlowLogsPolicy")),
+        );
+
+        // Private subnets, each with its own route table and no route out.
+        let mut route_tables = Vec::new();
+        for (zone, &part) in private_subnets(self.zones).iter().enumerate() {
+            let zone = u8::try_from(zone).unwrap_or(0);
+            out.push(Resource::new(
+                cx.logical(part),
+                &Subnet {
+                    vpc_id: vpc_id.clone(),
+                    cidr_block: self.block(zone),
+                    availability_zone: Expr::availability_zone(zone),
+                    map_public_ip_on_launch: false,
+                },
+            )?);
+            let routes = format!("{part}Routes");
+            out.push(Resource::new(
+                cx.logical(&routes),
+                &RouteTable {
+                    vpc_id: vpc_id.clone(),
+                },
+            )?);
+            out.push(Resource::new(
+                cx.logical(&format!("{part}Association")),
+                &SubnetRouteTableAssociation {
+                    subnet_id: cx.own_ref(part),
+                    route_table_id: cx.own_ref(&routes),
+                },
+            )?);
+            route_tables.push(cx.own_ref(&routes));
+        }
+
+        // Endpoints: S3 through the route tables, the rest through the private subnets.
+        out.push(Resource::new(
+            cx.logical("S3Endpoint"),
+            &VpcEndpoint {
+                vpc_id: vpc_id.clone(),
+                service_name: Expr::sub_pseudo("com.amazonaws.${AWS::Region}.s3"),
+                vpc_endpoint_type: "Gateway",
+                route_table_ids: route_tables,
+                subnet_ids: Vec::new(),
+                security_group_ids: Vec::new(),
+                private_dns_enabled: None,
+            },
+        )?);
+        out.push(Resource::new(
+            cx.logical("Endpoints"),
+            &SecurityGroup {
+                group_description: format!("HTTPS to the AWS service endpoints of {path}"),
+                vpc_id: vpc_id.clone(),
+                security_group_ingress: vec![SecurityGroupRule {
+                    ip_protocol: "tcp",
+                    from_port: Some(443),
+                    to_port: Some(443),
+                    cidr_ip: Some(self.cidr.to_string()),
+                    source_security_group_id: None,
+                    description: "HTTPS from inside the VPC".to_owned(),
+                }],
+                security_group_egress: vec![SecurityGroupRule::no_egress()],
+            },
+        )?);
+        let subnets: Vec<Expr> = private_subnets(self.zones)
+            .iter()
+            .map(|p| cx.own_ref(p))
+            .collect();
+        for (part, service) in INTERFACE_ENDPOINTS {
+            out.push(Resource::new(
+                cx.logical(&format!("{part}Endpoint")),
+                &VpcEndpoint {
+                    vpc_id: vpc_id.clone(),
+                    service_name: Expr::sub_pseudo(&format!(
+                        "com.amazonaws.${{AWS::Region}}.{service}"
+                    )),
+                    vpc_endpoint_type: "Interface",
+                    route_table_ids: Vec::new(),
+                    subnet_ids: subnets.clone(),
+                    security_group_ids: vec![cx.own_att("Endpoints", "GroupId")],
+                    private_dns_enabled: Some(true),
+                },
+            )?);
+        }
+
+        if self.public_tier {
+            out.push(Resource::new(cx.logical("Gateway"), &InternetGateway {})?);
+            out.push(Resource::new(
+                cx.logical("GatewayAttachment"),
+                &VpcGatewayAttachment {
+                    vpc_id: vpc_id.clone(),
+                    internet_gateway_id: cx.own_ref("Gateway"),
+                },
+            )?);
+            out.push(Resource::new(
+                cx.logical("PublicRoutes"),
+                &RouteTable {
+                    vpc_id: vpc_id.clone(),
+                },
+            )?);
+            out.push(
+                Resource::new(
+                    cx.logical("PublicDefaultRoute"),
+                    &Route {
+                        route_table_id: cx.own_ref("PublicRoutes"),
+                        destination_cidr_block: "0.0.0.0/0".to_owned(),
+                        gateway_id: cx.own_ref("Gateway"),
+                    },
+                )?
+                .depends_on(&cx.logical("GatewayAttachment")),
+            );
+            for zone in 0..self.zones {
+                let part = format!("Public{zone}");
+                out.push(Resource::new(
+                    cx.logical(&part),
+                    &Subnet {
+                        vpc_id: vpc_id.clone(),
+                        cidr_block: self.block(MAX_ZONES + zone),
+                        availability_zone: Expr::availability_zone(zone),
+                        map_public_ip_on_launch: false,
+                    },
+                )?);
+                out.push(Resource::new(
+                    cx.logical(&format!("{part}Association")),
+                    &SubnetRouteTableAssociation {
+                        subnet_id: cx.own_ref(&part),
+                        route_table_id: cx.own_ref("PublicRoutes"),
+                    },
+                )?);
+            }
+        }
+        Ok(out)
+    }
+}
