@@ -73,6 +73,8 @@ pub(crate) struct StackEntry {
     pub(crate) name: StackName,
     /// `None`: the region the deploy runs in.
     pub(crate) region: Option<Region>,
+    /// Production stacks get termination protection and a stack policy.
+    pub(crate) production: bool,
     pub(crate) description: Option<String>,
     pub(crate) constructs: Vec<u32>,
     pub(crate) construct_ids: HashMap<String, u32>,
@@ -174,6 +176,7 @@ impl App {
         arena.stacks.push(StackEntry {
             name,
             region,
+            production: false,
             description: None,
             constructs: Vec::new(),
             construct_ids: HashMap::new(),
@@ -256,6 +259,20 @@ impl<'app> Stack<'app> {
         self.app.arena.borrow().stacks[self.index as usize]
             .region
             .clone()
+    }
+
+    /// Marks the stack as production: `up` turns on termination protection and sets a stack
+    /// policy that denies replacing or deleting its stores of PHI, whatever a later change
+    /// set says.
+    ///
+    /// ```
+    /// # let app = hipaa_stack::App::new("clinic");
+    /// let data = app.stack("clinic-data")?.production();
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn production(self) -> Self {
+        self.app.arena.borrow_mut().stacks[self.index as usize].production = true;
+        self
     }
 
     /// Sets the template's description (default: the app and stack name).

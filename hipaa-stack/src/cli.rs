@@ -27,6 +27,20 @@ pub mod exit {
     pub const WRITE_FAILED: u8 = 4;
     /// The templates break HIPAA rules that no waiver covers (`synth`, `check`, `report`).
     pub const NONCOMPLIANT: u8 = 5;
+    /// `preview` found changes to deploy (0 means nothing would change).
+    pub const CHANGES: u8 = 6;
+    /// A stack failed to deploy or to delete; the message names the root cause.
+    pub const DEPLOY_FAILED: u8 = 7;
+    /// The plan would replace or delete a store of PHI; nothing was changed.
+    pub const PHI_AT_RISK: u8 = 8;
+    /// `drift` found stacks that differ from their templates.
+    pub const DRIFTED: u8 = 9;
+    /// AWS could not be reached, or refused the credentials, or no region is set.
+    pub const UNREACHABLE: u8 = 10;
+    /// A confirmation was declined or could not be asked; nothing was changed.
+    pub const DECLINED: u8 = 11;
+    /// Interrupted with Ctrl-C; CloudFormation goes on, and a rerun converges.
+    pub const INTERRUPTED: u8 = 130;
 }
 
 /// Declares HIPAA-compliant AWS infrastructure and synthesizes it to CloudFormation.
@@ -58,6 +72,50 @@ enum Command {
         #[arg(long, short, default_value = "hipaa.out")]
         out: PathBuf,
     },
+    /// Show what `up` would change, stack by stack, without changing anything.
+    #[cfg(feature = "deploy")]
+    Preview {
+        #[command(flatten)]
+        deploy: DeployArgs,
+        /// Print the plans as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Deploy the stacks through CloudFormation change sets, wave by wave.
+    #[cfg(feature = "deploy")]
+    Up {
+        #[command(flatten)]
+        deploy: DeployArgs,
+        /// Where to write the deployed assembly and its report.
+        #[arg(long, short, default_value = "hipaa.out")]
+        out: PathBuf,
+    },
+    /// Delete the stacks in reverse order; stores of PHI are kept and listed.
+    #[cfg(feature = "deploy")]
+    Destroy {
+        #[command(flatten)]
+        deploy: DeployArgs,
+    },
+    /// Print the outputs of the deployed stacks.
+    #[cfg(feature = "deploy")]
+    Outputs {
+        /// Only these stacks.
+        #[arg(long = "stack", value_name = "NAME")]
+        stacks: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run CloudFormation drift detection; exit 9 when a stack drifted.
+    #[cfg(feature = "deploy")]
+    Drift {
+        /// Only these stacks.
+        #[arg(long = "stack", value_name = "NAME")]
+        stacks: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the graph of stacks (or, with --resources, of resources), with an edge from what
     /// is used to what uses it.
     Graph {
@@ -68,6 +126,31 @@ enum Command {
         #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
         format: GraphFormat,
     },
+}
+
+/// The flags of the commands that change stacks.
+#[cfg(feature = "deploy")]
+#[derive(Debug, clap::Args)]
+struct DeployArgs {
+    /// Only these stacks (repeatable); all when absent.
+    #[arg(long = "stack", value_name = "NAME")]
+    stacks: Vec<String>,
+    /// Stacks of one wave deployed or deleted at the same time.
+    #[arg(long, default_value_t = 4)]
+    concurrency: usize,
+    /// Do not ask for confirmation.
+    #[arg(long, short)]
+    yes: bool,
+    /// Allow replacing or deleting this store of PHI (`STACK/LogicalId` or `STACK/Construct`,
+    /// repeatable).
+    #[arg(long = "allow-replace", value_name = "STACK/ID")]
+    allow_replace: Vec<String>,
+    /// The longest wait for one stack, in seconds.
+    #[arg(long, default_value_t = 3600)]
+    timeout: u64,
+    /// Print the number of API calls per operation.
+    #[arg(long, short)]
+    verbose: bool,
 }
 
 /// The formats of `check`.
@@ -118,7 +201,318 @@ where
         Command::Graph { resources, format } => graph(&app, resources, format),
         Command::Check { format } => check(&app, format),
         Command::Report { out } => report(&app, &out),
+        #[cfg(feature = "deploy")]
+        Command::Preview { deploy, json } => deploying(&app, &deploy, Action::Preview { json }),
+        #[cfg(feature = "deploy")]
+        Command::Up { deploy, out } => deploying(&app, &deploy, Action::Up { out }),
+        #[cfg(feature = "deploy")]
+        Command::Destroy { deploy } => deploying(&app, &deploy, Action::Destroy),
+        #[cfg(feature = "deploy")]
+        Command::Outputs { stacks, json } => {
+            let args = DeployArgs::read_only(stacks);
+            deploying(&app, &args, Action::Outputs { json })
+        }
+        #[cfg(feature = "deploy")]
+        Command::Drift { stacks, json } => {
+            let args = DeployArgs::read_only(stacks);
+            deploying(&app, &args, Action::Drift { json })
+        }
     }
+}
+
+#[cfg(feature = "deploy")]
+impl DeployArgs {
+    fn read_only(stacks: Vec<String>) -> Self {
+        DeployArgs {
+            stacks,
+            concurrency: 4,
+            yes: true,
+            allow_replace: Vec::new(),
+            timeout: 3600,
+            verbose: false,
+        }
+    }
+}
+
+#[cfg(feature = "deploy")]
+enum Action {
+    Preview { json: bool },
+    Up { out: PathBuf },
+    Destroy,
+    Outputs { json: bool },
+    Drift { json: bool },
+}
+
+#[cfg(feature = "deploy")]
+fn deploy_code(err: &crate::deploy::DeployError) -> u8 {
+    use crate::deploy::DeployError as D;
+    match err {
+        D::Unreachable { .. } | D::Credentials { .. } | D::NoRegion => exit::UNREACHABLE,
+        D::Endangered { .. } => exit::PHI_AT_RISK,
+        D::Interrupted { .. } => exit::INTERRUPTED,
+        D::Declined { .. } | D::NotInteractive { .. } => exit::DECLINED,
+        D::Several { errors } => errors
+            .iter()
+            .map(deploy_code)
+            .max()
+            .unwrap_or(exit::DEPLOY_FAILED),
+        _ => exit::DEPLOY_FAILED,
+    }
+}
+
+/// Runs a command that talks to CloudFormation.
+#[cfg(feature = "deploy")]
+fn deploying(app: &App, args: &DeployArgs, action: Action) -> ExitCode {
+    let assembly = match app.synth() {
+        Ok(assembly) => assembly,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(code_of(&err));
+        }
+    };
+    for name in &args.stacks {
+        if assembly.stack(name).is_none() {
+            eprintln!(
+                "error: the app has no stack `{name}`; its stacks are {}",
+                assembly
+                    .stacks()
+                    .iter()
+                    .map(|s| s.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            return ExitCode::from(exit::USAGE);
+        }
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: could not start the async runtime: {err}");
+            return ExitCode::from(exit::DEPLOY_FAILED);
+        }
+    };
+    runtime.block_on(async {
+        let connection = match crate::deploy::connect().await {
+            Ok(c) => c,
+            Err(err) => {
+                eprintln!("error: {err}");
+                return ExitCode::from(deploy_code(&err));
+            }
+        };
+        let options = crate::deploy::Options {
+            yes: args.yes,
+            concurrency: args.concurrency.max(1),
+            allow_replace: args.allow_replace.clone(),
+            stacks: args.stacks.clone(),
+            timeout: std::time::Duration::from_secs(args.timeout),
+            ..crate::deploy::Options::default()
+        };
+        let deployer = crate::deploy::Deployer::new(
+            connection.cloudformation,
+            &assembly,
+            options,
+            Some(connection.staging),
+        );
+        let code = run_action(&deployer, &assembly, action).await;
+        if args.verbose {
+            let calls = deployer.calls();
+            eprintln!(
+                "API calls to {}: {} in all ({} retries)",
+                connection.endpoint,
+                calls.total(),
+                calls.retries()
+            );
+            for (op, n) in calls.by_operation() {
+                eprintln!("  {op:<36} {n}");
+            }
+        }
+        code
+    })
+}
+
+#[cfg(feature = "deploy")]
+async fn run_action<C: crate::deploy::CloudFormationApi>(
+    deployer: &crate::deploy::Deployer<'_, C>,
+    assembly: &crate::synth::Assembly,
+    action: Action,
+) -> ExitCode {
+    use crate::deploy::{PlanState, describe_plan};
+    let fail = |err: crate::deploy::DeployError| {
+        eprintln!("error: {err}");
+        ExitCode::from(deploy_code(&err))
+    };
+    match action {
+        Action::Preview { json } => match deployer.preview().await {
+            Ok(plans) => {
+                if json {
+                    let doc: Vec<serde_json::Value> = plans.iter().map(plan_json).collect();
+                    println!("{:#}", serde_json::Value::Array(doc));
+                } else {
+                    for p in &plans {
+                        println!("{}", describe_plan(p));
+                    }
+                }
+                if plans.iter().any(|p| !p.endangered.is_empty()) {
+                    ExitCode::from(exit::PHI_AT_RISK)
+                } else if plans.iter().any(crate::deploy::StackPlan::has_changes) {
+                    ExitCode::from(exit::CHANGES)
+                } else {
+                    ExitCode::from(exit::SUCCESS)
+                }
+            }
+            Err(err) => fail(err),
+        },
+        Action::Up { out } => match deployer.up().await {
+            Ok(deployed) => {
+                for d in &deployed {
+                    let how = match d.state {
+                        PlanState::Create | PlanState::Recreate => "created",
+                        PlanState::Update => "updated",
+                        PlanState::Unchanged | PlanState::UpToDate => "unchanged",
+                        PlanState::Pending(_) => "planned",
+                    };
+                    println!("{}: {how}", d.stack);
+                    for (k, v) in &d.outputs {
+                        println!("    {k} = {v}");
+                    }
+                }
+                let mut report = Report::new(assembly);
+                for s in &mut report.stacks {
+                    if let Some(d) = deployed.iter().find(|d| d.stack == s.name) {
+                        s.deployment = Some(crate::compliance::report::Deployment {
+                            stack_id: d.stack_id.clone(),
+                            deployed_at: d.updated_at.clone().unwrap_or_default(),
+                        });
+                    }
+                }
+                if let Err(err) = assembly.write(&out).and_then(|()| report.write(&out)) {
+                    eprintln!("error: the stacks are deployed, but {err}");
+                    return ExitCode::from(code_of(&err));
+                }
+                println!(
+                    "wrote the deployed assembly and its report to {}",
+                    out.display()
+                );
+                ExitCode::from(exit::SUCCESS)
+            }
+            Err(err) => fail(err),
+        },
+        Action::Destroy => match deployer.destroy().await {
+            Ok(done) => {
+                for s in &done.deleted {
+                    println!("{s}: deleted");
+                }
+                for s in &done.absent {
+                    println!("{s}: not deployed");
+                }
+                if !done.retained.is_empty() {
+                    println!("retained, still billed, still holding PHI:");
+                    for r in &done.retained {
+                        println!(
+                            "    {} {} ({})",
+                            r.resource_type, r.physical_id, r.construct
+                        );
+                    }
+                }
+                ExitCode::from(exit::SUCCESS)
+            }
+            Err(err) => fail(err),
+        },
+        Action::Outputs { json } => match deployer.outputs().await {
+            Ok(outputs) => {
+                if json {
+                    let doc: serde_json::Map<String, serde_json::Value> = outputs
+                        .iter()
+                        .map(|(s, o)| {
+                            let values: serde_json::Map<String, serde_json::Value> = o
+                                .iter()
+                                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                                .collect();
+                            (s.clone(), serde_json::Value::Object(values))
+                        })
+                        .collect();
+                    println!("{:#}", serde_json::Value::Object(doc));
+                } else {
+                    for (s, o) in &outputs {
+                        println!("{s}");
+                        for (k, v) in o {
+                            println!("    {k} = {v}");
+                        }
+                    }
+                }
+                ExitCode::from(exit::SUCCESS)
+            }
+            Err(err) => fail(err),
+        },
+        Action::Drift { json } => match deployer.drift().await {
+            Ok(drifts) => {
+                if json {
+                    let doc: Vec<serde_json::Value> = drifts
+                        .iter()
+                        .map(|d| {
+                            serde_json::json!({
+                                "stack": d.stack,
+                                "status": d.status,
+                                "resources": d.resources.iter().map(|r| serde_json::json!({
+                                    "logicalId": r.logical_id,
+                                    "type": r.resource_type,
+                                    "status": r.status,
+                                    "differences": r.differences,
+                                })).collect::<Vec<_>>(),
+                            })
+                        })
+                        .collect();
+                    println!("{:#}", serde_json::Value::Array(doc));
+                } else {
+                    for d in &drifts {
+                        println!("{}: {}", d.stack, d.status);
+                        for r in &d.resources {
+                            println!("    {} {} {}", r.logical_id, r.resource_type, r.status);
+                            for (path, expected, actual) in &r.differences {
+                                println!("        {path}: expected {expected}, found {actual}");
+                            }
+                        }
+                    }
+                }
+                if drifts.iter().any(|d| d.status != "IN_SYNC") {
+                    ExitCode::from(exit::DRIFTED)
+                } else {
+                    ExitCode::from(exit::SUCCESS)
+                }
+            }
+            Err(err) => fail(err),
+        },
+    }
+}
+
+#[cfg(feature = "deploy")]
+fn plan_json(p: &crate::deploy::StackPlan) -> serde_json::Value {
+    use crate::deploy::PlanState;
+    let (state, note) = match &p.state {
+        PlanState::Unchanged => ("unchanged", None),
+        PlanState::UpToDate => ("up-to-date", None),
+        PlanState::Create => ("create", None),
+        PlanState::Update => ("update", None),
+        PlanState::Recreate => ("recreate", None),
+        PlanState::Pending(why) => ("pending", Some(why.clone())),
+    };
+    serde_json::json!({
+        "stack": p.stack,
+        "state": state,
+        "note": note,
+        "changes": p.changes.iter().map(|c| serde_json::json!({
+            "action": c.action,
+            "logicalId": c.logical_id,
+            "construct": c.construct,
+            "type": c.resource_type,
+            "replacement": c.replacement,
+            "cause": c.cause,
+        })).collect::<Vec<_>>(),
+        "endangered": p.endangered.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    })
 }
 
 /// The exit code of a synth-time error.
@@ -126,6 +520,8 @@ fn code_of(err: &Error) -> u8 {
     match err {
         Error::Write { .. } => exit::WRITE_FAILED,
         Error::Noncompliant { .. } => exit::NONCOMPLIANT,
+        #[cfg(feature = "deploy")]
+        Error::Deploy(err) => deploy_code(err),
         _ => exit::SYNTH_FAILED,
     }
 }

@@ -184,6 +184,11 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// Deploying, previewing or destroying failed.
+    #[cfg(feature = "deploy")]
+    #[error(transparent)]
+    Deploy(#[from] crate::deploy::DeployError),
+
     /// A template could not be serialized; a bug in hipaa-stack.
     #[error(
         "could not serialize `{place}`; this is a bug in hipaa-stack, please report it: {source}"

@@ -8,6 +8,8 @@ pub mod cfn;
 pub mod cli;
 pub mod compliance;
 pub mod constructs;
+#[cfg(feature = "deploy")]
+pub mod deploy;
 pub mod error;
 pub mod graph;
 pub mod literal;

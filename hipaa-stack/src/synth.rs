@@ -48,6 +48,7 @@ pub struct Assembly {
 pub struct SynthesizedStack {
     name: String,
     region: Option<String>,
+    production: bool,
     template: Template,
     json: String,
     wave: usize,
@@ -63,6 +64,11 @@ impl SynthesizedStack {
     /// The region the stack is pinned to; `None` deploys to the environment's region.
     pub fn region(&self) -> Option<&str> {
         self.region.as_deref()
+    }
+
+    /// Whether the stack is a production stack (termination protection, stack policy).
+    pub fn production(&self) -> bool {
+        self.production
     }
 
     /// The template model.
@@ -111,6 +117,7 @@ struct Manifest<'a> {
 struct ManifestStack<'a> {
     name: &'a str,
     region: Option<&'a str>,
+    production: bool,
     template: String,
     wave: usize,
     dependencies: &'a [String],
@@ -157,6 +164,7 @@ impl Assembly {
                 .map(|s| ManifestStack {
                     name: &s.name,
                     region: s.region.as_deref(),
+                    production: s.production,
                     template: s.template_file(),
                     wave: s.wave,
                     dependencies: &s.dependencies,
@@ -317,6 +325,7 @@ impl App {
                     .region
                     .as_ref()
                     .map(ToString::to_string),
+                production: arena.stacks[s as usize].production,
                 template,
                 json,
                 wave: order.wave[s as usize],

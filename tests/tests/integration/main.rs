@@ -7,4 +7,5 @@ mod cfn_lint;
 mod examples;
 mod graph_props;
 mod report;
+mod rules;
 mod support;

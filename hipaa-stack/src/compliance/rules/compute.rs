@@ -1,5 +1,362 @@
-//! Rules for compute resources.
+//! Rules for compute: EC2 instances, EBS volumes, launch templates.
 
-use super::RuleSpec;
+use serde_json::{Value, json};
 
-pub(crate) static RULES: &[RuleSpec] = &[];
+use super::resilience::customer_key;
+use super::{Cx, Outcome, Packs, RuleSpec, all, pointer_name, proof_of};
+use crate::cfn::Resource;
+
+const INSTANCE: &[&str] = &["AWS::EC2::Instance"];
+
+pub(crate) static RULES: &[RuleSpec] = &[
+    RuleSpec {
+        id: "E1",
+        title: "every EBS volume and block device is encrypted with a customer-managed key",
+        types: &[
+            "AWS::EC2::Instance",
+            "AWS::EC2::Volume",
+            "AWS::EC2::LaunchTemplate",
+        ],
+        controls: &["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
+        fix: "set `Encrypted` to true with a customer-managed `KmsKeyId` on the volume, and on the `Ebs` of every entry of `BlockDeviceMappings` (`LaunchTemplateData.BlockDeviceMappings` for launch templates), the root device included",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: Some("CKV_AWS_3"),
+            guard: Some("ENCRYPTED_VOLUMES"),
+        },
+        check: e1,
+    },
+    RuleSpec {
+        id: "E3",
+        title: "instances and volumes are in an AWS Backup plan",
+        types: &["AWS::EC2::Instance", "AWS::EC2::Volume"],
+        controls: &[
+            "164.308(a)(7)(i)",
+            "164.308(a)(7)(ii)(A)",
+            "164.308(a)(7)(ii)(B)",
+        ],
+        fix: "list the instance or volume (its ARN, by reference) in `BackupSelection.Resources` of an `AWS::Backup::BackupSelection`",
+        packs: Packs {
+            cdk_nag: Some("HIPAA.Security-EC2EBSInBackupPlan"),
+            checkov: None,
+            guard: None,
+        },
+        check: e3,
+    },
+    RuleSpec {
+        id: "E4",
+        title: "instances require IMDSv2 session tokens for instance metadata",
+        types: &["AWS::EC2::Instance", "AWS::EC2::LaunchTemplate"],
+        controls: &[
+            "164.308(a)(3)(i)",
+            "164.308(a)(4)(ii)(A)",
+            "164.308(a)(4)(ii)(C)",
+            "164.312(a)(1)",
+        ],
+        fix: "set `LaunchTemplateData.MetadataOptions.HttpTokens` to `required` on a launch template, and launch instances from it (`LaunchTemplate.LaunchTemplateId`)",
+        packs: Packs {
+            cdk_nag: Some("HIPAA.Security-EC2IMDSv2Enabled"),
+            checkov: Some("CKV_AWS_79"),
+            guard: None,
+        },
+        check: e4,
+    },
+    RuleSpec {
+        id: "E5",
+        title: "instances run in a named subnet without a public address",
+        types: INSTANCE,
+        controls: &["164.308(a)(3)(i)", "164.312(a)(1)", "164.312(e)(1)"],
+        fix: "set `SubnetId` (or `NetworkInterfaces[0].SubnetId`) to a private subnet and never `AssociatePublicIpAddress`",
+        packs: Packs {
+            cdk_nag: Some("HIPAA.Security-EC2InstanceNoPublicIp"),
+            checkov: Some("CKV_AWS_88"),
+            guard: Some("EC2_INSTANCE_NO_PUBLIC_IP"),
+        },
+        check: e5,
+    },
+    RuleSpec {
+        id: "E6",
+        title: "instances get their permissions from an instance profile",
+        types: INSTANCE,
+        controls: &["164.308(a)(3)(i)", "164.308(a)(4)(i)", "164.312(a)(1)"],
+        fix: "set `IamInstanceProfile` to an instance profile whose role has only the managed policies the instance needs",
+        packs: Packs {
+            cdk_nag: Some("HIPAA.Security-EC2InstanceProfileAttached"),
+            checkov: None,
+            guard: Some("EC2_INSTANCE_PROFILE_ATTACHED"),
+        },
+        check: e6,
+    },
+    RuleSpec {
+        id: "E8",
+        title: "instances have detailed monitoring and EBS optimization (E8/E9)",
+        types: INSTANCE,
+        controls: &["164.312(b)", "164.308(a)(7)(i)"],
+        fix: "set `Monitoring` and `EbsOptimized` to true",
+        packs: Packs {
+            cdk_nag: Some("HIPAA.Security-EC2InstanceDetailedMonitoringEnabled"),
+            checkov: Some("CKV_AWS_126"),
+            guard: Some("EC2_INSTANCE_DETAILED_MONITORING_ENABLED"),
+        },
+        check: e8,
+    },
+];
+
+/// The launch template of this template that an instance launches from: its
+/// `LaunchTemplate.LaunchTemplateId` is `{"Ref": id}` or `{"Fn::GetAtt": [id, "LaunchTemplateId"]}`.
+fn launch_template<'a>(cx: &Cx<'a>) -> Option<&'a Resource> {
+    let reference = cx.prop("/LaunchTemplate/LaunchTemplateId")?;
+    let id = reference.get("Ref").and_then(Value::as_str).or_else(|| {
+        match reference
+            .get("Fn::GetAtt")
+            .and_then(Value::as_array)?
+            .as_slice()
+        {
+            [id, attribute] if *attribute == "LaunchTemplateId" => id.as_str(),
+            _ => None,
+        }
+    })?;
+    cx.others("AWS::EC2::LaunchTemplate")
+        .find(|r| r.logical_id() == id)
+}
+
+/// Every EBS block device at `pointer` (a `BlockDeviceMappings` list) is encrypted with a
+/// customer-managed key.
+fn encrypted_block_devices(cx: &Cx<'_>, pointer: &str) -> Outcome {
+    let Some(mappings) = cx.prop(pointer).and_then(Value::as_array) else {
+        return Outcome::Fail(format!(
+            "`{}` is not set, so the root volume is encrypted only if the image or the account default says so",
+            pointer_name(pointer)
+        ));
+    };
+    let ebs: Vec<usize> = mappings
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.get("Ebs").is_some())
+        .map(|(i, _)| i)
+        .collect();
+    if ebs.is_empty() {
+        return Outcome::Fail(format!(
+            "no entry of `{}` maps an EBS volume, so the root volume's encryption is not written",
+            pointer_name(pointer)
+        ));
+    }
+    all(ebs.into_iter().flat_map(|i| {
+        [
+            cx.equals(&format!("{pointer}/{i}/Ebs/Encrypted"), &json!(true)),
+            customer_key(cx, &format!("{pointer}/{i}/Ebs/KmsKeyId")),
+        ]
+    }))
+}
+
+fn e1(cx: &Cx<'_>) -> Outcome {
+    match cx.resource.type_name() {
+        "AWS::EC2::Volume" => all([
+            cx.equals("/Encrypted", &json!(true)),
+            customer_key(cx, "/KmsKeyId"),
+        ]),
+        "AWS::EC2::LaunchTemplate" => {
+            encrypted_block_devices(cx, "/LaunchTemplateData/BlockDeviceMappings")
+        }
+        _ => match launch_template(cx) {
+            // An instance without mappings of its own takes its launch template's.
+            Some(template) if cx.prop("/BlockDeviceMappings").is_none() => {
+                let from_template = Cx {
+                    template: cx.template,
+                    resource: template,
+                };
+                encrypted_block_devices(&from_template, "/LaunchTemplateData/BlockDeviceMappings")
+            }
+            _ => encrypted_block_devices(cx, "/BlockDeviceMappings"),
+        },
+    }
+}
+
+/// Whether a value names the resource `id` by `Ref`, `Fn::GetAtt` or a `${id}` of
+/// `Fn::Sub`, anywhere inside it (`Fn::Join`, `Fn::Sub` variables, …).
+fn mentions(value: &Value, id: &str) -> bool {
+    match value {
+        Value::Object(map) => {
+            if map.get("Ref").and_then(Value::as_str) == Some(id) {
+                return true;
+            }
+            let att = match map.get("Fn::GetAtt") {
+                Some(Value::Array(a)) => a.first().and_then(Value::as_str),
+                Some(Value::String(s)) => s.split('.').next(),
+                _ => None,
+            };
+            if att == Some(id) {
+                return true;
+            }
+            // `${id}` in the text of a `Fn::Sub`, unless the `Sub` defines `id` itself.
+            let sub = match map.get("Fn::Sub") {
+                Some(Value::String(s)) => Some(s.as_str()),
+                Some(Value::Array(a)) if a.get(1).and_then(|v| v.get(id)).is_none() => {
+                    a.first().and_then(Value::as_str)
+                }
+                _ => None,
+            };
+            if sub.is_some_and(|s| {
+                s.contains(&format!("${{{id}}}")) || s.contains(&format!("${{{id}."))
+            }) {
+                return true;
+            }
+            map.values().any(|v| mentions(v, id))
+        }
+        Value::Array(items) => items.iter().any(|v| mentions(v, id)),
+        _ => false,
+    }
+}
+
+fn e3(cx: &Cx<'_>) -> Outcome {
+    for selection in cx.others("AWS::Backup::BackupSelection") {
+        let listed = selection.properties()["BackupSelection"]["Resources"]
+            .as_array()
+            .and_then(|r| r.iter().position(|v| mentions(v, cx.id())));
+        if let Some(p) =
+            listed.and_then(|i| proof_of(selection, &format!("/BackupSelection/Resources/{i}")))
+        {
+            return Outcome::Pass(vec![p]);
+        }
+    }
+    let what = if cx.resource.type_name() == "AWS::EC2::Volume" {
+        "volume"
+    } else {
+        "instance"
+    };
+    Outcome::Gap(format!(
+        "no AWS Backup selection of this stack lists the {what}, so no backup plan keeps copies of its data"
+    ))
+}
+
+fn e4(cx: &Cx<'_>) -> Outcome {
+    let tokens = "/LaunchTemplateData/MetadataOptions/HttpTokens";
+    if cx.resource.type_name() == "AWS::EC2::LaunchTemplate" {
+        return all([cx.equals(tokens, &json!("required"))]);
+    }
+    let Some(template) = launch_template(cx) else {
+        return Outcome::Fail(
+            "an instance needs a launch template to require IMDSv2: `LaunchTemplate.LaunchTemplateId` does not refer to an `AWS::EC2::LaunchTemplate` of this template"
+                .to_owned(),
+        );
+    };
+    let from_template = Cx {
+        template: cx.template,
+        resource: template,
+    };
+    match from_template.equals(tokens, &json!("required")) {
+        Ok(p) => all([cx.present("/LaunchTemplate/LaunchTemplateId"), Ok(p)]),
+        Err(e) => Outcome::Fail(format!("launch template `{}`: {e}", template.logical_id())),
+    }
+}
+
+/// `true` written as a boolean or a string.
+fn is_true(v: &Value) -> bool {
+    *v == Value::Bool(true) || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true"))
+}
+
+/// `false` written as a boolean or a string.
+fn is_false(v: &Value) -> bool {
+    *v == Value::Bool(false) || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("false"))
+}
+
+fn e5(cx: &Cx<'_>) -> Outcome {
+    let interfaces: &[Value] = cx
+        .prop("/NetworkInterfaces")
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice);
+    let subnet_pointer = if cx.prop("/SubnetId").is_some() {
+        Some("/SubnetId".to_owned())
+    } else {
+        interfaces
+            .iter()
+            .position(|n| n.get("SubnetId").is_some())
+            .map(|i| format!("/NetworkInterfaces/{i}/SubnetId"))
+    };
+    let mut checks = Vec::new();
+    checks.push(match &subnet_pointer {
+        Some(p) => cx.present(p),
+        None => Err(
+            "neither `SubnetId` nor `NetworkInterfaces` names a subnet, so the instance lands in the default VPC, whose subnets are public"
+                .to_owned(),
+        ),
+    });
+    let mut declined = false;
+    for (i, interface) in interfaces.iter().enumerate() {
+        let pointer = format!("/NetworkInterfaces/{i}/AssociatePublicIpAddress");
+        match interface.get("AssociatePublicIpAddress") {
+            Some(v) if is_true(v) => {
+                checks.push(Err(format!("`{}` is true", pointer_name(&pointer))))
+            }
+            Some(v) if is_false(v) => {
+                declined = true;
+                checks.push(cx.present(&pointer));
+            }
+            _ => {}
+        }
+    }
+    // A subnet of this template that maps public addresses gives the instance one unless
+    // its interface declines it.
+    let subnet = subnet_pointer
+        .as_deref()
+        .and_then(|p| cx.prop(p))
+        .and_then(|v| v.get("Ref"))
+        .and_then(Value::as_str)
+        .and_then(|id| cx.others("AWS::EC2::Subnet").find(|s| s.logical_id() == id));
+    if let Some(s) = subnet
+        && is_true(&s.properties()["MapPublicIpOnLaunch"])
+        && !declined
+    {
+        checks.push(Err(format!(
+            "subnet `{}` maps public addresses on launch, so the instance gets one",
+            s.logical_id()
+        )));
+    }
+    all(checks)
+}
+
+fn e6(cx: &Cx<'_>) -> Outcome {
+    all([cx.present("/IamInstanceProfile")])
+}
+
+fn e8(cx: &Cx<'_>) -> Outcome {
+    all([
+        cx.equals("/Monitoring", &json!(true)),
+        cx.equals("/EbsOptimized", &json!(true)),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_finds_references_in_intrinsics() {
+        let id = "Data";
+        assert!(mentions(&json!({ "Ref": "Data" }), id));
+        assert!(mentions(&json!({ "Fn::GetAtt": ["Data", "Arn"] }), id));
+        assert!(mentions(&json!({ "Fn::GetAtt": "Data.Arn" }), id));
+        assert!(mentions(
+            &json!({ "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:volume/${Data}" }),
+            id
+        ));
+        assert!(mentions(
+            &json!({ "Fn::Join": [":", ["arn", { "Ref": "AWS::Partition" }, "ec2", { "Ref": "Data" }]] }),
+            id
+        ));
+        assert!(mentions(
+            &json!({ "Fn::Sub": ["arn:aws:ec2:::volume/${V}", { "V": { "Ref": "Data" } }] }),
+            id
+        ));
+        assert!(!mentions(
+            &json!({ "Fn::Sub": ["volume/${Data}", { "Data": "vol-0123456789abcdef0" }] }),
+            id
+        ));
+        assert!(!mentions(&json!({ "Ref": "DataBackup" }), id));
+        assert!(!mentions(&json!({ "Fn::Sub": "volume/${DataBackup}" }), id));
+        assert!(!mentions(
+            &json!("arn:aws:ec2:us-east-1:123456789012:volume/Data"),
+            id
+        ));
+    }
+}

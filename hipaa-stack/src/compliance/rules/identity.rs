@@ -194,7 +194,11 @@ fn i1(cx: &Cx<'_>) -> Outcome {
         Some(Value::Array(list)) => Outcome::Fail(format!(
             "`Policies` holds {} inline {}",
             list.len(),
-            if list.len() == 1 { "policy" } else { "policies" }
+            if list.len() == 1 {
+                "policy"
+            } else {
+                "policies"
+            }
         )),
         Some(_) => Outcome::Fail("`Policies` is set: inline policies are not allowed".to_owned()),
         None => Outcome::Pass(managed_permissions(cx)),
@@ -325,12 +329,12 @@ fn too_broad(statement: &Value) -> Option<String> {
     if let Some(a) = actions.iter().find(|a| whole_service(a)) {
         return Some(format!("allows `{a}`; name the actions instead"));
     }
-    if allows_on_everything(statement) {
-        if let Some(a) = actions.iter().find(|a| is_data_action(a)) {
-            return Some(format!(
-                "allows the data action `{a}` on every resource (`*`); name the resources"
-            ));
-        }
+    if allows_on_everything(statement)
+        && let Some(a) = actions.iter().find(|a| is_data_action(a))
+    {
+        return Some(format!(
+            "allows the data action `{a}` on every resource (`*`); name the resources"
+        ));
     }
     None
 }
@@ -412,9 +416,7 @@ mod tests {
 
     #[test]
     fn broad_statements_are_named() {
-        let allow = |action: Value, resource: Value| {
-            json!({ "Effect": "Allow", "Action": action, "Resource": resource })
-        };
+        let allow = |action: Value, resource: Value| json!({ "Effect": "Allow", "Action": action, "Resource": resource });
         assert!(too_broad(&allow(json!("*"), json!("arn:aws:s3:::b"))).is_some());
         assert!(too_broad(&allow(json!(["s3:*"]), json!("arn:aws:s3:::b"))).is_some());
         assert!(too_broad(&allow(json!("s3:GetObject"), json!("*"))).is_some());

@@ -1,5 +1,338 @@
-//! Rules for network resources.
+//! Rules for network resources: security groups, subnets, VPCs, routes.
 
-use super::RuleSpec;
+use serde_json::Value;
 
-pub(crate) static RULES: &[RuleSpec] = &[];
+use super::resilience::number;
+use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, pointer_name, proof_of};
+use crate::cfn::Resource;
+
+const FIREWALL: &[&str] = &[
+    "164.308(a)(3)(i)",
+    "164.308(a)(4)(i)",
+    "164.312(a)(1)",
+    "164.312(e)(1)",
+];
+const VPC: &[&str] = &["AWS::EC2::VPC"];
+
+/// The ports that are never open to the internet: SSH, RDP, FTP, MySQL, 3309 and 4333.
+const ADMIN_PORTS: [i64; 7] = [22, 3389, 20, 21, 3306, 3309, 4333];
+
+pub(crate) static RULES: &[RuleSpec] = &[
+    RuleSpec {
+        id: "E10",
+        title: "no security group opens administration or database ports, or every port, to the internet",
+        types: &["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"],
+        controls: FIREWALL,
+        fix: "replace `CidrIp` 0.0.0.0/0 or `CidrIpv6` ::/0 with the address range or security group that needs the port, and never open ports 22, 3389, 20, 21, 3306, 3309, 4333 or `IpProtocol` -1 to the internet",
+        packs: Packs {
+            cdk_nag: Some("HIPAA.Security-EC2RestrictedSSH"),
+            checkov: Some("CKV_AWS_24"),
+            guard: Some("INCOMING_SSH_DISABLED"),
+        },
+        check: e10,
+    },
+    RuleSpec {
+        id: "E11",
+        title: "every security group rule says why it exists",
+        types: &[
+            "AWS::EC2::SecurityGroup",
+            "AWS::EC2::SecurityGroupIngress",
+            "AWS::EC2::SecurityGroupEgress",
+        ],
+        controls: FIREWALL,
+        fix: "give every ingress and egress rule a `Description`",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: Some("CKV_AWS_23"),
+            guard: Some("SECURITY_GROUP_DESCRIPTION_RULE"),
+        },
+        check: e11,
+    },
+    RuleSpec {
+        id: "E12",
+        title: "subnets do not give instances public addresses, explicitly",
+        types: &["AWS::EC2::Subnet"],
+        controls: &["164.308(a)(3)(i)", "164.312(a)(1)", "164.312(e)(1)"],
+        fix: "set `MapPublicIpOnLaunch` to false (waive the rule, with a reason, on a public subnet that holds no PHI)",
+        packs: Packs {
+            cdk_nag: Some("HIPAA.Security-VPCSubnetAutoAssignPublicIpDisabled"),
+            checkov: None,
+            guard: Some("SUBNET_AUTO_ASSIGN_PUBLIC_IP_DISABLED"),
+        },
+        check: e12,
+    },
+    RuleSpec {
+        id: "E13",
+        title: "the VPC records all its traffic in flow logs",
+        types: VPC,
+        controls: &["164.308(a)(3)(ii)(A)", "164.312(b)"],
+        fix: "add an `AWS::EC2::FlowLog` with `ResourceId` set to the VPC's `Ref`, `ResourceType` VPC and `TrafficType` ALL, delivering to an encrypted, retained log group",
+        packs: Packs {
+            cdk_nag: Some("HIPAA.Security-VPCFlowLogsEnabled"),
+            checkov: Some("CKV2_AWS_11"),
+            guard: None,
+        },
+        check: e13,
+    },
+    RuleSpec {
+        id: "E14",
+        title: "the VPC's default security group has no rules",
+        types: VPC,
+        controls: &["164.312(e)(1)"],
+        fix: "after deploy, revoke every ingress and egress rule of the VPC's default security group (`Fn::GetAtt` `DefaultSecurityGroup`), with `aws ec2 revoke-security-group-ingress`/`-egress` or a custom resource",
+        packs: Packs {
+            cdk_nag: Some("HIPAA.Security-VPCDefaultSecurityGroupClosed"),
+            checkov: Some("CKV2_AWS_12"),
+            guard: None,
+        },
+        check: e14,
+    },
+    RuleSpec {
+        id: "E15",
+        title: "no subnet that holds PHI routes to the internet through an internet gateway",
+        types: &["AWS::EC2::Route"],
+        controls: &["164.312(e)(1)"],
+        fix: "associate route tables with a 0.0.0.0/0 or ::/0 route to an internet gateway only with public subnets (`MapPublicIpOnLaunch` true); route PHI subnets through a NAT gateway or VPC endpoints",
+        packs: Packs {
+            cdk_nag: Some("HIPAA.Security-VPCNoUnrestrictedRouteToIGW"),
+            checkov: None,
+            guard: Some("NO_UNRESTRICTED_ROUTE_TO_IGW"),
+        },
+        check: e15,
+    },
+];
+
+/// The rules a security-group resource declares, as (pointer below `Properties`, rule): the
+/// entries of `SecurityGroupIngress` (and `SecurityGroupEgress` with `egress`) of a group,
+/// or the properties of a standalone `SecurityGroupIngress`/`SecurityGroupEgress`.
+fn entries<'a>(cx: &Cx<'a>, egress: bool) -> Vec<(String, &'a Value)> {
+    match cx.resource.type_name() {
+        "AWS::EC2::SecurityGroupIngress" => vec![(String::new(), cx.resource.properties())],
+        "AWS::EC2::SecurityGroupEgress" if egress => {
+            vec![(String::new(), cx.resource.properties())]
+        }
+        "AWS::EC2::SecurityGroup" => {
+            let lists: &[&str] = if egress {
+                &["SecurityGroupIngress", "SecurityGroupEgress"]
+            } else {
+                &["SecurityGroupIngress"]
+            };
+            lists
+                .iter()
+                .flat_map(|list| {
+                    cx.prop(&format!("/{list}"))
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .enumerate()
+                        .map(move |(i, e)| (format!("/{list}/{i}"), e))
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// How an entry is named in a finding.
+fn entry_name(pointer: &str) -> String {
+    if pointer.is_empty() {
+        "the rule".to_owned()
+    } else {
+        format!("`{}`", pointer_name(pointer))
+    }
+}
+
+/// The internet address range an ingress entry admits, if any.
+fn from_the_internet(entry: &Value) -> Option<&'static str> {
+    if entry["CidrIp"] == "0.0.0.0/0" {
+        Some("0.0.0.0/0")
+    } else if entry["CidrIpv6"] == "::/0" {
+        Some("::/0")
+    } else {
+        None
+    }
+}
+
+/// What an entry opens that must stay closed to the internet: every port, or one of the
+/// administration and database ports.
+fn forbidden_ports(entry: &Value) -> Option<String> {
+    let protocol = match &entry["IpProtocol"] {
+        Value::String(s) => s.to_ascii_lowercase(),
+        Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    match protocol.as_str() {
+        "-1" | "all" => Some("every protocol and port (`IpProtocol` -1)".to_owned()),
+        "tcp" | "6" | "udp" | "17" => {
+            match (number(&entry["FromPort"]), number(&entry["ToPort"])) {
+                (Some(-1), _) | (_, Some(-1)) => Some("every port (-1)".to_owned()),
+                (Some(from), Some(to)) => ADMIN_PORTS
+                    .iter()
+                    .find(|p| from <= **p && **p <= to)
+                    .map(|p| format!("port {p}")),
+                _ => Some("every port (no `FromPort`/`ToPort`)".to_owned()),
+            }
+        }
+        // ICMP carries no ports; other protocol numbers are not the services of this rule.
+        _ => None,
+    }
+}
+
+fn e10(cx: &Cx<'_>) -> Outcome {
+    let entries = entries(cx, false);
+    if entries.is_empty() {
+        return Outcome::NotApplicable;
+    }
+    all(entries.into_iter().map(|(pointer, entry)| {
+        match from_the_internet(entry).zip(forbidden_ports(entry)) {
+            Some((range, what)) => Err(format!("{} opens {what} to {range}", entry_name(&pointer))),
+            None => cx.proof(&pointer).ok_or_default(),
+        }
+    }))
+}
+
+fn e11(cx: &Cx<'_>) -> Outcome {
+    let entries = entries(cx, true);
+    if entries.is_empty() {
+        return Outcome::NotApplicable;
+    }
+    all(entries.into_iter().map(|(pointer, _)| {
+        cx.present(&format!("{pointer}/Description"))
+            .map_err(|_| format!("{} has no `Description`", entry_name(&pointer)))
+    }))
+}
+
+/// `true` written as a boolean or a string.
+fn is_true(v: &Value) -> bool {
+    *v == Value::Bool(true) || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true"))
+}
+
+fn e12(cx: &Cx<'_>) -> Outcome {
+    match cx.prop("/MapPublicIpOnLaunch") {
+        Some(v) if *v == Value::Bool(false) || v.as_str() == Some("false") => {
+            all([cx.proof("/MapPublicIpOnLaunch").ok_or_default()])
+        }
+        Some(v) => Outcome::Fail(format!(
+            "`MapPublicIpOnLaunch` is {v}; instances in the subnet get public addresses"
+        )),
+        None => {
+            Outcome::Fail("`MapPublicIpOnLaunch` is not set; write it false explicitly".to_owned())
+        }
+    }
+}
+
+/// The logical id a value refers to: `{"Ref": id}` or `{"Fn::GetAtt": [id, …]}`.
+fn referred(v: &Value) -> Option<&str> {
+    v.get("Ref").and_then(Value::as_str).or_else(|| {
+        v.get("Fn::GetAtt")
+            .and_then(Value::as_array)
+            .and_then(|a| a.first())
+            .and_then(Value::as_str)
+    })
+}
+
+fn e13(cx: &Cx<'_>) -> Outcome {
+    let mine: Vec<&Resource> = cx
+        .others("AWS::EC2::FlowLog")
+        .filter(|f| referred(&f.properties()["ResourceId"]) == Some(cx.id()))
+        .collect();
+    let full = mine.iter().find(|f| {
+        let p = f.properties();
+        p["ResourceType"] == "VPC" && p["TrafficType"] == "ALL"
+    });
+    if let Some(flow_log) = full {
+        let proofs: Option<Vec<Proof>> = ["/ResourceId", "/ResourceType", "/TrafficType"]
+            .iter()
+            .map(|p| proof_of(flow_log, p))
+            .collect();
+        return match proofs {
+            Some(p) => Outcome::Pass(p),
+            None => Outcome::Fail("the flow log could not be read back".to_owned()),
+        };
+    }
+    match mine.first() {
+        Some(f) => Outcome::Fail(format!(
+            "flow log `{}` does not record ALL traffic of the VPC (`ResourceType` VPC, `TrafficType` ALL)",
+            f.logical_id()
+        )),
+        None => Outcome::Fail(
+            "no `AWS::EC2::FlowLog` of this template records the VPC's traffic".to_owned(),
+        ),
+    }
+}
+
+fn e14(_cx: &Cx<'_>) -> Outcome {
+    Outcome::Gap(
+        "CloudFormation creates the VPC's default security group with rules that allow all traffic from itself and all outbound traffic, and no template property removes them: revoke them after deploy (the group is the VPC's `DefaultSecurityGroup` attribute)"
+            .to_owned(),
+    )
+}
+
+fn e15(cx: &Cx<'_>) -> Outcome {
+    let (everywhere, destination) =
+        if cx.prop("/DestinationCidrBlock").and_then(Value::as_str) == Some("0.0.0.0/0") {
+            ("/DestinationCidrBlock", "0.0.0.0/0")
+        } else if cx.prop("/DestinationIpv6CidrBlock").and_then(Value::as_str) == Some("::/0") {
+            ("/DestinationIpv6CidrBlock", "::/0")
+        } else {
+            return Outcome::NotApplicable;
+        };
+    let to_internet_gateway = match cx.prop("/GatewayId") {
+        Some(Value::String(id)) => id.starts_with("igw-"),
+        Some(v) => referred(v).is_some_and(|id| {
+            cx.others("AWS::EC2::InternetGateway")
+                .any(|g| g.logical_id() == id)
+        }),
+        None => false,
+    };
+    if !to_internet_gateway {
+        return Outcome::NotApplicable;
+    }
+    let Some(table) = cx.prop("/RouteTableId") else {
+        return Outcome::Fail("`RouteTableId` is not set".to_owned());
+    };
+    let mut checks = vec![cx.proof("/RouteTableId").ok_or_default()];
+    for association in cx
+        .others("AWS::EC2::SubnetRouteTableAssociation")
+        .filter(|a| a.properties()["RouteTableId"] == *table)
+    {
+        let subnet = referred(&association.properties()["SubnetId"])
+            .and_then(|id| cx.others("AWS::EC2::Subnet").find(|s| s.logical_id() == id));
+        checks.push(match subnet {
+            Some(s) if is_true(&s.properties()["MapPublicIpOnLaunch"]) => {
+                proof_of(s, "/MapPublicIpOnLaunch").ok_or_default()
+            }
+            Some(s) => Err(format!(
+                "association `{}` routes subnet `{}`, which does not map public addresses on launch (a PHI subnet), to the internet gateway for `{}` {destination}",
+                association.logical_id(),
+                s.logical_id(),
+                pointer_name(everywhere)
+            )),
+            None => Err(format!(
+                "association `{}` routes a subnet that is not in this template to the internet gateway, so it cannot be shown to be a public subnet",
+                association.logical_id()
+            )),
+        });
+    }
+    all(checks)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn forbidden_ports_cover_ranges_and_every_port() {
+        let rule = |protocol: Value, from: Value, to: Value| json!({ "IpProtocol": protocol, "FromPort": from, "ToPort": to });
+        assert!(forbidden_ports(&rule(json!("tcp"), json!(22), json!(22))).is_some());
+        assert!(forbidden_ports(&rule(json!("tcp"), json!(3000), json!(3400))).is_some());
+        assert!(forbidden_ports(&rule(json!("-1"), json!(null), json!(null))).is_some());
+        assert!(forbidden_ports(&rule(json!(-1), json!(null), json!(null))).is_some());
+        assert!(forbidden_ports(&rule(json!("all"), json!(null), json!(null))).is_some());
+        assert!(forbidden_ports(&rule(json!("udp"), json!("20"), json!("21"))).is_some());
+        assert!(forbidden_ports(&rule(json!("tcp"), json!(443), json!(443))).is_none());
+        assert!(forbidden_ports(&rule(json!("icmp"), json!(-1), json!(-1))).is_none());
+    }
+}

@@ -1,5 +1,410 @@
-//! Rules for resilience resources.
+//! Rules for alarms, notifications, backups and secrets: CloudWatch alarms, SNS, AWS Backup,
+//! Secrets Manager.
+//!
+//! `number` and `customer_key` are shared with the network and compute rules.
 
-use super::RuleSpec;
+use serde_json::{Value, json};
 
-pub(crate) static RULES: &[RuleSpec] = &[];
+use super::identity::{everyone, glob, policy_document, statement_proof, statements, strings};
+use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, pointer_name, proof_of};
+
+const BACKUP: &[&str] = &[
+    "164.308(a)(7)(i)",
+    "164.308(a)(7)(ii)(A)",
+    "164.308(a)(7)(ii)(B)",
+];
+const TOPIC: &[&str] = &["AWS::SNS::Topic"];
+const VAULT: &[&str] = &["AWS::Backup::BackupVault"];
+const SECRET: &[&str] = &["AWS::SecretsManager::Secret"];
+
+pub(crate) static RULES: &[RuleSpec] = &[
+    RuleSpec {
+        id: "L3",
+        title: "every alarm notifies someone when it fires and when its data stops",
+        types: &["AWS::CloudWatch::Alarm"],
+        controls: &["164.312(b)"],
+        fix: "set `AlarmActions` and `InsufficientDataActions` (e.g. an SNS topic that pages the on-call)",
+        packs: Packs {
+            cdk_nag: Some("HIPAA.Security-CloudWatchAlarmAction"),
+            checkov: None,
+            guard: Some("CLOUDWATCH_ALARM_ACTION_CHECK"),
+        },
+        check: l3,
+    },
+    RuleSpec {
+        id: "N1",
+        title: "topics encrypt messages with a customer-managed key",
+        types: TOPIC,
+        controls: &["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
+        fix: "set `KmsMasterKeyId` to a customer-managed key, not `alias/aws/sns`",
+        packs: Packs {
+            cdk_nag: Some("HIPAA.Security-SNSEncryptedKMS"),
+            checkov: Some("CKV_AWS_26"),
+            guard: Some("SNS_ENCRYPTED_KMS"),
+        },
+        check: n1,
+    },
+    RuleSpec {
+        id: "N2",
+        title: "a topic policy denies every publish not made over TLS",
+        types: TOPIC,
+        controls: &["164.312(e)(1)", "164.312(e)(2)(ii)"],
+        fix: "add an `AWS::SNS::TopicPolicy` naming the topic in `Topics`, with a Deny of `sns:Publish` to `*` when `aws:SecureTransport` is false",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: n2,
+    },
+    RuleSpec {
+        id: "B1",
+        title: "backup plans back up at least daily and keep recovery points at least 35 days",
+        types: &["AWS::Backup::BackupPlan"],
+        controls: BACKUP,
+        fix: "give every rule of `BackupPlan.BackupPlanRule` a daily (or more frequent) `ScheduleExpression` and `Lifecycle.DeleteAfterDays` of 35 or more",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: b1,
+    },
+    RuleSpec {
+        id: "B2",
+        title: "the vault's access policy stops anyone deleting recovery points or shortening their life",
+        types: VAULT,
+        controls: &["164.308(a)(7)(ii)(A)", "164.312(c)(1)"],
+        fix: "set `AccessPolicy` with a Deny to `*` of `backup:DeleteRecoveryPoint`, `backup:UpdateRecoveryPointLifecycle` and `backup:PutBackupVaultAccessPolicy`",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: b2,
+    },
+    RuleSpec {
+        id: "B4",
+        title: "backup vaults encrypt recovery points with a customer-managed key",
+        types: VAULT,
+        controls: &["164.312(a)(2)(iv)"],
+        fix: "set `EncryptionKeyArn` to a customer-managed key",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: Some("CKV_AWS_166"),
+            guard: None,
+        },
+        check: b4,
+    },
+    RuleSpec {
+        id: "M1",
+        title: "every secret is rotated on a schedule",
+        types: SECRET,
+        controls: &["164.308(a)(4)(ii)(B)"],
+        fix: "add an `AWS::SecretsManager::RotationSchedule` with `SecretId` set to the secret's `Ref`",
+        packs: Packs {
+            cdk_nag: Some("HIPAA.Security-SecretsManagerRotationEnabled"),
+            checkov: Some("CKV2_AWS_57"),
+            guard: Some("SECRETSMANAGER_ROTATION_ENABLED_CHECK"),
+        },
+        check: m1,
+    },
+    RuleSpec {
+        id: "M2",
+        title: "secrets are encrypted with a customer-managed key, never `aws/secretsmanager`",
+        types: SECRET,
+        controls: &["164.312(a)(2)(iv)"],
+        fix: "set `KmsKeyId` to a customer-managed key",
+        packs: Packs {
+            cdk_nag: Some("HIPAA.Security-SecretsManagerUsingKMSKey"),
+            checkov: Some("CKV_AWS_149"),
+            guard: Some("SECRETSMANAGER_USING_CMK"),
+        },
+        check: m2,
+    },
+];
+
+// ---------------------------------------------------------------------------------------
+// Shared with the network and compute rules.
+// ---------------------------------------------------------------------------------------
+
+/// A whole number written as a number or a string.
+pub(super) fn number(v: &Value) -> Option<i64> {
+    v.as_i64()
+        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+}
+
+/// The key at `pointer` (below `Properties`) must be set and not an AWS-managed key
+/// (`alias/aws/…`).
+pub(super) fn customer_key(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
+    match cx.prop(pointer) {
+        Some(Value::String(key)) if key.contains("alias/aws/") => Err(format!(
+            "`{}` is the AWS-managed key `{key}`, not a customer-managed key",
+            pointer_name(pointer)
+        )),
+        _ => cx.present(pointer),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The rules.
+// ---------------------------------------------------------------------------------------
+
+fn l3(cx: &Cx<'_>) -> Outcome {
+    all([
+        cx.present("/AlarmActions"),
+        cx.present("/InsufficientDataActions"),
+    ])
+}
+
+fn n1(cx: &Cx<'_>) -> Outcome {
+    all([customer_key(cx, "/KmsMasterKeyId")])
+}
+
+/// `aws:SecureTransport` is false in a `Bool` condition.
+fn when_insecure(statement: &Value) -> bool {
+    let value = &statement["Condition"]["Bool"]["aws:SecureTransport"];
+    let is_false = |v: &Value| *v == json!(false) || *v == json!("false");
+    is_false(value)
+        || value
+            .as_array()
+            .is_some_and(|a| a.len() == 1 && is_false(&a[0]))
+}
+
+/// Whether a statement denies everyone publishing without TLS.
+fn denies_insecure_publish(statement: &Value) -> bool {
+    statement["Effect"] == "Deny"
+        && everyone(&statement["Principal"])
+        && strings(&statement["Action"])
+            .iter()
+            .any(|a| glob(a, "sns:Publish"))
+        && when_insecure(statement)
+}
+
+fn n2(cx: &Cx<'_>) -> Outcome {
+    let me = cx.self_ref();
+    let mut policies = Vec::new();
+    for policy in cx.others("AWS::SNS::TopicPolicy") {
+        let names_me = policy.properties()["Topics"]
+            .as_array()
+            .is_some_and(|topics| topics.contains(&me));
+        if !names_me {
+            continue;
+        }
+        let found = policy_document(policy, "/PolicyDocument").and_then(|document| {
+            statements(&document)
+                .into_iter()
+                .find(|(_, s)| denies_insecure_publish(s))
+                .map(|(suffix, _)| suffix)
+        });
+        if let Some(proof) = found.and_then(|s| statement_proof(policy, "/PolicyDocument", &s)) {
+            return Outcome::Pass(vec![proof]);
+        }
+        policies.push(format!("`{}`", policy.logical_id()));
+    }
+    if policies.is_empty() {
+        Outcome::Fail(
+            "no `AWS::SNS::TopicPolicy` of this template names the topic in `Topics`".to_owned(),
+        )
+    } else {
+        Outcome::Fail(format!(
+            "topic policy {} has no Deny of `sns:Publish` to `*` when `aws:SecureTransport` is false",
+            policies.join(", ")
+        ))
+    }
+}
+
+/// Whether a schedule runs at least once a day: `cron(…)` whose day-of-month, month,
+/// day-of-week and year fields allow every day, or `rate(…)` of a day or less.
+fn at_least_daily(expression: &str) -> bool {
+    let expression = expression.trim();
+    if let Some(inner) = expression
+        .strip_prefix("cron(")
+        .and_then(|rest| rest.strip_suffix(')'))
+    {
+        let fields: Vec<&str> = inner.split_whitespace().collect();
+        let every = |f: &str| f == "*" || f == "?";
+        return fields.len() == 6
+            && every(fields[2])
+            && fields[3] == "*"
+            && every(fields[4])
+            && fields[5] == "*";
+    }
+    if let Some(inner) = expression
+        .strip_prefix("rate(")
+        .and_then(|rest| rest.strip_suffix(')'))
+    {
+        let parts: Vec<&str> = inner.split_whitespace().collect();
+        let [n, unit] = parts.as_slice() else {
+            return false;
+        };
+        let Ok(n) = n.parse::<u64>() else {
+            return false;
+        };
+        let minutes = match *unit {
+            "minute" | "minutes" => Some(n),
+            "hour" | "hours" => n.checked_mul(60),
+            "day" | "days" => n.checked_mul(1440),
+            _ => None,
+        };
+        return n > 0 && minutes.is_some_and(|m| m <= 1440);
+    }
+    false
+}
+
+fn b1(cx: &Cx<'_>) -> Outcome {
+    let Some(rules) = cx
+        .prop("/BackupPlan/BackupPlanRule")
+        .and_then(Value::as_array)
+    else {
+        return Outcome::Fail("`BackupPlan.BackupPlanRule` is not set".to_owned());
+    };
+    if rules.is_empty() {
+        return Outcome::Fail("`BackupPlan.BackupPlanRule` is empty".to_owned());
+    }
+    let mut checks = Vec::new();
+    for (i, rule) in rules.iter().enumerate() {
+        let schedule = format!("/BackupPlan/BackupPlanRule/{i}/ScheduleExpression");
+        checks.push(match rule.get("ScheduleExpression") {
+            Some(Value::String(e)) if at_least_daily(e) => cx.proof(&schedule).ok_or_default(),
+            Some(v) => Err(format!(
+                "`{}` is {v}; back up at least once a day",
+                pointer_name(&schedule)
+            )),
+            None => Err(format!(
+                "`{}` is not set; write a daily or more frequent schedule",
+                pointer_name(&schedule)
+            )),
+        });
+        let retention = format!("/BackupPlan/BackupPlanRule/{i}/Lifecycle/DeleteAfterDays");
+        checks.push(match cx.prop(&retention).and_then(number) {
+            Some(n) if n >= 35 => cx.proof(&retention).ok_or_default(),
+            Some(n) => Err(format!(
+                "`{}` is {n}, under 35 days",
+                pointer_name(&retention)
+            )),
+            None => Err(format!(
+                "`{}` is not set; keep recovery points 35 days or more, explicitly",
+                pointer_name(&retention)
+            )),
+        });
+    }
+    all(checks)
+}
+
+/// What a vault's access policy must deny to everyone.
+const GUARDED: &[&str] = &[
+    "backup:DeleteRecoveryPoint",
+    "backup:UpdateRecoveryPointLifecycle",
+    "backup:PutBackupVaultAccessPolicy",
+];
+
+fn b2(cx: &Cx<'_>) -> Outcome {
+    let pointer = "/AccessPolicy";
+    let Some(document) = policy_document(cx.resource, pointer) else {
+        return Outcome::Fail(format!(
+            "`AccessPolicy` is not set; deny {} to `*`",
+            GUARDED.join(", ")
+        ));
+    };
+    let denials: Vec<(String, &Value)> = statements(&document)
+        .into_iter()
+        .filter(|(_, s)| s["Effect"] == "Deny" && everyone(&s["Principal"]))
+        .collect();
+    let mut proofs: Vec<Proof> = Vec::new();
+    let mut missing = Vec::new();
+    for action in GUARDED {
+        let denial = denials
+            .iter()
+            .find(|(_, s)| strings(&s["Action"]).iter().any(|a| glob(a, action)));
+        match denial.and_then(|(suffix, _)| statement_proof(cx.resource, pointer, suffix)) {
+            Some(p) if proofs.iter().all(|q| q.path != p.path) => proofs.push(p),
+            Some(_) => {}
+            None => missing.push(format!("`{action}`")),
+        }
+    }
+    if missing.is_empty() {
+        Outcome::Pass(proofs)
+    } else {
+        Outcome::Fail(format!(
+            "`AccessPolicy` does not deny {} to `*`",
+            missing.join(", ")
+        ))
+    }
+}
+
+fn b4(cx: &Cx<'_>) -> Outcome {
+    all([customer_key(cx, "/EncryptionKeyArn")])
+}
+
+fn m1(cx: &Cx<'_>) -> Outcome {
+    let me = cx.self_ref();
+    let schedule = cx
+        .others("AWS::SecretsManager::RotationSchedule")
+        .find(|s| s.properties()["SecretId"] == me);
+    match schedule.and_then(|s| proof_of(s, "/SecretId")) {
+        Some(p) => Outcome::Pass(vec![p]),
+        None => Outcome::Fail(
+            "no `AWS::SecretsManager::RotationSchedule` of this template rotates the secret (`SecretId` is its `Ref`)"
+                .to_owned(),
+        ),
+    }
+}
+
+fn m2(cx: &Cx<'_>) -> Outcome {
+    all([customer_key(cx, "/KmsKeyId")])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn daily_schedules_are_recognised() {
+        for e in [
+            "cron(0 5 ? * * *)",
+            "cron(0 5 * * ? *)",
+            "cron(0 */6 * * ? *)",
+            "rate(12 hours)",
+            "rate(1 day)",
+            "rate(24 hours)",
+            "rate(90 minutes)",
+        ] {
+            assert!(at_least_daily(e), "{e}");
+        }
+        for e in [
+            "cron(0 5 ? * SUN *)",
+            "cron(0 5 1 * ? *)",
+            "cron(0 5 ? 1 * *)",
+            "cron(0 5 * * ? 2030)",
+            "cron(0 5 * *)",
+            "rate(2 days)",
+            "rate(25 hours)",
+            "rate(0 hours)",
+            "daily",
+        ] {
+            assert!(!at_least_daily(e), "{e}");
+        }
+    }
+
+    #[test]
+    fn insecure_publish_denials_are_recognised() {
+        let deny = json!({
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "SNS:Publish",
+            "Resource": "*",
+            "Condition": { "Bool": { "aws:SecureTransport": "false" } },
+        });
+        assert!(denies_insecure_publish(&deny));
+        let mut all_sns = deny.clone();
+        all_sns["Action"] = json!(["sns:*"]);
+        assert!(denies_insecure_publish(&all_sns));
+        let mut named = deny.clone();
+        named["Principal"] = json!({ "AWS": "arn:aws:iam::123456789012:root" });
+        assert!(!denies_insecure_publish(&named));
+        let mut unconditional = deny;
+        unconditional["Condition"] = json!({});
+        assert!(!denies_insecure_publish(&unconditional));
+    }
+}

@@ -1,0 +1,735 @@
+//! The seam between the engine and CloudFormation: a small trait with the calls the engine
+//! makes, in the engine's own terms, implemented by [`SdkApi`] over `aws-sdk-cloudformation`.
+//!
+//! Tests wrap it to inject what a local endpoint cannot produce (throttling, server errors,
+//! latency, failed resources); the engine never knows the difference.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+
+use aws_sdk_cloudformation::Client;
+use aws_sdk_cloudformation::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_cloudformation::types::{Capability, ChangeSetType, Tag};
+
+/// What went wrong with one call, classified for retrying.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// How to treat it.
+    pub kind: ApiErrorKind,
+    /// The service's error code, if any (`ValidationError`, `Throttling`, …).
+    pub code: Option<String>,
+    /// The message.
+    pub message: String,
+}
+
+/// How the engine treats an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiErrorKind {
+    /// Too many requests: retry with a longer backoff.
+    Throttled,
+    /// A server error or a timeout: retry.
+    Transient,
+    /// The endpoint cannot be reached (connection refused, DNS): retry briefly, then stop.
+    Unreachable,
+    /// Credentials are missing or refused.
+    Credentials,
+    /// The endpoint does not implement the operation (a local emulator, a partition).
+    Unsupported,
+    /// The request itself is wrong: do not retry.
+    Client,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.code {
+            Some(code) => write!(f, "{code}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl ApiError {
+    /// A client error with a code and message.
+    pub fn client(code: &str, message: impl Into<String>) -> Self {
+        ApiError {
+            kind: ApiErrorKind::Client,
+            code: Some(code.to_owned()),
+            message: message.into(),
+        }
+    }
+
+    /// Whether the message says that the stack does not exist.
+    pub fn is_missing_stack(&self) -> bool {
+        self.kind == ApiErrorKind::Client && self.message.contains("does not exist")
+    }
+}
+
+/// A stack as CloudFormation describes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StackInfo {
+    /// The name.
+    pub name: String,
+    /// The stack id (an ARN).
+    pub id: String,
+    /// `CREATE_COMPLETE`, `UPDATE_ROLLBACK_FAILED`, …
+    pub status: String,
+    /// Why it is in that status.
+    pub status_reason: Option<String>,
+    /// Outputs: key, value, export name.
+    pub outputs: Vec<(String, String, Option<String>)>,
+    /// Tags.
+    pub tags: BTreeMap<String, String>,
+    /// Whether termination protection is on.
+    pub termination_protection: bool,
+    /// When it was last created or updated, RFC 3339.
+    pub updated_at: Option<String>,
+}
+
+/// Where a change set's template comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateSource {
+    /// Sent in the request (up to 51,200 bytes).
+    Body(String),
+    /// Uploaded to S3 first.
+    Url(String),
+}
+
+/// A request for a change set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeSetRequest {
+    /// The stack.
+    pub stack: String,
+    /// The change set's name.
+    pub name: String,
+    /// Whether it creates the stack.
+    pub create: bool,
+    /// The template.
+    pub template: TemplateSource,
+    /// `CAPABILITY_IAM`, `CAPABILITY_NAMED_IAM`, only as needed.
+    pub capabilities: Vec<String>,
+    /// The stack's tags.
+    pub tags: BTreeMap<String, String>,
+    /// A description.
+    pub description: String,
+}
+
+/// One resource change of a change set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResourceChange {
+    /// `Add`, `Modify`, `Remove`, `Import`, `Dynamic`.
+    pub action: String,
+    /// The logical id.
+    pub logical_id: String,
+    /// The physical id, for existing resources.
+    pub physical_id: Option<String>,
+    /// The CloudFormation type.
+    pub resource_type: String,
+    /// `True`, `False` or `Conditional`, for modifications.
+    pub replacement: Option<String>,
+    /// What changes, property by property.
+    pub details: Vec<ChangeDetail>,
+}
+
+/// One detail of a resource change.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChangeDetail {
+    /// `Properties`, `Metadata`, `Tags`, …
+    pub attribute: String,
+    /// The property name, for property changes.
+    pub name: Option<String>,
+    /// `Never`, `Conditionally`, `Always`.
+    pub requires_recreation: Option<String>,
+    /// `ResourceReference`, `DirectModification`, …
+    pub change_source: Option<String>,
+    /// The resource or parameter whose change causes this one.
+    pub causing_entity: Option<String>,
+}
+
+/// A change set as described.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChangeSetInfo {
+    /// `CREATE_PENDING`, `CREATE_COMPLETE`, `FAILED`, …
+    pub status: String,
+    /// Why, when it failed.
+    pub status_reason: Option<String>,
+    /// `AVAILABLE`, `EXECUTE_IN_PROGRESS`, `EXECUTE_COMPLETE`, …
+    pub execution_status: Option<String>,
+    /// The changes, every page.
+    pub changes: Vec<ResourceChange>,
+}
+
+/// One stack event.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StackEvent {
+    /// The event id.
+    pub id: String,
+    /// When, RFC 3339.
+    pub timestamp: String,
+    /// The logical id (the stack name for stack events).
+    pub logical_id: String,
+    /// The CloudFormation type.
+    pub resource_type: String,
+    /// `CREATE_FAILED`, …
+    pub status: String,
+    /// Why.
+    pub reason: Option<String>,
+}
+
+/// A resource of a deployed stack.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StackResource {
+    /// The logical id.
+    pub logical_id: String,
+    /// The physical id.
+    pub physical_id: Option<String>,
+    /// The CloudFormation type.
+    pub resource_type: String,
+}
+
+/// What drift detection found for one resource.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResourceDrift {
+    /// The logical id.
+    pub logical_id: String,
+    /// The CloudFormation type.
+    pub resource_type: String,
+    /// `IN_SYNC`, `MODIFIED`, `DELETED`, `NOT_CHECKED`.
+    pub status: String,
+    /// The properties that differ: path, expected, actual.
+    pub differences: Vec<(String, String, String)>,
+}
+
+/// The calls the engine makes to CloudFormation.
+pub trait CloudFormationApi: Send + Sync {
+    /// Where the calls go, for messages.
+    fn endpoint(&self) -> String {
+        "CloudFormation".to_owned()
+    }
+    /// The stack, or `None` when there is none of that name.
+    fn describe_stack(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<StackInfo>, ApiError>> + Send;
+    /// Creates a change set and returns its ARN.
+    fn create_change_set(
+        &self,
+        request: &ChangeSetRequest,
+    ) -> impl Future<Output = Result<String, ApiError>> + Send;
+    /// Describes a change set, every page of changes.
+    fn describe_change_set(
+        &self,
+        arn: &str,
+    ) -> impl Future<Output = Result<ChangeSetInfo, ApiError>> + Send;
+    /// Executes a change set.
+    fn execute_change_set(&self, arn: &str) -> impl Future<Output = Result<(), ApiError>> + Send;
+    /// Deletes a change set.
+    fn delete_change_set(&self, arn: &str) -> impl Future<Output = Result<(), ApiError>> + Send;
+    /// The stack's most recent events, newest first (one page).
+    fn stack_events(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<Vec<StackEvent>, ApiError>> + Send;
+    /// The stack's resources.
+    fn stack_resources(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<Vec<StackResource>, ApiError>> + Send;
+    /// Deletes the stack, keeping `retain` (only for a stack in `DELETE_FAILED`).
+    fn delete_stack(
+        &self,
+        name: &str,
+        retain: &[String],
+    ) -> impl Future<Output = Result<(), ApiError>> + Send;
+    /// Continues a rollback that failed.
+    fn continue_update_rollback(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<(), ApiError>> + Send;
+    /// Turns termination protection on or off.
+    fn set_termination_protection(
+        &self,
+        name: &str,
+        enabled: bool,
+    ) -> impl Future<Output = Result<(), ApiError>> + Send;
+    /// Sets the stack policy.
+    fn set_stack_policy(
+        &self,
+        name: &str,
+        policy: &str,
+    ) -> impl Future<Output = Result<(), ApiError>> + Send;
+    /// The stacks that import an export.
+    fn list_imports(
+        &self,
+        export: &str,
+    ) -> impl Future<Output = Result<Vec<String>, ApiError>> + Send;
+    /// Starts drift detection and returns its id.
+    fn detect_drift(&self, name: &str) -> impl Future<Output = Result<String, ApiError>> + Send;
+    /// The status of a drift detection: `DETECTION_IN_PROGRESS`, `DETECTION_COMPLETE`, …
+    fn drift_detection_status(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<(String, Option<String>), ApiError>> + Send;
+    /// What drift detection found, per resource.
+    fn resource_drifts(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<Vec<ResourceDrift>, ApiError>> + Send;
+}
+
+/// [`CloudFormationApi`] over `aws-sdk-cloudformation`.
+#[derive(Debug, Clone)]
+pub struct SdkApi {
+    client: Client,
+    endpoint: String,
+}
+
+impl SdkApi {
+    /// Wraps a client; `endpoint` names where it goes, for error messages.
+    pub fn new(client: Client, endpoint: impl Into<String>) -> Self {
+        SdkApi {
+            client,
+            endpoint: endpoint.into(),
+        }
+    }
+
+    fn error<E, R>(&self, err: SdkError<E, R>) -> ApiError
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug + 'static,
+    {
+        classify(err, &self.endpoint)
+    }
+}
+
+/// Classifies an SDK error for retrying and for the message the user sees.
+pub(crate) fn classify<E, R>(err: SdkError<E, R>, endpoint: &str) -> ApiError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    match &err {
+        SdkError::DispatchFailure(failure) => {
+            let kind = if failure.is_timeout() {
+                ApiErrorKind::Transient
+            } else {
+                ApiErrorKind::Unreachable
+            };
+            ApiError {
+                kind,
+                code: None,
+                message: format!("cannot reach {endpoint}: {}", source_chain(&err)),
+            }
+        }
+        SdkError::TimeoutError(_) => ApiError {
+            kind: ApiErrorKind::Transient,
+            code: None,
+            message: format!("{endpoint} did not answer in time"),
+        },
+        SdkError::ConstructionFailure(_) => ApiError {
+            kind: if source_chain(&err).contains("credentials") {
+                ApiErrorKind::Credentials
+            } else {
+                ApiErrorKind::Client
+            },
+            code: None,
+            message: source_chain(&err),
+        },
+        SdkError::ResponseError(_) => ApiError {
+            kind: ApiErrorKind::Transient,
+            code: None,
+            message: format!(
+                "{endpoint} answered with something that is not a response: {}",
+                source_chain(&err)
+            ),
+        },
+        SdkError::ServiceError(service) => {
+            let e = service.err();
+            let code = e.code().map(str::to_owned);
+            let message = e
+                .message()
+                .map_or_else(|| source_chain(&err), str::to_owned);
+            let status = format!("{:?}", service.raw());
+            let unreadable = code.is_none()
+                && (message.contains("error parsing XML")
+                    || status.contains("status: StatusCode(404"));
+            let kind = match code.as_deref() {
+                _ if unreadable => ApiErrorKind::Unsupported,
+                Some(
+                    "Throttling"
+                    | "ThrottlingException"
+                    | "RequestLimitExceeded"
+                    | "TooManyRequestsException",
+                ) => ApiErrorKind::Throttled,
+                Some(
+                    "InvalidClientTokenId"
+                    | "ExpiredToken"
+                    | "UnrecognizedClientException"
+                    | "AccessDenied"
+                    | "AccessDeniedException"
+                    | "SignatureDoesNotMatch",
+                ) => ApiErrorKind::Credentials,
+                Some("InternalFailure" | "ServiceUnavailable" | "InternalError") => {
+                    ApiErrorKind::Transient
+                }
+                _ if status.contains("status: StatusCode(5") => ApiErrorKind::Transient,
+                _ => ApiErrorKind::Client,
+            };
+            ApiError {
+                kind,
+                code,
+                message,
+            }
+        }
+        _ => ApiError {
+            kind: ApiErrorKind::Transient,
+            code: None,
+            message: source_chain(&err),
+        },
+    }
+}
+
+fn source_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        let next = s.to_string();
+        if !text.contains(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        source = s.source();
+    }
+    text
+}
+
+fn time(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
+    t.and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok())
+}
+
+impl CloudFormationApi for SdkApi {
+    fn endpoint(&self) -> String {
+        self.endpoint.clone()
+    }
+
+    async fn describe_stack(&self, name: &str) -> Result<Option<StackInfo>, ApiError> {
+        let out = match self.client.describe_stacks().stack_name(name).send().await {
+            Ok(out) => out,
+            Err(err) => {
+                let err = self.error(err);
+                return if err.is_missing_stack() {
+                    Ok(None)
+                } else {
+                    Err(err)
+                };
+            }
+        };
+        let Some(s) = out.stacks().first() else {
+            return Ok(None);
+        };
+        let status = s
+            .stack_status()
+            .map(|st| st.as_str().to_owned())
+            .unwrap_or_default();
+        if status == "DELETE_COMPLETE" {
+            return Ok(None);
+        }
+        Ok(Some(StackInfo {
+            name: s.stack_name().unwrap_or(name).to_owned(),
+            id: s.stack_id().unwrap_or_default().to_owned(),
+            status,
+            status_reason: s.stack_status_reason().map(str::to_owned),
+            outputs: s
+                .outputs()
+                .iter()
+                .map(|o| {
+                    (
+                        o.output_key().unwrap_or_default().to_owned(),
+                        o.output_value().unwrap_or_default().to_owned(),
+                        o.export_name().map(str::to_owned),
+                    )
+                })
+                .collect(),
+            tags: s
+                .tags()
+                .iter()
+                .map(|t| {
+                    (
+                        t.key().unwrap_or_default().to_owned(),
+                        t.value().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect(),
+            termination_protection: s.enable_termination_protection().unwrap_or(false),
+            updated_at: time(s.last_updated_time().or(s.creation_time())),
+        }))
+    }
+
+    async fn create_change_set(&self, request: &ChangeSetRequest) -> Result<String, ApiError> {
+        let mut call = self
+            .client
+            .create_change_set()
+            .stack_name(&request.stack)
+            .change_set_name(&request.name)
+            .change_set_type(if request.create {
+                ChangeSetType::Create
+            } else {
+                ChangeSetType::Update
+            })
+            .description(&request.description);
+        call = match &request.template {
+            TemplateSource::Body(body) => call.template_body(body),
+            TemplateSource::Url(url) => call.template_url(url),
+        };
+        for c in &request.capabilities {
+            call = call.capabilities(Capability::from(c.as_str()));
+        }
+        for (k, v) in &request.tags {
+            call = call.tags(Tag::builder().key(k).value(v).build());
+        }
+        let out = call.send().await.map_err(|e| self.error(e))?;
+        out.id().map(str::to_owned).ok_or_else(|| {
+            ApiError::client("MissingId", "CreateChangeSet returned no change set id")
+        })
+    }
+
+    async fn describe_change_set(&self, arn: &str) -> Result<ChangeSetInfo, ApiError> {
+        let mut info = ChangeSetInfo::default();
+        let mut token: Option<String> = None;
+        loop {
+            let out = self
+                .client
+                .describe_change_set()
+                .change_set_name(arn)
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(|e| self.error(e))?;
+            info.status = out
+                .status()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default();
+            info.status_reason = out.status_reason().map(str::to_owned);
+            info.execution_status = out.execution_status().map(|s| s.as_str().to_owned());
+            for change in out.changes() {
+                let Some(rc) = change.resource_change() else {
+                    continue;
+                };
+                info.changes.push(ResourceChange {
+                    action: rc
+                        .action()
+                        .map(|a| a.as_str().to_owned())
+                        .unwrap_or_default(),
+                    logical_id: rc.logical_resource_id().unwrap_or_default().to_owned(),
+                    physical_id: rc.physical_resource_id().map(str::to_owned),
+                    resource_type: rc.resource_type().unwrap_or_default().to_owned(),
+                    replacement: rc.replacement().map(|r| r.as_str().to_owned()),
+                    details: rc
+                        .details()
+                        .iter()
+                        .map(|d| ChangeDetail {
+                            attribute: d
+                                .target()
+                                .and_then(|t| t.attribute())
+                                .map(|a| a.as_str().to_owned())
+                                .unwrap_or_default(),
+                            name: d.target().and_then(|t| t.name()).map(str::to_owned),
+                            requires_recreation: d
+                                .target()
+                                .and_then(|t| t.requires_recreation())
+                                .map(|r| r.as_str().to_owned()),
+                            change_source: d.change_source().map(|c| c.as_str().to_owned()),
+                            causing_entity: d.causing_entity().map(str::to_owned),
+                        })
+                        .collect(),
+                });
+            }
+            match out.next_token() {
+                Some(next) if !next.is_empty() => token = Some(next.to_owned()),
+                _ => return Ok(info),
+            }
+        }
+    }
+
+    async fn execute_change_set(&self, arn: &str) -> Result<(), ApiError> {
+        self.client
+            .execute_change_set()
+            .change_set_name(arn)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| self.error(e))
+    }
+
+    async fn delete_change_set(&self, arn: &str) -> Result<(), ApiError> {
+        self.client
+            .delete_change_set()
+            .change_set_name(arn)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| self.error(e))
+    }
+
+    async fn stack_events(&self, name: &str) -> Result<Vec<StackEvent>, ApiError> {
+        let out = self
+            .client
+            .describe_stack_events()
+            .stack_name(name)
+            .send()
+            .await
+            .map_err(|e| self.error(e))?;
+        Ok(out
+            .stack_events()
+            .iter()
+            .map(|e| StackEvent {
+                id: e.event_id().unwrap_or_default().to_owned(),
+                timestamp: time(e.timestamp()).unwrap_or_default(),
+                logical_id: e.logical_resource_id().unwrap_or_default().to_owned(),
+                resource_type: e.resource_type().unwrap_or_default().to_owned(),
+                status: e
+                    .resource_status()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                reason: e.resource_status_reason().map(str::to_owned),
+            })
+            .collect())
+    }
+
+    async fn stack_resources(&self, name: &str) -> Result<Vec<StackResource>, ApiError> {
+        let out = self
+            .client
+            .describe_stack_resources()
+            .stack_name(name)
+            .send()
+            .await
+            .map_err(|e| self.error(e))?;
+        Ok(out
+            .stack_resources()
+            .iter()
+            .map(|r| StackResource {
+                logical_id: r.logical_resource_id().unwrap_or_default().to_owned(),
+                physical_id: r.physical_resource_id().map(str::to_owned),
+                resource_type: r.resource_type().unwrap_or_default().to_owned(),
+            })
+            .collect())
+    }
+
+    async fn delete_stack(&self, name: &str, retain: &[String]) -> Result<(), ApiError> {
+        let mut call = self.client.delete_stack().stack_name(name);
+        for r in retain {
+            call = call.retain_resources(r);
+        }
+        call.send().await.map(|_| ()).map_err(|e| self.error(e))
+    }
+
+    async fn continue_update_rollback(&self, name: &str) -> Result<(), ApiError> {
+        self.client
+            .continue_update_rollback()
+            .stack_name(name)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| self.error(e))
+    }
+
+    async fn set_termination_protection(&self, name: &str, enabled: bool) -> Result<(), ApiError> {
+        self.client
+            .update_termination_protection()
+            .stack_name(name)
+            .enable_termination_protection(enabled)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| self.error(e))
+    }
+
+    async fn set_stack_policy(&self, name: &str, policy: &str) -> Result<(), ApiError> {
+        self.client
+            .set_stack_policy()
+            .stack_name(name)
+            .stack_policy_body(policy)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| self.error(e))
+    }
+
+    async fn list_imports(&self, export: &str) -> Result<Vec<String>, ApiError> {
+        match self.client.list_imports().export_name(export).send().await {
+            Ok(out) => Ok(out.imports().to_vec()),
+            Err(err) => {
+                let err = self.error(err);
+                // "Export 'x' is not imported by any stack." is not an error for us.
+                if err.kind == ApiErrorKind::Client && err.message.contains("not imported") {
+                    Ok(Vec::new())
+                } else {
+                    Err(err)
+                }
+            }
+        }
+    }
+
+    async fn detect_drift(&self, name: &str) -> Result<String, ApiError> {
+        let out = self
+            .client
+            .detect_stack_drift()
+            .stack_name(name)
+            .send()
+            .await
+            .map_err(|e| self.error(e))?;
+        out.stack_drift_detection_id()
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                ApiError::client("MissingId", "DetectStackDrift returned no detection id")
+            })
+    }
+
+    async fn drift_detection_status(&self, id: &str) -> Result<(String, Option<String>), ApiError> {
+        let out = self
+            .client
+            .describe_stack_drift_detection_status()
+            .stack_drift_detection_id(id)
+            .send()
+            .await
+            .map_err(|e| self.error(e))?;
+        Ok((
+            out.detection_status()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            out.detection_status_reason().map(str::to_owned),
+        ))
+    }
+
+    async fn resource_drifts(&self, name: &str) -> Result<Vec<ResourceDrift>, ApiError> {
+        let out = self
+            .client
+            .describe_stack_resource_drifts()
+            .stack_name(name)
+            .send()
+            .await
+            .map_err(|e| self.error(e))?;
+        Ok(out
+            .stack_resource_drifts()
+            .iter()
+            .map(|d| ResourceDrift {
+                logical_id: d.logical_resource_id().unwrap_or_default().to_owned(),
+                resource_type: d.resource_type().unwrap_or_default().to_owned(),
+                status: d
+                    .stack_resource_drift_status()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                differences: d
+                    .property_differences()
+                    .iter()
+                    .map(|p| {
+                        (
+                            p.property_path().unwrap_or_default().to_owned(),
+                            p.expected_value().unwrap_or_default().to_owned(),
+                            p.actual_value().unwrap_or_default().to_owned(),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,82 @@
+//! The deploy engine: `preview`, `up`, `destroy`, `outputs` and `drift` through
+//! CloudFormation change sets.
+//!
+//! CloudFormation is the engine and holds the state; this module drives it through
+//! `aws-sdk-cloudformation`, configured by `aws-config` from the standard environment
+//! (profiles, `AWS_REGION`, `AWS_ENDPOINT_URL` for a local endpoint). It reads the assembly
+//! that `synth` produced and never re-derives what synthesis decided: the waves, the
+//! dependencies and the templates come from it.
+
+mod api;
+mod engine;
+mod error;
+pub mod plan;
+mod retry;
+mod staging;
+
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+
+pub use api::{
+    ApiError, ApiErrorKind, ChangeDetail, ChangeSetInfo, ChangeSetRequest, CloudFormationApi,
+    ResourceChange, ResourceDrift, SdkApi, StackEvent, StackInfo, StackResource, TemplateSource,
+};
+pub use engine::{
+    Deployed, Deployer, Destroyed, Options, PlanState, PlannedChange, Retained, StackDrift,
+    StackPlan, describe_plan,
+};
+pub use error::DeployError;
+pub use retry::{CallCounts, RetryPolicy};
+pub use staging::Staging;
+
+/// Clients for the account and region of the environment.
+#[derive(Debug)]
+pub struct Connection {
+    /// CloudFormation.
+    pub cloudformation: SdkApi,
+    /// The S3 staging area for large templates.
+    pub staging: Staging,
+    /// The region.
+    pub region: String,
+    /// The endpoint, as shown in messages.
+    pub endpoint: String,
+}
+
+/// Loads the AWS configuration from the environment (profiles, `AWS_REGION`,
+/// `AWS_ENDPOINT_URL`). Retries are the engine's own; connections time out after 3 s so
+/// that an unreachable endpoint is reported within seconds.
+pub async fn connect() -> Result<Connection, DeployError> {
+    let config = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::disabled())
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(3))
+                .operation_attempt_timeout(Duration::from_secs(60))
+                .build(),
+        )
+        .load()
+        .await;
+    let Some(region) = config.region().map(ToString::to_string) else {
+        return Err(DeployError::NoRegion);
+    };
+    let endpoint = config
+        .endpoint_url()
+        .map_or_else(|| format!("AWS in {region}"), str::to_owned);
+    let local = config.endpoint_url().is_some();
+    let cfn = aws_sdk_cloudformation::Client::new(&config);
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&config)
+            .force_path_style(local)
+            .build(),
+    );
+    let sts = aws_sdk_sts::Client::new(&config);
+    Ok(Connection {
+        cloudformation: SdkApi::new(cfn, endpoint.clone()),
+        staging: Staging::new(s3, sts, region.clone(), endpoint.clone()),
+        region,
+        endpoint,
+    })
+}

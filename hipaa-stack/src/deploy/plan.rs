@@ -1,0 +1,455 @@
+//! The decisions of a deployment that need no network: capabilities, tags, which changes
+//! put PHI at risk, the stack policy of a production stack, and the root cause of a failure.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::json;
+
+use super::api::{ResourceChange, StackEvent};
+use crate::cfn::Template;
+use crate::compliance::report::sha256_hex;
+use crate::synth::SynthesizedStack;
+
+/// The tag that records which template a stack was last deployed with.
+pub const TEMPLATE_TAG: &str = "hipaa-stack:template-sha256";
+
+/// Resource types that hold PHI, with what is lost if one is replaced or deleted.
+const PHI_STORES: &[(&str, &str)] = &[
+    ("AWS::S3::Bucket", "every object in the bucket"),
+    (
+        "AWS::RDS::DBInstance",
+        "the database and its automated backups",
+    ),
+    (
+        "AWS::RDS::DBCluster",
+        "the database cluster and its automated backups",
+    ),
+    (
+        "AWS::KMS::Key",
+        "everything encrypted with the key, which becomes unreadable",
+    ),
+    ("AWS::Logs::LogGroup", "the log events"),
+    ("AWS::Backup::BackupVault", "the recovery points"),
+    ("AWS::EC2::Volume", "the volume's data"),
+    ("AWS::DynamoDB::Table", "the table's items"),
+    ("AWS::SecretsManager::Secret", "the secret"),
+];
+
+/// What is lost when a resource of this type is replaced or deleted, for stores of PHI.
+pub fn data_at_stake(resource_type: &str) -> Option<&'static str> {
+    PHI_STORES
+        .iter()
+        .find(|(t, _)| *t == resource_type)
+        .map(|(_, d)| *d)
+}
+
+/// Whether a resource of the template is a store of PHI: its type is, and no construct said
+/// otherwise (the access-log bucket holds no PHI).
+pub fn is_phi_store(template: &Template, logical_id: &str, resource_type: &str) -> bool {
+    if data_at_stake(resource_type).is_none() {
+        return false;
+    }
+    let construct = template
+        .resource(logical_id)
+        .and_then(|r| r.metadata().get("hipaa-stack").cloned())
+        .and_then(|m| {
+            m.get("construct")
+                .and_then(|c| c.as_str().map(str::to_owned))
+        });
+    construct.as_deref() != Some("AccessLogBucket")
+}
+
+/// The capabilities a template needs: `CAPABILITY_IAM` when it has IAM resources,
+/// `CAPABILITY_NAMED_IAM` when one of them has a fixed name, nothing otherwise.
+pub fn capabilities(template: &Template) -> Vec<String> {
+    const NAMES: [&str; 5] = [
+        "RoleName",
+        "ManagedPolicyName",
+        "UserName",
+        "GroupName",
+        "InstanceProfileName",
+    ];
+    let iam: Vec<_> = template
+        .resources()
+        .iter()
+        .filter(|r| r.type_name().starts_with("AWS::IAM::"))
+        .collect();
+    if iam.is_empty() {
+        Vec::new()
+    } else if iam
+        .iter()
+        .any(|r| NAMES.iter().any(|n| r.properties().get(n).is_some()))
+    {
+        vec!["CAPABILITY_NAMED_IAM".to_owned()]
+    } else {
+        vec!["CAPABILITY_IAM".to_owned()]
+    }
+}
+
+/// The stack's tags: the app, the stack, the data classification (`phi` when it holds a
+/// store of PHI), and the hash of the template, which lets an unchanged stack cost one read.
+pub fn tags(app: &str, stack: &SynthesizedStack) -> BTreeMap<String, String> {
+    let template = stack.template();
+    let phi = template
+        .resources()
+        .iter()
+        .any(|r| is_phi_store(template, r.logical_id(), r.type_name()));
+    BTreeMap::from([
+        ("hipaa-stack:app".to_owned(), app.to_owned()),
+        ("hipaa-stack:stack".to_owned(), stack.name().to_owned()),
+        (
+            "hipaa-stack:data-classification".to_owned(),
+            if phi { "phi" } else { "none" }.to_owned(),
+        ),
+        (TEMPLATE_TAG.to_owned(), sha256_hex(stack.template_json())),
+    ])
+}
+
+/// A change that would replace or delete a store of PHI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endangered {
+    /// `stack/LogicalId`.
+    pub resource: String,
+    /// The construct that made it.
+    pub construct: String,
+    /// `replaced` or `deleted`.
+    pub what: &'static str,
+    /// The property that forces the replacement, and what caused it upstream.
+    pub because: String,
+    /// What is lost.
+    pub data: &'static str,
+}
+
+impl std::fmt::Display for Endangered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "`{}` ({}) would be {}{}, putting at risk {}",
+            self.resource,
+            self.construct,
+            self.what,
+            if self.because.is_empty() {
+                String::new()
+            } else {
+                format!(" because {}", self.because)
+            },
+            self.data
+        )
+    }
+}
+
+/// Why a resource is replaced: the properties that require recreation, and the upstream
+/// change that caused each, when it comes through a reference.
+pub fn replacement_cause(change: &ResourceChange) -> String {
+    let causes: BTreeSet<String> = change
+        .details
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.requires_recreation.as_deref(),
+                Some("Always" | "Conditionally")
+            )
+        })
+        .map(|d| {
+            let property = d.name.clone().unwrap_or_else(|| d.attribute.clone());
+            match (&d.change_source, &d.causing_entity) {
+                (Some(source), Some(cause)) if source != "DirectModification" => {
+                    format!("`{property}` changes (caused by `{cause}`)")
+                }
+                _ => format!("`{property}` changes"),
+            }
+        })
+        .collect();
+    causes.into_iter().collect::<Vec<_>>().join(", ")
+}
+
+/// The changes of a plan that replace or delete a store of PHI and that `allowed` does not
+/// name (`stack/LogicalId` or `stack/Construct`).
+pub fn endangered(
+    stack: &SynthesizedStack,
+    deployed: Option<&Template>,
+    changes: &[ResourceChange],
+    allowed: &[String],
+) -> Vec<Endangered> {
+    let template = stack.template();
+    let mut out = Vec::new();
+    for c in changes {
+        let what = match (c.action.as_str(), c.replacement.as_deref()) {
+            ("Remove", _) => "deleted",
+            ("Modify", Some("True" | "Conditional")) => "replaced",
+            _ => continue,
+        };
+        // A removed resource is only in the deployed template; judge it by its type.
+        let phi = match template.resource(&c.logical_id) {
+            Some(_) => is_phi_store(template, &c.logical_id, &c.resource_type),
+            None => deployed.map_or_else(
+                || data_at_stake(&c.resource_type).is_some(),
+                |d| is_phi_store(d, &c.logical_id, &c.resource_type),
+            ),
+        };
+        let Some(data) = data_at_stake(&c.resource_type).filter(|_| phi) else {
+            continue;
+        };
+        let construct = template
+            .resource(&c.logical_id)
+            .and_then(crate::cfn::Resource::construct_path)
+            .unwrap_or_else(|| format!("{}/{}", stack.name(), c.logical_id));
+        let resource = format!("{}/{}", stack.name(), c.logical_id);
+        if allowed.iter().any(|a| *a == resource || *a == construct) {
+            continue;
+        }
+        out.push(Endangered {
+            resource,
+            construct,
+            what,
+            because: replacement_cause(c),
+            data,
+        });
+    }
+    out
+}
+
+/// The stack policy of a production stack: every update is allowed except replacing or
+/// deleting a store of PHI.
+pub fn stack_policy(template: &Template) -> Option<String> {
+    let protected: Vec<String> = template
+        .resources()
+        .iter()
+        .filter(|r| is_phi_store(template, r.logical_id(), r.type_name()))
+        .map(|r| format!("LogicalResourceId/{}", r.logical_id()))
+        .collect();
+    if protected.is_empty() {
+        return None;
+    }
+    let policy = json!({
+        "Statement": [
+            { "Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*" },
+            {
+                "Effect": "Deny",
+                "Action": ["Update:Replace", "Update:Delete"],
+                "Principal": "*",
+                "Resource": protected,
+            },
+        ]
+    });
+    Some(policy.to_string())
+}
+
+/// Whether a change set's status reason says that there was nothing to change (the words of
+/// AWS and of the local endpoint alike).
+pub fn is_no_change(reason: Option<&str>) -> bool {
+    reason.is_some_and(|r| {
+        r.contains("didn't contain changes") || r.contains("No updates are to be performed")
+    })
+}
+
+/// The first failure among the stack events that are new since a deployment started: the
+/// root cause, not the "rollback requested" that follows it. Events come newest first.
+pub fn root_cause<'a>(
+    events: &'a [StackEvent],
+    stack: &str,
+    seen_before: &BTreeSet<String>,
+) -> Option<&'a StackEvent> {
+    const CONSEQUENCES: [&str; 4] = [
+        "Resource creation cancelled",
+        "Resource update cancelled",
+        "The following resource(s) failed",
+        "rollback requested",
+    ];
+    let failures = events
+        .iter()
+        .filter(|e| !seen_before.contains(&e.id))
+        .filter(|e| e.status.ends_with("_FAILED"));
+    // Oldest first; a resource's own failure beats the stack's summary of it.
+    let ordered: Vec<&StackEvent> = failures.rev().collect();
+    ordered
+        .iter()
+        .find(|e| {
+            e.logical_id != stack
+                && !e
+                    .reason
+                    .as_deref()
+                    .is_some_and(|r| CONSEQUENCES.iter().any(|c| r.contains(c)))
+        })
+        .or_else(|| ordered.first())
+        .copied()
+}
+
+/// What to do after a stack ended in `status`.
+pub fn next_step(status: &str) -> &'static str {
+    match status {
+        "ROLLBACK_COMPLETE" | "ROLLBACK_FAILED" => {
+            "fix the cause and run `up` again: the failed first create is deleted and the stack created anew (with --yes, without asking)"
+        }
+        "UPDATE_ROLLBACK_COMPLETE" => {
+            "the stack is back on its previous template; fix the cause and run `up` again"
+        }
+        "UPDATE_ROLLBACK_FAILED" => {
+            "the rollback itself failed; fix what blocks it, then run `up` again to continue the rollback"
+        }
+        "DELETE_FAILED" => "run `destroy` again; stores of PHI that cannot be deleted are kept",
+        _ => "look at the stack's events in the CloudFormation console, then run `up` again",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deploy::api::ChangeDetail;
+    use crate::prelude::*;
+
+    fn clinic() -> crate::synth::Assembly {
+        let app = App::new("clinic");
+        let s = app.stack("data").unwrap();
+        let key = s.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = s.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        s.add(
+            SecureBucket::new("Records")
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+        app.synth().unwrap()
+    }
+
+    fn change(action: &str, id: &str, ty: &str, replacement: Option<&str>) -> ResourceChange {
+        ResourceChange {
+            action: action.to_owned(),
+            logical_id: id.to_owned(),
+            resource_type: ty.to_owned(),
+            replacement: replacement.map(str::to_owned),
+            details: vec![ChangeDetail {
+                attribute: "Properties".to_owned(),
+                name: Some("BucketName".to_owned()),
+                requires_recreation: Some("Always".to_owned()),
+                change_source: Some("DirectModification".to_owned()),
+                causing_entity: None,
+            }],
+            ..ResourceChange::default()
+        }
+    }
+
+    #[test]
+    fn replacing_or_deleting_a_phi_store_is_endangering_unless_allowed() {
+        let assembly = clinic();
+        let stack = assembly.stack("data").unwrap();
+        let changes = [
+            change("Modify", "Records", "AWS::S3::Bucket", Some("True")),
+            change(
+                "Modify",
+                "RecordsPolicy",
+                "AWS::S3::BucketPolicy",
+                Some("True"),
+            ),
+            change("Modify", "AccessLogs", "AWS::S3::Bucket", Some("True")),
+            change("Remove", "OldKey", "AWS::KMS::Key", None),
+            change("Modify", "PhiKey", "AWS::KMS::Key", Some("False")),
+        ];
+        let found = endangered(stack, None, &changes, &[]);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].resource, "data/Records");
+        assert_eq!(found[0].construct, "data/Records");
+        assert_eq!(found[0].what, "replaced");
+        assert_eq!(found[0].because, "`BucketName` changes");
+        assert_eq!(found[1].what, "deleted");
+        assert!(
+            found[1]
+                .to_string()
+                .contains("everything encrypted with the key")
+        );
+        let allowed = endangered(
+            stack,
+            None,
+            &changes,
+            &["data/Records".to_owned(), "data/OldKey".to_owned()],
+        );
+        assert!(allowed.is_empty());
+    }
+
+    #[test]
+    fn stacks_ask_only_for_the_capabilities_they_need_and_are_tagged() {
+        let assembly = clinic();
+        let stack = assembly.stack("data").unwrap();
+        assert!(capabilities(stack.template()).is_empty());
+        let t = tags("clinic", stack);
+        assert_eq!(t["hipaa-stack:data-classification"], "phi");
+        assert_eq!(t[TEMPLATE_TAG].len(), 64);
+
+        let app = App::new("clinic");
+        let s = app.stack("trail").unwrap();
+        let key = s.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = s.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        s.add(AuditTrail::new("Audit").encryption(&key).access_logs(&logs))
+            .unwrap();
+        let assembly = app.synth().unwrap();
+        assert_eq!(
+            capabilities(assembly.stacks()[0].template()),
+            ["CAPABILITY_IAM"]
+        );
+    }
+
+    #[test]
+    fn the_stack_policy_protects_exactly_the_phi_stores() {
+        let assembly = clinic();
+        let policy: serde_json::Value =
+            serde_json::from_str(&stack_policy(assembly.stacks()[0].template()).unwrap()).unwrap();
+        assert_eq!(
+            policy["Statement"][1]["Resource"],
+            json!(["LogicalResourceId/PhiKey", "LogicalResourceId/Records"])
+        );
+        assert_eq!(
+            policy["Statement"][1]["Action"],
+            json!(["Update:Replace", "Update:Delete"])
+        );
+    }
+
+    fn event(id: &str, logical: &str, status: &str, reason: &str) -> StackEvent {
+        StackEvent {
+            id: id.to_owned(),
+            logical_id: logical.to_owned(),
+            status: status.to_owned(),
+            reason: Some(reason.to_owned()),
+            ..StackEvent::default()
+        }
+    }
+
+    #[test]
+    fn the_root_cause_is_the_first_failure_not_the_rollback() {
+        // Newest first, as CloudFormation returns them.
+        let events = [
+            event("9", "s", "ROLLBACK_COMPLETE", ""),
+            event("8", "Bucket", "DELETE_COMPLETE", ""),
+            event(
+                "7",
+                "s",
+                "ROLLBACK_IN_PROGRESS",
+                "The following resource(s) failed to create: [Db]. Rollback requested by user.",
+            ),
+            event(
+                "6",
+                "Bucket",
+                "CREATE_FAILED",
+                "Resource creation cancelled",
+            ),
+            event(
+                "5",
+                "Db",
+                "CREATE_FAILED",
+                "DBInstanceClass db.t2.micro is not supported",
+            ),
+            event(
+                "4",
+                "Old",
+                "CREATE_FAILED",
+                "an older failure, from a previous deploy",
+            ),
+        ];
+        let before = BTreeSet::from(["4".to_owned()]);
+        let cause = root_cause(&events, "s", &before).unwrap();
+        assert_eq!(cause.logical_id, "Db");
+        assert!(is_no_change(Some(
+            "The submitted information didn't contain changes. Submit different information to create a change set."
+        )));
+        assert!(!is_no_change(Some("No export named x found")));
+    }
+}

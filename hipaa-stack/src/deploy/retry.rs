@@ -1,0 +1,204 @@
+//! Retries with backoff, and a count of every call made, per operation.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use super::api::{ApiError, ApiErrorKind};
+
+/// How long to wait between attempts and how often to try.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// The first wait; each next one doubles, with jitter, up to `max_delay`.
+    pub base_delay: Duration,
+    /// The longest wait between two attempts.
+    pub max_delay: Duration,
+    /// Attempts for throttling and server errors.
+    pub attempts: u32,
+    /// Attempts when the endpoint cannot be reached at all: few, so that a wrong endpoint
+    /// is reported within seconds.
+    pub unreachable_attempts: u32,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(10),
+            attempts: 8,
+            unreachable_attempts: 2,
+        }
+    }
+}
+
+/// Every call made, by operation.
+#[derive(Debug, Default)]
+pub struct CallCounts {
+    counts: Mutex<BTreeMap<&'static str, u64>>,
+    retries: AtomicU64,
+}
+
+impl CallCounts {
+    fn record(&self, operation: &'static str) {
+        if let Ok(mut counts) = self.counts.lock() {
+            *counts.entry(operation).or_default() += 1;
+        }
+    }
+
+    /// Calls per operation, attempts included.
+    pub fn by_operation(&self) -> BTreeMap<&'static str, u64> {
+        self.counts.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// All calls.
+    pub fn total(&self) -> u64 {
+        self.by_operation().values().sum()
+    }
+
+    /// Calls that were retries of a failed attempt.
+    pub fn retries(&self) -> u64 {
+        self.retries.load(Ordering::Relaxed)
+    }
+}
+
+/// Runs `call` until it succeeds, fails for good, or runs out of attempts.
+pub(crate) async fn with_retry<T, F, Fut>(
+    policy: RetryPolicy,
+    counts: &CallCounts,
+    operation: &'static str,
+    mut call: F,
+) -> Result<T, ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, ApiError>>,
+{
+    let mut attempt: u32 = 0;
+    loop {
+        attempt += 1;
+        counts.record(operation);
+        let err = match call().await {
+            Ok(value) => return Ok(value),
+            Err(err) => err,
+        };
+        let limit = match err.kind {
+            ApiErrorKind::Throttled | ApiErrorKind::Transient => policy.attempts,
+            ApiErrorKind::Unreachable => policy.unreachable_attempts,
+            ApiErrorKind::Client | ApiErrorKind::Credentials | ApiErrorKind::Unsupported => 1,
+        };
+        if attempt >= limit {
+            return Err(err);
+        }
+        counts.retries.fetch_add(1, Ordering::Relaxed);
+        let factor = if err.kind == ApiErrorKind::Throttled {
+            2
+        } else {
+            1
+        };
+        tokio::time::sleep(delay(policy, attempt, factor)).await;
+    }
+}
+
+/// Exponential backoff with "equal jitter": half the delay fixed, half random.
+fn delay(policy: RetryPolicy, attempt: u32, factor: u32) -> Duration {
+    let exp = policy
+        .base_delay
+        .saturating_mul(factor)
+        .saturating_mul(1 << attempt.min(16).saturating_sub(1))
+        .min(policy.max_delay);
+    let half = exp / 2;
+    half + half.mul_f64(jitter())
+}
+
+/// A number in [0, 1) that differs from call to call (not for cryptography).
+fn jitter() -> f64 {
+    static STATE: AtomicU64 = AtomicU64::new(0x9E37_79B9_7F4A_7C15);
+    let mut x = STATE.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    x ^= x >> 33;
+    (x >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fast() -> RetryPolicy {
+        RetryPolicy {
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(4),
+            attempts: 5,
+            unreachable_attempts: 2,
+        }
+    }
+
+    fn error(kind: ApiErrorKind) -> ApiError {
+        ApiError {
+            kind,
+            code: None,
+            message: "no".to_owned(),
+        }
+    }
+
+    #[tokio::test]
+    async fn throttling_is_retried_until_it_passes() {
+        let counts = CallCounts::default();
+        let mut left = 3;
+        let result = with_retry(fast(), &counts, "DescribeStacks", || {
+            left -= 1;
+            let out = if left > 0 {
+                Err(error(ApiErrorKind::Throttled))
+            } else {
+                Ok(7)
+            };
+            async move { out }
+        })
+        .await;
+        assert_eq!(result, Ok(7));
+        assert_eq!(counts.by_operation()["DescribeStacks"], 3);
+        assert_eq!(counts.retries(), 2);
+    }
+
+    #[tokio::test]
+    async fn client_errors_are_not_retried_and_unreachable_only_briefly() {
+        let counts = CallCounts::default();
+        let r: Result<(), _> = with_retry(fast(), &counts, "A", || async {
+            Err(error(ApiErrorKind::Client))
+        })
+        .await;
+        assert!(r.is_err());
+        let r: Result<(), _> = with_retry(fast(), &counts, "B", || async {
+            Err(error(ApiErrorKind::Unreachable))
+        })
+        .await;
+        assert!(r.is_err());
+        let r: Result<(), _> = with_retry(fast(), &counts, "C", || async {
+            Err(error(ApiErrorKind::Transient))
+        })
+        .await;
+        assert!(r.is_err());
+        let by = counts.by_operation();
+        assert_eq!((by["A"], by["B"], by["C"]), (1, 2, 5));
+    }
+
+    #[test]
+    fn delays_grow_and_stay_under_the_cap() {
+        let policy = RetryPolicy::default();
+        for attempt in 1..20 {
+            let d = delay(policy, attempt, 2);
+            assert!(d <= policy.max_delay, "{d:?}");
+            assert!(d >= delay_floor(policy, attempt, 2), "{d:?}");
+        }
+    }
+
+    fn delay_floor(policy: RetryPolicy, attempt: u32, factor: u32) -> Duration {
+        policy
+            .base_delay
+            .saturating_mul(factor)
+            .saturating_mul(1 << attempt.min(16).saturating_sub(1))
+            .min(policy.max_delay)
+            / 2
+    }
+}

@@ -1,0 +1,1474 @@
+//! Every rule of the rule engine, breaks and held, on raw resources.
+//!
+//! For each rule, a small app whose raw resources break it (synth refuses the app and names
+//! the rule on the resource; a rule that only reports gaps reports one and synth does not
+//! refuse it), and one whose raw resources hold it (the evaluation of `check` says
+//! `Enforced` for the rule on the resource, and every proof points at the written template).
+//! A resource that holds one rule may break others: each case looks only at its own rule.
+
+use std::collections::BTreeSet;
+
+use hipaa_stack::compliance::{Evaluation, Status, Waiver, rule, rule_spec, rules};
+use hipaa_stack::prelude::*;
+use hipaa_stack::{Assembly, Error};
+use serde_json::{Value, json};
+
+const STACK: &str = "rules-test";
+
+/// Builds the resources of a case into a stack.
+type Build = fn(&Stack<'_>);
+
+fn app_with(build: Build) -> App {
+    let app = App::new("rules");
+    {
+        let stack = app.stack(STACK).expect("a valid stack name");
+        build(&stack);
+    }
+    app
+}
+
+/// The status of `rule` on the resource `logical_id`: exactly one.
+fn status_of<'a>(evaluation: &'a Evaluation, rule: &str, logical_id: &str) -> &'a Status {
+    let found: Vec<&Status> = evaluation
+        .results
+        .iter()
+        .filter(|c| c.rule == rule && c.logical_id == logical_id)
+        .map(|c| &c.status)
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "{rule} on {logical_id}: expected one result in {:#?}",
+        evaluation.results
+    );
+    found[0]
+}
+
+/// The written template of the test stack.
+fn template(assembly: &Assembly) -> Value {
+    let stack = assembly.stack(STACK).expect("the stack is synthesized");
+    serde_json::from_str(stack.template_json()).expect("the template is JSON")
+}
+
+/// `build` breaks `rule` on `logical_id`: synth refuses the app, naming the rule there.
+fn breaks(rule: &str, logical_id: &str, build: Build) {
+    let spec = rule_spec(rule).expect("the rule exists");
+    let app = app_with(build);
+    match app.synth() {
+        Err(Error::Noncompliant { findings }) => {
+            let finding = findings
+                .iter()
+                .find(|f| f.rule == rule && f.logical_id == logical_id)
+                .unwrap_or_else(|| panic!("no {rule} finding on {logical_id} in {findings:#?}"));
+            assert!(!finding.what.is_empty(), "{rule}: the finding says nothing");
+            assert_eq!(finding.controls, spec.controls, "{rule}");
+            assert_eq!(finding.fix, spec.fix, "{rule}");
+        }
+        Err(other) => panic!("{rule}: synth failed for another reason: {other}"),
+        Ok(_) => panic!("{rule}: synth accepted an app that breaks it on {logical_id}"),
+    }
+    let assembly = app.check().expect("check returns the assembly");
+    assert!(
+        matches!(
+            status_of(assembly.evaluation(), rule, logical_id),
+            Status::Failed { .. }
+        ),
+        "{rule} on {logical_id} is not Failed"
+    );
+}
+
+/// `build` leaves a gap of `rule` on `logical_id`: reported by check, not refused by synth.
+fn gap(rule: &str, logical_id: &str, build: Build) {
+    let app = app_with(build);
+    let assembly = app.check().expect("check returns the assembly");
+    match status_of(assembly.evaluation(), rule, logical_id) {
+        Status::Gap { reason } => assert!(!reason.is_empty(), "{rule}: the gap says nothing"),
+        other => panic!("{rule} on {logical_id} is {other:?}, not a gap"),
+    }
+    match app.synth() {
+        Ok(_) => {}
+        Err(Error::Noncompliant { findings }) => assert!(
+            !findings
+                .iter()
+                .any(|f| f.rule == rule && f.logical_id == logical_id),
+            "synth refused the gap of {rule} on {logical_id}"
+        ),
+        Err(other) => panic!("{rule}: synth failed for another reason: {other}"),
+    }
+}
+
+/// `build` holds `rule` on `logical_id`, with evidence that the written template carries.
+fn holds(rule: &str, logical_id: &str, build: Build) {
+    let app = app_with(build);
+    let assembly = app.check().expect("check returns the assembly");
+    let Status::Enforced { evidence } = status_of(assembly.evaluation(), rule, logical_id) else {
+        panic!(
+            "{rule} on {logical_id} is {:?}, not enforced",
+            status_of(assembly.evaluation(), rule, logical_id)
+        );
+    };
+    assert!(
+        !evidence.is_empty(),
+        "{rule} on {logical_id} has no evidence"
+    );
+    let template = template(&assembly);
+    for proof in evidence {
+        let resource = &template["Resources"][&proof.logical_id];
+        assert_eq!(
+            resource.pointer(&proof.path),
+            Some(&proof.value),
+            "{rule}: the proof {} of {} is not in the template",
+            proof.path,
+            proof.logical_id
+        );
+    }
+}
+
+/// One module per rule, with a `breaks` (or `gap`) test and a `holds` test; `COVERED` lists
+/// the rules.
+macro_rules! cases {
+    ($($name:ident: $rule:literal on $id:literal, $kind:ident $broken:expr $(, holds $held:expr)?;)*) => {
+        $(
+            #[doc = concat!("Rule ", $rule, ".")]
+            mod $name {
+                use super::*;
+
+                #[test]
+                fn $kind() {
+                    super::$kind($rule, $id, $broken);
+                }
+
+                $(
+                    #[test]
+                    fn holds() {
+                        super::holds($rule, $id, $held);
+                    }
+                )?
+            }
+        )*
+
+        /// The rules that have cases.
+        const COVERED: &[&str] = &[$($rule),*];
+    };
+}
+
+// ---------------------------------------------------------------------------------------
+// Building blocks.
+// ---------------------------------------------------------------------------------------
+
+fn add(stack: &Stack<'_>, resource: RawResource) -> Handle<RawResource> {
+    stack.add(resource).expect("a valid raw resource")
+}
+
+/// A customer-managed key, `Cmk`.
+fn cmk(stack: &Stack<'_>) -> Handle<KmsKey> {
+    stack.add(KmsKey::new("Cmk")).expect("a valid key")
+}
+
+fn policy(statements: Value) -> Value {
+    json!({ "Version": "2012-10-17", "Statement": statements })
+}
+
+fn bucket() -> RawResource {
+    RawResource::new("Bucket", "AWS::S3::Bucket")
+}
+
+fn db() -> RawResource {
+    RawResource::new("Db", "AWS::RDS::DBInstance")
+        .property("Engine", "postgres")
+        .property("DBInstanceClass", "db.m7g.large")
+        .property("AllocatedStorage", "100")
+}
+
+fn key() -> RawResource {
+    RawResource::new("Key", "AWS::KMS::Key")
+}
+
+fn trail() -> RawResource {
+    RawResource::new("Trail", "AWS::CloudTrail::Trail")
+        .property("S3BucketName", "audit-trail-bucket")
+}
+
+fn log_group() -> RawResource {
+    RawResource::new("Logs", "AWS::Logs::LogGroup")
+}
+
+fn security_group(ingress: Value) -> RawResource {
+    RawResource::new("Sg", "AWS::EC2::SecurityGroup")
+        .property("GroupDescription", "application servers")
+        .property("VpcId", "vpc-0123456789abcdef0")
+        .property("SecurityGroupIngress", ingress)
+}
+
+fn subnet() -> RawResource {
+    RawResource::new("Subnet", "AWS::EC2::Subnet")
+        .property("VpcId", "vpc-0123456789abcdef0")
+        .property("CidrBlock", "10.0.1.0/24")
+}
+
+fn vpc() -> RawResource {
+    RawResource::new("Vpc", "AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16")
+}
+
+/// A VPC whose route table sends 0.0.0.0/0 to its internet gateway, associated with a
+/// subnet that maps public addresses (`public`) or does not (a PHI subnet).
+fn routed_subnet(stack: &Stack<'_>, public: bool) {
+    let vpc = add(stack, vpc());
+    let igw = add(stack, RawResource::new("Igw", "AWS::EC2::InternetGateway"));
+    let table = add(
+        stack,
+        RawResource::new("Table", "AWS::EC2::RouteTable").property("VpcId", vpc.reference()),
+    );
+    add(
+        stack,
+        RawResource::new("Route", "AWS::EC2::Route")
+            .property("RouteTableId", table.reference())
+            .property("DestinationCidrBlock", "0.0.0.0/0")
+            .property("GatewayId", igw.reference()),
+    );
+    let subnet = add(
+        stack,
+        RawResource::new("Subnet", "AWS::EC2::Subnet")
+            .property("VpcId", vpc.reference())
+            .property("CidrBlock", "10.0.1.0/24")
+            .property("MapPublicIpOnLaunch", public),
+    );
+    add(
+        stack,
+        RawResource::new("Assoc", "AWS::EC2::SubnetRouteTableAssociation")
+            .property("RouteTableId", table.reference())
+            .property("SubnetId", subnet.reference()),
+    );
+}
+
+fn volume() -> RawResource {
+    RawResource::new("Data", "AWS::EC2::Volume")
+        .property("AvailabilityZone", "us-east-1a")
+        .property("Size", 100)
+}
+
+fn instance() -> RawResource {
+    RawResource::new("Web", "AWS::EC2::Instance")
+        .property("ImageId", "ami-0123456789abcdef0")
+        .property("InstanceType", "m7i.large")
+}
+
+fn role(principal: Value) -> RawResource {
+    RawResource::new("Role", "AWS::IAM::Role").property(
+        "AssumeRolePolicyDocument",
+        policy(json!([{
+            "Effect": "Allow",
+            "Principal": principal,
+            "Action": "sts:AssumeRole",
+        }])),
+    )
+}
+
+fn managed_policy(statement: Value) -> RawResource {
+    RawResource::new("Access", "AWS::IAM::ManagedPolicy")
+        .property("PolicyDocument", policy(json!([statement])))
+}
+
+fn allow(action: &str, resource: &str) -> Value {
+    json!({ "Effect": "Allow", "Action": action, "Resource": resource })
+}
+
+fn alarm() -> RawResource {
+    RawResource::new("Alarm", "AWS::CloudWatch::Alarm")
+        .property("MetricName", "CPUUtilization")
+        .property("Namespace", "AWS/EC2")
+        .property("Statistic", "Average")
+        .property("Period", 60)
+        .property("EvaluationPeriods", 5)
+        .property("Threshold", 90)
+        .property("ComparisonOperator", "GreaterThanThreshold")
+}
+
+const PAGER: &str = "arn:aws:sns:us-east-1:123456789012:on-call";
+
+fn topic() -> RawResource {
+    RawResource::new("Topic", "AWS::SNS::Topic")
+}
+
+fn plan(schedule: &str, days: i64) -> RawResource {
+    RawResource::new("Plan", "AWS::Backup::BackupPlan")
+        .property("/BackupPlan/BackupPlanName", "phi")
+        .property(
+            "/BackupPlan/BackupPlanRule/0",
+            json!({
+                "RuleName": "daily",
+                "TargetBackupVault": "phi-vault",
+                "ScheduleExpression": schedule,
+                "Lifecycle": { "DeleteAfterDays": days },
+            }),
+        )
+}
+
+fn vault() -> RawResource {
+    RawResource::new("Vault", "AWS::Backup::BackupVault").property("BackupVaultName", "phi-vault")
+}
+
+fn vault_denying(actions: Value) -> RawResource {
+    vault().property(
+        "AccessPolicy",
+        policy(json!([{
+            "Sid": "KeepRecoveryPoints",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": actions,
+            "Resource": "*",
+        }])),
+    )
+}
+
+fn secret() -> RawResource {
+    RawResource::new("Secret", "AWS::SecretsManager::Secret")
+        .property("Description", "database credentials")
+}
+
+// ---------------------------------------------------------------------------------------
+// Storage: S3.
+// ---------------------------------------------------------------------------------------
+
+fn s1_broken(s: &Stack<'_>) {
+    add(s, bucket());
+}
+
+fn s1_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    let rule = "/BucketEncryption/ServerSideEncryptionConfiguration/0";
+    add(
+        s,
+        bucket()
+            .property(
+                &format!("{rule}/ServerSideEncryptionByDefault/SSEAlgorithm"),
+                "aws:kms",
+            )
+            .property(
+                &format!("{rule}/ServerSideEncryptionByDefault/KMSMasterKeyID"),
+                key.arn(),
+            )
+            .property(&format!("{rule}/BucketKeyEnabled"), true),
+    );
+}
+
+fn public_access_block(acls: bool) -> Value {
+    json!({
+        "BlockPublicAcls": acls,
+        "BlockPublicPolicy": true,
+        "IgnorePublicAcls": true,
+        "RestrictPublicBuckets": true,
+    })
+}
+
+fn s3_broken(s: &Stack<'_>) {
+    add(
+        s,
+        bucket().property("PublicAccessBlockConfiguration", public_access_block(false)),
+    );
+}
+
+fn s3_held(s: &Stack<'_>) {
+    add(
+        s,
+        bucket().property("PublicAccessBlockConfiguration", public_access_block(true)),
+    );
+}
+
+fn s6_broken(s: &Stack<'_>) {
+    add(s, bucket().property("AccessControl", "PublicRead"));
+}
+
+fn s6_held(s: &Stack<'_>) {
+    add(
+        s,
+        bucket().property(
+            "/OwnershipControls/Rules/0/ObjectOwnership",
+            "BucketOwnerEnforced",
+        ),
+    );
+}
+
+fn s7_held(s: &Stack<'_>) {
+    let logs = s
+        .add(AccessLogBucket::new("AccessLogs"))
+        .expect("a valid log bucket");
+    add(
+        s,
+        bucket().property("/LoggingConfiguration/DestinationBucketName", logs.name()),
+    );
+}
+
+fn tls_only_policy(s: &Stack<'_>, bucket: &Handle<RawResource>) {
+    let arn = json!({ "Fn::GetAtt": ["Bucket", "Arn"] });
+    add(
+        s,
+        RawResource::new("BucketPolicy", "AWS::S3::BucketPolicy")
+            .property("Bucket", bucket.reference())
+            .property(
+                "PolicyDocument",
+                policy(json!([{
+                    "Sid": "DenyInsecureTransport",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": [arn, { "Fn::Join": ["", [arn, "/*"]] }],
+                    "Condition": { "Bool": { "aws:SecureTransport": "false" } },
+                }])),
+            ),
+    );
+}
+
+fn s8_held(s: &Stack<'_>) {
+    let bucket = add(s, bucket());
+    tls_only_policy(s, &bucket);
+}
+
+fn s9_broken(s: &Stack<'_>) {
+    add(
+        s,
+        bucket().property("/VersioningConfiguration/Status", "Suspended"),
+    );
+}
+
+fn versioned() -> RawResource {
+    bucket().property("/VersioningConfiguration/Status", "Enabled")
+}
+
+fn s9_held(s: &Stack<'_>) {
+    add(s, versioned());
+}
+
+fn s10_held(s: &Stack<'_>) {
+    add(
+        s,
+        versioned()
+            .property(
+                "/ReplicationConfiguration/Role",
+                "arn:aws:iam::123456789012:role/replication",
+            )
+            .property(
+                "/ReplicationConfiguration/Rules/0",
+                json!({
+                    "Status": "Enabled",
+                    "Destination": { "Bucket": "arn:aws:s3:::records-disaster-recovery" },
+                }),
+            ),
+    );
+}
+
+fn s13_held(s: &Stack<'_>) {
+    add(
+        s,
+        versioned().property(
+            "/LifecycleConfiguration/Rules/0",
+            json!({
+                "Id": "ExpireNoncurrentVersions",
+                "Status": "Enabled",
+                "NoncurrentVersionExpiration": { "NoncurrentDays": 2557 },
+            }),
+        ),
+    );
+}
+
+fn d1_broken(s: &Stack<'_>) {
+    add(s, log_group());
+}
+
+fn d1_held(s: &Stack<'_>) {
+    add(s, log_group().keep(Keep::Retain));
+}
+
+// ---------------------------------------------------------------------------------------
+// Storage: RDS.
+// ---------------------------------------------------------------------------------------
+
+fn r1_broken(s: &Stack<'_>) {
+    add(s, db().property("StorageEncrypted", false));
+}
+
+fn r1_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    add(
+        s,
+        db().property("StorageEncrypted", true)
+            .property("KmsKeyId", key.arn()),
+    );
+}
+
+fn r2_broken(s: &Stack<'_>) {
+    add(s, db().property("PubliclyAccessible", true));
+}
+
+fn r2_held(s: &Stack<'_>) {
+    add(s, db().property("PubliclyAccessible", false));
+}
+
+fn r3_broken(s: &Stack<'_>) {
+    add(s, db().property("BackupRetentionPeriod", 1));
+}
+
+fn r3_held(s: &Stack<'_>) {
+    add(s, db().property("BackupRetentionPeriod", 35));
+}
+
+fn db_only(s: &Stack<'_>) {
+    add(s, db());
+}
+
+fn r4_held(s: &Stack<'_>) {
+    let db = add(s, db());
+    add(
+        s,
+        RawResource::new("Selection", "AWS::Backup::BackupSelection")
+            .property("BackupPlanId", "phi-plan")
+            .property("/BackupSelection/SelectionName", "phi")
+            .property(
+                "/BackupSelection/IamRoleArn",
+                "arn:aws:iam::123456789012:role/backup",
+            )
+            .property(
+                "/BackupSelection/Resources/0",
+                db.attribute("DBInstanceArn"),
+            ),
+    );
+}
+
+fn r5_broken(s: &Stack<'_>) {
+    add(s, db().property("MultiAZ", false));
+}
+
+fn r5_held(s: &Stack<'_>) {
+    add(s, db().property("MultiAZ", true));
+}
+
+fn r6_broken(s: &Stack<'_>) {
+    add(s, db().property("DeletionProtection", false));
+}
+
+fn r6_held(s: &Stack<'_>) {
+    add(
+        s,
+        db().property("DeletionProtection", true)
+            .keep(Keep::Snapshot),
+    );
+}
+
+fn r7_broken(s: &Stack<'_>) {
+    add(s, db().property("MonitoringInterval", 0));
+}
+
+fn r7_held(s: &Stack<'_>) {
+    add(
+        s,
+        db().property("MonitoringInterval", 60).property(
+            "MonitoringRoleArn",
+            "arn:aws:iam::123456789012:role/rds-monitoring",
+        ),
+    );
+}
+
+fn r8_broken(s: &Stack<'_>) {
+    add(
+        s,
+        db().property("EnableCloudwatchLogsExports", json!(["postgresql"])),
+    );
+}
+
+fn r8_held(s: &Stack<'_>) {
+    add(
+        s,
+        db().property(
+            "EnableCloudwatchLogsExports",
+            json!(["postgresql", "upgrade"]),
+        ),
+    );
+}
+
+fn r9_broken(s: &Stack<'_>) {
+    add(s, db().property("AutoMinorVersionUpgrade", false));
+}
+
+fn r9_held(s: &Stack<'_>) {
+    add(s, db().property("AutoMinorVersionUpgrade", true));
+}
+
+fn r11_broken(s: &Stack<'_>) {
+    add(s, db().property("EnableIAMDatabaseAuthentication", false));
+}
+
+fn r11_held(s: &Stack<'_>) {
+    add(s, db().property("EnableIAMDatabaseAuthentication", true));
+}
+
+fn r12_held(s: &Stack<'_>) {
+    let params = add(
+        s,
+        RawResource::new("Params", "AWS::RDS::DBParameterGroup")
+            .property("Family", "postgres16")
+            .property("Description", "forces TLS")
+            .property("/Parameters/rds.force_ssl", "1"),
+    );
+    add(s, db().property("DBParameterGroupName", params.reference()));
+}
+
+fn r13_broken(s: &Stack<'_>) {
+    add(
+        s,
+        db().property("MasterUserPassword", "correct-horse-battery"),
+    );
+}
+
+fn r13_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    add(
+        s,
+        db().property("ManageMasterUserPassword", true)
+            .property("/MasterUserSecret/KmsKeyId", key.arn()),
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Storage: KMS, CloudTrail, CloudWatch Logs.
+// ---------------------------------------------------------------------------------------
+
+fn k1_broken(s: &Stack<'_>) {
+    add(s, key().property("EnableKeyRotation", false));
+}
+
+fn k1_held(s: &Stack<'_>) {
+    add(s, key().property("EnableKeyRotation", true));
+}
+
+fn key_policy(principal: Value) -> Value {
+    policy(json!([{
+        "Sid": "Administration",
+        "Effect": "Allow",
+        "Principal": principal,
+        "Action": "kms:*",
+        "Resource": "*",
+    }]))
+}
+
+fn k3_broken(s: &Stack<'_>) {
+    add(s, key().property("KeyPolicy", key_policy(json!("*"))));
+}
+
+fn k3_held(s: &Stack<'_>) {
+    add(
+        s,
+        key().property(
+            "KeyPolicy",
+            key_policy(json!({ "AWS": "arn:aws:iam::123456789012:root" })),
+        ),
+    );
+}
+
+fn trail_only(s: &Stack<'_>) {
+    add(s, trail());
+}
+
+fn t1_held(s: &Stack<'_>) {
+    add(
+        s,
+        trail()
+            .property(
+                "CloudWatchLogsLogGroupArn",
+                "arn:aws:logs:us-east-1:123456789012:log-group:trail:*",
+            )
+            .property(
+                "CloudWatchLogsRoleArn",
+                "arn:aws:iam::123456789012:role/trail-logs",
+            ),
+    );
+}
+
+fn t2_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    add(s, trail().property("KMSKeyId", key.arn()));
+}
+
+fn t3_broken(s: &Stack<'_>) {
+    add(s, trail().property("EnableLogFileValidation", false));
+}
+
+fn t3_held(s: &Stack<'_>) {
+    add(s, trail().property("EnableLogFileValidation", true));
+}
+
+fn t4_broken(s: &Stack<'_>) {
+    add(
+        s,
+        trail().property(
+            "EventSelectors",
+            json!([{ "ReadWriteType": "WriteOnly", "IncludeManagementEvents": true }]),
+        ),
+    );
+}
+
+fn t4_held(s: &Stack<'_>) {
+    add(
+        s,
+        trail().property(
+            "EventSelectors",
+            json!([{
+                "ReadWriteType": "All",
+                "IncludeManagementEvents": true,
+                "DataResources": [{ "Type": "AWS::S3::Object", "Values": ["arn:aws:s3:::"] }],
+            }]),
+        ),
+    );
+}
+
+fn t5_broken(s: &Stack<'_>) {
+    add(
+        s,
+        trail()
+            .property("IsMultiRegionTrail", false)
+            .property("IncludeGlobalServiceEvents", true),
+    );
+}
+
+fn t5_held(s: &Stack<'_>) {
+    add(
+        s,
+        trail()
+            .property("IsMultiRegionTrail", true)
+            .property("IncludeGlobalServiceEvents", true),
+    );
+}
+
+fn t6_broken(s: &Stack<'_>) {
+    add(s, trail().property("IsLogging", false));
+}
+
+fn t6_held(s: &Stack<'_>) {
+    add(s, trail().property("IsLogging", true));
+}
+
+fn l1_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    add(s, log_group().property("KmsKeyId", key.arn()));
+}
+
+fn l2_broken(s: &Stack<'_>) {
+    add(s, log_group().property("RetentionInDays", 30));
+}
+
+fn l2_held(s: &Stack<'_>) {
+    add(s, log_group().property("RetentionInDays", 365));
+}
+
+// ---------------------------------------------------------------------------------------
+// Network.
+// ---------------------------------------------------------------------------------------
+
+fn e10_broken(s: &Stack<'_>) {
+    add(
+        s,
+        security_group(json!([{
+            "IpProtocol": "tcp",
+            "FromPort": 22,
+            "ToPort": 22,
+            "CidrIp": "0.0.0.0/0",
+            "Description": "ssh from anywhere",
+        }])),
+    );
+}
+
+fn e10_held(s: &Stack<'_>) {
+    add(
+        s,
+        security_group(json!([{
+            "IpProtocol": "tcp",
+            "FromPort": 22,
+            "ToPort": 22,
+            "CidrIp": "10.0.0.0/16",
+            "Description": "ssh from the VPC",
+        }])),
+    );
+}
+
+fn e11_broken(s: &Stack<'_>) {
+    add(
+        s,
+        security_group(json!([{
+            "IpProtocol": "tcp",
+            "FromPort": 443,
+            "ToPort": 443,
+            "CidrIp": "10.0.0.0/16",
+        }])),
+    );
+}
+
+fn e11_held(s: &Stack<'_>) {
+    add(
+        s,
+        security_group(json!([{
+            "IpProtocol": "tcp",
+            "FromPort": 443,
+            "ToPort": 443,
+            "CidrIp": "10.0.0.0/16",
+            "Description": "HTTPS from the VPC",
+        }]))
+        .property(
+            "SecurityGroupEgress",
+            json!([{
+                "IpProtocol": "tcp",
+                "FromPort": 5432,
+                "ToPort": 5432,
+                "CidrIp": "10.0.2.0/24",
+                "Description": "PostgreSQL in the data subnets",
+            }]),
+        ),
+    );
+}
+
+fn e12_broken(s: &Stack<'_>) {
+    add(s, subnet());
+}
+
+fn e12_held(s: &Stack<'_>) {
+    add(s, subnet().property("MapPublicIpOnLaunch", false));
+}
+
+fn vpc_only(s: &Stack<'_>) {
+    add(s, vpc());
+}
+
+fn e13_held(s: &Stack<'_>) {
+    let vpc = add(s, vpc());
+    add(
+        s,
+        RawResource::new("FlowLog", "AWS::EC2::FlowLog")
+            .property("ResourceId", vpc.reference())
+            .property("ResourceType", "VPC")
+            .property("TrafficType", "ALL")
+            .property("LogDestinationType", "cloud-watch-logs")
+            .property("LogGroupName", "vpc-flow-logs")
+            .property(
+                "DeliverLogsPermissionArn",
+                "arn:aws:iam::123456789012:role/flow-logs",
+            ),
+    );
+}
+
+fn e15_broken(s: &Stack<'_>) {
+    routed_subnet(s, false);
+}
+
+fn e15_held(s: &Stack<'_>) {
+    routed_subnet(s, true);
+}
+
+// ---------------------------------------------------------------------------------------
+// Compute.
+// ---------------------------------------------------------------------------------------
+
+fn e1_broken(s: &Stack<'_>) {
+    add(s, volume().property("Encrypted", false));
+}
+
+fn e1_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    add(
+        s,
+        volume()
+            .property("Encrypted", true)
+            .property("KmsKeyId", key.arn()),
+    );
+}
+
+fn volume_only(s: &Stack<'_>) {
+    add(s, volume());
+}
+
+fn e3_held(s: &Stack<'_>) {
+    add(s, volume());
+    add(
+        s,
+        RawResource::new("Selection", "AWS::Backup::BackupSelection")
+            .property("BackupPlanId", "phi-plan")
+            .property("/BackupSelection/SelectionName", "volumes")
+            .property(
+                "/BackupSelection/IamRoleArn",
+                "arn:aws:iam::123456789012:role/backup",
+            )
+            .property(
+                "/BackupSelection/Resources/0",
+                json!({ "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:volume/${Data}" }),
+            ),
+    );
+}
+
+fn instance_only(s: &Stack<'_>) {
+    add(s, instance());
+}
+
+/// A launch template `WebTemplate` that requires IMDSv2 and encrypts its root volume.
+fn launch_template(s: &Stack<'_>) -> Handle<RawResource> {
+    let key = cmk(s);
+    add(
+        s,
+        RawResource::new("WebTemplate", "AWS::EC2::LaunchTemplate")
+            .property("/LaunchTemplateData/MetadataOptions/HttpTokens", "required")
+            .property(
+                "/LaunchTemplateData/BlockDeviceMappings/0/DeviceName",
+                "/dev/xvda",
+            )
+            .property(
+                "/LaunchTemplateData/BlockDeviceMappings/0/Ebs/Encrypted",
+                true,
+            )
+            .property(
+                "/LaunchTemplateData/BlockDeviceMappings/0/Ebs/KmsKeyId",
+                key.arn(),
+            ),
+    )
+}
+
+fn launched_from_template(s: &Stack<'_>) {
+    let template = launch_template(s);
+    add(
+        s,
+        instance()
+            .property("/LaunchTemplate/LaunchTemplateId", template.reference())
+            .property(
+                "/LaunchTemplate/Version",
+                template.attribute("LatestVersionNumber"),
+            ),
+    );
+}
+
+fn e5_broken(s: &Stack<'_>) {
+    add(
+        s,
+        instance().property(
+            "NetworkInterfaces",
+            json!([{
+                "DeviceIndex": "0",
+                "SubnetId": "subnet-0123456789abcdef0",
+                "AssociatePublicIpAddress": true,
+            }]),
+        ),
+    );
+}
+
+fn e5_held(s: &Stack<'_>) {
+    let subnet = add(s, subnet().property("MapPublicIpOnLaunch", false));
+    add(s, instance().property("SubnetId", subnet.reference()));
+}
+
+fn e6_held(s: &Stack<'_>) {
+    add(s, instance().property("IamInstanceProfile", "web-servers"));
+}
+
+fn e8_broken(s: &Stack<'_>) {
+    add(
+        s,
+        instance()
+            .property("Monitoring", false)
+            .property("EbsOptimized", true),
+    );
+}
+
+fn e8_held(s: &Stack<'_>) {
+    add(
+        s,
+        instance()
+            .property("Monitoring", true)
+            .property("EbsOptimized", true),
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Identity.
+// ---------------------------------------------------------------------------------------
+
+fn ec2_service() -> Value {
+    json!({ "Service": "ec2.amazonaws.com" })
+}
+
+fn i1_broken(s: &Stack<'_>) {
+    add(
+        s,
+        role(ec2_service()).property(
+            "Policies",
+            json!([{
+                "PolicyName": "read-records",
+                "PolicyDocument": policy(json!([allow("s3:GetObject", "arn:aws:s3:::records/*")])),
+            }]),
+        ),
+    );
+}
+
+fn i1_held(s: &Stack<'_>) {
+    let role = add(s, role(ec2_service()));
+    add(
+        s,
+        managed_policy(allow("s3:GetObject", "arn:aws:s3:::records/*"))
+            .property("/Roles/0", role.reference()),
+    );
+}
+
+fn i2_broken(s: &Stack<'_>) {
+    add(s, managed_policy(allow("s3:*", "arn:aws:s3:::records/*")));
+}
+
+fn i2_held(s: &Stack<'_>) {
+    add(
+        s,
+        managed_policy(allow("s3:GetObject", "arn:aws:s3:::records/*")),
+    );
+}
+
+fn i8_broken(s: &Stack<'_>) {
+    add(s, role(json!({ "AWS": "*" })));
+}
+
+fn i8_held(s: &Stack<'_>) {
+    add(s, role(ec2_service()));
+}
+
+fn k4_broken(s: &Stack<'_>) {
+    add(s, managed_policy(allow("kms:Decrypt", "*")));
+}
+
+fn k4_held(s: &Stack<'_>) {
+    add(
+        s,
+        managed_policy(allow(
+            "kms:Decrypt",
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        )),
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Resilience.
+// ---------------------------------------------------------------------------------------
+
+fn l3_broken(s: &Stack<'_>) {
+    add(s, alarm().property("AlarmActions", json!([PAGER])));
+}
+
+fn l3_held(s: &Stack<'_>) {
+    add(
+        s,
+        alarm()
+            .property("AlarmActions", json!([PAGER]))
+            .property("InsufficientDataActions", json!([PAGER])),
+    );
+}
+
+fn n1_broken(s: &Stack<'_>) {
+    add(s, topic().property("KmsMasterKeyId", "alias/aws/sns"));
+}
+
+fn n1_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    add(s, topic().property("KmsMasterKeyId", key.arn()));
+}
+
+fn topic_only(s: &Stack<'_>) {
+    add(s, topic());
+}
+
+fn n2_held(s: &Stack<'_>) {
+    let topic = add(s, topic());
+    add(
+        s,
+        RawResource::new("TopicPolicy", "AWS::SNS::TopicPolicy")
+            .property("/Topics/0", topic.reference())
+            .property(
+                "PolicyDocument",
+                policy(json!([{
+                    "Sid": "DenyInsecurePublish",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "SNS:Publish",
+                    "Resource": { "Ref": "Topic" },
+                    "Condition": { "Bool": { "aws:SecureTransport": "false" } },
+                }])),
+            ),
+    );
+}
+
+fn b1_broken(s: &Stack<'_>) {
+    add(s, plan("cron(0 5 ? * SUN *)", 35));
+}
+
+fn b1_held(s: &Stack<'_>) {
+    add(s, plan("cron(0 5 ? * * *)", 35));
+}
+
+fn b2_broken(s: &Stack<'_>) {
+    add(s, vault_denying(json!(["backup:DeleteRecoveryPoint"])));
+}
+
+fn b2_held(s: &Stack<'_>) {
+    add(
+        s,
+        vault_denying(json!([
+            "backup:DeleteRecoveryPoint",
+            "backup:UpdateRecoveryPointLifecycle",
+            "backup:PutBackupVaultAccessPolicy",
+        ])),
+    );
+}
+
+fn b4_broken(s: &Stack<'_>) {
+    add(s, vault());
+}
+
+fn b4_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    add(s, vault().property("EncryptionKeyArn", key.arn()));
+}
+
+fn secret_only(s: &Stack<'_>) {
+    add(s, secret());
+}
+
+fn m1_held(s: &Stack<'_>) {
+    let secret = add(s, secret());
+    add(
+        s,
+        RawResource::new("Rotation", "AWS::SecretsManager::RotationSchedule")
+            .property("SecretId", secret.reference())
+            .property("/RotationRules/AutomaticallyAfterDays", 30)
+            .property("/HostedRotationLambda/RotationType", "PostgreSQLSingleUser"),
+    );
+}
+
+fn m2_broken(s: &Stack<'_>) {
+    add(s, secret().property("KmsKeyId", "alias/aws/secretsmanager"));
+}
+
+fn m2_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    add(s, secret().property("KmsKeyId", key.arn()));
+}
+
+// ---------------------------------------------------------------------------------------
+// The cases: one module per rule.
+// ---------------------------------------------------------------------------------------
+
+cases! {
+    s1: "S1" on "Bucket", breaks s1_broken, holds s1_held;
+    s3: "S3" on "Bucket", breaks s3_broken, holds s3_held;
+    s6: "S6" on "Bucket", breaks s6_broken, holds s6_held;
+    s7: "S7" on "Bucket", breaks s1_broken, holds s7_held;
+    s8: "S8" on "Bucket", breaks s1_broken, holds s8_held;
+    s9: "S9" on "Bucket", breaks s9_broken, holds s9_held;
+    s10: "S10" on "Bucket", gap s9_held, holds s10_held;
+    s13: "S13" on "Bucket", breaks s9_held, holds s13_held;
+    d1: "D1" on "Logs", breaks d1_broken, holds d1_held;
+    r1: "R1" on "Db", breaks r1_broken, holds r1_held;
+    r2: "R2" on "Db", breaks r2_broken, holds r2_held;
+    r3: "R3" on "Db", breaks r3_broken, holds r3_held;
+    r4: "R4" on "Db", gap db_only, holds r4_held;
+    r5: "R5" on "Db", breaks r5_broken, holds r5_held;
+    r6: "R6" on "Db", breaks r6_broken, holds r6_held;
+    r7: "R7" on "Db", breaks r7_broken, holds r7_held;
+    r8: "R8" on "Db", breaks r8_broken, holds r8_held;
+    r9: "R9" on "Db", breaks r9_broken, holds r9_held;
+    r11: "R11" on "Db", breaks r11_broken, holds r11_held;
+    r12: "R12" on "Db", breaks db_only, holds r12_held;
+    r13: "R13" on "Db", breaks r13_broken, holds r13_held;
+    k1: "K1" on "Key", breaks k1_broken, holds k1_held;
+    k3: "K3" on "Key", breaks k3_broken, holds k3_held;
+    t1: "T1" on "Trail", breaks trail_only, holds t1_held;
+    t2: "T2" on "Trail", breaks trail_only, holds t2_held;
+    t3: "T3" on "Trail", breaks t3_broken, holds t3_held;
+    t4: "T4" on "Trail", breaks t4_broken, holds t4_held;
+    t5: "T5" on "Trail", breaks t5_broken, holds t5_held;
+    t6: "T6" on "Trail", breaks t6_broken, holds t6_held;
+    l1: "L1" on "Logs", breaks d1_broken, holds l1_held;
+    l2: "L2" on "Logs", breaks l2_broken, holds l2_held;
+    e10: "E10" on "Sg", breaks e10_broken, holds e10_held;
+    e11: "E11" on "Sg", breaks e11_broken, holds e11_held;
+    e12: "E12" on "Subnet", breaks e12_broken, holds e12_held;
+    e13: "E13" on "Vpc", breaks vpc_only, holds e13_held;
+    e14: "E14" on "Vpc", gap vpc_only;
+    e15: "E15" on "Route", breaks e15_broken, holds e15_held;
+    e1: "E1" on "Data", breaks e1_broken, holds e1_held;
+    e3: "E3" on "Data", gap volume_only, holds e3_held;
+    e4: "E4" on "Web", breaks instance_only, holds launched_from_template;
+    e5: "E5" on "Web", breaks e5_broken, holds e5_held;
+    e6: "E6" on "Web", breaks instance_only, holds e6_held;
+    e8: "E8" on "Web", breaks e8_broken, holds e8_held;
+    i1: "I1" on "Role", breaks i1_broken, holds i1_held;
+    i2: "I2" on "Access", breaks i2_broken, holds i2_held;
+    i8: "I8" on "Role", breaks i8_broken, holds i8_held;
+    k4: "K4" on "Access", breaks k4_broken, holds k4_held;
+    l3: "L3" on "Alarm", breaks l3_broken, holds l3_held;
+    n1: "N1" on "Topic", breaks n1_broken, holds n1_held;
+    n2: "N2" on "Topic", breaks topic_only, holds n2_held;
+    b1: "B1" on "Plan", breaks b1_broken, holds b1_held;
+    b2: "B2" on "Vault", breaks b2_broken, holds b2_held;
+    b4: "B4" on "Vault", breaks b4_broken, holds b4_held;
+    m1: "M1" on "Secret", breaks secret_only, holds m1_held;
+    m2: "M2" on "Secret", breaks m2_broken, holds m2_held;
+}
+
+/// A rule without cases fails here.
+#[test]
+fn every_rule_has_cases() {
+    let ids: BTreeSet<&str> = rules().map(|r| r.id).collect();
+    let covered: BTreeSet<&str> = COVERED.iter().copied().collect();
+    assert_eq!(COVERED.len(), covered.len(), "a rule has two case modules");
+    assert_eq!(ids, covered);
+}
+
+// ---------------------------------------------------------------------------------------
+// More shapes of the rules whose checks read more than one property.
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn e10_refuses_every_port_and_ranges_over_a_database_port_from_ipv6() {
+    breaks("E10", "Open", |s| {
+        add(
+            s,
+            RawResource::new("Open", "AWS::EC2::SecurityGroupIngress")
+                .property("GroupId", "sg-0123456789abcdef0")
+                .property("IpProtocol", "-1")
+                .property("CidrIp", "0.0.0.0/0")
+                .property("Description", "everything"),
+        );
+    });
+    breaks("E10", "Sg", |s| {
+        add(
+            s,
+            security_group(json!([
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 443,
+                    "ToPort": 443,
+                    "CidrIp": "0.0.0.0/0",
+                    "Description": "HTTPS from anywhere",
+                },
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 3000,
+                    "ToPort": 3400,
+                    "CidrIpv6": "::/0",
+                    "Description": "a range over MySQL",
+                },
+            ])),
+        );
+    });
+    holds("E10", "Sg", |s| {
+        add(
+            s,
+            security_group(json!([{
+                "IpProtocol": "tcp",
+                "FromPort": 443,
+                "ToPort": 443,
+                "CidrIp": "0.0.0.0/0",
+                "Description": "HTTPS from anywhere",
+            }])),
+        );
+    });
+}
+
+#[test]
+fn e1_reads_the_launch_template_of_an_instance_without_mappings() {
+    holds("E1", "Web", launched_from_template);
+    breaks("E1", "Web", instance_only);
+}
+
+#[test]
+fn e5_refuses_a_subnet_that_maps_public_addresses() {
+    breaks("E5", "Web", |s| {
+        let subnet = add(s, subnet().property("MapPublicIpOnLaunch", true));
+        add(s, instance().property("SubnetId", subnet.reference()));
+    });
+}
+
+#[test]
+fn e15_ignores_routes_that_do_not_reach_an_internet_gateway() {
+    let app = app_with(|s| {
+        add(
+            s,
+            RawResource::new("Route", "AWS::EC2::Route")
+                .property("RouteTableId", "rtb-0123456789abcdef0")
+                .property("DestinationCidrBlock", "0.0.0.0/0")
+                .property("NatGatewayId", "nat-0123456789abcdef0"),
+        );
+    });
+    let assembly = app.check().expect("check returns the assembly");
+    assert!(
+        !assembly
+            .evaluation()
+            .results
+            .iter()
+            .any(|c| c.rule == "E15"),
+        "E15 applied to a route through a NAT gateway"
+    );
+}
+
+#[test]
+fn i1_refuses_an_iam_policy_resource() {
+    breaks("I1", "Inline", |s| {
+        add(
+            s,
+            RawResource::new("Inline", "AWS::IAM::Policy")
+                .property("PolicyName", "read-records")
+                .property(
+                    "PolicyDocument",
+                    policy(json!([allow("s3:GetObject", "arn:aws:s3:::records/*")])),
+                )
+                .property("/Roles/0", "web-servers"),
+        );
+    });
+}
+
+#[test]
+fn i2_refuses_data_actions_on_every_resource_in_inline_policies() {
+    breaks("I2", "Role", |s| {
+        add(
+            s,
+            role(ec2_service()).property(
+                "Policies",
+                json!([{
+                    "PolicyName": "read-everything",
+                    "PolicyDocument": policy(json!([allow("s3:Get*", "*")])),
+                }]),
+            ),
+        );
+    });
+}
+
+#[test]
+fn n2_names_a_topic_policy_without_the_tls_denial() {
+    let app = app_with(|s| {
+        let topic = add(s, topic());
+        add(
+            s,
+            RawResource::new("TopicPolicy", "AWS::SNS::TopicPolicy")
+                .property("/Topics/0", topic.reference())
+                .property(
+                    "PolicyDocument",
+                    policy(json!([{
+                        "Effect": "Allow",
+                        "Principal": { "Service": "cloudwatch.amazonaws.com" },
+                        "Action": "sns:Publish",
+                        "Resource": { "Ref": "Topic" },
+                    }])),
+                ),
+        );
+    });
+    let assembly = app.check().expect("check returns the assembly");
+    match status_of(assembly.evaluation(), "N2", "Topic") {
+        Status::Failed { finding } => assert!(finding.contains("`TopicPolicy`"), "{finding}"),
+        other => panic!("N2 is {other:?}"),
+    }
+}
+
+#[test]
+fn b1_refuses_a_short_retention_and_accepts_an_hourly_rate() {
+    breaks("B1", "Plan", |s| {
+        add(s, plan("cron(0 5 ? * * *)", 7));
+    });
+    holds("B1", "Plan", |s| {
+        add(s, plan("rate(12 hours)", 35));
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// Waivers.
+// ---------------------------------------------------------------------------------------
+
+/// A raw bucket that meets every rule but S9 (it keeps no versions), with its key, access
+/// log bucket and TLS-only policy.
+fn bucket_without_versions(app: &App) -> Handle<RawResource> {
+    let stack = app.stack(STACK).expect("a valid stack name");
+    let key = cmk(&stack);
+    let logs = stack
+        .add(AccessLogBucket::new("AccessLogs"))
+        .expect("a valid log bucket");
+    let rule = "/BucketEncryption/ServerSideEncryptionConfiguration/0";
+    let bucket = add(
+        &stack,
+        bucket()
+            .property(
+                &format!("{rule}/ServerSideEncryptionByDefault/SSEAlgorithm"),
+                "aws:kms",
+            )
+            .property(
+                &format!("{rule}/ServerSideEncryptionByDefault/KMSMasterKeyID"),
+                key.arn(),
+            )
+            .property(&format!("{rule}/BucketKeyEnabled"), true)
+            .property("PublicAccessBlockConfiguration", public_access_block(true))
+            .property(
+                "/OwnershipControls/Rules/0/ObjectOwnership",
+                "BucketOwnerEnforced",
+            )
+            .property("/LoggingConfiguration/DestinationBucketName", logs.name())
+            .keep(Keep::Retain),
+    );
+    tls_only_policy(&stack, &bucket);
+    bucket
+}
+
+const REASON: &str = "scans are re-imported from the imaging archive, which keeps every version";
+
+#[test]
+fn the_waiver_fixture_breaks_only_s9() {
+    let app = App::new("rules");
+    bucket_without_versions(&app);
+    match app.synth() {
+        Err(Error::Noncompliant { findings }) => {
+            let broken: Vec<(&str, &str)> = findings
+                .iter()
+                .map(|f| (f.rule, f.logical_id.as_str()))
+                .collect();
+            assert_eq!(broken, [("S9", "Bucket")]);
+        }
+        Err(other) => panic!("synth failed for another reason: {other}"),
+        Ok(_) => panic!("synth accepted a bucket without versions"),
+    }
+}
+
+#[test]
+fn a_waiver_turns_the_failure_into_a_waived_finding() {
+    let app = App::new("rules");
+    let bucket = bucket_without_versions(&app);
+    app.waive(Waiver::new(rule::S9, &bucket, REASON))
+        .expect("a valid waiver");
+    let assembly = app.synth().expect("the waived app synthesizes");
+    match status_of(assembly.evaluation(), "S9", "Bucket") {
+        Status::Waived {
+            finding,
+            reason,
+            expires,
+        } => {
+            assert!(finding.contains("VersioningConfiguration"), "{finding}");
+            assert_eq!(reason, REASON);
+            assert_eq!(expires, &None);
+        }
+        other => panic!("S9 is {other:?}, not waived"),
+    }
+    assert!(assembly.evaluation().unused_waivers.is_empty());
+}
+
+#[test]
+fn an_expired_waiver_fails_synth_again() {
+    let app = App::new("rules");
+    let bucket = bucket_without_versions(&app);
+    app.waive(Waiver::new(rule::S9, &bucket, REASON).until(date!("2020-01-01")))
+        .expect("a valid waiver");
+    match app.synth() {
+        Err(Error::Noncompliant { findings }) => {
+            let s9 = findings
+                .iter()
+                .find(|f| f.rule == "S9" && f.logical_id == "Bucket")
+                .unwrap_or_else(|| panic!("no S9 finding in {findings:#?}"));
+            assert!(s9.what.contains("expired"), "{}", s9.what);
+        }
+        Err(other) => panic!("synth failed for another reason: {other}"),
+        Ok(_) => panic!("synth accepted a finding whose waiver expired"),
+    }
+}
