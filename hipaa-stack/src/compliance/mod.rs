@@ -26,6 +26,7 @@ pub use rules::{Outcome, Packs, Proof, RuleSpec, rule, rule_spec, rules};
 pub use waiver::Waiver;
 
 pub(crate) use engine::evaluate;
+pub(crate) use rules::PUBLIC_TIER;
 pub(crate) use waiver::WaiverEntry;
 
 use serde_json::{Value, json};

@@ -128,8 +128,8 @@ impl IntoNode for RawResource {
 /// Sets `value` at a JSON pointer below `root`, creating objects (and arrays, for numeric
 /// segments) on the way.
 fn set_pointer(root: &mut Value, path: &str, value: Value) {
-    let segments: Vec<String> = if path.starts_with('/') {
-        path[1..]
+    let segments: Vec<String> = if let Some(pointer) = path.strip_prefix('/') {
+        pointer
             .split('/')
             .map(|s| s.replace("~1", "/").replace("~0", "~"))
             .collect()

@@ -10,6 +10,7 @@ use crate::cfn::ec2::{
 use crate::cfn::iam::{ManagedPolicy, Role};
 use crate::cfn::policy::{PolicyDocument, Principal, Statement};
 use crate::cfn::{Expr, Pseudo, Resource};
+use crate::compliance::PUBLIC_TIER;
 use crate::constructs::log_group::{DEFAULT_LOG_RETENTION, LogRetention, encrypted_log_group};
 use crate::constructs::node::{KeyService, Node, RenderCx, Used};
 use crate::constructs::sealed::IntoNode;
@@ -453,7 +454,7 @@ impl Node for VpcNode {
             );
             for zone in 0..self.zones {
                 let part = format!("Public{zone}");
-                out.push(Resource::new(
+                let mut subnet = Resource::new(
                     cx.logical(&part),
                     &Subnet {
                         vpc_id: vpc_id.clone(),
@@ -461,7 +462,13 @@ impl Node for VpcNode {
                         availability_zone: Expr::availability_zone(zone),
                         map_public_ip_on_launch: false,
                     },
-                )?);
+                )?;
+                // E15 allows a route to the internet gateway only from subnets marked public.
+                subnet.metadata_mut().insert(
+                    PUBLIC_TIER.0.to_owned(),
+                    serde_json::Value::from(PUBLIC_TIER.1),
+                );
+                out.push(subnet);
                 out.push(Resource::new(
                     cx.logical(&format!("{part}Association")),
                     &SubnetRouteTableAssociation {

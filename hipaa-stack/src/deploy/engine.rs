@@ -173,6 +173,9 @@ pub struct StackDrift {
     pub resources: Vec<super::api::ResourceDrift>,
 }
 
+/// A stack's name and, when it existed, the stores of PHI its deletion kept.
+type StackDeletion = (String, Option<Vec<Retained>>);
+
 /// The deploy engine over an assembly.
 pub struct Deployer<'a, C> {
     api: C,
@@ -929,12 +932,11 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         let mut out = Destroyed::default();
         let ours: BTreeSet<&str> = names.iter().copied().collect();
         for wave in waves.iter().rev() {
-            let results: Vec<Result<(String, Option<Vec<Retained>>), DeployError>> =
-                stream::iter(wave.iter())
-                    .map(|s| self.destroy_stack(s, &ours))
-                    .buffered(self.options.concurrency.max(1))
-                    .collect()
-                    .await;
+            let results: Vec<Result<StackDeletion, DeployError>> = stream::iter(wave.iter())
+                .map(|s| self.destroy_stack(s, &ours))
+                .buffered(self.options.concurrency.max(1))
+                .collect()
+                .await;
             let mut errors = Vec::new();
             for r in results {
                 match r {
@@ -957,7 +959,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         &self,
         stack: &SynthesizedStack,
         ours: &BTreeSet<&str>,
-    ) -> Result<(String, Option<Vec<Retained>>), DeployError> {
+    ) -> Result<StackDeletion, DeployError> {
         let name = stack.name();
         let Some(info) = self.describe(name).await? else {
             return Ok((name.to_owned(), None));

@@ -75,7 +75,9 @@ fn every_control_is_listed_with_a_status_and_the_templates_are_hashed() {
             .map(|c| c["status"].as_str().unwrap().to_owned())
             .unwrap()
     };
-    assert_eq!(status("164.312(e)(1)"), "enforced");
+    assert_eq!(status("164.312(c)(1)"), "enforced");
+    // The VPC's default security group keeps AWS's rules: no template can remove them (E14).
+    assert_eq!(status("164.312(e)(1)"), "gap");
     assert_eq!(status("164.312(a)(2)(iv)"), "waived");
     assert_eq!(status("164.308(a)(7)(ii)(B)"), "gap");
     assert_eq!(status("164.308(a)(1)(ii)(A)"), "customer");

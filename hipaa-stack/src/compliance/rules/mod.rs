@@ -16,6 +16,8 @@ mod network;
 mod resilience;
 mod storage;
 
+pub(crate) use network::PUBLIC_TIER;
+
 use serde_json::Value;
 
 use crate::cfn::{Resource, Template};

@@ -268,6 +268,9 @@ fn e14(_cx: &Cx<'_>) -> Outcome {
     )
 }
 
+/// The metadata with which a construct marks a subnet of its public tier.
+pub(crate) const PUBLIC_TIER: (&str, &str) = ("hipaa-stack:tier", "public");
+
 fn e15(cx: &Cx<'_>) -> Outcome {
     let (everywhere, destination) =
         if cx.prop("/DestinationCidrBlock").and_then(Value::as_str) == Some("0.0.0.0/0") {
@@ -301,6 +304,15 @@ fn e15(cx: &Cx<'_>) -> Outcome {
         checks.push(match subnet {
             Some(s) if is_true(&s.properties()["MapPublicIpOnLaunch"]) => {
                 proof_of(s, "/MapPublicIpOnLaunch").ok_or_default()
+            }
+            // A construct's public tier (load balancers, never PHI) says so in its metadata;
+            // raw resources cannot write it.
+            Some(s) if s.metadata().get(PUBLIC_TIER.0).and_then(Value::as_str) == Some(PUBLIC_TIER.1) => {
+                Ok(Proof {
+                    logical_id: s.logical_id().to_owned(),
+                    path: format!("/Metadata/{}", PUBLIC_TIER.0),
+                    value: Value::from(PUBLIC_TIER.1),
+                })
             }
             Some(s) => Err(format!(
                 "association `{}` routes subnet `{}`, which does not map public addresses on launch (a PHI subnet), to the internet gateway for `{}` {destination}",

@@ -612,10 +612,10 @@ fn r4(cx: &Cx<'_>) -> Outcome {
         let listed = selection.properties()["BackupSelection"]["Resources"]
             .as_array()
             .and_then(|r| r.iter().position(|v| *v == me));
-        if let Some(i) = listed {
-            if let Some(p) = proof_of(selection, &format!("/BackupSelection/Resources/{i}")) {
-                return Outcome::Pass(vec![p]);
-            }
+        if let Some(p) =
+            listed.and_then(|i| proof_of(selection, &format!("/BackupSelection/Resources/{i}")))
+        {
+            return Outcome::Pass(vec![p]);
         }
     }
     Outcome::Gap(
@@ -704,10 +704,9 @@ fn r12(cx: &Cx<'_>) -> Outcome {
     };
     for key in ["rds.force_ssl", "require_secure_transport"] {
         let value = &group.properties()["Parameters"][key];
-        if value == "1" || value == "ON" || value == 1 {
-            if let Some(p) = proof_of(group, &format!("/Parameters/{key}")) {
-                return Outcome::Pass(vec![p]);
-            }
+        let forced = value == "1" || value == "ON" || value == 1;
+        if let Some(p) = proof_of(group, &format!("/Parameters/{key}")).filter(|_| forced) {
+            return Outcome::Pass(vec![p]);
         }
     }
     Outcome::Fail(format!(
