@@ -17,6 +17,8 @@ unchanged and their settings can be read back through the service APIs:
   name (moto hands the Python object to the database, which then fails).
 * Deleting an `AWS::IAM::Role` detaches its managed policies first, as AWS does (moto
   refuses with "must detach all policies first").
+* A resource with `DeletionPolicy: Retain` that an update removes from the template is kept,
+  as on AWS (moto deletes it; it keeps it only when the whole stack is deleted).
 * An `AWS::EC2::RouteTable` of a stack is deleted with it (moto keeps it, and the VPC then
   cannot be deleted), and so are the VPC's flow logs.
 """
@@ -25,6 +27,7 @@ import json
 import sys
 
 from moto.cloudformation.models import CloudFormationBackend
+from moto.cloudformation.parsing import ResourceMap
 from moto.cloudtrail.models import cloudtrail_backends
 from moto.core.common_models import CloudFormationModel
 from moto.ec2.models import ec2_backends
@@ -239,6 +242,16 @@ def vpc_delete(cls, resource_name, cloudformation_json, account_id, region_name)
     return _original_vpc_delete(cls, resource_name, cloudformation_json, account_id, region_name)
 
 
+_original_delete_resource = ResourceMap._delete_resource
+
+
+def delete_resource(self, parsed_resource, resource_json):
+    if resource_json.get("DeletionPolicy") == "Retain":
+        return
+    return _original_delete_resource(self, parsed_resource, resource_json)
+
+
+ResourceMap._delete_resource = delete_resource
 RouteTable.delete_from_cloudformation_json = classmethod(route_table_delete)
 VPC.delete_from_cloudformation_json = classmethod(vpc_delete)
 DBParameterGroup.physical_resource_id = property(lambda self: self.name)

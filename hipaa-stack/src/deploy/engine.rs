@@ -227,6 +227,11 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         }
     }
 
+    /// The API the engine calls.
+    pub fn api(&self) -> &C {
+        &self.api
+    }
+
     /// Every call made so far, by operation.
     pub fn calls(&self) -> &CallCounts {
         &self.calls

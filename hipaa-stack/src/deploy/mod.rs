@@ -51,14 +51,28 @@ pub struct Connection {
 pub async fn connect() -> Result<Connection, DeployError> {
     let config = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(RetryConfig::disabled())
-        .timeout_config(
-            TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(3))
-                .operation_attempt_timeout(Duration::from_secs(60))
-                .build(),
-        )
+        .timeout_config(timeouts())
         .load()
         .await;
+    Connection::from_config(&config)
+}
+
+/// Connections time out after 3 s, each attempt after 60 s.
+pub fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .operation_attempt_timeout(Duration::from_secs(60))
+        .build()
+}
+
+impl Connection {
+    /// Clients for an explicit configuration (tests, tools that load it their own way).
+    pub fn from_config(config: &aws_config::SdkConfig) -> Result<Connection, DeployError> {
+        connection(config)
+    }
+}
+
+fn connection(config: &aws_config::SdkConfig) -> Result<Connection, DeployError> {
     let Some(region) = config.region().map(ToString::to_string) else {
         return Err(DeployError::NoRegion);
     };
@@ -66,13 +80,13 @@ pub async fn connect() -> Result<Connection, DeployError> {
         .endpoint_url()
         .map_or_else(|| format!("AWS in {region}"), str::to_owned);
     let local = config.endpoint_url().is_some();
-    let cfn = aws_sdk_cloudformation::Client::new(&config);
+    let cfn = aws_sdk_cloudformation::Client::new(config);
     let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&config)
+        aws_sdk_s3::config::Builder::from(config)
             .force_path_style(local)
             .build(),
     );
-    let sts = aws_sdk_sts::Client::new(&config);
+    let sts = aws_sdk_sts::Client::new(config);
     Ok(Connection {
         cloudformation: SdkApi::new(cfn, endpoint.clone()),
         staging: Staging::new(s3, sts, region.clone(), endpoint.clone()),

@@ -4,8 +4,11 @@
 //! snapshot what they write, and validate the templates with cfn-lint.
 
 mod cfn_lint;
+mod deploy;
 mod examples;
+mod faults;
 mod graph_props;
+mod moto;
 mod report;
 mod rules;
 mod support;

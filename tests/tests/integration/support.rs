@@ -47,10 +47,21 @@ pub fn example_binary(name: &'static str) -> PathBuf {
 
 /// Runs an example with arguments.
 pub fn run_example(name: &'static str, args: &[&str]) -> Output {
-    Command::new(example_binary(name))
-        .args(args)
-        .output()
-        .expect("the example runs")
+    run_example_with_env(name, args, &[])
+}
+
+/// Runs an example with arguments and environment variables (and none of the caller's AWS
+/// settings).
+pub fn run_example_with_env(name: &'static str, args: &[&str], env: &[(&str, String)]) -> Output {
+    let mut command = Command::new(example_binary(name));
+    command.args(args);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("AWS_") {
+            command.env_remove(k);
+        }
+    }
+    command.envs(env.iter().map(|(k, v)| (k, v)));
+    command.output().expect("the example runs")
 }
 
 /// Runs `synth --out DIR` and returns the folder's files, sorted by name.

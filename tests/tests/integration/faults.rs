@@ -1,0 +1,241 @@
+//! A `CloudFormationApi` that wraps the real client against moto and injects what moto
+//! cannot produce: throttling, server errors, latency, stacks that fail or hang. It also
+//! records every call, in order, so tests can assert what the engine did.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use hipaa_stack::deploy::{
+    ApiError, ApiErrorKind, ChangeSetInfo, ChangeSetRequest, CloudFormationApi, ResourceDrift,
+    SdkApi, StackEvent, StackInfo, StackResource,
+};
+
+/// What to inject.
+#[derive(Default)]
+pub struct Faults {
+    /// Throttle the first N attempts of every operation.
+    pub throttle_first: u32,
+    /// Answer ExecuteChangeSet with a server error without executing, this many times.
+    pub execute_fails_before: u32,
+    /// Execute, then answer with a server error anyway, this many times.
+    pub execute_fails_after: u32,
+    /// Sleep this long before every call.
+    pub latency: Duration,
+    /// Report this status for the stack (instead of moto's) until it is deleted.
+    pub stuck: BTreeMap<String, String>,
+    /// After ExecuteChangeSet on this stack, report ROLLBACK_COMPLETE with these events.
+    pub fail_with_events: BTreeMap<String, Vec<StackEvent>>,
+}
+
+/// The wrapper.
+pub struct Faulty {
+    inner: SdkApi,
+    faults: Mutex<Faults>,
+    attempts: Mutex<BTreeMap<&'static str, u32>>,
+    log: Mutex<Vec<String>>,
+    failed: Mutex<Vec<String>>,
+    stacks_of: Mutex<BTreeMap<String, String>>,
+}
+
+impl Faulty {
+    pub fn new(inner: SdkApi, faults: Faults) -> Self {
+        Faulty {
+            inner,
+            faults: Mutex::new(faults),
+            attempts: Mutex::new(BTreeMap::new()),
+            log: Mutex::new(Vec::new()),
+            failed: Mutex::new(Vec::new()),
+            stacks_of: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// The stack a change set belongs to.
+    fn stack_of(&self, arn: &str) -> String {
+        self.stacks_of
+            .lock()
+            .unwrap()
+            .get(arn)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Every call that reached the endpoint (or was answered by a fault), as
+    /// `Operation stack`.
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+
+    async fn before(&self, operation: &'static str, subject: &str) -> Result<(), ApiError> {
+        let (latency, throttle) = {
+            let f = self.faults.lock().unwrap();
+            (f.latency, f.throttle_first)
+        };
+        if !latency.is_zero() {
+            tokio::time::sleep(latency).await;
+        }
+        let attempt = {
+            let mut attempts = self.attempts.lock().unwrap();
+            let n = attempts.entry(operation).or_default();
+            *n += 1;
+            *n
+        };
+        if attempt <= throttle {
+            return Err(ApiError {
+                kind: ApiErrorKind::Throttled,
+                code: Some("Throttling".to_owned()),
+                message: "Rate exceeded".to_owned(),
+            });
+        }
+        self.log
+            .lock()
+            .unwrap()
+            .push(format!("{operation} {subject}"));
+        Ok(())
+    }
+}
+
+fn server_error() -> ApiError {
+    ApiError {
+        kind: ApiErrorKind::Transient,
+        code: Some("InternalFailure".to_owned()),
+        message: "injected server error".to_owned(),
+    }
+}
+
+impl CloudFormationApi for Faulty {
+    async fn describe_stack(&self, name: &str) -> Result<Option<StackInfo>, ApiError> {
+        self.before("DescribeStacks", name).await?;
+        let stuck = self.faults.lock().unwrap().stuck.get(name).cloned();
+        if let Some(status) = stuck {
+            return Ok(Some(StackInfo {
+                name: name.to_owned(),
+                id: format!("arn:aws:cloudformation:us-east-1:123456789012:stack/{name}/x"),
+                status,
+                ..StackInfo::default()
+            }));
+        }
+        if self.failed.lock().unwrap().iter().any(|s| s == name) {
+            let real = self.inner.describe_stack(name).await?;
+            return Ok(real.map(|mut i| {
+                i.status = "ROLLBACK_COMPLETE".to_owned();
+                i
+            }));
+        }
+        self.inner.describe_stack(name).await
+    }
+
+    async fn create_change_set(&self, request: &ChangeSetRequest) -> Result<String, ApiError> {
+        self.before("CreateChangeSet", &request.stack).await?;
+        let arn = self.inner.create_change_set(request).await?;
+        self.stacks_of
+            .lock()
+            .unwrap()
+            .insert(arn.clone(), request.stack.clone());
+        Ok(arn)
+    }
+
+    async fn describe_change_set(&self, arn: &str) -> Result<ChangeSetInfo, ApiError> {
+        self.before("DescribeChangeSet", &self.stack_of(arn))
+            .await?;
+        self.inner.describe_change_set(arn).await
+    }
+
+    async fn execute_change_set(&self, arn: &str) -> Result<(), ApiError> {
+        let stack = self.stack_of(arn);
+        self.before("ExecuteChangeSet", &stack).await?;
+        {
+            let mut f = self.faults.lock().unwrap();
+            if f.execute_fails_before > 0 {
+                f.execute_fails_before -= 1;
+                return Err(server_error());
+            }
+        }
+        self.inner.execute_change_set(arn).await?;
+        if self
+            .faults
+            .lock()
+            .unwrap()
+            .fail_with_events
+            .contains_key(&stack)
+        {
+            self.failed.lock().unwrap().push(stack);
+        }
+        let mut f = self.faults.lock().unwrap();
+        if f.execute_fails_after > 0 {
+            f.execute_fails_after -= 1;
+            return Err(server_error());
+        }
+        Ok(())
+    }
+
+    async fn delete_change_set(&self, arn: &str) -> Result<(), ApiError> {
+        self.before("DeleteChangeSet", &self.stack_of(arn)).await?;
+        self.inner.delete_change_set(arn).await
+    }
+
+    async fn stack_events(&self, name: &str) -> Result<Vec<StackEvent>, ApiError> {
+        self.before("DescribeStackEvents", name).await?;
+        let crafted = self
+            .faults
+            .lock()
+            .unwrap()
+            .fail_with_events
+            .get(name)
+            .cloned();
+        match crafted {
+            Some(events) if self.failed.lock().unwrap().iter().any(|s| s == name) => Ok(events),
+            _ => self.inner.stack_events(name).await,
+        }
+    }
+
+    async fn stack_resources(&self, name: &str) -> Result<Vec<StackResource>, ApiError> {
+        self.before("DescribeStackResources", name).await?;
+        self.inner.stack_resources(name).await
+    }
+
+    async fn delete_stack(&self, name: &str, retain: &[String]) -> Result<(), ApiError> {
+        self.before("DeleteStack", name).await?;
+        let was_stuck = self.faults.lock().unwrap().stuck.remove(name).is_some();
+        if was_stuck {
+            // The stuck stack never existed in moto: deleting it is the fault's end.
+            return Ok(());
+        }
+        self.inner.delete_stack(name, retain).await
+    }
+
+    async fn continue_update_rollback(&self, name: &str) -> Result<(), ApiError> {
+        self.before("ContinueUpdateRollback", name).await?;
+        self.inner.continue_update_rollback(name).await
+    }
+
+    async fn set_termination_protection(&self, name: &str, enabled: bool) -> Result<(), ApiError> {
+        self.before("UpdateTerminationProtection", name).await?;
+        self.inner.set_termination_protection(name, enabled).await
+    }
+
+    async fn set_stack_policy(&self, name: &str, policy: &str) -> Result<(), ApiError> {
+        self.before("SetStackPolicy", name).await?;
+        self.inner.set_stack_policy(name, policy).await
+    }
+
+    async fn list_imports(&self, export: &str) -> Result<Vec<String>, ApiError> {
+        self.before("ListImports", export).await?;
+        self.inner.list_imports(export).await
+    }
+
+    async fn detect_drift(&self, name: &str) -> Result<String, ApiError> {
+        self.before("DetectStackDrift", name).await?;
+        self.inner.detect_drift(name).await
+    }
+
+    async fn drift_detection_status(&self, id: &str) -> Result<(String, Option<String>), ApiError> {
+        self.before("DescribeStackDriftDetectionStatus", id).await?;
+        self.inner.drift_detection_status(id).await
+    }
+
+    async fn resource_drifts(&self, name: &str) -> Result<Vec<ResourceDrift>, ApiError> {
+        self.before("DescribeStackResourceDrifts", name).await?;
+        self.inner.resource_drifts(name).await
+    }
+}
