@@ -408,9 +408,25 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                 for s in &done.absent {
                     println!("{s}: not deployed");
                 }
-                if !done.retained.is_empty() {
+                let phi: Vec<_> = done.retained.iter().filter(|r| r.phi).collect();
+                if !phi.is_empty() {
                     println!("retained, still billed, still holding PHI:");
-                    for r in &done.retained {
+                    for r in phi {
+                        let how = if r.kept == "retained" {
+                            String::new()
+                        } else {
+                            format!(" [{}: deletion protection was off]", r.kept)
+                        };
+                        println!(
+                            "    {} {} ({}){how}",
+                            r.resource_type, r.physical_id, r.construct
+                        );
+                    }
+                }
+                let other: Vec<_> = done.retained.iter().filter(|r| !r.phi).collect();
+                if !other.is_empty() {
+                    println!("also retained (no PHI):");
+                    for r in other {
                         println!(
                             "    {} {} ({})",
                             r.resource_type, r.physical_id, r.construct

@@ -149,6 +149,11 @@ pub struct Retained {
     pub resource_type: String,
     /// Its physical id (a bucket name, a key id, an instance identifier).
     pub physical_id: String,
+    /// Whether it holds PHI (the access-log bucket does not).
+    pub phi: bool,
+    /// How it is kept: `retained`, or `final snapshot` for a database whose deletion
+    /// protection is off.
+    pub kept: &'static str,
 }
 
 /// What `destroy` did.
@@ -1010,21 +1015,22 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         let template = stack.template();
         let retained: Vec<Retained> = resources
             .iter()
-            .filter(|r| {
-                plan::is_phi_store(template, &r.logical_id, &r.resource_type)
-                    && template
-                        .resource(&r.logical_id)
-                        .is_some_and(|t| t.kept().is_some())
-            })
-            .map(|r| Retained {
-                stack: name.to_owned(),
-                logical_id: r.logical_id.clone(),
-                construct: template
-                    .resource(&r.logical_id)
-                    .and_then(crate::cfn::Resource::construct_path)
-                    .unwrap_or_default(),
-                resource_type: r.resource_type.clone(),
-                physical_id: r.physical_id.clone().unwrap_or_default(),
+            .filter_map(|r| {
+                let resource = template.resource(&r.logical_id)?;
+                let keep = resource.kept()?;
+                let protected = resource.properties()["DeletionProtection"] == true;
+                Some(Retained {
+                    stack: name.to_owned(),
+                    logical_id: r.logical_id.clone(),
+                    construct: resource.construct_path().unwrap_or_default(),
+                    resource_type: r.resource_type.clone(),
+                    physical_id: r.physical_id.clone().unwrap_or_default(),
+                    phi: plan::is_phi_store(template, &r.logical_id, &r.resource_type),
+                    kept: match keep {
+                        crate::cfn::Keep::Snapshot if !protected => "final snapshot",
+                        _ => "retained",
+                    },
+                })
             })
             .collect();
         let seen = self.event_ids(name).await;
@@ -1037,7 +1043,11 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         if let Some(left) = left? {
             if left.status == "DELETE_FAILED" {
                 // Stores of PHI that refuse deletion (deletion protection) are kept on purpose.
-                let keep: Vec<String> = retained.iter().map(|r| r.logical_id.clone()).collect();
+                let keep: Vec<String> = retained
+                    .iter()
+                    .filter(|r| r.kept == "retained")
+                    .map(|r| r.logical_id.clone())
+                    .collect();
                 if !keep.is_empty() {
                     self.say(format!(
                         "{name}: deleting again, keeping {}",

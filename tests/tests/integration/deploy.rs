@@ -445,8 +445,16 @@ async fn destroy_goes_in_reverse_and_keeps_the_phi_stores() {
     let kept: Vec<(&str, &str)> = destroyed
         .retained
         .iter()
+        .filter(|r| r.phi)
         .map(|r| (r.construct.as_str(), r.resource_type.as_str()))
         .collect();
+    let no_phi: Vec<&str> = destroyed
+        .retained
+        .iter()
+        .filter(|r| !r.phi)
+        .map(|r| r.construct.as_str())
+        .collect();
+    assert_eq!(no_phi, ["shared/AccessLogs"]);
     assert_eq!(
         kept,
         [
