@@ -25,6 +25,8 @@ pub use constructs::{
     LogRetention, NetworkChosen, NoAccessLogs, NoKey, NoNetwork, RawResource, SecureBucket,
     SecureVpc,
 };
+// Every construct, including those of the families re-exported by glob in `constructs`.
+pub use constructs::*;
 pub use error::{Error, Result};
 pub use hipaa_stack_macros::{bucket_name, cidr, date, days, main, stack_name};
 pub use literal::{BucketName, Cidr, Date, Days, Region, StackName};

@@ -6,14 +6,21 @@
 //! deterministic: resources and outputs keep the order in which the program declared them,
 //! and every map inside properties is sorted.
 
+pub(crate) mod backup;
 pub(crate) mod cloudtrail;
+pub(crate) mod cloudwatch;
+pub(crate) mod config;
 pub(crate) mod ec2;
+pub(crate) mod guardduty;
 pub(crate) mod iam;
 pub(crate) mod kms;
 pub(crate) mod logs;
 pub(crate) mod policy;
 pub(crate) mod rds;
 pub(crate) mod s3;
+pub(crate) mod secretsmanager;
+pub(crate) mod securityhub;
+pub(crate) mod sns;
 
 use std::borrow::Cow;
 

@@ -434,6 +434,18 @@ impl Node for DatabaseNode {
         used
     }
 
+    fn port(&self) -> Option<u16> {
+        Some(self.engine.port())
+    }
+
+    fn security_group_part(&self) -> Option<&'static str> {
+        matches!(self.network, DbNetwork::Vpc(_)).then_some("SecurityGroup")
+    }
+
+    fn encryption_key(&self) -> Option<u32> {
+        Some(self.key.index)
+    }
+
     fn check(&self) -> Result<(), String> {
         let class_ok = self.instance_class.strip_prefix("db.").is_some_and(|rest| {
             let mut pieces = rest.split('.');

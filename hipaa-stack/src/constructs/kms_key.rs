@@ -145,6 +145,15 @@ fn service_statements(service: KeyService) -> Vec<Statement> {
             )
             .when("StringEquals", "aws:SourceAccount", account()),
         ],
+        KeyService::CloudWatch => vec![
+            Statement::allow(
+                "AllowCloudWatchAlarms",
+                Principal::Service("cloudwatch.amazonaws.com".into()),
+                &["kms:Decrypt", "kms:GenerateDataKey*"],
+                vec!["*".into()],
+            )
+            .when("StringEquals", "aws:SourceAccount", account()),
+        ],
         KeyService::Logs => vec![
             Statement::allow(
                 "AllowCloudWatchLogs",

@@ -6,14 +6,21 @@
 //! to call and the HIPAA citation.
 
 mod access_log_bucket;
+mod account_baseline;
+mod alarm_topic;
+mod backup_plan;
 mod audit_trail;
 mod encrypted_database;
 mod kms_key;
 mod log_group;
 pub(crate) mod node;
 mod raw_resource;
+mod role;
+mod secret;
 mod secure_bucket;
+mod secure_instance;
 mod secure_vpc;
+mod security_group;
 
 pub use access_log_bucket::AccessLogBucket;
 pub use audit_trail::AuditTrail;
@@ -25,6 +32,16 @@ pub use log_group::{LogGroup, LogRetention};
 pub use raw_resource::{RawReference, RawResource, RawValue};
 pub use secure_bucket::SecureBucket;
 pub use secure_vpc::SecureVpc;
+
+// The constructs of the network, compute, identity, alarm, backup, secret and account
+// baseline families: every `pub` item of these modules is part of the API.
+pub use account_baseline::*;
+pub use alarm_topic::*;
+pub use backup_plan::*;
+pub use role::*;
+pub use secret::*;
+pub use secure_instance::*;
+pub use security_group::*;
 
 use crate::app::Handle;
 

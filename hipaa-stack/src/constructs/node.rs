@@ -19,6 +19,18 @@ pub trait Node {
     fn key_services(&self) -> Vec<(u32, KeyService)> {
         Vec::new()
     }
+    /// The port clients connect to (databases only).
+    fn port(&self) -> Option<u16> {
+        None
+    }
+    /// The part that is the construct's own security group, if it has one.
+    fn security_group_part(&self) -> Option<&'static str> {
+        None
+    }
+    /// The index of the key the construct encrypts with, if any (for grants).
+    fn encryption_key(&self) -> Option<u32> {
+        None
+    }
     /// How many private subnets the construct has (VPCs only).
     fn private_subnet_count(&self) -> u8 {
         0
@@ -44,6 +56,8 @@ pub enum KeyService {
     CloudTrail,
     /// CloudWatch Logs encrypts log groups.
     Logs,
+    /// CloudWatch alarms publish to encrypted SNS topics.
+    CloudWatch,
 }
 
 /// A reference that crosses stacks: the consumer imports what the producer exports.

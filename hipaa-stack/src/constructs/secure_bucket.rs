@@ -174,6 +174,10 @@ impl Node for BucketNode {
         vec![self.key.used("KmsKey"), self.logs.used("AccessLogBucket")]
     }
 
+    fn encryption_key(&self) -> Option<u32> {
+        Some(self.key.index)
+    }
+
     fn render(&self, cx: &mut RenderCx<'_>) -> Result<Vec<Resource>, serde_json::Error> {
         let key = cx.resolve(self.key.arn());
         let logging = access_logging(cx, self.logs);
