@@ -18,12 +18,19 @@ use crate::parse::{Cidr, Date, Days, MainFn, Name};
 /// and the unchanged function, so that IDEs keep working on it.
 pub(crate) fn main(checked: syn::Result<MainFn>, item: &TokenStream) -> TokenStream {
     match checked {
-        Ok(MainFn { ident }) => quote! {
-            #item
-            fn main() -> ::std::process::ExitCode {
-                ::hipaa_stack::__private::run(::core::env!("CARGO_PKG_NAME"), #ident)
+        Ok(MainFn { ident, with_args }) => {
+            let run = if with_args {
+                quote! { run_with_args }
+            } else {
+                quote! { run }
+            };
+            quote! {
+                #item
+                fn main() -> ::std::process::ExitCode {
+                    ::hipaa_stack::__private::#run(::core::env!("CARGO_PKG_NAME"), #ident)
+                }
             }
-        },
+        }
         Err(error) => {
             let error = error.into_compile_error();
             // A stand-in `main` keeps rustc from adding "`main` function not found" (or,
@@ -55,12 +62,22 @@ pub(crate) fn days(Days { days, span }: Days) -> TokenStream {
 
 /// The expansion of `cidr!("…")`: a call of `Cidr::__from_macro` with the
 /// address built from its octets or segments, and the prefix length.
+///
+/// The internet, `0.0.0.0/0` or `::/0` (the only blocks with a prefix of 0,
+/// since host bits are zero), expands to `::hipaa_stack::literal::Internet`
+/// instead: a type of its own, so that it cannot be passed where an address
+/// range is expected, and a security group rule can open only HTTPS and HTTP
+/// to it.
 pub(crate) fn cidr(
     Cidr {
         address,
         prefix_len,
     }: Cidr,
 ) -> TokenStream {
+    if prefix_len == 0 {
+        let ipv6 = address.is_ipv6();
+        return quote! { ::hipaa_stack::literal::Internet::__from_macro(#ipv6) };
+    }
     let address = match address {
         IpAddr::V4(v4) => {
             let octets = v4.octets().map(Literal::u8_unsuffixed);

@@ -62,10 +62,14 @@ mod tests;
 /// }
 /// ```
 ///
-/// The attribute takes no arguments. The function must take exactly one
-/// parameter (no `self`), return a type, and must not be named `main`, `async`,
-/// `unsafe`, `extern` or generic; each of these is a compile error spanned
-/// on the offending tokens. The examples are not compiled here; the compiled
+/// A program with arguments of its own takes them as a second parameter, a
+/// type deriving `clap::Args` (`hipaa_stack::clap`), and gets them on every
+/// command: `fn scale(app: &mut App, args: Scale) -> Result<()>`.
+///
+/// The attribute takes no arguments. The function must take one or two
+/// parameters (no `self`), return a type, and must not be named `main`,
+/// `async`, `unsafe`, `extern` or generic; each of these is a compile error
+/// spanned on the offending tokens. The examples are not compiled here; the compiled
 /// examples live in the `hipaa-stack` crate.
 #[proc_macro_attribute]
 pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -105,6 +109,11 @@ pub fn days(input: TokenStream) -> TokenStream {
 /// ```text
 /// let vpc = hipaa_stack::cidr!("10.20.0.0/16");
 /// ```
+///
+/// The internet, `cidr!("0.0.0.0/0")` or `cidr!("::/0")`, expands to a call
+/// of `::hipaa_stack::literal::Internet::__from_macro` instead: a type of its
+/// own, not a `Cidr`, so that a security group rule that would open SSH, RDP,
+/// a database port or every port to the internet does not compile.
 ///
 /// `cidr!("10.20.1.0/16")` fails with "invalid CIDR block \`10.20.1.0/16\`:
 /// the host bits after a /16 prefix must be zero; did you mean

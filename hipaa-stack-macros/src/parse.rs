@@ -25,6 +25,8 @@ pub(crate) fn bug(span: Span) -> syn::Error {
 pub(crate) struct MainFn {
     /// The name of the user's function, which the generated `main` calls.
     pub(crate) ident: syn::Ident,
+    /// Whether it takes the program's own arguments as a second parameter.
+    pub(crate) with_args: bool,
 }
 
 /// A checked `days!` literal.
@@ -68,7 +70,7 @@ pub(crate) fn main_fn(args: TokenStream, item: &TokenStream) -> syn::Result<Main
     let ident = match syn::parse2::<Item>(item.clone()) {
         Ok(Item::Fn(function)) => {
             errors.extend(check_main_fn(&function));
-            Some(function.sig.ident)
+            Some((function.sig.inputs.len() == 2, function.sig.ident))
         }
         Ok(other) => {
             errors.push(syn::Error::new_spanned(
@@ -87,7 +89,7 @@ pub(crate) fn main_fn(args: TokenStream, item: &TokenStream) -> syn::Result<Main
     };
     match (combine(errors), ident) {
         (Some(error), _) => Err(error),
-        (None, Some(ident)) => Ok(MainFn { ident }),
+        (None, Some((with_args, ident))) => Ok(MainFn { ident, with_args }),
         (None, None) => Err(bug(Span::call_site())),
     }
 }
@@ -170,21 +172,21 @@ fn check_main_fn(function: &ItemFn) -> Vec<syn::Error> {
     }
     let count = inputs.len();
     match count {
-        1 => {}
+        1 | 2 => {}
         0 => errors.push(syn::Error::new(
             paren_token.span.join(),
             format!(
-                "a {MAIN} function takes exactly one parameter, `app: &mut App`, \
-                 and this one takes none"
+                "a {MAIN} function takes `app: &mut App` and, if the program has arguments of \
+                 its own, `args: A` where `A: clap::Args`; this one takes none"
             ),
         )),
         _ => {
-            let extra: Vec<_> = inputs.iter().skip(1).collect();
+            let extra: Vec<_> = inputs.iter().skip(2).collect();
             errors.push(syn::Error::new_spanned(
                 quote::quote!(#(#extra),*),
                 format!(
-                    "a {MAIN} function takes exactly one parameter, `app: &mut App`, \
-                     and this one takes {count}"
+                    "a {MAIN} function takes `app: &mut App` and, if the program has arguments \
+                     of its own, `args: A` where `A: clap::Args`; this one takes {count}"
                 ),
             ));
         }

@@ -162,8 +162,8 @@ mod main_attribute {
                     fn app() -> R {}
                 )
             )),
-            "a `#[hipaa_stack::main]` function takes exactly one parameter, `app: &mut App`, \
-             and this one takes none"
+            "a `#[hipaa_stack::main]` function takes `app: &mut App` and, if the program has \
+             arguments of its own, `args: A` where `A: clap::Args`; this one takes none"
         );
         assert_eq!(
             message(check(
@@ -172,8 +172,28 @@ mod main_attribute {
                     fn app(a: &mut App, b: u8, c: u8) -> R {}
                 )
             )),
-            "a `#[hipaa_stack::main]` function takes exactly one parameter, `app: &mut App`, \
-             and this one takes 3"
+            "a `#[hipaa_stack::main]` function takes `app: &mut App` and, if the program has \
+             arguments of its own, `args: A` where `A: clap::Args`; this one takes 3"
+        );
+    }
+
+    #[test]
+    fn passes_the_programs_own_arguments_as_a_second_parameter() {
+        let item = quote!(
+            fn scale(app: &mut App, args: Scale) -> R {}
+        );
+        let expanded = expand::main(check(TokenStream::new(), item.clone()), &item).to_string();
+        assert!(
+            expanded.contains(":: hipaa_stack :: __private :: run_with_args"),
+            "{expanded}"
+        );
+        let item = quote!(
+            fn clinic(app: &mut App) -> R {}
+        );
+        let expanded = expand::main(check(TokenStream::new(), item.clone()), &item).to_string();
+        assert!(
+            expanded.contains(":: hipaa_stack :: __private :: run ("),
+            "{expanded}"
         );
     }
 
@@ -224,7 +244,7 @@ mod main_attribute {
         let all = messages(check(
             quote!(x),
             quote!(
-                async fn main<T>(self, b: T) {}
+                async fn main<T>(self, b: T, c: T) {}
             ),
         ));
         assert_eq!(all.len(), 7, "{all:#?}");
@@ -361,6 +381,20 @@ mod cidr {
             ))
             .to_string()
         );
+    }
+
+    #[test]
+    fn expands_the_internet_to_a_type_of_its_own() {
+        assert_eq!(
+            expanded(quote!("0.0.0.0/0")),
+            quote!(::hipaa_stack::literal::Internet::__from_macro(false)).to_string()
+        );
+        assert_eq!(
+            expanded(quote!("::/0")),
+            quote!(::hipaa_stack::literal::Internet::__from_macro(true)).to_string()
+        );
+        // Any other block, however large, is an ordinary `Cidr`.
+        assert!(expanded(quote!("0.0.0.0/1")).starts_with(":: hipaa_stack :: Cidr"));
     }
 
     #[test]

@@ -60,7 +60,9 @@ impl fmt::Debug for App {
 }
 
 #[derive(Default)]
-pub(crate) struct Arena {
+/// The constructs and stacks of an app (opaque outside hipaa-stack).
+#[doc(hidden)]
+pub struct Arena {
     pub(crate) stacks: Vec<StackEntry>,
     pub(crate) constructs: Vec<ConstructEntry>,
     /// Which AWS services must be allowed to use each key, by key construct index.
@@ -315,10 +317,12 @@ impl<'app> Stack<'app> {
             place: format!("{stack_name}/{} ({})", node.id(), node.kind()),
             violation,
         })?;
-        node.check().map_err(|reason| Error::InvalidConstruct {
-            path: path.clone(),
-            reason,
-        })?;
+        node.check()
+            .and_then(|()| node.check_in(&arena, self.index))
+            .map_err(|reason| Error::InvalidConstruct {
+                path: path.clone(),
+                reason,
+            })?;
         for used in node.uses() {
             if used.app != self.app.id {
                 return Err(Error::ForeignHandle {

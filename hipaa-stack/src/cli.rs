@@ -58,6 +58,9 @@ enum Command {
         /// The folder to write into.
         #[arg(long, short, default_value = "hipaa.out")]
         out: PathBuf,
+        /// Print the time of each phase and the peak memory on standard error.
+        #[arg(long)]
+        timings: bool,
     },
     /// Run every HIPAA rule on every resource and print what fails; exit 5 on any
     /// unwaived finding. For CI.
@@ -178,26 +181,54 @@ pub fn run<F>(app_name: &str, program: F) -> ExitCode
 where
     F: FnOnce(&mut App) -> Result<()>,
 {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(err) => {
-            let code = if err.use_stderr() {
-                exit::USAGE
-            } else {
-                exit::SUCCESS
-            };
-            // Printing help or a usage error to a closed pipe is not worth a panic.
-            let _ = err.print();
-            return ExitCode::from(code);
-        }
+    run_with_args(app_name, |app, NoArgs {}| program(app))
+}
+
+/// A program without arguments of its own.
+#[derive(Debug, clap::Args)]
+pub struct NoArgs {}
+
+fn usage_error(err: &clap::Error) -> ExitCode {
+    let code = if err.use_stderr() {
+        exit::USAGE
+    } else {
+        exit::SUCCESS
+    };
+    // Printing help or a usage error to a closed pipe is not worth a panic.
+    let _ = err.print();
+    ExitCode::from(code)
+}
+
+/// Runs a user's program that takes arguments of its own (`A`, a type deriving
+/// `clap::Args`): they are accepted by every command, e.g. `synth --buckets 5000`.
+pub fn run_with_args<A, F>(app_name: &str, program: F) -> ExitCode
+where
+    A: clap::Args,
+    F: FnOnce(&mut App, A) -> Result<()>,
+{
+    use clap::{CommandFactory, FromArgMatches};
+    let command = Cli::command().mut_subcommands(A::augment_args);
+    let matches = match command.try_get_matches() {
+        Ok(matches) => matches,
+        Err(err) => return usage_error(&err),
+    };
+    let parsed = Cli::from_arg_matches(&matches).and_then(|cli| {
+        let sub = matches.subcommand().map(|(_, m)| m).unwrap_or(&matches);
+        A::from_arg_matches(sub).map(|args| (cli, args))
+    });
+    let (cli, args) = match parsed {
+        Ok(parsed) => parsed,
+        Err(err) => return usage_error(&err),
     };
     let mut app = App::new(app_name);
-    if let Err(err) = program(&mut app) {
+    let start = std::time::Instant::now();
+    if let Err(err) = program(&mut app, args) {
         eprintln!("error: {err}");
         return ExitCode::from(exit::PROGRAM_ERROR);
     }
+    let built = start.elapsed();
     match cli.command {
-        Command::Synth { out } => synth(&app, &out),
+        Command::Synth { out, timings } => synth(&app, &out, timings.then_some(built)),
         Command::Graph { resources, format } => graph(&app, resources, format),
         Command::Check { format } => check(&app, format),
         Command::Report { out } => report(&app, &out),
@@ -696,7 +727,7 @@ fn graph(app: &App, resources: bool, format: GraphFormat) -> ExitCode {
     ExitCode::from(exit::SUCCESS)
 }
 
-fn synth(app: &App, out: &std::path::Path) -> ExitCode {
+fn synth(app: &App, out: &std::path::Path, built: Option<std::time::Duration>) -> ExitCode {
     let assembly = match app.synth() {
         Ok(assembly) => assembly,
         Err(err) => {
@@ -704,17 +735,20 @@ fn synth(app: &App, out: &std::path::Path) -> ExitCode {
             return ExitCode::from(code_of(&err));
         }
     };
+    let clock = std::time::Instant::now();
     if let Err(err) = assembly.write(out) {
         eprintln!("error: {err}");
         return ExitCode::from(code_of(&err));
     }
+    let written = clock.elapsed();
     println!(
         "synthesized {} stack(s) of app `{}` into {}",
         assembly.stacks().len(),
         assembly.app(),
         out.display()
     );
-    for stack in assembly.stacks() {
+    const SHOWN: usize = 20;
+    for stack in assembly.stacks().iter().take(SHOWN) {
         let deps = if stack.dependencies().is_empty() {
             String::new()
         } else {
@@ -728,5 +762,33 @@ fn synth(app: &App, out: &std::path::Path) -> ExitCode {
             deps
         );
     }
+    if assembly.stacks().len() > SHOWN {
+        println!("  … and {} more stacks", assembly.stacks().len() - SHOWN);
+    }
+    if let Some(built) = built {
+        let t = assembly.timings();
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+        let total = built + t.render + t.resolve + t.rules + t.serialize + written;
+        eprintln!(
+            "timings (ms): build {:.1}, render {:.1}, resolve {:.1}, rules {:.1}, serialize {:.1}, write {:.1}, total {:.1}",
+            ms(built),
+            ms(t.render),
+            ms(t.resolve),
+            ms(t.rules),
+            ms(t.serialize),
+            ms(written),
+            ms(total)
+        );
+        if let Some(kib) = peak_rss_kib() {
+            eprintln!("peak RSS (KiB): {kib}");
+        }
+    }
     ExitCode::from(exit::SUCCESS)
+}
+
+/// The process's peak resident set size, from `/proc/self/status` (Linux).
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }

@@ -36,13 +36,20 @@ pub use synth::{Assembly, SynthesizedStack};
 pub mod prelude {
     pub use crate::literal::Days;
     pub use crate::{
-        AccessLogBucket, App, AuditTrail, BucketName, Cidr, Date, DbNetwork, EncryptedDatabase,
-        Handle, Keep, KmsKey, LogGroup, RawResource, Region, Result, SecureBucket, SecureVpc,
-        Stack, StackName, bucket_name, cidr, date, days, stack_name,
+        AccessLogBucket, AccountBaseline, Alarm, AlarmMetric, AlarmTopic, AllTraffic, Ami, App,
+        AuditTrail, AwsManagedPolicy, BackupPlan, BackupVault, BucketName, Cidr, Date, DbNetwork,
+        EncryptedDatabase, Handle, Http, Https, Keep, KmsKey, LogGroup, PrefixList, RawResource,
+        Region, Result, Role, Secret, SecureBucket, SecureInstance, SecureVpc, SecurityGroup,
+        ServicePrincipal, Stack, StackName, Tcp, TcpRange, Trusted, Udp, UserData, bucket_name,
+        cidr, date, days, stack_name,
     };
 }
 
+/// The command-line parser, for programs with arguments of their own
+/// (`#[derive(hipaa_stack::clap::Args)]`).
+pub use clap;
+
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::cli::run;
+    pub use crate::cli::{run, run_with_args};
 }

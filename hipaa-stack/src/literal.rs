@@ -38,7 +38,8 @@ impl<const N: u16> Days<N> {
 /// An IPv4 or IPv6 network in CIDR notation, written `cidr!("10.20.0.0/16")`.
 ///
 /// The macro refuses a malformed block, a prefix longer than the address, and host bits
-/// that are not zero. [`Cidr::parse`] does the same at run time.
+/// that are not zero. [`Cidr::parse`] does the same at run time. The internet,
+/// `cidr!("0.0.0.0/0")` or `cidr!("::/0")`, is an [`Internet`] rather than a `Cidr`.
 ///
 /// ```
 /// use hipaa_stack::prelude::*;
@@ -89,9 +90,122 @@ impl Cidr {
     }
 }
 
+impl Cidr {
+    /// Whether this block is the whole address space of its family, `0.0.0.0/0` or `::/0`:
+    /// the internet.
+    ///
+    /// ```
+    /// use hipaa_stack::Cidr;
+    /// assert!(Cidr::parse("0.0.0.0/0")?.is_internet());
+    /// assert!(Cidr::parse("::/0")?.is_internet());
+    /// assert!(!Cidr::parse("10.0.0.0/8")?.is_internet());
+    /// # Ok::<(), hipaa_stack_syntax::Violation>(())
+    /// ```
+    pub const fn is_internet(&self) -> bool {
+        self.prefix == 0
+    }
+
+    /// Whether every address of `other` is inside this block (both of one family).
+    ///
+    /// ```
+    /// use hipaa_stack::prelude::*;
+    /// assert!(cidr!("10.20.0.0/16").contains(&cidr!("10.20.3.0/24")));
+    /// assert!(!cidr!("10.20.0.0/16").contains(&cidr!("10.0.0.0/8")));
+    /// assert!(!cidr!("10.20.0.0/16").contains(&cidr!("fd00::/8")));
+    /// ```
+    pub fn contains(&self, other: &Cidr) -> bool {
+        if other.prefix < self.prefix {
+            return false;
+        }
+        match (self.address, other.address) {
+            (IpAddr::V4(outer), IpAddr::V4(inner)) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u32::from(outer) & mask == u32::from(inner) & mask
+            }
+            (IpAddr::V6(outer), IpAddr::V6(inner)) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u128::from(outer) & mask == u128::from(inner) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
 impl fmt::Display for Cidr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/{}", self.address, self.prefix)
+    }
+}
+
+/// The whole address space of one IP family: `0.0.0.0/0` or `::/0`, the internet.
+///
+/// `cidr!("0.0.0.0/0")` and `cidr!("::/0")` give an `Internet`, not a [`Cidr`], so that the
+/// internet cannot be passed where an address range is expected: a security group rule
+/// opens only HTTPS and HTTP to it, and a rule that would open SSH, RDP, a database port or
+/// every port to it does not compile (HIPAA §164.312(e)(1), hipaa-stack rule E10; see
+/// [`SecurityGroup::ingress`](crate::SecurityGroup::ingress)).
+///
+/// ```
+/// use hipaa_stack::prelude::*;
+/// use hipaa_stack::Internet;
+/// assert_eq!(cidr!("0.0.0.0/0"), Internet::IPV4);
+/// assert_eq!(cidr!("::/0").to_string(), "::/0");
+/// assert_eq!(Internet::IPV4.prefix(), 0);
+/// ```
+///
+/// The internet is not an address range inside a VPC:
+///
+/// ```compile_fail
+/// use hipaa_stack::prelude::*;
+/// let block: Cidr = cidr!("0.0.0.0/0");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Internet {
+    ipv6: bool,
+}
+
+impl Internet {
+    /// Every IPv4 address, `0.0.0.0/0`.
+    pub const IPV4: Internet = Internet { ipv6: false };
+    /// Every IPv6 address, `::/0`.
+    pub const IPV6: Internet = Internet { ipv6: true };
+
+    #[doc(hidden)]
+    pub const fn __from_macro(ipv6: bool) -> Self {
+        Internet { ipv6 }
+    }
+
+    /// The network address, `0.0.0.0` or `::`.
+    ///
+    /// ```
+    /// assert!(hipaa_stack::Internet::IPV6.address().is_ipv6());
+    /// ```
+    pub const fn address(&self) -> IpAddr {
+        if self.ipv6 {
+            IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED)
+        } else {
+            IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)
+        }
+    }
+
+    /// The prefix length: always 0.
+    pub const fn prefix(&self) -> u8 {
+        0
+    }
+
+    /// Whether this is `::/0`.
+    pub const fn is_ipv6(&self) -> bool {
+        self.ipv6
+    }
+}
+
+impl fmt::Display for Internet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.ipv6 { "::/0" } else { "0.0.0.0/0" })
     }
 }
 

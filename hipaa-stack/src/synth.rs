@@ -41,6 +41,20 @@ pub struct Assembly {
     stacks: Vec<SynthesizedStack>,
     graph: AppGraph,
     evaluation: Evaluation,
+    timings: Timings,
+}
+
+/// How long each phase of synthesis took.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Timings {
+    /// Rendering every construct into resources.
+    pub render: std::time::Duration,
+    /// Exports, the stack order and the resource graph.
+    pub resolve: std::time::Duration,
+    /// The HIPAA rules on every resource.
+    pub rules: std::time::Duration,
+    /// Templates to JSON, and CloudFormation's limits.
+    pub serialize: std::time::Duration,
 }
 
 /// One stack of an [`Assembly`].
@@ -135,6 +149,11 @@ impl Assembly {
     /// The stacks in deploy order: by wave, then in the order the program declared them.
     pub fn stacks(&self) -> &[SynthesizedStack] {
         &self.stacks
+    }
+
+    /// How long each phase of synthesis took.
+    pub fn timings(&self) -> Timings {
+        self.timings
     }
 
     /// What every rule found on every resource.
@@ -257,8 +276,12 @@ impl App {
     /// [`App::check`] as if today were `today` (waivers expire relative to it).
     pub fn check_on(&self, today: Date) -> Result<Assembly> {
         let arena = self.arena();
+        let mut timings = Timings::default();
+        let clock = std::time::Instant::now();
         let mut cross: Vec<CrossStack> = Vec::new();
         let mut templates = render_stacks(self.name(), &arena, &mut cross)?;
+        timings.render = clock.elapsed();
+        let clock = std::time::Instant::now();
         check_regions(&arena, &cross)?;
         add_exports(&arena, &cross, &mut templates)?;
 
@@ -306,7 +329,11 @@ impl App {
             resource_edges,
         };
 
+        timings.resolve = clock.elapsed();
+        let clock = std::time::Instant::now();
         let evaluation = evaluate(&in_order, today);
+        timings.rules = clock.elapsed();
+        let clock = std::time::Instant::now();
         let mut stacks = Vec::with_capacity(templates.len());
         let mut templates: Vec<Option<Template>> = templates.into_iter().map(Some).collect();
         for &s in &order.order {
@@ -335,11 +362,13 @@ impl App {
                     .collect(),
             });
         }
+        timings.serialize = clock.elapsed();
         Ok(Assembly {
             app: self.name().to_owned(),
             stacks,
             graph,
             evaluation,
+            timings,
         })
     }
 }

@@ -19,6 +19,16 @@ unchanged and their settings can be read back through the service APIs:
   refuses with "must detach all policies first").
 * A resource with `DeletionPolicy: Retain` that an update removes from the template is kept,
   as on AWS (moto deletes it; it keeps it only when the whole stack is deleted).
+* Bucket policies: moto ignores conditions, so a TLS-only Deny (`aws:SecureTransport` false,
+  `s3:TlsVersion` below 1.2) would deny every request. Requests to the emulated AWS count as
+  made over TLS 1.2, so those statements do not apply, as on AWS over HTTPS.
+* `UpdateTerminationProtection`, which moto does not implement, sets the stack's flag (and
+  `DescribeStacks` shows it).
+* Types moto has no CloudFormation model for (SNS topic policies, CloudWatch alarms, log
+  metric filters, AWS Backup, Secrets Manager, GuardDuty, Security Hub, AWS Config) are
+  registered: secrets, backup vaults, topic policies and alarms are created in moto's own
+  backends, so their settings can be read back; the others get a physical id and answer
+  `Ref` and `Fn::GetAtt` (an ARN built from the type), as AWS would.
 * An `AWS::EC2::RouteTable` of a stack is deleted with it (moto keeps it, and the VPC then
   cannot be deleted), and so are the VPC's flow logs.
 """
@@ -259,6 +269,213 @@ CloudFormationBackend.create_change_set = create_change_set
 CloudFormationBackend.execute_change_set = execute_change_set
 DBInstance.has_cfn_attr = classmethod(has_cfn_attr)
 DBInstance.get_cfn_attribute = get_cfn_attribute
+
+# -- Bucket policies: TLS-only statements do not apply to the emulated HTTPS requests --------
+
+from moto.iam.access_control import IAMPolicy
+from moto.s3.models import FakeBucket
+
+
+def _insecure_only(statement):
+    condition = statement.get("Condition", {}) or {}
+    insecure = str(condition.get("Bool", {}).get("aws:SecureTransport", "")).lower() == "false"
+    old_tls = "s3:TlsVersion" in condition.get("NumericLessThan", {})
+    return statement.get("Effect") == "Deny" and (insecure or old_tls)
+
+
+def get_permission(self, action, resource):
+    if self.policy is None:
+        return _original_get_permission(self, action, resource)
+    document = json.loads(self.policy.decode())
+    statements = document.get("Statement", [])
+    if isinstance(statements, dict):
+        statements = [statements]
+    document["Statement"] = [s for s in statements if not _insecure_only(s)]
+    return IAMPolicy(json.dumps(document)).is_action_permitted(action, resource)
+
+
+_original_get_permission = FakeBucket.get_permission
+FakeBucket.get_permission = get_permission
+
+# -- UpdateTerminationProtection ------------------------------------------------------------
+
+from moto.cloudformation.responses import CloudFormationResponse
+from moto.core.responses import ActionResult
+
+
+def update_termination_protection(self):
+    stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
+    stack.enable_termination_protection = str(
+        self._get_param("EnableTerminationProtection")
+    ).lower() == "true"
+    return ActionResult({"StackId": stack.stack_id})
+
+
+CloudFormationResponse.update_termination_protection = update_termination_protection
+
+# -- Types moto has no CloudFormation model for -------------------------------------------
+
+import itertools
+import secrets as _secrets
+
+from moto.backup.models import backup_backends
+from moto.cloudwatch.models import cloudwatch_backends
+from moto.secretsmanager.models import secretsmanager_backends
+from moto.sns.models import sns_backends
+
+_counter = itertools.count(1)
+
+
+def _make(cfn_type, service, create=None, delete=None, attributes=None):
+    """A CloudFormation model for `cfn_type`, filed under moto's `service`.
+
+    `create(name, props, account_id, region_name)` returns (physical id, ARN) after creating
+    the resource in a moto backend; without it, the resource only gets ids.
+    """
+
+    def __init__(self, physical_id, arn, props):
+        self.physical_id = physical_id
+        self.arn = arn
+        self.props = props
+
+    def create_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    ):
+        props = cloudformation_json.get("Properties", {}) or {}
+        kind = cfn_type.split("::")[-1].lower()
+        if create is not None:
+            physical_id, arn = create(resource_name, props, account_id, region_name)
+        else:
+            physical_id = f"{resource_name}-{next(_counter):06d}"
+            arn = f"arn:aws:{service}:{region_name}:{account_id}:{kind}/{physical_id}"
+        return cls(physical_id, arn, props)
+
+    def update_from_cloudformation_json(
+        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+    ):
+        props = cloudformation_json.get("Properties", {}) or {}
+        original_resource.props = props
+        if create is not None and attributes == "recreate-on-update":
+            create(new_resource_name, props, account_id, region_name)
+        return original_resource
+
+    def delete_from_cloudformation_json(
+        cls, resource_name, cloudformation_json, account_id, region_name
+    ):
+        if delete is not None:
+            try:
+                delete(resource_name, account_id, region_name)
+            except Exception:  # already gone, or kept by a retention setting
+                pass
+
+    def get_cfn_attribute(self, attribute_name):
+        if attribute_name.endswith("Arn") or attribute_name == "Id":
+            return self.arn
+        return self.physical_id
+
+    namespace = {
+        "__module__": f"moto.{service}.hipaa_harness",
+        "__init__": __init__,
+        "cloudformation_type": staticmethod(lambda: cfn_type),
+        "cloudformation_name_type": staticmethod(lambda: ""),
+        "physical_resource_id": property(lambda self: self.physical_id),
+        "has_cfn_attr": classmethod(lambda cls, attr: True),
+        "get_cfn_attribute": get_cfn_attribute,
+        "create_from_cloudformation_json": classmethod(create_from_cloudformation_json),
+        "update_from_cloudformation_json": classmethod(update_from_cloudformation_json),
+        "delete_from_cloudformation_json": classmethod(delete_from_cloudformation_json),
+    }
+    name = "Harness" + cfn_type.replace("AWS::", "").replace("::", "")
+    return type(name, (CloudFormationModel,), namespace)
+
+
+def _create_secret(name, props, account_id, region_name):
+    backend = secretsmanager_backends[account_id][region_name]
+    secret_name = props.get("Name") or f"{name}-{next(_counter):06d}"
+    response = json.loads(
+        backend.create_secret(
+            name=secret_name,
+            secret_string=_secrets.token_urlsafe(32),
+            secret_binary=None,
+            description=props.get("Description"),
+            tags=props.get("Tags", []),
+            kms_key_id=props.get("KmsKeyId"),
+            client_request_token=None,
+            replica_regions=[],
+            force_overwrite=False,
+        )
+    )
+    return response["ARN"], response["ARN"]
+
+
+def _delete_secret(physical_id, account_id, region_name):
+    secretsmanager_backends[account_id][region_name].delete_secret(
+        physical_id, recovery_window_in_days=None, force_delete_without_recovery=True
+    )
+
+
+def _create_vault(name, props, account_id, region_name):
+    backend = backup_backends[account_id][region_name]
+    vault_name = props.get("BackupVaultName") or f"{name}-{next(_counter):06d}"
+    vault = backend.create_backup_vault(
+        backup_vault_name=vault_name,
+        backup_vault_tags=props.get("BackupVaultTags", {}),
+        encryption_key_arn=props.get("EncryptionKeyArn"),
+        creator_request_id=None,
+    )
+    return vault_name, vault.backup_vault_arn
+
+
+def _create_topic_policy(name, props, account_id, region_name):
+    backend = sns_backends[account_id][region_name]
+    document = json.dumps(props.get("PolicyDocument", {}))
+    for topic in props.get("Topics", []):
+        backend.set_topic_attribute(topic, "Policy", document)
+    return f"{name}-{next(_counter):06d}", ""
+
+
+def _create_alarm(name, props, account_id, region_name):
+    backend = cloudwatch_backends[account_id][region_name]
+    alarm_name = props.get("AlarmName") or f"{name}-{next(_counter):06d}"
+    alarm = backend.put_metric_alarm(
+        name=alarm_name,
+        namespace=props.get("Namespace"),
+        metric_name=props.get("MetricName"),
+        comparison_operator=props.get("ComparisonOperator"),
+        evaluation_periods=int(props.get("EvaluationPeriods", 1)),
+        period=int(props.get("Period", 60)),
+        threshold=float(props.get("Threshold", 0)),
+        statistic=props.get("Statistic"),
+        description=props.get("AlarmDescription"),
+        dimensions=props.get("Dimensions", []),
+        alarm_actions=props.get("AlarmActions", []),
+        ok_actions=props.get("OKActions", []),
+        insufficient_data_actions=props.get("InsufficientDataActions", []),
+        treat_missing_data=props.get("TreatMissingData"),
+    )
+    return alarm_name, alarm.alarm_arn
+
+
+def _delete_alarm(physical_id, account_id, region_name):
+    cloudwatch_backends[account_id][region_name].delete_alarms([physical_id])
+
+
+HARNESS_MODELS = [
+    _make("AWS::SecretsManager::Secret", "secretsmanager", _create_secret, _delete_secret),
+    _make("AWS::SecretsManager::RotationSchedule", "secretsmanager"),
+    _make("AWS::Backup::BackupVault", "backup", _create_vault),
+    _make("AWS::Backup::BackupPlan", "backup"),
+    _make("AWS::Backup::BackupSelection", "backup"),
+    _make("AWS::SNS::TopicPolicy", "sns", _create_topic_policy, None, "recreate-on-update"),
+    _make("AWS::CloudWatch::Alarm", "cloudwatch", _create_alarm, _delete_alarm),
+    _make("AWS::Logs::MetricFilter", "logs"),
+    _make("AWS::GuardDuty::Detector", "guardduty"),
+    _make("AWS::SecurityHub::Hub", "securityhub"),
+    _make("AWS::SecurityHub::Standard", "securityhub"),
+    _make("AWS::Config::ConfigurationRecorder", "config"),
+    _make("AWS::Config::DeliveryChannel", "config"),
+    _make("AWS::Config::ConformancePack", "config"),
+]
 
 if __name__ == "__main__":
     from moto.server import main

@@ -1,7 +1,8 @@
-//! `AWS::EC2::*` network resources: VPC, subnets, routes, gateways, endpoints, security
-//! groups and flow logs.
+//! `AWS::EC2::*` resources: VPC, subnets, routes, gateways, endpoints, security groups and
+//! their rules, flow logs, launch templates and instances.
 
 use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 
 use super::{Expr, ResourceType};
 
@@ -107,18 +108,19 @@ pub(crate) struct SecurityGroupRule {
     pub description: String,
 }
 
-/// `AWS::EC2::SecurityGroup`.
+/// `AWS::EC2::SecurityGroup`, with rules of the model `R`: [`SecurityGroupRule`] (address
+/// ranges and security groups) or [`SecurityGroupEntry`] (every kind of peer).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct SecurityGroup {
+pub(crate) struct SecurityGroup<R = SecurityGroupRule> {
     pub group_description: String,
     pub vpc_id: Expr,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub security_group_ingress: Vec<SecurityGroupRule>,
-    pub security_group_egress: Vec<SecurityGroupRule>,
+    pub security_group_ingress: Vec<R>,
+    pub security_group_egress: Vec<R>,
 }
 
-impl ResourceType for SecurityGroup {
+impl<R: Serialize> ResourceType for SecurityGroup<R> {
     const TYPE: &'static str = "AWS::EC2::SecurityGroup";
 }
 
@@ -173,4 +175,167 @@ pub(crate) struct FlowLog {
 
 impl ResourceType for FlowLog {
     const TYPE: &'static str = "AWS::EC2::FlowLog";
+}
+
+/// One rule of a security group, naming its peer by address range, security group or
+/// prefix list; every rule has a description (E11). Inside a group's
+/// `SecurityGroupIngress` the peer is a source, inside `SecurityGroupEgress` a destination.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct SecurityGroupEntry {
+    pub ip_protocol: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cidr_ip: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cidr_ipv6: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_security_group_id: Option<Expr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_prefix_list_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination_security_group_id: Option<Expr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination_prefix_list_id: Option<String>,
+    pub description: String,
+}
+
+impl From<SecurityGroupRule> for SecurityGroupEntry {
+    fn from(rule: SecurityGroupRule) -> Self {
+        SecurityGroupEntry {
+            ip_protocol: rule.ip_protocol,
+            from_port: rule.from_port,
+            to_port: rule.to_port,
+            cidr_ip: rule.cidr_ip,
+            source_security_group_id: rule.source_security_group_id,
+            description: rule.description,
+            ..SecurityGroupEntry::default()
+        }
+    }
+}
+
+/// `AWS::EC2::SecurityGroupIngress`: one ingress rule added to a group made elsewhere
+/// (a grant on a database's own security group).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct SecurityGroupIngress {
+    pub group_id: Expr,
+    #[serde(flatten)]
+    pub rule: SecurityGroupEntry,
+}
+
+impl ResourceType for SecurityGroupIngress {
+    const TYPE: &'static str = "AWS::EC2::SecurityGroupIngress";
+}
+
+/// `AWS::EC2::LaunchTemplate`: what every instance launched from it gets (E1, E4).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct LaunchTemplate {
+    pub launch_template_data: LaunchTemplateData,
+}
+
+impl ResourceType for LaunchTemplate {
+    const TYPE: &'static str = "AWS::EC2::LaunchTemplate";
+}
+
+/// The `LaunchTemplateData` of a launch template.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct LaunchTemplateData {
+    pub image_id: String,
+    pub block_device_mappings: Vec<BlockDeviceMapping>,
+    pub metadata_options: MetadataOptions,
+    pub monitoring: MonitoringEnabled,
+    pub ebs_optimized: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_data: Option<Base64>,
+}
+
+/// An EBS block device of a launch template, always encrypted with a customer key (E1).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct BlockDeviceMapping {
+    pub device_name: String,
+    pub ebs: Ebs,
+}
+
+/// The EBS volume of a block device mapping.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct Ebs {
+    pub encrypted: bool,
+    pub kms_key_id: Expr,
+    pub volume_size: u32,
+    pub volume_type: &'static str,
+    pub delete_on_termination: bool,
+}
+
+/// The instance metadata service: IMDSv2 session tokens required (E4), one network hop.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct MetadataOptions {
+    pub http_endpoint: &'static str,
+    pub http_tokens: &'static str,
+    pub http_put_response_hop_limit: u8,
+    pub instance_metadata_tags: &'static str,
+}
+
+impl MetadataOptions {
+    /// IMDSv2 only, reachable from the instance itself (hop limit 1, so not from
+    /// containers behind a bridge), without the instance's tags.
+    pub(crate) const IMDS_V2_ONLY: MetadataOptions = MetadataOptions {
+        http_endpoint: "enabled",
+        http_tokens: "required",
+        http_put_response_hop_limit: 1,
+        instance_metadata_tags: "disabled",
+    };
+}
+
+/// `Monitoring` of a launch template: `{"Enabled": true}`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct MonitoringEnabled {
+    pub enabled: bool,
+}
+
+/// `AWS::EC2::Instance`, launched from a launch template into a named subnet.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct Instance {
+    pub launch_template: LaunchTemplateSpecification,
+    pub instance_type: String,
+    pub subnet_id: Expr,
+    pub security_group_ids: Vec<Expr>,
+    pub iam_instance_profile: Expr,
+    pub monitoring: bool,
+    pub ebs_optimized: bool,
+    pub propagate_tags_to_volume_on_creation: bool,
+}
+
+impl ResourceType for Instance {
+    const TYPE: &'static str = "AWS::EC2::Instance";
+}
+
+/// Which launch template, and which version of it, an instance launches from.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct LaunchTemplateSpecification {
+    pub launch_template_id: Expr,
+    pub version: Expr,
+}
+
+/// `{"Fn::Base64": value}`: user data, which EC2 takes base64-encoded.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Base64(pub Expr);
+
+impl Serialize for Base64 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry("Fn::Base64", &self.0)?;
+        map.end()
+    }
 }

@@ -1,4 +1,4 @@
-//! `AWS::IAM::Role` and `AWS::IAM::ManagedPolicy`.
+//! `AWS::IAM::Role`, `AWS::IAM::ManagedPolicy` and `AWS::IAM::InstanceProfile`.
 //!
 //! There is no model of inline policies or `AWS::IAM::Policy`: permissions are always
 //! managed policies (HIPAA-CONTROLS I1).
@@ -33,4 +33,15 @@ pub(crate) struct ManagedPolicy {
 
 impl ResourceType for ManagedPolicy {
     const TYPE: &'static str = "AWS::IAM::ManagedPolicy";
+}
+
+/// `AWS::IAM::InstanceProfile`: how an EC2 instance gets the credentials of one role.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct InstanceProfile {
+    pub roles: Vec<Expr>,
+}
+
+impl ResourceType for InstanceProfile {
+    const TYPE: &'static str = "AWS::IAM::InstanceProfile";
 }

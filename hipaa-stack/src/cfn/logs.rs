@@ -1,4 +1,4 @@
-//! `AWS::Logs::LogGroup`.
+//! `AWS::Logs::LogGroup` and `AWS::Logs::MetricFilter`.
 
 use serde::Serialize;
 
@@ -17,4 +17,26 @@ pub(crate) struct LogGroup {
 
 impl ResourceType for LogGroup {
     const TYPE: &'static str = "AWS::Logs::LogGroup";
+}
+
+/// `AWS::Logs::MetricFilter`: counts the events of a log group that match a pattern.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct MetricFilter {
+    pub filter_pattern: &'static str,
+    pub log_group_name: Expr,
+    pub metric_transformations: [MetricTransformation; 1],
+}
+
+impl ResourceType for MetricFilter {
+    const TYPE: &'static str = "AWS::Logs::MetricFilter";
+}
+
+/// What a metric filter publishes for each matching event.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct MetricTransformation {
+    pub metric_name: &'static str,
+    pub metric_namespace: String,
+    pub metric_value: &'static str,
 }

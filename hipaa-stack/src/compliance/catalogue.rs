@@ -342,6 +342,18 @@ pub const CUSTOMER_RESPONSIBILITIES: &[CustomerResponsibility] = &[
         &["164.312(a)(2)(iv)"],
     ),
     r(
+        "account-detective-controls",
+        "Turn on GuardDuty, Security Hub and AWS Config in every region the account uses",
+        "an `AccountBaseline` does it for the account and region it is deployed to; regions the app does not deploy to need it too, from the console or AWS Organizations",
+        &["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)", "164.312(b)"],
+    ),
+    r(
+        "alarm-recipients",
+        "Subscribe and confirm who receives the alarms",
+        "an `AlarmTopic` notifies only subscribers who confirmed their subscription; keep the on-call rota subscribed",
+        &["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"],
+    ),
+    r(
         "s3-account-public-access",
         "Block public access for the whole S3 account",
         "a per-account setting; every hipaa-stack bucket blocks it on its own as well",

@@ -161,7 +161,12 @@ pub(crate) fn evaluate(stacks: &[(&str, &Template)], today: Date) -> Evaluation 
                         .collect()
                 })
                 .unwrap_or_default();
-            let cx = Cx { template, resource };
+            let cx = Cx {
+                template,
+                resource,
+                stack,
+                stacks,
+            };
             for rule in rules().filter(|r| r.types.contains(&resource.type_name())) {
                 let status = match (rule.check)(&cx) {
                     Outcome::NotApplicable => continue,

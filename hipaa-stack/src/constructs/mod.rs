@@ -8,8 +8,8 @@
 mod access_log_bucket;
 mod account_baseline;
 mod alarm_topic;
-mod backup_plan;
 mod audit_trail;
+mod backup_plan;
 mod encrypted_database;
 mod kms_key;
 mod log_group;
@@ -104,9 +104,9 @@ pub struct NoAccessLogs;
 
 /// Implemented by a chosen key: the state a construct is in after `.encryption(&key)`.
 #[diagnostic::on_unimplemented(
-    message = "`{C}` stores PHI and has no customer-managed KMS key",
+    message = "`{C}` has no customer-managed KMS key",
     label = "call `.encryption(&key)` on this `{C}` before adding it to a stack",
-    note = "HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(e)(2)(ii): PHI is encrypted at rest with a customer-managed key (hipaa-stack controls S1, R1, L1, T2); create one with `stack.add(KmsKey::new(\"PhiKey\"))?`"
+    note = "HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(e)(2)(ii): what may hold PHI is encrypted at rest with a customer-managed key (hipaa-stack controls S1, R1, L1, T2, E1, N1, B4, M2); create one with `stack.add(KmsKey::new(\"PhiKey\"))?`"
 )]
 pub trait KeyChosen<C>: sealed::ChosenKey {}
 

@@ -39,6 +39,12 @@ pub trait Node {
     fn check(&self) -> Result<(), String> {
         Ok(())
     }
+    /// Checks that need the rest of the app (the constructs added before this one), when
+    /// this construct is added to the stack `stack`.
+    fn check_in(&self, arena: &Arena, stack: u32) -> Result<(), String> {
+        let _ = (arena, stack);
+        Ok(())
+    }
     /// The CloudFormation resources, in declaration order.
     fn render(&self, cx: &mut RenderCx<'_>) -> Result<Vec<Resource>, serde_json::Error>;
 }

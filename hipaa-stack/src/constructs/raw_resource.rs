@@ -89,8 +89,8 @@ impl RawResource {
         self
     }
 
-    /// Creates this resource after the main resource of `other` (same stack; across stacks
-    /// the stack order already does it).
+    /// Creates this resource after the resources of `other` (same stack; across stacks the
+    /// stack order already does it).
     pub fn depends_on<C>(mut self, other: &Handle<C>) -> Self {
         self.depends_on
             .push(other.attr_ref::<Name>("", Attr::Ref).target);
@@ -238,14 +238,78 @@ impl Node for RawResource {
         }
         let mut resource = Resource::raw(cx.logical(""), self.type_name.clone(), properties);
         for target in &self.depends_on {
-            let producer = cx.arena.constructs[target.construct as usize].stack;
-            if producer == cx.stack {
-                resource = resource.depends_on(&cx.arena.logical_id(target.construct, ""));
+            let other = &cx.arena.constructs[target.construct as usize];
+            if other.stack == cx.stack {
+                // Wait for every resource the other construct renders, whatever its parts.
+                for r in crate::constructs::security_group::rendered(
+                    cx.arena,
+                    target.construct,
+                    cx.stack,
+                ) {
+                    resource = resource.depends_on(r.logical_id());
+                }
             }
         }
         if let Some(keep) = self.keep {
             resource = resource.keep(keep);
         }
         Ok(vec![resource])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::prelude::*;
+    use crate::testing::{resource, template_of};
+
+    #[test]
+    fn depends_on_waits_for_every_resource_the_other_construct_renders() {
+        let app = App::new("test");
+        let s = app.stack("t").unwrap();
+        let key = s.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = s.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        let records = s
+            .add(
+                SecureBucket::new("Records")
+                    .encryption(&key)
+                    .access_logs(&logs),
+            )
+            .unwrap();
+        s.add(
+            RawResource::new("Queue", "AWS::SQS::Queue")
+                .property("KmsMasterKeyId", key.arn())
+                .property("/Tags/0/Key", "bucket")
+                .property("/Tags/0/Value", records.name())
+                .depends_on(&records),
+        )
+        .unwrap();
+        let t = template_of(&app, "t");
+        let queue = resource(&t, "Queue");
+        assert_eq!(queue["DependsOn"], json!(["Records", "RecordsPolicy"]));
+        assert_eq!(
+            queue["Properties"]["Tags"],
+            json!([{ "Key": "bucket", "Value": { "Ref": "Records" } }])
+        );
+        assert_eq!(
+            queue["Properties"]["KmsMasterKeyId"],
+            json!({ "Fn::GetAtt": ["PhiKey", "Arn"] })
+        );
+        assert_eq!(queue["Metadata"]["hipaa-stack"]["construct"], "RawResource");
+    }
+
+    #[test]
+    fn a_malformed_type_is_refused_naming_the_construct() {
+        let app = App::new("test");
+        let s = app.stack("t").unwrap();
+        let err = s
+            .add(RawResource::new("Thing", "SQS Queue"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "construct `t/Thing` is invalid: `SQS Queue` is not a CloudFormation resource type; write it like `AWS::SQS::Queue`"
+        );
     }
 }

@@ -1,1 +1,978 @@
-//! (written next)
+//! [`Role`]: an IAM role with managed policies only, trusted by principals it names; and
+//! [`Grant`]: least-privilege access to a bucket, a database or a key, made by a verb on the
+//! resource (`records.grant_read(..)`) and added to a stack like any construct.
+
+use crate::app::{Arn, Attr, Handle, Id, Name, Reference};
+use crate::cfn::iam::{ManagedPolicy, Role as CfnRole};
+use crate::cfn::policy::{PolicyDocument, Principal, Statement};
+use crate::cfn::{Expr, Pseudo, Resource};
+use crate::constructs::node::{Node, RenderCx, Used};
+use crate::constructs::sealed::IntoNode;
+use crate::constructs::security_group::refused;
+use crate::constructs::{Construct, EncryptedDatabase, KmsKey, SecureBucket};
+
+/// The `Sid`s of the statements that trust accounts and roles, in order.
+const PRINCIPAL_SIDS: [&str; 10] = [
+    "TrustPrincipal1",
+    "TrustPrincipal2",
+    "TrustPrincipal3",
+    "TrustPrincipal4",
+    "TrustPrincipal5",
+    "TrustPrincipal6",
+    "TrustPrincipal7",
+    "TrustPrincipal8",
+    "TrustPrincipal9",
+    "TrustPrincipal10",
+];
+
+/// An AWS service that may assume a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ServicePrincipal {
+    /// EC2 instances, through an instance profile (`ec2.amazonaws.com`); what a
+    /// [`SecureInstance`](crate::SecureInstance) needs.
+    Ec2,
+    /// Lambda functions (`lambda.amazonaws.com`).
+    Lambda,
+    /// ECS tasks of this account (`ecs-tasks.amazonaws.com`, bound to the account by
+    /// `aws:SourceAccount` and `aws:SourceArn`).
+    EcsTasks,
+}
+
+impl ServicePrincipal {
+    fn host(self) -> &'static str {
+        match self {
+            ServicePrincipal::Ec2 => "ec2.amazonaws.com",
+            ServicePrincipal::Lambda => "lambda.amazonaws.com",
+            ServicePrincipal::EcsTasks => "ecs-tasks.amazonaws.com",
+        }
+    }
+
+    fn sid(self) -> &'static str {
+        match self {
+            ServicePrincipal::Ec2 => "TrustEc2",
+            ServicePrincipal::Lambda => "TrustLambda",
+            ServicePrincipal::EcsTasks => "TrustEcsTasks",
+        }
+    }
+}
+
+/// A principal that a [`Role`] trusts: an AWS service, an AWS account, or a role by ARN.
+/// Never every principal (`*`). Accounts and ARNs are checked when the role is added.
+///
+/// ```
+/// use hipaa_stack::{ServicePrincipal, Trusted};
+/// let ec2: Trusted = ServicePrincipal::Ec2.into();
+/// let audit = Trusted::account("123456789012");
+/// let deployer = Trusted::role_arn("arn:aws:iam::123456789012:role/deployer");
+/// # let _ = (ec2, audit, deployer);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Trusted(TrustedKind);
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum TrustedKind {
+    Service(ServicePrincipal),
+    Account(String),
+    RoleArn(String),
+}
+
+impl Trusted {
+    /// An AWS service.
+    pub fn service(service: ServicePrincipal) -> Self {
+        Trusted(TrustedKind::Service(service))
+    }
+
+    /// Every IAM principal of the account `account_id` (12 digits) whose own policies allow
+    /// `sts:AssumeRole` on the role.
+    pub fn account(account_id: impl Into<String>) -> Self {
+        Trusted(TrustedKind::Account(account_id.into()))
+    }
+
+    /// One IAM role, by ARN (`arn:aws:iam::123456789012:role/name`).
+    pub fn role_arn(arn: impl Into<String>) -> Self {
+        Trusted(TrustedKind::RoleArn(arn.into()))
+    }
+}
+
+impl From<ServicePrincipal> for Trusted {
+    fn from(service: ServicePrincipal) -> Self {
+        Trusted::service(service)
+    }
+}
+
+mod sealed {
+    pub trait IntoTrusted {
+        fn into_trusted(self) -> super::Trusted;
+    }
+
+    impl IntoTrusted for super::ServicePrincipal {
+        fn into_trusted(self) -> super::Trusted {
+            self.into()
+        }
+    }
+
+    impl IntoTrusted for super::Trusted {
+        fn into_trusted(self) -> super::Trusted {
+            self
+        }
+    }
+}
+
+/// What a role's trust policy may name: a [`ServicePrincipal`] or a [`Trusted`] account or
+/// role.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a principal that a role can trust",
+    label = "name a `ServicePrincipal`, `Trusted::account(..)` or `Trusted::role_arn(..)`",
+    note = "HIPAA 45 CFR §164.312(a)(1) (hipaa-stack rule I8): a trust policy names the services, accounts or roles that may assume the role, never every principal (`*`)"
+)]
+pub trait TrustedPrincipal: sealed::IntoTrusted {}
+
+impl TrustedPrincipal for ServicePrincipal {}
+impl TrustedPrincipal for Trusted {}
+
+/// An AWS-managed policy that a role may carry: only policies that name their actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AwsManagedPolicy {
+    /// `AmazonSSMManagedInstanceCore`: Systems Manager, including Session Manager, so that
+    /// instances are reached without SSH.
+    SsmManagedInstanceCore,
+    /// `CloudWatchAgentServerPolicy`: the CloudWatch agent's metrics and logs.
+    CloudWatchAgentServer,
+}
+
+impl AwsManagedPolicy {
+    fn arn(self) -> Expr {
+        Expr::sub_pseudo(match self {
+            AwsManagedPolicy::SsmManagedInstanceCore => {
+                "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"
+            }
+            AwsManagedPolicy::CloudWatchAgentServer => {
+                "arn:${AWS::Partition}:iam::aws:policy/CloudWatchAgentServerPolicy"
+            }
+        })
+    }
+}
+
+/// An IAM role whose permissions come only from managed policies, assumed only by the
+/// principals it names.
+///
+/// A role starts with no permissions. Permissions are granted as verbs on the resource, each
+/// a construct that adds one least-privilege managed policy to the role:
+/// `records.grant_read(id, &role)` and `records.grant_write(..)` on a [`SecureBucket`],
+/// `ehr.grant_connect(id, &role, "app_user")` on an [`EncryptedDatabase`],
+/// `key.grant_decrypt(id, &role)` on a [`KmsKey`] (see [`Grant`]).
+///
+/// # Secure defaults
+/// - No inline policies and no `AWS::IAM::Policy`: every permission is an
+///   `AWS::IAM::ManagedPolicy` (I1, §164.308(a)(4), §164.312(a)(1)).
+/// - The trust policy names each principal: services of a closed list, accounts and roles
+///   by id; there is no way to trust every principal (`*`) (I8). ECS tasks are bound to this
+///   account by `aws:SourceAccount` and `aws:SourceArn`.
+/// - AWS-managed policies only from a closed list of policies that name their actions.
+///
+/// # Options
+/// - [`trust`](Role::trust): more principals. Default: only the one given to `new`.
+/// - [`aws_managed_policy`](Role::aws_managed_policy). Default: none.
+/// - [`description`](Role::description). Default: a description naming the construct's path.
+///
+/// ```
+/// use hipaa_stack::prelude::*;
+/// use hipaa_stack::{AwsManagedPolicy, Role, ServicePrincipal, Trusted};
+/// let app = App::new("clinic");
+/// let stack = app.stack("clinic")?;
+/// let key = stack.add(KmsKey::new("PhiKey"))?;
+/// let logs = stack.add(AccessLogBucket::new("AccessLogs"))?;
+/// let records = stack.add(SecureBucket::new("Records").encryption(&key).access_logs(&logs))?;
+/// let role = stack.add(
+///     Role::new("App", ServicePrincipal::Ec2)
+///         .trust(Trusted::account("123456789012"))
+///         .aws_managed_policy(AwsManagedPolicy::SsmManagedInstanceCore),
+/// )?;
+/// stack.add(records.grant_read("AppReadsRecords", &role))?;
+/// stack.output("AppRole", role.arn())?;
+/// # app.synth()?;
+/// # Ok::<(), hipaa_stack::Error>(())
+/// ```
+///
+/// A role cannot trust every principal:
+///
+/// ```compile_fail
+/// use hipaa_stack::Role;
+/// let _ = Role::new("App", "*");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Role {
+    id: String,
+    trusted: Vec<Trusted>,
+    description: Option<String>,
+    managed: Vec<AwsManagedPolicy>,
+}
+
+impl Role {
+    /// A role with the construct id `id`, assumed by `principal`.
+    pub fn new(id: impl Into<String>, principal: impl TrustedPrincipal) -> Self {
+        Role {
+            id: id.into(),
+            trusted: vec![principal.into_trusted()],
+            description: None,
+            managed: Vec::new(),
+        }
+    }
+
+    /// Lets `principal` assume the role too. Default: only the principal given to `new`.
+    pub fn trust(mut self, principal: impl TrustedPrincipal) -> Self {
+        let principal = principal.into_trusted();
+        if !self.trusted.contains(&principal) {
+            self.trusted.push(principal);
+        }
+        self
+    }
+
+    /// Attaches an AWS-managed policy. Default: none.
+    pub fn aws_managed_policy(mut self, policy: AwsManagedPolicy) -> Self {
+        if !self.managed.contains(&policy) {
+            self.managed.push(policy);
+        }
+        self
+    }
+
+    /// Describes the role (at most 1,000 characters). Default: a description naming the
+    /// construct's path.
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.description = Some(text.into());
+        self
+    }
+}
+
+impl Handle<Role> {
+    /// The role's ARN.
+    pub fn arn(&self) -> Reference<Arn> {
+        self.attr_ref("", Attr::Get("Arn"))
+    }
+
+    /// The role's name.
+    pub fn name(&self) -> Reference<Name> {
+        self.attr_ref("", Attr::Ref)
+    }
+}
+
+impl Construct<Role> for Role {}
+
+impl IntoNode for Role {
+    fn into_node(self) -> Box<dyn Node> {
+        Box::new(self)
+    }
+}
+
+fn is_account_id(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `arn:<partition>:iam::<account>:role/<path/><name>` with IAM's characters.
+fn is_role_arn(text: &str) -> bool {
+    let mut pieces = text.splitn(6, ':');
+    let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
+        pieces.next(),
+        pieces.next(),
+        pieces.next(),
+        pieces.next(),
+        pieces.next(),
+        pieces.next(),
+    ) else {
+        return false;
+    };
+    let name_ok = resource.strip_prefix("role/").is_some_and(|rest| {
+        !rest.is_empty()
+            && !rest.ends_with('/')
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-/".contains(&b))
+    });
+    matches!(partition, "aws" | "aws-cn" | "aws-us-gov") && is_account_id(account) && name_ok
+}
+
+impl Node for Role {
+    fn kind(&self) -> &'static str {
+        "Role"
+    }
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn parts(&self) -> &'static [&'static str] {
+        &[""]
+    }
+
+    fn uses(&self) -> Vec<Used> {
+        Vec::new()
+    }
+
+    fn check(&self) -> Result<(), String> {
+        for trusted in &self.trusted {
+            match &trusted.0 {
+                TrustedKind::Service(_) => {}
+                TrustedKind::Account(id) if !is_account_id(id) => {
+                    return Err(format!(
+                        "`{id}` is not an AWS account id (12 digits); a role trusts named accounts, never every principal (rule I8)"
+                    ));
+                }
+                TrustedKind::RoleArn(arn) if !is_role_arn(arn) => {
+                    return Err(format!(
+                        "`{arn}` is not the ARN of one role (`arn:aws:iam::123456789012:role/name`); a role trusts named roles, never every principal (rule I8)"
+                    ));
+                }
+                _ => {}
+            }
+        }
+        let named = self
+            .trusted
+            .iter()
+            .filter(|t| !matches!(t.0, TrustedKind::Service(_)))
+            .count();
+        if named > PRINCIPAL_SIDS.len() {
+            return Err(format!(
+                "the role trusts {named} accounts and roles; hipaa-stack names at most {} in one trust policy",
+                PRINCIPAL_SIDS.len()
+            ));
+        }
+        if let Some(text) = &self.description {
+            if text.chars().count() > 1000 {
+                return Err(format!(
+                    "the role's description has {} characters; IAM accepts at most 1000",
+                    text.chars().count()
+                ));
+            }
+            if text.chars().any(char::is_control) {
+                return Err(
+                    "the role's description contains a control character; IAM refuses it"
+                        .to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn render(&self, cx: &mut RenderCx<'_>) -> Result<Vec<Resource>, serde_json::Error> {
+        let account = || Expr::pseudo(Pseudo::AccountId);
+        let mut named = PRINCIPAL_SIDS.iter();
+        let mut statements = Vec::with_capacity(self.trusted.len());
+        for trusted in &self.trusted {
+            let statement = match &trusted.0 {
+                TrustedKind::Service(service) => {
+                    let statement = Statement::allow(
+                        service.sid(),
+                        Principal::Service(service.host().into()),
+                        &["sts:AssumeRole"],
+                        Vec::new(),
+                    );
+                    if *service == ServicePrincipal::EcsTasks {
+                        statement
+                            .when("StringEquals", "aws:SourceAccount", account())
+                            .when(
+                                "ArnLike",
+                                "aws:SourceArn",
+                                Expr::sub_pseudo(
+                                    "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*",
+                                ),
+                            )
+                    } else {
+                        statement
+                    }
+                }
+                TrustedKind::Account(id) => Statement::allow(
+                    named.next().copied().unwrap_or("TrustPrincipal"),
+                    Principal::Aws(Expr::sub_pseudo(&format!(
+                        "arn:${{AWS::Partition}}:iam::{id}:root"
+                    ))),
+                    &["sts:AssumeRole"],
+                    Vec::new(),
+                ),
+                TrustedKind::RoleArn(arn) => Statement::allow(
+                    named.next().copied().unwrap_or("TrustPrincipal"),
+                    Principal::Aws(Expr::lit(arn.as_str())),
+                    &["sts:AssumeRole"],
+                    Vec::new(),
+                ),
+            };
+            statements.push(statement);
+        }
+        let role = CfnRole {
+            description: self.description.clone().unwrap_or_else(|| {
+                format!("{}: permissions from its managed policies only", cx.path())
+            }),
+            assume_role_policy_document: PolicyDocument::new(statements),
+            managed_policy_arns: self.managed.iter().map(|p| p.arn()).collect(),
+        };
+        Ok(vec![Resource::new(cx.logical(""), &role)?])
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Grants.
+// ---------------------------------------------------------------------------------------
+
+/// Least-privilege access for a [`Role`] to one resource: one `AWS::IAM::ManagedPolicy`
+/// attached to the role, naming the resource and, where the data is encrypted, its KMS key.
+///
+/// Made by a verb on the resource's handle, and added to a stack (any stack of the app)
+/// like any construct; the construct id becomes the policy's logical id:
+///
+/// | verb | allows |
+/// |---|---|
+/// | `bucket.grant_read(id, &role)` | `s3:ListBucket` on the bucket; `s3:GetObject`, `s3:GetObjectVersion` on its objects; `kms:Decrypt` with the bucket's key, through S3 only |
+/// | `bucket.grant_write(id, &role)` | `s3:PutObject`, `s3:AbortMultipartUpload` on its objects; `kms:GenerateDataKey`, `kms:Decrypt` with the bucket's key, through S3 only |
+/// | `database.grant_connect(id, &role, "user")` | `rds-db:connect` as that database user of that instance (IAM database authentication) |
+/// | `key.grant_decrypt(id, &role)` | `kms:Decrypt` with that key |
+///
+/// # Secure defaults
+/// - Every statement names its resources: no `*` action, no `service:*`, no data action on
+///   every resource (I2), no KMS action on every key (K4); the key statements of bucket
+///   grants hold only through S3 (`kms:ViaService`) and for that bucket
+///   (`kms:EncryptionContext:aws:s3:arn`).
+/// - A managed policy, never an inline one (I1).
+/// - No grant deletes: writing to a bucket is `s3:PutObject`, never `s3:DeleteObject`.
+/// - A database grant needs no key: the instance decrypts its own storage.
+///
+/// # Options
+/// None: each verb grants exactly the actions above.
+///
+/// ```
+/// use hipaa_stack::prelude::*;
+/// use hipaa_stack::{Role, ServicePrincipal};
+/// let app = App::new("clinic");
+/// let stack = app.stack("clinic")?;
+/// let key = stack.add(KmsKey::new("PhiKey"))?;
+/// let logs = stack.add(AccessLogBucket::new("AccessLogs"))?;
+/// let net = stack.add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))?;
+/// let records = stack.add(SecureBucket::new("Records").encryption(&key).access_logs(&logs))?;
+/// let ehr = stack.add(EncryptedDatabase::postgres("Ehr").encryption(&key).network(&net))?;
+/// let role = stack.add(Role::new("App", ServicePrincipal::Ec2))?;
+/// stack.add(records.grant_read("AppReadsRecords", &role))?;
+/// stack.add(records.grant_write("AppWritesRecords", &role))?;
+/// stack.add(ehr.grant_connect("AppConnectsToEhr", &role, "app_user"))?;
+/// let grant = stack.add(key.grant_decrypt("AppDecrypts", &role))?;
+/// stack.output("DecryptPolicy", grant.policy_arn())?;
+/// # app.synth()?;
+/// # Ok::<(), hipaa_stack::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Grant {
+    id: String,
+    role: Handle<Role>,
+    access: Access,
+}
+
+#[derive(Debug, Clone)]
+enum Access {
+    Read(Handle<SecureBucket>),
+    Write(Handle<SecureBucket>),
+    Connect(Handle<EncryptedDatabase>, String),
+    Decrypt(Handle<KmsKey>),
+}
+
+impl Handle<SecureBucket> {
+    /// Lets `role` list the bucket and read its objects (every version), decrypting them
+    /// with the bucket's key through S3. A [`Grant`] with the construct id `id`.
+    pub fn grant_read(&self, id: impl Into<String>, role: &Handle<Role>) -> Grant {
+        Grant {
+            id: id.into(),
+            role: *role,
+            access: Access::Read(*self),
+        }
+    }
+
+    /// Lets `role` write objects (never delete them), encrypting them with the bucket's key
+    /// through S3. A [`Grant`] with the construct id `id`.
+    pub fn grant_write(&self, id: impl Into<String>, role: &Handle<Role>) -> Grant {
+        Grant {
+            id: id.into(),
+            role: *role,
+            access: Access::Write(*self),
+        }
+    }
+}
+
+impl Handle<EncryptedDatabase> {
+    /// Lets `role` connect to the database as the database user `user` with IAM database
+    /// authentication (`rds-db:connect`). A [`Grant`] with the construct id `id`.
+    ///
+    /// The user is created in the database (`CREATE USER app_user; GRANT rds_iam TO
+    /// app_user;` on PostgreSQL, `IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'` on
+    /// MySQL); its name is a letter, then up to 62 letters, digits and underscores (checked
+    /// when the grant is added). The role still needs a network path: see `allow_from`.
+    pub fn grant_connect(
+        &self,
+        id: impl Into<String>,
+        role: &Handle<Role>,
+        user: impl Into<String>,
+    ) -> Grant {
+        Grant {
+            id: id.into(),
+            role: *role,
+            access: Access::Connect(*self, user.into()),
+        }
+    }
+}
+
+impl Handle<KmsKey> {
+    /// Lets `role` decrypt with the key (`kms:Decrypt` on this key only). A [`Grant`] with
+    /// the construct id `id`.
+    pub fn grant_decrypt(&self, id: impl Into<String>, role: &Handle<Role>) -> Grant {
+        Grant {
+            id: id.into(),
+            role: *role,
+            access: Access::Decrypt(*self),
+        }
+    }
+}
+
+impl Handle<Grant> {
+    /// The ARN of the grant's managed policy.
+    pub fn policy_arn(&self) -> Reference<Arn> {
+        self.attr_ref("", Attr::Ref)
+    }
+}
+
+impl Construct<Grant> for Grant {}
+
+impl IntoNode for Grant {
+    fn into_node(self) -> Box<dyn Node> {
+        Box::new(self)
+    }
+}
+
+/// A database user name that both engines accept and an IAM ARN can hold unescaped.
+fn is_db_user(name: &str) -> bool {
+    name.len() <= 63
+        && name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+impl Grant {
+    /// `kms:ViaService` S3 in the stack's region, for the bucket `bucket_arn`.
+    fn through_s3(statement: Statement, bucket_arn: &Expr) -> Statement {
+        statement
+            .when(
+                "StringEquals",
+                "kms:ViaService",
+                Expr::sub_pseudo("s3.${AWS::Region}.amazonaws.com"),
+            )
+            .when(
+                "StringEquals",
+                "kms:EncryptionContext:aws:s3:arn",
+                bucket_arn.clone(),
+            )
+    }
+
+    /// The ARN of the key the construct `index` encrypts with.
+    fn key_of(
+        cx: &mut RenderCx<'_>,
+        bucket: Handle<SecureBucket>,
+    ) -> Result<Expr, serde_json::Error> {
+        let index = cx.arena.constructs[bucket.index as usize]
+            .node
+            .encryption_key();
+        match index {
+            Some(index) => {
+                let key: Handle<KmsKey> = Handle::new(bucket.app, index);
+                Ok(cx.resolve(key.arn()))
+            }
+            None => Err(refused(
+                cx,
+                &format!(
+                    "`{}` has no customer-managed key to grant",
+                    cx.arena.path(bucket.index)
+                ),
+            )),
+        }
+    }
+}
+
+impl Node for Grant {
+    fn kind(&self) -> &'static str {
+        "Grant"
+    }
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn parts(&self) -> &'static [&'static str] {
+        &[""]
+    }
+
+    fn uses(&self) -> Vec<Used> {
+        let target = match &self.access {
+            Access::Read(bucket) | Access::Write(bucket) => bucket.used("SecureBucket"),
+            Access::Connect(database, _) => database.used("EncryptedDatabase"),
+            Access::Decrypt(key) => key.used("KmsKey"),
+        };
+        vec![self.role.used("Role"), target]
+    }
+
+    fn check(&self) -> Result<(), String> {
+        match &self.access {
+            Access::Connect(_, user) if !is_db_user(user) => Err(format!(
+                "`{user}` is not a database user name hipaa-stack grants: a letter, then up to 62 letters, digits and underscores"
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn render(&self, cx: &mut RenderCx<'_>) -> Result<Vec<Resource>, serde_json::Error> {
+        let role_path = cx.arena.path(self.role.index);
+        let (what, statements) = match &self.access {
+            Access::Read(bucket) => {
+                let arn = cx.resolve(bucket.arn());
+                let key = Self::key_of(cx, *bucket)?;
+                let statements = vec![
+                    Statement::allow_identity("ListBucket", &["s3:ListBucket"], vec![arn.clone()]),
+                    Statement::allow_identity(
+                        "ReadObjects",
+                        &["s3:GetObject", "s3:GetObjectVersion"],
+                        vec![Expr::join([arn.clone(), "/*".into()])],
+                    ),
+                    Self::through_s3(
+                        Statement::allow_identity("DecryptObjects", &["kms:Decrypt"], vec![key]),
+                        &arn,
+                    ),
+                ];
+                (
+                    format!("read access to {}", cx.arena.path(bucket.index)),
+                    statements,
+                )
+            }
+            Access::Write(bucket) => {
+                let arn = cx.resolve(bucket.arn());
+                let key = Self::key_of(cx, *bucket)?;
+                let statements = vec![
+                    Statement::allow_identity(
+                        "WriteObjects",
+                        &["s3:PutObject", "s3:AbortMultipartUpload"],
+                        vec![Expr::join([arn.clone(), "/*".into()])],
+                    ),
+                    Self::through_s3(
+                        Statement::allow_identity(
+                            "EncryptObjects",
+                            &["kms:GenerateDataKey", "kms:Decrypt"],
+                            vec![key],
+                        ),
+                        &arn,
+                    ),
+                ];
+                (
+                    format!("write access to {}", cx.arena.path(bucket.index)),
+                    statements,
+                )
+            }
+            Access::Connect(database, user) => {
+                let resource_id =
+                    cx.resolve(database.attr_ref::<Id>("", Attr::Get("DbiResourceId")));
+                let user_arn = Expr::join([
+                    Expr::sub_pseudo(
+                        "arn:${AWS::Partition}:rds-db:${AWS::Region}:${AWS::AccountId}:dbuser:",
+                    ),
+                    resource_id,
+                    Expr::lit(format!("/{user}")),
+                ]);
+                (
+                    format!(
+                        "connections to {} as the database user {user}",
+                        cx.arena.path(database.index)
+                    ),
+                    vec![Statement::allow_identity(
+                        "ConnectAsUser",
+                        &["rds-db:connect"],
+                        vec![user_arn],
+                    )],
+                )
+            }
+            Access::Decrypt(key) => {
+                let arn = cx.resolve(key.arn());
+                (
+                    format!("decryption with {}", cx.arena.path(key.index)),
+                    vec![Statement::allow_identity(
+                        "Decrypt",
+                        &["kms:Decrypt"],
+                        vec![arn],
+                    )],
+                )
+            }
+        };
+        let policy = ManagedPolicy {
+            description: format!("{what} for the role {role_path} ({})", cx.path()),
+            policy_document: PolicyDocument::new(statements),
+            roles: vec![cx.resolve(self.role.name())],
+        };
+        Ok(vec![Resource::new(cx.logical(""), &policy)?])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::prelude::*;
+    use crate::testing::{prop, resource, sids, statement, template_of, template_with};
+    use crate::{AwsManagedPolicy, Role, ServicePrincipal, Trusted};
+
+    #[test]
+    fn a_role_has_managed_policies_only_and_names_whom_it_trusts() {
+        let t = template_with(|stack, _, _| {
+            stack
+                .add(
+                    Role::new("App", ServicePrincipal::Ec2)
+                        .trust(ServicePrincipal::EcsTasks)
+                        .trust(Trusted::account("123456789012"))
+                        .trust(Trusted::role_arn(
+                            "arn:aws:iam::210987654321:role/ci/deployer",
+                        ))
+                        .trust(ServicePrincipal::Ec2)
+                        .aws_managed_policy(AwsManagedPolicy::SsmManagedInstanceCore),
+                )
+                .unwrap();
+        });
+        let role = resource(&t, "App");
+        assert_eq!(role["Type"], "AWS::IAM::Role");
+        assert!(role["Properties"].get("Policies").is_none());
+        assert_eq!(
+            prop(&t, "App", "/ManagedPolicyArns"),
+            &json!([{ "Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore" }])
+        );
+        let trust = prop(&t, "App", "/AssumeRolePolicyDocument");
+        assert_eq!(
+            sids(trust),
+            [
+                "TrustEc2",
+                "TrustEcsTasks",
+                "TrustPrincipal1",
+                "TrustPrincipal2"
+            ]
+        );
+        assert_eq!(
+            statement(trust, "TrustEc2"),
+            &json!({
+                "Sid": "TrustEc2",
+                "Effect": "Allow",
+                "Principal": { "Service": "ec2.amazonaws.com" },
+                "Action": ["sts:AssumeRole"]
+            })
+        );
+        assert_eq!(
+            statement(trust, "TrustEcsTasks")["Condition"]["StringEquals"]["aws:SourceAccount"],
+            json!({ "Ref": "AWS::AccountId" })
+        );
+        assert_eq!(
+            statement(trust, "TrustPrincipal1")["Principal"],
+            json!({ "AWS": { "Fn::Sub": "arn:${AWS::Partition}:iam::123456789012:root" } })
+        );
+        assert_eq!(
+            statement(trust, "TrustPrincipal2")["Principal"],
+            json!({ "AWS": "arn:aws:iam::210987654321:role/ci/deployer" })
+        );
+        assert_eq!(
+            prop(&t, "App", "/Description"),
+            "t/App: permissions from its managed policies only"
+        );
+    }
+
+    #[test]
+    fn principals_are_checked_when_added() {
+        let app = App::new("test");
+        let stack = app.stack("t").unwrap();
+        for (principal, needle) in [
+            (Trusted::account("*"), "`*` is not an AWS account id"),
+            (Trusted::account("12345678901"), "not an AWS account id"),
+            (Trusted::role_arn("*"), "`*` is not the ARN of one role"),
+            (
+                Trusted::role_arn("arn:aws:iam::123456789012:role/*"),
+                "is not the ARN of one role",
+            ),
+            (
+                Trusted::role_arn("arn:aws:iam::123456789012:user/alice"),
+                "is not the ARN of one role",
+            ),
+        ] {
+            let err = stack
+                .add(Role::new("App", ServicePrincipal::Lambda).trust(principal))
+                .unwrap_err()
+                .to_string();
+            assert!(err.starts_with("construct `t/App` is invalid"), "{err}");
+            assert!(err.contains(needle), "{needle}: {err}");
+        }
+    }
+
+    fn granted() -> serde_json::Value {
+        template_with(|stack, key, logs| {
+            let net = stack
+                .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
+                .unwrap();
+            let records = stack
+                .add(
+                    SecureBucket::new("Records")
+                        .encryption(&key)
+                        .access_logs(&logs),
+                )
+                .unwrap();
+            let ehr = stack
+                .add(
+                    EncryptedDatabase::postgres("Ehr")
+                        .encryption(&key)
+                        .network(&net),
+                )
+                .unwrap();
+            let role = stack.add(Role::new("App", ServicePrincipal::Ec2)).unwrap();
+            stack.add(records.grant_read("AppReads", &role)).unwrap();
+            stack.add(records.grant_write("AppWrites", &role)).unwrap();
+            stack
+                .add(ehr.grant_connect("AppConnects", &role, "app_user"))
+                .unwrap();
+            stack.add(key.grant_decrypt("AppDecrypts", &role)).unwrap();
+        })
+    }
+
+    #[test]
+    fn bucket_grants_name_the_bucket_its_objects_and_its_key_through_s3() {
+        let t = granted();
+        let read = resource(&t, "AppReads");
+        assert_eq!(read["Type"], "AWS::IAM::ManagedPolicy");
+        assert_eq!(read["Properties"]["Roles"], json!([{ "Ref": "App" }]));
+        let document = &read["Properties"]["PolicyDocument"];
+        assert_eq!(
+            document["Statement"],
+            json!([
+                { "Sid": "ListBucket", "Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": [{ "Fn::GetAtt": ["Records", "Arn"] }] },
+                { "Sid": "ReadObjects", "Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"], "Resource": [{ "Fn::Sub": "${Records.Arn}/*" }] },
+                {
+                    "Sid": "DecryptObjects",
+                    "Effect": "Allow",
+                    "Action": ["kms:Decrypt"],
+                    "Resource": [{ "Fn::GetAtt": ["PhiKey", "Arn"] }],
+                    "Condition": { "StringEquals": {
+                        "kms:EncryptionContext:aws:s3:arn": { "Fn::GetAtt": ["Records", "Arn"] },
+                        "kms:ViaService": { "Fn::Sub": "s3.${AWS::Region}.amazonaws.com" }
+                    } }
+                }
+            ])
+        );
+        let write = prop(&t, "AppWrites", "/PolicyDocument");
+        assert_eq!(
+            statement(write, "WriteObjects")["Action"],
+            json!(["s3:PutObject", "s3:AbortMultipartUpload"])
+        );
+        assert_eq!(
+            statement(write, "EncryptObjects")["Action"],
+            json!(["kms:GenerateDataKey", "kms:Decrypt"])
+        );
+        assert_eq!(
+            statement(write, "EncryptObjects")["Condition"]["StringEquals"]["kms:ViaService"],
+            json!({ "Fn::Sub": "s3.${AWS::Region}.amazonaws.com" })
+        );
+    }
+
+    #[test]
+    fn database_and_key_grants_name_the_user_and_the_key() {
+        let t = granted();
+        assert_eq!(
+            prop(&t, "AppConnects", "/PolicyDocument/Statement"),
+            &json!([{
+                "Sid": "ConnectAsUser",
+                "Effect": "Allow",
+                "Action": ["rds-db:connect"],
+                "Resource": [{ "Fn::Sub": "arn:${AWS::Partition}:rds-db:${AWS::Region}:${AWS::AccountId}:dbuser:${Ehr.DbiResourceId}/app_user" }]
+            }])
+        );
+        assert_eq!(
+            prop(&t, "AppDecrypts", "/PolicyDocument/Statement"),
+            &json!([{
+                "Sid": "Decrypt",
+                "Effect": "Allow",
+                "Action": ["kms:Decrypt"],
+                "Resource": [{ "Fn::GetAtt": ["PhiKey", "Arn"] }]
+            }])
+        );
+        assert_eq!(
+            prop(&t, "AppDecrypts", "/Description"),
+            "decryption with t/PhiKey for the role t/App (t/AppDecrypts)"
+        );
+    }
+
+    #[test]
+    fn no_grant_allows_a_wildcard() {
+        let t = granted();
+        for id in ["AppReads", "AppWrites", "AppConnects", "AppDecrypts"] {
+            for s in prop(&t, id, "/PolicyDocument/Statement")
+                .as_array()
+                .unwrap()
+            {
+                for action in s["Action"].as_array().unwrap() {
+                    assert!(!action.as_str().unwrap().contains('*'), "{id}: {action}");
+                }
+                for r in s["Resource"].as_array().unwrap() {
+                    assert_ne!(r, "*", "{id}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn grants_across_stacks_import_the_role_and_the_resource() {
+        let app = App::new("test");
+        let data = app.stack("data").unwrap();
+        let key = data.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = data.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        let records = data
+            .add(
+                SecureBucket::new("Records")
+                    .encryption(&key)
+                    .access_logs(&logs),
+            )
+            .unwrap();
+        let compute = app.stack("compute").unwrap();
+        let role = compute
+            .add(Role::new("App", ServicePrincipal::Ec2))
+            .unwrap();
+        compute.add(records.grant_read("AppReads", &role)).unwrap();
+        let t = template_of(&app, "compute");
+        assert_eq!(prop(&t, "AppReads", "/Roles"), &json!([{ "Ref": "App" }]));
+        assert_eq!(
+            prop(&t, "AppReads", "/PolicyDocument/Statement/2/Resource"),
+            &json!([{ "Fn::ImportValue": "data:PhiKey:Arn" }])
+        );
+        assert_eq!(
+            prop(&t, "AppReads", "/PolicyDocument/Statement/1/Resource"),
+            &json!([{ "Fn::Sub": ["${V0}/*", { "V0": { "Fn::ImportValue": "data:Records:Arn" } }] }])
+        );
+    }
+
+    #[test]
+    fn a_database_user_is_checked_when_the_grant_is_added() {
+        let app = App::new("test");
+        let stack = app.stack("t").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let net = stack
+            .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
+            .unwrap();
+        let ehr = stack
+            .add(
+                EncryptedDatabase::postgres("Ehr")
+                    .encryption(&key)
+                    .network(&net),
+            )
+            .unwrap();
+        let role = stack.add(Role::new("App", ServicePrincipal::Ec2)).unwrap();
+        for user in ["*", "app-user", "", "1app"] {
+            let err = stack
+                .add(ehr.grant_connect("Connect", &role, user))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.starts_with("construct `t/Connect` is invalid: `"),
+                "{err}"
+            );
+        }
+    }
+}

@@ -1,1 +1,584 @@
-//! (written next)
+//! [`Secret`]: a Secrets Manager secret that Secrets Manager generates and rotates.
+
+use crate::app::{Arn, Attr, Handle, Reference, Target};
+use crate::cfn::secretsmanager::{
+    GenerateSecretString, RotationRules, RotationSchedule, Secret as CfnSecret,
+};
+use crate::cfn::{Expr, Keep, Resource};
+use crate::constructs::node::{Node, RenderCx, Used, resolve_target};
+use crate::constructs::sealed::IntoNode;
+use crate::constructs::{Construct, EncryptionKey, KeyChosen, KmsKey, NoKey};
+use crate::literal::Days;
+
+/// The characters generated passwords leave out unless the program says otherwise: those
+/// that database engines and connection strings choke on (space, quotes, `@`, `/`, `\`).
+const DEFAULT_EXCLUDED: &str = " \"'@/\\";
+
+/// The function that rotates a [`Secret`]: an existing Lambda function, by ARN
+/// (`"arn:aws:lambda:us-east-1:123456789012:function:rotate-postgres"`, checked when the
+/// secret is added), or a typed reference to a function of this app.
+#[derive(Debug, Clone)]
+pub struct RotationFunction(RotationSource);
+
+#[derive(Debug, Clone)]
+enum RotationSource {
+    Arn(String),
+    Reference(Target),
+}
+
+impl From<&str> for RotationFunction {
+    fn from(arn: &str) -> Self {
+        RotationFunction(RotationSource::Arn(arn.to_owned()))
+    }
+}
+
+impl From<String> for RotationFunction {
+    fn from(arn: String) -> Self {
+        RotationFunction(RotationSource::Arn(arn))
+    }
+}
+
+impl<T> From<Reference<T>> for RotationFunction {
+    fn from(reference: Reference<T>) -> Self {
+        RotationFunction(RotationSource::Reference(reference.target))
+    }
+}
+
+/// Whether `arn` is the ARN of a Lambda function (optionally with a version or alias):
+/// `arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]`.
+fn lambda_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.split(':').collect();
+    let name_ok = |n: &str| {
+        (1..=64).contains(&n.len())
+            && n.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    let qualifier_ok = |q: &str| {
+        (1..=128).contains(&q.len())
+            && q.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'$')
+    };
+    let partition_ok = |p: &str| p == "aws" || p.starts_with("aws-");
+    let region_ok = |r: &str| {
+        !r.is_empty()
+            && r.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    let account_ok = |a: &str| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit());
+    match parts.as_slice() {
+        ["arn", p, "lambda", r, a, "function", name, rest @ ..] => {
+            partition_ok(p)
+                && region_ok(r)
+                && account_ok(a)
+                && name_ok(name)
+                && match rest {
+                    [] => true,
+                    [q] => qualifier_ok(q),
+                    _ => false,
+                }
+        }
+        _ => false,
+    }
+}
+
+/// The state of a secret whose rotation has not been chosen yet.
+///
+/// Call `.rotation(function, days!(30))`; until then the secret cannot be added to a stack.
+#[derive(Debug, Clone, Copy)]
+pub struct NoRotation;
+
+/// The state of a secret after `.rotation(..)`: its rotation function and interval.
+#[derive(Debug, Clone)]
+pub struct Rotation {
+    function: RotationFunction,
+    days: u16,
+}
+
+mod sealed {
+    pub trait ChosenRotation {
+        fn rotation(self) -> super::Rotation;
+    }
+
+    impl ChosenRotation for super::Rotation {
+        fn rotation(self) -> super::Rotation {
+            self
+        }
+    }
+}
+
+/// Implemented by a chosen rotation: the state a secret is in after `.rotation(..)`.
+#[diagnostic::on_unimplemented(
+    message = "`{C}` is never rotated",
+    label = "call `.rotation(rotation_function, days!(30))` on this `{C}` before adding it to a stack",
+    note = "HIPAA 45 CFR §164.308(a)(4)(ii)(B) (hipaa-stack control M1): credentials that reach PHI are rotated on a schedule; give the ARN of the Lambda function that rotates it"
+)]
+pub trait RotationChosen<C>: sealed::ChosenRotation {}
+
+impl<C> RotationChosen<C> for Rotation {}
+
+/// How often a secret may be rotated: every 1 to 90 days.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an allowed rotation interval for a secret",
+    label = "use a value from days!(1) to days!(90)",
+    note = "HIPAA 45 CFR §164.308(a)(4)(ii)(B) (hipaa-stack control M1): credentials are rotated at least every 90 days, as the AWS Config rule `secretsmanager-rotation-enabled-check` of the HIPAA conformance pack expects"
+)]
+pub trait RotationInterval {}
+
+macro_rules! rotation_intervals {
+    ($($n:literal),*) => { $(impl RotationInterval for Days<$n> {})* };
+}
+rotation_intervals!(
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26,
+    27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50,
+    51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74,
+    75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90
+);
+
+/// A Secrets Manager secret whose value Secrets Manager generates and rotates: no program
+/// and no template ever holds it.
+///
+/// It needs a customer-managed key ([`encryption`](Secret::encryption)) and a rotation
+/// ([`rotation`](Secret::rotation)): the Lambda function that rotates it and how often, from
+/// `days!(1)` to `days!(90)`; without either, [`Stack::add`](crate::Stack::add) does not
+/// compile. The function is yours (for databases, one of the Secrets Manager rotation
+/// functions): it needs permission for Secrets Manager to invoke it, and `kms:Decrypt` and
+/// `kms:GenerateDataKey` on the key.
+///
+/// What it creates (logical ids after the construct id `ReportingDb`): `ReportingDb` (the
+/// secret) and `ReportingDbRotation` (its rotation schedule).
+///
+/// # Secure defaults
+/// - Encrypted with the customer key, never `aws/secretsmanager` (`KmsKeyId`, control M2,
+///   §164.312(a)(2)(iv)).
+/// - Rotated on a schedule by the given function (M1, §164.308(a)(4)(ii)(B)); Secrets
+///   Manager also rotates it once when the schedule is created.
+/// - The value is generated by Secrets Manager (`GenerateSecretString`): 32 characters with
+///   every character class; there is no method that takes a secret value.
+/// - `DeletionPolicy` and `UpdateReplacePolicy` `Retain`: removing the secret from the
+///   program does not delete credentials that a database may still accept.
+///
+/// # Options
+/// - [`username`](Secret::username): the secret is then the JSON
+///   `{"username": .., "password": ..}` that the database rotation functions expect.
+///   Default: the secret is the password alone.
+/// - [`password_length`](Secret::password_length): 20 to 4,096, checked when the secret is
+///   added. Default: 32.
+/// - [`exclude_characters`](Secret::exclude_characters). Default: space, `"`, `'`, `@`, `/`
+///   and `\`.
+/// - [`description`](Secret::description). Default: none.
+/// - [`name`](Secret::name): letters, digits and `/_+=.@-`, checked when the secret is added.
+///   Default: a unique name chosen by CloudFormation.
+///
+/// ```
+/// use hipaa_stack::prelude::*;
+/// use hipaa_stack::Secret;
+/// let app = App::new("clinic");
+/// let stack = app.stack("clinic-data")?;
+/// let key = stack.add(KmsKey::new("PhiKey"))?;
+/// let secret = stack.add(
+///     Secret::new("ReportingDb")
+///         .encryption(&key)
+///         .rotation("arn:aws:lambda:us-east-1:123456789012:function:rotate-postgres", days!(30))
+///         .username("reporting")
+///         .description("credentials of the reporting user of the EHR database"),
+/// )?;
+/// stack.output("ReportingDbSecret", secret.arn())?;
+/// # Ok::<(), hipaa_stack::Error>(())
+/// ```
+///
+/// A secret without a rotation does not compile:
+///
+/// ```compile_fail
+/// use hipaa_stack::prelude::*;
+/// let app = App::new("clinic");
+/// let stack = app.stack("clinic")?;
+/// let key = stack.add(KmsKey::new("PhiKey"))?;
+/// stack.add(hipaa_stack::Secret::new("ReportingDb").encryption(&key))?;
+/// # Ok::<(), hipaa_stack::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Secret<K = Handle<KmsKey>, R = Rotation> {
+    id: String,
+    key: K,
+    rotation: R,
+    options: SecretOptions,
+}
+
+#[derive(Debug, Clone)]
+struct SecretOptions {
+    description: Option<String>,
+    name: Option<String>,
+    username: Option<String>,
+    password_length: u16,
+    exclude_characters: String,
+}
+
+impl Secret<NoKey, NoRotation> {
+    /// A secret with the construct id `id` (a letter, then letters and digits).
+    pub fn new(id: impl Into<String>) -> Self {
+        Secret {
+            id: id.into(),
+            key: NoKey,
+            rotation: NoRotation,
+            options: SecretOptions {
+                description: None,
+                name: None,
+                username: None,
+                password_length: 32,
+                exclude_characters: DEFAULT_EXCLUDED.to_owned(),
+            },
+        }
+    }
+}
+
+impl<K, R> Secret<K, R> {
+    /// Encrypts the secret with this customer-managed key.
+    pub fn encryption<E: EncryptionKey>(self, key: &Handle<E>) -> Secret<Handle<KmsKey>, R> {
+        Secret {
+            id: self.id,
+            key: key.cast(),
+            rotation: self.rotation,
+            options: self.options,
+        }
+    }
+
+    /// Rotates the secret with `function` every `every` days (1 to 90).
+    pub fn rotation<const N: u16>(
+        self,
+        function: impl Into<RotationFunction>,
+        every: Days<N>,
+    ) -> Secret<K, Rotation>
+    where
+        Days<N>: RotationInterval,
+    {
+        Secret {
+            id: self.id,
+            key: self.key,
+            rotation: Rotation {
+                function: function.into(),
+                days: every.get(),
+            },
+            options: self.options,
+        }
+    }
+
+    /// Makes the secret `{"username": name, "password": ..}`. Default: the password alone.
+    pub fn username(mut self, name: impl Into<String>) -> Self {
+        self.options.username = Some(name.into());
+        self
+    }
+
+    /// The length of the generated password, 20 to 4,096. Default: 32.
+    pub fn password_length(mut self, length: u16) -> Self {
+        self.options.password_length = length;
+        self
+    }
+
+    /// Characters the generated password never contains. Default: space, `"`, `'`, `@`, `/`
+    /// and `\`.
+    pub fn exclude_characters(mut self, characters: impl Into<String>) -> Self {
+        self.options.exclude_characters = characters.into();
+        self
+    }
+
+    /// What the secret is for, shown in the console. Default: none.
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.options.description = Some(text.into());
+        self
+    }
+
+    /// Gives the secret a fixed name. Default: a unique name chosen by CloudFormation.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.options.name = Some(name.into());
+        self
+    }
+}
+
+impl Handle<Secret> {
+    /// The secret's ARN.
+    pub fn arn(&self) -> Reference<Arn> {
+        self.attr_ref("", Attr::Ref)
+    }
+}
+
+impl<K: KeyChosen<Secret>, R: RotationChosen<Secret>> Construct<Secret> for Secret<K, R> {}
+
+impl<K: KeyChosen<Secret>, R: RotationChosen<Secret>> IntoNode for Secret<K, R> {
+    fn into_node(self) -> Box<dyn Node> {
+        Box::new(SecretNode {
+            id: self.id,
+            key: self.key.key(),
+            rotation: self.rotation.rotation(),
+            options: self.options,
+        })
+    }
+}
+
+struct SecretNode {
+    id: String,
+    key: Handle<KmsKey>,
+    rotation: Rotation,
+    options: SecretOptions,
+}
+
+impl Node for SecretNode {
+    fn kind(&self) -> &'static str {
+        "Secret"
+    }
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn parts(&self) -> &'static [&'static str] {
+        &["", "Rotation"]
+    }
+
+    fn uses(&self) -> Vec<Used> {
+        let mut used = vec![self.key.used("KmsKey")];
+        if let RotationSource::Reference(target) = self.rotation.function.0 {
+            used.push(Used {
+                app: target.app,
+                what: "reference",
+            });
+        }
+        used
+    }
+
+    fn encryption_key(&self) -> Option<u32> {
+        Some(self.key.index)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if let RotationSource::Arn(arn) = &self.rotation.function.0
+            && !lambda_arn(arn)
+        {
+            return Err(format!(
+                "`{arn}` is not the ARN of a Lambda function; write it like `arn:aws:lambda:us-east-1:123456789012:function:rotate-postgres`"
+            ));
+        }
+        let o = &self.options;
+        if !(20..=4096).contains(&o.password_length) {
+            return Err(format!(
+                "a password of {} characters is not allowed; give 20 to 4,096",
+                o.password_length
+            ));
+        }
+        if let Some(name) = &o.name {
+            let allowed = |c: char| c.is_ascii_alphanumeric() || "/_+=.@-".contains(c);
+            if name.is_empty() || name.len() > 512 || !name.chars().all(allowed) {
+                return Err(format!(
+                    "`{name}` is not a secret name; use 1 to 512 letters, digits and `/_+=.@-`"
+                ));
+            }
+        }
+        if let Some(user) = &o.username
+            && (user.is_empty() || user.len() > 128)
+        {
+            return Err(format!(
+                "the user name `{user}` is not allowed; give 1 to 128 characters"
+            ));
+        }
+        if o.description.as_ref().is_some_and(|d| d.len() > 2048) {
+            return Err("the description is longer than 2,048 characters".to_owned());
+        }
+        Ok(())
+    }
+
+    fn render(&self, cx: &mut RenderCx<'_>) -> Result<Vec<Resource>, serde_json::Error> {
+        let o = &self.options;
+        let template = match &o.username {
+            Some(user) => Some(serde_json::to_string(
+                &serde_json::json!({ "username": user }),
+            )?),
+            None => None,
+        };
+        let secret = CfnSecret {
+            name: o.name.clone(),
+            description: o.description.clone(),
+            kms_key_id: cx.resolve(self.key.arn()),
+            generate_secret_string: GenerateSecretString {
+                password_length: o.password_length,
+                require_each_included_type: true,
+                exclude_characters: (!o.exclude_characters.is_empty())
+                    .then(|| o.exclude_characters.clone()),
+                generate_string_key: template.as_ref().map(|_| "password"),
+                secret_string_template: template,
+            },
+        };
+        let function = match &self.rotation.function.0 {
+            RotationSource::Arn(arn) => Expr::lit(arn.as_str()),
+            RotationSource::Reference(target) => {
+                resolve_target(cx.arena, cx.stack, *target, cx.construct, cx.cross)
+            }
+        };
+        let schedule = RotationSchedule {
+            secret_id: cx.own_ref(""),
+            rotation_lambda_arn: function,
+            rotation_rules: RotationRules {
+                automatically_after_days: self.rotation.days,
+            },
+        };
+        Ok(vec![
+            Resource::new(cx.logical(""), &secret)?.keep(Keep::Retain),
+            Resource::new(cx.logical("Rotation"), &schedule)?,
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::lambda_arn;
+    use crate::constructs::Secret;
+    use crate::prelude::*;
+    use crate::testing::{assert_kept, prop, resource, template_with};
+
+    const ROTATE: &str = "arn:aws:lambda:us-east-1:123456789012:function:rotate-postgres";
+
+    #[test]
+    fn the_secret_is_generated_encrypted_and_rotated() {
+        let t = template_with(|stack, key, _| {
+            stack
+                .add(
+                    Secret::new("ReportingDb")
+                        .encryption(&key)
+                        .rotation(ROTATE, days!(30)),
+                )
+                .unwrap();
+        });
+        assert_eq!(
+            resource(&t, "ReportingDb")["Type"],
+            "AWS::SecretsManager::Secret"
+        );
+        assert_kept(&t, "ReportingDb", "Retain");
+        assert_eq!(
+            prop(&t, "ReportingDb", "/KmsKeyId"),
+            &json!({ "Fn::GetAtt": ["PhiKey", "Arn"] })
+        );
+        assert_eq!(
+            prop(&t, "ReportingDb", "/GenerateSecretString"),
+            &json!({
+                "PasswordLength": 32,
+                "RequireEachIncludedType": true,
+                "ExcludeCharacters": " \"'@/\\"
+            })
+        );
+        let properties = &resource(&t, "ReportingDb")["Properties"];
+        assert!(properties.get("SecretString").is_none());
+        assert!(properties.get("Name").is_none());
+        assert_eq!(
+            resource(&t, "ReportingDbRotation")["Type"],
+            "AWS::SecretsManager::RotationSchedule"
+        );
+        assert_eq!(
+            prop(&t, "ReportingDbRotation", "/SecretId"),
+            &json!({ "Ref": "ReportingDb" })
+        );
+        assert_eq!(
+            prop(&t, "ReportingDbRotation", "/RotationLambdaARN"),
+            ROTATE
+        );
+        assert_eq!(
+            prop(&t, "ReportingDbRotation", "/RotationRules"),
+            &json!({ "AutomaticallyAfterDays": 30 })
+        );
+    }
+
+    #[test]
+    fn options_set_the_user_name_length_and_name() {
+        let t = template_with(|stack, key, _| {
+            let rotator = stack
+                .add(RawResource::new("Rotator", "AWS::Lambda::Function"))
+                .unwrap();
+            stack
+                .add(
+                    Secret::new("ReportingDb")
+                        .username("reporting")
+                        .password_length(40)
+                        .exclude_characters("")
+                        .description("reporting user")
+                        .name("clinic/reporting-db")
+                        .rotation(rotator.attribute("Arn"), days!(90))
+                        .encryption(&key),
+                )
+                .unwrap();
+        });
+        assert_eq!(
+            prop(&t, "ReportingDb", "/GenerateSecretString"),
+            &json!({
+                "PasswordLength": 40,
+                "RequireEachIncludedType": true,
+                "SecretStringTemplate": "{\"username\":\"reporting\"}",
+                "GenerateStringKey": "password"
+            })
+        );
+        assert_eq!(prop(&t, "ReportingDb", "/Name"), "clinic/reporting-db");
+        assert_eq!(prop(&t, "ReportingDb", "/Description"), "reporting user");
+        assert_eq!(
+            prop(&t, "ReportingDbRotation", "/RotationLambdaARN"),
+            &json!({ "Fn::GetAtt": ["Rotator", "Arn"] })
+        );
+        assert_eq!(
+            prop(
+                &t,
+                "ReportingDbRotation",
+                "/RotationRules/AutomaticallyAfterDays"
+            ),
+            90
+        );
+    }
+
+    #[test]
+    fn lambda_arns_are_checked() {
+        for good in [
+            ROTATE,
+            "arn:aws:lambda:us-east-1:123456789012:function:rotate-postgres:live",
+            "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:rotate_1:$LATEST",
+        ] {
+            assert!(lambda_arn(good), "{good}");
+        }
+        for bad in [
+            "rotate-postgres",
+            "arn:aws:lambda:us-east-1:12345678901:function:rotate",
+            "arn:aws:lambda:us-east-1:123456789012:layer:rotate",
+            "arn:aws:s3:::bucket",
+            "arn:aws:lambda:us-east-1:123456789012:function:",
+            "arn:aws:lambda:us-east-1:123456789012:function:a:b:c",
+            "arn:aws:lambda:us-east-1:123456789012:function:rot ate",
+        ] {
+            assert!(!lambda_arn(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn impossible_secrets_are_errors_naming_the_construct() {
+        let app = App::new("test");
+        let stack = app.stack("t").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let base = || Secret::new("Bad").encryption(&key);
+        for (secret, needle) in [
+            (
+                base().rotation("rotate-postgres", days!(30)),
+                "`rotate-postgres` is not the ARN of a Lambda function",
+            ),
+            (
+                base().rotation(ROTATE, days!(30)).password_length(8),
+                "a password of 8 characters",
+            ),
+            (
+                base().rotation(ROTATE, days!(30)).name("has space"),
+                "is not a secret name",
+            ),
+            (
+                base().rotation(ROTATE, days!(30)).username(""),
+                "the user name",
+            ),
+        ] {
+            let err = stack.add(secret).unwrap_err().to_string();
+            assert!(err.starts_with("construct `t/Bad` is invalid"), "{err}");
+            assert!(err.contains(needle), "{err}");
+        }
+    }
+}

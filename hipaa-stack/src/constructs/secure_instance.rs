@@ -1,1 +1,992 @@
-//! (written next)
+//! [`SecureInstance`]: an EC2 instance in a private subnet, with encrypted volumes, IMDSv2
+//! only, an instance profile, detailed monitoring, and user data that cannot carry a secret.
+
+use std::marker::PhantomData;
+
+use crate::app::{Arena, Attr, Handle, Id, Name, Reference, Target};
+use crate::cfn::ec2::{
+    Base64, BlockDeviceMapping, Ebs, Instance, LaunchTemplate, LaunchTemplateData,
+    LaunchTemplateSpecification, MetadataOptions, MonitoringEnabled,
+};
+use crate::cfn::iam::InstanceProfile;
+use crate::cfn::{Expr, Resource};
+use crate::constructs::node::{Node, RenderCx, Used, resolve_target};
+use crate::constructs::sealed::IntoNode;
+use crate::constructs::security_group::{aws_id, rendered_property};
+use crate::constructs::{
+    Construct, EncryptionKey, KeyChosen, KmsKey, NoKey, NoNetwork, Role, SecureVpc, SecurityGroup,
+};
+
+/// The most user data EC2 accepts, before base64.
+const MAX_USER_DATA: usize = 16 * 1024;
+
+// ---------------------------------------------------------------------------------------
+// The image and the user data.
+// ---------------------------------------------------------------------------------------
+
+/// The machine image an instance boots: an SSM parameter that names the image (resolved by
+/// CloudFormation on every deploy) or an image id. Checked when the instance is added.
+///
+/// ```
+/// use hipaa_stack::Ami;
+/// let latest = Ami::ssm_parameter("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64");
+/// let pinned = Ami::id("ami-0123456789abcdef0");
+/// # let _ = (latest, pinned);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ami(AmiKind);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum AmiKind {
+    Parameter(String),
+    Id(String),
+}
+
+impl Ami {
+    /// The image named by the SSM parameter `name`, e.g. AWS's public parameter
+    /// `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64`. It is read
+    /// through a dynamic reference (`{{resolve:ssm:…}}`) on every deploy, so a new image
+    /// replaces the instance; pin an [`Ami::id`] to control when.
+    pub fn ssm_parameter(name: impl Into<String>) -> Self {
+        Ami(AmiKind::Parameter(name.into()))
+    }
+
+    /// The image `ami-…` (8 or 17 hexadecimal digits).
+    pub fn id(id: impl Into<String>) -> Self {
+        Ami(AmiKind::Id(id.into()))
+    }
+
+    fn check(&self) -> Result<(), String> {
+        match &self.0 {
+            AmiKind::Id(id) if !aws_id(id, "ami-") => Err(format!(
+                "`{id}` is not an image id; they look like `ami-0123456789abcdef0`"
+            )),
+            AmiKind::Parameter(name)
+                if name.is_empty()
+                    || name.len() > 2048
+                    || (name.contains('/') && !name.starts_with('/'))
+                    || !name
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"_.-/".contains(&b)) =>
+            {
+                Err(format!(
+                    "`{name}` is not an SSM parameter name; they look like `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64`"
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn image_id(&self) -> String {
+        match &self.0 {
+            AmiKind::Parameter(name) => format!("{{{{resolve:ssm:{name}}}}}"),
+            AmiKind::Id(id) => id.clone(),
+        }
+    }
+}
+
+/// Text that may go into user data: only a string literal (`&'static str`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be user data text",
+    label = "write the script as a string literal, and put values in with `.reference(handle.arn())`",
+    note = "HIPAA 45 CFR §164.312(a)(1) and §164.312(a)(2)(iv): user data is stored in the template and readable by anyone who may describe the instance, so it never carries a secret; text made at run time could, so only literals and typed references are accepted. Fetch secrets at boot from Secrets Manager, by ARN"
+)]
+pub trait ScriptText: sealed::Text {}
+
+impl ScriptText for &'static str {}
+
+/// The script an instance runs at first boot: string literals and typed references
+/// (ARNs, names, ids of constructs), never text made at run time, so that it cannot carry a
+/// secret. References become `${…}` of a `Fn::Sub`; a `${…}` written in the text stays as
+/// it is (a shell variable).
+///
+/// ```
+/// use hipaa_stack::prelude::*;
+/// use hipaa_stack::UserData;
+/// # let app = App::new("clinic");
+/// # let stack = app.stack("clinic")?;
+/// # let key = stack.add(KmsKey::new("PhiKey"))?;
+/// # let logs = stack.add(AccessLogBucket::new("AccessLogs"))?;
+/// let records = stack.add(SecureBucket::new("Records").encryption(&key).access_logs(&logs))?;
+/// let boot = UserData::script("#!/bin/bash\nset -euo pipefail\necho \"RECORDS_BUCKET=")
+///     .reference(records.name())
+///     .text("\" >> /etc/environment\n");
+/// # let _ = boot;
+/// # Ok::<(), hipaa_stack::Error>(())
+/// ```
+///
+/// Text made at run time does not compile:
+///
+/// ```compile_fail
+/// use hipaa_stack::UserData;
+/// let password = std::env::var("DB_PASSWORD").unwrap();
+/// let _ = UserData::script(format!("export PGPASSWORD={password}"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct UserData {
+    parts: Vec<Piece>,
+}
+
+#[derive(Debug, Clone)]
+enum Piece {
+    Text(&'static str),
+    Reference(Target),
+}
+
+mod sealed {
+    pub trait Text {
+        fn text(self) -> &'static str;
+    }
+
+    impl Text for &'static str {
+        fn text(self) -> &'static str {
+            self
+        }
+    }
+
+    pub trait ChosenVpc {
+        fn vpc(&self) -> crate::app::Handle<crate::constructs::SecureVpc>;
+    }
+
+    pub trait ChosenRole {
+        fn role(&self) -> crate::app::Handle<crate::constructs::Role>;
+    }
+
+    pub trait ChosenGroup {}
+}
+
+impl UserData {
+    /// A script starting with `text`, e.g. `"#!/bin/bash\n…"`.
+    pub fn script(text: impl ScriptText) -> Self {
+        UserData {
+            parts: vec![Piece::Text(text.text())],
+        }
+    }
+
+    /// Appends `text`.
+    pub fn text(mut self, text: impl ScriptText) -> Self {
+        self.parts.push(Piece::Text(text.text()));
+        self
+    }
+
+    /// Appends the value of a typed reference (an ARN, a name, an id), resolved at deploy.
+    pub fn reference<T>(mut self, value: Reference<T>) -> Self {
+        self.parts.push(Piece::Reference(value.target));
+        self
+    }
+
+    fn text_len(&self) -> usize {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Piece::Text(t) => t.len(),
+                Piece::Reference(_) => 0,
+            })
+            .sum()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The states of the builder.
+// ---------------------------------------------------------------------------------------
+
+/// The state of an instance whose role has not been chosen yet.
+///
+/// Call `.role(&role)`; until then the instance cannot be added to a stack.
+#[derive(Debug, Clone, Copy)]
+pub struct NoRole;
+
+/// The state of an instance that is behind no security group yet.
+///
+/// Call `.security_group(&group)`; until then the instance cannot be added to a stack.
+#[derive(Debug, Clone, Copy)]
+pub struct NoSecurityGroup;
+
+/// Implemented by a chosen VPC: the state after `.network(&vpc)`.
+#[diagnostic::on_unimplemented(
+    message = "`{C}` has no private subnet",
+    label = "call `.network(&vpc)` with a `SecureVpc` on this `{C}` before adding it to a stack",
+    note = "HIPAA 45 CFR §164.312(a)(1) and §164.312(e)(1) (hipaa-stack rule E5): an instance that may handle PHI runs in a private subnet, without a public address; create the network with `stack.add(SecureVpc::new(\"Net\", cidr!(\"10.20.0.0/16\")).encryption(&key))?`"
+)]
+pub trait PrivateSubnetChosen<C>: sealed::ChosenVpc {}
+
+impl<C> PrivateSubnetChosen<C> for Handle<SecureVpc> {}
+
+impl sealed::ChosenVpc for Handle<SecureVpc> {
+    fn vpc(&self) -> Handle<SecureVpc> {
+        *self
+    }
+}
+
+/// Implemented by a chosen role: the state after `.role(&role)`.
+#[diagnostic::on_unimplemented(
+    message = "`{C}` has no IAM role",
+    label = "call `.role(&role)` on this `{C}` before adding it to a stack",
+    note = "HIPAA 45 CFR §164.308(a)(4) and §164.312(a)(1) (hipaa-stack rule E6): an instance gets its permissions from an instance profile whose role has only the grants it needs; create one with `stack.add(Role::new(\"App\", ServicePrincipal::Ec2))?`"
+)]
+pub trait RoleChosen<C>: sealed::ChosenRole {}
+
+impl<C> RoleChosen<C> for Handle<Role> {}
+
+impl sealed::ChosenRole for Handle<Role> {
+    fn role(&self) -> Handle<Role> {
+        *self
+    }
+}
+
+/// Implemented once a security group is chosen: the state after `.security_group(&group)`.
+#[diagnostic::on_unimplemented(
+    message = "`{C}` is behind no security group",
+    label = "call `.security_group(&group)` on this `{C}` before adding it to a stack",
+    note = "HIPAA 45 CFR §164.312(a)(1) and §164.312(e)(1) (hipaa-stack rules E10, E14): without one, EC2 puts the instance in the VPC's default security group, which admits everything from its members; create one with `stack.add(SecurityGroup::new(\"App\", &vpc))?`"
+)]
+pub trait SecurityGroupChosen<C>: sealed::ChosenGroup {}
+
+impl<C> SecurityGroupChosen<C> for Handle<SecurityGroup> {}
+
+impl sealed::ChosenGroup for Handle<SecurityGroup> {}
+
+// ---------------------------------------------------------------------------------------
+// The construct.
+// ---------------------------------------------------------------------------------------
+
+/// An EC2 instance that may handle PHI: in a private subnet of a [`SecureVpc`], behind
+/// [`SecurityGroup`]s, with its volumes encrypted by a customer-managed key and its
+/// permissions from a [`Role`].
+///
+/// It needs a customer-managed key ([`encryption`](SecureInstance::encryption)), a network
+/// ([`network`](SecureInstance::network)), a role ([`role`](SecureInstance::role)) and at
+/// least one security group ([`security_group`](SecureInstance::security_group)); without
+/// any of them, [`Stack::add`](crate::Stack::add) does not compile.
+///
+/// What it creates (logical ids after the construct id `App`): `App` (the instance),
+/// `AppLaunchTemplate` (the launch template it starts from) and `AppProfile` (the instance
+/// profile of the role).
+///
+/// # Secure defaults
+/// - Every block device encrypted with the customer key, written on the launch template
+///   (E1, §164.312(a)(2)(iv)): the root volume, gp3, deleted with the instance.
+/// - Instance metadata only through IMDSv2 session tokens (`HttpTokens: required`), one
+///   network hop, instance tags not exposed (E4, §164.312(a)(1)).
+/// - In a private subnet of the VPC, with no public address (E5, E7); behind the given
+///   security groups only, never the VPC's default group.
+/// - Permissions from an instance profile of the role (E6); the role must trust
+///   `ServicePrincipal::Ec2` (checked when the app is synthesized).
+/// - Detailed monitoring and EBS optimization (E8, E9, §164.312(b)).
+/// - User data of literals and typed references only ([`UserData`]): no secret in the
+///   template.
+/// - Not in a backup plan by itself: "in a backup plan" (E3) is shown as a gap until a
+///   backup plan protects the instance.
+///
+/// The security groups and the VPC must be the same network (checked when the app is
+/// synthesized).
+///
+/// # Options
+/// - [`instance_type`](SecureInstance::instance_type). Default: `m6i.large`.
+/// - [`availability_zone`](SecureInstance::availability_zone). Default: 0, the VPC's first
+///   private subnet.
+/// - [`root_volume_gib`](SecureInstance::root_volume_gib). Default: 30 GiB.
+/// - [`root_device_name`](SecureInstance::root_device_name). Default: `/dev/xvda`, the
+///   root device of Amazon Linux.
+/// - [`user_data`](SecureInstance::user_data). Default: none.
+/// - [`security_group`](SecureInstance::security_group), again: more groups. Default: the
+///   first one only.
+///
+/// ```
+/// use hipaa_stack::prelude::*;
+/// use hipaa_stack::{Ami, Role, SecureInstance, SecurityGroup, ServicePrincipal, UserData};
+/// let app = App::new("clinic");
+/// let stack = app.stack("clinic")?;
+/// let key = stack.add(KmsKey::new("PhiKey"))?;
+/// let net = stack.add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))?;
+/// let app_sg = stack.add(SecurityGroup::new("AppSg", &net))?;
+/// let role = stack.add(Role::new("AppRole", ServicePrincipal::Ec2))?;
+/// let server = stack.add(
+///     SecureInstance::new(
+///         "App",
+///         Ami::ssm_parameter("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"),
+///     )
+///     .encryption(&key)
+///     .network(&net)
+///     .role(&role)
+///     .security_group(&app_sg)
+///     .instance_type("m7g.large")
+///     .user_data(UserData::script("#!/bin/bash\ndnf -y update\n")),
+/// )?;
+/// stack.output("AppInstance", server.instance_id())?;
+/// # app.synth()?;
+/// # Ok::<(), hipaa_stack::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct SecureInstance<
+    K = Handle<KmsKey>,
+    N = Handle<SecureVpc>,
+    R = Handle<Role>,
+    G = Handle<SecurityGroup>,
+> {
+    id: String,
+    ami: Ami,
+    key: K,
+    network: N,
+    role: R,
+    groups: Vec<Handle<SecurityGroup>>,
+    _groups: PhantomData<fn() -> G>,
+    instance_type: String,
+    zone: u8,
+    root_gib: u32,
+    root_device: String,
+    user_data: Option<UserData>,
+}
+
+impl SecureInstance<NoKey, NoNetwork, NoRole, NoSecurityGroup> {
+    /// An instance with the construct id `id` that boots `ami`.
+    pub fn new(id: impl Into<String>, ami: Ami) -> Self {
+        SecureInstance {
+            id: id.into(),
+            ami,
+            key: NoKey,
+            network: NoNetwork,
+            role: NoRole,
+            groups: Vec::new(),
+            _groups: PhantomData,
+            instance_type: "m6i.large".to_owned(),
+            zone: 0,
+            root_gib: 30,
+            root_device: "/dev/xvda".to_owned(),
+            user_data: None,
+        }
+    }
+}
+
+impl<K, N, R, G> SecureInstance<K, N, R, G> {
+    /// The same settings in another state: `change` maps the key, network and role.
+    fn into_state<K2, N2, R2, G2>(
+        self,
+        change: impl FnOnce(K, N, R) -> (K2, N2, R2),
+    ) -> SecureInstance<K2, N2, R2, G2> {
+        let (key, network, role) = change(self.key, self.network, self.role);
+        SecureInstance {
+            id: self.id,
+            ami: self.ami,
+            key,
+            network,
+            role,
+            groups: self.groups,
+            _groups: PhantomData,
+            instance_type: self.instance_type,
+            zone: self.zone,
+            root_gib: self.root_gib,
+            root_device: self.root_device,
+            user_data: self.user_data,
+        }
+    }
+
+    /// Encrypts every volume with this customer-managed key.
+    pub fn encryption<E: EncryptionKey>(
+        self,
+        key: &Handle<E>,
+    ) -> SecureInstance<Handle<KmsKey>, N, R, G> {
+        self.into_state(|_, network, role| (key.cast(), network, role))
+    }
+
+    /// Places the instance in a private subnet of `vpc`.
+    pub fn network(self, vpc: &Handle<SecureVpc>) -> SecureInstance<K, Handle<SecureVpc>, R, G> {
+        self.into_state(|key, _, role| (key, *vpc, role))
+    }
+
+    /// Gives the instance the permissions of `role`, through an instance profile. The role
+    /// must trust `ServicePrincipal::Ec2`.
+    pub fn role(self, role: &Handle<Role>) -> SecureInstance<K, N, Handle<Role>, G> {
+        self.into_state(|key, network, _| (key, network, *role))
+    }
+
+    /// Puts the instance behind `group` (a group of the same VPC); call it again for more.
+    pub fn security_group(
+        mut self,
+        group: &Handle<SecurityGroup>,
+    ) -> SecureInstance<K, N, R, Handle<SecurityGroup>> {
+        if !self.groups.contains(group) {
+            self.groups.push(*group);
+        }
+        self.into_state(|key, network, role| (key, network, role))
+    }
+
+    /// The instance type, e.g. `m7g.large` (a current type: not `t1` or `t2`, which
+    /// cannot be EBS-optimized). Default: `m6i.large`. Checked when the instance is added.
+    pub fn instance_type(mut self, instance_type: impl Into<String>) -> Self {
+        self.instance_type = instance_type.into();
+        self
+    }
+
+    /// Runs in the private subnet of the `zone`-th availability zone of the VPC (from 0).
+    /// Default: 0. Checked against the VPC's zones when the app is synthesized.
+    pub fn availability_zone(mut self, zone: u8) -> Self {
+        self.zone = zone;
+        self
+    }
+
+    /// The size of the root volume, 8 to 16,384 GiB. Default: 30. Checked when the instance
+    /// is added.
+    pub fn root_volume_gib(mut self, gib: u32) -> Self {
+        self.root_gib = gib;
+        self
+    }
+
+    /// The image's root device, which the encrypted root volume is mapped to: `/dev/xvda`
+    /// for Amazon Linux, `/dev/sda1` for Ubuntu and Windows. Default: `/dev/xvda`. A name
+    /// that is not the image's root device would leave the root volume as the image made it.
+    pub fn root_device_name(mut self, name: impl Into<String>) -> Self {
+        self.root_device = name.into();
+        self
+    }
+
+    /// The script the instance runs at first boot. Default: none.
+    pub fn user_data(mut self, script: UserData) -> Self {
+        self.user_data = Some(script);
+        self
+    }
+}
+
+impl Handle<SecureInstance> {
+    /// The instance id (`i-…`).
+    pub fn instance_id(&self) -> Reference<Id> {
+        self.attr_ref("", Attr::Ref)
+    }
+
+    /// The instance's private DNS name.
+    pub fn private_dns_name(&self) -> Reference<Name> {
+        self.attr_ref("", Attr::Get("PrivateDnsName"))
+    }
+}
+
+impl<K, N, R, G> Construct<SecureInstance> for SecureInstance<K, N, R, G>
+where
+    K: KeyChosen<SecureInstance>,
+    N: PrivateSubnetChosen<SecureInstance>,
+    R: RoleChosen<SecureInstance>,
+    G: SecurityGroupChosen<SecureInstance>,
+{
+}
+
+impl<K, N, R, G> IntoNode for SecureInstance<K, N, R, G>
+where
+    K: KeyChosen<SecureInstance>,
+    N: PrivateSubnetChosen<SecureInstance>,
+    R: RoleChosen<SecureInstance>,
+    G: SecurityGroupChosen<SecureInstance>,
+{
+    fn into_node(self) -> Box<dyn Node> {
+        Box::new(InstanceNode {
+            id: self.id,
+            ami: self.ami,
+            key: self.key.key(),
+            vpc: self.network.vpc(),
+            role: self.role.role(),
+            groups: self.groups,
+            instance_type: self.instance_type,
+            zone: self.zone,
+            root_gib: self.root_gib,
+            root_device: self.root_device,
+            user_data: self.user_data,
+        })
+    }
+}
+
+struct InstanceNode {
+    id: String,
+    ami: Ami,
+    key: Handle<KmsKey>,
+    vpc: Handle<SecureVpc>,
+    role: Handle<Role>,
+    groups: Vec<Handle<SecurityGroup>>,
+    instance_type: String,
+    zone: u8,
+    root_gib: u32,
+    root_device: String,
+    user_data: Option<UserData>,
+}
+
+/// Whether `text` is an EC2 instance type that can be EBS-optimized: `family.size`, lower
+/// case, and not of the `t1` or `t2` families.
+fn instance_type_problem(text: &str) -> Option<String> {
+    let mut pieces = text.split('.');
+    let (Some(family), Some(size), None) = (pieces.next(), pieces.next(), pieces.next()) else {
+        return Some(format!(
+            "`{text}` is not an EC2 instance type; write it like `m6i.large`"
+        ));
+    };
+    let word = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    if !word(family) || !word(size) {
+        return Some(format!(
+            "`{text}` is not an EC2 instance type; write it like `m6i.large`"
+        ));
+    }
+    if family == "t1" || family == "t2" {
+        return Some(format!(
+            "`{text}` cannot be EBS-optimized (rule E9); choose a current type such as `t3.medium` or `m6i.large`"
+        ));
+    }
+    None
+}
+
+impl Node for InstanceNode {
+    /// The checks that need the rest of the app: the zone exists, the role trusts EC2, the
+    /// security groups are of the instance's VPC.
+    fn check_in(&self, arena: &Arena, stack: u32) -> Result<(), String> {
+        let vpc_path = arena.path(self.vpc.index);
+        let zones = arena.constructs[self.vpc.index as usize]
+            .node
+            .private_subnet_count();
+        if self.zone >= zones {
+            return Err(format!(
+                "availability zone {} does not exist: `{vpc_path}` has private subnets in zones 0 to {}",
+                self.zone,
+                zones.saturating_sub(1)
+            ));
+        }
+        let role_stack = arena.constructs[self.role.index as usize].stack;
+        let trust = rendered_property(
+            arena,
+            self.role.index,
+            "",
+            role_stack,
+            "/AssumeRolePolicyDocument/Statement",
+        );
+        let trusts_ec2 = trust.as_ref().and_then(|s| s.as_array()).is_some_and(|s| {
+            s.iter()
+                .any(|s| s["Principal"]["Service"] == "ec2.amazonaws.com")
+        });
+        if !trusts_ec2 {
+            return Err(format!(
+                "the role `{}` does not trust EC2, so the instance could not use it; create it with `Role::new(.., ServicePrincipal::Ec2)` or add `.trust(ServicePrincipal::Ec2)`",
+                arena.path(self.role.index)
+            ));
+        }
+        let mut scratch = Vec::new();
+        let vpc = resolve_target(
+            arena,
+            stack,
+            self.vpc.vpc_id().target,
+            u32::MAX,
+            &mut scratch,
+        );
+        let vpc = serde_json::to_value(vpc).ok();
+        for group in &self.groups {
+            let group_vpc = rendered_property(arena, group.index, "", stack, "/VpcId");
+            if group_vpc.is_some() && group_vpc != vpc {
+                return Err(format!(
+                    "the security group `{}` is not in `{vpc_path}`, the instance's VPC",
+                    arena.path(group.index)
+                ));
+            }
+        }
+        Ok(())
+    }
+    fn kind(&self) -> &'static str {
+        "SecureInstance"
+    }
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn parts(&self) -> &'static [&'static str] {
+        &["", "LaunchTemplate", "Profile"]
+    }
+
+    fn uses(&self) -> Vec<Used> {
+        let mut used = vec![
+            self.key.used("KmsKey"),
+            self.vpc.used("SecureVpc"),
+            self.role.used("Role"),
+        ];
+        used.extend(self.groups.iter().map(|g| g.used("SecurityGroup")));
+        if let Some(script) = &self.user_data {
+            used.extend(script.parts.iter().filter_map(|p| match p {
+                Piece::Reference(target) => Some(Used {
+                    app: target.app,
+                    what: "reference",
+                }),
+                Piece::Text(_) => None,
+            }));
+        }
+        used
+    }
+
+    fn check(&self) -> Result<(), String> {
+        self.ami.check()?;
+        if let Some(problem) = instance_type_problem(&self.instance_type) {
+            return Err(problem);
+        }
+        if !(8..=16_384).contains(&self.root_gib) {
+            return Err(format!(
+                "a root volume of {} GiB is outside 8 to 16,384 GiB",
+                self.root_gib
+            ));
+        }
+        let device_ok = self.root_device.strip_prefix("/dev/").is_some_and(|rest| {
+            !rest.is_empty()
+                && rest
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+        if !device_ok {
+            return Err(format!(
+                "`{}` is not a device name; root devices look like `/dev/xvda` or `/dev/sda1`",
+                self.root_device
+            ));
+        }
+        if let Some(script) = &self.user_data
+            && script.text_len() > MAX_USER_DATA
+        {
+            return Err(format!(
+                "the user data has {} bytes of text; EC2 accepts at most {MAX_USER_DATA}",
+                script.text_len()
+            ));
+        }
+        Ok(())
+    }
+
+    fn render(&self, cx: &mut RenderCx<'_>) -> Result<Vec<Resource>, serde_json::Error> {
+        let key = cx.resolve(self.key.arn());
+        let user_data = self.user_data.as_ref().map(|script| {
+            let pieces: Vec<Expr> = script
+                .parts
+                .iter()
+                .map(|p| match p {
+                    Piece::Text(text) => Expr::lit(*text),
+                    Piece::Reference(target) => {
+                        resolve_target(cx.arena, cx.stack, *target, cx.construct, cx.cross)
+                    }
+                })
+                .collect();
+            Base64(Expr::join(pieces))
+        });
+        let template = LaunchTemplate {
+            launch_template_data: LaunchTemplateData {
+                image_id: self.ami.image_id(),
+                block_device_mappings: vec![BlockDeviceMapping {
+                    device_name: self.root_device.clone(),
+                    ebs: Ebs {
+                        encrypted: true,
+                        kms_key_id: key,
+                        volume_size: self.root_gib,
+                        volume_type: "gp3",
+                        delete_on_termination: true,
+                    },
+                }],
+                metadata_options: MetadataOptions::IMDS_V2_ONLY,
+                monitoring: MonitoringEnabled { enabled: true },
+                ebs_optimized: true,
+                user_data,
+            },
+        };
+        let profile = InstanceProfile {
+            roles: vec![cx.resolve(self.role.name())],
+        };
+        let groups: Vec<Expr> = self
+            .groups
+            .iter()
+            .map(|g| cx.resolve(g.group_id()))
+            .collect();
+        let instance = Instance {
+            launch_template: LaunchTemplateSpecification {
+                launch_template_id: cx.own_ref("LaunchTemplate"),
+                version: cx.own_att("LaunchTemplate", "LatestVersionNumber"),
+            },
+            instance_type: self.instance_type.clone(),
+            subnet_id: cx.resolve(self.vpc.private_subnet_id(self.zone)),
+            security_group_ids: groups,
+            iam_instance_profile: cx.own_ref("Profile"),
+            monitoring: true,
+            ebs_optimized: true,
+            propagate_tags_to_volume_on_creation: true,
+        };
+        Ok(vec![
+            Resource::new(cx.logical("LaunchTemplate"), &template)?,
+            Resource::new(cx.logical("Profile"), &profile)?,
+            Resource::new(cx.logical(""), &instance)?,
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::prelude::*;
+    use crate::testing::{prop, resource, template_with};
+    use crate::{Ami, Role, SecureInstance, SecurityGroup, ServicePrincipal, Trusted, UserData};
+
+    const AL2023: &str = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+
+    fn server(
+        stack: &Stack<'_>,
+        key: Handle<KmsKey>,
+        logs: Handle<AccessLogBucket>,
+        change: impl FnOnce(SecureInstance) -> SecureInstance,
+    ) {
+        let net = stack
+            .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
+            .unwrap();
+        let records = stack
+            .add(
+                SecureBucket::new("Records")
+                    .encryption(&key)
+                    .access_logs(&logs),
+            )
+            .unwrap();
+        let sg = stack.add(SecurityGroup::new("AppSg", &net)).unwrap();
+        let role = stack
+            .add(Role::new("AppRole", ServicePrincipal::Ec2))
+            .unwrap();
+        let instance = SecureInstance::new("App", Ami::ssm_parameter(AL2023))
+            .encryption(&key)
+            .network(&net)
+            .role(&role)
+            .security_group(&sg)
+            .user_data(
+                UserData::script("#!/bin/bash\necho ${HOME} ")
+                    .reference(records.name())
+                    .text("\n"),
+            );
+        stack.add(change(instance)).unwrap();
+    }
+
+    fn template(change: impl FnOnce(SecureInstance) -> SecureInstance) -> serde_json::Value {
+        template_with(|stack, key, logs| server(stack, key, logs, change))
+    }
+
+    #[test]
+    fn the_launch_template_encrypts_every_device_and_requires_imdsv2() {
+        let t = template(|i| i);
+        let data = prop(&t, "AppLaunchTemplate", "/LaunchTemplateData");
+        assert_eq!(data["ImageId"], format!("{{{{resolve:ssm:{AL2023}}}}}"));
+        assert_eq!(
+            data["BlockDeviceMappings"],
+            json!([{
+                "DeviceName": "/dev/xvda",
+                "Ebs": {
+                    "Encrypted": true,
+                    "KmsKeyId": { "Fn::GetAtt": ["PhiKey", "Arn"] },
+                    "VolumeSize": 30,
+                    "VolumeType": "gp3",
+                    "DeleteOnTermination": true
+                }
+            }])
+        );
+        assert_eq!(
+            data["MetadataOptions"],
+            json!({
+                "HttpEndpoint": "enabled",
+                "HttpTokens": "required",
+                "HttpPutResponseHopLimit": 1,
+                "InstanceMetadataTags": "disabled"
+            })
+        );
+        assert_eq!(data["Monitoring"], json!({ "Enabled": true }));
+        assert_eq!(data["EbsOptimized"], true);
+        assert_eq!(
+            data["UserData"],
+            json!({ "Fn::Base64": { "Fn::Sub": "#!/bin/bash\necho ${!HOME} ${Records}\n" } })
+        );
+    }
+
+    #[test]
+    fn the_instance_is_private_monitored_and_has_a_profile() {
+        let t = template(|i| i.instance_type("m7g.large").availability_zone(1));
+        let instance = resource(&t, "App");
+        assert_eq!(instance["Type"], "AWS::EC2::Instance");
+        assert_eq!(
+            instance["Properties"],
+            json!({
+                "LaunchTemplate": {
+                    "LaunchTemplateId": { "Ref": "AppLaunchTemplate" },
+                    "Version": { "Fn::GetAtt": ["AppLaunchTemplate", "LatestVersionNumber"] }
+                },
+                "InstanceType": "m7g.large",
+                "SubnetId": { "Ref": "NetPrivate1" },
+                "SecurityGroupIds": [{ "Fn::GetAtt": ["AppSg", "GroupId"] }],
+                "IamInstanceProfile": { "Ref": "AppProfile" },
+                "Monitoring": true,
+                "EbsOptimized": true,
+                "PropagateTagsToVolumeOnCreation": true
+            })
+        );
+        assert!(instance["Properties"].get("NetworkInterfaces").is_none());
+        assert_eq!(
+            prop(&t, "AppProfile", "/Roles"),
+            &json!([{ "Ref": "AppRole" }])
+        );
+    }
+
+    #[test]
+    fn options_set_the_image_volume_and_device() {
+        let t = template(|i| i.root_volume_gib(100).root_device_name("/dev/sda1"));
+        let data = prop(&t, "AppLaunchTemplate", "/LaunchTemplateData");
+        assert_eq!(data["BlockDeviceMappings"][0]["DeviceName"], "/dev/sda1");
+        assert_eq!(data["BlockDeviceMappings"][0]["Ebs"]["VolumeSize"], 100);
+    }
+
+    #[test]
+    fn settings_are_checked_when_added() {
+        let app = App::new("test");
+        let stack = app.stack("t").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let net = stack
+            .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
+            .unwrap();
+        let sg = stack.add(SecurityGroup::new("AppSg", &net)).unwrap();
+        let role = stack
+            .add(Role::new("AppRole", ServicePrincipal::Ec2))
+            .unwrap();
+        let base = |ami| {
+            SecureInstance::new("App", ami)
+                .encryption(&key)
+                .network(&net)
+                .role(&role)
+                .security_group(&sg)
+        };
+        for (instance, needle) in [
+            (base(Ami::id("ami-12")), "`ami-12` is not an image id"),
+            (
+                base(Ami::ssm_parameter("{{x}}")),
+                "not an SSM parameter name",
+            ),
+            (
+                base(Ami::ssm_parameter(AL2023)).instance_type("large"),
+                "not an EC2 instance type",
+            ),
+            (
+                base(Ami::ssm_parameter(AL2023)).instance_type("t2.micro"),
+                "cannot be EBS-optimized",
+            ),
+            (
+                base(Ami::ssm_parameter(AL2023)).root_volume_gib(4),
+                "outside 8 to 16,384 GiB",
+            ),
+            (
+                base(Ami::ssm_parameter(AL2023)).root_device_name("xvda"),
+                "not a device name",
+            ),
+        ] {
+            let err = stack.add(instance).unwrap_err().to_string();
+            assert!(err.starts_with("construct `t/App` is invalid"), "{err}");
+            assert!(err.contains(needle), "{needle}: {err}");
+        }
+    }
+
+    #[test]
+    fn what_needs_the_other_constructs_is_checked_when_added() {
+        type Build = fn(&Stack<'_>, Handle<SecureVpc>, Handle<KmsKey>) -> SecureInstance;
+        let cases: [(Build, &str); 3] = [
+            (
+                |stack, net, key| {
+                    let sg = stack.add(SecurityGroup::new("AppSg", &net)).unwrap();
+                    let role = stack
+                        .add(Role::new("AppRole", ServicePrincipal::Lambda))
+                        .unwrap();
+                    SecureInstance::new("App", Ami::id("ami-0123456789abcdef0"))
+                        .encryption(&key)
+                        .network(&net)
+                        .role(&role)
+                        .security_group(&sg)
+                },
+                "the role `t/AppRole` does not trust EC2",
+            ),
+            (
+                |stack, net, key| {
+                    let sg = stack.add(SecurityGroup::new("AppSg", &net)).unwrap();
+                    let role = stack
+                        .add(
+                            Role::new("AppRole", Trusted::account("123456789012"))
+                                .trust(ServicePrincipal::Ec2),
+                        )
+                        .unwrap();
+                    SecureInstance::new("App", Ami::id("ami-0123456789abcdef0"))
+                        .encryption(&key)
+                        .network(&net)
+                        .role(&role)
+                        .security_group(&sg)
+                        .availability_zone(2)
+                },
+                "availability zone 2 does not exist: `t/Net` has private subnets in zones 0 to 1",
+            ),
+            (
+                |stack, net, key| {
+                    let other = stack
+                        .add(SecureVpc::new("Other", cidr!("10.30.0.0/16")).encryption(&key))
+                        .unwrap();
+                    let sg = stack.add(SecurityGroup::new("AppSg", &other)).unwrap();
+                    let role = stack
+                        .add(Role::new("AppRole", ServicePrincipal::Ec2))
+                        .unwrap();
+                    SecureInstance::new("App", Ami::id("ami-0123456789abcdef0"))
+                        .encryption(&key)
+                        .network(&net)
+                        .role(&role)
+                        .security_group(&sg)
+                },
+                "the security group `t/AppSg` is not in `t/Net`, the instance's VPC",
+            ),
+        ];
+        for (build, needle) in cases {
+            let app = App::new("test");
+            let stack = app.stack("t").unwrap();
+            let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+            let net = stack
+                .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
+                .unwrap();
+            let instance = build(&stack, net, key);
+            let err = stack.add(instance).unwrap_err().to_string();
+            assert!(
+                err.contains(&format!("construct `t/App` is invalid: {needle}")),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_hipaa_rules_hold_with_evidence_and_backups_are_a_gap() {
+        use crate::compliance::Status;
+        let app = App::new("test");
+        let stack = app.stack("t").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = stack.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        server(&stack, key, logs, |i| i);
+        let assembly = app.synth().unwrap();
+        let status = |rule: &str, id: &str| {
+            assembly
+                .evaluation()
+                .results
+                .iter()
+                .find(|c| c.rule == rule && c.logical_id == id)
+                .map(|c| c.status.clone())
+                .unwrap_or_else(|| panic!("{rule} did not run on {id}"))
+        };
+        for (rule, id) in [
+            ("E1", "App"),
+            ("E1", "AppLaunchTemplate"),
+            ("E4", "App"),
+            ("E4", "AppLaunchTemplate"),
+            ("E5", "App"),
+            ("E6", "App"),
+            ("E8", "App"),
+            ("E11", "AppSg"),
+            ("I1", "AppRole"),
+            ("I8", "AppRole"),
+        ] {
+            assert!(
+                matches!(status(rule, id), Status::Enforced { .. }),
+                "{rule} on {id}: {:?}",
+                status(rule, id)
+            );
+        }
+        assert!(matches!(status("E3", "App"), Status::Gap { .. }));
+        assert!(assembly.evaluation().findings().is_empty());
+    }
+}

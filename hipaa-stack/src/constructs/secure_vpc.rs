@@ -20,12 +20,17 @@ use crate::literal::{Cidr, Days};
 /// The most availability zones a `SecureVpc` spans.
 const MAX_ZONES: u8 = 6;
 
-/// The AWS services private subnets reach through interface endpoints.
-const INTERFACE_ENDPOINTS: [(&str, &str); 4] = [
+/// The AWS services private subnets reach through interface endpoints: those the constructs
+/// use, and Systems Manager's three, so that instances are administered through Session
+/// Manager instead of SSH.
+const INTERFACE_ENDPOINTS: [(&str, &str); 7] = [
     ("Kms", "kms"),
     ("Logs", "logs"),
     ("SecretsManager", "secretsmanager"),
     ("Sts", "sts"),
+    ("Ssm", "ssm"),
+    ("SsmMessages", "ssmmessages"),
+    ("Ec2Messages", "ec2messages"),
 ];
 
 /// Every logical id suffix a `SecureVpc` may produce (the most zones, a public tier).
@@ -41,6 +46,9 @@ const PARTS: &[&str] = &[
     "LogsEndpoint",
     "SecretsManagerEndpoint",
     "StsEndpoint",
+    "SsmEndpoint",
+    "SsmMessagesEndpoint",
+    "Ec2MessagesEndpoint",
     "Private0",
     "Private1",
     "Private2",
@@ -99,8 +107,9 @@ const PRIVATE: [&str; 6] = [
 /// - A flow log of all traffic of the VPC (E13, §164.312(b)) to a log group encrypted with the
 ///   customer key and kept a year (L1, L2), written through a role with a managed policy.
 /// - A gateway endpoint for S3 and interface endpoints for KMS, CloudWatch Logs, Secrets
-///   Manager and STS, so private subnets reach them without the internet; the endpoints'
-///   security group accepts HTTPS from inside the VPC only.
+///   Manager, STS and Systems Manager (Session Manager replaces SSH), so private subnets
+///   reach them without the internet; the endpoints' security group accepts HTTPS from
+///   inside the VPC only.
 /// - The VPC's default security group cannot be emptied by a template: the report shows it as
 ///   a gap (E14) with what to do.
 ///

@@ -752,9 +752,15 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     async fn up_inner(&self) -> Result<Vec<Deployed>, DeployError> {
         let mut deployed = Vec::new();
         for wave in self.waves() {
+            // Each stack's state, read (and, when needed, recovered) concurrently.
+            let recovered: Vec<Result<Option<StackInfo>, DeployError>> = stream::iter(wave.iter())
+                .map(|s| self.recover(s))
+                .buffered(self.options.concurrency.max(1))
+                .collect()
+                .await;
             let mut known = Vec::with_capacity(wave.len());
-            for s in &wave {
-                known.push(Some(self.recover(s).await?));
+            for r in recovered {
+                known.push(Some(r?));
             }
             let (plans, errors) = self.plan_wave(&wave, known, &BTreeSet::new()).await;
             if let Some(e) = DeployError::combine(errors) {

@@ -81,11 +81,15 @@ fn connection(config: &aws_config::SdkConfig) -> Result<Connection, DeployError>
         .map_or_else(|| format!("AWS in {region}"), str::to_owned);
     let local = config.endpoint_url().is_some();
     let cfn = aws_sdk_cloudformation::Client::new(config);
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(config)
-            .force_path_style(local)
-            .build(),
-    );
+    // S3-compatible local endpoints want path-style addresses, and checksums computed only
+    // when an operation requires them (they often refuse streamed, chunked checksums).
+    let mut s3_config = aws_sdk_s3::config::Builder::from(config).force_path_style(local);
+    if local {
+        s3_config = s3_config.request_checksum_calculation(
+            aws_sdk_s3::config::RequestChecksumCalculation::WhenRequired,
+        );
+    }
+    let s3 = aws_sdk_s3::Client::from_conf(s3_config.build());
     let sts = aws_sdk_sts::Client::new(config);
     Ok(Connection {
         cloudformation: SdkApi::new(cfn, endpoint.clone()),

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use hipaa_stack::Assembly;
 use hipaa_stack::deploy::{
-    Connection, DeployError, Deployer, Options, PlanState, RetryPolicy, StackEvent,
+    Connection, DeployError, Deployer, Options, PlanState, ResourceDrift, RetryPolicy, StackEvent,
 };
 use hipaa_stack::prelude::*;
 
@@ -677,4 +677,220 @@ async fn clinic_up_encrypts_everything_then_changes_nothing_then_destroy_keeps_t
     );
     assert!(stdout.contains(&records), "{stdout}");
     s3.head_bucket().bucket(&records).send().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_template_over_51200_bytes_goes_through_the_staging_bucket() {
+    let moto = Moto::start();
+    let app = App::new("e2e");
+    let big = app.stack("big").unwrap();
+    let key = big.add(KmsKey::new("PhiKey")).unwrap();
+    let logs = big.add(AccessLogBucket::new("AccessLogs")).unwrap();
+    for i in 0..25 {
+        big.add(
+            SecureBucket::new(format!("Records{i}"))
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+    }
+    let assembly = app.synth().unwrap();
+    assert!(assembly.stack("big").unwrap().needs_upload());
+    let deployed = deployer(&moto, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    assert_eq!(deployed[0].state, PlanState::Create);
+
+    // The staging bucket exists, holds the template, and is locked down.
+    let s3 = s3(&moto).await;
+    let staging = "hipaa-stack-staging-123456789012-us-east-1";
+    let objects = s3.list_objects_v2().bucket(staging).send().await.unwrap();
+    let key_name = objects.contents()[0].key().unwrap().to_owned();
+    assert!(
+        key_name.starts_with("e2e/big/") && key_name.ends_with(".template.json"),
+        "{key_name}"
+    );
+    let block = s3
+        .get_public_access_block()
+        .bucket(staging)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        block
+            .public_access_block_configuration()
+            .unwrap()
+            .block_public_policy(),
+        Some(true)
+    );
+    let policy = s3.get_bucket_policy().bucket(staging).send().await.unwrap();
+    assert!(policy.policy().unwrap().contains("aws:SecureTransport"));
+}
+
+#[tokio::test]
+async fn destroy_refuses_while_a_stack_outside_the_app_imports_an_export() {
+    let moto = Moto::start();
+    let assembly = two_stacks(false, &[]);
+    deployer(&moto, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    let faults = Faults {
+        importers: [("shared:PhiKey:Arn".to_owned(), vec!["billing".to_owned()])].into(),
+        ..Faults::default()
+    };
+    let d = faulty(&moto, &assembly, faults, options()).await;
+    let err = d.destroy().await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "stack `shared` exports `shared:PhiKey:Arn`, which billing still import(s); destroy or change them first"
+    );
+    // `data`, which came first, is gone; `shared` is untouched.
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    assert!(
+        cfn.describe_stacks()
+            .stack_name("data")
+            .send()
+            .await
+            .is_err()
+    );
+    assert!(
+        cfn.describe_stacks()
+            .stack_name("shared")
+            .send()
+            .await
+            .is_ok()
+    );
+    assert!(!d.api().log().iter().any(|l| l == "DeleteStack shared"));
+}
+
+#[tokio::test]
+async fn a_production_stack_gets_termination_protection_and_a_stack_policy() {
+    let moto = Moto::start();
+    let app = App::new("e2e");
+    let prod = app.stack("prod").unwrap().production();
+    let key = prod.add(KmsKey::new("PhiKey")).unwrap();
+    let logs = prod.add(AccessLogBucket::new("AccessLogs")).unwrap();
+    prod.add(
+        SecureBucket::new("Records")
+            .encryption(&key)
+            .access_logs(&logs),
+    )
+    .unwrap();
+    let assembly = app.synth().unwrap();
+    let d = faulty(&moto, &assembly, Faults::default(), options()).await;
+    d.up().await.unwrap();
+    let log = d.api().log();
+    assert!(
+        log.contains(&"UpdateTerminationProtection prod".to_owned()),
+        "{log:?}"
+    );
+    assert!(log.contains(&"SetStackPolicy prod".to_owned()), "{log:?}");
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    let stack = cfn
+        .describe_stacks()
+        .stack_name("prod")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        stack.stacks()[0].enable_termination_protection(),
+        Some(true)
+    );
+
+    let err = deployer(&moto, &assembly, options())
+        .await
+        .destroy()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, DeployError::TerminationProtected { .. }),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("stack `prod` has termination protection"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn drift_names_the_resources_that_differ() {
+    let moto = Moto::start();
+    let assembly = two_stacks(false, &[]);
+    deployer(&moto, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    let faults = Faults {
+        drifts: Some(vec![ResourceDrift {
+            logical_id: "Records".to_owned(),
+            resource_type: "AWS::S3::Bucket".to_owned(),
+            status: "MODIFIED".to_owned(),
+            differences: vec![(
+                "/VersioningConfiguration/Status".to_owned(),
+                "Enabled".to_owned(),
+                "Suspended".to_owned(),
+            )],
+        }]),
+        ..Faults::default()
+    };
+    let drifts = faulty(&moto, &assembly, faults, options())
+        .await
+        .drift()
+        .await
+        .unwrap();
+    assert_eq!(drifts.len(), 2);
+    assert!(drifts.iter().all(|d| d.status == "DRIFTED"));
+    assert_eq!(drifts[0].resources[0].differences[0].2, "Suspended");
+
+    // Without the injection, the local endpoint says plainly that it lacks drift detection.
+    let err = deployer(&moto, &assembly, options())
+        .await
+        .drift()
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("does not implement DetectStackDrift, which `drift` needs"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn preview_of_a_first_deploy_plans_what_it_can_and_changes_nothing() {
+    let moto = Moto::start();
+    let assembly = two_stacks(false, &[]);
+    let plans = deployer(&moto, &assembly, options())
+        .await
+        .preview()
+        .await
+        .unwrap();
+    assert_eq!(plans[0].state, PlanState::Create);
+    assert!(
+        plans[0]
+            .changes
+            .iter()
+            .any(|c| c.logical_id == "PhiKey" && c.action == "Add")
+    );
+    // `data` imports exports that `shared` will create: planned after it deploys, or, where
+    // the endpoint allows it, planned now.
+    assert!(plans[1].has_changes(), "{:?}", plans[1].state);
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    for stack in ["shared", "data"] {
+        let left = cfn.describe_stacks().stack_name(stack).send().await;
+        let status = left.ok().and_then(|s| {
+            s.stacks()
+                .first()
+                .and_then(|s| s.stack_status().map(|st| st.as_str().to_owned()))
+        });
+        assert!(
+            matches!(status.as_deref(), None | Some("REVIEW_IN_PROGRESS")),
+            "{stack} was changed by preview: {status:?}"
+        );
+    }
 }

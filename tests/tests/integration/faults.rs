@@ -26,6 +26,10 @@ pub struct Faults {
     pub stuck: BTreeMap<String, String>,
     /// After ExecuteChangeSet on this stack, report ROLLBACK_COMPLETE with these events.
     pub fail_with_events: BTreeMap<String, Vec<StackEvent>>,
+    /// Answer ListImports for these exports with these importing stacks.
+    pub importers: BTreeMap<String, Vec<String>>,
+    /// Answer drift detection (which moto lacks) with these drifts, for every stack.
+    pub drifts: Option<Vec<ResourceDrift>>,
 }
 
 /// The wrapper.
@@ -221,21 +225,35 @@ impl CloudFormationApi for Faulty {
 
     async fn list_imports(&self, export: &str) -> Result<Vec<String>, ApiError> {
         self.before("ListImports", export).await?;
-        self.inner.list_imports(export).await
+        let injected = self.faults.lock().unwrap().importers.get(export).cloned();
+        match injected {
+            Some(importers) => Ok(importers),
+            None => self.inner.list_imports(export).await,
+        }
     }
 
     async fn detect_drift(&self, name: &str) -> Result<String, ApiError> {
         self.before("DetectStackDrift", name).await?;
+        if self.faults.lock().unwrap().drifts.is_some() {
+            return Ok(format!("detection-{name}"));
+        }
         self.inner.detect_drift(name).await
     }
 
     async fn drift_detection_status(&self, id: &str) -> Result<(String, Option<String>), ApiError> {
         self.before("DescribeStackDriftDetectionStatus", id).await?;
+        if self.faults.lock().unwrap().drifts.is_some() {
+            return Ok(("DETECTION_COMPLETE".to_owned(), None));
+        }
         self.inner.drift_detection_status(id).await
     }
 
     async fn resource_drifts(&self, name: &str) -> Result<Vec<ResourceDrift>, ApiError> {
         self.before("DescribeStackResourceDrifts", name).await?;
-        self.inner.resource_drifts(name).await
+        let injected = self.faults.lock().unwrap().drifts.clone();
+        match injected {
+            Some(drifts) => Ok(drifts),
+            None => self.inner.resource_drifts(name).await,
+        }
     }
 }

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::resilience::customer_key;
-use super::{Cx, Outcome, Packs, RuleSpec, all, pointer_name, proof_of};
+use super::{Cx, Outcome, Packs, RuleSpec, all, pointer_name};
 use crate::cfn::Resource;
 
 const INSTANCE: &[&str] = &["AWS::EC2::Instance"];
@@ -161,10 +161,7 @@ fn e1(cx: &Cx<'_>) -> Outcome {
         _ => match launch_template(cx) {
             // An instance without mappings of its own takes its launch template's.
             Some(template) if cx.prop("/BlockDeviceMappings").is_none() => {
-                let from_template = Cx {
-                    template: cx.template,
-                    resource: template,
-                };
+                let from_template = cx.on(template);
                 encrypted_block_devices(&from_template, "/LaunchTemplateData/BlockDeviceMappings")
             }
             _ => encrypted_block_devices(cx, "/BlockDeviceMappings"),
@@ -174,7 +171,7 @@ fn e1(cx: &Cx<'_>) -> Outcome {
 
 /// Whether a value names the resource `id` by `Ref`, `Fn::GetAtt` or a `${id}` of
 /// `Fn::Sub`, anywhere inside it (`Fn::Join`, `Fn::Sub` variables, …).
-fn mentions(value: &Value, id: &str) -> bool {
+pub(super) fn mentions(value: &Value, id: &str) -> bool {
     match value {
         Value::Object(map) => {
             if map.get("Ref").and_then(Value::as_str) == Some(id) {
@@ -209,15 +206,8 @@ fn mentions(value: &Value, id: &str) -> bool {
 }
 
 fn e3(cx: &Cx<'_>) -> Outcome {
-    for selection in cx.others("AWS::Backup::BackupSelection") {
-        let listed = selection.properties()["BackupSelection"]["Resources"]
-            .as_array()
-            .and_then(|r| r.iter().position(|v| mentions(v, cx.id())));
-        if let Some(p) =
-            listed.and_then(|i| proof_of(selection, &format!("/BackupSelection/Resources/{i}")))
-        {
-            return Outcome::Pass(vec![p]);
-        }
+    if let Some(p) = cx.backup_selection() {
+        return Outcome::Pass(vec![p]);
     }
     let what = if cx.resource.type_name() == "AWS::EC2::Volume" {
         "volume"
@@ -225,7 +215,7 @@ fn e3(cx: &Cx<'_>) -> Outcome {
         "instance"
     };
     Outcome::Gap(format!(
-        "no AWS Backup selection of this stack lists the {what}, so no backup plan keeps copies of its data"
+        "no AWS Backup selection of the app lists the {what}, so no backup plan keeps copies of its data"
     ))
 }
 
@@ -240,10 +230,7 @@ fn e4(cx: &Cx<'_>) -> Outcome {
                 .to_owned(),
         );
     };
-    let from_template = Cx {
-        template: cx.template,
-        resource: template,
-    };
+    let from_template = cx.on(template);
     match from_template.equals(tokens, &json!("required")) {
         Ok(p) => all([cx.present("/LaunchTemplate/LaunchTemplateId"), Ok(p)]),
         Err(e) => Outcome::Fail(format!("launch template `{}`: {e}", template.logical_id())),

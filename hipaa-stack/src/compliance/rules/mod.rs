@@ -26,7 +26,8 @@ use crate::cfn::{Resource, Template};
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Proof {
-    /// The resource that carries the property.
+    /// The resource that carries the property: its logical id, or `stack/LogicalId` when it
+    /// is in another stack than the resource the rule checked.
     pub logical_id: String,
     /// A JSON pointer into the resource, e.g. `/Properties/MultiAZ`.
     pub path: String,
@@ -84,13 +85,68 @@ impl RuleSpec {
     }
 }
 
-/// What a rule sees: one resource and its template.
+/// What a rule sees: one resource, its template, and every stack of the app (for controls
+/// that another stack can satisfy, such as a backup plan).
+#[derive(Clone, Copy)]
 pub(crate) struct Cx<'a> {
     pub(crate) template: &'a Template,
     pub(crate) resource: &'a Resource,
+    /// The name of the stack of `template`.
+    pub(crate) stack: &'a str,
+    /// Every stack of the app with its template, `template` included.
+    pub(crate) stacks: &'a [(&'a str, &'a Template)],
 }
 
 impl<'a> Cx<'a> {
+    /// The same context for another resource of the same template.
+    pub(crate) fn on(&self, resource: &'a Resource) -> Cx<'a> {
+        Cx { resource, ..*self }
+    }
+
+    /// The first entry of `BackupSelection.Resources` of an `AWS::Backup::BackupSelection`
+    /// of any stack that lists this resource: by `Ref`, `Fn::GetAtt` or `Fn::Sub` in its own
+    /// template, or by `Fn::ImportValue` of an export of its stack whose value is such a
+    /// reference (hipaa-stack names those exports `STACK:LOGICAL:ATTR`). The proof names a
+    /// selection of another stack `stack/LogicalId`.
+    pub(crate) fn backup_selection(&self) -> Option<Proof> {
+        let exports: Vec<&str> = self
+            .template
+            .outputs()
+            .iter()
+            .filter_map(|o| {
+                let value = serde_json::to_value(&o.value).ok()?;
+                let name = o.export_name()?;
+                compute::mentions(&value, self.id()).then_some(name)
+            })
+            .collect();
+        for (stack, template) in self.stacks {
+            let home = *stack == self.stack;
+            for selection in template
+                .resources()
+                .iter()
+                .filter(|r| r.type_name() == "AWS::Backup::BackupSelection")
+            {
+                let Some(listed) =
+                    selection.properties()["BackupSelection"]["Resources"].as_array()
+                else {
+                    continue;
+                };
+                let found = listed.iter().position(|v| {
+                    (home && compute::mentions(v, self.id())) || imports_any(v, &exports)
+                });
+                if let Some(mut proof) = found
+                    .and_then(|i| proof_of(selection, &format!("/BackupSelection/Resources/{i}")))
+                {
+                    if !home {
+                        proof.logical_id = format!("{stack}/{}", proof.logical_id);
+                    }
+                    return Some(proof);
+                }
+            }
+        }
+        None
+    }
+
     pub(crate) fn id(&self) -> &'a str {
         self.resource.logical_id()
     }
@@ -172,6 +228,20 @@ impl<'a> Cx<'a> {
     /// `{"Ref": <this resource>}`.
     pub(crate) fn self_ref(&self) -> Value {
         serde_json::json!({ "Ref": self.id() })
+    }
+}
+
+/// Whether a value imports one of `exports` (`Fn::ImportValue` of the name), anywhere
+/// inside it (`Fn::Sub` variables, `Fn::Join`, …).
+fn imports_any(value: &Value, exports: &[&str]) -> bool {
+    match value {
+        Value::Object(map) => {
+            let imported = map.get("Fn::ImportValue").and_then(Value::as_str);
+            imported.is_some_and(|name| exports.contains(&name))
+                || map.values().any(|v| imports_any(v, exports))
+        }
+        Value::Array(items) => items.iter().any(|v| imports_any(v, exports)),
+        _ => false,
     }
 }
 
@@ -319,5 +389,156 @@ mod tests {
             }
             assert!(!r.types.is_empty() && !r.fix.is_empty(), "{}", r.id);
         }
+    }
+
+    /// The status of `rule` on `stack/logical_id` after `check`.
+    fn status(
+        app: &crate::App,
+        rule: &str,
+        stack: &str,
+        logical_id: &str,
+    ) -> crate::compliance::Status {
+        let assembly = app.check().expect("the app is checked");
+        let found: Vec<_> = assembly
+            .evaluation()
+            .results
+            .iter()
+            .filter(|c| c.rule == rule && c.stack == stack && c.logical_id == logical_id)
+            .map(|c| c.status.clone())
+            .collect();
+        assert_eq!(found.len(), 1, "{rule} on {stack}/{logical_id}: {found:?}");
+        found[0].clone()
+    }
+
+    fn network() -> crate::DbNetwork {
+        crate::DbNetwork::existing(
+            &["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"],
+            "sg-0123456789abcdef0",
+        )
+        .expect("valid ids")
+    }
+
+    #[test]
+    fn a_backup_selection_of_another_stack_proves_a_database_is_in_a_plan() {
+        use crate::compliance::Status;
+        use crate::prelude::*;
+        let app = App::new("test");
+        let data = app.stack("data").unwrap();
+        let key = data.add(KmsKey::new("PhiKey")).unwrap();
+        let ehr = data
+            .add(
+                EncryptedDatabase::postgres("Ehr")
+                    .encryption(&key)
+                    .network(network()),
+            )
+            .unwrap();
+        data.add(
+            EncryptedDatabase::postgres("Billing")
+                .encryption(&key)
+                .network(network()),
+        )
+        .unwrap();
+        let backup = app.stack("backup").unwrap();
+        let backup_key = backup.add(KmsKey::new("BackupKey")).unwrap();
+        // A resource of the backup stack with the same logical id as the unprotected
+        // database, listed by the plan: it proves nothing about `data/Billing`.
+        let lookalike = backup
+            .add(RawResource::new("Billing", "AWS::RDS::DBInstance"))
+            .unwrap();
+        backup
+            .add(
+                crate::BackupPlan::new("Daily")
+                    .encryption(&backup_key)
+                    .protect(&ehr),
+            )
+            .unwrap();
+        backup
+            .add(
+                RawResource::new("Other", "AWS::Backup::BackupSelection")
+                    .property("BackupPlanId", "plan")
+                    .property("/BackupSelection/SelectionName", "other")
+                    .property(
+                        "/BackupSelection/IamRoleArn",
+                        "arn:aws:iam::123456789012:role/b",
+                    )
+                    .property(
+                        "/BackupSelection/Resources/0",
+                        lookalike.attribute("DBInstanceArn"),
+                    ),
+            )
+            .unwrap();
+        match status(&app, "R4", "data", "Ehr") {
+            Status::Enforced { evidence } => {
+                assert_eq!(evidence[0].logical_id, "backup/DailySelection");
+                assert_eq!(evidence[0].path, "/Properties/BackupSelection/Resources/0");
+                assert_eq!(
+                    evidence[0].value,
+                    serde_json::json!({ "Fn::ImportValue": "data:Ehr:DBInstanceArn" })
+                );
+            }
+            other => panic!("R4 on data/Ehr: {other:?}"),
+        }
+        assert!(matches!(
+            status(&app, "R4", "data", "Billing"),
+            Status::Gap { .. }
+        ));
+        match status(&app, "R4", "backup", "Billing") {
+            Status::Enforced { evidence } => assert_eq!(evidence[0].logical_id, "Other"),
+            other => panic!("R4 on backup/Billing: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_backup_selection_of_another_stack_proves_an_instance_is_in_a_plan() {
+        use crate::compliance::Status;
+        use crate::prelude::*;
+        let app = App::new("test");
+        let compute = app.stack("compute").unwrap();
+        let instance = compute
+            .add(RawResource::new("Worker", "AWS::EC2::Instance"))
+            .unwrap();
+        compute
+            .add(RawResource::new("Scratch", "AWS::EC2::Volume"))
+            .unwrap();
+        let backup = app.stack("backup").unwrap();
+        backup
+            .add(
+                RawResource::new("Selection", "AWS::Backup::BackupSelection")
+                    .property("BackupPlanId", "plan")
+                    .property("/BackupSelection/SelectionName", "instances")
+                    .property(
+                        "/BackupSelection/IamRoleArn",
+                        "arn:aws:iam::123456789012:role/b",
+                    )
+                    .property("/BackupSelection/Resources/0", instance.reference()),
+            )
+            .unwrap();
+        match status(&app, "E3", "compute", "Worker") {
+            Status::Enforced { evidence } => {
+                assert_eq!(evidence[0].logical_id, "backup/Selection");
+            }
+            other => panic!("E3 on compute/Worker: {other:?}"),
+        }
+        assert!(matches!(
+            status(&app, "E3", "compute", "Scratch"),
+            Status::Gap { .. }
+        ));
+    }
+
+    #[test]
+    fn imports_are_found_inside_intrinsics() {
+        let exports = ["data:Worker:Ref"];
+        assert!(imports_any(
+            &serde_json::json!({ "Fn::Sub": ["arn:aws:ec2:::instance/${V0}", { "V0": { "Fn::ImportValue": "data:Worker:Ref" } }] }),
+            &exports
+        ));
+        assert!(!imports_any(
+            &serde_json::json!({ "Fn::ImportValue": "data:WorkerTwo:Ref" }),
+            &exports
+        ));
+        assert!(!imports_any(
+            &serde_json::json!("data:Worker:Ref"),
+            &exports
+        ));
     }
 }

@@ -607,21 +607,13 @@ fn number(v: &Value) -> Option<i64> {
 }
 
 fn r4(cx: &Cx<'_>) -> Outcome {
-    let me = json!({ "Fn::GetAtt": [cx.id(), "DBInstanceArn"] });
-    for selection in cx.others("AWS::Backup::BackupSelection") {
-        let listed = selection.properties()["BackupSelection"]["Resources"]
-            .as_array()
-            .and_then(|r| r.iter().position(|v| *v == me));
-        if let Some(p) =
-            listed.and_then(|i| proof_of(selection, &format!("/BackupSelection/Resources/{i}")))
-        {
-            return Outcome::Pass(vec![p]);
-        }
+    match cx.backup_selection() {
+        Some(p) => Outcome::Pass(vec![p]),
+        None => Outcome::Gap(
+            "no AWS Backup selection of the app lists the instance; its automated RDS backups are its only copies"
+                .to_owned(),
+        ),
     }
-    Outcome::Gap(
-        "no AWS Backup selection of this stack lists the instance; its automated RDS backups are its only copies"
-            .to_owned(),
-    )
 }
 
 fn r5(cx: &Cx<'_>) -> Outcome {

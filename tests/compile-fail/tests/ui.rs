@@ -10,7 +10,7 @@
 //! the `rustversion` gates below in the same commit):
 //!
 //! ```text
-//! TRYBUILD=overwrite cargo test -p hipaa-stack-tests --test ui
+//! TRYBUILD=overwrite cargo test -p hipaa-stack-compile-fail --test ui
 //! ```
 //!
 //! then review the diff of `tests/ui/` like code: every message should still name the HIPAA
@@ -43,7 +43,7 @@ fn ui() {
 
 /// Checks that `rust-toolchain.toml` pins `version`, so the gates and the file agree.
 fn assert_toolchain_file_pins(version: &str) {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../rust-toolchain.toml");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../rust-toolchain.toml");
     let toolchain =
         std::fs::read_to_string(path).unwrap_or_else(|error| panic!("cannot read {path}: {error}"));
     assert!(

@@ -1,0 +1,57 @@
+//! The synth benchmark, shaped like the peer benchmark of the AWS CDK: one shared stack with
+//! a KMS key and an access-log bucket, and N compliant buckets (customer-key encryption,
+//! versioning, access logging to the shared bucket, public access blocked, TLS-only policy),
+//! 50 buckets per stack. Every compliance check runs.
+//!
+//! `cargo run --release -p scale -- synth --buckets 5000 --out out/scale --timings`
+
+// The program's own arguments are a `clap::Args`; hipaa-stack re-exports clap, and its derive
+// names `clap::…`, hence this `use`.
+use hipaa_stack::clap;
+use hipaa_stack::prelude::*;
+
+/// How many buckets to declare, and how.
+#[derive(Debug, clap::Args)]
+struct Scale {
+    /// The number of secure buckets.
+    #[arg(long, default_value_t = 1000)]
+    buckets: usize,
+    /// Buckets per stack.
+    #[arg(long, default_value_t = 50)]
+    per_stack: usize,
+    /// Give every stack its own key and access-log bucket instead of the shared stack's,
+    /// so that the stacks are independent and deploy in one wave.
+    #[arg(long)]
+    independent: bool,
+}
+
+#[hipaa_stack::main]
+fn scale(app: &mut App, args: Scale) -> Result<()> {
+    let per_stack = args.per_stack.max(1);
+    let shared = if args.independent {
+        None
+    } else {
+        let shared = app.stack(stack_name!("scale-shared"))?;
+        let key = shared.add(KmsKey::new("PhiKey").description("encrypts every bucket"))?;
+        let logs = shared.add(AccessLogBucket::new("AccessLogs"))?;
+        Some((key, logs))
+    };
+    for (index, first) in (0..args.buckets).step_by(per_stack).enumerate() {
+        let stack = app.stack(format!("scale-{:04}", index + 1).as_str())?;
+        let (key, logs) = match shared {
+            Some(shared) => shared,
+            None => (
+                stack.add(KmsKey::new("PhiKey"))?,
+                stack.add(AccessLogBucket::new("AccessLogs"))?,
+            ),
+        };
+        for n in first..(first + per_stack).min(args.buckets) {
+            stack.add(
+                SecureBucket::new(format!("Records{n}"))
+                    .encryption(&key)
+                    .access_logs(&logs),
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,1 @@
+//! The compile-fail cases of hipaa-stack live in `tests/ui`, run by `tests/ui.rs`.

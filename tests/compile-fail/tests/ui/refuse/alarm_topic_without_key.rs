@@ -1,0 +1,11 @@
+//! An `AlarmTopic` added without `.encryption(&key)`.
+
+use hipaa_stack::AlarmTopic;
+use hipaa_stack::prelude::*;
+
+fn main() -> hipaa_stack::Result<()> {
+    let app = App::new("t");
+    let stack = app.stack("t")?;
+    stack.add(AlarmTopic::new("Alarms"))?;
+    Ok(())
+}

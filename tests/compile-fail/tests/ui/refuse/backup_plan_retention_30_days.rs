@@ -1,0 +1,19 @@
+//! A backup plan that keeps recovery points 30 days: PHI backups are kept at least 35.
+
+use hipaa_stack::BackupPlan;
+use hipaa_stack::prelude::*;
+
+fn main() -> hipaa_stack::Result<()> {
+    let app = App::new("t");
+    let stack = app.stack("t")?;
+    let key = stack.add(KmsKey::new("PhiKey"))?;
+    let logs = stack.add(AccessLogBucket::new("AccessLogs"))?;
+    let records = stack.add(SecureBucket::new("Records").encryption(&key).access_logs(&logs))?;
+    stack.add(
+        BackupPlan::new("Daily")
+            .encryption(&key)
+            .retention(days!(30))
+            .protect(&records),
+    )?;
+    Ok(())
+}
