@@ -12,7 +12,7 @@ unchanged and their settings can be read back through the service APIs:
 * A stack created through a CREATE change set gets neither its outputs nor its exports, and
   cannot import another stack's exports; an UPDATE change set does not apply the stack's new
   tags. Both are fixed around moto's own change-set code (AWS does all of this).
-* `Fn::GetAtt` of `DBInstanceArn` and `MasterUserSecret.SecretArn` on `AWS::RDS::DBInstance`
+* `Fn::GetAtt` of `DBInstanceArn`, `DbiResourceId` and `MasterUserSecret.SecretArn` on `AWS::RDS::DBInstance`
   is answered from moto's RDS model, and a `Ref` to an `AWS::RDS::DBParameterGroup` is its
   name (moto hands the Python object to the database, which then fails).
 * Deleting an `AWS::IAM::Role` detaches its managed policies first, as AWS does (moto
@@ -22,6 +22,8 @@ unchanged and their settings can be read back through the service APIs:
 * Bucket policies: moto ignores conditions, so a TLS-only Deny (`aws:SecureTransport` false,
   `s3:TlsVersion` below 1.2) would deny every request. Requests to the emulated AWS count as
   made over TLS 1.2, so those statements do not apply, as on AWS over HTTPS.
+* An `AWS::EC2::Instance` launched from an `AWS::EC2::LaunchTemplate` takes its image and type
+  from the launch template (moto reads them only from the instance's own properties).
 * `UpdateTerminationProtection`, which moto does not implement, sets the stack's flag (and
   `DescribeStacks` shows it).
 * Types moto has no CloudFormation model for (SNS topic policies, CloudWatch alarms, log
@@ -203,14 +205,18 @@ _original_get_cfn_attribute = DBInstance.get_cfn_attribute
 
 
 def has_cfn_attr(cls, attr):
-    return attr in ["DBInstanceArn", "MasterUserSecret.SecretArn"] or _original_has_cfn_attr(
-        cls, attr
-    )
+    return attr in [
+        "DBInstanceArn",
+        "DbiResourceId",
+        "MasterUserSecret.SecretArn",
+    ] or _original_has_cfn_attr(cls, attr)
 
 
 def get_cfn_attribute(self, attribute_name):
     if attribute_name == "DBInstanceArn":
         return self.db_instance_arn
+    if attribute_name == "DbiResourceId":
+        return self.dbi_resource_id
     if attribute_name == "MasterUserSecret.SecretArn":
         secret = getattr(self, "master_user_secret", None)
         if secret is not None:
@@ -296,6 +302,29 @@ def get_permission(self, action, resource):
 
 _original_get_permission = FakeBucket.get_permission
 FakeBucket.get_permission = get_permission
+
+# -- Instances launched from a launch template ----------------------------------------------
+
+from moto.ec2.models.instances import Instance
+
+_original_instance_create = Instance.create_from_cloudformation_json.__func__
+
+
+def instance_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    props = cloudformation_json.setdefault("Properties", {})
+    template_ref = props.get("LaunchTemplate") or {}
+    template_id = template_ref.get("LaunchTemplateId")
+    if "ImageId" not in props and template_id:
+        ec2 = ec2_backends[account_id][region_name]
+        template = ec2.launch_templates.get(template_id)
+        if template is not None:
+            data = template.latest_version().data
+            props.setdefault("ImageId", data.get("ImageId"))
+            props.setdefault("InstanceType", data.get("InstanceType", "m6i.large"))
+    return _original_instance_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+
+
+Instance.create_from_cloudformation_json = classmethod(instance_create)
 
 # -- UpdateTerminationProtection ------------------------------------------------------------
 

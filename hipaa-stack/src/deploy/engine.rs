@@ -201,8 +201,11 @@ impl<C> std::fmt::Debug for Deployer<'_, C> {
     }
 }
 
+/// Whether a stack is in a status that no running operation will change. `REVIEW_IN_PROGRESS`
+/// (a stack created by a change set that was never executed) stays so until a change set
+/// runs: it is stable, and planned as a create.
 fn stable(status: &str) -> bool {
-    !status.ends_with("_IN_PROGRESS")
+    !status.ends_with("_IN_PROGRESS") || status == "REVIEW_IN_PROGRESS"
 }
 
 fn succeeded(status: &str) -> bool {

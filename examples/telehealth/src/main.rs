@@ -1,0 +1,143 @@
+//! A telehealth platform in three stacks, using every construct of hipaa-stack:
+//!
+//! - `telehealth-security`: the customer-managed key, the access-log bucket, the account's
+//!   audit trail with its security alarms, the alarm topic, and the account baseline
+//!   (GuardDuty, Security Hub, AWS Config with the HIPAA rules);
+//! - `telehealth-network`: the private network with a public tier for the load balancer,
+//!   and the security groups of the load balancer and the application servers;
+//! - `telehealth-app`: the visit-recordings bucket, the EHR database, the application
+//!   servers, their role and its grants, the database's credentials secret, the
+//!   application's log group, an alarm on the database, and the daily backup plan.
+//!
+//! `cargo run -p telehealth -- synth --out out/telehealth`, or `up` against an endpoint.
+
+use hipaa_stack::prelude::*;
+
+#[hipaa_stack::main]
+fn telehealth(app: &mut App) -> Result<()> {
+    // Security: what every other stack leans on.
+    let security = app.stack(stack_name!("telehealth-security"))?.description(
+        "telehealth: encryption key, access logs, audit trail, alarms, account baseline",
+    );
+    let key = security.add(KmsKey::new("PhiKey").description("encrypts all PHI at rest"))?;
+    let logs = security.add(AccessLogBucket::new("AccessLogs"))?;
+    let trail = security.add(
+        AuditTrail::new("Audit")
+            .encryption(&key)
+            .access_logs(&logs)
+            .log_retention(days!(2192)),
+    )?;
+    let oncall = security.add(
+        AlarmTopic::new("OnCall")
+            .encryption(&key)
+            .email("security-oncall@example.com"),
+    )?;
+    security.add(trail.security_alarms(&oncall))?;
+    security.add(
+        AccountBaseline::new("Baseline")
+            .encryption(&key)
+            .access_logs(&logs),
+    )?;
+
+    // Network: private subnets, a public tier for the load balancer only.
+    let network = app
+        .stack(stack_name!("telehealth-network"))?
+        .description("telehealth: private network and security groups");
+    let vpc = network.add(
+        SecureVpc::new("Net", cidr!("10.40.0.0/16"))
+            .encryption(&key)
+            .availability_zones(2)
+            .public_tier(),
+    )?;
+    let balancer = network.add(
+        SecurityGroup::new("Balancer", &vpc)
+            .description("the load balancer that patients reach")
+            .ingress(Https, cidr!("0.0.0.0/0"), "HTTPS from patients"),
+    )?;
+    let servers = network.add(
+        SecurityGroup::new("Servers", &vpc)
+            .description("the application servers")
+            .ingress(Tcp::<8443>, &balancer, "TLS from the load balancer"),
+    )?;
+
+    // Application: data, compute, identity, secrets, logs, backups.
+    let application = app
+        .stack(stack_name!("telehealth-app"))?
+        .description("telehealth: recordings, EHR database, application servers, backups")
+        .production();
+    let recordings = application.add(
+        SecureBucket::new("VisitRecordings")
+            .encryption(&key)
+            .access_logs(&logs)
+            .noncurrent_version_retention(days!(2557)),
+    )?;
+    let ehr = application.add(
+        EncryptedDatabase::postgres("Ehr")
+            .encryption(&key)
+            .network(&vpc)
+            .backup_retention(days!(35)),
+    )?;
+    application.add(ehr.allow_from("ServersToEhr", &servers))?;
+    let role = application.add(
+        Role::new("AppServer", ServicePrincipal::Ec2)
+            .aws_managed_policy(AwsManagedPolicy::SsmManagedInstanceCore)
+            .description("the telehealth application servers"),
+    )?;
+    application.add(recordings.grant_read("ServerReadsRecordings", &role))?;
+    application.add(recordings.grant_write("ServerWritesRecordings", &role))?;
+    application.add(ehr.grant_connect("ServerConnectsToEhr", &role, "telehealth_app"))?;
+    let server = application.add(
+        SecureInstance::new(
+            "Server",
+            Ami::ssm_parameter(
+                "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+            ),
+        )
+        .encryption(&key)
+        .network(&vpc)
+        .role(&role)
+        .security_group(&servers)
+        .user_data(
+            UserData::script("#!/bin/bash\nset -euo pipefail\necho 'records bucket: ")
+                .reference(recordings.name())
+                .text("' > /etc/telehealth.conf\n"),
+        ),
+    )?;
+    application.add(
+        Secret::new("ReportingCredentials")
+            .encryption(&key)
+            .description("credentials of the reporting service")
+            .rotation(
+                "arn:aws:lambda:us-east-1:123456789012:function:telehealth-rotate-reporting",
+                days!(30),
+            ),
+    )?;
+    application.add(
+        LogGroup::new("AppLogs")
+            .encryption(&key)
+            .retention(days!(2192)),
+    )?;
+    application.add(
+        Alarm::new(
+            "EhrCpu",
+            AlarmMetric::new("AWS/RDS", "CPUUtilization")
+                .dimension("DBInstanceIdentifier", ehr.instance_id()),
+        )
+        .description("the EHR database is busy")
+        .above(80.0)
+        .notify(&oncall),
+    )?;
+    application.add(
+        BackupPlan::new("Daily")
+            .encryption(&key)
+            .retention(days!(2190))
+            .protect(&ehr)
+            .protect(&server)
+            .protect(&recordings),
+    )?;
+
+    application.output("RecordingsBucket", recordings.name())?;
+    application.output("EhrEndpoint", ehr.endpoint_address())?;
+    application.output("ServerId", server.instance_id())?;
+    Ok(())
+}
