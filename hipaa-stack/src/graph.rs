@@ -247,7 +247,7 @@ pub(crate) fn resource_graph(stacks: &[(&str, &Template)]) -> Result<ResourcesAn
                 stack: s,
                 logical_id: r.logical_id().to_owned(),
                 type_name: r.type_name().to_owned(),
-                construct: r.construct_path().unwrap_or_default(),
+                construct: r.construct_path().unwrap_or_default().to_owned(),
             });
         }
     }

@@ -8,11 +8,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::app::{App, Arena};
 use crate::cfn::{Output, Template};
-use crate::compliance::{Evaluation, evaluate, record_waiver, rule_spec};
+use crate::compliance::{Evaluation, Proof, evaluate, record_waiver, rule_spec};
 use crate::constructs::node::{CrossStack, RenderCx, resolve_target};
 use crate::error::{Error, Result};
 use crate::graph::{AppGraph, Edge, StackNode, order_stacks, resource_graph};
@@ -166,7 +166,37 @@ impl Assembly {
         &self.graph
     }
 
-    /// The stack with this name.
+    /// The value that a proof points at, read from the template of `stack` (the stack of
+    /// the checked resource) or of the stack that the proof names (`stack/LogicalId`).
+    ///
+    /// ```
+    /// # use hipaa_stack::{App, KmsKey};
+    /// # use hipaa_stack::compliance::Status;
+    /// let app = App::new("docs");
+    /// let stack = app.stack("data")?;
+    /// stack.add(KmsKey::new("PhiKey"))?;
+    /// let assembly = app.synth()?;
+    /// for checked in &assembly.evaluation().results {
+    ///     if let Status::Enforced { evidence } = &checked.status {
+    ///         for proof in evidence {
+    ///             assert!(assembly.evidence(&checked.stack, proof).is_some());
+    ///         }
+    ///     }
+    /// }
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn evidence(&self, stack: &str, proof: &Proof) -> Option<Value> {
+        let (stack, logical_id) = proof
+            .logical_id
+            .split_once('/')
+            .unwrap_or((stack, proof.logical_id.as_str()));
+        self.stack(stack)?
+            .template()
+            .resource(logical_id)?
+            .value_at(&proof.path)
+    }
+
+    /// The stack named `name`.
     pub fn stack(&self, name: &str) -> Option<&SynthesizedStack> {
         self.stacks.iter().find(|s| s.name == name)
     }
@@ -393,11 +423,9 @@ fn render_stacks(app: &str, arena: &Arena, cross: &mut Vec<CrossStack>) -> Resul
                 source,
             })?;
             let waivers: Vec<_> = arena.waivers.iter().filter(|w| w.construct == c).collect();
+            let shared_path: std::sync::Arc<str> = std::sync::Arc::from(path);
             for mut resource in rendered {
-                resource.metadata_mut().insert(
-                    "hipaa-stack".to_owned(),
-                    json!({ "path": path, "construct": node.kind() }),
-                );
+                resource.set_origin(std::sync::Arc::clone(&shared_path), node.kind());
                 for w in &waivers {
                     let applies =
                         rule_spec(w.rule).is_some_and(|r| r.types.contains(&resource.type_name()));

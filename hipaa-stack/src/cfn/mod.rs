@@ -4,7 +4,8 @@
 //! `Fn::GetAtt`, `Fn::ImportValue`, …) are made only from typed references such as
 //! `key.arn()`, so a template never holds a hand-typed logical id. Serialization is
 //! deterministic: resources and outputs keep the order in which the program declared them,
-//! and every map inside properties is sorted.
+//! and every map inside properties keeps the order of its typed fields (raw resources: the
+//! order the program wrote).
 
 pub(crate) mod backup;
 pub(crate) mod cloudtrail;
@@ -23,6 +24,7 @@ pub(crate) mod securityhub;
 pub(crate) mod sns;
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
@@ -167,7 +169,8 @@ fn join_as_sub<S: Serializer>(serializer: S, parts: &[Expr]) -> Result<S::Ok, S:
     let mut vars: Vec<(String, &Expr)> = Vec::new();
     for part in parts {
         match &part.0 {
-            ExprKind::Str(s) => text.push_str(&s.replace("${", "${!")),
+            ExprKind::Str(s) if s.contains("${") => text.push_str(&s.replace("${", "${!")),
+            ExprKind::Str(s) => text.push_str(s),
             ExprKind::Ref(id) => {
                 text.push_str("${");
                 text.push_str(id);
@@ -254,8 +257,29 @@ pub struct Resource {
     properties: serde_json::Value,
     depends_on: Vec<String>,
     keep: Option<Keep>,
+    origin: Option<Origin>,
     metadata: serde_json::Map<String, serde_json::Value>,
 }
+
+/// The construct that made a resource, written as `Metadata.hipaa-stack`. Kept typed rather
+/// than as JSON: every resource has one, and the resources of a construct share its path.
+#[derive(Debug, Clone, PartialEq)]
+struct Origin {
+    path: Arc<str>,
+    construct: &'static str,
+}
+
+impl Serialize for Origin {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("construct", self.construct)?;
+        map.serialize_entry("path", &*self.path)?;
+        map.end()
+    }
+}
+
+/// The key of `Metadata` under which a resource names its construct.
+const ORIGIN_KEY: &str = "hipaa-stack";
 
 impl Resource {
     pub(crate) fn new<T: ResourceType>(
@@ -268,6 +292,7 @@ impl Resource {
             properties: serde_json::to_value(properties)?,
             depends_on: Vec::new(),
             keep: None,
+            origin: None,
             metadata: serde_json::Map::new(),
         })
     }
@@ -284,6 +309,7 @@ impl Resource {
             properties,
             depends_on: Vec::new(),
             keep: None,
+            origin: None,
             metadata: serde_json::Map::new(),
         }
     }
@@ -300,11 +326,17 @@ impl Resource {
         self
     }
 
+    /// Records the construct that made this resource.
+    pub(crate) fn set_origin(&mut self, path: Arc<str>, construct: &'static str) {
+        self.origin = Some(Origin { path, construct });
+    }
+
     pub(crate) fn metadata_mut(&mut self) -> &mut serde_json::Map<String, serde_json::Value> {
         &mut self.metadata
     }
 
-    /// The resource's `Metadata`.
+    /// The resource's `Metadata`, but for the construct that made it
+    /// ([`Resource::construct_path`], [`Resource::construct_kind`]).
     pub fn metadata(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.metadata
     }
@@ -331,17 +363,69 @@ impl Resource {
 
     /// The path of the construct that made this resource (`stack/Construct`), once
     /// synthesized.
-    pub fn construct_path(&self) -> Option<String> {
-        self.metadata
-            .get("hipaa-stack")
-            .and_then(|m| m.get("path"))
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned)
+    pub fn construct_path(&self) -> Option<&str> {
+        self.origin.as_ref().map(|o| &*o.path)
+    }
+
+    /// The path of the construct, shared by the resources of the construct.
+    pub(crate) fn construct_path_shared(&self) -> Option<&Arc<str>> {
+        self.origin.as_ref().map(|o| &o.path)
+    }
+
+    /// The kind of construct that made this resource (`SecureBucket`, `RawResource`, …),
+    /// once synthesized.
+    pub fn construct_kind(&self) -> Option<&'static str> {
+        self.origin.as_ref().map(|o| o.construct)
     }
 
     /// What happens to the store when the resource is deleted or replaced.
     pub fn kept(&self) -> Option<Keep> {
         self.keep
+    }
+
+    /// The value at a JSON pointer into the resource as the template writes it
+    /// (`/Properties/…`, `/Metadata/…`, `/DeletionPolicy`, `/Type`), if there is one.
+    pub fn value_at(&self, pointer: &str) -> Option<serde_json::Value> {
+        use crate::compliance::lookup;
+        let inner = pointer.strip_prefix('/')?;
+        let (top, below) = match inner.find('/') {
+            Some(at) => (&inner[..at], &inner[at..]),
+            None => (inner, ""),
+        };
+        match top {
+            "Properties" => lookup(&self.properties, below).cloned(),
+            "Metadata" => {
+                let metadata = serde_json::to_value(self.metadata_view()).ok()?;
+                lookup(&metadata, below).cloned()
+            }
+            "DeletionPolicy" | "UpdateReplacePolicy" if below.is_empty() => {
+                self.keep.and_then(|k| serde_json::to_value(k).ok())
+            }
+            "Type" if below.is_empty() => Some(serde_json::Value::from(&*self.type_name)),
+            _ => None,
+        }
+    }
+}
+
+/// `Metadata` as written: the construct first, then the rest.
+struct MetadataView<'r>(&'r Resource);
+
+impl Resource {
+    fn metadata_view(&self) -> MetadataView<'_> {
+        MetadataView(self)
+    }
+}
+
+impl Serialize for MetadataView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(origin) = &self.0.origin {
+            map.serialize_entry(ORIGIN_KEY, origin)?;
+        }
+        for (key, value) in &self.0.metadata {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 
@@ -357,8 +441,8 @@ impl Serialize for Resource {
             map.serialize_entry("DeletionPolicy", &keep)?;
             map.serialize_entry("UpdateReplacePolicy", &keep)?;
         }
-        if !self.metadata.is_empty() {
-            map.serialize_entry("Metadata", &self.metadata)?;
+        if self.origin.is_some() || !self.metadata.is_empty() {
+            map.serialize_entry("Metadata", &self.metadata_view())?;
         }
         map.end()
     }
@@ -434,9 +518,16 @@ impl Template {
     /// The template as pretty-printed JSON with a final newline; the same template always
     /// gives the same bytes.
     pub fn to_json(&self) -> Result<String, serde_json::Error> {
-        let mut text = serde_json::to_string_pretty(self)?;
-        text.push('\n');
-        Ok(text)
+        // One space per level, as the AWS CDK writes templates: readable, and a third
+        // smaller than two spaces for a large stack.
+        let mut out = Vec::with_capacity(64 * 1024);
+        let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
+        let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+        self.serialize(&mut serializer)?;
+        out.push(b'\n');
+        out.shrink_to_fit();
+        // serde_json writes only UTF-8.
+        Ok(String::from_utf8(out).unwrap_or_default())
     }
 }
 

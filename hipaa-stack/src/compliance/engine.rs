@@ -1,5 +1,7 @@
 //! The rule engine: every rule on every resource of every stack.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -15,13 +17,13 @@ pub struct Checked {
     /// The rule id.
     pub rule: &'static str,
     /// The stack.
-    pub stack: String,
+    pub stack: Arc<str>,
     /// The resource's logical id.
-    pub logical_id: String,
+    pub logical_id: Arc<str>,
     /// The resource's CloudFormation type.
-    pub resource_type: String,
+    pub resource_type: Arc<str>,
     /// The construct that made the resource.
-    pub construct: String,
+    pub construct: Arc<str>,
     /// False for raw resources added through the escape hatch: only the rules vouch for
     /// them, not the types of the program.
     pub verified_at_compile_time: bool,
@@ -114,9 +116,9 @@ impl Evaluation {
                     Some(Finding {
                         rule: c.rule,
                         controls: spec.controls,
-                        stack: c.stack.clone(),
-                        construct: c.construct.clone(),
-                        logical_id: c.logical_id.clone(),
+                        stack: c.stack.to_string(),
+                        construct: c.construct.to_string(),
+                        logical_id: c.logical_id.to_string(),
                         what: finding.clone(),
                         fix: spec.fix,
                     })
@@ -139,14 +141,15 @@ struct WaiverNote {
 pub(crate) fn evaluate(stacks: &[(&str, &Template)], today: Date) -> Evaluation {
     let mut evaluation = Evaluation::default();
     for (stack, template) in stacks {
+        let stack_name: Arc<str> = Arc::from(*stack);
         for resource in template.resources() {
             let meta = resource.metadata();
-            let construct = resource.construct_path().unwrap_or_default();
-            let verified = meta
-                .get("hipaa-stack")
-                .and_then(|m| m.get("construct"))
-                .and_then(Value::as_str)
-                != Some("RawResource");
+            let construct: Arc<str> = resource
+                .construct_path_shared()
+                .map_or_else(|| Arc::from(""), Arc::clone);
+            let logical_id: Arc<str> = Arc::from(resource.logical_id());
+            let resource_type: Arc<str> = Arc::from(resource.type_name());
+            let verified = resource.construct_kind() != Some("RawResource");
             let mut waivers: Vec<WaiverNote> = meta
                 .get(WAIVERS_KEY)
                 .and_then(Value::as_array)
@@ -202,10 +205,10 @@ pub(crate) fn evaluate(stacks: &[(&str, &Template)], today: Date) -> Evaluation 
                 };
                 evaluation.results.push(Checked {
                     rule: rule.id,
-                    stack: (*stack).to_owned(),
-                    logical_id: resource.logical_id().to_owned(),
-                    resource_type: resource.type_name().to_owned(),
-                    construct: construct.clone(),
+                    stack: Arc::clone(&stack_name),
+                    logical_id: Arc::clone(&logical_id),
+                    resource_type: Arc::clone(&resource_type),
+                    construct: Arc::clone(&construct),
                     verified_at_compile_time: verified,
                     status,
                 });
@@ -219,5 +222,7 @@ pub(crate) fn evaluate(stacks: &[(&str, &Template)], today: Date) -> Evaluation 
             }
         }
     }
+    // The results stay alive while the templates are written: give back the growth slack.
+    evaluation.results.shrink_to_fit();
     evaluation
 }

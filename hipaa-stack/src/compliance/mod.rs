@@ -18,6 +18,8 @@ pub mod report;
 mod rules;
 mod waiver;
 
+pub(crate) use rules::lookup;
+
 pub use catalogue::{
     CONTROLS, CUSTOMER_RESPONSIBILITIES, Control, CustomerResponsibility, Requirement, control,
 };

@@ -265,9 +265,9 @@ pub struct Graph {
 fn row(c: &Checked) -> Row {
     Row {
         rule: c.rule,
-        stack: c.stack.clone(),
-        logical_id: c.logical_id.clone(),
-        construct: c.construct.clone(),
+        stack: c.stack.to_string(),
+        logical_id: c.logical_id.to_string(),
+        construct: c.construct.to_string(),
         path: None,
         value: None,
         note: None,
@@ -310,10 +310,10 @@ impl Report {
         for c in &evaluation.results {
             if !c.verified_at_compile_time {
                 let r = ResourceRef {
-                    stack: c.stack.clone(),
-                    logical_id: c.logical_id.clone(),
-                    construct: c.construct.clone(),
-                    resource_type: c.resource_type.clone(),
+                    stack: c.stack.to_string(),
+                    logical_id: c.logical_id.to_string(),
+                    construct: c.construct.to_string(),
+                    resource_type: c.resource_type.to_string(),
                 };
                 if !unverified.contains(&r) {
                     unverified.push(r);
@@ -344,7 +344,7 @@ impl Report {
 
         let controls: Vec<ControlEntry> = CONTROLS
             .iter()
-            .map(|control| control_entry(control, &evaluation.results))
+            .map(|control| control_entry(control, assembly))
             .collect();
         let mut summary = Summary {
             controls: controls.len(),
@@ -443,7 +443,8 @@ impl Report {
     }
 }
 
-fn control_entry(control: &'static Control, results: &[Checked]) -> ControlEntry {
+fn control_entry(control: &'static Control, assembly: &Assembly) -> ControlEntry {
+    let results = &assembly.evaluation().results;
     let mut entries = Vec::new();
     for rule in rules().filter(|r| r.controls.contains(&control.id)) {
         let mut entry = RuleEntry {
@@ -460,7 +461,7 @@ fn control_entry(control: &'static Control, results: &[Checked]) -> ControlEntry
                     entry.enforced.extend(evidence.iter().map(|p| Row {
                         logical_id: p.logical_id.clone(),
                         path: Some(p.path.clone()),
-                        value: Some(p.value.clone()),
+                        value: assembly.evidence(&c.stack, p),
                         ..row(c)
                     }));
                 }

@@ -964,7 +964,7 @@ mod tests {
                 .evaluation()
                 .results
                 .iter()
-                .find(|c| c.rule == rule && c.logical_id == id)
+                .find(|c| c.rule == rule && &*c.logical_id == id)
                 .map(|c| c.status.clone())
                 .unwrap_or_else(|| panic!("{rule} did not run on {id}"))
         };

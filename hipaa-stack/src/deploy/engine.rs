@@ -1031,7 +1031,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 Some(Retained {
                     stack: name.to_owned(),
                     logical_id: r.logical_id.clone(),
-                    construct: resource.construct_path().unwrap_or_default(),
+                    construct: resource.construct_path().unwrap_or_default().to_owned(),
                     resource_type: r.resource_type.clone(),
                     physical_id: r.physical_id.clone().unwrap_or_default(),
                     phi: plan::is_phi_store(template, &r.logical_id, &r.resource_type),
@@ -1172,7 +1172,8 @@ fn planned(stack: &SynthesizedStack, c: &ResourceChange) -> PlannedChange {
         construct: stack
             .template()
             .resource(&c.logical_id)
-            .and_then(crate::cfn::Resource::construct_path),
+            .and_then(crate::cfn::Resource::construct_path)
+            .map(str::to_owned),
         resource_type: c.resource_type.clone(),
         replacement: c.replacement.clone(),
         cause: plan::replacement_cause(c),

@@ -51,12 +51,8 @@ pub fn is_phi_store(template: &Template, logical_id: &str, resource_type: &str) 
     }
     let construct = template
         .resource(logical_id)
-        .and_then(|r| r.metadata().get("hipaa-stack").cloned())
-        .and_then(|m| {
-            m.get("construct")
-                .and_then(|c| c.as_str().map(str::to_owned))
-        });
-    construct.as_deref() != Some("AccessLogBucket")
+        .and_then(|r| r.construct_kind());
+    construct != Some("AccessLogBucket")
 }
 
 /// The capabilities a template needs: `CAPABILITY_IAM` when it has IAM resources,
@@ -193,7 +189,10 @@ pub fn endangered(
         let construct = template
             .resource(&c.logical_id)
             .and_then(crate::cfn::Resource::construct_path)
-            .unwrap_or_else(|| format!("{}/{}", stack.name(), c.logical_id));
+            .map_or_else(
+                || format!("{}/{}", stack.name(), c.logical_id),
+                str::to_owned,
+            );
         let resource = format!("{}/{}", stack.name(), c.logical_id);
         if allowed.iter().any(|a| *a == resource || *a == construct) {
             continue;

@@ -32,7 +32,7 @@ fn status_of<'a>(evaluation: &'a Evaluation, rule: &str, logical_id: &str) -> &'
     let found: Vec<&Status> = evaluation
         .results
         .iter()
-        .filter(|c| c.rule == rule && c.logical_id == logical_id)
+        .filter(|c| c.rule == rule && &*c.logical_id == logical_id)
         .map(|c| &c.status)
         .collect();
     assert_eq!(
@@ -114,9 +114,18 @@ fn holds(rule: &str, logical_id: &str, build: Build) {
     let template = template(&assembly);
     for proof in evidence {
         let resource = &template["Resources"][&proof.logical_id];
+        let stack = &assembly
+            .evaluation()
+            .results
+            .iter()
+            .find(|c| c.rule == rule && &*c.logical_id == logical_id)
+            .expect("the rule ran")
+            .stack;
+        let read_back = assembly.evidence(stack, proof);
+        assert!(read_back.is_some(), "{rule}: no value at {}", proof.path);
         assert_eq!(
             resource.pointer(&proof.path),
-            Some(&proof.value),
+            read_back.as_ref(),
             "{rule}: the proof {} of {} is not in the template",
             proof.path,
             proof.logical_id

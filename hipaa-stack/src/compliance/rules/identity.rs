@@ -87,7 +87,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
 /// The policy document at `pointer` (below `Properties`) of `resource`: the JSON object, or
 /// a JSON string parsed.
 pub(super) fn policy_document(resource: &Resource, pointer: &str) -> Option<Value> {
-    match resource.properties().pointer(pointer)? {
+    match super::lookup(resource.properties(), pointer)? {
         Value::String(text) => serde_json::from_str::<Value>(text)
             .ok()
             .filter(Value::is_object),
@@ -113,7 +113,7 @@ pub(super) fn statements(document: &Value) -> Vec<(String, &Value)> {
 /// A proof of the statement at `suffix` of the document at `document` (below `Properties`)
 /// of `resource`; the whole document when it is written as a JSON string.
 pub(super) fn statement_proof(resource: &Resource, document: &str, suffix: &str) -> Option<Proof> {
-    match resource.properties().pointer(document) {
+    match super::lookup(resource.properties(), document) {
         Some(Value::Object(_)) => proof_of(resource, &format!("{document}{suffix}")),
         _ => proof_of(resource, document),
     }

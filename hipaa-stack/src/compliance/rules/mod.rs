@@ -22,8 +22,12 @@ use serde_json::Value;
 
 use crate::cfn::{Resource, Template};
 
-/// Evidence that a rule holds: a property of a resource and its value.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// Evidence that a rule holds: where in a template the property that proves it is.
+///
+/// The value is read back from the template when a report is written
+/// ([`Assembly::evidence`](crate::Assembly::evidence)), so that checking a large app does not copy its
+/// templates.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Proof {
     /// The resource that carries the property: its logical id, or `stack/LogicalId` when it
@@ -31,8 +35,6 @@ pub struct Proof {
     pub logical_id: String,
     /// A JSON pointer into the resource, e.g. `/Properties/MultiAZ`.
     pub path: String,
-    /// The value found there.
-    pub value: Value,
 }
 
 /// What a rule found on a resource.
@@ -153,15 +155,14 @@ impl<'a> Cx<'a> {
 
     /// A property by JSON pointer below `Properties`.
     pub(crate) fn prop(&self, pointer: &str) -> Option<&'a Value> {
-        self.resource.properties().pointer(pointer)
+        lookup(self.resource.properties(), pointer)
     }
 
     /// A proof of the property at `pointer` (below `Properties`) of this resource.
     pub(crate) fn proof(&self, pointer: &str) -> Option<Proof> {
-        self.prop(pointer).map(|value| Proof {
+        self.prop(pointer).map(|_| Proof {
             logical_id: self.id().to_owned(),
             path: format!("/Properties{pointer}"),
-            value: value.clone(),
         })
     }
 
@@ -207,7 +208,6 @@ impl<'a> Cx<'a> {
             Some(Value::String(v)) if allowed.contains(&v.as_str()) => Ok(Proof {
                 logical_id: self.id().to_owned(),
                 path: format!("/{name}"),
-                value: Value::String(v),
             }),
             Some(v) => Err(format!("`{name}` is {v}, not {}", allowed.join(" or "))),
             None => Err(format!(
@@ -245,12 +245,42 @@ fn imports_any(value: &Value, exports: &[&str]) -> bool {
     }
 }
 
+/// The value at a JSON pointer (RFC 6901), like [`Value::pointer`] but without allocating
+/// for tokens that need no unescaping: the rules look up hundreds of thousands of pointers
+/// in a large app.
+pub(crate) fn lookup<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
+    if pointer.is_empty() {
+        return Some(value);
+    }
+    let tokens = pointer.strip_prefix('/')?;
+    let mut at = value;
+    for token in tokens.split('/') {
+        let unescaped;
+        let token = if token.contains('~') {
+            unescaped = token.replace("~1", "/").replace("~0", "~");
+            unescaped.as_str()
+        } else {
+            token
+        };
+        at = match at {
+            Value::Object(map) => map.get(token)?,
+            Value::Array(items) => {
+                if token.len() > 1 && token.starts_with('0') {
+                    return None;
+                }
+                items.get(token.parse::<usize>().ok()?)?
+            }
+            _ => return None,
+        };
+    }
+    Some(at)
+}
+
 /// A proof of a property of another resource.
 pub(crate) fn proof_of(resource: &Resource, pointer: &str) -> Option<Proof> {
-    resource.properties().pointer(pointer).map(|value| Proof {
+    lookup(resource.properties(), pointer).map(|_| Proof {
         logical_id: resource.logical_id().to_owned(),
         path: format!("/Properties{pointer}"),
-        value: value.clone(),
     })
 }
 
@@ -365,6 +395,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn lookup_agrees_with_serde_json_pointer() {
+        let v = serde_json::json!({
+            "a": {"b/c": [1, {"d~e": "x"}], "": 2},
+            "list": [[0, 1], [2]],
+        });
+        for p in [
+            "",
+            "/a",
+            "/a/b~1c",
+            "/a/b~1c/1/d~0e",
+            "/a/",
+            "/list/1/0",
+            "/list/01",
+            "/list/9",
+            "/list/-",
+            "a",
+            "/missing/x",
+            "/a/b~1c/0/z",
+        ] {
+            assert_eq!(lookup(&v, p), v.pointer(p), "pointer {p:?}");
+        }
+    }
+
+    #[test]
     fn every_rule_has_a_type_and_every_type_a_rule() {
         let specs: Vec<&str> = rules().map(|r| r.id).collect();
         let mut sorted = specs.clone();
@@ -403,7 +457,7 @@ mod tests {
             .evaluation()
             .results
             .iter()
-            .filter(|c| c.rule == rule && c.stack == stack && c.logical_id == logical_id)
+            .filter(|c| c.rule == rule && &*c.stack == stack && &*c.logical_id == logical_id)
             .map(|c| c.status.clone())
             .collect();
         assert_eq!(found.len(), 1, "{rule} on {stack}/{logical_id}: {found:?}");
@@ -471,9 +525,10 @@ mod tests {
             Status::Enforced { evidence } => {
                 assert_eq!(evidence[0].logical_id, "backup/DailySelection");
                 assert_eq!(evidence[0].path, "/Properties/BackupSelection/Resources/0");
+                let assembly = app.check().expect("the app is checked");
                 assert_eq!(
-                    evidence[0].value,
-                    serde_json::json!({ "Fn::ImportValue": "data:Ehr:DBInstanceArn" })
+                    assembly.evidence("data", &evidence[0]),
+                    Some(serde_json::json!({ "Fn::ImportValue": "data:Ehr:DBInstanceArn" }))
                 );
             }
             other => panic!("R4 on data/Ehr: {other:?}"),

@@ -311,7 +311,6 @@ fn e15(cx: &Cx<'_>) -> Outcome {
                 Ok(Proof {
                     logical_id: s.logical_id().to_owned(),
                     path: format!("/Metadata/{}", PUBLIC_TIER.0),
-                    value: Value::from(PUBLIC_TIER.1),
                 })
             }
             Some(s) => Err(format!(

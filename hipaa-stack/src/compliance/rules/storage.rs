@@ -517,12 +517,10 @@ fn s8(cx: &Cx<'_>) -> Outcome {
         if policy.properties()["Bucket"] != me {
             continue;
         }
-        let statements = policy.properties()["PolicyDocument"]["Statement"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
+        let statements = policy.properties()["PolicyDocument"]["Statement"].as_array();
         if let Some(i) = statements
-            .iter()
+            .into_iter()
+            .flatten()
             .position(|s| denies_insecure_transport(s, cx.id()))
         {
             return match proof_of(policy, &format!("/PolicyDocument/Statement/{i}")) {
