@@ -23,13 +23,23 @@ fn cfn_lint() -> PathBuf {
 
 #[test]
 fn clinic_templates_pass_cfn_lint_with_nothing_reported() {
+    lint_example("clinic", 2);
+}
+
+#[test]
+fn telehealth_templates_pass_cfn_lint_with_nothing_reported() {
+    lint_example("telehealth", 3);
+}
+
+/// Synthesizes an example and lints its `stacks` templates; nothing may be reported.
+fn lint_example(example: &'static str, stacks: usize) {
     let dir = tempfile::tempdir().unwrap();
-    let templates: Vec<PathBuf> = synth_example("clinic", dir.path())
+    let templates: Vec<PathBuf> = synth_example(example, dir.path())
         .into_iter()
         .filter(|(name, _)| name.ends_with(".template.json"))
         .map(|(name, _)| dir.path().join(name))
         .collect();
-    assert_eq!(templates.len(), 2);
+    assert_eq!(templates.len(), stacks);
     // Informational findings count too: `--include-checks I` turns them on (they are off by
     // default), and any finding makes the exit status non-zero (a bit mask: 2 error,
     // 4 warning, 8 info). The templates come first: `--include-checks` takes several values.
@@ -40,7 +50,7 @@ fn clinic_templates_pass_cfn_lint_with_nothing_reported() {
         .expect("cfn-lint runs");
     assert!(
         output.status.success() && output.stdout.is_empty(),
-        "cfn-lint reported (exit {:?}):\n{}{}",
+        "cfn-lint reported on {example} (exit {:?}):\n{}{}",
         output.status.code(),
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)

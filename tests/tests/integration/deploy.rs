@@ -679,6 +679,63 @@ async fn clinic_up_encrypts_everything_then_changes_nothing_then_destroy_keeps_t
     s3.head_bucket().bucket(&records).send().await.unwrap();
 }
 
+/// A larger app: three stacks in three waves, one staged through S3, the last in production.
+#[tokio::test]
+async fn telehealth_up_changes_nothing_the_second_time_and_destroy_stops_at_the_production_stack() {
+    let moto = Moto::start();
+    let up = run_example_with_env("telehealth", &["up", "--yes"], &moto.env());
+    let stdout = String::from_utf8_lossy(&up.stdout);
+    assert!(
+        up.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&up.stderr)
+    );
+    for stack in [
+        "telehealth-security",
+        "telehealth-network",
+        "telehealth-app",
+    ] {
+        assert!(stdout.contains(&format!("{stack}: created")), "{stdout}");
+    }
+    let config = moto.config().await;
+    let cfn = aws_sdk_cloudformation::Client::new(&config);
+    let app_stack = cfn
+        .describe_stacks()
+        .stack_name("telehealth-app")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        app_stack.stacks()[0].enable_termination_protection(),
+        Some(true)
+    );
+
+    let again = run_example_with_env("telehealth", &["up", "--yes", "--verbose"], &moto.env());
+    assert!(again.status.success());
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(stderr.contains("3 in all"), "{stderr}");
+    assert!(!stderr.contains("CreateChangeSet"), "{stderr}");
+
+    let destroy = run_example_with_env("telehealth", &["destroy", "--yes"], &moto.env());
+    assert!(!destroy.status.success());
+    let stderr = String::from_utf8_lossy(&destroy.stderr);
+    assert!(
+        stderr.contains("stack `telehealth-app` has termination protection"),
+        "{stderr}"
+    );
+    // Nothing was deleted: the stacks it depends on are still there.
+    let security = cfn
+        .describe_stacks()
+        .stack_name("telehealth-security")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        security.stacks()[0].stack_status().map(|s| s.as_str()),
+        Some("CREATE_COMPLETE")
+    );
+}
+
 #[tokio::test]
 async fn a_template_over_51200_bytes_goes_through_the_staging_bucket() {
     let moto = Moto::start();

@@ -39,6 +39,59 @@ fn clinic_templates_match_their_snapshots() {
 }
 
 #[test]
+fn telehealth_synthesizes_three_stacks_in_waves_with_the_app_stack_in_production() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = synth_example("telehealth", dir.path());
+    let manifest: serde_json::Value = serde_json::from_str(
+        &files
+            .iter()
+            .find(|(n, _)| n == "manifest.json")
+            .expect("a manifest")
+            .1,
+    )
+    .unwrap();
+    let stacks = manifest["stacks"].as_array().unwrap();
+    let order: Vec<(&str, u64, bool)> = stacks
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap(),
+                s["wave"].as_u64().unwrap(),
+                s["production"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("telehealth-security", 0, false),
+            ("telehealth-network", 1, false),
+            ("telehealth-app", 2, true),
+        ]
+    );
+    assert_eq!(
+        stacks[2]["dependencies"],
+        serde_json::json!(["telehealth-security", "telehealth-network"])
+    );
+    // The security stack is over CloudFormation's inline limit and goes through S3.
+    assert_eq!(stacks[0]["needsUpload"], true);
+}
+
+#[test]
+fn telehealth_check_finds_nothing_to_refuse() {
+    let output = run_example("telehealth", &["check", "--format", "json"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["summary"]["findings"], 0, "{report}");
+    assert_eq!(report["summary"]["failed"], 0, "{report}");
+    assert_eq!(report["findings"], serde_json::json!([]), "{report}");
+}
+
+#[test]
 fn a_bad_command_line_exits_with_the_usage_code() {
     let output = run_example("clinic", &["sinth"]);
     assert_eq!(output.status.code(), Some(2));

@@ -28,13 +28,15 @@ pub fn example_binary(name: &'static str) -> PathBuf {
     let built = BUILT.get_or_init(|| {
         let status = Command::new(env!("CARGO"))
             .current_dir(repo_root())
-            .args(["build", "--quiet", "-p", "clinic"])
+            .args(["build", "--quiet", "-p", "clinic", "-p", "telehealth"])
             .status()
             .map_err(|e| format!("could not run cargo: {e}"))?;
         if status.success() {
             Ok(())
         } else {
-            Err(format!("`cargo build -p clinic` failed: {status}"))
+            Err(format!(
+                "`cargo build -p clinic -p telehealth` failed: {status}"
+            ))
         }
     });
     if let Err(err) = built {
