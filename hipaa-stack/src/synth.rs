@@ -6,13 +6,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::app::{App, Arena};
 use crate::cfn::{Output, Template};
-use crate::compliance::{Evaluation, Proof, evaluate, record_waiver, rule_spec};
+use crate::compliance::{Evaluation, Evaluator, Proof, record_waiver, rule_spec};
 use crate::constructs::node::{CrossStack, RenderCx, resolve_target};
 use crate::error::{Error, Result};
 use crate::graph::{AppGraph, Edge, StackNode, order_stacks, resource_graph};
@@ -64,7 +65,7 @@ pub struct SynthesizedStack {
     region: Option<String>,
     production: bool,
     template: Template,
-    json: String,
+    json: Arc<str>,
     wave: usize,
     dependencies: Vec<String>,
 }
@@ -360,24 +361,46 @@ impl App {
         };
 
         timings.resolve = clock.elapsed();
-        let clock = std::time::Instant::now();
-        let evaluation = evaluate(&in_order, today);
-        timings.rules = clock.elapsed();
-        let clock = std::time::Instant::now();
-        let mut stacks = Vec::with_capacity(templates.len());
-        let mut templates: Vec<Option<Template>> = templates.into_iter().map(Some).collect();
-        for &s in &order.order {
-            let name = names[s as usize].clone();
-            let Some(template) = templates[s as usize].take() else {
-                continue;
-            };
+        // Each stack in turn: its rules, then its text; then its JSON trees go (the text is
+        // read back if anything later asks for a property), so that a large app never holds
+        // every tree, every result and every text at once.
+        let mut evaluator = Evaluator::new(&in_order, today);
+        drop(in_order);
+        let mut texts: Vec<Option<Arc<str>>> = vec![None; templates.len()];
+        for (at, &s) in order.order.iter().enumerate() {
+            let clock = std::time::Instant::now();
+            let in_order: Vec<(&str, &Template)> = order
+                .order
+                .iter()
+                .map(|&s| (names[s as usize].as_str(), &templates[s as usize]))
+                .collect();
+            evaluator.stack(&in_order, at);
+            drop(in_order);
+            timings.rules += clock.elapsed();
+            let clock = std::time::Instant::now();
+            let name = &names[s as usize];
+            let template = &mut templates[s as usize];
             let json = template.to_json().map_err(|source| Error::Serialize {
                 place: format!("the template of stack `{name}`"),
                 source,
             })?;
-            check_limits(&name, &template, &json)?;
+            check_limits(name, template, &json)?;
+            let json: Arc<str> = Arc::from(json);
+            template.keep_only_text(&json);
+            texts[s as usize] = Some(json);
+            timings.serialize += clock.elapsed();
+        }
+        let evaluation = evaluator.finish();
+        let mut templates: Vec<Option<Template>> = templates.into_iter().map(Some).collect();
+        let mut stacks = Vec::with_capacity(templates.len());
+        for &s in &order.order {
+            let (Some(template), Some(json)) =
+                (templates[s as usize].take(), texts[s as usize].take())
+            else {
+                continue;
+            };
             stacks.push(SynthesizedStack {
-                name,
+                name: names[s as usize].clone(),
                 region: arena.stacks[s as usize]
                     .region
                     .as_ref()
@@ -392,7 +415,6 @@ impl App {
                     .collect(),
             });
         }
-        timings.serialize = clock.elapsed();
         Ok(Assembly {
             app: self.name().to_owned(),
             stacks,

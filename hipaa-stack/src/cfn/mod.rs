@@ -250,11 +250,11 @@ pub(crate) trait ResourceType: Serialize {
 }
 
 /// One resource of a template.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Resource {
     logical_id: String,
     type_name: Cow<'static, str>,
-    properties: serde_json::Value,
+    properties: Properties,
     depends_on: Vec<String>,
     keep: Option<Keep>,
     origin: Option<Origin>,
@@ -278,6 +278,51 @@ impl Serialize for Origin {
     }
 }
 
+/// A resource's properties: the JSON tree that the rules read, until the template is
+/// written; then the written text, parsed again only if something reads them.
+///
+/// A large app's trees are most of synth's memory, and after the rules and the graph nothing
+/// in `synth` reads them; a report or a deploy that does reads them back from the text.
+#[derive(Debug, Clone)]
+enum Properties {
+    Tree(serde_json::Value),
+    Written(Arc<WrittenTemplate>),
+}
+
+/// The text of a written template, and its tree once something asks for it.
+#[derive(Debug)]
+pub(crate) struct WrittenTemplate {
+    text: Arc<str>,
+    tree: std::sync::OnceLock<serde_json::Value>,
+}
+
+impl WrittenTemplate {
+    pub(crate) fn new(text: Arc<str>) -> Self {
+        WrittenTemplate {
+            text,
+            tree: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn tree(&self) -> &serde_json::Value {
+        // The text was written by `Template::to_json`, so it parses.
+        self.tree
+            .get_or_init(|| serde_json::from_str(&self.text).unwrap_or(serde_json::Value::Null))
+    }
+}
+
+impl PartialEq for Resource {
+    fn eq(&self, other: &Self) -> bool {
+        self.logical_id == other.logical_id
+            && self.type_name == other.type_name
+            && self.properties() == other.properties()
+            && self.depends_on == other.depends_on
+            && self.keep == other.keep
+            && self.origin == other.origin
+            && self.metadata == other.metadata
+    }
+}
+
 /// The key of `Metadata` under which a resource names its construct.
 const ORIGIN_KEY: &str = "hipaa-stack";
 
@@ -289,7 +334,7 @@ impl Resource {
         Ok(Resource {
             logical_id,
             type_name: Cow::Borrowed(T::TYPE),
-            properties: serde_json::to_value(properties)?,
+            properties: Properties::Tree(serde_json::to_value(properties)?),
             depends_on: Vec::new(),
             keep: None,
             origin: None,
@@ -306,7 +351,7 @@ impl Resource {
         Resource {
             logical_id,
             type_name: Cow::Owned(type_name),
-            properties,
+            properties: Properties::Tree(properties),
             depends_on: Vec::new(),
             keep: None,
             origin: None,
@@ -353,7 +398,12 @@ impl Resource {
 
     /// The properties as JSON.
     pub fn properties(&self) -> &serde_json::Value {
-        &self.properties
+        match &self.properties {
+            Properties::Tree(tree) => tree,
+            Properties::Written(written) => {
+                &written.tree()["Resources"][self.logical_id.as_str()]["Properties"]
+            }
+        }
     }
 
     /// The logical ids this resource waits for.
@@ -393,7 +443,7 @@ impl Resource {
             None => (inner, ""),
         };
         match top {
-            "Properties" => lookup(&self.properties, below).cloned(),
+            "Properties" => lookup(self.properties(), below).cloned(),
             "Metadata" => {
                 let metadata = serde_json::to_value(self.metadata_view()).ok()?;
                 lookup(&metadata, below).cloned()
@@ -433,7 +483,7 @@ impl Serialize for Resource {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("Type", &*self.type_name)?;
-        map.serialize_entry("Properties", &self.properties)?;
+        map.serialize_entry("Properties", self.properties())?;
         if !self.depends_on.is_empty() {
             map.serialize_entry("DependsOn", &self.depends_on)?;
         }
@@ -505,6 +555,15 @@ impl Template {
         &self.resources
     }
 
+    /// Drops the properties' trees in favour of the written text, which `text` must be
+    /// (`Template::to_json` of this template).
+    pub(crate) fn keep_only_text(&mut self, text: &Arc<str>) {
+        let written = Arc::new(WrittenTemplate::new(Arc::clone(text)));
+        for resource in &mut self.resources {
+            resource.properties = Properties::Written(Arc::clone(&written));
+        }
+    }
+
     /// The resource with this logical id.
     pub fn resource(&self, logical_id: &str) -> Option<&Resource> {
         self.resources.iter().find(|r| r.logical_id == logical_id)
@@ -525,7 +584,7 @@ impl Template {
         let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
         self.serialize(&mut serializer)?;
         out.push(b'\n');
-        out.shrink_to_fit();
+
         // serde_json writes only UTF-8.
         Ok(String::from_utf8(out).unwrap_or_default())
     }

@@ -136,11 +136,44 @@ struct WaiverNote {
     used: bool,
 }
 
-/// Runs every rule on every resource of the stacks, applying the waivers written in each
-/// resource's metadata. A waiver past its last day (`today` is later) no longer waives.
-pub(crate) fn evaluate(stacks: &[(&str, &Template)], today: Date) -> Evaluation {
-    let mut evaluation = Evaluation::default();
-    for (stack, template) in stacks {
+/// The results of an app's rules, filled one stack at a time ([`Evaluator::stack`]) so
+/// that synth can write a stack and let go of its JSON trees before the next is checked.
+pub(crate) struct Evaluator {
+    evaluation: Evaluation,
+    today: Date,
+}
+
+impl Evaluator {
+    /// An evaluation of `stacks` (every stack of the app), as if today were `today`.
+    pub(crate) fn new(stacks: &[(&str, &Template)], today: Date) -> Self {
+        // One result per rule that reads a resource's type, at most: reserving them avoids
+        // doubling the vector (and holding both copies) while a large app is checked.
+        let most = stacks
+            .iter()
+            .flat_map(|(_, template)| template.resources())
+            .map(|r| {
+                rules()
+                    .filter(|rule| rule.types.contains(&r.type_name()))
+                    .count()
+            })
+            .sum();
+        Evaluator {
+            evaluation: Evaluation {
+                results: Vec::with_capacity(most),
+                unused_waivers: Vec::new(),
+            },
+            today,
+        }
+    }
+
+    /// Runs every rule on every resource of `stacks[at]`, applying the waivers written in
+    /// each resource's metadata; the other stacks are there for the rules that another stack
+    /// can satisfy. A waiver past its last day (`today` is later) no longer waives.
+    pub(crate) fn stack(&mut self, stacks: &[(&str, &Template)], at: usize) {
+        let Some((stack, template)) = stacks.get(at) else {
+            return;
+        };
+        let (evaluation, today) = (&mut self.evaluation, self.today);
         let stack_name: Arc<str> = Arc::from(*stack);
         for resource in template.resources() {
             let meta = resource.metadata();
@@ -222,7 +255,9 @@ pub(crate) fn evaluate(stacks: &[(&str, &Template)], today: Date) -> Evaluation 
             }
         }
     }
-    // The results stay alive while the templates are written: give back the growth slack.
-    evaluation.results.shrink_to_fit();
-    evaluation
+
+    /// The results, in the order of stacks, resources, rules.
+    pub(crate) fn finish(self) -> Evaluation {
+        self.evaluation
+    }
 }

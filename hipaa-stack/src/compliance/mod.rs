@@ -27,7 +27,7 @@ pub use engine::{Checked, Evaluation, Finding, Status};
 pub use rules::{Outcome, Packs, Proof, RuleSpec, rule, rule_spec, rules};
 pub use waiver::Waiver;
 
-pub(crate) use engine::evaluate;
+pub(crate) use engine::Evaluator;
 pub(crate) use rules::PUBLIC_TIER;
 pub(crate) use waiver::WaiverEntry;
 

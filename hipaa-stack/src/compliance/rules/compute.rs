@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::resilience::customer_key;
-use super::{Cx, Outcome, Packs, RuleSpec, all, pointer_name};
+use super::{Cx, Outcome, Packs, RuleSpec, all, is_false, is_true, pointer_name};
 use crate::cfn::Resource;
 
 const INSTANCE: &[&str] = &["AWS::EC2::Instance"];
@@ -235,16 +235,6 @@ fn e4(cx: &Cx<'_>) -> Outcome {
         Ok(p) => all([cx.present("/LaunchTemplate/LaunchTemplateId"), Ok(p)]),
         Err(e) => Outcome::Fail(format!("launch template `{}`: {e}", template.logical_id())),
     }
-}
-
-/// `true` written as a boolean or a string.
-fn is_true(v: &Value) -> bool {
-    *v == Value::Bool(true) || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true"))
-}
-
-/// `false` written as a boolean or a string.
-fn is_false(v: &Value) -> bool {
-    *v == Value::Bool(false) || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("false"))
 }
 
 fn e5(cx: &Cx<'_>) -> Outcome {

@@ -276,6 +276,16 @@ pub(crate) fn lookup<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
     Some(at)
 }
 
+/// `true` written as a boolean or a string.
+pub(super) fn is_true(v: &Value) -> bool {
+    *v == Value::Bool(true) || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true"))
+}
+
+/// `false` written as a boolean or a string.
+pub(super) fn is_false(v: &Value) -> bool {
+    *v == Value::Bool(false) || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("false"))
+}
+
 /// A proof of a property of another resource.
 pub(crate) fn proof_of(resource: &Resource, pointer: &str) -> Option<Proof> {
     lookup(resource.properties(), pointer).map(|_| Proof {

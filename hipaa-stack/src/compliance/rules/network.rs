@@ -3,7 +3,9 @@
 use serde_json::Value;
 
 use super::resilience::number;
-use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, pointer_name, proof_of};
+use super::{
+    Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, is_true, pointer_name, proof_of,
+};
 use crate::cfn::Resource;
 
 const FIREWALL: &[&str] = &[
@@ -200,11 +202,6 @@ fn e11(cx: &Cx<'_>) -> Outcome {
         cx.present(&format!("{pointer}/Description"))
             .map_err(|_| format!("{} has no `Description`", entry_name(&pointer)))
     }))
-}
-
-/// `true` written as a boolean or a string.
-fn is_true(v: &Value) -> bool {
-    *v == Value::Bool(true) || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true"))
 }
 
 fn e12(cx: &Cx<'_>) -> Outcome {
