@@ -472,20 +472,8 @@ async fn destroy_goes_in_reverse_and_keeps_the_phi_stores() {
         .await
         .unwrap();
     let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
-    assert!(
-        cfn.describe_stacks()
-            .stack_name("data")
-            .send()
-            .await
-            .is_err()
-    );
-    assert!(
-        cfn.describe_stacks()
-            .stack_name("shared")
-            .send()
-            .await
-            .is_err()
-    );
+    assert!(!stack_exists(&cfn, "data").await);
+    assert!(!stack_exists(&cfn, "shared").await);
 
     // A second destroy finds nothing to do.
     let again = deployer(&moto, &assembly, options())
@@ -807,20 +795,8 @@ async fn destroy_refuses_while_a_stack_outside_the_app_imports_an_export() {
     );
     // `data`, which came first, is gone; `shared` is untouched.
     let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
-    assert!(
-        cfn.describe_stacks()
-            .stack_name("data")
-            .send()
-            .await
-            .is_err()
-    );
-    assert!(
-        cfn.describe_stacks()
-            .stack_name("shared")
-            .send()
-            .await
-            .is_ok()
-    );
+    assert!(!stack_exists(&cfn, "data").await);
+    assert!(stack_exists(&cfn, "shared").await);
     assert!(!d.api().log().iter().any(|l| l == "DeleteStack shared"));
 }
 
@@ -950,4 +926,9 @@ async fn preview_of_a_first_deploy_plans_what_it_can_and_changes_nothing() {
             "{stack} was changed by preview: {status:?}"
         );
     }
+}
+
+/// Whether CloudFormation knows a stack of this name.
+async fn stack_exists(cfn: &aws_sdk_cloudformation::Client, name: &str) -> bool {
+    cfn.describe_stacks().stack_name(name).send().await.is_ok()
 }
