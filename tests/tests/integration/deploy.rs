@@ -671,7 +671,13 @@ async fn clinic_up_encrypts_everything_then_changes_nothing_then_destroy_keeps_t
 #[tokio::test]
 async fn telehealth_up_changes_nothing_the_second_time_and_destroy_stops_at_the_production_stack() {
     let moto = Moto::start();
-    let up = run_example_with_env("telehealth", &["up", "--yes"], &moto.env());
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().to_str().unwrap();
+    let up = run_example_with_env(
+        "telehealth",
+        &["up", "--yes", "--out", out_dir],
+        &moto.env(),
+    );
     let stdout = String::from_utf8_lossy(&up.stdout);
     assert!(
         up.status.success(),
@@ -698,7 +704,11 @@ async fn telehealth_up_changes_nothing_the_second_time_and_destroy_stops_at_the_
         Some(true)
     );
 
-    let again = run_example_with_env("telehealth", &["up", "--yes", "--verbose"], &moto.env());
+    let again = run_example_with_env(
+        "telehealth",
+        &["up", "--yes", "--verbose", "--out", out_dir],
+        &moto.env(),
+    );
     assert!(again.status.success());
     let stderr = String::from_utf8_lossy(&again.stderr);
     assert!(stderr.contains("3 in all"), "{stderr}");
