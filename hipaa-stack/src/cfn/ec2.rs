@@ -89,54 +89,19 @@ impl ResourceType for Route {
     const TYPE: &'static str = "AWS::EC2::Route";
 }
 
-/// One rule of a security group; every rule has a description (E11).
+/// `AWS::EC2::SecurityGroup`.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub(crate) struct SecurityGroupRule {
-    pub ip_protocol: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from_port: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to_port: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cidr_ip: Option<String>,
-    #[serde(
-        rename = "SourceSecurityGroupId",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub source_security_group_id: Option<Expr>,
-    pub description: String,
-}
-
-/// `AWS::EC2::SecurityGroup`, with rules of the model `R`: [`SecurityGroupRule`] (address
-/// ranges and security groups) or [`SecurityGroupEntry`] (every kind of peer).
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub(crate) struct SecurityGroup<R = SecurityGroupRule> {
+pub(crate) struct SecurityGroup {
     pub group_description: String,
     pub vpc_id: Expr,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub security_group_ingress: Vec<R>,
-    pub security_group_egress: Vec<R>,
+    pub security_group_ingress: Vec<SecurityGroupEntry>,
+    pub security_group_egress: Vec<SecurityGroupEntry>,
 }
 
-impl<R: Serialize> ResourceType for SecurityGroup<R> {
+impl ResourceType for SecurityGroup {
     const TYPE: &'static str = "AWS::EC2::SecurityGroup";
-}
-
-impl SecurityGroupRule {
-    /// An egress rule that lets nothing out: a security group with no egress rule of its
-    /// own would allow all outbound traffic.
-    pub(crate) fn no_egress() -> Self {
-        SecurityGroupRule {
-            ip_protocol: "icmp",
-            from_port: Some(252),
-            to_port: Some(86),
-            cidr_ip: Some("255.255.255.255/32".to_owned()),
-            source_security_group_id: None,
-            description: "no outbound traffic (a rule that matches nothing)".to_owned(),
-        }
-    }
 }
 
 /// `AWS::EC2::VPCEndpoint`.
@@ -203,15 +168,16 @@ pub(crate) struct SecurityGroupEntry {
     pub description: String,
 }
 
-impl From<SecurityGroupRule> for SecurityGroupEntry {
-    fn from(rule: SecurityGroupRule) -> Self {
+impl SecurityGroupEntry {
+    /// An egress rule that lets nothing out: a security group with no egress rule of its
+    /// own would allow all outbound traffic.
+    pub(crate) fn no_egress() -> Self {
         SecurityGroupEntry {
-            ip_protocol: rule.ip_protocol,
-            from_port: rule.from_port,
-            to_port: rule.to_port,
-            cidr_ip: rule.cidr_ip,
-            source_security_group_id: rule.source_security_group_id,
-            description: rule.description,
+            ip_protocol: "icmp",
+            from_port: Some(252),
+            to_port: Some(86),
+            cidr_ip: Some("255.255.255.255/32".to_owned()),
+            description: "no outbound traffic (a rule that matches nothing)".to_owned(),
             ..SecurityGroupEntry::default()
         }
     }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::app::{Arn, Attr, Handle, Id, Name, Reference};
-use crate::cfn::ec2::{SecurityGroup, SecurityGroupRule};
+use crate::cfn::ec2::{SecurityGroup, SecurityGroupEntry};
 use crate::cfn::iam::Role;
 use crate::cfn::policy::{PolicyDocument, Principal, Statement};
 use crate::cfn::rds::{
@@ -506,7 +506,7 @@ impl Node for DatabaseNode {
                     ),
                     vpc_id: cx.resolve(vpc.vpc_id()),
                     security_group_ingress: Vec::new(),
-                    security_group_egress: vec![SecurityGroupRule::no_egress()],
+                    security_group_egress: vec![SecurityGroupEntry::no_egress()],
                 };
                 resources.push(Resource::new(cx.logical("SecurityGroup"), &group)?);
                 (subnets, cx.own_att("SecurityGroup", "GroupId"))

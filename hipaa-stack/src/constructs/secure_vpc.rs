@@ -4,7 +4,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use crate::app::{Attr, Handle, Id, Reference};
 use crate::cfn::ec2::{
-    FlowLog, InternetGateway, Route, RouteTable, SecurityGroup, SecurityGroupRule, Subnet,
+    FlowLog, InternetGateway, Route, RouteTable, SecurityGroup, SecurityGroupEntry, Subnet,
     SubnetRouteTableAssociation, Vpc, VpcEndpoint, VpcGatewayAttachment,
 };
 use crate::cfn::iam::{ManagedPolicy, Role};
@@ -403,15 +403,15 @@ impl Node for VpcNode {
             &SecurityGroup {
                 group_description: format!("HTTPS to the AWS service endpoints of {path}"),
                 vpc_id: vpc_id.clone(),
-                security_group_ingress: vec![SecurityGroupRule {
+                security_group_ingress: vec![SecurityGroupEntry {
                     ip_protocol: "tcp",
                     from_port: Some(443),
                     to_port: Some(443),
                     cidr_ip: Some(self.cidr.to_string()),
-                    source_security_group_id: None,
                     description: "HTTPS from inside the VPC".to_owned(),
+                    ..SecurityGroupEntry::default()
                 }],
-                security_group_egress: vec![SecurityGroupRule::no_egress()],
+                security_group_egress: vec![SecurityGroupEntry::no_egress()],
             },
         )?);
         let subnets: Vec<Expr> = private_subnets(self.zones)

@@ -5,7 +5,7 @@
 use crate::app::{Arena, Attr, Handle, Id, Reference};
 use crate::cfn::Resource;
 use crate::cfn::ec2::{
-    SecurityGroup as CfnSecurityGroup, SecurityGroupEntry, SecurityGroupIngress, SecurityGroupRule,
+    SecurityGroup as CfnSecurityGroup, SecurityGroupEntry, SecurityGroupIngress,
 };
 use crate::constructs::node::{Node, RenderCx, Used};
 use crate::constructs::sealed::IntoNode;
@@ -549,11 +549,11 @@ impl Node for SecurityGroup {
     fn render(&self, cx: &mut RenderCx<'_>) -> Result<Vec<Resource>, serde_json::Error> {
         let ingress = self.ingress.iter().map(|r| r.entry(cx, true)).collect();
         let egress = if self.egress.is_empty() {
-            vec![SecurityGroupRule::no_egress().into()]
+            vec![SecurityGroupEntry::no_egress()]
         } else {
             self.egress.iter().map(|r| r.entry(cx, false)).collect()
         };
-        let group = CfnSecurityGroup::<SecurityGroupEntry> {
+        let group = CfnSecurityGroup {
             group_description: self
                 .description
                 .clone()
