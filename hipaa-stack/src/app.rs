@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use hipaa_stack_syntax::{check_construct_id, check_logical_id};
 
@@ -19,10 +19,30 @@ use crate::constructs::node::{KeyService, Node, Used};
 use crate::error::{Error, Result};
 use crate::literal::{Region, StackName};
 
-static NEXT_APP: AtomicU32 = AtomicU32::new(1);
+/// The id of the next app. Never wraps: once every `u64` is used (which no process lives
+/// to see), new apps get [`AppId::EXHAUSTED`], whose handles no app accepts.
+static NEXT_APP: AtomicU64 = AtomicU64::new(1);
 
+/// Which app a handle belongs to. Ids are never reused within a process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) struct AppId(u32);
+pub(crate) struct AppId(u64);
+
+impl AppId {
+    /// The id of apps made after the counter ran out.
+    const EXHAUSTED: AppId = AppId(0);
+
+    /// A fresh id, different from every id given before.
+    fn fresh() -> AppId {
+        NEXT_APP
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_add(1))
+            .map_or(AppId::EXHAUSTED, AppId)
+    }
+
+    /// Whether a handle stamped `self` may be used in the app `app`.
+    pub(crate) fn belongs_to(self, app: AppId) -> bool {
+        self == app && self != AppId::EXHAUSTED
+    }
+}
 
 /// A whole application: every stack and construct a program declares.
 ///
@@ -97,17 +117,25 @@ pub(crate) struct ConstructEntry {
 impl Arena {
     /// `stack/ConstructId`.
     pub(crate) fn path(&self, construct: u32) -> String {
-        let entry = &self.constructs[construct as usize];
-        format!(
-            "{}/{}",
-            self.stacks[entry.stack as usize].name,
-            entry.node.id()
-        )
+        // Every handle was checked to belong to this app when its user was added, so the
+        // construct exists; a name stands in rather than a panic if not.
+        let Some(entry) = self.constructs.get(construct as usize) else {
+            return format!("<unknown construct #{construct}>");
+        };
+        let stack = self
+            .stacks
+            .get(entry.stack as usize)
+            .map_or("<unknown stack>", |s| s.name.as_str());
+        format!("{stack}/{}", entry.node.id())
     }
 
     /// The logical id of one part of a construct.
     pub(crate) fn logical_id(&self, construct: u32, part: &str) -> String {
-        format!("{}{}", self.constructs[construct as usize].node.id(), part)
+        let id = self
+            .constructs
+            .get(construct as usize)
+            .map_or("Unknown", |c| c.node.id());
+        format!("{id}{part}")
     }
 }
 
@@ -120,7 +148,7 @@ impl App {
     /// ```
     pub fn new(name: impl Into<String>) -> Self {
         App {
-            id: AppId(NEXT_APP.fetch_add(1, Ordering::Relaxed)),
+            id: AppId::fresh(),
             name: name.into(),
             arena: RefCell::new(Arena::default()),
         }
@@ -313,6 +341,16 @@ impl<'app> Stack<'app> {
         let stack_name = arena.stacks[self.index as usize].name.to_string();
         let path = format!("{stack_name}/{}", node.id());
 
+        // First, before anything reads a handle: every handle must belong to this app (a
+        // handle of another app indexes another arena).
+        for used in node.uses() {
+            if !used.app.belongs_to(self.app.id) {
+                return Err(Error::ForeignHandle {
+                    place: path,
+                    what: used.what,
+                });
+            }
+        }
         check_construct_id(node.id()).map_err(|violation| Error::InvalidName {
             place: format!("{stack_name}/{} ({})", node.id(), node.kind()),
             violation,
@@ -323,14 +361,6 @@ impl<'app> Stack<'app> {
                 path: path.clone(),
                 reason,
             })?;
-        for used in node.uses() {
-            if used.app != self.app.id {
-                return Err(Error::ForeignHandle {
-                    place: path,
-                    what: used.what,
-                });
-            }
-        }
         let stack = &arena.stacks[self.index as usize];
         if stack.construct_ids.contains_key(node.id()) {
             return Err(Error::DuplicateConstruct { path });
@@ -396,7 +426,7 @@ impl<'app> Stack<'app> {
             place: place.clone(),
             violation,
         })?;
-        if value.target.app != self.app.id {
+        if !value.target.app.belongs_to(self.app.id) {
             return Err(Error::ForeignHandle {
                 place,
                 what: "reference",

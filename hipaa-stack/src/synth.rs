@@ -241,9 +241,33 @@ impl Assembly {
             source,
         })?;
         for stack in &self.stacks {
-            write_file(&dir.join(stack.template_file()), &stack.json)?;
+            write_file(&template_path(dir, stack)?, &stack.json)?;
         }
         write_file(&dir.join(MANIFEST_FILE), &self.manifest_json()?)
+    }
+}
+
+/// Where the template of `stack` goes inside `dir`: refused unless the stack name is a
+/// valid stack name and the file name is one plain path component, so that no name can
+/// write outside the assembly folder.
+fn template_path(dir: &Path, stack: &SynthesizedStack) -> Result<PathBuf> {
+    hipaa_stack_syntax::check_stack_name(&stack.name).map_err(|violation| {
+        Error::InvalidName {
+            place: format!("the template of stack `{}`", stack.name),
+            violation,
+        }
+    })?;
+    let file = stack.template_file();
+    let mut components = Path::new(&file).components();
+    match (components.next(), components.next()) {
+        (Some(std::path::Component::Normal(_)), None) => Ok(dir.join(file)),
+        _ => Err(Error::Write {
+            path: dir.join(&file),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the template's file name would leave the assembly folder",
+            ),
+        }),
     }
 }
 

@@ -630,10 +630,9 @@ impl Handle<EncryptedDatabase> {
     /// members of the security group `clients`: an `AWS::EC2::SecurityGroupIngress` on the
     /// database's own security group, with the construct id `id`.
     ///
-    /// The database must be in a [`SecureVpc`] (`.network(&vpc)`), which gives it a
-    /// security group of its own; a database on `DbNetwork::existing(..)` uses a group
-    /// managed elsewhere, and a grant on it is refused when the app is synthesized.
-    /// `clients` must be a group of the same VPC (checked when the app is synthesized).
+    /// Every database has a security group of its own, in its VPC. `clients` must be a
+    /// group of the same VPC (checked when the grant is added), so a database on
+    /// `DbNetwork::existing(..)` cannot be opened to a group of a [`SecureVpc`].
     ///
     /// ```
     /// use hipaa_stack::prelude::*;
@@ -728,7 +727,7 @@ impl Node for DatabaseAccess {
             .filter(|_| database.port().is_some())
         else {
             return Err(format!(
-                "the database `{database_path}` has no security group of its own (its network is `DbNetwork::existing(..)`), so hipaa-stack cannot open its port; give it `.network(&vpc)` with a SecureVpc, or add the rule to the existing group where it is managed"
+                "the database `{database_path}` has no security group of its own, so hipaa-stack cannot open its port"
             ));
         };
         // The clients' group, rendered as if in the database's stack, names the same VPC.
@@ -1021,14 +1020,14 @@ mod tests {
     }
 
     #[test]
-    fn a_grant_on_a_database_without_its_own_group_is_refused() {
+    fn a_grant_on_a_database_in_an_existing_vpc_to_a_group_of_a_secure_vpc_is_refused() {
         let app = App::new("test");
         let stack = app.stack("t").unwrap();
         let key = stack.add(KmsKey::new("PhiKey")).unwrap();
         let net = vpc(&stack, key);
         let existing = DbNetwork::existing(
+            "vpc-0123456789abcdef0",
             &["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"],
-            "sg-0123456789abcdef0",
         )
         .unwrap();
         let ehr = stack
@@ -1044,7 +1043,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            err.contains("construct `t/AppToEhr` is invalid: the database `t/Ehr` has no security group of its own"),
+            err.contains("construct `t/AppToEhr` is invalid: the security group `t/App` is in another VPC than the database `t/Ehr`"),
             "{err}"
         );
     }
