@@ -666,6 +666,114 @@ mod tests {
         );
     }
 
+    /// A handle whose index is past the end of the other app's arena is refused with the
+    /// documented error before anything reads it: no panic, whatever the construct.
+    #[test]
+    fn foreign_handles_are_refused_before_they_are_read() {
+        use crate::{Ami, Role, SecureInstance, SecurityGroup, ServicePrincipal, UserData};
+        let first = App::new("first");
+        let a = first.stack("a").unwrap();
+        // Padding, so the handles below index past the end of `second`'s arena.
+        for i in 0..20 {
+            a.add(KmsKey::new(format!("Pad{i}"))).unwrap();
+        }
+        let key = a.add(KmsKey::new("Key")).unwrap();
+        let logs = a.add(AccessLogBucket::new("Logs")).unwrap();
+        let net = a
+            .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
+            .unwrap();
+        let sg = a.add(SecurityGroup::new("AppSg", &net)).unwrap();
+        let role = a.add(Role::new("AppRole", ServicePrincipal::Ec2)).unwrap();
+        let db = a
+            .add(EncryptedDatabase::postgres("Ehr").encryption(&key).network(&net))
+            .unwrap();
+        let records = a
+            .add(SecureBucket::new("Records").encryption(&key).access_logs(&logs))
+            .unwrap();
+
+        let second = App::new("second");
+        let b = second.stack("b").unwrap();
+        let own_key = b.add(KmsKey::new("Key")).unwrap();
+        let own_logs = b.add(AccessLogBucket::new("Logs")).unwrap();
+        let own_net = b
+            .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&own_key))
+            .unwrap();
+        let own_sg = b.add(SecurityGroup::new("AppSg", &own_net)).unwrap();
+        let own_role = b.add(Role::new("AppRole", ServicePrincipal::Ec2)).unwrap();
+
+        let instance = |id: &str| SecureInstance::new(id, Ami::id("ami-0123456789abcdef0"));
+        let attempts: Vec<(&str, crate::Result<()>)> = vec![
+            (
+                "instance on a foreign VPC",
+                b.add(instance("I1").encryption(&own_key).network(&net).role(&own_role).security_group(&own_sg))
+                    .map(drop),
+            ),
+            (
+                "instance with a foreign group",
+                b.add(instance("I2").encryption(&own_key).network(&own_net).role(&own_role).security_group(&sg))
+                    .map(drop),
+            ),
+            (
+                "instance with a foreign role",
+                b.add(instance("I3").encryption(&own_key).network(&own_net).role(&role).security_group(&own_sg))
+                    .map(drop),
+            ),
+            (
+                "instance with a foreign reference in its user data",
+                b.add(
+                    instance("I4")
+                        .encryption(&own_key)
+                        .network(&own_net)
+                        .role(&own_role)
+                        .security_group(&own_sg)
+                        .user_data(UserData::script(crate::user_data!("#!/bin/bash\n")).reference(records.name())),
+                )
+                .map(drop),
+            ),
+            ("grant on a foreign database", b.add(db.allow_from("AppToEhr", &own_sg)).map(drop)),
+            ("connect grant on a foreign database", b.add(db.grant_connect("Connect", &own_role, "app_user")).map(drop)),
+            ("decrypt grant on a foreign key", b.add(key.grant_decrypt("Decrypt", &own_role)).map(drop)),
+            ("read grant on a foreign bucket", b.add(records.grant_read("Read", &own_role)).map(drop)),
+            (
+                "database in a foreign VPC",
+                b.add(EncryptedDatabase::postgres("Db").encryption(&own_key).network(&net)).map(drop),
+            ),
+            (
+                "bucket with foreign logs",
+                b.add(SecureBucket::new("B").encryption(&own_key).access_logs(&logs)).map(drop),
+            ),
+            (
+                "raw resource with a foreign reference",
+                b.add(RawResource::new("Q", "AWS::SQS::Queue").property("KmsMasterKeyId", key.arn()))
+                    .map(drop),
+            ),
+            (
+                "raw resource that depends on a foreign construct",
+                b.add(RawResource::new("Q2", "AWS::SQS::Queue").depends_on(&db)).map(drop),
+            ),
+        ];
+        for (what, result) in attempts {
+            let err = result.expect_err(what).to_string();
+            assert!(
+                err.contains("belongs to another app") || err.contains("uses a reference"),
+                "{what}: {err}"
+            );
+        }
+        let _ = own_logs;
+        // Nothing was added: the second app still synthesizes.
+        second.synth().unwrap();
+    }
+
+    #[test]
+    fn app_ids_never_repeat() {
+        use super::AppId;
+        let ids: std::collections::BTreeSet<AppId> = (0..1000).map(|_| App::new("a").id()).collect();
+        assert_eq!(ids.len(), 1000);
+        assert!(ids.iter().all(|id| id.belongs_to(*id)));
+        // An exhausted id belongs to no app, not even another exhausted one.
+        assert!(!AppId::EXHAUSTED.belongs_to(AppId::EXHAUSTED));
+    }
+
     #[test]
     fn outputs_are_checked_and_unique() {
         let app = App::new("test");

@@ -421,7 +421,41 @@ impl fmt::Display for Date {
 
 #[cfg(test)]
 mod tests {
-    use super::Date;
+    use super::{BucketName, Cidr, Date, Region, StackName};
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+    /// The hidden constructors the macros expand to refuse at run time what the macros
+    /// refuse at compile time: called directly, they never trust their caller.
+    #[test]
+    fn hidden_constructors_check_their_input() {
+        for bad in ["../escaped", "a/b", "", "9lives", "clinic_data", "x".repeat(129).leak()] {
+            assert!(StackName::__from_macro(bad).is_err(), "{bad}");
+        }
+        for bad in ["patient.records", "Records", "ab", "xn--abc", "abc-s3alias", "-abc"] {
+            assert!(BucketName::__from_macro(bad).is_err(), "{bad}");
+        }
+        assert!(Region::__from_macro("us-east").is_err());
+        let v4 = |a, b, c, d| IpAddr::V4(Ipv4Addr::new(a, b, c, d));
+        for (address, prefix) in [
+            (v4(0, 0, 0, 0), 0),
+            (v4(10, 0, 0, 0), 0),
+            (v4(10, 0, 0, 1), 8),
+            (v4(10, 0, 0, 0), 33),
+            (IpAddr::V6(Ipv6Addr::UNSPECIFIED), 0),
+            (IpAddr::V6(Ipv6Addr::UNSPECIFIED), 129),
+        ] {
+            assert!(Cidr::__from_macro(address, prefix).is_err(), "{address}/{prefix}");
+        }
+        for (y, m, d) in [(2027, 2, 29), (1999, 1, 1), (2027, 13, 1), (2027, 4, 31)] {
+            assert!(Date::__from_macro(y, m, d).is_err(), "{y}-{m}-{d}");
+        }
+        let name = StackName::__from_checked(StackName::__from_macro("clinic-data").unwrap());
+        assert_eq!(name, StackName::new("clinic-data").unwrap());
+        assert_eq!(
+            Cidr::__from_macro(v4(10, 20, 0, 0), 16).unwrap(),
+            Cidr::parse("10.20.0.0/16").unwrap()
+        );
+    }
 
     #[test]
     fn days_since_the_epoch_become_civil_dates() {

@@ -636,6 +636,25 @@ mod tests {
     use super::*;
     use crate::prelude::*;
 
+    #[test]
+    fn a_template_path_that_leaves_the_folder_is_refused() {
+        let app = App::new("clinic");
+        app.stack("data").unwrap().add(KmsKey::new("Key")).unwrap();
+        let mut assembly = app.synth().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        for name in ["../escaped", "/tmp/abs", "a/b", ".."] {
+            assembly.stacks[0].name = name.to_owned();
+            let err = assembly.write(&out).unwrap_err().to_string();
+            assert!(err.contains("invalid stack name"), "{name}: {err}");
+        }
+        assert!(!dir.path().join("escaped.template.json").exists());
+        // The names the API can make are never refused.
+        assembly.stacks[0].name = "data".to_owned();
+        assembly.write(&out).unwrap();
+        assert!(out.join("data.template.json").exists());
+    }
+
     fn two_stacks() -> App {
         let app = App::new("test");
         let security = app.stack("security").unwrap();
