@@ -113,6 +113,15 @@ impl Engine {
 /// assert!(DbNetwork::existing("vpc-0123456789abcdef0", &["subnet-0a1b2c3d4e5f60718"]).is_err());
 /// # Ok::<(), hipaa_stack::Error>(())
 /// ```
+///
+/// A network is not built from parts, which would skip the checks:
+///
+/// ```compile_fail
+/// let _ = hipaa_stack::DbNetwork::Existing {
+///     subnets: vec!["subnet-1".to_owned()],
+///     security_group: "sg-open-to-the-world".to_owned(),
+/// };
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DbNetwork(NetworkKind);
 
