@@ -319,7 +319,10 @@ pub(crate) fn user_data(input: TokenStream) -> syn::Result<syn::Expr> {
     }) = &expr
         && let Some(rule) = user_data_problem(&lit.value())
     {
-        return Err(syn::Error::new(lit.span(), format!("invalid user data: {rule}")));
+        return Err(syn::Error::new(
+            lit.span(),
+            format!("invalid user data: {rule}"),
+        ));
     }
     Ok(expr)
 }

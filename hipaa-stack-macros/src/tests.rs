@@ -297,7 +297,10 @@ mod days {
             match parse::days(input) {
                 Ok(checked) => {
                     let days = proc_macro2::Literal::u16_unsuffixed(days);
-                    same(expand::days(checked), quote!(::hipaa_stack::Days::<#days>::__from_macro()));
+                    same(
+                        expand::days(checked),
+                        quote!(::hipaa_stack::Days::<#days>::__from_macro()),
+                    );
                 }
                 Err(error) => panic!("{error}"),
             }
@@ -451,10 +454,12 @@ mod names {
     #[test]
     fn bucket_name_expands() {
         match parse::bucket_name(quote!("patient-records")) {
-            Ok(checked) => same(
-                expand::bucket_name(checked),
-                { let c = expand::checked(quote!(::hipaa_stack::BucketName::__from_macro("patient-records"))); quote!(::hipaa_stack::BucketName::__from_checked(#c)) },
-            ),
+            Ok(checked) => same(expand::bucket_name(checked), {
+                let c = expand::checked(quote!(::hipaa_stack::BucketName::__from_macro(
+                    "patient-records"
+                )));
+                quote!(::hipaa_stack::BucketName::__from_checked(#c))
+            }),
             Err(error) => panic!("{error}"),
         }
     }
@@ -463,10 +468,12 @@ mod names {
     fn escapes_are_resolved_before_the_check() {
         let input: TokenStream = r#""patient\x2drecords""#.parse().unwrap();
         match parse::bucket_name(input) {
-            Ok(checked) => same(
-                expand::bucket_name(checked),
-                { let c = expand::checked(quote!(::hipaa_stack::BucketName::__from_macro("patient-records"))); quote!(::hipaa_stack::BucketName::__from_checked(#c)) },
-            ),
+            Ok(checked) => same(expand::bucket_name(checked), {
+                let c = expand::checked(quote!(::hipaa_stack::BucketName::__from_macro(
+                    "patient-records"
+                )));
+                quote!(::hipaa_stack::BucketName::__from_checked(#c))
+            }),
             Err(error) => panic!("{error}"),
         }
     }
@@ -474,10 +481,12 @@ mod names {
     #[test]
     fn stack_name_expands() {
         match parse::stack_name(quote!("clinic-data")) {
-            Ok(checked) => same(
-                expand::stack_name(checked),
-                { let c = expand::checked(quote!(::hipaa_stack::StackName::__from_macro("clinic-data"))); quote!(::hipaa_stack::StackName::__from_checked(#c)) },
-            ),
+            Ok(checked) => same(expand::stack_name(checked), {
+                let c = expand::checked(quote!(::hipaa_stack::StackName::__from_macro(
+                    "clinic-data"
+                )));
+                quote!(::hipaa_stack::StackName::__from_checked(#c))
+            }),
             Err(error) => panic!("{error}"),
         }
     }

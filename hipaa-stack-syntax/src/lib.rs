@@ -756,7 +756,11 @@ pub const fn is_network(address: IpAddr, prefix: u8) -> bool {
             if prefix > 128 {
                 return false;
             }
-            let host = if prefix == 128 { 0 } else { u128::MAX >> prefix };
+            let host = if prefix == 128 {
+                0
+            } else {
+                u128::MAX >> prefix
+            };
             a.to_bits() & host == 0
         }
     }
@@ -773,7 +777,7 @@ pub const fn is_date(year: u16, month: u8, day: u8) -> bool {
     if year < 2000 || year > 2999 {
         return false;
     }
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     let days_in_month = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,

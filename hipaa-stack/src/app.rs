@@ -685,10 +685,18 @@ mod tests {
         let sg = a.add(SecurityGroup::new("AppSg", &net)).unwrap();
         let role = a.add(Role::new("AppRole", ServicePrincipal::Ec2)).unwrap();
         let db = a
-            .add(EncryptedDatabase::postgres("Ehr").encryption(&key).network(&net))
+            .add(
+                EncryptedDatabase::postgres("Ehr")
+                    .encryption(&key)
+                    .network(&net),
+            )
             .unwrap();
         let records = a
-            .add(SecureBucket::new("Records").encryption(&key).access_logs(&logs))
+            .add(
+                SecureBucket::new("Records")
+                    .encryption(&key)
+                    .access_logs(&logs),
+            )
             .unwrap();
 
         let second = App::new("second");
@@ -705,18 +713,36 @@ mod tests {
         let attempts: Vec<(&str, crate::Result<()>)> = vec![
             (
                 "instance on a foreign VPC",
-                b.add(instance("I1").encryption(&own_key).network(&net).role(&own_role).security_group(&own_sg))
-                    .map(drop),
+                b.add(
+                    instance("I1")
+                        .encryption(&own_key)
+                        .network(&net)
+                        .role(&own_role)
+                        .security_group(&own_sg),
+                )
+                .map(drop),
             ),
             (
                 "instance with a foreign group",
-                b.add(instance("I2").encryption(&own_key).network(&own_net).role(&own_role).security_group(&sg))
-                    .map(drop),
+                b.add(
+                    instance("I2")
+                        .encryption(&own_key)
+                        .network(&own_net)
+                        .role(&own_role)
+                        .security_group(&sg),
+                )
+                .map(drop),
             ),
             (
                 "instance with a foreign role",
-                b.add(instance("I3").encryption(&own_key).network(&own_net).role(&role).security_group(&own_sg))
-                    .map(drop),
+                b.add(
+                    instance("I3")
+                        .encryption(&own_key)
+                        .network(&own_net)
+                        .role(&role)
+                        .security_group(&own_sg),
+                )
+                .map(drop),
             ),
             (
                 "instance with a foreign reference in its user data",
@@ -726,30 +752,59 @@ mod tests {
                         .network(&own_net)
                         .role(&own_role)
                         .security_group(&own_sg)
-                        .user_data(UserData::script(crate::user_data!("#!/bin/bash\n")).reference(records.name())),
+                        .user_data(
+                            UserData::script(crate::user_data!("#!/bin/bash\n"))
+                                .reference(records.name()),
+                        ),
                 )
                 .map(drop),
             ),
-            ("grant on a foreign database", b.add(db.allow_from("AppToEhr", &own_sg)).map(drop)),
-            ("connect grant on a foreign database", b.add(db.grant_connect("Connect", &own_role, "app_user")).map(drop)),
-            ("decrypt grant on a foreign key", b.add(key.grant_decrypt("Decrypt", &own_role)).map(drop)),
-            ("read grant on a foreign bucket", b.add(records.grant_read("Read", &own_role)).map(drop)),
             (
-                "database in a foreign VPC",
-                b.add(EncryptedDatabase::postgres("Db").encryption(&own_key).network(&net)).map(drop),
+                "grant on a foreign database",
+                b.add(db.allow_from("AppToEhr", &own_sg)).map(drop),
             ),
             (
-                "bucket with foreign logs",
-                b.add(SecureBucket::new("B").encryption(&own_key).access_logs(&logs)).map(drop),
-            ),
-            (
-                "raw resource with a foreign reference",
-                b.add(RawResource::new("Q", "AWS::SQS::Queue").property("KmsMasterKeyId", key.arn()))
+                "connect grant on a foreign database",
+                b.add(db.grant_connect("Connect", &own_role, "app_user"))
                     .map(drop),
             ),
             (
+                "decrypt grant on a foreign key",
+                b.add(key.grant_decrypt("Decrypt", &own_role)).map(drop),
+            ),
+            (
+                "read grant on a foreign bucket",
+                b.add(records.grant_read("Read", &own_role)).map(drop),
+            ),
+            (
+                "database in a foreign VPC",
+                b.add(
+                    EncryptedDatabase::postgres("Db")
+                        .encryption(&own_key)
+                        .network(&net),
+                )
+                .map(drop),
+            ),
+            (
+                "bucket with foreign logs",
+                b.add(
+                    SecureBucket::new("B")
+                        .encryption(&own_key)
+                        .access_logs(&logs),
+                )
+                .map(drop),
+            ),
+            (
+                "raw resource with a foreign reference",
+                b.add(
+                    RawResource::new("Q", "AWS::SQS::Queue").property("KmsMasterKeyId", key.arn()),
+                )
+                .map(drop),
+            ),
+            (
                 "raw resource that depends on a foreign construct",
-                b.add(RawResource::new("Q2", "AWS::SQS::Queue").depends_on(&db)).map(drop),
+                b.add(RawResource::new("Q2", "AWS::SQS::Queue").depends_on(&db))
+                    .map(drop),
             ),
         ];
         for (what, result) in attempts {
@@ -767,7 +822,8 @@ mod tests {
     #[test]
     fn app_ids_never_repeat() {
         use super::AppId;
-        let ids: std::collections::BTreeSet<AppId> = (0..1000).map(|_| App::new("a").id()).collect();
+        let ids: std::collections::BTreeSet<AppId> =
+            (0..1000).map(|_| App::new("a").id()).collect();
         assert_eq!(ids.len(), 1000);
         assert!(ids.iter().all(|id| id.belongs_to(*id)));
         // An exhausted id belongs to no app, not even another exhausted one.

@@ -251,11 +251,9 @@ impl Assembly {
 /// valid stack name and the file name is one plain path component, so that no name can
 /// write outside the assembly folder.
 fn template_path(dir: &Path, stack: &SynthesizedStack) -> Result<PathBuf> {
-    hipaa_stack_syntax::check_stack_name(&stack.name).map_err(|violation| {
-        Error::InvalidName {
-            place: format!("the template of stack `{}`", stack.name),
-            violation,
-        }
+    hipaa_stack_syntax::check_stack_name(&stack.name).map_err(|violation| Error::InvalidName {
+        place: format!("the template of stack `{}`", stack.name),
+        violation,
     })?;
     let file = stack.template_file();
     let mut components = Path::new(&file).components();

@@ -686,7 +686,10 @@ mod tests {
             &json!([{ "Fn::GetAtt": ["EhrSecurityGroup", "GroupId"] }])
         );
         // The database's own group, in the existing VPC, admits no one.
-        assert_eq!(prop(&t, "EhrSecurityGroup", "/VpcId"), "vpc-0123456789abcdef0");
+        assert_eq!(
+            prop(&t, "EhrSecurityGroup", "/VpcId"),
+            "vpc-0123456789abcdef0"
+        );
         assert!(
             resource(&t, "EhrSecurityGroup")["Properties"]
                 .get("SecurityGroupIngress")

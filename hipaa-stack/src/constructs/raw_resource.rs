@@ -331,7 +331,11 @@ mod tests {
     fn a_huge_array_index_in_a_path_is_refused_without_allocating() {
         let app = App::new("test");
         let s = app.stack("t").unwrap();
-        for path in ["/Tags/4000000000/Key", "/A/18446744073709551616/B", "/Tags/1025"] {
+        for path in [
+            "/Tags/4000000000/Key",
+            "/A/18446744073709551616/B",
+            "/Tags/1025",
+        ] {
             let err = s
                 .add(RawResource::new("Queue", "AWS::SQS::Queue").property(path, "x"))
                 .unwrap_err()

@@ -530,9 +530,14 @@ mod tests {
                 .to_string();
             assert!(err.contains("is not a private range"), "{block}: {err}");
         }
-        for (i, block) in ["10.20.0.0/16", "172.31.0.0/16", "192.168.0.0/16", "100.64.0.0/16"]
-            .into_iter()
-            .enumerate()
+        for (i, block) in [
+            "10.20.0.0/16",
+            "172.31.0.0/16",
+            "192.168.0.0/16",
+            "100.64.0.0/16",
+        ]
+        .into_iter()
+        .enumerate()
         {
             let cidr = Cidr::parse(block).unwrap();
             stack

@@ -452,7 +452,11 @@ impl RuleDecl {
             // hipaa-stack cannot see a prefix list's entries, which may hold any public
             // range: as a source it is treated like the internet.
             PeerKind::PrefixList(id)
-                if ingress && !matches!(self.port, ("tcp", Some(443), Some(443)) | ("tcp", Some(80), Some(80))) =>
+                if ingress
+                    && !matches!(
+                        self.port,
+                        ("tcp", Some(443), Some(443)) | ("tcp", Some(80), Some(80))
+                    ) =>
             {
                 Err(format!(
                     "{what} admits the prefix list `{id}` on a port other than HTTPS or HTTP; its entries are not known when the app is synthesized and may hold the internet, so name a security group or a block inside the VPC instead (HIPAA 45 CFR §164.312(e)(1), hipaa-stack rule E10)"
