@@ -432,6 +432,15 @@ impl<'app> Stack<'app> {
                 what: "reference",
             });
         }
+        if value.target.attr.may_hold_a_secret() {
+            return Err(Error::InvalidConstruct {
+                path: format!("{}/outputs/{name}", stack.name),
+                reason: format!(
+                    "the attribute `{}` may hold a secret, and outputs are readable by anyone who may describe the stack; output its ARN or name, and read the value where it is needed",
+                    value.target.attr.export_suffix()
+                ),
+            });
+        }
         if stack.outputs.iter().any(|o| o.name == name) {
             return Err(Error::DuplicateOutput {
                 stack: stack.name.to_string(),
@@ -523,6 +532,24 @@ pub(crate) enum Attr {
 }
 
 impl Attr {
+    /// Whether this attribute may hold a secret's value rather than an ARN, a name or an
+    /// id: a raw resource's `SecretAccessKey` (an IAM access key), `Value` (an SSM
+    /// parameter), `SecretString` or anything named like a password, token or key. Such a
+    /// value may not go where it can be read back: user data, stack outputs.
+    pub(crate) fn may_hold_a_secret(self) -> bool {
+        let Attr::Get(name) = self else {
+            return false;
+        };
+        let lower = name.to_ascii_lowercase();
+        let plain = ["arn", "id", "name", "address", "endpoint", "url", "port"]
+            .iter()
+            .any(|end| lower.ends_with(end));
+        !plain
+            && ["secret", "password", "token", "key", "value", "credential"]
+                .iter()
+                .any(|word| lower.contains(word))
+    }
+
     pub(crate) fn export_suffix(self) -> &'static str {
         match self {
             Attr::Ref => "Ref",
@@ -817,6 +844,50 @@ mod tests {
         let _ = own_logs;
         // Nothing was added: the second app still synthesizes.
         second.synth().unwrap();
+    }
+
+    #[test]
+    fn secret_attributes_do_not_become_outputs_or_user_data() {
+        use crate::{Ami, Role, SecureInstance, SecurityGroup, ServicePrincipal, UserData};
+        let app = App::new("test");
+        let s = app.stack("s").unwrap();
+        let user = s
+            .add(RawResource::new("Ci", "AWS::IAM::AccessKey"))
+            .unwrap();
+        let param = s
+            .add(RawResource::new("Param", "AWS::SSM::Parameter"))
+            .unwrap();
+        for (name, value) in [
+            ("Secret", user.attribute("SecretAccessKey")),
+            ("Value", param.attribute("Value")),
+        ] {
+            let err = s.output(name, value).unwrap_err().to_string();
+            assert!(err.contains("may hold a secret"), "{err}");
+        }
+        s.output("ParamName", param.reference()).unwrap();
+        s.output("ParamArn", param.attribute("Arn")).unwrap();
+
+        let key = s.add(KmsKey::new("Key")).unwrap();
+        let net = s
+            .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
+            .unwrap();
+        let sg = s.add(SecurityGroup::new("AppSg", &net)).unwrap();
+        let role = s.add(Role::new("AppRole", ServicePrincipal::Ec2)).unwrap();
+        let err = s
+            .add(
+                SecureInstance::new("App", Ami::id("ami-0123456789abcdef0"))
+                    .encryption(&key)
+                    .network(&net)
+                    .role(&role)
+                    .security_group(&sg)
+                    .user_data(
+                        UserData::script(crate::user_data!("export AWS_SECRET_ACCESS_KEY="))
+                            .reference(user.attribute("SecretAccessKey")),
+                    ),
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("may hold a secret"), "{err}");
     }
 
     #[test]

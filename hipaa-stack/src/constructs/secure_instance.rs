@@ -691,6 +691,20 @@ impl Node for InstanceNode {
                 self.root_device
             ));
         }
+        if let Some(target) = self
+            .user_data
+            .iter()
+            .flat_map(|s| &s.parts)
+            .find_map(|p| match p {
+                Piece::Reference(target) if target.attr.may_hold_a_secret() => Some(target),
+                _ => None,
+            })
+        {
+            return Err(format!(
+                "the user data takes the attribute `{}`, which may hold a secret, and user data is readable by anyone who may describe the instance; pass its ARN or name and fetch the value at boot",
+                target.attr.export_suffix()
+            ));
+        }
         if let Some(script) = &self.user_data
             && script.text_len() > MAX_USER_DATA
         {
