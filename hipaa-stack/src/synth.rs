@@ -535,6 +535,17 @@ fn add_exports(arena: &Arena, cross: &[CrossStack], templates: &mut [Template]) 
     }
     let mut unused = Vec::new();
     for ((producer, export_name), c) in exports {
+        // An export is an output, readable by anyone who may describe the stack.
+        if c.target.attr.may_hold_a_secret() {
+            return Err(Error::InvalidConstruct {
+                path: c.via.clone(),
+                reason: format!(
+                    "it uses the attribute `{}` of `{}` from another stack, which would export a value that may hold a secret; keep both in one stack, or pass an ARN or a name",
+                    c.target.attr.export_suffix(),
+                    c.from
+                ),
+            });
+        }
         let logical_id = arena.logical_id(c.target.construct, c.target.part);
         let name = format!(
             "Export{}{logical_id}{}",
@@ -633,6 +644,23 @@ pub fn read_manifest(dir: &Path) -> Result<Value> {
 mod tests {
     use super::*;
     use crate::prelude::*;
+
+    #[test]
+    fn a_secret_attribute_is_never_exported_to_another_stack() {
+        let app = App::new("clinic");
+        let a = app.stack("a").unwrap();
+        let b = app.stack("b").unwrap();
+        let user = a.add(RawResource::new("Ci", "AWS::IAM::AccessKey")).unwrap();
+        b.add(
+            RawResource::new("Param", "AWS::SSM::Parameter")
+                .property("Type", "String")
+                .property("Value", user.attribute("SecretAccessKey")),
+        )
+        .unwrap();
+        let err = app.synth().unwrap_err().to_string();
+        assert!(err.contains("may hold a secret"), "{err}");
+        assert!(err.starts_with("construct `b/Param` is invalid"), "{err}");
+    }
 
     #[test]
     fn a_template_path_that_leaves_the_folder_is_refused() {
