@@ -861,3 +861,42 @@ mod user_data {
         }
     }
 }
+
+mod user_data_never_panics {
+    use super::*;
+
+    #[test]
+    fn on_random_text() {
+        const PIECES: [&str; 14] = [
+            "password",
+            "=",
+            ":",
+            " ",
+            "'",
+            "\"",
+            "$",
+            "AKIA",
+            "ABCDEFGHIJKLMNOP",
+            "{{resolve:",
+            "é",
+            "\n",
+            "-----BEGIN ",
+            "token",
+        ];
+        let mut state: u64 = 7;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            let len = (state >> 60) as usize;
+            for _ in 0..len {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                text.push_str(PIECES[(state >> 33) as usize % PIECES.len()]);
+            }
+            let _ = user_data_problem(&text);
+        }
+    }
+}

@@ -650,7 +650,9 @@ mod tests {
         let app = App::new("clinic");
         let a = app.stack("a").unwrap();
         let b = app.stack("b").unwrap();
-        let user = a.add(RawResource::new("Ci", "AWS::IAM::AccessKey")).unwrap();
+        let user = a
+            .add(RawResource::new("Ci", "AWS::IAM::AccessKey"))
+            .unwrap();
         b.add(
             RawResource::new("Param", "AWS::SSM::Parameter")
                 .property("Type", "String")
