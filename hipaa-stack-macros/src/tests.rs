@@ -518,3 +518,44 @@ mod names {
         );
     }
 }
+
+mod user_data {
+    use super::*;
+
+    #[test]
+    fn a_literal_with_a_secret_is_refused_here() {
+        for input in [
+            quote!("export PGPASSWORD=hunter2\n"),
+            quote!("echo {{resolve:secretsmanager:db}}"),
+            quote!(r"API_TOKEN='abc'"),
+        ] {
+            let text = message(parse::user_data(input));
+            assert!(
+                text.starts_with("invalid user data: user data may not"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn other_expressions_are_left_to_const_evaluation() {
+        let input = quote!(include_str!("boot.sh"));
+        match parse::user_data(input) {
+            Ok(expr) => same(
+                expand::user_data(expr),
+                expand::checked(quote!(::hipaa_stack::UserDataText::__from_macro(
+                    include_str!("boot.sh")
+                ))),
+            ),
+            Err(error) => panic!("{error}"),
+        }
+    }
+
+    #[test]
+    fn empty_or_malformed_input_is_refused_with_the_usage() {
+        for input in [quote!(), quote!(=> nonsense)] {
+            let text = message(parse::user_data(input));
+            assert!(text.starts_with("`user_data!` takes the script"), "{text}");
+        }
+    }
+}
