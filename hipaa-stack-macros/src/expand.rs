@@ -57,7 +57,7 @@ pub(crate) fn main(checked: syn::Result<MainFn>, item: &TokenStream) -> TokenStr
 pub(crate) fn days(Days { days, span }: Days) -> TokenStream {
     let mut days = Literal::u16_unsuffixed(days);
     days.set_span(span);
-    quote! { ::hipaa_stack::Days::<#days> }
+    quote! { ::hipaa_stack::Days::<#days>::__from_macro() }
 }
 
 /// The expansion of `cidr!("…")`: a call of `Cidr::__from_macro` with the
@@ -75,8 +75,11 @@ pub(crate) fn cidr(
     }: Cidr,
 ) -> TokenStream {
     if prefix_len == 0 {
-        let ipv6 = address.is_ipv6();
-        return quote! { ::hipaa_stack::literal::Internet::__from_macro(#ipv6) };
+        return if address.is_ipv6() {
+            quote! { ::hipaa_stack::literal::Internet::IPV6 }
+        } else {
+            quote! { ::hipaa_stack::literal::Internet::IPV4 }
+        };
     }
     let address = match address {
         IpAddr::V4(v4) => {
@@ -89,19 +92,35 @@ pub(crate) fn cidr(
         }
     };
     let prefix_len = Literal::u8_unsuffixed(prefix_len);
-    quote! { ::hipaa_stack::Cidr::__from_macro(#address, #prefix_len) }
+    checked(quote! { ::hipaa_stack::Cidr::__from_macro(#address, #prefix_len) })
+}
+
+/// A call of a hidden constructor, which returns a `Result`, evaluated in a `const` block:
+/// the value was checked by `parse` already, and the library checks it once more when the
+/// program is compiled, so the constructor never trusts its caller.
+pub(crate) fn checked(call: TokenStream) -> TokenStream {
+    quote! {
+        const {
+            match #call {
+                ::core::result::Result::Ok(value) => value,
+                ::core::result::Result::Err(rule) => ::core::panic!("{}", rule),
+            }
+        }
+    }
 }
 
 /// The expansion of `bucket_name!("…")`.
 pub(crate) fn bucket_name(name: Name) -> TokenStream {
     let name = string(name);
-    quote! { ::hipaa_stack::BucketName::__from_macro(#name) }
+    let checked = checked(quote! { ::hipaa_stack::BucketName::__from_macro(#name) });
+    quote! { ::hipaa_stack::BucketName::__from_checked(#checked) }
 }
 
 /// The expansion of `stack_name!("…")`.
 pub(crate) fn stack_name(name: Name) -> TokenStream {
     let name = string(name);
-    quote! { ::hipaa_stack::StackName::__from_macro(#name) }
+    let checked = checked(quote! { ::hipaa_stack::StackName::__from_macro(#name) });
+    quote! { ::hipaa_stack::StackName::__from_checked(#checked) }
 }
 
 /// A plain string literal holding the checked value, spanned on the user's
@@ -117,5 +136,12 @@ pub(crate) fn date(Date { year, month, day }: Date) -> TokenStream {
         Literal::u8_unsuffixed(month),
         Literal::u8_unsuffixed(day),
     );
-    quote! { ::hipaa_stack::Date::__from_macro(#year, #month, #day) }
+    checked(quote! { ::hipaa_stack::Date::__from_macro(#year, #month, #day) })
+}
+
+/// The expansion of `user_data!(..)`: the hidden constructor, which checks the text, in a
+/// `const` block, so text made at run time does not build and a secret in text read with
+/// `include_str!` is a compile error.
+pub(crate) fn user_data(text: syn::Expr) -> TokenStream {
+    checked(quote! { ::hipaa_stack::UserDataText::__from_macro(#text) })
 }

@@ -83,8 +83,9 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// The input is an integer literal, with no suffix or a `u16`, `u32` or
 /// `u64` suffix, from 1 to 36500 (100 years): a retention of 0 days keeps
-/// nothing. It expands to `::hipaa_stack::Days::<N>`, a unit-struct value
-/// that carries the number of days in its type.
+/// nothing. It expands to `::hipaa_stack::Days::<N>::__from_macro()`, a value
+/// that carries the number of days in its type (checked once more in const
+/// evaluation).
 ///
 /// ```text
 /// let retention = hipaa_stack::days!(2190); // six years
@@ -104,14 +105,15 @@ pub fn days(input: TokenStream) -> TokenStream {
 /// at most 32 for IPv4, as in `"10.20.0.0/16"`, and at most 128 for IPv6, as
 /// in `"fd00:10::/48"`. The prefix length is required, the bits of the
 /// address after the prefix must be zero, and IPv4 octets have no leading
-/// zeros. It expands to a call of `::hipaa_stack::Cidr::__from_macro`.
+/// zeros. It expands to a call of `::hipaa_stack::Cidr::__from_macro` in a
+/// `const` block, which checks the block once more when the program is compiled.
 ///
 /// ```text
 /// let vpc = hipaa_stack::cidr!("10.20.0.0/16");
 /// ```
 ///
 /// The internet, `cidr!("0.0.0.0/0")` or `cidr!("::/0")`, expands to a call
-/// of `::hipaa_stack::literal::Internet::__from_macro` instead: a type of its
+/// to `::hipaa_stack::literal::Internet::IPV4` or `IPV6` instead: a type of its
 /// own, not a `Cidr`, so that a security group rule that would open SSH, RDP,
 /// a database port or every port to the internet does not compile.
 ///
@@ -132,7 +134,8 @@ pub fn cidr(input: TokenStream) -> TokenStream {
 /// certificate errors and hipaa-stack buckets accept TLS only. The prefixes
 /// `xn--`, `sthree-` and `amzn-s3-demo-` and the suffixes `-s3alias`,
 /// `--ol-s3`, `--x-s3` and `--table-s3` are reserved by S3. It expands to
-/// `::hipaa_stack::BucketName::__from_macro("…")`.
+/// `::hipaa_stack::BucketName::__from_macro("…")` in a `const` block, which
+/// checks the name once more when the program is compiled.
 ///
 /// ```text
 /// let name = hipaa_stack::bucket_name!("patient-records");
@@ -151,7 +154,8 @@ pub fn bucket_name(input: TokenStream) -> TokenStream {
 ///
 /// The input is a string literal: an ASCII letter, then ASCII letters,
 /// digits and hyphens, at most 128 characters in all. It expands to
-/// `::hipaa_stack::StackName::__from_macro("…")`.
+/// `::hipaa_stack::StackName::__from_macro("…")` in a `const` block, which
+/// checks the name once more when the program is compiled.
 ///
 /// ```text
 /// let name = hipaa_stack::stack_name!("clinic-data");
@@ -169,7 +173,7 @@ pub fn stack_name(input: TokenStream) -> TokenStream {
 /// A calendar date, checked at compile time, for the expiry of a waiver.
 ///
 /// The input is a string literal `YYYY-MM-DD` naming a real day, as in `"2027-03-31"`. It
-/// expands to a call of `::hipaa_stack::Date::__from_macro`.
+/// expands to a call of `::hipaa_stack::Date::__from_macro` in a `const` block.
 ///
 /// ```text
 /// let expiry = hipaa_stack::date!("2027-03-31");
@@ -180,6 +184,28 @@ pub fn stack_name(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn date(input: TokenStream) -> TokenStream {
     function_like(input, parse::date, expand::date)
+}
+
+/// Text for an instance's user data, checked at compile time.
+///
+/// The input is a string literal or any expression that is text at compile time, such as
+/// `include_str!("boot.sh")` or `concat!(..)`; text made at run time does not compile. The
+/// text may not hold a dynamic reference (`{{resolve:…}}`), a private key, an AWS access
+/// key id, or a literal assigned to a name ending in `password`, `secret`, `token` or a
+/// key word. It expands to `::hipaa_stack::UserDataText::__from_macro(..)` in a `const`
+/// block, which runs that check in const evaluation; a string literal is also checked
+/// here, with the error on the literal.
+///
+/// ```text
+/// let boot = hipaa_stack::UserData::script(hipaa_stack::user_data!("#!/bin/bash\n"));
+/// ```
+///
+/// `user_data!("export PGPASSWORD=hunter2")` fails with "invalid user data: user data may
+/// not assign a literal to a password, …". The compiled examples live in the
+/// `hipaa-stack` crate.
+#[proc_macro]
+pub fn user_data(input: TokenStream) -> TokenStream {
+    function_like(input, parse::user_data, expand::user_data)
 }
 
 /// Runs a function-like macro: `parse` checks the input, `expand` turns the

@@ -8,6 +8,7 @@ use std::num::IntErrorKind;
 
 use hipaa_stack_syntax::{
     Violation, check_bucket_name, check_days, check_stack_name, parse_cidr, parse_date,
+    user_data_problem,
 };
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
@@ -301,6 +302,29 @@ pub(crate) fn date(input: TokenStream) -> syn::Result<Date> {
     let (year, month, day) =
         parse_date(&lit.value()).map_err(|violation| violated(lit.span(), &violation))?;
     Ok(Date { year, month, day })
+}
+
+/// Checks the input of `user_data!`: a string literal is checked here, with the error on
+/// the literal; any other expression (`include_str!("boot.sh")`, `concat!(..)`) is left to
+/// the check in const evaluation that the expansion runs.
+pub(crate) fn user_data(input: TokenStream) -> syn::Result<syn::Expr> {
+    const USAGE: &str = "`user_data!` takes the script as a string literal or                          `include_str!(\"boot.sh\")`, e.g. `user_data!(\"#!/bin/bash\\n\")`";
+    if input.is_empty() {
+        return Err(syn::Error::new(Span::call_site(), USAGE));
+    }
+    let expr: syn::Expr =
+        syn::parse2(input.clone()).map_err(|_| syn::Error::new_spanned(&input, USAGE))?;
+    if let syn::Expr::Lit(syn::ExprLit {
+        lit: Lit::Str(lit), ..
+    }) = &expr
+        && let Some(rule) = user_data_problem(&lit.value())
+    {
+        return Err(syn::Error::new(
+            lit.span(),
+            format!("invalid user data: {rule}"),
+        ));
+    }
+    Ok(expr)
 }
 
 /// Parses a string literal and checks its value with `check`.

@@ -297,7 +297,10 @@ mod days {
             match parse::days(input) {
                 Ok(checked) => {
                     let days = proc_macro2::Literal::u16_unsuffixed(days);
-                    same(expand::days(checked), quote!(::hipaa_stack::Days::<#days>));
+                    same(
+                        expand::days(checked),
+                        quote!(::hipaa_stack::Days::<#days>::__from_macro()),
+                    );
                 }
                 Err(error) => panic!("{error}"),
             }
@@ -363,10 +366,10 @@ mod cidr {
     fn expands_ipv4() {
         assert_eq!(
             expanded(quote!("10.20.0.0/16")),
-            quote!(::hipaa_stack::Cidr::__from_macro(
+            expand::checked(quote!(::hipaa_stack::Cidr::__from_macro(
                 ::core::net::IpAddr::V4(::core::net::Ipv4Addr::new(10, 20, 0, 0)),
                 16
-            ))
+            )))
             .to_string()
         );
     }
@@ -375,10 +378,10 @@ mod cidr {
     fn expands_ipv6() {
         assert_eq!(
             expanded(quote!("fd00:10::/48")),
-            quote!(::hipaa_stack::Cidr::__from_macro(
+            expand::checked(quote!(::hipaa_stack::Cidr::__from_macro(
                 ::core::net::IpAddr::V6(::core::net::Ipv6Addr::new(64768, 16, 0, 0, 0, 0, 0, 0)),
                 48
-            ))
+            )))
             .to_string()
         );
     }
@@ -387,14 +390,14 @@ mod cidr {
     fn expands_the_internet_to_a_type_of_its_own() {
         assert_eq!(
             expanded(quote!("0.0.0.0/0")),
-            quote!(::hipaa_stack::literal::Internet::__from_macro(false)).to_string()
+            quote!(::hipaa_stack::literal::Internet::IPV4).to_string()
         );
         assert_eq!(
             expanded(quote!("::/0")),
-            quote!(::hipaa_stack::literal::Internet::__from_macro(true)).to_string()
+            quote!(::hipaa_stack::literal::Internet::IPV6).to_string()
         );
         // Any other block, however large, is an ordinary `Cidr`.
-        assert!(expanded(quote!("0.0.0.0/1")).starts_with(":: hipaa_stack :: Cidr"));
+        assert!(expanded(quote!("0.0.0.0/1")).contains(":: hipaa_stack :: Cidr :: __from_macro"));
     }
 
     #[test]
@@ -451,10 +454,12 @@ mod names {
     #[test]
     fn bucket_name_expands() {
         match parse::bucket_name(quote!("patient-records")) {
-            Ok(checked) => same(
-                expand::bucket_name(checked),
-                quote!(::hipaa_stack::BucketName::__from_macro("patient-records")),
-            ),
+            Ok(checked) => same(expand::bucket_name(checked), {
+                let c = expand::checked(quote!(::hipaa_stack::BucketName::__from_macro(
+                    "patient-records"
+                )));
+                quote!(::hipaa_stack::BucketName::__from_checked(#c))
+            }),
             Err(error) => panic!("{error}"),
         }
     }
@@ -463,10 +468,12 @@ mod names {
     fn escapes_are_resolved_before_the_check() {
         let input: TokenStream = r#""patient\x2drecords""#.parse().unwrap();
         match parse::bucket_name(input) {
-            Ok(checked) => same(
-                expand::bucket_name(checked),
-                quote!(::hipaa_stack::BucketName::__from_macro("patient-records")),
-            ),
+            Ok(checked) => same(expand::bucket_name(checked), {
+                let c = expand::checked(quote!(::hipaa_stack::BucketName::__from_macro(
+                    "patient-records"
+                )));
+                quote!(::hipaa_stack::BucketName::__from_checked(#c))
+            }),
             Err(error) => panic!("{error}"),
         }
     }
@@ -474,10 +481,12 @@ mod names {
     #[test]
     fn stack_name_expands() {
         match parse::stack_name(quote!("clinic-data")) {
-            Ok(checked) => same(
-                expand::stack_name(checked),
-                quote!(::hipaa_stack::StackName::__from_macro("clinic-data")),
-            ),
+            Ok(checked) => same(expand::stack_name(checked), {
+                let c = expand::checked(quote!(::hipaa_stack::StackName::__from_macro(
+                    "clinic-data"
+                )));
+                quote!(::hipaa_stack::StackName::__from_checked(#c))
+            }),
             Err(error) => panic!("{error}"),
         }
     }
@@ -507,5 +516,46 @@ mod names {
             "`stack_name!` takes a stack name as a string literal, e.g. \
              `stack_name!(\"clinic-data\")`"
         );
+    }
+}
+
+mod user_data {
+    use super::*;
+
+    #[test]
+    fn a_literal_with_a_secret_is_refused_here() {
+        for input in [
+            quote!("export PGPASSWORD=hunter2\n"),
+            quote!("echo {{resolve:secretsmanager:db}}"),
+            quote!(r"API_TOKEN='abc'"),
+        ] {
+            let text = message(parse::user_data(input));
+            assert!(
+                text.starts_with("invalid user data: user data may not"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn other_expressions_are_left_to_const_evaluation() {
+        let input = quote!(include_str!("boot.sh"));
+        match parse::user_data(input) {
+            Ok(expr) => same(
+                expand::user_data(expr),
+                expand::checked(quote!(::hipaa_stack::UserDataText::__from_macro(
+                    include_str!("boot.sh")
+                ))),
+            ),
+            Err(error) => panic!("{error}"),
+        }
+    }
+
+    #[test]
+    fn empty_or_malformed_input_is_refused_with_the_usage() {
+        for input in [quote!(), quote!(=> nonsense)] {
+            let text = message(parse::user_data(input));
+            assert!(text.starts_with("`user_data!` takes the script"), "{text}");
+        }
     }
 }

@@ -578,5 +578,355 @@ pub fn parse_date(text: &str) -> Result<(u16, u8, u8), Violation> {
     Ok((year, month as u8, day as u8))
 }
 
+// ---------------------------------------------------------------------------------------
+// The same rules in const context.
+//
+// The hidden constructors that the literal macros of hipaa-stack expand to run these in a
+// `const { .. }` block, so a value that skipped the macro's check is still refused when the
+// program is compiled. They agree with the `check_*` functions above (the tests compare
+// them on every case of those functions and on random input).
+// ---------------------------------------------------------------------------------------
+
+/// Whether `bytes` starts with `prefix`, in const context.
+const fn starts_with(bytes: &[u8], prefix: &[u8]) -> bool {
+    if prefix.len() > bytes.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < prefix.len() {
+        if bytes[i] != prefix[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Whether `bytes` ends with `suffix`, in const context.
+const fn ends_with(bytes: &[u8], suffix: &[u8]) -> bool {
+    if suffix.len() > bytes.len() {
+        return false;
+    }
+    let offset = bytes.len() - suffix.len();
+    let mut i = 0;
+    while i < suffix.len() {
+        if bytes[offset + i] != suffix[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Whether [`check_stack_name`] accepts `name`, in const context.
+///
+/// ```
+/// use hipaa_stack_syntax::is_stack_name;
+/// const OK: bool = is_stack_name("clinic-data");
+/// assert!(OK);
+/// assert!(!is_stack_name("../escaped"));
+/// ```
+pub const fn is_stack_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    if b.is_empty() || b.len() > 128 || !b[0].is_ascii_alphabetic() {
+        return false;
+    }
+    let mut i = 0;
+    while i < b.len() {
+        if !(b[i].is_ascii_alphanumeric() || b[i] == b'-') {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Whether [`check_bucket_name`] accepts `name`, in const context.
+///
+/// ```
+/// use hipaa_stack_syntax::is_bucket_name;
+/// assert!(is_bucket_name("patient-records"));
+/// assert!(!is_bucket_name("patient.records"));
+/// ```
+pub const fn is_bucket_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    if b.len() < 3 || b.len() > 63 || b[0] == b'-' || b[b.len() - 1] == b'-' {
+        return false;
+    }
+    let mut i = 0;
+    while i < b.len() {
+        if !(b[i].is_ascii_lowercase() || b[i].is_ascii_digit() || b[i] == b'-') {
+            return false;
+        }
+        i += 1;
+    }
+    let mut p = 0;
+    while p < RESERVED_BUCKET_PREFIXES.len() {
+        if starts_with(b, RESERVED_BUCKET_PREFIXES[p].0.as_bytes()) {
+            return false;
+        }
+        p += 1;
+    }
+    let mut s = 0;
+    while s < RESERVED_BUCKET_SUFFIXES.len() {
+        if ends_with(b, RESERVED_BUCKET_SUFFIXES[s].0.as_bytes()) {
+            return false;
+        }
+        s += 1;
+    }
+    true
+}
+
+/// Whether [`check_region`] accepts `name`, in const context.
+///
+/// ```
+/// use hipaa_stack_syntax::is_region;
+/// assert!(is_region("us-gov-west-1"));
+/// assert!(!is_region("us-east"));
+/// ```
+pub const fn is_region(name: &str) -> bool {
+    let b = name.as_bytes();
+    if b.len() < 9 || b.len() > 30 {
+        return false;
+    }
+    // Words of lower-case letters joined by hyphens, then a number after the last hyphen.
+    let mut last_hyphen = b.len();
+    let mut i = b.len();
+    while i > 0 {
+        i -= 1;
+        if b[i] == b'-' {
+            last_hyphen = i;
+            break;
+        }
+    }
+    if last_hyphen == b.len() || last_hyphen + 1 == b.len() {
+        return false;
+    }
+    let mut j = last_hyphen + 1;
+    while j < b.len() {
+        if !b[j].is_ascii_digit() {
+            return false;
+        }
+        j += 1;
+    }
+    let mut words = 1;
+    let mut word_len = 0;
+    let mut k = 0;
+    while k < last_hyphen {
+        if b[k] == b'-' {
+            if word_len == 0 {
+                return false;
+            }
+            words += 1;
+            word_len = 0;
+        } else if b[k].is_ascii_lowercase() {
+            word_len += 1;
+        } else {
+            return false;
+        }
+        k += 1;
+    }
+    word_len > 0 && words >= 2
+}
+
+/// Whether `address/prefix` is a CIDR block that [`parse_cidr`] accepts, with a prefix of
+/// at least 1 (the blocks of prefix 0, the internet, have a type of their own in
+/// hipaa-stack), in const context.
+///
+/// ```
+/// use std::net::{IpAddr, Ipv4Addr};
+/// use hipaa_stack_syntax::is_network;
+/// assert!(is_network(IpAddr::V4(Ipv4Addr::new(10, 20, 0, 0)), 16));
+/// assert!(!is_network(IpAddr::V4(Ipv4Addr::new(10, 20, 1, 0)), 16));
+/// assert!(!is_network(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0));
+/// ```
+pub const fn is_network(address: IpAddr, prefix: u8) -> bool {
+    if prefix == 0 {
+        return false;
+    }
+    match address {
+        IpAddr::V4(a) => {
+            if prefix > 32 {
+                return false;
+            }
+            let host = if prefix == 32 { 0 } else { u32::MAX >> prefix };
+            a.to_bits() & host == 0
+        }
+        IpAddr::V6(a) => {
+            if prefix > 128 {
+                return false;
+            }
+            let host = if prefix == 128 {
+                0
+            } else {
+                u128::MAX >> prefix
+            };
+            a.to_bits() & host == 0
+        }
+    }
+}
+
+/// Whether `year-month-day` is a date that [`parse_date`] accepts, in const context.
+///
+/// ```
+/// use hipaa_stack_syntax::is_date;
+/// assert!(is_date(2028, 2, 29));
+/// assert!(!is_date(2027, 2, 29));
+/// ```
+pub const fn is_date(year: u16, month: u8, day: u8) -> bool {
+    if year < 2000 || year > 2999 {
+        return false;
+    }
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    day >= 1 && day <= days_in_month
+}
+
+/// Whether [`check_days`] accepts `days`, in const context.
+///
+/// ```
+/// assert!(hipaa_stack_syntax::is_days(35));
+/// assert!(!hipaa_stack_syntax::is_days(0));
+/// ```
+pub const fn is_days(days: u16) -> bool {
+    days >= 1 && days <= 36500
+}
+
+// ---------------------------------------------------------------------------------------
+// User data: text that goes into a template, readable by anyone who may describe the
+// instance, so it never carries a secret.
+// ---------------------------------------------------------------------------------------
+
+/// Words that, at the end of a name assigned a value, say the value is a secret.
+const SECRET_WORDS: [&str; 10] = [
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "api-key",
+    "private_key",
+    "access_key",
+];
+
+/// Whether `b[i..]` starts with `needle`, ignoring ASCII case.
+const fn at_ignore_case(b: &[u8], i: usize, needle: &[u8]) -> bool {
+    if i + needle.len() > b.len() {
+        return false;
+    }
+    let mut k = 0;
+    while k < needle.len() {
+        if b[i + k].to_ascii_lowercase() != needle[k] {
+            return false;
+        }
+        k += 1;
+    }
+    true
+}
+
+/// A byte of a name (`DB_PASSWORD`, `api-token`).
+const fn name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+/// Why user data `text` may carry a secret, if it may: a CloudFormation dynamic reference
+/// (`{{resolve:…}}`, which CloudFormation would replace with the secret's value in the
+/// template it deploys), a private key, an AWS access key id, or a name ending in a word
+/// such as `password`, `secret` or `token` assigned (`=` or `:`) a literal value. A value
+/// that starts with `$` or a backquote (a shell variable or command, fetched at boot) is
+/// not a literal. Works in const context.
+///
+/// ```
+/// use hipaa_stack_syntax::user_data_problem;
+/// assert_eq!(user_data_problem("#!/bin/bash\ndnf -y update\n"), None);
+/// assert_eq!(user_data_problem("export PGPASSWORD=$(fetch-secret db)\n"), None);
+/// assert!(user_data_problem("export PGPASSWORD=hunter2\n").is_some());
+/// assert!(user_data_problem("echo {{resolve:secretsmanager:db}}").is_some());
+/// ```
+pub const fn user_data_problem(text: &str) -> Option<&'static str> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if at_ignore_case(b, i, b"{{resolve:") {
+            return Some(
+                "user data may not hold a dynamic reference (`{{resolve:…}}`): CloudFormation puts the value into the instance's user data, readable by anyone who may describe it; fetch secrets at boot from Secrets Manager, by ARN",
+            );
+        }
+        if at_ignore_case(b, i, b"-----begin ") || at_ignore_case(b, i, b"private key-----") {
+            return Some(
+                "user data may not hold a private key: it is readable by anyone who may describe the instance; fetch it at boot from Secrets Manager, by ARN",
+            );
+        }
+        if (at_ignore_case(b, i, b"akia") || at_ignore_case(b, i, b"asia"))
+            && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+            && i + 20 <= b.len()
+        {
+            let mut k = i + 4;
+            while k < i + 20 && (b[k].is_ascii_uppercase() || b[k].is_ascii_digit()) {
+                k += 1;
+            }
+            if k == i + 20 && (k == b.len() || !b[k].is_ascii_alphanumeric()) {
+                return Some(
+                    "user data may not hold an AWS access key id: give the instance a role instead",
+                );
+            }
+        }
+        // The end of a name: a secret word right before a byte that is not part of a name.
+        let mut w = 0;
+        while w < SECRET_WORDS.len() {
+            let word = SECRET_WORDS[w].as_bytes();
+            let end = i + word.len();
+            if at_ignore_case(b, i, word) && (end == b.len() || !name_byte(b[end])) {
+                // Skip closing quotes and spaces, then look for `=` or `:`.
+                let mut k = end;
+                while k < b.len() && (b[k] == b' ' || b[k] == b'"' || b[k] == b'\'') {
+                    k += 1;
+                }
+                if k < b.len() && (b[k] == b'=' || b[k] == b':') {
+                    k += 1;
+                    while k < b.len() && (b[k] == b' ' || b[k] == b'"' || b[k] == b'\'') {
+                        k += 1;
+                    }
+                    let literal = k < b.len()
+                        && b[k] != b'$'
+                        && b[k] != b'`'
+                        && b[k] != b'\n'
+                        && b[k] != b'\r'
+                        && b[k] != b';';
+                    if literal {
+                        return Some(
+                            "user data may not assign a literal to a password, secret, token or key: it is readable by anyone who may describe the instance; fetch the value at boot from Secrets Manager, by ARN (`$(aws secretsmanager get-secret-value ..)`)",
+                        );
+                    }
+                }
+            }
+            w += 1;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Checks user data text with [`user_data_problem`], as a [`Violation`].
+///
+/// ```
+/// let err = hipaa_stack_syntax::check_user_data("DB_PASSWORD=hunter2").unwrap_err();
+/// assert_eq!(err.what(), "user data");
+/// ```
+pub fn check_user_data(text: &str) -> Result<(), Violation> {
+    match user_data_problem(text) {
+        None => Ok(()),
+        Some(rule) => Err(Violation::new("user data", text, rule)),
+    }
+}
+
 #[cfg(test)]
 mod tests;

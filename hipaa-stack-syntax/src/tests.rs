@@ -700,3 +700,203 @@ mod days {
         }
     }
 }
+
+/// The const rules agree with the `check_*` functions, on hand-picked and random input.
+mod const_rules_agree {
+    use super::*;
+
+    /// Random strings over the characters the rules care about (a small LCG: no
+    /// dependency, same cases on every run).
+    fn samples() -> Vec<String> {
+        const ALPHABET: &[u8] = b"abcdez0189-.-_A/xn-s3aliasthree";
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize
+        };
+        let mut out: Vec<String> = [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "-ab",
+            "ab-",
+            "xn--abc",
+            "sthree-abc",
+            "amzn-s3-demo-x",
+            "abc-s3alias",
+            "abc--ol-s3",
+            "abc--x-s3",
+            "abc--table-s3",
+            "us-east-1",
+            "us-gov-west-1",
+            "us--east-1",
+            "-us-east-1",
+            "us-east-",
+            "us-east",
+            "US-EAST-1",
+            "us-east-1a",
+            "ab-cd-12",
+            "abcdefg-hij-1",
+            "../escaped",
+            "a.b",
+            "é-east-1",
+            "clinic-data",
+            "9lives",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        out.push("a".repeat(63));
+        out.push("a".repeat(64));
+        out.push("a".repeat(128));
+        out.push("a".repeat(129));
+        for _ in 0..20_000 {
+            let len = next() % 40;
+            let s: String = (0..len)
+                .map(|_| char::from(ALPHABET[next() % ALPHABET.len()]))
+                .collect();
+            out.push(s);
+        }
+        out
+    }
+
+    #[test]
+    fn names() {
+        for s in samples() {
+            assert_eq!(is_stack_name(&s), check_stack_name(&s).is_ok(), "{s:?}");
+            assert_eq!(is_bucket_name(&s), check_bucket_name(&s).is_ok(), "{s:?}");
+            assert_eq!(is_region(&s), check_region(&s).is_ok(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn networks() {
+        for text in [
+            "10.0.0.0/8",
+            "10.0.0.1/8",
+            "10.0.0.1/32",
+            "0.0.0.0/0",
+            "::/0",
+            "fd00::/8",
+            "fd00::1/8",
+            "fd00::1/128",
+            "128.0.0.0/1",
+            "8000::/1",
+            "255.255.255.255/32",
+        ] {
+            let (address, prefix) = text.split_once('/').unwrap();
+            let address: IpAddr = address.parse().unwrap();
+            let prefix: u8 = prefix.parse().unwrap();
+            let parsed = parse_cidr(text).is_ok() && prefix > 0;
+            assert_eq!(is_network(address, prefix), parsed, "{text}");
+        }
+        assert!(!is_network(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 33));
+        assert!(!is_network(IpAddr::V6(Ipv6Addr::UNSPECIFIED), 129));
+    }
+
+    #[test]
+    fn dates_and_days() {
+        for year in [1999, 2000, 2024, 2027, 2100, 2999, 3000] {
+            for month in 0..=13u8 {
+                for day in 0..=32u8 {
+                    let text = format!("{year:04}-{month:02}-{day:02}");
+                    assert_eq!(
+                        is_date(year, month, day),
+                        parse_date(&text).is_ok(),
+                        "{text}"
+                    );
+                }
+            }
+        }
+        for days in [0u16, 1, 35, 36_500, 36_501, u16::MAX] {
+            assert_eq!(is_days(days), check_days(u64::from(days)).is_ok(), "{days}");
+        }
+    }
+}
+
+mod user_data {
+    use super::*;
+
+    #[test]
+    fn scripts_without_secrets_pass() {
+        for text in [
+            "#!/bin/bash\nset -euo pipefail\ndnf -y update\n",
+            "TOKEN=$(curl -X PUT http://169.254.169.254/latest/api/token -H \"X-aws-ec2-metadata-token-ttl-seconds: 21600\")\n",
+            "curl -H \"X-aws-ec2-metadata-token: $TOKEN\" http://169.254.169.254/\n",
+            "export PGPASSWORD=$(aws secretsmanager get-secret-value --secret-id db --query SecretString)\n",
+            "export PGPASSWORD=`fetch`\n",
+            "aws secretsmanager get-secret-value --secret-id=arn:aws:secretsmanager:x\n",
+            "echo 'records bucket: ",
+            "password=\n",
+            "AWS_ACCESS_KEY_ID_FILE=/x\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text}");
+            assert!(check_user_data(text).is_ok());
+        }
+    }
+
+    #[test]
+    fn secrets_are_refused() {
+        for text in [
+            "export PGPASSWORD=hunter2\n",
+            "DB_PASSWORD = 'hunter2'\n",
+            "password: hunter2\n",
+            "{\"password\": \"hunter2\"}",
+            "API_KEY=abc123\n",
+            "client_secret=xyz\n",
+            "GITHUB_TOKEN=ghp_abc\n",
+            "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI\n",
+            "echo {{resolve:secretsmanager:prod/db:SecretString:password}}\n",
+            "x={{RESOLVE:ssm-secure:p}}",
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n",
+            "export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n",
+            "AKIAIOSFODNN7EXAMPLE",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text}");
+            let v = check_user_data(text).unwrap_err();
+            assert!(v.rule().starts_with("user data may not"), "{}", v.rule());
+        }
+    }
+}
+
+mod user_data_never_panics {
+    use super::*;
+
+    #[test]
+    fn on_random_text() {
+        const PIECES: [&str; 14] = [
+            "password",
+            "=",
+            ":",
+            " ",
+            "'",
+            "\"",
+            "$",
+            "AKIA",
+            "ABCDEFGHIJKLMNOP",
+            "{{resolve:",
+            "é",
+            "\n",
+            "-----BEGIN ",
+            "token",
+        ];
+        let mut state: u64 = 7;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            let len = (state >> 60) as usize;
+            for _ in 0..len {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                text.push_str(PIECES[(state >> 33) as usize % PIECES.len()]);
+            }
+            let _ = user_data_problem(&text);
+        }
+    }
+}

@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use hipaa_stack_syntax::{check_construct_id, check_logical_id};
 
@@ -19,10 +19,30 @@ use crate::constructs::node::{KeyService, Node, Used};
 use crate::error::{Error, Result};
 use crate::literal::{Region, StackName};
 
-static NEXT_APP: AtomicU32 = AtomicU32::new(1);
+/// The id of the next app. Never wraps: once every `u64` is used (which no process lives
+/// to see), new apps get [`AppId::EXHAUSTED`], whose handles no app accepts.
+static NEXT_APP: AtomicU64 = AtomicU64::new(1);
 
+/// Which app a handle belongs to. Ids are never reused within a process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) struct AppId(u32);
+pub(crate) struct AppId(u64);
+
+impl AppId {
+    /// The id of apps made after the counter ran out.
+    const EXHAUSTED: AppId = AppId(0);
+
+    /// A fresh id, different from every id given before.
+    fn fresh() -> AppId {
+        NEXT_APP
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_add(1))
+            .map_or(AppId::EXHAUSTED, AppId)
+    }
+
+    /// Whether a handle stamped `self` may be used in the app `app`.
+    pub(crate) fn belongs_to(self, app: AppId) -> bool {
+        self == app && self != AppId::EXHAUSTED
+    }
+}
 
 /// A whole application: every stack and construct a program declares.
 ///
@@ -97,17 +117,25 @@ pub(crate) struct ConstructEntry {
 impl Arena {
     /// `stack/ConstructId`.
     pub(crate) fn path(&self, construct: u32) -> String {
-        let entry = &self.constructs[construct as usize];
-        format!(
-            "{}/{}",
-            self.stacks[entry.stack as usize].name,
-            entry.node.id()
-        )
+        // Every handle was checked to belong to this app when its user was added, so the
+        // construct exists; a name stands in rather than a panic if not.
+        let Some(entry) = self.constructs.get(construct as usize) else {
+            return format!("<unknown construct #{construct}>");
+        };
+        let stack = self
+            .stacks
+            .get(entry.stack as usize)
+            .map_or("<unknown stack>", |s| s.name.as_str());
+        format!("{stack}/{}", entry.node.id())
     }
 
     /// The logical id of one part of a construct.
     pub(crate) fn logical_id(&self, construct: u32, part: &str) -> String {
-        format!("{}{}", self.constructs[construct as usize].node.id(), part)
+        let id = self
+            .constructs
+            .get(construct as usize)
+            .map_or("Unknown", |c| c.node.id());
+        format!("{id}{part}")
     }
 }
 
@@ -120,7 +148,7 @@ impl App {
     /// ```
     pub fn new(name: impl Into<String>) -> Self {
         App {
-            id: AppId(NEXT_APP.fetch_add(1, Ordering::Relaxed)),
+            id: AppId::fresh(),
             name: name.into(),
             arena: RefCell::new(Arena::default()),
         }
@@ -313,6 +341,16 @@ impl<'app> Stack<'app> {
         let stack_name = arena.stacks[self.index as usize].name.to_string();
         let path = format!("{stack_name}/{}", node.id());
 
+        // First, before anything reads a handle: every handle must belong to this app (a
+        // handle of another app indexes another arena).
+        for used in node.uses() {
+            if !used.app.belongs_to(self.app.id) {
+                return Err(Error::ForeignHandle {
+                    place: path,
+                    what: used.what,
+                });
+            }
+        }
         check_construct_id(node.id()).map_err(|violation| Error::InvalidName {
             place: format!("{stack_name}/{} ({})", node.id(), node.kind()),
             violation,
@@ -323,14 +361,6 @@ impl<'app> Stack<'app> {
                 path: path.clone(),
                 reason,
             })?;
-        for used in node.uses() {
-            if used.app != self.app.id {
-                return Err(Error::ForeignHandle {
-                    place: path,
-                    what: used.what,
-                });
-            }
-        }
         let stack = &arena.stacks[self.index as usize];
         if stack.construct_ids.contains_key(node.id()) {
             return Err(Error::DuplicateConstruct { path });
@@ -396,10 +426,19 @@ impl<'app> Stack<'app> {
             place: place.clone(),
             violation,
         })?;
-        if value.target.app != self.app.id {
+        if !value.target.app.belongs_to(self.app.id) {
             return Err(Error::ForeignHandle {
                 place,
                 what: "reference",
+            });
+        }
+        if value.target.attr.may_hold_a_secret() {
+            return Err(Error::InvalidConstruct {
+                path: format!("{}/outputs/{name}", stack.name),
+                reason: format!(
+                    "the attribute `{}` may hold a secret, and outputs are readable by anyone who may describe the stack; output its ARN or name, and read the value where it is needed",
+                    value.target.attr.export_suffix()
+                ),
             });
         }
         if stack.outputs.iter().any(|o| o.name == name) {
@@ -493,6 +532,24 @@ pub(crate) enum Attr {
 }
 
 impl Attr {
+    /// Whether this attribute may hold a secret's value rather than an ARN, a name or an
+    /// id: a raw resource's `SecretAccessKey` (an IAM access key), `Value` (an SSM
+    /// parameter), `SecretString` or anything named like a password, token or key. Such a
+    /// value may not go where it can be read back: user data, stack outputs.
+    pub(crate) fn may_hold_a_secret(self) -> bool {
+        let Attr::Get(name) = self else {
+            return false;
+        };
+        let lower = name.to_ascii_lowercase();
+        let plain = ["arn", "id", "name", "address", "endpoint", "url", "port"]
+            .iter()
+            .any(|end| lower.ends_with(end));
+        !plain
+            && ["secret", "password", "token", "key", "value", "credential"]
+                .iter()
+                .any(|word| lower.contains(word))
+    }
+
     pub(crate) fn export_suffix(self) -> &'static str {
         match self {
             Attr::Ref => "Ref",
@@ -634,6 +691,214 @@ mod tests {
             out.starts_with("`a/outputs/KeyArn` uses a reference"),
             "{out}"
         );
+    }
+
+    /// A handle whose index is past the end of the other app's arena is refused with the
+    /// documented error before anything reads it: no panic, whatever the construct.
+    #[test]
+    fn foreign_handles_are_refused_before_they_are_read() {
+        use crate::{Ami, Role, SecureInstance, SecurityGroup, ServicePrincipal, UserData};
+        let first = App::new("first");
+        let a = first.stack("a").unwrap();
+        // Padding, so the handles below index past the end of `second`'s arena.
+        for i in 0..20 {
+            a.add(KmsKey::new(format!("Pad{i}"))).unwrap();
+        }
+        let key = a.add(KmsKey::new("Key")).unwrap();
+        let logs = a.add(AccessLogBucket::new("Logs")).unwrap();
+        let net = a
+            .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
+            .unwrap();
+        let sg = a.add(SecurityGroup::new("AppSg", &net)).unwrap();
+        let role = a.add(Role::new("AppRole", ServicePrincipal::Ec2)).unwrap();
+        let db = a
+            .add(
+                EncryptedDatabase::postgres("Ehr")
+                    .encryption(&key)
+                    .network(&net),
+            )
+            .unwrap();
+        let records = a
+            .add(
+                SecureBucket::new("Records")
+                    .encryption(&key)
+                    .access_logs(&logs),
+            )
+            .unwrap();
+
+        let second = App::new("second");
+        let b = second.stack("b").unwrap();
+        let own_key = b.add(KmsKey::new("Key")).unwrap();
+        let own_logs = b.add(AccessLogBucket::new("Logs")).unwrap();
+        let own_net = b
+            .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&own_key))
+            .unwrap();
+        let own_sg = b.add(SecurityGroup::new("AppSg", &own_net)).unwrap();
+        let own_role = b.add(Role::new("AppRole", ServicePrincipal::Ec2)).unwrap();
+
+        let instance = |id: &str| SecureInstance::new(id, Ami::id("ami-0123456789abcdef0"));
+        let attempts: Vec<(&str, crate::Result<()>)> = vec![
+            (
+                "instance on a foreign VPC",
+                b.add(
+                    instance("I1")
+                        .encryption(&own_key)
+                        .network(&net)
+                        .role(&own_role)
+                        .security_group(&own_sg),
+                )
+                .map(drop),
+            ),
+            (
+                "instance with a foreign group",
+                b.add(
+                    instance("I2")
+                        .encryption(&own_key)
+                        .network(&own_net)
+                        .role(&own_role)
+                        .security_group(&sg),
+                )
+                .map(drop),
+            ),
+            (
+                "instance with a foreign role",
+                b.add(
+                    instance("I3")
+                        .encryption(&own_key)
+                        .network(&own_net)
+                        .role(&role)
+                        .security_group(&own_sg),
+                )
+                .map(drop),
+            ),
+            (
+                "instance with a foreign reference in its user data",
+                b.add(
+                    instance("I4")
+                        .encryption(&own_key)
+                        .network(&own_net)
+                        .role(&own_role)
+                        .security_group(&own_sg)
+                        .user_data(
+                            UserData::script(crate::user_data!("#!/bin/bash\n"))
+                                .reference(records.name()),
+                        ),
+                )
+                .map(drop),
+            ),
+            (
+                "grant on a foreign database",
+                b.add(db.allow_from("AppToEhr", &own_sg)).map(drop),
+            ),
+            (
+                "connect grant on a foreign database",
+                b.add(db.grant_connect("Connect", &own_role, "app_user"))
+                    .map(drop),
+            ),
+            (
+                "decrypt grant on a foreign key",
+                b.add(key.grant_decrypt("Decrypt", &own_role)).map(drop),
+            ),
+            (
+                "read grant on a foreign bucket",
+                b.add(records.grant_read("Read", &own_role)).map(drop),
+            ),
+            (
+                "database in a foreign VPC",
+                b.add(
+                    EncryptedDatabase::postgres("Db")
+                        .encryption(&own_key)
+                        .network(&net),
+                )
+                .map(drop),
+            ),
+            (
+                "bucket with foreign logs",
+                b.add(
+                    SecureBucket::new("B")
+                        .encryption(&own_key)
+                        .access_logs(&logs),
+                )
+                .map(drop),
+            ),
+            (
+                "raw resource with a foreign reference",
+                b.add(
+                    RawResource::new("Q", "AWS::SQS::Queue").property("KmsMasterKeyId", key.arn()),
+                )
+                .map(drop),
+            ),
+            (
+                "raw resource that depends on a foreign construct",
+                b.add(RawResource::new("Q2", "AWS::SQS::Queue").depends_on(&db))
+                    .map(drop),
+            ),
+        ];
+        for (what, result) in attempts {
+            let err = result.expect_err(what).to_string();
+            assert!(
+                err.contains("belongs to another app") || err.contains("uses a reference"),
+                "{what}: {err}"
+            );
+        }
+        let _ = own_logs;
+        // Nothing was added: the second app still synthesizes.
+        second.synth().unwrap();
+    }
+
+    #[test]
+    fn secret_attributes_do_not_become_outputs_or_user_data() {
+        use crate::{Ami, Role, SecureInstance, SecurityGroup, ServicePrincipal, UserData};
+        let app = App::new("test");
+        let s = app.stack("s").unwrap();
+        let user = s
+            .add(RawResource::new("Ci", "AWS::IAM::AccessKey"))
+            .unwrap();
+        let param = s
+            .add(RawResource::new("Param", "AWS::SSM::Parameter"))
+            .unwrap();
+        for (name, value) in [
+            ("Secret", user.attribute("SecretAccessKey")),
+            ("Value", param.attribute("Value")),
+        ] {
+            let err = s.output(name, value).unwrap_err().to_string();
+            assert!(err.contains("may hold a secret"), "{err}");
+        }
+        s.output("ParamName", param.reference()).unwrap();
+        s.output("ParamArn", param.attribute("Arn")).unwrap();
+
+        let key = s.add(KmsKey::new("Key")).unwrap();
+        let net = s
+            .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
+            .unwrap();
+        let sg = s.add(SecurityGroup::new("AppSg", &net)).unwrap();
+        let role = s.add(Role::new("AppRole", ServicePrincipal::Ec2)).unwrap();
+        let err = s
+            .add(
+                SecureInstance::new("App", Ami::id("ami-0123456789abcdef0"))
+                    .encryption(&key)
+                    .network(&net)
+                    .role(&role)
+                    .security_group(&sg)
+                    .user_data(
+                        UserData::script(crate::user_data!("export AWS_SECRET_ACCESS_KEY="))
+                            .reference(user.attribute("SecretAccessKey")),
+                    ),
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("may hold a secret"), "{err}");
+    }
+
+    #[test]
+    fn app_ids_never_repeat() {
+        use super::AppId;
+        let ids: std::collections::BTreeSet<AppId> =
+            (0..1000).map(|_| App::new("a").id()).collect();
+        assert_eq!(ids.len(), 1000);
+        assert!(ids.iter().all(|id| id.belongs_to(*id)));
+        // An exhausted id belongs to no app, not even another exhausted one.
+        assert!(!AppId::EXHAUSTED.belongs_to(AppId::EXHAUSTED));
     }
 
     #[test]

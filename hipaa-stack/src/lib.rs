@@ -28,7 +28,7 @@ pub use constructs::{
 // Every construct, including those of the families re-exported by glob in `constructs`.
 pub use constructs::*;
 pub use error::{Error, Result};
-pub use hipaa_stack_macros::{bucket_name, cidr, date, days, main, stack_name};
+pub use hipaa_stack_macros::{bucket_name, cidr, date, days, main, stack_name, user_data};
 pub use literal::{BucketName, Cidr, Date, Days, Region, StackName};
 pub use synth::{Assembly, SynthesizedStack};
 
@@ -40,8 +40,8 @@ pub mod prelude {
         AuditTrail, AwsManagedPolicy, BackupPlan, BackupVault, BucketName, Cidr, Date, DbNetwork,
         EncryptedDatabase, Handle, Http, Https, Keep, KmsKey, LogGroup, PrefixList, RawResource,
         Region, Result, Role, Secret, SecureBucket, SecureInstance, SecureVpc, SecurityGroup,
-        ServicePrincipal, Stack, StackName, Tcp, TcpRange, Trusted, Udp, UserData, bucket_name,
-        cidr, date, days, stack_name,
+        ServicePrincipal, Stack, StackName, Tcp, TcpRange, Trusted, Udp, UserData, UserDataText,
+        bucket_name, cidr, date, days, stack_name, user_data,
     };
 }
 

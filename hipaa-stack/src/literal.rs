@@ -4,11 +4,14 @@
 //! `days!(3)` as a backup retention or `cidr!("10.0.0.1/16")` does not build. Names can also be
 //! made at run time, with a [`Result`](crate::Result).
 
+use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 use std::net::IpAddr;
 
 use hipaa_stack_syntax::{
-    Violation, check_bucket_name, check_region, check_stack_name, parse_cidr, parse_date,
+    Violation, check_bucket_name, check_region, check_stack_name, is_bucket_name, is_region,
+    is_stack_name, parse_cidr, parse_date,
 };
 
 /// A number of days known when the program is compiled, written `days!(35)`.
@@ -21,16 +24,40 @@ use hipaa_stack_syntax::{
 /// let retention = days!(35);
 /// assert_eq!(retention.get(), 35);
 /// ```
+///
+/// Only the macro makes one: `Days::<0>` is not a value, and a number outside 1 to 36500
+/// given to the hidden constructor is refused when the program is compiled.
+///
+/// ```compile_fail
+/// let _ = hipaa_stack::Days::<0>;
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Days<const N: u16>;
+pub struct Days<const N: u16>(());
 
 impl<const N: u16> Days<N> {
+    /// Evaluated wherever a `Days<N>` is made or read: a compile error unless `N` is 1 to
+    /// 36500, the rule of `days!`.
+    const CHECKED: () = assert!(
+        hipaa_stack_syntax::is_days(N),
+        "invalid number of days: a retention is from 1 to 36500 days; write it with `days!(..)`"
+    );
+
+    #[doc(hidden)]
+    pub const fn __from_macro() -> Self {
+        // Refused in const evaluation, so a bad `N` does not build.
+        #[allow(clippy::let_unit_value)]
+        let () = Self::CHECKED;
+        Days(())
+    }
+
     /// The number of days.
     ///
     /// ```
     /// assert_eq!(hipaa_stack::days!(365).get(), 365);
     /// ```
     pub const fn get(self) -> u16 {
+        #[allow(clippy::let_unit_value)]
+        let () = Self::CHECKED;
         N
     }
 }
@@ -54,9 +81,17 @@ pub struct Cidr {
 }
 
 impl Cidr {
+    /// The hidden constructor `cidr!` expands to, inside `const { .. }`: it refuses what
+    /// [`Cidr::parse`] refuses, and a prefix of 0 (the internet is an [`Internet`]).
     #[doc(hidden)]
-    pub const fn __from_macro(address: IpAddr, prefix: u8) -> Self {
-        Cidr { address, prefix }
+    pub const fn __from_macro(address: IpAddr, prefix: u8) -> Result<Self, &'static str> {
+        if hipaa_stack_syntax::is_network(address, prefix) {
+            Ok(Cidr { address, prefix })
+        } else {
+            Err(
+                "invalid CIDR block: the prefix is 1 to 32 (IPv4) or 128 (IPv6) and the host bits are zero; write it with `cidr!(..)`",
+            )
+        }
     }
 
     /// Parses a CIDR block known only at run time.
@@ -174,11 +209,6 @@ impl Internet {
     /// Every IPv6 address, `::/0`.
     pub const IPV6: Internet = Internet { ipv6: true };
 
-    #[doc(hidden)]
-    pub const fn __from_macro(ipv6: bool) -> Self {
-        Internet { ipv6 }
-    }
-
     /// The network address, `0.0.0.0` or `::`.
     ///
     /// ```
@@ -209,16 +239,37 @@ impl fmt::Display for Internet {
     }
 }
 
+/// A name that passed its check in const evaluation: only the hidden `__from_macro` of a
+/// name type makes one (its fields are private), so it cannot carry an unchecked name.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct Checked<T> {
+    text: &'static str,
+    _kind: PhantomData<fn() -> T>,
+}
+
 macro_rules! checked_name {
-    ($(#[$doc:meta])* $name:ident, $check:path, $example:literal) => {
+    ($(#[$doc:meta])* $name:ident, $check:path, $is:path, $what:literal, $rule:literal, $example:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(String);
+        pub struct $name(Cow<'static, str>);
 
         impl $name {
+            /// The hidden check the literal macro expands to, inside `const { .. }`: it
+            /// refuses what `new` refuses, so a bad name does not build. What it returns
+            /// is a proof of the check, which [`Self::__from_checked`] turns into the name.
             #[doc(hidden)]
-            pub fn __from_macro(name: &'static str) -> Self {
-                $name(name.to_owned())
+            pub const fn __from_macro(name: &'static str) -> Result<Checked<Self>, &'static str> {
+                if $is(name) {
+                    Ok(Checked { text: name, _kind: PhantomData })
+                } else {
+                    Err(concat!("invalid ", $what, ": ", $rule))
+                }
+            }
+
+            #[doc(hidden)]
+            pub fn __from_checked(checked: Checked<Self>) -> Self {
+                $name(Cow::Borrowed(checked.text))
             }
 
             /// Checks a name known only at run time.
@@ -228,7 +279,7 @@ macro_rules! checked_name {
             #[doc = concat!("assert!(hipaa_stack::", stringify!($name), "::new(\"-\").is_err());")]
             /// ```
             pub fn new(name: &str) -> Result<Self, Violation> {
-                $check(name).map(|()| $name(name.to_owned()))
+                $check(name).map(|()| $name(Cow::Owned(name.to_owned())))
             }
 
             /// The name as text.
@@ -255,6 +306,9 @@ checked_name!(
     /// ```
     StackName,
     check_stack_name,
+    is_stack_name,
+    "stack name",
+    "a letter, then up to 127 letters, digits and hyphens; write it with `stack_name!(..)`",
     "clinic-data"
 );
 
@@ -268,6 +322,9 @@ checked_name!(
     /// ```
     BucketName,
     check_bucket_name,
+    is_bucket_name,
+    "bucket name",
+    "3 to 63 lower-case letters, digits and hyphens, no dots, no reserved prefix or suffix; write it with `bucket_name!(..)`",
     "acme-patient-records"
 );
 
@@ -282,6 +339,9 @@ checked_name!(
     /// ```
     Region,
     check_region,
+    is_region,
+    "region",
+    "lower-case words joined by hyphens, ending in a number, like `us-east-1`",
     "us-west-2"
 );
 
@@ -301,9 +361,15 @@ pub struct Date {
 }
 
 impl Date {
+    /// The hidden constructor `date!` expands to, inside `const { .. }`: it refuses what
+    /// [`Date::parse`] refuses.
     #[doc(hidden)]
-    pub const fn __from_macro(year: u16, month: u8, day: u8) -> Self {
-        Date { year, month, day }
+    pub const fn __from_macro(year: u16, month: u8, day: u8) -> Result<Self, &'static str> {
+        if hipaa_stack_syntax::is_date(year, month, day) {
+            Ok(Date { year, month, day })
+        } else {
+            Err("invalid date: a real day from 2000-01-01 to 2999-12-31; write it with `date!(..)`")
+        }
     }
 
     /// Parses `YYYY-MM-DD` known only at run time.
@@ -350,7 +416,58 @@ impl fmt::Display for Date {
 
 #[cfg(test)]
 mod tests {
-    use super::Date;
+    use super::{BucketName, Cidr, Date, Region, StackName};
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+    /// The hidden constructors the macros expand to refuse at run time what the macros
+    /// refuse at compile time: called directly, they never trust their caller.
+    #[test]
+    fn hidden_constructors_check_their_input() {
+        for bad in [
+            "../escaped",
+            "a/b",
+            "",
+            "9lives",
+            "clinic_data",
+            "x".repeat(129).leak(),
+        ] {
+            assert!(StackName::__from_macro(bad).is_err(), "{bad}");
+        }
+        for bad in [
+            "patient.records",
+            "Records",
+            "ab",
+            "xn--abc",
+            "abc-s3alias",
+            "-abc",
+        ] {
+            assert!(BucketName::__from_macro(bad).is_err(), "{bad}");
+        }
+        assert!(Region::__from_macro("us-east").is_err());
+        let v4 = |a, b, c, d| IpAddr::V4(Ipv4Addr::new(a, b, c, d));
+        for (address, prefix) in [
+            (v4(0, 0, 0, 0), 0),
+            (v4(10, 0, 0, 0), 0),
+            (v4(10, 0, 0, 1), 8),
+            (v4(10, 0, 0, 0), 33),
+            (IpAddr::V6(Ipv6Addr::UNSPECIFIED), 0),
+            (IpAddr::V6(Ipv6Addr::UNSPECIFIED), 129),
+        ] {
+            assert!(
+                Cidr::__from_macro(address, prefix).is_err(),
+                "{address}/{prefix}"
+            );
+        }
+        for (y, m, d) in [(2027, 2, 29), (1999, 1, 1), (2027, 13, 1), (2027, 4, 31)] {
+            assert!(Date::__from_macro(y, m, d).is_err(), "{y}-{m}-{d}");
+        }
+        let name = StackName::__from_checked(StackName::__from_macro("clinic-data").unwrap());
+        assert_eq!(name, StackName::new("clinic-data").unwrap());
+        assert_eq!(
+            Cidr::__from_macro(v4(10, 20, 0, 0), 16).unwrap(),
+            Cidr::parse("10.20.0.0/16").unwrap()
+        );
+    }
 
     #[test]
     fn days_since_the_epoch_become_civil_dates() {
@@ -371,6 +488,6 @@ mod tests {
             Date::from_days_since_epoch(20_878).to_string(),
             "2027-03-01"
         );
-        assert!(Date::today() > Date::__from_macro(2025, 1, 1));
+        assert!(Date::today() > Date::__from_macro(2025, 1, 1).unwrap());
     }
 }

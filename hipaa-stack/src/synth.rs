@@ -241,9 +241,31 @@ impl Assembly {
             source,
         })?;
         for stack in &self.stacks {
-            write_file(&dir.join(stack.template_file()), &stack.json)?;
+            write_file(&template_path(dir, stack)?, &stack.json)?;
         }
         write_file(&dir.join(MANIFEST_FILE), &self.manifest_json()?)
+    }
+}
+
+/// Where the template of `stack` goes inside `dir`: refused unless the stack name is a
+/// valid stack name and the file name is one plain path component, so that no name can
+/// write outside the assembly folder.
+fn template_path(dir: &Path, stack: &SynthesizedStack) -> Result<PathBuf> {
+    hipaa_stack_syntax::check_stack_name(&stack.name).map_err(|violation| Error::InvalidName {
+        place: format!("the template of stack `{}`", stack.name),
+        violation,
+    })?;
+    let file = stack.template_file();
+    let mut components = Path::new(&file).components();
+    match (components.next(), components.next()) {
+        (Some(std::path::Component::Normal(_)), None) => Ok(dir.join(file)),
+        _ => Err(Error::Write {
+            path: dir.join(&file),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the template's file name would leave the assembly folder",
+            ),
+        }),
     }
 }
 
@@ -513,6 +535,17 @@ fn add_exports(arena: &Arena, cross: &[CrossStack], templates: &mut [Template]) 
     }
     let mut unused = Vec::new();
     for ((producer, export_name), c) in exports {
+        // An export is an output, readable by anyone who may describe the stack.
+        if c.target.attr.may_hold_a_secret() {
+            return Err(Error::InvalidConstruct {
+                path: c.via.clone(),
+                reason: format!(
+                    "it uses the attribute `{}` of `{}` from another stack, which would export a value that may hold a secret; keep both in one stack, or pass an ARN or a name",
+                    c.target.attr.export_suffix(),
+                    c.from
+                ),
+            });
+        }
         let logical_id = arena.logical_id(c.target.construct, c.target.part);
         let name = format!(
             "Export{}{logical_id}{}",
@@ -611,6 +644,44 @@ pub fn read_manifest(dir: &Path) -> Result<Value> {
 mod tests {
     use super::*;
     use crate::prelude::*;
+
+    #[test]
+    fn a_secret_attribute_is_never_exported_to_another_stack() {
+        let app = App::new("clinic");
+        let a = app.stack("a").unwrap();
+        let b = app.stack("b").unwrap();
+        let user = a
+            .add(RawResource::new("Ci", "AWS::IAM::AccessKey"))
+            .unwrap();
+        b.add(
+            RawResource::new("Param", "AWS::SSM::Parameter")
+                .property("Type", "String")
+                .property("Value", user.attribute("SecretAccessKey")),
+        )
+        .unwrap();
+        let err = app.synth().unwrap_err().to_string();
+        assert!(err.contains("may hold a secret"), "{err}");
+        assert!(err.starts_with("construct `b/Param` is invalid"), "{err}");
+    }
+
+    #[test]
+    fn a_template_path_that_leaves_the_folder_is_refused() {
+        let app = App::new("clinic");
+        app.stack("data").unwrap().add(KmsKey::new("Key")).unwrap();
+        let mut assembly = app.synth().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        for name in ["../escaped", "/tmp/abs", "a/b", ".."] {
+            assembly.stacks[0].name = name.to_owned();
+            let err = assembly.write(&out).unwrap_err().to_string();
+            assert!(err.contains("invalid stack name"), "{name}: {err}");
+        }
+        assert!(!dir.path().join("escaped.template.json").exists());
+        // The names the API can make are never refused.
+        assembly.stacks[0].name = "data".to_owned();
+        assembly.write(&out).unwrap();
+        assert!(out.join("data.template.json").exists());
+    }
 
     fn two_stacks() -> App {
         let app = App::new("test");

@@ -98,9 +98,11 @@ fn telehealth(app: &mut App) -> Result<()> {
         .role(&role)
         .security_group(&servers)
         .user_data(
-            UserData::script("#!/bin/bash\nset -euo pipefail\necho 'records bucket: ")
-                .reference(recordings.name())
-                .text("' > /etc/telehealth.conf\n"),
+            UserData::script(user_data!(
+                "#!/bin/bash\nset -euo pipefail\necho 'records bucket: "
+            ))
+            .reference(recordings.name())
+            .text(user_data!("' > /etc/telehealth.conf\n")),
         ),
     )?;
     application.add(

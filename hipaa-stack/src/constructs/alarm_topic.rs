@@ -596,6 +596,16 @@ struct AlarmNode {
 /// Checks an alarm's metric and thresholds; the reason it is invalid, if it is.
 fn check_alarm(alarm: &Alarm<NoTopic>) -> Result<(), String> {
     let metric = &alarm.metric;
+    for (name, value) in &metric.dimensions {
+        if let DimensionSource::Reference(target) = value.0
+            && target.attr.may_hold_a_secret()
+        {
+            return Err(format!(
+                "the dimension `{name}` takes the attribute `{}`, which may hold a secret, and alarm dimensions are readable by anyone who may describe the alarm; give an id or a name",
+                target.attr.export_suffix()
+            ));
+        }
+    }
     if metric.namespace.is_empty()
         || metric.namespace.len() > 255
         || metric.namespace.starts_with(':')
@@ -1129,6 +1139,9 @@ mod tests {
         let topic = stack
             .add(AlarmTopic::new("Alarms").encryption(&key))
             .unwrap();
+        let secret = stack
+            .add(RawResource::new("Ci", "AWS::IAM::AccessKey"))
+            .unwrap();
         let base = || Alarm::new("Bad", AlarmMetric::new("Clinic", "Errors"));
         for (alarm, needle) in [
             (base().period_seconds(45), "a period of 45 seconds"),
@@ -1146,6 +1159,14 @@ mod tests {
             (
                 Alarm::new("Bad", AlarmMetric::new("Clinic", "")),
                 "not a metric name",
+            ),
+            (
+                Alarm::new(
+                    "Bad",
+                    AlarmMetric::new("Clinic", "Errors")
+                        .dimension("Key", secret.attribute("SecretAccessKey")),
+                ),
+                "may hold a secret",
             ),
         ] {
             let err = stack.add(alarm.notify(&topic)).unwrap_err().to_string();

@@ -95,55 +95,66 @@ impl Engine {
     }
 }
 
-/// The private network of a database: the private subnets of a [`SecureVpc`] (the
-/// database then gets a security group of its own, open to no one until a grant), or
-/// existing subnets in at least two availability zones and an existing security group.
+/// The private network of a database: the private subnets of a [`SecureVpc`], or existing
+/// subnets (in at least two availability zones) of an existing VPC. Either way the database
+/// gets a security group of its own, open to no one until a grant
+/// ([`allow_from`](crate::Handle::allow_from)): no security group made elsewhere, whose
+/// rules hipaa-stack cannot see, ever guards it.
 ///
-/// A database is never publicly accessible whatever the subnets are.
+/// A database is never publicly accessible whatever the subnets are. The only ways to make
+/// a `DbNetwork` are `(&vpc).into()` and [`DbNetwork::existing`], which checks the ids.
 ///
 /// ```
 /// use hipaa_stack::DbNetwork;
 /// let net = DbNetwork::existing(
+///     "vpc-0123456789abcdef0",
 ///     &["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"],
-///     "sg-0123456789abcdef0",
 /// )?;
-/// assert!(DbNetwork::existing(&["subnet-0a1b2c3d4e5f60718"], "sg-0123456789abcdef0").is_err());
+/// assert!(DbNetwork::existing("vpc-0123456789abcdef0", &["subnet-0a1b2c3d4e5f60718"]).is_err());
 /// # Ok::<(), hipaa_stack::Error>(())
 /// ```
+///
+/// A network is not built from parts, which would skip the checks:
+///
+/// ```compile_fail
+/// let _ = hipaa_stack::DbNetwork::Existing {
+///     subnets: vec!["subnet-1".to_owned()],
+///     security_group: "sg-open-to-the-world".to_owned(),
+/// };
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DbNetwork {
+pub struct DbNetwork(NetworkKind);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum NetworkKind {
     /// The private subnets of a `SecureVpc` of this app.
     Vpc(Handle<SecureVpc>),
-    /// Existing subnets and security group, by id.
-    Existing {
-        /// Subnet ids, sorted, at least two.
-        subnets: Vec<String>,
-        /// The security group id.
-        security_group: String,
-    },
+    /// Existing subnets of an existing VPC, by id (checked, sorted, at least two).
+    Existing { vpc: String, subnets: Vec<String> },
 }
 
 impl From<&Handle<SecureVpc>> for DbNetwork {
     fn from(vpc: &Handle<SecureVpc>) -> Self {
-        DbNetwork::Vpc(*vpc)
+        DbNetwork(NetworkKind::Vpc(*vpc))
     }
 }
 
 impl DbNetwork {
-    /// Existing private subnets (at least two, for Multi-AZ) and an existing security group.
-    pub fn existing(subnet_ids: &[&str], security_group_id: &str) -> Result<Self> {
+    /// Existing private subnets (at least two, for Multi-AZ) of the existing VPC `vpc_id`.
+    /// The database gets a security group of its own in that VPC, which admits no one.
+    pub fn existing(vpc_id: &str, subnet_ids: &[&str]) -> Result<Self> {
         let invalid = |reason: String| Error::InvalidNetwork { reason };
+        if !aws_id(vpc_id, "vpc-") {
+            return Err(invalid(format!(
+                "`{vpc_id}` is not a VPC id; VPC ids look like `vpc-0123456789abcdef0`"
+            )));
+        }
         for id in subnet_ids {
             if !aws_id(id, "subnet-") {
                 return Err(invalid(format!(
                     "`{id}` is not a subnet id; subnet ids look like `subnet-0a1b2c3d4e5f60718`"
                 )));
             }
-        }
-        if !aws_id(security_group_id, "sg-") {
-            return Err(invalid(format!(
-                "`{security_group_id}` is not a security group id; they look like `sg-0123456789abcdef0`"
-            )));
         }
         let mut subnets: Vec<String> = subnet_ids.iter().map(|s| (*s).to_owned()).collect();
         subnets.sort();
@@ -153,10 +164,10 @@ impl DbNetwork {
                 "a Multi-AZ database needs subnets in at least two availability zones; give two or more subnet ids".to_owned(),
             ));
         }
-        Ok(DbNetwork::Existing {
+        Ok(DbNetwork(NetworkKind::Existing {
+            vpc: vpc_id.to_owned(),
             subnets,
-            security_group: security_group_id.to_owned(),
-        })
+        }))
     }
 }
 
@@ -251,8 +262,8 @@ backup_retentions!(
 /// let stack = app.stack("clinic-data")?;
 /// let key = stack.add(KmsKey::new("PhiKey"))?;
 /// let net = DbNetwork::existing(
+///     "vpc-0123456789abcdef0",
 ///     &["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"],
-///     "sg-0123456789abcdef0",
 /// )?;
 /// let ehr = stack.add(
 ///     EncryptedDatabase::postgres("Ehr")
@@ -428,7 +439,7 @@ impl Node for DatabaseNode {
 
     fn uses(&self) -> Vec<Used> {
         let mut used = vec![self.key.used("KmsKey")];
-        if let DbNetwork::Vpc(vpc) = &self.network {
+        if let NetworkKind::Vpc(vpc) = &self.network.0 {
             used.push(vpc.used("SecureVpc"));
         }
         used
@@ -439,7 +450,7 @@ impl Node for DatabaseNode {
     }
 
     fn security_group_part(&self) -> Option<&'static str> {
-        matches!(self.network, DbNetwork::Vpc(_)).then_some("SecurityGroup")
+        Some("SecurityGroup")
     }
 
     fn encryption_key(&self) -> Option<u32> {
@@ -485,33 +496,34 @@ impl Node for DatabaseNode {
         let path = cx.path();
         let mut resources = Vec::with_capacity(5);
 
-        let (subnet_ids, security_group) = match &self.network {
-            DbNetwork::Existing {
-                subnets,
-                security_group,
-            } => (
+        let (subnet_ids, vpc_id) = match &self.network.0 {
+            NetworkKind::Existing { vpc, subnets } => (
                 subnets.iter().map(|s| Expr::lit(s.as_str())).collect(),
-                Expr::lit(security_group.as_str()),
+                Expr::lit(vpc.as_str()),
             ),
-            DbNetwork::Vpc(vpc) => {
-                let zones = cx.arena.constructs[vpc.index as usize]
-                    .node
-                    .private_subnet_count();
+            NetworkKind::Vpc(vpc) => {
+                let zones = cx
+                    .arena
+                    .constructs
+                    .get(vpc.index as usize)
+                    .map_or(0, |c| c.node.private_subnet_count());
                 let subnets: Vec<Expr> = (0..zones)
                     .map(|zone| cx.resolve(vpc.private_subnet_id(zone)))
                     .collect();
-                let group = SecurityGroup {
-                    group_description: format!(
-                        "connections to {path}: none until a construct is granted access"
-                    ),
-                    vpc_id: cx.resolve(vpc.vpc_id()),
-                    security_group_ingress: Vec::new(),
-                    security_group_egress: vec![SecurityGroupEntry::no_egress()],
-                };
-                resources.push(Resource::new(cx.logical("SecurityGroup"), &group)?);
-                (subnets, cx.own_att("SecurityGroup", "GroupId"))
+                (subnets, cx.resolve(vpc.vpc_id()))
             }
         };
+        // The database's own group: no ingress until a grant, no egress.
+        let group = SecurityGroup {
+            group_description: format!(
+                "connections to {path}: none until a construct is granted access"
+            ),
+            vpc_id,
+            security_group_ingress: Vec::new(),
+            security_group_egress: vec![SecurityGroupEntry::no_egress()],
+        };
+        resources.push(Resource::new(cx.logical("SecurityGroup"), &group)?);
+        let security_group = cx.own_att("SecurityGroup", "GroupId");
         let subnets = DbSubnetGroup {
             description: format!("private subnets of {path}"),
             subnet_ids,
@@ -609,8 +621,8 @@ mod tests {
 
     fn network() -> DbNetwork {
         DbNetwork::existing(
+            "vpc-0123456789abcdef0",
             &["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"],
-            "sg-0123456789abcdef0",
         )
         .unwrap()
     }
@@ -669,7 +681,20 @@ mod tests {
             &json!({ "Ref": "EhrParameters" })
         );
         assert_eq!(p("/DBSubnetGroupName"), &json!({ "Ref": "EhrSubnetGroup" }));
-        assert_eq!(p("/VPCSecurityGroups"), &json!(["sg-0123456789abcdef0"]));
+        assert_eq!(
+            p("/VPCSecurityGroups"),
+            &json!([{ "Fn::GetAtt": ["EhrSecurityGroup", "GroupId"] }])
+        );
+        // The database's own group, in the existing VPC, admits no one.
+        assert_eq!(
+            prop(&t, "EhrSecurityGroup", "/VpcId"),
+            "vpc-0123456789abcdef0"
+        );
+        assert!(
+            resource(&t, "EhrSecurityGroup")["Properties"]
+                .get("SecurityGroupIngress")
+                .is_none_or(|rules| rules.as_array().is_some_and(Vec::is_empty))
+        );
         assert_kept(&t, "Ehr", "Snapshot");
         assert_eq!(prop(&t, "EhrParameters", "/Parameters/rds.force_ssl"), "1");
         assert_eq!(prop(&t, "EhrParameters", "/Family"), "postgres17");
@@ -745,31 +770,31 @@ mod tests {
     }
 
     #[test]
-    fn a_network_needs_two_real_subnets_and_a_security_group() {
-        let sg = "sg-0123456789abcdef0";
-        for (subnets, group, needle) in [
+    fn a_network_needs_a_vpc_and_two_real_subnets() {
+        let vpc = "vpc-0123456789abcdef0";
+        for (group, subnets, needle) in [
             (
+                vpc,
                 &["subnet-0a1b2c3d4e5f60718"][..],
-                sg,
                 "at least two availability zones",
             ),
             (
+                vpc,
                 &["subnet-0a1b2c3d4e5f60718", "subnet-0a1b2c3d4e5f60718"][..],
-                sg,
                 "at least two",
             ),
             (
+                vpc,
                 &["subnet-xyz", "subnet-0a1b2c3d"][..],
-                sg,
                 "`subnet-xyz` is not a subnet id",
             ),
             (
+                "sg-0123456789abcdef0",
                 &["subnet-0a1b2c3d", "subnet-1a1b2c3d"][..],
-                "sg-12",
-                "`sg-12` is not a security group id",
+                "`sg-0123456789abcdef0` is not a VPC id",
             ),
         ] {
-            let err = DbNetwork::existing(subnets, group).unwrap_err().to_string();
+            let err = DbNetwork::existing(group, subnets).unwrap_err().to_string();
             assert!(err.contains(needle), "{err}");
         }
     }

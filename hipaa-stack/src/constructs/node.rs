@@ -35,6 +35,10 @@ pub trait Node {
     fn private_subnet_count(&self) -> u8 {
         0
     }
+    /// The CloudFormation type of an escape-hatch resource (`RawResource` only).
+    fn resource_type(&self) -> Option<&str> {
+        None
+    }
     /// Checks what types could not: returns the reason the construct is invalid.
     fn check(&self) -> Result<(), String> {
         Ok(())

@@ -125,6 +125,11 @@ impl IntoNode for RawResource {
     }
 }
 
+/// The largest array index a property path may name: CloudFormation has no list that long
+/// (a template is at most 1 MB), and a path such as `/Tags/4000000000/Key` must not make
+/// the program allocate billions of entries.
+const MAX_ARRAY_INDEX: usize = 1024;
+
 /// Sets `value` at a JSON pointer below `root`, creating objects (and arrays, for numeric
 /// segments) on the way.
 fn set_pointer(root: &mut Value, path: &str, value: Value) {
@@ -151,7 +156,11 @@ fn set_pointer(root: &mut Value, path: &str, value: Value) {
         };
         current = match current {
             Value::Array(items) => {
-                let index = segment.parse::<usize>().unwrap_or(items.len());
+                // Paths were checked when the resource was added; clamp all the same.
+                let index = segment
+                    .parse::<usize>()
+                    .unwrap_or(items.len())
+                    .min(MAX_ARRAY_INDEX);
                 while items.len() <= index {
                     items.push(Value::Null);
                 }
@@ -192,6 +201,10 @@ impl Node for RawResource {
         &[""]
     }
 
+    fn resource_type(&self) -> Option<&str> {
+        Some(&self.type_name)
+    }
+
     fn uses(&self) -> Vec<Used> {
         let refs = self.properties.iter().filter_map(|(_, v)| match v {
             RawValue::Reference(RawReference(t)) => Some(*t),
@@ -206,6 +219,19 @@ impl Node for RawResource {
     }
 
     fn check(&self) -> Result<(), String> {
+        for (path, _) in &self.properties {
+            let too_far = path
+                .strip_prefix('/')
+                .into_iter()
+                .flat_map(|pointer| pointer.split('/'))
+                .filter_map(|segment| segment.parse::<u128>().ok())
+                .find(|&index| index > MAX_ARRAY_INDEX as u128);
+            if let Some(index) = too_far {
+                return Err(format!(
+                    "the property path `{path}` names the array index {index}; give an index of at most {MAX_ARRAY_INDEX}"
+                ));
+            }
+        }
         let parts: Vec<&str> = self.type_name.split("::").collect();
         let well_formed = match parts.as_slice() {
             ["AWS", service, kind] => [service, kind]
@@ -238,7 +264,9 @@ impl Node for RawResource {
         }
         let mut resource = Resource::raw(cx.logical(""), self.type_name.clone(), properties);
         for target in &self.depends_on {
-            let other = &cx.arena.constructs[target.construct as usize];
+            let Some(other) = cx.arena.constructs.get(target.construct as usize) else {
+                continue;
+            };
             if other.stack == cx.stack {
                 // Wait for every resource the other construct renders, whatever its parts.
                 for r in crate::constructs::security_group::rendered(
@@ -297,6 +325,25 @@ mod tests {
             json!({ "Fn::GetAtt": ["PhiKey", "Arn"] })
         );
         assert_eq!(queue["Metadata"]["hipaa-stack"]["construct"], "RawResource");
+    }
+
+    #[test]
+    fn a_huge_array_index_in_a_path_is_refused_without_allocating() {
+        let app = App::new("test");
+        let s = app.stack("t").unwrap();
+        for path in [
+            "/Tags/4000000000/Key",
+            "/A/18446744073709551616/B",
+            "/Tags/1025",
+        ] {
+            let err = s
+                .add(RawResource::new("Queue", "AWS::SQS::Queue").property(path, "x"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("names the array index"), "{path}: {err}");
+        }
+        s.add(RawResource::new("Queue", "AWS::SQS::Queue").property("/Tags/1024/Key", "x"))
+            .unwrap();
     }
 
     #[test]

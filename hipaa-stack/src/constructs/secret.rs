@@ -7,7 +7,7 @@ use crate::cfn::secretsmanager::{
 use crate::cfn::{Expr, Keep, Resource};
 use crate::constructs::node::{Node, RenderCx, Used, resolve_target};
 use crate::constructs::sealed::IntoNode;
-use crate::constructs::{Construct, EncryptionKey, KeyChosen, KmsKey, NoKey};
+use crate::constructs::{Construct, EncryptionKey, KeyChosen, KmsKey, NoKey, RawResource};
 use crate::literal::Days;
 
 /// The characters generated passwords leave out unless the program says otherwise: those
@@ -26,21 +26,49 @@ enum RotationSource {
     Reference(Target),
 }
 
-impl From<&str> for RotationFunction {
-    fn from(arn: &str) -> Self {
-        RotationFunction(RotationSource::Arn(arn.to_owned()))
+/// The meaning of a [`Reference`]: the ARN of a Lambda function, the only reference a
+/// secret's rotation takes. Made by [`Handle::function_arn`] on a raw
+/// `AWS::Lambda::Function` (checked when the secret is added).
+#[derive(Debug)]
+pub enum FunctionArn {}
+
+/// What can name a secret's rotation function: the ARN of an existing Lambda function as
+/// text (checked when the secret is added), or a [`Reference<FunctionArn>`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a Lambda function that can rotate a secret",
+    label = "give the function's ARN, or `function.function_arn()` of a raw `AWS::Lambda::Function`",
+    note = "HIPAA 45 CFR §164.308(a)(4)(ii)(B) (hipaa-stack control M1): a secret is rotated by a Lambda function; a bucket's name, a key's ARN or any other reference is not one"
+)]
+pub trait IntoRotationFunction: sealed::RotationSourceOf {}
+
+impl IntoRotationFunction for &str {}
+impl IntoRotationFunction for String {}
+impl IntoRotationFunction for Reference<FunctionArn> {}
+
+impl sealed::RotationSourceOf for &str {
+    fn rotation_function(self) -> RotationFunction {
+        RotationFunction(RotationSource::Arn(self.to_owned()))
     }
 }
 
-impl From<String> for RotationFunction {
-    fn from(arn: String) -> Self {
-        RotationFunction(RotationSource::Arn(arn))
+impl sealed::RotationSourceOf for String {
+    fn rotation_function(self) -> RotationFunction {
+        RotationFunction(RotationSource::Arn(self))
     }
 }
 
-impl<T> From<Reference<T>> for RotationFunction {
-    fn from(reference: Reference<T>) -> Self {
-        RotationFunction(RotationSource::Reference(reference.target))
+impl sealed::RotationSourceOf for Reference<FunctionArn> {
+    fn rotation_function(self) -> RotationFunction {
+        RotationFunction(RotationSource::Reference(self.target))
+    }
+}
+
+impl Handle<RawResource> {
+    /// The ARN of this resource as a Lambda function (`Fn::GetAtt` `Arn`), for a secret's
+    /// rotation. The resource must be of type `AWS::Lambda::Function`: anything else is
+    /// refused when the secret is added.
+    pub fn function_arn(&self) -> Reference<FunctionArn> {
+        self.attr_ref("", Attr::Get("Arn"))
     }
 }
 
@@ -95,6 +123,10 @@ pub struct Rotation {
 }
 
 mod sealed {
+    pub trait RotationSourceOf {
+        fn rotation_function(self) -> super::RotationFunction;
+    }
+
     pub trait ChosenRotation {
         fn rotation(self) -> super::Rotation;
     }
@@ -245,7 +277,7 @@ impl<K, R> Secret<K, R> {
     /// Rotates the secret with `function` every `every` days (1 to 90).
     pub fn rotation<const N: u16>(
         self,
-        function: impl Into<RotationFunction>,
+        function: impl IntoRotationFunction,
         every: Days<N>,
     ) -> Secret<K, Rotation>
     where
@@ -255,7 +287,7 @@ impl<K, R> Secret<K, R> {
             id: self.id,
             key: self.key,
             rotation: Rotation {
-                function: function.into(),
+                function: sealed::RotationSourceOf::rotation_function(function),
                 days: every.get(),
             },
             options: self.options,
@@ -347,6 +379,22 @@ impl Node for SecretNode {
 
     fn encryption_key(&self) -> Option<u32> {
         Some(self.key.index)
+    }
+
+    fn check_in(&self, arena: &crate::app::Arena, _stack: u32) -> Result<(), String> {
+        if let RotationSource::Reference(target) = self.rotation.function.0 {
+            let raw_type = arena
+                .constructs
+                .get(target.construct as usize)
+                .and_then(|c| c.node.resource_type());
+            if raw_type != Some("AWS::Lambda::Function") {
+                return Err(format!(
+                    "the rotation function `{}` is not a Lambda function (`AWS::Lambda::Function`); a secret is rotated by a Lambda function",
+                    arena.path(target.construct)
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn check(&self) -> Result<(), String> {
@@ -487,6 +535,28 @@ mod tests {
     }
 
     #[test]
+    fn a_rotation_function_that_is_not_a_lambda_function_is_refused() {
+        let app = App::new("test");
+        let stack = app.stack("t").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let queue = stack
+            .add(RawResource::new("Jobs", "AWS::SQS::Queue"))
+            .unwrap();
+        let err = stack
+            .add(
+                Secret::new("Db")
+                    .encryption(&key)
+                    .rotation(queue.function_arn(), days!(30)),
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("the rotation function `t/Jobs` is not a Lambda function"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn options_set_the_user_name_length_and_name() {
         let t = template_with(|stack, key, _| {
             let rotator = stack
@@ -500,7 +570,7 @@ mod tests {
                         .exclude_characters("")
                         .description("reporting user")
                         .name("clinic/reporting-db")
-                        .rotation(rotator.attribute("Arn"), days!(90))
+                        .rotation(rotator.function_arn(), days!(90))
                         .encryption(&key),
                 )
                 .unwrap();

@@ -85,15 +85,58 @@ impl Ami {
     }
 }
 
-/// Text that may go into user data: only a string literal (`&'static str`).
+/// Text that may go into user data: only a [`UserDataText`], made by `user_data!(..)`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be user data text",
-    label = "write the script as a string literal, and put values in with `.reference(handle.arn())`",
-    note = "HIPAA 45 CFR §164.312(a)(1) and §164.312(a)(2)(iv): user data is stored in the template and readable by anyone who may describe the instance, so it never carries a secret; text made at run time could, so only literals and typed references are accepted. Fetch secrets at boot from Secrets Manager, by ARN"
+    label = "write the script with `user_data!(\"..\")` or `user_data!(include_str!(\"boot.sh\"))`, and put values in with `.reference(handle.arn())`",
+    note = "HIPAA 45 CFR §164.312(a)(1) and §164.312(a)(2)(iv): user data is stored in the template and readable by anyone who may describe the instance, so it never carries a secret; text made at run time could, so only text checked at compile time and typed references are accepted. Fetch secrets at boot from Secrets Manager, by ARN"
 )]
 pub trait ScriptText: sealed::Text {}
 
-impl ScriptText for &'static str {}
+impl ScriptText for UserDataText {}
+
+/// Text of an instance's user data, checked when the program is compiled: made only by
+/// `user_data!("…")` or `user_data!(include_str!("boot.sh"))`, never from text made at run
+/// time, and refused if it holds a dynamic reference (`{{resolve:…}}`), a private key, an
+/// access key id or a literal password, secret or token.
+///
+/// ```
+/// use hipaa_stack::user_data;
+/// let text = user_data!("#!/bin/bash\ndnf -y update\n");
+/// assert!(text.as_str().starts_with("#!/bin/bash"));
+/// ```
+///
+/// A literal password does not compile:
+///
+/// ```compile_fail
+/// let _ = hipaa_stack::user_data!("export PGPASSWORD=hunter2\n");
+/// ```
+///
+/// Neither does text made at run time:
+///
+/// ```compile_fail
+/// let password = std::env::var("DB_PASSWORD").unwrap();
+/// let _ = hipaa_stack::user_data!(format!("export PGPASSWORD={password}").leak());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UserDataText(&'static str);
+
+impl UserDataText {
+    /// The hidden constructor `user_data!` expands to, inside `const { .. }`: it refuses
+    /// text that may carry a secret.
+    #[doc(hidden)]
+    pub const fn __from_macro(text: &'static str) -> Result<Self, &'static str> {
+        match hipaa_stack_syntax::user_data_problem(text) {
+            Some(rule) => Err(rule),
+            None => Ok(UserDataText(text)),
+        }
+    }
+
+    /// The text.
+    pub const fn as_str(&self) -> &'static str {
+        self.0
+    }
+}
 
 /// The script an instance runs at first boot: string literals and typed references
 /// (ARNs, names, ids of constructs), never text made at run time, so that it cannot carry a
@@ -102,15 +145,15 @@ impl ScriptText for &'static str {}
 ///
 /// ```
 /// use hipaa_stack::prelude::*;
-/// use hipaa_stack::UserData;
+/// use hipaa_stack::{UserData, user_data};
 /// # let app = App::new("clinic");
 /// # let stack = app.stack("clinic")?;
 /// # let key = stack.add(KmsKey::new("PhiKey"))?;
 /// # let logs = stack.add(AccessLogBucket::new("AccessLogs"))?;
 /// let records = stack.add(SecureBucket::new("Records").encryption(&key).access_logs(&logs))?;
-/// let boot = UserData::script("#!/bin/bash\nset -euo pipefail\necho \"RECORDS_BUCKET=")
+/// let boot = UserData::script(user_data!("#!/bin/bash\nset -euo pipefail\necho \"RECORDS_BUCKET="))
 ///     .reference(records.name())
-///     .text("\" >> /etc/environment\n");
+///     .text(user_data!("\" >> /etc/environment\n"));
 /// # let _ = boot;
 /// # Ok::<(), hipaa_stack::Error>(())
 /// ```
@@ -121,6 +164,14 @@ impl ScriptText for &'static str {}
 /// use hipaa_stack::UserData;
 /// let password = std::env::var("DB_PASSWORD").unwrap();
 /// let _ = UserData::script(format!("export PGPASSWORD={password}"));
+/// ```
+///
+/// and neither does a leaked string:
+///
+/// ```compile_fail
+/// use hipaa_stack::UserData;
+/// let password = std::env::var("DB_PASSWORD").unwrap();
+/// let _ = UserData::script(format!("export PGPASSWORD={password}").leak() as &'static str);
 /// ```
 #[derive(Debug, Clone)]
 pub struct UserData {
@@ -138,9 +189,9 @@ mod sealed {
         fn text(self) -> &'static str;
     }
 
-    impl Text for &'static str {
+    impl Text for super::UserDataText {
         fn text(self) -> &'static str {
-            self
+            self.0
         }
     }
 
@@ -156,14 +207,14 @@ mod sealed {
 }
 
 impl UserData {
-    /// A script starting with `text`, e.g. `"#!/bin/bash\n…"`.
+    /// A script starting with `text`, e.g. `user_data!("#!/bin/bash\n…")`.
     pub fn script(text: impl ScriptText) -> Self {
         UserData {
             parts: vec![Piece::Text(text.text())],
         }
     }
 
-    /// Appends `text`.
+    /// Appends `text`, e.g. `user_data!("…")`.
     pub fn text(mut self, text: impl ScriptText) -> Self {
         self.parts.push(Piece::Text(text.text()));
         self
@@ -311,7 +362,7 @@ impl sealed::ChosenGroup for Handle<SecurityGroup> {}
 ///     .role(&role)
 ///     .security_group(&app_sg)
 ///     .instance_type("m7g.large")
-///     .user_data(UserData::script("#!/bin/bash\ndnf -y update\n")),
+///     .user_data(UserData::script(hipaa_stack::user_data!("#!/bin/bash\ndnf -y update\n"))),
 /// )?;
 /// stack.output("AppInstance", server.instance_id())?;
 /// # app.synth()?;
@@ -640,6 +691,20 @@ impl Node for InstanceNode {
                 self.root_device
             ));
         }
+        if let Some(target) = self
+            .user_data
+            .iter()
+            .flat_map(|s| &s.parts)
+            .find_map(|p| match p {
+                Piece::Reference(target) if target.attr.may_hold_a_secret() => Some(target),
+                _ => None,
+            })
+        {
+            return Err(format!(
+                "the user data takes the attribute `{}`, which may hold a secret, and user data is readable by anyone who may describe the instance; pass its ARN or name and fetch the value at boot",
+                target.attr.export_suffix()
+            ));
+        }
         if let Some(script) = &self.user_data
             && script.text_len() > MAX_USER_DATA
         {
@@ -750,9 +815,9 @@ mod tests {
             .role(&role)
             .security_group(&sg)
             .user_data(
-                UserData::script("#!/bin/bash\necho ${HOME} ")
+                UserData::script(crate::user_data!("#!/bin/bash\necho ${HOME} "))
                     .reference(records.name())
-                    .text("\n"),
+                    .text(crate::user_data!("\n")),
             );
         stack.add(change(instance)).unwrap();
     }

@@ -275,6 +275,24 @@ impl Node for VpcNode {
                 self.cidr
             ));
         }
+        // A VPC of public addresses would make "a block inside the VPC" a public range.
+        let private = [
+            (std::net::Ipv4Addr::new(10, 0, 0, 0), 8),
+            (std::net::Ipv4Addr::new(172, 16, 0, 0), 12),
+            (std::net::Ipv4Addr::new(192, 168, 0, 0), 16),
+            (std::net::Ipv4Addr::new(100, 64, 0, 0), 10),
+        ]
+        .iter()
+        .filter_map(|(address, prefix)| {
+            crate::literal::Cidr::__from_macro(std::net::IpAddr::V4(*address), *prefix).ok()
+        })
+        .any(|range| range.contains(&self.cidr));
+        if !private {
+            return Err(format!(
+                "`{}` is not a private range; a SecureVpc takes a block of 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10 (RFC 1918 and 6598), so that no address inside it is on the internet",
+                self.cidr
+            ));
+        }
         if !(16..=24).contains(&self.cidr.prefix()) {
             return Err(format!(
                 "`{}` has a /{} prefix; a SecureVpc takes /16 to /24 so that each subnet keeps at least 16 addresses",
@@ -488,5 +506,43 @@ impl Node for VpcNode {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Cidr;
+    use crate::prelude::*;
+
+    #[test]
+    fn a_vpc_of_public_addresses_is_refused() {
+        let app = App::new("test");
+        let stack = app.stack("t").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        for (i, block) in ["8.8.0.0/16", "0.0.0.0/16", "172.32.0.0/16", "11.0.0.0/16"]
+            .into_iter()
+            .enumerate()
+        {
+            let cidr = Cidr::parse(block).unwrap();
+            let err = stack
+                .add(SecureVpc::new(format!("Net{i}"), cidr).encryption(&key))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("is not a private range"), "{block}: {err}");
+        }
+        for (i, block) in [
+            "10.20.0.0/16",
+            "172.31.0.0/16",
+            "192.168.0.0/16",
+            "100.64.0.0/16",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let cidr = Cidr::parse(block).unwrap();
+            stack
+                .add(SecureVpc::new(format!("Ok{i}"), cidr).encryption(&key))
+                .unwrap();
+        }
     }
 }

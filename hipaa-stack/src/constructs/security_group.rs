@@ -449,6 +449,19 @@ impl RuleDecl {
             PeerKind::PrefixList(id) if !aws_id(id, "pl-") => Err(format!(
                 "{what} names `{id}`, which is not a prefix list id; they look like `pl-63a5400a`"
             )),
+            // hipaa-stack cannot see a prefix list's entries, which may hold any public
+            // range: as a source it is treated like the internet.
+            PeerKind::PrefixList(id)
+                if ingress
+                    && !matches!(
+                        self.port,
+                        ("tcp", Some(443), Some(443)) | ("tcp", Some(80), Some(80))
+                    ) =>
+            {
+                Err(format!(
+                    "{what} admits the prefix list `{id}` on a port other than HTTPS or HTTP; its entries are not known when the app is synthesized and may hold the internet, so name a security group or a block inside the VPC instead (HIPAA 45 CFR §164.312(e)(1), hipaa-stack rule E10)"
+                ))
+            }
             _ => Ok(()),
         }
     }
@@ -630,10 +643,9 @@ impl Handle<EncryptedDatabase> {
     /// members of the security group `clients`: an `AWS::EC2::SecurityGroupIngress` on the
     /// database's own security group, with the construct id `id`.
     ///
-    /// The database must be in a [`SecureVpc`] (`.network(&vpc)`), which gives it a
-    /// security group of its own; a database on `DbNetwork::existing(..)` uses a group
-    /// managed elsewhere, and a grant on it is refused when the app is synthesized.
-    /// `clients` must be a group of the same VPC (checked when the app is synthesized).
+    /// Every database has a security group of its own, in its VPC. `clients` must be a
+    /// group of the same VPC (checked when the grant is added), so a database on
+    /// `DbNetwork::existing(..)` cannot be opened to a group of a [`SecureVpc`].
     ///
     /// ```
     /// use hipaa_stack::prelude::*;
@@ -728,7 +740,7 @@ impl Node for DatabaseAccess {
             .filter(|_| database.port().is_some())
         else {
             return Err(format!(
-                "the database `{database_path}` has no security group of its own (its network is `DbNetwork::existing(..)`), so hipaa-stack cannot open its port; give it `.network(&vpc)` with a SecureVpc, or add the rule to the existing group where it is managed"
+                "the database `{database_path}` has no security group of its own, so hipaa-stack cannot open its port"
             ));
         };
         // The clients' group, rendered as if in the database's stack, names the same VPC.
@@ -828,7 +840,7 @@ mod tests {
                     SecurityGroup::new("App", &net)
                         .ingress(Tcp::<8443>, &lb, "from the load balancer")
                         .ingress(TcpRange::<9000, 9010>, cidr!("10.20.1.0/24"), "metrics")
-                        .ingress(Udp::<514>, PrefixList::id("pl-0123456789abcdef0"), "syslog")
+                        .ingress(Https, PrefixList::id("pl-0123456789abcdef0"), "partners")
                         .egress(Https, PrefixList::id("pl-63a5400a"), "S3")
                         .egress(AllTraffic, &lb, "anything to the load balancer"),
                 )
@@ -847,7 +859,7 @@ mod tests {
             &json!([
                 { "IpProtocol": "tcp", "FromPort": 8443, "ToPort": 8443, "SourceSecurityGroupId": { "Fn::GetAtt": ["Web", "GroupId"] }, "Description": "from the load balancer" },
                 { "IpProtocol": "tcp", "FromPort": 9000, "ToPort": 9010, "CidrIp": "10.20.1.0/24", "Description": "metrics" },
-                { "IpProtocol": "udp", "FromPort": 514, "ToPort": 514, "SourcePrefixListId": "pl-0123456789abcdef0", "Description": "syslog" }
+                { "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "SourcePrefixListId": "pl-0123456789abcdef0", "Description": "partners" }
             ])
         );
         assert_eq!(
@@ -1021,14 +1033,14 @@ mod tests {
     }
 
     #[test]
-    fn a_grant_on_a_database_without_its_own_group_is_refused() {
+    fn a_grant_on_a_database_in_an_existing_vpc_to_a_group_of_a_secure_vpc_is_refused() {
         let app = App::new("test");
         let stack = app.stack("t").unwrap();
         let key = stack.add(KmsKey::new("PhiKey")).unwrap();
         let net = vpc(&stack, key);
         let existing = DbNetwork::existing(
+            "vpc-0123456789abcdef0",
             &["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"],
-            "sg-0123456789abcdef0",
         )
         .unwrap();
         let ehr = stack
@@ -1044,9 +1056,37 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            err.contains("construct `t/AppToEhr` is invalid: the database `t/Ehr` has no security group of its own"),
+            err.contains("construct `t/AppToEhr` is invalid: the security group `t/App` is in another VPC than the database `t/Ehr`"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_prefix_list_as_a_source_opens_only_https_and_http() {
+        let app = App::new("test");
+        let stack = app.stack("t").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let net = vpc(&stack, key);
+        let list = || PrefixList::id("pl-0123456789abcdef0");
+        for (i, group) in [
+            SecurityGroup::new("A", &net).ingress(Tcp::<22>, list(), "ssh"),
+            SecurityGroup::new("B", &net).ingress(AllTraffic, list(), "all"),
+            SecurityGroup::new("C", &net).ingress(Tcp::<5432>, list(), "db"),
+            SecurityGroup::new("D", &net).ingress(Udp::<514>, list(), "syslog"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let err = stack.add(group).unwrap_err().to_string();
+            assert!(err.contains("admits the prefix list"), "{i}: {err}");
+        }
+        stack
+            .add(
+                SecurityGroup::new("E", &net)
+                    .ingress(Https, list(), "partners")
+                    .egress(Tcp::<5432>, list(), "egress to a list is not a source"),
+            )
+            .unwrap();
     }
 
     #[test]

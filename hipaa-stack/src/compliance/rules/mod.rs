@@ -476,8 +476,8 @@ mod tests {
 
     fn network() -> crate::DbNetwork {
         crate::DbNetwork::existing(
+            "vpc-0123456789abcdef0",
             &["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"],
-            "sg-0123456789abcdef0",
         )
         .expect("valid ids")
     }

@@ -12,8 +12,8 @@ fn main() -> Result<()> {
             .noncurrent_version_retention(days!(1)),
     )?;
     let network = DbNetwork::existing(
+        "vpc-0123456789abcdef0",
         &["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"],
-        "sg-0123456789abcdef0",
     )?;
 
     // Backup retention: 7 to 35 days.

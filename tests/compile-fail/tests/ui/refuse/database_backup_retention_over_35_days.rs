@@ -7,8 +7,8 @@ fn main() -> hipaa_stack::Result<()> {
     let stack = app.stack("t")?;
     let key = stack.add(KmsKey::new("PhiKey"))?;
     let network = DbNetwork::existing(
+        "vpc-0123456789abcdef0",
         &["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"],
-        "sg-0123456789abcdef0",
     )?;
     stack.add(
         EncryptedDatabase::postgres("Ehr")
