@@ -143,5 +143,13 @@ pub(crate) fn date(Date { year, month, day }: Date) -> TokenStream {
 /// `const` block, so text made at run time does not build and a secret in text read with
 /// `include_str!` is a compile error.
 pub(crate) fn user_data(text: syn::Expr) -> TokenStream {
-    checked(quote! { ::hipaa_stack::UserDataText::__from_macro(#text) })
+    quote! {
+        {
+            struct __HipaaStackUserData;
+            impl ::hipaa_stack::__private::UserDataSource for __HipaaStackUserData {
+                const TEXT: &'static str = #text;
+            }
+            ::hipaa_stack::UserDataText::__from_source::<__HipaaStackUserData>()
+        }
+    }
 }

@@ -192,9 +192,10 @@ pub fn date(input: TokenStream) -> TokenStream {
 /// `include_str!("boot.sh")` or `concat!(..)`; text made at run time does not compile. The
 /// text may not hold a dynamic reference (`{{resolve:…}}`), a private key, an AWS access
 /// key id, or a literal assigned to a name ending in `password`, `secret`, `token` or a
-/// key word. It expands to `::hipaa_stack::UserDataText::__from_macro(..)` in a `const`
-/// block, which runs that check in const evaluation; a string literal is also checked
-/// here, with the error on the literal.
+/// key word. It expands to a unit type whose associated constant holds the text and to
+/// `::hipaa_stack::UserDataText::__from_source::<that type>()`, which checks the constant in
+/// const evaluation (a constant cannot be text made at run time); a string literal is also
+/// checked here, with the error on the literal.
 ///
 /// ```text
 /// let boot = hipaa_stack::UserData::script(hipaa_stack::user_data!("#!/bin/bash\n"));

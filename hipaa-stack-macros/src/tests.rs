@@ -543,9 +543,13 @@ mod user_data {
         match parse::user_data(input) {
             Ok(expr) => same(
                 expand::user_data(expr),
-                expand::checked(quote!(::hipaa_stack::UserDataText::__from_macro(
-                    include_str!("boot.sh")
-                ))),
+                quote!({
+                    struct __HipaaStackUserData;
+                    impl ::hipaa_stack::__private::UserDataSource for __HipaaStackUserData {
+                        const TEXT: &'static str = include_str!("boot.sh");
+                    }
+                    ::hipaa_stack::UserDataText::__from_source::<__HipaaStackUserData>()
+                }),
             ),
             Err(error) => panic!("{error}"),
         }

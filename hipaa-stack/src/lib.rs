@@ -52,4 +52,5 @@ pub use clap;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::cli::{run, run_with_args};
+    pub use crate::constructs::__UserDataSource as UserDataSource;
 }

@@ -121,15 +121,27 @@ impl ScriptText for UserDataText {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UserDataText(&'static str);
 
+/// Where `user_data!` puts its text: an associated constant, so the text is known when the
+/// program is compiled, whoever implements this (a `String::leak`ed at run time is no
+/// constant). [`UserDataText::__from_source`] checks it in const evaluation.
+#[doc(hidden)]
+pub trait __UserDataSource {
+    /// The text, a constant.
+    const TEXT: &'static str;
+}
+
 impl UserDataText {
-    /// The hidden constructor `user_data!` expands to, inside `const { .. }`: it refuses
-    /// text that may carry a secret.
+    /// The only way in, which `user_data!` expands to: the text of `S` is a constant and is
+    /// checked in const evaluation, so text that may carry a secret does not build, and no
+    /// text made at run time can reach a template through it.
     #[doc(hidden)]
-    pub const fn __from_macro(text: &'static str) -> Result<Self, &'static str> {
-        match hipaa_stack_syntax::user_data_problem(text) {
-            Some(rule) => Err(rule),
-            None => Ok(UserDataText(text)),
+    pub const fn __from_source<S: __UserDataSource>() -> Self {
+        const {
+            if let Some(rule) = hipaa_stack_syntax::user_data_problem(S::TEXT) {
+                ::core::panic!("{}", rule);
+            }
         }
+        UserDataText(S::TEXT)
     }
 
     /// The text.
