@@ -383,6 +383,10 @@ where
                 Some("InternalFailure" | "ServiceUnavailable" | "InternalError") => {
                     ApiErrorKind::Transient
                 }
+                // AWS answers a 500 with an AWS error document; a bare 500 page comes from an
+                // emulator that does not implement the operation. A proxy in trouble answers
+                // 502/503/504 with a page of its own: that is retried like any 5xx.
+                _ if unreadable && status == 500 => ApiErrorKind::Unsupported,
                 _ => match status_kind(status) {
                     Some(kind) => kind,
                     None if unreadable => ApiErrorKind::Unsupported,

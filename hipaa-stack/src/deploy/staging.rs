@@ -831,7 +831,7 @@ async fn read_versioning(c: &Ctx<'_>) -> Result<Option<String>, DeployError> {
         // local emulator, send a GetBucketVersioning body the SDK cannot read). The state is
         // unknown: for the tool's own bucket that is a problem to repair (enabling versioning
         // is idempotent); a bucket of the organisation is refused.
-        Err(e) if e.kind == ApiErrorKind::Transient && e.code.is_none() => Ok(Some(
+        Err(e) if e.kind == ApiErrorKind::Unsupported && e.code.is_none() => Ok(Some(
             "its versioning could not be read (the endpoint's answer is not an S3 reply)"
                 .to_owned(),
         )),

@@ -112,10 +112,12 @@ impl CloudFormationApi for Faulty {
         self.before("DescribeStacks", name).await?;
         let stuck = self.faults.lock().unwrap().stuck.get(name).cloned();
         if let Some(status) = stuck {
+            // A made-up stack of the tests' app (`e2e`), so that the engine takes it as its own.
             return Ok(Some(StackInfo {
                 name: name.to_owned(),
                 id: format!("arn:aws:cloudformation:us-east-1:123456789012:stack/{name}/x"),
                 status,
+                tags: [("hipaa-stack:app".to_owned(), "e2e".to_owned())].into(),
                 ..StackInfo::default()
             }));
         }
