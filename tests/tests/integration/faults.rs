@@ -40,6 +40,7 @@ pub struct Faulty {
     log: Mutex<Vec<String>>,
     failed: Mutex<Vec<String>>,
     stacks_of: Mutex<BTreeMap<String, String>>,
+    requests: Mutex<Vec<ChangeSetRequest>>,
 }
 
 impl Faulty {
@@ -51,6 +52,7 @@ impl Faulty {
             log: Mutex::new(Vec::new()),
             failed: Mutex::new(Vec::new()),
             stacks_of: Mutex::new(BTreeMap::new()),
+            requests: Mutex::new(Vec::new()),
         }
     }
 
@@ -62,6 +64,11 @@ impl Faulty {
             .get(arn)
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// Every change set requested, in order.
+    pub fn requests(&self) -> Vec<ChangeSetRequest> {
+        self.requests.lock().unwrap().clone()
     }
 
     /// Every call that reached the endpoint (or was answered by a fault), as
@@ -133,6 +140,7 @@ impl CloudFormationApi for Faulty {
 
     async fn create_change_set(&self, request: &ChangeSetRequest) -> Result<String, ApiError> {
         self.before("CreateChangeSet", &request.stack).await?;
+        self.requests.lock().unwrap().push(request.clone());
         let arn = self.inner.create_change_set(request).await?;
         self.stacks_of
             .lock()
