@@ -313,10 +313,23 @@ where
 {
     let chain = source_chain(&err);
     match &err {
+        // Credentials are resolved while the request is dispatched: none found is no
+        // network problem.
+        SdkError::DispatchFailure(_)
+            if chain.contains("no credentials") || chain.contains("credential provider") =>
+        {
+            ApiError {
+                kind: ApiErrorKind::Credentials,
+                code: None,
+                message: chain,
+            }
+        }
         SdkError::DispatchFailure(failure) => ApiError {
             kind: ApiErrorKind::Unreachable,
             code: None,
-            message: if failure.is_timeout() {
+            message: if failure.is_timeout() && chain.contains("read timeout") {
+                format!("{endpoint} accepted the connection but did not answer in time: {chain}")
+            } else if failure.is_timeout() {
                 format!("{endpoint} did not accept a connection in time: {chain}")
             } else {
                 format!("cannot connect to {endpoint}: {chain}")

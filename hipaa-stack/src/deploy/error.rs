@@ -57,7 +57,7 @@ pub enum DeployError {
 
     /// The endpoint kept throttling or failing with server errors, retries included.
     #[error(
-        "stack `{stack}`: {operation} failed: the endpoint is {} ({source}); nothing more was tried, run the command again later",
+        "stack `{stack}`: {operation} failed: the endpoint is {} ({source}); run the command again later",
         if *.throttled { "throttling" } else { "failing" }
     )]
     EndpointFailing {
@@ -111,9 +111,9 @@ pub enum DeployError {
 
     /// `outputs` or `drift` on stacks that are not deployed.
     #[error(
-        "{} not deployed{}; run `up` first",
+        "{} {} not deployed; run `up` first",
         .stacks.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "),
-        if .stacks.len() == 1 { " is" } else { " are" }
+        if .stacks.len() == 1 { "is" } else { "are" }
     )]
     NotDeployed {
         /// The stacks.
