@@ -519,7 +519,9 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                         };
                         out!(
                             "    {} {} ({}){how}",
-                            r.resource_type, r.physical_id, r.construct
+                            r.resource_type,
+                            r.physical_id,
+                            r.construct
                         );
                     }
                 }
@@ -529,7 +531,9 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                     for r in other {
                         out!(
                             "    {} {} ({})",
-                            r.resource_type, r.physical_id, r.construct
+                            r.resource_type,
+                            r.physical_id,
+                            r.construct
                         );
                     }
                 }

@@ -310,24 +310,18 @@ pub(crate) fn resource_graph(stacks: &[(&str, &Template)]) -> Result<ResourcesAn
                 .iter()
                 .map(|d| Mention::Local(d.as_str()));
             for m in found.drain(..).chain(waits) {
-                let used =
-                    match m {
-                        Mention::Local(id) => index
-                            .get(&(s, id))
-                            .copied()
-                            .ok_or_else(|| dangling(name, template, r, id.to_owned()))?,
-                        Mention::Import(export) => match exports.get(export) {
-                            Some(&used) => used,
-                            None => {
-                                return Err(dangling(
-                                    name,
-                                    template,
-                                    r,
-                                    format!("export {export}"),
-                                ));
-                            }
-                        },
-                    };
+                let used = match m {
+                    Mention::Local(id) => index
+                        .get(&(s, id))
+                        .copied()
+                        .ok_or_else(|| dangling(name, template, r, id.to_owned()))?,
+                    Mention::Import(export) => match exports.get(export) {
+                        Some(&used) => used,
+                        None => {
+                            return Err(dangling(name, template, r, format!("export {export}")));
+                        }
+                    },
+                };
                 edges.insert((used, user));
             }
         }

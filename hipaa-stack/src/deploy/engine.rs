@@ -318,8 +318,10 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                     .timeout
                     .saturating_mul(self.waves().len() as u32 + 1)
                     + Duration::from_secs(300);
+                let say = |line: String| self.say(line);
                 let taken = tokio::select! {
                     l = staging.lock(
+                        &say,
                         self.assembly.app(),
                         command,
                         &self.run,
@@ -815,16 +817,15 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
 
     async fn discard(&self, plans: &[StackPlan]) {
         for p in plans {
-            if let Some(arn) = &p.change_set {
-                if self
+            if let Some(arn) = &p.change_set
+                && self
                     .call(&p.stack, "DeleteChangeSet", || {
                         self.api.delete_change_set(arn)
                     })
                     .await
                     .is_ok()
-                {
-                    self.pending.done(arn);
-                }
+            {
+                self.pending.done(arn);
             }
         }
     }

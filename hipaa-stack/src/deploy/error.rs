@@ -101,7 +101,9 @@ pub enum DeployError {
     },
 
     /// Another run of the tool works on the same app.
-    #[error("another run is working on app `{app}`: {detail}; nothing was changed, run the command again when it has finished")]
+    #[error(
+        "another run is working on app `{app}`: {detail}; nothing was changed, run the command again when it has finished"
+    )]
     Busy {
         /// The app.
         app: String,
@@ -396,7 +398,10 @@ mod tests {
             text.contains("stacks `a`, `b`: the credentials are not allowed to call cloudformation:CreateChangeSet"),
             "{text}"
         );
-        assert!(text.contains("stack `c`: the change set failed: bad"), "{text}");
+        assert!(
+            text.contains("stack `c`: the change set failed: bad"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub const APP_TAG: &str = "hipaa-stack:app";
 /// create.
 pub fn check_owner(app: &str, info: &StackInfo, adopt: &[String]) -> Result<(), DeployError> {
     let owner = info.tags.get(APP_TAG);
-    if owner.map(String::as_str) == Some(app) || adopt.iter().any(|a| *a == info.name) {
+    if owner.map(String::as_str) == Some(app) || adopt.contains(&info.name) {
         return Ok(());
     }
     if owner.is_none() && info.status == "REVIEW_IN_PROGRESS" && info.tags.is_empty() {
@@ -136,7 +136,9 @@ mod tests {
         assert!(err.contains("tag is `billing`"), "{err}");
         assert!(err.contains("--adopt clinic-data"), "{err}");
         let untagged = stack(&[("team", "x")], "UPDATE_COMPLETE");
-        let err = check_owner("clinic", &untagged, &[]).unwrap_err().to_string();
+        let err = check_owner("clinic", &untagged, &[])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("has no `hipaa-stack:app` tag"), "{err}");
         assert!(check_owner("clinic", &untagged, &["clinic-data".to_owned()]).is_ok());
         assert!(check_owner("clinic", &other, &["clinic-other".to_owned()]).is_err());

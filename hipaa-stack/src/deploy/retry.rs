@@ -216,7 +216,11 @@ mod tests {
         .await;
         let err = r.unwrap_err();
         assert!(start.elapsed() < Duration::from_millis(400));
-        assert!(counts.by_operation()["A"] < 10, "{:?}", counts.by_operation());
+        assert!(
+            counts.by_operation()["A"] < 10,
+            "{:?}",
+            counts.by_operation()
+        );
         assert!(err.message.contains("attempts in"), "{err}");
     }
 

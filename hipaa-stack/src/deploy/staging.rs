@@ -172,7 +172,9 @@ impl Staging {
 
     /// The bucket, checked (and, when it is the tool's own, created or repaired) once per run.
     async fn ready(&self, retry: RetryPolicy, counts: &CallCounts) -> Result<&Ready, DeployError> {
-        self.ready.get_or_try_init(|| self.prepare(retry, counts)).await
+        self.ready
+            .get_or_try_init(|| self.prepare(retry, counts))
+            .await
     }
 
     async fn prepare(&self, retry: RetryPolicy, counts: &CallCounts) -> Result<Ready, DeployError> {
@@ -185,7 +187,15 @@ impl Staging {
                 .map_err(|e| classify(e, &endpoint))
         })
         .await
-        .map_err(|e| self.error("(staging)", "GetCallerIdentity", e))?;
+        .map_err(|e| match e.kind {
+            ApiErrorKind::Denied => DeployError::AccessDenied {
+                stack: None,
+                bucket: None,
+                action: action("GetCallerIdentity"),
+                message: e.to_string(),
+            },
+            _ => DeployError::api("(staging)", "GetCallerIdentity", e),
+        })?;
         let Some(account) = identity.account().map(str::to_owned) else {
             return Err(DeployError::Credentials {
                 message: "GetCallerIdentity named no account".to_owned(),
@@ -354,10 +364,13 @@ impl Staging {
     }
 
     /// Takes the lock of `app` for one run: an object created only if absent
-    /// (`If-None-Match: *`). While another run holds it, waits up to `wait`, then refuses.
-    /// A lock past its expiry (a run that was killed) is taken over, and that is said.
+    /// (`If-None-Match: *`). While another run holds it, waits up to `wait` (telling `say`
+    /// once), then refuses. A lock past its expiry (a run that was killed) is taken over, and
+    /// that is said.
+    #[allow(clippy::too_many_arguments)]
     pub async fn lock(
         &self,
+        say: &(dyn Fn(String) + Sync),
         app: &str,
         command: &str,
         run: &str,
@@ -443,16 +456,16 @@ impl Staging {
                 });
             }
             if !said {
-                self.note(format!("waiting for the other run of app `{app}`: {detail}"));
+                for note in self.take_notes() {
+                    say(note);
+                }
+                say(format!(
+                    "waiting for the other run of app `{app}`: {detail}"
+                ));
                 said = true;
             }
             tokio::time::sleep(Duration::from_millis(500).min(wait)).await;
         }
-    }
-
-    /// Whether the notes have lines (for the engine to print them while it waits).
-    pub fn has_notes(&self) -> bool {
-        self.notes.lock().map(|n| !n.is_empty()).unwrap_or(false)
     }
 
     async fn read_lock(
@@ -707,7 +720,8 @@ async fn read_ownership(c: &Ctx<'_>) -> Result<Option<String>, DeployError> {
                 .iter()
                 .any(|r| r.object_ownership() == &ObjectOwnership::BucketOwnerEnforced)
         });
-    Ok((!enforced).then(|| "ACLs are not disabled (ownership is not BucketOwnerEnforced)".to_owned()))
+    Ok((!enforced)
+        .then(|| "ACLs are not disabled (ownership is not BucketOwnerEnforced)".to_owned()))
 }
 
 async fn put_ownership(c: &Ctx<'_>) -> Result<(), DeployError> {
@@ -742,7 +756,10 @@ fn own_key(key: Option<&str>, account: &str, region: &str) -> bool {
     match key {
         None => true,
         Some(k) if !k.starts_with("arn:") => true,
-        Some(k) => k.starts_with(&format!("arn:{}:kms:{region}:{account}:", partition(region).0)),
+        Some(k) => k.starts_with(&format!(
+            "arn:{}:kms:{region}:{account}:",
+            partition(region).0
+        )),
     }
 }
 
@@ -875,9 +892,10 @@ pub(crate) fn policy_problem(policy: &serde_json::Value, account: &str) -> Optio
                 serde_json::Value::Object(m) => m
                     .values()
                     .flat_map(|v| match v {
-                        serde_json::Value::Array(a) => {
-                            a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()
-                        }
+                        serde_json::Value::Array(a) => a
+                            .iter()
+                            .filter_map(|x| x.as_str().map(str::to_owned))
+                            .collect(),
                         serde_json::Value::String(x) => vec![x.clone()],
                         _ => Vec::new(),
                     })
@@ -921,16 +939,18 @@ async fn read_policy(c: &Ctx<'_>) -> Result<Option<String>, DeployError> {
         })
         .await?;
     let Some(text) = got.as_ref().and_then(|o| o.policy()) else {
-        return Ok(Some("it has no bucket policy (TLS is not required)".to_owned()));
+        return Ok(Some(
+            "it has no bucket policy (TLS is not required)".to_owned(),
+        ));
     };
     let Ok(policy) = serde_json::from_str::<serde_json::Value>(text) else {
         return Ok(Some("its bucket policy is not JSON".to_owned()));
     };
     if c.staging.name.is_none() && policy != bucket_policy(c.bucket, &c.staging.region) {
         // The tool's own bucket has exactly the tool's policy.
-        return Ok(Some(policy_problem(&policy, c.account).unwrap_or_else(|| {
-            "its policy differs from the tool's".to_owned()
-        })));
+        return Ok(Some(policy_problem(&policy, c.account).unwrap_or_else(
+            || "its policy differs from the tool's".to_owned(),
+        )));
     }
     Ok(policy_problem(&policy, c.account))
 }
@@ -1024,10 +1044,7 @@ mod tests {
 
     #[test]
     fn arns_and_urls_follow_the_partition_of_the_region() {
-        assert_eq!(
-            bucket_arn("b", "us-gov-west-1"),
-            "arn:aws-us-gov:s3:::b"
-        );
+        assert_eq!(bucket_arn("b", "us-gov-west-1"), "arn:aws-us-gov:s3:::b");
         assert_eq!(
             object_url("b", "us-gov-west-1", "k.json"),
             "https://b.s3.us-gov-west-1.amazonaws.com/k.json"

@@ -7,7 +7,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use hipaa_stack::Assembly;
-use hipaa_stack::deploy::{Connection, DeployError, Deployer, Options, RetryPolicy, TemplateSource};
+use hipaa_stack::deploy::{
+    Connection, DeployError, Deployer, Options, RetryPolicy, TemplateSource,
+};
 use hipaa_stack::prelude::*;
 
 use crate::fake::{Fake, query_error};
@@ -156,10 +158,7 @@ async fn missing_credentials_are_named_as_such_with_their_own_exit_code() {
         ("AWS_REGION", "us-east-1".to_owned()),
         ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
         ("AWS_CONFIG_FILE", nowhere.display().to_string()),
-        (
-            "AWS_SHARED_CREDENTIALS_FILE",
-            nowhere.display().to_string(),
-        ),
+        ("AWS_SHARED_CREDENTIALS_FILE", nowhere.display().to_string()),
         ("HOME", home.path().display().to_string()),
     ];
     let start = Instant::now();
@@ -184,7 +183,9 @@ async fn access_denied_names_the_action_and_the_stack() {
             "text/xml",
             query_error(
                 "AccessDenied",
-                &format!("User: arn:aws:iam::123456789012:user/dev is not authorized to perform: {action}"),
+                &format!(
+                    "User: arn:aws:iam::123456789012:user/dev is not authorized to perform: {action}"
+                ),
             ),
         ))
     });
@@ -204,7 +205,10 @@ async fn access_denied_names_the_action_and_the_stack() {
         ),
         "{stderr}"
     );
-    assert!(!stderr.contains("did not accept the credentials"), "{stderr}");
+    assert!(
+        !stderr.contains("did not accept the credentials"),
+        "{stderr}"
+    );
     // Refused is final: one request, no retries.
     assert_eq!(fake.hits(), 1);
 }
@@ -249,7 +253,10 @@ async fn a_503_with_an_html_body_is_retried_and_its_status_shown() {
     assert!(matches!(err, DeployError::EndpointFailing { .. }), "{err}");
     let text = err.to_string();
     assert!(text.contains("HTTP 503"), "{text}");
-    assert!(text.contains("503 Service Temporarily Unavailable"), "{text}");
+    assert!(
+        text.contains("503 Service Temporarily Unavailable"),
+        "{text}"
+    );
     assert!(text.contains("8 attempts"), "{text}");
     assert!(!text.contains("parsing XML"), "{text}");
 }
@@ -353,14 +360,30 @@ async fn a_foreign_stack_of_the_same_name_is_refused_untouched_until_adopted() {
         );
     }
     // Untouched: the same stack, its resources, no change set, and `data` never created.
-    let described = cfn.describe_stacks().stack_name("shared").send().await.unwrap();
+    let described = cfn
+        .describe_stacks()
+        .stack_name("shared")
+        .send()
+        .await
+        .unwrap();
     let stack = &described.stacks()[0];
     assert_eq!(stack.stack_id(), Some(id.as_str()));
     assert_eq!(stack.stack_status().unwrap().as_str(), "CREATE_COMPLETE");
     assert_eq!(resources(&cfn, "shared").await, ["TeamQueue"]);
-    let sets = cfn.list_change_sets().stack_name("shared").send().await.unwrap();
+    let sets = cfn
+        .list_change_sets()
+        .stack_name("shared")
+        .send()
+        .await
+        .unwrap();
     assert!(sets.summaries().is_empty(), "{:?}", sets.summaries());
-    assert!(cfn.describe_stacks().stack_name("data").send().await.is_err());
+    assert!(
+        cfn.describe_stacks()
+            .stack_name("data")
+            .send()
+            .await
+            .is_err()
+    );
 
     // A stack of another app is refused too, naming that app.
     cfn.create_stack()
@@ -377,28 +400,58 @@ async fn a_foreign_stack_of_the_same_name_is_refused_untouched_until_adopted() {
         .send()
         .await
         .unwrap();
-    let err = deployer(&moto.endpoint, &assembly, Options { stacks: vec!["data".to_owned()], ..options() })
-        .await
-        .destroy()
-        .await
-        .unwrap_err();
-    assert!(err.to_string().contains("its `hipaa-stack:app` tag is `billing`"), "{err}");
-    assert!(cfn.describe_stacks().stack_name("data").send().await.is_ok());
+    let err = deployer(
+        &moto.endpoint,
+        &assembly,
+        Options {
+            stacks: vec!["data".to_owned()],
+            ..options()
+        },
+    )
+    .await
+    .destroy()
+    .await
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("its `hipaa-stack:app` tag is `billing`"),
+        "{err}"
+    );
+    assert!(
+        cfn.describe_stacks()
+            .stack_name("data")
+            .send()
+            .await
+            .is_ok()
+    );
 
     // Adopted deliberately, it becomes the app's.
     let adopt = Options {
         adopt: vec!["shared".to_owned(), "data".to_owned()],
         ..options()
     };
-    deployer(&moto.endpoint, &assembly, adopt).await.up().await.unwrap();
-    let described = cfn.describe_stacks().stack_name("shared").send().await.unwrap();
+    deployer(&moto.endpoint, &assembly, adopt)
+        .await
+        .up()
+        .await
+        .unwrap();
+    let described = cfn
+        .describe_stacks()
+        .stack_name("shared")
+        .send()
+        .await
+        .unwrap();
     let tags: Vec<(&str, &str)> = described.stacks()[0]
         .tags()
         .iter()
         .map(|t| (t.key().unwrap(), t.value().unwrap()))
         .collect();
     assert!(tags.contains(&("hipaa-stack:app", "e2e")), "{tags:?}");
-    deployer(&moto.endpoint, &assembly, options()).await.destroy().await.unwrap();
+    deployer(&moto.endpoint, &assembly, options())
+        .await
+        .destroy()
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -537,7 +590,13 @@ async fn a_staging_bucket_of_another_account_is_refused_and_never_written() {
     let objects = s3.list_objects_v2().bucket(STAGING).send().await.unwrap();
     assert!(objects.contents().is_empty());
     let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
-    assert!(cfn.describe_stacks().stack_name("shared").send().await.is_err());
+    assert!(
+        cfn.describe_stacks()
+            .stack_name("shared")
+            .send()
+            .await
+            .is_err()
+    );
 }
 
 /// A bucket of ours, set up badly: SSE-S3, a public read policy, no public-access block.
@@ -591,7 +650,12 @@ async fn the_tools_own_staging_bucket_badly_configured_is_repaired_before_use() 
         .await
         .unwrap();
 
-    let block = s3.get_public_access_block().bucket(STAGING).send().await.unwrap();
+    let block = s3
+        .get_public_access_block()
+        .bucket(STAGING)
+        .send()
+        .await
+        .unwrap();
     let block = block.public_access_block_configuration().unwrap();
     assert_eq!(
         (
@@ -602,8 +666,16 @@ async fn the_tools_own_staging_bucket_badly_configured_is_repaired_before_use() 
         ),
         (Some(true), Some(true), Some(true), Some(true))
     );
-    let encryption = s3.get_bucket_encryption().bucket(STAGING).send().await.unwrap();
-    let rule = &encryption.server_side_encryption_configuration().unwrap().rules()[0];
+    let encryption = s3
+        .get_bucket_encryption()
+        .bucket(STAGING)
+        .send()
+        .await
+        .unwrap();
+    let rule = &encryption
+        .server_side_encryption_configuration()
+        .unwrap()
+        .rules()[0];
     assert_eq!(
         rule.apply_server_side_encryption_by_default()
             .unwrap()
@@ -661,10 +733,26 @@ async fn an_organisation_bucket_that_falls_short_is_refused_unchanged() {
         assert!(text.contains(reason), "{reason}: {text}");
     }
     // Unchanged: the public policy is still there, and no lock or template was written.
-    let policy = s3.get_bucket_policy().bucket("acme-cfn-staging").send().await.unwrap();
+    let policy = s3
+        .get_bucket_policy()
+        .bucket("acme-cfn-staging")
+        .send()
+        .await
+        .unwrap();
     assert!(policy.policy().unwrap().contains("\"Allow\""));
-    assert!(s3.get_public_access_block().bucket("acme-cfn-staging").send().await.is_err());
-    let objects = s3.list_objects_v2().bucket("acme-cfn-staging").send().await.unwrap();
+    assert!(
+        s3.get_public_access_block()
+            .bucket("acme-cfn-staging")
+            .send()
+            .await
+            .is_err()
+    );
+    let objects = s3
+        .list_objects_v2()
+        .bucket("acme-cfn-staging")
+        .send()
+        .await
+        .unwrap();
     assert!(objects.contents().is_empty());
 }
 
@@ -716,7 +804,12 @@ async fn in_govcloud_the_staging_bucket_has_govcloud_arns_and_template_urls() {
             format!("arn:aws-us-gov:s3:::{bucket}/*")
         ])
     );
-    let location = s3.get_bucket_location().bucket(bucket).send().await.unwrap();
+    let location = s3
+        .get_bucket_location()
+        .bucket(bucket)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         location.location_constraint().map(|l| l.as_str()),
         Some("us-gov-west-1")
@@ -751,11 +844,7 @@ async fn ctrl_c_at_the_prompt_stops_at_once_and_deletes_the_change_sets() {
     let moto = Moto::start();
     let out = tempfile::tempdir().unwrap();
     let binary = example_binary("clinic");
-    let command = format!(
-        "{} up --out {}",
-        binary.display(),
-        out.path().display()
-    );
+    let command = format!("{} up --out {}", binary.display(), out.path().display());
     let mut child = Command::new("script")
         .args(["-qefc", &command, "/dev/null"])
         .envs(moto.env())
@@ -792,7 +881,11 @@ async fn ctrl_c_at_the_prompt_stops_at_once_and_deletes_the_change_sets() {
         .send()
         .await
         .unwrap();
-    assert_eq!(sets.summaries().len(), 1, "the prompt waits on a change set");
+    assert_eq!(
+        sets.summaries().len(),
+        1,
+        "the prompt waits on a change set"
+    );
 
     // Ctrl-C, typed on the terminal.
     let pressed = Instant::now();
@@ -812,7 +905,9 @@ async fn ctrl_c_at_the_prompt_stops_at_once_and_deletes_the_change_sets() {
     }
     assert_eq!(status.code(), Some(130), "{text}");
     assert!(
-        text.contains("deleted the change sets it had created and not executed, of clinic-security"),
+        text.contains(
+            "deleted the change sets it had created and not executed, of clinic-security"
+        ),
         "{text}"
     );
     let sets = cfn
