@@ -349,7 +349,7 @@ fn deploying(app: &App, args: &DeployArgs, action: Action) -> ExitCode {
             return ExitCode::from(code_of(&err));
         }
     };
-    for name in &args.stacks {
+    for name in args.stacks.iter().chain(&args.adopt) {
         if assembly.stack(name).is_none() {
             err!(
                 "error: the app has no stack `{name}`; its stacks are {}",

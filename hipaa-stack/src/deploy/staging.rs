@@ -452,7 +452,11 @@ impl Staging {
             if start.elapsed() >= wait {
                 return Err(DeployError::Busy {
                     app: app.to_owned(),
-                    detail: format!("{detail}; waited {} s", start.elapsed().as_secs()),
+                    detail: format!(
+                        "{detail}; waited {} s. If no such run is going on any more (it was killed), delete the lock: `aws s3 rm s3://{}/{key}`",
+                        start.elapsed().as_secs(),
+                        ready.bucket
+                    ),
                 });
             }
             if !said {

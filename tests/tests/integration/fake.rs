@@ -28,6 +28,45 @@ impl Fake {
     /// Serves every request with `respond(n, request)`, `n` counting requests from 0 and
     /// `request` the request line, headers and body as text.
     pub fn start(respond: impl Fn(usize, &str) -> Answer + Send + Sync + 'static) -> Fake {
+        Fake::start_raw(move |n, request| {
+            respond(n, request).map(|(status, content_type, body)| {
+                format!(
+                    "HTTP/1.1 {status} Fake\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                )
+                .into_bytes()
+            })
+        })
+    }
+
+    /// A proxy to `target` (`http://127.0.0.1:PORT`) that keeps every request it passes on,
+    /// as text, for the test to read with [`Fake::requests`].
+    pub fn recording_proxy(target: &str) -> (Fake, Arc<std::sync::Mutex<Vec<String>>>) {
+        let address = target.trim_start_matches("http://").to_owned();
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = seen.clone();
+        let fake = Fake::start_raw(move |_, request| {
+            kept.lock().unwrap().push(request.to_owned());
+            // One request per connection: say so, so that the target closes after answering.
+            let (head, body) = request.split_once("\r\n\r\n").unwrap_or((request, ""));
+            let head: Vec<&str> = head
+                .lines()
+                .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
+                .collect();
+            let forwarded = format!("{}\r\nconnection: close\r\n\r\n{body}", head.join("\r\n"));
+            let mut upstream = TcpStream::connect(&address).ok()?;
+            upstream.write_all(forwarded.as_bytes()).ok()?;
+            let mut reply = Vec::new();
+            upstream.read_to_end(&mut reply).ok()?;
+            Some(reply)
+        });
+        (fake, seen)
+    }
+
+    /// Serves every request with the raw HTTP response `respond(n, request)` returns.
+    pub fn start_raw(
+        respond: impl Fn(usize, &str) -> Option<Vec<u8>> + Send + Sync + 'static,
+    ) -> Fake {
         let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
         listener.set_nonblocking(true).expect("non-blocking accept");
         let endpoint = format!("http://{}", listener.local_addr().expect("an address"));
@@ -69,7 +108,7 @@ impl Fake {
 fn serve(
     mut stream: TcpStream,
     n: usize,
-    respond: &(dyn Fn(usize, &str) -> Answer + Send + Sync),
+    respond: &(dyn Fn(usize, &str) -> Option<Vec<u8>> + Send + Sync),
     stop: &AtomicBool,
     born: Instant,
 ) {
@@ -100,12 +139,8 @@ fn serve(
     }
     let text = String::from_utf8_lossy(&request).to_string();
     match respond(n, &text) {
-        Some((status, content_type, body)) => {
-            let reply = format!(
-                "HTTP/1.1 {status} Fake\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = stream.write_all(reply.as_bytes());
+        Some(reply) => {
+            let _ = stream.write_all(&reply);
         }
         None => {
             // Silent: keep the connection open until the fake stops.

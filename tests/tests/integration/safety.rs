@@ -918,3 +918,105 @@ async fn ctrl_c_at_the_prompt_stops_at_once_and_deletes_the_change_sets() {
         .unwrap();
     assert!(sets.summaries().is_empty(), "{:?}", sets.summaries());
 }
+
+/// Every S3 call names the expected owner of the bucket (all but CreateBucket, which has no
+/// such parameter): seen on the wire through a recording proxy in front of the local endpoint.
+#[tokio::test]
+async fn every_s3_call_names_the_expected_bucket_owner() {
+    let moto = Moto::start();
+    let (proxy, seen) = Fake::recording_proxy(&moto.endpoint);
+    let app = App::new("e2e");
+    let big = app.stack("big").unwrap();
+    let key = big.add(KmsKey::new("PhiKey")).unwrap();
+    let logs = big.add(AccessLogBucket::new("AccessLogs")).unwrap();
+    for i in 0..25 {
+        big.add(
+            SecureBucket::new(format!("Records{i}"))
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+    }
+    let assembly = app.synth().unwrap();
+    deployer(&proxy.endpoint, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    let requests = seen.lock().unwrap().clone();
+    let s3: Vec<&String> = requests
+        .iter()
+        .filter(|r| {
+            r.split_whitespace()
+                .nth(1)
+                .is_some_and(|p| p.starts_with(&format!("/{STAGING}")))
+        })
+        .collect();
+    let line = |r: &String| r.lines().next().unwrap_or_default().to_owned();
+    let creates: Vec<String> = s3
+        .iter()
+        .filter(|r| r.starts_with(&format!("PUT /{STAGING}/ HTTP")))
+        .map(|r| line(r))
+        .collect();
+    let lines: Vec<String> = requests.iter().map(&line).collect();
+    assert_eq!(creates.len(), 1, "{lines:#?}");
+    let uploads = s3
+        .iter()
+        .filter(|r| r.starts_with(&format!("PUT /{STAGING}/e2e/big/")))
+        .count();
+    assert_eq!(uploads, 1);
+    let without: Vec<String> = s3
+        .iter()
+        .filter(|r| !r.starts_with(&format!("PUT /{STAGING}/ HTTP")))
+        .filter(|r| {
+            !r.to_ascii_lowercase()
+                .contains("x-amz-expected-bucket-owner: 123456789012")
+        })
+        .map(|r| line(r))
+        .collect();
+    assert!(
+        without.is_empty(),
+        "calls without ExpectedBucketOwner: {without:?}"
+    );
+    assert!(s3.len() > 10, "{} S3 calls", s3.len());
+}
+
+/// Where S3 enforces `ExpectedBucketOwner` (AWS does; the local endpoint does not), a bucket
+/// of another account answers 403, and it is refused without another call.
+#[tokio::test]
+async fn a_staging_bucket_that_fails_the_owner_check_is_refused() {
+    let fake = Fake::start(|_, request| {
+        if request.contains("Action=GetCallerIdentity") {
+            return Some((
+                200,
+                "text/xml",
+                "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/dev</Arn><UserId>AIDA</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>".to_owned(),
+            ));
+        }
+        if request.starts_with("HEAD ")
+            && request
+                .to_ascii_lowercase()
+                .contains("x-amz-expected-bucket-owner: 123456789012")
+        {
+            return Some((403, "application/xml", String::new()));
+        }
+        Some((500, "text/plain", "unexpected".to_owned()))
+    });
+    let assembly = app("e2e");
+    let err = deployer(&fake.endpoint, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, DeployError::StagingRefused { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .contains("S3 refused HeadBucket with ExpectedBucketOwner 123456789012"),
+        "{err}"
+    );
+    assert_eq!(
+        fake.hits(),
+        2,
+        "GetCallerIdentity and HeadBucket, nothing after"
+    );
+}
