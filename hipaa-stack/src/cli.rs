@@ -324,6 +324,14 @@ fn deploy_code(err: &crate::deploy::DeployError) -> u8 {
         D::Credentials { .. } => exit::CREDENTIALS,
         D::AccessDenied { .. } => exit::ACCESS_DENIED,
         D::EndpointFailing { .. } => exit::ENDPOINT_FAILING,
+        D::Staging { source, .. }
+            if matches!(
+                source.kind,
+                crate::deploy::ApiErrorKind::Throttled | crate::deploy::ApiErrorKind::Transient
+            ) =>
+        {
+            exit::ENDPOINT_FAILING
+        }
         D::NotOurs { .. } | D::StagingRefused { .. } => exit::NOT_OURS,
         D::Busy { .. } => exit::BUSY,
         D::NotDeployed { .. } => exit::NOT_DEPLOYED,

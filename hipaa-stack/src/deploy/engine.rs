@@ -367,24 +367,20 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         }
     }
 
-    /// Deletes the change sets this run created and never executed; a second Ctrl-C or 30 s
-    /// stop it. Returns the stacks whose change sets were deleted and those left.
+    /// Deletes what this run created for change sets it never executed, and says so.
     async fn discard_pending(&self) -> (Vec<String>, Vec<String>) {
-        let sets = self.pending.take();
-        let mut discarded = Vec::new();
-        let mut left = Vec::new();
-        for (arn, stack) in sets {
-            let deleted = tokio::select! {
-                r = tokio::time::timeout(Duration::from_secs(30), self.api.delete_change_set(&arn)) => matches!(r, Ok(Ok(()))),
-                _ = tokio::signal::ctrl_c() => false,
-            };
-            if deleted {
-                discarded.push(stack);
-            } else {
-                left.push(format!("{stack} ({arn})"));
-            }
+        let done = guard::discard(&self.api, &self.pending).await;
+        for d in &done.deleted {
+            self.say(format!(
+                "deleted what this run had prepared and not executed: {d}"
+            ));
         }
-        (discarded, left)
+        for l in &done.left {
+            self.say(format!(
+                "could not delete the change set of {l}; delete it in the console"
+            ));
+        }
+        (done.deleted, done.left)
     }
 
     async fn call<T, F, Fut>(
@@ -730,7 +726,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             .await
         {
             Ok(arn) => {
-                self.pending.created(name, &arn);
+                self.pending.created(name, &arn, info.is_none());
                 arn
             }
             Err(e) if !waits_on.is_empty() => {

@@ -100,6 +100,18 @@ pub enum DeployError {
         hint: String,
     },
 
+    /// A call on the staging bucket failed for good.
+    #[error("staging bucket `{bucket}`: {operation} failed: {source}")]
+    Staging {
+        /// The bucket.
+        bucket: String,
+        /// The S3 operation.
+        operation: &'static str,
+        /// What S3 said.
+        #[source]
+        source: ApiError,
+    },
+
     /// Another run of the tool works on the same app.
     #[error(
         "another run is working on app `{app}`: {detail}; nothing was changed, run the command again when it has finished"
@@ -197,7 +209,7 @@ pub enum DeployError {
     /// Ctrl-C.
     #[error(
         "interrupted{}{}; the tool keeps no state of its own, and CloudFormation goes on with {}: run the same command again to pick up where the stacks stand",
-        if .discarded.is_empty() { String::new() } else { format!("; deleted the change sets it had created and not executed, of {}", .discarded.join(", ")) },
+        if .discarded.is_empty() { String::new() } else { format!("; deleted what it had prepared and not executed: {}", .discarded.join(", ")) },
         if .left.is_empty() { String::new() } else { format!("; could not delete the change sets of {}", .left.join(", ")) },
         if .in_flight.is_empty() { "nothing".to_owned() } else { .in_flight.join(", ") }
     )]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::sync::Mutex;
 
-use super::api::StackInfo;
+use super::api::{CloudFormationApi, StackInfo};
 use super::error::DeployError;
 
 /// The tag that names the app a stack belongs to.
@@ -40,17 +40,18 @@ pub fn run_id() -> String {
     format!("{:x}-{:x}", nanos & 0xffff_ffff_ffff, std::process::id())
 }
 
-/// The change sets this run created and has neither executed nor deleted: ARN → stack.
+/// The change sets this run created and has neither executed nor deleted: ARN → the stack,
+/// and whether the change set created that stack (empty, `REVIEW_IN_PROGRESS`).
 #[derive(Debug, Default)]
 pub struct Pending {
-    sets: Mutex<BTreeMap<String, String>>,
+    sets: Mutex<BTreeMap<String, (String, bool)>>,
 }
 
 impl Pending {
-    /// Records a change set just created.
-    pub fn created(&self, stack: &str, arn: &str) {
+    /// Records a change set just created; `new_stack` when no stack of that name existed.
+    pub fn created(&self, stack: &str, arn: &str, new_stack: bool) {
         if let Ok(mut sets) = self.sets.lock() {
-            sets.insert(arn.to_owned(), stack.to_owned());
+            sets.insert(arn.to_owned(), (stack.to_owned(), new_stack));
         }
     }
 
@@ -62,11 +63,55 @@ impl Pending {
     }
 
     /// Takes every change set still pending.
-    pub fn take(&self) -> Vec<(String, String)> {
+    pub fn take(&self) -> Vec<(String, (String, bool))> {
         self.sets
             .lock()
             .map(|mut s| std::mem::take(&mut *s).into_iter().collect())
             .unwrap_or_default()
+    }
+}
+
+/// What [`discard`] did.
+#[derive(Debug, Default)]
+pub struct Discarded {
+    /// What was deleted, one line per stack.
+    pub deleted: Vec<String>,
+    /// What could not be deleted: stack and change set.
+    pub left: Vec<String>,
+}
+
+/// Deletes the change sets a run created and never executed, and the empty stacks that
+/// those change sets created (`REVIEW_IN_PROGRESS`, no resources; AWS keeps them until they
+/// are deleted). Each call is bounded by 30 s, and a second Ctrl-C stops it.
+pub async fn discard<C: CloudFormationApi>(api: &C, pending: &Pending) -> Discarded {
+    let mut out = Discarded::default();
+    for (arn, (stack, new_stack)) in pending.take() {
+        if !bounded(api.delete_change_set(&arn)).await {
+            out.left.push(format!("{stack} ({arn})"));
+            continue;
+        }
+        // Only a stack still empty and waiting for review: never one that has resources.
+        let empty = new_stack
+            && matches!(
+                api.describe_stack(&stack).await,
+                Ok(Some(ref i)) if i.status == "REVIEW_IN_PROGRESS"
+            );
+        if empty && bounded(api.delete_stack(&stack, &[])).await {
+            out.deleted.push(format!(
+                "{stack} (its change set, and the empty stack the change set had created)"
+            ));
+        } else {
+            out.deleted.push(format!("{stack} (its change set)"));
+        }
+    }
+    out
+}
+
+/// Whether `f` succeeded within 30 s and before a Ctrl-C.
+async fn bounded<E>(f: impl std::future::Future<Output = Result<(), E>>) -> bool {
+    tokio::select! {
+        r = tokio::time::timeout(std::time::Duration::from_secs(30), f) => matches!(r, Ok(Ok(()))),
+        _ = tokio::signal::ctrl_c() => false,
     }
 }
 
@@ -149,10 +194,13 @@ mod tests {
     #[test]
     fn pending_change_sets_are_taken_once() {
         let p = Pending::default();
-        p.created("a", "arn:1");
-        p.created("b", "arn:2");
+        p.created("a", "arn:1", true);
+        p.created("b", "arn:2", false);
         p.done("arn:1");
-        assert_eq!(p.take(), vec![("arn:2".to_owned(), "b".to_owned())]);
+        assert_eq!(
+            p.take(),
+            vec![("arn:2".to_owned(), ("b".to_owned(), false))]
+        );
         assert!(p.take().is_empty());
     }
 

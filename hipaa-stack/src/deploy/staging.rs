@@ -194,7 +194,17 @@ impl Staging {
                 action: action("GetCallerIdentity"),
                 message: e.to_string(),
             },
-            _ => DeployError::api("(staging)", "GetCallerIdentity", e),
+            ApiErrorKind::Unreachable | ApiErrorKind::Credentials => {
+                DeployError::api("", "GetCallerIdentity", e)
+            }
+            _ => DeployError::Staging {
+                bucket: self
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| "(not yet known)".to_owned()),
+                operation: "GetCallerIdentity",
+                source: e,
+            },
         })?;
         let Some(account) = identity.account().map(str::to_owned) else {
             return Err(DeployError::Credentials {
@@ -329,7 +339,14 @@ impl Staging {
                 action: action(operation),
                 message: e.to_string(),
             },
-            _ => DeployError::api(&format!("(staging bucket {bucket})"), operation, e),
+            ApiErrorKind::Unreachable | ApiErrorKind::Credentials => {
+                DeployError::api(bucket, operation, e)
+            }
+            _ => DeployError::Staging {
+                bucket: bucket.to_owned(),
+                operation,
+                source: e,
+            },
         }
     }
 

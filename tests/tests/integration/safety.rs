@@ -906,17 +906,50 @@ async fn ctrl_c_at_the_prompt_stops_at_once_and_deletes_the_change_sets() {
     assert_eq!(status.code(), Some(130), "{text}");
     assert!(
         text.contains(
-            "deleted the change sets it had created and not executed, of clinic-security"
+            "deleted what it had prepared and not executed: clinic-security (its change set, and the empty stack the change set had created)"
         ),
         "{text}"
     );
-    let sets = cfn
+    // The change set is gone, and so is the empty stack it had created.
+    if let Ok(sets) = cfn
         .list_change_sets()
         .stack_name("clinic-security")
         .send()
         .await
-        .unwrap();
-    assert!(sets.summaries().is_empty(), "{:?}", sets.summaries());
+    {
+        assert!(sets.summaries().is_empty(), "{:?}", sets.summaries());
+    }
+    let listed = cfn.list_stacks().send().await.unwrap();
+    assert!(
+        listed
+            .stack_summaries()
+            .iter()
+            .all(|s| s.stack_status().map(|x| x.as_str()) == Some("DELETE_COMPLETE")),
+        "{:?}",
+        listed.stack_summaries()
+    );
+
+    // Running the command again converges: each stack created once.
+    let again = crate::support::run_example_with_env(
+        "clinic",
+        &["up", "--yes", "--out", &out.path().display().to_string()],
+        &moto.env(),
+    );
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let listed = cfn.list_stacks().send().await.unwrap();
+    for name in ["clinic-security", "clinic-data"] {
+        let live: Vec<_> = listed
+            .stack_summaries()
+            .iter()
+            .filter(|s| s.stack_name() == Some(name))
+            .filter(|s| s.stack_status().map(|x| x.as_str()) != Some("DELETE_COMPLETE"))
+            .collect();
+        assert_eq!(live.len(), 1, "{name}: {live:?}");
+    }
 }
 
 /// Every S3 call names the expected owner of the bucket (all but CreateBucket, which has no
