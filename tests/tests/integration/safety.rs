@@ -1053,3 +1053,60 @@ async fn a_staging_bucket_that_fails_the_owner_check_is_refused() {
         "GetCallerIdentity and HeadBucket, nothing after"
     );
 }
+
+/// As a user meets them: a stack of another team and an organisation's staging bucket that
+/// falls short, through the clinic program's flags.
+#[tokio::test]
+async fn the_clinic_program_refuses_what_is_not_its_own_with_exit_15() {
+    let moto = Moto::start();
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    foreign_stack(&cfn, "clinic-security").await;
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+    for args in [
+        &["up", "--yes", "--out", dir][..],
+        &["preview"][..],
+        &["destroy", "--yes"][..],
+    ] {
+        let run = clinic(args, &moto.env(), Stdio::piped());
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(code(&run), 15, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("pass `--adopt clinic-security`"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert_eq!(resources(&cfn, "clinic-security").await, ["TeamQueue"]);
+    let run = clinic(
+        &["up", "--yes", "--adopt", "nosuch"],
+        &moto.env(),
+        Stdio::piped(),
+    );
+    assert_eq!(code(&run), 2, "{}", String::from_utf8_lossy(&run.stderr));
+
+    let s3 = s3_in(&moto.endpoint, "us-east-1").await;
+    badly_configured(&s3, "acme-cfn-staging").await;
+    let run = clinic(
+        &[
+            "up",
+            "--yes",
+            "--adopt",
+            "clinic-security",
+            "--staging-bucket",
+            "acme-cfn-staging",
+            "--out",
+            dir,
+        ],
+        &moto.env(),
+        Stdio::piped(),
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(code(&run), 15, "{stderr}");
+    assert!(
+        stderr.contains(
+            "the staging bucket `acme-cfn-staging` was not used: it has no public-access block"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(resources(&cfn, "clinic-security").await, ["TeamQueue"]);
+}
