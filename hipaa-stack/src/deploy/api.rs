@@ -365,15 +365,6 @@ where
             let code = e.code().map(str::to_owned);
             let status = service.raw().status().as_u16();
             let unreadable = code.is_none() && e.message().is_none_or(|m| m.contains("parsing"));
-            let message = match e.message() {
-                _ if unreadable => format!(
-                    "{endpoint} answered HTTP {status} without an AWS error{}",
-                    body_excerpt(service.raw())
-                ),
-                Some(m) if status >= 500 || status == 429 => format!("HTTP {status}: {m}"),
-                Some(m) => m.to_owned(),
-                None => chain,
-            };
             let kind = match code.as_deref() {
                 Some(
                     "Throttling"
@@ -405,6 +396,18 @@ where
                     None if unreadable => ApiErrorKind::Unsupported,
                     None => ApiErrorKind::Client,
                 },
+            };
+            let message = match e.message() {
+                _ if unreadable => format!(
+                    "{endpoint} answered HTTP {status} without an AWS error{}",
+                    body_excerpt(service.raw())
+                ),
+                // Throttling and server errors show their HTTP status.
+                Some(m) if matches!(kind, ApiErrorKind::Throttled | ApiErrorKind::Transient) => {
+                    format!("HTTP {status}: {m}")
+                }
+                Some(m) => m.to_owned(),
+                None => chain,
             };
             ApiError {
                 kind,

@@ -259,6 +259,18 @@ async fn a_503_with_an_html_body_is_retried_and_its_status_shown() {
     );
     assert!(text.contains("8 attempts"), "{text}");
     assert!(!text.contains("parsing XML"), "{text}");
+
+    // Throttled through every retry: said so, with the status.
+    let fake =
+        Fake::start(|_, _| Some((400, "text/xml", query_error("Throttling", "Rate exceeded"))));
+    let c = Connection::from_config(&config_for(&fake.endpoint).await).unwrap();
+    let d = Deployer::new(c.cloudformation, &assembly, options(), None);
+    let err = d.outputs().await.unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with("stack `shared`: DescribeStacks failed: the endpoint is throttling (Throttling: HTTP 400: Rate exceeded (8 attempts"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
