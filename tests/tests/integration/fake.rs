@@ -47,18 +47,7 @@ impl Fake {
         let kept = seen.clone();
         let fake = Fake::start_raw(move |_, request| {
             kept.lock().unwrap().push(request.to_owned());
-            // One request per connection: say so, so that the target closes after answering.
-            let (head, body) = request.split_once("\r\n\r\n").unwrap_or((request, ""));
-            let head: Vec<&str> = head
-                .lines()
-                .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
-                .collect();
-            let forwarded = format!("{}\r\nconnection: close\r\n\r\n{body}", head.join("\r\n"));
-            let mut upstream = TcpStream::connect(&address).ok()?;
-            upstream.write_all(forwarded.as_bytes()).ok()?;
-            let mut reply = Vec::new();
-            upstream.read_to_end(&mut reply).ok()?;
-            Some(reply)
+            forward(&address, request)
         });
         (fake, seen)
     }
@@ -158,6 +147,22 @@ impl Drop for Fake {
             let _ = t.join();
         }
     }
+}
+
+/// Sends `request` to `address` (`127.0.0.1:PORT`) and returns the raw response.
+pub fn forward(address: &str, request: &str) -> Option<Vec<u8>> {
+    // One request per connection: say so, so that the target closes after answering.
+    let (head, body) = request.split_once("\r\n\r\n").unwrap_or((request, ""));
+    let head: Vec<&str> = head
+        .lines()
+        .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
+        .collect();
+    let forwarded = format!("{}\r\nconnection: close\r\n\r\n{body}", head.join("\r\n"));
+    let mut upstream = TcpStream::connect(address).ok()?;
+    upstream.write_all(forwarded.as_bytes()).ok()?;
+    let mut reply = Vec::new();
+    upstream.read_to_end(&mut reply).ok()?;
+    Some(reply)
 }
 
 /// An AWS query-protocol error document (CloudFormation, STS).

@@ -12,7 +12,7 @@ use hipaa_stack::deploy::{
 };
 use hipaa_stack::prelude::*;
 
-use crate::fake::{Fake, query_error};
+use crate::fake::{Fake, forward, query_error};
 use crate::faults::{Faults, Faulty};
 use crate::moto::{Moto, config_for};
 use crate::support::example_binary;
@@ -1121,4 +1121,76 @@ async fn the_clinic_program_refuses_what_is_not_its_own_with_exit_15() {
         "{stderr}"
     );
     assert_eq!(resources(&cfn, "clinic-security").await, ["TeamQueue"]);
+}
+
+/// Ctrl-C (SIGINT) between creating a change set and executing it, with `--yes`: the run
+/// stops, executes nothing, and deletes what it prepared. A proxy holds the first
+/// `DescribeChangeSet` so that the signal lands in that window.
+#[tokio::test]
+async fn ctrl_c_between_create_and_execute_deletes_the_change_set_and_executes_nothing() {
+    let moto = Moto::start();
+    let address = moto.endpoint.trim_start_matches("http://").to_owned();
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let tx = std::sync::Mutex::new(Some(tx));
+    let proxy = Fake::start_raw(move |_, request| {
+        if request.contains("Action=DescribeChangeSet")
+            && let Some(tx) = tx.lock().unwrap().take()
+        {
+            let _ = tx.send(());
+            std::thread::sleep(Duration::from_secs(3));
+        }
+        if request.contains("Action=ExecuteChangeSet") {
+            panic!("the change set was executed");
+        }
+        forward(&address, request)
+    });
+    let mut env = moto.env();
+    env.retain(|(k, _)| *k != "AWS_ENDPOINT_URL");
+    env.push(("AWS_ENDPOINT_URL", proxy.endpoint.clone()));
+    let out = tempfile::tempdir().unwrap();
+    let mut child = Command::new(example_binary("clinic"))
+        .args(["up", "--yes", "--out", out.path().to_str().unwrap()])
+        .env_clear()
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    rx.recv_timeout(Duration::from_secs(60))
+        .expect("the run reaches its first change set");
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "still running");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("deleted what it had prepared and not executed: clinic-security"),
+        "{stderr}"
+    );
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    let listed = cfn.list_stacks().send().await.unwrap();
+    assert!(
+        listed
+            .stack_summaries()
+            .iter()
+            .all(|s| s.stack_status().map(|x| x.as_str()) == Some("DELETE_COMPLETE")),
+        "{:?}",
+        listed.stack_summaries()
+    );
 }
