@@ -303,7 +303,7 @@ impl DeployError {
         let mut seen = std::collections::BTreeSet::new();
         let mut errors: Vec<DeployError> = errors
             .into_iter()
-            .filter(|e| seen.insert(e.to_string()))
+            .filter(|e| seen.insert(same_cause(&e.to_string())))
             .collect();
         match errors.len() {
             0 => None,
@@ -345,23 +345,47 @@ pub(crate) fn action(operation: &str) -> String {
     format!("{service}:{operation}")
 }
 
+/// An error's text without what differs between two reports of the same cause: the count
+/// and time of the attempts, `(8 attempts in 21 s)`.
+fn same_cause(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(" attempts in ") {
+        let open = rest[..at].rfind(" (");
+        let close = rest[at..].find(" s)").map(|c| at + c + 3);
+        match (open, close) {
+            (Some(o), Some(c)) if rest[o + 2..at].chars().all(|ch| ch.is_ascii_digit()) => {
+                out.push_str(&rest[..o]);
+                rest = &rest[c..];
+            }
+            _ => {
+                out.push_str(&rest[..at + 1]);
+                rest = &rest[at + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Errors as lines, those with the same cause once, naming their stacks.
 fn grouped(errors: &[DeployError]) -> String {
-    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+    let mut groups: Vec<(String, String, Vec<&str>)> = Vec::new();
     for e in errors {
         let text = e.to_string();
         let (cause, stack) = match e.stack() {
             Some(stack) => (text.replace(&format!("`{stack}`"), "\u{0}"), Some(stack)),
             None => (text, None),
         };
-        match groups.iter_mut().find(|(c, _)| *c == cause) {
-            Some((_, stacks)) => stacks.extend(stack),
-            None => groups.push((cause, stack.into_iter().collect())),
+        let key = same_cause(&cause);
+        match groups.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, stacks)) => stacks.extend(stack),
+            None => groups.push((key, cause, stack.into_iter().collect())),
         }
     }
     groups
         .into_iter()
-        .map(|(cause, stacks)| {
+        .map(|(_, cause, stacks)| {
             let names = stacks
                 .iter()
                 .map(|s| format!("`{s}`"))
@@ -414,6 +438,29 @@ mod tests {
             text.contains("stack `c`: the change set failed: bad"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn retries_that_took_different_times_are_the_same_cause() {
+        let failing = |stack: &str, secs: u32| {
+            DeployError::api(
+                stack,
+                "DescribeStacks",
+                ApiError {
+                    kind: ApiErrorKind::Transient,
+                    code: None,
+                    message: format!("HTTP 503 (8 attempts in {secs} s)"),
+                },
+            )
+        };
+        let err = DeployError::combine(vec![failing("a", 20), failing("b", 21)]).unwrap();
+        let text = err.to_string();
+        assert_eq!(
+            text,
+            "2 stacks failed:\n  - stacks `a`, `b`: DescribeStacks failed: the endpoint is failing (HTTP 503 (8 attempts in 20 s)); run the command again later"
+        );
+        assert_eq!(same_cause("x (12 attempts in 3 s) y"), "x y");
+        assert_eq!(same_cause("no (attempts in) here"), "no (attempts in) here");
     }
 
     #[test]
