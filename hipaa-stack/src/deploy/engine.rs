@@ -1226,7 +1226,11 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             let mut out = Vec::new();
             let mut missing = Vec::new();
             for s in self.waves().into_iter().flatten() {
-                match self.describe(s.name()).await? {
+                let info = self.describe(s.name()).await?;
+                if let Some(info) = &info {
+                    guard::check_owner(self.assembly.app(), info, &self.options.adopt)?;
+                }
+                match info {
                     Some(info) if info.status != "REVIEW_IN_PROGRESS" => out.push((
                         s.name().to_owned(),
                         info.outputs.into_iter().map(|(k, v, _)| (k, v)).collect(),
@@ -1262,7 +1266,9 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         let mut missing = Vec::new();
         for s in self.waves().into_iter().flatten() {
             match self.describe(s.name()).await? {
-                Some(info) if info.status != "REVIEW_IN_PROGRESS" => {}
+                Some(info) if info.status != "REVIEW_IN_PROGRESS" => {
+                    guard::check_owner(self.assembly.app(), &info, &self.options.adopt)?;
+                }
                 _ => missing.push(s.name().to_owned()),
             }
         }

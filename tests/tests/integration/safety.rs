@@ -1079,6 +1079,9 @@ async fn the_clinic_program_refuses_what_is_not_its_own_with_exit_15() {
         &["up", "--yes", "--out", dir][..],
         &["preview"][..],
         &["destroy", "--yes"][..],
+        // Its outputs are not shown as the app's either.
+        &["outputs"][..],
+        &["drift"][..],
     ] {
         let run = clinic(args, &moto.env(), Stdio::piped());
         let stderr = String::from_utf8_lossy(&run.stderr);
