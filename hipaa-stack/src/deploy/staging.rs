@@ -650,11 +650,12 @@ impl Ctx<'_> {
     }
 }
 
+/// A request the SDK's builders refused (a required field left out): a bug of ours.
 fn build_error(e: impl std::fmt::Display) -> DeployError {
-    DeployError::StackState {
-        stack: "(staging)".to_owned(),
-        status: "request".to_owned(),
-        hint: e.to_string(),
+    DeployError::Staging {
+        bucket: "(any)".to_owned(),
+        operation: "a request to S3",
+        source: ApiError::client("InvalidRequest", e.to_string()),
     }
 }
 
