@@ -401,6 +401,9 @@ impl Staging {
         let endpoint = self.endpoint.clone();
         let start = std::time::Instant::now();
         let mut said = false;
+        // `None`: create the lock only if there is none; `Some`: replace the expired lock
+        // with this ETag, and only it (`If-Match`), so that two runs cannot both take it over.
+        let mut expired: Option<(String, LockBody)> = None;
         loop {
             let body = LockBody {
                 run: run.to_owned(),
@@ -410,14 +413,19 @@ impl Staging {
                 command: command.to_owned(),
             };
             let text = serde_json::to_string(&body).unwrap_or_default();
+            let condition = expired.as_ref().map(|(etag, _)| etag.clone());
             let put = with_retry(retry, counts, "PutObject", || async {
-                self.s3
+                let put = self
+                    .s3
                     .put_object()
                     .bucket(&ready.bucket)
                     .expected_bucket_owner(&ready.account)
-                    .key(&key)
-                    .if_none_match("*")
-                    .server_side_encryption(ServerSideEncryption::AwsKms)
+                    .key(&key);
+                let put = match &condition {
+                    None => put.if_none_match("*"),
+                    Some(etag) => put.if_match(etag),
+                };
+                put.server_side_encryption(ServerSideEncryption::AwsKms)
                     .body(ByteStream::from(text.clone().into_bytes()))
                     .content_type("application/json")
                     .send()
@@ -435,27 +443,33 @@ impl Staging {
             .await;
             match put {
                 Ok(_) => {
+                    if let Some((_, holder)) = expired.take() {
+                        self.note(format!(
+                            "took over the lock of app `{app}` left by run {} (`{}`, pid {}), which had expired {} s before",
+                            holder.run,
+                            holder.command,
+                            holder.pid,
+                            now_secs().saturating_sub(holder.expires)
+                        ));
+                    }
                     return Ok(RunLock {
                         key,
                         run: run.to_owned(),
                     });
                 }
-                Err(e) if e.code.as_deref() == Some("PreconditionFailed") => {}
+                // Taken, or changed since it was read (another run took it over first).
+                Err(e) if matches!(e.code.as_deref(), Some("PreconditionFailed" | "NoSuchKey")) => {
+                    expired = None;
+                }
                 Err(e) => return Err(self.error(&ready.bucket, "PutObject", e)),
             }
-            let holder = self.read_lock(ready, &key, retry, counts).await?;
-            let Some(holder) = holder else {
+            let Some((holder, etag)) = self.read_lock(ready, &key, retry, counts).await? else {
                 continue; // released in between
             };
-            if holder.expires < now_secs() {
-                self.note(format!(
-                    "took over the lock of app `{app}` left by run {} (`{}`, pid {}), which expired {} s ago",
-                    holder.run,
-                    holder.command,
-                    holder.pid,
-                    now_secs() - holder.expires
-                ));
-                self.delete_lock(ready, &key, retry, counts).await?;
+            if holder.expires < now_secs()
+                && let Some(etag) = etag
+            {
+                expired = Some((etag, holder));
                 continue;
             }
             let detail = format!(
@@ -495,7 +509,7 @@ impl Staging {
         key: &str,
         retry: RetryPolicy,
         counts: &CallCounts,
-    ) -> Result<Option<LockBody>, DeployError> {
+    ) -> Result<Option<(LockBody, Option<String>)>, DeployError> {
         let endpoint = self.endpoint.clone();
         let got = with_retry(retry, counts, "GetObject", || async {
             let out = self
@@ -507,6 +521,7 @@ impl Staging {
                 .send()
                 .await
                 .map_err(|e| classify(e, &endpoint))?;
+            let etag = out.e_tag().map(str::to_owned);
             let bytes = out
                 .body
                 .collect()
@@ -517,17 +532,20 @@ impl Staging {
                     message: e.to_string(),
                 })?
                 .into_bytes();
-            Ok(bytes)
+            Ok((bytes, etag))
         })
         .await;
         match got {
-            Ok(bytes) => Ok(serde_json::from_slice(&bytes).ok().or(Some(LockBody {
-                run: "unknown".to_owned(),
-                pid: 0,
-                started: 0,
-                expires: u64::MAX,
-                command: "unreadable lock".to_owned(),
-            }))),
+            Ok((bytes, etag)) => {
+                let body = serde_json::from_slice(&bytes).unwrap_or(LockBody {
+                    run: "unknown".to_owned(),
+                    pid: 0,
+                    started: 0,
+                    expires: u64::MAX,
+                    command: "unreadable lock".to_owned(),
+                });
+                Ok(Some((body, etag)))
+            }
             Err(e) if e.code.as_deref() == Some("NoSuchKey") => Ok(None),
             Err(e) => Err(self.error(&ready.bucket, "GetObject", e)),
         }
@@ -565,7 +583,7 @@ impl Staging {
     ) -> Result<(), DeployError> {
         let ready = self.ready(retry, counts).await?;
         match self.read_lock(ready, &lock.key, retry, counts).await? {
-            Some(holder) if holder.run == lock.run => {
+            Some((holder, _)) if holder.run == lock.run => {
                 self.delete_lock(ready, &lock.key, retry, counts).await
             }
             _ => Ok(()),

@@ -1197,3 +1197,42 @@ async fn ctrl_c_between_create_and_execute_deletes_the_change_set_and_executes_n
         listed.stack_summaries()
     );
 }
+
+/// A lock left by a run that was killed expires: the next run takes it over (only that lock,
+/// by its ETag), says so, deploys, and releases it.
+#[tokio::test]
+async fn an_expired_lock_of_a_killed_run_is_taken_over_and_said() {
+    let moto = Moto::start();
+    let s3 = s3_in(&moto.endpoint, "us-east-1").await;
+    s3.create_bucket().bucket(STAGING).send().await.unwrap();
+    let lock = serde_json::json!({
+        "run": "dead-run", "pid": 4242, "started": 1, "expires": 2, "command": "up"
+    });
+    s3.put_object()
+        .bucket(STAGING)
+        .key("locks/clinic.json")
+        .body(lock.to_string().into_bytes().into())
+        .send()
+        .await
+        .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = clinic(
+        &["up", "--yes", "--out", out.path().to_str().unwrap()],
+        &moto.env(),
+        Stdio::piped(),
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(code(&run), 0, "{stderr}");
+    assert!(
+        stderr.contains("took over the lock of app `clinic` left by run dead-run (`up`, pid 4242)"),
+        "{stderr}"
+    );
+    let objects = s3
+        .list_objects_v2()
+        .bucket(STAGING)
+        .prefix("locks/")
+        .send()
+        .await
+        .unwrap();
+    assert!(objects.contents().is_empty(), "{:?}", objects.contents());
+}
