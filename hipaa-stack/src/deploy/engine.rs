@@ -330,7 +330,16 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                         self.options.retry,
                         &self.staging_calls,
                     ) => l,
-                    _ = tokio::signal::ctrl_c() => Err(self.interrupted()),
+                    _ = tokio::signal::ctrl_c() => {
+                        let release = staging.release(
+                            self.assembly.app(),
+                            &self.run,
+                            self.options.retry,
+                            &self.staging_calls,
+                        );
+                        let _ = tokio::time::timeout(Duration::from_secs(10), release).await;
+                        Err(self.interrupted())
+                    }
                 };
                 for note in staging.take_notes() {
                     self.say(note);

@@ -574,6 +574,22 @@ impl Staging {
         .map_err(|e| self.error(&ready.bucket, "DeleteObject", e))
     }
 
+    /// Releases the lock of `app` if `run` holds it: after an interruption while the lock
+    /// was being taken, when the request may have reached S3 without its answer reaching us.
+    pub async fn release(
+        &self,
+        app: &str,
+        run: &str,
+        retry: RetryPolicy,
+        counts: &CallCounts,
+    ) -> Result<(), DeployError> {
+        let lock = RunLock {
+            key: format!("locks/{app}.json"),
+            run: run.to_owned(),
+        };
+        self.unlock(&lock, retry, counts).await
+    }
+
     /// Releases a lock this run holds (only if it is still this run's).
     pub async fn unlock(
         &self,
