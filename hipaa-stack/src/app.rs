@@ -66,6 +66,7 @@ pub struct App {
     id: AppId,
     name: String,
     arena: RefCell<Arena>,
+    staging_bucket: RefCell<Option<String>>,
 }
 
 impl fmt::Debug for App {
@@ -151,12 +152,31 @@ impl App {
             id: AppId::fresh(),
             name: name.into(),
             arena: RefCell::new(Arena::default()),
+            staging_bucket: RefCell::new(None),
         }
     }
 
     /// The app's name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Deploys large templates through a staging bucket the organisation made, instead of the
+    /// tool's own `hipaa-stack-staging-<account>-<region>` (`--staging-bucket` overrides it).
+    /// The bucket is checked before each use and refused, never changed, when it falls short.
+    ///
+    /// ```
+    /// let app = hipaa_stack::App::new("clinic");
+    /// app.set_staging_bucket("acme-cfn-staging");
+    /// assert_eq!(app.staging_bucket().as_deref(), Some("acme-cfn-staging"));
+    /// ```
+    pub fn set_staging_bucket(&self, bucket: impl Into<String>) {
+        *self.staging_bucket.borrow_mut() = Some(bucket.into());
+    }
+
+    /// The staging bucket the app names, if any.
+    pub fn staging_bucket(&self) -> Option<String> {
+        self.staging_bucket.borrow().clone()
     }
 
     /// Declares a stack: one CloudFormation stack, deployed and destroyed as a unit.

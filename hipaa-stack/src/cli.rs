@@ -35,12 +35,43 @@ pub mod exit {
     pub const PHI_AT_RISK: u8 = 8;
     /// `drift` found stacks that differ from their templates.
     pub const DRIFTED: u8 = 9;
-    /// AWS could not be reached, or refused the credentials, or no region is set.
+    /// AWS could not be reached (refused connection, DNS, an endpoint that accepts the
+    /// connection and never answers), or no region is set.
     pub const UNREACHABLE: u8 = 10;
     /// A confirmation was declined or could not be asked; nothing was changed.
     pub const DECLINED: u8 = 11;
+    /// No usable credentials: none found, or AWS does not recognise them (invalid, expired).
+    pub const CREDENTIALS: u8 = 12;
+    /// The credentials lack a permission (`AccessDenied`); the message names the action.
+    pub const ACCESS_DENIED: u8 = 13;
+    /// The endpoint kept throttling or failing (HTTP 5xx) through every retry.
+    pub const ENDPOINT_FAILING: u8 = 14;
+    /// A stack of the same name belongs to no app or another app (see `--adopt`), or the
+    /// staging bucket cannot be trusted; nothing was changed.
+    pub const NOT_OURS: u8 = 15;
+    /// Another run works on the same app; nothing was changed.
+    pub const BUSY: u8 = 16;
+    /// `outputs` or `drift` on stacks that are not deployed.
+    pub const NOT_DEPLOYED: u8 = 17;
     /// Interrupted with Ctrl-C; CloudFormation goes on, and a rerun converges.
     pub const INTERRUPTED: u8 = 130;
+}
+
+/// Writes a line to standard output. A closed pipe (`| head`, `| true`) is not an error: the
+/// command goes on and ends with its own exit code.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// Writes a line to standard error, which may be closed too.
+macro_rules! err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
 }
 
 /// Declares HIPAA-compliant AWS infrastructure and synthesizes it to CloudFormation.
@@ -154,6 +185,15 @@ struct DeployArgs {
     /// Print the number of API calls per operation.
     #[arg(long, short)]
     verbose: bool,
+    /// Take over this existing stack although its `hipaa-stack:app` tag is missing or names
+    /// another app (repeatable). Without it such stacks are refused, untouched.
+    #[arg(long = "adopt", value_name = "STACK")]
+    adopt: Vec<String>,
+    /// The S3 bucket for large templates and the run lock, made by your organisation
+    /// (checked, never changed); by default the tool's own
+    /// `hipaa-stack-staging-<account>-<region>`.
+    #[arg(long = "staging-bucket", value_name = "NAME")]
+    staging_bucket: Option<String>,
 }
 
 /// The formats of `check`.
@@ -223,7 +263,7 @@ where
     let mut app = App::new(app_name);
     let start = std::time::Instant::now();
     if let Err(err) = program(&mut app, args) {
-        eprintln!("error: {err}");
+        err!("error: {err}");
         return ExitCode::from(exit::PROGRAM_ERROR);
     }
     let built = start.elapsed();
@@ -261,6 +301,8 @@ impl DeployArgs {
             allow_replace: Vec::new(),
             timeout: 3600,
             verbose: false,
+            adopt: Vec::new(),
+            staging_bucket: None,
         }
     }
 }
@@ -278,7 +320,21 @@ enum Action {
 fn deploy_code(err: &crate::deploy::DeployError) -> u8 {
     use crate::deploy::DeployError as D;
     match err {
-        D::Unreachable { .. } | D::Credentials { .. } | D::NoRegion => exit::UNREACHABLE,
+        D::Unreachable { .. } | D::NoRegion => exit::UNREACHABLE,
+        D::Credentials { .. } => exit::CREDENTIALS,
+        D::AccessDenied { .. } => exit::ACCESS_DENIED,
+        D::EndpointFailing { .. } => exit::ENDPOINT_FAILING,
+        D::Staging { source, .. }
+            if matches!(
+                source.kind,
+                crate::deploy::ApiErrorKind::Throttled | crate::deploy::ApiErrorKind::Transient
+            ) =>
+        {
+            exit::ENDPOINT_FAILING
+        }
+        D::NotOurs { .. } | D::StagingRefused { .. } => exit::NOT_OURS,
+        D::Busy { .. } => exit::BUSY,
+        D::NotDeployed { .. } => exit::NOT_DEPLOYED,
         D::Endangered { .. } => exit::PHI_AT_RISK,
         D::Interrupted { .. } => exit::INTERRUPTED,
         D::Declined { .. } | D::NotInteractive { .. } => exit::DECLINED,
@@ -297,13 +353,13 @@ fn deploying(app: &App, args: &DeployArgs, action: Action) -> ExitCode {
     let assembly = match app.synth() {
         Ok(assembly) => assembly,
         Err(err) => {
-            eprintln!("error: {err}");
+            err!("error: {err}");
             return ExitCode::from(code_of(&err));
         }
     };
-    for name in &args.stacks {
+    for name in args.stacks.iter().chain(&args.adopt) {
         if assembly.stack(name).is_none() {
-            eprintln!(
+            err!(
                 "error: the app has no stack `{name}`; its stacks are {}",
                 assembly
                     .stacks()
@@ -321,7 +377,7 @@ fn deploying(app: &App, args: &DeployArgs, action: Action) -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(err) => {
-            eprintln!("error: could not start the async runtime: {err}");
+            err!("error: could not start the async runtime: {err}");
             return ExitCode::from(exit::DEPLOY_FAILED);
         }
     };
@@ -329,7 +385,7 @@ fn deploying(app: &App, args: &DeployArgs, action: Action) -> ExitCode {
         let connection = match crate::deploy::connect().await {
             Ok(c) => c,
             Err(err) => {
-                eprintln!("error: {err}");
+                err!("error: {err}");
                 return ExitCode::from(deploy_code(&err));
             }
         };
@@ -339,25 +395,44 @@ fn deploying(app: &App, args: &DeployArgs, action: Action) -> ExitCode {
             allow_replace: args.allow_replace.clone(),
             stacks: args.stacks.clone(),
             timeout: std::time::Duration::from_secs(args.timeout),
+            adopt: args.adopt.clone(),
             ..crate::deploy::Options::default()
         };
-        let deployer = crate::deploy::Deployer::new(
-            connection.cloudformation,
-            &assembly,
-            options,
-            Some(connection.staging),
-        );
+        // Read-only commands need neither the staging bucket nor the run lock.
+        let staging = if matches!(action, Action::Outputs { .. } | Action::Drift { .. }) {
+            None
+        } else {
+            Some(
+                match args.staging_bucket.clone().or_else(|| app.staging_bucket()) {
+                    Some(bucket) => connection.staging.with_bucket(bucket),
+                    None => connection.staging,
+                },
+            )
+        };
+        let deployer =
+            crate::deploy::Deployer::new(connection.cloudformation, &assembly, options, staging);
         let code = run_action(&deployer, &assembly, action).await;
         if args.verbose {
             let calls = deployer.calls();
-            eprintln!(
+            err!(
                 "API calls to {}: {} in all ({} retries)",
                 connection.endpoint,
                 calls.total(),
                 calls.retries()
             );
             for (op, n) in calls.by_operation() {
-                eprintln!("  {op:<36} {n}");
+                err!("  {op:<36} {n}");
+            }
+            let staged = deployer.staging_calls();
+            if staged.total() > 0 {
+                err!(
+                    "S3 and STS calls for the staging bucket and the run lock: {} ({} retries)",
+                    staged.total(),
+                    staged.retries()
+                );
+                for (op, n) in staged.by_operation() {
+                    err!("  {op:<36} {n}");
+                }
             }
         }
         code
@@ -372,7 +447,7 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
 ) -> ExitCode {
     use crate::deploy::{PlanState, describe_plan};
     let fail = |err: crate::deploy::DeployError| {
-        eprintln!("error: {err}");
+        err!("error: {err}");
         ExitCode::from(deploy_code(&err))
     };
     match action {
@@ -380,10 +455,10 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
             Ok(plans) => {
                 if json {
                     let doc: Vec<serde_json::Value> = plans.iter().map(plan_json).collect();
-                    println!("{:#}", serde_json::Value::Array(doc));
+                    out!("{:#}", serde_json::Value::Array(doc));
                 } else {
                     for p in &plans {
-                        println!("{}", describe_plan(p));
+                        out!("{}", describe_plan(p));
                     }
                 }
                 if plans.iter().any(|p| !p.endangered.is_empty()) {
@@ -398,18 +473,7 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
         },
         Action::Up { out } => match deployer.up().await {
             Ok(deployed) => {
-                for d in &deployed {
-                    let how = match d.state {
-                        PlanState::Create | PlanState::Recreate => "created",
-                        PlanState::Update => "updated",
-                        PlanState::Unchanged | PlanState::UpToDate => "unchanged",
-                        PlanState::Pending(_) => "planned",
-                    };
-                    println!("{}: {how}", d.stack);
-                    for (k, v) in &d.outputs {
-                        println!("    {k} = {v}");
-                    }
-                }
+                // The deployed assembly and its report first: nothing printed may stop them.
                 let mut report = Report::new(assembly);
                 for s in &mut report.stacks {
                     if let Some(d) = deployed.iter().find(|d| d.stack == s.name) {
@@ -419,11 +483,24 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                         });
                     }
                 }
-                if let Err(err) = assembly.write(&out).and_then(|()| report.write(&out)) {
-                    eprintln!("error: the stacks are deployed, but {err}");
+                let written = assembly.write(&out).and_then(|()| report.write(&out));
+                for d in &deployed {
+                    let how = match d.state {
+                        PlanState::Create | PlanState::Recreate => "created",
+                        PlanState::Update => "updated",
+                        PlanState::Unchanged | PlanState::UpToDate => "unchanged",
+                        PlanState::Pending(_) => "planned",
+                    };
+                    out!("{}: {how}", d.stack);
+                    for (k, v) in &d.outputs {
+                        out!("    {k} = {v}");
+                    }
+                }
+                if let Err(err) = written {
+                    err!("error: the stacks are deployed, but {err}");
                     return ExitCode::from(code_of(&err));
                 }
-                println!(
+                out!(
                     "wrote the deployed assembly and its report to {}",
                     out.display()
                 );
@@ -434,33 +511,37 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
         Action::Destroy => match deployer.destroy().await {
             Ok(done) => {
                 for s in &done.deleted {
-                    println!("{s}: deleted");
+                    out!("{s}: deleted");
                 }
                 for s in &done.absent {
-                    println!("{s}: not deployed");
+                    out!("{s}: not deployed");
                 }
                 let phi: Vec<_> = done.retained.iter().filter(|r| r.phi).collect();
                 if !phi.is_empty() {
-                    println!("retained, still billed, still holding PHI:");
+                    out!("retained, still billed, still holding PHI:");
                     for r in phi {
                         let how = if r.kept == "retained" {
                             String::new()
                         } else {
                             format!(" [{}: deletion protection was off]", r.kept)
                         };
-                        println!(
+                        out!(
                             "    {} {} ({}){how}",
-                            r.resource_type, r.physical_id, r.construct
+                            r.resource_type,
+                            r.physical_id,
+                            r.construct
                         );
                     }
                 }
                 let other: Vec<_> = done.retained.iter().filter(|r| !r.phi).collect();
                 if !other.is_empty() {
-                    println!("also retained (no PHI):");
+                    out!("also retained (no PHI):");
                     for r in other {
-                        println!(
+                        out!(
                             "    {} {} ({})",
-                            r.resource_type, r.physical_id, r.construct
+                            r.resource_type,
+                            r.physical_id,
+                            r.construct
                         );
                     }
                 }
@@ -481,12 +562,12 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                             (s.clone(), serde_json::Value::Object(values))
                         })
                         .collect();
-                    println!("{:#}", serde_json::Value::Object(doc));
+                    out!("{:#}", serde_json::Value::Object(doc));
                 } else {
                     for (s, o) in &outputs {
-                        println!("{s}");
+                        out!("{s}");
                         for (k, v) in o {
-                            println!("    {k} = {v}");
+                            out!("    {k} = {v}");
                         }
                     }
                 }
@@ -512,14 +593,14 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                             })
                         })
                         .collect();
-                    println!("{:#}", serde_json::Value::Array(doc));
+                    out!("{:#}", serde_json::Value::Array(doc));
                 } else {
                     for d in &drifts {
-                        println!("{}: {}", d.stack, d.status);
+                        out!("{}: {}", d.stack, d.status);
                         for r in &d.resources {
-                            println!("    {} {} {}", r.logical_id, r.resource_type, r.status);
+                            out!("    {} {} {}", r.logical_id, r.resource_type, r.status);
                             for (path, expected, actual) in &r.differences {
-                                println!("        {path}: expected {expected}, found {actual}");
+                                out!("        {path}: expected {expected}, found {actual}");
                             }
                         }
                     }
@@ -577,7 +658,7 @@ fn check(app: &App, format: CheckFormat) -> ExitCode {
     let assembly = match app.check() {
         Ok(assembly) => assembly,
         Err(err) => {
-            eprintln!("error: {err}");
+            err!("error: {err}");
             return ExitCode::from(code_of(&err));
         }
     };
@@ -586,10 +667,10 @@ fn check(app: &App, format: CheckFormat) -> ExitCode {
     match format {
         CheckFormat::Text => {
             for f in &findings {
-                println!("finding: {f}");
+                out!("finding: {f}");
             }
             for g in &report.gaps {
-                println!(
+                out!(
                     "gap: {} at `{}`: {}",
                     g.rule,
                     g.construct,
@@ -597,7 +678,7 @@ fn check(app: &App, format: CheckFormat) -> ExitCode {
                 );
             }
             for w in &report.waivers {
-                println!(
+                out!(
                     "waived: {} at `{}`: {}",
                     w.rule,
                     w.construct,
@@ -605,7 +686,7 @@ fn check(app: &App, format: CheckFormat) -> ExitCode {
                 );
             }
             let s = &report.summary;
-            println!(
+            out!(
                 "{} finding(s), {} gap(s), {} waiver(s); {} of {} controls enforced",
                 findings.len(),
                 report.gaps.len(),
@@ -622,9 +703,9 @@ fn check(app: &App, format: CheckFormat) -> ExitCode {
                 "waivers": report.waivers,
                 "summary": report.summary,
             });
-            println!("{doc:#}");
+            out!("{doc:#}");
         }
-        CheckFormat::Sarif => println!("{:#}", sarif(&assembly, &report)),
+        CheckFormat::Sarif => out!("{:#}", sarif(&assembly, &report)),
     }
     if findings.is_empty() {
         ExitCode::from(exit::SUCCESS)
@@ -682,17 +763,17 @@ fn report(app: &App, out: &std::path::Path) -> ExitCode {
     let assembly = match app.check() {
         Ok(assembly) => assembly,
         Err(err) => {
-            eprintln!("error: {err}");
+            err!("error: {err}");
             return ExitCode::from(code_of(&err));
         }
     };
     let report = Report::new(&assembly);
     if let Err(err) = report.write(out) {
-        eprintln!("error: {err}");
+        err!("error: {err}");
         return ExitCode::from(code_of(&err));
     }
     let s = &report.summary;
-    println!(
+    out!(
         "wrote report.md, report.json and report.html to {}: {} of {} controls enforced, {} gap(s), {} waiver(s), {} unwaived finding(s)",
         out.display(),
         s.enforced + s.waived,
@@ -712,7 +793,7 @@ fn graph(app: &App, resources: bool, format: GraphFormat) -> ExitCode {
     let assembly = match app.check() {
         Ok(assembly) => assembly,
         Err(err) => {
-            eprintln!("error: {err}");
+            err!("error: {err}");
             return ExitCode::from(code_of(&err));
         }
     };
@@ -723,7 +804,10 @@ fn graph(app: &App, resources: bool, format: GraphFormat) -> ExitCode {
         (true, GraphFormat::Dot) => graph.resources_dot(),
         (true, GraphFormat::Mermaid) => graph.resources_mermaid(),
     };
-    print!("{text}");
+    {
+        use std::io::Write as _;
+        let _ = std::io::stdout().write_all(text.as_bytes());
+    }
     ExitCode::from(exit::SUCCESS)
 }
 
@@ -731,17 +815,17 @@ fn synth(app: &App, out: &std::path::Path, built: Option<std::time::Duration>) -
     let assembly = match app.synth() {
         Ok(assembly) => assembly,
         Err(err) => {
-            eprintln!("error: {err}");
+            err!("error: {err}");
             return ExitCode::from(code_of(&err));
         }
     };
     let clock = std::time::Instant::now();
     if let Err(err) = assembly.write(out) {
-        eprintln!("error: {err}");
+        err!("error: {err}");
         return ExitCode::from(code_of(&err));
     }
     let written = clock.elapsed();
-    println!(
+    out!(
         "synthesized {} stack(s) of app `{}` into {}",
         assembly.stacks().len(),
         assembly.app(),
@@ -754,7 +838,7 @@ fn synth(app: &App, out: &std::path::Path, built: Option<std::time::Duration>) -
         } else {
             format!(", after {}", stack.dependencies().join(", "))
         };
-        println!(
+        out!(
             "  wave {}  {:<32} {:>3} resources{}",
             stack.wave(),
             stack.name(),
@@ -763,13 +847,13 @@ fn synth(app: &App, out: &std::path::Path, built: Option<std::time::Duration>) -
         );
     }
     if assembly.stacks().len() > SHOWN {
-        println!("  … and {} more stacks", assembly.stacks().len() - SHOWN);
+        out!("  … and {} more stacks", assembly.stacks().len() - SHOWN);
     }
     if let Some(built) = built {
         let t = assembly.timings();
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
         let total = built + t.render + t.resolve + t.rules + t.serialize + written;
-        eprintln!(
+        err!(
             "timings (ms): build {:.1}, render {:.1}, resolve {:.1}, rules {:.1}, serialize {:.1}, write {:.1}, total {:.1}",
             ms(built),
             ms(t.render),
@@ -780,7 +864,7 @@ fn synth(app: &App, out: &std::path::Path, built: Option<std::time::Duration>) -
             ms(total)
         );
         if let Some(kib) = peak_rss_kib() {
-            eprintln!("peak RSS (KiB): {kib}");
+            err!("peak RSS (KiB): {kib}");
         }
     }
     ExitCode::from(exit::SUCCESS)

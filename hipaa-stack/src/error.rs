@@ -136,6 +136,22 @@ pub enum Error {
         producer_region: String,
     },
 
+    /// An escape-hatch resource (`RawResource`) refers to a logical id or export that the
+    /// app does not have: a typo in the user's `Ref`, `Fn::GetAtt` or `Fn::Sub`.
+    #[error(
+        "the escape-hatch resource `{construct}` refers to `{target}`, which stack `{stack}` does not contain; check the logical id in its `Ref`, `Fn::GetAtt` or `Fn::Sub` (the stack's logical ids: {known})"
+    )]
+    RawReference {
+        /// The stack.
+        stack: String,
+        /// The construct path of the raw resource.
+        construct: String,
+        /// The logical id (or `export NAME`) that is missing.
+        target: String,
+        /// The logical ids the stack does have, comma-separated.
+        known: String,
+    },
+
     /// A template refers to a logical id it does not contain; a bug in hipaa-stack.
     #[error(
         "`{place}` refers to `{target}`, which stack `{stack}` does not contain; this is a bug in hipaa-stack, please report it"

@@ -237,6 +237,29 @@ pub(crate) type ResourcesAndEdges = (Vec<ResourceNode>, Vec<(usize, usize)>);
 /// Builds the resource graph of the templates (given in deploy order), checks that every
 /// reference names a resource that exists, and that resources do not wait for each other in
 /// a cycle.
+/// A reference to something the stack does not contain: the user's typo when it comes from
+/// an escape-hatch resource, else a bug of ours.
+fn dangling(stack: &str, template: &Template, r: &crate::cfn::Resource, target: String) -> Error {
+    if r.construct_kind() == Some("RawResource") {
+        return Error::RawReference {
+            stack: stack.to_owned(),
+            construct: r.construct_path().unwrap_or(r.logical_id()).to_owned(),
+            target,
+            known: template
+                .resources()
+                .iter()
+                .map(|x| x.logical_id())
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+    }
+    Error::DanglingReference {
+        stack: stack.to_owned(),
+        place: r.logical_id().to_owned(),
+        target,
+    }
+}
+
 pub(crate) fn resource_graph(stacks: &[(&str, &Template)]) -> Result<ResourcesAndEdges> {
     let mut nodes: Vec<ResourceNode> = Vec::new();
     let mut index: HashMap<(usize, &str), usize> = HashMap::new();
@@ -287,26 +310,18 @@ pub(crate) fn resource_graph(stacks: &[(&str, &Template)]) -> Result<ResourcesAn
                 .iter()
                 .map(|d| Mention::Local(d.as_str()));
             for m in found.drain(..).chain(waits) {
-                let used =
-                    match m {
-                        Mention::Local(id) => index.get(&(s, id)).copied().ok_or_else(|| {
-                            Error::DanglingReference {
-                                stack: (*name).to_owned(),
-                                place: r.logical_id().to_owned(),
-                                target: id.to_owned(),
-                            }
-                        })?,
-                        Mention::Import(export) => match exports.get(export) {
-                            Some(&used) => used,
-                            None => {
-                                return Err(Error::DanglingReference {
-                                    stack: (*name).to_owned(),
-                                    place: r.logical_id().to_owned(),
-                                    target: format!("export {export}"),
-                                });
-                            }
-                        },
-                    };
+                let used = match m {
+                    Mention::Local(id) => index
+                        .get(&(s, id))
+                        .copied()
+                        .ok_or_else(|| dangling(name, template, r, id.to_owned()))?,
+                    Mention::Import(export) => match exports.get(export) {
+                        Some(&used) => used,
+                        None => {
+                            return Err(dangling(name, template, r, format!("export {export}")));
+                        }
+                    },
+                };
                 edges.insert((used, user));
             }
         }

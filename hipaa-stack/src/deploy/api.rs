@@ -31,8 +31,11 @@ pub enum ApiErrorKind {
     Transient,
     /// The endpoint cannot be reached (connection refused, DNS): retry briefly, then stop.
     Unreachable,
-    /// Credentials are missing or refused.
+    /// Credentials are missing, invalid or expired.
     Credentials,
+    /// The credentials are valid but lack a permission (`AccessDenied`): the message names
+    /// the action.
+    Denied,
     /// The endpoint does not implement the operation (a local emulator, a partition).
     Unsupported,
     /// The request itself is wrong: do not retry.
@@ -292,87 +295,119 @@ impl SdkApi {
         }
     }
 
-    fn error<E, R>(&self, err: SdkError<E, R>) -> ApiError
+    fn error<E>(&self, err: SdkError<E, HttpResponse>) -> ApiError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug + 'static,
     {
         classify(err, &self.endpoint)
     }
 }
 
+/// The raw HTTP response of every AWS SDK client.
+pub(crate) type HttpResponse = aws_sdk_cloudformation::config::http::HttpResponse;
+
 /// Classifies an SDK error for retrying and for the message the user sees.
-pub(crate) fn classify<E, R>(err: SdkError<E, R>, endpoint: &str) -> ApiError
+pub(crate) fn classify<E>(err: SdkError<E, HttpResponse>, endpoint: &str) -> ApiError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug + 'static,
 {
+    let chain = source_chain(&err);
     match &err {
-        SdkError::DispatchFailure(failure) => {
-            let kind = if failure.is_timeout() {
-                ApiErrorKind::Transient
-            } else {
-                ApiErrorKind::Unreachable
-            };
+        // Credentials are resolved while the request is dispatched: none found is no
+        // network problem.
+        SdkError::DispatchFailure(_)
+            if chain.contains("no credentials") || chain.contains("credential provider") =>
+        {
             ApiError {
-                kind,
+                kind: ApiErrorKind::Credentials,
                 code: None,
-                message: format!("cannot reach {endpoint}: {}", source_chain(&err)),
+                message: chain,
             }
         }
-        SdkError::TimeoutError(_) => ApiError {
-            kind: ApiErrorKind::Transient,
+        SdkError::DispatchFailure(failure) => ApiError {
+            kind: ApiErrorKind::Unreachable,
             code: None,
-            message: format!("{endpoint} did not answer in time"),
+            message: if failure.is_timeout() && chain.contains("read timeout") {
+                format!("{endpoint} accepted the connection but did not answer in time: {chain}")
+            } else if failure.is_timeout() {
+                format!("{endpoint} did not accept a connection in time: {chain}")
+            } else {
+                format!("cannot connect to {endpoint}: {chain}")
+            },
+        },
+        SdkError::TimeoutError(_) => ApiError {
+            kind: ApiErrorKind::Unreachable,
+            code: None,
+            message: format!("{endpoint} accepted the request but did not answer in time"),
         },
         SdkError::ConstructionFailure(_) => ApiError {
-            kind: if source_chain(&err).contains("credentials") {
+            kind: if chain.contains("credentials") || chain.contains("identity") {
                 ApiErrorKind::Credentials
             } else {
                 ApiErrorKind::Client
             },
             code: None,
-            message: source_chain(&err),
+            message: chain,
         },
-        SdkError::ResponseError(_) => ApiError {
-            kind: ApiErrorKind::Transient,
-            code: None,
-            message: format!(
-                "{endpoint} answered with something that is not a response: {}",
-                source_chain(&err)
-            ),
-        },
+        SdkError::ResponseError(response) => {
+            let status = response.raw().status().as_u16();
+            ApiError {
+                kind: status_kind(status).unwrap_or(ApiErrorKind::Transient),
+                code: None,
+                message: format!(
+                    "{endpoint} answered HTTP {status} with something that is not an AWS response{}",
+                    body_excerpt(response.raw())
+                ),
+            }
+        }
         SdkError::ServiceError(service) => {
             let e = service.err();
             let code = e.code().map(str::to_owned);
-            let message = e
-                .message()
-                .map_or_else(|| source_chain(&err), str::to_owned);
-            let status = format!("{:?}", service.raw());
-            let unreadable = code.is_none()
-                && (message.contains("error parsing XML")
-                    || status.contains("status: StatusCode(404"));
+            let status = service.raw().status().as_u16();
+            let unreadable = code.is_none() && e.message().is_none_or(|m| m.contains("parsing"));
             let kind = match code.as_deref() {
-                _ if unreadable => ApiErrorKind::Unsupported,
                 Some(
                     "Throttling"
                     | "ThrottlingException"
                     | "RequestLimitExceeded"
-                    | "TooManyRequestsException",
+                    | "TooManyRequestsException"
+                    | "SlowDown",
                 ) => ApiErrorKind::Throttled,
                 Some(
                     "InvalidClientTokenId"
                     | "ExpiredToken"
+                    | "ExpiredTokenException"
                     | "UnrecognizedClientException"
-                    | "AccessDenied"
-                    | "AccessDeniedException"
+                    | "InvalidAccessKeyId"
                     | "SignatureDoesNotMatch",
                 ) => ApiErrorKind::Credentials,
+                Some("AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation") => {
+                    ApiErrorKind::Denied
+                }
                 Some("InternalFailure" | "ServiceUnavailable" | "InternalError") => {
                     ApiErrorKind::Transient
                 }
-                _ if status.contains("status: StatusCode(5") => ApiErrorKind::Transient,
-                _ => ApiErrorKind::Client,
+                // AWS answers a 500 with an AWS error document; a bare 500 page comes from an
+                // emulator that does not implement the operation. A proxy in trouble answers
+                // 502/503/504 with a page of its own: that is retried like any 5xx.
+                _ if unreadable && status == 500 => ApiErrorKind::Unsupported,
+                _ => match status_kind(status) {
+                    Some(kind) => kind,
+                    None if unreadable => ApiErrorKind::Unsupported,
+                    None => ApiErrorKind::Client,
+                },
+            };
+            let message = match e.message() {
+                _ if unreadable => format!(
+                    "{endpoint} answered HTTP {status} without an AWS error{}",
+                    body_excerpt(service.raw())
+                ),
+                // Throttling and server errors show their HTTP status.
+                Some(m) if matches!(kind, ApiErrorKind::Throttled | ApiErrorKind::Transient) => {
+                    format!("HTTP {status}: {m}")
+                }
+                Some(m) => m.to_owned(),
+                None => chain,
             };
             ApiError {
                 kind,
@@ -383,9 +418,36 @@ where
         _ => ApiError {
             kind: ApiErrorKind::Transient,
             code: None,
-            message: source_chain(&err),
+            message: chain,
         },
     }
+}
+
+/// What an HTTP status says whatever the body: 429 is throttling, any 5xx a server error to
+/// retry (a proxy's 502/503/504 comes with an HTML page, not an AWS error).
+fn status_kind(status: u16) -> Option<ApiErrorKind> {
+    match status {
+        429 => Some(ApiErrorKind::Throttled),
+        500..=599 => Some(ApiErrorKind::Transient),
+        _ => None,
+    }
+}
+
+/// The start of a response body that is not an AWS error, on one line, for the message.
+fn body_excerpt(raw: &HttpResponse) -> String {
+    let Some(bytes) = raw.body().bytes() else {
+        return String::new();
+    };
+    let text: String = String::from_utf8_lossy(bytes)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if text.is_empty() {
+        return String::new();
+    }
+    let cut: String = text.chars().take(80).collect();
+    let more = if cut.len() < text.len() { "…" } else { "" };
+    format!(" (body: `{cut}{more}`)")
 }
 
 fn source_chain(err: &(dyn std::error::Error + 'static)) -> String {

@@ -5,7 +5,7 @@
 //! failure or an interruption looks at the stacks as they are and converges.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -17,6 +17,7 @@ use super::api::{
     TemplateSource,
 };
 use super::error::DeployError;
+use super::guard::{self, Answer, Pending};
 use super::plan::{self, Endangered, TEMPLATE_TAG};
 use super::retry::{CallCounts, RetryPolicy, with_retry};
 use super::staging::Staging;
@@ -44,6 +45,11 @@ pub struct Options {
     pub retry: RetryPolicy,
     /// Show live progress bars (on a terminal).
     pub progress: bool,
+    /// Stacks to take over although their `hipaa-stack:app` tag is missing or names another
+    /// app (`--adopt STACK`).
+    pub adopt: Vec<String>,
+    /// How long to wait for another run of the app to finish before refusing.
+    pub lock_wait: Duration,
 }
 
 impl Default for Options {
@@ -58,6 +64,8 @@ impl Default for Options {
             max_poll: Duration::from_secs(15),
             retry: RetryPolicy::default(),
             progress: std::io::stderr().is_terminal(),
+            adopt: Vec::new(),
+            lock_wait: Duration::from_secs(600),
         }
     }
 }
@@ -190,6 +198,9 @@ pub struct Deployer<'a, C> {
     staging: Option<Staging>,
     in_flight: Mutex<BTreeMap<String, String>>,
     bars: MultiProgress,
+    pending: Pending,
+    run: String,
+    staging_calls: CallCounts,
 }
 
 impl<C> std::fmt::Debug for Deployer<'_, C> {
@@ -232,6 +243,9 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             staging,
             in_flight: Mutex::new(BTreeMap::new()),
             bars,
+            pending: Pending::default(),
+            run: guard::run_id(),
+            staging_calls: CallCounts::default(),
         }
     }
 
@@ -245,11 +259,22 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         &self.calls
     }
 
+    /// Every call to S3 and STS for the staging bucket and the run lock, by operation.
+    pub fn staging_calls(&self) -> &CallCounts {
+        &self.staging_calls
+    }
+
+    /// This run's id, in the lock and in the descriptions of its change sets.
+    pub fn run_id(&self) -> &str {
+        &self.run
+    }
+
     fn say(&self, line: impl AsRef<str>) {
         // Printed above the progress bars, or plainly without them.
         let _ = self.bars.println(line.as_ref());
         if !self.options.progress {
-            eprintln!("{}", line.as_ref());
+            // A closed standard error is no reason to stop a deploy.
+            let _ = writeln!(std::io::stderr(), "{}", line.as_ref());
         }
     }
 
@@ -272,7 +297,99 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             .lock()
             .map(|f| f.iter().map(|(s, st)| format!("`{s}` ({st})")).collect())
             .unwrap_or_default();
-        DeployError::Interrupted { in_flight }
+        DeployError::Interrupted {
+            in_flight,
+            discarded: Vec::new(),
+            left: Vec::new(),
+        }
+    }
+
+    /// Runs `work` holding the app's run lock (when there is a staging bucket), stops it on
+    /// Ctrl-C, and then deletes the change sets it created and never executed.
+    async fn guarded<T>(
+        &self,
+        command: &str,
+        work: impl std::future::Future<Output = Result<T, DeployError>>,
+    ) -> Result<T, DeployError> {
+        let lock = match &self.staging {
+            Some(staging) => {
+                let hold = self
+                    .options
+                    .timeout
+                    .saturating_mul(self.waves().len() as u32 + 1)
+                    + Duration::from_secs(300);
+                let say = |line: String| self.say(line);
+                let taken = tokio::select! {
+                    l = staging.lock(
+                        &say,
+                        self.assembly.app(),
+                        command,
+                        &self.run,
+                        hold,
+                        self.options.lock_wait,
+                        self.options.retry,
+                        &self.staging_calls,
+                    ) => l,
+                    _ = tokio::signal::ctrl_c() => {
+                        let release = staging.release(
+                            self.assembly.app(),
+                            &self.run,
+                            self.options.retry,
+                            &self.staging_calls,
+                        );
+                        let _ = tokio::time::timeout(Duration::from_secs(10), release).await;
+                        Err(self.interrupted())
+                    }
+                };
+                for note in staging.take_notes() {
+                    self.say(note);
+                }
+                Some(taken?)
+            }
+            None => None,
+        };
+        let result = tokio::select! {
+            r = work => r,
+            _ = tokio::signal::ctrl_c() => Err(self.interrupted()),
+        };
+        let (discarded, left) = self.discard_pending().await;
+        if let (Some(staging), Some(lock)) = (&self.staging, &lock) {
+            let released = tokio::time::timeout(
+                Duration::from_secs(30),
+                staging.unlock(lock, self.options.retry, &self.staging_calls),
+            )
+            .await;
+            if !matches!(released, Ok(Ok(()))) {
+                self.say(format!(
+                    "could not release the run lock of app `{}`; it expires by itself",
+                    self.assembly.app()
+                ));
+            }
+        }
+        match result {
+            Err(DeployError::Interrupted { in_flight, .. }) => Err(DeployError::Interrupted {
+                in_flight,
+                discarded,
+                left,
+            }),
+            other => other,
+        }
+    }
+
+    /// Deletes what this run created for change sets it never executed, and says so.
+    async fn discard_pending(&self) -> (Vec<String>, Vec<String>) {
+        let done = guard::discard(&self.api, &self.pending).await;
+        for d in &done.deleted {
+            self.say(format!(
+                "deleted what this run had prepared and not executed: {d}"
+            ));
+        }
+        for l in &done.left {
+            self.say(format!(
+                "could not delete the change set of {l}; delete it in the console"
+            ));
+        }
+        (done.deleted, done.left)
     }
 
     async fn call<T, F, Fut>(
@@ -307,7 +424,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         waves
     }
 
-    fn confirm(&self, action: &str) -> Result<(), DeployError> {
+    async fn confirm(&self, action: &str) -> Result<(), DeployError> {
         if self.options.yes {
             return Ok(());
         }
@@ -316,18 +433,17 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 action: action.to_owned(),
             });
         }
-        self.bars.suspend(|| {
-            eprint!("{action}? [y/N] ");
-            let _ = std::io::stderr().flush();
-        });
-        let mut answer = String::new();
-        let _ = std::io::stdin().lock().read_line(&mut answer);
-        if matches!(answer.trim(), "y" | "Y" | "yes") {
-            Ok(())
-        } else {
-            Err(DeployError::Declined {
+        self.bars.set_draw_target(ProgressDrawTarget::hidden());
+        let answer = guard::ask(action).await;
+        if self.options.progress {
+            self.bars.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        match answer {
+            Answer::Yes => Ok(()),
+            Answer::No => Err(DeployError::Declined {
                 action: action.to_owned(),
-            })
+            }),
+            Answer::Interrupted => Err(self.interrupted()),
         }
     }
 
@@ -346,11 +462,18 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                     .to_owned(),
             });
         };
-        let url = self
-            .call(stack.name(), "PutObject", || {
-                staging.upload(self.assembly.app(), stack.name(), stack.template_json())
-            })
+        let url = staging
+            .upload(
+                self.assembly.app(),
+                stack.name(),
+                stack.template_json(),
+                self.options.retry,
+                &self.staging_calls,
+            )
             .await?;
+        for note in staging.take_notes() {
+            self.say(note);
+        }
         Ok(TemplateSource::Url(url))
     }
 
@@ -481,11 +604,12 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         let Some(info) = self.describe(name).await? else {
             return Ok(None);
         };
+        guard::check_owner(self.assembly.app(), &info, &self.options.adopt)?;
         let info = if stable(&info.status) {
             info
         } else {
             self.say(format!(
-                "{name} is {}; waiting for it to finish",
+                "{name} is {} (another run, or an operation started elsewhere); waiting for it to finish",
                 info.status
             ));
             match self.wait(stack, &BTreeSet::new()).await? {
@@ -498,7 +622,8 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 self.confirm(&format!(
                     "stack `{name}` is {} after a failed first create and cannot be updated; delete it and create it anew",
                     info.status
-                ))?;
+                ))
+                .await?;
                 self.say(format!("{name}: deleting the failed first create"));
                 self.call(name, "DeleteStack", || self.api.delete_stack(name, &[]))
                     .await?;
@@ -514,7 +639,8 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             "UPDATE_ROLLBACK_FAILED" => {
                 self.confirm(&format!(
                     "stack `{name}` is UPDATE_ROLLBACK_FAILED; continue the rollback"
-                ))?;
+                ))
+                .await?;
                 self.call(name, "ContinueUpdateRollback", || {
                     self.api.continue_update_rollback(name)
                 })
@@ -547,6 +673,9 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             Some(info) => info,
             None => self.describe(name).await?,
         };
+        if let Some(info) = &info {
+            guard::check_owner(self.assembly.app(), info, &self.options.adopt)?;
+        }
         let tags = plan::tags(self.assembly.app(), stack);
         let mut result = StackPlan {
             stack: name.to_owned(),
@@ -593,9 +722,10 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             capabilities: plan::capabilities(stack.template()),
             tags,
             description: format!(
-                "hipaa-stack {} for app {}",
+                "hipaa-stack {} for app {}, run {}",
                 env!("CARGO_PKG_VERSION"),
-                self.assembly.app()
+                self.assembly.app(),
+                self.run
             ),
         };
         let arn = match self
@@ -604,7 +734,10 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             })
             .await
         {
-            Ok(arn) => arn,
+            Ok(arn) => {
+                self.pending.created(name, &arn, info.is_none());
+                arn
+            }
             Err(e) if !waits_on.is_empty() => {
                 result.state = PlanState::Pending(format!(
                     "planned after {} deploy(s) ({e})",
@@ -616,9 +749,13 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         };
         let described = self.wait_change_set(name, &arn).await?;
         if described.status == "FAILED" {
-            let _ = self
+            if self
                 .call(name, "DeleteChangeSet", || self.api.delete_change_set(&arn))
-                .await;
+                .await
+                .is_ok()
+            {
+                self.pending.done(&arn);
+            }
             if plan::is_no_change(described.status_reason.as_deref()) {
                 result.state = PlanState::UpToDate;
                 return Ok(result);
@@ -685,12 +822,15 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
 
     async fn discard(&self, plans: &[StackPlan]) {
         for p in plans {
-            if let Some(arn) = &p.change_set {
-                let _ = self
+            if let Some(arn) = &p.change_set
+                && self
                     .call(&p.stack, "DeleteChangeSet", || {
                         self.api.delete_change_set(arn)
                     })
-                    .await;
+                    .await
+                    .is_ok()
+            {
+                self.pending.done(arn);
             }
         }
     }
@@ -721,6 +861,10 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     /// described and deleted. Stacks that depend on an earlier wave's pending changes are
     /// planned as far as CloudFormation allows.
     pub async fn preview(&self) -> Result<Vec<StackPlan>, DeployError> {
+        self.guarded("preview", self.preview_inner()).await
+    }
+
+    async fn preview_inner(&self) -> Result<Vec<StackPlan>, DeployError> {
         let mut all = Vec::new();
         let mut pending: BTreeSet<&str> = BTreeSet::new();
         for wave in self.waves() {
@@ -746,10 +890,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     /// Ctrl-C stops waiting and says where the stacks stand; CloudFormation goes on, and
     /// running `up` again converges.
     pub async fn up(&self) -> Result<Vec<Deployed>, DeployError> {
-        tokio::select! {
-            result = self.up_inner() => result,
-            _ = tokio::signal::ctrl_c() => Err(self.interrupted()),
-        }
+        self.guarded("up", self.up_inner()).await
     }
 
     async fn up_inner(&self) -> Result<Vec<Deployed>, DeployError> {
@@ -785,8 +926,11 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 plans.iter().filter(|p| p.change_set.is_some()).collect();
             if !changing.is_empty() {
                 let names: Vec<&str> = changing.iter().map(|p| p.stack.as_str()).collect();
-                if let Err(e) = self.confirm(&format!("deploy {}", names.join(", "))) {
-                    self.discard(&plans).await;
+                if let Err(e) = self.confirm(&format!("deploy {}", names.join(", "))).await {
+                    // On Ctrl-C the guard deletes them, and says so.
+                    if !matches!(e, DeployError::Interrupted { .. }) {
+                        self.discard(&plans).await;
+                    }
                     return Err(e);
                 }
             }
@@ -822,6 +966,9 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 let seen = self.event_ids(name).await;
                 self.track(name, Some("EXECUTING"));
                 let executed = self.execute(name, arn).await;
+                if executed.is_ok() {
+                    self.pending.done(arn);
+                }
                 if let Err(e) = executed {
                     self.track(name, None);
                     let cause = match e {
@@ -935,19 +1082,23 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     /// Deletes every selected stack, waves in reverse, stacks of a wave concurrently. Stores
     /// of PHI are kept and listed.
     pub async fn destroy(&self) -> Result<Destroyed, DeployError> {
-        tokio::select! {
-            result = self.destroy_inner() => result,
-            _ = tokio::signal::ctrl_c() => Err(self.interrupted()),
-        }
+        self.guarded("destroy", self.destroy_inner()).await
     }
 
     async fn destroy_inner(&self) -> Result<Destroyed, DeployError> {
         let waves = self.waves();
         let names: Vec<&str> = waves.iter().rev().flatten().map(|s| s.name()).collect();
+        // Refuse stacks of another app before asking anything.
+        for name in &names {
+            if let Some(info) = self.describe(name).await? {
+                guard::check_owner(self.assembly.app(), &info, &self.options.adopt)?;
+            }
+        }
         self.confirm(&format!(
             "destroy {} (stores of PHI are kept)",
             names.join(", ")
-        ))?;
+        ))
+        .await?;
         let mut out = Destroyed::default();
         let ours: BTreeSet<&str> = names.iter().copied().collect();
         for wave in waves.iter().rev() {
@@ -983,6 +1134,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         let Some(info) = self.describe(name).await? else {
             return Ok((name.to_owned(), None));
         };
+        guard::check_owner(self.assembly.app(), &info, &self.options.adopt)?;
         if info.termination_protection {
             return Err(DeployError::TerminationProtected {
                 stack: name.to_owned(),
@@ -1076,27 +1228,65 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     }
 
     /// The outputs of every selected stack that exists.
+    /// Stacks that are not deployed are named on standard error; when none is,
+    /// [`DeployError::NotDeployed`].
     pub async fn outputs(&self) -> Result<Vec<(String, Vec<(String, String)>)>, DeployError> {
-        let mut out = Vec::new();
-        for s in self.waves().into_iter().flatten() {
-            if let Some(info) = self.describe(s.name()).await? {
-                out.push((
-                    s.name().to_owned(),
-                    info.outputs.into_iter().map(|(k, v, _)| (k, v)).collect(),
-                ));
+        let work = async {
+            let mut out = Vec::new();
+            let mut missing = Vec::new();
+            for s in self.waves().into_iter().flatten() {
+                let info = self.describe(s.name()).await?;
+                if let Some(info) = &info {
+                    guard::check_owner(self.assembly.app(), info, &self.options.adopt)?;
+                }
+                match info {
+                    Some(info) if info.status != "REVIEW_IN_PROGRESS" => out.push((
+                        s.name().to_owned(),
+                        info.outputs.into_iter().map(|(k, v, _)| (k, v)).collect(),
+                    )),
+                    _ => missing.push(s.name().to_owned()),
+                }
             }
+            if out.is_empty() {
+                return Err(DeployError::NotDeployed { stacks: missing });
+            }
+            for m in &missing {
+                self.say(format!("{m}: not deployed"));
+            }
+            Ok(out)
+        };
+        tokio::select! {
+            r = work => r,
+            _ = tokio::signal::ctrl_c() => Err(self.interrupted()),
         }
-        Ok(out)
     }
 
     /// Runs CloudFormation drift detection on every selected stack that exists.
+    /// Stacks that are not deployed make it fail ([`DeployError::NotDeployed`]) before any
+    /// detection starts: drift of those cannot be known.
     pub async fn drift(&self) -> Result<Vec<StackDrift>, DeployError> {
+        tokio::select! {
+            r = self.drift_inner() => r,
+            _ = tokio::signal::ctrl_c() => Err(self.interrupted()),
+        }
+    }
+
+    async fn drift_inner(&self) -> Result<Vec<StackDrift>, DeployError> {
+        let mut missing = Vec::new();
+        for s in self.waves().into_iter().flatten() {
+            match self.describe(s.name()).await? {
+                Some(info) if info.status != "REVIEW_IN_PROGRESS" => {
+                    guard::check_owner(self.assembly.app(), &info, &self.options.adopt)?;
+                }
+                _ => missing.push(s.name().to_owned()),
+            }
+        }
+        if !missing.is_empty() {
+            return Err(DeployError::NotDeployed { stacks: missing });
+        }
         let mut out = Vec::new();
         for s in self.waves().into_iter().flatten() {
             let name = s.name();
-            if self.describe(name).await?.is_none() {
-                continue;
-            }
             let detected = with_retry(self.options.retry, &self.calls, "DetectStackDrift", || {
                 self.api.detect_drift(name)
             })

@@ -23,22 +23,115 @@ pub enum DeployError {
         source: ApiError,
     },
 
-    /// The endpoint cannot be reached.
-    #[error(
-        "cannot reach CloudFormation ({message}); check AWS_ENDPOINT_URL, AWS_REGION and the network"
-    )]
+    /// The endpoint cannot be reached, or accepted the connection and never answered.
+    #[error("{message}; check AWS_ENDPOINT_URL, AWS_REGION and the network")]
     Unreachable {
-        /// What the connection attempt said.
+        /// What the connection attempt said, naming the endpoint.
         message: String,
     },
 
-    /// Credentials are missing or refused.
+    /// No credentials were found, or AWS does not recognise them (invalid, expired).
     #[error(
-        "AWS did not accept the credentials ({message}); set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+        "no usable AWS credentials ({message}); set AWS_PROFILE (after `aws sso login` for an SSO profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
     )]
     Credentials {
         /// What was said.
         message: String,
+    },
+
+    /// The credentials work but lack a permission.
+    #[error(
+        "{}: the credentials are not allowed to call {action} ({message}); grant `{action}` to the role or user that deploys",
+        match (.stack, .bucket) { (Some(s), _) => format!("stack `{s}`"), (None, Some(b)) => format!("staging bucket `{b}`"), (None, None) => "AWS".to_owned() }
+    )]
+    AccessDenied {
+        /// The stack, when the call was about one.
+        stack: Option<String>,
+        /// The staging bucket, when the call was about it.
+        bucket: Option<String>,
+        /// The IAM action, `cloudformation:CreateChangeSet`, `s3:PutObject`, ….
+        action: String,
+        /// What AWS said.
+        message: String,
+    },
+
+    /// The endpoint kept throttling or failing with server errors, retries included.
+    #[error(
+        "stack `{stack}`: {operation} failed: the endpoint is {} ({source}); run the command again later",
+        if *.throttled { "throttling" } else { "failing" }
+    )]
+    EndpointFailing {
+        /// The stack.
+        stack: String,
+        /// The API operation.
+        operation: &'static str,
+        /// Whether it was throttling rather than server errors.
+        throttled: bool,
+        /// The last error, with its HTTP status.
+        #[source]
+        source: ApiError,
+    },
+
+    /// A stack of that name exists but belongs to no app or to another one.
+    #[error(
+        "stack `{stack}` exists but is not part of app `{app}` ({}); it was left untouched. If this app should manage it, pass `--adopt {stack}`",
+        match .owner { Some(o) => format!("its `hipaa-stack:app` tag is `{o}`"), None => "it has no `hipaa-stack:app` tag".to_owned() }
+    )]
+    NotOurs {
+        /// The stack.
+        stack: String,
+        /// This app.
+        app: String,
+        /// The app its tag names, if any.
+        owner: Option<String>,
+    },
+
+    /// The staging bucket exists but cannot be trusted, and was not used.
+    #[error(
+        "the staging bucket `{bucket}` was not used: {}; {hint}",
+        .reasons.join("; ")
+    )]
+    StagingRefused {
+        /// The bucket.
+        bucket: String,
+        /// What is wrong with it.
+        reasons: Vec<String>,
+        /// What to do.
+        hint: String,
+    },
+
+    /// A call on the staging bucket failed for good.
+    #[error("staging bucket `{bucket}`: {operation} failed: {source}")]
+    Staging {
+        /// The bucket.
+        bucket: String,
+        /// The S3 operation.
+        operation: &'static str,
+        /// What S3 said.
+        #[source]
+        source: ApiError,
+    },
+
+    /// Another run of the tool works on the same app.
+    #[error(
+        "another run is working on app `{app}`: {detail}; nothing was changed, run the command again when it has finished"
+    )]
+    Busy {
+        /// The app.
+        app: String,
+        /// What shows it.
+        detail: String,
+    },
+
+    /// `outputs` or `drift` on stacks that are not deployed.
+    #[error(
+        "{} {} not deployed; run `up` first",
+        .stacks.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "),
+        if .stacks.len() == 1 { "is" } else { "are" }
+    )]
+    NotDeployed {
+        /// The stacks.
+        stacks: Vec<String>,
     },
 
     /// The endpoint does not implement something the command needs.
@@ -115,12 +208,18 @@ pub enum DeployError {
 
     /// Ctrl-C.
     #[error(
-        "interrupted; the tool keeps no state of its own, and CloudFormation goes on with {}: run the same command again to pick up where the stacks stand",
+        "interrupted{}{}; the tool keeps no state of its own, and CloudFormation goes on with {}: run the same command again to pick up where the stacks stand",
+        if .discarded.is_empty() { String::new() } else { format!("; deleted what it had prepared and not executed: {}", .discarded.join(", ")) },
+        if .left.is_empty() { String::new() } else { format!("; could not delete the change sets of {}", .left.join(", ")) },
         if .in_flight.is_empty() { "nothing".to_owned() } else { .in_flight.join(", ") }
     )]
     Interrupted {
         /// The stacks that were changing, with their last status.
         in_flight: Vec<String>,
+        /// The stacks whose unexecuted change sets were deleted.
+        discarded: Vec<String>,
+        /// Change sets that could not be deleted: stack and ARN.
+        left: Vec<String>,
     },
 
     /// A confirmation was needed and nobody could give it.
@@ -160,12 +259,8 @@ pub enum DeployError {
         stack: String,
     },
 
-    /// Several stacks failed.
-    #[error(
-        "{} stacks failed:\n{}",
-        .errors.len(),
-        .errors.iter().map(|e| format!("  - {e}")).collect::<Vec<_>>().join("\n")
-    )]
+    /// Several stacks failed; failures with the same cause are listed once, naming the stacks.
+    #[error("{} stacks failed:\n{}", .errors.len(), grouped(.errors))]
     Several {
         /// Each failure.
         errors: Vec<DeployError>,
@@ -182,6 +277,18 @@ impl DeployError {
             ApiErrorKind::Credentials => DeployError::Credentials {
                 message: source.to_string(),
             },
+            ApiErrorKind::Denied => DeployError::AccessDenied {
+                stack: Some(stack.to_owned()),
+                bucket: None,
+                action: action(operation),
+                message: source.to_string(),
+            },
+            ApiErrorKind::Throttled | ApiErrorKind::Transient => DeployError::EndpointFailing {
+                stack: stack.to_owned(),
+                operation,
+                throttled: source.kind == ApiErrorKind::Throttled,
+                source,
+            },
             _ => DeployError::Api {
                 stack: stack.to_owned(),
                 operation,
@@ -190,12 +297,188 @@ impl DeployError {
         }
     }
 
-    /// One error for several.
-    pub(crate) fn combine(mut errors: Vec<DeployError>) -> Option<DeployError> {
+    /// One error for several; the same error (an unreachable endpoint, missing credentials)
+    /// reported by several stacks counts once.
+    pub(crate) fn combine(errors: Vec<DeployError>) -> Option<DeployError> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut errors: Vec<DeployError> = errors
+            .into_iter()
+            .filter(|e| seen.insert(same_cause(&e.to_string())))
+            .collect();
         match errors.len() {
             0 => None,
             1 => errors.pop(),
             _ => Some(DeployError::Several { errors }),
         }
+    }
+
+    /// The stack an error is about, when it is about one.
+    pub fn stack(&self) -> Option<&str> {
+        match self {
+            DeployError::AccessDenied { stack, .. } => stack.as_deref(),
+            DeployError::Api { stack, .. }
+            | DeployError::EndpointFailing { stack, .. }
+            | DeployError::NotOurs { stack, .. }
+            | DeployError::ChangeSetFailed { stack, .. }
+            | DeployError::StackFailed { stack, .. }
+            | DeployError::StackState { stack, .. }
+            | DeployError::Timeout { stack, .. }
+            | DeployError::StillImported { stack, .. }
+            | DeployError::TerminationProtected { stack } => Some(stack),
+            _ => None,
+        }
+    }
+}
+
+/// The IAM action of an API operation.
+pub(crate) fn action(operation: &str) -> String {
+    let service = if operation == "GetCallerIdentity" {
+        "sts"
+    } else if operation.contains("Bucket")
+        || operation.contains("Object")
+        || operation.contains("PublicAccessBlock")
+    {
+        "s3"
+    } else {
+        "cloudformation"
+    };
+    format!("{service}:{operation}")
+}
+
+/// An error's text without what differs between two reports of the same cause: the count
+/// and time of the attempts, `(8 attempts in 21 s)`.
+fn same_cause(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(" attempts in ") {
+        let open = rest[..at].rfind(" (");
+        let close = rest[at..].find(" s)").map(|c| at + c + 3);
+        match (open, close) {
+            (Some(o), Some(c)) if rest[o + 2..at].chars().all(|ch| ch.is_ascii_digit()) => {
+                out.push_str(&rest[..o]);
+                rest = &rest[c..];
+            }
+            _ => {
+                out.push_str(&rest[..at + 1]);
+                rest = &rest[at + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Errors as lines, those with the same cause once, naming their stacks.
+fn grouped(errors: &[DeployError]) -> String {
+    let mut groups: Vec<(String, String, Vec<&str>)> = Vec::new();
+    for e in errors {
+        let text = e.to_string();
+        let (cause, stack) = match e.stack() {
+            Some(stack) => (text.replace(&format!("`{stack}`"), "\u{0}"), Some(stack)),
+            None => (text, None),
+        };
+        let key = same_cause(&cause);
+        match groups.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, stacks)) => stacks.extend(stack),
+            None => groups.push((key, cause, stack.into_iter().collect())),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(_, cause, stacks)| {
+            let names = stacks
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let line = if stacks.len() > 1 {
+                cause
+                    .replacen("stack \u{0}", &format!("stacks {names}"), 1)
+                    .replacen('\u{0}', &names, 1)
+                    .replace('\u{0}', "each")
+            } else {
+                cause.replace('\u{0}', &names)
+            };
+            format!("  - {line}")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn denied(stack: &str) -> DeployError {
+        DeployError::api(
+            stack,
+            "CreateChangeSet",
+            ApiError {
+                kind: ApiErrorKind::Denied,
+                code: Some("AccessDenied".to_owned()),
+                message: "User is not authorized".to_owned(),
+            },
+        )
+    }
+
+    #[test]
+    fn the_same_cause_in_several_stacks_is_one_line_naming_them() {
+        let other = DeployError::ChangeSetFailed {
+            stack: "c".to_owned(),
+            reason: "bad".to_owned(),
+        };
+        let err = DeployError::combine(vec![denied("a"), denied("b"), other]).unwrap();
+        let text = err.to_string();
+        assert_eq!(text.lines().count(), 3, "{text}");
+        assert!(
+            text.contains("stacks `a`, `b`: the credentials are not allowed to call cloudformation:CreateChangeSet"),
+            "{text}"
+        );
+        assert!(
+            text.contains("stack `c`: the change set failed: bad"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn retries_that_took_different_times_are_the_same_cause() {
+        let failing = |stack: &str, secs: u32| {
+            DeployError::api(
+                stack,
+                "DescribeStacks",
+                ApiError {
+                    kind: ApiErrorKind::Transient,
+                    code: None,
+                    message: format!("HTTP 503 (8 attempts in {secs} s)"),
+                },
+            )
+        };
+        let err = DeployError::combine(vec![failing("a", 20), failing("b", 21)]).unwrap();
+        let text = err.to_string();
+        assert_eq!(
+            text,
+            "2 stacks failed:\n  - stacks `a`, `b`: DescribeStacks failed: the endpoint is failing (HTTP 503 (8 attempts in 20 s)); run the command again later"
+        );
+        assert_eq!(same_cause("x (12 attempts in 3 s) y"), "x y");
+        assert_eq!(same_cause("no (attempts in) here"), "no (attempts in) here");
+    }
+
+    #[test]
+    fn one_unreachable_endpoint_is_one_error() {
+        let unreachable = || DeployError::Unreachable {
+            message: "cannot connect to http://127.0.0.1:9".to_owned(),
+        };
+        let err = DeployError::combine(vec![unreachable(), unreachable()]).unwrap();
+        assert!(matches!(err, DeployError::Unreachable { .. }), "{err}");
+    }
+
+    #[test]
+    fn actions_name_their_service() {
+        assert_eq!(action("PutBucketPolicy"), "s3:PutBucketPolicy");
+        assert_eq!(action("PutObject"), "s3:PutObject");
+        assert_eq!(action("PutPublicAccessBlock"), "s3:PutPublicAccessBlock");
+        assert_eq!(action("GetCallerIdentity"), "sts:GetCallerIdentity");
+        assert_eq!(action("DescribeStacks"), "cloudformation:DescribeStacks");
+        assert_eq!(action("CreateChangeSet"), "cloudformation:CreateChangeSet");
     }
 }

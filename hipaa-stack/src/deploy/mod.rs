@@ -10,6 +10,7 @@
 mod api;
 mod engine;
 mod error;
+mod guard;
 pub mod plan;
 mod retry;
 mod staging;
@@ -57,11 +58,15 @@ pub async fn connect() -> Result<Connection, DeployError> {
     Connection::from_config(&config)
 }
 
-/// Connections time out after 3 s, each attempt after 60 s.
+/// Connections time out after 3 s, an attempt that gets no answer after 20 s, a call after
+/// 50 s: an endpoint that accepts connections and never answers is reported (after a second
+/// attempt) within about 40 s. The engine's [`RetryPolicy::deadline`] bounds the retries.
 pub fn timeouts() -> TimeoutConfig {
     TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(3))
-        .operation_attempt_timeout(Duration::from_secs(60))
+        .read_timeout(Duration::from_secs(20))
+        .operation_attempt_timeout(Duration::from_secs(20))
+        .operation_timeout(Duration::from_secs(50))
         .build()
 }
 

@@ -20,6 +20,8 @@ pub struct RetryPolicy {
     /// Attempts when the endpoint cannot be reached at all: few, so that a wrong endpoint
     /// is reported within seconds.
     pub unreachable_attempts: u32,
+    /// The longest time one call may take, retries included: no retry starts after it.
+    pub deadline: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -29,6 +31,7 @@ impl Default for RetryPolicy {
             max_delay: Duration::from_secs(10),
             attempts: 8,
             unreachable_attempts: 2,
+            deadline: Duration::from_secs(60),
         }
     }
 }
@@ -74,29 +77,41 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, ApiError>>,
 {
+    let start = std::time::Instant::now();
     let mut attempt: u32 = 0;
     loop {
         attempt += 1;
         counts.record(operation);
-        let err = match call().await {
+        let mut err = match call().await {
             Ok(value) => return Ok(value),
             Err(err) => err,
         };
         let limit = match err.kind {
             ApiErrorKind::Throttled | ApiErrorKind::Transient => policy.attempts,
             ApiErrorKind::Unreachable => policy.unreachable_attempts,
-            ApiErrorKind::Client | ApiErrorKind::Credentials | ApiErrorKind::Unsupported => 1,
+            ApiErrorKind::Client
+            | ApiErrorKind::Credentials
+            | ApiErrorKind::Denied
+            | ApiErrorKind::Unsupported => 1,
         };
-        if attempt >= limit {
-            return Err(err);
-        }
-        counts.retries.fetch_add(1, Ordering::Relaxed);
         let factor = if err.kind == ApiErrorKind::Throttled {
             2
         } else {
             1
         };
-        tokio::time::sleep(delay(policy, attempt, factor)).await;
+        let wait = delay(policy, attempt, factor);
+        if attempt >= limit || start.elapsed() + wait >= policy.deadline {
+            if attempt > 1 {
+                err.message = format!(
+                    "{} ({attempt} attempts in {:.0} s)",
+                    err.message,
+                    start.elapsed().as_secs_f64()
+                );
+            }
+            return Err(err);
+        }
+        counts.retries.fetch_add(1, Ordering::Relaxed);
+        tokio::time::sleep(wait).await;
     }
 }
 
@@ -131,6 +146,7 @@ mod tests {
             max_delay: Duration::from_millis(4),
             attempts: 5,
             unreachable_attempts: 2,
+            deadline: Duration::from_secs(60),
         }
     }
 
@@ -181,6 +197,42 @@ mod tests {
         assert!(r.is_err());
         let by = counts.by_operation();
         assert_eq!((by["A"], by["B"], by["C"]), (1, 2, 5));
+    }
+
+    #[tokio::test]
+    async fn no_retry_starts_after_the_deadline() {
+        let counts = CallCounts::default();
+        let policy = RetryPolicy {
+            base_delay: Duration::from_millis(40),
+            max_delay: Duration::from_millis(40),
+            attempts: 100,
+            unreachable_attempts: 100,
+            deadline: Duration::from_millis(100),
+        };
+        let start = std::time::Instant::now();
+        let r: Result<(), _> = with_retry(policy, &counts, "A", || async {
+            Err(error(ApiErrorKind::Transient))
+        })
+        .await;
+        let err = r.unwrap_err();
+        assert!(start.elapsed() < Duration::from_millis(400));
+        assert!(
+            counts.by_operation()["A"] < 10,
+            "{:?}",
+            counts.by_operation()
+        );
+        assert!(err.message.contains("attempts in"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn a_missing_permission_is_not_retried() {
+        let counts = CallCounts::default();
+        let r: Result<(), _> = with_retry(fast(), &counts, "A", || async {
+            Err(error(ApiErrorKind::Denied))
+        })
+        .await;
+        assert!(r.is_err());
+        assert_eq!(counts.by_operation()["A"], 1);
     }
 
     #[test]

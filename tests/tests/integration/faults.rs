@@ -40,6 +40,7 @@ pub struct Faulty {
     log: Mutex<Vec<String>>,
     failed: Mutex<Vec<String>>,
     stacks_of: Mutex<BTreeMap<String, String>>,
+    requests: Mutex<Vec<ChangeSetRequest>>,
 }
 
 impl Faulty {
@@ -51,6 +52,7 @@ impl Faulty {
             log: Mutex::new(Vec::new()),
             failed: Mutex::new(Vec::new()),
             stacks_of: Mutex::new(BTreeMap::new()),
+            requests: Mutex::new(Vec::new()),
         }
     }
 
@@ -62,6 +64,11 @@ impl Faulty {
             .get(arn)
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// Every change set requested, in order.
+    pub fn requests(&self) -> Vec<ChangeSetRequest> {
+        self.requests.lock().unwrap().clone()
     }
 
     /// Every call that reached the endpoint (or was answered by a fault), as
@@ -112,10 +119,12 @@ impl CloudFormationApi for Faulty {
         self.before("DescribeStacks", name).await?;
         let stuck = self.faults.lock().unwrap().stuck.get(name).cloned();
         if let Some(status) = stuck {
+            // A made-up stack of the tests' app (`e2e`), so that the engine takes it as its own.
             return Ok(Some(StackInfo {
                 name: name.to_owned(),
                 id: format!("arn:aws:cloudformation:us-east-1:123456789012:stack/{name}/x"),
                 status,
+                tags: [("hipaa-stack:app".to_owned(), "e2e".to_owned())].into(),
                 ..StackInfo::default()
             }));
         }
@@ -131,6 +140,7 @@ impl CloudFormationApi for Faulty {
 
     async fn create_change_set(&self, request: &ChangeSetRequest) -> Result<String, ApiError> {
         self.before("CreateChangeSet", &request.stack).await?;
+        self.requests.lock().unwrap().push(request.clone());
         let arn = self.inner.create_change_set(request).await?;
         self.stacks_of
             .lock()

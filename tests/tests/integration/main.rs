@@ -6,9 +6,11 @@
 mod cfn_lint;
 mod deploy;
 mod examples;
+mod fake;
 mod faults;
 mod graph_props;
 mod moto;
 mod report;
 mod rules;
+mod safety;
 mod support;

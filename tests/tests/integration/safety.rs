@@ -1,0 +1,1238 @@
+//! Deploy safety (issue 11): stacks and a staging bucket the tool owns, errors by cause with
+//! their exit codes, bounded time, Ctrl-C, one run at a time, and output to a closed pipe.
+//! Against the local endpoint (moto), and fake endpoints on 127.0.0.1 for what it cannot do.
+
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use hipaa_stack::Assembly;
+use hipaa_stack::deploy::{
+    Connection, DeployError, Deployer, Options, RetryPolicy, TemplateSource,
+};
+use hipaa_stack::prelude::*;
+
+use crate::fake::{Fake, forward, query_error};
+use crate::faults::{Faults, Faulty};
+use crate::moto::{Moto, config_for};
+use crate::support::example_binary;
+
+const STAGING: &str = "hipaa-stack-staging-123456789012-us-east-1";
+
+fn options() -> Options {
+    Options {
+        yes: true,
+        poll: Duration::from_millis(20),
+        max_poll: Duration::from_millis(100),
+        timeout: Duration::from_secs(60),
+        progress: false,
+        retry: RetryPolicy {
+            base_delay: Duration::from_millis(5),
+            max_delay: Duration::from_millis(50),
+            ..RetryPolicy::default()
+        },
+        ..Options::default()
+    }
+}
+
+/// A small app of two stacks, `shared` then `data`.
+fn app(name: &str) -> Assembly {
+    let app = App::new(name);
+    let shared = app.stack("shared").unwrap();
+    let key = shared.add(KmsKey::new("PhiKey")).unwrap();
+    let logs = shared.add(AccessLogBucket::new("AccessLogs")).unwrap();
+    let data = app.stack("data").unwrap();
+    data.add(
+        SecureBucket::new("Records")
+            .encryption(&key)
+            .access_logs(&logs),
+    )
+    .unwrap();
+    app.synth().unwrap()
+}
+
+async fn config_in(endpoint: &str, region: &'static str) -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(aws_config::Region::new(region))
+        .credentials_provider(aws_sdk_s3::config::Credentials::new(
+            "test", "test", None, None, "tests",
+        ))
+        .retry_config(aws_config::retry::RetryConfig::disabled())
+        .timeout_config(hipaa_stack::deploy::timeouts())
+        .load()
+        .await
+}
+
+async fn deployer<'a>(
+    endpoint: &str,
+    assembly: &'a Assembly,
+    options: Options,
+) -> Deployer<'a, hipaa_stack::deploy::SdkApi> {
+    let c = Connection::from_config(&config_for(endpoint).await).unwrap();
+    Deployer::new(c.cloudformation, assembly, options, Some(c.staging))
+}
+
+async fn s3_in(endpoint: &str, region: &'static str) -> aws_sdk_s3::Client {
+    let config = config_in(endpoint, region).await;
+    aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&config)
+            .force_path_style(true)
+            .build(),
+    )
+}
+
+/// Runs the clinic program with the given environment (none of the caller's AWS settings).
+fn clinic(args: &[&str], env: &[(&str, String)], stdout: Stdio) -> std::process::Output {
+    let mut command = Command::new(example_binary("clinic"));
+    command.args(args);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("AWS_") {
+            command.env_remove(k);
+        }
+    }
+    command.envs(env.iter().map(|(k, v)| (k, v)));
+    command
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("clinic runs")
+}
+
+/// A standard output whose reader is already gone, as in `clinic synth | true`.
+fn closed_pipe() -> Stdio {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    Stdio::from(writer)
+}
+
+fn code(output: &std::process::Output) -> i32 {
+    output.status.code().expect("an exit code, not a signal")
+}
+
+#[tokio::test]
+async fn every_command_ends_quietly_with_its_own_code_when_stdout_is_closed() {
+    let moto = Moto::start();
+    let env = moto.env();
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+    let cases: &[(&[&str], i32)] = &[
+        (&["synth", "--out", dir], 0),
+        (&["graph"], 0),
+        (&["graph", "--resources", "--format", "mermaid"], 0),
+        (&["check"], 0),
+        (&["check", "--format", "sarif"], 0),
+        (&["report", "--out", dir], 0),
+        (&["--help"], 0),
+        (&["up", "--yes", "--out", dir], 0),
+        (&["preview"], 0),
+        (&["preview", "--json"], 0),
+        (&["outputs"], 0),
+        (&["outputs", "--json"], 0),
+        // The local endpoint has no drift detection: it could not run.
+        (&["drift"], 7),
+        (&["destroy", "--yes"], 0),
+    ];
+    for (args, expected) in cases {
+        std::fs::remove_dir_all(out.path()).ok();
+        let run = clinic(args, &env, closed_pipe());
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(code(&run), *expected, "{args:?}: {stderr}");
+        if args[0] == "up" {
+            // The deployed assembly and its report are written although nothing could be
+            // printed.
+            assert!(out.path().join("manifest.json").exists(), "{stderr}");
+            assert!(out.path().join("report.json").exists(), "{stderr}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn missing_credentials_are_named_as_such_with_their_own_exit_code() {
+    let moto = Moto::start();
+    let home = tempfile::tempdir().unwrap();
+    let nowhere = home.path().join("none");
+    let env = vec![
+        ("AWS_ENDPOINT_URL", moto.endpoint.clone()),
+        ("AWS_REGION", "us-east-1".to_owned()),
+        ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
+        ("AWS_CONFIG_FILE", nowhere.display().to_string()),
+        ("AWS_SHARED_CREDENTIALS_FILE", nowhere.display().to_string()),
+        ("HOME", home.path().display().to_string()),
+    ];
+    let start = Instant::now();
+    let run = clinic(&["outputs"], &env, Stdio::piped());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(code(&run), 12, "{stderr}");
+    assert!(stderr.contains("no usable AWS credentials"), "{stderr}");
+    assert!(!stderr.contains("cannot reach"), "{stderr}");
+    assert!(start.elapsed() < Duration::from_secs(30));
+}
+
+#[tokio::test]
+async fn access_denied_names_the_action_and_the_stack() {
+    let fake = Fake::start(|_, request| {
+        let action = if request.contains("Action=DescribeStacks") {
+            "cloudformation:DescribeStacks"
+        } else {
+            "cloudformation:Other"
+        };
+        Some((
+            403,
+            "text/xml",
+            query_error(
+                "AccessDenied",
+                &format!(
+                    "User: arn:aws:iam::123456789012:user/dev is not authorized to perform: {action}"
+                ),
+            ),
+        ))
+    });
+    let env = vec![
+        ("AWS_ENDPOINT_URL", fake.endpoint.clone()),
+        ("AWS_ACCESS_KEY_ID", "test".to_owned()),
+        ("AWS_SECRET_ACCESS_KEY", "test".to_owned()),
+        ("AWS_REGION", "us-east-1".to_owned()),
+        ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
+    ];
+    let run = clinic(&["outputs"], &env, Stdio::piped());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(code(&run), 13, "{stderr}");
+    assert!(
+        stderr.contains(
+            "stack `clinic-security`: the credentials are not allowed to call cloudformation:DescribeStacks"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("did not accept the credentials"),
+        "{stderr}"
+    );
+    // Refused is final: one request, no retries.
+    assert_eq!(fake.hits(), 1);
+}
+
+const HTML_503: &str = "<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily Unavailable</h1></center></body></html>";
+
+#[tokio::test]
+async fn a_503_with_an_html_body_is_retried_and_its_status_shown() {
+    // Two proxy error pages, then CloudFormation's own answer: the stack does not exist.
+    let fake = Fake::start(|n, _| {
+        if n < 2 {
+            Some((503, "text/html", HTML_503.to_owned()))
+        } else {
+            Some((
+                400,
+                "text/xml",
+                query_error("ValidationError", "Stack with id shared does not exist"),
+            ))
+        }
+    });
+    let assembly = app("e2e");
+    let c = Connection::from_config(&config_for(&fake.endpoint).await).unwrap();
+    let d = Deployer::new(
+        c.cloudformation,
+        &assembly,
+        Options {
+            stacks: vec!["shared".to_owned()],
+            ..options()
+        },
+        None,
+    );
+    let err = d.outputs().await.unwrap_err();
+    assert!(matches!(err, DeployError::NotDeployed { .. }), "{err}");
+    assert_eq!(fake.hits(), 3);
+    assert_eq!(d.calls().retries(), 2);
+
+    // Always 503: the error says so, with the status, after the retries.
+    let fake = Fake::start(|_, _| Some((503, "text/html", HTML_503.to_owned())));
+    let c = Connection::from_config(&config_for(&fake.endpoint).await).unwrap();
+    let d = Deployer::new(c.cloudformation, &assembly, options(), None);
+    let err = d.outputs().await.unwrap_err();
+    assert!(matches!(err, DeployError::EndpointFailing { .. }), "{err}");
+    let text = err.to_string();
+    assert!(text.contains("HTTP 503"), "{text}");
+    assert!(
+        text.contains("503 Service Temporarily Unavailable"),
+        "{text}"
+    );
+    assert!(text.contains("8 attempts"), "{text}");
+    assert!(!text.contains("parsing XML"), "{text}");
+
+    // Throttled through every retry: said so, with the status.
+    let fake =
+        Fake::start(|_, _| Some((400, "text/xml", query_error("Throttling", "Rate exceeded"))));
+    let c = Connection::from_config(&config_for(&fake.endpoint).await).unwrap();
+    let d = Deployer::new(c.cloudformation, &assembly, options(), None);
+    let err = d.outputs().await.unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with("stack `shared`: DescribeStacks failed: the endpoint is throttling (Throttling: HTTP 400: Rate exceeded (8 attempts"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn an_endpoint_that_never_answers_is_unreachable_within_a_minute() {
+    let fake = Fake::start(|_, _| None);
+    let env = vec![
+        ("AWS_ENDPOINT_URL", fake.endpoint.clone()),
+        ("AWS_ACCESS_KEY_ID", "test".to_owned()),
+        ("AWS_SECRET_ACCESS_KEY", "test".to_owned()),
+        ("AWS_REGION", "us-east-1".to_owned()),
+        ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
+    ];
+    let start = Instant::now();
+    let run = clinic(&["outputs"], &env, Stdio::piped());
+    let took = start.elapsed();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(code(&run), 10, "{stderr}");
+    assert!(took < Duration::from_secs(60), "took {took:?}");
+    assert!(stderr.contains("did not answer in time"), "{stderr}");
+    assert!(stderr.contains(&fake.endpoint), "{stderr}");
+}
+
+#[tokio::test]
+async fn outputs_and_drift_of_an_app_never_deployed_say_so_and_fail() {
+    let moto = Moto::start();
+    for command in ["outputs", "drift"] {
+        let run = clinic(&[command], &moto.env(), Stdio::piped());
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(code(&run), 17, "{command}: {stderr}");
+        assert!(
+            stderr.contains("`clinic-security`, `clinic-data` are not deployed; run `up` first"),
+            "{command}: {stderr}"
+        );
+    }
+}
+
+/// A stack of another team, made directly through CloudFormation: one queue, tagged with
+/// its team and no app.
+async fn foreign_stack(cfn: &aws_sdk_cloudformation::Client, name: &str) -> String {
+    let template = serde_json::json!({
+        "Resources": { "TeamQueue": { "Type": "AWS::SQS::Queue", "Properties": { "QueueName": "team-queue" } } }
+    });
+    cfn.create_stack()
+        .stack_name(name)
+        .template_body(template.to_string())
+        .tags(
+            aws_sdk_cloudformation::types::Tag::builder()
+                .key("team")
+                .value("billing")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .stack_id()
+        .unwrap()
+        .to_owned()
+}
+
+async fn resources(cfn: &aws_sdk_cloudformation::Client, name: &str) -> Vec<String> {
+    cfn.describe_stack_resources()
+        .stack_name(name)
+        .send()
+        .await
+        .unwrap()
+        .stack_resources()
+        .iter()
+        .map(|r| r.logical_resource_id().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_foreign_stack_of_the_same_name_is_refused_untouched_until_adopted() {
+    let moto = Moto::start();
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    let id = foreign_stack(&cfn, "shared").await;
+    let assembly = app("e2e");
+
+    let preview = deployer(&moto.endpoint, &assembly, options())
+        .await
+        .preview()
+        .await
+        .unwrap_err();
+    let up = deployer(&moto.endpoint, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap_err();
+    let destroy = deployer(&moto.endpoint, &assembly, options())
+        .await
+        .destroy()
+        .await
+        .unwrap_err();
+    for err in [&preview, &up, &destroy] {
+        assert!(matches!(err, DeployError::NotOurs { .. }), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "stack `shared` exists but is not part of app `e2e` (it has no `hipaa-stack:app` tag); it was left untouched. If this app should manage it, pass `--adopt shared`"
+        );
+    }
+    // Untouched: the same stack, its resources, no change set, and `data` never created.
+    let described = cfn
+        .describe_stacks()
+        .stack_name("shared")
+        .send()
+        .await
+        .unwrap();
+    let stack = &described.stacks()[0];
+    assert_eq!(stack.stack_id(), Some(id.as_str()));
+    assert_eq!(stack.stack_status().unwrap().as_str(), "CREATE_COMPLETE");
+    assert_eq!(resources(&cfn, "shared").await, ["TeamQueue"]);
+    let sets = cfn
+        .list_change_sets()
+        .stack_name("shared")
+        .send()
+        .await
+        .unwrap();
+    assert!(sets.summaries().is_empty(), "{:?}", sets.summaries());
+    assert!(
+        cfn.describe_stacks()
+            .stack_name("data")
+            .send()
+            .await
+            .is_err()
+    );
+
+    // A stack of another app is refused too, naming that app.
+    cfn.create_stack()
+        .stack_name("data")
+        .template_body(
+            serde_json::json!({"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}).to_string(),
+        )
+        .tags(
+            aws_sdk_cloudformation::types::Tag::builder()
+                .key("hipaa-stack:app")
+                .value("billing")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let err = deployer(
+        &moto.endpoint,
+        &assembly,
+        Options {
+            stacks: vec!["data".to_owned()],
+            ..options()
+        },
+    )
+    .await
+    .destroy()
+    .await
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("its `hipaa-stack:app` tag is `billing`"),
+        "{err}"
+    );
+    assert!(
+        cfn.describe_stacks()
+            .stack_name("data")
+            .send()
+            .await
+            .is_ok()
+    );
+
+    // Adopted deliberately, it becomes the app's.
+    let adopt = Options {
+        adopt: vec!["shared".to_owned(), "data".to_owned()],
+        ..options()
+    };
+    deployer(&moto.endpoint, &assembly, adopt)
+        .await
+        .up()
+        .await
+        .unwrap();
+    let described = cfn
+        .describe_stacks()
+        .stack_name("shared")
+        .send()
+        .await
+        .unwrap();
+    let tags: Vec<(&str, &str)> = described.stacks()[0]
+        .tags()
+        .iter()
+        .map(|t| (t.key().unwrap(), t.value().unwrap()))
+        .collect();
+    assert!(tags.contains(&("hipaa-stack:app", "e2e")), "{tags:?}");
+    deployer(&moto.endpoint, &assembly, options())
+        .await
+        .destroy()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn two_concurrent_ups_on_a_fresh_app_leave_one_stack_per_name() {
+    let moto = Moto::start();
+    let assembly = app("e2e");
+    let a = deployer(&moto.endpoint, &assembly, options()).await;
+    let b = deployer(&moto.endpoint, &assembly, options()).await;
+    let (ra, rb) = tokio::join!(a.up(), b.up());
+    // One run waits for the other, then finds the stacks deployed.
+    let ra = ra.unwrap();
+    let rb = rb.unwrap();
+    let created = ra
+        .iter()
+        .chain(&rb)
+        .filter(|d| d.state == hipaa_stack::deploy::PlanState::Create)
+        .count();
+    assert_eq!(created, 2, "{ra:?} {rb:?}");
+
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    let listed = cfn.list_stacks().send().await.unwrap();
+    for name in ["shared", "data"] {
+        let live = listed
+            .stack_summaries()
+            .iter()
+            .filter(|s| s.stack_name() == Some(name))
+            .filter(|s| s.stack_status().map(|x| x.as_str()) != Some("DELETE_COMPLETE"))
+            .count();
+        assert_eq!(live, 1, "{name}: {:?}", listed.stack_summaries());
+    }
+    let buckets = s3_in(&moto.endpoint, "us-east-1")
+        .await
+        .list_buckets()
+        .send()
+        .await
+        .unwrap();
+    let records = buckets
+        .buckets()
+        .iter()
+        .filter(|b| b.name().is_some_and(|n| n.contains("records")))
+        .count();
+    assert_eq!(records, 1, "{:?}", buckets.buckets());
+    // The lock was released.
+    let objects = s3_in(&moto.endpoint, "us-east-1")
+        .await
+        .list_objects_v2()
+        .bucket(STAGING)
+        .prefix("locks/")
+        .send()
+        .await
+        .unwrap();
+    assert!(objects.contents().is_empty());
+}
+
+#[tokio::test]
+async fn a_run_that_finds_the_app_locked_waits_then_refuses_naming_the_other_run() {
+    let moto = Moto::start();
+    let assembly = app("e2e");
+    // Another run holds the lock (as one that is deploying right now would).
+    let holder = deployer(&moto.endpoint, &assembly, options()).await;
+    holder.preview().await.unwrap();
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    let stacks = |cfn: aws_sdk_cloudformation::Client| async move {
+        let listed = cfn.list_stacks().send().await.unwrap();
+        listed
+            .stack_summaries()
+            .iter()
+            .map(|s| format!("{:?} {:?}", s.stack_name(), s.stack_status()))
+            .collect::<Vec<_>>()
+    };
+    let before = stacks(cfn.clone()).await;
+    let s3 = s3_in(&moto.endpoint, "us-east-1").await;
+    let lock = serde_json::json!({
+        "run": "other-run", "pid": 4242, "started": 1, "expires": u64::MAX / 2, "command": "up"
+    });
+    s3.put_object()
+        .bucket(STAGING)
+        .key("locks/e2e.json")
+        .body(lock.to_string().into_bytes().into())
+        .send()
+        .await
+        .unwrap();
+    let start = Instant::now();
+    let err = deployer(
+        &moto.endpoint,
+        &assembly,
+        Options {
+            lock_wait: Duration::from_secs(1),
+            ..options()
+        },
+    )
+    .await
+    .up()
+    .await
+    .unwrap_err();
+    assert!(start.elapsed() >= Duration::from_secs(1));
+    assert!(matches!(err, DeployError::Busy { .. }), "{err}");
+    let text = err.to_string();
+    assert!(text.contains("run other-run (`up`, pid 4242)"), "{text}");
+    assert!(text.contains("nothing was changed"), "{text}");
+    assert_eq!(stacks(cfn).await, before);
+}
+
+/// Creates a bucket the way someone else would, with a raw request (moto takes the account
+/// from `x-moto-account-id`).
+fn raw_create_bucket(endpoint: &str, bucket: &str, account: &str) {
+    let address = endpoint.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    let request = format!(
+        "PUT /{bucket} HTTP/1.1\r\nHost: {address}\r\nx-moto-account-id: {account}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+}
+
+#[tokio::test]
+async fn a_staging_bucket_of_another_account_is_refused_and_never_written() {
+    let moto = Moto::start();
+    raw_create_bucket(&moto.endpoint, STAGING, "999988887777");
+    let assembly = app("e2e");
+    let err = deployer(&moto.endpoint, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, DeployError::StagingRefused { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .contains("a bucket of that name exists and belongs to another account"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("--staging-bucket"), "{err}");
+    let s3 = s3_in(&moto.endpoint, "us-east-1").await;
+    let objects = s3.list_objects_v2().bucket(STAGING).send().await.unwrap();
+    assert!(objects.contents().is_empty());
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    assert!(
+        cfn.describe_stacks()
+            .stack_name("shared")
+            .send()
+            .await
+            .is_err()
+    );
+}
+
+/// A bucket of ours, set up badly: SSE-S3, a public read policy, no public-access block.
+async fn badly_configured(s3: &aws_sdk_s3::Client, bucket: &str) {
+    use aws_sdk_s3::types::{
+        ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
+        ServerSideEncryptionRule,
+    };
+    s3.create_bucket().bucket(bucket).send().await.unwrap();
+    s3.put_bucket_encryption()
+        .bucket(bucket)
+        .server_side_encryption_configuration(
+            ServerSideEncryptionConfiguration::builder()
+                .rules(
+                    ServerSideEncryptionRule::builder()
+                        .apply_server_side_encryption_by_default(
+                            ServerSideEncryptionByDefault::builder()
+                                .sse_algorithm(ServerSideEncryption::Aes256)
+                                .build()
+                                .unwrap(),
+                        )
+                        .build(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let public = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{ "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": format!("arn:aws:s3:::{bucket}/*") }]
+    });
+    s3.put_bucket_policy()
+        .bucket(bucket)
+        .policy(public.to_string())
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_tools_own_staging_bucket_badly_configured_is_repaired_before_use() {
+    let moto = Moto::start();
+    let s3 = s3_in(&moto.endpoint, "us-east-1").await;
+    badly_configured(&s3, STAGING).await;
+    let assembly = app("e2e");
+    deployer(&moto.endpoint, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+
+    let block = s3
+        .get_public_access_block()
+        .bucket(STAGING)
+        .send()
+        .await
+        .unwrap();
+    let block = block.public_access_block_configuration().unwrap();
+    assert_eq!(
+        (
+            block.block_public_acls(),
+            block.ignore_public_acls(),
+            block.block_public_policy(),
+            block.restrict_public_buckets()
+        ),
+        (Some(true), Some(true), Some(true), Some(true))
+    );
+    let encryption = s3
+        .get_bucket_encryption()
+        .bucket(STAGING)
+        .send()
+        .await
+        .unwrap();
+    let rule = &encryption
+        .server_side_encryption_configuration()
+        .unwrap()
+        .rules()[0];
+    assert_eq!(
+        rule.apply_server_side_encryption_by_default()
+            .unwrap()
+            .sse_algorithm()
+            .as_str(),
+        "aws:kms"
+    );
+    let policy = s3.get_bucket_policy().bucket(STAGING).send().await.unwrap();
+    let policy: serde_json::Value = serde_json::from_str(policy.policy().unwrap()).unwrap();
+    assert_eq!(policy["Statement"].as_array().unwrap().len(), 1, "{policy}");
+    assert_eq!(policy["Statement"][0]["Effect"], "Deny");
+    let ownership = s3
+        .get_bucket_ownership_controls()
+        .bucket(STAGING)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        ownership.ownership_controls().unwrap().rules()[0]
+            .object_ownership()
+            .as_str(),
+        "BucketOwnerEnforced"
+    );
+    let lifecycle = s3
+        .get_bucket_lifecycle_configuration()
+        .bucket(STAGING)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(lifecycle.rules()[0].expiration().unwrap().days(), Some(30));
+}
+
+#[tokio::test]
+async fn an_organisation_bucket_that_falls_short_is_refused_unchanged() {
+    let moto = Moto::start();
+    let s3 = s3_in(&moto.endpoint, "us-east-1").await;
+    badly_configured(&s3, "acme-cfn-staging").await;
+    let assembly = app("e2e");
+    let c = Connection::from_config(&config_for(&moto.endpoint).await).unwrap();
+    let d = Deployer::new(
+        c.cloudformation,
+        &assembly,
+        options(),
+        Some(c.staging.with_bucket("acme-cfn-staging")),
+    );
+    let err = d.up().await.unwrap_err();
+    assert!(matches!(err, DeployError::StagingRefused { .. }), "{err}");
+    let text = err.to_string();
+    for reason in [
+        "it has no public-access block",
+        "it is encrypted with AES256 rather than a KMS key",
+        "its policy grants access outside the account",
+        "ACLs are not disabled",
+    ] {
+        assert!(text.contains(reason), "{reason}: {text}");
+    }
+    // Unchanged: the public policy is still there, and no lock or template was written.
+    let policy = s3
+        .get_bucket_policy()
+        .bucket("acme-cfn-staging")
+        .send()
+        .await
+        .unwrap();
+    assert!(policy.policy().unwrap().contains("\"Allow\""));
+    assert!(
+        s3.get_public_access_block()
+            .bucket("acme-cfn-staging")
+            .send()
+            .await
+            .is_err()
+    );
+    let objects = s3
+        .list_objects_v2()
+        .bucket("acme-cfn-staging")
+        .send()
+        .await
+        .unwrap();
+    assert!(objects.contents().is_empty());
+}
+
+#[tokio::test]
+async fn in_govcloud_the_staging_bucket_has_govcloud_arns_and_template_urls() {
+    let moto = Moto::start();
+    let app = App::new("e2e");
+    let big = app.stack("big").unwrap();
+    let key = big.add(KmsKey::new("PhiKey")).unwrap();
+    let logs = big.add(AccessLogBucket::new("AccessLogs")).unwrap();
+    for i in 0..25 {
+        big.add(
+            SecureBucket::new(format!("Records{i}"))
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+    }
+    let assembly = app.synth().unwrap();
+    assert!(assembly.stack("big").unwrap().needs_upload());
+    let config = config_in(&moto.endpoint, "us-gov-west-1").await;
+    let c = Connection::from_config(&config).unwrap();
+    let d = Deployer::new(
+        Faulty::new(c.cloudformation, Faults::default()),
+        &assembly,
+        options(),
+        Some(c.staging),
+    );
+    d.up().await.unwrap();
+
+    let bucket = "hipaa-stack-staging-123456789012-us-gov-west-1";
+    let requests = d.api().requests();
+    let TemplateSource::Url(url) = &requests[0].template else {
+        panic!("the template was sent inline: {:?}", requests[0].stack);
+    };
+    assert!(
+        url.starts_with(&format!(
+            "https://{bucket}.s3.us-gov-west-1.amazonaws.com/e2e/big/"
+        )),
+        "{url}"
+    );
+    let s3 = s3_in(&moto.endpoint, "us-gov-west-1").await;
+    let policy = s3.get_bucket_policy().bucket(bucket).send().await.unwrap();
+    let policy: serde_json::Value = serde_json::from_str(policy.policy().unwrap()).unwrap();
+    assert_eq!(
+        policy["Statement"][0]["Resource"],
+        serde_json::json!([
+            format!("arn:aws-us-gov:s3:::{bucket}"),
+            format!("arn:aws-us-gov:s3:::{bucket}/*")
+        ])
+    );
+    let location = s3
+        .get_bucket_location()
+        .bucket(bucket)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        location.location_constraint().map(|l| l.as_str()),
+        Some("us-gov-west-1")
+    );
+}
+
+#[test]
+fn a_typo_in_an_escape_hatch_ref_names_the_users_construct() {
+    let app = App::new("e2e");
+    let stack = app.stack("jobs").unwrap();
+    let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+    stack
+        .add(
+            RawResource::new("Jobs", "AWS::SQS::Queue")
+                .property("KmsMasterKeyId", key.arn())
+                .property("RedrivePolicy", serde_json::json!({ "deadLetterTargetArn": { "Fn::GetAtt": ["DeadLeters", "Arn"] } })),
+        )
+        .unwrap();
+    let err = app.synth().unwrap_err().to_string();
+    assert!(
+        err.starts_with("the escape-hatch resource `jobs/Jobs` refers to `DeadLeters`, which stack `jobs` does not contain"),
+        "{err}"
+    );
+    assert!(err.contains("PhiKey"), "{err}");
+    assert!(!err.contains("bug in hipaa-stack"), "{err}");
+}
+
+/// Ctrl-C typed at the `[y/N]` prompt (through a terminal that `script` provides) ends the
+/// run at once, and the change sets made for the question are deleted.
+#[tokio::test]
+async fn ctrl_c_at_the_prompt_stops_at_once_and_deletes_the_change_sets() {
+    let moto = Moto::start();
+    let out = tempfile::tempdir().unwrap();
+    let binary = example_binary("clinic");
+    let command = format!("{} up --out {}", binary.display(), out.path().display());
+    let mut child = Command::new("script")
+        .args(["-qefc", &command, "/dev/null"])
+        .envs(moto.env())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script(1) runs");
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 1024];
+        while let Ok(k) = stdout.read(&mut buf) {
+            if k == 0 {
+                break;
+            }
+            seen.extend_from_slice(&buf[..k]);
+            let _ = tx.send(String::from_utf8_lossy(&seen).to_string());
+        }
+    });
+    let mut text = String::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !text.contains("[y/N]") {
+        assert!(Instant::now() < deadline, "no prompt: {text}");
+        if let Ok(t) = rx.recv_timeout(Duration::from_millis(200)) {
+            text = t;
+        }
+    }
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    let sets = cfn
+        .list_change_sets()
+        .stack_name("clinic-security")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        sets.summaries().len(),
+        1,
+        "the prompt waits on a change set"
+    );
+
+    // Ctrl-C, typed on the terminal.
+    let pressed = Instant::now();
+    child.stdin.as_mut().unwrap().write_all(b"\x03").unwrap();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            pressed.elapsed() < Duration::from_secs(20),
+            "Ctrl-C did not end the run"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    while let Ok(t) = rx.recv_timeout(Duration::from_millis(300)) {
+        text = t;
+    }
+    assert_eq!(status.code(), Some(130), "{text}");
+    assert!(
+        text.contains(
+            "deleted what it had prepared and not executed: clinic-security (its change set, and the empty stack the change set had created)"
+        ),
+        "{text}"
+    );
+    // The change set is gone, and so is the empty stack it had created.
+    if let Ok(sets) = cfn
+        .list_change_sets()
+        .stack_name("clinic-security")
+        .send()
+        .await
+    {
+        assert!(sets.summaries().is_empty(), "{:?}", sets.summaries());
+    }
+    let listed = cfn.list_stacks().send().await.unwrap();
+    assert!(
+        listed
+            .stack_summaries()
+            .iter()
+            .all(|s| s.stack_status().map(|x| x.as_str()) == Some("DELETE_COMPLETE")),
+        "{:?}",
+        listed.stack_summaries()
+    );
+
+    // Running the command again converges: each stack created once.
+    let again = crate::support::run_example_with_env(
+        "clinic",
+        &["up", "--yes", "--out", &out.path().display().to_string()],
+        &moto.env(),
+    );
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let listed = cfn.list_stacks().send().await.unwrap();
+    for name in ["clinic-security", "clinic-data"] {
+        let live: Vec<_> = listed
+            .stack_summaries()
+            .iter()
+            .filter(|s| s.stack_name() == Some(name))
+            .filter(|s| s.stack_status().map(|x| x.as_str()) != Some("DELETE_COMPLETE"))
+            .collect();
+        assert_eq!(live.len(), 1, "{name}: {live:?}");
+    }
+}
+
+/// Every S3 call names the expected owner of the bucket (all but CreateBucket, which has no
+/// such parameter): seen on the wire through a recording proxy in front of the local endpoint.
+#[tokio::test]
+async fn every_s3_call_names_the_expected_bucket_owner() {
+    let moto = Moto::start();
+    let (proxy, seen) = Fake::recording_proxy(&moto.endpoint);
+    let app = App::new("e2e");
+    let big = app.stack("big").unwrap();
+    let key = big.add(KmsKey::new("PhiKey")).unwrap();
+    let logs = big.add(AccessLogBucket::new("AccessLogs")).unwrap();
+    for i in 0..25 {
+        big.add(
+            SecureBucket::new(format!("Records{i}"))
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+    }
+    let assembly = app.synth().unwrap();
+    deployer(&proxy.endpoint, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    let requests = seen.lock().unwrap().clone();
+    let s3: Vec<&String> = requests
+        .iter()
+        .filter(|r| {
+            r.split_whitespace()
+                .nth(1)
+                .is_some_and(|p| p.starts_with(&format!("/{STAGING}")))
+        })
+        .collect();
+    let line = |r: &String| r.lines().next().unwrap_or_default().to_owned();
+    let creates: Vec<String> = s3
+        .iter()
+        .filter(|r| r.starts_with(&format!("PUT /{STAGING}/ HTTP")))
+        .map(|r| line(r))
+        .collect();
+    let lines: Vec<String> = requests.iter().map(&line).collect();
+    assert_eq!(creates.len(), 1, "{lines:#?}");
+    let uploads = s3
+        .iter()
+        .filter(|r| r.starts_with(&format!("PUT /{STAGING}/e2e/big/")))
+        .count();
+    assert_eq!(uploads, 1);
+    let without: Vec<String> = s3
+        .iter()
+        .filter(|r| !r.starts_with(&format!("PUT /{STAGING}/ HTTP")))
+        .filter(|r| {
+            !r.to_ascii_lowercase()
+                .contains("x-amz-expected-bucket-owner: 123456789012")
+        })
+        .map(|r| line(r))
+        .collect();
+    assert!(
+        without.is_empty(),
+        "calls without ExpectedBucketOwner: {without:?}"
+    );
+    assert!(s3.len() > 10, "{} S3 calls", s3.len());
+}
+
+/// Where S3 enforces `ExpectedBucketOwner` (AWS does; the local endpoint does not), a bucket
+/// of another account answers 403, and it is refused without another call.
+#[tokio::test]
+async fn a_staging_bucket_that_fails_the_owner_check_is_refused() {
+    let fake = Fake::start(|_, request| {
+        if request.contains("Action=GetCallerIdentity") {
+            return Some((
+                200,
+                "text/xml",
+                "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/dev</Arn><UserId>AIDA</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>".to_owned(),
+            ));
+        }
+        if request.starts_with("HEAD ")
+            && request
+                .to_ascii_lowercase()
+                .contains("x-amz-expected-bucket-owner: 123456789012")
+        {
+            return Some((403, "application/xml", String::new()));
+        }
+        Some((500, "text/plain", "unexpected".to_owned()))
+    });
+    let assembly = app("e2e");
+    let err = deployer(&fake.endpoint, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, DeployError::StagingRefused { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .contains("S3 refused HeadBucket with ExpectedBucketOwner 123456789012"),
+        "{err}"
+    );
+    assert_eq!(
+        fake.hits(),
+        2,
+        "GetCallerIdentity and HeadBucket, nothing after"
+    );
+}
+
+/// As a user meets them: a stack of another team and an organisation's staging bucket that
+/// falls short, through the clinic program's flags.
+#[tokio::test]
+async fn the_clinic_program_refuses_what_is_not_its_own_with_exit_15() {
+    let moto = Moto::start();
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    foreign_stack(&cfn, "clinic-security").await;
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+    for args in [
+        &["up", "--yes", "--out", dir][..],
+        &["preview"][..],
+        &["destroy", "--yes"][..],
+        // Its outputs are not shown as the app's either.
+        &["outputs"][..],
+        &["drift"][..],
+    ] {
+        let run = clinic(args, &moto.env(), Stdio::piped());
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(code(&run), 15, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("pass `--adopt clinic-security`"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert_eq!(resources(&cfn, "clinic-security").await, ["TeamQueue"]);
+    let run = clinic(
+        &["up", "--yes", "--adopt", "nosuch"],
+        &moto.env(),
+        Stdio::piped(),
+    );
+    assert_eq!(code(&run), 2, "{}", String::from_utf8_lossy(&run.stderr));
+
+    let s3 = s3_in(&moto.endpoint, "us-east-1").await;
+    badly_configured(&s3, "acme-cfn-staging").await;
+    let run = clinic(
+        &[
+            "up",
+            "--yes",
+            "--adopt",
+            "clinic-security",
+            "--staging-bucket",
+            "acme-cfn-staging",
+            "--out",
+            dir,
+        ],
+        &moto.env(),
+        Stdio::piped(),
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(code(&run), 15, "{stderr}");
+    assert!(
+        stderr.contains(
+            "the staging bucket `acme-cfn-staging` was not used: it has no public-access block"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(resources(&cfn, "clinic-security").await, ["TeamQueue"]);
+}
+
+/// Ctrl-C (SIGINT) between creating a change set and executing it, with `--yes`: the run
+/// stops, executes nothing, and deletes what it prepared. A proxy holds the first
+/// `DescribeChangeSet` so that the signal lands in that window.
+#[tokio::test]
+async fn ctrl_c_between_create_and_execute_deletes_the_change_set_and_executes_nothing() {
+    let moto = Moto::start();
+    let address = moto.endpoint.trim_start_matches("http://").to_owned();
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let tx = std::sync::Mutex::new(Some(tx));
+    let proxy = Fake::start_raw(move |_, request| {
+        if request.contains("Action=DescribeChangeSet")
+            && let Some(tx) = tx.lock().unwrap().take()
+        {
+            let _ = tx.send(());
+            std::thread::sleep(Duration::from_secs(3));
+        }
+        if request.contains("Action=ExecuteChangeSet") {
+            panic!("the change set was executed");
+        }
+        forward(&address, request)
+    });
+    let mut env = moto.env();
+    env.retain(|(k, _)| *k != "AWS_ENDPOINT_URL");
+    env.push(("AWS_ENDPOINT_URL", proxy.endpoint.clone()));
+    let out = tempfile::tempdir().unwrap();
+    let mut child = Command::new(example_binary("clinic"))
+        .args(["up", "--yes", "--out", out.path().to_str().unwrap()])
+        .env_clear()
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    rx.recv_timeout(Duration::from_secs(60))
+        .expect("the run reaches its first change set");
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "still running");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("deleted what it had prepared and not executed: clinic-security"),
+        "{stderr}"
+    );
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    let listed = cfn.list_stacks().send().await.unwrap();
+    assert!(
+        listed
+            .stack_summaries()
+            .iter()
+            .all(|s| s.stack_status().map(|x| x.as_str()) == Some("DELETE_COMPLETE")),
+        "{:?}",
+        listed.stack_summaries()
+    );
+}
+
+/// A lock left by a run that was killed expires: the next run takes it over (only that lock,
+/// by its ETag), says so, deploys, and releases it.
+#[tokio::test]
+async fn an_expired_lock_of_a_killed_run_is_taken_over_and_said() {
+    let moto = Moto::start();
+    let s3 = s3_in(&moto.endpoint, "us-east-1").await;
+    s3.create_bucket().bucket(STAGING).send().await.unwrap();
+    let lock = serde_json::json!({
+        "run": "dead-run", "pid": 4242, "started": 1, "expires": 2, "command": "up"
+    });
+    s3.put_object()
+        .bucket(STAGING)
+        .key("locks/clinic.json")
+        .body(lock.to_string().into_bytes().into())
+        .send()
+        .await
+        .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = clinic(
+        &["up", "--yes", "--out", out.path().to_str().unwrap()],
+        &moto.env(),
+        Stdio::piped(),
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(code(&run), 0, "{stderr}");
+    assert!(
+        stderr.contains("took over the lock of app `clinic` left by run dead-run (`up`, pid 4242)"),
+        "{stderr}"
+    );
+    let objects = s3
+        .list_objects_v2()
+        .bucket(STAGING)
+        .prefix("locks/")
+        .send()
+        .await
+        .unwrap();
+    assert!(objects.contents().is_empty(), "{:?}", objects.contents());
+}
