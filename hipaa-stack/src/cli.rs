@@ -326,13 +326,18 @@ fn deploying(app: &App, args: &DeployArgs, action: Action) -> ExitCode {
         }
     };
     runtime.block_on(async {
-        let connection = match crate::deploy::connect().await {
+        let regions = match crate::deploy::connect_regions(&assembly).await {
             Ok(c) => c,
             Err(err) => {
                 eprintln!("error: {err}");
                 return ExitCode::from(deploy_code(&err));
             }
         };
+        let endpoint = regions
+            .iter()
+            .map(|r| crate::deploy::CloudFormationApi::endpoint(&r.api))
+            .collect::<Vec<_>>()
+            .join(", ");
         let options = crate::deploy::Options {
             yes: args.yes,
             concurrency: args.concurrency.max(1),
@@ -341,18 +346,13 @@ fn deploying(app: &App, args: &DeployArgs, action: Action) -> ExitCode {
             timeout: std::time::Duration::from_secs(args.timeout),
             ..crate::deploy::Options::default()
         };
-        let deployer = crate::deploy::Deployer::new(
-            connection.cloudformation,
-            &assembly,
-            options,
-            Some(connection.staging),
-        );
+        let deployer = crate::deploy::Deployer::with_regions(regions, &assembly, options);
         let code = run_action(&deployer, &assembly, action).await;
         if args.verbose {
             let calls = deployer.calls();
             eprintln!(
                 "API calls to {}: {} in all ({} retries)",
-                connection.endpoint,
+                endpoint,
                 calls.total(),
                 calls.retries()
             );
@@ -405,9 +405,15 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                         PlanState::Unchanged | PlanState::UpToDate => "unchanged",
                         PlanState::Pending(_) => "planned",
                     };
-                    println!("{}: {how}", d.stack);
+                    match &d.region {
+                        Some(region) => println!("{}: {how} in {region}", d.stack),
+                        None => println!("{}: {how}", d.stack),
+                    }
                     for (k, v) in &d.outputs {
                         println!("    {k} = {v}");
+                    }
+                    for n in &d.notes {
+                        println!("    note: {n}");
                     }
                 }
                 let mut report = Report::new(assembly);
@@ -449,8 +455,14 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                             format!(" [{}: deletion protection was off]", r.kept)
                         };
                         println!(
-                            "    {} {} ({}){how}",
-                            r.resource_type, r.physical_id, r.construct
+                            "    {} {} ({}){how}: {}{}",
+                            r.resource_type,
+                            r.physical_id,
+                            r.construct,
+                            r.why,
+                            r.billing
+                                .map(|b| format!("; billing for {b}"))
+                                .unwrap_or_default()
                         );
                     }
                 }
@@ -459,8 +471,14 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                     println!("also retained (no PHI):");
                     for r in other {
                         println!(
-                            "    {} {} ({})",
-                            r.resource_type, r.physical_id, r.construct
+                            "    {} {} ({}): {}{}",
+                            r.resource_type,
+                            r.physical_id,
+                            r.construct,
+                            r.why,
+                            r.billing
+                                .map(|b| format!("; billing for {b}"))
+                                .unwrap_or_default()
                         );
                     }
                 }
@@ -484,7 +502,10 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                     println!("{:#}", serde_json::Value::Object(doc));
                 } else {
                     for (s, o) in &outputs {
-                        println!("{s}");
+                        match deployer.region_of(s) {
+                            Some(region) => println!("{s} ({region})"),
+                            None => println!("{s}"),
+                        }
                         for (k, v) in o {
                             println!("    {k} = {v}");
                         }

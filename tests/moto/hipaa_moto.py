@@ -589,6 +589,7 @@ def _event(stack, logical_id, physical_id, resource_type, status, reason):
             resource_type=resource_type,
             resource_status=status,
             resource_status_reason=reason,
+            resource_properties=None,
         )
     )
 
@@ -678,10 +679,14 @@ def strict_create_change_set(self, stack_name, change_set_name, *args, **kwargs)
       request's ids are returned: the call is idempotent);
     * a CREATE change set for a stack in `REVIEW_IN_PROGRESS` adds to that stack; for any
       other existing stack it fails with `AlreadyExistsException`;
-    * `DescribeChangeSet` reports `Replacement: True` for modifications that replace.
+    * `DescribeChangeSet` reports `Replacement: True` for modifications that replace;
+    * `StackName` may be the stack's id as well as its name.
     """
     token = _strict_token["value"]
     change_set_type = kwargs.get("change_set_type", "CREATE")
+    # StackName is "the name or the unique ID of the stack" (moto matches names only).
+    if stack_name in self.stacks:
+        stack_name = self.stacks[stack_name].name
     existing = [s for s in self.stacks.values() if s.name == stack_name]
     for cs in list(self.change_sets.values()):
         live = cs.stack_id in self.stacks
@@ -785,9 +790,10 @@ def strict_execute_change_set(self, change_set_name, stack_name=None):
             cs.execution_status = "EXECUTE_FAILED"
             return
     execute_change_set(self, cs.change_set_id, stack_name)
-    # Executing one change set makes the stack's other change sets obsolete; AWS deletes them
-    # (API reference, ExecuteChangeSet: "CloudFormation deletes all other change sets
-    # associated with the stack").
+    # Executing a change set makes the stack's other change sets invalid, and AWS deletes
+    # them (API reference, ExecuteChangeSet: "When you execute a change set, CloudFormation
+    # deletes all other change sets associated with the stack because they aren't valid for
+    # the updated stack").
     for other in [c for c in self.change_sets.values() if c.stack_id == stack.stack_id and c is not cs]:
         del self.change_sets[other.change_set_id]
 

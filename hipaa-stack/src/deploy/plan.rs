@@ -82,9 +82,35 @@ pub fn capabilities(template: &Template) -> Vec<String> {
     }
 }
 
+/// The capabilities a stack's template needs: those of [`capabilities`], and
+/// `CAPABILITY_AUTO_EXPAND` when the template uses a transform (`Transform`, `Fn::Transform`,
+/// a macro) or nests stacks (`AWS::CloudFormation::Stack`, `AWS::Serverless::*`), which
+/// CloudFormation otherwise refuses with `InsufficientCapabilities`.
+pub fn stack_capabilities(template: &Template, template_json: &str) -> Vec<String> {
+    let mut caps = capabilities(template);
+    let nested = template.resources().iter().any(|r| {
+        r.type_name() == "AWS::CloudFormation::Stack"
+            || r.type_name() == "AWS::CloudFormation::Macro"
+            || r.type_name().starts_with("AWS::Serverless::")
+    });
+    if nested
+        || template_json.contains("\"Transform\"")
+        || template_json.contains("\"Fn::Transform\"")
+    {
+        caps.push("CAPABILITY_AUTO_EXPAND".to_owned());
+    }
+    caps
+}
+
 /// The stack's tags: the app, the stack, the data classification (`phi` when it holds a
 /// store of PHI), and the hash of the template, which lets an unchanged stack cost one read.
 pub fn tags(app: &str, stack: &SynthesizedStack) -> BTreeMap<String, String> {
+    tags_for(app, stack, stack.template_json())
+}
+
+/// The tags of a stack deployed with `body`, which may differ from the synthesized template
+/// when the engine keeps an export that another stack still imports.
+pub fn tags_for(app: &str, stack: &SynthesizedStack, body: &str) -> BTreeMap<String, String> {
     let template = stack.template();
     let phi = template
         .resources()
@@ -97,7 +123,7 @@ pub fn tags(app: &str, stack: &SynthesizedStack) -> BTreeMap<String, String> {
             "hipaa-stack:data-classification".to_owned(),
             if phi { "phi" } else { "none" }.to_owned(),
         ),
-        (TEMPLATE_TAG.to_owned(), sha256_hex(stack.template_json())),
+        (TEMPLATE_TAG.to_owned(), sha256_hex(body)),
     ])
 }
 
@@ -194,7 +220,7 @@ pub fn endangered(
                 str::to_owned,
             );
         let resource = format!("{}/{}", stack.name(), c.logical_id);
-        if allowed.iter().any(|a| *a == resource || *a == construct) {
+        if is_allowed(allowed, &resource, &construct) {
             continue;
         }
         out.push(Endangered {
@@ -208,17 +234,66 @@ pub fn endangered(
     out
 }
 
-/// The stack policy of a production stack: every update is allowed except replacing or
-/// deleting a store of PHI.
+/// Whether an `--allow-replace` entry names this resource: exactly its `stack/LogicalId`, or
+/// exactly the path of its construct. An entry never matches by prefix or pattern.
+pub fn is_allowed(allowed: &[String], resource: &str, construct: &str) -> bool {
+    allowed.iter().any(|a| a == resource || a == construct)
+}
+
+/// The logical ids of the stores of PHI that the changes replace or delete and that
+/// `allowed` names: those for which a production stack's policy is relaxed for one execution.
+pub fn allowed_ids(
+    stack: &SynthesizedStack,
+    changes: &[ResourceChange],
+    allowed: &[String],
+) -> Vec<String> {
+    let all = endangered(stack, None, changes, &[]);
+    all.into_iter()
+        .filter(|e| is_allowed(allowed, &e.resource, &e.construct))
+        .filter_map(|e| {
+            e.resource
+                .strip_prefix(&format!("{}/", stack.name()))
+                .map(str::to_owned)
+        })
+        .collect()
+}
+
+/// The stack policy of a production stack after a change set that did nothing unusual: every
+/// update is allowed except replacing or deleting a store of PHI.
 pub fn stack_policy(template: &Template) -> Option<String> {
-    let protected: Vec<String> = template
+    stack_policy_allowing(template, &[], &[])
+}
+
+/// A stack policy that once a stack has a policy lets everything be updated: what a stack
+/// that stops being a production stack gets (a policy cannot be removed, only replaced).
+pub const ALLOW_ALL_POLICY: &str =
+    r#"{"Statement":[{"Effect":"Allow","Action":"Update:*","Principal":"*","Resource":"*"}]}"#;
+
+/// The stack policy of a production stack for one execution: the stores of PHI of the
+/// template plus `removed` (stores the change deletes) are protected, except the logical ids
+/// in `allowed`, which that execution may replace or delete.
+pub fn stack_policy_allowing(
+    template: &Template,
+    removed: &[String],
+    allowed: &[String],
+) -> Option<String> {
+    let mut ids: BTreeSet<&str> = template
         .resources()
         .iter()
         .filter(|r| is_phi_store(template, r.logical_id(), r.type_name()))
-        .map(|r| format!("LogicalResourceId/{}", r.logical_id()))
+        .map(crate::cfn::Resource::logical_id)
+        .collect();
+    ids.extend(removed.iter().map(String::as_str));
+    if ids.is_empty() {
+        return None;
+    }
+    let protected: Vec<String> = ids
+        .into_iter()
+        .filter(|id| !allowed.iter().any(|a| a == id))
+        .map(|id| format!("LogicalResourceId/{id}"))
         .collect();
     if protected.is_empty() {
-        return None;
+        return Some(ALLOW_ALL_POLICY.to_owned());
     }
     let policy = json!({
         "Statement": [

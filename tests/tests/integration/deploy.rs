@@ -289,10 +289,11 @@ async fn deleting_a_phi_store_is_refused_unless_named() {
         .up()
         .await
         .unwrap_err();
-    let DeployError::Endangered { changes } = &err else {
+    let DeployError::Endangered { changes, changed } = &err else {
         panic!("expected a refusal, got {err}");
     };
     assert_eq!(changes.len(), 1);
+    assert!(changed.is_empty(), "{changed:?}");
     assert_eq!(changes[0].resource, "data/Archive");
     let message = err.to_string();
     assert!(
