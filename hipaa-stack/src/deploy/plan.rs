@@ -440,6 +440,149 @@ mod tests {
         assert!(allowed.is_empty());
     }
 
+    /// A stack whose audit trail makes two stores under one construct path (`sec/Audit`:
+    /// `AuditBucket` and `AuditLogs`), beside a key and a bucket of their own.
+    fn security() -> crate::synth::Assembly {
+        let app = App::new("clinic");
+        let s = app.stack("sec").unwrap();
+        let key = s.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = s.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        s.add(AuditTrail::new("Audit").encryption(&key).access_logs(&logs))
+            .unwrap();
+        s.add(
+            SecureBucket::new("Records")
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+        app.synth().unwrap()
+    }
+
+    fn ids(found: &[Endangered]) -> Vec<&str> {
+        found.iter().map(|e| e.resource.as_str()).collect()
+    }
+
+    #[test]
+    fn one_allow_replace_entry_allows_exactly_what_it_names() {
+        let assembly = security();
+        let stack = assembly.stack("sec").unwrap();
+        let changes = [
+            change("Modify", "Records", "AWS::S3::Bucket", Some("True")),
+            change("Modify", "AuditBucket", "AWS::S3::Bucket", Some("True")),
+            change("Remove", "AuditLogs", "AWS::Logs::LogGroup", None),
+            change("Modify", "PhiKey", "AWS::KMS::Key", Some("Conditional")),
+        ];
+        let all = ["sec/Records", "sec/AuditBucket", "sec/AuditLogs", "sec/PhiKey"];
+        assert_eq!(ids(&endangered(stack, None, &changes, &[])), all);
+
+        // By stack/LogicalId: that resource alone.
+        let one = endangered(stack, None, &changes, &["sec/Records".to_owned()]);
+        assert_eq!(ids(&one), ["sec/AuditBucket", "sec/AuditLogs", "sec/PhiKey"]);
+        assert_eq!(
+            allowed_ids(stack, &changes, &["sec/Records".to_owned()]),
+            ["Records"]
+        );
+
+        // By construct path: every store of that construct, and nothing else.
+        let audit = ["sec/Audit".to_owned()];
+        assert_eq!(
+            ids(&endangered(stack, None, &changes, &audit)),
+            ["sec/Records", "sec/PhiKey"]
+        );
+        assert_eq!(
+            allowed_ids(stack, &changes, &audit),
+            ["AuditBucket", "AuditLogs"]
+        );
+
+        // Near misses allow nothing: another stack, a prefix, a logical id alone.
+        for entry in ["other/Records", "sec/Record", "sec/", "Records", "sec", "*", ""] {
+            let found = endangered(stack, None, &changes, &[entry.to_owned()]);
+            assert_eq!(ids(&found), all, "`{entry}` allowed something");
+            assert!(allowed_ids(stack, &changes, &[entry.to_owned()]).is_empty());
+        }
+        assert!(is_allowed(&["a/B".to_owned()], "a/B", "a/C"));
+        assert!(is_allowed(&["a/C".to_owned()], "a/B", "a/C"));
+        assert!(!is_allowed(&["a/D".to_owned()], "a/B", "a/C"));
+        assert!(!is_allowed(&[], "a/B", "a/C"));
+    }
+
+    #[test]
+    fn a_relaxed_policy_leaves_every_other_store_denied() {
+        let assembly = security();
+        let template = assembly.stack("sec").unwrap().template();
+        let denied = |policy: Option<String>| -> Vec<String> {
+            let v: serde_json::Value = serde_json::from_str(&policy.unwrap()).unwrap();
+            v["Statement"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|s| s["Effect"] == "Deny")
+                .flat_map(|s| s["Resource"].as_array().cloned().unwrap_or_default())
+                .map(|r| r.as_str().unwrap().to_owned())
+                .collect()
+        };
+        let all = denied(stack_policy(template));
+        // The access-log bucket holds no PHI and is not protected.
+        assert_eq!(
+            all,
+            [
+                "LogicalResourceId/AuditBucket",
+                "LogicalResourceId/AuditLogs",
+                "LogicalResourceId/PhiKey",
+                "LogicalResourceId/Records"
+            ]
+        );
+        let relaxed = denied(stack_policy_allowing(
+            template,
+            &["Gone".to_owned()],
+            &["Records".to_owned()],
+        ));
+        assert_eq!(
+            relaxed,
+            [
+                "LogicalResourceId/AuditBucket",
+                "LogicalResourceId/AuditLogs",
+                "LogicalResourceId/Gone",
+                "LogicalResourceId/PhiKey"
+            ]
+        );
+        let none_left = stack_policy_allowing(
+            template,
+            &[],
+            &[
+                "AuditBucket".to_owned(),
+                "AuditLogs".to_owned(),
+                "PhiKey".to_owned(),
+                "Records".to_owned(),
+            ],
+        );
+        assert_eq!(none_left.as_deref(), Some(ALLOW_ALL_POLICY));
+    }
+
+    #[test]
+    fn nested_stacks_and_transforms_ask_for_auto_expand() {
+        let app = App::new("clinic");
+        let s = app.stack("nested").unwrap();
+        s.add(
+            RawResource::new("Inner", "AWS::CloudFormation::Stack")
+                .property("TemplateURL", "https://example.com/inner.json"),
+        )
+        .unwrap();
+        let assembly = app.synth().unwrap();
+        let stack = assembly.stack("nested").unwrap();
+        assert_eq!(
+            stack_capabilities(stack.template(), stack.template_json()),
+            ["CAPABILITY_AUTO_EXPAND"]
+        );
+        let plain = clinic();
+        let data = plain.stack("data").unwrap();
+        assert!(stack_capabilities(data.template(), data.template_json()).is_empty());
+        assert_eq!(
+            stack_capabilities(data.template(), r#"{"Transform":"AWS::Serverless-2016-10-31"}"#),
+            ["CAPABILITY_AUTO_EXPAND"]
+        );
+    }
+
     #[test]
     fn stacks_ask_only_for_the_capabilities_they_need_and_are_tagged() {
         let assembly = clinic();
