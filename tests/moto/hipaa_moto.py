@@ -668,7 +668,34 @@ def _policy_refusal(policy_body, action, logical_id):
     return None if allowed else "Action not allowed by stack policy"
 
 
-_strict_token = {"value": None}
+_strict_token = {"value": None, "caps": []}
+
+
+def _require_auto_expand(body, capabilities):
+    """A template with a transform or a nested stack needs `CAPABILITY_AUTO_EXPAND`
+    (API reference, CreateChangeSet, Capabilities: "If your template contains macros and
+    nested stacks, you must create or update the stack directly from the template ... or
+    acknowledge this capability"); without it CloudFormation answers
+    `InsufficientCapabilitiesException`."""
+    try:
+        template = json.loads(body) if isinstance(body, str) else (body or {})
+    except ValueError:
+        return
+    text = body if isinstance(body, str) else json.dumps(body)
+    nested = any(
+        (r or {}).get("Type", "") in ("AWS::CloudFormation::Stack", "AWS::CloudFormation::Macro")
+        or (r or {}).get("Type", "").startswith("AWS::Serverless::")
+        for r in (template.get("Resources") or {}).values()
+    )
+    if (nested or "Transform" in template or '"Fn::Transform"' in text) and (
+        "CAPABILITY_AUTO_EXPAND" not in capabilities
+    ):
+        from moto.cloudformation.exceptions import CloudFormationError
+
+        class InsufficientCapabilities(CloudFormationError):
+            code = "InsufficientCapabilitiesException"
+
+        raise InsufficientCapabilities("Requires capabilities : [CAPABILITY_AUTO_EXPAND]")
 
 
 def strict_create_change_set(self, stack_name, change_set_name, *args, **kwargs):
@@ -684,6 +711,7 @@ def strict_create_change_set(self, stack_name, change_set_name, *args, **kwargs)
     """
     token = _strict_token["value"]
     change_set_type = kwargs.get("change_set_type", "CREATE")
+    _require_auto_expand(kwargs.get("template"), _strict_token.get("caps") or [])
     # StackName is "the name or the unique ID of the stack" (moto matches names only).
     if stack_name in self.stacks:
         stack_name = self.stacks[stack_name].name
@@ -864,21 +892,40 @@ def strict_delete_stack(self, name_or_stack_id, retain=None):
         db = rds.databases.get(getattr(parsed[lid], "physical_resource_id", None))
         if db is None:
             continue
-        if db.deletion_protection:
+        # moto's CloudFormation model of the instance drops `DeletionProtection`; the
+        # template says what AWS would have set.
+        props = resources[lid].get("Properties") or {}
+        if db.deletion_protection or _truthy(props.get("DeletionProtection")):
             failures.append((lid, db.db_instance_identifier, "AWS::RDS::DBInstance",
                              "Cannot delete protected DB Instance, please disable deletion protection and try again."))
         else:
-            leaving.add(db.db_instance_identifier)
+            leaving.add(id(db))
     if not failures:
-        used = _db_in_use(self, [db for ident, db in rds.databases.items() if ident not in leaving])
+        used = _db_in_use(self, [db for db in rds.databases.values() if id(db) not in leaving])
+        # The instance's own subnet group and security groups, by the template's references
+        # (moto's models do not always give them the physical ids the instance records).
+        for lid, j in resources.items():
+            if j.get("Type") != "AWS::RDS::DBInstance" or lid in deleting:
+                continue
+            props = j.get("Properties") or {}
+            label = f"database {getattr(parsed.get(lid), 'physical_resource_id', lid)}"
+            group = props.get("DBSubnetGroupName")
+            if isinstance(group, dict) and "Ref" in group:
+                used[("logical", group["Ref"])] = label
+            for sg in props.get("VPCSecurityGroups") or []:
+                if isinstance(sg, dict) and "Ref" in sg:
+                    used[("logical", sg["Ref"])] = label
+                elif isinstance(sg, dict) and "Fn::GetAtt" in sg:
+                    used[("logical", sg["Fn::GetAtt"][0])] = label
         for lid in deleting:
             physical = getattr(parsed[lid], "physical_resource_id", None)
             kind = resources[lid].get("Type")
             if kind not in ("AWS::RDS::DBSubnetGroup", "AWS::EC2::Subnet", "AWS::EC2::VPC", "AWS::EC2::SecurityGroup"):
                 continue
             key = str(physical).lower() if kind == "AWS::RDS::DBSubnetGroup" else physical
-            if key in used:
-                failures.append((lid, physical, kind, f"{physical} is in use by {used[key]} (DependencyViolation)"))
+            user = used.get(key) or used.get(("logical", lid))
+            if user:
+                failures.append((lid, physical, kind, f"{physical or lid} is in use by {user} (DependencyViolation)"))
     if failures:
         _event(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", "DELETE_IN_PROGRESS", "User Initiated")
         for lid, physical, kind, reason in failures:
@@ -903,10 +950,12 @@ _original_create_change_set_response = CloudFormationResponse.create_change_set
 
 def create_change_set_response(self):
     _strict_token["value"] = self._get_param("ClientToken")
+    _strict_token["caps"] = self._get_param("Capabilities", []) or []
     try:
         return _original_create_change_set_response(self)
     finally:
         _strict_token["value"] = None
+        _strict_token["caps"] = []
 
 
 def delete_stack_response(self):
