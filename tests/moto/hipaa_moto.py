@@ -829,7 +829,9 @@ def strict_execute_change_set(self, change_set_name, stack_name=None):
 def _db_in_use(backend, kept_dbs):
     """Physical ids in use by the databases that stay: subnet groups, their subnets and VPC,
     security groups (RDS API reference, DeleteDBSubnetGroup: "The specified database subnet
-    group must not be associated with any DB instances"; EC2 DeleteSecurityGroup, DeleteSubnet,
+    group must not be associated with any DB instances"; DeleteDBParameterGroup: "The DB
+    parameter group to be deleted can't be associated with any DB instances"; EC2
+    DeleteSecurityGroup, DeleteSubnet,
     DeleteVpc: `DependencyViolation` while in use)."""
     used = {}
     for db in kept_dbs:
@@ -853,8 +855,9 @@ def strict_delete_stack(self, name_or_stack_id, retain=None):
     * an `AWS::RDS::DBInstance` with `DeletionProtection` is not deleted ("Cannot delete
       protected DB Instance, please disable deletion protection and try again."): the stack
       ends `DELETE_FAILED`;
-    * a subnet group, subnet, VPC or security group in use by a database that stays is not
-      deleted (the stack ends `DELETE_FAILED`), nor is an export another stack imports.
+    * a subnet group, parameter group, option group, subnet, VPC or security group in use by
+      a database that stays is not deleted (the stack ends `DELETE_FAILED`), nor is an export
+      another stack imports.
     """
     retain = list(retain or [])
     stack = self.stacks.get(name_or_stack_id) or next(
@@ -909,9 +912,10 @@ def strict_delete_stack(self, name_or_stack_id, retain=None):
                 continue
             props = j.get("Properties") or {}
             label = f"database {getattr(parsed.get(lid), 'physical_resource_id', lid)}"
-            group = props.get("DBSubnetGroupName")
-            if isinstance(group, dict) and "Ref" in group:
-                used[("logical", group["Ref"])] = label
+            for prop in ("DBSubnetGroupName", "DBParameterGroupName", "OptionGroupName"):
+                group = props.get(prop)
+                if isinstance(group, dict) and "Ref" in group:
+                    used[("logical", group["Ref"])] = label
             for sg in props.get("VPCSecurityGroups") or []:
                 if isinstance(sg, dict) and "Ref" in sg:
                     used[("logical", sg["Ref"])] = label
@@ -920,7 +924,14 @@ def strict_delete_stack(self, name_or_stack_id, retain=None):
         for lid in deleting:
             physical = getattr(parsed[lid], "physical_resource_id", None)
             kind = resources[lid].get("Type")
-            if kind not in ("AWS::RDS::DBSubnetGroup", "AWS::EC2::Subnet", "AWS::EC2::VPC", "AWS::EC2::SecurityGroup"):
+            if kind not in (
+                "AWS::RDS::DBSubnetGroup",
+                "AWS::RDS::DBParameterGroup",
+                "AWS::RDS::OptionGroup",
+                "AWS::EC2::Subnet",
+                "AWS::EC2::VPC",
+                "AWS::EC2::SecurityGroup",
+            ):
                 continue
             key = str(physical).lower() if kind == "AWS::RDS::DBSubnetGroup" else physical
             user = used.get(key) or used.get(("logical", lid))
@@ -1019,6 +1030,17 @@ def list_imports_response(self):
     return ActionResult({"Imports": page, "NextToken": token})
 
 
+def list_change_sets_response(self):
+    """ListChangeSets lists the change sets of the stack named by `StackName` (required; moto
+    lists every change set of the region), paged."""
+    backend = self.cloudformation_backend
+    stack = backend.get_stack(self._get_param("StackName"))
+    sets = [c for c in backend.change_sets.values() if c.stack_id == stack.stack_id]
+    page, token = _page(sets, self._get_param("NextToken"), _page_size(100))
+    return ActionResult({"Summaries": page, "NextToken": token})
+
+
+CloudFormationResponse.list_change_sets = list_change_sets_response
 CloudFormationResponse.create_change_set = create_change_set_response
 CloudFormationResponse.delete_stack = delete_stack_response
 CloudFormationResponse.describe_stack_events = describe_stack_events_response

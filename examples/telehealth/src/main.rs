@@ -155,10 +155,11 @@ fn telehealth(app: &mut App, args: Telehealth) -> Result<()> {
 
     // Disaster recovery, in a second region: a key and a vault of its own there (references
     // do not cross regions), deployed through that region's CloudFormation.
-    let dr_region = Region::new("us-west-2").map_err(|violation| hipaa_stack::Error::InvalidName {
-        place: "telehealth-dr".to_owned(),
-        violation,
-    })?;
+    let dr_region =
+        Region::new("us-west-2").map_err(|violation| hipaa_stack::Error::InvalidName {
+            place: "telehealth-dr".to_owned(),
+            violation,
+        })?;
     let dr = app
         .stack_in(stack_name!("telehealth-dr"), dr_region)?
         .description("telehealth: disaster-recovery key and backup vault in us-west-2");

@@ -252,6 +252,7 @@ type StackDeletion = (String, Option<Vec<Retained>>);
 pub struct Deployer<'a, C> {
     regions: Vec<Regional<C>>,
     run: String,
+    plans_made: std::sync::atomic::AtomicU32,
     calls: CallCounts,
     assembly: &'a Assembly,
     options: Options,
@@ -315,6 +316,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         Deployer {
             regions,
             run: run_id(),
+            plans_made: std::sync::atomic::AtomicU32::new(0),
             calls: CallCounts::default(),
             assembly,
             options,
@@ -878,12 +880,20 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             self.discard_stale(name, &i.id).await?;
         }
         let template = self.template_source(stack, &body).await?;
+        // One name per change set of this run: a stack can be planned twice in one `up`
+        // (after its dependencies changed, or on the pass that drops unused exports).
+        let attempt = format!(
+            "{}-{}",
+            self.run,
+            self.plans_made
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
         let request = ChangeSetRequest {
             stack: info
                 .as_ref()
                 .map_or_else(|| name.to_owned(), |i| i.id.clone()),
-            name: format!("{CHANGE_SET_PREFIX}{}", self.run),
-            client_token: client_token(&self.run, name),
+            name: format!("{CHANGE_SET_PREFIX}{attempt}"),
+            client_token: client_token(&attempt, name),
             create,
             template,
             capabilities: plan::stack_capabilities(stack.template(), &body),
@@ -1294,11 +1304,12 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             .iter()
             .map(|e| format!("kept export {e}"))
             .collect();
+        let mut relaxed = false;
         let info = match &p.change_set {
             None => p.deployed.clone(),
             Some(arn) => {
                 let id = p.stack_id.clone().unwrap_or_else(|| name.to_owned());
-                let relaxed = stack.production()
+                relaxed = stack.production()
                     && p.state == PlanState::Update
                     && p.deployed
                         .as_ref()
@@ -1335,7 +1346,17 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             (Some(mut i), _)
                 if stack.production() && (p.change_set.is_some() || p.production.is_some()) =>
             {
-                self.protect(stack, &i.id, i.termination_protection).await?;
+                if relaxed {
+                    // The policy was restored just now; only the protection may be missing.
+                    if !i.termination_protection {
+                        self.call(name, "UpdateTerminationProtection", || {
+                            self.cfn(name).set_termination_protection(&i.id, true)
+                        })
+                        .await?;
+                    }
+                } else {
+                    self.protect(stack, &i.id, i.termination_protection).await?;
+                }
                 if p.production == Some(true) {
                     notes.push(
                         "production: termination protection and stack policy turned on".to_owned(),

@@ -472,12 +472,20 @@ mod tests {
             change("Remove", "AuditLogs", "AWS::Logs::LogGroup", None),
             change("Modify", "PhiKey", "AWS::KMS::Key", Some("Conditional")),
         ];
-        let all = ["sec/Records", "sec/AuditBucket", "sec/AuditLogs", "sec/PhiKey"];
+        let all = [
+            "sec/Records",
+            "sec/AuditBucket",
+            "sec/AuditLogs",
+            "sec/PhiKey",
+        ];
         assert_eq!(ids(&endangered(stack, None, &changes, &[])), all);
 
         // By stack/LogicalId: that resource alone.
         let one = endangered(stack, None, &changes, &["sec/Records".to_owned()]);
-        assert_eq!(ids(&one), ["sec/AuditBucket", "sec/AuditLogs", "sec/PhiKey"]);
+        assert_eq!(
+            ids(&one),
+            ["sec/AuditBucket", "sec/AuditLogs", "sec/PhiKey"]
+        );
         assert_eq!(
             allowed_ids(stack, &changes, &["sec/Records".to_owned()]),
             ["Records"]
@@ -495,7 +503,15 @@ mod tests {
         );
 
         // Near misses allow nothing: another stack, a prefix, a logical id alone.
-        for entry in ["other/Records", "sec/Record", "sec/", "Records", "sec", "*", ""] {
+        for entry in [
+            "other/Records",
+            "sec/Record",
+            "sec/",
+            "Records",
+            "sec",
+            "*",
+            "",
+        ] {
             let found = endangered(stack, None, &changes, &[entry.to_owned()]);
             assert_eq!(ids(&found), all, "`{entry}` allowed something");
             assert!(allowed_ids(stack, &changes, &[entry.to_owned()]).is_empty());
@@ -578,7 +594,10 @@ mod tests {
         let data = plain.stack("data").unwrap();
         assert!(stack_capabilities(data.template(), data.template_json()).is_empty());
         assert_eq!(
-            stack_capabilities(data.template(), r#"{"Transform":"AWS::Serverless-2016-10-31"}"#),
+            stack_capabilities(
+                data.template(),
+                r#"{"Transform":"AWS::Serverless-2016-10-31"}"#
+            ),
             ["CAPABILITY_AUTO_EXPAND"]
         );
     }

@@ -95,7 +95,11 @@ pub(crate) fn two_stacks(own_key: bool, extra: &[&str]) -> Assembly {
     app.synth().unwrap()
 }
 
-pub(crate) fn output<'a>(deployed: &'a [hipaa_stack::deploy::Deployed], stack: &str, key: &str) -> &'a str {
+pub(crate) fn output<'a>(
+    deployed: &'a [hipaa_stack::deploy::Deployed],
+    stack: &str,
+    key: &str,
+) -> &'a str {
     deployed
         .iter()
         .find(|d| d.stack == stack)
@@ -697,7 +701,7 @@ async fn telehealth_up_changes_nothing_the_second_time_and_destroy_stops_at_the_
         Some(true)
     );
 
-    second_up_only_reads("telehealth", out_dir, &moto.env(), 3);
+    second_up_only_reads("telehealth", out_dir, &moto.env(), 4);
 
     let destroy = run_example_with_env("telehealth", &["destroy", "--yes"], &moto.env());
     assert!(!destroy.status.success());

@@ -39,7 +39,8 @@ fn clinic_templates_match_their_snapshots() {
 }
 
 #[test]
-fn telehealth_synthesizes_four_stacks_in_waves_with_the_app_stack_in_production_and_dr_in_us_west_2() {
+fn telehealth_synthesizes_four_stacks_in_waves_with_the_app_stack_in_production_and_dr_in_us_west_2()
+ {
     let dir = tempfile::tempdir().unwrap();
     let files = synth_example("telehealth", dir.path());
     let manifest: serde_json::Value = serde_json::from_str(

@@ -38,6 +38,20 @@ pub struct Faults {
     pub importers: BTreeMap<String, Vec<String>>,
     /// Answer drift detection (which moto lacks) with these drifts, for every stack.
     pub drifts: Option<Vec<ResourceDrift>>,
+    /// Create the change set, then answer with a server error anyway, this many times (the
+    /// retry must not collide with its own first attempt).
+    pub create_fails_after: u32,
+    /// After ExecuteChangeSet on these stacks, report them `UPDATE_IN_PROGRESS` for ever (the
+    /// run is then cut while it waits).
+    pub in_progress_after_execute: Vec<String>,
+    /// Stop the run after this many change sets were created (answered with a client error,
+    /// which is not retried): an interruption between create and execute.
+    pub stop_after_creates: Option<u32>,
+}
+
+/// A client error that stands for the run being stopped there.
+pub fn stopped() -> ApiError {
+    ApiError::client("Stopped", "the run was stopped here (injected)")
 }
 
 /// The wrapper.
@@ -128,6 +142,22 @@ impl CloudFormationApi for Faulty {
                 ..StackInfo::default()
             }));
         }
+        let hung = {
+            let f = self.faults.lock().unwrap();
+            f.in_progress_after_execute.iter().any(|s| s == name)
+        } && self
+            .log
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| *l == format!("ExecuteChangeSet {name}"));
+        if hung {
+            let real = self.inner.describe_stack(id).await?;
+            return Ok(real.map(|mut i| {
+                i.status = "UPDATE_IN_PROGRESS".to_owned();
+                i
+            }));
+        }
         if self.failed.lock().unwrap().iter().any(|s| s == name) {
             let real = self.inner.describe_stack(id).await?;
             return Ok(real.map(|mut i| {
@@ -149,6 +179,17 @@ impl CloudFormationApi for Faulty {
             .lock()
             .unwrap()
             .insert(created.id.clone(), stack);
+        let mut f = self.faults.lock().unwrap();
+        if f.create_fails_after > 0 {
+            f.create_fails_after -= 1;
+            return Err(server_error());
+        }
+        if let Some(left) = f.stop_after_creates.as_mut() {
+            if *left == 0 {
+                return Err(stopped());
+            }
+            *left -= 1;
+        }
         Ok(created)
     }
 
