@@ -863,12 +863,12 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             .await?;
         result.deferred = kept;
         let tags = plan::tags_for(self.assembly.app(), stack, &body);
-        if let Some(i) = info.as_ref().filter(|_| !create) {
-            if i.tags == tags {
-                result.state = PlanState::Unchanged;
-                result.production = production(i);
-                return Ok(result);
-            }
+        if let Some(i) = info.as_ref().filter(|_| !create)
+            && i.tags == tags
+        {
+            result.state = PlanState::Unchanged;
+            result.production = production(i);
+            return Ok(result);
         }
         let waits_on: Vec<&str> = stack
             .dependencies()
@@ -1014,12 +1014,12 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     async fn drop_review_stack(&self, p: &StackPlan) {
         let Some(id) = &p.stack_id else { return };
         let name = p.stack.as_str();
-        if let Ok(Some(info)) = self.describe_id(name, id).await {
-            if info.status == "REVIEW_IN_PROGRESS" {
-                let _ = self
-                    .call(name, "DeleteStack", || self.cfn(name).delete_stack(id, &[]))
-                    .await;
-            }
+        if let Ok(Some(info)) = self.describe_id(name, id).await
+            && info.status == "REVIEW_IN_PROGRESS"
+        {
+            let _ = self
+                .call(name, "DeleteStack", || self.cfn(name).delete_stack(id, &[]))
+                .await;
         }
     }
 
@@ -1315,21 +1315,20 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                         .as_ref()
                         .is_some_and(|d| d.termination_protection)
                     && !p.allowed.is_empty();
-                if relaxed {
-                    if let Some(policy) =
+                if relaxed
+                    && let Some(policy) =
                         plan::stack_policy_allowing(stack.template(), &p.removed_stores, &p.allowed)
-                    {
-                        self.call(name, "SetStackPolicy", || {
-                            self.cfn(name).set_stack_policy(&id, &policy)
-                        })
-                        .await?;
-                        let note = format!(
-                            "stack policy relaxed for this execution only, to replace or delete {}",
-                            p.allowed.join(", ")
-                        );
-                        self.say(format!("{name}: {note}"));
-                        notes.push(note);
-                    }
+                {
+                    self.call(name, "SetStackPolicy", || {
+                        self.cfn(name).set_stack_policy(&id, &policy)
+                    })
+                    .await?;
+                    let note = format!(
+                        "stack policy relaxed for this execution only, to replace or delete {}",
+                        p.allowed.join(", ")
+                    );
+                    self.say(format!("{name}: {note}"));
+                    notes.push(note);
                 }
                 let ran = self.run_change_set(stack, &id, arn).await;
                 if relaxed {

@@ -105,10 +105,10 @@ pub fn regional_clients(
     let mut out = vec![first.into_regional()];
     let mut seen = std::collections::BTreeSet::from([home]);
     for s in assembly.stacks() {
-        if let Some(r) = s.region() {
-            if seen.insert(r.to_owned()) {
-                out.push(Connection::in_region(config, r)?.into_regional());
-            }
+        if let Some(r) = s.region()
+            && seen.insert(r.to_owned())
+        {
+            out.push(Connection::in_region(config, r)?.into_regional());
         }
     }
     Ok(out)
