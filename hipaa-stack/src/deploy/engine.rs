@@ -20,6 +20,7 @@ use super::error::DeployError;
 use super::plan::{self, Endangered};
 use super::retry::{CallCounts, RetryPolicy, with_retry};
 use super::staging::Staging;
+use crate::compliance::report::sha256_hex;
 use crate::synth::{Assembly, MAX_INLINE_TEMPLATE_BYTES, SynthesizedStack};
 
 /// How the engine behaves.
@@ -814,7 +815,12 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 }
             }
         }
-        Ok((doc.to_string(), kept))
+        let body = plan::to_template_json(&doc).map_err(|e| DeployError::StackState {
+            stack: name.to_owned(),
+            status: "unreadable template".to_owned(),
+            hint: format!("synthesize it again: {e}"),
+        })?;
+        Ok((body, kept))
     }
 
     /// Plans one stack: no call beyond one read when it is unchanged, else a change set,
@@ -834,7 +840,13 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         let production = |i: &StackInfo| {
             (i.termination_protection != stack.production()).then_some(stack.production())
         };
-        let synth_tags = plan::tags(self.assembly.app(), stack);
+        let tags = plan::tags(self.assembly.app(), stack);
+        let deployed_hash = |i: &StackInfo| {
+            i.outputs
+                .iter()
+                .find(|(k, _, _)| k == plan::TEMPLATE_OUTPUT)
+                .map(|(_, v, _)| v.clone())
+        };
         let create = match &info {
             None => true,
             Some(i) if matches!(i.status.as_str(), "ROLLBACK_COMPLETE" | "ROLLBACK_FAILED") => {
@@ -850,7 +862,9 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 });
             }
             Some(i) => {
-                if i.tags == synth_tags {
+                if i.tags == tags
+                    && deployed_hash(i).as_deref() == Some(&*sha256_hex(stack.template_json()))
+                {
                     result.state = PlanState::Unchanged;
                     result.production = production(i);
                     return Ok(result);
@@ -862,9 +876,15 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             .keep_imported_exports(stack, info.as_ref().filter(|_| !create))
             .await?;
         result.deferred = kept;
-        let tags = plan::tags_for(self.assembly.app(), stack, &body);
+        let (body, hash) =
+            plan::with_template_hash(&body).map_err(|e| DeployError::StackState {
+                stack: name.to_owned(),
+                status: "unreadable template".to_owned(),
+                hint: format!("synthesize it again: {e}"),
+            })?;
         if let Some(i) = info.as_ref().filter(|_| !create)
             && i.tags == tags
+            && deployed_hash(i) == Some(hash)
         {
             result.state = PlanState::Unchanged;
             result.production = production(i);
@@ -1383,7 +1403,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             state: p.state.clone(),
             stack_id: info.id,
             updated_at: info.updated_at,
-            outputs: info.outputs.into_iter().map(|(k, v, _)| (k, v)).collect(),
+            outputs: shown(info.outputs),
             region: self.region_of(name),
             notes,
         })
@@ -1737,10 +1757,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         let mut out = Vec::new();
         for s in self.waves().into_iter().flatten() {
             if let Some(info) = self.describe(s.name()).await? {
-                out.push((
-                    s.name().to_owned(),
-                    info.outputs.into_iter().map(|(k, v, _)| (k, v)).collect(),
-                ));
+                out.push((s.name().to_owned(), shown(info.outputs)));
             }
         }
         Ok(out)
@@ -1820,6 +1837,15 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         }
         Ok(out)
     }
+}
+
+/// The outputs people see: all but the engine's record of the template.
+fn shown(outputs: Vec<(String, String, Option<String>)>) -> Vec<(String, String)> {
+    outputs
+        .into_iter()
+        .filter(|(k, _, _)| k != plan::TEMPLATE_OUTPUT)
+        .map(|(k, v, _)| (k, v))
+        .collect()
 }
 
 /// The newest event of a stack before an operation (`None`: it had none, or they could not

@@ -10,8 +10,47 @@ use crate::cfn::Template;
 use crate::compliance::report::sha256_hex;
 use crate::synth::SynthesizedStack;
 
-/// The tag that records which template a stack was last deployed with.
-pub const TEMPLATE_TAG: &str = "hipaa-stack:template-sha256";
+/// The output that records which template a stack was last deployed with: its SHA-256.
+///
+/// An output, not a stack tag: CloudFormation copies stack tags onto every taggable
+/// resource, so a tag that changes with each template would touch every resource of the
+/// stack on every change; an output that changes is a stack-level update that touches no
+/// resource. `DescribeStacks` returns outputs, so an unchanged stack still costs one read.
+pub const TEMPLATE_OUTPUT: &str = "HipaaStackTemplateSha256";
+
+/// The template as deployed: `body` with the [`TEMPLATE_OUTPUT`] output holding the
+/// SHA-256 of `body`, which that hash returns.
+pub fn with_template_hash(body: &str) -> Result<(String, String), serde_json::Error> {
+    let hash = sha256_hex(body);
+    let mut doc: serde_json::Value = serde_json::from_str(body)?;
+    if let Some(map) = doc.as_object_mut() {
+        let outputs = map
+            .entry("Outputs")
+            .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+        if let Some(outputs) = outputs.as_object_mut() {
+            outputs.insert(
+                TEMPLATE_OUTPUT.to_owned(),
+                json!({
+                    "Description": "hipaa-stack: the SHA-256 of the template as synthesized",
+                    "Value": hash,
+                }),
+            );
+        }
+    }
+    Ok((to_template_json(&doc)?, hash))
+}
+
+/// A template document as synth writes it (one space per level, a final newline), so that
+/// what is deployed is the same size as what `synth` wrote and measured.
+pub fn to_template_json(doc: &serde_json::Value) -> Result<String, serde_json::Error> {
+    let mut out = Vec::with_capacity(64 * 1024);
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+    serde::Serialize::serialize(doc, &mut serializer)?;
+    out.push(b'\n');
+    // serde_json writes only UTF-8.
+    Ok(String::from_utf8(out).unwrap_or_default())
+}
 
 /// Resource types that hold PHI, with what is lost if one is replaced or deleted.
 const PHI_STORES: &[(&str, &str)] = &[
@@ -102,15 +141,10 @@ pub fn stack_capabilities(template: &Template, template_json: &str) -> Vec<Strin
     caps
 }
 
-/// The stack's tags: the app, the stack, the data classification (`phi` when it holds a
-/// store of PHI), and the hash of the template, which lets an unchanged stack cost one read.
+/// The stack's tags: the app, the stack and the data classification (`phi` when it holds a
+/// store of PHI). They change only when the classification does (CloudFormation copies
+/// them onto every taggable resource).
 pub fn tags(app: &str, stack: &SynthesizedStack) -> BTreeMap<String, String> {
-    tags_for(app, stack, stack.template_json())
-}
-
-/// The tags of a stack deployed with `body`, which may differ from the synthesized template
-/// when the engine keeps an export that another stack still imports.
-pub fn tags_for(app: &str, stack: &SynthesizedStack, body: &str) -> BTreeMap<String, String> {
     let template = stack.template();
     let phi = template
         .resources()
@@ -123,7 +157,6 @@ pub fn tags_for(app: &str, stack: &SynthesizedStack, body: &str) -> BTreeMap<Str
             "hipaa-stack:data-classification".to_owned(),
             if phi { "phi" } else { "none" }.to_owned(),
         ),
-        (TEMPLATE_TAG.to_owned(), sha256_hex(body)),
     ])
 }
 
@@ -609,7 +642,15 @@ mod tests {
         assert!(capabilities(stack.template()).is_empty());
         let t = tags("clinic", stack);
         assert_eq!(t["hipaa-stack:data-classification"], "phi");
-        assert_eq!(t[TEMPLATE_TAG].len(), 64);
+        assert_eq!(t.len(), 3, "no tag changes with the template: {t:?}");
+        let (body, hash) = with_template_hash(stack.template_json()).unwrap();
+        assert_eq!(hash, sha256_hex(stack.template_json()));
+        let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(doc["Outputs"][TEMPLATE_OUTPUT]["Value"], json!(hash));
+        assert_eq!(
+            doc["Resources"],
+            serde_json::from_str::<serde_json::Value>(stack.template_json()).unwrap()["Resources"]
+        );
 
         let app = App::new("clinic");
         let s = app.stack("trail").unwrap();

@@ -912,3 +912,80 @@ async fn telehealth_dr_stack_lives_in_us_west_2_and_the_app_decommissions_then_d
 }
 
 use hipaa_stack::deploy::Options;
+
+/// Case 8: stack tags propagate to every taggable resource, so the template's hash is not a
+/// tag but an output (a change of it touches no resource); an unchanged stack still costs
+/// one read.
+#[tokio::test]
+async fn the_template_hash_is_an_output_and_no_tag_changes_with_the_template() {
+    let moto = Moto::start();
+    let cfn = cfn(&moto).await;
+    let assembly = crate::deploy::two_stacks(false, &[]);
+    let deployed = deployer(&moto, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    assert!(
+        deployed
+            .iter()
+            .all(|d| d.outputs.iter().all(|(k, _)| k != TEMPLATE_OUTPUT)),
+        "the engine's record is not shown as an output: {deployed:?}"
+    );
+    let tags_of = |cfn: aws_sdk_cloudformation::Client| async move {
+        let out = cfn
+            .describe_stacks()
+            .stack_name("data")
+            .send()
+            .await
+            .unwrap();
+        let stack = &out.stacks()[0];
+        let tags: Vec<(String, String)> = stack
+            .tags()
+            .iter()
+            .map(|t| {
+                (
+                    t.key().unwrap_or_default().to_owned(),
+                    t.value().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        let hash = stack
+            .outputs()
+            .iter()
+            .find(|o| o.output_key() == Some(TEMPLATE_OUTPUT))
+            .and_then(|o| o.output_value())
+            .map(str::to_owned);
+        (tags, hash)
+    };
+    let (tags, hash) = tags_of(cfn.clone()).await;
+    assert!(
+        tags.iter().all(|(k, _)| !k.contains("template")),
+        "{tags:?}"
+    );
+    let synthesized = assembly.stack("data").unwrap().template_json();
+    assert_eq!(hash.as_deref(), Some(&*sha256_hex(synthesized)));
+
+    // A changed template: the hash moves, the tags stay as they were.
+    let changed = crate::deploy::two_stacks(false, &["Extra"]);
+    deployer(&moto, &changed, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    let (tags_after, hash_after) = tags_of(cfn.clone()).await;
+    assert_eq!(tags_after, tags);
+    assert_eq!(
+        hash_after.as_deref(),
+        Some(&*sha256_hex(changed.stack("data").unwrap().template_json()))
+    );
+    let again = faulty(&moto, &changed, Faults::default(), options()).await;
+    again.up().await.unwrap();
+    assert_eq!(
+        again.calls().by_operation().into_iter().collect::<Vec<_>>(),
+        [("DescribeStacks", 2)]
+    );
+}
+
+use hipaa_stack::compliance::report::sha256_hex;
+use hipaa_stack::deploy::plan::TEMPLATE_OUTPUT;
