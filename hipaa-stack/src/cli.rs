@@ -419,6 +419,9 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                 let mut report = Report::new(assembly);
                 for s in &mut report.stacks {
                     if let Some(d) = deployed.iter().find(|d| d.stack == s.name) {
+                        if s.region.is_none() {
+                            s.region.clone_from(&d.region);
+                        }
                         s.deployment = Some(crate::compliance::report::Deployment {
                             stack_id: d.stack_id.clone(),
                             deployed_at: d.updated_at.clone().unwrap_or_default(),

@@ -1179,68 +1179,83 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         // 2. Wave by wave: stacks whose dependencies changed are planned again now.
         let mut deployed: Vec<Deployed> = Vec::new();
         let mut changed: BTreeSet<String> = BTreeSet::new();
-        for (wave, plans) in waves.iter().zip(planned.iter_mut()) {
-            let stale: Vec<usize> = wave
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.dependencies().iter().any(|d| changed.contains(d)))
-                .map(|(i, _)| i)
-                .collect();
-            if !stale.is_empty() {
-                let old: Vec<StackPlan> = stale.iter().map(|&i| plans[i].clone()).collect();
-                self.discard(&old).await;
-                let stacks: Vec<&SynthesizedStack> = stale.iter().map(|&i| wave[i]).collect();
-                let (fresh, errors) = self
-                    .plan_wave(&stacks, vec![None; stacks.len()], &BTreeSet::new())
-                    .await;
-                if let Some(e) = DeployError::combine(errors) {
-                    self.discard(&fresh).await;
-                    self.discard(plans).await;
-                    return Err(self.after(e, &changed));
-                }
-                for (&i, p) in stale.iter().zip(fresh) {
-                    plans[i] = p;
-                }
-                let endangered: Vec<Endangered> =
-                    plans.iter().flat_map(|p| p.endangered.clone()).collect();
-                if !endangered.is_empty() {
-                    self.discard(plans).await;
-                    return Err(DeployError::Endangered {
-                        changes: endangered,
-                        changed: changed.iter().cloned().collect(),
-                    });
-                }
-            }
-            for p in plans.iter() {
-                self.say(describe_plan(p));
-            }
-            let changing: Vec<&StackPlan> = plans.iter().filter(|p| p.has_changes()).collect();
-            if !changing.is_empty() {
-                let names: Vec<&str> = changing.iter().map(|p| p.stack.as_str()).collect();
-                if let Err(e) = self.confirm(&format!("deploy {}", names.join(", "))) {
-                    self.discard(plans).await;
-                    return Err(self.after(e, &changed));
-                }
-            }
-            let results: Vec<Result<Deployed, DeployError>> =
-                stream::iter(wave.iter().zip(plans.iter()))
-                    .map(|(s, p)| self.apply(s, p))
-                    .buffered(self.options.concurrency.max(1))
-                    .collect()
-                    .await;
-            let mut errors = Vec::new();
-            for (r, p) in results.into_iter().zip(plans.iter()) {
-                match r {
-                    Ok(d) => {
-                        if p.change_set.is_some() {
-                            changed.insert(d.stack.clone());
-                        }
-                        deployed.push(d);
+        for k in 0..waves.len() {
+            let wave = &waves[k];
+            let (done, later) = planned.split_at_mut(k + 1);
+            let plans = &mut done[k];
+            let outcome = async {
+                let stale: Vec<usize> = wave
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, s)| {
+                        s.dependencies().iter().any(|d| changed.contains(d))
+                            || matches!(plans[i].state, PlanState::Pending(_))
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                if !stale.is_empty() {
+                    let old: Vec<StackPlan> = stale.iter().map(|&i| plans[i].clone()).collect();
+                    self.discard(&old).await;
+                    let stacks: Vec<&SynthesizedStack> = stale.iter().map(|&i| wave[i]).collect();
+                    let (fresh, errors) = self
+                        .plan_wave(&stacks, vec![None; stacks.len()], &BTreeSet::new())
+                        .await;
+                    if let Some(e) = DeployError::combine(errors) {
+                        self.discard(&fresh).await;
+                        self.discard(plans).await;
+                        return Err(self.after(e, &changed));
                     }
-                    Err(e) => errors.push(e),
+                    for (&i, p) in stale.iter().zip(fresh) {
+                        plans[i] = p;
+                    }
+                    let endangered: Vec<Endangered> =
+                        plans.iter().flat_map(|p| p.endangered.clone()).collect();
+                    if !endangered.is_empty() {
+                        self.discard(plans).await;
+                        return Err(DeployError::Endangered {
+                            changes: endangered,
+                            changed: changed.iter().cloned().collect(),
+                        });
+                    }
+                }
+                for p in plans.iter() {
+                    self.say(describe_plan(p));
+                }
+                let changing: Vec<&StackPlan> = plans.iter().filter(|p| p.has_changes()).collect();
+                if !changing.is_empty() {
+                    let names: Vec<&str> = changing.iter().map(|p| p.stack.as_str()).collect();
+                    if let Err(e) = self.confirm(&format!("deploy {}", names.join(", "))) {
+                        self.discard(plans).await;
+                        return Err(self.after(e, &changed));
+                    }
+                }
+                let results: Vec<Result<Deployed, DeployError>> =
+                    stream::iter(wave.iter().zip(plans.iter()))
+                        .map(|(s, p)| self.apply(s, p))
+                        .buffered(self.options.concurrency.max(1))
+                        .collect()
+                        .await;
+                let mut errors = Vec::new();
+                for (r, p) in results.into_iter().zip(plans.iter()) {
+                    match r {
+                        Ok(d) => {
+                            if p.change_set.is_some() {
+                                changed.insert(d.stack.clone());
+                            }
+                            deployed.push(d);
+                        }
+                        Err(e) => errors.push(e),
+                    }
+                }
+                match DeployError::combine(errors) {
+                    Some(e) => Err(e),
+                    None => Ok(()),
                 }
             }
-            if let Some(e) = DeployError::combine(errors) {
+            .await;
+            if let Err(e) = outcome {
+                // The change sets planned for later waves will not run: they go too.
+                self.discard(&later.concat()).await;
                 return Err(e);
             }
         }
@@ -1676,14 +1691,6 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             let left = self.wait(stack, Some(&id), &mark).await;
             self.track(name, None);
             let Some(left) = left? else {
-                retained.retain(|r| {
-                    r.kept != "retained"
-                        || keep.contains(&r.logical_id)
-                        || template
-                            .resource(&r.logical_id)
-                            .and_then(crate::cfn::Resource::kept)
-                            .is_some()
-                });
                 return Ok((name.to_owned(), Some(retained)));
             };
             if left.status != "DELETE_FAILED" {
