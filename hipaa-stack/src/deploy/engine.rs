@@ -254,6 +254,7 @@ pub struct Deployer<'a, C> {
     regions: Vec<Regional<C>>,
     run: String,
     plans_made: std::sync::atomic::AtomicU32,
+    relaxed: Mutex<BTreeSet<String>>,
     calls: CallCounts,
     assembly: &'a Assembly,
     options: Options,
@@ -318,6 +319,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             regions,
             run: run_id(),
             plans_made: std::sync::atomic::AtomicU32::new(0),
+            relaxed: Mutex::new(BTreeSet::new()),
             calls: CallCounts::default(),
             assembly,
             options,
@@ -1118,9 +1120,33 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     /// Ctrl-C stops waiting and says where the stacks stand; CloudFormation goes on, and
     /// running `up` again converges.
     pub async fn up(&self) -> Result<Vec<Deployed>, DeployError> {
-        tokio::select! {
+        let result = tokio::select! {
             result = self.up_inner() => result,
             _ = tokio::signal::ctrl_c() => Err(self.interrupted()),
+        };
+        if matches!(result, Err(DeployError::Interrupted { .. })) {
+            self.restore_relaxed().await;
+        }
+        result
+    }
+
+    /// After an interruption: the stack policies relaxed for `--allow-replace` are restored
+    /// (CloudFormation goes on with the execution, under the policy it started with).
+    async fn restore_relaxed(&self) {
+        let names: Vec<String> = self
+            .relaxed
+            .lock()
+            .map(|r| r.iter().cloned().collect())
+            .unwrap_or_default();
+        for name in names {
+            if let Some(stack) = self.assembly.stack(&name) {
+                match self.restore_policy(stack, &name).await {
+                    Ok(()) => self.say(format!("{name}: stack policy restored after the interruption")),
+                    Err(e) => self.say(format!(
+                        "{name}: the stack policy relaxed for --allow-replace could not be restored ({e}); run `up` again, which sets it"
+                    )),
+                }
+            }
         }
     }
 
@@ -1354,6 +1380,9 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                     && let Some(policy) =
                         plan::stack_policy_allowing(stack.template(), &p.removed_stores, &p.allowed)
                 {
+                    if let Ok(mut r) = self.relaxed.lock() {
+                        r.insert(name.to_owned());
+                    }
                     self.call(name, "SetStackPolicy", || {
                         self.cfn(name).set_stack_policy(&id, &policy)
                     })
@@ -1369,6 +1398,11 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 if relaxed {
                     // Restored whatever happened, before any error is returned.
                     let restored = self.restore_policy(stack, &id).await;
+                    if restored.is_ok()
+                        && let Ok(mut r) = self.relaxed.lock()
+                    {
+                        r.remove(name);
+                    }
                     notes.push("stack policy restored".to_owned());
                     self.say(format!("{name}: stack policy restored"));
                     restored?;
