@@ -728,6 +728,8 @@ def strict_create_change_set(self, stack_name, change_set_name, *args, **kwargs)
             raise AlreadyExistsException(f"Stack [{stack_name}] already exists")
         reuse = existing[0]
         kwargs["change_set_type"] = "UPDATE"
+        if not isinstance(reuse.template, str):
+            reuse.template = json.dumps(reuse.template or {})
     change_set_id, stack_id = create_change_set(self, stack_name, change_set_name, *args, **kwargs)
     cs = self.change_sets[change_set_id]
     cs.client_token = token
