@@ -2007,3 +2007,55 @@ pub fn describe_plan(p: &StackPlan) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// CloudFormation's patterns: change-set names `[a-zA-Z][-a-zA-Z0-9]*` (up to 128),
+    /// client tokens `[a-zA-Z0-9][-a-zA-Z0-9]*` (up to 128).
+    fn valid(name: &str, first: fn(char) -> bool) -> bool {
+        name.len() <= 128
+            && name.chars().next().is_some_and(first)
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    }
+
+    #[test]
+    fn change_set_names_and_client_tokens_are_valid_and_differ_per_run() {
+        let a = run_id();
+        std::thread::sleep(Duration::from_millis(2));
+        let b = run_id();
+        assert_ne!(a, b);
+        let name = format!("{CHANGE_SET_PREFIX}{a}-0");
+        assert!(valid(&name, |c| c.is_ascii_alphabetic()), "{name}");
+        let token = client_token(&format!("{a}-0"), "clinic-data");
+        assert!(valid(&token, |c| c.is_ascii_alphanumeric()), "{token}");
+        assert_ne!(token, client_token(&format!("{a}-1"), "clinic-data"));
+        assert_ne!(token, client_token(&format!("{a}-0"), "clinic-security"));
+        let long = client_token(&a, &"s".repeat(200));
+        assert_eq!(long.len(), 128);
+    }
+
+    #[test]
+    fn the_template_hash_output_is_not_shown_and_kept_resources_say_what_bills() {
+        let outputs = vec![
+            ("Bucket".to_owned(), "b".to_owned(), None),
+            (plan::TEMPLATE_OUTPUT.to_owned(), "abc".to_owned(), None),
+            (
+                "KeyArn".to_owned(),
+                "k".to_owned(),
+                Some("s:Key:Arn".to_owned()),
+            ),
+        ];
+        assert_eq!(
+            shown(outputs),
+            [
+                ("Bucket".to_owned(), "b".to_owned()),
+                ("KeyArn".to_owned(), "k".to_owned())
+            ]
+        );
+        assert!(billing("AWS::RDS::DBInstance").is_some_and(|b| b.contains("database")));
+        assert_eq!(billing("AWS::EC2::Subnet"), None);
+        assert_eq!(billing("AWS::RDS::DBSubnetGroup"), None);
+    }
+}
