@@ -928,3 +928,22 @@ impl CloudFormationApi for SdkApi {
         Ok(all)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paging_stops_at_the_last_page_and_at_the_bound() {
+        assert_eq!(next_page(None, 1, "Op"), Ok(None));
+        assert_eq!(next_page(Some(""), 1, "Op"), Ok(None));
+        assert_eq!(next_page(Some("t"), 1, "Op"), Ok(Some("t".to_owned())));
+        assert_eq!(
+            next_page(Some("t"), MAX_PAGES - 1, "Op"),
+            Ok(Some("t".to_owned()))
+        );
+        let err = next_page(Some("t"), MAX_PAGES, "DescribeStackEvents").unwrap_err();
+        assert_eq!(err.kind, ApiErrorKind::Client);
+        assert!(err.message.contains("more than 200 pages"), "{err:?}");
+    }
+}

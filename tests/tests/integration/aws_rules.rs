@@ -989,3 +989,65 @@ async fn the_template_hash_is_an_output_and_no_tag_changes_with_the_template() {
 
 use hipaa_stack::compliance::report::sha256_hex;
 use hipaa_stack::deploy::plan::TEMPLATE_OUTPUT;
+
+/// Case 2, when the execution fails: the relaxed policy is restored all the same, and the
+/// failure is reported.
+#[tokio::test]
+async fn a_relaxed_policy_is_restored_when_the_execution_fails() {
+    let moto = Moto::start();
+    let cfn = cfn(&moto).await;
+    deployer(
+        &moto,
+        &production("e2e-records-1", "e2e-archive-1"),
+        options(),
+    )
+    .await
+    .up()
+    .await
+    .unwrap();
+    let protected = policy(&cfn, "prod").await;
+    let failing = StackEvent {
+        id: "failed-1".to_owned(),
+        logical_id: "Records".to_owned(),
+        status: "UPDATE_FAILED".to_owned(),
+        reason: Some("injected: the bucket could not be replaced".to_owned()),
+        ..StackEvent::default()
+    };
+    let replaced = production("e2e-records-2", "e2e-archive-1");
+    let d = faulty(
+        &moto,
+        &replaced,
+        Faults {
+            fail_with_events: [("prod".to_owned(), vec![failing])].into(),
+            ..Faults::default()
+        },
+        Options {
+            allow_replace: vec!["prod/Records".to_owned()],
+            ..options()
+        },
+    )
+    .await;
+    let err = d.up().await.unwrap_err();
+    assert!(
+        err.to_string().contains("the bucket could not be replaced"),
+        "{err}"
+    );
+    assert_eq!(policy(&cfn, "prod").await, protected);
+    let log = d.api().log();
+    let order: Vec<&str> = log
+        .iter()
+        .map(String::as_str)
+        .filter(|l| l.starts_with("SetStackPolicy") || l.starts_with("ExecuteChangeSet"))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "SetStackPolicy prod",
+            "ExecuteChangeSet prod",
+            "SetStackPolicy prod"
+        ],
+        "{log:?}"
+    );
+}
+
+use hipaa_stack::deploy::StackEvent;
