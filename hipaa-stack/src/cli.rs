@@ -382,13 +382,18 @@ fn deploying(app: &App, args: &DeployArgs, action: Action) -> ExitCode {
         }
     };
     runtime.block_on(async {
-        let connection = match crate::deploy::connect().await {
+        let regions = match crate::deploy::connect_regions(&assembly).await {
             Ok(c) => c,
             Err(err) => {
                 err!("error: {err}");
                 return ExitCode::from(deploy_code(&err));
             }
         };
+        let endpoint = regions
+            .iter()
+            .map(|r| crate::deploy::CloudFormationApi::endpoint(&r.api))
+            .collect::<Vec<_>>()
+            .join(", ");
         let options = crate::deploy::Options {
             yes: args.yes,
             concurrency: args.concurrency.max(1),
@@ -398,25 +403,30 @@ fn deploying(app: &App, args: &DeployArgs, action: Action) -> ExitCode {
             adopt: args.adopt.clone(),
             ..crate::deploy::Options::default()
         };
-        // Read-only commands need neither the staging bucket nor the run lock.
-        let staging = if matches!(action, Action::Outputs { .. } | Action::Drift { .. }) {
-            None
-        } else {
-            Some(
-                match args.staging_bucket.clone().or_else(|| app.staging_bucket()) {
-                    Some(bucket) => connection.staging.with_bucket(bucket),
-                    None => connection.staging,
-                },
-            )
-        };
-        let deployer =
-            crate::deploy::Deployer::new(connection.cloudformation, &assembly, options, staging);
+        // Read-only commands need neither the staging bucket nor the run lock. A staging
+        // bucket named by the organisation is the environment region's (it holds the lock).
+        let read_only = matches!(action, Action::Outputs { .. } | Action::Drift { .. });
+        let chosen = args.staging_bucket.clone().or_else(|| app.staging_bucket());
+        let regions = regions
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut r)| {
+                let staging = r.staging.take();
+                r.staging = match (read_only, i, staging, &chosen) {
+                    (true, ..) => None,
+                    (false, 0, Some(s), Some(bucket)) => Some(s.with_bucket(bucket.clone())),
+                    (false, _, s, _) => s,
+                };
+                r
+            })
+            .collect();
+        let deployer = crate::deploy::Deployer::with_regions(regions, &assembly, options);
         let code = run_action(&deployer, &assembly, action).await;
         if args.verbose {
             let calls = deployer.calls();
             err!(
                 "API calls to {}: {} in all ({} retries)",
-                connection.endpoint,
+                endpoint,
                 calls.total(),
                 calls.retries()
             );
@@ -477,6 +487,9 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                 let mut report = Report::new(assembly);
                 for s in &mut report.stacks {
                     if let Some(d) = deployed.iter().find(|d| d.stack == s.name) {
+                        if s.region.is_none() {
+                            s.region.clone_from(&d.region);
+                        }
                         s.deployment = Some(crate::compliance::report::Deployment {
                             stack_id: d.stack_id.clone(),
                             deployed_at: d.updated_at.clone().unwrap_or_default(),
@@ -491,9 +504,15 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                         PlanState::Unchanged | PlanState::UpToDate => "unchanged",
                         PlanState::Pending(_) => "planned",
                     };
-                    out!("{}: {how}", d.stack);
+                    match &d.region {
+                        Some(region) => out!("{}: {how} in {region}", d.stack),
+                        None => out!("{}: {how}", d.stack),
+                    }
                     for (k, v) in &d.outputs {
                         out!("    {k} = {v}");
+                    }
+                    for n in &d.notes {
+                        out!("    note: {n}");
                     }
                 }
                 if let Err(err) = written {
@@ -526,10 +545,14 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                             format!(" [{}: deletion protection was off]", r.kept)
                         };
                         out!(
-                            "    {} {} ({}){how}",
+                            "    {} {} ({}){how}: {}{}",
                             r.resource_type,
                             r.physical_id,
-                            r.construct
+                            r.construct,
+                            r.why,
+                            r.billing
+                                .map(|b| format!("; billing for {b}"))
+                                .unwrap_or_default()
                         );
                     }
                 }
@@ -538,10 +561,14 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                     out!("also retained (no PHI):");
                     for r in other {
                         out!(
-                            "    {} {} ({})",
+                            "    {} {} ({}): {}{}",
                             r.resource_type,
                             r.physical_id,
-                            r.construct
+                            r.construct,
+                            r.why,
+                            r.billing
+                                .map(|b| format!("; billing for {b}"))
+                                .unwrap_or_default()
                         );
                     }
                 }
@@ -565,7 +592,10 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                     out!("{:#}", serde_json::Value::Object(doc));
                 } else {
                     for (s, o) in &outputs {
-                        out!("{s}");
+                        match deployer.region_of(s) {
+                            Some(region) => out!("{s} ({region})"),
+                            None => out!("{s}"),
+                        }
                         for (k, v) in o {
                             out!("    {k} = {v}");
                         }

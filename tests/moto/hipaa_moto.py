@@ -506,6 +506,551 @@ HARNESS_MODELS = [
     _make("AWS::Config::ConformancePack", "config"),
 ]
 
+# == A stricter CloudFormation: what AWS refuses ============================================
+#
+# Each rule below cites the AWS CloudFormation API reference (or user guide) it follows.
+
+import fnmatch
+import os
+
+from moto.cloudformation.exceptions import AlreadyExistsException, ValidationError
+from moto.cloudformation.models import Event
+from moto.rds.models import rds_backends
+
+
+def _page_size(default):
+    """Results per page of the paged calls; `HIPAA_MOTO_PAGE_SIZE` makes it small in tests."""
+    value = os.environ.get("HIPAA_MOTO_PAGE_SIZE")
+    return int(value) if value and int(value) > 0 else default
+
+
+def _page(items, token, size):
+    start = int(token) if token else 0
+    chunk = items[start : start + size]
+    next_token = str(start + size) if start + size < len(items) else None
+    return chunk, next_token
+
+
+def _template(stack):
+    body = stack.template
+    if isinstance(body, dict):
+        return body
+    try:
+        return json.loads(body or "{}")
+    except ValueError:
+        return {}
+
+
+def _imports_of(template):
+    found = set()
+
+    def walk(value):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if k == "Fn::ImportValue" and isinstance(v, str):
+                    found.add(v)
+                else:
+                    walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(template.get("Resources", {}))
+    walk(template.get("Outputs", {}))
+    return found
+
+
+def _importers(backend, export_name, exclude=None):
+    return sorted(
+        s.name
+        for s in backend.stacks.values()
+        if s.stack_id != exclude
+        and s.status not in ("DELETE_COMPLETE", "REVIEW_IN_PROGRESS")
+        and export_name in _imports_of(_template(s))
+    )
+
+
+def _export_names(template):
+    names = set()
+    for output in (template.get("Outputs") or {}).values():
+        name = (output.get("Export") or {}).get("Name")
+        if isinstance(name, str):
+            names.add(name)
+    return names
+
+
+def _event(stack, logical_id, physical_id, resource_type, status, reason):
+    stack.events.append(
+        Event(
+            stack_id=stack.stack_id,
+            stack_name=stack.name,
+            logical_resource_id=logical_id,
+            physical_resource_id=physical_id,
+            resource_type=resource_type,
+            resource_status=status,
+            resource_status_reason=reason,
+            resource_properties=None,
+        )
+    )
+
+
+# Properties whose change replaces the resource ("Update requires: Replacement" in the AWS
+# resource and property types reference), for the types whose replacement puts data at risk.
+REPLACING = {
+    "AWS::S3::Bucket": {"BucketName", "ObjectLockEnabled"},
+    "AWS::KMS::Key": {"KeySpec", "KeyUsage", "MultiRegion"},
+    "AWS::RDS::DBInstance": {
+        "DBInstanceIdentifier",
+        "DBName",
+        "KmsKeyId",
+        "StorageEncrypted",
+        "MasterUsername",
+        "DBSubnetGroupName",
+        "Engine",
+    },
+    "AWS::Logs::LogGroup": {"LogGroupName", "DataProtectionPolicy"},
+    "AWS::DynamoDB::Table": {"TableName"},
+    "AWS::SecretsManager::Secret": {"Name"},
+    "AWS::Backup::BackupVault": {"BackupVaultName", "EncryptionKeyArn"},
+    "AWS::EC2::Volume": {"AvailabilityZone", "Encrypted", "KmsKeyId"},
+}
+
+
+def _replaced_by(old, new):
+    """The properties whose change replaces the resource, or None when it is kept."""
+    if old.get("Type") != new.get("Type"):
+        return ["Type"]
+    props_old = old.get("Properties") or {}
+    props_new = new.get("Properties") or {}
+    changed = [
+        p
+        for p in sorted(REPLACING.get(new.get("Type"), ()))
+        if props_old.get(p) != props_new.get(p)
+    ]
+    return changed or None
+
+
+def _policy_refusal(policy_body, action, logical_id):
+    """Why a stack policy refuses `action` on `logical_id`, or None when it allows it.
+
+    Stack policies (AWS CloudFormation User Guide, "Prevent updates to stack resources"): once
+    a stack has a policy, every update action is denied unless a statement allows it, and an
+    explicit Deny beats any Allow. CloudFormation enforces it when a change set is executed.
+    """
+    if not policy_body:
+        return None
+    try:
+        document = json.loads(policy_body)
+    except ValueError:
+        return None
+    statements = document.get("Statement", [])
+    if isinstance(statements, dict):
+        statements = [statements]
+    target = f"LogicalResourceId/{logical_id}"
+
+    def listed(value):
+        return value if isinstance(value, list) else [value]
+
+    allowed = False
+    for index, s in enumerate(statements, start=1):
+        if "Action" in s:
+            acts = any(fnmatch.fnmatchcase(action, a) for a in listed(s["Action"]))
+        else:
+            acts = not any(fnmatch.fnmatchcase(action, a) for a in listed(s.get("NotAction", [])))
+        if "Resource" in s:
+            res = any(fnmatch.fnmatchcase(target, r) for r in listed(s["Resource"]))
+        else:
+            res = not any(fnmatch.fnmatchcase(target, r) for r in listed(s.get("NotResource", [])))
+        if acts and res:
+            if s.get("Effect") == "Deny":
+                return f"Action denied by stack policy: Statement [#{index}] has a Deny Effect"
+            allowed = True
+    return None if allowed else "Action not allowed by stack policy"
+
+
+_strict_token = {"value": None, "caps": []}
+
+
+def _require_auto_expand(body, capabilities):
+    """A template with a transform or a nested stack needs `CAPABILITY_AUTO_EXPAND`
+    (API reference, CreateChangeSet, Capabilities: "If your template contains macros and
+    nested stacks, you must create or update the stack directly from the template ... or
+    acknowledge this capability"); without it CloudFormation answers
+    `InsufficientCapabilitiesException`."""
+    try:
+        template = json.loads(body) if isinstance(body, str) else (body or {})
+    except ValueError:
+        return
+    text = body if isinstance(body, str) else json.dumps(body)
+    nested = any(
+        (r or {}).get("Type", "") in ("AWS::CloudFormation::Stack", "AWS::CloudFormation::Macro")
+        or (r or {}).get("Type", "").startswith("AWS::Serverless::")
+        for r in (template.get("Resources") or {}).values()
+    )
+    if (nested or "Transform" in template or '"Fn::Transform"' in text) and (
+        "CAPABILITY_AUTO_EXPAND" not in capabilities
+    ):
+        from moto.cloudformation.exceptions import CloudFormationError
+
+        class InsufficientCapabilities(CloudFormationError):
+            code = "InsufficientCapabilitiesException"
+
+        raise InsufficientCapabilities("Requires capabilities : [CAPABILITY_AUTO_EXPAND]")
+
+
+def strict_create_change_set(self, stack_name, change_set_name, *args, **kwargs):
+    """CreateChangeSet as AWS does it (API reference, CreateChangeSet):
+
+    * a change-set name is unique per stack: a second one of the same name fails with
+      `AlreadyExistsException`, unless it carries the same `ClientToken` (then the first
+      request's ids are returned: the call is idempotent);
+    * a CREATE change set for a stack in `REVIEW_IN_PROGRESS` adds to that stack; for any
+      other existing stack it fails with `AlreadyExistsException`;
+    * `DescribeChangeSet` reports `Replacement: True` for modifications that replace;
+    * `StackName` may be the stack's id as well as its name.
+    """
+    token = _strict_token["value"]
+    change_set_type = kwargs.get("change_set_type", "CREATE")
+    _require_auto_expand(kwargs.get("template"), _strict_token.get("caps") or [])
+    # StackName is "the name or the unique ID of the stack" (moto matches names only).
+    if stack_name in self.stacks:
+        stack_name = self.stacks[stack_name].name
+    existing = [s for s in self.stacks.values() if s.name == stack_name]
+    for cs in list(self.change_sets.values()):
+        live = cs.stack_id in self.stacks
+        if live and cs.stack_name == stack_name and cs.change_set_name == change_set_name:
+            if token is not None and getattr(cs, "client_token", None) == token:
+                return cs.change_set_id, cs.stack_id
+            raise AlreadyExistsException(f"ChangeSet {change_set_name} already exists")
+    reuse = None
+    if change_set_type == "CREATE" and existing:
+        if existing[0].status != "REVIEW_IN_PROGRESS":
+            raise AlreadyExistsException(f"Stack [{stack_name}] already exists")
+        reuse = existing[0]
+        kwargs["change_set_type"] = "UPDATE"
+        if not isinstance(reuse.template, str):
+            reuse.template = json.dumps(reuse.template or {})
+    change_set_id, stack_id = create_change_set(self, stack_name, change_set_name, *args, **kwargs)
+    cs = self.change_sets[change_set_id]
+    cs.client_token = token
+    if reuse is not None:
+        cs.change_set_type = "CREATE"
+        cs.status = "CREATE_COMPLETE"
+        cs.execution_status = "AVAILABLE"
+        cs.status_reason = None
+    stack = self.stacks[stack_id]
+    old = _template(stack).get("Resources", {}) if stack.status != "REVIEW_IN_PROGRESS" else {}
+    new = cs.template_dict.get("Resources", {}) if isinstance(cs.template_dict, dict) else {}
+    for change in cs.changes:
+        change.replacement = None
+        change.details = []
+        if change.action == "Modify" and change.logical_resource_id in old:
+            replaced = _replaced_by(old[change.logical_resource_id], new.get(change.logical_resource_id, {}))
+            change.replacement = "True" if replaced else "False"
+            change.details = [
+                {
+                    "Target": {"Attribute": "Properties", "Name": p, "RequiresRecreation": "Always"},
+                    "ChangeSource": "DirectModification",
+                }
+                for p in replaced or []
+            ]
+    return change_set_id, stack_id
+
+
+def _update_refusals(backend, stack, cs):
+    """What AWS refuses when an UPDATE change set executes: resource changes a stack policy
+    denies (`Update:Modify`, `Update:Replace`, `Update:Delete`), and removing an export that
+    another stack imports ("Export X cannot be deleted as it is in use by Y"; AWS CloudFormation
+    User Guide, "Exporting stack output values": you can't delete or modify an export that is
+    imported)."""
+    refusals = []
+    for change in cs.changes:
+        if change.action == "Remove":
+            action = "Update:Delete"
+        elif change.action == "Modify":
+            action = "Update:Replace" if getattr(change, "replacement", None) == "True" else "Update:Modify"
+        else:
+            continue
+        reason = _policy_refusal(stack.policy, action, change.logical_resource_id)
+        if reason:
+            refusals.append((change.logical_resource_id, change.resource_type, reason))
+    new_names = _export_names(cs.template_dict if isinstance(cs.template_dict, dict) else {})
+    for export in stack.exports:
+        if export.name in new_names:
+            continue
+        users = _importers(backend, export.name, exclude=stack.stack_id)
+        if users:
+            refusals.append(
+                (
+                    stack.name,
+                    "AWS::CloudFormation::Stack",
+                    f"Export {export.name} cannot be deleted as it is in use by {', '.join(users)}",
+                )
+            )
+    return refusals
+
+
+def strict_execute_change_set(self, change_set_name, stack_name=None):
+    """ExecuteChangeSet as AWS does it: the stack policy and the exports in use are enforced
+    (see `_update_refusals`); a refused update rolls back (`UPDATE_ROLLBACK_COMPLETE`) with the
+    reason in the stack's events, and the change set ends `EXECUTE_FAILED`."""
+    cs = self.change_sets.get(change_set_name)
+    if cs is None:
+        cs = next((c for c in self.change_sets.values() if c.change_set_name == change_set_name), None)
+    if cs is None:
+        raise ValidationError(message=f"ChangeSet [{change_set_name}] does not exist")
+    if cs.execution_status != "AVAILABLE":
+        raise ValidationError(
+            message=f"ChangeSet [{cs.change_set_id}] cannot be executed in its current execution status of [{cs.execution_status}]"
+        )
+    stack = self.stacks[cs.stack_id]
+    if cs.change_set_type == "UPDATE":
+        refusals = _update_refusals(self, stack, cs)
+        if refusals:
+            _event(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", "UPDATE_IN_PROGRESS", "User Initiated")
+            for logical_id, resource_type, reason in refusals:
+                if logical_id == stack.name:
+                    _event(stack, stack.name, stack.stack_id, resource_type, "UPDATE_FAILED", reason)
+                else:
+                    _event(stack, logical_id, logical_id, resource_type, "UPDATE_FAILED", reason)
+            _event(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", "UPDATE_ROLLBACK_IN_PROGRESS",
+                   "The following resource(s) failed to update: " + ", ".join(r[0] for r in refusals))
+            _event(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", "UPDATE_ROLLBACK_COMPLETE", None)
+            stack.status = "UPDATE_ROLLBACK_COMPLETE"
+            cs.execution_status = "EXECUTE_FAILED"
+            return
+    execute_change_set(self, cs.change_set_id, stack_name)
+    # Executing a change set makes the stack's other change sets invalid, and AWS deletes
+    # them (API reference, ExecuteChangeSet: "When you execute a change set, CloudFormation
+    # deletes all other change sets associated with the stack because they aren't valid for
+    # the updated stack").
+    for other in [c for c in self.change_sets.values() if c.stack_id == stack.stack_id and c is not cs]:
+        del self.change_sets[other.change_set_id]
+
+
+def _db_in_use(backend, kept_dbs):
+    """Physical ids in use by the databases that stay: subnet groups, their subnets and VPC,
+    security groups (RDS API reference, DeleteDBSubnetGroup: "The specified database subnet
+    group must not be associated with any DB instances"; DeleteDBParameterGroup: "The DB
+    parameter group to be deleted can't be associated with any DB instances"; EC2
+    DeleteSecurityGroup, DeleteSubnet,
+    DeleteVpc: `DependencyViolation` while in use)."""
+    used = {}
+    for db in kept_dbs:
+        label = f"database {db.db_instance_identifier}"
+        group = getattr(db, "db_subnet_group", None)
+        if group is not None:
+            used[str(group.name).lower()] = label
+            for subnet in getattr(group, "_subnets", []) or []:
+                used[subnet.id] = label
+                used[subnet.vpc_id] = label
+        for sg in getattr(db, "vpc_security_group_ids", []) or []:
+            used[sg] = label
+    return used
+
+
+def strict_delete_stack(self, name_or_stack_id, retain=None):
+    """DeleteStack as AWS does it (API reference, DeleteStack and DescribeStacks):
+
+    * a stack with termination protection is not deleted (`ValidationError`);
+    * `RetainResources` is accepted only for a stack in `DELETE_FAILED`;
+    * an `AWS::RDS::DBInstance` with `DeletionProtection` is not deleted ("Cannot delete
+      protected DB Instance, please disable deletion protection and try again."): the stack
+      ends `DELETE_FAILED`;
+    * a subnet group, parameter group, option group, subnet, VPC or security group in use by
+      a database that stays is not deleted (the stack ends `DELETE_FAILED`), nor is an export
+      another stack imports.
+    """
+    retain = list(retain or [])
+    stack = self.stacks.get(name_or_stack_id) or next(
+        (s for s in self.stacks.values() if s.name == name_or_stack_id), None
+    )
+    if stack is None:
+        return delete_stack(self, name_or_stack_id)
+    if getattr(stack, "enable_termination_protection", False):
+        raise ValidationError(
+            message=f"Stack [{stack.name}] cannot be deleted while TerminationProtection is enabled"
+        )
+    if retain and stack.status != "DELETE_FAILED":
+        raise ValidationError(
+            message="Invalid operation: RetainResources can only be specified for a stack in the DELETE_FAILED state"
+        )
+    if stack.status == "REVIEW_IN_PROGRESS":
+        return delete_stack(self, stack.stack_id)
+    resources = stack.resource_map._resource_json_map
+    parsed = stack.resource_map._parsed_resources
+    deleting = [
+        lid for lid, j in resources.items()
+        if lid not in retain and j.get("DeletionPolicy") != "Retain" and lid in parsed
+    ]
+    failures = []
+    for export in stack.exports:
+        users = _importers(self, export.name, exclude=stack.stack_id)
+        if users:
+            failures.append((stack.name, stack.stack_id, "AWS::CloudFormation::Stack",
+                             f"Export {export.name} cannot be deleted as it is in use by {', '.join(users)}"))
+    rds = rds_backends[self.account_id][self.region_name]
+    leaving = set()
+    for lid in deleting:
+        if resources[lid].get("Type") != "AWS::RDS::DBInstance":
+            continue
+        db = rds.databases.get(getattr(parsed[lid], "physical_resource_id", None))
+        if db is None:
+            continue
+        # moto's CloudFormation model of the instance drops `DeletionProtection`; the
+        # template says what AWS would have set.
+        props = resources[lid].get("Properties") or {}
+        if db.deletion_protection or _truthy(props.get("DeletionProtection")):
+            failures.append((lid, db.db_instance_identifier, "AWS::RDS::DBInstance",
+                             "Cannot delete protected DB Instance, please disable deletion protection and try again."))
+        else:
+            leaving.add(id(db))
+    if not failures:
+        used = _db_in_use(self, [db for db in rds.databases.values() if id(db) not in leaving])
+        # The instance's own subnet group and security groups, by the template's references
+        # (moto's models do not always give them the physical ids the instance records).
+        for lid, j in resources.items():
+            if j.get("Type") != "AWS::RDS::DBInstance" or lid in deleting:
+                continue
+            props = j.get("Properties") or {}
+            label = f"database {getattr(parsed.get(lid), 'physical_resource_id', lid)}"
+            for prop in ("DBSubnetGroupName", "DBParameterGroupName", "OptionGroupName"):
+                group = props.get(prop)
+                if isinstance(group, dict) and "Ref" in group:
+                    used[("logical", group["Ref"])] = label
+            for sg in props.get("VPCSecurityGroups") or []:
+                if isinstance(sg, dict) and "Ref" in sg:
+                    used[("logical", sg["Ref"])] = label
+                elif isinstance(sg, dict) and "Fn::GetAtt" in sg:
+                    used[("logical", sg["Fn::GetAtt"][0])] = label
+        for lid in deleting:
+            physical = getattr(parsed[lid], "physical_resource_id", None)
+            kind = resources[lid].get("Type")
+            if kind not in (
+                "AWS::RDS::DBSubnetGroup",
+                "AWS::RDS::DBParameterGroup",
+                "AWS::RDS::OptionGroup",
+                "AWS::EC2::Subnet",
+                "AWS::EC2::VPC",
+                "AWS::EC2::SecurityGroup",
+            ):
+                continue
+            key = str(physical).lower() if kind == "AWS::RDS::DBSubnetGroup" else physical
+            user = used.get(key) or used.get(("logical", lid))
+            if user:
+                failures.append((lid, physical, kind, f"{physical or lid} is in use by {user} (DependencyViolation)"))
+    if failures:
+        _event(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", "DELETE_IN_PROGRESS", "User Initiated")
+        for lid, physical, kind, reason in failures:
+            _event(stack, lid, physical, kind, "DELETE_FAILED", reason)
+        _event(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", "DELETE_FAILED",
+               "The following resource(s) failed to delete: [" + ", ".join(f[0] for f in failures) + "]. ")
+        stack.status = "DELETE_FAILED"
+        return
+    for lid in retain:
+        if lid in resources:
+            resources[lid]["DeletionPolicy"] = "Retain"
+    return delete_stack(self, stack.stack_id)
+
+
+CloudFormationBackend.create_change_set = strict_create_change_set
+CloudFormationBackend.execute_change_set = strict_execute_change_set
+delete_stack = CloudFormationBackend.delete_stack
+CloudFormationBackend.delete_stack = strict_delete_stack
+
+_original_create_change_set_response = CloudFormationResponse.create_change_set
+
+
+def create_change_set_response(self):
+    _strict_token["value"] = self._get_param("ClientToken")
+    _strict_token["caps"] = self._get_param("Capabilities", []) or []
+    try:
+        return _original_create_change_set_response(self)
+    finally:
+        _strict_token["value"] = None
+        _strict_token["caps"] = []
+
+
+def delete_stack_response(self):
+    name = self._get_param("StackName")
+    retain = self._get_param("RetainResources", []) or []
+    self.cloudformation_backend.delete_stack(name, retain)
+    from moto.core.responses import EmptyResult
+
+    return EmptyResult()
+
+
+def describe_stack_events_response(self):
+    """DescribeStackEvents is paged (API reference: "returns ... in reverse chronological
+    order", with `NextToken`)."""
+    stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
+    events, token = _page(stack.events[::-1], self._get_param("NextToken"), _page_size(100))
+    return ActionResult({"StackEvents": events, "NextToken": token})
+
+
+def describe_stack_resources_response(self):
+    """DescribeStackResources returns at most 100 resources (API reference: "Only the first
+    100 resources will be returned. If your stack has more resources than this, you should use
+    ListStackResources instead.")."""
+    from moto.cloudformation.responses import StackResourceDTO
+
+    stack, resources = self.cloudformation_backend.describe_stack_resources(
+        self._get_param("StackName"), self._get_param("LogicalResourceId")
+    )
+    resources = list(resources)[:100]
+    return ActionResult({"StackResources": [StackResourceDTO(stack, r) for r in resources]})
+
+
+def list_stack_resources_response(self):
+    """ListStackResources is paged with `NextToken` (API reference)."""
+    stack, resources = self.cloudformation_backend.list_stack_resources(self._get_param("StackName"))
+    items = [
+        {
+            "ResourceStatus": "CREATE_COMPLETE",
+            "LogicalResourceId": getattr(r, "logical_resource_id", ""),
+            "LastUpdatedTimestamp": stack.creation_time,
+            "PhysicalResourceId": getattr(r, "physical_resource_id", ""),
+            "ResourceType": getattr(r, "cf_resource_type", ""),
+        }
+        for r in resources
+    ]
+    page, token = _page(items, self._get_param("NextToken"), _page_size(100))
+    return ActionResult({"StackResourceSummaries": page, "NextToken": token})
+
+
+def list_imports_response(self):
+    """ListImports (not in moto): the stacks that import an export, paged; an export nobody
+    imports is a `ValidationError` ("Export 'X' is not imported by any stack.")."""
+    name = self._get_param("ExportName")
+    backend = self.cloudformation_backend
+    if name not in backend.exports:
+        raise ValidationError(message=f"Export '{name}' does not exist.")
+    users = _importers(backend, name, exclude=backend.exports[name].exporting_stack_id)
+    if not users:
+        raise ValidationError(message=f"Export '{name}' is not imported by any stack.")
+    page, token = _page(users, self._get_param("NextToken"), _page_size(100))
+    return ActionResult({"Imports": page, "NextToken": token})
+
+
+def list_change_sets_response(self):
+    """ListChangeSets lists the change sets of the stack named by `StackName` (required; moto
+    lists every change set of the region), paged."""
+    backend = self.cloudformation_backend
+    stack = backend.get_stack(self._get_param("StackName"))
+    sets = [c for c in backend.change_sets.values() if c.stack_id == stack.stack_id]
+    page, token = _page(sets, self._get_param("NextToken"), _page_size(100))
+    return ActionResult({"Summaries": page, "NextToken": token})
+
+
+CloudFormationResponse.list_change_sets = list_change_sets_response
+CloudFormationResponse.create_change_set = create_change_set_response
+CloudFormationResponse.delete_stack = delete_stack_response
+CloudFormationResponse.describe_stack_events = describe_stack_events_response
+CloudFormationResponse.describe_stack_resources = describe_stack_resources_response
+CloudFormationResponse.list_stack_resources = list_stack_resources_response
+CloudFormationResponse.list_imports = list_imports_response
+
+
 if __name__ == "__main__":
     from moto.server import main
 

@@ -1,4 +1,4 @@
-//! A telehealth platform in three stacks, using every construct of hipaa-stack:
+//! A telehealth platform in four stacks, using every construct of hipaa-stack:
 //!
 //! - `telehealth-security`: the customer-managed key, the access-log bucket, the account's
 //!   audit trail with its security alarms, the alarm topic, and the account baseline
@@ -7,14 +7,27 @@
 //!   and the security groups of the load balancer and the application servers;
 //! - `telehealth-app`: the visit-recordings bucket, the EHR database, the application
 //!   servers, their role and its grants, the database's credentials secret, the
-//!   application's log group, an alarm on the database, and the daily backup plan.
+//!   application's log group, an alarm on the database, and the daily backup plan;
+//! - `telehealth-dr`, pinned to us-west-2: the disaster-recovery key and backup vault.
 //!
 //! `cargo run -p telehealth -- synth --out out/telehealth`, or `up` against an endpoint.
 
+// The program's own arguments are a `clap::Args`; hipaa-stack re-exports clap.
+use hipaa_stack::clap;
 use hipaa_stack::prelude::*;
 
+// The telehealth program's own arguments.
+#[derive(Debug, clap::Args)]
+struct Telehealth {
+    /// The application stack stops being a production stack: `up` turns its termination
+    /// protection off and lets its stack policy allow every update, so that `destroy` can
+    /// run (its stores of PHI are still kept).
+    #[arg(long)]
+    decommission: bool,
+}
+
 #[hipaa_stack::main]
-fn telehealth(app: &mut App) -> Result<()> {
+fn telehealth(app: &mut App, args: Telehealth) -> Result<()> {
     // Security: what every other stack leans on.
     let security = app.stack(stack_name!("telehealth-security"))?.description(
         "telehealth: encryption key, access logs, audit trail, alarms, account baseline",
@@ -63,8 +76,12 @@ fn telehealth(app: &mut App) -> Result<()> {
     // Application: data, compute, identity, secrets, logs, backups.
     let application = app
         .stack(stack_name!("telehealth-app"))?
-        .description("telehealth: recordings, EHR database, application servers, backups")
-        .production();
+        .description("telehealth: recordings, EHR database, application servers, backups");
+    let application = if args.decommission {
+        application
+    } else {
+        application.production()
+    };
     let recordings = application.add(
         SecureBucket::new("VisitRecordings")
             .encryption(&key)
@@ -137,6 +154,21 @@ fn telehealth(app: &mut App) -> Result<()> {
             .protect(&server)
             .protect(&recordings),
     )?;
+
+    // Disaster recovery, in a second region: a key and a vault of its own there (references
+    // do not cross regions), deployed through that region's CloudFormation.
+    let dr_region =
+        Region::new("us-west-2").map_err(|violation| hipaa_stack::Error::InvalidName {
+            place: "telehealth-dr".to_owned(),
+            violation,
+        })?;
+    let dr = app
+        .stack_in(stack_name!("telehealth-dr"), dr_region)?
+        .description("telehealth: disaster-recovery key and backup vault in us-west-2");
+    let dr_key = dr.add(KmsKey::new("DrKey").description("encrypts the recovery copies"))?;
+    let vault = dr.add(BackupVault::new("DrVault").encryption(&dr_key))?;
+    dr.output("DrVaultName", vault.name())?;
+    dr.output("DrKeyArn", dr_key.arn())?;
 
     application.output("RecordingsBucket", recordings.name())?;
     application.output("EhrEndpoint", ehr.endpoint_address())?;

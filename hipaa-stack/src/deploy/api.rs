@@ -108,12 +108,63 @@ pub struct ChangeSetRequest {
     pub create: bool,
     /// The template.
     pub template: TemplateSource,
-    /// `CAPABILITY_IAM`, `CAPABILITY_NAMED_IAM`, only as needed.
+    /// `CAPABILITY_IAM`, `CAPABILITY_NAMED_IAM`, `CAPABILITY_AUTO_EXPAND`, only as needed.
     pub capabilities: Vec<String>,
+    /// Makes a retried request idempotent: CloudFormation answers a repeat with the first
+    /// request's change set instead of refusing a second one of the same name.
+    pub client_token: String,
     /// The stack's tags.
     pub tags: BTreeMap<String, String>,
     /// A description.
     pub description: String,
+}
+
+/// What `CreateChangeSet` returned.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CreatedChangeSet {
+    /// The change set's id (an ARN).
+    pub id: String,
+    /// The id of the stack it belongs to (an ARN), which the engine follows from then on.
+    pub stack_id: String,
+}
+
+/// A change set of a stack, as listed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChangeSetSummary {
+    /// Its name.
+    pub name: String,
+    /// Its id (an ARN).
+    pub id: String,
+    /// `CREATE_COMPLETE`, `FAILED`, …
+    pub status: String,
+    /// `AVAILABLE`, `EXECUTE_IN_PROGRESS`, …
+    pub execution_status: String,
+}
+
+/// The most pages any paged call reads: a bound, so that an endpoint that keeps answering
+/// with a next token cannot keep the engine reading forever.
+pub const MAX_PAGES: usize = 200;
+
+fn next_page(
+    token: Option<&str>,
+    pages: usize,
+    operation: &str,
+) -> Result<Option<String>, ApiError> {
+    match token {
+        Some(next) if !next.is_empty() => {
+            if pages >= MAX_PAGES {
+                Err(ApiError::client(
+                    "TooManyPages",
+                    format!(
+                        "{operation} answered with more than {MAX_PAGES} pages; stopped reading"
+                    ),
+                ))
+            } else {
+                Ok(Some(next.to_owned()))
+            }
+        }
+        _ => Ok(None),
+    }
 }
 
 /// One resource change of a change set.
@@ -213,11 +264,16 @@ pub trait CloudFormationApi: Send + Sync {
         &self,
         name: &str,
     ) -> impl Future<Output = Result<Option<StackInfo>, ApiError>> + Send;
-    /// Creates a change set and returns its ARN.
+    /// Creates a change set and returns its id and its stack's id.
     fn create_change_set(
         &self,
         request: &ChangeSetRequest,
-    ) -> impl Future<Output = Result<String, ApiError>> + Send;
+    ) -> impl Future<Output = Result<CreatedChangeSet, ApiError>> + Send;
+    /// The change sets of a stack, every page.
+    fn list_change_sets(
+        &self,
+        stack: &str,
+    ) -> impl Future<Output = Result<Vec<ChangeSetSummary>, ApiError>> + Send;
     /// Describes a change set, every page of changes.
     fn describe_change_set(
         &self,
@@ -227,12 +283,36 @@ pub trait CloudFormationApi: Send + Sync {
     fn execute_change_set(&self, arn: &str) -> impl Future<Output = Result<(), ApiError>> + Send;
     /// Deletes a change set.
     fn delete_change_set(&self, arn: &str) -> impl Future<Output = Result<(), ApiError>> + Send;
-    /// The stack's most recent events, newest first (one page).
+    /// The stack's events, newest first, every page (up to [`MAX_PAGES`]).
     fn stack_events(
         &self,
         name: &str,
     ) -> impl Future<Output = Result<Vec<StackEvent>, ApiError>> + Send;
-    /// The stack's resources.
+    /// The stack's events newer than the event `until` (all when `None`), newest first:
+    /// reads pages only until it meets that event.
+    fn stack_events_since(
+        &self,
+        name: &str,
+        until: Option<&str>,
+    ) -> impl Future<Output = Result<Vec<StackEvent>, ApiError>> + Send {
+        let until = until.map(str::to_owned);
+        async move {
+            let events = self.stack_events(name).await?;
+            Ok(match until {
+                Some(until) => events.into_iter().take_while(|e| e.id != until).collect(),
+                None => events,
+            })
+        }
+    }
+    /// The id of the stack's newest event (one page): a mark, so that the events of an
+    /// operation can later be read back without reading the stack's whole history.
+    fn latest_event(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<String>, ApiError>> + Send {
+        async move { Ok(self.stack_events(name).await?.first().map(|e| e.id.clone())) }
+    }
+    /// The stack's resources (`ListStackResources`, every page).
     fn stack_resources(
         &self,
         name: &str,
@@ -468,6 +548,20 @@ fn time(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
     t.and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok())
 }
 
+fn event(e: &aws_sdk_cloudformation::types::StackEvent) -> StackEvent {
+    StackEvent {
+        id: e.event_id().unwrap_or_default().to_owned(),
+        timestamp: time(e.timestamp()).unwrap_or_default(),
+        logical_id: e.logical_resource_id().unwrap_or_default().to_owned(),
+        resource_type: e.resource_type().unwrap_or_default().to_owned(),
+        status: e
+            .resource_status()
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default(),
+        reason: e.resource_status_reason().map(str::to_owned),
+    }
+}
+
 impl CloudFormationApi for SdkApi {
     fn endpoint(&self) -> String {
         self.endpoint.clone()
@@ -526,12 +620,16 @@ impl CloudFormationApi for SdkApi {
         }))
     }
 
-    async fn create_change_set(&self, request: &ChangeSetRequest) -> Result<String, ApiError> {
+    async fn create_change_set(
+        &self,
+        request: &ChangeSetRequest,
+    ) -> Result<CreatedChangeSet, ApiError> {
         let mut call = self
             .client
             .create_change_set()
             .stack_name(&request.stack)
             .change_set_name(&request.name)
+            .client_token(&request.client_token)
             .change_set_type(if request.create {
                 ChangeSetType::Create
             } else {
@@ -549,15 +647,53 @@ impl CloudFormationApi for SdkApi {
             call = call.tags(Tag::builder().key(k).value(v).build());
         }
         let out = call.send().await.map_err(|e| self.error(e))?;
-        out.id().map(str::to_owned).ok_or_else(|| {
+        let id = out.id().map(str::to_owned).ok_or_else(|| {
             ApiError::client("MissingId", "CreateChangeSet returned no change set id")
+        })?;
+        Ok(CreatedChangeSet {
+            id,
+            stack_id: out.stack_id().unwrap_or(&request.stack).to_owned(),
         })
+    }
+
+    async fn list_change_sets(&self, stack: &str) -> Result<Vec<ChangeSetSummary>, ApiError> {
+        let mut all = Vec::new();
+        let mut token: Option<String> = None;
+        for pages in 1.. {
+            let out = self
+                .client
+                .list_change_sets()
+                .stack_name(stack)
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(|e| self.error(e))?;
+            all.extend(out.summaries().iter().map(|c| {
+                ChangeSetSummary {
+                    name: c.change_set_name().unwrap_or_default().to_owned(),
+                    id: c.change_set_id().unwrap_or_default().to_owned(),
+                    status: c
+                        .status()
+                        .map(|s| s.as_str().to_owned())
+                        .unwrap_or_default(),
+                    execution_status: c
+                        .execution_status()
+                        .map(|s| s.as_str().to_owned())
+                        .unwrap_or_default(),
+                }
+            }));
+            match next_page(out.next_token(), pages, "ListChangeSets")? {
+                Some(next) => token = Some(next),
+                None => break,
+            }
+        }
+        Ok(all)
     }
 
     async fn describe_change_set(&self, arn: &str) -> Result<ChangeSetInfo, ApiError> {
         let mut info = ChangeSetInfo::default();
         let mut token: Option<String> = None;
-        loop {
+        for pages in 1.. {
             let out = self
                 .client
                 .describe_change_set()
@@ -605,11 +741,12 @@ impl CloudFormationApi for SdkApi {
                         .collect(),
                 });
             }
-            match out.next_token() {
-                Some(next) if !next.is_empty() => token = Some(next.to_owned()),
-                _ => return Ok(info),
+            match next_page(out.next_token(), pages, "DescribeChangeSet")? {
+                Some(next) => token = Some(next),
+                None => break,
             }
         }
+        Ok(info)
     }
 
     async fn execute_change_set(&self, arn: &str) -> Result<(), ApiError> {
@@ -633,6 +770,10 @@ impl CloudFormationApi for SdkApi {
     }
 
     async fn stack_events(&self, name: &str) -> Result<Vec<StackEvent>, ApiError> {
+        self.stack_events_since(name, None).await
+    }
+
+    async fn latest_event(&self, name: &str) -> Result<Option<String>, ApiError> {
         let out = self
             .client
             .describe_stack_events()
@@ -640,40 +781,67 @@ impl CloudFormationApi for SdkApi {
             .send()
             .await
             .map_err(|e| self.error(e))?;
-        Ok(out
-            .stack_events()
-            .iter()
-            .map(|e| StackEvent {
-                id: e.event_id().unwrap_or_default().to_owned(),
-                timestamp: time(e.timestamp()).unwrap_or_default(),
-                logical_id: e.logical_resource_id().unwrap_or_default().to_owned(),
-                resource_type: e.resource_type().unwrap_or_default().to_owned(),
-                status: e
-                    .resource_status()
-                    .map(|s| s.as_str().to_owned())
-                    .unwrap_or_default(),
-                reason: e.resource_status_reason().map(str::to_owned),
-            })
-            .collect())
+        Ok(out.stack_events().first().map(|e| event(e).id))
+    }
+
+    async fn stack_events_since(
+        &self,
+        name: &str,
+        until: Option<&str>,
+    ) -> Result<Vec<StackEvent>, ApiError> {
+        let mut all = Vec::new();
+        let mut token: Option<String> = None;
+        for pages in 1.. {
+            let out = self
+                .client
+                .describe_stack_events()
+                .stack_name(name)
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(|e| self.error(e))?;
+            for e in out.stack_events() {
+                let e = event(e);
+                if until.is_some_and(|u| u == e.id) {
+                    return Ok(all);
+                }
+                all.push(e);
+            }
+            match next_page(out.next_token(), pages, "DescribeStackEvents")? {
+                Some(next) => token = Some(next),
+                None => break,
+            }
+        }
+        Ok(all)
     }
 
     async fn stack_resources(&self, name: &str) -> Result<Vec<StackResource>, ApiError> {
-        let out = self
-            .client
-            .describe_stack_resources()
-            .stack_name(name)
-            .send()
-            .await
-            .map_err(|e| self.error(e))?;
-        Ok(out
-            .stack_resources()
-            .iter()
-            .map(|r| StackResource {
-                logical_id: r.logical_resource_id().unwrap_or_default().to_owned(),
-                physical_id: r.physical_resource_id().map(str::to_owned),
-                resource_type: r.resource_type().unwrap_or_default().to_owned(),
-            })
-            .collect())
+        let mut all = Vec::new();
+        let mut token: Option<String> = None;
+        for pages in 1.. {
+            let out = self
+                .client
+                .list_stack_resources()
+                .stack_name(name)
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(|e| self.error(e))?;
+            all.extend(
+                out.stack_resource_summaries()
+                    .iter()
+                    .map(|r| StackResource {
+                        logical_id: r.logical_resource_id().unwrap_or_default().to_owned(),
+                        physical_id: r.physical_resource_id().map(str::to_owned),
+                        resource_type: r.resource_type().unwrap_or_default().to_owned(),
+                    }),
+            );
+            match next_page(out.next_token(), pages, "ListStackResources")? {
+                Some(next) => token = Some(next),
+                None => break,
+            }
+        }
+        Ok(all)
     }
 
     async fn delete_stack(&self, name: &str, retain: &[String]) -> Result<(), ApiError> {
@@ -717,18 +885,37 @@ impl CloudFormationApi for SdkApi {
     }
 
     async fn list_imports(&self, export: &str) -> Result<Vec<String>, ApiError> {
-        match self.client.list_imports().export_name(export).send().await {
-            Ok(out) => Ok(out.imports().to_vec()),
-            Err(err) => {
-                let err = self.error(err);
-                // "Export 'x' is not imported by any stack." is not an error for us.
-                if err.kind == ApiErrorKind::Client && err.message.contains("not imported") {
-                    Ok(Vec::new())
-                } else {
-                    Err(err)
+        let mut all = Vec::new();
+        let mut token: Option<String> = None;
+        for pages in 1.. {
+            let sent = self
+                .client
+                .list_imports()
+                .export_name(export)
+                .set_next_token(token.take())
+                .send()
+                .await;
+            let out = match sent {
+                Ok(out) => out,
+                Err(err) => {
+                    let err = self.error(err);
+                    // "Export 'x' is not imported by any stack." is not an error for us.
+                    return if err.kind == ApiErrorKind::Client
+                        && err.message.contains("not imported")
+                    {
+                        Ok(all)
+                    } else {
+                        Err(err)
+                    };
                 }
+            };
+            all.extend(out.imports().iter().cloned());
+            match next_page(out.next_token(), pages, "ListImports")? {
+                Some(next) => token = Some(next),
+                None => break,
             }
         }
+        Ok(all)
     }
 
     async fn detect_drift(&self, name: &str) -> Result<String, ApiError> {
@@ -763,35 +950,62 @@ impl CloudFormationApi for SdkApi {
     }
 
     async fn resource_drifts(&self, name: &str) -> Result<Vec<ResourceDrift>, ApiError> {
-        let out = self
-            .client
-            .describe_stack_resource_drifts()
-            .stack_name(name)
-            .send()
-            .await
-            .map_err(|e| self.error(e))?;
-        Ok(out
-            .stack_resource_drifts()
-            .iter()
-            .map(|d| ResourceDrift {
-                logical_id: d.logical_resource_id().unwrap_or_default().to_owned(),
-                resource_type: d.resource_type().unwrap_or_default().to_owned(),
-                status: d
-                    .stack_resource_drift_status()
-                    .map(|s| s.as_str().to_owned())
-                    .unwrap_or_default(),
-                differences: d
-                    .property_differences()
-                    .iter()
-                    .map(|p| {
-                        (
-                            p.property_path().unwrap_or_default().to_owned(),
-                            p.expected_value().unwrap_or_default().to_owned(),
-                            p.actual_value().unwrap_or_default().to_owned(),
-                        )
-                    })
-                    .collect(),
-            })
-            .collect())
+        let mut all = Vec::new();
+        let mut token: Option<String> = None;
+        for pages in 1.. {
+            let out = self
+                .client
+                .describe_stack_resource_drifts()
+                .stack_name(name)
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(|e| self.error(e))?;
+            all.extend(out.stack_resource_drifts().iter().map(|d| {
+                ResourceDrift {
+                    logical_id: d.logical_resource_id().unwrap_or_default().to_owned(),
+                    resource_type: d.resource_type().unwrap_or_default().to_owned(),
+                    status: d
+                        .stack_resource_drift_status()
+                        .map(|s| s.as_str().to_owned())
+                        .unwrap_or_default(),
+                    differences: d
+                        .property_differences()
+                        .iter()
+                        .map(|p| {
+                            (
+                                p.property_path().unwrap_or_default().to_owned(),
+                                p.expected_value().unwrap_or_default().to_owned(),
+                                p.actual_value().unwrap_or_default().to_owned(),
+                            )
+                        })
+                        .collect(),
+                }
+            }));
+            match next_page(out.next_token(), pages, "DescribeStackResourceDrifts")? {
+                Some(next) => token = Some(next),
+                None => break,
+            }
+        }
+        Ok(all)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paging_stops_at_the_last_page_and_at_the_bound() {
+        assert_eq!(next_page(None, 1, "Op"), Ok(None));
+        assert_eq!(next_page(Some(""), 1, "Op"), Ok(None));
+        assert_eq!(next_page(Some("t"), 1, "Op"), Ok(Some("t".to_owned())));
+        assert_eq!(
+            next_page(Some("t"), MAX_PAGES - 1, "Op"),
+            Ok(Some("t".to_owned()))
+        );
+        let err = next_page(Some("t"), MAX_PAGES, "DescribeStackEvents").unwrap_err();
+        assert_eq!(err.kind, ApiErrorKind::Client);
+        assert!(err.message.contains("more than 200 pages"), "{err:?}");
     }
 }

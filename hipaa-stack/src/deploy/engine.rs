@@ -13,12 +13,12 @@ use futures::stream::{self, StreamExt};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::api::{
-    ApiError, ChangeSetRequest, CloudFormationApi, ResourceChange, StackEvent, StackInfo,
-    TemplateSource,
+    ApiError, ApiErrorKind, ChangeSetRequest, CloudFormationApi, ResourceChange, StackEvent,
+    StackInfo, TemplateSource,
 };
 use super::error::DeployError;
 use super::guard::{self, Answer, Pending};
-use super::plan::{self, Endangered, TEMPLATE_TAG};
+use super::plan::{self, Endangered};
 use super::retry::{CallCounts, RetryPolicy, with_retry};
 use super::staging::Staging;
 use crate::compliance::report::sha256_hex;
@@ -115,17 +115,44 @@ pub struct StackPlan {
     pub changes: Vec<PlannedChange>,
     /// Changes that put PHI at risk (refused unless allowed).
     pub endangered: Vec<Endangered>,
+    /// Production status to turn on (`Some(true)`) or off (`Some(false)`): termination
+    /// protection and the stack policy, a change of its own even when the template is unchanged.
+    pub production: Option<bool>,
+    /// Exports the new template drops but another stack still imports: kept (with their
+    /// deployed values) until no stack imports them, as `export (imported by …)`.
+    pub deferred: Vec<String>,
+    /// Stores of PHI that `--allow-replace` lets this execution replace or delete (logical ids).
+    pub allowed: Vec<String>,
+    removed_stores: Vec<String>,
     change_set: Option<String>,
+    stack_id: Option<String>,
     deployed: Option<StackInfo>,
 }
 
 impl StackPlan {
     /// Whether applying the plan changes anything.
     pub fn has_changes(&self) -> bool {
-        matches!(
-            self.state,
-            PlanState::Create | PlanState::Update | PlanState::Recreate | PlanState::Pending(_)
-        )
+        self.production.is_some()
+            || matches!(
+                self.state,
+                PlanState::Create | PlanState::Update | PlanState::Recreate | PlanState::Pending(_)
+            )
+    }
+
+    fn new(stack: &str, deployed: Option<StackInfo>) -> Self {
+        StackPlan {
+            stack: stack.to_owned(),
+            state: PlanState::Create,
+            changes: Vec::new(),
+            endangered: Vec::new(),
+            production: None,
+            deferred: Vec::new(),
+            allowed: Vec::new(),
+            removed_stores: Vec::new(),
+            change_set: None,
+            stack_id: deployed.as_ref().map(|d| d.id.clone()),
+            deployed,
+        }
     }
 }
 
@@ -142,6 +169,11 @@ pub struct Deployed {
     pub updated_at: Option<String>,
     /// Its outputs.
     pub outputs: Vec<(String, String)>,
+    /// Its region (`None`: the environment's).
+    pub region: Option<String>,
+    /// What else this run did to the stack: the stack policy relaxed for `--allow-replace`
+    /// and restored, production status turned on or off, exports kept or dropped.
+    pub notes: Vec<String>,
 }
 
 /// A store of PHI that `destroy` kept.
@@ -162,6 +194,42 @@ pub struct Retained {
     /// How it is kept: `retained`, or `final snapshot` for a database whose deletion
     /// protection is off.
     pub kept: &'static str,
+    /// Why it was kept: a store of PHI, or the reason CloudFormation gave for not deleting
+    /// it (deletion protection, in use by a kept database).
+    pub why: String,
+    /// What keeps running and billing while it is kept, if anything does.
+    pub billing: Option<&'static str>,
+}
+
+/// What a kept resource of this type keeps billing for.
+pub fn billing(resource_type: &str) -> Option<&'static str> {
+    Some(match resource_type {
+        "AWS::RDS::DBInstance" | "AWS::RDS::DBCluster" => {
+            "the running database instance, its storage and backups"
+        }
+        "AWS::S3::Bucket" => "the objects stored",
+        "AWS::KMS::Key" => "the key (monthly, until scheduled for deletion)",
+        "AWS::Logs::LogGroup" => "the stored log events",
+        "AWS::Backup::BackupVault" => "the recovery points",
+        "AWS::EC2::Instance" => "the running instance and its volumes",
+        "AWS::EC2::Volume" => "the volume",
+        "AWS::EC2::NatGateway" => "the NAT gateway, hourly",
+        "AWS::SecretsManager::Secret" => "the secret, monthly",
+        "AWS::DynamoDB::Table" => "the table's storage",
+        _ => return None,
+    })
+}
+
+/// One region's clients: the environment's region (`region: None` when it is not known by
+/// name) or a region that stacks are pinned to with `app.stack_in(name, region)`.
+#[derive(Debug)]
+pub struct Regional<C> {
+    /// The region's name.
+    pub region: Option<String>,
+    /// CloudFormation in that region.
+    pub api: C,
+    /// The S3 staging area in that region, for large templates.
+    pub staging: Option<Staging>,
 }
 
 /// What `destroy` did.
@@ -191,15 +259,16 @@ type StackDeletion = (String, Option<Vec<Retained>>);
 
 /// The deploy engine over an assembly.
 pub struct Deployer<'a, C> {
-    api: C,
+    regions: Vec<Regional<C>>,
+    run: String,
+    plans_made: std::sync::atomic::AtomicU32,
+    relaxed: Mutex<BTreeSet<String>>,
     calls: CallCounts,
     assembly: &'a Assembly,
     options: Options,
-    staging: Option<Staging>,
     in_flight: Mutex<BTreeMap<String, String>>,
     bars: MultiProgress,
     pending: Pending,
-    run: String,
     staging_calls: CallCounts,
 }
 
@@ -229,29 +298,102 @@ fn succeeded(status: &str) -> bool {
 impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     /// An engine that deploys `assembly` through `api`; `staging` takes templates too large
     /// to send inline.
+    /// Every stack goes through `api`, whatever region it is pinned to; use
+    /// [`Deployer::with_regions`] for an app with stacks in several regions.
     pub fn new(api: C, assembly: &'a Assembly, options: Options, staging: Option<Staging>) -> Self {
+        Self::with_regions(
+            vec![Regional {
+                region: None,
+                api,
+                staging,
+            }],
+            assembly,
+            options,
+        )
+    }
+
+    /// An engine with one client per region: the first is the environment's region, used by
+    /// the stacks that are not pinned; a stack pinned to a region uses that region's client,
+    /// and a command refuses to start when a pinned region has none.
+    pub fn with_regions(
+        regions: Vec<Regional<C>>,
+        assembly: &'a Assembly,
+        options: Options,
+    ) -> Self {
         let bars = MultiProgress::with_draw_target(if options.progress {
             ProgressDrawTarget::stderr()
         } else {
             ProgressDrawTarget::hidden()
         });
         Deployer {
-            api,
+            regions,
+            run: run_id(),
+            plans_made: std::sync::atomic::AtomicU32::new(0),
+            relaxed: Mutex::new(BTreeSet::new()),
             calls: CallCounts::default(),
             assembly,
             options,
-            staging,
             in_flight: Mutex::new(BTreeMap::new()),
             bars,
             pending: Pending::default(),
-            run: guard::run_id(),
             staging_calls: CallCounts::default(),
         }
     }
 
-    /// The API the engine calls.
+    /// The API the engine calls for the environment's region.
     pub fn api(&self) -> &C {
-        &self.api
+        &self.regions[0].api
+    }
+
+    /// The APIs the engine calls, one per region.
+    pub fn regions(&self) -> &[Regional<C>] {
+        &self.regions
+    }
+
+    fn regional(&self, stack: &str) -> &Regional<C> {
+        let pinned = self
+            .assembly
+            .stack(stack)
+            .and_then(SynthesizedStack::region);
+        match pinned {
+            None => &self.regions[0],
+            Some(r) => self
+                .regions
+                .iter()
+                .find(|x| x.region.as_deref() == Some(r))
+                .unwrap_or(&self.regions[0]),
+        }
+    }
+
+    /// CloudFormation in the region of `stack`.
+    fn cfn(&self, stack: &str) -> &C {
+        &self.regional(stack).api
+    }
+
+    /// The region a stack deploys to, as shown to people.
+    pub fn region_of(&self, stack: &str) -> Option<String> {
+        self.assembly
+            .stack(stack)
+            .and_then(SynthesizedStack::region)
+            .map(str::to_owned)
+            .or_else(|| self.regions[0].region.clone())
+    }
+
+    /// Every selected stack pinned to a region must have that region's client.
+    fn check_regions(&self) -> Result<(), DeployError> {
+        for s in self.waves().into_iter().flatten() {
+            let Some(r) = s.region() else { continue };
+            if !self.regions.iter().any(|x| x.region.as_deref() == Some(r)) {
+                return Err(DeployError::StackState {
+                    stack: s.name().to_owned(),
+                    status: format!("pinned to {r}"),
+                    hint: format!(
+                        "this run has no CloudFormation client for {r}; the command line makes one per region of the app"
+                    ),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Every call made so far, by operation.
@@ -304,6 +446,11 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         }
     }
 
+    /// The staging bucket of the environment's region, which holds the run lock.
+    fn home_staging(&self) -> Option<&Staging> {
+        self.regions.first().and_then(|r| r.staging.as_ref())
+    }
+
     /// Runs `work` holding the app's run lock (when there is a staging bucket), stops it on
     /// Ctrl-C, and then deletes the change sets it created and never executed.
     async fn guarded<T>(
@@ -311,7 +458,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         command: &str,
         work: impl std::future::Future<Output = Result<T, DeployError>>,
     ) -> Result<T, DeployError> {
-        let lock = match &self.staging {
+        let lock = match self.home_staging() {
             Some(staging) => {
                 let hold = self
                     .options
@@ -353,7 +500,11 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             _ = tokio::signal::ctrl_c() => Err(self.interrupted()),
         };
         let (discarded, left) = self.discard_pending().await;
-        if let (Some(staging), Some(lock)) = (&self.staging, &lock) {
+        if matches!(result, Err(DeployError::Interrupted { .. })) {
+            // CloudFormation goes on with an execution under the policy it started with.
+            self.restore_relaxed().await;
+        }
+        if let (Some(staging), Some(lock)) = (self.home_staging(), &lock) {
             let released = tokio::time::timeout(
                 Duration::from_secs(30),
                 staging.unlock(lock, self.options.retry, &self.staging_calls),
@@ -378,7 +529,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
 
     /// Deletes what this run created for change sets it never executed, and says so.
     async fn discard_pending(&self) -> (Vec<String>, Vec<String>) {
-        let done = guard::discard(&self.api, &self.pending).await;
+        let done = guard::discard(|stack: &str| self.cfn(stack), &self.pending).await;
         for d in &done.deleted {
             self.say(format!(
                 "deleted what this run had prepared and not executed: {d}"
@@ -450,14 +601,15 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     async fn template_source(
         &self,
         stack: &SynthesizedStack,
+        body: &str,
     ) -> Result<TemplateSource, DeployError> {
-        if stack.template_json().len() <= MAX_INLINE_TEMPLATE_BYTES {
-            return Ok(TemplateSource::Body(stack.template_json().to_owned()));
+        if body.len() <= MAX_INLINE_TEMPLATE_BYTES {
+            return Ok(TemplateSource::Body(body.to_owned()));
         }
-        let Some(staging) = &self.staging else {
+        let Some(staging) = &self.regional(stack.name()).staging else {
             return Err(DeployError::StackState {
                 stack: stack.name().to_owned(),
-                status: format!("{} bytes of template", stack.template_json().len()),
+                status: format!("{} bytes of template", body.len()),
                 hint: "templates over 51,200 bytes go through the S3 staging bucket, which this run has not set up"
                     .to_owned(),
             });
@@ -466,7 +618,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             .upload(
                 self.assembly.app(),
                 stack.name(),
-                stack.template_json(),
+                body,
                 self.options.retry,
                 &self.staging_calls,
             )
@@ -477,9 +629,17 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         Ok(TemplateSource::Url(url))
     }
 
+    /// The stack, by name or, once known, by id (which names exactly the stack this run
+    /// created or changed, not a later one of the same name).
     async fn describe(&self, stack: &str) -> Result<Option<StackInfo>, DeployError> {
-        self.call(stack, "DescribeStacks", || self.api.describe_stack(stack))
-            .await
+        self.describe_id(stack, stack).await
+    }
+
+    async fn describe_id(&self, stack: &str, id: &str) -> Result<Option<StackInfo>, DeployError> {
+        self.call(stack, "DescribeStacks", || {
+            self.cfn(stack).describe_stack(id)
+        })
+        .await
     }
 
     /// Waits for a stack to leave every `*_IN_PROGRESS` status, showing its progress.
@@ -487,9 +647,11 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     async fn wait(
         &self,
         stack: &SynthesizedStack,
-        seen_before: &BTreeSet<String>,
+        id: Option<&str>,
+        mark: &Mark,
     ) -> Result<Option<StackInfo>, DeployError> {
         let name = stack.name();
+        let id = id.unwrap_or(name);
         let start = Instant::now();
         let mut interval = self.options.poll;
         let total = stack.template().resources().len() as u64;
@@ -502,7 +664,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         let mut done: BTreeSet<String> = BTreeSet::new();
         let mut last_status = String::new();
         let result = loop {
-            let info = self.describe(name).await?;
+            let info = self.describe_id(name, id).await?;
             let Some(info) = info else {
                 break Ok(None);
             };
@@ -518,10 +680,12 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             }
             if self.options.progress {
                 let events = self
-                    .call(name, "DescribeStackEvents", || self.api.stack_events(name))
+                    .call(name, "DescribeStackEvents", || {
+                        self.cfn(name).stack_events_since(id, mark.0.as_deref())
+                    })
                     .await
                     .unwrap_or_default();
-                for e in events.iter().filter(|e| !seen_before.contains(&e.id)) {
+                for e in &events {
                     if e.logical_id != name && e.status.ends_with("_COMPLETE") {
                         done.insert(e.logical_id.clone());
                     }
@@ -550,12 +714,23 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         result
     }
 
-    async fn event_ids(&self, stack: &str) -> BTreeSet<String> {
+    /// The stack's newest event now: its later events belong to what the engine does next.
+    async fn mark(&self, stack: &str, id: &str) -> Mark {
+        Mark(
+            self.call(stack, "DescribeStackEvents", || {
+                self.cfn(stack).latest_event(id)
+            })
+            .await
+            .unwrap_or_default(),
+        )
+    }
+
+    /// The events since `mark`, newest first.
+    async fn events_since(&self, stack: &str, id: &str, mark: &Mark) -> Vec<StackEvent> {
         self.call(stack, "DescribeStackEvents", || {
-            self.api.stack_events(stack)
+            self.cfn(stack).stack_events_since(id, mark.0.as_deref())
         })
         .await
-        .map(|events| events.into_iter().map(|e| e.id).collect())
         .unwrap_or_default()
     }
 
@@ -564,15 +739,13 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     async fn failure(
         &self,
         stack: &SynthesizedStack,
+        id: Option<&str>,
         status: &str,
-        seen_before: &BTreeSet<String>,
+        mark: &Mark,
     ) -> DeployError {
         let name = stack.name();
-        let events: Vec<StackEvent> = self
-            .call(name, "DescribeStackEvents", || self.api.stack_events(name))
-            .await
-            .unwrap_or_default();
-        let cause = match plan::root_cause(&events, name, seen_before) {
+        let events = self.events_since(name, id.unwrap_or(name), mark).await;
+        let cause = match plan::root_cause(&events, name, &BTreeSet::new()) {
             Some(e) => {
                 let construct = stack
                     .template()
@@ -597,8 +770,34 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         }
     }
 
+    /// Deletes the change sets that this tool left on a stack (named `hipaa-stack-…`) and
+    /// that are not executing: an interrupted run's, or a failed one's.
+    async fn discard_stale(&self, name: &str, id: &str) -> Result<(), DeployError> {
+        let sets = self
+            .call(name, "ListChangeSets", || {
+                self.cfn(name).list_change_sets(id)
+            })
+            .await?;
+        for cs in sets {
+            if cs.name.starts_with(CHANGE_SET_PREFIX)
+                && !cs.execution_status.starts_with("EXECUTE_")
+            {
+                self.say(format!(
+                    "{name}: deleting change set {} left by an earlier run",
+                    cs.name
+                ));
+                self.call(name, "DeleteChangeSet", || {
+                    self.cfn(name).delete_change_set(&cs.id)
+                })
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Brings a stack to a state a change set can start from: waits out a running
-    /// operation, deletes a failed first create, continues a failed rollback.
+    /// operation, deletes a failed first create or an empty stack left under review by an
+    /// interrupted run, continues a failed rollback.
     async fn recover(&self, stack: &SynthesizedStack) -> Result<Option<StackInfo>, DeployError> {
         let name = stack.name();
         let Some(info) = self.describe(name).await? else {
@@ -612,12 +811,32 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 "{name} is {} (another run, or an operation started elsewhere); waiting for it to finish",
                 info.status
             ));
-            match self.wait(stack, &BTreeSet::new()).await? {
+            match self.wait(stack, Some(&info.id), &Mark::default()).await? {
                 Some(info) => info,
                 None => return Ok(None),
             }
         };
         match info.status.as_str() {
+            "REVIEW_IN_PROGRESS" => {
+                // A stack that a CREATE change set made and nobody executed: it holds no
+                // resources. Its change sets go, then the stack, and it is created anew.
+                self.say(format!(
+                    "{name}: REVIEW_IN_PROGRESS, left by a run that did not execute its change set; deleting the empty stack"
+                ));
+                self.discard_stale(name, &info.id).await?;
+                self.call(name, "DeleteStack", || {
+                    self.cfn(name).delete_stack(&info.id, &[])
+                })
+                .await?;
+                if let Some(left) = self.wait(stack, Some(&info.id), &Mark::default()).await? {
+                    return Err(DeployError::StackState {
+                        stack: name.to_owned(),
+                        status: left.status,
+                        hint: "the empty stack could not be deleted; delete it in the console, then run `up` again".to_owned(),
+                    });
+                }
+                Ok(None)
+            }
             "ROLLBACK_COMPLETE" | "ROLLBACK_FAILED" => {
                 self.confirm(&format!(
                     "stack `{name}` is {} after a failed first create and cannot be updated; delete it and create it anew",
@@ -625,9 +844,11 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 ))
                 .await?;
                 self.say(format!("{name}: deleting the failed first create"));
-                self.call(name, "DeleteStack", || self.api.delete_stack(name, &[]))
-                    .await?;
-                if let Some(left) = self.wait(stack, &BTreeSet::new()).await? {
+                self.call(name, "DeleteStack", || {
+                    self.cfn(name).delete_stack(&info.id, &[])
+                })
+                .await?;
+                if let Some(left) = self.wait(stack, Some(&info.id), &Mark::default()).await? {
                     return Err(DeployError::StackState {
                         stack: name.to_owned(),
                         status: left.status,
@@ -641,13 +862,14 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                     "stack `{name}` is UPDATE_ROLLBACK_FAILED; continue the rollback"
                 ))
                 .await?;
+                let mark = self.mark(name, &info.id).await;
                 self.call(name, "ContinueUpdateRollback", || {
-                    self.api.continue_update_rollback(name)
+                    self.cfn(name).continue_update_rollback(&info.id)
                 })
                 .await?;
-                match self.wait(stack, &BTreeSet::new()).await? {
+                match self.wait(stack, Some(&info.id), &mark).await? {
                     Some(i) if i.status == "UPDATE_ROLLBACK_COMPLETE" => Ok(Some(i)),
-                    Some(i) => Err(self.failure(stack, &i.status, &BTreeSet::new()).await),
+                    Some(i) => Err(self.failure(stack, Some(&info.id), &i.status, &mark).await),
                     None => Ok(None),
                 }
             }
@@ -658,6 +880,82 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             }),
             _ => Ok(Some(info)),
         }
+    }
+
+    /// The template to deploy: the synthesized one, plus the outputs of exports that it
+    /// drops but that other stacks still import (with their deployed values, so the export
+    /// does not change), which CloudFormation would refuse to delete.
+    async fn keep_imported_exports(
+        &self,
+        stack: &SynthesizedStack,
+        info: Option<&StackInfo>,
+    ) -> Result<(String, Vec<String>), DeployError> {
+        let name = stack.name();
+        let body = stack.template_json().to_owned();
+        let Some(info) = info else {
+            return Ok((body, Vec::new()));
+        };
+        let new: BTreeSet<&str> = stack
+            .template()
+            .outputs()
+            .iter()
+            .filter_map(crate::cfn::Output::export_name)
+            .collect();
+        let mut kept = Vec::new();
+        let mut extra = serde_json::Map::new();
+        for (key, value, export) in &info.outputs {
+            let Some(export) = export else { continue };
+            if new.contains(export.as_str()) {
+                continue;
+            }
+            let listed = with_retry(self.options.retry, &self.calls, "ListImports", || {
+                self.cfn(name).list_imports(export)
+            })
+            .await;
+            let importers = match listed {
+                Ok(importers) => importers,
+                Err(e) if e.kind == ApiErrorKind::Unsupported => Vec::new(),
+                Err(e) => return Err(DeployError::api(name, "ListImports", e)),
+            };
+            if importers.is_empty() {
+                continue;
+            }
+            kept.push(format!("{export} (imported by {})", importers.join(", ")));
+            extra.insert(
+                key.clone(),
+                serde_json::json!({ "Value": value, "Export": { "Name": export } }),
+            );
+        }
+        if extra.is_empty() {
+            return Ok((body, kept));
+        }
+        let mut doc: serde_json::Value =
+            serde_json::from_str(&body).map_err(|e| DeployError::StackState {
+                stack: name.to_owned(),
+                status: "unreadable template".to_owned(),
+                hint: format!("synthesize it again: {e}"),
+            })?;
+        if let Some(map) = doc.as_object_mut() {
+            let outputs = map
+                .entry("Outputs")
+                .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+            if let Some(outputs) = outputs.as_object_mut() {
+                for (k, v) in extra {
+                    let key = if outputs.contains_key(&k) {
+                        format!("{k}Kept")
+                    } else {
+                        k
+                    };
+                    outputs.insert(key, v);
+                }
+            }
+        }
+        let body = plan::to_template_json(&doc).map_err(|e| DeployError::StackState {
+            stack: name.to_owned(),
+            status: "unreadable template".to_owned(),
+            hint: format!("synthesize it again: {e}"),
+        })?;
+        Ok((body, kept))
     }
 
     /// Plans one stack: no call beyond one read when it is unchanged, else a change set,
@@ -676,14 +974,16 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         if let Some(info) = &info {
             guard::check_owner(self.assembly.app(), info, &self.options.adopt)?;
         }
+        let mut result = StackPlan::new(name, info.clone());
+        let production = |i: &StackInfo| {
+            (i.termination_protection != stack.production()).then_some(stack.production())
+        };
         let tags = plan::tags(self.assembly.app(), stack);
-        let mut result = StackPlan {
-            stack: name.to_owned(),
-            state: PlanState::Create,
-            changes: Vec::new(),
-            endangered: Vec::new(),
-            change_set: None,
-            deployed: info.clone(),
+        let deployed_hash = |i: &StackInfo| {
+            i.outputs
+                .iter()
+                .find(|(k, _, _)| k == plan::TEMPLATE_OUTPUT)
+                .map(|(_, v, _)| v.clone())
         };
         let create = match &info {
             None => true,
@@ -700,26 +1000,61 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 });
             }
             Some(i) => {
-                if i.tags.get(TEMPLATE_TAG) == tags.get(TEMPLATE_TAG) && i.tags == tags {
+                if i.tags == tags
+                    && deployed_hash(i).as_deref() == Some(&*sha256_hex(stack.template_json()))
+                {
                     result.state = PlanState::Unchanged;
+                    result.production = production(i);
                     return Ok(result);
                 }
                 false
             }
         };
+        let (body, kept) = self
+            .keep_imported_exports(stack, info.as_ref().filter(|_| !create))
+            .await?;
+        result.deferred = kept;
+        let (body, hash) =
+            plan::with_template_hash(&body).map_err(|e| DeployError::StackState {
+                stack: name.to_owned(),
+                status: "unreadable template".to_owned(),
+                hint: format!("synthesize it again: {e}"),
+            })?;
+        if let Some(i) = info.as_ref().filter(|_| !create)
+            && i.tags == tags
+            && deployed_hash(i) == Some(hash)
+        {
+            result.state = PlanState::Unchanged;
+            result.production = production(i);
+            return Ok(result);
+        }
         let waits_on: Vec<&str> = stack
             .dependencies()
             .iter()
             .map(String::as_str)
             .filter(|d| pending.contains(d))
             .collect();
-        let template = self.template_source(stack).await?;
+        if let Some(i) = &info {
+            self.discard_stale(name, &i.id).await?;
+        }
+        let template = self.template_source(stack, &body).await?;
+        // One name per change set of this run: a stack can be planned twice in one `up`
+        // (after its dependencies changed, or on the pass that drops unused exports).
+        let attempt = format!(
+            "{}-{}",
+            self.run,
+            self.plans_made
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
         let request = ChangeSetRequest {
-            stack: name.to_owned(),
-            name: format!("hipaa-stack-{}", &sha256_hex(stack.template_json())[..16]),
+            stack: info
+                .as_ref()
+                .map_or_else(|| name.to_owned(), |i| i.id.clone()),
+            name: format!("{CHANGE_SET_PREFIX}{attempt}"),
+            client_token: client_token(&attempt, name),
             create,
             template,
-            capabilities: plan::capabilities(stack.template()),
+            capabilities: plan::stack_capabilities(stack.template(), &body),
             tags,
             description: format!(
                 "hipaa-stack {} for app {}, run {}",
@@ -728,15 +1063,15 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 self.run
             ),
         };
-        let arn = match self
+        let created = match self
             .call(name, "CreateChangeSet", || {
-                self.api.create_change_set(&request)
+                self.cfn(name).create_change_set(&request)
             })
             .await
         {
-            Ok(arn) => {
-                self.pending.created(name, &arn, info.is_none());
-                arn
+            Ok(created) => {
+                self.pending.created(name, &created.id, info.is_none());
+                created
             }
             Err(e) if !waits_on.is_empty() => {
                 result.state = PlanState::Pending(format!(
@@ -747,10 +1082,16 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             }
             Err(e) => return Err(e),
         };
+        let arn = created.id;
+        result.stack_id = Some(created.stack_id);
+        result.change_set = Some(arn.clone());
         let described = self.wait_change_set(name, &arn).await?;
         if described.status == "FAILED" {
+            result.change_set = None;
             if self
-                .call(name, "DeleteChangeSet", || self.api.delete_change_set(&arn))
+                .call(name, "DeleteChangeSet", || {
+                    self.cfn(name).delete_change_set(&arn)
+                })
                 .await
                 .is_ok()
             {
@@ -758,7 +1099,11 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             }
             if plan::is_no_change(described.status_reason.as_deref()) {
                 result.state = PlanState::UpToDate;
+                result.production = info.as_ref().and_then(production);
                 return Ok(result);
+            }
+            if create {
+                self.drop_review_stack(&result).await;
             }
             let reason = described.status_reason.unwrap_or_default();
             if !waits_on.is_empty() {
@@ -780,12 +1125,21 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         };
         result.endangered =
             plan::endangered(stack, None, &described.changes, &self.options.allow_replace);
+        result.allowed = plan::allowed_ids(stack, &described.changes, &self.options.allow_replace);
+        result.removed_stores = described
+            .changes
+            .iter()
+            .filter(|c| c.action == "Remove" && plan::data_at_stake(&c.resource_type).is_some())
+            .map(|c| c.logical_id.clone())
+            .collect();
         result.changes = described
             .changes
             .iter()
             .map(|c| planned(stack, c))
             .collect();
-        result.change_set = Some(arn);
+        if !create {
+            result.production = info.as_ref().and_then(production);
+        }
         Ok(result)
     }
 
@@ -799,7 +1153,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         loop {
             let info = self
                 .call(stack, "DescribeChangeSet", || {
-                    self.api.describe_change_set(arn)
+                    self.cfn(stack).describe_change_set(arn)
                 })
                 .await?;
             if !matches!(
@@ -820,17 +1174,36 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         }
     }
 
+    /// Deletes the empty `REVIEW_IN_PROGRESS` stack that a CREATE change set made, once
+    /// that change set is gone (deleting a change set leaves its stack behind).
+    async fn drop_review_stack(&self, p: &StackPlan) {
+        let Some(id) = &p.stack_id else { return };
+        let name = p.stack.as_str();
+        if let Ok(Some(info)) = self.describe_id(name, id).await
+            && info.status == "REVIEW_IN_PROGRESS"
+        {
+            let _ = self
+                .call(name, "DeleteStack", || self.cfn(name).delete_stack(id, &[]))
+                .await;
+        }
+    }
+
+    /// Deletes the plans' change sets, and the empty stacks their CREATE change sets made.
     async fn discard(&self, plans: &[StackPlan]) {
         for p in plans {
-            if let Some(arn) = &p.change_set
-                && self
+            if let Some(arn) = &p.change_set {
+                if self
                     .call(&p.stack, "DeleteChangeSet", || {
-                        self.api.delete_change_set(arn)
+                        self.cfn(&p.stack).delete_change_set(arn)
                     })
                     .await
                     .is_ok()
-            {
-                self.pending.done(arn);
+                {
+                    self.pending.done(arn);
+                }
+                if p.state == PlanState::Create {
+                    self.drop_review_stack(p).await;
+                }
             }
         }
     }
@@ -858,13 +1231,15 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     }
 
     /// Plans every selected stack without changing anything: change sets are created,
-    /// described and deleted. Stacks that depend on an earlier wave's pending changes are
-    /// planned as far as CloudFormation allows.
+    /// described and deleted, and so is the empty stack a first plan of a stack makes.
+    /// Stacks that depend on an earlier wave's pending changes are planned as far as
+    /// CloudFormation allows.
     pub async fn preview(&self) -> Result<Vec<StackPlan>, DeployError> {
         self.guarded("preview", self.preview_inner()).await
     }
 
     async fn preview_inner(&self) -> Result<Vec<StackPlan>, DeployError> {
+        self.check_regions()?;
         let mut all = Vec::new();
         let mut pending: BTreeSet<&str> = BTreeSet::new();
         for wave in self.waves() {
@@ -887,134 +1262,398 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
 
     /// Deploys every selected stack, wave by wave, stacks of a wave concurrently.
     ///
+    /// Every stack whose change set can be made before anything runs is planned and checked
+    /// first, so a refusal there changes nothing; a stack that can only be planned after an
+    /// earlier wave deploys is checked then, and a refusal names what was already deployed.
+    /// Exports that a stack drops while another still imports them are kept, and dropped on
+    /// a last pass once nothing imports them.
+    ///
     /// Ctrl-C stops waiting and says where the stacks stand; CloudFormation goes on, and
     /// running `up` again converges.
     pub async fn up(&self) -> Result<Vec<Deployed>, DeployError> {
         self.guarded("up", self.up_inner()).await
     }
 
+    /// After an interruption: the stack policies relaxed for `--allow-replace` are restored
+    /// (CloudFormation goes on with the execution, under the policy it started with).
+    async fn restore_relaxed(&self) {
+        let names: Vec<String> = self
+            .relaxed
+            .lock()
+            .map(|r| r.iter().cloned().collect())
+            .unwrap_or_default();
+        for name in names {
+            if let Some(stack) = self.assembly.stack(&name) {
+                match self.restore_policy(stack, &name).await {
+                    Ok(()) => self.say(format!("{name}: stack policy restored after the interruption")),
+                    Err(e) => self.say(format!(
+                        "{name}: the stack policy relaxed for --allow-replace could not be restored ({e}); run `up` again, which sets it"
+                    )),
+                }
+            }
+        }
+    }
+
     async fn up_inner(&self) -> Result<Vec<Deployed>, DeployError> {
-        let mut deployed = Vec::new();
-        for wave in self.waves() {
-            // Each stack's state, read (and, when needed, recovered) concurrently.
+        self.check_regions()?;
+        let waves = self.waves();
+        // 1. Everything that can be planned now is planned and checked before anything runs.
+        let mut planned: Vec<Vec<StackPlan>> = Vec::new();
+        let mut pending: BTreeSet<&str> = BTreeSet::new();
+        for wave in &waves {
             let recovered: Vec<Result<Option<StackInfo>, DeployError>> = stream::iter(wave.iter())
                 .map(|s| self.recover(s))
                 .buffered(self.options.concurrency.max(1))
                 .collect()
                 .await;
             let mut known = Vec::with_capacity(wave.len());
+            let mut errors = Vec::new();
             for r in recovered {
-                known.push(Some(r?));
+                match r {
+                    Ok(info) => known.push(Some(info)),
+                    Err(e) => {
+                        errors.push(e);
+                        known.push(None);
+                    }
+                }
             }
-            let (plans, errors) = self.plan_wave(&wave, known, &BTreeSet::new()).await;
             if let Some(e) = DeployError::combine(errors) {
-                self.discard(&plans).await;
+                self.discard(&planned.concat()).await;
                 return Err(e);
             }
-            let endangered: Vec<Endangered> =
-                plans.iter().flat_map(|p| p.endangered.clone()).collect();
-            if !endangered.is_empty() {
+            let (plans, errors) = self.plan_wave(wave, known, &pending).await;
+            if let Some(e) = DeployError::combine(errors) {
+                self.discard(&planned.concat()).await;
                 self.discard(&plans).await;
-                return Err(DeployError::Endangered {
-                    changes: endangered,
-                });
+                return Err(e);
             }
             for p in &plans {
-                self.say(describe_plan(p));
+                if p.has_changes() {
+                    pending.insert(self.name_in(wave, &p.stack));
+                }
             }
-            let changing: Vec<&StackPlan> =
-                plans.iter().filter(|p| p.change_set.is_some()).collect();
-            if !changing.is_empty() {
-                let names: Vec<&str> = changing.iter().map(|p| p.stack.as_str()).collect();
-                if let Err(e) = self.confirm(&format!("deploy {}", names.join(", "))).await {
-                    // On Ctrl-C the guard deletes them, and says so.
-                    if !matches!(e, DeployError::Interrupted { .. }) {
-                        self.discard(&plans).await;
+            planned.push(plans);
+        }
+        let endangered: Vec<Endangered> = planned
+            .iter()
+            .flatten()
+            .flat_map(|p| p.endangered.clone())
+            .collect();
+        if !endangered.is_empty() {
+            self.discard(&planned.concat()).await;
+            return Err(DeployError::Endangered {
+                changes: endangered,
+                changed: Vec::new(),
+            });
+        }
+        // 2. Wave by wave: stacks whose dependencies changed are planned again now.
+        let mut deployed: Vec<Deployed> = Vec::new();
+        let mut changed: BTreeSet<String> = BTreeSet::new();
+        for k in 0..waves.len() {
+            let wave = &waves[k];
+            let (done, later) = planned.split_at_mut(k + 1);
+            let plans = &mut done[k];
+            let outcome = async {
+                let stale: Vec<usize> = wave
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, s)| {
+                        s.dependencies().iter().any(|d| changed.contains(d))
+                            || matches!(plans[i].state, PlanState::Pending(_))
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                if !stale.is_empty() {
+                    let old: Vec<StackPlan> = stale.iter().map(|&i| plans[i].clone()).collect();
+                    self.discard(&old).await;
+                    let stacks: Vec<&SynthesizedStack> = stale.iter().map(|&i| wave[i]).collect();
+                    let (fresh, errors) = self
+                        .plan_wave(&stacks, vec![None; stacks.len()], &BTreeSet::new())
+                        .await;
+                    if let Some(e) = DeployError::combine(errors) {
+                        self.discard(&fresh).await;
+                        self.discard(plans).await;
+                        return Err(self.after(e, &changed));
                     }
-                    return Err(e);
+                    for (&i, p) in stale.iter().zip(fresh) {
+                        plans[i] = p;
+                    }
+                    let endangered: Vec<Endangered> =
+                        plans.iter().flat_map(|p| p.endangered.clone()).collect();
+                    if !endangered.is_empty() {
+                        self.discard(plans).await;
+                        return Err(DeployError::Endangered {
+                            changes: endangered,
+                            changed: changed.iter().cloned().collect(),
+                        });
+                    }
+                }
+                for p in plans.iter() {
+                    self.say(describe_plan(p));
+                }
+                let changing: Vec<&StackPlan> = plans.iter().filter(|p| p.has_changes()).collect();
+                if !changing.is_empty() {
+                    let names: Vec<&str> = changing.iter().map(|p| p.stack.as_str()).collect();
+                    if let Err(e) = self.confirm(&format!("deploy {}", names.join(", "))).await {
+                        // On Ctrl-C the guard deletes them, and says so.
+                        if !matches!(e, DeployError::Interrupted { .. }) {
+                            self.discard(plans).await;
+                        }
+                        return Err(self.after(e, &changed));
+                    }
+                }
+                let results: Vec<Result<Deployed, DeployError>> =
+                    stream::iter(wave.iter().zip(plans.iter()))
+                        .map(|(s, p)| self.apply(s, p))
+                        .buffered(self.options.concurrency.max(1))
+                        .collect()
+                        .await;
+                let mut errors = Vec::new();
+                for (r, p) in results.into_iter().zip(plans.iter()) {
+                    match r {
+                        Ok(d) => {
+                            if p.change_set.is_some() {
+                                changed.insert(d.stack.clone());
+                            }
+                            deployed.push(d);
+                        }
+                        Err(e) => errors.push(e),
+                    }
+                }
+                match DeployError::combine(errors) {
+                    Some(e) => Err(e),
+                    None => Ok(()),
                 }
             }
-            let results: Vec<Result<Deployed, DeployError>> = stream::iter(wave.iter().zip(&plans))
-                .map(|(s, p)| self.apply(s, p))
-                .buffered(self.options.concurrency.max(1))
-                .collect()
-                .await;
-            let mut errors = Vec::new();
-            for r in results {
-                match r {
-                    Ok(d) => deployed.push(d),
-                    Err(e) => errors.push(e),
-                }
-            }
-            if let Some(e) = DeployError::combine(errors) {
+            .await;
+            if let Err(e) = outcome {
+                // The change sets planned for later waves will not run: they go too.
+                self.discard(&later.concat()).await;
                 return Err(e);
+            }
+        }
+        // 3. Exports kept for an importer are dropped once no stack imports them.
+        let deferred: Vec<&SynthesizedStack> = waves
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|s| {
+                planned
+                    .iter()
+                    .flatten()
+                    .any(|p| p.stack == s.name() && !p.deferred.is_empty())
+            })
+            .collect();
+        for stack in deferred {
+            let p = self.plan(stack, None, &BTreeSet::new()).await?;
+            let entry = deployed.iter_mut().find(|d| d.stack == stack.name());
+            if p.change_set.is_none() {
+                if let Some(d) = entry {
+                    d.notes.extend(p.deferred.iter().map(|e| {
+                        format!("kept export {e}: it goes on a later `up`, once nothing imports it")
+                    }));
+                }
+                continue;
+            }
+            if !p.endangered.is_empty() {
+                self.discard(std::slice::from_ref(&p)).await;
+                return Err(DeployError::Endangered {
+                    changes: p.endangered.clone(),
+                    changed: changed.iter().cloned().collect(),
+                });
+            }
+            self.say(format!(
+                "{}: the exports kept for their importers are no longer imported; removing them",
+                stack.name()
+            ));
+            let d = self.apply(stack, &p).await?;
+            if let Some(entry) = deployed.iter_mut().find(|x| x.stack == stack.name()) {
+                entry
+                    .notes
+                    .push("exports no longer imported were removed on a second pass".to_owned());
+                entry.outputs = d.outputs;
+                entry.updated_at = d.updated_at;
             }
         }
         Ok(deployed)
     }
 
-    /// Executes one stack's plan and waits for it; unchanged stacks cost nothing more.
+    fn name_in<'w>(&self, wave: &[&'w SynthesizedStack], name: &str) -> &'w str {
+        wave.iter()
+            .find(|s| s.name() == name)
+            .map_or("", |s| s.name())
+    }
+
+    /// An error that stopped `up` after some stacks were already changed: it says which.
+    fn after(&self, e: DeployError, changed: &BTreeSet<String>) -> DeployError {
+        if changed.is_empty() {
+            return e;
+        }
+        DeployError::StackState {
+            stack: e_stack(&e),
+            status: "not deployed".to_owned(),
+            hint: format!(
+                "{e}; already deployed in this run: {}",
+                changed.iter().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        }
+    }
+
+    /// Executes one stack's plan and waits for it; unchanged stacks cost nothing more
+    /// (unless their production status changes).
     async fn apply(
         &self,
         stack: &SynthesizedStack,
         p: &StackPlan,
     ) -> Result<Deployed, DeployError> {
         let name = stack.name();
+        let mut notes: Vec<String> = p
+            .deferred
+            .iter()
+            .map(|e| format!("kept export {e}"))
+            .collect();
+        let mut relaxed = false;
         let info = match &p.change_set {
             None => p.deployed.clone(),
             Some(arn) => {
-                let seen = self.event_ids(name).await;
-                self.track(name, Some("EXECUTING"));
-                let executed = self.execute(name, arn).await;
-                if executed.is_ok() {
-                    self.pending.done(arn);
-                }
-                if let Err(e) = executed {
-                    self.track(name, None);
-                    let cause = match e {
-                        DeployError::Api { source, .. } => source.to_string(),
-                        other => return Err(other),
-                    };
-                    return Err(DeployError::StackFailed {
-                        stack: name.to_owned(),
-                        status: "not executed".to_owned(),
-                        cause,
-                        next: plan::next_step(""),
-                    });
-                }
-                let info = self.wait(stack, &seen).await;
-                self.track(name, None);
-                let info = info?;
-                match &info {
-                    Some(i) if succeeded(&i.status) => {}
-                    Some(i) => return Err(self.failure(stack, &i.status, &seen).await),
-                    None => {
-                        return Err(DeployError::StackState {
-                            stack: name.to_owned(),
-                            status: "gone".to_owned(),
-                            hint: "the stack was deleted while it deployed; run `up` again"
-                                .to_owned(),
-                        });
+                let id = p.stack_id.clone().unwrap_or_else(|| name.to_owned());
+                relaxed = stack.production()
+                    && p.state == PlanState::Update
+                    && p.deployed
+                        .as_ref()
+                        .is_some_and(|d| d.termination_protection)
+                    && !p.allowed.is_empty();
+                if relaxed
+                    && let Some(policy) =
+                        plan::stack_policy_allowing(stack.template(), &p.removed_stores, &p.allowed)
+                {
+                    if let Ok(mut r) = self.relaxed.lock() {
+                        r.insert(name.to_owned());
                     }
-                }
-                if stack.production() {
-                    self.protect(
-                        stack,
-                        info.as_ref().is_some_and(|i| i.termination_protection),
-                    )
+                    self.call(name, "SetStackPolicy", || {
+                        self.cfn(name).set_stack_policy(&id, &policy)
+                    })
                     .await?;
+                    let note = format!(
+                        "stack policy relaxed for this execution only, to replace or delete {}",
+                        p.allowed.join(", ")
+                    );
+                    self.say(format!("{name}: {note}"));
+                    notes.push(note);
                 }
-                info
+                let ran = self.run_change_set(stack, &id, arn).await;
+                if relaxed {
+                    // Restored whatever happened, before any error is returned.
+                    let restored = self.restore_policy(stack, &id).await;
+                    if restored.is_ok()
+                        && let Ok(mut r) = self.relaxed.lock()
+                    {
+                        r.remove(name);
+                    }
+                    notes.push("stack policy restored".to_owned());
+                    self.say(format!("{name}: stack policy restored"));
+                    restored?;
+                }
+                ran?
             }
         };
+        let info = match (info, p.production) {
+            (Some(mut i), _)
+                if stack.production() && (p.change_set.is_some() || p.production.is_some()) =>
+            {
+                if relaxed {
+                    // The policy was restored just now; only the protection may be missing.
+                    if !i.termination_protection {
+                        self.call(name, "UpdateTerminationProtection", || {
+                            self.cfn(name).set_termination_protection(&i.id, true)
+                        })
+                        .await?;
+                    }
+                } else {
+                    self.protect(stack, &i.id, i.termination_protection).await?;
+                }
+                if p.production == Some(true) {
+                    notes.push(
+                        "production: termination protection and stack policy turned on".to_owned(),
+                    );
+                }
+                i.termination_protection = true;
+                Some(i)
+            }
+            (Some(mut i), Some(false)) => {
+                self.unprotect(name, &i.id).await?;
+                notes.push("no longer production: termination protection off, stack policy allows every update".to_owned());
+                i.termination_protection = false;
+                Some(i)
+            }
+            (info, _) => info,
+        };
+        for n in &notes {
+            if !n.starts_with("stack policy") {
+                self.say(format!("{name}: {n}"));
+            }
+        }
         let info = info.unwrap_or_default();
         Ok(Deployed {
             stack: name.to_owned(),
             state: p.state.clone(),
             stack_id: info.id,
             updated_at: info.updated_at,
-            outputs: info.outputs.into_iter().map(|(k, v, _)| (k, v)).collect(),
+            outputs: shown(info.outputs),
+            region: self.region_of(name),
+            notes,
         })
+    }
+
+    async fn run_change_set(
+        &self,
+        stack: &SynthesizedStack,
+        id: &str,
+        arn: &str,
+    ) -> Result<Option<StackInfo>, DeployError> {
+        let name = stack.name();
+        let mark = self.mark(name, id).await;
+        self.track(name, Some("EXECUTING"));
+        let executed = self.execute(name, arn).await;
+        if executed.is_ok() {
+            self.pending.done(arn);
+        }
+        if let Err(e) = executed {
+            self.track(name, None);
+            let cause = match e {
+                DeployError::Api { source, .. } => source.to_string(),
+                other => return Err(other),
+            };
+            return Err(DeployError::StackFailed {
+                stack: name.to_owned(),
+                status: "not executed".to_owned(),
+                cause,
+                next: plan::next_step(""),
+            });
+        }
+        let info = self.wait(stack, Some(id), &mark).await;
+        self.track(name, None);
+        let info = info?;
+        match &info {
+            Some(i) if succeeded(&i.status) => Ok(info),
+            Some(i) => Err(self.failure(stack, Some(id), &i.status, &mark).await),
+            None => Err(DeployError::StackState {
+                stack: name.to_owned(),
+                status: "gone".to_owned(),
+                hint: "the stack was deleted while it deployed; run `up` again".to_owned(),
+            }),
+        }
+    }
+
+    async fn restore_policy(&self, stack: &SynthesizedStack, id: &str) -> Result<(), DeployError> {
+        let name = stack.name();
+        if let Some(policy) = plan::stack_policy(stack.template()) {
+            self.call(name, "SetStackPolicy", || {
+                self.cfn(name).set_stack_policy(id, &policy)
+            })
+            .await?;
+        }
+        Ok(())
     }
 
     /// Executes a change set. Executing is not idempotent, so after a server error or a
@@ -1027,7 +1666,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         };
         for attempt in 1..=self.options.retry.attempts.max(1) {
             let once = with_retry(policy, &self.calls, "ExecuteChangeSet", || {
-                self.api.execute_change_set(arn)
+                self.cfn(stack).execute_change_set(arn)
             })
             .await;
             let err = match once {
@@ -1036,11 +1675,11 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             };
             let last = attempt == self.options.retry.attempts.max(1);
             match err.kind {
-                super::api::ApiErrorKind::Throttled if !last => {}
-                super::api::ApiErrorKind::Transient if !last => {
+                ApiErrorKind::Throttled if !last => {}
+                ApiErrorKind::Transient if !last => {
                     let state = self
                         .call(stack, "DescribeChangeSet", || {
-                            self.api.describe_change_set(arn)
+                            self.cfn(stack).describe_change_set(arn)
                         })
                         .await?;
                     if state.execution_status.as_deref() != Some("AVAILABLE") {
@@ -1062,30 +1701,44 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     }
 
     /// Termination protection and the stack policy of a production stack.
-    async fn protect(&self, stack: &SynthesizedStack, protected: bool) -> Result<(), DeployError> {
+    async fn protect(
+        &self,
+        stack: &SynthesizedStack,
+        id: &str,
+        protected: bool,
+    ) -> Result<(), DeployError> {
         let name = stack.name();
         if !protected {
             self.call(name, "UpdateTerminationProtection", || {
-                self.api.set_termination_protection(name, true)
+                self.cfn(name).set_termination_protection(id, true)
             })
             .await?;
         }
-        if let Some(policy) = plan::stack_policy(stack.template()) {
-            self.call(name, "SetStackPolicy", || {
-                self.api.set_stack_policy(name, &policy)
-            })
-            .await?;
-        }
-        Ok(())
+        self.restore_policy(stack, id).await
+    }
+
+    /// A stack that stops being a production stack: termination protection off, and a stack
+    /// policy that allows every update (a policy can be replaced, not removed).
+    async fn unprotect(&self, name: &str, id: &str) -> Result<(), DeployError> {
+        self.call(name, "UpdateTerminationProtection", || {
+            self.cfn(name).set_termination_protection(id, false)
+        })
+        .await?;
+        self.call(name, "SetStackPolicy", || {
+            self.cfn(name).set_stack_policy(id, plan::ALLOW_ALL_POLICY)
+        })
+        .await
     }
 
     /// Deletes every selected stack, waves in reverse, stacks of a wave concurrently. Stores
-    /// of PHI are kept and listed.
+    /// of PHI are kept and listed, and so is whatever CloudFormation could not delete because
+    /// a kept store uses it (a database's subnet group, security group, subnets, network).
     pub async fn destroy(&self) -> Result<Destroyed, DeployError> {
         self.guarded("destroy", self.destroy_inner()).await
     }
 
     async fn destroy_inner(&self) -> Result<Destroyed, DeployError> {
+        self.check_regions()?;
         let waves = self.waves();
         let names: Vec<&str> = waves.iter().rev().flatten().map(|s| s.name()).collect();
         // Refuse stacks of another app before asking anything.
@@ -1135,6 +1788,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             return Ok((name.to_owned(), None));
         };
         guard::check_owner(self.assembly.app(), &info, &self.options.adopt)?;
+        let id = info.id.clone();
         if info.termination_protection {
             return Err(DeployError::TerminationProtected {
                 stack: name.to_owned(),
@@ -1143,12 +1797,12 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         for (_, _, export) in &info.outputs {
             let Some(export) = export else { continue };
             let listed = with_retry(self.options.retry, &self.calls, "ListImports", || {
-                self.api.list_imports(export)
+                self.cfn(name).list_imports(export)
             })
             .await;
             let importers = match listed {
                 Ok(importers) => importers,
-                Err(e) if e.kind == super::api::ApiErrorKind::Unsupported => {
+                Err(e) if e.kind == ApiErrorKind::Unsupported => {
                     self.say(format!(
                         "{name}: the endpoint cannot list the importers of `{export}`; CloudFormation itself refuses to delete an export in use"
                     ));
@@ -1169,68 +1823,135 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             }
         }
         let resources = self
-            .call(name, "DescribeStackResources", || {
-                self.api.stack_resources(name)
+            .call(name, "ListStackResources", || {
+                self.cfn(name).stack_resources(&id)
             })
             .await?;
         let template = stack.template();
-        let retained: Vec<Retained> = resources
+        let mut retained: Vec<Retained> = resources
             .iter()
             .filter_map(|r| {
                 let resource = template.resource(&r.logical_id)?;
                 let keep = resource.kept()?;
                 let protected = resource.properties()["DeletionProtection"] == true;
+                let phi = plan::is_phi_store(template, &r.logical_id, &r.resource_type);
                 Some(Retained {
                     stack: name.to_owned(),
                     logical_id: r.logical_id.clone(),
                     construct: resource.construct_path().unwrap_or_default().to_owned(),
                     resource_type: r.resource_type.clone(),
                     physical_id: r.physical_id.clone().unwrap_or_default(),
-                    phi: plan::is_phi_store(template, &r.logical_id, &r.resource_type),
+                    phi,
                     kept: match keep {
                         crate::cfn::Keep::Snapshot if !protected => "final snapshot",
                         _ => "retained",
                     },
+                    why: if protected {
+                        "deletion protection (a store of PHI)".to_owned()
+                    } else if phi {
+                        "a store of PHI".to_owned()
+                    } else {
+                        "its deletion policy keeps it".to_owned()
+                    },
+                    billing: billing(&r.resource_type),
                 })
             })
             .collect();
-        let seen = self.event_ids(name).await;
-        self.say(format!("{name}: deleting"));
-        self.call(name, "DeleteStack", || self.api.delete_stack(name, &[]))
+        let mut keep: Vec<String> = Vec::new();
+        // A deletion that fails only on resources CloudFormation may not delete (deletion
+        // protection, in use by a kept database) is retried keeping exactly those; each
+        // retry can reveal the next layer (a kept database keeps its subnet group, which
+        // keeps its subnets, which keep their network).
+        for attempt in 0..4 {
+            let mark = self.mark(name, &id).await;
+            if attempt == 0 {
+                self.say(format!("{name}: deleting"));
+            } else {
+                self.say(format!(
+                    "{name}: deleting again, keeping {}",
+                    keep.join(", ")
+                ));
+            }
+            self.call(name, "DeleteStack", || {
+                self.cfn(name).delete_stack(&id, &keep)
+            })
             .await?;
-        self.track(name, Some("DELETE_IN_PROGRESS"));
-        let left = self.wait(stack, &seen).await;
-        self.track(name, None);
-        if let Some(left) = left? {
-            if left.status == "DELETE_FAILED" {
-                // Stores of PHI that refuse deletion (deletion protection) are kept on purpose.
-                let keep: Vec<String> = retained
+            self.track(name, Some("DELETE_IN_PROGRESS"));
+            let left = self.wait(stack, Some(&id), &mark).await;
+            self.track(name, None);
+            let Some(left) = left? else {
+                return Ok((name.to_owned(), Some(retained)));
+            };
+            if left.status != "DELETE_FAILED" {
+                return Err(self.failure(stack, Some(&id), &left.status, &mark).await);
+            }
+            let events = self.events_since(name, &id, &mark).await;
+            let failed: Vec<&StackEvent> = events
+                .iter()
+                .filter(|e| e.status == "DELETE_FAILED" && e.logical_id != name)
+                .collect();
+            let keepable = !failed.is_empty()
+                && failed.iter().all(|e| {
+                    e.reason.as_deref().is_some_and(|r| {
+                        let r = r.to_ascii_lowercase();
+                        r.contains("deletion protection")
+                            || r.contains("in use")
+                            || r.contains("dependencyviolation")
+                            || r.contains("has dependencies")
+                            || r.contains("still using")
+                    })
+                });
+            if !keepable {
+                return Err(self.failure(stack, Some(&id), &left.status, &mark).await);
+            }
+            for e in failed {
+                if keep.contains(&e.logical_id) {
+                    continue;
+                }
+                keep.push(e.logical_id.clone());
+                let why = e.reason.clone().unwrap_or_default();
+                let phys = resources
                     .iter()
-                    .filter(|r| r.kept == "retained")
-                    .map(|r| r.logical_id.clone())
-                    .collect();
-                if !keep.is_empty() {
-                    self.say(format!(
-                        "{name}: deleting again, keeping {}",
-                        keep.join(", ")
-                    ));
-                    self.call(name, "DeleteStack", || self.api.delete_stack(name, &keep))
-                        .await?;
-                    match self.wait(stack, &seen).await? {
-                        None => return Ok((name.to_owned(), Some(retained))),
-                        Some(i) => return Err(self.failure(stack, &i.status, &seen).await),
-                    }
+                    .find(|r| r.logical_id == e.logical_id)
+                    .and_then(|r| r.physical_id.clone())
+                    .unwrap_or_default();
+                if let Some(r) = retained.iter_mut().find(|r| r.logical_id == e.logical_id) {
+                    r.kept = "retained";
+                    r.why = why;
+                } else {
+                    let resource = template.resource(&e.logical_id);
+                    retained.push(Retained {
+                        stack: name.to_owned(),
+                        logical_id: e.logical_id.clone(),
+                        construct: resource
+                            .and_then(crate::cfn::Resource::construct_path)
+                            .unwrap_or_default()
+                            .to_owned(),
+                        resource_type: e.resource_type.clone(),
+                        physical_id: phys,
+                        phi: plan::is_phi_store(template, &e.logical_id, &e.resource_type),
+                        kept: "retained",
+                        why,
+                        billing: billing(&e.resource_type),
+                    });
                 }
             }
-            return Err(self.failure(stack, &left.status, &seen).await);
         }
-        Ok((name.to_owned(), Some(retained)))
+        Err(DeployError::StackState {
+            stack: name.to_owned(),
+            status: "DELETE_FAILED".to_owned(),
+            hint: format!(
+                "still not deleted after keeping {}; look at the stack's events",
+                keep.join(", ")
+            ),
+        })
     }
 
     /// The outputs of every selected stack that exists.
     /// Stacks that are not deployed are named on standard error; when none is,
     /// [`DeployError::NotDeployed`].
     pub async fn outputs(&self) -> Result<Vec<(String, Vec<(String, String)>)>, DeployError> {
+        self.check_regions()?;
         let work = async {
             let mut out = Vec::new();
             let mut missing = Vec::new();
@@ -1240,10 +1961,9 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                     guard::check_owner(self.assembly.app(), info, &self.options.adopt)?;
                 }
                 match info {
-                    Some(info) if info.status != "REVIEW_IN_PROGRESS" => out.push((
-                        s.name().to_owned(),
-                        info.outputs.into_iter().map(|(k, v, _)| (k, v)).collect(),
-                    )),
+                    Some(info) if info.status != "REVIEW_IN_PROGRESS" => {
+                        out.push((s.name().to_owned(), shown(info.outputs)));
+                    }
                     _ => missing.push(s.name().to_owned()),
                 }
             }
@@ -1272,6 +1992,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     }
 
     async fn drift_inner(&self) -> Result<Vec<StackDrift>, DeployError> {
+        self.check_regions()?;
         let mut missing = Vec::new();
         for s in self.waves().into_iter().flatten() {
             match self.describe(s.name()).await? {
@@ -1288,14 +2009,14 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         for s in self.waves().into_iter().flatten() {
             let name = s.name();
             let detected = with_retry(self.options.retry, &self.calls, "DetectStackDrift", || {
-                self.api.detect_drift(name)
+                self.cfn(name).detect_drift(name)
             })
             .await;
             let id = match detected {
                 Ok(id) => id,
-                Err(e) if e.kind == super::api::ApiErrorKind::Unsupported => {
+                Err(e) if e.kind == ApiErrorKind::Unsupported => {
                     return Err(DeployError::Unsupported {
-                        endpoint: self.api.endpoint(),
+                        endpoint: self.cfn(name).endpoint(),
                         operation: "DetectStackDrift",
                         command: "drift",
                     });
@@ -1304,14 +2025,14 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             };
             let start = Instant::now();
             let mut interval = self.options.poll;
-            let status = loop {
+            loop {
                 let (status, reason) = self
                     .call(name, "DescribeStackDriftDetectionStatus", || {
-                        self.api.drift_detection_status(&id)
+                        self.cfn(name).drift_detection_status(&id)
                     })
                     .await?;
                 match status.as_str() {
-                    "DETECTION_COMPLETE" => break status,
+                    "DETECTION_COMPLETE" => break,
                     "DETECTION_FAILED" => {
                         return Err(DeployError::StackState {
                             stack: name.to_owned(),
@@ -1331,10 +2052,10 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                         interval = interval.mul_f64(1.5).min(self.options.max_poll);
                     }
                 }
-            };
+            }
             let resources: Vec<_> = self
                 .call(name, "DescribeStackResourceDrifts", || {
-                    self.api.resource_drifts(name)
+                    self.cfn(name).resource_drifts(name)
                 })
                 .await?
                 .into_iter()
@@ -1349,9 +2070,58 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 },
                 resources,
             });
-            let _ = status;
         }
         Ok(out)
+    }
+}
+
+/// The outputs people see: all but the engine's record of the template.
+fn shown(outputs: Vec<(String, String, Option<String>)>) -> Vec<(String, String)> {
+    outputs
+        .into_iter()
+        .filter(|(k, _, _)| k != plan::TEMPLATE_OUTPUT)
+        .map(|(k, v, _)| (k, v))
+        .collect()
+}
+
+/// The newest event of a stack before an operation (`None`: it had none, or they could not
+/// be read); the operation's events are those after it.
+#[derive(Debug, Clone, Default)]
+struct Mark(Option<String>);
+
+/// Change sets this tool makes are named `hipaa-stack-<run id>`.
+const CHANGE_SET_PREFIX: &str = "hipaa-stack-";
+
+/// An id for one run of the tool: the time and the process, in base 36 (change-set names
+/// allow letters, digits and hyphens, and must start with a letter).
+fn run_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let mut n = nanos ^ (u128::from(std::process::id()) << 64);
+    let mut out = String::new();
+    while n > 0 {
+        let d = (n % 36) as u32;
+        out.push(char::from_digit(d, 36).unwrap_or('0'));
+        n /= 36;
+    }
+    out.chars().rev().collect()
+}
+
+/// The client token of a run's change set for a stack (at most 128 characters).
+fn client_token(run: &str, stack: &str) -> String {
+    let mut token = format!("{CHANGE_SET_PREFIX}{run}-{stack}");
+    token.truncate(128);
+    token
+}
+
+fn e_stack(e: &DeployError) -> String {
+    match e {
+        DeployError::Api { stack, .. }
+        | DeployError::ChangeSetFailed { stack, .. }
+        | DeployError::StackFailed { stack, .. }
+        | DeployError::StackState { stack, .. } => stack.clone(),
+        _ => "the app".to_owned(),
     }
 }
 
@@ -1410,5 +2180,77 @@ pub fn describe_plan(p: &StackPlan) -> String {
     for e in &p.endangered {
         text.push_str(&format!("\n    ! {e}"));
     }
+    match p.production {
+        Some(true) => text.push_str(
+            "\n    ~ production: termination protection and the stack policy turn on",
+        ),
+        Some(false) => text.push_str(
+            "\n    ~ no longer production: termination protection turns off, the stack policy allows every update",
+        ),
+        None => {}
+    }
+    for d in &p.deferred {
+        text.push_str(&format!(
+            "\n    = export {d} is kept until nothing imports it"
+        ));
+    }
+    if !p.allowed.is_empty() {
+        text.push_str(&format!(
+            "\n    ! allowed by --allow-replace: {}",
+            p.allowed.join(", ")
+        ));
+    }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// CloudFormation's patterns: change-set names `[a-zA-Z][-a-zA-Z0-9]*` (up to 128),
+    /// client tokens `[a-zA-Z0-9][-a-zA-Z0-9]*` (up to 128).
+    fn valid(name: &str, first: fn(char) -> bool) -> bool {
+        name.len() <= 128
+            && name.chars().next().is_some_and(first)
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    }
+
+    #[test]
+    fn change_set_names_and_client_tokens_are_valid_and_differ_per_run() {
+        let a = run_id();
+        std::thread::sleep(Duration::from_millis(2));
+        let b = run_id();
+        assert_ne!(a, b);
+        let name = format!("{CHANGE_SET_PREFIX}{a}-0");
+        assert!(valid(&name, |c| c.is_ascii_alphabetic()), "{name}");
+        let token = client_token(&format!("{a}-0"), "clinic-data");
+        assert!(valid(&token, |c| c.is_ascii_alphanumeric()), "{token}");
+        assert_ne!(token, client_token(&format!("{a}-1"), "clinic-data"));
+        assert_ne!(token, client_token(&format!("{a}-0"), "clinic-security"));
+        let long = client_token(&a, &"s".repeat(200));
+        assert_eq!(long.len(), 128);
+    }
+
+    #[test]
+    fn the_template_hash_output_is_not_shown_and_kept_resources_say_what_bills() {
+        let outputs = vec![
+            ("Bucket".to_owned(), "b".to_owned(), None),
+            (plan::TEMPLATE_OUTPUT.to_owned(), "abc".to_owned(), None),
+            (
+                "KeyArn".to_owned(),
+                "k".to_owned(),
+                Some("s:Key:Arn".to_owned()),
+            ),
+        ];
+        assert_eq!(
+            shown(outputs),
+            [
+                ("Bucket".to_owned(), "b".to_owned()),
+                ("KeyArn".to_owned(), "k".to_owned())
+            ]
+        );
+        assert!(billing("AWS::RDS::DBInstance").is_some_and(|b| b.contains("database")));
+        assert_eq!(billing("AWS::EC2::Subnet"), None);
+        assert_eq!(billing("AWS::RDS::DBSubnetGroup"), None);
+    }
 }

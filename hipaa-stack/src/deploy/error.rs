@@ -160,12 +160,16 @@ pub enum DeployError {
 
     /// The plan replaces or deletes stores of PHI.
     #[error(
-        "refusing to replace or delete stores of PHI:\n{}\nnothing was changed; if the data is safe elsewhere, pass `--allow-replace STACK/ID` for each of them",
-        .changes.iter().map(|c| format!("  - {c}")).collect::<Vec<_>>().join("\n")
+        "refusing to replace or delete stores of PHI:\n{}\n{}; if the data is safe elsewhere, pass `--allow-replace STACK/ID` for each of them",
+        .changes.iter().map(|c| format!("  - {c}")).collect::<Vec<_>>().join("\n"),
+        if .changed.is_empty() { "nothing was changed".to_owned() } else { format!("already deployed in this run, before this stack could be planned: {}; nothing else was changed", .changed.join(", ")) }
     )]
     Endangered {
         /// The endangering changes.
         changes: Vec<Endangered>,
+        /// The stacks this run had already deployed when the refusal came (a stack that
+        /// could only be planned after them); empty when nothing was changed.
+        changed: Vec<String>,
     },
 
     /// A stack ended in a failed state.

@@ -22,12 +22,13 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 
 pub use api::{
-    ApiError, ApiErrorKind, ChangeDetail, ChangeSetInfo, ChangeSetRequest, CloudFormationApi,
-    ResourceChange, ResourceDrift, SdkApi, StackEvent, StackInfo, StackResource, TemplateSource,
+    ApiError, ApiErrorKind, ChangeDetail, ChangeSetInfo, ChangeSetRequest, ChangeSetSummary,
+    CloudFormationApi, CreatedChangeSet, MAX_PAGES, ResourceChange, ResourceDrift, SdkApi,
+    StackEvent, StackInfo, StackResource, TemplateSource,
 };
 pub use engine::{
-    Deployed, Deployer, Destroyed, Options, PlanState, PlannedChange, Retained, StackDrift,
-    StackPlan, describe_plan,
+    Deployed, Deployer, Destroyed, Options, PlanState, PlannedChange, Regional, Retained,
+    StackDrift, StackPlan, billing, describe_plan,
 };
 pub use error::DeployError;
 pub use retry::{CallCounts, RetryPolicy};
@@ -75,6 +76,60 @@ impl Connection {
     pub fn from_config(config: &aws_config::SdkConfig) -> Result<Connection, DeployError> {
         connection(config)
     }
+
+    /// Clients for the same account and endpoint in another region.
+    pub fn in_region(
+        config: &aws_config::SdkConfig,
+        region: &str,
+    ) -> Result<Connection, DeployError> {
+        let config = config
+            .to_builder()
+            .region(aws_config::Region::new(region.to_owned()))
+            .build();
+        connection(&config)
+    }
+
+    /// This connection's clients as the engine's clients for its region.
+    pub fn into_regional(self) -> Regional<SdkApi> {
+        Regional {
+            region: Some(self.region),
+            api: self.cloudformation,
+            staging: Some(self.staging),
+        }
+    }
+}
+
+/// Clients for the environment's region first, then one for each other region that a stack
+/// of the assembly is pinned to.
+pub fn regional_clients(
+    config: &aws_config::SdkConfig,
+    assembly: &crate::synth::Assembly,
+) -> Result<Vec<Regional<SdkApi>>, DeployError> {
+    let first = Connection::from_config(config)?;
+    let home = first.region.clone();
+    let mut out = vec![first.into_regional()];
+    let mut seen = std::collections::BTreeSet::from([home]);
+    for s in assembly.stacks() {
+        if let Some(r) = s.region()
+            && seen.insert(r.to_owned())
+        {
+            out.push(Connection::in_region(config, r)?.into_regional());
+        }
+    }
+    Ok(out)
+}
+
+/// Loads the AWS configuration from the environment and makes the clients of every region
+/// the assembly uses (see [`regional_clients`]).
+pub async fn connect_regions(
+    assembly: &crate::synth::Assembly,
+) -> Result<Vec<Regional<SdkApi>>, DeployError> {
+    let config = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::disabled())
+        .timeout_config(timeouts())
+        .load()
+        .await;
+    regional_clients(&config, assembly)
 }
 
 fn connection(config: &aws_config::SdkConfig) -> Result<Connection, DeployError> {

@@ -10,8 +10,47 @@ use crate::cfn::Template;
 use crate::compliance::report::sha256_hex;
 use crate::synth::SynthesizedStack;
 
-/// The tag that records which template a stack was last deployed with.
-pub const TEMPLATE_TAG: &str = "hipaa-stack:template-sha256";
+/// The output that records which template a stack was last deployed with: its SHA-256.
+///
+/// An output, not a stack tag: CloudFormation copies stack tags onto every taggable
+/// resource, so a tag that changes with each template would touch every resource of the
+/// stack on every change; an output that changes is a stack-level update that touches no
+/// resource. `DescribeStacks` returns outputs, so an unchanged stack still costs one read.
+pub const TEMPLATE_OUTPUT: &str = "HipaaStackTemplateSha256";
+
+/// The template as deployed: `body` with the [`TEMPLATE_OUTPUT`] output holding the
+/// SHA-256 of `body`, which that hash returns.
+pub fn with_template_hash(body: &str) -> Result<(String, String), serde_json::Error> {
+    let hash = sha256_hex(body);
+    let mut doc: serde_json::Value = serde_json::from_str(body)?;
+    if let Some(map) = doc.as_object_mut() {
+        let outputs = map
+            .entry("Outputs")
+            .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+        if let Some(outputs) = outputs.as_object_mut() {
+            outputs.insert(
+                TEMPLATE_OUTPUT.to_owned(),
+                json!({
+                    "Description": "hipaa-stack: the SHA-256 of the template as synthesized",
+                    "Value": hash,
+                }),
+            );
+        }
+    }
+    Ok((to_template_json(&doc)?, hash))
+}
+
+/// A template document as synth writes it (one space per level, a final newline), so that
+/// what is deployed is the same size as what `synth` wrote and measured.
+pub fn to_template_json(doc: &serde_json::Value) -> Result<String, serde_json::Error> {
+    let mut out = Vec::with_capacity(64 * 1024);
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+    serde::Serialize::serialize(doc, &mut serializer)?;
+    out.push(b'\n');
+    // serde_json writes only UTF-8.
+    Ok(String::from_utf8(out).unwrap_or_default())
+}
 
 /// Resource types that hold PHI, with what is lost if one is replaced or deleted.
 const PHI_STORES: &[(&str, &str)] = &[
@@ -82,8 +121,29 @@ pub fn capabilities(template: &Template) -> Vec<String> {
     }
 }
 
-/// The stack's tags: the app, the stack, the data classification (`phi` when it holds a
-/// store of PHI), and the hash of the template, which lets an unchanged stack cost one read.
+/// The capabilities a stack's template needs: those of [`capabilities`], and
+/// `CAPABILITY_AUTO_EXPAND` when the template uses a transform (`Transform`, `Fn::Transform`,
+/// a macro) or nests stacks (`AWS::CloudFormation::Stack`, `AWS::Serverless::*`), which
+/// CloudFormation otherwise refuses with `InsufficientCapabilities`.
+pub fn stack_capabilities(template: &Template, template_json: &str) -> Vec<String> {
+    let mut caps = capabilities(template);
+    let nested = template.resources().iter().any(|r| {
+        r.type_name() == "AWS::CloudFormation::Stack"
+            || r.type_name() == "AWS::CloudFormation::Macro"
+            || r.type_name().starts_with("AWS::Serverless::")
+    });
+    if nested
+        || template_json.contains("\"Transform\"")
+        || template_json.contains("\"Fn::Transform\"")
+    {
+        caps.push("CAPABILITY_AUTO_EXPAND".to_owned());
+    }
+    caps
+}
+
+/// The stack's tags: the app, the stack and the data classification (`phi` when it holds a
+/// store of PHI). They change only when the classification does (CloudFormation copies
+/// them onto every taggable resource).
 pub fn tags(app: &str, stack: &SynthesizedStack) -> BTreeMap<String, String> {
     let template = stack.template();
     let phi = template
@@ -97,7 +157,6 @@ pub fn tags(app: &str, stack: &SynthesizedStack) -> BTreeMap<String, String> {
             "hipaa-stack:data-classification".to_owned(),
             if phi { "phi" } else { "none" }.to_owned(),
         ),
-        (TEMPLATE_TAG.to_owned(), sha256_hex(stack.template_json())),
     ])
 }
 
@@ -194,7 +253,7 @@ pub fn endangered(
                 str::to_owned,
             );
         let resource = format!("{}/{}", stack.name(), c.logical_id);
-        if allowed.iter().any(|a| *a == resource || *a == construct) {
+        if is_allowed(allowed, &resource, &construct) {
             continue;
         }
         out.push(Endangered {
@@ -208,17 +267,66 @@ pub fn endangered(
     out
 }
 
-/// The stack policy of a production stack: every update is allowed except replacing or
-/// deleting a store of PHI.
+/// Whether an `--allow-replace` entry names this resource: exactly its `stack/LogicalId`, or
+/// exactly the path of its construct. An entry never matches by prefix or pattern.
+pub fn is_allowed(allowed: &[String], resource: &str, construct: &str) -> bool {
+    allowed.iter().any(|a| a == resource || a == construct)
+}
+
+/// The logical ids of the stores of PHI that the changes replace or delete and that
+/// `allowed` names: those for which a production stack's policy is relaxed for one execution.
+pub fn allowed_ids(
+    stack: &SynthesizedStack,
+    changes: &[ResourceChange],
+    allowed: &[String],
+) -> Vec<String> {
+    let all = endangered(stack, None, changes, &[]);
+    all.into_iter()
+        .filter(|e| is_allowed(allowed, &e.resource, &e.construct))
+        .filter_map(|e| {
+            e.resource
+                .strip_prefix(&format!("{}/", stack.name()))
+                .map(str::to_owned)
+        })
+        .collect()
+}
+
+/// The stack policy of a production stack after a change set that did nothing unusual: every
+/// update is allowed except replacing or deleting a store of PHI.
 pub fn stack_policy(template: &Template) -> Option<String> {
-    let protected: Vec<String> = template
+    stack_policy_allowing(template, &[], &[])
+}
+
+/// A stack policy that once a stack has a policy lets everything be updated: what a stack
+/// that stops being a production stack gets (a policy cannot be removed, only replaced).
+pub const ALLOW_ALL_POLICY: &str =
+    r#"{"Statement":[{"Effect":"Allow","Action":"Update:*","Principal":"*","Resource":"*"}]}"#;
+
+/// The stack policy of a production stack for one execution: the stores of PHI of the
+/// template plus `removed` (stores the change deletes) are protected, except the logical ids
+/// in `allowed`, which that execution may replace or delete.
+pub fn stack_policy_allowing(
+    template: &Template,
+    removed: &[String],
+    allowed: &[String],
+) -> Option<String> {
+    let mut ids: BTreeSet<&str> = template
         .resources()
         .iter()
         .filter(|r| is_phi_store(template, r.logical_id(), r.type_name()))
-        .map(|r| format!("LogicalResourceId/{}", r.logical_id()))
+        .map(crate::cfn::Resource::logical_id)
+        .collect();
+    ids.extend(removed.iter().map(String::as_str));
+    if ids.is_empty() {
+        return None;
+    }
+    let protected: Vec<String> = ids
+        .into_iter()
+        .filter(|id| !allowed.iter().any(|a| a == id))
+        .map(|id| format!("LogicalResourceId/{id}"))
         .collect();
     if protected.is_empty() {
-        return None;
+        return Some(ALLOW_ALL_POLICY.to_owned());
     }
     let policy = json!({
         "Statement": [
@@ -365,6 +473,168 @@ mod tests {
         assert!(allowed.is_empty());
     }
 
+    /// A stack whose audit trail makes two stores under one construct path (`sec/Audit`:
+    /// `AuditBucket` and `AuditLogs`), beside a key and a bucket of their own.
+    fn security() -> crate::synth::Assembly {
+        let app = App::new("clinic");
+        let s = app.stack("sec").unwrap();
+        let key = s.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = s.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        s.add(AuditTrail::new("Audit").encryption(&key).access_logs(&logs))
+            .unwrap();
+        s.add(
+            SecureBucket::new("Records")
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+        app.synth().unwrap()
+    }
+
+    fn ids(found: &[Endangered]) -> Vec<&str> {
+        found.iter().map(|e| e.resource.as_str()).collect()
+    }
+
+    #[test]
+    fn one_allow_replace_entry_allows_exactly_what_it_names() {
+        let assembly = security();
+        let stack = assembly.stack("sec").unwrap();
+        let changes = [
+            change("Modify", "Records", "AWS::S3::Bucket", Some("True")),
+            change("Modify", "AuditBucket", "AWS::S3::Bucket", Some("True")),
+            change("Remove", "AuditLogs", "AWS::Logs::LogGroup", None),
+            change("Modify", "PhiKey", "AWS::KMS::Key", Some("Conditional")),
+        ];
+        let all = [
+            "sec/Records",
+            "sec/AuditBucket",
+            "sec/AuditLogs",
+            "sec/PhiKey",
+        ];
+        assert_eq!(ids(&endangered(stack, None, &changes, &[])), all);
+
+        // By stack/LogicalId: that resource alone.
+        let one = endangered(stack, None, &changes, &["sec/Records".to_owned()]);
+        assert_eq!(
+            ids(&one),
+            ["sec/AuditBucket", "sec/AuditLogs", "sec/PhiKey"]
+        );
+        assert_eq!(
+            allowed_ids(stack, &changes, &["sec/Records".to_owned()]),
+            ["Records"]
+        );
+
+        // By construct path: every store of that construct, and nothing else.
+        let audit = ["sec/Audit".to_owned()];
+        assert_eq!(
+            ids(&endangered(stack, None, &changes, &audit)),
+            ["sec/Records", "sec/PhiKey"]
+        );
+        assert_eq!(
+            allowed_ids(stack, &changes, &audit),
+            ["AuditBucket", "AuditLogs"]
+        );
+
+        // Near misses allow nothing: another stack, a prefix, a logical id alone.
+        for entry in [
+            "other/Records",
+            "sec/Record",
+            "sec/",
+            "Records",
+            "sec",
+            "*",
+            "",
+        ] {
+            let found = endangered(stack, None, &changes, &[entry.to_owned()]);
+            assert_eq!(ids(&found), all, "`{entry}` allowed something");
+            assert!(allowed_ids(stack, &changes, &[entry.to_owned()]).is_empty());
+        }
+        assert!(is_allowed(&["a/B".to_owned()], "a/B", "a/C"));
+        assert!(is_allowed(&["a/C".to_owned()], "a/B", "a/C"));
+        assert!(!is_allowed(&["a/D".to_owned()], "a/B", "a/C"));
+        assert!(!is_allowed(&[], "a/B", "a/C"));
+    }
+
+    #[test]
+    fn a_relaxed_policy_leaves_every_other_store_denied() {
+        let assembly = security();
+        let template = assembly.stack("sec").unwrap().template();
+        let denied = |policy: Option<String>| -> Vec<String> {
+            let v: serde_json::Value = serde_json::from_str(&policy.unwrap()).unwrap();
+            v["Statement"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|s| s["Effect"] == "Deny")
+                .flat_map(|s| s["Resource"].as_array().cloned().unwrap_or_default())
+                .map(|r| r.as_str().unwrap().to_owned())
+                .collect()
+        };
+        let all = denied(stack_policy(template));
+        // The access-log bucket holds no PHI and is not protected.
+        assert_eq!(
+            all,
+            [
+                "LogicalResourceId/AuditBucket",
+                "LogicalResourceId/AuditLogs",
+                "LogicalResourceId/PhiKey",
+                "LogicalResourceId/Records"
+            ]
+        );
+        let relaxed = denied(stack_policy_allowing(
+            template,
+            &["Gone".to_owned()],
+            &["Records".to_owned()],
+        ));
+        assert_eq!(
+            relaxed,
+            [
+                "LogicalResourceId/AuditBucket",
+                "LogicalResourceId/AuditLogs",
+                "LogicalResourceId/Gone",
+                "LogicalResourceId/PhiKey"
+            ]
+        );
+        let none_left = stack_policy_allowing(
+            template,
+            &[],
+            &[
+                "AuditBucket".to_owned(),
+                "AuditLogs".to_owned(),
+                "PhiKey".to_owned(),
+                "Records".to_owned(),
+            ],
+        );
+        assert_eq!(none_left.as_deref(), Some(ALLOW_ALL_POLICY));
+    }
+
+    #[test]
+    fn nested_stacks_and_transforms_ask_for_auto_expand() {
+        let app = App::new("clinic");
+        let s = app.stack("nested").unwrap();
+        s.add(
+            RawResource::new("Inner", "AWS::CloudFormation::Stack")
+                .property("TemplateURL", "https://example.com/inner.json"),
+        )
+        .unwrap();
+        let assembly = app.synth().unwrap();
+        let stack = assembly.stack("nested").unwrap();
+        assert_eq!(
+            stack_capabilities(stack.template(), stack.template_json()),
+            ["CAPABILITY_AUTO_EXPAND"]
+        );
+        let plain = clinic();
+        let data = plain.stack("data").unwrap();
+        assert!(stack_capabilities(data.template(), data.template_json()).is_empty());
+        assert_eq!(
+            stack_capabilities(
+                data.template(),
+                r#"{"Transform":"AWS::Serverless-2016-10-31"}"#
+            ),
+            ["CAPABILITY_AUTO_EXPAND"]
+        );
+    }
+
     #[test]
     fn stacks_ask_only_for_the_capabilities_they_need_and_are_tagged() {
         let assembly = clinic();
@@ -372,7 +642,15 @@ mod tests {
         assert!(capabilities(stack.template()).is_empty());
         let t = tags("clinic", stack);
         assert_eq!(t["hipaa-stack:data-classification"], "phi");
-        assert_eq!(t[TEMPLATE_TAG].len(), 64);
+        assert_eq!(t.len(), 3, "no tag changes with the template: {t:?}");
+        let (body, hash) = with_template_hash(stack.template_json()).unwrap();
+        assert_eq!(hash, sha256_hex(stack.template_json()));
+        let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(doc["Outputs"][TEMPLATE_OUTPUT]["Value"], json!(hash));
+        assert_eq!(
+            doc["Resources"],
+            serde_json::from_str::<serde_json::Value>(stack.template_json()).unwrap()["Resources"]
+        );
 
         let app = App::new("clinic");
         let s = app.stack("trail").unwrap();

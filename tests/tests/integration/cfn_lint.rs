@@ -28,7 +28,7 @@ fn clinic_templates_pass_cfn_lint_with_nothing_reported() {
 
 #[test]
 fn telehealth_templates_pass_cfn_lint_with_nothing_reported() {
-    lint_example("telehealth", 3);
+    lint_example("telehealth", 4);
 }
 
 /// Synthesizes an example and lints its `stacks` templates; nothing may be reported.

@@ -39,7 +39,8 @@ fn clinic_templates_match_their_snapshots() {
 }
 
 #[test]
-fn telehealth_synthesizes_three_stacks_in_waves_with_the_app_stack_in_production() {
+fn telehealth_synthesizes_four_stacks_in_waves_with_the_app_stack_in_production_and_dr_in_us_west_2()
+ {
     let dir = tempfile::tempdir().unwrap();
     let files = synth_example("telehealth", dir.path());
     let manifest: serde_json::Value = serde_json::from_str(
@@ -51,26 +52,28 @@ fn telehealth_synthesizes_three_stacks_in_waves_with_the_app_stack_in_production
     )
     .unwrap();
     let stacks = manifest["stacks"].as_array().unwrap();
-    let order: Vec<(&str, u64, bool)> = stacks
+    let order: Vec<(&str, u64, bool, Option<&str>)> = stacks
         .iter()
         .map(|s| {
             (
                 s["name"].as_str().unwrap(),
                 s["wave"].as_u64().unwrap(),
                 s["production"].as_bool().unwrap(),
+                s["region"].as_str(),
             )
         })
         .collect();
     assert_eq!(
         order,
         [
-            ("telehealth-security", 0, false),
-            ("telehealth-network", 1, false),
-            ("telehealth-app", 2, true),
+            ("telehealth-security", 0, false, None),
+            ("telehealth-dr", 0, false, Some("us-west-2")),
+            ("telehealth-network", 1, false, None),
+            ("telehealth-app", 2, true, None),
         ]
     );
     assert_eq!(
-        stacks[2]["dependencies"],
+        stacks[3]["dependencies"],
         serde_json::json!(["telehealth-security", "telehealth-network"])
     );
     // The security stack is over CloudFormation's inline limit and goes through S3.

@@ -7,9 +7,17 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use hipaa_stack::deploy::{
-    ApiError, ApiErrorKind, ChangeSetInfo, ChangeSetRequest, CloudFormationApi, ResourceDrift,
-    SdkApi, StackEvent, StackInfo, StackResource,
+    ApiError, ApiErrorKind, ChangeSetInfo, ChangeSetRequest, ChangeSetSummary, CloudFormationApi,
+    CreatedChangeSet, ResourceDrift, SdkApi, StackEvent, StackInfo, StackResource,
 };
+
+/// The stack name in a stack id (`arn:…:stack/NAME/uuid`), or the name itself.
+fn name_of(stack: &str) -> &str {
+    stack
+        .strip_prefix("arn:")
+        .and_then(|rest| rest.split('/').nth(1))
+        .unwrap_or(stack)
+}
 
 /// What to inject.
 #[derive(Default)]
@@ -30,6 +38,20 @@ pub struct Faults {
     pub importers: BTreeMap<String, Vec<String>>,
     /// Answer drift detection (which moto lacks) with these drifts, for every stack.
     pub drifts: Option<Vec<ResourceDrift>>,
+    /// Create the change set, then answer with a server error anyway, this many times (the
+    /// retry must not collide with its own first attempt).
+    pub create_fails_after: u32,
+    /// After ExecuteChangeSet on these stacks, report them `UPDATE_IN_PROGRESS` for ever (the
+    /// run is then cut while it waits).
+    pub in_progress_after_execute: Vec<String>,
+    /// Stop the run after this many change sets were created (answered with a client error,
+    /// which is not retried): an interruption between create and execute.
+    pub stop_after_creates: Option<u32>,
+}
+
+/// A client error that stands for the run being stopped there.
+pub fn stopped() -> ApiError {
+    ApiError::client("Stopped", "the run was stopped here (injected)")
 }
 
 /// The wrapper.
@@ -115,7 +137,8 @@ fn server_error() -> ApiError {
 }
 
 impl CloudFormationApi for Faulty {
-    async fn describe_stack(&self, name: &str) -> Result<Option<StackInfo>, ApiError> {
+    async fn describe_stack(&self, id: &str) -> Result<Option<StackInfo>, ApiError> {
+        let name = name_of(id);
         self.before("DescribeStacks", name).await?;
         let stuck = self.faults.lock().unwrap().stuck.get(name).cloned();
         if let Some(status) = stuck {
@@ -128,25 +151,61 @@ impl CloudFormationApi for Faulty {
                 ..StackInfo::default()
             }));
         }
+        let hung = {
+            let f = self.faults.lock().unwrap();
+            f.in_progress_after_execute.iter().any(|s| s == name)
+        } && self
+            .log
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| *l == format!("ExecuteChangeSet {name}"));
+        if hung {
+            let real = self.inner.describe_stack(id).await?;
+            return Ok(real.map(|mut i| {
+                i.status = "UPDATE_IN_PROGRESS".to_owned();
+                i
+            }));
+        }
         if self.failed.lock().unwrap().iter().any(|s| s == name) {
-            let real = self.inner.describe_stack(name).await?;
+            let real = self.inner.describe_stack(id).await?;
             return Ok(real.map(|mut i| {
                 i.status = "ROLLBACK_COMPLETE".to_owned();
                 i
             }));
         }
-        self.inner.describe_stack(name).await
+        self.inner.describe_stack(id).await
     }
 
-    async fn create_change_set(&self, request: &ChangeSetRequest) -> Result<String, ApiError> {
-        self.before("CreateChangeSet", &request.stack).await?;
+    async fn create_change_set(
+        &self,
+        request: &ChangeSetRequest,
+    ) -> Result<CreatedChangeSet, ApiError> {
+        let stack = name_of(&request.stack).to_owned();
+        self.before("CreateChangeSet", &stack).await?;
         self.requests.lock().unwrap().push(request.clone());
-        let arn = self.inner.create_change_set(request).await?;
+        let created = self.inner.create_change_set(request).await?;
         self.stacks_of
             .lock()
             .unwrap()
-            .insert(arn.clone(), request.stack.clone());
-        Ok(arn)
+            .insert(created.id.clone(), stack);
+        let mut f = self.faults.lock().unwrap();
+        if f.create_fails_after > 0 {
+            f.create_fails_after -= 1;
+            return Err(server_error());
+        }
+        if let Some(left) = f.stop_after_creates.as_mut() {
+            if *left == 0 {
+                return Err(stopped());
+            }
+            *left -= 1;
+        }
+        Ok(created)
+    }
+
+    async fn list_change_sets(&self, stack: &str) -> Result<Vec<ChangeSetSummary>, ApiError> {
+        self.before("ListChangeSets", name_of(stack)).await?;
+        self.inner.list_change_sets(stack).await
     }
 
     async fn describe_change_set(&self, arn: &str) -> Result<ChangeSetInfo, ApiError> {
@@ -188,7 +247,8 @@ impl CloudFormationApi for Faulty {
         self.inner.delete_change_set(arn).await
     }
 
-    async fn stack_events(&self, name: &str) -> Result<Vec<StackEvent>, ApiError> {
+    async fn stack_events(&self, id: &str) -> Result<Vec<StackEvent>, ApiError> {
+        let name = name_of(id);
         self.before("DescribeStackEvents", name).await?;
         let crafted = self
             .faults
@@ -199,37 +259,39 @@ impl CloudFormationApi for Faulty {
             .cloned();
         match crafted {
             Some(events) if self.failed.lock().unwrap().iter().any(|s| s == name) => Ok(events),
-            _ => self.inner.stack_events(name).await,
+            _ => self.inner.stack_events(id).await,
         }
     }
 
-    async fn stack_resources(&self, name: &str) -> Result<Vec<StackResource>, ApiError> {
-        self.before("DescribeStackResources", name).await?;
-        self.inner.stack_resources(name).await
+    async fn stack_resources(&self, id: &str) -> Result<Vec<StackResource>, ApiError> {
+        self.before("ListStackResources", name_of(id)).await?;
+        self.inner.stack_resources(id).await
     }
 
-    async fn delete_stack(&self, name: &str, retain: &[String]) -> Result<(), ApiError> {
+    async fn delete_stack(&self, id: &str, retain: &[String]) -> Result<(), ApiError> {
+        let name = name_of(id);
         self.before("DeleteStack", name).await?;
         let was_stuck = self.faults.lock().unwrap().stuck.remove(name).is_some();
         if was_stuck {
             // The stuck stack never existed in moto: deleting it is the fault's end.
             return Ok(());
         }
-        self.inner.delete_stack(name, retain).await
+        self.inner.delete_stack(id, retain).await
     }
 
     async fn continue_update_rollback(&self, name: &str) -> Result<(), ApiError> {
-        self.before("ContinueUpdateRollback", name).await?;
+        self.before("ContinueUpdateRollback", name_of(name)).await?;
         self.inner.continue_update_rollback(name).await
     }
 
     async fn set_termination_protection(&self, name: &str, enabled: bool) -> Result<(), ApiError> {
-        self.before("UpdateTerminationProtection", name).await?;
+        self.before("UpdateTerminationProtection", name_of(name))
+            .await?;
         self.inner.set_termination_protection(name, enabled).await
     }
 
     async fn set_stack_policy(&self, name: &str, policy: &str) -> Result<(), ApiError> {
-        self.before("SetStackPolicy", name).await?;
+        self.before("SetStackPolicy", name_of(name)).await?;
         self.inner.set_stack_policy(name, policy).await
     }
 

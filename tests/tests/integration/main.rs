@@ -3,6 +3,7 @@
 //! They run the examples as users do (the real binaries, built by `cargo build -p NAME`),
 //! snapshot what they write, and validate the templates with cfn-lint.
 
+mod aws_rules;
 mod cfn_lint;
 mod deploy;
 mod examples;

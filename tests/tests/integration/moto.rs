@@ -20,6 +20,12 @@ pub struct Moto {
 impl Moto {
     /// Starts a server and waits until it listens (a few seconds at most).
     pub fn start() -> Moto {
+        Moto::start_with(&[])
+    }
+
+    /// Starts a server with extra environment variables for the harness, such as
+    /// `HIPAA_MOTO_PAGE_SIZE` (results per page of the paged calls).
+    pub fn start_with(env: &[(&str, &str)]) -> Moto {
         let python = std::env::var_os("HIPAA_STACK_PYTHON")
             .map_or_else(|| repo_root().join(".venv/bin/python"), Into::into);
         assert!(
@@ -30,6 +36,7 @@ impl Moto {
         let mut child = Command::new(&python)
             .arg(repo_root().join("tests/moto/hipaa_moto.py"))
             .args(["-H", "127.0.0.1", "-p", "0"])
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
