@@ -636,6 +636,95 @@ mod tests {
     }
 
     #[test]
+    fn macros_and_serverless_resources_ask_for_auto_expand_too() {
+        for kind in ["AWS::CloudFormation::Macro", "AWS::Serverless::Function"] {
+            let app = App::new("clinic");
+            let s = app.stack("m").unwrap();
+            s.add(RawResource::new("Thing", kind).property("Name", "x"))
+                .unwrap();
+            let assembly = app.synth().unwrap();
+            let stack = assembly.stack("m").unwrap();
+            assert_eq!(
+                stack_capabilities(stack.template(), stack.template_json()),
+                ["CAPABILITY_AUTO_EXPAND"],
+                "{kind}"
+            );
+        }
+        let plain = clinic();
+        let data = plain.stack("data").unwrap();
+        assert_eq!(
+            stack_capabilities(data.template(), r#"{"A":{"Fn::Transform":{"Name":"M"}}}"#),
+            ["CAPABILITY_AUTO_EXPAND"]
+        );
+    }
+
+    #[test]
+    fn a_replacement_names_its_upstream_cause_only_when_it_comes_through_a_reference() {
+        let detail = |source: &str, cause: Option<&str>| ChangeDetail {
+            attribute: "Properties".to_owned(),
+            name: Some("KmsKeyId".to_owned()),
+            requires_recreation: Some("Always".to_owned()),
+            change_source: Some(source.to_owned()),
+            causing_entity: cause.map(str::to_owned),
+        };
+        let with = |d: ChangeDetail| ResourceChange {
+            details: vec![d],
+            ..ResourceChange::default()
+        };
+        assert_eq!(
+            replacement_cause(&with(detail("ResourceReference", Some("PhiKey")))),
+            "`KmsKeyId` changes (caused by `PhiKey`)"
+        );
+        assert_eq!(
+            replacement_cause(&with(detail("DirectModification", Some("PhiKey")))),
+            "`KmsKeyId` changes"
+        );
+        assert_eq!(
+            replacement_cause(&with(detail("ResourceReference", None))),
+            "`KmsKeyId` changes"
+        );
+    }
+
+    #[test]
+    fn the_root_cause_is_a_resource_not_the_stack_nor_a_consequence() {
+        // Newest first. Older than Db's failure: the stack's own summary and a cancelled
+        // resource, neither of which is the cause.
+        let events = [
+            event("5", "s", "UPDATE_ROLLBACK_COMPLETE", ""),
+            event("4", "Db", "UPDATE_FAILED", "the parameter group is invalid"),
+            event("3", "Bucket", "UPDATE_FAILED", "Resource update cancelled"),
+            event("2", "s", "UPDATE_FAILED", "the stack's own summary"),
+        ];
+        let cause = root_cause(&events, "s", &BTreeSet::new()).unwrap();
+        assert_eq!(cause.logical_id, "Db");
+        // Only consequences: the oldest failure stands in.
+        let only = [
+            event("2", "Bucket", "UPDATE_FAILED", "Resource update cancelled"),
+            event("1", "s", "UPDATE_FAILED", "rollback requested"),
+        ];
+        assert_eq!(root_cause(&only, "s", &BTreeSet::new()).unwrap().id, "1");
+    }
+
+    #[test]
+    fn each_failed_status_has_its_own_next_step() {
+        let steps = [
+            ("ROLLBACK_COMPLETE", "deleted and the stack created anew"),
+            ("ROLLBACK_FAILED", "deleted and the stack created anew"),
+            ("UPDATE_ROLLBACK_COMPLETE", "back on its previous template"),
+            ("UPDATE_ROLLBACK_FAILED", "continue the rollback"),
+            ("DELETE_FAILED", "run `destroy` again"),
+            ("", "look at the stack's events"),
+        ];
+        for (status, words) in steps {
+            assert!(
+                next_step(status).contains(words),
+                "{status}: {}",
+                next_step(status)
+            );
+        }
+    }
+
+    #[test]
     fn stacks_ask_only_for_the_capabilities_they_need_and_are_tagged() {
         let assembly = clinic();
         let stack = assembly.stack("data").unwrap();
