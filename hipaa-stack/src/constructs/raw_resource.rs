@@ -125,6 +125,10 @@ impl IntoNode for RawResource {
     }
 }
 
+/// The largest array index a property path may set: a template is at most 1 MB, so no
+/// property list of a resource comes near it, and a path cannot make synth allocate more.
+const MAX_INDEX: usize = 4096;
+
 /// Sets `value` at a JSON pointer below `root`, creating objects (and arrays, for numeric
 /// segments) on the way.
 fn set_pointer(root: &mut Value, path: &str, value: Value) {
@@ -151,7 +155,10 @@ fn set_pointer(root: &mut Value, path: &str, value: Value) {
         };
         current = match current {
             Value::Array(items) => {
-                let index = segment.parse::<usize>().unwrap_or(items.len());
+                let index = segment
+                    .parse::<usize>()
+                    .unwrap_or(items.len())
+                    .min(MAX_INDEX.max(items.len()));
                 while items.len() <= index {
                     items.push(Value::Null);
                 }
@@ -206,6 +213,19 @@ impl Node for RawResource {
     }
 
     fn check(&self) -> Result<(), String> {
+        for (path, _) in &self.properties {
+            if let Some(index) = path
+                .strip_prefix('/')
+                .into_iter()
+                .flat_map(|p| p.split('/'))
+                .filter_map(|segment| segment.parse::<u64>().ok())
+                .find(|i| *i > MAX_INDEX as u64)
+            {
+                return Err(format!(
+                    "property path `{path}` sets array index {index}; CloudFormation lists are far shorter, so indexes above {MAX_INDEX} are refused (write the list as one JSON value instead)"
+                ));
+            }
+        }
         let parts: Vec<&str> = self.type_name.split("::").collect();
         let well_formed = match parts.as_slice() {
             ["AWS", service, kind] => [service, kind]

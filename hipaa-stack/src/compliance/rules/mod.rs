@@ -11,10 +11,15 @@
 //! program does not compile.
 
 mod compute;
+mod coverage;
 mod identity;
+pub(crate) mod meaning;
 mod network;
 mod resilience;
+mod services;
 mod storage;
+
+pub use coverage::ELIGIBLE;
 
 pub(crate) use network::PUBLIC_TIER;
 
@@ -81,9 +86,16 @@ pub struct Packs {
 }
 
 impl RuleSpec {
-    /// Whether the rule accepts a waiver.
+    /// Whether the rule accepts a waiver with a reason ([`Waiver::new`](crate::compliance::Waiver::new)).
+    /// `H1` accepts only the typed waiver
+    /// [`Waiver::never_holds_phi`](crate::compliance::Waiver::never_holds_phi).
     pub fn waivable(&self) -> bool {
-        !rule::NEVER_WAIVED.contains(&self.id)
+        !rule::NEVER_WAIVED.contains(&self.id) && self.id != rule::NEVER_HOLDS_PHI
+    }
+
+    /// Whether the rule reads resources of this type (some rules read every type).
+    pub fn applies_to(&self, type_name: &str) -> bool {
+        self.types == coverage::EVERY_TYPE || self.types.contains(&type_name)
     }
 }
 
@@ -334,6 +346,8 @@ pub fn rules() -> impl Iterator<Item = &'static RuleSpec> {
         .chain(compute::RULES)
         .chain(identity::RULES)
         .chain(resilience::RULES)
+        .chain(services::RULES)
+        .chain(coverage::RULES)
 }
 
 /// The rule with this id.
@@ -386,18 +400,23 @@ pub mod rule {
             )*
             /// Every rule id.
             #[cfg(test)]
-            pub(crate) const ALL: &[&str] = &[$(stringify!($w),)* $(stringify!($n),)*];
+            pub(crate) const ALL: &[&str] = &[$(stringify!($w),)* $(stringify!($n),)* "H1"];
             /// The rules that accept no waiver.
             pub(crate) const NEVER_WAIVED: &[&str] = &[$(stringify!($n)),*];
         };
     }
 
     rules! {
-        waivable: S1, S6, S7, S9, S10, S13, D1, R3, R4, R5, R6, R7, R8, R9, R11, K1,
-            T1, T3, T4, T5, T6, L2, L3, N1, E1, E3, E4, E6, E8, E11, E12, E13, E14,
-            I1, I2, K4, B1, B2, B4, M1, M2;
-        never: S3, S8, R1, R2, R12, R13, K3, T2, L1, N2, E5, E10, E15, I8;
+        waivable: S6, S7, S9, S10, S13, D1, R3, R4, R5, R6, R7, R8, R9, R11, K1,
+            T1, T3, T4, T5, T6, L2, L3, E3, E4, E6, E8, E11, E12, E13, E14,
+            I1, I2, K4, B1, B2, M1, A1, A1K, A3B, A4, A4M, F3, OS2, ECR1, ECR2, RS3, U1;
+        never: S1, S3, S8, R1, R2, R12, R13, K3, T2, L1, N1, N2, B4, M2, E1, E5, E10, E15,
+            I8, A2, A3, A4T, A5, P2, F1, EF1, EC1, OS1, KS1, RS1, U2, P1;
     }
+
+    /// The rule of HIPAA-eligible services: its only waiver says that the resource never
+    /// holds PHI ([`Waiver::never_holds_phi`](crate::compliance::Waiver::never_holds_phi)).
+    pub(crate) const NEVER_HOLDS_PHI: &str = "H1";
 }
 
 #[cfg(test)]

@@ -1,0 +1,605 @@
+//! Rules on every resource, whatever its type: a type no rule reads (`U1`), nested stacks
+//! whose template no rule reads (`U2`), services outside AWS's HIPAA Eligible Services list
+//! (`H1`), and plaintext secrets in any string property (`P1`).
+
+use serde_json::Value;
+
+use super::meaning::text;
+use super::{Cx, Outcome, Packs, Proof, RuleSpec, rules};
+
+/// The marker of a rule that reads every resource type.
+pub(crate) const EVERY_TYPE: &[&str] = &["*"];
+
+pub(crate) static RULES: &[RuleSpec] = &[
+    RuleSpec {
+        id: "U1",
+        title: "every resource is of a type that a rule reads",
+        types: EVERY_TYPE,
+        controls: &["164.308(a)(1)(ii)(B)", "164.312(a)(1)"],
+        fix: "use a typed construct, or a type the rules read; otherwise waive `U1` on the construct with the reason its resources hold no PHI and grant no access",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: u1,
+    },
+    RuleSpec {
+        id: "U2",
+        title: "no nested stack: its template is never read by the rules",
+        types: &["AWS::CloudFormation::Stack", "AWS::Serverless::Application"],
+        controls: &["164.308(a)(1)(ii)(B)", "164.312(a)(1)"],
+        fix: "declare the nested stack's resources as a stack of the app (`app.stack(..)`), where every rule reads them",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: u2,
+    },
+    RuleSpec {
+        id: "H1",
+        title: "every resource belongs to a service on AWS's HIPAA Eligible Services list",
+        types: EVERY_TYPE,
+        controls: &["164.308(b)(1)", "164.314(a)(1)"],
+        fix: "use a HIPAA-eligible service for anything that may hold PHI; a resource that never holds PHI takes `Waiver::never_holds_phi(&construct, reason)`",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: h1,
+    },
+    RuleSpec {
+        id: "P1",
+        title: "no secret is written in plain text in any property",
+        types: EVERY_TYPE,
+        controls: &["164.312(a)(2)(iv)", "164.312(d)", "164.308(a)(5)(ii)(D)"],
+        fix: "keep secrets in Secrets Manager (`Secret`, `ManageMasterUserPassword`, `GenerateSecretString`) and pass their ARN; never a literal password, a literal environment variable named like a secret, or a password or `{{resolve:…}}` in user data (anyone with ec2:DescribeInstanceAttribute reads it)",
+        packs: Packs {
+            cdk_nag: Some("HIPAA.Security-SecretsManagerUsingDynamicReference"),
+            checkov: Some("CKV_AWS_46"),
+            guard: None,
+        },
+        check: p1,
+    },
+];
+
+// ---------------------------------------------------------------------------------------
+// U1 and U2.
+// ---------------------------------------------------------------------------------------
+
+/// Types that hold no PHI and grant no access on their own: network plumbing, attachments
+/// and associations whose effect the rules judge on the resources they connect, and the
+/// account's detective controls. Each is read by the rules of the resources it serves.
+const INERT: &[&str] = &[
+    "AWS::EC2::RouteTable",
+    "AWS::EC2::SubnetRouteTableAssociation",
+    "AWS::EC2::InternetGateway",
+    "AWS::EC2::VPCGatewayAttachment",
+    "AWS::EC2::VPCEndpoint",
+    "AWS::EC2::NatGateway",
+    "AWS::EC2::EIP",
+    "AWS::EC2::FlowLog",
+    "AWS::EC2::SecurityGroupEgress",
+    "AWS::RDS::DBSubnetGroup",
+    "AWS::RDS::DBParameterGroup",
+    "AWS::RDS::DBClusterParameterGroup",
+    "AWS::RDS::OptionGroup",
+    "AWS::IAM::InstanceProfile",
+    "AWS::Logs::MetricFilter",
+    "AWS::Backup::BackupSelection",
+    "AWS::SecretsManager::RotationSchedule",
+    "AWS::KMS::Alias",
+    "AWS::Config::ConfigRule",
+    "AWS::Config::ConfigurationRecorder",
+    "AWS::Config::DeliveryChannel",
+    "AWS::Config::ConformancePack",
+    "AWS::GuardDuty::Detector",
+    "AWS::SecurityHub::Hub",
+    "AWS::SecurityHub::Standard",
+    "AWS::ApiGateway::Deployment",
+    "AWS::ApiGateway::Resource",
+    "AWS::ElasticLoadBalancingV2::TargetGroup",
+    "AWS::ElasticLoadBalancingV2::ListenerRule",
+    "AWS::ElasticLoadBalancingV2::ListenerCertificate",
+    "AWS::WAFv2::WebACL",
+    "AWS::WAFv2::WebACLAssociation",
+    "AWS::WAFv2::LoggingConfiguration",
+    "AWS::CertificateManager::Certificate",
+];
+
+/// The rules that read every type, which do not make a type verified.
+const EVERYWHERE: &[&str] = &["U1", "H1", "P1"];
+
+fn u1(cx: &Cx<'_>) -> Outcome {
+    let t = cx.resource.type_name();
+    if INERT.contains(&t)
+        || rules().any(|r| !EVERYWHERE.contains(&r.id) && r.types.contains(&t))
+    {
+        return Outcome::NotApplicable;
+    }
+    Outcome::Fail(format!(
+        "no rule of hipaa-stack reads `{t}`, so nothing shows that it protects what it holds"
+    ))
+}
+
+fn u2(cx: &Cx<'_>) -> Outcome {
+    Outcome::Fail(format!(
+        "`{}` deploys a template that the rules never read",
+        cx.resource.type_name()
+    ))
+}
+
+// ---------------------------------------------------------------------------------------
+// H1: HIPAA-eligible services.
+// ---------------------------------------------------------------------------------------
+
+/// The CloudFormation namespaces (`AWS::<namespace>::…`) of the services on AWS's list of
+/// HIPAA Eligible Services, with the service's name on the list.
+///
+/// Source: "HIPAA Eligible Services Reference",
+/// <https://aws.amazon.com/compliance/hipaa-eligible-services-reference/>, transcribed as
+/// the page stood when last compared (2024-09-20). AWS adds services over time: compare
+/// the list with the page before relying on a new service, and add its namespace here.
+/// A namespace that is not listed is treated as not eligible.
+pub const ELIGIBLE: &[(&str, &str)] = &[
+    ("AmazonMQ", "Amazon MQ"),
+    ("Amplify", "AWS Amplify"),
+    ("ApiGateway", "Amazon API Gateway"),
+    ("ApiGatewayV2", "Amazon API Gateway"),
+    ("AppConfig", "AWS AppConfig"),
+    ("AppFlow", "Amazon AppFlow"),
+    ("AppStream", "Amazon AppStream 2.0"),
+    ("AppSync", "AWS AppSync"),
+    ("ApplicationAutoScaling", "Application Auto Scaling"),
+    ("Athena", "Amazon Athena"),
+    ("AutoScaling", "Amazon EC2 Auto Scaling"),
+    ("Backup", "AWS Backup"),
+    ("Batch", "AWS Batch"),
+    ("CertificateManager", "AWS Certificate Manager"),
+    ("Cloud9", "AWS Cloud9"),
+    ("CloudFront", "Amazon CloudFront"),
+    ("CloudHSM", "AWS CloudHSM"),
+    ("CloudTrail", "AWS CloudTrail"),
+    ("CloudWatch", "Amazon CloudWatch"),
+    ("CodeBuild", "AWS CodeBuild"),
+    ("CodeCommit", "AWS CodeCommit"),
+    ("CodeDeploy", "AWS CodeDeploy"),
+    ("CodePipeline", "AWS CodePipeline"),
+    ("Cognito", "Amazon Cognito"),
+    ("Comprehend", "Amazon Comprehend"),
+    ("Config", "AWS Config"),
+    ("Connect", "Amazon Connect"),
+    ("DMS", "AWS Database Migration Service"),
+    ("DataSync", "AWS DataSync"),
+    ("Detective", "Amazon Detective"),
+    ("DirectoryService", "AWS Directory Service"),
+    ("DocDB", "Amazon DocumentDB"),
+    ("DynamoDB", "Amazon DynamoDB"),
+    ("EC2", "Amazon EC2 (with Amazon EBS and Amazon VPC)"),
+    ("ECR", "Amazon Elastic Container Registry"),
+    ("ECS", "Amazon Elastic Container Service"),
+    ("EFS", "Amazon Elastic File System"),
+    ("EKS", "Amazon Elastic Kubernetes Service"),
+    ("EMR", "Amazon EMR"),
+    ("ElastiCache", "Amazon ElastiCache"),
+    ("ElasticBeanstalk", "AWS Elastic Beanstalk"),
+    ("ElasticLoadBalancing", "Elastic Load Balancing"),
+    ("ElasticLoadBalancingV2", "Elastic Load Balancing"),
+    ("Elasticsearch", "Amazon OpenSearch Service"),
+    ("Events", "Amazon EventBridge"),
+    ("FSx", "Amazon FSx"),
+    ("Glue", "AWS Glue"),
+    ("GuardDuty", "Amazon GuardDuty"),
+    ("HealthLake", "AWS HealthLake"),
+    ("Inspector", "Amazon Inspector"),
+    ("InspectorV2", "Amazon Inspector"),
+    ("KMS", "AWS Key Management Service"),
+    ("Kendra", "Amazon Kendra"),
+    ("Kinesis", "Amazon Kinesis Data Streams"),
+    ("KinesisAnalytics", "Amazon Managed Service for Apache Flink"),
+    ("KinesisAnalyticsV2", "Amazon Managed Service for Apache Flink"),
+    ("KinesisFirehose", "Amazon Data Firehose"),
+    ("KinesisVideo", "Amazon Kinesis Video Streams"),
+    ("Lambda", "AWS Lambda"),
+    ("Lex", "Amazon Lex"),
+    ("Logs", "Amazon CloudWatch Logs"),
+    ("MSK", "Amazon Managed Streaming for Apache Kafka"),
+    ("Macie", "Amazon Macie"),
+    ("MemoryDB", "Amazon MemoryDB"),
+    ("Neptune", "Amazon Neptune"),
+    ("NetworkFirewall", "AWS Network Firewall"),
+    ("OpenSearchService", "Amazon OpenSearch Service"),
+    ("Pinpoint", "Amazon Pinpoint"),
+    ("QuickSight", "Amazon QuickSight"),
+    ("RDS", "Amazon RDS (and Amazon Aurora)"),
+    ("Redshift", "Amazon Redshift"),
+    ("Rekognition", "Amazon Rekognition"),
+    ("Route53", "Amazon Route 53"),
+    ("Route53Resolver", "Amazon Route 53"),
+    ("S3", "Amazon S3"),
+    ("SES", "Amazon Simple Email Service"),
+    ("SNS", "Amazon SNS"),
+    ("SQS", "Amazon SQS"),
+    ("SSM", "AWS Systems Manager"),
+    ("SageMaker", "Amazon SageMaker"),
+    ("SecretsManager", "AWS Secrets Manager"),
+    ("SecurityHub", "AWS Security Hub"),
+    ("Shield", "AWS Shield"),
+    ("StepFunctions", "AWS Step Functions"),
+    ("StorageGateway", "AWS Storage Gateway"),
+    ("Timestream", "Amazon Timestream"),
+    ("Transfer", "AWS Transfer Family"),
+    ("WAF", "AWS WAF"),
+    ("WAFRegional", "AWS WAF"),
+    ("WAFv2", "AWS WAF"),
+    ("WorkSpaces", "Amazon WorkSpaces"),
+];
+
+/// Namespaces that configure the account and hold no customer content, which the list does
+/// not name because no PHI passes through them: identity, CloudFormation itself (stack
+/// plumbing, custom resources run by Lambda, which is eligible).
+const CONTROL_PLANE: &[&str] = &["IAM", "CloudFormation", "SSO", "Organizations"];
+
+/// The namespace of a type: `S3` of `AWS::S3::Bucket`; `CloudFormation` for `Custom::…`.
+fn namespace(type_name: &str) -> Option<&str> {
+    if type_name.starts_with("Custom::") {
+        return Some("CloudFormation");
+    }
+    let mut parts = type_name.split("::");
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some("AWS"), Some(ns), Some(_), None) => Some(ns),
+        _ => None,
+    }
+}
+
+/// The service on AWS's list that a type belongs to, if it is on the list.
+pub(crate) fn eligible_service(type_name: &str) -> Option<&'static str> {
+    let ns = namespace(type_name)?;
+    ELIGIBLE
+        .iter()
+        .find(|(n, _)| *n == ns)
+        .map(|(_, service)| *service)
+        .or_else(|| {
+            CONTROL_PLANE
+                .iter()
+                .find(|n| **n == ns)
+                .map(|_| "account configuration (no customer content)")
+        })
+}
+
+fn h1(cx: &Cx<'_>) -> Outcome {
+    let t = cx.resource.type_name();
+    match eligible_service(t) {
+        Some(_) => Outcome::Pass(vec![Proof {
+            logical_id: cx.id().to_owned(),
+            path: "/Type".to_owned(),
+        }]),
+        None => Outcome::Fail(format!(
+            "`{t}` belongs to a service that is not on AWS's list of HIPAA Eligible Services: no PHI may be stored in or pass through it"
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// P1: plaintext secrets.
+// ---------------------------------------------------------------------------------------
+
+/// Whether a name (of an environment variable or a parameter) is that of a secret: a
+/// password, passphrase, token, API or private key, credential or secret (not an ARN, id or
+/// name of one).
+fn secret_name(name: &str) -> bool {
+    let n = squash(name);
+    !reference_name(&n)
+        && [
+            "password",
+            "passwd",
+            "passphrase",
+            "pwd",
+            "secret",
+            "token",
+            "apikey",
+            "privatekey",
+            "credential",
+            "accesskey",
+        ]
+        .iter()
+        .any(|s| n.contains(s))
+}
+
+/// Whether a resource property (any type) holds a secret by its name: a password, an auth
+/// token, a secret string or access key, a private or API key, a client secret.
+fn secret_property(name: &str) -> bool {
+    let n = squash(name);
+    !reference_name(&n)
+        && [
+            "password",
+            "passwd",
+            "passphrase",
+            "secretstring",
+            "authtoken",
+            "secretaccesskey",
+            "privatekey",
+            "apikey",
+            "clientsecret",
+        ]
+        .iter()
+        .any(|s| n.contains(s))
+}
+
+/// A name lower-cased, letters and digits only.
+fn squash(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// Whether a squashed name names a reference to a secret or a setting about one, not one.
+fn reference_name(n: &str) -> bool {
+    [
+        "arn", "id", "name", "ref", "length", "template", "policy", "rotation", "kmskey",
+        "version", "stage", "tokens", "type", "mode", "enabled",
+    ]
+    .iter()
+    .any(|s| n.ends_with(s))
+}
+
+/// A dynamic reference: `{{resolve:secretsmanager:…}}` or `{{resolve:ssm-secure:…}}`.
+fn dynamic_reference(text: &str) -> bool {
+    let t = text.trim();
+    t.starts_with("{{resolve:secretsmanager:") || t.starts_with("{{resolve:ssm-secure:")
+}
+
+/// Text that is a credential whatever property holds it: a private key block, or an AWS
+/// access key id.
+fn credential_text(text: &str) -> Option<&'static str> {
+    if text.contains("PRIVATE KEY-----") {
+        return Some("a private key");
+    }
+    let bytes = text.as_bytes();
+    let key_id = bytes.windows(20).any(|w| {
+        (w.starts_with(b"AKIA") || w.starts_with(b"ASIA"))
+            && w[4..].iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    });
+    key_id.then_some("an AWS access key id")
+}
+
+/// A password-like assignment in free text (`DB_PASSWORD=hunter2`, `password: s3cret`,
+/// `--password hunter2`) whose value is written, not read from the environment or a
+/// command (`$…`).
+fn assignment(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    for keyword in ["password", "passwd", "pwd", "secret", "token", "apikey", "api_key"] {
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(keyword) {
+            let start = from + at;
+            from = start + keyword.len();
+            let rest = &text[from..];
+            let name_end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                .unwrap_or(rest.len());
+            let after = &rest[name_end..];
+            let trimmed = after.trim_start_matches([' ', '\t', '"', '\'']);
+            let Some(value) = trimmed
+                .strip_prefix('=')
+                .or_else(|| trimmed.strip_prefix(':'))
+                .or_else(|| {
+                    (name_end == 0 && after.starts_with(' ') && lower[..start].ends_with("--"))
+                        .then_some(trimmed)
+                })
+            else {
+                continue;
+            };
+            let value = value.trim_start_matches([' ', '\t', '"', '\'']);
+            let word: String = value
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != '"' && *c != '\'')
+                .collect();
+            if !word.is_empty() && !word.starts_with('$') && !word.starts_with('<') {
+                return Some(format!("{keyword}…={}…", word.chars().next().unwrap_or('?')));
+            }
+        }
+    }
+    None
+}
+
+/// Decodes standard base64 (user data written pre-encoded); `None` for text that is not.
+fn base64(text: &str) -> Option<String> {
+    let clean: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    if clean.is_empty() || clean.len() % 4 != 0 {
+        return None;
+    }
+    let value = |b: u8| -> Option<u32> {
+        Some(match b {
+            b'A'..=b'Z' => u32::from(b - b'A'),
+            b'a'..=b'z' => u32::from(b - b'a') + 26,
+            b'0'..=b'9' => u32::from(b - b'0') + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        })
+    };
+    let mut out = Vec::with_capacity(clean.len() / 4 * 3);
+    for chunk in clean.chunks(4) {
+        let pad = chunk.iter().rev().take_while(|b| **b == b'=').count();
+        let mut n = 0u32;
+        for (i, b) in chunk.iter().enumerate() {
+            let v = if i >= 4 - pad { 0 } else { value(*b)? };
+            n = (n << 6) | v;
+        }
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend_from_slice(&bytes[..3 - pad.min(2)]);
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The text of user data: resolved intrinsics (the literal parts of what cannot be
+/// resolved), decoded when written as base64.
+fn user_data_text(value: &Value) -> String {
+    let t = super::meaning::text_or_json(value);
+    match value {
+        Value::String(s) => base64(s).unwrap_or(t),
+        _ => t,
+    }
+}
+
+/// Every string below `value` with its JSON pointer, and the name of the property that
+/// holds it.
+fn strings_below<'v>(value: &'v Value, pointer: String, name: &str, out: &mut Vec<(String, String, &'v str)>) {
+    match value {
+        Value::String(s) => out.push((pointer, name.to_owned(), s)),
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                strings_below(v, format!("{pointer}/{i}"), name, out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                let escaped = k.replace('~', "~0").replace('/', "~1");
+                strings_below(v, format!("{pointer}/{escaped}"), k, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The environment variables of a resource: `(pointer, name, value)`.
+fn environment(cx: &Cx<'_>) -> Vec<(String, String, Value)> {
+    let mut out = Vec::new();
+    if let Some(Value::Object(vars)) = cx.prop("/Environment/Variables") {
+        for (k, v) in vars {
+            out.push((format!("/Environment/Variables/{k}"), k.clone(), v.clone()));
+        }
+    }
+    for list in ["/ContainerDefinitions", "/TaskDefinition/ContainerDefinitions"] {
+        if let Some(Value::Array(containers)) = cx.prop(list) {
+            for (c, container) in containers.iter().enumerate() {
+                for (e, entry) in container["Environment"].as_array().into_iter().flatten().enumerate() {
+                    let name = text(&entry["Name"]).unwrap_or_default();
+                    out.push((format!("{list}/{c}/Environment/{e}/Value"), name, entry["Value"].clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn p1(cx: &Cx<'_>) -> Outcome {
+    let mut problems: Vec<String> = Vec::new();
+    let t = cx.resource.type_name();
+    // User data: plain text to anyone who may describe the instance.
+    for pointer in ["/UserData", "/LaunchTemplateData/UserData"] {
+        if let Some(v) = cx.prop(pointer) {
+            let data = user_data_text(v);
+            if data.contains("{{resolve:") {
+                problems.push(format!(
+                    "`{}` holds a dynamic reference: CloudFormation writes the resolved secret into user data, which anyone with ec2:DescribeInstanceAttribute reads",
+                    &pointer[1..]
+                ));
+            }
+            if let Some(a) = assignment(&data) {
+                problems.push(format!("`{}` assigns a secret in plain text ({a})", &pointer[1..]));
+            }
+        }
+    }
+    // Environment variables: stored and shown in plain text by the service's describe calls.
+    for (pointer, name, value) in environment(cx) {
+        let literal = text(&value);
+        let written = literal.as_deref().is_some_and(|v| {
+            let v = v.trim();
+            !v.is_empty() && !v.starts_with("arn:")
+        });
+        if written && (secret_name(&name) || literal.as_deref().is_some_and(|v| assignment(v).is_some())) {
+            problems.push(format!(
+                "environment variable `{name}` (`{}`) holds a secret in plain text; pass the secret's ARN and read it at run time",
+                pointer.trim_start_matches('/')
+            ));
+        }
+    }
+    // An SSM `String` parameter is plain text.
+    if t == "AWS::SSM::Parameter" {
+        let kind = cx.prop("/Type").and_then(text).unwrap_or_default();
+        let name = cx.prop("/Name").and_then(text).unwrap_or_default();
+        let value = cx.prop("/Value").and_then(text).unwrap_or_default();
+        if !kind.eq_ignore_ascii_case("SecureString")
+            && (secret_name(&name) || assignment(&value).is_some() || secret_name(cx.id()))
+        {
+            problems.push(format!(
+                "SSM parameter `{name}` of type `{kind}` holds a secret in plain text; keep it in Secrets Manager"
+            ));
+        }
+    }
+    // Every string property: a property named like a secret with a written value, or text
+    // that is a credential wherever it is.
+    let mut all_strings = Vec::new();
+    strings_below(cx.resource.properties(), String::new(), "", &mut all_strings);
+    for (pointer, name, s) in all_strings {
+        if pointer.starts_with("/Environment/") || pointer.contains("/Environment/") {
+            continue;
+        }
+        if let Some(what) = credential_text(s) {
+            problems.push(format!("`{}` holds {what}", pointer.trim_start_matches('/')));
+            continue;
+        }
+        let generated = pointer.contains("/GenerateSecretString/");
+        if !generated && secret_property(&name) && !s.trim().is_empty() && !dynamic_reference(s) && !s.starts_with("arn:") {
+            problems.push(format!(
+                "`{}` is a secret written in plain text; use a `{{{{resolve:secretsmanager:…}}}}` dynamic reference or let the service manage it",
+                pointer.trim_start_matches('/')
+            ));
+        }
+    }
+    // A secret written by the template is in the template.
+    if t == "AWS::SecretsManager::Secret" && cx.prop("/SecretString").is_some() {
+        let s = cx.prop("/SecretString").map(super::meaning::text_or_json).unwrap_or_default();
+        if !dynamic_reference(&s) && !problems.iter().any(|p| p.contains("SecretString")) {
+            problems.push("`SecretString` writes the secret into the template; use `GenerateSecretString`".to_owned());
+        }
+    }
+    if problems.is_empty() {
+        Outcome::Pass(vec![Proof {
+            logical_id: cx.id().to_owned(),
+            path: "/Properties".to_owned(),
+        }])
+    } else {
+        Outcome::Fail(problems.join("; "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_recognised_in_their_spellings() {
+        assert!(assignment("export DB_PASSWORD=hunter2").is_some());
+        assert!(assignment("password: 's3cret'").is_some());
+        assert!(assignment("mysql --password hunter2").is_some());
+        assert!(assignment("export DB_PASSWORD=$(aws secretsmanager get-secret-value)").is_none());
+        assert!(assignment("yum install -y nginx").is_none());
+        assert!(secret_name("DB_PASSWORD"));
+        assert!(secret_name("ApiToken"));
+        assert!(!secret_name("DB_SECRET_ARN"));
+        assert!(!secret_name("SecretId"));
+        assert!(!secret_property("HttpTokens"));
+        assert!(secret_property("MasterUserPassword"));
+        assert!(secret_property("AuthToken"));
+        assert!(credential_text("AKIAABCDEFGHIJKLMNOP").is_some());
+        assert!(credential_text("-----BEGIN RSA PRIVATE KEY-----").is_some());
+        assert_eq!(base64("cGFzc3dvcmQ9aHVudGVyMg==").as_deref(), Some("password=hunter2"));
+        assert_eq!(base64("YWJj").as_deref(), Some("abc"));
+        assert_eq!(base64("not base64!"), None);
+    }
+
+    #[test]
+    fn eligible_services_are_found_by_namespace() {
+        assert_eq!(eligible_service("AWS::S3::Bucket"), Some("Amazon S3"));
+        assert!(eligible_service("AWS::IAM::Role").is_some());
+        assert!(eligible_service("Custom::Thing").is_some());
+        assert_eq!(eligible_service("AWS::GameLift::Fleet"), None);
+        assert_eq!(eligible_service("AWS::GroundStation::Config"), None);
+        assert_eq!(eligible_service("AWS::S3"), None);
+    }
+}
