@@ -11,4 +11,5 @@ mod graph_props;
 mod moto;
 mod report;
 mod rules;
+mod spellings;
 mod support;
