@@ -4,6 +4,7 @@
 //! snapshot what they write, and validate the templates with cfn-lint.
 
 mod cfn_lint;
+mod compliant_props;
 mod deploy;
 mod examples;
 mod faults;
