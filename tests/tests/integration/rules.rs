@@ -1893,3 +1893,83 @@ fn an_expired_waiver_fails_synth_again() {
         Ok(_) => panic!("synth accepted a finding whose waiver expired"),
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Waivers of the rules that read every type.
+// ---------------------------------------------------------------------------------------
+
+const NO_PHI: &str = "the waiting-room game servers never receive patient data of any kind";
+
+fn game_fleet(app: &App) -> Handle<RawResource> {
+    let stack = app.stack(STACK).expect("a valid stack name");
+    add(
+        &stack,
+        RawResource::new("Fleet", "AWS::GameLift::Fleet").property("Name", "waiting-room"),
+    )
+}
+
+#[test]
+fn a_service_off_the_eligible_list_is_refused_until_waived_as_never_holding_phi() {
+    let app = App::new("rules");
+    game_fleet(&app);
+    match app.synth() {
+        Err(Error::Noncompliant { findings }) => {
+            let rules: BTreeSet<&str> = findings.iter().map(|f| f.rule).collect();
+            assert_eq!(rules, BTreeSet::from(["H1", "U1"]), "{findings:#?}");
+        }
+        other => panic!("synth did not refuse a GameLift fleet: {:?}", other.err()),
+    }
+
+    let app = App::new("rules");
+    let fleet = game_fleet(&app);
+    app.waive(Waiver::never_holds_phi(&fleet, NO_PHI))
+        .expect("a valid waiver");
+    app.waive(Waiver::new(rule::U1, &fleet, NO_PHI))
+        .expect("a valid waiver");
+    let assembly = app.synth().expect("the waived app synthesizes");
+    match status_of(assembly.evaluation(), "H1", "Fleet") {
+        Status::Waived { reason, .. } => {
+            assert!(reason.starts_with("never holds PHI: "), "{reason}");
+            assert!(reason.ends_with(NO_PHI), "{reason}");
+        }
+        other => panic!("H1 is {other:?}, not waived"),
+    }
+    assert!(assembly.evaluation().unused_waivers.is_empty());
+}
+
+#[test]
+fn the_never_holds_phi_waiver_waives_nothing_but_h1() {
+    let app = App::new("rules");
+    let stack = app.stack(STACK).expect("a valid stack name");
+    let queue = add(&stack, RawResource::new("Queue", "AWS::SQS::Queue"));
+    app.waive(Waiver::never_holds_phi(&queue, NO_PHI))
+        .expect("a valid waiver");
+    match app.synth() {
+        Err(Error::Noncompliant { findings }) => {
+            assert!(findings.iter().any(|f| f.rule == "A2"), "{findings:#?}");
+        }
+        other => panic!("synth accepted an unencrypted queue: {:?}", other.err()),
+    }
+}
+
+#[test]
+fn a_raw_property_path_with_a_huge_index_is_refused_without_allocating() {
+    let app = App::new("rules");
+    let stack = app.stack(STACK).expect("a valid stack name");
+    let refused = stack.add(
+        RawResource::new("Queue", "AWS::SQS::Queue")
+            .property("/Tags/18446744073709551614/Key", "x"),
+    );
+    match refused {
+        Err(Error::InvalidConstruct { reason, .. }) => {
+            assert!(reason.contains("array index"), "{reason}")
+        }
+        Err(other) => panic!("refused for another reason: {other}"),
+        Ok(_) => match app.synth() {
+            Err(Error::InvalidConstruct { reason, .. }) => {
+                assert!(reason.contains("array index"), "{reason}")
+            }
+            other => panic!("a huge index was not refused: {:?}", other.err()),
+        },
+    }
+}

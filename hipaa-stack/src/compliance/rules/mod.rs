@@ -11,6 +11,8 @@
 //! program does not compile.
 
 mod compute;
+#[cfg(test)]
+mod corpus_tests;
 mod coverage;
 mod identity;
 pub(crate) mod meaning;

@@ -1,0 +1,161 @@
+//! The spelling corpus (`tests/corpora/spellings.json`), run by the library's own tests so
+//! that mutation testing of the rules (`scripts/mutants`) needs no integration build: every
+//! non-compliant spelling is caught, and the typed constructs still produce no finding.
+
+use serde_json::Value;
+
+use crate::compliance::{Evaluation, Status};
+use crate::prelude::*;
+
+const CORPUS: &str = include_str!("../../../../tests/corpora/spellings.json");
+
+fn evaluation_of(case: &Value) -> Evaluation {
+    let app = App::new("corpus");
+    {
+        let stack = app.stack("corpus").expect("a valid stack name");
+        for (id, spec) in case["resources"].as_object().expect("resources") {
+            let mut raw = RawResource::new(
+                id.as_str(),
+                spec["Type"].as_str().expect("a type").to_owned(),
+            );
+            for (name, value) in spec["Properties"].as_object().into_iter().flatten() {
+                raw = raw.property(name, value.clone());
+            }
+            stack.add(raw).expect("a valid raw resource");
+        }
+    }
+    app.check().expect("check returns the assembly").evaluation().clone()
+}
+
+#[test]
+fn every_spelling_of_the_corpus_is_caught() {
+    let cases: Value = serde_json::from_str(CORPUS).expect("the corpus is JSON");
+    let mut missed = Vec::new();
+    for case in cases.as_array().expect("a list of cases") {
+        let (rule, target) = (&case["rule"], &case["target"]);
+        let evaluation = evaluation_of(case);
+        let caught = evaluation.results.iter().any(|c| {
+            *rule == c.rule
+                && *target == *c.logical_id
+                && match case["expect"].as_str() {
+                    Some("gap") => matches!(c.status, Status::Gap { .. }),
+                    _ => matches!(c.status, Status::Failed { .. }),
+                }
+        });
+        if !caught {
+            missed.push(format!("{rule} on {target}: {}", case["why"]));
+        }
+    }
+    assert!(missed.is_empty(), "not caught:\n{}", missed.join("\n"));
+}
+
+#[test]
+fn a_typed_app_with_every_construct_has_no_finding() {
+    let app = App::new("typed");
+    let security = app.stack("security").unwrap();
+    let key = security.add(KmsKey::new("PhiKey")).unwrap();
+    let logs = security.add(AccessLogBucket::new("AccessLogs")).unwrap();
+    let trail = security
+        .add(AuditTrail::new("Audit").encryption(&key).access_logs(&logs))
+        .unwrap();
+    let oncall = security
+        .add(
+            AlarmTopic::new("OnCall")
+                .encryption(&key)
+                .email("oncall@example.com"),
+        )
+        .unwrap();
+    security.add(trail.security_alarms(&oncall)).unwrap();
+    security
+        .add(
+            AccountBaseline::new("Baseline")
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+    let data = app.stack("data").unwrap();
+    let records = data
+        .add(
+            SecureBucket::new("Records")
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+    let net = data
+        .add(
+            SecureVpc::new("Net", cidr!("10.20.0.0/16"))
+                .encryption(&key)
+                .public_tier(),
+        )
+        .unwrap();
+    let web = data
+        .add(
+            SecurityGroup::new("Web", &net)
+                .description("the load balancer")
+                .ingress(Https, cidr!("0.0.0.0/0"), "HTTPS from patients"),
+        )
+        .unwrap();
+    let servers = data
+        .add(
+            SecurityGroup::new("Servers", &net)
+                .description("the servers")
+                .ingress(Tcp::<8443>, &web, "TLS from the load balancer"),
+        )
+        .unwrap();
+    let ehr = data
+        .add(
+            EncryptedDatabase::mysql("Ehr")
+                .encryption(&key)
+                .network(&net)
+                .backup_retention(days!(35)),
+        )
+        .unwrap();
+    data.add(ehr.allow_from("ServersToEhr", &servers)).unwrap();
+    let role = data
+        .add(
+            Role::new("App", ServicePrincipal::Ec2)
+                .aws_managed_policy(AwsManagedPolicy::SsmManagedInstanceCore),
+        )
+        .unwrap();
+    data.add(records.grant_read("Read", &role)).unwrap();
+    data.add(ehr.grant_connect("Connect", &role, "app")).unwrap();
+    let server = data
+        .add(
+            SecureInstance::new("Server", Ami::ssm_parameter("/aws/service/ami"))
+                .encryption(&key)
+                .network(&net)
+                .role(&role)
+                .security_group(&servers),
+        )
+        .unwrap();
+    data.add(
+        LogGroup::new("AppLogs")
+            .encryption(&key)
+            .retention(days!(731)),
+    )
+    .unwrap();
+    data.add(
+        BackupPlan::new("Daily")
+            .encryption(&key)
+            .protect(&ehr)
+            .protect(&server)
+            .protect(&records),
+    )
+    .unwrap();
+    let assembly = app.check().expect("check returns the assembly");
+    let failed: Vec<String> = assembly
+        .evaluation()
+        .results
+        .iter()
+        .filter(|c| matches!(c.status, Status::Failed { .. }))
+        .map(|c| format!("{} on {}: {:?}", c.rule, c.logical_id, c.status))
+        .collect();
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+    let enforced = assembly
+        .evaluation()
+        .results
+        .iter()
+        .filter(|c| matches!(c.status, Status::Enforced { .. }))
+        .count();
+    assert!(enforced > 100, "only {enforced} rules enforced");
+}
