@@ -36,7 +36,17 @@ fn stack_shapes() -> impl Strategy<Value = Vec<StackShape>> {
             any::<bool>(),
         )
             .prop_map(
-                |(buckets, log_groups, public_tier, zones, database, instance, alarm, backup, trail)| {
+                |(
+                    buckets,
+                    log_groups,
+                    public_tier,
+                    zones,
+                    database,
+                    instance,
+                    alarm,
+                    backup,
+                    trail,
+                )| {
                     StackShape {
                         buckets,
                         log_groups,
@@ -60,7 +70,11 @@ fn build(shapes: &[StackShape]) -> App {
     let key = security.add(KmsKey::new("PhiKey")).unwrap();
     let logs = security.add(AccessLogBucket::new("AccessLogs")).unwrap();
     let oncall = security
-        .add(AlarmTopic::new("OnCall").encryption(&key).email("oncall@example.com"))
+        .add(
+            AlarmTopic::new("OnCall")
+                .encryption(&key)
+                .email("oncall@example.com"),
+        )
         .unwrap();
     for (i, shape) in shapes.iter().enumerate() {
         let stack = app.stack(format!("app-{i}").as_str()).unwrap();
@@ -125,7 +139,11 @@ fn build(shapes: &[StackShape]) -> App {
                 EncryptedDatabase::mysql("Ehr")
             };
             let db = stack
-                .add(db.encryption(&key).network(&net).backup_retention(days!(35)))
+                .add(
+                    db.encryption(&key)
+                        .network(&net)
+                        .backup_retention(days!(35)),
+                )
                 .unwrap();
             stack.add(db.allow_from("ServersToEhr", &servers)).unwrap();
             if shape.alarm {

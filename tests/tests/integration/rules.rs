@@ -1159,7 +1159,6 @@ fn m2_held(s: &Stack<'_>) {
     add(s, secret().property("KmsKeyId", key.arn()));
 }
 
-
 // ---------------------------------------------------------------------------------------
 // The other stores of PHI and the services in front of them.
 // ---------------------------------------------------------------------------------------
@@ -1174,12 +1173,18 @@ fn a1_held(s: &Stack<'_>) {
         function()
             .property("/VpcConfig/SubnetIds/0", "subnet-0123456789abcdef0")
             .property("ReservedConcurrentExecutions", 5)
-            .property("/DeadLetterConfig/TargetArn", "arn:aws:sqs:us-east-1:123456789012:dlq"),
+            .property(
+                "/DeadLetterConfig/TargetArn",
+                "arn:aws:sqs:us-east-1:123456789012:dlq",
+            ),
     );
 }
 
 fn a1k_broken(s: &Stack<'_>) {
-    add(s, function().property("/Environment/Variables/MODE", "batch"));
+    add(
+        s,
+        function().property("/Environment/Variables/MODE", "batch"),
+    );
 }
 
 fn a1k_held(s: &Stack<'_>) {
@@ -1294,14 +1299,19 @@ fn a5_held(s: &Stack<'_>) {
 
 fn queue_policy(statement: Value) -> RawResource {
     RawResource::new("QueuePolicy", "AWS::SQS::QueuePolicy")
-        .property("/Queues/0", "https://sqs.us-east-1.amazonaws.com/123456789012/q")
+        .property(
+            "/Queues/0",
+            "https://sqs.us-east-1.amazonaws.com/123456789012/q",
+        )
         .property("PolicyDocument", policy(json!([statement])))
 }
 
 fn p2_broken(s: &Stack<'_>) {
     add(
         s,
-        queue_policy(json!({ "Effect": "Allow", "Principal": { "AWS": ["*"] }, "Action": "sqs:SendMessage", "Resource": "*" })),
+        queue_policy(
+            json!({ "Effect": "Allow", "Principal": { "AWS": ["*"] }, "Action": "sqs:SendMessage", "Resource": "*" }),
+        ),
     );
 }
 
@@ -1407,7 +1417,10 @@ fn search_domain() -> RawResource {
 }
 
 fn os1_broken(s: &Stack<'_>) {
-    add(s, search_domain().property("/EncryptionAtRestOptions/Enabled", true));
+    add(
+        s,
+        search_domain().property("/EncryptionAtRestOptions/Enabled", true),
+    );
 }
 
 fn os1_held(s: &Stack<'_>) {

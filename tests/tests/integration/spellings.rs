@@ -96,11 +96,14 @@ fn every_rule_has_three_spellings_of_its_violation() {
             rule.id,
             cases.len()
         );
-        let distinct: BTreeSet<String> = cases
-            .iter()
-            .map(|c| format!("{:?}", c.resources))
-            .collect();
-        assert_eq!(distinct.len(), cases.len(), "rule {}: a spelling repeats", rule.id);
+        let distinct: BTreeSet<String> =
+            cases.iter().map(|c| format!("{:?}", c.resources)).collect();
+        assert_eq!(
+            distinct.len(),
+            cases.len(),
+            "rule {}: a spelling repeats",
+            rule.id
+        );
     }
 }
 
@@ -142,7 +145,10 @@ fn every_spelling_is_caught() {
                         .iter()
                         .any(|f| f.rule == case.rule && f.logical_id == case.target)
                     {
-                        missed.push(format!("{} `{}`: synth does not name it", case.rule, case.why));
+                        missed.push(format!(
+                            "{} `{}`: synth does not name it",
+                            case.rule, case.why
+                        ));
                     }
                 }
                 other => missed.push(format!(
@@ -154,5 +160,9 @@ fn every_spelling_is_caught() {
             }
         }
     }
-    assert!(missed.is_empty(), "spellings not caught:\n{}", missed.join("\n"));
+    assert!(
+        missed.is_empty(),
+        "spellings not caught:\n{}",
+        missed.join("\n")
+    );
 }

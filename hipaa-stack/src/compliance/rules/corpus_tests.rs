@@ -24,7 +24,10 @@ fn evaluation_of(case: &Value) -> Evaluation {
             stack.add(raw).expect("a valid raw resource");
         }
     }
-    app.check().expect("check returns the assembly").evaluation().clone()
+    app.check()
+        .expect("check returns the assembly")
+        .evaluation()
+        .clone()
 }
 
 #[test]
@@ -118,7 +121,8 @@ fn a_typed_app_with_every_construct_has_no_finding() {
         )
         .unwrap();
     data.add(records.grant_read("Read", &role)).unwrap();
-    data.add(ehr.grant_connect("Connect", &role, "app")).unwrap();
+    data.add(ehr.grant_connect("Connect", &role, "app"))
+        .unwrap();
     let server = data
         .add(
             SecureInstance::new("Server", Ami::ssm_parameter("/aws/service/ami"))

@@ -114,9 +114,7 @@ const EVERYWHERE: &[&str] = &["U1", "H1", "P1"];
 
 fn u1(cx: &Cx<'_>) -> Outcome {
     let t = cx.resource.type_name();
-    if INERT.contains(&t)
-        || rules().any(|r| !EVERYWHERE.contains(&r.id) && r.types.contains(&t))
-    {
+    if INERT.contains(&t) || rules().any(|r| !EVERYWHERE.contains(&r.id) && r.types.contains(&t)) {
         return Outcome::NotApplicable;
     }
     Outcome::Fail(format!(
@@ -138,11 +136,12 @@ fn u2(cx: &Cx<'_>) -> Outcome {
 /// The CloudFormation namespaces (`AWS::<namespace>::…`) of the services on AWS's list of
 /// HIPAA Eligible Services, with the service's name on the list.
 ///
-/// Source: "HIPAA Eligible Services Reference",
-/// <https://aws.amazon.com/compliance/hipaa-eligible-services-reference/>, transcribed as
-/// the page stood when last compared (2024-09-20). AWS adds services over time: compare
-/// the list with the page before relying on a new service, and add its namespace here.
-/// A namespace that is not listed is treated as not eligible.
+/// Source: AWS, "HIPAA Eligible Services Reference",
+/// <https://aws.amazon.com/compliance/hipaa-eligible-services-reference/>, transcribed from
+/// the page as it stood in 2024 (list dated 2024-09); on 2026-12-01 the page could not be
+/// fetched to compare again, so re-compare it before relying on a service added since.
+/// AWS adds services over time: add the CloudFormation namespace of a newly listed service
+/// here. A namespace that is not listed is treated as not eligible (the strict reading).
 pub const ELIGIBLE: &[(&str, &str)] = &[
     ("AmazonMQ", "Amazon MQ"),
     ("Amplify", "AWS Amplify"),
@@ -198,8 +197,14 @@ pub const ELIGIBLE: &[(&str, &str)] = &[
     ("KMS", "AWS Key Management Service"),
     ("Kendra", "Amazon Kendra"),
     ("Kinesis", "Amazon Kinesis Data Streams"),
-    ("KinesisAnalytics", "Amazon Managed Service for Apache Flink"),
-    ("KinesisAnalyticsV2", "Amazon Managed Service for Apache Flink"),
+    (
+        "KinesisAnalytics",
+        "Amazon Managed Service for Apache Flink",
+    ),
+    (
+        "KinesisAnalyticsV2",
+        "Amazon Managed Service for Apache Flink",
+    ),
     ("KinesisFirehose", "Amazon Data Firehose"),
     ("KinesisVideo", "Amazon Kinesis Video Streams"),
     ("Lambda", "AWS Lambda"),
@@ -361,7 +366,9 @@ fn credential_text(text: &str) -> Option<&'static str> {
     let bytes = text.as_bytes();
     let key_id = bytes.windows(20).any(|w| {
         (w.starts_with(b"AKIA") || w.starts_with(b"ASIA"))
-            && w[4..].iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            && w[4..]
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
     });
     key_id.then_some("an AWS access key id")
 }
@@ -371,7 +378,9 @@ fn credential_text(text: &str) -> Option<&'static str> {
 /// command (`$…`).
 fn assignment(text: &str) -> Option<String> {
     let lower = text.to_ascii_lowercase();
-    for keyword in ["password", "passwd", "pwd", "secret", "token", "apikey", "api_key"] {
+    for keyword in [
+        "password", "passwd", "pwd", "secret", "token", "apikey", "api_key",
+    ] {
         let mut from = 0;
         while let Some(at) = lower[from..].find(keyword) {
             let start = from + at;
@@ -398,7 +407,10 @@ fn assignment(text: &str) -> Option<String> {
                 .take_while(|c| !c.is_whitespace() && *c != '"' && *c != '\'')
                 .collect();
             if !word.is_empty() && !word.starts_with('$') && !word.starts_with('<') {
-                return Some(format!("{keyword}…={}…", word.chars().next().unwrap_or('?')));
+                return Some(format!(
+                    "{keyword}…={}…",
+                    word.chars().next().unwrap_or('?')
+                ));
             }
         }
     }
@@ -408,7 +420,7 @@ fn assignment(text: &str) -> Option<String> {
 /// Decodes standard base64 (user data written pre-encoded); `None` for text that is not.
 fn base64(text: &str) -> Option<String> {
     let clean: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if clean.is_empty() || clean.len() % 4 != 0 {
+    if clean.is_empty() || !clean.len().is_multiple_of(4) {
         return None;
     }
     let value = |b: u8| -> Option<u32> {
@@ -447,7 +459,12 @@ fn user_data_text(value: &Value) -> String {
 
 /// Every string below `value` with its JSON pointer, and the name of the property that
 /// holds it.
-fn strings_below<'v>(value: &'v Value, pointer: String, name: &str, out: &mut Vec<(String, String, &'v str)>) {
+fn strings_below<'v>(
+    value: &'v Value,
+    pointer: String,
+    name: &str,
+    out: &mut Vec<(String, String, &'v str)>,
+) {
     match value {
         Value::String(s) => out.push((pointer, name.to_owned(), s)),
         Value::Array(items) => {
@@ -473,12 +490,24 @@ fn environment(cx: &Cx<'_>) -> Vec<(String, String, Value)> {
             out.push((format!("/Environment/Variables/{k}"), k.clone(), v.clone()));
         }
     }
-    for list in ["/ContainerDefinitions", "/TaskDefinition/ContainerDefinitions"] {
+    for list in [
+        "/ContainerDefinitions",
+        "/TaskDefinition/ContainerDefinitions",
+    ] {
         if let Some(Value::Array(containers)) = cx.prop(list) {
             for (c, container) in containers.iter().enumerate() {
-                for (e, entry) in container["Environment"].as_array().into_iter().flatten().enumerate() {
+                for (e, entry) in container["Environment"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                {
                     let name = text(&entry["Name"]).unwrap_or_default();
-                    out.push((format!("{list}/{c}/Environment/{e}/Value"), name, entry["Value"].clone()));
+                    out.push((
+                        format!("{list}/{c}/Environment/{e}/Value"),
+                        name,
+                        entry["Value"].clone(),
+                    ));
                 }
             }
         }
@@ -500,7 +529,10 @@ fn p1(cx: &Cx<'_>) -> Outcome {
                 ));
             }
             if let Some(a) = assignment(&data) {
-                problems.push(format!("`{}` assigns a secret in plain text ({a})", &pointer[1..]));
+                problems.push(format!(
+                    "`{}` assigns a secret in plain text ({a})",
+                    &pointer[1..]
+                ));
             }
         }
     }
@@ -511,7 +543,9 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             let v = v.trim();
             !v.is_empty() && !v.starts_with("arn:")
         });
-        if written && (secret_name(&name) || literal.as_deref().is_some_and(|v| assignment(v).is_some())) {
+        if written
+            && (secret_name(&name) || literal.as_deref().is_some_and(|v| assignment(v).is_some()))
+        {
             problems.push(format!(
                 "environment variable `{name}` (`{}`) holds a secret in plain text; pass the secret's ARN and read it at run time",
                 pointer.trim_start_matches('/')
@@ -534,17 +568,30 @@ fn p1(cx: &Cx<'_>) -> Outcome {
     // Every string property: a property named like a secret with a written value, or text
     // that is a credential wherever it is.
     let mut all_strings = Vec::new();
-    strings_below(cx.resource.properties(), String::new(), "", &mut all_strings);
+    strings_below(
+        cx.resource.properties(),
+        String::new(),
+        "",
+        &mut all_strings,
+    );
     for (pointer, name, s) in all_strings {
         if pointer.starts_with("/Environment/") || pointer.contains("/Environment/") {
             continue;
         }
         if let Some(what) = credential_text(s) {
-            problems.push(format!("`{}` holds {what}", pointer.trim_start_matches('/')));
+            problems.push(format!(
+                "`{}` holds {what}",
+                pointer.trim_start_matches('/')
+            ));
             continue;
         }
         let generated = pointer.contains("/GenerateSecretString/");
-        if !generated && secret_property(&name) && !s.trim().is_empty() && !dynamic_reference(s) && !s.starts_with("arn:") {
+        if !generated
+            && secret_property(&name)
+            && !s.trim().is_empty()
+            && !dynamic_reference(s)
+            && !s.starts_with("arn:")
+        {
             problems.push(format!(
                 "`{}` is a secret written in plain text; use a `{{{{resolve:secretsmanager:…}}}}` dynamic reference or let the service manage it",
                 pointer.trim_start_matches('/')
@@ -553,9 +600,15 @@ fn p1(cx: &Cx<'_>) -> Outcome {
     }
     // A secret written by the template is in the template.
     if t == "AWS::SecretsManager::Secret" && cx.prop("/SecretString").is_some() {
-        let s = cx.prop("/SecretString").map(super::meaning::text_or_json).unwrap_or_default();
+        let s = cx
+            .prop("/SecretString")
+            .map(super::meaning::text_or_json)
+            .unwrap_or_default();
         if !dynamic_reference(&s) && !problems.iter().any(|p| p.contains("SecretString")) {
-            problems.push("`SecretString` writes the secret into the template; use `GenerateSecretString`".to_owned());
+            problems.push(
+                "`SecretString` writes the secret into the template; use `GenerateSecretString`"
+                    .to_owned(),
+            );
         }
     }
     if problems.is_empty() {
@@ -588,7 +641,10 @@ mod tests {
         assert!(secret_property("AuthToken"));
         assert!(credential_text("AKIAABCDEFGHIJKLMNOP").is_some());
         assert!(credential_text("-----BEGIN RSA PRIVATE KEY-----").is_some());
-        assert_eq!(base64("cGFzc3dvcmQ9aHVudGVyMg==").as_deref(), Some("password=hunter2"));
+        assert_eq!(
+            base64("cGFzc3dvcmQ9aHVudGVyMg==").as_deref(),
+            Some("password=hunter2")
+        );
         assert_eq!(base64("YWJj").as_deref(), Some("abc"));
         assert_eq!(base64("not base64!"), None);
     }

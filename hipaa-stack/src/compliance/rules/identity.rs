@@ -224,7 +224,10 @@ fn attachment_key(type_name: &str) -> Option<&'static str> {
 fn i1(cx: &Cx<'_>) -> Outcome {
     if matches!(
         cx.resource.type_name(),
-        "AWS::IAM::Policy" | "AWS::IAM::RolePolicy" | "AWS::IAM::UserPolicy" | "AWS::IAM::GroupPolicy"
+        "AWS::IAM::Policy"
+            | "AWS::IAM::RolePolicy"
+            | "AWS::IAM::UserPolicy"
+            | "AWS::IAM::GroupPolicy"
     ) {
         return Outcome::Fail(
             "an `AWS::IAM::Policy` is an inline policy of the identities it names; use an `AWS::IAM::ManagedPolicy`"
@@ -366,7 +369,10 @@ fn is_data_action(action: &str) -> bool {
 fn whole_service(action: &str) -> bool {
     let action = action.trim();
     let only_stars = |s: &str| !s.is_empty() && s.chars().all(|c| c == '*');
-    only_stars(action) || action.split_once(':').is_some_and(|(_, rest)| only_stars(rest))
+    only_stars(action)
+        || action
+            .split_once(':')
+            .is_some_and(|(_, rest)| only_stars(rest))
 }
 
 fn too_broad(statement: &Value) -> Option<String> {
@@ -455,7 +461,9 @@ fn i8(cx: &Cx<'_>) -> Outcome {
     };
     let open: Vec<String> = statements(&document)
         .into_iter()
-        .filter(|(_, s)| allows(s) && (everyone(&s["Principal"]) || s.get("NotPrincipal").is_some()))
+        .filter(|(_, s)| {
+            allows(s) && (everyone(&s["Principal"]) || s.get("NotPrincipal").is_some())
+        })
         .map(|(suffix, _)| format!("`{}`", pointer_name(&format!("{pointer}{suffix}"))))
         .collect();
     if !open.is_empty() {

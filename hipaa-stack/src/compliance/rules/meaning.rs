@@ -51,8 +51,12 @@ fn pseudo(name: &str) -> Option<String> {
     match name {
         "AWS::Partition" => Some("aws".to_owned()),
         "AWS::URLSuffix" => Some("amazonaws.com".to_owned()),
-        "AWS::AccountId" | "AWS::Region" | "AWS::StackName" | "AWS::StackId"
-        | "AWS::NotificationARNs" | "AWS::NoValue" => Some(format!("${{{name}}}")),
+        "AWS::AccountId"
+        | "AWS::Region"
+        | "AWS::StackName"
+        | "AWS::StackId"
+        | "AWS::NotificationARNs"
+        | "AWS::NoValue" => Some(format!("${{{name}}}")),
         _ => None,
     }
 }
@@ -334,9 +338,7 @@ mod tests {
         }
         assert!(is_internet(&json!({ "Ref": "Somewhere" })));
         assert!(is_internet(&json!("not a cidr")));
-        assert!(is_internet(
-            &json!({ "Fn::Join": ["/", ["0.0.0.0", "0"]] })
-        ));
+        assert!(is_internet(&json!({ "Fn::Join": ["/", ["0.0.0.0", "0"]] })));
         assert!(is_internet(&json!({ "Fn::Sub": "10.0.${X}.0/24" })));
         assert!(!is_internet(
             &json!({ "Fn::Sub": ["10.0.${X}.0/24", { "X": "3" }] })
@@ -350,17 +352,23 @@ mod tests {
             Some("arn:aws:kms:${AWS::Region}:${AWS::AccountId}:alias/aws/s3")
         );
         assert_eq!(
-            text(&json!({ "Fn::Join": ["", ["alias/", "aws/", { "Ref": "AWS::Partition" }]] })).as_deref(),
+            text(&json!({ "Fn::Join": ["", ["alias/", "aws/", { "Ref": "AWS::Partition" }]] }))
+                .as_deref(),
             Some("alias/aws/aws")
         );
         assert_eq!(
             text(&json!({ "Fn::Select": ["1", ["a", "b"]] })).as_deref(),
             Some("b")
         );
-        assert_eq!(text(&json!({ "Fn::Sub": "${!Literal}" })).as_deref(), Some("${Literal}"));
+        assert_eq!(
+            text(&json!({ "Fn::Sub": "${!Literal}" })).as_deref(),
+            Some("${Literal}")
+        );
         assert_eq!(text(&json!({ "Ref": "Bucket" })), None);
         assert_eq!(text(&json!({ "Fn::Sub": "${Bucket.Arn}/*" })), None);
-        assert!(aws_managed_key(&json!({ "Fn::Sub": ["${P}/aws/s3", { "P": "alias" }] })));
+        assert!(aws_managed_key(
+            &json!({ "Fn::Sub": ["${P}/aws/s3", { "P": "alias" }] })
+        ));
         assert!(aws_managed_key(&json!("ALIAS/AWS/S3")));
         assert!(!aws_managed_key(&json!({ "Fn::GetAtt": ["Key", "Arn"] })));
     }

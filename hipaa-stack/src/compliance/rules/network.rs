@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 
-use super::resilience::number;
 use super::meaning::{is_internet, text_or_json};
+use super::resilience::number;
 use super::{
     Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, is_false, is_true, pointer_name,
     proof_of,
@@ -253,7 +253,8 @@ fn e10(cx: &Cx<'_>) -> Outcome {
         })
         .collect();
     for (resource, entry) in attached {
-        if let Some((range, what)) = from_the_internet(entry).zip(forbidden_ports(entry, &forbidden))
+        if let Some((range, what)) =
+            from_the_internet(entry).zip(forbidden_ports(entry, &forbidden))
         {
             checks.push(Err(format!(
                 "`{}` adds a rule to the group that opens {what} to {range}",
@@ -277,9 +278,7 @@ fn e11(cx: &Cx<'_>) -> Outcome {
 
 fn e12(cx: &Cx<'_>) -> Outcome {
     match cx.prop("/MapPublicIpOnLaunch") {
-        Some(v) if is_false(v) => {
-            all([cx.proof("/MapPublicIpOnLaunch").ok_or_default()])
-        }
+        Some(v) if is_false(v) => all([cx.proof("/MapPublicIpOnLaunch").ok_or_default()]),
         Some(v) => Outcome::Fail(format!(
             "`MapPublicIpOnLaunch` is {v}; instances in the subnet get public addresses"
         )),
@@ -342,8 +341,11 @@ pub(crate) const PUBLIC_TIER: (&str, &str) = ("hipaa-stack:tier", "public");
 fn e15(cx: &Cx<'_>) -> Outcome {
     let (everywhere, destination) = match ["/DestinationCidrBlock", "/DestinationIpv6CidrBlock"]
         .into_iter()
-        .find_map(|p| cx.prop(p).filter(|v| is_internet(v)).map(|v| (p, text_or_json(v))))
-    {
+        .find_map(|p| {
+            cx.prop(p)
+                .filter(|v| is_internet(v))
+                .map(|v| (p, text_or_json(v)))
+        }) {
         Some(found) => found,
         None if cx.prop("/DestinationPrefixListId").is_some() => (
             "/DestinationPrefixListId",

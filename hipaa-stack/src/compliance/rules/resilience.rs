@@ -183,12 +183,14 @@ fn denies_insecure_publish(statement: &Value) -> bool {
 }
 
 fn n2(cx: &Cx<'_>) -> Outcome {
-    let me = cx.self_ref();
+    // A topic has one policy: whichever `AWS::SNS::TopicPolicy` is applied last replaces the
+    // others, so every policy that names the topic must deny publishing without TLS.
+    let mut proofs = Vec::new();
     let mut policies = Vec::new();
     for policy in cx.others("AWS::SNS::TopicPolicy") {
         let names_me = policy.properties()["Topics"]
             .as_array()
-            .is_some_and(|topics| topics.contains(&me));
+            .is_some_and(|topics| topics.iter().any(|t| super::compute::mentions(t, cx.id())));
         if !names_me {
             continue;
         }
@@ -198,21 +200,23 @@ fn n2(cx: &Cx<'_>) -> Outcome {
                 .find(|(_, s)| denies_insecure_publish(s))
                 .map(|(suffix, _)| suffix)
         });
-        if let Some(proof) = found.and_then(|s| statement_proof(policy, "/PolicyDocument", &s)) {
-            return Outcome::Pass(vec![proof]);
+        match found.and_then(|s| statement_proof(policy, "/PolicyDocument", &s)) {
+            Some(proof) => proofs.push(proof),
+            None => policies.push(format!("`{}`", policy.logical_id())),
         }
-        policies.push(format!("`{}`", policy.logical_id()));
     }
-    if policies.is_empty() {
-        Outcome::Fail(
-            "no `AWS::SNS::TopicPolicy` of this template names the topic in `Topics`".to_owned(),
-        )
-    } else {
-        Outcome::Fail(format!(
+    if !policies.is_empty() {
+        return Outcome::Fail(format!(
             "topic policy {} has no Deny of `sns:Publish` to `*` when `aws:SecureTransport` is false",
             policies.join(", ")
-        ))
+        ));
     }
+    if proofs.is_empty() {
+        return Outcome::Fail(
+            "no `AWS::SNS::TopicPolicy` of this template names the topic in `Topics`".to_owned(),
+        );
+    }
+    Outcome::Pass(proofs)
 }
 
 /// Whether a schedule runs at least once a day: `cron(…)` whose day-of-month, month,
@@ -351,7 +355,10 @@ fn rotation_days(rules: &Value) -> Option<i64> {
     }
     let expression = super::meaning::text(&rules["ScheduleExpression"])?;
     let expression = expression.trim();
-    if let Some(inner) = expression.strip_prefix("rate(").and_then(|r| r.strip_suffix(')')) {
+    if let Some(inner) = expression
+        .strip_prefix("rate(")
+        .and_then(|r| r.strip_suffix(')'))
+    {
         let (n, unit) = inner.trim().split_once(' ')?;
         let n: i64 = n.trim().parse().ok()?;
         return match unit.trim() {
@@ -381,7 +388,8 @@ fn lambda_function(cx: &Cx<'_>, value: &Value) -> bool {
         return !others_mentioned;
     }
     !others_mentioned
-        && super::meaning::text(value).is_some_and(|t| t.contains(":lambda:") && t.contains(":function:"))
+        && super::meaning::text(value)
+            .is_some_and(|t| t.contains(":lambda:") && t.contains(":function:"))
 }
 
 fn m1(cx: &Cx<'_>) -> Outcome {

@@ -70,7 +70,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
         types: &["AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"],
         controls: BACKUP,
         fix: "set `PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled` to true (per replica for global tables)",
-        packs: packs(Some("HIPAA.Security-DynamoDBPITREnabled"), Some("CKV_AWS_28")),
+        packs: packs(
+            Some("HIPAA.Security-DynamoDBPITREnabled"),
+            Some("CKV_AWS_28"),
+        ),
         check: a3b,
     },
     RuleSpec {
@@ -84,7 +87,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
         ],
         controls: AUDIT,
         fix: "deploy every API through a stage with `AccessLogSetting.DestinationArn` (V2: `AccessLogSettings.DestinationArn`) and, for REST APIs, `MethodSettings` with `LoggingLevel` INFO or ERROR",
-        packs: packs(Some("HIPAA.Security-APIGWExecutionLoggingEnabled"), Some("CKV_AWS_76")),
+        packs: packs(
+            Some("HIPAA.Security-APIGWExecutionLoggingEnabled"),
+            Some("CKV_AWS_76"),
+        ),
         check: a4,
     },
     RuleSpec {
@@ -99,7 +105,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "A4T",
         title: "API custom domains accept only TLS 1.2 or later",
-        types: &["AWS::ApiGateway::DomainName", "AWS::ApiGatewayV2::DomainName"],
+        types: &[
+            "AWS::ApiGateway::DomainName",
+            "AWS::ApiGatewayV2::DomainName",
+        ],
         controls: TRANSIT,
         fix: "set `SecurityPolicy` to TLS_1_2 (V2: `DomainNameConfigurations[].SecurityPolicy`)",
         packs: packs(None, Some("CKV_AWS_206")),
@@ -140,7 +149,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
         ],
         controls: TRANSIT,
         fix: "use HTTPS/TLS listeners with an ACM certificate and a TLS 1.2+ `SslPolicy` (e.g. ELBSecurityPolicy-TLS13-1-2-2021-06); HTTP listeners only redirect to HTTPS",
-        packs: packs(Some("HIPAA.Security-ALBHttpToHttpsRedirection"), Some("CKV_AWS_2")),
+        packs: packs(
+            Some("HIPAA.Security-ALBHttpToHttpsRedirection"),
+            Some("CKV_AWS_2"),
+        ),
         check: f1,
     },
     RuleSpec {
@@ -183,7 +195,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "OS1",
         title: "OpenSearch domains encrypt at rest and between nodes, and accept only HTTPS",
-        types: &["AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain"],
+        types: &[
+            "AWS::OpenSearchService::Domain",
+            "AWS::Elasticsearch::Domain",
+        ],
         controls: &["164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(ii)"],
         fix: "set `EncryptionAtRestOptions.Enabled` with `KmsKeyId`, `NodeToNodeEncryptionOptions.Enabled` and `DomainEndpointOptions.EnforceHTTPS` with a TLS 1.2 policy",
         packs: packs(
@@ -195,16 +210,25 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "OS2",
         title: "OpenSearch domains run in a VPC and publish their logs",
-        types: &["AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain"],
+        types: &[
+            "AWS::OpenSearchService::Domain",
+            "AWS::Elasticsearch::Domain",
+        ],
         controls: &["164.312(a)(1)", "164.312(b)"],
         fix: "set `VPCOptions.SubnetIds` and `LogPublishingOptions` (ES_APPLICATION_LOGS, AUDIT_LOGS)",
-        packs: packs(Some("HIPAA.Security-OpenSearchInVPCOnly"), Some("CKV_AWS_137")),
+        packs: packs(
+            Some("HIPAA.Security-OpenSearchInVPCOnly"),
+            Some("CKV_AWS_137"),
+        ),
         check: os2,
     },
     RuleSpec {
         id: "KS1",
         title: "Kinesis streams and Firehose delivery streams encrypt with a customer-managed key",
-        types: &["AWS::Kinesis::Stream", "AWS::KinesisFirehose::DeliveryStream"],
+        types: &[
+            "AWS::Kinesis::Stream",
+            "AWS::KinesisFirehose::DeliveryStream",
+        ],
         controls: ENC,
         fix: "set `StreamEncryption` (`EncryptionType` KMS, `KeyId` a key of the app); Firehose: `DeliveryStreamEncryptionConfigurationInput` with `KeyType` CUSTOMER_MANAGED_CMK and `KeyARN`",
         packs: packs(Some("HIPAA.Security-KinesisStreamSSE"), Some("CKV_AWS_43")),
@@ -255,7 +279,10 @@ fn a1(cx: &Cx<'_>) -> Outcome {
     let dlq = if cx.prop("/DeadLetterConfig/TargetArn").is_some() {
         cx.present("/DeadLetterConfig/TargetArn")
     } else {
-        Err("`DeadLetterConfig.TargetArn` is not set: failed asynchronous events are lost".to_owned())
+        Err(
+            "`DeadLetterConfig.TargetArn` is not set: failed asynchronous events are lost"
+                .to_owned(),
+        )
     };
     all([
         cx.present("/VpcConfig/SubnetIds"),
@@ -285,13 +312,18 @@ fn a3(cx: &Cx<'_>) -> Outcome {
                     .to_owned()
             }),
         match cx.prop("/SSESpecification/SSEType").map(text_or_json) {
-            Some(t) if t.eq_ignore_ascii_case("KMS") => cx.proof("/SSESpecification/SSEType").ok_or_default(),
+            Some(t) if t.eq_ignore_ascii_case("KMS") => {
+                cx.proof("/SSESpecification/SSEType").ok_or_default()
+            }
             Some(t) => Err(format!("`SSESpecification.SSEType` is {t}, not KMS")),
             None => Err("`SSESpecification.SSEType` is not set (it must be KMS)".to_owned()),
         },
     ];
     if cx.resource.type_name() == "AWS::DynamoDB::GlobalTable" {
-        let replicas = cx.prop("/Replicas").and_then(Value::as_array).map_or(0, Vec::len);
+        let replicas = cx
+            .prop("/Replicas")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
         if replicas == 0 {
             checks.push(Err("`Replicas` is not set".to_owned()));
         }
@@ -310,7 +342,10 @@ fn a3(cx: &Cx<'_>) -> Outcome {
 fn a3b(cx: &Cx<'_>) -> Outcome {
     let pitr = "PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled";
     if cx.resource.type_name() == "AWS::DynamoDB::GlobalTable" {
-        let replicas = cx.prop("/Replicas").and_then(Value::as_array).map_or(0, Vec::len);
+        let replicas = cx
+            .prop("/Replicas")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
         if replicas == 0 {
             return Outcome::Fail("`Replicas` is not set".to_owned());
         }
@@ -320,7 +355,11 @@ fn a3b(cx: &Cx<'_>) -> Outcome {
 }
 
 /// Whether a stage of the template deploys the API (`RestApiId` or `ApiId` names it).
-fn logged_stage<'a>(cx: &Cx<'a>, stage_type: &'a str, key: &str) -> Option<&'a crate::cfn::Resource> {
+fn logged_stage<'a>(
+    cx: &Cx<'a>,
+    stage_type: &'a str,
+    key: &str,
+) -> Option<&'a crate::cfn::Resource> {
     cx.others(stage_type)
         .find(|s| super::compute::mentions(&s.properties()[key], cx.id()))
 }
@@ -373,12 +412,19 @@ fn a4m(cx: &Cx<'_>) -> Outcome {
             all([cx.present("/AuthorizationType")])
         }
         Some(t) => Outcome::Fail(format!("`AuthorizationType` is {t}: anyone may call it")),
-        None => Outcome::Fail("`AuthorizationType` is not set (NONE): anyone may call it".to_owned()),
+        None => {
+            Outcome::Fail("`AuthorizationType` is not set (NONE): anyone may call it".to_owned())
+        }
     }
 }
 
 fn a4t(cx: &Cx<'_>) -> Outcome {
-    let tls12 = |v: &Value| text(v).is_some_and(|t| t.eq_ignore_ascii_case("TLS_1_2") || t.to_ascii_uppercase().starts_with("SECURITYPOLICY_TLS13"));
+    let tls12 = |v: &Value| {
+        text(v).is_some_and(|t| {
+            t.eq_ignore_ascii_case("TLS_1_2")
+                || t.to_ascii_uppercase().starts_with("SECURITYPOLICY_TLS13")
+        })
+    };
     if cx.resource.type_name() == "AWS::ApiGatewayV2::DomainName" {
         let configs = cx
             .prop("/DomainNameConfigurations")
@@ -391,7 +437,9 @@ fn a4t(cx: &Cx<'_>) -> Outcome {
             let p = format!("/DomainNameConfigurations/{i}/SecurityPolicy");
             match cx.prop(&p) {
                 Some(v) if tls12(v) => cx.proof(&p).ok_or_default(),
-                _ => Err(format!("`DomainNameConfigurations.{i}.SecurityPolicy` is not TLS_1_2")),
+                _ => Err(format!(
+                    "`DomainNameConfigurations.{i}.SecurityPolicy` is not TLS_1_2"
+                )),
             }
         }));
     }
@@ -403,9 +451,9 @@ fn a4t(cx: &Cx<'_>) -> Outcome {
 
 fn a5(cx: &Cx<'_>) -> Outcome {
     match cx.prop("/Protocol").map(text_or_json) {
-        Some(p) if p.trim().eq_ignore_ascii_case("http") => Outcome::Fail(
-            "`Protocol` is http: notifications travel in plain text".to_owned(),
-        ),
+        Some(p) if p.trim().eq_ignore_ascii_case("http") => {
+            Outcome::Fail("`Protocol` is http: notifications travel in plain text".to_owned())
+        }
         Some(_) => all([cx.present("/Protocol")]),
         None => Outcome::Fail("`Protocol` is not set".to_owned()),
     }
@@ -424,14 +472,16 @@ fn restricted(statement: &Value) -> bool {
         "aws:sourcevpc",
         "kms:calleraccount",
     ];
-    statement["Condition"].as_object().is_some_and(|conditions| {
-        conditions
-            .iter()
-            .filter(|(operator, _)| !operator.to_ascii_lowercase().contains("ifexists"))
-            .filter_map(|(_, keys)| keys.as_object())
-            .flat_map(|keys| keys.keys())
-            .any(|k| KEYS.contains(&k.to_ascii_lowercase().as_str()))
-    })
+    statement["Condition"]
+        .as_object()
+        .is_some_and(|conditions| {
+            conditions
+                .iter()
+                .filter(|(operator, _)| !operator.to_ascii_lowercase().contains("ifexists"))
+                .filter_map(|(_, keys)| keys.as_object())
+                .flat_map(|keys| keys.keys())
+                .any(|k| KEYS.contains(&k.to_ascii_lowercase().as_str()))
+        })
 }
 
 fn p2(cx: &Cx<'_>) -> Outcome {
@@ -477,7 +527,10 @@ fn tls12_policy(policy: &str) -> bool {
 
 fn f1(cx: &Cx<'_>) -> Outcome {
     if cx.resource.type_name() == "AWS::ElasticLoadBalancing::LoadBalancer" {
-        let listeners = cx.prop("/Listeners").and_then(Value::as_array).map_or(0, Vec::len);
+        let listeners = cx
+            .prop("/Listeners")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
         if listeners == 0 {
             return Outcome::Fail("`Listeners` is not set".to_owned());
         }
@@ -487,7 +540,9 @@ fn f1(cx: &Cx<'_>) -> Outcome {
                 Some(t) if t.eq_ignore_ascii_case("HTTPS") || t.eq_ignore_ascii_case("SSL") => {
                     cx.proof(&p).ok_or_default()
                 }
-                Some(t) => Err(format!("`Listeners.{i}.Protocol` is {t}: traffic in plain text")),
+                Some(t) => Err(format!(
+                    "`Listeners.{i}.Protocol` is {t}: traffic in plain text"
+                )),
                 None => Err(format!("`Listeners.{i}.Protocol` is not set")),
             }
         }));
@@ -591,12 +646,20 @@ fn ec1(cx: &Cx<'_>) -> Outcome {
 }
 
 fn os1(cx: &Cx<'_>) -> Outcome {
-    let policy = match cx.prop("/DomainEndpointOptions/TLSSecurityPolicy").map(text_or_json) {
-        Some(p) if p.contains("1-2") || p.contains("PFS") => {
-            cx.proof("/DomainEndpointOptions/TLSSecurityPolicy").ok_or_default()
-        }
-        Some(p) => Err(format!("`DomainEndpointOptions.TLSSecurityPolicy` {p} allows TLS before 1.2")),
-        None => Err("`DomainEndpointOptions.TLSSecurityPolicy` is not set; the default allows TLS 1.0".to_owned()),
+    let policy = match cx
+        .prop("/DomainEndpointOptions/TLSSecurityPolicy")
+        .map(text_or_json)
+    {
+        Some(p) if p.contains("1-2") || p.contains("PFS") => cx
+            .proof("/DomainEndpointOptions/TLSSecurityPolicy")
+            .ok_or_default(),
+        Some(p) => Err(format!(
+            "`DomainEndpointOptions.TLSSecurityPolicy` {p} allows TLS before 1.2"
+        )),
+        None => Err(
+            "`DomainEndpointOptions.TLSSecurityPolicy` is not set; the default allows TLS 1.0"
+                .to_owned(),
+        ),
     };
     all([
         cx.equals_true("/EncryptionAtRestOptions/Enabled"),
@@ -629,7 +692,10 @@ fn ks1(cx: &Cx<'_>) -> Outcome {
         ]);
     }
     all([
-        match cx.prop("/StreamEncryption/EncryptionType").map(text_or_json) {
+        match cx
+            .prop("/StreamEncryption/EncryptionType")
+            .map(text_or_json)
+        {
             Some(t) if t.eq_ignore_ascii_case("KMS") => {
                 cx.proof("/StreamEncryption/EncryptionType").ok_or_default()
             }
@@ -653,11 +719,16 @@ fn ecr1(cx: &Cx<'_>) -> Outcome {
 
 fn ecr2(cx: &Cx<'_>) -> Outcome {
     all([
-        match cx.prop("/EncryptionConfiguration/EncryptionType").map(text_or_json) {
+        match cx
+            .prop("/EncryptionConfiguration/EncryptionType")
+            .map(text_or_json)
+        {
             Some(t) if t.to_ascii_uppercase().starts_with("KMS") => {
                 cx.present("/EncryptionConfiguration/EncryptionType")
             }
-            Some(t) => Err(format!("`EncryptionConfiguration.EncryptionType` is {t}, not KMS")),
+            Some(t) => Err(format!(
+                "`EncryptionConfiguration.EncryptionType` is {t}, not KMS"
+            )),
             None => Err("`EncryptionConfiguration` is not set (AES256 with an AWS key)".to_owned()),
         },
         customer_key(cx, "/EncryptionConfiguration/KmsKey"),
@@ -686,7 +757,9 @@ fn rs3(cx: &Cx<'_>) -> Outcome {
     if to_bucket || to_logs {
         all([cx.present("/LoggingProperties")])
     } else {
-        Outcome::Fail("`LoggingProperties` is not set: connections and queries are not logged".to_owned())
+        Outcome::Fail(
+            "`LoggingProperties` is not set: connections and queries are not logged".to_owned(),
+        )
     }
 }
 
@@ -695,7 +768,10 @@ impl Cx<'_> {
     pub(crate) fn equals_true(&self, pointer: &str) -> Result<Proof, String> {
         match self.prop(pointer) {
             Some(v) if is_true(v) => self.proof(pointer).ok_or_default(),
-            Some(v) => Err(format!("`{}` is {v}, not true", super::pointer_name(pointer))),
+            Some(v) => Err(format!(
+                "`{}` is {v}, not true",
+                super::pointer_name(pointer)
+            )),
             None => Err(format!(
                 "`{}` is not set (it must be true)",
                 super::pointer_name(pointer)
@@ -703,4 +779,3 @@ impl Cx<'_> {
         }
     }
 }
-

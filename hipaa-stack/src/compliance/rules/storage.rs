@@ -435,12 +435,15 @@ fn s1(cx: &Cx<'_>) -> Outcome {
     if cx.resource.construct_kind() == Some("AccessLogBucket") {
         // The typed exception: S3 delivers server access logs only to SSE-S3 buckets, and
         // an `AccessLogBucket` is only ever the destination of those logs, never of PHI.
-        return all([cx.equals(&algorithm, &json!("AES256")), access_log_bucket(cx)]);
+        return all([
+            cx.equals(&algorithm, &json!("AES256")),
+            access_log_bucket(cx),
+        ]);
     }
     let kms = match cx.prop(&algorithm).map(text_or_json) {
-        Some(a) if a == "aws:kms" || a == "aws:kms:dsse" => cx.proof(&algorithm).ok_or_else(
-            || "the property disappeared while it was read".to_owned(),
-        ),
+        Some(a) if a == "aws:kms" || a == "aws:kms:dsse" => cx
+            .proof(&algorithm)
+            .ok_or_else(|| "the property disappeared while it was read".to_owned()),
         Some(a) => Err(format!("`SSEAlgorithm` is {a}, not aws:kms")),
         None => Err("`SSEAlgorithm` is not set (it must be aws:kms)".to_owned()),
     };
@@ -535,7 +538,13 @@ fn covers(statement: &Value, own: &Own<'_>, target: &str) -> bool {
     resources
         .into_iter()
         .filter_map(|r| text_about(r, own))
-        .any(|r| glob(&r.replace("arn:aws-us-gov:", "arn:aws:").replace("arn:aws-cn:", "arn:aws:"), target))
+        .any(|r| {
+            glob(
+                &r.replace("arn:aws-us-gov:", "arn:aws:")
+                    .replace("arn:aws-cn:", "arn:aws:"),
+                target,
+            )
+        })
 }
 
 /// `aws:SecureTransport` is false in a `Bool` (or `BoolIfExists`) condition, in any
@@ -569,7 +578,9 @@ fn when_insecure(statement: &Value) -> bool {
 fn denies_insecure_transport(statement: &Value, own: &Own<'_>) -> bool {
     statement["Effect"] == "Deny"
         && everyone(&statement["Principal"])
-        && strings(&statement["Action"]).iter().any(|a| glob(a, "s3:*"))
+        && strings(&statement["Action"])
+            .iter()
+            .any(|a| glob(a, "s3:*"))
         && when_insecure(statement)
         && covers(statement, own, &own.arn)
         && covers(statement, own, &format!("{}/*", own.arn))
@@ -809,10 +820,7 @@ fn r12(cx: &Cx<'_>) -> Outcome {
     let Some(Value::String(group_id)) = reference.get("Ref") else {
         return Outcome::Fail("`DBParameterGroupName` is not a `Ref`".to_owned());
     };
-    let Some(group) = cx
-        .others(group_type)
-        .find(|g| g.logical_id() == group_id)
-    else {
+    let Some(group) = cx.others(group_type).find(|g| g.logical_id() == group_id) else {
         return Outcome::Fail(format!(
             "parameter group `{group_id}` is not in this template"
         ));
