@@ -8,8 +8,13 @@ use crate::compliance::{Evaluation, Status};
 use crate::prelude::*;
 
 const CORPUS: &str = include_str!("../../../../tests/corpora/spellings.json");
+const COMPLIANT: &str = include_str!("../../../../tests/corpora/compliant.json");
 
 fn evaluation_of(case: &Value) -> Evaluation {
+    assembly_of(case).evaluation().clone()
+}
+
+fn assembly_of(case: &Value) -> crate::Assembly {
     let app = App::new("corpus");
     {
         let stack = app.stack("corpus").expect("a valid stack name");
@@ -21,13 +26,15 @@ fn evaluation_of(case: &Value) -> Evaluation {
             for (name, value) in spec["Properties"].as_object().into_iter().flatten() {
                 raw = raw.property(name, value.clone());
             }
+            match spec["Keep"].as_str() {
+                Some("Retain") => raw = raw.keep(Keep::Retain),
+                Some("Snapshot") => raw = raw.keep(Keep::Snapshot),
+                _ => {}
+            }
             stack.add(raw).expect("a valid raw resource");
         }
     }
-    app.check()
-        .expect("check returns the assembly")
-        .evaluation()
-        .clone()
+    app.check().expect("check returns the assembly")
 }
 
 #[test]
@@ -162,4 +169,35 @@ fn a_typed_app_with_every_construct_has_no_finding() {
         .filter(|c| matches!(c.status, Status::Enforced { .. }))
         .count();
     assert!(enforced > 100, "only {enforced} rules enforced");
+}
+
+#[test]
+fn every_compliant_spelling_holds_with_evidence_in_the_template() {
+    let cases: Value = serde_json::from_str(COMPLIANT).expect("the corpus is JSON");
+    let mut wrong = Vec::new();
+    for case in cases.as_array().expect("a list of cases") {
+        let (rule, target) = (&case["rule"], &case["target"]);
+        let assembly = assembly_of(case);
+        let found: Vec<&Status> = assembly
+            .evaluation()
+            .results
+            .iter()
+            .filter(|c| *rule == c.rule && *target == *c.logical_id)
+            .map(|c| &c.status)
+            .collect();
+        match found.as_slice() {
+            [Status::Enforced { evidence }] if !evidence.is_empty() => {
+                for proof in evidence {
+                    if assembly.evidence("corpus", proof).is_none() {
+                        wrong.push(format!(
+                            "{rule} on {target} ({}): no value at {}{}",
+                            case["why"], proof.logical_id, proof.path
+                        ));
+                    }
+                }
+            }
+            other => wrong.push(format!("{rule} on {target} ({}): {other:?}", case["why"])),
+        }
+    }
+    assert!(wrong.is_empty(), "not held:\n{}", wrong.join("\n"));
 }

@@ -180,10 +180,16 @@ impl<'a> Cx<'a> {
         })
     }
 
-    /// The property must equal `expected`.
+    /// The property must equal `expected`; a boolean may be written as the string `true`
+    /// or `false`, in any case, as CloudFormation reads it.
     pub(crate) fn equals(&self, pointer: &str, expected: &Value) -> Result<Proof, String> {
+        let same = |v: &Value| match expected {
+            Value::Bool(true) => is_true(v),
+            Value::Bool(false) => is_false(v),
+            _ => v == expected,
+        };
         match self.prop(pointer) {
-            Some(v) if v == expected => self.proof(pointer).ok_or_default(),
+            Some(v) if same(v) => self.proof(pointer).ok_or_default(),
             Some(v) => Err(format!(
                 "`{}` is {v}, not {expected}",
                 pointer_name(pointer)
