@@ -26,10 +26,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "U2",
-        title: "no nested stack: its template is never read by the rules",
-        types: &["AWS::CloudFormation::Stack", "AWS::Serverless::Application"],
+        title: "no nested stack, and no type spelled unlike AWS spells it: the rules would never read it",
+        types: EVERY_TYPE,
         controls: &["164.308(a)(1)(ii)(B)", "164.312(a)(1)"],
-        fix: "declare the nested stack's resources as a stack of the app (`app.stack(..)`), where every rule reads them",
+        fix: "declare the nested stack's resources as a stack of the app (`app.stack(..)`), where every rule reads them; write resource types exactly as AWS does (`AWS::S3::Bucket`)",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -110,7 +110,10 @@ const INERT: &[&str] = &[
 ];
 
 /// The rules that read every type, which do not make a type verified.
-const EVERYWHERE: &[&str] = &["U1", "H1", "P1"];
+const EVERYWHERE: &[&str] = &["U1", "U2", "H1", "P1"];
+
+/// Types that deploy a template of their own, which the rules never read.
+const NESTED: &[&str] = &["AWS::CloudFormation::Stack", "AWS::Serverless::Application"];
 
 fn u1(cx: &Cx<'_>) -> Outcome {
     let t = cx.resource.type_name();
@@ -123,10 +126,22 @@ fn u1(cx: &Cx<'_>) -> Outcome {
 }
 
 fn u2(cx: &Cx<'_>) -> Outcome {
-    Outcome::Fail(format!(
-        "`{}` deploys a template that the rules never read",
-        cx.resource.type_name()
-    ))
+    let t = cx.resource.type_name();
+    if NESTED.iter().any(|n| n.eq_ignore_ascii_case(t)) {
+        return Outcome::Fail(format!(
+            "`{t}` deploys a template that the rules never read"
+        ));
+    }
+    let known = rules()
+        .flat_map(|r| r.types.iter())
+        .chain(INERT.iter())
+        .find(|k| k.eq_ignore_ascii_case(t) && **k != t);
+    match known {
+        Some(k) => Outcome::Fail(format!(
+            "`{t}` is `{k}` spelled otherwise: the rules of `{k}` would not read it"
+        )),
+        None => Outcome::NotApplicable,
+    }
 }
 
 // ---------------------------------------------------------------------------------------

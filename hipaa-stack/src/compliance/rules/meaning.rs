@@ -159,6 +159,15 @@ pub(crate) fn text_or_json(value: &Value) -> String {
     text(value).unwrap_or_else(|| value.to_string())
 }
 
+/// Whether a value is `{"Ref": "AWS::NoValue"}`, which removes the property it is written
+/// in.
+pub(crate) fn no_value(value: &Value) -> bool {
+    value
+        .get("Ref")
+        .and_then(Value::as_str)
+        .is_some_and(|r| r == "AWS::NoValue")
+}
+
 /// Whether a key reference names an AWS-managed key (`alias/aws/…`, in any spelling that
 /// resolves to it, or whose literal parts show it).
 pub(crate) fn aws_managed_key(value: &Value) -> bool {

@@ -168,8 +168,9 @@ impl<'a> Cx<'a> {
     }
 
     /// A property by JSON pointer below `Properties`.
+    /// `{"Ref": "AWS::NoValue"}` removes the property: it is not set.
     pub(crate) fn prop(&self, pointer: &str) -> Option<&'a Value> {
-        lookup(self.resource.properties(), pointer)
+        lookup(self.resource.properties(), pointer).filter(|v| !meaning::no_value(v))
     }
 
     /// A proof of the property at `pointer` (below `Properties`) of this resource.
@@ -205,7 +206,7 @@ impl<'a> Cx<'a> {
     pub(crate) fn present(&self, pointer: &str) -> Result<Proof, String> {
         match self.prop(pointer) {
             Some(Value::Null) | None => Err(format!("`{}` is not set", pointer_name(pointer))),
-            Some(Value::String(s)) if s.is_empty() => {
+            Some(Value::String(s)) if s.trim().is_empty() => {
                 Err(format!("`{}` is empty", pointer_name(pointer)))
             }
             Some(Value::Array(a)) if a.is_empty() => {

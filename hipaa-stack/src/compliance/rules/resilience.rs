@@ -143,8 +143,43 @@ pub(super) fn customer_key(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> 
             pointer_name(pointer),
             super::meaning::text_or_json(key)
         )),
+        Some(key) if !names_a_key(cx, key) => Err(format!(
+            "`{}` is {}, which is not a KMS key (a key of the app, its ARN, id or alias)",
+            pointer_name(pointer),
+            super::meaning::text_or_json(key)
+        )),
         _ => cx.present(pointer),
     }
+}
+
+/// Whether a value can name a KMS key: a reference to a key (or alias) of the template or
+/// an import from another stack; or text that is a key's ARN, id or alias (`mrk-…`, a
+/// UUID, `alias/…`, `arn:…:kms:…:key/…`).
+fn names_a_key(cx: &Cx<'_>, value: &Value) -> bool {
+    const KEYS: &[&str] = &["AWS::KMS::Key", "AWS::KMS::Alias", "AWS::KMS::ReplicaKey"];
+    let mentioned: Vec<&str> = cx
+        .template
+        .resources()
+        .iter()
+        .filter(|r| super::compute::mentions(value, r.logical_id()))
+        .map(|r| r.type_name())
+        .collect();
+    if !mentioned.is_empty() {
+        return mentioned.iter().all(|t| KEYS.contains(t));
+    }
+    let Some(text) = super::meaning::text(value) else {
+        // An import from another stack, whose export hipaa-stack checks where it is made.
+        return true;
+    };
+    let text = text.trim();
+    let id = text.rsplit(['/', ':']).next().unwrap_or(text);
+    let uuid = id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    let parts: Vec<&str> = text.splitn(6, ':').collect();
+    let arn_of_kms = matches!(parts.as_slice(), ["arn", _, "kms", _, _, rest] if rest.starts_with("key/") || rest.starts_with("alias/"));
+    text.starts_with("alias/")
+        || id.starts_with("mrk-")
+        || (uuid && (arn_of_kms || !text.contains(':')))
+        || arn_of_kms
 }
 
 // ---------------------------------------------------------------------------------------
