@@ -185,6 +185,15 @@ fn every_compliant_spelling_holds_with_evidence_in_the_template() {
             .filter(|c| *rule == c.rule && *target == *c.logical_id)
             .map(|c| &c.status)
             .collect();
+        if case["expect"] == "absent" {
+            if !found.is_empty() {
+                wrong.push(format!(
+                    "{rule} on {target} ({}): {found:?}, not absent",
+                    case["why"]
+                ));
+            }
+            continue;
+        }
         match found.as_slice() {
             [Status::Enforced { evidence }] if !evidence.is_empty() => {
                 for proof in evidence {

@@ -201,9 +201,6 @@ fn forbidden_ports(entry: &Value, forbidden: &[i64]) -> Option<String> {
         "tcp" | "6" | "udp" | "17" => {
             match (number(&entry["FromPort"]), number(&entry["ToPort"])) {
                 (Some(-1), _) | (_, Some(-1)) => Some("every port (-1)".to_owned()),
-                (Some(from), Some(to)) if from <= 0 && to >= 65535 => {
-                    Some("every port (0-65535)".to_owned())
-                }
                 (Some(from), Some(to)) => ADMIN_PORTS
                     .iter()
                     .chain(ENGINE_PORTS.iter())
@@ -408,6 +405,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn entries_are_named_by_their_place() {
+        assert_eq!(entry_name(""), "the rule");
+        assert_eq!(
+            entry_name("/SecurityGroupIngress/0"),
+            "`SecurityGroupIngress.0`"
+        );
+    }
+
+    #[test]
     fn forbidden_ports_cover_ranges_and_every_port() {
         let rule = |protocol: Value, from: Value, to: Value| json!({ "IpProtocol": protocol, "FromPort": from, "ToPort": to });
         assert!(forbidden_ports(&rule(json!("tcp"), json!(22), json!(22)), &[]).is_some());
@@ -421,5 +427,7 @@ mod tests {
         assert!(forbidden_ports(&rule(json!("tcp"), json!(8000), json!(8100)), &[8080]).is_some());
         assert!(forbidden_ports(&rule(json!("tcp"), json!(5432), json!(5432)), &[]).is_some());
         assert!(forbidden_ports(&rule(json!("tcp"), json!(0), json!(65535)), &[]).is_some());
+        assert!(forbidden_ports(&rule(json!(6), json!(-1), json!(-1)), &[]).is_some());
+        assert!(forbidden_ports(&rule(json!("tcp"), json!(443), json!(-1)), &[]).is_some());
     }
 }
