@@ -873,18 +873,13 @@ fn foreign_account(value: &Value) -> Option<String> {
     if t.contains("${AWS::AccountId}") {
         return None;
     }
-    let account = if t.len() == 12 && t.bytes().all(|b| b.is_ascii_digit()) {
-        Some(t.as_str())
-    } else {
-        let parts: Vec<&str> = t.split(':').collect();
-        match parts.as_slice() {
-            ["arn", _, "iam" | "sts", _, account, ..] => Some(*account),
-            _ => None,
-        }
+    let parts: Vec<&str> = t.split(':').collect();
+    let account = match parts.as_slice() {
+        [account] => *account,
+        ["arn", _, "iam" | "sts", _, account, ..] => *account,
+        _ => return None,
     };
-    account
-        .filter(|a| !a.is_empty() && *a != "aws")
-        .map(|_| t.clone())
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then(|| t.clone())
 }
 
 /// What a key policy statement lets in that it must not: every principal, everyone but a
