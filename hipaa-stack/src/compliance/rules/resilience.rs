@@ -178,8 +178,8 @@ fn names_a_key(cx: &Cx<'_>, value: &Value) -> bool {
     let arn_of_kms = matches!(parts.as_slice(), ["arn", _, "kms", _, _, rest] if rest.starts_with("key/") || rest.starts_with("alias/"));
     text.starts_with("alias/")
         || id.starts_with("mrk-")
-        || (uuid && (arn_of_kms || !text.contains(':')))
         || arn_of_kms
+        || (uuid && !text.contains(':'))
 }
 
 // ---------------------------------------------------------------------------------------
