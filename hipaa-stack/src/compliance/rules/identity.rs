@@ -507,6 +507,45 @@ mod tests {
         assert!(glob("sqs:Receive?essage", "sqs:ReceiveMessage"));
         assert!(!glob("s3:Get*", "s3:PutObject"));
         assert!(!glob("kms:Encrypt", "kms:Decrypt"));
+        // Backtracking: a star gives back what a later literal needs.
+        assert!(glob("*ab", "aab"));
+        assert!(glob("a*b*c", "aXbYbZc"));
+        assert!(glob("*a*", "bab"));
+        assert!(glob("s3:*Object", "s3:GetObjectObject"));
+        assert!(!glob("*ab", "aba"));
+        assert!(!glob("a*b", "a"));
+        assert!(glob("a**", "a"));
+    }
+
+    #[test]
+    fn statements_are_read_as_a_list_or_one_object_with_their_proofs() {
+        let one = json!({ "Statement": { "Effect": "Allow" } });
+        assert_eq!(statements(&one).len(), 1);
+        assert_eq!(statements(&one)[0].0, "/Statement");
+        let list = json!({ "Statement": [{ "Effect": "Allow" }, { "Effect": "Deny" }] });
+        let read = statements(&list);
+        assert_eq!(read.len(), 2);
+        assert_eq!(read[1].0, "/Statement/1");
+        assert!(statements(&json!({ "Statement": "x" })).is_empty());
+        let resource = crate::cfn::Resource::raw(
+            "P".to_owned(),
+            "AWS::IAM::ManagedPolicy".to_owned(),
+            json!({ "PolicyDocument": list }),
+        );
+        let proof = statement_proof(&resource, "/PolicyDocument", "/Statement/1").unwrap();
+        assert_eq!(proof.path, "/Properties/PolicyDocument/Statement/1");
+        let text = crate::cfn::Resource::raw(
+            "P".to_owned(),
+            "AWS::IAM::ManagedPolicy".to_owned(),
+            json!({ "PolicyDocument": list.to_string() }),
+        );
+        let proof = statement_proof(&text, "/PolicyDocument", "/Statement/1").unwrap();
+        assert_eq!(proof.path, "/Properties/PolicyDocument");
+        assert_eq!(
+            policy_document(&text, "/PolicyDocument").unwrap()["Statement"][1]["Effect"],
+            "Deny"
+        );
+        assert!(policy_document(&text, "/Missing").is_none());
     }
 
     #[test]
