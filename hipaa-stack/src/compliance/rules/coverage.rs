@@ -505,26 +505,27 @@ fn environment(cx: &Cx<'_>) -> Vec<(String, String, Value)> {
             out.push((format!("/Environment/Variables/{k}"), k.clone(), v.clone()));
         }
     }
-    for list in [
-        "/ContainerDefinitions",
-        "/TaskDefinition/ContainerDefinitions",
-    ] {
-        if let Some(Value::Array(containers)) = cx.prop(list) {
-            for (c, container) in containers.iter().enumerate() {
-                for (e, entry) in container["Environment"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .enumerate()
-                {
-                    let name = text(&entry["Name"]).unwrap_or_default();
-                    out.push((
-                        format!("{list}/{c}/Environment/{e}/Value"),
-                        name,
-                        entry["Value"].clone(),
-                    ));
-                }
-            }
+    // ECS task definitions: `ContainerDefinitions[].Environment[]`; Batch job definitions:
+    // `ContainerProperties.Environment[]`.
+    let mut lists: Vec<(String, &Value)> = Vec::new();
+    if let Some(Value::Array(containers)) = cx.prop("/ContainerDefinitions") {
+        for (c, container) in containers.iter().enumerate() {
+            lists.push((
+                format!("/ContainerDefinitions/{c}/Environment"),
+                &container["Environment"],
+            ));
+        }
+    }
+    if let Some(container) = cx.prop("/ContainerProperties") {
+        lists.push((
+            "/ContainerProperties/Environment".to_owned(),
+            &container["Environment"],
+        ));
+    }
+    for (list, entries) in lists {
+        for (e, entry) in entries.as_array().into_iter().flatten().enumerate() {
+            let name = text(&entry["Name"]).unwrap_or_default();
+            out.push((format!("{list}/{e}/Value"), name, entry["Value"].clone()));
         }
     }
     out
