@@ -360,7 +360,7 @@ fn squash(name: &str) -> String {
 fn reference_name(n: &str) -> bool {
     [
         "arn", "id", "name", "ref", "length", "template", "policy", "rotation", "kmskey",
-        "version", "stage", "tokens", "type", "mode", "enabled",
+        "version", "stage", "tokens", "type", "mode", "enabled", "required",
     ]
     .iter()
     .any(|s| n.ends_with(s))
@@ -663,6 +663,109 @@ mod tests {
         );
         assert_eq!(base64("YWJj").as_deref(), Some("abc"));
         assert_eq!(base64("not base64!"), None);
+    }
+
+    #[test]
+    fn credentials_assignments_and_encodings_are_read_exactly() {
+        assert!(credential_text("ASIAABCDEFGHIJKLMNOP").is_some());
+        assert!(credential_text("key AKIA0123456789ABCDEF end").is_some());
+        assert!(credential_text("AKIAabcdefghijklmnop").is_none());
+        assert!(credential_text("AKIA0123").is_none());
+        assert!(credential_text("-----BEGIN CERTIFICATE-----").is_none());
+        assert!(assignment("password=<placeholder>").is_none());
+        assert!(assignment("password=$DB").is_none());
+        assert!(assignment("password=").is_none());
+        assert!(assignment("password = ''").is_none());
+        assert!(assignment("token: abc").is_some());
+        assert!(assignment("PASSWD=x").is_some());
+        assert!(assignment("--token abc").is_some());
+        assert!(assignment("--token-file /x").is_none());
+        assert!(assignment("token abc").is_none());
+        assert!(assignment("the password is long").is_none());
+        assert!(assignment("secret_key = \"abc\"").is_some());
+        assert!(dynamic_reference("{{resolve:secretsmanager:db}}"));
+        assert!(dynamic_reference(" {{resolve:ssm-secure:/db:1}}"));
+        assert!(!dynamic_reference("{{resolve:ssm:/db}}"));
+        assert!(!dynamic_reference("hunter2"));
+        assert_eq!(base64("YQ==").as_deref(), Some("a"));
+        assert_eq!(base64("YWI=").as_deref(), Some("ab"));
+        assert_eq!(base64("YW Jj").as_deref(), Some("abc"));
+        assert_eq!(base64("YW!="), None);
+        assert_eq!(base64("YWJ"), None);
+        assert_eq!(base64(""), None);
+        assert_eq!(base64("+/+/").map(|s| s.len()), None);
+        assert_eq!(user_data_text(&serde_json::json!("YWJj")), "abc");
+        assert_eq!(user_data_text(&serde_json::json!("#!/bin/sh")), "#!/bin/sh");
+        assert_eq!(
+            user_data_text(&serde_json::json!({ "Fn::Base64": "x=1" })),
+            "x=1"
+        );
+        for name in [
+            "DB_PASSWD",
+            "PASSPHRASE",
+            "MYSQL_PWD",
+            "CLIENT_SECRET",
+            "API_TOKEN",
+            "APIKEY",
+            "PRIVATE_KEY",
+            "CREDENTIALS",
+            "ACCESS_KEY",
+        ] {
+            assert!(secret_name(name), "{name}");
+        }
+        for name in [
+            "SECRET_ARN",
+            "TOKEN_NAME",
+            "PASSWORD_LENGTH",
+            "KEY_ID",
+            "MODE",
+        ] {
+            assert!(!secret_name(name), "{name}");
+        }
+        for name in [
+            "Password",
+            "Passwd",
+            "Passphrase",
+            "SecretString",
+            "AuthToken",
+            "SecretAccessKey",
+            "PrivateKey",
+            "ApiKey",
+            "ClientSecret",
+        ] {
+            assert!(secret_property(name), "{name}");
+        }
+        for name in [
+            "SecretStringTemplate",
+            "PasswordPolicy",
+            "HttpTokens",
+            "TokenType",
+            "AuthTokenEnabled",
+            "ApiKeyRequired",
+            "Secret",
+        ] {
+            assert!(!secret_property(name), "{name}");
+        }
+        assert_eq!(squash("Db_Pass-Word"), "dbpassword");
+        assert!(reference_name("secretarn"));
+        assert!(!reference_name("password"));
+    }
+
+    #[test]
+    fn namespaces_are_read_from_types() {
+        assert_eq!(namespace("Custom::Seeder"), Some("CloudFormation"));
+        assert_eq!(namespace("AWS::S3::Bucket"), Some("S3"));
+        assert_eq!(namespace("AWS::S3"), None);
+        assert_eq!(namespace("AWS::S3::Bucket::Extra"), None);
+        assert_eq!(namespace("Foo::S3::Bucket"), None);
+        assert_eq!(
+            eligible_service("AWS::Organizations::Account"),
+            Some("account configuration (no customer content)")
+        );
+        assert_eq!(
+            eligible_service("AWS::Lambda::Function"),
+            Some("AWS Lambda")
+        );
     }
 
     #[test]

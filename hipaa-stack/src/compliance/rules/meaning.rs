@@ -355,6 +355,124 @@ mod tests {
     }
 
     #[test]
+    fn ranges_are_parsed_and_bounded() {
+        assert_eq!(cidr("10.0.0.0/33"), None);
+        assert_eq!(cidr("::/129"), None);
+        assert_eq!(cidr("1.2.3.4/x"), None);
+        assert_eq!(cidr("nonsense"), None);
+        let all6 = cidr("::/0").unwrap();
+        assert_eq!((all6.first, all6.last), (0, u128::MAX));
+        let host = cidr("10.0.0.5/8").unwrap();
+        assert_eq!(host, cidr("10.0.0.0/8").unwrap());
+        assert_eq!(host.first, V4_MAPPED | 0x0a00_0000);
+        assert_eq!(host.last, V4_MAPPED | 0x0aff_ffff);
+        let one = cidr(" 8.8.8.8 ").unwrap();
+        assert_eq!(one.first, one.last);
+        assert_eq!(
+            cidr("2001:db8::1").unwrap().first,
+            cidr("2001:db8::1/128").unwrap().last
+        );
+        // Entirely reserved, partly public, and public at either end.
+        assert!(!has_public_address(cidr("10.0.0.0/8").unwrap()));
+        assert!(has_public_address(cidr("9.255.255.255/32").unwrap()));
+        assert!(has_public_address(Range {
+            first: cidr("9.255.255.255").unwrap().first,
+            last: cidr("10.0.0.0").unwrap().first,
+        }));
+        assert!(has_public_address(Range {
+            first: cidr("10.255.255.255").unwrap().first,
+            last: cidr("11.0.0.0").unwrap().first,
+        }));
+        assert!(!has_public_address(cidr("::1/128").unwrap()));
+        assert!(!has_public_address(cidr("64:ff9b::a00:1/128").unwrap()));
+        assert!(!has_public_address(cidr("ffff::/16").unwrap()));
+        assert!(has_public_address(cidr("::2/128").unwrap()));
+    }
+
+    #[test]
+    fn values_and_pseudo_parameters_resolve_or_stay_unknown() {
+        assert_eq!(text(&json!(5)).as_deref(), Some("5"));
+        assert_eq!(text(&json!(true)).as_deref(), Some("true"));
+        assert_eq!(text(&json!(null)), None);
+        assert_eq!(
+            text(&json!({ "Ref": "AWS::URLSuffix" })).as_deref(),
+            Some("amazonaws.com")
+        );
+        assert_eq!(
+            text(&json!({ "Ref": "AWS::StackName" })).as_deref(),
+            Some("${AWS::StackName}")
+        );
+        assert_eq!(text(&json!({ "Ref": "AWS::Unknown" })), None);
+        assert_eq!(
+            text(&json!({ "Fn::Base64": "abc" })).as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            text(&json!({ "Fn::Select": [0, ["a"]] })).as_deref(),
+            Some("a")
+        );
+        assert_eq!(text(&json!({ "Fn::Select": ["5", ["a"]] })), None);
+        assert_eq!(text(&json!({ "Fn::Join": ["-", "ab"] })), None);
+        assert_eq!(
+            text(&json!({ "Fn::Join": [",", ["a", { "Ref": "X" }]] })),
+            None
+        );
+        assert_eq!(
+            text(&json!({ "Fn::Sub": ["${A}", { "A": { "Ref": "X" } }] })),
+            None
+        );
+        assert_eq!(text(&json!({ "Fn::Sub": "${unclosed" })), None);
+        assert_eq!(text(&json!({ "Fn::Sub": 5 })), None);
+        assert_eq!(text(&json!({ "Fn::If": ["c", "a", "b"] })), None);
+        assert_eq!(text(&json!({ "Ref": "A", "Fn::Sub": "b" })), None);
+        let mut deep = json!("x");
+        for _ in 0..40 {
+            deep = json!({ "Fn::Base64": deep });
+        }
+        assert_eq!(text(&deep), None);
+        let mut shallow = json!("x");
+        for _ in 0..10 {
+            shallow = json!({ "Fn::Base64": shallow });
+        }
+        assert_eq!(text(&shallow).as_deref(), Some("x"));
+        assert!(no_value(&json!({ "Ref": "AWS::NoValue" })));
+        assert!(!no_value(&json!({ "Ref": "AWS::Region" })));
+        assert_eq!(text_or_json(&json!({ "Ref": "X" })), r#"{"Ref":"X"}"#);
+    }
+
+    #[test]
+    fn references_to_the_resource_in_question_read_as_its_placeholders() {
+        let own = Own {
+            id: "B",
+            reference: "name".to_owned(),
+            arn: "arn:aws:s3:::name".to_owned(),
+        };
+        let about = |v: Value| text_about(&v, &own);
+        assert_eq!(about(json!({ "Ref": "B" })).as_deref(), Some("name"));
+        assert_eq!(about(json!({ "Ref": "C" })), None);
+        assert_eq!(
+            about(json!({ "Fn::GetAtt": ["B", "Arn"] })).as_deref(),
+            Some("arn:aws:s3:::name")
+        );
+        assert_eq!(
+            about(json!({ "Fn::GetAtt": "B.Arn" })).as_deref(),
+            Some("arn:aws:s3:::name")
+        );
+        assert_eq!(about(json!({ "Fn::GetAtt": ["B", "DomainName"] })), None);
+        assert_eq!(about(json!({ "Fn::GetAtt": "B" })), None);
+        assert_eq!(about(json!({ "Fn::GetAtt": 3 })), None);
+        assert_eq!(
+            about(json!({ "Fn::Sub": "${B.Arn}/*" })).as_deref(),
+            Some("arn:aws:s3:::name/*")
+        );
+        assert_eq!(
+            about(json!({ "Fn::Sub": "x/${B}" })).as_deref(),
+            Some("x/name")
+        );
+        assert_eq!(about(json!({ "Fn::Sub": "${C}" })), None);
+    }
+
+    #[test]
     fn intrinsics_resolve_to_text() {
         assert_eq!(
             text(&json!({ "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:alias/aws/s3" })).as_deref(),
