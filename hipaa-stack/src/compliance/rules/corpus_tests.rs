@@ -196,6 +196,18 @@ fn every_compliant_spelling_holds_with_evidence_in_the_template() {
         }
         match found.as_slice() {
             [Status::Enforced { evidence }] if !evidence.is_empty() => {
+                // Where a case names its evidence, the rule must point there.
+                for expected in case["evidence"].as_array().into_iter().flatten() {
+                    let named = evidence
+                        .iter()
+                        .any(|p| expected[0] == *p.logical_id && expected[1] == *p.path);
+                    if !named {
+                        wrong.push(format!(
+                            "{rule} on {target} ({}): no evidence at {expected} in {evidence:?}",
+                            case["why"]
+                        ));
+                    }
+                }
                 for proof in evidence {
                     if assembly.evidence("corpus", proof).is_none() {
                         wrong.push(format!(
