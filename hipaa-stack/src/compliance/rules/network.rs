@@ -111,8 +111,8 @@ pub(crate) static RULES: &[RuleSpec] = &[
 /// or the properties of a standalone `SecurityGroupIngress`/`SecurityGroupEgress`.
 fn entries<'a>(cx: &Cx<'a>, egress: bool) -> Vec<(String, &'a Value)> {
     match cx.resource.type_name() {
-        "AWS::EC2::SecurityGroupIngress" => vec![(String::new(), cx.resource.properties())],
-        "AWS::EC2::SecurityGroupEgress" if egress => {
+        // A standalone rule is one entry (E10 reads ingress resources only, by its types).
+        "AWS::EC2::SecurityGroupIngress" | "AWS::EC2::SecurityGroupEgress" => {
             vec![(String::new(), cx.resource.properties())]
         }
         "AWS::EC2::SecurityGroup" => {
