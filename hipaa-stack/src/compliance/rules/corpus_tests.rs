@@ -196,6 +196,15 @@ fn every_compliant_spelling_holds_with_evidence_in_the_template() {
         }
         match found.as_slice() {
             [Status::Enforced { evidence }] if !evidence.is_empty() => {
+                if let Some(n) = case["evidence_count"].as_u64()
+                    && evidence.len() as u64 != n
+                {
+                    wrong.push(format!(
+                        "{rule} on {target} ({}): {} proofs, not {n}: {evidence:?}",
+                        case["why"],
+                        evidence.len()
+                    ));
+                }
                 // Where a case names its evidence, the rule must point there.
                 for expected in case["evidence"].as_array().into_iter().flatten() {
                     let named = evidence
