@@ -591,9 +591,6 @@ fn p1(cx: &Cx<'_>) -> Outcome {
         &mut all_strings,
     );
     for (pointer, name, s) in all_strings {
-        if pointer.starts_with("/Environment/") || pointer.contains("/Environment/") {
-            continue;
-        }
         if let Some(what) = credential_text(s) {
             problems.push(format!(
                 "`{}` holds {what}",
@@ -601,31 +598,26 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             ));
             continue;
         }
-        let generated = pointer.contains("/GenerateSecretString/");
-        if !generated
-            && secret_property(&name)
-            && !s.trim().is_empty()
-            && !dynamic_reference(s)
-            && !s.starts_with("arn:")
-        {
+        // Environment variables are judged above, by the variables' names.
+        if pointer.contains("/Environment/") {
+            continue;
+        }
+        if secret_property(&name) && !s.trim().is_empty() && !dynamic_reference(s) {
             problems.push(format!(
                 "`{}` is a secret written in plain text; use a `{{{{resolve:secretsmanager:…}}}}` dynamic reference or let the service manage it",
                 pointer.trim_start_matches('/')
             ));
         }
     }
-    // A secret written by the template is in the template.
-    if t == "AWS::SecretsManager::Secret" && cx.prop("/SecretString").is_some() {
-        let s = cx
-            .prop("/SecretString")
-            .map(super::meaning::text_or_json)
-            .unwrap_or_default();
-        if !dynamic_reference(&s) && !problems.iter().any(|p| p.contains("SecretString")) {
-            problems.push(
-                "`SecretString` writes the secret into the template; use `GenerateSecretString`"
-                    .to_owned(),
-            );
-        }
+    // A secret string built by intrinsics is in the template as much as a written one.
+    if t == "AWS::SecretsManager::Secret"
+        && let Some(v) = cx.prop("/SecretString").filter(|v| !v.is_string())
+        && !dynamic_reference(&super::meaning::text_or_json(v))
+    {
+        problems.push(
+            "`SecretString` writes the secret into the template; use `GenerateSecretString`"
+                .to_owned(),
+        );
     }
     if problems.is_empty() {
         Outcome::Pass(vec![Proof {
