@@ -8,6 +8,12 @@
 //!   refuses an unwaived failure. A rule that passes yields its evidence: the property paths
 //!   and values of the written template that prove it, so the evidence is derived from the
 //!   template itself and never written twice.
+//! - Rules read what a template means, however it is written: intrinsics are resolved
+//!   where they can be, an address range is the internet when it holds a public address,
+//!   every policy attached to a resource counts, a key is the customer's only if it is a key.
+//!   Every resource is also checked for a rule that reads its type (`U1`), nested stacks
+//!   (`U2`), the HIPAA Eligible Services list ([`ELIGIBLE`], `H1`) and plaintext secrets
+//!   (`P1`).
 //! - A [`Waiver`] is a value in code: the rule (as a type), the construct, a written reason
 //!   and optionally an expiry. Rules that protect PHI at rest, in transit and from the
 //!   public accept no waiver: such a waiver does not compile.
