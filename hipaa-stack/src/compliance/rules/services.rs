@@ -276,14 +276,9 @@ pub(crate) static RULES: &[RuleSpec] = &[
 ];
 
 fn a1(cx: &Cx<'_>) -> Outcome {
-    let dlq = if cx.prop("/DeadLetterConfig/TargetArn").is_some() {
-        cx.present("/DeadLetterConfig/TargetArn")
-    } else {
-        Err(
-            "`DeadLetterConfig.TargetArn` is not set: failed asynchronous events are lost"
-                .to_owned(),
-        )
-    };
+    let dlq = cx.present("/DeadLetterConfig/TargetArn").map_err(|_| {
+        "`DeadLetterConfig.TargetArn` is not set: failed asynchronous events are lost".to_owned()
+    });
     all([
         cx.present("/VpcConfig/SubnetIds"),
         cx.present("/ReservedConcurrentExecutions"),
