@@ -234,3 +234,47 @@ fn every_compliant_spelling_holds_with_evidence_in_the_template() {
     }
     assert!(wrong.is_empty(), "not held:\n{}", wrong.join("\n"));
 }
+
+#[test]
+fn only_the_never_holds_phi_waiver_waives_h1() {
+    use crate::compliance::{Waiver, rule, rule_spec};
+    assert!(!rule_spec("H1").unwrap().waivable());
+    assert!(!rule_spec("S1").unwrap().waivable());
+    assert!(!rule_spec("P1").unwrap().waivable());
+    assert!(rule_spec("U1").unwrap().waivable());
+    assert!(rule_spec("S9").unwrap().waivable());
+    assert!(rule_spec("H1").unwrap().applies_to("AWS::Anything::AtAll"));
+    assert!(rule_spec("S1").unwrap().applies_to("AWS::S3::Bucket"));
+    assert!(!rule_spec("S1").unwrap().applies_to("AWS::SQS::Queue"));
+
+    let app = App::new("waivers");
+    let stack = app.stack("s").unwrap();
+    let fleet = stack
+        .add(RawResource::new("Fleet", "AWS::GameLift::Fleet"))
+        .unwrap();
+    let queue = stack
+        .add(RawResource::new("Queue", "AWS::SQS::Queue"))
+        .unwrap();
+    let reason = "the waiting-room game servers never see patient data";
+    app.waive(Waiver::never_holds_phi(&fleet, reason)).unwrap();
+    app.waive(Waiver::new(rule::U1, &fleet, reason)).unwrap();
+    app.waive(Waiver::never_holds_phi(&queue, reason)).unwrap();
+    let assembly = app.check().unwrap();
+    let status = |rule: &str, id: &str| {
+        assembly
+            .evaluation()
+            .results
+            .iter()
+            .find(|c| c.rule == rule && &*c.logical_id == id)
+            .map(|c| c.status.clone())
+            .unwrap()
+    };
+    assert!(
+        matches!(status("H1", "Fleet"), Status::Waived { ref reason, .. } if reason.starts_with("never holds PHI: ")),
+        "{:?}",
+        status("H1", "Fleet")
+    );
+    assert!(matches!(status("U1", "Fleet"), Status::Waived { .. }));
+    assert!(matches!(status("A2", "Queue"), Status::Failed { .. }));
+    assert!(matches!(status("H1", "Queue"), Status::Enforced { .. }));
+}
