@@ -879,7 +879,10 @@ fn foreign_account(value: &Value) -> Option<String> {
         ["arn", _, "iam" | "sts", _, account, ..] => *account,
         _ => return None,
     };
-    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then(|| t.clone())
+    // An account id is exactly twelve digits.
+    <[u8; 12]>::try_from(account.as_bytes())
+        .is_ok_and(|digits| digits.iter().all(u8::is_ascii_digit))
+        .then(|| t.clone())
 }
 
 /// What a key policy statement lets in that it must not: every principal, everyone but a
