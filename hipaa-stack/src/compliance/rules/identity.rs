@@ -142,26 +142,27 @@ pub(super) fn everyone(principal: &Value) -> bool {
 /// Whether the IAM pattern `pattern` (with `*` and `?`) matches `text`, ignoring case as IAM
 /// does for actions. A pattern also matches a pattern it covers, character for character.
 pub(super) fn glob(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.to_lowercase().chars().collect();
     let t: Vec<char> = text.to_lowercase().chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
+    // `matches[j]`: the pattern read so far matches the first `j` characters of the text.
+    let mut matches = vec![false; t.len() + 1];
+    matches[0] = true;
+    for c in pattern.to_lowercase().chars() {
+        let mut next = vec![false; t.len() + 1];
+        if c == '*' {
+            // A star matches any run: every prefix from the shortest one matched so far.
+            let mut seen = false;
+            for (j, slot) in next.iter_mut().enumerate() {
+                seen |= matches[j];
+                *slot = seen;
+            }
         } else {
-            return false;
+            for (j, slot) in next.iter_mut().enumerate().skip(1) {
+                *slot = matches[j - 1] && (c == '?' || c == t[j - 1]);
+            }
         }
+        matches = next;
     }
-    p[pi..].iter().all(|c| *c == '*')
+    matches[t.len()]
 }
 
 /// Whether a resource pattern names every resource of a service: `*`, or an ARN whose
@@ -515,6 +516,14 @@ mod tests {
         assert!(!glob("*ab", "aba"));
         assert!(!glob("a*b", "a"));
         assert!(glob("a**", "a"));
+        assert!(glob("", ""));
+        assert!(!glob("", "a"));
+        assert!(!glob("a", ""));
+        assert!(glob("*", ""));
+        assert!(!glob("?", ""));
+        assert!(glob("s3:*", "s3:*"));
+        assert!(!glob("s3:Get*", "s3:*"));
+        assert!(glob("*b", "*cb"));
     }
 
     #[test]
