@@ -278,3 +278,49 @@ fn only_the_never_holds_phi_waiver_waives_h1() {
     assert!(matches!(status("A2", "Queue"), Status::Failed { .. }));
     assert!(matches!(status("H1", "Queue"), Status::Enforced { .. }));
 }
+
+#[test]
+fn a_bucket_policy_of_another_stack_without_the_tls_denial_is_found() {
+    let app = App::new("split");
+    let data = app.stack("data").unwrap();
+    let key = data.add(KmsKey::new("PhiKey")).unwrap();
+    let logs = data.add(AccessLogBucket::new("AccessLogs")).unwrap();
+    let records = data
+        .add(
+            SecureBucket::new("Records")
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+    let other = app.stack("other").unwrap();
+    other
+        .add(
+            RawResource::new("Loose", "AWS::S3::BucketPolicy")
+                .property("Bucket", records.name())
+                .property(
+                    "PolicyDocument",
+                    serde_json::json!({
+                        "Version": "2012-10-17",
+                        "Statement": [{
+                            "Effect": "Allow",
+                            "Principal": { "AWS": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" } },
+                            "Action": "s3:GetObject",
+                            "Resource": "*",
+                        }],
+                    }),
+                ),
+        )
+        .unwrap();
+    let assembly = app.check().unwrap();
+    let s8 = assembly
+        .evaluation()
+        .results
+        .iter()
+        .find(|c| c.rule == "S8" && &*c.logical_id == "Records")
+        .map(|c| c.status.clone())
+        .unwrap();
+    match s8 {
+        Status::Failed { finding } => assert!(finding.contains("`other/Loose`"), "{finding}"),
+        other => panic!("S8 is {other:?}"),
+    }
+}

@@ -125,16 +125,7 @@ impl<'a> Cx<'a> {
     /// reference (hipaa-stack names those exports `STACK:LOGICAL:ATTR`). The proof names a
     /// selection of another stack `stack/LogicalId`.
     pub(crate) fn backup_selection(&self) -> Option<Proof> {
-        let exports: Vec<&str> = self
-            .template
-            .outputs()
-            .iter()
-            .filter_map(|o| {
-                let value = serde_json::to_value(&o.value).ok()?;
-                let name = o.export_name()?;
-                compute::mentions(&value, self.id()).then_some(name)
-            })
-            .collect();
+        let exports = self.own_exports();
         for (stack, template) in self.stacks {
             let home = *stack == self.stack;
             for selection in template
@@ -161,6 +152,36 @@ impl<'a> Cx<'a> {
             }
         }
         None
+    }
+
+    /// The names of the exports of this resource's stack whose values refer to it.
+    pub(crate) fn own_exports(&self) -> Vec<&'a str> {
+        self.template
+            .outputs()
+            .iter()
+            .filter_map(|o| {
+                let value = serde_json::to_value(&o.value).ok()?;
+                let name = o.export_name()?;
+                compute::mentions(&value, self.id()).then_some(name)
+            })
+            .collect()
+    }
+
+    /// Every resource of type `type_name` of every stack of the app, with the name of its
+    /// stack when it is another stack than this resource's.
+    pub(crate) fn everywhere(
+        &self,
+        type_name: &'a str,
+    ) -> impl Iterator<Item = (Option<&'a str>, &'a Resource)> + 'a {
+        let home = self.stack;
+        self.stacks.iter().flat_map(move |(stack, template)| {
+            let other = (*stack != home).then_some(*stack);
+            template
+                .resources()
+                .iter()
+                .filter(move |r| r.type_name() == type_name)
+                .map(move |r| (other, r))
+        })
     }
 
     pub(crate) fn id(&self) -> &'a str {
@@ -254,7 +275,7 @@ impl<'a> Cx<'a> {
 
 /// Whether a value imports one of `exports` (`Fn::ImportValue` of the name), anywhere
 /// inside it (`Fn::Sub` variables, `Fn::Join`, …).
-fn imports_any(value: &Value, exports: &[&str]) -> bool {
+pub(crate) fn imports_any(value: &Value, exports: &[&str]) -> bool {
     match value {
         Value::Object(map) => {
             let imported = map.get("Fn::ImportValue").and_then(Value::as_str);

@@ -594,12 +594,25 @@ fn names_bucket(value: &Value, own: &Own<'_>) -> bool {
 
 fn s8(cx: &Cx<'_>) -> Outcome {
     let own = own_bucket(cx);
+    let exports = cx.own_exports();
     let mut proofs = Vec::new();
     let mut problems = Vec::new();
-    for policy in cx
-        .others("AWS::S3::BucketPolicy")
-        .filter(|p| names_bucket(&p.properties()["Bucket"], &own))
-    {
+    // Every bucket policy of the app that names the bucket: in its own stack by reference
+    // or name, in another stack by import or name.
+    for (stack, policy) in cx.everywhere("AWS::S3::BucketPolicy").filter(|(stack, p)| {
+        let bucket = &p.properties()["Bucket"];
+        match stack {
+            None => names_bucket(bucket, &own),
+            Some(_) => {
+                super::imports_any(bucket, &exports)
+                    || text(bucket).is_some_and(|t| t == own.reference)
+            }
+        }
+    }) {
+        let name = match stack {
+            Some(stack) => format!("{stack}/{}", policy.logical_id()),
+            None => policy.logical_id().to_owned(),
+        };
         let found = policy_document(policy, "/PolicyDocument").and_then(|document| {
             statements(&document)
                 .into_iter()
@@ -607,10 +620,12 @@ fn s8(cx: &Cx<'_>) -> Outcome {
                 .map(|(suffix, _)| suffix)
         });
         match found.and_then(|suffix| statement_proof(policy, "/PolicyDocument", &suffix)) {
-            Some(p) => proofs.push(p),
+            Some(mut p) => {
+                p.logical_id = name;
+                proofs.push(p);
+            }
             None => problems.push(format!(
-                "bucket policy `{}` has no Deny of `s3:*` to `*` on the bucket and its objects when `aws:SecureTransport` is false (a bucket has one policy: whichever is applied last replaces the others)",
-                policy.logical_id()
+                "bucket policy `{name}` has no Deny of `s3:*` to `*` on the bucket and its objects when `aws:SecureTransport` is false (a bucket has one policy: whichever is applied last replaces the others)"
             )),
         }
     }
@@ -619,7 +634,7 @@ fn s8(cx: &Cx<'_>) -> Outcome {
     }
     if proofs.is_empty() {
         return Outcome::Fail(
-            "no `AWS::S3::BucketPolicy` of this template applies to the bucket".to_owned(),
+            "no `AWS::S3::BucketPolicy` of the app applies to the bucket".to_owned(),
         );
     }
     Outcome::Pass(proofs)
