@@ -416,16 +416,15 @@ fn assignment(text: &str) -> Option<String> {
             else {
                 continue;
             };
+            // A written value: not empty, not read from the environment or a command (`$…`),
+            // not a placeholder (`<…>`).
             let value = value.trim_start_matches([' ', '\t', '"', '\'']);
-            let word: String = value
+            if let Some(first) = value
                 .chars()
-                .take_while(|c| !c.is_whitespace() && *c != '"' && *c != '\'')
-                .collect();
-            if !word.is_empty() && !word.starts_with('$') && !word.starts_with('<') {
-                return Some(format!(
-                    "{keyword}…={}…",
-                    word.chars().next().unwrap_or('?')
-                ));
+                .next()
+                .filter(|c| !c.is_whitespace() && *c != '$' && *c != '<')
+            {
+                return Some(format!("{keyword}…={first}…"));
             }
         }
     }
@@ -685,7 +684,14 @@ mod tests {
         assert_eq!(base64("YW!="), None);
         assert_eq!(base64("YWJ"), None);
         assert_eq!(base64(""), None);
-        assert_eq!(base64("+/+/").map(|s| s.len()), None);
+        assert_eq!(base64("Pz8/").as_deref(), Some("???"));
+        assert_eq!(base64("Pj4+").as_deref(), Some(">>>"));
+        assert!(assignment("password=\nhunter").is_none());
+        assert!(assignment("password=<x> token=$Y").is_none());
+        assert_eq!(
+            assignment("password=hunter2").as_deref(),
+            Some("password…=h…")
+        );
         assert_eq!(user_data_text(&serde_json::json!("YWJj")), "abc");
         assert_eq!(user_data_text(&serde_json::json!("#!/bin/sh")), "#!/bin/sh");
         assert_eq!(
