@@ -453,7 +453,7 @@ fn base64(text: &str) -> Option<String> {
         let mut n = 0u32;
         for (i, b) in chunk.iter().enumerate() {
             let v = if i >= 4 - pad { 0 } else { value(*b)? };
-            n = (n << 6) | v;
+            n = (n << 6) + v;
         }
         let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
         out.extend_from_slice(&bytes[..3 - pad.min(2)]);

@@ -430,6 +430,19 @@ mod tests {
             deep = json!({ "Fn::Base64": deep });
         }
         assert_eq!(text(&deep), None);
+        assert_eq!(
+            text(&json!({ "Fn::Sub": "b", "Ref": "AWS::Partition" })),
+            None
+        );
+        let nested = |n: usize| {
+            let mut v = json!("x");
+            for _ in 0..n {
+                v = json!({ "Fn::Base64": v });
+            }
+            v
+        };
+        assert_eq!(text(&nested(DEPTH)).as_deref(), Some("x"));
+        assert_eq!(text(&nested(DEPTH + 1)), None);
         let mut shallow = json!("x");
         for _ in 0..10 {
             shallow = json!({ "Fn::Base64": shallow });
