@@ -293,6 +293,21 @@ fn a_bucket_policy_of_another_stack_without_the_tls_denial_is_found() {
         )
         .unwrap();
     let other = app.stack("other").unwrap();
+    // A policy of another stack on another bucket, by name, says nothing about `Records`.
+    other
+        .add(
+            RawResource::new("Elsewhere", "AWS::S3::BucketPolicy")
+                .property("Bucket", "some-other-bucket")
+                .property(
+                    "PolicyDocument",
+                    serde_json::json!({ "Statement": [{ "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*" }] }),
+                ),
+        )
+        .unwrap();
+    let before = app.check().unwrap();
+    assert!(before.evaluation().results.iter().any(|c| c.rule == "S8"
+        && &*c.logical_id == "Records"
+        && matches!(c.status, Status::Enforced { .. })));
     other
         .add(
             RawResource::new("Loose", "AWS::S3::BucketPolicy")

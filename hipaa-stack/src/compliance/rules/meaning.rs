@@ -220,8 +220,8 @@ pub(crate) fn cidr(text: &str) -> Option<Range> {
         }
         let r = Range::new(u128::from(u32::from(v4)), prefix, 32);
         return Some(Range {
-            first: V4_MAPPED | r.first,
-            last: V4_MAPPED | r.last,
+            first: V4_MAPPED + r.first,
+            last: V4_MAPPED + r.last,
         });
     }
     let v6 = address.trim().parse::<Ipv6Addr>().ok()?;
@@ -268,8 +268,8 @@ fn reserved() -> Vec<Range> {
             out.push(r);
             let nat64: u128 = 0x0064_ff9b_u128 << 96;
             out.push(Range {
-                first: nat64 | (r.first & 0xffff_ffff),
-                last: nat64 | (r.last & 0xffff_ffff),
+                first: nat64 + (r.first - V4_MAPPED),
+                last: nat64 + (r.last - V4_MAPPED),
             });
         }
     }
@@ -386,6 +386,10 @@ mod tests {
         assert!(!has_public_address(cidr("::1/128").unwrap()));
         assert!(!has_public_address(cidr("64:ff9b::a00:1/128").unwrap()));
         assert!(!has_public_address(cidr("ffff::/16").unwrap()));
+        // Adjacent reserved ranges (multicast and reserved IPv4) hold no public address.
+        assert!(!has_public_address(cidr("224.0.0.0/3").unwrap()));
+        assert!(has_public_address(cidr("64:ff9b::/96").unwrap()));
+        assert!(!has_public_address(cidr("64:ff9b::c0a8:1/128").unwrap()));
         assert!(has_public_address(cidr("::2/128").unwrap()));
     }
 
@@ -443,6 +447,21 @@ mod tests {
         };
         assert_eq!(text(&nested(DEPTH)).as_deref(), Some("x"));
         assert_eq!(text(&nested(DEPTH + 1)), None);
+        // Every intrinsic counts towards the depth.
+        let through = |n: usize, wrap: fn(Value) -> Value| {
+            let mut v = json!("x");
+            for _ in 0..n {
+                v = wrap(v);
+            }
+            v
+        };
+        let join = |v: Value| json!({ "Fn::Join": ["", [v]] });
+        let select = |v: Value| json!({ "Fn::Select": [0, [v]] });
+        let sub = |v: Value| json!({ "Fn::Sub": ["${V}", { "V": v }] });
+        for wrap in [join as fn(Value) -> Value, select, sub] {
+            assert_eq!(text(&through(DEPTH, wrap)).as_deref(), Some("x"));
+            assert_eq!(text(&through(DEPTH + 1, wrap)), None);
+        }
         let mut shallow = json!("x");
         for _ in 0..10 {
             shallow = json!({ "Fn::Base64": shallow });
