@@ -458,6 +458,13 @@ mod tests {
         let join = |v: Value| json!({ "Fn::Join": ["", [v]] });
         let select = |v: Value| json!({ "Fn::Select": [0, [v]] });
         let sub = |v: Value| json!({ "Fn::Sub": ["${V}", { "V": v }] });
+        // An index nested in indexes counts too.
+        let mut index = json!("0");
+        for _ in 0..DEPTH {
+            index = json!({ "Fn::Select": [index, ["0"]] });
+        }
+        assert_eq!(text(&index).as_deref(), Some("0"));
+        assert_eq!(text(&json!({ "Fn::Select": [index, ["x"]] })), None);
         for wrap in [join as fn(Value) -> Value, select, sub] {
             assert_eq!(text(&through(DEPTH, wrap)).as_deref(), Some("x"));
             assert_eq!(text(&through(DEPTH + 1, wrap)), None);
