@@ -472,7 +472,7 @@ fn render_stacks(app: &str, arena: &Arena, cross: &mut Vec<CrossStack>) -> Resul
                 resource.set_origin(std::sync::Arc::clone(&shared_path), node.kind());
                 for w in &waivers {
                     let applies =
-                        rule_spec(w.rule).is_some_and(|r| r.types.contains(&resource.type_name()));
+                        rule_spec(w.rule).is_some_and(|r| r.applies_to(resource.type_name()));
                     if applies {
                         let expires = w.expires.map(|d| d.to_string());
                         record_waiver(&mut resource, w.rule, &w.reason, expires.as_deref());

@@ -126,6 +126,12 @@ pub const CONTROLS: &[Control] = &[
         &["AC-7", "AU-2", "AU-6", "SI-4"],
     ),
     c(
+        "164.308(a)(5)(ii)(D)",
+        "Password management",
+        Addressable,
+        &["IA-5"],
+    ),
+    c(
         "164.308(a)(6)(ii)",
         "Response and reporting",
         Required,
@@ -154,6 +160,12 @@ pub const CONTROLS: &[Control] = &[
         "Emergency mode operation plan",
         Required,
         &["CP-2", "CP-10", "CP-11"],
+    ),
+    c(
+        "164.308(b)(1)",
+        "Business associate contracts and other arrangements",
+        Standard,
+        &["SA-9", "PS-7"],
     ),
     c(
         "164.310(d)(1)",
@@ -221,6 +233,12 @@ pub const CONTROLS: &[Control] = &[
         "Encryption",
         Addressable,
         &["SC-8", "SC-13"],
+    ),
+    c(
+        "164.314(a)(1)",
+        "Business associate contracts or other arrangements",
+        Standard,
+        &["SA-9"],
     ),
 ];
 

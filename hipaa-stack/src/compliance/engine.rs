@@ -133,6 +133,7 @@ struct WaiverNote {
     rule: String,
     reason: String,
     expires: Option<String>,
+    never_holds_phi: bool,
     used: bool,
 }
 
@@ -153,7 +154,7 @@ impl Evaluator {
             .flat_map(|(_, template)| template.resources())
             .map(|r| {
                 rules()
-                    .filter(|rule| rule.types.contains(&r.type_name()))
+                    .filter(|rule| rule.applies_to(r.type_name()))
                     .count()
             })
             .sum();
@@ -192,6 +193,7 @@ impl Evaluator {
                             rule: w["rule"].as_str().unwrap_or_default().to_owned(),
                             reason: w["reason"].as_str().unwrap_or_default().to_owned(),
                             expires: w["expires"].as_str().map(str::to_owned),
+                            never_holds_phi: w["kind"] == crate::compliance::NEVER_HOLDS_PHI_KIND,
                             used: false,
                         })
                         .collect()
@@ -203,14 +205,18 @@ impl Evaluator {
                 stack,
                 stacks,
             };
-            for rule in rules().filter(|r| r.types.contains(&resource.type_name())) {
+            for rule in rules().filter(|r| r.applies_to(resource.type_name())) {
                 let status = match (rule.check)(&cx) {
                     Outcome::NotApplicable => continue,
                     Outcome::Pass(evidence) => Status::Enforced { evidence },
                     Outcome::Gap(reason) => Status::Gap { reason },
                     Outcome::Fail(finding) => {
                         match waivers.iter_mut().find(|w| w.rule == rule.id) {
-                            Some(w) if rule.waivable() => {
+                            Some(w)
+                                if rule.waivable()
+                                    || (rule.id == crate::compliance::rule::NEVER_HOLDS_PHI
+                                        && w.never_holds_phi) =>
+                            {
                                 w.used = true;
                                 let expired = w
                                     .expires

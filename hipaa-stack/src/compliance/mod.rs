@@ -8,6 +8,12 @@
 //!   refuses an unwaived failure. A rule that passes yields its evidence: the property paths
 //!   and values of the written template that prove it, so the evidence is derived from the
 //!   template itself and never written twice.
+//! - Rules read what a template means, however it is written: intrinsics are resolved
+//!   where they can be, an address range is the internet when it holds a public address,
+//!   every policy attached to a resource counts, a key is the customer's only if it is a key.
+//!   Every resource is also checked for a rule that reads its type (`U1`), nested stacks
+//!   (`U2`), the HIPAA Eligible Services list ([`ELIGIBLE`], `H1`) and plaintext secrets
+//!   (`P1`).
 //! - A [`Waiver`] is a value in code: the rule (as a type), the construct, a written reason
 //!   and optionally an expiry. Rules that protect PHI at rest, in transit and from the
 //!   public accept no waiver: such a waiver does not compile.
@@ -24,7 +30,7 @@ pub use catalogue::{
     CONTROLS, CUSTOMER_RESPONSIBILITIES, Control, CustomerResponsibility, Requirement, control,
 };
 pub use engine::{Checked, Evaluation, Finding, Status};
-pub use rules::{Outcome, Packs, Proof, RuleSpec, rule, rule_spec, rules};
+pub use rules::{ELIGIBLE, Outcome, Packs, Proof, RuleSpec, rule, rule_spec, rules};
 pub use waiver::Waiver;
 
 pub(crate) use engine::Evaluator;
@@ -38,7 +44,9 @@ use crate::cfn::Resource;
 /// The metadata key under which waivers are written.
 pub(crate) const WAIVERS_KEY: &str = "hipaa-stack:waivers";
 
-/// A waiver that a construct carries because of how AWS works, with the reason.
+/// An exception that a construct carries because of how AWS works, with the reason: the
+/// rules check it as a typed property of the construct, and the rule packs read it as a
+/// suppression.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ConstructWaiver {
     pub(crate) rule: &'static str,
@@ -59,6 +67,10 @@ pub(crate) const ACCESS_LOGS_NOT_LOGGED: ConstructWaiver = ConstructWaiver {
              would log every log delivery, without end",
 };
 
+/// The `kind` of the waiver of rule `H1`, which only
+/// [`Waiver::never_holds_phi`](crate::compliance::Waiver::never_holds_phi) writes.
+pub(crate) const NEVER_HOLDS_PHI_KIND: &str = "never-holds-phi";
+
 /// Writes a waiver into the resource's metadata, in the forms that hipaa-stack and the rule
 /// packs of `HIPAA-CONTROLS.md` read: `hipaa-stack:waivers`, `cdk_nag`, `checkov` and
 /// `guard`.
@@ -68,13 +80,26 @@ pub(crate) fn record_waiver(
     reason: &str,
     expires: Option<&str>,
 ) {
-    let packs = rule_spec(rule).map(|r| r.packs).unwrap_or_default();
     let meta = resource.metadata_mut();
     let mut ours = json!({ "rule": rule, "reason": reason });
     if let Some(expires) = expires {
         ours["expires"] = json!(expires);
     }
+    if rule == rule::NEVER_HOLDS_PHI {
+        // Only `Waiver::never_holds_phi` records a waiver of H1 (no `Waivable` type names
+        // it), and raw resources cannot write metadata.
+        ours["kind"] = json!(NEVER_HOLDS_PHI_KIND);
+    }
     push(meta, WAIVERS_KEY, None, ours);
+    record_pack_suppressions(resource, rule, reason);
+}
+
+/// Writes the suppressions of the rule packs (`cdk_nag`, `checkov`, `guard`) for `rule`,
+/// without a waiver of hipaa-stack: for the typed exceptions of a construct, which the
+/// rules check themselves and the packs cannot.
+pub(crate) fn record_pack_suppressions(resource: &mut Resource, rule: &str, reason: &str) {
+    let packs = rule_spec(rule).map(|r| r.packs).unwrap_or_default();
+    let meta = resource.metadata_mut();
     if let Some(id) = packs.cdk_nag {
         push(
             meta,

@@ -61,6 +61,39 @@ impl Waiver {
         }
     }
 
+    /// The only waiver of rule `H1` (HIPAA-eligible services): the resources of the construct
+    /// `on` belong to a service that is not on AWS's list of HIPAA Eligible Services, and
+    /// `reason` says why they never hold, process or transmit PHI. The report shows it as
+    /// "never holds PHI: …".
+    ///
+    /// ```
+    /// use hipaa_stack::compliance::Waiver;
+    /// use hipaa_stack::prelude::*;
+    ///
+    /// let app = App::new("clinic");
+    /// let stack = app.stack("clinic-games")?;
+    /// let fleet = stack.add(RawResource::new("Fleet", "AWS::GameLift::Fleet"))?;
+    /// app.waive(Waiver::never_holds_phi(
+    ///     &fleet,
+    ///     "the waiting-room game servers receive no patient data of any kind",
+    /// ))?;
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn never_holds_phi<C>(on: &Handle<C>, reason: impl Into<String>) -> Self {
+        let reason = reason.into();
+        Waiver {
+            rule: crate::compliance::rule::NEVER_HOLDS_PHI,
+            app: on.app,
+            construct: on.index,
+            reason: if reason.trim().len() < 10 {
+                reason
+            } else {
+                format!("never holds PHI: {reason}")
+            },
+            expires: None,
+        }
+    }
+
     /// The last day the waiver holds; from the next day on, `synth` refuses the finding.
     pub fn until(mut self, last_day: Date) -> Self {
         self.expires = Some(last_day);

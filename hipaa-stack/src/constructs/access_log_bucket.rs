@@ -4,7 +4,7 @@ use crate::app::{Arn, Attr, Handle, Name, Reference};
 use crate::cfn::policy::{Principal, Statement};
 use crate::cfn::s3::Sse;
 use crate::cfn::{Expr, Keep, Pseudo, Resource};
-use crate::compliance::{ACCESS_LOGS_NOT_LOGGED, ACCESS_LOGS_SSE_S3, record_waiver};
+use crate::compliance::{ACCESS_LOGS_NOT_LOGGED, ACCESS_LOGS_SSE_S3, record_pack_suppressions};
 use crate::constructs::Construct;
 use crate::constructs::node::{Node, RenderCx, Used};
 use crate::constructs::sealed::IntoNode;
@@ -14,17 +14,18 @@ use crate::literal::{BucketName, Days};
 /// The bucket that receives the server access logs of every other bucket.
 ///
 /// S3 delivers access logs only to a bucket encrypted with SSE-S3, so this bucket cannot
-/// use a customer key: it carries a recorded waiver of control S1 with that reason, and must
-/// never receive PHI. It has every other setting of a [`SecureBucket`](crate::SecureBucket).
+/// use a customer key: rule S1 accepts SSE-S3 on an `AccessLogBucket` and on nothing else
+/// (a typed exception, not a waiver anyone could write), and the bucket must never receive
+/// PHI. It has every other setting of a [`SecureBucket`](crate::SecureBucket).
 /// One bucket serves any number of source buckets: its policy lets the S3 logging service of
 /// this account write, with one statement that does not grow.
 ///
 /// # Secure defaults
-/// - SSE-S3 (`AES256`), waiver of S1 recorded in the template metadata.
+/// - SSE-S3 (`AES256`): the typed exception of S1, with suppressions for the rule packs.
 /// - All four public-access blocks (S3); `BucketOwnerEnforced` (S6).
 /// - TLS 1.2+ only, on the bucket and its objects (S8).
 /// - Versioning (S9) with a lifecycle rule for noncurrent versions (S13).
-/// - Not logged into itself: waiver of S7 recorded (that would loop).
+/// - Not logged into itself (that would loop): the typed exception of S7.
 /// - `DeletionPolicy` and `UpdateReplacePolicy` `Retain`.
 ///
 /// # Options
@@ -127,8 +128,10 @@ impl Node for AccessLogBucket {
         );
         let policy = bucket_policy(cx, "", vec![logging_service]);
         let mut bucket = Resource::new(cx.logical(""), &bucket)?.keep(Keep::Retain);
+        // Rules S1 and S7 check these exceptions as properties of an `AccessLogBucket`
+        // (no waiver does); the rule packs read them as suppressions.
         for w in [ACCESS_LOGS_SSE_S3, ACCESS_LOGS_NOT_LOGGED] {
-            record_waiver(&mut bucket, w.rule, w.reason, None);
+            record_pack_suppressions(&mut bucket, w.rule, w.reason);
         }
         Ok(vec![bucket, Resource::new(cx.logical("Policy"), &policy)?])
     }
@@ -170,14 +173,16 @@ mod tests {
     }
 
     #[test]
-    fn records_its_waivers_with_reasons_for_every_rule_pack() {
+    fn records_its_exceptions_for_every_rule_pack_and_no_waiver() {
         let t = template_with(|_, _, _| {});
         let meta = &resource(&t, "AccessLogs")["Metadata"];
-        let ours = meta["hipaa-stack:waivers"].as_array().unwrap();
-        assert_eq!(ours.len(), 2);
-        assert_eq!(ours[0]["rule"], "S1");
-        assert!(ours[0]["reason"].as_str().unwrap().contains("SSE-S3"));
-        assert_eq!(ours[1]["rule"], "S7");
+        assert!(meta.get("hipaa-stack:waivers").is_none(), "{meta}");
+        assert!(
+            meta["checkov"]["skip"][0]["comment"]
+                .as_str()
+                .unwrap()
+                .contains("SSE-S3")
+        );
         assert_eq!(meta["checkov"]["skip"][0]["id"], "CKV_AWS_145");
         assert_eq!(
             meta["cdk_nag"]["rules_to_suppress"][0]["id"],

@@ -560,7 +560,17 @@ mod tests {
     fn options_set_the_user_name_length_and_name() {
         let t = template_with(|stack, key, _| {
             let rotator = stack
-                .add(RawResource::new("Rotator", "AWS::Lambda::Function"))
+                .add(
+                    // A rotation function as rule A1 wants it: in a VPC, with reserved
+                    // concurrency and a dead-letter queue.
+                    RawResource::new("Rotator", "AWS::Lambda::Function")
+                        .property("/VpcConfig/SubnetIds/0", "subnet-0123456789abcdef0")
+                        .property("ReservedConcurrentExecutions", 1)
+                        .property(
+                            "/DeadLetterConfig/TargetArn",
+                            "arn:aws:sqs:us-east-1:123456789012:rotation-dlq",
+                        ),
+                )
                 .unwrap();
             stack
                 .add(

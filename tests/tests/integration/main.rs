@@ -5,6 +5,7 @@
 
 mod aws_rules;
 mod cfn_lint;
+mod compliant_props;
 mod deploy;
 mod examples;
 mod fake;
@@ -14,4 +15,5 @@ mod moto;
 mod report;
 mod rules;
 mod safety;
+mod spellings;
 mod support;

@@ -668,7 +668,7 @@ fn k3_held(s: &Stack<'_>) {
         s,
         key().property(
             "KeyPolicy",
-            key_policy(json!({ "AWS": "arn:aws:iam::123456789012:root" })),
+            key_policy(json!({ "AWS": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" } })),
         ),
     );
 }
@@ -1160,6 +1160,406 @@ fn m2_held(s: &Stack<'_>) {
 }
 
 // ---------------------------------------------------------------------------------------
+// The other stores of PHI and the services in front of them.
+// ---------------------------------------------------------------------------------------
+
+fn function() -> RawResource {
+    RawResource::new("Fn", "AWS::Lambda::Function")
+}
+
+fn a1_held(s: &Stack<'_>) {
+    add(
+        s,
+        function()
+            .property("/VpcConfig/SubnetIds/0", "subnet-0123456789abcdef0")
+            .property("ReservedConcurrentExecutions", 5)
+            .property(
+                "/DeadLetterConfig/TargetArn",
+                "arn:aws:sqs:us-east-1:123456789012:dlq",
+            ),
+    );
+}
+
+fn a1k_broken(s: &Stack<'_>) {
+    add(
+        s,
+        function().property("/Environment/Variables/MODE", "batch"),
+    );
+}
+
+fn a1k_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    add(
+        s,
+        function()
+            .property("/Environment/Variables/MODE", "batch")
+            .property("KmsKeyArn", key.arn()),
+    );
+}
+
+fn queue() -> RawResource {
+    RawResource::new("Queue", "AWS::SQS::Queue")
+}
+
+fn a2_broken(s: &Stack<'_>) {
+    add(s, queue().property("SqsManagedSseEnabled", true));
+}
+
+fn a2_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    add(s, queue().property("KmsMasterKeyId", key.arn()));
+}
+
+fn table() -> RawResource {
+    RawResource::new("Table", "AWS::DynamoDB::Table")
+}
+
+fn a3_broken(s: &Stack<'_>) {
+    add(s, table().property("/SSESpecification/SSEEnabled", true));
+}
+
+fn a3_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    add(
+        s,
+        table()
+            .property("/SSESpecification/SSEEnabled", true)
+            .property("/SSESpecification/SSEType", "KMS")
+            .property("/SSESpecification/KMSMasterKeyId", key.arn()),
+    );
+}
+
+fn a3b_held(s: &Stack<'_>) {
+    add(
+        s,
+        table().property(
+            "/PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled",
+            true,
+        ),
+    );
+}
+
+fn stage() -> RawResource {
+    RawResource::new("Stage", "AWS::ApiGateway::Stage")
+}
+
+fn a4_broken(s: &Stack<'_>) {
+    add(s, stage().property("StageName", "prod"));
+}
+
+fn a4_held(s: &Stack<'_>) {
+    add(
+        s,
+        stage()
+            .property(
+                "/AccessLogSetting/DestinationArn",
+                "arn:aws:logs:us-east-1:123456789012:log-group:api",
+            )
+            .property("/MethodSettings/0/LoggingLevel", "INFO")
+            .property("/MethodSettings/0/HttpMethod", "*")
+            .property("/MethodSettings/0/ResourcePath", "/*"),
+    );
+}
+
+fn method() -> RawResource {
+    RawResource::new("Method", "AWS::ApiGateway::Method").property("HttpMethod", "GET")
+}
+
+fn a4m_broken(s: &Stack<'_>) {
+    add(s, method().property("AuthorizationType", "NONE"));
+}
+
+fn a4m_held(s: &Stack<'_>) {
+    add(s, method().property("AuthorizationType", "AWS_IAM"));
+}
+
+fn domain() -> RawResource {
+    RawResource::new("Domain", "AWS::ApiGateway::DomainName")
+}
+
+fn a4t_broken(s: &Stack<'_>) {
+    add(s, domain().property("SecurityPolicy", "TLS_1_0"));
+}
+
+fn a4t_held(s: &Stack<'_>) {
+    add(s, domain().property("SecurityPolicy", "TLS_1_2"));
+}
+
+fn subscription() -> RawResource {
+    RawResource::new("Subscription", "AWS::SNS::Subscription")
+}
+
+fn a5_broken(s: &Stack<'_>) {
+    add(s, subscription().property("Protocol", "http"));
+}
+
+fn a5_held(s: &Stack<'_>) {
+    add(s, subscription().property("Protocol", "https"));
+}
+
+fn queue_policy(statement: Value) -> RawResource {
+    RawResource::new("QueuePolicy", "AWS::SQS::QueuePolicy")
+        .property(
+            "/Queues/0",
+            "https://sqs.us-east-1.amazonaws.com/123456789012/q",
+        )
+        .property("PolicyDocument", policy(json!([statement])))
+}
+
+fn p2_broken(s: &Stack<'_>) {
+    add(
+        s,
+        queue_policy(
+            json!({ "Effect": "Allow", "Principal": { "AWS": ["*"] }, "Action": "sqs:SendMessage", "Resource": "*" }),
+        ),
+    );
+}
+
+fn p2_held(s: &Stack<'_>) {
+    add(
+        s,
+        queue_policy(json!({
+            "Effect": "Allow",
+            "Principal": { "Service": "sns.amazonaws.com" },
+            "Action": "sqs:SendMessage",
+            "Resource": "*",
+        })),
+    );
+}
+
+fn listener() -> RawResource {
+    RawResource::new("Listener", "AWS::ElasticLoadBalancingV2::Listener")
+}
+
+fn f1_broken(s: &Stack<'_>) {
+    add(
+        s,
+        listener()
+            .property("Protocol", "HTTP")
+            .property("/DefaultActions/0/Type", "forward"),
+    );
+}
+
+fn f1_held(s: &Stack<'_>) {
+    add(
+        s,
+        listener()
+            .property("Protocol", "HTTPS")
+            .property("SslPolicy", "ELBSecurityPolicy-TLS13-1-2-2021-06")
+            .property(
+                "/Certificates/0/CertificateArn",
+                "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+            ),
+    );
+}
+
+fn load_balancer(attributes: Value) -> RawResource {
+    RawResource::new("Lb", "AWS::ElasticLoadBalancingV2::LoadBalancer")
+        .property("LoadBalancerAttributes", attributes)
+}
+
+fn f3_broken(s: &Stack<'_>) {
+    add(
+        s,
+        load_balancer(json!([{ "Key": "access_logs.s3.enabled", "Value": "true" }])),
+    );
+}
+
+fn f3_held(s: &Stack<'_>) {
+    add(
+        s,
+        load_balancer(json!([
+            { "Key": "access_logs.s3.enabled", "Value": "true" },
+            { "Key": "routing.http.drop_invalid_header_fields.enabled", "Value": "true" },
+        ])),
+    );
+}
+
+fn file_system() -> RawResource {
+    RawResource::new("Files", "AWS::EFS::FileSystem")
+}
+
+fn ef1_broken(s: &Stack<'_>) {
+    add(s, file_system().property("Encrypted", true));
+}
+
+fn ef1_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    add(
+        s,
+        file_system()
+            .property("Encrypted", true)
+            .property("KmsKeyId", key.arn()),
+    );
+}
+
+fn cache() -> RawResource {
+    RawResource::new("Cache", "AWS::ElastiCache::ReplicationGroup")
+}
+
+fn ec1_broken(s: &Stack<'_>) {
+    add(s, cache().property("AtRestEncryptionEnabled", true));
+}
+
+fn ec1_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    add(
+        s,
+        cache()
+            .property("AtRestEncryptionEnabled", true)
+            .property("TransitEncryptionEnabled", true)
+            .property("KmsKeyId", key.arn()),
+    );
+}
+
+fn search_domain() -> RawResource {
+    RawResource::new("Search", "AWS::OpenSearchService::Domain")
+}
+
+fn os1_broken(s: &Stack<'_>) {
+    add(
+        s,
+        search_domain().property("/EncryptionAtRestOptions/Enabled", true),
+    );
+}
+
+fn os1_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    add(
+        s,
+        search_domain()
+            .property("/EncryptionAtRestOptions/Enabled", true)
+            .property("/EncryptionAtRestOptions/KmsKeyId", key.arn())
+            .property("/NodeToNodeEncryptionOptions/Enabled", true)
+            .property("/DomainEndpointOptions/EnforceHTTPS", true)
+            .property(
+                "/DomainEndpointOptions/TLSSecurityPolicy",
+                "Policy-Min-TLS-1-2-2019-07",
+            ),
+    );
+}
+
+fn os2_held(s: &Stack<'_>) {
+    add(
+        s,
+        search_domain()
+            .property("/VPCOptions/SubnetIds/0", "subnet-0123456789abcdef0")
+            .property(
+                "/LogPublishingOptions/AUDIT_LOGS/CloudWatchLogsLogGroupArn",
+                "arn:aws:logs:us-east-1:123456789012:log-group:audit",
+            ),
+    );
+}
+
+fn stream() -> RawResource {
+    RawResource::new("Stream", "AWS::Kinesis::Stream")
+}
+
+fn ks1_broken(s: &Stack<'_>) {
+    add(
+        s,
+        stream()
+            .property("/StreamEncryption/EncryptionType", "KMS")
+            .property("/StreamEncryption/KeyId", "alias/aws/kinesis"),
+    );
+}
+
+fn ks1_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    add(
+        s,
+        stream()
+            .property("/StreamEncryption/EncryptionType", "KMS")
+            .property("/StreamEncryption/KeyId", key.arn()),
+    );
+}
+
+fn repository() -> RawResource {
+    RawResource::new("Repo", "AWS::ECR::Repository")
+}
+
+fn ecr1_broken(s: &Stack<'_>) {
+    add(s, repository().property("ImageTagMutability", "MUTABLE"));
+}
+
+fn ecr1_held(s: &Stack<'_>) {
+    add(
+        s,
+        repository()
+            .property("ImageTagMutability", "IMMUTABLE")
+            .property("/ImageScanningConfiguration/ScanOnPush", true),
+    );
+}
+
+fn ecr2_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    add(
+        s,
+        repository()
+            .property("/EncryptionConfiguration/EncryptionType", "KMS")
+            .property("/EncryptionConfiguration/KmsKey", key.arn()),
+    );
+}
+
+fn warehouse() -> RawResource {
+    RawResource::new("Warehouse", "AWS::Redshift::Cluster")
+}
+
+fn rs1_broken(s: &Stack<'_>) {
+    add(s, warehouse().property("Encrypted", true));
+}
+
+fn rs1_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    add(
+        s,
+        warehouse()
+            .property("Encrypted", true)
+            .property("KmsKeyId", key.arn())
+            .property("PubliclyAccessible", false),
+    );
+}
+
+fn rs3_held(s: &Stack<'_>) {
+    add(
+        s,
+        warehouse().property("/LoggingProperties/LogDestinationType", "cloudwatch"),
+    );
+}
+
+fn u1_broken(s: &Stack<'_>) {
+    add(s, RawResource::new("Odd", "AWS::Glue::Crawler"));
+}
+
+fn u2_broken(s: &Stack<'_>) {
+    add(
+        s,
+        RawResource::new("Nested", "AWS::CloudFormation::Stack")
+            .property("TemplateURL", "https://example.com/t.json"),
+    );
+}
+
+fn h1_queue_broken(s: &Stack<'_>) {
+    add(s, RawResource::new("Queue", "AWS::GameLift::Queue"));
+}
+
+fn h1_held(s: &Stack<'_>) {
+    add(s, queue());
+}
+
+fn p1_broken(s: &Stack<'_>) {
+    add(
+        s,
+        RawResource::new("Secret", "AWS::SecretsManager::Secret")
+            .property("SecretString", "hunter22"),
+    );
+}
+
+fn p1_held(s: &Stack<'_>) {
+    add(s, secret());
+}
+
+// ---------------------------------------------------------------------------------------
 // The cases: one module per rule.
 // ---------------------------------------------------------------------------------------
 
@@ -1219,6 +1619,31 @@ cases! {
     b4: "B4" on "Vault", breaks b4_broken, holds b4_held;
     m1: "M1" on "Secret", breaks secret_only, holds m1_held;
     m2: "M2" on "Secret", breaks m2_broken, holds m2_held;
+    a1: "A1" on "Fn", breaks a1k_broken, holds a1_held;
+    a1k: "A1K" on "Fn", breaks a1k_broken, holds a1k_held;
+    a2: "A2" on "Queue", breaks a2_broken, holds a2_held;
+    a3: "A3" on "Table", breaks a3_broken, holds a3_held;
+    a3b: "A3B" on "Table", breaks a3_broken, holds a3b_held;
+    a4: "A4" on "Stage", breaks a4_broken, holds a4_held;
+    a4m: "A4M" on "Method", breaks a4m_broken, holds a4m_held;
+    a4t: "A4T" on "Domain", breaks a4t_broken, holds a4t_held;
+    a5: "A5" on "Subscription", breaks a5_broken, holds a5_held;
+    p2: "P2" on "QueuePolicy", breaks p2_broken, holds p2_held;
+    f1: "F1" on "Listener", breaks f1_broken, holds f1_held;
+    f3: "F3" on "Lb", breaks f3_broken, holds f3_held;
+    ef1: "EF1" on "Files", breaks ef1_broken, holds ef1_held;
+    ec1: "EC1" on "Cache", breaks ec1_broken, holds ec1_held;
+    os1: "OS1" on "Search", breaks os1_broken, holds os1_held;
+    os2: "OS2" on "Search", breaks os1_broken, holds os2_held;
+    ks1: "KS1" on "Stream", breaks ks1_broken, holds ks1_held;
+    ecr1: "ECR1" on "Repo", breaks ecr1_broken, holds ecr1_held;
+    ecr2: "ECR2" on "Repo", breaks ecr1_broken, holds ecr2_held;
+    rs1: "RS1" on "Warehouse", breaks rs1_broken, holds rs1_held;
+    rs3: "RS3" on "Warehouse", breaks rs1_broken, holds rs3_held;
+    u1: "U1" on "Odd", breaks u1_broken;
+    u2: "U2" on "Nested", breaks u2_broken;
+    h1: "H1" on "Queue", breaks h1_queue_broken, holds h1_held;
+    p1: "P1" on "Secret", breaks p1_broken, holds p1_held;
 }
 
 /// A rule without cases fails here.
@@ -1479,5 +1904,85 @@ fn an_expired_waiver_fails_synth_again() {
         }
         Err(other) => panic!("synth failed for another reason: {other}"),
         Ok(_) => panic!("synth accepted a finding whose waiver expired"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Waivers of the rules that read every type.
+// ---------------------------------------------------------------------------------------
+
+const NO_PHI: &str = "the waiting-room game servers never receive patient data of any kind";
+
+fn game_fleet(app: &App) -> Handle<RawResource> {
+    let stack = app.stack(STACK).expect("a valid stack name");
+    add(
+        &stack,
+        RawResource::new("Fleet", "AWS::GameLift::Fleet").property("Name", "waiting-room"),
+    )
+}
+
+#[test]
+fn a_service_off_the_eligible_list_is_refused_until_waived_as_never_holding_phi() {
+    let app = App::new("rules");
+    game_fleet(&app);
+    match app.synth() {
+        Err(Error::Noncompliant { findings }) => {
+            let rules: BTreeSet<&str> = findings.iter().map(|f| f.rule).collect();
+            assert_eq!(rules, BTreeSet::from(["H1", "U1"]), "{findings:#?}");
+        }
+        other => panic!("synth did not refuse a GameLift fleet: {:?}", other.err()),
+    }
+
+    let app = App::new("rules");
+    let fleet = game_fleet(&app);
+    app.waive(Waiver::never_holds_phi(&fleet, NO_PHI))
+        .expect("a valid waiver");
+    app.waive(Waiver::new(rule::U1, &fleet, NO_PHI))
+        .expect("a valid waiver");
+    let assembly = app.synth().expect("the waived app synthesizes");
+    match status_of(assembly.evaluation(), "H1", "Fleet") {
+        Status::Waived { reason, .. } => {
+            assert!(reason.starts_with("never holds PHI: "), "{reason}");
+            assert!(reason.ends_with(NO_PHI), "{reason}");
+        }
+        other => panic!("H1 is {other:?}, not waived"),
+    }
+    assert!(assembly.evaluation().unused_waivers.is_empty());
+}
+
+#[test]
+fn the_never_holds_phi_waiver_waives_nothing_but_h1() {
+    let app = App::new("rules");
+    let stack = app.stack(STACK).expect("a valid stack name");
+    let queue = add(&stack, RawResource::new("Queue", "AWS::SQS::Queue"));
+    app.waive(Waiver::never_holds_phi(&queue, NO_PHI))
+        .expect("a valid waiver");
+    match app.synth() {
+        Err(Error::Noncompliant { findings }) => {
+            assert!(findings.iter().any(|f| f.rule == "A2"), "{findings:#?}");
+        }
+        other => panic!("synth accepted an unencrypted queue: {:?}", other.err()),
+    }
+}
+
+#[test]
+fn a_raw_property_path_with_a_huge_index_is_refused_without_allocating() {
+    let app = App::new("rules");
+    let stack = app.stack(STACK).expect("a valid stack name");
+    let refused = stack.add(
+        RawResource::new("Queue", "AWS::SQS::Queue")
+            .property("/Tags/18446744073709551614/Key", "x"),
+    );
+    match refused {
+        Err(Error::InvalidConstruct { reason, .. }) => {
+            assert!(reason.contains("array index"), "{reason}")
+        }
+        Err(other) => panic!("refused for another reason: {other}"),
+        Ok(_) => match app.synth() {
+            Err(Error::InvalidConstruct { reason, .. }) => {
+                assert!(reason.contains("array index"), "{reason}")
+            }
+            other => panic!("a huge index was not refused: {:?}", other.err()),
+        },
     }
 }

@@ -329,6 +329,10 @@ mod tests {
             &json!({ "Fn::Sub": ["volume/${Data}", { "Data": "vol-0123456789abcdef0" }] }),
             id
         ));
+        assert!(mentions(
+            &json!({ "Fn::Sub": ["volume/${Data}", { "Other": "x" }] }),
+            id
+        ));
         assert!(!mentions(&json!({ "Ref": "DataBackup" }), id));
         assert!(!mentions(&json!({ "Fn::Sub": "volume/${DataBackup}" }), id));
         assert!(!mentions(

@@ -15,10 +15,16 @@ const IDENTITIES: &[&str] = &[
     "AWS::IAM::User",
     "AWS::IAM::Group",
     "AWS::IAM::Policy",
+    "AWS::IAM::RolePolicy",
+    "AWS::IAM::UserPolicy",
+    "AWS::IAM::GroupPolicy",
 ];
 const POLICIES: &[&str] = &[
     "AWS::IAM::ManagedPolicy",
     "AWS::IAM::Policy",
+    "AWS::IAM::RolePolicy",
+    "AWS::IAM::UserPolicy",
+    "AWS::IAM::GroupPolicy",
     "AWS::IAM::Role",
     "AWS::IAM::User",
     "AWS::IAM::Group",
@@ -136,31 +142,65 @@ pub(super) fn everyone(principal: &Value) -> bool {
 /// Whether the IAM pattern `pattern` (with `*` and `?`) matches `text`, ignoring case as IAM
 /// does for actions. A pattern also matches a pattern it covers, character for character.
 pub(super) fn glob(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.to_lowercase().chars().collect();
     let t: Vec<char> = text.to_lowercase().chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
+    // `matches[j]`: the pattern read so far matches the first `j` characters of the text.
+    let mut matches = vec![false; t.len() + 1];
+    matches[0] = true;
+    for c in pattern.to_lowercase().chars() {
+        let mut next = vec![false; t.len() + 1];
+        if c == '*' {
+            // A star matches any run: every prefix from the shortest one matched so far.
+            let mut seen = false;
+            for (j, slot) in next.iter_mut().enumerate() {
+                seen |= matches[j];
+                *slot = seen;
+            }
         } else {
-            return false;
+            for (j, slot) in next.iter_mut().enumerate().skip(1) {
+                *slot = matches[j - 1] && (c == '?' || c == t[j - 1]);
+            }
         }
+        matches = next;
     }
-    p[pi..].iter().all(|c| *c == '*')
+    matches[t.len()]
 }
 
-/// Whether a statement allows, on every resource (`Resource` `*`).
+/// Whether a resource pattern names every resource of a service: `*`, or an ARN whose
+/// resource part is only wildcards (`arn:aws:s3:::*`, `arn:aws:kms:*:*:*`).
+fn every_resource(resource: &str) -> bool {
+    let resource = resource.trim();
+    if resource.chars().all(|c| c == '*') && !resource.is_empty() {
+        return true;
+    }
+    let parts: Vec<&str> = resource.splitn(6, ':').collect();
+    let stars = |s: &str| !s.is_empty() && s.chars().all(|c| c == '*');
+    match parts.as_slice() {
+        ["arn", _, service, _, _, rest] => {
+            let segments: Vec<&str> = rest.split(['/', ':']).collect();
+            segments.iter().all(|s| stars(s))
+                || (service.eq_ignore_ascii_case("kms")
+                    && matches!(segments.as_slice(), [kind, last] if (kind.eq_ignore_ascii_case("key") || kind.eq_ignore_ascii_case("alias")) && stars(last)))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a statement allows, on every resource (`Resource` `*` in any spelling, or
+/// `NotResource`, which allows everything it does not name).
 fn allows_on_everything(statement: &Value) -> bool {
-    statement["Effect"] == "Allow" && strings(&statement["Resource"]).contains(&"*")
+    statement["Effect"] == "Allow"
+        && (statement.get("NotResource").is_some()
+            || resource_texts(&statement["Resource"])
+                .iter()
+                .any(|r| every_resource(r)))
+}
+
+/// The texts of a `Resource` (string, list, or intrinsics that resolve).
+fn resource_texts(value: &Value) -> Vec<String> {
+    match value {
+        Value::Array(items) => items.iter().filter_map(super::meaning::text).collect(),
+        v => super::meaning::text(v).into_iter().collect(),
+    }
 }
 
 /// Whether the statement allows.
@@ -183,7 +223,13 @@ fn attachment_key(type_name: &str) -> Option<&'static str> {
 }
 
 fn i1(cx: &Cx<'_>) -> Outcome {
-    if cx.resource.type_name() == "AWS::IAM::Policy" {
+    if matches!(
+        cx.resource.type_name(),
+        "AWS::IAM::Policy"
+            | "AWS::IAM::RolePolicy"
+            | "AWS::IAM::UserPolicy"
+            | "AWS::IAM::GroupPolicy"
+    ) {
         return Outcome::Fail(
             "an `AWS::IAM::Policy` is an inline policy of the identities it names; use an `AWS::IAM::ManagedPolicy`"
                 .to_owned(),
@@ -235,7 +281,11 @@ fn managed_permissions(cx: &Cx<'_>) -> Vec<Proof> {
 /// The pointers (below `Properties`) of the policy documents a resource carries.
 fn documents(cx: &Cx<'_>) -> Vec<String> {
     match cx.resource.type_name() {
-        "AWS::IAM::ManagedPolicy" | "AWS::IAM::Policy" => vec!["/PolicyDocument".to_owned()],
+        "AWS::IAM::ManagedPolicy"
+        | "AWS::IAM::Policy"
+        | "AWS::IAM::RolePolicy"
+        | "AWS::IAM::UserPolicy"
+        | "AWS::IAM::GroupPolicy" => vec!["/PolicyDocument".to_owned()],
         _ => cx
             .prop("/Policies")
             .and_then(Value::as_array)
@@ -316,14 +366,25 @@ fn is_data_action(action: &str) -> bool {
     DATA_ACTIONS.iter().any(|d| glob(action, d)) || glob("s3:*Object*", action)
 }
 
-/// Whether an action is `*` or `service:*`.
+/// Whether an action is `*` or `service:*` (in any number of stars).
 fn whole_service(action: &str) -> bool {
-    action == "*" || action.split_once(':').is_some_and(|(_, rest)| rest == "*")
+    let action = action.trim();
+    let only_stars = |s: &str| !s.is_empty() && s.chars().all(|c| c == '*');
+    only_stars(action)
+        || action
+            .split_once(':')
+            .is_some_and(|(_, rest)| only_stars(rest))
 }
 
 fn too_broad(statement: &Value) -> Option<String> {
     if !allows(statement) {
         return None;
+    }
+    if statement.get("NotAction").is_some() {
+        return Some(
+            "allows every action but those of `NotAction`; name the actions in `Action` instead"
+                .to_owned(),
+        );
     }
     let actions = strings(&statement["Action"]);
     if let Some(a) = actions.iter().find(|a| whole_service(a)) {
@@ -339,8 +400,59 @@ fn too_broad(statement: &Value) -> Option<String> {
     None
 }
 
+/// AWS-managed policies known to grant whole services or everything: the administrator
+/// and power-user job functions, IAM and KMS administration, and every `…FullAccess` or
+/// read-write policy of a service.
+fn broad_managed_policy(arn: &str) -> bool {
+    let lower = arn.trim().to_ascii_lowercase();
+    let Some((_, name)) = lower.split_once(":iam::aws:policy/") else {
+        return false;
+    };
+    let name = name.rsplit('/').next().unwrap_or(name);
+    [
+        "administratoraccess",
+        "poweruseraccess",
+        "iamfullaccess",
+        "secretsmanagerreadwrite",
+        "awskeymanagementservicepoweruser",
+    ]
+    .iter()
+    .any(|b| name.starts_with(b))
+        || name.ends_with("fullaccess")
+}
+
+/// The AWS-managed policies known to be broad that an identity attaches by ARN.
+fn broad_attachments(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    let Some(Value::Array(arns)) = cx.prop("/ManagedPolicyArns") else {
+        return Vec::new();
+    };
+    arns.iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let arn = super::meaning::text_or_json(v);
+            if broad_managed_policy(&arn) {
+                Err(format!(
+                    "`ManagedPolicyArns.{i}` attaches the AWS-managed policy {arn}, which allows whole services; attach a managed policy that names the actions"
+                ))
+            } else {
+                cx.proof(&format!("/ManagedPolicyArns/{i}")).ok_or_default()
+            }
+        })
+        .collect()
+}
+
 fn i2(cx: &Cx<'_>) -> Outcome {
-    every_statement(cx, too_broad)
+    let attached = broad_attachments(cx);
+    match (every_statement(cx, too_broad), attached.is_empty()) {
+        (outcome, true) => outcome,
+        (Outcome::NotApplicable, false) => all(attached),
+        (Outcome::Pass(proofs), false) => all(proofs.into_iter().map(Ok).chain(attached)),
+        (Outcome::Fail(f), false) => match all(attached) {
+            Outcome::Fail(g) => Outcome::Fail(format!("{f}; {g}")),
+            _ => Outcome::Fail(f),
+        },
+        (other, false) => other,
+    }
 }
 
 fn i8(cx: &Cx<'_>) -> Outcome {
@@ -350,7 +462,9 @@ fn i8(cx: &Cx<'_>) -> Outcome {
     };
     let open: Vec<String> = statements(&document)
         .into_iter()
-        .filter(|(_, s)| allows(s) && everyone(&s["Principal"]))
+        .filter(|(_, s)| {
+            allows(s) && (everyone(&s["Principal"]) || s.get("NotPrincipal").is_some())
+        })
         .map(|(suffix, _)| format!("`{}`", pointer_name(&format!("{pointer}{suffix}"))))
         .collect();
     if !open.is_empty() {
@@ -394,6 +508,53 @@ mod tests {
         assert!(glob("sqs:Receive?essage", "sqs:ReceiveMessage"));
         assert!(!glob("s3:Get*", "s3:PutObject"));
         assert!(!glob("kms:Encrypt", "kms:Decrypt"));
+        // Backtracking: a star gives back what a later literal needs.
+        assert!(glob("*ab", "aab"));
+        assert!(glob("a*b*c", "aXbYbZc"));
+        assert!(glob("*a*", "bab"));
+        assert!(glob("s3:*Object", "s3:GetObjectObject"));
+        assert!(!glob("*ab", "aba"));
+        assert!(!glob("a*b", "a"));
+        assert!(glob("a**", "a"));
+        assert!(glob("", ""));
+        assert!(!glob("", "a"));
+        assert!(!glob("a", ""));
+        assert!(glob("*", ""));
+        assert!(!glob("?", ""));
+        assert!(glob("s3:*", "s3:*"));
+        assert!(!glob("s3:Get*", "s3:*"));
+        assert!(glob("*b", "*cb"));
+    }
+
+    #[test]
+    fn statements_are_read_as_a_list_or_one_object_with_their_proofs() {
+        let one = json!({ "Statement": { "Effect": "Allow" } });
+        assert_eq!(statements(&one).len(), 1);
+        assert_eq!(statements(&one)[0].0, "/Statement");
+        let list = json!({ "Statement": [{ "Effect": "Allow" }, { "Effect": "Deny" }] });
+        let read = statements(&list);
+        assert_eq!(read.len(), 2);
+        assert_eq!(read[1].0, "/Statement/1");
+        assert!(statements(&json!({ "Statement": "x" })).is_empty());
+        let resource = crate::cfn::Resource::raw(
+            "P".to_owned(),
+            "AWS::IAM::ManagedPolicy".to_owned(),
+            json!({ "PolicyDocument": list }),
+        );
+        let proof = statement_proof(&resource, "/PolicyDocument", "/Statement/1").unwrap();
+        assert_eq!(proof.path, "/Properties/PolicyDocument/Statement/1");
+        let text = crate::cfn::Resource::raw(
+            "P".to_owned(),
+            "AWS::IAM::ManagedPolicy".to_owned(),
+            json!({ "PolicyDocument": list.to_string() }),
+        );
+        let proof = statement_proof(&text, "/PolicyDocument", "/Statement/1").unwrap();
+        assert_eq!(proof.path, "/Properties/PolicyDocument");
+        assert_eq!(
+            policy_document(&text, "/PolicyDocument").unwrap()["Statement"][1]["Effect"],
+            "Deny"
+        );
+        assert!(policy_document(&text, "/Missing").is_none());
     }
 
     #[test]

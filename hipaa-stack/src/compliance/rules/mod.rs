@@ -11,10 +11,17 @@
 //! program does not compile.
 
 mod compute;
+#[cfg(test)]
+mod corpus_tests;
+mod coverage;
 mod identity;
+pub(crate) mod meaning;
 mod network;
 mod resilience;
+mod services;
 mod storage;
+
+pub use coverage::ELIGIBLE;
 
 pub(crate) use network::PUBLIC_TIER;
 
@@ -81,9 +88,16 @@ pub struct Packs {
 }
 
 impl RuleSpec {
-    /// Whether the rule accepts a waiver.
+    /// Whether the rule accepts a waiver with a reason ([`Waiver::new`](crate::compliance::Waiver::new)).
+    /// `H1` accepts only the typed waiver
+    /// [`Waiver::never_holds_phi`](crate::compliance::Waiver::never_holds_phi).
     pub fn waivable(&self) -> bool {
-        !rule::NEVER_WAIVED.contains(&self.id)
+        !rule::NEVER_WAIVED.contains(&self.id) && self.id != rule::NEVER_HOLDS_PHI
+    }
+
+    /// Whether the rule reads resources of this type (some rules read every type).
+    pub fn applies_to(&self, type_name: &str) -> bool {
+        self.types == coverage::EVERY_TYPE || self.types.contains(&type_name)
     }
 }
 
@@ -111,16 +125,7 @@ impl<'a> Cx<'a> {
     /// reference (hipaa-stack names those exports `STACK:LOGICAL:ATTR`). The proof names a
     /// selection of another stack `stack/LogicalId`.
     pub(crate) fn backup_selection(&self) -> Option<Proof> {
-        let exports: Vec<&str> = self
-            .template
-            .outputs()
-            .iter()
-            .filter_map(|o| {
-                let value = serde_json::to_value(&o.value).ok()?;
-                let name = o.export_name()?;
-                compute::mentions(&value, self.id()).then_some(name)
-            })
-            .collect();
+        let exports = self.own_exports();
         for (stack, template) in self.stacks {
             let home = *stack == self.stack;
             for selection in template
@@ -149,13 +154,44 @@ impl<'a> Cx<'a> {
         None
     }
 
+    /// The names of the exports of this resource's stack whose values refer to it.
+    pub(crate) fn own_exports(&self) -> Vec<&'a str> {
+        self.template
+            .outputs()
+            .iter()
+            .filter_map(|o| {
+                let value = serde_json::to_value(&o.value).ok()?;
+                let name = o.export_name()?;
+                compute::mentions(&value, self.id()).then_some(name)
+            })
+            .collect()
+    }
+
+    /// Every resource of type `type_name` of every stack of the app, with the name of its
+    /// stack when it is another stack than this resource's.
+    pub(crate) fn everywhere(
+        &self,
+        type_name: &'a str,
+    ) -> impl Iterator<Item = (Option<&'a str>, &'a Resource)> + 'a {
+        let home = self.stack;
+        self.stacks.iter().flat_map(move |(stack, template)| {
+            let other = (*stack != home).then_some(*stack);
+            template
+                .resources()
+                .iter()
+                .filter(move |r| r.type_name() == type_name)
+                .map(move |r| (other, r))
+        })
+    }
+
     pub(crate) fn id(&self) -> &'a str {
         self.resource.logical_id()
     }
 
     /// A property by JSON pointer below `Properties`.
+    /// `{"Ref": "AWS::NoValue"}` removes the property: it is not set.
     pub(crate) fn prop(&self, pointer: &str) -> Option<&'a Value> {
-        lookup(self.resource.properties(), pointer)
+        lookup(self.resource.properties(), pointer).filter(|v| !meaning::no_value(v))
     }
 
     /// A proof of the property at `pointer` (below `Properties`) of this resource.
@@ -166,10 +202,16 @@ impl<'a> Cx<'a> {
         })
     }
 
-    /// The property must equal `expected`.
+    /// The property must equal `expected`; a boolean may be written as the string `true`
+    /// or `false`, in any case, as CloudFormation reads it.
     pub(crate) fn equals(&self, pointer: &str, expected: &Value) -> Result<Proof, String> {
+        let same = |v: &Value| match expected {
+            Value::Bool(true) => is_true(v),
+            Value::Bool(false) => is_false(v),
+            _ => v == expected,
+        };
         match self.prop(pointer) {
-            Some(v) if v == expected => self.proof(pointer).ok_or_default(),
+            Some(v) if same(v) => self.proof(pointer).ok_or_default(),
             Some(v) => Err(format!(
                 "`{}` is {v}, not {expected}",
                 pointer_name(pointer)
@@ -185,7 +227,7 @@ impl<'a> Cx<'a> {
     pub(crate) fn present(&self, pointer: &str) -> Result<Proof, String> {
         match self.prop(pointer) {
             Some(Value::Null) | None => Err(format!("`{}` is not set", pointer_name(pointer))),
-            Some(Value::String(s)) if s.is_empty() => {
+            Some(Value::String(s)) if s.trim().is_empty() => {
                 Err(format!("`{}` is empty", pointer_name(pointer)))
             }
             Some(Value::Array(a)) if a.is_empty() => {
@@ -233,7 +275,7 @@ impl<'a> Cx<'a> {
 
 /// Whether a value imports one of `exports` (`Fn::ImportValue` of the name), anywhere
 /// inside it (`Fn::Sub` variables, `Fn::Join`, …).
-fn imports_any(value: &Value, exports: &[&str]) -> bool {
+pub(crate) fn imports_any(value: &Value, exports: &[&str]) -> bool {
     match value {
         Value::Object(map) => {
             let imported = map.get("Fn::ImportValue").and_then(Value::as_str);
@@ -334,6 +376,8 @@ pub fn rules() -> impl Iterator<Item = &'static RuleSpec> {
         .chain(compute::RULES)
         .chain(identity::RULES)
         .chain(resilience::RULES)
+        .chain(services::RULES)
+        .chain(coverage::RULES)
 }
 
 /// The rule with this id.
@@ -386,18 +430,23 @@ pub mod rule {
             )*
             /// Every rule id.
             #[cfg(test)]
-            pub(crate) const ALL: &[&str] = &[$(stringify!($w),)* $(stringify!($n),)*];
+            pub(crate) const ALL: &[&str] = &[$(stringify!($w),)* $(stringify!($n),)* "H1"];
             /// The rules that accept no waiver.
             pub(crate) const NEVER_WAIVED: &[&str] = &[$(stringify!($n)),*];
         };
     }
 
     rules! {
-        waivable: S1, S6, S7, S9, S10, S13, D1, R3, R4, R5, R6, R7, R8, R9, R11, K1,
-            T1, T3, T4, T5, T6, L2, L3, N1, E1, E3, E4, E6, E8, E11, E12, E13, E14,
-            I1, I2, K4, B1, B2, B4, M1, M2;
-        never: S3, S8, R1, R2, R12, R13, K3, T2, L1, N2, E5, E10, E15, I8;
+        waivable: S6, S7, S9, S10, S13, D1, R3, R4, R5, R6, R7, R8, R9, R11, K1,
+            T1, T3, T4, T5, T6, L2, L3, E3, E4, E6, E8, E11, E12, E13, E14,
+            I1, I2, K4, B1, B2, M1, A1, A1K, A3B, A4, A4M, F3, OS2, ECR1, ECR2, RS3, U1;
+        never: S1, S3, S8, R1, R2, R12, R13, K3, T2, L1, N1, N2, B4, M2, E1, E5, E10, E15,
+            I8, A2, A3, A4T, A5, P2, F1, EF1, EC1, OS1, KS1, RS1, U2, P1;
     }
+
+    /// The rule of HIPAA-eligible services: its only waiver says that the resource never
+    /// holds PHI ([`Waiver::never_holds_phi`](crate::compliance::Waiver::never_holds_phi)).
+    pub(crate) const NEVER_HOLDS_PHI: &str = "H1";
 }
 
 #[cfg(test)]

@@ -2,9 +2,11 @@
 
 use serde_json::Value;
 
+use super::meaning::{is_internet, text_or_json};
 use super::resilience::number;
 use super::{
-    Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, is_true, pointer_name, proof_of,
+    Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, is_false, is_true, pointer_name,
+    proof_of,
 };
 use crate::cfn::Resource;
 
@@ -109,8 +111,8 @@ pub(crate) static RULES: &[RuleSpec] = &[
 /// or the properties of a standalone `SecurityGroupIngress`/`SecurityGroupEgress`.
 fn entries<'a>(cx: &Cx<'a>, egress: bool) -> Vec<(String, &'a Value)> {
     match cx.resource.type_name() {
-        "AWS::EC2::SecurityGroupIngress" => vec![(String::new(), cx.resource.properties())],
-        "AWS::EC2::SecurityGroupEgress" if egress => {
+        // A standalone rule is one entry (E10 reads ingress resources only, by its types).
+        "AWS::EC2::SecurityGroupIngress" | "AWS::EC2::SecurityGroupEgress" => {
             vec![(String::new(), cx.resource.properties())]
         }
         "AWS::EC2::SecurityGroup" => {
@@ -144,24 +146,55 @@ fn entry_name(pointer: &str) -> String {
     }
 }
 
-/// The internet address range an ingress entry admits, if any.
-fn from_the_internet(entry: &Value) -> Option<&'static str> {
-    if entry["CidrIp"] == "0.0.0.0/0" {
-        Some("0.0.0.0/0")
-    } else if entry["CidrIpv6"] == "::/0" {
-        Some("::/0")
-    } else {
-        None
+/// Where an ingress entry admits traffic from that reaches the internet, if it does: an
+/// IPv4 or IPv6 range (any spelling) that holds a public address, a range that cannot be
+/// known before deploy, or a prefix list (an ingress source no rule can read).
+fn from_the_internet(entry: &Value) -> Option<String> {
+    if let Some(v) = entry.get("CidrIp").filter(|v| is_internet(v)) {
+        return Some(format!("the internet (`CidrIp` {})", text_or_json(v)));
     }
+    if let Some(v) = entry.get("CidrIpv6").filter(|v| is_internet(v)) {
+        return Some(format!("the internet (`CidrIpv6` {})", text_or_json(v)));
+    }
+    entry.get("SourcePrefixListId").map(|v| {
+        format!(
+            "prefix list {} (a prefix list may hold any address; open the port to a security group or a range inside the VPC)",
+            text_or_json(v)
+        )
+    })
+}
+
+/// The default ports of database and cache engines (PostgreSQL, MySQL/MariaDB/Aurora,
+/// SQL Server, Oracle, Redshift, DocumentDB/MongoDB, Redis/Valkey, Memcached, Neptune,
+/// Cassandra, OpenSearch), never open to the internet.
+const ENGINE_PORTS: [i64; 12] = [
+    5432, 3306, 1433, 1521, 5439, 27017, 6379, 11211, 8182, 9042, 9200, 9300,
+];
+
+/// The ports of the stores of the app (`Port`, `DBPort` and `Endpoint.Port` of databases,
+/// clusters and caches of every stack), never open to the internet whatever the engine.
+fn store_ports(cx: &Cx<'_>) -> Vec<i64> {
+    let mut ports = Vec::new();
+    for (_, template) in cx.stacks {
+        for r in template.resources() {
+            let p = r.properties();
+            for v in [&p["Port"], &p["DBPort"], &p["Endpoint"]["Port"]] {
+                if let Some(n) = number(v) {
+                    ports.push(n);
+                }
+            }
+        }
+    }
+    ports
 }
 
 /// What an entry opens that must stay closed to the internet: every port, or one of the
-/// administration and database ports.
-fn forbidden_ports(entry: &Value) -> Option<String> {
+/// administration, database and cache ports (`forbidden`).
+fn forbidden_ports(entry: &Value, forbidden: &[i64]) -> Option<String> {
     let protocol = match &entry["IpProtocol"] {
-        Value::String(s) => s.to_ascii_lowercase(),
+        Value::String(s) => s.trim().to_ascii_lowercase(),
         Value::Number(n) => n.to_string(),
-        _ => return None,
+        _ => return Some("every protocol and port (no `IpProtocol`)".to_owned()),
     };
     match protocol.as_str() {
         "-1" | "all" => Some("every protocol and port (`IpProtocol` -1)".to_owned()),
@@ -170,6 +203,8 @@ fn forbidden_ports(entry: &Value) -> Option<String> {
                 (Some(-1), _) | (_, Some(-1)) => Some("every port (-1)".to_owned()),
                 (Some(from), Some(to)) => ADMIN_PORTS
                     .iter()
+                    .chain(ENGINE_PORTS.iter())
+                    .chain(forbidden.iter())
                     .find(|p| from <= **p && **p <= to)
                     .map(|p| format!("port {p}")),
                 _ => Some("every port (no `FromPort`/`ToPort`)".to_owned()),
@@ -180,17 +215,51 @@ fn forbidden_ports(entry: &Value) -> Option<String> {
     }
 }
 
+/// The standalone `AWS::EC2::SecurityGroupIngress` resources of the app that add rules to
+/// this group (`GroupId` refers to it), judged with its own rules as one union.
+fn attached_ingress<'a>(cx: &Cx<'a>) -> Vec<(&'a Resource, &'a Value)> {
+    cx.others("AWS::EC2::SecurityGroupIngress")
+        .filter(|r| {
+            let p = r.properties();
+            referred(&p["GroupId"]) == Some(cx.id()) || referred(&p["GroupName"]) == Some(cx.id())
+        })
+        .map(|r| (r, r.properties()))
+        .collect()
+}
+
 fn e10(cx: &Cx<'_>) -> Outcome {
     let entries = entries(cx, false);
-    if entries.is_empty() {
+    let attached = if cx.resource.type_name() == "AWS::EC2::SecurityGroup" {
+        attached_ingress(cx)
+    } else {
+        Vec::new()
+    };
+    if entries.is_empty() && attached.is_empty() {
         return Outcome::NotApplicable;
     }
-    all(entries.into_iter().map(|(pointer, entry)| {
-        match from_the_internet(entry).zip(forbidden_ports(entry)) {
-            Some((range, what)) => Err(format!("{} opens {what} to {range}", entry_name(&pointer))),
-            None => cx.proof(&pointer).ok_or_default(),
+    let forbidden = store_ports(cx);
+    let mut checks: Vec<Result<Proof, String>> = entries
+        .into_iter()
+        .map(|(pointer, entry)| {
+            match from_the_internet(entry).zip(forbidden_ports(entry, &forbidden)) {
+                Some((range, what)) => {
+                    Err(format!("{} opens {what} to {range}", entry_name(&pointer)))
+                }
+                None => cx.proof(&pointer).ok_or_default(),
+            }
+        })
+        .collect();
+    for (resource, entry) in attached {
+        if let Some((range, what)) =
+            from_the_internet(entry).zip(forbidden_ports(entry, &forbidden))
+        {
+            checks.push(Err(format!(
+                "`{}` adds a rule to the group that opens {what} to {range}",
+                resource.logical_id()
+            )));
         }
-    }))
+    }
+    all(checks)
 }
 
 fn e11(cx: &Cx<'_>) -> Outcome {
@@ -206,9 +275,7 @@ fn e11(cx: &Cx<'_>) -> Outcome {
 
 fn e12(cx: &Cx<'_>) -> Outcome {
     match cx.prop("/MapPublicIpOnLaunch") {
-        Some(v) if *v == Value::Bool(false) || v.as_str() == Some("false") => {
-            all([cx.proof("/MapPublicIpOnLaunch").ok_or_default()])
-        }
+        Some(v) if is_false(v) => all([cx.proof("/MapPublicIpOnLaunch").ok_or_default()]),
         Some(v) => Outcome::Fail(format!(
             "`MapPublicIpOnLaunch` is {v}; instances in the subnet get public addresses"
         )),
@@ -269,16 +336,22 @@ fn e14(_cx: &Cx<'_>) -> Outcome {
 pub(crate) const PUBLIC_TIER: (&str, &str) = ("hipaa-stack:tier", "public");
 
 fn e15(cx: &Cx<'_>) -> Outcome {
-    let (everywhere, destination) =
-        if cx.prop("/DestinationCidrBlock").and_then(Value::as_str) == Some("0.0.0.0/0") {
-            ("/DestinationCidrBlock", "0.0.0.0/0")
-        } else if cx.prop("/DestinationIpv6CidrBlock").and_then(Value::as_str) == Some("::/0") {
-            ("/DestinationIpv6CidrBlock", "::/0")
-        } else {
-            return Outcome::NotApplicable;
-        };
+    let (everywhere, destination) = match ["/DestinationCidrBlock", "/DestinationIpv6CidrBlock"]
+        .into_iter()
+        .find_map(|p| {
+            cx.prop(p)
+                .filter(|v| is_internet(v))
+                .map(|v| (p, text_or_json(v)))
+        }) {
+        Some(found) => found,
+        None if cx.prop("/DestinationPrefixListId").is_some() => (
+            "/DestinationPrefixListId",
+            text_or_json(&cx.resource.properties()["DestinationPrefixListId"]),
+        ),
+        None => return Outcome::NotApplicable,
+    };
     let to_internet_gateway = match cx.prop("/GatewayId") {
-        Some(Value::String(id)) => id.starts_with("igw-"),
+        Some(Value::String(id)) => id.trim().to_ascii_lowercase().starts_with("igw-"),
         Some(v) => referred(v).is_some_and(|id| {
             cx.others("AWS::EC2::InternetGateway")
                 .any(|g| g.logical_id() == id)
@@ -332,15 +405,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn entries_are_named_by_their_place() {
+        assert_eq!(entry_name(""), "the rule");
+        assert_eq!(
+            entry_name("/SecurityGroupIngress/0"),
+            "`SecurityGroupIngress.0`"
+        );
+    }
+
+    #[test]
     fn forbidden_ports_cover_ranges_and_every_port() {
         let rule = |protocol: Value, from: Value, to: Value| json!({ "IpProtocol": protocol, "FromPort": from, "ToPort": to });
-        assert!(forbidden_ports(&rule(json!("tcp"), json!(22), json!(22))).is_some());
-        assert!(forbidden_ports(&rule(json!("tcp"), json!(3000), json!(3400))).is_some());
-        assert!(forbidden_ports(&rule(json!("-1"), json!(null), json!(null))).is_some());
-        assert!(forbidden_ports(&rule(json!(-1), json!(null), json!(null))).is_some());
-        assert!(forbidden_ports(&rule(json!("all"), json!(null), json!(null))).is_some());
-        assert!(forbidden_ports(&rule(json!("udp"), json!("20"), json!("21"))).is_some());
-        assert!(forbidden_ports(&rule(json!("tcp"), json!(443), json!(443))).is_none());
-        assert!(forbidden_ports(&rule(json!("icmp"), json!(-1), json!(-1))).is_none());
+        assert!(forbidden_ports(&rule(json!("tcp"), json!(22), json!(22)), &[]).is_some());
+        assert!(forbidden_ports(&rule(json!("tcp"), json!(3000), json!(3400)), &[]).is_some());
+        assert!(forbidden_ports(&rule(json!("-1"), json!(null), json!(null)), &[]).is_some());
+        assert!(forbidden_ports(&rule(json!(-1), json!(null), json!(null)), &[]).is_some());
+        assert!(forbidden_ports(&rule(json!("all"), json!(null), json!(null)), &[]).is_some());
+        assert!(forbidden_ports(&rule(json!("udp"), json!("20"), json!("21")), &[]).is_some());
+        assert!(forbidden_ports(&rule(json!("tcp"), json!(443), json!(443)), &[]).is_none());
+        assert!(forbidden_ports(&rule(json!("icmp"), json!(-1), json!(-1)), &[]).is_none());
+        assert!(forbidden_ports(&rule(json!("tcp"), json!(8000), json!(8100)), &[8080]).is_some());
+        assert!(forbidden_ports(&rule(json!("tcp"), json!(5432), json!(5432)), &[]).is_some());
+        assert!(forbidden_ports(&rule(json!("tcp"), json!(0), json!(65535)), &[]).is_some());
+        assert!(forbidden_ports(&rule(json!(6), json!(-1), json!(-1)), &[]).is_some());
+        assert!(forbidden_ports(&rule(json!("tcp"), json!(443), json!(-1)), &[]).is_some());
     }
 }

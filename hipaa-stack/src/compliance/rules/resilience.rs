@@ -138,12 +138,48 @@ pub(super) fn number(v: &Value) -> Option<i64> {
 /// (`alias/aws/…`).
 pub(super) fn customer_key(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
     match cx.prop(pointer) {
-        Some(Value::String(key)) if key.contains("alias/aws/") => Err(format!(
-            "`{}` is the AWS-managed key `{key}`, not a customer-managed key",
-            pointer_name(pointer)
+        Some(key) if super::meaning::aws_managed_key(key) => Err(format!(
+            "`{}` is the AWS-managed key {}, not a customer-managed key",
+            pointer_name(pointer),
+            super::meaning::text_or_json(key)
+        )),
+        Some(key) if !names_a_key(cx, key) => Err(format!(
+            "`{}` is {}, which is not a KMS key (a key of the app, its ARN, id or alias)",
+            pointer_name(pointer),
+            super::meaning::text_or_json(key)
         )),
         _ => cx.present(pointer),
     }
+}
+
+/// Whether a value can name a KMS key: a reference to a key (or alias) of the template or
+/// an import from another stack; or text that is a key's ARN, id or alias (`mrk-…`, a
+/// UUID, `alias/…`, `arn:…:kms:…:key/…`).
+fn names_a_key(cx: &Cx<'_>, value: &Value) -> bool {
+    const KEYS: &[&str] = &["AWS::KMS::Key", "AWS::KMS::Alias", "AWS::KMS::ReplicaKey"];
+    let mentioned: Vec<&str> = cx
+        .template
+        .resources()
+        .iter()
+        .filter(|r| super::compute::mentions(value, r.logical_id()))
+        .map(|r| r.type_name())
+        .collect();
+    if !mentioned.is_empty() {
+        return mentioned.iter().all(|t| KEYS.contains(t));
+    }
+    let Some(text) = super::meaning::text(value) else {
+        // An import from another stack, whose export hipaa-stack checks where it is made.
+        return true;
+    };
+    let text = text.trim();
+    let id = text.rsplit(['/', ':']).next().unwrap_or(text);
+    let uuid = id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    let parts: Vec<&str> = text.splitn(6, ':').collect();
+    let arn_of_kms = matches!(parts.as_slice(), ["arn", _, "kms", _, _, rest] if rest.starts_with("key/") || rest.starts_with("alias/"));
+    text.starts_with("alias/")
+        || id.starts_with("mrk-")
+        || arn_of_kms
+        || (uuid && !text.contains(':'))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -182,12 +218,14 @@ fn denies_insecure_publish(statement: &Value) -> bool {
 }
 
 fn n2(cx: &Cx<'_>) -> Outcome {
-    let me = cx.self_ref();
+    // A topic has one policy: whichever `AWS::SNS::TopicPolicy` is applied last replaces the
+    // others, so every policy that names the topic must deny publishing without TLS.
+    let mut proofs = Vec::new();
     let mut policies = Vec::new();
     for policy in cx.others("AWS::SNS::TopicPolicy") {
         let names_me = policy.properties()["Topics"]
             .as_array()
-            .is_some_and(|topics| topics.contains(&me));
+            .is_some_and(|topics| topics.iter().any(|t| super::compute::mentions(t, cx.id())));
         if !names_me {
             continue;
         }
@@ -197,21 +235,23 @@ fn n2(cx: &Cx<'_>) -> Outcome {
                 .find(|(_, s)| denies_insecure_publish(s))
                 .map(|(suffix, _)| suffix)
         });
-        if let Some(proof) = found.and_then(|s| statement_proof(policy, "/PolicyDocument", &s)) {
-            return Outcome::Pass(vec![proof]);
+        match found.and_then(|s| statement_proof(policy, "/PolicyDocument", &s)) {
+            Some(proof) => proofs.push(proof),
+            None => policies.push(format!("`{}`", policy.logical_id())),
         }
-        policies.push(format!("`{}`", policy.logical_id()));
     }
-    if policies.is_empty() {
-        Outcome::Fail(
-            "no `AWS::SNS::TopicPolicy` of this template names the topic in `Topics`".to_owned(),
-        )
-    } else {
-        Outcome::Fail(format!(
+    if !policies.is_empty() {
+        return Outcome::Fail(format!(
             "topic policy {} has no Deny of `sns:Publish` to `*` when `aws:SecureTransport` is false",
             policies.join(", ")
-        ))
+        ));
     }
+    if proofs.is_empty() {
+        return Outcome::Fail(
+            "no `AWS::SNS::TopicPolicy` of this template names the topic in `Topics`".to_owned(),
+        );
+    }
+    Outcome::Pass(proofs)
 }
 
 /// Whether a schedule runs at least once a day: `cron(…)` whose day-of-month, month,
@@ -337,18 +377,94 @@ fn b4(cx: &Cx<'_>) -> Outcome {
     all([customer_key(cx, "/EncryptionKeyArn")])
 }
 
+/// The longest rotation interval: 90 days (AWS Config's `secretsmanager-rotation-enabled-check`
+/// default, and the access-key age of the account baseline).
+const MAX_ROTATION_DAYS: i64 = 90;
+
+/// How many days a rotation schedule lets pass between rotations, if it can be known:
+/// `AutomaticallyAfterDays`, `rate(N days|hours)`, or a `cron(…)` that runs at least every
+/// month (day-of-month a number or `*`, month `*`).
+fn rotation_days(rules: &Value) -> Option<i64> {
+    if let Some(n) = number(&rules["AutomaticallyAfterDays"]) {
+        return Some(n);
+    }
+    let expression = super::meaning::text(&rules["ScheduleExpression"])?;
+    let expression = expression.trim();
+    if let Some(inner) = expression
+        .strip_prefix("rate(")
+        .and_then(|r| r.strip_suffix(')'))
+    {
+        let (n, unit) = inner.trim().split_once(' ')?;
+        let n: i64 = n.trim().parse().ok()?;
+        return match unit.trim() {
+            "day" | "days" => Some(n),
+            "hour" | "hours" => Some((n + 23) / 24),
+            _ => None,
+        };
+    }
+    let inner = expression.strip_prefix("cron(")?.strip_suffix(')')?;
+    let fields: Vec<&str> = inner.split_whitespace().collect();
+    (fields.len() == 6 && fields[3] == "*" && fields[5] == "*").then_some(31)
+}
+
+/// Whether a rotation function value is a Lambda function: of this template (by reference)
+/// or an ARN of one.
+fn lambda_function(cx: &Cx<'_>, value: &Value) -> bool {
+    let of_template = cx
+        .others("AWS::Lambda::Function")
+        .any(|f| super::compute::mentions(value, f.logical_id()));
+    let others_mentioned = cx
+        .template
+        .resources()
+        .iter()
+        .filter(|r| r.type_name() != "AWS::Lambda::Function")
+        .any(|r| super::compute::mentions(value, r.logical_id()));
+    if of_template {
+        return !others_mentioned;
+    }
+    !others_mentioned
+        && super::meaning::text(value)
+            .is_some_and(|t| t.contains(":lambda:") && t.contains(":function:"))
+}
+
 fn m1(cx: &Cx<'_>) -> Outcome {
-    let me = cx.self_ref();
-    let schedule = cx
+    let schedules: Vec<&crate::cfn::Resource> = cx
         .others("AWS::SecretsManager::RotationSchedule")
-        .find(|s| s.properties()["SecretId"] == me);
-    match schedule.and_then(|s| proof_of(s, "/SecretId")) {
-        Some(p) => Outcome::Pass(vec![p]),
-        None => Outcome::Fail(
+        .filter(|s| super::compute::mentions(&s.properties()["SecretId"], cx.id()))
+        .collect();
+    if schedules.is_empty() {
+        return Outcome::Fail(
             "no `AWS::SecretsManager::RotationSchedule` of this template rotates the secret (`SecretId` is its `Ref`)"
                 .to_owned(),
-        ),
+        );
     }
+    let mut checks = Vec::new();
+    for schedule in schedules {
+        let p = schedule.properties();
+        let name = schedule.logical_id();
+        let function = if p.get("HostedRotationLambda").is_some() {
+            proof_of(schedule, "/HostedRotationLambda").ok_or_default()
+        } else if lambda_function(cx, &p["RotationLambdaARN"]) {
+            proof_of(schedule, "/RotationLambdaARN").ok_or_default()
+        } else {
+            Err(format!(
+                "rotation schedule `{name}`: `RotationLambdaARN` is not a Lambda function"
+            ))
+        };
+        checks.push(function);
+        checks.push(match rotation_days(&p["RotationRules"]) {
+            Some(n) if (1..=MAX_ROTATION_DAYS).contains(&n) => {
+                proof_of(schedule, "/RotationRules").ok_or_default()
+            }
+            Some(n) => Err(format!(
+                "rotation schedule `{name}` rotates every {n} days; rotate at least every {MAX_ROTATION_DAYS} days"
+            )),
+            None => Err(format!(
+                "rotation schedule `{name}` has no rotation interval that can be read (`RotationRules.AutomaticallyAfterDays` or a `rate(…)`/monthly `cron(…)` `ScheduleExpression`)"
+            )),
+        });
+    }
+    all(checks)
 }
 
 fn m2(cx: &Cx<'_>) -> Outcome {

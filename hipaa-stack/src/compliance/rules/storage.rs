@@ -3,10 +3,15 @@
 
 use serde_json::{Value, json};
 
-use super::{Cx, Outcome, Packs, RuleSpec, all, proof_of};
+use super::identity::{everyone, glob, policy_document, statement_proof, statements, strings};
+use super::meaning::{Own, text, text_about, text_or_json};
+use super::resilience::customer_key;
+use super::{Cx, Outcome, Packs, Proof, RuleSpec, all, proof_of};
 
 const BUCKET: &[&str] = &["AWS::S3::Bucket"];
 const DB: &[&str] = &["AWS::RDS::DBInstance"];
+/// Instances and (Aurora, Multi-AZ) clusters: the rules that read properties both carry.
+const DB_OR_CLUSTER: &[&str] = &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"];
 const KEY: &[&str] = &["AWS::KMS::Key"];
 const TRAIL: &[&str] = &["AWS::CloudTrail::Trail"];
 const LOG_GROUP: &[&str] = &["AWS::Logs::LogGroup"];
@@ -164,7 +169,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "R1",
         title: "database storage is encrypted with a customer-managed key",
-        types: DB,
+        types: DB_OR_CLUSTER,
         controls: ENC,
         fix: "use `EncryptedDatabase` with `.encryption(&key)`, or set `StorageEncrypted` and `KmsKeyId`",
         packs: packs(
@@ -190,7 +195,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "R3",
         title: "automated backups are kept at least 7 days, explicitly",
-        types: DB,
+        types: DB_OR_CLUSTER,
         controls: BACKUP,
         fix: "set `BackupRetentionPeriod` to 7 or more (`.backup_retention(days!(35))`)",
         packs: packs(
@@ -203,7 +208,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "R4",
         title: "databases are in an AWS Backup plan",
-        types: DB,
+        types: DB_OR_CLUSTER,
         controls: BACKUP,
         fix: "list the instance in an `AWS::Backup::BackupSelection`",
         packs: packs(Some("HIPAA.Security-RDSInBackupPlan"), None, None),
@@ -225,7 +230,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "R6",
         title: "databases have deletion protection and a final snapshot",
-        types: DB,
+        types: DB_OR_CLUSTER,
         controls: &["164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"],
         fix: "set `DeletionProtection` to true and `DeletionPolicy`/`UpdateReplacePolicy` to `Snapshot`",
         packs: packs(
@@ -251,7 +256,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "R8",
         title: "databases export the engine's full set of logs",
-        types: DB,
+        types: DB_OR_CLUSTER,
         controls: &["164.308(a)(3)(ii)(A)", "164.308(a)(5)(ii)(C)", "164.312(b)"],
         fix: "set `EnableCloudwatchLogsExports` to every log type of the engine",
         packs: packs(
@@ -277,7 +282,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "R11",
         title: "IAM database authentication is on",
-        types: DB,
+        types: DB_OR_CLUSTER,
         controls: &["164.312(d)"],
         fix: "set `EnableIAMDatabaseAuthentication` to true",
         packs: packs(None, Some("CKV_AWS_161"), None),
@@ -286,7 +291,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "R12",
         title: "the database's parameter group forces TLS",
-        types: DB,
+        types: DB_OR_CLUSTER,
         controls: &["164.312(e)(1)"],
         fix: "use a `DBParameterGroup` of this template with `rds.force_ssl` = 1 (PostgreSQL) or `require_secure_transport` = 1 (MySQL)",
         packs: packs(None, None, None),
@@ -295,7 +300,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "R13",
         title: "no password in the template: RDS manages it, encrypted with the customer key",
-        types: DB,
+        types: DB_OR_CLUSTER,
         controls: &["164.312(a)(2)(iv)", "164.312(d)"],
         fix: "remove `MasterUserPassword`; set `ManageMasterUserPassword` with `MasterUserSecret.KmsKeyId`",
         packs: packs(None, None, None),
@@ -426,23 +431,39 @@ const DEFAULT_ENCRYPTION: &str = "/BucketEncryption/ServerSideEncryptionConfigur
 
 fn s1(cx: &Cx<'_>) -> Outcome {
     let rule = DEFAULT_ENCRYPTION;
-    let key = format!("{rule}/ServerSideEncryptionByDefault/KMSMasterKeyID");
-    let aws_managed = cx
-        .prop(&key)
-        .and_then(Value::as_str)
-        .is_some_and(|k| k.contains("alias/aws/"));
+    let algorithm = format!("{rule}/ServerSideEncryptionByDefault/SSEAlgorithm");
+    if cx.resource.construct_kind() == Some("AccessLogBucket") {
+        // The typed exception: S3 delivers server access logs only to SSE-S3 buckets, and
+        // an `AccessLogBucket` is only ever the destination of those logs, never of PHI.
+        return all([
+            cx.equals(&algorithm, &json!("AES256")),
+            access_log_bucket(cx),
+        ]);
+    }
+    let kms = match cx.prop(&algorithm).map(text_or_json) {
+        Some(a) if a == "aws:kms" || a == "aws:kms:dsse" => cx
+            .proof(&algorithm)
+            .ok_or_else(|| "the property disappeared while it was read".to_owned()),
+        Some(a) => Err(format!("`SSEAlgorithm` is {a}, not aws:kms")),
+        None => Err("`SSEAlgorithm` is not set (it must be aws:kms)".to_owned()),
+    };
     all([
-        cx.equals(
-            &format!("{rule}/ServerSideEncryptionByDefault/SSEAlgorithm"),
-            &json!("aws:kms"),
+        kms,
+        customer_key(
+            cx,
+            &format!("{rule}/ServerSideEncryptionByDefault/KMSMasterKeyID"),
         ),
-        if aws_managed {
-            Err("`KMSMasterKeyID` names an AWS-managed key, not a customer-managed one".to_owned())
-        } else {
-            cx.present(&key)
-        },
         cx.equals(&format!("{rule}/BucketKeyEnabled"), &json!(true)),
     ])
+}
+
+/// The proof that a bucket is an [`AccessLogBucket`](crate::AccessLogBucket): the construct
+/// kind hipaa-stack writes in its metadata, which a raw resource cannot write.
+fn access_log_bucket(cx: &Cx<'_>) -> Result<Proof, String> {
+    Ok(Proof {
+        logical_id: cx.id().to_owned(),
+        path: "/Metadata/hipaa-stack/construct".to_owned(),
+    })
 }
 
 fn s3(cx: &Cx<'_>) -> Outcome {
@@ -480,60 +501,143 @@ fn s6(cx: &Cx<'_>) -> Outcome {
 }
 
 fn s7(cx: &Cx<'_>) -> Outcome {
-    all([cx.present("/LoggingConfiguration/DestinationBucketName")])
+    let destination = "/LoggingConfiguration/DestinationBucketName";
+    if cx.resource.construct_kind() == Some("AccessLogBucket") {
+        // The typed exception: the destination of access logs does not log into itself
+        // (every delivery would log another), and logs nowhere else.
+        return match cx.prop(destination) {
+            Some(_) => Outcome::Fail(
+                "an access-log bucket must not log its own accesses to a bucket".to_owned(),
+            ),
+            None => all([access_log_bucket(cx)]),
+        };
+    }
+    all([cx.present(destination)])
+}
+
+/// The bucket's own ARN and name as text placeholders, for reading policy resources.
+fn own_bucket<'a>(cx: &Cx<'a>) -> Own<'a> {
+    let name = cx
+        .prop("/BucketName")
+        .and_then(text)
+        .unwrap_or_else(|| format!("<bucket {}>", cx.id()));
+    Own {
+        id: cx.id(),
+        arn: format!("arn:aws:s3:::{name}"),
+        reference: name,
+    }
+}
+
+/// Whether a statement's `Resource` covers `target` (a resource pattern matches it, `*`
+/// included).
+fn covers(statement: &Value, own: &Own<'_>, target: &str) -> bool {
+    let resources = match &statement["Resource"] {
+        Value::Array(items) => items.iter().collect::<Vec<_>>(),
+        v => vec![v],
+    };
+    resources
+        .into_iter()
+        .filter_map(|r| text_about(r, own))
+        .any(|r| {
+            glob(
+                &r.replace("arn:aws-us-gov:", "arn:aws:")
+                    .replace("arn:aws-cn:", "arn:aws:"),
+                target,
+            )
+        })
+}
+
+/// `aws:SecureTransport` is false in a `Bool` (or `BoolIfExists`) condition, in any
+/// spelling of the key and the value.
+fn when_insecure(statement: &Value) -> bool {
+    let Some(conditions) = statement["Condition"].as_object() else {
+        return false;
+    };
+    conditions
+        .iter()
+        .filter(|(operator, _)| {
+            operator.eq_ignore_ascii_case("Bool") || operator.eq_ignore_ascii_case("BoolIfExists")
+        })
+        .filter_map(|(_, keys)| keys.as_object())
+        .flat_map(|keys| keys.iter())
+        .any(|(key, value)| {
+            let values = match value {
+                Value::Array(a) => a.iter().collect::<Vec<_>>(),
+                v => vec![v],
+            };
+            key.eq_ignore_ascii_case("aws:SecureTransport")
+                && !values.is_empty()
+                && values
+                    .iter()
+                    .all(|v| text(v).is_some_and(|t| t.eq_ignore_ascii_case("false")))
+        })
 }
 
 /// Whether a policy statement denies everyone everything on S3 when the transport is not
 /// TLS, on both the bucket and its objects.
-fn denies_insecure_transport(statement: &Value, bucket_id: &str) -> bool {
-    let everyone =
-        statement["Principal"] == json!("*") || statement["Principal"] == json!({"AWS": "*"});
-    let actions = match &statement["Action"] {
-        Value::String(a) => vec![a.as_str()],
-        Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    };
-    let insecure = &statement["Condition"]["Bool"]["aws:SecureTransport"];
-    let resources = statement["Resource"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let arn = json!({ "Fn::GetAtt": [bucket_id, "Arn"] });
-    let objects = [
-        json!({ "Fn::Sub": format!("${{{bucket_id}.Arn}}/*") }),
-        json!({ "Fn::Join": ["", [arn.clone(), "/*"]] }),
-    ];
+fn denies_insecure_transport(statement: &Value, own: &Own<'_>) -> bool {
     statement["Effect"] == "Deny"
-        && everyone
-        && actions.contains(&"s3:*")
-        && (*insecure == json!("false") || *insecure == json!(false))
-        && resources.contains(&arn)
-        && objects.iter().any(|o| resources.contains(o))
+        && everyone(&statement["Principal"])
+        && strings(&statement["Action"])
+            .iter()
+            .any(|a| glob(a, "s3:*"))
+        && when_insecure(statement)
+        && covers(statement, own, &own.arn)
+        && covers(statement, own, &format!("{}/*", own.arn))
+}
+
+/// Whether a `Bucket` value names this bucket: its `Ref`, or its name in any spelling.
+fn names_bucket(value: &Value, own: &Own<'_>) -> bool {
+    super::compute::mentions(value, own.id)
+        || text_about(value, own).is_some_and(|t| t == own.reference)
 }
 
 fn s8(cx: &Cx<'_>) -> Outcome {
-    let me = cx.self_ref();
-    for policy in cx.others("AWS::S3::BucketPolicy") {
-        if policy.properties()["Bucket"] != me {
-            continue;
+    let own = own_bucket(cx);
+    let exports = cx.own_exports();
+    let mut proofs = Vec::new();
+    let mut problems = Vec::new();
+    // Every bucket policy of the app that names the bucket: in its own stack by reference
+    // or name, in another stack by import or name.
+    for (stack, policy) in cx.everywhere("AWS::S3::BucketPolicy").filter(|(stack, p)| {
+        let bucket = &p.properties()["Bucket"];
+        match stack {
+            None => names_bucket(bucket, &own),
+            Some(_) => {
+                super::imports_any(bucket, &exports)
+                    || text(bucket).is_some_and(|t| t == own.reference)
+            }
         }
-        let statements = policy.properties()["PolicyDocument"]["Statement"].as_array();
-        if let Some(i) = statements
-            .into_iter()
-            .flatten()
-            .position(|s| denies_insecure_transport(s, cx.id()))
-        {
-            return match proof_of(policy, &format!("/PolicyDocument/Statement/{i}")) {
-                Some(p) => Outcome::Pass(vec![p]),
-                None => Outcome::Fail("the TLS statement could not be read back".to_owned()),
-            };
+    }) {
+        let name = match stack {
+            Some(stack) => format!("{stack}/{}", policy.logical_id()),
+            None => policy.logical_id().to_owned(),
+        };
+        let found = policy_document(policy, "/PolicyDocument").and_then(|document| {
+            statements(&document)
+                .into_iter()
+                .find(|(_, s)| denies_insecure_transport(s, &own))
+                .map(|(suffix, _)| suffix)
+        });
+        match found.and_then(|suffix| statement_proof(policy, "/PolicyDocument", &suffix)) {
+            Some(mut p) => {
+                p.logical_id = name;
+                proofs.push(p);
+            }
+            None => problems.push(format!(
+                "bucket policy `{name}` has no Deny of `s3:*` to `*` on the bucket and its objects when `aws:SecureTransport` is false (a bucket has one policy: whichever is applied last replaces the others)"
+            )),
         }
-        return Outcome::Fail(format!(
-            "bucket policy `{}` has no Deny of `s3:*` to `*` on the bucket and its objects when `aws:SecureTransport` is false",
-            policy.logical_id()
-        ));
     }
-    Outcome::Fail("no `AWS::S3::BucketPolicy` of this template applies to the bucket".to_owned())
+    if !problems.is_empty() {
+        return Outcome::Fail(problems.join("; "));
+    }
+    if proofs.is_empty() {
+        return Outcome::Fail(
+            "no `AWS::S3::BucketPolicy` of the app applies to the bucket".to_owned(),
+        );
+    }
+    Outcome::Pass(proofs)
 }
 
 fn s9(cx: &Cx<'_>) -> Outcome {
@@ -580,10 +684,19 @@ fn d1(cx: &Cx<'_>) -> Outcome {
     ])
 }
 
+/// An Aurora instance: a member of a cluster, whose storage, backups, credentials and
+/// parameters are the cluster's (the cluster is checked by the same rules).
+fn cluster_member(cx: &Cx<'_>) -> bool {
+    cx.resource.type_name() == "AWS::RDS::DBInstance" && cx.prop("/DBClusterIdentifier").is_some()
+}
+
 fn r1(cx: &Cx<'_>) -> Outcome {
+    if cluster_member(cx) {
+        return Outcome::NotApplicable;
+    }
     all([
         cx.equals("/StorageEncrypted", &json!(true)),
-        cx.present("/KmsKeyId"),
+        customer_key(cx, "/KmsKeyId"),
     ])
 }
 
@@ -592,6 +705,9 @@ fn r2(cx: &Cx<'_>) -> Outcome {
 }
 
 fn r3(cx: &Cx<'_>) -> Outcome {
+    if cluster_member(cx) {
+        return Outcome::NotApplicable;
+    }
     match cx.prop("/BackupRetentionPeriod").and_then(number) {
         Some(n) if n >= 7 => all([cx.present("/BackupRetentionPeriod")]),
         Some(n) => Outcome::Fail(format!("`BackupRetentionPeriod` is {n}, under 7 days")),
@@ -605,6 +721,9 @@ fn number(v: &Value) -> Option<i64> {
 }
 
 fn r4(cx: &Cx<'_>) -> Outcome {
+    if cluster_member(cx) {
+        return Outcome::NotApplicable;
+    }
     match cx.backup_selection() {
         Some(p) => Outcome::Pass(vec![p]),
         None => Outcome::Gap(
@@ -615,10 +734,16 @@ fn r4(cx: &Cx<'_>) -> Outcome {
 }
 
 fn r5(cx: &Cx<'_>) -> Outcome {
+    if cluster_member(cx) {
+        return Outcome::NotApplicable;
+    }
     all([cx.equals("/MultiAZ", &json!(true))])
 }
 
 fn r6(cx: &Cx<'_>) -> Outcome {
+    if cluster_member(cx) {
+        return Outcome::NotApplicable;
+    }
     all([
         cx.equals("/DeletionProtection", &json!(true)),
         cx.attribute_in("DeletionPolicy", &["Snapshot", "Retain"]),
@@ -637,13 +762,25 @@ fn r7(cx: &Cx<'_>) -> Outcome {
     all([interval, cx.present("/MonitoringRoleArn")])
 }
 
-fn r8(cx: &Cx<'_>) -> Outcome {
-    let engine = cx.prop("/Engine").and_then(Value::as_str).unwrap_or("");
-    let needed: &[&str] = match engine {
+/// The log types an engine exports, all of which must be exported.
+fn engine_logs(engine: &str) -> &'static [&'static str] {
+    match engine.trim().to_ascii_lowercase().as_str() {
         "postgres" => &["postgresql", "upgrade"],
+        "aurora-postgresql" => &["postgresql"],
         "mysql" | "mariadb" => &["audit", "error", "general", "slowquery"],
+        "aurora-mysql" | "aurora" => &["audit", "error", "general", "slowquery"],
+        e if e.starts_with("sqlserver") => &["agent", "error"],
+        e if e.starts_with("oracle") => &["alert", "audit", "listener", "trace"],
         _ => &[],
-    };
+    }
+}
+
+fn r8(cx: &Cx<'_>) -> Outcome {
+    if cluster_member(cx) {
+        return Outcome::NotApplicable;
+    }
+    let engine = cx.prop("/Engine").map(text_or_json).unwrap_or_default();
+    let needed = engine_logs(&engine);
     let exported: Vec<&str> = cx
         .prop("/EnableCloudwatchLogsExports")
         .and_then(Value::as_array)
@@ -671,11 +808,25 @@ fn r9(cx: &Cx<'_>) -> Outcome {
 }
 
 fn r11(cx: &Cx<'_>) -> Outcome {
+    if cluster_member(cx) {
+        return Outcome::NotApplicable;
+    }
     all([cx.equals("/EnableIAMDatabaseAuthentication", &json!(true))])
 }
 
 fn r12(cx: &Cx<'_>) -> Outcome {
-    let Some(Value::Object(reference)) = cx.prop("/DBParameterGroupName") else {
+    if cluster_member(cx) {
+        return Outcome::NotApplicable;
+    }
+    let (property, group_type) = if cx.resource.type_name() == "AWS::RDS::DBCluster" {
+        (
+            "/DBClusterParameterGroupName",
+            "AWS::RDS::DBClusterParameterGroup",
+        )
+    } else {
+        ("/DBParameterGroupName", "AWS::RDS::DBParameterGroup")
+    };
+    let Some(Value::Object(reference)) = cx.prop(property) else {
         return Outcome::Fail(
             "`DBParameterGroupName` does not name a parameter group of this template, so TLS cannot be verified"
                 .to_owned(),
@@ -684,17 +835,17 @@ fn r12(cx: &Cx<'_>) -> Outcome {
     let Some(Value::String(group_id)) = reference.get("Ref") else {
         return Outcome::Fail("`DBParameterGroupName` is not a `Ref`".to_owned());
     };
-    let Some(group) = cx
-        .others("AWS::RDS::DBParameterGroup")
-        .find(|g| g.logical_id() == group_id)
-    else {
+    let Some(group) = cx.others(group_type).find(|g| g.logical_id() == group_id) else {
         return Outcome::Fail(format!(
             "parameter group `{group_id}` is not in this template"
         ));
     };
     for key in ["rds.force_ssl", "require_secure_transport"] {
         let value = &group.properties()["Parameters"][key];
-        let forced = value == "1" || value == "ON" || value == 1;
+        let forced = text(value).is_some_and(|v| {
+            let v = v.trim();
+            v == "1" || v.eq_ignore_ascii_case("on") || v.eq_ignore_ascii_case("true")
+        });
         if let Some(p) = proof_of(group, &format!("/Parameters/{key}")).filter(|_| forced) {
             return Outcome::Pass(vec![p]);
         }
@@ -705,6 +856,9 @@ fn r12(cx: &Cx<'_>) -> Outcome {
 }
 
 fn r13(cx: &Cx<'_>) -> Outcome {
+    if cluster_member(cx) {
+        return Outcome::NotApplicable;
+    }
     if cx.prop("/MasterUserPassword").is_some() {
         return Outcome::Fail("`MasterUserPassword` puts a password in the template".to_owned());
     }
@@ -725,27 +879,69 @@ fn k1(cx: &Cx<'_>) -> Outcome {
     all([cx.equals("/EnableKeyRotation", &json!(true))])
 }
 
-/// Whether a statement allows every principal.
-fn allows_everyone(statement: &Value) -> bool {
-    let p = &statement["Principal"];
-    let star = |v: &Value| match v {
-        Value::String(s) => s == "*",
-        Value::Array(a) => a.iter().any(|x| x == "*"),
-        _ => false,
+/// Whether a principal value names an account other than the stack's own: a 12-digit
+/// account id, or an IAM/STS ARN of one, written as text (any spelling that resolves).
+/// The stack's own account is written `${AWS::AccountId}`; a reference to a role or user
+/// of the app is the app's.
+fn foreign_account(value: &Value) -> Option<String> {
+    let t = super::meaning::text(value)?;
+    if t.contains("${AWS::AccountId}") {
+        return None;
+    }
+    let parts: Vec<&str> = t.split(':').collect();
+    let account = match parts.as_slice() {
+        [account] => *account,
+        ["arn", _, "iam" | "sts", _, account, ..] => *account,
+        _ => return None,
     };
-    statement["Effect"] == "Allow" && (star(p) || star(&p["AWS"]))
+    // An account id is exactly twelve digits.
+    <[u8; 12]>::try_from(account.as_bytes())
+        .is_ok_and(|digits| digits.iter().all(u8::is_ascii_digit))
+        .then(|| t.clone())
+}
+
+/// What a key policy statement lets in that it must not: every principal, everyone but a
+/// few (`NotPrincipal`), or another account.
+fn key_policy_problem(statement: &Value) -> Option<String> {
+    if statement["Effect"] != "Allow" {
+        return None;
+    }
+    if statement.get("NotPrincipal").is_some() {
+        return Some("allows every principal but those of `NotPrincipal`".to_owned());
+    }
+    let principal = &statement["Principal"];
+    if everyone(principal) {
+        return Some("allows every principal (`*`)".to_owned());
+    }
+    let accounts = match &principal["AWS"] {
+        Value::Array(items) => items.iter().collect::<Vec<_>>(),
+        Value::Null => Vec::new(),
+        v => vec![v],
+    };
+    accounts
+        .into_iter()
+        .find_map(foreign_account)
+        .map(|a| format!("allows the principal `{a}` of another account"))
 }
 
 fn k3(cx: &Cx<'_>) -> Outcome {
-    let Some(statements) = cx.prop("/KeyPolicy/Statement").and_then(Value::as_array) else {
+    let Some(document) = policy_document(cx.resource, "/KeyPolicy") else {
         return Outcome::Fail("`KeyPolicy` has no statements".to_owned());
     };
-    if let Some(i) = statements.iter().position(allows_everyone) {
-        return Outcome::Fail(format!(
-            "key policy statement {i} allows every principal (`*`)"
-        ));
+    let listed = statements(&document);
+    if listed.is_empty() {
+        return Outcome::Fail("`KeyPolicy` has no statements".to_owned());
     }
-    all([cx.present("/KeyPolicy/Statement")])
+    let problems: Vec<String> = listed
+        .iter()
+        .filter_map(|(suffix, s)| {
+            key_policy_problem(s).map(|p| format!("key policy statement `{suffix}` {p}"))
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Outcome::Fail(problems.join("; "));
+    }
+    all([cx.present("/KeyPolicy")])
 }
 
 fn t1(cx: &Cx<'_>) -> Outcome {
@@ -756,7 +952,7 @@ fn t1(cx: &Cx<'_>) -> Outcome {
 }
 
 fn t2(cx: &Cx<'_>) -> Outcome {
-    all([cx.present("/KMSKeyId")])
+    all([customer_key(cx, "/KMSKeyId")])
 }
 
 fn t3(cx: &Cx<'_>) -> Outcome {
@@ -767,14 +963,21 @@ fn t4(cx: &Cx<'_>) -> Outcome {
     let Some(selectors) = cx.prop("/EventSelectors").and_then(Value::as_array) else {
         return Outcome::Fail("`EventSelectors` is not set".to_owned());
     };
+    // `ReadWriteType` is `All` and management events are included when not written.
     let good = selectors.iter().position(|s| {
-        s["ReadWriteType"] == "All"
-            && s["IncludeManagementEvents"] == true
+        s.get("ReadWriteType")
+            .is_none_or(|v| text(v).is_some_and(|t| t.eq_ignore_ascii_case("All")))
+            && s.get("IncludeManagementEvents").is_none_or(super::is_true)
             && s["DataResources"].as_array().is_some_and(|d| {
                 d.iter().any(|r| {
-                    r["Type"] == "AWS::S3::Object"
+                    text(&r["Type"]).is_some_and(|t| t == "AWS::S3::Object")
                         && r["Values"].as_array().is_some_and(|v| {
-                            v.iter().any(|x| x == "arn:aws:s3:::" || x == "arn:aws:s3")
+                            v.iter().filter_map(text).any(|x| {
+                                let x = x
+                                    .replace("arn:aws-us-gov:", "arn:aws:")
+                                    .replace("arn:aws-cn:", "arn:aws:");
+                                x == "arn:aws:s3:::" || x == "arn:aws:s3"
+                            })
                         })
                 })
             })
@@ -800,7 +1003,7 @@ fn t6(cx: &Cx<'_>) -> Outcome {
 }
 
 fn l1(cx: &Cx<'_>) -> Outcome {
-    all([cx.present("/KmsKeyId")])
+    all([customer_key(cx, "/KmsKeyId")])
 }
 
 fn l2(cx: &Cx<'_>) -> Outcome {

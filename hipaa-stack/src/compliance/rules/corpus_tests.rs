@@ -1,0 +1,341 @@
+//! The spelling corpus (`tests/corpora/spellings.json`), run by the library's own tests so
+//! that mutation testing of the rules (`scripts/mutants`) needs no integration build: every
+//! non-compliant spelling is caught, and the typed constructs still produce no finding.
+
+use serde_json::Value;
+
+use crate::compliance::{Evaluation, Status};
+use crate::prelude::*;
+
+const CORPUS: &str = include_str!("../../../../tests/corpora/spellings.json");
+const COMPLIANT: &str = include_str!("../../../../tests/corpora/compliant.json");
+
+fn evaluation_of(case: &Value) -> Evaluation {
+    assembly_of(case).evaluation().clone()
+}
+
+fn assembly_of(case: &Value) -> crate::Assembly {
+    let app = App::new("corpus");
+    {
+        let stack = app.stack("corpus").expect("a valid stack name");
+        for (id, spec) in case["resources"].as_object().expect("resources") {
+            let mut raw = RawResource::new(
+                id.as_str(),
+                spec["Type"].as_str().expect("a type").to_owned(),
+            );
+            for (name, value) in spec["Properties"].as_object().into_iter().flatten() {
+                raw = raw.property(name, value.clone());
+            }
+            match spec["Keep"].as_str() {
+                Some("Retain") => raw = raw.keep(Keep::Retain),
+                Some("Snapshot") => raw = raw.keep(Keep::Snapshot),
+                _ => {}
+            }
+            stack.add(raw).expect("a valid raw resource");
+        }
+    }
+    app.check().expect("check returns the assembly")
+}
+
+#[test]
+fn every_spelling_of_the_corpus_is_caught() {
+    let cases: Value = serde_json::from_str(CORPUS).expect("the corpus is JSON");
+    let mut missed = Vec::new();
+    for case in cases.as_array().expect("a list of cases") {
+        let (rule, target) = (&case["rule"], &case["target"]);
+        let evaluation = evaluation_of(case);
+        // Where a case says what the finding must say, it must say it.
+        let says = |text: &str| case["says"].as_str().is_none_or(|s| text.contains(s));
+        let caught = evaluation.results.iter().any(|c| {
+            *rule == c.rule
+                && *target == *c.logical_id
+                && match (&c.status, case["expect"].as_str()) {
+                    (Status::Gap { reason }, Some("gap")) => says(reason),
+                    (Status::Failed { finding }, Some("fail") | None) => says(finding),
+                    _ => false,
+                }
+        });
+        if !caught {
+            missed.push(format!("{rule} on {target}: {}", case["why"]));
+        }
+    }
+    assert!(missed.is_empty(), "not caught:\n{}", missed.join("\n"));
+}
+
+#[test]
+fn a_typed_app_with_every_construct_has_no_finding() {
+    let app = App::new("typed");
+    let security = app.stack("security").unwrap();
+    let key = security.add(KmsKey::new("PhiKey")).unwrap();
+    let logs = security.add(AccessLogBucket::new("AccessLogs")).unwrap();
+    let trail = security
+        .add(AuditTrail::new("Audit").encryption(&key).access_logs(&logs))
+        .unwrap();
+    let oncall = security
+        .add(
+            AlarmTopic::new("OnCall")
+                .encryption(&key)
+                .email("oncall@example.com"),
+        )
+        .unwrap();
+    security.add(trail.security_alarms(&oncall)).unwrap();
+    security
+        .add(
+            AccountBaseline::new("Baseline")
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+    let data = app.stack("data").unwrap();
+    let records = data
+        .add(
+            SecureBucket::new("Records")
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+    let net = data
+        .add(
+            SecureVpc::new("Net", cidr!("10.20.0.0/16"))
+                .encryption(&key)
+                .public_tier(),
+        )
+        .unwrap();
+    let web = data
+        .add(
+            SecurityGroup::new("Web", &net)
+                .description("the load balancer")
+                .ingress(Https, cidr!("0.0.0.0/0"), "HTTPS from patients"),
+        )
+        .unwrap();
+    let servers = data
+        .add(
+            SecurityGroup::new("Servers", &net)
+                .description("the servers")
+                .ingress(Tcp::<8443>, &web, "TLS from the load balancer"),
+        )
+        .unwrap();
+    let ehr = data
+        .add(
+            EncryptedDatabase::mysql("Ehr")
+                .encryption(&key)
+                .network(&net)
+                .backup_retention(days!(35)),
+        )
+        .unwrap();
+    data.add(ehr.allow_from("ServersToEhr", &servers)).unwrap();
+    let role = data
+        .add(
+            Role::new("App", ServicePrincipal::Ec2)
+                .aws_managed_policy(AwsManagedPolicy::SsmManagedInstanceCore),
+        )
+        .unwrap();
+    data.add(records.grant_read("Read", &role)).unwrap();
+    data.add(ehr.grant_connect("Connect", &role, "app"))
+        .unwrap();
+    let server = data
+        .add(
+            SecureInstance::new("Server", Ami::ssm_parameter("/aws/service/ami"))
+                .encryption(&key)
+                .network(&net)
+                .role(&role)
+                .security_group(&servers),
+        )
+        .unwrap();
+    data.add(
+        LogGroup::new("AppLogs")
+            .encryption(&key)
+            .retention(days!(731)),
+    )
+    .unwrap();
+    data.add(
+        BackupPlan::new("Daily")
+            .encryption(&key)
+            .protect(&ehr)
+            .protect(&server)
+            .protect(&records),
+    )
+    .unwrap();
+    let assembly = app.check().expect("check returns the assembly");
+    let failed: Vec<String> = assembly
+        .evaluation()
+        .results
+        .iter()
+        .filter(|c| matches!(c.status, Status::Failed { .. }))
+        .map(|c| format!("{} on {}: {:?}", c.rule, c.logical_id, c.status))
+        .collect();
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+    let enforced = assembly
+        .evaluation()
+        .results
+        .iter()
+        .filter(|c| matches!(c.status, Status::Enforced { .. }))
+        .count();
+    assert!(enforced > 100, "only {enforced} rules enforced");
+}
+
+#[test]
+fn every_compliant_spelling_holds_with_evidence_in_the_template() {
+    let cases: Value = serde_json::from_str(COMPLIANT).expect("the corpus is JSON");
+    let mut wrong = Vec::new();
+    for case in cases.as_array().expect("a list of cases") {
+        let (rule, target) = (&case["rule"], &case["target"]);
+        let assembly = assembly_of(case);
+        let found: Vec<&Status> = assembly
+            .evaluation()
+            .results
+            .iter()
+            .filter(|c| *rule == c.rule && *target == *c.logical_id)
+            .map(|c| &c.status)
+            .collect();
+        if case["expect"] == "absent" {
+            if !found.is_empty() {
+                wrong.push(format!(
+                    "{rule} on {target} ({}): {found:?}, not absent",
+                    case["why"]
+                ));
+            }
+            continue;
+        }
+        match found.as_slice() {
+            [Status::Enforced { evidence }] if !evidence.is_empty() => {
+                if let Some(n) = case["evidence_count"].as_u64()
+                    && evidence.len() as u64 != n
+                {
+                    wrong.push(format!(
+                        "{rule} on {target} ({}): {} proofs, not {n}: {evidence:?}",
+                        case["why"],
+                        evidence.len()
+                    ));
+                }
+                // Where a case names its evidence, the rule must point there.
+                for expected in case["evidence"].as_array().into_iter().flatten() {
+                    let named = evidence
+                        .iter()
+                        .any(|p| expected[0] == *p.logical_id && expected[1] == *p.path);
+                    if !named {
+                        wrong.push(format!(
+                            "{rule} on {target} ({}): no evidence at {expected} in {evidence:?}",
+                            case["why"]
+                        ));
+                    }
+                }
+                for proof in evidence {
+                    if assembly.evidence("corpus", proof).is_none() {
+                        wrong.push(format!(
+                            "{rule} on {target} ({}): no value at {}{}",
+                            case["why"], proof.logical_id, proof.path
+                        ));
+                    }
+                }
+            }
+            other => wrong.push(format!("{rule} on {target} ({}): {other:?}", case["why"])),
+        }
+    }
+    assert!(wrong.is_empty(), "not held:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn only_the_never_holds_phi_waiver_waives_h1() {
+    use crate::compliance::{Waiver, rule, rule_spec};
+    assert!(!rule_spec("H1").unwrap().waivable());
+    assert!(!rule_spec("S1").unwrap().waivable());
+    assert!(!rule_spec("P1").unwrap().waivable());
+    assert!(rule_spec("U1").unwrap().waivable());
+    assert!(rule_spec("S9").unwrap().waivable());
+    assert!(rule_spec("H1").unwrap().applies_to("AWS::Anything::AtAll"));
+    assert!(rule_spec("S1").unwrap().applies_to("AWS::S3::Bucket"));
+    assert!(!rule_spec("S1").unwrap().applies_to("AWS::SQS::Queue"));
+
+    let app = App::new("waivers");
+    let stack = app.stack("s").unwrap();
+    let fleet = stack
+        .add(RawResource::new("Fleet", "AWS::GameLift::Fleet"))
+        .unwrap();
+    let queue = stack
+        .add(RawResource::new("Queue", "AWS::SQS::Queue"))
+        .unwrap();
+    let reason = "the waiting-room game servers never see patient data";
+    app.waive(Waiver::never_holds_phi(&fleet, reason)).unwrap();
+    app.waive(Waiver::new(rule::U1, &fleet, reason)).unwrap();
+    app.waive(Waiver::never_holds_phi(&queue, reason)).unwrap();
+    let assembly = app.check().unwrap();
+    let status = |rule: &str, id: &str| {
+        assembly
+            .evaluation()
+            .results
+            .iter()
+            .find(|c| c.rule == rule && &*c.logical_id == id)
+            .map(|c| c.status.clone())
+            .unwrap()
+    };
+    assert!(
+        matches!(status("H1", "Fleet"), Status::Waived { ref reason, .. } if reason.starts_with("never holds PHI: ")),
+        "{:?}",
+        status("H1", "Fleet")
+    );
+    assert!(matches!(status("U1", "Fleet"), Status::Waived { .. }));
+    assert!(matches!(status("A2", "Queue"), Status::Failed { .. }));
+    assert!(matches!(status("H1", "Queue"), Status::Enforced { .. }));
+}
+
+#[test]
+fn a_bucket_policy_of_another_stack_without_the_tls_denial_is_found() {
+    let app = App::new("split");
+    let data = app.stack("data").unwrap();
+    let key = data.add(KmsKey::new("PhiKey")).unwrap();
+    let logs = data.add(AccessLogBucket::new("AccessLogs")).unwrap();
+    let records = data
+        .add(
+            SecureBucket::new("Records")
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+    let other = app.stack("other").unwrap();
+    // A policy of another stack on another bucket, by name, says nothing about `Records`.
+    other
+        .add(
+            RawResource::new("Elsewhere", "AWS::S3::BucketPolicy")
+                .property("Bucket", "some-other-bucket")
+                .property(
+                    "PolicyDocument",
+                    serde_json::json!({ "Statement": [{ "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*" }] }),
+                ),
+        )
+        .unwrap();
+    let before = app.check().unwrap();
+    assert!(before.evaluation().results.iter().any(|c| c.rule == "S8"
+        && &*c.logical_id == "Records"
+        && matches!(c.status, Status::Enforced { .. })));
+    other
+        .add(
+            RawResource::new("Loose", "AWS::S3::BucketPolicy")
+                .property("Bucket", records.name())
+                .property(
+                    "PolicyDocument",
+                    serde_json::json!({
+                        "Version": "2012-10-17",
+                        "Statement": [{
+                            "Effect": "Allow",
+                            "Principal": { "AWS": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" } },
+                            "Action": "s3:GetObject",
+                            "Resource": "*",
+                        }],
+                    }),
+                ),
+        )
+        .unwrap();
+    let assembly = app.check().unwrap();
+    let s8 = assembly
+        .evaluation()
+        .results
+        .iter()
+        .find(|c| c.rule == "S8" && &*c.logical_id == "Records")
+        .map(|c| c.status.clone())
+        .unwrap();
+    match s8 {
+        Status::Failed { finding } => assert!(finding.contains("`other/Loose`"), "{finding}"),
+        other => panic!("S8 is {other:?}"),
+    }
+}

@@ -1,0 +1,778 @@
+//! Rules on every resource, whatever its type: a type no rule reads (`U1`), nested stacks
+//! whose template no rule reads (`U2`), services outside AWS's HIPAA Eligible Services list
+//! (`H1`), and plaintext secrets in any string property (`P1`).
+
+use serde_json::Value;
+
+use super::meaning::text;
+use super::{Cx, Outcome, Packs, Proof, RuleSpec, rules};
+
+/// The marker of a rule that reads every resource type.
+pub(crate) const EVERY_TYPE: &[&str] = &["*"];
+
+pub(crate) static RULES: &[RuleSpec] = &[
+    RuleSpec {
+        id: "U1",
+        title: "every resource is of a type that a rule reads",
+        types: EVERY_TYPE,
+        controls: &["164.308(a)(1)(ii)(B)", "164.312(a)(1)"],
+        fix: "use a typed construct, or a type the rules read; otherwise waive `U1` on the construct with the reason its resources hold no PHI and grant no access",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: u1,
+    },
+    RuleSpec {
+        id: "U2",
+        title: "no nested stack, and no type spelled unlike AWS spells it: the rules would never read it",
+        types: EVERY_TYPE,
+        controls: &["164.308(a)(1)(ii)(B)", "164.312(a)(1)"],
+        fix: "declare the nested stack's resources as a stack of the app (`app.stack(..)`), where every rule reads them; write resource types exactly as AWS does (`AWS::S3::Bucket`)",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: u2,
+    },
+    RuleSpec {
+        id: "H1",
+        title: "every resource belongs to a service on AWS's HIPAA Eligible Services list",
+        types: EVERY_TYPE,
+        controls: &["164.308(b)(1)", "164.314(a)(1)"],
+        fix: "use a HIPAA-eligible service for anything that may hold PHI; a resource that never holds PHI takes `Waiver::never_holds_phi(&construct, reason)`",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: h1,
+    },
+    RuleSpec {
+        id: "P1",
+        title: "no secret is written in plain text in any property",
+        types: EVERY_TYPE,
+        controls: &["164.312(a)(2)(iv)", "164.312(d)", "164.308(a)(5)(ii)(D)"],
+        fix: "keep secrets in Secrets Manager (`Secret`, `ManageMasterUserPassword`, `GenerateSecretString`) and pass their ARN; never a literal password, a literal environment variable named like a secret, or a password or `{{resolve:…}}` in user data (anyone with ec2:DescribeInstanceAttribute reads it)",
+        packs: Packs {
+            cdk_nag: Some("HIPAA.Security-SecretsManagerUsingDynamicReference"),
+            checkov: Some("CKV_AWS_46"),
+            guard: None,
+        },
+        check: p1,
+    },
+];
+
+// ---------------------------------------------------------------------------------------
+// U1 and U2.
+// ---------------------------------------------------------------------------------------
+
+/// Types that hold no PHI and grant no access on their own: network plumbing, attachments
+/// and associations whose effect the rules judge on the resources they connect, and the
+/// account's detective controls. Each is read by the rules of the resources it serves.
+const INERT: &[&str] = &[
+    "AWS::EC2::RouteTable",
+    "AWS::EC2::SubnetRouteTableAssociation",
+    "AWS::EC2::InternetGateway",
+    "AWS::EC2::VPCGatewayAttachment",
+    "AWS::EC2::VPCEndpoint",
+    "AWS::EC2::NatGateway",
+    "AWS::EC2::EIP",
+    "AWS::EC2::FlowLog",
+    "AWS::EC2::SecurityGroupEgress",
+    "AWS::RDS::DBSubnetGroup",
+    "AWS::RDS::DBParameterGroup",
+    "AWS::RDS::DBClusterParameterGroup",
+    "AWS::RDS::OptionGroup",
+    "AWS::IAM::InstanceProfile",
+    "AWS::Logs::MetricFilter",
+    "AWS::Backup::BackupSelection",
+    "AWS::SecretsManager::RotationSchedule",
+    "AWS::KMS::Alias",
+    "AWS::Config::ConfigRule",
+    "AWS::Config::ConfigurationRecorder",
+    "AWS::Config::DeliveryChannel",
+    "AWS::Config::ConformancePack",
+    "AWS::GuardDuty::Detector",
+    "AWS::SecurityHub::Hub",
+    "AWS::SecurityHub::Standard",
+    "AWS::ApiGateway::Deployment",
+    "AWS::ApiGateway::Resource",
+    "AWS::ElasticLoadBalancingV2::TargetGroup",
+    "AWS::ElasticLoadBalancingV2::ListenerRule",
+    "AWS::ElasticLoadBalancingV2::ListenerCertificate",
+    "AWS::WAFv2::WebACL",
+    "AWS::WAFv2::WebACLAssociation",
+    "AWS::WAFv2::LoggingConfiguration",
+    "AWS::CertificateManager::Certificate",
+];
+
+/// The rules that read every type, which do not make a type verified.
+const EVERYWHERE: &[&str] = &["U1", "U2", "H1", "P1"];
+
+/// Types that deploy a template of their own, which the rules never read.
+const NESTED: &[&str] = &["AWS::CloudFormation::Stack", "AWS::Serverless::Application"];
+
+fn u1(cx: &Cx<'_>) -> Outcome {
+    let t = cx.resource.type_name();
+    if INERT.contains(&t) || rules().any(|r| !EVERYWHERE.contains(&r.id) && r.types.contains(&t)) {
+        return Outcome::NotApplicable;
+    }
+    Outcome::Fail(format!(
+        "no rule of hipaa-stack reads `{t}`, so nothing shows that it protects what it holds"
+    ))
+}
+
+fn u2(cx: &Cx<'_>) -> Outcome {
+    let t = cx.resource.type_name();
+    if NESTED.iter().any(|n| n.eq_ignore_ascii_case(t)) {
+        return Outcome::Fail(format!(
+            "`{t}` deploys a template that the rules never read"
+        ));
+    }
+    let known = rules()
+        .flat_map(|r| r.types.iter())
+        .chain(INERT.iter())
+        .find(|k| k.eq_ignore_ascii_case(t) && **k != t);
+    match known {
+        Some(k) => Outcome::Fail(format!(
+            "`{t}` is `{k}` spelled otherwise: the rules of `{k}` would not read it"
+        )),
+        None => Outcome::NotApplicable,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// H1: HIPAA-eligible services.
+// ---------------------------------------------------------------------------------------
+
+/// The CloudFormation namespaces (`AWS::<namespace>::…`) of the services on AWS's list of
+/// HIPAA Eligible Services, with the service's name on the list.
+///
+/// Source: AWS, "HIPAA Eligible Services Reference",
+/// <https://aws.amazon.com/compliance/hipaa-eligible-services-reference/>, transcribed from
+/// the page as it stood in 2024 (list dated 2024-09); on 2026-12-01 the page could not be
+/// fetched to compare again, so re-compare it before relying on a service added since.
+/// AWS adds services over time: add the CloudFormation namespace of a newly listed service
+/// here. A namespace that is not listed is treated as not eligible (the strict reading).
+pub const ELIGIBLE: &[(&str, &str)] = &[
+    ("AmazonMQ", "Amazon MQ"),
+    ("Amplify", "AWS Amplify"),
+    ("ApiGateway", "Amazon API Gateway"),
+    ("ApiGatewayV2", "Amazon API Gateway"),
+    ("AppConfig", "AWS AppConfig"),
+    ("AppFlow", "Amazon AppFlow"),
+    ("AppStream", "Amazon AppStream 2.0"),
+    ("AppSync", "AWS AppSync"),
+    ("ApplicationAutoScaling", "Application Auto Scaling"),
+    ("Athena", "Amazon Athena"),
+    ("AutoScaling", "Amazon EC2 Auto Scaling"),
+    ("Backup", "AWS Backup"),
+    ("Batch", "AWS Batch"),
+    ("CertificateManager", "AWS Certificate Manager"),
+    ("Cloud9", "AWS Cloud9"),
+    ("CloudFront", "Amazon CloudFront"),
+    ("CloudHSM", "AWS CloudHSM"),
+    ("CloudTrail", "AWS CloudTrail"),
+    ("CloudWatch", "Amazon CloudWatch"),
+    ("CodeBuild", "AWS CodeBuild"),
+    ("CodeCommit", "AWS CodeCommit"),
+    ("CodeDeploy", "AWS CodeDeploy"),
+    ("CodePipeline", "AWS CodePipeline"),
+    ("Cognito", "Amazon Cognito"),
+    ("Comprehend", "Amazon Comprehend"),
+    ("Config", "AWS Config"),
+    ("Connect", "Amazon Connect"),
+    ("DMS", "AWS Database Migration Service"),
+    ("DataSync", "AWS DataSync"),
+    ("Detective", "Amazon Detective"),
+    ("DirectoryService", "AWS Directory Service"),
+    ("DocDB", "Amazon DocumentDB"),
+    ("DynamoDB", "Amazon DynamoDB"),
+    ("EC2", "Amazon EC2 (with Amazon EBS and Amazon VPC)"),
+    ("ECR", "Amazon Elastic Container Registry"),
+    ("ECS", "Amazon Elastic Container Service"),
+    ("EFS", "Amazon Elastic File System"),
+    ("EKS", "Amazon Elastic Kubernetes Service"),
+    ("EMR", "Amazon EMR"),
+    ("ElastiCache", "Amazon ElastiCache"),
+    ("ElasticBeanstalk", "AWS Elastic Beanstalk"),
+    ("ElasticLoadBalancing", "Elastic Load Balancing"),
+    ("ElasticLoadBalancingV2", "Elastic Load Balancing"),
+    ("Elasticsearch", "Amazon OpenSearch Service"),
+    ("Events", "Amazon EventBridge"),
+    ("FSx", "Amazon FSx"),
+    ("Glue", "AWS Glue"),
+    ("GuardDuty", "Amazon GuardDuty"),
+    ("HealthLake", "AWS HealthLake"),
+    ("Inspector", "Amazon Inspector"),
+    ("InspectorV2", "Amazon Inspector"),
+    ("KMS", "AWS Key Management Service"),
+    ("Kendra", "Amazon Kendra"),
+    ("Kinesis", "Amazon Kinesis Data Streams"),
+    (
+        "KinesisAnalytics",
+        "Amazon Managed Service for Apache Flink",
+    ),
+    (
+        "KinesisAnalyticsV2",
+        "Amazon Managed Service for Apache Flink",
+    ),
+    ("KinesisFirehose", "Amazon Data Firehose"),
+    ("KinesisVideo", "Amazon Kinesis Video Streams"),
+    ("Lambda", "AWS Lambda"),
+    ("Lex", "Amazon Lex"),
+    ("Logs", "Amazon CloudWatch Logs"),
+    ("MSK", "Amazon Managed Streaming for Apache Kafka"),
+    ("Macie", "Amazon Macie"),
+    ("MemoryDB", "Amazon MemoryDB"),
+    ("Neptune", "Amazon Neptune"),
+    ("NetworkFirewall", "AWS Network Firewall"),
+    ("OpenSearchService", "Amazon OpenSearch Service"),
+    ("Pinpoint", "Amazon Pinpoint"),
+    ("QuickSight", "Amazon QuickSight"),
+    ("RDS", "Amazon RDS (and Amazon Aurora)"),
+    ("Redshift", "Amazon Redshift"),
+    ("Rekognition", "Amazon Rekognition"),
+    ("Route53", "Amazon Route 53"),
+    ("Route53Resolver", "Amazon Route 53"),
+    ("S3", "Amazon S3"),
+    ("SES", "Amazon Simple Email Service"),
+    ("SNS", "Amazon SNS"),
+    ("SQS", "Amazon SQS"),
+    ("SSM", "AWS Systems Manager"),
+    ("SageMaker", "Amazon SageMaker"),
+    ("SecretsManager", "AWS Secrets Manager"),
+    ("SecurityHub", "AWS Security Hub"),
+    ("Shield", "AWS Shield"),
+    ("StepFunctions", "AWS Step Functions"),
+    ("StorageGateway", "AWS Storage Gateway"),
+    ("Timestream", "Amazon Timestream"),
+    ("Transfer", "AWS Transfer Family"),
+    ("WAF", "AWS WAF"),
+    ("WAFRegional", "AWS WAF"),
+    ("WAFv2", "AWS WAF"),
+    ("WorkSpaces", "Amazon WorkSpaces"),
+];
+
+/// Namespaces that configure the account and hold no customer content, which the list does
+/// not name because no PHI passes through them: identity, CloudFormation itself (stack
+/// plumbing, custom resources run by Lambda, which is eligible).
+const CONTROL_PLANE: &[&str] = &["IAM", "CloudFormation", "SSO", "Organizations"];
+
+/// The namespace of a type: `S3` of `AWS::S3::Bucket`; `CloudFormation` for `Custom::…`.
+fn namespace(type_name: &str) -> Option<&str> {
+    if type_name.starts_with("Custom::") {
+        return Some("CloudFormation");
+    }
+    let mut parts = type_name.split("::");
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some("AWS"), Some(ns), Some(_), None) => Some(ns),
+        _ => None,
+    }
+}
+
+/// The service on AWS's list that a type belongs to, if it is on the list.
+pub(crate) fn eligible_service(type_name: &str) -> Option<&'static str> {
+    let ns = namespace(type_name)?;
+    ELIGIBLE
+        .iter()
+        .find(|(n, _)| *n == ns)
+        .map(|(_, service)| *service)
+        .or_else(|| {
+            CONTROL_PLANE
+                .iter()
+                .find(|n| **n == ns)
+                .map(|_| "account configuration (no customer content)")
+        })
+}
+
+fn h1(cx: &Cx<'_>) -> Outcome {
+    let t = cx.resource.type_name();
+    match eligible_service(t) {
+        Some(_) => Outcome::Pass(vec![Proof {
+            logical_id: cx.id().to_owned(),
+            path: "/Type".to_owned(),
+        }]),
+        None => Outcome::Fail(format!(
+            "`{t}` belongs to a service that is not on AWS's list of HIPAA Eligible Services: no PHI may be stored in or pass through it"
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// P1: plaintext secrets.
+// ---------------------------------------------------------------------------------------
+
+/// Whether a name (of an environment variable or a parameter) is that of a secret: a
+/// password, passphrase, token, API or private key, credential or secret (not an ARN, id or
+/// name of one).
+fn secret_name(name: &str) -> bool {
+    let n = squash(name);
+    !reference_name(&n)
+        && [
+            "password",
+            "passwd",
+            "passphrase",
+            "pwd",
+            "secret",
+            "token",
+            "apikey",
+            "privatekey",
+            "credential",
+            "accesskey",
+        ]
+        .iter()
+        .any(|s| n.contains(s))
+}
+
+/// Whether a resource property (any type) holds a secret by its name: a password, an auth
+/// token, a secret string or access key, a private or API key, a client secret.
+fn secret_property(name: &str) -> bool {
+    let n = squash(name);
+    !reference_name(&n)
+        && [
+            "password",
+            "passwd",
+            "passphrase",
+            "secretstring",
+            "authtoken",
+            "secretaccesskey",
+            "privatekey",
+            "apikey",
+            "clientsecret",
+        ]
+        .iter()
+        .any(|s| n.contains(s))
+}
+
+/// A name lower-cased, letters and digits only.
+fn squash(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// Whether a squashed name names a reference to a secret or a setting about one, not one.
+fn reference_name(n: &str) -> bool {
+    [
+        "arn", "id", "name", "ref", "length", "template", "policy", "rotation", "kmskey",
+        "version", "stage", "tokens", "type", "mode", "enabled", "required",
+    ]
+    .iter()
+    .any(|s| n.ends_with(s))
+}
+
+/// A dynamic reference: `{{resolve:secretsmanager:…}}` or `{{resolve:ssm-secure:…}}`.
+fn dynamic_reference(text: &str) -> bool {
+    let t = text.trim();
+    t.starts_with("{{resolve:secretsmanager:") || t.starts_with("{{resolve:ssm-secure:")
+}
+
+/// Text that is a credential whatever property holds it: a private key block, or an AWS
+/// access key id.
+fn credential_text(text: &str) -> Option<&'static str> {
+    if text.contains("PRIVATE KEY-----") {
+        return Some("a private key");
+    }
+    let bytes = text.as_bytes();
+    let key_id = bytes.windows(20).any(|w| {
+        (w.starts_with(b"AKIA") || w.starts_with(b"ASIA"))
+            && w[4..]
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    });
+    key_id.then_some("an AWS access key id")
+}
+
+/// A password-like assignment in free text (`DB_PASSWORD=hunter2`, `password: s3cret`,
+/// `--password hunter2`) whose value is written, not read from the environment or a
+/// command (`$…`).
+fn assignment(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    for keyword in [
+        "password", "passwd", "pwd", "secret", "token", "apikey", "api_key",
+    ] {
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(keyword) {
+            let start = from + at;
+            from = start + keyword.len();
+            let rest = &text[from..];
+            let name_end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                .unwrap_or(rest.len());
+            let after = &rest[name_end..];
+            let trimmed = after.trim_start_matches([' ', '\t', '"', '\'']);
+            let Some(value) = trimmed
+                .strip_prefix('=')
+                .or_else(|| trimmed.strip_prefix(':'))
+                .or_else(|| {
+                    (name_end == 0 && after.starts_with(' ') && lower[..start].ends_with("--"))
+                        .then_some(trimmed)
+                })
+            else {
+                continue;
+            };
+            // A written value: not empty, not read from the environment or a command (`$…`),
+            // not a placeholder (`<…>`).
+            let value = value.trim_start_matches([' ', '\t', '"', '\'']);
+            if let Some(first) = value
+                .chars()
+                .next()
+                .filter(|c| !c.is_whitespace() && *c != '$' && *c != '<')
+            {
+                return Some(format!("{keyword}…={first}…"));
+            }
+        }
+    }
+    None
+}
+
+/// Decodes standard base64 (user data written pre-encoded); `None` for text that is not.
+fn base64(text: &str) -> Option<String> {
+    let clean: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    if clean.is_empty() || !clean.len().is_multiple_of(4) {
+        return None;
+    }
+    let value = |b: u8| -> Option<u32> {
+        Some(match b {
+            b'A'..=b'Z' => u32::from(b - b'A'),
+            b'a'..=b'z' => u32::from(b - b'a') + 26,
+            b'0'..=b'9' => u32::from(b - b'0') + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        })
+    };
+    let mut out = Vec::with_capacity(clean.len() / 4 * 3);
+    for chunk in clean.chunks(4) {
+        let pad = chunk.iter().rev().take_while(|b| **b == b'=').count();
+        let mut n = 0u32;
+        for (i, b) in chunk.iter().enumerate() {
+            let v = if i >= 4 - pad { 0 } else { value(*b)? };
+            n = (n << 6) + v;
+        }
+        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+        out.extend_from_slice(&bytes[..3 - pad.min(2)]);
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The text of user data: resolved intrinsics (the literal parts of what cannot be
+/// resolved), decoded when written as base64.
+fn user_data_text(value: &Value) -> String {
+    let t = super::meaning::text_or_json(value);
+    match value {
+        Value::String(s) => base64(s).unwrap_or(t),
+        _ => t,
+    }
+}
+
+/// Every string below `value` with its JSON pointer, and the name of the property that
+/// holds it.
+fn strings_below<'v>(
+    value: &'v Value,
+    pointer: String,
+    name: &str,
+    out: &mut Vec<(String, String, &'v str)>,
+) {
+    match value {
+        Value::String(s) => out.push((pointer, name.to_owned(), s)),
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                strings_below(v, format!("{pointer}/{i}"), name, out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                let escaped = k.replace('~', "~0").replace('/', "~1");
+                strings_below(v, format!("{pointer}/{escaped}"), k, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The environment variables of a resource: `(pointer, name, value)`.
+fn environment(cx: &Cx<'_>) -> Vec<(String, String, Value)> {
+    let mut out = Vec::new();
+    if let Some(Value::Object(vars)) = cx.prop("/Environment/Variables") {
+        for (k, v) in vars {
+            out.push((format!("/Environment/Variables/{k}"), k.clone(), v.clone()));
+        }
+    }
+    // ECS task definitions: `ContainerDefinitions[].Environment[]`; Batch job definitions:
+    // `ContainerProperties.Environment[]`.
+    let mut lists: Vec<(String, &Value)> = Vec::new();
+    if let Some(Value::Array(containers)) = cx.prop("/ContainerDefinitions") {
+        for (c, container) in containers.iter().enumerate() {
+            lists.push((
+                format!("/ContainerDefinitions/{c}/Environment"),
+                &container["Environment"],
+            ));
+        }
+    }
+    if let Some(container) = cx.prop("/ContainerProperties") {
+        lists.push((
+            "/ContainerProperties/Environment".to_owned(),
+            &container["Environment"],
+        ));
+    }
+    for (list, entries) in lists {
+        for (e, entry) in entries.as_array().into_iter().flatten().enumerate() {
+            let name = text(&entry["Name"]).unwrap_or_default();
+            out.push((format!("{list}/{e}/Value"), name, entry["Value"].clone()));
+        }
+    }
+    out
+}
+
+fn p1(cx: &Cx<'_>) -> Outcome {
+    let mut problems: Vec<String> = Vec::new();
+    let t = cx.resource.type_name();
+    // User data: plain text to anyone who may describe the instance.
+    for pointer in ["/UserData", "/LaunchTemplateData/UserData"] {
+        if let Some(v) = cx.prop(pointer) {
+            let data = user_data_text(v);
+            if data.contains("{{resolve:") {
+                problems.push(format!(
+                    "`{}` holds a dynamic reference: CloudFormation writes the resolved secret into user data, which anyone with ec2:DescribeInstanceAttribute reads",
+                    &pointer[1..]
+                ));
+            }
+            if let Some(a) = assignment(&data) {
+                problems.push(format!(
+                    "`{}` assigns a secret in plain text ({a})",
+                    &pointer[1..]
+                ));
+            }
+        }
+    }
+    // Environment variables: stored and shown in plain text by the service's describe calls.
+    for (pointer, name, value) in environment(cx) {
+        let literal = text(&value);
+        let written = literal.as_deref().is_some_and(|v| {
+            let v = v.trim();
+            !v.is_empty() && !v.starts_with("arn:")
+        });
+        if written
+            && (secret_name(&name) || literal.as_deref().is_some_and(|v| assignment(v).is_some()))
+        {
+            problems.push(format!(
+                "environment variable `{name}` (`{}`) holds a secret in plain text; pass the secret's ARN and read it at run time",
+                pointer.trim_start_matches('/')
+            ));
+        }
+    }
+    // An SSM `String` parameter is plain text.
+    if t == "AWS::SSM::Parameter" {
+        let kind = cx.prop("/Type").and_then(text).unwrap_or_default();
+        let name = cx.prop("/Name").and_then(text).unwrap_or_default();
+        let value = cx.prop("/Value").and_then(text).unwrap_or_default();
+        if !kind.eq_ignore_ascii_case("SecureString")
+            && (secret_name(&name) || assignment(&value).is_some() || secret_name(cx.id()))
+        {
+            problems.push(format!(
+                "SSM parameter `{name}` of type `{kind}` holds a secret in plain text; keep it in Secrets Manager"
+            ));
+        }
+    }
+    // Every string property: a property named like a secret with a written value, or text
+    // that is a credential wherever it is.
+    let mut all_strings = Vec::new();
+    strings_below(
+        cx.resource.properties(),
+        String::new(),
+        "",
+        &mut all_strings,
+    );
+    for (pointer, name, s) in all_strings {
+        if let Some(what) = credential_text(s) {
+            problems.push(format!(
+                "`{}` holds {what}",
+                pointer.trim_start_matches('/')
+            ));
+            continue;
+        }
+        // Environment variables are judged above, by the variables' names.
+        if pointer.contains("/Environment/") {
+            continue;
+        }
+        if secret_property(&name) && !s.trim().is_empty() && !dynamic_reference(s) {
+            problems.push(format!(
+                "`{}` is a secret written in plain text; use a `{{{{resolve:secretsmanager:…}}}}` dynamic reference or let the service manage it",
+                pointer.trim_start_matches('/')
+            ));
+        }
+    }
+    // A secret string built by intrinsics is in the template as much as a written one.
+    if t == "AWS::SecretsManager::Secret"
+        && let Some(v) = cx.prop("/SecretString").filter(|v| !v.is_string())
+        && !dynamic_reference(&super::meaning::text_or_json(v))
+    {
+        problems.push(
+            "`SecretString` writes the secret into the template; use `GenerateSecretString`"
+                .to_owned(),
+        );
+    }
+    if problems.is_empty() {
+        Outcome::Pass(vec![Proof {
+            logical_id: cx.id().to_owned(),
+            path: "/Properties".to_owned(),
+        }])
+    } else {
+        Outcome::Fail(problems.join("; "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_recognised_in_their_spellings() {
+        assert!(assignment("export DB_PASSWORD=hunter2").is_some());
+        assert!(assignment("password: 's3cret'").is_some());
+        assert!(assignment("mysql --password hunter2").is_some());
+        assert!(assignment("export DB_PASSWORD=$(aws secretsmanager get-secret-value)").is_none());
+        assert!(assignment("yum install -y nginx").is_none());
+        assert!(secret_name("DB_PASSWORD"));
+        assert!(secret_name("ApiToken"));
+        assert!(!secret_name("DB_SECRET_ARN"));
+        assert!(!secret_name("SecretId"));
+        assert!(!secret_property("HttpTokens"));
+        assert!(secret_property("MasterUserPassword"));
+        assert!(secret_property("AuthToken"));
+        assert!(credential_text("AKIAABCDEFGHIJKLMNOP").is_some());
+        assert!(credential_text("-----BEGIN RSA PRIVATE KEY-----").is_some());
+        assert_eq!(
+            base64("cGFzc3dvcmQ9aHVudGVyMg==").as_deref(),
+            Some("password=hunter2")
+        );
+        assert_eq!(base64("YWJj").as_deref(), Some("abc"));
+        assert_eq!(base64("not base64!"), None);
+    }
+
+    #[test]
+    fn credentials_assignments_and_encodings_are_read_exactly() {
+        assert!(credential_text("ASIAABCDEFGHIJKLMNOP").is_some());
+        assert!(credential_text("key AKIA0123456789ABCDEF end").is_some());
+        assert!(credential_text("AKIAabcdefghijklmnop").is_none());
+        assert!(credential_text("AKIA0123").is_none());
+        assert!(credential_text("-----BEGIN CERTIFICATE-----").is_none());
+        assert!(assignment("password=<placeholder>").is_none());
+        assert!(assignment("password=$DB").is_none());
+        assert!(assignment("password=").is_none());
+        assert!(assignment("password = ''").is_none());
+        assert!(assignment("token: abc").is_some());
+        assert!(assignment("PASSWD=x").is_some());
+        assert!(assignment("--token abc").is_some());
+        assert!(assignment("--token-file /x").is_none());
+        assert!(assignment("token abc").is_none());
+        assert!(assignment("the password is long").is_none());
+        assert!(assignment("secret_key = \"abc\"").is_some());
+        assert!(dynamic_reference("{{resolve:secretsmanager:db}}"));
+        assert!(dynamic_reference(" {{resolve:ssm-secure:/db:1}}"));
+        assert!(!dynamic_reference("{{resolve:ssm:/db}}"));
+        assert!(!dynamic_reference("hunter2"));
+        assert_eq!(base64("YQ==").as_deref(), Some("a"));
+        assert_eq!(base64("YWI=").as_deref(), Some("ab"));
+        assert_eq!(base64("YW Jj").as_deref(), Some("abc"));
+        assert_eq!(base64("YW!="), None);
+        assert_eq!(base64("YWJ"), None);
+        assert_eq!(base64(""), None);
+        assert_eq!(base64("Pz8/").as_deref(), Some("???"));
+        assert_eq!(base64("Pj4+").as_deref(), Some(">>>"));
+        assert!(assignment("password=\nhunter").is_none());
+        assert!(assignment("password=<x> token=$Y").is_none());
+        assert_eq!(
+            assignment("password=hunter2").as_deref(),
+            Some("password…=h…")
+        );
+        assert_eq!(user_data_text(&serde_json::json!("YWJj")), "abc");
+        assert_eq!(user_data_text(&serde_json::json!("#!/bin/sh")), "#!/bin/sh");
+        assert_eq!(
+            user_data_text(&serde_json::json!({ "Fn::Base64": "x=1" })),
+            "x=1"
+        );
+        for name in [
+            "DB_PASSWD",
+            "PASSPHRASE",
+            "MYSQL_PWD",
+            "CLIENT_SECRET",
+            "API_TOKEN",
+            "APIKEY",
+            "PRIVATE_KEY",
+            "CREDENTIALS",
+            "ACCESS_KEY",
+        ] {
+            assert!(secret_name(name), "{name}");
+        }
+        for name in [
+            "SECRET_ARN",
+            "TOKEN_NAME",
+            "PASSWORD_LENGTH",
+            "KEY_ID",
+            "MODE",
+        ] {
+            assert!(!secret_name(name), "{name}");
+        }
+        for name in [
+            "Password",
+            "Passwd",
+            "Passphrase",
+            "SecretString",
+            "AuthToken",
+            "SecretAccessKey",
+            "PrivateKey",
+            "ApiKey",
+            "ClientSecret",
+        ] {
+            assert!(secret_property(name), "{name}");
+        }
+        for name in [
+            "SecretStringTemplate",
+            "PasswordPolicy",
+            "HttpTokens",
+            "TokenType",
+            "AuthTokenEnabled",
+            "ApiKeyRequired",
+            "Secret",
+        ] {
+            assert!(!secret_property(name), "{name}");
+        }
+        assert_eq!(squash("Db_Pass-Word"), "dbpassword");
+        assert!(reference_name("secretarn"));
+        assert!(!reference_name("password"));
+    }
+
+    #[test]
+    fn namespaces_are_read_from_types() {
+        assert_eq!(namespace("Custom::Seeder"), Some("CloudFormation"));
+        assert_eq!(namespace("AWS::S3::Bucket"), Some("S3"));
+        assert_eq!(namespace("AWS::S3"), None);
+        assert_eq!(namespace("AWS::S3::Bucket::Extra"), None);
+        assert_eq!(namespace("Foo::S3::Bucket"), None);
+        assert_eq!(
+            eligible_service("AWS::Organizations::Account"),
+            Some("account configuration (no customer content)")
+        );
+        assert_eq!(
+            eligible_service("AWS::Lambda::Function"),
+            Some("AWS Lambda")
+        );
+    }
+
+    #[test]
+    fn eligible_services_are_found_by_namespace() {
+        assert_eq!(eligible_service("AWS::S3::Bucket"), Some("Amazon S3"));
+        assert!(eligible_service("AWS::IAM::Role").is_some());
+        assert!(eligible_service("Custom::Thing").is_some());
+        assert_eq!(eligible_service("AWS::GameLift::Fleet"), None);
+        assert_eq!(eligible_service("AWS::GroundStation::Config"), None);
+        assert_eq!(eligible_service("AWS::S3"), None);
+    }
+}

@@ -1,0 +1,541 @@
+//! What a template means, however it is written: intrinsic functions resolved where they can
+//! be, address ranges as sets of addresses, keys as AWS-managed or the customer's.
+//!
+//! The rules decide on these meanings, never on one spelling: `0.0.0.0/1` is the internet as
+//! much as `0.0.0.0/0`, and `Fn::Sub "arn:${AWS::Partition}:kms:…:alias/aws/s3"` is an
+//! AWS-managed key as much as the plain text.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use serde_json::Value;
+
+/// The deepest nesting of intrinsics that is resolved; deeper values are unknown.
+const DEPTH: usize = 16;
+
+/// The text a value stands for, where it can be known before deploy: a string; `Fn::Sub`
+/// (its variables resolved, pseudo parameters as below); `Fn::Join`; `Fn::Select` of a
+/// list; `Fn::Base64` (the text before encoding); `Ref` of a pseudo parameter. hipaa-stack
+/// templates declare no parameters, so a `Ref` to anything else is a resource (unknown).
+///
+/// `AWS::Partition` is `aws` (the strictest reading: a key under `aws` is the same key in
+/// every partition); `AWS::URLSuffix` is `amazonaws.com`; the account, region and stack are
+/// kept as `${AWS::AccountId}`, `${AWS::Region}`, … so that a rule can tell the stack's own
+/// account from a written one.
+pub(crate) fn text(value: &Value) -> Option<String> {
+    text_at(value, 0, None)
+}
+
+/// A resource whose references a rule wants to read as text: `Ref` of it as `reference`,
+/// `Fn::GetAtt` of its `Arn` (or `${Id.Arn}` in `Fn::Sub`) as `arn`.
+pub(crate) struct Own<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) reference: String,
+    pub(crate) arn: String,
+}
+
+/// [`text`], reading references to `own` as its placeholders.
+pub(crate) fn text_about(value: &Value, own: &Own<'_>) -> Option<String> {
+    text_at(value, 0, Some(own))
+}
+
+fn own_text(own: Option<&Own<'_>>, name: &str, attribute: Option<&str>) -> Option<String> {
+    let own = own.filter(|o| o.id == name)?;
+    match attribute {
+        None => Some(own.reference.clone()),
+        Some("Arn") => Some(own.arn.clone()),
+        Some(_) => None,
+    }
+}
+
+fn pseudo(name: &str) -> Option<String> {
+    match name {
+        "AWS::Partition" => Some("aws".to_owned()),
+        "AWS::URLSuffix" => Some("amazonaws.com".to_owned()),
+        "AWS::AccountId"
+        | "AWS::Region"
+        | "AWS::StackName"
+        | "AWS::StackId"
+        | "AWS::NotificationARNs"
+        | "AWS::NoValue" => Some(format!("${{{name}}}")),
+        _ => None,
+    }
+}
+
+fn text_at(value: &Value, depth: usize, own: Option<&Own<'_>>) -> Option<String> {
+    if depth > DEPTH {
+        return None;
+    }
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Object(map) if map.len() == 1 => {
+            let (name, arg) = map.iter().next()?;
+            match name.as_str() {
+                "Ref" => {
+                    let name = arg.as_str()?;
+                    pseudo(name).or_else(|| own_text(own, name, None))
+                }
+                "Fn::GetAtt" => match arg {
+                    Value::Array(a) => own_text(own, a.first()?.as_str()?, a.get(1)?.as_str()),
+                    Value::String(s) => {
+                        let (id, attribute) = s.split_once('.')?;
+                        own_text(own, id, Some(attribute))
+                    }
+                    _ => None,
+                },
+                "Fn::Base64" => text_at(arg, depth + 1, own),
+                "Fn::Join" => {
+                    let [sep, Value::Array(items)] = arg.as_array()?.as_slice() else {
+                        return None;
+                    };
+                    let sep = sep.as_str()?;
+                    let parts: Option<Vec<String>> =
+                        items.iter().map(|v| text_at(v, depth + 1, own)).collect();
+                    Some(parts?.join(sep))
+                }
+                "Fn::Select" => {
+                    let [index, Value::Array(items)] = arg.as_array()?.as_slice() else {
+                        return None;
+                    };
+                    let i: usize = text_at(index, depth + 1, own)?.trim().parse().ok()?;
+                    text_at(items.get(i)?, depth + 1, own)
+                }
+                "Fn::Sub" => match arg {
+                    Value::String(s) => substitute(s, &serde_json::Map::new(), depth, own),
+                    Value::Array(a) => {
+                        let s = a.first()?.as_str()?;
+                        let vars = a.get(1).and_then(Value::as_object);
+                        substitute(s, vars.unwrap_or(&serde_json::Map::new()), depth, own)
+                    }
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// `Fn::Sub`: `${Name}` from `vars` or a pseudo parameter, `${!Literal}` as `${Literal}`;
+/// a `${Resource}` or `${Resource.Attr}` stays unknown (the whole text is unknown).
+fn substitute(
+    s: &str,
+    vars: &serde_json::Map<String, Value>,
+    depth: usize,
+    own: Option<&Own<'_>>,
+) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after.find('}')?;
+        let name = &after[..end];
+        if let Some(literal) = name.strip_prefix('!') {
+            out.push_str("${");
+            out.push_str(literal);
+            out.push('}');
+        } else if let Some(v) = vars.get(name) {
+            out.push_str(&text_at(v, depth + 1, own)?);
+        } else if let Some(p) = pseudo(name) {
+            out.push_str(&p);
+        } else {
+            let (id, attribute) = match name.split_once('.') {
+                Some((id, attribute)) => (id, Some(attribute)),
+                None => (name, None),
+            };
+            out.push_str(&own_text(own, id, attribute)?);
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// The text of a value, or where it cannot be known, its JSON (so that a search for a
+/// marker such as `alias/aws/` still sees literal parts of an unresolved intrinsic).
+pub(crate) fn text_or_json(value: &Value) -> String {
+    text(value).unwrap_or_else(|| value.to_string())
+}
+
+/// Whether a value is `{"Ref": "AWS::NoValue"}`, which removes the property it is written
+/// in.
+pub(crate) fn no_value(value: &Value) -> bool {
+    value
+        .get("Ref")
+        .and_then(Value::as_str)
+        .is_some_and(|r| r == "AWS::NoValue")
+}
+
+/// Whether a key reference names an AWS-managed key (`alias/aws/…`, in any spelling that
+/// resolves to it, or whose literal parts show it).
+pub(crate) fn aws_managed_key(value: &Value) -> bool {
+    let t = text_or_json(value).to_ascii_lowercase();
+    t.contains("alias/aws/") || t.contains("alias\\/aws\\/")
+}
+
+// ---------------------------------------------------------------------------------------
+// Addresses.
+// ---------------------------------------------------------------------------------------
+
+/// An address range: the first and last address, as 128-bit numbers (IPv4 ranges are mapped
+/// into `::ffff:0:0/96`, where IPv6 carries IPv4 addresses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Range {
+    first: u128,
+    last: u128,
+}
+
+const V4_MAPPED: u128 = 0xffff_0000_0000;
+
+impl Range {
+    fn new(base: u128, prefix: u32, bits: u32) -> Range {
+        let host = bits - prefix;
+        let span: u128 = if host >= 128 {
+            u128::MAX
+        } else {
+            (1u128 << host) - 1
+        };
+        let first = base & !span;
+        Range {
+            first,
+            last: first | span,
+        }
+    }
+}
+
+/// Parses a CIDR block (`10.0.0.0/16`, `::/0`, `0:0::/0`, `::ffff:0:0/96`, a bare address)
+/// into a range. `None` for text that is no CIDR.
+pub(crate) fn cidr(text: &str) -> Option<Range> {
+    let text = text.trim();
+    let (address, prefix) = match text.split_once('/') {
+        Some((a, p)) => (a, Some(p.trim().parse::<u32>().ok()?)),
+        None => (text, None),
+    };
+    if let Ok(v4) = address.trim().parse::<Ipv4Addr>() {
+        let prefix = prefix.unwrap_or(32);
+        if prefix > 32 {
+            return None;
+        }
+        let r = Range::new(u128::from(u32::from(v4)), prefix, 32);
+        return Some(Range {
+            first: V4_MAPPED + r.first,
+            last: V4_MAPPED + r.last,
+        });
+    }
+    let v6 = address.trim().parse::<Ipv6Addr>().ok()?;
+    let prefix = prefix.unwrap_or(128);
+    if prefix > 128 {
+        return None;
+    }
+    Some(Range::new(u128::from(v6), prefix, 128))
+}
+
+/// The ranges that hold no public address: IPv4 (mapped) private, shared, loopback,
+/// link-local, documentation, benchmarking, multicast and reserved space (RFC 6890), and
+/// IPv6 unspecified, loopback, discard, documentation, unique-local, link-local and
+/// multicast space. The IPv4 ranges also count inside the NAT64 prefix `64:ff9b::/96`.
+fn reserved() -> Vec<Range> {
+    const V4: &[&str] = &[
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.0.0.0/24",
+        "192.0.2.0/24",
+        "192.168.0.0/16",
+        "198.18.0.0/15",
+        "198.51.100.0/24",
+        "203.0.113.0/24",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+    ];
+    const V6: &[&str] = &[
+        "::/128",
+        "::1/128",
+        "100::/64",
+        "2001:db8::/32",
+        "fc00::/7",
+        "fe80::/10",
+        "ff00::/8",
+    ];
+    let mut out: Vec<Range> = Vec::new();
+    for v4 in V4 {
+        if let Some(r) = cidr(v4) {
+            out.push(r);
+            let nat64: u128 = 0x0064_ff9b_u128 << 96;
+            out.push(Range {
+                first: nat64 + (r.first - V4_MAPPED),
+                last: nat64 + (r.last - V4_MAPPED),
+            });
+        }
+    }
+    out.extend(V6.iter().filter_map(|c| cidr(c)));
+    out.sort_by_key(|r| r.first);
+    out
+}
+
+/// Whether a range holds at least one public address: the range minus every reserved range
+/// is not empty.
+pub(crate) fn has_public_address(range: Range) -> bool {
+    let mut at = range.first;
+    for r in reserved() {
+        if r.last < at {
+            continue;
+        }
+        if r.first > at {
+            return true;
+        }
+        if r.last >= range.last {
+            return false;
+        }
+        at = r.last + 1;
+    }
+    at <= range.last
+}
+
+/// Whether a CIDR value (a string, or an intrinsic that resolves to one) reaches the
+/// internet. A value that cannot be known, or text that is no CIDR, counts as the internet:
+/// a rule cannot show that it is not.
+pub(crate) fn is_internet(value: &Value) -> bool {
+    match text(value) {
+        Some(t) => cidr(&t).is_none_or(has_public_address),
+        None => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn every_spelling_of_the_internet_is_the_internet() {
+        for c in [
+            "0.0.0.0/0",
+            "0.0.0.0/1",
+            "128.0.0.0/1",
+            "8.8.8.8/32",
+            "8.8.8.8",
+            "::/0",
+            "::0/0",
+            "0:0::/0",
+            "0:0:0:0:0:0:0:0/0",
+            "::ffff:0:0/96",
+            "::ffff:8.8.8.8/128",
+            "2000::/3",
+            "64:ff9b::808:808/128",
+            "11.0.0.0/8",
+        ] {
+            assert!(is_internet(&json!(c)), "{c}");
+        }
+        for c in [
+            "10.0.0.0/8",
+            "10.1.0.0/16",
+            "172.16.0.0/12",
+            "192.168.1.0/24",
+            "fd00::/8",
+            "fe80::/10",
+            "::ffff:10.0.0.0/104",
+            "127.0.0.1/32",
+        ] {
+            assert!(!is_internet(&json!(c)), "{c}");
+        }
+        assert!(is_internet(&json!({ "Ref": "Somewhere" })));
+        assert!(is_internet(&json!("not a cidr")));
+        assert!(is_internet(&json!({ "Fn::Join": ["/", ["0.0.0.0", "0"]] })));
+        assert!(is_internet(&json!({ "Fn::Sub": "10.0.${X}.0/24" })));
+        assert!(!is_internet(
+            &json!({ "Fn::Sub": ["10.0.${X}.0/24", { "X": "3" }] })
+        ));
+    }
+
+    #[test]
+    fn ranges_are_parsed_and_bounded() {
+        assert_eq!(cidr("10.0.0.0/33"), None);
+        assert_eq!(cidr("::/129"), None);
+        assert_eq!(cidr("1.2.3.4/x"), None);
+        assert_eq!(cidr("nonsense"), None);
+        let all6 = cidr("::/0").unwrap();
+        assert_eq!((all6.first, all6.last), (0, u128::MAX));
+        let host = cidr("10.0.0.5/8").unwrap();
+        assert_eq!(host, cidr("10.0.0.0/8").unwrap());
+        assert_eq!(host.first, V4_MAPPED | 0x0a00_0000);
+        assert_eq!(host.last, V4_MAPPED | 0x0aff_ffff);
+        let one = cidr(" 8.8.8.8 ").unwrap();
+        assert_eq!(one.first, one.last);
+        assert_eq!(
+            cidr("2001:db8::1").unwrap().first,
+            cidr("2001:db8::1/128").unwrap().last
+        );
+        // Entirely reserved, partly public, and public at either end.
+        assert!(!has_public_address(cidr("10.0.0.0/8").unwrap()));
+        assert!(has_public_address(cidr("9.255.255.255/32").unwrap()));
+        assert!(has_public_address(Range {
+            first: cidr("9.255.255.255").unwrap().first,
+            last: cidr("10.0.0.0").unwrap().first,
+        }));
+        assert!(has_public_address(Range {
+            first: cidr("10.255.255.255").unwrap().first,
+            last: cidr("11.0.0.0").unwrap().first,
+        }));
+        assert!(!has_public_address(cidr("::1/128").unwrap()));
+        assert!(!has_public_address(cidr("64:ff9b::a00:1/128").unwrap()));
+        assert!(!has_public_address(cidr("ffff::/16").unwrap()));
+        // Adjacent reserved ranges (multicast and reserved IPv4) hold no public address.
+        assert!(!has_public_address(cidr("224.0.0.0/3").unwrap()));
+        assert!(has_public_address(cidr("64:ff9b::/96").unwrap()));
+        assert!(!has_public_address(cidr("64:ff9b::c0a8:1/128").unwrap()));
+        assert!(has_public_address(cidr("::2/128").unwrap()));
+    }
+
+    #[test]
+    fn values_and_pseudo_parameters_resolve_or_stay_unknown() {
+        assert_eq!(text(&json!(5)).as_deref(), Some("5"));
+        assert_eq!(text(&json!(true)).as_deref(), Some("true"));
+        assert_eq!(text(&json!(null)), None);
+        assert_eq!(
+            text(&json!({ "Ref": "AWS::URLSuffix" })).as_deref(),
+            Some("amazonaws.com")
+        );
+        assert_eq!(
+            text(&json!({ "Ref": "AWS::StackName" })).as_deref(),
+            Some("${AWS::StackName}")
+        );
+        assert_eq!(text(&json!({ "Ref": "AWS::Unknown" })), None);
+        assert_eq!(
+            text(&json!({ "Fn::Base64": "abc" })).as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            text(&json!({ "Fn::Select": [0, ["a"]] })).as_deref(),
+            Some("a")
+        );
+        assert_eq!(text(&json!({ "Fn::Select": ["5", ["a"]] })), None);
+        assert_eq!(text(&json!({ "Fn::Join": ["-", "ab"] })), None);
+        assert_eq!(
+            text(&json!({ "Fn::Join": [",", ["a", { "Ref": "X" }]] })),
+            None
+        );
+        assert_eq!(
+            text(&json!({ "Fn::Sub": ["${A}", { "A": { "Ref": "X" } }] })),
+            None
+        );
+        assert_eq!(text(&json!({ "Fn::Sub": "${unclosed" })), None);
+        assert_eq!(text(&json!({ "Fn::Sub": 5 })), None);
+        assert_eq!(text(&json!({ "Fn::If": ["c", "a", "b"] })), None);
+        assert_eq!(text(&json!({ "Ref": "A", "Fn::Sub": "b" })), None);
+        let mut deep = json!("x");
+        for _ in 0..40 {
+            deep = json!({ "Fn::Base64": deep });
+        }
+        assert_eq!(text(&deep), None);
+        assert_eq!(
+            text(&json!({ "Fn::Sub": "b", "Ref": "AWS::Partition" })),
+            None
+        );
+        let nested = |n: usize| {
+            let mut v = json!("x");
+            for _ in 0..n {
+                v = json!({ "Fn::Base64": v });
+            }
+            v
+        };
+        assert_eq!(text(&nested(DEPTH)).as_deref(), Some("x"));
+        assert_eq!(text(&nested(DEPTH + 1)), None);
+        // Every intrinsic counts towards the depth.
+        let through = |n: usize, wrap: fn(Value) -> Value| {
+            let mut v = json!("x");
+            for _ in 0..n {
+                v = wrap(v);
+            }
+            v
+        };
+        let join = |v: Value| json!({ "Fn::Join": ["", [v]] });
+        let select = |v: Value| json!({ "Fn::Select": [0, [v]] });
+        let sub = |v: Value| json!({ "Fn::Sub": ["${V}", { "V": v }] });
+        // An index nested in indexes counts too.
+        let mut index = json!("0");
+        for _ in 0..DEPTH {
+            index = json!({ "Fn::Select": [index, ["0"]] });
+        }
+        assert_eq!(text(&index).as_deref(), Some("0"));
+        assert_eq!(text(&json!({ "Fn::Select": [index, ["x"]] })), None);
+        for wrap in [join as fn(Value) -> Value, select, sub] {
+            assert_eq!(text(&through(DEPTH, wrap)).as_deref(), Some("x"));
+            assert_eq!(text(&through(DEPTH + 1, wrap)), None);
+        }
+        let mut shallow = json!("x");
+        for _ in 0..10 {
+            shallow = json!({ "Fn::Base64": shallow });
+        }
+        assert_eq!(text(&shallow).as_deref(), Some("x"));
+        assert!(no_value(&json!({ "Ref": "AWS::NoValue" })));
+        assert!(!no_value(&json!({ "Ref": "AWS::Region" })));
+        assert_eq!(text_or_json(&json!({ "Ref": "X" })), r#"{"Ref":"X"}"#);
+    }
+
+    #[test]
+    fn references_to_the_resource_in_question_read_as_its_placeholders() {
+        let own = Own {
+            id: "B",
+            reference: "name".to_owned(),
+            arn: "arn:aws:s3:::name".to_owned(),
+        };
+        let about = |v: Value| text_about(&v, &own);
+        assert_eq!(about(json!({ "Ref": "B" })).as_deref(), Some("name"));
+        assert_eq!(about(json!({ "Ref": "C" })), None);
+        assert_eq!(
+            about(json!({ "Fn::GetAtt": ["B", "Arn"] })).as_deref(),
+            Some("arn:aws:s3:::name")
+        );
+        assert_eq!(
+            about(json!({ "Fn::GetAtt": "B.Arn" })).as_deref(),
+            Some("arn:aws:s3:::name")
+        );
+        assert_eq!(about(json!({ "Fn::GetAtt": ["B", "DomainName"] })), None);
+        assert_eq!(about(json!({ "Fn::GetAtt": "B" })), None);
+        assert_eq!(about(json!({ "Fn::GetAtt": 3 })), None);
+        assert_eq!(
+            about(json!({ "Fn::Sub": "${B.Arn}/*" })).as_deref(),
+            Some("arn:aws:s3:::name/*")
+        );
+        assert_eq!(
+            about(json!({ "Fn::Sub": "x/${B}" })).as_deref(),
+            Some("x/name")
+        );
+        assert_eq!(about(json!({ "Fn::Sub": "${C}" })), None);
+    }
+
+    #[test]
+    fn intrinsics_resolve_to_text() {
+        assert_eq!(
+            text(&json!({ "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:alias/aws/s3" })).as_deref(),
+            Some("arn:aws:kms:${AWS::Region}:${AWS::AccountId}:alias/aws/s3")
+        );
+        assert_eq!(
+            text(&json!({ "Fn::Join": ["", ["alias/", "aws/", { "Ref": "AWS::Partition" }]] }))
+                .as_deref(),
+            Some("alias/aws/aws")
+        );
+        assert_eq!(
+            text(&json!({ "Fn::Select": ["1", ["a", "b"]] })).as_deref(),
+            Some("b")
+        );
+        assert_eq!(
+            text(&json!({ "Fn::Sub": "${!Literal}" })).as_deref(),
+            Some("${Literal}")
+        );
+        assert_eq!(text(&json!({ "Ref": "Bucket" })), None);
+        assert_eq!(text(&json!({ "Fn::Sub": "${Bucket.Arn}/*" })), None);
+        assert!(aws_managed_key(
+            &json!({ "Fn::Sub": ["${P}/aws/s3", { "P": "alias" }] })
+        ));
+        assert!(aws_managed_key(&json!("ALIAS/AWS/S3")));
+        assert!(!aws_managed_key(&json!({ "Fn::GetAtt": ["Key", "Arn"] })));
+    }
+}

@@ -1,0 +1,776 @@
+//! Rules for the other stores of PHI and the services in front of them, as cdk-nag's HIPAA
+//! Security pack and the AWS Config HIPAA conformance pack check them: DynamoDB, SQS,
+//! Lambda, EFS, ElastiCache, OpenSearch, Kinesis, API Gateway, load balancers, ECR, Redshift,
+//! SNS subscriptions, and the resource policies of buckets, topics, queues and functions.
+//!
+//! Encryption at rest and in transit and public access accept no waiver; the rest do, with
+//! a reason.
+
+use serde_json::Value;
+
+use super::identity::{everyone, policy_document, statements};
+use super::meaning::{text, text_or_json};
+use super::resilience::customer_key;
+use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, is_false, is_true, proof_of};
+
+const ENC: &[&str] = &["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"];
+const TRANSIT: &[&str] = &["164.312(e)(1)", "164.312(e)(2)(ii)"];
+const AUDIT: &[&str] = &["164.308(a)(3)(ii)(A)", "164.312(b)"];
+const ACCESS: &[&str] = &["164.308(a)(3)(i)", "164.308(a)(4)(i)", "164.312(a)(1)"];
+const BACKUP: &[&str] = &["164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)"];
+
+const fn packs(cdk_nag: Option<&'static str>, checkov: Option<&'static str>) -> Packs {
+    Packs {
+        cdk_nag,
+        checkov,
+        guard: None,
+    }
+}
+
+pub(crate) static RULES: &[RuleSpec] = &[
+    RuleSpec {
+        id: "A1",
+        title: "Lambda functions run in a VPC with reserved concurrency and a dead-letter queue",
+        types: &["AWS::Lambda::Function"],
+        controls: &["164.308(a)(3)(i)", "164.312(a)(1)", "164.312(b)"],
+        fix: "set `VpcConfig.SubnetIds` (private subnets), `ReservedConcurrentExecutions` and `DeadLetterConfig.TargetArn`",
+        packs: packs(Some("HIPAA.Security-LambdaInsideVPC"), Some("CKV_AWS_117")),
+        check: a1,
+    },
+    RuleSpec {
+        id: "A1K",
+        title: "Lambda environment variables are encrypted with a customer-managed key",
+        types: &["AWS::Lambda::Function"],
+        controls: ENC,
+        fix: "set `KmsKeyArn` to a key of the app on every function with `Environment.Variables`",
+        packs: packs(None, Some("CKV_AWS_173")),
+        check: a1k,
+    },
+    RuleSpec {
+        id: "A2",
+        title: "SQS queues encrypt messages with a customer-managed key",
+        types: &["AWS::SQS::Queue"],
+        controls: ENC,
+        fix: "set `KmsMasterKeyId` to a key of the app (not `alias/aws/sqs`, not `SqsManagedSseEnabled`)",
+        packs: packs(Some("HIPAA.Security-SQSQueueSSE"), Some("CKV_AWS_27")),
+        check: a2,
+    },
+    RuleSpec {
+        id: "A3",
+        title: "DynamoDB tables encrypt with a customer-managed key",
+        types: &["AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"],
+        controls: ENC,
+        fix: "set `SSESpecification` with `SSEEnabled` true, `SSEType` KMS and `KMSMasterKeyId` (per replica for global tables)",
+        packs: packs(None, Some("CKV_AWS_119")),
+        check: a3,
+    },
+    RuleSpec {
+        id: "A3B",
+        title: "DynamoDB tables keep point-in-time recovery",
+        types: &["AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"],
+        controls: BACKUP,
+        fix: "set `PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled` to true (per replica for global tables)",
+        packs: packs(
+            Some("HIPAA.Security-DynamoDBPITREnabled"),
+            Some("CKV_AWS_28"),
+        ),
+        check: a3b,
+    },
+    RuleSpec {
+        id: "A4",
+        title: "API Gateway stages write access logs and execution logs; every API has such a stage",
+        types: &[
+            "AWS::ApiGateway::Stage",
+            "AWS::ApiGatewayV2::Stage",
+            "AWS::ApiGateway::RestApi",
+            "AWS::ApiGatewayV2::Api",
+        ],
+        controls: AUDIT,
+        fix: "deploy every API through a stage with `AccessLogSetting.DestinationArn` (V2: `AccessLogSettings.DestinationArn`) and, for REST APIs, `MethodSettings` with `LoggingLevel` INFO or ERROR",
+        packs: packs(
+            Some("HIPAA.Security-APIGWExecutionLoggingEnabled"),
+            Some("CKV_AWS_76"),
+        ),
+        check: a4,
+    },
+    RuleSpec {
+        id: "A4M",
+        title: "every API method and route has an authorizer",
+        types: &["AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Route"],
+        controls: &["164.312(a)(1)", "164.312(d)"],
+        fix: "set `AuthorizationType` to AWS_IAM, COGNITO_USER_POOLS, CUSTOM or JWT (OPTIONS methods excepted)",
+        packs: packs(None, Some("CKV_AWS_59")),
+        check: a4m,
+    },
+    RuleSpec {
+        id: "A4T",
+        title: "API custom domains accept only TLS 1.2 or later",
+        types: &[
+            "AWS::ApiGateway::DomainName",
+            "AWS::ApiGatewayV2::DomainName",
+        ],
+        controls: TRANSIT,
+        fix: "set `SecurityPolicy` to TLS_1_2 (V2: `DomainNameConfigurations[].SecurityPolicy`)",
+        packs: packs(None, Some("CKV_AWS_206")),
+        check: a4t,
+    },
+    RuleSpec {
+        id: "A5",
+        title: "SNS subscriptions deliver over HTTPS, never HTTP",
+        types: &["AWS::SNS::Subscription"],
+        controls: TRANSIT,
+        fix: "use the `https` protocol for web endpoints",
+        packs: packs(None, None),
+        check: a5,
+    },
+    RuleSpec {
+        id: "P2",
+        title: "resource policies never allow every principal without a condition",
+        types: &[
+            "AWS::S3::BucketPolicy",
+            "AWS::SNS::TopicPolicy",
+            "AWS::SQS::QueuePolicy",
+            "AWS::Lambda::Permission",
+        ],
+        controls: ACCESS,
+        fix: "name the principals (accounts, roles, services) in every Allow, or restrict `*` with `aws:SourceArn`/`aws:SourceAccount`/`aws:PrincipalOrgID` conditions",
+        packs: packs(
+            Some("HIPAA.Security-LambdaFunctionPublicAccessProhibited"),
+            None,
+        ),
+        check: p2,
+    },
+    RuleSpec {
+        id: "F1",
+        title: "load balancer listeners accept only TLS 1.2 or later, or redirect to HTTPS",
+        types: &[
+            "AWS::ElasticLoadBalancingV2::Listener",
+            "AWS::ElasticLoadBalancing::LoadBalancer",
+        ],
+        controls: TRANSIT,
+        fix: "use HTTPS/TLS listeners with an ACM certificate and a TLS 1.2+ `SslPolicy` (e.g. ELBSecurityPolicy-TLS13-1-2-2021-06); HTTP listeners only redirect to HTTPS",
+        packs: packs(
+            Some("HIPAA.Security-ALBHttpToHttpsRedirection"),
+            Some("CKV_AWS_2"),
+        ),
+        check: f1,
+    },
+    RuleSpec {
+        id: "F3",
+        title: "load balancers write access logs and drop invalid headers",
+        types: &[
+            "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            "AWS::ElasticLoadBalancing::LoadBalancer",
+        ],
+        controls: AUDIT,
+        fix: "set `access_logs.s3.enabled` true (with a bucket) and, for application load balancers, `routing.http.drop_invalid_header_fields.enabled` true in `LoadBalancerAttributes` (classic: `AccessLoggingPolicy.Enabled`)",
+        packs: packs(Some("HIPAA.Security-ELBLoggingEnabled"), Some("CKV_AWS_91")),
+        check: f3,
+    },
+    RuleSpec {
+        id: "EF1",
+        title: "EFS file systems are encrypted with a customer-managed key",
+        types: &["AWS::EFS::FileSystem"],
+        controls: ENC,
+        fix: "set `Encrypted` to true and `KmsKeyId` to a key of the app",
+        packs: packs(Some("HIPAA.Security-EFSEncrypted"), Some("CKV_AWS_42")),
+        check: ef1,
+    },
+    RuleSpec {
+        id: "EC1",
+        title: "ElastiCache encrypts at rest and in transit",
+        types: &[
+            "AWS::ElastiCache::ReplicationGroup",
+            "AWS::ElastiCache::CacheCluster",
+            "AWS::ElastiCache::ServerlessCache",
+        ],
+        controls: &["164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(ii)"],
+        fix: "use a replication group with `AtRestEncryptionEnabled`, `TransitEncryptionEnabled` and `KmsKeyId` (a standalone cache cluster cannot encrypt)",
+        packs: packs(
+            Some("HIPAA.Security-ElastiCacheRedisClusterEncryption"),
+            Some("CKV_AWS_29"),
+        ),
+        check: ec1,
+    },
+    RuleSpec {
+        id: "OS1",
+        title: "OpenSearch domains encrypt at rest and between nodes, and accept only HTTPS",
+        types: &[
+            "AWS::OpenSearchService::Domain",
+            "AWS::Elasticsearch::Domain",
+        ],
+        controls: &["164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(ii)"],
+        fix: "set `EncryptionAtRestOptions.Enabled` with `KmsKeyId`, `NodeToNodeEncryptionOptions.Enabled` and `DomainEndpointOptions.EnforceHTTPS` with a TLS 1.2 policy",
+        packs: packs(
+            Some("HIPAA.Security-OpenSearchEncryptedAtRest"),
+            Some("CKV_AWS_5"),
+        ),
+        check: os1,
+    },
+    RuleSpec {
+        id: "OS2",
+        title: "OpenSearch domains run in a VPC and publish their logs",
+        types: &[
+            "AWS::OpenSearchService::Domain",
+            "AWS::Elasticsearch::Domain",
+        ],
+        controls: &["164.312(a)(1)", "164.312(b)"],
+        fix: "set `VPCOptions.SubnetIds` and `LogPublishingOptions` (ES_APPLICATION_LOGS, AUDIT_LOGS)",
+        packs: packs(
+            Some("HIPAA.Security-OpenSearchInVPCOnly"),
+            Some("CKV_AWS_137"),
+        ),
+        check: os2,
+    },
+    RuleSpec {
+        id: "KS1",
+        title: "Kinesis streams and Firehose delivery streams encrypt with a customer-managed key",
+        types: &[
+            "AWS::Kinesis::Stream",
+            "AWS::KinesisFirehose::DeliveryStream",
+        ],
+        controls: ENC,
+        fix: "set `StreamEncryption` (`EncryptionType` KMS, `KeyId` a key of the app); Firehose: `DeliveryStreamEncryptionConfigurationInput` with `KeyType` CUSTOMER_MANAGED_CMK and `KeyARN`",
+        packs: packs(Some("HIPAA.Security-KinesisStreamSSE"), Some("CKV_AWS_43")),
+        check: ks1,
+    },
+    RuleSpec {
+        id: "ECR1",
+        title: "container repositories scan images on push and keep tags immutable",
+        types: &["AWS::ECR::Repository"],
+        controls: &["164.308(a)(1)(ii)(B)", "164.312(c)(1)"],
+        fix: "set `ImageScanningConfiguration.ScanOnPush` true and `ImageTagMutability` IMMUTABLE",
+        packs: packs(None, Some("CKV_AWS_163")),
+        check: ecr1,
+    },
+    RuleSpec {
+        id: "ECR2",
+        title: "container repositories encrypt images with a customer-managed key",
+        types: &["AWS::ECR::Repository"],
+        controls: ENC,
+        fix: "set `EncryptionConfiguration` with `EncryptionType` KMS and `KmsKey`",
+        packs: packs(None, Some("CKV_AWS_136")),
+        check: ecr2,
+    },
+    RuleSpec {
+        id: "RS1",
+        title: "Redshift clusters are encrypted with a customer-managed key and not public",
+        types: &["AWS::Redshift::Cluster"],
+        controls: &["164.312(a)(1)", "164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
+        fix: "set `Encrypted` true, `KmsKeyId` a key of the app, and `PubliclyAccessible` false",
+        packs: packs(
+            Some("HIPAA.Security-RedshiftClusterConfiguration"),
+            Some("CKV_AWS_64"),
+        ),
+        check: rs1,
+    },
+    RuleSpec {
+        id: "RS3",
+        title: "Redshift clusters write audit logs",
+        types: &["AWS::Redshift::Cluster"],
+        controls: AUDIT,
+        fix: "set `LoggingProperties` (a log bucket, or `LogDestinationType` cloudwatch)",
+        packs: packs(None, Some("CKV_AWS_71")),
+        check: rs3,
+    },
+];
+
+fn a1(cx: &Cx<'_>) -> Outcome {
+    let dlq = cx.present("/DeadLetterConfig/TargetArn").map_err(|_| {
+        "`DeadLetterConfig.TargetArn` is not set: failed asynchronous events are lost".to_owned()
+    });
+    all([
+        cx.present("/VpcConfig/SubnetIds"),
+        cx.present("/ReservedConcurrentExecutions"),
+        dlq,
+    ])
+}
+
+fn a1k(cx: &Cx<'_>) -> Outcome {
+    match cx.prop("/Environment/Variables") {
+        Some(Value::Object(vars)) if !vars.is_empty() => all([customer_key(cx, "/KmsKeyArn")]),
+        _ => Outcome::NotApplicable,
+    }
+}
+
+fn a2(cx: &Cx<'_>) -> Outcome {
+    all([customer_key(cx, "/KmsMasterKeyId")])
+}
+
+fn a3(cx: &Cx<'_>) -> Outcome {
+    let mut checks = vec![
+        cx.prop("/SSESpecification/SSEEnabled")
+            .filter(|v| is_true(v))
+            .and_then(|_| cx.proof("/SSESpecification/SSEEnabled"))
+            .ok_or_else(|| {
+                "`SSESpecification.SSEEnabled` is not true: the table uses an AWS-owned key"
+                    .to_owned()
+            }),
+        match cx.prop("/SSESpecification/SSEType").map(text_or_json) {
+            Some(t) if t.eq_ignore_ascii_case("KMS") => {
+                cx.proof("/SSESpecification/SSEType").ok_or_default()
+            }
+            Some(t) => Err(format!("`SSESpecification.SSEType` is {t}, not KMS")),
+            None => Err("`SSESpecification.SSEType` is not set (it must be KMS)".to_owned()),
+        },
+    ];
+    if cx.resource.type_name() == "AWS::DynamoDB::GlobalTable" {
+        let replicas = cx
+            .prop("/Replicas")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        if replicas == 0 {
+            checks.push(Err("`Replicas` is not set".to_owned()));
+        }
+        for i in 0..replicas {
+            checks.push(customer_key(
+                cx,
+                &format!("/Replicas/{i}/SSESpecification/KMSMasterKeyId"),
+            ));
+        }
+    } else {
+        checks.push(customer_key(cx, "/SSESpecification/KMSMasterKeyId"));
+    }
+    all(checks)
+}
+
+fn a3b(cx: &Cx<'_>) -> Outcome {
+    let pitr = "PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled";
+    if cx.resource.type_name() == "AWS::DynamoDB::GlobalTable" {
+        let replicas = cx
+            .prop("/Replicas")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        if replicas == 0 {
+            return Outcome::Fail("`Replicas` is not set".to_owned());
+        }
+        return all((0..replicas).map(|i| cx.equals_true(&format!("/Replicas/{i}/{pitr}"))));
+    }
+    all([cx.equals_true(&format!("/{pitr}"))])
+}
+
+/// Whether a stage of the template deploys the API (`RestApiId` or `ApiId` names it).
+fn logged_stage<'a>(
+    cx: &Cx<'a>,
+    stage_type: &'a str,
+    key: &str,
+) -> Option<&'a crate::cfn::Resource> {
+    cx.others(stage_type)
+        .find(|s| super::compute::mentions(&s.properties()[key], cx.id()))
+}
+
+fn a4(cx: &Cx<'_>) -> Outcome {
+    match cx.resource.type_name() {
+        "AWS::ApiGateway::RestApi" => match logged_stage(cx, "AWS::ApiGateway::Stage", "RestApiId") {
+            Some(stage) => all([proof_of(stage, "/RestApiId").ok_or_default()]),
+            None => Outcome::Fail("no `AWS::ApiGateway::Stage` of this template deploys the API, so nothing shows that its calls are logged".to_owned()),
+        },
+        "AWS::ApiGatewayV2::Api" => match logged_stage(cx, "AWS::ApiGatewayV2::Stage", "ApiId") {
+            Some(stage) => all([proof_of(stage, "/ApiId").ok_or_default()]),
+            None => Outcome::Fail("no `AWS::ApiGatewayV2::Stage` of this template deploys the API, so nothing shows that its calls are logged".to_owned()),
+        },
+        "AWS::ApiGatewayV2::Stage" => all([cx.present("/AccessLogSettings/DestinationArn")]),
+        _ => {
+            let levels = cx
+                .prop("/MethodSettings")
+                .and_then(Value::as_array)
+                .and_then(|settings| {
+                    settings.iter().position(|s| {
+                        text(&s["LoggingLevel"]).is_some_and(|l| {
+                            l.eq_ignore_ascii_case("INFO") || l.eq_ignore_ascii_case("ERROR")
+                        }) && text(&s["HttpMethod"]).is_none_or(|m| m == "*")
+                            && text(&s["ResourcePath"]).is_none_or(|p| p == "/*")
+                    })
+                });
+            all([
+                cx.present("/AccessLogSetting/DestinationArn"),
+                levels
+                    .and_then(|i| cx.proof(&format!("/MethodSettings/{i}/LoggingLevel")))
+                    .ok_or_else(|| {
+                        "no `MethodSettings` entry for every method (`/*`, `*`) sets `LoggingLevel` INFO or ERROR".to_owned()
+                    }),
+            ])
+        }
+    }
+}
+
+fn a4m(cx: &Cx<'_>) -> Outcome {
+    let options = cx
+        .prop("/HttpMethod")
+        .and_then(text)
+        .is_some_and(|m| m.eq_ignore_ascii_case("OPTIONS"));
+    if options {
+        return Outcome::NotApplicable;
+    }
+    match cx.prop("/AuthorizationType").map(text_or_json) {
+        Some(t) if !t.eq_ignore_ascii_case("NONE") && !t.trim().is_empty() => {
+            all([cx.present("/AuthorizationType")])
+        }
+        Some(t) => Outcome::Fail(format!("`AuthorizationType` is {t}: anyone may call it")),
+        None => {
+            Outcome::Fail("`AuthorizationType` is not set (NONE): anyone may call it".to_owned())
+        }
+    }
+}
+
+fn a4t(cx: &Cx<'_>) -> Outcome {
+    let tls12 = |v: &Value| {
+        text(v).is_some_and(|t| {
+            t.eq_ignore_ascii_case("TLS_1_2")
+                || t.to_ascii_uppercase().starts_with("SECURITYPOLICY_TLS13")
+        })
+    };
+    if cx.resource.type_name() == "AWS::ApiGatewayV2::DomainName" {
+        let configs = cx
+            .prop("/DomainNameConfigurations")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        if configs == 0 {
+            return Outcome::Fail("`DomainNameConfigurations` is not set".to_owned());
+        }
+        return all((0..configs).map(|i| {
+            let p = format!("/DomainNameConfigurations/{i}/SecurityPolicy");
+            match cx.prop(&p) {
+                Some(v) if tls12(v) => cx.proof(&p).ok_or_default(),
+                _ => Err(format!(
+                    "`DomainNameConfigurations.{i}.SecurityPolicy` is not TLS_1_2"
+                )),
+            }
+        }));
+    }
+    match cx.prop("/SecurityPolicy") {
+        Some(v) if tls12(v) => all([cx.present("/SecurityPolicy")]),
+        _ => Outcome::Fail("`SecurityPolicy` is not TLS_1_2: clients may use TLS 1.0".to_owned()),
+    }
+}
+
+fn a5(cx: &Cx<'_>) -> Outcome {
+    match cx.prop("/Protocol").map(text_or_json) {
+        Some(p) if p.trim().eq_ignore_ascii_case("http") => {
+            Outcome::Fail("`Protocol` is http: notifications travel in plain text".to_owned())
+        }
+        Some(_) => all([cx.present("/Protocol")]),
+        None => Outcome::Fail("`Protocol` is not set".to_owned()),
+    }
+}
+
+/// Whether an Allow to everyone is restricted by a condition on the source or the caller's
+/// account or organization.
+fn restricted(statement: &Value) -> bool {
+    const KEYS: &[&str] = &[
+        "aws:sourcearn",
+        "aws:sourceaccount",
+        "aws:sourceowner",
+        "aws:principalorgid",
+        "aws:principalaccount",
+        "aws:sourcevpce",
+        "aws:sourcevpc",
+        "kms:calleraccount",
+    ];
+    statement["Condition"]
+        .as_object()
+        .is_some_and(|conditions| {
+            conditions
+                .iter()
+                .filter(|(operator, _)| !operator.to_ascii_lowercase().contains("ifexists"))
+                .filter_map(|(_, keys)| keys.as_object())
+                .flat_map(|keys| keys.keys())
+                .any(|k| KEYS.contains(&k.to_ascii_lowercase().as_str()))
+        })
+}
+
+fn p2(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == "AWS::Lambda::Permission" {
+        let principal = cx.prop("/Principal").map(text_or_json).unwrap_or_default();
+        let open = principal.trim() == "*";
+        let limited = cx.prop("/SourceArn").is_some()
+            || cx.prop("/SourceAccount").is_some()
+            || cx.prop("/PrincipalOrgID").is_some();
+        return if open && !limited {
+            Outcome::Fail("`Principal` is `*` with no `SourceArn`, `SourceAccount` or `PrincipalOrgID`: anyone may invoke the function".to_owned())
+        } else {
+            all([cx.present("/Principal")])
+        };
+    }
+    let Some(document) = policy_document(cx.resource, "/PolicyDocument") else {
+        return Outcome::Fail("`PolicyDocument` is not set or not a policy document".to_owned());
+    };
+    let open: Vec<String> = statements(&document)
+        .into_iter()
+        .filter(|(_, s)| {
+            s["Effect"] == "Allow"
+                && (everyone(&s["Principal"]) || s.get("NotPrincipal").is_some())
+                && !restricted(s)
+        })
+        .map(|(suffix, _)| format!("`PolicyDocument{}`", suffix.replace('/', ".")))
+        .collect();
+    if open.is_empty() {
+        all([cx.present("/PolicyDocument")])
+    } else {
+        Outcome::Fail(format!(
+            "{} allow every principal (`*`) with no condition on the source or account",
+            open.join(", ")
+        ))
+    }
+}
+
+/// Whether an SSL policy allows only TLS 1.2 or later.
+fn tls12_policy(policy: &str) -> bool {
+    let p = policy.to_ascii_uppercase();
+    p.contains("TLS13") || p.contains("TLS-1-2") || p.contains("FS-1-2") || p.contains("TLS-1-3")
+}
+
+fn f1(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == "AWS::ElasticLoadBalancing::LoadBalancer" {
+        let listeners = cx
+            .prop("/Listeners")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        if listeners == 0 {
+            return Outcome::Fail("`Listeners` is not set".to_owned());
+        }
+        return all((0..listeners).map(|i| {
+            let p = format!("/Listeners/{i}/Protocol");
+            match cx.prop(&p).map(text_or_json) {
+                Some(t) if t.eq_ignore_ascii_case("HTTPS") || t.eq_ignore_ascii_case("SSL") => {
+                    cx.proof(&p).ok_or_default()
+                }
+                Some(t) => Err(format!(
+                    "`Listeners.{i}.Protocol` is {t}: traffic in plain text"
+                )),
+                None => Err(format!("`Listeners.{i}.Protocol` is not set")),
+            }
+        }));
+    }
+    let protocol = cx.prop("/Protocol").map(text_or_json).unwrap_or_default();
+    match protocol.to_ascii_uppercase().as_str() {
+        "HTTPS" | "TLS" => {
+            let policy = match cx.prop("/SslPolicy").map(text_or_json) {
+                Some(p) if tls12_policy(&p) => cx.proof("/SslPolicy").ok_or_default(),
+                Some(p) => Err(format!("`SslPolicy` {p} allows TLS before 1.2")),
+                None => Err("`SslPolicy` is not set; the default allows TLS 1.0".to_owned()),
+            };
+            all([policy, cx.present("/Certificates")])
+        }
+        "HTTP" => {
+            let actions = cx.prop("/DefaultActions").and_then(Value::as_array);
+            let redirects = actions.is_some_and(|a| {
+                !a.is_empty()
+                    && a.iter().all(|action| {
+                        text(&action["Type"]).is_some_and(|t| t.eq_ignore_ascii_case("redirect"))
+                            && text(&action["RedirectConfig"]["Protocol"])
+                                .is_some_and(|p| p.eq_ignore_ascii_case("HTTPS"))
+                    })
+            });
+            if redirects {
+                all([cx.present("/DefaultActions")])
+            } else {
+                Outcome::Fail(
+                    "an HTTP listener does more than redirect to HTTPS: traffic in plain text"
+                        .to_owned(),
+                )
+            }
+        }
+        other => Outcome::Fail(format!(
+            "`Protocol` is {}: use HTTPS or TLS",
+            if other.is_empty() { "not set" } else { other }
+        )),
+    }
+}
+
+/// The value of a load balancer attribute, by key.
+fn attribute<'a>(cx: &Cx<'a>, key: &str) -> Option<(usize, &'a Value)> {
+    cx.prop("/LoadBalancerAttributes")
+        .and_then(Value::as_array)?
+        .iter()
+        .enumerate()
+        .find(|(_, a)| text(&a["Key"]).is_some_and(|k| k == key))
+        .map(|(i, a)| (i, &a["Value"]))
+}
+
+fn f3(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == "AWS::ElasticLoadBalancing::LoadBalancer" {
+        return all([cx.equals_true("/AccessLoggingPolicy/Enabled")]);
+    }
+    let on = |key: &str| -> Result<Proof, String> {
+        match attribute(cx, key) {
+            Some((i, v)) if is_true(v) => cx
+                .proof(&format!("/LoadBalancerAttributes/{i}/Value"))
+                .ok_or_default(),
+            Some((_, v)) => Err(format!("`{key}` is {v}, not true")),
+            None => Err(format!("`{key}` is not set in `LoadBalancerAttributes`")),
+        }
+    };
+    let application = cx
+        .prop("/Type")
+        .and_then(text)
+        .is_none_or(|t| t.eq_ignore_ascii_case("application"));
+    let mut checks = vec![on("access_logs.s3.enabled")];
+    if application {
+        checks.push(on("routing.http.drop_invalid_header_fields.enabled"));
+    }
+    all(checks)
+}
+
+fn ef1(cx: &Cx<'_>) -> Outcome {
+    all([cx.equals_true("/Encrypted"), customer_key(cx, "/KmsKeyId")])
+}
+
+fn ec1(cx: &Cx<'_>) -> Outcome {
+    match cx.resource.type_name() {
+        "AWS::ElastiCache::CacheCluster" => Outcome::Fail(
+            "a standalone cache cluster cannot encrypt at rest; use an `AWS::ElastiCache::ReplicationGroup`".to_owned(),
+        ),
+        "AWS::ElastiCache::ServerlessCache" => all([customer_key(cx, "/KmsKeyId")]),
+        _ => all([
+            cx.equals_true("/AtRestEncryptionEnabled"),
+            cx.equals_true("/TransitEncryptionEnabled"),
+            match cx.prop("/TransitEncryptionMode").map(text_or_json) {
+                Some(m) if m.eq_ignore_ascii_case("preferred") => Err(
+                    "`TransitEncryptionMode` is preferred: clients may connect in plain text"
+                        .to_owned(),
+                ),
+                _ => Ok(Proof {
+                    logical_id: cx.id().to_owned(),
+                    path: "/Properties/TransitEncryptionEnabled".to_owned(),
+                }),
+            },
+            customer_key(cx, "/KmsKeyId"),
+        ]),
+    }
+}
+
+fn os1(cx: &Cx<'_>) -> Outcome {
+    let policy = match cx
+        .prop("/DomainEndpointOptions/TLSSecurityPolicy")
+        .map(text_or_json)
+    {
+        Some(p) if p.contains("1-2") || p.contains("PFS") => cx
+            .proof("/DomainEndpointOptions/TLSSecurityPolicy")
+            .ok_or_default(),
+        Some(p) => Err(format!(
+            "`DomainEndpointOptions.TLSSecurityPolicy` {p} allows TLS before 1.2"
+        )),
+        None => Err(
+            "`DomainEndpointOptions.TLSSecurityPolicy` is not set; the default allows TLS 1.0"
+                .to_owned(),
+        ),
+    };
+    all([
+        cx.equals_true("/EncryptionAtRestOptions/Enabled"),
+        customer_key(cx, "/EncryptionAtRestOptions/KmsKeyId"),
+        cx.equals_true("/NodeToNodeEncryptionOptions/Enabled"),
+        cx.equals_true("/DomainEndpointOptions/EnforceHTTPS"),
+        policy,
+    ])
+}
+
+fn os2(cx: &Cx<'_>) -> Outcome {
+    all([
+        cx.present("/VPCOptions/SubnetIds"),
+        cx.present("/LogPublishingOptions"),
+    ])
+}
+
+fn ks1(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == "AWS::KinesisFirehose::DeliveryStream" {
+        let base = "/DeliveryStreamEncryptionConfigurationInput";
+        return all([
+            match cx.prop(&format!("{base}/KeyType")).map(text_or_json) {
+                Some(t) if t.eq_ignore_ascii_case("CUSTOMER_MANAGED_CMK") => {
+                    cx.proof(&format!("{base}/KeyType")).ok_or_default()
+                }
+                Some(t) => Err(format!("`KeyType` is {t}, not CUSTOMER_MANAGED_CMK")),
+                None => Err(format!("`{}.KeyType` is not set", &base[1..])),
+            },
+            customer_key(cx, &format!("{base}/KeyARN")),
+        ]);
+    }
+    all([
+        match cx
+            .prop("/StreamEncryption/EncryptionType")
+            .map(text_or_json)
+        {
+            Some(t) if t.eq_ignore_ascii_case("KMS") => {
+                cx.proof("/StreamEncryption/EncryptionType").ok_or_default()
+            }
+            Some(t) => Err(format!("`StreamEncryption.EncryptionType` is {t}, not KMS")),
+            None => Err("`StreamEncryption` is not set: records are stored unencrypted".to_owned()),
+        },
+        customer_key(cx, "/StreamEncryption/KeyId"),
+    ])
+}
+
+fn ecr1(cx: &Cx<'_>) -> Outcome {
+    all([
+        cx.equals_true("/ImageScanningConfiguration/ScanOnPush"),
+        match cx.prop("/ImageTagMutability").map(text_or_json) {
+            Some(t) if t.eq_ignore_ascii_case("IMMUTABLE") => cx.present("/ImageTagMutability"),
+            Some(t) => Err(format!("`ImageTagMutability` is {t}, not IMMUTABLE")),
+            None => Err("`ImageTagMutability` is not set (MUTABLE)".to_owned()),
+        },
+    ])
+}
+
+fn ecr2(cx: &Cx<'_>) -> Outcome {
+    all([
+        match cx
+            .prop("/EncryptionConfiguration/EncryptionType")
+            .map(text_or_json)
+        {
+            Some(t) if t.to_ascii_uppercase().starts_with("KMS") => {
+                cx.present("/EncryptionConfiguration/EncryptionType")
+            }
+            Some(t) => Err(format!(
+                "`EncryptionConfiguration.EncryptionType` is {t}, not KMS"
+            )),
+            None => Err("`EncryptionConfiguration` is not set (AES256 with an AWS key)".to_owned()),
+        },
+        customer_key(cx, "/EncryptionConfiguration/KmsKey"),
+    ])
+}
+
+fn rs1(cx: &Cx<'_>) -> Outcome {
+    let public = match cx.prop("/PubliclyAccessible") {
+        Some(v) if is_false(v) => cx.present("/PubliclyAccessible"),
+        Some(v) => Err(format!("`PubliclyAccessible` is {v}")),
+        None => Err("`PubliclyAccessible` is not set; write it false explicitly".to_owned()),
+    };
+    all([
+        cx.equals_true("/Encrypted"),
+        customer_key(cx, "/KmsKeyId"),
+        public,
+    ])
+}
+
+fn rs3(cx: &Cx<'_>) -> Outcome {
+    let logging = cx.prop("/LoggingProperties");
+    let to_bucket = logging.is_some_and(|l| l.get("BucketName").is_some());
+    let to_logs = logging.is_some_and(|l| {
+        text(&l["LogDestinationType"]).is_some_and(|t| t.eq_ignore_ascii_case("cloudwatch"))
+    });
+    if to_bucket || to_logs {
+        all([cx.present("/LoggingProperties")])
+    } else {
+        Outcome::Fail(
+            "`LoggingProperties` is not set: connections and queries are not logged".to_owned(),
+        )
+    }
+}
+
+impl Cx<'_> {
+    /// The property must be `true` (a boolean or the string, in any case).
+    pub(crate) fn equals_true(&self, pointer: &str) -> Result<Proof, String> {
+        match self.prop(pointer) {
+            Some(v) if is_true(v) => self.proof(pointer).ok_or_default(),
+            Some(v) => Err(format!(
+                "`{}` is {v}, not true",
+                super::pointer_name(pointer)
+            )),
+            None => Err(format!(
+                "`{}` is not set (it must be true)",
+                super::pointer_name(pointer)
+            )),
+        }
+    }
+}
