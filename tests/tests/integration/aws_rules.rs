@@ -570,17 +570,50 @@ async fn an_up_interrupted_at_any_point_converges_on_the_next() {
     assert!(failed_stacks(&cfn).await.is_empty());
 }
 
-/// Case 11: a template that nests a stack asks for `CAPABILITY_AUTO_EXPAND`, which AWS
-/// otherwise refuses with `InsufficientCapabilities`.
+/// Case 11: a template that uses a macro asks for `CAPABILITY_AUTO_EXPAND`, which AWS
+/// otherwise refuses with `InsufficientCapabilities`. (A nested stack never gets this far:
+/// synth refuses it, rule U2, since the rules cannot read its template.)
 #[tokio::test]
-async fn a_nested_stack_asks_for_auto_expand() {
+async fn a_macro_asks_for_auto_expand() {
     let moto = Moto::start();
+    let nested = App::new("e2e");
+    nested
+        .stack("nested")
+        .unwrap()
+        .add(
+            RawResource::new("Inner", "AWS::CloudFormation::Stack")
+                .property("TemplateURL", "https://example.com/inner.json"),
+        )
+        .unwrap();
+    match nested.synth() {
+        Err(hipaa_stack::Error::Noncompliant { findings }) => {
+            assert!(findings.iter().any(|f| f.rule == "U2"), "{findings:?}");
+        }
+        other => panic!("a nested stack was synthesized: {:?}", other.err()),
+    }
     let app = App::new("e2e");
-    let s = app.stack("nested").unwrap();
-    s.add(
-        RawResource::new("Inner", "AWS::CloudFormation::Stack")
-            .property("TemplateURL", "https://example.com/inner.json"),
-    )
+    let expander = app
+        .stack("expanded")
+        .unwrap()
+        .add(
+            RawResource::new("Expander", "AWS::CloudFormation::Macro")
+                .property("Name", "Expander")
+                .property(
+                    "FunctionName",
+                    "arn:aws:lambda:us-east-1:123456789012:function:expand",
+                ),
+        )
+        .unwrap();
+    let reason = "a macro definition: it names a function and holds no PHI";
+    app.waive(hipaa_stack::compliance::Waiver::new(
+        hipaa_stack::compliance::rule::U1,
+        &expander,
+        reason,
+    ))
+    .unwrap();
+    app.waive(hipaa_stack::compliance::Waiver::never_holds_phi(
+        &expander, reason,
+    ))
     .unwrap();
     let assembly = app.synth().unwrap();
     let plans = deployer(&moto, &assembly, options())
@@ -589,7 +622,7 @@ async fn a_nested_stack_asks_for_auto_expand() {
         .await
         .unwrap();
     assert_eq!(plans[0].state, PlanState::Create);
-    assert!(!stack_exists(&cfn(&moto).await, "nested").await);
+    assert!(!stack_exists(&cfn(&moto).await, "expanded").await);
 }
 
 /// Case 9: a refusal in a later wave comes before anything runs, so "nothing was changed"
