@@ -458,6 +458,9 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         command: &str,
         work: impl std::future::Future<Output = Result<T, DeployError>>,
     ) -> Result<T, DeployError> {
+        // Dropped with this future: a run cancelled by its caller leaves a lock that the next
+        // run of this process takes over at once.
+        let _live = super::staging::LiveRun::new(&self.run);
         let lock = match self.home_staging() {
             Some(staging) => {
                 let hold = self

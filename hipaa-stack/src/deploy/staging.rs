@@ -116,6 +116,65 @@ struct LockBody {
     started: u64,
     expires: u64,
     command: String,
+    /// The boot of the machine the run is on (Linux's `boot_id`), so that a run of this
+    /// machine that no longer exists can be told from one elsewhere.
+    #[serde(default)]
+    boot: Option<String>,
+}
+
+/// The runs of this process that are under way (a run whose future was dropped is not).
+static LIVE_RUNS: std::sync::Mutex<std::collections::BTreeSet<String>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
+/// Marks a run of this process as under way for as long as it lives; a run cancelled by
+/// dropping its future (as a caller's timeout does) stops being one, and its lock can be
+/// taken over at once.
+#[derive(Debug)]
+pub struct LiveRun(String);
+
+impl LiveRun {
+    /// Marks `run` as under way.
+    pub fn new(run: &str) -> Self {
+        if let Ok(mut live) = LIVE_RUNS.lock() {
+            live.insert(run.to_owned());
+        }
+        LiveRun(run.to_owned())
+    }
+}
+
+impl Drop for LiveRun {
+    fn drop(&mut self) {
+        if let Ok(mut live) = LIVE_RUNS.lock() {
+            live.remove(&self.0);
+        }
+    }
+}
+
+/// This machine's boot, where the system says (Linux).
+fn boot_id() -> Option<String> {
+    std::fs::read_to_string("/proc/sys/kernel/random/boot_id")
+        .ok()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+/// Whether the run holding a lock is known to be gone: a run of this very process that is
+/// no longer under way, or a process of this machine (same boot) that no longer exists. A
+/// run on another machine is never judged gone: its lock expires.
+fn holder_gone(holder: &LockBody) -> bool {
+    let (Some(theirs), Some(ours)) = (&holder.boot, boot_id()) else {
+        return false;
+    };
+    if *theirs != ours {
+        return false;
+    }
+    if holder.pid == std::process::id() {
+        return LIVE_RUNS
+            .lock()
+            .map(|live| !live.contains(&holder.run))
+            .unwrap_or(false);
+    }
+    !std::path::Path::new(&format!("/proc/{}", holder.pid)).exists()
 }
 
 fn now_secs() -> u64 {
@@ -411,6 +470,7 @@ impl Staging {
                 started: now_secs(),
                 expires: now_secs() + hold.as_secs(),
                 command: command.to_owned(),
+                boot: boot_id(),
             };
             let text = serde_json::to_string(&body).unwrap_or_default();
             let condition = expired.as_ref().map(|(etag, _)| etag.clone());
@@ -444,12 +504,17 @@ impl Staging {
             match put {
                 Ok(_) => {
                     if let Some((_, holder)) = expired.take() {
+                        let why = if holder.expires < now_secs() {
+                            format!(
+                                "which had expired {} s before",
+                                now_secs().saturating_sub(holder.expires)
+                            )
+                        } else {
+                            "which is no longer running on this machine".to_owned()
+                        };
                         self.note(format!(
-                            "took over the lock of app `{app}` left by run {} (`{}`, pid {}), which had expired {} s before",
-                            holder.run,
-                            holder.command,
-                            holder.pid,
-                            now_secs().saturating_sub(holder.expires)
+                            "took over the lock of app `{app}` left by run {} (`{}`, pid {}), {why}",
+                            holder.run, holder.command, holder.pid,
                         ));
                     }
                     return Ok(RunLock {
@@ -466,7 +531,7 @@ impl Staging {
             let Some((holder, etag)) = self.read_lock(ready, &key, retry, counts).await? else {
                 continue; // released in between
             };
-            if holder.expires < now_secs()
+            if (holder.expires < now_secs() || holder_gone(&holder))
                 && let Some(etag) = etag
             {
                 expired = Some((etag, holder));
@@ -543,6 +608,7 @@ impl Staging {
                     started: 0,
                     expires: u64::MAX,
                     command: "unreadable lock".to_owned(),
+                    boot: None,
                 });
                 Ok(Some((body, etag)))
             }
@@ -1096,6 +1162,41 @@ async fn put_lifecycle(c: &Ctx<'_>) -> Result<(), DeployError> {
 
 #[cfg(test)]
 mod tests {
+    fn lock_of(run: &str, pid: u32, boot: Option<String>) -> LockBody {
+        LockBody {
+            run: run.to_owned(),
+            pid,
+            started: 0,
+            expires: u64::MAX,
+            command: "up".to_owned(),
+            boot,
+        }
+    }
+
+    #[test]
+    fn a_lock_holder_is_gone_only_when_this_machine_knows_it_ended() {
+        let boot = boot_id();
+        let me = std::process::id();
+        // Another machine's run, or one that says nothing of its machine: never judged gone.
+        assert!(!holder_gone(&lock_of(
+            "r",
+            me,
+            Some("another-boot".to_owned())
+        )));
+        assert!(!holder_gone(&lock_of("r", me, None)));
+        if boot.is_some() {
+            // A run of this process: gone once its `LiveRun` is dropped.
+            let live = LiveRun::new("run-under-way");
+            assert!(!holder_gone(&lock_of("run-under-way", me, boot.clone())));
+            drop(live);
+            assert!(holder_gone(&lock_of("run-under-way", me, boot.clone())));
+            // A process of this machine that does not exist.
+            assert!(holder_gone(&lock_of("r", u32::MAX - 1, boot.clone())));
+            // One that does (pid 1 always runs).
+            assert!(!holder_gone(&lock_of("r", 1, boot)));
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -737,19 +737,7 @@ async fn paged_events_and_resources_are_read_to_the_end() {
 
     // More than 100 resources (DescribeStackResources would return only the first 100):
     // 52 buckets with their policies, every bucket kept and listed by destroy.
-    let app = App::new("e2e");
-    let big = app.stack("big").unwrap();
-    let key = big.add(KmsKey::new("PhiKey")).unwrap();
-    let logs = big.add(AccessLogBucket::new("AccessLogs")).unwrap();
-    for i in 0..52 {
-        big.add(
-            SecureBucket::new(format!("Records{i}"))
-                .encryption(&key)
-                .access_logs(&logs),
-        )
-        .unwrap();
-    }
-    let assembly = app.synth().unwrap();
+    let assembly = crate::deploy::big_stack(52);
     assert!(assembly.stack("big").unwrap().template().resources().len() > 100);
     let moto = Moto::start();
     let d = deployer(&moto, &assembly, options()).await;

@@ -723,19 +723,7 @@ async fn telehealth_up_changes_nothing_the_second_time_and_destroy_stops_at_the_
 #[tokio::test]
 async fn a_template_over_51200_bytes_goes_through_the_staging_bucket() {
     let moto = Moto::start();
-    let app = App::new("e2e");
-    let big = app.stack("big").unwrap();
-    let key = big.add(KmsKey::new("PhiKey")).unwrap();
-    let logs = big.add(AccessLogBucket::new("AccessLogs")).unwrap();
-    for i in 0..25 {
-        big.add(
-            SecureBucket::new(format!("Records{i}"))
-                .encryption(&key)
-                .access_logs(&logs),
-        )
-        .unwrap();
-    }
-    let assembly = app.synth().unwrap();
+    let assembly = crate::deploy::big_stack(25);
     assert!(assembly.stack("big").unwrap().needs_upload());
     let deployed = deployer(&moto, &assembly, options())
         .await
@@ -928,6 +916,24 @@ async fn preview_of_a_first_deploy_plans_what_it_can_and_changes_nothing() {
 /// Whether CloudFormation knows a stack of this name.
 pub(crate) async fn stack_exists(cfn: &aws_sdk_cloudformation::Client, name: &str) -> bool {
     cfn.describe_stacks().stack_name(name).send().await.is_ok()
+}
+
+/// An app of one stack, `big`, holding `buckets` secure buckets with their policies, a key
+/// and a log bucket: over 51,200 bytes of template from 25 buckets, over 100 resources from 50.
+pub(crate) fn big_stack(buckets: usize) -> Assembly {
+    let app = App::new("e2e");
+    let big = app.stack("big").unwrap();
+    let key = big.add(KmsKey::new("PhiKey")).unwrap();
+    let logs = big.add(AccessLogBucket::new("AccessLogs")).unwrap();
+    for i in 0..buckets {
+        big.add(
+            SecureBucket::new(format!("Records{i}"))
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+    }
+    app.synth().unwrap()
 }
 
 /// A second `up` of an unchanged example makes one CloudFormation read per stack (its

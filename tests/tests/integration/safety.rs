@@ -771,19 +771,7 @@ async fn an_organisation_bucket_that_falls_short_is_refused_unchanged() {
 #[tokio::test]
 async fn in_govcloud_the_staging_bucket_has_govcloud_arns_and_template_urls() {
     let moto = Moto::start();
-    let app = App::new("e2e");
-    let big = app.stack("big").unwrap();
-    let key = big.add(KmsKey::new("PhiKey")).unwrap();
-    let logs = big.add(AccessLogBucket::new("AccessLogs")).unwrap();
-    for i in 0..25 {
-        big.add(
-            SecureBucket::new(format!("Records{i}"))
-                .encryption(&key)
-                .access_logs(&logs),
-        )
-        .unwrap();
-    }
-    let assembly = app.synth().unwrap();
+    let assembly = crate::deploy::big_stack(25);
     assert!(assembly.stack("big").unwrap().needs_upload());
     let config = config_in(&moto.endpoint, "us-gov-west-1").await;
     let c = Connection::from_config(&config).unwrap();
@@ -970,19 +958,7 @@ async fn ctrl_c_at_the_prompt_stops_at_once_and_deletes_the_change_sets() {
 async fn every_s3_call_names_the_expected_bucket_owner() {
     let moto = Moto::start();
     let (proxy, seen) = Fake::recording_proxy(&moto.endpoint);
-    let app = App::new("e2e");
-    let big = app.stack("big").unwrap();
-    let key = big.add(KmsKey::new("PhiKey")).unwrap();
-    let logs = big.add(AccessLogBucket::new("AccessLogs")).unwrap();
-    for i in 0..25 {
-        big.add(
-            SecureBucket::new(format!("Records{i}"))
-                .encryption(&key)
-                .access_logs(&logs),
-        )
-        .unwrap();
-    }
-    let assembly = app.synth().unwrap();
+    let assembly = crate::deploy::big_stack(25);
     deployer(&proxy.endpoint, &assembly, options())
         .await
         .up()
