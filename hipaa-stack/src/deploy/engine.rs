@@ -270,6 +270,10 @@ pub struct Deployer<'a, C> {
     bars: MultiProgress,
     pending: Pending,
     staging_calls: CallCounts,
+    lock: tokio::sync::OnceCell<Option<super::staging::RunLock>>,
+    lock_started: std::sync::atomic::AtomicBool,
+    lock_waited: std::sync::atomic::AtomicBool,
+    lock_command: Mutex<String>,
 }
 
 impl<C> std::fmt::Debug for Deployer<'_, C> {
@@ -286,6 +290,13 @@ impl<C> std::fmt::Debug for Deployer<'_, C> {
 /// runs: it is stable, and planned as a create.
 fn stable(status: &str) -> bool {
     !status.ends_with("_IN_PROGRESS") || status == "REVIEW_IN_PROGRESS"
+}
+
+/// Whether a CloudFormation operation changes anything (and so needs the run lock).
+fn writes(operation: &str) -> bool {
+    !["Describe", "List", "Get", "Detect", "Validate", "Estimate"]
+        .iter()
+        .any(|read| operation.starts_with(read))
 }
 
 fn succeeded(status: &str) -> bool {
@@ -337,6 +348,10 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             bars,
             pending: Pending::default(),
             staging_calls: CallCounts::default(),
+            lock: tokio::sync::OnceCell::new(),
+            lock_started: std::sync::atomic::AtomicBool::new(false),
+            lock_waited: std::sync::atomic::AtomicBool::new(false),
+            lock_command: Mutex::new(String::new()),
         }
     }
 
@@ -451,55 +466,34 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         self.regions.first().and_then(|r| r.staging.as_ref())
     }
 
-    /// Runs `work` holding the app's run lock (when there is a staging bucket), stops it on
-    /// Ctrl-C, and then deletes the change sets it created and never executed.
-    async fn guarded<T>(
-        &self,
-        command: &str,
-        work: impl std::future::Future<Output = Result<T, DeployError>>,
-    ) -> Result<T, DeployError> {
+    /// Runs `work` under the app's run lock, stops it on Ctrl-C, and then deletes the change
+    /// sets it created and never executed.
+    ///
+    /// The lock is taken lazily, before the run's first write ([`Deployer::ensure_locked`]),
+    /// so a run that finds nothing to change reads each stack once and touches no bucket. When
+    /// another run held the lock first, what this run read may be stale: `work` runs again,
+    /// from the start, under the lock (it has written nothing yet).
+    async fn guarded<T, F, Fut>(&self, command: &str, work: F) -> Result<T, DeployError>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<T, DeployError>>,
+    {
         // Dropped with this future: a run cancelled by its caller leaves a lock that the next
         // run of this process takes over at once.
         let _live = super::staging::LiveRun::new(&self.run);
-        let lock = match self.home_staging() {
-            Some(staging) => {
-                let hold = self
-                    .options
-                    .timeout
-                    .saturating_mul(self.waves().len() as u32 + 1)
-                    + Duration::from_secs(300);
-                let say = |line: String| self.say(line);
-                let taken = tokio::select! {
-                    l = staging.lock(
-                        &say,
-                        self.assembly.app(),
-                        command,
-                        &self.run,
-                        hold,
-                        self.options.lock_wait,
-                        self.options.retry,
-                        &self.staging_calls,
-                    ) => l,
-                    _ = tokio::signal::ctrl_c() => {
-                        let release = staging.release(
-                            self.assembly.app(),
-                            &self.run,
-                            self.options.retry,
-                            &self.staging_calls,
-                        );
-                        let _ = tokio::time::timeout(Duration::from_secs(10), release).await;
-                        Err(self.interrupted())
-                    }
-                };
-                for note in staging.take_notes() {
-                    self.say(note);
-                }
-                Some(taken?)
-            }
-            None => None,
-        };
+        if let Ok(mut c) = self.lock_command.lock() {
+            command.clone_into(&mut c);
+        }
         let result = tokio::select! {
-            r = work => r,
+            r = async {
+                let first = work().await;
+                if self.lock_waited.swap(false, std::sync::atomic::Ordering::SeqCst) {
+                    self.say("another run of the app finished first: planning again under the lock");
+                    work().await
+                } else {
+                    first
+                }
+            } => r,
             _ = tokio::signal::ctrl_c() => Err(self.interrupted()),
         };
         let (discarded, left) = self.discard_pending().await;
@@ -507,13 +501,31 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             // CloudFormation goes on with an execution under the policy it started with.
             self.restore_relaxed().await;
         }
-        if let (Some(staging), Some(lock)) = (self.home_staging(), &lock) {
-            let released = tokio::time::timeout(
-                Duration::from_secs(30),
-                staging.unlock(lock, self.options.retry, &self.staging_calls),
-            )
-            .await;
-            if !matches!(released, Ok(Ok(()))) {
+        if let Some(staging) = self.home_staging() {
+            let released = match self.lock.get() {
+                Some(Some(lock)) => Some(
+                    tokio::time::timeout(
+                        Duration::from_secs(30),
+                        staging.unlock(lock, self.options.retry, &self.staging_calls),
+                    )
+                    .await,
+                ),
+                // Cut while the lock was being taken: release it if the request got through.
+                _ if self.lock_started.load(std::sync::atomic::Ordering::SeqCst) => Some(
+                    tokio::time::timeout(
+                        Duration::from_secs(10),
+                        staging.release(
+                            self.assembly.app(),
+                            &self.run,
+                            self.options.retry,
+                            &self.staging_calls,
+                        ),
+                    )
+                    .await,
+                ),
+                _ => None,
+            };
+            if released.is_some_and(|r| !matches!(r, Ok(Ok(())))) {
                 self.say(format!(
                     "could not release the run lock of app `{}`; it expires by itself",
                     self.assembly.app()
@@ -528,6 +540,63 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             }),
             other => other,
         }
+    }
+
+    /// Takes the app's run lock before this run's first write (once; concurrent callers
+    /// wait for the one taking it). When another run held it first, this run's earlier reads
+    /// may be stale: the write is refused and [`Deployer::guarded`] runs the command again.
+    async fn ensure_locked(&self) -> Result<(), DeployError> {
+        let Some(staging) = self.home_staging() else {
+            return Ok(());
+        };
+        let taken = self
+            .lock
+            .get_or_try_init(|| async {
+                self.lock_started
+                    .store(true, std::sync::atomic::Ordering::SeqCst);
+                let hold = self
+                    .options
+                    .timeout
+                    .saturating_mul(self.waves().len() as u32 + 1)
+                    + Duration::from_secs(300);
+                let command = self
+                    .lock_command
+                    .lock()
+                    .map(|c| c.clone())
+                    .unwrap_or_default();
+                let say = |line: String| self.say(line);
+                let lock = staging
+                    .lock(
+                        &say,
+                        self.assembly.app(),
+                        &command,
+                        &self.run,
+                        hold,
+                        self.options.lock_wait,
+                        self.options.retry,
+                        &self.staging_calls,
+                    )
+                    .await;
+                for note in staging.take_notes() {
+                    self.say(note);
+                }
+                let lock = lock?;
+                if lock.waited() {
+                    self.lock_waited
+                        .store(true, std::sync::atomic::Ordering::SeqCst);
+                }
+                Ok::<_, DeployError>(Some(lock))
+            })
+            .await?;
+        if taken.as_ref().is_some_and(|l| l.waited())
+            && self.lock_waited.load(std::sync::atomic::Ordering::SeqCst)
+        {
+            return Err(DeployError::Busy {
+                app: self.assembly.app().to_owned(),
+                detail: "another run finished first; this run plans again".to_owned(),
+            });
+        }
+        Ok(())
     }
 
     /// Deletes what this run created for change sets it never executed, and says so.
@@ -556,6 +625,9 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T, ApiError>>,
     {
+        if writes(operation) {
+            Box::pin(self.ensure_locked()).await?;
+        }
         with_retry(self.options.retry, &self.calls, operation, f)
             .await
             .map_err(|e| DeployError::api(stack, operation, e))
@@ -617,6 +689,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                     .to_owned(),
             });
         };
+        Box::pin(self.ensure_locked()).await?;
         let url = staging
             .upload(
                 self.assembly.app(),
@@ -1238,7 +1311,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     /// Stacks that depend on an earlier wave's pending changes are planned as far as
     /// CloudFormation allows.
     pub async fn preview(&self) -> Result<Vec<StackPlan>, DeployError> {
-        self.guarded("preview", self.preview_inner()).await
+        self.guarded("preview", || self.preview_inner()).await
     }
 
     async fn preview_inner(&self) -> Result<Vec<StackPlan>, DeployError> {
@@ -1274,7 +1347,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     /// Ctrl-C stops waiting and says where the stacks stand; CloudFormation goes on, and
     /// running `up` again converges.
     pub async fn up(&self) -> Result<Vec<Deployed>, DeployError> {
-        self.guarded("up", self.up_inner()).await
+        self.guarded("up", || self.up_inner()).await
     }
 
     /// After an interruption: the stack policies relaxed for `--allow-replace` are restored
@@ -1737,7 +1810,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     /// of PHI are kept and listed, and so is whatever CloudFormation could not delete because
     /// a kept store uses it (a database's subnet group, security group, subnets, network).
     pub async fn destroy(&self) -> Result<Destroyed, DeployError> {
-        self.guarded("destroy", self.destroy_inner()).await
+        self.guarded("destroy", || self.destroy_inner()).await
     }
 
     async fn destroy_inner(&self) -> Result<Destroyed, DeployError> {

@@ -106,6 +106,15 @@ pub struct Staging {
 pub struct RunLock {
     key: String,
     run: String,
+    /// Whether another run held the lock first, so that this one waited for it.
+    waited: bool,
+}
+
+impl RunLock {
+    /// Whether another run held the lock first: what this run read before may be stale.
+    pub fn waited(&self) -> bool {
+        self.waited
+    }
 }
 
 /// What a lock object says.
@@ -520,6 +529,7 @@ impl Staging {
                     return Ok(RunLock {
                         key,
                         run: run.to_owned(),
+                        waited: said,
                     });
                 }
                 // Taken, or changed since it was read (another run took it over first).
@@ -652,6 +662,7 @@ impl Staging {
         let lock = RunLock {
             key: format!("locks/{app}.json"),
             run: run.to_owned(),
+            waited: false,
         };
         self.unlock(&lock, retry, counts).await
     }

@@ -1006,7 +1006,9 @@ async fn every_s3_call_names_the_expected_bucket_owner() {
 /// of another account answers 403, and it is refused without another call.
 #[tokio::test]
 async fn a_staging_bucket_that_fails_the_owner_check_is_refused() {
-    let fake = Fake::start(|_, request| {
+    let unexpected = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = unexpected.clone();
+    let fake = Fake::start(move |_, request| {
         if request.contains("Action=GetCallerIdentity") {
             return Some((
                 200,
@@ -1021,6 +1023,15 @@ async fn a_staging_bucket_that_fails_the_owner_check_is_refused() {
         {
             return Some((403, "application/xml", String::new()));
         }
+        // The stacks do not exist yet: the run reads them, then needs the lock to write.
+        if request.contains("Action=DescribeStacks") {
+            return Some((
+                400,
+                "text/xml",
+                crate::fake::query_error("ValidationError", "Stack with id shared does not exist"),
+            ));
+        }
+        seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Some((500, "text/plain", "unexpected".to_owned()))
     });
     let assembly = app("e2e");
@@ -1035,11 +1046,14 @@ async fn a_staging_bucket_that_fails_the_owner_check_is_refused() {
             .contains("S3 refused HeadBucket with ExpectedBucketOwner 123456789012"),
         "{err}"
     );
+    // The stacks were read, then the lock (GetCallerIdentity, HeadBucket) was refused before
+    // the first write: no change set, no upload, nothing else reached the endpoint.
     assert_eq!(
-        fake.hits(),
-        2,
-        "GetCallerIdentity and HeadBucket, nothing after"
+        unexpected.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "a request other than reads and the owner check reached the endpoint"
     );
+    assert!(fake.hits() >= 3, "{} requests", fake.hits());
 }
 
 /// As a user meets them: a stack of another team and an organisation's staging bucket that
