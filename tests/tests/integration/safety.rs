@@ -7,33 +7,16 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use hipaa_stack::Assembly;
-use hipaa_stack::deploy::{
-    Connection, DeployError, Deployer, Options, RetryPolicy, TemplateSource,
-};
+use hipaa_stack::deploy::{Connection, DeployError, Deployer, Options, TemplateSource};
 use hipaa_stack::prelude::*;
 
+use crate::deploy::options;
 use crate::fake::{Fake, forward, query_error};
 use crate::faults::{Faults, Faulty};
 use crate::moto::{Moto, config_for};
 use crate::support::example_binary;
 
 const STAGING: &str = "hipaa-stack-staging-123456789012-us-east-1";
-
-fn options() -> Options {
-    Options {
-        yes: true,
-        poll: Duration::from_millis(20),
-        max_poll: Duration::from_millis(100),
-        timeout: Duration::from_secs(60),
-        progress: false,
-        retry: RetryPolicy {
-            base_delay: Duration::from_millis(5),
-            max_delay: Duration::from_millis(50),
-            ..RetryPolicy::default()
-        },
-        ..Options::default()
-    }
-}
 
 /// A small app of two stacks, `shared` then `data`.
 fn app(name: &str) -> Assembly {
