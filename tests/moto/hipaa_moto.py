@@ -513,7 +513,7 @@ HARNESS_MODELS = [
 import fnmatch
 import os
 
-from moto.cloudformation.exceptions import AlreadyExistsException, ValidationError
+from moto.cloudformation.exceptions import AlreadyExistsException, CloudFormationError, ValidationError
 from moto.cloudformation.models import Event
 from moto.rds.models import rds_backends
 
@@ -953,6 +953,27 @@ def strict_delete_stack(self, name_or_stack_id, retain=None):
     return delete_stack(self, stack.stack_id)
 
 
+class ChangeSetNotFound(CloudFormationError):
+    code = "ChangeSetNotFoundException"
+
+
+_moto_delete_change_set = CloudFormationBackend.delete_change_set
+
+
+def strict_delete_change_set(self, change_set_name):
+    """DeleteChangeSet of a change set that does not exist is refused as AWS does
+    (`ChangeSetNotFound`, HTTP 404: "The specified change set name or ID doesn't exist"; API
+    reference, DescribeChangeSet and ExecuteChangeSet, "Errors"); moto answers HTTP 500
+    (an `UnboundLocalError` in its backend)."""
+    known = change_set_name in self.change_sets or any(
+        cs.change_set_name == change_set_name for cs in self.change_sets.values()
+    )
+    if not known:
+        raise ChangeSetNotFound(f"ChangeSet [{change_set_name}] does not exist")
+    return _moto_delete_change_set(self, change_set_name)
+
+
+CloudFormationBackend.delete_change_set = strict_delete_change_set
 CloudFormationBackend.create_change_set = strict_create_change_set
 CloudFormationBackend.execute_change_set = strict_execute_change_set
 delete_stack = CloudFormationBackend.delete_stack

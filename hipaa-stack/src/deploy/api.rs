@@ -22,6 +22,15 @@ pub struct ApiError {
     pub message: String,
 }
 
+/// Whether CloudFormation answered that the change set does not exist (`ChangeSetNotFound`,
+/// HTTP 404; API reference, DescribeChangeSet, "Errors").
+pub fn is_change_set_not_found(e: &ApiError) -> bool {
+    matches!(
+        e.code.as_deref(),
+        Some("ChangeSetNotFound" | "ChangeSetNotFoundException")
+    )
+}
+
 /// How the engine treats an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApiErrorKind {
@@ -760,13 +769,22 @@ impl CloudFormationApi for SdkApi {
     }
 
     async fn delete_change_set(&self, arn: &str) -> Result<(), ApiError> {
-        self.client
+        match self
+            .client
             .delete_change_set()
             .change_set_name(arn)
             .send()
             .await
-            .map(|_| ())
-            .map_err(|e| self.error(e))
+        {
+            Ok(_) => Ok(()),
+            Err(e) => match self.error(e) {
+                // Already gone (deleted by an earlier attempt whose answer was lost, by an
+                // execution of another change set of the stack, or with its stack): what
+                // was asked holds.
+                e if is_change_set_not_found(&e) => Ok(()),
+                e => Err(e),
+            },
+        }
     }
 
     async fn stack_events(&self, name: &str) -> Result<Vec<StackEvent>, ApiError> {
