@@ -146,17 +146,8 @@ fn telehealth(app: &mut App, args: Telehealth) -> Result<()> {
         .above(80.0)
         .notify(&oncall),
     )?;
-    application.add(
-        BackupPlan::new("Daily")
-            .encryption(&key)
-            .retention(days!(2190))
-            .protect(&ehr)
-            .protect(&server)
-            .protect(&recordings),
-    )?;
-
-    // Disaster recovery, in a second region: a key and a vault of its own there (references
-    // do not cross regions), deployed through that region's CloudFormation.
+    // Disaster recovery, in a second region: a key and a vault of its own there, deployed
+    // through that region's CloudFormation. The daily backups are copied there.
     let dr_region =
         Region::new("us-west-2").map_err(|violation| hipaa_stack::Error::InvalidName {
             place: "telehealth-dr".to_owned(),
@@ -170,8 +161,21 @@ fn telehealth(app: &mut App, args: Telehealth) -> Result<()> {
     dr.output("DrVaultName", vault.name())?;
     dr.output("DrKeyArn", dr_key.arn())?;
 
+    application.add(
+        BackupPlan::new("Daily")
+            .encryption(&key)
+            .retention(days!(2190))
+            .protect(&ehr)
+            .protect(&server)
+            .protect(&recordings)
+            .copy_to(&vault),
+    )?;
+
     application.output("RecordingsBucket", recordings.name())?;
     application.output("EhrEndpoint", ehr.endpoint_address())?;
     application.output("ServerId", server.instance_id())?;
+    // A value of the us-west-2 stack, read by `up` from that stack's outputs and passed in as
+    // a template parameter (CloudFormation imports only within a region).
+    application.output("DrVaultArn", vault.arn())?;
     Ok(())
 }

@@ -533,8 +533,9 @@ struct PlanNode {
 }
 
 impl PlanNode {
-    /// The ARN of the copy destination: built from its fixed name when it is pinned to
-    /// another region than the plan, a reference otherwise.
+    /// The ARN of the copy destination: built from its fixed name when both stacks are
+    /// pinned to different regions, a reference otherwise (a parameter filled in by `up`
+    /// when the regions may differ).
     fn destination(cx: &mut RenderCx<'_>, vault: Handle<BackupVault>) -> Expr {
         let arena = cx.arena;
         let there = arena.constructs[vault.index as usize].stack;
@@ -551,7 +552,9 @@ impl PlanNode {
                     "arn:${{AWS::Partition}}:backup:{region}:${{AWS::AccountId}}:backup-vault:{name}"
                 ))
             }
-            _ => cx.resolve(vault.arn()),
+            // The same region, or a region known only at deploy: a reference, carried
+            // across regions by a parameter that `up` fills in.
+            _ => cx.resolve_anywhere(vault.arn()),
         }
     }
 

@@ -872,6 +872,49 @@ async fn telehealth_dr_stack_lives_in_us_west_2_and_the_app_decommissions_then_d
     assert!(keys(kms_in("us-west-2").await).await.contains(&key_id));
     assert!(!keys(kms_in("us-east-1").await).await.contains(&key_id));
 
+    // A value across regions (issue 15): the app stack in us-east-1 reads the DR vault's ARN
+    // from the us-west-2 stack's output through a template parameter that `up` filled in (the
+    // daily backup plan copies to that vault).
+    let output = |cfn: aws_sdk_cloudformation::Client, stack: &'static str, key: String| async move {
+        cfn.describe_stacks()
+            .stack_name(stack)
+            .send()
+            .await
+            .unwrap()
+            .stacks()[0]
+            .outputs()
+            .iter()
+            .find(|o| o.output_key() == Some(key.as_str()))
+            .and_then(|o| o.output_value())
+            .map(str::to_owned)
+    };
+    let parameter = "Xrtelehealthdr7DrVaultBackupVaultArn";
+    let vault_arn = output(west.clone(), "telehealth-dr", parameter.to_owned())
+        .await
+        .expect("the DR stack outputs its vault's ARN for the app stack");
+    assert!(vault_arn.contains(":us-west-2:"), "{vault_arn}");
+    assert_eq!(
+        output(east.clone(), "telehealth-app", "DrVaultArn".to_owned()).await,
+        Some(vault_arn.clone())
+    );
+    let app_stack = east
+        .describe_stacks()
+        .stack_name("telehealth-app")
+        .send()
+        .await
+        .unwrap();
+    let passed: Vec<(String, String)> = app_stack.stacks()[0]
+        .parameters()
+        .iter()
+        .map(|p| {
+            (
+                p.parameter_key().unwrap_or_default().to_owned(),
+                p.parameter_value().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(passed, [(parameter.to_owned(), vault_arn)]);
+
     // Unchanged: exactly one read per stack, across both regions.
     second_up_only_reads("telehealth", out_dir, &moto.env(), 4);
     let outputs = run_example_with_env("telehealth", &["outputs"], &moto.env());
