@@ -109,7 +109,7 @@ impl SynthesizedStack {
         self.wave
     }
 
-    /// The stacks whose exports this stack imports.
+    /// The stacks whose exports this stack imports, or whose outputs it reads across regions.
     pub fn dependencies(&self) -> &[String] {
         &self.dependencies
     }

@@ -807,6 +807,18 @@ async fn telehealth_dr_stack_lives_in_us_west_2_and_the_app_decommissions_then_d
     let moto = Moto::start();
     let out = tempfile::tempdir().unwrap();
     let out_dir = out.path().to_str().unwrap();
+    // Before anything is deployed (`preview` exits 6: changes), the app stack cannot be
+    // planned: it reads the DR stack's outputs, which do not exist yet.
+    let preview = run_example_with_env("telehealth", &["preview"], &moto.env());
+    let said = String::from_utf8_lossy(&preview.stdout).to_string()
+        + &String::from_utf8_lossy(&preview.stderr);
+    assert_eq!(preview.status.code(), Some(6), "changes to deploy: {said}");
+    assert!(
+        said.contains(
+            "telehealth-app: planned after telehealth-dr deploy(s): it reads their outputs"
+        ),
+        "{said}"
+    );
     let up = run_example_with_env(
         "telehealth",
         &["up", "--yes", "--out", out_dir],
