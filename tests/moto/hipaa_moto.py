@@ -303,6 +303,107 @@ def get_permission(self, action, resource):
 _original_get_permission = FakeBucket.get_permission
 FakeBucket.get_permission = get_permission
 
+# -- Buckets from CloudFormation: versioning and replication --------------------------------
+
+from moto.s3.exceptions import S3ClientError
+
+
+class ReplicationRefused(S3ClientError):
+    def __init__(self, message):
+        super().__init__("InvalidRequest", message)
+
+
+def _bucket_settings(bucket, props, account_id):
+    """What moto's CloudFormation model of `AWS::S3::Bucket` drops, applied as S3 would:
+    `VersioningConfiguration`, and `ReplicationConfiguration` with the refusals of
+    PutBucketReplication (Amazon S3 API reference, PutBucketReplication; User Guide,
+    "Requirements and considerations for replication"): the source and the destination must
+    be versioned, the destination must exist, and a rule that selects objects encrypted with
+    KMS (`SseKmsEncryptedObjects`) must name the key that encrypts the copies
+    (`ReplicaKmsKeyID`)."""
+    backend = s3_backends[account_id]["aws"]
+    status = (props.get("VersioningConfiguration") or {}).get("Status")
+    if status:
+        backend.put_bucket_versioning(bucket.name, status)
+    config = props.get("ReplicationConfiguration")
+    if not config:
+        return
+    if bucket.versioning_status != "Enabled":
+        raise ReplicationRefused("Versioning must be 'Enabled' on the bucket to apply a replication configuration")
+    rules = []
+    for rule in config.get("Rules") or []:
+        destination = dict(rule.get("Destination") or {})
+        name = str(destination.get("Bucket", "")).split(":::")[-1]
+        target = backend.buckets.get(name)
+        if target is None:
+            raise ReplicationRefused("Destination bucket must exist.")
+        if target.versioning_status != "Enabled":
+            raise ReplicationRefused("Destination bucket must have versioning enabled.")
+        selection = rule.get("SourceSelectionCriteria") or {}
+        kms = (selection.get("SseKmsEncryptedObjects") or {}).get("Status") == "Enabled"
+        if kms and not (destination.get("EncryptionConfiguration") or {}).get("ReplicaKmsKeyID"):
+            raise ReplicationRefused("ReplicaKmsKeyID must be specified if SseKmsEncryptedObjects tag is present.")
+        rules.append({
+            "ID": rule.get("Id"),
+            "Priority": rule.get("Priority", 1),
+            "Status": rule.get("Status"),
+            "Destination": destination,
+            "SourceSelectionCriteria": selection,
+        })
+    backend.put_bucket_replication(bucket.name, {"Role": config.get("Role"), "Rule": rules})
+
+
+_original_bucket_create = FakeBucket.create_from_cloudformation_json.__func__
+_original_bucket_update = FakeBucket.update_from_cloudformation_json.__func__
+
+
+def bucket_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    bucket = _original_bucket_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    _bucket_settings(bucket, cloudformation_json.get("Properties") or {}, account_id)
+    return bucket
+
+
+def bucket_update(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+    bucket = _original_bucket_update(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
+    _bucket_settings(bucket, cloudformation_json.get("Properties") or {}, account_id)
+    return bucket
+
+
+FakeBucket.create_from_cloudformation_json = classmethod(bucket_create)
+FakeBucket.update_from_cloudformation_json = classmethod(bucket_update)
+
+
+def get_bucket_replication_response(self):
+    """GetBucketReplication answers the rules as they were put, `SourceSelectionCriteria`
+    included (moto drops it)."""
+    self.data["Action"] = "GetBucketReplication"
+    replication = self.backend.get_bucket_replication(self.bucket_name)
+    if not replication:
+        from moto.s3.exceptions import ReplicationConfigurationNotFoundError
+
+        raise ReplicationConfigurationNotFoundError(bucket_name=self.bucket_name)
+    rules = []
+    for rule in replication["Rule"]:
+        shown = {
+            "ID": rule["ID"],
+            "Priority": rule["Priority"],
+            "Status": rule["Status"],
+            "DeleteMarkerReplication": {"Status": "Disabled"},
+            "Filter": {"Prefix": ""},
+            "Destination": rule["Destination"],
+        }
+        if rule.get("SourceSelectionCriteria"):
+            shown["SourceSelectionCriteria"] = rule["SourceSelectionCriteria"]
+        rules.append(shown)
+    return self.serialized(
+        ActionResult({"ReplicationConfiguration": {"Role": replication["Role"], "Rules": rules}})
+    )
+
+
+from moto.s3.responses import S3Response
+
+S3Response.get_bucket_replication = get_bucket_replication_response
+
 # -- Instances launched from a launch template ----------------------------------------------
 
 from moto.ec2.models.instances import Instance

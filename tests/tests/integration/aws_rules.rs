@@ -925,7 +925,72 @@ async fn telehealth_dr_stack_lives_in_us_west_2_and_the_app_decommissions_then_d
             )
         })
         .collect();
-    assert_eq!(passed, [(parameter.to_owned(), vault_arn)]);
+    assert!(
+        passed.contains(&(parameter.to_owned(), vault_arn)),
+        "{passed:?}"
+    );
+    assert_eq!(
+        passed.len(),
+        3,
+        "vault, recordings copy and DR key: {passed:?}"
+    );
+
+    // The recordings replicate to their copy in us-west-2, KMS-encrypted objects included,
+    // re-encrypted there with the DR key: read back through S3 in the source region.
+    let recordings = output(
+        east.clone(),
+        "telehealth-app",
+        "RecordingsBucket".to_owned(),
+    )
+    .await
+    .unwrap();
+    let copy_arn = output(
+        west.clone(),
+        "telehealth-dr",
+        "Xrtelehealthdr19VisitRecordingsCopyArn".to_owned(),
+    )
+    .await
+    .unwrap();
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&config_for(&moto.endpoint).await)
+            .force_path_style(true)
+            .build(),
+    );
+    let replication = s3
+        .get_bucket_replication()
+        .bucket(&recordings)
+        .send()
+        .await
+        .unwrap();
+    let config = replication.replication_configuration().unwrap();
+    assert!(
+        config.role().starts_with("arn:aws:iam::123456789012:role/")
+            && config.role().contains("ReplicationRole"),
+        "the bucket's own replication role: {}",
+        config.role()
+    );
+    let rule = &config.rules()[0];
+    let destination = rule.destination().unwrap();
+    assert_eq!(destination.bucket(), copy_arn);
+    assert_eq!(
+        destination
+            .encryption_configuration()
+            .and_then(|e| e.replica_kms_key_id()),
+        Some(key_arn.as_str())
+    );
+    assert_eq!(
+        rule.source_selection_criteria()
+            .and_then(|c| c.sse_kms_encrypted_objects())
+            .map(|k| k.status().as_str()),
+        Some("Enabled")
+    );
+    assert_eq!(
+        destination
+            .replication_time()
+            .and_then(|t| t.time())
+            .and_then(|t| t.minutes()),
+        Some(15)
+    );
 
     // Unchanged: exactly one read per stack, across both regions.
     second_up_only_reads("telehealth", out_dir, &moto.env(), 4);
