@@ -67,6 +67,12 @@ pub(crate) const ACCESS_LOGS_NOT_LOGGED: ConstructWaiver = ConstructWaiver {
              would log every log delivery, without end",
 };
 
+/// S10 on the bucket that receives S3 server access logs.
+pub(crate) const ACCESS_LOGS_NO_REPLICA: ConstructWaiver = ConstructWaiver {
+    rule: "S10",
+    reason: "this bucket holds S3 server access logs (who asked for which object), never PHI; a regional outage loses no PHI with it, and the stores of PHI replicate on their own",
+};
+
 /// The `kind` of the waiver of rule `H1`, which only
 /// [`Waiver::never_holds_phi`](crate::compliance::Waiver::never_holds_phi) writes.
 pub(crate) const NEVER_HOLDS_PHI_KIND: &str = "never-holds-phi";

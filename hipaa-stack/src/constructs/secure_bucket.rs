@@ -609,6 +609,20 @@ mod tests {
             matches!(s10, Some(crate::compliance::Status::Enforced { .. })),
             "{s10:?}"
         );
+        // The copy in us-west-2 is the second region's copy: S10 holds for it too, with the
+        // replication rule of the other stack as evidence.
+        let copy = evaluation
+            .results
+            .iter()
+            .find(|r| r.rule == "S10" && &*r.logical_id == "RecordsCopy")
+            .map(|r| r.status.clone());
+        match copy {
+            Some(crate::compliance::Status::Enforced { evidence }) => assert_eq!(
+                evidence[0].logical_id, "clinic-data/Records",
+                "{evidence:?}"
+            ),
+            other => panic!("{other:?}"),
+        }
         assert!(t["Resources"]["Records"]["Properties"]["ReplicationConfiguration"]["Rules"][0]["Destination"].get("Metrics").is_some());
         let plain = replicated(false);
         let t: serde_json::Value =

@@ -648,6 +648,14 @@ fn s9(cx: &Cx<'_>) -> Outcome {
 /// encrypted with KMS (S3 skips them otherwise) and encrypts the copy with a key.
 fn s10(cx: &Cx<'_>) -> Outcome {
     if cx.present("/ReplicationConfiguration/Rules").is_err() {
+        // The copy of another bucket is itself the second region's copy.
+        if let Some(proof) = cx.replicated_from() {
+            return Outcome::Pass(vec![proof]);
+        }
+        // The typed exception: access logs are no PHI.
+        if cx.resource.construct_kind() == Some("AccessLogBucket") {
+            return all([access_log_bucket(cx)]);
+        }
         return Outcome::Gap(
             "no replication to a bucket in a second region: a regional outage leaves the only copy out of reach"
                 .to_owned(),
@@ -658,8 +666,17 @@ fn s10(cx: &Cx<'_>) -> Outcome {
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default();
+    // A destination of this template, or imported from a stack of this region, is in this
+    // bucket's region: no copy for disaster recovery.
+    let same_region = |destination: &Value| {
+        cx.template.resources().iter().any(|r| {
+            r.type_name() == "AWS::S3::Bucket"
+                && super::compute::mentions(destination, r.logical_id())
+        }) || destination.get("Fn::ImportValue").is_some()
+    };
     let copies = |r: &Value| {
-        text(&r["Status"]).as_deref() == Some("Enabled")
+        !same_region(&r["Destination"]["Bucket"])
+            && text(&r["Status"]).as_deref() == Some("Enabled")
             && text(&r["SourceSelectionCriteria"]["SseKmsEncryptedObjects"]["Status"]).as_deref()
                 == Some("Enabled")
             && !matches!(
@@ -670,7 +687,7 @@ fn s10(cx: &Cx<'_>) -> Outcome {
     match rules.iter().position(copies) {
         Some(i) => all([cx.proof(&format!("/ReplicationConfiguration/Rules/{i}")).ok_or_default()]),
         None => Outcome::Fail(
-            "no enabled replication rule copies the objects encrypted with KMS (`SourceSelectionCriteria.SseKmsEncryptedObjects` Enabled) and encrypts the copy (`Destination.EncryptionConfiguration.ReplicaKmsKeyID`): the PHI has no encrypted copy in another region"
+            "no enabled replication rule copies the objects encrypted with KMS (`SourceSelectionCriteria.SseKmsEncryptedObjects` Enabled) to a bucket of another region (not of this template, not imported within the region) and encrypts the copy (`Destination.EncryptionConfiguration.ReplicaKmsKeyID`): the PHI has no encrypted copy in another region"
                 .to_owned(),
         ),
     }
