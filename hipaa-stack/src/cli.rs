@@ -111,6 +111,8 @@ enum Command {
     Preview {
         #[command(flatten)]
         deploy: DeployArgs,
+        #[command(flatten)]
+        replace: AllowReplace,
         /// Print the plans as JSON.
         #[arg(long)]
         json: bool,
@@ -120,6 +122,10 @@ enum Command {
     Up {
         #[command(flatten)]
         deploy: DeployArgs,
+        #[command(flatten)]
+        confirm: Confirm,
+        #[command(flatten)]
+        replace: AllowReplace,
         /// Where to write the deployed assembly and its report.
         #[arg(long, short, default_value = "hipaa.out")]
         out: PathBuf,
@@ -129,6 +135,8 @@ enum Command {
     Destroy {
         #[command(flatten)]
         deploy: DeployArgs,
+        #[command(flatten)]
+        confirm: Confirm,
     },
     /// Print the outputs of the deployed stacks.
     #[cfg(feature = "deploy")]
@@ -169,16 +177,9 @@ struct DeployArgs {
     /// Only these stacks (repeatable); all when absent.
     #[arg(long = "stack", value_name = "NAME")]
     stacks: Vec<String>,
-    /// Stacks of one wave deployed or deleted at the same time.
+    /// Stacks of one wave worked on at the same time.
     #[arg(long, default_value_t = 4)]
     concurrency: usize,
-    /// Do not ask for confirmation.
-    #[arg(long, short)]
-    yes: bool,
-    /// Allow replacing or deleting this store of PHI (`STACK/LogicalId` or `STACK/Construct`,
-    /// repeatable).
-    #[arg(long = "allow-replace", value_name = "STACK/ID")]
-    allow_replace: Vec<String>,
     /// The longest wait for one stack, in seconds.
     #[arg(long, default_value_t = 3600)]
     timeout: u64,
@@ -194,6 +195,25 @@ struct DeployArgs {
     /// `hipaa-stack-staging-<account>-<region>`.
     #[arg(long = "staging-bucket", value_name = "NAME")]
     staging_bucket: Option<String>,
+}
+
+/// `--yes`, for the commands that ask before they change anything.
+#[cfg(feature = "deploy")]
+#[derive(Debug, clap::Args)]
+struct Confirm {
+    /// Do not ask for confirmation.
+    #[arg(long, short)]
+    yes: bool,
+}
+
+/// `--allow-replace`, for the commands that plan changes.
+#[cfg(feature = "deploy")]
+#[derive(Debug, clap::Args)]
+struct AllowReplace {
+    /// Allow replacing or deleting this store of PHI (`STACK/LogicalId` or `STACK/Construct`,
+    /// repeatable).
+    #[arg(long = "allow-replace", value_name = "STACK/ID")]
+    allow_replace: Vec<String>,
 }
 
 /// The formats of `check`.
@@ -216,12 +236,59 @@ enum GraphFormat {
     Mermaid,
 }
 
+/// What `#[hipaa_stack::main]` knows of the user's program, read from the Cargo metadata of
+/// the program's own crate (or given to the attribute): `--help` and `-V` show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Program {
+    /// The app's name, in its stacks' `hipaa-stack:app` tag: the package name.
+    pub app: &'static str,
+    /// The program's name in `--help` and `-V` (the binary's name); the app's when `None`.
+    pub name: Option<&'static str>,
+    /// The version `-V` prints.
+    pub version: &'static str,
+    /// The description `--help` starts with; when `None` or empty, a line naming the app.
+    pub about: Option<&'static str>,
+}
+
+impl Program {
+    /// The command line of this program: hipaa-stack's commands under the program's name,
+    /// version and description, with `A`'s arguments on every command and each command's
+    /// own description kept.
+    fn command<A: clap::Args>(&self) -> clap::Command {
+        use clap::CommandFactory;
+        let about = match self.about.map(str::trim) {
+            Some(about) if !about.is_empty() => about.to_owned(),
+            _ => format!("The AWS stacks of {}: synthesize, check, deploy.", self.app),
+        };
+        Cli::command()
+            .name(self.name.unwrap_or(self.app))
+            .bin_name(self.name.unwrap_or(self.app))
+            .version(self.version)
+            .about(about)
+            .long_about(None)
+            .mut_subcommands(|sub| {
+                // `augment_args` also sets the description to the doc comment of `A`.
+                let about = sub.get_about().cloned();
+                let long_about = sub.get_long_about().cloned();
+                let sub = A::augment_args(sub);
+                let sub = match about {
+                    Some(about) => sub.about(about),
+                    None => sub.about(None::<&'static str>),
+                };
+                match long_about {
+                    Some(long_about) => sub.long_about(long_about),
+                    None => sub.long_about(None::<&'static str>),
+                }
+            })
+    }
+}
+
 /// Runs a user's program: parses the command line, builds the app, runs the command.
-pub fn run<F>(app_name: &str, program: F) -> ExitCode
+pub fn run<F>(program: Program, build: F) -> ExitCode
 where
     F: FnOnce(&mut App) -> Result<()>,
 {
-    run_with_args(app_name, |app, NoArgs {}| program(app))
+    run_with_args(program, |app, NoArgs {}| build(app))
 }
 
 /// A program without arguments of its own.
@@ -241,13 +308,13 @@ fn usage_error(err: &clap::Error) -> ExitCode {
 
 /// Runs a user's program that takes arguments of its own (`A`, a type deriving
 /// `clap::Args`): they are accepted by every command, e.g. `synth --buckets 5000`.
-pub fn run_with_args<A, F>(app_name: &str, program: F) -> ExitCode
+pub fn run_with_args<A, F>(program: Program, build: F) -> ExitCode
 where
     A: clap::Args,
     F: FnOnce(&mut App, A) -> Result<()>,
 {
-    use clap::{CommandFactory, FromArgMatches};
-    let command = Cli::command().mut_subcommands(A::augment_args);
+    use clap::FromArgMatches;
+    let command = program.command::<A>();
     let matches = match command.try_get_matches() {
         Ok(matches) => matches,
         Err(err) => return usage_error(&err),
@@ -260,9 +327,9 @@ where
         Ok(parsed) => parsed,
         Err(err) => return usage_error(&err),
     };
-    let mut app = App::new(app_name);
+    let mut app = App::new(program.app);
     let start = std::time::Instant::now();
-    if let Err(err) = program(&mut app, args) {
+    if let Err(err) = build(&mut app, args) {
         err!("error: {err}");
         return ExitCode::from(exit::PROGRAM_ERROR);
     }
@@ -273,20 +340,50 @@ where
         Command::Check { format } => check(&app, format),
         Command::Report { out } => report(&app, &out),
         #[cfg(feature = "deploy")]
-        Command::Preview { deploy, json } => deploying(&app, &deploy, Action::Preview { json }),
+        Command::Preview {
+            deploy,
+            replace,
+            json,
+        } => deploying(
+            &app,
+            &deploy,
+            Change::plan(replace),
+            Action::Preview { json },
+        ),
         #[cfg(feature = "deploy")]
-        Command::Up { deploy, out } => deploying(&app, &deploy, Action::Up { out }),
+        Command::Up {
+            deploy,
+            confirm,
+            replace,
+            out,
+        } => deploying(
+            &app,
+            &deploy,
+            Change {
+                yes: confirm.yes,
+                allow_replace: replace.allow_replace,
+            },
+            Action::Up { out },
+        ),
         #[cfg(feature = "deploy")]
-        Command::Destroy { deploy } => deploying(&app, &deploy, Action::Destroy),
+        Command::Destroy { deploy, confirm } => deploying(
+            &app,
+            &deploy,
+            Change {
+                yes: confirm.yes,
+                allow_replace: Vec::new(),
+            },
+            Action::Destroy,
+        ),
         #[cfg(feature = "deploy")]
         Command::Outputs { stacks, json } => {
             let args = DeployArgs::read_only(stacks);
-            deploying(&app, &args, Action::Outputs { json })
+            deploying(&app, &args, Change::read_only(), Action::Outputs { json })
         }
         #[cfg(feature = "deploy")]
         Command::Drift { stacks, json } => {
             let args = DeployArgs::read_only(stacks);
-            deploying(&app, &args, Action::Drift { json })
+            deploying(&app, &args, Change::read_only(), Action::Drift { json })
         }
     }
 }
@@ -297,12 +394,37 @@ impl DeployArgs {
         DeployArgs {
             stacks,
             concurrency: 4,
-            yes: true,
-            allow_replace: Vec::new(),
             timeout: 3600,
             verbose: false,
             adopt: Vec::new(),
             staging_bucket: None,
+        }
+    }
+}
+
+/// What a command allows: to go on without asking, to replace stores of PHI.
+#[cfg(feature = "deploy")]
+struct Change {
+    yes: bool,
+    allow_replace: Vec<String>,
+}
+
+#[cfg(feature = "deploy")]
+impl Change {
+    /// A command that plans and changes nothing (`preview`): it never asks, and were it
+    /// to, the answer is no.
+    fn plan(replace: AllowReplace) -> Self {
+        Change {
+            yes: false,
+            allow_replace: replace.allow_replace,
+        }
+    }
+
+    /// A command that only reads (`outputs`, `drift`).
+    fn read_only() -> Self {
+        Change {
+            yes: true,
+            allow_replace: Vec::new(),
         }
     }
 }
@@ -349,7 +471,7 @@ fn deploy_code(err: &crate::deploy::DeployError) -> u8 {
 
 /// Runs a command that talks to CloudFormation.
 #[cfg(feature = "deploy")]
-fn deploying(app: &App, args: &DeployArgs, action: Action) -> ExitCode {
+fn deploying(app: &App, args: &DeployArgs, change: Change, action: Action) -> ExitCode {
     let assembly = match app.synth() {
         Ok(assembly) => assembly,
         Err(err) => {
@@ -395,9 +517,9 @@ fn deploying(app: &App, args: &DeployArgs, action: Action) -> ExitCode {
             .collect::<Vec<_>>()
             .join(", ");
         let options = crate::deploy::Options {
-            yes: args.yes,
+            yes: change.yes,
             concurrency: args.concurrency.max(1),
-            allow_replace: args.allow_replace.clone(),
+            allow_replace: change.allow_replace,
             stacks: args.stacks.clone(),
             timeout: std::time::Duration::from_secs(args.timeout),
             adopt: args.adopt.clone(),

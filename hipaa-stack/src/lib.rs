@@ -51,6 +51,6 @@ pub use clap;
 
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::cli::{run, run_with_args};
+    pub use crate::cli::{Program, run, run_with_args};
     pub use crate::constructs::__UserDataSource as UserDataSource;
 }

@@ -16,7 +16,8 @@
 use hipaa_stack::clap;
 use hipaa_stack::prelude::*;
 
-// The telehealth program's own arguments.
+/// The telehealth program's own flags (this doc comment must not become the description of
+/// every command).
 #[derive(Debug, clap::Args)]
 struct Telehealth {
     /// The application stack stops being a production stack: `up` turns its termination

@@ -5,6 +5,7 @@
 
 mod aws_rules;
 mod cfn_lint;
+mod cli;
 mod compliant_props;
 mod deploy;
 mod examples;
