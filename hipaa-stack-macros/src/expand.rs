@@ -148,6 +148,13 @@ pub(crate) fn stack_name(name: Name) -> TokenStream {
     quote! { ::hipaa_stack::StackName::__from_checked(#checked) }
 }
 
+/// The expansion of `region!("…")`.
+pub(crate) fn region(name: Name) -> TokenStream {
+    let name = string(name);
+    let checked = checked(quote! { ::hipaa_stack::Region::__from_macro(#name) });
+    quote! { ::hipaa_stack::Region::__from_checked(#checked) }
+}
+
 /// A plain string literal holding the checked value, spanned on the user's
 /// literal (which may have been written raw or with escapes).
 fn string(Name { value, span }: Name) -> LitStr {

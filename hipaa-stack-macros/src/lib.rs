@@ -185,6 +185,25 @@ pub fn stack_name(input: TokenStream) -> TokenStream {
     function_like(input, parse::stack_name, expand::stack_name)
 }
 
+/// An AWS region, checked at compile time, for a stack pinned to a region
+/// (`app.stack_in(.., region!("us-west-2"))`).
+///
+/// The input is a string literal: lower-case words joined by hyphens, ending in
+/// a number, like `"us-east-1"` or `"us-gov-west-1"`. It expands to
+/// `::hipaa_stack::Region::__from_macro("…")` in a `const` block, which checks
+/// the name once more when the program is compiled.
+///
+/// ```text
+/// let dr = hipaa_stack::region!("us-west-2");
+/// ```
+///
+/// `region!("us-east")` fails with "invalid region \`us-east\`: …", spanned on
+/// the literal. The compiled examples live in the `hipaa-stack` crate.
+#[proc_macro]
+pub fn region(input: TokenStream) -> TokenStream {
+    function_like(input, parse::region, expand::region)
+}
+
 /// A calendar date, checked at compile time, for the expiry of a waiver.
 ///
 /// The input is a string literal `YYYY-MM-DD` naming a real day, as in `"2027-03-31"`. It

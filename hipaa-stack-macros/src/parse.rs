@@ -7,8 +7,8 @@ use std::net::IpAddr;
 use std::num::IntErrorKind;
 
 use hipaa_stack_syntax::{
-    Violation, check_bucket_name, check_days, check_stack_name, parse_cidr, parse_date,
-    user_data_problem,
+    Violation, check_bucket_name, check_days, check_region, check_stack_name, parse_cidr,
+    parse_date, user_data_problem,
 };
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
@@ -359,6 +359,15 @@ pub(crate) fn stack_name(input: TokenStream) -> syn::Result<Name> {
         "`stack_name!` takes a stack name as a string literal, \
          e.g. `stack_name!(\"clinic-data\")`",
         check_stack_name,
+    )
+}
+
+/// Parses the input of `region!` and checks it with `check_region`.
+pub(crate) fn region(input: TokenStream) -> syn::Result<Name> {
+    name(
+        input,
+        "`region!` takes an AWS region as a string literal, e.g. `region!(\"us-west-2\")`",
+        check_region,
     )
 }
 

@@ -547,6 +547,26 @@ mod names {
             message(parse::stack_name(quote!("1st-stack"))),
             "invalid stack name `1st-stack`: stack names start with an ASCII letter"
         );
+        assert_eq!(
+            message(parse::region(quote!("US-EAST-1"))),
+            "invalid region `US-EAST-1`: region names are lower-case words joined by hyphens \
+             and end in a number, like `us-east-1`"
+        );
+        assert_eq!(
+            message(parse::region(quote!(us_east_1))),
+            "`region!` takes an AWS region as a string literal, e.g. `region!(\"us-west-2\")`"
+        );
+    }
+
+    #[test]
+    fn region_expands() {
+        match parse::region(quote!("us-west-2")) {
+            Ok(checked) => same(expand::region(checked), {
+                let c = expand::checked(quote!(::hipaa_stack::Region::__from_macro("us-west-2")));
+                quote!(::hipaa_stack::Region::__from_checked(#c))
+            }),
+            Err(error) => panic!("{error}"),
+        }
     }
 
     #[test]

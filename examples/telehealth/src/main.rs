@@ -158,13 +158,8 @@ fn telehealth(app: &mut App, args: Telehealth) -> Result<()> {
 
     // Disaster recovery, in a second region: a key and a vault of its own there (references
     // do not cross regions), deployed through that region's CloudFormation.
-    let dr_region =
-        Region::new("us-west-2").map_err(|violation| hipaa_stack::Error::InvalidName {
-            place: "telehealth-dr".to_owned(),
-            violation,
-        })?;
     let dr = app
-        .stack_in(stack_name!("telehealth-dr"), dr_region)?
+        .stack_in(stack_name!("telehealth-dr"), region!("us-west-2"))?
         .description("telehealth: disaster-recovery key and backup vault in us-west-2");
     let dr_key = dr.add(KmsKey::new("DrKey").description("encrypts the recovery copies"))?;
     let vault = dr.add(BackupVault::new("DrVault").encryption(&dr_key))?;
