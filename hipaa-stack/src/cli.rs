@@ -129,6 +129,10 @@ enum Command {
         /// Where to write the deployed assembly and its report.
         #[arg(long, short, default_value = "hipaa.out")]
         out: PathBuf,
+        /// Also print the outputs hipaa-stack adds for itself: the exports between stacks
+        /// and the template hash.
+        #[arg(long)]
+        all: bool,
     },
     /// Delete the stacks in reverse order; stores of PHI are kept and listed.
     #[cfg(feature = "deploy")]
@@ -147,6 +151,10 @@ enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        /// Also print the outputs hipaa-stack adds for itself: the exports between stacks
+        /// and the template hash.
+        #[arg(long)]
+        all: bool,
     },
     /// Run CloudFormation drift detection; exit 9 when a stack drifted.
     #[cfg(feature = "deploy")]
@@ -356,12 +364,14 @@ where
             confirm,
             replace,
             out,
+            all,
         } => deploying(
             &app,
             &deploy,
             Change {
                 yes: confirm.yes,
                 allow_replace: replace.allow_replace,
+                all_outputs: all,
             },
             Action::Up { out },
         ),
@@ -372,13 +382,18 @@ where
             Change {
                 yes: confirm.yes,
                 allow_replace: Vec::new(),
+                all_outputs: false,
             },
             Action::Destroy,
         ),
         #[cfg(feature = "deploy")]
-        Command::Outputs { stacks, json } => {
+        Command::Outputs { stacks, json, all } => {
             let args = DeployArgs::read_only(stacks);
-            deploying(&app, &args, Change::read_only(), Action::Outputs { json })
+            let change = Change {
+                all_outputs: all,
+                ..Change::read_only()
+            };
+            deploying(&app, &args, change, Action::Outputs { json })
         }
         #[cfg(feature = "deploy")]
         Command::Drift { stacks, json } => {
@@ -407,6 +422,8 @@ impl DeployArgs {
 struct Change {
     yes: bool,
     allow_replace: Vec<String>,
+    /// Show the outputs hipaa-stack adds for itself too (`--all`).
+    all_outputs: bool,
 }
 
 #[cfg(feature = "deploy")]
@@ -417,6 +434,7 @@ impl Change {
         Change {
             yes: false,
             allow_replace: replace.allow_replace,
+            all_outputs: false,
         }
     }
 
@@ -425,6 +443,7 @@ impl Change {
         Change {
             yes: true,
             allow_replace: Vec::new(),
+            all_outputs: false,
         }
     }
 }
@@ -523,6 +542,7 @@ fn deploying(app: &App, args: &DeployArgs, change: Change, action: Action) -> Ex
             stacks: args.stacks.clone(),
             timeout: std::time::Duration::from_secs(args.timeout),
             adopt: args.adopt.clone(),
+            internal_outputs: change.all_outputs,
             ..crate::deploy::Options::default()
         };
         // Read-only commands need neither the staging bucket nor the run lock. A staging
@@ -657,7 +677,20 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                 for s in &done.absent {
                     out!("{s}: not deployed");
                 }
-                let phi: Vec<_> = done.retained.iter().filter(|r| r.phi).collect();
+                let mut warnings: Vec<&String> = done.warnings.iter().collect();
+                warnings.sort_unstable();
+                warnings.dedup();
+                for w in warnings {
+                    err!("warning: {w}");
+                }
+                // One line per kept resource, however many attempts it took to keep it.
+                let mut seen = std::collections::BTreeSet::new();
+                let retained: Vec<_> = done
+                    .retained
+                    .iter()
+                    .filter(|r| seen.insert((r.stack.as_str(), r.logical_id.as_str())))
+                    .collect();
+                let phi: Vec<_> = retained.iter().filter(|r| r.phi).collect();
                 if !phi.is_empty() {
                     out!("retained, still billed, still holding PHI:");
                     for r in phi {
@@ -678,7 +711,7 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                         );
                     }
                 }
-                let other: Vec<_> = done.retained.iter().filter(|r| !r.phi).collect();
+                let other: Vec<_> = retained.iter().filter(|r| !r.phi).collect();
                 if !other.is_empty() {
                     out!("also retained (no PHI):");
                     for r in other {

@@ -20,7 +20,6 @@
 //! to what was deployed.
 
 use std::fmt::Write as _;
-use std::fs;
 use std::path::Path;
 
 use serde::Serialize;
@@ -429,14 +428,9 @@ impl Report {
 
     /// Writes `report.json`, `report.md` and `report.html` into `dir`.
     pub fn write(&self, dir: &Path) -> Result<()> {
-        let write = |name: &str, text: String| {
-            let path = dir.join(name);
-            fs::write(&path, text).map_err(|source| Error::Write { path, source })
-        };
-        fs::create_dir_all(dir).map_err(|source| Error::Write {
-            path: dir.to_owned(),
-            source,
-        })?;
+        // Atomically, and never through a symbolic link.
+        let write = |name: &str, text: String| crate::outdir::write_file(dir, name, &text);
+        crate::outdir::create(dir)?;
         write("report.json", self.to_json()?)?;
         write("report.md", self.to_markdown())?;
         write("report.html", self.to_html())

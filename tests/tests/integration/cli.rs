@@ -142,3 +142,182 @@ fn each_command_shows_only_the_flags_it_honours() {
     let refused = run_example("clinic", &["preview", "--yes"]);
     assert_eq!(refused.status.code(), Some(2));
 }
+
+#[tokio::test]
+async fn outputs_and_up_hide_what_hipaa_stack_adds_for_itself_unless_all() {
+    let moto = crate::moto::Moto::start();
+    let env = moto.env();
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+    let internal = |text: &str| -> Vec<String> {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("Export") || l.starts_with("HipaaStackTemplateSha256"))
+            .map(ToOwned::to_owned)
+            .collect()
+    };
+    let run = |args: &[&str]| {
+        let output = crate::support::run_example_with_env("clinic", args, &env);
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+
+    let up = run(&["up", "--yes", "--out", dir]);
+    assert!(up.contains("    RecordsBucket = "), "{up}");
+    assert_eq!(internal(&up), Vec::<String>::new(), "{up}");
+
+    let shown = run(&["outputs"]);
+    assert!(shown.contains("    AuditLogGroup = "), "{shown}");
+    assert_eq!(internal(&shown), Vec::<String>::new(), "{shown}");
+    let json: serde_json::Value = serde_json::from_str(&run(&["outputs", "--json"])).unwrap();
+    let security = json["clinic-security"].as_object().unwrap();
+    assert!(security.keys().all(|k| !k.starts_with("Export")), "{json}");
+
+    let all = run(&["outputs", "--all"]);
+    let all = internal(&all);
+    // The security stack exports the key and the log bucket to the data stack; each stack
+    // records its template's hash.
+    assert!(
+        all.iter().any(|l| l.starts_with("Export6PhiKeyArn = arn:")),
+        "{all:?}"
+    );
+    assert!(
+        all.iter()
+            .any(|l| l.starts_with("Export10AccessLogsRef = ")),
+        "{all:?}"
+    );
+    assert_eq!(
+        all.iter()
+            .filter(|l| l.starts_with("HipaaStackTemplateSha256 = "))
+            .count(),
+        2,
+        "{all:?}"
+    );
+}
+
+#[tokio::test]
+async fn destroy_warns_once_per_stack_about_exports_whose_importers_it_cannot_list() {
+    use crate::deploy::{deployer, faulty, options, two_stacks};
+    use crate::faults::Faults;
+    let moto = crate::moto::Moto::start();
+    // `shared` exports the key's ARN and the log bucket's name to `data`.
+    let assembly = two_stacks(false, &[]);
+    deployer(&moto, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    let faults = Faults {
+        no_list_imports: true,
+        ..Faults::default()
+    };
+    let d = faulty(&moto, &assembly, faults, options()).await;
+    let done = d.destroy().await.unwrap();
+    assert_eq!(done.deleted, ["data", "shared"]);
+    assert_eq!(done.warnings.len(), 1, "{:?}", done.warnings);
+    let warning = &done.warnings[0];
+    assert!(
+        warning.starts_with("shared: the endpoint cannot list the importers of 2 export(s) ("),
+        "{warning}"
+    );
+    assert!(warning.contains("shared:PhiKey:Arn"), "{warning}");
+    // Asked once: an endpoint without the operation is not asked again for each export.
+    let asked = d
+        .api()
+        .log()
+        .iter()
+        .filter(|l| l.starts_with("ListImports"))
+        .count();
+    assert_eq!(asked, 1, "{:?}", d.api().log());
+}
+
+/// The names of the files in `dir`, sorted.
+fn files_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn synth_of_another_app_into_the_same_folder_leaves_only_its_own_files_and_the_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    stdout("clinic", &["synth", "--out", out]);
+    assert_eq!(
+        files_in(dir.path()),
+        [
+            "clinic-data.template.json",
+            "clinic-security.template.json",
+            "manifest.json"
+        ]
+    );
+    // A file of the user's own, which no manifest lists, is never removed.
+    std::fs::write(dir.path().join("NOTES.md"), "mine").unwrap();
+    stdout("telehealth", &["synth", "--out", out]);
+    assert_eq!(
+        files_in(dir.path()),
+        [
+            "NOTES.md",
+            "manifest.json",
+            "telehealth-app.template.json",
+            "telehealth-dr.template.json",
+            "telehealth-network.template.json",
+            "telehealth-security.template.json",
+        ]
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["app"], "telehealth");
+    // And back: the telehealth templates go, the clinic's come back.
+    stdout("clinic", &["synth", "--out", out]);
+    assert_eq!(
+        files_in(dir.path()),
+        [
+            "NOTES.md",
+            "clinic-data.template.json",
+            "clinic-security.template.json",
+            "manifest.json"
+        ]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn synth_refuses_to_write_through_a_symbolic_link_planted_in_its_folder() {
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("authorized_keys");
+    std::fs::write(&target, "ssh-ed25519 AAAA… admin").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let planted = dir.path().join("clinic-data.template.json");
+    std::os::unix::fs::symlink(&target, &planted).unwrap();
+
+    let run = run_example("clinic", &["synth", "--out", dir.path().to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("clinic-data.template.json"), "{stderr}");
+    assert!(stderr.contains("symbolic link"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "ssh-ed25519 AAAA… admin"
+    );
+    assert!(
+        std::fs::symlink_metadata(&planted)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    // No temporary file is left behind.
+    assert!(
+        files_in(dir.path()).iter().all(|f| !f.ends_with(".tmp")),
+        "{:?}",
+        files_in(dir.path())
+    );
+}
