@@ -80,6 +80,13 @@ macro_rules! err {
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Log to standard error: -v steps and API call counts, -vv every AWS API call, -vvv
+    /// everything (`RUST_LOG` overrides).
+    #[arg(long, short, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    /// The format of the logs.
+    #[arg(long, value_enum, default_value_t = crate::logging::LogFormat::Text, global = true)]
+    log_format: crate::logging::LogFormat,
 }
 
 #[derive(Debug, Subcommand)]
@@ -191,9 +198,6 @@ struct DeployArgs {
     /// The longest wait for one stack, in seconds.
     #[arg(long, default_value_t = 3600)]
     timeout: u64,
-    /// Print the number of API calls per operation.
-    #[arg(long, short)]
-    verbose: bool,
     /// Take over this existing stack although its `hipaa-stack:app` tag is missing or names
     /// another app (repeatable). Without it such stacks are refused, untouched.
     #[arg(long = "adopt", value_name = "STACK")]
@@ -335,6 +339,14 @@ where
         Ok(parsed) => parsed,
         Err(err) => return usage_error(&err),
     };
+    let logging = crate::logging::init(cli.verbose, cli.log_format);
+    #[cfg(feature = "deploy")]
+    let logs = Logs {
+        counts: cli.verbose > 0,
+        logging,
+    };
+    #[cfg(not(feature = "deploy"))]
+    let _ = logging;
     let mut app = App::new(program.app);
     let start = std::time::Instant::now();
     if let Err(err) = build(&mut app, args) {
@@ -353,6 +365,7 @@ where
             replace,
             json,
         } => deploying(
+            logs,
             &app,
             &deploy,
             Change::plan(replace),
@@ -366,6 +379,7 @@ where
             out,
             all,
         } => deploying(
+            logs,
             &app,
             &deploy,
             Change {
@@ -377,6 +391,7 @@ where
         ),
         #[cfg(feature = "deploy")]
         Command::Destroy { deploy, confirm } => deploying(
+            logs,
             &app,
             &deploy,
             Change {
@@ -393,12 +408,18 @@ where
                 all_outputs: all,
                 ..Change::read_only()
             };
-            deploying(&app, &args, change, Action::Outputs { json })
+            deploying(logs, &app, &args, change, Action::Outputs { json })
         }
         #[cfg(feature = "deploy")]
         Command::Drift { stacks, json } => {
             let args = DeployArgs::read_only(stacks);
-            deploying(&app, &args, Change::read_only(), Action::Drift { json })
+            deploying(
+                logs,
+                &app,
+                &args,
+                Change::read_only(),
+                Action::Drift { json },
+            )
         }
     }
 }
@@ -410,11 +431,20 @@ impl DeployArgs {
             stacks,
             concurrency: 4,
             timeout: 3600,
-            verbose: false,
             adopt: Vec::new(),
             staging_bucket: None,
         }
     }
+}
+
+/// What `-v` asks of a deploy command.
+#[cfg(feature = "deploy")]
+#[derive(Debug, Clone, Copy)]
+struct Logs {
+    /// Print the number of API calls per operation.
+    counts: bool,
+    /// Logs are on: no progress bars between their lines.
+    logging: bool,
 }
 
 /// What a command allows: to go on without asking, to replace stores of PHI.
@@ -490,7 +520,7 @@ fn deploy_code(err: &crate::deploy::DeployError) -> u8 {
 
 /// Runs a command that talks to CloudFormation.
 #[cfg(feature = "deploy")]
-fn deploying(app: &App, args: &DeployArgs, change: Change, action: Action) -> ExitCode {
+fn deploying(logs: Logs, app: &App, args: &DeployArgs, change: Change, action: Action) -> ExitCode {
     let assembly = match app.synth() {
         Ok(assembly) => assembly,
         Err(err) => {
@@ -543,6 +573,7 @@ fn deploying(app: &App, args: &DeployArgs, change: Change, action: Action) -> Ex
             timeout: std::time::Duration::from_secs(args.timeout),
             adopt: args.adopt.clone(),
             internal_outputs: change.all_outputs,
+            progress: !logs.logging && crate::deploy::Options::default().progress,
             ..crate::deploy::Options::default()
         };
         // Read-only commands need neither the staging bucket nor the run lock. A staging
@@ -564,7 +595,7 @@ fn deploying(app: &App, args: &DeployArgs, change: Change, action: Action) -> Ex
             .collect();
         let deployer = crate::deploy::Deployer::with_regions(regions, &assembly, options);
         let code = run_action(&deployer, &assembly, action).await;
-        if args.verbose {
+        if logs.counts {
             let calls = deployer.calls();
             err!(
                 "API calls to {}: {} in all ({} retries)",

@@ -13,6 +13,7 @@ pub mod deploy;
 pub mod error;
 pub mod graph;
 pub mod literal;
+mod logging;
 mod outdir;
 pub mod synth;
 #[cfg(test)]

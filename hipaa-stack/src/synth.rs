@@ -346,12 +346,17 @@ impl App {
     /// [`App::check`] as if today were `today` (waivers expire relative to it).
     pub fn check_on(&self, today: Date) -> Result<Assembly> {
         let arena = self.arena();
+        let _synth =
+            tracing::info_span!("synth", app = self.name(), stacks = arena.stacks.len()).entered();
         let mut timings = Timings::default();
         let clock = std::time::Instant::now();
         let mut cross: Vec<CrossStack> = Vec::new();
+        let phase = tracing::debug_span!("render").entered();
         let mut templates = render_stacks(self.name(), &arena, &mut cross)?;
+        drop(phase);
         timings.render = clock.elapsed();
         let clock = std::time::Instant::now();
+        let phase = tracing::debug_span!("resolve").entered();
         check_regions(&arena, &cross)?;
         add_exports(&arena, &cross, &mut templates)?;
 
@@ -399,6 +404,7 @@ impl App {
             resource_edges,
         };
 
+        drop(phase);
         timings.resolve = clock.elapsed();
         // Each stack in turn: its rules, then its text; then its JSON trees go (the text is
         // read back if anything later asks for a property), so that a large app never holds
@@ -408,6 +414,7 @@ impl App {
         let mut texts: Vec<Option<Arc<str>>> = vec![None; templates.len()];
         for (at, &s) in order.order.iter().enumerate() {
             let clock = std::time::Instant::now();
+            let phase = tracing::debug_span!("rules", stack = names[s as usize].as_str()).entered();
             let in_order: Vec<(&str, &Template)> = order
                 .order
                 .iter()
@@ -415,8 +422,11 @@ impl App {
                 .collect();
             evaluator.stack(&in_order, at);
             drop(in_order);
+            drop(phase);
             timings.rules += clock.elapsed();
             let clock = std::time::Instant::now();
+            let phase =
+                tracing::debug_span!("serialize", stack = names[s as usize].as_str()).entered();
             let name = &names[s as usize];
             let template = &mut templates[s as usize];
             let json = template.to_json().map_err(|source| Error::Serialize {
@@ -427,8 +437,17 @@ impl App {
             let json: Arc<str> = Arc::from(json);
             template.keep_only_text(&json);
             texts[s as usize] = Some(json);
+            drop(phase);
             timings.serialize += clock.elapsed();
         }
+        let ms = |d: std::time::Duration| (d.as_secs_f64() * 1e4).round() / 10.0;
+        tracing::debug!(
+            render_ms = ms(timings.render),
+            resolve_ms = ms(timings.resolve),
+            rules_ms = ms(timings.rules),
+            serialize_ms = ms(timings.serialize),
+            "synthesized"
+        );
         let evaluation = evaluator.finish();
         let mut templates: Vec<Option<Template>> = templates.into_iter().map(Some).collect();
         let mut stacks = Vec::with_capacity(templates.len());

@@ -433,6 +433,16 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         &self.run
     }
 
+    /// The span of one stack's part of a command: `stack{action=deploy stack=NAME region=R}`.
+    fn span(&self, action: &'static str, stack: &SynthesizedStack) -> tracing::Span {
+        tracing::info_span!(
+            "stack",
+            action,
+            stack = stack.name(),
+            region = self.region_of(stack.name()).unwrap_or_default()
+        )
+    }
+
     fn say(&self, line: impl AsRef<str>) {
         // Printed above the progress bars, or plainly without them.
         let _ = self.bars.println(line.as_ref());
@@ -1298,7 +1308,9 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         pending: &BTreeSet<&str>,
     ) -> (Vec<StackPlan>, Vec<DeployError>) {
         let results: Vec<Result<StackPlan, DeployError>> = stream::iter(wave.iter().zip(known))
-            .map(|(s, k)| self.plan(s, k, pending))
+            .map(|(s, k)| {
+                tracing::Instrument::instrument(self.plan(s, k, pending), self.span("plan", s))
+            })
             .buffered(self.options.concurrency.max(1))
             .collect()
             .await;
@@ -1385,7 +1397,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         let mut pending: BTreeSet<&str> = BTreeSet::new();
         for wave in &waves {
             let recovered: Vec<Result<Option<StackInfo>, DeployError>> = stream::iter(wave.iter())
-                .map(|s| self.recover(s))
+                .map(|s| tracing::Instrument::instrument(self.recover(s), self.span("recover", s)))
                 .buffered(self.options.concurrency.max(1))
                 .collect()
                 .await;
@@ -1487,7 +1499,12 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 }
                 let results: Vec<Result<Deployed, DeployError>> =
                     stream::iter(wave.iter().zip(plans.iter()))
-                        .map(|(s, p)| self.apply(s, p))
+                        .map(|(s, p)| {
+                            tracing::Instrument::instrument(
+                                self.apply(s, p),
+                                self.span("deploy", s),
+                            )
+                        })
                         .buffered(self.options.concurrency.max(1))
                         .collect()
                         .await;
@@ -1549,7 +1566,9 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 "{}: the exports kept for their importers are no longer imported; removing them",
                 stack.name()
             ));
-            let d = self.apply(stack, &p).await?;
+            let d =
+                tracing::Instrument::instrument(self.apply(stack, &p), self.span("deploy", stack))
+                    .await?;
             if let Some(entry) = deployed.iter_mut().find(|x| x.stack == stack.name()) {
                 entry
                     .notes
@@ -1839,7 +1858,12 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         let ours: BTreeSet<&str> = names.iter().copied().collect();
         for wave in waves.iter().rev() {
             let results: Vec<Result<StackDeletion, DeployError>> = stream::iter(wave.iter())
-                .map(|s| self.destroy_stack(s, &ours))
+                .map(|s| {
+                    tracing::Instrument::instrument(
+                        self.destroy_stack(s, &ours),
+                        self.span("destroy", s),
+                    )
+                })
                 .buffered(self.options.concurrency.max(1))
                 .collect()
                 .await;

@@ -46,7 +46,7 @@ fn help_and_version_are_the_programs_own() {
     let help = stdout("clinic", &["--help"]);
     let description = package_field("clinic", "description");
     assert!(help.starts_with(&format!("{description}\n")), "{help}");
-    assert!(help.contains("Usage: clinic <COMMAND>"), "{help}");
+    assert!(help.contains("Usage: clinic [OPTIONS] <COMMAND>"), "{help}");
     assert!(!help.contains("Declares HIPAA-compliant"), "{help}");
 
     let version = stdout("clinic", &["-V"]);
@@ -319,5 +319,141 @@ fn synth_refuses_to_write_through_a_symbolic_link_planted_in_its_folder() {
         files_in(dir.path()).iter().all(|f| !f.ends_with(".tmp")),
         "{:?}",
         files_in(dir.path())
+    );
+}
+
+#[tokio::test]
+async fn a_deploy_logged_at_trace_shows_every_api_call_and_no_credential() {
+    let moto = crate::moto::Moto::start();
+    // Distinct values, so that any trace of them in the logs is found.
+    let secret_key = "hsSecretKeyValue7f3a9c1e";
+    let session_token = "hsSessionTokenValue2b8d4e6f";
+    let mut env = moto.env();
+    env.retain(|(k, _)| *k != "AWS_SECRET_ACCESS_KEY");
+    env.push(("AWS_SECRET_ACCESS_KEY", secret_key.to_owned()));
+    env.push(("AWS_SESSION_TOKEN", session_token.to_owned()));
+    env.push(("RUST_LOG", "trace".to_owned()));
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+
+    let mut logs = String::new();
+    for args in [
+        &["up", "--yes", "--out", dir][..],
+        &["outputs"][..],
+        &["destroy", "--yes"][..],
+    ] {
+        let run = crate::support::run_example_with_env("clinic", args, &env);
+        let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+        assert!(run.status.success(), "{args:?}: {stderr}");
+        logs.push_str(&stderr);
+    }
+    assert!(
+        !logs.contains(secret_key),
+        "the secret key reached the logs"
+    );
+    assert!(
+        !logs.contains(session_token),
+        "the session token reached the logs"
+    );
+    // Nor the signature, nor what was sent: no template body, no request parameters.
+    assert!(!logs.contains("Signature="), "a signature reached the logs");
+    assert!(!logs.contains("AWSTemplateFormatVersion"));
+    assert!(!logs.contains("TemplateBody"));
+    assert!(!logs.contains("x-amz-security-token"));
+
+    // Every call: its service, operation, region, latency, status and request id.
+    let calls: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.contains("hipaa_stack::aws: aws call"))
+        .collect();
+    for operation in [
+        "CreateChangeSet",
+        "ExecuteChangeSet",
+        "DescribeStacks",
+        "DeleteStack",
+        "GetCallerIdentity",
+    ] {
+        assert!(
+            calls
+                .iter()
+                .any(|l| l.contains(&format!("operation=\"{operation}\""))),
+            "no logged call of {operation}"
+        );
+    }
+    for call in &calls {
+        assert!(call.contains("region=\"us-east-1\""), "{call}");
+        assert!(call.contains("latency_ms="), "{call}");
+        assert!(call.contains("attempt=1"), "{call}");
+        let id = call
+            .split("request_id=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_default();
+        assert!(!id.is_empty(), "no request id: {call}");
+    }
+    // Each stack's deploy is a span.
+    assert!(
+        logs.contains("stack{action=\"deploy\" stack=\"clinic-data\" region=\"us-east-1\"}"),
+        "no span of the data stack's deploy"
+    );
+}
+
+#[tokio::test]
+async fn log_format_json_writes_one_json_object_per_line() {
+    let moto = crate::moto::Moto::start();
+    let env = moto.env();
+    let out = tempfile::tempdir().unwrap();
+    let run = crate::support::run_example_with_env(
+        "clinic",
+        &[
+            "preview",
+            "-vv",
+            "--log-format",
+            "json",
+            "--stack",
+            "clinic-security",
+        ],
+        &env,
+    );
+    drop(out);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let events: Vec<serde_json::Value> = stderr
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let call = events
+        .iter()
+        .find(|e| e["fields"]["operation"] == "CreateChangeSet")
+        .unwrap_or_else(|| panic!("no CreateChangeSet event in {stderr}"));
+    assert_eq!(call["target"], "hipaa_stack::aws");
+    assert_eq!(call["fields"]["service"], "CloudFormation");
+    assert!(call["fields"]["latency_ms"].is_number(), "{call}");
+    assert!(
+        call["fields"]["request_id"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty())
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e["span"]["name"] == "synth" || e["target"] == "hipaa_stack::synth")
+    );
+}
+
+#[test]
+fn without_v_or_rust_log_nothing_is_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = run_example("clinic", &["synth", "--out", dir.path().to_str().unwrap()]);
+    assert!(run.status.success());
+    assert_eq!(String::from_utf8_lossy(&run.stderr), "");
+    let run = run_example(
+        "clinic",
+        &["synth", "-vv", "--out", dir.path().to_str().unwrap()],
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("hipaa_stack::synth: synthesized"),
+        "{stderr}"
     );
 }
