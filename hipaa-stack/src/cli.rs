@@ -120,7 +120,7 @@ enum Command {
         deploy: DeployArgs,
         #[command(flatten)]
         replace: AllowReplace,
-        /// Print the plans as JSON.
+        /// Print one JSON event per line: a plan per stack, then the result.
         #[arg(long)]
         json: bool,
     },
@@ -140,6 +140,10 @@ enum Command {
         /// and the template hash.
         #[arg(long)]
         all: bool,
+        /// Print one JSON event per line: each stack deployed, the folder written, the
+        /// result.
+        #[arg(long)]
+        json: bool,
     },
     /// Delete the stacks in reverse order; stores of PHI are kept and listed.
     #[cfg(feature = "deploy")]
@@ -148,6 +152,10 @@ enum Command {
         deploy: DeployArgs,
         #[command(flatten)]
         confirm: Confirm,
+        /// Print one JSON event per line: each stack deleted or absent, each resource kept,
+        /// each warning, the result.
+        #[arg(long)]
+        json: bool,
     },
     /// Print the outputs of the deployed stacks.
     #[cfg(feature = "deploy")]
@@ -378,6 +386,7 @@ where
             replace,
             out,
             all,
+            json,
         } => deploying(
             logs,
             &app,
@@ -387,10 +396,14 @@ where
                 allow_replace: replace.allow_replace,
                 all_outputs: all,
             },
-            Action::Up { out },
+            Action::Up { out, json },
         ),
         #[cfg(feature = "deploy")]
-        Command::Destroy { deploy, confirm } => deploying(
+        Command::Destroy {
+            deploy,
+            confirm,
+            json,
+        } => deploying(
             logs,
             &app,
             &deploy,
@@ -399,7 +412,7 @@ where
                 allow_replace: Vec::new(),
                 all_outputs: false,
             },
-            Action::Destroy,
+            Action::Destroy { json },
         ),
         #[cfg(feature = "deploy")]
         Command::Outputs { stacks, json, all } => {
@@ -481,8 +494,8 @@ impl Change {
 #[cfg(feature = "deploy")]
 enum Action {
     Preview { json: bool },
-    Up { out: PathBuf },
-    Destroy,
+    Up { out: PathBuf, json: bool },
+    Destroy { json: bool },
     Outputs { json: bool },
     Drift { json: bool },
 }
@@ -628,33 +641,52 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
     assembly: &crate::synth::Assembly,
     action: Action,
 ) -> ExitCode {
+    use crate::cli_events as events;
     use crate::deploy::{PlanState, describe_plan};
+    let (command, json) = match &action {
+        Action::Preview { json } => ("preview", *json),
+        Action::Up { json, .. } => ("up", *json),
+        Action::Destroy { json } => ("destroy", *json),
+        Action::Outputs { .. } => ("outputs", false),
+        Action::Drift { .. } => ("drift", false),
+    };
+    // With `--json`, every line of standard output is one event, the last the result.
+    let emit = |event: serde_json::Value| out!("{event}");
+    let result = |code: u8| {
+        if json {
+            emit(events::result(command, code));
+        }
+        ExitCode::from(code)
+    };
     let fail = |err: crate::deploy::DeployError| {
         err!("error: {err}");
-        ExitCode::from(deploy_code(&err))
+        let code = deploy_code(&err);
+        if json {
+            emit(events::error(command, &err.to_string(), code));
+        }
+        result(code)
     };
     match action {
         Action::Preview { json } => match deployer.preview().await {
             Ok(plans) => {
-                if json {
-                    let doc: Vec<serde_json::Value> = plans.iter().map(plan_json).collect();
-                    out!("{:#}", serde_json::Value::Array(doc));
-                } else {
-                    for p in &plans {
+                for p in &plans {
+                    if json {
+                        emit(events::plan(plan_json(p)));
+                    } else {
                         out!("{}", describe_plan(p));
                     }
                 }
                 if plans.iter().any(|p| !p.endangered.is_empty()) {
-                    ExitCode::from(exit::PHI_AT_RISK)
+                    result(exit::PHI_AT_RISK)
                 } else if plans.iter().any(crate::deploy::StackPlan::has_changes) {
-                    ExitCode::from(exit::CHANGES)
+                    result(exit::CHANGES)
                 } else {
-                    ExitCode::from(exit::SUCCESS)
+                    result(exit::SUCCESS)
                 }
             }
             Err(err) => fail(err),
         },
-        Action::Up { out } => match deployer.up().await {
+        Action::Up { out, json } => match deployer.up().await {
             Ok(deployed) => {
                 // The deployed assembly and its report first: nothing printed may stop them.
                 let mut report = Report::new(assembly);
@@ -677,6 +709,10 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                         PlanState::Unchanged | PlanState::UpToDate => "unchanged",
                         PlanState::Pending(_) => "planned",
                     };
+                    if json {
+                        emit(events::deployed(d, how));
+                        continue;
+                    }
                     match &d.region {
                         Some(region) => out!("{}: {how} in {region}", d.stack),
                         None => out!("{}: {how}", d.stack),
@@ -689,31 +725,30 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                     }
                 }
                 if let Err(err) = written {
-                    err!("error: the stacks are deployed, but {err}");
-                    return ExitCode::from(code_of(&err));
+                    let message = format!("the stacks are deployed, but {err}");
+                    err!("error: {message}");
+                    if json {
+                        emit(events::error(command, &message, code_of(&err)));
+                    }
+                    return result(code_of(&err));
                 }
-                out!(
-                    "wrote the deployed assembly and its report to {}",
-                    out.display()
-                );
-                ExitCode::from(exit::SUCCESS)
+                if json {
+                    emit(events::written(&out));
+                } else {
+                    out!(
+                        "wrote the deployed assembly and its report to {}",
+                        out.display()
+                    );
+                }
+                result(exit::SUCCESS)
             }
             Err(err) => fail(err),
         },
-        Action::Destroy => match deployer.destroy().await {
+        Action::Destroy { json } => match deployer.destroy().await {
             Ok(done) => {
-                for s in &done.deleted {
-                    out!("{s}: deleted");
-                }
-                for s in &done.absent {
-                    out!("{s}: not deployed");
-                }
                 let mut warnings: Vec<&String> = done.warnings.iter().collect();
                 warnings.sort_unstable();
                 warnings.dedup();
-                for w in warnings {
-                    err!("warning: {w}");
-                }
                 // One line per kept resource, however many attempts it took to keep it.
                 let mut seen = std::collections::BTreeSet::new();
                 let retained: Vec<_> = done
@@ -721,6 +756,30 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                     .iter()
                     .filter(|r| seen.insert((r.stack.as_str(), r.logical_id.as_str())))
                     .collect();
+                if json {
+                    for s in &done.deleted {
+                        emit(events::stack("deleted", s));
+                    }
+                    for s in &done.absent {
+                        emit(events::stack("absent", s));
+                    }
+                    for w in warnings {
+                        emit(events::warning(w));
+                    }
+                    for r in retained {
+                        emit(events::retained(r));
+                    }
+                    return result(exit::SUCCESS);
+                }
+                for s in &done.deleted {
+                    out!("{s}: deleted");
+                }
+                for s in &done.absent {
+                    out!("{s}: not deployed");
+                }
+                for w in warnings {
+                    err!("warning: {w}");
+                }
                 let phi: Vec<_> = retained.iter().filter(|r| r.phi).collect();
                 if !phi.is_empty() {
                     out!("retained, still billed, still holding PHI:");

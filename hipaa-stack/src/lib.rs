@@ -6,6 +6,7 @@ extern crate self as hipaa_stack;
 pub mod app;
 pub mod cfn;
 pub mod cli;
+mod cli_events;
 pub mod compliance;
 pub mod constructs;
 #[cfg(feature = "deploy")]

@@ -457,3 +457,103 @@ fn without_v_or_rust_log_nothing_is_logged() {
         "{stderr}"
     );
 }
+
+/// The lines of standard output as JSON events; each line must be one.
+fn events(output: &std::process::Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not one JSON event: {e}: {l}")))
+        .collect()
+}
+
+fn named<'a>(events: &'a [serde_json::Value], name: &str) -> Vec<&'a serde_json::Value> {
+    events.iter().filter(|e| e["event"] == name).collect()
+}
+
+#[tokio::test]
+async fn preview_up_and_destroy_print_one_json_event_per_line() {
+    let moto = crate::moto::Moto::start();
+    let env = moto.env();
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+    let run = |args: &[&str]| crate::support::run_example_with_env("clinic", args, &env);
+
+    let preview = run(&["preview", "--json"]);
+    assert_eq!(preview.status.code(), Some(6), "{preview:?}");
+    let e = events(&preview);
+    let plans = named(&e, "plan");
+    assert_eq!(plans.len(), 2, "{e:?}");
+    assert_eq!(plans[0]["stack"], "clinic-security");
+    assert_eq!(plans[0]["state"], "create");
+    assert!(
+        plans[1]["changes"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty())
+    );
+    assert_eq!(
+        e.last().unwrap(),
+        &serde_json::json!({ "event": "result", "command": "preview", "exit": 6 })
+    );
+
+    let up = run(&["up", "--yes", "--json", "--out", dir]);
+    assert!(up.status.success(), "{up:?}");
+    let e = events(&up);
+    let deployed = named(&e, "deployed");
+    assert_eq!(deployed.len(), 2, "{e:?}");
+    assert_eq!(deployed[1]["stack"], "clinic-data");
+    assert_eq!(deployed[1]["state"], "created");
+    assert_eq!(deployed[1]["region"], "us-east-1");
+    assert!(deployed[1]["outputs"]["RecordsBucket"].is_string(), "{e:?}");
+    assert!(
+        deployed[0]["outputs"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .all(|k| !k.starts_with("Export"))
+    );
+    assert_eq!(named(&e, "written")[0]["out"], dir);
+    assert_eq!(e.last().unwrap()["event"], "result");
+    assert_eq!(e.last().unwrap()["exit"], 0);
+
+    // A destroy that cannot ask (no terminal, no --yes): an error event, then the result.
+    let declined = run(&["destroy", "--json"]);
+    assert_eq!(declined.status.code(), Some(11));
+    let e = events(&declined);
+    assert_eq!(e.len(), 2, "{e:?}");
+    assert_eq!(e[0]["event"], "error");
+    assert_eq!(e[0]["exit"], 11);
+    assert!(
+        e[0]["message"].as_str().unwrap().contains("destroy"),
+        "{e:?}"
+    );
+    assert_eq!(
+        e[1],
+        serde_json::json!({ "event": "result", "command": "destroy", "exit": 11 })
+    );
+
+    let destroy = run(&["destroy", "--yes", "--json"]);
+    assert!(destroy.status.success(), "{destroy:?}");
+    let e = events(&destroy);
+    let deleted: Vec<&str> = named(&e, "deleted")
+        .iter()
+        .map(|d| d["stack"].as_str().unwrap())
+        .collect();
+    assert_eq!(deleted, ["clinic-data", "clinic-security"]);
+    let retained = named(&e, "retained");
+    assert!(
+        retained
+            .iter()
+            .any(|r| r["phi"] == true && r["type"] == "AWS::S3::Bucket"),
+        "{e:?}"
+    );
+    // Each kept resource once.
+    let mut ids: Vec<String> = retained
+        .iter()
+        .map(|r| format!("{}/{}", r["stack"], r["logicalId"]))
+        .collect();
+    let count = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "{e:?}");
+    assert_eq!(e.last().unwrap()["exit"], 0);
+}
