@@ -112,6 +112,10 @@ enum Command {
         /// The folder to write into.
         #[arg(long, short, default_value = "hipaa.out")]
         out: PathBuf,
+        /// Count the proofs of each rule instead of listing each (for large apps); waivers,
+        /// gaps and findings are still listed.
+        #[arg(long)]
+        summary: bool,
     },
     /// Show what `up` would change, stack by stack, without changing anything.
     #[cfg(feature = "deploy")]
@@ -366,7 +370,7 @@ where
         Command::Synth { out, timings } => synth(&app, &out, timings.then_some(built)),
         Command::Graph { resources, format } => graph(&app, resources, format),
         Command::Check { format } => check(&app, format),
-        Command::Report { out } => report(&app, &out),
+        Command::Report { out, summary } => report(&app, &out, summary),
         #[cfg(feature = "deploy")]
         Command::Preview {
             deploy,
@@ -937,7 +941,8 @@ fn check(app: &App, format: CheckFormat) -> ExitCode {
             return ExitCode::from(code_of(&err));
         }
     };
-    let report = Report::new(&assembly);
+    // `check` prints findings, gaps, waivers and counts, never a proof: no need to itemize.
+    let report = Report::summary(&assembly);
     let findings = assembly.evaluation().findings();
     match format {
         CheckFormat::Text => {
@@ -1034,7 +1039,7 @@ fn sarif(assembly: &crate::synth::Assembly, report: &Report) -> serde_json::Valu
     })
 }
 
-fn report(app: &App, out: &std::path::Path) -> ExitCode {
+fn report(app: &App, out: &std::path::Path, summary: bool) -> ExitCode {
     let assembly = match app.check() {
         Ok(assembly) => assembly,
         Err(err) => {
@@ -1042,7 +1047,11 @@ fn report(app: &App, out: &std::path::Path) -> ExitCode {
             return ExitCode::from(code_of(&err));
         }
     };
-    let report = Report::new(&assembly);
+    let report = if summary {
+        Report::summary(&assembly)
+    } else {
+        Report::new(&assembly)
+    };
     if let Err(err) = report.write(out) {
         err!("error: {err}");
         return ExitCode::from(code_of(&err));

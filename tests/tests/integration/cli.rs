@@ -557,3 +557,47 @@ async fn preview_up_and_destroy_print_one_json_event_per_line() {
     assert_eq!(ids.len(), count, "{e:?}");
     assert_eq!(e.last().unwrap()["exit"], 0);
 }
+
+#[test]
+fn report_summary_counts_the_proofs_that_the_full_report_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = dir.path().join("full");
+    let summary = dir.path().join("summary");
+    stdout("clinic", &["report", "--out", full.to_str().unwrap()]);
+    stdout(
+        "clinic",
+        &["report", "--summary", "--out", summary.to_str().unwrap()],
+    );
+    let read = |dir: &std::path::Path| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap()
+    };
+    let (full, summary) = (read(&full), read(&summary));
+    assert_eq!(full["evidence"], "full");
+    assert_eq!(summary["evidence"], "summary");
+    assert_eq!(full["summary"], summary["summary"]);
+    assert_eq!(full["gaps"], summary["gaps"]);
+    assert_eq!(full["waivers"], summary["waivers"]);
+    let rules = |report: &serde_json::Value| -> Vec<(String, u64, usize)> {
+        report["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|c| c["rules"].as_array().unwrap().iter())
+            .map(|r| {
+                (
+                    r["id"].as_str().unwrap().to_owned(),
+                    r["proofs"].as_u64().unwrap(),
+                    r["enforced"].as_array().unwrap().len(),
+                )
+            })
+            .collect()
+    };
+    let (full, summary) = (rules(&full), rules(&summary));
+    assert_eq!(full.len(), summary.len());
+    assert!(full.iter().any(|(_, proofs, _)| *proofs > 0));
+    for ((id, proofs, rows), (sid, sproofs, srows)) in full.iter().zip(&summary) {
+        assert_eq!((id, proofs), (sid, sproofs));
+        assert_eq!(*proofs as usize, *rows, "{id}");
+        assert_eq!(*srows, 0, "{id}");
+    }
+}
