@@ -538,25 +538,45 @@ fn deploy_code(err: &crate::deploy::DeployError) -> u8 {
 /// Runs a command that talks to CloudFormation.
 #[cfg(feature = "deploy")]
 fn deploying(logs: Logs, app: &App, args: &DeployArgs, change: Change, action: Action) -> ExitCode {
+    // A failure before the command starts: on standard error, and with `--json` as the
+    // `error` and `result` events too.
+    let json = match &action {
+        Action::Preview { json } | Action::Destroy { json } | Action::Up { json, .. } => *json,
+        Action::Outputs { .. } | Action::Drift { .. } => false,
+    };
+    let command = match &action {
+        Action::Preview { .. } => "preview",
+        Action::Up { .. } => "up",
+        Action::Destroy { .. } => "destroy",
+        Action::Outputs { .. } => "outputs",
+        Action::Drift { .. } => "drift",
+    };
+    let early = |message: String, code: u8| {
+        err!("error: {message}");
+        if json {
+            out!("{}", crate::cli_events::error(command, &message, code));
+            out!("{}", crate::cli_events::result(command, code));
+        }
+        ExitCode::from(code)
+    };
     let assembly = match app.synth() {
         Ok(assembly) => assembly,
-        Err(err) => {
-            err!("error: {err}");
-            return ExitCode::from(code_of(&err));
-        }
+        Err(err) => return early(err.to_string(), code_of(&err)),
     };
     for name in args.stacks.iter().chain(&args.adopt) {
         if assembly.stack(name).is_none() {
-            err!(
-                "error: the app has no stack `{name}`; its stacks are {}",
-                assembly
-                    .stacks()
-                    .iter()
-                    .map(|s| s.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            return early(
+                format!(
+                    "the app has no stack `{name}`; its stacks are {}",
+                    assembly
+                        .stacks()
+                        .iter()
+                        .map(|s| s.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                exit::USAGE,
             );
-            return ExitCode::from(exit::USAGE);
         }
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -565,17 +585,16 @@ fn deploying(logs: Logs, app: &App, args: &DeployArgs, change: Change, action: A
     {
         Ok(runtime) => runtime,
         Err(err) => {
-            err!("error: could not start the async runtime: {err}");
-            return ExitCode::from(exit::DEPLOY_FAILED);
+            return early(
+                format!("could not start the async runtime: {err}"),
+                exit::DEPLOY_FAILED,
+            );
         }
     };
     runtime.block_on(async {
         let regions = match crate::deploy::connect_regions(&assembly).await {
             Ok(c) => c,
-            Err(err) => {
-                err!("error: {err}");
-                return ExitCode::from(deploy_code(&err));
-            }
+            Err(err) => return early(err.to_string(), deploy_code(&err)),
         };
         let endpoint = regions
             .iter()

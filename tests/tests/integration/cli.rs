@@ -601,3 +601,24 @@ fn report_summary_counts_the_proofs_that_the_full_report_lists() {
         assert_eq!(*srows, 0, "{id}");
     }
 }
+
+#[test]
+fn a_json_command_that_fails_before_it_starts_still_ends_with_its_result_event() {
+    let run = run_example("clinic", &["up", "--json", "--yes", "--stack", "nope"]);
+    assert_eq!(run.status.code(), Some(2));
+    let e = events(&run);
+    assert_eq!(e.len(), 2, "{e:?}");
+    assert_eq!(e[0]["event"], "error");
+    assert!(
+        e[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("the app has no stack `nope`"),
+        "{e:?}"
+    );
+    assert_eq!(
+        e[1],
+        serde_json::json!({ "event": "result", "command": "up", "exit": 2 })
+    );
+    assert!(String::from_utf8_lossy(&run.stderr).contains("error: the app has no stack `nope`"));
+}
