@@ -444,6 +444,12 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     }
 
     fn say(&self, line: impl AsRef<str>) {
+        // With logs on (`-v`, `RUST_LOG`), a log event like the others, so that logs in
+        // JSON stay JSON; otherwise a plain line.
+        if tracing::enabled!(target: "hipaa_stack::deploy", tracing::Level::INFO) {
+            tracing::info!(target: "hipaa_stack::deploy", "{}", line.as_ref());
+            return;
+        }
         // Printed above the progress bars, or plainly without them.
         let _ = self.bars.println(line.as_ref());
         if !self.options.progress {
