@@ -4,7 +4,6 @@
 //! that are no longer part of the app — only files the previous manifest lists.
 
 use std::fs;
-use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -44,6 +43,16 @@ fn symlink_refused(path: &Path) -> Error {
 /// new one, never a part. A symbolic link at `name` is refused, never followed; a folder
 /// at `name` is refused by the rename.
 pub(crate) fn write_file(dir: &Path, name: &str, text: &str) -> Result<()> {
+    write_with(dir, name, |file| file.write_all(text.as_bytes()))
+}
+
+/// [`write_file`] with what `fill` writes (through a buffer), for a file too large to hold
+/// as one string first.
+pub(crate) fn write_with(
+    dir: &Path,
+    name: &str,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<()> {
     let path = dir.join(name);
     if !is_plain_file_name(name) {
         return Err(Error::Write {
@@ -65,11 +74,15 @@ pub(crate) fn write_file(dir: &Path, name: &str, text: &str) -> Result<()> {
     ));
     let written = (|| {
         // `create_new` refuses an existing file or link at the temporary name.
-        let mut file = fs::OpenOptions::new()
+        let file = fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&temp)?;
-        file.write_all(text.as_bytes())?;
+        let mut buffered = std::io::BufWriter::with_capacity(256 * 1024, file);
+        fill(&mut buffered)?;
+        let file = buffered
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
         file.sync_all()?;
         // The rename replaces a link that appeared meanwhile, it does not follow it.
         fs::rename(&temp, &path)

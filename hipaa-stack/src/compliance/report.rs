@@ -476,7 +476,11 @@ impl Report {
         // Atomically, and never through a symbolic link.
         let write = |name: &str, text: String| crate::outdir::write_file(dir, name, &text);
         crate::outdir::create(dir)?;
-        write("report.json", self.to_json()?)?;
+        // Streamed: at thousands of resources the JSON is the largest of the three.
+        crate::outdir::write_with(dir, "report.json", |file| {
+            serde_json::to_writer_pretty(&mut *file, self)?;
+            file.write_all(b"\n")
+        })?;
         write("report.md", self.to_markdown())?;
         write("report.html", self.to_html())
     }
