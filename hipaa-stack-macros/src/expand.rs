@@ -18,16 +18,41 @@ use crate::parse::{Cidr, Date, Days, MainFn, Name};
 /// and the unchanged function, so that IDEs keep working on it.
 pub(crate) fn main(checked: syn::Result<MainFn>, item: &TokenStream) -> TokenStream {
     match checked {
-        Ok(MainFn { ident, with_args }) => {
+        Ok(MainFn {
+            ident,
+            with_args,
+            metadata,
+        }) => {
             let run = if with_args {
                 quote! { run_with_args }
             } else {
                 quote! { run }
             };
+            // Expanded in the user's crate, so `env!` reads the user's package.
+            let name = metadata.name.map_or_else(
+                || quote! { ::core::option_env!("CARGO_BIN_NAME") },
+                |name| quote! { ::core::option::Option::Some(#name) },
+            );
+            let version = metadata.version.map_or_else(
+                || quote! { ::core::env!("CARGO_PKG_VERSION") },
+                |version| quote! { #version },
+            );
+            let about = metadata.about.map_or_else(
+                || quote! { ::core::option_env!("CARGO_PKG_DESCRIPTION") },
+                |about| quote! { ::core::option::Option::Some(#about) },
+            );
             quote! {
                 #item
                 fn main() -> ::std::process::ExitCode {
-                    ::hipaa_stack::__private::#run(::core::env!("CARGO_PKG_NAME"), #ident)
+                    ::hipaa_stack::__private::#run(
+                        ::hipaa_stack::__private::Program {
+                            app: ::core::env!("CARGO_PKG_NAME"),
+                            name: #name,
+                            version: #version,
+                            about: #about,
+                        },
+                        #ident,
+                    )
                 }
             }
         }
@@ -121,6 +146,13 @@ pub(crate) fn stack_name(name: Name) -> TokenStream {
     let name = string(name);
     let checked = checked(quote! { ::hipaa_stack::StackName::__from_macro(#name) });
     quote! { ::hipaa_stack::StackName::__from_checked(#checked) }
+}
+
+/// The expansion of `region!("…")`.
+pub(crate) fn region(name: Name) -> TokenStream {
+    let name = string(name);
+    let checked = checked(quote! { ::hipaa_stack::Region::__from_macro(#name) });
+    quote! { ::hipaa_stack::Region::__from_checked(#checked) }
 }
 
 /// A plain string literal holding the checked value, spanned on the user's

@@ -58,15 +58,30 @@ mod tests;
 ///
 /// ```text
 /// fn main() -> ::std::process::ExitCode {
-///     ::hipaa_stack::__private::run(::core::env!("CARGO_PKG_NAME"), clinic)
+///     ::hipaa_stack::__private::run(
+///         ::hipaa_stack::__private::Program {
+///             app: ::core::env!("CARGO_PKG_NAME"),
+///             name: ::core::option_env!("CARGO_BIN_NAME"),
+///             version: ::core::env!("CARGO_PKG_VERSION"),
+///             about: ::core::option_env!("CARGO_PKG_DESCRIPTION"),
+///         },
+///         clinic,
+///     )
 /// }
 /// ```
+///
+/// The `env!`s are expanded in the program's crate, so `--help` and `-V` are the
+/// program's: its binary name, its version and its package description. The attribute's
+/// optional arguments replace them, `#[hipaa_stack::main(name = "clinic", version =
+/// "2.1.0", about = "The clinic's stacks")]`; the app's name (its stacks' `hipaa-stack:app`
+/// tag) stays the package name.
 ///
 /// A program with arguments of its own takes them as a second parameter, a
 /// type deriving `clap::Args` (`hipaa_stack::clap`), and gets them on every
 /// command: `fn scale(app: &mut App, args: Scale) -> Result<()>`.
 ///
-/// The attribute takes no arguments. The function must take one or two
+/// The attribute takes only `name`, `version` and `about`, each a string literal, each at
+/// most once. The function must take one or two
 /// parameters (no `self`), return a type, and must not be named `main`,
 /// `async`, `unsafe`, `extern` or generic; each of these is a compile error
 /// spanned on the offending tokens. The examples are not compiled here; the compiled
@@ -168,6 +183,25 @@ pub fn bucket_name(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn stack_name(input: TokenStream) -> TokenStream {
     function_like(input, parse::stack_name, expand::stack_name)
+}
+
+/// An AWS region, checked at compile time, for a stack pinned to a region
+/// (`app.stack_in(.., region!("us-west-2"))`).
+///
+/// The input is a string literal: lower-case words joined by hyphens, ending in
+/// a number, like `"us-east-1"` or `"us-gov-west-1"`. It expands to
+/// `::hipaa_stack::Region::__from_macro("…")` in a `const` block, which checks
+/// the name once more when the program is compiled.
+///
+/// ```text
+/// let dr = hipaa_stack::region!("us-west-2");
+/// ```
+///
+/// `region!("us-east")` fails with "invalid region \`us-east\`: …", spanned on
+/// the literal. The compiled examples live in the `hipaa-stack` crate.
+#[proc_macro]
+pub fn region(input: TokenStream) -> TokenStream {
+    function_like(input, parse::region, expand::region)
 }
 
 /// A calendar date, checked at compile time, for the expiry of a waiver.

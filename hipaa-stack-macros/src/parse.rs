@@ -7,8 +7,8 @@ use std::net::IpAddr;
 use std::num::IntErrorKind;
 
 use hipaa_stack_syntax::{
-    Violation, check_bucket_name, check_days, check_stack_name, parse_cidr, parse_date,
-    user_data_problem,
+    Violation, check_bucket_name, check_days, check_region, check_stack_name, parse_cidr,
+    parse_date, user_data_problem,
 };
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
@@ -28,6 +28,21 @@ pub(crate) struct MainFn {
     pub(crate) ident: syn::Ident,
     /// Whether it takes the program's own arguments as a second parameter.
     pub(crate) with_args: bool,
+    /// What the attribute's arguments override of the program's Cargo metadata.
+    pub(crate) metadata: Metadata,
+}
+
+/// The arguments of `#[hipaa_stack::main(name = "…", version = "…", about = "…")]`: each
+/// replaces what the program's own package says (`CARGO_BIN_NAME`, `CARGO_PKG_VERSION`,
+/// `CARGO_PKG_DESCRIPTION`) in `--help` and `-V`.
+#[derive(Default)]
+pub(crate) struct Metadata {
+    /// The program's name in `--help` and `-V`.
+    pub(crate) name: Option<LitStr>,
+    /// The version `-V` prints.
+    pub(crate) version: Option<LitStr>,
+    /// The one-line description `--help` starts with.
+    pub(crate) about: Option<LitStr>,
 }
 
 /// A checked `days!` literal.
@@ -62,12 +77,10 @@ const MAIN: &str = "`#[hipaa_stack::main]`";
 /// Every problem found is reported, combined into one `syn::Error`.
 pub(crate) fn main_fn(args: TokenStream, item: &TokenStream) -> syn::Result<MainFn> {
     let mut errors = Vec::new();
-    if !args.is_empty() {
-        errors.push(syn::Error::new_spanned(
-            &args,
-            format!("{MAIN} takes no arguments; write it as `#[hipaa_stack::main]`"),
-        ));
-    }
+    let metadata = main_args(args).unwrap_or_else(|error| {
+        errors.push(error);
+        Metadata::default()
+    });
     let ident = match syn::parse2::<Item>(item.clone()) {
         Ok(Item::Fn(function)) => {
             errors.extend(check_main_fn(&function));
@@ -90,9 +103,72 @@ pub(crate) fn main_fn(args: TokenStream, item: &TokenStream) -> syn::Result<Main
     };
     match (combine(errors), ident) {
         (Some(error), _) => Err(error),
-        (None, Some((with_args, ident))) => Ok(MainFn { ident, with_args }),
+        (None, Some((with_args, ident))) => Ok(MainFn {
+            ident,
+            with_args,
+            metadata,
+        }),
         (None, None) => Err(bug(Span::call_site())),
     }
+}
+
+/// Parses the attribute's arguments: `name`, `version` and `about`, each at most once, each
+/// a string literal.
+fn main_args(args: TokenStream) -> syn::Result<Metadata> {
+    use syn::parse::Parser;
+    const USAGE: &str = "takes `name = \"…\"`, `version = \"…\"` and `about = \"…\"`, each \
+                         optional (by default the program's package name, version and \
+                         description)";
+    let mut metadata = Metadata::default();
+    if args.is_empty() {
+        return Ok(metadata);
+    }
+    let pairs = syn::punctuated::Punctuated::<syn::MetaNameValue, syn::Token![,]>::parse_terminated
+        .parse2(args.clone())
+        .map_err(|error| syn::Error::new(error.span(), format!("{MAIN} {USAGE}")))?;
+    let mut errors = Vec::new();
+    for pair in pairs {
+        let key = pair.path.get_ident().map(ToString::to_string);
+        let slot = match key.as_deref() {
+            Some("name") => &mut metadata.name,
+            Some("version") => &mut metadata.version,
+            Some("about") => &mut metadata.about,
+            _ => {
+                errors.push(syn::Error::new_spanned(
+                    &pair.path,
+                    format!("{MAIN} {USAGE}"),
+                ));
+                continue;
+            }
+        };
+        let value = match &pair.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: Lit::Str(lit), ..
+            }) if lit.suffix().is_empty() && !lit.value().trim().is_empty() => lit.clone(),
+            other => {
+                errors.push(syn::Error::new_spanned(
+                    other,
+                    format!(
+                        "{MAIN}: `{}` takes a string literal that is not empty",
+                        pair.path.to_token_stream()
+                    ),
+                ));
+                continue;
+            }
+        };
+        if slot.is_some() {
+            errors.push(syn::Error::new_spanned(
+                &pair.path,
+                format!(
+                    "{MAIN}: `{}` is given twice; keep one",
+                    pair.path.to_token_stream()
+                ),
+            ));
+        } else {
+            *slot = Some(value);
+        }
+    }
+    combine(errors).map_or(Ok(metadata), Err)
 }
 
 /// Combines `errors` into one, or `None` when there are none.
@@ -283,6 +359,15 @@ pub(crate) fn stack_name(input: TokenStream) -> syn::Result<Name> {
         "`stack_name!` takes a stack name as a string literal, \
          e.g. `stack_name!(\"clinic-data\")`",
         check_stack_name,
+    )
+}
+
+/// Parses the input of `region!` and checks it with `check_region`.
+pub(crate) fn region(input: TokenStream) -> syn::Result<Name> {
+    name(
+        input,
+        "`region!` takes an AWS region as a string literal, e.g. `region!(\"us-west-2\")`",
+        check_region,
     )
 }
 

@@ -45,7 +45,41 @@ mod main_attribute {
                 /// Docs stay.
                 pub fn clinic(app: &mut App) -> Result<()> { Ok(()) }
                 fn main() -> ::std::process::ExitCode {
-                    ::hipaa_stack::__private::run(::core::env!("CARGO_PKG_NAME"), clinic)
+                    ::hipaa_stack::__private::run(
+                        ::hipaa_stack::__private::Program {
+                            app: ::core::env!("CARGO_PKG_NAME"),
+                            name: ::core::option_env!("CARGO_BIN_NAME"),
+                            version: ::core::env!("CARGO_PKG_VERSION"),
+                            about: ::core::option_env!("CARGO_PKG_DESCRIPTION"),
+                        },
+                        clinic,
+                    )
+                }
+            },
+        );
+    }
+
+    #[test]
+    fn arguments_replace_the_package_metadata() {
+        let item = quote! { fn clinic(app: &mut App) -> Result<()> { Ok(()) } };
+        let checked = check(
+            quote!(name = "clinic", version = "2.1.0", about = "The clinic"),
+            item.clone(),
+        );
+        same(
+            expand::main(checked, &item),
+            quote! {
+                fn clinic(app: &mut App) -> Result<()> { Ok(()) }
+                fn main() -> ::std::process::ExitCode {
+                    ::hipaa_stack::__private::run(
+                        ::hipaa_stack::__private::Program {
+                            app: ::core::env!("CARGO_PKG_NAME"),
+                            name: ::core::option::Option::Some("clinic"),
+                            version: "2.1.0",
+                            about: ::core::option::Option::Some("The clinic"),
+                        },
+                        clinic,
+                    )
                 }
             },
         );
@@ -63,15 +97,26 @@ mod main_attribute {
     }
 
     #[test]
-    fn refuses_arguments() {
+    fn refuses_unknown_repeated_and_non_literal_arguments() {
+        let usage = "`#[hipaa_stack::main]` takes `name = \"…\"`, `version = \"…\"` and \
+                     `about = \"…\"`, each optional (by default the program's package name, \
+                     version and description)";
+        let item = quote!(
+            fn app(a: &mut App) -> R {}
+        );
+        assert_eq!(message(check(quote!(x), item.clone())), usage);
+        assert_eq!(message(check(quote!(title = "x"), item.clone())), usage);
         assert_eq!(
-            message(check(
-                quote!(x),
-                quote!(
-                    fn app(a: &mut App) -> R {}
-                )
-            )),
-            "`#[hipaa_stack::main]` takes no arguments; write it as `#[hipaa_stack::main]`"
+            message(check(quote!(name = "a", name = "b"), item.clone())),
+            "`#[hipaa_stack::main]`: `name` is given twice; keep one"
+        );
+        assert_eq!(
+            message(check(quote!(version = 2), item.clone())),
+            "`#[hipaa_stack::main]`: `version` takes a string literal that is not empty"
+        );
+        assert_eq!(
+            message(check(quote!(about = ""), item)),
+            "`#[hipaa_stack::main]`: `about` takes a string literal that is not empty"
         );
     }
 
@@ -502,6 +547,26 @@ mod names {
             message(parse::stack_name(quote!("1st-stack"))),
             "invalid stack name `1st-stack`: stack names start with an ASCII letter"
         );
+        assert_eq!(
+            message(parse::region(quote!("US-EAST-1"))),
+            "invalid region `US-EAST-1`: region names are lower-case words joined by hyphens \
+             and end in a number, like `us-east-1`"
+        );
+        assert_eq!(
+            message(parse::region(quote!(us_east_1))),
+            "`region!` takes an AWS region as a string literal, e.g. `region!(\"us-west-2\")`"
+        );
+    }
+
+    #[test]
+    fn region_expands() {
+        match parse::region(quote!("us-west-2")) {
+            Ok(checked) => same(expand::region(checked), {
+                let c = expand::checked(quote!(::hipaa_stack::Region::__from_macro("us-west-2")));
+                quote!(::hipaa_stack::Region::__from_checked(#c))
+            }),
+            Err(error) => panic!("{error}"),
+        }
     }
 
     #[test]

@@ -207,9 +207,9 @@ impl App {
     /// ```
     /// use hipaa_stack::prelude::*;
     /// let app = App::new("clinic");
-    /// let dr = app.stack_in("clinic-dr", Region::new("us-west-2")?)?;
+    /// let dr = app.stack_in("clinic-dr", region!("us-west-2"))?;
     /// assert_eq!(dr.region().map(|r| r.to_string()), Some("us-west-2".to_owned()));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), hipaa_stack::Error>(())
     /// ```
     pub fn stack_in(&self, name: impl IntoStackName, region: Region) -> Result<Stack<'_>> {
         self.declare_stack(name.into_stack_name()?, Some(region))

@@ -80,6 +80,13 @@ macro_rules! err {
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Log to standard error: -v steps and API call counts, -vv every AWS API call, -vvv
+    /// everything (`RUST_LOG` overrides).
+    #[arg(long, short, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    /// The format of the logs.
+    #[arg(long, value_enum, default_value_t = crate::logging::LogFormat::Text, global = true)]
+    log_format: crate::logging::LogFormat,
 }
 
 #[derive(Debug, Subcommand)]
@@ -105,13 +112,19 @@ enum Command {
         /// The folder to write into.
         #[arg(long, short, default_value = "hipaa.out")]
         out: PathBuf,
+        /// Count the proofs of each rule instead of listing each (for large apps); waivers,
+        /// gaps and findings are still listed.
+        #[arg(long)]
+        summary: bool,
     },
     /// Show what `up` would change, stack by stack, without changing anything.
     #[cfg(feature = "deploy")]
     Preview {
         #[command(flatten)]
         deploy: DeployArgs,
-        /// Print the plans as JSON.
+        #[command(flatten)]
+        replace: AllowReplace,
+        /// Print one JSON event per line: a plan per stack, then the result.
         #[arg(long)]
         json: bool,
     },
@@ -120,15 +133,33 @@ enum Command {
     Up {
         #[command(flatten)]
         deploy: DeployArgs,
+        #[command(flatten)]
+        confirm: Confirm,
+        #[command(flatten)]
+        replace: AllowReplace,
         /// Where to write the deployed assembly and its report.
         #[arg(long, short, default_value = "hipaa.out")]
         out: PathBuf,
+        /// Also print the outputs hipaa-stack adds for itself: the exports between stacks
+        /// and the template hash.
+        #[arg(long)]
+        all: bool,
+        /// Print one JSON event per line: each stack deployed, the folder written, the
+        /// result.
+        #[arg(long)]
+        json: bool,
     },
     /// Delete the stacks in reverse order; stores of PHI are kept and listed.
     #[cfg(feature = "deploy")]
     Destroy {
         #[command(flatten)]
         deploy: DeployArgs,
+        #[command(flatten)]
+        confirm: Confirm,
+        /// Print one JSON event per line: each stack deleted or absent, each resource kept,
+        /// each warning, the result.
+        #[arg(long)]
+        json: bool,
     },
     /// Print the outputs of the deployed stacks.
     #[cfg(feature = "deploy")]
@@ -139,6 +170,10 @@ enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        /// Also print the outputs hipaa-stack adds for itself: the exports between stacks
+        /// and the template hash.
+        #[arg(long)]
+        all: bool,
     },
     /// Run CloudFormation drift detection; exit 9 when a stack drifted.
     #[cfg(feature = "deploy")]
@@ -169,22 +204,12 @@ struct DeployArgs {
     /// Only these stacks (repeatable); all when absent.
     #[arg(long = "stack", value_name = "NAME")]
     stacks: Vec<String>,
-    /// Stacks of one wave deployed or deleted at the same time.
+    /// Stacks of one wave worked on at the same time.
     #[arg(long, default_value_t = 4)]
     concurrency: usize,
-    /// Do not ask for confirmation.
-    #[arg(long, short)]
-    yes: bool,
-    /// Allow replacing or deleting this store of PHI (`STACK/LogicalId` or `STACK/Construct`,
-    /// repeatable).
-    #[arg(long = "allow-replace", value_name = "STACK/ID")]
-    allow_replace: Vec<String>,
     /// The longest wait for one stack, in seconds.
     #[arg(long, default_value_t = 3600)]
     timeout: u64,
-    /// Print the number of API calls per operation.
-    #[arg(long, short)]
-    verbose: bool,
     /// Take over this existing stack although its `hipaa-stack:app` tag is missing or names
     /// another app (repeatable). Without it such stacks are refused, untouched.
     #[arg(long = "adopt", value_name = "STACK")]
@@ -194,6 +219,25 @@ struct DeployArgs {
     /// `hipaa-stack-staging-<account>-<region>`.
     #[arg(long = "staging-bucket", value_name = "NAME")]
     staging_bucket: Option<String>,
+}
+
+/// `--yes`, for the commands that ask before they change anything.
+#[cfg(feature = "deploy")]
+#[derive(Debug, clap::Args)]
+struct Confirm {
+    /// Do not ask for confirmation.
+    #[arg(long, short)]
+    yes: bool,
+}
+
+/// `--allow-replace`, for the commands that plan changes.
+#[cfg(feature = "deploy")]
+#[derive(Debug, clap::Args)]
+struct AllowReplace {
+    /// Allow replacing or deleting this store of PHI (`STACK/LogicalId` or `STACK/Construct`,
+    /// repeatable).
+    #[arg(long = "allow-replace", value_name = "STACK/ID")]
+    allow_replace: Vec<String>,
 }
 
 /// The formats of `check`.
@@ -216,12 +260,59 @@ enum GraphFormat {
     Mermaid,
 }
 
+/// What `#[hipaa_stack::main]` knows of the user's program, read from the Cargo metadata of
+/// the program's own crate (or given to the attribute): `--help` and `-V` show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Program {
+    /// The app's name, in its stacks' `hipaa-stack:app` tag: the package name.
+    pub app: &'static str,
+    /// The program's name in `--help` and `-V` (the binary's name); the app's when `None`.
+    pub name: Option<&'static str>,
+    /// The version `-V` prints.
+    pub version: &'static str,
+    /// The description `--help` starts with; when `None` or empty, a line naming the app.
+    pub about: Option<&'static str>,
+}
+
+impl Program {
+    /// The command line of this program: hipaa-stack's commands under the program's name,
+    /// version and description, with `A`'s arguments on every command and each command's
+    /// own description kept.
+    fn command<A: clap::Args>(&self) -> clap::Command {
+        use clap::CommandFactory;
+        let about = match self.about.map(str::trim) {
+            Some(about) if !about.is_empty() => about.to_owned(),
+            _ => format!("The AWS stacks of {}: synthesize, check, deploy.", self.app),
+        };
+        Cli::command()
+            .name(self.name.unwrap_or(self.app))
+            .bin_name(self.name.unwrap_or(self.app))
+            .version(self.version)
+            .about(about)
+            .long_about(None)
+            .mut_subcommands(|sub| {
+                // `augment_args` also sets the description to the doc comment of `A`.
+                let about = sub.get_about().cloned();
+                let long_about = sub.get_long_about().cloned();
+                let sub = A::augment_args(sub);
+                let sub = match about {
+                    Some(about) => sub.about(about),
+                    None => sub.about(None::<&'static str>),
+                };
+                match long_about {
+                    Some(long_about) => sub.long_about(long_about),
+                    None => sub.long_about(None::<&'static str>),
+                }
+            })
+    }
+}
+
 /// Runs a user's program: parses the command line, builds the app, runs the command.
-pub fn run<F>(app_name: &str, program: F) -> ExitCode
+pub fn run<F>(program: Program, build: F) -> ExitCode
 where
     F: FnOnce(&mut App) -> Result<()>,
 {
-    run_with_args(app_name, |app, NoArgs {}| program(app))
+    run_with_args(program, |app, NoArgs {}| build(app))
 }
 
 /// A program without arguments of its own.
@@ -241,13 +332,13 @@ fn usage_error(err: &clap::Error) -> ExitCode {
 
 /// Runs a user's program that takes arguments of its own (`A`, a type deriving
 /// `clap::Args`): they are accepted by every command, e.g. `synth --buckets 5000`.
-pub fn run_with_args<A, F>(app_name: &str, program: F) -> ExitCode
+pub fn run_with_args<A, F>(program: Program, build: F) -> ExitCode
 where
     A: clap::Args,
     F: FnOnce(&mut App, A) -> Result<()>,
 {
-    use clap::{CommandFactory, FromArgMatches};
-    let command = Cli::command().mut_subcommands(A::augment_args);
+    use clap::FromArgMatches;
+    let command = program.command::<A>();
     let matches = match command.try_get_matches() {
         Ok(matches) => matches,
         Err(err) => return usage_error(&err),
@@ -260,9 +351,17 @@ where
         Ok(parsed) => parsed,
         Err(err) => return usage_error(&err),
     };
-    let mut app = App::new(app_name);
+    let logging = crate::logging::init(cli.verbose, cli.log_format);
+    #[cfg(feature = "deploy")]
+    let logs = Logs {
+        counts: cli.verbose > 0,
+        logging,
+    };
+    #[cfg(not(feature = "deploy"))]
+    let _ = logging;
+    let mut app = App::new(program.app);
     let start = std::time::Instant::now();
-    if let Err(err) = program(&mut app, args) {
+    if let Err(err) = build(&mut app, args) {
         err!("error: {err}");
         return ExitCode::from(exit::PROGRAM_ERROR);
     }
@@ -271,22 +370,73 @@ where
         Command::Synth { out, timings } => synth(&app, &out, timings.then_some(built)),
         Command::Graph { resources, format } => graph(&app, resources, format),
         Command::Check { format } => check(&app, format),
-        Command::Report { out } => report(&app, &out),
+        Command::Report { out, summary } => report(&app, &out, summary),
         #[cfg(feature = "deploy")]
-        Command::Preview { deploy, json } => deploying(&app, &deploy, Action::Preview { json }),
+        Command::Preview {
+            deploy,
+            replace,
+            json,
+        } => deploying(
+            logs,
+            &app,
+            &deploy,
+            Change::plan(replace),
+            Action::Preview { json },
+        ),
         #[cfg(feature = "deploy")]
-        Command::Up { deploy, out } => deploying(&app, &deploy, Action::Up { out }),
+        Command::Up {
+            deploy,
+            confirm,
+            replace,
+            out,
+            all,
+            json,
+        } => deploying(
+            logs,
+            &app,
+            &deploy,
+            Change {
+                yes: confirm.yes,
+                allow_replace: replace.allow_replace,
+                all_outputs: all,
+            },
+            Action::Up { out, json },
+        ),
         #[cfg(feature = "deploy")]
-        Command::Destroy { deploy } => deploying(&app, &deploy, Action::Destroy),
+        Command::Destroy {
+            deploy,
+            confirm,
+            json,
+        } => deploying(
+            logs,
+            &app,
+            &deploy,
+            Change {
+                yes: confirm.yes,
+                allow_replace: Vec::new(),
+                all_outputs: false,
+            },
+            Action::Destroy { json },
+        ),
         #[cfg(feature = "deploy")]
-        Command::Outputs { stacks, json } => {
+        Command::Outputs { stacks, json, all } => {
             let args = DeployArgs::read_only(stacks);
-            deploying(&app, &args, Action::Outputs { json })
+            let change = Change {
+                all_outputs: all,
+                ..Change::read_only()
+            };
+            deploying(logs, &app, &args, change, Action::Outputs { json })
         }
         #[cfg(feature = "deploy")]
         Command::Drift { stacks, json } => {
             let args = DeployArgs::read_only(stacks);
-            deploying(&app, &args, Action::Drift { json })
+            deploying(
+                logs,
+                &app,
+                &args,
+                Change::read_only(),
+                Action::Drift { json },
+            )
         }
     }
 }
@@ -297,12 +447,50 @@ impl DeployArgs {
         DeployArgs {
             stacks,
             concurrency: 4,
-            yes: true,
-            allow_replace: Vec::new(),
             timeout: 3600,
-            verbose: false,
             adopt: Vec::new(),
             staging_bucket: None,
+        }
+    }
+}
+
+/// What `-v` asks of a deploy command.
+#[cfg(feature = "deploy")]
+#[derive(Debug, Clone, Copy)]
+struct Logs {
+    /// Print the number of API calls per operation.
+    counts: bool,
+    /// Logs are on: no progress bars between their lines.
+    logging: bool,
+}
+
+/// What a command allows: to go on without asking, to replace stores of PHI.
+#[cfg(feature = "deploy")]
+struct Change {
+    yes: bool,
+    allow_replace: Vec<String>,
+    /// Show the outputs hipaa-stack adds for itself too (`--all`).
+    all_outputs: bool,
+}
+
+#[cfg(feature = "deploy")]
+impl Change {
+    /// A command that plans and changes nothing (`preview`): it never asks, and were it
+    /// to, the answer is no.
+    fn plan(replace: AllowReplace) -> Self {
+        Change {
+            yes: false,
+            allow_replace: replace.allow_replace,
+            all_outputs: false,
+        }
+    }
+
+    /// A command that only reads (`outputs`, `drift`).
+    fn read_only() -> Self {
+        Change {
+            yes: true,
+            allow_replace: Vec::new(),
+            all_outputs: false,
         }
     }
 }
@@ -310,8 +498,8 @@ impl DeployArgs {
 #[cfg(feature = "deploy")]
 enum Action {
     Preview { json: bool },
-    Up { out: PathBuf },
-    Destroy,
+    Up { out: PathBuf, json: bool },
+    Destroy { json: bool },
     Outputs { json: bool },
     Drift { json: bool },
 }
@@ -349,26 +537,46 @@ fn deploy_code(err: &crate::deploy::DeployError) -> u8 {
 
 /// Runs a command that talks to CloudFormation.
 #[cfg(feature = "deploy")]
-fn deploying(app: &App, args: &DeployArgs, action: Action) -> ExitCode {
+fn deploying(logs: Logs, app: &App, args: &DeployArgs, change: Change, action: Action) -> ExitCode {
+    // A failure before the command starts: on standard error, and with `--json` as the
+    // `error` and `result` events too.
+    let json = match &action {
+        Action::Preview { json } | Action::Destroy { json } | Action::Up { json, .. } => *json,
+        Action::Outputs { .. } | Action::Drift { .. } => false,
+    };
+    let command = match &action {
+        Action::Preview { .. } => "preview",
+        Action::Up { .. } => "up",
+        Action::Destroy { .. } => "destroy",
+        Action::Outputs { .. } => "outputs",
+        Action::Drift { .. } => "drift",
+    };
+    let early = |message: String, code: u8| {
+        err!("error: {message}");
+        if json {
+            out!("{}", crate::cli_events::error(command, &message, code));
+            out!("{}", crate::cli_events::result(command, code));
+        }
+        ExitCode::from(code)
+    };
     let assembly = match app.synth() {
         Ok(assembly) => assembly,
-        Err(err) => {
-            err!("error: {err}");
-            return ExitCode::from(code_of(&err));
-        }
+        Err(err) => return early(err.to_string(), code_of(&err)),
     };
     for name in args.stacks.iter().chain(&args.adopt) {
         if assembly.stack(name).is_none() {
-            err!(
-                "error: the app has no stack `{name}`; its stacks are {}",
-                assembly
-                    .stacks()
-                    .iter()
-                    .map(|s| s.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            return early(
+                format!(
+                    "the app has no stack `{name}`; its stacks are {}",
+                    assembly
+                        .stacks()
+                        .iter()
+                        .map(|s| s.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                exit::USAGE,
             );
-            return ExitCode::from(exit::USAGE);
         }
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -377,17 +585,16 @@ fn deploying(app: &App, args: &DeployArgs, action: Action) -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(err) => {
-            err!("error: could not start the async runtime: {err}");
-            return ExitCode::from(exit::DEPLOY_FAILED);
+            return early(
+                format!("could not start the async runtime: {err}"),
+                exit::DEPLOY_FAILED,
+            );
         }
     };
     runtime.block_on(async {
         let regions = match crate::deploy::connect_regions(&assembly).await {
             Ok(c) => c,
-            Err(err) => {
-                err!("error: {err}");
-                return ExitCode::from(deploy_code(&err));
-            }
+            Err(err) => return early(err.to_string(), deploy_code(&err)),
         };
         let endpoint = regions
             .iter()
@@ -395,12 +602,14 @@ fn deploying(app: &App, args: &DeployArgs, action: Action) -> ExitCode {
             .collect::<Vec<_>>()
             .join(", ");
         let options = crate::deploy::Options {
-            yes: args.yes,
+            yes: change.yes,
             concurrency: args.concurrency.max(1),
-            allow_replace: args.allow_replace.clone(),
+            allow_replace: change.allow_replace,
             stacks: args.stacks.clone(),
             timeout: std::time::Duration::from_secs(args.timeout),
             adopt: args.adopt.clone(),
+            internal_outputs: change.all_outputs,
+            progress: !logs.logging && crate::deploy::Options::default().progress,
             ..crate::deploy::Options::default()
         };
         // Read-only commands need neither the staging bucket nor the run lock. A staging
@@ -422,7 +631,7 @@ fn deploying(app: &App, args: &DeployArgs, action: Action) -> ExitCode {
             .collect();
         let deployer = crate::deploy::Deployer::with_regions(regions, &assembly, options);
         let code = run_action(&deployer, &assembly, action).await;
-        if args.verbose {
+        if logs.counts {
             let calls = deployer.calls();
             err!(
                 "API calls to {}: {} in all ({} retries)",
@@ -455,33 +664,52 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
     assembly: &crate::synth::Assembly,
     action: Action,
 ) -> ExitCode {
+    use crate::cli_events as events;
     use crate::deploy::{PlanState, describe_plan};
+    let (command, json) = match &action {
+        Action::Preview { json } => ("preview", *json),
+        Action::Up { json, .. } => ("up", *json),
+        Action::Destroy { json } => ("destroy", *json),
+        Action::Outputs { .. } => ("outputs", false),
+        Action::Drift { .. } => ("drift", false),
+    };
+    // With `--json`, every line of standard output is one event, the last the result.
+    let emit = |event: serde_json::Value| out!("{event}");
+    let result = |code: u8| {
+        if json {
+            emit(events::result(command, code));
+        }
+        ExitCode::from(code)
+    };
     let fail = |err: crate::deploy::DeployError| {
         err!("error: {err}");
-        ExitCode::from(deploy_code(&err))
+        let code = deploy_code(&err);
+        if json {
+            emit(events::error(command, &err.to_string(), code));
+        }
+        result(code)
     };
     match action {
         Action::Preview { json } => match deployer.preview().await {
             Ok(plans) => {
-                if json {
-                    let doc: Vec<serde_json::Value> = plans.iter().map(plan_json).collect();
-                    out!("{:#}", serde_json::Value::Array(doc));
-                } else {
-                    for p in &plans {
+                for p in &plans {
+                    if json {
+                        emit(events::plan(plan_json(p)));
+                    } else {
                         out!("{}", describe_plan(p));
                     }
                 }
                 if plans.iter().any(|p| !p.endangered.is_empty()) {
-                    ExitCode::from(exit::PHI_AT_RISK)
+                    result(exit::PHI_AT_RISK)
                 } else if plans.iter().any(crate::deploy::StackPlan::has_changes) {
-                    ExitCode::from(exit::CHANGES)
+                    result(exit::CHANGES)
                 } else {
-                    ExitCode::from(exit::SUCCESS)
+                    result(exit::SUCCESS)
                 }
             }
             Err(err) => fail(err),
         },
-        Action::Up { out } => match deployer.up().await {
+        Action::Up { out, json } => match deployer.up().await {
             Ok(deployed) => {
                 // The deployed assembly and its report first: nothing printed may stop them.
                 let mut report = Report::new(assembly);
@@ -504,6 +732,10 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                         PlanState::Unchanged | PlanState::UpToDate => "unchanged",
                         PlanState::Pending(_) => "planned",
                     };
+                    if json {
+                        emit(events::deployed(d, how));
+                        continue;
+                    }
                     match &d.region {
                         Some(region) => out!("{}: {how} in {region}", d.stack),
                         None => out!("{}: {how}", d.stack),
@@ -516,26 +748,62 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                     }
                 }
                 if let Err(err) = written {
-                    err!("error: the stacks are deployed, but {err}");
-                    return ExitCode::from(code_of(&err));
+                    let message = format!("the stacks are deployed, but {err}");
+                    err!("error: {message}");
+                    if json {
+                        emit(events::error(command, &message, code_of(&err)));
+                    }
+                    return result(code_of(&err));
                 }
-                out!(
-                    "wrote the deployed assembly and its report to {}",
-                    out.display()
-                );
-                ExitCode::from(exit::SUCCESS)
+                if json {
+                    emit(events::written(&out));
+                } else {
+                    out!(
+                        "wrote the deployed assembly and its report to {}",
+                        out.display()
+                    );
+                }
+                result(exit::SUCCESS)
             }
             Err(err) => fail(err),
         },
-        Action::Destroy => match deployer.destroy().await {
+        Action::Destroy { json } => match deployer.destroy().await {
             Ok(done) => {
+                let mut warnings: Vec<&String> = done.warnings.iter().collect();
+                warnings.sort_unstable();
+                warnings.dedup();
+                // One line per kept resource, however many attempts it took to keep it.
+                let mut seen = std::collections::BTreeSet::new();
+                let retained: Vec<_> = done
+                    .retained
+                    .iter()
+                    .filter(|r| seen.insert((r.stack.as_str(), r.logical_id.as_str())))
+                    .collect();
+                if json {
+                    for s in &done.deleted {
+                        emit(events::stack("deleted", s));
+                    }
+                    for s in &done.absent {
+                        emit(events::stack("absent", s));
+                    }
+                    for w in warnings {
+                        emit(events::warning(w));
+                    }
+                    for r in retained {
+                        emit(events::retained(r));
+                    }
+                    return result(exit::SUCCESS);
+                }
                 for s in &done.deleted {
                     out!("{s}: deleted");
                 }
                 for s in &done.absent {
                     out!("{s}: not deployed");
                 }
-                let phi: Vec<_> = done.retained.iter().filter(|r| r.phi).collect();
+                for w in warnings {
+                    err!("warning: {w}");
+                }
+                let phi: Vec<_> = retained.iter().filter(|r| r.phi).collect();
                 if !phi.is_empty() {
                     out!("retained, still billed, still holding PHI:");
                     for r in phi {
@@ -556,7 +824,7 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                         );
                     }
                 }
-                let other: Vec<_> = done.retained.iter().filter(|r| !r.phi).collect();
+                let other: Vec<_> = retained.iter().filter(|r| !r.phi).collect();
                 if !other.is_empty() {
                     out!("also retained (no PHI):");
                     for r in other {
@@ -692,7 +960,8 @@ fn check(app: &App, format: CheckFormat) -> ExitCode {
             return ExitCode::from(code_of(&err));
         }
     };
-    let report = Report::new(&assembly);
+    // `check` prints findings, gaps, waivers and counts, never a proof: no need to itemize.
+    let report = Report::summary(&assembly);
     let findings = assembly.evaluation().findings();
     match format {
         CheckFormat::Text => {
@@ -789,7 +1058,7 @@ fn sarif(assembly: &crate::synth::Assembly, report: &Report) -> serde_json::Valu
     })
 }
 
-fn report(app: &App, out: &std::path::Path) -> ExitCode {
+fn report(app: &App, out: &std::path::Path, summary: bool) -> ExitCode {
     let assembly = match app.check() {
         Ok(assembly) => assembly,
         Err(err) => {
@@ -797,7 +1066,11 @@ fn report(app: &App, out: &std::path::Path) -> ExitCode {
             return ExitCode::from(code_of(&err));
         }
     };
-    let report = Report::new(&assembly);
+    let report = if summary {
+        Report::summary(&assembly)
+    } else {
+        Report::new(&assembly)
+    };
     if let Err(err) = report.write(out) {
         err!("error: {err}");
         return ExitCode::from(code_of(&err));

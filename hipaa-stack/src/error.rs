@@ -5,12 +5,53 @@
 
 use std::path::PathBuf;
 
-use hipaa_stack_syntax::Violation;
+pub use hipaa_stack_syntax::Violation;
 
 /// The result type of everything a user program calls.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong while building or synthesizing an [`App`](crate::App).
+///
+/// A `#[hipaa_stack::main]` function returns it, and `?` converts into it what a program
+/// meets on the way: a [`Violation`] of a value checked at run time (`Region::new(..)?`,
+/// `Cidr::parse(..)?`), an [`std::io::Error`], or any error of the program's own, boxed
+/// (`Box<dyn std::error::Error + Send + Sync>`) or through [`Error::program`].
+///
+/// ```no_run
+/// use hipaa_stack::prelude::*;
+///
+/// /// The program's own error.
+/// #[derive(Debug)]
+/// struct NoSite(String);
+///
+/// impl std::fmt::Display for NoSite {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+///         write!(f, "no region configured for site `{}`", self.0)
+///     }
+/// }
+///
+/// impl std::error::Error for NoSite {}
+///
+/// fn site_region(site: &str) -> std::result::Result<&'static str, NoSite> {
+///     match site {
+///         "west" => Ok("us-west-2"),
+///         _ => Err(NoSite(site.to_owned())),
+///     }
+/// }
+///
+/// #[hipaa_stack::main]
+/// fn clinic(app: &mut App) -> Result<()> {
+///     // A region read at run time: `?` turns its `Violation` into an `Error`.
+///     let region = Region::new(&std::env::var("CLINIC_DR_REGION").unwrap_or_default())?;
+///     app.stack_in("clinic-dr", region)?;
+///     // The program's own error, through `Error::program`.
+///     let site = site_region("west").map_err(hipaa_stack::Error::program)?;
+///     app.stack_in("clinic-west", Region::new(site)?)?;
+///     // A file of the program's own: `?` on `std::io::Error`.
+///     let _notes = std::fs::read_to_string("clinic-notes.txt")?;
+///     Ok(())
+/// }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -23,6 +64,19 @@ pub enum Error {
         #[source]
         violation: Violation,
     },
+
+    /// A value checked at run time (`Region::new`, `StackName::new`, `Cidr::parse`, …)
+    /// broke its rule.
+    #[error(transparent)]
+    Invalid(#[from] Violation),
+
+    /// The user's program failed with an error of its own.
+    #[error(transparent)]
+    Program(Box<dyn std::error::Error + Send + Sync + 'static>),
+
+    /// The user's program could not read or write a file of its own.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
 
     /// A construct's settings are impossible.
     #[error("construct `{path}` is invalid: {reason}")]
@@ -216,4 +270,32 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
+}
+
+impl Error {
+    /// An error of the user's program: any error type, or a message.
+    ///
+    /// ```
+    /// use hipaa_stack::prelude::*;
+    /// fn clinic(app: &mut App) -> Result<()> {
+    ///     let sites = std::env::var("CLINIC_SITES").unwrap_or_else(|_| "1".to_owned());
+    ///     let sites: u32 = sites.parse().map_err(hipaa_stack::Error::program)?;
+    ///     if sites == 0 {
+    ///         return Err(hipaa_stack::Error::program("CLINIC_SITES must be at least 1"));
+    ///     }
+    ///     app.stack("clinic")?;
+    ///     Ok(())
+    /// }
+    /// # clinic(&mut App::new("clinic"))?;
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn program(error: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>) -> Self {
+        Error::Program(error.into())
+    }
+}
+
+impl From<Box<dyn std::error::Error + Send + Sync + 'static>> for Error {
+    fn from(error: Box<dyn std::error::Error + Send + Sync + 'static>) -> Self {
+        Error::Program(error)
+    }
 }

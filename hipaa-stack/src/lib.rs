@@ -6,6 +6,7 @@ extern crate self as hipaa_stack;
 pub mod app;
 pub mod cfn;
 pub mod cli;
+mod cli_events;
 pub mod compliance;
 pub mod constructs;
 #[cfg(feature = "deploy")]
@@ -13,6 +14,8 @@ pub mod deploy;
 pub mod error;
 pub mod graph;
 pub mod literal;
+mod logging;
+mod outdir;
 pub mod synth;
 #[cfg(test)]
 mod testing;
@@ -27,8 +30,8 @@ pub use constructs::{
 };
 // Every construct, including those of the families re-exported by glob in `constructs`.
 pub use constructs::*;
-pub use error::{Error, Result};
-pub use hipaa_stack_macros::{bucket_name, cidr, date, days, main, stack_name, user_data};
+pub use error::{Error, Result, Violation};
+pub use hipaa_stack_macros::{bucket_name, cidr, date, days, main, region, stack_name, user_data};
 pub use literal::{BucketName, Cidr, Date, Days, Region, StackName};
 pub use synth::{Assembly, SynthesizedStack};
 
@@ -41,7 +44,7 @@ pub mod prelude {
         EncryptedDatabase, Handle, Http, Https, Keep, KmsKey, LogGroup, PrefixList, RawResource,
         Region, Result, Role, Secret, SecureBucket, SecureInstance, SecureVpc, SecurityGroup,
         ServicePrincipal, Stack, StackName, Tcp, TcpRange, Trusted, Udp, UserData, UserDataText,
-        bucket_name, cidr, date, days, stack_name, user_data,
+        bucket_name, cidr, date, days, region, stack_name, user_data,
     };
 }
 
@@ -49,8 +52,27 @@ pub mod prelude {
 /// (`#[derive(hipaa_stack::clap::Args)]`).
 pub use clap;
 
+/// JSON, for the escape hatch: the properties of a [`RawResource`] (`json::json!({..})`)
+/// and what [`Assembly`] and the report hold. It is `serde_json`, re-exported so that a
+/// program needs no dependency of its own to match the version hipaa-stack uses.
+///
+/// ```
+/// use hipaa_stack::json::json;
+/// use hipaa_stack::prelude::*;
+/// let app = App::new("clinic");
+/// let stack = app.stack("clinic")?;
+/// let key = stack.add(KmsKey::new("PhiKey"))?;
+/// stack.add(
+///     RawResource::new("Jobs", "AWS::SQS::Queue")
+///         .property("KmsMasterKeyId", key.arn())
+///         .property("RedrivePolicy", json!({ "maxReceiveCount": 5 })),
+/// )?;
+/// # Ok::<(), hipaa_stack::Error>(())
+/// ```
+pub use serde_json as json;
+
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::cli::{run, run_with_args};
+    pub use crate::cli::{Program, run, run_with_args};
     pub use crate::constructs::__UserDataSource as UserDataSource;
 }

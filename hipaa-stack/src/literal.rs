@@ -134,7 +134,7 @@ impl Cidr {
     /// assert!(Cidr::parse("0.0.0.0/0")?.is_internet());
     /// assert!(Cidr::parse("::/0")?.is_internet());
     /// assert!(!Cidr::parse("10.0.0.0/8")?.is_internet());
-    /// # Ok::<(), hipaa_stack_syntax::Violation>(())
+    /// # Ok::<(), hipaa_stack::Error>(())
     /// ```
     pub const fn is_internet(&self) -> bool {
         self.prefix == 0
@@ -329,19 +329,28 @@ checked_name!(
 );
 
 checked_name!(
-    /// An AWS region, such as `us-east-1`, for a stack that must live in a given region
-    /// (see [`App::stack_in`](crate::App::stack_in)).
+    /// An AWS region, written `region!("us-west-2")`, for a stack that must live in a given
+    /// region (see [`App::stack_in`](crate::App::stack_in)); `Region::new` checks a region
+    /// known only at run time, and `?` turns its error into a [`crate::Error`].
     ///
     /// ```
-    /// let dr = hipaa_stack::Region::new("us-west-2")?;
-    /// assert_eq!(dr.as_str(), "us-west-2");
-    /// # Ok::<(), hipaa_stack_syntax::Violation>(())
+    /// use hipaa_stack::prelude::*;
+    /// fn clinic(app: &mut App) -> Result<()> {
+    ///     let dr = region!("us-west-2");
+    ///     assert_eq!(dr.as_str(), "us-west-2");
+    ///     let backup = Region::new(&std::env::var("BACKUP_REGION").unwrap_or("us-east-2".into()))?;
+    ///     app.stack_in("clinic-dr", dr)?;
+    ///     app.stack_in("clinic-backup", backup)?;
+    ///     Ok(())
+    /// }
+    /// # clinic(&mut App::new("clinic"))?;
+    /// # Ok::<(), hipaa_stack::Error>(())
     /// ```
     Region,
     check_region,
     is_region,
     "region",
-    "lower-case words joined by hyphens, ending in a number, like `us-east-1`",
+    "lower-case words joined by hyphens, ending in a number, like `us-east-1`; write it with `region!(..)`",
     "us-west-2"
 );
 

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -258,47 +258,64 @@ impl Assembly {
         Ok(text)
     }
 
-    /// Writes every template and the manifest into `dir`, creating it if needed. Files of
-    /// stacks that are no longer part of the app are left alone.
+    /// Writes every template and the manifest into `dir`, creating it if needed.
+    ///
+    /// The folder is the assembly's: the templates that the manifest already there lists
+    /// and that are no longer part of the app are removed (nothing else is: other files are
+    /// left alone). Each file is written atomically, through a temporary file in the folder
+    /// and a rename, and a symbolic link where a file goes is refused, never followed.
+    ///
+    /// ```
+    /// use hipaa_stack::prelude::*;
+    /// let dir = tempfile::tempdir()?;
+    /// let staging = App::new("clinic");
+    /// staging.stack("clinic-staging")?.add(KmsKey::new("PhiKey"))?;
+    /// staging.synth()?.write(dir.path())?;
+    /// let production = App::new("clinic");
+    /// production.stack("clinic-production")?.add(KmsKey::new("PhiKey"))?;
+    /// production.synth()?.write(dir.path())?;
+    /// assert!(dir.path().join("clinic-production.template.json").exists());
+    /// assert!(!dir.path().join("clinic-staging.template.json").exists());
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
     pub fn write(&self, dir: &Path) -> Result<()> {
-        fs::create_dir_all(dir).map_err(|source| Error::Write {
-            path: dir.to_owned(),
-            source,
-        })?;
+        crate::outdir::create(dir)?;
+        let previous = crate::outdir::listed_templates(dir, MANIFEST_FILE);
+        let mut current = Vec::with_capacity(self.stacks.len());
         for stack in &self.stacks {
-            write_file(&template_path(dir, stack)?, &stack.json)?;
+            let file = template_file_name(dir, stack)?;
+            crate::outdir::write_file(dir, &file, &stack.json)?;
+            current.push(file);
         }
-        write_file(&dir.join(MANIFEST_FILE), &self.manifest_json()?)
+        let stale: Vec<String> = previous
+            .into_iter()
+            .filter(|f| !current.contains(f))
+            .collect();
+        crate::outdir::remove_stale(dir, &stale)?;
+        crate::outdir::write_file(dir, MANIFEST_FILE, &self.manifest_json()?)
     }
 }
 
-/// Where the template of `stack` goes inside `dir`: refused unless the stack name is a
-/// valid stack name and the file name is one plain path component, so that no name can
+/// The file name of the template of `stack` inside `dir`: refused unless the stack name is
+/// a valid stack name and the file name is one plain path component, so that no name can
 /// write outside the assembly folder.
-fn template_path(dir: &Path, stack: &SynthesizedStack) -> Result<PathBuf> {
+fn template_file_name(dir: &Path, stack: &SynthesizedStack) -> Result<String> {
     hipaa_stack_syntax::check_stack_name(&stack.name).map_err(|violation| Error::InvalidName {
         place: format!("the template of stack `{}`", stack.name),
         violation,
     })?;
     let file = stack.template_file();
-    let mut components = Path::new(&file).components();
-    match (components.next(), components.next()) {
-        (Some(std::path::Component::Normal(_)), None) => Ok(dir.join(file)),
-        _ => Err(Error::Write {
+    if crate::outdir::is_plain_file_name(&file) {
+        Ok(file)
+    } else {
+        Err(Error::Write {
             path: dir.join(&file),
             source: std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
                 "the template's file name would leave the assembly folder",
             ),
-        }),
+        })
     }
-}
-
-fn write_file(path: &PathBuf, text: &str) -> Result<()> {
-    fs::write(path, text).map_err(|source| Error::Write {
-        path: path.clone(),
-        source,
-    })
 }
 
 impl App {
@@ -354,12 +371,17 @@ impl App {
     /// [`App::check`] as if today were `today` (waivers expire relative to it).
     pub fn check_on(&self, today: Date) -> Result<Assembly> {
         let arena = self.arena();
+        let _synth =
+            tracing::info_span!("synth", app = self.name(), stacks = arena.stacks.len()).entered();
         let mut timings = Timings::default();
         let clock = std::time::Instant::now();
         let mut cross: Vec<CrossStack> = Vec::new();
+        let phase = tracing::debug_span!("render").entered();
         let mut templates = render_stacks(self.name(), &arena, &mut cross)?;
+        drop(phase);
         timings.render = clock.elapsed();
         let clock = std::time::Instant::now();
+        let phase = tracing::debug_span!("resolve").entered();
         check_regions(&arena, &cross)?;
         add_exports(&arena, &cross, &mut templates)?;
         add_cross_region(&arena, &cross, &mut templates)?;
@@ -408,6 +430,7 @@ impl App {
             resource_edges,
         };
 
+        drop(phase);
         timings.resolve = clock.elapsed();
         // Each stack in turn: its rules, then its text; then its JSON trees go (the text is
         // read back if anything later asks for a property), so that a large app never holds
@@ -417,6 +440,7 @@ impl App {
         let mut texts: Vec<Option<Arc<str>>> = vec![None; templates.len()];
         for (at, &s) in order.order.iter().enumerate() {
             let clock = std::time::Instant::now();
+            let phase = tracing::debug_span!("rules", stack = names[s as usize].as_str()).entered();
             let in_order: Vec<(&str, &Template)> = order
                 .order
                 .iter()
@@ -424,8 +448,11 @@ impl App {
                 .collect();
             evaluator.stack(&in_order, at);
             drop(in_order);
+            drop(phase);
             timings.rules += clock.elapsed();
             let clock = std::time::Instant::now();
+            let phase =
+                tracing::debug_span!("serialize", stack = names[s as usize].as_str()).entered();
             let name = &names[s as usize];
             let template = &mut templates[s as usize];
             let json = template.to_json().map_err(|source| Error::Serialize {
@@ -436,8 +463,17 @@ impl App {
             let json: Arc<str> = Arc::from(json);
             template.keep_only_text(&json);
             texts[s as usize] = Some(json);
+            drop(phase);
             timings.serialize += clock.elapsed();
         }
+        let ms = |d: std::time::Duration| (d.as_secs_f64() * 1e4).round() / 10.0;
+        tracing::debug!(
+            render_ms = ms(timings.render),
+            resolve_ms = ms(timings.resolve),
+            rules_ms = ms(timings.rules),
+            serialize_ms = ms(timings.serialize),
+            "synthesized"
+        );
         let evaluation = evaluator.finish();
         let mut templates: Vec<Option<Template>> = templates.into_iter().map(Some).collect();
         let mut stacks = Vec::with_capacity(templates.len());

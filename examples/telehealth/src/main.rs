@@ -17,7 +17,8 @@
 use hipaa_stack::clap;
 use hipaa_stack::prelude::*;
 
-// The telehealth program's own arguments.
+/// The telehealth program's own flags (this doc comment must not become the description of
+/// every command).
 #[derive(Debug, clap::Args)]
 struct Telehealth {
     /// The application stack stops being a production stack: `up` turns its termination
@@ -77,13 +78,8 @@ fn telehealth(app: &mut App, args: Telehealth) -> Result<()> {
     // Disaster recovery, in a second region: a key, a vault and a bucket of its own there,
     // deployed through that region's CloudFormation. The daily backups are copied to the
     // vault and the recordings replicate to the bucket.
-    let dr_region =
-        Region::new("us-west-2").map_err(|violation| hipaa_stack::Error::InvalidName {
-            place: "telehealth-dr".to_owned(),
-            violation,
-        })?;
     let dr = app
-        .stack_in(stack_name!("telehealth-dr"), dr_region)?
+        .stack_in(stack_name!("telehealth-dr"), region!("us-west-2"))?
         .description(
             "telehealth: disaster-recovery key, backup vault and recordings copy in us-west-2",
         );

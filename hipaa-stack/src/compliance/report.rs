@@ -4,10 +4,11 @@
 //! Three renderings of one [`Report`] value:
 //! - `report.json`, for tools. Its schema is stable: `"schema": "hipaa-stack.report/v1"`;
 //!   fields are only ever added within a version. Top level: `schema`, `tool {name,
-//!   version}`, `app`, `stacks[] {name, region, wave, template, sha256, resources,
+//!   version}`, `app`, `evidence` (`full`, or `summary` when proofs are only counted),
+//!   `stacks[] {name, region, wave, template, sha256, resources,
 //!   deployment}`, `summary {controls, enforced, waived, gap, failed, customer,
 //!   notCovered, findings}`, `controls[] {id, title, requirement, nist[], status, rules[]
-//!   {id, title, enforced[], waived[], failed[], gaps[]}, customer[]}`, `waivers[]`, `gaps[]`,
+//!   {id, title, proofs, enforced[], waived[], failed[], gaps[]}, customer[]}`, `waivers[]`, `gaps[]`,
 //!   `findings[]`, `unusedWaivers[]`, `notVerifiedAtCompileTime[]`,
 //!   `customerResponsibilities[]`, `graph {stacks[], edges[]}`. Each evidence row is
 //!   `{rule, stack, logicalId, construct, path, value}`: `path` is a JSON pointer into the
@@ -20,7 +21,6 @@
 //! to what was deployed.
 
 use std::fmt::Write as _;
-use std::fs;
 use std::path::Path;
 
 use serde::Serialize;
@@ -47,6 +47,9 @@ pub struct Report {
     pub tool: Tool,
     /// The app.
     pub app: String,
+    /// Whether every proof is itemized (`full`) or only counted (`summary`,
+    /// [`Report::summary`]).
+    pub evidence: Evidence,
     /// The stacks, in deploy order, with the hash of each template.
     pub stacks: Vec<StackEntry>,
     /// Counts.
@@ -67,6 +70,16 @@ pub struct Report {
     pub customer_responsibilities: &'static [CustomerResponsibility],
     /// The stack graph.
     pub graph: Graph,
+}
+
+/// How much evidence a report itemizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Evidence {
+    /// One row per proof: the property and its value.
+    Full,
+    /// Proofs counted per rule (`proofs`); waivers, gaps and findings still itemized.
+    Summary,
 }
 
 /// The tool that wrote the report.
@@ -188,7 +201,9 @@ pub struct RuleEntry {
     pub id: &'static str,
     /// What it requires.
     pub title: &'static str,
-    /// The evidence, one row per proof.
+    /// How many proofs the rule found (the rows of `enforced`, when itemized).
+    pub proofs: usize,
+    /// The evidence, one row per proof (empty in a summary).
     pub enforced: Vec<Row>,
     /// The waived findings.
     pub waived: Vec<Row>,
@@ -302,6 +317,34 @@ impl Report {
     /// # Ok::<(), hipaa_stack::Error>(())
     /// ```
     pub fn new(assembly: &Assembly) -> Report {
+        Report::build(assembly, Evidence::Full)
+    }
+
+    /// The report with proofs counted per rule instead of itemized, for large apps (`report
+    /// --summary`): the status of every control, every waiver, gap and finding, but not one
+    /// row per property of every resource.
+    ///
+    /// ```
+    /// use hipaa_stack::prelude::*;
+    /// use hipaa_stack::compliance::report::Report;
+    /// let app = App::new("clinic");
+    /// let stack = app.stack("clinic")?;
+    /// let key = stack.add(KmsKey::new("PhiKey"))?;
+    /// stack.add(LogGroup::new("App").encryption(&key))?;
+    /// let assembly = app.synth()?;
+    /// let (full, summary) = (Report::new(&assembly), Report::summary(&assembly));
+    /// assert_eq!(full.summary.enforced, summary.summary.enforced);
+    /// let rule = |r: &Report| r.controls.iter().flat_map(|c| &c.rules).map(|e| (e.proofs, e.enforced.len())).max().unwrap();
+    /// let (proofs, rows) = rule(&full);
+    /// assert_eq!(proofs, rows);
+    /// assert_eq!(rule(&summary), (proofs, 0));
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn summary(assembly: &Assembly) -> Report {
+        Report::build(assembly, Evidence::Summary)
+    }
+
+    fn build(assembly: &Assembly, evidence: Evidence) -> Report {
         let evaluation = assembly.evaluation();
         let mut waivers = Vec::new();
         let mut gaps = Vec::new();
@@ -344,7 +387,7 @@ impl Report {
 
         let controls: Vec<ControlEntry> = CONTROLS
             .iter()
-            .map(|control| control_entry(control, assembly))
+            .map(|control| control_entry(control, assembly, evidence))
             .collect();
         let mut summary = Summary {
             controls: controls.len(),
@@ -369,6 +412,7 @@ impl Report {
                 version: env!("CARGO_PKG_VERSION"),
             },
             app: assembly.app().to_owned(),
+            evidence,
             stacks: assembly
                 .stacks()
                 .iter()
@@ -429,27 +473,31 @@ impl Report {
 
     /// Writes `report.json`, `report.md` and `report.html` into `dir`.
     pub fn write(&self, dir: &Path) -> Result<()> {
-        let write = |name: &str, text: String| {
-            let path = dir.join(name);
-            fs::write(&path, text).map_err(|source| Error::Write { path, source })
-        };
-        fs::create_dir_all(dir).map_err(|source| Error::Write {
-            path: dir.to_owned(),
-            source,
+        // Atomically, and never through a symbolic link.
+        let write = |name: &str, text: String| crate::outdir::write_file(dir, name, &text);
+        crate::outdir::create(dir)?;
+        // Streamed: at thousands of resources the JSON is the largest of the three.
+        crate::outdir::write_with(dir, "report.json", |file| {
+            serde_json::to_writer_pretty(&mut *file, self)?;
+            file.write_all(b"\n")
         })?;
-        write("report.json", self.to_json()?)?;
         write("report.md", self.to_markdown())?;
         write("report.html", self.to_html())
     }
 }
 
-fn control_entry(control: &'static Control, assembly: &Assembly) -> ControlEntry {
+fn control_entry(
+    control: &'static Control,
+    assembly: &Assembly,
+    itemize: Evidence,
+) -> ControlEntry {
     let results = &assembly.evaluation().results;
     let mut entries = Vec::new();
     for rule in rules().filter(|r| r.controls.contains(&control.id)) {
         let mut entry = RuleEntry {
             id: rule.id,
             title: rule.title,
+            proofs: 0,
             enforced: Vec::new(),
             waived: Vec::new(),
             failed: Vec::new(),
@@ -457,7 +505,11 @@ fn control_entry(control: &'static Control, assembly: &Assembly) -> ControlEntry
         };
         for c in results.iter().filter(|c| c.rule == rule.id) {
             match &c.status {
+                Status::Enforced { evidence } if itemize == Evidence::Summary => {
+                    entry.proofs += evidence.len();
+                }
                 Status::Enforced { evidence } => {
+                    entry.proofs += evidence.len();
                     entry.enforced.extend(evidence.iter().map(|p| Row {
                         logical_id: p.logical_id.clone(),
                         path: Some(p.path.clone()),
@@ -485,7 +537,7 @@ fn control_entry(control: &'static Control, assembly: &Assembly) -> ControlEntry
                 }),
             }
         }
-        let touched = !(entry.enforced.is_empty()
+        let touched = !(entry.proofs == 0
             && entry.waived.is_empty()
             && entry.failed.is_empty()
             && entry.gaps.is_empty());
@@ -505,7 +557,7 @@ fn control_entry(control: &'static Control, assembly: &Assembly) -> ControlEntry
         ControlStatus::Gap
     } else if any(|e| !e.waived.is_empty()) {
         ControlStatus::Waived
-    } else if any(|e| !e.enforced.is_empty()) {
+    } else if any(|e| e.proofs > 0) {
         ControlStatus::Enforced
     } else if !customer.is_empty() {
         ControlStatus::Customer
@@ -603,6 +655,13 @@ impl Report {
             let _ = writeln!(out, "\n### §{} {} ({})\n", c.id, c.title, c.status.label());
             for r in &c.rules {
                 let _ = writeln!(out, "- **{}** {}", r.id, r.title);
+                if r.enforced.is_empty() && r.proofs > 0 {
+                    let _ = writeln!(
+                        out,
+                        "  - {} proof(s), counted (`report` without `--summary` lists each)",
+                        r.proofs
+                    );
+                }
                 for e in &r.enforced {
                     let _ = writeln!(
                         out,
@@ -892,6 +951,13 @@ Each control lists the resources and template properties that enforce it; waiver
                     r.id,
                     html(r.title)
                 );
+                if r.enforced.is_empty() && r.proofs > 0 {
+                    let _ = write!(
+                        out,
+                        "<tr><td colspan=\"4\">{} proof(s), counted (<code>report</code> without <code>--summary</code> lists each)</td></tr>",
+                        r.proofs
+                    );
+                }
                 for e in &r.enforced {
                     let _ = write!(
                         out,

@@ -223,11 +223,11 @@ impl Backupable for SecureInstance {}
 /// use hipaa_stack::prelude::*;
 /// use hipaa_stack::BackupVault;
 /// let app = App::new("clinic");
-/// let dr = app.stack_in("clinic-dr", Region::new("us-west-2")?)?;
+/// let dr = app.stack_in("clinic-dr", region!("us-west-2"))?;
 /// let dr_key = dr.add(KmsKey::new("DrKey"))?;
 /// let vault = dr.add(BackupVault::new("DrVault").encryption(&dr_key))?;
 /// dr.output("DrVaultArn", vault.arn())?;
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok::<(), hipaa_stack::Error>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct BackupVault<K = Handle<KmsKey>> {
@@ -382,7 +382,7 @@ impl Schedule {
 /// let logs = data.add(AccessLogBucket::new("AccessLogs"))?;
 /// let records = data.add(SecureBucket::new("Records").encryption(&key).access_logs(&logs))?;
 ///
-/// let dr = app.stack_in("clinic-dr", Region::new("us-west-2")?)?;
+/// let dr = app.stack_in("clinic-dr", region!("us-west-2"))?;
 /// let dr_key = dr.add(KmsKey::new("DrKey"))?;
 /// let dr_vault = dr.add(BackupVault::new("DrVault").encryption(&dr_key))?;
 ///
@@ -395,7 +395,7 @@ impl Schedule {
 ///         .protect(&records),
 /// )?;
 /// app.synth()?;
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok::<(), hipaa_stack::Error>(())
 /// ```
 ///
 /// A retention under 35 days does not compile:

@@ -48,7 +48,7 @@ pub(crate) const DEFAULT_NONCURRENT_DAYS: u16 = 365;
 /// ```
 /// use hipaa_stack::prelude::*;
 /// let app = App::new("clinic");
-/// let dr = app.stack_in("clinic-dr", Region::new("us-west-2").expect("a region"))?;
+/// let dr = app.stack_in("clinic-dr", region!("us-west-2"))?;
 /// let dr_key = dr.add(KmsKey::new("DrKey"))?;
 /// let dr_logs = dr.add(AccessLogBucket::new("DrAccessLogs"))?;
 /// let copy = dr.add(SecureBucket::new("RecordsCopy").encryption(&dr_key).access_logs(&dr_logs))?;

@@ -50,6 +50,10 @@ pub struct Options {
     pub adopt: Vec<String>,
     /// How long to wait for another run of the app to finish before refusing.
     pub lock_wait: Duration,
+    /// Also return the outputs hipaa-stack adds for itself (`--all`): the exports that
+    /// carry references between stacks and the template hash. By default only the
+    /// program's own outputs.
+    pub internal_outputs: bool,
 }
 
 impl Default for Options {
@@ -66,6 +70,7 @@ impl Default for Options {
             progress: std::io::stderr().is_terminal(),
             adopt: Vec::new(),
             lock_wait: Duration::from_secs(600),
+            internal_outputs: false,
         }
     }
 }
@@ -241,6 +246,8 @@ pub struct Destroyed {
     pub absent: Vec<String>,
     /// The stores of PHI left in place.
     pub retained: Vec<Retained>,
+    /// What the run could not check, one line per stack at most (never one per export).
+    pub warnings: Vec<String>,
 }
 
 /// Drift of one stack.
@@ -255,7 +262,7 @@ pub struct StackDrift {
 }
 
 /// A stack's name and, when it existed, the stores of PHI its deletion kept.
-type StackDeletion = (String, Option<Vec<Retained>>);
+type StackDeletion = (String, Option<Vec<Retained>>, Option<String>);
 
 /// The deploy engine over an assembly.
 pub struct Deployer<'a, C> {
@@ -430,7 +437,23 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         &self.run
     }
 
+    /// The span of one stack's part of a command: `stack{action=deploy stack=NAME region=R}`.
+    fn span(&self, action: &'static str, stack: &SynthesizedStack) -> tracing::Span {
+        tracing::info_span!(
+            "stack",
+            action,
+            stack = stack.name(),
+            region = self.region_of(stack.name()).unwrap_or_default()
+        )
+    }
+
     fn say(&self, line: impl AsRef<str>) {
+        // With logs on (`-v`, `RUST_LOG`), a log event like the others, so that logs in
+        // JSON stay JSON; otherwise a plain line.
+        if tracing::enabled!(target: "hipaa_stack::deploy", tracing::Level::INFO) {
+            tracing::info!(target: "hipaa_stack::deploy", "{}", line.as_ref());
+            return;
+        }
         // Printed above the progress bars, or plainly without them.
         let _ = self.bars.println(line.as_ref());
         if !self.options.progress {
@@ -1374,7 +1397,9 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         pending: &BTreeSet<&str>,
     ) -> (Vec<StackPlan>, Vec<DeployError>) {
         let results: Vec<Result<StackPlan, DeployError>> = stream::iter(wave.iter().zip(known))
-            .map(|(s, k)| self.plan(s, k, pending))
+            .map(|(s, k)| {
+                tracing::Instrument::instrument(self.plan(s, k, pending), self.span("plan", s))
+            })
             .buffered(self.options.concurrency.max(1))
             .collect()
             .await;
@@ -1461,7 +1486,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         let mut pending: BTreeSet<&str> = BTreeSet::new();
         for wave in &waves {
             let recovered: Vec<Result<Option<StackInfo>, DeployError>> = stream::iter(wave.iter())
-                .map(|s| self.recover(s))
+                .map(|s| tracing::Instrument::instrument(self.recover(s), self.span("recover", s)))
                 .buffered(self.options.concurrency.max(1))
                 .collect()
                 .await;
@@ -1563,7 +1588,12 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 }
                 let results: Vec<Result<Deployed, DeployError>> =
                     stream::iter(wave.iter().zip(plans.iter()))
-                        .map(|(s, p)| self.apply(s, p))
+                        .map(|(s, p)| {
+                            tracing::Instrument::instrument(
+                                self.apply(s, p),
+                                self.span("deploy", s),
+                            )
+                        })
                         .buffered(self.options.concurrency.max(1))
                         .collect()
                         .await;
@@ -1625,7 +1655,9 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 "{}: the exports kept for their importers are no longer imported; removing them",
                 stack.name()
             ));
-            let d = self.apply(stack, &p).await?;
+            let d =
+                tracing::Instrument::instrument(self.apply(stack, &p), self.span("deploy", stack))
+                    .await?;
             if let Some(entry) = deployed.iter_mut().find(|x| x.stack == stack.name()) {
                 entry
                     .notes
@@ -1758,7 +1790,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             state: p.state.clone(),
             stack_id: info.id,
             updated_at: info.updated_at,
-            outputs: shown(info.outputs),
+            outputs: shown(stack, info.outputs, self.options.internal_outputs),
             region: self.region_of(name),
             notes,
         })
@@ -1915,18 +1947,24 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         let ours: BTreeSet<&str> = names.iter().copied().collect();
         for wave in waves.iter().rev() {
             let results: Vec<Result<StackDeletion, DeployError>> = stream::iter(wave.iter())
-                .map(|s| self.destroy_stack(s, &ours))
+                .map(|s| {
+                    tracing::Instrument::instrument(
+                        self.destroy_stack(s, &ours),
+                        self.span("destroy", s),
+                    )
+                })
                 .buffered(self.options.concurrency.max(1))
                 .collect()
                 .await;
             let mut errors = Vec::new();
             for r in results {
                 match r {
-                    Ok((name, Some(retained))) => {
+                    Ok((name, Some(retained), warning)) => {
                         out.deleted.push(name);
                         out.retained.extend(retained);
+                        out.warnings.extend(warning);
                     }
-                    Ok((name, None)) => out.absent.push(name),
+                    Ok((name, None, _)) => out.absent.push(name),
                     Err(e) => errors.push(e),
                 }
             }
@@ -1944,7 +1982,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     ) -> Result<StackDeletion, DeployError> {
         let name = stack.name();
         let Some(info) = self.describe(name).await? else {
-            return Ok((name.to_owned(), None));
+            return Ok((name.to_owned(), None, None));
         };
         guard::check_owner(self.assembly.app(), &info, &self.options.adopt)?;
         let id = info.id.clone();
@@ -1953,8 +1991,17 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 stack: name.to_owned(),
             });
         }
+        // Exports whose importers the endpoint cannot list: one warning for the stack, and
+        // once the endpoint said so, no more asking.
+        let mut unlisted: Vec<&str> = Vec::new();
         for (_, _, export) in &info.outputs {
             let Some(export) = export else { continue };
+            if !unlisted.is_empty() {
+                if !unlisted.contains(&export.as_str()) {
+                    unlisted.push(export);
+                }
+                continue;
+            }
             let listed = with_retry(self.options.retry, &self.calls, "ListImports", || {
                 self.cfn(name).list_imports(export)
             })
@@ -1962,9 +2009,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             let importers = match listed {
                 Ok(importers) => importers,
                 Err(e) if e.kind == ApiErrorKind::Unsupported => {
-                    self.say(format!(
-                        "{name}: the endpoint cannot list the importers of `{export}`; CloudFormation itself refuses to delete an export in use"
-                    ));
+                    unlisted.push(export);
                     Vec::new()
                 }
                 Err(e) => return Err(DeployError::api(name, "ListImports", e)),
@@ -1981,6 +2026,13 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 });
             }
         }
+        let unlisted_warning = (!unlisted.is_empty()).then(|| {
+            format!(
+                "{name}: the endpoint cannot list the importers of {} export(s) ({}); CloudFormation itself refuses to delete an export in use",
+                unlisted.len(),
+                unlisted.join(", ")
+            )
+        });
         let resources = self
             .call(name, "ListStackResources", || {
                 self.cfn(name).stack_resources(&id)
@@ -2039,7 +2091,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             let left = self.wait(stack, Some(&id), &mark).await;
             self.track(name, None);
             let Some(left) = left? else {
-                return Ok((name.to_owned(), Some(retained)));
+                return Ok((name.to_owned(), Some(retained), unlisted_warning));
             };
             if left.status != "DELETE_FAILED" {
                 return Err(self.failure(stack, Some(&id), &left.status, &mark).await);
@@ -2121,7 +2173,10 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 }
                 match info {
                     Some(info) if info.status != "REVIEW_IN_PROGRESS" => {
-                        out.push((s.name().to_owned(), shown(info.outputs)));
+                        out.push((
+                            s.name().to_owned(),
+                            shown(s, info.outputs, self.options.internal_outputs),
+                        ));
                     }
                     _ => missing.push(s.name().to_owned()),
                 }
@@ -2234,11 +2289,27 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     }
 }
 
-/// The outputs people see: all but the engine's record of the template.
-fn shown(outputs: Vec<(String, String, Option<String>)>) -> Vec<(String, String)> {
+/// The outputs a stack shows: the program's own, or with `internal` also those hipaa-stack
+/// adds for itself (the template hash, the exports that carry references between stacks,
+/// and exports kept for their importers). The program's outputs are those its template
+/// declares without an export (`Stack::output` makes none); an output the template does not
+/// declare is the program's when it is not exported (one of an earlier version of the app).
+fn shown(
+    stack: &SynthesizedStack,
+    outputs: Vec<(String, String, Option<String>)>,
+    internal: bool,
+) -> Vec<(String, String)> {
+    let declared = stack.template().outputs();
     outputs
         .into_iter()
-        .filter(|(k, _, _)| k != plan::TEMPLATE_OUTPUT)
+        .filter(|(k, _, export)| {
+            internal
+                || k != plan::TEMPLATE_OUTPUT
+                    && match declared.iter().find(|o| o.name() == k) {
+                        Some(o) => o.export_name().is_none(),
+                        None => export.is_none(),
+                    }
+        })
         .map(|(k, v, _)| (k, v))
         .collect()
 }
@@ -2391,23 +2462,53 @@ mod tests {
     }
 
     #[test]
-    fn the_template_hash_output_is_not_shown_and_kept_resources_say_what_bills() {
+    fn internal_outputs_are_shown_only_when_asked_and_kept_resources_say_what_bills() {
+        let app = crate::App::new("a");
+        let s = app.stack("s").unwrap();
+        let key = s.add(crate::KmsKey::new("PhiKey")).unwrap();
+        s.output("KeyArn", key.arn()).unwrap();
+        let t = app.stack("t").unwrap();
+        t.add(crate::LogGroup::new("Logs").encryption(&key))
+            .unwrap();
+        let assembly = app.synth().unwrap();
+        let stack = assembly.stack("s").unwrap();
+        let export = stack
+            .template()
+            .outputs()
+            .iter()
+            .find(|o| o.export_name().is_some())
+            .unwrap();
         let outputs = vec![
-            ("Bucket".to_owned(), "b".to_owned(), None),
-            (plan::TEMPLATE_OUTPUT.to_owned(), "abc".to_owned(), None),
+            // An endpoint may report an export name on an output the template does not
+            // export: the template decides.
             (
                 "KeyArn".to_owned(),
                 "k".to_owned(),
-                Some("s:Key:Arn".to_owned()),
+                Some("s:PhiKey:Arn".to_owned()),
             ),
+            (plan::TEMPLATE_OUTPUT.to_owned(), "abc".to_owned(), None),
+            (
+                export.name().to_owned(),
+                "k".to_owned(),
+                export.export_name().map(ToOwned::to_owned),
+            ),
+            // Kept for an importer, no longer in the template.
+            (
+                "Export6OldKeyArn".to_owned(),
+                "o".to_owned(),
+                Some("s:OldKey:Arn".to_owned()),
+            ),
+            // The program's, of an earlier version.
+            ("OldBucket".to_owned(), "b".to_owned(), None),
         ];
         assert_eq!(
-            shown(outputs),
+            shown(stack, outputs.clone(), false),
             [
-                ("Bucket".to_owned(), "b".to_owned()),
-                ("KeyArn".to_owned(), "k".to_owned())
+                ("KeyArn".to_owned(), "k".to_owned()),
+                ("OldBucket".to_owned(), "b".to_owned())
             ]
         );
+        assert_eq!(shown(stack, outputs, true).len(), 5);
         assert!(billing("AWS::RDS::DBInstance").is_some_and(|b| b.contains("database")));
         assert_eq!(billing("AWS::EC2::Subnet"), None);
         assert_eq!(billing("AWS::RDS::DBSubnetGroup"), None);

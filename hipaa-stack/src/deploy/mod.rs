@@ -14,6 +14,7 @@ mod guard;
 pub mod plan;
 mod retry;
 mod staging;
+mod trace;
 
 use std::time::Duration;
 
@@ -33,6 +34,7 @@ pub use engine::{
 pub use error::DeployError;
 pub use retry::{CallCounts, RetryPolicy};
 pub use staging::Staging;
+pub use trace::TARGET as TRACE_TARGET;
 
 /// Clients for the account and region of the environment.
 #[derive(Debug)]
@@ -140,17 +142,28 @@ fn connection(config: &aws_config::SdkConfig) -> Result<Connection, DeployError>
         .endpoint_url()
         .map_or_else(|| format!("AWS in {region}"), str::to_owned);
     let local = config.endpoint_url().is_some();
-    let cfn = aws_sdk_cloudformation::Client::new(config);
+    // Every client logs its calls (`trace`): service, operation, latency, request id.
+    let cfn = aws_sdk_cloudformation::Client::from_conf(
+        aws_sdk_cloudformation::config::Builder::from(config)
+            .interceptor(trace::ApiTrace)
+            .build(),
+    );
     // S3-compatible local endpoints want path-style addresses, and checksums computed only
     // when an operation requires them (they often refuse streamed, chunked checksums).
-    let mut s3_config = aws_sdk_s3::config::Builder::from(config).force_path_style(local);
+    let mut s3_config = aws_sdk_s3::config::Builder::from(config)
+        .force_path_style(local)
+        .interceptor(trace::ApiTrace);
     if local {
         s3_config = s3_config.request_checksum_calculation(
             aws_sdk_s3::config::RequestChecksumCalculation::WhenRequired,
         );
     }
     let s3 = aws_sdk_s3::Client::from_conf(s3_config.build());
-    let sts = aws_sdk_sts::Client::new(config);
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(config)
+            .interceptor(trace::ApiTrace)
+            .build(),
+    );
     Ok(Connection {
         cloudformation: SdkApi::new(cfn, endpoint.clone()),
         staging: Staging::new(s3, sts, region.clone(), endpoint.clone()),

@@ -82,7 +82,9 @@ where
     loop {
         attempt += 1;
         counts.record(operation);
-        let mut err = match call().await {
+        let span =
+            tracing::debug_span!(target: super::trace::TARGET, "aws_call", operation, attempt);
+        let mut err = match tracing::Instrument::instrument(call(), span).await {
             Ok(value) => return Ok(value),
             Err(err) => err,
         };
@@ -111,6 +113,15 @@ where
             return Err(err);
         }
         counts.retries.fetch_add(1, Ordering::Relaxed);
+        tracing::info!(
+            target: super::trace::TARGET,
+            operation,
+            attempt,
+            kind = ?err.kind,
+            code = err.code.as_deref().unwrap_or_default(),
+            wait_ms = wait.as_millis() as u64,
+            "retrying"
+        );
         tokio::time::sleep(wait).await;
     }
 }

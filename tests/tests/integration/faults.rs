@@ -36,6 +36,8 @@ pub struct Faults {
     pub fail_with_events: BTreeMap<String, Vec<StackEvent>>,
     /// Answer ListImports for these exports with these importing stacks.
     pub importers: BTreeMap<String, Vec<String>>,
+    /// Answer every ListImports as an endpoint without the operation does.
+    pub no_list_imports: bool,
     /// Answer drift detection (which moto lacks) with these drifts, for every stack.
     pub drifts: Option<Vec<ResourceDrift>>,
     /// Create the change set, then answer with a server error anyway, this many times (the
@@ -306,6 +308,13 @@ impl CloudFormationApi for Faulty {
 
     async fn list_imports(&self, export: &str) -> Result<Vec<String>, ApiError> {
         self.before("ListImports", export).await?;
+        if self.faults.lock().unwrap().no_list_imports {
+            return Err(ApiError {
+                kind: ApiErrorKind::Unsupported,
+                code: None,
+                message: "the endpoint does not implement ListImports (injected)".to_owned(),
+            });
+        }
         let injected = self.faults.lock().unwrap().importers.get(export).cloned();
         match injected {
             Some(importers) => Ok(importers),

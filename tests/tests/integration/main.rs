@@ -5,7 +5,9 @@
 
 mod aws_rules;
 mod cfn_lint;
+mod cli;
 mod compliant_props;
+mod controls_doc;
 mod deploy;
 mod examples;
 mod fake;

@@ -66,5 +66,9 @@ fn main() -> Result<()> {
     assert_eq!(cidr!("10.20.0.1/32").prefix(), 32);
     assert_eq!(cidr!("fd00::/8").to_string(), "fd00::/8");
     assert_eq!(cidr!("fd00::1/128").prefix(), 128);
+
+    // Regions: the shortest and one of GovCloud's, the same as at run time.
+    assert_eq!(region!("me-south-1"), Region::new("me-south-1")?);
+    assert_eq!(region!("us-gov-west-1").as_str(), "us-gov-west-1");
     Ok(())
 }

@@ -1,0 +1,225 @@
+//! The out folder of `synth`, `report` and `up`: files are written atomically (a temporary
+//! file in the same folder, then a rename), a symbolic link in the folder is never followed
+//! (the write is refused), and `synth` removes the templates an earlier synth wrote there
+//! that are no longer part of the app — only files the previous manifest lists.
+
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::error::{Error, Result};
+
+/// Creates `dir` (and its parents) if needed.
+pub(crate) fn create(dir: &Path) -> Result<()> {
+    fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.to_owned(),
+        source,
+    })
+}
+
+/// Whether `name` is one plain file name: no separator, not `.` or `..`, not hidden.
+pub(crate) fn is_plain_file_name(name: &str) -> bool {
+    let mut components = Path::new(name).components();
+    matches!(
+        (components.next(), components.next()),
+        (Some(Component::Normal(_)), None)
+    ) && !name.starts_with('.')
+        && !name.contains(['/', '\\'])
+}
+
+/// The refusal of a symbolic link where a file of the folder goes.
+fn symlink_refused(path: &Path) -> Error {
+    Error::Write {
+        path: path.to_owned(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "it is a symbolic link, and hipaa-stack never writes through a link out of its out \
+             folder; remove the link (or choose another --out) and run the command again",
+        ),
+    }
+}
+
+/// Writes `text` to the file `name` of `dir` atomically: a reader sees the old file or the
+/// new one, never a part. A symbolic link at `name` is refused, never followed; a folder
+/// at `name` is refused by the rename.
+pub(crate) fn write_file(dir: &Path, name: &str, text: &str) -> Result<()> {
+    write_with(dir, name, |file| file.write_all(text.as_bytes()))
+}
+
+/// [`write_file`] with what `fill` writes (through a buffer), for a file too large to hold
+/// as one string first.
+pub(crate) fn write_with(
+    dir: &Path,
+    name: &str,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let path = dir.join(name);
+    if !is_plain_file_name(name) {
+        return Err(Error::Write {
+            path,
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the file name would leave the out folder",
+            ),
+        });
+    }
+    if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(symlink_refused(&path));
+    }
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let temp = dir.join(format!(
+        ".{name}.{}-{}.tmp",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = (|| {
+        // `create_new` refuses an existing file or link at the temporary name.
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        let mut buffered = std::io::BufWriter::with_capacity(256 * 1024, file);
+        fill(&mut buffered)?;
+        let file = buffered
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
+        file.sync_all()?;
+        // The rename replaces a link that appeared meanwhile, it does not follow it.
+        fs::rename(&temp, &path)
+    })();
+    written.map_err(|source| {
+        let _ = fs::remove_file(&temp);
+        Error::Write {
+            path: path.clone(),
+            source,
+        }
+    })
+}
+
+/// The template files the manifest in `dir` lists, if there is a manifest that is a regular
+/// file and reads as one; nothing otherwise (nothing is then removed).
+pub(crate) fn listed_templates(dir: &Path, manifest: &str) -> Vec<String> {
+    let path = dir.join(manifest);
+    let regular = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
+    if !regular {
+        return Vec::new();
+    }
+    let Ok(text) = fs::read_to_string(&path) else {
+        return Vec::new();
+    };
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Vec::new();
+    };
+    doc.get("stacks")
+        .and_then(serde_json::Value::as_array)
+        .map(|stacks| {
+            stacks
+                .iter()
+                .filter_map(|s| s.get("template")?.as_str())
+                .filter(|t| is_plain_file_name(t) && t.ends_with(".template.json"))
+                .map(ToOwned::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Removes the files `stale` of `dir` (plain template file names from the previous
+/// manifest): a regular file or a link is removed (a link itself, never its target); a
+/// folder or a missing file is left alone.
+pub(crate) fn remove_stale(dir: &Path, stale: &[String]) -> Result<Vec<PathBuf>> {
+    let mut removed = Vec::new();
+    for name in stale {
+        if !(is_plain_file_name(name) && name.ends_with(".template.json")) {
+            continue;
+        }
+        let path = dir.join(name);
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            continue;
+        }
+        match fs::remove_file(&path) {
+            Ok(()) => removed.push(path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(Error::Write { path, source }),
+        }
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_file_names_only() {
+        assert!(is_plain_file_name("clinic-data.template.json"));
+        for bad in [
+            "",
+            ".",
+            "..",
+            "../x.template.json",
+            "a/b.template.json",
+            "/etc/passwd",
+            ".hidden.template.json",
+            "a\\b.template.json",
+        ] {
+            assert!(!is_plain_file_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_write_replaces_the_file_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        write_file(dir.path(), "a.json", "one").unwrap();
+        write_file(dir.path(), "a.json", "two").unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.path().join("a.json")).unwrap(),
+            "two"
+        );
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["a.json"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_in_the_folder_is_refused_and_its_target_untouched() {
+        let outside = tempfile::tempdir().unwrap();
+        let target = outside.path().join("precious.txt");
+        fs::write(&target, "keep me").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(&target, dir.path().join("a.json")).unwrap();
+        let err = write_file(dir.path(), "a.json", "overwritten").unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert_eq!(fs::read_to_string(&target).unwrap(), "keep me");
+        // Removing a stale link removes the link, never what it points to.
+        std::os::unix::fs::symlink(&target, dir.path().join("old.template.json")).unwrap();
+        let removed = remove_stale(dir.path(), &["old.template.json".to_owned()]).unwrap();
+        assert_eq!(removed.len(), 1);
+        assert_eq!(fs::read_to_string(&target).unwrap(), "keep me");
+    }
+
+    #[test]
+    fn only_template_files_the_manifest_lists_are_candidates() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("manifest.json"),
+            r#"{"stacks":[{"template":"a.template.json"},{"template":"../b.template.json"},{"template":"notes.txt"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            listed_templates(dir.path(), "manifest.json"),
+            ["a.template.json"]
+        );
+        fs::create_dir(dir.path().join("d.template.json")).unwrap();
+        assert_eq!(
+            remove_stale(dir.path(), &["d.template.json".to_owned()]).unwrap(),
+            Vec::<PathBuf>::new()
+        );
+        assert!(dir.path().join("d.template.json").is_dir());
+    }
+}
