@@ -12,6 +12,7 @@ pub(crate) mod cloudtrail;
 pub(crate) mod cloudwatch;
 pub(crate) mod config;
 pub(crate) mod ec2;
+pub(crate) mod frontdoor;
 pub(crate) mod guardduty;
 pub(crate) mod iam;
 pub(crate) mod kms;

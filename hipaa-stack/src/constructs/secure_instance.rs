@@ -15,6 +15,7 @@ use crate::constructs::sealed::IntoNode;
 use crate::constructs::security_group::{aws_id, rendered_property};
 use crate::constructs::{
     Construct, EncryptionKey, KeyChosen, KmsKey, NoKey, NoNetwork, Role, SecureVpc, SecurityGroup,
+    VpcTier,
 };
 
 /// The most user data EC2 accepts, before base64.
@@ -453,8 +454,11 @@ impl<K, N, R, G> SecureInstance<K, N, R, G> {
     }
 
     /// Places the instance in a private subnet of `vpc`.
-    pub fn network(self, vpc: &Handle<SecureVpc>) -> SecureInstance<K, Handle<SecureVpc>, R, G> {
-        self.into_state(|key, _, role| (key, *vpc, role))
+    pub fn network<T: VpcTier>(
+        self,
+        vpc: &Handle<SecureVpc<Handle<KmsKey>, T>>,
+    ) -> SecureInstance<K, Handle<SecureVpc>, R, G> {
+        self.into_state(|key, _, role| (key, vpc.any_tier(), role))
     }
 
     /// Gives the instance the permissions of `role`, through an instance profile. The role
@@ -651,6 +655,10 @@ impl Node for InstanceNode {
     }
     fn kind(&self) -> &'static str {
         "SecureInstance"
+    }
+
+    fn security_groups(&self) -> Vec<Handle<SecurityGroup>> {
+        self.groups.clone()
     }
 
     fn id(&self) -> &str {
