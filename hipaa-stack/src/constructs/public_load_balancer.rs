@@ -1222,6 +1222,26 @@ mod tests {
         let waivers = &resource(&t, "FrontTargets")["Metadata"]["hipaa-stack:waivers"];
         assert_eq!(waivers[0]["rule"], "F6");
         assert!(waivers[0]["reason"].as_str().unwrap().contains("appliance"));
+
+        use crate::compliance::Status;
+        let app = App::new("test");
+        let stack = app.stack("t").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = stack.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        portal(&stack, key, logs, |lb| {
+            lb.plain_http_to_targets("the appliance has no TLS")
+        });
+        let assembly = app.synth().unwrap();
+        let f6 = assembly
+            .evaluation()
+            .results
+            .iter()
+            .find(|c| c.rule == "F6" && &*c.logical_id == "FrontTargets")
+            .map(|c| c.status.clone());
+        assert!(
+            matches!(f6, Some(Status::Waived { ref reason, .. }) if reason.contains("appliance")),
+            "{f6:?}"
+        );
     }
 
     #[test]
@@ -1307,7 +1327,14 @@ mod tests {
             ("F1", "FrontHttps"),
             ("F1", "FrontHttpRedirect"),
             ("F3", "Front"),
+            ("F2", "FrontHttps"),
+            ("F4", "Front"),
+            ("F6", "FrontTargets"),
+            ("F7", "Front"),
             ("E10", "FrontSecurityGroup"),
+            ("E11", "FrontSecurityGroup"),
+            ("L1", "FrontWafLogs"),
+            ("L2", "FrontWafLogs"),
         ] {
             assert!(
                 matches!(status(rule, id), Status::Enforced { .. }),

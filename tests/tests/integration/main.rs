@@ -10,6 +10,7 @@ mod deploy;
 mod examples;
 mod fake;
 mod faults;
+mod frontdoor_rules;
 mod graph_props;
 mod moto;
 mod report;
