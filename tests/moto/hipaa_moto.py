@@ -33,6 +33,8 @@ unchanged and their settings can be read back through the service APIs:
   `Ref` and `Fn::GetAtt` (an ARN built from the type), as AWS would.
 * An `AWS::EC2::RouteTable` of a stack is deleted with it (moto keeps it, and the VPC then
   cannot be deleted), and so are the VPC's flow logs.
+* The HTTPS front door (ACM certificates, WAFv2, load balancer attributes and targets): see
+  `hipaa_moto_frontdoor.py`.
 """
 
 import json
@@ -488,6 +490,8 @@ def _create_alarm(name, props, account_id, region_name):
 def _delete_alarm(physical_id, account_id, region_name):
     cloudwatch_backends[account_id][region_name].delete_alarms([physical_id])
 
+
+import hipaa_moto_frontdoor  # noqa: E402,F401  (registers its models and patches)
 
 HARNESS_MODELS = [
     _make("AWS::SecretsManager::Secret", "secretsmanager", _create_secret, _delete_secret),

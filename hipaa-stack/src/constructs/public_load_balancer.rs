@@ -803,7 +803,7 @@ impl Node for LoadBalancerNode {
                 value: Expr::lit("false"),
             },
         ];
-        out.push(Resource::new(
+        let mut balancer = Resource::new(
             cx.logical(""),
             &LoadBalancer {
                 kind: "application",
@@ -813,7 +813,13 @@ impl Node for LoadBalancerNode {
                 security_groups: vec![cx.own_att("SecurityGroup", "GroupId")],
                 load_balancer_attributes: attributes,
             },
-        )?);
+        )?;
+        // Elastic Load Balancing checks that it may write to the bucket when access logs are
+        // turned on: the bucket's policy must exist first (another stack's exists already).
+        if cx.arena.constructs[self.logs.index as usize].stack == cx.stack {
+            balancer = balancer.depends_on(&cx.arena.logical_id(self.logs.index, "Policy"));
+        }
+        out.push(balancer);
 
         // The target group.
         let (protocol, health) = if tls_to_targets {
@@ -1060,6 +1066,7 @@ mod tests {
         let t = template(|lb| lb);
         let lb = resource(&t, "Front");
         assert_eq!(lb["Type"], "AWS::ElasticLoadBalancingV2::LoadBalancer");
+        assert_eq!(lb["DependsOn"], json!(["AccessLogsPolicy"]));
         assert_eq!(
             lb["Properties"],
             json!({

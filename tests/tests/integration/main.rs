@@ -13,6 +13,7 @@ mod faults;
 mod frontdoor_rules;
 mod graph_props;
 mod moto;
+mod portal;
 mod report;
 mod rules;
 mod safety;

@@ -1,0 +1,185 @@
+//! The patient portal example (`examples/portal`): its HTTPS front door synthesizes, `check`
+//! finds nothing, and it deploys on the local endpoint, where the load balancer's
+//! attributes, its listeners, its targets, the certificate and the WAF association and
+//! logging read back through the service APIs (boto3, from the harness's Python) with the
+//! settings of `PublicLoadBalancer`.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::moto::Moto;
+use crate::support::{repo_root, run_example, run_example_with_env};
+
+/// Reads the portal's front door back from `endpoint` through the ELB, WAFv2, ACM and
+/// CloudFormation APIs, as JSON.
+const READ_BACK: &str = r#"
+import json, sys, boto3
+kw = dict(endpoint_url=sys.argv[1], region_name="us-east-1",
+          aws_access_key_id="test", aws_secret_access_key="test")
+cfn = boto3.client("cloudformation", **kw)
+stack = cfn.describe_stacks(StackName="portal-web")["Stacks"][0]
+outs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+elb = boto3.client("elbv2", **kw)
+arn = outs["LoadBalancerArn"]
+lb = elb.describe_load_balancers(LoadBalancerArns=[arn])["LoadBalancers"][0]
+attrs = elb.describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"]
+listeners = elb.describe_listeners(LoadBalancerArn=arn)["Listeners"]
+groups = elb.describe_target_groups(LoadBalancerArn=arn)["TargetGroups"]
+health = elb.describe_target_health(TargetGroupArn=groups[0]["TargetGroupArn"])
+waf = boto3.client("wafv2", **kw)
+acl = waf.get_web_acl_for_resource(ResourceArn=arn).get("WebACL")
+logging = waf.get_logging_configuration(ResourceArn=outs["WebAclArn"])["LoggingConfiguration"]
+cert = boto3.client("acm", **kw).describe_certificate(CertificateArn=outs["CertificateArn"])
+print(json.dumps({
+    "outputs": outs,
+    "balancer": lb,
+    "attributes": {a["Key"]: a["Value"] for a in attrs},
+    "listeners": sorted(listeners, key=lambda l: l["Port"]),
+    "groups": groups,
+    "targets": sorted(h["Target"]["Id"] for h in health["TargetHealthDescriptions"]),
+    "acl": acl,
+    "logging": logging,
+    "certificate": cert["Certificate"],
+}, default=str))
+"#;
+
+fn read_back(moto: &Moto) -> Value {
+    let python = std::env::var_os("HIPAA_STACK_PYTHON")
+        .map_or_else(|| repo_root().join(".venv/bin/python"), Into::into);
+    let output = Command::new(python)
+        .args(["-c", READ_BACK, &moto.endpoint])
+        .output()
+        .expect("python runs");
+    assert!(
+        output.status.success(),
+        "the read-back failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("the read-back prints JSON")
+}
+
+#[test]
+fn check_finds_nothing_in_the_portal() {
+    let check = run_example("portal", &["check"]);
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        check.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(stdout.contains("0 finding(s)"), "{stdout}");
+    // Nothing of the front door is even a gap.
+    for line in stdout.lines().filter(|l| l.starts_with("gap:")) {
+        assert!(!line.contains("portal-web/Front"), "{line}");
+        assert!(!line.contains("PortalCert"), "{line}");
+    }
+}
+
+#[test]
+fn the_portal_deploys_and_its_front_door_reads_back_with_its_settings() {
+    let moto = Moto::start();
+    let out = tempfile::tempdir().unwrap();
+    let up = run_example_with_env(
+        "portal",
+        &["up", "--yes", "--out", out.path().to_str().unwrap()],
+        &moto.env(),
+    );
+    let stdout = String::from_utf8_lossy(&up.stdout);
+    assert!(
+        up.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&up.stderr)
+    );
+    for stack in ["portal-security", "portal-web"] {
+        assert!(stdout.contains(&format!("{stack}: created")), "{stdout}");
+    }
+
+    let state = read_back(&moto);
+    let balancer = &state["balancer"];
+    assert_eq!(balancer["Scheme"], "internet-facing");
+    assert_eq!(balancer["Type"], "application");
+    assert_eq!(balancer["AvailabilityZones"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        balancer["DNSName"], state["outputs"]["PortalDns"],
+        "the output is the load balancer's name"
+    );
+
+    let attributes = &state["attributes"];
+    for (key, value) in [
+        ("access_logs.s3.enabled", "true"),
+        ("access_logs.s3.prefix", "Front"),
+        ("deletion_protection.enabled", "true"),
+        ("routing.http.drop_invalid_header_fields.enabled", "true"),
+        ("routing.http.desync_mitigation_mode", "strictest"),
+        ("load_balancing.cross_zone.enabled", "true"),
+        ("waf.fail_open.enabled", "false"),
+    ] {
+        assert_eq!(attributes[key], value, "{key} in {attributes}");
+    }
+    assert!(
+        attributes["access_logs.s3.bucket"]
+            .as_str()
+            .is_some_and(|b| b.starts_with("portal-security-accesslogs")),
+        "{attributes}"
+    );
+
+    let listeners = state["listeners"].as_array().unwrap();
+    assert_eq!(listeners.len(), 2, "{listeners:?}");
+    let (http, https) = (&listeners[0], &listeners[1]);
+    assert_eq!(http["Port"], 80);
+    assert_eq!(http["Protocol"], "HTTP");
+    assert_eq!(http["DefaultActions"][0]["Type"], "redirect");
+    assert_eq!(
+        http["DefaultActions"][0]["RedirectConfig"]["Protocol"],
+        "HTTPS"
+    );
+    assert_eq!(
+        http["DefaultActions"][0]["RedirectConfig"]["StatusCode"],
+        "HTTP_301"
+    );
+    assert_eq!(https["Port"], 443);
+    assert_eq!(https["Protocol"], "HTTPS");
+    assert_eq!(https["SslPolicy"], "ELBSecurityPolicy-TLS13-1-2-2021-06");
+    assert_eq!(
+        https["Certificates"][0]["CertificateArn"],
+        state["outputs"]["CertificateArn"]
+    );
+    assert_eq!(https["DefaultActions"][0]["Type"], "forward");
+
+    let group = &state["groups"][0];
+    assert_eq!(group["Protocol"], "HTTPS");
+    assert_eq!(group["Port"], 8443);
+    assert_eq!(group["HealthCheckProtocol"], "HTTPS");
+    assert_eq!(group["HealthCheckPath"], "/health");
+    assert_eq!(
+        state["targets"].as_array().unwrap().len(),
+        2,
+        "a server in each zone: {}",
+        state["targets"]
+    );
+
+    let acl = &state["acl"];
+    assert_eq!(acl["ARN"], state["outputs"]["WebAclArn"]);
+    let rules: Vec<&str> = acl["Rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["Name"].as_str())
+        .collect();
+    for group in hipaa_stack::MANAGED_RULE_GROUPS {
+        assert!(rules.contains(&group), "{group} in {rules:?}");
+    }
+    assert!(rules.contains(&"RateLimitPerAddress"), "{rules:?}");
+    assert_eq!(
+        state["logging"]["LogDestinationConfigs"][0],
+        "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-portal-web-Front"
+    );
+
+    let certificate = &state["certificate"];
+    assert_eq!(
+        certificate["Status"], "ISSUED",
+        "validated in the hosted zone"
+    );
+    assert_eq!(certificate["DomainName"], "portal.example.org");
+}
