@@ -823,7 +823,20 @@ def strict_execute_change_set(self, change_set_name, stack_name=None):
             stack.status = "UPDATE_ROLLBACK_COMPLETE"
             cs.execution_status = "EXECUTE_FAILED"
             return
-    execute_change_set(self, cs.change_set_id, stack_name)
+    try:
+        execute_change_set(self, cs.change_set_id, stack_name)
+    except hipaa_moto_frontdoor.Refused as refused:
+        # A resource that the service refuses fails, and the stack rolls back with the
+        # service's reason in its events, as on AWS.
+        rollback = "ROLLBACK" if cs.change_set_type == "CREATE" else "UPDATE_ROLLBACK"
+        failed = "CREATE_FAILED" if cs.change_set_type == "CREATE" else "UPDATE_FAILED"
+        _event(stack, refused.logical_id, refused.logical_id, refused.resource_type, failed, refused.reason)
+        _event(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", f"{rollback}_IN_PROGRESS",
+               f"The following resource(s) failed to create: [{refused.logical_id}]")
+        _event(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", f"{rollback}_COMPLETE", None)
+        stack.status = f"{rollback}_COMPLETE"
+        cs.execution_status = "EXECUTE_FAILED"
+        return
     # Executing a change set makes the stack's other change sets invalid, and AWS deletes
     # them (API reference, ExecuteChangeSet: "When you execute a change set, CloudFormation
     # deletes all other change sets associated with the stack because they aren't valid for

@@ -26,13 +26,23 @@ import json
 
 from moto.acm.models import acm_backends
 from moto.core.common_models import CloudFormationModel
-from moto.core.exceptions import ServiceException as RESTError
 from moto.elbv2.models import FakeLoadBalancer, FakeTargetGroup, elbv2_backends
 from moto.logs.models import logs_backends
 from moto.s3.models import s3_backends
 from moto.wafv2.models import wafv2_backends
 
 _counter = itertools.count(1)
+
+
+class Refused(Exception):
+    """A resource the service refuses: `hipaa_moto.py` fails it (`CREATE_FAILED` with
+    `reason`) and rolls the stack back, as CloudFormation does."""
+
+    def __init__(self, logical_id, resource_type, code, message):
+        super().__init__(f"{code}: {message}")
+        self.logical_id = logical_id
+        self.resource_type = resource_type
+        self.reason = f"Resource handler returned message: \"{message}\" (Service: {resource_type.split('::')[1]}, Status Code: 400, Error Code: {code})"
 
 # Elastic Load Balancing writes access logs as this service principal (or, in Regions
 # launched before August 2022, as the Elastic Load Balancing account of the Region).
@@ -92,14 +102,18 @@ class HarnessCertificate(CloudFormationModel):
         names = props.get("SubjectAlternativeNames") or []
         method = props.get("ValidationMethod", "EMAIL")
         if method not in ("DNS", "EMAIL"):
-            raise RESTError(
+            raise Refused(
+                resource_name,
+                cls.cloudformation_type(),
                 "ValidationException",
                 f"1 validation error detected: Value '{method}' at 'validationMethod' failed to satisfy constraint: Member must satisfy enum value set: [EMAIL, DNS]",
             )
         options = props.get("DomainValidationOptions") or []
         for option in options:
             if option.get("DomainName") not in [domain, *names]:
-                raise RESTError(
+                raise Refused(
+                    resource_name,
+                    cls.cloudformation_type(),
                     "InvalidParameterException",
                     f"DomainValidationOption {option.get('DomainName')} is not a name of the certificate",
                 )
@@ -173,15 +187,28 @@ class HarnessWebAcl(CloudFormationModel):
         props = _props(cloudformation_json)
         scope = props.get("Scope")
         if scope not in ("CLOUDFRONT", "REGIONAL"):
-            raise RESTError("WAFInvalidParameterException", f"Scope {scope} is not valid")
+            raise Refused(
+                resource_name,
+                cls.cloudformation_type(),
+                "WAFInvalidParameterException",
+                f"Scope {scope} is not valid",
+            )
         for required in ("DefaultAction", "VisibilityConfig"):
             if required not in props:
-                raise RESTError("WAFInvalidParameterException", f"{required} is required")
+                raise Refused(
+                    resource_name,
+                    cls.cloudformation_type(),
+                    "WAFInvalidParameterException",
+                    f"{required} is required",
+                )
         rules = props.get("Rules") or []
         priorities = [r.get("Priority") for r in rules]
         if len(priorities) != len(set(priorities)):
-            raise RESTError(
-                "WAFInvalidParameterException", "rule priorities must be unique"
+            raise Refused(
+                resource_name,
+                cls.cloudformation_type(),
+                "WAFInvalidParameterException",
+                "rule priorities must be unique",
             )
         name = props.get("Name") or f"{resource_name}-{next(_counter):06d}"
         acl = wafv2_backends[account_id][region_name].create_web_acl(
@@ -255,12 +282,16 @@ class HarnessWebAclAssociation(CloudFormationModel):
         if ":elasticloadbalancing:" in resource_arn:
             balancer = _load_balancer(account_id, region_name, resource_arn)
             if balancer is None:
-                raise RESTError(
+                raise Refused(
+                    resource_name,
+                    cls.cloudformation_type(),
                     "WAFNonexistentItemException",
                     "AWS WAF couldn’t perform the operation because your resource doesn’t exist.",
                 )
             if "/app/" not in resource_arn:
-                raise RESTError(
+                raise Refused(
+                    resource_name,
+                    cls.cloudformation_type(),
                     "WAFInvalidParameterException",
                     "only Application Load Balancers can be associated with a web ACL",
                 )
@@ -312,20 +343,27 @@ class HarnessWafLogging(CloudFormationModel):
         acl_arn = props["ResourceArn"]
         destinations = props.get("LogDestinationConfigs") or []
         if len(destinations) != 1:
-            raise RESTError(
-                "WAFInvalidParameterException", "LogDestinationConfigs takes exactly one ARN"
+            raise Refused(
+                resource_name,
+                cls.cloudformation_type(),
+                "WAFInvalidParameterException",
+                "LogDestinationConfigs takes exactly one ARN",
             )
         for arn in destinations:
             if ":logs:" not in arn:
                 continue
             name = arn.split(":log-group:", 1)[-1]
             if not name.startswith("aws-waf-logs-") or name.endswith(":*"):
-                raise RESTError(
+                raise Refused(
+                    resource_name,
+                    cls.cloudformation_type(),
                     "WAFInvalidParameterException",
                     f"The ARN isn't valid. A valid ARN begins with arn: and includes other information separated by colons or slashes: {arn}; the log group name must start with aws-waf-logs-",
                 )
             if name not in logs_backends[account_id][region_name].groups:
-                raise RESTError(
+                raise Refused(
+                    resource_name,
+                    cls.cloudformation_type(),
                     "WAFNonexistentItemException",
                     f"AWS WAF couldn’t perform the operation because your resource doesn’t exist: {arn}",
                 )
@@ -400,12 +438,16 @@ def load_balancer_create(cls, resource_name, cloudformation_json, account_id, re
     if _flag(attributes.get("access_logs.s3.enabled")):
         bucket = attributes.get("access_logs.s3.bucket")
         if not bucket:
-            raise RESTError(
+            raise Refused(
+                resource_name,
+                cls.cloudformation_type(),
                 "InvalidConfigurationRequest",
                 "The value of 'access_logs.s3.bucket' cannot be empty when access logs are enabled",
             )
         if not _allows_elb_log_delivery(account_id, bucket):
-            raise RESTError(
+            raise Refused(
+                resource_name,
+                cls.cloudformation_type(),
                 "InvalidConfigurationRequest",
                 f"Access Denied for bucket: {bucket}. Please check S3bucket permission",
             )

@@ -6,8 +6,10 @@
 
 use std::process::Command;
 
+use hipaa_stack::prelude::*;
 use serde_json::Value;
 
+use crate::deploy::{deployer, options};
 use crate::moto::Moto;
 use crate::support::{repo_root, run_example, run_example_with_env};
 
@@ -182,4 +184,98 @@ fn the_portal_deploys_and_its_front_door_reads_back_with_its_settings() {
         "validated in the hosted zone"
     );
     assert_eq!(certificate["DomainName"], "portal.example.org");
+}
+
+// ---------------------------------------------------------------------------------------
+// What the harness refuses as AWS does (tests/moto/hipaa_moto_frontdoor.py).
+// ---------------------------------------------------------------------------------------
+
+/// A stack `edge` with a key, an access-log bucket, a private VPC and `build`'s resources.
+fn edge(
+    build: impl FnOnce(&Stack<'_>, Handle<SecureVpc>, Handle<AccessLogBucket>, Handle<KmsKey>),
+) -> hipaa_stack::Assembly {
+    let app = App::new("edge");
+    {
+        let stack = app.stack("edge").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = stack.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        let net = stack
+            .add(SecureVpc::new("Net", cidr!("10.60.0.0/16")).encryption(&key))
+            .unwrap();
+        build(&stack, net, logs, key);
+    }
+    app.synth().expect("the app is compliant")
+}
+
+/// Deploys `assembly` and returns the error `up` ends with.
+async fn refusal(assembly: &hipaa_stack::Assembly) -> String {
+    let moto = Moto::start();
+    let err = deployer(&moto, assembly, options())
+        .await
+        .up()
+        .await
+        .expect_err("the endpoint refuses the stack");
+    err.to_string()
+}
+
+#[tokio::test]
+async fn access_logs_to_a_bucket_that_does_not_admit_elb_are_refused_as_on_aws() {
+    // An internal load balancer of the escape hatch, logging to an `AccessLogBucket` that no
+    // `PublicLoadBalancer` uses: its policy admits S3's log delivery only.
+    let assembly = edge(|stack, net, logs, _| {
+        let group = stack.add(SecurityGroup::new("LbSg", &net)).unwrap();
+        stack
+            .add(
+                RawResource::new("Lb", "AWS::ElasticLoadBalancingV2::LoadBalancer")
+                    .property("Scheme", "internal")
+                    .property("/Subnets/0", net.private_subnet_id(0))
+                    .property("/Subnets/1", net.private_subnet_id(1))
+                    .property("/SecurityGroups/0", group.group_id())
+                    .property("/LoadBalancerAttributes/0/Key", "access_logs.s3.enabled")
+                    .property("/LoadBalancerAttributes/0/Value", "true")
+                    .property("/LoadBalancerAttributes/1/Key", "access_logs.s3.bucket")
+                    .property("/LoadBalancerAttributes/1/Value", logs.name())
+                    .property(
+                        "/LoadBalancerAttributes/2/Key",
+                        "routing.http.drop_invalid_header_fields.enabled",
+                    )
+                    .property("/LoadBalancerAttributes/2/Value", "true")
+                    .property(
+                        "/LoadBalancerAttributes/3/Key",
+                        "deletion_protection.enabled",
+                    )
+                    .property("/LoadBalancerAttributes/3/Value", "true"),
+            )
+            .unwrap();
+    });
+    let err = refusal(&assembly).await;
+    assert!(err.contains("Access Denied for bucket"), "{err}");
+}
+
+#[tokio::test]
+async fn waf_logs_to_a_log_group_without_the_prefix_are_refused_as_on_aws() {
+    let assembly = edge(|stack, _, _, key| {
+        let logs = stack
+            .add(LogGroup::new("AclLogs").encryption(&key))
+            .unwrap();
+        let acl = stack
+            .add(
+                RawResource::new("Acl", "AWS::WAFv2::WebACL")
+                    .property("Scope", "REGIONAL")
+                    .property("/DefaultAction/Allow", serde_json::json!({}))
+                    .property("/VisibilityConfig/SampledRequestsEnabled", true)
+                    .property("/VisibilityConfig/CloudWatchMetricsEnabled", true)
+                    .property("/VisibilityConfig/MetricName", "acl"),
+            )
+            .unwrap();
+        stack
+            .add(
+                RawResource::new("AclLogging", "AWS::WAFv2::LoggingConfiguration")
+                    .property("ResourceArn", acl.attribute("Arn"))
+                    .property("/LogDestinationConfigs/0", logs.arn()),
+            )
+            .unwrap();
+    });
+    let err = refusal(&assembly).await;
+    assert!(err.contains("must start with aws-waf-logs-"), "{err}");
 }
