@@ -16,6 +16,8 @@ and read its settings back through the service APIs. Imported by `hipaa_moto.py`
   are applied (`ModifyLoadBalancerAttributes`, `RegisterTargets`,
   `ModifyTargetGroupAttributes`), so `DescribeLoadBalancerAttributes` and
   `DescribeTargetHealth` answer as on AWS.
+* moto ignores `MetricsCollection` of `AWS::AutoScaling::AutoScalingGroup`: it is enabled
+  (`EnableMetricsCollection`).
 
 Where moto accepts what AWS refuses, the harness refuses as AWS does; each refusal cites the
 API reference it follows.
@@ -483,3 +485,40 @@ def target_group_create(cls, resource_name, cloudformation_json, account_id, reg
 
 
 FakeTargetGroup.create_from_cloudformation_json = classmethod(target_group_create)
+
+
+# -- Auto Scaling ---------------------------------------------------------------------------
+
+from moto.autoscaling.models import FakeAutoScalingGroup, autoscaling_backends  # noqa: E402
+
+# The group metrics of EC2 Auto Scaling (EnableMetricsCollection, `Metrics`).
+GROUP_METRICS = [
+    "GroupMinSize",
+    "GroupMaxSize",
+    "GroupDesiredCapacity",
+    "GroupInServiceInstances",
+    "GroupPendingInstances",
+    "GroupStandbyInstances",
+    "GroupTerminatingInstances",
+    "GroupTotalInstances",
+]
+
+_original_group_create = FakeAutoScalingGroup.create_from_cloudformation_json.__func__
+
+
+def group_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    """The group as moto makes it, then its `MetricsCollection` enabled (moto ignores it):
+    "If you specify Granularity and don't specify any metrics, all metrics are enabled"
+    (EnableMetricsCollection, `Metrics`)."""
+    group = _original_group_create(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    )
+    for collection in _props(cloudformation_json).get("MetricsCollection") or []:
+        metrics = collection.get("Metrics") or GROUP_METRICS
+        autoscaling_backends[account_id][region_name].enable_metrics_collection(
+            group.name, metrics
+        )
+    return group
+
+
+FakeAutoScalingGroup.create_from_cloudformation_json = classmethod(group_create)

@@ -5,12 +5,13 @@
 //! - `portal-security`: the customer-managed key and the access-log bucket (which the load
 //!   balancer writes its access logs to);
 //! - `portal-web`: the network with a public tier, the certificate, the application servers
-//!   and their security group and role, and the `PublicLoadBalancer` in front of them.
+//!   (a `SecureInstanceGroup` across two zones) with their security group and role, and the
+//!   `PublicLoadBalancer` in front of them.
 //!
 //! `cargo run -p portal -- synth --out out/portal`, `check`, or `up` against an endpoint.
 
 use hipaa_stack::prelude::*;
-use hipaa_stack::{Certificate, PublicLoadBalancer, TlsPolicy};
+use hipaa_stack::{Certificate, PublicLoadBalancer, SecureInstanceGroup, TlsPolicy};
 
 /// The Route 53 hosted zone of `example.org` in which the certificate is validated.
 const HOSTED_ZONE: &str = "Z0123456789ABCDEFGHIJ";
@@ -46,31 +47,28 @@ fn portal(app: &mut App) -> Result<()> {
             .aws_managed_policy(AwsManagedPolicy::SsmManagedInstanceCore)
             .description("the application servers of the portal, administered through SSM"),
     )?;
-    let server = |id: &str, zone: u8| {
-        web.add(
-            SecureInstance::new(
-                id,
-                Ami::ssm_parameter(
-                    "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
-                ),
-            )
-            .encryption(&key)
-            .network(&net)
-            .role(&role)
-            .security_group(&servers)
-            .availability_zone(zone),
+    // Two instances to start, one in each zone, up to four; replaced when the load balancer
+    // finds them unhealthy.
+    let servers_group = web.add(
+        SecureInstanceGroup::new(
+            "Web",
+            Ami::ssm_parameter(
+                "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+            ),
         )
-    };
-    let zone_a = server("WebA", 0)?;
-    let zone_b = server("WebB", 1)?;
+        .encryption(&key)
+        .network(&net)
+        .role(&role)
+        .security_group(&servers)
+        .capacity(2, 2, 4),
+    )?;
     let front = web.add(
         PublicLoadBalancer::new("Front", &net)
             .encryption(&key)
             .access_logs(&logs)
             .https(&cert, TlsPolicy::Tls13Tls12_2021_06)
             .redirect_http()
-            .target(&zone_a)
-            .target(&zone_b)
+            .target(&servers_group)
             .target_port(8443)
             .health_check_path("/health"),
     )?;
@@ -79,5 +77,6 @@ fn portal(app: &mut App) -> Result<()> {
     web.output("LoadBalancerArn", front.arn())?;
     web.output("WebAclArn", front.web_acl_arn())?;
     web.output("CertificateArn", cert.arn())?;
+    web.output("ServerGroup", servers_group.group_name())?;
     Ok(())
 }

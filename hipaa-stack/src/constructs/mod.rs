@@ -21,6 +21,7 @@ mod role;
 mod secret;
 mod secure_bucket;
 mod secure_instance;
+mod secure_instance_group;
 mod secure_vpc;
 mod security_group;
 
@@ -45,6 +46,7 @@ pub use public_load_balancer::*;
 pub use role::*;
 pub use secret::*;
 pub use secure_instance::*;
+pub use secure_instance_group::*;
 pub use security_group::*;
 
 use crate::app::Handle;

@@ -32,6 +32,10 @@ pub trait Node {
     fn security_groups(&self) -> Vec<crate::app::Handle<crate::constructs::SecurityGroup>> {
         Vec::new()
     }
+    /// The constructs this construct forwards requests to (load balancers only).
+    fn targets(&self) -> Vec<u32> {
+        Vec::new()
+    }
     /// The index of the key the construct encrypts with, if any (for grants).
     fn encryption_key(&self) -> Option<u32> {
         None

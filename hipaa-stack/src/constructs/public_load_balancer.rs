@@ -21,7 +21,8 @@ use crate::constructs::sealed::IntoNode;
 use crate::constructs::security_group::rendered_property;
 use crate::constructs::{
     AccessLogBucket, Certificate, Construct, EncryptionKey, ExistingCertificate, KeyChosen, KmsKey,
-    NoAccessLogs, NoKey, PublicVpc, SecureInstance, SecureVpc, SecurityGroup, WithPublicTier,
+    NoAccessLogs, NoKey, PublicVpc, SecureInstance, SecureInstanceGroup, SecureVpc, SecurityGroup,
+    WithPublicTier,
 };
 
 /// The AWS managed rule groups every web ACL of a `PublicLoadBalancer` evaluates, in order.
@@ -191,14 +192,25 @@ impl ServerCertificate for &ExistingCertificate {}
 #[doc(hidden)]
 pub enum TargetKind {
     Instance(Handle<SecureInstance>),
+    Group(Handle<SecureInstanceGroup>),
 }
 
-/// A construct a public load balancer may forward requests to: a [`SecureInstance`] (in a
-/// private subnet, encrypted volumes, IMDSv2, behind security groups).
+impl TargetKind {
+    fn index(&self) -> u32 {
+        match self {
+            TargetKind::Instance(h) => h.index,
+            TargetKind::Group(h) => h.index,
+        }
+    }
+}
+
+/// A construct a public load balancer may forward requests to: a [`SecureInstance`] or a
+/// [`SecureInstanceGroup`] (private subnets, encrypted volumes, IMDSv2, behind security
+/// groups).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a secured compute construct that a load balancer can forward PHI to",
-    label = "pass the handle of a `SecureInstance` (`&server`)",
-    note = "HIPAA 45 CFR §164.312(a)(1) and §164.312(e)(1) (hipaa-stack rules E1, E4, E5, F1): what receives requests from the internet runs in a private subnet with encrypted volumes and IMDSv2; build it with `SecureInstance::new(..)`"
+    label = "pass the handle of a `SecureInstance` or a `SecureInstanceGroup` (`&servers`)",
+    note = "HIPAA 45 CFR §164.312(a)(1) and §164.312(e)(1) (hipaa-stack rules E1, E4, E5, F1): what receives requests from the internet runs in a private subnet with encrypted volumes and IMDSv2; build it with `SecureInstance::new(..)` or `SecureInstanceGroup::new(..)`"
 )]
 pub trait LoadBalancerTarget: sealed::Target {}
 
@@ -209,6 +221,14 @@ impl sealed::Target for Handle<SecureInstance> {
 }
 
 impl LoadBalancerTarget for Handle<SecureInstance> {}
+
+impl sealed::Target for Handle<SecureInstanceGroup> {
+    fn target(&self) -> TargetKind {
+        TargetKind::Group(*self)
+    }
+}
+
+impl LoadBalancerTarget for Handle<SecureInstanceGroup> {}
 
 // ---------------------------------------------------------------------------------------
 // The states of the builder.
@@ -552,8 +572,7 @@ impl LoadBalancerNode {
     fn target_groups(&self, arena: &Arena) -> Vec<Handle<SecurityGroup>> {
         let mut groups = Vec::new();
         for target in &self.targets {
-            let TargetKind::Instance(handle) = target;
-            for g in arena.constructs[handle.index as usize]
+            for g in arena.constructs[target.index() as usize]
                 .node
                 .security_groups()
             {
@@ -608,6 +627,7 @@ impl Node for LoadBalancerNode {
         }
         used.extend(self.targets.iter().map(|t| match t {
             TargetKind::Instance(h) => h.used("SecureInstance"),
+            TargetKind::Group(h) => h.used("SecureInstanceGroup"),
         }));
         used
     }
@@ -621,6 +641,10 @@ impl Node for LoadBalancerNode {
 
     fn security_group_part(&self) -> Option<&'static str> {
         Some("SecurityGroup")
+    }
+
+    fn targets(&self) -> Vec<u32> {
+        self.targets.iter().map(TargetKind::index).collect()
     }
 
     fn check(&self) -> Result<(), String> {
@@ -656,7 +680,7 @@ impl Node for LoadBalancerNode {
         Ok(())
     }
 
-    fn check_in(&self, arena: &Arena, _stack: u32) -> Result<(), String> {
+    fn check_in(&self, arena: &Arena, stack: u32) -> Result<(), String> {
         let vpc_path = arena.path(self.vpc.index);
         let groups = self.target_groups(arena);
         if groups.len() > MAX_TARGET_GROUPS {
@@ -668,8 +692,15 @@ impl Node for LoadBalancerNode {
         // Every target's security groups name the load balancer's VPC: a rule can name
         // only a group of its own VPC.
         for target in &self.targets {
-            let TargetKind::Instance(handle) = target;
-            let entry = &arena.constructs[handle.index as usize];
+            let entry = &arena.constructs[target.index() as usize];
+            // A group registers with the target group itself: it must be of this stack, or
+            // the stacks would refer to each other.
+            if matches!(target, TargetKind::Group(_)) && entry.stack != stack {
+                return Err(format!(
+                    "the group `{}` is in another stack; a load balancer forwards to a `SecureInstanceGroup` of its own stack",
+                    arena.path(target.index())
+                ));
+            }
             let mut scratch = Vec::new();
             let vpc = serde_json::to_value(resolve_target(
                 arena,
@@ -684,7 +715,7 @@ impl Node for LoadBalancerNode {
                 if group_vpc.is_some() && group_vpc != vpc {
                     return Err(format!(
                         "the target `{}` is not in `{vpc_path}`, the load balancer's VPC",
-                        arena.path(handle.index)
+                        arena.path(target.index())
                     ));
                 }
             }
@@ -827,14 +858,16 @@ impl Node for LoadBalancerNode {
         } else {
             ("HTTP", "HTTP")
         };
+        // Instances are registered here; a group registers its instances itself.
         let targets: Vec<TargetDescription> = self
             .targets
             .iter()
-            .map(|t| match t {
-                TargetKind::Instance(h) => TargetDescription {
+            .filter_map(|t| match t {
+                TargetKind::Instance(h) => Some(TargetDescription {
                     id: cx.resolve(h.instance_id()),
                     port,
-                },
+                }),
+                TargetKind::Group(_) => None,
             })
             .collect();
         let mut group = Resource::new(

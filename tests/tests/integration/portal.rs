@@ -1,7 +1,7 @@
 //! The patient portal example (`examples/portal`): its HTTPS front door synthesizes, `check`
 //! finds nothing, and it deploys on the local endpoint, where the load balancer's
-//! attributes, its listeners, its targets, the certificate and the WAF association and
-//! logging read back through the service APIs (boto3, from the harness's Python) with the
+//! attributes, its listeners, its targets, the Auto Scaling group of the servers, the
+//! certificate and the WAF association and logging read back through the service APIs (boto3, from the harness's Python) with the
 //! settings of `PublicLoadBalancer`.
 
 use std::process::Command;
@@ -33,6 +33,11 @@ waf = boto3.client("wafv2", **kw)
 acl = waf.get_web_acl_for_resource(ResourceArn=arn).get("WebACL")
 logging = waf.get_logging_configuration(ResourceArn=outs["WebAclArn"])["LoggingConfiguration"]
 cert = boto3.client("acm", **kw).describe_certificate(CertificateArn=outs["CertificateArn"])
+asg = boto3.client("autoscaling", **kw).describe_auto_scaling_groups(
+    AutoScalingGroupNames=[outs["ServerGroup"]])["AutoScalingGroups"][0]
+ec2 = boto3.client("ec2", **kw)
+template = ec2.describe_launch_template_versions(
+    LaunchTemplateId=asg["LaunchTemplate"]["LaunchTemplateId"])["LaunchTemplateVersions"][0]
 print(json.dumps({
     "outputs": outs,
     "balancer": lb,
@@ -43,6 +48,8 @@ print(json.dumps({
     "acl": acl,
     "logging": logging,
     "certificate": cert["Certificate"],
+    "group": asg,
+    "template": template["LaunchTemplateData"],
 }, default=str))
 "#;
 
@@ -154,12 +161,6 @@ fn the_portal_deploys_and_its_front_door_reads_back_with_its_settings() {
     assert_eq!(group["Port"], 8443);
     assert_eq!(group["HealthCheckProtocol"], "HTTPS");
     assert_eq!(group["HealthCheckPath"], "/health");
-    assert_eq!(
-        state["targets"].as_array().unwrap().len(),
-        2,
-        "a server in each zone: {}",
-        state["targets"]
-    );
 
     let acl = &state["acl"];
     assert_eq!(acl["ARN"], state["outputs"]["WebAclArn"]);
@@ -177,6 +178,57 @@ fn the_portal_deploys_and_its_front_door_reads_back_with_its_settings() {
         state["logging"]["LogDestinationConfigs"][0],
         "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-portal-web-Front"
     );
+
+    // The servers: an Auto Scaling group across both private subnets, registered with the
+    // load balancer's target group, replaced on the load balancer's health checks, from
+    // the hardened launch template.
+    let group = &state["group"];
+    assert_eq!(group["MinSize"], 2);
+    assert_eq!(group["DesiredCapacity"], 2);
+    assert_eq!(group["MaxSize"], 4);
+    assert_eq!(group["HealthCheckType"], "ELB");
+    assert_eq!(
+        group["TargetGroupARNs"][0], state["groups"][0]["TargetGroupArn"],
+        "the group registers with the load balancer's target group"
+    );
+    assert_eq!(
+        group["VPCZoneIdentifier"]
+            .as_str()
+            .unwrap()
+            .split(',')
+            .count(),
+        2,
+        "{group}"
+    );
+    assert_eq!(group["Instances"].as_array().unwrap().len(), 2, "{group}");
+    let mut registered: Vec<&str> = group["Instances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["InstanceId"].as_str())
+        .collect();
+    registered.sort_unstable();
+    let targets: Vec<&str> = state["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(registered, targets, "the group's instances are the targets");
+    assert!(
+        group["EnabledMetrics"]
+            .as_array()
+            .is_some_and(|m| m.iter().any(|m| m["Metric"] == "GroupInServiceInstances")),
+        "{group}"
+    );
+    let template = &state["template"];
+    assert_eq!(template["MetadataOptions"]["HttpTokens"], "required");
+    assert_eq!(template["BlockDeviceMappings"][0]["Ebs"]["Encrypted"], true);
+    assert!(
+        template["IamInstanceProfile"]["Arn"].is_string(),
+        "{template}"
+    );
+    assert!(template.get("NetworkInterfaces").is_none(), "{template}");
 
     let certificate = &state["certificate"];
     assert_eq!(
