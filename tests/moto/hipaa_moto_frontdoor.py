@@ -18,6 +18,8 @@ and read its settings back through the service APIs. Imported by `hipaa_moto.py`
   `DescribeTargetHealth` answer as on AWS.
 * moto ignores `MetricsCollection` of `AWS::AutoScaling::AutoScalingGroup`: it is enabled
   (`EnableMetricsCollection`).
+* An `AWS::SSM::Document` (the Session Manager preferences) whose `Content` is an object is
+  stored as its JSON text, so `GetDocument` returns JSON as on AWS.
 
 Where moto accepts what AWS refuses, the harness refuses as AWS does; each refusal cites the
 API reference it follows.
@@ -522,3 +524,27 @@ def group_create(cls, resource_name, cloudformation_json, account_id, region_nam
 
 
 FakeAutoScalingGroup.create_from_cloudformation_json = classmethod(group_create)
+
+
+# -- Systems Manager documents (Session Manager preferences) --------------------------------
+
+from moto.ssm.models import Document  # noqa: E402
+
+_original_document_create = Document.create_from_cloudformation_json.__func__
+
+
+def document_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    """The document with an object `Content` stored as its JSON text: CloudFormation takes
+    `Content` as JSON (AWS::SSM::Document, `Content`: "Type: Json") and `GetDocument` returns
+    the document's text in its `DocumentFormat` (moto keeps the Python object and returns
+    its `repr`)."""
+    props = cloudformation_json.get("Properties", {}) or {}
+    if isinstance(props.get("Content"), dict) and props.get("DocumentFormat", "JSON") == "JSON":
+        props = dict(props, Content=json.dumps(props["Content"]))
+        cloudformation_json = dict(cloudformation_json, Properties=props)
+    return _original_document_create(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    )
+
+
+Document.create_from_cloudformation_json = classmethod(document_create)

@@ -2,8 +2,8 @@
 //! zones over HTTPS, through a load balancer with a certificate and a WAF; administrators
 //! reach the servers through SSM Session Manager only (no SSH, no public address).
 //!
-//! - `portal-security`: the customer-managed key and the access-log bucket (which the load
-//!   balancer writes its access logs to);
+//! - `portal-security`: the customer-managed key, the access-log bucket (which the load
+//!   balancer writes its access logs to) and the Session Manager preferences;
 //! - `portal-web`: the network with a public tier, the certificate, the application servers
 //!   (a `SecureInstanceGroup` across two zones) with their security group and role, and the
 //!   `PublicLoadBalancer` in front of them.
@@ -11,7 +11,9 @@
 //! `cargo run -p portal -- synth --out out/portal`, `check`, or `up` against an endpoint.
 
 use hipaa_stack::prelude::*;
-use hipaa_stack::{Certificate, PublicLoadBalancer, SecureInstanceGroup, TlsPolicy};
+use hipaa_stack::{
+    Certificate, PublicLoadBalancer, SecureInstanceGroup, SessionManagerPreferences, TlsPolicy,
+};
 
 /// The Route 53 hosted zone of `example.org` in which the certificate is validated.
 const HOSTED_ZONE: &str = "Z0123456789ABCDEFGHIJ";
@@ -23,6 +25,9 @@ fn portal(app: &mut App) -> Result<()> {
         .description("portal: encryption key and access logs");
     let key = security.add(KmsKey::new("PhiKey").description("encrypts all PHI at rest"))?;
     let logs = security.add(AccessLogBucket::new("AccessLogs"))?;
+    // Administrators reach the servers through Session Manager only: sessions encrypted
+    // with the key and logged to an encrypted log group.
+    security.add(SessionManagerPreferences::new("Sessions").encryption(&key))?;
 
     let web = app
         .stack(stack_name!("portal-web"))?
@@ -78,5 +83,7 @@ fn portal(app: &mut App) -> Result<()> {
     web.output("WebAclArn", front.web_acl_arn())?;
     web.output("CertificateArn", cert.arn())?;
     web.output("ServerGroup", servers_group.group_name())?;
+    // The servers' role may open sessions encrypted with the key.
+    web.add(key.grant_decrypt("ServersDecryptSessions", &role))?;
     Ok(())
 }

@@ -24,6 +24,7 @@ pub(crate) mod s3;
 pub(crate) mod secretsmanager;
 pub(crate) mod securityhub;
 pub(crate) mod sns;
+pub(crate) mod ssm;
 
 use std::borrow::Cow;
 use std::sync::Arc;

@@ -24,6 +24,7 @@ mod secure_instance;
 mod secure_instance_group;
 mod secure_vpc;
 mod security_group;
+mod session_manager;
 
 pub use access_log_bucket::AccessLogBucket;
 pub use audit_trail::AuditTrail;
@@ -48,6 +49,7 @@ pub use secret::*;
 pub use secure_instance::*;
 pub use secure_instance_group::*;
 pub use security_group::*;
+pub use session_manager::*;
 
 use crate::app::Handle;
 

@@ -172,3 +172,35 @@ pub(crate) fn f7_held(s: &Stack<'_>) {
         ])),
     );
 }
+
+fn session_document(kms_key: Value) -> RawResource {
+    RawResource::new("Prefs", "AWS::SSM::Document")
+        .property("Name", "SSM-SessionManagerRunShell")
+        .property("DocumentType", "Session")
+        .property("DocumentFormat", "JSON")
+        .property(
+            "Content",
+            json!({
+                "schemaVersion": "1.0",
+                "sessionType": "Standard_Stream",
+                "inputs": {
+                    "cloudWatchLogGroupName": "session-logs",
+                    "cloudWatchEncryptionEnabled": true,
+                    "kmsKeyId": kms_key,
+                }
+            }),
+        )
+}
+
+pub(crate) fn sm1_broken(s: &Stack<'_>) {
+    add(s, session_document(json!("")));
+}
+
+pub(crate) fn sm1_held(s: &Stack<'_>) {
+    add(
+        s,
+        session_document(json!(
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+        )),
+    );
+}

@@ -36,6 +36,7 @@ cert = boto3.client("acm", **kw).describe_certificate(CertificateArn=outs["Certi
 asg = boto3.client("autoscaling", **kw).describe_auto_scaling_groups(
     AutoScalingGroupNames=[outs["ServerGroup"]])["AutoScalingGroups"][0]
 ec2 = boto3.client("ec2", **kw)
+session = boto3.client("ssm", **kw).get_document(Name="SSM-SessionManagerRunShell")
 template = ec2.describe_launch_template_versions(
     LaunchTemplateId=asg["LaunchTemplate"]["LaunchTemplateId"])["LaunchTemplateVersions"][0]
 print(json.dumps({
@@ -50,6 +51,7 @@ print(json.dumps({
     "certificate": cert["Certificate"],
     "group": asg,
     "template": template["LaunchTemplateData"],
+    "session": {"type": session["DocumentType"], "content": json.loads(session["Content"])},
 }, default=str))
 "#;
 
@@ -229,6 +231,24 @@ fn the_portal_deploys_and_its_front_door_reads_back_with_its_settings() {
         "{template}"
     );
     assert!(template.get("NetworkInterfaces").is_none(), "{template}");
+
+    // Administrators: Session Manager sessions encrypted with the key, logged encrypted.
+    let session = &state["session"];
+    assert_eq!(session["type"], "Session");
+    let inputs = &session["content"]["inputs"];
+    assert!(
+        inputs["kmsKeyId"]
+            .as_str()
+            .is_some_and(|k| k.starts_with("arn:aws:kms:")),
+        "{inputs}"
+    );
+    assert_eq!(inputs["cloudWatchEncryptionEnabled"], true);
+    assert!(
+        inputs["cloudWatchLogGroupName"]
+            .as_str()
+            .is_some_and(|g| g.starts_with("portal-security-SessionsLogs")),
+        "{inputs}"
+    );
 
     let certificate = &state["certificate"];
     assert_eq!(

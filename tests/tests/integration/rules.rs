@@ -1638,6 +1638,7 @@ cases! {
     f5: "F5" on "Group", breaks fd::f5_broken, holds fd::f5_held;
     f6: "F6" on "Targets", breaks fd::f6_broken, holds fd::f6_held;
     f7: "F7" on "Lb", breaks fd::f7_broken, holds fd::f7_held;
+    sm1: "SM1" on "Prefs", breaks fd::sm1_broken, holds fd::sm1_held;
     ef1: "EF1" on "Files", breaks ef1_broken, holds ef1_held;
     ec1: "EC1" on "Cache", breaks ec1_broken, holds ec1_held;
     os1: "OS1" on "Search", breaks os1_broken, holds os1_held;

@@ -142,6 +142,9 @@ fn a_typed_app_with_every_construct_has_no_finding() {
                 .security_group(&servers),
         )
         .unwrap();
+    security
+        .add(crate::SessionManagerPreferences::new("Sessions").encryption(&key))
+        .unwrap();
     let cert = data
         .add(crate::Certificate::dns("PortalCert", "portal.example.org"))
         .unwrap();

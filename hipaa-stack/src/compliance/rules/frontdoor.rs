@@ -3,7 +3,8 @@
 //! logging on every internet-facing application load balancer (F4), Auto Scaling groups
 //! with ELB health checks and launch templates without public addresses (F5), TLS to the
 //! targets (F6), deletion protection and desync mitigation (F7). F1 (TLS listeners) and
-//! F3 (access logs, invalid headers) are in `services`.
+//! F3 (access logs, invalid headers) are in `services`. And the way administrators reach the
+//! servers behind it: Session Manager sessions encrypted and logged (SM1).
 //!
 //! They read typed and escape-hatch resources alike. All accept a waiver with a reason.
 
@@ -27,6 +28,7 @@ const WAF_LOGGING: &str = "AWS::WAFv2::LoggingConfiguration";
 const GROUP: &str = "AWS::AutoScaling::AutoScalingGroup";
 const LAUNCH_CONFIGURATION: &str = "AWS::AutoScaling::LaunchConfiguration";
 const LAUNCH_TEMPLATE: &str = "AWS::EC2::LaunchTemplate";
+const SSM_DOCUMENT: &str = "AWS::SSM::Document";
 
 pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
@@ -93,6 +95,19 @@ pub(crate) static RULES: &[RuleSpec] = &[
             guard: Some("ELB_DELETION_PROTECTION_ENABLED"),
         },
         check: f7,
+    },
+    RuleSpec {
+        id: "SM1",
+        title: "Session Manager encrypts sessions with a customer key and logs them encrypted",
+        types: &[SSM_DOCUMENT],
+        controls: &["164.312(b)", "164.312(e)(1)", "164.308(a)(5)(ii)(C)"],
+        fix: "set `kmsKeyId` and a `cloudWatchLogGroupName` with `cloudWatchEncryptionEnabled` (or an `s3BucketName` with `s3EncryptionEnabled`) in the inputs of the `Session` document; `SessionManagerPreferences` does",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: sm1,
     },
 ];
 
@@ -369,4 +384,50 @@ fn f7(cx: &Cx<'_>) -> Outcome {
         }
     }
     all(checks)
+}
+
+fn sm1(cx: &Cx<'_>) -> Outcome {
+    let session = cx
+        .prop("/DocumentType")
+        .and_then(text)
+        .is_some_and(|t| t == "Session");
+    if !session {
+        return Outcome::NotApplicable;
+    }
+    // The content as an object; a JSON string is read too (its proof is the whole content).
+    let (content, pointer) = match cx.prop("/Content") {
+        Some(Value::Object(_)) => (cx.prop("/Content").cloned(), true),
+        Some(Value::String(s)) => (serde_json::from_str::<Value>(s).ok(), false),
+        _ => (None, false),
+    };
+    let Some(content) = content else {
+        return Outcome::Fail(
+            "`Content` is not a session document that can be read (write it as JSON)".to_owned(),
+        );
+    };
+    let inputs = &content["inputs"];
+    let proof = |name: &str| -> Result<Proof, String> {
+        if pointer {
+            cx.proof(&format!("/Content/inputs/{name}")).ok_or_default()
+        } else {
+            cx.proof("/Content").ok_or_default()
+        }
+    };
+    let set = |name: &str| {
+        text(&inputs[name]).is_some_and(|t| !t.trim().is_empty()) || inputs[name].is_object()
+    };
+    let on = |name: &str| is_true(&inputs[name]);
+    let key = if set("kmsKeyId") {
+        proof("kmsKeyId")
+    } else {
+        Err("`inputs.kmsKeyId` is not set: sessions are encrypted only with TLS, not with a key the account controls".to_owned())
+    };
+    let logs = match (set("cloudWatchLogGroupName"), set("s3BucketName")) {
+        (true, _) if on("cloudWatchEncryptionEnabled") => proof("cloudWatchLogGroupName"),
+        (true, _) => Err("`inputs.cloudWatchEncryptionEnabled` is not true: session logs may go to an unencrypted log group".to_owned()),
+        (false, true) if on("s3EncryptionEnabled") => proof("s3BucketName"),
+        (false, true) => Err("`inputs.s3EncryptionEnabled` is not true: session logs may go to an unencrypted bucket".to_owned()),
+        (false, false) => Err("neither `inputs.cloudWatchLogGroupName` nor `inputs.s3BucketName` is set: sessions are not logged".to_owned()),
+    };
+    all([key, logs])
 }
