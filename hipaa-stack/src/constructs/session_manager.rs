@@ -179,13 +179,12 @@ impl Node for PreferencesNode {
         Ok(())
     }
 
-    fn check_in(&self, arena: &crate::app::Arena, _stack: u32) -> Result<(), String> {
+    fn check_in(&self, arena: &crate::app::Arena, stack: u32) -> Result<(), String> {
         // One document of this name per account and region.
-        if let Some(other) = arena
-            .constructs
-            .iter()
-            .position(|c| c.node.kind() == "SessionManagerPreferences")
-        {
+        let region = |s: u32| arena.stacks[s as usize].region.clone();
+        if let Some(other) = arena.constructs.iter().position(|c| {
+            c.node.kind() == "SessionManagerPreferences" && region(c.stack) == region(stack)
+        }) {
             return Err(format!(
                 "`{}` already sets the Session Manager preferences; an account has one `{SESSION_PREFERENCES_DOCUMENT}` document per region",
                 arena.path(u32::try_from(other).unwrap_or(0))
@@ -315,5 +314,11 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("`t/C` already sets"), "{err}");
+        let west = app
+            .stack_in("w", crate::Region::new("us-west-2").unwrap())
+            .unwrap();
+        let west_key = west.add(KmsKey::new("WestKey")).unwrap();
+        west.add(SessionManagerPreferences::new("E").encryption(&west_key))
+            .unwrap();
     }
 }
