@@ -1305,6 +1305,45 @@ mod tests {
     }
 
     #[test]
+    fn every_tls_policy_of_the_enum_holds_rule_f1() {
+        use crate::compliance::Status;
+        for policy in [
+            TlsPolicy::Tls13Tls12_2021_06,
+            TlsPolicy::Tls13Tls12Restricted2021_06,
+            TlsPolicy::Tls13Tls12Extended1_2021_06,
+            TlsPolicy::Tls13Tls12Extended2_2021_06,
+            TlsPolicy::Tls13Only2021_06,
+            TlsPolicy::Tls12_2017_01,
+            TlsPolicy::Tls12Extended2018_06,
+            TlsPolicy::ForwardSecrecyTls12Restricted2020_10,
+        ] {
+            let app = App::new("test");
+            let stack = app.stack("t").unwrap();
+            let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+            let logs = stack.add(AccessLogBucket::new("AccessLogs")).unwrap();
+            portal(&stack, key, logs, |lb| {
+                let cert = Certificate::existing(
+                    "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-4a0b-8c1d-2e3f4a5b6c7d",
+                )
+                .unwrap();
+                lb.https(cert, policy)
+            });
+            let assembly = app.synth().unwrap();
+            let f1 = assembly
+                .evaluation()
+                .results
+                .iter()
+                .find(|c| c.rule == "F1" && &*c.logical_id == "FrontHttps")
+                .map(|c| c.status.clone());
+            assert!(
+                matches!(f1, Some(Status::Enforced { .. })),
+                "{}: {f1:?}",
+                policy.name()
+            );
+        }
+    }
+
+    #[test]
     fn settings_are_checked_when_added() {
         for (change, needle) in [
             (
