@@ -772,7 +772,7 @@ impl Node for LoadBalancerNode {
         if egress.is_empty() {
             egress.push(SecurityGroupEntry::no_egress());
         }
-        out.push(Resource::new(
+        let mut group = Resource::new(
             cx.logical("SecurityGroup"),
             &CfnSecurityGroup {
                 group_description: format!("{path}: HTTPS from the internet to its targets"),
@@ -780,7 +780,19 @@ impl Node for LoadBalancerNode {
                 security_group_ingress: ingress,
                 security_group_egress: egress,
             },
-        )?);
+        )?;
+        if self.redirect {
+            // checkov refuses port 80 from anywhere on any group; here it reaches only the
+            // listener that redirects to HTTPS, which checkov cannot see from the group.
+            group.metadata_mut().insert(
+                "checkov".to_owned(),
+                serde_json::json!({ "skip": [{
+                    "id": "CKV_AWS_260",
+                    "comment": "port 80 reaches only the listener of the load balancer that redirects every request to HTTPS (rule F1)"
+                }] }),
+            );
+        }
+        out.push(group);
         for (i, g) in target_groups.iter().enumerate() {
             out.push(Resource::new(
                 cx.logical(TARGET_INGRESS[i]),
@@ -1203,6 +1215,11 @@ mod tests {
             })
         );
         assert!(t["Resources"].get("FrontToTargets1").is_none());
+        // Port 80 is there for the redirect: the rule packs are told why.
+        assert_eq!(
+            resource(&t, "FrontSecurityGroup")["Metadata"]["checkov"]["skip"][0]["id"],
+            "CKV_AWS_260"
+        );
     }
 
     #[test]
