@@ -351,3 +351,56 @@ async fn waf_logs_to_a_log_group_without_the_prefix_are_refused_as_on_aws() {
     let err = refusal(&assembly).await;
     assert!(err.contains("must start with aws-waf-logs-"), "{err}");
 }
+
+#[test]
+fn the_report_shows_the_front_door_rules_enforced_with_evidence() {
+    let out = tempfile::tempdir().unwrap();
+    let report = run_example("portal", &["report", "--out", out.path().to_str().unwrap()]);
+    assert!(
+        report.status.success(),
+        "{}",
+        String::from_utf8_lossy(&report.stderr)
+    );
+    let json: Value = serde_json::from_str(
+        &std::fs::read_to_string(out.path().join("report.json")).expect("report.json"),
+    )
+    .expect("the report is JSON");
+    let evidence = |rule: &str| -> Vec<(String, String)> {
+        json["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|c| c["rules"].as_array().unwrap())
+            .filter(|r| r["id"] == rule)
+            .flat_map(|r| r["enforced"].as_array().cloned().unwrap_or_default())
+            .map(|e| {
+                (
+                    e["logicalId"].as_str().unwrap_or("").to_owned(),
+                    e["path"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect()
+    };
+    for (rule, logical_id, path) in [
+        ("F1", "FrontHttps", "/Properties/SslPolicy"),
+        ("F1", "FrontHttpRedirect", "/Properties/DefaultActions"),
+        (
+            "F2",
+            "FrontHttps",
+            "/Properties/Certificates/0/CertificateArn",
+        ),
+        ("F3", "Front", "/Properties/LoadBalancerAttributes/1/Value"),
+        ("F4", "FrontWebAclAssociation", "/Properties/ResourceArn"),
+        ("F4", "FrontWafLogging", "/Properties/LogDestinationConfigs"),
+        ("F5", "Web", "/Properties/HealthCheckType"),
+        ("F6", "FrontTargets", "/Properties/Protocol"),
+        ("F7", "Front", "/Properties/LoadBalancerAttributes/0/Value"),
+        ("SM1", "Sessions", "/Properties/Content/inputs/kmsKeyId"),
+    ] {
+        let found = evidence(rule);
+        assert!(
+            found.contains(&(logical_id.to_owned(), path.to_owned())),
+            "{rule}: no evidence at {logical_id}{path} in {found:?}"
+        );
+    }
+}
