@@ -876,7 +876,9 @@ def strict_delete_stack(self, name_or_stack_id, retain=None):
       ends `DELETE_FAILED`;
     * a subnet group, parameter group, option group, subnet, VPC or security group in use by
       a database that stays is not deleted (the stack ends `DELETE_FAILED`), nor is an export
-      another stack imports.
+      another stack imports;
+    * a load balancer with deletion protection is not deleted (see
+      `hipaa_moto_frontdoor.protected_load_balancers`).
     """
     retain = list(retain or [])
     stack = self.stacks.get(name_or_stack_id) or next(
@@ -922,6 +924,7 @@ def strict_delete_stack(self, name_or_stack_id, retain=None):
                              "Cannot delete protected DB Instance, please disable deletion protection and try again."))
         else:
             leaving.add(id(db))
+    failures.extend(hipaa_moto_frontdoor.protected_load_balancers(self, resources, parsed, deleting))
     if not failures:
         used = _db_in_use(self, [db for db in rds.databases.values() if id(db) not in leaving])
         # The instance's own subnet group and security groups, by the template's references

@@ -418,6 +418,28 @@ def _allows_elb_log_delivery(account_id, bucket_name):
     return False
 
 
+def protected_load_balancers(backend, resources, parsed, deleting):
+    """The load balancers of a stack being deleted that AWS refuses to delete: those with
+    `deletion_protection.enabled` true ("Load balancer '…' cannot be deleted because
+    deletion protection is enabled", OperationNotPermitted; DeleteLoadBalancer API
+    reference, and LoadBalancerAttribute `deletion_protection.enabled`). The stack then ends
+    `DELETE_FAILED`, as on AWS."""
+    refused = []
+    for lid in deleting:
+        if resources[lid].get("Type") != "AWS::ElasticLoadBalancingV2::LoadBalancer":
+            continue
+        arn = getattr(parsed[lid], "physical_resource_id", None)
+        balancer = _load_balancer(backend.account_id, backend.region_name, arn)
+        if balancer is not None and _flag(balancer.attrs.get("deletion_protection.enabled")):
+            refused.append((
+                lid,
+                arn,
+                "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                f"Load balancer '{arn}' cannot be deleted because deletion protection is enabled (Service: ElasticLoadBalancingV2, Status Code: 400, Error Code: OperationNotPermitted)",
+            ))
+    return refused
+
+
 _original_lb_create = FakeLoadBalancer.create_from_cloudformation_json.__func__
 
 

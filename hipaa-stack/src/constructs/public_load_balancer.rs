@@ -319,8 +319,10 @@ impl HasPublicTier for PublicVpc {}
 ///   §164.312(e)(1)); HTTP on 80 exists only as a permanent redirect to HTTPS.
 /// - Access logs to the [`AccessLogBucket`] (whose policy then admits Elastic Load
 ///   Balancing's log delivery), invalid header fields dropped, desync mitigation
-///   `strictest`, deletion protection, cross-zone load balancing, WAF fail-closed (F3,
-///   §164.312(b)).
+///   `strictest`, deletion protection, cross-zone load balancing, WAF fail-closed (F3, F7,
+///   §164.312(b)). With deletion protection, `destroy` keeps the load balancer (reported as
+///   retained, with AWS's reason) until the protection is turned off
+///   (`aws elbv2 modify-load-balancer-attributes`).
 /// - A security group of its own: 443 (and 80 with the redirect) from the internet, and
 ///   egress only to its targets' security groups on the target port, which the load
 ///   balancer opens on those groups (`AWS::EC2::SecurityGroupIngress`).

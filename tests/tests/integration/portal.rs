@@ -256,6 +256,40 @@ fn the_portal_deploys_and_its_front_door_reads_back_with_its_settings() {
         "validated in the hosted zone"
     );
     assert_eq!(certificate["DomainName"], "portal.example.org");
+
+    // Deletion protection holds, as on AWS: `destroy` deletes the stacks, keeps the load
+    // balancer (retained, with AWS's reason) and says so.
+    let destroy = run_example_with_env("portal", &["destroy", "--yes"], &moto.env());
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&destroy.stdout),
+        String::from_utf8_lossy(&destroy.stderr)
+    );
+    assert!(destroy.status.success(), "{said}");
+    assert!(
+        said.contains("portal-web: deleting again, keeping Front"),
+        "{said}"
+    );
+    assert!(
+        said.contains("cannot be deleted because deletion protection is enabled"),
+        "{said}"
+    );
+    let python = std::env::var_os("HIPAA_STACK_PYTHON")
+        .map_or_else(|| repo_root().join(".venv/bin/python"), Into::into);
+    let still = Command::new(python)
+        .args([
+            "-c",
+            "import sys, boto3; print(boto3.client('elbv2', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='t', aws_secret_access_key='t').describe_load_balancers(LoadBalancerArns=[sys.argv[2]])['LoadBalancers'][0]['State']['Code'])",
+            &moto.endpoint,
+            balancer["LoadBalancerArn"].as_str().unwrap(),
+        ])
+        .output()
+        .expect("python runs");
+    assert!(
+        still.status.success(),
+        "the load balancer is gone: {}",
+        String::from_utf8_lossy(&still.stderr)
+    );
 }
 
 // ---------------------------------------------------------------------------------------
