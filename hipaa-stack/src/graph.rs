@@ -275,8 +275,10 @@ pub(crate) fn resource_graph(stacks: &[(&str, &Template)]) -> Result<ResourcesAn
         }
     }
 
-    // Exports: name -> the resource the exported output reads.
+    // Exports: name -> the resource the exported output reads; outputs: (stack, name) -> the
+    // same, for the parameters that carry values across regions.
     let mut exports: HashMap<String, usize> = HashMap::new();
+    let mut outputs: HashMap<(&str, &str), usize> = HashMap::new();
     for (s, (name, template)) in stacks.iter().enumerate() {
         for output in template.outputs() {
             let value = serde_json::to_value(&output.value).unwrap_or(Value::Null);
@@ -284,6 +286,10 @@ pub(crate) fn resource_graph(stacks: &[(&str, &Template)]) -> Result<ResourcesAn
             mentions(&value, &mut found);
             for m in found {
                 let Mention::Local(id) = m else { continue };
+                if template.parameters().iter().any(|p| p.name() == id) {
+                    // A value of another region's stack, filled in by `up`.
+                    continue;
+                }
                 let Some(&target) = index.get(&(s, id)) else {
                     return Err(Error::DanglingReference {
                         stack: (*name).to_owned(),
@@ -294,6 +300,7 @@ pub(crate) fn resource_graph(stacks: &[(&str, &Template)]) -> Result<ResourcesAn
                 if let Some(export) = output.export_name() {
                     exports.insert(export.to_owned(), target);
                 }
+                outputs.insert((name, output.name()), target);
             }
         }
     }
@@ -311,10 +318,15 @@ pub(crate) fn resource_graph(stacks: &[(&str, &Template)]) -> Result<ResourcesAn
                 .map(|d| Mention::Local(d.as_str()));
             for m in found.drain(..).chain(waits) {
                 let used = match m {
-                    Mention::Local(id) => index
-                        .get(&(s, id))
-                        .copied()
-                        .ok_or_else(|| dangling(name, template, r, id.to_owned()))?,
+                    Mention::Local(id) => match index.get(&(s, id)) {
+                        Some(&used) => used,
+                        None => template
+                            .parameters()
+                            .iter()
+                            .find(|p| p.name() == id)
+                            .and_then(|p| outputs.get(&(p.stack(), p.name())).copied())
+                            .ok_or_else(|| dangling(name, template, r, id.to_owned()))?,
+                    },
                     Mention::Import(export) => match exports.get(export) {
                         Some(&used) => used,
                         None => {
@@ -537,6 +549,7 @@ mod tests {
     fn template(resources: Vec<Resource>) -> Template {
         Template {
             description: String::new(),
+            parameters: Vec::new(),
             resources,
             outputs: Vec::new(),
         }

@@ -12,9 +12,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::app::{App, Arena};
-use crate::cfn::{Output, Template};
+use crate::cfn::{Output, Parameter, Template};
 use crate::compliance::{Evaluation, Evaluator, Proof, record_waiver, rule_spec};
-use crate::constructs::node::{CrossStack, RenderCx, resolve_target};
+use crate::constructs::node::{CrossStack, Regions, RenderCx, resolve_target, resolve_target_in};
 use crate::error::{Error, Result};
 use crate::graph::{AppGraph, Edge, StackNode, order_stacks, resource_graph};
 use crate::literal::Date;
@@ -26,6 +26,8 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 pub const MAX_RESOURCES: usize = 500;
 /// CloudFormation's limit on outputs per stack.
 pub const MAX_OUTPUTS: usize = 200;
+/// CloudFormation's limit on parameters per template.
+pub const MAX_PARAMETERS: usize = 200;
 /// CloudFormation's limit on a template body uploaded through S3, in bytes.
 pub const MAX_TEMPLATE_BYTES: usize = 1_000_000;
 /// Templates larger than this cannot be sent inline and go through an S3 staging bucket.
@@ -107,7 +109,7 @@ impl SynthesizedStack {
         self.wave
     }
 
-    /// The stacks whose exports this stack imports.
+    /// The stacks whose exports this stack imports, or whose outputs it reads across regions.
     pub fn dependencies(&self) -> &[String] {
         &self.dependencies
     }
@@ -139,6 +141,18 @@ struct ManifestStack<'a> {
     resources: usize,
     template_bytes: usize,
     needs_upload: bool,
+    /// Values of stacks in other regions, filled in by `up` from those stacks' outputs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    parameters: Vec<ManifestParameter<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ManifestParameter<'a> {
+    name: &'a str,
+    from_stack: &'a str,
+    from_region: Option<&'a str>,
+    from_output: &'a str,
 }
 
 impl Assembly {
@@ -221,6 +235,17 @@ impl Assembly {
                     resources: s.template.resources().len(),
                     template_bytes: s.json.len(),
                     needs_upload: s.needs_upload(),
+                    parameters: s
+                        .template
+                        .parameters()
+                        .iter()
+                        .map(|p| ManifestParameter {
+                            name: p.name(),
+                            from_stack: p.stack(),
+                            from_region: p.region(),
+                            from_output: p.name(),
+                        })
+                        .collect(),
                 })
                 .collect(),
         };
@@ -337,6 +362,7 @@ impl App {
         let clock = std::time::Instant::now();
         check_regions(&arena, &cross)?;
         add_exports(&arena, &cross, &mut templates)?;
+        add_cross_region(&arena, &cross, &mut templates)?;
 
         let names: Vec<String> = arena.stacks.iter().map(|s| s.name.to_string()).collect();
         let edges: Vec<Edge> = cross
@@ -486,12 +512,13 @@ fn render_stacks(app: &str, arena: &Arena, cross: &mut Vec<CrossStack>) -> Resul
             .iter()
             .map(|o| Output {
                 name: o.name.clone(),
-                value: resolve_target(arena, s, o.target, u32::MAX, cross),
+                value: resolve_target_in(arena, s, o.target, u32::MAX, Regions::Any, cross),
                 description: None,
                 export: None,
             })
             .collect();
         templates.push(Template {
+            parameters: Vec::new(),
             description: stack
                 .description
                 .clone()
@@ -512,7 +539,9 @@ fn check_regions(arena: &Arena, cross: &[CrossStack]) -> Result<()> {
             .map_or_else(|| "the deploy region".to_owned(), ToString::to_string)
     };
     for c in cross {
-        if arena.stacks[c.producer as usize].region != arena.stacks[c.consumer as usize].region {
+        if c.parameter.is_none()
+            && arena.stacks[c.producer as usize].region != arena.stacks[c.consumer as usize].region
+        {
             return Err(Error::CrossRegion {
                 consumer: c.via.clone(),
                 consumer_region: region(c.consumer),
@@ -528,7 +557,7 @@ fn check_regions(arena: &Arena, cross: &[CrossStack]) -> Result<()> {
 /// are `Export<length of the logical id><logical id><attribute>`, which no two exports share.
 fn add_exports(arena: &Arena, cross: &[CrossStack], templates: &mut [Template]) -> Result<()> {
     let mut exports: BTreeMap<(u32, &str), &CrossStack> = BTreeMap::new();
-    for c in cross {
+    for c in cross.iter().filter(|c| c.parameter.is_none()) {
         exports
             .entry((c.producer, c.export_name.as_str()))
             .or_insert(c);
@@ -570,6 +599,54 @@ fn add_exports(arena: &Arena, cross: &[CrossStack], templates: &mut [Template]) 
     Ok(())
 }
 
+/// For each value used across regions: an output of the producing stack and a parameter of
+/// the consuming stack, of one name, which `up` copies from the one to the other.
+fn add_cross_region(arena: &Arena, cross: &[CrossStack], templates: &mut [Template]) -> Result<()> {
+    let mut seen: BTreeSet<(u32, u32, &str)> = BTreeSet::new();
+    let mut unused = Vec::new();
+    for c in cross {
+        let Some(name) = c.parameter.as_deref() else {
+            continue;
+        };
+        if !seen.insert((c.producer, c.consumer, name)) {
+            continue;
+        }
+        if c.target.attr.may_hold_a_secret() {
+            return Err(Error::InvalidConstruct {
+                path: c.via.clone(),
+                reason: format!(
+                    "it uses the attribute `{}` of `{}` from a stack in another region, which would make an output of a value that may hold a secret; pass an ARN or a name",
+                    c.target.attr.export_suffix(),
+                    c.from
+                ),
+            });
+        }
+        let producer = &arena.stacks[c.producer as usize];
+        let output_exists = templates[c.producer as usize]
+            .outputs
+            .iter()
+            .any(|o| o.name == name);
+        if !output_exists {
+            let value = resolve_target(arena, c.producer, c.target, u32::MAX, &mut unused);
+            templates[c.producer as usize].outputs.push(Output {
+                name: name.to_owned(),
+                value,
+                description: Some(format!("read by hipaa-stack's up for {}", c.via)),
+                export: None,
+            });
+        }
+        let consumer = &mut templates[c.consumer as usize];
+        if !consumer.parameters.iter().any(|p| p.name == name) {
+            consumer.parameters.push(Parameter {
+                name: name.to_owned(),
+                stack: producer.name.to_string(),
+                region: producer.region.as_ref().map(ToString::to_string),
+            });
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn check_limits(stack: &str, template: &Template, json: &str) -> Result<()> {
     let limit = |what: String, actual: usize, limit: usize, fix: &'static str| {
         if actual > limit {
@@ -596,6 +673,12 @@ pub(crate) fn check_limits(stack: &str, template: &Template, json: &str) -> Resu
         template.outputs.len(),
         MAX_OUTPUTS - 1,
         "declare fewer outputs, or move the constructs that other stacks use into fewer stacks",
+    )?;
+    limit(
+        "parameters (values of stacks in other regions)".to_owned(),
+        template.parameters.len(),
+        MAX_PARAMETERS,
+        "use fewer values of stacks in other regions, or move their users into fewer stacks",
     )?;
     limit(
         "dynamic references".to_owned(),
@@ -883,6 +966,54 @@ mod tests {
         assert!(
             err.contains("uses `main/PhiKey` (the deploy region)"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_stack_output_may_name_a_value_of_another_region_through_a_parameter() {
+        let app = App::new("test");
+        let dr = app
+            .stack_in("dr", Region::new("us-west-2").unwrap())
+            .unwrap();
+        let key = dr.add(KmsKey::new("DrKey")).unwrap();
+        let main = app.stack("main").unwrap();
+        main.output("DrKeyArn", key.arn()).unwrap();
+        main.output("DrKeyArnAgain", key.arn()).unwrap();
+        let assembly = app.synth().unwrap();
+
+        let consumer: Value =
+            serde_json::from_str(assembly.stack("main").unwrap().template_json()).unwrap();
+        let name = "Xrdr5DrKeyArn";
+        assert_eq!(consumer["Parameters"][name]["Type"], "String");
+        assert_eq!(
+            consumer["Outputs"]["DrKeyArn"]["Value"],
+            serde_json::json!({ "Ref": name })
+        );
+        assert_eq!(
+            consumer["Parameters"].as_object().unwrap().len(),
+            1,
+            "one parameter per value, however often it is used"
+        );
+        let producer: Value =
+            serde_json::from_str(assembly.stack("dr").unwrap().template_json()).unwrap();
+        assert_eq!(
+            producer["Outputs"][name]["Value"],
+            serde_json::json!({ "Fn::GetAtt": ["DrKey", "Arn"] })
+        );
+        assert!(producer["Outputs"][name].get("Export").is_none());
+        assert_eq!(assembly.stack("main").unwrap().dependencies(), ["dr"]);
+        assert!(assembly.stack("main").unwrap().wave() > assembly.stack("dr").unwrap().wave());
+        let manifest: Value = serde_json::from_str(&assembly.manifest_json().unwrap()).unwrap();
+        let main_entry = manifest["stacks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == "main")
+            .unwrap()
+            .clone();
+        assert_eq!(
+            main_entry["parameters"],
+            serde_json::json!([{ "name": name, "fromStack": "dr", "fromRegion": "us-west-2", "fromOutput": name }])
         );
     }
 

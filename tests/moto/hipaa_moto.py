@@ -305,6 +305,107 @@ def get_permission(self, action, resource):
 _original_get_permission = FakeBucket.get_permission
 FakeBucket.get_permission = get_permission
 
+# -- Buckets from CloudFormation: versioning and replication --------------------------------
+
+from moto.s3.exceptions import S3ClientError
+
+
+class ReplicationRefused(S3ClientError):
+    def __init__(self, message):
+        super().__init__("InvalidRequest", message)
+
+
+def _bucket_settings(bucket, props, account_id):
+    """What moto's CloudFormation model of `AWS::S3::Bucket` drops, applied as S3 would:
+    `VersioningConfiguration`, and `ReplicationConfiguration` with the refusals of
+    PutBucketReplication (Amazon S3 API reference, PutBucketReplication; User Guide,
+    "Requirements and considerations for replication"): the source and the destination must
+    be versioned, the destination must exist, and a rule that selects objects encrypted with
+    KMS (`SseKmsEncryptedObjects`) must name the key that encrypts the copies
+    (`ReplicaKmsKeyID`)."""
+    backend = s3_backends[account_id]["aws"]
+    status = (props.get("VersioningConfiguration") or {}).get("Status")
+    if status:
+        backend.put_bucket_versioning(bucket.name, status)
+    config = props.get("ReplicationConfiguration")
+    if not config:
+        return
+    if bucket.versioning_status != "Enabled":
+        raise ReplicationRefused("Versioning must be 'Enabled' on the bucket to apply a replication configuration")
+    rules = []
+    for rule in config.get("Rules") or []:
+        destination = dict(rule.get("Destination") or {})
+        name = str(destination.get("Bucket", "")).split(":::")[-1]
+        target = backend.buckets.get(name)
+        if target is None:
+            raise ReplicationRefused("Destination bucket must exist.")
+        if target.versioning_status != "Enabled":
+            raise ReplicationRefused("Destination bucket must have versioning enabled.")
+        selection = rule.get("SourceSelectionCriteria") or {}
+        kms = (selection.get("SseKmsEncryptedObjects") or {}).get("Status") == "Enabled"
+        if kms and not (destination.get("EncryptionConfiguration") or {}).get("ReplicaKmsKeyID"):
+            raise ReplicationRefused("ReplicaKmsKeyID must be specified if SseKmsEncryptedObjects tag is present.")
+        rules.append({
+            "ID": rule.get("Id"),
+            "Priority": rule.get("Priority", 1),
+            "Status": rule.get("Status"),
+            "Destination": destination,
+            "SourceSelectionCriteria": selection,
+        })
+    backend.put_bucket_replication(bucket.name, {"Role": config.get("Role"), "Rule": rules})
+
+
+_original_bucket_create = FakeBucket.create_from_cloudformation_json.__func__
+_original_bucket_update = FakeBucket.update_from_cloudformation_json.__func__
+
+
+def bucket_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    bucket = _original_bucket_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    _bucket_settings(bucket, cloudformation_json.get("Properties") or {}, account_id)
+    return bucket
+
+
+def bucket_update(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+    bucket = _original_bucket_update(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
+    _bucket_settings(bucket, cloudformation_json.get("Properties") or {}, account_id)
+    return bucket
+
+
+FakeBucket.create_from_cloudformation_json = classmethod(bucket_create)
+FakeBucket.update_from_cloudformation_json = classmethod(bucket_update)
+
+
+def get_bucket_replication_response(self):
+    """GetBucketReplication answers the rules as they were put, `SourceSelectionCriteria`
+    included (moto drops it)."""
+    self.data["Action"] = "GetBucketReplication"
+    replication = self.backend.get_bucket_replication(self.bucket_name)
+    if not replication:
+        from moto.s3.exceptions import ReplicationConfigurationNotFoundError
+
+        raise ReplicationConfigurationNotFoundError(bucket_name=self.bucket_name)
+    rules = []
+    for rule in replication["Rule"]:
+        shown = {
+            "ID": rule["ID"],
+            "Priority": rule["Priority"],
+            "Status": rule["Status"],
+            "DeleteMarkerReplication": {"Status": "Disabled"},
+            "Filter": {"Prefix": ""},
+            "Destination": rule["Destination"],
+        }
+        if rule.get("SourceSelectionCriteria"):
+            shown["SourceSelectionCriteria"] = rule["SourceSelectionCriteria"]
+        rules.append(shown)
+    return self.serialized(
+        ActionResult({"ReplicationConfiguration": {"Role": replication["Role"], "Rules": rules}})
+    )
+
+
+from moto.s3.responses import S3Response
+
+S3Response.get_bucket_replication = get_bucket_replication_response
+
 # -- Instances launched from a launch template ----------------------------------------------
 
 from moto.ec2.models.instances import Instance
@@ -517,7 +618,7 @@ HARNESS_MODELS = [
 import fnmatch
 import os
 
-from moto.cloudformation.exceptions import AlreadyExistsException, ValidationError
+from moto.cloudformation.exceptions import AlreadyExistsException, CloudFormationError, ValidationError
 from moto.cloudformation.models import Event
 from moto.rds.models import rds_backends
 
@@ -973,6 +1074,27 @@ def strict_delete_stack(self, name_or_stack_id, retain=None):
     return delete_stack(self, stack.stack_id)
 
 
+class ChangeSetNotFound(CloudFormationError):
+    code = "ChangeSetNotFoundException"
+
+
+_moto_delete_change_set = CloudFormationBackend.delete_change_set
+
+
+def strict_delete_change_set(self, change_set_name):
+    """DeleteChangeSet of a change set that does not exist is refused as AWS does
+    (`ChangeSetNotFound`, HTTP 404: "The specified change set name or ID doesn't exist"; API
+    reference, DescribeChangeSet and ExecuteChangeSet, "Errors"); moto answers HTTP 500
+    (an `UnboundLocalError` in its backend)."""
+    known = change_set_name in self.change_sets or any(
+        cs.change_set_name == change_set_name for cs in self.change_sets.values()
+    )
+    if not known:
+        raise ChangeSetNotFound(f"ChangeSet [{change_set_name}] does not exist")
+    return _moto_delete_change_set(self, change_set_name)
+
+
+CloudFormationBackend.delete_change_set = strict_delete_change_set
 CloudFormationBackend.create_change_set = strict_create_change_set
 CloudFormationBackend.execute_change_set = strict_execute_change_set
 delete_stack = CloudFormationBackend.delete_stack

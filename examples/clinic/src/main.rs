@@ -1,6 +1,6 @@
 //! A small clinic: a security stack with the key, the access-log bucket and the audit trail,
-//! and a data stack with the patient-records bucket, a private network and the EHR database,
-//! which use the security stack's key and log bucket.
+//! and a data stack with the patient-records bucket, a private network, the EHR database and
+//! the daily backup plan of both, which use the security stack's key and log bucket.
 //!
 //! `cargo run -p clinic -- synth --out out/clinic`
 
@@ -36,6 +36,14 @@ fn clinic(app: &mut App) -> Result<()> {
             .encryption(&key)
             .network(&net)
             .backup_retention(days!(35)),
+    )?;
+    // Every store of PHI is in a backup plan: daily recovery points kept 35 days, encrypted
+    // with the key, in a vault whose recovery points no one can delete early.
+    data.add(
+        BackupPlan::new("Daily")
+            .encryption(&key)
+            .protect(&ehr)
+            .protect(&records),
     )?;
     data.output("RecordsBucket", records.name())?;
     data.output("EhrEndpoint", ehr.endpoint_address())?;

@@ -8,7 +8,8 @@
 //! - `telehealth-app`: the visit-recordings bucket, the EHR database, the application
 //!   servers, their role and its grants, the database's credentials secret, the
 //!   application's log group, an alarm on the database, and the daily backup plan;
-//! - `telehealth-dr`, pinned to us-west-2: the disaster-recovery key and backup vault.
+//! - `telehealth-dr`, pinned to us-west-2: the disaster-recovery key, the backup vault the
+//!   daily backups are copied to, and the bucket the recordings replicate to.
 //!
 //! `cargo run -p telehealth -- synth --out out/telehealth`, or `up` against an endpoint.
 
@@ -73,6 +74,30 @@ fn telehealth(app: &mut App, args: Telehealth) -> Result<()> {
             .ingress(Tcp::<8443>, &balancer, "TLS from the load balancer"),
     )?;
 
+    // Disaster recovery, in a second region: a key, a vault and a bucket of its own there,
+    // deployed through that region's CloudFormation. The daily backups are copied to the
+    // vault and the recordings replicate to the bucket.
+    let dr_region =
+        Region::new("us-west-2").map_err(|violation| hipaa_stack::Error::InvalidName {
+            place: "telehealth-dr".to_owned(),
+            violation,
+        })?;
+    let dr = app
+        .stack_in(stack_name!("telehealth-dr"), dr_region)?
+        .description(
+            "telehealth: disaster-recovery key, backup vault and recordings copy in us-west-2",
+        );
+    let dr_key = dr.add(KmsKey::new("DrKey").description("encrypts the recovery copies"))?;
+    let vault = dr.add(BackupVault::new("DrVault").encryption(&dr_key))?;
+    let dr_logs = dr.add(AccessLogBucket::new("DrAccessLogs"))?;
+    let recordings_copy = dr.add(
+        SecureBucket::new("VisitRecordingsCopy")
+            .encryption(&dr_key)
+            .access_logs(&dr_logs),
+    )?;
+    dr.output("DrVaultName", vault.name())?;
+    dr.output("DrKeyArn", dr_key.arn())?;
+
     // Application: data, compute, identity, secrets, logs, backups.
     let application = app
         .stack(stack_name!("telehealth-app"))?
@@ -86,7 +111,9 @@ fn telehealth(app: &mut App, args: Telehealth) -> Result<()> {
         SecureBucket::new("VisitRecordings")
             .encryption(&key)
             .access_logs(&logs)
-            .noncurrent_version_retention(days!(2557)),
+            .noncurrent_version_retention(days!(2557))
+            .replicate_to(&recordings_copy)
+            .replication_time_control(),
     )?;
     let ehr = application.add(
         EncryptedDatabase::postgres("Ehr")
@@ -152,26 +179,15 @@ fn telehealth(app: &mut App, args: Telehealth) -> Result<()> {
             .retention(days!(2190))
             .protect(&ehr)
             .protect(&server)
-            .protect(&recordings),
+            .protect(&recordings)
+            .copy_to(&vault),
     )?;
-
-    // Disaster recovery, in a second region: a key and a vault of its own there (references
-    // do not cross regions), deployed through that region's CloudFormation.
-    let dr_region =
-        Region::new("us-west-2").map_err(|violation| hipaa_stack::Error::InvalidName {
-            place: "telehealth-dr".to_owned(),
-            violation,
-        })?;
-    let dr = app
-        .stack_in(stack_name!("telehealth-dr"), dr_region)?
-        .description("telehealth: disaster-recovery key and backup vault in us-west-2");
-    let dr_key = dr.add(KmsKey::new("DrKey").description("encrypts the recovery copies"))?;
-    let vault = dr.add(BackupVault::new("DrVault").encryption(&dr_key))?;
-    dr.output("DrVaultName", vault.name())?;
-    dr.output("DrKeyArn", dr_key.arn())?;
 
     application.output("RecordingsBucket", recordings.name())?;
     application.output("EhrEndpoint", ehr.endpoint_address())?;
     application.output("ServerId", server.instance_id())?;
+    // A value of the us-west-2 stack, read by `up` from that stack's outputs and passed in as
+    // a template parameter (CloudFormation imports only within a region).
+    application.output("DrVaultArn", vault.arn())?;
     Ok(())
 }

@@ -544,10 +544,61 @@ impl Serialize for ExportName<'_> {
     }
 }
 
+/// A template parameter. hipaa-stack declares one only for a value of a stack in another
+/// region (CloudFormation imports only within a region): `up` fills it from that stack's
+/// output of the same name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parameter {
+    pub(crate) name: String,
+    pub(crate) stack: String,
+    pub(crate) region: Option<String>,
+}
+
+impl Parameter {
+    /// The parameter's name, which is also the name of the producing stack's output.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The stack whose output fills the parameter.
+    pub fn stack(&self) -> &str {
+        &self.stack
+    }
+
+    /// That stack's region; `None` for the environment's region.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+}
+
+impl Serialize for Parameter {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("Type", "String")?;
+        map.serialize_entry(
+            "Description",
+            &format!(
+                "the output {} of stack {} ({}), filled in by hipaa-stack's up",
+                self.name,
+                self.stack,
+                self.region.as_deref().unwrap_or("the deploy region")
+            ),
+        )?;
+        map.end()
+    }
+}
+
+impl Entry for Parameter {
+    fn key(&self) -> &str {
+        &self.name
+    }
+}
+
 /// A whole CloudFormation template: one per stack.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {
     pub(crate) description: String,
+    pub(crate) parameters: Vec<Parameter>,
     pub(crate) resources: Vec<Resource>,
     pub(crate) outputs: Vec<Output>,
 }
@@ -556,6 +607,11 @@ impl Template {
     /// The resources, in the order they were declared.
     pub fn resources(&self) -> &[Resource] {
         &self.resources
+    }
+
+    /// The parameters: values of stacks in other regions, which `up` fills in.
+    pub fn parameters(&self) -> &[Parameter] {
+        &self.parameters
     }
 
     /// Drops the properties' trees in favour of the written text, which `text` must be
@@ -598,6 +654,9 @@ impl Serialize for Template {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("AWSTemplateFormatVersion", "2010-09-09")?;
         map.serialize_entry("Description", &self.description)?;
+        if !self.parameters.is_empty() {
+            map.serialize_entry("Parameters", &Keyed(&self.parameters))?;
+        }
         map.serialize_entry("Resources", &Keyed(&self.resources))?;
         if !self.outputs.is_empty() {
             map.serialize_entry("Outputs", &Keyed(&self.outputs))?;

@@ -19,6 +19,8 @@ pub(crate) struct Bucket {
     pub lifecycle_configuration: Lifecycle,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub logging_configuration: Option<Logging>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replication_configuration: Option<Replication>,
 }
 
 impl ResourceType for Bucket {
@@ -169,6 +171,119 @@ impl Lifecycle {
                 noncurrent_version_expiration: NoncurrentExpiration { noncurrent_days },
                 abort_incomplete_multipart_upload: AbortMultipart {
                     days_after_initiation: 7,
+                },
+            }],
+        }
+    }
+}
+
+/// Replication of every object, KMS-encrypted ones included, to a bucket of another region,
+/// re-encrypted there with that region's key (HIPAA-CONTROLS S10).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct Replication {
+    role: Expr,
+    rules: [ReplicationRule; 1],
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ReplicationRule {
+    id: &'static str,
+    status: &'static str,
+    priority: u8,
+    filter: PrefixFilter,
+    delete_marker_replication: StatusOnly,
+    destination: ReplicationDestination,
+    source_selection_criteria: SourceSelection,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct PrefixFilter {
+    prefix: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct StatusOnly {
+    status: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ReplicationDestination {
+    bucket: Expr,
+    encryption_configuration: ReplicaEncryption,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replication_time: Option<ReplicationTime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metrics: Option<ReplicationMetrics>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct ReplicaEncryption {
+    #[serde(rename = "ReplicaKmsKeyID")]
+    replica_kms_key_id: Expr,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ReplicationTime {
+    status: &'static str,
+    time: Minutes,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ReplicationMetrics {
+    status: &'static str,
+    event_threshold: Minutes,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Minutes {
+    minutes: u8,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct SourceSelection {
+    sse_kms_encrypted_objects: StatusOnly,
+}
+
+impl Replication {
+    /// Every object (KMS-encrypted ones included) to `bucket`, encrypted there with `key`,
+    /// through `role`; deletions are not replicated (a delete marker stays where it was
+    /// made). With `time_control`, S3 Replication Time Control: 99.99 % of objects within 15
+    /// minutes, with metrics.
+    pub(crate) fn to(role: Expr, bucket: Expr, key: Expr, time_control: bool) -> Self {
+        const ENABLED: &str = "Enabled";
+        Replication {
+            role,
+            rules: [ReplicationRule {
+                id: "DisasterRecoveryCopy",
+                status: ENABLED,
+                priority: 1,
+                filter: PrefixFilter { prefix: "" },
+                delete_marker_replication: StatusOnly { status: "Disabled" },
+                destination: ReplicationDestination {
+                    bucket,
+                    encryption_configuration: ReplicaEncryption {
+                        replica_kms_key_id: key,
+                    },
+                    replication_time: time_control.then_some(ReplicationTime {
+                        status: ENABLED,
+                        time: Minutes { minutes: 15 },
+                    }),
+                    metrics: time_control.then_some(ReplicationMetrics {
+                        status: ENABLED,
+                        event_threshold: Minutes { minutes: 15 },
+                    }),
+                },
+                source_selection_criteria: SourceSelection {
+                    sse_kms_encrypted_objects: StatusOnly { status: ENABLED },
                 },
             }],
         }

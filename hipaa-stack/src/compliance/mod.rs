@@ -67,6 +67,20 @@ pub(crate) const ACCESS_LOGS_NOT_LOGGED: ConstructWaiver = ConstructWaiver {
              would log every log delivery, without end",
 };
 
+/// S10 on the bucket that receives S3 server access logs.
+pub(crate) const ACCESS_LOGS_NO_REPLICA: ConstructWaiver = ConstructWaiver {
+    rule: "S10",
+    reason: "this bucket holds S3 server access logs (who asked for which object), never PHI; a regional outage loses no PHI with it, and the stores of PHI replicate on their own",
+};
+
+/// E15 on the route of a `SecureVpc`'s public tier to its internet gateway.
+pub(crate) const PUBLIC_TIER_ROUTE: ConstructWaiver = ConstructWaiver {
+    rule: "E15",
+    reason: "the route of the public tier, whose subnets hold only load balancers and give no \
+             public addresses (MapPublicIpOnLaunch false); the private subnets that hold PHI \
+             have no route to the internet gateway",
+};
+
 /// The `kind` of the waiver of rule `H1`, which only
 /// [`Waiver::never_holds_phi`](crate::compliance::Waiver::never_holds_phi) writes.
 pub(crate) const NEVER_HOLDS_PHI_KIND: &str = "never-holds-phi";

@@ -4,7 +4,9 @@ use crate::app::{Arn, Attr, Handle, Name, Reference};
 use crate::cfn::policy::{Principal, Statement};
 use crate::cfn::s3::Sse;
 use crate::cfn::{Expr, Keep, Pseudo, Resource};
-use crate::compliance::{ACCESS_LOGS_NOT_LOGGED, ACCESS_LOGS_SSE_S3, record_pack_suppressions};
+use crate::compliance::{
+    ACCESS_LOGS_NO_REPLICA, ACCESS_LOGS_NOT_LOGGED, ACCESS_LOGS_SSE_S3, record_pack_suppressions,
+};
 use crate::constructs::Construct;
 use crate::constructs::node::{KeyService, Node, RenderCx, Used};
 use crate::constructs::sealed::IntoNode;
@@ -149,9 +151,13 @@ impl Node for AccessLogBucket {
         }
         let policy = bucket_policy(cx, "", writers);
         let mut bucket = Resource::new(cx.logical(""), &bucket)?.keep(Keep::Retain);
-        // Rules S1 and S7 check these exceptions as properties of an `AccessLogBucket`
+        // Rules S1, S7 and S10 check these exceptions as properties of an `AccessLogBucket`
         // (no waiver does); the rule packs read them as suppressions.
-        for w in [ACCESS_LOGS_SSE_S3, ACCESS_LOGS_NOT_LOGGED] {
+        for w in [
+            ACCESS_LOGS_SSE_S3,
+            ACCESS_LOGS_NOT_LOGGED,
+            ACCESS_LOGS_NO_REPLICA,
+        ] {
             record_pack_suppressions(&mut bucket, w.rule, w.reason);
         }
         Ok(vec![bucket, Resource::new(cx.logical("Policy"), &policy)?])

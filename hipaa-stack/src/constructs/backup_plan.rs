@@ -533,8 +533,9 @@ struct PlanNode {
 }
 
 impl PlanNode {
-    /// The ARN of the copy destination: built from its fixed name when it is pinned to
-    /// another region than the plan, a reference otherwise.
+    /// The ARN of the copy destination: built from its fixed name when both stacks are
+    /// pinned to different regions, a reference otherwise (a parameter filled in by `up`
+    /// when the regions may differ).
     fn destination(cx: &mut RenderCx<'_>, vault: Handle<BackupVault>) -> Expr {
         let arena = cx.arena;
         let there = arena.constructs[vault.index as usize].stack;
@@ -551,7 +552,9 @@ impl PlanNode {
                     "arn:${{AWS::Partition}}:backup:{region}:${{AWS::AccountId}}:backup-vault:{name}"
                 ))
             }
-            _ => cx.resolve(vault.arn()),
+            // The same region, or a region known only at deploy: a reference, carried
+            // across regions by a parameter that `up` fills in.
+            _ => cx.resolve_anywhere(vault.arn()),
         }
     }
 
@@ -925,10 +928,23 @@ mod tests {
     }
 
     #[test]
-    fn a_copy_from_an_unpinned_stack_to_a_pinned_one_is_a_region_error() {
-        let err = dr_app(None).synth().unwrap_err().to_string();
-        assert!(err.contains("cannot import across regions"), "{err}");
-        assert!(err.contains("data/Daily"), "{err}");
+    fn a_copy_from_an_unpinned_stack_to_a_pinned_one_reads_the_vault_through_a_parameter() {
+        // The plan's region is known only at deploy: the vault's ARN is a value of the other
+        // region's stack, which `up` passes in as a template parameter.
+        let assembly = dr_app(None).synth().unwrap();
+        let t: serde_json::Value =
+            serde_json::from_str(assembly.stack("data").unwrap().template_json()).unwrap();
+        let name = "Xrclinicdr7DrVaultBackupVaultArn";
+        assert_eq!(
+            t["Resources"]["Daily"]["Properties"]["BackupPlan"]["BackupPlanRule"][0]["CopyActions"]
+                [0]["DestinationBackupVaultArn"],
+            json!({ "Ref": name })
+        );
+        assert_eq!(t["Parameters"][name]["Type"], "String");
+        assert_eq!(
+            assembly.stack("data").unwrap().dependencies(),
+            ["clinic-dr"]
+        );
     }
 
     #[test]

@@ -93,6 +93,10 @@ pub(crate) struct CrossStack {
     pub(crate) via: String,
     /// The construct referred to, for error messages.
     pub(crate) from: String,
+    /// Set when the two stacks are in different regions and the reference may cross them
+    /// (CloudFormation imports only within a region): the consumer's template parameter,
+    /// and the producer's output, of this name, which `up` copies from one to the other.
+    pub(crate) parameter: Option<String>,
 }
 
 /// What a construct sees while it renders.
@@ -144,13 +148,64 @@ impl RenderCx<'_> {
             self.cross,
         )
     }
+
+    /// Resolves a reference that may name a value of a stack in another region (a data
+    /// value such as a copy destination's ARN, never a resource this stack attaches to):
+    /// across regions it becomes a template parameter that `up` fills in.
+    pub(crate) fn resolve_anywhere<T>(&mut self, reference: Reference<T>) -> Expr {
+        resolve_target_in(
+            self.arena,
+            self.stack,
+            reference.target,
+            self.construct,
+            Regions::Any,
+            self.cross,
+        )
+    }
 }
 
+/// Whether a reference may name a value of a stack in another region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Regions {
+    /// Only within the region (a key, a subnet, a role: AWS resources are regional); synth
+    /// refuses a reference across regions.
+    Same,
+    /// Any region: across regions the value becomes a template parameter that `up` fills
+    /// from the producing stack's output (stack outputs, replication destinations).
+    Any,
+}
+
+/// The name of the parameter (in the consumer) and output (in the producer) that carry a
+/// value across regions: `Xr`, the producing stack's name without dashes, then the length
+/// of the logical id, the logical id and the attribute; letters and digits only, as
+/// CloudFormation requires of both.
+fn cross_region_name(stack: &str, logical_id: &str, suffix: &str) -> String {
+    let stack: String = stack.chars().filter(char::is_ascii_alphanumeric).collect();
+    let suffix: String = suffix.chars().filter(char::is_ascii_alphanumeric).collect();
+    format!("Xr{stack}{}{logical_id}{suffix}", logical_id.len())
+}
+
+/// [`resolve_target_in`] within the region: what every construct's reference is, unless it
+/// says otherwise.
 pub(crate) fn resolve_target(
     arena: &Arena,
     stack: u32,
     target: Target,
     via: u32,
+    cross: &mut Vec<CrossStack>,
+) -> Expr {
+    resolve_target_in(arena, stack, target, via, Regions::Same, cross)
+}
+
+/// A reference as the stack `stack` writes it: `Ref`/`Fn::GetAtt` within the stack,
+/// `Fn::ImportValue` of an automatic export from another stack of the region, and, with
+/// [`Regions::Any`], a `Ref` to a template parameter for a stack of another region.
+pub(crate) fn resolve_target_in(
+    arena: &Arena,
+    stack: u32,
+    target: Target,
+    via: u32,
+    regions: Regions,
     cross: &mut Vec<CrossStack>,
 ) -> Expr {
     let logical_id = arena.logical_id(target.construct, target.part);
@@ -172,6 +227,14 @@ pub(crate) fn resolve_target(
     } else {
         arena.path(via)
     };
+    let across = arena.stacks[producer as usize].region != arena.stacks[stack as usize].region;
+    let parameter = (across && regions == Regions::Any).then(|| {
+        cross_region_name(
+            &arena.stacks[producer as usize].name.to_string(),
+            &logical_id,
+            target.attr.export_suffix(),
+        )
+    });
     cross.push(CrossStack {
         producer,
         consumer: stack,
@@ -179,6 +242,10 @@ pub(crate) fn resolve_target(
         export_name: export_name.clone(),
         via,
         from: arena.path(target.construct),
+        parameter: parameter.clone(),
     });
-    Expr::import(&export_name)
+    match parameter {
+        Some(name) => Expr::reference(&name),
+        None => Expr::import(&export_name),
+    }
 }

@@ -1,12 +1,13 @@
 //! [`SecureBucket`]: an S3 bucket for PHI.
 
-use crate::app::{Arn, Attr, Handle, Name, Reference};
-use crate::cfn::policy::{PolicyDocument, Statement, deny_insecure_transport};
+use crate::app::{Arena, Arn, Attr, Handle, Name, Reference};
+use crate::cfn::iam::{ManagedPolicy, Role};
+use crate::cfn::policy::{PolicyDocument, Principal, Statement, deny_insecure_transport};
 use crate::cfn::s3::{
     Bucket, BucketEncryption, BucketPolicy, Lifecycle, Logging, OwnershipControls,
-    PublicAccessBlock, Sse, Versioning,
+    PublicAccessBlock, Replication, Sse, Versioning,
 };
-use crate::cfn::{Expr, Keep, Resource};
+use crate::cfn::{Expr, Keep, Pseudo, Resource};
 use crate::constructs::node::{Node, RenderCx, Used};
 use crate::constructs::sealed::IntoNode;
 use crate::constructs::{
@@ -37,10 +38,41 @@ pub(crate) const DEFAULT_NONCURRENT_DAYS: u16 = 365;
 /// - `DeletionPolicy` and `UpdateReplacePolicy` `Retain`: the bucket and its PHI outlive the
 ///   stack.
 ///
+/// # Disaster recovery
+/// [`replicate_to`](SecureBucket::replicate_to) copies every object, KMS-encrypted ones
+/// included, to a `SecureBucket` of a stack in another region (`app.stack_in`), re-encrypted
+/// there with that bucket's own key, through a role of its own that may read this bucket and
+/// write only that one (S10, §164.308(a)(7)(ii)(B)). The destination's ARN and key are values
+/// of another region: synth passes them as template parameters that `up` fills in.
+///
+/// ```
+/// use hipaa_stack::prelude::*;
+/// let app = App::new("clinic");
+/// let dr = app.stack_in("clinic-dr", Region::new("us-west-2").expect("a region"))?;
+/// let dr_key = dr.add(KmsKey::new("DrKey"))?;
+/// let dr_logs = dr.add(AccessLogBucket::new("DrAccessLogs"))?;
+/// let copy = dr.add(SecureBucket::new("RecordsCopy").encryption(&dr_key).access_logs(&dr_logs))?;
+///
+/// let data = app.stack("clinic-data")?;
+/// let key = data.add(KmsKey::new("PhiKey"))?;
+/// let logs = data.add(AccessLogBucket::new("AccessLogs"))?;
+/// data.add(
+///     SecureBucket::new("Records")
+///         .encryption(&key)
+///         .access_logs(&logs)
+///         .replicate_to(&copy)
+///         .replication_time_control(),
+/// )?;
+/// # Ok::<(), hipaa_stack::Error>(())
+/// ```
+///
 /// # Options
 /// - [`name`](SecureBucket::name). Default: a unique name chosen by CloudFormation.
 /// - [`noncurrent_version_retention`](SecureBucket::noncurrent_version_retention).
 ///   Default: 365 days.
+/// - [`replicate_to`](SecureBucket::replicate_to), with
+///   [`replication_time_control`](SecureBucket::replication_time_control). Default: no copy
+///   in another region (a gap of S10 in the report).
 ///
 /// ```
 /// use hipaa_stack::prelude::*;
@@ -64,6 +96,8 @@ pub struct SecureBucket<K = Handle<KmsKey>, L = Handle<AccessLogBucket>> {
     key: K,
     logs: L,
     noncurrent_days: u16,
+    replica: Option<Handle<SecureBucket>>,
+    time_control: bool,
 }
 
 impl SecureBucket<NoKey, NoAccessLogs> {
@@ -75,6 +109,8 @@ impl SecureBucket<NoKey, NoAccessLogs> {
             key: NoKey,
             logs: NoAccessLogs,
             noncurrent_days: DEFAULT_NONCURRENT_DAYS,
+            replica: None,
+            time_control: false,
         }
     }
 }
@@ -88,6 +124,8 @@ impl<K, L> SecureBucket<K, L> {
             key: key.cast(),
             logs: self.logs,
             noncurrent_days: self.noncurrent_days,
+            replica: self.replica,
+            time_control: self.time_control,
         }
     }
 
@@ -102,6 +140,8 @@ impl<K, L> SecureBucket<K, L> {
             key: self.key,
             logs: destination.cast(),
             noncurrent_days: self.noncurrent_days,
+            replica: self.replica,
+            time_control: self.time_control,
         }
     }
 
@@ -114,6 +154,22 @@ impl<K, L> SecureBucket<K, L> {
     /// How long a version stays after it was overwritten or deleted. Default: 365 days.
     pub fn noncurrent_version_retention<const N: u16>(mut self, days: Days<N>) -> Self {
         self.noncurrent_days = days.get();
+        self
+    }
+
+    /// Replicates every object to `copy`, a bucket of a stack in another region, encrypted
+    /// there with its own key (S3 cross-region replication; HIPAA-CONTROLS S10). Adding the
+    /// bucket fails when `copy` is in the same region as this bucket. Default: no copy.
+    pub fn replicate_to(mut self, copy: &Handle<SecureBucket>) -> Self {
+        self.replica = Some(*copy);
+        self
+    }
+
+    /// With [`replicate_to`](SecureBucket::replicate_to): S3 Replication Time Control, which
+    /// replicates 99.99 % of objects within 15 minutes and publishes replication metrics (a
+    /// recovery point objective that can be stated). Default: off.
+    pub fn replication_time_control(mut self) -> Self {
+        self.time_control = true;
         self
     }
 }
@@ -145,6 +201,8 @@ impl<K: KeyChosen<SecureBucket>, L: AccessLogsChosen<SecureBucket>> IntoNode
             key: self.key.key(),
             logs: self.logs.logs(),
             noncurrent_days: self.noncurrent_days,
+            replica: self.replica,
+            time_control: self.time_control,
         })
     }
 }
@@ -155,6 +213,8 @@ struct BucketNode {
     key: Handle<KmsKey>,
     logs: Handle<AccessLogBucket>,
     noncurrent_days: u16,
+    replica: Option<Handle<SecureBucket>>,
+    time_control: bool,
 }
 
 impl Node for BucketNode {
@@ -167,11 +227,37 @@ impl Node for BucketNode {
     }
 
     fn parts(&self) -> &'static [&'static str] {
-        &["", "Policy"]
+        if self.replica.is_some() {
+            &["", "Policy", "ReplicationRole", "ReplicationPolicy"]
+        } else {
+            &["", "Policy"]
+        }
     }
 
     fn uses(&self) -> Vec<Used> {
-        vec![self.key.used("KmsKey"), self.logs.used("AccessLogBucket")]
+        let mut used = vec![self.key.used("KmsKey"), self.logs.used("AccessLogBucket")];
+        used.extend(self.replica.map(|r| r.used("SecureBucket")));
+        used
+    }
+
+    /// The copy lives in another region: a regional outage must not take both.
+    fn check_in(&self, arena: &Arena, stack: u32) -> Result<(), String> {
+        let Some(replica) = self.replica else {
+            return Ok(());
+        };
+        let there = arena.constructs[replica.index as usize].stack;
+        let here_region = &arena.stacks[stack as usize].region;
+        let there_region = &arena.stacks[there as usize].region;
+        if here_region == there_region {
+            let region = here_region
+                .as_ref()
+                .map_or_else(|| "the deploy region".to_owned(), ToString::to_string);
+            return Err(format!(
+                "it replicates to `{}`, a bucket of the same region ({region}); a copy for disaster recovery lives in another region: put that bucket in a stack of its own region with `app.stack_in(name, region)` (HIPAA 45 CFR §164.308(a)(7)(ii)(B))",
+                arena.path(replica.index)
+            ));
+        }
+        Ok(())
     }
 
     fn encryption_key(&self) -> Option<u32> {
@@ -181,15 +267,101 @@ impl Node for BucketNode {
     fn render(&self, cx: &mut RenderCx<'_>) -> Result<Vec<Resource>, serde_json::Error> {
         let key = cx.resolve(self.key.arn());
         let logging = access_logging(cx, self.logs);
-        phi_bucket(
-            cx,
-            "",
+        let Some(replica) = self.replica else {
+            return phi_bucket(
+                cx,
+                "",
+                self.name.as_ref(),
+                key,
+                logging,
+                self.noncurrent_days,
+                Vec::new(),
+            );
+        };
+        let mut bucket = bucket_properties(
+            Sse::Kms(key.clone()),
             self.name.as_ref(),
-            key,
-            logging,
+            Some(logging),
             self.noncurrent_days,
-            Vec::new(),
-        )
+        );
+        // The copy's ARN and key are values of another region's stack.
+        let replica_key = cx
+            .arena
+            .constructs
+            .get(replica.index as usize)
+            .and_then(|c| c.node.encryption_key())
+            .map(|k| Handle::<KmsKey>::new(replica.app, k).arn());
+        let Some(replica_key) = replica_key else {
+            return Err(serde::ser::Error::custom(
+                "the replica bucket has no key; this is a bug in hipaa-stack, please report it",
+            ));
+        };
+        let replica_arn = cx.resolve_anywhere(replica.arn());
+        let replica_key = cx.resolve_anywhere(replica_key);
+        bucket.replication_configuration = Some(Replication::to(
+            cx.own_att("ReplicationRole", "Arn"),
+            replica_arn.clone(),
+            replica_key.clone(),
+            self.time_control,
+        ));
+        let path = cx.path();
+        let own = cx.own_att("", "Arn");
+        let objects = |arn: &Expr| Expr::join([arn.clone(), "/*".into()]);
+        let role = Role {
+            description: format!("lets S3 replicate {path} to its copy in another region"),
+            assume_role_policy_document: PolicyDocument::new(vec![
+                Statement::allow(
+                    "TrustS3Replication",
+                    Principal::Service("s3.amazonaws.com".into()),
+                    &["sts:AssumeRole"],
+                    Vec::new(),
+                )
+                .when(
+                    "StringEquals",
+                    "aws:SourceAccount",
+                    Expr::pseudo(Pseudo::AccountId),
+                ),
+            ]),
+            managed_policy_arns: Vec::new(),
+        };
+        let policy = ManagedPolicy {
+            description: format!("replication of {path}: read it, write its copy"),
+            policy_document: PolicyDocument::new(vec![
+                Statement::allow_identity(
+                    "ReadReplicationConfiguration",
+                    &["s3:GetReplicationConfiguration", "s3:ListBucket"],
+                    vec![own.clone()],
+                ),
+                Statement::allow_identity(
+                    "ReadObjectVersions",
+                    &[
+                        "s3:GetObjectVersionForReplication",
+                        "s3:GetObjectVersionAcl",
+                        "s3:GetObjectVersionTagging",
+                    ],
+                    vec![objects(&own)],
+                ),
+                Statement::allow_identity(
+                    "WriteTheCopy",
+                    &["s3:ReplicateObject", "s3:ReplicateTags"],
+                    vec![objects(&replica_arn)],
+                ),
+                Statement::allow_identity("DecryptWithTheKey", &["kms:Decrypt"], vec![key]),
+                Statement::allow_identity(
+                    "EncryptWithTheCopysKey",
+                    &["kms:Encrypt", "kms:GenerateDataKey"],
+                    vec![replica_key],
+                ),
+            ]),
+            roles: vec![cx.own_ref("ReplicationRole")],
+        };
+        let bucket_policy = bucket_policy(cx, "", Vec::new());
+        Ok(vec![
+            Resource::new(cx.logical(""), &bucket)?.keep(Keep::Retain),
+            Resource::new(cx.logical("Policy"), &bucket_policy)?,
+            Resource::new(cx.logical("ReplicationRole"), &role)?,
+            Resource::new(cx.logical("ReplicationPolicy"), &policy)?,
+        ])
     }
 }
 
@@ -235,6 +407,7 @@ pub(crate) fn bucket_properties(
         versioning_configuration: Versioning::ENABLED,
         lifecycle_configuration: Lifecycle::expire_noncurrent(noncurrent_days),
         logging_configuration: logging,
+        replication_configuration: None,
     }
 }
 
@@ -349,6 +522,144 @@ mod tests {
         assert_eq!(
             producer["Outputs"]["Export6PhiKeyArn"]["Export"]["Name"],
             "security:PhiKey:Arn"
+        );
+    }
+
+    /// A bucket of the deploy region and its copy in us-west-2.
+    fn replicated(time_control: bool) -> crate::Assembly {
+        let app = App::new("clinic");
+        let dr = app
+            .stack_in("clinic-dr", Region::new("us-west-2").unwrap())
+            .unwrap();
+        let dr_key = dr.add(KmsKey::new("DrKey")).unwrap();
+        let dr_logs = dr.add(AccessLogBucket::new("DrAccessLogs")).unwrap();
+        let copy = dr
+            .add(
+                SecureBucket::new("RecordsCopy")
+                    .encryption(&dr_key)
+                    .access_logs(&dr_logs),
+            )
+            .unwrap();
+        let data = app.stack("clinic-data").unwrap();
+        let key = data.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = data.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        let mut records = SecureBucket::new("Records")
+            .encryption(&key)
+            .access_logs(&logs)
+            .replicate_to(&copy);
+        if time_control {
+            records = records.replication_time_control();
+        }
+        data.add(records).unwrap();
+        app.check().unwrap()
+    }
+
+    #[test]
+    fn a_replicated_bucket_copies_kms_objects_to_its_copys_region_with_the_copys_key() {
+        let assembly = replicated(true);
+        let t: serde_json::Value =
+            serde_json::from_str(assembly.stack("clinic-data").unwrap().template_json()).unwrap();
+        let rule = &t["Resources"]["Records"]["Properties"]["ReplicationConfiguration"]["Rules"][0];
+        assert_eq!(rule["Status"], "Enabled");
+        assert_eq!(
+            rule["SourceSelectionCriteria"]["SseKmsEncryptedObjects"]["Status"],
+            "Enabled"
+        );
+        assert_eq!(
+            rule["Destination"]["Bucket"],
+            json!({ "Ref": "Xrclinicdr11RecordsCopyArn" })
+        );
+        assert_eq!(
+            rule["Destination"]["EncryptionConfiguration"]["ReplicaKmsKeyID"],
+            json!({ "Ref": "Xrclinicdr5DrKeyArn" })
+        );
+        assert_eq!(
+            rule["Destination"]["ReplicationTime"]["Time"]["Minutes"],
+            15
+        );
+        assert_eq!(
+            t["Resources"]["Records"]["Properties"]["ReplicationConfiguration"]["Role"],
+            json!({ "Fn::GetAtt": ["RecordsReplicationRole", "Arn"] })
+        );
+        // The role writes only the copy, and uses only the two keys.
+        let policy = &t["Resources"]["RecordsReplicationPolicy"]["Properties"]["PolicyDocument"];
+        let write = policy["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["Sid"] == "WriteTheCopy")
+            .unwrap();
+        assert_eq!(
+            write["Resource"],
+            json!([{ "Fn::Sub": "${Xrclinicdr11RecordsCopyArn}/*" }])
+        );
+        // Evidence of S10, and no finding anywhere.
+        let evaluation = assembly.evaluation();
+        assert!(
+            evaluation.findings().is_empty(),
+            "{:?}",
+            evaluation.findings()
+        );
+        let s10 = evaluation
+            .results
+            .iter()
+            .find(|r| r.rule == "S10" && &*r.logical_id == "Records")
+            .map(|r| r.status.clone());
+        assert!(
+            matches!(s10, Some(crate::compliance::Status::Enforced { .. })),
+            "{s10:?}"
+        );
+        // The copy in us-west-2 is the second region's copy: S10 holds for it too, with the
+        // replication rule of the other stack as evidence.
+        let copy = evaluation
+            .results
+            .iter()
+            .find(|r| r.rule == "S10" && &*r.logical_id == "RecordsCopy")
+            .map(|r| r.status.clone());
+        match copy {
+            Some(crate::compliance::Status::Enforced { evidence }) => assert_eq!(
+                evidence[0].logical_id, "clinic-data/Records",
+                "{evidence:?}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert!(t["Resources"]["Records"]["Properties"]["ReplicationConfiguration"]["Rules"][0]["Destination"].get("Metrics").is_some());
+        let plain = replicated(false);
+        let t: serde_json::Value =
+            serde_json::from_str(plain.stack("clinic-data").unwrap().template_json()).unwrap();
+        let destination = &t["Resources"]["Records"]["Properties"]["ReplicationConfiguration"]["Rules"]
+            [0]["Destination"];
+        assert!(destination.get("ReplicationTime").is_none());
+    }
+
+    #[test]
+    fn a_copy_in_the_same_region_is_refused_naming_it() {
+        let app = App::new("clinic");
+        let stack = app.stack("clinic-data").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = stack.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        let copy = stack
+            .add(
+                SecureBucket::new("Copy")
+                    .encryption(&key)
+                    .access_logs(&logs),
+            )
+            .unwrap();
+        let err = stack
+            .add(
+                SecureBucket::new("Records")
+                    .encryption(&key)
+                    .access_logs(&logs)
+                    .replicate_to(&copy),
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("clinic-data/Records"), "{err}");
+        assert!(
+            err.contains(
+                "replicates to `clinic-data/Copy`, a bucket of the same region (the deploy region)"
+            ),
+            "{err}"
         );
     }
 }

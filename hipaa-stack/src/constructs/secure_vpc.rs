@@ -11,7 +11,7 @@ use crate::cfn::ec2::{
 use crate::cfn::iam::{ManagedPolicy, Role};
 use crate::cfn::policy::{PolicyDocument, Principal, Statement};
 use crate::cfn::{Expr, Pseudo, Resource};
-use crate::compliance::PUBLIC_TIER;
+use crate::compliance::{PUBLIC_TIER, PUBLIC_TIER_ROUTE, record_pack_suppressions};
 use crate::constructs::log_group::{DEFAULT_LOG_RETENTION, LogRetention, encrypted_log_group};
 use crate::constructs::node::{KeyService, Node, RenderCx, Used};
 use crate::constructs::sealed::IntoNode;
@@ -528,17 +528,19 @@ impl Node for VpcNode {
                     vpc_id: vpc_id.clone(),
                 },
             )?);
-            out.push(
-                Resource::new(
-                    cx.logical("PublicDefaultRoute"),
-                    &Route {
-                        route_table_id: cx.own_ref("PublicRoutes"),
-                        destination_cidr_block: "0.0.0.0/0".to_owned(),
-                        gateway_id: cx.own_ref("Gateway"),
-                    },
-                )?
-                .depends_on(&cx.logical("GatewayAttachment")),
-            );
+            let mut route = Resource::new(
+                cx.logical("PublicDefaultRoute"),
+                &Route {
+                    route_table_id: cx.own_ref("PublicRoutes"),
+                    destination_cidr_block: "0.0.0.0/0".to_owned(),
+                    gateway_id: cx.own_ref("Gateway"),
+                },
+            )?
+            .depends_on(&cx.logical("GatewayAttachment"));
+            // E15 checks this exception itself (the subnets of the route table are marked
+            // public, below); the rule packs read it as a suppression with its reason.
+            record_pack_suppressions(&mut route, PUBLIC_TIER_ROUTE.rule, PUBLIC_TIER_ROUTE.reason);
+            out.push(route);
             for zone in 0..self.zones {
                 let part = format!("Public{zone}");
                 let mut subnet = Resource::new(
@@ -604,5 +606,41 @@ mod tests {
                 .add(SecureVpc::new(format!("Ok{i}"), cidr).encryption(&key))
                 .unwrap();
         }
+    }
+
+    #[test]
+    fn the_public_route_carries_its_reason_for_the_rule_packs() {
+        let app = App::new("test");
+        let stack = app.stack("t").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        stack
+            .add(
+                SecureVpc::new("Net", cidr!("10.20.0.0/16"))
+                    .encryption(&key)
+                    .public_tier(),
+            )
+            .unwrap();
+        let assembly = app.synth().unwrap();
+        let t: serde_json::Value =
+            serde_json::from_str(assembly.stack("t").unwrap().template_json()).unwrap();
+        let meta = &t["Resources"]["NetPublicDefaultRoute"]["Metadata"];
+        assert_eq!(
+            meta["cdk_nag"]["rules_to_suppress"][0]["id"],
+            "HIPAA.Security-VPCNoUnrestrictedRouteToIGW"
+        );
+        let reason = meta["cdk_nag"]["rules_to_suppress"][0]["reason"]
+            .as_str()
+            .unwrap();
+        assert!(
+            reason.contains(
+                "the private subnets that hold PHI have no route to the internet gateway"
+            ),
+            "{reason}"
+        );
+        assert!(reason.contains("MapPublicIpOnLaunch false"), "{reason}");
+        assert_eq!(
+            meta["guard"]["SuppressedRules"],
+            serde_json::json!(["NO_UNRESTRICTED_ROUTE_TO_IGW"])
+        );
     }
 }

@@ -63,8 +63,8 @@ pub trait Port: sealed::Port {}
 /// what a load balancer serves.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a port that hipaa-stack opens to the internet",
-    label = "only `Https` (443) and `Http` (80) can be opened to `Internet`",
-    note = "HIPAA 45 CFR §164.312(e)(1) and §164.312(a)(1) (hipaa-stack rule E10): SSH, RDP, FTP, database ports and every other port stay closed to 0.0.0.0/0 and ::/0; name the security group (`&app_sg`), the address range inside the VPC (`cidr!(\"10.20.0.0/16\")`) or the prefix list (`PrefixList::id(..)`) that needs the port instead, and reach instances with SSM Session Manager rather than SSH"
+    label = "only `Https` (443) and `Http` (80) can be opened to `Internet` or a `PrefixList`",
+    note = "HIPAA 45 CFR §164.312(e)(1) and §164.312(a)(1) (hipaa-stack rule E10): SSH, RDP, FTP, database ports and every other port stay closed to 0.0.0.0/0, ::/0 and prefix lists (whose entries are not known when the app is built, and may hold any address); name the security group (`&app_sg`) or the address range inside the VPC (`cidr!(\"10.20.0.0/16\")`) that needs the port instead, and reach instances with SSM Session Manager rather than SSH"
 )]
 pub trait PublicPort: Port {}
 
@@ -161,6 +161,10 @@ fn admin_port((protocol, from, to): (&'static str, Option<u16>, Option<u16>)) ->
 /// A managed prefix list, by id (`pl-` and 8 or 17 hexadecimal digits), e.g. the list of
 /// an AWS service's addresses. The id is checked when the security group is added.
 ///
+/// Its entries are not known when the app is built and may hold any address, so a prefix
+/// list is treated as the internet: rules may name it only with [`Https`] and [`Http`], in
+/// either direction (rule E10); anything else does not compile.
+///
 /// ```
 /// use hipaa_stack::PrefixList;
 /// let s3 = PrefixList::id("pl-63a5400a");
@@ -217,7 +221,7 @@ impl sealed::Peer for Internet {
 
 impl<P: Port> Peer<P> for &Handle<SecurityGroup> {}
 impl<P: Port> Peer<P> for Cidr {}
-impl<P: Port> Peer<P> for PrefixList {}
+impl<P: PublicPort> Peer<P> for PrefixList {}
 impl<P: PublicPort> Peer<P> for Internet {}
 
 // ---------------------------------------------------------------------------------------
@@ -434,7 +438,7 @@ impl RuleDecl {
             PeerKind::Cidr(block) if block.is_internet() => {
                 if ingress && let Some(port) = admin_port(self.port) {
                     return Err(format!(
-                        "{what} opens {port} to the internet (`{block}`), which HIPAA 45 CFR §164.312(e)(1) and §164.312(a)(1) forbid (hipaa-stack rule E10); name the security group, address range inside the VPC or prefix list that needs it"
+                        "{what} opens {port} to the internet (`{block}`), which HIPAA 45 CFR §164.312(e)(1) and §164.312(a)(1) forbid (hipaa-stack rule E10); name the security group or address range inside the VPC that needs it"
                     ));
                 }
                 Err(format!(
@@ -452,19 +456,6 @@ impl RuleDecl {
             PeerKind::PrefixList(id) if !aws_id(id, "pl-") => Err(format!(
                 "{what} names `{id}`, which is not a prefix list id; they look like `pl-63a5400a`"
             )),
-            // hipaa-stack cannot see a prefix list's entries, which may hold any public
-            // range: as a source it is treated like the internet.
-            PeerKind::PrefixList(id)
-                if ingress
-                    && !matches!(
-                        self.port,
-                        ("tcp", Some(443), Some(443)) | ("tcp", Some(80), Some(80))
-                    ) =>
-            {
-                Err(format!(
-                    "{what} admits the prefix list `{id}` on a port other than HTTPS or HTTP; its entries are not known when the app is synthesized and may hold the internet, so name a security group or a block inside the VPC instead (HIPAA 45 CFR §164.312(e)(1), hipaa-stack rule E10)"
-                ))
-            }
             _ => Ok(()),
         }
     }
@@ -520,7 +511,7 @@ impl Node for SecurityGroup {
                 && !vpc_block.contains(block)
             {
                 return Err(format!(
-                    "ingress rule {} admits `{block}`, which is outside the VPC's block `{vpc_block}`; name a security group, a block inside the VPC or a prefix list",
+                    "ingress rule {} admits `{block}`, which is outside the VPC's block `{vpc_block}`; name a security group or a block inside the VPC",
                     i + 1
                 ));
             }
@@ -792,7 +783,7 @@ mod tests {
 
     use crate::prelude::*;
     use crate::testing::{prop, resource, template_of, template_with};
-    use crate::{AllTraffic, Http, Https, Internet, PrefixList, SecurityGroup, Tcp, TcpRange, Udp};
+    use crate::{AllTraffic, Http, Https, Internet, PrefixList, SecurityGroup, Tcp, TcpRange};
 
     fn vpc(stack: &Stack<'_>, key: Handle<KmsKey>) -> Handle<SecureVpc> {
         stack
@@ -1065,29 +1056,20 @@ mod tests {
     }
 
     #[test]
-    fn a_prefix_list_as_a_source_opens_only_https_and_http() {
+    fn a_prefix_list_is_named_only_with_https_and_http() {
+        // Any other port with a prefix list does not compile (trybuild case
+        // `security_group_ssh_from_a_prefix_list`).
         let app = App::new("test");
         let stack = app.stack("t").unwrap();
         let key = stack.add(KmsKey::new("PhiKey")).unwrap();
         let net = vpc(&stack, key);
         let list = || PrefixList::id("pl-0123456789abcdef0");
-        for (i, group) in [
-            SecurityGroup::new("A", &net).ingress(Tcp::<22>, list(), "ssh"),
-            SecurityGroup::new("B", &net).ingress(AllTraffic, list(), "all"),
-            SecurityGroup::new("C", &net).ingress(Tcp::<5432>, list(), "db"),
-            SecurityGroup::new("D", &net).ingress(Udp::<514>, list(), "syslog"),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            let err = stack.add(group).unwrap_err().to_string();
-            assert!(err.contains("admits the prefix list"), "{i}: {err}");
-        }
         stack
             .add(
                 SecurityGroup::new("E", &net)
                     .ingress(Https, list(), "partners")
-                    .egress(Tcp::<5432>, list(), "egress to a list is not a source"),
+                    .ingress(Http, list(), "partners, redirected")
+                    .egress(Https, list(), "a service behind the list"),
             )
             .unwrap();
     }

@@ -9,7 +9,7 @@ use std::future::Future;
 
 use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_cloudformation::types::{Capability, ChangeSetType, Tag};
+use aws_sdk_cloudformation::types::{Capability, ChangeSetType, Parameter, Tag};
 
 /// What went wrong with one call, classified for retrying.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +20,15 @@ pub struct ApiError {
     pub code: Option<String>,
     /// The message.
     pub message: String,
+}
+
+/// Whether CloudFormation answered that the change set does not exist (`ChangeSetNotFound`,
+/// HTTP 404; API reference, DescribeChangeSet, "Errors").
+pub fn is_change_set_not_found(e: &ApiError) -> bool {
+    matches!(
+        e.code.as_deref(),
+        Some("ChangeSetNotFound" | "ChangeSetNotFoundException")
+    )
 }
 
 /// How the engine treats an error.
@@ -80,6 +89,8 @@ pub struct StackInfo {
     pub status_reason: Option<String>,
     /// Outputs: key, value, export name.
     pub outputs: Vec<(String, String, Option<String>)>,
+    /// Parameters as deployed: key, value (values of stacks in other regions).
+    pub parameters: BTreeMap<String, String>,
     /// Tags.
     pub tags: BTreeMap<String, String>,
     /// Whether termination protection is on.
@@ -115,6 +126,8 @@ pub struct ChangeSetRequest {
     pub client_token: String,
     /// The stack's tags.
     pub tags: BTreeMap<String, String>,
+    /// Template parameters: values of stacks in other regions, read from their outputs.
+    pub parameters: BTreeMap<String, String>,
     /// A description.
     pub description: String,
 }
@@ -615,6 +628,16 @@ impl CloudFormationApi for SdkApi {
                     )
                 })
                 .collect(),
+            parameters: s
+                .parameters()
+                .iter()
+                .map(|p| {
+                    (
+                        p.parameter_key().unwrap_or_default().to_owned(),
+                        p.parameter_value().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect(),
             termination_protection: s.enable_termination_protection().unwrap_or(false),
             updated_at: time(s.last_updated_time().or(s.creation_time())),
         }))
@@ -645,6 +668,14 @@ impl CloudFormationApi for SdkApi {
         }
         for (k, v) in &request.tags {
             call = call.tags(Tag::builder().key(k).value(v).build());
+        }
+        for (k, v) in &request.parameters {
+            call = call.parameters(
+                Parameter::builder()
+                    .parameter_key(k)
+                    .parameter_value(v)
+                    .build(),
+            );
         }
         let out = call.send().await.map_err(|e| self.error(e))?;
         let id = out.id().map(str::to_owned).ok_or_else(|| {
@@ -760,13 +791,22 @@ impl CloudFormationApi for SdkApi {
     }
 
     async fn delete_change_set(&self, arn: &str) -> Result<(), ApiError> {
-        self.client
+        match self
+            .client
             .delete_change_set()
             .change_set_name(arn)
             .send()
             .await
-            .map(|_| ())
-            .map_err(|e| self.error(e))
+        {
+            Ok(_) => Ok(()),
+            Err(e) => match self.error(e) {
+                // Already gone (deleted by an earlier attempt whose answer was lost, by an
+                // execution of another change set of the stack, or with its stack): what
+                // was asked holds.
+                e if is_change_set_not_found(&e) => Ok(()),
+                e => Err(e),
+            },
+        }
     }
 
     async fn stack_events(&self, name: &str) -> Result<Vec<StackEvent>, ApiError> {

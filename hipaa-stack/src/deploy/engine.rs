@@ -269,6 +269,9 @@ pub struct Deployer<'a, C> {
     in_flight: Mutex<BTreeMap<String, String>>,
     bars: MultiProgress,
     pending: Pending,
+    /// The stacks as last described in this run, by name: the outputs that fill the
+    /// parameters of stacks in other regions, read without asking again.
+    seen: Mutex<BTreeMap<String, StackInfo>>,
     staging_calls: CallCounts,
     lock: tokio::sync::OnceCell<Option<super::staging::RunLock>>,
     lock_started: std::sync::atomic::AtomicBool,
@@ -347,6 +350,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             in_flight: Mutex::new(BTreeMap::new()),
             bars,
             pending: Pending::default(),
+            seen: Mutex::new(BTreeMap::new()),
             staging_calls: CallCounts::default(),
             lock: tokio::sync::OnceCell::new(),
             lock_started: std::sync::atomic::AtomicBool::new(false),
@@ -712,10 +716,70 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     }
 
     async fn describe_id(&self, stack: &str, id: &str) -> Result<Option<StackInfo>, DeployError> {
-        self.call(stack, "DescribeStacks", || {
-            self.cfn(stack).describe_stack(id)
-        })
-        .await
+        let info = self
+            .call(stack, "DescribeStacks", || {
+                self.cfn(stack).describe_stack(id)
+            })
+            .await?;
+        if let Ok(mut seen) = self.seen.lock() {
+            match &info {
+                Some(i) => {
+                    seen.insert(stack.to_owned(), i.clone());
+                }
+                None => {
+                    seen.remove(stack);
+                }
+            }
+        }
+        Ok(info)
+    }
+
+    /// The values of the stack's parameters: the outputs of the stacks in other regions that
+    /// it reads (CloudFormation imports only within a region). `None` while one of those
+    /// stacks has changes of this run still to deploy.
+    async fn parameter_values(
+        &self,
+        stack: &SynthesizedStack,
+        pending: &BTreeSet<&str>,
+    ) -> Result<Option<BTreeMap<String, String>>, DeployError> {
+        let mut values = BTreeMap::new();
+        for p in stack.template().parameters() {
+            if pending.contains(p.stack()) {
+                return Ok(None);
+            }
+            let seen = self
+                .seen
+                .lock()
+                .ok()
+                .and_then(|s| s.get(p.stack()).cloned());
+            let info = match seen {
+                Some(info) => Some(info),
+                None => self.describe(p.stack()).await?,
+            };
+            let value = info.as_ref().and_then(|i| {
+                i.outputs
+                    .iter()
+                    .find(|(k, _, _)| k == p.name())
+                    .map(|(_, v, _)| v.clone())
+            });
+            let Some(value) = value else {
+                return Err(DeployError::StackState {
+                    stack: stack.name().to_owned(),
+                    status: format!(
+                        "needs the output `{}` of stack `{}` ({}), which it does not have",
+                        p.name(),
+                        p.stack(),
+                        p.region().unwrap_or("the deploy region")
+                    ),
+                    hint: format!(
+                        "deploy `{}` first: `up` deploys it before this stack when both are selected",
+                        p.stack()
+                    ),
+                });
+            };
+            values.insert(p.name().to_owned(), value);
+        }
+        Ok(Some(values))
     }
 
     /// Waits for a stack to leave every `*_IN_PROGRESS` status, showing its progress.
@@ -1055,6 +1119,22 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             (i.termination_protection != stack.production()).then_some(stack.production())
         };
         let tags = plan::tags(self.assembly.app(), stack);
+        let Some(parameters) = self.parameter_values(stack, pending).await? else {
+            result.state = PlanState::Pending(format!(
+                "planned after {} deploy(s): it reads their outputs",
+                stack
+                    .template()
+                    .parameters()
+                    .iter()
+                    .map(|p| p.stack())
+                    .filter(|s| pending.contains(s))
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            return Ok(result);
+        };
         let deployed_hash = |i: &StackInfo| {
             i.outputs
                 .iter()
@@ -1077,6 +1157,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             }
             Some(i) => {
                 if i.tags == tags
+                    && i.parameters == parameters
                     && deployed_hash(i).as_deref() == Some(&*sha256_hex(stack.template_json()))
                 {
                     result.state = PlanState::Unchanged;
@@ -1098,6 +1179,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             })?;
         if let Some(i) = info.as_ref().filter(|_| !create)
             && i.tags == tags
+            && i.parameters == parameters
             && deployed_hash(i) == Some(hash)
         {
             result.state = PlanState::Unchanged;
@@ -1132,6 +1214,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             template,
             capabilities: plan::stack_capabilities(stack.template(), &body),
             tags,
+            parameters,
             description: format!(
                 "hipaa-stack {} for app {}, run {}",
                 env!("CARGO_PKG_VERSION"),

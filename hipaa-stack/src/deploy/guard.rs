@@ -82,11 +82,10 @@ pub async fn discard<'c, C: CloudFormationApi + 'c>(
     let mut out = Discarded::default();
     for (arn, (stack, new_stack)) in pending.take() {
         let api = api_of(&stack);
-        if !bounded(api.delete_change_set(&arn)).await {
-            out.left.push(format!("{stack} ({arn})"));
-            continue;
-        }
+        let set_deleted = bounded(api.delete_change_set(&arn)).await;
         // Only a stack still empty and waiting for review: never one that has resources.
+        // Deleting it deletes its change sets too, so it is tried even when the change set
+        // could not be deleted on its own.
         let empty = new_stack
             && matches!(
                 api.describe_stack(&stack).await,
@@ -96,8 +95,10 @@ pub async fn discard<'c, C: CloudFormationApi + 'c>(
             out.deleted.push(format!(
                 "{stack} (its change set, and the empty stack the change set had created)"
             ));
-        } else {
+        } else if set_deleted {
             out.deleted.push(format!("{stack} (its change set)"));
+        } else {
+            out.left.push(format!("{stack} ({arn})"));
         }
     }
     out

@@ -807,6 +807,18 @@ async fn telehealth_dr_stack_lives_in_us_west_2_and_the_app_decommissions_then_d
     let moto = Moto::start();
     let out = tempfile::tempdir().unwrap();
     let out_dir = out.path().to_str().unwrap();
+    // Before anything is deployed (`preview` exits 6: changes), the app stack cannot be
+    // planned: it reads the DR stack's outputs, which do not exist yet.
+    let preview = run_example_with_env("telehealth", &["preview"], &moto.env());
+    let said = String::from_utf8_lossy(&preview.stdout).to_string()
+        + &String::from_utf8_lossy(&preview.stderr);
+    assert_eq!(preview.status.code(), Some(6), "changes to deploy: {said}");
+    assert!(
+        said.contains(
+            "telehealth-app: planned after telehealth-dr deploy(s): it reads their outputs"
+        ),
+        "{said}"
+    );
     let up = run_example_with_env(
         "telehealth",
         &["up", "--yes", "--out", out_dir],
@@ -871,6 +883,114 @@ async fn telehealth_dr_stack_lives_in_us_west_2_and_the_app_decommissions_then_d
     };
     assert!(keys(kms_in("us-west-2").await).await.contains(&key_id));
     assert!(!keys(kms_in("us-east-1").await).await.contains(&key_id));
+
+    // A value across regions (issue 15): the app stack in us-east-1 reads the DR vault's ARN
+    // from the us-west-2 stack's output through a template parameter that `up` filled in (the
+    // daily backup plan copies to that vault).
+    let output = |cfn: aws_sdk_cloudformation::Client, stack: &'static str, key: String| async move {
+        cfn.describe_stacks()
+            .stack_name(stack)
+            .send()
+            .await
+            .unwrap()
+            .stacks()[0]
+            .outputs()
+            .iter()
+            .find(|o| o.output_key() == Some(key.as_str()))
+            .and_then(|o| o.output_value())
+            .map(str::to_owned)
+    };
+    let parameter = "Xrtelehealthdr7DrVaultBackupVaultArn";
+    let vault_arn = output(west.clone(), "telehealth-dr", parameter.to_owned())
+        .await
+        .expect("the DR stack outputs its vault's ARN for the app stack");
+    assert!(vault_arn.contains(":us-west-2:"), "{vault_arn}");
+    assert_eq!(
+        output(east.clone(), "telehealth-app", "DrVaultArn".to_owned()).await,
+        Some(vault_arn.clone())
+    );
+    let app_stack = east
+        .describe_stacks()
+        .stack_name("telehealth-app")
+        .send()
+        .await
+        .unwrap();
+    let passed: Vec<(String, String)> = app_stack.stacks()[0]
+        .parameters()
+        .iter()
+        .map(|p| {
+            (
+                p.parameter_key().unwrap_or_default().to_owned(),
+                p.parameter_value().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        passed.contains(&(parameter.to_owned(), vault_arn)),
+        "{passed:?}"
+    );
+    assert_eq!(
+        passed.len(),
+        3,
+        "vault, recordings copy and DR key: {passed:?}"
+    );
+
+    // The recordings replicate to their copy in us-west-2, KMS-encrypted objects included,
+    // re-encrypted there with the DR key: read back through S3 in the source region.
+    let recordings = output(
+        east.clone(),
+        "telehealth-app",
+        "RecordingsBucket".to_owned(),
+    )
+    .await
+    .unwrap();
+    let copy_arn = output(
+        west.clone(),
+        "telehealth-dr",
+        "Xrtelehealthdr19VisitRecordingsCopyArn".to_owned(),
+    )
+    .await
+    .unwrap();
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&config_for(&moto.endpoint).await)
+            .force_path_style(true)
+            .build(),
+    );
+    let replication = s3
+        .get_bucket_replication()
+        .bucket(&recordings)
+        .send()
+        .await
+        .unwrap();
+    let config = replication.replication_configuration().unwrap();
+    assert!(
+        config.role().starts_with("arn:aws:iam::123456789012:role/")
+            && config.role().contains("ReplicationRole"),
+        "the bucket's own replication role: {}",
+        config.role()
+    );
+    let rule = &config.rules()[0];
+    let destination = rule.destination().unwrap();
+    assert_eq!(destination.bucket(), copy_arn);
+    assert_eq!(
+        destination
+            .encryption_configuration()
+            .and_then(|e| e.replica_kms_key_id()),
+        Some(key_arn.as_str())
+    );
+    assert_eq!(
+        rule.source_selection_criteria()
+            .and_then(|c| c.sse_kms_encrypted_objects())
+            .map(|k| k.status().as_str()),
+        Some("Enabled")
+    );
+    assert_eq!(
+        destination
+            .replication_time()
+            .and_then(|t| t.time())
+            .and_then(|t| t.minutes()),
+        Some(15)
+    );
 
     // Unchanged: exactly one read per stack, across both regions.
     second_up_only_reads("telehealth", out_dir, &moto.env(), 4);

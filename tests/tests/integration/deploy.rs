@@ -913,6 +913,45 @@ async fn preview_of_a_first_deploy_plans_what_it_can_and_changes_nothing() {
     }
 }
 
+/// A change set deleted whose answer was lost (a retry, or a Ctrl-C that cut the call) is
+/// gone, not "left": the retry finds it missing (`ChangeSetNotFound`, which the harness answers
+/// as AWS does), and the empty stacks of the plan go with it.
+#[tokio::test]
+async fn a_change_set_deleted_whose_answer_was_lost_counts_as_deleted() {
+    let moto = Moto::start();
+    let assembly = two_stacks(false, &[]);
+    let d = faulty(
+        &moto,
+        &assembly,
+        Faults {
+            delete_change_set_answer_lost: 2,
+            ..Faults::default()
+        },
+        options(),
+    )
+    .await;
+    d.preview().await.unwrap();
+    let deletes = d
+        .api()
+        .log()
+        .iter()
+        .filter(|l| l.starts_with("DeleteChangeSet"))
+        .count();
+    // Two change sets, each deleted once and retried once (the retry finds it gone); none
+    // is still thought pending, so the clean-up at the end of the run tries none again.
+    assert_eq!(deletes, 4, "{:?}", d.api().log());
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    let listed = cfn.list_stacks().send().await.unwrap();
+    assert!(
+        listed
+            .stack_summaries()
+            .iter()
+            .all(|s| s.stack_status().map(|x| x.as_str()) == Some("DELETE_COMPLETE")),
+        "{:?}",
+        listed.stack_summaries()
+    );
+}
+
 /// Whether CloudFormation knows a stack of this name.
 pub(crate) async fn stack_exists(cfn: &aws_sdk_cloudformation::Client, name: &str) -> bool {
     cfn.describe_stacks().stack_name(name).send().await.is_ok()

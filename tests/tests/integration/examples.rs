@@ -74,7 +74,25 @@ fn telehealth_synthesizes_four_stacks_in_waves_with_the_app_stack_in_production_
     );
     assert_eq!(
         stacks[3]["dependencies"],
-        serde_json::json!(["telehealth-security", "telehealth-network"])
+        serde_json::json!(["telehealth-security", "telehealth-network", "telehealth-dr"])
+    );
+    // The app stack reads the DR vault's ARN, the recordings copy's ARN and the DR key's ARN
+    // (us-west-2) through parameters that `up` fills from the DR stack's outputs.
+    let from_dr = |name: &str| {
+        serde_json::json!({
+            "name": name,
+            "fromStack": "telehealth-dr",
+            "fromRegion": "us-west-2",
+            "fromOutput": name
+        })
+    };
+    assert_eq!(
+        stacks[3]["parameters"],
+        serde_json::json!([
+            from_dr("Xrtelehealthdr19VisitRecordingsCopyArn"),
+            from_dr("Xrtelehealthdr5DrKeyArn"),
+            from_dr("Xrtelehealthdr7DrVaultBackupVaultArn"),
+        ])
     );
     // The security stack is over CloudFormation's inline limit and goes through S3.
     assert_eq!(stacks[0]["needsUpload"], true);

@@ -47,6 +47,9 @@ pub struct Faults {
     /// Stop the run after this many change sets were created (answered with a client error,
     /// which is not retried): an interruption between create and execute.
     pub stop_after_creates: Option<u32>,
+    /// Delete the change set, then answer with a server error anyway, this many times (the
+    /// retry finds it gone).
+    pub delete_change_set_answer_lost: u32,
 }
 
 /// A client error that stands for the run being stopped there.
@@ -244,7 +247,13 @@ impl CloudFormationApi for Faulty {
 
     async fn delete_change_set(&self, arn: &str) -> Result<(), ApiError> {
         self.before("DeleteChangeSet", &self.stack_of(arn)).await?;
-        self.inner.delete_change_set(arn).await
+        self.inner.delete_change_set(arn).await?;
+        let mut f = self.faults.lock().unwrap();
+        if f.delete_change_set_answer_lost > 0 {
+            f.delete_change_set_answer_lost -= 1;
+            return Err(server_error());
+        }
+        Ok(())
     }
 
     async fn stack_events(&self, id: &str) -> Result<Vec<StackEvent>, ApiError> {

@@ -462,7 +462,13 @@ fn s10_held(s: &Stack<'_>) {
                 "/ReplicationConfiguration/Rules/0",
                 json!({
                     "Status": "Enabled",
-                    "Destination": { "Bucket": "arn:aws:s3:::records-disaster-recovery" },
+                    "Destination": {
+                        "Bucket": "arn:aws:s3:::records-disaster-recovery",
+                        "EncryptionConfiguration": {
+                            "ReplicaKmsKeyID": "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                        },
+                    },
+                    "SourceSelectionCriteria": { "SseKmsEncryptedObjects": { "Status": "Enabled" } },
                 }),
             ),
     );

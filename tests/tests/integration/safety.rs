@@ -908,7 +908,7 @@ async fn ctrl_c_at_the_prompt_stops_at_once_and_deletes_the_change_sets() {
             .stack_summaries()
             .iter()
             .all(|s| s.stack_status().map(|x| x.as_str()) == Some("DELETE_COMPLETE")),
-        "{:?}",
+        "{:?}\n{text}",
         listed.stack_summaries()
     );
 

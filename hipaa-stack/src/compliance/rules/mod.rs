@@ -155,6 +155,61 @@ impl<'a> Cx<'a> {
         None
     }
 
+    /// Where a bucket of another region replicates to this one: the `Destination.Bucket` of
+    /// an enabled replication rule of another stack that names it through the template
+    /// parameter hipaa-stack fills from this stack's output of the same name (whose value
+    /// refers to this bucket). Such parameters exist only between regions; a copy in the
+    /// same template or imported within the region is no copy for disaster recovery.
+    pub(crate) fn replicated_from(&self) -> Option<Proof> {
+        let outputs: Vec<&str> = self
+            .template
+            .outputs()
+            .iter()
+            .filter(|o| {
+                serde_json::to_value(&o.value).is_ok_and(|v| compute::mentions(&v, self.id()))
+            })
+            .map(crate::cfn::Output::name)
+            .collect();
+        for (stack, template) in self.stacks {
+            let home = *stack == self.stack;
+            for source in template
+                .resources()
+                .iter()
+                .filter(|r| r.type_name() == "AWS::S3::Bucket")
+            {
+                let Some(rules) =
+                    source.properties()["ReplicationConfiguration"]["Rules"].as_array()
+                else {
+                    continue;
+                };
+                let names_this = |rule: &Value| {
+                    let destination = &rule["Destination"]["Bucket"];
+                    if home || meaning::text(&rule["Status"]).as_deref() != Some("Enabled") {
+                        return false;
+                    }
+                    let Some(parameter) = destination.get("Ref").and_then(Value::as_str) else {
+                        return false;
+                    };
+                    template.parameters().iter().any(|p| {
+                        p.name() == parameter
+                            && p.stack() == self.stack
+                            && outputs.contains(&parameter)
+                    })
+                };
+                if let Some(mut proof) = rules.iter().position(names_this).and_then(|i| {
+                    proof_of(
+                        source,
+                        &format!("/ReplicationConfiguration/Rules/{i}/Destination/Bucket"),
+                    )
+                }) {
+                    proof.logical_id = format!("{stack}/{}", proof.logical_id);
+                    return Some(proof);
+                }
+            }
+        }
+        None
+    }
+
     /// The names of the exports of this resource's stack whose values refer to it.
     pub(crate) fn own_exports(&self) -> Vec<&'a str> {
         self.template

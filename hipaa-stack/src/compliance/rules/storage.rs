@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::identity::{everyone, glob, policy_document, statement_proof, statements, strings};
 use super::meaning::{Own, text, text_about, text_or_json};
 use super::resilience::customer_key;
-use super::{Cx, Outcome, Packs, Proof, RuleSpec, all, proof_of};
+use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, proof_of};
 
 const BUCKET: &[&str] = &["AWS::S3::Bucket"];
 const DB: &[&str] = &["AWS::RDS::DBInstance"];
@@ -644,11 +644,50 @@ fn s9(cx: &Cx<'_>) -> Outcome {
     all([cx.equals("/VersioningConfiguration/Status", &json!("Enabled"))])
 }
 
+/// A replication rule copies this bucket's PHI only when it is enabled, selects the objects
+/// encrypted with KMS (S3 skips them otherwise) and encrypts the copy with a key.
 fn s10(cx: &Cx<'_>) -> Outcome {
-    match cx.present("/ReplicationConfiguration/Rules") {
-        Ok(p) => Outcome::Pass(vec![p]),
-        Err(_) => Outcome::Gap(
+    if cx.present("/ReplicationConfiguration/Rules").is_err() {
+        // The copy of another bucket is itself the second region's copy.
+        if let Some(proof) = cx.replicated_from() {
+            return Outcome::Pass(vec![proof]);
+        }
+        // The typed exception: access logs are no PHI.
+        if cx.resource.construct_kind() == Some("AccessLogBucket") {
+            return all([access_log_bucket(cx)]);
+        }
+        return Outcome::Gap(
             "no replication to a bucket in a second region: a regional outage leaves the only copy out of reach"
+                .to_owned(),
+        );
+    }
+    let rules = cx
+        .prop("/ReplicationConfiguration/Rules")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    // A destination of this template, or imported from a stack of this region, is in this
+    // bucket's region: no copy for disaster recovery.
+    let same_region = |destination: &Value| {
+        cx.template.resources().iter().any(|r| {
+            r.type_name() == "AWS::S3::Bucket"
+                && super::compute::mentions(destination, r.logical_id())
+        }) || destination.get("Fn::ImportValue").is_some()
+    };
+    let copies = |r: &Value| {
+        !same_region(&r["Destination"]["Bucket"])
+            && text(&r["Status"]).as_deref() == Some("Enabled")
+            && text(&r["SourceSelectionCriteria"]["SseKmsEncryptedObjects"]["Status"]).as_deref()
+                == Some("Enabled")
+            && !matches!(
+                r["Destination"]["EncryptionConfiguration"]["ReplicaKmsKeyID"],
+                Value::Null
+            )
+    };
+    match rules.iter().position(copies) {
+        Some(i) => all([cx.proof(&format!("/ReplicationConfiguration/Rules/{i}")).ok_or_default()]),
+        None => Outcome::Fail(
+            "no enabled replication rule copies the objects encrypted with KMS (`SourceSelectionCriteria.SseKmsEncryptedObjects` Enabled) to a bucket of another region (not of this template, not imported within the region) and encrypts the copy (`Destination.EncryptionConfiguration.ReplicaKmsKeyID`): the PHI has no encrypted copy in another region"
                 .to_owned(),
         ),
     }
