@@ -33,6 +33,8 @@ unchanged and their settings can be read back through the service APIs:
   `Ref` and `Fn::GetAtt` (an ARN built from the type), as AWS would.
 * An `AWS::EC2::RouteTable` of a stack is deleted with it (moto keeps it, and the VPC then
   cannot be deleted), and so are the VPC's flow logs.
+* The HTTPS front door (ACM certificates, WAFv2, load balancer attributes and targets): see
+  `hipaa_moto_frontdoor.py`.
 """
 
 import json
@@ -590,6 +592,8 @@ def _delete_alarm(physical_id, account_id, region_name):
     cloudwatch_backends[account_id][region_name].delete_alarms([physical_id])
 
 
+import hipaa_moto_frontdoor  # noqa: E402,F401  (registers its models and patches)
+
 HARNESS_MODELS = [
     _make("AWS::SecretsManager::Secret", "secretsmanager", _create_secret, _delete_secret),
     _make("AWS::SecretsManager::RotationSchedule", "secretsmanager"),
@@ -920,7 +924,20 @@ def strict_execute_change_set(self, change_set_name, stack_name=None):
             stack.status = "UPDATE_ROLLBACK_COMPLETE"
             cs.execution_status = "EXECUTE_FAILED"
             return
-    execute_change_set(self, cs.change_set_id, stack_name)
+    try:
+        execute_change_set(self, cs.change_set_id, stack_name)
+    except hipaa_moto_frontdoor.Refused as refused:
+        # A resource that the service refuses fails, and the stack rolls back with the
+        # service's reason in its events, as on AWS.
+        rollback = "ROLLBACK" if cs.change_set_type == "CREATE" else "UPDATE_ROLLBACK"
+        failed = "CREATE_FAILED" if cs.change_set_type == "CREATE" else "UPDATE_FAILED"
+        _event(stack, refused.logical_id, refused.logical_id, refused.resource_type, failed, refused.reason)
+        _event(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", f"{rollback}_IN_PROGRESS",
+               f"The following resource(s) failed to create: [{refused.logical_id}]")
+        _event(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", f"{rollback}_COMPLETE", None)
+        stack.status = f"{rollback}_COMPLETE"
+        cs.execution_status = "EXECUTE_FAILED"
+        return
     # Executing a change set makes the stack's other change sets invalid, and AWS deletes
     # them (API reference, ExecuteChangeSet: "When you execute a change set, CloudFormation
     # deletes all other change sets associated with the stack because they aren't valid for
@@ -960,7 +977,9 @@ def strict_delete_stack(self, name_or_stack_id, retain=None):
       ends `DELETE_FAILED`;
     * a subnet group, parameter group, option group, subnet, VPC or security group in use by
       a database that stays is not deleted (the stack ends `DELETE_FAILED`), nor is an export
-      another stack imports.
+      another stack imports;
+    * a load balancer with deletion protection is not deleted (see
+      `hipaa_moto_frontdoor.protected_load_balancers`).
     """
     retain = list(retain or [])
     stack = self.stacks.get(name_or_stack_id) or next(
@@ -1006,6 +1025,7 @@ def strict_delete_stack(self, name_or_stack_id, retain=None):
                              "Cannot delete protected DB Instance, please disable deletion protection and try again."))
         else:
             leaving.add(id(db))
+    failures.extend(hipaa_moto_frontdoor.protected_load_balancers(self, resources, parsed, deleting))
     if not failures:
         used = _db_in_use(self, [db for db in rds.databases.values() if id(db) not in leaving])
         # The instance's own subnet group and security groups, by the template's references

@@ -219,6 +219,20 @@ pub(crate) struct LaunchTemplateData {
     pub ebs_optimized: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_data: Option<Base64>,
+    /// Set for Auto Scaling groups, whose instances take everything from the template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iam_instance_profile: Option<IamInstanceProfileSpec>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub security_group_ids: Vec<Expr>,
+}
+
+/// The instance profile of a launch template, by ARN.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct IamInstanceProfileSpec {
+    pub arn: Expr,
 }
 
 /// An EBS block device of a launch template, always encrypted with a customer key (E1).

@@ -7,11 +7,13 @@
 //! and every map inside properties keeps the order of its typed fields (raw resources: the
 //! order the program wrote).
 
+pub(crate) mod autoscaling;
 pub(crate) mod backup;
 pub(crate) mod cloudtrail;
 pub(crate) mod cloudwatch;
 pub(crate) mod config;
 pub(crate) mod ec2;
+pub(crate) mod frontdoor;
 pub(crate) mod guardduty;
 pub(crate) mod iam;
 pub(crate) mod kms;
@@ -22,6 +24,7 @@ pub(crate) mod s3;
 pub(crate) mod secretsmanager;
 pub(crate) mod securityhub;
 pub(crate) mod sns;
+pub(crate) mod ssm;
 
 use std::borrow::Cow;
 use std::sync::Arc;

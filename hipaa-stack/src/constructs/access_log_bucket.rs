@@ -8,7 +8,7 @@ use crate::compliance::{
     ACCESS_LOGS_NO_REPLICA, ACCESS_LOGS_NOT_LOGGED, ACCESS_LOGS_SSE_S3, record_pack_suppressions,
 };
 use crate::constructs::Construct;
-use crate::constructs::node::{Node, RenderCx, Used};
+use crate::constructs::node::{KeyService, Node, RenderCx, Used};
 use crate::constructs::sealed::IntoNode;
 use crate::constructs::secure_bucket::{DEFAULT_NONCURRENT_DAYS, bucket_policy, bucket_properties};
 use crate::literal::{BucketName, Days};
@@ -128,7 +128,28 @@ impl Node for AccessLogBucket {
             "aws:SourceAccount",
             Expr::pseudo(Pseudo::AccountId),
         );
-        let policy = bucket_policy(cx, "", vec![logging_service]);
+        let mut writers = vec![logging_service];
+        if cx.own_key_services().contains(&KeyService::ElbAccessLogs) {
+            // A `PublicLoadBalancer` logs here: Elastic Load Balancing's log delivery
+            // writes objects under `AWSLogs/<account>/`, for this account only.
+            writers.push(
+                Statement::allow(
+                    "AllowElbAccessLogs",
+                    Principal::Service("logdelivery.elasticloadbalancing.amazonaws.com".into()),
+                    &["s3:PutObject"],
+                    vec![Expr::join([
+                        cx.own_att("", "Arn"),
+                        Expr::sub_pseudo("/*AWSLogs/${AWS::AccountId}/*"),
+                    ])],
+                )
+                .when(
+                    "StringEquals",
+                    "aws:SourceAccount",
+                    Expr::pseudo(Pseudo::AccountId),
+                ),
+            );
+        }
+        let policy = bucket_policy(cx, "", writers);
         let mut bucket = Resource::new(cx.logical(""), &bucket)?.keep(Keep::Retain);
         // Rules S1, S7 and S10 check these exceptions as properties of an `AccessLogBucket`
         // (no waiver does); the rule packs read them as suppressions.

@@ -13,7 +13,7 @@ use crate::cfn::rds::{
 use crate::cfn::{Expr, Keep, Pseudo, Resource};
 use crate::constructs::node::{Node, RenderCx, Used};
 use crate::constructs::sealed::IntoNode;
-use crate::constructs::{Construct, EncryptionKey, KeyChosen, KmsKey, NoKey, SecureVpc};
+use crate::constructs::{Construct, EncryptionKey, KeyChosen, KmsKey, NoKey, SecureVpc, VpcTier};
 use crate::error::{Error, Result};
 use crate::literal::Days;
 
@@ -133,9 +133,9 @@ enum NetworkKind {
     Existing { vpc: String, subnets: Vec<String> },
 }
 
-impl From<&Handle<SecureVpc>> for DbNetwork {
-    fn from(vpc: &Handle<SecureVpc>) -> Self {
-        DbNetwork(NetworkKind::Vpc(*vpc))
+impl<T: VpcTier> From<&Handle<SecureVpc<Handle<KmsKey>, T>>> for DbNetwork {
+    fn from(vpc: &Handle<SecureVpc<Handle<KmsKey>, T>>) -> Self {
+        DbNetwork(NetworkKind::Vpc(vpc.any_tier()))
     }
 }
 

@@ -145,6 +145,7 @@ fn service_statements(service: KeyService) -> Vec<Statement> {
             )
             .when("StringEquals", "aws:SourceAccount", account()),
         ],
+        KeyService::ElbAccessLogs => Vec::new(),
         KeyService::CloudWatch => vec![
             Statement::allow(
                 "AllowCloudWatchAlarms",

@@ -10,17 +10,21 @@ mod account_baseline;
 mod alarm_topic;
 mod audit_trail;
 mod backup_plan;
+mod certificate;
 mod encrypted_database;
 mod kms_key;
 mod log_group;
 pub(crate) mod node;
+mod public_load_balancer;
 mod raw_resource;
 mod role;
 mod secret;
 mod secure_bucket;
 mod secure_instance;
+mod secure_instance_group;
 mod secure_vpc;
 mod security_group;
+mod session_manager;
 
 pub use access_log_bucket::AccessLogBucket;
 pub use audit_trail::AuditTrail;
@@ -31,17 +35,21 @@ pub use kms_key::KmsKey;
 pub use log_group::{LogGroup, LogRetention};
 pub use raw_resource::{RawReference, RawResource, RawValue};
 pub use secure_bucket::SecureBucket;
-pub use secure_vpc::SecureVpc;
+pub use secure_vpc::{PrivateOnly, PublicVpc, SecureVpc, VpcTier, WithPublicTier};
 
 // The constructs of the network, compute, identity, alarm, backup, secret and account
 // baseline families: every `pub` item of these modules is part of the API.
 pub use account_baseline::*;
 pub use alarm_topic::*;
 pub use backup_plan::*;
+pub use certificate::*;
+pub use public_load_balancer::*;
 pub use role::*;
 pub use secret::*;
 pub use secure_instance::*;
+pub use secure_instance_group::*;
 pub use security_group::*;
+pub use session_manager::*;
 
 use crate::app::Handle;
 

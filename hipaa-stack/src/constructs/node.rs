@@ -27,6 +27,15 @@ pub trait Node {
     fn security_group_part(&self) -> Option<&'static str> {
         None
     }
+    /// The security groups the construct's instances are behind (compute constructs
+    /// only), which a load balancer in front of them opens its port on.
+    fn security_groups(&self) -> Vec<crate::app::Handle<crate::constructs::SecurityGroup>> {
+        Vec::new()
+    }
+    /// The constructs this construct forwards requests to (load balancers only).
+    fn targets(&self) -> Vec<u32> {
+        Vec::new()
+    }
     /// The index of the key the construct encrypts with, if any (for grants).
     fn encryption_key(&self) -> Option<u32> {
         None
@@ -68,6 +77,9 @@ pub enum KeyService {
     Logs,
     /// CloudWatch alarms publish to encrypted SNS topics.
     CloudWatch,
+    /// Elastic Load Balancing writes access logs (into an `AccessLogBucket`, which has no
+    /// key: the bucket's policy admits the service instead).
+    ElbAccessLogs,
 }
 
 /// A reference that crosses stacks: the consumer imports what the producer exports.

@@ -15,6 +15,7 @@ use crate::constructs::sealed::IntoNode;
 use crate::constructs::security_group::{aws_id, rendered_property};
 use crate::constructs::{
     Construct, EncryptionKey, KeyChosen, KmsKey, NoKey, NoNetwork, Role, SecureVpc, SecurityGroup,
+    VpcTier,
 };
 
 /// The most user data EC2 accepts, before base64.
@@ -56,7 +57,7 @@ impl Ami {
         Ami(AmiKind::Id(id.into()))
     }
 
-    fn check(&self) -> Result<(), String> {
+    pub(crate) fn check(&self) -> Result<(), String> {
         match &self.0 {
             AmiKind::Id(id) if !aws_id(id, "ami-") => Err(format!(
                 "`{id}` is not an image id; they look like `ami-0123456789abcdef0`"
@@ -77,7 +78,7 @@ impl Ami {
         }
     }
 
-    fn image_id(&self) -> String {
+    pub(crate) fn image_id(&self) -> String {
         match &self.0 {
             AmiKind::Parameter(name) => format!("{{{{resolve:ssm:{name}}}}}"),
             AmiKind::Id(id) => id.clone(),
@@ -196,7 +197,7 @@ enum Piece {
     Reference(Target),
 }
 
-mod sealed {
+pub(crate) mod sealed {
     pub trait Text {
         fn text(self) -> &'static str;
     }
@@ -453,8 +454,11 @@ impl<K, N, R, G> SecureInstance<K, N, R, G> {
     }
 
     /// Places the instance in a private subnet of `vpc`.
-    pub fn network(self, vpc: &Handle<SecureVpc>) -> SecureInstance<K, Handle<SecureVpc>, R, G> {
-        self.into_state(|key, _, role| (key, *vpc, role))
+    pub fn network<T: VpcTier>(
+        self,
+        vpc: &Handle<SecureVpc<Handle<KmsKey>, T>>,
+    ) -> SecureInstance<K, Handle<SecureVpc>, R, G> {
+        self.into_state(|key, _, role| (key, vpc.any_tier(), role))
     }
 
     /// Gives the instance the permissions of `role`, through an instance profile. The role
@@ -596,6 +600,108 @@ fn instance_type_problem(text: &str) -> Option<String> {
     None
 }
 
+/// Checks the settings an instance and an instance group share: the image, the type, the
+/// root volume and the user data.
+pub(crate) fn check_hardened(
+    ami: &Ami,
+    instance_type: &str,
+    root_gib: u32,
+    root_device: &str,
+    user_data: Option<&UserData>,
+) -> Result<(), String> {
+    ami.check()?;
+    if let Some(problem) = instance_type_problem(instance_type) {
+        return Err(problem);
+    }
+    if !(8..=16_384).contains(&root_gib) {
+        return Err(format!(
+            "a root volume of {} GiB is outside 8 to 16,384 GiB",
+            root_gib
+        ));
+    }
+    let device_ok = root_device.strip_prefix("/dev/").is_some_and(|rest| {
+        !rest.is_empty()
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    });
+    if !device_ok {
+        return Err(format!(
+            "`{}` is not a device name; root devices look like `/dev/xvda` or `/dev/sda1`",
+            root_device
+        ));
+    }
+    if let Some(target) = user_data
+        .into_iter()
+        .flat_map(|s| &s.parts)
+        .find_map(|p| match p {
+            Piece::Reference(target) if target.attr.may_hold_a_secret() => Some(target),
+            _ => None,
+        })
+    {
+        return Err(format!(
+            "the user data takes the attribute `{}`, which may hold a secret, and user data is readable by anyone who may describe the instance; pass its ARN or name and fetch the value at boot",
+            target.attr.export_suffix()
+        ));
+    }
+    if let Some(script) = user_data
+        && script.text_len() > MAX_USER_DATA
+    {
+        return Err(format!(
+            "the user data has {} bytes of text; EC2 accepts at most {MAX_USER_DATA}",
+            script.text_len()
+        ));
+    }
+    Ok(())
+}
+
+/// The hardened launch template data of an instance or an instance group: the image, every
+/// device encrypted with the key (E1), IMDSv2 only (E4), detailed monitoring, EBS
+/// optimization, and the user data of typed pieces.
+pub(crate) fn hardened_template_data(
+    cx: &mut RenderCx<'_>,
+    key: Handle<KmsKey>,
+    ami: &Ami,
+    root_device: &str,
+    root_gib: u32,
+    user_data: Option<&UserData>,
+) -> LaunchTemplateData {
+    let key = cx.resolve(key.arn());
+    let user_data = user_data.map(|script| {
+        let pieces: Vec<Expr> = script
+            .parts
+            .iter()
+            .map(|p| match p {
+                Piece::Text(text) => Expr::lit(*text),
+                Piece::Reference(target) => {
+                    resolve_target(cx.arena, cx.stack, *target, cx.construct, cx.cross)
+                }
+            })
+            .collect();
+        Base64(Expr::join(pieces))
+    });
+    LaunchTemplateData {
+        image_id: ami.image_id(),
+        block_device_mappings: vec![BlockDeviceMapping {
+            device_name: root_device.to_owned(),
+            ebs: Ebs {
+                encrypted: true,
+                kms_key_id: key,
+                volume_size: root_gib,
+                volume_type: "gp3",
+                delete_on_termination: true,
+            },
+        }],
+        metadata_options: MetadataOptions::IMDS_V2_ONLY,
+        monitoring: MonitoringEnabled { enabled: true },
+        ebs_optimized: true,
+        user_data,
+        instance_type: None,
+        iam_instance_profile: None,
+        security_group_ids: Vec::new(),
+    }
+}
+
 impl Node for InstanceNode {
     /// The checks that need the rest of the app: the zone exists, the role trusts EC2, the
     /// security groups are of the instance's VPC.
@@ -653,6 +759,10 @@ impl Node for InstanceNode {
         "SecureInstance"
     }
 
+    fn security_groups(&self) -> Vec<Handle<SecurityGroup>> {
+        self.groups.clone()
+    }
+
     fn id(&self) -> &str {
         &self.id
     }
@@ -681,86 +791,25 @@ impl Node for InstanceNode {
     }
 
     fn check(&self) -> Result<(), String> {
-        self.ami.check()?;
-        if let Some(problem) = instance_type_problem(&self.instance_type) {
-            return Err(problem);
-        }
-        if !(8..=16_384).contains(&self.root_gib) {
-            return Err(format!(
-                "a root volume of {} GiB is outside 8 to 16,384 GiB",
-                self.root_gib
-            ));
-        }
-        let device_ok = self.root_device.strip_prefix("/dev/").is_some_and(|rest| {
-            !rest.is_empty()
-                && rest
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        });
-        if !device_ok {
-            return Err(format!(
-                "`{}` is not a device name; root devices look like `/dev/xvda` or `/dev/sda1`",
-                self.root_device
-            ));
-        }
-        if let Some(target) = self
-            .user_data
-            .iter()
-            .flat_map(|s| &s.parts)
-            .find_map(|p| match p {
-                Piece::Reference(target) if target.attr.may_hold_a_secret() => Some(target),
-                _ => None,
-            })
-        {
-            return Err(format!(
-                "the user data takes the attribute `{}`, which may hold a secret, and user data is readable by anyone who may describe the instance; pass its ARN or name and fetch the value at boot",
-                target.attr.export_suffix()
-            ));
-        }
-        if let Some(script) = &self.user_data
-            && script.text_len() > MAX_USER_DATA
-        {
-            return Err(format!(
-                "the user data has {} bytes of text; EC2 accepts at most {MAX_USER_DATA}",
-                script.text_len()
-            ));
-        }
-        Ok(())
+        check_hardened(
+            &self.ami,
+            &self.instance_type,
+            self.root_gib,
+            &self.root_device,
+            self.user_data.as_ref(),
+        )
     }
 
     fn render(&self, cx: &mut RenderCx<'_>) -> Result<Vec<Resource>, serde_json::Error> {
-        let key = cx.resolve(self.key.arn());
-        let user_data = self.user_data.as_ref().map(|script| {
-            let pieces: Vec<Expr> = script
-                .parts
-                .iter()
-                .map(|p| match p {
-                    Piece::Text(text) => Expr::lit(*text),
-                    Piece::Reference(target) => {
-                        resolve_target(cx.arena, cx.stack, *target, cx.construct, cx.cross)
-                    }
-                })
-                .collect();
-            Base64(Expr::join(pieces))
-        });
         let template = LaunchTemplate {
-            launch_template_data: LaunchTemplateData {
-                image_id: self.ami.image_id(),
-                block_device_mappings: vec![BlockDeviceMapping {
-                    device_name: self.root_device.clone(),
-                    ebs: Ebs {
-                        encrypted: true,
-                        kms_key_id: key,
-                        volume_size: self.root_gib,
-                        volume_type: "gp3",
-                        delete_on_termination: true,
-                    },
-                }],
-                metadata_options: MetadataOptions::IMDS_V2_ONLY,
-                monitoring: MonitoringEnabled { enabled: true },
-                ebs_optimized: true,
-                user_data,
-            },
+            launch_template_data: hardened_template_data(
+                cx,
+                self.key,
+                &self.ami,
+                &self.root_device,
+                self.root_gib,
+                self.user_data.as_ref(),
+            ),
         };
         let profile = InstanceProfile {
             roles: vec![cx.resolve(self.role.name())],

@@ -1,5 +1,6 @@
 //! [`SecureVpc`]: a private network for PHI.
 
+use std::marker::PhantomData;
 use std::net::{IpAddr, Ipv4Addr};
 
 use crate::app::{Attr, Handle, Id, Reference};
@@ -89,6 +90,10 @@ const PRIVATE: [&str; 6] = [
     "Private0", "Private1", "Private2", "Private3", "Private4", "Private5",
 ];
 
+const PUBLIC: [&str; 6] = [
+    "Public0", "Public1", "Public2", "Public3", "Public4", "Public5",
+];
+
 /// A VPC whose subnets hold PHI: private subnets in several availability zones, no route to
 /// the internet from them, every packet logged, and private endpoints for the AWS services
 /// the constructs use.
@@ -128,14 +133,41 @@ const PRIVATE: [&str; 6] = [
 /// # Ok::<(), hipaa_stack::Error>(())
 /// ```
 #[derive(Debug, Clone)]
-pub struct SecureVpc<K = Handle<KmsKey>> {
+pub struct SecureVpc<K = Handle<KmsKey>, T = PrivateOnly> {
     id: String,
     cidr: Cidr,
     key: K,
     zones: u8,
     public_tier: bool,
     retention: u16,
+    _tier: PhantomData<fn() -> T>,
 }
+
+/// The tier state of a [`SecureVpc`] without public subnets (the default): nothing in it
+/// is reachable from the internet, and no public load balancer can be placed in it.
+#[derive(Debug, Clone, Copy)]
+pub struct PrivateOnly;
+
+/// The tier state of a [`SecureVpc`] with public subnets and an internet gateway, after
+/// [`public_tier`](SecureVpc::public_tier): a
+/// [`PublicLoadBalancer`](crate::PublicLoadBalancer) can be placed in it.
+#[derive(Debug, Clone, Copy)]
+pub struct WithPublicTier;
+
+mod tier {
+    pub trait Tier {}
+    impl Tier for super::PrivateOnly {}
+    impl Tier for super::WithPublicTier {}
+}
+
+/// The tier of a [`SecureVpc`]: [`PrivateOnly`] or [`WithPublicTier`]. Every construct that
+/// takes a VPC takes either.
+pub trait VpcTier: tier::Tier {}
+impl VpcTier for PrivateOnly {}
+impl VpcTier for WithPublicTier {}
+
+/// The handle kind of a [`SecureVpc`] that has a public tier.
+pub type PublicVpc = SecureVpc<Handle<KmsKey>, WithPublicTier>;
 
 impl SecureVpc<NoKey> {
     /// A VPC with the construct id `id` and the address block `cidr` (IPv4, a prefix from
@@ -148,13 +180,14 @@ impl SecureVpc<NoKey> {
             zones: 2,
             public_tier: false,
             retention: DEFAULT_LOG_RETENTION,
+            _tier: PhantomData,
         }
     }
 }
 
-impl<K> SecureVpc<K> {
+impl<K, T> SecureVpc<K, T> {
     /// Encrypts the flow logs with this customer-managed key.
-    pub fn encryption<E: EncryptionKey>(self, key: &Handle<E>) -> SecureVpc<Handle<KmsKey>> {
+    pub fn encryption<E: EncryptionKey>(self, key: &Handle<E>) -> SecureVpc<Handle<KmsKey>, T> {
         SecureVpc {
             id: self.id,
             cidr: self.cidr,
@@ -162,6 +195,7 @@ impl<K> SecureVpc<K> {
             zones: self.zones,
             public_tier: self.public_tier,
             retention: self.retention,
+            _tier: PhantomData,
         }
     }
 
@@ -172,11 +206,20 @@ impl<K> SecureVpc<K> {
         self
     }
 
-    /// Adds public subnets and an internet gateway, for load balancers. Private subnets
-    /// never route to the gateway.
-    pub fn public_tier(mut self) -> Self {
-        self.public_tier = true;
-        self
+    /// Adds public subnets (one in each zone) and an internet gateway, for load balancers.
+    /// Private subnets never route to the gateway. The handle of a VPC with a public tier
+    /// is a `Handle<PublicVpc>`, which a [`PublicLoadBalancer`](crate::PublicLoadBalancer)
+    /// requires; every other construct takes either kind.
+    pub fn public_tier(self) -> SecureVpc<K, WithPublicTier> {
+        SecureVpc {
+            id: self.id,
+            cidr: self.cidr,
+            key: self.key,
+            zones: self.zones,
+            public_tier: true,
+            retention: self.retention,
+            _tier: PhantomData,
+        }
     }
 
     /// How long the flow logs are kept. Default: 365 days.
@@ -189,7 +232,14 @@ impl<K> SecureVpc<K> {
     }
 }
 
-impl Handle<SecureVpc> {
+impl<T: VpcTier> Handle<SecureVpc<Handle<KmsKey>, T>> {
+    /// The same VPC as a `Handle<SecureVpc>`, whatever its tier: to keep VPCs with and
+    /// without a public tier in one variable. Only a `Handle<PublicVpc>` places a
+    /// [`PublicLoadBalancer`](crate::PublicLoadBalancer).
+    pub fn any_tier(&self) -> Handle<SecureVpc> {
+        self.cast()
+    }
+
     /// The VPC's id.
     pub fn vpc_id(&self) -> Reference<Id> {
         self.attr_ref("", Attr::Ref)
@@ -201,9 +251,19 @@ impl Handle<SecureVpc> {
     }
 }
 
-impl<K: KeyChosen<SecureVpc>> Construct<SecureVpc> for SecureVpc<K> {}
+impl Handle<PublicVpc> {
+    /// The id of the public subnet in the `zone`-th availability zone (from 0).
+    pub fn public_subnet_id(&self, zone: u8) -> Reference<Id> {
+        self.attr_ref(PUBLIC[usize::from(zone.min(MAX_ZONES - 1))], Attr::Ref)
+    }
+}
 
-impl<K: KeyChosen<SecureVpc>> IntoNode for SecureVpc<K> {
+impl<K: KeyChosen<SecureVpc>, T: VpcTier> Construct<SecureVpc<Handle<KmsKey>, T>>
+    for SecureVpc<K, T>
+{
+}
+
+impl<K: KeyChosen<SecureVpc>, T: VpcTier> IntoNode for SecureVpc<K, T> {
     fn into_node(self) -> Box<dyn Node> {
         Box::new(VpcNode {
             id: self.id,

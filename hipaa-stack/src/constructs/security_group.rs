@@ -9,7 +9,7 @@ use crate::cfn::ec2::{
 };
 use crate::constructs::node::{Node, RenderCx, Used};
 use crate::constructs::sealed::IntoNode;
-use crate::constructs::{Construct, EncryptedDatabase, SecureVpc};
+use crate::constructs::{Construct, EncryptedDatabase, KmsKey, SecureVpc, VpcTier};
 use crate::literal::Cidr;
 
 pub use crate::literal::Internet;
@@ -314,10 +314,13 @@ struct RuleDecl {
 
 impl SecurityGroup {
     /// A security group with the construct id `id` in the VPC `vpc`, admitting nothing.
-    pub fn new(id: impl Into<String>, vpc: &Handle<SecureVpc>) -> Self {
+    pub fn new<T: VpcTier>(
+        id: impl Into<String>,
+        vpc: &Handle<SecureVpc<Handle<KmsKey>, T>>,
+    ) -> Self {
         SecurityGroup {
             id: id.into(),
-            vpc: *vpc,
+            vpc: vpc.any_tier(),
             description: None,
             ingress: Vec::new(),
             egress: Vec::new(),

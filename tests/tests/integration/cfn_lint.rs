@@ -31,6 +31,11 @@ fn telehealth_templates_pass_cfn_lint_with_nothing_reported() {
     lint_example("telehealth", 4);
 }
 
+#[test]
+fn portal_templates_pass_cfn_lint_with_nothing_reported() {
+    lint_example("portal", 2);
+}
+
 /// Synthesizes an example and lints its `stacks` templates; nothing may be reported.
 fn lint_example(example: &'static str, stacks: usize) {
     let dir = tempfile::tempdir().unwrap();

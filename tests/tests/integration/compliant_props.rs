@@ -104,13 +104,14 @@ fn build(shapes: &[StackShape]) -> App {
                 .add(AuditTrail::new("Audit").encryption(&key).access_logs(&logs))
                 .unwrap();
         }
-        let mut vpc = SecureVpc::new("Net", cidr!("10.30.0.0/16"))
+        let vpc = SecureVpc::new("Net", cidr!("10.30.0.0/16"))
             .encryption(&key)
             .availability_zones(shape.zones);
-        if shape.public_tier {
-            vpc = vpc.public_tier();
-        }
-        let net = stack.add(vpc).unwrap();
+        let net = if shape.public_tier {
+            stack.add(vpc.public_tier()).unwrap().any_tier()
+        } else {
+            stack.add(vpc).unwrap()
+        };
         let servers = stack
             .add(
                 SecurityGroup::new("Servers", &net)

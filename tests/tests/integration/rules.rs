@@ -13,6 +13,8 @@ use hipaa_stack::prelude::*;
 use hipaa_stack::{Assembly, Error};
 use serde_json::{Value, json};
 
+use crate::frontdoor_rules as fd;
+
 const STACK: &str = "rules-test";
 
 /// Builds the resources of a case into a stack.
@@ -1637,6 +1639,12 @@ cases! {
     p2: "P2" on "QueuePolicy", breaks p2_broken, holds p2_held;
     f1: "F1" on "Listener", breaks f1_broken, holds f1_held;
     f3: "F3" on "Lb", breaks f3_broken, holds f3_held;
+    f2: "F2" on "Listener", breaks fd::f2_broken, holds fd::f2_held;
+    f4: "F4" on "Lb", breaks fd::f4_broken, holds fd::f4_held;
+    f5: "F5" on "Group", breaks fd::f5_broken, holds fd::f5_held;
+    f6: "F6" on "Targets", breaks fd::f6_broken, holds fd::f6_held;
+    f7: "F7" on "Lb", breaks fd::f7_broken, holds fd::f7_held;
+    sm1: "SM1" on "Prefs", breaks fd::sm1_broken, holds fd::sm1_held;
     ef1: "EF1" on "Files", breaks ef1_broken, holds ef1_held;
     ec1: "EC1" on "Cache", breaks ec1_broken, holds ec1_held;
     os1: "OS1" on "Search", breaks os1_broken, holds os1_held;

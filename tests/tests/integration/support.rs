@@ -28,14 +28,23 @@ pub fn example_binary(name: &'static str) -> PathBuf {
     let built = BUILT.get_or_init(|| {
         let status = Command::new(env!("CARGO"))
             .current_dir(repo_root())
-            .args(["build", "--quiet", "-p", "clinic", "-p", "telehealth"])
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "clinic",
+                "-p",
+                "telehealth",
+                "-p",
+                "portal",
+            ])
             .status()
             .map_err(|e| format!("could not run cargo: {e}"))?;
         if status.success() {
             Ok(())
         } else {
             Err(format!(
-                "`cargo build -p clinic -p telehealth` failed: {status}"
+                "`cargo build -p clinic -p telehealth -p portal` failed: {status}"
             ))
         }
     });

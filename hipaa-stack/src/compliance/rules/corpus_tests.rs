@@ -142,6 +142,22 @@ fn a_typed_app_with_every_construct_has_no_finding() {
                 .security_group(&servers),
         )
         .unwrap();
+    security
+        .add(crate::SessionManagerPreferences::new("Sessions").encryption(&key))
+        .unwrap();
+    let cert = data
+        .add(crate::Certificate::dns("PortalCert", "portal.example.org"))
+        .unwrap();
+    data.add(
+        crate::PublicLoadBalancer::new("Front", &net)
+            .encryption(&key)
+            .access_logs(&logs)
+            .https(&cert, crate::TlsPolicy::default())
+            .redirect_http()
+            .target(&server)
+            .target_port(8443),
+    )
+    .unwrap();
     data.add(
         LogGroup::new("AppLogs")
             .encryption(&key)

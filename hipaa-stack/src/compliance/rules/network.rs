@@ -176,7 +176,13 @@ const ENGINE_PORTS: [i64; 12] = [
 fn store_ports(cx: &Cx<'_>) -> Vec<i64> {
     let mut ports = Vec::new();
     for (_, template) in cx.stacks {
-        for r in template.resources() {
+        // A listener's port is what the internet is meant to reach (F1 checks it is TLS),
+        // and a target group's is the servers' behind it: neither is a store.
+        for r in template.resources().iter().filter(|r| {
+            !r.type_name()
+                .starts_with("AWS::ElasticLoadBalancingV2::Listener")
+                && r.type_name() != "AWS::ElasticLoadBalancingV2::TargetGroup"
+        }) {
             let p = r.properties();
             for v in [&p["Port"], &p["DBPort"], &p["Endpoint"]["Port"]] {
                 if let Some(n) = number(v) {

@@ -514,10 +514,15 @@ fn p2(cx: &Cx<'_>) -> Outcome {
     }
 }
 
-/// Whether an SSL policy allows only TLS 1.2 or later.
+/// Whether an SSL policy allows only TLS 1.2 or later. The TLS 1.3 policies named
+/// `…-TLS13-1-0-…` and `…-TLS13-1-1-…` still accept TLS 1.0 and 1.1.
 fn tls12_policy(policy: &str) -> bool {
     let p = policy.to_ascii_uppercase();
-    p.contains("TLS13") || p.contains("TLS-1-2") || p.contains("FS-1-2") || p.contains("TLS-1-3")
+    let old_tls13 = p.contains("TLS13-1-0") || p.contains("TLS13-1-1");
+    (p.contains("TLS13") && !old_tls13)
+        || p.contains("TLS-1-2")
+        || p.contains("FS-1-2")
+        || p.contains("TLS-1-3")
 }
 
 fn f1(cx: &Cx<'_>) -> Outcome {

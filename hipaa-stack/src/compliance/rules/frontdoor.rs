@@ -1,0 +1,433 @@
+//! Rules of the HTTPS front door, as cdk-nag's HIPAA Security pack and the AWS Config HIPAA
+//! conformance pack check it: certificates of ACM on listeners (F2), a WAF web ACL with
+//! logging on every internet-facing application load balancer (F4), Auto Scaling groups
+//! with ELB health checks and launch templates without public addresses (F5), TLS to the
+//! targets (F6), deletion protection and desync mitigation (F7). F1 (TLS listeners) and
+//! F3 (access logs, invalid headers) are in `services`. And the way administrators reach the
+//! servers behind it: Session Manager sessions encrypted and logged (SM1).
+//!
+//! They read typed and escape-hatch resources alike. All accept a waiver with a reason.
+
+use serde_json::Value;
+
+use super::meaning::{text, text_or_json};
+use super::{
+    Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, imports_any, is_true, proof_of,
+};
+use crate::cfn::Resource;
+
+const TRANSIT: &[&str] = &["164.312(e)(1)", "164.312(e)(2)(ii)"];
+
+const LOAD_BALANCER: &str = "AWS::ElasticLoadBalancingV2::LoadBalancer";
+const LISTENER: &str = "AWS::ElasticLoadBalancingV2::Listener";
+const LISTENER_CERTIFICATE: &str = "AWS::ElasticLoadBalancingV2::ListenerCertificate";
+const TARGET_GROUP: &str = "AWS::ElasticLoadBalancingV2::TargetGroup";
+const ACM_CERTIFICATE: &str = "AWS::CertificateManager::Certificate";
+const ASSOCIATION: &str = "AWS::WAFv2::WebACLAssociation";
+const WAF_LOGGING: &str = "AWS::WAFv2::LoggingConfiguration";
+const GROUP: &str = "AWS::AutoScaling::AutoScalingGroup";
+const LAUNCH_CONFIGURATION: &str = "AWS::AutoScaling::LaunchConfiguration";
+const LAUNCH_TEMPLATE: &str = "AWS::EC2::LaunchTemplate";
+const SSM_DOCUMENT: &str = "AWS::SSM::Document";
+
+pub(crate) static RULES: &[RuleSpec] = &[
+    RuleSpec {
+        id: "F2",
+        title: "HTTPS and TLS listeners serve certificates of ACM, which renews them",
+        types: &[LISTENER, LISTENER_CERTIFICATE],
+        controls: TRANSIT,
+        fix: "give every HTTPS or TLS listener a certificate of AWS Certificate Manager (`Certificate::dns(..)`, or an `arn:…:acm:…` ARN), not an IAM server certificate, which nobody renews",
+        packs: Packs {
+            cdk_nag: Some("HIPAA.Security-ELBv2ACMCertificateRequired"),
+            checkov: None,
+            guard: Some("ELBV2_ACM_CERTIFICATE_REQUIRED"),
+        },
+        check: f2,
+    },
+    RuleSpec {
+        id: "F4",
+        title: "internet-facing application load balancers are behind a WAF web ACL that logs",
+        types: &[LOAD_BALANCER],
+        controls: &["164.308(a)(1)(ii)(B)", "164.312(a)(1)", "164.312(b)"],
+        fix: "associate a WAFv2 web ACL (`AWS::WAFv2::WebACLAssociation` naming the load balancer) with rules, and log it with an `AWS::WAFv2::LoggingConfiguration` to an encrypted `aws-waf-logs-` log group; `PublicLoadBalancer` does all of it",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: Some("CKV2_AWS_28"),
+            guard: Some("ALB_WAF_ENABLED"),
+        },
+        check: f4,
+    },
+    RuleSpec {
+        id: "F5",
+        title: "Auto Scaling groups behind a load balancer use its health checks and start from launch templates without public addresses",
+        types: &[GROUP, LAUNCH_CONFIGURATION, LAUNCH_TEMPLATE],
+        controls: &["164.308(a)(7)(ii)(B)", "164.312(a)(1)", "164.312(b)"],
+        fix: "set `HealthCheckType: ELB` on groups with `TargetGroupARNs` or `LoadBalancerNames`, start them from a `LaunchTemplate` (launch configurations are retired), and never set `AssociatePublicIpAddress` true",
+        packs: Packs {
+            cdk_nag: Some("HIPAA.Security-AutoScalingGroupELBHealthCheckRequired"),
+            checkov: None,
+            guard: Some("AUTOSCALING_GROUP_ELB_HEALTHCHECK_REQUIRED"),
+        },
+        check: f5,
+    },
+    RuleSpec {
+        id: "F6",
+        title: "load balancers forward to their targets over TLS",
+        types: &[TARGET_GROUP],
+        controls: TRANSIT,
+        fix: "set the target group's `Protocol` to HTTPS (or TLS) and terminate TLS on the servers; `PublicLoadBalancer` does by default",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: f6,
+    },
+    RuleSpec {
+        id: "F7",
+        title: "load balancers have deletion protection and mitigate HTTP desync",
+        types: &[LOAD_BALANCER],
+        controls: &["164.308(a)(7)(ii)(B)", "164.312(c)(1)"],
+        fix: "set `deletion_protection.enabled` true and, on application load balancers, `routing.http.desync_mitigation_mode` to `strictest` (or `defensive`, the default) in `LoadBalancerAttributes`",
+        packs: Packs {
+            cdk_nag: Some("HIPAA.Security-ELBDeletionProtectionEnabled"),
+            checkov: Some("CKV_AWS_150"),
+            guard: Some("ELB_DELETION_PROTECTION_ENABLED"),
+        },
+        check: f7,
+    },
+    RuleSpec {
+        id: "SM1",
+        title: "Session Manager encrypts sessions with a customer key and logs them encrypted",
+        types: &[SSM_DOCUMENT],
+        controls: &["164.312(b)", "164.312(e)(1)", "164.308(a)(5)(ii)(C)"],
+        fix: "set `kmsKeyId` and a `cloudWatchLogGroupName` with `cloudWatchEncryptionEnabled` (or an `s3BucketName` with `s3EncryptionEnabled`) in the inputs of the `Session` document; `SessionManagerPreferences` does",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: sm1,
+    },
+];
+
+/// The protocol of a listener or target group, upper case (empty when not set).
+fn protocol(cx: &Cx<'_>) -> String {
+    cx.prop("/Protocol")
+        .map(text_or_json)
+        .unwrap_or_default()
+        .to_ascii_uppercase()
+}
+
+/// The load balancer's `Type`, lower case (`application` when not set).
+fn balancer_type(cx: &Cx<'_>) -> String {
+    cx.prop("/Type")
+        .and_then(text)
+        .unwrap_or_else(|| "application".to_owned())
+        .to_ascii_lowercase()
+}
+
+/// The value of a load balancer attribute, by key, with its index.
+fn attribute<'a>(cx: &Cx<'a>, key: &str) -> Option<(usize, &'a Value)> {
+    cx.prop("/LoadBalancerAttributes")
+        .and_then(Value::as_array)?
+        .iter()
+        .enumerate()
+        .find(|(_, a)| text(&a["Key"]).is_some_and(|k| k == key))
+        .map(|(i, a)| (i, &a["Value"]))
+}
+
+/// The logical id a value refers to: `{"Ref": id}` or `{"Fn::GetAtt": [id, …]}`.
+fn referred(v: &Value) -> Option<&str> {
+    v.get("Ref")
+        .and_then(Value::as_str)
+        .or_else(|| match v.get("Fn::GetAtt") {
+            Some(Value::Array(a)) => a.first().and_then(Value::as_str),
+            Some(Value::String(s)) => s.split('.').next(),
+            _ => None,
+        })
+}
+
+fn f2(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == LISTENER && !matches!(protocol(cx).as_str(), "HTTPS" | "TLS") {
+        // Plain listeners are F1's; they carry no certificate.
+        return Outcome::NotApplicable;
+    }
+    let count = cx
+        .prop("/Certificates")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    if count == 0 {
+        return Outcome::Fail(
+            "`Certificates` is not set: the listener has no certificate".to_owned(),
+        );
+    }
+    all((0..count).map(|i| {
+        let pointer = format!("/Certificates/{i}/CertificateArn");
+        let Some(value) = cx.prop(&pointer) else {
+            return Err(format!("`Certificates.{i}.CertificateArn` is not set"));
+        };
+        let issued_here = referred(value).is_some_and(|id| {
+            cx.template
+                .resource(id)
+                .is_some_and(|r| r.type_name() == ACM_CERTIFICATE)
+        });
+        let acm_arn = text(value).is_some_and(|t| t.split(':').nth(2) == Some("acm"));
+        let imported = value.get("Fn::ImportValue").is_some();
+        if issued_here || acm_arn || imported {
+            cx.proof(&pointer).ok_or_default()
+        } else {
+            Err(format!(
+                "`Certificates.{i}.CertificateArn` is {}, not a certificate of ACM",
+                text_or_json(value)
+            ))
+        }
+    }))
+}
+
+/// The `AWS::WAFv2::WebACLAssociation`s of the app that name this load balancer, with the
+/// name of their stack when it is another one.
+fn associations<'a>(cx: &Cx<'a>) -> Vec<(Option<&'a str>, &'a Resource)> {
+    let exports = cx.own_exports();
+    cx.everywhere(ASSOCIATION)
+        .filter(|(other, r)| {
+            let arn = &r.properties()["ResourceArn"];
+            (other.is_none() && referred(arn) == Some(cx.id())) || imports_any(arn, &exports)
+        })
+        .collect()
+}
+
+fn f4(cx: &Cx<'_>) -> Outcome {
+    let internal = cx
+        .prop("/Scheme")
+        .and_then(text)
+        .is_some_and(|s| s.eq_ignore_ascii_case("internal"));
+    if internal || balancer_type(cx) != "application" {
+        return Outcome::NotApplicable;
+    }
+    let found = associations(cx);
+    let Some((stack, association)) = found.first() else {
+        return Outcome::Fail(
+            "no `AWS::WAFv2::WebACLAssociation` names this internet-facing load balancer: requests reach the application unfiltered".to_owned(),
+        );
+    };
+    let named = |proof: Option<Proof>| {
+        proof.map(|mut p| {
+            if let Some(stack) = stack {
+                p.logical_id = format!("{stack}/{}", p.logical_id);
+            }
+            p
+        })
+    };
+    let association_proof = named(proof_of(association, "/ResourceArn")).ok_or_default();
+    let template = cx
+        .stacks
+        .iter()
+        .find(|(name, _)| Some(*name) == *stack || (stack.is_none() && *name == cx.stack))
+        .map_or(cx.template, |(_, t)| *t);
+    let Some(acl) =
+        referred(&association.properties()["WebACLArn"]).and_then(|id| template.resource(id))
+    else {
+        return Outcome::Fail(format!(
+            "`{}` names no web ACL of its template in `WebACLArn`, so nothing shows that the ACL has rules and logs",
+            association.logical_id()
+        ));
+    };
+    let rules = acl.properties()["Rules"]
+        .as_array()
+        .is_some_and(|r| !r.is_empty());
+    let rules_proof = if rules {
+        named(proof_of(acl, "/Rules")).ok_or_default()
+    } else {
+        Err(format!(
+            "the web ACL `{}` has no `Rules`: it filters nothing",
+            acl.logical_id()
+        ))
+    };
+    let logging = template
+        .resources()
+        .iter()
+        .filter(|r| r.type_name() == WAF_LOGGING)
+        .find(|r| referred(&r.properties()["ResourceArn"]) == Some(acl.logical_id()));
+    let logging_proof = match logging {
+        Some(l) => named(proof_of(l, "/LogDestinationConfigs")).ok_or_default(),
+        None => Err(format!(
+            "no `AWS::WAFv2::LoggingConfiguration` logs the web ACL `{}`",
+            acl.logical_id()
+        )),
+    };
+    all([association_proof, rules_proof, logging_proof])
+}
+
+fn f5(cx: &Cx<'_>) -> Outcome {
+    match cx.resource.type_name() {
+        GROUP => {
+            let template = if cx.prop("/LaunchTemplate").is_some() {
+                cx.present("/LaunchTemplate")
+            } else if cx.prop("/MixedInstancesPolicy/LaunchTemplate").is_some() {
+                cx.present("/MixedInstancesPolicy/LaunchTemplate")
+            } else {
+                Err("the group starts from no `LaunchTemplate` (a launch configuration cannot require IMDSv2 everywhere and is retired by AWS)".to_owned())
+            };
+            let behind = ["/TargetGroupARNs", "/LoadBalancerNames"].iter().any(|p| {
+                cx.prop(p)
+                    .and_then(Value::as_array)
+                    .is_some_and(|a| !a.is_empty())
+            });
+            let mut checks = vec![template];
+            if behind {
+                checks.push(match cx.prop("/HealthCheckType").and_then(text) {
+                    Some(t) if t.eq_ignore_ascii_case("ELB") => {
+                        cx.proof("/HealthCheckType").ok_or_default()
+                    }
+                    Some(t) => Err(format!(
+                        "`HealthCheckType` is {t}: the group keeps instances the load balancer finds unhealthy"
+                    )),
+                    None => Err("`HealthCheckType` is not set (EC2, the default): the group keeps instances the load balancer finds unhealthy".to_owned()),
+                });
+            }
+            all(checks)
+        }
+        LAUNCH_CONFIGURATION => {
+            let mut checks = vec![
+                match cx.prop("/MetadataOptions/HttpTokens").and_then(text) {
+                    Some(t) if t == "required" => {
+                        cx.proof("/MetadataOptions/HttpTokens").ok_or_default()
+                    }
+                    _ => Err(
+                        "`MetadataOptions.HttpTokens` is not required: instances answer IMDSv1"
+                            .to_owned(),
+                    ),
+                },
+            ];
+            if cx.prop("/AssociatePublicIpAddress").is_some_and(is_true) {
+                checks.push(Err(
+                    "`AssociatePublicIpAddress` is true: every instance gets a public address"
+                        .to_owned(),
+                ));
+            }
+            all(checks)
+        }
+        _ => {
+            let interfaces = cx
+                .prop("/LaunchTemplateData/NetworkInterfaces")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            let public: Vec<String> = (0..interfaces)
+                .filter(|i| {
+                    cx.prop(&format!(
+                        "/LaunchTemplateData/NetworkInterfaces/{i}/AssociatePublicIpAddress"
+                    ))
+                    .is_some_and(is_true)
+                })
+                .map(|i| format!("`LaunchTemplateData.NetworkInterfaces.{i}.AssociatePublicIpAddress` is true"))
+                .collect();
+            if public.is_empty() {
+                all([cx.present("/LaunchTemplateData")])
+            } else {
+                Outcome::Fail(format!(
+                    "{}: instances launched from it get public addresses",
+                    public.join("; ")
+                ))
+            }
+        }
+    }
+}
+
+fn f6(cx: &Cx<'_>) -> Outcome {
+    let target_type = cx
+        .prop("/TargetType")
+        .and_then(text)
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if target_type == "lambda" || target_type == "alb" {
+        // A function is invoked, not connected to; an ALB target is reached over TCP and
+        // terminates TLS itself.
+        return Outcome::NotApplicable;
+    }
+    match protocol(cx).as_str() {
+        "HTTPS" | "TLS" => all([cx.proof("/Protocol").ok_or_default()]),
+        "GENEVE" => Outcome::NotApplicable,
+        "" => Outcome::Fail("`Protocol` is not set".to_owned()),
+        other => Outcome::Fail(format!(
+            "`Protocol` is {other}: the load balancer forwards requests to the targets in plain text"
+        )),
+    }
+}
+
+fn f7(cx: &Cx<'_>) -> Outcome {
+    let deletion = match attribute(cx, "deletion_protection.enabled") {
+        Some((i, v)) if is_true(v) => cx
+            .proof(&format!("/LoadBalancerAttributes/{i}/Value"))
+            .ok_or_default(),
+        Some((_, v)) => Err(format!(
+            "`deletion_protection.enabled` is {}, not true",
+            text_or_json(v)
+        )),
+        None => Err("`deletion_protection.enabled` is not set in `LoadBalancerAttributes` (it is false by default)".to_owned()),
+    };
+    let mut checks = vec![deletion];
+    if balancer_type(cx) == "application" {
+        match attribute(cx, "routing.http.desync_mitigation_mode") {
+            Some((_, v)) if text(v).is_some_and(|m| m.eq_ignore_ascii_case("monitor")) => {
+                checks.push(Err(
+                    "`routing.http.desync_mitigation_mode` is monitor: requests that smuggle another request through reach the targets"
+                        .to_owned(),
+                ));
+            }
+            Some((i, _)) => checks.push(
+                cx.proof(&format!("/LoadBalancerAttributes/{i}/Value"))
+                    .ok_or_default(),
+            ),
+            // Not set: `defensive`, the default.
+            None => {}
+        }
+    }
+    all(checks)
+}
+
+fn sm1(cx: &Cx<'_>) -> Outcome {
+    let session = cx
+        .prop("/DocumentType")
+        .and_then(text)
+        .is_some_and(|t| t == "Session");
+    if !session {
+        return Outcome::NotApplicable;
+    }
+    // The content as an object; a JSON string is read too (its proof is the whole content).
+    let (content, pointer) = match cx.prop("/Content") {
+        Some(Value::Object(_)) => (cx.prop("/Content").cloned(), true),
+        Some(Value::String(s)) => (serde_json::from_str::<Value>(s).ok(), false),
+        _ => (None, false),
+    };
+    let Some(content) = content else {
+        return Outcome::Fail(
+            "`Content` is not a session document that can be read (write it as JSON)".to_owned(),
+        );
+    };
+    let inputs = &content["inputs"];
+    let proof = |name: &str| -> Result<Proof, String> {
+        if pointer {
+            cx.proof(&format!("/Content/inputs/{name}")).ok_or_default()
+        } else {
+            cx.proof("/Content").ok_or_default()
+        }
+    };
+    let set = |name: &str| {
+        text(&inputs[name]).is_some_and(|t| !t.trim().is_empty()) || inputs[name].is_object()
+    };
+    let on = |name: &str| is_true(&inputs[name]);
+    let key = if set("kmsKeyId") {
+        proof("kmsKeyId")
+    } else {
+        Err("`inputs.kmsKeyId` is not set: sessions are encrypted only with TLS, not with a key the account controls".to_owned())
+    };
+    let logs = match (set("cloudWatchLogGroupName"), set("s3BucketName")) {
+        (true, _) if on("cloudWatchEncryptionEnabled") => proof("cloudWatchLogGroupName"),
+        (true, _) => Err("`inputs.cloudWatchEncryptionEnabled` is not true: session logs may go to an unencrypted log group".to_owned()),
+        (false, true) if on("s3EncryptionEnabled") => proof("s3BucketName"),
+        (false, true) => Err("`inputs.s3EncryptionEnabled` is not true: session logs may go to an unencrypted bucket".to_owned()),
+        (false, false) => Err("neither `inputs.cloudWatchLogGroupName` nor `inputs.s3BucketName` is set: sessions are not logged".to_owned()),
+    };
+    all([key, logs])
+}
