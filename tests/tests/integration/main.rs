@@ -15,6 +15,7 @@ mod faults;
 mod frontdoor_rules;
 mod graph_props;
 mod moto;
+mod peers;
 mod portal;
 mod report;
 mod rules;
