@@ -20,6 +20,7 @@
 
 mod catalogue;
 mod engine;
+pub mod recovery;
 pub mod report;
 mod rules;
 mod waiver;

@@ -27,6 +27,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::compliance::recovery::{RecoveryEntry, recovery};
 use crate::compliance::{
     CONTROLS, CUSTOMER_RESPONSIBILITIES, Checked, Control, CustomerResponsibility, Requirement,
     Status, rule_spec, rules,
@@ -60,6 +61,9 @@ pub struct Report {
     pub waivers: Vec<Row>,
     /// Every gap.
     pub gaps: Vec<Row>,
+    /// Every store of PHI with its copies: replication, backups, copies in other regions
+    /// (§164.308(a)(7)(ii)(B)).
+    pub disaster_recovery: Vec<RecoveryEntry>,
     /// Every unwaived finding (empty for an app that `synth` accepts).
     pub findings: Vec<Row>,
     /// Waivers that matched no failure.
@@ -430,6 +434,7 @@ impl Report {
             controls,
             waivers,
             gaps,
+            disaster_recovery: recovery(assembly),
             findings,
             unused_waivers: evaluation
                 .unused_waivers
@@ -732,6 +737,36 @@ impl Report {
                 g.note.as_deref().unwrap_or("")
             );
         }
+        out.push_str("\n## Disaster recovery\n\n");
+        if self.disaster_recovery.is_empty() {
+            out.push_str("No store of PHI.\n");
+        } else {
+            let covered = self
+                .disaster_recovery
+                .iter()
+                .filter(|e| e.in_another_region)
+                .count();
+            let _ = writeln!(
+                out,
+                "Every store of PHI, and where its copies are (§164.308(a)(7)(ii)(B)): {covered} of {} have a copy in another region.\n\n| store | region | copies | in another region |\n|---|---|---|---|",
+                self.disaster_recovery.len()
+            );
+            for e in &self.disaster_recovery {
+                let copies = copies_text(e);
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {} | {} | {} |",
+                    e.construct,
+                    e.region.as_deref().unwrap_or("the deploy region"),
+                    if copies.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        md_cell(&copies.join("; "))
+                    },
+                    if e.in_another_region { "yes" } else { "no" }
+                );
+            }
+        }
         if !self.findings.is_empty() {
             out.push_str("\n## Unwaived findings\n\n");
             for f in &self.findings {
@@ -785,6 +820,27 @@ impl Report {
         out.push_str("```\n");
         out
     }
+}
+
+/// One copy of a store, in words.
+fn copy_text(c: &crate::compliance::recovery::Copy) -> String {
+    let region = c
+        .region
+        .as_deref()
+        .map_or_else(String::new, |r| format!(" in {r}"));
+    let by = if c.kind == "backup" { "by" } else { "to" };
+    format!("{} {by} `{}`{region}: {}", c.kind, c.to, c.detail)
+}
+
+/// The copies of a store in words, or what it is the copy of.
+fn copies_text(e: &RecoveryEntry) -> Vec<String> {
+    let mut out: Vec<String> = e
+        .copy_of
+        .iter()
+        .map(|s| format!("the replica of `{s}`"))
+        .collect();
+    out.extend(e.copies.iter().map(copy_text));
+    out
 }
 
 fn html(text: &str) -> String {
@@ -1024,6 +1080,28 @@ Each control lists the resources and template properties that enforce it; waiver
                 );
             }
             out.push_str("</ul>");
+        }
+        out.push_str("<h2>Disaster recovery</h2>");
+        if self.disaster_recovery.is_empty() {
+            out.push_str("<p>No store of PHI.</p>");
+        } else {
+            out.push_str("<table><tr><th>store</th><th>region</th><th>copies</th><th>in another region</th></tr>");
+            for e in &self.disaster_recovery {
+                let copies: Vec<String> = copies_text(e).iter().map(|c| html(c)).collect();
+                let _ = write!(
+                    out,
+                    "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    html(&e.construct),
+                    html(e.region.as_deref().unwrap_or("the deploy region")),
+                    if copies.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        copies.join("<br>")
+                    },
+                    if e.in_another_region { "yes" } else { "no" }
+                );
+            }
+            out.push_str("</table>");
         }
         out.push_str("<h2>Not verified at compile time</h2>");
         if self.not_verified_at_compile_time.is_empty() {

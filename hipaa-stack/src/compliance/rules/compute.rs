@@ -171,7 +171,7 @@ fn e1(cx: &Cx<'_>) -> Outcome {
 
 /// Whether a value names the resource `id` by `Ref`, `Fn::GetAtt` or a `${id}` of
 /// `Fn::Sub`, anywhere inside it (`Fn::Join`, `Fn::Sub` variables, …).
-pub(super) fn mentions(value: &Value, id: &str) -> bool {
+pub(crate) fn mentions(value: &Value, id: &str) -> bool {
     match value {
         Value::Object(map) => {
             if map.get("Ref").and_then(Value::as_str) == Some(id) {

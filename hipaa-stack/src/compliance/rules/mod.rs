@@ -24,6 +24,7 @@ mod storage;
 
 pub use coverage::ELIGIBLE;
 
+pub(crate) use compute::mentions;
 pub(crate) use network::PUBLIC_TIER;
 
 use serde_json::Value;

@@ -1,0 +1,391 @@
+//! Disaster recovery, for the report (§164.308(a)(7)(ii)(B)): for every store of PHI of the
+//! app, where its copies are: S3 replication to a bucket of another region, AWS Backup plans
+//! that protect it, how often and how long, and the vaults, in which regions, that their
+//! recovery points are copied to.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::cfn::{Resource, Template};
+use crate::compliance::rules::mentions;
+use crate::synth::Assembly;
+
+/// The types of the stores of PHI that a copy can protect.
+const STORES: &[&str] = &[
+    "AWS::S3::Bucket",
+    "AWS::RDS::DBInstance",
+    "AWS::RDS::DBCluster",
+    "AWS::DynamoDB::Table",
+    "AWS::EFS::FileSystem",
+    "AWS::EC2::Volume",
+];
+
+/// One store of PHI and its copies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecoveryEntry {
+    /// The stack of the store.
+    pub stack: String,
+    /// The stack's region; `None` for the region of the environment.
+    pub region: Option<String>,
+    /// The construct that made it.
+    pub construct: String,
+    /// Its logical id.
+    pub logical_id: String,
+    /// Its CloudFormation type.
+    pub resource_type: String,
+    /// Its copies.
+    pub copies: Vec<Copy>,
+    /// The store this one is the replica of, in another region (`stack/Construct`), if any.
+    pub copy_of: Option<String>,
+    /// Whether one of the copies is in another region than the store.
+    pub in_another_region: bool,
+}
+
+/// One copy of a store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Copy {
+    /// `replication`, `backup` or `backup copy`.
+    pub kind: &'static str,
+    /// Where the copy is: a construct of the app (`stack/Construct`) or an ARN.
+    pub to: String,
+    /// Its region, when known; `another region` when it is only known to differ.
+    pub region: Option<String>,
+    /// How often and how long, for backups.
+    pub detail: String,
+    /// Whether it is known to be in another region than the store: a value that crossed
+    /// regions (a template parameter filled from another region's stack), or an ARN whose
+    /// region differs from the store's pinned region.
+    pub another_region: bool,
+    /// The property that says so: `stack/LogicalId` and a JSON pointer.
+    pub evidence: String,
+}
+
+/// The stores of PHI of the assembly and their copies, in stack order.
+pub fn recovery(assembly: &Assembly) -> Vec<RecoveryEntry> {
+    let stacks: Vec<(&str, Option<&str>, &Template)> = assembly
+        .stacks()
+        .iter()
+        .map(|s| (s.name(), s.region(), s.template()))
+        .collect();
+    let mut out = Vec::new();
+    for &(stack, region, template) in &stacks {
+        for r in template.resources() {
+            if !STORES.contains(&r.type_name()) || r.construct_kind() == Some("AccessLogBucket") {
+                continue;
+            }
+            let mut copies = replication(&stacks, (stack, region), template, r);
+            copies.extend(backups(&stacks, (stack, region), template, r));
+            let in_another_region = copies.iter().any(|c| c.another_region);
+            out.push(RecoveryEntry {
+                stack: stack.to_owned(),
+                region: region.map(str::to_owned),
+                construct: r.construct_path().unwrap_or(r.logical_id()).to_owned(),
+                logical_id: r.logical_id().to_owned(),
+                resource_type: r.type_name().to_owned(),
+                copies,
+                copy_of: None,
+                in_another_region,
+            });
+        }
+    }
+    // A replica is the copy of its source, not a store of its own to copy again.
+    let sources: Vec<(String, String)> = out
+        .iter()
+        .flat_map(|e| {
+            e.copies
+                .iter()
+                .filter(|c| c.kind == "replication")
+                .map(|c| (c.to.clone(), e.construct.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for entry in &mut out {
+        if let Some((_, source)) = sources.iter().find(|(to, _)| *to == entry.construct) {
+            entry.copy_of = Some(source.clone());
+            entry.in_another_region = true;
+        }
+    }
+    out
+}
+
+/// Where a value that names a resource of another stack through a template parameter leads:
+/// `(stack/construct, region)`, from the producing stack's output of the parameter's name.
+fn through_parameter(
+    stacks: &[(&str, Option<&str>, &Template)],
+    template: &Template,
+    value: &Value,
+) -> Option<(String, Option<String>)> {
+    let name = value.get("Ref").and_then(Value::as_str)?;
+    let parameter = template.parameters().iter().find(|p| p.name() == name)?;
+    let region = parameter
+        .region()
+        .map_or_else(|| "the deploy region".to_owned(), str::to_owned);
+    let producer = stacks.iter().find(|(s, _, _)| *s == parameter.stack())?.2;
+    let target = producer
+        .outputs()
+        .iter()
+        .find(|o| o.name() == name)
+        .and_then(|o| serde_json::to_value(&o.value).ok())
+        .and_then(|v| {
+            producer
+                .resources()
+                .iter()
+                .find(|r| mentions(&v, r.logical_id()))
+                .map(|r| r.construct_path().unwrap_or(r.logical_id()).to_owned())
+        })
+        .unwrap_or_else(|| format!("{}/{name}", parameter.stack()));
+    Some((target, Some(region)))
+}
+
+/// The region in an ARN written as text (`arn:partition:service:REGION:…`).
+fn region_of_arn(value: &Value) -> Option<String> {
+    let text = value
+        .as_str()
+        .or_else(|| value.get("Fn::Sub").and_then(Value::as_str))?;
+    let region = text.split(':').nth(3)?;
+    (!region.is_empty() && !region.contains('$')).then(|| region.to_owned())
+}
+
+/// Where a copy goes: through a parameter (another region by construction), or an ARN or
+/// other value whose region is compared with the store's.
+fn destination(
+    stacks: &[(&str, Option<&str>, &Template)],
+    template: &Template,
+    value: &Value,
+    home: Option<&str>,
+) -> (String, Option<String>, bool) {
+    if let Some((to, region)) = through_parameter(stacks, template, value) {
+        return (to, region, true);
+    }
+    let to = value
+        .as_str()
+        .or_else(|| value.get("Fn::Sub").and_then(Value::as_str))
+        .map_or_else(|| value.to_string(), str::to_owned);
+    let region = region_of_arn(value);
+    let another = matches!((home, region.as_deref()), (Some(h), Some(r)) if h != r);
+    (to, region, another)
+}
+
+fn replication(
+    stacks: &[(&str, Option<&str>, &Template)],
+    (stack, home): (&str, Option<&str>),
+    template: &Template,
+    bucket: &Resource,
+) -> Vec<Copy> {
+    let rules = bucket.properties()["ReplicationConfiguration"]["Rules"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    rules
+        .iter()
+        .enumerate()
+        .filter(|(_, rule)| rule["Status"] == "Enabled")
+        .map(|(i, rule)| {
+            let (to, region, another_region) =
+                destination(stacks, template, &rule["Destination"]["Bucket"], home);
+            let time_control = rule["Destination"]["ReplicationTime"]["Status"] == "Enabled";
+            Copy {
+                kind: "replication",
+                to,
+                region,
+                another_region,
+                detail: if time_control {
+                    "every new object, within 15 minutes (replication time control)".to_owned()
+                } else {
+                    "every new object, as S3 replicates it".to_owned()
+                },
+                evidence: format!(
+                    "{stack}/{}/Properties/ReplicationConfiguration/Rules/{i}/Destination/Bucket",
+                    bucket.logical_id()
+                ),
+            }
+        })
+        .collect()
+}
+
+/// The backup plans that protect `store`, and the copies of their recovery points.
+fn backups(
+    stacks: &[(&str, Option<&str>, &Template)],
+    (stack, home): (&str, Option<&str>),
+    template: &Template,
+    store: &Resource,
+) -> Vec<Copy> {
+    // The exports of the store's stack that name it: another stack's selection imports one.
+    let exports: Vec<&str> = template
+        .outputs()
+        .iter()
+        .filter(|o| serde_json::to_value(&o.value).is_ok_and(|v| mentions(&v, store.logical_id())))
+        .filter_map(|o| o.export_name())
+        .collect();
+    let mut out = Vec::new();
+    for &(other, _, t) in stacks {
+        for selection in t
+            .resources()
+            .iter()
+            .filter(|r| r.type_name() == "AWS::Backup::BackupSelection")
+        {
+            let listed = selection.properties()["BackupSelection"]["Resources"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let names_it = listed.iter().any(|v| {
+                (other == stack && mentions(v, store.logical_id()))
+                    || v.get("Fn::ImportValue")
+                        .and_then(Value::as_str)
+                        .is_some_and(|e| exports.contains(&e))
+            });
+            if !names_it {
+                continue;
+            }
+            let plan_id = &selection.properties()["BackupPlanId"];
+            let Some(plan) = t.resources().iter().find(|r| {
+                r.type_name() == "AWS::Backup::BackupPlan" && mentions(plan_id, r.logical_id())
+            }) else {
+                continue;
+            };
+            let plan_name = plan
+                .construct_path()
+                .unwrap_or(plan.logical_id())
+                .to_owned();
+            let rules = plan.properties()["BackupPlan"]["BackupPlanRule"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            for (i, rule) in rules.iter().enumerate() {
+                let schedule = rule["ScheduleExpression"].as_str().unwrap_or("on demand");
+                let kept = rule["Lifecycle"]["DeleteAfterDays"]
+                    .as_u64()
+                    .map_or_else(|| "for ever".to_owned(), |d| format!("{d} days"));
+                out.push(Copy {
+                    kind: "backup",
+                    to: plan_name.clone(),
+                    region: None,
+                    another_region: false,
+                    detail: format!("recovery points on `{schedule}`, kept {kept}"),
+                    evidence: format!(
+                        "{other}/{}/Properties/BackupPlan/BackupPlanRule/{i}",
+                        plan.logical_id()
+                    ),
+                });
+                for (j, copy) in rule["CopyActions"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                {
+                    let (to, region, another_region) =
+                        destination(stacks, t, &copy["DestinationBackupVaultArn"], home);
+                    let kept = copy["Lifecycle"]["DeleteAfterDays"].as_u64().map_or_else(
+                        || "as the vault keeps them".to_owned(),
+                        |d| format!("{d} days"),
+                    );
+                    out.push(Copy {
+                        kind: "backup copy",
+                        to,
+                        region,
+                        another_region,
+                        detail: format!("every recovery point of `{plan_name}`, kept {kept}"),
+                        evidence: format!(
+                            "{other}/{}/Properties/BackupPlan/BackupPlanRule/{i}/CopyActions/{j}",
+                            plan.logical_id()
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prelude::*;
+
+    #[test]
+    fn each_store_lists_its_replica_backups_and_copies_in_another_region() {
+        let app = App::new("clinic");
+        let dr = app.stack_in("clinic-dr", region!("us-west-2")).unwrap();
+        let dr_key = dr.add(KmsKey::new("DrKey")).unwrap();
+        let dr_logs = dr.add(AccessLogBucket::new("DrLogs")).unwrap();
+        let vault = dr
+            .add(BackupVault::new("DrVault").encryption(&dr_key))
+            .unwrap();
+        let copy = dr
+            .add(
+                SecureBucket::new("Copy")
+                    .encryption(&dr_key)
+                    .access_logs(&dr_logs),
+            )
+            .unwrap();
+        let data = app.stack("clinic-data").unwrap();
+        let key = data.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = data.add(AccessLogBucket::new("Logs")).unwrap();
+        let records = data
+            .add(
+                SecureBucket::new("Records")
+                    .encryption(&key)
+                    .access_logs(&logs)
+                    .replicate_to(&copy),
+            )
+            .unwrap();
+        data.add(
+            SecureBucket::new("Scratch")
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+        data.add(
+            BackupPlan::new("Daily")
+                .encryption(&key)
+                .protect(&records)
+                .copy_to(&vault),
+        )
+        .unwrap();
+        let entries = recovery(&app.synth().unwrap());
+        let entry = |construct: &str| {
+            entries
+                .iter()
+                .find(|e| e.construct == construct)
+                .unwrap_or_else(|| panic!("{construct} in {entries:?}"))
+        };
+
+        // Access-log buckets hold no PHI: not listed.
+        assert!(entries.iter().all(|e| !e.construct.ends_with("Logs")));
+        let records = entry("clinic-data/Records");
+        assert!(records.in_another_region);
+        let kinds: Vec<(&str, &str, Option<&str>, bool)> = records
+            .copies
+            .iter()
+            .map(|c| (c.kind, c.to.as_str(), c.region.as_deref(), c.another_region))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("replication", "clinic-dr/Copy", Some("us-west-2"), true),
+                ("backup", "clinic-data/Daily", None, false),
+                ("backup copy", "clinic-dr/DrVault", Some("us-west-2"), true),
+            ]
+        );
+        assert!(
+            records.copies[1].detail.contains("kept 35 days"),
+            "{:?}",
+            records.copies[1]
+        );
+        assert!(
+            records.copies[0]
+                .evidence
+                .ends_with("/ReplicationConfiguration/Rules/0/Destination/Bucket"),
+            "{:?}",
+            records.copies[0]
+        );
+        let replica = entry("clinic-dr/Copy");
+        assert_eq!(replica.copy_of.as_deref(), Some("clinic-data/Records"));
+        assert!(replica.in_another_region);
+        let scratch = entry("clinic-data/Scratch");
+        assert!(scratch.copies.is_empty());
+        assert!(!scratch.in_another_region);
+    }
+}
