@@ -134,9 +134,16 @@ pub(super) fn strings(value: &Value) -> Vec<&str> {
     }
 }
 
-/// Whether a `Principal` names every principal: `*` or `{"AWS": "*"}`.
+/// Whether a `Principal` names every principal: `*` or `{"AWS": "*"}`, written as text or
+/// made by an intrinsic (`{"Fn::Sub": "*"}`, `Fn::Join`, …).
 pub(super) fn everyone(principal: &Value) -> bool {
-    strings(principal).contains(&"*") || strings(&principal["AWS"]).contains(&"*")
+    let star = |value: &Value| match value {
+        Value::Array(items) => items
+            .iter()
+            .any(|v| super::meaning::text(v).is_some_and(|t| t.trim() == "*")),
+        v => super::meaning::text(v).is_some_and(|t| t.trim() == "*"),
+    };
+    star(principal) || star(&principal["AWS"])
 }
 
 /// Whether the IAM pattern `pattern` (with `*` and `?`) matches `text`, ignoring case as IAM

@@ -207,7 +207,8 @@ fn when_insecure(statement: &Value) -> bool {
             .is_some_and(|a| a.len() == 1 && is_false(&a[0]))
 }
 
-/// Whether a statement denies everyone publishing without TLS.
+/// Whether a statement denies everyone publishing without TLS, with no other condition
+/// narrowing the denial.
 fn denies_insecure_publish(statement: &Value) -> bool {
     statement["Effect"] == "Deny"
         && everyone(&statement["Principal"])
@@ -215,6 +216,7 @@ fn denies_insecure_publish(statement: &Value) -> bool {
             .iter()
             .any(|a| glob(a, "sns:Publish"))
         && when_insecure(statement)
+        && super::storage::only_transport_condition(statement)
 }
 
 fn n2(cx: &Cx<'_>) -> Outcome {

@@ -573,8 +573,26 @@ fn when_insecure(statement: &Value) -> bool {
         })
 }
 
+/// Whether a statement's conditions are `aws:SecureTransport` alone: conditions are ANDed,
+/// so any other key (`aws:PrincipalAccount`, `aws:SourceIp`, …) narrows a denial to the
+/// requests that also match it, and every other request goes through without TLS.
+pub(super) fn only_transport_condition(statement: &Value) -> bool {
+    statement["Condition"]
+        .as_object()
+        .is_some_and(|conditions| {
+            conditions.iter().all(|(operator, keys)| {
+                (operator.eq_ignore_ascii_case("Bool")
+                    || operator.eq_ignore_ascii_case("BoolIfExists"))
+                    && keys.as_object().is_some_and(|keys| {
+                        keys.keys()
+                            .all(|key| key.eq_ignore_ascii_case("aws:SecureTransport"))
+                    })
+            })
+        })
+}
+
 /// Whether a policy statement denies everyone everything on S3 when the transport is not
-/// TLS, on both the bucket and its objects.
+/// TLS, on both the bucket and its objects, with no other condition narrowing the denial.
 fn denies_insecure_transport(statement: &Value, own: &Own<'_>) -> bool {
     statement["Effect"] == "Deny"
         && everyone(&statement["Principal"])
@@ -582,6 +600,7 @@ fn denies_insecure_transport(statement: &Value, own: &Own<'_>) -> bool {
             .iter()
             .any(|a| glob(a, "s3:*"))
         && when_insecure(statement)
+        && only_transport_condition(statement)
         && covers(statement, own, &own.arn)
         && covers(statement, own, &format!("{}/*", own.arn))
 }
@@ -690,14 +709,53 @@ fn cluster_member(cx: &Cx<'_>) -> bool {
     cx.resource.type_name() == "AWS::RDS::DBInstance" && cx.prop("/DBClusterIdentifier").is_some()
 }
 
+/// The properties that make a database a copy of another: a restore from a snapshot or a
+/// point in time, or a read replica. CloudFormation's reference for `AWS::RDS::DBInstance`
+/// and `AWS::RDS::DBCluster`: with one of these, `StorageEncrypted` "is inherited from the
+/// snapshot or source", whatever the template says, and `KmsKeyId` applies only if the
+/// source was encrypted.
+const COPY_SOURCES: &[&str] = &[
+    "/DBSnapshotIdentifier",
+    "/SourceDBInstanceIdentifier",
+    "/SourceDbiResourceId",
+    "/SourceDBInstanceAutomatedBackupsArn",
+    "/SourceDBClusterIdentifier",
+    "/SnapshotIdentifier",
+    "/ReplicationSourceIdentifier",
+];
+
+/// A copy source that is not a database of this template (whose own encryption R1 reads):
+/// the copy is exactly as encrypted as something no rule has read.
+fn unread_copy_source(cx: &Cx<'_>) -> Option<String> {
+    COPY_SOURCES.iter().find_map(|pointer| {
+        let value = cx.prop(pointer)?;
+        let read = DB_OR_CLUSTER.iter().any(|t| {
+            cx.others(t)
+                .any(|db| db.logical_id() != cx.id() && super::compute::mentions(value, db.logical_id()))
+        });
+        (!read).then(|| {
+            format!(
+                "`{}` makes the database a copy of {}, whose encryption it inherits (`StorageEncrypted` and `KmsKeyId` do not apply) and no rule reads; create it empty, or copy a database of this template",
+                &pointer[1..],
+                text(value).unwrap_or_else(|| value.to_string())
+            )
+        })
+    })
+}
+
 fn r1(cx: &Cx<'_>) -> Outcome {
     if cluster_member(cx) {
         return Outcome::NotApplicable;
     }
-    all([
+    let settings = all([
         cx.equals("/StorageEncrypted", &json!(true)),
         customer_key(cx, "/KmsKeyId"),
-    ])
+    ]);
+    match (unread_copy_source(cx), settings) {
+        (Some(copy), Outcome::Fail(problems)) => Outcome::Fail(format!("{problems}; {copy}")),
+        (Some(copy), _) => Outcome::Fail(copy),
+        (None, settings) => settings,
+    }
 }
 
 fn r2(cx: &Cx<'_>) -> Outcome {
