@@ -339,3 +339,42 @@ fn a_bucket_policy_of_another_stack_without_the_tls_denial_is_found() {
         other => panic!("S8 is {other:?}"),
     }
 }
+
+#[test]
+fn an_instance_of_a_cluster_of_another_stack_is_judged_on_that_cluster() {
+    let app = App::new("aurora");
+    let data = app.stack("data").unwrap();
+    let cluster = data
+        .add(RawResource::new("Ehr", "AWS::RDS::DBCluster").property("Engine", "aurora-postgresql"))
+        .unwrap();
+    let readers = app.stack("readers").unwrap();
+    readers
+        .add(
+            RawResource::new("Reader", "AWS::RDS::DBInstance")
+                .property("Engine", "aurora-postgresql")
+                .property("/DBClusterIdentifier", cluster.reference()),
+        )
+        .unwrap();
+    readers
+        .add(
+            RawResource::new("Stray", "AWS::RDS::DBInstance")
+                .property("Engine", "aurora-postgresql")
+                .property("DBClusterIdentifier", "legacy"),
+        )
+        .unwrap();
+    let assembly = app.check().unwrap();
+    let r1 = |id: &str| {
+        assembly
+            .evaluation()
+            .results
+            .iter()
+            .find(|c| c.rule == "R1" && &*c.logical_id == id)
+            .map(|c| c.status.clone())
+    };
+    // The imported cluster is the app's: R1 judges the cluster, not its member.
+    assert_eq!(r1("Reader"), None);
+    assert!(matches!(r1("Ehr"), Some(Status::Failed { .. })));
+    assert!(
+        matches!(r1("Stray"), Some(Status::Failed { ref finding }) if finding.contains("no cluster of the app"))
+    );
+}

@@ -743,7 +743,41 @@ fn unread_copy_source(cx: &Cx<'_>) -> Option<String> {
     })
 }
 
+/// An instance that joins a cluster of no template of the app: its data is stored by a
+/// cluster whose encryption no rule reads. (A cluster of another stack is imported, and
+/// synth refuses an import that no stack of the app exports.)
+fn foreign_cluster(cx: &Cx<'_>) -> Option<String> {
+    let cluster = cx
+        .prop("/DBClusterIdentifier")
+        .filter(|_| cx.resource.type_name() == "AWS::RDS::DBInstance")?;
+    let ours = cx.others("AWS::RDS::DBCluster").any(|c| {
+        super::compute::mentions(cluster, c.logical_id())
+            || text(cluster).is_some_and(|name| {
+                text(&c.properties()["DBClusterIdentifier"])
+                    .is_some_and(|own| own.eq_ignore_ascii_case(&name))
+            })
+    }) || has_import(cluster);
+    (!ours).then(|| {
+        format!(
+            "`DBClusterIdentifier` joins the cluster {}, which is no cluster of the app: its storage is encrypted as that cluster is, which no rule reads; add the cluster to the app",
+            text(cluster).unwrap_or_else(|| cluster.to_string())
+        )
+    })
+}
+
+/// Whether a value holds an `Fn::ImportValue` anywhere.
+fn has_import(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map.contains_key("Fn::ImportValue") || map.values().any(has_import),
+        Value::Array(items) => items.iter().any(has_import),
+        _ => false,
+    }
+}
+
 fn r1(cx: &Cx<'_>) -> Outcome {
+    if let Some(foreign) = foreign_cluster(cx) {
+        return Outcome::Fail(foreign);
+    }
     if cluster_member(cx) {
         return Outcome::NotApplicable;
     }
