@@ -822,6 +822,10 @@ fn p1(cx: &Cx<'_>) -> Outcome {
                     "`{}` assigns a secret in plain text ({a})",
                     &pointer[1..]
                 ));
+            } else if let Some(rule) = hipaa_stack_syntax::user_data_problem(&data) {
+                // The check `user_data!` makes when a program is compiled, on the user
+                // data of every resource: abbreviated names (`DB_PW=`), URL passwords, keys.
+                problems.push(format!("`{}`: {rule}", &pointer[1..]));
             }
         }
     }
