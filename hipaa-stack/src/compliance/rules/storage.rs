@@ -454,7 +454,54 @@ fn s1(cx: &Cx<'_>) -> Outcome {
             &format!("{rule}/ServerSideEncryptionByDefault/KMSMasterKeyID"),
         ),
         cx.equals(&format!("{rule}/BucketKeyEnabled"), &json!(true)),
-    ])
+    ]
+    .into_iter()
+    .chain(replicas_outside_the_app(cx).into_iter().map(Err)))
+}
+
+/// Replication rules whose destination is no bucket of the app: every object (PHI
+/// included) is copied to a bucket whose encryption, policy and owner no rule reads. A
+/// destination of the app is named by reference in the same template, by import, or by
+/// the ARN of a bucket of any stack whose `BucketName` is written (a bucket in a stack
+/// pinned to another region, which a reference cannot cross).
+fn replicas_outside_the_app(cx: &Cx<'_>) -> Vec<String> {
+    let Some(Value::Array(rules)) = cx.prop("/ReplicationConfiguration/Rules") else {
+        return Vec::new();
+    };
+    let named: Vec<String> = cx
+        .stacks
+        .iter()
+        .flat_map(|(_, t)| t.resources())
+        .filter(|r| r.type_name() == "AWS::S3::Bucket")
+        .filter_map(|r| text(&r.properties()["BucketName"]))
+        .map(|name| format!("arn:aws:s3:::{name}"))
+        .collect();
+    rules
+        .iter()
+        .enumerate()
+        .filter_map(|(i, rule)| {
+            let destination = &rule["Destination"]["Bucket"];
+            let in_template = cx
+                .others("AWS::S3::Bucket")
+                .any(|b| super::compute::mentions(destination, b.logical_id()));
+            let by_name = text(destination).is_some_and(|arn| {
+                let arn = arn
+                    .replace("arn:aws-us-gov:", "arn:aws:")
+                    .replace("arn:aws-cn:", "arn:aws:");
+                named.iter().any(|n| n.eq_ignore_ascii_case(arn.trim()))
+            });
+            let foreign_account = rule["Destination"]
+                .get("Account")
+                .is_some_and(|a| text(a).is_none_or(|a| a != "${AWS::AccountId}"));
+            (!(in_template || by_name || has_import(destination)) || foreign_account).then(|| {
+                format!(
+                    "`ReplicationConfiguration.Rules.{i}` copies every object to {}, which is no bucket of the app{}: no rule reads how it protects the copies",
+                    text(destination).unwrap_or_else(|| destination.to_string()),
+                    if foreign_account { " (in another account)" } else { "" }
+                )
+            })
+        })
+        .collect()
 }
 
 /// The proof that a bucket is an [`AccessLogBucket`](crate::AccessLogBucket): the construct
