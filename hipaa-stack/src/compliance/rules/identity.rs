@@ -125,25 +125,51 @@ pub(super) fn statement_proof(resource: &Resource, document: &str, suffix: &str)
     }
 }
 
-/// A string or a list of strings, as a list.
-pub(super) fn strings(value: &Value) -> Vec<&str> {
+/// A string or a list of strings, as a list, with intrinsics resolved where they can be
+/// (`{"Fn::Sub": "s3:*"}` is `s3:*`); what cannot be resolved is left out.
+pub(super) fn strings(value: &Value) -> Vec<String> {
     match value {
-        Value::String(s) => vec![s.as_str()],
-        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
+        Value::Array(items) => items.iter().filter_map(super::meaning::text).collect(),
+        v => super::meaning::text(v).into_iter().collect(),
+    }
+}
+
+/// Whether text is (or holds) a dynamic reference, `{{resolve:…}}`: CloudFormation puts
+/// a value there at deploy that no rule can read.
+pub(super) fn dynamic(text: &str) -> bool {
+    text.contains("{{resolve:")
+}
+
+/// The actions a statement may allow, read for the worst: an action that an intrinsic
+/// reads from elsewhere (a resource's attribute, an import) or a dynamic reference may be
+/// anything at deploy, so it counts as `*`.
+fn allowed_actions(statement: &Value) -> Vec<String> {
+    let one = |v: &Value| match super::meaning::text(v) {
+        Some(t) if !dynamic(&t) => t,
+        _ => "*".to_owned(),
+    };
+    match &statement["Action"] {
+        Value::Null => Vec::new(),
+        Value::Array(items) => items.iter().map(one).collect(),
+        v => vec![one(v)],
     }
 }
 
 /// Whether a `Principal` names every principal: `*` or `{"AWS": "*"}`, written as text or
 /// made by an intrinsic (`{"Fn::Sub": "*"}`, `Fn::Join`, …).
 pub(super) fn everyone(principal: &Value) -> bool {
+    let one = |v: &Value| super::meaning::text(v).is_some_and(|t| t.trim() == "*");
     let star = |value: &Value| match value {
-        Value::Array(items) => items
-            .iter()
-            .any(|v| super::meaning::text(v).is_some_and(|t| t.trim() == "*")),
-        v => super::meaning::text(v).is_some_and(|t| t.trim() == "*"),
+        Value::Array(items) => items.iter().any(one),
+        v => one(v),
     };
     star(principal) || star(&principal["AWS"])
+}
+
+/// [`everyone`], read for the worst where a statement allows: a dynamic reference
+/// (`{{resolve:ssm:…}}`) anywhere in the principal may resolve to `*` at deploy.
+pub(super) fn may_be_everyone(principal: &Value) -> bool {
+    everyone(principal) || super::meaning::text_or_json(principal).contains("{{resolve:")
 }
 
 /// Whether the IAM pattern `pattern` (with `*` and `?`) matches `text`, ignoring case as IAM
@@ -195,11 +221,11 @@ fn every_resource(resource: &str) -> bool {
 /// Whether a statement allows, on every resource (`Resource` `*` in any spelling, or
 /// `NotResource`, which allows everything it does not name).
 fn allows_on_everything(statement: &Value) -> bool {
-    statement["Effect"] == "Allow"
+    allows(statement)
         && (statement.get("NotResource").is_some()
             || resource_texts(&statement["Resource"])
                 .iter()
-                .any(|r| every_resource(r)))
+                .any(|r| every_resource(r) || dynamic(r)))
 }
 
 /// The texts of a `Resource` (string, list, or intrinsics that resolve).
@@ -211,8 +237,11 @@ fn resource_texts(value: &Value) -> Vec<String> {
 }
 
 /// Whether the statement allows.
-fn allows(statement: &Value) -> bool {
-    statement["Effect"] == "Allow"
+/// Whether a statement may allow: its `Effect` is `Allow`, in any spelling an intrinsic
+/// resolves to, or anything that is not known to be `Deny` (a dynamic reference, a value
+/// read from elsewhere), read for the worst.
+pub(super) fn allows(statement: &Value) -> bool {
+    super::meaning::text(&statement["Effect"]).is_none_or(|e| e != "Deny")
 }
 
 // ---------------------------------------------------------------------------------------
@@ -393,7 +422,7 @@ fn too_broad(statement: &Value) -> Option<String> {
                 .to_owned(),
         );
     }
-    let actions = strings(&statement["Action"]);
+    let actions = allowed_actions(statement);
     if let Some(a) = actions.iter().find(|a| whole_service(a)) {
         return Some(format!("allows `{a}`; name the actions instead"));
     }
@@ -449,7 +478,22 @@ fn broad_attachments(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
         .enumerate()
         .map(|(i, v)| {
             let arn = super::meaning::text_or_json(v);
-            if broad_managed_policy(&arn) {
+            // A policy only known at deploy (a dynamic reference, another resource's
+            // attribute that is not a managed policy of the template) may be any policy.
+            let unknown = dynamic(&arn)
+                || cx
+                    .template
+                    .resources()
+                    .iter()
+                    .any(|r| {
+                        r.type_name() != "AWS::IAM::ManagedPolicy"
+                            && super::compute::mentions(v, r.logical_id())
+                    });
+            if unknown {
+                Err(format!(
+                    "`ManagedPolicyArns.{i}` is {arn}, a policy known only at deploy; attach a managed policy of the app or an AWS-managed policy by its ARN"
+                ))
+            } else if broad_managed_policy(&arn) {
                 Err(format!(
                     "`ManagedPolicyArns.{i}` attaches the AWS-managed policy {arn}, which is not on hipaa-stack's list of AWS-managed policies that name their actions and read no data on every resource; attach a managed policy of your own that names the actions"
                 ))
@@ -482,7 +526,7 @@ fn i8(cx: &Cx<'_>) -> Outcome {
     let open: Vec<String> = statements(&document)
         .into_iter()
         .filter(|(_, s)| {
-            allows(s) && (everyone(&s["Principal"]) || s.get("NotPrincipal").is_some())
+            allows(s) && (may_be_everyone(&s["Principal"]) || s.get("NotPrincipal").is_some())
         })
         .map(|(suffix, _)| format!("`{}`", pointer_name(&format!("{pointer}{suffix}"))))
         .collect();
@@ -547,7 +591,7 @@ fn kms_on_every_key(statement: &Value) -> Option<String> {
     if !allows_on_everything(statement) {
         return None;
     }
-    strings(&statement["Action"])
+    allowed_actions(statement)
         .into_iter()
         .find(|a| BLOCKED_KMS.iter().any(|b| glob(a, b)))
         .map(|a| format!("allows `{a}` on every KMS key (`Resource` `*`); name the keys"))

@@ -1042,14 +1042,14 @@ fn foreign_account(value: &Value) -> Option<String> {
 /// What a key policy statement lets in that it must not: every principal, everyone but a
 /// few (`NotPrincipal`), or another account.
 fn key_policy_problem(statement: &Value) -> Option<String> {
-    if statement["Effect"] != "Allow" {
+    if !super::identity::allows(statement) {
         return None;
     }
     if statement.get("NotPrincipal").is_some() {
         return Some("allows every principal but those of `NotPrincipal`".to_owned());
     }
     let principal = &statement["Principal"];
-    if everyone(principal) {
+    if super::identity::may_be_everyone(principal) {
         return Some("allows every principal (`*`)".to_owned());
     }
     let accounts = match &principal["AWS"] {
