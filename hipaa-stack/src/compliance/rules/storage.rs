@@ -667,13 +667,22 @@ fn s8(cx: &Cx<'_>) -> Outcome {
     // or name, in another stack by import or name.
     for (stack, policy) in cx.everywhere("AWS::S3::BucketPolicy").filter(|(stack, p)| {
         let bucket = &p.properties()["Bucket"];
-        match stack {
-            None => names_bucket(bucket, &own),
-            Some(_) => {
-                super::imports_any(bucket, &exports)
-                    || text(bucket).is_some_and(|t| t == own.reference)
+        // A policy whose bucket is known only at deploy (a dynamic reference, another
+        // resource's attribute) may be this bucket's: it is read as if it named it.
+        let unknown = text(bucket).is_some_and(|t| super::identity::dynamic(&t))
+            || (stack.is_none()
+                && cx.template.resources().iter().any(|r| {
+                    r.type_name() != "AWS::S3::Bucket"
+                        && super::compute::mentions(bucket, r.logical_id())
+                }));
+        unknown
+            || match stack {
+                None => names_bucket(bucket, &own),
+                Some(_) => {
+                    super::imports_any(bucket, &exports)
+                        || text(bucket).is_some_and(|t| t == own.reference)
+                }
             }
-        }
     }) {
         let name = match stack {
             Some(stack) => format!("{stack}/{}", policy.logical_id()),
