@@ -160,6 +160,15 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::KMS::Key",
             "AWS::Logs::LogGroup",
             "AWS::Backup::BackupVault",
+            // The other stores that hold PHI at rest for good (not queues, streams or
+            // caches, whose data is in transit): removing one from the program deletes it.
+            "AWS::DynamoDB::Table",
+            "AWS::DynamoDB::GlobalTable",
+            "AWS::EFS::FileSystem",
+            "AWS::EC2::Volume",
+            "AWS::Redshift::Cluster",
+            "AWS::OpenSearchService::Domain",
+            "AWS::Elasticsearch::Domain",
         ],
         controls: &["164.308(a)(7)(ii)(A)", "164.310(d)(2)(iv)"],
         fix: "set `DeletionPolicy` and `UpdateReplacePolicy` to `Retain`",
