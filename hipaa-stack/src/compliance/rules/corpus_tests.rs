@@ -378,3 +378,52 @@ fn an_instance_of_a_cluster_of_another_stack_is_judged_on_that_cluster() {
         matches!(r1("Stray"), Some(Status::Failed { ref finding }) if finding.contains("no cluster of the app"))
     );
 }
+
+#[test]
+fn a_topic_policy_of_another_stack_without_the_tls_denial_is_found() {
+    let app = App::new("split");
+    let alarms = app.stack("alarms").unwrap();
+    let key = alarms.add(KmsKey::new("PhiKey")).unwrap();
+    let topic = alarms
+        .add(AlarmTopic::new("OnCall").encryption(&key))
+        .unwrap();
+    let n2 = |app: &App| {
+        app.check()
+            .unwrap()
+            .evaluation()
+            .results
+            .iter()
+            .find(|c| c.rule == "N2" && &*c.logical_id == "OnCall")
+            .map(|c| c.status.clone())
+            .unwrap()
+    };
+    assert!(
+        matches!(n2(&app), Status::Enforced { .. }),
+        "{:?}",
+        n2(&app)
+    );
+    let other = app.stack("other").unwrap();
+    // A policy of another stack that names the topic by import replaces its policy.
+    other
+        .add(
+            RawResource::new("Loose", "AWS::SNS::TopicPolicy")
+                .property("/Topics/0", topic.arn())
+                .property(
+                    "PolicyDocument",
+                    serde_json::json!({
+                        "Version": "2012-10-17",
+                        "Statement": [{
+                            "Effect": "Allow",
+                            "Principal": { "Service": "events.amazonaws.com" },
+                            "Action": "sns:Publish",
+                            "Resource": "*",
+                        }],
+                    }),
+                ),
+        )
+        .unwrap();
+    match n2(&app) {
+        Status::Failed { finding } => assert!(finding.contains("`other/Loose`"), "{finding}"),
+        other => panic!("N2 is {other:?}"),
+    }
+}
