@@ -427,3 +427,65 @@ fn a_topic_policy_of_another_stack_without_the_tls_denial_is_found() {
         other => panic!("N2 is {other:?}"),
     }
 }
+
+/// Run-time text of the typed API (descriptions) that carries a secret reaches the template
+/// as a plain string: P1 reads it there, as in any escape-hatch property.
+#[test]
+fn typed_descriptions_that_carry_a_secret_fail_p1() {
+    let app = App::new("typed");
+    let stack = app.stack("s").unwrap();
+    let key = stack
+        .add(KmsKey::new("PhiKey").description("for postgres://app:hunter2@ehr.internal/ehr"))
+        .unwrap();
+    let net = stack
+        .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
+        .unwrap();
+    stack
+        .add(SecurityGroup::new("Web", &net).description("web tier; DB_PASSWORD=hunter2"))
+        .unwrap();
+    stack
+        .add(
+            Secret::new("Db")
+                .encryption(&key)
+                .rotation(
+                    "arn:aws:lambda:us-east-1:123456789012:function:rotate",
+                    days!(30),
+                )
+                .description("rotated monthly; old api_key=abc123"),
+        )
+        .unwrap();
+    let assembly = app.check().unwrap();
+    let p1 = |id: &str| {
+        assembly
+            .evaluation()
+            .results
+            .iter()
+            .find(|c| c.rule == "P1" && &*c.logical_id == id)
+            .map(|c| c.status.clone())
+            .unwrap()
+    };
+    for (id, says) in [
+        ("PhiKey", "password in a URL"),
+        ("Web", "GroupDescription"),
+        ("Db", "Description"),
+    ] {
+        match p1(id) {
+            Status::Failed { finding } => assert!(finding.contains(says), "{id}: {finding}"),
+            other => panic!("P1 on {id}: {other:?}"),
+        }
+    }
+    // Prose about secrets is not a secret.
+    let app = App::new("prose");
+    let stack = app.stack("s").unwrap();
+    stack
+        .add(KmsKey::new("PhiKey").description("the password: rotated by Secrets Manager"))
+        .unwrap();
+    let assembly = app.check().unwrap();
+    assert!(
+        assembly
+            .evaluation()
+            .results
+            .iter()
+            .any(|c| c.rule == "P1" && matches!(c.status, Status::Enforced { .. }))
+    );
+}
