@@ -109,8 +109,10 @@ const INERT: &[&str] = &[
     "AWS::CertificateManager::Certificate",
 ];
 
-/// The rules that read every type, which do not make a type verified.
-const EVERYWHERE: &[&str] = &["U1", "U2", "H1", "P1"];
+/// The rules that do not make a type verified: those that read every type, and `X1`,
+/// which reads only where a resource sends copies (an event rule or a log subscription
+/// whose destinations are the app's is still of a type no rule reads otherwise).
+const EVERYWHERE: &[&str] = &["U1", "U2", "H1", "P1", "X1"];
 
 /// Types that deploy a template of their own, which the rules never read: nested stacks,
 /// stack sets (`TemplateBody`/`TemplateURL` deployed to accounts and regions), and Service
