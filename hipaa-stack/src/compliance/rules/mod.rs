@@ -15,6 +15,8 @@ mod compute;
 mod corpus_tests;
 mod coverage;
 mod flows;
+#[cfg(test)]
+mod hostile_tests;
 mod identity;
 pub(crate) mod meaning;
 mod network;
