@@ -834,10 +834,16 @@ fn p1(cx: &Cx<'_>) -> Outcome {
     // Environment variables: stored and shown in plain text by the service's describe calls.
     for (pointer, name, value) in environment(cx) {
         let literal = text(&value);
+        // Text that is written in the template: a resolved literal, or the pieces an
+        // intrinsic writes around what it reads (`Fn::Join ["", ["hunter", {"Ref": X}]]`),
+        // a dynamic reference included: CloudFormation writes the resolved secret into the
+        // function's configuration, which its describe calls show.
         let written = literal.as_deref().is_some_and(|v| {
             let v = v.trim();
             !v.is_empty() && !v.starts_with("arn:")
-        });
+        }) || (literal.is_none()
+            && value.is_object()
+            && literal_parts(&value).iter().any(|p| !p.trim().is_empty()));
         if written
             && (secret_name(&name) || literal.as_deref().is_some_and(|v| assignment(v).is_some()))
         {
