@@ -840,6 +840,13 @@ mod user_data {
             "psql postgres://app:$DB_PASSWORD@db/ehr\n",
             "psql \"postgres://app:${PW}@db/ehr\"\n",
             "echo ://:@\n",
+            "curl https://host?x=a:b@c\n",
+            "curl https://host#a:b@c\n",
+            "curl https://host a:b@c\n",
+            "curl \"https://host\"a:b@c\n",
+            "curl 'https://host'a:b@c\n",
+            "psql postgres://app:`fetch`@db/ehr\n",
+            "psql postgres://app:<password>@db/ehr\n",
         ] {
             assert_eq!(user_data_problem(text), None, "{text}");
             assert!(check_user_data(text).is_ok());

@@ -1104,6 +1104,12 @@ mod tests {
             "postgres://app:<password>@db/ehr",
             "postgres://app:@db/ehr",
             "no url",
+            // Where the authority ends: a path, a query, a fragment, white space, a quote.
+            "https://host?x=a:b@c",
+            "https://host#a:b@c",
+            "https://host and a:b@c",
+            "https://host\"a:b@c",
+            "https://host'a:b@c",
         ] {
             assert!(!url_password(text), "{text}");
         }
