@@ -772,7 +772,8 @@ fn strings_below<'v>(
     }
 }
 
-/// The environment variables of a resource: `(pointer, name, value)`.
+/// The environment variables of a resource and every other name/value pair of its
+/// properties: `(pointer, name, value)`.
 fn environment(cx: &Cx<'_>) -> Vec<(String, String, Value)> {
     let mut out = Vec::new();
     if let Some(Value::Object(vars)) = cx.prop("/Environment/Variables") {
@@ -780,27 +781,37 @@ fn environment(cx: &Cx<'_>) -> Vec<(String, String, Value)> {
             out.push((format!("/Environment/Variables/{k}"), k.clone(), v.clone()));
         }
     }
-    // ECS task definitions: `ContainerDefinitions[].Environment[]`; Batch job definitions:
-    // `ContainerProperties.Environment[]`.
-    let mut lists: Vec<(String, &Value)> = Vec::new();
-    if let Some(Value::Array(containers)) = cx.prop("/ContainerDefinitions") {
-        for (c, container) in containers.iter().enumerate() {
-            lists.push((
-                format!("/ContainerDefinitions/{c}/Environment"),
-                &container["Environment"],
-            ));
-        }
-    }
-    if let Some(container) = cx.prop("/ContainerProperties") {
-        lists.push((
-            "/ContainerProperties/Environment".to_owned(),
-            &container["Environment"],
-        ));
-    }
-    for (list, entries) in lists {
-        for (e, entry) in entries.as_array().into_iter().flatten().enumerate() {
-            let name = text(&entry["Name"]).unwrap_or_default();
-            out.push((format!("{list}/{e}/Value"), name, entry["Value"].clone()));
+    // Name/value pairs anywhere: ECS and Batch containers' `Environment`, CodeBuild's
+    // `EnvironmentVariables`, App Runner's `RuntimeEnvironmentVariables`, Elastic
+    // Beanstalk's `OptionSettings`, tags: `{"Name"|"Key"|"OptionName": n, "Value": v}`. A
+    // CodeBuild variable of type `PARAMETER_STORE` or `SECRETS_MANAGER` holds a reference.
+    let mut pending = vec![(cx.resource.properties(), String::new())];
+    while let Some((v, at)) = pending.pop() {
+        match v {
+            Value::Object(map) => {
+                let name = ["Name", "Key", "OptionName"]
+                    .iter()
+                    .find_map(|k| map.get(*k).and_then(text));
+                let reference = map
+                    .get("Type")
+                    .and_then(text)
+                    .is_some_and(|t| !t.eq_ignore_ascii_case("PLAINTEXT"));
+                if let (Some(name), Some(value)) = (name, map.get("Value"))
+                    && !reference
+                {
+                    out.push((format!("{at}/Value"), name, value.clone()));
+                }
+                for (k, child) in map {
+                    let escaped = k.replace('~', "~0").replace('/', "~1");
+                    pending.push((child, format!("{at}/{escaped}")));
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    pending.push((child, format!("{at}/{i}")));
+                }
+            }
+            _ => {}
         }
     }
     out
@@ -847,8 +858,13 @@ fn p1(cx: &Cx<'_>) -> Outcome {
         if written
             && (secret_name(&name) || literal.as_deref().is_some_and(|v| assignment(v).is_some()))
         {
+            let what = if pointer.contains("Environment") || pointer.contains("Variables") {
+                "environment variable"
+            } else {
+                "setting"
+            };
             problems.push(format!(
-                "environment variable `{name}` (`{}`) holds a secret in plain text; pass the secret's ARN and read it at run time",
+                "{what} `{name}` (`{}`) holds a secret in plain text; pass the secret's ARN and read it at run time",
                 pointer.trim_start_matches('/')
             ));
         }
@@ -935,6 +951,27 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             "`{}` copies the attribute `{attribute}`, a secret, in plain text; store it in a Secrets Manager secret and pass the secret's ARN",
             pointer.trim_start_matches('/')
         ));
+    }
+    // A generated secret's template is written in the template: a password in it is not
+    // generated (`{"username": "app", "password": "hunter2"}`, generating another key).
+    if t == "AWS::SecretsManager::Secret"
+        && let Some(template) = cx
+            .prop("/GenerateSecretString/SecretStringTemplate")
+            .and_then(text)
+        && let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(&template)
+    {
+        let generated = cx
+            .prop("/GenerateSecretString/GenerateStringKey")
+            .and_then(text)
+            .unwrap_or_default();
+        for (k, v) in &fields {
+            if *k != generated && secret_name(k) && v.as_str().is_some_and(|v| !v.trim().is_empty())
+            {
+                problems.push(format!(
+                    "`GenerateSecretString.SecretStringTemplate` writes `{k}` in plain text; let Secrets Manager generate it (`GenerateStringKey`)"
+                ));
+            }
+        }
     }
     // A secret string built by intrinsics is in the template as much as a written one.
     if t == "AWS::SecretsManager::Secret"
