@@ -45,6 +45,18 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
     ("AWS::Logs::SubscriptionFilter", &["/DestinationArn"]),
     ("AWS::Events::Rule", &["/Targets/*/Arn"]),
     ("AWS::CloudTrail::Trail", &["/S3BucketName"]),
+    (
+        "AWS::S3::Bucket",
+        &[
+            // Object keys (which may name a patient) in notifications, inventories and
+            // access logs.
+            "/NotificationConfiguration/QueueConfigurations/*/Queue",
+            "/NotificationConfiguration/TopicConfigurations/*/Topic",
+            "/NotificationConfiguration/LambdaConfigurations/*/Function",
+            "/InventoryConfigurations/*/Destination/BucketArn",
+            "/LoggingConfiguration/DestinationBucketName",
+        ],
+    ),
 ];
 
 /// Delivery stream destinations that are a third party's endpoint by nature: the records
@@ -67,6 +79,7 @@ const TYPES: &[&str] = &[
     "AWS::Events::Rule",
     "AWS::CloudTrail::Trail",
     "AWS::SNS::Subscription",
+    "AWS::S3::Bucket",
 ];
 
 pub(crate) static RULES: &[RuleSpec] = &[RuleSpec {
