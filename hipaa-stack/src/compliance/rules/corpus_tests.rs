@@ -489,3 +489,40 @@ fn typed_descriptions_that_carry_a_secret_fail_p1() {
             .any(|c| c.rule == "P1" && matches!(c.status, Status::Enforced { .. }))
     );
 }
+
+/// The stack's description is text made at run time that DescribeStacks shows.
+#[test]
+fn a_stack_description_that_carries_a_secret_fails_p1() {
+    for (description, says) in [
+        ("ehr; DB_PASSWORD=hunter2", "assigns a secret"),
+        ("ehr at postgres://app:hunter2@db/ehr", "password in a URL"),
+    ] {
+        let app = App::new("described");
+        let stack = app.stack("s").unwrap().description(description);
+        stack.add(KmsKey::new("First")).unwrap();
+        stack.add(KmsKey::new("Second")).unwrap();
+        let assembly = app.check().unwrap();
+        let failed: Vec<(&str, String)> = assembly
+            .evaluation()
+            .results
+            .iter()
+            .filter(|c| c.rule == "P1")
+            .filter_map(|c| match &c.status {
+                Status::Failed { finding } => Some((&*c.logical_id, finding.clone())),
+                _ => None,
+            })
+            .collect();
+        // Once, with the first resource of the template.
+        assert_eq!(failed.len(), 1, "{failed:?}");
+        assert_eq!(failed[0].0, "First");
+        assert!(failed[0].1.contains(says), "{}", failed[0].1);
+    }
+    let app = App::new("described");
+    let stack = app
+        .stack("s")
+        .unwrap()
+        .description("the EHR; passwords: managed by RDS");
+    stack.add(KmsKey::new("First")).unwrap();
+    let assembly = app.check().unwrap();
+    assert!(assembly.evaluation().findings().is_empty());
+}

@@ -952,6 +952,23 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             pointer.trim_start_matches('/')
         ));
     }
+    // The stack's description (`Stack::description`, text made at run time) is shown by
+    // DescribeStacks: read with the first resource of its template.
+    if cx
+        .template
+        .resources()
+        .first()
+        .is_some_and(|r| r.logical_id() == cx.id())
+    {
+        let description = &cx.template.description;
+        if let Some(what) = credential_text(description) {
+            problems.push(format!("the stack's `Description` holds {what}"));
+        } else if let Some(a) = assignment(description).filter(|_| equals_assignment(description)) {
+            problems.push(format!(
+                "the stack's `Description` assigns a secret in plain text ({a})"
+            ));
+        }
+    }
     // A generated secret's template is written in the template: a password in it is not
     // generated (`{"username": "app", "password": "hunter2"}`, generating another key).
     if t == "AWS::SecretsManager::Secret"
