@@ -383,10 +383,10 @@ fn words(name: &str) -> Vec<String> {
     let mut current = String::new();
     let mut previous_lower = false;
     for c in name.chars() {
-        if !c.is_ascii_alphanumeric() || (previous_lower && c.is_ascii_uppercase()) {
-            if !current.is_empty() {
-                out.push(std::mem::take(&mut current));
-            }
+        if (!c.is_ascii_alphanumeric() || (previous_lower && c.is_ascii_uppercase()))
+            && !current.is_empty()
+        {
+            out.push(std::mem::take(&mut current));
         }
         if c.is_ascii_alphanumeric() {
             current.push(c.to_ascii_lowercase());
