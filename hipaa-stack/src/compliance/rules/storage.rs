@@ -1173,3 +1173,24 @@ fn l2(cx: &Cx<'_>) -> Outcome {
         None => Outcome::Fail("`RetentionInDays` is not set".to_owned()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::has_import;
+
+    #[test]
+    fn imports_are_found_anywhere_in_a_value() {
+        assert!(has_import(&json!({ "Fn::ImportValue": "data:Ehr:Ref" })));
+        assert!(has_import(
+            &json!({ "Fn::Join": ["", ["x-", { "Fn::ImportValue": "data:Ehr:Ref" }]] })
+        ));
+        assert!(has_import(&json!([{ "Fn::ImportValue": "data:Ehr:Ref" }])));
+        assert!(!has_import(
+            &json!({ "Fn::Join": ["", ["Fn::ImportValue"]] })
+        ));
+        assert!(!has_import(&json!("Fn::ImportValue")));
+        assert!(!has_import(&json!({ "Ref": "Ehr" })));
+    }
+}
