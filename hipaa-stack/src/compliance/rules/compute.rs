@@ -164,10 +164,9 @@ fn e1(cx: &Cx<'_>) -> Outcome {
         "AWS::EC2::LaunchTemplate" => {
             encrypted_block_devices(cx, "/LaunchTemplateData/BlockDeviceMappings")
         }
-        "AWS::AutoScaling::LaunchConfiguration" => {
-            encrypted_block_devices(cx, "/BlockDeviceMappings")
-        }
         "AWS::EC2::VolumeAttachment" => all([volume_of_the_template(cx, "/VolumeId")]),
+        // An instance, or a launch configuration (its `BlockDeviceMappings` are written as
+        // an instance's, and it has no launch template).
         _ => {
             let devices = match launch_template(cx) {
                 // An instance without mappings of its own takes its launch template's.

@@ -228,3 +228,21 @@ fn x1(cx: &Cx<'_>) -> Outcome {
     }
     all(checks)
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::imports;
+
+    #[test]
+    fn imports_are_found_anywhere_in_a_value() {
+        assert!(imports(&json!({ "Fn::ImportValue": "data:Jobs:Arn" })));
+        assert!(imports(&json!([{ "Fn::ImportValue": "data:Jobs:Arn" }])));
+        assert!(imports(
+            &json!({ "Fn::Join": ["", ["arn:", { "Fn::ImportValue": "data:Jobs:Arn" }]] })
+        ));
+        assert!(!imports(&json!(["Fn::ImportValue"])));
+        assert!(!imports(&json!({ "Fn::GetAtt": ["Jobs", "Arn"] })));
+    }
+}
