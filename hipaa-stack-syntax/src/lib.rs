@@ -818,6 +818,66 @@ const SECRET_WORDS: [&str; 10] = [
 ];
 
 /// Whether `b[i..]` starts with `needle`, ignoring ASCII case.
+/// Abbreviations of "password" that name a secret only as a word of their own: at the
+/// start of a word (after a byte that is not a letter or digit, or as the upper-case start
+/// of a camel-case word) and at the end of the name (`DB_PW=`, `PGPASS=`, `dbPass=`), never
+/// inside another word (`COMPASS=`, `BYPASS=`).
+const SECRET_ABBREVIATIONS: [&str; 5] = ["pw", "pwd", "pass", "pword", "pswd"];
+
+/// Whether a word may start at `i`: the text starts there, the byte before is not a letter
+/// or digit, or a lower-case letter is followed by an upper-case one there.
+const fn word_start(b: &[u8], i: usize) -> bool {
+    i == 0
+        || !b[i - 1].is_ascii_alphanumeric()
+        || (b[i - 1].is_ascii_lowercase() && b[i].is_ascii_uppercase())
+        || (b[i - 1].is_ascii_digit() && b[i].is_ascii_alphabetic())
+}
+
+/// Whether a literal value is assigned at `k` (just after a name): optional spaces and
+/// quotes, `=` or `:`, optional spaces and quotes, then a byte that starts a written value
+/// (not `$` or a backquote, which fetch the value at boot, and not the end of the line).
+const fn literal_assigned(b: &[u8], mut k: usize) -> bool {
+    while k < b.len() && (b[k] == b' ' || b[k] == b'"' || b[k] == b'\'') {
+        k += 1;
+    }
+    if !(k < b.len() && (b[k] == b'=' || b[k] == b':')) {
+        return false;
+    }
+    k += 1;
+    while k < b.len() && (b[k] == b' ' || b[k] == b'"' || b[k] == b'\'') {
+        k += 1;
+    }
+    k < b.len() && b[k] != b'$' && b[k] != b'`' && b[k] != b'\n' && b[k] != b'\r' && b[k] != b';'
+}
+
+/// Whether a URL starts at `i` (just after `://`) whose user information holds a written
+/// password: `user:password@host`, the password not starting with `$`, `{`, `<` or a
+/// backquote (a variable or a placeholder).
+const fn url_password_at(b: &[u8], i: usize) -> bool {
+    let mut k = i;
+    let mut colon = 0;
+    while k < b.len() {
+        let c = b[k];
+        if c == b'/' || c == b'?' || c == b'#' || c == b' ' || c == b'\n' || c == b'"' || c == b'\''
+        {
+            return false;
+        }
+        if c == b':' && colon == 0 {
+            colon = k;
+        }
+        if c == b'@' {
+            return colon != 0
+                && colon + 1 < k
+                && b[colon + 1] != b'$'
+                && b[colon + 1] != b'{'
+                && b[colon + 1] != b'<'
+                && b[colon + 1] != b'`';
+        }
+        k += 1;
+    }
+    false
+}
+
 const fn at_ignore_case(b: &[u8], i: usize, needle: &[u8]) -> bool {
     if i + needle.len() > b.len() {
         return false;
@@ -840,9 +900,10 @@ const fn name_byte(b: u8) -> bool {
 /// Why user data `text` may carry a secret, if it may: a CloudFormation dynamic reference
 /// (`{{resolve:…}}`, which CloudFormation would replace with the secret's value in the
 /// template it deploys), a private key, an AWS access key id, or a name ending in a word
-/// such as `password`, `secret` or `token` assigned (`=` or `:`) a literal value. A value
-/// that starts with `$` or a backquote (a shell variable or command, fetched at boot) is
-/// not a literal. Works in const context.
+/// such as `password`, `secret` or `token` (or an abbreviation such as `PW` or `PASS` as the
+/// name's last word) assigned (`=` or `:`) a literal value, or a URL with a password
+/// (`postgres://app:hunter2@db`). A value that starts with `$` or a backquote (a shell
+/// variable or command, fetched at boot) is not a literal. Works in const context.
 ///
 /// ```
 /// use hipaa_stack_syntax::user_data_problem;
@@ -878,6 +939,28 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                     "user data may not hold an AWS access key id: give the instance a role instead",
                 );
             }
+        }
+        if at_ignore_case(b, i, b"://") && url_password_at(b, i + 3) {
+            return Some(
+                "user data may not hold a URL with a password (`scheme://user:password@host`): it is readable by anyone who may describe the instance; fetch the password at boot from Secrets Manager, by ARN",
+            );
+        }
+        // An abbreviation of "password" as the last word of a name, assigned a literal.
+        let mut w = 0;
+        while w < SECRET_ABBREVIATIONS.len() {
+            let word = SECRET_ABBREVIATIONS[w].as_bytes();
+            let end = i + word.len();
+            if at_ignore_case(b, i, word)
+                && word_start(b, i)
+                && (end == b.len() || !b[end].is_ascii_alphanumeric())
+                && (end == b.len() || !name_byte(b[end]))
+                && literal_assigned(b, end)
+            {
+                return Some(
+                    "user data may not assign a literal to a password, secret, token or key: it is readable by anyone who may describe the instance; fetch the value at boot from Secrets Manager, by ARN (`$(aws secretsmanager get-secret-value ..)`)",
+                );
+            }
+            w += 1;
         }
         // The end of a name: a secret word right before a byte that is not part of a name.
         let mut w = 0;

@@ -832,6 +832,21 @@ mod user_data {
             "echo 'records bucket: ",
             "password=\n",
             "AWS_ACCESS_KEY_ID_FILE=/x\n",
+            "COMPASS=north\nBYPASS=1\nPASSES: 3\n",
+            "DB_PW=$(fetch)\nPGPASS=`fetch`\nPW_FILE=/run/pw\n",
+            "pass\npw",
+            "curl https://example.com/a:b@c\n",
+            "psql postgres://app@db/ehr\n",
+            "psql postgres://app:$DB_PASSWORD@db/ehr\n",
+            "psql \"postgres://app:${PW}@db/ehr\"\n",
+            "echo ://:@\n",
+            "curl https://host?x=a:b@c\n",
+            "curl https://host#a:b@c\n",
+            "curl https://host a:b@c\n",
+            "curl \"https://host\"a:b@c\n",
+            "curl 'https://host'a:b@c\n",
+            "psql postgres://app:`fetch`@db/ehr\n",
+            "psql postgres://app:<password>@db/ehr\n",
         ] {
             assert_eq!(user_data_problem(text), None, "{text}");
             assert!(check_user_data(text).is_ok());
@@ -854,6 +869,12 @@ mod user_data {
             "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n",
             "export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n",
             "AKIAIOSFODNN7EXAMPLE",
+            "export DB_PW=hunter2\n",
+            "MYSQL_PASS='hunter2'\n",
+            "dbPass: hunter2\n",
+            "db2Pwd=hunter2",
+            "psql postgres://app:hunter2@db.internal/ehr\n",
+            "redis-cli -u redis://:s3cret@cache:6379\n",
         ] {
             assert!(user_data_problem(text).is_some(), "{text}");
             let v = check_user_data(text).unwrap_err();
@@ -867,7 +888,11 @@ mod user_data_never_panics {
 
     #[test]
     fn on_random_text() {
-        const PIECES: [&str; 14] = [
+        const PIECES: [&str; 18] = [
+            "://",
+            "@",
+            "Pw",
+            "pass",
             "password",
             "=",
             ":",

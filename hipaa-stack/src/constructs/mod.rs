@@ -66,6 +66,11 @@ pub(crate) mod sealed {
     use crate::app::Handle;
     use crate::constructs::{AccessLogBucket, KmsKey};
 
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not a construct of hipaa-stack",
+        label = "only hipaa-stack's constructs can be added to a stack",
+        note = "`Construct` is sealed: a template holds only what a construct has checked (or a `RawResource`, which every rule reads at synth); build the resource with a construct of hipaa-stack"
+    )]
     pub trait IntoNode {
         fn into_node(self) -> Box<dyn Node>;
     }
@@ -92,7 +97,17 @@ pub(crate) mod sealed {
         }
     }
 
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not a customer-managed KMS key of hipaa-stack",
+        label = "only `KmsKey` encrypts PHI",
+        note = "`EncryptionKey` is sealed: HIPAA 45 CFR §164.312(a)(2)(iv) asks for a key the account controls and rotates; use the handle returned by `stack.add(KmsKey::new(..))?`"
+    )]
     pub trait KeyKind {}
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not an access-log destination of hipaa-stack",
+        label = "only `AccessLogBucket` receives S3 server access logs",
+        note = "`AccessLogDestination` is sealed: HIPAA 45 CFR §164.312(b); use the handle returned by `stack.add(AccessLogBucket::new(..))?`"
+    )]
     pub trait LogDestinationKind {}
     impl KeyKind for KmsKey {}
     impl LogDestinationKind for AccessLogBucket {}

@@ -130,6 +130,32 @@ impl IntoNode for RawResource {
 /// the program allocate billions of entries.
 const MAX_ARRAY_INDEX: usize = 1024;
 
+/// The deepest nesting of objects and arrays a property value may have. CloudFormation's
+/// own resource schemas nest a few levels (with intrinsics, a dozen); a value nested
+/// thousands deep would overflow the stack of every recursive reader of the template (the
+/// rules, the resolver, serialization) and end the program instead of returning an error.
+const MAX_DEPTH: usize = 64;
+
+/// How deeply `value` nests objects and arrays (a string is 0), counted without recursion
+/// and stopping past `limit`.
+fn depth(value: &Value, limit: usize) -> usize {
+    let mut deepest = 0;
+    let mut pending: Vec<(&Value, usize)> = vec![(value, 0)];
+    while let Some((v, d)) = pending.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match v {
+            Value::Array(items) => Box::new(items.iter()),
+            Value::Object(map) => Box::new(map.values()),
+            _ => continue,
+        };
+        deepest = deepest.max(d + 1);
+        if deepest > limit {
+            return deepest;
+        }
+        pending.extend(children.map(|c| (c, d + 1)));
+    }
+    deepest
+}
+
 /// Sets `value` at a JSON pointer below `root`, creating objects (and arrays, for numeric
 /// segments) on the way.
 fn set_pointer(root: &mut Value, path: &str, value: Value) {
@@ -219,6 +245,18 @@ impl Node for RawResource {
     }
 
     fn check(&self) -> Result<(), String> {
+        for (path, value) in &self.properties {
+            let nested = path
+                .strip_prefix('/')
+                .map_or(0, |p| p.split('/').count() - 1);
+            if let RawValue::Json(v) = value
+                && nested + depth(v, MAX_DEPTH) > MAX_DEPTH
+            {
+                return Err(format!(
+                    "the property `{path}` nests objects and arrays more than {MAX_DEPTH} levels deep; no CloudFormation property needs that many"
+                ));
+            }
+        }
         for (path, _) in &self.properties {
             let too_far = path
                 .strip_prefix('/')
@@ -344,6 +382,36 @@ mod tests {
         }
         s.add(RawResource::new("Queue", "AWS::SQS::Queue").property("/Tags/1024/Key", "x"))
             .unwrap();
+    }
+
+    #[test]
+    fn a_value_nested_past_the_limit_is_refused_before_anything_reads_it() {
+        let nested = |levels: usize| {
+            let mut v = json!("x");
+            for _ in 0..levels {
+                v = json!([v]);
+            }
+            v
+        };
+        let app = App::new("test");
+        let s = app.stack("t").unwrap();
+        let err = s
+            .add(RawResource::new("Deep", "AWS::SQS::Queue").property("Tags", nested(65)))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("more than 64 levels deep"), "{err}");
+        // The levels of the path count too.
+        let err = s
+            .add(RawResource::new("Deep", "AWS::SQS::Queue").property("/A/B", nested(64)))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("more than 64 levels deep"), "{err}");
+        s.add(RawResource::new("Deep", "AWS::SQS::Queue").property("/A/B", nested(63)))
+            .unwrap();
+        assert_eq!(super::depth(&nested(3), 64), 3);
+        assert_eq!(super::depth(&json!({"a": [1, {"b": {}}], "c": 2}), 64), 4);
+        assert_eq!(super::depth(&json!("x"), 64), 0);
+        assert_eq!(super::depth(&nested(100), 10), 11);
     }
 
     #[test]

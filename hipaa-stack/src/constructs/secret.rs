@@ -559,17 +559,20 @@ mod tests {
     #[test]
     fn options_set_the_user_name_length_and_name() {
         let t = template_with(|stack, key, _| {
+            let dead_letters = stack
+                .add(
+                    RawResource::new("RotationDlq", "AWS::SQS::Queue")
+                        .property("KmsMasterKeyId", key.arn()),
+                )
+                .unwrap();
             let rotator = stack
                 .add(
                     // A rotation function as rule A1 wants it: in a VPC, with reserved
-                    // concurrency and a dead-letter queue.
+                    // concurrency and a dead-letter queue of the app (rule X1).
                     RawResource::new("Rotator", "AWS::Lambda::Function")
                         .property("/VpcConfig/SubnetIds/0", "subnet-0123456789abcdef0")
                         .property("ReservedConcurrentExecutions", 1)
-                        .property(
-                            "/DeadLetterConfig/TargetArn",
-                            "arn:aws:sqs:us-east-1:123456789012:rotation-dlq",
-                        ),
+                        .property("/DeadLetterConfig/TargetArn", dead_letters.attribute("Arn")),
                 )
                 .unwrap();
             stack

@@ -32,6 +32,11 @@ mod sealed {
 
     /// What a port type means: the protocol, and the first and last port (none for every
     /// protocol).
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not a port of hipaa-stack",
+        label = "only `Tcp<N>`, `TcpRange<A, B>`, `Udp<N>`, `Https`, `Http` and `AllTraffic` are ports",
+        note = "`Port` is sealed, so that which ports may face the internet is decided by hipaa-stack (HIPAA 45 CFR §164.312(e)(1), rule E10)"
+    )]
     pub trait Port {
         fn spec(&self) -> (&'static str, Option<u16>, Option<u16>);
     }
@@ -45,6 +50,11 @@ mod sealed {
         Internet(Internet),
     }
 
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not a peer of hipaa-stack",
+        label = "only a security group handle, a `Cidr`, a `PrefixList` or `Internet` is a peer",
+        note = "`Peer` is sealed, so that what a rule opens to is always known and checked (HIPAA 45 CFR §164.312(e)(1), rule E10)"
+    )]
     pub trait Peer {
         fn peer(self) -> PeerKind;
     }

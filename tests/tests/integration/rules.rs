@@ -1305,6 +1305,25 @@ fn a5_held(s: &Stack<'_>) {
     add(s, subscription().property("Protocol", "https"));
 }
 
+fn x1_broken(s: &Stack<'_>) {
+    add(
+        s,
+        subscription()
+            .property("Protocol", "sqs")
+            .property("Endpoint", "arn:aws:sqs:us-east-1:999999999999:elsewhere"),
+    );
+}
+
+fn x1_held(s: &Stack<'_>) {
+    let q = add(s, queue());
+    add(
+        s,
+        subscription()
+            .property("Protocol", "sqs")
+            .property("Endpoint", q.attribute("Arn")),
+    );
+}
+
 fn queue_policy(statement: Value) -> RawResource {
     RawResource::new("QueuePolicy", "AWS::SQS::QueuePolicy")
         .property(
@@ -1658,6 +1677,7 @@ cases! {
     u2: "U2" on "Nested", breaks u2_broken;
     h1: "H1" on "Queue", breaks h1_queue_broken, holds h1_held;
     p1: "P1" on "Secret", breaks p1_broken, holds p1_held;
+    x1: "X1" on "Subscription", breaks x1_broken, holds x1_held;
 }
 
 /// A rule without cases fails here.

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::resilience::customer_key;
-use super::{Cx, Outcome, Packs, RuleSpec, all, is_false, is_true, pointer_name};
+use super::{Cx, Outcome, Packs, Proof, RuleSpec, all, is_false, is_true, pointer_name};
 use crate::cfn::Resource;
 
 const INSTANCE: &[&str] = &["AWS::EC2::Instance"];
@@ -16,6 +16,8 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::EC2::Instance",
             "AWS::EC2::Volume",
             "AWS::EC2::LaunchTemplate",
+            "AWS::AutoScaling::LaunchConfiguration",
+            "AWS::EC2::VolumeAttachment",
         ],
         controls: &["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
         fix: "set `Encrypted` to true with a customer-managed `KmsKeyId` on the volume, and on the `Ebs` of every entry of `BlockDeviceMappings` (`LaunchTemplateData.BlockDeviceMappings` for launch templates), the root device included",
@@ -46,7 +48,11 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "E4",
         title: "instances require IMDSv2 session tokens for instance metadata",
-        types: &["AWS::EC2::Instance", "AWS::EC2::LaunchTemplate"],
+        types: &[
+            "AWS::EC2::Instance",
+            "AWS::EC2::LaunchTemplate",
+            "AWS::AutoScaling::LaunchConfiguration",
+        ],
         controls: &[
             "164.308(a)(3)(i)",
             "164.308(a)(4)(ii)(A)",
@@ -158,15 +164,62 @@ fn e1(cx: &Cx<'_>) -> Outcome {
         "AWS::EC2::LaunchTemplate" => {
             encrypted_block_devices(cx, "/LaunchTemplateData/BlockDeviceMappings")
         }
-        _ => match launch_template(cx) {
-            // An instance without mappings of its own takes its launch template's.
-            Some(template) if cx.prop("/BlockDeviceMappings").is_none() => {
-                let from_template = cx.on(template);
-                encrypted_block_devices(&from_template, "/LaunchTemplateData/BlockDeviceMappings")
+        "AWS::EC2::VolumeAttachment" => all([volume_of_the_template(cx, "/VolumeId")]),
+        // An instance, or a launch configuration (its `BlockDeviceMappings` are written as
+        // an instance's, and it has no launch template).
+        _ => {
+            let devices = match launch_template(cx) {
+                // An instance without mappings of its own takes its launch template's.
+                Some(template) if cx.prop("/BlockDeviceMappings").is_none() => {
+                    let from_template = cx.on(template);
+                    encrypted_block_devices(
+                        &from_template,
+                        "/LaunchTemplateData/BlockDeviceMappings",
+                    )
+                }
+                _ => encrypted_block_devices(cx, "/BlockDeviceMappings"),
+            };
+            // Volumes attached by `Volumes` are judged where they are declared: each must be
+            // a volume of this template.
+            let attached: Vec<Result<Proof, String>> = match cx.prop("/Volumes") {
+                Some(Value::Array(volumes)) => (0..volumes.len())
+                    .map(|i| volume_of_the_template(cx, &format!("/Volumes/{i}/VolumeId")))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            match (devices, attached.is_empty()) {
+                (devices, true) => devices,
+                (Outcome::Pass(proofs), false) => all(proofs.into_iter().map(Ok).chain(attached)),
+                (Outcome::Fail(f), false) => match all(attached) {
+                    Outcome::Fail(g) => Outcome::Fail(format!("{f}; {g}")),
+                    _ => Outcome::Fail(f),
+                },
+                (_, false) => all(attached),
             }
-            _ => encrypted_block_devices(cx, "/BlockDeviceMappings"),
-        },
+        }
     }
+}
+
+/// A volume attached to an instance must be an `AWS::EC2::Volume` of this template, which
+/// E1 reads; a volume id written in text (`vol-…`) is a volume whose encryption no rule
+/// reads.
+fn volume_of_the_template(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
+    let Some(volume) = cx.prop(pointer) else {
+        return Err(format!("`{}` is not set", &pointer[1..]));
+    };
+    if cx
+        .others("AWS::EC2::Volume")
+        .any(|v| mentions(volume, v.logical_id()))
+    {
+        return cx
+            .proof(pointer)
+            .ok_or_else(|| "the property disappeared while it was read".to_owned());
+    }
+    Err(format!(
+        "`{}` attaches {}, which is no volume of this template: its encryption is read nowhere",
+        pointer[1..].replace('/', "."),
+        super::meaning::text_or_json(volume)
+    ))
 }
 
 /// Whether a value names the resource `id` by `Ref`, `Fn::GetAtt` or a `${id}` of
@@ -223,6 +276,9 @@ fn e4(cx: &Cx<'_>) -> Outcome {
     let tokens = "/LaunchTemplateData/MetadataOptions/HttpTokens";
     if cx.resource.type_name() == "AWS::EC2::LaunchTemplate" {
         return all([cx.equals(tokens, &json!("required"))]);
+    }
+    if cx.resource.type_name() == "AWS::AutoScaling::LaunchConfiguration" {
+        return all([cx.equals("/MetadataOptions/HttpTokens", &json!("required"))]);
     }
     let Some(template) = launch_template(cx) else {
         return Outcome::Fail(

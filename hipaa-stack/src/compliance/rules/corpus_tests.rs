@@ -355,3 +355,190 @@ fn a_bucket_policy_of_another_stack_without_the_tls_denial_is_found() {
         other => panic!("S8 is {other:?}"),
     }
 }
+
+#[test]
+fn an_instance_of_a_cluster_of_another_stack_is_judged_on_that_cluster() {
+    let app = App::new("aurora");
+    let data = app.stack("data").unwrap();
+    let cluster = data
+        .add(RawResource::new("Ehr", "AWS::RDS::DBCluster").property("Engine", "aurora-postgresql"))
+        .unwrap();
+    let readers = app.stack("readers").unwrap();
+    readers
+        .add(
+            RawResource::new("Reader", "AWS::RDS::DBInstance")
+                .property("Engine", "aurora-postgresql")
+                .property("/DBClusterIdentifier", cluster.reference()),
+        )
+        .unwrap();
+    readers
+        .add(
+            RawResource::new("Stray", "AWS::RDS::DBInstance")
+                .property("Engine", "aurora-postgresql")
+                .property("DBClusterIdentifier", "legacy"),
+        )
+        .unwrap();
+    let assembly = app.check().unwrap();
+    let r1 = |id: &str| {
+        assembly
+            .evaluation()
+            .results
+            .iter()
+            .find(|c| c.rule == "R1" && &*c.logical_id == id)
+            .map(|c| c.status.clone())
+    };
+    // The imported cluster is the app's: R1 judges the cluster, not its member.
+    assert_eq!(r1("Reader"), None);
+    assert!(matches!(r1("Ehr"), Some(Status::Failed { .. })));
+    assert!(
+        matches!(r1("Stray"), Some(Status::Failed { ref finding }) if finding.contains("no cluster of the app"))
+    );
+}
+
+#[test]
+fn a_topic_policy_of_another_stack_without_the_tls_denial_is_found() {
+    let app = App::new("split");
+    let alarms = app.stack("alarms").unwrap();
+    let key = alarms.add(KmsKey::new("PhiKey")).unwrap();
+    let topic = alarms
+        .add(AlarmTopic::new("OnCall").encryption(&key))
+        .unwrap();
+    let n2 = |app: &App| {
+        app.check()
+            .unwrap()
+            .evaluation()
+            .results
+            .iter()
+            .find(|c| c.rule == "N2" && &*c.logical_id == "OnCall")
+            .map(|c| c.status.clone())
+            .unwrap()
+    };
+    assert!(
+        matches!(n2(&app), Status::Enforced { .. }),
+        "{:?}",
+        n2(&app)
+    );
+    let other = app.stack("other").unwrap();
+    // A policy of another stack that names the topic by import replaces its policy.
+    other
+        .add(
+            RawResource::new("Loose", "AWS::SNS::TopicPolicy")
+                .property("/Topics/0", topic.arn())
+                .property(
+                    "PolicyDocument",
+                    serde_json::json!({
+                        "Version": "2012-10-17",
+                        "Statement": [{
+                            "Effect": "Allow",
+                            "Principal": { "Service": "events.amazonaws.com" },
+                            "Action": "sns:Publish",
+                            "Resource": "*",
+                        }],
+                    }),
+                ),
+        )
+        .unwrap();
+    match n2(&app) {
+        Status::Failed { finding } => assert!(finding.contains("`other/Loose`"), "{finding}"),
+        other => panic!("N2 is {other:?}"),
+    }
+}
+
+/// Run-time text of the typed API (descriptions) that carries a secret reaches the template
+/// as a plain string: P1 reads it there, as in any escape-hatch property.
+#[test]
+fn typed_descriptions_that_carry_a_secret_fail_p1() {
+    let app = App::new("typed");
+    let stack = app.stack("s").unwrap();
+    let key = stack
+        .add(KmsKey::new("PhiKey").description("for postgres://app:hunter2@ehr.internal/ehr"))
+        .unwrap();
+    let net = stack
+        .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
+        .unwrap();
+    stack
+        .add(SecurityGroup::new("Web", &net).description("web tier; DB_PASSWORD=hunter2"))
+        .unwrap();
+    stack
+        .add(
+            Secret::new("Db")
+                .encryption(&key)
+                .rotation(
+                    "arn:aws:lambda:us-east-1:123456789012:function:rotate",
+                    days!(30),
+                )
+                .description("rotated monthly; old api_key=abc123"),
+        )
+        .unwrap();
+    let assembly = app.check().unwrap();
+    let p1 = |id: &str| {
+        assembly
+            .evaluation()
+            .results
+            .iter()
+            .find(|c| c.rule == "P1" && &*c.logical_id == id)
+            .map(|c| c.status.clone())
+            .unwrap()
+    };
+    for (id, says) in [
+        ("PhiKey", "password in a URL"),
+        ("Web", "GroupDescription"),
+        ("Db", "Description"),
+    ] {
+        match p1(id) {
+            Status::Failed { finding } => assert!(finding.contains(says), "{id}: {finding}"),
+            other => panic!("P1 on {id}: {other:?}"),
+        }
+    }
+    // Prose about secrets is not a secret.
+    let app = App::new("prose");
+    let stack = app.stack("s").unwrap();
+    stack
+        .add(KmsKey::new("PhiKey").description("the password: rotated by Secrets Manager"))
+        .unwrap();
+    let assembly = app.check().unwrap();
+    assert!(
+        assembly
+            .evaluation()
+            .results
+            .iter()
+            .any(|c| c.rule == "P1" && matches!(c.status, Status::Enforced { .. }))
+    );
+}
+
+/// The stack's description is text made at run time that DescribeStacks shows.
+#[test]
+fn a_stack_description_that_carries_a_secret_fails_p1() {
+    for (description, says) in [
+        ("ehr; DB_PASSWORD=hunter2", "assigns a secret"),
+        ("ehr at postgres://app:hunter2@db/ehr", "password in a URL"),
+    ] {
+        let app = App::new("described");
+        let stack = app.stack("s").unwrap().description(description);
+        stack.add(KmsKey::new("First")).unwrap();
+        stack.add(KmsKey::new("Second")).unwrap();
+        let assembly = app.check().unwrap();
+        let failed: Vec<(&str, String)> = assembly
+            .evaluation()
+            .results
+            .iter()
+            .filter(|c| c.rule == "P1")
+            .filter_map(|c| match &c.status {
+                Status::Failed { finding } => Some((&*c.logical_id, finding.clone())),
+                _ => None,
+            })
+            .collect();
+        // Once, with the first resource of the template.
+        assert_eq!(failed.len(), 1, "{failed:?}");
+        assert_eq!(failed[0].0, "First");
+        assert!(failed[0].1.contains(says), "{}", failed[0].1);
+    }
+    let app = App::new("described");
+    let stack = app
+        .stack("s")
+        .unwrap()
+        .description("the EHR; passwords: managed by RDS");
+    stack.add(KmsKey::new("First")).unwrap();
+    let assembly = app.check().unwrap();
+    assert!(assembly.evaluation().findings().is_empty());
+}

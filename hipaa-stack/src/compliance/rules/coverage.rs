@@ -26,7 +26,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "U2",
-        title: "no nested stack, and no type spelled unlike AWS spells it: the rules would never read it",
+        title: "no nested stack, no macro (`Fn::Transform`), and no type spelled unlike AWS spells it: the rules would never read it",
         types: EVERY_TYPE,
         controls: &["164.308(a)(1)(ii)(B)", "164.312(a)(1)"],
         fix: "declare the nested stack's resources as a stack of the app (`app.stack(..)`), where every rule reads them; write resource types exactly as AWS does (`AWS::S3::Bucket`)",
@@ -109,11 +109,48 @@ const INERT: &[&str] = &[
     "AWS::CertificateManager::Certificate",
 ];
 
-/// The rules that read every type, which do not make a type verified.
-const EVERYWHERE: &[&str] = &["U1", "U2", "H1", "P1"];
+/// The rules that do not make a type verified: those that read every type, and `X1`,
+/// which reads only where a resource sends copies (an event rule or a log subscription
+/// whose destinations are the app's is still of a type no rule reads otherwise).
+const EVERYWHERE: &[&str] = &["U1", "U2", "H1", "P1", "X1"];
 
-/// Types that deploy a template of their own, which the rules never read.
-const NESTED: &[&str] = &["AWS::CloudFormation::Stack", "AWS::Serverless::Application"];
+/// Types that deploy a template of their own, which the rules never read: nested stacks,
+/// stack sets (`TemplateBody`/`TemplateURL` deployed to accounts and regions), and Service
+/// Catalog products provisioned from a template of the catalogue.
+const NESTED: &[&str] = &[
+    "AWS::CloudFormation::Stack",
+    "AWS::CloudFormation::StackSet",
+    "AWS::Serverless::Application",
+    "AWS::ServiceCatalog::CloudFormationProvisionedProduct",
+];
+
+/// Where in a resource a macro rewrites it after the rules have read it: `Fn::Transform`
+/// (for example `AWS::Include`, which pastes a snippet from S3 in its place), anywhere
+/// below the properties. A template with a transform deploys only with
+/// `CAPABILITY_AUTO_EXPAND`, which hipaa-stack's deploy passes.
+fn transform_at(value: &Value, pointer: &str) -> Option<String> {
+    let mut pending = vec![(value, pointer.to_owned())];
+    while let Some((v, at)) = pending.pop() {
+        match v {
+            Value::Object(map) => {
+                if map.contains_key("Fn::Transform") {
+                    return Some(at);
+                }
+                for (k, child) in map {
+                    let escaped = k.replace('~', "~0").replace('/', "~1");
+                    pending.push((child, format!("{at}/{escaped}")));
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    pending.push((child, format!("{at}/{i}")));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
 
 fn u1(cx: &Cx<'_>) -> Outcome {
     let t = cx.resource.type_name();
@@ -127,6 +164,11 @@ fn u1(cx: &Cx<'_>) -> Outcome {
 
 fn u2(cx: &Cx<'_>) -> Outcome {
     let t = cx.resource.type_name();
+    if let Some(at) = transform_at(cx.resource.properties(), "/Properties") {
+        return Outcome::Fail(format!(
+            "`{at}` holds `Fn::Transform`: a macro rewrites the resource after the rules have read it"
+        ));
+    }
     if NESTED.iter().any(|n| n.eq_ignore_ascii_case(t)) {
         return Outcome::Fail(format!(
             "`{t}` deploys a template that the rules never read"
@@ -311,21 +353,50 @@ fn h1(cx: &Cx<'_>) -> Outcome {
 /// name of one).
 fn secret_name(name: &str) -> bool {
     let n = squash(name);
-    !reference_name(&n)
-        && [
-            "password",
-            "passwd",
-            "passphrase",
-            "pwd",
-            "secret",
-            "token",
-            "apikey",
-            "privatekey",
-            "credential",
-            "accesskey",
-        ]
+    // Abbreviations that are secrets only as a word of their own (`DB_PW`, `DB_PASS`,
+    // `dbPass`), not inside another word (`PASSENGER`, `COMPASS`).
+    let abbreviation = words(name)
         .iter()
-        .any(|s| n.contains(s))
+        .any(|w| ["pw", "pass", "pword", "pswd", "psw"].contains(&w.as_str()));
+    !reference_name(&n)
+        && (abbreviation
+            || [
+                "password",
+                "passwd",
+                "passphrase",
+                "pwd",
+                "secret",
+                "token",
+                "apikey",
+                "privatekey",
+                "credential",
+                "accesskey",
+            ]
+            .iter()
+            .any(|s| n.contains(s)))
+}
+
+/// The words of a name, lower-cased: split at every character that is not a letter or a
+/// digit, and where a lower-case letter is followed by an upper-case one (`dbPass`).
+fn words(name: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if (!c.is_ascii_alphanumeric() || (previous_lower && c.is_ascii_uppercase()))
+            && !current.is_empty()
+        {
+            out.push(std::mem::take(&mut current));
+        }
+        if c.is_ascii_alphanumeric() {
+            current.push(c.to_ascii_lowercase());
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
 }
 
 /// Whether a resource property (any type) holds a secret by its name: a password, an auth
@@ -360,7 +431,8 @@ fn squash(name: &str) -> String {
 fn reference_name(n: &str) -> bool {
     [
         "arn", "id", "name", "ref", "length", "template", "policy", "rotation", "kmskey",
-        "version", "stage", "tokens", "type", "mode", "enabled", "required",
+        "version", "stage", "tokens", "type", "mode", "enabled", "required", "url", "uri",
+        "endpoint", "host",
     ]
     .iter()
     .any(|s| n.ends_with(s))
@@ -385,7 +457,37 @@ fn credential_text(text: &str) -> Option<&'static str> {
                 .iter()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
     });
-    key_id.then_some("an AWS access key id")
+    if key_id {
+        return Some("an AWS access key id");
+    }
+    url_password(text).then_some("a password in a URL (`scheme://user:password@host`)")
+}
+
+/// Whether text holds a URL with a written password in its user information
+/// (`postgres://app:hunter2@db:5432/ehr`); a password read at run time (`$…`, `${…}`) or a
+/// placeholder (`<…>`) is not written.
+fn url_password(text: &str) -> bool {
+    let mut from = 0;
+    while let Some(at) = text[from..].find("://") {
+        let start = from + at + 3;
+        from = start;
+        let authority = text[start..]
+            .split(|c: char| {
+                c == '/' || c == '?' || c == '#' || c.is_whitespace() || c == '"' || c == '\''
+            })
+            .next()
+            .unwrap_or_default();
+        let Some((userinfo, _host)) = authority.rsplit_once('@') else {
+            continue;
+        };
+        if let Some((_user, password)) = userinfo.split_once(':')
+            && !password.is_empty()
+            && !password.starts_with(['$', '<', '{'])
+        {
+            return true;
+        }
+    }
+    false
 }
 
 /// A password-like assignment in free text (`DB_PASSWORD=hunter2`, `password: s3cret`,
@@ -426,6 +528,180 @@ fn assignment(text: &str) -> Option<String> {
             {
                 return Some(format!("{keyword}…={first}…"));
             }
+        }
+    }
+    None
+}
+
+/// Whether an assignment in text is written `NAME=value` (with `=`), not `name: value`.
+fn equals_assignment(text: &str) -> bool {
+    assignment(&text.replace(':', " ")).is_some()
+}
+
+/// Every value below `value` that is the value of a named property (not an intrinsic's
+/// argument), with its pointer and name.
+fn named_values(value: &Value) -> Vec<(String, String, &Value)> {
+    let mut out = Vec::new();
+    let mut pending = vec![(value, String::new())];
+    while let Some((v, at)) = pending.pop() {
+        match v {
+            Value::Object(map) => {
+                for (k, child) in map {
+                    let escaped = k.replace('~', "~0").replace('/', "~1");
+                    let here = format!("{at}/{escaped}");
+                    if !(k == "Ref" || k.starts_with("Fn::")) {
+                        out.push((here.clone(), k.clone(), child));
+                    }
+                    pending.push((child, here));
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    pending.push((child, format!("{at}/{i}")));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The text an intrinsic writes itself, as opposed to what it reads from elsewhere (`Ref`,
+/// `Fn::GetAtt`, `Fn::ImportValue`, the `${…}` of `Fn::Sub`): the pieces of a value that are
+/// in the template.
+fn literal_parts(value: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut pending = vec![value];
+    while let Some(v) = pending.pop() {
+        match v {
+            Value::String(s) => out.push(s.clone()),
+            Value::Number(n) => out.push(n.to_string()),
+            Value::Array(items) => pending.extend(items),
+            Value::Object(map) if map.len() == 1 => {
+                let (name, arg) = map.iter().next().expect("one entry");
+                match (name.as_str(), arg) {
+                    ("Ref" | "Fn::GetAtt" | "Fn::ImportValue" | "Fn::GetAZs", _) => {}
+                    ("Fn::Sub", Value::String(t)) => out.push(without_variables(t)),
+                    ("Fn::Sub", Value::Array(a)) => {
+                        if let Some(t) = a.first().and_then(Value::as_str) {
+                            out.push(without_variables(t));
+                        }
+                        if let Some(Value::Object(vars)) = a.get(1) {
+                            pending.extend(vars.values());
+                        }
+                    }
+                    // The delimiter of a join or a split is not written into the value alone.
+                    ("Fn::Join" | "Fn::Split", Value::Array(a)) => pending.extend(a.iter().skip(1)),
+                    // The condition's name is not part of the value.
+                    ("Fn::If", Value::Array(a)) => pending.extend(a.iter().skip(1)),
+                    ("Fn::Select", Value::Array(a)) => pending.extend(a.iter().skip(1)),
+                    (_, arg) => pending.push(arg),
+                }
+            }
+            Value::Object(map) => pending.extend(map.values()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether an intrinsic writes text of its own into the value (not only what it reads from
+/// elsewhere), other than a dynamic reference to Secrets Manager or a SecureString
+/// parameter (`{{resolve:secretsmanager:…}}`, in one piece or joined around a `Ref`).
+fn writes_text(value: &Value) -> bool {
+    if dynamic_reference(&super::meaning::text_or_json(value)) {
+        return false;
+    }
+    let parts = literal_parts(value);
+    if parts.iter().any(|p| dynamic_reference(p)) {
+        return false;
+    }
+    parts.iter().any(|p| !p.trim().is_empty())
+}
+
+/// `Fn::Sub` text without its `${…}` variables.
+fn without_variables(template: &str) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(at) = rest.find("${") {
+        out.push_str(&rest[..at]);
+        // `${!Literal}` writes `${Literal}`.
+        if rest[at + 2..].starts_with('!') {
+            out.push_str("${");
+            rest = &rest[at + 3..];
+            continue;
+        }
+        match rest[at..].find('}') {
+            Some(end) => rest = &rest[at + end + 1..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether an attribute name is that of a secret's value, not of a reference to one.
+fn secret_attribute(name: &str) -> bool {
+    let n = squash(name);
+    !reference_name(&n)
+        && [
+            "secretaccesskey",
+            "password",
+            "secretstring",
+            "privatekey",
+            "clientsecret",
+            "authtoken",
+        ]
+        .iter()
+        .any(|s| n.contains(s))
+}
+
+/// The first use of a secret attribute below `value`: `Fn::GetAtt [X, SecretAccessKey]`,
+/// `"Fn::GetAtt": "X.SecretAccessKey"` or `${X.SecretAccessKey}` in `Fn::Sub`.
+fn secret_attribute_use(value: &Value) -> Option<(String, String)> {
+    let mut pending = vec![(value, String::new())];
+    while let Some((v, at)) = pending.pop() {
+        match v {
+            Value::Object(map) => {
+                for (k, child) in map {
+                    let attribute = match (k.as_str(), child) {
+                        ("Fn::GetAtt", Value::Array(a)) => {
+                            a.get(1).and_then(Value::as_str).map(str::to_owned)
+                        }
+                        ("Fn::GetAtt", Value::String(s)) => {
+                            s.split_once('.').map(|(_, a)| a.to_owned())
+                        }
+                        ("Fn::Sub", sub) => {
+                            let t = match sub {
+                                Value::Array(a) => a.first().and_then(Value::as_str),
+                                other => other.as_str(),
+                            };
+                            t.and_then(|t| {
+                                t.split("${")
+                                    .skip(1)
+                                    .filter_map(|v| v.split('}').next())
+                                    .filter_map(|v| v.split_once('.'))
+                                    .map(|(_, a)| a.to_owned())
+                                    .find(|a| secret_attribute(a))
+                            })
+                        }
+                        _ => None,
+                    };
+                    if let Some(a) = attribute.filter(|a| secret_attribute(a)) {
+                        return Some((at, a));
+                    }
+                    let escaped = k.replace('~', "~0").replace('/', "~1");
+                    pending.push((child, format!("{at}/{escaped}")));
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    pending.push((child, format!("{at}/{i}")));
+                }
+            }
+            _ => {}
         }
     }
     None
@@ -496,7 +772,8 @@ fn strings_below<'v>(
     }
 }
 
-/// The environment variables of a resource: `(pointer, name, value)`.
+/// The environment variables of a resource and every other name/value pair of its
+/// properties: `(pointer, name, value)`.
 fn environment(cx: &Cx<'_>) -> Vec<(String, String, Value)> {
     let mut out = Vec::new();
     if let Some(Value::Object(vars)) = cx.prop("/Environment/Variables") {
@@ -504,27 +781,37 @@ fn environment(cx: &Cx<'_>) -> Vec<(String, String, Value)> {
             out.push((format!("/Environment/Variables/{k}"), k.clone(), v.clone()));
         }
     }
-    // ECS task definitions: `ContainerDefinitions[].Environment[]`; Batch job definitions:
-    // `ContainerProperties.Environment[]`.
-    let mut lists: Vec<(String, &Value)> = Vec::new();
-    if let Some(Value::Array(containers)) = cx.prop("/ContainerDefinitions") {
-        for (c, container) in containers.iter().enumerate() {
-            lists.push((
-                format!("/ContainerDefinitions/{c}/Environment"),
-                &container["Environment"],
-            ));
-        }
-    }
-    if let Some(container) = cx.prop("/ContainerProperties") {
-        lists.push((
-            "/ContainerProperties/Environment".to_owned(),
-            &container["Environment"],
-        ));
-    }
-    for (list, entries) in lists {
-        for (e, entry) in entries.as_array().into_iter().flatten().enumerate() {
-            let name = text(&entry["Name"]).unwrap_or_default();
-            out.push((format!("{list}/{e}/Value"), name, entry["Value"].clone()));
+    // Name/value pairs anywhere: ECS and Batch containers' `Environment`, CodeBuild's
+    // `EnvironmentVariables`, App Runner's `RuntimeEnvironmentVariables`, Elastic
+    // Beanstalk's `OptionSettings`, tags: `{"Name"|"Key"|"OptionName": n, "Value": v}`. A
+    // CodeBuild variable of type `PARAMETER_STORE` or `SECRETS_MANAGER` holds a reference.
+    let mut pending = vec![(cx.resource.properties(), String::new())];
+    while let Some((v, at)) = pending.pop() {
+        match v {
+            Value::Object(map) => {
+                let name = ["Name", "Key", "OptionName"]
+                    .iter()
+                    .find_map(|k| map.get(*k).and_then(text));
+                let reference = map
+                    .get("Type")
+                    .and_then(text)
+                    .is_some_and(|t| !t.eq_ignore_ascii_case("PLAINTEXT"));
+                if let (Some(name), Some(value)) = (name, map.get("Value"))
+                    && !reference
+                {
+                    out.push((format!("{at}/Value"), name, value.clone()));
+                }
+                for (k, child) in map {
+                    let escaped = k.replace('~', "~0").replace('/', "~1");
+                    pending.push((child, format!("{at}/{escaped}")));
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    pending.push((child, format!("{at}/{i}")));
+                }
+            }
+            _ => {}
         }
     }
     out
@@ -548,21 +835,36 @@ fn p1(cx: &Cx<'_>) -> Outcome {
                     "`{}` assigns a secret in plain text ({a})",
                     &pointer[1..]
                 ));
+            } else if let Some(rule) = hipaa_stack_syntax::user_data_problem(&data) {
+                // The check `user_data!` makes when a program is compiled, on the user
+                // data of every resource: abbreviated names (`DB_PW=`), URL passwords, keys.
+                problems.push(format!("`{}`: {rule}", &pointer[1..]));
             }
         }
     }
     // Environment variables: stored and shown in plain text by the service's describe calls.
     for (pointer, name, value) in environment(cx) {
         let literal = text(&value);
+        // Text that is written in the template: a resolved literal, or the pieces an
+        // intrinsic writes around what it reads (`Fn::Join ["", ["hunter", {"Ref": X}]]`),
+        // a dynamic reference included: CloudFormation writes the resolved secret into the
+        // function's configuration, which its describe calls show.
         let written = literal.as_deref().is_some_and(|v| {
             let v = v.trim();
             !v.is_empty() && !v.starts_with("arn:")
-        });
+        }) || (literal.is_none()
+            && value.is_object()
+            && literal_parts(&value).iter().any(|p| !p.trim().is_empty()));
         if written
             && (secret_name(&name) || literal.as_deref().is_some_and(|v| assignment(v).is_some()))
         {
+            let what = if pointer.contains("Environment") || pointer.contains("Variables") {
+                "environment variable"
+            } else {
+                "setting"
+            };
             problems.push(format!(
-                "environment variable `{name}` (`{}`) holds a secret in plain text; pass the secret's ARN and read it at run time",
+                "{what} `{name}` (`{}`) holds a secret in plain text; pass the secret's ARN and read it at run time",
                 pointer.trim_start_matches('/')
             ));
         }
@@ -601,6 +903,19 @@ fn p1(cx: &Cx<'_>) -> Outcome {
         if pointer.contains("/Environment/") {
             continue;
         }
+        // A password assigned in free text (a description, a tag, a command): `NAME=value`.
+        // (Only user data and environment variables are read for `name: value` as well,
+        // which descriptions write in prose.)
+        if !name.eq_ignore_ascii_case("UserData")
+            && let Some(a) = assignment(s).filter(|a| s.contains('=') && a.contains('='))
+            && equals_assignment(s)
+        {
+            problems.push(format!(
+                "`{}` assigns a secret in plain text ({a})",
+                pointer.trim_start_matches('/')
+            ));
+            continue;
+        }
         if secret_property(&name) && !s.trim().is_empty() && !dynamic_reference(s) {
             problems.push(format!(
                 "`{}` is a secret written in plain text; use a `{{{{resolve:secretsmanager:…}}}}` dynamic reference or let the service manage it",
@@ -608,10 +923,77 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             ));
         }
     }
+    // A property named like a secret whose value an intrinsic builds from written text
+    // (`{"Fn::Sub": "hunter2${AWS::Region}"}`, `Fn::Join`, `Fn::Select`, …): the text is in
+    // the template as much as a plain string.
+    for (pointer, name, value) in named_values(cx.resource.properties()) {
+        let intrinsic = value
+            .as_object()
+            .is_some_and(|m| m.len() == 1 && m.keys().all(|k| k.starts_with("Fn::")));
+        if intrinsic
+            && secret_property(&name)
+            && !(t == "AWS::SecretsManager::Secret" && name == "SecretString")
+            && writes_text(value)
+        {
+            problems.push(format!(
+                "`{}` builds a secret from text written in the template; use a `{{{{resolve:secretsmanager:…}}}}` dynamic reference or let the service manage it",
+                pointer.trim_start_matches('/')
+            ));
+        }
+    }
+    // A secret attribute of another resource (an access key's `SecretAccessKey`, …) copied
+    // into a property: CloudFormation writes its value in plain text where the property is
+    // shown. Only a Secrets Manager secret may hold it.
+    if t != "AWS::SecretsManager::Secret"
+        && let Some((pointer, attribute)) = secret_attribute_use(cx.resource.properties())
+    {
+        problems.push(format!(
+            "`{}` copies the attribute `{attribute}`, a secret, in plain text; store it in a Secrets Manager secret and pass the secret's ARN",
+            pointer.trim_start_matches('/')
+        ));
+    }
+    // The stack's description (`Stack::description`, text made at run time) is shown by
+    // DescribeStacks: read with the first resource of its template.
+    if cx
+        .template
+        .resources()
+        .first()
+        .is_some_and(|r| r.logical_id() == cx.id())
+    {
+        let description = &cx.template.description;
+        if let Some(what) = credential_text(description) {
+            problems.push(format!("the stack's `Description` holds {what}"));
+        } else if let Some(a) = assignment(description).filter(|_| equals_assignment(description)) {
+            problems.push(format!(
+                "the stack's `Description` assigns a secret in plain text ({a})"
+            ));
+        }
+    }
+    // A generated secret's template is written in the template: a password in it is not
+    // generated (`{"username": "app", "password": "hunter2"}`, generating another key).
+    if t == "AWS::SecretsManager::Secret"
+        && let Some(template) = cx
+            .prop("/GenerateSecretString/SecretStringTemplate")
+            .and_then(text)
+        && let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(&template)
+    {
+        let generated = cx
+            .prop("/GenerateSecretString/GenerateStringKey")
+            .and_then(text)
+            .unwrap_or_default();
+        for (k, v) in &fields {
+            if *k != generated && secret_name(k) && v.as_str().is_some_and(|v| !v.trim().is_empty())
+            {
+                problems.push(format!(
+                    "`GenerateSecretString.SecretStringTemplate` writes `{k}` in plain text; let Secrets Manager generate it (`GenerateStringKey`)"
+                ));
+            }
+        }
+    }
     // A secret string built by intrinsics is in the template as much as a written one.
     if t == "AWS::SecretsManager::Secret"
         && let Some(v) = cx.prop("/SecretString").filter(|v| !v.is_string())
-        && !dynamic_reference(&super::meaning::text_or_json(v))
+        && writes_text(v)
     {
         problems.push(
             "`SecretString` writes the secret into the template; use `GenerateSecretString`"
@@ -747,6 +1129,134 @@ mod tests {
         assert_eq!(squash("Db_Pass-Word"), "dbpassword");
         assert!(reference_name("secretarn"));
         assert!(!reference_name("password"));
+    }
+
+    #[test]
+    fn secrets_spelled_otherwise_are_recognised() {
+        // Abbreviations count as words of their own only.
+        assert_eq!(words("dbPass_WORD-x"), ["db", "pass", "word", "x"]);
+        assert_eq!(words("DB_PW"), ["db", "pw"]);
+        assert!(secret_name("DB_PW") && secret_name("dbPass") && secret_name("PG_PSWD"));
+        for name in [
+            "PASSENGER",
+            "COMPASS",
+            "PW_POLICY_URL",
+            "DB_HOST",
+            "SECRET_URI",
+        ] {
+            assert!(!secret_name(name), "{name}");
+        }
+        // Passwords in the user information of a URL.
+        assert!(url_password("postgres://app:hunter2@db:5432/ehr"));
+        assert!(url_password("x redis://:s3cret@cache:6379 y"));
+        assert!(url_password("see https://example.com then mysql://u:p@h/d"));
+        for text in [
+            "postgres://app@db/ehr",
+            "https://example.com/a:b@c",
+            "postgres://app:${DB_PASSWORD}@db/ehr",
+            "postgres://app:$PW@db/ehr",
+            "postgres://app:<password>@db/ehr",
+            "postgres://app:@db/ehr",
+            "no url",
+            // Where the authority ends: a path, a query, a fragment, white space, a quote.
+            "https://host?x=a:b@c",
+            "https://host#a:b@c",
+            "https://host and a:b@c",
+            "https://host\"a:b@c",
+            "https://host'a:b@c",
+        ] {
+            assert!(!url_password(text), "{text}");
+        }
+        assert_eq!(
+            credential_text("amqp://u:pw@h"),
+            Some("a password in a URL (`scheme://user:password@host`)")
+        );
+        // `NAME=value` in prose, not `name: value`.
+        assert!(equals_assignment("servers; DB_PASSWORD=hunter2"));
+        assert!(!equals_assignment("rotate the password: every 30 days"));
+        // The text an intrinsic writes itself.
+        assert_eq!(without_variables("a${B}c${!D}e${F"), "ac${D}e");
+        let parts = |v: Value| {
+            let mut p = literal_parts(&v);
+            p.sort();
+            p
+        };
+        assert_eq!(
+            parts(serde_json::json!({"Fn::Sub": ["x${A}y", {"A": "z", "B": {"Ref": "R"}}]})),
+            ["xy", "z"]
+        );
+        assert_eq!(
+            parts(serde_json::json!({"Fn::Join": ["-", ["a", {"Fn::GetAtt": ["R", "Arn"]}]]})),
+            ["a"]
+        );
+        assert_eq!(
+            parts(
+                serde_json::json!({"Fn::If": ["C", {"Fn::Select": [0, ["s"]]}, {"Fn::Split": [",", "t"]}]})
+            ),
+            ["s", "t"]
+        );
+        assert_eq!(
+            parts(serde_json::json!({"Fn::Base64": {"Fn::ImportValue": "x"}})),
+            Vec::<String>::new()
+        );
+        assert_eq!(parts(serde_json::json!({"a": 1, "b": ["c"]})), ["1", "c"]);
+        assert!(writes_text(
+            &serde_json::json!({"Fn::Sub": "pw${AWS::Region}"})
+        ));
+        assert!(!writes_text(
+            &serde_json::json!({"Fn::Sub": "${AWS::Region}"})
+        ));
+        assert!(!writes_text(
+            &serde_json::json!({"Fn::Join": ["", ["{{resolve:secretsmanager:", {"Ref": "S"}, "}}"]]})
+        ));
+        assert!(!writes_text(
+            &serde_json::json!({"Fn::Sub": "{{resolve:ssm-secure:/p}}"})
+        ));
+        // Secret attributes, by name and in each spelling of a reference.
+        assert!(secret_attribute("SecretAccessKey") && !secret_attribute("SecretArn"));
+        for v in [
+            serde_json::json!({"V": {"Fn::GetAtt": ["K", "SecretAccessKey"]}}),
+            serde_json::json!({"V": [{"Fn::GetAtt": "K.SecretAccessKey"}]}),
+            serde_json::json!({"V": {"Fn::Sub": ["a${K.SecretAccessKey}", {}]}}),
+            serde_json::json!({"V": {"Fn::Sub": "${X.Arn}${K.SecretAccessKey}"}}),
+        ] {
+            let (pointer, attribute) = secret_attribute_use(&v).expect("found");
+            assert!(pointer.starts_with("/V"), "{pointer}");
+            assert_eq!(attribute, "SecretAccessKey");
+        }
+        assert_eq!(
+            secret_attribute_use(
+                &serde_json::json!({"V": {"Fn::GetAtt": ["K", "Arn"]}, "W": {"Fn::Sub": "${K.Arn}"}})
+            ),
+            None
+        );
+        // Named values are those of properties, not of intrinsics' arguments.
+        let v = serde_json::json!({"A": {"Fn::Sub": "x"}, "B": [{"C~/": 1}]});
+        let mut names: Vec<(String, String)> = named_values(&v)
+            .into_iter()
+            .map(|(p, n, _)| (p, n))
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                ("/A".to_owned(), "A".to_owned()),
+                ("/B".to_owned(), "B".to_owned()),
+                ("/B/0/C~0~1".to_owned(), "C~/".to_owned())
+            ]
+        );
+        // A transform anywhere, with the pointer of the object that holds it.
+        assert_eq!(
+            transform_at(
+                &serde_json::json!({"A": [{"Fn::Transform": {}}]}),
+                "/Properties"
+            ),
+            Some("/Properties/A/0".to_owned())
+        );
+        assert_eq!(
+            transform_at(&serde_json::json!({"A": ["Fn::Transform"]}), ""),
+            None
+        );
     }
 
     #[test]

@@ -125,18 +125,51 @@ pub(super) fn statement_proof(resource: &Resource, document: &str, suffix: &str)
     }
 }
 
-/// A string or a list of strings, as a list.
-pub(super) fn strings(value: &Value) -> Vec<&str> {
+/// A string or a list of strings, as a list, with intrinsics resolved where they can be
+/// (`{"Fn::Sub": "s3:*"}` is `s3:*`); what cannot be resolved is left out.
+pub(super) fn strings(value: &Value) -> Vec<String> {
     match value {
-        Value::String(s) => vec![s.as_str()],
-        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
+        Value::Array(items) => items.iter().filter_map(super::meaning::text).collect(),
+        v => super::meaning::text(v).into_iter().collect(),
     }
 }
 
-/// Whether a `Principal` names every principal: `*` or `{"AWS": "*"}`.
+/// Whether text is (or holds) a dynamic reference, `{{resolve:…}}`: CloudFormation puts
+/// a value there at deploy that no rule can read.
+pub(super) fn dynamic(text: &str) -> bool {
+    text.contains("{{resolve:")
+}
+
+/// The actions a statement may allow, read for the worst: an action that an intrinsic
+/// reads from elsewhere (a resource's attribute, an import) or a dynamic reference may be
+/// anything at deploy, so it counts as `*`.
+fn allowed_actions(statement: &Value) -> Vec<String> {
+    let one = |v: &Value| match super::meaning::text(v) {
+        Some(t) if !dynamic(&t) => t,
+        _ => "*".to_owned(),
+    };
+    match &statement["Action"] {
+        Value::Null => Vec::new(),
+        Value::Array(items) => items.iter().map(one).collect(),
+        v => vec![one(v)],
+    }
+}
+
+/// Whether a `Principal` names every principal: `*` or `{"AWS": "*"}`, written as text or
+/// made by an intrinsic (`{"Fn::Sub": "*"}`, `Fn::Join`, …).
 pub(super) fn everyone(principal: &Value) -> bool {
-    strings(principal).contains(&"*") || strings(&principal["AWS"]).contains(&"*")
+    let one = |v: &Value| super::meaning::text(v).is_some_and(|t| t.trim() == "*");
+    let star = |value: &Value| match value {
+        Value::Array(items) => items.iter().any(one),
+        v => one(v),
+    };
+    star(principal) || star(&principal["AWS"])
+}
+
+/// [`everyone`], read for the worst where a statement allows: a dynamic reference
+/// (`{{resolve:ssm:…}}`) anywhere in the principal may resolve to `*` at deploy.
+pub(super) fn may_be_everyone(principal: &Value) -> bool {
+    everyone(principal) || super::meaning::text_or_json(principal).contains("{{resolve:")
 }
 
 /// Whether the IAM pattern `pattern` (with `*` and `?`) matches `text`, ignoring case as IAM
@@ -188,11 +221,11 @@ fn every_resource(resource: &str) -> bool {
 /// Whether a statement allows, on every resource (`Resource` `*` in any spelling, or
 /// `NotResource`, which allows everything it does not name).
 fn allows_on_everything(statement: &Value) -> bool {
-    statement["Effect"] == "Allow"
+    allows(statement)
         && (statement.get("NotResource").is_some()
             || resource_texts(&statement["Resource"])
                 .iter()
-                .any(|r| every_resource(r)))
+                .any(|r| every_resource(r) || dynamic(r)))
 }
 
 /// The texts of a `Resource` (string, list, or intrinsics that resolve).
@@ -204,8 +237,11 @@ fn resource_texts(value: &Value) -> Vec<String> {
 }
 
 /// Whether the statement allows.
-fn allows(statement: &Value) -> bool {
-    statement["Effect"] == "Allow"
+/// Whether a statement may allow: its `Effect` is `Allow`, in any spelling an intrinsic
+/// resolves to, or anything that is not known to be `Deny` (a dynamic reference, a value
+/// read from elsewhere), read for the worst.
+pub(super) fn allows(statement: &Value) -> bool {
+    super::meaning::text(&statement["Effect"]).is_none_or(|e| e != "Deny")
 }
 
 // ---------------------------------------------------------------------------------------
@@ -386,7 +422,7 @@ fn too_broad(statement: &Value) -> Option<String> {
                 .to_owned(),
         );
     }
-    let actions = strings(&statement["Action"]);
+    let actions = allowed_actions(statement);
     if let Some(a) = actions.iter().find(|a| whole_service(a)) {
         return Some(format!("allows `{a}`; name the actions instead"));
     }
@@ -400,25 +436,37 @@ fn too_broad(statement: &Value) -> Option<String> {
     None
 }
 
-/// AWS-managed policies known to grant whole services or everything: the administrator
-/// and power-user job functions, IAM and KMS administration, and every `…FullAccess` or
-/// read-write policy of a service.
+/// The AWS-managed policies an identity may attach: each names its actions and grants no
+/// read of stored data on every resource. AWS has more than a thousand managed policies
+/// and adds more; a list of the broad ones (`AdministratorAccess`, `…FullAccess`) always
+/// lags behind them (`job-function/SystemAdministrator`, `ReadOnlyAccess`, which reads every
+/// bucket and table), so every other AWS-managed policy fails I2 until it is read and added
+/// here, or waived with a reason.
+const NARROW_MANAGED: &[&str] = &[
+    // The instance role of `SecureInstance`: Systems Manager and the CloudWatch agent.
+    "amazonssmmanagedinstancecore",
+    "cloudwatchagentserverpolicy",
+    // The service roles of AWS Backup, AWS Config and RDS enhanced monitoring.
+    "service-role/awsbackupservicerolepolicyforbackup",
+    "service-role/awsbackupservicerolepolicyforrestores",
+    "awsbackupservicerolepolicyfors3backup",
+    "awsbackupservicerolepolicyfors3restore",
+    "service-role/aws_configrole",
+    "service-role/amazonrdsenhancedmonitoringrole",
+    // Lambda's own logs and network interfaces, ECS pulling images and writing logs.
+    "service-role/awslambdabasicexecutionrole",
+    "service-role/awslambdavpcaccessexecutionrole",
+    "service-role/amazonecstaskexecutionrolepolicy",
+    "awsxraydaemonwriteaccess",
+];
+
+/// Whether an ARN attaches an AWS-managed policy that is not on [`NARROW_MANAGED`].
 fn broad_managed_policy(arn: &str) -> bool {
     let lower = arn.trim().to_ascii_lowercase();
     let Some((_, name)) = lower.split_once(":iam::aws:policy/") else {
         return false;
     };
-    let name = name.rsplit('/').next().unwrap_or(name);
-    [
-        "administratoraccess",
-        "poweruseraccess",
-        "iamfullaccess",
-        "secretsmanagerreadwrite",
-        "awskeymanagementservicepoweruser",
-    ]
-    .iter()
-    .any(|b| name.starts_with(b))
-        || name.ends_with("fullaccess")
+    !NARROW_MANAGED.contains(&name)
 }
 
 /// The AWS-managed policies known to be broad that an identity attaches by ARN.
@@ -430,9 +478,24 @@ fn broad_attachments(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
         .enumerate()
         .map(|(i, v)| {
             let arn = super::meaning::text_or_json(v);
-            if broad_managed_policy(&arn) {
+            // A policy only known at deploy (a dynamic reference, another resource's
+            // attribute that is not a managed policy of the template) may be any policy.
+            let unknown = dynamic(&arn)
+                || cx
+                    .template
+                    .resources()
+                    .iter()
+                    .any(|r| {
+                        r.type_name() != "AWS::IAM::ManagedPolicy"
+                            && super::compute::mentions(v, r.logical_id())
+                    });
+            if unknown {
                 Err(format!(
-                    "`ManagedPolicyArns.{i}` attaches the AWS-managed policy {arn}, which allows whole services; attach a managed policy that names the actions"
+                    "`ManagedPolicyArns.{i}` is {arn}, a policy known only at deploy; attach a managed policy of the app or an AWS-managed policy by its ARN"
+                ))
+            } else if broad_managed_policy(&arn) {
+                Err(format!(
+                    "`ManagedPolicyArns.{i}` attaches the AWS-managed policy {arn}, which is not on hipaa-stack's list of AWS-managed policies that name their actions and read no data on every resource; attach a managed policy of your own that names the actions"
                 ))
             } else {
                 cx.proof(&format!("/ManagedPolicyArns/{i}")).ok_or_default()
@@ -463,7 +526,7 @@ fn i8(cx: &Cx<'_>) -> Outcome {
     let open: Vec<String> = statements(&document)
         .into_iter()
         .filter(|(_, s)| {
-            allows(s) && (everyone(&s["Principal"]) || s.get("NotPrincipal").is_some())
+            allows(s) && (may_be_everyone(&s["Principal"]) || s.get("NotPrincipal").is_some())
         })
         .map(|(suffix, _)| format!("`{}`", pointer_name(&format!("{pointer}{suffix}"))))
         .collect();
@@ -473,7 +536,52 @@ fn i8(cx: &Cx<'_>) -> Outcome {
             open.join(", ")
         ));
     }
+    let federated: Vec<String> = statements(&document)
+        .into_iter()
+        .filter(|(_, s)| {
+            allows(s) && !s["Principal"]["Federated"].is_null() && !bound_federation(s)
+        })
+        .map(|(suffix, _)| format!("`{}`", pointer_name(&format!("{pointer}{suffix}"))))
+        .collect();
+    if !federated.is_empty() {
+        return Outcome::Fail(format!(
+            "{} let every identity of a federated provider assume the role: no condition names the audience or subject (`…:aud`, `…:sub`, `SAML:aud`) it must be",
+            federated.join(", ")
+        ));
+    }
     all([cx.present(pointer)])
+}
+
+/// Whether a statement that trusts a federated provider (an OIDC provider, Cognito, SAML)
+/// binds it to an audience or a subject: a condition on a key ending in `:aud` or `:sub`
+/// (`token.actions.githubusercontent.com:sub`, `cognito-identity.amazonaws.com:aud`,
+/// `SAML:aud`) whose values are not all wildcards. Without one, every identity the
+/// provider issues (every GitHub repository, every Cognito user of any pool) may assume
+/// the role.
+fn bound_federation(statement: &Value) -> bool {
+    let Some(conditions) = statement["Condition"].as_object() else {
+        return false;
+    };
+    conditions
+        .iter()
+        .filter(|(operator, _)| !operator.to_ascii_lowercase().contains("not"))
+        .filter_map(|(_, keys)| keys.as_object())
+        .flat_map(|keys| keys.iter())
+        .any(|(key, values)| {
+            let key = key.to_ascii_lowercase();
+            let values = match values {
+                Value::Array(items) => items.iter().collect::<Vec<_>>(),
+                v => vec![v],
+            };
+            (key.ends_with(":aud") || key.ends_with(":sub"))
+                && !values.is_empty()
+                && values.iter().all(|v| {
+                    super::meaning::text(v).is_some_and(|t| {
+                        let rest = t.trim().trim_start_matches("repo:");
+                        !rest.is_empty() && !rest.chars().all(|c| c == '*' || c == '?')
+                    })
+                })
+        })
 }
 
 /// The KMS actions that must never be allowed on every key.
@@ -483,7 +591,7 @@ fn kms_on_every_key(statement: &Value) -> Option<String> {
     if !allows_on_everything(statement) {
         return None;
     }
-    strings(&statement["Action"])
+    allowed_actions(statement)
         .into_iter()
         .find(|a| BLOCKED_KMS.iter().any(|b| glob(a, b)))
         .map(|a| format!("allows `{a}` on every KMS key (`Resource` `*`); name the keys"))
@@ -498,6 +606,57 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn federation_is_bound_only_by_a_required_audience_or_subject() {
+        let with = |condition: Value| json!({ "Condition": condition });
+        assert!(bound_federation(&with(
+            json!({"StringEquals": {"x:aud": "a"}})
+        )));
+        assert!(bound_federation(&with(
+            json!({"StringLike": {"X:SUB": ["repo:o/r:*"]}})
+        )));
+        assert!(bound_federation(&with(
+            json!({"StringEquals": {"SAML:aud": {"Fn::Sub": "https://signin.aws.amazon.com/saml"}}})
+        )));
+        for unbound in [
+            json!({"StringEquals": {"x:aud": []}}),
+            json!({"StringLike": {"x:sub": ["repo:o/r", "*"]}}),
+            json!({"StringLike": {"x:sub": "?*"}}),
+            json!({"StringLike": {"x:sub": "repo:"}}),
+            json!({"StringNotLike": {"x:sub": "repo:o/r"}}),
+            json!({"StringEquals": {"x:amr": "authenticated"}}),
+            json!({"StringEquals": {"x:aud": {"Ref": "Unknown"}}}),
+            json!("x:aud"),
+        ] {
+            assert!(!bound_federation(&with(unbound.clone())), "{unbound}");
+        }
+        assert!(!bound_federation(&json!({})));
+    }
+
+    #[test]
+    fn only_listed_aws_managed_policies_are_narrow() {
+        assert!(!broad_managed_policy(
+            " arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+        ));
+        assert!(!broad_managed_policy(
+            "arn:aws-us-gov:iam::aws:policy/service-role/AWS_ConfigRole"
+        ));
+        assert!(broad_managed_policy(
+            "arn:aws:iam::aws:policy/ReadOnlyAccess"
+        ));
+        assert!(broad_managed_policy(
+            "arn:aws:iam::aws:policy/job-function/SystemAdministrator"
+        ));
+        // `AWS_ConfigRole` under another path is another policy.
+        assert!(broad_managed_policy(
+            "arn:aws:iam::aws:policy/AWS_ConfigRole"
+        ));
+        // Customer-managed policies are read by their statements instead.
+        assert!(!broad_managed_policy(
+            "arn:aws:iam::111122223333:policy/ReadOnlyAccess"
+        ));
+    }
 
     #[test]
     fn glob_matches_iam_patterns_ignoring_case() {

@@ -198,10 +198,24 @@ fn store_ports(cx: &Cx<'_>) -> Vec<i64> {
 /// administration, database and cache ports (`forbidden`).
 fn forbidden_ports(entry: &Value, forbidden: &[i64]) -> Option<String> {
     let protocol = match &entry["IpProtocol"] {
-        Value::String(s) => s.trim().to_ascii_lowercase(),
         Value::Number(n) => n.to_string(),
-        _ => return Some("every protocol and port (no `IpProtocol`)".to_owned()),
+        Value::Null => return Some("every protocol and port (no `IpProtocol`)".to_owned()),
+        v => match super::meaning::text(v) {
+            Some(t) => t.trim().to_ascii_lowercase(),
+            None => return Some("every protocol and port (no `IpProtocol`)".to_owned()),
+        },
     };
+    // EC2 takes `tcp`, `udp`, `icmp`, `icmpv6` or a protocol number; anything else (a
+    // dynamic reference, text only known at deploy) may be -1: read it for the worst.
+    let known = matches!(protocol.as_str(), "tcp" | "udp" | "icmp" | "icmpv6")
+        || protocol
+            .parse::<i64>()
+            .is_ok_and(|n| (-1..=255).contains(&n));
+    if !known {
+        return Some(format!(
+            "every protocol and port (`IpProtocol` {protocol} is not known before deploy)"
+        ));
+    }
     match protocol.as_str() {
         "-1" | "all" => Some("every protocol and port (`IpProtocol` -1)".to_owned()),
         "tcp" | "6" | "udp" | "17" => {

@@ -207,7 +207,8 @@ fn when_insecure(statement: &Value) -> bool {
             .is_some_and(|a| a.len() == 1 && is_false(&a[0]))
 }
 
-/// Whether a statement denies everyone publishing without TLS.
+/// Whether a statement denies everyone publishing without TLS, with no other condition
+/// narrowing the denial.
 fn denies_insecure_publish(statement: &Value) -> bool {
     statement["Effect"] == "Deny"
         && everyone(&statement["Principal"])
@@ -215,17 +216,37 @@ fn denies_insecure_publish(statement: &Value) -> bool {
             .iter()
             .any(|a| glob(a, "sns:Publish"))
         && when_insecure(statement)
+        && super::storage::only_transport_condition(statement)
 }
 
 fn n2(cx: &Cx<'_>) -> Outcome {
     // A topic has one policy: whichever `AWS::SNS::TopicPolicy` is applied last replaces the
     // others, so every policy that names the topic must deny publishing without TLS.
+    // Policies of other stacks name it by import; a policy whose topics are known only at
+    // deploy (a dynamic reference, another resource's attribute) may name it.
     let mut proofs = Vec::new();
     let mut policies = Vec::new();
-    for policy in cx.others("AWS::SNS::TopicPolicy") {
-        let names_me = policy.properties()["Topics"]
-            .as_array()
-            .is_some_and(|topics| topics.iter().any(|t| super::compute::mentions(t, cx.id())));
+    let exports = cx.own_exports();
+    for (stack, policy) in cx.everywhere("AWS::SNS::TopicPolicy") {
+        let topics = &policy.properties()["Topics"];
+        let unknown = |t: &Value| {
+            super::meaning::text(t).is_some_and(|t| super::identity::dynamic(&t))
+                || (stack.is_none()
+                    && cx.template.resources().iter().any(|r| {
+                        r.type_name() != "AWS::SNS::Topic"
+                            && super::compute::mentions(t, r.logical_id())
+                    }))
+        };
+        let names_me = match topics {
+            Value::Array(items) => items.iter().any(|t| {
+                unknown(t)
+                    || match stack {
+                        None => super::compute::mentions(t, cx.id()),
+                        Some(_) => super::imports_any(t, &exports),
+                    }
+            }),
+            other => unknown(other),
+        };
         if !names_me {
             continue;
         }
@@ -236,8 +257,16 @@ fn n2(cx: &Cx<'_>) -> Outcome {
                 .map(|(suffix, _)| suffix)
         });
         match found.and_then(|s| statement_proof(policy, "/PolicyDocument", &s)) {
-            Some(proof) => proofs.push(proof),
-            None => policies.push(format!("`{}`", policy.logical_id())),
+            Some(mut proof) => {
+                if let Some(stack) = stack {
+                    proof.logical_id = format!("{stack}/{}", proof.logical_id);
+                }
+                proofs.push(proof);
+            }
+            None => policies.push(match stack {
+                Some(stack) => format!("`{stack}/{}`", policy.logical_id()),
+                None => format!("`{}`", policy.logical_id()),
+            }),
         }
     }
     if !policies.is_empty() {
@@ -248,7 +277,7 @@ fn n2(cx: &Cx<'_>) -> Outcome {
     }
     if proofs.is_empty() {
         return Outcome::Fail(
-            "no `AWS::SNS::TopicPolicy` of this template names the topic in `Topics`".to_owned(),
+            "no `AWS::SNS::TopicPolicy` of the app names the topic in `Topics`".to_owned(),
         );
     }
     Outcome::Pass(proofs)

@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use super::identity::{everyone, policy_document, statements};
+use super::identity::{policy_document, statements};
 use super::meaning::{text, text_or_json};
 use super::resilience::customer_key;
 use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, is_false, is_true, proof_of};
@@ -467,22 +467,46 @@ fn restricted(statement: &Value) -> bool {
         "aws:sourcevpc",
         "kms:calleraccount",
     ];
+    // A condition restricts only if it requires a value: not a negated operator
+    // (`StringNotEquals` lets every other account in), not `…IfExists` (absent keys pass),
+    // not `Null`, and not a value that is only wildcards (`aws:PrincipalOrgID` `*`).
+    let requires = |values: &Value| {
+        let values = match values {
+            Value::Array(items) => items.iter().collect::<Vec<_>>(),
+            v => vec![v],
+        };
+        !values.is_empty()
+            && values.iter().all(|v| {
+                super::meaning::text(v).is_none_or(|t| {
+                    let t = t.trim();
+                    !t.is_empty() && !t.chars().all(|c| c == '*' || c == '?')
+                })
+            })
+    };
     statement["Condition"]
         .as_object()
         .is_some_and(|conditions| {
             conditions
                 .iter()
-                .filter(|(operator, _)| !operator.to_ascii_lowercase().contains("ifexists"))
+                .filter(|(operator, _)| {
+                    let operator = operator.to_ascii_lowercase();
+                    !operator.contains("ifexists")
+                        && !operator.contains("not")
+                        && operator != "null"
+                })
                 .filter_map(|(_, keys)| keys.as_object())
-                .flat_map(|keys| keys.keys())
-                .any(|k| KEYS.contains(&k.to_ascii_lowercase().as_str()))
+                .flat_map(|keys| keys.iter())
+                .any(|(k, values)| {
+                    KEYS.contains(&k.to_ascii_lowercase().as_str()) && requires(values)
+                })
         })
 }
 
 fn p2(cx: &Cx<'_>) -> Outcome {
     if cx.resource.type_name() == "AWS::Lambda::Permission" {
         let principal = cx.prop("/Principal").map(text_or_json).unwrap_or_default();
-        let open = principal.trim() == "*";
+        // A dynamic reference may be `*` at deploy.
+        let open = principal.trim() == "*" || principal.contains("{{resolve:");
         let limited = cx.prop("/SourceArn").is_some()
             || cx.prop("/SourceAccount").is_some()
             || cx.prop("/PrincipalOrgID").is_some();
@@ -498,8 +522,9 @@ fn p2(cx: &Cx<'_>) -> Outcome {
     let open: Vec<String> = statements(&document)
         .into_iter()
         .filter(|(_, s)| {
-            s["Effect"] == "Allow"
-                && (everyone(&s["Principal"]) || s.get("NotPrincipal").is_some())
+            super::identity::allows(s)
+                && (super::identity::may_be_everyone(&s["Principal"])
+                    || s.get("NotPrincipal").is_some())
                 && !restricted(s)
         })
         .map(|(suffix, _)| format!("`PolicyDocument{}`", suffix.replace('/', ".")))

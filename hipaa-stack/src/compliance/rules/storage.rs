@@ -160,6 +160,15 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::KMS::Key",
             "AWS::Logs::LogGroup",
             "AWS::Backup::BackupVault",
+            // The other stores that hold PHI at rest for good (not queues, streams or
+            // caches, whose data is in transit): removing one from the program deletes it.
+            "AWS::DynamoDB::Table",
+            "AWS::DynamoDB::GlobalTable",
+            "AWS::EFS::FileSystem",
+            "AWS::EC2::Volume",
+            "AWS::Redshift::Cluster",
+            "AWS::OpenSearchService::Domain",
+            "AWS::Elasticsearch::Domain",
         ],
         controls: &["164.308(a)(7)(ii)(A)", "164.310(d)(2)(iv)"],
         fix: "set `DeletionPolicy` and `UpdateReplacePolicy` to `Retain`",
@@ -454,7 +463,76 @@ fn s1(cx: &Cx<'_>) -> Outcome {
             &format!("{rule}/ServerSideEncryptionByDefault/KMSMasterKeyID"),
         ),
         cx.equals(&format!("{rule}/BucketKeyEnabled"), &json!(true)),
-    ])
+    ]
+    .into_iter()
+    .chain(replicas_outside_the_app(cx).into_iter().map(Err)))
+}
+
+/// Replication rules whose destination is no bucket of the app: every object (PHI
+/// included) is copied to a bucket whose encryption, policy and owner no rule reads. A
+/// destination of the app is named by reference in the same template, by import, by the
+/// template parameter that carries a bucket's ARN from a stack of another region, or by the
+/// ARN of a bucket of any stack whose `BucketName` is written.
+fn replicas_outside_the_app(cx: &Cx<'_>) -> Vec<String> {
+    let Some(Value::Array(rules)) = cx.prop("/ReplicationConfiguration/Rules") else {
+        return Vec::new();
+    };
+    let named: Vec<String> = cx
+        .stacks
+        .iter()
+        .flat_map(|(_, t)| t.resources())
+        .filter(|r| r.type_name() == "AWS::S3::Bucket")
+        .filter_map(|r| text(&r.properties()["BucketName"]))
+        .map(|name| format!("arn:aws:s3:::{name}"))
+        .collect();
+    rules
+        .iter()
+        .enumerate()
+        .filter_map(|(i, rule)| {
+            let destination = &rule["Destination"]["Bucket"];
+            let in_template = cx
+                .others("AWS::S3::Bucket")
+                .any(|b| super::compute::mentions(destination, b.logical_id()));
+            let by_name = text(destination).is_some_and(|arn| {
+                let arn = arn
+                    .replace("arn:aws-us-gov:", "arn:aws:")
+                    .replace("arn:aws-cn:", "arn:aws:");
+                named.iter().any(|n| n.eq_ignore_ascii_case(arn.trim()))
+            });
+            // A bucket of a stack in another region, by the template parameter that hipaa-stack
+            // fills from that stack's output of the same name.
+            let across_regions = destination
+                .get("Ref")
+                .and_then(Value::as_str)
+                .and_then(|name| cx.template.parameters().iter().find(|p| p.name() == name))
+                .and_then(|p| cx.stacks.iter().find(|(s, _)| *s == p.stack()).map(|(_, t)| (p, t)))
+                .is_some_and(|(p, producer)| {
+                    producer
+                        .outputs()
+                        .iter()
+                        .filter(|o| o.name() == p.name())
+                        .filter_map(|o| serde_json::to_value(&o.value).ok())
+                        .any(|v| {
+                            producer.resources().iter().any(|b| {
+                                b.type_name() == "AWS::S3::Bucket"
+                                    && super::compute::mentions(&v, b.logical_id())
+                            })
+                        })
+                });
+            let foreign_account = rule["Destination"]
+                .get("Account")
+                .is_some_and(|a| text(a).is_none_or(|a| a != "${AWS::AccountId}"));
+            (!(in_template || by_name || across_regions || has_import(destination))
+                || foreign_account)
+                .then(|| {
+                format!(
+                    "`ReplicationConfiguration.Rules.{i}` copies every object to {}, which is no bucket of the app{}: no rule reads how it protects the copies",
+                    text(destination).unwrap_or_else(|| destination.to_string()),
+                    if foreign_account { " (in another account)" } else { "" }
+                )
+            })
+        })
+        .collect()
 }
 
 /// The proof that a bucket is an [`AccessLogBucket`](crate::AccessLogBucket): the construct
@@ -573,8 +651,26 @@ fn when_insecure(statement: &Value) -> bool {
         })
 }
 
+/// Whether a statement's conditions are `aws:SecureTransport` alone: conditions are ANDed,
+/// so any other key (`aws:PrincipalAccount`, `aws:SourceIp`, …) narrows a denial to the
+/// requests that also match it, and every other request goes through without TLS.
+pub(super) fn only_transport_condition(statement: &Value) -> bool {
+    statement["Condition"]
+        .as_object()
+        .is_some_and(|conditions| {
+            conditions.iter().all(|(operator, keys)| {
+                (operator.eq_ignore_ascii_case("Bool")
+                    || operator.eq_ignore_ascii_case("BoolIfExists"))
+                    && keys.as_object().is_some_and(|keys| {
+                        keys.keys()
+                            .all(|key| key.eq_ignore_ascii_case("aws:SecureTransport"))
+                    })
+            })
+        })
+}
+
 /// Whether a policy statement denies everyone everything on S3 when the transport is not
-/// TLS, on both the bucket and its objects.
+/// TLS, on both the bucket and its objects, with no other condition narrowing the denial.
 fn denies_insecure_transport(statement: &Value, own: &Own<'_>) -> bool {
     statement["Effect"] == "Deny"
         && everyone(&statement["Principal"])
@@ -582,6 +678,7 @@ fn denies_insecure_transport(statement: &Value, own: &Own<'_>) -> bool {
             .iter()
             .any(|a| glob(a, "s3:*"))
         && when_insecure(statement)
+        && only_transport_condition(statement)
         && covers(statement, own, &own.arn)
         && covers(statement, own, &format!("{}/*", own.arn))
 }
@@ -601,13 +698,22 @@ fn s8(cx: &Cx<'_>) -> Outcome {
     // or name, in another stack by import or name.
     for (stack, policy) in cx.everywhere("AWS::S3::BucketPolicy").filter(|(stack, p)| {
         let bucket = &p.properties()["Bucket"];
-        match stack {
-            None => names_bucket(bucket, &own),
-            Some(_) => {
-                super::imports_any(bucket, &exports)
-                    || text(bucket).is_some_and(|t| t == own.reference)
+        // A policy whose bucket is known only at deploy (a dynamic reference, another
+        // resource's attribute) may be this bucket's: it is read as if it named it.
+        let unknown = text(bucket).is_some_and(|t| super::identity::dynamic(&t))
+            || (stack.is_none()
+                && cx.template.resources().iter().any(|r| {
+                    r.type_name() != "AWS::S3::Bucket"
+                        && super::compute::mentions(bucket, r.logical_id())
+                }));
+        unknown
+            || match stack {
+                None => names_bucket(bucket, &own),
+                Some(_) => {
+                    super::imports_any(bucket, &exports)
+                        || text(bucket).is_some_and(|t| t == own.reference)
+                }
             }
-        }
     }) {
         let name = match stack {
             Some(stack) => format!("{stack}/{}", policy.logical_id()),
@@ -729,14 +835,87 @@ fn cluster_member(cx: &Cx<'_>) -> bool {
     cx.resource.type_name() == "AWS::RDS::DBInstance" && cx.prop("/DBClusterIdentifier").is_some()
 }
 
+/// The properties that make a database a copy of another: a restore from a snapshot or a
+/// point in time, or a read replica. CloudFormation's reference for `AWS::RDS::DBInstance`
+/// and `AWS::RDS::DBCluster`: with one of these, `StorageEncrypted` "is inherited from the
+/// snapshot or source", whatever the template says, and `KmsKeyId` applies only if the
+/// source was encrypted.
+const COPY_SOURCES: &[&str] = &[
+    "/DBSnapshotIdentifier",
+    "/SourceDBInstanceIdentifier",
+    "/SourceDbiResourceId",
+    "/SourceDBInstanceAutomatedBackupsArn",
+    "/SourceDBClusterIdentifier",
+    "/SnapshotIdentifier",
+    "/ReplicationSourceIdentifier",
+];
+
+/// A copy source that is not a database of this template (whose own encryption R1 reads):
+/// the copy is exactly as encrypted as something no rule has read.
+fn unread_copy_source(cx: &Cx<'_>) -> Option<String> {
+    COPY_SOURCES.iter().find_map(|pointer| {
+        let value = cx.prop(pointer)?;
+        let read = DB_OR_CLUSTER.iter().any(|t| {
+            cx.others(t)
+                .any(|db| db.logical_id() != cx.id() && super::compute::mentions(value, db.logical_id()))
+        });
+        (!read).then(|| {
+            format!(
+                "`{}` makes the database a copy of {}, whose encryption it inherits (`StorageEncrypted` and `KmsKeyId` do not apply) and no rule reads; create it empty, or copy a database of this template",
+                &pointer[1..],
+                text(value).unwrap_or_else(|| value.to_string())
+            )
+        })
+    })
+}
+
+/// An instance that joins a cluster of no template of the app: its data is stored by a
+/// cluster whose encryption no rule reads. (A cluster of another stack is imported, and
+/// synth refuses an import that no stack of the app exports.)
+fn foreign_cluster(cx: &Cx<'_>) -> Option<String> {
+    let cluster = cx
+        .prop("/DBClusterIdentifier")
+        .filter(|_| cx.resource.type_name() == "AWS::RDS::DBInstance")?;
+    let ours = cx.others("AWS::RDS::DBCluster").any(|c| {
+        super::compute::mentions(cluster, c.logical_id())
+            || text(cluster).is_some_and(|name| {
+                text(&c.properties()["DBClusterIdentifier"])
+                    .is_some_and(|own| own.eq_ignore_ascii_case(&name))
+            })
+    }) || has_import(cluster);
+    (!ours).then(|| {
+        format!(
+            "`DBClusterIdentifier` joins the cluster {}, which is no cluster of the app: its storage is encrypted as that cluster is, which no rule reads; add the cluster to the app",
+            text(cluster).unwrap_or_else(|| cluster.to_string())
+        )
+    })
+}
+
+/// Whether a value holds an `Fn::ImportValue` anywhere.
+fn has_import(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map.contains_key("Fn::ImportValue") || map.values().any(has_import),
+        Value::Array(items) => items.iter().any(has_import),
+        _ => false,
+    }
+}
+
 fn r1(cx: &Cx<'_>) -> Outcome {
+    if let Some(foreign) = foreign_cluster(cx) {
+        return Outcome::Fail(foreign);
+    }
     if cluster_member(cx) {
         return Outcome::NotApplicable;
     }
-    all([
+    let settings = all([
         cx.equals("/StorageEncrypted", &json!(true)),
         customer_key(cx, "/KmsKeyId"),
-    ])
+    ]);
+    match (unread_copy_source(cx), settings) {
+        (Some(copy), Outcome::Fail(problems)) => Outcome::Fail(format!("{problems}; {copy}")),
+        (Some(copy), _) => Outcome::Fail(copy),
+        (None, settings) => settings,
+    }
 }
 
 fn r2(cx: &Cx<'_>) -> Outcome {
@@ -942,14 +1121,14 @@ fn foreign_account(value: &Value) -> Option<String> {
 /// What a key policy statement lets in that it must not: every principal, everyone but a
 /// few (`NotPrincipal`), or another account.
 fn key_policy_problem(statement: &Value) -> Option<String> {
-    if statement["Effect"] != "Allow" {
+    if !super::identity::allows(statement) {
         return None;
     }
     if statement.get("NotPrincipal").is_some() {
         return Some("allows every principal but those of `NotPrincipal`".to_owned());
     }
     let principal = &statement["Principal"];
-    if everyone(principal) {
+    if super::identity::may_be_everyone(principal) {
         return Some("allows every principal (`*`)".to_owned());
     }
     let accounts = match &principal["AWS"] {
@@ -1053,5 +1232,26 @@ fn l2(cx: &Cx<'_>) -> Outcome {
             "`RetentionInDays` is {n}; it must be at least 365 and one of CloudWatch's values"
         )),
         None => Outcome::Fail("`RetentionInDays` is not set".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::has_import;
+
+    #[test]
+    fn imports_are_found_anywhere_in_a_value() {
+        assert!(has_import(&json!({ "Fn::ImportValue": "data:Ehr:Ref" })));
+        assert!(has_import(
+            &json!({ "Fn::Join": ["", ["x-", { "Fn::ImportValue": "data:Ehr:Ref" }]] })
+        ));
+        assert!(has_import(&json!([{ "Fn::ImportValue": "data:Ehr:Ref" }])));
+        assert!(!has_import(
+            &json!({ "Fn::Join": ["", ["Fn::ImportValue"]] })
+        ));
+        assert!(!has_import(&json!("Fn::ImportValue")));
+        assert!(!has_import(&json!({ "Ref": "Ehr" })));
     }
 }

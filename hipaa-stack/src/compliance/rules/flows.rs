@@ -1,0 +1,248 @@
+//! Where copies of data go: `X1`, every destination that a resource copies its data to
+//! (a delivery stream's bucket, a table's change stream, a function's dead letters, a log
+//! subscription, a subscription's queue, an event rule's targets, a trail's bucket) is a
+//! resource of the app, which the rules read, and never a third party's endpoint.
+//!
+//! A copy sent to a bucket, queue or stream that no template of the app declares leaves
+//! every other rule behind: nothing shows how it is encrypted, who reads it, or that it is
+//! in this account at all.
+
+use serde_json::Value;
+
+use super::meaning::text;
+use super::{Cx, Outcome, Packs, Proof, RuleSpec, all};
+
+/// Each type that copies data somewhere, with the JSON pointers (below `Properties`) of
+/// the destinations; `*` stands for every entry of a list.
+const DESTINATIONS: &[(&str, &[&str])] = &[
+    (
+        "AWS::KinesisFirehose::DeliveryStream",
+        &[
+            "/S3DestinationConfiguration/BucketARN",
+            "/ExtendedS3DestinationConfiguration/BucketARN",
+            "/ExtendedS3DestinationConfiguration/S3BackupConfiguration/BucketARN",
+            "/AmazonopensearchserviceDestinationConfiguration/DomainARN",
+            "/AmazonopensearchserviceDestinationConfiguration/S3Configuration/BucketARN",
+            "/ElasticsearchDestinationConfiguration/DomainARN",
+            "/ElasticsearchDestinationConfiguration/S3Configuration/BucketARN",
+            "/RedshiftDestinationConfiguration/S3Configuration/BucketARN",
+            "/HttpEndpointDestinationConfiguration/S3Configuration/BucketARN",
+            "/SplunkDestinationConfiguration/S3Configuration/BucketARN",
+        ],
+    ),
+    (
+        "AWS::DynamoDB::Table",
+        &["/KinesisStreamSpecification/StreamArn"],
+    ),
+    ("AWS::Lambda::Function", &["/DeadLetterConfig/TargetArn"]),
+    (
+        "AWS::Lambda::EventInvokeConfig",
+        &[
+            "/DestinationConfig/OnSuccess/Destination",
+            "/DestinationConfig/OnFailure/Destination",
+        ],
+    ),
+    ("AWS::Logs::SubscriptionFilter", &["/DestinationArn"]),
+    ("AWS::Events::Rule", &["/Targets/*/Arn"]),
+    ("AWS::CloudTrail::Trail", &["/S3BucketName"]),
+    (
+        "AWS::S3::Bucket",
+        &[
+            // Object keys (which may name a patient) in notifications, inventories and
+            // access logs.
+            "/NotificationConfiguration/QueueConfigurations/*/Queue",
+            "/NotificationConfiguration/TopicConfigurations/*/Topic",
+            "/NotificationConfiguration/LambdaConfigurations/*/Function",
+            "/InventoryConfigurations/*/Destination/BucketArn",
+            "/LoggingConfiguration/DestinationBucketName",
+        ],
+    ),
+];
+
+/// Delivery stream destinations that are a third party's endpoint by nature: the records
+/// leave AWS (or the account) for a service no template declares.
+const THIRD_PARTY: &[&str] = &[
+    "/HttpEndpointDestinationConfiguration",
+    "/SplunkDestinationConfiguration",
+    "/SnowflakeDestinationConfiguration",
+    "/MongoDBDestinationConfiguration",
+    "/IcebergDestinationConfiguration",
+];
+
+/// The types `X1` reads.
+const TYPES: &[&str] = &[
+    "AWS::KinesisFirehose::DeliveryStream",
+    "AWS::DynamoDB::Table",
+    "AWS::Lambda::Function",
+    "AWS::Lambda::EventInvokeConfig",
+    "AWS::Logs::SubscriptionFilter",
+    "AWS::Events::Rule",
+    "AWS::CloudTrail::Trail",
+    "AWS::SNS::Subscription",
+    "AWS::S3::Bucket",
+];
+
+pub(crate) static RULES: &[RuleSpec] = &[RuleSpec {
+    id: "X1",
+    title: "data is copied only to destinations of the app, never to a bucket, queue, stream or endpoint that no rule reads",
+    types: TYPES,
+    controls: &["164.308(b)(1)", "164.312(a)(1)", "164.312(e)(1)"],
+    fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
+    packs: Packs {
+        cdk_nag: None,
+        checkov: None,
+        guard: None,
+    },
+    check: x1,
+}];
+
+/// The names that resources of the app give themselves (`BucketName`, `QueueName`, …),
+/// so that a destination written as an ARN or a name in text (a stack pinned to another
+/// region, which a reference cannot cross) is known as the app's.
+fn app_names(cx: &Cx<'_>) -> Vec<String> {
+    const NAMES: &[&str] = &[
+        "BucketName",
+        "QueueName",
+        "TopicName",
+        "StreamName",
+        "Name",
+        "FunctionName",
+        "DeliveryStreamName",
+        "EventBusName",
+        "LogGroupName",
+        "DestinationName",
+        "DomainName",
+        "TableName",
+    ];
+    cx.stacks
+        .iter()
+        .flat_map(|(_, t)| t.resources())
+        .flat_map(|r| NAMES.iter().filter_map(|n| text(&r.properties()[*n])))
+        .filter(|n| !n.trim().is_empty())
+        .collect()
+}
+
+/// Whether a destination is a resource of the app: a reference to a resource of this
+/// template, an import (synth refuses an import that no stack of the app exports), or text
+/// that names a resource of the app (its name, or an ARN that ends with it).
+fn of_the_app(cx: &Cx<'_>, value: &Value, names: &[String]) -> bool {
+    if cx
+        .template
+        .resources()
+        .iter()
+        .any(|r| r.logical_id() != cx.id() && super::compute::mentions(value, r.logical_id()))
+    {
+        return true;
+    }
+    if imports(value) {
+        return true;
+    }
+    let Some(t) = text(value) else {
+        return false;
+    };
+    let t = t.trim();
+    names.iter().any(|n| {
+        t.eq_ignore_ascii_case(n)
+            || [":", "/", ":::"].iter().any(|sep| {
+                t.to_ascii_lowercase()
+                    .ends_with(&format!("{sep}{}", n.to_ascii_lowercase()))
+            })
+    })
+}
+
+/// Whether a value holds an `Fn::ImportValue` anywhere.
+fn imports(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map.contains_key("Fn::ImportValue") || map.values().any(imports),
+        Value::Array(items) => items.iter().any(imports),
+        _ => false,
+    }
+}
+
+/// The destinations at `pointer` (`*` for every entry of a list), with their pointers.
+fn at<'a>(cx: &Cx<'a>, pointer: &str) -> Vec<(String, &'a Value)> {
+    match pointer.split_once("/*") {
+        Some((list, rest)) => match cx.prop(list) {
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, item)| {
+                    super::lookup(item, rest)
+                        .filter(|v| !super::meaning::no_value(v))
+                        .map(|v| (format!("{list}/{i}{rest}"), v))
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
+        None => cx
+            .prop(pointer)
+            .map(|v| (pointer.to_owned(), v))
+            .into_iter()
+            .collect(),
+    }
+}
+
+fn x1(cx: &Cx<'_>) -> Outcome {
+    let t = cx.resource.type_name();
+    let names = app_names(cx);
+    let mut checks: Vec<Result<Proof, String>> = Vec::new();
+    let mut destinations: Vec<(String, &Value)> = DESTINATIONS
+        .iter()
+        .filter(|(ty, _)| *ty == t)
+        .flat_map(|(_, pointers)| pointers.iter().flat_map(|p| at(cx, p)))
+        .collect();
+    if t == "AWS::KinesisFirehose::DeliveryStream" {
+        for outside in THIRD_PARTY.iter().filter(|p| cx.prop(p).is_some()) {
+            checks.push(Err(format!(
+                "`{}` delivers every record to a third party's endpoint, which no rule reads",
+                &outside[1..]
+            )));
+        }
+    }
+    if t == "AWS::SNS::Subscription" {
+        // Queues, functions and delivery streams are destinations of the app or not;
+        // HTTP(S), email and SMS are endpoints by nature (A5 reads their transport).
+        let protocol = cx.prop("/Protocol").and_then(text).unwrap_or_default();
+        if ["sqs", "lambda", "firehose"].contains(&protocol.trim().to_ascii_lowercase().as_str())
+            && let Some(endpoint) = cx.prop("/Endpoint")
+        {
+            destinations.push(("/Endpoint".to_owned(), endpoint));
+        }
+    }
+    for (pointer, value) in destinations {
+        if of_the_app(cx, value, &names) {
+            checks.push(
+                cx.proof(&pointer)
+                    .ok_or_else(|| "the property disappeared while it was read".to_owned()),
+            );
+        } else {
+            checks.push(Err(format!(
+                "`{}` copies data to {}, which is no resource of the app: no rule reads how it is protected or whose it is",
+                pointer.trim_start_matches('/').replace('/', "."),
+                text(value).unwrap_or_else(|| value.to_string())
+            )));
+        }
+    }
+    if checks.is_empty() {
+        return Outcome::NotApplicable;
+    }
+    all(checks)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::imports;
+
+    #[test]
+    fn imports_are_found_anywhere_in_a_value() {
+        assert!(imports(&json!({ "Fn::ImportValue": "data:Jobs:Arn" })));
+        assert!(imports(&json!([{ "Fn::ImportValue": "data:Jobs:Arn" }])));
+        assert!(imports(
+            &json!({ "Fn::Join": ["", ["arn:", { "Fn::ImportValue": "data:Jobs:Arn" }]] })
+        ));
+        assert!(!imports(&json!(["Fn::ImportValue"])));
+        assert!(!imports(&json!({ "Fn::GetAtt": ["Jobs", "Arn"] })));
+    }
+}

@@ -1,0 +1,246 @@
+//! Attempts of a hostile review to get a non-compliant template past both the compiler and
+//! `check` through the typed API (no `RawResource`, no `unsafe`): each must be refused when
+//! the construct is added, or fail a rule at synth. (Attempts that rustc refuses are
+//! compile-fail cases in `tests/compile-fail/tests/ui/refuse/`; escape-hatch spellings are in
+//! `tests/corpora/spellings.json`.)
+
+use crate::compliance::{Status, Waiver, rule};
+use crate::prelude::*;
+
+/// What became of an attempt.
+#[derive(Debug, PartialEq)]
+enum Fate {
+    /// `Stack::add` (or `app.waive`) returned an error.
+    Refused(String),
+    /// `check` failed these rules.
+    Failed(Vec<&'static str>),
+    /// Nothing stopped it.
+    Accepted,
+}
+
+fn fate(app: &App, added: crate::Result<()>) -> Fate {
+    if let Err(e) = added {
+        return Fate::Refused(e.to_string());
+    }
+    let assembly = match app.check() {
+        Ok(a) => a,
+        Err(e) => return Fate::Refused(e.to_string()),
+    };
+    let failed: Vec<&'static str> = assembly
+        .evaluation()
+        .results
+        .iter()
+        .filter(|c| matches!(c.status, Status::Failed { .. }))
+        .map(|c| c.rule)
+        .collect();
+    if failed.is_empty() {
+        Fate::Accepted
+    } else {
+        Fate::Failed(failed)
+    }
+}
+
+fn network(app: &App) -> (Stack<'_>, Handle<KmsKey>, Handle<SecureVpc>) {
+    let s = app.stack("s").unwrap();
+    let key = s.add(KmsKey::new("PhiKey")).unwrap();
+    let net = s
+        .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
+        .unwrap();
+    (s, key, net)
+}
+
+fn refused(f: Fate, says: &str) {
+    match f {
+        Fate::Refused(e) => assert!(e.contains(says), "refused, but: {e}"),
+        other => panic!("not refused ({says}): {other:?}"),
+    }
+}
+
+#[test]
+fn addresses_made_at_run_time_are_judged_like_literals() {
+    // SSH from the internet, the range parsed at run time.
+    let app = App::new("a");
+    let (s, _, net) = network(&app);
+    let added = s
+        .add(SecurityGroup::new("G", &net).description("g").ingress(
+            Tcp::<22>,
+            Cidr::parse("0.0.0.0/0").unwrap(),
+            "ssh",
+        ))
+        .map(drop);
+    refused(fate(&app, added), "to the internet");
+    // A public range, halves of the internet, a shared range, IPv6: outside the VPC.
+    for text in [
+        "8.8.8.0/24",
+        "0.0.0.0/1",
+        "128.0.0.0/1",
+        "100.64.0.0/10",
+        "2000::/3",
+    ] {
+        let app = App::new("a");
+        let (s, _, net) = network(&app);
+        let added = s
+            .add(SecurityGroup::new("G", &net).description("g").ingress(
+                AllTraffic,
+                Cidr::parse(text).unwrap(),
+                "all",
+            ))
+            .map(drop);
+        match fate(&app, added) {
+            Fate::Refused(_) => {}
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+    // Every port to the internet as egress, written as a range.
+    let app = App::new("a");
+    let (s, _, net) = network(&app);
+    let added = s
+        .add(SecurityGroup::new("G", &net).description("g").egress(
+            AllTraffic,
+            Cidr::parse("0.0.0.0/0").unwrap(),
+            "e",
+        ))
+        .map(drop);
+    refused(fate(&app, added), "the internet");
+}
+
+#[test]
+fn principals_made_at_run_time_are_checked() {
+    for trusted in [
+        Trusted::account("*"),
+        Trusted::account(" 123456789012"),
+        Trusted::role_arn("*"),
+        Trusted::role_arn("arn:aws:iam::*:role/*"),
+    ] {
+        let app = App::new("a");
+        let s = app.stack("s").unwrap();
+        let added = s.add(Role::new("R", trusted)).map(drop);
+        refused(fate(&app, added), "rule I8");
+    }
+}
+
+#[test]
+fn rotation_functions_made_at_run_time_are_checked() {
+    for function in [
+        "my-bucket",
+        "arn:aws:s3:::my-bucket",
+        "arn:aws:lambda:us-east-1:1:layer:x",
+    ] {
+        let app = App::new("a");
+        let s = app.stack("s").unwrap();
+        let key = s.add(KmsKey::new("K")).unwrap();
+        let added = s
+            .add(
+                Secret::new("S")
+                    .encryption(&key)
+                    .rotation(function.to_owned(), days!(30)),
+            )
+            .map(drop);
+        refused(fate(&app, added), "not the ARN of a Lambda function");
+    }
+}
+
+#[test]
+fn settings_made_at_run_time_are_checked() {
+    let app = App::new("a");
+    let (s, key, net) = network(&app);
+    let added = s
+        .add(
+            EncryptedDatabase::postgres("Db")
+                .encryption(&key)
+                .network(&net)
+                .instance_class("db.t2.micro".to_owned()),
+        )
+        .map(drop);
+    refused(fate(&app, added), "cannot encrypt");
+    let app = App::new("a");
+    let (s, key, net) = network(&app);
+    let added = s
+        .add(
+            EncryptedDatabase::postgres("Db")
+                .encryption(&key)
+                .network(&net)
+                .storage_gib(0),
+        )
+        .map(drop);
+    refused(fate(&app, added), "outside RDS's range");
+}
+
+#[test]
+fn secret_attributes_never_reach_readable_places() {
+    // An alarm dimension, user data and an output, each from an access key's secret or a
+    // parameter's value.
+    let app = App::new("a");
+    let s = app.stack("s").unwrap();
+    let key = s.add(KmsKey::new("K")).unwrap();
+    let topic = s.add(AlarmTopic::new("T").encryption(&key)).unwrap();
+    let access = s
+        .add(RawResource::new("AK", "AWS::IAM::AccessKey").property("UserName", "u"))
+        .unwrap();
+    let added = s
+        .add(
+            Alarm::new(
+                "A",
+                AlarmMetric::new("x", "y").dimension("k", access.attribute("SecretAccessKey")),
+            )
+            .notify(&topic),
+        )
+        .map(drop);
+    refused(fate(&app, added), "may hold a secret");
+
+    let app = App::new("a");
+    let s = app.stack("s").unwrap();
+    let parameter = s
+        .add(
+            RawResource::new("P", "AWS::SSM::Parameter")
+                .property("Type", "String")
+                .property("Value", "x"),
+        )
+        .unwrap();
+    let added = s.output("X", parameter.attribute("Value"));
+    refused(fate(&app, added), "may hold a secret");
+}
+
+#[test]
+fn waivers_cannot_come_from_another_app_or_without_a_reason() {
+    let other = App::new("other");
+    let foreign = other
+        .stack("s")
+        .unwrap()
+        .add(RawResource::new("X", "AWS::SQS::Queue"))
+        .unwrap();
+    let app = App::new("a");
+    let s = app.stack("s").unwrap();
+    s.add(RawResource::new("X", "AWS::SQS::Queue")).unwrap();
+    // A handle of another app with the same index does not waive this app's resource.
+    let waived = app.waive(Waiver::new(rule::A1, &foreign, "a reason an auditor reads"));
+    refused(fate(&app, waived.map(drop)), "belongs to another app");
+    let bucket = s.add(RawResource::new("B", "AWS::S3::Bucket")).unwrap();
+    let waived = app.waive(Waiver::never_holds_phi(&bucket, "no phi"));
+    refused(fate(&app, waived.map(drop)), "write the reason");
+}
+
+#[test]
+fn a_waiver_of_u1_does_not_admit_a_nested_template() {
+    // A stack set deploys a template no rule reads: U2, which accepts no waiver, not U1.
+    let app = App::new("a");
+    let s = app.stack("s").unwrap();
+    let set = s
+        .add(
+            RawResource::new("Set", "AWS::CloudFormation::StackSet")
+                .property("StackSetName", "x")
+                .property("PermissionModel", "SELF_MANAGED")
+                .property(
+                    "TemplateBody",
+                    "{\"Resources\":{\"B\":{\"Type\":\"AWS::S3::Bucket\"}}}",
+                ),
+        )
+        .unwrap();
+    app.waive(Waiver::new(
+        rule::U1,
+        &set,
+        "the stack set only deploys a read-only role to member accounts",
+    ))
+    .unwrap();
+    assert_eq!(fate(&app, Ok(())), Fate::Failed(vec!["U2"]));
+}
