@@ -1324,6 +1324,30 @@ fn x1_held(s: &Stack<'_>) {
     );
 }
 
+fn x2_broken(s: &Stack<'_>) {
+    add(
+        s,
+        queue_policy(json!({
+            "Effect": "Allow",
+            "Principal": { "AWS": "arn:aws:iam::444455556666:root" },
+            "Action": "sqs:ReceiveMessage",
+            "Resource": "*",
+        })),
+    );
+}
+
+fn x2_held(s: &Stack<'_>) {
+    add(
+        s,
+        queue_policy(json!({
+            "Effect": "Allow",
+            "Principal": { "AWS": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" } },
+            "Action": "sqs:ReceiveMessage",
+            "Resource": "*",
+        })),
+    );
+}
+
 fn queue_policy(statement: Value) -> RawResource {
     RawResource::new("QueuePolicy", "AWS::SQS::QueuePolicy")
         .property(
@@ -1678,6 +1702,7 @@ cases! {
     h1: "H1" on "Queue", breaks h1_queue_broken, holds h1_held;
     p1: "P1" on "Secret", breaks p1_broken, holds p1_held;
     x1: "X1" on "Subscription", breaks x1_broken, holds x1_held;
+    x2: "X2" on "QueuePolicy", breaks x2_broken, holds x2_held;
 }
 
 /// A rule without cases fails here.

@@ -82,19 +82,42 @@ const TYPES: &[&str] = &[
     "AWS::S3::Bucket",
 ];
 
-pub(crate) static RULES: &[RuleSpec] = &[RuleSpec {
-    id: "X1",
-    title: "data is copied only to destinations of the app, never to a bucket, queue, stream or endpoint that no rule reads",
-    types: TYPES,
-    controls: &["164.308(b)(1)", "164.312(a)(1)", "164.312(e)(1)"],
-    fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
-    packs: Packs {
-        cdk_nag: None,
-        checkov: None,
-        guard: None,
+/// The resource policies `X2` reads.
+const RESOURCE_POLICIES: &[&str] = &[
+    "AWS::S3::BucketPolicy",
+    "AWS::SNS::TopicPolicy",
+    "AWS::SQS::QueuePolicy",
+    "AWS::Lambda::Permission",
+];
+
+pub(crate) static RULES: &[RuleSpec] = &[
+    RuleSpec {
+        id: "X2",
+        title: "resource policies grant access to no principal of another AWS account",
+        types: RESOURCE_POLICIES,
+        controls: &["164.308(b)(1)", "164.312(a)(1)"],
+        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service; if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: x2,
     },
-    check: x1,
-}];
+    RuleSpec {
+        id: "X1",
+        title: "data is copied only to destinations of the app, never to a bucket, queue, stream or endpoint that no rule reads",
+        types: TYPES,
+        controls: &["164.308(b)(1)", "164.312(a)(1)", "164.312(e)(1)"],
+        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: x1,
+    },
+];
 
 /// The names that resources of the app give themselves (`BucketName`, `QueueName`, …),
 /// so that a destination written as an ARN or a name in text (a stack pinned to another
@@ -227,6 +250,96 @@ fn x1(cx: &Cx<'_>) -> Outcome {
         return Outcome::NotApplicable;
     }
     all(checks)
+}
+
+/// Why a principal may belong to another account: a literal account id or ARN (the
+/// template's own account is `${AWS::AccountId}`, never written as a number), a canonical
+/// user, a federated identity, or a value known only at deploy. `None` for a principal of
+/// this account (by the account pseudo parameter, or a resource of the app) or a service.
+fn foreign(principal: &Value, cx: &Cx<'_>) -> Option<String> {
+    let mentions_app = cx
+        .stacks
+        .iter()
+        .flat_map(|(_, t)| t.resources())
+        .any(|r| super::compute::mentions(principal, r.logical_id()))
+        || imports(principal);
+    if mentions_app {
+        return None;
+    }
+    let written = serde_json::to_string(principal).unwrap_or_default();
+    if written.contains("{{resolve:") {
+        return Some("a value known only at deploy (a dynamic reference)".to_owned());
+    }
+    if written.contains("AWS::AccountId") {
+        return None;
+    }
+    match text(principal) {
+        Some(t) => {
+            let account = t
+                .trim()
+                .strip_prefix("arn:")
+                .and_then(|rest| rest.split(':').nth(3))
+                .unwrap_or(t.trim());
+            (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| format!("the account {account}"))
+        }
+        None => Some(format!("{written}, which no rule can read")),
+    }
+}
+
+/// The principals of a statement that may belong to another account.
+fn foreign_principals(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
+    let principal = &statement["Principal"];
+    let mut out = Vec::new();
+    for key in ["CanonicalUser", "Federated"] {
+        if principal.get(key).is_some() {
+            out.push(format!("a `{key}` principal"));
+        }
+    }
+    let aws = match principal.get("AWS") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one) => vec![one],
+        None => Vec::new(),
+    };
+    out.extend(aws.into_iter().filter_map(|p| foreign(p, cx)));
+    out
+}
+
+fn x2(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == "AWS::Lambda::Permission" {
+        let Some(principal) = cx.prop("/Principal") else {
+            return Outcome::NotApplicable;
+        };
+        let service = text(principal).is_some_and(|t| t.trim().ends_with(".amazonaws.com"));
+        return match (service, foreign(principal, cx)) {
+            (false, Some(why)) => Outcome::Fail(format!(
+                "`Principal` is {why}: another account may invoke the function"
+            )),
+            _ => all([cx
+                .proof("/Principal")
+                .ok_or_else(|| "no `Principal`".to_owned())]),
+        };
+    }
+    let Some(document) = super::identity::policy_document(cx.resource, "/PolicyDocument") else {
+        return Outcome::NotApplicable;
+    };
+    let granted: Vec<String> = super::identity::statements(&document)
+        .into_iter()
+        .filter(|(_, s)| super::identity::allows(s))
+        .flat_map(|(suffix, s)| {
+            foreign_principals(s, cx).into_iter().map(move |who| {
+                format!("`PolicyDocument{}` allows {who}", suffix.replace('/', "."))
+            })
+        })
+        .collect();
+    if granted.is_empty() {
+        all([cx.present("/PolicyDocument")])
+    } else {
+        Outcome::Fail(format!(
+            "{}: another account reads or writes what the policy guards",
+            granted.join(", ")
+        ))
+    }
 }
 
 #[cfg(test)]
