@@ -632,6 +632,57 @@ mod tests {
         assert!(destination.get("ReplicationTime").is_none());
     }
 
+    /// S1 accepts a replica reached through a parameter only when the output behind it is a
+    /// bucket: a raw bucket that "replicates" to the parameter carrying the copy's key fails.
+    #[test]
+    fn a_parameter_that_carries_no_bucket_is_no_replica() {
+        let app = App::new("clinic");
+        let dr = app
+            .stack_in("clinic-dr", Region::new("us-west-2").unwrap())
+            .unwrap();
+        let dr_key = dr.add(KmsKey::new("DrKey")).unwrap();
+        let dr_logs = dr.add(AccessLogBucket::new("DrAccessLogs")).unwrap();
+        let copy = dr
+            .add(
+                SecureBucket::new("RecordsCopy")
+                    .encryption(&dr_key)
+                    .access_logs(&dr_logs),
+            )
+            .unwrap();
+        let data = app.stack("clinic-data").unwrap();
+        let key = data.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = data.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        data.add(
+            SecureBucket::new("Records")
+                .encryption(&key)
+                .access_logs(&logs)
+                .replicate_to(&copy),
+        )
+        .unwrap();
+        data.add(
+            RawResource::new("Stray", "AWS::S3::Bucket")
+                .property("/ReplicationConfiguration/Role", "arn:aws:iam::123456789012:role/r")
+                .property(
+                    "/ReplicationConfiguration/Rules/0",
+                    json!({ "Status": "Enabled", "Destination": { "Bucket": { "Ref": "Xrclinicdr5DrKeyArn" } } }),
+                ),
+        )
+        .unwrap();
+        let findings = app.check().unwrap().evaluation().findings();
+        assert!(
+            findings.iter().any(|f| f.rule == "S1"
+                && f.logical_id == "Stray"
+                && f.what.contains("which is no bucket of the app")),
+            "{findings:?}"
+        );
+        assert!(
+            !findings
+                .iter()
+                .any(|f| f.rule == "S1" && f.logical_id == "Records"),
+            "{findings:?}"
+        );
+    }
+
     #[test]
     fn a_copy_in_the_same_region_is_refused_naming_it() {
         let app = App::new("clinic");

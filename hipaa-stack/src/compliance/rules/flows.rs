@@ -252,10 +252,11 @@ fn x1(cx: &Cx<'_>) -> Outcome {
     all(checks)
 }
 
-/// Why a principal may belong to another account: a literal account id or ARN (the
-/// template's own account is `${AWS::AccountId}`, never written as a number), a canonical
-/// user, a federated identity, or a value known only at deploy. `None` for a principal of
-/// this account (by the account pseudo parameter, or a resource of the app) or a service.
+/// Why a principal may belong to another account: a literal account id, ARN or unique id
+/// (the template's own account is `${AWS::AccountId}`, never written as a number), a
+/// canonical user, a federated identity, or a value known only at deploy. `None` for a
+/// principal of this account (by the account pseudo parameter, or a resource of the app,
+/// imported or not) and for `*`, which is P2's.
 fn foreign(principal: &Value, cx: &Cx<'_>) -> Option<String> {
     let mentions_app = cx
         .stacks
@@ -274,14 +275,17 @@ fn foreign(principal: &Value, cx: &Cx<'_>) -> Option<String> {
         return None;
     }
     match text(principal) {
+        // Everyone is P2's to judge.
+        Some(t) if t.trim() == "*" => None,
+        // A literal account id or ARN (or an IAM unique id): this account is never written
+        // as a number in a template of the app.
         Some(t) => {
+            let t = t.trim();
             let account = t
-                .trim()
                 .strip_prefix("arn:")
                 .and_then(|rest| rest.split(':').nth(3))
-                .unwrap_or(t.trim());
-            (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| format!("the account {account}"))
+                .unwrap_or(t);
+            Some(format!("the account {account}"))
         }
         None => Some(format!("{written}, which no rule can read")),
     }
@@ -347,6 +351,73 @@ mod tests {
     use serde_json::json;
 
     use super::imports;
+
+    /// A principal imported from another stack of the app is this account's; a role of
+    /// another account is not.
+    #[test]
+    fn x2_reads_principals_across_stacks_of_the_app() {
+        use crate::prelude::*;
+        let verdict = |principal_of_other_stack: bool| {
+            let app = App::new("t");
+            let iam = app.stack("iam").unwrap();
+            let role = iam
+                .add(
+                    RawResource::new("Reader", "AWS::IAM::Role")
+                        .property("/AssumeRolePolicyDocument", json!({
+                            "Version": "2012-10-17",
+                            "Statement": [{ "Effect": "Allow", "Principal": { "Service": "ec2.amazonaws.com" }, "Action": "sts:AssumeRole" }]
+                        }))
+                        .property("/Description", "reads the queue"),
+                )
+                .unwrap();
+            let data = app.stack("data").unwrap();
+            let principal = if principal_of_other_stack {
+                RawResource::new("Policy", "AWS::SQS::QueuePolicy").property(
+                    "/PolicyDocument/Statement/0/Principal/AWS",
+                    role.attribute("Arn"),
+                )
+            } else {
+                RawResource::new("Policy", "AWS::SQS::QueuePolicy").property(
+                    "/PolicyDocument/Statement/0/Principal/AWS",
+                    "AIDAJQABLZS4A3QDU576Q",
+                )
+            };
+            data.add(
+                principal
+                    .property(
+                        "/Queues/0",
+                        "https://sqs.us-east-1.amazonaws.com/123456789012/q",
+                    )
+                    .property("/PolicyDocument/Version", "2012-10-17")
+                    .property("/PolicyDocument/Statement/0/Effect", "Allow")
+                    .property("/PolicyDocument/Statement/0/Action", "sqs:ReceiveMessage")
+                    .property("/PolicyDocument/Statement/0/Resource", "*"),
+            )
+            .unwrap();
+            let assembly = app.check().unwrap();
+            assembly
+                .evaluation()
+                .results
+                .iter()
+                .find(|r| r.rule == "X2")
+                .map(|r| r.status.clone())
+                .unwrap()
+        };
+        assert!(
+            matches!(verdict(true), crate::compliance::Status::Enforced { .. }),
+            "{:?}",
+            verdict(true)
+        );
+        match verdict(false) {
+            crate::compliance::Status::Failed { finding } => {
+                assert!(
+                    finding.contains("the account AIDAJQABLZS4A3QDU576Q"),
+                    "{finding}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn imports_are_found_anywhere_in_a_value() {

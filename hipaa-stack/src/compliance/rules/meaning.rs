@@ -281,8 +281,14 @@ fn reserved() -> Vec<Range> {
 /// Whether a range holds at least one public address: the range minus every reserved range
 /// is not empty.
 pub(crate) fn has_public_address(range: Range) -> bool {
+    outside(range, &reserved())
+}
+
+/// Whether `range` holds an address that none of `reserved` (sorted by first address)
+/// holds.
+fn outside(range: Range, reserved: &[Range]) -> bool {
     let mut at = range.first;
-    for r in reserved() {
+    for &r in reserved {
         if r.last < at {
             continue;
         }
@@ -312,6 +318,17 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn an_address_past_the_last_reserved_range_is_outside_it() {
+        let r = |first, last| Range { first, last };
+        assert!(outside(r(0, 10), &[r(0, 4)]));
+        assert!(outside(r(5, 5), &[r(0, 4)]));
+        assert!(!outside(r(0, 4), &[r(0, 4)]));
+        assert!(!outside(r(2, 9), &[r(0, 4), r(5, 9)]));
+        assert!(outside(r(2, 10), &[r(0, 4), r(5, 9)]));
+        assert!(outside(r(0, 10), &[r(1, 4)]));
+    }
 
     #[test]
     fn every_spelling_of_the_internet_is_the_internet() {
