@@ -527,6 +527,11 @@ mod tests {
 
     /// A bucket of the deploy region and its copy in us-west-2.
     fn replicated(time_control: bool) -> crate::Assembly {
+        replicated_with(time_control, |_| {})
+    }
+
+    /// [`replicated`], with `extra` added to the bucket's stack.
+    fn replicated_with(time_control: bool, extra: impl FnOnce(&Stack<'_>)) -> crate::Assembly {
         let app = App::new("clinic");
         let dr = app
             .stack_in("clinic-dr", Region::new("us-west-2").unwrap())
@@ -551,6 +556,7 @@ mod tests {
             records = records.replication_time_control();
         }
         data.add(records).unwrap();
+        extra(&data);
         app.check().unwrap()
     }
 
@@ -636,39 +642,18 @@ mod tests {
     /// bucket: a raw bucket that "replicates" to the parameter carrying the copy's key fails.
     #[test]
     fn a_parameter_that_carries_no_bucket_is_no_replica() {
-        let app = App::new("clinic");
-        let dr = app
-            .stack_in("clinic-dr", Region::new("us-west-2").unwrap())
-            .unwrap();
-        let dr_key = dr.add(KmsKey::new("DrKey")).unwrap();
-        let dr_logs = dr.add(AccessLogBucket::new("DrAccessLogs")).unwrap();
-        let copy = dr
-            .add(
-                SecureBucket::new("RecordsCopy")
-                    .encryption(&dr_key)
-                    .access_logs(&dr_logs),
+        let assembly = replicated_with(false, |data| {
+            data.add(
+                RawResource::new("Stray", "AWS::S3::Bucket")
+                    .property("/ReplicationConfiguration/Role", "arn:aws:iam::123456789012:role/r")
+                    .property(
+                        "/ReplicationConfiguration/Rules/0",
+                        json!({ "Status": "Enabled", "Destination": { "Bucket": { "Ref": "Xrclinicdr5DrKeyArn" } } }),
+                    ),
             )
             .unwrap();
-        let data = app.stack("clinic-data").unwrap();
-        let key = data.add(KmsKey::new("PhiKey")).unwrap();
-        let logs = data.add(AccessLogBucket::new("AccessLogs")).unwrap();
-        data.add(
-            SecureBucket::new("Records")
-                .encryption(&key)
-                .access_logs(&logs)
-                .replicate_to(&copy),
-        )
-        .unwrap();
-        data.add(
-            RawResource::new("Stray", "AWS::S3::Bucket")
-                .property("/ReplicationConfiguration/Role", "arn:aws:iam::123456789012:role/r")
-                .property(
-                    "/ReplicationConfiguration/Rules/0",
-                    json!({ "Status": "Enabled", "Destination": { "Bucket": { "Ref": "Xrclinicdr5DrKeyArn" } } }),
-                ),
-        )
-        .unwrap();
-        let findings = app.check().unwrap().evaluation().findings();
+        });
+        let findings = assembly.evaluation().findings();
         assert!(
             findings.iter().any(|f| f.rule == "S1"
                 && f.logical_id == "Stray"
