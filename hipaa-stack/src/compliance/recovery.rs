@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::cfn::{Resource, Template};
-use crate::compliance::rules::mentions;
+use crate::compliance::rules::{across_regions, mentions};
 use crate::synth::Assembly;
 
 /// The types of the stores of PHI that a copy can protect.
@@ -111,32 +111,26 @@ pub fn recovery(assembly: &Assembly) -> Vec<RecoveryEntry> {
 }
 
 /// Where a value that names a resource of another stack through a template parameter leads:
-/// `(stack/construct, region)`, from the producing stack's output of the parameter's name.
+/// `(stack/construct, region)`.
 fn through_parameter(
     stacks: &[(&str, Option<&str>, &Template)],
     template: &Template,
     value: &Value,
 ) -> Option<(String, Option<String>)> {
-    let name = value.get("Ref").and_then(Value::as_str)?;
-    let parameter = template.parameters().iter().find(|p| p.name() == name)?;
-    let region = parameter
-        .region()
-        .map_or_else(|| "the deploy region".to_owned(), str::to_owned);
-    let producer = stacks.iter().find(|(s, _, _)| *s == parameter.stack())?.2;
-    let target = producer
-        .outputs()
+    let pairs: Vec<(&str, &Template)> = stacks.iter().map(|&(s, _, t)| (s, t)).collect();
+    let (stack, resource) = across_regions(&pairs, template, value)?;
+    let region = stacks
         .iter()
-        .find(|o| o.name() == name)
-        .and_then(|o| serde_json::to_value(&o.value).ok())
-        .and_then(|v| {
-            producer
-                .resources()
-                .iter()
-                .find(|r| mentions(&v, r.logical_id()))
-                .map(|r| r.construct_path().unwrap_or(r.logical_id()).to_owned())
-        })
-        .unwrap_or_else(|| format!("{}/{name}", parameter.stack()));
-    Some((target, Some(region)))
+        .find(|(s, _, _)| *s == stack)
+        .and_then(|(_, r, _)| *r)
+        .unwrap_or("the deploy region");
+    Some((
+        resource
+            .construct_path()
+            .unwrap_or(resource.logical_id())
+            .to_owned(),
+        Some(region.to_owned()),
+    ))
 }
 
 /// The region in an ARN written as text (`arn:partition:service:REGION:…`).

@@ -165,17 +165,10 @@ impl<'a> Cx<'a> {
     /// refers to this bucket). Such parameters exist only between regions; a copy in the
     /// same template or imported within the region is no copy for disaster recovery.
     pub(crate) fn replicated_from(&self) -> Option<Proof> {
-        let outputs: Vec<&str> = self
-            .template
-            .outputs()
-            .iter()
-            .filter(|o| {
-                serde_json::to_value(&o.value).is_ok_and(|v| compute::mentions(&v, self.id()))
-            })
-            .map(crate::cfn::Output::name)
-            .collect();
         for (stack, template) in self.stacks {
-            let home = *stack == self.stack;
+            if *stack == self.stack {
+                continue;
+            }
             for source in template
                 .resources()
                 .iter()
@@ -187,18 +180,9 @@ impl<'a> Cx<'a> {
                     continue;
                 };
                 let names_this = |rule: &Value| {
-                    let destination = &rule["Destination"]["Bucket"];
-                    if home || meaning::text(&rule["Status"]).as_deref() != Some("Enabled") {
-                        return false;
-                    }
-                    let Some(parameter) = destination.get("Ref").and_then(Value::as_str) else {
-                        return false;
-                    };
-                    template.parameters().iter().any(|p| {
-                        p.name() == parameter
-                            && p.stack() == self.stack
-                            && outputs.contains(&parameter)
-                    })
+                    meaning::text(&rule["Status"]).as_deref() == Some("Enabled")
+                        && across_regions(self.stacks, template, &rule["Destination"]["Bucket"])
+                            .is_some_and(|(s, r)| s == self.stack && r.logical_id() == self.id())
                 };
                 if let Some(mut proof) = rules.iter().position(names_this).and_then(|i| {
                     proof_of(
@@ -389,6 +373,26 @@ pub(super) fn is_false(v: &Value) -> bool {
 }
 
 /// A proof of a property of another resource.
+/// What a template parameter of hipaa-stack's carries across regions: for a value
+/// `{"Ref": name}` of `template` naming one, the producing stack (of `stacks`) and the
+/// resource of it that its output of the same name refers to.
+pub(crate) fn across_regions<'a>(
+    stacks: &[(&'a str, &'a Template)],
+    template: &Template,
+    value: &Value,
+) -> Option<(&'a str, &'a Resource)> {
+    let name = value.get("Ref").and_then(Value::as_str)?;
+    let parameter = template.parameters().iter().find(|p| p.name() == name)?;
+    let &(stack, producer) = stacks.iter().find(|(s, _)| *s == parameter.stack())?;
+    let output = producer.outputs().iter().find(|o| o.name() == name)?;
+    let value = serde_json::to_value(&output.value).ok()?;
+    producer
+        .resources()
+        .iter()
+        .find(|r| compute::mentions(&value, r.logical_id()))
+        .map(|r| (stack, r))
+}
+
 pub(crate) fn proof_of(resource: &Resource, pointer: &str) -> Option<Proof> {
     lookup(resource.properties(), pointer).map(|_| Proof {
         logical_id: resource.logical_id().to_owned(),

@@ -501,24 +501,8 @@ fn replicas_outside_the_app(cx: &Cx<'_>) -> Vec<String> {
             });
             // A bucket of a stack in another region, by the template parameter that hipaa-stack
             // fills from that stack's output of the same name.
-            let across_regions = destination
-                .get("Ref")
-                .and_then(Value::as_str)
-                .and_then(|name| cx.template.parameters().iter().find(|p| p.name() == name))
-                .and_then(|p| cx.stacks.iter().find(|(s, _)| *s == p.stack()).map(|(_, t)| (p, t)))
-                .is_some_and(|(p, producer)| {
-                    producer
-                        .outputs()
-                        .iter()
-                        .filter(|o| o.name() == p.name())
-                        .filter_map(|o| serde_json::to_value(&o.value).ok())
-                        .any(|v| {
-                            producer.resources().iter().any(|b| {
-                                b.type_name() == "AWS::S3::Bucket"
-                                    && super::compute::mentions(&v, b.logical_id())
-                            })
-                        })
-                });
+            let across_regions = super::across_regions(cx.stacks, cx.template, destination)
+                .is_some_and(|(_, b)| b.type_name() == "AWS::S3::Bucket");
             let foreign_account = rule["Destination"]
                 .get("Account")
                 .is_some_and(|a| text(a).is_none_or(|a| a != "${AWS::AccountId}"));
