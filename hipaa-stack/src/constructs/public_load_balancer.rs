@@ -116,8 +116,26 @@ impl SecurityPolicy for TlsPolicy {}
 // Certificates and targets.
 // ---------------------------------------------------------------------------------------
 
+use sealed::{CertificateSource, TargetKind};
+
 mod sealed {
-    use super::{CertificateSource, TargetKind};
+    use crate::app::Handle;
+    use crate::constructs::{Certificate, SecureInstance, SecureInstanceGroup};
+
+    /// Where a listener's certificate comes from (in this private module: no program can
+    /// build one, nor a listener from it, without the checks of `ServerCertificate`).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum CertificateSource {
+        Issued(Handle<Certificate>),
+        Existing(String),
+    }
+
+    /// What a load balancer forwards to (private, like `CertificateSource`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum TargetKind {
+        Instance(Handle<SecureInstance>),
+        Group(Handle<SecureInstanceGroup>),
+    }
 
     pub trait Policy {
         fn policy(self) -> super::TlsPolicy;
@@ -146,14 +164,6 @@ impl sealed::Policy for TlsPolicy {
     fn policy(self) -> TlsPolicy {
         self
     }
-}
-
-/// Where a listener's certificate comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[doc(hidden)]
-pub enum CertificateSource {
-    Issued(Handle<Certificate>),
-    Existing(String),
 }
 
 /// A certificate an HTTPS listener can serve: a [`Certificate`] of the app (`&cert`) or an
@@ -186,14 +196,6 @@ impl sealed::Cert for &ExistingCertificate {
 impl ServerCertificate for &Handle<Certificate> {}
 impl ServerCertificate for ExistingCertificate {}
 impl ServerCertificate for &ExistingCertificate {}
-
-/// What a load balancer forwards to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[doc(hidden)]
-pub enum TargetKind {
-    Instance(Handle<SecureInstance>),
-    Group(Handle<SecureInstanceGroup>),
-}
 
 impl TargetKind {
     fn index(&self) -> u32 {
