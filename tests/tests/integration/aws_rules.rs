@@ -28,6 +28,22 @@ async fn cfn_in(moto: &Moto, region: &str) -> aws_sdk_cloudformation::Client {
     aws_sdk_cloudformation::Client::new(&config)
 }
 
+/// The output `key` of `stack`, as CloudFormation describes it.
+async fn stack_output(
+    cfn: &aws_sdk_cloudformation::Client,
+    stack: &str,
+    key: &str,
+) -> Option<String> {
+    let out = cfn.describe_stacks().stack_name(stack).send().await.ok()?;
+    out.stacks()
+        .first()?
+        .outputs()
+        .iter()
+        .find(|o| o.output_key() == Some(key))
+        .and_then(|o| o.output_value())
+        .map(str::to_owned)
+}
+
 async fn status(cfn: &aws_sdk_cloudformation::Client, stack: &str) -> Option<String> {
     let out = cfn.describe_stacks().stack_name(stack).send().await.ok()?;
     out.stacks()
@@ -844,19 +860,9 @@ async fn telehealth_dr_stack_lives_in_us_west_2_and_the_app_decommissions_then_d
     assert!(!stack_exists(&east, "telehealth-dr").await);
     assert!(!stack_exists(&west, "telehealth-app").await);
     // The DR key is a key of us-west-2, found through that region's KMS and not the other's.
-    let key_arn = west
-        .describe_stacks()
-        .stack_name("telehealth-dr")
-        .send()
+    let key_arn = stack_output(&west, "telehealth-dr", "DrKeyArn")
         .await
-        .unwrap()
-        .stacks()[0]
-        .outputs()
-        .iter()
-        .find(|o| o.output_key() == Some("DrKeyArn"))
-        .and_then(|o| o.output_value())
-        .unwrap()
-        .to_owned();
+        .expect("the DR stack outputs its key's ARN");
     assert!(key_arn.contains(":us-west-2:"), "{key_arn}");
     let kms_in = |region: &'static str| {
         let endpoint = moto.endpoint.clone();
@@ -887,26 +893,13 @@ async fn telehealth_dr_stack_lives_in_us_west_2_and_the_app_decommissions_then_d
     // A value across regions (issue 15): the app stack in us-east-1 reads the DR vault's ARN
     // from the us-west-2 stack's output through a template parameter that `up` filled in (the
     // daily backup plan copies to that vault).
-    let output = |cfn: aws_sdk_cloudformation::Client, stack: &'static str, key: String| async move {
-        cfn.describe_stacks()
-            .stack_name(stack)
-            .send()
-            .await
-            .unwrap()
-            .stacks()[0]
-            .outputs()
-            .iter()
-            .find(|o| o.output_key() == Some(key.as_str()))
-            .and_then(|o| o.output_value())
-            .map(str::to_owned)
-    };
     let parameter = "Xrtelehealthdr7DrVaultBackupVaultArn";
-    let vault_arn = output(west.clone(), "telehealth-dr", parameter.to_owned())
+    let vault_arn = stack_output(&west, "telehealth-dr", parameter)
         .await
         .expect("the DR stack outputs its vault's ARN for the app stack");
     assert!(vault_arn.contains(":us-west-2:"), "{vault_arn}");
     assert_eq!(
-        output(east.clone(), "telehealth-app", "DrVaultArn".to_owned()).await,
+        stack_output(&east, "telehealth-app", "DrVaultArn").await,
         Some(vault_arn.clone())
     );
     let app_stack = east
@@ -937,17 +930,13 @@ async fn telehealth_dr_stack_lives_in_us_west_2_and_the_app_decommissions_then_d
 
     // The recordings replicate to their copy in us-west-2, KMS-encrypted objects included,
     // re-encrypted there with the DR key: read back through S3 in the source region.
-    let recordings = output(
-        east.clone(),
-        "telehealth-app",
-        "RecordingsBucket".to_owned(),
-    )
-    .await
-    .unwrap();
-    let copy_arn = output(
-        west.clone(),
+    let recordings = stack_output(&east, "telehealth-app", "RecordingsBucket")
+        .await
+        .unwrap();
+    let copy_arn = stack_output(
+        &west,
         "telehealth-dr",
-        "Xrtelehealthdr19VisitRecordingsCopyArn".to_owned(),
+        "Xrtelehealthdr19VisitRecordingsCopyArn",
     )
     .await
     .unwrap();
