@@ -803,6 +803,24 @@ def _require_auto_expand(body, capabilities):
         raise InsufficientCapabilities("Requires capabilities : [CAPABILITY_AUTO_EXPAND]")
 
 
+def _require_parameters(template, given):
+    """CreateChangeSet refuses a template parameter without a `Default` that the request
+    gives no value ("Parameters: [P] must have values"), and a value for a parameter the
+    template does not declare ("Parameters: [P] do not exist in the template"), as AWS does
+    (API reference, CreateChangeSet, `Parameters`; ValidationError). moto accepts both."""
+    try:
+        declared = (json.loads(template) if isinstance(template, str) else template or {}).get("Parameters") or {}
+    except ValueError:
+        return
+    given = dict(given)
+    missing = [p for p, spec in declared.items() if "Default" not in (spec or {}) and p not in given]
+    if missing:
+        raise ValidationError(message=f"Parameters: [{', '.join(missing)}] must have values")
+    unknown = [p for p in given if p not in declared]
+    if unknown:
+        raise ValidationError(message=f"Parameters: [{', '.join(unknown)}] do not exist in the template")
+
+
 def strict_create_change_set(self, stack_name, change_set_name, *args, **kwargs):
     """CreateChangeSet as AWS does it (API reference, CreateChangeSet):
 
@@ -816,6 +834,7 @@ def strict_create_change_set(self, stack_name, change_set_name, *args, **kwargs)
     """
     token = _strict_token["value"]
     change_set_type = kwargs.get("change_set_type", "CREATE")
+    _require_parameters(kwargs.get("template"), kwargs.get("parameters") or {})
     _require_auto_expand(kwargs.get("template"), _strict_token.get("caps") or [])
     # StackName is "the name or the unique ID of the stack" (moto matches names only).
     if stack_name in self.stacks:
