@@ -155,6 +155,13 @@ pub(crate) fn region(name: Name) -> TokenStream {
     quote! { ::hipaa_stack::Region::__from_checked(#checked) }
 }
 
+/// The expansion of `account!("…")`.
+pub(crate) fn account(name: Name) -> TokenStream {
+    let name = string(name);
+    let checked = checked(quote! { ::hipaa_stack::AccountId::__from_macro(#name) });
+    quote! { ::hipaa_stack::AccountId::__from_checked(#checked) }
+}
+
 /// A plain string literal holding the checked value, spanned on the user's
 /// literal (which may have been written raw or with escapes).
 fn string(Name { value, span }: Name) -> LitStr {

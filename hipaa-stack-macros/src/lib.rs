@@ -204,6 +204,24 @@ pub fn region(input: TokenStream) -> TokenStream {
     function_like(input, parse::region, expand::region)
 }
 
+/// An AWS account id, checked at compile time, for the account an environment deploys
+/// to (`app.environment("production", account!("123456789012"), region!("us-east-1"))`).
+///
+/// The input is a string literal of exactly twelve digits. It expands to
+/// `::hipaa_stack::AccountId::__from_macro("…")` in a `const` block, which checks the id
+/// once more when the program is compiled.
+///
+/// ```text
+/// let production = hipaa_stack::account!("123456789012");
+/// ```
+///
+/// `account!("1234-5678-9012")` fails with "invalid account id \`1234-5678-9012\`: …",
+/// spanned on the literal. The compiled examples live in the `hipaa-stack` crate.
+#[proc_macro]
+pub fn account(input: TokenStream) -> TokenStream {
+    function_like(input, parse::account, expand::account)
+}
+
 /// A calendar date, checked at compile time, for the expiry of a waiver.
 ///
 /// The input is a string literal `YYYY-MM-DD` naming a real day, as in `"2027-03-31"`. It

@@ -7,8 +7,8 @@ use std::net::IpAddr;
 use std::num::IntErrorKind;
 
 use hipaa_stack_syntax::{
-    Violation, check_bucket_name, check_days, check_region, check_stack_name, parse_cidr,
-    parse_date, user_data_problem,
+    Violation, check_account_id, check_bucket_name, check_days, check_region, check_stack_name,
+    parse_cidr, parse_date, user_data_problem,
 };
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
@@ -368,6 +368,15 @@ pub(crate) fn region(input: TokenStream) -> syn::Result<Name> {
         input,
         "`region!` takes an AWS region as a string literal, e.g. `region!(\"us-west-2\")`",
         check_region,
+    )
+}
+
+/// Parses the input of `account!` and checks it with `check_account_id`.
+pub(crate) fn account(input: TokenStream) -> syn::Result<Name> {
+    name(
+        input,
+        "`account!` takes an AWS account id as a string literal, e.g. `account!(\"123456789012\")`",
+        check_account_id,
     )
 }
 

@@ -559,6 +559,29 @@ mod names {
     }
 
     #[test]
+    fn account_ids_are_twelve_digits() {
+        assert_eq!(
+            message(parse::account(quote!("1234-5678-9012"))),
+            "invalid account id `1234-5678-9012`: account ids are exactly twelve digits, like \
+             `123456789012`, without hyphens or spaces"
+        );
+        assert_eq!(
+            message(parse::account(quote!(123456789012))),
+            "`account!` takes an AWS account id as a string literal, e.g. \
+             `account!(\"123456789012\")`"
+        );
+        match parse::account(quote!("012345678901")) {
+            Ok(checked) => same(expand::account(checked), {
+                let c = expand::checked(quote!(::hipaa_stack::AccountId::__from_macro(
+                    "012345678901"
+                )));
+                quote!(::hipaa_stack::AccountId::__from_checked(#c))
+            }),
+            Err(error) => panic!("{error}"),
+        }
+    }
+
+    #[test]
     fn region_expands() {
         match parse::region(quote!("us-west-2")) {
             Ok(checked) => same(expand::region(checked), {

@@ -398,6 +398,87 @@ pub fn check_region(name: &str) -> Result<(), Violation> {
     Ok(())
 }
 
+/// Checks an AWS account id: exactly twelve ASCII digits, as AWS writes it
+/// (leading zeros included).
+///
+/// ```
+/// use hipaa_stack_syntax::check_account_id;
+///
+/// assert!(check_account_id("012345678901").is_ok());
+/// assert!(check_account_id("12345678901").is_err());
+/// assert!(check_account_id("1234-5678-9012").is_err());
+/// ```
+pub fn check_account_id(id: &str) -> Result<(), Violation> {
+    const WHAT: &str = "account id";
+    if !is_account_id(id) {
+        return Err(Violation::new(
+            WHAT,
+            id,
+            "account ids are exactly twelve digits, like `123456789012`, without hyphens or spaces",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a tag as AWS does: a key of 1 to 128 and a value of up to 256 Unicode letters,
+/// digits, spaces and `_ . : / = + - @`. Keys starting with `aws:` are AWS's own
+/// (CloudFormation refuses them), and `hipaa-stack:` is the prefix of the tags hipaa-stack
+/// sets itself.
+///
+/// ```
+/// use hipaa_stack_syntax::check_tag;
+///
+/// assert!(check_tag("cost-center", "4711").is_ok());
+/// assert!(check_tag("aws:owner", "me").is_err());
+/// assert!(check_tag("", "x").is_err());
+/// assert!(check_tag("team", "a;b").is_err());
+/// ```
+pub fn check_tag(key: &str, value: &str) -> Result<(), Violation> {
+    let allowed = |c: char| c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c);
+    let lower = key.to_ascii_lowercase();
+    let rule = if key.is_empty() || key.chars().count() > 128 {
+        "tag keys have 1 to 128 characters"
+    } else if value.chars().count() > 256 {
+        "tag values have at most 256 characters"
+    } else if !key.chars().all(allowed) || !value.chars().all(allowed) {
+        "tags use only letters, digits, spaces and `_ . : / = + - @`"
+    } else if lower.starts_with("aws:") {
+        "the tag prefix `aws:` is reserved by AWS"
+    } else if lower.starts_with("hipaa-stack:") {
+        "the tag prefix `hipaa-stack:` is reserved for the tags hipaa-stack sets itself"
+    } else {
+        return Ok(());
+    };
+    Err(Violation::new("tag", format!("{key}={value}"), rule))
+}
+
+/// Checks an environment's name, the prefix of its stacks' names: a lower-case letter, then
+/// up to 31 lower-case letters, digits and hyphens, not ending in a hyphen.
+///
+/// ```
+/// use hipaa_stack_syntax::check_environment_name;
+///
+/// assert!(check_environment_name("production").is_ok());
+/// assert!(check_environment_name("Prod").is_err());
+/// assert!(check_environment_name("staging-").is_err());
+/// ```
+pub fn check_environment_name(name: &str) -> Result<(), Violation> {
+    let ok = (1..=32).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !name.ends_with('-');
+    if ok {
+        return Ok(());
+    }
+    Err(Violation::new(
+        "environment name",
+        name,
+        "environment names are a lower-case letter, then up to 31 lower-case letters, digits and hyphens, not ending in a hyphen, like `production`",
+    ))
+}
+
 /// Parses a CIDR block: an IPv4 address and a prefix length of at most 32,
 /// as in `10.20.0.0/16`, or an IPv6 address and a prefix length of at most
 /// 128, as in `fd00:10::/48`.
@@ -611,6 +692,29 @@ const fn ends_with(bytes: &[u8], suffix: &[u8]) -> bool {
     let mut i = 0;
     while i < suffix.len() {
         if bytes[offset + i] != suffix[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Whether [`check_account_id`] accepts `id`, in const context.
+///
+/// ```
+/// use hipaa_stack_syntax::is_account_id;
+/// const OK: bool = is_account_id("123456789012");
+/// assert!(OK);
+/// assert!(!is_account_id("12345678901a"));
+/// ```
+pub const fn is_account_id(id: &str) -> bool {
+    let b = id.as_bytes();
+    if b.len() != 12 {
+        return false;
+    }
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
             return false;
         }
         i += 1;

@@ -17,7 +17,7 @@ use hipaa_stack_syntax::{check_construct_id, check_logical_id};
 use crate::constructs::Construct;
 use crate::constructs::node::{KeyService, Node, Used};
 use crate::error::{Error, Result};
-use crate::literal::{Region, StackName};
+use crate::literal::{AccountId, Region, StackName};
 
 /// The id of the next app. Never wraps: once every `u64` is used (which no process lives
 /// to see), new apps get [`AppId::EXHAUSTED`], whose handles no app accepts.
@@ -90,6 +90,19 @@ pub struct Arena {
     pub(crate) key_services: BTreeMap<u32, BTreeSet<KeyService>>,
     /// The waivers the program recorded.
     pub(crate) waivers: Vec<crate::compliance::WaiverEntry>,
+    /// The environments the program declared, in declaration order.
+    pub(crate) environments: Vec<EnvironmentEntry>,
+    /// Tags on every stack of the app (`app.tag(..)`).
+    pub(crate) tags: BTreeMap<String, String>,
+}
+
+/// An environment: where its stacks deploy, and what marks them.
+pub(crate) struct EnvironmentEntry {
+    pub(crate) name: String,
+    pub(crate) account: AccountId,
+    pub(crate) region: Region,
+    pub(crate) production: bool,
+    pub(crate) tags: BTreeMap<String, String>,
 }
 
 pub(crate) struct StackEntry {
@@ -103,6 +116,63 @@ pub(crate) struct StackEntry {
     pub(crate) construct_ids: HashMap<String, u32>,
     pub(crate) logical_ids: HashMap<String, u32>,
     pub(crate) outputs: Vec<OutputDecl>,
+    /// The environment the stack belongs to, by index.
+    pub(crate) environment: Option<u32>,
+    /// The stack's own tags (`stack.tag(..)`).
+    pub(crate) tags: BTreeMap<String, String>,
+}
+
+impl Arena {
+    /// The tags CloudFormation puts on a stack (and copies onto its resources): the app's,
+    /// then its environment's, then its own; a later one wins for the same key.
+    pub(crate) fn stack_tags(&self, stack: u32) -> BTreeMap<String, String> {
+        let mut tags = self.tags.clone();
+        let Some(entry) = self.stacks.get(stack as usize) else {
+            return tags;
+        };
+        if let Some(env) = entry
+            .environment
+            .and_then(|e| self.environments.get(e as usize))
+        {
+            tags.extend(env.tags.clone());
+        }
+        tags.extend(entry.tags.clone());
+        tags
+    }
+
+    /// Whether a stack is production: marked itself, or in a production environment.
+    pub(crate) fn is_production(&self, stack: u32) -> bool {
+        self.stacks.get(stack as usize).is_some_and(|s| {
+            s.production
+                || s.environment
+                    .and_then(|e| self.environments.get(e as usize))
+                    .is_some_and(|e| e.production)
+        })
+    }
+
+    /// The account a stack deploys to, when its environment declares one.
+    pub(crate) fn account_of(&self, stack: u32) -> Option<&AccountId> {
+        let env = self.stacks.get(stack as usize)?.environment?;
+        self.environments.get(env as usize).map(|e| &e.account)
+    }
+
+    /// Where a stack deploys: its environment's account (`None`: the deploy account) and its
+    /// region (`None`: the deploy region). Constructs of which an account and region hold
+    /// one compare these.
+    pub(crate) fn placement(&self, stack: u32) -> (Option<AccountId>, Option<Region>) {
+        (
+            self.account_of(stack).cloned(),
+            self.stacks
+                .get(stack as usize)
+                .and_then(|e| e.region.clone()),
+        )
+    }
+
+    /// The name of a stack's environment.
+    pub(crate) fn environment_of(&self, stack: u32) -> Option<&str> {
+        let env = self.stacks.get(stack as usize)?.environment?;
+        self.environments.get(env as usize).map(|e| e.name.as_str())
+    }
 }
 
 pub(crate) struct OutputDecl {
@@ -194,7 +264,7 @@ impl App {
     /// # Ok::<(), hipaa_stack::Error>(())
     /// ```
     pub fn stack(&self, name: impl IntoStackName) -> Result<Stack<'_>> {
-        self.declare_stack(name.into_stack_name()?, None)
+        self.declare_stack(name.into_stack_name()?, None, None)
     }
 
     /// Declares a stack that always deploys to `region`, e.g. a disaster-recovery copy.
@@ -212,15 +282,105 @@ impl App {
     /// # Ok::<(), hipaa_stack::Error>(())
     /// ```
     pub fn stack_in(&self, name: impl IntoStackName, region: Region) -> Result<Stack<'_>> {
-        self.declare_stack(name.into_stack_name()?, Some(region))
+        self.declare_stack(name.into_stack_name()?, Some(region), None)
     }
 
-    fn declare_stack(&self, name: StackName, region: Option<Region>) -> Result<Stack<'_>> {
+    /// Declares an environment: an AWS account and a region that its stacks deploy to, a
+    /// prefix of their names, tags, and whether it is production.
+    ///
+    /// A program declares each environment it deploys (staging, production …) and builds the
+    /// same stacks in each with [`Environment::stack`]. `up --env NAME` deploys one
+    /// environment, and refuses, before it changes anything, when the credentials belong to
+    /// another account than the one the environment declares. Once an app declares an
+    /// environment, every stack belongs to one, and a construct may only use constructs of
+    /// its own environment. The name is a lower-case letter, then up to 31 lower-case letters,
+    /// digits and hyphens.
+    ///
+    /// ```
+    /// use hipaa_stack::prelude::*;
+    ///
+    /// fn portal(app: &mut App) -> Result<()> {
+    ///     let staging = app.environment("staging", account!("111111111111"), region!("us-east-1"))?;
+    ///     let production = app
+    ///         .environment("production", account!("222222222222"), region!("us-east-1"))?
+    ///         .production();
+    ///     for env in [staging, production] {
+    ///         let security = env.stack(stack_name!("portal-security"))?;
+    ///         security.add(KmsKey::new("PhiKey"))?;
+    ///     }
+    ///     Ok(())
+    /// }
+    /// let mut app = App::new("portal");
+    /// portal(&mut app)?;
+    /// let assembly = app.synth()?;
+    /// assert!(assembly.stack("production-portal-security").unwrap().production());
+    /// assert_eq!(assembly.stack("staging-portal-security").unwrap().account(), Some("111111111111"));
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn environment(
+        &self,
+        name: &str,
+        account: AccountId,
+        region: Region,
+    ) -> Result<Environment<'_>> {
+        check_environment_name(name)?;
+        let mut arena = self.arena.borrow_mut();
+        if arena.environments.iter().any(|e| e.name == name) {
+            return Err(Error::Environment {
+                subject: format!("environment `{name}`"),
+                reason: "it is declared twice; give every environment of an app its own name"
+                    .to_owned(),
+            });
+        }
+        if let Some(stack) = arena.stacks.iter().find(|s| s.environment.is_none()) {
+            return Err(outside_environment(&stack.name, name));
+        }
+        let index = index_u32(arena.environments.len());
+        arena.environments.push(EnvironmentEntry {
+            name: name.to_owned(),
+            account,
+            region,
+            production: false,
+            tags: BTreeMap::new(),
+        });
+        Ok(Environment { app: self, index })
+    }
+
+    /// Tags every stack of the app (CloudFormation copies stack tags onto every resource
+    /// that takes tags). Keys and values follow AWS's rules; keys that start with `aws:` or
+    /// `hipaa-stack:` are reserved.
+    ///
+    /// ```
+    /// let app = hipaa_stack::App::new("clinic");
+    /// app.tag("cost-center", "4711")?;
+    /// assert!(app.tag("aws:owner", "me").is_err());
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn tag(&self, key: &str, value: &str) -> Result<()> {
+        check_tag("app.tag(..)", key, value)?;
+        self.arena
+            .borrow_mut()
+            .tags
+            .insert(key.to_owned(), value.to_owned());
+        Ok(())
+    }
+
+    fn declare_stack(
+        &self,
+        name: StackName,
+        region: Option<Region>,
+        environment: Option<u32>,
+    ) -> Result<Stack<'_>> {
         let mut arena = self.arena.borrow_mut();
         if arena.stacks.iter().any(|s| s.name == name) {
             return Err(Error::DuplicateStack {
                 stack: name.to_string(),
             });
+        }
+        if environment.is_none()
+            && let Some(env) = arena.environments.first()
+        {
+            return Err(outside_environment(&name, &env.name));
         }
         let index = index_u32(arena.stacks.len());
         arena.stacks.push(StackEntry {
@@ -232,6 +392,8 @@ impl App {
             construct_ids: HashMap::new(),
             logical_ids: HashMap::new(),
             outputs: Vec::new(),
+            environment,
+            tags: BTreeMap::new(),
         });
         Ok(Stack { app: self, index })
     }
@@ -246,6 +408,146 @@ impl App {
 
     pub(crate) fn id(&self) -> AppId {
         self.id
+    }
+}
+
+/// A stack declared outside every environment of an app that has environments.
+fn outside_environment(stack: &StackName, environment: &str) -> Error {
+    Error::Environment {
+        subject: format!("stack `{stack}`"),
+        reason: format!(
+            "it belongs to no environment, while the app declares environment `{environment}`; declare every stack of an app with environments through one (`env.stack(..)`), so that each deploys to the account it declares"
+        ),
+    }
+}
+
+/// Checks a tag (see [`hipaa_stack_syntax::check_tag`]).
+fn check_tag(place: &str, key: &str, value: &str) -> Result<()> {
+    hipaa_stack_syntax::check_tag(key, value).map_err(|violation| Error::InvalidName {
+        place: place.to_owned(),
+        violation,
+    })
+}
+
+/// An environment's name, the prefix of its stacks' names.
+fn check_environment_name(name: &str) -> Result<()> {
+    hipaa_stack_syntax::check_environment_name(name).map_err(|violation| Error::InvalidName {
+        place: "app.environment(..)".to_owned(),
+        violation,
+    })
+}
+
+/// An environment of an [`App`]: an AWS account and a region, declared with
+/// [`App::environment`]. A cheap `Copy` handle that declares the environment's stacks.
+#[derive(Clone, Copy)]
+pub struct Environment<'app> {
+    app: &'app App,
+    index: u32,
+}
+
+impl fmt::Debug for Environment<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Environment").field(&self.name()).finish()
+    }
+}
+
+impl<'app> Environment<'app> {
+    fn with<T>(&self, f: impl FnOnce(&EnvironmentEntry) -> T) -> T {
+        f(&self.app.arena.borrow().environments[self.index as usize])
+    }
+
+    /// The environment's name, the prefix of its stacks' names.
+    pub fn name(&self) -> String {
+        self.with(|e| e.name.clone())
+    }
+
+    /// The account the environment deploys to.
+    pub fn account(&self) -> AccountId {
+        self.with(|e| e.account.clone())
+    }
+
+    /// The region of the environment's stacks (other than those of [`Environment::stack_in`]).
+    pub fn region(&self) -> Region {
+        self.with(|e| e.region.clone())
+    }
+
+    /// Whether the environment is production.
+    pub fn is_production(&self) -> bool {
+        self.with(|e| e.production)
+    }
+
+    /// Marks the environment as production: each of its stacks is, as with
+    /// [`Stack::production`] (termination protection, and a stack policy that denies
+    /// replacing or deleting its stores of PHI).
+    ///
+    /// ```
+    /// use hipaa_stack::prelude::*;
+    /// let app = App::new("portal");
+    /// let prod = app.environment("production", account!("222222222222"), region!("us-east-1"))?.production();
+    /// assert!(prod.is_production());
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn production(self) -> Self {
+        self.app.arena.borrow_mut().environments[self.index as usize].production = true;
+        self
+    }
+
+    /// Tags every stack of the environment (see [`App::tag`]); the environment's tag wins
+    /// over the app's for the same key.
+    ///
+    /// ```
+    /// use hipaa_stack::prelude::*;
+    /// let app = App::new("portal");
+    /// let staging = app
+    ///     .environment("staging", account!("111111111111"), region!("us-east-1"))?
+    ///     .tag("environment", "staging")?;
+    /// # let _ = staging;
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn tag(self, key: &str, value: &str) -> Result<Self> {
+        check_tag(&format!("environment `{}`", self.name()), key, value)?;
+        self.app.arena.borrow_mut().environments[self.index as usize]
+            .tags
+            .insert(key.to_owned(), value.to_owned());
+        Ok(self)
+    }
+
+    /// Declares a stack of this environment, in its region: named `<environment>-<name>`.
+    ///
+    /// ```
+    /// use hipaa_stack::prelude::*;
+    /// let app = App::new("portal");
+    /// let staging = app.environment("staging", account!("111111111111"), region!("us-east-1"))?;
+    /// let data = staging.stack(stack_name!("portal-data"))?;
+    /// assert_eq!(data.name(), "staging-portal-data");
+    /// assert_eq!(data.region().map(|r| r.to_string()).as_deref(), Some("us-east-1"));
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn stack(&self, name: impl IntoStackName) -> Result<Stack<'app>> {
+        let region = self.region();
+        self.stack_in(name, region)
+    }
+
+    /// Declares a stack of this environment (same account) in another region, e.g. its
+    /// disaster-recovery copy: named `<environment>-<name>`.
+    ///
+    /// ```
+    /// use hipaa_stack::prelude::*;
+    /// let app = App::new("portal");
+    /// let prod = app.environment("production", account!("222222222222"), region!("us-east-1"))?;
+    /// let dr = prod.stack_in(stack_name!("portal-dr"), region!("us-west-2"))?;
+    /// assert_eq!(dr.name(), "production-portal-dr");
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn stack_in(&self, name: impl IntoStackName, region: Region) -> Result<Stack<'app>> {
+        let name = name.into_stack_name()?;
+        let env = self.name();
+        let full =
+            StackName::new(&format!("{env}-{name}")).map_err(|violation| Error::InvalidName {
+                place: format!("environment `{env}`: stack `{name}`"),
+                violation,
+            })?;
+        self.app.declare_stack(full, Some(region), Some(self.index))
     }
 }
 
@@ -335,6 +637,24 @@ impl<'app> Stack<'app> {
     pub fn description(self, text: impl Into<String>) -> Self {
         self.app.arena.borrow_mut().stacks[self.index as usize].description = Some(text.into());
         self
+    }
+
+    /// Tags the stack (see [`App::tag`]); the stack's tag wins over its environment's and
+    /// the app's for the same key. CloudFormation takes at most 50 tags on a stack, counted
+    /// with the three hipaa-stack sets itself.
+    ///
+    /// ```
+    /// # let app = hipaa_stack::App::new("clinic");
+    /// let data = app.stack("clinic-data")?.tag("owner", "records-team")?;
+    /// # let _ = data;
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn tag(self, key: &str, value: &str) -> Result<Self> {
+        check_tag(&format!("stack `{}`", self.name()), key, value)?;
+        self.app.arena.borrow_mut().stacks[self.index as usize]
+            .tags
+            .insert(key.to_owned(), value.to_owned());
+        Ok(self)
     }
 
     /// Adds a construct to this stack and returns its handle.

@@ -167,6 +167,9 @@ enum Command {
         /// Only these stacks.
         #[arg(long = "stack", value_name = "NAME")]
         stacks: Vec<String>,
+        /// The environment to read, for an app that declares several.
+        #[arg(long = "env", value_name = "NAME")]
+        env: Option<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -181,6 +184,9 @@ enum Command {
         /// Only these stacks.
         #[arg(long = "stack", value_name = "NAME")]
         stacks: Vec<String>,
+        /// The environment to read, for an app that declares several.
+        #[arg(long = "env", value_name = "NAME")]
+        env: Option<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -204,6 +210,10 @@ struct DeployArgs {
     /// Only these stacks (repeatable); all when absent.
     #[arg(long = "stack", value_name = "NAME")]
     stacks: Vec<String>,
+    /// The environment to work on, for an app that declares several
+    /// (`app.environment(..)`); its account must be the credentials' account.
+    #[arg(long = "env", value_name = "NAME")]
+    env: Option<String>,
     /// Stacks of one wave worked on at the same time.
     #[arg(long, default_value_t = 4)]
     concurrency: usize,
@@ -419,8 +429,13 @@ where
             Action::Destroy { json },
         ),
         #[cfg(feature = "deploy")]
-        Command::Outputs { stacks, json, all } => {
-            let args = DeployArgs::read_only(stacks);
+        Command::Outputs {
+            stacks,
+            env,
+            json,
+            all,
+        } => {
+            let args = DeployArgs::read_only(stacks, env);
             let change = Change {
                 all_outputs: all,
                 ..Change::read_only()
@@ -428,8 +443,8 @@ where
             deploying(logs, &app, &args, change, Action::Outputs { json })
         }
         #[cfg(feature = "deploy")]
-        Command::Drift { stacks, json } => {
-            let args = DeployArgs::read_only(stacks);
+        Command::Drift { stacks, env, json } => {
+            let args = DeployArgs::read_only(stacks, env);
             deploying(
                 logs,
                 &app,
@@ -443,9 +458,10 @@ where
 
 #[cfg(feature = "deploy")]
 impl DeployArgs {
-    fn read_only(stacks: Vec<String>) -> Self {
+    fn read_only(stacks: Vec<String>, env: Option<String>) -> Self {
         DeployArgs {
             stacks,
+            env,
             concurrency: 4,
             timeout: 3600,
             adopt: Vec::new(),
@@ -509,7 +525,8 @@ fn deploy_code(err: &crate::deploy::DeployError) -> u8 {
     use crate::deploy::DeployError as D;
     match err {
         D::Unreachable { .. } | D::NoRegion => exit::UNREACHABLE,
-        D::Credentials { .. } => exit::CREDENTIALS,
+        D::Credentials { .. } | D::WrongAccount { .. } => exit::CREDENTIALS,
+        D::Environment { .. } => exit::USAGE,
         D::AccessDenied { .. } => exit::ACCESS_DENIED,
         D::EndpointFailing { .. } => exit::ENDPOINT_FAILING,
         D::Staging { source, .. }
@@ -609,6 +626,7 @@ fn deploying(logs: Logs, app: &App, args: &DeployArgs, change: Change, action: A
             timeout: std::time::Duration::from_secs(args.timeout),
             adopt: args.adopt.clone(),
             internal_outputs: change.all_outputs,
+            environment: args.env.clone(),
             progress: !logs.logging && crate::deploy::Options::default().progress,
             ..crate::deploy::Options::default()
         };

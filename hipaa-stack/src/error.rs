@@ -154,6 +154,17 @@ pub enum Error {
         output: String,
     },
 
+    /// Environments declared in a way that cannot be deployed: a stack outside every
+    /// environment, a reference between environments, two account baselines for one
+    /// account and region.
+    #[error("{subject}: {reason}")]
+    Environment {
+        /// The environment, stack or construct at fault.
+        subject: String,
+        /// What is wrong and what to do.
+        reason: String,
+    },
+
     /// A handle or stack of another [`App`](crate::App) was used.
     #[error(
         "`{place}` uses a {what} that belongs to another app; handles are only valid in the app that created them"

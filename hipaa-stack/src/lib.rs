@@ -20,7 +20,7 @@ pub mod synth;
 #[cfg(test)]
 mod testing;
 
-pub use app::{App, Arn, Handle, Id, IntoStackName, Name, Reference, Stack};
+pub use app::{App, Arn, Environment, Handle, Id, IntoStackName, Name, Reference, Stack};
 pub use cfn::Keep;
 pub use constructs::{
     AccessLogBucket, AccessLogDestination, AccessLogsChosen, AuditTrail, BackupRetention,
@@ -31,20 +31,23 @@ pub use constructs::{
 // Every construct, including those of the families re-exported by glob in `constructs`.
 pub use constructs::*;
 pub use error::{Error, Result, Violation};
-pub use hipaa_stack_macros::{bucket_name, cidr, date, days, main, region, stack_name, user_data};
-pub use literal::{BucketName, Cidr, Date, Days, Region, StackName};
+pub use hipaa_stack_macros::{
+    account, bucket_name, cidr, date, days, main, region, stack_name, user_data,
+};
+pub use literal::{AccountId, BucketName, Cidr, Date, Days, Region, StackName};
 pub use synth::{Assembly, SynthesizedStack};
 
 /// Everything a program usually needs: `use hipaa_stack::prelude::*;`.
 pub mod prelude {
     pub use crate::literal::Days;
     pub use crate::{
-        AccessLogBucket, AccountBaseline, Alarm, AlarmMetric, AlarmTopic, AllTraffic, Ami, App,
-        AuditTrail, AwsManagedPolicy, BackupPlan, BackupVault, BucketName, Cidr, Date, DbNetwork,
-        EncryptedDatabase, Handle, Http, Https, Keep, KmsKey, LogGroup, PrefixList, RawResource,
-        Region, Result, Role, Secret, SecureBucket, SecureInstance, SecureVpc, SecurityGroup,
-        ServicePrincipal, Stack, StackName, Tcp, TcpRange, Trusted, Udp, UserData, UserDataText,
-        bucket_name, cidr, date, days, region, stack_name, user_data,
+        AccessLogBucket, AccountBaseline, AccountId, Alarm, AlarmMetric, AlarmTopic, AllTraffic,
+        Ami, App, AuditTrail, AwsManagedPolicy, BackupPlan, BackupVault, BucketName, Cidr, Date,
+        DbNetwork, EncryptedDatabase, Environment, Handle, Http, Https, Keep, KmsKey, LogGroup,
+        PrefixList, RawResource, Region, Result, Role, Secret, SecureBucket, SecureInstance,
+        SecureVpc, SecurityGroup, ServicePrincipal, Stack, StackName, Tcp, TcpRange, Trusted, Udp,
+        UserData, UserDataText, account, bucket_name, cidr, date, days, region, stack_name,
+        user_data,
     };
 }
 

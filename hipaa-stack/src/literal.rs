@@ -10,8 +10,8 @@ use std::marker::PhantomData;
 use std::net::IpAddr;
 
 use hipaa_stack_syntax::{
-    Violation, check_bucket_name, check_region, check_stack_name, is_bucket_name, is_region,
-    is_stack_name, parse_cidr, parse_date,
+    Violation, check_account_id, check_bucket_name, check_region, check_stack_name, is_account_id,
+    is_bucket_name, is_region, is_stack_name, parse_cidr, parse_date,
 };
 
 /// A number of days known when the program is compiled, written `days!(35)`.
@@ -352,6 +352,25 @@ checked_name!(
     "region",
     "lower-case words joined by hyphens, ending in a number, like `us-east-1`; write it with `region!(..)`",
     "us-west-2"
+);
+
+checked_name!(
+    /// An AWS account id, written `account!("123456789012")`: the account an
+    /// [`Environment`](crate::Environment) deploys to, which `up` compares with the account of
+    /// the credentials before it changes anything. `AccountId::new` checks an id known only at
+    /// run time.
+    ///
+    /// ```
+    /// let production = hipaa_stack::account!("123456789012");
+    /// assert_eq!(production.as_str(), "123456789012");
+    /// assert!(hipaa_stack::AccountId::new("1234-5678-9012").is_err());
+    /// ```
+    AccountId,
+    check_account_id,
+    is_account_id,
+    "account id",
+    "exactly twelve digits; write it with `account!(..)`",
+    "123456789012"
 );
 
 /// A calendar day (UTC), written `date!("2027-03-31")`: the expiry of a waiver.

@@ -41,6 +41,7 @@ pub const MAX_BUCKET_POLICY_BYTES: usize = 20_480;
 #[derive(Debug, Clone)]
 pub struct Assembly {
     app: String,
+    environments: Vec<String>,
     stacks: Vec<SynthesizedStack>,
     graph: AppGraph,
     evaluation: Evaluation,
@@ -65,6 +66,9 @@ pub struct Timings {
 pub struct SynthesizedStack {
     name: String,
     region: Option<String>,
+    environment: Option<String>,
+    account: Option<String>,
+    tags: BTreeMap<String, String>,
     production: bool,
     template: Template,
     json: Arc<str>,
@@ -83,9 +87,27 @@ impl SynthesizedStack {
         self.region.as_deref()
     }
 
-    /// Whether the stack is a production stack (termination protection, stack policy).
+    /// Whether the stack is a production stack (termination protection, stack policy):
+    /// marked itself, or in a production environment.
     pub fn production(&self) -> bool {
         self.production
+    }
+
+    /// The environment the stack belongs to ([`App::environment`]), if any.
+    pub fn environment(&self) -> Option<&str> {
+        self.environment.as_deref()
+    }
+
+    /// The AWS account the stack's environment declares; `up` refuses credentials of any
+    /// other account.
+    pub fn account(&self) -> Option<&str> {
+        self.account.as_deref()
+    }
+
+    /// The program's tags on the stack: the app's, its environment's and its own
+    /// (hipaa-stack adds its own three when it deploys).
+    pub fn tags(&self) -> &BTreeMap<String, String> {
+        &self.tags
     }
 
     /// The template model.
@@ -126,6 +148,8 @@ struct Manifest<'a> {
     version: u32,
     app: &'a str,
     generator: String,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    environments: &'a [String],
     stacks: Vec<ManifestStack<'a>>,
 }
 
@@ -134,6 +158,12 @@ struct Manifest<'a> {
 struct ManifestStack<'a> {
     name: &'a str,
     region: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    environment: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account: Option<&'a str>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    tags: &'a BTreeMap<String, String>,
     production: bool,
     template: String,
     wave: usize,
@@ -159,6 +189,11 @@ impl Assembly {
     /// The app's name.
     pub fn app(&self) -> &str {
         &self.app
+    }
+
+    /// The environments the app declares ([`App::environment`]), in declaration order.
+    pub fn environments(&self) -> Vec<&str> {
+        self.environments.iter().map(String::as_str).collect()
     }
 
     /// The stacks in deploy order: by wave, then in the order the program declared them.
@@ -222,12 +257,16 @@ impl Assembly {
             version: 1,
             app: &self.app,
             generator: format!("hipaa-stack {}", env!("CARGO_PKG_VERSION")),
+            environments: &self.environments,
             stacks: self
                 .stacks
                 .iter()
                 .map(|s| ManifestStack {
                     name: &s.name,
                     region: s.region.as_deref(),
+                    environment: s.environment.as_deref(),
+                    account: s.account.as_deref(),
+                    tags: &s.tags,
                     production: s.production,
                     template: s.template_file(),
                     wave: s.wave,
@@ -489,7 +528,10 @@ impl App {
                     .region
                     .as_ref()
                     .map(ToString::to_string),
-                production: arena.stacks[s as usize].production,
+                environment: arena.environment_of(s).map(str::to_owned),
+                account: arena.account_of(s).map(ToString::to_string),
+                tags: arena.stack_tags(s),
+                production: arena.is_production(s),
                 template,
                 json,
                 wave: order.wave[s as usize],
@@ -501,6 +543,7 @@ impl App {
         }
         Ok(Assembly {
             app: self.name().to_owned(),
+            environments: arena.environments.iter().map(|e| e.name.clone()).collect(),
             stacks,
             graph,
             evaluation,
@@ -566,8 +609,42 @@ fn render_stacks(app: &str, arena: &Arena, cross: &mut Vec<CrossStack>) -> Resul
     Ok(templates)
 }
 
-/// CloudFormation imports only within a region.
+/// The tags a program may put on a stack: CloudFormation's 50, less the three hipaa-stack
+/// sets itself.
+const MAX_PROGRAM_TAGS: usize = 47;
+
+/// CloudFormation imports only within a region, and an environment's stacks use only
+/// its own: each deploys to its own account, with that account's credentials.
 fn check_regions(arena: &Arena, cross: &[CrossStack]) -> Result<()> {
+    for c in cross {
+        let (consumer, producer) = (
+            arena.environment_of(c.consumer),
+            arena.environment_of(c.producer),
+        );
+        if consumer != producer {
+            return Err(Error::Environment {
+                subject: format!("construct `{}`", c.via),
+                reason: format!(
+                    "it uses `{}` of environment `{}` from environment `{}`; an environment deploys with the credentials of its own account and cannot read another's stacks: declare what both need in each environment",
+                    c.from,
+                    producer.unwrap_or("(none)"),
+                    consumer.unwrap_or("(none)"),
+                ),
+            });
+        }
+    }
+    for (index, stack) in (0..).zip(&arena.stacks) {
+        let tags = arena.stack_tags(index).len();
+        if tags > MAX_PROGRAM_TAGS {
+            return Err(Error::Limit {
+                stack: stack.name.to_string(),
+                actual: tags,
+                what: "tags".to_owned(),
+                limit: MAX_PROGRAM_TAGS,
+                fix: "CloudFormation takes 50 tags on a stack, 3 of which hipaa-stack sets itself: tag fewer keys on the app, the environment and the stack",
+            });
+        }
+    }
     let region = |s: u32| {
         arena.stacks[s as usize]
             .region

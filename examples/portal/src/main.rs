@@ -1,18 +1,23 @@
-//! A patient portal in two stacks: patients reach application servers in two availability
+//! A patient portal in two environments, staging and production, each in its own AWS
+//! account and each of two stacks: patients reach application servers in two availability
 //! zones over HTTPS, through a load balancer with a certificate and a WAF; administrators
 //! reach the servers through SSM Session Manager only (no SSH, no public address).
 //!
-//! - `portal-security`: the customer-managed key, the access-log bucket (which the load
-//!   balancer writes its access logs to) and the Session Manager preferences;
-//! - `portal-web`: the network with a public tier, the certificate, the application servers
-//!   (a `SecureInstanceGroup` across two zones) with their security group and role, and the
-//!   `PublicLoadBalancer` in front of them.
+//! - `<env>-portal-security`: the customer-managed key, the access-log bucket (which the
+//!   load balancer writes its access logs to) and the Session Manager preferences;
+//! - `<env>-portal-web`: the network with a public tier, the certificate, the application
+//!   servers (a `SecureInstanceGroup` across two zones) with their security group and role,
+//!   and the `PublicLoadBalancer` in front of them.
 //!
-//! `cargo run -p portal -- synth --out out/portal`, `check`, or `up` against an endpoint.
+//! `cargo run -p portal -- synth --out out/portal` writes both environments; `check` checks
+//! both; `up --env staging` deploys staging, and refuses before any change when the
+//! credentials are not of staging's account. Production's stacks are production stacks
+//! (termination protection, stack policies).
 
 use hipaa_stack::prelude::*;
 use hipaa_stack::{
-    Certificate, PublicLoadBalancer, SecureInstanceGroup, SessionManagerPreferences, TlsPolicy,
+    Certificate, Environment, PublicLoadBalancer, SecureInstanceGroup, SessionManagerPreferences,
+    TlsPolicy,
 };
 
 /// The Route 53 hosted zone of `example.org` in which the certificate is validated.
@@ -20,7 +25,22 @@ const HOSTED_ZONE: &str = "Z0123456789ABCDEFGHIJ";
 
 #[hipaa_stack::main]
 fn portal(app: &mut App) -> Result<()> {
-    let security = app
+    app.tag("application", "patient-portal")?;
+    let staging = app
+        .environment("staging", account!("123456789012"), region!("us-east-1"))?
+        .tag("environment", "staging")?;
+    let production = app
+        .environment("production", account!("111122223333"), region!("us-east-1"))?
+        .production()
+        .tag("environment", "production")?;
+    portal_in(staging, "staging.portal.example.org")?;
+    portal_in(production, "portal.example.org")?;
+    Ok(())
+}
+
+/// The portal's two stacks in one environment, serving `domain`.
+fn portal_in(env: Environment<'_>, domain: &str) -> Result<()> {
+    let security = env
         .stack(stack_name!("portal-security"))?
         .description("portal: encryption key and access logs");
     let key = security.add(KmsKey::new("PhiKey").description("encrypts all PHI at rest"))?;
@@ -29,7 +49,7 @@ fn portal(app: &mut App) -> Result<()> {
     // with the key and logged to an encrypted log group.
     security.add(SessionManagerPreferences::new("Sessions").encryption(&key))?;
 
-    let web = app
+    let web = env
         .stack(stack_name!("portal-web"))?
         .description("portal: network, certificate, application servers, HTTPS front door");
     let net = web.add(
@@ -39,8 +59,8 @@ fn portal(app: &mut App) -> Result<()> {
             .public_tier(),
     )?;
     let cert = web.add(
-        Certificate::dns("PortalCert", "portal.example.org")
-            .alternative_name("www.portal.example.org")
+        Certificate::dns("PortalCert", domain)
+            .alternative_name(format!("www.{domain}"))
             .hosted_zone(HOSTED_ZONE),
     )?;
     // The servers admit only the load balancer, which opens their port itself.

@@ -699,14 +699,21 @@ impl Node for BaselineNode {
     /// GuardDuty, Security Hub and AWS Config are set once per account and region: a second
     /// baseline in the same region would collide with the first when deployed.
     fn check_in(&self, arena: &crate::app::Arena, stack: u32) -> Result<(), String> {
-        let region = &arena.stacks[stack as usize].region;
+        // Once per account and region across the program: an environment's account, or the
+        // deploy account for an app without environments.
+        let (account, region) = arena.placement(stack);
         let other = arena.constructs.iter().enumerate().find(|(_, c)| {
-            c.node.kind() == "AccountBaseline" && arena.stacks[c.stack as usize].region == *region
+            c.node.kind() == "AccountBaseline"
+                && arena.placement(c.stack) == (account.clone(), region.clone())
         });
         match other {
             Some((index, _)) => Err(format!(
-                "`{}` is already the account baseline of {}; GuardDuty, Security Hub and AWS Config exist once per account and region, so an app has one `AccountBaseline` per region",
+                "`{}` is already the account baseline of {} in {}; GuardDuty, Security Hub and AWS Config exist once per account and region, so a program has one `AccountBaseline` per account and region",
                 arena.path(u32::try_from(index).unwrap_or(u32::MAX)),
+                account.map_or_else(
+                    || "the deploy account".to_owned(),
+                    |a| format!("account {a}")
+                ),
                 region
                     .as_ref()
                     .map_or_else(|| "the deploy region".to_owned(), |r| format!("`{r}`"))
@@ -1130,7 +1137,7 @@ mod once_per_region {
             .unwrap_err()
             .to_string();
         assert!(
-            err.starts_with("construct `b/Again` is invalid: `a/Baseline` is already the account baseline of the deploy region"),
+            err.starts_with("construct `b/Again` is invalid: `a/Baseline` is already the account baseline of the deploy account in the deploy region"),
             "{err}"
         );
         // Another region has its own.

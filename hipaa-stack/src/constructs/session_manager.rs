@@ -181,9 +181,9 @@ impl Node for PreferencesNode {
 
     fn check_in(&self, arena: &crate::app::Arena, stack: u32) -> Result<(), String> {
         // One document of this name per account and region.
-        let region = |s: u32| arena.stacks[s as usize].region.clone();
+        let here = arena.placement(stack);
         if let Some(other) = arena.constructs.iter().position(|c| {
-            c.node.kind() == "SessionManagerPreferences" && region(c.stack) == region(stack)
+            c.node.kind() == "SessionManagerPreferences" && arena.placement(c.stack) == here
         }) {
             return Err(format!(
                 "`{}` already sets the Session Manager preferences; an account has one `{SESSION_PREFERENCES_DOCUMENT}` document per region",

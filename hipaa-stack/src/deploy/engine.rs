@@ -54,6 +54,9 @@ pub struct Options {
     /// carry references between stacks and the template hash. By default only the
     /// program's own outputs.
     pub internal_outputs: bool,
+    /// The environment to work on (`--env NAME`), for an app that declares environments;
+    /// `None` is its only environment, and an error when it has several.
+    pub environment: Option<String>,
 }
 
 impl Default for Options {
@@ -71,6 +74,7 @@ impl Default for Options {
             adopt: Vec::new(),
             lock_wait: Duration::from_secs(600),
             internal_outputs: false,
+            environment: None,
         }
     }
 }
@@ -406,7 +410,79 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     }
 
     /// Every selected stack pinned to a region must have that region's client.
+    /// The environment this run works on: the one `--env` names, or the app's only one;
+    /// `None` for an app without environments.
+    pub fn environment(&self) -> Result<Option<&'a str>, DeployError> {
+        let declared = self.assembly.environments();
+        match (&self.options.environment, declared.as_slice()) {
+            (None, []) => Ok(None),
+            (None, [only]) => Ok(Some(only)),
+            (Some(name), _) => declared
+                .iter()
+                .copied()
+                .find(|e| e == name)
+                .map(Some)
+                .ok_or_else(|| DeployError::Environment {
+                    app: self.assembly.app().to_owned(),
+                    detail: if declared.is_empty() {
+                        format!("`--env {name}` names an environment, and the app declares none; leave `--env` out")
+                    } else {
+                        format!(
+                            "the app has no environment `{name}`; its environments are {}",
+                            declared.join(", ")
+                        )
+                    },
+                }),
+            (None, several) => Err(DeployError::Environment {
+                app: self.assembly.app().to_owned(),
+                detail: format!(
+                    "the app declares the environments {}; pass `--env NAME` to choose one",
+                    several.join(", ")
+                ),
+            }),
+        }
+    }
+
+    /// Before the first change: the credentials must belong to the account the
+    /// environment declares. Deploying staging's templates into production's account (or
+    /// the reverse) because of the wrong `AWS_PROFILE` is refused here, before any call
+    /// that could change anything.
+    async fn check_account(&self) -> Result<(), DeployError> {
+        let Some(environment) = self.environment()? else {
+            return Ok(());
+        };
+        let Some(declared) = self
+            .assembly
+            .stacks()
+            .iter()
+            .find(|s| s.environment() == Some(environment))
+            .and_then(SynthesizedStack::account)
+        else {
+            return Ok(());
+        };
+        let Some(staging) = self.home_staging() else {
+            return Err(DeployError::Environment {
+                app: self.assembly.app().to_owned(),
+                detail: format!(
+                    "environment `{environment}` declares account {declared}, and this run has no STS client to check the credentials' account; deploy through the command line or `Deployer::with_regions` with staging"
+                ),
+            });
+        };
+        let actual = staging
+            .account(self.options.retry, &self.staging_calls)
+            .await?;
+        if actual != declared {
+            return Err(DeployError::WrongAccount {
+                environment: environment.to_owned(),
+                declared: declared.to_owned(),
+                actual: actual.to_owned(),
+            });
+        }
+        Ok(())
+    }
+
     fn check_regions(&self) -> Result<(), DeployError> {
+        self.environment()?;
         for s in self.waves().into_iter().flatten() {
             let Some(r) = s.region() else { continue };
             if !self.regions.iter().any(|x| x.region.as_deref() == Some(r)) {
@@ -663,9 +739,13 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     /// The selected stacks, grouped by wave, in deploy order.
     fn waves(&self) -> Vec<Vec<&'a SynthesizedStack>> {
         let mut waves: Vec<Vec<&SynthesizedStack>> = Vec::new();
+        let environment = self.environment().ok().flatten();
         for s in self.assembly.stacks() {
             if !self.options.stacks.is_empty() && !self.options.stacks.iter().any(|n| n == s.name())
             {
+                continue;
+            }
+            if s.environment() != environment {
                 continue;
             }
             if waves.len() <= s.wave() {
@@ -1424,6 +1504,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
 
     async fn preview_inner(&self) -> Result<Vec<StackPlan>, DeployError> {
         self.check_regions()?;
+        Box::pin(self.check_account()).await?;
         let mut all = Vec::new();
         let mut pending: BTreeSet<&str> = BTreeSet::new();
         for wave in self.waves() {
@@ -1480,6 +1561,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
 
     async fn up_inner(&self) -> Result<Vec<Deployed>, DeployError> {
         self.check_regions()?;
+        Box::pin(self.check_account()).await?;
         let waves = self.waves();
         // 1. Everything that can be planned now is planned and checked before anything runs.
         let mut planned: Vec<Vec<StackPlan>> = Vec::new();
@@ -1930,6 +2012,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
 
     async fn destroy_inner(&self) -> Result<Destroyed, DeployError> {
         self.check_regions()?;
+        Box::pin(self.check_account()).await?;
         let waves = self.waves();
         let names: Vec<&str> = waves.iter().rev().flatten().map(|s| s.name()).collect();
         // Refuse stacks of another app before asking anything.

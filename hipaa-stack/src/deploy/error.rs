@@ -112,6 +112,29 @@ pub enum DeployError {
         source: ApiError,
     },
 
+    /// The environment to work on is not clear: the app declares several and `--env` names
+    /// none, or `--env` names one the app lacks.
+    #[error("app `{app}`: {detail}")]
+    Environment {
+        /// The app.
+        app: String,
+        /// What is wrong and what to do.
+        detail: String,
+    },
+
+    /// The credentials belong to another account than the environment declares.
+    #[error(
+        "environment `{environment}` deploys to account {declared}, but the credentials are of account {actual}; nothing was changed. Use the credentials of account {declared} (AWS_PROFILE), or choose the environment of account {actual} with `--env`"
+    )]
+    WrongAccount {
+        /// The environment.
+        environment: String,
+        /// The account it declares.
+        declared: String,
+        /// The account of the credentials (`GetCallerIdentity`).
+        actual: String,
+    },
+
     /// Another run of the tool works on the same app.
     #[error(
         "another run is working on app `{app}`: {detail}; nothing was changed, run the command again when it has finished"

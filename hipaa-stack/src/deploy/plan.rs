@@ -141,23 +141,26 @@ pub fn stack_capabilities(template: &Template, template_json: &str) -> Vec<Strin
     caps
 }
 
-/// The stack's tags: the app, the stack and the data classification (`phi` when it holds a
-/// store of PHI). They change only when the classification does (CloudFormation copies
-/// them onto every taggable resource).
+/// The stack's tags: the program's own (app, environment, stack: see
+/// [`SynthesizedStack::tags`]), then hipaa-stack's: the app, the stack and the data
+/// classification (`phi` when it holds a store of PHI). They change only when the program's
+/// tags or the classification do (CloudFormation copies them onto every taggable resource).
 pub fn tags(app: &str, stack: &SynthesizedStack) -> BTreeMap<String, String> {
     let template = stack.template();
     let phi = template
         .resources()
         .iter()
         .any(|r| is_phi_store(template, r.logical_id(), r.type_name()));
-    BTreeMap::from([
+    let mut tags = stack.tags().clone();
+    tags.extend([
         ("hipaa-stack:app".to_owned(), app.to_owned()),
         ("hipaa-stack:stack".to_owned(), stack.name().to_owned()),
         (
             "hipaa-stack:data-classification".to_owned(),
             if phi { "phi" } else { "none" }.to_owned(),
         ),
-    ])
+    ]);
+    tags
 }
 
 /// A change that would replace or delete a store of PHI.

@@ -97,6 +97,7 @@ pub struct Staging {
     region: String,
     endpoint: String,
     name: Option<String>,
+    account: OnceCell<String>,
     ready: OnceCell<Ready>,
     notes: std::sync::Mutex<Vec<String>>,
 }
@@ -206,6 +207,7 @@ impl Staging {
             region: region.into(),
             endpoint: endpoint.into(),
             name: None,
+            account: OnceCell::new(),
             ready: OnceCell::new(),
             notes: std::sync::Mutex::new(Vec::new()),
         }
@@ -245,40 +247,56 @@ impl Staging {
             .await
     }
 
+    /// The account of the credentials (`GetCallerIdentity`), asked once per run.
+    pub async fn account(
+        &self,
+        retry: RetryPolicy,
+        counts: &CallCounts,
+    ) -> Result<&str, DeployError> {
+        self.account
+            .get_or_try_init(|| async {
+                let endpoint = self.endpoint.clone();
+                let identity = with_retry(retry, counts, "GetCallerIdentity", || async {
+                    self.sts
+                        .get_caller_identity()
+                        .send()
+                        .await
+                        .map_err(|e| classify(e, &endpoint))
+                })
+                .await
+                .map_err(|e| match e.kind {
+                    ApiErrorKind::Denied => DeployError::AccessDenied {
+                        stack: None,
+                        bucket: None,
+                        action: action("GetCallerIdentity"),
+                        message: e.to_string(),
+                    },
+                    ApiErrorKind::Unreachable | ApiErrorKind::Credentials => {
+                        DeployError::api("", "GetCallerIdentity", e)
+                    }
+                    _ => DeployError::Staging {
+                        bucket: self
+                            .name
+                            .clone()
+                            .unwrap_or_else(|| "(not yet known)".to_owned()),
+                        operation: "GetCallerIdentity",
+                        source: e,
+                    },
+                })?;
+                identity
+                    .account()
+                    .map(str::to_owned)
+                    .ok_or_else(|| DeployError::Credentials {
+                        message: "GetCallerIdentity named no account".to_owned(),
+                    })
+            })
+            .await
+            .map(String::as_str)
+    }
+
     async fn prepare(&self, retry: RetryPolicy, counts: &CallCounts) -> Result<Ready, DeployError> {
         let endpoint = self.endpoint.clone();
-        let identity = with_retry(retry, counts, "GetCallerIdentity", || async {
-            self.sts
-                .get_caller_identity()
-                .send()
-                .await
-                .map_err(|e| classify(e, &endpoint))
-        })
-        .await
-        .map_err(|e| match e.kind {
-            ApiErrorKind::Denied => DeployError::AccessDenied {
-                stack: None,
-                bucket: None,
-                action: action("GetCallerIdentity"),
-                message: e.to_string(),
-            },
-            ApiErrorKind::Unreachable | ApiErrorKind::Credentials => {
-                DeployError::api("", "GetCallerIdentity", e)
-            }
-            _ => DeployError::Staging {
-                bucket: self
-                    .name
-                    .clone()
-                    .unwrap_or_else(|| "(not yet known)".to_owned()),
-                operation: "GetCallerIdentity",
-                source: e,
-            },
-        })?;
-        let Some(account) = identity.account().map(str::to_owned) else {
-            return Err(DeployError::Credentials {
-                message: "GetCallerIdentity named no account".to_owned(),
-            });
-        };
+        let account = self.account(retry, counts).await?.to_owned();
         let own = self.name.is_none();
         let bucket = self
             .name

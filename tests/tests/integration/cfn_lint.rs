@@ -33,7 +33,7 @@ fn telehealth_templates_pass_cfn_lint_with_nothing_reported() {
 
 #[test]
 fn portal_templates_pass_cfn_lint_with_nothing_reported() {
-    lint_example("portal", 2);
+    lint_example("portal", 4);
 }
 
 /// Synthesizes an example and lints its `stacks` templates; nothing may be reported.

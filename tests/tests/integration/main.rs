@@ -9,6 +9,7 @@ mod cli;
 mod compliant_props;
 mod controls_doc;
 mod deploy;
+mod environments;
 mod examples;
 mod fake;
 mod faults;

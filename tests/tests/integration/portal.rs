@@ -20,7 +20,7 @@ import json, sys, boto3
 kw = dict(endpoint_url=sys.argv[1], region_name="us-east-1",
           aws_access_key_id="test", aws_secret_access_key="test")
 cfn = boto3.client("cloudformation", **kw)
-stack = cfn.describe_stacks(StackName="portal-web")["Stacks"][0]
+stack = cfn.describe_stacks(StackName="staging-portal-web")["Stacks"][0]
 outs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
 elb = boto3.client("elbv2", **kw)
 arn = outs["LoadBalancerArn"]
@@ -93,7 +93,14 @@ fn the_portal_deploys_and_its_front_door_reads_back_with_its_settings() {
     let out = tempfile::tempdir().unwrap();
     let up = run_example_with_env(
         "portal",
-        &["up", "--yes", "--out", out.path().to_str().unwrap()],
+        &[
+            "up",
+            "--yes",
+            "--env",
+            "staging",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
         &moto.env(),
     );
     let stdout = String::from_utf8_lossy(&up.stdout);
@@ -102,9 +109,10 @@ fn the_portal_deploys_and_its_front_door_reads_back_with_its_settings() {
         "{stdout}{}",
         String::from_utf8_lossy(&up.stderr)
     );
-    for stack in ["portal-security", "portal-web"] {
+    for stack in ["staging-portal-security", "staging-portal-web"] {
         assert!(stdout.contains(&format!("{stack}: created")), "{stdout}");
     }
+    assert!(!stdout.contains("production-portal"), "{stdout}");
 
     let state = read_back(&moto);
     let balancer = &state["balancer"];
@@ -131,7 +139,7 @@ fn the_portal_deploys_and_its_front_door_reads_back_with_its_settings() {
     assert!(
         attributes["access_logs.s3.bucket"]
             .as_str()
-            .is_some_and(|b| b.starts_with("portal-security-accesslogs")),
+            .is_some_and(|b| b.starts_with("staging-portal-security-accesslogs")),
         "{attributes}"
     );
 
@@ -178,7 +186,7 @@ fn the_portal_deploys_and_its_front_door_reads_back_with_its_settings() {
     assert!(rules.contains(&"RateLimitPerAddress"), "{rules:?}");
     assert_eq!(
         state["logging"]["LogDestinationConfigs"][0],
-        "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-portal-web-Front"
+        "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-staging-portal-web-Front"
     );
 
     // The servers: an Auto Scaling group across both private subnets, registered with the
@@ -246,7 +254,7 @@ fn the_portal_deploys_and_its_front_door_reads_back_with_its_settings() {
     assert!(
         inputs["cloudWatchLogGroupName"]
             .as_str()
-            .is_some_and(|g| g.starts_with("portal-security-SessionsLogs")),
+            .is_some_and(|g| g.starts_with("staging-portal-security-SessionsLogs")),
         "{inputs}"
     );
 
@@ -255,11 +263,15 @@ fn the_portal_deploys_and_its_front_door_reads_back_with_its_settings() {
         certificate["Status"], "ISSUED",
         "validated in the hosted zone"
     );
-    assert_eq!(certificate["DomainName"], "portal.example.org");
+    assert_eq!(certificate["DomainName"], "staging.portal.example.org");
 
     // Deletion protection holds, as on AWS: `destroy` deletes the stacks, keeps the load
     // balancer (retained, with AWS's reason) and says so.
-    let destroy = run_example_with_env("portal", &["destroy", "--yes"], &moto.env());
+    let destroy = run_example_with_env(
+        "portal",
+        &["destroy", "--yes", "--env", "staging"],
+        &moto.env(),
+    );
     let said = format!(
         "{}{}",
         String::from_utf8_lossy(&destroy.stdout),
@@ -267,7 +279,7 @@ fn the_portal_deploys_and_its_front_door_reads_back_with_its_settings() {
     );
     assert!(destroy.status.success(), "{said}");
     assert!(
-        said.contains("portal-web: deleting again, keeping Front"),
+        said.contains("staging-portal-web: deleting again, keeping Front"),
         "{said}"
     );
     assert!(
@@ -290,6 +302,52 @@ fn the_portal_deploys_and_its_front_door_reads_back_with_its_settings() {
         "the load balancer is gone: {}",
         String::from_utf8_lossy(&still.stderr)
     );
+}
+
+/// The portal declares staging (account 123456789012, moto's default) and production
+/// (111122223333): production with the staging account's credentials is refused before any
+/// change, and without `--env` the program does not guess.
+#[test]
+fn production_with_the_staging_account_s_credentials_is_refused_before_any_change() {
+    let moto = Moto::start();
+    let up = run_example_with_env(
+        "portal",
+        &["up", "--yes", "--env", "production", "-v"],
+        &moto.env(),
+    );
+    let stderr = String::from_utf8_lossy(&up.stderr);
+    assert_eq!(up.status.code(), Some(12), "{stderr}");
+    assert!(
+        stderr.contains(
+            "environment `production` deploys to account 111122223333, but the credentials are of account 123456789012; nothing was changed"
+        ),
+        "{stderr}"
+    );
+    // `-v` lists the calls made: no CloudFormation call at all, one GetCallerIdentity.
+    assert!(stderr.contains("API calls to"), "{stderr}");
+    assert!(!stderr.contains("CreateChangeSet"), "{stderr}");
+    assert!(stderr.contains("GetCallerIdentity"), "{stderr}");
+
+    let up = run_example_with_env("portal", &["up", "--yes"], &moto.env());
+    let stderr = String::from_utf8_lossy(&up.stderr);
+    assert_eq!(up.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("declares the environments staging, production; pass `--env NAME`"),
+        "{stderr}"
+    );
+
+    let cfn = Command::new(
+        std::env::var_os("HIPAA_STACK_PYTHON")
+            .map_or_else(|| repo_root().join(".venv/bin/python"), Into::into),
+    )
+    .args([
+        "-c",
+        "import sys, boto3; print(len(boto3.client('cloudformation', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='t', aws_secret_access_key='t').describe_stacks()['Stacks']))",
+        &moto.endpoint,
+    ])
+    .output()
+    .expect("python runs");
+    assert_eq!(String::from_utf8_lossy(&cfn.stdout).trim(), "0");
 }
 
 // ---------------------------------------------------------------------------------------
