@@ -739,6 +739,7 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                         s.deployment = Some(crate::compliance::report::Deployment {
                             stack_id: d.stack_id.clone(),
                             deployed_at: d.updated_at.clone().unwrap_or_default(),
+                            notes: d.notes.clone(),
                         });
                     }
                 }

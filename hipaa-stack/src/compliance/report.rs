@@ -123,6 +123,11 @@ pub struct Deployment {
     pub stack_id: String,
     /// When, in RFC 3339.
     pub deployed_at: String,
+    /// What the engine did to the stack besides the change set, the evidence of controls
+    /// no template can prove: the default security groups it closed (rule E14),
+    /// production protection turned on, exports kept.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// Counts of controls by status, and of findings.
@@ -1134,7 +1139,13 @@ Each control lists the resources and template properties that enforce it; waiver
         for st in &self.stacks {
             let deployed = st.deployment.as_ref().map_or_else(
                 || "not yet".to_owned(),
-                |d| format!("{} at {}", html(&d.stack_id), html(&d.deployed_at)),
+                |d| {
+                    let mut text = format!("{} at {}", html(&d.stack_id), html(&d.deployed_at));
+                    for note in &d.notes {
+                        let _ = write!(text, "<br>{}", html(note));
+                    }
+                    text
+                },
             );
             let _ = write!(
                 out,

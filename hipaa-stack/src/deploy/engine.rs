@@ -239,6 +239,9 @@ pub struct Regional<C> {
     pub api: C,
     /// The S3 staging area in that region, for large templates.
     pub staging: Option<Staging>,
+    /// EC2 in that region, to close the default security groups of the VPCs the stacks
+    /// create (rule E14); without it they are left as EC2 made them, and `up` says so.
+    pub network: Option<super::network::DefaultGroups>,
 }
 
 /// What `destroy` did.
@@ -264,6 +267,9 @@ pub struct StackDrift {
     /// The resources that drifted: logical id, type, status, differences.
     pub resources: Vec<super::api::ResourceDrift>,
 }
+
+/// The CloudFormation type of a VPC.
+const VPC: &str = "AWS::EC2::VPC";
 
 /// A stack's name and, when it existed, the stores of PHI its deletion kept.
 type StackDeletion = (String, Option<Vec<Retained>>, Option<String>);
@@ -331,6 +337,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 region: None,
                 api,
                 staging,
+                network: None,
             }],
             assembly,
             options,
@@ -409,7 +416,6 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             .or_else(|| self.regions[0].region.clone())
     }
 
-    /// Every selected stack pinned to a region must have that region's client.
     /// The environment this run works on: the one `--env` names, or the app's only one;
     /// `None` for an app without environments.
     pub fn environment(&self) -> Result<Option<&'a str>, DeployError> {
@@ -481,6 +487,8 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         Ok(())
     }
 
+    /// Every selected stack pinned to a region must have that region's client, and the
+    /// environment must be clear.
     fn check_regions(&self) -> Result<(), DeployError> {
         self.environment()?;
         for s in self.waves().into_iter().flatten() {
@@ -1861,6 +1869,12 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             }
             (info, _) => info,
         };
+        if matches!(
+            p.state,
+            PlanState::Create | PlanState::Recreate | PlanState::Update
+        ) {
+            notes.extend(self.close_default_groups(stack).await?);
+        }
         for n in &notes {
             if !n.starts_with("stack policy") {
                 self.say(format!("{name}: {n}"));
@@ -1876,6 +1890,112 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             region: self.region_of(name),
             notes,
         })
+    }
+
+    /// The VPCs of a stack: logical id and physical id, once it is deployed.
+    async fn vpcs(&self, stack: &SynthesizedStack) -> Result<Vec<(String, String)>, DeployError> {
+        let has_vpc = stack
+            .template()
+            .resources()
+            .iter()
+            .any(|r| r.type_name() == VPC);
+        if !has_vpc {
+            return Ok(Vec::new());
+        }
+        let name = stack.name();
+        let resources = self
+            .call(name, "ListStackResources", || {
+                self.cfn(name).stack_resources(name)
+            })
+            .await?;
+        Ok(resources
+            .into_iter()
+            .filter(|r| r.resource_type == VPC)
+            .filter_map(|r| r.physical_id.map(|id| (r.logical_id, id)))
+            .collect())
+    }
+
+    /// Rule E14, after a stack with VPCs was created or updated: every rule of each VPC's
+    /// default security group is revoked (EC2 gives the group rules that no template can
+    /// remove). Returns the notes that say what was done: the evidence of the control.
+    async fn close_default_groups(
+        &self,
+        stack: &SynthesizedStack,
+    ) -> Result<Vec<String>, DeployError> {
+        let vpcs = self.vpcs(stack).await?;
+        if vpcs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let Some(network) = self.regional(stack.name()).network.as_ref() else {
+            return Ok(vec![format!(
+                "the default security group of {} was not closed: this run has no EC2 client (rule E14); revoke its rules, or deploy with the command line",
+                vpcs.iter()
+                    .map(|(l, _)| l.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )]);
+        };
+        let mut notes = Vec::new();
+        for (logical, vpc) in vpcs {
+            let was = network
+                .close(stack.name(), &vpc, self.options.retry, &self.staging_calls)
+                .await?;
+            let rules = was.ingress.len() + was.egress.len();
+            notes.push(if rules == 0 {
+                format!(
+                    "default security group {} of {logical} ({vpc}) has no rules (rule E14)",
+                    was.group_id
+                )
+            } else {
+                format!(
+                    "default security group {} of {logical} ({vpc}) closed: revoked {rules} rule(s): {} (rule E14)",
+                    was.group_id,
+                    was.ingress.iter().chain(&was.egress).cloned().collect::<Vec<_>>().join("; ")
+                )
+            });
+        }
+        Ok(notes)
+    }
+
+    /// Rule E14 in `drift`: a rule back in a VPC's default security group (CloudFormation's
+    /// drift detection does not see the group: no template declares it).
+    async fn default_group_drift(
+        &self,
+        stack: &SynthesizedStack,
+    ) -> Result<Vec<super::api::ResourceDrift>, DeployError> {
+        let Some(network) = self.regional(stack.name()).network.as_ref() else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for (logical, vpc) in self.vpcs(stack).await? {
+            let group = network
+                .read(stack.name(), &vpc, self.options.retry, &self.staging_calls)
+                .await?;
+            if group.is_closed() {
+                continue;
+            }
+            out.push(super::api::ResourceDrift {
+                logical_id: format!("{logical}DefaultSecurityGroup"),
+                resource_type: "AWS::EC2::SecurityGroup".to_owned(),
+                status: "MODIFIED".to_owned(),
+                differences: group
+                    .ingress
+                    .iter()
+                    .chain(&group.egress)
+                    .map(|r| {
+                        (
+                            format!(
+                                "{} (default security group of {vpc}, rule E14)",
+                                group.group_id
+                            ),
+                            "no rules".to_owned(),
+                            r.clone(),
+                        )
+                    })
+                    .collect(),
+            });
+        }
+        Ok(out)
     }
 
     async fn run_change_set(
@@ -2350,7 +2470,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                     }
                 }
             }
-            let resources: Vec<_> = self
+            let mut resources: Vec<_> = self
                 .call(name, "DescribeStackResourceDrifts", || {
                     self.cfn(name).resource_drifts(name)
                 })
@@ -2358,6 +2478,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 .into_iter()
                 .filter(|r| r.status != "IN_SYNC" && r.status != "NOT_CHECKED")
                 .collect();
+            resources.extend(self.default_group_drift(s).await?);
             out.push(StackDrift {
                 stack: name.to_owned(),
                 status: if resources.is_empty() {

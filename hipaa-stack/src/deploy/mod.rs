@@ -11,6 +11,7 @@ mod api;
 mod engine;
 mod error;
 mod guard;
+mod network;
 pub mod plan;
 mod retry;
 mod staging;
@@ -32,6 +33,7 @@ pub use engine::{
     StackDrift, StackPlan, billing, describe_plan,
 };
 pub use error::DeployError;
+pub use network::{DefaultGroup, DefaultGroups};
 pub use retry::{CallCounts, RetryPolicy};
 pub use staging::Staging;
 pub use trace::TARGET as TRACE_TARGET;
@@ -43,6 +45,8 @@ pub struct Connection {
     pub cloudformation: SdkApi,
     /// The S3 staging area for large templates.
     pub staging: Staging,
+    /// EC2, to close the default security groups of the VPCs the stacks create.
+    pub network: DefaultGroups,
     /// The region.
     pub region: String,
     /// The endpoint, as shown in messages.
@@ -97,6 +101,7 @@ impl Connection {
             region: Some(self.region),
             api: self.cloudformation,
             staging: Some(self.staging),
+            network: Some(self.network),
         }
     }
 }
@@ -164,8 +169,14 @@ fn connection(config: &aws_config::SdkConfig) -> Result<Connection, DeployError>
             .interceptor(trace::ApiTrace)
             .build(),
     );
+    let ec2 = aws_sdk_ec2::Client::from_conf(
+        aws_sdk_ec2::config::Builder::from(config)
+            .interceptor(trace::ApiTrace)
+            .build(),
+    );
     Ok(Connection {
         cloudformation: SdkApi::new(cfn, endpoint.clone()),
+        network: DefaultGroups::new(ec2, endpoint.clone()),
         staging: Staging::new(s3, sts, region.clone(), endpoint.clone()),
         region,
         endpoint,

@@ -83,7 +83,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "the VPC's default security group has no rules",
         types: VPC,
         controls: &["164.312(e)(1)"],
-        fix: "after deploy, revoke every ingress and egress rule of the VPC's default security group (`Fn::GetAtt` `DefaultSecurityGroup`), with `aws ec2 revoke-security-group-ingress`/`-egress` or a custom resource",
+        fix: "deploy with `up`, which revokes every ingress and egress rule of the VPC's default security group after it creates or updates the stack (and `drift` shows rules that come back); deployed by other means, revoke them with `aws ec2 revoke-security-group-ingress`/`-egress`",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-VPCDefaultSecurityGroupClosed"),
             checkov: Some("CKV2_AWS_12"),
@@ -347,7 +347,7 @@ fn e13(cx: &Cx<'_>) -> Outcome {
 
 fn e14(_cx: &Cx<'_>) -> Outcome {
     Outcome::Gap(
-        "CloudFormation creates the VPC's default security group with rules that allow all traffic from itself and all outbound traffic, and no template property removes them: revoke them after deploy (the group is the VPC's `DefaultSecurityGroup` attribute)"
+        "CloudFormation creates the VPC's default security group with rules that allow all traffic from itself and all outbound traffic, and no template property removes them, so no template can prove this: hipaa-stack's `up` revokes them once the VPC is created (the stack's deploy notes, kept in the deployed report, are the evidence) and `drift` reports rules that come back; a template deployed by other means keeps them"
             .to_owned(),
     )
 }
