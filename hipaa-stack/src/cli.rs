@@ -663,7 +663,7 @@ fn deploying(logs: Logs, app: &App, args: &DeployArgs, change: Change, action: A
             let staged = deployer.staging_calls();
             if staged.total() > 0 {
                 err!(
-                    "S3 and STS calls for the staging bucket and the run lock: {} ({} retries)",
+                    "S3, STS and EC2 calls for the staging bucket, the run lock and the default security groups: {} ({} retries)",
                     staged.total(),
                     staged.retries()
                 );

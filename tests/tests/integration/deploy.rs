@@ -1006,7 +1006,7 @@ pub(crate) fn second_up_only_reads(
         .lines()
         .skip_while(|l| !l.starts_with("API calls to "))
         .skip(1)
-        .take_while(|l| !l.starts_with("S3 and STS calls"))
+        .take_while(|l| !l.starts_with("S3, STS and EC2 calls"))
         .filter(|l| l.starts_with("  "))
         .filter_map(|l| {
             let mut parts = l.split_whitespace();
@@ -1015,7 +1015,7 @@ pub(crate) fn second_up_only_reads(
         .collect();
     assert_eq!(operations, [("DescribeStacks", stacks as u64)], "{stderr}");
     assert!(
-        !stderr.contains("S3 and STS calls"),
+        !stderr.contains("S3, STS and EC2 calls"),
         "an unchanged up touched the staging bucket: {stderr}"
     );
 }
