@@ -9,7 +9,8 @@
 //!   servers, their role and its grants, the database's credentials secret, the
 //!   application's log group, an alarm on the database, and the daily backup plan;
 //! - `telehealth-dr`, pinned to us-west-2: the disaster-recovery key, the backup vault the
-//!   daily backups are copied to, and the bucket the recordings replicate to.
+//!   daily backups are copied to, and the buckets the recordings, the audit trail's log files
+//!   and the configuration history replicate to.
 //!
 //! `cargo run -p telehealth -- synth --out out/telehealth`, or `up` against an endpoint.
 
@@ -30,6 +31,36 @@ struct Telehealth {
 
 #[hipaa_stack::main]
 fn telehealth(app: &mut App, args: Telehealth) -> Result<()> {
+    // Disaster recovery, in a second region: a key, a vault and buckets of its own there,
+    // deployed through that region's CloudFormation. The daily backups are copied to the
+    // vault; the recordings, the audit trail's log files and the configuration history
+    // replicate to the buckets.
+    let dr = app
+        .stack_in(stack_name!("telehealth-dr"), region!("us-west-2"))?
+        .description(
+            "telehealth: disaster-recovery key, backup vault and copies of the recordings and audit records in us-west-2",
+        );
+    let dr_key = dr.add(KmsKey::new("DrKey").description("encrypts the recovery copies"))?;
+    let vault = dr.add(BackupVault::new("DrVault").encryption(&dr_key))?;
+    let dr_logs = dr.add(AccessLogBucket::new("DrAccessLogs"))?;
+    let recordings_copy = dr.add(
+        SecureBucket::new("VisitRecordingsCopy")
+            .encryption(&dr_key)
+            .access_logs(&dr_logs),
+    )?;
+    let audit_copy = dr.add(
+        SecureBucket::new("AuditCopy")
+            .encryption(&dr_key)
+            .access_logs(&dr_logs),
+    )?;
+    let config_copy = dr.add(
+        SecureBucket::new("ConfigCopy")
+            .encryption(&dr_key)
+            .access_logs(&dr_logs),
+    )?;
+    dr.output("DrVaultName", vault.name())?;
+    dr.output("DrKeyArn", dr_key.arn())?;
+
     // Security: what every other stack leans on.
     let security = app.stack(stack_name!("telehealth-security"))?.description(
         "telehealth: encryption key, access logs, audit trail, alarms, account baseline",
@@ -40,7 +71,8 @@ fn telehealth(app: &mut App, args: Telehealth) -> Result<()> {
         AuditTrail::new("Audit")
             .encryption(&key)
             .access_logs(&logs)
-            .log_retention(days!(2192)),
+            .log_retention(days!(2192))
+            .replicate_to(&audit_copy),
     )?;
     let oncall = security.add(
         AlarmTopic::new("OnCall")
@@ -51,7 +83,8 @@ fn telehealth(app: &mut App, args: Telehealth) -> Result<()> {
     security.add(
         AccountBaseline::new("Baseline")
             .encryption(&key)
-            .access_logs(&logs),
+            .access_logs(&logs)
+            .replicate_to(&config_copy),
     )?;
 
     // Network: private subnets, a public tier for the load balancer only.
@@ -74,25 +107,6 @@ fn telehealth(app: &mut App, args: Telehealth) -> Result<()> {
             .description("the application servers")
             .ingress(Tcp::<8443>, &balancer, "TLS from the load balancer"),
     )?;
-
-    // Disaster recovery, in a second region: a key, a vault and a bucket of its own there,
-    // deployed through that region's CloudFormation. The daily backups are copied to the
-    // vault and the recordings replicate to the bucket.
-    let dr = app
-        .stack_in(stack_name!("telehealth-dr"), region!("us-west-2"))?
-        .description(
-            "telehealth: disaster-recovery key, backup vault and recordings copy in us-west-2",
-        );
-    let dr_key = dr.add(KmsKey::new("DrKey").description("encrypts the recovery copies"))?;
-    let vault = dr.add(BackupVault::new("DrVault").encryption(&dr_key))?;
-    let dr_logs = dr.add(AccessLogBucket::new("DrAccessLogs"))?;
-    let recordings_copy = dr.add(
-        SecureBucket::new("VisitRecordingsCopy")
-            .encryption(&dr_key)
-            .access_logs(&dr_logs),
-    )?;
-    dr.output("DrVaultName", vault.name())?;
-    dr.output("DrKeyArn", dr_key.arn())?;
 
     // Application: data, compute, identity, secrets, logs, backups.
     let application = app

@@ -13,7 +13,10 @@ use crate::cfn::securityhub::{Hub, Standard};
 use crate::cfn::{Expr, Pseudo, Resource};
 use crate::constructs::node::{Node, RenderCx, Used};
 use crate::constructs::sealed::IntoNode;
-use crate::constructs::secure_bucket::{DEFAULT_NONCURRENT_DAYS, access_logging, phi_bucket};
+use crate::constructs::secure_bucket::{
+    DEFAULT_NONCURRENT_DAYS, Replica, SecureBucket, access_logging, check_replica_region,
+    phi_bucket,
+};
 use crate::constructs::{
     AccessLogBucket, AccessLogDestination, AccessLogsChosen, Construct, EncryptionKey, KeyChosen,
     KmsKey, NoAccessLogs, NoKey,
@@ -564,6 +567,8 @@ const CONFIG_ROLE_POLICY: &str =
 /// # Options
 /// - [`secondary_region`](AccountBaseline::secondary_region). Default: this region also
 ///   records the global IAM resources.
+/// - [`replicate_to`](AccountBaseline::replicate_to): the configuration history copied to a
+///   bucket of another region (S10, §164.308(a)(7)(ii)(B)). Default: no copy.
 ///
 /// ```
 /// use hipaa_stack::prelude::*;
@@ -582,6 +587,7 @@ pub struct AccountBaseline<K = Handle<KmsKey>, L = Handle<AccessLogBucket>> {
     key: K,
     logs: L,
     global_resources: bool,
+    replica: Option<Handle<SecureBucket>>,
 }
 
 impl AccountBaseline<NoKey, NoAccessLogs> {
@@ -592,6 +598,7 @@ impl AccountBaseline<NoKey, NoAccessLogs> {
             key: NoKey,
             logs: NoAccessLogs,
             global_resources: true,
+            replica: None,
         }
     }
 }
@@ -607,6 +614,7 @@ impl<K, L> AccountBaseline<K, L> {
             key: key.cast(),
             logs: self.logs,
             global_resources: self.global_resources,
+            replica: self.replica,
         }
     }
 
@@ -620,6 +628,7 @@ impl<K, L> AccountBaseline<K, L> {
             key: self.key,
             logs: destination.cast(),
             global_resources: self.global_resources,
+            replica: self.replica,
         }
     }
 
@@ -627,6 +636,15 @@ impl<K, L> AccountBaseline<K, L> {
     /// by the main region's baseline, not again here. Default: they are recorded here.
     pub fn secondary_region(mut self) -> Self {
         self.global_resources = false;
+        self
+    }
+
+    /// Replicates the configuration bucket to `copy`, a bucket of a stack in another region,
+    /// encrypted there with its own key (as
+    /// [`SecureBucket::replicate_to`](crate::SecureBucket::replicate_to)). Adding the baseline
+    /// fails when `copy` is in its region.
+    pub fn replicate_to(mut self, copy: &Handle<SecureBucket>) -> Self {
+        self.replica = Some(*copy);
         self
     }
 }
@@ -657,6 +675,7 @@ impl<K: KeyChosen<AccountBaseline>, L: AccessLogsChosen<AccountBaseline>> IntoNo
             key: self.key.key(),
             logs: self.logs.logs(),
             global_resources: self.global_resources,
+            replica: self.replica,
         })
     }
 }
@@ -666,6 +685,7 @@ struct BaselineNode {
     key: Handle<KmsKey>,
     logs: Handle<AccessLogBucket>,
     global_resources: bool,
+    replica: Option<Handle<SecureBucket>>,
 }
 
 impl Node for BaselineNode {
@@ -678,6 +698,22 @@ impl Node for BaselineNode {
     }
 
     fn parts(&self) -> &'static [&'static str] {
+        if self.replica.is_some() {
+            return &[
+                "Detector",
+                "Hub",
+                "Foundational",
+                "Bucket",
+                "BucketPolicy",
+                "BucketReplicationRole",
+                "BucketReplicationPolicy",
+                "ConfigRole",
+                "ConfigPolicy",
+                "Recorder",
+                "DeliveryChannel",
+                "ConformancePack",
+            ];
+        }
         &[
             "Detector",
             "Hub",
@@ -693,7 +729,9 @@ impl Node for BaselineNode {
     }
 
     fn uses(&self) -> Vec<Used> {
-        vec![self.key.used("KmsKey"), self.logs.used("AccessLogBucket")]
+        let mut used = vec![self.key.used("KmsKey"), self.logs.used("AccessLogBucket")];
+        used.extend(self.replica.map(|r| r.used("SecureBucket")));
+        used
     }
 
     /// GuardDuty, Security Hub and AWS Config are set once per account and region: a second
@@ -701,6 +739,9 @@ impl Node for BaselineNode {
     fn check_in(&self, arena: &crate::app::Arena, stack: u32) -> Result<(), String> {
         // Once per account and region across the program: an environment's account, or the
         // deploy account for an app without environments.
+        if let Some(copy) = self.replica {
+            check_replica_region(arena, stack, copy)?;
+        }
         let (account, region) = arena.placement(stack);
         let other = arena.constructs.iter().enumerate().find(|(_, c)| {
             c.node.kind() == "AccountBaseline"
@@ -798,6 +839,10 @@ impl Node for BaselineNode {
             logging,
             DEFAULT_NONCURRENT_DAYS,
             delivery,
+            self.replica.map(|bucket| Replica {
+                bucket,
+                time_control: false,
+            }),
         )?);
 
         let role =

@@ -8,7 +8,10 @@ use crate::cfn::{Expr, Pseudo, Resource};
 use crate::constructs::log_group::{DEFAULT_LOG_RETENTION, LogRetention, encrypted_log_group};
 use crate::constructs::node::{KeyService, Node, RenderCx, Used};
 use crate::constructs::sealed::IntoNode;
-use crate::constructs::secure_bucket::{DEFAULT_NONCURRENT_DAYS, access_logging, phi_bucket};
+use crate::constructs::secure_bucket::{
+    DEFAULT_NONCURRENT_DAYS, Replica, SecureBucket, access_logging, check_replica_region,
+    phi_bucket,
+};
 use crate::constructs::{
     AccessLogBucket, AccessLogDestination, AccessLogsChosen, Construct, EncryptionKey, KeyChosen,
     KmsKey, NoAccessLogs, NoKey,
@@ -40,6 +43,8 @@ use crate::literal::Days;
 ///
 /// # Options
 /// - [`log_retention`](AuditTrail::log_retention). Default: 365 days.
+/// - [`replicate_to`](AuditTrail::replicate_to): the log files copied to a bucket of another
+///   region (S10, §164.308(a)(7)(ii)(B)). Default: no copy.
 ///
 /// ```
 /// use hipaa_stack::prelude::*;
@@ -57,6 +62,7 @@ pub struct AuditTrail<K = Handle<KmsKey>, L = Handle<AccessLogBucket>> {
     key: K,
     logs: L,
     retention: u16,
+    replica: Option<Handle<SecureBucket>>,
 }
 
 impl AuditTrail<NoKey, NoAccessLogs> {
@@ -67,6 +73,7 @@ impl AuditTrail<NoKey, NoAccessLogs> {
             key: NoKey,
             logs: NoAccessLogs,
             retention: DEFAULT_LOG_RETENTION,
+            replica: None,
         }
     }
 }
@@ -79,6 +86,7 @@ impl<K, L> AuditTrail<K, L> {
             key: key.cast(),
             logs: self.logs,
             retention: self.retention,
+            replica: self.replica,
         }
     }
 
@@ -92,6 +100,7 @@ impl<K, L> AuditTrail<K, L> {
             key: self.key,
             logs: destination.cast(),
             retention: self.retention,
+            replica: self.replica,
         }
     }
 
@@ -101,6 +110,29 @@ impl<K, L> AuditTrail<K, L> {
         Days<N>: LogRetention,
     {
         self.retention = days.get();
+        self
+    }
+
+    /// Replicates the trail's log files to `copy`, a bucket of a stack in another region,
+    /// encrypted there with its own key (S3 cross-region replication, as
+    /// [`SecureBucket::replicate_to`](crate::SecureBucket::replicate_to)): the audit records
+    /// outlive a regional outage. Adding the trail fails when `copy` is in its region.
+    ///
+    /// ```
+    /// use hipaa_stack::prelude::*;
+    /// let app = App::new("clinic");
+    /// let dr = app.stack_in("clinic-dr", region!("us-west-2"))?;
+    /// let dr_key = dr.add(KmsKey::new("DrKey"))?;
+    /// let dr_logs = dr.add(AccessLogBucket::new("DrAccessLogs"))?;
+    /// let copy = dr.add(SecureBucket::new("AuditCopy").encryption(&dr_key).access_logs(&dr_logs))?;
+    /// let security = app.stack("clinic-security")?;
+    /// let key = security.add(KmsKey::new("PhiKey"))?;
+    /// let logs = security.add(AccessLogBucket::new("AccessLogs"))?;
+    /// security.add(AuditTrail::new("Audit").encryption(&key).access_logs(&logs).replicate_to(&copy))?;
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn replicate_to(mut self, copy: &Handle<SecureBucket>) -> Self {
+        self.replica = Some(*copy);
         self
     }
 }
@@ -134,6 +166,7 @@ impl<K: KeyChosen<AuditTrail>, L: AccessLogsChosen<AuditTrail>> IntoNode for Aud
             key: self.key.key(),
             logs: self.logs.logs(),
             retention: self.retention,
+            replica: self.replica,
         })
     }
 }
@@ -143,6 +176,7 @@ struct TrailNode {
     key: Handle<KmsKey>,
     logs: Handle<AccessLogBucket>,
     retention: u16,
+    replica: Option<Handle<SecureBucket>>,
 }
 
 impl Node for TrailNode {
@@ -155,18 +189,38 @@ impl Node for TrailNode {
     }
 
     fn parts(&self) -> &'static [&'static str] {
-        &[
-            "",
-            "Bucket",
-            "BucketPolicy",
-            "Logs",
-            "LogsRole",
-            "LogsPolicy",
-        ]
+        if self.replica.is_some() {
+            &[
+                "",
+                "Bucket",
+                "BucketPolicy",
+                "BucketReplicationRole",
+                "BucketReplicationPolicy",
+                "Logs",
+                "LogsRole",
+                "LogsPolicy",
+            ]
+        } else {
+            &[
+                "",
+                "Bucket",
+                "BucketPolicy",
+                "Logs",
+                "LogsRole",
+                "LogsPolicy",
+            ]
+        }
     }
 
     fn uses(&self) -> Vec<Used> {
-        vec![self.key.used("KmsKey"), self.logs.used("AccessLogBucket")]
+        let mut used = vec![self.key.used("KmsKey"), self.logs.used("AccessLogBucket")];
+        used.extend(self.replica.map(|r| r.used("SecureBucket")));
+        used
+    }
+
+    fn check_in(&self, arena: &crate::app::Arena, stack: u32) -> Result<(), String> {
+        self.replica
+            .map_or(Ok(()), |copy| check_replica_region(arena, stack, copy))
     }
 
     fn key_services(&self) -> Vec<(u32, KeyService)> {
@@ -215,6 +269,10 @@ impl Node for TrailNode {
             logging,
             DEFAULT_NONCURRENT_DAYS,
             delivery,
+            self.replica.map(|bucket| Replica {
+                bucket,
+                time_control: false,
+            }),
         )?;
 
         resources.push(encrypted_log_group(
@@ -278,6 +336,79 @@ mod tests {
         assert_bucket_basics, assert_kept, assert_tls_only, prop, resource, statement,
         template_with,
     };
+
+    /// A trail whose bucket replicates to a bucket of `copy_region` (`None`: the deploy
+    /// region), and the synthesized app or its error.
+    fn replicated_trail(copy_region: Option<Region>) -> crate::Result<crate::Assembly> {
+        let app = App::new("clinic");
+        let dr = match copy_region {
+            Some(region) => app.stack_in("clinic-dr", region)?,
+            None => app.stack("clinic-dr")?,
+        };
+        let dr_key = dr.add(KmsKey::new("DrKey"))?;
+        let dr_logs = dr.add(AccessLogBucket::new("DrLogs"))?;
+        let copy = dr.add(
+            SecureBucket::new("AuditCopy")
+                .encryption(&dr_key)
+                .access_logs(&dr_logs),
+        )?;
+        let security = app.stack("clinic-security")?;
+        let key = security.add(KmsKey::new("PhiKey"))?;
+        let logs = security.add(AccessLogBucket::new("AccessLogs"))?;
+        security.add(
+            AuditTrail::new("Audit")
+                .encryption(&key)
+                .access_logs(&logs)
+                .replicate_to(&copy),
+        )?;
+        app.synth()
+    }
+
+    #[test]
+    fn a_replicated_trail_copies_its_log_files_with_the_copys_key() {
+        let assembly = replicated_trail(Some(region!("us-west-2"))).unwrap();
+        let t: serde_json::Value =
+            serde_json::from_str(assembly.stack("clinic-security").unwrap().template_json())
+                .unwrap();
+        let rule = prop(&t, "AuditBucket", "/ReplicationConfiguration/Rules/0");
+        assert_eq!(rule["Status"], "Enabled");
+        assert_eq!(
+            rule["SourceSelectionCriteria"]["SseKmsEncryptedObjects"]["Status"],
+            "Enabled"
+        );
+        assert_eq!(
+            rule["Destination"]["Bucket"],
+            json!({"Ref": "Xrclinicdr9AuditCopyArn"})
+        );
+        assert_eq!(
+            prop(&t, "AuditBucket", "/ReplicationConfiguration/Role"),
+            &json!({"Fn::GetAtt": ["AuditBucketReplicationRole", "Arn"]})
+        );
+        assert_eq!(
+            resource(&t, "AuditBucketReplicationPolicy")["Type"],
+            "AWS::IAM::ManagedPolicy"
+        );
+        // The trail's bucket keeps its delivery policy beside the TLS denial.
+        assert_tls_only(&t, "AuditBucketPolicy", "AuditBucket");
+        assert!(
+            assembly
+                .evaluation()
+                .findings()
+                .iter()
+                .all(|f| f.rule != "S10" && f.rule != "S1"),
+            "{:?}",
+            assembly.evaluation().findings()
+        );
+    }
+
+    #[test]
+    fn a_trail_replicating_to_its_own_region_is_refused() {
+        let err = replicated_trail(None).unwrap_err().to_string();
+        assert!(
+            err.starts_with("construct `clinic-security/Audit` is invalid: it replicates to `clinic-dr/AuditCopy`, a bucket of the same region"),
+            "{err}"
+        );
+    }
 
     fn trail() -> serde_json::Value {
         template_with(|stack, key, logs| {

@@ -242,22 +242,8 @@ impl Node for BucketNode {
 
     /// The copy lives in another region: a regional outage must not take both.
     fn check_in(&self, arena: &Arena, stack: u32) -> Result<(), String> {
-        let Some(replica) = self.replica else {
-            return Ok(());
-        };
-        let there = arena.constructs[replica.index as usize].stack;
-        let here_region = &arena.stacks[stack as usize].region;
-        let there_region = &arena.stacks[there as usize].region;
-        if here_region == there_region {
-            let region = here_region
-                .as_ref()
-                .map_or_else(|| "the deploy region".to_owned(), ToString::to_string);
-            return Err(format!(
-                "it replicates to `{}`, a bucket of the same region ({region}); a copy for disaster recovery lives in another region: put that bucket in a stack of its own region with `app.stack_in(name, region)` (HIPAA 45 CFR §164.308(a)(7)(ii)(B))",
-                arena.path(replica.index)
-            ));
-        }
-        Ok(())
+        self.replica
+            .map_or(Ok(()), |copy| check_replica_region(arena, stack, copy))
     }
 
     fn encryption_key(&self) -> Option<u32> {
@@ -267,101 +253,19 @@ impl Node for BucketNode {
     fn render(&self, cx: &mut RenderCx<'_>) -> Result<Vec<Resource>, serde_json::Error> {
         let key = cx.resolve(self.key.arn());
         let logging = access_logging(cx, self.logs);
-        let Some(replica) = self.replica else {
-            return phi_bucket(
-                cx,
-                "",
-                self.name.as_ref(),
-                key,
-                logging,
-                self.noncurrent_days,
-                Vec::new(),
-            );
-        };
-        let mut bucket = bucket_properties(
-            Sse::Kms(key.clone()),
+        phi_bucket(
+            cx,
+            "",
             self.name.as_ref(),
-            Some(logging),
+            key,
+            logging,
             self.noncurrent_days,
-        );
-        // The copy's ARN and key are values of another region's stack.
-        let replica_key = cx
-            .arena
-            .constructs
-            .get(replica.index as usize)
-            .and_then(|c| c.node.encryption_key())
-            .map(|k| Handle::<KmsKey>::new(replica.app, k).arn());
-        let Some(replica_key) = replica_key else {
-            return Err(serde::ser::Error::custom(
-                "the replica bucket has no key; this is a bug in hipaa-stack, please report it",
-            ));
-        };
-        let replica_arn = cx.resolve_anywhere(replica.arn());
-        let replica_key = cx.resolve_anywhere(replica_key);
-        bucket.replication_configuration = Some(Replication::to(
-            cx.own_att("ReplicationRole", "Arn"),
-            replica_arn.clone(),
-            replica_key.clone(),
-            self.time_control,
-        ));
-        let path = cx.path();
-        let own = cx.own_att("", "Arn");
-        let objects = |arn: &Expr| Expr::join([arn.clone(), "/*".into()]);
-        let role = Role {
-            description: format!("lets S3 replicate {path} to its copy in another region"),
-            assume_role_policy_document: PolicyDocument::new(vec![
-                Statement::allow(
-                    "TrustS3Replication",
-                    Principal::Service("s3.amazonaws.com".into()),
-                    &["sts:AssumeRole"],
-                    Vec::new(),
-                )
-                .when(
-                    "StringEquals",
-                    "aws:SourceAccount",
-                    Expr::pseudo(Pseudo::AccountId),
-                ),
-            ]),
-            managed_policy_arns: Vec::new(),
-        };
-        let policy = ManagedPolicy {
-            description: format!("replication of {path}: read it, write its copy"),
-            policy_document: PolicyDocument::new(vec![
-                Statement::allow_identity(
-                    "ReadReplicationConfiguration",
-                    &["s3:GetReplicationConfiguration", "s3:ListBucket"],
-                    vec![own.clone()],
-                ),
-                Statement::allow_identity(
-                    "ReadObjectVersions",
-                    &[
-                        "s3:GetObjectVersionForReplication",
-                        "s3:GetObjectVersionAcl",
-                        "s3:GetObjectVersionTagging",
-                    ],
-                    vec![objects(&own)],
-                ),
-                Statement::allow_identity(
-                    "WriteTheCopy",
-                    &["s3:ReplicateObject", "s3:ReplicateTags"],
-                    vec![objects(&replica_arn)],
-                ),
-                Statement::allow_identity("DecryptWithTheKey", &["kms:Decrypt"], vec![key]),
-                Statement::allow_identity(
-                    "EncryptWithTheCopysKey",
-                    &["kms:Encrypt", "kms:GenerateDataKey"],
-                    vec![replica_key],
-                ),
-            ]),
-            roles: vec![cx.own_ref("ReplicationRole")],
-        };
-        let bucket_policy = bucket_policy(cx, "", Vec::new());
-        Ok(vec![
-            Resource::new(cx.logical(""), &bucket)?.keep(Keep::Retain),
-            Resource::new(cx.logical("Policy"), &bucket_policy)?,
-            Resource::new(cx.logical("ReplicationRole"), &role)?,
-            Resource::new(cx.logical("ReplicationPolicy"), &policy)?,
-        ])
+            Vec::new(),
+            self.replica.map(|bucket| Replica {
+                bucket,
+                time_control: self.time_control,
+            }),
+        )
     }
 }
 
@@ -373,8 +277,42 @@ pub(crate) fn access_logging(cx: &mut RenderCx<'_>, logs: Handle<AccessLogBucket
     }
 }
 
+/// A copy of a bucket in a bucket of another region (S3 cross-region replication,
+/// HIPAA-CONTROLS S10): every object, re-encrypted there with the copy's own key.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Replica {
+    /// The bucket that receives the copy.
+    pub(crate) bucket: Handle<SecureBucket>,
+    /// S3 Replication Time Control: 99.99 % of objects within 15 minutes.
+    pub(crate) time_control: bool,
+}
+
+/// The copy of a bucket of `stack` lives in another region: a regional outage must not take
+/// both (§164.308(a)(7)(ii)(B)).
+pub(crate) fn check_replica_region(
+    arena: &Arena,
+    stack: u32,
+    replica: Handle<SecureBucket>,
+) -> Result<(), String> {
+    let there = arena.constructs[replica.index as usize].stack;
+    let here_region = &arena.stacks[stack as usize].region;
+    let there_region = &arena.stacks[there as usize].region;
+    if here_region == there_region {
+        let region = here_region
+            .as_ref()
+            .map_or_else(|| "the deploy region".to_owned(), ToString::to_string);
+        return Err(format!(
+            "it replicates to `{}`, a bucket of the same region ({region}); a copy for disaster recovery lives in another region: put that bucket in a stack of its own region with `app.stack_in(name, region)` (HIPAA 45 CFR §164.308(a)(7)(ii)(B))",
+            arena.path(replica.index)
+        ));
+    }
+    Ok(())
+}
+
 /// The bucket and bucket policy of a PHI bucket (`part` and `part + "Policy"`), with
-/// `extra` statements after the TLS-only denial.
+/// `extra` statements after the TLS-only denial; with a `replica`, also the replication
+/// role and its policy (`part + "ReplicationRole"`, `part + "ReplicationPolicy"`).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn phi_bucket(
     cx: &mut RenderCx<'_>,
     part: &str,
@@ -383,12 +321,94 @@ pub(crate) fn phi_bucket(
     logging: Logging,
     noncurrent_days: u16,
     extra: Vec<Statement>,
+    replica: Option<Replica>,
 ) -> Result<Vec<Resource>, serde_json::Error> {
-    let bucket = bucket_properties(Sse::Kms(key), name, Some(logging), noncurrent_days);
-    let policy = bucket_policy(cx, part, extra);
+    let Some(replica) = replica else {
+        let bucket = bucket_properties(Sse::Kms(key), name, Some(logging), noncurrent_days);
+        let policy = bucket_policy(cx, part, extra);
+        return Ok(vec![
+            Resource::new(cx.logical(part), &bucket)?.keep(Keep::Retain),
+            Resource::new(cx.logical(&format!("{part}Policy")), &policy)?,
+        ]);
+    };
+    let mut bucket = bucket_properties(Sse::Kms(key.clone()), name, Some(logging), noncurrent_days);
+    // The copy's ARN and key are values of another region's stack.
+    let replica_key = cx
+        .arena
+        .constructs
+        .get(replica.bucket.index as usize)
+        .and_then(|c| c.node.encryption_key())
+        .map(|k| Handle::<KmsKey>::new(replica.bucket.app, k).arn());
+    let Some(replica_key) = replica_key else {
+        return Err(serde::ser::Error::custom(
+            "the replica bucket has no key; this is a bug in hipaa-stack, please report it",
+        ));
+    };
+    let replica_arn = cx.resolve_anywhere(replica.bucket.arn());
+    let replica_key = cx.resolve_anywhere(replica_key);
+    bucket.replication_configuration = Some(Replication::to(
+        cx.own_att(&format!("{part}ReplicationRole"), "Arn"),
+        replica_arn.clone(),
+        replica_key.clone(),
+        replica.time_control,
+    ));
+    let path = cx.path();
+    let own = cx.own_att(part, "Arn");
+    let objects = |arn: &Expr| Expr::join([arn.clone(), "/*".into()]);
+    let role = Role {
+        description: format!("lets S3 replicate {path} to its copy in another region"),
+        assume_role_policy_document: PolicyDocument::new(vec![
+            Statement::allow(
+                "TrustS3Replication",
+                Principal::Service("s3.amazonaws.com".into()),
+                &["sts:AssumeRole"],
+                Vec::new(),
+            )
+            .when(
+                "StringEquals",
+                "aws:SourceAccount",
+                Expr::pseudo(Pseudo::AccountId),
+            ),
+        ]),
+        managed_policy_arns: Vec::new(),
+    };
+    let policy = ManagedPolicy {
+        description: format!("replication of {path}: read it, write its copy"),
+        policy_document: PolicyDocument::new(vec![
+            Statement::allow_identity(
+                "ReadReplicationConfiguration",
+                &["s3:GetReplicationConfiguration", "s3:ListBucket"],
+                vec![own.clone()],
+            ),
+            Statement::allow_identity(
+                "ReadObjectVersions",
+                &[
+                    "s3:GetObjectVersionForReplication",
+                    "s3:GetObjectVersionAcl",
+                    "s3:GetObjectVersionTagging",
+                ],
+                vec![objects(&own)],
+            ),
+            Statement::allow_identity(
+                "WriteTheCopy",
+                &["s3:ReplicateObject", "s3:ReplicateTags"],
+                vec![objects(&replica_arn)],
+            ),
+            Statement::allow_identity("DecryptWithTheKey", &["kms:Decrypt"], vec![key]),
+            Statement::allow_identity(
+                "EncryptWithTheCopysKey",
+                &["kms:Encrypt", "kms:GenerateDataKey"],
+                vec![replica_key],
+            ),
+        ]),
+        roles: vec![cx.own_ref(&format!("{part}ReplicationRole"))],
+    };
+    let bucket_policy = bucket_policy(cx, part, extra);
     Ok(vec![
         Resource::new(cx.logical(part), &bucket)?.keep(Keep::Retain),
-        Resource::new(cx.logical(&format!("{part}Policy")), &policy)?,
+        Resource::new(cx.logical(&format!("{part}Policy")), &bucket_policy)?,
+        Resource::new(cx.logical(&format!("{part}ReplicationRole")), &role)?,
+        Resource::new(cx.logical(&format!("{part}ReplicationPolicy")), &policy)?,
     ])
 }
 

@@ -981,6 +981,35 @@ async fn telehealth_dr_stack_lives_in_us_west_2_and_the_app_decommissions_then_d
         Some(15)
     );
 
+    // The audit trail's log files replicate to their copy in us-west-2 as well, so that
+    // every store of the app has a copy in another region (§164.308(a)(7)(ii)(B)).
+    let audit = east
+        .describe_stack_resource()
+        .stack_name("telehealth-security")
+        .logical_resource_id("AuditBucket")
+        .send()
+        .await
+        .unwrap()
+        .stack_resource_detail()
+        .and_then(|d| d.physical_resource_id())
+        .unwrap()
+        .to_owned();
+    let audit_copy = stack_output(&west, "telehealth-dr", "Xrtelehealthdr9AuditCopyArn")
+        .await
+        .unwrap();
+    let audit_replication = s3
+        .get_bucket_replication()
+        .bucket(&audit)
+        .send()
+        .await
+        .unwrap();
+    let audit_rule = &audit_replication
+        .replication_configuration()
+        .unwrap()
+        .rules()[0];
+    assert_eq!(audit_rule.destination().unwrap().bucket(), audit_copy);
+    assert!(audit_copy.contains("auditcopy"), "{audit_copy}");
+
     // Unchanged: exactly one read per stack, across both regions.
     second_up_only_reads("telehealth", out_dir, &moto.env(), 4);
     let outputs = run_example_with_env("telehealth", &["outputs"], &moto.env());

@@ -66,15 +66,17 @@ fn telehealth_synthesizes_four_stacks_in_waves_with_the_app_stack_in_production_
     assert_eq!(
         order,
         [
-            ("telehealth-security", 0, false, None),
+            // The security stack's audit records replicate to buckets of the DR stack,
+            // whose names and keys it reads as parameters: DR deploys first.
             ("telehealth-dr", 0, false, Some("us-west-2")),
-            ("telehealth-network", 1, false, None),
-            ("telehealth-app", 2, true, None),
+            ("telehealth-security", 1, false, None),
+            ("telehealth-network", 2, false, None),
+            ("telehealth-app", 3, true, None),
         ]
     );
     assert_eq!(
         stacks[3]["dependencies"],
-        serde_json::json!(["telehealth-security", "telehealth-network", "telehealth-dr"])
+        serde_json::json!(["telehealth-dr", "telehealth-security", "telehealth-network"])
     );
     // The app stack reads the DR vault's ARN, the recordings copy's ARN and the DR key's ARN
     // (us-west-2) through parameters that `up` fills from the DR stack's outputs.
@@ -94,8 +96,18 @@ fn telehealth_synthesizes_four_stacks_in_waves_with_the_app_stack_in_production_
             from_dr("Xrtelehealthdr7DrVaultBackupVaultArn"),
         ])
     );
+    // The audit trail's log files and the configuration history replicate to buckets of
+    // the DR stack, encrypted with its key.
+    assert_eq!(
+        stacks[1]["parameters"],
+        serde_json::json!([
+            from_dr("Xrtelehealthdr9AuditCopyArn"),
+            from_dr("Xrtelehealthdr5DrKeyArn"),
+            from_dr("Xrtelehealthdr10ConfigCopyArn"),
+        ])
+    );
     // The security stack is over CloudFormation's inline limit and goes through S3.
-    assert_eq!(stacks[0]["needsUpload"], true);
+    assert_eq!(stacks[1]["needsUpload"], true);
 }
 
 #[test]
