@@ -429,6 +429,89 @@ def instance_create(cls, resource_name, cloudformation_json, account_id, region_
 
 Instance.create_from_cloudformation_json = classmethod(instance_create)
 
+# -- RDS automated backups replicated to another region ---------------------------------------
+
+from moto.rds.exceptions import InvalidParameterValue as RdsInvalidParameterValue
+from moto.rds.responses import RDSResponse
+
+# (account, destination region) -> {source DB instance ARN: what DescribeDBInstanceAutomatedBackups
+# shows there}.
+_REPLICATED_BACKUPS = {}
+
+_original_db_create = DBInstance.create_from_cloudformation_json.__func__
+
+
+def _check_backup_replication(props, region_name):
+    """The refusals of automated-backup replication (`AutomaticBackupReplicationRegion` of
+    AWS::RDS::DBInstance, CloudFormation's resource reference; the same checks as
+    StartDBInstanceAutomatedBackupsReplication, RDS API reference): the copies go to another
+    region than the instance's, the key that encrypts them is a key of that destination
+    region ("The KMS key ID is the ARN for the KMS encryption key in the destination AWS
+    Region"), and they are kept at most 35 days. moto ignores the three properties."""
+    destination = props.get("AutomaticBackupReplicationRegion")
+    if not destination:
+        return None
+    if destination == region_name:
+        raise RdsInvalidParameterValue(
+            f"Automated backups can only be replicated to a different region than the source ({region_name})."
+        )
+    key = str(props.get("AutomaticBackupReplicationKmsKeyId") or "")
+    if props.get("StorageEncrypted") in (True, "true", "True") and not key:
+        raise RdsInvalidParameterValue(
+            "KmsKeyId is required to replicate the automated backups of an encrypted DB instance."
+        )
+    if key.startswith("arn:") and key.split(":")[3] != destination:
+        raise RdsInvalidParameterValue(
+            f"The KMS key {key} is not in the destination region {destination}."
+        )
+    retention = int(props.get("AutomaticBackupReplicationRetentionPeriod") or props.get("BackupRetentionPeriod") or 7)
+    if not 1 <= retention <= 35:
+        raise RdsInvalidParameterValue(
+            "The retention period for replicated automated backups must be between 1 and 35 days."
+        )
+    return destination, key, retention
+
+
+def db_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    props = cloudformation_json.get("Properties") or {}
+    replication = _check_backup_replication(props, region_name)
+    db = _original_db_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    if replication:
+        destination, key, retention = replication
+        _REPLICATED_BACKUPS.setdefault((account_id, destination), {})[db.arn] = {
+            "DBInstanceArn": db.arn,
+            "DBInstanceIdentifier": db.db_instance_identifier,
+            "Region": region_name,
+            "Status": "replicating",
+            "Engine": db.engine,
+            "Encrypted": True,
+            "KmsKeyId": key,
+            "BackupRetentionPeriod": retention,
+            "DBInstanceAutomatedBackupsArn": f"arn:aws:rds:{destination}:{account_id}:auto-backup:{db.db_instance_identifier}",
+        }
+    return db
+
+
+DBInstance.create_from_cloudformation_json = classmethod(db_create)
+
+_original_describe_automated_backups = RDSResponse.describe_db_instance_automated_backups
+
+
+def describe_db_instance_automated_backups_response(self):
+    """DescribeDBInstanceAutomatedBackups in a region also lists the automated backups
+    replicated into it from instances of other regions, as RDS does."""
+    result = _original_describe_automated_backups(self)
+    replicated = list(_REPLICATED_BACKUPS.get((self.current_account, self.region), {}).values())
+    if replicated:
+        wanted = self._get_param("DBInstanceIdentifier")
+        if wanted:
+            replicated = [r for r in replicated if r["DBInstanceIdentifier"] == wanted]
+        result.result["DBInstanceAutomatedBackups"] = list(result.result["DBInstanceAutomatedBackups"]) + replicated
+    return result
+
+
+RDSResponse.describe_db_instance_automated_backups = describe_db_instance_automated_backups_response
+
 # -- UpdateTerminationProtection ------------------------------------------------------------
 
 from moto.cloudformation.responses import CloudFormationResponse

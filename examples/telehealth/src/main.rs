@@ -129,7 +129,9 @@ fn telehealth(app: &mut App, args: Telehealth) -> Result<()> {
         EncryptedDatabase::postgres("Ehr")
             .encryption(&key)
             .network(&vpc)
-            .backup_retention(days!(35)),
+            .backup_retention(days!(35))
+            // Point-in-time restore in us-west-2 too: snapshots and transaction logs.
+            .replicate_backups_to(&dr_key),
     )?;
     application.add(ehr.allow_from("ServersToEhr", &servers))?;
     let role = application.add(

@@ -6,6 +6,18 @@ use serde::Serialize;
 
 use super::{Expr, ResourceType};
 
+/// Cross-region replication of a database's automated backups (properties of
+/// `AWS::RDS::DBInstance`).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct BackupReplication {
+    #[serde(rename = "AutomaticBackupReplicationRegion")]
+    pub region: String,
+    #[serde(rename = "AutomaticBackupReplicationKmsKeyId")]
+    pub kms_key_id: Expr,
+    #[serde(rename = "AutomaticBackupReplicationRetentionPeriod")]
+    pub retention_period: u16,
+}
+
 /// `AWS::RDS::DBInstance` (HIPAA-CONTROLS R1–R13). There is no `MasterUserPassword` field:
 /// the password is managed by RDS in Secrets Manager.
 #[derive(Debug, Clone, Serialize)]
@@ -38,6 +50,10 @@ pub(crate) struct DbInstance {
     pub option_group: Option<Expr>,
     #[serde(rename = "BackupRetentionPeriod")]
     pub backup_retention_period: u16,
+    /// Automated backups replicated to another region, encrypted there with a key of that
+    /// region, kept as long as at home.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub backup_replication: Option<BackupReplication>,
     #[serde(rename = "CopyTagsToSnapshot")]
     pub copy_tags_to_snapshot: bool,
     #[serde(rename = "DeleteAutomatedBackups")]

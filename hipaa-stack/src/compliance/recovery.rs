@@ -46,7 +46,8 @@ pub struct RecoveryEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Copy {
-    /// `replication`, `backup` or `backup copy`.
+    /// `replication`, `backup replication` (RDS automated backups), `backup` or
+    /// `backup copy`.
     pub kind: &'static str,
     /// Where the copy is: a construct of the app (`stack/Construct`) or an ARN.
     pub to: String,
@@ -76,6 +77,7 @@ pub fn recovery(assembly: &Assembly) -> Vec<RecoveryEntry> {
                 continue;
             }
             let mut copies = replication(&stacks, (stack, region), template, r);
+            copies.extend(backup_replication(&stacks, (stack, region), template, r));
             copies.extend(backups(&stacks, (stack, region), template, r));
             let in_another_region = copies.iter().any(|c| c.another_region);
             out.push(RecoveryEntry {
@@ -160,6 +162,43 @@ fn destination(
     let region = region_of_arn(value);
     let another = matches!((home, region.as_deref()), (Some(h), Some(r)) if h != r);
     (to, region, another)
+}
+
+/// RDS automated backups replicated to another region (`AutomaticBackupReplicationRegion`):
+/// a copy in that region, encrypted with the key named beside it.
+fn backup_replication(
+    stacks: &[(&str, Option<&str>, &Template)],
+    (stack, home): (&str, Option<&str>),
+    template: &Template,
+    database: &Resource,
+) -> Option<Copy> {
+    if database.type_name() != "AWS::RDS::DBInstance" {
+        return None;
+    }
+    let props = database.properties();
+    let region = props["AutomaticBackupReplicationRegion"]
+        .as_str()
+        .filter(|r| !r.is_empty())?;
+    // The key must be of that region: through hipaa-stack's parameter it is a construct of a
+    // stack there, or an ARN that names the region.
+    let key = &props["AutomaticBackupReplicationKmsKeyId"];
+    let (to, key_region, _) = destination(stacks, template, key, Some(region));
+    let key_in_region = key_region.as_deref() == Some(region);
+    let days = props["AutomaticBackupReplicationRetentionPeriod"]
+        .as_u64()
+        .or_else(|| props["BackupRetentionPeriod"].as_u64())
+        .unwrap_or(0);
+    Some(Copy {
+        kind: "backup replication",
+        to: format!("automated backups in {region}, encrypted with {to}"),
+        region: Some(region.to_owned()),
+        another_region: key_in_region && home != Some(region),
+        detail: format!("every snapshot and transaction log, kept {days} days"),
+        evidence: format!(
+            "{stack}/{}/Properties/AutomaticBackupReplicationRegion",
+            database.logical_id()
+        ),
+    })
 }
 
 fn replication(

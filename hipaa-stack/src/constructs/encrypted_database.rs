@@ -7,8 +7,8 @@ use crate::cfn::ec2::{SecurityGroup, SecurityGroupEntry};
 use crate::cfn::iam::Role;
 use crate::cfn::policy::{PolicyDocument, Principal, Statement};
 use crate::cfn::rds::{
-    DbInstance, DbParameterGroup, DbSubnetGroup, MasterUserSecret, OptionConfiguration,
-    OptionGroup, OptionSetting,
+    BackupReplication, DbInstance, DbParameterGroup, DbSubnetGroup, MasterUserSecret,
+    OptionConfiguration, OptionGroup, OptionSetting,
 };
 use crate::cfn::{Expr, Keep, Pseudo, Resource};
 use crate::constructs::node::{Node, RenderCx, Used};
@@ -290,6 +290,7 @@ pub struct EncryptedDatabase<K = Handle<KmsKey>, N = DbNetwork> {
     backup_days: u16,
     instance_class: String,
     storage_gib: u32,
+    backup_copy_key: Option<Handle<KmsKey>>,
 }
 
 impl EncryptedDatabase<NoKey, NoNetwork> {
@@ -312,6 +313,7 @@ impl EncryptedDatabase<NoKey, NoNetwork> {
             backup_days: 35,
             instance_class: "db.m6g.large".to_owned(),
             storage_gib: 100,
+            backup_copy_key: None,
         }
     }
 }
@@ -330,6 +332,7 @@ impl<K, N> EncryptedDatabase<K, N> {
             backup_days: self.backup_days,
             instance_class: self.instance_class,
             storage_gib: self.storage_gib,
+            backup_copy_key: self.backup_copy_key,
         }
     }
 
@@ -344,6 +347,7 @@ impl<K, N> EncryptedDatabase<K, N> {
             backup_days: self.backup_days,
             instance_class: self.instance_class,
             storage_gib: self.storage_gib,
+            backup_copy_key: self.backup_copy_key,
         }
     }
 
@@ -367,6 +371,34 @@ impl<K, N> EncryptedDatabase<K, N> {
     /// added.
     pub fn storage_gib(mut self, gib: u32) -> Self {
         self.storage_gib = gib;
+        self
+    }
+
+    /// Replicates the automated backups (snapshots and transaction logs, for point-in-time
+    /// restore) to the region of `key`, a key of a stack pinned to another region, which
+    /// encrypts them there; they are kept as long as at home. The key's ARN reaches this
+    /// stack as a template parameter that `up` fills from the key's stack. Adding the
+    /// database fails when the key's stack is in the database's region or pinned to none
+    /// (§164.308(a)(7)(ii)(B)). Default: no copy.
+    ///
+    /// ```
+    /// use hipaa_stack::prelude::*;
+    /// let app = App::new("clinic");
+    /// let dr = app.stack_in("clinic-dr", region!("us-west-2"))?;
+    /// let dr_key = dr.add(KmsKey::new("DrKey"))?;
+    /// let data = app.stack("clinic-data")?;
+    /// let key = data.add(KmsKey::new("PhiKey"))?;
+    /// let net = data.add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))?;
+    /// data.add(
+    ///     EncryptedDatabase::postgres("Ehr")
+    ///         .encryption(&key)
+    ///         .network(&net)
+    ///         .replicate_backups_to(&dr_key),
+    /// )?;
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn replicate_backups_to<E: EncryptionKey>(mut self, key: &Handle<E>) -> Self {
+        self.backup_copy_key = Some(key.cast());
         self
     }
 }
@@ -410,6 +442,7 @@ impl<K: KeyChosen<EncryptedDatabase>, N: NetworkChosen<EncryptedDatabase>> IntoN
             backup_days: self.backup_days,
             instance_class: self.instance_class,
             storage_gib: self.storage_gib,
+            backup_copy_key: self.backup_copy_key,
         })
     }
 }
@@ -422,6 +455,7 @@ struct DatabaseNode {
     backup_days: u16,
     instance_class: String,
     storage_gib: u32,
+    backup_copy_key: Option<Handle<KmsKey>>,
 }
 
 impl Node for DatabaseNode {
@@ -439,6 +473,7 @@ impl Node for DatabaseNode {
 
     fn uses(&self) -> Vec<Used> {
         let mut used = vec![self.key.used("KmsKey")];
+        used.extend(self.backup_copy_key.map(|k| k.used("KmsKey")));
         if let NetworkKind::Vpc(vpc) = &self.network.0 {
             used.push(vpc.used("SecureVpc"));
         }
@@ -455,6 +490,26 @@ impl Node for DatabaseNode {
 
     fn encryption_key(&self) -> Option<u32> {
         Some(self.key.index)
+    }
+
+    /// The backups' copy goes to a region of its own: a named region, not this one.
+    fn check_in(&self, arena: &crate::app::Arena, stack: u32) -> Result<(), String> {
+        let Some(copy_key) = self.backup_copy_key else {
+            return Ok(());
+        };
+        let there = arena.constructs[copy_key.index as usize].stack;
+        let there_region = &arena.stacks[there as usize].region;
+        let here_region = &arena.stacks[stack as usize].region;
+        match there_region {
+            None => Err(format!(
+                "its backups replicate with `{}`, a key of a stack pinned to no region; declare that stack with `app.stack_in(name, region)` in the region the copies belong in (HIPAA 45 CFR §164.308(a)(7)(ii)(B))",
+                arena.path(copy_key.index)
+            )),
+            Some(region) if Some(region) == here_region.as_ref() => Err(format!(
+                "its backups replicate to {region}, the database's own region; a copy for disaster recovery lives in another region: use a key of a stack pinned there (HIPAA 45 CFR §164.308(a)(7)(ii)(B))"
+            )),
+            Some(_) => Ok(()),
+        }
     }
 
     fn check(&self) -> Result<(), String> {
@@ -577,6 +632,24 @@ impl Node for DatabaseNode {
         };
         resources.push(Resource::new(cx.logical("MonitoringRole"), &role)?);
 
+        let backup_replication = match self.backup_copy_key {
+            Some(copy_key) => {
+                let region = cx
+                    .arena
+                    .constructs
+                    .get(copy_key.index as usize)
+                    .and_then(|c| cx.arena.stacks.get(c.stack as usize))
+                    .and_then(|s| s.region.as_ref())
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                Some(BackupReplication {
+                    region,
+                    kms_key_id: cx.resolve_anywhere(copy_key.arn()),
+                    retention_period: self.backup_days,
+                })
+            }
+            None => None,
+        };
         let instance = DbInstance {
             engine: spec.engine,
             engine_version: spec.version,
@@ -592,6 +665,7 @@ impl Node for DatabaseNode {
             parameter_group: cx.own_ref("Parameters"),
             option_group,
             backup_retention_period: self.backup_days,
+            backup_replication,
             copy_tags_to_snapshot: true,
             delete_automated_backups: false,
             deletion_protection: true,
@@ -625,6 +699,84 @@ mod tests {
             &["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"],
         )
         .unwrap()
+    }
+
+    /// A database whose backups replicate with a key of `dr` (pinned to `dr_region`, or to
+    /// none), from a stack pinned to `home`.
+    fn replicated(
+        home: Option<Region>,
+        dr_region: Option<Region>,
+    ) -> crate::Result<crate::Assembly> {
+        let app = App::new("clinic");
+        let dr = match dr_region {
+            Some(r) => app.stack_in("clinic-dr", r)?,
+            None => app.stack("clinic-dr")?,
+        };
+        let dr_key = dr.add(KmsKey::new("DrKey"))?;
+        let data = match home {
+            Some(r) => app.stack_in("clinic-data", r)?,
+            None => app.stack("clinic-data")?,
+        };
+        let key = data.add(KmsKey::new("PhiKey"))?;
+        data.add(
+            EncryptedDatabase::postgres("Ehr")
+                .encryption(&key)
+                .network(network())
+                .backup_retention(days!(14))
+                .replicate_backups_to(&dr_key),
+        )?;
+        app.synth()
+    }
+
+    #[test]
+    fn backups_replicate_to_the_key_s_region_through_a_parameter() {
+        let assembly = replicated(None, Some(region!("us-west-2"))).unwrap();
+        let t: serde_json::Value =
+            serde_json::from_str(assembly.stack("clinic-data").unwrap().template_json()).unwrap();
+        assert_eq!(
+            prop(&t, "Ehr", "/AutomaticBackupReplicationRegion"),
+            "us-west-2"
+        );
+        assert_eq!(
+            prop(&t, "Ehr", "/AutomaticBackupReplicationKmsKeyId"),
+            &json!({"Ref": "Xrclinicdr5DrKeyArn"})
+        );
+        assert_eq!(
+            prop(&t, "Ehr", "/AutomaticBackupReplicationRetentionPeriod"),
+            14
+        );
+        assert_eq!(
+            assembly.stack("clinic-data").unwrap().dependencies(),
+            ["clinic-dr"]
+        );
+    }
+
+    #[test]
+    fn backups_replicating_to_their_own_region_or_no_named_region_are_refused() {
+        let err = replicated(Some(region!("us-west-2")), Some(region!("us-west-2")))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("its backups replicate to us-west-2, the database's own region"),
+            "{err}"
+        );
+        let err = replicated(Some(region!("us-west-2")), None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("a key of a stack pinned to no region"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_database_without_replication_has_none_of_its_properties() {
+        let t = database(false);
+        let props = &resource(&t, "Ehr")["Properties"];
+        assert!(
+            props.get("AutomaticBackupReplicationRegion").is_none(),
+            "{props}"
+        );
     }
 
     fn database(mysql: bool) -> serde_json::Value {

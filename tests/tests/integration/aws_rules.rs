@@ -1010,6 +1010,39 @@ async fn telehealth_dr_stack_lives_in_us_west_2_and_the_app_decommissions_then_d
     assert_eq!(audit_rule.destination().unwrap().bucket(), audit_copy);
     assert!(audit_copy.contains("auditcopy"), "{audit_copy}");
 
+    // The EHR database's automated backups replicate to us-west-2, encrypted there with the
+    // DR key: listed by RDS in us-west-2 (and not in us-east-1's own list of replicas).
+    let rds_in = |region: &'static str| {
+        let endpoint = moto.endpoint.clone();
+        async move {
+            let config = config_for(&endpoint)
+                .await
+                .to_builder()
+                .region(aws_config::Region::new(region))
+                .build();
+            aws_sdk_rds::Client::new(&config)
+        }
+    };
+    let replicated = rds_in("us-west-2")
+        .await
+        .describe_db_instance_automated_backups()
+        .send()
+        .await
+        .unwrap();
+    let backup = replicated
+        .db_instance_automated_backups()
+        .iter()
+        .find(|b| b.region() == Some("us-east-1"))
+        .expect("the EHR's backups are replicated into us-west-2");
+    assert_eq!(backup.kms_key_id(), Some(key_arn.as_str()));
+    assert_eq!(backup.backup_retention_period(), Some(35));
+    assert!(
+        backup
+            .db_instance_arn()
+            .is_some_and(|a| a.starts_with("arn:aws:rds:us-east-1:")),
+        "{backup:?}"
+    );
+
     // Unchanged: exactly one read per stack, across both regions.
     second_up_only_reads("telehealth", out_dir, &moto.env(), 4);
     let outputs = run_example_with_env("telehealth", &["outputs"], &moto.env());

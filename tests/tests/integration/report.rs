@@ -61,6 +61,48 @@ fn every_piece_of_evidence_points_at_a_real_property_of_the_templates() {
     assert!(checked > 50, "only {checked} pieces of evidence");
 }
 
+/// telehealth copies every store of PHI to us-west-2: the recordings and the audit records
+/// by S3 replication, the EHR database by automated-backup replication and by the backup
+/// plan's copies. The report marks §164.308(a)(7)(ii)(B) enforced, with evidence per store.
+#[test]
+fn telehealth_has_a_copy_of_every_store_in_another_region() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = report_of("telehealth", dir.path());
+    let control = report["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "164.308(a)(7)(ii)(B)")
+        .unwrap();
+    assert_eq!(control["status"], "enforced", "{control}");
+    let stores = report["disasterRecovery"].as_array().unwrap();
+    assert!(stores.len() >= 5, "{stores:?}");
+    for store in stores {
+        assert_eq!(store["inAnotherRegion"], true, "{store}");
+    }
+    let ehr = stores
+        .iter()
+        .find(|s| s["construct"] == "telehealth-app/Ehr")
+        .unwrap();
+    let replication = ehr["copies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "backup replication")
+        .unwrap();
+    assert_eq!(replication["region"], "us-west-2");
+    assert_eq!(replication["anotherRegion"], true);
+    assert_eq!(
+        replication["evidence"],
+        "telehealth-app/Ehr/Properties/AutomaticBackupReplicationRegion"
+    );
+    let audit = stores
+        .iter()
+        .find(|s| s["construct"] == "telehealth-security/Audit")
+        .unwrap();
+    assert_eq!(audit["copies"][0]["to"], "telehealth-dr/AuditCopy");
+}
+
 #[test]
 fn every_control_is_listed_with_a_status_and_the_templates_are_hashed() {
     let dir = tempfile::tempdir().unwrap();
