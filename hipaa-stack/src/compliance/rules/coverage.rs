@@ -460,7 +460,35 @@ fn credential_text(text: &str) -> Option<&'static str> {
     if key_id {
         return Some("an AWS access key id");
     }
-    url_password(text).then_some("a password in a URL (`scheme://user:password@host`)")
+    if url_password(text) {
+        return Some("a password in a URL (`scheme://user:password@host`)");
+    }
+    hipaa_stack_syntax::command_secret(text)
+        .map(|_| "a password passed to a command as a flag (`mysql -p…`, `curl -u user:…`, `sshpass -p …`)")
+}
+
+/// Every list of strings below `value` (a container's `Command`, a document's
+/// `runCommand`) as one command line, its items joined by spaces, with its pointer: a tool
+/// and its password flag are often items of their own (`["curl", "-u", "admin:hunter2"]`).
+fn command_lines(value: &Value, pointer: String, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Array(items) => {
+            let words: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+            if words.len() > 1 && words.len() == items.len() {
+                out.push((pointer.clone(), words.join(" ")));
+            }
+            for (i, v) in items.iter().enumerate() {
+                command_lines(v, format!("{pointer}/{i}"), out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                let escaped = k.replace('~', "~0").replace('/', "~1");
+                command_lines(v, format!("{pointer}/{escaped}"), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Whether text holds a URL with a written password in its user information
@@ -919,6 +947,17 @@ fn p1(cx: &Cx<'_>) -> Outcome {
         if secret_property(&name) && !s.trim().is_empty() && !dynamic_reference(s) {
             problems.push(format!(
                 "`{}` is a secret written in plain text; use a `{{{{resolve:secretsmanager:…}}}}` dynamic reference or let the service manage it",
+                pointer.trim_start_matches('/')
+            ));
+        }
+    }
+    // A command line written as a list of words: a password flag in an item of its own.
+    let mut lines = Vec::new();
+    command_lines(cx.resource.properties(), String::new(), &mut lines);
+    for (pointer, line) in lines {
+        if let Some(tool) = hipaa_stack_syntax::command_secret(&line) {
+            problems.push(format!(
+                "`{}` passes a password to `{tool}` as a flag, in plain text",
                 pointer.trim_start_matches('/')
             ));
         }
