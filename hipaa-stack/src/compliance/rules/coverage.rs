@@ -29,7 +29,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "no nested stack, no macro (`Fn::Transform`), and no type spelled unlike AWS spells it: the rules would never read it",
         types: EVERY_TYPE,
         controls: &["164.308(a)(1)(ii)(B)", "164.312(a)(1)"],
-        fix: "declare the nested stack's resources as a stack of the app (`app.stack(..)`), where every rule reads them; write resource types exactly as AWS does (`AWS::S3::Bucket`)",
+        fix: "declare the nested stack's resources as a stack of the app (`app.stack(..)`), where every rule reads them; write resource types exactly as AWS does (`AWS::S3::Bucket`); test at most six conditions (`Fn::If`) in one resource, whose every combination the rules read",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -167,6 +167,14 @@ fn u2(cx: &Cx<'_>) -> Outcome {
     if let Some(at) = transform_at(cx.resource.properties(), "/Properties") {
         return Outcome::Fail(format!(
             "`{at}` holds `Fn::Transform`: a macro rewrites the resource after the rules have read it"
+        ));
+    }
+    let conditions = super::branches::conditions(cx.resource.properties());
+    if conditions.len() > super::branches::MOST_CONDITIONS {
+        return Outcome::Fail(format!(
+            "the properties test {} conditions (`Fn::If`); the rules read every combination of at most {}",
+            conditions.len(),
+            super::branches::MOST_CONDITIONS
         ));
     }
     if NESTED.iter().any(|n| n.eq_ignore_ascii_case(t)) {

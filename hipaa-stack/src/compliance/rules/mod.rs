@@ -10,6 +10,7 @@
 //! waiver names its rule as a type, and a rule that accepts no waiver cannot be waived: the
 //! program does not compile.
 
+pub(crate) mod branches;
 mod compute;
 #[cfg(test)]
 mod corpus_tests;
