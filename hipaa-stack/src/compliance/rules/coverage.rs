@@ -79,7 +79,6 @@ const INERT: &[&str] = &[
     "AWS::EC2::VPCGatewayAttachment",
     "AWS::EC2::VPCEndpoint",
     "AWS::EC2::NatGateway",
-    "AWS::EC2::EIP",
     "AWS::EC2::FlowLog",
     "AWS::EC2::SecurityGroupEgress",
     "AWS::RDS::DBSubnetGroup",

@@ -363,14 +363,16 @@ pub(crate) fn lookup<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
     Some(at)
 }
 
-/// `true` written as a boolean or a string.
+/// `true` written as a boolean or as text, in any case, or built by intrinsics that
+/// resolve to it (`{"Fn::Join": ["", ["tr", "ue"]]}`).
 pub(super) fn is_true(v: &Value) -> bool {
-    *v == Value::Bool(true) || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true"))
+    *v == Value::Bool(true) || meaning::text(v).is_some_and(|s| s.eq_ignore_ascii_case("true"))
 }
 
-/// `false` written as a boolean or a string.
+/// `false` written as a boolean or as text, in any case, or built by intrinsics that
+/// resolve to it.
 pub(super) fn is_false(v: &Value) -> bool {
-    *v == Value::Bool(false) || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("false"))
+    *v == Value::Bool(false) || meaning::text(v).is_some_and(|s| s.eq_ignore_ascii_case("false"))
 }
 
 /// A proof of a property of another resource.
