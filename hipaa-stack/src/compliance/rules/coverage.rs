@@ -201,11 +201,23 @@ fn u2(cx: &Cx<'_>) -> Outcome {
 /// HIPAA Eligible Services, with the service's name on the list.
 ///
 /// Source: AWS, "HIPAA Eligible Services Reference",
-/// <https://aws.amazon.com/compliance/hipaa-eligible-services-reference/>, transcribed from
-/// the page as it stood in 2024 (list dated 2024-09); on 2026-12-01 the page could not be
-/// fetched to compare again, so re-compare it before relying on a service added since.
-/// AWS adds services over time: add the CloudFormation namespace of a newly listed service
-/// here. A namespace that is not listed is treated as not eligible (the strict reading).
+/// <https://aws.amazon.com/compliance/hipaa-eligible-services-reference/>.
+///
+/// - First transcribed from the page as it stood in September 2024.
+/// - Compared again on 2026-12-01. The page itself could not be fetched from this build's
+///   environment, so it was compared with AWS's own copy of the list dated 2022-04-18 (the
+///   healthcare sample configuration of AWS Labs' Landing Zone Accelerator,
+///   `reference/sample-configurations/aws-best-practices-healthcare/service-control-policies/Readme.md`),
+///   which named services missing here (App Mesh, Cloud Map, Elemental MediaConnect,
+///   MediaConvert and MediaLive, Firewall Manager, Forecast, Global Accelerator, Glue
+///   DataBrew, Lake Formation, IoT Core, IoT Events, IoT Greengrass, Keyspaces, Location
+///   Service, OpsWorks, Personalize, QLDB, RoboMaker, Service Catalog, Serverless Application
+///   Repository, X-Ray), added here; and with reports of the page's 2026 revision naming
+///   Amazon Bedrock and Amazon Bedrock AgentCore, added too.
+///
+/// AWS adds services over time and has not removed one: add the CloudFormation namespace
+/// of a newly listed service here, and compare the whole list with the page before a
+/// release. A namespace that is not listed is treated as not eligible (the strict reading).
 pub const ELIGIBLE: &[(&str, &str)] = &[
     ("AmazonMQ", "Amazon MQ"),
     ("Amplify", "AWS Amplify"),
@@ -213,13 +225,17 @@ pub const ELIGIBLE: &[(&str, &str)] = &[
     ("ApiGatewayV2", "Amazon API Gateway"),
     ("AppConfig", "AWS AppConfig"),
     ("AppFlow", "Amazon AppFlow"),
+    ("ApplicationAutoScaling", "Application Auto Scaling"),
+    ("AppMesh", "AWS App Mesh"),
     ("AppStream", "Amazon AppStream 2.0"),
     ("AppSync", "AWS AppSync"),
-    ("ApplicationAutoScaling", "Application Auto Scaling"),
     ("Athena", "Amazon Athena"),
     ("AutoScaling", "Amazon EC2 Auto Scaling"),
     ("Backup", "AWS Backup"),
     ("Batch", "AWS Batch"),
+    ("Bedrock", "Amazon Bedrock"),
+    ("BedrockAgentCore", "Amazon Bedrock AgentCore"),
+    ("Cassandra", "Amazon Keyspaces (for Apache Cassandra)"),
     ("CertificateManager", "AWS Certificate Manager"),
     ("Cloud9", "AWS Cloud9"),
     ("CloudFront", "Amazon CloudFront"),
@@ -234,10 +250,11 @@ pub const ELIGIBLE: &[(&str, &str)] = &[
     ("Comprehend", "Amazon Comprehend"),
     ("Config", "AWS Config"),
     ("Connect", "Amazon Connect"),
-    ("DMS", "AWS Database Migration Service"),
+    ("DataBrew", "AWS Glue DataBrew"),
     ("DataSync", "AWS DataSync"),
     ("Detective", "Amazon Detective"),
     ("DirectoryService", "AWS Directory Service"),
+    ("DMS", "AWS Database Migration Service"),
     ("DocDB", "Amazon DocumentDB"),
     ("DynamoDB", "Amazon DynamoDB"),
     ("EC2", "Amazon EC2 (with Amazon EBS and Amazon VPC)"),
@@ -245,20 +262,26 @@ pub const ELIGIBLE: &[(&str, &str)] = &[
     ("ECS", "Amazon Elastic Container Service"),
     ("EFS", "Amazon Elastic File System"),
     ("EKS", "Amazon Elastic Kubernetes Service"),
-    ("EMR", "Amazon EMR"),
     ("ElastiCache", "Amazon ElastiCache"),
     ("ElasticBeanstalk", "AWS Elastic Beanstalk"),
     ("ElasticLoadBalancing", "Elastic Load Balancing"),
     ("ElasticLoadBalancingV2", "Elastic Load Balancing"),
     ("Elasticsearch", "Amazon OpenSearch Service"),
+    ("EMR", "Amazon EMR"),
     ("Events", "Amazon EventBridge"),
+    ("FMS", "AWS Firewall Manager"),
+    ("Forecast", "Amazon Forecast"),
     ("FSx", "Amazon FSx"),
+    ("GlobalAccelerator", "AWS Global Accelerator"),
     ("Glue", "AWS Glue"),
+    ("Greengrass", "AWS IoT Greengrass"),
+    ("GreengrassV2", "AWS IoT Greengrass"),
     ("GuardDuty", "Amazon GuardDuty"),
     ("HealthLake", "AWS HealthLake"),
     ("Inspector", "Amazon Inspector"),
     ("InspectorV2", "Amazon Inspector"),
-    ("KMS", "AWS Key Management Service"),
+    ("IoT", "AWS IoT Core"),
+    ("IoTEvents", "AWS IoT Events"),
     ("Kendra", "Amazon Kendra"),
     ("Kinesis", "Amazon Kinesis Data Streams"),
     (
@@ -271,31 +294,48 @@ pub const ELIGIBLE: &[(&str, &str)] = &[
     ),
     ("KinesisFirehose", "Amazon Data Firehose"),
     ("KinesisVideo", "Amazon Kinesis Video Streams"),
+    ("KMS", "AWS Key Management Service"),
+    ("LakeFormation", "AWS Lake Formation"),
     ("Lambda", "AWS Lambda"),
     ("Lex", "Amazon Lex"),
+    ("Location", "Amazon Location Service"),
     ("Logs", "Amazon CloudWatch Logs"),
-    ("MSK", "Amazon Managed Streaming for Apache Kafka"),
     ("Macie", "Amazon Macie"),
+    ("MediaConnect", "AWS Elemental MediaConnect"),
+    ("MediaConvert", "AWS Elemental MediaConvert"),
+    ("MediaLive", "AWS Elemental MediaLive"),
     ("MemoryDB", "Amazon MemoryDB"),
+    ("MSK", "Amazon Managed Streaming for Apache Kafka"),
     ("Neptune", "Amazon Neptune"),
     ("NetworkFirewall", "AWS Network Firewall"),
     ("OpenSearchService", "Amazon OpenSearch Service"),
+    ("OpsWorks", "AWS OpsWorks Stacks"),
+    (
+        "OpsWorksCM",
+        "AWS OpsWorks for Chef Automate and Puppet Enterprise",
+    ),
+    ("Personalize", "Amazon Personalize"),
     ("Pinpoint", "Amazon Pinpoint"),
+    ("QLDB", "Amazon Quantum Ledger Database"),
     ("QuickSight", "Amazon QuickSight"),
     ("RDS", "Amazon RDS (and Amazon Aurora)"),
     ("Redshift", "Amazon Redshift"),
     ("Rekognition", "Amazon Rekognition"),
+    ("RoboMaker", "AWS RoboMaker"),
     ("Route53", "Amazon Route 53"),
     ("Route53Resolver", "Amazon Route 53"),
     ("S3", "Amazon S3"),
-    ("SES", "Amazon Simple Email Service"),
-    ("SNS", "Amazon SNS"),
-    ("SQS", "Amazon SQS"),
-    ("SSM", "AWS Systems Manager"),
     ("SageMaker", "Amazon SageMaker"),
     ("SecretsManager", "AWS Secrets Manager"),
     ("SecurityHub", "AWS Security Hub"),
+    ("ServerlessRepo", "AWS Serverless Application Repository"),
+    ("ServiceCatalog", "AWS Service Catalog"),
+    ("ServiceDiscovery", "AWS Cloud Map"),
+    ("SES", "Amazon Simple Email Service"),
     ("Shield", "AWS Shield"),
+    ("SNS", "Amazon SNS"),
+    ("SQS", "Amazon SQS"),
+    ("SSM", "AWS Systems Manager"),
     ("StepFunctions", "AWS Step Functions"),
     ("StorageGateway", "AWS Storage Gateway"),
     ("Timestream", "Amazon Timestream"),
@@ -304,6 +344,7 @@ pub const ELIGIBLE: &[(&str, &str)] = &[
     ("WAFRegional", "AWS WAF"),
     ("WAFv2", "AWS WAF"),
     ("WorkSpaces", "Amazon WorkSpaces"),
+    ("XRay", "AWS X-Ray"),
 ];
 
 /// Namespaces that configure the account and hold no customer content, which the list does
