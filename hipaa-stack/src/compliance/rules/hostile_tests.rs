@@ -293,6 +293,9 @@ fn tier(s: &Stack<'_>) -> Tier {
     }
 }
 
+/// An attempt to add a construct to a stack of a tier.
+type Attempt<'t> = Box<dyn Fn(&Stack<'_>, &Tier) -> crate::Result<()> + 't>;
+
 #[test]
 fn handles_of_another_app_never_reach_the_new_constructs() {
     use crate::{PublicLoadBalancer, SecureInstanceGroup, TlsPolicy};
@@ -300,7 +303,7 @@ fn handles_of_another_app_never_reach_the_new_constructs() {
     // one of this app's.
     let twin = App::new("twin");
     let theirs = tier(&twin.stack("s").unwrap());
-    let attempts: Vec<Box<dyn Fn(&Stack<'_>, &Tier) -> crate::Result<()>>> = vec![
+    let attempts: Vec<Attempt<'_>> = vec![
         Box::new(|s, ours| {
             s.add(
                 PublicLoadBalancer::new("Front", &ours.net)
