@@ -999,6 +999,21 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             ));
         }
     }
+    // The resource's metadata (waiver reasons, text a program writes at run time) is in the
+    // template as much as its properties, and as readable (GetTemplate).
+    let metadata = Value::Object(cx.resource.metadata().clone());
+    let mut notes = Vec::new();
+    strings_below(&metadata, "/Metadata".to_owned(), "", &mut notes);
+    for (pointer, _, s) in notes {
+        if let Some(what) = credential_text(s) {
+            problems.push(format!("`{}` holds {what}", &pointer[1..]));
+        } else if let Some(a) = assignment(s).filter(|_| equals_assignment(s)) {
+            problems.push(format!(
+                "`{}` assigns a secret in plain text ({a})",
+                &pointer[1..]
+            ));
+        }
+    }
     // A command line written as a list of words: a password flag in an item of its own.
     let mut lines = Vec::new();
     command_lines(cx.resource.properties(), String::new(), &mut lines);

@@ -420,3 +420,38 @@ fn copies_to_another_app_are_refused() {
         .map(drop);
     refused(fate(&app, added), "another app");
 }
+
+#[test]
+fn secrets_in_waiver_reasons_are_found() {
+    use crate::{PublicLoadBalancer, TlsPolicy};
+    // A waiver's reason, text made at run time, is written in the template's metadata.
+    let app = App::new("a");
+    let s = app.stack("s").unwrap();
+    let function = s
+        .add(RawResource::new("F", "AWS::Lambda::Function"))
+        .unwrap();
+    let reason = format!("the function logs in with DB_PASSWORD={}", "hunter2");
+    app.waive(Waiver::new(rule::A1, &function, reason)).unwrap();
+    match fate(&app, Ok(())) {
+        Fate::Failed(rules) => assert!(rules.contains(&"P1"), "{rules:?}"),
+        other => panic!("not failed: {other:?}"),
+    }
+    // The reason of a typed waiver, and a URL with a password.
+    let app = App::new("a");
+    let s = app.stack("s").unwrap();
+    let ours = tier(&s);
+    let added = s
+        .add(
+            PublicLoadBalancer::new("Front", &ours.net)
+                .encryption(&ours.key)
+                .access_logs(&ours.logs)
+                .https(&ours.cert, TlsPolicy::default())
+                .target(&ours.web)
+                .plain_http_to_targets("the appliance is reached at http://admin:hunter2@10.0.0.5"),
+        )
+        .map(drop);
+    match fate(&app, added) {
+        Fate::Failed(rules) => assert!(rules.contains(&"P1"), "{rules:?}"),
+        other => panic!("not failed: {other:?}"),
+    }
+}
