@@ -515,14 +515,18 @@ fn credential_text(text: &str) -> Option<&'static str> {
         .map(|_| "a password passed to a command as a flag (`mysql -p…`, `curl -u user:…`, `sshpass -p …`)")
 }
 
-/// Every list of strings below `value` (a container's `Command`, a document's
+/// Every list of two items or more below `value` (a container's `Command`, a document's
 /// `runCommand`) as one command line, its items joined by spaces, with its pointer: a tool
 /// and its password flag are often items of their own (`["curl", "-u", "admin:hunter2"]`).
+/// An item whose text cannot be known is a variable (`${…}`), read at run time.
 fn command_lines(value: &Value, pointer: String, out: &mut Vec<(String, String)>) {
     match value {
         Value::Array(items) => {
-            let words: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
-            if words.len() > 1 && words.len() == items.len() {
+            if items.len() > 1 {
+                let words: Vec<String> = items
+                    .iter()
+                    .map(|v| text(v).unwrap_or_else(|| "${…}".to_owned()))
+                    .collect();
                 out.push((pointer.clone(), words.join(" ")));
             }
             for (i, v) in items.iter().enumerate() {
@@ -1115,6 +1119,31 @@ fn p1(cx: &Cx<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_of_two_items_or_more_are_command_lines() {
+        let mut lines = Vec::new();
+        command_lines(
+            &serde_json::json!({
+                "Command": ["curl", "-u", { "Fn::Sub": "admin:hunter2" }, { "Ref": "Url" }],
+                "One": ["mysql -p"],
+                "Nested": [{ "Args": ["sshpass", "-p"] }],
+            }),
+            String::new(),
+            &mut lines,
+        );
+        lines.sort();
+        assert_eq!(
+            lines,
+            [
+                (
+                    "/Command".to_owned(),
+                    "curl -u admin:hunter2 ${…}".to_owned()
+                ),
+                ("/Nested/0/Args".to_owned(), "sshpass -p".to_owned()),
+            ]
+        );
+    }
 
     #[test]
     fn secrets_are_recognised_in_their_spellings() {
