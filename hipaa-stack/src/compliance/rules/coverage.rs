@@ -987,7 +987,7 @@ fn p1(cx: &Cx<'_>) -> Outcome {
         // (Only user data and environment variables are read for `name: value` as well,
         // which descriptions write in prose.)
         if !name.eq_ignore_ascii_case("UserData")
-            && let Some(a) = assignment(s).filter(|a| s.contains('=') && a.contains('='))
+            && let Some(a) = assignment(s).filter(|_| s.contains('='))
             && equals_assignment(s)
         {
             problems.push(format!(
