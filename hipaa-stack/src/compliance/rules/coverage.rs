@@ -168,8 +168,10 @@ fn u2(cx: &Cx<'_>) -> Outcome {
             "`{at}` holds `Fn::Transform`: a macro rewrites the resource after the rules have read it"
         ));
     }
+    // The engine reads a resource that tests at most `MOST_CONDITIONS` conditions once per
+    // combination, each reading without `Fn::If`: a condition left is one too many.
     let conditions = super::branches::conditions(cx.resource.properties());
-    if conditions.len() > super::branches::MOST_CONDITIONS {
+    if !conditions.is_empty() {
         return Outcome::Fail(format!(
             "the properties test {} conditions (`Fn::If`); the rules read every combination of at most {}",
             conditions.len(),
