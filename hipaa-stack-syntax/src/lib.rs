@@ -1001,6 +1001,301 @@ const fn name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
 
+/// How a flag of a command-line tool takes a password.
+#[derive(Clone, Copy)]
+enum Takes {
+    /// The password itself: `-pVALUE` (attached), `--password VALUE`, `--password=VALUE`.
+    Password,
+    /// `user:password` (or `user%password`): only the part after the separator is secret.
+    UserAndPassword,
+    /// An OpenSSL pass phrase argument: only `pass:VALUE` writes it.
+    PassPhrase,
+}
+
+/// A flag of a tool that takes a password on its command line.
+struct Flag {
+    /// The flag, exactly (flags are case-sensitive: `sqlcmd -P`, not `-p`).
+    name: &'static str,
+    /// Whether the value may follow the flag directly (`-phunter2`).
+    attached: bool,
+    /// Whether the value may follow after white space (`-p hunter2`).
+    spaced: bool,
+    /// What the value is.
+    takes: Takes,
+}
+
+const fn flag(name: &'static str, attached: bool, spaced: bool, takes: Takes) -> Flag {
+    Flag {
+        name,
+        attached,
+        spaced,
+        takes,
+    }
+}
+
+/// The MySQL and MariaDB clients: `-pVALUE` (a space after `-p` makes them prompt) and
+/// `--password=VALUE`.
+const MYSQL: &[Flag] = &[
+    flag("-p", true, false, Takes::Password),
+    flag("--password", false, false, Takes::Password),
+];
+/// curl: `-u user:password`, `--user user:password`, and the same for its proxy.
+const CURL: &[Flag] = &[
+    flag("-u", true, true, Takes::UserAndPassword),
+    flag("--user", false, true, Takes::UserAndPassword),
+    flag("-U", true, true, Takes::UserAndPassword),
+    flag("--proxy-user", false, true, Takes::UserAndPassword),
+];
+/// wget: its password flags take the value after `=` or a space.
+const WGET: &[Flag] = &[
+    flag("--password", false, true, Takes::Password),
+    flag("--http-password", false, true, Takes::Password),
+    flag("--ftp-password", false, true, Takes::Password),
+    flag("--proxy-password", false, true, Takes::Password),
+];
+/// `sshpass -p PASSWORD` (`-e` and `-f` read it from the environment or a file).
+const SSHPASS: &[Flag] = &[flag("-p", true, true, Takes::Password)];
+/// `redis-cli -a PASSWORD`, `--pass PASSWORD`.
+const REDIS: &[Flag] = &[
+    flag("-a", true, true, Takes::Password),
+    flag("--pass", false, true, Takes::Password),
+];
+/// The MongoDB shells and tools: `-p PASSWORD`, `--password PASSWORD`.
+const MONGO: &[Flag] = &[
+    flag("-p", true, true, Takes::Password),
+    flag("--password", false, true, Takes::Password),
+];
+/// `sqlcmd -P PASSWORD` (and `bcp`).
+const SQLCMD: &[Flag] = &[flag("-P", true, true, Takes::Password)];
+/// The OpenLDAP clients: `-w PASSWORD`.
+const LDAP: &[Flag] = &[flag("-w", true, true, Takes::Password)];
+/// Samba's clients: `-U user%password`, `--user=user%password`.
+const SMB: &[Flag] = &[
+    flag("-U", true, true, Takes::UserAndPassword),
+    flag("--user", false, true, Takes::UserAndPassword),
+];
+/// Registry logins: `-p PASSWORD`, `--password PASSWORD` (`--password-stdin` reads it).
+const LOGIN: &[Flag] = &[
+    flag("-p", true, true, Takes::Password),
+    flag("--password", false, true, Takes::Password),
+];
+/// OpenSSL: `-passin pass:VALUE`, `-passout pass:VALUE`, `-pass pass:VALUE`.
+const OPENSSL: &[Flag] = &[
+    flag("-passin", false, true, Takes::PassPhrase),
+    flag("-passout", false, true, Takes::PassPhrase),
+    flag("-pass", false, true, Takes::PassPhrase),
+];
+
+/// Command-line tools that take a password as a flag, with their flags. Whatever is on a
+/// command line is in the text that holds it (user data, a container's command, a
+/// document's steps) and in the process list of the machine.
+const TOOLS: &[(&str, &[Flag])] = &[
+    ("mysql", MYSQL),
+    ("mysqldump", MYSQL),
+    ("mysqladmin", MYSQL),
+    ("mysqlimport", MYSQL),
+    ("mysqlcheck", MYSQL),
+    ("mysqlpump", MYSQL),
+    ("mysqlsh", MYSQL),
+    ("mariadb", MYSQL),
+    ("mariadb-dump", MYSQL),
+    ("mariadb-admin", MYSQL),
+    ("curl", CURL),
+    ("wget", WGET),
+    ("sshpass", SSHPASS),
+    ("redis-cli", REDIS),
+    ("valkey-cli", REDIS),
+    ("mongo", MONGO),
+    ("mongosh", MONGO),
+    ("mongodump", MONGO),
+    ("mongorestore", MONGO),
+    ("mongoexport", MONGO),
+    ("mongoimport", MONGO),
+    ("sqlcmd", SQLCMD),
+    ("bcp", SQLCMD),
+    ("ldapsearch", LDAP),
+    ("ldapadd", LDAP),
+    ("ldapmodify", LDAP),
+    ("ldapdelete", LDAP),
+    ("ldapwhoami", LDAP),
+    ("ldappasswd", LDAP),
+    ("smbclient", SMB),
+    ("rpcclient", SMB),
+    ("docker login", LOGIN),
+    ("podman login", LOGIN),
+    ("buildah login", LOGIN),
+    ("skopeo login", LOGIN),
+    ("helm registry login", LOGIN),
+    ("openssl", OPENSSL),
+];
+
+/// Whether a word (a tool's name, a flag) may start at `i`: the text starts there or the
+/// byte before separates words of a command line (white space, a path's `/`, a quote, a
+/// shell operator).
+const fn command_word_start(b: &[u8], i: usize) -> bool {
+    i == 0
+        || matches!(
+            b[i - 1],
+            b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'"' | b'\'' | b'`' | b';' | b'|' | b'&' | b'('
+        )
+}
+
+/// Whether `b[i..]` starts with `needle`, exactly.
+const fn at_exactly(b: &[u8], i: usize, needle: &[u8]) -> bool {
+    if i + needle.len() > b.len() {
+        return false;
+    }
+    let mut k = 0;
+    while k < needle.len() {
+        if b[i + k] != needle[k] {
+            return false;
+        }
+        k += 1;
+    }
+    true
+}
+
+/// Whether the byte ends a command (a new line or a shell operator).
+const fn ends_command(c: u8) -> bool {
+    matches!(c, b'\n' | b'\r' | b';' | b'|' | b'&')
+}
+
+/// Whether a written value starts at `v` (after an optional opening quote): a byte that is
+/// not the end of the word or of the text, nor `$`, a backquote, `<` or `{` (a variable, a
+/// command fetching the value at boot, a placeholder).
+const fn written_at(b: &[u8], mut v: usize) -> bool {
+    if v < b.len() && (b[v] == b'"' || b[v] == b'\'') {
+        v += 1;
+    }
+    v < b.len()
+        && !matches!(
+            b[v],
+            b'$' | b'`'
+                | b'<'
+                | b'{'
+                | b'"'
+                | b'\''
+                | b' '
+                | b'\t'
+                | b'\n'
+                | b'\r'
+                | b';'
+                | b'|'
+                | b'&'
+                | b')'
+        )
+}
+
+/// Whether the value starting at `v` writes what the flag takes.
+const fn flag_value_written(b: &[u8], v: usize, takes: Takes) -> bool {
+    match takes {
+        Takes::Password => written_at(b, v),
+        Takes::PassPhrase => {
+            let v = if v < b.len() && (b[v] == b'"' || b[v] == b'\'') {
+                v + 1
+            } else {
+                v
+            };
+            at_exactly(b, v, b"pass:") && written_at(b, v + 5)
+        }
+        Takes::UserAndPassword => {
+            // The word's separator (`:` or `%`), then a written password.
+            let mut k = v;
+            if k < b.len() && (b[k] == b'"' || b[k] == b'\'') {
+                k += 1;
+            }
+            while k < b.len() && !matches!(b[k], b' ' | b'\t' | b'"' | b'\'') && !ends_command(b[k])
+            {
+                if b[k] == b':' || b[k] == b'%' {
+                    return written_at(b, k + 1);
+                }
+                k += 1;
+            }
+            false
+        }
+    }
+}
+
+/// The tool whose command at `i` passes a written password as a flag, if one does.
+const fn command_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
+    if !command_word_start(b, i) {
+        return None;
+    }
+    let mut t = 0;
+    while t < TOOLS.len() {
+        let (tool, flags) = TOOLS[t];
+        let name = tool.as_bytes();
+        let after = i + name.len();
+        if at_ignore_case(b, i, name)
+            && (after == b.len() || matches!(b[after], b' ' | b'\t' | b'"' | b'\''))
+        {
+            // The flags of this command, up to its end.
+            let mut k = after;
+            while k < b.len() && !ends_command(b[k]) {
+                let token = matches!(b[k - 1], b' ' | b'\t')
+                    || ((b[k - 1] == b'"' || b[k - 1] == b'\'')
+                        && k >= 2
+                        && matches!(b[k - 2], b' ' | b'\t'));
+                let mut f = 0;
+                while token && f < flags.len() {
+                    let flag = &flags[f];
+                    let e = k + flag.name.len();
+                    if at_exactly(b, k, flag.name.as_bytes()) {
+                        let value = if e < b.len() && b[e] == b'=' {
+                            Some(e + 1)
+                        } else if flag.spaced && e < b.len() && (b[e] == b' ' || b[e] == b'\t') {
+                            let mut v = e;
+                            while v < b.len() && (b[v] == b' ' || b[v] == b'\t') {
+                                v += 1;
+                            }
+                            Some(v)
+                        } else if flag.attached && e < b.len() && !matches!(b[e], b' ' | b'\t') {
+                            Some(e)
+                        } else {
+                            None
+                        };
+                        if let Some(v) = value
+                            && flag_value_written(b, v, flag.takes)
+                        {
+                            return Some(tool);
+                        }
+                    }
+                    f += 1;
+                }
+                k += 1;
+            }
+        }
+        t += 1;
+    }
+    None
+}
+
+/// The command-line tool to which `text` passes a written password as a flag, if it does:
+/// `mysql -phunter2`, `mysql --password=hunter2`, `curl -u admin:hunter2`,
+/// `sshpass -p hunter2`, `redis-cli -a hunter2`, `docker login -p hunter2`,
+/// `openssl … -passin pass:hunter2`, … A value read at boot (`-p"$DB_PASSWORD"`,
+/// `` -p`fetch` ``) or prompted for (`mysql -p`, `curl -u admin`) is not written. Works in
+/// const context.
+///
+/// ```
+/// use hipaa_stack_syntax::command_secret;
+/// assert_eq!(command_secret("mysql -u admin -phunter2 ehr"), Some("mysql"));
+/// assert_eq!(command_secret("curl -u admin:hunter2 https://example.com"), Some("curl"));
+/// assert_eq!(command_secret("mysql -u admin -p\"$DB_PASSWORD\" ehr"), None);
+/// assert_eq!(command_secret("mkdir -p /var/lib/app && docker run -p 443:8443 app"), None);
+/// ```
+pub const fn command_secret(text: &str) -> Option<&'static str> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if let Some(tool) = command_secret_at(b, i) {
+            return Some(tool);
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Why user data `text` may carry a secret, if it may: a CloudFormation dynamic reference
 /// (`{{resolve:…}}`, which CloudFormation would replace with the secret's value in the
 /// template it deploys), a private key, an AWS access key id, or a name ending in a word
@@ -1043,6 +1338,11 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                     "user data may not hold an AWS access key id: give the instance a role instead",
                 );
             }
+        }
+        if command_secret_at(b, i).is_some() {
+            return Some(
+                "user data may not pass a password to a command as a flag (`mysql -p…`, `curl -u user:…`, `sshpass -p …`): it is readable by anyone who may describe the instance; fetch the value at boot from Secrets Manager, by ARN, into a variable (`-p\"$DB_PASSWORD\"`)",
+            );
         }
         if at_ignore_case(b, i, b"://") && url_password_at(b, i + 3) {
             return Some(

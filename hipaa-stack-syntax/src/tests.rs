@@ -847,6 +847,26 @@ mod user_data {
             "curl 'https://host'a:b@c\n",
             "psql postgres://app:`fetch`@db/ehr\n",
             "psql postgres://app:<password>@db/ehr\n",
+            // Passwords read at boot or prompted for, and flags of the same letter that
+            // take no password.
+            "mysql -u admin -p\"$DB_PASSWORD\" ehr\n",
+            "mysql -u admin -p ehr\n",
+            "mysql -u admin -p`fetch-secret db` ehr\n",
+            "mysql --password=\"$PW\" ehr\n",
+            "mysql-client -phunter2\n",
+            "curl -u admin https://example.com\n",
+            "curl -u \"$USER:$PASSWORD\" https://example.com\n",
+            "curl -u admin: https://example.com\n",
+            "sshpass -e ssh host\n",
+            "sshpass -f /run/pw ssh host\n",
+            "mkdir -p /var/lib/app\n",
+            "docker run -p 443:8443 app\n",
+            "docker login --password-stdin registry\n",
+            "openssl enc -pass env:PW -in x\n",
+            "openssl enc -pass file:/run/pw -in x\n",
+            "ssh -p 2222 host\n",
+            "mysql\n-phunter2\n",
+            "sqlcmd -p 1433\n",
         ] {
             assert_eq!(user_data_problem(text), None, "{text}");
             assert!(check_user_data(text).is_ok());
@@ -875,6 +895,30 @@ mod user_data {
             "db2Pwd=hunter2",
             "psql postgres://app:hunter2@db.internal/ehr\n",
             "redis-cli -u redis://:s3cret@cache:6379\n",
+            // A password passed to a command as a flag, in each tool's spellings.
+            "mysql -u admin -phunter2 ehr\n",
+            "mysql -uadmin -p'hunter2' ehr\n",
+            "/usr/bin/mysqldump -p\"hunter2\" ehr > dump.sql\n",
+            "mysql --password=hunter2 ehr\n",
+            "MARIADB -phunter2\n",
+            "curl -u admin:hunter2 https://example.com\n",
+            "curl -uadmin:hunter2 https://example.com\n",
+            "curl --user \"admin:hunter2\" https://example.com\n",
+            "curl --user=admin:hunter2 https://example.com\n",
+            "curl -sS --proxy-user p:hunter2 https://example.com\n",
+            "wget --http-password hunter2 https://example.com\n",
+            "sshpass -p hunter2 ssh host\n",
+            "sshpass -phunter2 ssh host\n",
+            "sh -c 'sshpass -p hunter2 scp a host:'\n",
+            "redis-cli -a hunter2 ping\n",
+            "redis-cli -h cache --pass hunter2 ping\n",
+            "mongosh --password hunter2 ehr\n",
+            "sqlcmd -S db -U sa -P hunter2\n",
+            "ldapsearch -x -D cn=admin -w hunter2\n",
+            "smbclient //files/share -U admin%hunter2\n",
+            "docker login -u admin -p hunter2 registry\n",
+            "openssl pkcs12 -export -passout pass:hunter2 -out k.p12\n",
+            "echo ok && mysql -phunter2\n",
         ] {
             assert!(user_data_problem(text).is_some(), "{text}");
             let v = check_user_data(text).unwrap_err();

@@ -409,6 +409,15 @@ impl Resource {
         }
     }
 
+    /// The same resource with other properties (a reading of its conditions, for the
+    /// rules).
+    pub(crate) fn with_properties(&self, properties: serde_json::Value) -> Self {
+        Resource {
+            properties: Properties::Tree(properties),
+            ..self.clone()
+        }
+    }
+
     /// The logical ids this resource waits for.
     pub fn depends_on_ids(&self) -> &[String] {
         &self.depends_on

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::cfn::Template;
+use crate::cfn::{Resource, Template};
+use crate::compliance::rules::branches::{Reading, readings};
 use crate::compliance::rules::{Cx, Outcome, Proof, rules};
 use crate::compliance::{WAIVERS_KEY, rule_spec};
 use crate::literal::Date;
@@ -137,6 +138,64 @@ struct WaiverNote {
     used: bool,
 }
 
+/// The outcome of a rule on a resource that tests conditions: it fails if it fails in any
+/// reading (the finding says in which), is a gap if it is one in any, does not apply if it
+/// applies in none, and otherwise holds, with the evidence of every reading, pointing at the
+/// branches of the template as written.
+fn every_reading(
+    readings: &[(Reading, Resource)],
+    check: impl Fn(&Resource) -> Outcome,
+    id: &str,
+) -> Outcome {
+    // Each finding once, with the first reading it is found in and how many it is in.
+    let mut failures: Vec<(String, String, usize)> = Vec::new();
+    let mut gap = None;
+    let mut evidence: Vec<Proof> = Vec::new();
+    let mut applies = false;
+    for (reading, read) in readings {
+        match check(read) {
+            Outcome::Fail(finding) => match failures.iter_mut().find(|(_, f, _)| *f == finding) {
+                Some((_, _, count)) => *count += 1,
+                None => failures.push((reading.when(), finding, 1)),
+            },
+            Outcome::Gap(reason) => gap = gap.or(Some(reason)),
+            Outcome::NotApplicable => {}
+            Outcome::Pass(proofs) => {
+                applies = true;
+                for mut proof in proofs {
+                    if proof.logical_id == id
+                        && let Some(below) = proof.path.strip_prefix("/Properties")
+                    {
+                        proof.path = format!("/Properties{}", reading.original(below));
+                    }
+                    if !evidence.contains(&proof) {
+                        evidence.push(proof);
+                    }
+                }
+            }
+        }
+    }
+    if !failures.is_empty() {
+        let findings: Vec<String> = failures
+            .into_iter()
+            .map(|(when, finding, count)| {
+                if count == readings.len() {
+                    finding
+                } else {
+                    format!("{when}: {finding}")
+                }
+            })
+            .collect();
+        Outcome::Fail(findings.join("; "))
+    } else if let Some(reason) = gap {
+        Outcome::Gap(reason)
+    } else if applies {
+        Outcome::Pass(evidence)
+    } else {
+        Outcome::NotApplicable
+    }
+}
+
 /// The results of an app's rules, filled one stack at a time ([`Evaluator::stack`]) so
 /// that synth can write a stack and let go of its JSON trees before the next is checked.
 pub(crate) struct Evaluator {
@@ -205,8 +264,21 @@ impl Evaluator {
                 stack,
                 stacks,
             };
+            // A resource that tests conditions (`Fn::If`) is read once per combination.
+            let readings: Vec<(Reading, Resource)> = readings(resource.properties())
+                .into_iter()
+                .map(|r| {
+                    let read = resource.with_properties(r.properties.clone());
+                    (r, read)
+                })
+                .collect();
             for rule in rules().filter(|r| r.applies_to(resource.type_name())) {
-                let status = match (rule.check)(&cx) {
+                let outcome = if readings.is_empty() {
+                    (rule.check)(&cx)
+                } else {
+                    every_reading(&readings, |read| (rule.check)(&cx.on(read)), cx.id())
+                };
+                let status = match outcome {
                     Outcome::NotApplicable => continue,
                     Outcome::Pass(evidence) => Status::Enforced { evidence },
                     Outcome::Gap(reason) => Status::Gap { reason },

@@ -581,6 +581,43 @@ mod tests {
     }
 
     #[test]
+    fn a_key_carried_from_another_region_by_a_parameter_is_judged_on_what_it_carries() {
+        // Escape-hatch topics of the bucket's stack encrypted with what hipaa-stack's
+        // parameters carry from the copy's region: the copy's key, and the copy itself.
+        let assembly = replicated_with(false, |data| {
+            for (id, carried) in [
+                ("KeyTopic", "Xrclinicdr5DrKeyArn"),
+                ("BucketTopic", "Xrclinicdr11RecordsCopyArn"),
+            ] {
+                data.add(
+                    RawResource::new(id, "AWS::SNS::Topic")
+                        .property("KmsMasterKeyId", json!({ "Ref": carried })),
+                )
+                .unwrap();
+            }
+        });
+        let n1 = |id: &str| {
+            assembly
+                .evaluation()
+                .results
+                .iter()
+                .find(|c| c.rule == "N1" && &*c.logical_id == id)
+                .map(|c| c.status.clone())
+                .unwrap()
+        };
+        assert!(
+            matches!(n1("KeyTopic"), crate::compliance::Status::Enforced { .. }),
+            "{:?}",
+            n1("KeyTopic")
+        );
+        assert!(
+            matches!(n1("BucketTopic"), crate::compliance::Status::Failed { ref finding } if finding.contains("not a KMS key")),
+            "{:?}",
+            n1("BucketTopic")
+        );
+    }
+
+    #[test]
     fn a_replicated_bucket_copies_kms_objects_to_its_copys_region_with_the_copys_key() {
         let assembly = replicated(true);
         let t: serde_json::Value =

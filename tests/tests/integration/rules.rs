@@ -474,6 +474,34 @@ fn s10_held(s: &Stack<'_>) {
     );
 }
 
+/// An access point of the bucket `records` with its public access blocked.
+fn access_point() -> RawResource {
+    RawResource::new("Ap", "AWS::S3::AccessPoint")
+        .property("Bucket", "records")
+        .property("Name", "records-ap")
+        .property(
+            "PublicAccessBlockConfiguration",
+            json!({
+                "BlockPublicAcls": true,
+                "BlockPublicPolicy": true,
+                "IgnorePublicAcls": true,
+                "RestrictPublicBuckets": true,
+            }),
+        )
+}
+
+fn s14_broken(s: &Stack<'_>) {
+    // Reachable from the internet, without a policy that denies requests without TLS.
+    add(s, access_point());
+}
+
+fn s14_held(s: &Stack<'_>) {
+    add(
+        s,
+        access_point().property("/VpcConfiguration/VpcId", "vpc-0123456789abcdef0"),
+    );
+}
+
 fn s13_held(s: &Stack<'_>) {
     add(
         s,
@@ -1623,6 +1651,7 @@ cases! {
     s9: "S9" on "Bucket", breaks s9_broken, holds s9_held;
     s10: "S10" on "Bucket", gap s9_held, holds s10_held;
     s13: "S13" on "Bucket", breaks s9_held, holds s13_held;
+    s14: "S14" on "Ap", breaks s14_broken, holds s14_held;
     d1: "D1" on "Logs", breaks d1_broken, holds d1_held;
     r1: "R1" on "Db", breaks r1_broken, holds r1_held;
     r2: "R2" on "Db", breaks r2_broken, holds r2_held;

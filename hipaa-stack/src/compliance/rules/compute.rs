@@ -3,10 +3,17 @@
 use serde_json::{Value, json};
 
 use super::resilience::customer_key;
-use super::{Cx, Outcome, Packs, Proof, RuleSpec, all, is_false, is_true, pointer_name};
+use super::{
+    Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, is_false, is_true, pointer_name,
+};
 use crate::cfn::Resource;
 
 const INSTANCE: &[&str] = &["AWS::EC2::Instance"];
+const LAUNCH_CONFIGURATION: &str = "AWS::AutoScaling::LaunchConfiguration";
+const LAUNCH_TEMPLATE: &str = "AWS::EC2::LaunchTemplate";
+const GROUP: &str = "AWS::AutoScaling::AutoScalingGroup";
+const EIP: &str = "AWS::EC2::EIP";
+const EIP_ASSOCIATION: &str = "AWS::EC2::EIPAssociation";
 
 pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
@@ -69,10 +76,17 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "E5",
-        title: "instances run in a named subnet without a public address",
-        types: INSTANCE,
+        title: "instances run in a named subnet without a public address, however they are launched",
+        types: &[
+            "AWS::EC2::Instance",
+            LAUNCH_CONFIGURATION,
+            LAUNCH_TEMPLATE,
+            GROUP,
+            EIP,
+            EIP_ASSOCIATION,
+        ],
         controls: &["164.308(a)(3)(i)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "set `SubnetId` (or `NetworkInterfaces[0].SubnetId`) to a private subnet and never `AssociatePublicIpAddress`",
+        fix: "set `SubnetId` (or `NetworkInterfaces[0].SubnetId`) of instances, and `VPCZoneIdentifier` of Auto Scaling groups, to private subnets; never set `AssociatePublicIpAddress` true (instance, launch configuration, launch template interface) nor attach an Elastic IP to an instance or its interface; reach the servers through a load balancer and Session Manager",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2InstanceNoPublicIp"),
             checkov: Some("CKV_AWS_88"),
@@ -294,6 +308,139 @@ fn e4(cx: &Cx<'_>) -> Outcome {
 }
 
 fn e5(cx: &Cx<'_>) -> Outcome {
+    match cx.resource.type_name() {
+        LAUNCH_CONFIGURATION => launch_configuration_address(cx),
+        LAUNCH_TEMPLATE => launch_template_addresses(cx),
+        GROUP => group_subnets(cx),
+        EIP | EIP_ASSOCIATION => elastic_ip(cx),
+        _ => instance_address(cx),
+    }
+}
+
+/// A launch configuration's `AssociatePublicIpAddress`: true gives every instance a public
+/// address; not set, the group's subnets decide (judged on the group).
+fn launch_configuration_address(cx: &Cx<'_>) -> Outcome {
+    match cx.prop("/AssociatePublicIpAddress") {
+        Some(v) if is_true(v) => Outcome::Fail(
+            "`AssociatePublicIpAddress` is true: every instance launched from it gets a public address"
+                .to_owned(),
+        ),
+        Some(v) if is_false(v) => all([cx.proof("/AssociatePublicIpAddress").ok_or_default()]),
+        Some(v) => Outcome::Fail(format!(
+            "`AssociatePublicIpAddress` is {}, which may be true",
+            super::meaning::text_or_json(v)
+        )),
+        None => Outcome::NotApplicable,
+    }
+}
+
+/// The `AssociatePublicIpAddress` of a launch template's network interfaces.
+fn launch_template_addresses(cx: &Cx<'_>) -> Outcome {
+    let count = cx
+        .prop("/LaunchTemplateData/NetworkInterfaces")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    let checks: Vec<Result<Proof, String>> = (0..count)
+        .filter_map(|i| {
+            let pointer =
+                format!("/LaunchTemplateData/NetworkInterfaces/{i}/AssociatePublicIpAddress");
+            let v = cx.prop(&pointer)?;
+            Some(if is_false(v) {
+                cx.proof(&pointer).ok_or_default()
+            } else {
+                Err(format!(
+                    "`{}` is {}: instances launched from it may get a public address",
+                    pointer_name(&pointer),
+                    super::meaning::text_or_json(v)
+                ))
+            })
+        })
+        .collect();
+    if checks.is_empty() {
+        // Not written: the subnet decides (judged on the group or the instance).
+        return Outcome::NotApplicable;
+    }
+    all(checks)
+}
+
+/// Whether the launch template or configuration of a group (of this template) declines
+/// public addresses explicitly.
+fn group_declines(cx: &Cx<'_>) -> bool {
+    let declines = |r: &Resource| match r.type_name() {
+        LAUNCH_TEMPLATE => r.properties()["LaunchTemplateData"]["NetworkInterfaces"]
+            .as_array()
+            .is_some_and(|a| {
+                !a.is_empty() && a.iter().all(|n| is_false(&n["AssociatePublicIpAddress"]))
+            }),
+        _ => is_false(&r.properties()["AssociatePublicIpAddress"]),
+    };
+    [
+        "/LaunchTemplate/LaunchTemplateId",
+        "/MixedInstancesPolicy/LaunchTemplate/LaunchTemplateSpecification/LaunchTemplateId",
+        "/LaunchConfigurationName",
+    ]
+    .iter()
+    .filter_map(|p| cx.prop(p))
+    .any(|v| {
+        cx.template
+            .resources()
+            .iter()
+            .filter(|r| mentions(v, r.logical_id()))
+            .any(declines)
+    })
+}
+
+/// An Auto Scaling group launches into named subnets that give no public address.
+fn group_subnets(cx: &Cx<'_>) -> Outcome {
+    let Some(subnets) = cx
+        .prop("/VPCZoneIdentifier")
+        .and_then(Value::as_array)
+        .filter(|a| !a.is_empty())
+    else {
+        return Outcome::Fail(
+            "`VPCZoneIdentifier` is not set: the group launches into the default VPC, whose subnets give every instance a public address"
+                .to_owned(),
+        );
+    };
+    let declined = group_declines(cx);
+    let public: Vec<&str> = cx
+        .others("AWS::EC2::Subnet")
+        .filter(|s| subnets.iter().any(|v| mentions(v, s.logical_id())))
+        .filter(|s| is_true(&s.properties()["MapPublicIpOnLaunch"]))
+        .map(Resource::logical_id)
+        .collect();
+    if !public.is_empty() && !declined {
+        return Outcome::Fail(format!(
+            "`VPCZoneIdentifier` names subnets that map public addresses on launch ({}), so every instance gets one",
+            public.join(", ")
+        ));
+    }
+    all([cx.proof("/VPCZoneIdentifier").ok_or_default()])
+}
+
+/// An Elastic IP gives the instance or network interface it is attached to a public
+/// address (a NAT gateway's, attached by the gateway, is no instance's).
+fn elastic_ip(cx: &Cx<'_>) -> Outcome {
+    let attached: Vec<&str> = ["/InstanceId", "/NetworkInterfaceId"]
+        .into_iter()
+        .filter(|p| cx.prop(p).is_some())
+        .collect();
+    if let Some(p) = attached.first() {
+        return Outcome::Fail(format!(
+            "`{}` attaches the Elastic IP to an instance: it gets a public address",
+            &p[1..]
+        ));
+    }
+    if cx.resource.type_name() == EIP_ASSOCIATION {
+        return Outcome::NotApplicable;
+    }
+    Outcome::Pass(vec![Proof {
+        logical_id: cx.id().to_owned(),
+        path: "/Type".to_owned(),
+    }])
+}
+
+fn instance_address(cx: &Cx<'_>) -> Outcome {
     let interfaces: &[Value] = cx
         .prop("/NetworkInterfaces")
         .and_then(Value::as_array)

@@ -542,3 +542,81 @@ fn a_stack_description_that_carries_a_secret_fails_p1() {
     let assembly = app.check().unwrap();
     assert!(assembly.evaluation().findings().is_empty());
 }
+
+#[test]
+fn a_web_acl_of_another_stack_proves_f4_and_the_template_searched_is_its_own() {
+    use serde_json::json;
+    let app = App::new("edge");
+    // A stack before the others, with resources of the same logical ids as the web ACL's:
+    // the rule must read the stack that holds the association, not the first one.
+    let first = app.stack("first").unwrap();
+    first
+        .add(RawResource::new("Acl", "AWS::WAFv2::WebACL").property("Rules", json!([])))
+        .unwrap();
+    let web = app.stack("web").unwrap();
+    let balancer = |id: &str| {
+        RawResource::new(id, "AWS::ElasticLoadBalancingV2::LoadBalancer")
+            .property("Scheme", "internet-facing")
+            .property(
+                "Subnets",
+                json!(["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"]),
+            )
+    };
+    let lb = web.add(balancer("Lb")).unwrap();
+    let waf = app.stack("waf").unwrap();
+    let acl = waf
+        .add(
+            RawResource::new("Acl", "AWS::WAFv2::WebACL")
+                .property("Scope", "REGIONAL")
+                .property("/DefaultAction/Allow", json!({}))
+                .property("/Rules/0/Name", "common"),
+        )
+        .unwrap();
+    waf.add(
+        RawResource::new("Association", "AWS::WAFv2::WebACLAssociation")
+            .property("ResourceArn", lb.reference())
+            .property("WebACLArn", acl.attribute("Arn")),
+    )
+    .unwrap();
+    waf.add(
+        RawResource::new("Logging", "AWS::WAFv2::LoggingConfiguration")
+            .property("ResourceArn", acl.attribute("Arn"))
+            .property(
+                "LogDestinationConfigs",
+                json!(["arn:aws:logs:us-east-1:111122223333:log-group:aws-waf-logs-edge"]),
+            ),
+    )
+    .unwrap();
+    // A load balancer of the ACL's own stack, after `first`.
+    let own = waf.add(balancer("OwnLb")).unwrap();
+    waf.add(
+        RawResource::new("OwnAssociation", "AWS::WAFv2::WebACLAssociation")
+            .property("ResourceArn", own.reference())
+            .property("WebACLArn", acl.attribute("Arn")),
+    )
+    .unwrap();
+    let assembly = app.check().unwrap();
+    let f4 = |stack: &str, id: &str| {
+        assembly
+            .evaluation()
+            .results
+            .iter()
+            .find(|c| c.rule == "F4" && &*c.stack == stack && &*c.logical_id == id)
+            .map(|c| c.status.clone())
+            .unwrap()
+    };
+    match f4("web", "Lb") {
+        Status::Enforced { evidence } => {
+            let ids: Vec<&str> = evidence.iter().map(|p| p.logical_id.as_str()).collect();
+            assert_eq!(ids, ["waf/Association", "waf/Acl", "waf/Logging"]);
+        }
+        other => panic!("F4 on web/Lb: {other:?}"),
+    }
+    match f4("waf", "OwnLb") {
+        Status::Enforced { evidence } => {
+            let ids: Vec<&str> = evidence.iter().map(|p| p.logical_id.as_str()).collect();
+            assert_eq!(ids, ["OwnAssociation", "Acl", "Logging"]);
+        }
+        other => panic!("F4 on waf/OwnLb: {other:?}"),
+    }
+}

@@ -29,7 +29,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "no nested stack, no macro (`Fn::Transform`), and no type spelled unlike AWS spells it: the rules would never read it",
         types: EVERY_TYPE,
         controls: &["164.308(a)(1)(ii)(B)", "164.312(a)(1)"],
-        fix: "declare the nested stack's resources as a stack of the app (`app.stack(..)`), where every rule reads them; write resource types exactly as AWS does (`AWS::S3::Bucket`)",
+        fix: "declare the nested stack's resources as a stack of the app (`app.stack(..)`), where every rule reads them; write resource types exactly as AWS does (`AWS::S3::Bucket`); test at most six conditions (`Fn::If`) in one resource, whose every combination the rules read",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -79,7 +79,6 @@ const INERT: &[&str] = &[
     "AWS::EC2::VPCGatewayAttachment",
     "AWS::EC2::VPCEndpoint",
     "AWS::EC2::NatGateway",
-    "AWS::EC2::EIP",
     "AWS::EC2::FlowLog",
     "AWS::EC2::SecurityGroupEgress",
     "AWS::RDS::DBSubnetGroup",
@@ -169,6 +168,16 @@ fn u2(cx: &Cx<'_>) -> Outcome {
             "`{at}` holds `Fn::Transform`: a macro rewrites the resource after the rules have read it"
         ));
     }
+    // The engine reads a resource that tests at most `MOST_CONDITIONS` conditions once per
+    // combination, each reading without `Fn::If`: a condition left is one too many.
+    let conditions = super::branches::conditions(cx.resource.properties());
+    if !conditions.is_empty() {
+        return Outcome::Fail(format!(
+            "the properties test {} conditions (`Fn::If`); the rules read every combination of at most {}",
+            conditions.len(),
+            super::branches::MOST_CONDITIONS
+        ));
+    }
     if NESTED.iter().any(|n| n.eq_ignore_ascii_case(t)) {
         return Outcome::Fail(format!(
             "`{t}` deploys a template that the rules never read"
@@ -194,11 +203,23 @@ fn u2(cx: &Cx<'_>) -> Outcome {
 /// HIPAA Eligible Services, with the service's name on the list.
 ///
 /// Source: AWS, "HIPAA Eligible Services Reference",
-/// <https://aws.amazon.com/compliance/hipaa-eligible-services-reference/>, transcribed from
-/// the page as it stood in 2024 (list dated 2024-09); on 2026-12-01 the page could not be
-/// fetched to compare again, so re-compare it before relying on a service added since.
-/// AWS adds services over time: add the CloudFormation namespace of a newly listed service
-/// here. A namespace that is not listed is treated as not eligible (the strict reading).
+/// <https://aws.amazon.com/compliance/hipaa-eligible-services-reference/>.
+///
+/// - First transcribed from the page as it stood in September 2024.
+/// - Compared again on 2026-12-01. The page itself could not be fetched from this build's
+///   environment, so it was compared with AWS's own copy of the list dated 2022-04-18 (the
+///   healthcare sample configuration of AWS Labs' Landing Zone Accelerator,
+///   `reference/sample-configurations/aws-best-practices-healthcare/service-control-policies/Readme.md`),
+///   which named services missing here (App Mesh, Cloud Map, Elemental MediaConnect,
+///   MediaConvert and MediaLive, Firewall Manager, Forecast, Global Accelerator, Glue
+///   DataBrew, Lake Formation, IoT Core, IoT Events, IoT Greengrass, Keyspaces, Location
+///   Service, OpsWorks, Personalize, QLDB, RoboMaker, Service Catalog, Serverless Application
+///   Repository, X-Ray), added here; and with reports of the page's 2026 revision naming
+///   Amazon Bedrock and Amazon Bedrock AgentCore, added too.
+///
+/// AWS adds services over time and has not removed one: add the CloudFormation namespace
+/// of a newly listed service here, and compare the whole list with the page before a
+/// release. A namespace that is not listed is treated as not eligible (the strict reading).
 pub const ELIGIBLE: &[(&str, &str)] = &[
     ("AmazonMQ", "Amazon MQ"),
     ("Amplify", "AWS Amplify"),
@@ -206,13 +227,17 @@ pub const ELIGIBLE: &[(&str, &str)] = &[
     ("ApiGatewayV2", "Amazon API Gateway"),
     ("AppConfig", "AWS AppConfig"),
     ("AppFlow", "Amazon AppFlow"),
+    ("ApplicationAutoScaling", "Application Auto Scaling"),
+    ("AppMesh", "AWS App Mesh"),
     ("AppStream", "Amazon AppStream 2.0"),
     ("AppSync", "AWS AppSync"),
-    ("ApplicationAutoScaling", "Application Auto Scaling"),
     ("Athena", "Amazon Athena"),
     ("AutoScaling", "Amazon EC2 Auto Scaling"),
     ("Backup", "AWS Backup"),
     ("Batch", "AWS Batch"),
+    ("Bedrock", "Amazon Bedrock"),
+    ("BedrockAgentCore", "Amazon Bedrock AgentCore"),
+    ("Cassandra", "Amazon Keyspaces (for Apache Cassandra)"),
     ("CertificateManager", "AWS Certificate Manager"),
     ("Cloud9", "AWS Cloud9"),
     ("CloudFront", "Amazon CloudFront"),
@@ -227,10 +252,11 @@ pub const ELIGIBLE: &[(&str, &str)] = &[
     ("Comprehend", "Amazon Comprehend"),
     ("Config", "AWS Config"),
     ("Connect", "Amazon Connect"),
-    ("DMS", "AWS Database Migration Service"),
+    ("DataBrew", "AWS Glue DataBrew"),
     ("DataSync", "AWS DataSync"),
     ("Detective", "Amazon Detective"),
     ("DirectoryService", "AWS Directory Service"),
+    ("DMS", "AWS Database Migration Service"),
     ("DocDB", "Amazon DocumentDB"),
     ("DynamoDB", "Amazon DynamoDB"),
     ("EC2", "Amazon EC2 (with Amazon EBS and Amazon VPC)"),
@@ -238,20 +264,26 @@ pub const ELIGIBLE: &[(&str, &str)] = &[
     ("ECS", "Amazon Elastic Container Service"),
     ("EFS", "Amazon Elastic File System"),
     ("EKS", "Amazon Elastic Kubernetes Service"),
-    ("EMR", "Amazon EMR"),
     ("ElastiCache", "Amazon ElastiCache"),
     ("ElasticBeanstalk", "AWS Elastic Beanstalk"),
     ("ElasticLoadBalancing", "Elastic Load Balancing"),
     ("ElasticLoadBalancingV2", "Elastic Load Balancing"),
     ("Elasticsearch", "Amazon OpenSearch Service"),
+    ("EMR", "Amazon EMR"),
     ("Events", "Amazon EventBridge"),
+    ("FMS", "AWS Firewall Manager"),
+    ("Forecast", "Amazon Forecast"),
     ("FSx", "Amazon FSx"),
+    ("GlobalAccelerator", "AWS Global Accelerator"),
     ("Glue", "AWS Glue"),
+    ("Greengrass", "AWS IoT Greengrass"),
+    ("GreengrassV2", "AWS IoT Greengrass"),
     ("GuardDuty", "Amazon GuardDuty"),
     ("HealthLake", "AWS HealthLake"),
     ("Inspector", "Amazon Inspector"),
     ("InspectorV2", "Amazon Inspector"),
-    ("KMS", "AWS Key Management Service"),
+    ("IoT", "AWS IoT Core"),
+    ("IoTEvents", "AWS IoT Events"),
     ("Kendra", "Amazon Kendra"),
     ("Kinesis", "Amazon Kinesis Data Streams"),
     (
@@ -264,31 +296,48 @@ pub const ELIGIBLE: &[(&str, &str)] = &[
     ),
     ("KinesisFirehose", "Amazon Data Firehose"),
     ("KinesisVideo", "Amazon Kinesis Video Streams"),
+    ("KMS", "AWS Key Management Service"),
+    ("LakeFormation", "AWS Lake Formation"),
     ("Lambda", "AWS Lambda"),
     ("Lex", "Amazon Lex"),
+    ("Location", "Amazon Location Service"),
     ("Logs", "Amazon CloudWatch Logs"),
-    ("MSK", "Amazon Managed Streaming for Apache Kafka"),
     ("Macie", "Amazon Macie"),
+    ("MediaConnect", "AWS Elemental MediaConnect"),
+    ("MediaConvert", "AWS Elemental MediaConvert"),
+    ("MediaLive", "AWS Elemental MediaLive"),
     ("MemoryDB", "Amazon MemoryDB"),
+    ("MSK", "Amazon Managed Streaming for Apache Kafka"),
     ("Neptune", "Amazon Neptune"),
     ("NetworkFirewall", "AWS Network Firewall"),
     ("OpenSearchService", "Amazon OpenSearch Service"),
+    ("OpsWorks", "AWS OpsWorks Stacks"),
+    (
+        "OpsWorksCM",
+        "AWS OpsWorks for Chef Automate and Puppet Enterprise",
+    ),
+    ("Personalize", "Amazon Personalize"),
     ("Pinpoint", "Amazon Pinpoint"),
+    ("QLDB", "Amazon Quantum Ledger Database"),
     ("QuickSight", "Amazon QuickSight"),
     ("RDS", "Amazon RDS (and Amazon Aurora)"),
     ("Redshift", "Amazon Redshift"),
     ("Rekognition", "Amazon Rekognition"),
+    ("RoboMaker", "AWS RoboMaker"),
     ("Route53", "Amazon Route 53"),
     ("Route53Resolver", "Amazon Route 53"),
     ("S3", "Amazon S3"),
-    ("SES", "Amazon Simple Email Service"),
-    ("SNS", "Amazon SNS"),
-    ("SQS", "Amazon SQS"),
-    ("SSM", "AWS Systems Manager"),
     ("SageMaker", "Amazon SageMaker"),
     ("SecretsManager", "AWS Secrets Manager"),
     ("SecurityHub", "AWS Security Hub"),
+    ("ServerlessRepo", "AWS Serverless Application Repository"),
+    ("ServiceCatalog", "AWS Service Catalog"),
+    ("ServiceDiscovery", "AWS Cloud Map"),
+    ("SES", "Amazon Simple Email Service"),
     ("Shield", "AWS Shield"),
+    ("SNS", "Amazon SNS"),
+    ("SQS", "Amazon SQS"),
+    ("SSM", "AWS Systems Manager"),
     ("StepFunctions", "AWS Step Functions"),
     ("StorageGateway", "AWS Storage Gateway"),
     ("Timestream", "Amazon Timestream"),
@@ -297,6 +346,7 @@ pub const ELIGIBLE: &[(&str, &str)] = &[
     ("WAFRegional", "AWS WAF"),
     ("WAFv2", "AWS WAF"),
     ("WorkSpaces", "Amazon WorkSpaces"),
+    ("XRay", "AWS X-Ray"),
 ];
 
 /// Namespaces that configure the account and hold no customer content, which the list does
@@ -460,7 +510,39 @@ fn credential_text(text: &str) -> Option<&'static str> {
     if key_id {
         return Some("an AWS access key id");
     }
-    url_password(text).then_some("a password in a URL (`scheme://user:password@host`)")
+    if url_password(text) {
+        return Some("a password in a URL (`scheme://user:password@host`)");
+    }
+    hipaa_stack_syntax::command_secret(text)
+        .map(|_| "a password passed to a command as a flag (`mysql -p…`, `curl -u user:…`, `sshpass -p …`)")
+}
+
+/// Every list of two items or more below `value` (a container's `Command`, a document's
+/// `runCommand`) as one command line, its items joined by spaces, with its pointer: a tool
+/// and its password flag are often items of their own (`["curl", "-u", "admin:hunter2"]`).
+/// An item whose text cannot be known is a variable (`${…}`), read at run time.
+fn command_lines(value: &Value, pointer: String, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Array(items) => {
+            if items.len() > 1 {
+                let words: Vec<String> = items
+                    .iter()
+                    .map(|v| text(v).unwrap_or_else(|| "${…}".to_owned()))
+                    .collect();
+                out.push((pointer.clone(), words.join(" ")));
+            }
+            for (i, v) in items.iter().enumerate() {
+                command_lines(v, format!("{pointer}/{i}"), out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                let escaped = k.replace('~', "~0").replace('/', "~1");
+                command_lines(v, format!("{pointer}/{escaped}"), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Whether text holds a URL with a written password in its user information
@@ -907,7 +989,7 @@ fn p1(cx: &Cx<'_>) -> Outcome {
         // (Only user data and environment variables are read for `name: value` as well,
         // which descriptions write in prose.)
         if !name.eq_ignore_ascii_case("UserData")
-            && let Some(a) = assignment(s).filter(|a| s.contains('=') && a.contains('='))
+            && let Some(a) = assignment(s).filter(|_| s.contains('='))
             && equals_assignment(s)
         {
             problems.push(format!(
@@ -919,6 +1001,32 @@ fn p1(cx: &Cx<'_>) -> Outcome {
         if secret_property(&name) && !s.trim().is_empty() && !dynamic_reference(s) {
             problems.push(format!(
                 "`{}` is a secret written in plain text; use a `{{{{resolve:secretsmanager:…}}}}` dynamic reference or let the service manage it",
+                pointer.trim_start_matches('/')
+            ));
+        }
+    }
+    // The resource's metadata (waiver reasons, text a program writes at run time) is in the
+    // template as much as its properties, and as readable (GetTemplate).
+    let metadata = Value::Object(cx.resource.metadata().clone());
+    let mut notes = Vec::new();
+    strings_below(&metadata, "/Metadata".to_owned(), "", &mut notes);
+    for (pointer, _, s) in notes {
+        if let Some(what) = credential_text(s) {
+            problems.push(format!("`{}` holds {what}", &pointer[1..]));
+        } else if let Some(a) = assignment(s).filter(|_| equals_assignment(s)) {
+            problems.push(format!(
+                "`{}` assigns a secret in plain text ({a})",
+                &pointer[1..]
+            ));
+        }
+    }
+    // A command line written as a list of words: a password flag in an item of its own.
+    let mut lines = Vec::new();
+    command_lines(cx.resource.properties(), String::new(), &mut lines);
+    for (pointer, line) in lines {
+        if let Some(tool) = hipaa_stack_syntax::command_secret(&line) {
+            problems.push(format!(
+                "`{}` passes a password to `{tool}` as a flag, in plain text",
                 pointer.trim_start_matches('/')
             ));
         }
@@ -1013,6 +1121,31 @@ fn p1(cx: &Cx<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_of_two_items_or_more_are_command_lines() {
+        let mut lines = Vec::new();
+        command_lines(
+            &serde_json::json!({
+                "Command": ["curl", "-u", { "Fn::Sub": "admin:hunter2" }, { "Ref": "Url" }],
+                "One": ["mysql -p"],
+                "Nested": [{ "Args": ["sshpass", "-p"] }],
+            }),
+            String::new(),
+            &mut lines,
+        );
+        lines.sort();
+        assert_eq!(
+            lines,
+            [
+                (
+                    "/Command".to_owned(),
+                    "curl -u admin:hunter2 ${…}".to_owned()
+                ),
+                ("/Nested/0/Args".to_owned(), "sshpass -p".to_owned()),
+            ]
+        );
+    }
 
     #[test]
     fn secrets_are_recognised_in_their_spellings() {

@@ -88,6 +88,7 @@ const RESOURCE_POLICIES: &[&str] = &[
     "AWS::SNS::TopicPolicy",
     "AWS::SQS::QueuePolicy",
     "AWS::Lambda::Permission",
+    "AWS::S3::AccessPoint",
 ];
 
 pub(crate) static RULES: &[RuleSpec] = &[
@@ -324,7 +325,13 @@ fn x2(cx: &Cx<'_>) -> Outcome {
                 .ok_or_else(|| "no `Principal`".to_owned())]),
         };
     }
-    let Some(document) = super::identity::policy_document(cx.resource, "/PolicyDocument") else {
+    // An S3 access point carries its policy as `Policy`; the policies, as `PolicyDocument`.
+    let pointer = if cx.resource.type_name() == "AWS::S3::AccessPoint" {
+        "/Policy"
+    } else {
+        "/PolicyDocument"
+    };
+    let Some(document) = super::identity::policy_document(cx.resource, pointer) else {
         return Outcome::NotApplicable;
     };
     let granted: Vec<String> = super::identity::statements(&document)
@@ -332,12 +339,16 @@ fn x2(cx: &Cx<'_>) -> Outcome {
         .filter(|(_, s)| super::identity::allows(s))
         .flat_map(|(suffix, s)| {
             foreign_principals(s, cx).into_iter().map(move |who| {
-                format!("`PolicyDocument{}` allows {who}", suffix.replace('/', "."))
+                format!(
+                    "`{}{}` allows {who}",
+                    &pointer[1..],
+                    suffix.replace('/', ".")
+                )
             })
         })
         .collect();
     if granted.is_empty() {
-        all([cx.present("/PolicyDocument")])
+        all([cx.present(pointer)])
     } else {
         Outcome::Fail(format!(
             "{}: another account reads or writes what the policy guards",

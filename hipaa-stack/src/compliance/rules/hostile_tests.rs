@@ -244,3 +244,214 @@ fn a_waiver_of_u1_does_not_admit_a_nested_template() {
     .unwrap();
     assert_eq!(fate(&app, Ok(())), Fate::Failed(vec!["U2"]));
 }
+
+/// A web tier of `app` in stack `s`: key, logs, public VPC, group, role, instance group.
+struct Tier {
+    key: Handle<KmsKey>,
+    logs: Handle<AccessLogBucket>,
+    net: Handle<crate::PublicVpc>,
+    sg: Handle<SecurityGroup>,
+    role: Handle<Role>,
+    web: Handle<crate::SecureInstanceGroup>,
+    cert: Handle<crate::Certificate>,
+}
+
+fn tier(s: &Stack<'_>) -> Tier {
+    let key = s.add(KmsKey::new("PhiKey")).unwrap();
+    let logs = s.add(AccessLogBucket::new("AccessLogs")).unwrap();
+    let net = s
+        .add(
+            SecureVpc::new("Net", cidr!("10.20.0.0/16"))
+                .encryption(&key)
+                .public_tier(),
+        )
+        .unwrap();
+    let sg = s
+        .add(SecurityGroup::new("AppSg", &net).description("servers"))
+        .unwrap();
+    let role = s.add(Role::new("AppRole", ServicePrincipal::Ec2)).unwrap();
+    let web = s
+        .add(
+            crate::SecureInstanceGroup::new("Web", crate::Ami::id("ami-0123456789abcdef0"))
+                .encryption(&key)
+                .network(&net)
+                .role(&role)
+                .security_group(&sg),
+        )
+        .unwrap();
+    let cert = s
+        .add(crate::Certificate::dns("Cert", "portal.example.org"))
+        .unwrap();
+    Tier {
+        key,
+        logs,
+        net,
+        sg,
+        role,
+        web,
+        cert,
+    }
+}
+
+/// An attempt to add a construct to a stack of a tier.
+type Attempt<'t> = Box<dyn Fn(&Stack<'_>, &Tier) -> crate::Result<()> + 't>;
+
+#[test]
+fn handles_of_another_app_never_reach_the_new_constructs() {
+    use crate::{PublicLoadBalancer, SecureInstanceGroup, TlsPolicy};
+    // A twin app with the same constructs in the same order: every handle has the index of
+    // one of this app's.
+    let twin = App::new("twin");
+    let theirs = tier(&twin.stack("s").unwrap());
+    let attempts: Vec<Attempt<'_>> = vec![
+        Box::new(|s, ours| {
+            s.add(
+                PublicLoadBalancer::new("Front", &ours.net)
+                    .encryption(&ours.key)
+                    .access_logs(&ours.logs)
+                    .https(&theirs.cert, TlsPolicy::default())
+                    .target(&ours.web),
+            )
+            .map(drop)
+        }),
+        Box::new(|s, ours| {
+            s.add(
+                PublicLoadBalancer::new("Front", &ours.net)
+                    .encryption(&ours.key)
+                    .access_logs(&ours.logs)
+                    .https(&ours.cert, TlsPolicy::default())
+                    .target(&theirs.web),
+            )
+            .map(drop)
+        }),
+        Box::new(|s, ours| {
+            s.add(
+                PublicLoadBalancer::new("Front", &theirs.net)
+                    .encryption(&ours.key)
+                    .access_logs(&theirs.logs)
+                    .https(&ours.cert, TlsPolicy::default()),
+            )
+            .map(drop)
+        }),
+        Box::new(|s, ours| {
+            s.add(
+                SecureInstanceGroup::new("Web2", crate::Ami::id("ami-0123456789abcdef0"))
+                    .encryption(&ours.key)
+                    .network(&ours.net)
+                    .role(&theirs.role)
+                    .security_group(&ours.sg),
+            )
+            .map(drop)
+        }),
+        Box::new(|s, ours| {
+            s.add(
+                SecureInstanceGroup::new("Web2", crate::Ami::id("ami-0123456789abcdef0"))
+                    .encryption(&ours.key)
+                    .network(&ours.net)
+                    .role(&ours.role)
+                    .security_group(&theirs.sg),
+            )
+            .map(drop)
+        }),
+        Box::new(|s, _| {
+            s.add(crate::SessionManagerPreferences::new("Prefs").encryption(&theirs.key))
+                .map(drop)
+        }),
+        Box::new(|s, ours| {
+            s.add(
+                SecureBucket::new("Records")
+                    .encryption(&ours.key)
+                    .access_logs(&theirs.logs),
+            )
+            .map(drop)
+        }),
+    ];
+    for (i, attempt) in attempts.iter().enumerate() {
+        let app = App::new("a");
+        let s = app.stack("s").unwrap();
+        let ours = tier(&s);
+        match fate(&app, attempt(&s, &ours)) {
+            Fate::Refused(e) => assert!(e.contains("another app"), "attempt {i}: {e}"),
+            other => panic!("attempt {i} not refused: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn copies_to_another_app_are_refused() {
+    let twin = App::new("twin");
+    let west = twin
+        .stack_in("west", crate::Region::new("us-west-2").unwrap())
+        .unwrap();
+    let their_key = west.add(KmsKey::new("PhiKey")).unwrap();
+    let their_logs = west.add(AccessLogBucket::new("AccessLogs")).unwrap();
+    let their_copy = west
+        .add(
+            SecureBucket::new("Copy")
+                .encryption(&their_key)
+                .access_logs(&their_logs),
+        )
+        .unwrap();
+    let their_vault = west
+        .add(crate::BackupVault::new("Vault").encryption(&their_key))
+        .unwrap();
+    let app = App::new("a");
+    let s = app.stack("s").unwrap();
+    let key = s.add(KmsKey::new("PhiKey")).unwrap();
+    let logs = s.add(AccessLogBucket::new("AccessLogs")).unwrap();
+    let added = s
+        .add(
+            SecureBucket::new("Records")
+                .encryption(&key)
+                .access_logs(&logs)
+                .replicate_to(&their_copy),
+        )
+        .map(drop);
+    refused(fate(&app, added), "another app");
+    let app = App::new("a");
+    let s = app.stack("s").unwrap();
+    let key = s.add(KmsKey::new("PhiKey")).unwrap();
+    let added = s
+        .add(
+            crate::BackupPlan::new("Daily")
+                .encryption(&key)
+                .copy_to(&their_vault),
+        )
+        .map(drop);
+    refused(fate(&app, added), "another app");
+}
+
+#[test]
+fn secrets_in_waiver_reasons_are_found() {
+    use crate::{PublicLoadBalancer, TlsPolicy};
+    // A waiver's reason, text made at run time, is written in the template's metadata.
+    let app = App::new("a");
+    let s = app.stack("s").unwrap();
+    let function = s
+        .add(RawResource::new("F", "AWS::Lambda::Function"))
+        .unwrap();
+    let reason = format!("the function logs in with DB_PASSWORD={}", "hunter2");
+    app.waive(Waiver::new(rule::A1, &function, reason)).unwrap();
+    match fate(&app, Ok(())) {
+        Fate::Failed(rules) => assert!(rules.contains(&"P1"), "{rules:?}"),
+        other => panic!("not failed: {other:?}"),
+    }
+    // The reason of a typed waiver, and a URL with a password.
+    let app = App::new("a");
+    let s = app.stack("s").unwrap();
+    let ours = tier(&s);
+    let added = s
+        .add(
+            PublicLoadBalancer::new("Front", &ours.net)
+                .encryption(&ours.key)
+                .access_logs(&ours.logs)
+                .https(&ours.cert, TlsPolicy::default())
+                .target(&ours.web)
+                .plain_http_to_targets("the appliance is reached at http://admin:hunter2@10.0.0.5"),
+        )
+        .map(drop);
+    match fate(&app, added) {
+        Fate::Failed(rules) => assert!(rules.contains(&"P1"), "{rules:?}"),
+        other => panic!("not failed: {other:?}"),
+    }
+}

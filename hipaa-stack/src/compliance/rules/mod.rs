@@ -10,6 +10,7 @@
 //! waiver names its rule as a type, and a rule that accepts no waiver cannot be waived: the
 //! program does not compile.
 
+pub(crate) mod branches;
 mod compute;
 #[cfg(test)]
 mod corpus_tests;
@@ -362,14 +363,16 @@ pub(crate) fn lookup<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
     Some(at)
 }
 
-/// `true` written as a boolean or a string.
+/// `true` written as a boolean or as text, in any case, or built by intrinsics that
+/// resolve to it (`{"Fn::Join": ["", ["tr", "ue"]]}`).
 pub(super) fn is_true(v: &Value) -> bool {
-    *v == Value::Bool(true) || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true"))
+    *v == Value::Bool(true) || meaning::text(v).is_some_and(|s| s.eq_ignore_ascii_case("true"))
 }
 
-/// `false` written as a boolean or a string.
+/// `false` written as a boolean or as text, in any case, or built by intrinsics that
+/// resolve to it.
 pub(super) fn is_false(v: &Value) -> bool {
-    *v == Value::Bool(false) || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("false"))
+    *v == Value::Bool(false) || meaning::text(v).is_some_and(|s| s.eq_ignore_ascii_case("false"))
 }
 
 /// A proof of a property of another resource.
@@ -506,7 +509,7 @@ pub mod rule {
         waivable: S6, S7, S9, S10, S13, D1, R3, R4, R5, R6, R7, R8, R9, R11, K1,
             T1, T3, T4, T5, T6, L2, L3, E3, E4, E6, E8, E11, E12, E13, E14,
             I1, I2, K4, B1, B2, M1, A1, A1K, A3B, A4, A4M, F2, F3, F4, F5, F6, F7, SM1, OS2, ECR1, ECR2, RS3, U1, X1, X2;
-        never: S1, S3, S8, R1, R2, R12, R13, K3, T2, L1, N1, N2, B4, M2, E1, E5, E10, E15,
+        never: S1, S3, S8, S14, R1, R2, R12, R13, K3, T2, L1, N1, N2, B4, M2, E1, E5, E10, E15,
             I8, A2, A3, A4T, A5, P2, F1, EF1, EC1, OS1, KS1, RS1, U2, P1;
     }
 

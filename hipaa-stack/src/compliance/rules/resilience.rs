@@ -134,8 +134,8 @@ pub(super) fn number(v: &Value) -> Option<i64> {
         .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
 }
 
-/// The key at `pointer` (below `Properties`) must be set and not an AWS-managed key
-/// (`alias/aws/…`).
+/// The key at `pointer` (below `Properties`) must be set, a key of the stack's own account
+/// and not an AWS-managed key (`alias/aws/…`).
 pub(super) fn customer_key(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
     match cx.prop(pointer) {
         Some(key) if super::meaning::aws_managed_key(key) => Err(format!(
@@ -143,20 +143,29 @@ pub(super) fn customer_key(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> 
             pointer_name(pointer),
             super::meaning::text_or_json(key)
         )),
-        Some(key) if !names_a_key(cx, key) => Err(format!(
-            "`{}` is {}, which is not a KMS key (a key of the app, its ARN, id or alias)",
-            pointer_name(pointer),
-            super::meaning::text_or_json(key)
-        )),
-        _ => cx.present(pointer),
+        Some(key) => match not_a_key(cx, key) {
+            Some(why) => Err(format!(
+                "`{}` is {}, {why}",
+                pointer_name(pointer),
+                super::meaning::text_or_json(key)
+            )),
+            None => cx.present(pointer),
+        },
+        None => cx.present(pointer),
     }
 }
 
-/// Whether a value can name a KMS key: a reference to a key (or alias) of the template or
-/// an import from another stack; or text that is a key's ARN, id or alias (`mrk-…`, a
-/// UUID, `alias/…`, `arn:…:kms:…:key/…`).
-fn names_a_key(cx: &Cx<'_>, value: &Value) -> bool {
+/// Why a value does not name a KMS key of the stack's own account, if it does not. It does
+/// by reference to a key (or alias) of the template, by import from another stack (checked
+/// where it is made), by the template parameter that carries a key of the app from another
+/// region, or as text that is a key's ARN, id or alias (`mrk-…`, a UUID, `alias/…`,
+/// `arn:…:kms:…:key/…`). A key ARN that writes its account as a number is another
+/// account's: the stack's own account is `${AWS::AccountId}`, never written as a number in
+/// a template of the app, and a key of another account is used and disabled at that
+/// account's will.
+fn not_a_key(cx: &Cx<'_>, value: &Value) -> Option<&'static str> {
     const KEYS: &[&str] = &["AWS::KMS::Key", "AWS::KMS::Alias", "AWS::KMS::ReplicaKey"];
+    const NOT_A_KEY: &str = "which is not a KMS key (a key of the app, its ARN, id or alias)";
     let mentioned: Vec<&str> = cx
         .template
         .resources()
@@ -165,21 +174,36 @@ fn names_a_key(cx: &Cx<'_>, value: &Value) -> bool {
         .map(|r| r.type_name())
         .collect();
     if !mentioned.is_empty() {
-        return mentioned.iter().all(|t| KEYS.contains(t));
+        return (!mentioned.iter().all(|t| KEYS.contains(t))).then_some(NOT_A_KEY);
+    }
+    if let Some((_, r)) = super::across_regions(cx.stacks, cx.template, value) {
+        return (!KEYS.contains(&r.type_name())).then_some(NOT_A_KEY);
     }
     let Some(text) = super::meaning::text(value) else {
-        // An import from another stack, whose export hipaa-stack checks where it is made.
-        return true;
+        // An import from another stack, whose export hipaa-stack checks where it is made;
+        // anything else that cannot be read may be any key.
+        return (value.get("Fn::ImportValue").is_none())
+            .then_some("which no rule can read as a key of the app: refer to a `KmsKey` of the app or write the key's ARN");
     };
-    let text = text.trim();
-    let id = text.rsplit(['/', ':']).next().unwrap_or(text);
+    // The pseudo parameters that `text` keeps hold `::`: read them as one field each.
+    const OWN_ACCOUNT: &str = "\u{0}account";
+    let text = text
+        .trim()
+        .replace("${AWS::AccountId}", OWN_ACCOUNT)
+        .replace("${AWS::Region}", "\u{0}region");
+    let id = text.rsplit(['/', ':']).next().unwrap_or(&text);
     let uuid = id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
     let parts: Vec<&str> = text.splitn(6, ':').collect();
-    let arn_of_kms = matches!(parts.as_slice(), ["arn", _, "kms", _, _, rest] if rest.starts_with("key/") || rest.starts_with("alias/"));
-    text.starts_with("alias/")
-        || id.starts_with("mrk-")
-        || arn_of_kms
-        || (uuid && !text.contains(':'))
+    if let ["arn", _, "kms", _, account, rest] = parts.as_slice()
+        && (rest.starts_with("key/") || rest.starts_with("alias/"))
+    {
+        return (*account != OWN_ACCOUNT).then_some(
+            "a key of the account written in its ARN, not of the stack's own account (write `${AWS::AccountId}` in `Fn::Sub` for a key of this account, or refer to a `KmsKey` of the app)",
+        );
+    }
+    let named =
+        text.starts_with("alias/") || id.starts_with("mrk-") || (uuid && !text.contains(':'));
+    (!named).then_some(NOT_A_KEY)
 }
 
 // ---------------------------------------------------------------------------------------

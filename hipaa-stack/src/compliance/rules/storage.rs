@@ -9,6 +9,7 @@ use super::resilience::customer_key;
 use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, proof_of};
 
 const BUCKET: &[&str] = &["AWS::S3::Bucket"];
+const ACCESS_POINT: &str = "AWS::S3::AccessPoint";
 const DB: &[&str] = &["AWS::RDS::DBInstance"];
 /// Instances and (Aurora, Multi-AZ) clusters: the rules that read properties both carry.
 const DB_OR_CLUSTER: &[&str] = &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"];
@@ -151,6 +152,20 @@ pub(crate) static RULES: &[RuleSpec] = &[
         fix: "add an enabled `LifecycleConfiguration` rule with `NoncurrentVersionExpiration`",
         packs: packs(None, Some("CKV2_AWS_61"), None),
         check: s13,
+    },
+    RuleSpec {
+        id: "S14",
+        title: "S3 access points block every kind of public access and are reachable only from a VPC or only over TLS",
+        types: &[ACCESS_POINT],
+        controls: &[
+            "164.308(a)(3)(i)",
+            "164.308(a)(4)(ii)(A)",
+            "164.312(a)(1)",
+            "164.312(e)(1)",
+        ],
+        fix: "set all four flags of the access point's `PublicAccessBlockConfiguration` to true, and either `VpcConfiguration.VpcId` (reachable only from that VPC) or a `Policy` with a Deny of `s3:*` to `*` on the access point and its objects when `aws:SecureTransport` is false",
+        packs: packs(None, None, None),
+        check: s14,
     },
     RuleSpec {
         id: "D1",
@@ -728,6 +743,68 @@ fn s8(cx: &Cx<'_>) -> Outcome {
         );
     }
     Outcome::Pass(proofs)
+}
+
+/// Whether a policy statement of an access point denies everyone everything on S3 when
+/// the transport is not TLS, on the access point named `name` and its objects, with no
+/// other condition narrowing the denial.
+fn access_point_denies_insecure_transport(statement: &Value, name: &str) -> bool {
+    let resources = strings(&statement["Resource"]);
+    // The part of an access point ARN after `accesspoint/`; `*` covers every resource.
+    let covers = |target: &str| {
+        resources.iter().any(|r| {
+            r.trim() == "*"
+                || r.split_once(":accesspoint/")
+                    .is_some_and(|(_, rest)| glob(rest, target))
+        })
+    };
+    statement["Effect"] == "Deny"
+        && everyone(&statement["Principal"])
+        && strings(&statement["Action"])
+            .iter()
+            .any(|a| glob(a, "s3:*"))
+        && when_insecure(statement)
+        && only_transport_condition(statement)
+        && covers(name)
+        && covers(&format!("{name}/object/any"))
+}
+
+fn s14(cx: &Cx<'_>) -> Outcome {
+    let mut checks: Vec<Result<Proof, String>> = [
+        "BlockPublicAcls",
+        "BlockPublicPolicy",
+        "IgnorePublicAcls",
+        "RestrictPublicBuckets",
+    ]
+    .iter()
+    .map(|flag| {
+        cx.equals(
+            &format!("/PublicAccessBlockConfiguration/{flag}"),
+            &json!(true),
+        )
+    })
+    .collect();
+    let reach = if cx.prop("/VpcConfiguration/VpcId").is_some() {
+        cx.present("/VpcConfiguration/VpcId")
+    } else {
+        // A name CloudFormation makes up matches only a statement on every access point.
+        let name = cx
+            .prop("/Name")
+            .and_then(text)
+            .unwrap_or_else(|| "\u{0}generated".to_owned());
+        policy_document(cx.resource, "/Policy")
+            .and_then(|document| {
+                statements(&document)
+                    .into_iter()
+                    .find(|(_, s)| access_point_denies_insecure_transport(s, &name))
+                    .and_then(|(suffix, _)| statement_proof(cx.resource, "/Policy", &suffix))
+            })
+            .ok_or_else(|| {
+                "the access point is reachable from the internet (no `VpcConfiguration.VpcId`) and its `Policy` has no Deny of `s3:*` to `*` on it and its objects when `aws:SecureTransport` is false".to_owned()
+            })
+    };
+    checks.push(reach);
+    all(checks)
 }
 
 fn s9(cx: &Cx<'_>) -> Outcome {

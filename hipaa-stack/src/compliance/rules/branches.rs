@@ -1,0 +1,282 @@
+//! `Fn::If`: a resource whose properties test conditions is every resource its conditions
+//! can make. The rules read each reading (every `Fn::If` replaced by the branch its
+//! condition takes, the same branch wherever the same condition is tested) and the resource
+//! holds only if every reading holds: a non-compliant branch is a finding, whatever the
+//! condition is likely to be when the stack is deployed.
+
+use serde_json::Value;
+
+use super::meaning::no_value;
+
+/// The most conditions of one resource whose every combination the rules read (2^6 = 64
+/// readings of each rule); a resource that tests more is a finding of `U2`, and its
+/// conditions are not resolved.
+pub(crate) const MOST_CONDITIONS: usize = 6;
+
+/// The conditions that `Fn::If` tests below `value`, each once, in the order found.
+pub(crate) fn conditions(value: &Value) -> Vec<&str> {
+    let mut found: Vec<&str> = Vec::new();
+    let mut pending = vec![value];
+    while let Some(v) = pending.pop() {
+        match v {
+            Value::Object(map) => {
+                if let Some(name) = tested(v)
+                    && !found.contains(&name)
+                {
+                    found.push(name);
+                }
+                pending.extend(map.values());
+            }
+            Value::Array(items) => pending.extend(items),
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The condition of `{"Fn::If": [condition, then, else]}`.
+fn tested(value: &Value) -> Option<&str> {
+    match value.as_object()?.get("Fn::If")? {
+        Value::Array(a) if a.len() == 3 => a[0].as_str(),
+        _ => None,
+    }
+}
+
+/// One reading of a resource's properties.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Reading {
+    /// The properties, every `Fn::If` replaced by the branch its condition takes (a
+    /// property or an item of a list whose branch is `AWS::NoValue` is left out, as
+    /// CloudFormation does).
+    pub(crate) properties: Value,
+    /// The value of each condition in this reading.
+    pub(crate) taken: Vec<(String, bool)>,
+    /// Where a chosen branch, or an item moved up in its list, is in the original
+    /// properties: `(pointer in the reading, pointer in the original)`.
+    moved: Vec<(String, String)>,
+}
+
+impl Reading {
+    /// The pointer into the original properties of `pointer` (into this reading's), so
+    /// that evidence points at the template as it is written.
+    pub(crate) fn original(&self, pointer: &str) -> String {
+        let within = |prefix: &str| {
+            pointer
+                .strip_prefix(prefix)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        };
+        match self
+            .moved
+            .iter()
+            .filter(|(reading, _)| within(reading))
+            .max_by_key(|(reading, _)| reading.len())
+        {
+            Some((reading, original)) => format!("{original}{}", &pointer[reading.len()..]),
+            None => pointer.to_owned(),
+        }
+    }
+
+    /// The conditions as a finding states them: ``when `A` is true and `B` false``.
+    pub(crate) fn when(&self) -> String {
+        let parts: Vec<String> = self
+            .taken
+            .iter()
+            .map(|(name, value)| format!("`{name}` is {value}"))
+            .collect();
+        format!("when {}", parts.join(" and "))
+    }
+}
+
+/// Every reading of `properties`: none when no `Fn::If` is in them, or when they test more
+/// than [`MOST_CONDITIONS`] conditions.
+pub(crate) fn readings(properties: &Value) -> Vec<Reading> {
+    let names = conditions(properties);
+    if names.is_empty() || names.len() > MOST_CONDITIONS {
+        return Vec::new();
+    }
+    (0..1u32 << names.len())
+        .map(|bits| {
+            let taken: Vec<(String, bool)> = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| ((*n).to_owned(), bits & (1 << i) != 0))
+                .collect();
+            let mut moved = Vec::new();
+            let properties = choose(properties, &taken, "", "", &mut moved);
+            Reading {
+                properties,
+                taken,
+                moved,
+            }
+        })
+        .collect()
+}
+
+/// `value` with every `Fn::If` replaced by the branch `taken` gives its condition;
+/// `reading` and `original` are where `value` is in the reading and in the original.
+fn choose(
+    value: &Value,
+    taken: &[(String, bool)],
+    reading: &str,
+    original: &str,
+    moved: &mut Vec<(String, String)>,
+) -> Value {
+    if let Some(name) = tested(value) {
+        let yes = taken.iter().any(|(n, v)| n == name && *v);
+        let branch = if yes { 1 } else { 2 };
+        let at = format!("{original}/Fn::If/{branch}");
+        moved.push((reading.to_owned(), at.clone()));
+        return choose(&value["Fn::If"][branch], taken, reading, &at, moved);
+    }
+    match value {
+        Value::Object(map) => {
+            let mut kept = serde_json::Map::new();
+            for (k, v) in map {
+                let escaped = k.replace('~', "~0").replace('/', "~1");
+                let child = choose(
+                    v,
+                    taken,
+                    &format!("{reading}/{escaped}"),
+                    &format!("{original}/{escaped}"),
+                    moved,
+                );
+                // A property whose branch is `AWS::NoValue` is not set.
+                if !(tested(v).is_some() && no_value(&child)) {
+                    kept.insert(k.clone(), child);
+                }
+            }
+            Value::Object(kept)
+        }
+        Value::Array(items) => {
+            let mut kept = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let here = format!("{reading}/{}", kept.len());
+                let there = format!("{original}/{i}");
+                let mut inner = Vec::new();
+                let chosen = choose(item, taken, &here, &there, &mut inner);
+                if tested(item).is_some() && no_value(&chosen) {
+                    continue;
+                }
+                if kept.len() != i {
+                    moved.push((here, there));
+                }
+                moved.extend(inner);
+                kept.push(chosen);
+            }
+            Value::Array(kept)
+        }
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn no_condition_no_reading() {
+        assert!(readings(&json!({ "A": [1, { "B": "x" }] })).is_empty());
+        // `Fn::If` that is not a condition and two branches is not resolved.
+        assert!(readings(&json!({ "A": { "Fn::If": ["C", 1] } })).is_empty());
+    }
+
+    #[test]
+    fn every_combination_of_the_conditions_is_read() {
+        let p = json!({
+            "A": { "Fn::If": ["C", "a1", "a2"] },
+            "B": [{ "Fn::If": ["D", "b1", "b2"] }, { "Fn::If": ["C", "c1", "c2"] }],
+        });
+        let r = readings(&p);
+        assert_eq!(r.len(), 4);
+        let seen: Vec<Value> = r.iter().map(|r| r.properties.clone()).collect();
+        for expected in [
+            json!({ "A": "a1", "B": ["b1", "c1"] }),
+            json!({ "A": "a2", "B": ["b1", "c2"] }),
+            json!({ "A": "a1", "B": ["b2", "c1"] }),
+            json!({ "A": "a2", "B": ["b2", "c2"] }),
+        ] {
+            assert!(seen.contains(&expected), "{expected} not in {seen:?}");
+        }
+        let both = r
+            .iter()
+            .find(|r| r.properties["A"] == "a1" && r.properties["B"][0] == "b2")
+            .unwrap();
+        assert_eq!(both.when(), "when `C` is true and `D` is false");
+    }
+
+    #[test]
+    fn nested_branches_and_removed_items_point_at_the_original() {
+        let p = json!({
+            "L": [
+                { "Fn::If": ["C", { "Ref": "AWS::NoValue" }, "gone"] },
+                { "Fn::If": ["C", { "K": { "Fn::If": ["D", "x", "y"] } }, "z"] },
+                "last",
+            ],
+        });
+        let r = readings(&p);
+        assert_eq!(r.len(), 4);
+        let cd = r
+            .iter()
+            .find(|r| r.taken == [("C".to_owned(), true), ("D".to_owned(), true)])
+            .unwrap();
+        assert_eq!(cd.properties, json!({ "L": [{ "K": "x" }, "last"] }));
+        assert_eq!(cd.original("/L/0/K"), "/L/1/Fn::If/1/K/Fn::If/1");
+        assert_eq!(cd.original("/L/0"), "/L/1/Fn::If/1");
+        assert_eq!(cd.original("/L/1"), "/L/2");
+        assert_eq!(cd.original("/L/10"), "/L/10");
+        assert_eq!(cd.original("/M"), "/M");
+        let not_c = r.iter().find(|r| !r.taken[0].1).unwrap();
+        assert_eq!(not_c.properties, json!({ "L": ["gone", "z", "last"] }));
+        assert_eq!(not_c.original("/L/0"), "/L/0/Fn::If/2");
+        assert_eq!(not_c.original("/L/2"), "/L/2");
+        for reading in &r {
+            // Every text of a reading is where its pointer says in the original.
+            for pointer in ["/L/0", "/L/1", "/L/2", "/L/0/K"] {
+                if let Some(v) = reading
+                    .properties
+                    .pointer(pointer)
+                    .filter(|v| v.is_string())
+                {
+                    assert_eq!(p.pointer(&reading.original(pointer)), Some(v));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn too_many_conditions_are_not_resolved() {
+        let many: serde_json::Map<String, Value> = (0..=MOST_CONDITIONS)
+            .map(|i| {
+                (
+                    format!("P{i}"),
+                    json!({ "Fn::If": [format!("C{i}"), 1, 2] }),
+                )
+            })
+            .collect();
+        let many = Value::Object(many);
+        assert_eq!(conditions(&many).len(), MOST_CONDITIONS + 1);
+        assert!(readings(&many).is_empty());
+        let mut fewer = many.clone();
+        fewer.as_object_mut().unwrap().remove("P0");
+        assert_eq!(readings(&fewer).len(), 1 << MOST_CONDITIONS);
+    }
+
+    #[test]
+    fn a_property_whose_branch_is_no_value_is_not_set() {
+        let p = json!({ "A": { "Fn::If": ["C", "x", { "Ref": "AWS::NoValue" }] }, "B": { "Ref": "AWS::NoValue" } });
+        let r = readings(&p);
+        assert_eq!(r[0].properties, json!({ "B": { "Ref": "AWS::NoValue" } }));
+        assert_eq!(
+            r[1].properties,
+            json!({ "A": "x", "B": { "Ref": "AWS::NoValue" } })
+        );
+    }
+
+    #[test]
+    fn keys_with_slashes_are_escaped_in_pointers() {
+        let p = json!({ "a/b": { "Fn::If": ["C", "x", "y"] } });
+        let r = readings(&p);
+        assert_eq!(r[0].original("/a~1b"), "/a~1b/Fn::If/2");
+    }
+}
