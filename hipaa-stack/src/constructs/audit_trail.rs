@@ -5,6 +5,7 @@ use crate::cfn::cloudtrail::{EventSelector, Trail};
 use crate::cfn::iam::{ManagedPolicy, Role};
 use crate::cfn::policy::{PolicyDocument, Principal, Statement};
 use crate::cfn::{Expr, Pseudo, Resource};
+use crate::compliance::{AUDIT_LOGS_NO_REPLICA, record_pack_suppressions};
 use crate::constructs::log_group::{DEFAULT_LOG_RETENTION, LogRetention, encrypted_log_group};
 use crate::constructs::node::{KeyService, Node, RenderCx, Used};
 use crate::constructs::sealed::IntoNode;
@@ -216,6 +217,18 @@ impl Node for TrailNode {
             DEFAULT_NONCURRENT_DAYS,
             delivery,
         )?;
+        // Rule S10 checks this exception as a property of an `AuditTrail`'s bucket (no waiver
+        // does); the rule packs read it as a suppression.
+        for bucket in resources
+            .iter_mut()
+            .filter(|r| r.type_name() == "AWS::S3::Bucket")
+        {
+            record_pack_suppressions(
+                bucket,
+                AUDIT_LOGS_NO_REPLICA.rule,
+                AUDIT_LOGS_NO_REPLICA.reason,
+            );
+        }
 
         resources.push(encrypted_log_group(
             cx,
@@ -330,6 +343,20 @@ mod tests {
             resource(&t, "Audit")["DependsOn"],
             json!(["AuditBucketPolicy", "AuditLogsPolicy"])
         );
+    }
+
+    /// Rule S10 accepts the log bucket as a typed exception; the rule packs read why.
+    #[test]
+    fn its_bucket_tells_the_rule_packs_why_it_has_no_copy() {
+        let t = trail();
+        let meta = &t["Resources"]["AuditBucket"]["Metadata"];
+        let nag = &meta["cdk_nag"]["rules_to_suppress"][0];
+        assert_eq!(nag["id"], "HIPAA.Security-S3BucketReplicationEnabled");
+        assert!(
+            nag["reason"].as_str().unwrap().contains("never PHI"),
+            "{nag}"
+        );
+        assert_eq!(meta["checkov"]["skip"][0]["id"], "CKV_AWS_144");
     }
 
     #[test]
