@@ -13,7 +13,10 @@ use serde_json::Value;
 
 use crate::app::{App, Arena};
 use crate::cfn::{Output, Parameter, Template};
-use crate::compliance::{Evaluation, Evaluator, Proof, record_waiver, rule_spec};
+use crate::compliance::{
+    Evaluation, Evaluator, Proof, REPLICA_NOT_REPLICATED, record_pack_suppressions, record_waiver,
+    replica_reason, rule_spec,
+};
 use crate::constructs::node::{CrossStack, Regions, RenderCx, resolve_target, resolve_target_in};
 use crate::error::{Error, Result};
 use crate::graph::{AppGraph, Edge, StackNode, order_stacks, resource_graph};
@@ -555,6 +558,14 @@ impl App {
 /// Renders every construct of every stack, in declaration order, and the stacks' outputs.
 fn render_stacks(app: &str, arena: &Arena, cross: &mut Vec<CrossStack>) -> Result<Vec<Template>> {
     let mut templates: Vec<Template> = Vec::with_capacity(arena.stacks.len());
+    // The buckets that are the cross-region copy of another: the copy, by the first source.
+    let mut copy_of: BTreeMap<u32, u32> = BTreeMap::new();
+    for (source, construct) in arena.constructs.iter().enumerate() {
+        if let Some(copy) = construct.node.replica() {
+            let source = u32::try_from(source).unwrap_or(u32::MAX);
+            copy_of.entry(copy).or_insert(source);
+        }
+    }
     for (s, stack) in arena.stacks.iter().enumerate() {
         let s = u32::try_from(s).unwrap_or(u32::MAX);
         let mut resources = Vec::new();
@@ -582,6 +593,17 @@ fn render_stacks(app: &str, arena: &Arena, cross: &mut Vec<CrossStack>) -> Resul
                         let expires = w.expires.map(|d| d.to_string());
                         record_waiver(&mut resource, w.rule, &w.reason, expires.as_deref());
                     }
+                }
+                // Rule S10 proves the copy by its source's replication rule; the rule packs,
+                // which read one template at a time, read why the copy replicates no further.
+                if let Some(&source) = copy_of.get(&c)
+                    && resource.type_name() == "AWS::S3::Bucket"
+                {
+                    record_pack_suppressions(
+                        &mut resource,
+                        REPLICA_NOT_REPLICATED,
+                        &replica_reason(&arena.path(source)),
+                    );
                 }
                 resources.push(resource);
             }

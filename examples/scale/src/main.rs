@@ -8,6 +8,7 @@
 // The program's own arguments are a `clap::Args`; hipaa-stack re-exports clap, and its derive
 // names `clap::…`, hence this `use`.
 use hipaa_stack::clap;
+use hipaa_stack::compliance::{Waiver, rule};
 use hipaa_stack::prelude::*;
 
 /// How many buckets to declare, and how.
@@ -23,6 +24,11 @@ struct Scale {
     /// so that the stacks are independent and deploy in one wave.
     #[arg(long)]
     independent: bool,
+    /// Waive rule S10 (no copy in a second region) on every bucket, with its reason: the
+    /// buckets then carry the suppression that cdk-nag, checkov and cfn-guard read, as a
+    /// program that accepts single-region storage in writing would.
+    #[arg(long)]
+    accept_single_region: bool,
 }
 
 #[hipaa_stack::main]
@@ -46,11 +52,19 @@ fn scale(app: &mut App, args: Scale) -> Result<()> {
             ),
         };
         for n in first..(first + per_stack).min(args.buckets) {
-            stack.add(
+            let bucket = stack.add(
                 SecureBucket::new(format!("Records{n}"))
                     .encryption(&key)
                     .access_logs(&logs),
             )?;
+            if args.accept_single_region {
+                app.waive(Waiver::new(
+                    rule::S10,
+                    &bucket,
+                    "a bucket of the synth benchmark: it is measured, never deployed with PHI, \
+                     so it needs no copy in a second region",
+                ))?;
+            }
         }
     }
     Ok(())

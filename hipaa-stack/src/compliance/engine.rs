@@ -41,7 +41,8 @@ pub enum Status {
         /// The properties that prove it.
         evidence: Vec<Proof>,
     },
-    /// The rule does not hold, and a waiver says why that is accepted.
+    /// The rule does not hold (or is a gap no template closes), and a waiver says why that
+    /// is accepted.
     Waived {
         /// What does not hold.
         finding: String,
@@ -281,7 +282,39 @@ impl Evaluator {
                 let status = match outcome {
                     Outcome::NotApplicable => continue,
                     Outcome::Pass(evidence) => Status::Enforced { evidence },
-                    Outcome::Gap(reason) => Status::Gap { reason },
+                    // A gap that the program accepts in writing (a waiver of the rule) is
+                    // reported as waived, with the reason; when the waiver has expired it is
+                    // a gap again. Gaps never stop synth, so neither does the expiry.
+                    Outcome::Gap(reason) => {
+                        match waivers
+                            .iter_mut()
+                            .find(|w| w.rule == rule.id && rule.waivable())
+                        {
+                            Some(w) => {
+                                w.used = true;
+                                let expired = w
+                                    .expires
+                                    .as_deref()
+                                    .and_then(|e| Date::parse(e).ok())
+                                    .is_some_and(|last| last < today);
+                                if expired {
+                                    Status::Gap {
+                                        reason: format!(
+                                            "{reason} (the waiver expired after {})",
+                                            w.expires.as_deref().unwrap_or_default()
+                                        ),
+                                    }
+                                } else {
+                                    Status::Waived {
+                                        finding: reason,
+                                        reason: w.reason.clone(),
+                                        expires: w.expires.clone(),
+                                    }
+                                }
+                            }
+                            None => Status::Gap { reason },
+                        }
+                    }
                     Outcome::Fail(finding) => {
                         match waivers.iter_mut().find(|w| w.rule == rule.id) {
                             Some(w)

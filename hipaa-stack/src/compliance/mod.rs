@@ -82,6 +82,52 @@ pub(crate) const PUBLIC_TIER_ROUTE: ConstructWaiver = ConstructWaiver {
              have no route to the internet gateway",
 };
 
+/// S10 on the bucket of an `AuditTrail`, which holds CloudTrail log files.
+pub(crate) const AUDIT_LOGS_NO_REPLICA: ConstructWaiver = ConstructWaiver {
+    rule: "S10",
+    reason: "this bucket holds the trail's CloudTrail log files (who called which API, when, \
+             from where), never PHI; §164.308(a)(7)(ii)(B) asks for copies of PHI, and the \
+             stores of PHI replicate on their own",
+};
+
+/// S10 on the bucket of an `AccountBaseline`, which holds AWS Config's history.
+pub(crate) const CONFIG_HISTORY_NO_REPLICA: ConstructWaiver = ConstructWaiver {
+    rule: "S10",
+    reason: "this bucket holds AWS Config's snapshots and history of resource settings, never \
+             PHI; §164.308(a)(7)(ii)(B) asks for copies of PHI, and the stores of PHI \
+             replicate on their own",
+};
+
+/// F2 on the plain-HTTP listener of a `PublicLoadBalancer`, which only redirects.
+pub(crate) const HTTP_REDIRECT_NO_CERTIFICATE: ConstructWaiver = ConstructWaiver {
+    rule: "F2",
+    reason: "this listener answers plain HTTP on port 80 only with a permanent redirect to \
+             HTTPS on 443 (rule F1) and serves no content, so it has no certificate; the HTTPS \
+             listener serves the ACM certificate",
+};
+
+/// E14 on the VPC of a `SecureVpc`: its default security group keeps AWS's rules.
+pub(crate) const DEFAULT_SECURITY_GROUP: ConstructWaiver = ConstructWaiver {
+    rule: "E14",
+    reason: "no template property empties a VPC's default security group and hipaa-stack \
+             writes no custom resources; nothing is put in it (every instance, database, \
+             endpoint and load balancer gets a group of its own); hipaa-stack's report lists it \
+             as gap E14, closed by revoking its rules after deploy",
+};
+
+/// S10 on a bucket that is itself the cross-region copy of another bucket. The reason names
+/// the source; see [`replica_reason`].
+pub(crate) const REPLICA_NOT_REPLICATED: &str = "S10";
+
+/// The reason of [`REPLICA_NOT_REPLICATED`] for the copy of the bucket at `source`.
+pub(crate) fn replica_reason(source: &str) -> String {
+    format!(
+        "this bucket is the copy in another region that S3 replication of `{source}` writes \
+         to (rule S10 holds there); it is the disaster-recovery copy itself, and replicating \
+         it again would make a third copy, not a second"
+    )
+}
+
 /// The `kind` of the waiver of rule `H1`, which only
 /// [`Waiver::never_holds_phi`](crate::compliance::Waiver::never_holds_phi) writes.
 pub(crate) const NEVER_HOLDS_PHI_KIND: &str = "never-holds-phi";

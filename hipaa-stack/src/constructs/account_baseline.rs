@@ -11,6 +11,7 @@ use crate::cfn::iam::{ManagedPolicy, Role};
 use crate::cfn::policy::{PolicyDocument, Principal, Statement};
 use crate::cfn::securityhub::{Hub, Standard};
 use crate::cfn::{Expr, Pseudo, Resource};
+use crate::compliance::{CONFIG_HISTORY_NO_REPLICA, record_pack_suppressions};
 use crate::constructs::node::{Node, RenderCx, Used};
 use crate::constructs::sealed::IntoNode;
 use crate::constructs::secure_bucket::{
@@ -734,6 +735,10 @@ impl Node for BaselineNode {
         used
     }
 
+    fn replica(&self) -> Option<u32> {
+        self.replica.map(|r| r.index)
+    }
+
     /// GuardDuty, Security Hub and AWS Config are set once per account and region: a second
     /// baseline in the same region would collide with the first when deployed.
     fn check_in(&self, arena: &crate::app::Arena, stack: u32) -> Result<(), String> {
@@ -831,7 +836,7 @@ impl Node for BaselineNode {
             .when("StringEquals", "s3:x-amz-acl", "bucket-owner-full-control"),
         ];
         let logging = access_logging(cx, self.logs);
-        resources.extend(phi_bucket(
+        let mut bucket = phi_bucket(
             cx,
             "Bucket",
             None,
@@ -843,7 +848,20 @@ impl Node for BaselineNode {
                 bucket,
                 time_control: false,
             }),
-        )?);
+        )?;
+        // Without a copy, rule S10 checks this exception as a property of an
+        // `AccountBaseline`'s bucket (no waiver does); the rule packs read it as a suppression.
+        for b in bucket
+            .iter_mut()
+            .filter(|r| r.type_name() == "AWS::S3::Bucket" && self.replica.is_none())
+        {
+            record_pack_suppressions(
+                b,
+                CONFIG_HISTORY_NO_REPLICA.rule,
+                CONFIG_HISTORY_NO_REPLICA.reason,
+            );
+        }
+        resources.extend(bucket);
 
         let role =
             Role {

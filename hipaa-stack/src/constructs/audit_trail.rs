@@ -5,6 +5,7 @@ use crate::cfn::cloudtrail::{EventSelector, Trail};
 use crate::cfn::iam::{ManagedPolicy, Role};
 use crate::cfn::policy::{PolicyDocument, Principal, Statement};
 use crate::cfn::{Expr, Pseudo, Resource};
+use crate::compliance::{AUDIT_LOGS_NO_REPLICA, record_pack_suppressions};
 use crate::constructs::log_group::{DEFAULT_LOG_RETENTION, LogRetention, encrypted_log_group};
 use crate::constructs::node::{KeyService, Node, RenderCx, Used};
 use crate::constructs::sealed::IntoNode;
@@ -218,6 +219,10 @@ impl Node for TrailNode {
         used
     }
 
+    fn replica(&self) -> Option<u32> {
+        self.replica.map(|r| r.index)
+    }
+
     fn check_in(&self, arena: &crate::app::Arena, stack: u32) -> Result<(), String> {
         self.replica
             .map_or(Ok(()), |copy| check_replica_region(arena, stack, copy))
@@ -274,6 +279,18 @@ impl Node for TrailNode {
                 time_control: false,
             }),
         )?;
+        // Without a copy, rule S10 checks this exception as a property of an `AuditTrail`'s
+        // bucket (no waiver does); the rule packs read it as a suppression.
+        for bucket in resources
+            .iter_mut()
+            .filter(|r| r.type_name() == "AWS::S3::Bucket" && self.replica.is_none())
+        {
+            record_pack_suppressions(
+                bucket,
+                AUDIT_LOGS_NO_REPLICA.rule,
+                AUDIT_LOGS_NO_REPLICA.reason,
+            );
+        }
 
         resources.push(encrypted_log_group(
             cx,
@@ -461,6 +478,20 @@ mod tests {
             resource(&t, "Audit")["DependsOn"],
             json!(["AuditBucketPolicy", "AuditLogsPolicy"])
         );
+    }
+
+    /// Rule S10 accepts the log bucket as a typed exception; the rule packs read why.
+    #[test]
+    fn its_bucket_tells_the_rule_packs_why_it_has_no_copy() {
+        let t = trail();
+        let meta = &t["Resources"]["AuditBucket"]["Metadata"];
+        let nag = &meta["cdk_nag"]["rules_to_suppress"][0];
+        assert_eq!(nag["id"], "HIPAA.Security-S3BucketReplicationEnabled");
+        assert!(
+            nag["reason"].as_str().unwrap().contains("never PHI"),
+            "{nag}"
+        );
+        assert_eq!(meta["checkov"]["skip"][0]["id"], "CKV_AWS_144");
     }
 
     #[test]

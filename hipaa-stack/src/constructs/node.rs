@@ -40,6 +40,10 @@ pub trait Node {
     fn encryption_key(&self) -> Option<u32> {
         None
     }
+    /// The construct this one copies its objects to in another region (buckets only).
+    fn replica(&self) -> Option<u32> {
+        None
+    }
     /// How many private subnets the construct has (VPCs only).
     fn private_subnet_count(&self) -> u8 {
         0

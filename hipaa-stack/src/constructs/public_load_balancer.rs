@@ -15,7 +15,7 @@ use crate::cfn::frontdoor::{
 };
 use crate::cfn::logs::LogGroup as CfnLogGroup;
 use crate::cfn::{Expr, Keep, Resource};
-use crate::compliance::record_waiver;
+use crate::compliance::{HTTP_REDIRECT_NO_CERTIFICATE, record_pack_suppressions, record_waiver};
 use crate::constructs::node::{KeyService, Node, RenderCx, Used, resolve_target};
 use crate::constructs::sealed::IntoNode;
 use crate::constructs::security_group::rendered_property;
@@ -936,7 +936,7 @@ impl Node for LoadBalancerNode {
             },
         )?);
         if self.redirect {
-            out.push(Resource::new(
+            let mut redirect = Resource::new(
                 cx.logical("HttpRedirect"),
                 &Listener {
                     load_balancer_arn: cx.own_ref(""),
@@ -957,7 +957,14 @@ impl Node for LoadBalancerNode {
                         }),
                     }],
                 },
-            )?);
+            )?;
+            // Rule F1 proves the redirect; cdk-nag asks every listener for a certificate.
+            record_pack_suppressions(
+                &mut redirect,
+                HTTP_REDIRECT_NO_CERTIFICATE.rule,
+                HTTP_REDIRECT_NO_CERTIFICATE.reason,
+            );
+            out.push(redirect);
         }
 
         // WAF: the managed rule groups and a rate limit, associated, logged.
@@ -1223,6 +1230,15 @@ mod tests {
         assert_eq!(
             resource(&t, "FrontSecurityGroup")["Metadata"]["checkov"]["skip"][0]["id"],
             "CKV_AWS_260"
+        );
+        // The redirect has no certificate, which cdk-nag asks of every listener.
+        let nag = &resource(&t, "FrontHttpRedirect")["Metadata"]["cdk_nag"]["rules_to_suppress"][0];
+        assert_eq!(nag["id"], "HIPAA.Security-ELBv2ACMCertificateRequired");
+        assert!(
+            nag["reason"]
+                .as_str()
+                .unwrap()
+                .contains("permanent redirect to HTTPS")
         );
     }
 

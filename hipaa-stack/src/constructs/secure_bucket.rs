@@ -43,7 +43,9 @@ pub(crate) const DEFAULT_NONCURRENT_DAYS: u16 = 365;
 /// included, to a `SecureBucket` of a stack in another region (`app.stack_in`), re-encrypted
 /// there with that bucket's own key, through a role of its own that may read this bucket and
 /// write only that one (S10, §164.308(a)(7)(ii)(B)). The destination's ARN and key are values
-/// of another region: synth passes them as template parameters that `up` fills in.
+/// of another region: synth passes them as template parameters that `up` fills in. The copy
+/// carries, for the rule packs that read one template at a time, the reason it replicates no
+/// further: it is the copy, naming its source.
 ///
 /// ```
 /// use hipaa_stack::prelude::*;
@@ -248,6 +250,10 @@ impl Node for BucketNode {
 
     fn encryption_key(&self) -> Option<u32> {
         Some(self.key.index)
+    }
+
+    fn replica(&self) -> Option<u32> {
+        self.replica.map(|r| r.index)
     }
 
     fn render(&self, cx: &mut RenderCx<'_>) -> Result<Vec<Resource>, serde_json::Error> {
@@ -578,6 +584,37 @@ mod tests {
         data.add(records).unwrap();
         extra(&data);
         app.check().unwrap()
+    }
+
+    /// The rule packs read one template at a time: the copy says, with its source, why it
+    /// replicates no further; the source carries no such suppression.
+    #[test]
+    fn the_copy_tells_the_rule_packs_whose_copy_it_is() {
+        let assembly = replicated(false);
+        let dr: serde_json::Value =
+            serde_json::from_str(assembly.stack("clinic-dr").unwrap().template_json()).unwrap();
+        let meta = &dr["Resources"]["RecordsCopy"]["Metadata"];
+        let nag = &meta["cdk_nag"]["rules_to_suppress"][0];
+        assert_eq!(nag["id"], "HIPAA.Security-S3BucketReplicationEnabled");
+        assert!(
+            nag["reason"]
+                .as_str()
+                .unwrap()
+                .contains("S3 replication of `clinic-data/Records`"),
+            "{nag}"
+        );
+        assert_eq!(meta["checkov"]["skip"][0]["id"], "CKV_AWS_144");
+        assert_eq!(
+            meta["guard"]["SuppressedRules"],
+            json!(["S3_BUCKET_REPLICATION_ENABLED"])
+        );
+        let data: serde_json::Value =
+            serde_json::from_str(assembly.stack("clinic-data").unwrap().template_json()).unwrap();
+        assert!(
+            data["Resources"]["Records"]["Metadata"]
+                .get("cdk_nag")
+                .is_none()
+        );
     }
 
     #[test]

@@ -11,7 +11,9 @@ use crate::cfn::ec2::{
 use crate::cfn::iam::{ManagedPolicy, Role};
 use crate::cfn::policy::{PolicyDocument, Principal, Statement};
 use crate::cfn::{Expr, Pseudo, Resource};
-use crate::compliance::{PUBLIC_TIER, PUBLIC_TIER_ROUTE, record_pack_suppressions};
+use crate::compliance::{
+    DEFAULT_SECURITY_GROUP, PUBLIC_TIER, PUBLIC_TIER_ROUTE, record_pack_suppressions,
+};
 use crate::constructs::log_group::{DEFAULT_LOG_RETENTION, LogRetention, encrypted_log_group};
 use crate::constructs::node::{KeyService, Node, RenderCx, Used};
 use crate::constructs::sealed::IntoNode;
@@ -116,7 +118,8 @@ const PUBLIC: [&str; 6] = [
 ///   reach them without the internet; the endpoints' security group accepts HTTPS from
 ///   inside the VPC only.
 /// - The VPC's default security group cannot be emptied by a template: the report shows it as
-///   a gap (E14) with what to do.
+///   a gap (E14) with what to do, and the VPC carries the reason for the rule packs
+///   (`cdk_nag`, `checkov` metadata), which cannot see that nothing is put in that group.
 ///
 /// # Options
 /// - [`availability_zones`](SecureVpc::availability_zones). Default: 2.
@@ -374,14 +377,22 @@ impl Node for VpcNode {
         let path = cx.path();
         let vpc_id = cx.own_ref("");
         let mut out = Vec::new();
-        out.push(Resource::new(
+        let mut vpc = Resource::new(
             cx.logical(""),
             &Vpc {
                 cidr_block: self.cidr.to_string(),
                 enable_dns_hostnames: true,
                 enable_dns_support: true,
             },
-        )?);
+        )?;
+        // The report keeps E14 a gap; the rule packs, which cannot see that nothing uses the
+        // default group, read why no template closes it.
+        record_pack_suppressions(
+            &mut vpc,
+            DEFAULT_SECURITY_GROUP.rule,
+            DEFAULT_SECURITY_GROUP.reason,
+        );
+        out.push(vpc);
 
         // Flow logs: every packet, to an encrypted log group, through a role.
         out.push(encrypted_log_group(cx, "FlowLogs", key, self.retention)?);
@@ -641,6 +652,19 @@ mod tests {
         assert_eq!(
             meta["guard"]["SuppressedRules"],
             serde_json::json!(["NO_UNRESTRICTED_ROUTE_TO_IGW"])
+        );
+        // The default security group: a gap of the report, a reason for the packs.
+        let vpc = &t["Resources"]["Net"]["Metadata"];
+        assert_eq!(
+            vpc["cdk_nag"]["rules_to_suppress"][0]["id"],
+            "HIPAA.Security-VPCDefaultSecurityGroupClosed"
+        );
+        assert_eq!(vpc["checkov"]["skip"][0]["id"], "CKV2_AWS_12");
+        assert!(
+            vpc["checkov"]["skip"][0]["comment"]
+                .as_str()
+                .unwrap()
+                .contains("gap E14")
         );
     }
 }

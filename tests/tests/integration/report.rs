@@ -123,10 +123,22 @@ fn every_control_is_listed_with_a_status_and_the_templates_are_hashed() {
     // The access-log bucket's SSE-S3 is a typed exception of S1, not a waiver: every
     // encryption rule holds.
     assert_eq!(status("164.312(a)(2)(iv)"), "enforced");
-    assert_eq!(status("164.308(a)(7)(ii)(B)"), "gap");
+    // The clinic keeps its records in one region and says why in a waiver of S10: the
+    // report shows the gap accepted in writing, with the reason.
+    assert_eq!(status("164.308(a)(7)(ii)(B)"), "waived");
     assert_eq!(status("164.308(a)(1)(ii)(A)"), "customer");
     assert_eq!(report["summary"]["findings"], 0);
-    assert_eq!(report["waivers"].as_array().unwrap().len(), 0);
+    let waivers = report["waivers"].as_array().unwrap();
+    assert_eq!(waivers.len(), 1, "{waivers:?}");
+    assert_eq!(waivers[0]["rule"], "S10");
+    assert_eq!(waivers[0]["construct"], "clinic-data/PatientRecords");
+    assert!(
+        waivers[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("single-region clinic")
+    );
+    assert!(report["unusedWaivers"].as_array().unwrap().is_empty());
     let files = synth_example("clinic", dir.path());
     for stack in report["stacks"].as_array().unwrap() {
         let (_, text) = files.iter().find(|(n, _)| *n == stack["template"]).unwrap();
@@ -170,11 +182,15 @@ fn check_prints_gaps_and_waivers_and_sarif_for_ci() {
     let text = run_example("clinic", &["check"]);
     assert_eq!(text.status.code(), Some(0));
     let stdout = String::from_utf8(text.stdout).unwrap();
+    assert!(stdout.contains("gap: E14 at `clinic-data/Net`"), "{stdout}");
     assert!(
-        stdout.contains("gap: S10 at `clinic-data/PatientRecords`"),
+        stdout.contains("waived: S10 at `clinic-data/PatientRecords`: single-region clinic"),
         "{stdout}"
     );
-    assert!(stdout.contains("0 finding(s)"), "{stdout}");
+    assert!(
+        stdout.contains("0 finding(s), 1 gap(s), 1 waiver(s)"),
+        "{stdout}"
+    );
 
     let sarif = run_example("clinic", &["check", "--format", "sarif"]);
     assert_eq!(sarif.status.code(), Some(0));

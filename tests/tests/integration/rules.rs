@@ -1976,6 +1976,67 @@ fn a_waiver_turns_the_failure_into_a_waived_finding() {
     assert!(assembly.evaluation().unused_waivers.is_empty());
 }
 
+/// A bucket of PHI without a copy in another region: S10 is a gap, which a waiver accepts.
+fn bucket_without_replica(app: &App) -> Handle<SecureBucket> {
+    let stack = app.stack(STACK).expect("a valid stack name");
+    let key = cmk(&stack);
+    let logs = stack
+        .add(AccessLogBucket::new("AccessLogs"))
+        .expect("a valid log bucket");
+    stack
+        .add(
+            SecureBucket::new("Records")
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .expect("a valid bucket")
+}
+
+#[test]
+fn a_waiver_of_a_gap_reports_it_waived_and_tells_the_rule_packs() {
+    let app = App::new("rules");
+    bucket_without_replica(&app);
+    assert!(matches!(
+        status_of(app.synth().unwrap().evaluation(), "S10", "Records"),
+        Status::Gap { .. }
+    ));
+
+    let app = App::new("rules");
+    let records = bucket_without_replica(&app);
+    app.waive(Waiver::new(rule::S10, &records, REASON))
+        .expect("a valid waiver");
+    let assembly = app.synth().expect("the waived app synthesizes");
+    match status_of(assembly.evaluation(), "S10", "Records") {
+        Status::Waived {
+            finding, reason, ..
+        } => {
+            assert!(finding.contains("second region"), "{finding}");
+            assert_eq!(reason, REASON);
+        }
+        other => panic!("S10 is {other:?}, not waived"),
+    }
+    assert!(assembly.evaluation().unused_waivers.is_empty());
+    let template: Value =
+        serde_json::from_str(assembly.stack(STACK).unwrap().template_json()).unwrap();
+    let meta = &template["Resources"]["Records"]["Metadata"];
+    assert_eq!(
+        meta["cdk_nag"]["rules_to_suppress"][0],
+        json!({ "id": "HIPAA.Security-S3BucketReplicationEnabled", "reason": REASON })
+    );
+    assert_eq!(meta["checkov"]["skip"][0]["id"], "CKV_AWS_144");
+
+    // Once the waiver has expired, the gap is a gap again (gaps never stop synth).
+    let app = App::new("rules");
+    let records = bucket_without_replica(&app);
+    app.waive(Waiver::new(rule::S10, &records, REASON).until(date!("2020-01-01")))
+        .expect("a valid waiver");
+    let assembly = app.synth().expect("a gap does not stop synth");
+    match status_of(assembly.evaluation(), "S10", "Records") {
+        Status::Gap { reason } => assert!(reason.contains("expired after 2020-01-01"), "{reason}"),
+        other => panic!("S10 is {other:?}, not a gap"),
+    }
+}
+
 #[test]
 fn an_expired_waiver_fails_synth_again() {
     let app = App::new("rules");

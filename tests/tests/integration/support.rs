@@ -37,6 +37,8 @@ pub fn example_binary(name: &'static str) -> PathBuf {
                 "telehealth",
                 "-p",
                 "portal",
+                "-p",
+                "scale",
             ])
             .status()
             .map_err(|e| format!("could not run cargo: {e}"))?;
@@ -44,7 +46,7 @@ pub fn example_binary(name: &'static str) -> PathBuf {
             Ok(())
         } else {
             Err(format!(
-                "`cargo build -p clinic -p telehealth -p portal` failed: {status}"
+                "`cargo build -p clinic -p telehealth -p portal -p scale` failed: {status}"
             ))
         }
     });

@@ -7,6 +7,8 @@
 //! every other rule behind: nothing shows how it is encrypted, who reads it, or that it is
 //! in this account at all.
 
+use std::cell::OnceCell;
+
 use serde_json::Value;
 
 use super::meaning::text;
@@ -148,8 +150,9 @@ fn app_names(cx: &Cx<'_>) -> Vec<String> {
 
 /// Whether a destination is a resource of the app: a reference to a resource of this
 /// template, an import (synth refuses an import that no stack of the app exports), or text
-/// that names a resource of the app (its name, or an ARN that ends with it).
-fn of_the_app(cx: &Cx<'_>, value: &Value, names: &[String]) -> bool {
+/// that names a resource of the app (its name, or an ARN that ends with it). The names are
+/// gathered, from every stack, only for a destination written as text.
+fn of_the_app(cx: &Cx<'_>, value: &Value, names: &OnceCell<Vec<String>>) -> bool {
     if cx
         .template
         .resources()
@@ -165,7 +168,7 @@ fn of_the_app(cx: &Cx<'_>, value: &Value, names: &[String]) -> bool {
         return false;
     };
     let t = t.trim();
-    names.iter().any(|n| {
+    names.get_or_init(|| app_names(cx)).iter().any(|n| {
         t.eq_ignore_ascii_case(n)
             || [":", "/", ":::"].iter().any(|sep| {
                 t.to_ascii_lowercase()
@@ -208,7 +211,9 @@ fn at<'a>(cx: &Cx<'a>, pointer: &str) -> Vec<(String, &'a Value)> {
 
 fn x1(cx: &Cx<'_>) -> Outcome {
     let t = cx.resource.type_name();
-    let names = app_names(cx);
+    // Read on first need: most destinations are references, and gathering the names of
+    // every resource of the app for each resource would cost the square of the app.
+    let names = OnceCell::new();
     let mut checks: Vec<Result<Proof, String>> = Vec::new();
     let mut destinations: Vec<(String, &Value)> = DESTINATIONS
         .iter()

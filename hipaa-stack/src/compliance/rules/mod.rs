@@ -167,7 +167,16 @@ impl<'a> Cx<'a> {
     /// same template or imported within the region is no copy for disaster recovery.
     pub(crate) fn replicated_from(&self) -> Option<Proof> {
         for (stack, template) in self.stacks {
-            if *stack == self.stack {
+            // Only a template with a parameter filled from this stack can name a bucket of
+            // it (see `across_regions`): the others are skipped without reading a resource,
+            // so that an app of many buckets and no copies costs a pass over its stacks per
+            // bucket, not over its buckets.
+            if *stack == self.stack
+                || !template
+                    .parameters()
+                    .iter()
+                    .any(|p| p.stack() == self.stack)
+            {
                 continue;
             }
             for source in template

@@ -534,8 +534,9 @@ fn replicas_outside_the_app(cx: &Cx<'_>) -> Vec<String> {
         .collect()
 }
 
-/// The proof that a bucket is an [`AccessLogBucket`](crate::AccessLogBucket): the construct
-/// kind hipaa-stack writes in its metadata, which a raw resource cannot write.
+/// The proof that a bucket is an [`AccessLogBucket`](crate::AccessLogBucket) (or the log
+/// bucket of another construct of hipaa-stack): the construct kind hipaa-stack writes in its
+/// metadata, which a raw resource cannot write.
 fn access_log_bucket(cx: &Cx<'_>) -> Result<Proof, String> {
     Ok(Proof {
         logical_id: cx.id().to_owned(),
@@ -819,8 +820,12 @@ fn s10(cx: &Cx<'_>) -> Outcome {
         if let Some(proof) = cx.replicated_from() {
             return Outcome::Pass(vec![proof]);
         }
-        // The typed exception: access logs are no PHI.
-        if cx.resource.construct_kind() == Some("AccessLogBucket") {
+        // The typed exceptions: access logs, CloudTrail log files and AWS Config's history
+        // are no PHI (the constructs write the reasons for the rule packs).
+        if matches!(
+            cx.resource.construct_kind(),
+            Some("AccessLogBucket" | "AuditTrail" | "AccountBaseline")
+        ) {
             return all([access_log_bucket(cx)]);
         }
         return Outcome::Gap(
