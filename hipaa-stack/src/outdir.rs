@@ -46,6 +46,11 @@ pub(crate) fn write_file(dir: &Path, name: &str, text: &str) -> Result<()> {
     write_with(dir, name, |file| file.write_all(text.as_bytes()))
 }
 
+/// [`write_file`] for bytes (a function's zip).
+pub(crate) fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    write_with(dir, name, |file| file.write_all(bytes))
+}
+
 /// [`write_file`] with what `fill` writes (through a buffer), for a file too large to hold
 /// as one string first.
 pub(crate) fn write_with(

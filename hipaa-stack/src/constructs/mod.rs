@@ -12,6 +12,7 @@ mod audit_trail;
 mod backup_plan;
 mod certificate;
 mod encrypted_database;
+pub(crate) mod function;
 mod kms_key;
 mod log_group;
 pub(crate) mod node;
@@ -22,6 +23,8 @@ mod secret;
 mod secure_bucket;
 mod secure_instance;
 mod secure_instance_group;
+mod secure_queue;
+mod secure_table;
 mod secure_vpc;
 mod security_group;
 mod session_manager;
@@ -31,10 +34,11 @@ pub use audit_trail::AuditTrail;
 pub use encrypted_database::{
     BackupRetention, DbNetwork, EncryptedDatabase, Engine, NetworkChosen, NoNetwork,
 };
+pub use function::{Architecture, Code, Function, VpcChosen};
 pub use kms_key::KmsKey;
 pub use log_group::{LogGroup, LogRetention};
 pub use raw_resource::{RawReference, RawResource, RawValue};
-pub use secure_bucket::SecureBucket;
+pub use secure_bucket::{NotificationTarget, SecureBucket};
 pub use secure_vpc::{PrivateOnly, PublicVpc, SecureVpc, VpcTier, WithPublicTier};
 
 // The constructs of the network, compute, identity, alarm, backup, secret and account
@@ -48,6 +52,8 @@ pub use role::*;
 pub use secret::*;
 pub use secure_instance::*;
 pub use secure_instance_group::*;
+pub use secure_queue::*;
+pub use secure_table::*;
 pub use security_group::*;
 pub use session_manager::*;
 

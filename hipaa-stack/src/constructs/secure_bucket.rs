@@ -1,18 +1,18 @@
 //! [`SecureBucket`]: an S3 bucket for PHI.
 
-use crate::app::{Arena, Arn, Attr, Handle, Name, Reference};
+use crate::app::{AppId, Arena, Arn, Attr, Handle, Name, Reference};
 use crate::cfn::iam::{ManagedPolicy, Role};
 use crate::cfn::policy::{PolicyDocument, Principal, Statement, deny_insecure_transport};
 use crate::cfn::s3::{
-    Bucket, BucketEncryption, BucketPolicy, Lifecycle, Logging, OwnershipControls,
-    PublicAccessBlock, Replication, Sse, Versioning,
+    Bucket, BucketEncryption, BucketPolicy, LambdaNotification, Lifecycle, Logging, Notifications,
+    OwnershipControls, PublicAccessBlock, QueueNotification, Replication, Sse, Versioning,
 };
 use crate::cfn::{Expr, Keep, Pseudo, Resource};
-use crate::constructs::node::{Node, RenderCx, Used};
+use crate::constructs::node::{KeyService, Node, RenderCx, Used};
 use crate::constructs::sealed::IntoNode;
 use crate::constructs::{
-    AccessLogBucket, AccessLogDestination, AccessLogsChosen, Construct, EncryptionKey, KeyChosen,
-    KmsKey, NoAccessLogs, NoKey,
+    AccessLogBucket, AccessLogDestination, AccessLogsChosen, Construct, EncryptionKey, Function,
+    KeyChosen, KmsKey, NoAccessLogs, NoKey, SecureQueue,
 };
 use crate::literal::{BucketName, Days};
 
@@ -98,7 +98,56 @@ pub struct SecureBucket<K = Handle<KmsKey>, L = Handle<AccessLogBucket>> {
     noncurrent_days: u16,
     replica: Option<Handle<SecureBucket>>,
     time_control: bool,
+    notify: Vec<NotifyTarget>,
 }
+
+/// Where a bucket sends its object events: a queue or a function of the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Opaque: made only by hipaa-stack, from a handle of the app.
+pub struct NotifyTarget {
+    app: AppId,
+    index: u32,
+    function: bool,
+}
+
+mod notify {
+    pub trait Sealed {
+        fn target(&self) -> super::NotifyTarget;
+    }
+}
+
+/// What a [`SecureBucket`] can send its object events to: a [`SecureQueue`] or a
+/// [`Function`] of the app.
+#[diagnostic::on_unimplemented(
+    message = "a bucket cannot send its object events to `{Self}`",
+    label = "pass the handle of a `SecureQueue` or of a `Function`",
+    note = "object keys may name a patient (HIPAA 45 CFR §164.312(e)(1), hipaa-stack rule X1): events go only to an encrypted queue or a function of the app"
+)]
+pub trait NotificationTarget: notify::Sealed {}
+
+impl notify::Sealed for Handle<SecureQueue> {
+    fn target(&self) -> NotifyTarget {
+        NotifyTarget {
+            app: self.app,
+            index: self.index,
+            function: false,
+        }
+    }
+}
+
+impl NotificationTarget for Handle<SecureQueue> {}
+
+impl notify::Sealed for Handle<Function> {
+    fn target(&self) -> NotifyTarget {
+        NotifyTarget {
+            app: self.app,
+            index: self.index,
+            function: true,
+        }
+    }
+}
+
+impl NotificationTarget for Handle<Function> {}
 
 impl SecureBucket<NoKey, NoAccessLogs> {
     /// A bucket with the construct id `id` (a letter, then letters and digits).
@@ -111,6 +160,7 @@ impl SecureBucket<NoKey, NoAccessLogs> {
             noncurrent_days: DEFAULT_NONCURRENT_DAYS,
             replica: None,
             time_control: false,
+            notify: Vec::new(),
         }
     }
 }
@@ -126,6 +176,7 @@ impl<K, L> SecureBucket<K, L> {
             noncurrent_days: self.noncurrent_days,
             replica: self.replica,
             time_control: self.time_control,
+            notify: self.notify,
         }
     }
 
@@ -142,6 +193,7 @@ impl<K, L> SecureBucket<K, L> {
             noncurrent_days: self.noncurrent_days,
             replica: self.replica,
             time_control: self.time_control,
+            notify: self.notify,
         }
     }
 
@@ -162,6 +214,19 @@ impl<K, L> SecureBucket<K, L> {
     /// bucket fails when `copy` is in the same region as this bucket. Default: no copy.
     pub fn replicate_to(mut self, copy: &Handle<SecureBucket>) -> Self {
         self.replica = Some(*copy);
+        self
+    }
+
+    /// Sends an event for every object created in the bucket (`s3:ObjectCreated:*`) to
+    /// `target`, a [`SecureQueue`] or a [`Function`] of the app, added before the bucket.
+    /// The queue's policy and key policy let S3 send, bound to this bucket and account; a
+    /// function gets a permission that lets S3 invoke it from this bucket only. A function
+    /// receives the events of one bucket. Default: no events.
+    pub fn notify<T: NotificationTarget>(mut self, target: &T) -> Self {
+        let target = target.target();
+        if !self.notify.contains(&target) {
+            self.notify.push(target);
+        }
         self
     }
 
@@ -203,6 +268,7 @@ impl<K: KeyChosen<SecureBucket>, L: AccessLogsChosen<SecureBucket>> IntoNode
             noncurrent_days: self.noncurrent_days,
             replica: self.replica,
             time_control: self.time_control,
+            notify: self.notify,
         })
     }
 }
@@ -215,6 +281,7 @@ struct BucketNode {
     noncurrent_days: u16,
     replica: Option<Handle<SecureBucket>>,
     time_control: bool,
+    notify: Vec<NotifyTarget>,
 }
 
 impl Node for BucketNode {
@@ -237,11 +304,48 @@ impl Node for BucketNode {
     fn uses(&self) -> Vec<Used> {
         let mut used = vec![self.key.used("KmsKey"), self.logs.used("AccessLogBucket")];
         used.extend(self.replica.map(|r| r.used("SecureBucket")));
+        used.extend(self.notify.iter().map(|t| Used {
+            app: t.app,
+            what: if t.function {
+                "Function"
+            } else {
+                "SecureQueue"
+            },
+        }));
         used
     }
 
-    /// The copy lives in another region: a regional outage must not take both.
+    fn notifies(&self) -> Vec<u32> {
+        self.notify.iter().map(|t| t.index).collect()
+    }
+
+    fn key_services_in(&self, arena: &Arena) -> Vec<(u32, KeyService)> {
+        self.notify
+            .iter()
+            .filter(|t| !t.function)
+            .filter_map(|t| arena.constructs.get(t.index as usize))
+            .filter_map(|c| c.node.encryption_key())
+            .map(|key| (key, KeyService::S3Notifications))
+            .collect()
+    }
+
+    /// The copy lives in another region: a regional outage must not take both. A
+    /// function receives the events of one bucket.
     fn check_in(&self, arena: &Arena, stack: u32) -> Result<(), String> {
+        for target in self.notify.iter().filter(|t| t.function) {
+            let other = arena
+                .constructs
+                .iter()
+                .enumerate()
+                .find(|(_, c)| c.node.notifies().contains(&target.index));
+            if let Some((other, _)) = other {
+                return Err(format!(
+                    "it sends its events to `{}`, which already receives the events of `{}`; a function receives the events of one bucket: send both buckets' events to a `SecureQueue` that triggers the function",
+                    arena.path(target.index),
+                    arena.path(u32::try_from(other).unwrap_or(u32::MAX))
+                ));
+            }
+        }
         let Some(replica) = self.replica else {
             return Ok(());
         };
@@ -268,15 +372,34 @@ impl Node for BucketNode {
         let key = cx.resolve(self.key.arn());
         let logging = access_logging(cx, self.logs);
         let Some(replica) = self.replica else {
-            return phi_bucket(
-                cx,
-                "",
+            if self.notify.is_empty() {
+                return phi_bucket(
+                    cx,
+                    "",
+                    self.name.as_ref(),
+                    key,
+                    logging,
+                    self.noncurrent_days,
+                    Vec::new(),
+                );
+            }
+            let mut bucket = bucket_properties(
+                Sse::Kms(key),
                 self.name.as_ref(),
-                key,
-                logging,
+                Some(logging),
                 self.noncurrent_days,
-                Vec::new(),
             );
+            let (notifications, waits) = self.notifications(cx);
+            bucket.notification_configuration = Some(notifications);
+            let policy = bucket_policy(cx, "", Vec::new());
+            let mut resource = Resource::new(cx.logical(""), &bucket)?.keep(Keep::Retain);
+            for wait in waits {
+                resource = resource.depends_on(&wait);
+            }
+            return Ok(vec![
+                resource,
+                Resource::new(cx.logical("Policy"), &policy)?,
+            ]);
         };
         let mut bucket = bucket_properties(
             Sse::Kms(key.clone()),
@@ -356,12 +479,61 @@ impl Node for BucketNode {
             roles: vec![cx.own_ref("ReplicationRole")],
         };
         let bucket_policy = bucket_policy(cx, "", Vec::new());
+        let mut waits = Vec::new();
+        if !self.notify.is_empty() {
+            let (notifications, wait) = self.notifications(cx);
+            bucket.notification_configuration = Some(notifications);
+            waits = wait;
+        }
+        let mut resource = Resource::new(cx.logical(""), &bucket)?.keep(Keep::Retain);
+        for wait in waits {
+            resource = resource.depends_on(&wait);
+        }
         Ok(vec![
-            Resource::new(cx.logical(""), &bucket)?.keep(Keep::Retain),
+            resource,
             Resource::new(cx.logical("Policy"), &bucket_policy)?,
             Resource::new(cx.logical("ReplicationRole"), &role)?,
             Resource::new(cx.logical("ReplicationPolicy"), &policy)?,
         ])
+    }
+}
+
+impl BucketNode {
+    /// The bucket's `NotificationConfiguration`, and the logical ids of this stack it must
+    /// wait for: S3 checks, when the bucket is configured, that it may send to each target
+    /// (the queue's policy, the function's permission).
+    fn notifications(&self, cx: &mut RenderCx<'_>) -> (Notifications, Vec<String>) {
+        let mut notifications = Notifications::default();
+        let mut waits = Vec::new();
+        for target in &self.notify {
+            let same_stack = cx
+                .arena
+                .constructs
+                .get(target.index as usize)
+                .is_some_and(|c| c.stack == cx.stack);
+            if target.function {
+                let function: Handle<Function> = Handle::new(target.app, target.index);
+                notifications
+                    .lambda_configurations
+                    .push(LambdaNotification {
+                        event: "s3:ObjectCreated:*",
+                        function: cx.resolve(function.arn()),
+                    });
+                if same_stack {
+                    waits.push(cx.arena.logical_id(target.index, "S3Permission"));
+                }
+            } else {
+                let queue: Handle<SecureQueue> = Handle::new(target.app, target.index);
+                notifications.queue_configurations.push(QueueNotification {
+                    event: "s3:ObjectCreated:*",
+                    queue: cx.resolve(queue.arn()),
+                });
+                if same_stack {
+                    waits.push(cx.arena.logical_id(target.index, "Policy"));
+                }
+            }
+        }
+        (notifications, waits)
     }
 }
 
@@ -408,6 +580,7 @@ pub(crate) fn bucket_properties(
         lifecycle_configuration: Lifecycle::expire_noncurrent(noncurrent_days),
         logging_configuration: logging,
         replication_configuration: None,
+        notification_configuration: None,
     }
 }
 
