@@ -700,6 +700,50 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         }
     }
 
+    /// Uploads the code of the stack's functions to the staging bucket of its region,
+    /// each only when the bucket does not hold it yet (assets are named by content).
+    async fn upload_assets(&self, stack: &SynthesizedStack) -> Result<(), DeployError> {
+        let assets: Vec<&crate::asset::Asset> = self
+            .assembly
+            .assets()
+            .iter()
+            .filter(|a| a.stack() == stack.name())
+            .collect();
+        if assets.is_empty() {
+            return Ok(());
+        }
+        let Some(staging) = &self.regional(stack.name()).staging else {
+            return Err(DeployError::StackState {
+                stack: stack.name().to_owned(),
+                status: format!("{} function code asset(s)", assets.len()),
+                hint: "the code of functions goes through the S3 staging bucket, which this run has not set up".to_owned(),
+            });
+        };
+        Box::pin(self.ensure_locked()).await?;
+        for asset in assets {
+            let uploaded = staging
+                .upload_asset(
+                    &asset.key(),
+                    asset.bytes(),
+                    self.options.retry,
+                    &self.staging_calls,
+                )
+                .await?;
+            if uploaded {
+                self.say(format!(
+                    "uploaded the code of {} ({} bytes) as {}",
+                    asset.construct(),
+                    asset.bytes().len(),
+                    asset.key()
+                ));
+            }
+        }
+        for note in staging.take_notes() {
+            self.say(note);
+        }
+        Ok(())
+    }
+
     async fn template_source(
         &self,
         stack: &SynthesizedStack,
@@ -1218,6 +1262,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         if let Some(i) = &info {
             self.discard_stale(name, &i.id).await?;
         }
+        self.upload_assets(stack).await?;
         let template = self.template_source(stack, &body).await?;
         // One name per change set of this run: a stack can be planned twice in one `up`
         // (after its dependencies changed, or on the pass that drops unused exports).
