@@ -11,7 +11,7 @@ use crate::cfn::lambda::{
 };
 use crate::cfn::policy::{PolicyDocument, Principal, Statement, deny_insecure_queue_transport};
 use crate::cfn::sqs::{Queue, QueuePolicy};
-use crate::cfn::{Expr, Pseudo, Resource};
+use crate::cfn::{Expr, Keep, Pseudo, Resource};
 use crate::constructs::log_group::{DEFAULT_LOG_RETENTION, LogRetention, encrypted_log_group};
 use crate::constructs::node::{KeyService, Node, RenderCx, Used, resolve_target};
 use crate::constructs::sealed::IntoNode;
@@ -142,8 +142,9 @@ enum EnvValue {
 ///   §164.312(a)(2)(iv)).
 /// - Its log group, encrypted with the customer key and kept at least a year (L1, L2,
 ///   §164.312(b)), set as the function's `LoggingConfig`.
-/// - A dead-letter queue encrypted with the customer key, TLS only (A1, A2, A2T):
-///   asynchronous events that keep failing are kept 14 days rather than lost.
+/// - A dead-letter queue encrypted with the customer key, TLS only (A1, A2, A2T), retained
+///   with the stack: asynchronous events that keep failing are kept 14 days rather than
+///   lost.
 /// - Reserved concurrency (A1): a runaway function cannot take the account's whole pool.
 /// - Active X-Ray tracing (A1T, §164.312(b)).
 /// - A role of its own, trusted by Lambda only, holding the AWS-managed policies for a
@@ -635,7 +636,7 @@ impl Node for FunctionNode {
             Resource::new(cx.logical("SecurityGroup"), &group)?,
             Resource::new(cx.logical("Role"), &role)?,
             encrypted_log_group(cx, "Logs", key, self.log_retention)?,
-            Resource::new(cx.logical("DeadLetters"), &dead_letters)?,
+            Resource::new(cx.logical("DeadLetters"), &dead_letters)?.keep(Keep::Retain),
             Resource::new(cx.logical("DeadLettersPolicy"), &dead_letters_policy)?,
             Resource::new(cx.logical("Policy"), &policy)?,
             // The role must hold its policy before Lambda checks that it may send to the

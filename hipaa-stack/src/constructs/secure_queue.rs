@@ -5,7 +5,7 @@ use crate::cfn::iam::ManagedPolicy;
 use crate::cfn::lambda::EventSourceMapping;
 use crate::cfn::policy::{PolicyDocument, Principal, Statement, deny_insecure_queue_transport};
 use crate::cfn::sqs::{Queue, QueuePolicy, RedrivePolicy};
-use crate::cfn::{Expr, Resource};
+use crate::cfn::{Expr, Keep, Resource};
 use crate::constructs::node::{Node, RenderCx, Used};
 use crate::constructs::sealed::IntoNode;
 use crate::constructs::{Construct, EncryptionKey, Function, KeyChosen, KmsKey, NoKey};
@@ -47,6 +47,8 @@ queue_retentions!(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14);
 /// - A dead-letter queue with a redrive policy (A2D): a message that fails
 ///   [`max_receives`](SecureQueue::max_receives) times is kept 14 days for inspection
 ///   instead of being lost or retried forever (§164.312(c)(1)).
+/// - `DeletionPolicy` and `UpdateReplacePolicy` `Retain` on both queues: the messages
+///   (PHI in transit, and the failed ones kept for inspection) outlive the stack.
 /// - A queue policy that denies every request not made over TLS, on both queues (A2T,
 ///   §164.312(e)(1)). It allows no principal: access comes from grants on roles
 ///   ([`grant_send`](Handle::<SecureQueue>::grant_send),
@@ -282,8 +284,8 @@ impl Node for QueueNode {
             queues: vec![cx.own_ref(""), cx.own_ref("DeadLetters")],
         };
         Ok(vec![
-            Resource::new(cx.logical("DeadLetters"), &dead_letters)?,
-            Resource::new(cx.logical(""), &queue)?,
+            Resource::new(cx.logical("DeadLetters"), &dead_letters)?.keep(Keep::Retain),
+            Resource::new(cx.logical(""), &queue)?.keep(Keep::Retain),
             Resource::new(cx.logical("Policy"), &policy)?,
         ])
     }
@@ -522,6 +524,8 @@ mod tests {
             );
         }
         assert_eq!(prop(&t, "Uploads", "/MessageRetentionPeriod"), 4 * 86_400);
+        crate::testing::assert_kept(&t, "Uploads", "Retain");
+        crate::testing::assert_kept(&t, "UploadsDeadLetters", "Retain");
         assert_eq!(
             prop(&t, "UploadsDeadLetters", "/MessageRetentionPeriod"),
             14 * 86_400

@@ -9,6 +9,7 @@ mod cli;
 mod compliant_props;
 mod controls_doc;
 mod deploy;
+mod docproc;
 mod examples;
 mod fake;
 mod faults;

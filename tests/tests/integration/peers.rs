@@ -122,3 +122,8 @@ fn checkov_finds_nothing_unwaived_in_telehealth() {
 fn checkov_finds_nothing_unwaived_in_portal() {
     assert_checkov_clean("portal");
 }
+
+#[test]
+fn checkov_finds_nothing_unwaived_in_docproc() {
+    assert_checkov_clean("docproc");
+}
