@@ -135,7 +135,7 @@ pub struct NoAccessLogs;
 #[diagnostic::on_unimplemented(
     message = "`{C}` has no customer-managed KMS key",
     label = "call `.encryption(&key)` on this `{C}` before adding it to a stack",
-    note = "HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(e)(2)(ii): what may hold PHI is encrypted at rest with a customer-managed key (hipaa-stack controls S1, R1, L1, T2, E1, N1, B4, M2); create one with `stack.add(KmsKey::new(\"PhiKey\"))?`"
+    note = "HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(e)(2)(ii): what may hold PHI is encrypted at rest with a customer-managed key (hipaa-stack controls S1, R1, L1, T2, E1, N1, B4, M2, A1K, A2, A3); create one with `stack.add(KmsKey::new(\"PhiKey\"))?`"
 )]
 pub trait KeyChosen<C>: sealed::ChosenKey {}
 
