@@ -229,7 +229,7 @@ fn build_binary(name: &str, arch: Architecture) -> std::result::Result<PathBuf, 
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
         .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == name)
         .filter_map(|m| m["executable"].as_str().map(PathBuf::from))
-        .last()
+        .next_back()
         .ok_or_else(|| {
             format!(
                 "cargo built no binary `{name}`: is there a `[[bin]]` (or `src/main.rs`) of that name in the workspace at `{}`?\n{}",

@@ -464,16 +464,15 @@ impl Node for FunctionNode {
                 self.concurrency
             ));
         }
-        if let CodeSource::CargoBin(name) = &self.code.0 {
-            if name.is_empty()
+        if let CodeSource::CargoBin(name) = &self.code.0
+            && (name.is_empty()
                 || !name
                     .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-            {
-                return Err(format!(
-                    "`{name}` is not the name of a binary target: letters, digits, `_` and `-`"
-                ));
-            }
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+        {
+            return Err(format!(
+                "`{name}` is not the name of a binary target: letters, digits, `_` and `-`"
+            ));
         }
         let mut seen = std::collections::BTreeSet::new();
         for (name, value) in &self.environment {
@@ -492,13 +491,13 @@ impl Node for FunctionNode {
                     "the environment variable `{name}` is set twice; set it once"
                 ));
             }
-            if let EnvValue::Reference(t) = value {
-                if t.attr.may_hold_a_secret() {
-                    return Err(format!(
-                        "the environment variable `{name}` would hold the attribute `{}`, which may hold a secret; anyone who may read the function's configuration reads its environment: pass the secret's ARN and read the value at run time",
-                        t.attr.export_suffix()
-                    ));
-                }
+            if let EnvValue::Reference(t) = value
+                && t.attr.may_hold_a_secret()
+            {
+                return Err(format!(
+                    "the environment variable `{name}` would hold the attribute `{}`, which may hold a secret; anyone who may read the function's configuration reads its environment: pass the secret's ARN and read the value at run time",
+                    t.attr.export_suffix()
+                ));
             }
         }
         Ok(())

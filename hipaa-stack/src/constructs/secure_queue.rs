@@ -428,15 +428,15 @@ impl Node for Trigger {
             .constructs
             .get(self.function.index as usize)
             .and_then(|c| c.node.timeout());
-        if let (Some(visibility), Some(timeout)) = (visibility, timeout) {
-            if visibility < timeout {
-                return Err(format!(
-                    "the visibility timeout of `{}` ({visibility} s) is shorter than the timeout of `{}` ({timeout} s), and Lambda refuses such a trigger: give the queue `.visibility_timeout_seconds({})` or more (AWS advises six times the function's timeout)",
-                    arena.path(self.queue.index),
-                    arena.path(self.function.index),
-                    timeout
-                ));
-            }
+        if let (Some(visibility), Some(timeout)) = (visibility, timeout)
+            && visibility < timeout
+        {
+            return Err(format!(
+                "the visibility timeout of `{}` ({visibility} s) is shorter than the timeout of `{}` ({timeout} s), and Lambda refuses such a trigger: give the queue `.visibility_timeout_seconds({})` or more (AWS advises six times the function's timeout)",
+                arena.path(self.queue.index),
+                arena.path(self.function.index),
+                timeout
+            ));
         }
         Ok(())
     }

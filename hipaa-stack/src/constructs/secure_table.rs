@@ -196,12 +196,12 @@ impl Node for TableNode {
     }
 
     fn check(&self) -> Result<(), String> {
-        if let Some(name) = &self.name {
-            if !is_table_name(name) {
-                return Err(format!(
-                    "`{name}` is not a DynamoDB table name: 3 to 255 letters, digits, `_`, `-` and `.`"
-                ));
-            }
+        if let Some(name) = &self.name
+            && !is_table_name(name)
+        {
+            return Err(format!(
+                "`{name}` is not a DynamoDB table name: 3 to 255 letters, digits, `_`, `-` and `.`"
+            ));
         }
         for (attribute, _) in std::iter::once(&self.partition).chain(self.sort.as_ref()) {
             if !is_attribute_name(attribute) {

@@ -721,6 +721,33 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         };
         Box::pin(self.ensure_locked()).await?;
         for asset in assets {
+            // The template names the bucket the code is read from: the app's
+            // (`set_staging_bucket`) or the tool's own; the upload must go there.
+            let named = stack
+                .template()
+                .resources()
+                .iter()
+                .filter(|r| r.type_name() == "AWS::Lambda::Function")
+                .find(|r| r.properties()["Code"]["S3Key"] == asset.key().as_str())
+                .and_then(|r| {
+                    r.properties()["Code"]["S3Bucket"]
+                        .as_str()
+                        .map(str::to_owned)
+                });
+            let (same, bucket) = staging
+                .holds_code_for(named.as_deref(), self.options.retry, &self.staging_calls)
+                .await?;
+            if !same {
+                return Err(DeployError::StackState {
+                    stack: stack.name().to_owned(),
+                    status: format!(
+                        "the code of {} is read from {}, not from the staging bucket `{bucket}` of this run",
+                        asset.construct(),
+                        named.map_or_else(|| "the tool's own staging bucket".to_owned(), |n| format!("`{n}`"))
+                    ),
+                    hint: "name the staging bucket in the program (`app.set_staging_bucket(..)`), which the templates then name, rather than only with `--staging-bucket`".to_owned(),
+                });
+            }
             let uploaded = staging
                 .upload_asset(
                     &asset.key(),

@@ -494,13 +494,21 @@ impl Staging {
         Ok(true)
     }
 
-    /// The name of the bucket, once checked.
-    pub async fn bucket_name(
+    /// Whether the bucket is the one a template names for a function's code: `named` is
+    /// the literal name the template writes, or `None` for the tool's own bucket of the
+    /// account and region (`hipaa-stack-staging-${AWS::AccountId}-${AWS::Region}`).
+    pub async fn holds_code_for(
         &self,
+        named: Option<&str>,
         retry: RetryPolicy,
         counts: &CallCounts,
-    ) -> Result<String, DeployError> {
-        Ok(self.ready(retry, counts).await?.bucket.clone())
+    ) -> Result<(bool, String), DeployError> {
+        let ready = self.ready(retry, counts).await?;
+        let expected = named.map_or_else(
+            || default_bucket_name(&ready.account, &self.region),
+            str::to_owned,
+        );
+        Ok((ready.bucket == expected, ready.bucket.clone()))
     }
 
     /// Takes the lock of `app` for one run: an object created only if absent
