@@ -405,3 +405,162 @@ fn docproc_deploys_reads_back_and_a_second_up_uploads_nothing() {
         assert!(all.contains(&format!("{stack}: unchanged")), "{all}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Assets on `up`, and what the harness refuses as AWS does (hipaa_moto_serverless.py).
+// ---------------------------------------------------------------------------------------
+
+mod endpoint {
+    use hipaa_stack::prelude::*;
+    use hipaa_stack::{Code, Function, SecureQueue};
+
+    use crate::deploy::{deployer, options};
+    use crate::moto::Moto;
+
+    /// A stack `fn` with a key, a VPC, a queue hiding messages `visibility` seconds and a
+    /// function running at most 60, whose code is the zip `code`; plus `build`'s resources.
+    /// Its assets are built, as `up` builds them.
+    fn serverless(
+        code: &std::path::Path,
+        visibility: u32,
+        build: impl FnOnce(&Stack<'_>, Handle<SecureQueue>, Handle<Function>),
+    ) -> hipaa_stack::Assembly {
+        let app = App::new("fn");
+        {
+            let stack = app.stack("fn").unwrap();
+            let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+            let net = stack
+                .add(SecureVpc::new("Net", cidr!("10.70.0.0/16")).encryption(&key))
+                .unwrap();
+            let queue = stack
+                .add(
+                    SecureQueue::new("Jobs")
+                        .encryption(&key)
+                        .visibility_timeout_seconds(visibility),
+                )
+                .unwrap();
+            let function = stack
+                .add(
+                    Function::new("Worker", Code::zip(code))
+                        .encryption(&key)
+                        .network(&net)
+                        .timeout_seconds(60),
+                )
+                .unwrap();
+            build(&stack, queue, function);
+        }
+        let assets = app.build_assets().expect("the zip is read");
+        app.synth()
+            .expect("the app is compliant")
+            .with_assets(assets)
+    }
+
+    fn zip(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    /// A raw mapping from the queue to the function.
+    fn mapping(queue: Handle<SecureQueue>, function: Handle<Function>, batch: u32) -> RawResource {
+        RawResource::new("JobsToWorker", "AWS::Lambda::EventSourceMapping")
+            .property("EventSourceArn", queue.arn())
+            .property("FunctionName", function.arn())
+            .property("BatchSize", batch)
+    }
+
+    async fn refusal(assembly: &hipaa_stack::Assembly) -> String {
+        let moto = Moto::start();
+        let err = deployer(&moto, assembly, options())
+            .await
+            .up()
+            .await
+            .expect_err("the endpoint refuses the stack");
+        format!("{err:#}")
+    }
+
+    #[tokio::test]
+    async fn a_queue_that_hides_messages_for_less_than_the_function_runs_is_refused_as_on_aws() {
+        let dir = tempfile::tempdir().unwrap();
+        let code = zip(dir.path(), "worker.zip", b"PK-one");
+        let assembly = serverless(&code, 30, |stack, queue, function| {
+            stack.add(mapping(queue, function, 10)).unwrap();
+        });
+        let err = refusal(&assembly).await;
+        assert!(
+            err.contains(
+                "Queue visibility timeout: 30 seconds is less than Function timeout: 60 seconds"
+            ),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_batch_over_ten_without_a_window_is_refused_as_on_aws() {
+        let dir = tempfile::tempdir().unwrap();
+        let code = zip(dir.path(), "worker.zip", b"PK-one");
+        let assembly = serverless(&code, 360, |stack, queue, function| {
+            stack.add(mapping(queue, function, 20)).unwrap();
+        });
+        let err = refusal(&assembly).await;
+        assert!(
+            err.contains("Maximum batch window in seconds must be greater than 0"),
+            "{err}"
+        );
+    }
+
+    /// A new zip changes only the function's code key, and `up` uploads only it.
+    #[tokio::test]
+    async fn changed_code_changes_only_its_key_and_up_uploads_only_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = serverless(&zip(dir.path(), "one.zip", b"PK-one"), 30, |_, _, _| {});
+        let second = serverless(&zip(dir.path(), "two.zip", b"PK-two"), 30, |_, _, _| {});
+        let (a, b) = (
+            first.stack("fn").unwrap().template_json(),
+            second.stack("fn").unwrap().template_json(),
+        );
+        let changed: Vec<(&str, &str)> = a.lines().zip(b.lines()).filter(|(x, y)| x != y).collect();
+        assert_eq!(changed.len(), 1, "{changed:?}");
+        assert!(changed[0].0.contains("\"S3Key\": \"assets/"), "{changed:?}");
+        assert_eq!(first.assets().len(), 1);
+        assert_ne!(first.assets()[0].key(), second.assets()[0].key());
+
+        let moto = Moto::start();
+        let once = deployer(&moto, &first, options()).await;
+        once.up().await.unwrap();
+        let first_puts = once
+            .staging_calls()
+            .by_operation()
+            .get("PutObject")
+            .copied();
+        let config = moto.config().await;
+        let s3 = aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&config)
+                .force_path_style(true)
+                .build(),
+        );
+        let keys = |listed: aws_sdk_s3::operation::list_objects_v2::ListObjectsV2Output| {
+            listed
+                .contents()
+                .iter()
+                .filter_map(|o| o.key().map(str::to_owned))
+                .filter(|k| k.starts_with("assets/"))
+                .collect::<Vec<_>>()
+        };
+        let bucket = "hipaa-stack-staging-123456789012-us-east-1";
+        let after_first = keys(s3.list_objects_v2().bucket(bucket).send().await.unwrap());
+        assert_eq!(after_first, [first.assets()[0].key()]);
+        let again = deployer(&moto, &second, options()).await;
+        again.up().await.unwrap();
+        let mut after_second = keys(s3.list_objects_v2().bucket(bucket).send().await.unwrap());
+        after_second.sort();
+        let mut expected = vec![first.assets()[0].key(), second.assets()[0].key()];
+        expected.sort();
+        assert_eq!(after_second, expected);
+        // The second run looked for its one asset, did not find it, and wrote as many
+        // objects as the first (the run lock, and the asset).
+        let calls = again.staging_calls().by_operation();
+        assert_eq!(calls.get("HeadObject"), Some(&1), "{calls:?}");
+        assert_eq!(calls.get("PutObject").copied(), first_puts, "{calls:?}");
+    }
+}
