@@ -335,4 +335,71 @@ mod tests {
         assert_eq!(mode >> 16, 0o100_755);
         assert_eq!(&zip[zip.len() - 22..zip.len() - 18], b"PK\x05\x06");
     }
+
+    /// An app whose function runs the zip `code`, with its asset built.
+    fn app_with(code: &Path) -> crate::Assembly {
+        use crate::prelude::*;
+        use crate::{Code, Function};
+        let app = App::new("t");
+        let stack = app.stack("t").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let net = stack
+            .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
+            .unwrap();
+        stack
+            .add(
+                Function::new("Worker", Code::zip(code))
+                    .encryption(&key)
+                    .network(&net),
+            )
+            .unwrap();
+        let assets = app.build_assets().unwrap();
+        app.synth().unwrap().with_assets(assets)
+    }
+
+    #[test]
+    fn the_out_folder_holds_the_current_zips_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let code = dir.path().join("worker.zip");
+        std::fs::write(&code, b"one").unwrap();
+        let first = app_with(&code);
+        first.write(&out).unwrap();
+        let old = out.join(first.assets()[0].file_name());
+        assert_eq!(std::fs::read(&old).unwrap(), b"one");
+        std::fs::write(&code, b"two").unwrap();
+        let second = app_with(&code);
+        second.write(&out).unwrap();
+        assert!(!old.exists(), "the previous zip is removed");
+        let new = out.join(second.assets()[0].file_name());
+        assert_eq!(std::fs::read(&new).unwrap(), b"two");
+        let template = second.stack("t").unwrap().template_json();
+        assert!(template.contains(&second.assets()[0].key()));
+    }
+
+    #[test]
+    fn a_missing_zip_names_the_function() {
+        let err = {
+            use crate::prelude::*;
+            use crate::{Code, Function};
+            let app = App::new("t");
+            let stack = app.stack("t").unwrap();
+            let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+            let net = stack
+                .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
+                .unwrap();
+            stack
+                .add(
+                    Function::new("Worker", Code::zip("/nonexistent/worker.zip"))
+                        .encryption(&key)
+                        .network(&net),
+                )
+                .unwrap();
+            app.build_assets().unwrap_err().to_string()
+        };
+        assert!(
+            err.starts_with("t/Worker: its code could not be built: cannot read the zip `/nonexistent/worker.zip`"),
+            "{err}"
+        );
+    }
 }

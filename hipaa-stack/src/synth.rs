@@ -328,7 +328,7 @@ impl Assembly {
             }
         }
         let previous = crate::outdir::listed_templates(dir, MANIFEST_FILE);
-        let mut current = Vec::with_capacity(self.stacks.len());
+        let mut current: Vec<String> = self.assets.iter().map(|a| a.file_name()).collect();
         for stack in &self.stacks {
             let file = template_file_name(dir, stack)?;
             crate::outdir::write_file(dir, &file, &stack.json)?;
