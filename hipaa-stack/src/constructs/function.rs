@@ -137,7 +137,9 @@ enum EnvValue {
 ///
 /// # Secure defaults
 /// - In the private subnets of the VPC, behind a security group of its own that admits
-///   nothing and lets out only HTTPS (A1, §164.312(a)(1), §164.312(e)(1)).
+///   nothing and lets out only HTTPS (A1, §164.312(a)(1), §164.312(e)(1)). The VPC gains a
+///   gateway endpoint for DynamoDB (its endpoints for S3, KMS, CloudWatch Logs, Secrets
+///   Manager and STS are there already); the private subnets have no route to the internet.
 /// - Environment variables encrypted with the customer key (`KmsKeyArn`, A1K,
 ///   §164.312(a)(2)(iv)).
 /// - Its log group, encrypted with the customer key and kept at least a year (L1, L2,
@@ -445,6 +447,10 @@ impl Node for FunctionNode {
         Some(self.timeout_seconds)
     }
 
+    fn network(&self) -> Option<u32> {
+        Some(self.vpc.index)
+    }
+
     fn check(&self) -> Result<(), String> {
         if !(128..=10_240).contains(&self.memory_mb) {
             return Err(format!(
@@ -697,6 +703,15 @@ mod tests {
                 "SubnetIds": [{ "Ref": "NetPrivate0" }, { "Ref": "NetPrivate1" }],
                 "SecurityGroupIds": [{ "Fn::GetAtt": ["WorkerSecurityGroup", "GroupId"] }]
             })
+        );
+        // The VPC reaches DynamoDB through a gateway endpoint of the private route tables.
+        assert_eq!(
+            prop(&t, "NetDynamoDbEndpoint", "/ServiceName"),
+            &json!({ "Fn::Sub": "com.amazonaws.${AWS::Region}.dynamodb" })
+        );
+        assert_eq!(
+            prop(&t, "NetDynamoDbEndpoint", "/VpcEndpointType"),
+            "Gateway"
         );
         let group = resource(&t, "WorkerSecurityGroup");
         assert!(group["Properties"].get("SecurityGroupIngress").is_none());

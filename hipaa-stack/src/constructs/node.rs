@@ -44,6 +44,10 @@ pub trait Node {
     fn function_code(&self) -> Option<(&crate::constructs::Code, crate::constructs::Architecture)> {
         None
     }
+    /// The VPC construct the construct runs in (functions only).
+    fn network(&self) -> Option<u32> {
+        None
+    }
     /// How long a received message stays hidden, in seconds (queues only).
     fn visibility_timeout(&self) -> Option<u32> {
         None

@@ -317,6 +317,12 @@ fn docproc_deploys_reads_back_and_a_second_up_uploads_nothing() {
     assert_eq!(function["Handler"], "bootstrap");
     assert_eq!(function["VpcConfig"]["VpcId"], state["resources"]["Net"]);
     assert_eq!(state["vpcs"][0]["CidrBlock"], "10.60.0.0/16");
+    // The private subnets reach DynamoDB through a gateway endpoint.
+    assert!(
+        state["resources"]["NetDynamoDbEndpoint"].is_string(),
+        "{}",
+        state["resources"]
+    );
     let subnets: Vec<&Value> = function["VpcConfig"]["SubnetIds"]
         .as_array()
         .unwrap()
