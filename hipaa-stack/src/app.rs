@@ -94,6 +94,10 @@ pub struct Arena {
     pub(crate) environments: Vec<EnvironmentEntry>,
     /// Tags on every stack of the app (`app.tag(..)`).
     pub(crate) tags: BTreeMap<String, String>,
+    /// The S3 key of each function's code that was built (construct index → key).
+    pub(crate) asset_keys: BTreeMap<u32, String>,
+    /// The staging bucket the app names, which holds the functions' code.
+    pub(crate) staging_bucket: Option<String>,
 }
 
 /// An environment: where its stacks deploy, and what marks them.
@@ -241,7 +245,9 @@ impl App {
     /// assert_eq!(app.staging_bucket().as_deref(), Some("acme-cfn-staging"));
     /// ```
     pub fn set_staging_bucket(&self, bucket: impl Into<String>) {
-        *self.staging_bucket.borrow_mut() = Some(bucket.into());
+        let bucket = bucket.into();
+        self.arena.borrow_mut().staging_bucket = Some(bucket.clone());
+        *self.staging_bucket.borrow_mut() = Some(bucket);
     }
 
     /// The staging bucket the app names, if any.
@@ -731,7 +737,7 @@ impl<'app> Stack<'app> {
         }
 
         let index = index_u32(arena.constructs.len());
-        for (key, service) in node.key_services() {
+        for (key, service) in node.key_services_in(&arena) {
             arena.key_services.entry(key).or_default().insert(service);
         }
         let stack = &mut arena.stacks[self.index as usize];

@@ -576,7 +576,11 @@ fn deploying(logs: Logs, app: &App, args: &DeployArgs, change: Change, action: A
         }
         ExitCode::from(code)
     };
-    let assembly = match app.synth() {
+    let built = match action {
+        Action::Preview { .. } | Action::Up { .. } => synth_with_assets(app),
+        _ => app.synth(),
+    };
+    let assembly = match built {
         Ok(assembly) => assembly,
         Err(err) => return early(err.to_string(), code_of(&err)),
     };
@@ -1133,8 +1137,15 @@ fn graph(app: &App, resources: bool, format: GraphFormat) -> ExitCode {
     ExitCode::from(exit::SUCCESS)
 }
 
+/// Builds the code of the app's functions, then synthesizes: what `synth`, `preview` and
+/// `up` do (`check`, `graph` and `report` never build code).
+fn synth_with_assets(app: &App) -> crate::Result<crate::Assembly> {
+    let assets = app.build_assets()?;
+    Ok(app.synth()?.with_assets(assets))
+}
+
 fn synth(app: &App, out: &std::path::Path, built: Option<std::time::Duration>) -> ExitCode {
-    let assembly = match app.synth() {
+    let assembly = match synth_with_assets(app) {
         Ok(assembly) => assembly,
         Err(err) => {
             err!("error: {err}");

@@ -74,6 +74,15 @@ pub enum Error {
     #[error(transparent)]
     Program(Box<dyn std::error::Error + Send + Sync + 'static>),
 
+    /// The code of a function could not be built or read (`synth`, `preview`, `up`).
+    #[error("{function}: its code could not be built: {reason}")]
+    AssetBuild {
+        /// The function (`stack/Construct`).
+        function: String,
+        /// What went wrong, with cargo's error output when the build failed.
+        reason: String,
+    },
+
     /// The user's program could not read or write a file of its own.
     #[error(transparent)]
     Io(#[from] std::io::Error),

@@ -4,6 +4,7 @@
 extern crate self as hipaa_stack;
 
 pub mod app;
+pub mod asset;
 pub mod cfn;
 pub mod cli;
 mod cli_events;

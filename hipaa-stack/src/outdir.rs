@@ -46,6 +46,11 @@ pub(crate) fn write_file(dir: &Path, name: &str, text: &str) -> Result<()> {
     write_with(dir, name, |file| file.write_all(text.as_bytes()))
 }
 
+/// [`write_file`] for bytes (a function's zip).
+pub(crate) fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    write_with(dir, name, |file| file.write_all(bytes))
+}
+
 /// [`write_file`] with what `fill` writes (through a buffer), for a file too large to hold
 /// as one string first.
 pub(crate) fn write_with(
@@ -96,7 +101,7 @@ pub(crate) fn write_with(
     })
 }
 
-/// The template files the manifest in `dir` lists, if there is a manifest that is a regular
+/// The template and asset files the manifest in `dir` lists, if there is a manifest that is a regular
 /// file and reads as one; nothing otherwise (nothing is then removed).
 pub(crate) fn listed_templates(dir: &Path, manifest: &str) -> Vec<String> {
     let path = dir.join(manifest);
@@ -110,26 +115,32 @@ pub(crate) fn listed_templates(dir: &Path, manifest: &str) -> Vec<String> {
     let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) else {
         return Vec::new();
     };
-    doc.get("stacks")
+    let templates = doc
+        .get("stacks")
         .and_then(serde_json::Value::as_array)
-        .map(|stacks| {
-            stacks
-                .iter()
-                .filter_map(|s| s.get("template")?.as_str())
-                .filter(|t| is_plain_file_name(t) && t.ends_with(".template.json"))
-                .map(ToOwned::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s.get("template")?.as_str())
+        .filter(|t| is_plain_file_name(t) && t.ends_with(".template.json"));
+    // The functions' zips, `asset.<sha256>.zip`.
+    let assets = doc
+        .get("assets")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a.get("file")?.as_str())
+        .filter(|f| is_plain_file_name(f) && f.starts_with("asset.") && f.ends_with(".zip"));
+    templates.chain(assets).map(ToOwned::to_owned).collect()
 }
 
-/// Removes the files `stale` of `dir` (plain template file names from the previous
+/// Removes the files `stale` of `dir` (plain template and asset file names from the previous
 /// manifest): a regular file or a link is removed (a link itself, never its target); a
 /// folder or a missing file is left alone.
 pub(crate) fn remove_stale(dir: &Path, stale: &[String]) -> Result<Vec<PathBuf>> {
     let mut removed = Vec::new();
     for name in stale {
-        if !(is_plain_file_name(name) && name.ends_with(".template.json")) {
+        let asset = name.starts_with("asset.") && name.ends_with(".zip");
+        if !(is_plain_file_name(name) && (name.ends_with(".template.json") || asset)) {
             continue;
         }
         let path = dir.join(name);

@@ -49,6 +49,7 @@ pub struct Assembly {
     graph: AppGraph,
     evaluation: Evaluation,
     timings: Timings,
+    assets: Vec<crate::asset::Asset>,
 }
 
 /// How long each phase of synthesis took.
@@ -154,6 +155,20 @@ struct Manifest<'a> {
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     environments: &'a [String],
     stacks: Vec<ManifestStack<'a>>,
+    /// The code of the functions, built by `synth`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    assets: Vec<ManifestAsset<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ManifestAsset<'a> {
+    file: String,
+    key: String,
+    sha256: &'a str,
+    stack: &'a str,
+    function: &'a str,
+    bytes: usize,
 }
 
 #[derive(Serialize)]
@@ -254,6 +269,20 @@ impl Assembly {
         self.stacks.iter().find(|s| s.name == name)
     }
 
+    /// The code of the functions, once built ([`App::build_assets`], then
+    /// [`Assembly::with_assets`]).
+    pub fn assets(&self) -> &[crate::asset::Asset] {
+        &self.assets
+    }
+
+    /// The assembly with the code of its functions, built by [`App::build_assets`] before
+    /// synthesis (the templates name each asset by its key).
+    #[must_use]
+    pub fn with_assets(mut self, assets: Vec<crate::asset::Asset>) -> Self {
+        self.assets = assets;
+        self
+    }
+
     /// The manifest as JSON, with a final newline.
     pub fn manifest_json(&self) -> Result<String> {
         let manifest = Manifest {
@@ -290,6 +319,18 @@ impl Assembly {
                         .collect(),
                 })
                 .collect(),
+            assets: self
+                .assets
+                .iter()
+                .map(|a| ManifestAsset {
+                    file: a.file_name(),
+                    key: a.key(),
+                    sha256: a.sha256(),
+                    stack: a.stack(),
+                    function: a.construct(),
+                    bytes: a.bytes().len(),
+                })
+                .collect(),
         };
         let mut text =
             serde_json::to_string_pretty(&manifest).map_err(|source| Error::Serialize {
@@ -322,8 +363,14 @@ impl Assembly {
     /// ```
     pub fn write(&self, dir: &Path) -> Result<()> {
         crate::outdir::create(dir)?;
+        for asset in &self.assets {
+            // Named by content: a file already there holds these bytes.
+            if !dir.join(asset.file_name()).is_file() {
+                crate::outdir::write_bytes(dir, &asset.file_name(), asset.bytes())?;
+            }
+        }
         let previous = crate::outdir::listed_templates(dir, MANIFEST_FILE);
-        let mut current = Vec::with_capacity(self.stacks.len());
+        let mut current: Vec<String> = self.assets.iter().map(|a| a.file_name()).collect();
         for stack in &self.stacks {
             let file = template_file_name(dir, stack)?;
             crate::outdir::write_file(dir, &file, &stack.json)?;
@@ -551,6 +598,7 @@ impl App {
             graph,
             evaluation,
             timings,
+            assets: Vec::new(),
         })
     }
 }

@@ -34,7 +34,8 @@ unchanged and their settings can be read back through the service APIs:
 * An `AWS::EC2::RouteTable` of a stack is deleted with it (moto keeps it, and the VPC then
   cannot be deleted), and so are the VPC's flow logs.
 * The HTTPS front door (ACM certificates, WAFv2, load balancer attributes and targets): see
-  `hipaa_moto_frontdoor.py`.
+  `hipaa_moto_frontdoor.py`; Lambda functions, queues, tables and bucket notifications in
+  `hipaa_moto_serverless.py`.
 """
 
 import json
@@ -676,6 +677,7 @@ def _delete_alarm(physical_id, account_id, region_name):
 
 
 import hipaa_moto_frontdoor  # noqa: E402,F401  (registers its models and patches)
+import hipaa_moto_serverless  # noqa: E402,F401  (registers its models and patches)
 
 HARNESS_MODELS = [
     _make("AWS::SecretsManager::Secret", "secretsmanager", _create_secret, _delete_secret),

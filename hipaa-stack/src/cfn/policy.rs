@@ -181,3 +181,13 @@ pub(crate) fn deny_insecure_transport(bucket_arn: &Expr) -> [Statement; 2] {
         ),
     ]
 }
+
+/// The statement every queue policy carries: deny any request that is not over TLS, on
+/// the queue and its dead-letter queue (HIPAA-CONTROLS A2).
+pub(crate) fn deny_insecure_queue_transport(queue_arns: Vec<Expr>) -> Statement {
+    Statement::deny_everyone("DenyInsecureTransport", &["sqs:*"], queue_arns).when(
+        "Bool",
+        "aws:SecureTransport",
+        "false",
+    )
+}

@@ -21,6 +21,34 @@ pub(crate) struct Bucket {
     pub logging_configuration: Option<Logging>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replication_configuration: Option<Replication>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notification_configuration: Option<Notifications>,
+}
+
+/// `NotificationConfiguration`: where S3 sends the bucket's object events.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct Notifications {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub queue_configurations: Vec<QueueNotification>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lambda_configurations: Vec<LambdaNotification>,
+}
+
+/// One event sent to a queue.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct QueueNotification {
+    pub event: &'static str,
+    pub queue: Expr,
+}
+
+/// One event sent to a function.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct LambdaNotification {
+    pub event: &'static str,
+    pub function: Expr,
 }
 
 impl ResourceType for Bucket {

@@ -12,7 +12,7 @@ use crate::constructs::node::{Node, RenderCx, Used, resolve_target};
 use crate::constructs::sealed::IntoNode;
 use crate::constructs::{
     Construct, EncryptedDatabase, EncryptionKey, KeyChosen, KmsKey, NoKey, SecureBucket,
-    SecureInstance,
+    SecureInstance, SecureTable,
 };
 use crate::literal::Days;
 
@@ -159,7 +159,7 @@ use backupable::{Protectable, Protected};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be protected by a backup plan",
     label = "expected a handle to a store of PHI that AWS Backup can back up",
-    note = "HIPAA 45 CFR §164.308(a)(7)(ii)(A) (hipaa-stack controls R4, E3): a plan protects the databases, buckets and instances that hold PHI; pass the handle returned by `stack.add(..)` for one of them"
+    note = "HIPAA 45 CFR §164.308(a)(7)(ii)(A) (hipaa-stack controls R4, E3): a plan protects the databases, buckets, tables and instances that hold PHI; pass the handle returned by `stack.add(..)` for one of them"
 )]
 pub trait Backupable: Protectable {}
 
@@ -191,6 +191,14 @@ impl Protectable for SecureInstance {
 }
 
 impl Backupable for SecureInstance {}
+
+impl Protectable for SecureTable {
+    fn protected(handle: &Handle<Self>) -> Protected {
+        Protected::arn(handle.arn().target, "SecureTable")
+    }
+}
+
+impl Backupable for SecureTable {}
 
 // ---------------------------------------------------------------------------------------
 // BackupVault
@@ -1048,5 +1056,24 @@ mod tests {
             .unwrap();
         assert_eq!(protected(&db).target, db.arn().target);
         assert!(!protected(&db).s3);
+    }
+
+    #[test]
+    fn a_plan_protects_a_table() {
+        let t = template_with(|stack, key, _| {
+            let table = stack
+                .add(
+                    crate::SecureTable::new("Results", "Id", crate::KeyType::String)
+                        .encryption(&key),
+                )
+                .unwrap();
+            stack
+                .add(BackupPlan::new("Daily").encryption(&key).protect(&table))
+                .unwrap();
+        });
+        assert_eq!(
+            prop(&t, "DailySelection", "/BackupSelection/Resources"),
+            &json!([{ "Fn::GetAtt": ["Results", "Arn"] }])
+        );
     }
 }

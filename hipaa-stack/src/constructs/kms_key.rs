@@ -146,6 +146,15 @@ fn service_statements(service: KeyService) -> Vec<Statement> {
             .when("StringEquals", "aws:SourceAccount", account()),
         ],
         KeyService::ElbAccessLogs => Vec::new(),
+        KeyService::S3Notifications => vec![
+            Statement::allow(
+                "AllowS3EventNotifications",
+                Principal::Service("s3.amazonaws.com".into()),
+                &["kms:GenerateDataKey", "kms:Decrypt"],
+                vec!["*".into()],
+            )
+            .when("StringEquals", "aws:SourceAccount", account()),
+        ],
         KeyService::CloudWatch => vec![
             Statement::allow(
                 "AllowCloudWatchAlarms",

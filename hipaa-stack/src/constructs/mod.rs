@@ -12,6 +12,7 @@ mod audit_trail;
 mod backup_plan;
 mod certificate;
 mod encrypted_database;
+pub(crate) mod function;
 mod kms_key;
 mod log_group;
 pub(crate) mod node;
@@ -22,6 +23,8 @@ mod secret;
 mod secure_bucket;
 mod secure_instance;
 mod secure_instance_group;
+mod secure_queue;
+mod secure_table;
 mod secure_vpc;
 mod security_group;
 mod session_manager;
@@ -31,10 +34,11 @@ pub use audit_trail::AuditTrail;
 pub use encrypted_database::{
     BackupRetention, DbNetwork, EncryptedDatabase, Engine, NetworkChosen, NoNetwork,
 };
+pub use function::{Architecture, Code, Function, VpcChosen};
 pub use kms_key::KmsKey;
 pub use log_group::{LogGroup, LogRetention};
 pub use raw_resource::{RawReference, RawResource, RawValue};
-pub use secure_bucket::SecureBucket;
+pub use secure_bucket::{NotificationTarget, SecureBucket};
 pub use secure_vpc::{PrivateOnly, PublicVpc, SecureVpc, VpcTier, WithPublicTier};
 
 // The constructs of the network, compute, identity, alarm, backup, secret and account
@@ -48,6 +52,8 @@ pub use role::*;
 pub use secret::*;
 pub use secure_instance::*;
 pub use secure_instance_group::*;
+pub use secure_queue::*;
+pub use secure_table::*;
 pub use security_group::*;
 pub use session_manager::*;
 
@@ -129,7 +135,7 @@ pub struct NoAccessLogs;
 #[diagnostic::on_unimplemented(
     message = "`{C}` has no customer-managed KMS key",
     label = "call `.encryption(&key)` on this `{C}` before adding it to a stack",
-    note = "HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(e)(2)(ii): what may hold PHI is encrypted at rest with a customer-managed key (hipaa-stack controls S1, R1, L1, T2, E1, N1, B4, M2); create one with `stack.add(KmsKey::new(\"PhiKey\"))?`"
+    note = "HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(e)(2)(ii): what may hold PHI is encrypted at rest with a customer-managed key (hipaa-stack controls S1, R1, L1, T2, E1, N1, B4, M2, A1K, A2, A3); create one with `stack.add(KmsKey::new(\"PhiKey\"))?`"
 )]
 pub trait KeyChosen<C>: sealed::ChosenKey {}
 

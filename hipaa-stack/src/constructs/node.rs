@@ -44,6 +44,32 @@ pub trait Node {
     fn replica(&self) -> Option<u32> {
         None
     }
+    /// The code of a function and the instruction set it runs on (functions only).
+    fn function_code(&self) -> Option<(&crate::constructs::Code, crate::constructs::Architecture)> {
+        None
+    }
+    /// The VPC construct the construct runs in (functions only).
+    fn network(&self) -> Option<u32> {
+        None
+    }
+    /// How long a received message stays hidden, in seconds (queues only).
+    fn visibility_timeout(&self) -> Option<u32> {
+        None
+    }
+    /// How long one call may run, in seconds (functions only).
+    fn timeout(&self) -> Option<u32> {
+        None
+    }
+    /// The constructs this construct sends S3 event notifications to (buckets only).
+    fn notifies(&self) -> Vec<u32> {
+        Vec::new()
+    }
+    /// [`Node::key_services`], for constructs that must read the rest of the app (a bucket
+    /// that notifies an encrypted queue: the queue's key must let S3 use it).
+    fn key_services_in(&self, arena: &Arena) -> Vec<(u32, KeyService)> {
+        let _ = arena;
+        self.key_services()
+    }
     /// How many private subnets the construct has (VPCs only).
     fn private_subnet_count(&self) -> u8 {
         0
@@ -84,6 +110,8 @@ pub enum KeyService {
     /// Elastic Load Balancing writes access logs (into an `AccessLogBucket`, which has no
     /// key: the bucket's policy admits the service instead).
     ElbAccessLogs,
+    /// S3 sends event notifications to a queue encrypted with the key.
+    S3Notifications,
 }
 
 /// A reference that crosses stacks: the consumer imports what the producer exports.

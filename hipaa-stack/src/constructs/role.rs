@@ -9,7 +9,9 @@ use crate::cfn::{Expr, Pseudo, Resource};
 use crate::constructs::node::{Node, RenderCx, Used};
 use crate::constructs::sealed::IntoNode;
 use crate::constructs::security_group::refused;
-use crate::constructs::{Construct, EncryptedDatabase, KmsKey, SecureBucket};
+use crate::constructs::{
+    Construct, EncryptedDatabase, Function, KmsKey, SecureBucket, SecureQueue, SecureTable,
+};
 
 /// The `Sid`s of the statements that trust accounts and roles, in order.
 const PRINCIPAL_SIDS: [&str; 10] = [
@@ -426,6 +428,14 @@ impl Node for Role {
 /// | `bucket.grant_write(id, &role)` | `s3:PutObject`, `s3:AbortMultipartUpload` on its objects; `kms:GenerateDataKey`, `kms:Decrypt` with the bucket's key, through S3 only |
 /// | `database.grant_connect(id, &role, "user")` | `rds-db:connect` as that database user of that instance (IAM database authentication) |
 /// | `key.grant_decrypt(id, &role)` | `kms:Decrypt` with that key |
+/// | `queue.grant_send(id, &role)` | `sqs:SendMessage`, `sqs:GetQueueAttributes`, `sqs:GetQueueUrl` on the queue; `kms:GenerateDataKey`, `kms:Decrypt` with its key, through SQS only |
+/// | `queue.grant_consume(id, &role)` | `sqs:ReceiveMessage`, `sqs:DeleteMessage`, `sqs:ChangeMessageVisibility`, `sqs:GetQueueAttributes`, `sqs:GetQueueUrl` on the queue; `kms:Decrypt` with its key, through SQS only |
+/// | `table.grant_read(id, &role)` | `dynamodb:GetItem`, `BatchGetItem`, `Query`, `Scan`, `ConditionCheckItem`, `DescribeTable` on the table and its indexes; `kms:Decrypt`, `kms:DescribeKey` with its key, through DynamoDB only |
+/// | `table.grant_write(id, &role)` | `dynamodb:PutItem`, `UpdateItem`, `BatchWriteItem`, `DescribeTable` on the table; `kms:Decrypt`, `kms:DescribeKey`, `kms:GenerateDataKey` with its key, through DynamoDB only |
+/// | `function.grant_invoke(id, &role)` | `lambda:InvokeFunction` on the function |
+///
+/// `role` is a [`Role`], or a [`Function`]: the grant goes to the function's own execution
+/// role.
 ///
 /// # Secure defaults
 /// - Every statement names its resources: no `*` action, no `service:*`, no data action on
@@ -461,9 +471,58 @@ impl Node for Role {
 #[derive(Debug, Clone)]
 pub struct Grant {
     id: String,
-    role: Handle<Role>,
+    role: GranteeRef,
     access: Access,
 }
+
+/// The role a [`Grant`] adds its policy to: a [`Role`], or the role a construct made for
+/// itself (a [`Function`]'s execution role).
+///
+/// Opaque: made only by hipaa-stack, from a handle of the app.
+#[derive(Debug, Clone, Copy)]
+pub struct GranteeRef {
+    role: Handle<Role>,
+    part: &'static str,
+    what: &'static str,
+}
+
+mod grantee {
+    pub trait Sealed {
+        fn grantee(&self) -> super::GranteeRef;
+    }
+}
+
+/// What a grant gives its permissions to: a [`Role`], or a [`Function`] (its execution role).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be granted permissions",
+    label = "pass the handle of a `Role` or of a `Function`",
+    note = "HIPAA 45 CFR §164.308(a)(4) and §164.312(a)(1): permissions go to one role, each a managed policy naming its resources; create one with `stack.add(Role::new(..))?` or grant to a function's handle"
+)]
+pub trait Grantee: grantee::Sealed {}
+
+impl grantee::Sealed for Handle<Role> {
+    fn grantee(&self) -> GranteeRef {
+        GranteeRef {
+            role: *self,
+            part: "",
+            what: "Role",
+        }
+    }
+}
+
+impl Grantee for Handle<Role> {}
+
+impl grantee::Sealed for Handle<Function> {
+    fn grantee(&self) -> GranteeRef {
+        GranteeRef {
+            role: self.cast(),
+            part: "Role",
+            what: "Function",
+        }
+    }
+}
+
+impl Grantee for Handle<Function> {}
 
 #[derive(Debug, Clone)]
 enum Access {
@@ -471,25 +530,87 @@ enum Access {
     Write(Handle<SecureBucket>),
     Connect(Handle<EncryptedDatabase>, String),
     Decrypt(Handle<KmsKey>),
+    Send(Handle<SecureQueue>),
+    Consume(Handle<SecureQueue>),
+    ReadTable(Handle<SecureTable>),
+    WriteTable(Handle<SecureTable>),
+    Invoke(Handle<Function>),
+}
+
+impl Handle<Function> {
+    /// Lets `role` call the function (`lambda:InvokeFunction` on this function only). A
+    /// [`Grant`] with the construct id `id`.
+    pub fn grant_invoke(&self, id: impl Into<String>, role: &impl Grantee) -> Grant {
+        Grant {
+            id: id.into(),
+            role: role.grantee(),
+            access: Access::Invoke(*self),
+        }
+    }
+}
+
+impl Handle<SecureQueue> {
+    /// Lets `role` send messages to the queue, encrypting them with the queue's key through
+    /// SQS. A [`Grant`] with the construct id `id`.
+    pub fn grant_send(&self, id: impl Into<String>, role: &impl Grantee) -> Grant {
+        Grant {
+            id: id.into(),
+            role: role.grantee(),
+            access: Access::Send(*self),
+        }
+    }
+
+    /// Lets `role` receive, delete and hide messages of the queue, decrypting them with the
+    /// queue's key through SQS (what a function triggered by the queue needs). A [`Grant`]
+    /// with the construct id `id`.
+    pub fn grant_consume(&self, id: impl Into<String>, role: &impl Grantee) -> Grant {
+        Grant {
+            id: id.into(),
+            role: role.grantee(),
+            access: Access::Consume(*self),
+        }
+    }
+}
+
+impl Handle<SecureTable> {
+    /// Lets `role` read items of the table and its indexes (get, query, scan), decrypting
+    /// with the table's key through DynamoDB. A [`Grant`] with the construct id `id`.
+    pub fn grant_read(&self, id: impl Into<String>, role: &impl Grantee) -> Grant {
+        Grant {
+            id: id.into(),
+            role: role.grantee(),
+            access: Access::ReadTable(*self),
+        }
+    }
+
+    /// Lets `role` put and update items (never delete them), with the table's key through
+    /// DynamoDB. A [`Grant`] with the construct id `id`.
+    pub fn grant_write(&self, id: impl Into<String>, role: &impl Grantee) -> Grant {
+        Grant {
+            id: id.into(),
+            role: role.grantee(),
+            access: Access::WriteTable(*self),
+        }
+    }
 }
 
 impl Handle<SecureBucket> {
     /// Lets `role` list the bucket and read its objects (every version), decrypting them
     /// with the bucket's key through S3. A [`Grant`] with the construct id `id`.
-    pub fn grant_read(&self, id: impl Into<String>, role: &Handle<Role>) -> Grant {
+    pub fn grant_read(&self, id: impl Into<String>, role: &impl Grantee) -> Grant {
         Grant {
             id: id.into(),
-            role: *role,
+            role: role.grantee(),
             access: Access::Read(*self),
         }
     }
 
     /// Lets `role` write objects (never delete them), encrypting them with the bucket's key
     /// through S3. A [`Grant`] with the construct id `id`.
-    pub fn grant_write(&self, id: impl Into<String>, role: &Handle<Role>) -> Grant {
+    pub fn grant_write(&self, id: impl Into<String>, role: &impl Grantee) -> Grant {
         Grant {
             id: id.into(),
-            role: *role,
+            role: role.grantee(),
             access: Access::Write(*self),
         }
     }
@@ -506,12 +627,12 @@ impl Handle<EncryptedDatabase> {
     pub fn grant_connect(
         &self,
         id: impl Into<String>,
-        role: &Handle<Role>,
+        role: &impl Grantee,
         user: impl Into<String>,
     ) -> Grant {
         Grant {
             id: id.into(),
-            role: *role,
+            role: role.grantee(),
             access: Access::Connect(*self, user.into()),
         }
     }
@@ -520,10 +641,10 @@ impl Handle<EncryptedDatabase> {
 impl Handle<KmsKey> {
     /// Lets `role` decrypt with the key (`kms:Decrypt` on this key only). A [`Grant`] with
     /// the construct id `id`.
-    pub fn grant_decrypt(&self, id: impl Into<String>, role: &Handle<Role>) -> Grant {
+    pub fn grant_decrypt(&self, id: impl Into<String>, role: &impl Grantee) -> Grant {
         Grant {
             id: id.into(),
-            role: *role,
+            role: role.grantee(),
             access: Access::Decrypt(*self),
         }
     }
@@ -567,11 +688,17 @@ impl Grant {
             )
     }
 
+    /// `kms:ViaService` of `service` (`sqs`, `dynamodb`) in the stack's region.
+    fn through(service: &str, statement: Statement) -> Statement {
+        statement.when(
+            "StringEquals",
+            "kms:ViaService",
+            Expr::sub_pseudo(&format!("{service}.${{AWS::Region}}.amazonaws.com")),
+        )
+    }
+
     /// The ARN of the key the construct `index` encrypts with.
-    fn key_of(
-        cx: &mut RenderCx<'_>,
-        bucket: Handle<SecureBucket>,
-    ) -> Result<Expr, serde_json::Error> {
+    fn key_of<C>(cx: &mut RenderCx<'_>, bucket: Handle<C>) -> Result<Expr, serde_json::Error> {
         let index = cx.arena.constructs[bucket.index as usize]
             .node
             .encryption_key();
@@ -609,8 +736,17 @@ impl Node for Grant {
             Access::Read(bucket) | Access::Write(bucket) => bucket.used("SecureBucket"),
             Access::Connect(database, _) => database.used("EncryptedDatabase"),
             Access::Decrypt(key) => key.used("KmsKey"),
+            Access::Send(queue) | Access::Consume(queue) => queue.used("SecureQueue"),
+            Access::ReadTable(table) | Access::WriteTable(table) => table.used("SecureTable"),
+            Access::Invoke(function) => function.used("Function"),
         };
-        vec![self.role.used("Role"), target]
+        vec![
+            Used {
+                app: self.role.role.app,
+                what: self.role.what,
+            },
+            target,
+        ]
     }
 
     fn check(&self) -> Result<(), String> {
@@ -623,7 +759,7 @@ impl Node for Grant {
     }
 
     fn render(&self, cx: &mut RenderCx<'_>) -> Result<Vec<Resource>, serde_json::Error> {
-        let role_path = cx.arena.path(self.role.index);
+        let role_path = cx.arena.path(self.role.role.index);
         let (what, statements) = match &self.access {
             Access::Read(bucket) => {
                 let arn = cx.resolve(bucket.arn());
@@ -701,11 +837,126 @@ impl Node for Grant {
                     )],
                 )
             }
+            Access::Invoke(function) => {
+                let arn = cx.resolve(function.arn());
+                (
+                    format!("calls to {}", cx.arena.path(function.index)),
+                    vec![Statement::allow_identity(
+                        "InvokeFunction",
+                        &["lambda:InvokeFunction"],
+                        vec![arn],
+                    )],
+                )
+            }
+            Access::Send(queue) => {
+                let arn = cx.resolve(queue.arn());
+                let key = Self::key_of(cx, *queue)?;
+                (
+                    format!("sending to {}", cx.arena.path(queue.index)),
+                    vec![
+                        Statement::allow_identity(
+                            "SendMessages",
+                            &[
+                                "sqs:SendMessage",
+                                "sqs:GetQueueAttributes",
+                                "sqs:GetQueueUrl",
+                            ],
+                            vec![arn],
+                        ),
+                        Self::through(
+                            "sqs",
+                            Statement::allow_identity(
+                                "EncryptMessages",
+                                &["kms:GenerateDataKey", "kms:Decrypt"],
+                                vec![key],
+                            ),
+                        ),
+                    ],
+                )
+            }
+            Access::Consume(queue) => {
+                let arn = cx.resolve(queue.arn());
+                let key = Self::key_of(cx, *queue)?;
+                (
+                    format!("consuming {}", cx.arena.path(queue.index)),
+                    vec![
+                        Statement::allow_identity(
+                            "ConsumeMessages",
+                            &[
+                                "sqs:ReceiveMessage",
+                                "sqs:DeleteMessage",
+                                "sqs:ChangeMessageVisibility",
+                                "sqs:GetQueueAttributes",
+                                "sqs:GetQueueUrl",
+                            ],
+                            vec![arn],
+                        ),
+                        Self::through(
+                            "sqs",
+                            Statement::allow_identity(
+                                "DecryptMessages",
+                                &["kms:Decrypt"],
+                                vec![key],
+                            ),
+                        ),
+                    ],
+                )
+            }
+            Access::ReadTable(table) | Access::WriteTable(table) => {
+                let arn = cx.resolve(table.arn());
+                let key = Self::key_of(cx, *table)?;
+                let read = matches!(self.access, Access::ReadTable(_));
+                let (sid, actions, resources): (&'static str, &[&'static str], Vec<Expr>) = if read
+                {
+                    (
+                        "ReadItems",
+                        &[
+                            "dynamodb:GetItem",
+                            "dynamodb:BatchGetItem",
+                            "dynamodb:Query",
+                            "dynamodb:Scan",
+                            "dynamodb:ConditionCheckItem",
+                            "dynamodb:DescribeTable",
+                        ],
+                        vec![arn.clone(), Expr::join([arn, "/index/*".into()])],
+                    )
+                } else {
+                    (
+                        "WriteItems",
+                        &[
+                            "dynamodb:PutItem",
+                            "dynamodb:UpdateItem",
+                            "dynamodb:BatchWriteItem",
+                            "dynamodb:DescribeTable",
+                        ],
+                        vec![arn],
+                    )
+                };
+                let key_actions: &[&'static str] = if read {
+                    &["kms:Decrypt", "kms:DescribeKey"]
+                } else {
+                    &["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"]
+                };
+                (
+                    format!(
+                        "{} {}",
+                        if read { "reading" } else { "writing" },
+                        cx.arena.path(table.index)
+                    ),
+                    vec![
+                        Statement::allow_identity(sid, actions, resources),
+                        Self::through(
+                            "dynamodb",
+                            Statement::allow_identity("UseTheTablesKey", key_actions, vec![key]),
+                        ),
+                    ],
+                )
+            }
         };
         let policy = ManagedPolicy {
             description: format!("{what} for the role {role_path} ({})", cx.path()),
             policy_document: PolicyDocument::new(statements),
-            roles: vec![cx.resolve(self.role.name())],
+            roles: vec![cx.resolve(self.role.role.attr_ref::<Name>(self.role.part, Attr::Ref))],
         };
         Ok(vec![Resource::new(cx.logical(""), &policy)?])
     }

@@ -560,10 +560,7 @@ mod tests {
     fn options_set_the_user_name_length_and_name() {
         let t = template_with(|stack, key, _| {
             let dead_letters = stack
-                .add(
-                    RawResource::new("RotationDlq", "AWS::SQS::Queue")
-                        .property("KmsMasterKeyId", key.arn()),
-                )
+                .add(crate::SecureQueue::new("RotationDlq").encryption(&key))
                 .unwrap();
             let rotator = stack
                 .add(
@@ -572,7 +569,8 @@ mod tests {
                     RawResource::new("Rotator", "AWS::Lambda::Function")
                         .property("/VpcConfig/SubnetIds/0", "subnet-0123456789abcdef0")
                         .property("ReservedConcurrentExecutions", 1)
-                        .property("/DeadLetterConfig/TargetArn", dead_letters.attribute("Arn")),
+                        .property("/DeadLetterConfig/TargetArn", dead_letters.arn())
+                        .property("/TracingConfig/Mode", "Active"),
                 )
                 .unwrap();
             stack

@@ -1,18 +1,18 @@
 //! [`SecureBucket`]: an S3 bucket for PHI.
 
-use crate::app::{Arena, Arn, Attr, Handle, Name, Reference};
+use crate::app::{AppId, Arena, Arn, Attr, Handle, Name, Reference};
 use crate::cfn::iam::{ManagedPolicy, Role};
 use crate::cfn::policy::{PolicyDocument, Principal, Statement, deny_insecure_transport};
 use crate::cfn::s3::{
-    Bucket, BucketEncryption, BucketPolicy, Lifecycle, Logging, OwnershipControls,
-    PublicAccessBlock, Replication, Sse, Versioning,
+    Bucket, BucketEncryption, BucketPolicy, LambdaNotification, Lifecycle, Logging, Notifications,
+    OwnershipControls, PublicAccessBlock, QueueNotification, Replication, Sse, Versioning,
 };
 use crate::cfn::{Expr, Keep, Pseudo, Resource};
-use crate::constructs::node::{Node, RenderCx, Used};
+use crate::constructs::node::{KeyService, Node, RenderCx, Used};
 use crate::constructs::sealed::IntoNode;
 use crate::constructs::{
-    AccessLogBucket, AccessLogDestination, AccessLogsChosen, Construct, EncryptionKey, KeyChosen,
-    KmsKey, NoAccessLogs, NoKey,
+    AccessLogBucket, AccessLogDestination, AccessLogsChosen, Construct, EncryptionKey, Function,
+    KeyChosen, KmsKey, NoAccessLogs, NoKey, SecureQueue,
 };
 use crate::literal::{BucketName, Days};
 
@@ -100,7 +100,56 @@ pub struct SecureBucket<K = Handle<KmsKey>, L = Handle<AccessLogBucket>> {
     noncurrent_days: u16,
     replica: Option<Handle<SecureBucket>>,
     time_control: bool,
+    notify: Vec<NotifyTarget>,
 }
+
+/// Where a bucket sends its object events: a queue or a function of the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Opaque: made only by hipaa-stack, from a handle of the app.
+pub struct NotifyTarget {
+    app: AppId,
+    index: u32,
+    function: bool,
+}
+
+mod notify {
+    pub trait Sealed {
+        fn target(&self) -> super::NotifyTarget;
+    }
+}
+
+/// What a [`SecureBucket`] can send its object events to: a [`SecureQueue`] or a
+/// [`Function`] of the app.
+#[diagnostic::on_unimplemented(
+    message = "a bucket cannot send its object events to `{Self}`",
+    label = "pass the handle of a `SecureQueue` or of a `Function`",
+    note = "object keys may name a patient (HIPAA 45 CFR §164.312(e)(1), hipaa-stack rule X1): events go only to an encrypted queue or a function of the app"
+)]
+pub trait NotificationTarget: notify::Sealed {}
+
+impl notify::Sealed for Handle<SecureQueue> {
+    fn target(&self) -> NotifyTarget {
+        NotifyTarget {
+            app: self.app,
+            index: self.index,
+            function: false,
+        }
+    }
+}
+
+impl NotificationTarget for Handle<SecureQueue> {}
+
+impl notify::Sealed for Handle<Function> {
+    fn target(&self) -> NotifyTarget {
+        NotifyTarget {
+            app: self.app,
+            index: self.index,
+            function: true,
+        }
+    }
+}
+
+impl NotificationTarget for Handle<Function> {}
 
 impl SecureBucket<NoKey, NoAccessLogs> {
     /// A bucket with the construct id `id` (a letter, then letters and digits).
@@ -113,6 +162,7 @@ impl SecureBucket<NoKey, NoAccessLogs> {
             noncurrent_days: DEFAULT_NONCURRENT_DAYS,
             replica: None,
             time_control: false,
+            notify: Vec::new(),
         }
     }
 }
@@ -128,6 +178,7 @@ impl<K, L> SecureBucket<K, L> {
             noncurrent_days: self.noncurrent_days,
             replica: self.replica,
             time_control: self.time_control,
+            notify: self.notify,
         }
     }
 
@@ -144,6 +195,7 @@ impl<K, L> SecureBucket<K, L> {
             noncurrent_days: self.noncurrent_days,
             replica: self.replica,
             time_control: self.time_control,
+            notify: self.notify,
         }
     }
 
@@ -164,6 +216,19 @@ impl<K, L> SecureBucket<K, L> {
     /// bucket fails when `copy` is in the same region as this bucket. Default: no copy.
     pub fn replicate_to(mut self, copy: &Handle<SecureBucket>) -> Self {
         self.replica = Some(*copy);
+        self
+    }
+
+    /// Sends an event for every object created in the bucket (`s3:ObjectCreated:*`) to
+    /// `target`, a [`SecureQueue`] or a [`Function`] of the app, added before the bucket.
+    /// The queue's policy and key policy let S3 send, bound to this bucket and account; a
+    /// function gets a permission that lets S3 invoke it from this bucket only. A function
+    /// receives the events of one bucket. Default: no events.
+    pub fn notify<T: NotificationTarget>(mut self, target: &T) -> Self {
+        let target = target.target();
+        if !self.notify.contains(&target) {
+            self.notify.push(target);
+        }
         self
     }
 
@@ -205,6 +270,7 @@ impl<K: KeyChosen<SecureBucket>, L: AccessLogsChosen<SecureBucket>> IntoNode
             noncurrent_days: self.noncurrent_days,
             replica: self.replica,
             time_control: self.time_control,
+            notify: self.notify,
         })
     }
 }
@@ -217,6 +283,7 @@ struct BucketNode {
     noncurrent_days: u16,
     replica: Option<Handle<SecureBucket>>,
     time_control: bool,
+    notify: Vec<NotifyTarget>,
 }
 
 impl Node for BucketNode {
@@ -239,11 +306,48 @@ impl Node for BucketNode {
     fn uses(&self) -> Vec<Used> {
         let mut used = vec![self.key.used("KmsKey"), self.logs.used("AccessLogBucket")];
         used.extend(self.replica.map(|r| r.used("SecureBucket")));
+        used.extend(self.notify.iter().map(|t| Used {
+            app: t.app,
+            what: if t.function {
+                "Function"
+            } else {
+                "SecureQueue"
+            },
+        }));
         used
     }
 
-    /// The copy lives in another region: a regional outage must not take both.
+    fn notifies(&self) -> Vec<u32> {
+        self.notify.iter().map(|t| t.index).collect()
+    }
+
+    fn key_services_in(&self, arena: &Arena) -> Vec<(u32, KeyService)> {
+        self.notify
+            .iter()
+            .filter(|t| !t.function)
+            .filter_map(|t| arena.constructs.get(t.index as usize))
+            .filter_map(|c| c.node.encryption_key())
+            .map(|key| (key, KeyService::S3Notifications))
+            .collect()
+    }
+
+    /// The copy lives in another region: a regional outage must not take both. A
+    /// function receives the events of one bucket.
     fn check_in(&self, arena: &Arena, stack: u32) -> Result<(), String> {
+        for target in self.notify.iter().filter(|t| t.function) {
+            let other = arena
+                .constructs
+                .iter()
+                .enumerate()
+                .find(|(_, c)| c.node.notifies().contains(&target.index));
+            if let Some((other, _)) = other {
+                return Err(format!(
+                    "it sends its events to `{}`, which already receives the events of `{}`; a function receives the events of one bucket: send both buckets' events to a `SecureQueue` that triggers the function",
+                    arena.path(target.index),
+                    arena.path(u32::try_from(other).unwrap_or(u32::MAX))
+                ));
+            }
+        }
         self.replica
             .map_or(Ok(()), |copy| check_replica_region(arena, stack, copy))
     }
@@ -259,7 +363,8 @@ impl Node for BucketNode {
     fn render(&self, cx: &mut RenderCx<'_>) -> Result<Vec<Resource>, serde_json::Error> {
         let key = cx.resolve(self.key.arn());
         let logging = access_logging(cx, self.logs);
-        phi_bucket(
+        let notifications = (!self.notify.is_empty()).then(|| self.notifications(cx));
+        phi_bucket_notifying(
             cx,
             "",
             self.name.as_ref(),
@@ -271,7 +376,47 @@ impl Node for BucketNode {
                 bucket,
                 time_control: self.time_control,
             }),
+            notifications,
         )
+    }
+}
+
+impl BucketNode {
+    /// The bucket's `NotificationConfiguration`, and the logical ids of this stack it must
+    /// wait for: S3 checks, when the bucket is configured, that it may send to each target
+    /// (the queue's policy, the function's permission).
+    fn notifications(&self, cx: &mut RenderCx<'_>) -> (Notifications, Vec<String>) {
+        let mut notifications = Notifications::default();
+        let mut waits = Vec::new();
+        for target in &self.notify {
+            let same_stack = cx
+                .arena
+                .constructs
+                .get(target.index as usize)
+                .is_some_and(|c| c.stack == cx.stack);
+            if target.function {
+                let function: Handle<Function> = Handle::new(target.app, target.index);
+                notifications
+                    .lambda_configurations
+                    .push(LambdaNotification {
+                        event: "s3:ObjectCreated:*",
+                        function: cx.resolve(function.arn()),
+                    });
+                if same_stack {
+                    waits.push(cx.arena.logical_id(target.index, "S3Permission"));
+                }
+            } else {
+                let queue: Handle<SecureQueue> = Handle::new(target.app, target.index);
+                notifications.queue_configurations.push(QueueNotification {
+                    event: "s3:ObjectCreated:*",
+                    queue: cx.resolve(queue.arn()),
+                });
+                if same_stack {
+                    waits.push(cx.arena.logical_id(target.index, "Policy"));
+                }
+            }
+        }
+        (notifications, waits)
     }
 }
 
@@ -329,11 +474,50 @@ pub(crate) fn phi_bucket(
     extra: Vec<Statement>,
     replica: Option<Replica>,
 ) -> Result<Vec<Resource>, serde_json::Error> {
+    phi_bucket_notifying(
+        cx,
+        part,
+        name,
+        key,
+        logging,
+        noncurrent_days,
+        extra,
+        replica,
+        None,
+    )
+}
+
+/// [`phi_bucket`] that also sends S3 event notifications, and waits for the logical ids of
+/// this stack that S3 checks it may send to (a queue's policy, a function's permission).
+#[allow(clippy::too_many_arguments)]
+fn phi_bucket_notifying(
+    cx: &mut RenderCx<'_>,
+    part: &str,
+    name: Option<&BucketName>,
+    key: Expr,
+    logging: Logging,
+    noncurrent_days: u16,
+    extra: Vec<Statement>,
+    replica: Option<Replica>,
+    notifications: Option<(Notifications, Vec<String>)>,
+) -> Result<Vec<Resource>, serde_json::Error> {
+    let notified = |mut bucket: Bucket, cx: &RenderCx<'_>| -> Result<Resource, serde_json::Error> {
+        let mut waits = Vec::new();
+        if let Some((configuration, wait)) = notifications.clone() {
+            bucket.notification_configuration = Some(configuration);
+            waits = wait;
+        }
+        let mut resource = Resource::new(cx.logical(part), &bucket)?.keep(Keep::Retain);
+        for wait in waits {
+            resource = resource.depends_on(&wait);
+        }
+        Ok(resource)
+    };
     let Some(replica) = replica else {
         let bucket = bucket_properties(Sse::Kms(key), name, Some(logging), noncurrent_days);
         let policy = bucket_policy(cx, part, extra);
         return Ok(vec![
-            Resource::new(cx.logical(part), &bucket)?.keep(Keep::Retain),
+            notified(bucket, cx)?,
             Resource::new(cx.logical(&format!("{part}Policy")), &policy)?,
         ]);
     };
@@ -411,7 +595,7 @@ pub(crate) fn phi_bucket(
     };
     let bucket_policy = bucket_policy(cx, part, extra);
     Ok(vec![
-        Resource::new(cx.logical(part), &bucket)?.keep(Keep::Retain),
+        notified(bucket, cx)?,
         Resource::new(cx.logical(&format!("{part}Policy")), &bucket_policy)?,
         Resource::new(cx.logical(&format!("{part}ReplicationRole")), &role)?,
         Resource::new(cx.logical(&format!("{part}ReplicationPolicy")), &policy)?,
@@ -434,6 +618,7 @@ pub(crate) fn bucket_properties(
         lifecycle_configuration: Lifecycle::expire_noncurrent(noncurrent_days),
         logging_configuration: logging,
         replication_configuration: None,
+        notification_configuration: None,
     }
 }
 

@@ -45,6 +45,7 @@ const PARTS: &[&str] = &[
     "FlowLog",
     "Endpoints",
     "S3Endpoint",
+    "DynamoDbEndpoint",
     "KmsEndpoint",
     "LogsEndpoint",
     "SecretsManagerEndpoint",
@@ -481,12 +482,32 @@ impl Node for VpcNode {
                 vpc_id: vpc_id.clone(),
                 service_name: Expr::sub_pseudo("com.amazonaws.${AWS::Region}.s3"),
                 vpc_endpoint_type: "Gateway",
-                route_table_ids: route_tables,
+                route_table_ids: route_tables.clone(),
                 subnet_ids: Vec::new(),
                 security_group_ids: Vec::new(),
                 private_dns_enabled: None,
             },
         )?);
+        // A `Function` in the private subnets reaches DynamoDB (a `SecureTable` it is
+        // granted) through a gateway endpoint: the subnets have no route to the internet.
+        let serves_functions =
+            cx.arena.constructs.iter().any(|c| {
+                c.node.function_code().is_some() && c.node.network() == Some(cx.construct)
+            });
+        if serves_functions {
+            out.push(Resource::new(
+                cx.logical("DynamoDbEndpoint"),
+                &VpcEndpoint {
+                    vpc_id: vpc_id.clone(),
+                    service_name: Expr::sub_pseudo("com.amazonaws.${AWS::Region}.dynamodb"),
+                    vpc_endpoint_type: "Gateway",
+                    route_table_ids: route_tables,
+                    subnet_ids: Vec::new(),
+                    security_group_ids: Vec::new(),
+                    private_dns_enabled: None,
+                },
+            )?);
+        }
         out.push(Resource::new(
             cx.logical("Endpoints"),
             &SecurityGroup {

@@ -788,6 +788,77 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         }
     }
 
+    /// Uploads the code of the stack's functions to the staging bucket of its region,
+    /// each only when the bucket does not hold it yet (assets are named by content).
+    async fn upload_assets(&self, stack: &SynthesizedStack) -> Result<(), DeployError> {
+        let assets: Vec<&crate::asset::Asset> = self
+            .assembly
+            .assets()
+            .iter()
+            .filter(|a| a.stack() == stack.name())
+            .collect();
+        if assets.is_empty() {
+            return Ok(());
+        }
+        let Some(staging) = &self.regional(stack.name()).staging else {
+            return Err(DeployError::StackState {
+                stack: stack.name().to_owned(),
+                status: format!("{} function code asset(s)", assets.len()),
+                hint: "the code of functions goes through the S3 staging bucket, which this run has not set up".to_owned(),
+            });
+        };
+        Box::pin(self.ensure_locked()).await?;
+        for asset in assets {
+            // The template names the bucket the code is read from: the app's
+            // (`set_staging_bucket`) or the tool's own; the upload must go there.
+            let named = stack
+                .template()
+                .resources()
+                .iter()
+                .filter(|r| r.type_name() == "AWS::Lambda::Function")
+                .find(|r| r.properties()["Code"]["S3Key"] == asset.key().as_str())
+                .and_then(|r| {
+                    r.properties()["Code"]["S3Bucket"]
+                        .as_str()
+                        .map(str::to_owned)
+                });
+            let (same, bucket) = staging
+                .holds_code_for(named.as_deref(), self.options.retry, &self.staging_calls)
+                .await?;
+            if !same {
+                return Err(DeployError::StackState {
+                    stack: stack.name().to_owned(),
+                    status: format!(
+                        "the code of {} is read from {}, not from the staging bucket `{bucket}` of this run",
+                        asset.construct(),
+                        named.map_or_else(|| "the tool's own staging bucket".to_owned(), |n| format!("`{n}`"))
+                    ),
+                    hint: "name the staging bucket in the program (`app.set_staging_bucket(..)`), which the templates then name, rather than only with `--staging-bucket`".to_owned(),
+                });
+            }
+            let uploaded = staging
+                .upload_asset(
+                    &asset.key(),
+                    asset.bytes(),
+                    self.options.retry,
+                    &self.staging_calls,
+                )
+                .await?;
+            if uploaded {
+                self.say(format!(
+                    "uploaded the code of {} ({} bytes) as {}",
+                    asset.construct(),
+                    asset.bytes().len(),
+                    asset.key()
+                ));
+            }
+        }
+        for note in staging.take_notes() {
+            self.say(note);
+        }
+        Ok(())
+    }
+
     async fn template_source(
         &self,
         stack: &SynthesizedStack,
@@ -1306,6 +1377,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         if let Some(i) = &info {
             self.discard_stale(name, &i.id).await?;
         }
+        self.upload_assets(stack).await?;
         let template = self.template_source(stack, &body).await?;
         // One name per change set of this run: a stack can be planned twice in one `up`
         // (after its dependencies changed, or on the pass that drops unused exports).

@@ -466,6 +466,69 @@ impl Staging {
         Ok(object_url(&ready.bucket, &self.region, &key))
     }
 
+    /// Uploads the code of a function under `key` (`assets/<sha256>.zip`) unless the bucket
+    /// holds that key already: named by content, an object there holds these bytes.
+    /// Returns whether it uploaded.
+    pub async fn upload_asset(
+        &self,
+        key: &str,
+        bytes: &[u8],
+        retry: RetryPolicy,
+        counts: &CallCounts,
+    ) -> Result<bool, DeployError> {
+        let ready = self.ready(retry, counts).await?;
+        let endpoint = self.endpoint.clone();
+        let found = with_retry(retry, counts, "HeadObject", || async {
+            self.s3
+                .head_object()
+                .bucket(&ready.bucket)
+                .expected_bucket_owner(&ready.account)
+                .key(key)
+                .send()
+                .await
+                .map_err(|e| classify(e, &endpoint))
+        })
+        .await;
+        match found {
+            Ok(_) => return Ok(false),
+            Err(e) if matches!(e.code.as_deref(), Some("NotFound" | "NoSuchKey" | "404")) => {}
+            Err(e) => return Err(self.error(&ready.bucket, "HeadObject", e)),
+        }
+        with_retry(retry, counts, "PutObject", || async {
+            self.s3
+                .put_object()
+                .bucket(&ready.bucket)
+                .expected_bucket_owner(&ready.account)
+                .key(key)
+                .server_side_encryption(ServerSideEncryption::AwsKms)
+                .body(ByteStream::from(bytes.to_vec()))
+                .content_type("application/zip")
+                .send()
+                .await
+                .map_err(|e| classify(e, &endpoint))
+        })
+        .await
+        .map_err(|e| self.error(&ready.bucket, "PutObject", e))?;
+        Ok(true)
+    }
+
+    /// Whether the bucket is the one a template names for a function's code: `named` is
+    /// the literal name the template writes, or `None` for the tool's own bucket of the
+    /// account and region (`hipaa-stack-staging-${AWS::AccountId}-${AWS::Region}`).
+    pub async fn holds_code_for(
+        &self,
+        named: Option<&str>,
+        retry: RetryPolicy,
+        counts: &CallCounts,
+    ) -> Result<(bool, String), DeployError> {
+        let ready = self.ready(retry, counts).await?;
+        let expected = named.map_or_else(
+            || default_bucket_name(&ready.account, &self.region),
+            str::to_owned,
+        );
+        Ok((ready.bucket == expected, ready.bucket.clone()))
+    }
+
     /// Takes the lock of `app` for one run: an object created only if absent
     /// (`If-None-Match: *`). While another run holds it, waits up to `wait` (telling `say`
     /// once), then refuses. A lock past its expiry (a run that was killed) is taken over, and

@@ -36,6 +36,11 @@ fn portal_templates_pass_cfn_lint_with_nothing_reported() {
     lint_example("portal", 4);
 }
 
+#[test]
+fn docproc_templates_pass_cfn_lint_with_nothing_reported() {
+    lint_example("docproc", 2);
+}
+
 /// Synthesizes an example and lints its `stacks` templates; nothing may be reported.
 fn lint_example(example: &'static str, stacks: usize) {
     let dir = tempfile::tempdir().unwrap();

@@ -10,6 +10,7 @@ mod compliant_props;
 mod controls_doc;
 mod default_groups;
 mod deploy;
+mod docproc;
 mod environments;
 mod examples;
 mod fake;

@@ -135,6 +135,7 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     ("clinic", &[]),
     ("telehealth", &[]),
     ("portal", &[]),
+    ("docproc", &[]),
     (
         "scale",
         &[
@@ -286,6 +287,11 @@ fn cdk_nag_finds_nothing_unsuppressed_in_portal() {
 }
 
 #[test]
+fn cdk_nag_finds_nothing_unsuppressed_in_docproc() {
+    assert_cdk_nag_clean("docproc");
+}
+
+#[test]
 fn cdk_nag_finds_nothing_unsuppressed_in_scale() {
     assert_cdk_nag_clean("scale");
 }
@@ -337,4 +343,9 @@ fn cdk_nag_reads_the_reasons_that_the_templates_carry() {
     assert!(reported.4, "the finding is suppressed");
     assert_eq!(reported.5, sse["reason"].as_str().unwrap());
     assert_eq!(reported.3, "Error");
+}
+
+#[test]
+fn checkov_finds_nothing_unwaived_in_docproc() {
+    assert_checkov_clean("docproc");
 }

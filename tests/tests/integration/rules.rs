@@ -1233,6 +1233,10 @@ fn a1k_held(s: &Stack<'_>) {
     );
 }
 
+fn a1t_held(s: &Stack<'_>) {
+    add(s, function().property("/TracingConfig/Mode", "Active"));
+}
+
 fn queue() -> RawResource {
     RawResource::new("Queue", "AWS::SQS::Queue")
 }
@@ -1244,6 +1248,36 @@ fn a2_broken(s: &Stack<'_>) {
 fn a2_held(s: &Stack<'_>) {
     let key = cmk(s);
     add(s, queue().property("KmsMasterKeyId", key.arn()));
+}
+
+fn a2d_held(s: &Stack<'_>) {
+    let dead = add(s, RawResource::new("Dlq", "AWS::SQS::Queue"));
+    add(
+        s,
+        queue().property("/RedrivePolicy/deadLetterTargetArn", dead.attribute("Arn")),
+    );
+}
+
+fn a2t_held(s: &Stack<'_>) {
+    let q = add(s, queue());
+    add(
+        s,
+        RawResource::new("QueuePolicy", "AWS::SQS::QueuePolicy")
+            .property("/Queues/0", q.reference())
+            .property(
+                "PolicyDocument",
+                serde_json::json!({
+                    "Version": "2012-10-17",
+                    "Statement": [{
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "sqs:*",
+                        "Resource": "*",
+                        "Condition": { "Bool": { "aws:SecureTransport": "false" } }
+                    }]
+                }),
+            ),
+    );
 }
 
 fn table() -> RawResource {
@@ -1701,7 +1735,10 @@ cases! {
     m2: "M2" on "Secret", breaks m2_broken, holds m2_held;
     a1: "A1" on "Fn", breaks a1k_broken, holds a1_held;
     a1k: "A1K" on "Fn", breaks a1k_broken, holds a1k_held;
+    a1t: "A1T" on "Fn", breaks a1k_broken, holds a1t_held;
     a2: "A2" on "Queue", breaks a2_broken, holds a2_held;
+    a2d: "A2D" on "Queue", breaks a2_broken, holds a2d_held;
+    a2t: "A2T" on "Queue", breaks a2_broken, holds a2t_held;
     a3: "A3" on "Table", breaks a3_broken, holds a3_held;
     a3b: "A3B" on "Table", breaks a3_broken, holds a3b_held;
     a4: "A4" on "Stage", breaks a4_broken, holds a4_held;

@@ -106,6 +106,9 @@ const INERT: &[&str] = &[
     "AWS::WAFv2::WebACLAssociation",
     "AWS::WAFv2::LoggingConfiguration",
     "AWS::CertificateManager::Certificate",
+    // A queue that triggers a function: the queue (A2, A2D, A2T), the function (A1, A1K,
+    // A1T) and the role's policies (I1, I2, K4) are read by their own rules.
+    "AWS::Lambda::EventSourceMapping",
 ];
 
 /// The rules that do not make a type verified: those that read every type, and `X1`,

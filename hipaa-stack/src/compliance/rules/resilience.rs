@@ -231,37 +231,65 @@ fn when_insecure(statement: &Value) -> bool {
             .is_some_and(|a| a.len() == 1 && is_false(&a[0]))
 }
 
-/// Whether a statement denies everyone publishing without TLS, with no other condition
+/// Whether a statement denies everyone `action` without TLS, with no other condition
 /// narrowing the denial.
-fn denies_insecure_publish(statement: &Value) -> bool {
+fn denies_insecure(statement: &Value, action: &str) -> bool {
     statement["Effect"] == "Deny"
         && everyone(&statement["Principal"])
         && strings(&statement["Action"])
             .iter()
-            .any(|a| glob(a, "sns:Publish"))
+            .any(|a| glob(a, action))
         && when_insecure(statement)
         && super::storage::only_transport_condition(statement)
 }
 
 fn n2(cx: &Cx<'_>) -> Outcome {
-    // A topic has one policy: whichever `AWS::SNS::TopicPolicy` is applied last replaces the
-    // others, so every policy that names the topic must deny publishing without TLS.
-    // Policies of other stacks name it by import; a policy whose topics are known only at
-    // deploy (a dynamic reference, another resource's attribute) may name it.
+    tls_only_policy(cx, &TLS_TOPIC)
+}
+
+/// What [`tls_only_policy`] reads for one kind of resource.
+pub(crate) struct TlsPolicy {
+    /// The policy type, e.g. `AWS::SNS::TopicPolicy`.
+    pub(crate) policy_type: &'static str,
+    /// The property of the policy that lists the resources, e.g. `Topics`.
+    pub(crate) list: &'static str,
+    /// The type of the resource the rule reads, e.g. `AWS::SNS::Topic`.
+    pub(crate) own_type: &'static str,
+    /// The action that must be denied without TLS, e.g. `sns:Publish`.
+    pub(crate) action: &'static str,
+    /// What the resource is called in messages, e.g. `topic`.
+    pub(crate) noun: &'static str,
+}
+
+const TLS_TOPIC: TlsPolicy = TlsPolicy {
+    policy_type: "AWS::SNS::TopicPolicy",
+    list: "Topics",
+    own_type: "AWS::SNS::Topic",
+    action: "sns:Publish",
+    noun: "topic",
+};
+
+/// Every policy of the app that names the resource denies `action` without TLS, and at
+/// least one names it.
+pub(crate) fn tls_only_policy(cx: &Cx<'_>, kind: &TlsPolicy) -> Outcome {
+    // A resource has one policy: whichever policy is applied last replaces the others, so
+    // every policy that names the resource must deny the action without TLS. Policies of
+    // other stacks name it by import; a policy whose resources are known only at deploy
+    // (a dynamic reference, another resource's attribute) may name it.
     let mut proofs = Vec::new();
     let mut policies = Vec::new();
     let exports = cx.own_exports();
-    for (stack, policy) in cx.everywhere("AWS::SNS::TopicPolicy") {
-        let topics = &policy.properties()["Topics"];
+    for (stack, policy) in cx.everywhere(kind.policy_type) {
+        let listed = &policy.properties()[kind.list];
         let unknown = |t: &Value| {
             super::meaning::text(t).is_some_and(|t| super::identity::dynamic(&t))
                 || (stack.is_none()
                     && cx.template.resources().iter().any(|r| {
-                        r.type_name() != "AWS::SNS::Topic"
+                        r.type_name() != kind.own_type
                             && super::compute::mentions(t, r.logical_id())
                     }))
         };
-        let names_me = match topics {
+        let names_me = match listed {
             Value::Array(items) => items.iter().any(|t| {
                 unknown(t)
                     || match stack {
@@ -277,7 +305,7 @@ fn n2(cx: &Cx<'_>) -> Outcome {
         let found = policy_document(policy, "/PolicyDocument").and_then(|document| {
             statements(&document)
                 .into_iter()
-                .find(|(_, s)| denies_insecure_publish(s))
+                .find(|(_, s)| denies_insecure(s, kind.action))
                 .map(|(suffix, _)| suffix)
         });
         match found.and_then(|s| statement_proof(policy, "/PolicyDocument", &s)) {
@@ -295,14 +323,17 @@ fn n2(cx: &Cx<'_>) -> Outcome {
     }
     if !policies.is_empty() {
         return Outcome::Fail(format!(
-            "topic policy {} has no Deny of `sns:Publish` to `*` when `aws:SecureTransport` is false",
-            policies.join(", ")
+            "{} policy {} has no Deny of `{}` to `*` when `aws:SecureTransport` is false",
+            kind.noun,
+            policies.join(", "),
+            kind.action
         ));
     }
     if proofs.is_empty() {
-        return Outcome::Fail(
-            "no `AWS::SNS::TopicPolicy` of the app names the topic in `Topics`".to_owned(),
-        );
+        return Outcome::Fail(format!(
+            "no `{}` of the app names the {} in `{}`",
+            kind.policy_type, kind.noun, kind.list
+        ));
     }
     Outcome::Pass(proofs)
 }
@@ -565,15 +596,15 @@ mod tests {
             "Resource": "*",
             "Condition": { "Bool": { "aws:SecureTransport": "false" } },
         });
-        assert!(denies_insecure_publish(&deny));
+        assert!(denies_insecure(&deny, "sns:Publish"));
         let mut all_sns = deny.clone();
         all_sns["Action"] = json!(["sns:*"]);
-        assert!(denies_insecure_publish(&all_sns));
+        assert!(denies_insecure(&all_sns, "sns:Publish"));
         let mut named = deny.clone();
         named["Principal"] = json!({ "AWS": "arn:aws:iam::123456789012:root" });
-        assert!(!denies_insecure_publish(&named));
+        assert!(!denies_insecure(&named, "sns:Publish"));
         let mut unconditional = deny;
         unconditional["Condition"] = json!({});
-        assert!(!denies_insecure_publish(&unconditional));
+        assert!(!denies_insecure(&unconditional, "sns:Publish"));
     }
 }

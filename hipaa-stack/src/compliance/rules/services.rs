@@ -38,6 +38,15 @@ pub(crate) static RULES: &[RuleSpec] = &[
         check: a1,
     },
     RuleSpec {
+        id: "A1T",
+        title: "Lambda functions trace every call with X-Ray",
+        types: &["AWS::Lambda::Function"],
+        controls: AUDIT,
+        fix: "set `TracingConfig.Mode` to Active",
+        packs: packs(None, Some("CKV_AWS_50")),
+        check: a1t,
+    },
+    RuleSpec {
         id: "A1K",
         title: "Lambda environment variables are encrypted with a customer-managed key",
         types: &["AWS::Lambda::Function"],
@@ -54,6 +63,24 @@ pub(crate) static RULES: &[RuleSpec] = &[
         fix: "set `KmsMasterKeyId` to a key of the app (not `alias/aws/sqs`, not `SqsManagedSseEnabled`)",
         packs: packs(Some("HIPAA.Security-SQSQueueSSE"), Some("CKV_AWS_27")),
         check: a2,
+    },
+    RuleSpec {
+        id: "A2D",
+        title: "SQS queues move messages that keep failing to a dead-letter queue",
+        types: &["AWS::SQS::Queue"],
+        controls: &["164.312(c)(1)", "164.308(a)(7)(i)"],
+        fix: "set `RedrivePolicy.deadLetterTargetArn` to a queue of the app (a queue that is itself another queue's dead-letter queue needs none)",
+        packs: packs(None, None),
+        check: a2d,
+    },
+    RuleSpec {
+        id: "A2T",
+        title: "a queue policy denies every request not made over TLS",
+        types: &["AWS::SQS::Queue"],
+        controls: TRANSIT,
+        fix: "add an `AWS::SQS::QueuePolicy` naming the queue in `Queues`, with a Deny of `sqs:*` to `*` when `aws:SecureTransport` is false",
+        packs: packs(None, None),
+        check: a2t,
     },
     RuleSpec {
         id: "A3",
@@ -286,6 +313,20 @@ fn a1(cx: &Cx<'_>) -> Outcome {
     ])
 }
 
+fn a1t(cx: &Cx<'_>) -> Outcome {
+    match cx.prop("/TracingConfig/Mode").map(text_or_json) {
+        Some(m) if m.trim().eq_ignore_ascii_case("Active") => {
+            all([cx.present("/TracingConfig/Mode")])
+        }
+        Some(m) => Outcome::Fail(format!(
+            "`TracingConfig.Mode` is {m}, not Active: calls are not traced"
+        )),
+        None => Outcome::Fail(
+            "`TracingConfig.Mode` is not set (PassThrough): calls are not traced".to_owned(),
+        ),
+    }
+}
+
 fn a1k(cx: &Cx<'_>) -> Outcome {
     match cx.prop("/Environment/Variables") {
         Some(Value::Object(vars)) if !vars.is_empty() => all([customer_key(cx, "/KmsKeyArn")]),
@@ -295,6 +336,60 @@ fn a1k(cx: &Cx<'_>) -> Outcome {
 
 fn a2(cx: &Cx<'_>) -> Outcome {
     all([customer_key(cx, "/KmsMasterKeyId")])
+}
+
+fn a2d(cx: &Cx<'_>) -> Outcome {
+    if cx.prop("/RedrivePolicy/deadLetterTargetArn").is_some() {
+        return all([cx.present("/RedrivePolicy/deadLetterTargetArn")]);
+    }
+    // A dead-letter queue of another queue of the template needs none of its own.
+    let source = cx.others("AWS::SQS::Queue").find(|q| {
+        q.logical_id() != cx.id()
+            && super::compute::mentions(
+                &q.properties()["RedrivePolicy"]["deadLetterTargetArn"],
+                cx.id(),
+            )
+    });
+    // So does the dead-letter queue of a function (or of its asynchronous invocations).
+    let source = source
+        .and_then(|q| proof_of(q, "/RedrivePolicy/deadLetterTargetArn"))
+        .or_else(|| {
+            [
+                ("AWS::Lambda::Function", "/DeadLetterConfig/TargetArn"),
+                (
+                    "AWS::Lambda::EventInvokeConfig",
+                    "/DestinationConfig/OnFailure/Destination",
+                ),
+            ]
+            .into_iter()
+            .find_map(|(kind, pointer)| {
+                cx.others(kind)
+                    .find(|f| {
+                        super::lookup(f.properties(), pointer)
+                            .is_some_and(|v| super::compute::mentions(v, cx.id()))
+                    })
+                    .and_then(|f| proof_of(f, pointer))
+            })
+        });
+    match source {
+        Some(proof) => Outcome::Pass(vec![proof]),
+        None => Outcome::Fail(
+            "`RedrivePolicy.deadLetterTargetArn` is not set, and no queue of the template sends its dead letters here: a message that keeps failing is retried until it expires".to_owned(),
+        ),
+    }
+}
+
+fn a2t(cx: &Cx<'_>) -> Outcome {
+    super::resilience::tls_only_policy(
+        cx,
+        &super::resilience::TlsPolicy {
+            policy_type: "AWS::SQS::QueuePolicy",
+            list: "Queues",
+            own_type: "AWS::SQS::Queue",
+            action: "sqs:SendMessage",
+            noun: "queue",
+        },
+    )
 }
 
 fn a3(cx: &Cx<'_>) -> Outcome {

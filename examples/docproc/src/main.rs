@@ -1,0 +1,70 @@
+//! A serverless document processor in two stacks: uploads land in a bucket of PHI, which
+//! sends an event for each new object to an encrypted queue; the queue triggers a Rust
+//! function built by `synth` from the `docproc-worker` crate of this workspace; the
+//! function records its results in a DynamoDB table.
+//!
+//! - `docproc-security`: the customer-managed key and the access-log bucket;
+//! - `docproc-app`: the network, the uploads bucket, the queue, the function and the table.
+//!
+//! `cargo run -p docproc -- synth --out out/docproc` builds the worker (with
+//! `cargo zigbuild`, see the README) into the cloud assembly; `check` and `report` never
+//! build it; `up` uploads it to the staging bucket when it changed.
+
+use hipaa_stack::prelude::*;
+use hipaa_stack::{Code, Function, KeyType, SecureQueue, SecureTable};
+
+#[hipaa_stack::main]
+fn docproc(app: &mut App) -> Result<()> {
+    let security = app
+        .stack(stack_name!("docproc-security"))?
+        .description("docproc: encryption key and access logs");
+    let key = security.add(KmsKey::new("PhiKey").description("encrypts all PHI at rest"))?;
+    let logs = security.add(AccessLogBucket::new("AccessLogs"))?;
+
+    let data = app
+        .stack(stack_name!("docproc-app"))?
+        .description("docproc: uploads, queue, worker function, results");
+    let net = data.add(
+        SecureVpc::new("Net", cidr!("10.60.0.0/16"))
+            .encryption(&key)
+            .availability_zones(2),
+    )?;
+    // The queue hides a message six times as long as the function may run.
+    let queue = data.add(
+        SecureQueue::new("Uploads")
+            .encryption(&key)
+            .retention(days!(4))
+            .visibility_timeout_seconds(360)
+            .max_receives(5),
+    )?;
+    // Every document uploaded to the inbox becomes a message of the queue.
+    let inbox = data.add(
+        SecureBucket::new("Inbox")
+            .encryption(&key)
+            .access_logs(&logs)
+            .notify(&queue),
+    )?;
+    let results = data.add(
+        SecureTable::new("Results", "DocumentKey", KeyType::String)
+            .encryption(&key)
+            .sort_key("ProcessedAt", KeyType::Number),
+    )?;
+    let worker = data.add(
+        Function::new("Worker", Code::cargo_bin("docproc-worker"))
+            .encryption(&key)
+            .network(&net)
+            .memory_mb(256)
+            .timeout_seconds(60)
+            .reserved_concurrency(5)
+            .env_reference("RESULTS_TABLE", results.name()),
+    )?;
+    data.add(queue.trigger("UploadsToWorker", &worker).batch_size(10))?;
+    data.add(inbox.grant_read("WorkerReadsInbox", &worker))?;
+    data.add(results.grant_write("WorkerWritesResults", &worker))?;
+
+    data.output("InboxBucket", inbox.name())?;
+    data.output("UploadsQueue", queue.url())?;
+    data.output("WorkerFunction", worker.name())?;
+    data.output("ResultsTable", results.name())?;
+    Ok(())
+}

@@ -1,0 +1,13 @@
+//! A `Function` added without `.encryption(&key)`.
+
+use hipaa_stack::prelude::*;
+use hipaa_stack::{Code, Function};
+
+fn main() -> hipaa_stack::Result<()> {
+    let app = App::new("t");
+    let stack = app.stack("t")?;
+    let key = stack.add(KmsKey::new("PhiKey"))?;
+    let net = stack.add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))?;
+    stack.add(Function::new("Worker", Code::cargo_bin("worker")).network(&net))?;
+    Ok(())
+}

@@ -1,0 +1,572 @@
+//! The serverless document processor (`examples/docproc`): its function is built by `synth`
+//! from the `docproc-worker` crate of this workspace (with `cargo zigbuild`, glibc 2.34),
+//! packed in a zip whose bytes and name depend only on the binary; `check` finds nothing and
+//! builds nothing; it deploys on the local endpoint, where the function's VPC, key,
+//! dead-letter queue, concurrency and tracing, the queue's key and policy, the trigger, the
+//! bucket's notification and the table's key and point-in-time recovery read back through
+//! the service APIs; a second `up` uploads nothing.
+//!
+//! The worker is built once per run of the suite: every later build is cargo's freshness
+//! check alone.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use crate::moto::Moto;
+use crate::support::{repo_root, run_example, run_example_with_env};
+
+/// One `synth` of the example (which builds the worker), shared by the tests that read it.
+fn synthesized() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let synth = run_example("docproc", &["synth", "--out", dir.path().to_str().unwrap()]);
+        assert!(
+            synth.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&synth.stdout),
+            String::from_utf8_lossy(&synth.stderr)
+        );
+        dir
+    })
+    .path()
+}
+
+/// The files of an assembly folder, by name, with their bytes.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+            (name, std::fs::read(&path).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The zip of the worker in an assembly folder.
+fn asset(dir: &Path) -> (String, Vec<u8>) {
+    let zips: Vec<(String, Vec<u8>)> = files(dir)
+        .into_iter()
+        .filter(|(name, _)| name.ends_with(".zip"))
+        .collect();
+    assert_eq!(
+        zips.len(),
+        1,
+        "one asset: {:?}",
+        zips.iter().map(|z| &z.0).collect::<Vec<_>>()
+    );
+    zips.into_iter().next().unwrap()
+}
+
+fn python() -> PathBuf {
+    std::env::var_os("HIPAA_STACK_PYTHON")
+        .map_or_else(|| repo_root().join(".venv/bin/python"), Into::into)
+}
+
+/// The member `bootstrap` of a zip, through Python's `zipfile` (a reader we did not write),
+/// with its mode and date.
+fn unzip_bootstrap(zip: &Path, to: &Path) -> Value {
+    const UNZIP: &str = r#"
+import json, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+assert z.testzip() is None
+info = z.getinfo("bootstrap")
+open(sys.argv[2], "wb").write(z.read("bootstrap"))
+print(json.dumps({"names": z.namelist(), "mode": info.external_attr >> 16, "date": list(info.date_time)}))
+"#;
+    let out = Command::new(python())
+        .args(["-c", UNZIP])
+        .arg(zip)
+        .arg(to)
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The glibc symbol versions an ELF binary needs (`GLIBC_2.34`, …), from `readelf -V`.
+fn glibc_versions(binary: &Path) -> Vec<(u32, u32)> {
+    let out = Command::new("readelf")
+        .arg("-V")
+        .arg(binary)
+        .output()
+        .expect("readelf (binutils) runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut versions: Vec<(u32, u32)> = text
+        .split_whitespace()
+        .filter_map(|w| w.strip_prefix("GLIBC_"))
+        .filter_map(|v| {
+            let mut parts = v.split('.');
+            Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+        })
+        .collect();
+    versions.sort_unstable();
+    versions.dedup();
+    versions
+}
+
+#[test]
+fn the_worker_is_packed_as_bootstrap_and_needs_no_glibc_newer_than_al2023s() {
+    let dir = synthesized();
+    let (name, bytes) = asset(dir);
+    // Named by the SHA-256 of its bytes.
+    let hash = {
+        use sha2::Digest;
+        sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    assert_eq!(name, format!("asset.{hash}.zip"));
+    let template: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("docproc-app.template.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        template["Resources"]["Worker"]["Properties"]["Code"]["S3Key"],
+        format!("assets/{hash}.zip")
+    );
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["assets"][0]["function"], "docproc-app/Worker");
+    assert_eq!(manifest["assets"][0]["sha256"], hash.as_str());
+
+    let unpacked = tempfile::tempdir().unwrap();
+    let bootstrap = unpacked.path().join("bootstrap");
+    let info = unzip_bootstrap(&dir.join(&name), &bootstrap);
+    assert_eq!(info["names"], serde_json::json!(["bootstrap"]));
+    assert_eq!(info["mode"], 0o100_755);
+    assert_eq!(info["date"], serde_json::json!([1980, 1, 1, 0, 0, 0]));
+    let elf = std::fs::read(&bootstrap).unwrap();
+    assert_eq!(&elf[..4], b"\x7fELF", "an ELF binary");
+    assert_eq!(elf[4], 2, "64-bit");
+    assert_eq!(u16::from_le_bytes([elf[18], elf[19]]), 62, "x86-64");
+    let versions = glibc_versions(&bootstrap);
+    assert!(!versions.is_empty(), "the worker links glibc dynamically");
+    let newest = versions.last().copied().unwrap();
+    assert!(
+        newest <= (2, 34),
+        "the worker needs GLIBC_{}.{}, newer than Amazon Linux 2023's 2.34",
+        newest.0,
+        newest.1
+    );
+}
+
+#[test]
+fn a_second_synth_with_no_change_is_byte_identical() {
+    let first = synthesized();
+    let again = tempfile::tempdir().unwrap();
+    let clock = std::time::Instant::now();
+    let synth = run_example(
+        "docproc",
+        &["synth", "--out", again.path().to_str().unwrap()],
+    );
+    let took = clock.elapsed();
+    assert!(
+        synth.status.success(),
+        "{}",
+        String::from_utf8_lossy(&synth.stderr)
+    );
+    let (a, b) = (files(first), files(again.path()));
+    assert_eq!(
+        a.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        b.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    for ((name, x), (_, y)) in a.iter().zip(&b) {
+        assert!(
+            x == y,
+            "{name} differs between two synths of the same source"
+        );
+    }
+    // Cargo's freshness check, no rebuild: well under the first build's time.
+    assert!(took.as_secs() < 60, "a synth with no change took {took:?}");
+}
+
+#[test]
+fn check_finds_nothing_and_builds_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    // A `cargo-zigbuild` that cannot run: `check` must not need it.
+    let check = run_example_with_env(
+        "docproc",
+        &["check"],
+        &[(
+            "HIPAA_STACK_CARGO_ZIGBUILD",
+            "/nonexistent/cargo-zigbuild".to_owned(),
+        )],
+    );
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        check.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(stdout.contains("0 finding(s)"), "{stdout}");
+    // `synth` does need it, and says which function failed and why.
+    let synth = run_example_with_env(
+        "docproc",
+        &["synth", "--out", out.path().to_str().unwrap()],
+        &[(
+            "HIPAA_STACK_CARGO_ZIGBUILD",
+            "/nonexistent/cargo-zigbuild".to_owned(),
+        )],
+    );
+    let stderr = String::from_utf8_lossy(&synth.stderr);
+    assert!(!synth.status.success());
+    assert!(
+        stderr.contains("docproc-app/Worker: its code could not be built"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("cargo zigbuild"), "{stderr}");
+}
+
+/// Reads the app back from `endpoint` through the Lambda, SQS, DynamoDB, S3 and
+/// CloudFormation APIs, as JSON.
+const READ_BACK: &str = r#"
+import json, sys, boto3
+kw = dict(endpoint_url=sys.argv[1], region_name="us-east-1",
+          aws_access_key_id="test", aws_secret_access_key="test")
+cfn = boto3.client("cloudformation", **kw)
+stack = cfn.describe_stacks(StackName="docproc-app")["Stacks"][0]
+outs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+resources = {r["LogicalResourceId"]: r["PhysicalResourceId"]
+             for r in cfn.list_stack_resources(StackName="docproc-app")["StackResourceSummaries"]}
+security = {r["LogicalResourceId"]: r["PhysicalResourceId"]
+            for r in cfn.list_stack_resources(StackName="docproc-security")["StackResourceSummaries"]}
+lam = boto3.client("lambda", **kw)
+sqs = boto3.client("sqs", **kw)
+queue = sqs.get_queue_attributes(QueueUrl=outs["UploadsQueue"], AttributeNames=["All"])["Attributes"]
+ddb = boto3.client("dynamodb", **kw)
+s3 = boto3.client("s3", **kw)
+notify = s3.get_bucket_notification_configuration(Bucket=outs["InboxBucket"])
+notify.pop("ResponseMetadata", None)
+print(json.dumps({
+    "outputs": outs,
+    "resources": resources,
+    # moto's DescribeKey fails on keys made by CloudFormation: the ARN from the key's id.
+    "key": "arn:aws:kms:us-east-1:123456789012:key/" + security["PhiKey"],
+    "function": lam.get_function_configuration(FunctionName=outs["WorkerFunction"]),
+    "concurrency": lam.get_function_concurrency(FunctionName=outs["WorkerFunction"]),
+    "mappings": lam.list_event_source_mappings(EventSourceArn=queue["QueueArn"])["EventSourceMappings"],
+    "queue": queue,
+    "vpcs": boto3.client("ec2", **kw).describe_vpcs(VpcIds=[resources["Net"]])["Vpcs"],
+    "table": ddb.describe_table(TableName=outs["ResultsTable"])["Table"],
+    "backups": ddb.describe_continuous_backups(TableName=outs["ResultsTable"])["ContinuousBackupsDescription"],
+    "notify": notify,
+}, default=str))
+"#;
+
+fn read_back(moto: &Moto) -> Value {
+    let output = Command::new(python())
+        .args(["-c", READ_BACK, &moto.endpoint])
+        .output()
+        .expect("python runs");
+    assert!(
+        output.status.success(),
+        "the read-back failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("the read-back prints JSON")
+}
+
+#[test]
+fn docproc_deploys_reads_back_and_a_second_up_uploads_nothing() {
+    let moto = Moto::start();
+    let out = tempfile::tempdir().unwrap();
+    let up = || {
+        run_example_with_env(
+            "docproc",
+            &["up", "--yes", "--out", out.path().to_str().unwrap()],
+            &moto.env(),
+        )
+    };
+    let first = up();
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert!(first.status.success(), "{stdout}{stderr}");
+    for stack in ["docproc-security", "docproc-app"] {
+        assert!(stdout.contains(&format!("{stack}: created")), "{stdout}");
+    }
+    let all = format!("{stdout}{stderr}");
+    assert_eq!(
+        all.matches("uploaded the code of docproc-app/Worker")
+            .count(),
+        1,
+        "{all}"
+    );
+
+    let state = read_back(&moto);
+    let key = state["key"].as_str().unwrap();
+    let function = &state["function"];
+    // The function: in the VPC's private subnets, behind its own group, its environment
+    // encrypted with the key, failed events to its dead-letter queue, traced.
+    assert_eq!(function["Runtime"], "provided.al2023");
+    assert_eq!(function["Handler"], "bootstrap");
+    assert_eq!(function["VpcConfig"]["VpcId"], state["resources"]["Net"]);
+    assert_eq!(state["vpcs"][0]["CidrBlock"], "10.60.0.0/16");
+    // The private subnets reach DynamoDB through a gateway endpoint.
+    assert!(
+        state["resources"]["NetDynamoDbEndpoint"].is_string(),
+        "{}",
+        state["resources"]
+    );
+    let subnets: Vec<&Value> = function["VpcConfig"]["SubnetIds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .collect();
+    assert_eq!(
+        subnets,
+        [
+            &state["resources"]["NetPrivate0"],
+            &state["resources"]["NetPrivate1"]
+        ]
+    );
+    assert_eq!(
+        function["VpcConfig"]["SecurityGroupIds"][0],
+        state["resources"]["WorkerSecurityGroup"]
+    );
+    assert_eq!(function["KMSKeyArn"], key);
+    assert_eq!(function["TracingConfig"]["Mode"], "Active");
+    let dead_letters = function["DeadLetterConfig"]["TargetArn"].as_str().unwrap();
+    assert!(
+        dead_letters.ends_with(
+            state["resources"]["WorkerDeadLetters"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+        ),
+        "{dead_letters}"
+    );
+    assert_eq!(state["concurrency"]["ReservedConcurrentExecutions"], 5);
+    assert_eq!(function["Timeout"], 60);
+    assert_eq!(
+        function["Environment"]["Variables"]["RESULTS_TABLE"],
+        state["outputs"]["ResultsTable"]
+    );
+
+    // The queue: the key, its dead-letter queue, TLS only, and S3 of this account may send.
+    let queue = &state["queue"];
+    assert_eq!(queue["KmsMasterKeyId"], key);
+    assert_eq!(queue["SqsManagedSseEnabled"], "false");
+    assert_eq!(queue["VisibilityTimeout"], "360");
+    let redrive: Value = serde_json::from_str(queue["RedrivePolicy"].as_str().unwrap()).unwrap();
+    assert_eq!(redrive["maxReceiveCount"], 5);
+    let policy: Value = serde_json::from_str(queue["Policy"].as_str().unwrap()).unwrap();
+    let deny = &policy["Statement"][0];
+    assert_eq!(deny["Effect"], "Deny");
+    assert_eq!(deny["Condition"]["Bool"]["aws:SecureTransport"], "false");
+    assert_eq!(
+        policy["Statement"][1]["Principal"]["Service"],
+        "s3.amazonaws.com"
+    );
+    // The trigger, and the bucket's events to the queue.
+    let mapping = &state["mappings"][0];
+    assert_eq!(mapping["FunctionArn"], function["FunctionArn"]);
+    assert_eq!(mapping["BatchSize"], 10);
+    assert_eq!(
+        mapping["FunctionResponseTypes"],
+        serde_json::json!(["ReportBatchItemFailures"])
+    );
+    assert_eq!(
+        state["notify"]["QueueConfigurations"][0]["QueueArn"],
+        queue["QueueArn"]
+    );
+
+    // The table: the key, point-in-time recovery, deletion protection.
+    let table = &state["table"];
+    assert_eq!(table["SSEDescription"]["SSEType"], "KMS");
+    assert_eq!(table["SSEDescription"]["KMSMasterKeyArn"], key);
+    assert_eq!(table["DeletionProtectionEnabled"], true);
+    assert_eq!(
+        state["backups"]["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"],
+        "ENABLED"
+    );
+
+    // A second `up` with no change: nothing uploaded, nothing deployed.
+    let second = up();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&second.stdout),
+        String::from_utf8_lossy(&second.stderr)
+    );
+    assert!(second.status.success(), "{all}");
+    assert!(!all.contains("uploaded the code"), "{all}");
+    for stack in ["docproc-security", "docproc-app"] {
+        assert!(all.contains(&format!("{stack}: unchanged")), "{all}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Assets on `up`, and what the harness refuses as AWS does (hipaa_moto_serverless.py).
+// ---------------------------------------------------------------------------------------
+
+mod endpoint {
+    use hipaa_stack::prelude::*;
+    use hipaa_stack::{Code, Function, SecureQueue};
+
+    use crate::deploy::{deployer, options};
+    use crate::moto::Moto;
+
+    /// A stack `fn` with a key, a VPC, a queue hiding messages `visibility` seconds and a
+    /// function running at most 60, whose code is the zip `code`; plus `build`'s resources.
+    /// Its assets are built, as `up` builds them.
+    fn serverless(
+        code: &std::path::Path,
+        visibility: u32,
+        build: impl FnOnce(&Stack<'_>, Handle<SecureQueue>, Handle<Function>),
+    ) -> hipaa_stack::Assembly {
+        let app = App::new("fn");
+        {
+            let stack = app.stack("fn").unwrap();
+            let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+            let net = stack
+                .add(SecureVpc::new("Net", cidr!("10.70.0.0/16")).encryption(&key))
+                .unwrap();
+            let queue = stack
+                .add(
+                    SecureQueue::new("Jobs")
+                        .encryption(&key)
+                        .visibility_timeout_seconds(visibility),
+                )
+                .unwrap();
+            let function = stack
+                .add(
+                    Function::new("Worker", Code::zip(code))
+                        .encryption(&key)
+                        .network(&net)
+                        .timeout_seconds(60),
+                )
+                .unwrap();
+            build(&stack, queue, function);
+        }
+        let assets = app.build_assets().expect("the zip is read");
+        app.synth()
+            .expect("the app is compliant")
+            .with_assets(assets)
+    }
+
+    fn zip(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    /// A raw mapping from the queue to the function.
+    fn mapping(queue: Handle<SecureQueue>, function: Handle<Function>, batch: u32) -> RawResource {
+        RawResource::new("JobsToWorker", "AWS::Lambda::EventSourceMapping")
+            .property("EventSourceArn", queue.arn())
+            .property("FunctionName", function.arn())
+            .property("BatchSize", batch)
+    }
+
+    async fn refusal(assembly: &hipaa_stack::Assembly) -> String {
+        let moto = Moto::start();
+        let err = deployer(&moto, assembly, options())
+            .await
+            .up()
+            .await
+            .expect_err("the endpoint refuses the stack");
+        format!("{err:#}")
+    }
+
+    #[tokio::test]
+    async fn a_queue_that_hides_messages_for_less_than_the_function_runs_is_refused_as_on_aws() {
+        let dir = tempfile::tempdir().unwrap();
+        let code = zip(dir.path(), "worker.zip", b"PK-one");
+        let assembly = serverless(&code, 30, |stack, queue, function| {
+            stack.add(mapping(queue, function, 10)).unwrap();
+        });
+        let err = refusal(&assembly).await;
+        assert!(
+            err.contains(
+                "Queue visibility timeout: 30 seconds is less than Function timeout: 60 seconds"
+            ),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_batch_over_ten_without_a_window_is_refused_as_on_aws() {
+        let dir = tempfile::tempdir().unwrap();
+        let code = zip(dir.path(), "worker.zip", b"PK-one");
+        let assembly = serverless(&code, 360, |stack, queue, function| {
+            stack.add(mapping(queue, function, 20)).unwrap();
+        });
+        let err = refusal(&assembly).await;
+        assert!(
+            err.contains("Maximum batch window in seconds must be greater than 0"),
+            "{err}"
+        );
+    }
+
+    /// A new zip changes only the function's code key, and `up` uploads only it.
+    #[tokio::test]
+    async fn changed_code_changes_only_its_key_and_up_uploads_only_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = serverless(&zip(dir.path(), "one.zip", b"PK-one"), 30, |_, _, _| {});
+        let second = serverless(&zip(dir.path(), "two.zip", b"PK-two"), 30, |_, _, _| {});
+        let (a, b) = (
+            first.stack("fn").unwrap().template_json(),
+            second.stack("fn").unwrap().template_json(),
+        );
+        let changed: Vec<(&str, &str)> = a.lines().zip(b.lines()).filter(|(x, y)| x != y).collect();
+        assert_eq!(changed.len(), 1, "{changed:?}");
+        assert!(changed[0].0.contains("\"S3Key\": \"assets/"), "{changed:?}");
+        assert_eq!(first.assets().len(), 1);
+        assert_ne!(first.assets()[0].key(), second.assets()[0].key());
+
+        let moto = Moto::start();
+        let once = deployer(&moto, &first, options()).await;
+        once.up().await.unwrap();
+        let first_puts = once
+            .staging_calls()
+            .by_operation()
+            .get("PutObject")
+            .copied();
+        let config = moto.config().await;
+        let s3 = aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&config)
+                .force_path_style(true)
+                .build(),
+        );
+        let keys = |listed: aws_sdk_s3::operation::list_objects_v2::ListObjectsV2Output| {
+            listed
+                .contents()
+                .iter()
+                .filter_map(|o| o.key().map(str::to_owned))
+                .filter(|k| k.starts_with("assets/"))
+                .collect::<Vec<_>>()
+        };
+        let bucket = "hipaa-stack-staging-123456789012-us-east-1";
+        let after_first = keys(s3.list_objects_v2().bucket(bucket).send().await.unwrap());
+        assert_eq!(after_first, [first.assets()[0].key()]);
+        let again = deployer(&moto, &second, options()).await;
+        again.up().await.unwrap();
+        let mut after_second = keys(s3.list_objects_v2().bucket(bucket).send().await.unwrap());
+        after_second.sort();
+        let mut expected = vec![first.assets()[0].key(), second.assets()[0].key()];
+        expected.sort();
+        assert_eq!(after_second, expected);
+        // The second run looked for its one asset, did not find it, and wrote as many
+        // objects as the first (the run lock, and the asset).
+        let calls = again.staging_calls().by_operation();
+        assert_eq!(calls.get("HeadObject"), Some(&1), "{calls:?}");
+        assert_eq!(calls.get("PutObject").copied(), first_puts, "{calls:?}");
+    }
+}
