@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::cfn::{Resource, Template};
 use crate::compliance::rules::branches::{Reading, readings};
-use crate::compliance::rules::{Cx, Outcome, Proof, rules};
+use crate::compliance::rules::{Cx, Index, Outcome, Proof, rules};
 use crate::compliance::{WAIVERS_KEY, rule_spec};
 use crate::literal::Date;
 
@@ -202,6 +202,8 @@ fn every_reading(
 pub(crate) struct Evaluator {
     evaluation: Evaluation,
     today: Date,
+    /// What [`Index::new`] finds once for the whole app.
+    elsewhere: Option<Vec<(usize, usize)>>,
 }
 
 impl Evaluator {
@@ -224,6 +226,7 @@ impl Evaluator {
                 unused_waivers: Vec::new(),
             },
             today,
+            elsewhere: None,
         }
     }
 
@@ -234,6 +237,7 @@ impl Evaluator {
         let Some((stack, template)) = stacks.get(at) else {
             return;
         };
+        let index = Index::new(stacks, &mut self.elsewhere);
         let (evaluation, today) = (&mut self.evaluation, self.today);
         let stack_name: Arc<str> = Arc::from(*stack);
         for resource in template.resources() {
@@ -264,6 +268,7 @@ impl Evaluator {
                 resource,
                 stack,
                 stacks,
+                index: &index,
             };
             // A resource that tests conditions (`Fn::If`) is read once per combination.
             let readings: Vec<(Reading, Resource)> = readings(resource.properties())

@@ -117,6 +117,76 @@ pub(crate) struct Cx<'a> {
     pub(crate) stack: &'a str,
     /// Every stack of the app with its template, `template` included.
     pub(crate) stacks: &'a [(&'a str, &'a Template)],
+    /// The resources of `stacks` by type, so that a rule that looks across the app reads
+    /// the resources of one type, not every resource, for each resource it checks.
+    pub(crate) index: &'a Index<'a>,
+}
+
+/// The resources of every stack of an app by type, in stack order then template order;
+/// built once for each stack that is checked.
+pub(crate) struct Index<'a> {
+    by_type: std::collections::HashMap<&'a str, Vec<(usize, &'a Resource)>>,
+    /// The bucket policies that could name a bucket of another stack than their own: every
+    /// one but those whose `Bucket` is a plain `Ref` or `Fn::GetAtt`, which name a resource
+    /// of their own template (see [`storage`]'s rule S8).
+    policies_for_elsewhere: Vec<(usize, &'a Resource)>,
+}
+
+impl<'a> Index<'a> {
+    /// The index of `stacks`. `elsewhere` holds the positions (stack, resource) of the bucket
+    /// policies that may name another stack's bucket, found on the first call and kept by
+    /// the caller: reading every policy's properties again for each stack checked would cost
+    /// the square of the app (the properties of a stack already written are read back from
+    /// its text).
+    pub(crate) fn new(
+        stacks: &[(&'a str, &'a Template)],
+        elsewhere: &mut Option<Vec<(usize, usize)>>,
+    ) -> Self {
+        let mut by_type: std::collections::HashMap<&'a str, Vec<(usize, &'a Resource)>> =
+            std::collections::HashMap::new();
+        for (at, (_, template)) in stacks.iter().enumerate() {
+            for r in template.resources() {
+                by_type.entry(r.type_name()).or_default().push((at, r));
+            }
+        }
+        let positions = elsewhere.get_or_insert_with(|| {
+            let mut found = Vec::new();
+            for (at, (_, template)) in stacks.iter().enumerate() {
+                for (i, r) in template.resources().iter().enumerate() {
+                    if r.type_name() == "AWS::S3::BucketPolicy"
+                        && !names_own_resource(&r.properties()["Bucket"])
+                    {
+                        found.push((at, i));
+                    }
+                }
+            }
+            found
+        });
+        let policies_for_elsewhere = positions
+            .iter()
+            .filter_map(|&(at, i)| {
+                let (_, template) = stacks.get(at)?;
+                template.resources().get(i).map(|r| (at, r))
+            })
+            .collect();
+        Index {
+            by_type,
+            policies_for_elsewhere,
+        }
+    }
+}
+
+/// A value that is only a `Ref` or an `Fn::GetAtt`: it names a resource or parameter of its
+/// own template, never a resource of another stack by name, import or dynamic reference.
+fn names_own_resource(value: &Value) -> bool {
+    value.as_object().is_some_and(|m| {
+        m.len() == 1
+            && (m.get("Ref").is_some_and(Value::is_string)
+                || m.get("Fn::GetAtt").is_some_and(|a| {
+                    a.as_array()
+                        .is_some_and(|a| a.len() == 2 && a.iter().all(Value::is_string))
+                }))
+    })
 }
 
 impl<'a> Cx<'a> {
@@ -132,29 +202,22 @@ impl<'a> Cx<'a> {
     /// selection of another stack `stack/LogicalId`.
     pub(crate) fn backup_selection(&self) -> Option<Proof> {
         let exports = self.own_exports();
-        for (stack, template) in self.stacks {
-            let home = *stack == self.stack;
-            for selection in template
-                .resources()
-                .iter()
-                .filter(|r| r.type_name() == "AWS::Backup::BackupSelection")
+        for (other, selection) in self.everywhere("AWS::Backup::BackupSelection") {
+            let home = other.is_none();
+            let Some(listed) = selection.properties()["BackupSelection"]["Resources"].as_array()
+            else {
+                continue;
+            };
+            let found = listed.iter().position(|v| {
+                (home && compute::mentions(v, self.id())) || imports_any(v, &exports)
+            });
+            if let Some(mut proof) =
+                found.and_then(|i| proof_of(selection, &format!("/BackupSelection/Resources/{i}")))
             {
-                let Some(listed) =
-                    selection.properties()["BackupSelection"]["Resources"].as_array()
-                else {
-                    continue;
-                };
-                let found = listed.iter().position(|v| {
-                    (home && compute::mentions(v, self.id())) || imports_any(v, &exports)
-                });
-                if let Some(mut proof) = found
-                    .and_then(|i| proof_of(selection, &format!("/BackupSelection/Resources/{i}")))
-                {
-                    if !home {
-                        proof.logical_id = format!("{stack}/{}", proof.logical_id);
-                    }
-                    return Some(proof);
+                if let Some(stack) = other {
+                    proof.logical_id = format!("{stack}/{}", proof.logical_id);
                 }
+                return Some(proof);
             }
         }
         None
@@ -228,14 +291,45 @@ impl<'a> Cx<'a> {
         type_name: &'a str,
     ) -> impl Iterator<Item = (Option<&'a str>, &'a Resource)> + 'a {
         let home = self.stack;
-        self.stacks.iter().flat_map(move |(stack, template)| {
-            let other = (*stack != home).then_some(*stack);
-            template
-                .resources()
-                .iter()
-                .filter(move |r| r.type_name() == type_name)
-                .map(move |r| (other, r))
-        })
+        let stacks = self.stacks;
+        self.index
+            .by_type
+            .get(type_name)
+            .into_iter()
+            .flatten()
+            .map(move |&(at, r)| {
+                let stack = stacks.get(at).map_or(home, |(s, _)| *s);
+                ((stack != home).then_some(stack), r)
+            })
+    }
+
+    /// The bucket policies of the app that may name this bucket, in stack order: every
+    /// policy of its own stack, and those of other stacks whose `Bucket` is more than a
+    /// `Ref` or `Fn::GetAtt` of their own template (an import, a name, a dynamic value).
+    pub(crate) fn bucket_policies(
+        &self,
+    ) -> impl Iterator<Item = (Option<&'a str>, &'a Resource)> + 'a {
+        let home = self.stack;
+        let stacks = self.stacks;
+        let here = stacks
+            .iter()
+            .position(|(s, _)| *s == home)
+            .unwrap_or(usize::MAX);
+        let elsewhere = self
+            .index
+            .policies_for_elsewhere
+            .iter()
+            .filter(move |(at, _)| *at != here);
+        let before = elsewhere.clone().filter(move |(at, _)| *at < here);
+        let after = elsewhere.filter(move |(at, _)| *at > here);
+        let own = self
+            .template
+            .resources()
+            .iter()
+            .filter(|r| r.type_name() == "AWS::S3::BucketPolicy")
+            .map(|r| (None, r));
+        let name = move |&(at, r): &(usize, &'a Resource)| (stacks.get(at).map(|(s, _)| *s), r);
+        before.map(name).chain(own).chain(after.map(name))
     }
 
     pub(crate) fn id(&self) -> &'a str {

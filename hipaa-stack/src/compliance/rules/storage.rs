@@ -696,7 +696,7 @@ fn s8(cx: &Cx<'_>) -> Outcome {
     let mut problems = Vec::new();
     // Every bucket policy of the app that names the bucket: in its own stack by reference
     // or name, in another stack by import or name.
-    for (stack, policy) in cx.everywhere("AWS::S3::BucketPolicy").filter(|(stack, p)| {
+    for (stack, policy) in cx.bucket_policies().filter(|(stack, p)| {
         let bucket = &p.properties()["Bucket"];
         // A policy whose bucket is known only at deploy (a dynamic reference, another
         // resource's attribute) may be this bucket's: it is read as if it named it.
