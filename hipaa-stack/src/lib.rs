@@ -45,10 +45,10 @@ pub mod prelude {
         AccessLogBucket, AccountBaseline, AccountId, Alarm, AlarmMetric, AlarmTopic, AllTraffic,
         Ami, App, AuditTrail, AwsManagedPolicy, BackupPlan, BackupVault, BucketName, Cidr, Date,
         DbNetwork, EncryptedDatabase, Environment, Handle, Http, Https, Keep, KmsKey, LogGroup,
-        PrefixList, RawResource, Region, Result, Role, Secret, SecureBucket, SecureInstance,
-        SecureVpc, SecurityGroup, ServicePrincipal, Stack, StackName, Tcp, TcpRange, Trusted, Udp,
-        UserData, UserDataText, account, bucket_name, cidr, date, days, region, stack_name,
-        user_data,
+        PrefixList, RawResource, Region, ReplicaKey, Result, Role, Secret, SecureBucket,
+        SecureInstance, SecureVpc, SecurityGroup, ServicePrincipal, Stack, StackName, Tcp,
+        TcpRange, Trusted, Udp, UserData, UserDataText, account, bucket_name, cidr, date, days,
+        region, stack_name, user_data,
     };
 }
 

@@ -513,6 +513,79 @@ def describe_db_instance_automated_backups_response(self):
 
 RDSResponse.describe_db_instance_automated_backups = describe_db_instance_automated_backups_response
 
+# -- Multi-Region keys and their replicas --------------------------------------------------
+
+from copy import copy as _shallow_copy
+
+from moto.kms.exceptions import NotFoundException as KmsNotFound
+from moto.kms.exceptions import ValidationException as KmsValidation
+from moto.kms.models import Key as KmsKeyModel
+from moto.kms.models import kms_backends
+
+
+def kms_key_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+    """`AWS::KMS::Key` as CloudFormation creates it, `MultiRegion` included (moto's model
+    drops it, so its keys could never be replicated): a multi-Region key's id starts with
+    `mrk-` and it is a PRIMARY key (KMS Developer Guide, "Multi-Region keys")."""
+    props = cloudformation_json["Properties"]
+    policy = props.get("KeyPolicy")
+    key = kms_backends[account_id][region_name].create_key(
+        policy=json.dumps(policy) if isinstance(policy, dict) else policy,
+        key_usage=props.get("KeyUsage", "ENCRYPT_DECRYPT"),
+        key_spec=props.get("KeySpec", "SYMMETRIC_DEFAULT"),
+        description=props.get("Description"),
+        tags=props.get("Tags", []),
+        multi_region=_truthy(props.get("MultiRegion")),
+    )
+    key.key_rotation_status = _truthy(props.get("EnableKeyRotation"))
+    key.enabled = _truthy(props.get("Enabled"), True)
+    return key
+
+
+KmsKeyModel.create_from_cloudformation_json = classmethod(kms_key_create)
+
+
+def _create_replica_key(name, props, account_id, region_name):
+    """`AWS::KMS::ReplicaKey` (CloudFormation resource reference; KMS API reference,
+    ReplicateKey), with KMS's refusals: `PrimaryKeyArn` names an existing multi-Region key
+    ("The primary key must be a multi-Region key"), of another region than the replica ("you
+    cannot replicate a key into its own Region"), and a region holds one replica of a key.
+    The replica is a REPLICA key with its own key policy and description."""
+    primary_arn = str(props.get("PrimaryKeyArn") or "")
+    parts = primary_arn.split(":")
+    if len(parts) < 6 or not parts[5].startswith("key/"):
+        raise KmsValidation(f"PrimaryKeyArn {primary_arn!r} is not the ARN of a KMS key")
+    primary_region, key_id = parts[3], parts[5][len("key/"):]
+    if primary_region == region_name:
+        raise KmsValidation(
+            f"Replica key cannot be created in the same Region as its primary key ({region_name})"
+        )
+    backend = kms_backends[account_id][primary_region]
+    primary = backend.keys.get(key_id)
+    if primary is None:
+        raise KmsNotFound(f"Key '{primary_arn}' does not exist")
+    if not primary.multi_region:
+        raise KmsValidation(f"{primary_arn} is not a multi-Region key")
+    config = primary.multi_region_configuration
+    if any(r["Region"] == region_name for r in config["ReplicaKeys"]):
+        raise KmsValidation(f"Key {primary_arn} already has a replica in {region_name}")
+    replica = _shallow_copy(primary)
+    replica.region = region_name
+    replica.arn = primary.arn.replace(f":{primary_region}:", f":{region_name}:", 1)
+    policy = props.get("KeyPolicy")
+    replica.policy = json.dumps(policy) if isinstance(policy, dict) else policy
+    replica.description = props.get("Description") or ""
+    replica.enabled = _truthy(props.get("Enabled"), True)
+    config["ReplicaKeys"].append({"Arn": replica.arn, "Region": region_name})
+    replica.multi_region_configuration = {
+        "MultiRegionKeyType": "REPLICA",
+        "PrimaryKey": dict(config["PrimaryKey"]),
+        "ReplicaKeys": [],
+    }
+    kms_backends[account_id][region_name].keys[replica.id] = replica
+    return replica.id, replica.arn
+
+
 # -- UpdateTerminationProtection ------------------------------------------------------------
 
 from moto.cloudformation.responses import CloudFormationResponse
@@ -683,6 +756,7 @@ HARNESS_MODELS = [
     _make("AWS::SecretsManager::Secret", "secretsmanager", _create_secret, _delete_secret),
     _make("AWS::SecretsManager::RotationSchedule", "secretsmanager"),
     _make("AWS::Backup::BackupVault", "backup", _create_vault),
+    _make("AWS::KMS::ReplicaKey", "kms", _create_replica_key),
     _make("AWS::Backup::BackupPlan", "backup"),
     _make("AWS::Backup::BackupSelection", "backup"),
     _make("AWS::SNS::TopicPolicy", "sns", _create_topic_policy, None, "recreate-on-update"),

@@ -24,6 +24,8 @@ use crate::constructs::sealed::IntoNode;
 ///
 /// # Options
 /// - [`description`](KmsKey::description). Default: none.
+/// - [`multi_region`](KmsKey::multi_region): a multi-Region primary key, which a
+///   [`ReplicaKey`](crate::ReplicaKey) in another region copies. Default: a single-region key.
 ///
 /// ```
 /// use hipaa_stack::prelude::*;
@@ -40,6 +42,7 @@ use crate::constructs::sealed::IntoNode;
 pub struct KmsKey {
     id: String,
     description: Option<String>,
+    multi_region: bool,
 }
 
 impl KmsKey {
@@ -48,12 +51,34 @@ impl KmsKey {
         KmsKey {
             id: id.into(),
             description: None,
+            multi_region: false,
         }
     }
 
     /// Describes what the key protects, shown in the KMS console.
     pub fn description(mut self, text: impl Into<String>) -> Self {
         self.description = Some(text.into());
+        self
+    }
+
+    /// Makes the key a multi-Region primary key (`MultiRegion`): a
+    /// [`ReplicaKey`](crate::ReplicaKey) in a stack of another region shares its key
+    /// material, so that data encrypted here can be decrypted there after a regional
+    /// outage (§164.308(a)(7)(ii)(B)). Only a new key can be multi-Region: turning it on for
+    /// a deployed key replaces the key, which `up` refuses without `--allow-replace`.
+    ///
+    /// ```
+    /// use hipaa_stack::prelude::*;
+    /// let app = App::new("clinic");
+    /// let security = app.stack("clinic-security")?;
+    /// let key = security.add(KmsKey::new("PhiKey").multi_region())?;
+    /// let dr = app.stack_in("clinic-dr", region!("us-west-2"))?;
+    /// let replica = dr.add(ReplicaKey::new("PhiKeyWest", &key))?;
+    /// dr.output("ReplicaArn", replica.arn())?;
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn multi_region(mut self) -> Self {
+        self.multi_region = true;
         self
     }
 }
@@ -95,16 +120,11 @@ impl Node for KmsKey {
         Vec::new()
     }
 
+    fn multi_region_key(&self) -> bool {
+        self.multi_region
+    }
+
     fn render(&self, cx: &mut RenderCx<'_>) -> Result<Vec<Resource>, serde_json::Error> {
-        let mut statements = vec![Statement::allow(
-            "AllowAccountAdministration",
-            Principal::Aws(Expr::account_root()),
-            &["kms:*"],
-            vec!["*".into()],
-        )];
-        for service in cx.own_key_services() {
-            statements.extend(service_statements(service));
-        }
         let key = Key {
             description: self.description.clone(),
             enabled: true,
@@ -113,12 +133,28 @@ impl Node for KmsKey {
             key_spec: "SYMMETRIC_DEFAULT",
             key_usage: "ENCRYPT_DECRYPT",
             pending_window_in_days: 30,
-            key_policy: PolicyDocument::new(statements),
+            key_policy: key_policy(cx),
+            multi_region: self.multi_region,
         };
         Ok(vec![
             Resource::new(cx.logical(""), &key)?.keep(Keep::Retain),
         ])
     }
+}
+
+/// The key policy of a key of the app: the account root, so that IAM policies decide who may
+/// use the key, and exactly the services that the constructs using the key need.
+pub(crate) fn key_policy(cx: &RenderCx<'_>) -> PolicyDocument {
+    let mut statements = vec![Statement::allow(
+        "AllowAccountAdministration",
+        Principal::Aws(Expr::account_root()),
+        &["kms:*"],
+        vec!["*".into()],
+    )];
+    for service in cx.own_key_services() {
+        statements.extend(service_statements(service));
+    }
+    PolicyDocument::new(statements)
 }
 
 fn service_statements(service: KeyService) -> Vec<Statement> {

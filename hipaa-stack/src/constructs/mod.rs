@@ -18,6 +18,7 @@ mod log_group;
 pub(crate) mod node;
 mod public_load_balancer;
 mod raw_resource;
+mod replica_key;
 mod role;
 mod secret;
 mod secure_bucket;
@@ -38,6 +39,7 @@ pub use function::{Architecture, Code, Function, VpcChosen};
 pub use kms_key::KmsKey;
 pub use log_group::{LogGroup, LogRetention};
 pub use raw_resource::{RawReference, RawResource, RawValue};
+pub use replica_key::ReplicaKey;
 pub use secure_bucket::{NotificationTarget, SecureBucket};
 pub use secure_vpc::{PrivateOnly, PublicVpc, SecureVpc, VpcTier, WithPublicTier};
 
@@ -116,6 +118,7 @@ pub(crate) mod sealed {
     )]
     pub trait LogDestinationKind {}
     impl KeyKind for KmsKey {}
+    impl KeyKind for super::ReplicaKey {}
     impl LogDestinationKind for AccessLogBucket {}
 }
 
@@ -151,7 +154,8 @@ pub trait AccessLogsChosen<C>: sealed::ChosenLogs {}
 
 impl<C> AccessLogsChosen<C> for Handle<AccessLogBucket> {}
 
-/// A construct that can encrypt PHI: only a customer-managed [`KmsKey`].
+/// A construct that can encrypt PHI: a customer-managed [`KmsKey`], or the [`ReplicaKey`] of
+/// one in another region.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a customer-managed KMS key",
     label = "expected a handle to a `KmsKey`",
@@ -160,6 +164,8 @@ impl<C> AccessLogsChosen<C> for Handle<AccessLogBucket> {}
 pub trait EncryptionKey: sealed::KeyKind {}
 
 impl EncryptionKey for KmsKey {}
+
+impl EncryptionKey for ReplicaKey {}
 
 /// A construct that can receive S3 server access logs: only an [`AccessLogBucket`].
 #[diagnostic::on_unimplemented(

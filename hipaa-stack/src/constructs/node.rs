@@ -40,6 +40,10 @@ pub trait Node {
     fn encryption_key(&self) -> Option<u32> {
         None
     }
+    /// Whether the construct is a multi-Region primary key (keys only).
+    fn multi_region_key(&self) -> bool {
+        false
+    }
     /// The construct this one copies its objects to in another region (buckets only).
     fn replica(&self) -> Option<u32> {
         None

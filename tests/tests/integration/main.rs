@@ -20,6 +20,7 @@ mod graph_props;
 mod moto;
 mod peers;
 mod portal;
+mod replica_keys;
 mod report;
 mod rules;
 mod safety;

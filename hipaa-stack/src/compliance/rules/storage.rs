@@ -173,6 +173,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         types: &[
             "AWS::S3::Bucket",
             "AWS::KMS::Key",
+            "AWS::KMS::ReplicaKey",
             "AWS::Logs::LogGroup",
             "AWS::Backup::BackupVault",
             // The other stores that hold PHI at rest for good (not queues, streams or
@@ -346,7 +347,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "K3",
         title: "no key policy allows every principal",
-        types: KEY,
+        types: &["AWS::KMS::Key", "AWS::KMS::ReplicaKey"],
         controls: &["164.312(a)(1)"],
         fix: "name the account root and the service principals that need the key; never `*`",
         packs: packs(None, Some("CKV_AWS_33"), None),
