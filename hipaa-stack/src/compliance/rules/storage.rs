@@ -702,11 +702,7 @@ fn s8(cx: &Cx<'_>) -> Outcome {
         // A policy whose bucket is known only at deploy (a dynamic reference, another
         // resource's attribute) may be this bucket's: it is read as if it named it.
         let unknown = text(bucket).is_some_and(|t| super::identity::dynamic(&t))
-            || (stack.is_none()
-                && cx.template.resources().iter().any(|r| {
-                    r.type_name() != "AWS::S3::Bucket"
-                        && super::compute::mentions(bucket, r.logical_id())
-                }));
+            || (stack.is_none() && names_other_than_a_bucket(cx, bucket));
         unknown
             || match stack {
                 None => names_bucket(bucket, &own),
@@ -745,6 +741,31 @@ fn s8(cx: &Cx<'_>) -> Outcome {
         );
     }
     Outcome::Pass(proofs)
+}
+
+/// Whether a bucket policy's `Bucket` refers to a resource of the template that is not a
+/// bucket (a custom resource's attribute, say): the bucket is then known only at deploy. A
+/// plain `Ref` or `Fn::GetAtt` names one resource, looked up by its id; anything else is
+/// searched for every resource it mentions.
+fn names_other_than_a_bucket(cx: &Cx<'_>, bucket: &Value) -> bool {
+    let not_a_bucket = |r: &crate::cfn::Resource| r.type_name() != "AWS::S3::Bucket";
+    let named = bucket.get("Ref").and_then(Value::as_str).or_else(|| {
+        bucket
+            .get("Fn::GetAtt")
+            .and_then(Value::as_array)
+            .filter(|a| a.len() == 2)
+            .and_then(|a| a[0].as_str())
+    });
+    match named {
+        Some(id) if bucket.as_object().is_some_and(|m| m.len() == 1) => {
+            cx.template.resource(id).is_some_and(not_a_bucket)
+        }
+        _ => cx
+            .template
+            .resources()
+            .iter()
+            .any(|r| not_a_bucket(r) && super::compute::mentions(bucket, r.logical_id())),
+    }
 }
 
 /// Whether a policy statement of an access point denies everyone everything on S3 when
