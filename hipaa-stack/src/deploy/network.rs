@@ -37,6 +37,13 @@ impl DefaultGroup {
     }
 }
 
+/// Which rules of a group.
+#[derive(Debug, Clone, Copy)]
+enum Direction {
+    Ingress,
+    Egress,
+}
+
 /// EC2 in one region: reads and closes the default security groups of VPCs.
 #[derive(Debug, Clone)]
 pub struct DefaultGroups {
@@ -73,38 +80,69 @@ impl DefaultGroups {
         let group = self.find(stack, vpc, retry, counts).await?;
         let before = describe(&group);
         let id = before.group_id.clone();
-        let endpoint = &self.endpoint;
-        let ingress: Vec<IpPermission> = group.ip_permissions().to_vec();
-        if !ingress.is_empty() {
-            with_retry(retry, counts, "RevokeSecurityGroupIngress", || async {
-                self.ec2
-                    .revoke_security_group_ingress()
-                    .group_id(&id)
-                    .set_ip_permissions(Some(ingress.clone()))
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| classify(e, endpoint))
-            })
-            .await
-            .map_err(|e| failed(stack, "RevokeSecurityGroupIngress", e))?;
-        }
-        let egress: Vec<IpPermission> = group.ip_permissions_egress().to_vec();
-        if !egress.is_empty() {
-            with_retry(retry, counts, "RevokeSecurityGroupEgress", || async {
-                self.ec2
-                    .revoke_security_group_egress()
-                    .group_id(&id)
-                    .set_ip_permissions(Some(egress.clone()))
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| classify(e, endpoint))
-            })
-            .await
-            .map_err(|e| failed(stack, "RevokeSecurityGroupEgress", e))?;
-        }
+        self.revoke(
+            stack,
+            &id,
+            Direction::Ingress,
+            group.ip_permissions(),
+            retry,
+            counts,
+        )
+        .await?;
+        self.revoke(
+            stack,
+            &id,
+            Direction::Egress,
+            group.ip_permissions_egress(),
+            retry,
+            counts,
+        )
+        .await?;
         Ok(before)
+    }
+
+    /// Revokes `rules` of the group `id` in one direction, exactly as described.
+    async fn revoke(
+        &self,
+        stack: &str,
+        id: &str,
+        direction: Direction,
+        rules: &[IpPermission],
+        retry: RetryPolicy,
+        counts: &CallCounts,
+    ) -> Result<(), DeployError> {
+        if rules.is_empty() {
+            return Ok(());
+        }
+        let endpoint = &self.endpoint;
+        let operation = match direction {
+            Direction::Ingress => "RevokeSecurityGroupIngress",
+            Direction::Egress => "RevokeSecurityGroupEgress",
+        };
+        with_retry(retry, counts, operation, || async {
+            match direction {
+                Direction::Ingress => self
+                    .ec2
+                    .revoke_security_group_ingress()
+                    .group_id(id)
+                    .set_ip_permissions(Some(rules.to_vec()))
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| classify(e, endpoint)),
+                Direction::Egress => self
+                    .ec2
+                    .revoke_security_group_egress()
+                    .group_id(id)
+                    .set_ip_permissions(Some(rules.to_vec()))
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| classify(e, endpoint)),
+            }
+        })
+        .await
+        .map_err(|e| failed(stack, operation, e))
     }
 
     async fn find(

@@ -9,14 +9,14 @@
 //! The worker is built once per run of the suite: every later build is cargo's freshness
 //! check alone.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
 use serde_json::Value;
 
 use crate::moto::Moto;
-use crate::support::{repo_root, run_example, run_example_with_env};
+use crate::support::{python, python_json, run_example, run_example_with_env};
 
 /// One `synth` of the example (which builds the worker), shared by the tests that read it.
 fn synthesized() -> &'static Path {
@@ -62,11 +62,6 @@ fn asset(dir: &Path) -> (String, Vec<u8>) {
         zips.iter().map(|z| &z.0).collect::<Vec<_>>()
     );
     zips.into_iter().next().unwrap()
-}
-
-fn python() -> PathBuf {
-    std::env::var_os("HIPAA_STACK_PYTHON")
-        .map_or_else(|| repo_root().join(".venv/bin/python"), Into::into)
 }
 
 /// The member `bootstrap` of a zip, through Python's `zipfile` (a reader we did not write),
@@ -270,16 +265,7 @@ print(json.dumps({
 "#;
 
 fn read_back(moto: &Moto) -> Value {
-    let output = Command::new(python())
-        .args(["-c", READ_BACK, &moto.endpoint])
-        .output()
-        .expect("python runs");
-    assert!(
-        output.status.success(),
-        "the read-back failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("the read-back prints JSON")
+    python_json(READ_BACK, &[&moto.endpoint])
 }
 
 #[test]

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::deploy::{deployer, options};
 use crate::moto::Moto;
-use crate::support::{repo_root, run_example, run_example_with_env};
+use crate::support::{python, python_json, run_example, run_example_with_env};
 
 /// Reads the portal's front door back from `endpoint` through the ELB, WAFv2, ACM and
 /// CloudFormation APIs, as JSON.
@@ -56,18 +56,7 @@ print(json.dumps({
 "#;
 
 fn read_back(moto: &Moto) -> Value {
-    let python = std::env::var_os("HIPAA_STACK_PYTHON")
-        .map_or_else(|| repo_root().join(".venv/bin/python"), Into::into);
-    let output = Command::new(python)
-        .args(["-c", READ_BACK, &moto.endpoint])
-        .output()
-        .expect("python runs");
-    assert!(
-        output.status.success(),
-        "the read-back failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("the read-back prints JSON")
+    python_json(READ_BACK, &[&moto.endpoint])
 }
 
 #[test]
@@ -286,9 +275,7 @@ fn the_portal_deploys_and_its_front_door_reads_back_with_its_settings() {
         said.contains("cannot be deleted because deletion protection is enabled"),
         "{said}"
     );
-    let python = std::env::var_os("HIPAA_STACK_PYTHON")
-        .map_or_else(|| repo_root().join(".venv/bin/python"), Into::into);
-    let still = Command::new(python)
+    let still = Command::new(python())
         .args([
             "-c",
             "import sys, boto3; print(boto3.client('elbv2', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='t', aws_secret_access_key='t').describe_load_balancers(LoadBalancerArns=[sys.argv[2]])['LoadBalancers'][0]['State']['Code'])",
@@ -336,10 +323,7 @@ fn production_with_the_staging_account_s_credentials_is_refused_before_any_chang
         "{stderr}"
     );
 
-    let cfn = Command::new(
-        std::env::var_os("HIPAA_STACK_PYTHON")
-            .map_or_else(|| repo_root().join(".venv/bin/python"), Into::into),
-    )
+    let cfn = Command::new(python())
     .args([
         "-c",
         "import sys, boto3; print(len(boto3.client('cloudformation', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='t', aws_secret_access_key='t').describe_stacks()['Stacks']))",

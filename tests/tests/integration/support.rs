@@ -109,3 +109,26 @@ pub fn synth_example(name: &'static str, out: &Path) -> Vec<(String, String)> {
     files.sort();
     files
 }
+
+/// The harness's Python (`.venv`, or `HIPAA_STACK_PYTHON`), whose boto3 reads resources back.
+pub fn python() -> PathBuf {
+    std::env::var_os("HIPAA_STACK_PYTHON")
+        .map_or_else(|| repo_root().join(".venv/bin/python"), Into::into)
+}
+
+/// Runs `script` with the harness's Python and `args`, and parses what it prints as JSON;
+/// a failure shows Python's error.
+pub fn python_json(script: &str, args: &[&str]) -> serde_json::Value {
+    let output = Command::new(python())
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("python runs");
+    assert!(
+        output.status.success(),
+        "the read-back failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("the read-back prints JSON")
+}
