@@ -158,7 +158,7 @@ impl<C> AccessLogsChosen<C> for Handle<AccessLogBucket> {}
 /// one in another region.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a customer-managed KMS key",
-    label = "expected a handle to a `KmsKey`",
+    label = "expected a handle to a `KmsKey` (or a `ReplicaKey` of one)",
     note = "HIPAA 45 CFR §164.312(a)(2)(iv): PHI is encrypted with a customer-managed key that the account controls and rotates; pass the handle returned by `stack.add(KmsKey::new(..))?`"
 )]
 pub trait EncryptionKey: sealed::KeyKind {}
