@@ -139,6 +139,16 @@ struct WaiverNote {
     used: bool,
 }
 
+impl WaiverNote {
+    /// Whether the waiver's last day is before `today`: it no longer waives.
+    fn expired(&self, today: Date) -> bool {
+        self.expires
+            .as_deref()
+            .and_then(|e| Date::parse(e).ok())
+            .is_some_and(|last| last < today)
+    }
+}
+
 /// The outcome of a rule on a resource that tests conditions: it fails if it fails in any
 /// reading (the finding says in which), is a gap if it is one in any, does not apply if it
 /// applies in none, and otherwise holds, with the evidence of every reading, pointing at the
@@ -297,12 +307,7 @@ impl Evaluator {
                         {
                             Some(w) => {
                                 w.used = true;
-                                let expired = w
-                                    .expires
-                                    .as_deref()
-                                    .and_then(|e| Date::parse(e).ok())
-                                    .is_some_and(|last| last < today);
-                                if expired {
+                                if w.expired(today) {
                                     Status::Gap {
                                         reason: format!(
                                             "{reason} (the waiver expired after {})",
@@ -328,12 +333,7 @@ impl Evaluator {
                                         && w.never_holds_phi) =>
                             {
                                 w.used = true;
-                                let expired = w
-                                    .expires
-                                    .as_deref()
-                                    .and_then(|e| Date::parse(e).ok())
-                                    .is_some_and(|last| last < today);
-                                if expired {
+                                if w.expired(today) {
                                     Status::Failed {
                                         finding: format!(
                                             "{finding} (the waiver expired after {})",
