@@ -14,10 +14,22 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use hipaa_stack_syntax::{check_construct_id, check_logical_id};
 
-use crate::constructs::Construct;
-use crate::constructs::node::{KeyService, Node, Used};
+pub(crate) mod node;
+
+use self::node::{Construct, KeyService, Node, Used};
 use crate::error::{Error, Result};
 use crate::literal::{AccountId, Region, StackName};
+
+/// A waiver in the arena: the rule's id, the construct, the written reason and the last day
+/// it holds. `App::waive` (in the compliance layer, which knows the rules) records it;
+/// synthesis writes it into the metadata of the construct's resources that its rule reads.
+#[derive(Debug, Clone)]
+pub(crate) struct WaiverEntry {
+    pub(crate) rule: &'static str,
+    pub(crate) construct: u32,
+    pub(crate) reason: String,
+    pub(crate) expires: Option<crate::literal::Date>,
+}
 
 /// The id of the next app. Never wraps: once every `u64` is used (which no process lives
 /// to see), new apps get [`AppId::EXHAUSTED`], whose handles no app accepts.
@@ -89,7 +101,7 @@ pub struct Arena {
     /// Which AWS services must be allowed to use each key, by key construct index.
     pub(crate) key_services: BTreeMap<u32, BTreeSet<KeyService>>,
     /// The waivers the program recorded.
-    pub(crate) waivers: Vec<crate::compliance::WaiverEntry>,
+    pub(crate) waivers: Vec<WaiverEntry>,
     /// The environments the program declared, in declaration order.
     pub(crate) environments: Vec<EnvironmentEntry>,
     /// Tags on every stack of the app (`app.tag(..)`).

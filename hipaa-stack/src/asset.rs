@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::app::App;
 use crate::constructs::Architecture;
-use crate::constructs::function::CodeSource;
+use crate::constructs::function::{CodeSource, FunctionNode};
 use crate::error::{Error, Result};
 
 /// The glibc that Amazon Linux 2023 ships, which `provided.al2023` functions run with.
@@ -91,7 +91,9 @@ impl App {
                 .iter()
                 .enumerate()
                 .filter_map(|(i, c)| {
-                    let (code, arch) = c.node.function_code()?;
+                    let function =
+                        (&*c.node as &dyn std::any::Any).downcast_ref::<FunctionNode>()?;
+                    let (code, arch) = (&function.code, function.architecture);
                     let stack = arena.stacks.get(c.stack as usize)?.name.to_string();
                     Some((
                         u32::try_from(i).ok()?,

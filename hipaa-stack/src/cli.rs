@@ -683,7 +683,7 @@ fn deploying(logs: Logs, app: &App, args: &DeployArgs, change: Change, action: A
 #[cfg(feature = "deploy")]
 async fn run_action<C: crate::deploy::CloudFormationApi>(
     deployer: &crate::deploy::Deployer<'_, C>,
-    assembly: &crate::synth::Assembly,
+    assembly: &crate::compliance::Assembly,
     action: Action,
 ) -> ExitCode {
     use crate::cli_events as events;
@@ -970,7 +970,9 @@ fn code_of(err: &Error) -> u8 {
         Error::Write { .. } => exit::WRITE_FAILED,
         Error::Noncompliant { .. } => exit::NONCOMPLIANT,
         #[cfg(feature = "deploy")]
-        Error::Deploy(err) => deploy_code(err),
+        Error::Deploy(err) => err
+            .downcast_ref::<crate::deploy::DeployError>()
+            .map_or(exit::SYNTH_FAILED, deploy_code),
         _ => exit::SYNTH_FAILED,
     }
 }
@@ -1037,7 +1039,7 @@ fn check(app: &App, format: CheckFormat) -> ExitCode {
 }
 
 /// The findings as SARIF 2.1.0.
-fn sarif(assembly: &crate::synth::Assembly, report: &Report) -> serde_json::Value {
+fn sarif(assembly: &crate::compliance::Assembly, report: &Report) -> serde_json::Value {
     let rules: Vec<serde_json::Value> = crate::compliance::rules()
         .map(|r| {
             serde_json::json!({

@@ -122,7 +122,7 @@ pub enum Error {
     )]
     Noncompliant {
         /// Every unwaived finding.
-        findings: Vec<crate::compliance::Finding>,
+        findings: Vec<Finding>,
     },
 
     /// Two stacks of one app have the same name.
@@ -274,10 +274,11 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// Deploying, previewing or destroying failed.
+    /// Deploying, previewing or destroying failed. The deploy engine's error sits above this
+    /// layer (constructs never return it); `?` converts it, and `downcast_ref` reads it back.
     #[cfg(feature = "deploy")]
     #[error(transparent)]
-    Deploy(#[from] crate::deploy::DeployError),
+    Deploy(Box<dyn std::error::Error + Send + Sync + 'static>),
 
     /// A template could not be serialized; a bug in hipaa-stack.
     #[error(
@@ -317,5 +318,40 @@ impl Error {
 impl From<Box<dyn std::error::Error + Send + Sync + 'static>> for Error {
     fn from(error: Box<dyn std::error::Error + Send + Sync + 'static>) -> Self {
         Error::Program(error)
+    }
+}
+
+/// An unwaived failure, as `synth` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule id.
+    pub rule: &'static str,
+    /// The HIPAA citations of the rule.
+    pub controls: &'static [&'static str],
+    /// The stack.
+    pub stack: String,
+    /// The construct path.
+    pub construct: String,
+    /// The resource.
+    pub logical_id: String,
+    /// What does not hold.
+    pub what: String,
+    /// What to do.
+    pub fix: &'static str,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} (§{}) at `{}` (resource `{}` of stack `{}`): {}; fix: {}",
+            self.rule,
+            self.controls.join(", §"),
+            self.construct,
+            self.logical_id,
+            self.stack,
+            self.what,
+            self.fix
+        )
     }
 }

@@ -12,8 +12,11 @@ pub mod compliance;
 pub mod constructs;
 #[cfg(feature = "deploy")]
 pub mod deploy;
+pub mod digest;
 pub mod error;
 pub mod graph;
+#[cfg(test)]
+mod layers;
 pub mod literal;
 mod logging;
 mod outdir;
@@ -30,13 +33,14 @@ pub use constructs::{
     SecureVpc,
 };
 // Every construct, including those of the families re-exported by glob in `constructs`.
+pub use compliance::Assembly;
 pub use constructs::*;
 pub use error::{Error, Result, Violation};
 pub use hipaa_stack_macros::{
     account, bucket_name, cidr, date, days, main, region, stack_name, user_data,
 };
 pub use literal::{AccountId, BucketName, Cidr, Date, Days, Region, StackName};
-pub use synth::{Assembly, SynthesizedStack};
+pub use synth::SynthesizedStack;
 
 /// Everything a program usually needs: `use hipaa_stack::prelude::*;`.
 pub mod prelude {

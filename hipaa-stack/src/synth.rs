@@ -11,16 +11,12 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::app::node::{CrossStack, Declare, Regions, RenderCx, resolve_target, resolve_target_in};
 use crate::app::{App, Arena};
 use crate::cfn::{Output, Parameter, Template};
-use crate::compliance::{
-    Evaluation, Evaluator, Proof, REPLICA_NOT_REPLICATED, record_pack_suppressions, record_waiver,
-    replica_reason, rule_spec,
-};
-use crate::constructs::node::{CrossStack, Regions, RenderCx, resolve_target, resolve_target_in};
+use crate::constructs::{REPLICA_NOT_REPLICATED, replica_reason};
 use crate::error::{Error, Result};
 use crate::graph::{AppGraph, Edge, StackNode, order_stacks, resource_graph};
-use crate::literal::Date;
 
 /// The name of the manifest file inside an assembly folder.
 pub const MANIFEST_FILE: &str = "manifest.json";
@@ -40,14 +36,16 @@ pub const MAX_DYNAMIC_REFERENCES: usize = 60;
 /// S3's limit on the size of a bucket policy, in bytes.
 pub const MAX_BUCKET_POLICY_BYTES: usize = 20_480;
 
-/// A synthesized app: the templates and the order to deploy them in.
+/// A synthesized app: the templates and the order to deploy them in, with `E`, what the
+/// checks that ran on each stack found. The assembly that `App::synth` and `App::check`
+/// return keeps the evaluation of every rule in `E`: it is `hipaa_stack::Assembly`.
 #[derive(Debug, Clone)]
-pub struct Assembly {
+pub struct Assembly<E> {
     app: String,
     environments: Vec<String>,
     stacks: Vec<SynthesizedStack>,
     graph: AppGraph,
-    evaluation: Evaluation,
+    pub(crate) evaluation: E,
     timings: Timings,
     assets: Vec<crate::asset::Asset>,
 }
@@ -203,7 +201,7 @@ struct ManifestParameter<'a> {
     from_output: &'a str,
 }
 
-impl Assembly {
+impl<E> Assembly<E> {
     /// The app's name.
     pub fn app(&self) -> &str {
         &self.app
@@ -224,44 +222,9 @@ impl Assembly {
         self.timings
     }
 
-    /// What every rule found on every resource.
-    pub fn evaluation(&self) -> &Evaluation {
-        &self.evaluation
-    }
-
     /// The graph of stacks and resources.
     pub fn graph(&self) -> &AppGraph {
         &self.graph
-    }
-
-    /// The value that a proof points at, read from the template of `stack` (the stack of
-    /// the checked resource) or of the stack that the proof names (`stack/LogicalId`).
-    ///
-    /// ```
-    /// # use hipaa_stack::{App, KmsKey};
-    /// # use hipaa_stack::compliance::Status;
-    /// let app = App::new("docs");
-    /// let stack = app.stack("data")?;
-    /// stack.add(KmsKey::new("PhiKey"))?;
-    /// let assembly = app.synth()?;
-    /// for checked in &assembly.evaluation().results {
-    ///     if let Status::Enforced { evidence } = &checked.status {
-    ///         for proof in evidence {
-    ///             assert!(assembly.evidence(&checked.stack, proof).is_some());
-    ///         }
-    ///     }
-    /// }
-    /// # Ok::<(), hipaa_stack::Error>(())
-    /// ```
-    pub fn evidence(&self, stack: &str, proof: &Proof) -> Option<Value> {
-        let (stack, logical_id) = proof
-            .logical_id
-            .split_once('/')
-            .unwrap_or((stack, proof.logical_id.as_str()));
-        self.stack(stack)?
-            .template()
-            .resource(logical_id)?
-            .value_at(&proof.path)
     }
 
     /// The stack named `name`.
@@ -407,204 +370,177 @@ fn template_file_name(dir: &Path, stack: &SynthesizedStack) -> Result<String> {
     }
 }
 
-impl App {
-    /// Synthesizes the app: renders every construct, places cross-stack references as
-    /// exports and imports, resolves the graph of resources and stacks, and checks
-    /// CloudFormation's limits.
-    ///
-    /// The same program always gives the same templates, byte for byte.
-    ///
-    /// ```
-    /// use hipaa_stack::prelude::*;
-    /// let app = App::new("clinic");
-    /// let security = app.stack("clinic-security")?;
-    /// let key = security.add(KmsKey::new("PhiKey"))?;
-    /// let logs = security.add(AccessLogBucket::new("AccessLogs"))?;
-    /// let data = app.stack("clinic-data")?;
-    /// data.add(SecureBucket::new("Records").encryption(&key).access_logs(&logs))?;
-    ///
-    /// let assembly = app.synth()?;
-    /// let data = assembly.stack("clinic-data").unwrap();
-    /// assert_eq!(data.dependencies(), ["clinic-security"]);
-    /// assert_eq!(data.wave(), 1);
-    /// assert!(data.template_json().contains("Fn::ImportValue"));
-    /// # Ok::<(), hipaa_stack::Error>(())
-    /// ```
-    pub fn synth(&self) -> Result<Assembly> {
-        let assembly = self.check()?;
-        let findings = assembly.evaluation.findings();
-        if findings.is_empty() {
-            Ok(assembly)
-        } else {
-            Err(Error::Noncompliant { findings })
+/// The checks that run on each stack once the app is resolved and before its template is
+/// serialized: the compliance layer's rules, handed to [`synthesize`] by `App::check`, so
+/// that synthesis reads no rule.
+pub(crate) trait Check {
+    /// What the checks found, kept in the [`Assembly`].
+    type Output;
+    /// Every stack, in deploy order, before the first is checked.
+    fn start(&mut self, in_order: &[(&str, &Template)]);
+    /// The stack at `at` of `in_order`.
+    fn stack(&mut self, in_order: &[(&str, &Template)], at: usize);
+    /// What was found, once every stack is checked.
+    fn finish(self) -> Self::Output;
+}
+
+/// Synthesizes `app`: renders every construct (writing waivers and the constructs'
+/// exceptions through `declare`), places cross-stack references as exports and imports,
+/// resolves the graph of resources and stacks, runs `check` on each stack and serializes
+/// it, checking CloudFormation's limits.
+pub(crate) fn synthesize<C: Check>(
+    app: &App,
+    declare: &dyn Declare,
+    mut check: C,
+) -> Result<Assembly<C::Output>> {
+    let arena = app.arena();
+    let _synth =
+        tracing::info_span!("synth", app = app.name(), stacks = arena.stacks.len()).entered();
+    let mut timings = Timings::default();
+    let clock = std::time::Instant::now();
+    let mut cross: Vec<CrossStack> = Vec::new();
+    let phase = tracing::debug_span!("render").entered();
+    let mut templates = render_stacks(app.name(), &arena, &mut cross, declare)?;
+    drop(phase);
+    timings.render = clock.elapsed();
+    let clock = std::time::Instant::now();
+    let phase = tracing::debug_span!("resolve").entered();
+    check_regions(&arena, &cross)?;
+    add_exports(&arena, &cross, &mut templates)?;
+    add_cross_region(&arena, &cross, &mut templates)?;
+
+    let names: Vec<String> = arena.stacks.iter().map(|s| s.name.to_string()).collect();
+    let edges: Vec<Edge> = cross
+        .iter()
+        .map(|c| Edge {
+            producer: c.producer,
+            consumer: c.consumer,
+            via: c.via.clone(),
+            from: c.from.clone(),
+        })
+        .collect();
+    let order = order_stacks(&names, &edges)?;
+
+    let in_order: Vec<(&str, &Template)> = order
+        .order
+        .iter()
+        .map(|&s| (names[s as usize].as_str(), &templates[s as usize]))
+        .collect();
+    let (resources, resource_edges) = resource_graph(&in_order)?;
+    let position: Vec<usize> = {
+        let mut position = vec![0; names.len()];
+        for (at, &s) in order.order.iter().enumerate() {
+            position[s as usize] = at;
         }
-    }
-
-    /// Like [`App::synth`], but returns the assembly even when rules fail, with the
-    /// [`Evaluation`] of every rule on every resource: for `check` and the report.
-    ///
-    /// ```
-    /// use hipaa_stack::prelude::*;
-    /// let app = App::new("clinic");
-    /// let stack = app.stack("clinic")?;
-    /// let key = stack.add(KmsKey::new("PhiKey"))?;
-    /// stack.add(LogGroup::new("App").encryption(&key))?;
-    /// let assembly = app.check()?;
-    /// assert!(assembly.evaluation().findings().is_empty());
-    /// # Ok::<(), hipaa_stack::Error>(())
-    /// ```
-    pub fn check(&self) -> Result<Assembly> {
-        self.check_on(Date::today())
-    }
-
-    /// [`App::check`] as if today were `today` (waivers expire relative to it).
-    pub fn check_on(&self, today: Date) -> Result<Assembly> {
-        let arena = self.arena();
-        let _synth =
-            tracing::info_span!("synth", app = self.name(), stacks = arena.stacks.len()).entered();
-        let mut timings = Timings::default();
-        let clock = std::time::Instant::now();
-        let mut cross: Vec<CrossStack> = Vec::new();
-        let phase = tracing::debug_span!("render").entered();
-        let mut templates = render_stacks(self.name(), &arena, &mut cross)?;
-        drop(phase);
-        timings.render = clock.elapsed();
-        let clock = std::time::Instant::now();
-        let phase = tracing::debug_span!("resolve").entered();
-        check_regions(&arena, &cross)?;
-        add_exports(&arena, &cross, &mut templates)?;
-        add_cross_region(&arena, &cross, &mut templates)?;
-
-        let names: Vec<String> = arena.stacks.iter().map(|s| s.name.to_string()).collect();
-        let edges: Vec<Edge> = cross
+        position
+    };
+    let graph = AppGraph {
+        stacks: order
+            .order
             .iter()
-            .map(|c| Edge {
-                producer: c.producer,
-                consumer: c.consumer,
-                via: c.via.clone(),
-                from: c.from.clone(),
+            .map(|&s| StackNode {
+                name: names[s as usize].clone(),
+                wave: order.wave[s as usize],
             })
-            .collect();
-        let order = order_stacks(&names, &edges)?;
+            .collect(),
+        stack_edges: edges
+            .iter()
+            .map(|e| (position[e.producer as usize], position[e.consumer as usize]))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+        resources,
+        resource_edges,
+    };
 
+    drop(phase);
+    timings.resolve = clock.elapsed();
+    // Each stack in turn: its rules, then its text; then its JSON trees go (the text is
+    // read back if anything later asks for a property), so that a large app never holds
+    // every tree, every result and every text at once.
+    check.start(&in_order);
+    drop(in_order);
+    let mut texts: Vec<Option<Arc<str>>> = vec![None; templates.len()];
+    for (at, &s) in order.order.iter().enumerate() {
+        let clock = std::time::Instant::now();
+        let phase = tracing::debug_span!("rules", stack = names[s as usize].as_str()).entered();
         let in_order: Vec<(&str, &Template)> = order
             .order
             .iter()
             .map(|&s| (names[s as usize].as_str(), &templates[s as usize]))
             .collect();
-        let (resources, resource_edges) = resource_graph(&in_order)?;
-        let position: Vec<usize> = {
-            let mut position = vec![0; names.len()];
-            for (at, &s) in order.order.iter().enumerate() {
-                position[s as usize] = at;
-            }
-            position
-        };
-        let graph = AppGraph {
-            stacks: order
-                .order
-                .iter()
-                .map(|&s| StackNode {
-                    name: names[s as usize].clone(),
-                    wave: order.wave[s as usize],
-                })
-                .collect(),
-            stack_edges: edges
-                .iter()
-                .map(|e| (position[e.producer as usize], position[e.consumer as usize]))
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect(),
-            resources,
-            resource_edges,
-        };
-
-        drop(phase);
-        timings.resolve = clock.elapsed();
-        // Each stack in turn: its rules, then its text; then its JSON trees go (the text is
-        // read back if anything later asks for a property), so that a large app never holds
-        // every tree, every result and every text at once.
-        let mut evaluator = Evaluator::new(&in_order, today);
+        check.stack(&in_order, at);
         drop(in_order);
-        let mut texts: Vec<Option<Arc<str>>> = vec![None; templates.len()];
-        for (at, &s) in order.order.iter().enumerate() {
-            let clock = std::time::Instant::now();
-            let phase = tracing::debug_span!("rules", stack = names[s as usize].as_str()).entered();
-            let in_order: Vec<(&str, &Template)> = order
-                .order
-                .iter()
-                .map(|&s| (names[s as usize].as_str(), &templates[s as usize]))
-                .collect();
-            evaluator.stack(&in_order, at);
-            drop(in_order);
-            drop(phase);
-            timings.rules += clock.elapsed();
-            let clock = std::time::Instant::now();
-            let phase =
-                tracing::debug_span!("serialize", stack = names[s as usize].as_str()).entered();
-            let name = &names[s as usize];
-            let template = &mut templates[s as usize];
-            let json = template.to_json().map_err(|source| Error::Serialize {
-                place: format!("the template of stack `{name}`"),
-                source,
-            })?;
-            check_limits(name, template, &json)?;
-            let json: Arc<str> = Arc::from(json);
-            template.keep_only_text(&json);
-            texts[s as usize] = Some(json);
-            drop(phase);
-            timings.serialize += clock.elapsed();
-        }
-        let ms = |d: std::time::Duration| (d.as_secs_f64() * 1e4).round() / 10.0;
-        tracing::debug!(
-            render_ms = ms(timings.render),
-            resolve_ms = ms(timings.resolve),
-            rules_ms = ms(timings.rules),
-            serialize_ms = ms(timings.serialize),
-            "synthesized"
-        );
-        let evaluation = evaluator.finish();
-        let mut templates: Vec<Option<Template>> = templates.into_iter().map(Some).collect();
-        let mut stacks = Vec::with_capacity(templates.len());
-        for &s in &order.order {
-            let (Some(template), Some(json)) =
-                (templates[s as usize].take(), texts[s as usize].take())
-            else {
-                continue;
-            };
-            stacks.push(SynthesizedStack {
-                name: names[s as usize].clone(),
-                region: arena.stacks[s as usize]
-                    .region
-                    .as_ref()
-                    .map(ToString::to_string),
-                environment: arena.environment_of(s).map(str::to_owned),
-                account: arena.account_of(s).map(ToString::to_string),
-                tags: arena.stack_tags(s),
-                production: arena.is_production(s),
-                template,
-                json,
-                wave: order.wave[s as usize],
-                dependencies: order.dependencies[s as usize]
-                    .iter()
-                    .map(|&d| names[d as usize].clone())
-                    .collect(),
-            });
-        }
-        Ok(Assembly {
-            app: self.name().to_owned(),
-            environments: arena.environments.iter().map(|e| e.name.clone()).collect(),
-            stacks,
-            graph,
-            evaluation,
-            timings,
-            assets: Vec::new(),
-        })
+        drop(phase);
+        timings.rules += clock.elapsed();
+        let clock = std::time::Instant::now();
+        let phase = tracing::debug_span!("serialize", stack = names[s as usize].as_str()).entered();
+        let name = &names[s as usize];
+        let template = &mut templates[s as usize];
+        let json = template.to_json().map_err(|source| Error::Serialize {
+            place: format!("the template of stack `{name}`"),
+            source,
+        })?;
+        check_limits(name, template, &json)?;
+        let json: Arc<str> = Arc::from(json);
+        template.keep_only_text(&json);
+        texts[s as usize] = Some(json);
+        drop(phase);
+        timings.serialize += clock.elapsed();
     }
+    let ms = |d: std::time::Duration| (d.as_secs_f64() * 1e4).round() / 10.0;
+    tracing::debug!(
+        render_ms = ms(timings.render),
+        resolve_ms = ms(timings.resolve),
+        rules_ms = ms(timings.rules),
+        serialize_ms = ms(timings.serialize),
+        "synthesized"
+    );
+    let evaluation = check.finish();
+    let mut templates: Vec<Option<Template>> = templates.into_iter().map(Some).collect();
+    let mut stacks = Vec::with_capacity(templates.len());
+    for &s in &order.order {
+        let (Some(template), Some(json)) = (templates[s as usize].take(), texts[s as usize].take())
+        else {
+            continue;
+        };
+        stacks.push(SynthesizedStack {
+            name: names[s as usize].clone(),
+            region: arena.stacks[s as usize]
+                .region
+                .as_ref()
+                .map(ToString::to_string),
+            environment: arena.environment_of(s).map(str::to_owned),
+            account: arena.account_of(s).map(ToString::to_string),
+            tags: arena.stack_tags(s),
+            production: arena.is_production(s),
+            template,
+            json,
+            wave: order.wave[s as usize],
+            dependencies: order.dependencies[s as usize]
+                .iter()
+                .map(|&d| names[d as usize].clone())
+                .collect(),
+        });
+    }
+    Ok(Assembly {
+        app: app.name().to_owned(),
+        environments: arena.environments.iter().map(|e| e.name.clone()).collect(),
+        stacks,
+        graph,
+        evaluation,
+        timings,
+        assets: Vec::new(),
+    })
 }
 
 /// Renders every construct of every stack, in declaration order, and the stacks' outputs.
-fn render_stacks(app: &str, arena: &Arena, cross: &mut Vec<CrossStack>) -> Result<Vec<Template>> {
+fn render_stacks(
+    app: &str,
+    arena: &Arena,
+    cross: &mut Vec<CrossStack>,
+    declare: &dyn Declare,
+) -> Result<Vec<Template>> {
     let mut templates: Vec<Template> = Vec::with_capacity(arena.stacks.len());
     // The buckets that are the cross-region copy of another: the copy, by the first source.
     let mut copy_of: BTreeMap<u32, u32> = BTreeMap::new();
@@ -625,6 +561,7 @@ fn render_stacks(app: &str, arena: &Arena, cross: &mut Vec<CrossStack>) -> Resul
                 stack: s,
                 construct: c,
                 cross,
+                declare,
             };
             let rendered = node.render(&mut cx).map_err(|source| Error::Serialize {
                 place: path.clone(),
@@ -635,11 +572,9 @@ fn render_stacks(app: &str, arena: &Arena, cross: &mut Vec<CrossStack>) -> Resul
             for mut resource in rendered {
                 resource.set_origin(std::sync::Arc::clone(&shared_path), node.kind());
                 for w in &waivers {
-                    let applies =
-                        rule_spec(w.rule).is_some_and(|r| r.applies_to(resource.type_name()));
-                    if applies {
+                    if declare.reads(w.rule, resource.type_name()) {
                         let expires = w.expires.map(|d| d.to_string());
-                        record_waiver(&mut resource, w.rule, &w.reason, expires.as_deref());
+                        declare.waive(&mut resource, w.rule, &w.reason, expires.as_deref());
                     }
                 }
                 // Rule S10 proves the copy by its source's replication rule; the rule packs,
@@ -647,7 +582,7 @@ fn render_stacks(app: &str, arena: &Arena, cross: &mut Vec<CrossStack>) -> Resul
                 if let Some(&source) = copy_of.get(&c)
                     && resource.type_name() == "AWS::S3::Bucket"
                 {
-                    record_pack_suppressions(
+                    declare.suppress(
                         &mut resource,
                         REPLICA_NOT_REPLICATED,
                         &replica_reason(&arena.path(source)),

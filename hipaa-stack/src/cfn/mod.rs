@@ -20,6 +20,7 @@ pub(crate) mod iam;
 pub(crate) mod kms;
 pub(crate) mod lambda;
 pub(crate) mod logs;
+pub(crate) mod pointer;
 pub(crate) mod policy;
 pub(crate) mod rds;
 pub(crate) mod s3;
@@ -451,7 +452,7 @@ impl Resource {
     /// The value at a JSON pointer into the resource as the template writes it
     /// (`/Properties/…`, `/Metadata/…`, `/DeletionPolicy`, `/Type`), if there is one.
     pub fn value_at(&self, pointer: &str) -> Option<serde_json::Value> {
-        use crate::compliance::lookup;
+        use self::pointer::lookup;
         let inner = pointer.strip_prefix('/')?;
         let (top, below) = match inner.find('/') {
             Some(at) => (&inner[..at], &inner[at..]),

@@ -9,6 +9,7 @@ use crate::cfn::{Resource, Template};
 use crate::compliance::rules::branches::{Reading, readings};
 use crate::compliance::rules::{Cx, Index, Outcome, Proof, rules};
 use crate::compliance::{WAIVERS_KEY, rule_spec};
+use crate::error::Finding;
 use crate::literal::Date;
 
 /// What happened to one rule on one resource.
@@ -70,41 +71,6 @@ pub struct Evaluation {
     pub results: Vec<Checked>,
     /// Waivers that matched no failure: `(rule, stack, logical id)`.
     pub unused_waivers: Vec<(String, String, String)>,
-}
-
-/// An unwaived failure, as `synth` reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// The rule id.
-    pub rule: &'static str,
-    /// The HIPAA citations of the rule.
-    pub controls: &'static [&'static str],
-    /// The stack.
-    pub stack: String,
-    /// The construct path.
-    pub construct: String,
-    /// The resource.
-    pub logical_id: String,
-    /// What does not hold.
-    pub what: String,
-    /// What to do.
-    pub fix: &'static str,
-}
-
-impl std::fmt::Display for Finding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} (§{}) at `{}` (resource `{}` of stack `{}`): {}; fix: {}",
-            self.rule,
-            self.controls.join(", §"),
-            self.construct,
-            self.logical_id,
-            self.stack,
-            self.what,
-            self.fix
-        )
-    }
 }
 
 impl Evaluation {

@@ -19,113 +19,49 @@
 //!   public accept no waiver: such a waiver does not compile.
 
 mod catalogue;
+mod check;
 mod engine;
 pub mod recovery;
 pub mod report;
 mod rules;
 mod waiver;
 
-pub(crate) use rules::lookup;
-
+pub use crate::error::Finding;
 pub use catalogue::{
     CONTROLS, CUSTOMER_RESPONSIBILITIES, Control, CustomerResponsibility, Requirement, control,
 };
-pub use engine::{Checked, Evaluation, Finding, Status};
+pub use check::Assembly;
+pub use engine::{Checked, Evaluation, Status};
 pub use rules::{ELIGIBLE, Outcome, Packs, Proof, RuleSpec, rule, rule_spec, rules};
 pub use waiver::Waiver;
 
 pub(crate) use engine::Evaluator;
-pub(crate) use rules::PUBLIC_TIER;
-pub(crate) use waiver::WaiverEntry;
 
 use serde_json::{Value, json};
 
+use crate::app::node::Declare;
 use crate::cfn::Resource;
 
 /// The metadata key under which waivers are written.
 pub(crate) const WAIVERS_KEY: &str = "hipaa-stack:waivers";
 
-/// An exception that a construct carries because of how AWS works, with the reason: the
-/// rules check it as a typed property of the construct, and the rule packs read it as a
-/// suppression.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct ConstructWaiver {
-    pub(crate) rule: &'static str,
-    pub(crate) reason: &'static str,
-}
+/// The compliance layer's side of the node contract's [`Declare`]: waivers and the
+/// constructs' exceptions become metadata in the forms that hipaa-stack and the rule packs
+/// read, and a waiver lands only on the resources its rule reads.
+pub(crate) struct Declarations;
 
-/// S1 on the bucket that receives S3 server access logs.
-pub(crate) const ACCESS_LOGS_SSE_S3: ConstructWaiver = ConstructWaiver {
-    rule: "S1",
-    reason: "S3 server access logging delivers only to buckets encrypted with SSE-S3 (AES256), \
-             so this bucket cannot use a customer-managed KMS key; it holds access logs, never PHI",
-};
+impl Declare for Declarations {
+    fn suppress(&self, resource: &mut Resource, rule: &str, reason: &str) {
+        record_pack_suppressions(resource, rule, reason);
+    }
 
-/// S7 on the bucket that receives S3 server access logs.
-pub(crate) const ACCESS_LOGS_NOT_LOGGED: ConstructWaiver = ConstructWaiver {
-    rule: "S7",
-    reason: "this bucket is the destination of S3 server access logs; logging it into itself \
-             would log every log delivery, without end",
-};
+    fn waive(&self, resource: &mut Resource, rule: &str, reason: &str, expires: Option<&str>) {
+        record_waiver(resource, rule, reason, expires);
+    }
 
-/// S10 on the bucket that receives S3 server access logs.
-pub(crate) const ACCESS_LOGS_NO_REPLICA: ConstructWaiver = ConstructWaiver {
-    rule: "S10",
-    reason: "this bucket holds S3 server access logs (who asked for which object), never PHI; a regional outage loses no PHI with it, and the stores of PHI replicate on their own",
-};
-
-/// E15 on the route of a `SecureVpc`'s public tier to its internet gateway.
-pub(crate) const PUBLIC_TIER_ROUTE: ConstructWaiver = ConstructWaiver {
-    rule: "E15",
-    reason: "the route of the public tier, whose subnets hold only load balancers and give no \
-             public addresses (MapPublicIpOnLaunch false); the private subnets that hold PHI \
-             have no route to the internet gateway",
-};
-
-/// S10 on the bucket of an `AuditTrail`, which holds CloudTrail log files.
-pub(crate) const AUDIT_LOGS_NO_REPLICA: ConstructWaiver = ConstructWaiver {
-    rule: "S10",
-    reason: "this bucket holds the trail's CloudTrail log files (who called which API, when, \
-             from where), never PHI; §164.308(a)(7)(ii)(B) asks for copies of PHI, and the \
-             stores of PHI replicate on their own",
-};
-
-/// S10 on the bucket of an `AccountBaseline`, which holds AWS Config's history.
-pub(crate) const CONFIG_HISTORY_NO_REPLICA: ConstructWaiver = ConstructWaiver {
-    rule: "S10",
-    reason: "this bucket holds AWS Config's snapshots and history of resource settings, never \
-             PHI; §164.308(a)(7)(ii)(B) asks for copies of PHI, and the stores of PHI \
-             replicate on their own",
-};
-
-/// F2 on the plain-HTTP listener of a `PublicLoadBalancer`, which only redirects.
-pub(crate) const HTTP_REDIRECT_NO_CERTIFICATE: ConstructWaiver = ConstructWaiver {
-    rule: "F2",
-    reason: "this listener answers plain HTTP on port 80 only with a permanent redirect to \
-             HTTPS on 443 (rule F1) and serves no content, so it has no certificate; the HTTPS \
-             listener serves the ACM certificate",
-};
-
-/// E14 on the VPC of a `SecureVpc`: its default security group keeps AWS's rules.
-pub(crate) const DEFAULT_SECURITY_GROUP: ConstructWaiver = ConstructWaiver {
-    rule: "E14",
-    reason: "no template property empties a VPC's default security group and hipaa-stack \
-             writes no custom resources; nothing is put in it (every instance, database, \
-             endpoint and load balancer gets a group of its own); hipaa-stack's report lists it \
-             as gap E14, closed by revoking its rules after deploy",
-};
-
-/// S10 on a bucket that is itself the cross-region copy of another bucket. The reason names
-/// the source; see [`replica_reason`].
-pub(crate) const REPLICA_NOT_REPLICATED: &str = "S10";
-
-/// The reason of [`REPLICA_NOT_REPLICATED`] for the copy of the bucket at `source`.
-pub(crate) fn replica_reason(source: &str) -> String {
-    format!(
-        "this bucket is the copy in another region that S3 replication of `{source}` writes \
-         to (rule S10 holds there); it is the disaster-recovery copy itself, and replicating \
-         it again would make a third copy, not a second"
-    )
+    fn reads(&self, rule: &str, type_name: &str) -> bool {
+        rule_spec(rule).is_some_and(|r| r.applies_to(type_name))
+    }
 }
 
 /// The `kind` of the waiver of rule `H1`, which only

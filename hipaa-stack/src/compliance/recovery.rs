@@ -7,8 +7,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::cfn::{Resource, Template};
+use crate::compliance::Assembly;
 use crate::compliance::rules::{across_regions, mentions};
-use crate::synth::Assembly;
 
 /// The types of the stores of PHI that a copy can protect.
 const STORES: &[&str] = &[

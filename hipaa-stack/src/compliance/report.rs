@@ -25,15 +25,15 @@ use std::path::Path;
 
 use serde::Serialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
+use crate::compliance::Assembly;
 use crate::compliance::recovery::{RecoveryEntry, recovery};
 use crate::compliance::{
     CONTROLS, CUSTOMER_RESPONSIBILITIES, Checked, Control, CustomerResponsibility, Requirement,
     Status, rule_spec, rules,
 };
+use crate::digest::sha256_hex;
 use crate::error::{Error, Result};
-use crate::synth::Assembly;
 
 /// The schema id of `report.json`.
 pub const SCHEMA: &str = "hipaa-stack.report/v1";
@@ -298,16 +298,6 @@ fn row(c: &Checked) -> Row {
         reason: None,
         expires: None,
     }
-}
-
-/// SHA-256 of a text, as lower-case hex.
-pub fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .fold(String::with_capacity(64), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
 }
 
 impl Report {

@@ -1,6 +1,6 @@
 //! Waivers: a rule, a construct, a written reason, an optional expiry.
 
-use crate::app::{App, AppId, Handle};
+use crate::app::{App, AppId, Handle, WaiverEntry};
 use crate::compliance::rule::Waivable;
 use crate::error::{Error, Result};
 use crate::literal::Date;
@@ -99,15 +99,6 @@ impl Waiver {
         self.expires = Some(last_day);
         self
     }
-}
-
-/// A waiver in the arena.
-#[derive(Debug, Clone)]
-pub(crate) struct WaiverEntry {
-    pub(crate) rule: &'static str,
-    pub(crate) construct: u32,
-    pub(crate) reason: String,
-    pub(crate) expires: Option<Date>,
 }
 
 impl App {

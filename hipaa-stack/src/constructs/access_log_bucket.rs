@@ -1,17 +1,35 @@
 //! [`AccessLogBucket`]: the destination of S3 server access logs.
 
+use crate::app::node::Exception;
+use crate::app::node::IntoNode;
+use crate::app::node::{KeyService, Node, RenderCx, Used};
 use crate::app::{Arn, Attr, Handle, Name, Reference};
 use crate::cfn::policy::{Principal, Statement};
 use crate::cfn::s3::Sse;
 use crate::cfn::{Expr, Keep, Pseudo, Resource};
-use crate::compliance::{
-    ACCESS_LOGS_NO_REPLICA, ACCESS_LOGS_NOT_LOGGED, ACCESS_LOGS_SSE_S3, record_pack_suppressions,
-};
 use crate::constructs::Construct;
-use crate::constructs::node::{KeyService, Node, RenderCx, Used};
-use crate::constructs::sealed::IntoNode;
 use crate::constructs::secure_bucket::{DEFAULT_NONCURRENT_DAYS, bucket_policy, bucket_properties};
 use crate::literal::{BucketName, Days};
+
+/// S1 on the bucket that receives S3 server access logs.
+pub(crate) const ACCESS_LOGS_SSE_S3: Exception = Exception {
+    rule: "S1",
+    reason: "S3 server access logging delivers only to buckets encrypted with SSE-S3 (AES256), \
+             so this bucket cannot use a customer-managed KMS key; it holds access logs, never PHI",
+};
+
+/// S7 on the bucket that receives S3 server access logs.
+pub(crate) const ACCESS_LOGS_NOT_LOGGED: Exception = Exception {
+    rule: "S7",
+    reason: "this bucket is the destination of S3 server access logs; logging it into itself \
+             would log every log delivery, without end",
+};
+
+/// S10 on the bucket that receives S3 server access logs.
+pub(crate) const ACCESS_LOGS_NO_REPLICA: Exception = Exception {
+    rule: "S10",
+    reason: "this bucket holds S3 server access logs (who asked for which object), never PHI; a regional outage loses no PHI with it, and the stores of PHI replicate on their own",
+};
 
 /// The bucket that receives the server access logs of every other bucket.
 ///
@@ -158,7 +176,7 @@ impl Node for AccessLogBucket {
             ACCESS_LOGS_NOT_LOGGED,
             ACCESS_LOGS_NO_REPLICA,
         ] {
-            record_pack_suppressions(&mut bucket, w.rule, w.reason);
+            cx.except(&mut bucket, &w);
         }
         Ok(vec![bucket, Resource::new(cx.logical("Policy"), &policy)?])
     }

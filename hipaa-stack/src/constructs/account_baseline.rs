@@ -2,6 +2,9 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::app::node::Exception;
+use crate::app::node::IntoNode;
+use crate::app::node::{Node, RenderCx, Used};
 use crate::app::{Attr, Handle, Id, Name, Reference};
 use crate::cfn::config::{
     ConfigurationRecorder, ConformancePack, DeliveryChannel, RecordingGroup, SnapshotDelivery,
@@ -11,9 +14,6 @@ use crate::cfn::iam::{ManagedPolicy, Role};
 use crate::cfn::policy::{PolicyDocument, Principal, Statement};
 use crate::cfn::securityhub::{Hub, Standard};
 use crate::cfn::{Expr, Pseudo, Resource};
-use crate::compliance::{CONFIG_HISTORY_NO_REPLICA, record_pack_suppressions};
-use crate::constructs::node::{Node, RenderCx, Used};
-use crate::constructs::sealed::IntoNode;
 use crate::constructs::secure_bucket::{
     DEFAULT_NONCURRENT_DAYS, Replica, SecureBucket, access_logging, check_replica_region,
     phi_bucket,
@@ -21,6 +21,14 @@ use crate::constructs::secure_bucket::{
 use crate::constructs::{
     AccessLogBucket, AccessLogDestination, AccessLogsChosen, Construct, EncryptionKey, KeyChosen,
     KmsKey, NoAccessLogs, NoKey,
+};
+
+/// S10 on the bucket of an `AccountBaseline`, which holds AWS Config's history.
+pub(crate) const CONFIG_HISTORY_NO_REPLICA: Exception = Exception {
+    rule: "S10",
+    reason: "this bucket holds AWS Config's snapshots and history of resource settings, never \
+             PHI; §164.308(a)(7)(ii)(B) asks for copies of PHI, and the stores of PHI \
+             replicate on their own",
 };
 
 /// One AWS managed Config rule of the conformance pack.
@@ -855,11 +863,7 @@ impl Node for BaselineNode {
             .iter_mut()
             .filter(|r| r.type_name() == "AWS::S3::Bucket" && self.replica.is_none())
         {
-            record_pack_suppressions(
-                b,
-                CONFIG_HISTORY_NO_REPLICA.rule,
-                CONFIG_HISTORY_NO_REPLICA.reason,
-            );
+            cx.except(b, &CONFIG_HISTORY_NO_REPLICA);
         }
         resources.extend(bucket);
 

@@ -1,14 +1,14 @@
 //! [`AlarmTopic`], [`Alarm`] and the standard security alarms of an
 //! [`AuditTrail`](crate::AuditTrail) ([`SecurityAlarms`]).
 
+use crate::app::node::IntoNode;
+use crate::app::node::{KeyService, Node, RenderCx, Used, resolve_target};
 use crate::app::{Arn, Attr, Handle, Name, Reference, Target};
 use crate::cfn::cloudwatch::{Alarm as CfnAlarm, Dimension};
 use crate::cfn::logs::{MetricFilter, MetricTransformation};
 use crate::cfn::policy::{PolicyDocument, Principal, Statement};
 use crate::cfn::sns::{Subscription, Topic, TopicPolicy};
 use crate::cfn::{Expr, Pseudo, Resource};
-use crate::constructs::node::{KeyService, Node, RenderCx, Used, resolve_target};
-use crate::constructs::sealed::IntoNode;
 use crate::constructs::{AuditTrail, Construct, EncryptionKey, KeyChosen, KmsKey, NoKey};
 
 // ---------------------------------------------------------------------------------------

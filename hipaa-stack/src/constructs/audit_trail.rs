@@ -1,14 +1,14 @@
 //! [`AuditTrail`]: a CloudTrail trail for the whole account.
 
+use crate::app::node::Exception;
+use crate::app::node::IntoNode;
+use crate::app::node::{KeyService, Node, RenderCx, Used};
 use crate::app::{Arn, Attr, Handle, Name, Reference};
 use crate::cfn::cloudtrail::{EventSelector, Trail};
 use crate::cfn::iam::{ManagedPolicy, Role};
 use crate::cfn::policy::{PolicyDocument, Principal, Statement};
 use crate::cfn::{Expr, Pseudo, Resource};
-use crate::compliance::{AUDIT_LOGS_NO_REPLICA, record_pack_suppressions};
 use crate::constructs::log_group::{DEFAULT_LOG_RETENTION, LogRetention, encrypted_log_group};
-use crate::constructs::node::{KeyService, Node, RenderCx, Used};
-use crate::constructs::sealed::IntoNode;
 use crate::constructs::secure_bucket::{
     DEFAULT_NONCURRENT_DAYS, Replica, SecureBucket, access_logging, check_replica_region,
     phi_bucket,
@@ -18,6 +18,14 @@ use crate::constructs::{
     KmsKey, NoAccessLogs, NoKey,
 };
 use crate::literal::Days;
+
+/// S10 on the bucket of an `AuditTrail`, which holds CloudTrail log files.
+pub(crate) const AUDIT_LOGS_NO_REPLICA: Exception = Exception {
+    rule: "S10",
+    reason: "this bucket holds the trail's CloudTrail log files (who called which API, when, \
+             from where), never PHI; §164.308(a)(7)(ii)(B) asks for copies of PHI, and the \
+             stores of PHI replicate on their own",
+};
 
 /// A multi-region CloudTrail trail that records every management event and every S3 object
 /// access of the account, with its own secure bucket and an encrypted log group.
@@ -285,11 +293,7 @@ impl Node for TrailNode {
             .iter_mut()
             .filter(|r| r.type_name() == "AWS::S3::Bucket" && self.replica.is_none())
         {
-            record_pack_suppressions(
-                bucket,
-                AUDIT_LOGS_NO_REPLICA.rule,
-                AUDIT_LOGS_NO_REPLICA.reason,
-            );
+            cx.except(bucket, &AUDIT_LOGS_NO_REPLICA);
         }
 
         resources.push(encrypted_log_group(

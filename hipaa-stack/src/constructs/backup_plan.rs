@@ -1,5 +1,7 @@
 //! [`BackupPlan`] and [`BackupVault`]: AWS Backup for the stores of PHI.
 
+use crate::app::node::IntoNode;
+use crate::app::node::{Node, RenderCx, Used, resolve_target};
 use crate::app::{Arn, Attr, Handle, Id, Name, Reference};
 use crate::cfn::backup::{
     BackupPlan as CfnBackupPlan, BackupSelection, BackupVault as CfnBackupVault, CopyAction,
@@ -8,8 +10,6 @@ use crate::cfn::backup::{
 use crate::cfn::iam::Role;
 use crate::cfn::policy::{PolicyDocument, Principal, Statement};
 use crate::cfn::{Expr, Keep, Resource};
-use crate::constructs::node::{Node, RenderCx, Used, resolve_target};
-use crate::constructs::sealed::IntoNode;
 use crate::constructs::{
     Construct, EncryptedDatabase, EncryptionKey, KeyChosen, KmsKey, NoKey, SecureBucket,
     SecureInstance, SecureTable,

@@ -1,12 +1,12 @@
 //! [`Certificate`]: a TLS certificate of AWS Certificate Manager, validated through DNS, or
 //! an existing one by ARN ([`ExistingCertificate`]).
 
+use crate::app::node::IntoNode;
+use crate::app::node::{Node, RenderCx, Used};
 use crate::app::{Arn, Attr, Handle, Reference};
 use crate::cfn::Resource;
 use crate::cfn::frontdoor::{Certificate as CfnCertificate, DomainValidationOption};
 use crate::constructs::Construct;
-use crate::constructs::node::{Node, RenderCx, Used};
-use crate::constructs::sealed::IntoNode;
 use crate::error::{Error, Result};
 
 /// The most names one ACM certificate carries by default (the domain and 9 more).

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::app::node::IntoNode;
+use crate::app::node::{Node, RenderCx, Used};
 use crate::app::{Arn, Attr, Handle, Id, Name, Reference};
 use crate::cfn::ec2::{SecurityGroup, SecurityGroupEntry};
 use crate::cfn::iam::Role;
@@ -11,8 +13,6 @@ use crate::cfn::rds::{
     OptionConfiguration, OptionGroup, OptionSetting,
 };
 use crate::cfn::{Expr, Keep, Pseudo, Resource};
-use crate::constructs::node::{Node, RenderCx, Used};
-use crate::constructs::sealed::IntoNode;
 use crate::constructs::{Construct, EncryptionKey, KeyChosen, KmsKey, NoKey, SecureVpc, VpcTier};
 use crate::error::{Error, Result};
 use crate::literal::Days;

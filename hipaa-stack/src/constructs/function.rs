@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use crate::app::node::IntoNode;
+use crate::app::node::{KeyService, Node, RenderCx, Used, resolve_target};
 use crate::app::{Arn, Attr, Handle, Name, Reference, Target};
 use crate::cfn::ec2::{SecurityGroup, SecurityGroupEntry};
 use crate::cfn::iam::{ManagedPolicy, Role as CfnRole};
@@ -13,8 +15,6 @@ use crate::cfn::policy::{PolicyDocument, Principal, Statement, deny_insecure_que
 use crate::cfn::sqs::{Queue, QueuePolicy};
 use crate::cfn::{Expr, Keep, Pseudo, Resource};
 use crate::constructs::log_group::{DEFAULT_LOG_RETENTION, LogRetention, encrypted_log_group};
-use crate::constructs::node::{KeyService, Node, RenderCx, Used, resolve_target};
-use crate::constructs::sealed::IntoNode;
 use crate::constructs::secure_instance::sealed::ChosenVpc;
 use crate::constructs::secure_queue::notified;
 use crate::constructs::{
@@ -197,13 +197,13 @@ enum EnvValue {
 #[derive(Debug, Clone)]
 pub struct Function<K = Handle<KmsKey>, N = Handle<SecureVpc>> {
     id: String,
-    code: Code,
+    pub(crate) code: Code,
     key: K,
     network: N,
     memory_mb: u32,
     timeout_seconds: u32,
     concurrency: u32,
-    architecture: Architecture,
+    pub(crate) architecture: Architecture,
     environment: Vec<(String, EnvValue)>,
     log_retention: u16,
 }
@@ -367,13 +367,13 @@ impl<K: KeyChosen<Function>, N: VpcChosen<Function>> IntoNode for Function<K, N>
 
 pub(crate) struct FunctionNode {
     id: String,
-    code: Code,
+    pub(crate) code: Code,
     key: Handle<KmsKey>,
     vpc: Handle<SecureVpc>,
     memory_mb: u32,
     timeout_seconds: u32,
     concurrency: u32,
-    architecture: Architecture,
+    pub(crate) architecture: Architecture,
     environment: Vec<(String, EnvValue)>,
     log_retention: u16,
 }
@@ -437,10 +437,6 @@ impl Node for FunctionNode {
 
     fn encryption_key(&self) -> Option<u32> {
         Some(self.key.index)
-    }
-
-    fn function_code(&self) -> Option<(&Code, Architecture)> {
-        Some((&self.code, self.architecture))
     }
 
     fn timeout(&self) -> Option<u32> {
@@ -964,7 +960,7 @@ mod tests {
         for rule in ["A1", "A1T", "A2", "A2D", "A2T", "P2", "X1", "X2"] {
             assert!(
                 assembly.evaluation().results.iter().any(|r| r.rule == rule
-                    && matches!(r.status, crate::compliance::Status::Enforced { .. })),
+                    && matches!(r.status, crate::testing::Status::Enforced { .. })),
                 "{rule} has no evidence"
             );
         }

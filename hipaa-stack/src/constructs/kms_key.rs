@@ -1,12 +1,12 @@
 //! [`KmsKey`]: a customer-managed KMS key for PHI.
 
+use crate::app::node::IntoNode;
+use crate::app::node::{KeyService, Node, RenderCx, Used};
 use crate::app::{Arn, Attr, Handle, Id, Reference};
 use crate::cfn::kms::Key;
 use crate::cfn::policy::{PolicyDocument, Principal, Statement};
 use crate::cfn::{Expr, Keep, Pseudo, Resource};
 use crate::constructs::Construct;
-use crate::constructs::node::{KeyService, Node, RenderCx, Used};
-use crate::constructs::sealed::IntoNode;
 
 /// A symmetric customer-managed KMS key that encrypts PHI at rest.
 ///

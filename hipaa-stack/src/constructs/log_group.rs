@@ -1,10 +1,10 @@
 //! [`LogGroup`]: an encrypted, retained CloudWatch Logs log group.
 
+use crate::app::node::IntoNode;
+use crate::app::node::{KeyService, Node, RenderCx, Used};
 use crate::app::{Arn, Attr, Handle, Name, Reference};
 use crate::cfn::logs::LogGroup as CfnLogGroup;
 use crate::cfn::{Keep, Resource};
-use crate::constructs::node::{KeyService, Node, RenderCx, Used};
-use crate::constructs::sealed::IntoNode;
 use crate::constructs::{Construct, EncryptionKey, KeyChosen, KmsKey, NoKey};
 use crate::literal::Days;
 

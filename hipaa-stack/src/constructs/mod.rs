@@ -15,7 +15,6 @@ mod encrypted_database;
 pub(crate) mod function;
 mod kms_key;
 mod log_group;
-pub(crate) mod node;
 mod public_load_balancer;
 mod raw_resource;
 mod replica_key;
@@ -41,6 +40,7 @@ pub use log_group::{LogGroup, LogRetention};
 pub use raw_resource::{RawReference, RawResource, RawValue};
 pub use replica_key::ReplicaKey;
 pub use secure_bucket::{NotificationTarget, SecureBucket};
+pub(crate) use secure_bucket::{REPLICA_NOT_REPLICATED, replica_reason};
 pub use secure_vpc::{PrivateOnly, PublicVpc, SecureVpc, VpcTier, WithPublicTier};
 
 // The constructs of the network, compute, identity, alarm, backup, secret and account
@@ -61,27 +61,11 @@ pub use session_manager::*;
 
 use crate::app::Handle;
 
-/// Something that can be added to a [`Stack`](crate::Stack); `Kind` is what the returned
-/// [`Handle`] points to.
-///
-/// Sealed: only hipaa-stack's constructs implement it, and only once they are complete.
-/// (`Kind` is a parameter rather than an associated type so that rustc puts the caret of a
-/// refusal on the construct rather than on `add`.)
-pub trait Construct<Kind>: sealed::IntoNode {}
+pub use crate::app::node::Construct;
 
 pub(crate) mod sealed {
-    use super::node::Node;
     use crate::app::Handle;
     use crate::constructs::{AccessLogBucket, KmsKey};
-
-    #[diagnostic::on_unimplemented(
-        message = "`{Self}` is not a construct of hipaa-stack",
-        label = "only hipaa-stack's constructs can be added to a stack",
-        note = "`Construct` is sealed: a template holds only what a construct has checked (or a `RawResource`, which every rule reads at synth); build the resource with a construct of hipaa-stack"
-    )]
-    pub trait IntoNode {
-        fn into_node(self) -> Box<dyn Node>;
-    }
 
     /// The handle of a chosen key.
     pub trait ChosenKey {

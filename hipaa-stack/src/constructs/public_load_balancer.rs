@@ -3,6 +3,9 @@
 
 use std::marker::PhantomData;
 
+use crate::app::node::Exception;
+use crate::app::node::IntoNode;
+use crate::app::node::{KeyService, Node, RenderCx, Used, resolve_target};
 use crate::app::{Arena, Arn, Attr, Handle, Name, Reference};
 use crate::cfn::ec2::{
     SecurityGroup as CfnSecurityGroup, SecurityGroupEntry, SecurityGroupIngress,
@@ -15,14 +18,19 @@ use crate::cfn::frontdoor::{
 };
 use crate::cfn::logs::LogGroup as CfnLogGroup;
 use crate::cfn::{Expr, Keep, Resource};
-use crate::compliance::{HTTP_REDIRECT_NO_CERTIFICATE, record_pack_suppressions, record_waiver};
-use crate::constructs::node::{KeyService, Node, RenderCx, Used, resolve_target};
-use crate::constructs::sealed::IntoNode;
 use crate::constructs::security_group::rendered_property;
 use crate::constructs::{
     AccessLogBucket, Certificate, Construct, EncryptionKey, ExistingCertificate, KeyChosen, KmsKey,
     NoAccessLogs, NoKey, PublicVpc, SecureInstance, SecureInstanceGroup, SecureVpc, SecurityGroup,
     WithPublicTier,
+};
+
+/// F2 on the plain-HTTP listener of a `PublicLoadBalancer`, which only redirects.
+pub(crate) const HTTP_REDIRECT_NO_CERTIFICATE: Exception = Exception {
+    rule: "F2",
+    reason: "this listener answers plain HTTP on port 80 only with a permanent redirect to \
+             HTTPS on 443 (rule F1) and serves no content, so it has no certificate; the HTTPS \
+             listener serves the ACM certificate",
 };
 
 /// The AWS managed rule groups every web ACL of a `PublicLoadBalancer` evaluates, in order.
@@ -198,6 +206,13 @@ impl ServerCertificate for ExistingCertificate {}
 impl ServerCertificate for &ExistingCertificate {}
 
 impl TargetKind {
+    fn app(&self) -> crate::app::AppId {
+        match self {
+            TargetKind::Instance(h) => h.app,
+            TargetKind::Group(h) => h.app,
+        }
+    }
+
     fn index(&self) -> u32 {
         match self {
             TargetKind::Instance(h) => h.index,
@@ -579,6 +594,8 @@ impl LoadBalancerNode {
             for g in arena.constructs[target.index() as usize]
                 .node
                 .security_groups()
+                .into_iter()
+                .map(|g| Handle::<SecurityGroup>::new(target.app(), g))
             {
                 if !groups.contains(&g) {
                     groups.push(g);
@@ -715,7 +732,7 @@ impl Node for LoadBalancerNode {
             ))
             .ok();
             for group in entry.node.security_groups() {
-                let group_vpc = rendered_property(arena, group.index, "", entry.stack, "/VpcId");
+                let group_vpc = rendered_property(arena, group, "", entry.stack, "/VpcId");
                 if group_vpc.is_some() && group_vpc != vpc {
                     return Err(format!(
                         "the target `{}` is not in `{vpc_path}`, the load balancer's VPC",
@@ -909,7 +926,7 @@ impl Node for LoadBalancerNode {
             },
         )?;
         if let Some(reason) = &self.plain_http {
-            record_waiver(&mut group, TARGETS_OVER_TLS, reason, None);
+            cx.waive(&mut group, TARGETS_OVER_TLS, reason);
         }
         out.push(group);
 
@@ -959,11 +976,7 @@ impl Node for LoadBalancerNode {
                 },
             )?;
             // Rule F1 proves the redirect; cdk-nag asks every listener for a certificate.
-            record_pack_suppressions(
-                &mut redirect,
-                HTTP_REDIRECT_NO_CERTIFICATE.rule,
-                HTTP_REDIRECT_NO_CERTIFICATE.reason,
-            );
+            cx.except(&mut redirect, &HTTP_REDIRECT_NO_CERTIFICATE);
             out.push(redirect);
         }
 
@@ -1300,7 +1313,7 @@ mod tests {
         assert_eq!(waivers[0]["rule"], "F6");
         assert!(waivers[0]["reason"].as_str().unwrap().contains("appliance"));
 
-        use crate::compliance::Status;
+        use crate::testing::Status;
         let app = App::new("test");
         let stack = app.stack("t").unwrap();
         let key = stack.add(KmsKey::new("PhiKey")).unwrap();
@@ -1343,7 +1356,7 @@ mod tests {
 
     #[test]
     fn every_tls_policy_of_the_enum_holds_rule_f1() {
-        use crate::compliance::Status;
+        use crate::testing::Status;
         for policy in [
             TlsPolicy::Tls13Tls12_2021_06,
             TlsPolicy::Tls13Tls12Restricted2021_06,
@@ -1421,7 +1434,7 @@ mod tests {
 
     #[test]
     fn the_front_door_has_no_finding_and_its_rules_hold() {
-        use crate::compliance::Status;
+        use crate::testing::Status;
         let app = App::new("test");
         let stack = app.stack("t").unwrap();
         let key = stack.add(KmsKey::new("PhiKey")).unwrap();

@@ -2,11 +2,11 @@
 
 use serde_json::{Map, Value};
 
+use crate::app::node::IntoNode;
+use crate::app::node::{Node, RenderCx, Used, resolve_target};
 use crate::app::{Attr, Handle, Name, Reference, Target};
 use crate::cfn::{Keep, Resource};
 use crate::constructs::Construct;
-use crate::constructs::node::{Node, RenderCx, Used, resolve_target};
-use crate::constructs::sealed::IntoNode;
 
 /// A CloudFormation resource of any type, for what hipaa-stack has no construct for yet.
 ///

@@ -1,11 +1,11 @@
 //! [`ReplicaKey`]: the copy of a multi-Region key in another region.
 
+use crate::app::node::IntoNode;
+use crate::app::node::{Node, RenderCx, Used};
 use crate::app::{Arena, Arn, Attr, Handle, Id, Reference};
 use crate::cfn::kms::ReplicaKey as ReplicaKeyResource;
 use crate::cfn::{Keep, Resource};
 use crate::constructs::kms_key::key_policy;
-use crate::constructs::node::{Node, RenderCx, Used};
-use crate::constructs::sealed::IntoNode;
 use crate::constructs::{Construct, KmsKey};
 
 /// The replica, in a stack of another region, of a multi-Region [`KmsKey`]

@@ -2,12 +2,12 @@
 //! [`Grant`]: least-privilege access to a bucket, a database or a key, made by a verb on the
 //! resource (`records.grant_read(..)`) and added to a stack like any construct.
 
+use crate::app::node::IntoNode;
+use crate::app::node::{Node, RenderCx, Used};
 use crate::app::{Arn, Attr, Handle, Id, Name, Reference};
 use crate::cfn::iam::{ManagedPolicy, Role as CfnRole};
 use crate::cfn::policy::{PolicyDocument, Principal, Statement};
 use crate::cfn::{Expr, Pseudo, Resource};
-use crate::constructs::node::{Node, RenderCx, Used};
-use crate::constructs::sealed::IntoNode;
 use crate::constructs::security_group::refused;
 use crate::constructs::{
     Construct, EncryptedDatabase, Function, KmsKey, SecureBucket, SecureQueue, SecureTable,

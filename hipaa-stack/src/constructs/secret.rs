@@ -1,12 +1,12 @@
 //! [`Secret`]: a Secrets Manager secret that Secrets Manager generates and rotates.
 
+use crate::app::node::IntoNode;
+use crate::app::node::{Node, RenderCx, Used, resolve_target};
 use crate::app::{Arn, Attr, Handle, Reference, Target};
 use crate::cfn::secretsmanager::{
     GenerateSecretString, RotationRules, RotationSchedule, Secret as CfnSecret,
 };
 use crate::cfn::{Expr, Keep, Resource};
-use crate::constructs::node::{Node, RenderCx, Used, resolve_target};
-use crate::constructs::sealed::IntoNode;
 use crate::constructs::{Construct, EncryptionKey, KeyChosen, KmsKey, NoKey, RawResource};
 use crate::literal::Days;
 

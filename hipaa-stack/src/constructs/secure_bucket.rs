@@ -1,5 +1,7 @@
 //! [`SecureBucket`]: an S3 bucket for PHI.
 
+use crate::app::node::IntoNode;
+use crate::app::node::{KeyService, Node, RenderCx, Used};
 use crate::app::{AppId, Arena, Arn, Attr, Handle, Name, Reference};
 use crate::cfn::iam::{ManagedPolicy, Role};
 use crate::cfn::policy::{PolicyDocument, Principal, Statement, deny_insecure_transport};
@@ -8,13 +10,24 @@ use crate::cfn::s3::{
     OwnershipControls, PublicAccessBlock, QueueNotification, Replication, Sse, Versioning,
 };
 use crate::cfn::{Expr, Keep, Pseudo, Resource};
-use crate::constructs::node::{KeyService, Node, RenderCx, Used};
-use crate::constructs::sealed::IntoNode;
 use crate::constructs::{
     AccessLogBucket, AccessLogDestination, AccessLogsChosen, Construct, EncryptionKey, Function,
     KeyChosen, KmsKey, NoAccessLogs, NoKey, SecureQueue,
 };
 use crate::literal::{BucketName, Days};
+
+/// S10 on a bucket that is itself the cross-region copy of another bucket. The reason names
+/// the source; see [`replica_reason`].
+pub(crate) const REPLICA_NOT_REPLICATED: &str = "S10";
+
+/// The reason of [`REPLICA_NOT_REPLICATED`] for the copy of the bucket at `source`.
+pub(crate) fn replica_reason(source: &str) -> String {
+    format!(
+        "this bucket is the copy in another region that S3 replication of `{source}` writes \
+         to (rule S10 holds there); it is the disaster-recovery copy itself, and replicating \
+         it again would make a third copy, not a second"
+    )
+}
 
 /// Noncurrent object versions are kept this long unless the program says otherwise.
 pub(crate) const DEFAULT_NONCURRENT_DAYS: u16 = 365;
@@ -828,12 +841,12 @@ mod tests {
                 .unwrap()
         };
         assert!(
-            matches!(n1("KeyTopic"), crate::compliance::Status::Enforced { .. }),
+            matches!(n1("KeyTopic"), crate::testing::Status::Enforced { .. }),
             "{:?}",
             n1("KeyTopic")
         );
         assert!(
-            matches!(n1("BucketTopic"), crate::compliance::Status::Failed { ref finding } if finding.contains("not a KMS key")),
+            matches!(n1("BucketTopic"), crate::testing::Status::Failed { ref finding } if finding.contains("not a KMS key")),
             "{:?}",
             n1("BucketTopic")
         );
@@ -891,7 +904,7 @@ mod tests {
             .find(|r| r.rule == "S10" && &*r.logical_id == "Records")
             .map(|r| r.status.clone());
         assert!(
-            matches!(s10, Some(crate::compliance::Status::Enforced { .. })),
+            matches!(s10, Some(crate::testing::Status::Enforced { .. })),
             "{s10:?}"
         );
         // The copy in us-west-2 is the second region's copy: S10 holds for it too, with the
@@ -902,7 +915,7 @@ mod tests {
             .find(|r| r.rule == "S10" && &*r.logical_id == "RecordsCopy")
             .map(|r| r.status.clone());
         match copy {
-            Some(crate::compliance::Status::Enforced { evidence }) => assert_eq!(
+            Some(crate::testing::Status::Enforced { evidence }) => assert_eq!(
                 evidence[0].logical_id, "clinic-data/Records",
                 "{evidence:?}"
             ),

@@ -3,6 +3,8 @@
 
 use std::marker::PhantomData;
 
+use crate::app::node::IntoNode;
+use crate::app::node::{Node, RenderCx, Used, resolve_target};
 use crate::app::{Arena, Attr, Handle, Id, Name, Reference, Target};
 use crate::cfn::ec2::{
     Base64, BlockDeviceMapping, Ebs, Instance, LaunchTemplate, LaunchTemplateData,
@@ -10,8 +12,6 @@ use crate::cfn::ec2::{
 };
 use crate::cfn::iam::InstanceProfile;
 use crate::cfn::{Expr, Resource};
-use crate::constructs::node::{Node, RenderCx, Used, resolve_target};
-use crate::constructs::sealed::IntoNode;
 use crate::constructs::security_group::{aws_id, rendered_property};
 use crate::constructs::{
     Construct, EncryptionKey, KeyChosen, KmsKey, NoKey, NoNetwork, Role, SecureVpc, SecurityGroup,
@@ -759,8 +759,8 @@ impl Node for InstanceNode {
         "SecureInstance"
     }
 
-    fn security_groups(&self) -> Vec<Handle<SecurityGroup>> {
-        self.groups.clone()
+    fn security_groups(&self) -> Vec<u32> {
+        self.groups.iter().map(|g| g.index).collect()
     }
 
     fn id(&self) -> &str {
@@ -1078,7 +1078,7 @@ mod tests {
 
     #[test]
     fn the_hipaa_rules_hold_with_evidence_and_backups_are_a_gap() {
-        use crate::compliance::Status;
+        use crate::testing::Status;
         let app = App::new("test");
         let stack = app.stack("t").unwrap();
         let key = stack.add(KmsKey::new("PhiKey")).unwrap();

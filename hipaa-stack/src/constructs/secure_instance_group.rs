@@ -3,13 +3,13 @@
 
 use std::marker::PhantomData;
 
+use crate::app::node::IntoNode;
+use crate::app::node::{Node, RenderCx, Used};
 use crate::app::{Arena, Attr, Handle, Name, Reference};
 use crate::cfn::autoscaling::{AutoScalingGroup, MetricsCollection};
 use crate::cfn::ec2::{IamInstanceProfileSpec, LaunchTemplate, LaunchTemplateSpecification};
 use crate::cfn::iam::InstanceProfile;
 use crate::cfn::{Expr, Resource};
-use crate::constructs::node::{Node, RenderCx, Used};
-use crate::constructs::sealed::IntoNode;
 use crate::constructs::secure_instance::{check_hardened, hardened_template_data};
 use crate::constructs::secure_vpc::private_subnets;
 use crate::constructs::security_group::rendered_property;
@@ -285,8 +285,8 @@ impl Node for GroupNode {
         used
     }
 
-    fn security_groups(&self) -> Vec<Handle<SecurityGroup>> {
-        self.groups.clone()
+    fn security_groups(&self) -> Vec<u32> {
+        self.groups.iter().map(|g| g.index).collect()
     }
 
     fn check(&self) -> Result<(), String> {
@@ -327,7 +327,7 @@ impl Node for GroupNode {
         }
         let vpc_id = {
             let mut scratch = Vec::new();
-            serde_json::to_value(crate::constructs::node::resolve_target(
+            serde_json::to_value(crate::app::node::resolve_target(
                 arena,
                 stack,
                 self.vpc.vpc_id().target,
@@ -556,7 +556,7 @@ mod tests {
             assembly.evaluation().results.iter().any(|c| {
                 c.rule == rule
                     && &*c.logical_id == id
-                    && matches!(c.status, crate::compliance::Status::Enforced { .. })
+                    && matches!(c.status, crate::testing::Status::Enforced { .. })
             })
         };
         for (rule, id) in [

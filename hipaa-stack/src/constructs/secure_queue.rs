@@ -1,13 +1,13 @@
 //! [`SecureQueue`]: an SQS queue for messages that may carry PHI, with its dead-letter queue.
 
+use crate::app::node::IntoNode;
+use crate::app::node::{Node, RenderCx, Used};
 use crate::app::{Arena, Arn, Attr, Handle, Name, Reference};
 use crate::cfn::iam::ManagedPolicy;
 use crate::cfn::lambda::EventSourceMapping;
 use crate::cfn::policy::{PolicyDocument, Principal, Statement, deny_insecure_queue_transport};
 use crate::cfn::sqs::{Queue, QueuePolicy, RedrivePolicy};
 use crate::cfn::{Expr, Keep, Resource};
-use crate::constructs::node::{Node, RenderCx, Used};
-use crate::constructs::sealed::IntoNode;
 use crate::constructs::{Construct, EncryptionKey, Function, KeyChosen, KmsKey, NoKey};
 use crate::literal::Days;
 

@@ -1,12 +1,12 @@
 //! [`SecureTable`]: a DynamoDB table for PHI.
 
+use crate::app::node::IntoNode;
+use crate::app::node::{Node, RenderCx, Used};
 use crate::app::{Arn, Attr, Handle, Name, Reference};
 use crate::cfn::dynamodb::{
     AttributeDefinition, KeySchema, PointInTimeRecovery, SseSpecification, Table,
 };
 use crate::cfn::{Keep, Resource};
-use crate::constructs::node::{Node, RenderCx, Used};
-use crate::constructs::sealed::IntoNode;
 use crate::constructs::{Construct, EncryptionKey, KeyChosen, KmsKey, NoKey};
 
 /// The type of a key attribute of a [`SecureTable`].

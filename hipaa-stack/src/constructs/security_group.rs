@@ -2,13 +2,13 @@
 //! says why it exists, the typed ports and peers of those rules, and [`DatabaseAccess`], the
 //! grant that opens a database's port to one security group.
 
+use crate::app::node::IntoNode;
+use crate::app::node::{Node, RenderCx, Used};
 use crate::app::{Arena, Attr, Handle, Id, Reference};
 use crate::cfn::Resource;
 use crate::cfn::ec2::{
     SecurityGroup as CfnSecurityGroup, SecurityGroupEntry, SecurityGroupIngress,
 };
-use crate::constructs::node::{Node, RenderCx, Used};
-use crate::constructs::sealed::IntoNode;
 use crate::constructs::{Construct, EncryptedDatabase, KmsKey, SecureVpc, VpcTier};
 use crate::literal::Cidr;
 
@@ -612,6 +612,7 @@ pub(crate) fn rendered(arena: &Arena, construct: u32, stack: u32) -> Vec<Resourc
         stack,
         construct,
         cross: &mut scratch,
+        declare: &crate::app::node::DeclareNothing,
     };
     entry.node.render(&mut cx).unwrap_or_default()
 }

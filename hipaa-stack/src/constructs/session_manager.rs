@@ -1,12 +1,12 @@
 //! [`SessionManagerPreferences`]: the account's Session Manager preferences, so that "admin
 //! through SSM only" is encrypted and auditable.
 
+use crate::app::node::IntoNode;
+use crate::app::node::{KeyService, Node, RenderCx, Used};
 use crate::app::{Attr, Handle, Name, Reference};
 use crate::cfn::Resource;
 use crate::cfn::ssm::{Document, SessionContent, SessionInputs};
 use crate::constructs::log_group::{DEFAULT_LOG_RETENTION, LogRetention, encrypted_log_group};
-use crate::constructs::node::{KeyService, Node, RenderCx, Used};
-use crate::constructs::sealed::IntoNode;
 use crate::constructs::{Construct, EncryptionKey, KeyChosen, KmsKey, NoKey};
 use crate::literal::Days;
 
@@ -280,7 +280,7 @@ mod tests {
         assert!(assembly.evaluation().findings().is_empty());
         assert!(assembly.evaluation().results.iter().any(|c| c.rule == "SM1"
             && &*c.logical_id == "Sessions"
-            && matches!(c.status, crate::compliance::Status::Enforced { .. })));
+            && matches!(c.status, crate::testing::Status::Enforced { .. })));
     }
 
     #[test]

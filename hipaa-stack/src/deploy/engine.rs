@@ -21,8 +21,9 @@ use super::guard::{self, Answer, Pending};
 use super::plan::{self, Endangered};
 use super::retry::{CallCounts, RetryPolicy, with_retry};
 use super::staging::Staging;
-use crate::compliance::report::sha256_hex;
-use crate::synth::{Assembly, MAX_INLINE_TEMPLATE_BYTES, SynthesizedStack};
+use crate::compliance::Assembly;
+use crate::digest::sha256_hex;
+use crate::synth::{MAX_INLINE_TEMPLATE_BYTES, SynthesizedStack};
 
 /// How the engine behaves.
 #[derive(Debug, Clone)]

@@ -432,6 +432,12 @@ fn grouped(errors: &[DeployError]) -> String {
         .join("\n")
 }
 
+impl From<DeployError> for crate::Error {
+    fn from(error: DeployError) -> Self {
+        crate::Error::Deploy(Box::new(error))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

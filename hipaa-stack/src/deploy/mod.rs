@@ -110,7 +110,7 @@ impl Connection {
 /// of the assembly is pinned to.
 pub fn regional_clients(
     config: &aws_config::SdkConfig,
-    assembly: &crate::synth::Assembly,
+    assembly: &crate::compliance::Assembly,
 ) -> Result<Vec<Regional<SdkApi>>, DeployError> {
     let first = Connection::from_config(config)?;
     let home = first.region.clone();
@@ -129,7 +129,7 @@ pub fn regional_clients(
 /// Loads the AWS configuration from the environment and makes the clients of every region
 /// the assembly uses (see [`regional_clients`]).
 pub async fn connect_regions(
-    assembly: &crate::synth::Assembly,
+    assembly: &crate::compliance::Assembly,
 ) -> Result<Vec<Regional<SdkApi>>, DeployError> {
     let config = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(RetryConfig::disabled())

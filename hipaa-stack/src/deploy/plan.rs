@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::api::{ResourceChange, StackEvent};
 use crate::cfn::Template;
-use crate::compliance::report::sha256_hex;
+use crate::digest::sha256_hex;
 use crate::synth::SynthesizedStack;
 
 /// The output that records which template a stack was last deployed with: its SHA-256.
@@ -408,7 +408,7 @@ mod tests {
     use crate::deploy::api::ChangeDetail;
     use crate::prelude::*;
 
-    fn clinic() -> crate::synth::Assembly {
+    fn clinic() -> crate::compliance::Assembly {
         let app = App::new("clinic");
         let s = app.stack("data").unwrap();
         let key = s.add(KmsKey::new("PhiKey")).unwrap();
@@ -478,7 +478,7 @@ mod tests {
 
     /// A stack whose audit trail makes two stores under one construct path (`sec/Audit`:
     /// `AuditBucket` and `AuditLogs`), beside a key and a bucket of their own.
-    fn security() -> crate::synth::Assembly {
+    fn security() -> crate::compliance::Assembly {
         let app = App::new("clinic");
         let s = app.stack("sec").unwrap();
         let key = s.add(KmsKey::new("PhiKey")).unwrap();

@@ -32,7 +32,7 @@ use tokio::sync::OnceCell;
 use super::api::{ApiError, ApiErrorKind, classify};
 use super::error::{DeployError, action};
 use super::retry::{CallCounts, RetryPolicy, with_retry};
-use crate::compliance::report::sha256_hex;
+use crate::digest::sha256_hex;
 
 /// The partition of a region and its DNS suffix: `("aws-us-gov", "amazonaws.com")` for
 /// `us-gov-west-1`, `("aws-cn", "amazonaws.com.cn")` for `cn-north-1`.

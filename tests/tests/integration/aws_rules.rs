@@ -1165,8 +1165,8 @@ async fn the_template_hash_is_an_output_and_no_tag_changes_with_the_template() {
     );
 }
 
-use hipaa_stack::compliance::report::sha256_hex;
 use hipaa_stack::deploy::plan::TEMPLATE_OUTPUT;
+use hipaa_stack::digest::sha256_hex;
 
 /// Case 2, when the execution fails: the relaxed policy is restored all the same, and the
 /// failure is reported.

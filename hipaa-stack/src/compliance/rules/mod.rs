@@ -29,8 +29,8 @@ mod storage;
 pub use coverage::ELIGIBLE;
 
 pub(crate) use compute::mentions;
-pub(crate) use network::PUBLIC_TIER;
 
+pub(crate) use crate::cfn::pointer::lookup;
 use serde_json::Value;
 
 use crate::cfn::{Resource, Template};
@@ -435,37 +435,6 @@ pub(crate) fn imports_any(value: &Value, exports: &[&str]) -> bool {
     }
 }
 
-/// The value at a JSON pointer (RFC 6901), like [`Value::pointer`] but without allocating
-/// for tokens that need no unescaping: the rules look up hundreds of thousands of pointers
-/// in a large app.
-pub(crate) fn lookup<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
-    if pointer.is_empty() {
-        return Some(value);
-    }
-    let tokens = pointer.strip_prefix('/')?;
-    let mut at = value;
-    for token in tokens.split('/') {
-        let unescaped;
-        let token = if token.contains('~') {
-            unescaped = token.replace("~1", "/").replace("~0", "~");
-            unescaped.as_str()
-        } else {
-            token
-        };
-        at = match at {
-            Value::Object(map) => map.get(token)?,
-            Value::Array(items) => {
-                if token.len() > 1 && token.starts_with('0') {
-                    return None;
-                }
-                items.get(token.parse::<usize>().ok()?)?
-            }
-            _ => return None,
-        };
-    }
-    Some(at)
-}
-
 /// `true` written as a boolean or as text, in any case, or built by intrinsics that
 /// resolve to it (`{"Fn::Join": ["", ["tr", "ue"]]}`).
 pub(super) fn is_true(v: &Value) -> bool {
@@ -624,30 +593,6 @@ pub mod rule {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lookup_agrees_with_serde_json_pointer() {
-        let v = serde_json::json!({
-            "a": {"b/c": [1, {"d~e": "x"}], "": 2},
-            "list": [[0, 1], [2]],
-        });
-        for p in [
-            "",
-            "/a",
-            "/a/b~1c",
-            "/a/b~1c/1/d~0e",
-            "/a/",
-            "/list/1/0",
-            "/list/01",
-            "/list/9",
-            "/list/-",
-            "a",
-            "/missing/x",
-            "/a/b~1c/0/z",
-        ] {
-            assert_eq!(lookup(&v, p), v.pointer(p), "pointer {p:?}");
-        }
-    }
 
     #[test]
     fn every_rule_has_a_type_and_every_type_a_rule() {

@@ -1,5 +1,6 @@
 //! Rules for network resources: security groups, subnets, VPCs, routes.
 
+use crate::app::node::PUBLIC_TIER;
 use serde_json::Value;
 
 use super::meaning::{is_internet, text_or_json};
@@ -351,9 +352,6 @@ fn e14(_cx: &Cx<'_>) -> Outcome {
             .to_owned(),
     )
 }
-
-/// The metadata with which a construct marks a subnet of its public tier.
-pub(crate) const PUBLIC_TIER: (&str, &str) = ("hipaa-stack:tier", "public");
 
 fn e15(cx: &Cx<'_>) -> Outcome {
     let (everywhere, destination) = match ["/DestinationCidrBlock", "/DestinationIpv6CidrBlock"]

@@ -6,7 +6,7 @@ use crate::app::{AppId, Arena, Attr, Reference, Target};
 use crate::cfn::{Expr, Resource};
 
 /// A finished construct, stored in the app's arena.
-pub trait Node {
+pub trait Node: std::any::Any {
     /// The construct type, e.g. `SecureBucket`.
     fn kind(&self) -> &'static str;
     /// The construct id given by the user.
@@ -29,7 +29,8 @@ pub trait Node {
     }
     /// The security groups the construct's instances are behind (compute constructs
     /// only), which a load balancer in front of them opens its port on.
-    fn security_groups(&self) -> Vec<crate::app::Handle<crate::constructs::SecurityGroup>> {
+    /// (The indices of `SecurityGroup` constructs.)
+    fn security_groups(&self) -> Vec<u32> {
         Vec::new()
     }
     /// The constructs this construct forwards requests to (load balancers only).
@@ -46,10 +47,6 @@ pub trait Node {
     }
     /// The construct this one copies its objects to in another region (buckets only).
     fn replica(&self) -> Option<u32> {
-        None
-    }
-    /// The code of a function and the instruction set it runs on (functions only).
-    fn function_code(&self) -> Option<(&crate::constructs::Code, crate::constructs::Architecture)> {
         None
     }
     /// The VPC construct the construct runs in (functions only).
@@ -135,15 +132,72 @@ pub(crate) struct CrossStack {
     pub(crate) parameter: Option<String>,
 }
 
+/// An exception that a construct carries because of how AWS works: the rule it is an
+/// exception to, and the reason an auditor reads. Constructs declare them through
+/// [`RenderCx::except`]; the compliance layer decides what that writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Exception {
+    /// The id of the rule.
+    pub(crate) rule: &'static str,
+    /// Why the construct cannot meet the rule, and why that holds no PHI at risk.
+    pub(crate) reason: &'static str,
+}
+
+/// How a construct's exceptions and an app's waivers reach a resource's metadata: the
+/// narrow interface between the node contract and the compliance layer, which implements it
+/// (it knows the rules, and what each rule pack calls them). Synthesis is handed the
+/// implementation and passes it down through [`RenderCx`], so that neither constructs nor
+/// synthesis import the rules.
+pub(crate) trait Declare {
+    /// Writes the rule packs' suppressions of `rule` (cdk-nag, checkov, cfn-guard), without
+    /// a waiver of hipaa-stack: for an exception that the rules check themselves.
+    fn suppress(&self, resource: &mut Resource, rule: &str, reason: &str);
+    /// Writes a waiver of `rule`, for hipaa-stack and for the rule packs.
+    fn waive(&self, resource: &mut Resource, rule: &str, reason: &str, expires: Option<&str>);
+    /// Whether `rule` reads resources of type `type_name`: a waiver is written only on the
+    /// resources its rule reads.
+    fn reads(&self, rule: &str, type_name: &str) -> bool;
+}
+
+/// Declares nothing: for rendering another construct only to read its properties.
+pub(crate) struct DeclareNothing;
+
+impl Declare for DeclareNothing {
+    fn suppress(&self, _: &mut Resource, _: &str, _: &str) {}
+    fn waive(&self, _: &mut Resource, _: &str, _: &str, _: Option<&str>) {}
+    fn reads(&self, _: &str, _: &str) -> bool {
+        false
+    }
+}
+
+/// The metadata entry that marks a subnet of a `SecureVpc`'s public tier, which holds only
+/// load balancers; rule E12 reads it.
+pub(crate) const PUBLIC_TIER: (&str, &str) = ("hipaa-stack:tier", "public");
+
 /// What a construct sees while it renders.
 pub struct RenderCx<'a> {
     pub(crate) arena: &'a Arena,
     pub(crate) stack: u32,
     pub(crate) construct: u32,
     pub(crate) cross: &'a mut Vec<CrossStack>,
+    /// Where the construct's exceptions are written.
+    pub(crate) declare: &'a dyn Declare,
 }
 
 impl RenderCx<'_> {
+    /// Declares that `resource` carries `exception` by how AWS works: the rules check it as
+    /// a typed property of the construct, and the rule packs read it as a suppression.
+    pub(crate) fn except(&self, resource: &mut Resource, exception: &Exception) {
+        self.declare
+            .suppress(resource, exception.rule, exception.reason);
+    }
+
+    /// Declares a waiver of `rule` on `resource`, with the construct's own reason: for an
+    /// exception that the construct's program chose (and that the report shows as a waiver).
+    pub(crate) fn waive(&self, resource: &mut Resource, rule: &str, reason: &str) {
+        self.declare.waive(resource, rule, reason, None);
+    }
+
     /// The logical id of one of this construct's parts.
     pub(crate) fn logical(&self, part: &str) -> String {
         self.arena.logical_id(self.construct, part)
@@ -284,4 +338,23 @@ pub(crate) fn resolve_target_in(
         Some(name) => Expr::reference(&name),
         None => Expr::import(&export_name),
     }
+}
+
+/// Something that can be added to a [`Stack`](crate::Stack); `Kind` is what the returned
+/// [`Handle`] points to.
+///
+/// Sealed: only hipaa-stack's constructs implement it, and only once they are complete.
+/// (`Kind` is a parameter rather than an associated type so that rustc puts the caret of a
+/// refusal on the construct rather than on `add`.)
+pub trait Construct<Kind>: IntoNode {}
+
+/// The sealed half of [`Construct`]: how a finished construct becomes a [`Node`] of the
+/// arena. Unnameable outside the crate, so only hipaa-stack's constructs implement it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a construct of hipaa-stack",
+    label = "only hipaa-stack's constructs can be added to a stack",
+    note = "`Construct` is sealed: a template holds only what a construct has checked (or a `RawResource`, which every rule reads at synth); build the resource with a construct of hipaa-stack"
+)]
+pub trait IntoNode {
+    fn into_node(self) -> Box<dyn Node>;
 }
