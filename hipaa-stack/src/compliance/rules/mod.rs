@@ -1,4 +1,4 @@
-//! The template rules: every resource-level row of `HIPAA-CONTROLS.md` as code, run on every
+//! The template rules: every resource-level row of `docs/CONTROLS.md` as code, run on every
 //! resource of every stack during synth, however the resource was made.
 //!
 //! A rule reads one resource (and, where the control spans resources, the rest of its
@@ -66,7 +66,7 @@ pub enum Outcome {
 /// One rule.
 #[derive(Debug, Clone, Copy)]
 pub struct RuleSpec {
-    /// The id of `HIPAA-CONTROLS.md`, e.g. `S1`.
+    /// The id of `docs/CONTROLS.md`, e.g. `S1`.
     pub id: &'static str,
     /// What the rule requires, in a sentence.
     pub title: &'static str,
@@ -538,7 +538,7 @@ pub(crate) fn all(checks: impl IntoIterator<Item = Result<Proof, String>>) -> Ou
     }
 }
 
-/// Every rule, in the order of `HIPAA-CONTROLS.md`.
+/// Every rule, in the order of `docs/CONTROLS.md`.
 pub fn rules() -> impl Iterator<Item = &'static RuleSpec> {
     storage::RULES
         .iter()
