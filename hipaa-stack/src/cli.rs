@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::app::App;
-use crate::compliance::report::Report;
+use crate::compliance::report::{Evidence, Report};
 use crate::error::{Error, Result};
 
 /// The exit codes of a hipaa-stack program.
@@ -112,10 +112,17 @@ enum Command {
         /// The folder to write into.
         #[arg(long, short, default_value = "hipaa.out")]
         out: PathBuf,
-        /// Count the proofs of each rule instead of listing each (for large apps); waivers,
-        /// gaps and findings are still listed.
-        #[arg(long)]
+        /// Only count the proofs of each rule; waivers, gaps and findings are still listed.
+        #[arg(long, conflicts_with = "full")]
         summary: bool,
+        /// List every proof, one row per resource and property (by default proofs are
+        /// gathered per construct, resource type and property, with their values).
+        #[arg(long)]
+        full: bool,
+        /// Print how long each phase took (synthesis, then the report's own work) and the
+        /// peak memory, on standard error.
+        #[arg(long)]
+        timings: bool,
     },
     /// Show what `up` would change, stack by stack, without changing anything.
     #[cfg(feature = "deploy")]
@@ -380,7 +387,21 @@ where
         Command::Synth { out, timings } => synth(&app, &out, timings.then_some(built)),
         Command::Graph { resources, format } => graph(&app, resources, format),
         Command::Check { format } => check(&app, format),
-        Command::Report { out, summary } => report(&app, &out, summary),
+        Command::Report {
+            out,
+            summary,
+            full,
+            timings,
+        } => {
+            let evidence = if summary {
+                Evidence::Summary
+            } else if full {
+                Evidence::Full
+            } else {
+                Evidence::Grouped
+            };
+            report(&app, &out, evidence, timings.then_some(built))
+        }
         #[cfg(feature = "deploy")]
         Command::Preview {
             deploy,
@@ -1083,7 +1104,12 @@ fn sarif(assembly: &crate::compliance::Assembly, report: &Report) -> serde_json:
     })
 }
 
-fn report(app: &App, out: &std::path::Path, summary: bool) -> ExitCode {
+fn report(
+    app: &App,
+    out: &std::path::Path,
+    evidence: Evidence,
+    built: Option<std::time::Duration>,
+) -> ExitCode {
     let assembly = match app.check() {
         Ok(assembly) => assembly,
         Err(err) => {
@@ -1091,14 +1117,35 @@ fn report(app: &App, out: &std::path::Path, summary: bool) -> ExitCode {
             return ExitCode::from(code_of(&err));
         }
     };
-    let report = if summary {
-        Report::summary(&assembly)
-    } else {
-        Report::new(&assembly)
+    let clock = std::time::Instant::now();
+    let report = match evidence {
+        Evidence::Summary => Report::summary(&assembly),
+        Evidence::Full => Report::full(&assembly),
+        Evidence::Grouped => Report::new(&assembly),
     };
+    let made = clock.elapsed();
     if let Err(err) = report.write(out) {
         err!("error: {err}");
         return ExitCode::from(code_of(&err));
+    }
+    let written = clock.elapsed() - made;
+    if let Some(built) = built {
+        let t = assembly.timings();
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+        err!(
+            "timings (ms): build {:.1}, render {:.1}, resolve {:.1}, rules {:.1}, serialize {:.1}, report {:.1}, write {:.1}, total {:.1}",
+            ms(built),
+            ms(t.render),
+            ms(t.resolve),
+            ms(t.rules),
+            ms(t.serialize),
+            ms(made),
+            ms(written),
+            ms(built + t.render + t.resolve + t.rules + t.serialize + made + written)
+        );
+        if let Some(kib) = peak_rss_kib() {
+            err!("peak RSS (KiB): {kib}");
+        }
     }
     let s = &report.summary;
     out!(

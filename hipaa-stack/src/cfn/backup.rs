@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::policy::PolicyDocument;
 use super::{Expr, ResourceType};
 
-/// `AWS::Backup::BackupVault`, encrypted with a customer key (HIPAA-CONTROLS B4), with an
+/// `AWS::Backup::BackupVault`, encrypted with a customer key (rule B4 of `docs/CONTROLS.md`), with an
 /// access policy that keeps recovery points (B2).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -19,7 +19,7 @@ impl ResourceType for BackupVault {
     const TYPE: &'static str = "AWS::Backup::BackupVault";
 }
 
-/// `AWS::Backup::BackupPlan` (HIPAA-CONTROLS B1).
+/// `AWS::Backup::BackupPlan` (rule B1 of `docs/CONTROLS.md`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct BackupPlan {

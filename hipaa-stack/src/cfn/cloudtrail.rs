@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::{Expr, ResourceType};
 
-/// `AWS::CloudTrail::Trail` (HIPAA-CONTROLS T1–T6).
+/// `AWS::CloudTrail::Trail` (rules T1–T6 of `docs/CONTROLS.md`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct Trail {
@@ -44,7 +44,7 @@ struct DataResource {
 
 impl EventSelector {
     /// `ReadWriteType: All`, management events, and `AWS::S3::Object` data events for
-    /// every bucket of the account (HIPAA-CONTROLS T4).
+    /// every bucket of the account (rule T4 of `docs/CONTROLS.md`).
     pub(crate) fn all_with_s3_data() -> Self {
         EventSelector {
             read_write_type: "All",

@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::{Expr, ResourceType};
 
 /// `AWS::CloudWatch::Alarm` on one metric, always with actions for every state
-/// (HIPAA-CONTROLS L3).
+/// (rule L3 of `docs/CONTROLS.md`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct Alarm {

@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::{Expr, ResourceType};
 
 /// `AWS::DynamoDB::Table`, always encrypted with a customer key, with point-in-time
-/// recovery and deletion protection (HIPAA-CONTROLS A3).
+/// recovery and deletion protection (rule A3 of `docs/CONTROLS.md`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct Table {

@@ -1,7 +1,7 @@
 //! `AWS::IAM::Role`, `AWS::IAM::ManagedPolicy` and `AWS::IAM::InstanceProfile`.
 //!
 //! There is no model of inline policies or `AWS::IAM::Policy`: permissions are always
-//! managed policies (HIPAA-CONTROLS I1).
+//! managed policies (rule I1 of `docs/CONTROLS.md`).
 
 use serde::Serialize;
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{Expr, ResourceType};
 
 /// `AWS::Lambda::Function`: in a VPC, with reserved concurrency, a dead-letter queue, its
-/// environment encrypted with a customer key and active tracing (HIPAA-CONTROLS A1).
+/// environment encrypted with a customer key and active tracing (rule A1 of `docs/CONTROLS.md`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct Function {

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::{Expr, ResourceType};
 
-/// `AWS::Logs::LogGroup`, always encrypted with a customer key (HIPAA-CONTROLS L1) and kept
+/// `AWS::Logs::LogGroup`, always encrypted with a customer key (rule L1 of `docs/CONTROLS.md`) and kept
 /// at least a year (L2).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]

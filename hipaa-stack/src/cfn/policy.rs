@@ -162,7 +162,7 @@ impl<V: Serialize + ?Sized> Serialize for OneKey<'_, V> {
 }
 
 /// The statement every bucket policy carries: deny any request that is not over TLS 1.2+,
-/// on the bucket and on its objects (HIPAA-CONTROLS S8).
+/// on the bucket and on its objects (rule S8 of `docs/CONTROLS.md`).
 pub(crate) fn deny_insecure_transport(bucket_arn: &Expr) -> [Statement; 2] {
     let both = vec![
         bucket_arn.clone(),
@@ -183,7 +183,7 @@ pub(crate) fn deny_insecure_transport(bucket_arn: &Expr) -> [Statement; 2] {
 }
 
 /// The statement every queue policy carries: deny any request that is not over TLS, on
-/// the queue and its dead-letter queue (HIPAA-CONTROLS A2).
+/// the queue and its dead-letter queue (rule A2 of `docs/CONTROLS.md`).
 pub(crate) fn deny_insecure_queue_transport(queue_arns: Vec<Expr>) -> Statement {
     Statement::deny_everyone("DenyInsecureTransport", &["sqs:*"], queue_arns).when(
         "Bool",

@@ -18,7 +18,7 @@ pub(crate) struct BackupReplication {
     pub retention_period: u16,
 }
 
-/// `AWS::RDS::DBInstance` (HIPAA-CONTROLS R1–R13). There is no `MasterUserPassword` field:
+/// `AWS::RDS::DBInstance` (rules R1–R13 of `docs/CONTROLS.md`). There is no `MasterUserPassword` field:
 /// the password is managed by RDS in Secrets Manager.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct DbInstance {

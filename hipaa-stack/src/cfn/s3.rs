@@ -6,7 +6,7 @@ use super::policy::PolicyDocument;
 use super::{Expr, ResourceType};
 
 /// `AWS::S3::Bucket`. There is no `AccessControl` field: ACLs are disabled by
-/// `BucketOwnerEnforced` (HIPAA-CONTROLS S6).
+/// `BucketOwnerEnforced` (rule S6 of `docs/CONTROLS.md`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct Bucket {
@@ -109,7 +109,7 @@ impl BucketEncryption {
     }
 }
 
-/// All four public-access blocks, always on (HIPAA-CONTROLS S3).
+/// All four public-access blocks, always on (rule S3 of `docs/CONTROLS.md`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct PublicAccessBlock {
@@ -128,7 +128,7 @@ impl PublicAccessBlock {
     };
 }
 
-/// `BucketOwnerEnforced`: ACLs disabled (HIPAA-CONTROLS S6).
+/// `BucketOwnerEnforced`: ACLs disabled (rule S6 of `docs/CONTROLS.md`).
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct OwnershipControls {
     #[serde(rename = "Rules")]
@@ -149,7 +149,7 @@ impl OwnershipControls {
     };
 }
 
-/// Versioning, always enabled (HIPAA-CONTROLS S9).
+/// Versioning, always enabled (rule S9 of `docs/CONTROLS.md`).
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Versioning {
     #[serde(rename = "Status")]
@@ -160,7 +160,7 @@ impl Versioning {
     pub(crate) const ENABLED: Versioning = Versioning { status: "Enabled" };
 }
 
-/// The lifecycle rule of a versioned bucket (HIPAA-CONTROLS S13).
+/// The lifecycle rule of a versioned bucket (rule S13 of `docs/CONTROLS.md`).
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Lifecycle {
     #[serde(rename = "Rules")]
@@ -206,7 +206,7 @@ impl Lifecycle {
 }
 
 /// Replication of every object, KMS-encrypted ones included, to a bucket of another region,
-/// re-encrypted there with that region's key (HIPAA-CONTROLS S10).
+/// re-encrypted there with that region's key (rule S10 of `docs/CONTROLS.md`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct Replication {
@@ -318,7 +318,7 @@ impl Replication {
     }
 }
 
-/// Server access logging (HIPAA-CONTROLS S7).
+/// Server access logging (rule S7 of `docs/CONTROLS.md`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct Logging {

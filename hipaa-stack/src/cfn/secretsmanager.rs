@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{Expr, ResourceType};
 
-/// `AWS::SecretsManager::Secret`, encrypted with a customer key (HIPAA-CONTROLS M2).
+/// `AWS::SecretsManager::Secret`, encrypted with a customer key (rule M2 of `docs/CONTROLS.md`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct Secret {
@@ -37,7 +37,7 @@ pub(crate) struct GenerateSecretString {
     pub generate_string_key: Option<&'static str>,
 }
 
-/// `AWS::SecretsManager::RotationSchedule` (HIPAA-CONTROLS M1).
+/// `AWS::SecretsManager::RotationSchedule` (rule M1 of `docs/CONTROLS.md`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct RotationSchedule {

@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::policy::PolicyDocument;
 use super::{Expr, ResourceType};
 
-/// `AWS::SNS::Topic`, always encrypted with a customer key (HIPAA-CONTROLS N1).
+/// `AWS::SNS::Topic`, always encrypted with a customer key (rule N1 of `docs/CONTROLS.md`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct Topic {
@@ -28,7 +28,7 @@ pub(crate) struct Subscription {
     pub protocol: &'static str,
 }
 
-/// `AWS::SNS::TopicPolicy` (HIPAA-CONTROLS N2: it denies publishing without TLS).
+/// `AWS::SNS::TopicPolicy` (rule N2 of `docs/CONTROLS.md`: it denies publishing without TLS).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct TopicPolicy {

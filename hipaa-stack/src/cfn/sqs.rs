@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::policy::PolicyDocument;
 use super::{Expr, ResourceType};
 
-/// `AWS::SQS::Queue`, always encrypted with a customer key (HIPAA-CONTROLS A2).
+/// `AWS::SQS::Queue`, always encrypted with a customer key (rule A2 of `docs/CONTROLS.md`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct Queue {

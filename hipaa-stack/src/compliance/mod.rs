@@ -3,7 +3,7 @@
 //!
 //! - [`CONTROLS`] lists the HIPAA Security Rule standards and implementation specifications
 //!   that infrastructure can address, with their NIST SP 800-53 Rev. 5 controls.
-//! - [`rules()`] are the rows of `HIPAA-CONTROLS.md` as code. `synth` runs every rule on every
+//! - [`rules()`] are the rows of `docs/CONTROLS.md` as code. `synth` runs every rule on every
 //!   resource of every stack (including raw resources added through the escape hatch) and
 //!   refuses an unwaived failure. A rule that passes yields its evidence: the property paths
 //!   and values of the written template that prove it, so the evidence is derived from the
@@ -69,7 +69,7 @@ impl Declare for Declarations {
 pub(crate) const NEVER_HOLDS_PHI_KIND: &str = "never-holds-phi";
 
 /// Writes a waiver into the resource's metadata, in the forms that hipaa-stack and the rule
-/// packs of `HIPAA-CONTROLS.md` read: `hipaa-stack:waivers`, `cdk_nag`, `checkov` and
+/// packs of `docs/CONTROLS.md` read: `hipaa-stack:waivers`, `cdk_nag`, `checkov` and
 /// `guard`.
 pub(crate) fn record_waiver(
     resource: &mut Resource,

@@ -65,22 +65,78 @@ pub struct Copy {
 
 /// The stores of PHI of the assembly and their copies, in stack order.
 pub fn recovery(assembly: &Assembly) -> Vec<RecoveryEntry> {
-    let stacks: Vec<(&str, Option<&str>, &Template)> = assembly
-        .stacks()
-        .iter()
-        .map(|s| (s.name(), s.region(), s.template()))
-        .collect();
-    let mut out = Vec::new();
-    for &(stack, region, template) in &stacks {
+    let mut recovery = Recovery::new(assembly);
+    for (index, stack) in assembly.stacks().iter().enumerate() {
+        recovery.stack(index, &written_tree(stack.template_json()));
+    }
+    recovery.finish()
+}
+
+/// The tree of a written template, parsed for one pass over its stack and then dropped
+/// (the templates of an app are read one at a time, never all held at once).
+pub(crate) fn written_tree(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or(Value::Null)
+}
+
+/// The disaster-recovery table, built one stack at a time ([`recovery`]; the report builds
+/// it in the same pass over each stack's tree as its evidence).
+pub(crate) struct Recovery<'a> {
+    stacks: Vec<(&'a str, Option<&'a str>, &'a Template)>,
+    /// Every backup selection of the app, with the index of its stack: found once, not
+    /// once per store.
+    selections: Vec<(usize, &'a Resource)>,
+    out: Vec<RecoveryEntry>,
+}
+
+impl<'a> Recovery<'a> {
+    pub(crate) fn new(assembly: &'a Assembly) -> Self {
+        let stacks: Vec<(&str, Option<&str>, &Template)> = assembly
+            .stacks()
+            .iter()
+            .map(|s| (s.name(), s.region(), s.template()))
+            .collect();
+        let selections = stacks
+            .iter()
+            .enumerate()
+            .flat_map(|(i, (_, _, t))| {
+                t.resources()
+                    .iter()
+                    .filter(|r| r.type_name() == "AWS::Backup::BackupSelection")
+                    .map(move |r| (i, r))
+            })
+            .collect();
+        Recovery {
+            stacks,
+            selections,
+            out: Vec::new(),
+        }
+    }
+
+    /// The stores of the stack at `index`, whose written template parses to `tree`.
+    pub(crate) fn stack(&mut self, index: usize, tree: &Value) {
+        let (stack, region, template) = self.stacks[index];
         for r in template.resources() {
             if !STORES.contains(&r.type_name()) || r.construct_kind() == Some("AccessLogBucket") {
                 continue;
             }
-            let mut copies = replication(&stacks, (stack, region), template, r);
-            copies.extend(backup_replication(&stacks, (stack, region), template, r));
-            copies.extend(backups(&stacks, (stack, region), template, r));
+            let props = &tree["Resources"][r.logical_id()]["Properties"];
+            let mut copies = replication(&self.stacks, (stack, region), template, r, props);
+            copies.extend(backup_replication(
+                &self.stacks,
+                (stack, region),
+                template,
+                r,
+                props,
+            ));
+            copies.extend(backups(
+                &self.stacks,
+                &self.selections,
+                (stack, region),
+                template,
+                r,
+            ));
             let in_another_region = copies.iter().any(|c| c.another_region);
-            out.push(RecoveryEntry {
+            self.out.push(RecoveryEntry {
                 stack: stack.to_owned(),
                 region: region.map(str::to_owned),
                 construct: r.construct_path().unwrap_or(r.logical_id()).to_owned(),
@@ -92,28 +148,32 @@ pub fn recovery(assembly: &Assembly) -> Vec<RecoveryEntry> {
             });
         }
     }
-    // A replica is the copy of its source, not a store of its own to copy again.
-    let sources: Vec<(String, String)> = out
-        .iter()
-        .flat_map(|e| {
-            e.copies
-                .iter()
-                .filter(|c| c.kind == "replication")
-                .map(|c| (c.to.clone(), e.construct.clone()))
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    for entry in &mut out {
-        if let Some((_, source)) = sources.iter().find(|(to, _)| *to == entry.construct) {
-            entry.copy_of = Some(source.clone());
-            entry.in_another_region = true;
+
+    /// The table, once every stack was read.
+    pub(crate) fn finish(self) -> Vec<RecoveryEntry> {
+        let mut out = self.out;
+        // A replica is the copy of its source, not a store of its own to copy again.
+        let sources: std::collections::HashMap<String, String> = out
+            .iter()
+            .flat_map(|e| {
+                e.copies
+                    .iter()
+                    .filter(|c| c.kind == "replication")
+                    .map(|c| (c.to.clone(), e.construct.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .rev()
+            .collect();
+        for entry in &mut out {
+            if let Some(source) = sources.get(&entry.construct) {
+                entry.copy_of = Some(source.clone());
+                entry.in_another_region = true;
+            }
         }
+        out
     }
-    out
 }
 
-/// Where a value that names a resource of another stack through a template parameter leads:
-/// `(stack/construct, region)`.
 fn through_parameter(
     stacks: &[(&str, Option<&str>, &Template)],
     template: &Template,
@@ -171,11 +231,11 @@ fn backup_replication(
     (stack, home): (&str, Option<&str>),
     template: &Template,
     database: &Resource,
+    props: &Value,
 ) -> Option<Copy> {
     if database.type_name() != "AWS::RDS::DBInstance" {
         return None;
     }
-    let props = database.properties();
     let region = props["AutomaticBackupReplicationRegion"]
         .as_str()
         .filter(|r| !r.is_empty())?;
@@ -206,8 +266,9 @@ fn replication(
     (stack, home): (&str, Option<&str>),
     template: &Template,
     bucket: &Resource,
+    props: &Value,
 ) -> Vec<Copy> {
-    let rules = bucket.properties()["ReplicationConfiguration"]["Rules"]
+    let rules = props["ReplicationConfiguration"]["Rules"]
         .as_array()
         .cloned()
         .unwrap_or_default();
@@ -241,10 +302,14 @@ fn replication(
 /// The backup plans that protect `store`, and the copies of their recovery points.
 fn backups(
     stacks: &[(&str, Option<&str>, &Template)],
+    selections: &[(usize, &Resource)],
     (stack, home): (&str, Option<&str>),
     template: &Template,
     store: &Resource,
 ) -> Vec<Copy> {
+    if selections.is_empty() {
+        return Vec::new();
+    }
     // The exports of the store's stack that name it: another stack's selection imports one.
     let exports: Vec<&str> = template
         .outputs()
@@ -253,79 +318,74 @@ fn backups(
         .filter_map(|o| o.export_name())
         .collect();
     let mut out = Vec::new();
-    for &(other, _, t) in stacks {
-        for selection in t
-            .resources()
-            .iter()
-            .filter(|r| r.type_name() == "AWS::Backup::BackupSelection")
-        {
-            let listed = selection.properties()["BackupSelection"]["Resources"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default();
-            let names_it = listed.iter().any(|v| {
-                (other == stack && mentions(v, store.logical_id()))
-                    || v.get("Fn::ImportValue")
-                        .and_then(Value::as_str)
-                        .is_some_and(|e| exports.contains(&e))
+    for &(index, selection) in selections {
+        let (other, _, t) = stacks[index];
+        let listed = selection.properties()["BackupSelection"]["Resources"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let names_it = listed.iter().any(|v| {
+            (other == stack && mentions(v, store.logical_id()))
+                || v.get("Fn::ImportValue")
+                    .and_then(Value::as_str)
+                    .is_some_and(|e| exports.contains(&e))
+        });
+        if !names_it {
+            continue;
+        }
+        let plan_id = &selection.properties()["BackupPlanId"];
+        let Some(plan) = t.resources().iter().find(|r| {
+            r.type_name() == "AWS::Backup::BackupPlan" && mentions(plan_id, r.logical_id())
+        }) else {
+            continue;
+        };
+        let plan_name = plan
+            .construct_path()
+            .unwrap_or(plan.logical_id())
+            .to_owned();
+        let rules = plan.properties()["BackupPlan"]["BackupPlanRule"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for (i, rule) in rules.iter().enumerate() {
+            let schedule = rule["ScheduleExpression"].as_str().unwrap_or("on demand");
+            let kept = rule["Lifecycle"]["DeleteAfterDays"]
+                .as_u64()
+                .map_or_else(|| "for ever".to_owned(), |d| format!("{d} days"));
+            out.push(Copy {
+                kind: "backup",
+                to: plan_name.clone(),
+                region: None,
+                another_region: false,
+                detail: format!("recovery points on `{schedule}`, kept {kept}"),
+                evidence: format!(
+                    "{other}/{}/Properties/BackupPlan/BackupPlanRule/{i}",
+                    plan.logical_id()
+                ),
             });
-            if !names_it {
-                continue;
-            }
-            let plan_id = &selection.properties()["BackupPlanId"];
-            let Some(plan) = t.resources().iter().find(|r| {
-                r.type_name() == "AWS::Backup::BackupPlan" && mentions(plan_id, r.logical_id())
-            }) else {
-                continue;
-            };
-            let plan_name = plan
-                .construct_path()
-                .unwrap_or(plan.logical_id())
-                .to_owned();
-            let rules = plan.properties()["BackupPlan"]["BackupPlanRule"]
+            for (j, copy) in rule["CopyActions"]
                 .as_array()
-                .cloned()
-                .unwrap_or_default();
-            for (i, rule) in rules.iter().enumerate() {
-                let schedule = rule["ScheduleExpression"].as_str().unwrap_or("on demand");
-                let kept = rule["Lifecycle"]["DeleteAfterDays"]
-                    .as_u64()
-                    .map_or_else(|| "for ever".to_owned(), |d| format!("{d} days"));
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                let (to, region, another_region) =
+                    destination(stacks, t, &copy["DestinationBackupVaultArn"], home);
+                let kept = copy["Lifecycle"]["DeleteAfterDays"].as_u64().map_or_else(
+                    || "as the vault keeps them".to_owned(),
+                    |d| format!("{d} days"),
+                );
                 out.push(Copy {
-                    kind: "backup",
-                    to: plan_name.clone(),
-                    region: None,
-                    another_region: false,
-                    detail: format!("recovery points on `{schedule}`, kept {kept}"),
+                    kind: "backup copy",
+                    to,
+                    region,
+                    another_region,
+                    detail: format!("every recovery point of `{plan_name}`, kept {kept}"),
                     evidence: format!(
-                        "{other}/{}/Properties/BackupPlan/BackupPlanRule/{i}",
+                        "{other}/{}/Properties/BackupPlan/BackupPlanRule/{i}/CopyActions/{j}",
                         plan.logical_id()
                     ),
                 });
-                for (j, copy) in rule["CopyActions"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .enumerate()
-                {
-                    let (to, region, another_region) =
-                        destination(stacks, t, &copy["DestinationBackupVaultArn"], home);
-                    let kept = copy["Lifecycle"]["DeleteAfterDays"].as_u64().map_or_else(
-                        || "as the vault keeps them".to_owned(),
-                        |d| format!("{d} days"),
-                    );
-                    out.push(Copy {
-                        kind: "backup copy",
-                        to,
-                        region,
-                        another_region,
-                        detail: format!("every recovery point of `{plan_name}`, kept {kept}"),
-                        evidence: format!(
-                            "{other}/{}/Properties/BackupPlan/BackupPlanRule/{i}/CopyActions/{j}",
-                            plan.logical_id()
-                        ),
-                    });
-                }
             }
         }
     }

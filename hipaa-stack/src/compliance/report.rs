@@ -20,6 +20,8 @@
 //! The report names the tool version and a SHA-256 of each template, so that it can be tied
 //! to what was deployed.
 
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -27,7 +29,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::compliance::Assembly;
-use crate::compliance::recovery::{RecoveryEntry, recovery};
+use crate::compliance::recovery::{Recovery, RecoveryEntry, written_tree};
 use crate::compliance::{
     CONTROLS, CUSTOMER_RESPONSIBILITIES, Checked, Control, CustomerResponsibility, Requirement,
     Status, rule_spec, rules,
@@ -80,7 +82,12 @@ pub struct Report {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Evidence {
-    /// One row per proof: the property and its value.
+    /// Proofs gathered per rule, construct, resource type and property (`groups`): how
+    /// many resources carry the property, in how many stacks, and its most frequent values
+    /// with their counts. The default: its size grows with the kinds of resources, not
+    /// their number.
+    Grouped,
+    /// One row per proof: the property and its value (`report --full`).
     Full,
     /// Proofs counted per rule (`proofs`); waivers, gaps and findings still itemized.
     Summary,
@@ -210,9 +217,13 @@ pub struct RuleEntry {
     pub id: &'static str,
     /// What it requires.
     pub title: &'static str,
-    /// How many proofs the rule found (the rows of `enforced`, when itemized).
+    /// How many proofs the rule found (the rows of `enforced`, when itemized; the sum of
+    /// the groups' `resources`, when grouped).
     pub proofs: usize,
-    /// The evidence, one row per proof (empty in a summary).
+    /// The evidence gathered by construct, resource type and property (only when grouped).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<EvidenceGroup>,
+    /// The evidence, one row per proof (only in a full report).
     pub enforced: Vec<Row>,
     /// The waived findings.
     pub waived: Vec<Row>,
@@ -250,6 +261,43 @@ pub struct Row {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
 }
+
+/// The proofs of one rule that share a construct, a resource type and a property
+/// ([`Evidence::Grouped`]).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EvidenceGroup {
+    /// The construct that made the checked resources (`SecureBucket` …), or `None` for
+    /// resources added through the escape hatch.
+    pub construct: Option<&'static str>,
+    /// The CloudFormation type of the resource that carries the property (the checked
+    /// resource, or the resource beside it that proves the rule, such as its policy).
+    pub resource_type: String,
+    /// The JSON pointer into that resource.
+    pub path: String,
+    /// How many proofs (one per resource and property).
+    pub resources: usize,
+    /// In how many stacks.
+    pub stacks: usize,
+    /// The most frequent values, each with how many proofs carry it (at most
+    /// [`GROUP_VALUES`], in the order first met).
+    pub values: Vec<GroupValue>,
+    /// The proofs whose value is none of `values`; `report --full` lists each.
+    pub other_values: usize,
+}
+
+/// A value of an [`EvidenceGroup`] and how many proofs carry it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupValue {
+    /// The value in the template.
+    pub value: Option<Value>,
+    /// How many proofs carry it.
+    pub resources: usize,
+}
+
+/// How many distinct values an [`EvidenceGroup`] lists.
+pub const GROUP_VALUES: usize = 3;
 
 /// A waiver that waived nothing.
 #[derive(Debug, Clone, Serialize)]
@@ -301,7 +349,9 @@ fn row(c: &Checked) -> Row {
 }
 
 impl Report {
-    /// Builds the report of an assembly (synthesized or only checked).
+    /// Builds the report of an assembly (synthesized or only checked), its proofs gathered
+    /// per rule, construct, resource type and property ([`Evidence::Grouped`]): every proof
+    /// is counted in one group, with the values found there.
     ///
     /// ```
     /// use hipaa_stack::prelude::*;
@@ -313,9 +363,37 @@ impl Report {
     /// let report = Report::new(&app.synth()?);
     /// let audit = report.controls.iter().find(|c| c.id == "164.312(b)").unwrap();
     /// assert_eq!(audit.status, ControlStatus::Enforced);
+    /// let l2 = audit.rules.iter().find(|r| r.id == "L2").unwrap();
+    /// assert_eq!(l2.proofs, l2.groups.iter().map(|g| g.resources).sum::<usize>());
     /// # Ok::<(), hipaa_stack::Error>(())
     /// ```
     pub fn new(assembly: &Assembly) -> Report {
+        Report::build(assembly, Evidence::Grouped)
+    }
+
+    /// The report with one row per proof: the resource, the property and its value
+    /// (`report --full`). At thousands of resources it is hundreds of megabytes; the
+    /// default report ([`Report::new`]) gathers the same proofs by construct, resource type
+    /// and property.
+    ///
+    /// ```
+    /// use hipaa_stack::prelude::*;
+    /// use hipaa_stack::compliance::report::Report;
+    /// let app = App::new("clinic");
+    /// let stack = app.stack("clinic")?;
+    /// let key = stack.add(KmsKey::new("PhiKey"))?;
+    /// stack.add(LogGroup::new("App").encryption(&key))?;
+    /// let assembly = app.synth()?;
+    /// let (grouped, full) = (Report::new(&assembly), Report::full(&assembly));
+    /// for (g, f) in grouped.controls.iter().zip(&full.controls) {
+    ///     for (g, f) in g.rules.iter().zip(&f.rules) {
+    ///         // The same proofs: counted in groups, or listed one by one.
+    ///         assert_eq!(g.groups.iter().map(|x| x.resources).sum::<usize>(), f.enforced.len());
+    ///     }
+    /// }
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn full(assembly: &Assembly) -> Report {
         Report::build(assembly, Evidence::Full)
     }
 
@@ -331,7 +409,7 @@ impl Report {
     /// let key = stack.add(KmsKey::new("PhiKey"))?;
     /// stack.add(LogGroup::new("App").encryption(&key))?;
     /// let assembly = app.synth()?;
-    /// let (full, summary) = (Report::new(&assembly), Report::summary(&assembly));
+    /// let (full, summary) = (Report::full(&assembly), Report::summary(&assembly));
     /// assert_eq!(full.summary.enforced, summary.summary.enforced);
     /// let rule = |r: &Report| r.controls.iter().flat_map(|c| &c.rules).map(|e| (e.proofs, e.enforced.len())).max().unwrap();
     /// let (proofs, rows) = rule(&full);
@@ -349,17 +427,16 @@ impl Report {
         let mut gaps = Vec::new();
         let mut findings = Vec::new();
         let mut unverified: Vec<ResourceRef> = Vec::new();
+        let mut seen: HashSet<(&str, &str)> = HashSet::new();
         for c in &evaluation.results {
-            if !c.verified_at_compile_time {
+            if !c.verified_at_compile_time && seen.insert((&c.stack, &c.logical_id)) {
                 let r = ResourceRef {
                     stack: c.stack.to_string(),
                     logical_id: c.logical_id.to_string(),
                     construct: c.construct.to_string(),
                     resource_type: c.resource_type.to_string(),
                 };
-                if !unverified.contains(&r) {
-                    unverified.push(r);
-                }
+                unverified.push(r);
             }
             match &c.status {
                 Status::Enforced { .. } => {}
@@ -384,9 +461,10 @@ impl Report {
             }
         }
 
+        let (by_rule, disaster_recovery) = rule_entries(assembly, evidence);
         let controls: Vec<ControlEntry> = CONTROLS
             .iter()
-            .map(|control| control_entry(control, assembly, evidence))
+            .map(|control| control_entry(control, &by_rule))
             .collect();
         let mut summary = Summary {
             controls: controls.len(),
@@ -429,7 +507,7 @@ impl Report {
             controls,
             waivers,
             gaps,
-            disaster_recovery: recovery(assembly),
+            disaster_recovery,
             findings,
             unused_waivers: evaluation
                 .unused_waivers
@@ -473,78 +551,243 @@ impl Report {
 
     /// Writes `report.json`, `report.md` and `report.html` into `dir`.
     pub fn write(&self, dir: &Path) -> Result<()> {
-        // Atomically, and never through a symbolic link.
-        let write = |name: &str, text: String| crate::outdir::write_file(dir, name, &text);
+        // Atomically, never through a symbolic link, and streamed: no file is first built
+        // as one string.
         crate::outdir::create(dir)?;
         // Streamed: at thousands of resources the JSON is the largest of the three.
         crate::outdir::write_with(dir, "report.json", |file| {
             serde_json::to_writer_pretty(&mut *file, self)?;
             file.write_all(b"\n")
         })?;
-        write("report.md", self.to_markdown())?;
-        write("report.html", self.to_html())
+        crate::outdir::write_with(dir, "report.md", |file| {
+            let mut out = IoFmt::new(file);
+            self.markdown_into(&mut out);
+            out.finish()
+        })?;
+        crate::outdir::write_with(dir, "report.html", |file| {
+            let mut out = IoFmt::new(file);
+            self.html_into(&mut out);
+            out.finish()
+        })
+    }
+}
+
+/// What each rule found, by rule id, and the disaster-recovery table, in one pass over the
+/// stacks: each stack's written template is parsed once, its evidence read and its stores'
+/// copies found, then its tree is dropped, so that the report holds one template's tree at
+/// a time, never the whole app's.
+fn rule_entries(
+    assembly: &Assembly,
+    itemize: Evidence,
+) -> (HashMap<&'static str, RuleEntry>, Vec<RecoveryEntry>) {
+    let results = &assembly.evaluation().results;
+    let mut by_stack: HashMap<&str, Vec<&Checked>> = HashMap::new();
+    for c in results {
+        by_stack.entry(&*c.stack).or_default().push(c);
+    }
+    let mut entries: HashMap<&'static str, RuleEntry> = HashMap::new();
+    // Where each group is: its index in its rule's `groups`, and the last stack counted.
+    let mut groups: HashMap<GroupKey<'_>, (usize, usize)> = HashMap::new();
+    let mut recovery = Recovery::new(assembly);
+    let stacks = assembly.stacks();
+    // The checked results of stacks the assembly does not list (none, from `synth`) are
+    // read last, without values, so that nothing is dropped.
+    let mut order: Vec<(Option<usize>, &str)> = stacks
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (Some(i), s.name()))
+        .collect();
+    let mut rest: Vec<&str> = by_stack
+        .keys()
+        .copied()
+        .filter(|k| assembly.stack(k).is_none())
+        .collect();
+    rest.sort_unstable();
+    order.extend(rest.into_iter().map(|name| (None, name)));
+    // A second thread parses the next templates while this one reads the evidence of the
+    // last; at most two trees wait, so memory stays that of a few templates.
+    std::thread::scope(|scope| {
+        let (send, trees) = std::sync::mpsc::sync_channel::<Value>(2);
+        let texts: Vec<Option<&str>> = order
+            .iter()
+            .map(|(i, _)| i.map(|i| stacks[i].template_json()))
+            .collect();
+        scope.spawn(move || {
+            for text in texts {
+                if send.send(text.map_or(Value::Null, written_tree)).is_err() {
+                    return;
+                }
+            }
+        });
+        for (position, (index, name)) in order.into_iter().enumerate() {
+            let tree = trees.recv().unwrap_or(Value::Null);
+            if let Some(i) = index {
+                recovery.stack(i, &tree);
+            }
+            let Some(checked) = by_stack.remove(name) else {
+                continue;
+            };
+            let by_id: HashMap<&str, &crate::cfn::Resource> = index
+                .map(|i| {
+                    stacks[i]
+                        .template()
+                        .resources()
+                        .iter()
+                        .map(|r| (r.logical_id(), r))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let resources = &tree["Resources"];
+            for c in checked {
+                let entry = entries.entry(c.rule).or_insert_with(|| RuleEntry {
+                    id: c.rule,
+                    title: rule_spec(c.rule).map_or("", |r| r.title),
+                    proofs: 0,
+                    groups: Vec::new(),
+                    enforced: Vec::new(),
+                    waived: Vec::new(),
+                    failed: Vec::new(),
+                    gaps: Vec::new(),
+                });
+                match &c.status {
+                    Status::Enforced { evidence } => {
+                        entry.proofs += evidence.len();
+                        if itemize == Evidence::Summary {
+                            continue;
+                        }
+                        let kind = by_id.get(&*c.logical_id).and_then(|r| r.construct_kind());
+                        for p in evidence {
+                            // The resource that carries the property: in this stack, or named
+                            // `stack/LogicalId` in another.
+                            let (carrier, value) = match p.logical_id.split_once('/') {
+                                None => (
+                                    by_id.get(p.logical_id.as_str()).map(|r| r.type_name()),
+                                    resources
+                                        .get(p.logical_id.as_str())
+                                        .and_then(|r| crate::cfn::pointer::lookup(r, &p.path))
+                                        .map(Cow::Borrowed),
+                                ),
+                                Some((other, id)) => (
+                                    assembly
+                                        .stack(other)
+                                        .and_then(|s| s.template().resource(id))
+                                        .map(|r| r.type_name()),
+                                    assembly.evidence(&c.stack, p).map(Cow::Owned),
+                                ),
+                            };
+                            if itemize == Evidence::Full {
+                                entry.enforced.push(Row {
+                                    logical_id: p.logical_id.clone(),
+                                    path: Some(p.path.clone()),
+                                    value: value.map(Cow::into_owned),
+                                    ..row(c)
+                                });
+                                continue;
+                            }
+                            let key = (c.rule, kind, carrier.unwrap_or(""), p.path.as_str());
+                            let (at, last) = groups.entry(key).or_insert_with(|| {
+                                entry.groups.push(EvidenceGroup {
+                                    construct: kind,
+                                    resource_type: key.2.to_owned(),
+                                    path: p.path.clone(),
+                                    resources: 0,
+                                    stacks: 0,
+                                    values: Vec::new(),
+                                    other_values: 0,
+                                });
+                                (entry.groups.len() - 1, usize::MAX)
+                            });
+                            let group = &mut entry.groups[*at];
+                            group.resources += 1;
+                            if *last != position {
+                                *last = position;
+                                group.stacks += 1;
+                            }
+                            let value = value.as_deref();
+                            match group.values.iter().position(|v| v.value.as_ref() == value) {
+                                Some(v) => group.values[v].resources += 1,
+                                None if group.values.len() < GROUP_VALUES => {
+                                    group.values.push(GroupValue {
+                                        value: value.cloned(),
+                                        resources: 1,
+                                    });
+                                }
+                                None => group.other_values += 1,
+                            }
+                        }
+                    }
+                    Status::Waived {
+                        finding,
+                        reason,
+                        expires,
+                    } => entry.waived.push(Row {
+                        note: Some(finding.clone()),
+                        reason: Some(reason.clone()),
+                        expires: expires.clone(),
+                        ..row(c)
+                    }),
+                    Status::Failed { finding } => entry.failed.push(Row {
+                        note: Some(finding.clone()),
+                        ..row(c)
+                    }),
+                    Status::Gap { reason } => entry.gaps.push(Row {
+                        note: Some(reason.clone()),
+                        ..row(c)
+                    }),
+                }
+            }
+        }
+    });
+    (entries, recovery.finish())
+}
+
+/// A group of proofs: the rule, the construct, the carrier's type and the property.
+type GroupKey<'a> = (&'static str, Option<&'static str>, &'a str, &'a str);
+
+/// A file as a [`std::fmt::Write`], for the renderings that write text piece by piece: the
+/// first error of the file is kept and returned by [`IoFmt::finish`].
+struct IoFmt<'w> {
+    file: &'w mut dyn std::io::Write,
+    error: Option<std::io::Error>,
+}
+
+impl<'w> IoFmt<'w> {
+    fn new(file: &'w mut dyn std::io::Write) -> Self {
+        IoFmt { file, error: None }
+    }
+
+    fn finish(self) -> std::io::Result<()> {
+        self.error.map_or(Ok(()), Err)
+    }
+}
+
+impl std::fmt::Write for IoFmt<'_> {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        if self.error.is_some() {
+            return Err(std::fmt::Error);
+        }
+        self.file.write_all(text.as_bytes()).map_err(|e| {
+            self.error = Some(e);
+            std::fmt::Error
+        })
     }
 }
 
 fn control_entry(
     control: &'static Control,
-    assembly: &Assembly,
-    itemize: Evidence,
+    by_rule: &HashMap<&'static str, RuleEntry>,
 ) -> ControlEntry {
-    let results = &assembly.evaluation().results;
-    let mut entries = Vec::new();
-    for rule in rules().filter(|r| r.controls.contains(&control.id)) {
-        let mut entry = RuleEntry {
-            id: rule.id,
-            title: rule.title,
-            proofs: 0,
-            enforced: Vec::new(),
-            waived: Vec::new(),
-            failed: Vec::new(),
-            gaps: Vec::new(),
-        };
-        for c in results.iter().filter(|c| c.rule == rule.id) {
-            match &c.status {
-                Status::Enforced { evidence } if itemize == Evidence::Summary => {
-                    entry.proofs += evidence.len();
-                }
-                Status::Enforced { evidence } => {
-                    entry.proofs += evidence.len();
-                    entry.enforced.extend(evidence.iter().map(|p| Row {
-                        logical_id: p.logical_id.clone(),
-                        path: Some(p.path.clone()),
-                        value: assembly.evidence(&c.stack, p),
-                        ..row(c)
-                    }));
-                }
-                Status::Waived {
-                    finding,
-                    reason,
-                    expires,
-                } => entry.waived.push(Row {
-                    note: Some(finding.clone()),
-                    reason: Some(reason.clone()),
-                    expires: expires.clone(),
-                    ..row(c)
-                }),
-                Status::Failed { finding } => entry.failed.push(Row {
-                    note: Some(finding.clone()),
-                    ..row(c)
-                }),
-                Status::Gap { reason } => entry.gaps.push(Row {
-                    note: Some(reason.clone()),
-                    ..row(c)
-                }),
-            }
-        }
-        let touched = !(entry.proofs == 0
-            && entry.waived.is_empty()
-            && entry.failed.is_empty()
-            && entry.gaps.is_empty());
-        if touched {
-            entries.push(entry);
-        }
-    }
+    let entries: Vec<RuleEntry> = rules()
+        .filter(|r| r.controls.contains(&control.id))
+        .filter_map(|rule| by_rule.get(rule.id))
+        .filter(|entry| {
+            !(entry.proofs == 0
+                && entry.waived.is_empty()
+                && entry.failed.is_empty()
+                && entry.gaps.is_empty())
+        })
+        .cloned()
+        .collect();
     let customer: Vec<&'static str> = CUSTOMER_RESPONSIBILITIES
         .iter()
         .filter(|r| r.controls.contains(&control.id))
@@ -593,6 +836,88 @@ fn value_text(v: &Option<Value>) -> String {
     }
 }
 
+/// How many proofs a group holds, in how many stacks.
+fn resources_text(g: &EvidenceGroup) -> String {
+    let stacks = if g.stacks == 1 { "stack" } else { "stacks" };
+    format!("{} in {} {stacks}", g.resources, g.stacks)
+}
+
+/// The values of a group with their counts, each shown by `show`, and how many proofs hold
+/// another value.
+fn group_values_text(g: &EvidenceGroup, show: impl Fn(String) -> String) -> String {
+    let mut parts: Vec<String> = g
+        .values
+        .iter()
+        .map(|v| format!("{} ({})", show(value_text(&v.value)), v.resources))
+        .collect();
+    if g.other_values > 0 {
+        parts.push(format!(
+            "{} more with other values (report --full lists each)",
+            g.other_values
+        ));
+    }
+    parts.join("; ")
+}
+
+/// Rows that say the same thing of several resources (one rule, one label, one note, one
+/// reason, one last day), gathered in the order first met, so that a page lists the
+/// resources of a gap once instead of repeating the gap for each.
+fn gathered<'r>(
+    rows: impl Iterator<Item = (&'r Row, &'static str)>,
+) -> Vec<(&'static str, &'r Row, Vec<&'r Row>)> {
+    let mut out: Vec<(&'static str, &'r Row, Vec<&'r Row>)> = Vec::new();
+    let mut at: HashMap<(&str, &str, Option<&str>, Option<&str>, Option<&str>), usize> =
+        HashMap::new();
+    for (row, label) in rows {
+        let key = (
+            row.rule,
+            label,
+            row.note.as_deref(),
+            row.reason.as_deref(),
+            row.expires.as_deref(),
+        );
+        match at.get(&key) {
+            Some(&i) => out[i].2.push(row),
+            None => {
+                at.insert(key, out.len());
+                out.push((label, row, vec![row]));
+            }
+        }
+    }
+    out
+}
+
+/// The constructs of rows, comma-separated.
+fn constructs_text<'r>(rows: impl Iterator<Item = &'r str>) -> String {
+    let mut out = String::new();
+    for (i, c) in rows.enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(c);
+    }
+    out
+}
+
+/// The stores of the disaster-recovery table that share their region, their copies and
+/// whether one is in another region, in the order first met.
+fn gathered_stores(entries: &[RecoveryEntry]) -> Vec<(&RecoveryEntry, Vec<String>, Vec<&str>)> {
+    let mut out: Vec<(&RecoveryEntry, Vec<String>, Vec<&str>)> = Vec::new();
+    let mut at: HashMap<(Option<&str>, Vec<String>, bool), usize> = HashMap::new();
+    for e in entries {
+        let copies = copies_text(e);
+        let key = (e.region.as_deref(), copies.clone(), e.in_another_region);
+        match at.get(&key) {
+            Some(&i) => out[i].2.push(&e.construct),
+            None => {
+                at.insert(key, out.len());
+                out.push((e, copies, vec![&e.construct]));
+            }
+        }
+    }
+    out
+}
+
 fn md_cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
@@ -601,6 +926,12 @@ impl Report {
     /// The report as Markdown.
     pub fn to_markdown(&self) -> String {
         let mut out = String::new();
+        self.markdown_into(&mut out);
+        out
+    }
+
+    /// The Markdown, written piece by piece into `out` (a file, through [`Report::write`]).
+    fn markdown_into(&self, out: &mut impl std::fmt::Write) {
         let s = &self.summary;
         let _ = writeln!(out, "# HIPAA compliance report: {}\n", self.app);
         let _ = writeln!(
@@ -620,7 +951,7 @@ impl Report {
             s.not_covered,
             s.findings
         );
-        out.push_str("## Templates\n\n| stack | wave | region | template | resources | SHA-256 |\n|---|---|---|---|---|---|\n");
+        let _ = out.write_str("## Templates\n\n| stack | wave | region | template | resources | SHA-256 |\n|---|---|---|---|---|---|\n");
         for st in &self.stacks {
             let _ = writeln!(
                 out,
@@ -633,7 +964,7 @@ impl Report {
                 st.sha256
             );
         }
-        out.push_str("\n## Controls\n\n| control | title | requirement | status | enforced by | NIST SP 800-53 |\n|---|---|---|---|---|---|\n");
+        let _ = out.write_str("\n## Controls\n\n| control | title | requirement | status | enforced by | NIST SP 800-53 |\n|---|---|---|---|---|---|\n");
         for c in &self.controls {
             let mut by: Vec<String> = c.rules.iter().map(|r| r.id.to_owned()).collect();
             if !c.customer.is_empty() {
@@ -650,16 +981,27 @@ impl Report {
                 c.nist.join(", ")
             );
         }
-        out.push_str("\n## Evidence\n");
+        let _ = out.write_str("\n## Evidence\n");
         for c in self.controls.iter().filter(|c| !c.rules.is_empty()) {
             let _ = writeln!(out, "\n### §{} {} ({})\n", c.id, c.title, c.status.label());
             for r in &c.rules {
                 let _ = writeln!(out, "- **{}** {}", r.id, r.title);
-                if r.enforced.is_empty() && r.proofs > 0 {
+                if r.enforced.is_empty() && r.groups.is_empty() && r.proofs > 0 {
                     let _ = writeln!(
                         out,
-                        "  - {} proof(s), counted (`report` without `--summary` lists each)",
+                        "  - {} proof(s), counted (`report --full` lists each)",
                         r.proofs
+                    );
+                }
+                for g in &r.groups {
+                    let _ = writeln!(
+                        out,
+                        "  - {} `{}` `{}` on {}: {}",
+                        g.construct.unwrap_or("raw resource"),
+                        g.resource_type,
+                        g.path,
+                        resources_text(g),
+                        md_cell(&group_values_text(g, |v| format!("`{v}`")))
                     );
                 }
                 for e in &r.enforced {
@@ -672,69 +1014,88 @@ impl Report {
                         md_cell(&value_text(&e.value))
                     );
                 }
-                for w in &r.waived {
-                    let _ = writeln!(
-                        out,
-                        "  - waived on `{}`: {}",
-                        w.construct,
-                        w.reason.as_deref().unwrap_or("")
-                    );
-                }
-                for g in &r.gaps {
-                    let _ = writeln!(
-                        out,
-                        "  - gap on `{}`: {}",
-                        g.construct,
-                        g.note.as_deref().unwrap_or("")
-                    );
-                }
-                for f in &r.failed {
-                    let _ = writeln!(
-                        out,
-                        "  - **failed** on `{}`: {}",
-                        f.construct,
-                        f.note.as_deref().unwrap_or("")
-                    );
+                for (label, first, rows) in gathered(
+                    r.waived
+                        .iter()
+                        .map(|w| (w, "waived"))
+                        .chain(r.gaps.iter().map(|g| (g, "gap")))
+                        .chain(r.failed.iter().map(|f| (f, "**failed**"))),
+                ) {
+                    let on = if rows.len() == 1 {
+                        format!("`{}`", first.construct)
+                    } else if label == "**failed**" {
+                        format!(
+                            "{} resources ({})",
+                            rows.len(),
+                            constructs_text(rows.iter().map(|r| r.construct.as_str()))
+                        )
+                    } else {
+                        format!(
+                            "{} resources (listed under {})",
+                            rows.len(),
+                            if label == "gap" { "Gaps" } else { "Waivers" }
+                        )
+                    };
+                    let text = match label {
+                        "waived" => first.reason.as_deref(),
+                        _ => first.note.as_deref(),
+                    };
+                    let _ = writeln!(out, "  - {label} on {on}: {}", text.unwrap_or(""));
                 }
             }
         }
-        out.push_str("\n## Waivers\n\n");
+        let _ = out.write_str("\n## Waivers\n\n");
         if self.waivers.is_empty() {
-            out.push_str("None.\n");
+            let _ = out.write_str("None.\n");
         } else {
-            out.push_str(
+            let _ = out.write_str(
                 "| rule | resource | finding | reason | expires |\n|---|---|---|---|---|\n",
             );
-            for w in &self.waivers {
+            for (_, w, rows) in gathered(self.waivers.iter().map(|w| (w, "waived"))) {
+                let on = if rows.len() == 1 {
+                    format!("`{}` ({})", w.construct, w.logical_id)
+                } else {
+                    format!(
+                        "{} resources: {}",
+                        rows.len(),
+                        constructs_text(rows.iter().map(|r| r.construct.as_str()))
+                    )
+                };
                 let _ = writeln!(
                     out,
-                    "| {} | `{}` ({}) | {} | {} | {} |",
+                    "| {} | {} | {} | {} | {} |",
                     w.rule,
-                    w.construct,
-                    w.logical_id,
+                    on,
                     md_cell(w.note.as_deref().unwrap_or("")),
                     md_cell(w.reason.as_deref().unwrap_or("")),
                     w.expires.as_deref().unwrap_or("never")
                 );
             }
         }
-        out.push_str("\n## Gaps\n\n");
+        let _ = out.write_str("\n## Gaps\n\n");
         if self.gaps.is_empty() {
-            out.push_str("None.\n");
+            let _ = out.write_str("None.\n");
         }
-        for g in &self.gaps {
+        for (_, g, rows) in gathered(self.gaps.iter().map(|g| (g, "gap"))) {
+            let on = if rows.len() == 1 {
+                format!("`{}` ({})", g.construct, g.logical_id)
+            } else {
+                format!(
+                    "{} resources ({})",
+                    rows.len(),
+                    constructs_text(rows.iter().map(|r| r.construct.as_str()))
+                )
+            };
             let _ = writeln!(
                 out,
-                "- {} on `{}` ({}): {}",
+                "- {} on {on}: {}",
                 g.rule,
-                g.construct,
-                g.logical_id,
                 g.note.as_deref().unwrap_or("")
             );
         }
-        out.push_str("\n## Disaster recovery\n\n");
+        let _ = out.write_str("\n## Disaster recovery\n\n");
         if self.disaster_recovery.is_empty() {
-            out.push_str("No store of PHI.\n");
+            let _ = out.write_str("No store of PHI.\n");
         } else {
             let covered = self
                 .disaster_recovery
@@ -746,12 +1107,20 @@ impl Report {
                 "Every store of PHI, and where its copies are (§164.308(a)(7)(ii)(B)): {covered} of {} have a copy in another region.\n\n| store | region | copies | in another region |\n|---|---|---|---|",
                 self.disaster_recovery.len()
             );
-            for e in &self.disaster_recovery {
-                let copies = copies_text(e);
+            for (e, copies, stores) in gathered_stores(&self.disaster_recovery) {
+                let store = if stores.len() == 1 {
+                    format!("`{}`", e.construct)
+                } else {
+                    format!(
+                        "{} stores: {}",
+                        stores.len(),
+                        constructs_text(stores.into_iter())
+                    )
+                };
                 let _ = writeln!(
                     out,
-                    "| `{}` | {} | {} | {} |",
-                    e.construct,
+                    "| {} | {} | {} | {} |",
+                    store,
                     e.region.as_deref().unwrap_or("the deploy region"),
                     if copies.is_empty() {
                         "none".to_owned()
@@ -763,7 +1132,7 @@ impl Report {
             }
         }
         if !self.findings.is_empty() {
-            out.push_str("\n## Unwaived findings\n\n");
+            let _ = out.write_str("\n## Unwaived findings\n\n");
             for f in &self.findings {
                 let fix = rule_spec(f.rule).map_or("", |r| r.fix);
                 let _ = writeln!(
@@ -777,9 +1146,9 @@ impl Report {
                 );
             }
         }
-        out.push_str("\n## Not verified at compile time\n\n");
+        let _ = out.write_str("\n## Not verified at compile time\n\n");
         if self.not_verified_at_compile_time.is_empty() {
-            out.push_str("None: every resource comes from a construct whose settings are checked by the compiler.\n");
+            let _ = out.write_str("None: every resource comes from a construct whose settings are checked by the compiler.\n");
         }
         for r in &self.not_verified_at_compile_time {
             let _ = writeln!(
@@ -788,7 +1157,7 @@ impl Report {
                 r.construct, r.resource_type, r.logical_id
             );
         }
-        out.push_str("\n## The customer's responsibilities\n\nNo template can do these; they remain the customer's under the shared responsibility model.\n\n");
+        let _ = out.write_str("\n## The customer's responsibilities\n\nNo template can do these; they remain the customer's under the shared responsibility model.\n\n");
         for r in self.customer_responsibilities {
             let _ = writeln!(
                 out,
@@ -798,7 +1167,7 @@ impl Report {
                 r.controls.join(", §")
             );
         }
-        out.push_str("\n## Stack graph\n\n```mermaid\nflowchart LR\n");
+        let _ = out.write_str("\n## Stack graph\n\n```mermaid\nflowchart LR\n");
         for (i, (name, wave)) in self.graph.stacks.iter().enumerate() {
             let _ = writeln!(out, "  s{i}[\"{name} (wave {wave})\"]");
         }
@@ -812,8 +1181,7 @@ impl Report {
             };
             let _ = writeln!(out, "  s{} --> s{}", index(a), index(b));
         }
-        out.push_str("```\n");
-        out
+        let _ = out.write_str("```\n");
     }
 }
 
@@ -836,6 +1204,19 @@ fn copies_text(e: &RecoveryEntry) -> Vec<String> {
         .collect();
     out.extend(e.copies.iter().map(copy_text));
     out
+}
+
+/// The constructs of gathered rows for a page: one in `<code>`, several counted, listed in
+/// a collapsed `<details>`.
+fn constructs_cell(rows: &[&Row]) -> String {
+    match rows {
+        [one] => format!("<code>{}</code>", html(&one.construct)),
+        _ => format!(
+            "<details><summary>{} resources</summary>{}</details>",
+            rows.len(),
+            html(&constructs_text(rows.iter().map(|r| r.construct.as_str())))
+        ),
+    }
 }
 
 fn html(text: &str) -> String {
@@ -933,8 +1314,14 @@ impl Report {
 
     /// The report as one self-contained HTML page.
     pub fn to_html(&self) -> String {
-        let s = &self.summary;
         let mut out = String::new();
+        self.html_into(&mut out);
+        out
+    }
+
+    /// The HTML, written piece by piece into `out` (a file, through [`Report::write`]).
+    fn html_into(&self, out: &mut impl std::fmt::Write) {
+        let s = &self.summary;
         let _ = write!(
             out,
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>HIPAA compliance report: {app}</title><style>{STYLE}</style></head><body>\
@@ -960,7 +1347,7 @@ Each control lists the resources and template properties that enforce it; waiver
             badge(ControlStatus::NotCovered),
             s.findings
         );
-        out.push_str("<h2>Controls</h2><table><tr><th>control</th><th>title</th><th>requirement</th><th>status</th><th>enforced by</th><th>NIST SP 800-53 Rev. 5</th></tr>");
+        let _ = out.write_str("<h2>Controls</h2><table><tr><th>control</th><th>title</th><th>requirement</th><th>status</th><th>enforced by</th><th>NIST SP 800-53 Rev. 5</th></tr>");
         for c in &self.controls {
             let rules: Vec<String> = c
                 .rules
@@ -985,7 +1372,7 @@ Each control lists the resources and template properties that enforce it; waiver
                 c.nist.join(", ")
             );
         }
-        out.push_str("</table><h2>Evidence</h2>");
+        let _ = out.write_str("</table><h2>Evidence</h2>");
         for c in self.controls.iter().filter(|c| !c.rules.is_empty()) {
             let _ = write!(
                 out,
@@ -1002,11 +1389,22 @@ Each control lists the resources and template properties that enforce it; waiver
                     r.id,
                     html(r.title)
                 );
-                if r.enforced.is_empty() && r.proofs > 0 {
+                if r.enforced.is_empty() && r.groups.is_empty() && r.proofs > 0 {
                     let _ = write!(
                         out,
-                        "<tr><td colspan=\"4\">{} proof(s), counted (<code>report</code> without <code>--summary</code> lists each)</td></tr>",
+                        "<tr><td colspan=\"4\">{} proof(s), counted (<code>report --full</code> lists each)</td></tr>",
                         r.proofs
+                    );
+                }
+                for g in &r.groups {
+                    let _ = write!(
+                        out,
+                        "<tr><td><code>{}</code></td><td>{} <code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
+                        html(g.construct.unwrap_or("raw resource")),
+                        html(&resources_text(g)),
+                        html(&g.resource_type),
+                        html(&g.path),
+                        group_values_text(g, |v| format!("<code>{}</code>", html(&v)))
                     );
                 }
                 for e in &r.enforced {
@@ -1019,18 +1417,39 @@ Each control lists the resources and template properties that enforce it; waiver
                         html(&value_text(&e.value))
                     );
                 }
-                for (w, label) in r
-                    .waived
-                    .iter()
-                    .map(|w| (w, "waived"))
-                    .chain(r.gaps.iter().map(|g| (g, "gap")))
-                    .chain(r.failed.iter().map(|f| (f, "failed")))
-                {
+                for (label, w, rows) in gathered(
+                    r.waived
+                        .iter()
+                        .map(|w| (w, "waived"))
+                        .chain(r.gaps.iter().map(|g| (g, "gap")))
+                        .chain(r.failed.iter().map(|f| (f, "failed"))),
+                ) {
+                    let on = if rows.len() == 1 {
+                        format!(
+                            "<td><code>{}</code></td><td><code>{}</code></td>",
+                            html(&w.construct),
+                            html(&w.logical_id)
+                        )
+                    } else if label == "failed" {
+                        format!(
+                            "<td colspan=\"2\"><details><summary>{} resources</summary>{}</details></td>",
+                            rows.len(),
+                            html(&constructs_text(rows.iter().map(|r| r.construct.as_str())))
+                        )
+                    } else {
+                        let (anchor, section) = if label == "gap" {
+                            ("gaps", "Gaps")
+                        } else {
+                            ("waivers", "Waivers")
+                        };
+                        format!(
+                            "<td colspan=\"2\">{} resources, listed under <a href=\"#{anchor}\">{section}</a></td>",
+                            rows.len()
+                        )
+                    };
                     let _ = write!(
                         out,
-                        "<tr><td><code>{}</code></td><td><code>{}</code></td><td><span class=\"badge {label}\">{label}</span></td><td>{}{}</td></tr>",
-                        html(&w.construct),
-                        html(&w.logical_id),
+                        "<tr>{on}<td><span class=\"badge {label}\">{label}</span></td><td>{}{}</td></tr>",
                         html(w.note.as_deref().unwrap_or("")),
                         w.reason
                             .as_deref()
@@ -1038,55 +1457,64 @@ Each control lists the resources and template properties that enforce it; waiver
                             .unwrap_or_default()
                     );
                 }
-                out.push_str("</table>");
+                let _ = out.write_str("</table>");
             }
-            out.push_str("</details>");
+            let _ = out.write_str("</details>");
         }
-        out.push_str("<h2>Waivers</h2>");
+        let _ = out.write_str("<h2 id=\"waivers\">Waivers</h2>");
         if self.waivers.is_empty() {
-            out.push_str("<p>None.</p>");
+            let _ = out.write_str("<p>None.</p>");
         } else {
-            out.push_str("<table><tr><th>rule</th><th>construct</th><th>finding</th><th>reason</th><th>expires</th></tr>");
-            for w in &self.waivers {
+            let _ = out.write_str("<table><tr><th>rule</th><th>construct</th><th>finding</th><th>reason</th><th>expires</th></tr>");
+            for (_, w, rows) in gathered(self.waivers.iter().map(|w| (w, "waived"))) {
                 let _ = write!(
                     out,
-                    "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     w.rule,
-                    html(&w.construct),
+                    constructs_cell(&rows),
                     html(w.note.as_deref().unwrap_or("")),
                     html(w.reason.as_deref().unwrap_or("")),
                     html(w.expires.as_deref().unwrap_or("never"))
                 );
             }
-            out.push_str("</table>");
+            let _ = out.write_str("</table>");
         }
-        out.push_str("<h2>Gaps</h2>");
+        let _ = out.write_str("<h2 id=\"gaps\">Gaps</h2>");
         if self.gaps.is_empty() {
-            out.push_str("<p>None.</p>");
+            let _ = out.write_str("<p>None.</p>");
         } else {
-            out.push_str("<ul>");
-            for g in &self.gaps {
+            let _ = out.write_str("<ul>");
+            for (_, g, rows) in gathered(self.gaps.iter().map(|g| (g, "gap"))) {
                 let _ = write!(
                     out,
-                    "<li><b>{}</b> on <code>{}</code>: {}</li>",
+                    "<li><b>{}</b> on {}: {}</li>",
                     g.rule,
-                    html(&g.construct),
+                    constructs_cell(&rows),
                     html(g.note.as_deref().unwrap_or(""))
                 );
             }
-            out.push_str("</ul>");
+            let _ = out.write_str("</ul>");
         }
-        out.push_str("<h2>Disaster recovery</h2>");
+        let _ = out.write_str("<h2>Disaster recovery</h2>");
         if self.disaster_recovery.is_empty() {
-            out.push_str("<p>No store of PHI.</p>");
+            let _ = out.write_str("<p>No store of PHI.</p>");
         } else {
-            out.push_str("<table><tr><th>store</th><th>region</th><th>copies</th><th>in another region</th></tr>");
-            for e in &self.disaster_recovery {
-                let copies: Vec<String> = copies_text(e).iter().map(|c| html(c)).collect();
+            let _ = out.write_str("<table><tr><th>store</th><th>region</th><th>copies</th><th>in another region</th></tr>");
+            for (e, copies, stores) in gathered_stores(&self.disaster_recovery) {
+                let copies: Vec<String> = copies.iter().map(|c| html(c)).collect();
+                let store = if stores.len() == 1 {
+                    format!("<code>{}</code>", html(&e.construct))
+                } else {
+                    format!(
+                        "<details><summary>{} stores</summary>{}</details>",
+                        stores.len(),
+                        html(&constructs_text(stores.into_iter()))
+                    )
+                };
                 let _ = write!(
                     out,
-                    "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    html(&e.construct),
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    store,
                     html(e.region.as_deref().unwrap_or("the deploy region")),
                     if copies.is_empty() {
                         "none".to_owned()
@@ -1096,13 +1524,13 @@ Each control lists the resources and template properties that enforce it; waiver
                     if e.in_another_region { "yes" } else { "no" }
                 );
             }
-            out.push_str("</table>");
+            let _ = out.write_str("</table>");
         }
-        out.push_str("<h2>Not verified at compile time</h2>");
+        let _ = out.write_str("<h2>Not verified at compile time</h2>");
         if self.not_verified_at_compile_time.is_empty() {
-            out.push_str("<p>None: every resource comes from a construct whose settings the compiler checks.</p>");
+            let _ = out.write_str("<p>None: every resource comes from a construct whose settings the compiler checks.</p>");
         } else {
-            out.push_str("<ul>");
+            let _ = out.write_str("<ul>");
             for r in &self.not_verified_at_compile_time {
                 let _ = write!(
                     out,
@@ -1111,9 +1539,9 @@ Each control lists the resources and template properties that enforce it; waiver
                     html(&r.resource_type)
                 );
             }
-            out.push_str("</ul>");
+            let _ = out.write_str("</ul>");
         }
-        out.push_str("<h2>The customer's responsibilities</h2><p>No template can do these; they remain the customer's under the shared responsibility model.</p><table><tr><th>what</th><th>detail</th><th>controls</th></tr>");
+        let _ = out.write_str("<h2>The customer's responsibilities</h2><p>No template can do these; they remain the customer's under the shared responsibility model.</p><table><tr><th>what</th><th>detail</th><th>controls</th></tr>");
         for r in self.customer_responsibilities {
             let _ = write!(
                 out,
@@ -1123,9 +1551,9 @@ Each control lists the resources and template properties that enforce it; waiver
                 html(&r.controls.join(", §"))
             );
         }
-        out.push_str("</table><h2>Stack graph</h2>");
-        out.push_str(&self.graph_svg());
-        out.push_str("<h2>Templates</h2><table><tr><th>stack</th><th>wave</th><th>template</th><th>resources</th><th>SHA-256</th><th>deployed</th></tr>");
+        let _ = out.write_str("</table><h2>Stack graph</h2>");
+        let _ = out.write_str(&self.graph_svg());
+        let _ = out.write_str("<h2>Templates</h2><table><tr><th>stack</th><th>wave</th><th>template</th><th>resources</th><th>SHA-256</th><th>deployed</th></tr>");
         for st in &self.stacks {
             let deployed = st.deployment.as_ref().map_or_else(
                 || "not yet".to_owned(),
@@ -1147,7 +1575,6 @@ Each control lists the resources and template properties that enforce it; waiver
                 st.sha256
             );
         }
-        out.push_str("</table></body></html>\n");
-        out
+        let _ = out.write_str("</table></body></html>\n");
     }
 }

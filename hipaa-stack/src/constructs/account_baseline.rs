@@ -69,7 +69,7 @@ const BLOCKED_KMS: &[(&str, &str)] =
     &[("blockedActionsPatterns", "kms:*,kms:Decrypt,kms:ReEncrypt*")];
 
 /// The AWS managed Config rules equivalent to hipaa-stack's rules (the rows of
-/// `HIPAA-CONTROLS.md`), and those of the account settings no template can make, as the AWS
+/// `docs/CONTROLS.md`), and those of the account settings no template can make, as the AWS
 /// Config conformance pack "Operational Best Practices for HIPAA Security" names them. After
 /// deploy they report drift: a setting changed outside the templates.
 const PACK_RULES: &[PackRule] = &[

@@ -17,7 +17,7 @@ use crate::constructs::{
 use crate::literal::Days;
 
 /// What a vault's access policy denies to every principal, so that no one can delete a
-/// recovery point, shorten its life, or rewrite the policy (HIPAA-CONTROLS B2).
+/// recovery point, shorten its life, or rewrite the policy (rule B2 of `docs/CONTROLS.md`).
 const GUARDED_ACTIONS: &[&str] = &[
     "backup:DeleteRecoveryPoint",
     "backup:UpdateRecoveryPointLifecycle",

@@ -1,6 +1,6 @@
 //! The high-level constructs: one file each.
 //!
-//! Every construct emits exactly the settings of `HIPAA-CONTROLS.md` for its resources,
+//! Every construct emits exactly the settings of `docs/CONTROLS.md` for its resources,
 //! always. Those that hold PHI cannot be added to a stack until they have their customer
 //! key and their log destination: leaving one out is a compile error that names the method
 //! to call and the HIPAA citation.

@@ -225,7 +225,7 @@ impl<K, L> SecureBucket<K, L> {
     }
 
     /// Replicates every object to `copy`, a bucket of a stack in another region, encrypted
-    /// there with its own key (S3 cross-region replication; HIPAA-CONTROLS S10). Adding the
+    /// there with its own key (S3 cross-region replication; rule S10 of `docs/CONTROLS.md`). Adding the
     /// bucket fails when `copy` is in the same region as this bucket. Default: no copy.
     pub fn replicate_to(mut self, copy: &Handle<SecureBucket>) -> Self {
         self.replica = Some(*copy);
@@ -442,7 +442,7 @@ pub(crate) fn access_logging(cx: &mut RenderCx<'_>, logs: Handle<AccessLogBucket
 }
 
 /// A copy of a bucket in a bucket of another region (S3 cross-region replication,
-/// HIPAA-CONTROLS S10): every object, re-encrypted there with the copy's own key.
+/// rule S10 of `docs/CONTROLS.md`): every object, re-encrypted there with the copy's own key.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Replica {
     /// The bucket that receives the copy.

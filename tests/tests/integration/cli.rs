@@ -563,7 +563,10 @@ fn report_summary_counts_the_proofs_that_the_full_report_lists() {
     let dir = tempfile::tempdir().unwrap();
     let full = dir.path().join("full");
     let summary = dir.path().join("summary");
-    stdout("clinic", &["report", "--out", full.to_str().unwrap()]);
+    stdout(
+        "clinic",
+        &["report", "--full", "--out", full.to_str().unwrap()],
+    );
     stdout(
         "clinic",
         &["report", "--summary", "--out", summary.to_str().unwrap()],

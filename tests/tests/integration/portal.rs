@@ -431,7 +431,10 @@ async fn waf_logs_to_a_log_group_without_the_prefix_are_refused_as_on_aws() {
 #[test]
 fn the_report_shows_the_front_door_rules_enforced_with_evidence() {
     let out = tempfile::tempdir().unwrap();
-    let report = run_example("portal", &["report", "--out", out.path().to_str().unwrap()]);
+    let report = run_example(
+        "portal",
+        &["report", "--full", "--out", out.path().to_str().unwrap()],
+    );
     assert!(
         report.status.success(),
         "{}",

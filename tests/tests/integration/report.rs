@@ -9,7 +9,14 @@ use serde_json::Value;
 use crate::support::{run_example, synth_example};
 
 fn report_of(example: &'static str, dir: &Path) -> Value {
-    let output = run_example(example, &["report", "--out", dir.to_str().unwrap()]);
+    report_with(example, dir, &[])
+}
+
+/// The report of an example with more arguments (`--full`, `--buckets N` …).
+fn report_with(example: &'static str, dir: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["report", "--out", dir.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let output = run_example(example, &all);
     assert!(
         output.status.success(),
         "{}",
@@ -26,7 +33,8 @@ fn every_piece_of_evidence_points_at_a_real_property_of_the_templates() {
         .filter(|(n, _)| n.ends_with(".template.json"))
         .map(|(n, text)| (n, serde_json::from_str(&text).unwrap()))
         .collect();
-    let report = report_of("clinic", dir.path());
+    let report = report_with("clinic", dir.path(), &["--full"]);
+    assert_eq!(report["evidence"], "full");
     let file_of: BTreeMap<String, String> = report["stacks"]
         .as_array()
         .unwrap()
@@ -101,6 +109,124 @@ fn telehealth_has_a_copy_of_every_store_in_another_region() {
         .find(|s| s["construct"] == "telehealth-security/Audit")
         .unwrap();
     assert_eq!(audit["copies"][0]["to"], "telehealth-dr/AuditCopy");
+}
+
+/// The default report gathers the proofs of each rule by construct, resource type and
+/// property: every proof of the full report is counted in exactly one group, under the
+/// same construct, type and property, and each value a group shows is the template's value
+/// for as many proofs as it says.
+#[test]
+fn grouped_evidence_counts_every_proof_of_the_full_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let grouped = report_of("telehealth", &dir.path().join("grouped"));
+    let full = report_with("telehealth", &dir.path().join("full"), &["--full"]);
+    assert_eq!(grouped["evidence"], "grouped");
+    assert_eq!(grouped["summary"], full["summary"]);
+    assert_eq!(grouped["gaps"], full["gaps"]);
+    assert_eq!(grouped["waivers"], full["waivers"]);
+    assert_eq!(grouped["disasterRecovery"], full["disasterRecovery"]);
+    let rules = |r: &Value| -> Vec<Value> {
+        r["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|c| c["rules"].as_array().unwrap().clone())
+            .collect()
+    };
+    let (grouped_rules, full_rules) = (rules(&grouped), rules(&full));
+    assert_eq!(grouped_rules.len(), full_rules.len());
+    let mut proofs = 0;
+    for (g, f) in grouped_rules.iter().zip(&full_rules) {
+        assert_eq!(g["id"], f["id"]);
+        assert_eq!(g["proofs"], f["proofs"], "{}", g["id"]);
+        assert!(g["enforced"].as_array().unwrap().is_empty());
+        let rows = f["enforced"].as_array().unwrap();
+        let groups = g["groups"].as_array().cloned().unwrap_or_default();
+        let counted: u64 = groups
+            .iter()
+            .map(|x| x["resources"].as_u64().unwrap())
+            .sum();
+        assert_eq!(counted, rows.len() as u64, "rule {}", g["id"]);
+        for group in &groups {
+            // The rows of the full report under this group's type and property.
+            let values = group["values"].as_array().unwrap();
+            let shown: u64 = values
+                .iter()
+                .map(|v| v["resources"].as_u64().unwrap())
+                .sum();
+            assert_eq!(
+                shown + group["otherValues"].as_u64().unwrap(),
+                group["resources"].as_u64().unwrap(),
+                "{group}"
+            );
+            for v in values {
+                let carrying = rows
+                    .iter()
+                    .filter(|r| r["path"] == group["path"] && r["value"] == v["value"])
+                    .count() as u64;
+                assert!(
+                    carrying >= v["resources"].as_u64().unwrap(),
+                    "rule {}: {group}",
+                    g["id"]
+                );
+            }
+        }
+        proofs += rows.len();
+    }
+    assert!(proofs > 100, "only {proofs} proofs");
+}
+
+/// At 500 buckets the default report stays small (its size grows with the kinds of
+/// resources, not their number), and says everything: each gap is listed once, every
+/// proof counted.
+#[test]
+fn a_large_app_gets_a_report_of_bounded_size_that_lists_every_gap() {
+    let dir = tempfile::tempdir().unwrap();
+    let sizes = |dir: &Path| -> Vec<u64> {
+        ["report.json", "report.md", "report.html"]
+            .iter()
+            .map(|f| std::fs::metadata(dir.join(f)).unwrap().len())
+            .collect()
+    };
+    let small = dir.path().join("small");
+    let large = dir.path().join("large");
+    report_with("scale", &small, &["--buckets", "50"]);
+    let report = report_with("scale", &large, &["--buckets", "500"]);
+    let (small, large) = (sizes(&small), sizes(&large));
+    // The pages hold one line per gap's resource and per store at most: ten times the
+    // buckets, well under ten times the size; the JSON itemizes gaps and stores.
+    assert!(large[1] < small[1] * 6, "report.md: {small:?} {large:?}");
+    assert!(large[2] < small[2] * 6, "report.html: {small:?} {large:?}");
+    assert!(large[2] < 200_000, "report.html: {large:?}");
+    let gaps = report["gaps"].as_array().unwrap();
+    assert_eq!(
+        gaps.iter().filter(|g| g["rule"] == "S10").count(),
+        500,
+        "one S10 gap per bucket"
+    );
+    let page = std::fs::read_to_string(dir.path().join("large/report.html")).unwrap();
+    for n in [0, 249, 499] {
+        assert_eq!(
+            page.matches(&format!("/Records{n},")).count()
+                + page.matches(&format!("/Records{n}<")).count(),
+            2,
+            "Records{n} is listed once under Gaps and once under Disaster recovery"
+        );
+    }
+    for rule in report["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["rules"].as_array().unwrap())
+    {
+        let counted: u64 = rule["groups"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|g| g["resources"].as_u64().unwrap())
+            .sum();
+        assert_eq!(rule["proofs"].as_u64().unwrap(), counted, "{}", rule["id"]);
+    }
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! The template rules: every resource-level row of `HIPAA-CONTROLS.md` as code, run on every
+//! The template rules: every resource-level row of `docs/CONTROLS.md` as code, run on every
 //! resource of every stack during synth, however the resource was made.
 //!
 //! A rule reads one resource (and, where the control spans resources, the rest of its
@@ -66,7 +66,7 @@ pub enum Outcome {
 /// One rule.
 #[derive(Debug, Clone, Copy)]
 pub struct RuleSpec {
-    /// The id of `HIPAA-CONTROLS.md`, e.g. `S1`.
+    /// The id of `docs/CONTROLS.md`, e.g. `S1`.
     pub id: &'static str,
     /// What the rule requires, in a sentence.
     pub title: &'static str,
@@ -507,7 +507,7 @@ pub(crate) fn all(checks: impl IntoIterator<Item = Result<Proof, String>>) -> Ou
     }
 }
 
-/// Every rule, in the order of `HIPAA-CONTROLS.md`.
+/// Every rule, in the order of `docs/CONTROLS.md`.
 pub fn rules() -> impl Iterator<Item = &'static RuleSpec> {
     storage::RULES
         .iter()
@@ -552,10 +552,18 @@ pub mod rule {
         pub trait Sealed {}
     }
 
+    // `rule_doc!(ID)`: each rule's API documentation, generated from the rules' catalogue
+    // (`rules()`: what it checks, the types it reads, its HIPAA and NIST controls, whether it
+    // accepts a waiver, the fix) by the test `rule_docs_are_generated_from_the_catalogue`,
+    // which fails when the file and the catalogue differ.
+    include!("rule_docs.rs");
+    #[cfg(test)]
+    pub(crate) use rule_doc;
+
     macro_rules! rules {
         (waivable: $($w:ident),* ; never: $($n:ident),* $(;)?) => {
             $(
-                #[doc = concat!("Rule `", stringify!($w), "` (accepts a waiver with a reason).")]
+                #[doc = rule_doc!($w)]
                 #[derive(Debug, Clone, Copy)]
                 pub struct $w;
                 impl sealed::Sealed for $w {}
@@ -563,7 +571,7 @@ pub mod rule {
                 impl Waivable for $w {}
             )*
             $(
-                #[doc = concat!("Rule `", stringify!($n), "` (accepts no waiver).")]
+                #[doc = rule_doc!($n)]
                 #[derive(Debug, Clone, Copy)]
                 pub struct $n;
                 impl sealed::Sealed for $n {}
@@ -604,6 +612,101 @@ mod tests {
         let mut types = rule::ALL.to_vec();
         types.sort_unstable();
         assert_eq!(sorted, types);
+    }
+
+    /// The source of `rule_docs.rs`: one arm of `rule_doc!` per rule, its documentation
+    /// written from the catalogue.
+    fn rule_docs_source() -> String {
+        use std::fmt::Write as _;
+        let mut out = String::from(
+            "// @generated from the rules' catalogue (`rules()`) by the test\n\
+             // `rule_docs_are_generated_from_the_catalogue` of `compliance/rules/mod.rs`; do not edit.\n\
+             // Regenerate: HIPAA_STACK_UPDATE_DOCS=1 cargo test -p hipaa-stack --lib rule_docs\n\
+             macro_rules! rule_doc {\n",
+        );
+        for r in rules() {
+            let mut doc = format!("Rule `{}`: {}.\n\n", r.id, r.title);
+            let types = if r.types == coverage::EVERY_TYPE {
+                "every resource type".to_owned()
+            } else {
+                r.types
+                    .iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let _ = writeln!(doc, "- **Reads**: {types}.");
+            let cited: Vec<String> = r
+                .controls
+                .iter()
+                .map(|c| {
+                    let title = crate::compliance::control(c).map_or("", |c| c.title);
+                    format!("§{c} ({title})")
+                })
+                .collect();
+            let _ = writeln!(doc, "- **HIPAA**: {}.", cited.join("; "));
+            let nist: std::collections::BTreeSet<&str> = r
+                .controls
+                .iter()
+                .filter_map(|c| crate::compliance::control(c))
+                .flat_map(|c| c.nist.iter().copied())
+                .collect();
+            let _ = writeln!(
+                doc,
+                "- **NIST SP 800-53 Rev. 5**: {}.",
+                nist.into_iter().collect::<Vec<_>>().join(", ")
+            );
+            let waiver = if r.waivable() {
+                format!(
+                    "accepts one with a written reason: `Waiver::new(rule::{}, &construct, \"why\")`.",
+                    r.id
+                )
+            } else if r.id == rule::NEVER_HOLDS_PHI {
+                "accepts only `Waiver::never_holds_phi`.".to_owned()
+            } else {
+                format!(
+                    "accepts none: `Waiver::new(rule::{}, ..)` does not compile.",
+                    r.id
+                )
+            };
+            let _ = writeln!(doc, "- **Waiver**: {waiver}");
+            let _ = writeln!(doc, "- **When it fails**: {}.", r.fix.trim_end_matches('.'));
+            let _ = write!(
+                doc,
+                "\nGenerated from the rules' catalogue (`compliance::rules()`), as is \
+                 `docs/CONTROLS.md`."
+            );
+            let _ = writeln!(out, "    ({}) => {{\n        {:?}\n    }};", r.id, doc);
+        }
+        out.push_str("}\n");
+        out
+    }
+
+    /// Each `rule::X` type's documentation is the catalogue's entry for `X`, written into
+    /// `rule_docs.rs` by this test (`HIPAA_STACK_UPDATE_DOCS=1`), which fails when the two
+    /// differ: the docs cannot drift from what the rules check.
+    #[test]
+    fn rule_docs_are_generated_from_the_catalogue() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/compliance/rules/rule_docs.rs"
+        );
+        let expected = rule_docs_source();
+        if std::env::var_os("HIPAA_STACK_UPDATE_DOCS").is_some() {
+            std::fs::write(path, &expected).expect("rule_docs.rs is written");
+        }
+        let written = std::fs::read_to_string(path).expect("rule_docs.rs is read");
+        assert!(
+            written == expected,
+            "rule_docs.rs differs from the catalogue; regenerate it with \
+             HIPAA_STACK_UPDATE_DOCS=1 cargo test -p hipaa-stack --lib rule_docs"
+        );
+        // And the types carry it: the documentation compiled into `rule::S1` is the
+        // catalogue's.
+        let s1 = rule_spec("S1").expect("S1");
+        assert!(rule::rule_doc!(S1).contains(s1.title));
+        assert!(rule::rule_doc!(S1).contains("does not compile"));
+        assert!(rule::rule_doc!(S9).contains("written reason"));
     }
 
     #[test]
