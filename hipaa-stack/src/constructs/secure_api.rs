@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 use crate::app::{Attr, Handle, Id, Name, Reference};
 use crate::cfn::apigateway::{
     AccessLogSetting, Account, ApiResource, Authorizer, Deployment, EndpointConfiguration,
-    ExecutionLogGroup,
-    Integration, Method as CfnMethod, MethodSetting, RestApi, Stage,
+    ExecutionLogGroup, Integration, Method as CfnMethod, MethodSetting, RestApi, Stage,
 };
 use crate::cfn::iam::{ManagedPolicy, Role as CfnRole};
 use crate::cfn::lambda::Permission;
@@ -222,7 +221,9 @@ fn user_pool_problem(arn: &str) -> Option<String> {
             .strip_prefix("userpool/")
             .and_then(|id| id.split_once('_'))
             .is_some_and(|(region, id)| {
-                region == parts[3] && !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric())
+                region == parts[3]
+                    && !id.is_empty()
+                    && id.bytes().all(|b| b.is_ascii_alphanumeric())
             });
     (!ok).then(|| {
         format!(
@@ -376,7 +377,7 @@ const ACCESS_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","extendedRe
 /// Lambda proxy integration), `DocsInvoke0…` (the permission of API Gateway to invoke the
 /// route's function, from that route of that stage only), `DocsAuthorizer0…` (one per
 /// Cognito user pool), `DocsDeployment`, `DocsStage`, `DocsAccessLogs` (the access-log
-/// group), `DocsWebAcl`, `DocsWebAclAssociation`, `DocsWafLogs` and `DocsWafLogging`; the
+/// group), `DocsExecutionLogs` (the execution-log group), `DocsWebAcl`, `DocsWebAclAssociation`, `DocsWafLogs` and `DocsWafLogging`; the
 /// first API of an account and region also `DocsCloudWatchRole`, `DocsCloudWatchPolicy` and `DocsAccount` (API
 /// Gateway's account settings: the role it writes execution logs with, one per account and
 /// region; the other APIs of that account and region deploy after it).
@@ -475,7 +476,10 @@ impl SecureApi<NoKey, NoWaf, NoRoutes> {
 }
 
 impl<K, W, R> SecureApi<K, W, R> {
-    fn into_state<K2, W2, R2>(self, change: impl FnOnce(K, W, R) -> (K2, W2, R2)) -> SecureApi<K2, W2, R2> {
+    fn into_state<K2, W2, R2>(
+        self,
+        change: impl FnOnce(K, W, R) -> (K2, W2, R2),
+    ) -> SecureApi<K2, W2, R2> {
         let (key, waf, routes_state) = change(self.key, self.waf, self.routes_state);
         SecureApi {
             id: self.id,
@@ -796,7 +800,10 @@ impl Node for ApiNode {
         Ok(())
     }
 
-    fn render(&self, cx: &mut RenderCx<'_>) -> std::result::Result<Vec<Resource>, serde_json::Error> {
+    fn render(
+        &self,
+        cx: &mut RenderCx<'_>,
+    ) -> std::result::Result<Vec<Resource>, serde_json::Error> {
         let path = cx.path();
         let key = cx.resolve(self.key.arn());
         let mut out = Vec::new();
@@ -926,12 +933,19 @@ impl Node for ApiNode {
         }
         out.push(deployment);
 
-        out.push(encrypted_log_group(cx, "AccessLogs", key.clone(), self.log_retention)?);
+        out.push(encrypted_log_group(
+            cx,
+            "AccessLogs",
+            key.clone(),
+            self.log_retention,
+        )?);
 
         // API Gateway's account settings: the first API of an account and region writes
         // them; the others wait for them (DependsOn in its stack, an import from another).
         let owner = Self::account_owner(cx.arena, cx.stack).unwrap_or(cx.construct);
-        let mut description = Expr::lit(format!("{path}: every route authenticated, logged, traced and throttled"));
+        let mut description = Expr::lit(format!(
+            "{path}: every route authenticated, logged, traced and throttled"
+        ));
         let mut account_dependency = None;
         if owner == cx.construct {
             out.push(Resource::new(
@@ -1015,7 +1029,9 @@ impl Node for ApiNode {
             .keep(Keep::Retain),
         );
         let access_log_arn = Expr::join([
-            Expr::sub_pseudo("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"),
+            Expr::sub_pseudo(
+                "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:",
+            ),
             cx.own_ref("AccessLogs"),
         ]);
         let mut stage = Resource::new(
@@ -1088,7 +1104,12 @@ mod tests {
                         .encryption(&key)
                         .waf(Waf::managed_rules().rate_limit(500))
                         .route(HttpMethod::Get, "/docs/{id}", &reader, Auth::iam())
-                        .route(HttpMethod::Get, "/docs", &reader, Auth::cognito(POOL).unwrap())
+                        .route(
+                            HttpMethod::Get,
+                            "/docs",
+                            &reader,
+                            Auth::cognito(POOL).unwrap(),
+                        )
                         .throttling(20, 40),
                 )
                 .unwrap();
@@ -1120,10 +1141,7 @@ mod tests {
             prop(&t, "DocsRoute1", "/AuthorizerId"),
             &json!({ "Ref": "DocsAuthorizer0" })
         );
-        assert_eq!(
-            prop(&t, "DocsAuthorizer0", "/ProviderARNs"),
-            &json!([POOL])
-        );
+        assert_eq!(prop(&t, "DocsAuthorizer0", "/ProviderARNs"), &json!([POOL]));
         assert_eq!(prop(&t, "DocsRoute0", "/Integration/Type"), "AWS_PROXY");
         assert_eq!(
             resource(&t, "DocsDeployment")["DependsOn"],
@@ -1194,8 +1212,16 @@ mod tests {
         );
         assert_eq!(prop(&t, "DocsWebAcl", "/Scope"), "REGIONAL");
         let rules = prop(&t, "DocsWebAcl", "/Rules").as_array().unwrap();
-        assert!(rules.iter().any(|r| r["Name"] == "AWSManagedRulesCommonRuleSet"));
-        assert!(rules.iter().any(|r| r["Name"] == "AWSManagedRulesKnownBadInputsRuleSet"));
+        assert!(
+            rules
+                .iter()
+                .any(|r| r["Name"] == "AWSManagedRulesCommonRuleSet")
+        );
+        assert!(
+            rules
+                .iter()
+                .any(|r| r["Name"] == "AWSManagedRulesKnownBadInputsRuleSet")
+        );
         assert_eq!(
             rules.last().unwrap()["Statement"]["RateBasedStatement"]["Limit"],
             500
@@ -1221,7 +1247,10 @@ mod tests {
             trust["Principal"],
             json!({ "Service": "apigateway.amazonaws.com" })
         );
-        assert_eq!(resource(&t, "DocsStage")["DependsOn"], json!(["DocsAccount", "DocsExecutionLogs"]));
+        assert_eq!(
+            resource(&t, "DocsStage")["DependsOn"],
+            json!(["DocsAccount", "DocsExecutionLogs"])
+        );
     }
 
     /// Two APIs of one account and region, in two stacks: one writes the account settings,
@@ -1259,7 +1288,10 @@ mod tests {
         assert!(ta["Resources"].get("OneAccount").is_some());
         assert!(ta["Resources"].get("TwoAccount").is_none());
         assert!(tb["Resources"].get("ThreeAccount").is_none());
-        assert_eq!(resource(&ta, "TwoStage")["DependsOn"], json!(["OneAccount", "TwoExecutionLogs"]));
+        assert_eq!(
+            resource(&ta, "TwoStage")["DependsOn"],
+            json!(["OneAccount", "TwoExecutionLogs"])
+        );
         let description = prop(&tb, "ThreeStage", "/Description").to_string();
         assert!(description.contains("Fn::ImportValue"), "{description}");
         // The root path's method is on the root resource.
@@ -1358,7 +1390,9 @@ mod tests {
         let assembly = app.synth().unwrap();
         let findings = assembly.evaluation().findings();
         assert!(findings.is_empty(), "{findings:?}");
-        for rule in ["A4", "A4M", "A4X", "A4W", "A4R", "A4C", "A4E", "A4I", "P2", "L1", "I2"] {
+        for rule in [
+            "A4", "A4M", "A4X", "A4W", "A4R", "A4C", "A4E", "A4I", "P2", "L1", "I2",
+        ] {
             assert!(
                 assembly.evaluation().results.iter().any(|r| r.rule == rule
                     && matches!(r.status, crate::compliance::Status::Enforced { .. })),

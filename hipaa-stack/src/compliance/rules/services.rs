@@ -631,7 +631,8 @@ fn for_every_method(entry: &Value) -> bool {
 
 /// A number written as a number or as text.
 fn number(v: &Value) -> Option<f64> {
-    v.as_f64().or_else(|| text(v).and_then(|t| t.trim().parse().ok()))
+    v.as_f64()
+        .or_else(|| text(v).and_then(|t| t.trim().parse().ok()))
 }
 
 fn a4x(cx: &Cx<'_>) -> Outcome {
@@ -654,10 +655,12 @@ fn names_stage(cx: &Cx<'_>, arn: &Value) -> bool {
         Some(id) => super::compute::mentions(arn, id),
         None => text(api).is_some_and(|a| text_or_json(arn).contains(&format!("/restapis/{a}/"))),
     };
-    let stage_named = cx
-        .prop("/StageName")
-        .and_then(text)
-        .is_some_and(|name| text_or_json(arn).ends_with(&format!("/stages/{name}")));
+    let stage_named = cx.prop("/StageName").and_then(text).is_some_and(|name| {
+        // As text, or as the last literal of a `Fn::Join` that `text_or_json` writes as JSON.
+        let written = text_or_json(arn);
+        let tail = format!("/stages/{name}");
+        written.ends_with(&tail) || written.contains(&format!("{tail}\""))
+    });
     api_named && stage_named
 }
 
@@ -675,7 +678,11 @@ fn a4w(cx: &Cx<'_>) -> Outcome {
         .others("AWS::WAFv2::WebACL")
         .find(|acl| super::compute::mentions(acl_value, acl.logical_id()));
     let rules = match acl {
-        Some(acl) if acl.properties()["Rules"].as_array().is_some_and(|r| !r.is_empty()) => {
+        Some(acl)
+            if acl.properties()["Rules"]
+                .as_array()
+                .is_some_and(|r| !r.is_empty()) =>
+        {
             proof_of(acl, "/Rules").ok_or_default()
         }
         Some(acl) => Err(format!(
@@ -775,12 +782,10 @@ fn a4e(cx: &Cx<'_>) -> Outcome {
     let written = text_or_json(destination);
     let group = cx.others("AWS::Logs::LogGroup").find(|g| {
         super::compute::mentions(destination, g.logical_id())
-            || g.properties()["LogGroupName"]
-                .as_str()
-                .is_some_and(|name| {
-                    written.ends_with(&format!(":log-group:{name}"))
-                        || written.ends_with(&format!(":log-group:{name}:*"))
-                })
+            || g.properties()["LogGroupName"].as_str().is_some_and(|name| {
+                written.ends_with(&format!(":log-group:{name}"))
+                    || written.ends_with(&format!(":log-group:{name}:*"))
+            })
     });
     match group {
         Some(g) => match customer_key(&cx.on(g), "/KmsKeyId") {
