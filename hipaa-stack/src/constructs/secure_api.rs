@@ -527,7 +527,7 @@ impl<K, W, R> SecureApi<K, W, R> {
         self.into_state(|key, waf, _| (key, waf, Routes))
     }
 
-    /// The name of the stage: letters, digits, `-` and `_`, at most 128. Default: `v1`.
+    /// The name of the stage: letters, digits and `_`, at most 128. Default: `v1`.
     pub fn stage_name(mut self, name: impl Into<String>) -> Self {
         self.stage_name = name.into();
         self
@@ -778,10 +778,10 @@ impl Node for ApiNode {
             && self
                 .stage_name
                 .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_');
         if !stage_ok {
             return Err(format!(
-                "`{}` is not a stage name API Gateway accepts: 1 to 128 letters, digits, `-` and `_`",
+                "`{}` is not a stage name API Gateway accepts: 1 to 128 letters, digits and `_`",
                 self.stage_name
             ));
         }
@@ -1340,6 +1340,7 @@ mod tests {
                 "declared twice",
             ),
             (with("/docs").stage_name("prod stage"), "not a stage name"),
+            (with("/docs").stage_name("prod-1"), "not a stage name"),
             (with("/docs").throttling(0, 10), "rule A4R"),
             (with("/docs").throttling(10, 6000), "rule A4R"),
         ] {
