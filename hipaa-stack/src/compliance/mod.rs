@@ -106,6 +106,23 @@ pub(crate) const HTTP_REDIRECT_NO_CERTIFICATE: ConstructWaiver = ConstructWaiver
              listener serves the ACM certificate",
 };
 
+/// A4C on the stage of a `SecureApi`, which caches nothing: the packs ask for a cache.
+pub(crate) const API_STAGE_NO_CACHE: ConstructWaiver = ConstructWaiver {
+    rule: "A4C",
+    reason: "this stage caches no response (CacheClusterEnabled false, CachingEnabled false for \
+             every method): responses hold PHI and are kept nowhere, so there is no cache to \
+             encrypt; hipaa-stack's rule A4C accepts a stage without a cache or with an \
+             encrypted one",
+};
+
+/// A4I on the stage of a `SecureApi`, whose backends are Lambda functions.
+pub(crate) const API_STAGE_LAMBDA_BACKENDS: ConstructWaiver = ConstructWaiver {
+    rule: "A4I",
+    reason: "every integration of this stage is a Lambda proxy (AWS_PROXY), which API Gateway \
+             calls through Lambda's API over TLS with its own credentials (rule A4I); a client \
+             certificate authenticates API Gateway to an HTTP backend, and this API has none",
+};
+
 /// E14 on the VPC of a `SecureVpc`: its default security group keeps AWS's rules.
 pub(crate) const DEFAULT_SECURITY_GROUP: ConstructWaiver = ConstructWaiver {
     rule: "E14",

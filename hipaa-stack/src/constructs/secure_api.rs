@@ -12,6 +12,7 @@ use crate::cfn::iam::{ManagedPolicy, Role as CfnRole};
 use crate::cfn::lambda::Permission;
 use crate::cfn::policy::{PolicyDocument, Principal, Statement};
 use crate::cfn::{Expr, Keep, Pseudo, Resource};
+use crate::compliance::{API_STAGE_LAMBDA_BACKENDS, API_STAGE_NO_CACHE, record_pack_suppressions};
 use crate::constructs::log_group::{DEFAULT_LOG_RETENTION, LogRetention, encrypted_log_group};
 use crate::constructs::node::{KeyService, Node, RenderCx, Used};
 use crate::constructs::public_load_balancer::web_acl;
@@ -1063,6 +1064,10 @@ impl Node for ApiNode {
             stage = stage.depends_on(&account);
         }
         stage = stage.depends_on(&cx.logical("ExecutionLogs"));
+        // What the rule packs ask of a stage that this one meets another way, with why.
+        for exception in [API_STAGE_NO_CACHE, API_STAGE_LAMBDA_BACKENDS] {
+            record_pack_suppressions(&mut stage, exception.rule, exception.reason);
+        }
         out.push(stage);
 
         let stage_arn = Expr::join([
@@ -1201,6 +1206,26 @@ mod tests {
             .unwrap();
         assert!(format.contains("$context.resourcePath"), "{format}");
         assert!(!format.contains("$context.path"), "{format}");
+        // The packs ask for a cache and a client certificate; the stage says why it has
+        // neither, in the metadata they read.
+        let nag = &resource(&t, "DocsStage")["Metadata"]["cdk_nag"]["rules_to_suppress"];
+        let ids: Vec<&str> = nag
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "HIPAA.Security-APIGWCacheEnabledAndEncrypted",
+                "HIPAA.Security-APIGWSSLEnabled"
+            ]
+        );
+        assert_eq!(
+            resource(&t, "DocsStage")["Metadata"]["checkov"]["skip"][0]["id"],
+            "CKV_AWS_120"
+        );
     }
 
     #[test]

@@ -197,7 +197,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         types: &["AWS::ApiGateway::Method"],
         controls: TRANSIT,
         fix: "integrate with Lambda (`AWS_PROXY`) or with an `https://` endpoint; never `http://`",
-        packs: packs(Some("HIPAA.Security-APIGWSSLEnabled"), Some("CKV2_AWS_51")),
+        packs: packs(Some("HIPAA.Security-APIGWSSLEnabled"), None),
         check: a4i,
     },
     RuleSpec {
