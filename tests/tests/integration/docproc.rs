@@ -486,6 +486,41 @@ fn docproc_deploys_reads_back_and_a_second_up_uploads_nothing() {
     for stack in ["docproc-security", "docproc-app"] {
         assert!(all.contains(&format!("{stack}: unchanged")), "{all}");
     }
+
+    // `destroy` keeps the stores of PHI and says so: the queues (uploads' keys, failed
+    // events whole), the table, the inbox and every log group the API writes.
+    let destroy = run_example_with_env("docproc", &["destroy", "--yes", "--json"], &moto.env());
+    let stdout = String::from_utf8_lossy(&destroy.stdout);
+    assert!(
+        destroy.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&destroy.stderr)
+    );
+    let retained: Vec<Value> = stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|e| e["event"] == "retained")
+        .collect();
+    let phi = |id: &str| {
+        retained
+            .iter()
+            .find(|e| e["logicalId"] == id)
+            .map(|e| e["phi"] == true)
+    };
+    for id in [
+        "Uploads",
+        "UploadsDeadLetters",
+        "WorkerDeadLetters",
+        "ReaderDeadLetters",
+        "Results",
+        "Inbox",
+        "DocumentsAccessLogs",
+        "DocumentsExecutionLogs",
+        "DocumentsWafLogs",
+    ] {
+        assert_eq!(phi(id), Some(true), "{id}: {stdout}");
+    }
+    assert_eq!(phi("AccessLogs"), Some(false), "{stdout}");
 }
 
 // ---------------------------------------------------------------------------------------
