@@ -35,7 +35,8 @@ unchanged and their settings can be read back through the service APIs:
   cannot be deleted), and so are the VPC's flow logs.
 * The HTTPS front door (ACM certificates, WAFv2, load balancer attributes and targets): see
   `hipaa_moto_frontdoor.py`; Lambda functions, queues, tables and bucket notifications in
-  `hipaa_moto_serverless.py`.
+  `hipaa_moto_serverless.py`; API Gateway REST APIs (stages, the account's CloudWatch role,
+  authorizers, web ACLs on stages) in `hipaa_moto_api.py`.
 """
 
 import json
@@ -751,6 +752,7 @@ def _delete_alarm(physical_id, account_id, region_name):
 
 import hipaa_moto_frontdoor  # noqa: E402,F401  (registers its models and patches)
 import hipaa_moto_serverless  # noqa: E402,F401  (registers its models and patches)
+import hipaa_moto_api  # noqa: E402,F401  (registers its models and patches)
 
 HARNESS_MODELS = [
     _make("AWS::SecretsManager::Secret", "secretsmanager", _create_secret, _delete_secret),

@@ -6,6 +6,11 @@
 //! upload event), names the documents it saw in its log (object keys, never contents), and
 //! answers with the messages that failed (`batchItemFailures`), so that only those are
 //! retried and, after the queue's `max_receives`, kept in its dead-letter queue.
+//!
+//! The same binary serves the `Reader` function behind the `SecureApi` of the example: to an
+//! API Gateway proxy event (`GET /documents/{key}`, signed with IAM) it answers which
+//! document was asked for and the table that holds its results (`RESULTS_TABLE`). Reading
+//! the item itself needs the AWS SDK, which this standard-library build leaves out.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -63,8 +68,29 @@ fn exchange(
     Ok((status, request_id, body))
 }
 
-/// The answer to one batch: the ids of the messages whose upload event could not be read.
+/// The answer to an API Gateway proxy event: the document asked for, never its contents.
+fn answer_request(event: &Value, table: &str) -> Value {
+    match event["pathParameters"]["key"].as_str() {
+        Some(key) if !key.is_empty() => json!({
+            "statusCode": 200,
+            "headers": { "content-type": "application/json" },
+            "body": json!({ "document": key, "table": table }).to_string()
+        }),
+        _ => json!({ "statusCode": 400, "body": "{\"error\":\"no document key\"}" }),
+    }
+}
+
+/// The answer to one event: a request of API Gateway, or a batch of the queue.
 fn handle(event: &Value) -> Value {
+    if event.get("requestContext").is_some() {
+        let table = std::env::var("RESULTS_TABLE").unwrap_or_default();
+        return answer_request(event, &table);
+    }
+    handle_batch(event)
+}
+
+/// The answer to one batch: the ids of the messages whose upload event could not be read.
+fn handle_batch(event: &Value) -> Value {
     let mut failures = Vec::new();
     for record in event["Records"].as_array().into_iter().flatten() {
         let id = record["messageId"].as_str().unwrap_or_default();
@@ -130,5 +156,22 @@ mod tests {
             handle(&event),
             json!({ "batchItemFailures": [{ "itemIdentifier": "b" }] })
         );
+    }
+
+    #[test]
+    fn a_request_of_api_gateway_names_the_document_asked_for() {
+        let event = json!({
+            "requestContext": { "httpMethod": "GET" },
+            "pathParameters": { "key": "scans/1.pdf" }
+        });
+        let answer = answer_request(&event, "Results");
+        assert_eq!(answer["statusCode"], 200);
+        let body: Value = serde_json::from_str(answer["body"].as_str().unwrap()).unwrap();
+        assert_eq!(
+            body,
+            json!({ "document": "scans/1.pdf", "table": "Results" })
+        );
+        let missing = answer_request(&json!({ "requestContext": {} }), "Results");
+        assert_eq!(missing["statusCode"], 400);
     }
 }

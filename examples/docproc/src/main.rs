@@ -1,10 +1,13 @@
 //! A serverless document processor in two stacks: uploads land in a bucket of PHI, which
 //! sends an event for each new object to an encrypted queue; the queue triggers a Rust
 //! function built by `synth` from the `docproc-worker` crate of this workspace; the
-//! function records its results in a DynamoDB table.
+//! function records its results in a DynamoDB table. An API Gateway REST API
+//! (`SecureApi`) answers `GET /documents/{key}` through a second function, `Reader`, for
+//! callers that sign with IAM, behind a WAF web ACL.
 //!
 //! - `docproc-security`: the customer-managed key and the access-log bucket;
-//! - `docproc-app`: the network, the uploads bucket, the queue, the function and the table.
+//! - `docproc-app`: the network, the uploads bucket, the queue, the functions, the table and
+//!   the API.
 //!
 //! `cargo run -p docproc -- synth --out out/docproc` builds the worker (with
 //! `cargo zigbuild`, see the README) into the cloud assembly; `check` and `report` never
@@ -12,7 +15,9 @@
 
 use hipaa_stack::compliance::{Waiver, rule};
 use hipaa_stack::prelude::*;
-use hipaa_stack::{Code, Function, KeyType, SecureQueue, SecureTable};
+use hipaa_stack::{
+    Auth, Code, Function, HttpMethod, KeyType, SecureApi, SecureQueue, SecureTable, Waf,
+};
 
 #[hipaa_stack::main]
 fn docproc(app: &mut App) -> Result<()> {
@@ -63,6 +68,24 @@ fn docproc(app: &mut App) -> Result<()> {
     data.add(inbox.grant_read("WorkerReadsInbox", &worker))?;
     data.add(results.grant_write("WorkerWritesResults", &worker))?;
 
+    // The API: one route, for callers that sign their requests with IAM (execute-api:Invoke).
+    let reader = data.add(
+        Function::new("Reader", Code::cargo_bin("docproc-worker"))
+            .encryption(&key)
+            .network(&net)
+            .memory_mb(256)
+            .reserved_concurrency(5)
+            .env_reference("RESULTS_TABLE", results.name()),
+    )?;
+    data.add(results.grant_read("ReaderReadsResults", &reader))?;
+    let api = data.add(
+        SecureApi::new("Documents")
+            .encryption(&key)
+            .waf(Waf::managed_rules().rate_limit(1000))
+            .route(HttpMethod::Get, "/documents/{key}", &reader, Auth::iam())
+            .throttling(20, 40),
+    )?;
+
     // Every store of PHI is in a backup plan: daily recovery points kept 35 days, encrypted
     // with the key.
     data.add(
@@ -82,5 +105,6 @@ fn docproc(app: &mut App) -> Result<()> {
     data.output("UploadsQueue", queue.url())?;
     data.output("WorkerFunction", worker.name())?;
     data.output("ResultsTable", results.name())?;
+    data.output("DocumentsApi", api.id())?;
     Ok(())
 }

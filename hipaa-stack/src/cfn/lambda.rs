@@ -102,6 +102,9 @@ pub(crate) struct Permission {
     pub function_name: Expr,
     pub principal: &'static str,
     pub source_account: Expr,
+    /// The one source that may invoke it (an API's execute-api ARN).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_arn: Option<Expr>,
 }
 
 impl ResourceType for Permission {

@@ -7,6 +7,7 @@
 //! and every map inside properties keeps the order of its typed fields (raw resources: the
 //! order the program wrote).
 
+pub(crate) mod apigateway;
 pub(crate) mod autoscaling;
 pub(crate) mod backup;
 pub(crate) mod cloudtrail;

@@ -650,6 +650,7 @@ impl Node for FunctionNode {
                 function_name: cx.own_att("", "Arn"),
                 principal: "s3.amazonaws.com",
                 source_account: Expr::pseudo(Pseudo::AccountId),
+                source_arn: None,
             };
             resources.push(Resource::new(cx.logical("S3Permission"), &permission)?);
         }

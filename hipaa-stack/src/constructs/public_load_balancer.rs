@@ -980,83 +980,99 @@ impl Node for LoadBalancerNode {
             out.push(redirect);
         }
 
-        // WAF: the managed rule groups and a rate limit, associated, logged.
-        let visibility = |name: &str| VisibilityConfig {
-            sampled_requests_enabled: true,
-            cloudwatch_metrics_enabled: true,
-            metric_name: name.to_owned(),
-        };
-        let acl_metric = cx.logical("WebAcl");
-        let mut rules: Vec<WafRule> = MANAGED_RULE_GROUPS
-            .iter()
-            .zip(0u32..)
-            .map(|(name, priority)| WafRule {
-                name: (*name).to_owned(),
-                priority,
-                statement: WafStatement::ManagedRuleGroupStatement(ManagedRuleGroup {
-                    vendor_name: "AWS",
-                    name,
-                }),
-                override_action: Some(OverrideAction::None(Empty {})),
-                action: None,
-                visibility_config: visibility(&format!("{acl_metric}{name}")),
-            })
-            .collect();
-        rules.push(WafRule {
-            name: "RateLimitPerAddress".to_owned(),
-            priority: u32::try_from(MANAGED_RULE_GROUPS.len()).unwrap_or(4),
-            statement: WafStatement::RateBasedStatement(RateBased {
-                limit: self.rate_limit,
-                evaluation_window_sec: 300,
-                aggregate_key_type: "IP",
-            }),
-            override_action: None,
-            action: Some(AllowOrBlock::Block(Empty {})),
-            visibility_config: visibility(&format!("{acl_metric}RateLimit")),
-        });
-        out.push(Resource::new(
-            cx.logical("WebAcl"),
-            &WebAcl {
-                scope: "REGIONAL",
-                description: format!("the web ACL of {path}"),
-                default_action: AllowOrBlock::Allow(Empty {}),
-                visibility_config: visibility(&acl_metric),
-                rules,
-            },
-        )?);
-        out.push(Resource::new(
-            cx.logical("WebAclAssociation"),
-            &WebAclAssociation {
-                resource_arn: cx.own_ref(""),
-                web_acl_arn: cx.own_att("WebAcl", "Arn"),
-            },
-        )?);
         let key = cx.resolve(self.key.arn());
-        out.push(
-            Resource::new(
-                cx.logical("WafLogs"),
-                &CfnLogGroup {
-                    log_group_name: Some(waf_log_group_name(&path)),
-                    kms_key_id: key,
-                    retention_in_days: crate::constructs::log_group::DEFAULT_LOG_RETENTION,
-                },
-            )?
-            .keep(Keep::Retain),
-        );
-        out.push(Resource::new(
-            cx.logical("WafLogging"),
-            &LoggingConfiguration {
-                resource_arn: cx.own_att("WebAcl", "Arn"),
-                log_destination_configs: vec![Expr::join([
-                    Expr::sub_pseudo(
-                        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:",
-                    ),
-                    cx.own_ref("WafLogs"),
-                ])],
-            },
-        )?);
+        let resource_arn = cx.own_ref("");
+        out.extend(web_acl(cx, &path, key, resource_arn, self.rate_limit)?);
         Ok(out)
     }
+}
+
+/// The WAFv2 web ACL of a construct, with the AWS managed rule groups and a rate limit per
+/// client address, associated with `resource_arn` and logged to an encrypted
+/// `aws-waf-logs-` log group: `WebAcl`, `WebAclAssociation`, `WafLogs`, `WafLogging`.
+pub(crate) fn web_acl(
+    cx: &mut RenderCx<'_>,
+    path: &str,
+    key: Expr,
+    resource_arn: Expr,
+    rate_limit: u32,
+) -> Result<Vec<Resource>, serde_json::Error> {
+    let mut out = Vec::new();
+    // WAF: the managed rule groups and a rate limit, associated, logged.
+    let visibility = |name: &str| VisibilityConfig {
+        sampled_requests_enabled: true,
+        cloudwatch_metrics_enabled: true,
+        metric_name: name.to_owned(),
+    };
+    let acl_metric = cx.logical("WebAcl");
+    let mut rules: Vec<WafRule> = MANAGED_RULE_GROUPS
+        .iter()
+        .zip(0u32..)
+        .map(|(name, priority)| WafRule {
+            name: (*name).to_owned(),
+            priority,
+            statement: WafStatement::ManagedRuleGroupStatement(ManagedRuleGroup {
+                vendor_name: "AWS",
+                name,
+            }),
+            override_action: Some(OverrideAction::None(Empty {})),
+            action: None,
+            visibility_config: visibility(&format!("{acl_metric}{name}")),
+        })
+        .collect();
+    rules.push(WafRule {
+        name: "RateLimitPerAddress".to_owned(),
+        priority: u32::try_from(MANAGED_RULE_GROUPS.len()).unwrap_or(4),
+        statement: WafStatement::RateBasedStatement(RateBased {
+            limit: rate_limit,
+            evaluation_window_sec: 300,
+            aggregate_key_type: "IP",
+        }),
+        override_action: None,
+        action: Some(AllowOrBlock::Block(Empty {})),
+        visibility_config: visibility(&format!("{acl_metric}RateLimit")),
+    });
+    out.push(Resource::new(
+        cx.logical("WebAcl"),
+        &WebAcl {
+            scope: "REGIONAL",
+            description: format!("the web ACL of {path}"),
+            default_action: AllowOrBlock::Allow(Empty {}),
+            visibility_config: visibility(&acl_metric),
+            rules,
+        },
+    )?);
+    out.push(Resource::new(
+        cx.logical("WebAclAssociation"),
+        &WebAclAssociation {
+            resource_arn,
+            web_acl_arn: cx.own_att("WebAcl", "Arn"),
+        },
+    )?);
+    out.push(
+        Resource::new(
+            cx.logical("WafLogs"),
+            &CfnLogGroup {
+                log_group_name: Some(waf_log_group_name(path)),
+                kms_key_id: key,
+                retention_in_days: crate::constructs::log_group::DEFAULT_LOG_RETENTION,
+            },
+        )?
+        .keep(Keep::Retain),
+    );
+    out.push(Resource::new(
+        cx.logical("WafLogging"),
+        &LoggingConfiguration {
+            resource_arn: cx.own_att("WebAcl", "Arn"),
+            log_destination_configs: vec![Expr::join([
+                Expr::sub_pseudo(
+                    "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:",
+                ),
+                cx.own_ref("WafLogs"),
+            ])],
+        },
+    )?);
+    Ok(out)
 }
 
 /// The name of the WAF log group of the construct at `path` (`stack/Construct`): WAF

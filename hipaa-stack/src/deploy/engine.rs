@@ -225,7 +225,8 @@ pub fn billing(resource_type: &str) -> Option<&'static str> {
         "AWS::EC2::Volume" => "the volume",
         "AWS::EC2::NatGateway" => "the NAT gateway, hourly",
         "AWS::SecretsManager::Secret" => "the secret, monthly",
-        "AWS::DynamoDB::Table" => "the table's storage",
+        "AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable" => "the table's storage",
+        "AWS::SQS::Queue" => "the requests on the messages kept",
         _ => return None,
     })
 }

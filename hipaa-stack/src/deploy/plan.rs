@@ -71,6 +71,14 @@ const PHI_STORES: &[(&str, &str)] = &[
     ("AWS::Backup::BackupVault", "the recovery points"),
     ("AWS::EC2::Volume", "the volume's data"),
     ("AWS::DynamoDB::Table", "the table's items"),
+    (
+        "AWS::DynamoDB::GlobalTable",
+        "the table's items, in every region",
+    ),
+    (
+        "AWS::SQS::Queue",
+        "the messages in the queue (a dead-letter queue keeps failed events whole)",
+    ),
     ("AWS::SecretsManager::Secret", "the secret"),
 ];
 
@@ -437,6 +445,43 @@ mod tests {
             }],
             ..ResourceChange::default()
         }
+    }
+
+    /// Queues hold messages of PHI (an upload's key, a failed event whole) and tables hold
+    /// items: both are stores, a function's dead-letter queue too.
+    #[test]
+    fn queues_and_tables_are_stores_of_phi() {
+        let app = App::new("t");
+        let stack = app.stack("s").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let net = stack
+            .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
+            .unwrap();
+        stack
+            .add(crate::SecureQueue::new("Jobs").encryption(&key))
+            .unwrap();
+        stack
+            .add(crate::SecureTable::new("Results", "Id", crate::KeyType::String).encryption(&key))
+            .unwrap();
+        stack
+            .add(
+                crate::Function::new("Worker", crate::Code::zip("w.zip"))
+                    .encryption(&key)
+                    .network(&net),
+            )
+            .unwrap();
+        let assembly = app.check().unwrap();
+        let template = assembly.stack("s").unwrap().template();
+        for (id, kind) in [
+            ("Jobs", "AWS::SQS::Queue"),
+            ("JobsDeadLetters", "AWS::SQS::Queue"),
+            ("WorkerDeadLetters", "AWS::SQS::Queue"),
+            ("Results", "AWS::DynamoDB::Table"),
+        ] {
+            assert!(template.resource(id).is_some(), "{id}");
+            assert!(is_phi_store(template, id, kind), "{id}");
+        }
+        assert!(data_at_stake("AWS::SQS::Queue").is_some_and(|d| d.contains("messages")));
     }
 
     #[test]

@@ -248,6 +248,26 @@ ddb = boto3.client("dynamodb", **kw)
 s3 = boto3.client("s3", **kw)
 notify = s3.get_bucket_notification_configuration(Bucket=outs["InboxBucket"])
 notify.pop("ResponseMetadata", None)
+apigw = boto3.client("apigateway", **kw)
+def api_state(api_id):
+    stage = apigw.get_stage(restApiId=api_id, stageName="v1")
+    methods = []
+    for r in apigw.get_resources(restApiId=api_id)["items"]:
+        for verb in (r.get("resourceMethods") or {}):
+            m = apigw.get_method(restApiId=api_id, resourceId=r["id"], httpMethod=verb)
+            methods.append({"path": r["path"], "method": verb,
+                            "authorizationType": m["authorizationType"],
+                            "integration": m["methodIntegration"]["type"]})
+    arn = "arn:aws:apigateway:us-east-1::/restapis/%s/stages/v1" % api_id
+    acl = boto3.client("wafv2", **kw).get_web_acl_for_resource(ResourceArn=arn).get("WebACL") or {}
+    return {
+        "endpoint": apigw.get_rest_api(restApiId=api_id)["endpointConfiguration"],
+        "stage": {k: stage.get(k) for k in ("tracingEnabled", "methodSettings", "accessLogSettings", "webAclArn", "cacheClusterEnabled")},
+        "methods": methods,
+        "acl": {"arn": acl.get("ARN"), "rules": [r["Name"] for r in acl.get("Rules", [])]},
+        "account": apigw.get_account().get("cloudwatchRoleArn"),
+        "log_groups": [g["logGroupName"] for g in boto3.client("logs", **kw).describe_log_groups()["logGroups"]],
+    }
 print(json.dumps({
     "outputs": outs,
     "resources": resources,
@@ -261,6 +281,7 @@ print(json.dumps({
     "table": ddb.describe_table(TableName=outs["ResultsTable"])["Table"],
     "backups": ddb.describe_continuous_backups(TableName=outs["ResultsTable"])["ContinuousBackupsDescription"],
     "notify": notify,
+    "api": api_state(outs["DocumentsApi"]),
 }, default=str))
 "#;
 
@@ -384,6 +405,75 @@ fn docproc_deploys_reads_back_and_a_second_up_uploads_nothing() {
         "ENABLED"
     );
 
+    // The API: a regional REST API whose one route is signed with IAM and calls the reader
+    // through a Lambda proxy; its stage logs every call into the encrypted access-log group,
+    // logs errors without bodies, traces, throttles, caches nothing, and is behind the web
+    // ACL; the account's CloudWatch role is the API's.
+    let api = &state["api"];
+    assert_eq!(api["endpoint"]["types"], serde_json::json!(["REGIONAL"]));
+    assert_eq!(
+        api["methods"],
+        serde_json::json!([{
+            "path": "/documents/{key}",
+            "method": "GET",
+            "authorizationType": "AWS_IAM",
+            "integration": "AWS_PROXY"
+        }])
+    );
+    let stage = &api["stage"];
+    assert_eq!(stage["tracingEnabled"], true);
+    assert_eq!(stage["cacheClusterEnabled"], false);
+    let access_logs = stage["accessLogSettings"]["destinationArn"]
+        .as_str()
+        .unwrap();
+    let access_group = state["resources"]["DocumentsAccessLogs"].as_str().unwrap();
+    assert_eq!(
+        access_logs,
+        format!("arn:aws:logs:us-east-1:123456789012:log-group:{access_group}")
+    );
+    let every = &stage["methodSettings"]["*/*"];
+    assert_eq!(every["loggingLevel"], "ERROR");
+    assert_eq!(every["dataTraceEnabled"], false);
+    assert_eq!(every["metricsEnabled"], true);
+    assert_eq!(every["throttlingRateLimit"], 20.0);
+    assert_eq!(every["throttlingBurstLimit"], 40);
+    assert_eq!(every["cachingEnabled"], false);
+    assert_eq!(stage["webAclArn"], api["acl"]["arn"]);
+    for rule in [
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+        "RateLimitPerAddress",
+    ] {
+        assert!(
+            api["acl"]["rules"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r == rule),
+            "{}",
+            api["acl"]
+        );
+    }
+    let role = api["account"].as_str().unwrap();
+    assert!(
+        role.ends_with(
+            state["resources"]["DocumentsCloudWatchRole"]
+                .as_str()
+                .unwrap()
+        ),
+        "{role}"
+    );
+    let api_id = state["outputs"]["DocumentsApi"].as_str().unwrap();
+    assert!(
+        api["log_groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| *g == format!("API-Gateway-Execution-Logs_{api_id}/v1")),
+        "{}",
+        api["log_groups"]
+    );
+
     // A second `up` with no change: nothing uploaded, nothing deployed.
     let second = up();
     let all = format!(
@@ -396,6 +486,41 @@ fn docproc_deploys_reads_back_and_a_second_up_uploads_nothing() {
     for stack in ["docproc-security", "docproc-app"] {
         assert!(all.contains(&format!("{stack}: unchanged")), "{all}");
     }
+
+    // `destroy` keeps the stores of PHI and says so: the queues (uploads' keys, failed
+    // events whole), the table, the inbox and every log group the API writes.
+    let destroy = run_example_with_env("docproc", &["destroy", "--yes", "--json"], &moto.env());
+    let stdout = String::from_utf8_lossy(&destroy.stdout);
+    assert!(
+        destroy.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&destroy.stderr)
+    );
+    let retained: Vec<Value> = stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|e| e["event"] == "retained")
+        .collect();
+    let phi = |id: &str| {
+        retained
+            .iter()
+            .find(|e| e["logicalId"] == id)
+            .map(|e| e["phi"] == true)
+    };
+    for id in [
+        "Uploads",
+        "UploadsDeadLetters",
+        "WorkerDeadLetters",
+        "ReaderDeadLetters",
+        "Results",
+        "Inbox",
+        "DocumentsAccessLogs",
+        "DocumentsExecutionLogs",
+        "DocumentsWafLogs",
+    ] {
+        assert_eq!(phi(id), Some(true), "{id}: {stdout}");
+    }
+    assert_eq!(phi("AccessLogs"), Some(false), "{stdout}");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -499,6 +624,134 @@ mod endpoint {
             err.contains("Maximum batch window in seconds must be greater than 0"),
             "{err}"
         );
+    }
+
+    /// A REST API of raw resources (an API, a method on its root, a deployment) and
+    /// `build`'s resources, through `check` (the endpoint judges it, not the rules).
+    fn raw_api(
+        build: impl FnOnce(&Stack<'_>, Handle<RawResource>, Handle<RawResource>),
+    ) -> hipaa_stack::Assembly {
+        let app = App::new("api");
+        {
+            let stack = app.stack("api").unwrap();
+            let api = stack
+                .add(RawResource::new("Api", "AWS::ApiGateway::RestApi").property("Name", "api"))
+                .unwrap();
+            let method = stack
+                .add(
+                    RawResource::new("Root", "AWS::ApiGateway::Method")
+                        .property("RestApiId", api.reference())
+                        .property("ResourceId", api.attribute("RootResourceId"))
+                        .property("HttpMethod", "GET")
+                        .property("AuthorizationType", "AWS_IAM")
+                        .property(
+                            "Integration",
+                            hipaa_stack::json::json!({
+                                "Type": "MOCK",
+                                "IntegrationHttpMethod": "POST",
+                                "Uri": ""
+                            }),
+                        ),
+                )
+                .unwrap();
+            let deployment = stack
+                .add(
+                    RawResource::new("Deployment", "AWS::ApiGateway::Deployment")
+                        .property("RestApiId", api.reference())
+                        .depends_on(&method),
+                )
+                .unwrap();
+            build(&stack, api, deployment);
+        }
+        app.check().expect("check returns the assembly")
+    }
+
+    /// API Gateway writes no logs until the account names a CloudWatch role: a stage that
+    /// logs in an account without one is refused (UpdateStage).
+    #[tokio::test]
+    async fn a_stage_that_logs_before_the_account_has_a_cloudwatch_role_is_refused_as_on_aws() {
+        let assembly = raw_api(|stack, api, deployment| {
+            stack
+                .add(
+                    RawResource::new("Stage", "AWS::ApiGateway::Stage")
+                        .property("RestApiId", api.reference())
+                        .property("DeploymentId", deployment.reference())
+                        .property("StageName", "v1")
+                        .property(
+                            "MethodSettings",
+                            hipaa_stack::json::json!([{
+                                "ResourcePath": "/*", "HttpMethod": "*", "LoggingLevel": "INFO"
+                            }]),
+                        ),
+                )
+                .unwrap();
+        });
+        let err = refusal(&assembly).await;
+        assert!(
+            err.contains(
+                "CloudWatch Logs role ARN must be set in account settings to enable logging"
+            ),
+            "{err}"
+        );
+    }
+
+    /// A Cognito method needs an authorizer of the API (PutMethod).
+    #[tokio::test]
+    async fn a_cognito_method_without_an_authorizer_is_refused_as_on_aws() {
+        let assembly = raw_api(|stack, api, _| {
+            stack
+                .add(
+                    RawResource::new("Users", "AWS::ApiGateway::Method")
+                        .property("RestApiId", api.reference())
+                        .property("ResourceId", api.attribute("RootResourceId"))
+                        .property("HttpMethod", "POST")
+                        .property("AuthorizationType", "COGNITO_USER_POOLS")
+                        .property(
+                            "Integration",
+                            hipaa_stack::json::json!({
+                                "Type": "MOCK", "IntegrationHttpMethod": "POST", "Uri": ""
+                            }),
+                        ),
+                )
+                .unwrap();
+        });
+        let err = refusal(&assembly).await;
+        assert!(err.contains("requires a valid authorizer"), "{err}");
+    }
+
+    /// WAF protects only a stage that exists (AssociateWebACL).
+    #[tokio::test]
+    async fn a_web_acl_on_a_stage_that_does_not_exist_is_refused_as_on_aws() {
+        let assembly = raw_api(|stack, api, _| {
+            let acl = stack
+                .add(
+                    RawResource::new("Acl", "AWS::WAFv2::WebACL")
+                        .property("Scope", "REGIONAL")
+                        .property("DefaultAction", hipaa_stack::json::json!({ "Allow": {} }))
+                        .property(
+                            "VisibilityConfig",
+                            hipaa_stack::json::json!({
+                                "SampledRequestsEnabled": true,
+                                "CloudWatchMetricsEnabled": true,
+                                "MetricName": "acl"
+                            }),
+                        ),
+                )
+                .unwrap();
+            let _ = api;
+            stack
+                .add(
+                    RawResource::new("Association", "AWS::WAFv2::WebACLAssociation")
+                        .property(
+                            "ResourceArn",
+                            "arn:aws:apigateway:us-east-1::/restapis/abc123/stages/v1",
+                        )
+                        .property("WebACLArn", acl.attribute("Arn")),
+                )
+                .unwrap();
+        });
+        let err = refusal(&assembly).await;
+        assert!(err.contains("WAFNonexistentItemException"), "{err}");
     }
 
     /// A new zip changes only the function's code key, and `up` uploads only it.

@@ -172,6 +172,25 @@ fn a_typed_app_with_every_construct_has_no_finding() {
             .protect(&records),
     )
     .unwrap();
+    let reader = data
+        .add(
+            crate::Function::new("Reader", crate::Code::zip("reader.zip"))
+                .encryption(&key)
+                .network(&net),
+        )
+        .unwrap();
+    data.add(
+        crate::SecureApi::new("Docs")
+            .encryption(&key)
+            .waf(crate::Waf::managed_rules())
+            .route(
+                crate::HttpMethod::Get,
+                "/docs/{id}",
+                &reader,
+                crate::Auth::iam(),
+            ),
+    )
+    .unwrap();
     let assembly = app.check().expect("check returns the assembly");
     let failed: Vec<String> = assembly
         .evaluation()

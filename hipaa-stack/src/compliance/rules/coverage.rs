@@ -97,8 +97,11 @@ const INERT: &[&str] = &[
     "AWS::GuardDuty::Detector",
     "AWS::SecurityHub::Hub",
     "AWS::SecurityHub::Standard",
-    "AWS::ApiGateway::Deployment",
     "AWS::ApiGateway::Resource",
+    // An API's authorizer is judged where a method names it (A4M); the account's settings
+    // name the role API Gateway writes execution logs with (read by I1, I2, I8).
+    "AWS::ApiGateway::Authorizer",
+    "AWS::ApiGateway::Account",
     "AWS::ElasticLoadBalancingV2::TargetGroup",
     "AWS::ElasticLoadBalancingV2::ListenerRule",
     "AWS::ElasticLoadBalancingV2::ListenerCertificate",

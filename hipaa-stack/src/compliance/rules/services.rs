@@ -18,6 +18,7 @@ const TRANSIT: &[&str] = &["164.312(e)(1)", "164.312(e)(2)(ii)"];
 const AUDIT: &[&str] = &["164.308(a)(3)(ii)(A)", "164.312(b)"];
 const ACCESS: &[&str] = &["164.308(a)(3)(i)", "164.308(a)(4)(i)", "164.312(a)(1)"];
 const BACKUP: &[&str] = &["164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)"];
+const REST_STAGE: &str = "AWS::ApiGateway::Stage";
 
 const fn packs(cdk_nag: Option<&'static str>, checkov: Option<&'static str>) -> Packs {
     Packs {
@@ -111,9 +112,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::ApiGatewayV2::Stage",
             "AWS::ApiGateway::RestApi",
             "AWS::ApiGatewayV2::Api",
+            "AWS::ApiGateway::Deployment",
         ],
         controls: AUDIT,
-        fix: "deploy every API through a stage with `AccessLogSetting.DestinationArn` (V2: `AccessLogSettings.DestinationArn`) and, for REST APIs, `MethodSettings` with `LoggingLevel` INFO or ERROR",
+        fix: "deploy every API through an `AWS::ApiGateway::Stage` (not a deployment's `StageName`) with `AccessLogSetting.DestinationArn` (V2: `AccessLogSettings.DestinationArn`) and, for REST APIs, `MethodSettings` with `LoggingLevel` INFO or ERROR and no `DataTraceEnabled` true (it logs bodies, PHI and all)",
         packs: packs(
             Some("HIPAA.Security-APIGWExecutionLoggingEnabled"),
             Some("CKV_AWS_76"),
@@ -140,6 +142,63 @@ pub(crate) static RULES: &[RuleSpec] = &[
         fix: "set `SecurityPolicy` to TLS_1_2 (V2: `DomainNameConfigurations[].SecurityPolicy`)",
         packs: packs(None, Some("CKV_AWS_206")),
         check: a4t,
+    },
+    RuleSpec {
+        id: "A4X",
+        title: "API Gateway REST stages trace every call with X-Ray",
+        types: &[REST_STAGE],
+        controls: AUDIT,
+        fix: "set `TracingEnabled` to true on the stage; `SecureApi` does",
+        packs: packs(Some("HIPAA.Security-APIGWXrayEnabled"), Some("CKV_AWS_73")),
+        check: a4x,
+    },
+    RuleSpec {
+        id: "A4W",
+        title: "API Gateway REST stages are behind a WAF web ACL with rules",
+        types: &[REST_STAGE],
+        controls: &["164.308(a)(1)(ii)(B)", "164.312(a)(1)", "164.312(e)(1)"],
+        fix: "associate a WAFv2 web ACL with rules with the stage: an `AWS::WAFv2::WebACLAssociation` whose `ResourceArn` is `arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${Api}/stages/${Stage}`; `SecureApi` does",
+        packs: packs(None, Some("CKV2_AWS_29")),
+        check: a4w,
+    },
+    RuleSpec {
+        id: "A4R",
+        title: "API Gateway REST stages throttle every method",
+        types: &[REST_STAGE],
+        controls: &["164.308(a)(1)(ii)(B)", "164.308(a)(7)(ii)(C)"],
+        fix: "add a `MethodSettings` entry for every method (`ResourcePath` `/*`, `HttpMethod` `*`) with `ThrottlingRateLimit` and `ThrottlingBurstLimit` above 0, and never set either to 0 or -1 (no limit) for a method",
+        packs: packs(None, None),
+        check: a4r,
+    },
+    RuleSpec {
+        id: "A4C",
+        title: "API Gateway caches of responses are encrypted, or there is none",
+        types: &[REST_STAGE],
+        controls: ENC,
+        fix: "leave `CacheClusterEnabled` false and `CachingEnabled` unset, or set `CacheDataEncrypted` true on the `MethodSettings` entry for every method (`/*`, `*`) and on every entry that sets `CachingEnabled`",
+        packs: packs(
+            Some("HIPAA.Security-APIGWCacheEnabledAndEncrypted"),
+            Some("CKV_AWS_120"),
+        ),
+        check: a4c,
+    },
+    RuleSpec {
+        id: "A4E",
+        title: "API Gateway access logs go to a log group of the app encrypted with a customer key",
+        types: &[REST_STAGE, "AWS::ApiGatewayV2::Stage"],
+        controls: &["164.312(b)", "164.312(a)(2)(iv)"],
+        fix: "set `AccessLogSetting.DestinationArn` (V2: `AccessLogSettings.DestinationArn`) to the ARN of an `AWS::Logs::LogGroup` of the app with `KmsKeyId`",
+        packs: packs(None, None),
+        check: a4e,
+    },
+    RuleSpec {
+        id: "A4I",
+        title: "API Gateway reaches its backends over TLS",
+        types: &["AWS::ApiGateway::Method"],
+        controls: TRANSIT,
+        fix: "integrate with Lambda (`AWS_PROXY`) or with an `https://` endpoint; never `http://`",
+        packs: packs(Some("HIPAA.Security-APIGWSSLEnabled"), None),
+        check: a4i,
     },
     RuleSpec {
         id: "A5",
@@ -465,6 +524,12 @@ fn a4(cx: &Cx<'_>) -> Outcome {
             None => Outcome::Fail("no `AWS::ApiGatewayV2::Stage` of this template deploys the API, so nothing shows that its calls are logged".to_owned()),
         },
         "AWS::ApiGatewayV2::Stage" => all([cx.present("/AccessLogSettings/DestinationArn")]),
+        "AWS::ApiGateway::Deployment" => match cx.prop("/StageName").map(text_or_json) {
+            Some(name) if !name.trim().is_empty() => Outcome::Fail(format!(
+                "`StageName` makes the deployment create the stage {name}, whose logging no rule can read in a `StageDescription`; deploy through an `AWS::ApiGateway::Stage`"
+            )),
+            _ => Outcome::NotApplicable,
+        },
         _ => {
             let levels = cx
                 .prop("/MethodSettings")
@@ -477,6 +542,15 @@ fn a4(cx: &Cx<'_>) -> Outcome {
                             && text(&s["ResourcePath"]).is_none_or(|p| p == "/*")
                     })
                 });
+            let traced: Vec<Result<Proof, String>> = method_settings(cx)
+                .into_iter()
+                .filter(|(_, e)| e.get("DataTraceEnabled").is_some_and(is_true))
+                .map(|(i, _)| {
+                    Err(format!(
+                        "`MethodSettings.{i}.DataTraceEnabled` is true: the execution logs hold every request and response body, PHI and all"
+                    ))
+                })
+                .collect();
             all([
                 cx.present("/AccessLogSetting/DestinationArn"),
                 levels
@@ -484,7 +558,9 @@ fn a4(cx: &Cx<'_>) -> Outcome {
                     .ok_or_else(|| {
                         "no `MethodSettings` entry for every method (`/*`, `*`) sets `LoggingLevel` INFO or ERROR".to_owned()
                     }),
-            ])
+            ]
+            .into_iter()
+            .chain(traced))
         }
     }
 }
@@ -536,6 +612,217 @@ fn a4t(cx: &Cx<'_>) -> Outcome {
     match cx.prop("/SecurityPolicy") {
         Some(v) if tls12(v) => all([cx.present("/SecurityPolicy")]),
         _ => Outcome::Fail("`SecurityPolicy` is not TLS_1_2: clients may use TLS 1.0".to_owned()),
+    }
+}
+
+/// The `MethodSettings` entries of a REST stage, with their index.
+fn method_settings<'a>(cx: &Cx<'a>) -> Vec<(usize, &'a Value)> {
+    cx.prop("/MethodSettings")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().enumerate().collect())
+        .unwrap_or_default()
+}
+
+/// Whether a `MethodSettings` entry is for every method of the stage (`/*`, `*`).
+fn for_every_method(entry: &Value) -> bool {
+    text(&entry["HttpMethod"]).is_some_and(|m| m == "*")
+        && text(&entry["ResourcePath"]).is_some_and(|p| p == "/*")
+}
+
+/// A number written as a number or as text.
+fn number(v: &Value) -> Option<f64> {
+    v.as_f64()
+        .or_else(|| text(v).and_then(|t| t.trim().parse().ok()))
+}
+
+fn a4x(cx: &Cx<'_>) -> Outcome {
+    all([cx.equals("/TracingEnabled", &Value::Bool(true))])
+}
+
+/// Whether a `ResourceArn` names this stage: a `Ref` of it, or its API and its name.
+fn names_stage(cx: &Cx<'_>, arn: &Value) -> bool {
+    if super::compute::mentions(arn, cx.id()) {
+        return true;
+    }
+    let api = &cx.resource.properties()["RestApiId"];
+    let referred = api.get("Ref").and_then(Value::as_str).or_else(|| {
+        api.get("Fn::GetAtt")
+            .and_then(Value::as_array)
+            .and_then(|a| a.first())
+            .and_then(Value::as_str)
+    });
+    let api_named = match referred {
+        Some(id) => super::compute::mentions(arn, id),
+        None => text(api).is_some_and(|a| text_or_json(arn).contains(&format!("/restapis/{a}/"))),
+    };
+    let stage_named = cx.prop("/StageName").and_then(text).is_some_and(|name| {
+        // As text, or as the last literal of a `Fn::Join` that `text_or_json` writes as JSON.
+        let written = text_or_json(arn);
+        let tail = format!("/stages/{name}");
+        written.ends_with(&tail) || written.contains(&format!("{tail}\""))
+    });
+    api_named && stage_named
+}
+
+fn a4w(cx: &Cx<'_>) -> Outcome {
+    let association = cx
+        .others("AWS::WAFv2::WebACLAssociation")
+        .find(|a| names_stage(cx, &a.properties()["ResourceArn"]));
+    let Some(association) = association else {
+        return Outcome::Fail(
+            "no `AWS::WAFv2::WebACLAssociation` names this stage: requests reach the API unfiltered".to_owned(),
+        );
+    };
+    let acl_value = &association.properties()["WebACLArn"];
+    let acl = cx
+        .others("AWS::WAFv2::WebACL")
+        .find(|acl| super::compute::mentions(acl_value, acl.logical_id()));
+    let rules = match acl {
+        Some(acl)
+            if acl.properties()["Rules"]
+                .as_array()
+                .is_some_and(|r| !r.is_empty()) =>
+        {
+            proof_of(acl, "/Rules").ok_or_default()
+        }
+        Some(acl) => Err(format!(
+            "the web ACL `{}` has no `Rules`: it filters nothing",
+            acl.logical_id()
+        )),
+        // A web ACL of another stack or of the account's firewall manager, by ARN.
+        None if acl_value.get("Fn::ImportValue").is_some()
+            || text(acl_value).is_some_and(|t| t.contains(":wafv2:")) =>
+        {
+            proof_of(association, "/WebACLArn").ok_or_default()
+        }
+        None => Err(format!(
+            "`{}` names no web ACL in `WebACLArn`",
+            association.logical_id()
+        )),
+    };
+    all([proof_of(association, "/ResourceArn").ok_or_default(), rules])
+}
+
+fn a4r(cx: &Cx<'_>) -> Outcome {
+    let settings = method_settings(cx);
+    let positive = |entry: &Value, key: &str| number(&entry[key]).is_some_and(|n| n > 0.0);
+    let every = settings.iter().find(|(_, e)| {
+        for_every_method(e)
+            && positive(e, "ThrottlingRateLimit")
+            && positive(e, "ThrottlingBurstLimit")
+    });
+    let mut checks = vec![match every {
+        Some((i, _)) => cx
+            .proof(&format!("/MethodSettings/{i}/ThrottlingRateLimit"))
+            .ok_or_default(),
+        None => Err("no `MethodSettings` entry for every method (`/*`, `*`) sets `ThrottlingRateLimit` and `ThrottlingBurstLimit` above 0: the stage takes the account's whole quota".to_owned()),
+    }];
+    for (i, entry) in &settings {
+        for key in ["ThrottlingRateLimit", "ThrottlingBurstLimit"] {
+            if let Some(n) = entry.get(key).and_then(number)
+                && n <= 0.0
+            {
+                checks.push(Err(format!(
+                    "`MethodSettings.{i}.{key}` is {n}: that method is not throttled"
+                )));
+            }
+        }
+    }
+    all(checks)
+}
+
+fn a4c(cx: &Cx<'_>) -> Outcome {
+    let settings = method_settings(cx);
+    let cluster = cx.prop("/CacheClusterEnabled").is_some_and(super::is_true);
+    let caching: Vec<&(usize, &Value)> = settings
+        .iter()
+        .filter(|(_, e)| e.get("CachingEnabled").is_some_and(super::is_true))
+        .collect();
+    if !cluster && caching.is_empty() {
+        return match cx.proof("/CacheClusterEnabled") {
+            Some(proof) => Outcome::Pass(vec![proof]),
+            None => Outcome::NotApplicable,
+        };
+    }
+    let encrypted = |e: &Value| e.get("CacheDataEncrypted").is_some_and(super::is_true);
+    let every = settings
+        .iter()
+        .find(|(_, e)| for_every_method(e) && encrypted(e));
+    let mut checks = vec![match every {
+        Some((i, _)) => cx
+            .proof(&format!("/MethodSettings/{i}/CacheDataEncrypted"))
+            .ok_or_default(),
+        None => Err("the stage caches responses, and no `MethodSettings` entry for every method (`/*`, `*`) sets `CacheDataEncrypted` true: PHI rests in the cache unencrypted".to_owned()),
+    }];
+    for (i, entry) in caching {
+        let said_false = entry.get("CacheDataEncrypted").is_some_and(super::is_false);
+        if !(encrypted(entry) || (every.is_some() && !said_false)) {
+            checks.push(Err(format!(
+                "`MethodSettings.{i}` caches responses without `CacheDataEncrypted` true"
+            )));
+        }
+    }
+    all(checks)
+}
+
+fn a4e(cx: &Cx<'_>) -> Outcome {
+    let pointer = if cx.resource.type_name() == REST_STAGE {
+        "/AccessLogSetting/DestinationArn"
+    } else {
+        "/AccessLogSettings/DestinationArn"
+    };
+    let Some(destination) = cx.prop(pointer) else {
+        // A stage without access logs fails A4.
+        return Outcome::NotApplicable;
+    };
+    if destination.get("Fn::ImportValue").is_some() {
+        // A log group of another stack of the app, which L1 reads there.
+        return all([cx.proof(pointer).ok_or_default()]);
+    }
+    let written = text_or_json(destination);
+    let group = cx.others("AWS::Logs::LogGroup").find(|g| {
+        super::compute::mentions(destination, g.logical_id())
+            || g.properties()["LogGroupName"].as_str().is_some_and(|name| {
+                written.ends_with(&format!(":log-group:{name}"))
+                    || written.ends_with(&format!(":log-group:{name}:*"))
+            })
+    });
+    match group {
+        Some(g) => match customer_key(&cx.on(g), "/KmsKeyId") {
+            Ok(_) => all([cx.proof(pointer).ok_or_default()]),
+            Err(why) => Outcome::Fail(format!(
+                "the access logs go to the log group `{}`, which no customer-managed key encrypts: {why}",
+                g.logical_id()
+            )),
+        },
+        None => Outcome::Fail(format!(
+            "the access logs go to {written}, which is no log group of the app, so nothing shows that they are encrypted"
+        )),
+    }
+}
+
+fn a4i(cx: &Cx<'_>) -> Outcome {
+    let kind = cx
+        .prop("/Integration/Type")
+        .map(text_or_json)
+        .unwrap_or_default()
+        .to_ascii_uppercase();
+    if !kind.starts_with("HTTP") {
+        return match cx.proof("/Integration/Type") {
+            Some(p) => Outcome::Pass(vec![p]),
+            None => Outcome::NotApplicable,
+        };
+    }
+    let uri = cx
+        .prop("/Integration/Uri")
+        .map(text_or_json)
+        .unwrap_or_default();
+    if uri.trim().to_ascii_lowercase().starts_with("https://") {
+        all([cx.present("/Integration/Uri")])
+    } else {
+        Outcome::Fail(format!(
+            "`Integration.Uri` is {uri}: API Gateway sends the request, PHI and all, to its backend without TLS"
+        ))
     }
 }
 
