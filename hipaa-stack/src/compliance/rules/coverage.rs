@@ -29,7 +29,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "no nested stack, no macro (`Fn::Transform`), and no type spelled unlike AWS spells it: the rules would never read it",
         types: EVERY_TYPE,
         controls: &["164.308(a)(1)(ii)(B)", "164.312(a)(1)"],
-        fix: "declare the nested stack's resources as a stack of the app (`app.stack(..)`), where every rule reads them; write resource types exactly as AWS does (`AWS::S3::Bucket`); test at most six conditions (`Fn::If`) in one resource, whose every combination the rules read",
+        fix: "declare the nested stack's resources as a stack of the app (`app.stack(..)`), where every rule reads them; write resource types exactly as AWS does (`AWS::S3::Bucket`); test at most six conditions (`Fn::If`) in the whole app, whose every combination the rules read",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -171,13 +171,15 @@ fn u2(cx: &Cx<'_>) -> Outcome {
             "`{at}` holds `Fn::Transform`: a macro rewrites the resource after the rules have read it"
         ));
     }
-    // The engine reads a resource that tests at most `MOST_CONDITIONS` conditions once per
-    // combination, each reading without `Fn::If`: a condition left is one too many.
+    // The engine reads an app whose resources test at most `MOST_CONDITIONS` conditions
+    // once per combination, every resource of every stack without `Fn::If`: a condition
+    // left is one too many, in this resource or in the app.
     let conditions = super::branches::conditions(cx.resource.properties());
     if !conditions.is_empty() {
         return Outcome::Fail(format!(
-            "the properties test {} conditions (`Fn::If`); the rules read every combination of at most {}",
+            "the properties test {} conditions (`Fn::If`) and the app {}; the rules read every combination of at most {} in the app",
             conditions.len(),
+            cx.index.conditions.max(conditions.len()),
             super::branches::MOST_CONDITIONS
         ));
     }

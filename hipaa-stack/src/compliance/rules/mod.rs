@@ -130,6 +130,8 @@ pub(crate) struct Index<'a> {
     /// one but those whose `Bucket` is a plain `Ref` or `Fn::GetAtt`, which name a resource
     /// of their own template (see [`storage`]'s rule S8).
     policies_for_elsewhere: Vec<(usize, &'a Resource)>,
+    /// How many conditions (`Fn::If`) the resources of the app test, by stack (rule U2).
+    pub(crate) conditions: usize,
 }
 
 impl<'a> Index<'a> {
@@ -172,6 +174,7 @@ impl<'a> Index<'a> {
         Index {
             by_type,
             policies_for_elsewhere,
+            conditions: 0,
         }
     }
 }
