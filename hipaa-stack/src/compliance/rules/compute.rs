@@ -2,13 +2,14 @@
 
 use serde_json::{Value, json};
 
+use super::fleets::{self, EC2_FLEET, SPOT_FLEET};
 use super::resilience::customer_key;
 use super::{
     Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, is_false, is_true, pointer_name,
 };
 use crate::cfn::Resource;
 
-const INSTANCE: &[&str] = &["AWS::EC2::Instance"];
+const INSTANCE: &[&str] = &["AWS::EC2::Instance", SPOT_FLEET, EC2_FLEET];
 const LAUNCH_CONFIGURATION: &str = "AWS::AutoScaling::LaunchConfiguration";
 const LAUNCH_TEMPLATE: &str = "AWS::EC2::LaunchTemplate";
 const GROUP: &str = "AWS::AutoScaling::AutoScalingGroup";
@@ -25,9 +26,11 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::EC2::LaunchTemplate",
             "AWS::AutoScaling::LaunchConfiguration",
             "AWS::EC2::VolumeAttachment",
+            SPOT_FLEET,
+            EC2_FLEET,
         ],
         controls: &["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
-        fix: "set `Encrypted` to true with a customer-managed `KmsKeyId` on the volume, and on the `Ebs` of every entry of `BlockDeviceMappings` (`LaunchTemplateData.BlockDeviceMappings` for launch templates), the root device included",
+        fix: "set `Encrypted` to true with a customer-managed `KmsKeyId` on the volume, and on the `Ebs` of every entry of `BlockDeviceMappings` (`LaunchTemplateData.BlockDeviceMappings` for launch templates), the root device included; a fleet launches from launch templates of the template (`LaunchTemplateConfigs`), since a Spot Fleet's inline specification cannot name a key",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_3"),
@@ -59,6 +62,8 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::EC2::Instance",
             "AWS::EC2::LaunchTemplate",
             "AWS::AutoScaling::LaunchConfiguration",
+            SPOT_FLEET,
+            EC2_FLEET,
         ],
         controls: &[
             "164.308(a)(3)(i)",
@@ -66,7 +71,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "164.308(a)(4)(ii)(C)",
             "164.312(a)(1)",
         ],
-        fix: "set `LaunchTemplateData.MetadataOptions.HttpTokens` to `required` on a launch template, and launch instances from it (`LaunchTemplate.LaunchTemplateId`)",
+        fix: "set `LaunchTemplateData.MetadataOptions.HttpTokens` to `required` on a launch template, and launch instances and fleets from it (`LaunchTemplate.LaunchTemplateId`, `LaunchTemplateConfigs`)",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2IMDSv2Enabled"),
             checkov: Some("CKV_AWS_79"),
@@ -84,9 +89,11 @@ pub(crate) static RULES: &[RuleSpec] = &[
             GROUP,
             EIP,
             EIP_ASSOCIATION,
+            SPOT_FLEET,
+            EC2_FLEET,
         ],
         controls: &["164.308(a)(3)(i)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "set `SubnetId` (or `NetworkInterfaces[0].SubnetId`) of instances, and `VPCZoneIdentifier` of Auto Scaling groups, to private subnets; never set `AssociatePublicIpAddress` true (instance, launch configuration, launch template interface) nor attach an Elastic IP to an instance or its interface; reach the servers through a load balancer and Session Manager",
+        fix: "set `SubnetId` (or `NetworkInterfaces[0].SubnetId`) of instances, fleets' launch specifications and overrides, and `VPCZoneIdentifier` of Auto Scaling groups, to private subnets; never set `AssociatePublicIpAddress` true (instance, launch configuration, launch template interface) nor attach an Elastic IP to an instance or its interface; reach the servers through a load balancer and Session Manager",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2InstanceNoPublicIp"),
             checkov: Some("CKV_AWS_88"),
@@ -125,24 +132,12 @@ pub(crate) static RULES: &[RuleSpec] = &[
 /// The launch template of this template that an instance launches from: its
 /// `LaunchTemplate.LaunchTemplateId` is `{"Ref": id}` or `{"Fn::GetAtt": [id, "LaunchTemplateId"]}`.
 fn launch_template<'a>(cx: &Cx<'a>) -> Option<&'a Resource> {
-    let reference = cx.prop("/LaunchTemplate/LaunchTemplateId")?;
-    let id = reference.get("Ref").and_then(Value::as_str).or_else(|| {
-        match reference
-            .get("Fn::GetAtt")
-            .and_then(Value::as_array)?
-            .as_slice()
-        {
-            [id, attribute] if *attribute == "LaunchTemplateId" => id.as_str(),
-            _ => None,
-        }
-    })?;
-    cx.others("AWS::EC2::LaunchTemplate")
-        .find(|r| r.logical_id() == id)
+    fleets::template_named(cx, cx.prop("/LaunchTemplate/LaunchTemplateId")?)
 }
 
 /// Every EBS block device at `pointer` (a `BlockDeviceMappings` list) is encrypted with a
 /// customer-managed key.
-fn encrypted_block_devices(cx: &Cx<'_>, pointer: &str) -> Outcome {
+pub(super) fn encrypted_block_devices(cx: &Cx<'_>, pointer: &str) -> Outcome {
     let Some(mappings) = cx.prop(pointer).and_then(Value::as_array) else {
         return Outcome::Fail(format!(
             "`{}` is not set, so the root volume is encrypted only if the image or the account default says so",
@@ -171,6 +166,7 @@ fn encrypted_block_devices(cx: &Cx<'_>, pointer: &str) -> Outcome {
 
 fn e1(cx: &Cx<'_>) -> Outcome {
     match cx.resource.type_name() {
+        SPOT_FLEET | EC2_FLEET => fleets::e1(cx),
         "AWS::EC2::Volume" => all([
             cx.equals("/Encrypted", &json!(true)),
             customer_key(cx, "/KmsKeyId"),
@@ -287,6 +283,9 @@ fn e3(cx: &Cx<'_>) -> Outcome {
 }
 
 fn e4(cx: &Cx<'_>) -> Outcome {
+    if matches!(cx.resource.type_name(), SPOT_FLEET | EC2_FLEET) {
+        return fleets::e4(cx);
+    }
     let tokens = "/LaunchTemplateData/MetadataOptions/HttpTokens";
     if cx.resource.type_name() == "AWS::EC2::LaunchTemplate" {
         return all([cx.equals(tokens, &json!("required"))]);
@@ -313,6 +312,7 @@ fn e5(cx: &Cx<'_>) -> Outcome {
         LAUNCH_TEMPLATE => launch_template_addresses(cx),
         GROUP => group_subnets(cx),
         EIP | EIP_ASSOCIATION => elastic_ip(cx),
+        SPOT_FLEET | EC2_FLEET => fleets::e5(cx),
         _ => instance_address(cx),
     }
 }
@@ -496,10 +496,16 @@ fn instance_address(cx: &Cx<'_>) -> Outcome {
 }
 
 fn e6(cx: &Cx<'_>) -> Outcome {
+    if matches!(cx.resource.type_name(), SPOT_FLEET | EC2_FLEET) {
+        return fleets::e6(cx);
+    }
     all([cx.present("/IamInstanceProfile")])
 }
 
 fn e8(cx: &Cx<'_>) -> Outcome {
+    if matches!(cx.resource.type_name(), SPOT_FLEET | EC2_FLEET) {
+        return fleets::e8(cx);
+    }
     all([
         cx.equals("/Monitoring", &json!(true)),
         cx.equals("/EbsOptimized", &json!(true)),

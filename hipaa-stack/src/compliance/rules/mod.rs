@@ -15,6 +15,7 @@ mod compute;
 #[cfg(test)]
 mod corpus_tests;
 mod coverage;
+mod fleets;
 mod flows;
 mod frontdoor;
 #[cfg(test)]
