@@ -26,6 +26,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::EC2::LaunchTemplate",
             "AWS::AutoScaling::LaunchConfiguration",
             "AWS::EC2::VolumeAttachment",
+            GROUP,
             SPOT_FLEET,
             EC2_FLEET,
         ],
@@ -62,6 +63,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::EC2::Instance",
             "AWS::EC2::LaunchTemplate",
             "AWS::AutoScaling::LaunchConfiguration",
+            GROUP,
             SPOT_FLEET,
             EC2_FLEET,
         ],
@@ -167,6 +169,7 @@ pub(super) fn encrypted_block_devices(cx: &Cx<'_>, pointer: &str) -> Outcome {
 fn e1(cx: &Cx<'_>) -> Outcome {
     match cx.resource.type_name() {
         SPOT_FLEET | EC2_FLEET => fleets::e1(cx),
+        GROUP => group_launches(cx),
         "AWS::EC2::Volume" => all([
             cx.equals("/Encrypted", &json!(true)),
             customer_key(cx, "/KmsKeyId"),
@@ -283,8 +286,10 @@ fn e3(cx: &Cx<'_>) -> Outcome {
 }
 
 fn e4(cx: &Cx<'_>) -> Outcome {
-    if matches!(cx.resource.type_name(), SPOT_FLEET | EC2_FLEET) {
-        return fleets::e4(cx);
+    match cx.resource.type_name() {
+        SPOT_FLEET | EC2_FLEET => return fleets::e4(cx),
+        GROUP => return group_launches(cx),
+        _ => {}
     }
     let tokens = "/LaunchTemplateData/MetadataOptions/HttpTokens";
     if cx.resource.type_name() == "AWS::EC2::LaunchTemplate" {
@@ -304,6 +309,61 @@ fn e4(cx: &Cx<'_>) -> Outcome {
         Ok(p) => all([cx.present("/LaunchTemplate/LaunchTemplateId"), Ok(p)]),
         Err(e) => Outcome::Fail(format!("launch template `{}`: {e}", template.logical_id())),
     }
+}
+
+/// An Auto Scaling group launches only from launch templates and configurations of this
+/// template (which E1 and E4 read where they are declared): its `LaunchTemplate`, its
+/// `LaunchConfigurationName`, and the launch template of its `MixedInstancesPolicy` and of
+/// each of its overrides. One named by name or written as text is read nowhere.
+fn group_launches(cx: &Cx<'_>) -> Outcome {
+    let mixed = "/MixedInstancesPolicy/LaunchTemplate";
+    let mut specifications: Vec<String> = [
+        "/LaunchTemplate".to_owned(),
+        format!("{mixed}/LaunchTemplateSpecification"),
+    ]
+    .into_iter()
+    .filter(|p| cx.prop(p).is_some())
+    .collect();
+    let overrides = cx
+        .prop(&format!("{mixed}/Overrides"))
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    specifications.extend(
+        (0..overrides)
+            .map(|i| format!("{mixed}/Overrides/{i}/LaunchTemplateSpecification"))
+            .filter(|p| cx.prop(p).is_some()),
+    );
+    let mut checks: Vec<Result<Proof, String>> = specifications
+        .iter()
+        .map(|p| {
+            let id = format!("{p}/LaunchTemplateId");
+            match cx.prop(&id) {
+                Some(v) if fleets::template_named(cx, v).is_some() => cx.proof(&id).ok_or_default(),
+                _ => Err(format!(
+                    "`{}` names no `AWS::EC2::LaunchTemplate` of this template (by `Ref` or `Fn::GetAtt` of `LaunchTemplateId`), so the instances it launches are read nowhere",
+                    pointer_name(p)
+                )),
+            }
+        })
+        .collect();
+    if let Some(v) = cx.prop("/LaunchConfigurationName") {
+        let ours = v.get("Ref").and_then(Value::as_str).is_some_and(|id| {
+            cx.others(LAUNCH_CONFIGURATION)
+                .any(|c| c.logical_id() == id)
+        });
+        checks.push(if ours {
+            cx.proof("/LaunchConfigurationName").ok_or_default()
+        } else {
+            Err("`LaunchConfigurationName` names no `AWS::AutoScaling::LaunchConfiguration` of this template (by `Ref`), so the instances it launches are read nowhere".to_owned())
+        });
+    }
+    if checks.is_empty() {
+        return Outcome::Fail(
+            "the group names no launch template or launch configuration of this template (an `InstanceId` copies an instance's settings, which no rule reads as the group's)"
+                .to_owned(),
+        );
+    }
+    all(checks)
 }
 
 fn e5(cx: &Cx<'_>) -> Outcome {
