@@ -813,3 +813,110 @@ fn more_conditions_in_the_app_than_are_read_fail_every_resource_that_tests_one()
         "six conditions in the app are read"
     );
 }
+
+#[test]
+fn bucket_policies_of_stacks_before_and_after_the_bucket_s_are_read_in_stack_order() {
+    use serde_json::json;
+    let exported = |stack: &str| crate::cfn::Output {
+        name: "B".to_owned(),
+        value: crate::cfn::Expr::reference("B"),
+        description: None,
+        export: Some(format!("{stack}:B:Ref")),
+    };
+    let policy = |id: &str, bucket: Value| {
+        let mut denial = tls_denial();
+        denial["Resource"] = json!("*");
+        raw(
+            id,
+            "AWS::S3::BucketPolicy",
+            json!({ "Bucket": bucket, "PolicyDocument": { "Statement": [denial] } }),
+        )
+    };
+    let import = json!({ "Fn::ImportValue": "data:B:Ref" });
+    let early = template(vec![policy("Early", import.clone())], Vec::new());
+    let data = template(
+        vec![
+            raw("B", "AWS::S3::Bucket", json!({})),
+            policy("Own", json!({ "Ref": "B" })),
+        ],
+        vec![exported("data")],
+    );
+    let late = template(vec![policy("Late", import)], Vec::new());
+    let evaluation = evaluate(&[("early", &early), ("data", &data), ("late", &late)]);
+    match status_of(&evaluation, "S8", "data", "B") {
+        Status::Enforced { evidence } => {
+            let ids: Vec<&str> = evidence.iter().map(|p| p.logical_id.as_str()).collect();
+            assert_eq!(ids, ["early/Early", "Own", "late/Late"]);
+        }
+        other => panic!("S8 on data/B: {other:?}"),
+    }
+    // The policy of an earlier stack alone holds the bucket too.
+    let alone = template(
+        vec![raw("B", "AWS::S3::Bucket", json!({}))],
+        vec![exported("data")],
+    );
+    let evaluation = evaluate(&[("early", &early), ("data", &alone)]);
+    assert!(
+        matches!(
+            status_of(&evaluation, "S8", "data", "B"),
+            Status::Enforced { .. }
+        ),
+        "{:?}",
+        status_of(&evaluation, "S8", "data", "B")
+    );
+}
+
+#[test]
+fn a_policy_of_another_bucket_or_of_a_resource_that_is_none_is_told_apart() {
+    use serde_json::json;
+    let loose = |bucket: Value| {
+        raw(
+            "Loose",
+            "AWS::S3::BucketPolicy",
+            json!({ "Bucket": bucket, "PolicyDocument": { "Statement": [{
+                "Effect": "Allow", "Principal": { "AWS": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" } },
+                "Action": "s3:GetObject", "Resource": "*",
+            }] } }),
+        )
+    };
+    let guarded = |id: &str, bucket: &str| {
+        let mut denial = tls_denial();
+        denial["Resource"] = json!("*");
+        raw(
+            id,
+            "AWS::S3::BucketPolicy",
+            json!({ "Bucket": { "Ref": bucket }, "PolicyDocument": { "Statement": [denial] } }),
+        )
+    };
+    let s8_of_b = |bucket: Value| {
+        let stack = template(
+            vec![
+                raw("B", "AWS::S3::Bucket", json!({})),
+                raw("Other", "AWS::S3::Bucket", json!({})),
+                raw(
+                    "Custom",
+                    "Custom::Picker",
+                    json!({ "ServiceToken": "arn:aws:lambda:us-east-1:111122223333:function:p" }),
+                ),
+                guarded("PB", "B"),
+                guarded("POther", "Other"),
+                loose(bucket),
+            ],
+            Vec::new(),
+        );
+        let evaluation = evaluate(&[("s", &stack)]);
+        status_of(&evaluation, "S8", "s", "B").clone()
+    };
+    // Another bucket of the template, through an intrinsic: not this bucket's policy, even
+    // though the template holds a resource that is no bucket.
+    assert!(matches!(
+        s8_of_b(json!({ "Fn::Join": ["", [{ "Ref": "Other" }]] })),
+        Status::Enforced { .. }
+    ));
+    // An object that is no plain `Ref` (a second key names the custom resource): known
+    // only at deploy, so read as this bucket's policy.
+    match s8_of_b(json!({ "Ref": "Other", "Pick": { "Ref": "Custom" } })) {
+        Status::Failed { finding } => assert!(finding.contains("`Loose`"), "{finding}"),
+        other => panic!("{other:?}"),
+    }
+}
