@@ -2,9 +2,9 @@
 
 use serde_json::Value;
 
-/// The status of a rule on a resource, for the constructs' tests (which import nothing
-/// from the compliance layer themselves).
-pub(crate) use crate::compliance::Status;
+/// The status of a rule on a resource, waivers and the rules as types, for the constructs'
+/// tests (which import nothing from the compliance layer themselves).
+pub(crate) use crate::compliance::{Status, Waiver, rule};
 
 use crate::app::{App, Handle, Stack};
 use crate::constructs::{AccessLogBucket, KmsKey};

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::cfn::{Resource, Template};
-use crate::compliance::rules::branches::{Reading, readings};
+use crate::cfn::Template;
+use crate::compliance::rules::branches::{self, MOST_CONDITIONS, Reading};
 use crate::compliance::rules::{Cx, Index, Outcome, Proof, rules};
 use crate::compliance::{WAIVERS_KEY, rule_spec};
 use crate::error::Finding;
@@ -115,36 +115,33 @@ impl WaiverNote {
     }
 }
 
-/// The outcome of a rule on a resource that tests conditions: it fails if it fails in any
-/// reading (the finding says in which), is a gap if it is one in any, does not apply if it
-/// applies in none, and otherwise holds, with the evidence of every reading, pointing at the
-/// branches of the template as written.
+/// The outcome of a rule on a resource of an app that tests conditions: it fails if it fails
+/// in any reading of the app (the finding says in which), is a gap if it is one in any, does
+/// not apply if it applies in none, and otherwise holds, with the evidence of every reading,
+/// pointing at the branches of the template as written.
 fn every_reading(
-    readings: &[(Reading, Resource)],
-    check: impl Fn(&Resource) -> Outcome,
-    id: &str,
+    count: usize,
+    check: impl Fn(usize) -> Outcome,
+    when: impl Fn(usize) -> String,
+    original: impl Fn(usize, &mut Proof),
 ) -> Outcome {
     // Each finding once, with the first reading it is found in and how many it is in.
     let mut failures: Vec<(String, String, usize)> = Vec::new();
     let mut gap = None;
     let mut evidence: Vec<Proof> = Vec::new();
     let mut applies = false;
-    for (reading, read) in readings {
-        match check(read) {
+    for at in 0..count {
+        match check(at) {
             Outcome::Fail(finding) => match failures.iter_mut().find(|(_, f, _)| *f == finding) {
-                Some((_, _, count)) => *count += 1,
-                None => failures.push((reading.when(), finding, 1)),
+                Some((_, _, seen)) => *seen += 1,
+                None => failures.push((when(at), finding, 1)),
             },
             Outcome::Gap(reason) => gap = gap.or(Some(reason)),
             Outcome::NotApplicable => {}
             Outcome::Pass(proofs) => {
                 applies = true;
                 for mut proof in proofs {
-                    if proof.logical_id == id
-                        && let Some(below) = proof.path.strip_prefix("/Properties")
-                    {
-                        proof.path = format!("/Properties{}", reading.original(below));
-                    }
+                    original(at, &mut proof);
                     if !evidence.contains(&proof) {
                         evidence.push(proof);
                     }
@@ -155,8 +152,8 @@ fn every_reading(
     if !failures.is_empty() {
         let findings: Vec<String> = failures
             .into_iter()
-            .map(|(when, finding, count)| {
-                if count == readings.len() {
+            .map(|(when, finding, seen)| {
+                if seen == count {
                     finding
                 } else {
                     format!("{when}: {finding}")
@@ -173,6 +170,133 @@ fn every_reading(
     }
 }
 
+/// The conditions that the resources of an app test (`Fn::If`), by stack position: each
+/// stack decides its own, so the same name in two stacks is two conditions.
+fn conditions_of(stacks: &[(&str, &Template)]) -> Vec<(usize, String)> {
+    let mut found: Vec<(usize, String)> = Vec::new();
+    for (at, (_, template)) in stacks.iter().enumerate() {
+        for r in template.resources() {
+            for name in branches::conditions(r.properties()) {
+                if !found.iter().any(|(s, n)| *s == at && n == name) {
+                    found.push((at, name.to_owned()));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// One reading of an app that tests conditions: every stack that tests one, with each
+/// `Fn::If` of each of its resources replaced by the branch the reading's conditions take,
+/// so that a rule reads the resource it checks and every resource it reads beside it (a
+/// bucket policy, a key policy, a security group, a stage, in any stack) in the same
+/// reading.
+struct View {
+    /// Which of the app's conditions are true in this reading (bit `i` for condition `i`).
+    bits: u32,
+    /// The stacks that test a condition, by position, resolved.
+    resolved: Vec<(usize, Template)>,
+    /// The reading of each resource that tests a condition, by stack position and logical
+    /// id, for evidence to point into the template as written (properties left out).
+    readings: std::collections::HashMap<(usize, String), Reading>,
+}
+
+impl View {
+    /// Every reading of an app whose resources test `conditions` (at most
+    /// [`MOST_CONDITIONS`]).
+    fn all(stacks: &[(&str, &Template)], conditions: &[(usize, String)]) -> Vec<View> {
+        (0..1u32 << conditions.len())
+            .map(|bits| {
+                let value = |at: usize, name: &str| {
+                    conditions
+                        .iter()
+                        .position(|(s, n)| *s == at && n == name)
+                        .is_some_and(|i| bits & (1 << i) != 0)
+                };
+                let mut resolved = Vec::new();
+                let mut readings = std::collections::HashMap::new();
+                for (at, (_, template)) in stacks.iter().enumerate() {
+                    if !conditions.iter().any(|(s, _)| *s == at) {
+                        continue;
+                    }
+                    let mut copy = (*template).clone();
+                    for r in &mut copy.resources {
+                        let names = branches::conditions(r.properties());
+                        if names.is_empty() {
+                            continue;
+                        }
+                        let taken = names
+                            .iter()
+                            .map(|n| ((*n).to_owned(), value(at, n)))
+                            .collect();
+                        let mut reading = branches::reading(r.properties(), taken);
+                        let read = r.with_properties(std::mem::take(&mut reading.properties));
+                        readings.insert((at, read.logical_id().to_owned()), reading);
+                        *r = read;
+                    }
+                    resolved.push((at, copy));
+                }
+                View {
+                    bits,
+                    resolved,
+                    readings,
+                }
+            })
+            .collect()
+    }
+
+    /// The stacks of the app as this reading sees them.
+    fn stacks<'a>(&'a self, stacks: &[(&'a str, &'a Template)]) -> Vec<(&'a str, &'a Template)> {
+        stacks
+            .iter()
+            .enumerate()
+            .map(|(at, &(name, template))| {
+                let read = self.resolved.iter().find(|(s, _)| *s == at);
+                (name, read.map_or(template, |(_, t)| t))
+            })
+            .collect()
+    }
+
+    /// The conditions as a finding on a resource of stack `home` states them: ``when `A`
+    /// is true and `other/B` false`` (a condition of another stack is named with it).
+    fn when(
+        &self,
+        conditions: &[(usize, String)],
+        stacks: &[(&str, &Template)],
+        home: usize,
+    ) -> String {
+        let parts: Vec<String> = conditions
+            .iter()
+            .enumerate()
+            .map(|(i, (at, name))| {
+                let value = self.bits & (1 << i) != 0;
+                match stacks.get(*at).filter(|_| *at != home) {
+                    Some((stack, _)) => format!("`{stack}/{name}` is {value}"),
+                    None => format!("`{name}` is {value}"),
+                }
+            })
+            .collect();
+        format!("when {}", parts.join(" and "))
+    }
+
+    /// Points `proof` (of a resource of stack `home`, or `stack/LogicalId` of another) into
+    /// the branches of the template as written.
+    fn original(&self, stacks: &[(&str, &Template)], home: usize, proof: &mut Proof) {
+        let (at, id) = match proof.logical_id.split_once('/') {
+            Some((stack, id)) => match stacks.iter().position(|(s, _)| *s == stack) {
+                Some(at) => (at, id),
+                None => return,
+            },
+            None => (home, proof.logical_id.as_str()),
+        };
+        if let Some(reading) = self.readings.get(&(at, id.to_owned()))
+            && let Some(below) = proof.path.strip_prefix("/Properties")
+        {
+            proof.path = format!("/Properties{}", reading.original(below));
+        }
+    }
+}
+
 /// The results of an app's rules, filled one stack at a time ([`Evaluator::stack`]) so
 /// that synth can write a stack and let go of its JSON trees before the next is checked.
 pub(crate) struct Evaluator {
@@ -180,6 +304,9 @@ pub(crate) struct Evaluator {
     today: Date,
     /// What [`Index::new`] finds once for the whole app.
     elsewhere: Option<Vec<(usize, usize)>>,
+    /// The conditions that the app's resources test, found once (before any stack is
+    /// written and its trees dropped).
+    conditions: Vec<(usize, String)>,
 }
 
 impl Evaluator {
@@ -203,6 +330,7 @@ impl Evaluator {
             },
             today,
             elsewhere: None,
+            conditions: conditions_of(stacks),
         }
     }
 
@@ -213,10 +341,30 @@ impl Evaluator {
         let Some((stack, template)) = stacks.get(at) else {
             return;
         };
-        let index = Index::new(stacks, &mut self.elsewhere);
+        let mut index = Index::new(stacks, &mut self.elsewhere);
+        index.conditions = self.conditions.len();
+        // An app whose resources test conditions (`Fn::If`) is read once per combination of
+        // them, every stack resolved alike, so that a branch of a resource that a rule reads
+        // beside the one it checks is read too. An app that tests more than
+        // `MOST_CONDITIONS` is not resolved: rule U2 fails every resource that tests one.
+        let conditions = &self.conditions;
+        let views = if conditions.len() <= MOST_CONDITIONS && !conditions.is_empty() {
+            View::all(stacks, conditions)
+        } else {
+            Vec::new()
+        };
+        let seen: Vec<Vec<(&str, &Template)>> = views.iter().map(|v| v.stacks(stacks)).collect();
+        let indexes: Vec<Index<'_>> = seen
+            .iter()
+            .map(|s| {
+                let mut index = Index::new(s, &mut None);
+                index.conditions = conditions.len();
+                index
+            })
+            .collect();
         let (evaluation, today) = (&mut self.evaluation, self.today);
         let stack_name: Arc<str> = Arc::from(*stack);
-        for resource in template.resources() {
+        for (position, resource) in template.resources().iter().enumerate() {
             let meta = resource.metadata();
             let construct: Arc<str> = resource
                 .construct_path_shared()
@@ -246,19 +394,27 @@ impl Evaluator {
                 stacks,
                 index: &index,
             };
-            // A resource that tests conditions (`Fn::If`) is read once per combination.
-            let readings: Vec<(Reading, Resource)> = readings(resource.properties())
-                .into_iter()
-                .map(|r| {
-                    let read = resource.with_properties(r.properties.clone());
-                    (r, read)
+            // The same resource in reading `v`, with the app as that reading sees it.
+            let cx_in = |v: usize| -> Option<Cx<'_>> {
+                let (_, template) = seen.get(v)?.get(at)?;
+                Some(Cx {
+                    template,
+                    resource: template.resources().get(position)?,
+                    stack,
+                    stacks: &seen[v],
+                    index: &indexes[v],
                 })
-                .collect();
+            };
             for rule in rules().filter(|r| r.applies_to(resource.type_name())) {
-                let outcome = if readings.is_empty() {
+                let outcome = if views.is_empty() {
                     (rule.check)(&cx)
                 } else {
-                    every_reading(&readings, |read| (rule.check)(&cx.on(read)), cx.id())
+                    every_reading(
+                        views.len(),
+                        |v| cx_in(v).map_or(Outcome::NotApplicable, |cx| (rule.check)(&cx)),
+                        |v| views[v].when(conditions, stacks, at),
+                        |v, proof| views[v].original(stacks, at, proof),
+                    )
                 };
                 let status = match outcome {
                     Outcome::NotApplicable => continue,

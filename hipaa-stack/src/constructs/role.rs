@@ -972,20 +972,41 @@ mod tests {
 
     #[test]
     fn a_role_has_managed_policies_only_and_names_whom_it_trusts() {
-        let t = template_with(|stack, _, _| {
-            stack
-                .add(
-                    Role::new("App", ServicePrincipal::Ec2)
-                        .trust(ServicePrincipal::EcsTasks)
-                        .trust(Trusted::account("123456789012"))
-                        .trust(Trusted::role_arn(
-                            "arn:aws:iam::210987654321:role/ci/deployer",
-                        ))
-                        .trust(ServicePrincipal::Ec2)
-                        .aws_managed_policy(AwsManagedPolicy::SsmManagedInstanceCore),
-                )
-                .unwrap();
-        });
+        let app = App::new("test");
+        let stack = app.stack("t").unwrap();
+        let role = stack
+            .add(
+                Role::new("App", ServicePrincipal::Ec2)
+                    .trust(ServicePrincipal::EcsTasks)
+                    .trust(Trusted::account("123456789012"))
+                    .trust(Trusted::role_arn(
+                        "arn:aws:iam::210987654321:role/ci/deployer",
+                    ))
+                    .trust(ServicePrincipal::Ec2)
+                    .aws_managed_policy(AwsManagedPolicy::SsmManagedInstanceCore),
+            )
+            .unwrap();
+        // Other accounts acting as the role is access granted to another account (X2):
+        // synth refuses it until the agreement is named.
+        let findings = match app.synth() {
+            Err(crate::Error::Noncompliant { findings }) => findings,
+            other => panic!("the role is refused: {other:?}"),
+        };
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!((findings[0].rule, &*findings[0].logical_id), ("X2", "App"));
+        assert!(
+            findings[0].what.contains("the account 123456789012")
+                && findings[0].what.contains("the account 210987654321"),
+            "{}",
+            findings[0].what
+        );
+        app.waive(crate::testing::Waiver::new(
+            crate::testing::rule::X2,
+            &role,
+            "the CI account deploys under the agreement BAA-2026-07",
+        ))
+        .unwrap();
+        let t = template_of(&app, "t");
         let role = resource(&t, "App");
         assert_eq!(role["Type"], "AWS::IAM::Role");
         assert!(role["Properties"].get("Policies").is_none());

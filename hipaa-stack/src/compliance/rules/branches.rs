@@ -76,7 +76,9 @@ impl Reading {
         }
     }
 
-    /// The conditions as a finding states them: ``when `A` is true and `B` false``.
+    /// The conditions as a finding states them: ``when `A` is true and `B` false`` (the
+    /// engine states those of the whole app).
+    #[cfg(test)]
     pub(crate) fn when(&self) -> String {
         let parts: Vec<String> = self
             .taken
@@ -88,7 +90,9 @@ impl Reading {
 }
 
 /// Every reading of `properties`: none when no `Fn::If` is in them, or when they test more
-/// than [`MOST_CONDITIONS`] conditions.
+/// than [`MOST_CONDITIONS`] conditions. (The engine reads a whole app at once, see
+/// [`reading`]; this is the same for one resource, for the tests.)
+#[cfg(test)]
 pub(crate) fn readings(properties: &Value) -> Vec<Reading> {
     let names = conditions(properties);
     if names.is_empty() || names.len() > MOST_CONDITIONS {
@@ -101,15 +105,21 @@ pub(crate) fn readings(properties: &Value) -> Vec<Reading> {
                 .enumerate()
                 .map(|(i, n)| ((*n).to_owned(), bits & (1 << i) != 0))
                 .collect();
-            let mut moved = Vec::new();
-            let properties = choose(properties, &taken, "", "", &mut moved);
-            Reading {
-                properties,
-                taken,
-                moved,
-            }
+            reading(properties, taken)
         })
         .collect()
+}
+
+/// The reading of `properties` in which each condition has its value in `taken` (a
+/// condition that `taken` does not name is false).
+pub(crate) fn reading(properties: &Value, taken: Vec<(String, bool)>) -> Reading {
+    let mut moved = Vec::new();
+    let properties = choose(properties, &taken, "", "", &mut moved);
+    Reading {
+        properties,
+        taken,
+        moved,
+    }
 }
 
 /// `value` with every `Fn::If` replaced by the branch `taken` gives its condition;

@@ -2,13 +2,14 @@
 
 use serde_json::{Value, json};
 
+use super::fleets::{self, EC2_FLEET, SPOT_FLEET};
 use super::resilience::customer_key;
 use super::{
     Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, is_false, is_true, pointer_name,
 };
 use crate::cfn::Resource;
 
-const INSTANCE: &[&str] = &["AWS::EC2::Instance"];
+const INSTANCE: &[&str] = &["AWS::EC2::Instance", SPOT_FLEET, EC2_FLEET];
 const LAUNCH_CONFIGURATION: &str = "AWS::AutoScaling::LaunchConfiguration";
 const LAUNCH_TEMPLATE: &str = "AWS::EC2::LaunchTemplate";
 const GROUP: &str = "AWS::AutoScaling::AutoScalingGroup";
@@ -25,9 +26,12 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::EC2::LaunchTemplate",
             "AWS::AutoScaling::LaunchConfiguration",
             "AWS::EC2::VolumeAttachment",
+            GROUP,
+            SPOT_FLEET,
+            EC2_FLEET,
         ],
         controls: &["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
-        fix: "set `Encrypted` to true with a customer-managed `KmsKeyId` on the volume, and on the `Ebs` of every entry of `BlockDeviceMappings` (`LaunchTemplateData.BlockDeviceMappings` for launch templates), the root device included",
+        fix: "set `Encrypted` to true with a customer-managed `KmsKeyId` on the volume, and on the `Ebs` of every entry of `BlockDeviceMappings` (`LaunchTemplateData.BlockDeviceMappings` for launch templates), the root device included; a fleet launches from launch templates of the template (`LaunchTemplateConfigs`), since a Spot Fleet's inline specification cannot name a key",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_3"),
@@ -59,6 +63,9 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::EC2::Instance",
             "AWS::EC2::LaunchTemplate",
             "AWS::AutoScaling::LaunchConfiguration",
+            GROUP,
+            SPOT_FLEET,
+            EC2_FLEET,
         ],
         controls: &[
             "164.308(a)(3)(i)",
@@ -66,7 +73,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "164.308(a)(4)(ii)(C)",
             "164.312(a)(1)",
         ],
-        fix: "set `LaunchTemplateData.MetadataOptions.HttpTokens` to `required` on a launch template, and launch instances from it (`LaunchTemplate.LaunchTemplateId`)",
+        fix: "set `LaunchTemplateData.MetadataOptions.HttpTokens` to `required` on a launch template, and launch instances and fleets from it (`LaunchTemplate.LaunchTemplateId`, `LaunchTemplateConfigs`)",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2IMDSv2Enabled"),
             checkov: Some("CKV_AWS_79"),
@@ -84,9 +91,11 @@ pub(crate) static RULES: &[RuleSpec] = &[
             GROUP,
             EIP,
             EIP_ASSOCIATION,
+            SPOT_FLEET,
+            EC2_FLEET,
         ],
         controls: &["164.308(a)(3)(i)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "set `SubnetId` (or `NetworkInterfaces[0].SubnetId`) of instances, and `VPCZoneIdentifier` of Auto Scaling groups, to private subnets; never set `AssociatePublicIpAddress` true (instance, launch configuration, launch template interface) nor attach an Elastic IP to an instance or its interface; reach the servers through a load balancer and Session Manager",
+        fix: "set `SubnetId` (or `NetworkInterfaces[0].SubnetId`) of instances, fleets' launch specifications and overrides, and `VPCZoneIdentifier` of Auto Scaling groups, to private subnets; never set `AssociatePublicIpAddress` true (instance, launch configuration, launch template interface) nor attach an Elastic IP to an instance or its interface; reach the servers through a load balancer and Session Manager",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2InstanceNoPublicIp"),
             checkov: Some("CKV_AWS_88"),
@@ -125,24 +134,12 @@ pub(crate) static RULES: &[RuleSpec] = &[
 /// The launch template of this template that an instance launches from: its
 /// `LaunchTemplate.LaunchTemplateId` is `{"Ref": id}` or `{"Fn::GetAtt": [id, "LaunchTemplateId"]}`.
 fn launch_template<'a>(cx: &Cx<'a>) -> Option<&'a Resource> {
-    let reference = cx.prop("/LaunchTemplate/LaunchTemplateId")?;
-    let id = reference.get("Ref").and_then(Value::as_str).or_else(|| {
-        match reference
-            .get("Fn::GetAtt")
-            .and_then(Value::as_array)?
-            .as_slice()
-        {
-            [id, attribute] if *attribute == "LaunchTemplateId" => id.as_str(),
-            _ => None,
-        }
-    })?;
-    cx.others("AWS::EC2::LaunchTemplate")
-        .find(|r| r.logical_id() == id)
+    fleets::template_named(cx, cx.prop("/LaunchTemplate/LaunchTemplateId")?)
 }
 
 /// Every EBS block device at `pointer` (a `BlockDeviceMappings` list) is encrypted with a
 /// customer-managed key.
-fn encrypted_block_devices(cx: &Cx<'_>, pointer: &str) -> Outcome {
+pub(super) fn encrypted_block_devices(cx: &Cx<'_>, pointer: &str) -> Outcome {
     let Some(mappings) = cx.prop(pointer).and_then(Value::as_array) else {
         return Outcome::Fail(format!(
             "`{}` is not set, so the root volume is encrypted only if the image or the account default says so",
@@ -171,6 +168,8 @@ fn encrypted_block_devices(cx: &Cx<'_>, pointer: &str) -> Outcome {
 
 fn e1(cx: &Cx<'_>) -> Outcome {
     match cx.resource.type_name() {
+        SPOT_FLEET | EC2_FLEET => fleets::e1(cx),
+        GROUP => group_launches(cx),
         "AWS::EC2::Volume" => all([
             cx.equals("/Encrypted", &json!(true)),
             customer_key(cx, "/KmsKeyId"),
@@ -287,6 +286,11 @@ fn e3(cx: &Cx<'_>) -> Outcome {
 }
 
 fn e4(cx: &Cx<'_>) -> Outcome {
+    match cx.resource.type_name() {
+        SPOT_FLEET | EC2_FLEET => return fleets::e4(cx),
+        GROUP => return group_launches(cx),
+        _ => {}
+    }
     let tokens = "/LaunchTemplateData/MetadataOptions/HttpTokens";
     if cx.resource.type_name() == "AWS::EC2::LaunchTemplate" {
         return all([cx.equals(tokens, &json!("required"))]);
@@ -307,12 +311,68 @@ fn e4(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// An Auto Scaling group launches only from launch templates and configurations of this
+/// template (which E1 and E4 read where they are declared): its `LaunchTemplate`, its
+/// `LaunchConfigurationName`, and the launch template of its `MixedInstancesPolicy` and of
+/// each of its overrides. One named by name or written as text is read nowhere.
+fn group_launches(cx: &Cx<'_>) -> Outcome {
+    let mixed = "/MixedInstancesPolicy/LaunchTemplate";
+    let mut specifications: Vec<String> = [
+        "/LaunchTemplate".to_owned(),
+        format!("{mixed}/LaunchTemplateSpecification"),
+    ]
+    .into_iter()
+    .filter(|p| cx.prop(p).is_some())
+    .collect();
+    let overrides = cx
+        .prop(&format!("{mixed}/Overrides"))
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    specifications.extend(
+        (0..overrides)
+            .map(|i| format!("{mixed}/Overrides/{i}/LaunchTemplateSpecification"))
+            .filter(|p| cx.prop(p).is_some()),
+    );
+    let mut checks: Vec<Result<Proof, String>> = specifications
+        .iter()
+        .map(|p| {
+            let id = format!("{p}/LaunchTemplateId");
+            match cx.prop(&id) {
+                Some(v) if fleets::template_named(cx, v).is_some() => cx.proof(&id).ok_or_default(),
+                _ => Err(format!(
+                    "`{}` names no `AWS::EC2::LaunchTemplate` of this template (by `Ref` or `Fn::GetAtt` of `LaunchTemplateId`), so the instances it launches are read nowhere",
+                    pointer_name(p)
+                )),
+            }
+        })
+        .collect();
+    if let Some(v) = cx.prop("/LaunchConfigurationName") {
+        let ours = v.get("Ref").and_then(Value::as_str).is_some_and(|id| {
+            cx.others(LAUNCH_CONFIGURATION)
+                .any(|c| c.logical_id() == id)
+        });
+        checks.push(if ours {
+            cx.proof("/LaunchConfigurationName").ok_or_default()
+        } else {
+            Err("`LaunchConfigurationName` names no `AWS::AutoScaling::LaunchConfiguration` of this template (by `Ref`), so the instances it launches are read nowhere".to_owned())
+        });
+    }
+    if checks.is_empty() {
+        return Outcome::Fail(
+            "the group names no launch template or launch configuration of this template (an `InstanceId` copies an instance's settings, which no rule reads as the group's)"
+                .to_owned(),
+        );
+    }
+    all(checks)
+}
+
 fn e5(cx: &Cx<'_>) -> Outcome {
     match cx.resource.type_name() {
         LAUNCH_CONFIGURATION => launch_configuration_address(cx),
         LAUNCH_TEMPLATE => launch_template_addresses(cx),
         GROUP => group_subnets(cx),
         EIP | EIP_ASSOCIATION => elastic_ip(cx),
+        SPOT_FLEET | EC2_FLEET => fleets::e5(cx),
         _ => instance_address(cx),
     }
 }
@@ -496,10 +556,16 @@ fn instance_address(cx: &Cx<'_>) -> Outcome {
 }
 
 fn e6(cx: &Cx<'_>) -> Outcome {
+    if matches!(cx.resource.type_name(), SPOT_FLEET | EC2_FLEET) {
+        return fleets::e6(cx);
+    }
     all([cx.present("/IamInstanceProfile")])
 }
 
 fn e8(cx: &Cx<'_>) -> Outcome {
+    if matches!(cx.resource.type_name(), SPOT_FLEET | EC2_FLEET) {
+        return fleets::e8(cx);
+    }
     all([
         cx.equals("/Monitoring", &json!(true)),
         cx.equals("/EbsOptimized", &json!(true)),

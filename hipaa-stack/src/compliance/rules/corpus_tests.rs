@@ -639,3 +639,303 @@ fn a_web_acl_of_another_stack_proves_f4_and_the_template_searched_is_its_own() {
         other => panic!("F4 on waf/OwnLb: {other:?}"),
     }
 }
+
+/// The evaluation of hand-written templates, one per stack.
+fn evaluate(stacks: &[(&str, &crate::cfn::Template)]) -> Evaluation {
+    let today = crate::literal::Date::parse("2026-12-01").expect("a date");
+    let mut evaluator = crate::compliance::Evaluator::new(stacks, today);
+    for at in 0..stacks.len() {
+        evaluator.stack(stacks, at);
+    }
+    evaluator.finish()
+}
+
+fn template(
+    resources: Vec<crate::cfn::Resource>,
+    outputs: Vec<crate::cfn::Output>,
+) -> crate::cfn::Template {
+    crate::cfn::Template {
+        description: String::new(),
+        parameters: Vec::new(),
+        resources,
+        outputs,
+    }
+}
+
+fn raw(id: &str, type_name: &str, properties: Value) -> crate::cfn::Resource {
+    crate::cfn::Resource::raw(id.to_owned(), type_name.to_owned(), properties)
+}
+
+fn status_of<'e>(evaluation: &'e Evaluation, rule: &str, stack: &str, id: &str) -> &'e Status {
+    let found: Vec<&Status> = evaluation
+        .results
+        .iter()
+        .filter(|c| c.rule == rule && &*c.stack == stack && &*c.logical_id == id)
+        .map(|c| &c.status)
+        .collect();
+    assert_eq!(found.len(), 1, "{rule} on {stack}/{id}: {found:?}");
+    found[0]
+}
+
+/// The TLS denial of bucket `B`.
+fn tls_denial() -> Value {
+    serde_json::json!({
+        "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+        "Resource": [{ "Fn::GetAtt": ["B", "Arn"] }, { "Fn::Sub": "${B.Arn}/*" }],
+        "Condition": { "Bool": { "aws:SecureTransport": "false" } },
+    })
+}
+
+#[test]
+fn a_branch_of_a_neighbour_in_another_stack_is_read_in_every_combination() {
+    use serde_json::json;
+    // The bucket's only policy is in another stack, and names the bucket (by the import of
+    // its stack's export) only when that stack's `C` is true.
+    let data = template(
+        vec![raw("B", "AWS::S3::Bucket", json!({}))],
+        vec![crate::cfn::Output {
+            name: "B".to_owned(),
+            value: crate::cfn::Expr::reference("B"),
+            description: None,
+            export: Some("data:B:Ref".to_owned()),
+        }],
+    );
+    let mut denial = tls_denial();
+    denial["Resource"] = json!("*");
+    let policy = |bucket: Value| {
+        raw(
+            "P",
+            "AWS::S3::BucketPolicy",
+            json!({ "Bucket": bucket, "PolicyDocument": { "Statement": [denial.clone()] } }),
+        )
+    };
+    let hidden = template(
+        vec![policy(
+            json!({ "Fn::If": ["C", { "Fn::ImportValue": "data:B:Ref" }, "another-bucket"] }),
+        )],
+        Vec::new(),
+    );
+    let evaluation = evaluate(&[("data", &data), ("edge", &hidden)]);
+    match status_of(&evaluation, "S8", "data", "B") {
+        Status::Failed { finding } => assert!(
+            finding.starts_with("when `edge/C` is false: no `AWS::S3::BucketPolicy`"),
+            "{finding}"
+        ),
+        other => panic!("S8 on data/B: {other:?}"),
+    }
+    // Named in both branches, the policy holds, with evidence where it is written.
+    let both = template(
+        vec![policy(
+            json!({ "Fn::If": ["C", { "Fn::ImportValue": "data:B:Ref" }, { "Fn::ImportValue": "data:B:Ref" }] }),
+        )],
+        Vec::new(),
+    );
+    let evaluation = evaluate(&[("data", &data), ("edge", &both)]);
+    match status_of(&evaluation, "S8", "data", "B") {
+        Status::Enforced { evidence } => {
+            assert_eq!(evidence.len(), 1, "{evidence:?}");
+            assert_eq!(evidence[0].logical_id, "edge/P");
+            assert_eq!(evidence[0].path, "/Properties/PolicyDocument/Statement/0");
+        }
+        other => panic!("S8 on data/B: {other:?}"),
+    }
+}
+
+#[test]
+fn evidence_in_a_neighbour_s_branch_points_at_the_branch_as_written() {
+    use serde_json::json;
+    let stack = template(
+        vec![
+            raw("B", "AWS::S3::Bucket", json!({})),
+            raw(
+                "P",
+                "AWS::S3::BucketPolicy",
+                json!({
+                    "Bucket": { "Ref": "B" },
+                    "PolicyDocument": { "Statement": [
+                        { "Fn::If": ["C", tls_denial(), { "Ref": "AWS::NoValue" }] },
+                        tls_denial(),
+                    ] },
+                }),
+            ),
+        ],
+        Vec::new(),
+    );
+    let stacks = [("s", &stack)];
+    let evaluation = evaluate(&stacks);
+    match status_of(&evaluation, "S8", "s", "B") {
+        Status::Enforced { evidence } => {
+            let paths: Vec<&str> = evidence.iter().map(|p| p.path.as_str()).collect();
+            // When `C` is true the first denial is found, in its branch; when it is
+            // false, the second, moved up to the first place in that reading.
+            assert_eq!(
+                paths,
+                [
+                    "/Properties/PolicyDocument/Statement/1",
+                    "/Properties/PolicyDocument/Statement/0/Fn::If/1"
+                ]
+            );
+            for proof in evidence {
+                let value = stack
+                    .resource("P")
+                    .and_then(|p| p.value_at(&proof.path))
+                    .expect("the evidence is in the template");
+                assert_eq!(value["Effect"], "Deny");
+            }
+        }
+        other => panic!("S8 on s/B: {other:?}"),
+    }
+}
+
+#[test]
+fn more_conditions_in_the_app_than_are_read_fail_every_resource_that_tests_one() {
+    use serde_json::json;
+    // Four conditions in one stack and three in another: no resource tests more than six,
+    // but the app does, and its neighbours would be read with their `Fn::If` left in.
+    let queue = |id: &str, conditions: &[&str]| {
+        let mut properties = serde_json::Map::new();
+        for (i, c) in conditions.iter().enumerate() {
+            properties.insert(format!("P{i}"), json!({ "Fn::If": [c, 1, 2] }));
+        }
+        raw(id, "AWS::SQS::Queue", Value::Object(properties))
+    };
+    let one = template(vec![queue("Q", &["A", "B", "C", "D"])], Vec::new());
+    let two = template(
+        vec![queue("R", &["A", "B", "C"]), queue("Plain", &[])],
+        Vec::new(),
+    );
+    let evaluation = evaluate(&[("one", &one), ("two", &two)]);
+    for (stack, id, own) in [("one", "Q", 4), ("two", "R", 3)] {
+        match status_of(&evaluation, "U2", stack, id) {
+            Status::Failed { finding } => assert!(
+                finding.contains(&format!("test {own} conditions (`Fn::If`) and the app 7;")),
+                "{finding}"
+            ),
+            other => panic!("U2 on {stack}/{id}: {other:?}"),
+        }
+    }
+    assert!(
+        !evaluation
+            .results
+            .iter()
+            .any(|c| c.rule == "U2" && &*c.logical_id == "Plain"),
+        "a resource without conditions is not a finding of U2"
+    );
+    // Six in the app are read: no U2 finding.
+    let two = template(vec![queue("R", &["A", "B"])], Vec::new());
+    let evaluation = evaluate(&[("one", &one), ("two", &two)]);
+    assert!(
+        !evaluation
+            .results
+            .iter()
+            .any(|c| c.rule == "U2" && matches!(c.status, Status::Failed { .. })),
+        "six conditions in the app are read"
+    );
+}
+
+#[test]
+fn bucket_policies_of_stacks_before_and_after_the_bucket_s_are_read_in_stack_order() {
+    use serde_json::json;
+    let exported = |stack: &str| crate::cfn::Output {
+        name: "B".to_owned(),
+        value: crate::cfn::Expr::reference("B"),
+        description: None,
+        export: Some(format!("{stack}:B:Ref")),
+    };
+    let policy = |id: &str, bucket: Value| {
+        let mut denial = tls_denial();
+        denial["Resource"] = json!("*");
+        raw(
+            id,
+            "AWS::S3::BucketPolicy",
+            json!({ "Bucket": bucket, "PolicyDocument": { "Statement": [denial] } }),
+        )
+    };
+    let import = json!({ "Fn::ImportValue": "data:B:Ref" });
+    let early = template(vec![policy("Early", import.clone())], Vec::new());
+    let data = template(
+        vec![
+            raw("B", "AWS::S3::Bucket", json!({})),
+            policy("Own", json!({ "Ref": "B" })),
+        ],
+        vec![exported("data")],
+    );
+    let late = template(vec![policy("Late", import)], Vec::new());
+    let evaluation = evaluate(&[("early", &early), ("data", &data), ("late", &late)]);
+    match status_of(&evaluation, "S8", "data", "B") {
+        Status::Enforced { evidence } => {
+            let ids: Vec<&str> = evidence.iter().map(|p| p.logical_id.as_str()).collect();
+            assert_eq!(ids, ["early/Early", "Own", "late/Late"]);
+        }
+        other => panic!("S8 on data/B: {other:?}"),
+    }
+    // The policy of an earlier stack alone holds the bucket too.
+    let alone = template(
+        vec![raw("B", "AWS::S3::Bucket", json!({}))],
+        vec![exported("data")],
+    );
+    let evaluation = evaluate(&[("early", &early), ("data", &alone)]);
+    assert!(
+        matches!(
+            status_of(&evaluation, "S8", "data", "B"),
+            Status::Enforced { .. }
+        ),
+        "{:?}",
+        status_of(&evaluation, "S8", "data", "B")
+    );
+}
+
+#[test]
+fn a_policy_of_another_bucket_or_of_a_resource_that_is_none_is_told_apart() {
+    use serde_json::json;
+    let loose = |bucket: Value| {
+        raw(
+            "Loose",
+            "AWS::S3::BucketPolicy",
+            json!({ "Bucket": bucket, "PolicyDocument": { "Statement": [{
+                "Effect": "Allow", "Principal": { "AWS": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" } },
+                "Action": "s3:GetObject", "Resource": "*",
+            }] } }),
+        )
+    };
+    let guarded = |id: &str, bucket: &str| {
+        let mut denial = tls_denial();
+        denial["Resource"] = json!("*");
+        raw(
+            id,
+            "AWS::S3::BucketPolicy",
+            json!({ "Bucket": { "Ref": bucket }, "PolicyDocument": { "Statement": [denial] } }),
+        )
+    };
+    let s8_of_b = |bucket: Value| {
+        let stack = template(
+            vec![
+                raw("B", "AWS::S3::Bucket", json!({})),
+                raw("Other", "AWS::S3::Bucket", json!({})),
+                raw(
+                    "Custom",
+                    "Custom::Picker",
+                    json!({ "ServiceToken": "arn:aws:lambda:us-east-1:111122223333:function:p" }),
+                ),
+                guarded("PB", "B"),
+                guarded("POther", "Other"),
+                loose(bucket),
+            ],
+            Vec::new(),
+        );
+        let evaluation = evaluate(&[("s", &stack)]);
+        status_of(&evaluation, "S8", "s", "B").clone()
+    };
+    // Another bucket of the template, through an intrinsic: not this bucket's policy, even
+    // though the template holds a resource that is no bucket.
+    assert!(matches!(
+        s8_of_b(json!({ "Fn::Join": ["", [{ "Ref": "Other" }]] })),
+        Status::Enforced { .. }
+    ));
+    // An object that is no plain `Ref` (a second key names the custom resource): known
+    // only at deploy, so read as this bucket's policy.
+    match s8_of_b(json!({ "Ref": "Other", "Pick": { "Ref": "Custom" } })) {
+        Status::Failed { finding } => assert!(finding.contains("`Loose`"), "{finding}"),
+        other => panic!("{other:?}"),
+    }
+}

@@ -29,7 +29,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "no nested stack, no macro (`Fn::Transform`), and no type spelled unlike AWS spells it: the rules would never read it",
         types: EVERY_TYPE,
         controls: &["164.308(a)(1)(ii)(B)", "164.312(a)(1)"],
-        fix: "declare the nested stack's resources as a stack of the app (`app.stack(..)`), where every rule reads them; write resource types exactly as AWS does (`AWS::S3::Bucket`); test at most six conditions (`Fn::If`) in one resource, whose every combination the rules read",
+        fix: "declare the nested stack's resources as a stack of the app (`app.stack(..)`), where every rule reads them; write resource types exactly as AWS does (`AWS::S3::Bucket`); test at most six conditions (`Fn::If`) in the whole app, whose every combination the rules read",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -174,13 +174,15 @@ fn u2(cx: &Cx<'_>) -> Outcome {
             "`{at}` holds `Fn::Transform`: a macro rewrites the resource after the rules have read it"
         ));
     }
-    // The engine reads a resource that tests at most `MOST_CONDITIONS` conditions once per
-    // combination, each reading without `Fn::If`: a condition left is one too many.
+    // The engine reads an app whose resources test at most `MOST_CONDITIONS` conditions
+    // once per combination, every resource of every stack without `Fn::If`: a condition
+    // left is one too many, in this resource or in the app.
     let conditions = super::branches::conditions(cx.resource.properties());
     if !conditions.is_empty() {
         return Outcome::Fail(format!(
-            "the properties test {} conditions (`Fn::If`); the rules read every combination of at most {}",
+            "the properties test {} conditions (`Fn::If`) and the app {}; the rules read every combination of at most {} in the app",
             conditions.len(),
+            cx.index.conditions.max(conditions.len()),
             super::branches::MOST_CONDITIONS
         ));
     }
@@ -500,11 +502,79 @@ fn dynamic_reference(text: &str) -> bool {
     t.starts_with("{{resolve:secretsmanager:") || t.starts_with("{{resolve:ssm-secure:")
 }
 
-/// Text that is a credential whatever property holds it: a private key block, or an AWS
-/// access key id.
+/// Text that holds a dynamic reference to a secret (`{{resolve:secretsmanager:…}}`,
+/// `{{resolve:ssm-secure:…}}`) anywhere in it.
+trait SecretReference {
+    fn contains_secret_reference(&self) -> bool;
+}
+
+impl SecretReference for String {
+    fn contains_secret_reference(&self) -> bool {
+        self.contains("{{resolve:secretsmanager:") || self.contains("{{resolve:ssm-secure:")
+    }
+}
+
+/// Tokens of well-known services, by the prefixes their issuers publish, with the fewest
+/// characters that follow the prefix in a real token.
+const SERVICE_TOKENS: &[(&str, usize, &str)] = &[
+    ("ghp_", 36, "a GitHub token"),
+    ("gho_", 36, "a GitHub token"),
+    ("ghu_", 36, "a GitHub token"),
+    ("ghs_", 36, "a GitHub token"),
+    ("ghr_", 36, "a GitHub token"),
+    ("github_pat_", 22, "a GitHub token"),
+    ("glpat-", 20, "a GitLab token"),
+    ("xoxb-", 10, "a Slack token"),
+    ("xoxp-", 10, "a Slack token"),
+    ("xoxa-", 10, "a Slack token"),
+    ("xapp-", 10, "a Slack token"),
+    ("sk_live_", 16, "a Stripe secret key"),
+    ("rk_live_", 16, "a Stripe secret key"),
+    ("AIza", 35, "a Google API key"),
+    ("Bearer ", 16, "an HTTP bearer token"),
+    ("Basic ", 16, "HTTP basic credentials"),
+];
+
+/// A token of a well-known service, or a JSON Web Token (`eyJ…` header and payload), in
+/// `text`.
+fn service_token(text: &str) -> Option<&'static str> {
+    let token_char =
+        |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+' | b'/' | b'=' | b'.');
+    for (prefix, fewest, what) in SERVICE_TOKENS {
+        let mut from = 0;
+        while let Some(at) = text[from..].find(prefix) {
+            let start = from + at + prefix.len();
+            if text.as_bytes()[start..]
+                .iter()
+                .take_while(|b| token_char(b))
+                .count()
+                >= *fewest
+            {
+                return Some(what);
+            }
+            from = start;
+        }
+    }
+    let jwt = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'))
+        .any(|word| {
+            let parts: Vec<&str> = word.split('.').collect();
+            parts.len() == 3
+                && parts[0].starts_with("eyJ")
+                && parts[1].starts_with("eyJ")
+                && parts[2].len() >= 8
+        });
+    jwt.then_some("a JSON Web Token")
+}
+
+/// Text that is a credential whatever property holds it: a private key block, an AWS
+/// access key id, a token of a well-known service.
 fn credential_text(text: &str) -> Option<&'static str> {
     if text.contains("PRIVATE KEY-----") {
         return Some("a private key");
+    }
+    if let Some(token) = service_token(text) {
+        return Some(token);
     }
     let bytes = text.as_bytes();
     let key_id = bytes.windows(20).any(|w| {
@@ -943,8 +1013,15 @@ fn p1(cx: &Cx<'_>) -> Outcome {
         }) || (literal.is_none()
             && value.is_object()
             && literal_parts(&value).iter().any(|p| !p.trim().is_empty()));
+        // A secret's dynamic reference is resolved into the variable, whatever its name.
+        let resolved_secret = literal
+            .clone()
+            .unwrap_or_else(|| literal_parts(&value).concat())
+            .contains_secret_reference();
         if written
-            && (secret_name(&name) || literal.as_deref().is_some_and(|v| assignment(v).is_some()))
+            && (resolved_secret
+                || secret_name(&name)
+                || literal.as_deref().is_some_and(|v| assignment(v).is_some()))
         {
             let what = if pointer.contains("Environment") || pointer.contains("Variables") {
                 "environment variable"
@@ -1182,6 +1259,38 @@ mod tests {
         assert!(credential_text("ASIAABCDEFGHIJKLMNOP").is_some());
         assert!(credential_text("key AKIA0123456789ABCDEF end").is_some());
         assert!(credential_text("AKIAabcdefghijklmnop").is_none());
+        assert_eq!(
+            credential_text("ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+            Some("a GitHub token")
+        );
+        assert_eq!(credential_text("ghp_short"), None);
+        assert_eq!(
+            credential_text("x ghp_ then ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+            Some("a GitHub token")
+        );
+        assert_eq!(
+            credential_text("pay with sk_live_abcdefghijklmnop"),
+            Some("a Stripe secret key")
+        );
+        assert_eq!(credential_text("sk_live_abcdefghijklmno"), None);
+        assert_eq!(
+            credential_text("Authorization: Bearer abcdefghij0123456789"),
+            Some("an HTTP bearer token")
+        );
+        assert_eq!(credential_text("Basic monitoring of the servers"), None);
+        assert_eq!(
+            credential_text("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc123def456 end"),
+            Some("a JSON Web Token")
+        );
+        assert_eq!(
+            credential_text("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.short"),
+            None
+        );
+        assert_eq!(
+            credential_text("eyJhbGciOiJIUzI1NiJ9.notjson.abc123def456"),
+            None
+        );
+        assert_eq!(credential_text("a.eyJx.eyJy.abc123def456"), None);
         assert!(credential_text("AKIA0123").is_none());
         assert!(credential_text("-----BEGIN CERTIFICATE-----").is_none());
         assert!(assignment("password=<placeholder>").is_none());

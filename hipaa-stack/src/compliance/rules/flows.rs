@@ -84,13 +84,29 @@ const TYPES: &[&str] = &[
     "AWS::S3::Bucket",
 ];
 
-/// The resource policies `X2` reads.
+/// The resource policies `X2` reads: those of `P2` (but a function URL's, which names no
+/// principal), global tables' replicas, and roles' trust policies.
 const RESOURCE_POLICIES: &[&str] = &[
     "AWS::S3::BucketPolicy",
     "AWS::SNS::TopicPolicy",
     "AWS::SQS::QueuePolicy",
-    "AWS::Lambda::Permission",
+    "AWS::SQS::QueueInlinePolicy",
+    "AWS::SNS::TopicInlinePolicy",
+    "AWS::SecretsManager::ResourcePolicy",
+    "AWS::Logs::ResourcePolicy",
+    "AWS::S3::MultiRegionAccessPointPolicy",
+    "AWS::S3ObjectLambda::AccessPointPolicy",
+    "AWS::Kinesis::ResourcePolicy",
     "AWS::S3::AccessPoint",
+    "AWS::DynamoDB::Table",
+    "AWS::DynamoDB::GlobalTable",
+    "AWS::EFS::FileSystem",
+    "AWS::Backup::BackupVault",
+    "AWS::OpenSearchService::Domain",
+    "AWS::Elasticsearch::Domain",
+    "AWS::ECR::Repository",
+    "AWS::Lambda::Permission",
+    "AWS::IAM::Role",
 ];
 
 pub(crate) static RULES: &[RuleSpec] = &[
@@ -330,36 +346,43 @@ fn x2(cx: &Cx<'_>) -> Outcome {
                 .ok_or_else(|| "no `Principal`".to_owned())]),
         };
     }
-    // An S3 access point carries its policy as `Policy`; the policies, as `PolicyDocument`.
-    let pointer = if cx.resource.type_name() == "AWS::S3::AccessPoint" {
-        "/Policy"
+    // A role's trust policy says who may act as the role; every other policy is one of
+    // `P2`'s, at the pointers it reads.
+    // A policy resource without a document is `P2`'s finding; a policy absent grants nothing.
+    let pointers = if cx.resource.type_name() == "AWS::IAM::Role" {
+        vec!["/AssumeRolePolicyDocument".to_owned()]
     } else {
-        "/PolicyDocument"
+        super::services::policy_pointers(cx).0
     };
-    let Some(document) = super::identity::policy_document(cx.resource, pointer) else {
-        return Outcome::NotApplicable;
-    };
-    let granted: Vec<String> = super::identity::statements(&document)
-        .into_iter()
-        .filter(|(_, s)| super::identity::allows(s))
-        .flat_map(|(suffix, s)| {
-            foreign_principals(s, cx).into_iter().map(move |who| {
-                format!(
-                    "`{}{}` allows {who}",
-                    &pointer[1..],
-                    suffix.replace('/', ".")
-                )
+    let mut checks = Vec::new();
+    for pointer in &pointers {
+        let Some(document) = super::identity::policy_document(cx.resource, pointer) else {
+            continue;
+        };
+        let name = pointer[1..].replace('/', ".");
+        let granted: Vec<String> = super::identity::statements(&document)
+            .into_iter()
+            .filter(|(_, s)| super::identity::allows(s))
+            .flat_map(|(suffix, s)| {
+                let name = &name;
+                foreign_principals(s, cx)
+                    .into_iter()
+                    .map(move |who| format!("`{name}{}` allows {who}", suffix.replace('/', ".")))
             })
-        })
-        .collect();
-    if granted.is_empty() {
-        all([cx.present(pointer)])
-    } else {
-        Outcome::Fail(format!(
-            "{}: another account reads or writes what the policy guards",
-            granted.join(", ")
-        ))
+            .collect();
+        checks.push(if granted.is_empty() {
+            cx.present(pointer)
+        } else {
+            Err(format!(
+                "{}: another account reads or writes what the policy guards",
+                granted.join(", ")
+            ))
+        });
     }
+    if checks.is_empty() {
+        return Outcome::NotApplicable;
+    }
+    all(checks)
 }
 
 #[cfg(test)]
@@ -415,7 +438,7 @@ mod tests {
                 .evaluation()
                 .results
                 .iter()
-                .find(|r| r.rule == "X2")
+                .find(|r| r.rule == "X2" && &*r.logical_id == "Policy")
                 .map(|r| r.status.clone())
                 .unwrap()
         };

@@ -455,3 +455,306 @@ fn secrets_in_waiver_reasons_are_found() {
         other => panic!("not failed: {other:?}"),
     }
 }
+
+#[test]
+fn the_serverless_constructs_carry_no_secret_and_no_handle_of_another_app() {
+    use crate::{Code, Function, KeyType, SecureQueue, SecureTable};
+    struct Serverless {
+        key: Handle<KmsKey>,
+        net: Handle<SecureVpc>,
+        queue: Handle<SecureQueue>,
+        function: Handle<Function>,
+        table: Handle<SecureTable>,
+    }
+    fn build(s: &Stack<'_>) -> Serverless {
+        let key = s.add(KmsKey::new("PhiKey")).unwrap();
+        let net = s
+            .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
+            .unwrap();
+        let queue = s.add(SecureQueue::new("Jobs").encryption(&key)).unwrap();
+        let function = s
+            .add(
+                Function::new("Worker", Code::zip("target/lambda/worker.zip"))
+                    .encryption(&key)
+                    .network(&net),
+            )
+            .unwrap();
+        let table = s
+            .add(SecureTable::new("Docs", "id", KeyType::String).encryption(&key))
+            .unwrap();
+        Serverless {
+            key,
+            net,
+            queue,
+            function,
+            table,
+        }
+    }
+    let twin = App::new("twin");
+    let theirs = build(&twin.stack("s").unwrap());
+    type Try<'t> = Box<dyn Fn(&Stack<'_>, &Serverless) -> crate::Result<()> + 't>;
+    let env = |name: &'static str, value: &'static str| -> Try<'_> {
+        Box::new(move |s, o| {
+            s.add(
+                Function::new("F2", Code::zip("target/lambda/worker.zip"))
+                    .encryption(&o.key)
+                    .network(&o.net)
+                    .env(name, value),
+            )
+            .map(drop)
+        })
+    };
+    let attempts: Vec<(&str, Try<'_>)> = vec![
+        ("env password", env("DB_PASSWORD", "hunter2hunter2")),
+        (
+            "env url",
+            env("DATABASE_URL", "postgres://app:S3cretPass@db.internal/phi"),
+        ),
+        (
+            "env resolve",
+            env(
+                "CONFIG",
+                "{{resolve:secretsmanager:prod/db:SecretString:password}}",
+            ),
+        ),
+        (
+            "env assignment",
+            env("SETTINGS", "user=app;password=hunter2hunter2"),
+        ),
+        (
+            "env aws secret key",
+            env(
+                "AWS_SECRET_ACCESS_KEY",
+                "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            ),
+        ),
+        ("env lower name", env("db_pass", "Tr0ub4dor&3xyzzy")),
+        (
+            "env private key",
+            env(
+                "TLS_KEY",
+                "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----",
+            ),
+        ),
+        (
+            "env bearer",
+            env(
+                "AUTH_HEADER",
+                "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc123def456",
+            ),
+        ),
+        (
+            "env api key github",
+            env("GH", "ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+        ),
+        (
+            "env stripe",
+            env("PAYMENTS", "sk_live_abcdefghijklmnopqrstuvwx"),
+        ),
+        (
+            "env cmd flag",
+            env("CMD", "mysql -u root -pHunter2pass phi"),
+        ),
+        (
+            "env ssm resolve",
+            env("X", "{{resolve:ssm-secure:/db/password}}"),
+        ),
+        (
+            "their key",
+            Box::new(|s, o| {
+                s.add(
+                    Function::new("F2", Code::zip("target/lambda/worker.zip"))
+                        .encryption(&theirs.key)
+                        .network(&o.net),
+                )
+                .map(drop)
+            }),
+        ),
+        (
+            "their net",
+            Box::new(|s, o| {
+                s.add(
+                    Function::new("F2", Code::zip("target/lambda/worker.zip"))
+                        .encryption(&o.key)
+                        .network(&theirs.net),
+                )
+                .map(drop)
+            }),
+        ),
+        (
+            "their function trigger",
+            Box::new(|s, o| s.add(o.queue.trigger("T", &theirs.function)).map(drop)),
+        ),
+        (
+            "their queue trigger",
+            Box::new(|s, o| s.add(theirs.queue.trigger("T", &o.function)).map(drop)),
+        ),
+        (
+            "their queue notify",
+            Box::new(|s, o| {
+                s.add(
+                    SecureBucket::new("B")
+                        .encryption(&o.key)
+                        .access_logs(&s.add(AccessLogBucket::new("L")).unwrap())
+                        .notify(&theirs.queue),
+                )
+                .map(drop)
+            }),
+        ),
+        (
+            "their function notify",
+            Box::new(|s, o| {
+                s.add(
+                    SecureBucket::new("B")
+                        .encryption(&o.key)
+                        .access_logs(&s.add(AccessLogBucket::new("L")).unwrap())
+                        .notify(&theirs.function),
+                )
+                .map(drop)
+            }),
+        ),
+        (
+            "grant on their table",
+            Box::new(|s, o| s.add(theirs.table.grant_read("G", &o.function)).map(drop)),
+        ),
+        (
+            "grant their function on our table",
+            Box::new(|s, o| s.add(o.table.grant_write("G", &theirs.function)).map(drop)),
+        ),
+        (
+            "grant invoke their function",
+            Box::new(|s, _| {
+                let r = s.add(Role::new("R", ServicePrincipal::Ec2)).unwrap();
+                s.add(theirs.function.grant_invoke("G", &r)).map(drop)
+            }),
+        ),
+        (
+            "env reference their table",
+            Box::new(|s, o| {
+                s.add(
+                    Function::new("F2", Code::zip("target/lambda/worker.zip"))
+                        .encryption(&o.key)
+                        .network(&o.net)
+                        .env_reference("T", theirs.table.name()),
+                )
+                .map(drop)
+            }),
+        ),
+        (
+            "queue visibility huge",
+            Box::new(|s, o| {
+                s.add(
+                    SecureQueue::new("Q2")
+                        .encryption(&o.key)
+                        .visibility_timeout_seconds(u32::MAX),
+                )
+                .map(drop)
+            }),
+        ),
+        (
+            "queue max receives 0",
+            Box::new(|s, o| {
+                s.add(SecureQueue::new("Q2").encryption(&o.key).max_receives(0))
+                    .map(drop)
+            }),
+        ),
+        (
+            "table name arn",
+            Box::new(|s, o| {
+                s.add(
+                    SecureTable::new("T2", "id", KeyType::String)
+                        .encryption(&o.key)
+                        .name("arn:aws:dynamodb:us-east-1:999999999999:table/theirs"),
+                )
+                .map(drop)
+            }),
+        ),
+        (
+            "table partition empty",
+            Box::new(|s, o| {
+                s.add(SecureTable::new("T2", "", KeyType::String).encryption(&o.key))
+                    .map(drop)
+            }),
+        ),
+        (
+            "function memory 0",
+            Box::new(|s, o| {
+                s.add(
+                    Function::new("F2", Code::zip("target/lambda/worker.zip"))
+                        .encryption(&o.key)
+                        .network(&o.net)
+                        .memory_mb(0),
+                )
+                .map(drop)
+            }),
+        ),
+        (
+            "function concurrency 0",
+            Box::new(|s, o| {
+                s.add(
+                    Function::new("F2", Code::zip("target/lambda/worker.zip"))
+                        .encryption(&o.key)
+                        .network(&o.net)
+                        .reserved_concurrency(0),
+                )
+                .map(drop)
+            }),
+        ),
+        (
+            "code cargo bin weird",
+            Box::new(|s, o| {
+                s.add(
+                    Function::new("F2", Code::cargo_bin("x; rm -rf /"))
+                        .encryption(&o.key)
+                        .network(&o.net),
+                )
+                .map(drop)
+            }),
+        ),
+        (
+            "secret weak",
+            Box::new(|s, o| {
+                s.add(
+                    crate::Secret::new("S")
+                        .encryption(&o.key)
+                        .rotation(
+                            "arn:aws:lambda:us-east-1:111122223333:function:rotate",
+                            days!(30),
+                        )
+                        .password_length(4),
+                )
+                .map(drop)
+            }),
+        ),
+        (
+            "secret username password",
+            Box::new(|s, o| {
+                s.add(
+                    crate::Secret::new("S")
+                        .encryption(&o.key)
+                        .rotation(
+                            "arn:aws:lambda:us-east-1:111122223333:function:rotate",
+                            days!(30),
+                        )
+                        .username("admin:password=hunter2hunter2"),
+                )
+                .map(drop)
+            }),
+        ),
+    ];
+    for (name, attempt) in &attempts {
+        let app = App::new("a");
+        let s = app.stack("s").unwrap();
+        let ours = build(&s);
+        match fate(&app, attempt(&s, &ours)) {
+            Fate::Failed(rules) if name.starts_with("env") || name.starts_with("secret") => {
+                assert!(rules.contains(&"P1"), "{name}: {rules:?}");
+            }
+            Fate::Refused(e) if name.contains("their") => {
+                assert!(e.contains("another app"), "{name}: {e}");
+            }
+            Fate::Refused(e) => assert!(e.contains("is invalid"), "{name}: {e}"),
+            other => panic!("{name} got through: {other:?}"),
+        }
+    }
+}

@@ -15,6 +15,7 @@ mod compute;
 #[cfg(test)]
 mod corpus_tests;
 mod coverage;
+mod fleets;
 mod flows;
 mod frontdoor;
 #[cfg(test)]
@@ -130,6 +131,8 @@ pub(crate) struct Index<'a> {
     /// one but those whose `Bucket` is a plain `Ref` or `Fn::GetAtt`, which name a resource
     /// of their own template (see [`storage`]'s rule S8).
     policies_for_elsewhere: Vec<(usize, &'a Resource)>,
+    /// How many conditions (`Fn::If`) the resources of the app test, by stack (rule U2).
+    pub(crate) conditions: usize,
 }
 
 impl<'a> Index<'a> {
@@ -172,6 +175,7 @@ impl<'a> Index<'a> {
         Index {
             by_type,
             policies_for_elsewhere,
+            conditions: 0,
         }
     }
 }
@@ -862,6 +866,62 @@ mod tests {
             status(&app, "E3", "compute", "Scratch"),
             Status::Gap { .. }
         ));
+    }
+
+    #[test]
+    fn only_policies_naming_a_resource_of_their_own_template_are_kept_from_other_stacks() {
+        use serde_json::json;
+        let bucket = |value: Value| json!({ "Bucket": value });
+        let spellings = [
+            ("Ref", bucket(json!({ "Ref": "B" })), false),
+            (
+                "GetAtt",
+                bucket(json!({ "Fn::GetAtt": ["B", "Arn"] })),
+                false,
+            ),
+            ("Name", bucket(json!("records")), true),
+            (
+                "Import",
+                bucket(json!({ "Fn::ImportValue": "data:B:Ref" })),
+                true,
+            ),
+            ("RefAndMore", bucket(json!({ "Ref": "B", "X": 1 })), true),
+            ("ShortGetAtt", bucket(json!({ "Fn::GetAtt": ["B"] })), true),
+            (
+                "NumberGetAtt",
+                bucket(json!({ "Fn::GetAtt": ["B", 3] })),
+                true,
+            ),
+            ("NumberRef", bucket(json!({ "Ref": 5 })), true),
+        ];
+        let template = crate::cfn::Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: spellings
+                .iter()
+                .map(|(id, properties, _)| {
+                    Resource::raw(
+                        (*id).to_owned(),
+                        "AWS::S3::BucketPolicy".to_owned(),
+                        properties.clone(),
+                    )
+                })
+                .collect(),
+            outputs: Vec::new(),
+        };
+        let mut elsewhere = None;
+        let index = Index::new(&[("s", &template)], &mut elsewhere);
+        let kept: Vec<&str> = index
+            .policies_for_elsewhere
+            .iter()
+            .map(|(_, r)| r.logical_id())
+            .collect();
+        let expected: Vec<&str> = spellings
+            .iter()
+            .filter(|(_, _, kept)| *kept)
+            .map(|(id, _, _)| *id)
+            .collect();
+        assert_eq!(kept, expected);
     }
 
     #[test]

@@ -212,14 +212,9 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "P2",
         title: "resource policies never allow every principal without a condition",
-        types: &[
-            "AWS::S3::BucketPolicy",
-            "AWS::SNS::TopicPolicy",
-            "AWS::SQS::QueuePolicy",
-            "AWS::Lambda::Permission",
-        ],
+        types: P2_TYPES,
         controls: ACCESS,
-        fix: "name the principals (accounts, roles, services) in every Allow, or restrict `*` with `aws:SourceArn`/`aws:SourceAccount`/`aws:PrincipalOrgID` conditions",
+        fix: "name the principals (accounts, roles, services) in every Allow, or restrict `*` with `aws:SourceArn`/`aws:SourceAccount`/`aws:PrincipalOrgID` conditions; give a service's permission to invoke a function a `SourceAccount` or `SourceArn`; set a function URL's `AuthType` to `AWS_IAM`",
         packs: packs(
             Some("HIPAA.Security-LambdaFunctionPublicAccessProhibited"),
             None,
@@ -884,40 +879,181 @@ fn restricted(statement: &Value) -> bool {
         })
 }
 
-fn p2(cx: &Cx<'_>) -> Outcome {
-    if cx.resource.type_name() == "AWS::Lambda::Permission" {
-        let principal = cx.prop("/Principal").map(text_or_json).unwrap_or_default();
-        // A dynamic reference may be `*` at deploy.
-        let open = principal.trim() == "*" || principal.contains("{{resolve:");
-        let limited = cx.prop("/SourceArn").is_some()
-            || cx.prop("/SourceAccount").is_some()
-            || cx.prop("/PrincipalOrgID").is_some();
-        return if open && !limited {
-            Outcome::Fail("`Principal` is `*` with no `SourceArn`, `SourceAccount` or `PrincipalOrgID`: anyone may invoke the function".to_owned())
-        } else {
-            all([cx.present("/Principal")])
-        };
+/// The resource policies of each type, by pointer below `Properties`: the policy
+/// resources (whose document is required), then the stores that carry one of their own
+/// (an absent document grants nothing). `P2` and `X2` read all of them.
+pub(super) const RESOURCE_POLICIES: &[(&str, &[&str])] = &[
+    ("AWS::S3::BucketPolicy", &["/PolicyDocument"]),
+    ("AWS::SNS::TopicPolicy", &["/PolicyDocument"]),
+    ("AWS::SQS::QueuePolicy", &["/PolicyDocument"]),
+    ("AWS::SQS::QueueInlinePolicy", &["/PolicyDocument"]),
+    ("AWS::SNS::TopicInlinePolicy", &["/PolicyDocument"]),
+    ("AWS::SecretsManager::ResourcePolicy", &["/ResourcePolicy"]),
+    ("AWS::Logs::ResourcePolicy", &["/PolicyDocument"]),
+    ("AWS::S3::MultiRegionAccessPointPolicy", &["/Policy"]),
+    (
+        "AWS::S3ObjectLambda::AccessPointPolicy",
+        &["/PolicyDocument"],
+    ),
+    ("AWS::Kinesis::ResourcePolicy", &["/ResourcePolicy"]),
+    // Stores with a policy of their own, which may be absent.
+    ("AWS::S3::AccessPoint", &["/Policy"]),
+    (
+        "AWS::DynamoDB::Table",
+        &[
+            "/ResourcePolicy/PolicyDocument",
+            "/StreamSpecification/ResourcePolicy/PolicyDocument",
+        ],
+    ),
+    ("AWS::EFS::FileSystem", &["/FileSystemPolicy"]),
+    ("AWS::Backup::BackupVault", &["/AccessPolicy"]),
+    ("AWS::OpenSearchService::Domain", &["/AccessPolicies"]),
+    ("AWS::Elasticsearch::Domain", &["/AccessPolicies"]),
+    ("AWS::ECR::Repository", &["/RepositoryPolicyText"]),
+];
+
+/// The first of [`RESOURCE_POLICIES`] that are resources of their own (the rest may have
+/// no document).
+const OPTIONAL_FROM: usize = 10;
+
+/// The types `P2` reads.
+const P2_TYPES: &[&str] = &[
+    "AWS::S3::BucketPolicy",
+    "AWS::SNS::TopicPolicy",
+    "AWS::SQS::QueuePolicy",
+    "AWS::SQS::QueueInlinePolicy",
+    "AWS::SNS::TopicInlinePolicy",
+    "AWS::SecretsManager::ResourcePolicy",
+    "AWS::Logs::ResourcePolicy",
+    "AWS::S3::MultiRegionAccessPointPolicy",
+    "AWS::S3ObjectLambda::AccessPointPolicy",
+    "AWS::Kinesis::ResourcePolicy",
+    "AWS::S3::AccessPoint",
+    "AWS::DynamoDB::Table",
+    "AWS::EFS::FileSystem",
+    "AWS::Backup::BackupVault",
+    "AWS::OpenSearchService::Domain",
+    "AWS::Elasticsearch::Domain",
+    "AWS::ECR::Repository",
+    "AWS::Lambda::Permission",
+    "AWS::Lambda::Url",
+];
+
+/// The pointers of the resource policies of `cx`'s resource that are written (a policy
+/// resource's even when it is not), and whether one is required.
+pub(super) fn policy_pointers(cx: &Cx<'_>) -> (Vec<String>, bool) {
+    let t = cx.resource.type_name();
+    if t == "AWS::DynamoDB::GlobalTable" {
+        let replicas = cx
+            .prop("/Replicas")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        let pointers = (0..replicas)
+            .flat_map(|i| {
+                [
+                    format!("/Replicas/{i}/ResourcePolicy/PolicyDocument"),
+                    format!(
+                        "/Replicas/{i}/ReplicaStreamSpecification/ResourcePolicy/PolicyDocument"
+                    ),
+                ]
+            })
+            .filter(|p| cx.prop(p).is_some())
+            .collect();
+        return (pointers, false);
     }
-    let Some(document) = policy_document(cx.resource, "/PolicyDocument") else {
-        return Outcome::Fail("`PolicyDocument` is not set or not a policy document".to_owned());
-    };
-    let open: Vec<String> = statements(&document)
-        .into_iter()
-        .filter(|(_, s)| {
-            super::identity::allows(s)
-                && (super::identity::may_be_everyone(&s["Principal"])
-                    || s.get("NotPrincipal").is_some())
-                && !restricted(s)
-        })
-        .map(|(suffix, _)| format!("`PolicyDocument{}`", suffix.replace('/', ".")))
-        .collect();
-    if open.is_empty() {
-        all([cx.present("/PolicyDocument")])
-    } else {
+    match RESOURCE_POLICIES.iter().position(|(kind, _)| *kind == t) {
+        Some(at) if at < OPTIONAL_FROM => (
+            RESOURCE_POLICIES[at]
+                .1
+                .iter()
+                .map(|p| (*p).to_owned())
+                .collect(),
+            true,
+        ),
+        Some(at) => (
+            RESOURCE_POLICIES[at]
+                .1
+                .iter()
+                .filter(|p| cx.prop(p).is_some())
+                .map(|p| (*p).to_owned())
+                .collect(),
+            false,
+        ),
+        None => (Vec::new(), false),
+    }
+}
+
+fn p2(cx: &Cx<'_>) -> Outcome {
+    match cx.resource.type_name() {
+        "AWS::Lambda::Permission" => return permission_p2(cx),
+        "AWS::Lambda::Url" => {
+            return match cx.prop("/AuthType").and_then(text) {
+                Some(t) if t == "AWS_IAM" => all([cx.proof("/AuthType").ok_or_default()]),
+                _ => Outcome::Fail(format!(
+                    "`AuthType` is {}, not AWS_IAM: anyone on the internet may call the function through its URL",
+                    cx.prop("/AuthType")
+                        .map_or_else(|| "not set".to_owned(), text_or_json)
+                )),
+            };
+        }
+        _ => {}
+    }
+    let (pointers, required) = policy_pointers(cx);
+    let mut checks = Vec::new();
+    for pointer in &pointers {
+        let name = &pointer[1..];
+        let Some(document) = policy_document(cx.resource, pointer) else {
+            checks.push(Err(format!(
+                "`{}` is not set or not a policy document",
+                name.replace('/', ".")
+            )));
+            continue;
+        };
+        let open: Vec<String> = statements(&document)
+            .into_iter()
+            .filter(|(_, s)| {
+                super::identity::allows(s)
+                    && (super::identity::may_be_everyone(&s["Principal"])
+                        || s.get("NotPrincipal").is_some())
+                    && !restricted(s)
+            })
+            .map(|(suffix, _)| format!("`{}{}`", name.replace('/', "."), suffix.replace('/', ".")))
+            .collect();
+        checks.push(if open.is_empty() {
+            cx.present(pointer)
+        } else {
+            Err(format!(
+                "{} allow every principal (`*`) with no condition on the source or account",
+                open.join(", ")
+            ))
+        });
+    }
+    if checks.is_empty() && !required {
+        return Outcome::NotApplicable;
+    }
+    all(checks)
+}
+
+/// `P2` on a permission to invoke a function: not everyone, and not a service of every
+/// account (a service principal needs `SourceAccount` or `SourceArn`, or another
+/// account's bucket, topic or rule may invoke the function).
+fn permission_p2(cx: &Cx<'_>) -> Outcome {
+    let principal = cx.prop("/Principal").map(text_or_json).unwrap_or_default();
+    let principal = principal.trim();
+    // A dynamic reference may be `*` at deploy.
+    let open = principal == "*" || principal.contains("{{resolve:");
+    let limited = cx.prop("/SourceArn").is_some()
+        || cx.prop("/SourceAccount").is_some()
+        || cx.prop("/PrincipalOrgID").is_some();
+    let service = principal.to_ascii_lowercase().ends_with(".amazonaws.com");
+    if open && !limited {
+        Outcome::Fail("`Principal` is `*` with no `SourceArn`, `SourceAccount` or `PrincipalOrgID`: anyone may invoke the function".to_owned())
+    } else if service && cx.prop("/SourceArn").is_none() && cx.prop("/SourceAccount").is_none() {
         Outcome::Fail(format!(
-            "{} allow every principal (`*`) with no condition on the source or account",
-            open.join(", ")
+            "`Principal` is the service {principal} with no `SourceAccount` or `SourceArn`: the service acting for any account may invoke the function"
         ))
+    } else {
+        all([cx.present("/Principal")])
     }
 }
 

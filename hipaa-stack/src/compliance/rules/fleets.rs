@@ -1,0 +1,384 @@
+//! EC2 fleets (`AWS::EC2::SpotFleet`, `AWS::EC2::EC2Fleet`): the instances they launch are
+//! judged as an instance's are (rules E1, E4, E5, E6, E8), for every way a fleet says what
+//! to launch: a Spot Fleet's inline `LaunchSpecifications`, and each launch template
+//! configuration (`LaunchTemplateConfigs`) with each of its `Overrides`.
+
+use serde_json::{Value, json};
+
+use super::{Cx, OkOrDefault, Outcome, Proof, is_false, is_true, pointer_name, proof_of};
+use crate::cfn::Resource;
+
+/// A Spot Fleet.
+pub(super) const SPOT_FLEET: &str = "AWS::EC2::SpotFleet";
+/// An EC2 Fleet.
+pub(super) const EC2_FLEET: &str = "AWS::EC2::EC2Fleet";
+
+/// One way a fleet launches instances.
+enum Launch<'a> {
+    /// A Spot Fleet's inline launch specification, at this pointer (below `Properties`).
+    Inline(String),
+    /// A launch template configuration at `config`, the launch template of this template
+    /// it names (none when it names one by name, by text or not at all), and the override
+    /// at `overrides` (none when the configuration has none).
+    Template {
+        config: String,
+        template: Option<&'a Resource>,
+        overrides: Option<String>,
+    },
+}
+
+/// The launch template of this template that `reference` names: `{"Ref": id}` or
+/// `{"Fn::GetAtt": [id, "LaunchTemplateId"]}`.
+pub(super) fn template_named<'a>(cx: &Cx<'a>, reference: &Value) -> Option<&'a Resource> {
+    let id = reference.get("Ref").and_then(Value::as_str).or_else(|| {
+        match reference
+            .get("Fn::GetAtt")
+            .and_then(Value::as_array)?
+            .as_slice()
+        {
+            [id, attribute] if *attribute == "LaunchTemplateId" => id.as_str(),
+            _ => None,
+        }
+    })?;
+    cx.others("AWS::EC2::LaunchTemplate")
+        .find(|r| r.logical_id() == id)
+}
+
+/// Every way the fleet launches instances.
+fn launches<'a>(cx: &Cx<'a>) -> Vec<Launch<'a>> {
+    let base = if cx.resource.type_name() == SPOT_FLEET {
+        "/SpotFleetRequestConfigData"
+    } else {
+        ""
+    };
+    let mut found = Vec::new();
+    if let Some(Value::Array(specs)) = cx.prop(&format!("{base}/LaunchSpecifications")) {
+        found.extend(
+            (0..specs.len()).map(|i| Launch::Inline(format!("{base}/LaunchSpecifications/{i}"))),
+        );
+    }
+    if let Some(Value::Array(configs)) = cx.prop(&format!("{base}/LaunchTemplateConfigs")) {
+        for (i, c) in configs.iter().enumerate() {
+            let config = format!("{base}/LaunchTemplateConfigs/{i}");
+            let template =
+                template_named(cx, &c["LaunchTemplateSpecification"]["LaunchTemplateId"]);
+            match c["Overrides"].as_array().map_or(0, Vec::len) {
+                0 => found.push(Launch::Template {
+                    config,
+                    template,
+                    overrides: None,
+                }),
+                n => found.extend((0..n).map(|j| Launch::Template {
+                    config: config.clone(),
+                    template,
+                    overrides: Some(format!("{config}/Overrides/{j}")),
+                })),
+            }
+        }
+    }
+    found
+}
+
+/// The outcome of a rule over every launch of the fleet: each must hold.
+fn over_launches<'a>(
+    cx: &Cx<'a>,
+    mut check: impl FnMut(&Launch<'a>) -> Vec<Result<Proof, String>>,
+) -> Outcome {
+    let launches = launches(cx);
+    if launches.is_empty() {
+        return Outcome::Fail(
+            "the fleet declares no launch specification and no launch template configuration, so what it launches is read nowhere"
+                .to_owned(),
+        );
+    }
+    let mut proofs = Vec::new();
+    let mut problems: Vec<String> = Vec::new();
+    for launch in &launches {
+        for result in check(launch) {
+            match result {
+                Ok(p) if !proofs.contains(&p) => proofs.push(p),
+                Ok(_) => {}
+                Err(e) if !problems.contains(&e) => problems.push(e),
+                Err(_) => {}
+            }
+        }
+    }
+    if problems.is_empty() {
+        Outcome::Pass(proofs)
+    } else {
+        Outcome::Fail(problems.join("; "))
+    }
+}
+
+/// What a launch template configuration that names no launch template of this template is.
+fn unread(config: &str) -> String {
+    format!(
+        "`{}` names no `AWS::EC2::LaunchTemplate` of this template (by `Ref` or `Fn::GetAtt` of `LaunchTemplateId`), so the instances it launches are read nowhere",
+        pointer_name(&format!("{config}/LaunchTemplateSpecification"))
+    )
+}
+
+/// An outcome as the results it is made of.
+fn results(outcome: Outcome) -> Vec<Result<Proof, String>> {
+    match outcome {
+        Outcome::Pass(proofs) => proofs.into_iter().map(Ok).collect(),
+        Outcome::Fail(problem) => vec![Err(problem)],
+        Outcome::Gap(_) | Outcome::NotApplicable => Vec::new(),
+    }
+}
+
+/// E1: every block device of every launch is encrypted with a customer-managed key.
+pub(super) fn e1(cx: &Cx<'_>) -> Outcome {
+    over_launches(cx, |launch| match launch {
+        Launch::Inline(spec) => vec![Err(format!(
+            "`{}` launches instances from a Spot Fleet launch specification, whose EBS devices cannot name a key (`Ebs` has no `KmsKeyId`): launch from a launch template (`LaunchTemplateConfigs`) whose block devices are encrypted with a customer-managed key",
+            pointer_name(spec)
+        ))],
+        Launch::Template {
+            config,
+            template,
+            overrides,
+        } => {
+            let Some(template) = template else {
+                return vec![Err(unread(config))];
+            };
+            let mut checks = results(super::compute::encrypted_block_devices(
+                &cx.on(template),
+                "/LaunchTemplateData/BlockDeviceMappings",
+            ));
+            for check in &mut checks {
+                if let Err(e) = check {
+                    *e = format!("launch template `{}`: {e}", template.logical_id());
+                }
+            }
+            // An EC2 Fleet's override may map block devices of its own.
+            if let Some(o) = overrides
+                && cx.prop(&format!("{o}/BlockDeviceMappings")).is_some()
+            {
+                checks.extend(results(super::compute::encrypted_block_devices(
+                    cx,
+                    &format!("{o}/BlockDeviceMappings"),
+                )));
+            }
+            checks
+        }
+    })
+}
+
+/// E4: every launch requires IMDSv2 session tokens.
+pub(super) fn e4(cx: &Cx<'_>) -> Outcome {
+    over_launches(cx, |launch| match launch {
+        Launch::Inline(spec) => vec![Err(format!(
+            "`{}` cannot require IMDSv2 (a Spot Fleet launch specification has no `MetadataOptions`): launch from a launch template whose `MetadataOptions.HttpTokens` is required",
+            pointer_name(spec)
+        ))],
+        Launch::Template {
+            config,
+            template,
+            overrides,
+        } => {
+            let Some(template) = template else {
+                return vec![Err(unread(config))];
+            };
+            let mut checks = vec![
+                cx.on(template)
+                    .equals(
+                        "/LaunchTemplateData/MetadataOptions/HttpTokens",
+                        &json!("required"),
+                    )
+                    .map_err(|e| format!("launch template `{}`: {e}", template.logical_id())),
+            ];
+            // An EC2 Fleet's override may set metadata options of its own.
+            if let Some(o) = overrides
+                && cx.prop(&format!("{o}/MetadataOptions")).is_some()
+            {
+                checks.push(cx.equals(
+                    &format!("{o}/MetadataOptions/HttpTokens"),
+                    &json!("required"),
+                ));
+            }
+            checks
+        }
+    })
+}
+
+/// An instance profile at `pointer` of `cx`'s resource, named by `Arn` or `Name`.
+fn profile(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
+    cx.present(&format!("{pointer}/Arn"))
+        .or_else(|_| cx.present(&format!("{pointer}/Name")))
+        .map_err(|_| {
+            format!(
+                "`{}` names no instance profile (`Arn` or `Name`)",
+                pointer_name(pointer)
+            )
+        })
+}
+
+/// E6: every launch gives its instances an instance profile.
+pub(super) fn e6(cx: &Cx<'_>) -> Outcome {
+    over_launches(cx, |launch| match launch {
+        Launch::Inline(spec) => vec![profile(cx, &format!("{spec}/IamInstanceProfile"))],
+        Launch::Template {
+            config,
+            template,
+            overrides,
+        } => {
+            if let Some(o) = overrides
+                && cx.prop(&format!("{o}/IamInstanceProfile")).is_some()
+            {
+                return vec![profile(cx, &format!("{o}/IamInstanceProfile"))];
+            }
+            let Some(template) = template else {
+                return vec![Err(unread(config))];
+            };
+            vec![
+                profile(&cx.on(template), "/LaunchTemplateData/IamInstanceProfile")
+                    .map_err(|e| format!("launch template `{}`: {e}", template.logical_id())),
+            ]
+        }
+    })
+}
+
+/// E8: every launch has detailed monitoring and EBS optimization.
+pub(super) fn e8(cx: &Cx<'_>) -> Outcome {
+    over_launches(cx, |launch| match launch {
+        Launch::Inline(spec) => vec![
+            cx.equals(&format!("{spec}/Monitoring/Enabled"), &json!(true)),
+            cx.equals(&format!("{spec}/EbsOptimized"), &json!(true)),
+        ],
+        Launch::Template {
+            config, template, ..
+        } => {
+            let Some(template) = template else {
+                return vec![Err(unread(config))];
+            };
+            let from = cx.on(template);
+            [
+                "/LaunchTemplateData/Monitoring/Enabled",
+                "/LaunchTemplateData/EbsOptimized",
+            ]
+            .into_iter()
+            .map(|p| {
+                from.equals(p, &json!(true))
+                    .map_err(|e| format!("launch template `{}`: {e}", template.logical_id()))
+            })
+            .collect()
+        }
+    })
+}
+
+/// The network interfaces at `pointer` (of `owner`): `Err` for each that may associate a
+/// public address, and whether all of them (one at least) decline one.
+fn interfaces(
+    interfaces: &Value,
+    pointer: &str,
+    owner: &str,
+) -> (Vec<Result<Proof, String>>, bool) {
+    let list = interfaces.as_array().map_or(&[][..], Vec::as_slice);
+    let mut checks = Vec::new();
+    for (i, n) in list.iter().enumerate() {
+        match n.get("AssociatePublicIpAddress") {
+            Some(v) if is_false(v) => {}
+            Some(v) => checks.push(Err(format!(
+                "{owner}`{}` is {}: the instances launched may get a public address",
+                pointer_name(&format!("{pointer}/{i}/AssociatePublicIpAddress")),
+                super::meaning::text_or_json(v)
+            ))),
+            None => {}
+        }
+    }
+    let declined = !list.is_empty()
+        && list
+            .iter()
+            .all(|n| is_false(&n["AssociatePublicIpAddress"]));
+    (checks, declined)
+}
+
+/// The subnet of the first interface of `interfaces` that names one, with its pointer.
+fn interface_subnet<'v>(interfaces: &'v Value, pointer: &str) -> Option<(String, &'v Value)> {
+    interfaces
+        .as_array()?
+        .iter()
+        .enumerate()
+        .find_map(|(i, n)| {
+            n.get("SubnetId")
+                .map(|s| (format!("{pointer}/{i}/SubnetId"), s))
+        })
+}
+
+/// E5: every launch lands in a named subnet and gets no public address.
+pub(super) fn e5(cx: &Cx<'_>) -> Outcome {
+    over_launches(cx, |launch| {
+        let (mut checks, declined, subnet) = match launch {
+            Launch::Inline(spec) => {
+                let at = format!("{spec}/NetworkInterfaces");
+                let listed = cx.prop(&at).unwrap_or(&Value::Null);
+                let (checks, declined) = interfaces(listed, &at, "");
+                let subnet = match cx.prop(&format!("{spec}/SubnetId")) {
+                    Some(s) => Some((cx.present(&format!("{spec}/SubnetId")), s)),
+                    None => interface_subnet(listed, &at).map(|(p, s)| (cx.present(&p), s)),
+                };
+                (checks, declined, subnet)
+            }
+            Launch::Template {
+                config,
+                template,
+                overrides,
+            } => {
+                let Some(template) = template else {
+                    return vec![Err(unread(config))];
+                };
+                let owner = format!("launch template `{}`: ", template.logical_id());
+                let data = &template.properties()["LaunchTemplateData"];
+                let (mut checks, mut declined) = interfaces(
+                    &data["NetworkInterfaces"],
+                    "/LaunchTemplateData/NetworkInterfaces",
+                    &owner,
+                );
+                let mut subnet = interface_subnet(
+                    &data["NetworkInterfaces"],
+                    "/LaunchTemplateData/NetworkInterfaces",
+                )
+                .map(|(p, s)| (proof_of(template, &p).ok_or_default(), s));
+                if let Some(o) = overrides {
+                    // An override's interfaces and subnet replace the template's.
+                    let at = format!("{o}/NetworkInterfaces");
+                    if let Some(listed) = cx.prop(&at) {
+                        let (more, declines) = interfaces(listed, &at, "");
+                        checks.extend(more);
+                        declined = declines;
+                        if let Some((p, s)) = interface_subnet(listed, &at) {
+                            subnet = Some((cx.present(&p), s));
+                        }
+                    }
+                    if let Some(s) = cx.prop(&format!("{o}/SubnetId")) {
+                        subnet = Some((cx.present(&format!("{o}/SubnetId")), s));
+                    }
+                }
+                (checks, declined, subnet)
+            }
+        };
+        match subnet {
+            None => checks.push(Err(
+                "no subnet is named (`SubnetId` of the specification or its override, or of a network interface), so the instances land in the default VPC, whose subnets are public"
+                    .to_owned(),
+            )),
+            Some((named, value)) => {
+                checks.push(named);
+                let public = cx
+                    .others("AWS::EC2::Subnet")
+                    .filter(|s| super::compute::mentions(value, s.logical_id()))
+                    .find(|s| is_true(&s.properties()["MapPublicIpOnLaunch"]));
+                if let Some(s) = public
+                    && !declined
+                {
+                    checks.push(Err(format!(
+                        "subnet `{}` maps public addresses on launch, so the instances get one",
+                        s.logical_id()
+                    )));
+                }
+            }
+        }
+        checks
+    })
+}
