@@ -1286,6 +1286,14 @@ const fn command_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
 /// ```
 pub const fn command_secret(text: &str) -> Option<&'static str> {
     let b = text.as_bytes();
+    // Every flag of `TOOLS` begins with `-` (a test holds it): text without one passes none.
+    let mut dash = 0;
+    while dash < b.len() && b[dash] != b'-' {
+        dash += 1;
+    }
+    if dash == b.len() {
+        return None;
+    }
     let mut i = 0;
     while i < b.len() {
         if let Some(tool) = command_secret_at(b, i) {

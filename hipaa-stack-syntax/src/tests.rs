@@ -969,3 +969,15 @@ mod user_data_never_panics {
         }
     }
 }
+
+#[test]
+fn every_flag_of_a_tool_begins_with_a_dash() {
+    // `command_secret` skips text without a `-`, which holds only while this does.
+    for (tool, flags) in super::TOOLS {
+        for f in *flags {
+            assert!(f.name.starts_with('-'), "{tool} {}", f.name);
+        }
+    }
+    assert_eq!(command_secret("mysql phunter2"), None);
+    assert_eq!(command_secret("mysql -phunter2"), Some("mysql"));
+}

@@ -134,6 +134,10 @@ const NESTED: &[&str] = &[
 /// below the properties. A template with a transform deploys only with
 /// `CAPABILITY_AUTO_EXPAND`, which hipaa-stack's deploy passes.
 fn transform_at(value: &Value, pointer: &str) -> Option<String> {
+    // Almost no resource holds one: look before writing the pointer of every value.
+    if !holds_key(value, "Fn::Transform") {
+        return None;
+    }
     let mut pending = vec![(value, pointer.to_owned())];
     while let Some((v, at)) = pending.pop() {
         match v {
@@ -155,6 +159,15 @@ fn transform_at(value: &Value, pointer: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether an object at or below `value` has the property `key`.
+fn holds_key(value: &Value, key: &str) -> bool {
+    match value {
+        Value::Object(map) => map.contains_key(key) || map.values().any(|v| holds_key(v, key)),
+        Value::Array(items) => items.iter().any(|v| holds_key(v, key)),
+        _ => false,
+    }
 }
 
 fn u1(cx: &Cx<'_>) -> Outcome {
@@ -542,7 +555,7 @@ fn service_token(text: &str) -> Option<&'static str> {
         |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+' | b'/' | b'=' | b'.');
     for (prefix, fewest, what) in SERVICE_TOKENS {
         let mut from = 0;
-        while let Some(at) = text[from..].find(prefix) {
+        while let Some(at) = find_bytes(&text.as_bytes()[from..], prefix.as_bytes()) {
             let start = from + at + prefix.len();
             if text.as_bytes()[start..]
                 .iter()
@@ -555,22 +568,37 @@ fn service_token(text: &str) -> Option<&'static str> {
             from = start;
         }
     }
-    let jwt = text
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'))
-        .any(|word| {
-            let parts: Vec<&str> = word.split('.').collect();
-            parts.len() == 3
-                && parts[0].starts_with("eyJ")
-                && parts[1].starts_with("eyJ")
-                && parts[2].len() >= 8
-        });
+    // A token's header and claims both begin `eyJ` (`{"` in base64).
+    let jwt = find_bytes(text.as_bytes(), b"eyJ").is_some()
+        && text
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'))
+            .any(|word| {
+                let mut parts = word.split('.');
+                match (parts.next(), parts.next(), parts.next(), parts.next()) {
+                    (Some(header), Some(claims), Some(signature), None) => {
+                        header.starts_with("eyJ")
+                            && claims.starts_with("eyJ")
+                            && signature.len() >= 8
+                    }
+                    _ => false,
+                }
+            });
     jwt.then_some("a JSON Web Token")
+}
+
+/// Where `needle` first begins in `hay`: a plain scan, which costs nothing to set up (the
+/// rules look for a dozen short prefixes in every string of a large app, most of them short).
+fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Text that is a credential whatever property holds it: a private key block, an AWS
 /// access key id, a token of a well-known service.
 fn credential_text(text: &str) -> Option<&'static str> {
-    if text.contains("PRIVATE KEY-----") {
+    if find_bytes(text.as_bytes(), b"PRIVATE KEY-----").is_some() {
         return Some("a private key");
     }
     if let Some(token) = service_token(text) {
@@ -597,7 +625,12 @@ fn credential_text(text: &str) -> Option<&'static str> {
 /// `runCommand`) as one command line, its items joined by spaces, with its pointer: a tool
 /// and its password flag are often items of their own (`["curl", "-u", "admin:hunter2"]`).
 /// An item whose text cannot be known is a variable (`${…}`), read at run time.
-fn command_lines(value: &Value, pointer: String, out: &mut Vec<(String, String)>) {
+fn command_lines<'v>(
+    value: &'v Value,
+    trail: &mut Trail<'v>,
+    at: usize,
+    found: &mut impl FnMut(&Trail<'v>, usize, String),
+) {
     match value {
         Value::Array(items) => {
             if items.len() > 1 {
@@ -605,19 +638,98 @@ fn command_lines(value: &Value, pointer: String, out: &mut Vec<(String, String)>
                     .iter()
                     .map(|v| text(v).unwrap_or_else(|| "${…}".to_owned()))
                     .collect();
-                out.push((pointer.clone(), words.join(" ")));
+                found(trail, at, words.join(" "));
             }
             for (i, v) in items.iter().enumerate() {
-                command_lines(v, format!("{pointer}/{i}"), out);
+                let here = trail.push(at, Step::Index(i));
+                command_lines(v, trail, here, found);
             }
         }
         Value::Object(map) => {
             for (k, v) in map {
-                let escaped = k.replace('~', "~0").replace('/', "~1");
-                command_lines(v, format!("{pointer}/{escaped}"), out);
+                let here = trail.push(at, Step::Key(k));
+                command_lines(v, trail, here, found);
             }
         }
         _ => {}
+    }
+}
+
+/// The places a walk below a resource's properties (or its metadata) has passed, each as
+/// its parent and its own step, written out as a JSON pointer only for a finding: a large
+/// app's walks pass millions of values and report none.
+#[derive(Debug)]
+struct Trail<'v> {
+    steps: Vec<(usize, Step<'v>)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Step<'v> {
+    /// The top of the walk, with the pointer it stands for (`""` or `"/Metadata"`).
+    Top(&'static str),
+    /// A property of an object.
+    Key(&'v str),
+    /// An item of an array.
+    Index(usize),
+}
+
+impl<'v> Trail<'v> {
+    /// The place of the top of the walk is `0`.
+    fn new(top: &'static str) -> Self {
+        Trail {
+            steps: vec![(0, Step::Top(top))],
+        }
+    }
+
+    /// The place of `step` below `parent`.
+    fn push(&mut self, parent: usize, step: Step<'v>) -> usize {
+        self.steps.push((parent, step));
+        self.steps.len() - 1
+    }
+
+    /// The JSON pointer (RFC 6901) of place `at`, with `~` and `/` of keys escaped.
+    fn pointer(&self, mut at: usize) -> String {
+        let mut steps = Vec::new();
+        while let Some(&(parent, step)) = self.steps.get(at) {
+            steps.push(step);
+            if at == 0 {
+                break;
+            }
+            at = parent;
+        }
+        let mut out = String::new();
+        for step in steps.into_iter().rev() {
+            match step {
+                Step::Top(top) => out.push_str(top),
+                Step::Key(key) => {
+                    out.push('/');
+                    for c in key.chars() {
+                        match c {
+                            '~' => out.push_str("~0"),
+                            '/' => out.push_str("~1"),
+                            c => out.push(c),
+                        }
+                    }
+                }
+                Step::Index(i) => {
+                    out.push('/');
+                    out.push_str(&i.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether a place above `at` (not `at` itself) is the property `key`.
+    fn below(&self, at: usize, key: &str) -> bool {
+        let mut at = at;
+        while at != 0 {
+            at = self.steps[at].0;
+            if matches!(self.steps[at].1, Step::Key(k) if k == key) {
+                return true;
+            }
+        }
+        false
     }
 }
 
@@ -626,7 +738,7 @@ fn command_lines(value: &Value, pointer: String, out: &mut Vec<(String, String)>
 /// placeholder (`<…>`) is not written.
 fn url_password(text: &str) -> bool {
     let mut from = 0;
-    while let Some(at) = text[from..].find("://") {
+    while let Some(at) = find_bytes(&text.as_bytes()[from..], b"://") {
         let start = from + at + 3;
         from = start;
         let authority = text[start..]
@@ -648,14 +760,31 @@ fn url_password(text: &str) -> bool {
     false
 }
 
+/// The names that [`assignment`] looks for, in lower case.
+const ASSIGNMENT_KEYWORDS: [&str; 7] = [
+    "password", "passwd", "pwd", "secret", "token", "apikey", "api_key",
+];
+
+/// Whether `text` holds `needle` (lower case), in any ASCII case.
+fn contains_ignore_ascii_case(text: &str, needle: &str) -> bool {
+    text.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 /// A password-like assignment in free text (`DB_PASSWORD=hunter2`, `password: s3cret`,
 /// `--password hunter2`) whose value is written, not read from the environment or a
 /// command (`$…`).
 fn assignment(text: &str) -> Option<String> {
+    // Most text names no keyword: find that out without lower-casing a copy of it.
+    if !ASSIGNMENT_KEYWORDS
+        .iter()
+        .any(|k| contains_ignore_ascii_case(text, k))
+    {
+        return None;
+    }
     let lower = text.to_ascii_lowercase();
-    for keyword in [
-        "password", "passwd", "pwd", "secret", "token", "apikey", "api_key",
-    ] {
+    for keyword in ASSIGNMENT_KEYWORDS {
         let mut from = 0;
         while let Some(at) = lower[from..].find(keyword) {
             let start = from + at;
@@ -698,30 +827,30 @@ fn equals_assignment(text: &str) -> bool {
 
 /// Every value below `value` that is the value of a named property (not an intrinsic's
 /// argument), with its pointer and name.
-fn named_values(value: &Value) -> Vec<(String, String, &Value)> {
+fn named_values(value: &Value) -> (Trail<'_>, Vec<(usize, &str, &Value)>) {
+    let mut trail = Trail::new("");
     let mut out = Vec::new();
-    let mut pending = vec![(value, String::new())];
+    let mut pending = vec![(value, 0)];
     while let Some((v, at)) = pending.pop() {
         match v {
             Value::Object(map) => {
                 for (k, child) in map {
-                    let escaped = k.replace('~', "~0").replace('/', "~1");
-                    let here = format!("{at}/{escaped}");
+                    let here = trail.push(at, Step::Key(k));
                     if !(k == "Ref" || k.starts_with("Fn::")) {
-                        out.push((here.clone(), k.clone(), child));
+                        out.push((here, k.as_str(), child));
                     }
                     pending.push((child, here));
                 }
             }
             Value::Array(items) => {
                 for (i, child) in items.iter().enumerate() {
-                    pending.push((child, format!("{at}/{i}")));
+                    pending.push((child, trail.push(at, Step::Index(i))));
                 }
             }
             _ => {}
         }
     }
-    out
+    (trail, out)
 }
 
 /// The text an intrinsic writes itself, as opposed to what it reads from elsewhere (`Ref`,
@@ -905,25 +1034,26 @@ fn user_data_text(value: &Value) -> String {
     }
 }
 
-/// Every string below `value` with its JSON pointer, and the name of the property that
-/// holds it.
+/// Every string below `value`, where it is, and the name of the property that holds it.
 fn strings_below<'v>(
     value: &'v Value,
-    pointer: String,
+    trail: &mut Trail<'v>,
+    at: usize,
     name: &str,
-    out: &mut Vec<(String, String, &'v str)>,
+    found: &mut impl FnMut(&Trail<'v>, usize, &str, &str),
 ) {
     match value {
-        Value::String(s) => out.push((pointer, name.to_owned(), s)),
+        Value::String(s) => found(trail, at, name, s),
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                strings_below(v, format!("{pointer}/{i}"), name, out);
+                let here = trail.push(at, Step::Index(i));
+                strings_below(v, trail, here, name, found);
             }
         }
         Value::Object(map) => {
             for (k, v) in map {
-                let escaped = k.replace('~', "~0").replace('/', "~1");
-                strings_below(v, format!("{pointer}/{escaped}"), k, out);
+                let here = trail.push(at, Step::Key(k));
+                strings_below(v, trail, here, k, found);
             }
         }
         _ => {}
@@ -932,18 +1062,21 @@ fn strings_below<'v>(
 
 /// The environment variables of a resource and every other name/value pair of its
 /// properties: `(pointer, name, value)`.
-fn environment(cx: &Cx<'_>) -> Vec<(String, String, Value)> {
+fn environment<'v>(cx: &Cx<'v>) -> (Trail<'v>, Vec<(usize, String, &'v Value)>) {
+    let mut trail = Trail::new("");
     let mut out = Vec::new();
     if let Some(Value::Object(vars)) = cx.prop("/Environment/Variables") {
+        let environment = trail.push(0, Step::Key("Environment"));
+        let variables = trail.push(environment, Step::Key("Variables"));
         for (k, v) in vars {
-            out.push((format!("/Environment/Variables/{k}"), k.clone(), v.clone()));
+            out.push((trail.push(variables, Step::Key(k)), k.clone(), v));
         }
     }
     // Name/value pairs anywhere: ECS and Batch containers' `Environment`, CodeBuild's
     // `EnvironmentVariables`, App Runner's `RuntimeEnvironmentVariables`, Elastic
     // Beanstalk's `OptionSettings`, tags: `{"Name"|"Key"|"OptionName": n, "Value": v}`. A
     // CodeBuild variable of type `PARAMETER_STORE` or `SECRETS_MANAGER` holds a reference.
-    let mut pending = vec![(cx.resource.properties(), String::new())];
+    let mut pending = vec![(cx.resource.properties(), 0)];
     while let Some((v, at)) = pending.pop() {
         match v {
             Value::Object(map) => {
@@ -957,22 +1090,21 @@ fn environment(cx: &Cx<'_>) -> Vec<(String, String, Value)> {
                 if let (Some(name), Some(value)) = (name, map.get("Value"))
                     && !reference
                 {
-                    out.push((format!("{at}/Value"), name, value.clone()));
+                    out.push((trail.push(at, Step::Key("Value")), name, value));
                 }
                 for (k, child) in map {
-                    let escaped = k.replace('~', "~0").replace('/', "~1");
-                    pending.push((child, format!("{at}/{escaped}")));
+                    pending.push((child, trail.push(at, Step::Key(k))));
                 }
             }
             Value::Array(items) => {
                 for (i, child) in items.iter().enumerate() {
-                    pending.push((child, format!("{at}/{i}")));
+                    pending.push((child, trail.push(at, Step::Index(i))));
                 }
             }
             _ => {}
         }
     }
-    out
+    (trail, out)
 }
 
 fn p1(cx: &Cx<'_>) -> Outcome {
@@ -1001,8 +1133,10 @@ fn p1(cx: &Cx<'_>) -> Outcome {
         }
     }
     // Environment variables: stored and shown in plain text by the service's describe calls.
-    for (pointer, name, value) in environment(cx) {
-        let literal = text(&value);
+    let (trail, pairs) = environment(cx);
+    for (at, name, value) in pairs {
+        let pointer = || trail.pointer(at);
+        let literal = text(value);
         // Text that is written in the template: a resolved literal, or the pieces an
         // intrinsic writes around what it reads (`Fn::Join ["", ["hunter", {"Ref": X}]]`),
         // a dynamic reference included: CloudFormation writes the resolved secret into the
@@ -1012,17 +1146,18 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             !v.is_empty() && !v.starts_with("arn:")
         }) || (literal.is_none()
             && value.is_object()
-            && literal_parts(&value).iter().any(|p| !p.trim().is_empty()));
+            && literal_parts(value).iter().any(|p| !p.trim().is_empty()));
         // A secret's dynamic reference is resolved into the variable, whatever its name.
         let resolved_secret = literal
             .clone()
-            .unwrap_or_else(|| literal_parts(&value).concat())
+            .unwrap_or_else(|| literal_parts(value).concat())
             .contains_secret_reference();
         if written
             && (resolved_secret
                 || secret_name(&name)
                 || literal.as_deref().is_some_and(|v| assignment(v).is_some()))
         {
+            let pointer = pointer();
             let what = if pointer.contains("Environment") || pointer.contains("Variables") {
                 "environment variable"
             } else {
@@ -1049,86 +1184,92 @@ fn p1(cx: &Cx<'_>) -> Outcome {
     }
     // Every string property: a property named like a secret with a written value, or text
     // that is a credential wherever it is.
-    let mut all_strings = Vec::new();
+    let mut trail = Trail::new("");
     strings_below(
         cx.resource.properties(),
-        String::new(),
+        &mut trail,
+        0,
         "",
-        &mut all_strings,
-    );
-    for (pointer, name, s) in all_strings {
-        if let Some(what) = credential_text(s) {
-            problems.push(format!(
-                "`{}` holds {what}",
-                pointer.trim_start_matches('/')
-            ));
-            continue;
-        }
-        // Environment variables are judged above, by the variables' names.
-        if pointer.contains("/Environment/") {
-            continue;
-        }
-        // A password assigned in free text (a description, a tag, a command): `NAME=value`.
-        // (Only user data and environment variables are read for `name: value` as well,
-        // which descriptions write in prose.)
-        if !name.eq_ignore_ascii_case("UserData")
-            && let Some(a) = assignment(s).filter(|_| s.contains('='))
-            && equals_assignment(s)
-        {
-            problems.push(format!(
-                "`{}` assigns a secret in plain text ({a})",
-                pointer.trim_start_matches('/')
-            ));
-            continue;
-        }
-        if secret_property(&name) && !s.trim().is_empty() && !dynamic_reference(s) {
-            problems.push(format!(
+        &mut |trail, at, name, s| {
+            if let Some(what) = credential_text(s) {
+                problems.push(format!(
+                    "`{}` holds {what}",
+                    trail.pointer(at).trim_start_matches('/')
+                ));
+                return;
+            }
+            // Environment variables are judged above, by the variables' names.
+            if trail.below(at, "Environment") {
+                return;
+            }
+            // A password assigned in free text (a description, a tag, a command): `NAME=value`.
+            // (Only user data and environment variables are read for `name: value` as well,
+            // which descriptions write in prose.)
+            if !name.eq_ignore_ascii_case("UserData")
+                && let Some(a) = assignment(s).filter(|_| s.contains('='))
+                && equals_assignment(s)
+            {
+                problems.push(format!(
+                    "`{}` assigns a secret in plain text ({a})",
+                    trail.pointer(at).trim_start_matches('/')
+                ));
+                return;
+            }
+            if secret_property(name) && !s.trim().is_empty() && !dynamic_reference(s) {
+                problems.push(format!(
                 "`{}` is a secret written in plain text; use a `{{{{resolve:secretsmanager:…}}}}` dynamic reference or let the service manage it",
-                pointer.trim_start_matches('/')
+                trail.pointer(at).trim_start_matches('/')
             ));
-        }
-    }
+            }
+        },
+    );
     // The resource's metadata (waiver reasons, text a program writes at run time) is in the
     // template as much as its properties, and as readable (GetTemplate).
-    let metadata = Value::Object(cx.resource.metadata().clone());
-    let mut notes = Vec::new();
-    strings_below(&metadata, "/Metadata".to_owned(), "", &mut notes);
-    for (pointer, _, s) in notes {
-        if let Some(what) = credential_text(s) {
-            problems.push(format!("`{}` holds {what}", &pointer[1..]));
-        } else if let Some(a) = assignment(s).filter(|_| equals_assignment(s)) {
-            problems.push(format!(
-                "`{}` assigns a secret in plain text ({a})",
-                &pointer[1..]
-            ));
-        }
+    let mut trail = Trail::new("/Metadata");
+    for (key, value) in cx.resource.metadata() {
+        let at = trail.push(0, Step::Key(key));
+        strings_below(value, &mut trail, at, key, &mut |trail, at, _, s| {
+            if let Some(what) = credential_text(s) {
+                problems.push(format!("`{}` holds {what}", &trail.pointer(at)[1..]));
+            } else if let Some(a) = assignment(s).filter(|_| equals_assignment(s)) {
+                problems.push(format!(
+                    "`{}` assigns a secret in plain text ({a})",
+                    &trail.pointer(at)[1..]
+                ));
+            }
+        });
     }
     // A command line written as a list of words: a password flag in an item of its own.
-    let mut lines = Vec::new();
-    command_lines(cx.resource.properties(), String::new(), &mut lines);
-    for (pointer, line) in lines {
-        if let Some(tool) = hipaa_stack_syntax::command_secret(&line) {
-            problems.push(format!(
-                "`{}` passes a password to `{tool}` as a flag, in plain text",
-                pointer.trim_start_matches('/')
-            ));
-        }
-    }
+    let mut trail = Trail::new("");
+    command_lines(
+        cx.resource.properties(),
+        &mut trail,
+        0,
+        &mut |trail, at, line| {
+            if let Some(tool) = hipaa_stack_syntax::command_secret(&line) {
+                problems.push(format!(
+                    "`{}` passes a password to `{tool}` as a flag, in plain text",
+                    trail.pointer(at).trim_start_matches('/')
+                ));
+            }
+        },
+    );
     // A property named like a secret whose value an intrinsic builds from written text
     // (`{"Fn::Sub": "hunter2${AWS::Region}"}`, `Fn::Join`, `Fn::Select`, …): the text is in
     // the template as much as a plain string.
-    for (pointer, name, value) in named_values(cx.resource.properties()) {
+    let (trail, named) = named_values(cx.resource.properties());
+    for (at, name, value) in named {
         let intrinsic = value
             .as_object()
             .is_some_and(|m| m.len() == 1 && m.keys().all(|k| k.starts_with("Fn::")));
         if intrinsic
-            && secret_property(&name)
+            && secret_property(name)
             && !(t == "AWS::SecretsManager::Secret" && name == "SecretString")
             && writes_text(value)
         {
             problems.push(format!(
                 "`{}` builds a secret from text written in the template; use a `{{{{resolve:secretsmanager:…}}}}` dynamic reference or let the service manage it",
-                pointer.trim_start_matches('/')
+                trail.pointer(at).trim_start_matches('/')
             ));
         }
     }
@@ -1206,6 +1347,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_place_is_written_as_the_json_pointer_that_serde_json_reads() {
+        let v = serde_json::json!({ "a/b": { "Environment": [ { "c~d": "x" } ] } });
+        let mut seen = Vec::new();
+        let mut trail = Trail::new("");
+        strings_below(&v, &mut trail, 0, "", &mut |trail, at, name, s| {
+            seen.push((
+                trail.pointer(at),
+                name.to_owned(),
+                s.to_owned(),
+                trail.below(at, "Environment"),
+            ));
+        });
+        assert_eq!(
+            seen,
+            [(
+                "/a~1b/Environment/0/c~0d".to_owned(),
+                "c~d".to_owned(),
+                "x".to_owned(),
+                true
+            )]
+        );
+        assert_eq!(v.pointer(&seen[0].0), Some(&serde_json::json!("x")));
+        let mut trail = Trail::new("/Metadata");
+        let env = trail.push(0, Step::Key("Environment"));
+        assert!(
+            !trail.below(env, "Environment"),
+            "a place is not below itself"
+        );
+        let item = trail.push(env, Step::Index(12));
+        assert!(trail.below(item, "Environment"));
+        assert_eq!(trail.pointer(item), "/Metadata/Environment/12");
+        assert_eq!(trail.pointer(0), "/Metadata");
+    }
+
+    #[test]
     fn lists_of_two_items_or_more_are_command_lines() {
         let mut lines = Vec::new();
         command_lines(
@@ -1214,8 +1390,9 @@ mod tests {
                 "One": ["mysql -p"],
                 "Nested": [{ "Args": ["sshpass", "-p"] }],
             }),
-            String::new(),
-            &mut lines,
+            &mut Trail::new(""),
+            0,
+            &mut |trail, at, line| lines.push((trail.pointer(at), line)),
         );
         lines.sort();
         assert_eq!(
@@ -1480,9 +1657,10 @@ mod tests {
         );
         // Named values are those of properties, not of intrinsics' arguments.
         let v = serde_json::json!({"A": {"Fn::Sub": "x"}, "B": [{"C~/": 1}]});
-        let mut names: Vec<(String, String)> = named_values(&v)
+        let (trail, named) = named_values(&v);
+        let mut names: Vec<(String, String)> = named
             .into_iter()
-            .map(|(p, n, _)| (p, n))
+            .map(|(at, n, _)| (trail.pointer(at), n.to_owned()))
             .collect();
         names.sort();
         assert_eq!(
