@@ -995,7 +995,10 @@ impl Node for ApiNode {
                         cloud_watch_role_arn: cx.own_att("CloudWatchRole", "Arn"),
                     },
                 )?
-                .depends_on(&cx.logical("CloudWatchPolicy")),
+                // CloudFormation's reference for `AWS::ApiGateway::Account`: in an account
+                // that has never had an API Gateway resource, the settings wait for one.
+                .depends_on(&cx.logical("CloudWatchPolicy"))
+                .depends_on(&cx.logical("")),
             );
             account_dependency = Some(cx.logical("Account"));
         } else if cx.arena.constructs.get(owner as usize).map(|c| c.stack) == Some(cx.stack) {
@@ -1275,6 +1278,10 @@ mod tests {
         assert_eq!(
             resource(&t, "DocsStage")["DependsOn"],
             json!(["DocsAccount", "DocsExecutionLogs"])
+        );
+        assert_eq!(
+            resource(&t, "DocsAccount")["DependsOn"],
+            json!(["DocsCloudWatchPolicy", "Docs"])
         );
     }
 
