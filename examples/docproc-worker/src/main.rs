@@ -167,7 +167,10 @@ mod tests {
         let answer = answer_request(&event, "Results");
         assert_eq!(answer["statusCode"], 200);
         let body: Value = serde_json::from_str(answer["body"].as_str().unwrap()).unwrap();
-        assert_eq!(body, json!({ "document": "scans/1.pdf", "table": "Results" }));
+        assert_eq!(
+            body,
+            json!({ "document": "scans/1.pdf", "table": "Results" })
+        );
         let missing = answer_request(&json!({ "requestContext": {} }), "Results");
         assert_eq!(missing["statusCode"], 400);
     }

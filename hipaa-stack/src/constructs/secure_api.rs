@@ -406,6 +406,13 @@ const ACCESS_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","extendedRe
 /// - The permission of API Gateway to invoke a route's function names that route's
 ///   execute-api ARN (`api/stage/METHOD/path`) and the account (P2, X2).
 ///
+/// # Changing the routes of a deployed API
+/// An API Gateway deployment is a snapshot of the methods, and CloudFormation updates the
+/// deployment resource in place (only its description changes), so a route added to an API
+/// that is already deployed is in the template but not yet served: deploy the stage again
+/// (`aws apigateway create-deployment --rest-api-id ID --stage-name v1`) after `up`. A new
+/// API serves its routes at once.
+///
 /// # Options
 /// - [`stage_name`](SecureApi::stage_name). Default: `v1`.
 /// - [`throttling`](SecureApi::throttling). Default: 50 requests a second, bursts of 100.
