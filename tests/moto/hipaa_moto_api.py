@@ -261,9 +261,10 @@ class HarnessAccount(CloudFormationModel):
 
     @classmethod
     def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
-        """CloudFormation leaves the account's settings as they are when it deletes the
-        resource ("AWS::ApiGateway::Account": "If an API Gateway resource is deleted, the
-        account-level settings are retained")."""
+        """Deleting the resource leaves the account's settings as they are: they belong to
+        the account and region, not to the stack (CloudFormation template reference,
+        "AWS::ApiGateway::Account": one such resource per account and region, so that one
+        stack's role does not overwrite another's)."""
 
 
 # -- Stage ---------------------------------------------------------------------------------

@@ -423,6 +423,13 @@ const ACCESS_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","extendedRe
 /// - The permission of API Gateway to invoke a route's function names that route's
 ///   execute-api ARN (`api/stage/METHOD/path`) and the account (P2, X2).
 ///
+/// # Changing the routes of a deployed API
+/// An API Gateway deployment is a snapshot of the methods, and CloudFormation updates the
+/// deployment resource in place (only its description changes), so a route added to an API
+/// that is already deployed is in the template but not yet served: deploy the stage again
+/// (`aws apigateway create-deployment --rest-api-id ID --stage-name v1`) after `up`. A new
+/// API serves its routes at once.
+///
 /// # Options
 /// - [`stage_name`](SecureApi::stage_name). Default: `v1`.
 /// - [`throttling`](SecureApi::throttling). Default: 50 requests a second, bursts of 100.
@@ -1012,7 +1019,10 @@ impl Node for ApiNode {
                         cloud_watch_role_arn: cx.own_att("CloudWatchRole", "Arn"),
                     },
                 )?
-                .depends_on(&cx.logical("CloudWatchPolicy")),
+                // CloudFormation's reference for `AWS::ApiGateway::Account`: in an account
+                // that has never had an API Gateway resource, the settings wait for one.
+                .depends_on(&cx.logical("CloudWatchPolicy"))
+                .depends_on(&cx.logical("")),
             );
             account_dependency = Some(cx.logical("Account"));
         } else if cx.arena.constructs.get(owner as usize).map(|c| c.stack) == Some(cx.stack) {
@@ -1292,6 +1302,10 @@ mod tests {
         assert_eq!(
             resource(&t, "DocsStage")["DependsOn"],
             json!(["DocsAccount", "DocsExecutionLogs"])
+        );
+        assert_eq!(
+            resource(&t, "DocsAccount")["DependsOn"],
+            json!(["DocsCloudWatchPolicy", "Docs"])
         );
     }
 

@@ -1331,6 +1331,130 @@ fn a4_held(s: &Stack<'_>) {
     );
 }
 
+fn a4x_broken(s: &Stack<'_>) {
+    add(s, stage().property("TracingEnabled", false));
+}
+
+fn a4x_held(s: &Stack<'_>) {
+    add(s, stage().property("TracingEnabled", true));
+}
+
+fn a4w_broken(s: &Stack<'_>) {
+    add(s, stage().property("StageName", "v1"));
+}
+
+fn a4w_held(s: &Stack<'_>) {
+    add(
+        s,
+        stage()
+            .property("StageName", "v1")
+            .property("RestApiId", "abc123"),
+    );
+    let acl = add(
+        s,
+        RawResource::new("Acl", "AWS::WAFv2::WebACL")
+            .property("Scope", "REGIONAL")
+            .property("/DefaultAction/Allow", json!({}))
+            .property(
+                "Rules",
+                json!([{
+                    "Name": "AWSManagedRulesCommonRuleSet",
+                    "Priority": 0,
+                    "OverrideAction": { "None": {} },
+                    "Statement": { "ManagedRuleGroupStatement": {
+                        "VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet"
+                    } },
+                    "VisibilityConfig": {
+                        "SampledRequestsEnabled": true,
+                        "CloudWatchMetricsEnabled": true,
+                        "MetricName": "common"
+                    }
+                }]),
+            ),
+    );
+    add(
+        s,
+        RawResource::new("Association", "AWS::WAFv2::WebACLAssociation")
+            .property(
+                "ResourceArn",
+                json!({ "Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/abc123/stages/${Stage}" }),
+            )
+            .property("WebACLArn", acl.attribute("Arn")),
+    );
+}
+
+fn a4r_broken(s: &Stack<'_>) {
+    add(
+        s,
+        stage()
+            .property("/MethodSettings/0/HttpMethod", "*")
+            .property("/MethodSettings/0/ResourcePath", "/*")
+            .property("/MethodSettings/0/ThrottlingRateLimit", -1)
+            .property("/MethodSettings/0/ThrottlingBurstLimit", -1),
+    );
+}
+
+fn a4r_held(s: &Stack<'_>) {
+    add(
+        s,
+        stage()
+            .property("/MethodSettings/0/HttpMethod", "*")
+            .property("/MethodSettings/0/ResourcePath", "/*")
+            .property("/MethodSettings/0/ThrottlingRateLimit", 10)
+            .property("/MethodSettings/0/ThrottlingBurstLimit", 20),
+    );
+}
+
+fn a4c_broken(s: &Stack<'_>) {
+    add(s, stage().property("CacheClusterEnabled", true));
+}
+
+fn a4c_held(s: &Stack<'_>) {
+    add(s, stage().property("CacheClusterEnabled", false));
+}
+
+fn a4e_broken(s: &Stack<'_>) {
+    add(
+        s,
+        stage().property(
+            "/AccessLogSetting/DestinationArn",
+            "arn:aws:logs:us-east-1:123456789012:log-group:api",
+        ),
+    );
+}
+
+fn a4e_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    let group = add(
+        s,
+        RawResource::new("Logs", "AWS::Logs::LogGroup")
+            .property("KmsKeyId", key.arn())
+            .property("RetentionInDays", 365),
+    );
+    add(
+        s,
+        stage().property("/AccessLogSetting/DestinationArn", group.attribute("Arn")),
+    );
+}
+
+fn a4i_broken(s: &Stack<'_>) {
+    add(
+        s,
+        method()
+            .property("/Integration/Type", "HTTP_PROXY")
+            .property("/Integration/Uri", "http://backend.example.org/"),
+    );
+}
+
+fn a4i_held(s: &Stack<'_>) {
+    add(
+        s,
+        method()
+            .property("/Integration/Type", "HTTP_PROXY")
+            .property("/Integration/Uri", "https://backend.example.org/"),
+    );
+}
+
 fn method() -> RawResource {
     RawResource::new("Method", "AWS::ApiGateway::Method").property("HttpMethod", "GET")
 }
@@ -1744,6 +1868,12 @@ cases! {
     a4: "A4" on "Stage", breaks a4_broken, holds a4_held;
     a4m: "A4M" on "Method", breaks a4m_broken, holds a4m_held;
     a4t: "A4T" on "Domain", breaks a4t_broken, holds a4t_held;
+    a4x: "A4X" on "Stage", breaks a4x_broken, holds a4x_held;
+    a4w: "A4W" on "Stage", breaks a4w_broken, holds a4w_held;
+    a4r: "A4R" on "Stage", breaks a4r_broken, holds a4r_held;
+    a4c: "A4C" on "Stage", breaks a4c_broken, holds a4c_held;
+    a4e: "A4E" on "Stage", breaks a4e_broken, holds a4e_held;
+    a4i: "A4I" on "Method", breaks a4i_broken, holds a4i_held;
     a5: "A5" on "Subscription", breaks a5_broken, holds a5_held;
     p2: "P2" on "QueuePolicy", breaks p2_broken, holds p2_held;
     f1: "F1" on "Listener", breaks f1_broken, holds f1_held;

@@ -420,9 +420,11 @@ async fn a_foreign_stack_of_the_same_name_is_refused_untouched_until_adopted() {
             .is_ok()
     );
 
-    // Adopted deliberately, it becomes the app's.
+    // Adopted deliberately, it becomes the app's. The app's templates have no queue, so
+    // adopting deletes the other teams' queues: stores of PHI, deleted only when named.
     let adopt = Options {
         adopt: vec!["shared".to_owned(), "data".to_owned()],
+        allow_replace: vec!["shared/TeamQueue".to_owned(), "data/Q".to_owned()],
         ..options()
     };
     deployer(&moto.endpoint, &assembly, adopt)
