@@ -876,8 +876,7 @@ fn gathered<'r>(
     rows: impl Iterator<Item = (&'r Row, &'static str)>,
 ) -> Vec<(&'static str, &'r Row, Vec<&'r Row>)> {
     let mut out: Vec<(&'static str, &'r Row, Vec<&'r Row>)> = Vec::new();
-    let mut at: HashMap<(&str, &str, Option<&str>, Option<&str>, Option<&str>), usize> =
-        HashMap::new();
+    let mut at: HashMap<RowKey<'r>, usize> = HashMap::new();
     for (row, label) in rows {
         let key = (
             row.rule,
@@ -896,6 +895,15 @@ fn gathered<'r>(
     }
     out
 }
+
+/// What gathered rows share: the rule, the label, the note, the reason, the last day.
+type RowKey<'r> = (
+    &'static str,
+    &'static str,
+    Option<&'r str>,
+    Option<&'r str>,
+    Option<&'r str>,
+);
 
 /// The constructs of rows, comma-separated.
 fn constructs_text<'r>(rows: impl Iterator<Item = &'r str>) -> String {
