@@ -4,15 +4,21 @@
 //! Three renderings of one [`Report`] value:
 //! - `report.json`, for tools. Its schema is stable: `"schema": "hipaa-stack.report/v1"`;
 //!   fields are only ever added within a version. Top level: `schema`, `tool {name,
-//!   version}`, `app`, `evidence` (`full`, or `summary` when proofs are only counted),
+//!   version}`, `app`, `evidence` (`grouped`, the default; `full` with one row per proof;
+//!   `summary` when proofs are only counted),
 //!   `stacks[] {name, region, wave, template, sha256, resources,
 //!   deployment}`, `summary {controls, enforced, waived, gap, failed, customer,
 //!   notCovered, findings}`, `controls[] {id, title, requirement, nist[], status, rules[]
-//!   {id, title, proofs, enforced[], waived[], failed[], gaps[]}, customer[]}`, `waivers[]`, `gaps[]`,
+//!   {id, title, proofs, groups[], enforced[], waived[], failed[], gaps[]}, customer[]}`,
+//!   `waivers[]`, `gaps[]`,
 //!   `findings[]`, `unusedWaivers[]`, `notVerifiedAtCompileTime[]`,
 //!   `customerResponsibilities[]`, `graph {stacks[], edges[]}`. Each evidence row is
 //!   `{rule, stack, logicalId, construct, path, value}`: `path` is a JSON pointer into the
-//!   resource of the written template.
+//!   resource of the written template. Each group (`evidence: grouped`) is `{construct,
+//!   resourceType, path, resources, stacks, values[] {value, resources}, otherValues}`:
+//!   the proofs of a rule on the resources of one construct that carry one property, how
+//!   many, in how many stacks, the first distinct values met with their counts, and how
+//!   many proofs hold another value; the groups' `resources` add up to the rule's `proofs`.
 //! - `report.md`, for a pull request or a wiki.
 //! - `report.html`, one self-contained page (no external assets) for an auditor's browser,
 //!   with the stack graph drawn as SVG.
@@ -279,8 +285,8 @@ pub struct EvidenceGroup {
     pub resources: usize,
     /// In how many stacks.
     pub stacks: usize,
-    /// The most frequent values, each with how many proofs carry it (at most
-    /// [`GROUP_VALUES`], in the order first met).
+    /// The first [`GROUP_VALUES`] distinct values met, in stack order, each with how many
+    /// proofs carry it.
     pub values: Vec<GroupValue>,
     /// The proofs whose value is none of `values`; `report --full` lists each.
     pub other_values: usize,

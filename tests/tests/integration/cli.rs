@@ -328,8 +328,10 @@ async fn a_deploy_logged_at_trace_shows_every_api_call_and_no_credential() {
     // Distinct values, so that any trace of them in the logs is found.
     let secret_key = "hsSecretKeyValue7f3a9c1e";
     let session_token = "hsSessionTokenValue2b8d4e6f";
+    let access_key = "AKIAHSACCESSKEY4C8E2";
     let mut env = moto.env();
-    env.retain(|(k, _)| *k != "AWS_SECRET_ACCESS_KEY");
+    env.retain(|(k, _)| *k != "AWS_SECRET_ACCESS_KEY" && *k != "AWS_ACCESS_KEY_ID");
+    env.push(("AWS_ACCESS_KEY_ID", access_key.to_owned()));
     env.push(("AWS_SECRET_ACCESS_KEY", secret_key.to_owned()));
     env.push(("AWS_SESSION_TOKEN", session_token.to_owned()));
     env.push(("RUST_LOG", "trace".to_owned()));
@@ -354,6 +356,10 @@ async fn a_deploy_logged_at_trace_shows_every_api_call_and_no_credential() {
     assert!(
         !logs.contains(session_token),
         "the session token reached the logs"
+    );
+    assert!(
+        !logs.contains(access_key),
+        "the access key id reached the logs"
     );
     // Nor the signature, nor what was sent: no template body, no request parameters.
     assert!(!logs.contains("Signature="), "a signature reached the logs");
