@@ -278,4 +278,7 @@ macro_rules! rule_doc {
     (P1) => {
         "Rule `P1`: no secret is written in plain text in any property.\n\n- **Reads**: every resource type.\n- **HIPAA**: §164.312(a)(2)(iv) (Encryption and decryption); §164.312(d) (Person or entity authentication); §164.308(a)(5)(ii)(D) (Password management).\n- **NIST SP 800-53 Rev. 5**: IA-2, IA-5, SC-12, SC-13, SC-28.\n- **Waiver**: accepts none: `Waiver::new(rule::P1, ..)` does not compile.\n- **When it fails**: keep secrets in Secrets Manager (`Secret`, `ManageMasterUserPassword`, `GenerateSecretString`) and pass their ARN; never a literal password, a literal environment variable named like a secret, or a password or `{{resolve:…}}` in user data (anyone with ec2:DescribeInstanceAttribute reads it).\n\nGenerated from the rules' catalogue (`compliance::rules()`), as is `docs/CONTROLS.md`."
     };
+    ($id:ident) => {
+        concat!("Rule `", stringify!($id), "`: not yet documented; regenerate rule_docs.rs (HIPAA_STACK_UPDATE_DOCS=1 cargo test -p hipaa-stack --lib rule_docs).")
+    };
 }
