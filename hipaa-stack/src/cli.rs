@@ -653,6 +653,19 @@ fn deploying(logs: Logs, app: &App, args: &DeployArgs, change: Change, action: A
             internal_outputs: change.all_outputs,
             environment: args.env.clone(),
             progress: !logs.logging && crate::deploy::Options::default().progress,
+            // With `--json`, each step is an event on standard output as it happens (one
+            // line each: standard output flushes at every line).
+            events: matches!(
+                action,
+                Action::Preview { json: true }
+                    | Action::Up { json: true, .. }
+                    | Action::Destroy { json: true }
+            )
+            .then(|| {
+                crate::deploy::ProgressSink::new(|p: &crate::deploy::Progress| {
+                    out!("{}", crate::cli_events::progress(p));
+                })
+            }),
             ..crate::deploy::Options::default()
         };
         // Read-only commands need neither the staging bucket nor the run lock. A staging

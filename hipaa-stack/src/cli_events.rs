@@ -4,6 +4,10 @@
 //!
 //! | event | fields |
 //! |---|---|
+//! | `started` | `stack`, `action` (`plan`, `deploy`, `destroy`): the engine starts on the stack, as it happens |
+//! | `status` | `stack`, `status`: the stack's CloudFormation status changed, while the engine waits |
+//! | `resource` | `stack`, `logicalId`, `type`, `status`, `reason`: one CloudFormation event of a resource of the stack, as the engine reads it |
+//! | `finished` | `stack`, `action`, `ok`: the engine is done with the stack |
 //! | `plan` (`preview`) | `stack`, `state`, `note`, `changes` (`action`, `logicalId`, `construct`, `type`, `replacement`, `cause`), `endangered` |
 //! | `deployed` (`up`) | `stack`, `state` (`created`, `updated`, `unchanged`), `region`, `stackId`, `updatedAt`, `outputs` (the program's, or all with `--all`), `notes` |
 //! | `written` (`up`) | `out`: the folder of the deployed assembly and its report |
@@ -16,6 +20,36 @@
 #![cfg(feature = "deploy")]
 
 use serde_json::{Value, json};
+
+/// A step of the engine, as it happens.
+pub(crate) fn progress(p: &crate::deploy::Progress) -> Value {
+    use crate::deploy::Progress as P;
+    match p {
+        P::Started { stack, action } => {
+            json!({ "event": "started", "stack": stack, "action": action })
+        }
+        P::Status { stack, status } => {
+            json!({ "event": "status", "stack": stack, "status": status })
+        }
+        P::Resource {
+            stack,
+            logical_id,
+            resource_type,
+            status,
+            reason,
+        } => json!({
+            "event": "resource",
+            "stack": stack,
+            "logicalId": logical_id,
+            "type": resource_type,
+            "status": status,
+            "reason": reason,
+        }),
+        P::Finished { stack, action, ok } => {
+            json!({ "event": "finished", "stack": stack, "action": action, "ok": ok })
+        }
+    }
+}
 
 /// The plan of one stack (`plan_json` of the command line), as an event.
 pub(crate) fn plan(mut plan: Value) -> Value {

@@ -2,8 +2,9 @@
 //! `-vvv` or `RUST_LOG`, as text or as JSON lines (`--log-format json`).
 //!
 //! Whatever the filter asks for, the logs of the AWS SDK, of the HTTP and of the TLS stack
-//! stop at `debug`, and those of request signing at `info`: at `trace` they print requests,
-//! with their signed headers (the session token) and bodies (every parameter). The
+//! stop at `debug`, and those of request signing and endpoint resolution at `info`: at
+//! `trace` they print requests, with their signed headers (the session token) and bodies
+//! (every parameter), and at `debug` the endpoint resolver prints the access key id. The
 //! program's own calls are logged by hipaa-stack instead (`hipaa_stack::aws`): service,
 //! operation, region, attempt, latency, HTTP status and request id, nothing else.
 
@@ -38,6 +39,12 @@ fn guard() -> Targets {
         .with_default(LevelFilter::DEBUG)
         .with_target("hipaa_stack", LevelFilter::TRACE)
         .with_target("aws_sigv4", LevelFilter::INFO)
+        // At `debug` the endpoint resolver prints its parameters with the resolved identity:
+        // the access key id (the secret is redacted, the id is not).
+        .with_target(
+            "aws_smithy_runtime::client::orchestrator::endpoints",
+            LevelFilter::INFO,
+        )
 }
 
 /// Installs the subscriber; whether logs are on. `RUST_LOG` (when set and not empty) wins
@@ -116,5 +123,9 @@ mod tests {
         assert!(!allows("hyper_util::client", Level::TRACE));
         assert!(!allows("aws_sigv4::http_request::sign", Level::DEBUG));
         assert!(allows("aws_sigv4::http_request::sign", Level::INFO));
+        assert!(!allows(
+            "aws_smithy_runtime::client::orchestrator::endpoints",
+            Level::DEBUG
+        ));
     }
 }

@@ -188,12 +188,38 @@ def create_change_set(self, *args, **kwargs):
     return change_set_id, stack_id
 
 
+_STATUS_OF_ACTION = {"Add": "CREATE", "Modify": "UPDATE", "Remove": "DELETE"}
+
+
+def _resource_events(stack, change_set):
+    """The events of each resource that a change set changes, as CloudFormation writes them:
+    every resource of the stack goes through `CREATE_IN_PROGRESS` then `CREATE_COMPLETE`
+    (`UPDATE_…`, `DELETE_…`) and DescribeStackEvents returns them with the stack's own
+    (AWS CloudFormation User Guide, "Monitor stack progress": "the stack events ... for each
+    resource"; API reference, DescribeStackEvents: "Returns all stack related events for a
+    specified stack in reverse chronological order"). moto writes only the stack's own events;
+    the resources' are put before the stack's final one, where AWS has them."""
+    final = None
+    if stack.events and stack.events[-1].logical_resource_id == stack.name:
+        final = stack.events.pop()
+    for change in getattr(change_set, "changes", None) or []:
+        verb = _STATUS_OF_ACTION.get(getattr(change, "action", None))
+        if verb is None:
+            continue
+        lid = change.logical_resource_id
+        _event(stack, lid, lid, change.resource_type, f"{verb}_IN_PROGRESS", None)
+        _event(stack, lid, lid, change.resource_type, f"{verb}_COMPLETE", None)
+    if final is not None:
+        stack.events.append(final)
+
+
 def execute_change_set(self, change_set_name, stack_name=None):
     change_set = self.change_sets.get(change_set_name)
     _original_execute_change_set(self, change_set_name, stack_name)
     if change_set is None:
         return
     stack = self.stacks[change_set.stack_id]
+    _resource_events(stack, change_set)
     stack._parse_template()
     stack.output_map = stack._create_output_map()
     for name in [n for n, e in self.exports.items() if e.exporting_stack_id == stack.stack_id]:

@@ -4,15 +4,21 @@
 //! Three renderings of one [`Report`] value:
 //! - `report.json`, for tools. Its schema is stable: `"schema": "hipaa-stack.report/v1"`;
 //!   fields are only ever added within a version. Top level: `schema`, `tool {name,
-//!   version}`, `app`, `evidence` (`full`, or `summary` when proofs are only counted),
+//!   version}`, `app`, `evidence` (`grouped`, the default; `full` with one row per proof;
+//!   `summary` when proofs are only counted),
 //!   `stacks[] {name, region, wave, template, sha256, resources,
 //!   deployment}`, `summary {controls, enforced, waived, gap, failed, customer,
 //!   notCovered, findings}`, `controls[] {id, title, requirement, nist[], status, rules[]
-//!   {id, title, proofs, enforced[], waived[], failed[], gaps[]}, customer[]}`, `waivers[]`, `gaps[]`,
+//!   {id, title, proofs, groups[], enforced[], waived[], failed[], gaps[]}, customer[]}`,
+//!   `waivers[]`, `gaps[]`,
 //!   `findings[]`, `unusedWaivers[]`, `notVerifiedAtCompileTime[]`,
 //!   `customerResponsibilities[]`, `graph {stacks[], edges[]}`. Each evidence row is
 //!   `{rule, stack, logicalId, construct, path, value}`: `path` is a JSON pointer into the
-//!   resource of the written template.
+//!   resource of the written template. Each group (`evidence: grouped`) is `{construct,
+//!   resourceType, path, resources, stacks, values[] {value, resources}, otherValues}`:
+//!   the proofs of a rule on the resources of one construct that carry one property, how
+//!   many, in how many stacks, the first distinct values met with their counts, and how
+//!   many proofs hold another value; the groups' `resources` add up to the rule's `proofs`.
 //! - `report.md`, for a pull request or a wiki.
 //! - `report.html`, one self-contained page (no external assets) for an auditor's browser,
 //!   with the stack graph drawn as SVG.
@@ -279,8 +285,8 @@ pub struct EvidenceGroup {
     pub resources: usize,
     /// In how many stacks.
     pub stacks: usize,
-    /// The most frequent values, each with how many proofs carry it (at most
-    /// [`GROUP_VALUES`], in the order first met).
+    /// The first [`GROUP_VALUES`] distinct values met, in stack order, each with how many
+    /// proofs carry it.
     pub values: Vec<GroupValue>,
     /// The proofs whose value is none of `values`; `report --full` lists each.
     pub other_values: usize,
@@ -866,8 +872,7 @@ fn gathered<'r>(
     rows: impl Iterator<Item = (&'r Row, &'static str)>,
 ) -> Vec<(&'static str, &'r Row, Vec<&'r Row>)> {
     let mut out: Vec<(&'static str, &'r Row, Vec<&'r Row>)> = Vec::new();
-    let mut at: HashMap<(&str, &str, Option<&str>, Option<&str>, Option<&str>), usize> =
-        HashMap::new();
+    let mut at: HashMap<RowKey<'r>, usize> = HashMap::new();
     for (row, label) in rows {
         let key = (
             row.rule,
@@ -886,6 +891,15 @@ fn gathered<'r>(
     }
     out
 }
+
+/// What gathered rows share: the rule, the label, the note, the reason, the last day.
+type RowKey<'r> = (
+    &'static str,
+    &'static str,
+    Option<&'r str>,
+    Option<&'r str>,
+    Option<&'r str>,
+);
 
 /// The constructs of rows, comma-separated.
 fn constructs_text<'r>(rows: impl Iterator<Item = &'r str>) -> String {

@@ -58,6 +58,87 @@ pub struct Options {
     /// The environment to work on (`--env NAME`), for an app that declares environments;
     /// `None` is its only environment, and an error when it has several.
     pub environment: Option<String>,
+    /// Told of each step as it happens (`--json`): each stack started and finished, each
+    /// change of its status and of its resources' statuses, read from its CloudFormation
+    /// events while the engine waits for it.
+    pub events: Option<ProgressSink>,
+}
+
+/// A step of `preview`, `up` or `destroy` as it happens, for [`Options::events`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Progress {
+    /// The engine starts on a stack: `plan` (a change set made and described), `deploy`
+    /// or `destroy`.
+    Started {
+        /// The stack.
+        stack: String,
+        /// `plan`, `deploy` or `destroy`.
+        action: &'static str,
+    },
+    /// The stack's status changed (`UPDATE_IN_PROGRESS` …), while the engine waits.
+    Status {
+        /// The stack.
+        stack: String,
+        /// Its CloudFormation status.
+        status: String,
+    },
+    /// A resource of the stack changed status: one CloudFormation stack event.
+    Resource {
+        /// The stack.
+        stack: String,
+        /// The resource's logical id.
+        logical_id: String,
+        /// Its CloudFormation type.
+        resource_type: String,
+        /// Its status (`CREATE_COMPLETE` …).
+        status: String,
+        /// Why, when CloudFormation says.
+        reason: Option<String>,
+    },
+    /// The engine is done with the stack.
+    Finished {
+        /// The stack.
+        stack: String,
+        /// As in [`Progress::Started`].
+        action: &'static str,
+        /// Whether it went well; the error follows at the end when not.
+        ok: bool,
+    },
+}
+
+/// Where [`Progress`] goes: a function called from the engine's tasks as each step happens.
+///
+/// ```
+/// use std::sync::{Arc, Mutex};
+/// use hipaa_stack::deploy::{Progress, ProgressSink};
+/// let seen = Arc::new(Mutex::new(Vec::new()));
+/// let sink = ProgressSink::new({
+///     let seen = Arc::clone(&seen);
+///     move |p: &Progress| seen.lock().unwrap().push(p.clone())
+/// });
+/// sink.tell(&Progress::Started { stack: "clinic-data".into(), action: "deploy" });
+/// assert_eq!(seen.lock().unwrap().len(), 1);
+/// ```
+#[derive(Clone)]
+pub struct ProgressSink(std::sync::Arc<dyn Fn(&Progress) + Send + Sync>);
+
+impl ProgressSink {
+    /// A sink that calls `f` with each step.
+    pub fn new(f: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        ProgressSink(std::sync::Arc::new(f))
+    }
+
+    /// Tells the sink of one step.
+    pub fn tell(&self, progress: &Progress) {
+        (self.0)(progress);
+    }
+}
+
+impl std::fmt::Debug for ProgressSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressSink(..)")
+    }
 }
 
 impl Default for Options {
@@ -76,6 +157,7 @@ impl Default for Options {
             lock_wait: Duration::from_secs(600),
             internal_outputs: false,
             environment: None,
+            events: None,
         }
     }
 }
@@ -548,6 +630,33 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         }
     }
 
+    /// Tells [`Options::events`] of a step, if anything listens.
+    fn tell(&self, progress: impl FnOnce() -> Progress) {
+        if let Some(sink) = &self.options.events {
+            sink.tell(&progress());
+        }
+    }
+
+    /// `work` on `stack`, told as started and finished.
+    async fn observed<T>(
+        &self,
+        action: &'static str,
+        stack: &str,
+        work: impl std::future::Future<Output = Result<T, DeployError>>,
+    ) -> Result<T, DeployError> {
+        self.tell(|| Progress::Started {
+            stack: stack.to_owned(),
+            action,
+        });
+        let result = work.await;
+        self.tell(|| Progress::Finished {
+            stack: stack.to_owned(),
+            action,
+            ok: result.is_ok(),
+        });
+        result
+    }
+
     fn track(&self, stack: &str, status: Option<&str>) {
         if let Ok(mut in_flight) = self.in_flight.lock() {
             match status {
@@ -986,6 +1095,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         );
         bar.set_prefix(name.to_owned());
         let mut done: BTreeSet<String> = BTreeSet::new();
+        let mut told: BTreeSet<String> = BTreeSet::new();
         let mut last_status = String::new();
         let result = loop {
             let info = self.describe_id(name, id).await?;
@@ -994,21 +1104,25 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             };
             if info.status != last_status {
                 self.track(name, Some(&info.status));
+                self.tell(|| Progress::Status {
+                    stack: name.to_owned(),
+                    status: info.status.clone(),
+                });
                 if !self.options.progress {
                     self.say(format!("  {name}: {}", info.status));
                 }
                 last_status.clone_from(&info.status);
             }
             if stable(&info.status) {
+                // What happened since the last poll (all of it, when the stack was
+                // already stable at the first).
+                if self.options.events.is_some() {
+                    self.read_events(name, id, mark, &mut told).await;
+                }
                 break Ok(Some(info));
             }
-            if self.options.progress {
-                let events = self
-                    .call(name, "DescribeStackEvents", || {
-                        self.cfn(name).stack_events_since(id, mark.0.as_deref())
-                    })
-                    .await
-                    .unwrap_or_default();
+            if self.options.progress || self.options.events.is_some() {
+                let events = self.read_events(name, id, mark, &mut told).await;
                 for e in &events {
                     if e.logical_id != name && e.status.ends_with("_COMPLETE") {
                         done.insert(e.logical_id.clone());
@@ -1036,6 +1150,37 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         bar.finish_and_clear();
         self.bars.remove(&bar);
         result
+    }
+
+    /// The stack's events since `mark`, newest first; those of its resources not told yet
+    /// are told to [`Options::events`], oldest first.
+    async fn read_events(
+        &self,
+        name: &str,
+        id: &str,
+        mark: &Mark,
+        told: &mut BTreeSet<String>,
+    ) -> Vec<StackEvent> {
+        let events = self
+            .call(name, "DescribeStackEvents", || {
+                self.cfn(name).stack_events_since(id, mark.0.as_deref())
+            })
+            .await
+            .unwrap_or_default();
+        if self.options.events.is_some() {
+            for e in events.iter().rev() {
+                if e.logical_id != name && told.insert(e.id.clone()) {
+                    self.tell(|| Progress::Resource {
+                        stack: name.to_owned(),
+                        logical_id: e.logical_id.clone(),
+                        resource_type: e.resource_type.clone(),
+                        status: e.status.clone(),
+                        reason: e.reason.clone(),
+                    });
+                }
+            }
+        }
+        events
     }
 
     /// The stack's newest event now: its later events belong to what the engine does next.
@@ -1560,7 +1705,10 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     ) -> (Vec<StackPlan>, Vec<DeployError>) {
         let results: Vec<Result<StackPlan, DeployError>> = stream::iter(wave.iter().zip(known))
             .map(|(s, k)| {
-                tracing::Instrument::instrument(self.plan(s, k, pending), self.span("plan", s))
+                tracing::Instrument::instrument(
+                    self.observed("plan", s.name(), self.plan(s, k, pending)),
+                    self.span("plan", s),
+                )
             })
             .buffered(self.options.concurrency.max(1))
             .collect()
@@ -1754,7 +1902,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                     stream::iter(wave.iter().zip(plans.iter()))
                         .map(|(s, p)| {
                             tracing::Instrument::instrument(
-                                self.apply(s, p),
+                                self.observed("deploy", s.name(), self.apply(s, p)),
                                 self.span("deploy", s),
                             )
                         })
@@ -2226,7 +2374,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             let results: Vec<Result<StackDeletion, DeployError>> = stream::iter(wave.iter())
                 .map(|s| {
                     tracing::Instrument::instrument(
-                        self.destroy_stack(s, &ours),
+                        self.observed("destroy", s.name(), self.destroy_stack(s, &ours)),
                         self.span("destroy", s),
                     )
                 })

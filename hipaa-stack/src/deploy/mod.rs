@@ -29,8 +29,8 @@ pub use api::{
     StackEvent, StackInfo, StackResource, TemplateSource,
 };
 pub use engine::{
-    Deployed, Deployer, Destroyed, Options, PlanState, PlannedChange, Regional, Retained,
-    StackDrift, StackPlan, billing, describe_plan,
+    Deployed, Deployer, Destroyed, Options, PlanState, PlannedChange, Progress, ProgressSink,
+    Regional, Retained, StackDrift, StackPlan, billing, describe_plan,
 };
 pub use error::DeployError;
 pub use network::{DefaultGroup, DefaultGroups};

@@ -328,8 +328,10 @@ async fn a_deploy_logged_at_trace_shows_every_api_call_and_no_credential() {
     // Distinct values, so that any trace of them in the logs is found.
     let secret_key = "hsSecretKeyValue7f3a9c1e";
     let session_token = "hsSessionTokenValue2b8d4e6f";
+    let access_key = "AKIAHSACCESSKEY4C8E2";
     let mut env = moto.env();
-    env.retain(|(k, _)| *k != "AWS_SECRET_ACCESS_KEY");
+    env.retain(|(k, _)| *k != "AWS_SECRET_ACCESS_KEY" && *k != "AWS_ACCESS_KEY_ID");
+    env.push(("AWS_ACCESS_KEY_ID", access_key.to_owned()));
     env.push(("AWS_SECRET_ACCESS_KEY", secret_key.to_owned()));
     env.push(("AWS_SESSION_TOKEN", session_token.to_owned()));
     env.push(("RUST_LOG", "trace".to_owned()));
@@ -354,6 +356,10 @@ async fn a_deploy_logged_at_trace_shows_every_api_call_and_no_credential() {
     assert!(
         !logs.contains(session_token),
         "the session token reached the logs"
+    );
+    assert!(
+        !logs.contains(access_key),
+        "the access key id reached the logs"
     );
     // Nor the signature, nor what was sent: no template body, no request parameters.
     assert!(!logs.contains("Signature="), "a signature reached the logs");
@@ -468,6 +474,107 @@ fn events(output: &std::process::Output) -> Vec<serde_json::Value> {
 
 fn named<'a>(events: &'a [serde_json::Value], name: &str) -> Vec<&'a serde_json::Value> {
     events.iter().filter(|e| e["event"] == name).collect()
+}
+
+/// `up --json` prints each step as it happens: the first event is on standard output while
+/// the program still runs, and the events come in the order of the deploy (each stack
+/// planned, then deployed wave by wave, its resources' statuses read from CloudFormation's
+/// events in between), then the end-of-run events; `destroy --json` likewise.
+#[tokio::test]
+async fn up_and_destroy_json_events_arrive_as_each_step_happens() {
+    use std::io::BufRead as _;
+    let moto = crate::moto::Moto::start();
+    let env = moto.env();
+    let out = tempfile::tempdir().unwrap();
+    let live = |args: &[&str]| -> (Vec<serde_json::Value>, bool, std::process::ExitStatus) {
+        let mut command = std::process::Command::new(crate::support::example_binary("clinic"));
+        command.args(args);
+        for (k, _) in std::env::vars() {
+            if k.starts_with("AWS_") {
+                command.env_remove(k);
+            }
+        }
+        command.envs(env.iter().map(|(k, v)| (k, v)));
+        command.stdout(std::process::Stdio::piped());
+        command.stderr(std::process::Stdio::null());
+        let mut child = command.spawn().expect("clinic starts");
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines.next().expect("an event").expect("a line");
+        // The first event is read while the program still works: it was flushed when it
+        // happened, not at the end.
+        let running = child.try_wait().expect("the child is polled").is_none();
+        let mut events = vec![serde_json::from_str(&first).expect("one JSON event")];
+        for line in lines {
+            events.push(serde_json::from_str(&line.expect("a line")).expect("one JSON event"));
+        }
+        (events, running, child.wait().expect("clinic ends"))
+    };
+    let position = |e: &[serde_json::Value], event: &str, stack: &str, action: Option<&str>| {
+        e.iter()
+            .position(|x| {
+                x["event"] == event
+                    && x["stack"] == stack
+                    && action.is_none_or(|a| x["action"] == a)
+            })
+            .unwrap_or_else(|| panic!("no {event} {action:?} of {stack}: {e:#?}"))
+    };
+
+    let (e, running, status) = live(&[
+        "up",
+        "--yes",
+        "--json",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(status.success(), "{e:#?}");
+    assert!(running, "the first event came only at the end: {e:#?}");
+    assert_eq!(e[0]["event"], "started", "{e:#?}");
+    for stack in ["clinic-security", "clinic-data"] {
+        let planned = position(&e, "finished", stack, Some("plan"));
+        let started = position(&e, "started", stack, Some("deploy"));
+        let finished = position(&e, "finished", stack, Some("deploy"));
+        let deployed = position(&e, "deployed", stack, None);
+        assert!(position(&e, "started", stack, Some("plan")) < planned);
+        assert!(
+            planned < started && started < finished && finished < deployed,
+            "{e:#?}"
+        );
+        assert_eq!(e[finished]["ok"], true);
+        // Between its start and its end: the stack's statuses and its resources' events.
+        let between = &e[started..finished];
+        assert!(
+            between
+                .iter()
+                .any(|x| x["event"] == "status" && x["stack"] == stack),
+            "{e:#?}"
+        );
+        assert!(
+            between.iter().any(|x| x["event"] == "resource"
+                && x["stack"] == stack
+                && x["status"] == "CREATE_COMPLETE"),
+            "{e:#?}"
+        );
+    }
+    // Wave by wave: the data stack starts once the security stack is done.
+    assert!(
+        position(&e, "finished", "clinic-security", Some("deploy"))
+            < position(&e, "started", "clinic-data", Some("deploy"))
+    );
+    let records = e
+        .iter()
+        .find(|x| x["event"] == "resource" && x["logicalId"] == "PatientRecords")
+        .expect("the records bucket's events");
+    assert_eq!(records["type"], "AWS::S3::Bucket");
+    assert_eq!(e.last().unwrap()["event"], "result");
+
+    let (e, running, status) = live(&["destroy", "--yes", "--json"]);
+    assert!(status.success(), "{e:#?}");
+    assert!(running, "{e:#?}");
+    let data = position(&e, "finished", "clinic-data", Some("destroy"));
+    assert!(position(&e, "started", "clinic-data", Some("destroy")) < data);
+    assert!(data < position(&e, "started", "clinic-security", Some("destroy")));
+    assert!(data < position(&e, "deleted", "clinic-data", None));
+    assert_eq!(e.last().unwrap()["exit"], 0);
 }
 
 #[tokio::test]
