@@ -589,10 +589,18 @@ fn service_token(text: &str) -> Option<&'static str> {
 /// Where `needle` first begins in `hay`: a plain scan, which costs nothing to set up (the
 /// rules look for a dozen short prefixes in every string of a large app, most of them short).
 fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() {
+    let Some((&first, rest)) = needle.split_first() else {
         return Some(0);
+    };
+    let mut from = 0;
+    while let Some(i) = hay.get(from..)?.iter().position(|&b| b == first) {
+        let at = from + i;
+        if hay[at + 1..].starts_with(rest) {
+            return Some(at);
+        }
+        from = at + 1;
     }
-    hay.windows(needle.len()).position(|w| w == needle)
+    None
 }
 
 /// Text that is a credential whatever property holds it: a private key block, an AWS
@@ -1345,6 +1353,27 @@ fn p1(cx: &Cx<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn find_bytes_agrees_with_str_find() {
+        for (hay, needle) in [
+            ("", ""),
+            ("abc", ""),
+            ("", "a"),
+            ("ghp_ghp_x", "ghp_"),
+            ("xx://y", "://"),
+            ("a:/", "://"),
+            ("aaab", "aab"),
+            ("-----BEGIN RSA PRIVATE KEY-----", "PRIVATE KEY-----"),
+            ("PRIVATE KEY----", "PRIVATE KEY-----"),
+        ] {
+            assert_eq!(
+                find_bytes(hay.as_bytes(), needle.as_bytes()),
+                hay.find(needle),
+                "{hay:?} {needle:?}"
+            );
+        }
+    }
 
     #[test]
     fn a_place_is_written_as_the_json_pointer_that_serde_json_reads() {
