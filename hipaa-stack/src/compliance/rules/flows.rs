@@ -372,7 +372,7 @@ fn x2(cx: &Cx<'_>) -> Outcome {
     let pointers = if cx.resource.type_name() == "AWS::IAM::Role" {
         vec!["/AssumeRolePolicyDocument".to_owned()]
     } else {
-        super::services::policy_pointers(cx).0
+        super::services::policy_pointers(cx)
     };
     let mut checks = Vec::new();
     for pointer in &pointers {
