@@ -86,7 +86,8 @@ impl Trusted {
     }
 
     /// Every IAM principal of the account `account_id` (12 digits) whose own policies allow
-    /// `sts:AssumeRole` on the role.
+    /// `sts:AssumeRole` on the role. Another account's access fails rule `X2` unless waived
+    /// with the agreement named in the reason.
     pub fn account(account_id: impl Into<String>) -> Self {
         Trusted(TrustedKind::Account(account_id.into()))
     }
@@ -194,6 +195,12 @@ impl AwsManagedPolicy {
 /// )?;
 /// stack.add(records.grant_read("AppReadsRecords", &role))?;
 /// stack.output("AppRole", role.arn())?;
+/// // Another account acting as the role reads the records: rule X2 asks for the agreement.
+/// app.waive(hipaa_stack::compliance::Waiver::new(
+///     hipaa_stack::compliance::rule::X2,
+///     &role,
+///     "the operations account, under the business associate agreement BAA-2026-07",
+/// ))?;
 /// # app.synth()?;
 /// # Ok::<(), hipaa_stack::Error>(())
 /// ```

@@ -939,3 +939,84 @@ fn a_policy_of_another_bucket_or_of_a_resource_that_is_none_is_told_apart() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_finding_of_every_reading_says_no_condition_and_one_of_a_launch_template_is_said_once() {
+    use serde_json::json;
+    let stack = template(
+        vec![
+            raw(
+                "T",
+                "AWS::EC2::LaunchTemplate",
+                json!({ "LaunchTemplateData": { "ImageId": "ami-0123456789abcdef0" } }),
+            ),
+            // Two overrides of one launch template, and a condition that changes nothing
+            // E4 reads: the finding is the same in both readings, said once, with no
+            // condition.
+            raw(
+                "F",
+                "AWS::EC2::EC2Fleet",
+                json!({
+                    "TargetCapacitySpecification": { "TotalTargetCapacity": { "Fn::If": ["C", 1, 2] } },
+                    "LaunchTemplateConfigs": [{
+                        "LaunchTemplateSpecification": { "LaunchTemplateId": { "Ref": "T" }, "Version": "1" },
+                        "Overrides": [{ "InstanceType": "m5.large" }, { "InstanceType": "m6i.large" }],
+                    }],
+                }),
+            ),
+        ],
+        Vec::new(),
+    );
+    let evaluation = evaluate(&[("s", &stack)]);
+    match status_of(&evaluation, "E4", "s", "F") {
+        Status::Failed { finding } => assert_eq!(
+            finding,
+            "launch template `T`: `LaunchTemplateData.MetadataOptions.HttpTokens` is not set (it must be \"required\")"
+        ),
+        other => panic!("E4 on s/F: {other:?}"),
+    }
+}
+
+#[test]
+fn evidence_in_a_branch_of_another_stack_points_at_it_as_written() {
+    use serde_json::json;
+    let data = template(
+        vec![raw("B", "AWS::S3::Bucket", json!({}))],
+        vec![crate::cfn::Output {
+            name: "B".to_owned(),
+            value: crate::cfn::Expr::reference("B"),
+            description: None,
+            export: Some("data:B:Ref".to_owned()),
+        }],
+    );
+    let mut denial = tls_denial();
+    denial["Resource"] = json!("*");
+    let edge = template(
+        vec![raw(
+            "P",
+            "AWS::S3::BucketPolicy",
+            json!({
+                "Bucket": { "Fn::ImportValue": "data:B:Ref" },
+                "PolicyDocument": { "Statement": [{ "Fn::If": ["C", denial.clone(), denial] }] },
+            }),
+        )],
+        Vec::new(),
+    );
+    let evaluation = evaluate(&[("data", &data), ("edge", &edge)]);
+    match status_of(&evaluation, "S8", "data", "B") {
+        Status::Enforced { evidence } => {
+            let paths: Vec<(&str, &str)> = evidence
+                .iter()
+                .map(|p| (p.logical_id.as_str(), p.path.as_str()))
+                .collect();
+            assert_eq!(
+                paths,
+                [
+                    ("edge/P", "/Properties/PolicyDocument/Statement/0/Fn::If/2"),
+                    ("edge/P", "/Properties/PolicyDocument/Statement/0/Fn::If/1"),
+                ]
+            );
+        }
+        other => panic!("S8 on data/B: {other:?}"),
+    }
+}

@@ -1492,6 +1492,11 @@ mod tests {
             credential_text("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.short"),
             None
         );
+        // Base64url writes `-` and `_`: a token with both is one word.
+        assert_eq!(
+            credential_text("(eyJhbGci-OiJIUzI1NiJ9.eyJzdWIi_OiIxIn0.abc-123_def456)"),
+            Some("a JSON Web Token")
+        );
         assert_eq!(
             credential_text("eyJhbGciOiJIUzI1NiJ9.notjson.abc123def456"),
             None

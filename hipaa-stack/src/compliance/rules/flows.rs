@@ -45,6 +45,15 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
         ],
     ),
     ("AWS::Logs::SubscriptionFilter", &["/DestinationArn"]),
+    // A function reading a queue or stream of another account reads data that no rule
+    // reads the protection of; its failed batches go to its `OnFailure` destination.
+    (
+        "AWS::Lambda::EventSourceMapping",
+        &[
+            "/EventSourceArn",
+            "/DestinationConfig/OnFailure/Destination",
+        ],
+    ),
     ("AWS::Events::Rule", &["/Targets/*/Arn"]),
     ("AWS::CloudTrail::Trail", &["/S3BucketName"]),
     (
@@ -82,6 +91,7 @@ const TYPES: &[&str] = &[
     "AWS::CloudTrail::Trail",
     "AWS::SNS::Subscription",
     "AWS::S3::Bucket",
+    "AWS::Lambda::EventSourceMapping",
 ];
 
 /// The resource policies `X2` reads: those of `P2` (but a function URL's, which names no
@@ -254,6 +264,11 @@ fn x1(cx: &Cx<'_>) -> Outcome {
             destinations.push(("/Endpoint".to_owned(), endpoint));
         }
     }
+    if t == "AWS::Lambda::EventSourceMapping" && cx.prop("/SelfManagedEventSource").is_some() {
+        checks.push(Err(
+            "`SelfManagedEventSource` reads records from a Kafka cluster that is no resource of the app: no rule reads how it is protected or whose it is".to_owned(),
+        ));
+    }
     for (pointer, value) in destinations {
         if of_the_app(cx, value, &names) {
             checks.push(
@@ -261,8 +276,13 @@ fn x1(cx: &Cx<'_>) -> Outcome {
                     .ok_or_else(|| "the property disappeared while it was read".to_owned()),
             );
         } else {
+            let verb = if pointer == "/EventSourceArn" {
+                "reads data from"
+            } else {
+                "copies data to"
+            };
             checks.push(Err(format!(
-                "`{}` copies data to {}, which is no resource of the app: no rule reads how it is protected or whose it is",
+                "`{}` {verb} {}, which is no resource of the app: no rule reads how it is protected or whose it is",
                 pointer.trim_start_matches('/').replace('/', "."),
                 text(value).unwrap_or_else(|| value.to_string())
             )));
@@ -352,7 +372,7 @@ fn x2(cx: &Cx<'_>) -> Outcome {
     let pointers = if cx.resource.type_name() == "AWS::IAM::Role" {
         vec!["/AssumeRolePolicyDocument".to_owned()]
     } else {
-        super::services::policy_pointers(cx).0
+        super::services::policy_pointers(cx)
     };
     let mut checks = Vec::new();
     for pointer in &pointers {

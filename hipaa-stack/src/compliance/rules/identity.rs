@@ -397,6 +397,31 @@ const DATA_ACTIONS: &[&str] = &[
     "sns:Publish",
 ];
 
+/// Actions that, on every resource, let an identity give itself (or a role it passes or
+/// assumes) any permission: a way around every other grant.
+const ESCALATION_ACTIONS: &[&str] = &[
+    "iam:PassRole",
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:AttachRolePolicy",
+    "iam:AttachUserPolicy",
+    "iam:AttachGroupPolicy",
+    "iam:PutRolePolicy",
+    "iam:PutUserPolicy",
+    "iam:PutGroupPolicy",
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:AddUserToGroup",
+    "sts:AssumeRole",
+    "lambda:UpdateFunctionCode",
+    "kms:PutKeyPolicy",
+    "kms:CreateGrant",
+    "s3:PutBucketPolicy",
+    "s3:DeleteBucketPolicy",
+];
+
 /// Whether an action (or action pattern) of a statement grants a data action.
 fn is_data_action(action: &str) -> bool {
     DATA_ACTIONS.iter().any(|d| glob(action, d)) || glob("s3:*Object*", action)
@@ -431,6 +456,15 @@ fn too_broad(statement: &Value) -> Option<String> {
     {
         return Some(format!(
             "allows the data action `{a}` on every resource (`*`); name the resources"
+        ));
+    }
+    if allows_on_everything(statement)
+        && let Some(a) = actions
+            .iter()
+            .find(|a| ESCALATION_ACTIONS.iter().any(|e| glob(a, e)))
+    {
+        return Some(format!(
+            "allows `{a}` on every resource (`*`), with which an identity gives itself any permission; name the resources"
         ));
     }
     None

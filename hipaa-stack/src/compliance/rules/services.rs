@@ -940,8 +940,8 @@ const P2_TYPES: &[&str] = &[
 ];
 
 /// The pointers of the resource policies of `cx`'s resource that are written (a policy
-/// resource's even when it is not), and whether one is required.
-pub(super) fn policy_pointers(cx: &Cx<'_>) -> (Vec<String>, bool) {
+/// resource's even when it is not: its document is required).
+pub(super) fn policy_pointers(cx: &Cx<'_>) -> Vec<String> {
     let t = cx.resource.type_name();
     if t == "AWS::DynamoDB::GlobalTable" {
         let replicas = cx
@@ -959,27 +959,21 @@ pub(super) fn policy_pointers(cx: &Cx<'_>) -> (Vec<String>, bool) {
             })
             .filter(|p| cx.prop(p).is_some())
             .collect();
-        return (pointers, false);
+        return pointers;
     }
     match RESOURCE_POLICIES.iter().position(|(kind, _)| *kind == t) {
-        Some(at) if at < OPTIONAL_FROM => (
-            RESOURCE_POLICIES[at]
-                .1
-                .iter()
-                .map(|p| (*p).to_owned())
-                .collect(),
-            true,
-        ),
-        Some(at) => (
-            RESOURCE_POLICIES[at]
-                .1
-                .iter()
-                .filter(|p| cx.prop(p).is_some())
-                .map(|p| (*p).to_owned())
-                .collect(),
-            false,
-        ),
-        None => (Vec::new(), false),
+        Some(at) if at < OPTIONAL_FROM => RESOURCE_POLICIES[at]
+            .1
+            .iter()
+            .map(|p| (*p).to_owned())
+            .collect(),
+        Some(at) => RESOURCE_POLICIES[at]
+            .1
+            .iter()
+            .filter(|p| cx.prop(p).is_some())
+            .map(|p| (*p).to_owned())
+            .collect(),
+        None => Vec::new(),
     }
 }
 
@@ -998,7 +992,7 @@ fn p2(cx: &Cx<'_>) -> Outcome {
         }
         _ => {}
     }
-    let (pointers, required) = policy_pointers(cx);
+    let pointers = policy_pointers(cx);
     let mut checks = Vec::new();
     for pointer in &pointers {
         let name = &pointer[1..];
@@ -1028,7 +1022,7 @@ fn p2(cx: &Cx<'_>) -> Outcome {
             ))
         });
     }
-    if checks.is_empty() && !required {
+    if checks.is_empty() {
         return Outcome::NotApplicable;
     }
     all(checks)
