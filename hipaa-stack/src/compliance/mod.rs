@@ -71,7 +71,7 @@ pub(crate) const NEVER_HOLDS_PHI_KIND: &str = "never-holds-phi";
 /// Writes a waiver into the resource's metadata, in the forms that hipaa-stack and the rule
 /// packs of `docs/CONTROLS.md` read: `hipaa-stack:waivers`, `cdk_nag`, `checkov` and
 /// `guard`.
-pub(crate) fn record_waiver(
+fn record_waiver(
     resource: &mut Resource,
     rule: &str,
     reason: &str,
@@ -94,7 +94,7 @@ pub(crate) fn record_waiver(
 /// Writes the suppressions of the rule packs (`cdk_nag`, `checkov`, `guard`) for `rule`,
 /// without a waiver of hipaa-stack: for the typed exceptions of a construct, which the
 /// rules check themselves and the packs cannot.
-pub(crate) fn record_pack_suppressions(resource: &mut Resource, rule: &str, reason: &str) {
+fn record_pack_suppressions(resource: &mut Resource, rule: &str, reason: &str) {
     let packs = rule_spec(rule).map(|r| r.packs).unwrap_or_default();
     let meta = resource.metadata_mut();
     if let Some(id) = packs.cdk_nag {

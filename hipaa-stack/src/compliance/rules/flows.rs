@@ -94,36 +94,11 @@ const TYPES: &[&str] = &[
     "AWS::Lambda::EventSourceMapping",
 ];
 
-/// The resource policies `X2` reads: those of `P2` (but a function URL's, which names no
-/// principal), global tables' replicas, and roles' trust policies.
-const RESOURCE_POLICIES: &[&str] = &[
-    "AWS::S3::BucketPolicy",
-    "AWS::SNS::TopicPolicy",
-    "AWS::SQS::QueuePolicy",
-    "AWS::SQS::QueueInlinePolicy",
-    "AWS::SNS::TopicInlinePolicy",
-    "AWS::SecretsManager::ResourcePolicy",
-    "AWS::Logs::ResourcePolicy",
-    "AWS::S3::MultiRegionAccessPointPolicy",
-    "AWS::S3ObjectLambda::AccessPointPolicy",
-    "AWS::Kinesis::ResourcePolicy",
-    "AWS::S3::AccessPoint",
-    "AWS::DynamoDB::Table",
-    "AWS::DynamoDB::GlobalTable",
-    "AWS::EFS::FileSystem",
-    "AWS::Backup::BackupVault",
-    "AWS::OpenSearchService::Domain",
-    "AWS::Elasticsearch::Domain",
-    "AWS::ECR::Repository",
-    "AWS::Lambda::Permission",
-    "AWS::IAM::Role",
-];
-
 pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "X2",
         title: "resource policies grant access to no principal of another AWS account",
-        types: RESOURCE_POLICIES,
+        types: super::services::X2_TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)"],
         fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service; if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
         packs: Packs {

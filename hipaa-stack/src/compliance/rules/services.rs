@@ -879,65 +879,57 @@ fn restricted(statement: &Value) -> bool {
         })
 }
 
-/// The resource policies of each type, by pointer below `Properties`: the policy
-/// resources (whose document is required), then the stores that carry one of their own
-/// (an absent document grants nothing). `P2` and `X2` read all of them.
-pub(super) const RESOURCE_POLICIES: &[(&str, &[&str])] = &[
-    ("AWS::S3::BucketPolicy", &["/PolicyDocument"]),
-    ("AWS::SNS::TopicPolicy", &["/PolicyDocument"]),
-    ("AWS::SQS::QueuePolicy", &["/PolicyDocument"]),
-    ("AWS::SQS::QueueInlinePolicy", &["/PolicyDocument"]),
-    ("AWS::SNS::TopicInlinePolicy", &["/PolicyDocument"]),
-    ("AWS::SecretsManager::ResourcePolicy", &["/ResourcePolicy"]),
-    ("AWS::Logs::ResourcePolicy", &["/PolicyDocument"]),
-    ("AWS::S3::MultiRegionAccessPointPolicy", &["/Policy"]),
-    (
-        "AWS::S3ObjectLambda::AccessPointPolicy",
-        &["/PolicyDocument"],
-    ),
-    ("AWS::Kinesis::ResourcePolicy", &["/ResourcePolicy"]),
+/// One list makes the three that the rules read: the table of resource policies, the types
+/// of `P2` (these, and a function's permissions and URL) and the types of `X2` (these,
+/// global tables' replicas, a function's permissions and roles' trust policies).
+macro_rules! resource_policies {
+    ($($kind:literal => [$($pointer:literal),*],)*) => {
+        /// The resource policies of each type, by pointer below `Properties`: the policy
+        /// resources (whose document is required), then the stores that carry one of their
+        /// own (an absent document grants nothing). `P2` and `X2` read all of them.
+        pub(super) const RESOURCE_POLICIES: &[(&str, &[&str])] = &[$(($kind, &[$($pointer),*])),*];
+
+        /// The types `P2` reads.
+        const P2_TYPES: &[&str] = &[$($kind,)* "AWS::Lambda::Permission", "AWS::Lambda::Url"];
+
+        /// The resource policies `X2` reads: those of `P2` (but a function URL's, which names
+        /// no principal), global tables' replicas, and roles' trust policies.
+        pub(super) const X2_TYPES: &[&str] = &[
+            $($kind,)*
+            "AWS::DynamoDB::GlobalTable",
+            "AWS::Lambda::Permission",
+            "AWS::IAM::Role",
+        ];
+    };
+}
+
+resource_policies! {
+    "AWS::S3::BucketPolicy" => ["/PolicyDocument"],
+    "AWS::SNS::TopicPolicy" => ["/PolicyDocument"],
+    "AWS::SQS::QueuePolicy" => ["/PolicyDocument"],
+    "AWS::SQS::QueueInlinePolicy" => ["/PolicyDocument"],
+    "AWS::SNS::TopicInlinePolicy" => ["/PolicyDocument"],
+    "AWS::SecretsManager::ResourcePolicy" => ["/ResourcePolicy"],
+    "AWS::Logs::ResourcePolicy" => ["/PolicyDocument"],
+    "AWS::S3::MultiRegionAccessPointPolicy" => ["/Policy"],
+    "AWS::S3ObjectLambda::AccessPointPolicy" => ["/PolicyDocument"],
+    "AWS::Kinesis::ResourcePolicy" => ["/ResourcePolicy"],
     // Stores with a policy of their own, which may be absent.
-    ("AWS::S3::AccessPoint", &["/Policy"]),
-    (
-        "AWS::DynamoDB::Table",
-        &[
-            "/ResourcePolicy/PolicyDocument",
-            "/StreamSpecification/ResourcePolicy/PolicyDocument",
-        ],
-    ),
-    ("AWS::EFS::FileSystem", &["/FileSystemPolicy"]),
-    ("AWS::Backup::BackupVault", &["/AccessPolicy"]),
-    ("AWS::OpenSearchService::Domain", &["/AccessPolicies"]),
-    ("AWS::Elasticsearch::Domain", &["/AccessPolicies"]),
-    ("AWS::ECR::Repository", &["/RepositoryPolicyText"]),
-];
+    "AWS::S3::AccessPoint" => ["/Policy"],
+    "AWS::DynamoDB::Table" => [
+        "/ResourcePolicy/PolicyDocument",
+        "/StreamSpecification/ResourcePolicy/PolicyDocument"
+    ],
+    "AWS::EFS::FileSystem" => ["/FileSystemPolicy"],
+    "AWS::Backup::BackupVault" => ["/AccessPolicy"],
+    "AWS::OpenSearchService::Domain" => ["/AccessPolicies"],
+    "AWS::Elasticsearch::Domain" => ["/AccessPolicies"],
+    "AWS::ECR::Repository" => ["/RepositoryPolicyText"],
+}
 
 /// The first of [`RESOURCE_POLICIES`] that are resources of their own (the rest may have
 /// no document).
 const OPTIONAL_FROM: usize = 10;
-
-/// The types `P2` reads.
-const P2_TYPES: &[&str] = &[
-    "AWS::S3::BucketPolicy",
-    "AWS::SNS::TopicPolicy",
-    "AWS::SQS::QueuePolicy",
-    "AWS::SQS::QueueInlinePolicy",
-    "AWS::SNS::TopicInlinePolicy",
-    "AWS::SecretsManager::ResourcePolicy",
-    "AWS::Logs::ResourcePolicy",
-    "AWS::S3::MultiRegionAccessPointPolicy",
-    "AWS::S3ObjectLambda::AccessPointPolicy",
-    "AWS::Kinesis::ResourcePolicy",
-    "AWS::S3::AccessPoint",
-    "AWS::DynamoDB::Table",
-    "AWS::EFS::FileSystem",
-    "AWS::Backup::BackupVault",
-    "AWS::OpenSearchService::Domain",
-    "AWS::Elasticsearch::Domain",
-    "AWS::ECR::Repository",
-    "AWS::Lambda::Permission",
-    "AWS::Lambda::Url",
-];
 
 /// The pointers of the resource policies of `cx`'s resource that are written (a policy
 /// resource's even when it is not: its document is required).
