@@ -71,12 +71,7 @@ pub(crate) const NEVER_HOLDS_PHI_KIND: &str = "never-holds-phi";
 /// Writes a waiver into the resource's metadata, in the forms that hipaa-stack and the rule
 /// packs of `docs/CONTROLS.md` read: `hipaa-stack:waivers`, `cdk_nag`, `checkov` and
 /// `guard`.
-fn record_waiver(
-    resource: &mut Resource,
-    rule: &str,
-    reason: &str,
-    expires: Option<&str>,
-) {
+fn record_waiver(resource: &mut Resource, rule: &str, reason: &str, expires: Option<&str>) {
     let meta = resource.metadata_mut();
     let mut ours = json!({ "rule": rule, "reason": reason });
     if let Some(expires) = expires {
