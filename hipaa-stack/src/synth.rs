@@ -373,25 +373,68 @@ fn template_file_name(dir: &Path, stack: &SynthesizedStack) -> Result<String> {
 /// The checks that run on each stack once the app is resolved and before its template is
 /// serialized: the compliance layer's rules, handed to [`synthesize`] by `App::check`, so
 /// that synthesis reads no rule.
-pub(crate) trait Check {
+///
+/// Stacks are checked in parallel: [`Check::stack`] only reads, and what it finds on each
+/// stack is handed back to [`Check::merge`] in deploy order, so that the output does not
+/// depend on which stack finished first.
+pub(crate) trait Check: Sync {
     /// What the checks found, kept in the [`Assembly`].
     type Output;
+    /// What the checks found on one stack.
+    type Part: Send;
+    /// What the checks of several stacks share (an index of the app), made from the
+    /// templates as they are while those stacks are checked.
+    type Shared<'a>: Sync;
     /// Every stack, in deploy order, before the first is checked.
     fn start(&mut self, in_order: &[(&str, &Template)]);
+    /// What the checks of the stacks share while the templates of `in_order` are as they
+    /// are now.
+    fn share<'a>(&self, in_order: &[(&'a str, &'a Template)]) -> Self::Shared<'a>;
     /// The stack at `at` of `in_order`.
-    fn stack(&mut self, in_order: &[(&str, &Template)], at: usize);
+    fn stack(
+        &self,
+        shared: &Self::Shared<'_>,
+        in_order: &[(&str, &Template)],
+        at: usize,
+    ) -> Self::Part;
+    /// What [`Check::stack`] found, stack after stack in deploy order.
+    fn merge(&mut self, part: Self::Part);
     /// What was found, once every stack is checked.
     fn finish(self) -> Self::Output;
 }
 
+/// How many threads synthesis checks and serializes stacks on: one per core.
+fn workers() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
+/// How many stacks are checked and serialized between two points where the templates of
+/// the stacks done drop their JSON trees (which needs every reader of them gone): enough for
+/// the workers to stay busy, few enough that the trees go soon.
+const STACKS_PER_ROUND: usize = 64;
+
 /// Synthesizes `app`: renders every construct (writing waivers and the constructs'
 /// exceptions through `declare`), places cross-stack references as exports and imports,
 /// resolves the graph of resources and stacks, runs `check` on each stack and serializes
-/// it, checking CloudFormation's limits.
+/// it, checking CloudFormation's limits; stacks are checked and serialized on every core.
 pub(crate) fn synthesize<C: Check>(
     app: &App,
     declare: &dyn Declare,
+    check: C,
+) -> Result<Assembly<C::Output>> {
+    synthesize_on(app, declare, check, workers())
+}
+
+/// What one stack gave: what the checks found, its text, and how long each took.
+type StackDone<P> = (P, Result<String>, std::time::Duration, std::time::Duration);
+
+/// [`synthesize`] with stacks checked and serialized on `workers` threads (at least one);
+/// the assembly is the same for any number.
+pub(crate) fn synthesize_on<C: Check>(
+    app: &App,
+    declare: &dyn Declare,
     mut check: C,
+    workers: usize,
 ) -> Result<Assembly<C::Output>> {
     let arena = app.arena();
     let _synth =
@@ -455,38 +498,70 @@ pub(crate) fn synthesize<C: Check>(
 
     drop(phase);
     timings.resolve = clock.elapsed();
-    // Each stack in turn: its rules, then its text; then its JSON trees go (the text is
-    // read back if anything later asks for a property), so that a large app never holds
-    // every tree, every result and every text at once.
+    // The stacks in rounds: the stacks of a round checked and serialized in parallel, then
+    // (once nothing reads the templates) their JSON trees go (the text is read back if
+    // anything later asks for a property), so that a large app never holds every tree,
+    // every result and every text at once.
     check.start(&in_order);
     drop(in_order);
     let mut texts: Vec<Option<Arc<str>>> = vec![None; templates.len()];
-    for (at, &s) in order.order.iter().enumerate() {
+    let workers = workers.max(1);
+    let mut first = 0;
+    while first < order.order.len() {
+        let round = first..order.order.len().min(first + STACKS_PER_ROUND);
         let clock = std::time::Instant::now();
-        let phase = tracing::debug_span!("rules", stack = names[s as usize].as_str()).entered();
         let in_order: Vec<(&str, &Template)> = order
             .order
             .iter()
             .map(|&s| (names[s as usize].as_str(), &templates[s as usize]))
             .collect();
-        check.stack(&in_order, at);
+        let shared = check.share(&in_order);
+        let one = |at: usize| -> StackDone<C::Part> {
+            let name = in_order[at].0;
+            let clock = std::time::Instant::now();
+            let phase = tracing::debug_span!("rules", stack = name).entered();
+            let part = check.stack(&shared, &in_order, at);
+            drop(phase);
+            let rules = clock.elapsed();
+            let clock = std::time::Instant::now();
+            let phase = tracing::debug_span!("serialize", stack = name).entered();
+            let template = in_order[at].1;
+            let json = template
+                .to_json()
+                .map_err(|source| Error::Serialize {
+                    place: format!("the template of stack `{name}`"),
+                    source,
+                })
+                .and_then(|json| check_limits(name, template, &json).map(|()| json));
+            drop(phase);
+            (part, json, rules, clock.elapsed())
+        };
+        let done = parallel_map(round.clone(), workers, one);
+        drop(shared);
         drop(in_order);
-        drop(phase);
-        timings.rules += clock.elapsed();
-        let clock = std::time::Instant::now();
-        let phase = tracing::debug_span!("serialize", stack = names[s as usize].as_str()).entered();
-        let name = &names[s as usize];
-        let template = &mut templates[s as usize];
-        let json = template.to_json().map_err(|source| Error::Serialize {
-            place: format!("the template of stack `{name}`"),
-            source,
-        })?;
-        check_limits(name, template, &json)?;
-        let json: Arc<str> = Arc::from(json);
-        template.keep_only_text(&json);
-        texts[s as usize] = Some(json);
-        drop(phase);
-        timings.serialize += clock.elapsed();
+        let (mut rules, mut serialize) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+        for (at, (part, json, r, z)) in round.clone().zip(done) {
+            rules += r;
+            serialize += z;
+            // The first stack in deploy order that fails is the error, however many
+            // stacks after it were done.
+            let json: Arc<str> = Arc::from(json?);
+            check.merge(part);
+            let s = order.order[at] as usize;
+            templates[s].keep_only_text(&json);
+            texts[s] = Some(json);
+        }
+        // The round's time, shared between the phases as the workers spent it.
+        let wall = clock.elapsed();
+        let spent = (rules + serialize).as_secs_f64();
+        let share = if spent > 0.0 {
+            rules.as_secs_f64() / spent
+        } else {
+            0.5
+        };
+        timings.rules += wall.mul_f64(share);
+        timings.serialize += wall.mul_f64(1.0 - share);
+        first = round.end;
     }
     let ms = |d: std::time::Duration| (d.as_secs_f64() * 1e4).round() / 10.0;
     tracing::debug!(
@@ -532,6 +607,44 @@ pub(crate) fn synthesize<C: Check>(
         timings,
         assets: Vec::new(),
     })
+}
+
+/// `work` on each of `items` on `workers` threads (the calling one among them), the results
+/// in the order of `items`, whichever thread did which.
+fn parallel_map<T: Send>(
+    items: std::ops::Range<usize>,
+    workers: usize,
+    work: impl Fn(usize) -> T + Sync,
+) -> Vec<T> {
+    let workers = workers.min(items.len());
+    if workers <= 1 {
+        return items.map(work).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(items.start);
+    let take = || {
+        let mut done = Vec::new();
+        loop {
+            let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if at >= items.end {
+                return done;
+            }
+            done.push((at, work(at)));
+        }
+    };
+    let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..workers).map(|_| scope.spawn(take)).collect();
+        let mut done = take();
+        for helper in helpers {
+            match helper.join() {
+                Ok(more) => done.extend(more),
+                // A worker that panicked: its panic goes on in this thread.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        done
+    });
+    done.sort_unstable_by_key(|(at, _)| *at);
+    done.into_iter().map(|(_, t)| t).collect()
 }
 
 /// Renders every construct of every stack, in declaration order, and the stacks' outputs.

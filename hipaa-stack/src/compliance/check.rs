@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::app::App;
 use crate::cfn::Template;
+use crate::compliance::rules::Index;
 use crate::compliance::{Declarations, Evaluation, Evaluator, Proof};
 use crate::error::{Error, Result};
 use crate::literal::Date;
@@ -60,14 +61,32 @@ struct Rules {
 
 impl Check for Rules {
     type Output = Evaluation;
+    type Part = Evaluation;
+    type Shared<'a> = Option<Index<'a>>;
 
     fn start(&mut self, in_order: &[(&str, &Template)]) {
         self.evaluator = Some(Evaluator::new(in_order, self.today));
     }
 
-    fn stack(&mut self, in_order: &[(&str, &Template)], at: usize) {
+    fn share<'a>(&self, in_order: &[(&'a str, &'a Template)]) -> Option<Index<'a>> {
+        self.evaluator.as_ref().map(|e| e.index(in_order))
+    }
+
+    fn stack(
+        &self,
+        shared: &Option<Index<'_>>,
+        in_order: &[(&str, &Template)],
+        at: usize,
+    ) -> Evaluation {
+        match (&self.evaluator, shared) {
+            (Some(evaluator), Some(index)) => evaluator.stack(index, in_order, at),
+            _ => Evaluation::default(),
+        }
+    }
+
+    fn merge(&mut self, part: Evaluation) {
         if let Some(evaluator) = &mut self.evaluator {
-            evaluator.stack(in_order, at);
+            evaluator.merge(part);
         }
     }
 
@@ -136,5 +155,125 @@ impl App {
                 evaluator: None,
             },
         )
+    }
+}
+
+#[cfg(test)]
+impl App {
+    /// [`App::check_on`] with stacks checked and serialized on `workers` threads.
+    fn check_on_workers(&self, today: Date, workers: usize) -> Result<Assembly> {
+        crate::synth::synthesize_on(
+            self,
+            &Declarations,
+            Rules {
+                today,
+                evaluator: None,
+            },
+            workers,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::compliance::{Status, Waiver, rule};
+    use crate::literal::Date;
+    use crate::prelude::*;
+
+    /// More stacks than one round of synthesis checks, some failing, some waived, some with
+    /// a waiver that waives nothing, and stacks that import from others.
+    fn many_stacks() -> App {
+        let app = App::new("many");
+        let shared = app.stack("shared").unwrap();
+        let key = shared.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = shared.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        for i in 0..150 {
+            let stack = app.stack(&format!("s{i:03}")).unwrap();
+            stack
+                .add(
+                    SecureBucket::new("Records")
+                        .encryption(&key)
+                        .access_logs(&logs),
+                )
+                .unwrap();
+            stack
+                .add(LogGroup::new(format!("Logs{i}")).encryption(&key))
+                .unwrap();
+            if i % 7 == 0 {
+                let raw = stack
+                    .add(
+                        RawResource::new("Thing", "AWS::CloudFormation::Macro")
+                            .property("Name", "x"),
+                    )
+                    .unwrap();
+                if i % 14 == 0 {
+                    app.waive(Waiver::new(rule::U1, &raw, "a test resource"))
+                        .unwrap();
+                    app.waive(Waiver::never_holds_phi(&raw, "a test resource"))
+                        .unwrap();
+                }
+            }
+        }
+        app
+    }
+
+    #[test]
+    fn stacks_checked_in_parallel_give_the_one_thread_assembly() {
+        let today = Date::parse("2026-01-01").unwrap();
+        let one = many_stacks().check_on_workers(today, 1).unwrap();
+        let failed = one
+            .evaluation()
+            .results
+            .iter()
+            .filter(|c| matches!(c.status, Status::Failed { .. }))
+            .count();
+        let waived = one
+            .evaluation()
+            .results
+            .iter()
+            .filter(|c| matches!(c.status, Status::Waived { .. }))
+            .count();
+        assert!(failed > 0 && waived > 0, "{failed} failed, {waived} waived");
+        // The results are in deploy order: stacks, then resources, then rules.
+        let order: Vec<&str> = one.stacks().iter().map(|s| s.name()).collect();
+        let mut last = 0;
+        for checked in &one.evaluation().results {
+            let at = order.iter().position(|s| **s == *checked.stack).unwrap();
+            assert!(at >= last, "{} after {}", checked.stack, order[last]);
+            last = at;
+        }
+        for workers in [2, 3, 8] {
+            let many = many_stacks().check_on_workers(today, workers).unwrap();
+            assert_eq!(many.evaluation(), one.evaluation(), "{workers} workers");
+            assert_eq!(many.manifest_json().unwrap(), one.manifest_json().unwrap());
+            assert_eq!(many.stacks().len(), one.stacks().len());
+            for (x, y) in many.stacks().iter().zip(one.stacks()) {
+                assert_eq!(x.name(), y.name());
+                assert_eq!(x.template_json(), y.template_json(), "{}", x.name());
+            }
+        }
+    }
+
+    #[test]
+    fn the_first_failing_stack_in_deploy_order_is_the_error_on_any_thread() {
+        let app = App::new("limits");
+        for name in ["b", "a", "c"] {
+            let stack = app.stack(name).unwrap();
+            let key = stack.add(KmsKey::new("Key")).unwrap();
+            for i in 0..201 {
+                stack.output(&format!("Out{i}"), key.arn()).unwrap();
+            }
+        }
+        let today = Date::parse("2026-01-01").unwrap();
+        for workers in [1, 2, 4] {
+            let err = app
+                .check_on_workers(today, workers)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.starts_with("stack `b` has 201 outputs"),
+                "{workers}: {err}"
+            );
+        }
     }
 }

@@ -297,16 +297,20 @@ impl View {
     }
 }
 
-/// The results of an app's rules, filled one stack at a time ([`Evaluator::stack`]) so
-/// that synth can write a stack and let go of its JSON trees before the next is checked.
+/// The results of an app's rules, one stack at a time ([`Evaluator::stack`], which only
+/// reads, so that stacks are checked in parallel), merged in deploy order
+/// ([`Evaluator::merge`]) so that the results do not depend on which stack finished first.
 pub(crate) struct Evaluator {
     evaluation: Evaluation,
     today: Date,
     /// What [`Index::new`] finds once for the whole app.
-    elsewhere: Option<Vec<(usize, usize)>>,
+    elsewhere: Vec<(usize, usize)>,
     /// The conditions that the app's resources test, found once (before any stack is
     /// written and its trees dropped).
     conditions: Vec<(usize, String)>,
+    /// The readings of an app whose resources test conditions (none otherwise, and none for
+    /// an app that tests more than [`MOST_CONDITIONS`]), made once for every stack.
+    views: Vec<View>,
 }
 
 impl Evaluator {
@@ -323,36 +327,54 @@ impl Evaluator {
                     .count()
             })
             .sum();
+        let mut elsewhere = None;
+        drop(Index::new(stacks, &mut elsewhere));
+        let conditions = conditions_of(stacks);
+        // An app whose resources test conditions (`Fn::If`) is read once per combination of
+        // them, every stack resolved alike, so that a branch of a resource that a rule reads
+        // beside the one it checks is read too. An app that tests more than
+        // `MOST_CONDITIONS` is not resolved: rule U2 fails every resource that tests one.
+        let views = if conditions.len() <= MOST_CONDITIONS && !conditions.is_empty() {
+            View::all(stacks, &conditions)
+        } else {
+            Vec::new()
+        };
         Evaluator {
             evaluation: Evaluation {
                 results: Vec::with_capacity(most),
                 unused_waivers: Vec::new(),
             },
             today,
-            elsewhere: None,
-            conditions: conditions_of(stacks),
+            elsewhere: elsewhere.unwrap_or_default(),
+            conditions,
+            views,
         }
+    }
+
+    /// The index of `stacks` (every stack of the app, in deploy order, as [`Evaluator::new`]
+    /// saw them, though some may have been written since), shared by the stacks checked
+    /// while it lives.
+    pub(crate) fn index<'a>(&self, stacks: &[(&'a str, &'a Template)]) -> Index<'a> {
+        let mut index = Index::new(stacks, &mut Some(self.elsewhere.clone()));
+        index.conditions = self.conditions.len();
+        index
     }
 
     /// Runs every rule on every resource of `stacks[at]`, applying the waivers written in
     /// each resource's metadata; the other stacks are there for the rules that another stack
-    /// can satisfy. A waiver past its last day (`today` is later) no longer waives.
-    pub(crate) fn stack(&mut self, stacks: &[(&str, &Template)], at: usize) {
+    /// can satisfy, and `index` is [`Evaluator::index`] of `stacks`. A waiver past its last
+    /// day (`today` is later) no longer waives. What it finds is for [`Evaluator::merge`].
+    pub(crate) fn stack(
+        &self,
+        index: &Index<'_>,
+        stacks: &[(&str, &Template)],
+        at: usize,
+    ) -> Evaluation {
+        let mut found = Evaluation::default();
         let Some((stack, template)) = stacks.get(at) else {
-            return;
+            return found;
         };
-        let mut index = Index::new(stacks, &mut self.elsewhere);
-        index.conditions = self.conditions.len();
-        // An app whose resources test conditions (`Fn::If`) is read once per combination of
-        // them, every stack resolved alike, so that a branch of a resource that a rule reads
-        // beside the one it checks is read too. An app that tests more than
-        // `MOST_CONDITIONS` is not resolved: rule U2 fails every resource that tests one.
-        let conditions = &self.conditions;
-        let views = if conditions.len() <= MOST_CONDITIONS && !conditions.is_empty() {
-            View::all(stacks, conditions)
-        } else {
-            Vec::new()
-        };
+        let (conditions, views) = (&self.conditions, &self.views);
         let seen: Vec<Vec<(&str, &Template)>> = views.iter().map(|v| v.stacks(stacks)).collect();
         let indexes: Vec<Index<'_>> = seen
             .iter()
@@ -362,7 +384,7 @@ impl Evaluator {
                 index
             })
             .collect();
-        let (evaluation, today) = (&mut self.evaluation, self.today);
+        let (evaluation, today) = (&mut found, self.today);
         let stack_name: Arc<str> = Arc::from(*stack);
         for (position, resource) in template.resources().iter().enumerate() {
             let meta = resource.metadata();
@@ -392,7 +414,7 @@ impl Evaluator {
                 resource,
                 stack,
                 stacks,
-                index: &index,
+                index,
             };
             // The same resource in reading `v`, with the app as that reading sees it.
             let cx_in = |v: usize| -> Option<Cx<'_>> {
@@ -492,6 +514,14 @@ impl Evaluator {
                 ));
             }
         }
+        found
+    }
+
+    /// Adds what [`Evaluator::stack`] found on a stack; called in deploy order, the
+    /// results are in the order of stacks, resources, rules.
+    pub(crate) fn merge(&mut self, found: Evaluation) {
+        self.evaluation.results.extend(found.results);
+        self.evaluation.unused_waivers.extend(found.unused_waivers);
     }
 
     /// The results, in the order of stacks, resources, rules.
