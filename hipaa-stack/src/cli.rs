@@ -1207,7 +1207,11 @@ fn synth_with_assets(app: &App) -> crate::Result<crate::Assembly> {
 }
 
 fn synth(app: &App, out: &std::path::Path, built: Option<std::time::Duration>) -> ExitCode {
-    let assembly = match synth_with_assets(app) {
+    // Only the failures: nothing here reads what holds.
+    let assembly = match app
+        .build_assets()
+        .and_then(|assets| Ok(app.synth_failures_only()?.with_assets(assets)))
+    {
         Ok(assembly) => assembly,
         Err(err) => {
             err!("error: {err}");

@@ -334,11 +334,19 @@ impl<E> Assembly<E> {
         }
         let previous = crate::outdir::listed_templates(dir, MANIFEST_FILE);
         let mut current: Vec<String> = self.assets.iter().map(|a| a.file_name()).collect();
-        for stack in &self.stacks {
-            let file = template_file_name(dir, stack)?;
-            crate::outdir::write_file(dir, &file, &stack.json)?;
-            current.push(file);
-        }
+        let files = self
+            .stacks
+            .iter()
+            .map(|stack| template_file_name(dir, stack))
+            .collect::<Result<Vec<String>>>()?;
+        // On every core (each write waits for its file to reach the disk); the first stack
+        // in deploy order whose file fails is the error.
+        let stacks = &self.stacks;
+        let written = parallel_map(0..files.len(), workers(), |at| {
+            crate::outdir::write_file(dir, &files[at], &stacks[at].json)
+        });
+        written.into_iter().collect::<Result<Vec<()>>>()?;
+        current.extend(files);
         let stale: Vec<String> = previous
             .into_iter()
             .filter(|f| !current.contains(f))
@@ -411,7 +419,7 @@ fn workers() -> usize {
 /// How many stacks are checked and serialized between two points where the templates of
 /// the stacks done drop their JSON trees (which needs every reader of them gone): enough for
 /// the workers to stay busy, few enough that the trees go soon.
-const STACKS_PER_ROUND: usize = 64;
+const STACKS_PER_ROUND: usize = 16;
 
 /// Synthesizes `app`: renders every construct (writing waivers and the constructs'
 /// exceptions through `declare`), places cross-stack references as exports and imports,

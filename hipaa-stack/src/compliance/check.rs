@@ -56,6 +56,8 @@ impl Assembly {
 /// The rule engine, run on each stack as synthesis reaches it.
 struct Rules {
     today: Date,
+    /// Whether the evaluation keeps the rules that hold ([`Evaluator::keeping`]).
+    enforced: bool,
     evaluator: Option<Evaluator>,
 }
 
@@ -65,7 +67,7 @@ impl Check for Rules {
     type Shared<'a> = Option<Index<'a>>;
 
     fn start(&mut self, in_order: &[(&str, &Template)]) {
-        self.evaluator = Some(Evaluator::new(in_order, self.today));
+        self.evaluator = Some(Evaluator::keeping(in_order, self.today, self.enforced));
     }
 
     fn share<'a>(&self, in_order: &[(&'a str, &'a Template)]) -> Option<Index<'a>> {
@@ -145,6 +147,27 @@ impl App {
         self.check_on(Date::today())
     }
 
+    /// [`App::synth`] for `synth` into a folder, which reads only what stops it: the
+    /// evaluation keeps the failures, waivers, gaps and unused waivers, not the rules that
+    /// hold nor their evidence (the largest part of a large app's memory).
+    pub(crate) fn synth_failures_only(&self) -> Result<Assembly> {
+        let assembly = synthesize(
+            self,
+            &Declarations,
+            Rules {
+                today: Date::today(),
+                enforced: false,
+                evaluator: None,
+            },
+        )?;
+        let findings = assembly.evaluation().findings();
+        if findings.is_empty() {
+            Ok(assembly)
+        } else {
+            Err(Error::Noncompliant { findings })
+        }
+    }
+
     /// [`App::check`] as if today were `today` (waivers expire relative to it).
     pub fn check_on(&self, today: Date) -> Result<Assembly> {
         synthesize(
@@ -152,6 +175,7 @@ impl App {
             &Declarations,
             Rules {
                 today,
+                enforced: true,
                 evaluator: None,
             },
         )
@@ -167,6 +191,7 @@ impl App {
             &Declarations,
             Rules {
                 today,
+                enforced: true,
                 evaluator: None,
             },
             workers,
@@ -251,6 +276,52 @@ mod tests {
                 assert_eq!(x.name(), y.name());
                 assert_eq!(x.template_json(), y.template_json(), "{}", x.name());
             }
+        }
+    }
+
+    #[test]
+    fn synth_into_a_folder_keeps_every_result_but_what_holds() {
+        let failing = many_stacks();
+        assert_eq!(
+            failing.synth_failures_only().unwrap_err().to_string(),
+            failing.synth().unwrap_err().to_string()
+        );
+        let app = App::new("lean");
+        let shared = app.stack("shared").unwrap();
+        let key = shared.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = shared.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        let data = app.stack("data").unwrap();
+        data.add(
+            SecureBucket::new("Records")
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+        let raw = data
+            .add(RawResource::new("Thing", "AWS::CloudFormation::Macro").property("Name", "x"))
+            .unwrap();
+        app.waive(Waiver::new(rule::U1, &raw, "a test resource"))
+            .unwrap();
+        app.waive(Waiver::never_holds_phi(&raw, "a test resource"))
+            .unwrap();
+        let full = app.synth().unwrap();
+        let lean = app.synth_failures_only().unwrap();
+        let kept: Vec<_> = full
+            .evaluation()
+            .results
+            .iter()
+            .filter(|c| !matches!(c.status, Status::Enforced { .. }))
+            .cloned()
+            .collect();
+        assert!(!kept.is_empty() && kept.len() < full.evaluation().results.len());
+        assert_eq!(lean.evaluation().results, kept);
+        assert_eq!(
+            lean.evaluation().unused_waivers,
+            full.evaluation().unused_waivers
+        );
+        assert_eq!(lean.manifest_json().unwrap(), full.manifest_json().unwrap());
+        for (x, y) in lean.stacks().iter().zip(full.stacks()) {
+            assert_eq!(x.template_json(), y.template_json());
         }
     }
 

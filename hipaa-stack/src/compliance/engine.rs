@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::cfn::Template;
 use crate::compliance::rules::branches::{self, MOST_CONDITIONS, Reading};
-use crate::compliance::rules::{Cx, Index, Outcome, Proof, rules};
+use crate::compliance::rules::{Cx, Index, Outcome, Proof, RuleSpec, rules};
 use crate::compliance::{WAIVERS_KEY, rule_spec};
 use crate::error::Finding;
 use crate::literal::Date;
@@ -311,22 +311,38 @@ pub(crate) struct Evaluator {
     /// The readings of an app whose resources test conditions (none otherwise, and none for
     /// an app that tests more than [`MOST_CONDITIONS`]), made once for every stack.
     views: Vec<View>,
+    /// The rules that read each type of resource of the app, in the order of [`rules`].
+    applying: std::collections::HashMap<String, Vec<&'static RuleSpec>>,
+    /// Whether the results keep the rules that hold, with their evidence; without them,
+    /// only what stops or qualifies synth (failures, waivers, gaps, unused waivers) is kept.
+    enforced: bool,
 }
 
 impl Evaluator {
     /// An evaluation of `stacks` (every stack of the app), as if today were `today`.
+    #[cfg(test)]
     pub(crate) fn new(stacks: &[(&str, &Template)], today: Date) -> Self {
+        Self::keeping(stacks, today, true)
+    }
+
+    /// An evaluation of `stacks` (every stack of the app), as if today were `today`,
+    /// keeping the rules that hold and their evidence only if
+    /// `enforced` (`synth` into a folder reads only the failures; the report, `check` and
+    /// the deploy engine read every result).
+    pub(crate) fn keeping(stacks: &[(&str, &Template)], today: Date, enforced: bool) -> Self {
         // One result per rule that reads a resource's type, at most: reserving them avoids
         // doubling the vector (and holding both copies) while a large app is checked.
-        let most = stacks
-            .iter()
-            .flat_map(|(_, template)| template.resources())
-            .map(|r| {
+        let mut applying: std::collections::HashMap<String, Vec<&'static RuleSpec>> =
+            std::collections::HashMap::new();
+        let mut most = 0;
+        for r in stacks.iter().flat_map(|(_, template)| template.resources()) {
+            let list = applying.entry(r.type_name().to_owned()).or_insert_with(|| {
                 rules()
                     .filter(|rule| rule.applies_to(r.type_name()))
-                    .count()
-            })
-            .sum();
+                    .collect()
+            });
+            most += list.len();
+        }
         let mut elsewhere = None;
         drop(Index::new(stacks, &mut elsewhere));
         let conditions = conditions_of(stacks);
@@ -341,17 +357,19 @@ impl Evaluator {
         };
         Evaluator {
             evaluation: Evaluation {
-                results: Vec::with_capacity(most),
+                results: Vec::with_capacity(if enforced { most } else { 0 }),
                 unused_waivers: Vec::new(),
             },
             today,
             elsewhere: elsewhere.unwrap_or_default(),
             conditions,
             views,
+            applying,
+            enforced,
         }
     }
 
-    /// The index of `stacks` (every stack of the app, in deploy order, as [`Evaluator::new`]
+    /// The index of `stacks` (every stack of the app, in deploy order, as [`Evaluator::keeping`]
     /// saw them, though some may have been written since), shared by the stacks checked
     /// while it lives.
     pub(crate) fn index<'a>(&self, stacks: &[(&'a str, &'a Template)]) -> Index<'a> {
@@ -427,7 +445,17 @@ impl Evaluator {
                     index: &indexes[v],
                 })
             };
-            for rule in rules().filter(|r| r.applies_to(resource.type_name())) {
+            let unlisted: Vec<&'static RuleSpec>;
+            let applying = match self.applying.get(resource.type_name()) {
+                Some(list) => list,
+                None => {
+                    unlisted = rules()
+                        .filter(|r| r.applies_to(resource.type_name()))
+                        .collect();
+                    &unlisted
+                }
+            };
+            for &rule in applying {
                 let outcome = if views.is_empty() {
                     (rule.check)(&cx)
                 } else {
@@ -440,6 +468,7 @@ impl Evaluator {
                 };
                 let status = match outcome {
                     Outcome::NotApplicable => continue,
+                    Outcome::Pass(_) if !self.enforced => continue,
                     Outcome::Pass(evidence) => Status::Enforced { evidence },
                     // A gap that the program accepts in writing (a waiver of the rule) is
                     // reported as waived, with the reason; when the waiver has expired it is
