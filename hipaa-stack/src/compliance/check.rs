@@ -58,6 +58,8 @@ struct Rules {
     today: Date,
     /// Whether the evaluation keeps the rules that hold ([`Evaluator::keeping`]).
     enforced: bool,
+    /// Whether the rules run at all (not for what reads only the templates and the graph).
+    run: bool,
     evaluator: Option<Evaluator>,
 }
 
@@ -67,7 +69,9 @@ impl Check for Rules {
     type Shared<'a> = Option<Index<'a>>;
 
     fn start(&mut self, in_order: &[(&str, &Template)]) {
-        self.evaluator = Some(Evaluator::keeping(in_order, self.today, self.enforced));
+        if self.run {
+            self.evaluator = Some(Evaluator::keeping(in_order, self.today, self.enforced));
+        }
     }
 
     fn share<'a>(&self, in_order: &[(&'a str, &'a Template)]) -> Option<Index<'a>> {
@@ -157,6 +161,7 @@ impl App {
             Rules {
                 today: Date::today(),
                 enforced: false,
+                run: true,
                 evaluator: None,
             },
         )?;
@@ -168,6 +173,21 @@ impl App {
         }
     }
 
+    /// The app synthesized without its rules, for what reads only the templates and the
+    /// graph (`graph`): the evaluation is empty, and no finding refuses it.
+    pub(crate) fn synth_unchecked(&self) -> Result<Assembly> {
+        synthesize(
+            self,
+            &Declarations,
+            Rules {
+                today: Date::today(),
+                enforced: false,
+                run: false,
+                evaluator: None,
+            },
+        )
+    }
+
     /// [`App::check`] as if today were `today` (waivers expire relative to it).
     pub fn check_on(&self, today: Date) -> Result<Assembly> {
         synthesize(
@@ -176,6 +196,7 @@ impl App {
             Rules {
                 today,
                 enforced: true,
+                run: true,
                 evaluator: None,
             },
         )
@@ -192,6 +213,7 @@ impl App {
             Rules {
                 today,
                 enforced: true,
+                run: true,
                 evaluator: None,
             },
             workers,
@@ -322,6 +344,25 @@ mod tests {
         assert_eq!(lean.manifest_json().unwrap(), full.manifest_json().unwrap());
         for (x, y) in lean.stacks().iter().zip(full.stacks()) {
             assert_eq!(x.template_json(), y.template_json());
+        }
+        // Without the rules: the same templates and graph, nothing found, even for an app
+        // that fails them.
+        for app in [&app, &failing] {
+            let unchecked = app.synth_unchecked().unwrap();
+            let checked = app.check().unwrap();
+            assert_eq!(
+                unchecked.evaluation(),
+                &crate::compliance::Evaluation::default()
+            );
+            assert_eq!(
+                unchecked.graph().resources_dot(),
+                checked.graph().resources_dot()
+            );
+            assert_eq!(unchecked.graph().stacks_dot(), checked.graph().stacks_dot());
+            assert_eq!(
+                unchecked.manifest_json().unwrap(),
+                checked.manifest_json().unwrap()
+            );
         }
     }
 
