@@ -302,8 +302,8 @@ impl View {
 pub(crate) struct Evaluator {
     evaluation: Evaluation,
     today: Date,
-    /// What [`Index::new`] finds once for the whole app.
-    elsewhere: Option<Vec<(usize, usize)>>,
+    /// The resources of the app by type, found once for the whole app.
+    index: Index,
     /// The conditions that the app's resources test, found once (before any stack is
     /// written and its trees dropped).
     conditions: Vec<(usize, String)>,
@@ -323,14 +323,17 @@ impl Evaluator {
                     .count()
             })
             .sum();
+        let conditions = conditions_of(stacks);
+        let mut index = Index::new(stacks);
+        index.conditions = conditions.len();
         Evaluator {
             evaluation: Evaluation {
                 results: Vec::with_capacity(most),
                 unused_waivers: Vec::new(),
             },
             today,
-            elsewhere: None,
-            conditions: conditions_of(stacks),
+            index,
+            conditions,
         }
     }
 
@@ -341,8 +344,7 @@ impl Evaluator {
         let Some((stack, template)) = stacks.get(at) else {
             return;
         };
-        let mut index = Index::new(stacks, &mut self.elsewhere);
-        index.conditions = self.conditions.len();
+        let index = &self.index;
         // An app whose resources test conditions (`Fn::If`) is read once per combination of
         // them, every stack resolved alike, so that a branch of a resource that a rule reads
         // beside the one it checks is read too. An app that tests more than
@@ -354,10 +356,10 @@ impl Evaluator {
             Vec::new()
         };
         let seen: Vec<Vec<(&str, &Template)>> = views.iter().map(|v| v.stacks(stacks)).collect();
-        let indexes: Vec<Index<'_>> = seen
+        let indexes: Vec<Index> = seen
             .iter()
             .map(|s| {
-                let mut index = Index::new(s, &mut None);
+                let mut index = Index::new(s);
                 index.conditions = conditions.len();
                 index
             })
@@ -392,7 +394,7 @@ impl Evaluator {
                 resource,
                 stack,
                 stacks,
-                index: &index,
+                index,
             };
             // The same resource in reading `v`, with the app as that reading sees it.
             let cx_in = |v: usize| -> Option<Cx<'_>> {

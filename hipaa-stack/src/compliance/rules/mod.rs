@@ -120,64 +120,60 @@ pub(crate) struct Cx<'a> {
     pub(crate) stacks: &'a [(&'a str, &'a Template)],
     /// The resources of `stacks` by type, so that a rule that looks across the app reads
     /// the resources of one type, not every resource, for each resource it checks.
-    pub(crate) index: &'a Index<'a>,
+    pub(crate) index: &'a Index,
 }
 
-/// The resources of every stack of an app by type, in stack order then template order;
-/// built once for each stack that is checked.
-pub(crate) struct Index<'a> {
-    by_type: std::collections::HashMap<&'a str, Vec<(usize, &'a Resource)>>,
+/// The resources of every stack of an app by type, in stack order then template order, as
+/// positions (stack, resource) in the app's stacks: built once for the app, before any
+/// stack is checked, and read by every stack (building it for each stack would cost the
+/// stacks times the resources of the app).
+pub(crate) struct Index {
+    by_type: std::collections::HashMap<String, Vec<(usize, usize)>>,
     /// The bucket policies that could name a bucket of another stack than their own: every
     /// one but those whose `Bucket` is a plain `Ref` or `Fn::GetAtt`, which name a resource
     /// of their own template (see [`storage`]'s rule S8).
-    policies_for_elsewhere: Vec<(usize, &'a Resource)>,
+    policies_for_elsewhere: Vec<(usize, usize)>,
     /// How many conditions (`Fn::If`) the resources of the app test, by stack (rule U2).
     pub(crate) conditions: usize,
 }
 
-impl<'a> Index<'a> {
-    /// The index of `stacks`. `elsewhere` holds the positions (stack, resource) of the bucket
-    /// policies that may name another stack's bucket, found on the first call and kept by
-    /// the caller: reading every policy's properties again for each stack checked would cost
-    /// the square of the app (the properties of a stack already written are read back from
-    /// its text).
-    pub(crate) fn new(
-        stacks: &[(&'a str, &'a Template)],
-        elsewhere: &mut Option<Vec<(usize, usize)>>,
-    ) -> Self {
-        let mut by_type: std::collections::HashMap<&'a str, Vec<(usize, &'a Resource)>> =
+impl Index {
+    /// The index of `stacks`, every stack of the app. The properties of a stack already
+    /// written are read back from its text, so the index keeps positions, never values.
+    pub(crate) fn new(stacks: &[(&str, &Template)]) -> Self {
+        let mut by_type: std::collections::HashMap<String, Vec<(usize, usize)>> =
             std::collections::HashMap::new();
+        let mut policies_for_elsewhere = Vec::new();
         for (at, (_, template)) in stacks.iter().enumerate() {
-            for r in template.resources() {
-                by_type.entry(r.type_name()).or_default().push((at, r));
-            }
-        }
-        let positions = elsewhere.get_or_insert_with(|| {
-            let mut found = Vec::new();
-            for (at, (_, template)) in stacks.iter().enumerate() {
-                for (i, r) in template.resources().iter().enumerate() {
-                    if r.type_name() == "AWS::S3::BucketPolicy"
-                        && !names_own_resource(&r.properties()["Bucket"])
-                    {
-                        found.push((at, i));
+            for (i, r) in template.resources().iter().enumerate() {
+                match by_type.get_mut(r.type_name()) {
+                    Some(list) => list.push((at, i)),
+                    None => {
+                        by_type.insert(r.type_name().to_owned(), vec![(at, i)]);
                     }
                 }
+                if r.type_name() == "AWS::S3::BucketPolicy"
+                    && !names_own_resource(&r.properties()["Bucket"])
+                {
+                    policies_for_elsewhere.push((at, i));
+                }
             }
-            found
-        });
-        let policies_for_elsewhere = positions
-            .iter()
-            .filter_map(|&(at, i)| {
-                let (_, template) = stacks.get(at)?;
-                template.resources().get(i).map(|r| (at, r))
-            })
-            .collect();
+        }
         Index {
             by_type,
             policies_for_elsewhere,
             conditions: 0,
         }
     }
+}
+
+/// The resource at `(at, i)` of `stacks`, with its stack's name.
+fn resource_at<'a>(
+    stacks: &'a [(&'a str, &'a Template)],
+    (at, i): (usize, usize),
+) -> Option<(&'a str, &'a Resource)> {
+    let (stack, template) = stacks.get(at)?;
+    Some((*stack, template.resources().get(i)?))
 }
 
 /// A value that is only a `Ref` or an `Fn::GetAtt`: it names a resource or parameter of its
@@ -301,9 +297,9 @@ impl<'a> Cx<'a> {
             .get(type_name)
             .into_iter()
             .flatten()
-            .map(move |&(at, r)| {
-                let stack = stacks.get(at).map_or(home, |(s, _)| *s);
-                ((stack != home).then_some(stack), r)
+            .filter_map(move |&position| {
+                let (stack, r) = resource_at(stacks, position)?;
+                Some(((stack != home).then_some(stack), r))
             })
     }
 
@@ -332,8 +328,13 @@ impl<'a> Cx<'a> {
             .iter()
             .filter(|r| r.type_name() == "AWS::S3::BucketPolicy")
             .map(|r| (None, r));
-        let name = move |&(at, r): &(usize, &'a Resource)| (stacks.get(at).map(|(s, _)| *s), r);
-        before.map(name).chain(own).chain(after.map(name))
+        let name = move |&position: &(usize, usize)| {
+            resource_at(stacks, position).map(|(s, r)| (Some(s), r))
+        };
+        before
+            .filter_map(name)
+            .chain(own)
+            .chain(after.filter_map(name))
     }
 
     pub(crate) fn id(&self) -> &'a str {
@@ -909,11 +910,12 @@ mod tests {
                 .collect(),
             outputs: Vec::new(),
         };
-        let mut elsewhere = None;
-        let index = Index::new(&[("s", &template)], &mut elsewhere);
+        let stacks = [("s", &template)];
+        let index = Index::new(&stacks);
         let kept: Vec<&str> = index
             .policies_for_elsewhere
             .iter()
+            .filter_map(|&position| resource_at(&stacks, position))
             .map(|(_, r)| r.logical_id())
             .collect();
         let expected: Vec<&str> = spellings

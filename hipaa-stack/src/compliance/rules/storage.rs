@@ -618,11 +618,15 @@ fn covers(statement: &Value, own: &Own<'_>, target: &str) -> bool {
         .into_iter()
         .filter_map(|r| text_about(r, own))
         .any(|r| {
-            glob(
-                &r.replace("arn:aws-us-gov:", "arn:aws:")
-                    .replace("arn:aws-cn:", "arn:aws:"),
-                target,
-            )
+            if r.contains("arn:aws-") {
+                glob(
+                    &r.replace("arn:aws-us-gov:", "arn:aws:")
+                        .replace("arn:aws-cn:", "arn:aws:"),
+                    target,
+                )
+            } else {
+                glob(&r, target)
+            }
         })
 }
 
