@@ -394,6 +394,7 @@ impl Evaluator {
                 resource,
                 stack,
                 stacks,
+                at,
                 index,
             };
             // The same resource in reading `v`, with the app as that reading sees it.
@@ -404,6 +405,7 @@ impl Evaluator {
                     resource: template.resources().get(position)?,
                     stack,
                     stacks: &seen[v],
+                    at,
                     index: &indexes[v],
                 })
             };

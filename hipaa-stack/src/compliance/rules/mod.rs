@@ -118,6 +118,8 @@ pub(crate) struct Cx<'a> {
     pub(crate) stack: &'a str,
     /// Every stack of the app with its template, `template` included.
     pub(crate) stacks: &'a [(&'a str, &'a Template)],
+    /// The position of `template` in `stacks`.
+    pub(crate) at: usize,
     /// The resources of `stacks` by type, so that a rule that looks across the app reads
     /// the resources of one type, not every resource, for each resource it checks.
     pub(crate) index: &'a Index,
@@ -133,6 +135,10 @@ pub(crate) struct Index {
     /// one but those whose `Bucket` is a plain `Ref` or `Fn::GetAtt`, which name a resource
     /// of their own template (see [`storage`]'s rule S8).
     policies_for_elsewhere: Vec<(usize, usize)>,
+    /// The bucket policies of each stack (position in its template), each with whether its
+    /// bucket is known only at deploy, for a bucket of its own stack (see
+    /// [`storage::bucket_known_only_at_deploy`]).
+    policies: Vec<Vec<(usize, bool)>>,
     /// How many conditions (`Fn::If`) the resources of the app test, by stack (rule U2).
     pub(crate) conditions: usize,
 }
@@ -144,8 +150,23 @@ impl Index {
         let mut by_type: std::collections::HashMap<String, Vec<(usize, usize)>> =
             std::collections::HashMap::new();
         let mut policies_for_elsewhere = Vec::new();
+        let mut policies = Vec::with_capacity(stacks.len());
         for (at, (_, template)) in stacks.iter().enumerate() {
+            let mut ids: std::collections::HashMap<&str, usize> =
+                std::collections::HashMap::with_capacity(template.resources().len());
             for (i, r) in template.resources().iter().enumerate() {
+                ids.entry(r.logical_id()).or_insert(i);
+            }
+            let mut own = Vec::new();
+            for (i, r) in template.resources().iter().enumerate() {
+                if r.type_name() == "AWS::S3::BucketPolicy" {
+                    let unknown = storage::bucket_known_only_at_deploy(
+                        template,
+                        |id| template.resources().get(*ids.get(id)?),
+                        &r.properties()["Bucket"],
+                    );
+                    own.push((i, unknown));
+                }
                 match by_type.get_mut(r.type_name()) {
                     Some(list) => list.push((at, i)),
                     None => {
@@ -158,10 +179,12 @@ impl Index {
                     policies_for_elsewhere.push((at, i));
                 }
             }
+            policies.push(own);
         }
         Index {
             by_type,
             policies_for_elsewhere,
+            policies,
             conditions: 0,
         }
     }
@@ -305,16 +328,15 @@ impl<'a> Cx<'a> {
 
     /// The bucket policies of the app that may name this bucket, in stack order: every
     /// policy of its own stack, and those of other stacks whose `Bucket` is more than a
-    /// `Ref` or `Fn::GetAtt` of their own template (an import, a name, a dynamic value).
+    /// `Ref` or `Fn::GetAtt` of their own template (an import, a name, a dynamic value);
+    /// each with whether its bucket is known only at deploy (see
+    /// [`storage::bucket_known_only_at_deploy`]; a policy of another stack only by a
+    /// dynamic reference).
     pub(crate) fn bucket_policies(
         &self,
-    ) -> impl Iterator<Item = (Option<&'a str>, &'a Resource)> + 'a {
-        let home = self.stack;
+    ) -> impl Iterator<Item = (Option<&'a str>, &'a Resource, bool)> + 'a {
         let stacks = self.stacks;
-        let here = stacks
-            .iter()
-            .position(|(s, _)| *s == home)
-            .unwrap_or(usize::MAX);
+        let here = self.at;
         let elsewhere = self
             .index
             .policies_for_elsewhere
@@ -322,14 +344,19 @@ impl<'a> Cx<'a> {
             .filter(move |(at, _)| *at != here);
         let before = elsewhere.clone().filter(move |(at, _)| *at < here);
         let after = elsewhere.filter(move |(at, _)| *at > here);
+        let resources = self.template.resources();
         let own = self
-            .template
-            .resources()
-            .iter()
-            .filter(|r| r.type_name() == "AWS::S3::BucketPolicy")
-            .map(|r| (None, r));
+            .index
+            .policies
+            .get(here)
+            .into_iter()
+            .flatten()
+            .filter_map(move |&(i, unknown)| Some((None, resources.get(i)?, unknown)));
         let name = move |&position: &(usize, usize)| {
-            resource_at(stacks, position).map(|(s, r)| (Some(s), r))
+            resource_at(stacks, position).map(|(s, r)| {
+                let unknown = storage::dynamically_named(&r.properties()["Bucket"]);
+                (Some(s), r, unknown)
+            })
         };
         before
             .filter_map(name)
