@@ -390,21 +390,11 @@ pub(crate) trait Check: Sync {
     type Output;
     /// What the checks found on one stack.
     type Part: Send;
-    /// What the checks of several stacks share (an index of the app), made from the
-    /// templates as they are while those stacks are checked.
-    type Shared<'a>: Sync;
     /// Every stack, in deploy order, before the first is checked.
     fn start(&mut self, in_order: &[(&str, &Template)]);
-    /// What the checks of the stacks share while the templates of `in_order` are as they
-    /// are now.
-    fn share<'a>(&self, in_order: &[(&'a str, &'a Template)]) -> Self::Shared<'a>;
-    /// The stack at `at` of `in_order`.
-    fn stack(
-        &self,
-        shared: &Self::Shared<'_>,
-        in_order: &[(&str, &Template)],
-        at: usize,
-    ) -> Self::Part;
+    /// The stack at `at` of `in_order` (the stacks given to [`Check::start`], in the same
+    /// order, some of them written since).
+    fn stack(&self, in_order: &[(&str, &Template)], at: usize) -> Self::Part;
     /// What [`Check::stack`] found, stack after stack in deploy order.
     fn merge(&mut self, part: Self::Part);
     /// What was found, once every stack is checked.
@@ -523,12 +513,11 @@ pub(crate) fn synthesize_on<C: Check>(
             .iter()
             .map(|&s| (names[s as usize].as_str(), &templates[s as usize]))
             .collect();
-        let shared = check.share(&in_order);
         let one = |at: usize| -> StackDone<C::Part> {
             let name = in_order[at].0;
             let clock = std::time::Instant::now();
             let phase = tracing::debug_span!("rules", stack = name).entered();
-            let part = check.stack(&shared, &in_order, at);
+            let part = check.stack(&in_order, at);
             drop(phase);
             let rules = clock.elapsed();
             let clock = std::time::Instant::now();
@@ -545,7 +534,6 @@ pub(crate) fn synthesize_on<C: Check>(
             (part, json, rules, clock.elapsed())
         };
         let done = parallel_map(round.clone(), workers, one);
-        drop(shared);
         drop(in_order);
         let (mut rules, mut serialize) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
         for (at, (part, json, r, z)) in round.clone().zip(done) {

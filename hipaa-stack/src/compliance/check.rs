@@ -6,7 +6,6 @@ use serde_json::Value;
 
 use crate::app::App;
 use crate::cfn::Template;
-use crate::compliance::rules::Index;
 use crate::compliance::{Declarations, Evaluation, Evaluator, Proof};
 use crate::error::{Error, Result};
 use crate::literal::Date;
@@ -66,7 +65,6 @@ struct Rules {
 impl Check for Rules {
     type Output = Evaluation;
     type Part = Evaluation;
-    type Shared<'a> = Option<Index<'a>>;
 
     fn start(&mut self, in_order: &[(&str, &Template)]) {
         if self.run {
@@ -74,20 +72,11 @@ impl Check for Rules {
         }
     }
 
-    fn share<'a>(&self, in_order: &[(&'a str, &'a Template)]) -> Option<Index<'a>> {
-        self.evaluator.as_ref().map(|e| e.index(in_order))
-    }
-
-    fn stack(
-        &self,
-        shared: &Option<Index<'_>>,
-        in_order: &[(&str, &Template)],
-        at: usize,
-    ) -> Evaluation {
-        match (&self.evaluator, shared) {
-            (Some(evaluator), Some(index)) => evaluator.stack(index, in_order, at),
-            _ => Evaluation::default(),
-        }
+    fn stack(&self, in_order: &[(&str, &Template)], at: usize) -> Evaluation {
+        self.evaluator
+            .as_ref()
+            .map(|evaluator| evaluator.stack(in_order, at))
+            .unwrap_or_default()
     }
 
     fn merge(&mut self, part: Evaluation) {

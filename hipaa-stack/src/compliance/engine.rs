@@ -303,8 +303,8 @@ impl View {
 pub(crate) struct Evaluator {
     evaluation: Evaluation,
     today: Date,
-    /// What [`Index::new`] finds once for the whole app.
-    elsewhere: Vec<(usize, usize)>,
+    /// The resources of the app by type, found once for the whole app.
+    index: Index,
     /// The conditions that the app's resources test, found once (before any stack is
     /// written and its trees dropped).
     conditions: Vec<(usize, String)>,
@@ -343,9 +343,9 @@ impl Evaluator {
             });
             most += list.len();
         }
-        let mut elsewhere = None;
-        drop(Index::new(stacks, &mut elsewhere));
         let conditions = conditions_of(stacks);
+        let mut index = Index::new(stacks);
+        index.conditions = conditions.len();
         // An app whose resources test conditions (`Fn::If`) is read once per combination of
         // them, every stack resolved alike, so that a branch of a resource that a rule reads
         // beside the one it checks is read too. An app that tests more than
@@ -361,7 +361,7 @@ impl Evaluator {
                 unused_waivers: Vec::new(),
             },
             today,
-            elsewhere: elsewhere.unwrap_or_default(),
+            index,
             conditions,
             views,
             applying,
@@ -369,35 +369,22 @@ impl Evaluator {
         }
     }
 
-    /// The index of `stacks` (every stack of the app, in deploy order, as [`Evaluator::keeping`]
-    /// saw them, though some may have been written since), shared by the stacks checked
-    /// while it lives.
-    pub(crate) fn index<'a>(&self, stacks: &[(&'a str, &'a Template)]) -> Index<'a> {
-        let mut index = Index::new(stacks, &mut Some(self.elsewhere.clone()));
-        index.conditions = self.conditions.len();
-        index
-    }
-
     /// Runs every rule on every resource of `stacks[at]`, applying the waivers written in
     /// each resource's metadata; the other stacks are there for the rules that another stack
-    /// can satisfy, and `index` is [`Evaluator::index`] of `stacks`. A waiver past its last
-    /// day (`today` is later) no longer waives. What it finds is for [`Evaluator::merge`].
-    pub(crate) fn stack(
-        &self,
-        index: &Index<'_>,
-        stacks: &[(&str, &Template)],
-        at: usize,
-    ) -> Evaluation {
+    /// can satisfy (`stacks` are the stacks [`Evaluator::keeping`] saw, in the same order,
+    /// though some may have been written since). A waiver past its last day (`today` is
+    /// later) no longer waives. What it finds is for [`Evaluator::merge`].
+    pub(crate) fn stack(&self, stacks: &[(&str, &Template)], at: usize) -> Evaluation {
         let mut found = Evaluation::default();
         let Some((stack, template)) = stacks.get(at) else {
             return found;
         };
-        let (conditions, views) = (&self.conditions, &self.views);
+        let (index, conditions, views) = (&self.index, &self.conditions, &self.views);
         let seen: Vec<Vec<(&str, &Template)>> = views.iter().map(|v| v.stacks(stacks)).collect();
-        let indexes: Vec<Index<'_>> = seen
+        let indexes: Vec<Index> = seen
             .iter()
             .map(|s| {
-                let mut index = Index::new(s, &mut None);
+                let mut index = Index::new(s);
                 index.conditions = conditions.len();
                 index
             })
@@ -432,6 +419,7 @@ impl Evaluator {
                 resource,
                 stack,
                 stacks,
+                at,
                 index,
             };
             // The same resource in reading `v`, with the app as that reading sees it.
@@ -442,6 +430,7 @@ impl Evaluator {
                     resource: template.resources().get(position)?,
                     stack,
                     stacks: &seen[v],
+                    at,
                     index: &indexes[v],
                 })
             };

@@ -259,9 +259,7 @@ pub(crate) fn mentions(value: &Value, id: &str) -> bool {
                 }
                 _ => None,
             };
-            if sub.is_some_and(|s| {
-                s.contains(&format!("${{{id}}}")) || s.contains(&format!("${{{id}."))
-            }) {
+            if sub.is_some_and(|s| sub_names(s, id)) {
                 return true;
             }
             map.values().any(|v| mentions(v, id))
@@ -269,6 +267,16 @@ pub(crate) fn mentions(value: &Value, id: &str) -> bool {
         Value::Array(items) => items.iter().any(|v| mentions(v, id)),
         _ => false,
     }
+}
+
+/// Whether the text of an `Fn::Sub` holds `${id}` or `${id.`, read in place: a large app
+/// reads every `Sub` for each resource of its stack.
+fn sub_names(text: &str, id: &str) -> bool {
+    text.match_indices("${").any(|(at, open)| {
+        let name = &text[at + open.len()..];
+        name.strip_prefix(id)
+            .is_some_and(|rest| rest.starts_with(['}', '.']))
+    })
 }
 
 fn e3(cx: &Cx<'_>) -> Outcome {
@@ -575,6 +583,18 @@ fn e8(cx: &Cx<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sub_names_a_resource_only_as_a_whole_variable() {
+        assert!(sub_names("a/${Data}", "Data"));
+        assert!(sub_names("${Data.Arn}/x", "Data"));
+        assert!(sub_names("${${Data}", "Data"));
+        assert!(!sub_names("${DataKey}", "Data"));
+        assert!(!sub_names("${!Data}", "Data"));
+        assert!(!sub_names("$Data}", "Data"));
+        assert!(!sub_names("${Data", "Data"));
+        assert!(!sub_names("${Dat}", "Data"));
+    }
 
     #[test]
     fn mentions_finds_references_in_intrinsics() {

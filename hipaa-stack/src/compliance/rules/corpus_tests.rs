@@ -644,9 +644,8 @@ fn a_web_acl_of_another_stack_proves_f4_and_the_template_searched_is_its_own() {
 fn evaluate(stacks: &[(&str, &crate::cfn::Template)]) -> Evaluation {
     let today = crate::literal::Date::parse("2026-12-01").expect("a date");
     let mut evaluator = crate::compliance::Evaluator::new(stacks, today);
-    let index = evaluator.index(stacks);
     for at in 0..stacks.len() {
-        let found = evaluator.stack(&index, stacks, at);
+        let found = evaluator.stack(stacks, at);
         evaluator.merge(found);
     }
     evaluator.finish()

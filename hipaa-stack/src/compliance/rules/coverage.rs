@@ -473,21 +473,46 @@ fn words(name: &str) -> Vec<String> {
 /// Whether a resource property (any type) holds a secret by its name: a password, an auth
 /// token, a secret string or access key, a private or API key, a client secret.
 fn secret_property(name: &str) -> bool {
-    let n = squash(name);
-    !reference_name(&n)
-        && [
-            "password",
-            "passwd",
-            "passphrase",
-            "secretstring",
-            "authtoken",
-            "secretaccesskey",
-            "privatekey",
-            "apikey",
-            "clientsecret",
-        ]
-        .iter()
-        .any(|s| n.contains(s))
+    with_squashed(name, secret_property_squashed)
+}
+
+/// [`secret_property`] of a name already squashed.
+fn secret_property_squashed(n: &str) -> bool {
+    static SECRETS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(SECRET_PROPERTY_WORDS).ok());
+    let secret = match SECRETS.as_ref() {
+        Some(words) => words.is_match(n),
+        None => SECRET_PROPERTY_WORDS.iter().any(|s| n.contains(s)),
+    };
+    secret && !reference_name(n)
+}
+
+/// What a squashed property name holds when it names a secret (see [`secret_property`]).
+const SECRET_PROPERTY_WORDS: [&str; 9] = [
+    "password",
+    "passwd",
+    "passphrase",
+    "secretstring",
+    "authtoken",
+    "secretaccesskey",
+    "privatekey",
+    "apikey",
+    "clientsecret",
+];
+
+/// `read` of the name squashed (see [`squash`]), in a buffer on the stack when the name is
+/// short, as property names are: every string of every resource is read with its name.
+fn with_squashed<R>(name: &str, read: impl FnOnce(&str) -> R) -> R {
+    let mut buffer = [0u8; 64];
+    let mut len = 0;
+    for b in name.bytes().filter(u8::is_ascii_alphanumeric) {
+        let Some(slot) = buffer.get_mut(len) else {
+            return read(&squash(name));
+        };
+        *slot = b.to_ascii_lowercase();
+        len += 1;
+    }
+    read(std::str::from_utf8(&buffer[..len]).unwrap_or_default())
 }
 
 /// A name lower-cased, letters and digits only.
@@ -606,6 +631,23 @@ fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// Text that is a credential whatever property holds it: a private key block, an AWS
 /// access key id, a token of a well-known service.
 fn credential_text(text: &str) -> Option<&'static str> {
+    // Each reading below looks for one of these first: text without any of them (most
+    // text) is read only for a command line.
+    static MARKS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| {
+            let marks = SERVICE_TOKENS.iter().map(|(prefix, _, _)| *prefix).chain([
+                "PRIVATE KEY-----",
+                "eyJ",
+                "AKIA",
+                "ASIA",
+                "://",
+            ]);
+            aho_corasick::AhoCorasick::new(marks).ok()
+        });
+    if MARKS.as_ref().is_some_and(|marks| !marks.is_match(text)) {
+        return hipaa_stack_syntax::command_secret(text)
+            .map(|_| "a password passed to a command as a flag (`mysql -p…`, `curl -u user:…`, `sshpass -p …`)");
+    }
     if find_bytes(text.as_bytes(), b"PRIVATE KEY-----").is_some() {
         return Some("a private key");
     }
@@ -641,7 +683,12 @@ fn command_lines<'v>(
 ) {
     match value {
         Value::Array(items) => {
-            if items.len() > 1 {
+            // A list of plain words none of which holds a `-` passes no flag (see
+            // `command_secret`): most lists (actions, ARNs, names) are read no further.
+            let no_flag = items
+                .iter()
+                .all(|v| v.as_str().is_some_and(|w| !w.contains('-')));
+            if items.len() > 1 && !no_flag {
                 let words: Vec<String> = items
                     .iter()
                     .map(|v| text(v).unwrap_or_else(|| "${…}".to_owned()))
@@ -773,21 +820,21 @@ const ASSIGNMENT_KEYWORDS: [&str; 7] = [
     "password", "passwd", "pwd", "secret", "token", "apikey", "api_key",
 ];
 
-/// Whether `text` holds `needle` (lower case), in any ASCII case.
-fn contains_ignore_ascii_case(text: &str, needle: &str) -> bool {
-    text.as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-}
-
 /// A password-like assignment in free text (`DB_PASSWORD=hunter2`, `password: s3cret`,
 /// `--password hunter2`) whose value is written, not read from the environment or a
 /// command (`$…`).
 fn assignment(text: &str) -> Option<String> {
-    // Most text names no keyword: find that out without lower-casing a copy of it.
-    if !ASSIGNMENT_KEYWORDS
-        .iter()
-        .any(|k| contains_ignore_ascii_case(text, k))
+    // Most text names no keyword: find that out in one pass, without lower-casing a copy.
+    static KEYWORDS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(ASSIGNMENT_KEYWORDS)
+                .ok()
+        });
+    if KEYWORDS
+        .as_ref()
+        .is_some_and(|keywords| !keywords.is_match(text))
     {
         return None;
     }
@@ -956,18 +1003,16 @@ fn secret_attribute(name: &str) -> bool {
 /// The first use of a secret attribute below `value`: `Fn::GetAtt [X, SecretAccessKey]`,
 /// `"Fn::GetAtt": "X.SecretAccessKey"` or `${X.SecretAccessKey}` in `Fn::Sub`.
 fn secret_attribute_use(value: &Value) -> Option<(String, String)> {
-    let mut pending = vec![(value, String::new())];
+    // The places passed are kept as a trail; only the one found is written as a pointer.
+    let mut trail = Trail::new("");
+    let mut pending = vec![(value, 0)];
     while let Some((v, at)) = pending.pop() {
         match v {
             Value::Object(map) => {
                 for (k, child) in map {
                     let attribute = match (k.as_str(), child) {
-                        ("Fn::GetAtt", Value::Array(a)) => {
-                            a.get(1).and_then(Value::as_str).map(str::to_owned)
-                        }
-                        ("Fn::GetAtt", Value::String(s)) => {
-                            s.split_once('.').map(|(_, a)| a.to_owned())
-                        }
+                        ("Fn::GetAtt", Value::Array(a)) => a.get(1).and_then(Value::as_str),
+                        ("Fn::GetAtt", Value::String(s)) => s.split_once('.').map(|(_, a)| a),
                         ("Fn::Sub", sub) => {
                             let t = match sub {
                                 Value::Array(a) => a.first().and_then(Value::as_str),
@@ -978,22 +1023,23 @@ fn secret_attribute_use(value: &Value) -> Option<(String, String)> {
                                     .skip(1)
                                     .filter_map(|v| v.split('}').next())
                                     .filter_map(|v| v.split_once('.'))
-                                    .map(|(_, a)| a.to_owned())
+                                    .map(|(_, a)| a)
                                     .find(|a| secret_attribute(a))
                             })
                         }
                         _ => None,
                     };
                     if let Some(a) = attribute.filter(|a| secret_attribute(a)) {
-                        return Some((at, a));
+                        return Some((trail.pointer(at), a.to_owned()));
                     }
-                    let escaped = k.replace('~', "~0").replace('/', "~1");
-                    pending.push((child, format!("{at}/{escaped}")));
+                    let here = trail.push(at, Step::Key(k));
+                    pending.push((child, here));
                 }
             }
             Value::Array(items) => {
                 for (i, child) in items.iter().enumerate() {
-                    pending.push((child, format!("{at}/{i}")));
+                    let here = trail.push(at, Step::Index(i));
+                    pending.push((child, here));
                 }
             }
             _ => {}
@@ -1214,7 +1260,8 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             // (Only user data and environment variables are read for `name: value` as well,
             // which descriptions write in prose.)
             if !name.eq_ignore_ascii_case("UserData")
-                && let Some(a) = assignment(s).filter(|_| s.contains('='))
+                && s.contains('=')
+                && let Some(a) = assignment(s)
                 && equals_assignment(s)
             {
                 problems.push(format!(

@@ -154,15 +154,16 @@ fn app_names(cx: &Cx<'_>) -> Vec<String> {
 /// that names a resource of the app (its name, or an ARN that ends with it). The names are
 /// gathered, from every stack, only for a destination written as text.
 fn of_the_app(cx: &Cx<'_>, value: &Value, names: &OnceCell<Vec<String>>) -> bool {
+    // An import first: it costs one pass over the value, the references one per resource.
+    if imports(value) {
+        return true;
+    }
     if cx
         .template
         .resources()
         .iter()
         .any(|r| r.logical_id() != cx.id() && super::compute::mentions(value, r.logical_id()))
     {
-        return true;
-    }
-    if imports(value) {
         return true;
     }
     let Some(t) = text(value) else {

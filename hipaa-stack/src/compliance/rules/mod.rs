@@ -118,66 +118,85 @@ pub(crate) struct Cx<'a> {
     pub(crate) stack: &'a str,
     /// Every stack of the app with its template, `template` included.
     pub(crate) stacks: &'a [(&'a str, &'a Template)],
+    /// The position of `template` in `stacks`.
+    pub(crate) at: usize,
     /// The resources of `stacks` by type, so that a rule that looks across the app reads
     /// the resources of one type, not every resource, for each resource it checks.
-    pub(crate) index: &'a Index<'a>,
+    pub(crate) index: &'a Index,
 }
 
-/// The resources of every stack of an app by type, in stack order then template order;
-/// built once for each stack that is checked.
-pub(crate) struct Index<'a> {
-    by_type: std::collections::HashMap<&'a str, Vec<(usize, &'a Resource)>>,
+/// The resources of every stack of an app by type, in stack order then template order, as
+/// positions (stack, resource) in the app's stacks: built once for the app, before any
+/// stack is checked, and read by every stack (building it for each stack would cost the
+/// stacks times the resources of the app).
+pub(crate) struct Index {
+    by_type: std::collections::HashMap<String, Vec<(usize, usize)>>,
     /// The bucket policies that could name a bucket of another stack than their own: every
     /// one but those whose `Bucket` is a plain `Ref` or `Fn::GetAtt`, which name a resource
     /// of their own template (see [`storage`]'s rule S8).
-    policies_for_elsewhere: Vec<(usize, &'a Resource)>,
+    policies_for_elsewhere: Vec<(usize, usize)>,
+    /// The bucket policies of each stack (position in its template), each with whether its
+    /// bucket is known only at deploy, for a bucket of its own stack (see
+    /// [`storage::bucket_known_only_at_deploy`]).
+    policies: Vec<Vec<(usize, bool)>>,
     /// How many conditions (`Fn::If`) the resources of the app test, by stack (rule U2).
     pub(crate) conditions: usize,
 }
 
-impl<'a> Index<'a> {
-    /// The index of `stacks`. `elsewhere` holds the positions (stack, resource) of the bucket
-    /// policies that may name another stack's bucket, found on the first call and kept by
-    /// the caller: reading every policy's properties again for each stack checked would cost
-    /// the square of the app (the properties of a stack already written are read back from
-    /// its text).
-    pub(crate) fn new(
-        stacks: &[(&'a str, &'a Template)],
-        elsewhere: &mut Option<Vec<(usize, usize)>>,
-    ) -> Self {
-        let mut by_type: std::collections::HashMap<&'a str, Vec<(usize, &'a Resource)>> =
+impl Index {
+    /// The index of `stacks`, every stack of the app. The properties of a stack already
+    /// written are read back from its text, so the index keeps positions, never values.
+    pub(crate) fn new(stacks: &[(&str, &Template)]) -> Self {
+        let mut by_type: std::collections::HashMap<String, Vec<(usize, usize)>> =
             std::collections::HashMap::new();
+        let mut policies_for_elsewhere = Vec::new();
+        let mut policies = Vec::with_capacity(stacks.len());
         for (at, (_, template)) in stacks.iter().enumerate() {
-            for r in template.resources() {
-                by_type.entry(r.type_name()).or_default().push((at, r));
+            let mut ids: std::collections::HashMap<&str, usize> =
+                std::collections::HashMap::with_capacity(template.resources().len());
+            for (i, r) in template.resources().iter().enumerate() {
+                ids.entry(r.logical_id()).or_insert(i);
             }
-        }
-        let positions = elsewhere.get_or_insert_with(|| {
-            let mut found = Vec::new();
-            for (at, (_, template)) in stacks.iter().enumerate() {
-                for (i, r) in template.resources().iter().enumerate() {
-                    if r.type_name() == "AWS::S3::BucketPolicy"
-                        && !names_own_resource(&r.properties()["Bucket"])
-                    {
-                        found.push((at, i));
+            let mut own = Vec::new();
+            for (i, r) in template.resources().iter().enumerate() {
+                if r.type_name() == "AWS::S3::BucketPolicy" {
+                    let unknown = storage::bucket_known_only_at_deploy(
+                        template,
+                        |id| template.resources().get(*ids.get(id)?),
+                        &r.properties()["Bucket"],
+                    );
+                    own.push((i, unknown));
+                }
+                match by_type.get_mut(r.type_name()) {
+                    Some(list) => list.push((at, i)),
+                    None => {
+                        by_type.insert(r.type_name().to_owned(), vec![(at, i)]);
                     }
                 }
+                if r.type_name() == "AWS::S3::BucketPolicy"
+                    && !names_own_resource(&r.properties()["Bucket"])
+                {
+                    policies_for_elsewhere.push((at, i));
+                }
             }
-            found
-        });
-        let policies_for_elsewhere = positions
-            .iter()
-            .filter_map(|&(at, i)| {
-                let (_, template) = stacks.get(at)?;
-                template.resources().get(i).map(|r| (at, r))
-            })
-            .collect();
+            policies.push(own);
+        }
         Index {
             by_type,
             policies_for_elsewhere,
+            policies,
             conditions: 0,
         }
     }
+}
+
+/// The resource at `(at, i)` of `stacks`, with its stack's name.
+fn resource_at<'a>(
+    stacks: &'a [(&'a str, &'a Template)],
+    (at, i): (usize, usize),
+) -> Option<(&'a str, &'a Resource)> {
+    let (stack, template) = stacks.get(at)?;
+    Some((*stack, template.resources().get(i)?))
 }
 
 /// A value that is only a `Ref` or an `Fn::GetAtt`: it names a resource or parameter of its
@@ -301,24 +320,23 @@ impl<'a> Cx<'a> {
             .get(type_name)
             .into_iter()
             .flatten()
-            .map(move |&(at, r)| {
-                let stack = stacks.get(at).map_or(home, |(s, _)| *s);
-                ((stack != home).then_some(stack), r)
+            .filter_map(move |&position| {
+                let (stack, r) = resource_at(stacks, position)?;
+                Some(((stack != home).then_some(stack), r))
             })
     }
 
     /// The bucket policies of the app that may name this bucket, in stack order: every
     /// policy of its own stack, and those of other stacks whose `Bucket` is more than a
-    /// `Ref` or `Fn::GetAtt` of their own template (an import, a name, a dynamic value).
+    /// `Ref` or `Fn::GetAtt` of their own template (an import, a name, a dynamic value);
+    /// each with whether its bucket is known only at deploy (see
+    /// [`storage::bucket_known_only_at_deploy`]; a policy of another stack only by a
+    /// dynamic reference).
     pub(crate) fn bucket_policies(
         &self,
-    ) -> impl Iterator<Item = (Option<&'a str>, &'a Resource)> + 'a {
-        let home = self.stack;
+    ) -> impl Iterator<Item = (Option<&'a str>, &'a Resource, bool)> + 'a {
         let stacks = self.stacks;
-        let here = stacks
-            .iter()
-            .position(|(s, _)| *s == home)
-            .unwrap_or(usize::MAX);
+        let here = self.at;
         let elsewhere = self
             .index
             .policies_for_elsewhere
@@ -326,14 +344,24 @@ impl<'a> Cx<'a> {
             .filter(move |(at, _)| *at != here);
         let before = elsewhere.clone().filter(move |(at, _)| *at < here);
         let after = elsewhere.filter(move |(at, _)| *at > here);
+        let resources = self.template.resources();
         let own = self
-            .template
-            .resources()
-            .iter()
-            .filter(|r| r.type_name() == "AWS::S3::BucketPolicy")
-            .map(|r| (None, r));
-        let name = move |&(at, r): &(usize, &'a Resource)| (stacks.get(at).map(|(s, _)| *s), r);
-        before.map(name).chain(own).chain(after.map(name))
+            .index
+            .policies
+            .get(here)
+            .into_iter()
+            .flatten()
+            .filter_map(move |&(i, unknown)| Some((None, resources.get(i)?, unknown)));
+        let name = move |&position: &(usize, usize)| {
+            resource_at(stacks, position).map(|(s, r)| {
+                let unknown = storage::dynamically_named(&r.properties()["Bucket"]);
+                (Some(s), r, unknown)
+            })
+        };
+        before
+            .filter_map(name)
+            .chain(own)
+            .chain(after.filter_map(name))
     }
 
     pub(crate) fn id(&self) -> &'a str {
@@ -909,11 +937,12 @@ mod tests {
                 .collect(),
             outputs: Vec::new(),
         };
-        let mut elsewhere = None;
-        let index = Index::new(&[("s", &template)], &mut elsewhere);
+        let stacks = [("s", &template)];
+        let index = Index::new(&stacks);
         let kept: Vec<&str> = index
             .policies_for_elsewhere
             .iter()
+            .filter_map(|&position| resource_at(&stacks, position))
             .map(|(_, r)| r.logical_id())
             .collect();
         let expected: Vec<&str> = spellings

@@ -618,11 +618,15 @@ fn covers(statement: &Value, own: &Own<'_>, target: &str) -> bool {
         .into_iter()
         .filter_map(|r| text_about(r, own))
         .any(|r| {
-            glob(
-                &r.replace("arn:aws-us-gov:", "arn:aws:")
-                    .replace("arn:aws-cn:", "arn:aws:"),
-                target,
-            )
+            if r.contains("arn:aws-") {
+                glob(
+                    &r.replace("arn:aws-us-gov:", "arn:aws:")
+                        .replace("arn:aws-cn:", "arn:aws:"),
+                    target,
+                )
+            } else {
+                glob(&r, target)
+            }
         })
 }
 
@@ -697,13 +701,11 @@ fn s8(cx: &Cx<'_>) -> Outcome {
     let mut problems = Vec::new();
     // Every bucket policy of the app that names the bucket: in its own stack by reference
     // or name, in another stack by import or name.
-    for (stack, policy) in cx.bucket_policies().filter(|(stack, p)| {
+    // A policy whose bucket is known only at deploy (a dynamic reference, another resource's
+    // attribute) may be this bucket's: it is read as if it named it.
+    for (stack, policy, _) in cx.bucket_policies().filter(|(stack, p, unknown)| {
         let bucket = &p.properties()["Bucket"];
-        // A policy whose bucket is known only at deploy (a dynamic reference, another
-        // resource's attribute) may be this bucket's: it is read as if it named it.
-        let unknown = text(bucket).is_some_and(|t| super::identity::dynamic(&t))
-            || (stack.is_none() && names_other_than_a_bucket(cx, bucket));
-        unknown
+        *unknown
             || match stack {
                 None => names_bucket(bucket, &own),
                 Some(_) => {
@@ -743,29 +745,40 @@ fn s8(cx: &Cx<'_>) -> Outcome {
     Outcome::Pass(proofs)
 }
 
-/// Whether a bucket policy's `Bucket` refers to a resource of the template that is not a
-/// bucket (a custom resource's attribute, say): the bucket is then known only at deploy. A
-/// plain `Ref` or `Fn::GetAtt` names one resource, looked up by its id; anything else is
-/// searched for every resource it mentions.
-fn names_other_than_a_bucket(cx: &Cx<'_>, bucket: &Value) -> bool {
+/// Whether the bucket of a policy of `template` (its `Bucket`, `bucket`) is known only at
+/// deploy, for a bucket of the same template: a dynamic reference, or a resource of the
+/// template that is not a bucket (a custom resource's attribute, say). A plain `Ref` or
+/// `Fn::GetAtt` names one resource, found by `named` (the template's resource by id);
+/// anything else is searched for every resource it mentions. Found once for each policy
+/// of the app, by [`super::Index`].
+pub(super) fn bucket_known_only_at_deploy<'t>(
+    template: &'t crate::cfn::Template,
+    named: impl Fn(&str) -> Option<&'t crate::cfn::Resource>,
+    bucket: &Value,
+) -> bool {
     let not_a_bucket = |r: &crate::cfn::Resource| r.type_name() != "AWS::S3::Bucket";
-    let named = bucket.get("Ref").and_then(Value::as_str).or_else(|| {
+    let id = bucket.get("Ref").and_then(Value::as_str).or_else(|| {
         bucket
             .get("Fn::GetAtt")
             .and_then(Value::as_array)
             .filter(|a| a.len() == 2)
             .and_then(|a| a[0].as_str())
     });
-    match named {
-        Some(id) if bucket.as_object().is_some_and(|m| m.len() == 1) => {
-            cx.template.resource(id).is_some_and(not_a_bucket)
+    dynamically_named(bucket)
+        || match id {
+            Some(id) if bucket.as_object().is_some_and(|m| m.len() == 1) => {
+                named(id).is_some_and(not_a_bucket)
+            }
+            _ => template
+                .resources()
+                .iter()
+                .any(|r| not_a_bucket(r) && super::compute::mentions(bucket, r.logical_id())),
         }
-        _ => cx
-            .template
-            .resources()
-            .iter()
-            .any(|r| not_a_bucket(r) && super::compute::mentions(bucket, r.logical_id())),
-    }
+}
+
+/// Whether a policy's `Bucket` is a dynamic reference (resolved only at deploy).
+pub(super) fn dynamically_named(bucket: &Value) -> bool {
+    text(bucket).is_some_and(|t| super::identity::dynamic(&t))
 }
 
 /// Whether a policy statement of an access point denies everyone everything on S3 when
