@@ -1633,6 +1633,14 @@ mod tests {
             assert!(!secret_property(name), "{name}");
         }
         assert_eq!(squash("Db_Pass-Word"), "dbpassword");
+        // A name longer than the buffer on the stack is read whole all the same.
+        let long = format!("{}_Pass-Word", "Setting".repeat(10));
+        assert!(secret_property(&long) && secret_property(&format!("{long}s")));
+        assert!(!secret_property(&format!("{long}_Arn")));
+        assert_eq!(
+            with_squashed(&format!("{}Pass_Word", "x".repeat(61)), str::to_owned),
+            format!("{}password", "x".repeat(61))
+        );
         assert!(reference_name("secretarn"));
         assert!(!reference_name("password"));
     }
