@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::cfn::Template;
 use crate::compliance::rules::branches::{self, MOST_CONDITIONS, Reading};
-use crate::compliance::rules::{Cx, Index, Outcome, Proof, rules};
+use crate::compliance::rules::{Cx, Index, Outcome, Proof, rules_for};
 use crate::compliance::{WAIVERS_KEY, rule_spec};
 use crate::error::Finding;
 use crate::literal::Date;
@@ -317,11 +317,7 @@ impl Evaluator {
         let most = stacks
             .iter()
             .flat_map(|(_, template)| template.resources())
-            .map(|r| {
-                rules()
-                    .filter(|rule| rule.applies_to(r.type_name()))
-                    .count()
-            })
+            .map(|r| rules_for(r.type_name()).len())
             .sum();
         let conditions = conditions_of(stacks);
         let mut index = Index::new(stacks);
@@ -409,7 +405,7 @@ impl Evaluator {
                     index: &indexes[v],
                 })
             };
-            for rule in rules().filter(|r| r.applies_to(resource.type_name())) {
+            for rule in rules_for(resource.type_name()) {
                 let outcome = if views.is_empty() {
                     (rule.check)(&cx)
                 } else {
