@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::cfn::Template;
 use crate::compliance::rules::branches::{self, MOST_CONDITIONS, Reading};
-use crate::compliance::rules::{Cx, Index, Outcome, Proof, RuleSpec, rules};
+use crate::compliance::rules::{Cx, Index, Outcome, Proof, rules_for};
 use crate::compliance::{WAIVERS_KEY, rule_spec};
 use crate::error::Finding;
 use crate::literal::Date;
@@ -311,8 +311,6 @@ pub(crate) struct Evaluator {
     /// The readings of an app whose resources test conditions (none otherwise, and none for
     /// an app that tests more than [`MOST_CONDITIONS`]), made once for every stack.
     views: Vec<View>,
-    /// The rules that read each type of resource of the app, in the order of [`rules`].
-    applying: std::collections::HashMap<String, Vec<&'static RuleSpec>>,
     /// Whether the results keep the rules that hold, with their evidence; without them,
     /// only what stops or qualifies synth (failures, waivers, gaps, unused waivers) is kept.
     enforced: bool,
@@ -332,17 +330,11 @@ impl Evaluator {
     pub(crate) fn keeping(stacks: &[(&str, &Template)], today: Date, enforced: bool) -> Self {
         // One result per rule that reads a resource's type, at most: reserving them avoids
         // doubling the vector (and holding both copies) while a large app is checked.
-        let mut applying: std::collections::HashMap<String, Vec<&'static RuleSpec>> =
-            std::collections::HashMap::new();
-        let mut most = 0;
-        for r in stacks.iter().flat_map(|(_, template)| template.resources()) {
-            let list = applying.entry(r.type_name().to_owned()).or_insert_with(|| {
-                rules()
-                    .filter(|rule| rule.applies_to(r.type_name()))
-                    .collect()
-            });
-            most += list.len();
-        }
+        let most = stacks
+            .iter()
+            .flat_map(|(_, template)| template.resources())
+            .map(|r| rules_for(r.type_name()).len())
+            .sum();
         let conditions = conditions_of(stacks);
         let mut index = Index::new(stacks);
         index.conditions = conditions.len();
@@ -364,7 +356,6 @@ impl Evaluator {
             index,
             conditions,
             views,
-            applying,
             enforced,
         }
     }
@@ -434,17 +425,7 @@ impl Evaluator {
                     index: &indexes[v],
                 })
             };
-            let unlisted: Vec<&'static RuleSpec>;
-            let applying = match self.applying.get(resource.type_name()) {
-                Some(list) => list,
-                None => {
-                    unlisted = rules()
-                        .filter(|r| r.applies_to(resource.type_name()))
-                        .collect();
-                    &unlisted
-                }
-            };
-            for &rule in applying {
+            for rule in rules_for(resource.type_name()) {
                 let outcome = if views.is_empty() {
                     (rule.check)(&cx)
                 } else {

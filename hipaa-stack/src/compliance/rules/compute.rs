@@ -269,6 +269,75 @@ pub(crate) fn mentions(value: &Value, id: &str) -> bool {
     }
 }
 
+/// The names a value refers to as [`mentions`] reads them, found in one pass: a rule that
+/// asks which resources of a template a value names reads the value once, not once per
+/// resource.
+pub(crate) struct Mentioned<'v> {
+    value: &'v Value,
+    names: Vec<&'v str>,
+}
+
+impl<'v> Mentioned<'v> {
+    pub(crate) fn of(value: &'v Value) -> Self {
+        let mut names = Vec::new();
+        gather(value, &mut names);
+        Mentioned { value, names }
+    }
+
+    /// Whether the value names `id`: [`mentions`]`(value, id)`. A logical id is letters and
+    /// digits; any other text is read the long way.
+    pub(crate) fn names(&self, id: &str) -> bool {
+        if id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            self.names.contains(&id)
+        } else {
+            mentions(self.value, id)
+        }
+    }
+}
+
+/// Every name [`mentions`] would match below `value`: a `Ref`, the resource of an
+/// `Fn::GetAtt`, and each `${name}` or `${name.…}` of an `Fn::Sub` that its own variables
+/// do not define.
+fn gather<'v>(value: &'v Value, names: &mut Vec<&'v str>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(name) = map.get("Ref").and_then(Value::as_str) {
+                names.push(name);
+            }
+            match map.get("Fn::GetAtt") {
+                Some(Value::Array(a)) => names.extend(a.first().and_then(Value::as_str)),
+                Some(Value::String(s)) => names.extend(s.split('.').next()),
+                _ => {}
+            }
+            let (text, variables) = match map.get("Fn::Sub") {
+                Some(Value::String(s)) => (Some(s.as_str()), None),
+                Some(Value::Array(a)) => (a.first().and_then(Value::as_str), a.get(1)),
+                _ => (None, None),
+            };
+            if let Some(text) = text {
+                for (at, open) in text.match_indices("${") {
+                    let rest = &text[at + open.len()..];
+                    if let Some(end) = rest.find(['}', '.']) {
+                        let name = &rest[..end];
+                        if variables.and_then(|v| v.get(name)).is_none() {
+                            names.push(name);
+                        }
+                    }
+                }
+            }
+            for v in map.values() {
+                gather(v, names);
+            }
+        }
+        Value::Array(items) => {
+            for v in items {
+                gather(v, names);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Whether the text of an `Fn::Sub` holds `${id}` or `${id.`, read in place: a large app
 /// reads every `Sub` for each resource of its stack.
 fn sub_names(text: &str, id: &str) -> bool {
@@ -583,6 +652,67 @@ fn e8(cx: &Cx<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gathered_names_leave_out_what_a_sub_defines_itself() {
+        let defined = json!({ "Fn::Sub": ["${A}/${B.Arn}", { "A": { "Ref": "Z" } }] });
+        let named = Mentioned::of(&defined);
+        assert!(!named.names("A") && named.names("B") && named.names("Z"));
+        let listed = json!({ "Fn::Sub": ["${A}", ["A"]] });
+        assert!(Mentioned::of(&listed).names("A"));
+        let unclosed = json!([{ "Fn::Sub": "${A" }, { "Fn::GetAtt": "B.Arn" }]);
+        assert!(!Mentioned::of(&unclosed).names("A") && Mentioned::of(&unclosed).names("B"));
+        // An id that is not a logical id is read the long way, as `mentions` reads it.
+        assert!(Mentioned::of(&json!({ "Fn::Sub": "${a.b}" })).names("a.b"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// Names gathered in one pass agree with `mentions` for every id, on values built
+        /// from the intrinsics that name resources, nested in lists and objects.
+        #[test]
+        fn gathered_names_agree_with_mentions(
+            value in mention_values(),
+            id in "A|B|AB|a.b|A}",
+        ) {
+            proptest::prop_assert_eq!(Mentioned::of(&value).names(&id), mentions(&value, &id));
+        }
+    }
+
+    /// The text of an `Fn::Sub`: variables (`${A}`, `${A.Arn}`, `${!A}`, an unclosed `${A`)
+    /// among other characters, over the few names the test asks about.
+    fn sub_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            "A|B|a.b".prop_map(|n| format!("${{{n}}}")),
+            ("A|B", "[A-Za-z]{0,3}").prop_map(|(n, a)| format!("${{{n}.{a}}}")),
+            "A|B".prop_map(|n| format!("${{!{n}}}")),
+            "A|B".prop_map(|n| format!("${{{n}")),
+            "[-x/$}{.A]{1,3}",
+        ];
+        proptest::collection::vec(piece, 0..4).prop_map(|pieces| pieces.concat())
+    }
+
+    fn mention_values() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let name = "A|B|AB|a.b";
+        let leaf = prop_oneof![
+            name.prop_map(|n| json!({ "Ref": n })),
+            (name, "[A-Za-z]{0,3}").prop_map(|(n, a)| json!({ "Fn::GetAtt": [n, a] })),
+            (name, "[A-Za-z.]{0,3}").prop_map(|(n, a)| json!({ "Fn::GetAtt": format!("{n}{a}") })),
+            sub_text().prop_map(|t| json!({ "Fn::Sub": t })),
+            (sub_text(), name).prop_map(|(t, v)| json!({ "Fn::Sub": [t, { v: { "Ref": "Z" } }] })),
+            (sub_text(), name).prop_map(|(t, v)| json!({ "Fn::Sub": [t, [v]] })),
+            name.prop_map(|n| json!(n)),
+        ];
+        leaf.prop_recursive(3, 16, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::vec(("[A-Z][a-z]{0,3}", inner), 0..3)
+                    .prop_map(|entries| Value::Object(entries.into_iter().collect())),
+            ]
+        })
+    }
 
     #[test]
     fn a_sub_names_a_resource_only_as_a_whole_variable() {

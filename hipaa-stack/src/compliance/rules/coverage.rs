@@ -204,16 +204,33 @@ fn u2(cx: &Cx<'_>) -> Outcome {
             "`{t}` deploys a template that the rules never read"
         ));
     }
-    let known = rules()
-        .flat_map(|r| r.types.iter())
-        .chain(INERT.iter())
-        .find(|k| k.eq_ignore_ascii_case(t) && **k != t);
+    let known = spellings(t).iter().find(|k| **k != t);
     match known {
         Some(k) => Outcome::Fail(format!(
             "`{t}` is `{k}` spelled otherwise: the rules of `{k}` would not read it"
         )),
         None => Outcome::NotApplicable,
     }
+}
+
+/// The types that the rules read or know to be inert spelled as `t` is in any ASCII case,
+/// in the order of the rules then [`INERT`]: found once for every type.
+fn spellings(t: &str) -> &'static [&'static str] {
+    static SPELLINGS: std::sync::LazyLock<std::collections::HashMap<String, Vec<&'static str>>> =
+        std::sync::LazyLock::new(|| {
+            let mut spellings: std::collections::HashMap<String, Vec<&'static str>> =
+                std::collections::HashMap::new();
+            for k in rules().flat_map(|r| r.types.iter()).chain(INERT.iter()) {
+                let same = spellings.entry(k.to_ascii_lowercase()).or_default();
+                if !same.contains(k) {
+                    same.push(k);
+                }
+            }
+            spellings
+        });
+    SPELLINGS
+        .get(&t.to_ascii_lowercase())
+        .map_or(&[], Vec::as_slice)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1633,6 +1650,14 @@ mod tests {
             assert!(!secret_property(name), "{name}");
         }
         assert_eq!(squash("Db_Pass-Word"), "dbpassword");
+        // A name longer than the buffer on the stack is read whole all the same.
+        let long = format!("{}_Pass-Word", "Setting".repeat(10));
+        assert!(secret_property(&long) && secret_property(&format!("{long}s")));
+        assert!(!secret_property(&format!("{long}_Arn")));
+        assert_eq!(
+            with_squashed(&format!("{}Pass_Word", "x".repeat(61)), str::to_owned),
+            format!("{}password", "x".repeat(61))
+        );
         assert!(reference_name("secretarn"));
         assert!(!reference_name("password"));
     }

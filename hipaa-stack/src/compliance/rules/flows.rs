@@ -158,11 +158,12 @@ fn of_the_app(cx: &Cx<'_>, value: &Value, names: &OnceCell<Vec<String>>) -> bool
     if imports(value) {
         return true;
     }
+    let named = super::compute::Mentioned::of(value);
     if cx
         .template
         .resources()
         .iter()
-        .any(|r| r.logical_id() != cx.id() && super::compute::mentions(value, r.logical_id()))
+        .any(|r| r.logical_id() != cx.id() && named.names(r.logical_id()))
     {
         return true;
     }

@@ -553,6 +553,30 @@ pub fn rules() -> impl Iterator<Item = &'static RuleSpec> {
         .chain(coverage::RULES)
 }
 
+/// The rules that read resources of `type_name` ([`RuleSpec::applies_to`]), in the order
+/// of [`rules`]: found once per type named by a rule, and the rules of every type for any
+/// other, so that the engine does not ask every rule about every resource.
+pub(crate) fn rules_for(type_name: &str) -> &'static [&'static RuleSpec] {
+    type ByType = (
+        std::collections::HashMap<&'static str, Vec<&'static RuleSpec>>,
+        Vec<&'static RuleSpec>,
+    );
+    static BY_TYPE: std::sync::LazyLock<ByType> = std::sync::LazyLock::new(|| {
+        let mut by_type = std::collections::HashMap::new();
+        for t in rules().flat_map(|r| r.types.iter()) {
+            by_type
+                .entry(*t)
+                .or_insert_with(|| rules().filter(|r| r.applies_to(t)).collect());
+        }
+        let every = rules()
+            .filter(|r| r.types == coverage::EVERY_TYPE)
+            .collect();
+        (by_type, every)
+    });
+    let (by_type, every) = &*BY_TYPE;
+    by_type.get(type_name).unwrap_or(every)
+}
+
 /// The rule with this id.
 ///
 /// ```

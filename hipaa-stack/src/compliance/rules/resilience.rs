@@ -166,11 +166,12 @@ pub(super) fn customer_key(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> 
 fn not_a_key(cx: &Cx<'_>, value: &Value) -> Option<&'static str> {
     const KEYS: &[&str] = &["AWS::KMS::Key", "AWS::KMS::Alias", "AWS::KMS::ReplicaKey"];
     const NOT_A_KEY: &str = "which is not a KMS key (a key of the app, its ARN, id or alias)";
+    let named = super::compute::Mentioned::of(value);
     let mentioned: Vec<&str> = cx
         .template
         .resources()
         .iter()
-        .filter(|r| super::compute::mentions(value, r.logical_id()))
+        .filter(|r| named.names(r.logical_id()))
         .map(|r| r.type_name())
         .collect();
     if !mentioned.is_empty() {
