@@ -1,0 +1,234 @@
+//! Amazon CloudFront distributions: the door in front of an app's origins, through which
+//! every request and answer (PHI included) passes, and whose edge caches hold answers.
+//! Neither cdk-nag's HIPAA Security pack nor the AWS Config HIPAA conformance pack reads
+//! them; these rules check what cdk-nag's AWS Solutions pack does (`CFR3` to `CFR5`) and
+//! what checkov does (`CKV_AWS_34`, `CKV_AWS_174`, `CKV_AWS_86`, `CKV_AWS_68`): TLS from
+//! viewers to the edge and from the edge to custom origins, access logs and a web ACL.
+//!
+//! TLS accepts no waiver; logs and the web ACL do, with a reason.
+
+use serde_json::Value;
+
+use super::meaning::{text, text_or_json};
+use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, pointer_name, proof_of};
+
+/// A distribution.
+const DISTRIBUTION: &str = "AWS::CloudFront::Distribution";
+/// Below `Properties`.
+const CONFIG: &str = "/DistributionConfig";
+
+pub(crate) static RULES: &[RuleSpec] = &[
+    RuleSpec {
+        id: "CF1",
+        title: "CloudFront distributions accept only HTTPS with TLS 1.2 or later, and reach custom origins over TLS 1.2",
+        types: &[DISTRIBUTION],
+        controls: &["164.312(e)(1)", "164.312(e)(2)(ii)"],
+        fix: "set `ViewerProtocolPolicy` to https-only or redirect-to-https on the default and every cache behavior; serve an ACM certificate (`ViewerCertificate.AcmCertificateArn`, `SslSupportMethod` sni-only) with `MinimumProtocolVersion` TLSv1.2_2021 (the default *.cloudfront.net certificate accepts TLS 1.0); give every custom origin `OriginProtocolPolicy` https-only and `OriginSSLProtocols` [TLSv1.2]",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: Some("CKV_AWS_34"),
+            guard: Some("CLOUDFRONT_VIEWER_POLICY_HTTPS"),
+        },
+        check: cf1,
+    },
+    RuleSpec {
+        id: "CF2",
+        title: "CloudFront distributions write access logs",
+        types: &[DISTRIBUTION],
+        controls: &["164.308(a)(1)(ii)(D)", "164.312(b)"],
+        fix: "set `DistributionConfig.Logging.Bucket` to an access-log bucket of the app, or deliver the distribution's ACCESS_LOGS through an `AWS::Logs::DeliverySource` whose `ResourceArn` names it",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: Some("CKV_AWS_86"),
+            guard: Some("CLOUDFRONT_ACCESSLOGS_ENABLED"),
+        },
+        check: cf2,
+    },
+    RuleSpec {
+        id: "CF3",
+        title: "CloudFront distributions are behind a WAF web ACL with rules",
+        types: &[DISTRIBUTION],
+        controls: &["164.308(a)(1)(ii)(B)", "164.312(a)(1)", "164.312(e)(1)"],
+        fix: "set `DistributionConfig.WebACLId` to the ARN of an `AWS::WAFv2::WebACL` with `Scope` CLOUDFRONT and `Rules` (`Fn::GetAtt [Acl, Arn]`), or to the ARN of the account's global web ACL",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: Some("CKV_AWS_68"),
+            guard: Some("CLOUDFRONT_ASSOCIATED_WITH_WAF"),
+        },
+        check: cf3,
+    },
+];
+
+/// The length of the array at `pointer` (0 when it is not an array).
+fn count(cx: &Cx<'_>, pointer: &str) -> usize {
+    cx.prop(pointer)
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len)
+}
+
+/// Every cache behavior's viewer protocol policy: the default one and each of
+/// `CacheBehaviors`.
+fn viewer_policies(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    let mut pointers = vec![format!(
+        "{CONFIG}/DefaultCacheBehavior/ViewerProtocolPolicy"
+    )];
+    pointers.extend(
+        (0..count(cx, &format!("{CONFIG}/CacheBehaviors")))
+            .map(|i| format!("{CONFIG}/CacheBehaviors/{i}/ViewerProtocolPolicy")),
+    );
+    pointers
+        .iter()
+        .map(|p| {
+            cx.reads_as(
+                p,
+                &["https-only", "redirect-to-https"],
+                "viewers may send and receive it in plain HTTP",
+            )
+        })
+        .collect()
+}
+
+/// The viewer certificate: one of the app's (ACM or IAM) with a TLS 1.2 minimum.
+fn viewer_certificate(cx: &Cx<'_>) -> Result<Proof, String> {
+    let certificate = format!("{CONFIG}/ViewerCertificate");
+    let own = ["AcmCertificateArn", "IamCertificateId"]
+        .iter()
+        .any(|k| cx.prop(&format!("{certificate}/{k}")).is_some());
+    if !own {
+        return Err(
+            "the distribution serves the default *.cloudfront.net certificate (no `ViewerCertificate.AcmCertificateArn`), whose security policy accepts TLS 1.0".to_owned(),
+        );
+    }
+    let pointer = format!("{certificate}/MinimumProtocolVersion");
+    match cx.prop(&pointer) {
+        Some(v)
+            if text(v).is_some_and(|t| t.starts_with("TLSv1.2_") || t.starts_with("TLSv1.3")) =>
+        {
+            cx.proof(&pointer).ok_or_default()
+        }
+        Some(v) => Err(format!(
+            "`{}` is {}: viewers may connect with TLS before 1.2",
+            pointer_name(&pointer),
+            text_or_json(v)
+        )),
+        None => Err(format!(
+            "`{}` is not set; CloudFront's default accepts TLS 1.0",
+            pointer_name(&pointer)
+        )),
+    }
+}
+
+/// Every custom origin reaches its server over TLS 1.2 only.
+fn origins(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    let mut checks = Vec::new();
+    for i in 0..count(cx, &format!("{CONFIG}/Origins")) {
+        let custom = format!("{CONFIG}/Origins/{i}/CustomOriginConfig");
+        if cx.prop(&custom).is_none() {
+            // An S3 origin: CloudFront reaches the bucket with the viewer's protocol, HTTPS
+            // by the behaviors above.
+            continue;
+        }
+        checks.push(cx.reads_as(
+            &format!("{custom}/OriginProtocolPolicy"),
+            &["https-only"],
+            "CloudFront may forward requests to the origin in plain HTTP",
+        ));
+        let protocols = format!("{custom}/OriginSSLProtocols");
+        let listed: Vec<String> = match cx.prop(&protocols) {
+            Some(Value::Array(items)) => items.iter().map(text_or_json).collect(),
+            Some(other) => vec![text_or_json(other)],
+            None => Vec::new(),
+        };
+        let old: Vec<&String> = listed.iter().filter(|p| p.as_str() != "TLSv1.2").collect();
+        checks.push(if listed.is_empty() {
+            Err(format!(
+                "`{}` is not set; CloudFront then offers the origin TLSv1 and TLSv1.1 too",
+                pointer_name(&protocols)
+            ))
+        } else if old.is_empty() {
+            cx.proof(&protocols).ok_or_default()
+        } else {
+            Err(format!(
+                "`{}` allows {}: the origin may be reached with TLS before 1.2",
+                pointer_name(&protocols),
+                old.iter()
+                    .map(|p| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        });
+    }
+    checks
+}
+
+fn cf1(cx: &Cx<'_>) -> Outcome {
+    let mut checks = viewer_policies(cx);
+    checks.push(viewer_certificate(cx));
+    checks.extend(origins(cx));
+    all(checks)
+}
+
+fn cf2(cx: &Cx<'_>) -> Outcome {
+    let bucket = format!("{CONFIG}/Logging/Bucket");
+    if cx.prop(&bucket).is_some() {
+        return all([cx.present(&bucket)]);
+    }
+    // Standard logging (v2): a delivery source of the distribution's access logs.
+    let source = cx.others("AWS::Logs::DeliverySource").find(|s| {
+        let p = s.properties();
+        super::compute::mentions(&p["ResourceArn"], cx.id())
+            && text(&p["LogType"]).is_some_and(|t| t == "ACCESS_LOGS")
+    });
+    match source.and_then(|s| proof_of(s, "/ResourceArn")) {
+        Some(proof) => Outcome::Pass(vec![proof]),
+        None => Outcome::Fail(
+            "`DistributionConfig.Logging.Bucket` is not set and no `AWS::Logs::DeliverySource` of the template delivers the distribution's ACCESS_LOGS: who fetched what is not recorded".to_owned(),
+        ),
+    }
+}
+
+fn cf3(cx: &Cx<'_>) -> Outcome {
+    let pointer = format!("{CONFIG}/WebACLId");
+    let Some(acl_value) = cx.prop(&pointer) else {
+        return Outcome::Fail(
+            "`DistributionConfig.WebACLId` is not set: requests reach the origins unfiltered"
+                .to_owned(),
+        );
+    };
+    let acl = cx
+        .others("AWS::WAFv2::WebACL")
+        .find(|acl| super::compute::mentions(acl_value, acl.logical_id()));
+    let Some(acl) = acl else {
+        // A web ACL of another stack, or the account's (a firewall manager's), by ARN.
+        return if acl_value.get("Fn::ImportValue").is_some()
+            || text(acl_value)
+                .is_some_and(|t| t.contains(":wafv2:") && t.contains(":global/webacl/"))
+        {
+            all([cx.present(&pointer)])
+        } else {
+            Outcome::Fail(format!(
+                "`DistributionConfig.WebACLId` is {}, which is no WAFv2 web ACL of the app or global web ACL ARN",
+                text_or_json(acl_value)
+            ))
+        };
+    };
+    let p = acl.properties();
+    let scope = text(&p["Scope"]).unwrap_or_default();
+    if scope != "CLOUDFRONT" {
+        return Outcome::Fail(format!(
+            "the web ACL `{}` has `Scope` {}, not CLOUDFRONT: it cannot protect a distribution",
+            acl.logical_id(),
+            if scope.is_empty() { "not set" } else { &scope }
+        ));
+    }
+    if p["Rules"].as_array().is_none_or(|r| r.is_empty()) {
+        return Outcome::Fail(format!(
+            "the web ACL `{}` has no `Rules`: it filters nothing",
+            acl.logical_id()
+        ));
+    }
+    all([
+        cx.present(&pointer),
+        proof_of(acl, "/Rules").ok_or_default(),
+    ])
+}
