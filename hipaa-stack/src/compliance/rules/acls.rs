@@ -75,9 +75,10 @@ fn opens(entry: &Value) -> Option<String> {
                 _ => "every port (no `PortRange.From` and `PortRange.To`)".to_owned(),
             }
         }
-        // ICMP and the other protocols carry no ports.
-        Some(p) if p == "icmp" || p == "icmpv6" || p.parse::<i64>().is_ok() => return None,
-        _ => format!(
+        // ICMP and the other protocols carry no ports (text that names no protocol is
+        // refused by EC2 at deploy).
+        Some(_) => return None,
+        None => format!(
             "every protocol and port (`Protocol` {} is not known before deploy)",
             text_or_json(&entry["Protocol"])
         ),
@@ -123,4 +124,35 @@ fn e16(cx: &Cx<'_>) -> Outcome {
         Some(what) => Err(format!("entry `{}` {what}", e.logical_id())),
         None => proof_of(e, "/NetworkAclId").ok_or_default(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::compliance::rules::dms::tests::outcome_of;
+
+    #[test]
+    fn an_entry_that_says_nothing_the_rule_reads_is_not_judged() {
+        assert_eq!(
+            outcome_of(
+                e16,
+                ENTRY,
+                json!({ "NetworkAclId": "acl-0123456789abcdef0" })
+            ),
+            Outcome::NotApplicable
+        );
+        // A protocol given as text that names no protocol is refused by EC2: no port to read.
+        assert_eq!(
+            opens(&json!({ "Protocol": "gre", "CidrBlock": "0.0.0.0/0" })),
+            None
+        );
+        assert_eq!(
+            opens(&json!({ "Protocol": "ALL", "CidrBlock": "0.0.0.0/0" })).as_deref(),
+            Some(
+                "lets in every protocol and port (`Protocol` -1) from the internet (`CidrBlock` 0.0.0.0/0)"
+            )
+        );
+    }
 }

@@ -134,15 +134,16 @@ fn origins(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
             "CloudFront may forward requests to the origin in plain HTTP",
         ));
         let protocols = format!("{custom}/OriginSSLProtocols");
+        // A list that cannot be read before deploy (`Fn::Split`, a reference) may hold
+        // anything: it is read as no list.
         let listed: Vec<String> = match cx.prop(&protocols) {
             Some(Value::Array(items)) => items.iter().map(text_or_json).collect(),
-            Some(other) => vec![text_or_json(other)],
-            None => Vec::new(),
+            _ => Vec::new(),
         };
         let old: Vec<&String> = listed.iter().filter(|p| p.as_str() != "TLSv1.2").collect();
         checks.push(if listed.is_empty() {
             Err(format!(
-                "`{}` is not set; CloudFront then offers the origin TLSv1 and TLSv1.1 too",
+                "`{}` is not a list of protocols; CloudFront offers the origin TLSv1 and TLSv1.1 unless it is",
                 pointer_name(&protocols)
             ))
         } else if old.is_empty() {
@@ -231,4 +232,44 @@ fn cf3(cx: &Cx<'_>) -> Outcome {
         cx.present(&pointer),
         proof_of(acl, "/Rules").ok_or_default(),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::compliance::rules::dms::tests::outcome_of;
+
+    #[test]
+    fn a_web_acl_of_another_stack_is_read_there_and_text_must_be_a_global_arn() {
+        let with = |acl: Value| {
+            outcome_of(
+                cf3,
+                DISTRIBUTION,
+                json!({ "DistributionConfig": { "WebACLId": acl } }),
+            )
+        };
+        assert!(matches!(
+            with(json!({ "Fn::ImportValue": "security:EdgeAcl:Arn" })),
+            Outcome::Pass(ref p) if p[0].path == "/Properties/DistributionConfig/WebACLId"
+        ));
+        // An import wrapped in another intrinsic is no value the rule can read.
+        assert!(matches!(
+            with(json!({ "Fn::Join": ["", [{ "Fn::ImportValue": "security:EdgeAcl:Arn" }]] })),
+            Outcome::Fail(_)
+        ));
+        assert!(matches!(
+            with(json!(
+                "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/1"
+            )),
+            Outcome::Pass(_)
+        ));
+        assert!(matches!(
+            with(json!(
+                "arn:aws:waf-regional:us-east-1:123456789012:global/webacl/edge/1"
+            )),
+            Outcome::Fail(_)
+        ));
+    }
 }
