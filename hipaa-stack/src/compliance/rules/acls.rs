@@ -5,6 +5,10 @@
 //! security-group rules use ([`is_internet`]: any range, in any spelling, that holds a public
 //! address, or that cannot be known before deploy).
 //!
+//! Each allowing entry is judged on its own: a denial numbered before it is not read as
+//! closing what it opens (renumbering either entry reopens the port), so such an entry
+//! takes a waiver that says so.
+//!
 //! It accepts a waiver with a reason: the security groups behind the ACL (rule `E10`, which
 //! accepts none) are the boundary, and return traffic through a NAT gateway needs the ports
 //! 1024–65535 open, RDP's among them.
