@@ -14,16 +14,19 @@ use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, pointer_name,
 
 /// A distribution.
 const DISTRIBUTION: &str = "AWS::CloudFront::Distribution";
+/// A VPC origin: a load balancer or instance in the app's private subnets that
+/// distributions reach.
+const VPC_ORIGIN: &str = "AWS::CloudFront::VpcOrigin";
 /// Below `Properties`.
 const CONFIG: &str = "/DistributionConfig";
 
 pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "CF1",
-        title: "CloudFront distributions accept only HTTPS with TLS 1.2 or later, and reach custom origins over TLS 1.2",
-        types: &[DISTRIBUTION],
+        title: "CloudFront distributions accept only HTTPS with TLS 1.2 or later, and reach custom and VPC origins over TLS 1.2",
+        types: &[DISTRIBUTION, VPC_ORIGIN],
         controls: &["164.312(e)(1)", "164.312(e)(2)(ii)"],
-        fix: "set `ViewerProtocolPolicy` to https-only or redirect-to-https on the default and every cache behavior; serve an ACM certificate (`ViewerCertificate.AcmCertificateArn`, `SslSupportMethod` sni-only) with `MinimumProtocolVersion` TLSv1.2_2021 (the default *.cloudfront.net certificate accepts TLS 1.0); give every custom origin `OriginProtocolPolicy` https-only and `OriginSSLProtocols` [TLSv1.2]",
+        fix: "set `ViewerProtocolPolicy` to https-only or redirect-to-https on the default and every cache behavior; serve an ACM certificate (`ViewerCertificate.AcmCertificateArn`, `SslSupportMethod` sni-only) with `MinimumProtocolVersion` TLSv1.2_2021 (the default *.cloudfront.net certificate accepts TLS 1.0); give every custom origin (`CustomOriginConfig`) and VPC origin (`AWS::CloudFront::VpcOrigin` of the template, `VpcOriginEndpointConfig`) `OriginProtocolPolicy` https-only and `OriginSSLProtocols` [TLSv1.2]; write `CacheBehaviors`, `Origins` and each origin as literals, which the rule reads",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_34"),
@@ -59,33 +62,38 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
 ];
 
-/// The length of the array at `pointer` (0 when it is not an array).
-fn count(cx: &Cx<'_>, pointer: &str) -> usize {
-    cx.prop(pointer)
-        .and_then(Value::as_array)
-        .map_or(0, Vec::len)
+/// The pointers of the entries of the list at `pointer` (none when it is not set); `Err`
+/// when it is set but is no list: a value known only at deploy may hold any entry.
+fn entries(cx: &Cx<'_>, pointer: &str) -> Result<Vec<String>, String> {
+    match cx.prop(pointer) {
+        None => Ok(Vec::new()),
+        Some(Value::Array(items)) => {
+            Ok((0..items.len()).map(|i| format!("{pointer}/{i}")).collect())
+        }
+        Some(other) => Err(format!(
+            "`{}` is {}, which no rule can read before deploy",
+            pointer_name(pointer),
+            text_or_json(other)
+        )),
+    }
 }
 
 /// Every cache behavior's viewer protocol policy: the default one and each of
 /// `CacheBehaviors`.
 fn viewer_policies(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
-    let mut pointers = vec![format!(
-        "{CONFIG}/DefaultCacheBehavior/ViewerProtocolPolicy"
-    )];
-    pointers.extend(
-        (0..count(cx, &format!("{CONFIG}/CacheBehaviors")))
-            .map(|i| format!("{CONFIG}/CacheBehaviors/{i}/ViewerProtocolPolicy")),
-    );
-    pointers
-        .iter()
-        .map(|p| {
-            cx.reads_as(
-                p,
-                &["https-only", "redirect-to-https"],
-                "viewers may send and receive it in plain HTTP",
-            )
-        })
-        .collect()
+    let policy = |behavior: &str| {
+        cx.reads_as(
+            &format!("{behavior}/ViewerProtocolPolicy"),
+            &["https-only", "redirect-to-https"],
+            "viewers may send and receive it in plain HTTP",
+        )
+    };
+    let mut checks = vec![policy(&format!("{CONFIG}/DefaultCacheBehavior"))];
+    match entries(cx, &format!("{CONFIG}/CacheBehaviors")) {
+        Ok(behaviors) => checks.extend(behaviors.iter().map(|b| policy(b))),
+        Err(e) => checks.push(Err(e)),
+    }
+    checks
 }
 
 /// The viewer certificate: one of the app's (ACM or IAM) with a TLS 1.2 minimum.
@@ -118,51 +126,85 @@ fn viewer_certificate(cx: &Cx<'_>) -> Result<Proof, String> {
     }
 }
 
-/// Every custom origin reaches its server over TLS 1.2 only.
+/// The origin settings at `base` (of `cx`'s resource) reach the origin over TLS 1.2 only.
+fn tls_to_origin(cx: &Cx<'_>, base: &str) -> Vec<Result<Proof, String>> {
+    let policy = cx.reads_as(
+        &format!("{base}/OriginProtocolPolicy"),
+        &["https-only"],
+        "CloudFront may forward requests to the origin in plain HTTP",
+    );
+    let protocols = format!("{base}/OriginSSLProtocols");
+    // A list that cannot be read before deploy (`Fn::Split`, a reference) may hold
+    // anything: it is read as no list.
+    let listed: Vec<String> = match cx.prop(&protocols) {
+        Some(Value::Array(items)) => items.iter().map(text_or_json).collect(),
+        _ => Vec::new(),
+    };
+    let old: Vec<&str> = listed
+        .iter()
+        .map(String::as_str)
+        .filter(|p| *p != "TLSv1.2")
+        .collect();
+    let versions = if listed.is_empty() {
+        Err(format!(
+            "`{}` is not a list of protocols; CloudFront offers the origin TLSv1 and TLSv1.1 unless it is",
+            pointer_name(&protocols)
+        ))
+    } else if old.is_empty() {
+        cx.proof(&protocols).ok_or_default()
+    } else {
+        Err(format!(
+            "`{}` allows {}: the origin may be reached with TLS before 1.2",
+            pointer_name(&protocols),
+            old.join(", ")
+        ))
+    };
+    vec![policy, versions]
+}
+
+/// Every origin that is no S3 bucket is reached over TLS 1.2 only: a custom origin by its
+/// own settings, a VPC origin by those of the `AWS::CloudFront::VpcOrigin` it names (which
+/// this rule reads there too).
 fn origins(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    let origins = match entries(cx, &format!("{CONFIG}/Origins")) {
+        Ok(origins) => origins,
+        Err(e) => return vec![Err(e)],
+    };
     let mut checks = Vec::new();
-    for i in 0..count(cx, &format!("{CONFIG}/Origins")) {
-        let custom = format!("{CONFIG}/Origins/{i}/CustomOriginConfig");
-        if cx.prop(&custom).is_none() {
-            // An S3 origin: CloudFront reaches the bucket with the viewer's protocol, HTTPS
-            // by the behaviors above.
-            continue;
+    for origin in &origins {
+        let custom = format!("{origin}/CustomOriginConfig");
+        let vpc = format!("{origin}/VpcOriginConfig/VpcOriginId");
+        if cx.prop(&custom).is_some() {
+            checks.extend(tls_to_origin(cx, &custom));
+        } else if let Some(id) = cx.prop(&vpc) {
+            let named = cx
+                .others(VPC_ORIGIN)
+                .find(|o| super::compute::mentions(id, o.logical_id()));
+            checks.push(match named {
+                Some(_) => cx.proof(&vpc).ok_or_default(),
+                None => Err(format!(
+                    "`{}` is {}, which names no `AWS::CloudFront::VpcOrigin` of this template: how CloudFront reaches it is read nowhere",
+                    pointer_name(&vpc),
+                    text_or_json(id)
+                )),
+            });
+        } else if cx.prop(&format!("{origin}/S3OriginConfig")).is_none() {
+            checks.push(Err(format!(
+                "`{}` is neither a custom, a VPC nor an S3 origin the rule can read (`CustomOriginConfig`, `VpcOriginConfig` or `S3OriginConfig`)",
+                pointer_name(origin)
+            )));
         }
-        checks.push(cx.reads_as(
-            &format!("{custom}/OriginProtocolPolicy"),
-            &["https-only"],
-            "CloudFront may forward requests to the origin in plain HTTP",
-        ));
-        let protocols = format!("{custom}/OriginSSLProtocols");
-        // A list that cannot be read before deploy (`Fn::Split`, a reference) may hold
-        // anything: it is read as no list.
-        let listed: Vec<String> = match cx.prop(&protocols) {
-            Some(Value::Array(items)) => items.iter().map(text_or_json).collect(),
-            _ => Vec::new(),
-        };
-        let old: Vec<&String> = listed.iter().filter(|p| p.as_str() != "TLSv1.2").collect();
-        checks.push(if listed.is_empty() {
-            Err(format!(
-                "`{}` is not a list of protocols; CloudFront offers the origin TLSv1 and TLSv1.1 unless it is",
-                pointer_name(&protocols)
-            ))
-        } else if old.is_empty() {
-            cx.proof(&protocols).ok_or_default()
-        } else {
-            Err(format!(
-                "`{}` allows {}: the origin may be reached with TLS before 1.2",
-                pointer_name(&protocols),
-                old.iter()
-                    .map(|p| p.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        });
+        // An S3 origin: CloudFront reaches the bucket with the viewer's protocol, HTTPS by
+        // the behaviors above.
     }
     checks
 }
 
 fn cf1(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == VPC_ORIGIN {
+        let checks = tls_to_origin(cx, "/VpcOriginEndpointConfig");
+        return all(checks);
+    }
     let mut checks = viewer_policies(cx);
     checks.push(viewer_certificate(cx));
     checks.extend(origins(cx));

@@ -117,7 +117,11 @@ fn i10(cx: &Cx<'_>) -> Outcome {
             }
         }
     }
-    let group = if lists_any(&properties["Groups"]) {
+    // Only a list of groups shows membership: a value known at deploy may be empty.
+    let group = if properties["Groups"]
+        .as_array()
+        .is_some_and(|g| !g.is_empty())
+    {
         cx.proof("/Groups")
     } else {
         cx.others("AWS::IAM::UserToGroupAddition")
