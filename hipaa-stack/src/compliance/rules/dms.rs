@@ -166,12 +166,13 @@ pub(super) mod tests {
             outputs: Vec::new(),
         };
         let stacks = [("s", &template)];
-        let index = Index::new(&stacks, &mut None);
+        let index = Index::new(&stacks);
         let cx = Cx {
             template: &template,
             resource: &template.resources()[0],
             stack: "s",
             stacks: &stacks,
+            at: 0,
             index: &index,
         };
         check(&cx)
