@@ -24,5 +24,6 @@ mod replica_keys;
 mod report;
 mod rules;
 mod safety;
+mod service_rules;
 mod spellings;
 mod support;

@@ -14,6 +14,7 @@ use hipaa_stack::{Assembly, Error};
 use serde_json::{Value, json};
 
 use crate::frontdoor_rules as fd;
+use crate::service_rules as sv;
 
 const STACK: &str = "rules-test";
 
@@ -1899,6 +1900,19 @@ cases! {
     p1: "P1" on "Secret", breaks p1_broken, holds p1_held;
     x1: "X1" on "Subscription", breaks x1_broken, holds x1_held;
     x2: "X2" on "QueuePolicy", breaks x2_broken, holds x2_held;
+    dms1: "DMS1" on "Replicator", breaks sv::dms1_broken, holds sv::dms1_held;
+    dms2: "DMS2" on "Source", breaks sv::dms2_broken, holds sv::dms2_held;
+    ml1: "ML1" on "Notebook", breaks sv::ml1_broken, holds sv::ml1_held;
+    ml2: "ML2" on "Notebook", breaks sv::ml2_broken, holds sv::ml2_held;
+    ml3: "ML3" on "Notebook", breaks sv::ml3_broken, holds sv::ml3_held;
+    cf1: "CF1" on "Edge", breaks sv::cf1_broken, holds sv::cf_held;
+    cf2: "CF2" on "Edge", breaks sv::cf2_broken, holds sv::cf_held;
+    cf3: "CF3" on "Edge", breaks sv::cf3_broken, holds sv::cf_held;
+    as1: "AS1" on "Graph", breaks sv::as1_broken, holds sv::as_held;
+    as2: "AS2" on "Graph", breaks sv::as2_broken, holds sv::as_held;
+    e16: "E16" on "Entry", breaks sv::e16_broken, holds sv::e16_held;
+    i9: "I9" on "CiKey", breaks sv::i9_broken, holds sv::i9_held;
+    i10: "I10" on "Alice", breaks sv::i10_broken, holds sv::i10_held;
 }
 
 /// A rule without cases fails here.

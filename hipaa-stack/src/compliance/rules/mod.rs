@@ -10,11 +10,15 @@
 //! waiver names its rule as a type, and a rule that accepts no waiver cannot be waived: the
 //! program does not compile.
 
+mod acls;
+mod appsync;
 pub(crate) mod branches;
+mod cloudfront;
 mod compute;
 #[cfg(test)]
 mod corpus_tests;
 mod coverage;
+mod dms;
 mod fleets;
 mod flows;
 mod frontdoor;
@@ -24,8 +28,10 @@ mod identity;
 pub(crate) mod meaning;
 mod network;
 mod resilience;
+mod sagemaker;
 mod services;
 mod storage;
+mod users;
 
 pub use coverage::ELIGIBLE;
 
@@ -550,6 +556,12 @@ pub fn rules() -> impl Iterator<Item = &'static RuleSpec> {
         .chain(services::RULES)
         .chain(frontdoor::RULES)
         .chain(flows::RULES)
+        .chain(dms::RULES)
+        .chain(sagemaker::RULES)
+        .chain(cloudfront::RULES)
+        .chain(appsync::RULES)
+        .chain(acls::RULES)
+        .chain(users::RULES)
         .chain(coverage::RULES)
 }
 
@@ -644,9 +656,11 @@ pub mod rule {
     rules! {
         waivable: S6, S7, S9, S10, S13, D1, R3, R4, R5, R6, R7, R8, R9, R11, K1,
             T1, T3, T4, T5, T6, L2, L3, E3, E4, E6, E8, E11, E12, E13, E14,
-            I1, I2, K4, B1, B2, M1, A1, A1K, A1T, A2D, A3B, A4, A4M, A4X, A4W, A4R, A4E, F2, F3, F4, F5, F6, F7, SM1, OS2, ECR1, ECR2, RS3, U1, X1, X2;
+            I1, I2, K4, B1, B2, M1, A1, A1K, A1T, A2D, A3B, A4, A4M, A4X, A4W, A4R, A4E, F2, F3, F4, F5, F6, F7, SM1, OS2, ECR1, ECR2, RS3, U1, X1, X2,
+            ML3, CF2, CF3, AS1, AS2, E16, I9, I10;
         never: S1, S3, S8, S14, R1, R2, R12, R13, K3, T2, L1, N1, N2, B4, M2, E1, E5, E10, E15,
-            I8, A2, A2T, A3, A4T, A4C, A4I, A5, P2, F1, EF1, EC1, OS1, KS1, RS1, U2, P1;
+            I8, A2, A2T, A3, A4T, A4C, A4I, A5, P2, F1, EF1, EC1, OS1, KS1, RS1, U2, P1,
+            DMS1, DMS2, ML1, ML2, CF1;
     }
 
     /// The rule of HIPAA-eligible services: its only waiver says that the resource never

@@ -1,0 +1,162 @@
+//! Network ACLs: the stateless filter of a subnet's traffic, in front of its security groups.
+//! Neither cdk-nag's HIPAA Security pack nor the AWS Config HIPAA conformance pack reads
+//! them; this rule checks what AWS Config's `nacl-no-unrestricted-ssh-rdp` and checkov's
+//! `CKV_AWS_229` to `CKV_AWS_232` do, with the one notion of "the internet" that the
+//! security-group rules use ([`is_internet`]: any range, in any spelling, that holds a public
+//! address, or that cannot be known before deploy).
+//!
+//! Each allowing entry is judged on its own: a denial numbered before it is not read as
+//! closing what it opens (renumbering either entry reopens the port), so such an entry
+//! takes a waiver that says so.
+//!
+//! It accepts a waiver with a reason: the security groups behind the ACL (rule `E10`, which
+//! accepts none) are the boundary, and return traffic through a NAT gateway needs the ports
+//! 1024–65535 open, RDP's among them.
+
+use serde_json::Value;
+
+use super::meaning::{is_internet, no_value, text, text_or_json};
+use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, is_true, proof_of};
+
+/// An entry of a network ACL.
+const ENTRY: &str = "AWS::EC2::NetworkAclEntry";
+/// A network ACL.
+const ACL: &str = "AWS::EC2::NetworkAcl";
+
+/// The ports that no ACL lets in from the internet: FTP (20, 21), SSH and RDP.
+const CLOSED: [i64; 4] = [20, 21, 22, 3389];
+
+pub(crate) static RULES: &[RuleSpec] = &[RuleSpec {
+    id: "E16",
+    title: "no network ACL lets SSH, RDP, FTP or every port in from the internet",
+    types: &[ENTRY, ACL],
+    controls: &[
+        "164.308(a)(3)(i)",
+        "164.308(a)(4)(i)",
+        "164.312(a)(1)",
+        "164.312(e)(1)",
+    ],
+    fix: "allow ports 20, 21, 22 and 3389, and `Protocol` -1, only from ranges inside the VPC (or deny them); let return traffic in on the ephemeral ports 32768-65535; a NAT gateway's return traffic needs 1024-65535, which hold RDP's port: waive the rule on that entry with that reason (the security groups, rule E10, still close the port)",
+    packs: Packs {
+        cdk_nag: None,
+        checkov: Some("CKV_AWS_232"),
+        guard: Some("NACL_NO_UNRESTRICTED_SSH_RDP"),
+    },
+    check: e16,
+}];
+
+/// A whole number, written as a number or as text, or built by intrinsics that resolve.
+fn whole(v: &Value) -> Option<i64> {
+    text(v)?.trim().parse().ok()
+}
+
+/// What an entry lets in from the internet that must stay closed, if it does. Egress
+/// entries and denials let nothing in; an action, protocol or port that cannot be read is
+/// read for the worst.
+fn opens(entry: &Value) -> Option<String> {
+    if entry.get("Egress").is_some_and(is_true) {
+        return None;
+    }
+    if text(&entry["RuleAction"]).is_some_and(|a| a.trim().eq_ignore_ascii_case("deny")) {
+        return None;
+    }
+    let from = ["CidrBlock", "Ipv6CidrBlock"].iter().find_map(|k| {
+        entry
+            .get(*k)
+            .filter(|v| !no_value(v) && is_internet(v))
+            .map(|v| format!("the internet (`{k}` {})", text_or_json(v)))
+    })?;
+    let protocol = text(&entry["Protocol"]).map(|p| p.trim().to_ascii_lowercase());
+    let what = match protocol.as_deref() {
+        Some("-1" | "all") => "every protocol and port (`Protocol` -1)".to_owned(),
+        Some("6" | "17" | "tcp" | "udp") => {
+            let range = &entry["PortRange"];
+            match (whole(&range["From"]), whole(&range["To"])) {
+                (Some(low), Some(high)) => CLOSED
+                    .iter()
+                    .find(|p| low <= **p && **p <= high)
+                    .map(|p| format!("port {p}"))?,
+                _ => "every port (no `PortRange.From` and `PortRange.To`)".to_owned(),
+            }
+        }
+        // ICMP and the other protocols carry no ports (text that names no protocol is
+        // refused by EC2 at deploy).
+        Some(_) => return None,
+        None => format!(
+            "every protocol and port (`Protocol` {} is not known before deploy)",
+            text_or_json(&entry["Protocol"])
+        ),
+    };
+    Some(format!("lets in {what} from {from}"))
+}
+
+/// The proofs of what an entry that lets nothing forbidden in says.
+fn harmless(resource: &crate::cfn::Resource) -> Vec<Proof> {
+    [
+        "/Egress",
+        "/RuleAction",
+        "/CidrBlock",
+        "/Ipv6CidrBlock",
+        "/Protocol",
+        "/PortRange",
+    ]
+    .iter()
+    .filter_map(|p| proof_of(resource, p))
+    .collect()
+}
+
+fn e16(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == ENTRY {
+        return match opens(cx.resource.properties()) {
+            Some(what) => Outcome::Fail(format!("the entry {what}")),
+            None => match harmless(cx.resource) {
+                proofs if proofs.is_empty() => Outcome::NotApplicable,
+                proofs => Outcome::Pass(proofs),
+            },
+        };
+    }
+    // An ACL: the union of the entries of the template that belong to it.
+    let entries: Vec<&crate::cfn::Resource> = cx
+        .others(ENTRY)
+        .filter(|e| super::compute::mentions(&e.properties()["NetworkAclId"], cx.id()))
+        .collect();
+    if entries.is_empty() {
+        // An ACL without entries denies everything.
+        return Outcome::NotApplicable;
+    }
+    all(entries.iter().map(|e| match opens(e.properties()) {
+        Some(what) => Err(format!("entry `{}` {what}", e.logical_id())),
+        None => proof_of(e, "/NetworkAclId").ok_or_default(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::compliance::rules::dms::tests::outcome_of;
+
+    #[test]
+    fn an_entry_that_says_nothing_the_rule_reads_is_not_judged() {
+        assert_eq!(
+            outcome_of(
+                e16,
+                ENTRY,
+                json!({ "NetworkAclId": "acl-0123456789abcdef0" })
+            ),
+            Outcome::NotApplicable
+        );
+        // A protocol given as text that names no protocol is refused by EC2: no port to read.
+        assert_eq!(
+            opens(&json!({ "Protocol": "gre", "CidrBlock": "0.0.0.0/0" })),
+            None
+        );
+        assert_eq!(
+            opens(&json!({ "Protocol": "ALL", "CidrBlock": "0.0.0.0/0" })).as_deref(),
+            Some(
+                "lets in every protocol and port (`Protocol` -1) from the internet (`CidrBlock` 0.0.0.0/0)"
+            )
+        );
+    }
+}

@@ -1,0 +1,317 @@
+//! Amazon CloudFront distributions: the door in front of an app's origins, through which
+//! every request and answer (PHI included) passes, and whose edge caches hold answers.
+//! Neither cdk-nag's HIPAA Security pack nor the AWS Config HIPAA conformance pack reads
+//! them; these rules check what cdk-nag's AWS Solutions pack does (`CFR3` to `CFR5`) and
+//! what checkov does (`CKV_AWS_34`, `CKV_AWS_174`, `CKV_AWS_86`, `CKV_AWS_68`): TLS from
+//! viewers to the edge and from the edge to custom origins, access logs and a web ACL.
+//!
+//! TLS accepts no waiver; logs and the web ACL do, with a reason.
+
+use serde_json::Value;
+
+use super::meaning::{text, text_or_json};
+use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, pointer_name, proof_of};
+
+/// A distribution.
+const DISTRIBUTION: &str = "AWS::CloudFront::Distribution";
+/// A VPC origin: a load balancer or instance in the app's private subnets that
+/// distributions reach.
+const VPC_ORIGIN: &str = "AWS::CloudFront::VpcOrigin";
+/// Below `Properties`.
+const CONFIG: &str = "/DistributionConfig";
+
+pub(crate) static RULES: &[RuleSpec] = &[
+    RuleSpec {
+        id: "CF1",
+        title: "CloudFront distributions accept only HTTPS with TLS 1.2 or later, and reach custom and VPC origins over TLS 1.2",
+        types: &[DISTRIBUTION, VPC_ORIGIN],
+        controls: &["164.312(e)(1)", "164.312(e)(2)(ii)"],
+        fix: "set `ViewerProtocolPolicy` to https-only or redirect-to-https on the default and every cache behavior; serve an ACM certificate (`ViewerCertificate.AcmCertificateArn`, `SslSupportMethod` sni-only) with `MinimumProtocolVersion` TLSv1.2_2021 (the default *.cloudfront.net certificate accepts TLS 1.0); give every custom origin (`CustomOriginConfig`) and VPC origin (`AWS::CloudFront::VpcOrigin` of the template, `VpcOriginEndpointConfig`) `OriginProtocolPolicy` https-only and `OriginSSLProtocols` [TLSv1.2]; write `CacheBehaviors`, `Origins` and each origin as literals, which the rule reads",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: Some("CKV_AWS_34"),
+            guard: Some("CLOUDFRONT_VIEWER_POLICY_HTTPS"),
+        },
+        check: cf1,
+    },
+    RuleSpec {
+        id: "CF2",
+        title: "CloudFront distributions write access logs",
+        types: &[DISTRIBUTION],
+        controls: &["164.308(a)(1)(ii)(D)", "164.312(b)"],
+        fix: "set `DistributionConfig.Logging.Bucket` to an access-log bucket of the app, or deliver the distribution's ACCESS_LOGS through an `AWS::Logs::DeliverySource` whose `ResourceArn` names it",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: Some("CKV_AWS_86"),
+            guard: Some("CLOUDFRONT_ACCESSLOGS_ENABLED"),
+        },
+        check: cf2,
+    },
+    RuleSpec {
+        id: "CF3",
+        title: "CloudFront distributions are behind a WAF web ACL with rules",
+        types: &[DISTRIBUTION],
+        controls: &["164.308(a)(1)(ii)(B)", "164.312(a)(1)", "164.312(e)(1)"],
+        fix: "set `DistributionConfig.WebACLId` to the ARN of an `AWS::WAFv2::WebACL` with `Scope` CLOUDFRONT and `Rules` (`Fn::GetAtt [Acl, Arn]`), or to the ARN of the account's global web ACL",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: Some("CKV_AWS_68"),
+            guard: Some("CLOUDFRONT_ASSOCIATED_WITH_WAF"),
+        },
+        check: cf3,
+    },
+];
+
+/// The pointers of the entries of the list at `pointer` (none when it is not set); `Err`
+/// when it is set but is no list: a value known only at deploy may hold any entry.
+fn entries(cx: &Cx<'_>, pointer: &str) -> Result<Vec<String>, String> {
+    match cx.prop(pointer) {
+        None => Ok(Vec::new()),
+        Some(Value::Array(items)) => {
+            Ok((0..items.len()).map(|i| format!("{pointer}/{i}")).collect())
+        }
+        Some(other) => Err(format!(
+            "`{}` is {}, which no rule can read before deploy",
+            pointer_name(pointer),
+            text_or_json(other)
+        )),
+    }
+}
+
+/// Every cache behavior's viewer protocol policy: the default one and each of
+/// `CacheBehaviors`.
+fn viewer_policies(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    let policy = |behavior: &str| {
+        cx.reads_as(
+            &format!("{behavior}/ViewerProtocolPolicy"),
+            &["https-only", "redirect-to-https"],
+            "viewers may send and receive it in plain HTTP",
+        )
+    };
+    let mut checks = vec![policy(&format!("{CONFIG}/DefaultCacheBehavior"))];
+    match entries(cx, &format!("{CONFIG}/CacheBehaviors")) {
+        Ok(behaviors) => checks.extend(behaviors.iter().map(|b| policy(b))),
+        Err(e) => checks.push(Err(e)),
+    }
+    checks
+}
+
+/// The viewer certificate: one of the app's (ACM or IAM) with a TLS 1.2 minimum.
+fn viewer_certificate(cx: &Cx<'_>) -> Result<Proof, String> {
+    let certificate = format!("{CONFIG}/ViewerCertificate");
+    let own = ["AcmCertificateArn", "IamCertificateId"]
+        .iter()
+        .any(|k| cx.prop(&format!("{certificate}/{k}")).is_some());
+    if !own {
+        return Err(
+            "the distribution serves the default *.cloudfront.net certificate (no `ViewerCertificate.AcmCertificateArn`), whose security policy accepts TLS 1.0".to_owned(),
+        );
+    }
+    let pointer = format!("{certificate}/MinimumProtocolVersion");
+    match cx.prop(&pointer) {
+        Some(v)
+            if text(v).is_some_and(|t| t.starts_with("TLSv1.2_") || t.starts_with("TLSv1.3")) =>
+        {
+            cx.proof(&pointer).ok_or_default()
+        }
+        Some(v) => Err(format!(
+            "`{}` is {}: viewers may connect with TLS before 1.2",
+            pointer_name(&pointer),
+            text_or_json(v)
+        )),
+        None => Err(format!(
+            "`{}` is not set; CloudFront's default accepts TLS 1.0",
+            pointer_name(&pointer)
+        )),
+    }
+}
+
+/// The origin settings at `base` (of `cx`'s resource) reach the origin over TLS 1.2 only.
+fn tls_to_origin(cx: &Cx<'_>, base: &str) -> Vec<Result<Proof, String>> {
+    let policy = cx.reads_as(
+        &format!("{base}/OriginProtocolPolicy"),
+        &["https-only"],
+        "CloudFront may forward requests to the origin in plain HTTP",
+    );
+    let protocols = format!("{base}/OriginSSLProtocols");
+    // A list that cannot be read before deploy (`Fn::Split`, a reference) may hold
+    // anything: it is read as no list.
+    let listed: Vec<String> = match cx.prop(&protocols) {
+        Some(Value::Array(items)) => items.iter().map(text_or_json).collect(),
+        _ => Vec::new(),
+    };
+    let old: Vec<&str> = listed
+        .iter()
+        .map(String::as_str)
+        .filter(|p| *p != "TLSv1.2")
+        .collect();
+    let versions = if listed.is_empty() {
+        Err(format!(
+            "`{}` is not a list of protocols; CloudFront offers the origin TLSv1 and TLSv1.1 unless it is",
+            pointer_name(&protocols)
+        ))
+    } else if old.is_empty() {
+        cx.proof(&protocols).ok_or_default()
+    } else {
+        Err(format!(
+            "`{}` allows {}: the origin may be reached with TLS before 1.2",
+            pointer_name(&protocols),
+            old.join(", ")
+        ))
+    };
+    vec![policy, versions]
+}
+
+/// Every origin that is no S3 bucket is reached over TLS 1.2 only: a custom origin by its
+/// own settings, a VPC origin by those of the `AWS::CloudFront::VpcOrigin` it names (which
+/// this rule reads there too).
+fn origins(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    let origins = match entries(cx, &format!("{CONFIG}/Origins")) {
+        Ok(origins) => origins,
+        Err(e) => return vec![Err(e)],
+    };
+    let mut checks = Vec::new();
+    for origin in &origins {
+        let custom = format!("{origin}/CustomOriginConfig");
+        let vpc = format!("{origin}/VpcOriginConfig/VpcOriginId");
+        if cx.prop(&custom).is_some() {
+            checks.extend(tls_to_origin(cx, &custom));
+        } else if let Some(id) = cx.prop(&vpc) {
+            let named = cx
+                .others(VPC_ORIGIN)
+                .find(|o| super::compute::mentions(id, o.logical_id()));
+            checks.push(match named {
+                Some(_) => cx.proof(&vpc).ok_or_default(),
+                None => Err(format!(
+                    "`{}` is {}, which names no `AWS::CloudFront::VpcOrigin` of this template: how CloudFront reaches it is read nowhere",
+                    pointer_name(&vpc),
+                    text_or_json(id)
+                )),
+            });
+        } else if cx.prop(&format!("{origin}/S3OriginConfig")).is_none() {
+            checks.push(Err(format!(
+                "`{}` is neither a custom, a VPC nor an S3 origin the rule can read (`CustomOriginConfig`, `VpcOriginConfig` or `S3OriginConfig`)",
+                pointer_name(origin)
+            )));
+        }
+        // An S3 origin: CloudFront reaches the bucket with the viewer's protocol, HTTPS by
+        // the behaviors above.
+    }
+    checks
+}
+
+fn cf1(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == VPC_ORIGIN {
+        let checks = tls_to_origin(cx, "/VpcOriginEndpointConfig");
+        return all(checks);
+    }
+    let mut checks = viewer_policies(cx);
+    checks.push(viewer_certificate(cx));
+    checks.extend(origins(cx));
+    all(checks)
+}
+
+fn cf2(cx: &Cx<'_>) -> Outcome {
+    let bucket = format!("{CONFIG}/Logging/Bucket");
+    if cx.prop(&bucket).is_some() {
+        return all([cx.present(&bucket)]);
+    }
+    // Standard logging (v2): a delivery source of the distribution's access logs.
+    let source = cx.others("AWS::Logs::DeliverySource").find(|s| {
+        let p = s.properties();
+        super::compute::mentions(&p["ResourceArn"], cx.id())
+            && text(&p["LogType"]).is_some_and(|t| t == "ACCESS_LOGS")
+    });
+    match source.and_then(|s| proof_of(s, "/ResourceArn")) {
+        Some(proof) => Outcome::Pass(vec![proof]),
+        None => Outcome::Fail(
+            "`DistributionConfig.Logging.Bucket` is not set and no `AWS::Logs::DeliverySource` of the template delivers the distribution's ACCESS_LOGS: who fetched what is not recorded".to_owned(),
+        ),
+    }
+}
+
+fn cf3(cx: &Cx<'_>) -> Outcome {
+    let pointer = format!("{CONFIG}/WebACLId");
+    let Some(acl_value) = cx.prop(&pointer) else {
+        return Outcome::Fail(
+            "`DistributionConfig.WebACLId` is not set: requests reach the origins unfiltered"
+                .to_owned(),
+        );
+    };
+    let acl = cx
+        .others("AWS::WAFv2::WebACL")
+        .find(|acl| super::compute::mentions(acl_value, acl.logical_id()));
+    let Some(acl) = acl else {
+        // A web ACL of another stack, or the account's (a firewall manager's), by ARN.
+        return if acl_value.get("Fn::ImportValue").is_some()
+            || text(acl_value)
+                .is_some_and(|t| t.contains(":wafv2:") && t.contains(":global/webacl/"))
+        {
+            all([cx.present(&pointer)])
+        } else {
+            Outcome::Fail(format!(
+                "`DistributionConfig.WebACLId` is {}, which is no WAFv2 web ACL of the app or global web ACL ARN",
+                text_or_json(acl_value)
+            ))
+        };
+    };
+    let p = acl.properties();
+    let scope = text(&p["Scope"]).unwrap_or_default();
+    if scope != "CLOUDFRONT" {
+        return Outcome::Fail(format!(
+            "the web ACL `{}` has `Scope` {}, not CLOUDFRONT: it cannot protect a distribution",
+            acl.logical_id(),
+            if scope.is_empty() { "not set" } else { &scope }
+        ));
+    }
+    if p["Rules"].as_array().is_none_or(|r| r.is_empty()) {
+        return Outcome::Fail(format!(
+            "the web ACL `{}` has no `Rules`: it filters nothing",
+            acl.logical_id()
+        ));
+    }
+    all([
+        cx.present(&pointer),
+        proof_of(acl, "/Rules").ok_or_default(),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::compliance::rules::dms::tests::outcome_of;
+
+    #[test]
+    fn a_web_acl_of_another_stack_is_read_there_and_text_must_be_a_global_arn() {
+        let with = |acl: Value| {
+            outcome_of(
+                cf3,
+                DISTRIBUTION,
+                json!({ "DistributionConfig": { "WebACLId": acl } }),
+            )
+        };
+        assert!(matches!(
+            with(json!({ "Fn::ImportValue": "security:EdgeAcl:Arn" })),
+            Outcome::Pass(ref p) if p[0].path == "/Properties/DistributionConfig/WebACLId"
+        ));
+        // An import wrapped in another intrinsic is no value the rule can read.
+        assert!(matches!(
+            with(json!({ "Fn::Join": ["", [{ "Fn::ImportValue": "security:EdgeAcl:Arn" }]] })),
+            Outcome::Fail(_)
+        ));
+        assert!(matches!(
+            with(json!(
+                "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/1"
+            )),
+            Outcome::Pass(_)
+        ));
+        assert!(matches!(
+            with(json!(
+                "arn:aws:waf-regional:us-east-1:123456789012:global/webacl/edge/1"
+            )),
+            Outcome::Fail(_)
+        ));
+    }
+}
