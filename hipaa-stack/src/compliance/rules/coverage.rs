@@ -1482,6 +1482,10 @@ mod tests {
                 "Command": ["curl", "-u", { "Fn::Sub": "admin:hunter2" }, { "Ref": "Url" }],
                 "One": ["mysql -p"],
                 "Nested": [{ "Args": ["sshpass", "-p"] }],
+                // Every word with a dash: read as a line all the same.
+                "Dashed": ["redis-cli", "-a", "s3-cret"],
+                // Plain words without a dash pass no flag: not read.
+                "Actions": ["s3:GetObject", "s3:PutObject"],
             }),
             &mut Trail::new(""),
             0,
@@ -1495,6 +1499,7 @@ mod tests {
                     "/Command".to_owned(),
                     "curl -u admin:hunter2 ${…}".to_owned()
                 ),
+                ("/Dashed".to_owned(), "redis-cli -a s3-cret".to_owned()),
                 ("/Nested/0/Args".to_owned(), "sshpass -p".to_owned()),
             ]
         );
