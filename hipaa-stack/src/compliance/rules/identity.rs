@@ -758,6 +758,8 @@ mod tests {
         assert!(glob("s3:*É*", "s3:cafébucket"));
         assert!(!glob("s3:*É?", "s3:café"));
         assert!(glob("ÄB?", "äbc"));
+        // `?` is one character, however many bytes it takes.
+        assert!(glob("a?b", "aéb"));
     }
 
     #[test]
