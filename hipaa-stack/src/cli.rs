@@ -1200,8 +1200,10 @@ fn graph(app: &App, resources: bool, format: GraphFormat) -> ExitCode {
     ExitCode::from(exit::SUCCESS)
 }
 
-/// Builds the code of the app's functions, then synthesizes: what `synth`, `preview` and
-/// `up` do (`check`, `graph` and `report` never build code).
+/// Builds the code of the app's functions, then synthesizes: what `preview` and `up` do
+/// (`synth` builds them too, keeping only the failures; `check`, `graph` and `report` never
+/// build code).
+#[cfg(feature = "deploy")]
 fn synth_with_assets(app: &App) -> crate::Result<crate::Assembly> {
     let assets = app.build_assets()?;
     Ok(app.synth()?.with_assets(assets))
