@@ -401,7 +401,7 @@ pub(crate) trait Check: Sync {
     fn finish(self) -> Self::Output;
 }
 
-/// How many threads synthesis renders, checks and serializes stacks on: one per core.
+/// How many threads synthesis checks and serializes stacks on: one per core.
 fn workers() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
 }
@@ -414,11 +414,10 @@ const STACKS_PER_ROUND: usize = 16;
 /// Synthesizes `app`: renders every construct (writing waivers and the constructs'
 /// exceptions through `declare`), places cross-stack references as exports and imports,
 /// resolves the graph of resources and stacks, runs `check` on each stack and serializes
-/// it, checking CloudFormation's limits; stacks are rendered, checked and serialized on
-/// every core.
+/// it, checking CloudFormation's limits; stacks are checked and serialized on every core.
 pub(crate) fn synthesize<C: Check>(
     app: &App,
-    declare: &(dyn Declare + Sync),
+    declare: &dyn Declare,
     check: C,
 ) -> Result<Assembly<C::Output>> {
     synthesize_on(app, declare, check, workers())
@@ -427,12 +426,11 @@ pub(crate) fn synthesize<C: Check>(
 /// What one stack gave: what the checks found, its text, and how long each took.
 type StackDone<P> = (P, Result<String>, std::time::Duration, std::time::Duration);
 
-/// [`synthesize`] with stacks rendered, checked and serialized on `workers` threads (at
-/// least one);
+/// [`synthesize`] with stacks checked and serialized on `workers` threads (at least one);
 /// the assembly is the same for any number.
 pub(crate) fn synthesize_on<C: Check>(
     app: &App,
-    declare: &(dyn Declare + Sync),
+    declare: &dyn Declare,
     mut check: C,
     workers: usize,
 ) -> Result<Assembly<C::Output>> {
@@ -443,7 +441,7 @@ pub(crate) fn synthesize_on<C: Check>(
     let clock = std::time::Instant::now();
     let mut cross: Vec<CrossStack> = Vec::new();
     let phase = tracing::debug_span!("render").entered();
-    let mut templates = render_stacks(app.name(), &arena, &mut cross, declare, workers)?;
+    let mut templates = render_stacks(app.name(), &arena, &mut cross, declare)?;
     drop(phase);
     timings.render = clock.elapsed();
     let clock = std::time::Instant::now();
@@ -645,17 +643,14 @@ fn parallel_map<T: Send>(
     done.into_iter().map(|(_, t)| t).collect()
 }
 
-/// Renders every construct of every stack, in declaration order, and the stacks' outputs,
-/// the stacks shared out between `workers` threads; the templates, the references across
-/// stacks (in stack order) and the first error (of the first stack that fails) are those of
-/// one thread rendering them in turn.
+/// Renders every construct of every stack, in declaration order, and the stacks' outputs.
 fn render_stacks(
     app: &str,
     arena: &Arena,
     cross: &mut Vec<CrossStack>,
-    declare: &(dyn Declare + Sync),
-    workers: usize,
+    declare: &dyn Declare,
 ) -> Result<Vec<Template>> {
+    let mut templates: Vec<Template> = Vec::with_capacity(arena.stacks.len());
     // The buckets that are the cross-region copy of another: the copy, by the first source.
     let mut copy_of: BTreeMap<u32, u32> = BTreeMap::new();
     for (source, construct) in arena.constructs.iter().enumerate() {
@@ -664,118 +659,68 @@ fn render_stacks(
             copy_of.entry(copy).or_insert(source);
         }
     }
-    let count = arena.stacks.len();
-    let workers = workers.clamp(1, count.max(1));
-    let copy_of = &copy_of;
-    // Stack `s` is rendered by worker `s % workers`; each result lands in its stack's slot.
-    let mut rendered: Vec<Option<Result<(Template, Vec<CrossStack>)>>> =
-        (0..count).map(|_| None).collect();
-    if workers == 1 {
-        for (s, slot) in rendered.iter_mut().enumerate() {
-            *slot = Some(render_stack(app, arena, s, copy_of, declare));
-        }
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers)
-                .map(|worker| {
-                    scope.spawn(move || {
-                        (worker..count)
-                            .step_by(workers)
-                            .map(|s| (s, render_stack(app, arena, s, copy_of, declare)))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            for handle in handles {
-                let done = handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                for (s, result) in done {
-                    rendered[s] = Some(result);
+    for (s, stack) in arena.stacks.iter().enumerate() {
+        let s = u32::try_from(s).unwrap_or(u32::MAX);
+        let mut resources = Vec::new();
+        for &c in &stack.constructs {
+            let node = &arena.constructs[c as usize].node;
+            let path = arena.path(c);
+            let mut cx = RenderCx {
+                arena,
+                stack: s,
+                construct: c,
+                cross,
+                declare,
+            };
+            let rendered = node.render(&mut cx).map_err(|source| Error::Serialize {
+                place: path.clone(),
+                source,
+            })?;
+            let waivers: Vec<_> = arena.waivers.iter().filter(|w| w.construct == c).collect();
+            let shared_path: std::sync::Arc<str> = std::sync::Arc::from(path);
+            for mut resource in rendered {
+                resource.set_origin(std::sync::Arc::clone(&shared_path), node.kind());
+                for w in &waivers {
+                    if declare.reads(w.rule, resource.type_name()) {
+                        let expires = w.expires.map(|d| d.to_string());
+                        declare.waive(&mut resource, w.rule, &w.reason, expires.as_deref());
+                    }
                 }
+                // Rule S10 proves the copy by its source's replication rule; the rule packs,
+                // which read one template at a time, read why the copy replicates no further.
+                if let Some(&source) = copy_of.get(&c)
+                    && resource.type_name() == "AWS::S3::Bucket"
+                {
+                    declare.suppress(
+                        &mut resource,
+                        REPLICA_NOT_REPLICATED,
+                        &replica_reason(&arena.path(source)),
+                    );
+                }
+                resources.push(resource);
             }
+        }
+        let outputs = stack
+            .outputs
+            .iter()
+            .map(|o| Output {
+                name: o.name.clone(),
+                value: resolve_target_in(arena, s, o.target, u32::MAX, Regions::Any, cross),
+                description: None,
+                export: None,
+            })
+            .collect();
+        templates.push(Template {
+            parameters: Vec::new(),
+            description: stack
+                .description
+                .clone()
+                .unwrap_or_else(|| format!("{app} / {} (hipaa-stack)", stack.name)),
+            resources,
+            outputs,
         });
     }
-    let mut templates = Vec::with_capacity(count);
-    for result in rendered.into_iter().flatten() {
-        let (template, references) = result?;
-        cross.extend(references);
-        templates.push(template);
-    }
     Ok(templates)
-}
-
-/// Renders the constructs of stack `s`, in declaration order, and its outputs: its template
-/// and the references it makes across stacks.
-fn render_stack(
-    app: &str,
-    arena: &Arena,
-    s: usize,
-    copy_of: &BTreeMap<u32, u32>,
-    declare: &dyn Declare,
-) -> Result<(Template, Vec<CrossStack>)> {
-    let stack = &arena.stacks[s];
-    let s = u32::try_from(s).unwrap_or(u32::MAX);
-    let mut cross = Vec::new();
-    let mut resources = Vec::new();
-    for &c in &stack.constructs {
-        let node = &arena.constructs[c as usize].node;
-        let path = arena.path(c);
-        let mut cx = RenderCx {
-            arena,
-            stack: s,
-            construct: c,
-            cross: &mut cross,
-            declare,
-        };
-        let rendered = node.render(&mut cx).map_err(|source| Error::Serialize {
-            place: path.clone(),
-            source,
-        })?;
-        let waivers: Vec<_> = arena.waivers.iter().filter(|w| w.construct == c).collect();
-        let shared_path: std::sync::Arc<str> = std::sync::Arc::from(path);
-        for mut resource in rendered {
-            resource.set_origin(std::sync::Arc::clone(&shared_path), node.kind());
-            for w in &waivers {
-                if declare.reads(w.rule, resource.type_name()) {
-                    let expires = w.expires.map(|d| d.to_string());
-                    declare.waive(&mut resource, w.rule, &w.reason, expires.as_deref());
-                }
-            }
-            // Rule S10 proves the copy by its source's replication rule; the rule packs,
-            // which read one template at a time, read why the copy replicates no further.
-            if let Some(&source) = copy_of.get(&c)
-                && resource.type_name() == "AWS::S3::Bucket"
-            {
-                declare.suppress(
-                    &mut resource,
-                    REPLICA_NOT_REPLICATED,
-                    &replica_reason(&arena.path(source)),
-                );
-            }
-            resources.push(resource);
-        }
-    }
-    let outputs = stack
-        .outputs
-        .iter()
-        .map(|o| Output {
-            name: o.name.clone(),
-            value: resolve_target_in(arena, s, o.target, u32::MAX, Regions::Any, &mut cross),
-            description: None,
-            export: None,
-        })
-        .collect();
-    let template = Template {
-        parameters: Vec::new(),
-        description: stack
-            .description
-            .clone()
-            .unwrap_or_else(|| format!("{app} / {} (hipaa-stack)", stack.name)),
-        resources,
-        outputs,
-    };
-    Ok((template, cross))
 }
 
 /// The tags a program may put on a stack: CloudFormation's 50, less the three hipaa-stack

@@ -75,7 +75,7 @@ impl Handle<ReplicaKey> {
 impl Construct<ReplicaKey> for ReplicaKey {}
 
 impl IntoNode for ReplicaKey {
-    fn into_node(self) -> Box<dyn Node + Send + Sync> {
+    fn into_node(self) -> Box<dyn Node> {
         Box::new(self)
     }
 }
