@@ -165,24 +165,23 @@ impl Index {
             }
             let mut own = Vec::new();
             for (i, r) in template.resources().iter().enumerate() {
-                if r.type_name() == "AWS::S3::BucketPolicy" {
-                    let unknown = storage::bucket_known_only_at_deploy(
-                        template,
-                        |id| template.resources().get(*ids.get(id)?),
-                        &r.properties()["Bucket"],
-                    );
-                    own.push((i, unknown));
-                }
                 match by_type.get_mut(r.type_name()) {
                     Some(list) => list.push((at, i)),
                     None => {
                         by_type.insert(r.type_name().to_owned(), vec![(at, i)]);
                     }
                 }
-                if r.type_name() == "AWS::S3::BucketPolicy"
-                    && !names_own_resource(&r.properties()["Bucket"])
-                {
-                    policies_for_elsewhere.push((at, i));
+                if r.type_name() == "AWS::S3::BucketPolicy" {
+                    let bucket = &r.properties()["Bucket"];
+                    let unknown = storage::bucket_known_only_at_deploy(
+                        template,
+                        |id| template.resources().get(*ids.get(id)?),
+                        bucket,
+                    );
+                    own.push((i, unknown));
+                    if !names_own_resource(bucket) {
+                        policies_for_elsewhere.push((at, i));
+                    }
                 }
             }
             policies.push(own);
