@@ -62,6 +62,19 @@ struct Rules {
     evaluator: Option<Evaluator>,
 }
 
+impl Rules {
+    /// The rules as if today were `today`, keeping the rules that hold when `enforced`, not
+    /// run at all unless `run`.
+    fn new(today: Date, enforced: bool, run: bool) -> Self {
+        Rules {
+            today,
+            enforced,
+            run,
+            evaluator: None,
+        }
+    }
+}
+
 impl Check for Rules {
     type Output = Evaluation;
     type Part = Evaluation;
@@ -144,16 +157,7 @@ impl App {
     /// evaluation keeps the failures, waivers, gaps and unused waivers, not the rules that
     /// hold nor their evidence (the largest part of a large app's memory).
     pub(crate) fn synth_failures_only(&self) -> Result<Assembly> {
-        let assembly = synthesize(
-            self,
-            &Declarations,
-            Rules {
-                today: Date::today(),
-                enforced: false,
-                run: true,
-                evaluator: None,
-            },
-        )?;
+        let assembly = synthesize(self, &Declarations, Rules::new(Date::today(), false, true))?;
         let findings = assembly.evaluation().findings();
         if findings.is_empty() {
             Ok(assembly)
@@ -165,30 +169,12 @@ impl App {
     /// The app synthesized without its rules, for what reads only the templates and the
     /// graph (`graph`): the evaluation is empty, and no finding refuses it.
     pub(crate) fn synth_unchecked(&self) -> Result<Assembly> {
-        synthesize(
-            self,
-            &Declarations,
-            Rules {
-                today: Date::today(),
-                enforced: false,
-                run: false,
-                evaluator: None,
-            },
-        )
+        synthesize(self, &Declarations, Rules::new(Date::today(), false, false))
     }
 
     /// [`App::check`] as if today were `today` (waivers expire relative to it).
     pub fn check_on(&self, today: Date) -> Result<Assembly> {
-        synthesize(
-            self,
-            &Declarations,
-            Rules {
-                today,
-                enforced: true,
-                run: true,
-                evaluator: None,
-            },
-        )
+        synthesize(self, &Declarations, Rules::new(today, true, true))
     }
 }
 
@@ -196,17 +182,7 @@ impl App {
 impl App {
     /// [`App::check_on`] with stacks checked and serialized on `workers` threads.
     fn check_on_workers(&self, today: Date, workers: usize) -> Result<Assembly> {
-        crate::synth::synthesize_on(
-            self,
-            &Declarations,
-            Rules {
-                today,
-                enforced: true,
-                run: true,
-                evaluator: None,
-            },
-            workers,
-        )
+        crate::synth::synthesize_on(self, &Declarations, Rules::new(today, true, true), workers)
     }
 }
 
