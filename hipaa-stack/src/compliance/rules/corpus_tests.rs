@@ -678,6 +678,19 @@ fn status_of<'e>(evaluation: &'e Evaluation, rule: &str, stack: &str, id: &str) 
     found[0]
 }
 
+/// Stack `data`'s template: bucket `B`, exported as `data:B:Ref`.
+fn exported_bucket() -> crate::cfn::Template {
+    template(
+        vec![raw("B", "AWS::S3::Bucket", serde_json::json!({}))],
+        vec![crate::cfn::Output {
+            name: "B".to_owned(),
+            value: crate::cfn::Expr::reference("B"),
+            description: None,
+            export: Some("data:B:Ref".to_owned()),
+        }],
+    )
+}
+
 /// The TLS denial of bucket `B`.
 fn tls_denial() -> Value {
     serde_json::json!({
@@ -692,15 +705,7 @@ fn a_branch_of_a_neighbour_in_another_stack_is_read_in_every_combination() {
     use serde_json::json;
     // The bucket's only policy is in another stack, and names the bucket (by the import of
     // its stack's export) only when that stack's `C` is true.
-    let data = template(
-        vec![raw("B", "AWS::S3::Bucket", json!({}))],
-        vec![crate::cfn::Output {
-            name: "B".to_owned(),
-            value: crate::cfn::Expr::reference("B"),
-            description: None,
-            export: Some("data:B:Ref".to_owned()),
-        }],
-    );
+    let data = exported_bucket();
     let mut denial = tls_denial();
     denial["Resource"] = json!("*");
     let policy = |bucket: Value| {
@@ -981,15 +986,7 @@ fn a_finding_of_every_reading_says_no_condition_and_one_of_a_launch_template_is_
 #[test]
 fn evidence_in_a_branch_of_another_stack_points_at_it_as_written() {
     use serde_json::json;
-    let data = template(
-        vec![raw("B", "AWS::S3::Bucket", json!({}))],
-        vec![crate::cfn::Output {
-            name: "B".to_owned(),
-            value: crate::cfn::Expr::reference("B"),
-            description: None,
-            export: Some("data:B:Ref".to_owned()),
-        }],
-    );
+    let data = exported_bucket();
     let mut denial = tls_denial();
     denial["Resource"] = json!("*");
     let edge = template(
