@@ -395,8 +395,9 @@ pub(crate) trait Check: Sync {
     /// The stack at `at` of `in_order` (the stacks given to [`Check::start`], in the same
     /// order, some of them written since).
     fn stack(&self, in_order: &[(&str, &Template)], at: usize) -> Self::Part;
-    /// What [`Check::stack`] found, stack after stack in deploy order.
-    fn merge(&mut self, part: Self::Part);
+    /// What [`Check::stack`] found on the stack at `at` of `in_order`, stack after stack in
+    /// deploy order, while the stacks of its round still hold their trees.
+    fn merge(&mut self, in_order: &[(&str, &Template)], at: usize, part: Self::Part);
     /// What was found, once every stack is checked.
     fn finish(self) -> Self::Output;
 }
@@ -534,16 +535,19 @@ pub(crate) fn synthesize_on<C: Check>(
             (part, json, rules, clock.elapsed())
         };
         let done = parallel_map(round.clone(), workers, one);
-        drop(in_order);
         let (mut rules, mut serialize) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+        let mut written = Vec::with_capacity(round.len());
         for (at, (part, json, r, z)) in round.clone().zip(done) {
             rules += r;
             serialize += z;
             // The first stack in deploy order that fails is the error, however many
             // stacks after it were done.
             let json: Arc<str> = Arc::from(json?);
-            check.merge(part);
-            let s = order.order[at] as usize;
+            check.merge(&in_order, at, part);
+            written.push((order.order[at] as usize, json));
+        }
+        drop(in_order);
+        for (s, json) in written {
             templates[s].keep_only_text(&json);
             texts[s] = Some(json);
         }

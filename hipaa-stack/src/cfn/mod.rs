@@ -451,26 +451,51 @@ impl Resource {
     }
 
     /// The value at a JSON pointer into the resource as the template writes it
-    /// (`/Properties/…`, `/Metadata/…`, `/DeletionPolicy`, `/Type`), if there is one.
+    /// (`/Properties/…`, `/Metadata/…`, `/DeletionPolicy`, `/Type`, `/DependsOn/0`), if
+    /// there is one.
+    ///
+    /// ```
+    /// use hipaa_stack::prelude::*;
+    /// let app = App::new("docs");
+    /// let stack = app.stack("data")?;
+    /// stack.add(KmsKey::new("PhiKey"))?;
+    /// let assembly = app.synth()?;
+    /// let key = &assembly.stack("data").unwrap().template().resources()[0];
+    /// assert_eq!(key.value_at("/Properties/EnableKeyRotation"), Some(true.into()));
+    /// assert_eq!(key.value_at("/DeletionPolicy"), Some("Retain".into()));
+    /// assert_eq!(key.value_at("/Type"), Some("AWS::KMS::Key".into()));
+    /// assert_eq!(key.value_at("/Properties/NoSuchProperty"), None);
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
     pub fn value_at(&self, pointer: &str) -> Option<serde_json::Value> {
+        self.written_value(pointer).map(Cow::into_owned)
+    }
+
+    /// [`Resource::value_at`], borrowed from the properties when the pointer is into them
+    /// (the evidence of nearly every proof), and otherwise read from the resource as it is
+    /// written.
+    pub(crate) fn written_value(&self, pointer: &str) -> Option<Cow<'_, serde_json::Value>> {
         use self::pointer::lookup;
         let inner = pointer.strip_prefix('/')?;
         let (top, below) = match inner.find('/') {
             Some(at) => (&inner[..at], &inner[at..]),
             None => (inner, ""),
         };
-        match top {
-            "Properties" => lookup(self.properties(), below).cloned(),
-            "Metadata" => {
-                let metadata = serde_json::to_value(self.metadata_view()).ok()?;
-                lookup(&metadata, below).cloned()
+        let written = match top {
+            "Properties" => return lookup(self.properties(), below).map(Cow::Borrowed),
+            // The rest as `Resource`'s `Serialize` writes it, without writing the
+            // properties.
+            "Type" => serde_json::Value::from(&*self.type_name),
+            "DependsOn" if !self.depends_on.is_empty() => {
+                serde_json::Value::from(self.depends_on.clone())
             }
-            "DeletionPolicy" | "UpdateReplacePolicy" if below.is_empty() => {
-                self.keep.and_then(|k| serde_json::to_value(k).ok())
+            "DeletionPolicy" | "UpdateReplacePolicy" => serde_json::to_value(self.keep?).ok()?,
+            "Metadata" if self.origin.is_some() || !self.metadata.is_empty() => {
+                serde_json::to_value(self.metadata_view()).ok()?
             }
-            "Type" if below.is_empty() => Some(serde_json::Value::from(&*self.type_name)),
-            _ => None,
-        }
+            _ => return None,
+        };
+        lookup(&written, below).cloned().map(Cow::Owned)
     }
 }
 

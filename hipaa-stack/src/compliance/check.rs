@@ -2,10 +2,14 @@
 //! writing waivers to [`synthesize`], which reads no rule itself, and keeps what the rules
 //! found in the [`Assembly`].
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use crate::app::App;
 use crate::cfn::Template;
+use crate::compliance::recovery::selections;
+use crate::compliance::report::{Gathered, StackEvidence};
 use crate::compliance::{Declarations, Evaluation, Evaluator, Proof};
 use crate::error::{Error, Result};
 use crate::literal::Date;
@@ -60,6 +64,14 @@ struct Rules {
     /// Whether the rules run at all (not for what reads only the templates and the graph).
     run: bool,
     evaluator: Option<Evaluator>,
+    /// For the report: the region of each stack, by name, to gather what the report reads
+    /// of each stack while its tree is held ([`StackEvidence`]).
+    gather: Option<HashMap<String, Option<String>>>,
+    /// Once started, and gathering: each stack's region, in deploy order, and the app's
+    /// backup selections.
+    regions: Vec<Option<String>>,
+    selections: Vec<(usize, usize)>,
+    gathered: Gathered,
 }
 
 impl Rules {
@@ -71,35 +83,83 @@ impl Rules {
             enforced,
             run,
             evaluator: None,
+            gather: None,
+            regions: Vec::new(),
+            selections: Vec::new(),
+            gathered: Gathered::default(),
+        }
+    }
+
+    /// Every rule kept, gathering what the report reads of each stack on the way
+    /// ([`StackEvidence`]), with the stacks' regions from `app`.
+    fn for_report(app: &App, today: Date) -> Self {
+        let regions = app
+            .arena()
+            .stacks
+            .iter()
+            .map(|s| {
+                (
+                    s.name.to_string(),
+                    s.region.as_ref().map(ToString::to_string),
+                )
+            })
+            .collect();
+        Rules {
+            gather: Some(regions),
+            ..Rules::new(today, true, true)
         }
     }
 }
 
 impl Check for Rules {
     type Output = Evaluation;
-    type Part = Evaluation;
+    type Part = (Evaluation, Option<StackEvidence>);
 
     fn start(&mut self, in_order: &[(&str, &Template)]) {
         if self.run {
             self.evaluator = Some(Evaluator::keeping(in_order, self.today, self.enforced));
         }
+        if let Some(regions) = &self.gather {
+            self.regions = in_order
+                .iter()
+                .map(|(name, _)| regions.get(*name).cloned().flatten())
+                .collect();
+            self.selections = selections(in_order.iter().map(|(_, t)| *t)).collect();
+        }
     }
 
-    fn stack(&self, in_order: &[(&str, &Template)], at: usize) -> Evaluation {
-        self.evaluator
+    fn stack(&self, in_order: &[(&str, &Template)], at: usize) -> Self::Part {
+        let found = self
+            .evaluator
             .as_ref()
             .map(|evaluator| evaluator.stack(in_order, at))
-            .unwrap_or_default()
+            .unwrap_or_default();
+        let gathered = self.gather.is_some().then(|| {
+            let stacks: Vec<(&str, Option<&str>, &Template)> = in_order
+                .iter()
+                .zip(&self.regions)
+                .map(|(&(name, template), region)| (name, region.as_deref(), template))
+                .collect();
+            StackEvidence::gather(&stacks, &self.selections, at, &found.results)
+        });
+        (found, gathered)
     }
 
-    fn merge(&mut self, part: Evaluation) {
+    fn merge(&mut self, in_order: &[(&str, &Template)], at: usize, (found, gathered): Self::Part) {
+        if let Some(stack) = gathered {
+            self.gathered.add(in_order, at, &found.results, stack);
+        }
         if let Some(evaluator) = &mut self.evaluator {
-            evaluator.merge(part);
+            evaluator.merge(found);
         }
     }
 
     fn finish(self) -> Evaluation {
-        self.evaluator.map(Evaluator::finish).unwrap_or_default()
+        let mut evaluation = self.evaluator.map(Evaluator::finish).unwrap_or_default();
+        if self.gather.is_some() {
+            evaluation.gathered = Some(self.gathered);
+        }
+        evaluation
     }
 }
 
@@ -172,6 +232,15 @@ impl App {
         synthesize(self, &Declarations, Rules::new(Date::today(), false, false))
     }
 
+    /// [`App::check`] for the report: what the report reads of each stack beside the rules'
+    /// results (the values of the evidence, the stores of PHI and their copies) is gathered
+    /// while synthesis holds the stack's tree, on every core, so that
+    /// [`Report`](crate::compliance::report::Report) parses no template.
+    pub(crate) fn check_for_report(&self) -> Result<Assembly> {
+        let today = Date::today();
+        synthesize(self, &Declarations, Rules::for_report(self, today))
+    }
+
     /// [`App::check`] as if today were `today` (waivers expire relative to it).
     pub fn check_on(&self, today: Date) -> Result<Assembly> {
         synthesize(self, &Declarations, Rules::new(today, true, true))
@@ -182,7 +251,7 @@ impl App {
 impl App {
     /// [`App::check_on`] with stacks checked and serialized on `workers` threads.
     fn check_on_workers(&self, today: Date, workers: usize) -> Result<Assembly> {
-        crate::synth::synthesize_on(self, &Declarations, Rules::new(today, true, true), workers)
+        crate::synth::synthesize_on(self, &Declarations, Rules::for_report(self, today), workers)
     }
 }
 

@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::cfn::Template;
+use crate::compliance::report::Gathered;
 use crate::compliance::rules::branches::{self, MOST_CONDITIONS, Reading};
 use crate::compliance::rules::{Cx, Index, Outcome, Proof, rules_for};
 use crate::compliance::{WAIVERS_KEY, rule_spec};
@@ -71,6 +72,10 @@ pub struct Evaluation {
     pub results: Vec<Checked>,
     /// Waivers that matched no failure: `(rule, stack, logical id)`.
     pub unused_waivers: Vec<(String, String, String)>,
+    /// What the report reads of each stack, in deploy order, gathered while synthesis held
+    /// the stack's tree (for the report only).
+    #[serde(skip)]
+    pub(crate) gathered: Option<Gathered>,
 }
 
 impl Evaluation {
@@ -351,6 +356,7 @@ impl Evaluator {
             evaluation: Evaluation {
                 results: Vec::with_capacity(if enforced { most } else { 0 }),
                 unused_waivers: Vec::new(),
+                gathered: None,
             },
             today,
             index,

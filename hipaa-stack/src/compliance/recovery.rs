@@ -90,21 +90,29 @@ pub(crate) struct Recovery<'a> {
 
 impl<'a> Recovery<'a> {
     pub(crate) fn new(assembly: &'a Assembly) -> Self {
-        let stacks: Vec<(&str, Option<&str>, &Template)> = assembly
-            .stacks()
-            .iter()
-            .map(|s| (s.name(), s.region(), s.template()))
+        Recovery::of(
+            assembly
+                .stacks()
+                .iter()
+                .map(|s| (s.name(), s.region(), s.template()))
+                .collect(),
+        )
+    }
+
+    /// The table of `stacks` (every stack of the app, in deploy order, with its region).
+    pub(crate) fn of(stacks: Vec<(&'a str, Option<&'a str>, &'a Template)>) -> Self {
+        let selections = selections(stacks.iter().map(|&(_, _, t)| t))
+            .map(|(i, r)| (i, &stacks[i].2.resources()[r]))
             .collect();
-        let selections = stacks
-            .iter()
-            .enumerate()
-            .flat_map(|(i, (_, _, t))| {
-                t.resources()
-                    .iter()
-                    .filter(|r| r.type_name() == "AWS::Backup::BackupSelection")
-                    .map(move |r| (i, r))
-            })
-            .collect();
+        Recovery::with_selections(stacks, selections)
+    }
+
+    /// [`Recovery::of`], given the app's backup selections ([`selections`]), found once
+    /// for a table built stack by stack in several places.
+    pub(crate) fn with_selections(
+        stacks: Vec<(&'a str, Option<&'a str>, &'a Template)>,
+        selections: Vec<(usize, &'a Resource)>,
+    ) -> Self {
         Recovery {
             stacks,
             selections,
@@ -114,12 +122,22 @@ impl<'a> Recovery<'a> {
 
     /// The stores of the stack at `index`, whose written template parses to `tree`.
     pub(crate) fn stack(&mut self, index: usize, tree: &Value) {
+        self.stack_with(index, |r| &tree["Resources"][r.logical_id()]["Properties"]);
+    }
+
+    /// The stores of the stack at `index`, each resource's properties read by `props`
+    /// (from the written template's tree, or from the template while synthesis holds it).
+    pub(crate) fn stack_with<'t>(
+        &mut self,
+        index: usize,
+        props: impl Fn(&'a Resource) -> &'t Value,
+    ) {
         let (stack, region, template) = self.stacks[index];
         for r in template.resources() {
             if !STORES.contains(&r.type_name()) || r.construct_kind() == Some("AccessLogBucket") {
                 continue;
             }
-            let props = &tree["Resources"][r.logical_id()]["Properties"];
+            let props = props(r);
             let mut copies = replication(&self.stacks, (stack, region), template, r, props);
             copies.extend(backup_replication(
                 &self.stacks,
@@ -151,27 +169,51 @@ impl<'a> Recovery<'a> {
 
     /// The table, once every stack was read.
     pub(crate) fn finish(self) -> Vec<RecoveryEntry> {
-        let mut out = self.out;
-        // A replica is the copy of its source, not a store of its own to copy again.
-        let sources: std::collections::HashMap<String, String> = out
-            .iter()
-            .flat_map(|e| {
-                e.copies
-                    .iter()
-                    .filter(|c| c.kind == "replication")
-                    .map(|c| (c.to.clone(), e.construct.clone()))
-                    .collect::<Vec<_>>()
-            })
-            .rev()
-            .collect();
-        for entry in &mut out {
-            if let Some(source) = sources.get(&entry.construct) {
-                entry.copy_of = Some(source.clone());
-                entry.in_another_region = true;
-            }
-        }
-        out
+        link_replicas(self.out)
     }
+
+    /// The entries found so far (those of the stacks read since the last call), taken
+    /// for [`link_replicas`] to finish once every stack's are gathered.
+    pub(crate) fn take(&mut self) -> Vec<RecoveryEntry> {
+        std::mem::take(&mut self.out)
+    }
+}
+
+/// Every backup selection of `templates` (every stack of the app, in deploy order): the
+/// position of its stack, and its own among the stack's resources.
+pub(crate) fn selections<'t>(
+    templates: impl Iterator<Item = &'t Template>,
+) -> impl Iterator<Item = (usize, usize)> {
+    templates.enumerate().flat_map(|(i, t)| {
+        t.resources()
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.type_name() == "AWS::Backup::BackupSelection")
+            .map(move |(r, _)| (i, r))
+    })
+}
+
+/// The table, once every stack's entries are gathered in deploy order: a replica is the
+/// copy of its source, not a store of its own to copy again.
+pub(crate) fn link_replicas(mut out: Vec<RecoveryEntry>) -> Vec<RecoveryEntry> {
+    let sources: std::collections::HashMap<String, String> = out
+        .iter()
+        .flat_map(|e| {
+            e.copies
+                .iter()
+                .filter(|c| c.kind == "replication")
+                .map(|c| (c.to.clone(), e.construct.clone()))
+                .collect::<Vec<_>>()
+        })
+        .rev()
+        .collect();
+    for entry in &mut out {
+        if let Some(source) = sources.get(&entry.construct) {
+            entry.copy_of = Some(source.clone());
+            entry.in_another_region = true;
+        }
+    }
+    out
 }
 
 fn through_parameter(

@@ -34,8 +34,10 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::cfn::{Resource, Template};
 use crate::compliance::Assembly;
-use crate::compliance::recovery::{Recovery, RecoveryEntry, written_tree};
+use crate::compliance::recovery::{Recovery, RecoveryEntry, link_replicas, written_tree};
+use crate::compliance::rules::Proof;
 use crate::compliance::{
     CONTROLS, CUSTOMER_RESPONSIBILITIES, Checked, Control, CustomerResponsibility, Requirement,
     Status, rule_spec, rules,
@@ -270,7 +272,7 @@ pub struct Row {
 
 /// The proofs of one rule that share a construct, a resource type and a property
 /// ([`Evidence::Grouped`]).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EvidenceGroup {
     /// The construct that made the checked resources (`SecureBucket` …), or `None` for
@@ -293,7 +295,7 @@ pub struct EvidenceGroup {
 }
 
 /// A value of an [`EvidenceGroup`] and how many proofs carry it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupValue {
     /// The value in the template.
@@ -578,10 +580,380 @@ impl Report {
     }
 }
 
-/// What each rule found, by rule id, and the disaster-recovery table, in one pass over the
-/// stacks: each stack's written template is parsed once, its evidence read and its stores'
-/// copies found, then its tree is dropped, so that the report holds one template's tree at
-/// a time, never the whole app's.
+/// What the report reads of one stack beside the rules' results: the evidence of its
+/// checked resources, grouped by rule, construct, carrier type and property, and its stores
+/// of PHI with their copies. Gathered while synthesis still holds the stack's tree, on the
+/// thread that checked it, then added to the app's [`Gathered`] in deploy order.
+#[derive(Debug)]
+pub(crate) struct StackEvidence {
+    /// The stack.
+    stack: String,
+    /// Its proofs, grouped, in the order first met.
+    groups: Vec<StackGroup>,
+    /// Its stores of PHI ([`Recovery::stack_with`]).
+    recovery: Vec<RecoveryEntry>,
+}
+
+/// The proofs of one rule on one stack that share a construct, a carrier type and a
+/// property: a part of an [`EvidenceGroup`].
+#[derive(Debug)]
+struct StackGroup {
+    rule: &'static str,
+    construct: Option<&'static str>,
+    resource_type: String,
+    path: String,
+    resources: usize,
+    /// Every distinct value met, in order.
+    values: Vec<SeenValue>,
+}
+
+/// A distinct value of a [`StackGroup`].
+#[derive(Debug)]
+struct SeenValue {
+    /// The value, for the first [`GROUP_VALUES`] of the group's: only those can be new to
+    /// the app's group when the stack is added (an earlier one not listed means the list
+    /// was full). The others are read again from the stack, while its tree is held, when
+    /// their fingerprint is one of a listed value's.
+    value: Option<Option<Value>>,
+    /// Its [`fingerprint`].
+    print: u64,
+    /// Where its first proof is: the index of the checked result in the stack's, and of
+    /// the proof in the result's evidence.
+    at: (usize, usize),
+    /// How many proofs carry it.
+    resources: usize,
+}
+
+/// The resource that carries a proof: `LogicalId` in the stack at `home` of `stacks`, or
+/// `stack/LogicalId` in another; `by_id` indexes the home stack's when it is given.
+fn carrier<'t>(
+    stacks: &[(&str, &'t Template)],
+    home: usize,
+    by_id: Option<&foldhash::HashMap<&str, &'t Resource>>,
+    id: &str,
+) -> Option<&'t Resource> {
+    match id.split_once('/') {
+        None => match by_id {
+            Some(by_id) => by_id.get(id).copied(),
+            None => stacks.get(home).and_then(|(_, t)| t.resource(id)),
+        },
+        Some((other, id)) => stacks
+            .iter()
+            .find(|(s, _)| *s == other)
+            .and_then(|(_, t)| t.resource(id)),
+    }
+}
+
+impl StackEvidence {
+    /// What the report reads of `stacks[at]` (every stack of the app, in deploy order, with
+    /// its region), whose rules found `checked`, while its template holds its tree;
+    /// `selections` are the app's backup selections ([`recovery::selections`]).
+    pub(crate) fn gather(
+        stacks: &[(&str, Option<&str>, &Template)],
+        selections: &[(usize, usize)],
+        at: usize,
+        checked: &[Checked],
+    ) -> StackEvidence {
+        let (name, _, template) = stacks[at];
+        let by_id: foldhash::HashMap<&str, &Resource> = template
+            .resources()
+            .iter()
+            .map(|r| (r.logical_id(), r))
+            .collect();
+        let pairs: Vec<(&str, &Template)> = stacks.iter().map(|&(s, _, t)| (s, t)).collect();
+        let groups = group_stack(
+            checked.iter(),
+            |c| by_id.get(&*c.logical_id).and_then(|r| r.construct_kind()),
+            |_, p| {
+                let resource = carrier(&pairs, at, Some(&by_id), &p.logical_id);
+                (
+                    resource.map(Resource::type_name),
+                    resource.and_then(|r| r.written_value(&p.path)),
+                )
+            },
+            GROUP_VALUES,
+        );
+        let selections = selections
+            .iter()
+            .map(|&(s, r)| (s, &stacks[s].2.resources()[r]))
+            .collect();
+        let mut recovery = Recovery::with_selections(stacks.to_vec(), selections);
+        recovery.stack_with(at, Resource::properties);
+        StackEvidence {
+            stack: name.to_owned(),
+            groups,
+            recovery: recovery.take(),
+        }
+    }
+}
+
+/// Groups the proofs of one stack's `checked` results: `kind` names the construct of a
+/// checked resource, and `read` the type of the resource that carries a proof and the value
+/// it points at; the first `keep` distinct values of each group are kept.
+fn group_stack<'a>(
+    checked: impl Iterator<Item = &'a Checked>,
+    kind: impl Fn(&Checked) -> Option<&'static str>,
+    read: impl Fn(&Checked, &Proof) -> (Option<&'a str>, Option<Cow<'a, Value>>),
+    keep: usize,
+) -> Vec<StackGroup> {
+    let mut groups: Vec<StackGroup> = Vec::new();
+    // Each group's distinct values, borrowed while the tree is held.
+    let mut seen: Vec<Vec<Option<Cow<'a, Value>>>> = Vec::new();
+    let mut at: foldhash::HashMap<GroupKey<'a>, usize> = foldhash::HashMap::default();
+    for (result, c) in checked.enumerate() {
+        let Status::Enforced { evidence } = &c.status else {
+            continue;
+        };
+        let construct = kind(c);
+        for (proof, p) in evidence.iter().enumerate() {
+            let (carrier, value) = read(c, p);
+            let key = (c.rule, construct, carrier.unwrap_or(""), p.path.as_str());
+            let i = *at.entry(key).or_insert_with(|| {
+                groups.push(StackGroup {
+                    rule: c.rule,
+                    construct,
+                    resource_type: key.2.to_owned(),
+                    path: p.path.clone(),
+                    resources: 0,
+                    values: Vec::new(),
+                });
+                seen.push(Vec::new());
+                groups.len() - 1
+            });
+            let (group, seen) = (&mut groups[i], &mut seen[i]);
+            group.resources += 1;
+            let print = fingerprint(value.as_deref());
+            let same = group
+                .values
+                .iter()
+                .zip(seen.iter())
+                .position(|(v, s)| v.print == print && s.as_deref() == value.as_deref());
+            match same {
+                Some(v) => group.values[v].resources += 1,
+                None => {
+                    let kept = (group.values.len() < keep).then(|| value.as_deref().cloned());
+                    group.values.push(SeenValue {
+                        value: kept,
+                        print,
+                        at: (result, proof),
+                        resources: 1,
+                    });
+                    seen.push(value);
+                }
+            }
+        }
+    }
+    groups
+}
+
+/// A hash of a value that equal values share (an object's keys in any order), so that
+/// values are compared in full only when their fingerprints agree.
+fn fingerprint(value: Option<&Value>) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    // Fast and fixed: a fingerprint is only compared with others of the same run.
+    const STATE: foldhash::fast::FixedState =
+        foldhash::fast::FixedState::with_seed(0x6869_7061_6121);
+    fn walk(value: &Value, hasher: &mut impl Hasher) {
+        match value {
+            Value::Null => 0u8.hash(hasher),
+            Value::Bool(b) => (1u8, b).hash(hasher),
+            Value::Number(n) => {
+                2u8.hash(hasher);
+                if let Some(u) = n.as_u64() {
+                    (0u8, u).hash(hasher);
+                } else if let Some(i) = n.as_i64() {
+                    (1u8, i).hash(hasher);
+                } else {
+                    // Zero and minus zero are equal.
+                    let f = n.as_f64().unwrap_or_default();
+                    (2u8, if f == 0.0 { 0 } else { f.to_bits() }).hash(hasher);
+                }
+            }
+            Value::String(s) => (3u8, s).hash(hasher),
+            Value::Array(items) => {
+                (4u8, items.len()).hash(hasher);
+                for item in items {
+                    walk(item, hasher);
+                }
+            }
+            Value::Object(map) => {
+                // Maps are equal whatever the order of their keys: the entries are summed.
+                let sum = map.iter().fold(0u64, |sum, (k, v)| {
+                    let mut entry = STATE.build_hasher();
+                    k.hash(&mut entry);
+                    walk(v, &mut entry);
+                    sum.wrapping_add(entry.finish())
+                });
+                (5u8, map.len(), sum).hash(hasher);
+            }
+        }
+    }
+    let mut hasher = STATE.build_hasher();
+    match value {
+        None => 6u8.hash(&mut hasher),
+        Some(value) => walk(value, &mut hasher),
+    }
+    hasher.finish()
+}
+
+/// What the report reads of the whole app beside the rules' results, one stack's
+/// [`StackEvidence`] after another in deploy order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Gathered {
+    /// The stacks added, in order.
+    stacks: Vec<String>,
+    /// The evidence groups of each rule.
+    groups: AppGroups,
+    /// The stores of PHI ([`link_replicas`] not yet applied).
+    recovery: Vec<RecoveryEntry>,
+}
+
+impl Gathered {
+    /// Adds the stack at `at` of `stacks` (every stack of the app, in deploy order, the
+    /// stacks after it not yet added), whose rules found `checked`, while its tree is held.
+    pub(crate) fn add(
+        &mut self,
+        stacks: &[(&str, &Template)],
+        at: usize,
+        checked: &[Checked],
+        stack: StackEvidence,
+    ) {
+        self.stacks.push(stack.stack);
+        self.groups.add(stack.groups, |(result, proof)| {
+            let p = match &checked.get(result)?.status {
+                Status::Enforced { evidence } => evidence.get(proof)?,
+                _ => return None,
+            };
+            carrier(stacks, at, None, &p.logical_id)?
+                .written_value(&p.path)
+                .map(Cow::into_owned)
+        });
+        self.recovery.extend(stack.recovery);
+    }
+}
+
+/// The evidence groups of the whole app, one stack's [`StackGroup`]s after another in
+/// deploy order.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct AppGroups {
+    /// Each rule's groups, with the fingerprints of the values each lists.
+    by_rule: HashMap<&'static str, Vec<(EvidenceGroup, Vec<u64>)>>,
+    /// Where each group is in its rule's, by rule, construct, carrier type and property.
+    at: HashMap<(&'static str, Option<&'static str>, String, String), usize>,
+}
+
+impl AppGroups {
+    /// Adds the groups of the next stack: each counts that stack once, and the first
+    /// [`GROUP_VALUES`] distinct values met in stack order are listed, the rest counted.
+    /// A value the stack did not keep is read by `read` from where its first proof is.
+    fn add(&mut self, groups: Vec<StackGroup>, read: impl Fn((usize, usize)) -> Option<Value>) {
+        for g in groups {
+            let list = self.by_rule.entry(g.rule).or_default();
+            let at = *self
+                .at
+                .entry((g.rule, g.construct, g.resource_type, g.path))
+                .or_insert_with_key(|(_, construct, resource_type, path)| {
+                    list.push((
+                        EvidenceGroup {
+                            construct: *construct,
+                            resource_type: resource_type.clone(),
+                            path: path.clone(),
+                            resources: 0,
+                            stacks: 0,
+                            values: Vec::new(),
+                            other_values: 0,
+                        },
+                        Vec::new(),
+                    ));
+                    list.len() - 1
+                });
+            let (group, prints) = &mut list[at];
+            group.resources += g.resources;
+            group.stacks += 1;
+            for seen in g.values {
+                let mut value = seen.value;
+                let listed = prints.iter().zip(&group.values).position(|(p, v)| {
+                    *p == seen.print && *value.get_or_insert_with(|| read(seen.at)) == v.value
+                });
+                match listed {
+                    Some(v) => group.values[v].resources += seen.resources,
+                    None if group.values.len() < GROUP_VALUES => {
+                        group.values.push(GroupValue {
+                            value: value.unwrap_or_else(|| read(seen.at)),
+                            resources: seen.resources,
+                        });
+                        prints.push(seen.print);
+                    }
+                    None => group.other_values += seen.resources,
+                }
+            }
+        }
+    }
+
+    /// Each rule's groups, into `entries`.
+    fn into_entries(self, entries: &mut HashMap<&'static str, RuleEntry>) {
+        for (rule, groups) in self.by_rule {
+            entries
+                .entry(rule)
+                .or_insert_with(|| RuleEntry::new(rule))
+                .groups = groups.into_iter().map(|(g, _)| g).collect();
+        }
+    }
+}
+
+impl RuleEntry {
+    fn new(rule: &'static str) -> RuleEntry {
+        RuleEntry {
+            id: rule,
+            title: rule_spec(rule).map_or("", |r| r.title),
+            proofs: 0,
+            groups: Vec::new(),
+            enforced: Vec::new(),
+            waived: Vec::new(),
+            failed: Vec::new(),
+            gaps: Vec::new(),
+        }
+    }
+}
+
+/// Counts the proofs of one stack's `checked` results under their rules, and lists its
+/// waivers, findings and gaps.
+fn count_rows(entries: &mut HashMap<&'static str, RuleEntry>, checked: &[&Checked]) {
+    for c in checked {
+        let entry = entries
+            .entry(c.rule)
+            .or_insert_with(|| RuleEntry::new(c.rule));
+        match &c.status {
+            Status::Enforced { evidence } => entry.proofs += evidence.len(),
+            Status::Waived {
+                finding,
+                reason,
+                expires,
+            } => entry.waived.push(Row {
+                note: Some(finding.clone()),
+                reason: Some(reason.clone()),
+                expires: expires.clone(),
+                ..row(c)
+            }),
+            Status::Failed { finding } => entry.failed.push(Row {
+                note: Some(finding.clone()),
+                ..row(c)
+            }),
+            Status::Gap { reason } => entry.gaps.push(Row {
+                note: Some(reason.clone()),
+                ..row(c)
+            }),
+        }
+    }
+}
+
+/// What each rule found, by rule id, and the disaster-recovery table.
+///
+/// From what synthesis gathered of each stack while it held the stack's tree
+/// ([`StackEvidence`]) when it did and the report does not list every proof; otherwise in
+/// one pass over the stacks: each stack's written template is parsed once, its evidence read
+/// and its stores' copies found, then its tree is dropped, so that the report holds one
+/// template's tree at a time, never the whole app's.
 fn rule_entries(
     assembly: &Assembly,
     itemize: Evidence,
@@ -592,23 +964,43 @@ fn rule_entries(
         by_stack.entry(&*c.stack).or_default().push(c);
     }
     let mut entries: HashMap<&'static str, RuleEntry> = HashMap::new();
-    // Where each group is: its index in its rule's `groups`, and the last stack counted.
-    let mut groups: HashMap<GroupKey<'_>, (usize, usize)> = HashMap::new();
-    let mut recovery = Recovery::new(assembly);
     let stacks = assembly.stacks();
     // The checked results of stacks the assembly does not list (none, from `synth`) are
     // read last, without values, so that nothing is dropped.
-    let mut order: Vec<(Option<usize>, &str)> = stacks
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (Some(i), s.name()))
-        .collect();
     let mut rest: Vec<&str> = by_stack
         .keys()
         .copied()
         .filter(|k| assembly.stack(k).is_none())
         .collect();
     rest.sort_unstable();
+    let gathered = assembly.evaluation().gathered.as_ref().filter(|gathered| {
+        itemize != Evidence::Full
+            && gathered.stacks.len() == stacks.len()
+            && gathered
+                .stacks
+                .iter()
+                .zip(stacks)
+                .all(|(g, s)| *g == s.name())
+    });
+    if let Some(gathered) = gathered {
+        for name in stacks.iter().map(|s| s.name()).chain(rest) {
+            if let Some(checked) = by_stack.remove(name) {
+                count_rows(&mut entries, &checked);
+            }
+        }
+        if itemize == Evidence::Grouped {
+            gathered.groups.clone().into_entries(&mut entries);
+        }
+        return (entries, link_replicas(gathered.recovery.clone()));
+    }
+
+    let mut groups = AppGroups::default();
+    let mut recovery = Recovery::new(assembly);
+    let mut order: Vec<(Option<usize>, &str)> = stacks
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (Some(i), s.name()))
+        .collect();
     order.extend(rest.into_iter().map(|name| (None, name)));
     // A second thread parses the next templates while this one reads the evidence of the
     // last; at most two trees wait, so memory stays that of a few templates.
@@ -625,7 +1017,7 @@ fn rule_entries(
                 }
             }
         });
-        for (position, (index, name)) in order.into_iter().enumerate() {
+        for (index, name) in order {
             let tree = trees.recv().unwrap_or(Value::Null);
             if let Some(i) = index {
                 recovery.stack(i, &tree);
@@ -633,7 +1025,11 @@ fn rule_entries(
             let Some(checked) = by_stack.remove(name) else {
                 continue;
             };
-            let by_id: HashMap<&str, &crate::cfn::Resource> = index
+            count_rows(&mut entries, &checked);
+            if itemize == Evidence::Summary {
+                continue;
+            }
+            let by_id: HashMap<&str, &Resource> = index
                 .map(|i| {
                     stacks[i]
                         .template()
@@ -644,106 +1040,55 @@ fn rule_entries(
                 })
                 .unwrap_or_default();
             let resources = &tree["Resources"];
-            for c in checked {
-                let entry = entries.entry(c.rule).or_insert_with(|| RuleEntry {
-                    id: c.rule,
-                    title: rule_spec(c.rule).map_or("", |r| r.title),
-                    proofs: 0,
-                    groups: Vec::new(),
-                    enforced: Vec::new(),
-                    waived: Vec::new(),
-                    failed: Vec::new(),
-                    gaps: Vec::new(),
+            // The resource that carries the property: in this stack, or named
+            // `stack/LogicalId` in another.
+            let read = |c: &Checked, p: &Proof| match p.logical_id.split_once('/') {
+                None => (
+                    by_id.get(p.logical_id.as_str()).map(|r| r.type_name()),
+                    resources
+                        .get(p.logical_id.as_str())
+                        .and_then(|r| crate::cfn::pointer::lookup(r, &p.path))
+                        .map(Cow::Borrowed),
+                ),
+                Some((other, id)) => (
+                    assembly
+                        .stack(other)
+                        .and_then(|s| s.template().resource(id))
+                        .map(|r| r.type_name()),
+                    assembly.evidence(&c.stack, p).map(Cow::Owned),
+                ),
+            };
+            let kind = |c: &Checked| by_id.get(&*c.logical_id).and_then(|r| r.construct_kind());
+            if itemize == Evidence::Grouped {
+                let found = group_stack(checked.iter().copied(), kind, read, GROUP_VALUES);
+                groups.add(found, |(result, proof)| {
+                    let c = checked.get(result)?;
+                    let Status::Enforced { evidence } = &c.status else {
+                        return None;
+                    };
+                    read(c, evidence.get(proof)?).1.map(Cow::into_owned)
                 });
-                match &c.status {
-                    Status::Enforced { evidence } => {
-                        entry.proofs += evidence.len();
-                        if itemize == Evidence::Summary {
-                            continue;
-                        }
-                        let kind = by_id.get(&*c.logical_id).and_then(|r| r.construct_kind());
-                        for p in evidence {
-                            // The resource that carries the property: in this stack, or named
-                            // `stack/LogicalId` in another.
-                            let (carrier, value) = match p.logical_id.split_once('/') {
-                                None => (
-                                    by_id.get(p.logical_id.as_str()).map(|r| r.type_name()),
-                                    resources
-                                        .get(p.logical_id.as_str())
-                                        .and_then(|r| crate::cfn::pointer::lookup(r, &p.path))
-                                        .map(Cow::Borrowed),
-                                ),
-                                Some((other, id)) => (
-                                    assembly
-                                        .stack(other)
-                                        .and_then(|s| s.template().resource(id))
-                                        .map(|r| r.type_name()),
-                                    assembly.evidence(&c.stack, p).map(Cow::Owned),
-                                ),
-                            };
-                            if itemize == Evidence::Full {
-                                entry.enforced.push(Row {
-                                    logical_id: p.logical_id.clone(),
-                                    path: Some(p.path.clone()),
-                                    value: value.map(Cow::into_owned),
-                                    ..row(c)
-                                });
-                                continue;
-                            }
-                            let key = (c.rule, kind, carrier.unwrap_or(""), p.path.as_str());
-                            let (at, last) = groups.entry(key).or_insert_with(|| {
-                                entry.groups.push(EvidenceGroup {
-                                    construct: kind,
-                                    resource_type: key.2.to_owned(),
-                                    path: p.path.clone(),
-                                    resources: 0,
-                                    stacks: 0,
-                                    values: Vec::new(),
-                                    other_values: 0,
-                                });
-                                (entry.groups.len() - 1, usize::MAX)
-                            });
-                            let group = &mut entry.groups[*at];
-                            group.resources += 1;
-                            if *last != position {
-                                *last = position;
-                                group.stacks += 1;
-                            }
-                            let value = value.as_deref();
-                            match group.values.iter().position(|v| v.value.as_ref() == value) {
-                                Some(v) => group.values[v].resources += 1,
-                                None if group.values.len() < GROUP_VALUES => {
-                                    group.values.push(GroupValue {
-                                        value: value.cloned(),
-                                        resources: 1,
-                                    });
-                                }
-                                None => group.other_values += 1,
-                            }
-                        }
-                    }
-                    Status::Waived {
-                        finding,
-                        reason,
-                        expires,
-                    } => entry.waived.push(Row {
-                        note: Some(finding.clone()),
-                        reason: Some(reason.clone()),
-                        expires: expires.clone(),
+                continue;
+            }
+            for c in checked {
+                let Status::Enforced { evidence } = &c.status else {
+                    continue;
+                };
+                let entry = entries
+                    .entry(c.rule)
+                    .or_insert_with(|| RuleEntry::new(c.rule));
+                for p in evidence {
+                    entry.enforced.push(Row {
+                        logical_id: p.logical_id.clone(),
+                        path: Some(p.path.clone()),
+                        value: read(c, p).1.map(Cow::into_owned),
                         ..row(c)
-                    }),
-                    Status::Failed { finding } => entry.failed.push(Row {
-                        note: Some(finding.clone()),
-                        ..row(c)
-                    }),
-                    Status::Gap { reason } => entry.gaps.push(Row {
-                        note: Some(reason.clone()),
-                        ..row(c)
-                    }),
+                    });
                 }
             }
         }
     });
+    groups.into_entries(&mut entries);
     (entries, recovery.finish())
 }
 
@@ -1590,5 +1935,305 @@ Each control lists the resources and template properties that enforce it; waiver
             );
         }
         let _ = out.write_str("</table></body></html>\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prelude::*;
+    use serde_json::json;
+
+    /// The retention periods the raw log groups of [`rotating`] take, more than a group
+    /// lists.
+    const DAYS: [u64; 6] = [365, 400, 545, 731, 1827, 3653];
+
+    /// More stacks than a round of synthesis, each with raw log groups whose retention
+    /// periods come in an order of the stack's own (so that a stack's fourth value is
+    /// another's first), buckets encrypted with a key of the first stack (proofs in another
+    /// stack), and a resource that tests a condition.
+    fn rotating() -> App {
+        let app = App::new("rotating");
+        let shared = app.stack("shared").unwrap();
+        let key = shared.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = shared.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        for i in 0..40usize {
+            let stack = app.stack(&format!("s{i:02}")).unwrap();
+            for j in 0..(1 + i % 7) {
+                let days = DAYS[(i * 5 + j * (1 + i % 3)) % DAYS.len()];
+                stack
+                    .add(
+                        RawResource::new(format!("Raw{j}"), "AWS::Logs::LogGroup")
+                            .property("RetentionInDays", days)
+                            .property("KmsKeyId", key.arn()),
+                    )
+                    .unwrap();
+            }
+            stack
+                .add(
+                    SecureBucket::new("Records")
+                        .encryption(&key)
+                        .access_logs(&logs),
+                )
+                .unwrap();
+            if i % 9 == 0 {
+                stack
+                    .add(
+                        RawResource::new("Queue", "AWS::SQS::Queue")
+                            .property("KmsMasterKeyId", key.arn())
+                            .property(
+                                "MessageRetentionPeriod",
+                                json!({ "Fn::If": ["Long", 1_209_600, 345_600] }),
+                            ),
+                    )
+                    .unwrap();
+            }
+        }
+        app
+    }
+
+    /// A store replicated to another region and backed up, with copies in a vault there.
+    fn recovering() -> App {
+        let app = App::new("clinic");
+        let dr = app.stack_in("clinic-dr", region!("us-west-2")).unwrap();
+        let dr_key = dr.add(KmsKey::new("DrKey")).unwrap();
+        let dr_logs = dr.add(AccessLogBucket::new("DrLogs")).unwrap();
+        let vault = dr
+            .add(BackupVault::new("DrVault").encryption(&dr_key))
+            .unwrap();
+        let copy = dr
+            .add(
+                SecureBucket::new("Copy")
+                    .encryption(&dr_key)
+                    .access_logs(&dr_logs),
+            )
+            .unwrap();
+        let data = app.stack("clinic-data").unwrap();
+        let key = data.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = data.add(AccessLogBucket::new("Logs")).unwrap();
+        let records = data
+            .add(
+                SecureBucket::new("Records")
+                    .encryption(&key)
+                    .access_logs(&logs)
+                    .replicate_to(&copy),
+            )
+            .unwrap();
+        data.add(
+            BackupPlan::new("Daily")
+                .encryption(&key)
+                .protect(&records)
+                .copy_to(&vault),
+        )
+        .unwrap();
+        app
+    }
+
+    #[test]
+    fn the_report_from_what_synthesis_gathered_is_the_report_from_the_written_templates() {
+        for app in [rotating(), recovering()] {
+            let gathered = app.check_for_report().unwrap();
+            let written = app.check().unwrap();
+            assert!(gathered.evaluation().gathered.is_some());
+            assert!(written.evaluation().gathered.is_none());
+            // Without what was gathered, the report reads the written templates.
+            assert_eq!(gathered.evaluation().results, written.evaluation().results);
+            for (from_gathered, from_written) in [
+                (Report::new(&gathered), Report::new(&written)),
+                (Report::summary(&gathered), Report::summary(&written)),
+                (Report::full(&gathered), Report::full(&written)),
+            ] {
+                assert_eq!(
+                    from_gathered.to_json().unwrap(),
+                    from_written.to_json().unwrap(),
+                    "app {}",
+                    app.name()
+                );
+            }
+            let report = Report::new(&gathered);
+            assert!(
+                report
+                    .controls
+                    .iter()
+                    .flat_map(|c| &c.rules)
+                    .any(|r| !r.groups.is_empty()),
+                "no group in {}",
+                app.name()
+            );
+        }
+    }
+
+    /// Each group lists the first distinct values of its proofs in the order of the full
+    /// report's rows (stack, resource, rule), counts each, and counts the others: computed
+    /// here from the rows, one by one.
+    #[test]
+    fn each_group_lists_the_first_values_met_and_counts_the_others() {
+        let app = rotating();
+        let assembly = app.check_for_report().unwrap();
+        let (grouped, full) = (Report::new(&assembly), Report::full(&assembly));
+        let resource = |stack: &str, id: &str| {
+            let (stack, id) = id.split_once('/').unwrap_or((stack, id));
+            assembly.stack(stack)?.template().resource(id)
+        };
+        let mut many = 0;
+        for (g, f) in grouped
+            .controls
+            .iter()
+            .flat_map(|c| &c.rules)
+            .zip(full.controls.iter().flat_map(|c| &c.rules))
+        {
+            assert_eq!(g.id, f.id);
+            type Key = (Option<&'static str>, String, String);
+            let mut expected: Vec<(Key, EvidenceGroup, Vec<String>)> = Vec::new();
+            for row in &f.enforced {
+                let kind = assembly
+                    .stack(&row.stack)
+                    .unwrap()
+                    .template()
+                    .resources()
+                    .iter()
+                    .find(|r| r.construct_path() == Some(row.construct.as_str()))
+                    .and_then(Resource::construct_kind);
+                let carrier = resource(&row.stack, &row.logical_id)
+                    .map_or("", Resource::type_name)
+                    .to_owned();
+                let key = (kind, carrier, row.path.clone().unwrap());
+                let at = match expected.iter().position(|(k, _, _)| *k == key) {
+                    Some(at) => at,
+                    None => {
+                        expected.push((
+                            key.clone(),
+                            EvidenceGroup {
+                                construct: key.0,
+                                resource_type: key.1.clone(),
+                                path: key.2.clone(),
+                                resources: 0,
+                                stacks: 0,
+                                values: Vec::new(),
+                                other_values: 0,
+                            },
+                            Vec::new(),
+                        ));
+                        expected.len() - 1
+                    }
+                };
+                let (_, group, stacks) = &mut expected[at];
+                group.resources += 1;
+                if !stacks.contains(&row.stack) {
+                    stacks.push(row.stack.clone());
+                    group.stacks += 1;
+                }
+                match group.values.iter().position(|v| v.value == row.value) {
+                    Some(v) => group.values[v].resources += 1,
+                    None if group.values.len() < GROUP_VALUES => group.values.push(GroupValue {
+                        value: row.value.clone(),
+                        resources: 1,
+                    }),
+                    None => group.other_values += 1,
+                }
+            }
+            let expected: Vec<EvidenceGroup> = expected.into_iter().map(|(_, g, _)| g).collect();
+            assert_eq!(g.groups, expected, "rule {}", g.id);
+            many += g.groups.iter().filter(|g| g.other_values > 0).count();
+        }
+        // The retention periods: more values than a group lists, in every order.
+        assert!(many > 0, "no group with more values than it lists");
+    }
+
+    /// Every JSON pointer into `value`, below `at`.
+    fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    pointers(
+                        v,
+                        format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                        out,
+                    );
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    pointers(v, format!("{at}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+        out.push(at);
+    }
+
+    #[test]
+    fn a_resource_is_read_at_a_pointer_as_its_template_writes_it() {
+        let app = rotating();
+        let stack = app.stack("s99").unwrap();
+        let first = stack
+            .add(RawResource::new("First", "AWS::SQS::Queue").keep(Keep::Retain))
+            .unwrap();
+        stack
+            .add(
+                RawResource::new("Second", "AWS::SNS::Topic")
+                    .property("/Tags/0/Key", "a~b/c")
+                    .depends_on(&first),
+            )
+            .unwrap();
+        let mut read = 0;
+        for app in [app, recovering()] {
+            let assembly = app.check_for_report().unwrap();
+            for stack in assembly.stacks() {
+                for r in stack.template().resources() {
+                    let written = serde_json::to_value(r).unwrap();
+                    let mut all = Vec::new();
+                    pointers(&written, String::new(), &mut all);
+                    all.extend(
+                        [
+                            "/Nothing",
+                            "/Type/0",
+                            "/DependsOn",
+                            "/Properties/Nothing",
+                            "",
+                        ]
+                        .map(str::to_owned),
+                    );
+                    for p in all {
+                        assert_eq!(
+                            r.value_at(&p),
+                            crate::cfn::pointer::lookup(&written, &p)
+                                .cloned()
+                                .filter(|_| !p.is_empty()),
+                            "{}/{} at {p:?}",
+                            stack.name(),
+                            r.logical_id()
+                        );
+                        read += 1;
+                    }
+                }
+            }
+        }
+        assert!(read > 1000, "{read}");
+    }
+
+    #[test]
+    fn fingerprints_of_equal_values_agree_whatever_the_order_of_keys() {
+        let a = json!({ "a": 1, "b": [true, null, "x"], "c": { "d": -2, "e": 0.5 } });
+        let b = json!({ "c": { "e": 0.5, "d": -2 }, "b": [true, null, "x"], "a": 1 });
+        assert_eq!(a, b);
+        assert_eq!(fingerprint(Some(&a)), fingerprint(Some(&b)));
+        assert_eq!(
+            fingerprint(Some(&json!(0.0))),
+            fingerprint(Some(&json!(-0.0)))
+        );
+        // Values that differ mostly have fingerprints that differ.
+        for (x, y) in [
+            (json!(1), json!(1.0)),
+            (json!("1"), json!(1)),
+            (json!([1, 2]), json!([2, 1])),
+            (json!({ "a": 1 }), json!({ "a": 2 })),
+            (json!({ "a": 1 }), json!({ "b": 1 })),
+            (json!(null), json!(false)),
+        ] {
+            assert_ne!(x, y);
+            assert_ne!(fingerprint(Some(&x)), fingerprint(Some(&y)), "{x} {y}");
+        }
+        assert_ne!(fingerprint(None), fingerprint(Some(&Value::Null)));
     }
 }
