@@ -198,7 +198,7 @@ pub(crate) struct OutputDecl {
 
 pub(crate) struct ConstructEntry {
     pub(crate) stack: u32,
-    pub(crate) node: Box<dyn Node>,
+    pub(crate) node: Box<dyn Node + Send + Sync>,
 }
 
 impl Arena {

@@ -402,7 +402,7 @@ pub(crate) trait Check: Sync {
     fn finish(self) -> Self::Output;
 }
 
-/// How many threads synthesis checks and serializes stacks on: one per core.
+/// How many threads synthesis renders, checks and serializes stacks on: one per core.
 fn workers() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
 }
@@ -415,10 +415,11 @@ const STACKS_PER_ROUND: usize = 16;
 /// Synthesizes `app`: renders every construct (writing waivers and the constructs'
 /// exceptions through `declare`), places cross-stack references as exports and imports,
 /// resolves the graph of resources and stacks, runs `check` on each stack and serializes
-/// it, checking CloudFormation's limits; stacks are checked and serialized on every core.
+/// it, checking CloudFormation's limits; stacks are rendered, checked and serialized on
+/// every core.
 pub(crate) fn synthesize<C: Check>(
     app: &App,
-    declare: &dyn Declare,
+    declare: &(dyn Declare + Sync),
     check: C,
 ) -> Result<Assembly<C::Output>> {
     synthesize_on(app, declare, check, workers())
@@ -427,11 +428,12 @@ pub(crate) fn synthesize<C: Check>(
 /// What one stack gave: what the checks found, its text, and how long each took.
 type StackDone<P> = (P, Result<String>, std::time::Duration, std::time::Duration);
 
-/// [`synthesize`] with stacks checked and serialized on `workers` threads (at least one);
+/// [`synthesize`] with stacks rendered, checked and serialized on `workers` threads (at
+/// least one);
 /// the assembly is the same for any number.
 pub(crate) fn synthesize_on<C: Check>(
     app: &App,
-    declare: &dyn Declare,
+    declare: &(dyn Declare + Sync),
     mut check: C,
     workers: usize,
 ) -> Result<Assembly<C::Output>> {
@@ -442,7 +444,7 @@ pub(crate) fn synthesize_on<C: Check>(
     let clock = std::time::Instant::now();
     let mut cross: Vec<CrossStack> = Vec::new();
     let phase = tracing::debug_span!("render").entered();
-    let mut templates = render_stacks(app.name(), &arena, &mut cross, declare)?;
+    let mut templates = render_stacks(app.name(), &arena, &mut cross, declare, workers)?;
     drop(phase);
     timings.render = clock.elapsed();
     let clock = std::time::Instant::now();
@@ -647,14 +649,17 @@ fn parallel_map<T: Send>(
     done.into_iter().map(|(_, t)| t).collect()
 }
 
-/// Renders every construct of every stack, in declaration order, and the stacks' outputs.
+/// Renders every construct of every stack, in declaration order, and the stacks' outputs,
+/// the stacks shared out between `workers` threads; the templates, the references across
+/// stacks (in stack order) and the first error (of the first stack that fails) are those of
+/// one thread rendering them in turn.
 fn render_stacks(
     app: &str,
     arena: &Arena,
     cross: &mut Vec<CrossStack>,
-    declare: &dyn Declare,
+    declare: &(dyn Declare + Sync),
+    workers: usize,
 ) -> Result<Vec<Template>> {
-    let mut templates: Vec<Template> = Vec::with_capacity(arena.stacks.len());
     // The buckets that are the cross-region copy of another: the copy, by the first source.
     let mut copy_of: BTreeMap<u32, u32> = BTreeMap::new();
     for (source, construct) in arena.constructs.iter().enumerate() {
@@ -663,68 +668,92 @@ fn render_stacks(
             copy_of.entry(copy).or_insert(source);
         }
     }
-    for (s, stack) in arena.stacks.iter().enumerate() {
-        let s = u32::try_from(s).unwrap_or(u32::MAX);
-        let mut resources = Vec::new();
-        for &c in &stack.constructs {
-            let node = &arena.constructs[c as usize].node;
-            let path = arena.path(c);
-            let mut cx = RenderCx {
-                arena,
-                stack: s,
-                construct: c,
-                cross,
-                declare,
-            };
-            let rendered = node.render(&mut cx).map_err(|source| Error::Serialize {
-                place: path.clone(),
-                source,
-            })?;
-            let waivers: Vec<_> = arena.waivers.iter().filter(|w| w.construct == c).collect();
-            let shared_path: std::sync::Arc<str> = std::sync::Arc::from(path);
-            for mut resource in rendered {
-                resource.set_origin(std::sync::Arc::clone(&shared_path), node.kind());
-                for w in &waivers {
-                    if declare.reads(w.rule, resource.type_name()) {
-                        let expires = w.expires.map(|d| d.to_string());
-                        declare.waive(&mut resource, w.rule, &w.reason, expires.as_deref());
-                    }
-                }
-                // Rule S10 proves the copy by its source's replication rule; the rule packs,
-                // which read one template at a time, read why the copy replicates no further.
-                if let Some(&source) = copy_of.get(&c)
-                    && resource.type_name() == "AWS::S3::Bucket"
-                {
-                    declare.suppress(
-                        &mut resource,
-                        REPLICA_NOT_REPLICATED,
-                        &replica_reason(&arena.path(source)),
-                    );
-                }
-                resources.push(resource);
-            }
-        }
-        let outputs = stack
-            .outputs
-            .iter()
-            .map(|o| Output {
-                name: o.name.clone(),
-                value: resolve_target_in(arena, s, o.target, u32::MAX, Regions::Any, cross),
-                description: None,
-                export: None,
-            })
-            .collect();
-        templates.push(Template {
-            parameters: Vec::new(),
-            description: stack
-                .description
-                .clone()
-                .unwrap_or_else(|| format!("{app} / {} (hipaa-stack)", stack.name)),
-            resources,
-            outputs,
-        });
+    let count = arena.stacks.len();
+    let copy_of = &copy_of;
+    // Each result lands in its stack's place, whichever worker rendered it.
+    let rendered = parallel_map(0..count, workers.max(1), |s| {
+        render_stack(app, arena, s, copy_of, declare)
+    });
+    let mut templates = Vec::with_capacity(count);
+    for result in rendered {
+        let (template, references) = result?;
+        cross.extend(references);
+        templates.push(template);
     }
     Ok(templates)
+}
+
+/// Renders the constructs of stack `s`, in declaration order, and its outputs: its template
+/// and the references it makes across stacks.
+fn render_stack(
+    app: &str,
+    arena: &Arena,
+    s: usize,
+    copy_of: &BTreeMap<u32, u32>,
+    declare: &dyn Declare,
+) -> Result<(Template, Vec<CrossStack>)> {
+    let stack = &arena.stacks[s];
+    let s = u32::try_from(s).unwrap_or(u32::MAX);
+    let mut cross = Vec::new();
+    let mut resources = Vec::new();
+    for &c in &stack.constructs {
+        let node = &arena.constructs[c as usize].node;
+        let path = arena.path(c);
+        let mut cx = RenderCx {
+            arena,
+            stack: s,
+            construct: c,
+            cross: &mut cross,
+            declare,
+        };
+        let rendered = node.render(&mut cx).map_err(|source| Error::Serialize {
+            place: path.clone(),
+            source,
+        })?;
+        let waivers: Vec<_> = arena.waivers.iter().filter(|w| w.construct == c).collect();
+        let shared_path: std::sync::Arc<str> = std::sync::Arc::from(path);
+        for mut resource in rendered {
+            resource.set_origin(std::sync::Arc::clone(&shared_path), node.kind());
+            for w in &waivers {
+                if declare.reads(w.rule, resource.type_name()) {
+                    let expires = w.expires.map(|d| d.to_string());
+                    declare.waive(&mut resource, w.rule, &w.reason, expires.as_deref());
+                }
+            }
+            // Rule S10 proves the copy by its source's replication rule; the rule packs,
+            // which read one template at a time, read why the copy replicates no further.
+            if let Some(&source) = copy_of.get(&c)
+                && resource.type_name() == "AWS::S3::Bucket"
+            {
+                declare.suppress(
+                    &mut resource,
+                    REPLICA_NOT_REPLICATED,
+                    &replica_reason(&arena.path(source)),
+                );
+            }
+            resources.push(resource);
+        }
+    }
+    let outputs = stack
+        .outputs
+        .iter()
+        .map(|o| Output {
+            name: o.name.clone(),
+            value: resolve_target_in(arena, s, o.target, u32::MAX, Regions::Any, &mut cross),
+            description: None,
+            export: None,
+        })
+        .collect();
+    let template = Template {
+        parameters: Vec::new(),
+        description: stack
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("{app} / {} (hipaa-stack)", stack.name)),
+        resources,
+        outputs,
+    };
+    Ok((template, cross))
 }
 
 /// The tags a program may put on a stack: CloudFormation's 50, less the three hipaa-stack

@@ -356,5 +356,5 @@ pub trait Construct<Kind>: IntoNode {}
     note = "`Construct` is sealed: a template holds only what a construct has checked (or a `RawResource`, which every rule reads at synth); build the resource with a construct of hipaa-stack"
 )]
 pub trait IntoNode {
-    fn into_node(self) -> Box<dyn Node>;
+    fn into_node(self) -> Box<dyn Node + Send + Sync>;
 }

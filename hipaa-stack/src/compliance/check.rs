@@ -262,7 +262,8 @@ mod tests {
     use crate::prelude::*;
 
     /// More stacks than one round of synthesis checks, some failing, some waived, some with
-    /// a waiver that waives nothing, and stacks that import from others.
+    /// a waiver that waives nothing, and stacks that import from others (rendered, checked
+    /// and serialized on as many workers as each test asks).
     fn many_stacks() -> App {
         let app = App::new("many");
         let shared = app.stack("shared").unwrap();

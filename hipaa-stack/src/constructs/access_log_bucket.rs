@@ -106,7 +106,7 @@ impl Handle<AccessLogBucket> {
 impl Construct<AccessLogBucket> for AccessLogBucket {}
 
 impl IntoNode for AccessLogBucket {
-    fn into_node(self) -> Box<dyn Node> {
+    fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(self)
     }
 }

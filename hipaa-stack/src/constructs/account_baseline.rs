@@ -678,7 +678,7 @@ impl<K: KeyChosen<AccountBaseline>, L: AccessLogsChosen<AccountBaseline>> Constr
 impl<K: KeyChosen<AccountBaseline>, L: AccessLogsChosen<AccountBaseline>> IntoNode
     for AccountBaseline<K, L>
 {
-    fn into_node(self) -> Box<dyn Node> {
+    fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(BaselineNode {
             id: self.id,
             key: self.key.key(),

@@ -115,7 +115,7 @@ impl Handle<AlarmTopic> {
 impl<K: KeyChosen<AlarmTopic>> Construct<AlarmTopic> for AlarmTopic<K> {}
 
 impl<K: KeyChosen<AlarmTopic>> IntoNode for AlarmTopic<K> {
-    fn into_node(self) -> Box<dyn Node> {
+    fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(TopicNode {
             id: self.id,
             key: self.key.key(),
@@ -569,7 +569,7 @@ impl Handle<Alarm> {
 impl<T: TopicChosen<Alarm>> Construct<Alarm> for Alarm<T> {}
 
 impl<T: TopicChosen<Alarm>> IntoNode for Alarm<T> {
-    fn into_node(self) -> Box<dyn Node> {
+    fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(AlarmNode {
             topic: self.topic.topic(),
             alarm: Alarm {
@@ -908,7 +908,7 @@ impl Handle<AuditTrail> {
 impl Construct<SecurityAlarms> for SecurityAlarms {}
 
 impl IntoNode for SecurityAlarms {
-    fn into_node(self) -> Box<dyn Node> {
+    fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(self)
     }
 }

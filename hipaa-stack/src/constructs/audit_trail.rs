@@ -169,7 +169,7 @@ impl<K: KeyChosen<AuditTrail>, L: AccessLogsChosen<AuditTrail>> Construct<AuditT
 }
 
 impl<K: KeyChosen<AuditTrail>, L: AccessLogsChosen<AuditTrail>> IntoNode for AuditTrail<K, L> {
-    fn into_node(self) -> Box<dyn Node> {
+    fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(TrailNode {
             id: self.id,
             key: self.key.key(),

@@ -178,7 +178,7 @@ pub(crate) fn domain_problem(name: &str) -> Option<String> {
 impl Construct<Certificate> for Certificate {}
 
 impl IntoNode for Certificate {
-    fn into_node(self) -> Box<dyn Node> {
+    fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(self)
     }
 }

@@ -433,7 +433,7 @@ impl<K: KeyChosen<EncryptedDatabase>, N: NetworkChosen<EncryptedDatabase>>
 impl<K: KeyChosen<EncryptedDatabase>, N: NetworkChosen<EncryptedDatabase>> IntoNode
     for EncryptedDatabase<K, N>
 {
-    fn into_node(self) -> Box<dyn Node> {
+    fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(DatabaseNode {
             id: self.id,
             engine: self.engine,

@@ -98,7 +98,7 @@ impl Handle<KmsKey> {
 impl Construct<KmsKey> for KmsKey {}
 
 impl IntoNode for KmsKey {
-    fn into_node(self) -> Box<dyn Node> {
+    fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(self)
     }
 }

@@ -555,7 +555,7 @@ where
     L: LoadBalancerLogsChosen<PublicLoadBalancer>,
     H: HttpsChosen<PublicLoadBalancer>,
 {
-    fn into_node(self) -> Box<dyn Node> {
+    fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(LoadBalancerNode {
             id: self.id,
             vpc: self.vpc,

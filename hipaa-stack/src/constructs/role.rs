@@ -270,7 +270,7 @@ impl Handle<Role> {
 impl Construct<Role> for Role {}
 
 impl IntoNode for Role {
-    fn into_node(self) -> Box<dyn Node> {
+    fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(self)
     }
 }
@@ -667,7 +667,7 @@ impl Handle<Grant> {
 impl Construct<Grant> for Grant {}
 
 impl IntoNode for Grant {
-    fn into_node(self) -> Box<dyn Node> {
+    fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(self)
     }
 }

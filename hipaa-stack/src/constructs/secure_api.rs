@@ -614,7 +614,7 @@ where
     W: WafChosen<SecureApi>,
     R: RoutesChosen<SecureApi>,
 {
-    fn into_node(self) -> Box<dyn Node> {
+    fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(ApiNode {
             key: self.key.key(),
             waf: self.waf.waf(),

@@ -274,7 +274,7 @@ impl<K: KeyChosen<SecureBucket>, L: AccessLogsChosen<SecureBucket>> Construct<Se
 impl<K: KeyChosen<SecureBucket>, L: AccessLogsChosen<SecureBucket>> IntoNode
     for SecureBucket<K, L>
 {
-    fn into_node(self) -> Box<dyn Node> {
+    fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(BucketNode {
             id: self.id,
             name: self.name,

@@ -542,7 +542,7 @@ where
     R: RoleChosen<SecureInstance>,
     G: SecurityGroupChosen<SecureInstance>,
 {
-    fn into_node(self) -> Box<dyn Node> {
+    fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(InstanceNode {
             id: self.id,
             ami: self.ami,

@@ -231,7 +231,7 @@ where
     R: RoleChosen<SecureInstanceGroup>,
     G: SecurityGroupChosen<SecureInstanceGroup>,
 {
-    fn into_node(self) -> Box<dyn Node> {
+    fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(GroupNode {
             id: self.id,
             ami: self.ami,

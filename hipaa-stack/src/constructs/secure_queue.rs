@@ -168,7 +168,7 @@ impl Handle<SecureQueue> {
 impl<K: KeyChosen<SecureQueue>> Construct<SecureQueue> for SecureQueue<K> {}
 
 impl<K: KeyChosen<SecureQueue>> IntoNode for SecureQueue<K> {
-    fn into_node(self) -> Box<dyn Node> {
+    fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(QueueNode {
             id: self.id,
             key: self.key.key(),
@@ -369,7 +369,7 @@ impl Trigger {
 impl Construct<Trigger> for Trigger {}
 
 impl IntoNode for Trigger {
-    fn into_node(self) -> Box<dyn Node> {
+    fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(self)
     }
 }

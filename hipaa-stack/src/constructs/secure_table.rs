@@ -142,7 +142,7 @@ impl Handle<SecureTable> {
 impl<K: KeyChosen<SecureTable>> Construct<SecureTable> for SecureTable<K> {}
 
 impl<K: KeyChosen<SecureTable>> IntoNode for SecureTable<K> {
-    fn into_node(self) -> Box<dyn Node> {
+    fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(TableNode {
             id: self.id,
             key: self.key.key(),

@@ -393,7 +393,7 @@ impl Handle<SecurityGroup> {
 impl Construct<SecurityGroup> for SecurityGroup {}
 
 impl IntoNode for SecurityGroup {
-    fn into_node(self) -> Box<dyn Node> {
+    fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(self)
     }
 }
@@ -712,7 +712,7 @@ pub struct DatabaseAccess {
 impl Construct<DatabaseAccess> for DatabaseAccess {}
 
 impl IntoNode for DatabaseAccess {
-    fn into_node(self) -> Box<dyn Node> {
+    fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(self)
     }
 }

@@ -123,7 +123,7 @@ impl<K: KeyChosen<SessionManagerPreferences>> Construct<SessionManagerPreference
 }
 
 impl<K: KeyChosen<SessionManagerPreferences>> IntoNode for SessionManagerPreferences<K> {
-    fn into_node(self) -> Box<dyn Node> {
+    fn into_node(self) -> Box<dyn Node + Send + Sync> {
         Box::new(PreferencesNode {
             id: self.id,
             key: self.key.key(),
