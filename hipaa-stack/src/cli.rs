@@ -1012,7 +1012,8 @@ fn code_of(err: &Error) -> u8 {
 }
 
 fn check(app: &App, format: CheckFormat) -> ExitCode {
-    let assembly = match app.check() {
+    // The summary's reading of the stacks is gathered while synthesis holds them.
+    let assembly = match app.check_for_report(Evidence::Summary) {
         Ok(assembly) => assembly,
         Err(err) => {
             err!("error: {err}");
@@ -1123,7 +1124,7 @@ fn report(
     evidence: Evidence,
     built: Option<std::time::Duration>,
 ) -> ExitCode {
-    let assembly = match app.check_for_report() {
+    let assembly = match app.check_for_report(evidence) {
         Ok(assembly) => assembly,
         Err(err) => {
             err!("error: {err}");

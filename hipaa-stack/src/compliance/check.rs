@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::app::App;
 use crate::cfn::Template;
 use crate::compliance::recovery::selections;
-use crate::compliance::report::{Gathered, StackEvidence};
+use crate::compliance::report::{Evidence, Gathered, StackEvidence};
 use crate::compliance::{Declarations, Evaluation, Evaluator, Proof};
 use crate::error::{Error, Result};
 use crate::literal::Date;
@@ -67,6 +67,8 @@ struct Rules {
     /// For the report: the region of each stack, by name, to gather what the report reads
     /// of each stack while its tree is held ([`StackEvidence`]).
     gather: Option<HashMap<String, Option<String>>>,
+    /// Whether what is gathered groups the evidence too (for [`Evidence::Grouped`]).
+    groups: bool,
     /// Once started, and gathering: each stack's region, in deploy order, and the app's
     /// backup selections.
     regions: Vec<Option<String>>,
@@ -84,15 +86,16 @@ impl Rules {
             run,
             evaluator: None,
             gather: None,
+            groups: false,
             regions: Vec::new(),
             selections: Vec::new(),
             gathered: Gathered::default(),
         }
     }
 
-    /// Every rule kept, gathering what the report reads of each stack on the way
+    /// Every rule kept, gathering what a report of `evidence` reads of each stack on the way
     /// ([`StackEvidence`]), with the stacks' regions from `app`.
-    fn for_report(app: &App, today: Date) -> Self {
+    fn for_report(app: &App, today: Date, evidence: Evidence) -> Self {
         let regions = app
             .arena()
             .stacks
@@ -106,6 +109,7 @@ impl Rules {
             .collect();
         Rules {
             gather: Some(regions),
+            groups: evidence == Evidence::Grouped,
             ..Rules::new(today, true, true)
         }
     }
@@ -140,7 +144,7 @@ impl Check for Rules {
                 .zip(&self.regions)
                 .map(|(&(name, template), region)| (name, region.as_deref(), template))
                 .collect();
-            StackEvidence::gather(&stacks, &self.selections, at, &found.results)
+            StackEvidence::gather(&stacks, &self.selections, at, &found.results, self.groups)
         });
         (found, gathered)
     }
@@ -157,7 +161,7 @@ impl Check for Rules {
     fn finish(self) -> Evaluation {
         let mut evaluation = self.evaluator.map(Evaluator::finish).unwrap_or_default();
         if self.gather.is_some() {
-            evaluation.gathered = Some(self.gathered);
+            evaluation.gathered = Some(self.gathered.grouped(self.groups));
         }
         evaluation
     }
@@ -232,13 +236,20 @@ impl App {
         synthesize(self, &Declarations, Rules::new(Date::today(), false, false))
     }
 
-    /// [`App::check`] for the report: what the report reads of each stack beside the rules'
-    /// results (the values of the evidence, the stores of PHI and their copies) is gathered
-    /// while synthesis holds the stack's tree, on every core, so that
-    /// [`Report`](crate::compliance::report::Report) parses no template.
-    pub(crate) fn check_for_report(&self) -> Result<Assembly> {
-        let today = Date::today();
-        synthesize(self, &Declarations, Rules::for_report(self, today))
+    /// [`App::check`] for a report of `evidence`: what the report reads of each stack beside
+    /// the rules' results (the stores of PHI and their copies, and the values of the
+    /// evidence when it is grouped) is gathered while synthesis holds the stack's tree, on
+    /// every core, so that [`Report`](crate::compliance::report::Report) parses no template.
+    /// A full report reads every proof's value from the written templates.
+    pub(crate) fn check_for_report(&self, evidence: Evidence) -> Result<Assembly> {
+        if evidence == Evidence::Full {
+            return self.check();
+        }
+        synthesize(
+            self,
+            &Declarations,
+            Rules::for_report(self, Date::today(), evidence),
+        )
     }
 
     /// [`App::check`] as if today were `today` (waivers expire relative to it).
@@ -251,7 +262,12 @@ impl App {
 impl App {
     /// [`App::check_on`] with stacks checked and serialized on `workers` threads.
     fn check_on_workers(&self, today: Date, workers: usize) -> Result<Assembly> {
-        crate::synth::synthesize_on(self, &Declarations, Rules::for_report(self, today), workers)
+        crate::synth::synthesize_on(
+            self,
+            &Declarations,
+            Rules::for_report(self, today, Evidence::Grouped),
+            workers,
+        )
     }
 }
 

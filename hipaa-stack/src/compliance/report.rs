@@ -469,7 +469,29 @@ impl Report {
             }
         }
 
-        let (by_rule, disaster_recovery) = rule_entries(assembly, evidence);
+        // The templates' hashes on a thread of their own while this one reads the rules.
+        let (stacks, (by_rule, disaster_recovery)) = std::thread::scope(|scope| {
+            let stacks = scope.spawn(|| {
+                assembly
+                    .stacks()
+                    .iter()
+                    .map(|s| StackEntry {
+                        name: s.name().to_owned(),
+                        region: s.region().map(str::to_owned),
+                        wave: s.wave(),
+                        template: s.template_file(),
+                        sha256: sha256_hex(s.template_json()),
+                        resources: s.template().resources().len(),
+                        deployment: None,
+                    })
+                    .collect::<Vec<_>>()
+            });
+            let entries = rule_entries(assembly, evidence);
+            let stacks = stacks
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (stacks, entries)
+        });
         let controls: Vec<ControlEntry> = CONTROLS
             .iter()
             .map(|control| control_entry(control, &by_rule))
@@ -498,19 +520,7 @@ impl Report {
             },
             app: assembly.app().to_owned(),
             evidence,
-            stacks: assembly
-                .stacks()
-                .iter()
-                .map(|s| StackEntry {
-                    name: s.name().to_owned(),
-                    region: s.region().map(str::to_owned),
-                    wave: s.wave(),
-                    template: s.template_file(),
-                    sha256: sha256_hex(s.template_json()),
-                    resources: s.template().resources().len(),
-                    deployment: None,
-                })
-                .collect(),
+            stacks,
             summary,
             controls,
             waivers,
@@ -562,20 +572,30 @@ impl Report {
         // Atomically, never through a symbolic link, and streamed: no file is first built
         // as one string.
         crate::outdir::create(dir)?;
-        // Streamed: at thousands of resources the JSON is the largest of the three.
-        crate::outdir::write_with(dir, "report.json", |file| {
-            serde_json::to_writer_pretty(&mut *file, self)?;
-            file.write_all(b"\n")
-        })?;
-        crate::outdir::write_with(dir, "report.md", |file| {
-            let mut out = IoFmt::new(file);
-            self.markdown_into(&mut out);
-            out.finish()
-        })?;
-        crate::outdir::write_with(dir, "report.html", |file| {
-            let mut out = IoFmt::new(file);
-            self.html_into(&mut out);
-            out.finish()
+        // The JSON, at thousands of resources the largest of the three, on a thread of its
+        // own while this one writes the other two: the first error in the order json, md,
+        // html is the error.
+        std::thread::scope(|scope| {
+            let json = scope.spawn(|| {
+                crate::outdir::write_with(dir, "report.json", |file| {
+                    serde_json::to_writer_pretty(&mut *file, self)?;
+                    file.write_all(b"\n")
+                })
+            });
+            let md = crate::outdir::write_with(dir, "report.md", |file| {
+                let mut out = IoFmt::new(file);
+                self.markdown_into(&mut out);
+                out.finish()
+            });
+            let html = crate::outdir::write_with(dir, "report.html", |file| {
+                let mut out = IoFmt::new(file);
+                self.html_into(&mut out);
+                out.finish()
+            });
+            let json = json
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            json.and(md).and(html)
         })
     }
 }
@@ -647,12 +667,14 @@ fn carrier<'t>(
 impl StackEvidence {
     /// What the report reads of `stacks[at]` (every stack of the app, in deploy order, with
     /// its region), whose rules found `checked`, while its template holds its tree;
-    /// `selections` are the app's backup selections ([`recovery::selections`]).
+    /// `selections` are the app's backup selections ([`recovery::selections`]). The
+    /// evidence is grouped only if `groups`.
     pub(crate) fn gather(
         stacks: &[(&str, Option<&str>, &Template)],
         selections: &[(usize, usize)],
         at: usize,
         checked: &[Checked],
+        groups: bool,
     ) -> StackEvidence {
         let (name, _, template) = stacks[at];
         let by_id: foldhash::HashMap<&str, &Resource> = template
@@ -661,18 +683,22 @@ impl StackEvidence {
             .map(|r| (r.logical_id(), r))
             .collect();
         let pairs: Vec<(&str, &Template)> = stacks.iter().map(|&(s, _, t)| (s, t)).collect();
-        let groups = group_stack(
-            checked.iter(),
-            |c| by_id.get(&*c.logical_id).and_then(|r| r.construct_kind()),
-            |_, p| {
-                let resource = carrier(&pairs, at, Some(&by_id), &p.logical_id);
-                (
-                    resource.map(Resource::type_name),
-                    resource.and_then(|r| r.written_value(&p.path)),
-                )
-            },
-            GROUP_VALUES,
-        );
+        let groups = if !groups {
+            Vec::new()
+        } else {
+            group_stack(
+                checked.iter(),
+                |c| by_id.get(&*c.logical_id).and_then(|r| r.construct_kind()),
+                |_, p| {
+                    let resource = carrier(&pairs, at, Some(&by_id), &p.logical_id);
+                    (
+                        resource.map(Resource::type_name),
+                        resource.and_then(|r| r.written_value(&p.path)),
+                    )
+                },
+                GROUP_VALUES,
+            )
+        };
         let selections = selections
             .iter()
             .map(|&(s, r)| (s, &stacks[s].2.resources()[r]))
@@ -806,9 +832,16 @@ pub(crate) struct Gathered {
     groups: AppGroups,
     /// The stores of PHI ([`link_replicas`] not yet applied).
     recovery: Vec<RecoveryEntry>,
+    /// Whether the evidence was grouped.
+    grouped: bool,
 }
 
 impl Gathered {
+    /// What was gathered, saying whether the evidence was grouped.
+    pub(crate) fn grouped(self, grouped: bool) -> Self {
+        Gathered { grouped, ..self }
+    }
+
     /// Adds the stack at `at` of `stacks` (every stack of the app, in deploy order, the
     /// stacks after it not yet added), whose rules found `checked`, while its tree is held.
     pub(crate) fn add(
@@ -974,7 +1007,7 @@ fn rule_entries(
         .collect();
     rest.sort_unstable();
     let gathered = assembly.evaluation().gathered.as_ref().filter(|gathered| {
-        itemize != Evidence::Full
+        (itemize == Evidence::Summary || (itemize == Evidence::Grouped && gathered.grouped))
             && gathered.stacks.len() == stacks.len()
             && gathered
                 .stacks
@@ -2032,16 +2065,28 @@ mod tests {
     #[test]
     fn the_report_from_what_synthesis_gathered_is_the_report_from_the_written_templates() {
         for app in [rotating(), recovering()] {
-            let gathered = app.check_for_report().unwrap();
+            let gathered = app.check_for_report(Evidence::Grouped).unwrap();
             let written = app.check().unwrap();
             assert!(gathered.evaluation().gathered.is_some());
             assert!(written.evaluation().gathered.is_none());
             // Without what was gathered, the report reads the written templates.
             assert_eq!(gathered.evaluation().results, written.evaluation().results);
+            // Gathered for a summary (`check`): no group, and a grouped report of it
+            // reads the written templates.
+            let counted = app.check_for_report(Evidence::Summary).unwrap();
+            assert!(
+                counted
+                    .evaluation()
+                    .gathered
+                    .as_ref()
+                    .is_some_and(|g| !g.grouped)
+            );
             for (from_gathered, from_written) in [
                 (Report::new(&gathered), Report::new(&written)),
                 (Report::summary(&gathered), Report::summary(&written)),
                 (Report::full(&gathered), Report::full(&written)),
+                (Report::summary(&counted), Report::summary(&written)),
+                (Report::new(&counted), Report::new(&written)),
             ] {
                 assert_eq!(
                     from_gathered.to_json().unwrap(),
@@ -2069,7 +2114,7 @@ mod tests {
     #[test]
     fn each_group_lists_the_first_values_met_and_counts_the_others() {
         let app = rotating();
-        let assembly = app.check_for_report().unwrap();
+        let assembly = app.check_for_report(Evidence::Grouped).unwrap();
         let (grouped, full) = (Report::new(&assembly), Report::full(&assembly));
         let resource = |stack: &str, id: &str| {
             let (stack, id) = id.split_once('/').unwrap_or((stack, id));
@@ -2178,7 +2223,7 @@ mod tests {
             .unwrap();
         let mut read = 0;
         for app in [app, recovering()] {
-            let assembly = app.check_for_report().unwrap();
+            let assembly = app.check_for_report(Evidence::Grouped).unwrap();
             for stack in assembly.stacks() {
                 for r in stack.template().resources() {
                     let written = serde_json::to_value(r).unwrap();
