@@ -1066,6 +1066,7 @@ fn check(app: &App, format: CheckFormat) -> ExitCode {
         }
         CheckFormat::Sarif => out!("{:#}", sarif(&assembly, &report)),
     }
+    free_aside((assembly, report));
     if findings.is_empty() {
         ExitCode::from(exit::SUCCESS)
     } else {
@@ -1176,10 +1177,17 @@ fn report(
     } else {
         ExitCode::from(exit::NONCOMPLIANT)
     };
-    // Freed off the path to the exit: at thousands of resources, hundreds of thousands of
-    // allocations that the program's end would otherwise wait for.
-    std::thread::spawn(move || drop((assembly, report)));
+    free_aside((assembly, report));
     code
+}
+
+/// Frees `value` on a thread of its own, off the path to the exit: at thousands of
+/// resources an assembly is hundreds of thousands of allocations, which the end of the
+/// program would otherwise wait for (the thread is not waited for; the process's end frees
+/// what it has not).
+fn free_aside<T: Send + 'static>(value: T) {
+    // A thread that cannot be started drops its closure, and `value` with it, here.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
 fn graph(app: &App, resources: bool, format: GraphFormat) -> ExitCode {
@@ -1202,6 +1210,7 @@ fn graph(app: &App, resources: bool, format: GraphFormat) -> ExitCode {
         use std::io::Write as _;
         let _ = std::io::stdout().write_all(text.as_bytes());
     }
+    free_aside(assembly);
     ExitCode::from(exit::SUCCESS)
 }
 
@@ -1274,6 +1283,7 @@ fn synth(app: &App, out: &std::path::Path, built: Option<std::time::Duration>) -
             err!("peak RSS (KiB): {kib}");
         }
     }
+    free_aside(assembly);
     ExitCode::from(exit::SUCCESS)
 }
 
