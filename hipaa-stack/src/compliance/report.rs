@@ -924,7 +924,7 @@ impl AppGroups {
     }
 
     /// Each rule's groups, into `entries`.
-    fn into_entries(self, entries: &mut HashMap<&'static str, RuleEntry>) {
+    fn into_entries(self, entries: &mut RuleEntries) {
         for (rule, groups) in self.by_rule {
             entries
                 .entry(rule)
@@ -951,7 +951,7 @@ impl RuleEntry {
 
 /// Counts the proofs of one stack's `checked` results under their rules, and lists its
 /// waivers, findings and gaps.
-fn count_rows(entries: &mut HashMap<&'static str, RuleEntry>, checked: &[&Checked]) {
+fn count_rows(entries: &mut RuleEntries, checked: &[&Checked]) {
     for c in checked {
         let entry = entries
             .entry(c.rule)
@@ -987,16 +987,14 @@ fn count_rows(entries: &mut HashMap<&'static str, RuleEntry>, checked: &[&Checke
 /// one pass over the stacks: each stack's written template is parsed once, its evidence read
 /// and its stores' copies found, then its tree is dropped, so that the report holds one
 /// template's tree at a time, never the whole app's.
-fn rule_entries(
-    assembly: &Assembly,
-    itemize: Evidence,
-) -> (HashMap<&'static str, RuleEntry>, Vec<RecoveryEntry>) {
+fn rule_entries(assembly: &Assembly, itemize: Evidence) -> (RuleEntries, Vec<RecoveryEntry>) {
     let results = &assembly.evaluation().results;
+    // The results come stack by stack: one lookup per run of a stack's results.
     let mut by_stack: HashMap<&str, Vec<&Checked>> = HashMap::new();
-    for c in results {
-        by_stack.entry(&*c.stack).or_default().push(c);
+    for run in results.chunk_by(|a, b| a.stack == b.stack) {
+        by_stack.entry(&*run[0].stack).or_default().extend(run);
     }
-    let mut entries: HashMap<&'static str, RuleEntry> = HashMap::new();
+    let mut entries = RuleEntries::default();
     let stacks = assembly.stacks();
     // The checked results of stacks the assembly does not list (none, from `synth`) are
     // read last, without values, so that nothing is dropped.
@@ -1125,6 +1123,9 @@ fn rule_entries(
     (entries, recovery.finish())
 }
 
+/// What each rule found, by rule id (looked up once per checked result).
+type RuleEntries = foldhash::HashMap<&'static str, RuleEntry>;
+
 /// A group of proofs: the rule, the construct, the carrier's type and the property.
 type GroupKey<'a> = (&'static str, Option<&'static str>, &'a str, &'a str);
 
@@ -1157,10 +1158,7 @@ impl std::fmt::Write for IoFmt<'_> {
     }
 }
 
-fn control_entry(
-    control: &'static Control,
-    by_rule: &HashMap<&'static str, RuleEntry>,
-) -> ControlEntry {
+fn control_entry(control: &'static Control, by_rule: &RuleEntries) -> ControlEntry {
     let entries: Vec<RuleEntry> = rules()
         .filter(|r| r.controls.contains(&control.id))
         .filter_map(|rule| by_rule.get(rule.id))

@@ -44,9 +44,9 @@ use crate::cfn::{Resource, Template};
 
 /// Evidence that a rule holds: where in a template the property that proves it is.
 ///
-/// The value is read back from the template when a report is written
-/// ([`Assembly::evidence`](crate::Assembly::evidence)), so that checking a large app does not copy its
-/// templates.
+/// The value is not copied into the proof, so that checking a large app does not copy its
+/// templates: the report reads it while synthesis still holds the stack's template, or
+/// from the written template ([`Assembly::evidence`](crate::Assembly::evidence)).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Proof {
