@@ -435,12 +435,13 @@ fn backups(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::prelude::*;
 
-    #[test]
-    fn each_store_lists_its_replica_backups_and_copies_in_another_region() {
+    /// A store replicated to a bucket of another region and backed up, with copies in a
+    /// vault there, and a store with no copy.
+    pub(crate) fn clinic_with_copies() -> App {
         let app = App::new("clinic");
         let dr = app.stack_in("clinic-dr", region!("us-west-2")).unwrap();
         let dr_key = dr.add(KmsKey::new("DrKey")).unwrap();
@@ -479,6 +480,12 @@ mod tests {
                 .copy_to(&vault),
         )
         .unwrap();
+        app
+    }
+
+    #[test]
+    fn each_store_lists_its_replica_backups_and_copies_in_another_region() {
+        let app = clinic_with_copies();
         let entries = recovery(&app.synth().unwrap());
         let entry = |construct: &str| {
             entries

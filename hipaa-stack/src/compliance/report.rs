@@ -2023,46 +2023,12 @@ mod tests {
         app
     }
 
-    /// A store replicated to another region and backed up, with copies in a vault there.
-    fn recovering() -> App {
-        let app = App::new("clinic");
-        let dr = app.stack_in("clinic-dr", region!("us-west-2")).unwrap();
-        let dr_key = dr.add(KmsKey::new("DrKey")).unwrap();
-        let dr_logs = dr.add(AccessLogBucket::new("DrLogs")).unwrap();
-        let vault = dr
-            .add(BackupVault::new("DrVault").encryption(&dr_key))
-            .unwrap();
-        let copy = dr
-            .add(
-                SecureBucket::new("Copy")
-                    .encryption(&dr_key)
-                    .access_logs(&dr_logs),
-            )
-            .unwrap();
-        let data = app.stack("clinic-data").unwrap();
-        let key = data.add(KmsKey::new("PhiKey")).unwrap();
-        let logs = data.add(AccessLogBucket::new("Logs")).unwrap();
-        let records = data
-            .add(
-                SecureBucket::new("Records")
-                    .encryption(&key)
-                    .access_logs(&logs)
-                    .replicate_to(&copy),
-            )
-            .unwrap();
-        data.add(
-            BackupPlan::new("Daily")
-                .encryption(&key)
-                .protect(&records)
-                .copy_to(&vault),
-        )
-        .unwrap();
-        app
-    }
-
     #[test]
     fn the_report_from_what_synthesis_gathered_is_the_report_from_the_written_templates() {
-        for app in [rotating(), recovering()] {
+        for app in [
+            rotating(),
+            crate::compliance::recovery::tests::clinic_with_copies(),
+        ] {
             let gathered = app.check_for_report(Evidence::Grouped).unwrap();
             let written = app.check().unwrap();
             assert!(gathered.evaluation().gathered.is_some());
@@ -2220,7 +2186,10 @@ mod tests {
             )
             .unwrap();
         let mut read = 0;
-        for app in [app, recovering()] {
+        for app in [
+            app,
+            crate::compliance::recovery::tests::clinic_with_copies(),
+        ] {
             let assembly = app.check_for_report(Evidence::Grouped).unwrap();
             for stack in assembly.stacks() {
                 for r in stack.template().resources() {
