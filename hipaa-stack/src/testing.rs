@@ -7,7 +7,7 @@ use serde_json::Value;
 pub(crate) use crate::compliance::{Status, Waiver, rule};
 
 use crate::app::{App, Handle, Stack};
-use crate::constructs::{AccessLogBucket, KmsKey};
+use crate::constructs::{AccessLogBucket, BackupPlan, BackupVault, KmsKey, SecureBucket};
 
 /// An app with one stack `t` holding a key `PhiKey` and an access-log bucket `AccessLogs`,
 /// plus whatever `build` adds. Returns the template of `t` as JSON.
@@ -139,4 +139,50 @@ pub(crate) fn assert_kept(template: &Value, logical_id: &str, policy: &str) {
     let r = resource(template, logical_id);
     assert_eq!(r["DeletionPolicy"], policy, "{logical_id}");
     assert_eq!(r["UpdateReplacePolicy"], policy, "{logical_id}");
+}
+
+/// A store replicated to a bucket of another region and backed up, with copies in a
+/// vault there, and a store with no copy.
+pub(crate) fn clinic_with_copies() -> App {
+    let app = App::new("clinic");
+    let dr = app
+        .stack_in("clinic-dr", crate::region!("us-west-2"))
+        .unwrap();
+    let dr_key = dr.add(KmsKey::new("DrKey")).unwrap();
+    let dr_logs = dr.add(AccessLogBucket::new("DrLogs")).unwrap();
+    let vault = dr
+        .add(BackupVault::new("DrVault").encryption(&dr_key))
+        .unwrap();
+    let copy = dr
+        .add(
+            SecureBucket::new("Copy")
+                .encryption(&dr_key)
+                .access_logs(&dr_logs),
+        )
+        .unwrap();
+    let data = app.stack("clinic-data").unwrap();
+    let key = data.add(KmsKey::new("PhiKey")).unwrap();
+    let logs = data.add(AccessLogBucket::new("Logs")).unwrap();
+    let records = data
+        .add(
+            SecureBucket::new("Records")
+                .encryption(&key)
+                .access_logs(&logs)
+                .replicate_to(&copy),
+        )
+        .unwrap();
+    data.add(
+        SecureBucket::new("Scratch")
+            .encryption(&key)
+            .access_logs(&logs),
+    )
+    .unwrap();
+    data.add(
+        BackupPlan::new("Daily")
+            .encryption(&key)
+            .protect(&records)
+            .copy_to(&vault),
+    )
+    .unwrap();
+    app
 }

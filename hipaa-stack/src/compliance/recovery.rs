@@ -435,57 +435,12 @@ fn backups(
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-    use crate::prelude::*;
-
-    /// A store replicated to a bucket of another region and backed up, with copies in a
-    /// vault there, and a store with no copy.
-    pub(crate) fn clinic_with_copies() -> App {
-        let app = App::new("clinic");
-        let dr = app.stack_in("clinic-dr", region!("us-west-2")).unwrap();
-        let dr_key = dr.add(KmsKey::new("DrKey")).unwrap();
-        let dr_logs = dr.add(AccessLogBucket::new("DrLogs")).unwrap();
-        let vault = dr
-            .add(BackupVault::new("DrVault").encryption(&dr_key))
-            .unwrap();
-        let copy = dr
-            .add(
-                SecureBucket::new("Copy")
-                    .encryption(&dr_key)
-                    .access_logs(&dr_logs),
-            )
-            .unwrap();
-        let data = app.stack("clinic-data").unwrap();
-        let key = data.add(KmsKey::new("PhiKey")).unwrap();
-        let logs = data.add(AccessLogBucket::new("Logs")).unwrap();
-        let records = data
-            .add(
-                SecureBucket::new("Records")
-                    .encryption(&key)
-                    .access_logs(&logs)
-                    .replicate_to(&copy),
-            )
-            .unwrap();
-        data.add(
-            SecureBucket::new("Scratch")
-                .encryption(&key)
-                .access_logs(&logs),
-        )
-        .unwrap();
-        data.add(
-            BackupPlan::new("Daily")
-                .encryption(&key)
-                .protect(&records)
-                .copy_to(&vault),
-        )
-        .unwrap();
-        app
-    }
 
     #[test]
     fn each_store_lists_its_replica_backups_and_copies_in_another_region() {
-        let app = clinic_with_copies();
+        let app = crate::testing::clinic_with_copies();
         let entries = recovery(&app.synth().unwrap());
         let entry = |construct: &str| {
             entries

@@ -2025,10 +2025,7 @@ mod tests {
 
     #[test]
     fn the_report_from_what_synthesis_gathered_is_the_report_from_the_written_templates() {
-        for app in [
-            rotating(),
-            crate::compliance::recovery::tests::clinic_with_copies(),
-        ] {
+        for app in [rotating(), crate::testing::clinic_with_copies()] {
             let gathered = app.check_for_report(Evidence::Grouped).unwrap();
             let written = app.check().unwrap();
             assert!(gathered.evaluation().gathered.is_some());
@@ -2186,10 +2183,7 @@ mod tests {
             )
             .unwrap();
         let mut read = 0;
-        for app in [
-            app,
-            crate::compliance::recovery::tests::clinic_with_copies(),
-        ] {
+        for app in [app, crate::testing::clinic_with_copies()] {
             let assembly = app.check_for_report(Evidence::Grouped).unwrap();
             for stack in assembly.stacks() {
                 for r in stack.template().resources() {
