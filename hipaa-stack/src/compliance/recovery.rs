@@ -132,7 +132,9 @@ impl<'a> Recovery<'a> {
         index: usize,
         props: impl Fn(&'a Resource) -> &'t Value,
     ) {
-        let (stack, region, template) = self.stacks[index];
+        let Some(&(stack, region, template)) = self.stacks.get(index) else {
+            return;
+        };
         for r in template.resources() {
             if !STORES.contains(&r.type_name()) || r.construct_kind() == Some("AccessLogBucket") {
                 continue;

@@ -676,7 +676,13 @@ impl StackEvidence {
         checked: &[Checked],
         groups: bool,
     ) -> StackEvidence {
-        let (name, _, template) = stacks[at];
+        let Some(&(name, _, template)) = stacks.get(at) else {
+            return StackEvidence {
+                stack: String::new(),
+                groups: Vec::new(),
+                recovery: Vec::new(),
+            };
+        };
         let by_id: foldhash::HashMap<&str, &Resource> = template
             .resources()
             .iter()
@@ -701,7 +707,7 @@ impl StackEvidence {
         };
         let selections = selections
             .iter()
-            .map(|&(s, r)| (s, &stacks[s].2.resources()[r]))
+            .filter_map(|&(s, r)| Some((s, stacks.get(s)?.2.resources().get(r)?)))
             .collect();
         let mut recovery = Recovery::with_selections(stacks.to_vec(), selections);
         recovery.stack_with(at, Resource::properties);
@@ -2028,7 +2034,13 @@ mod tests {
         for app in [rotating(), crate::testing::clinic_with_copies()] {
             let gathered = app.check_for_report(Evidence::Grouped).unwrap();
             let written = app.check().unwrap();
-            assert!(gathered.evaluation().gathered.is_some());
+            assert!(
+                gathered
+                    .evaluation()
+                    .gathered
+                    .as_ref()
+                    .is_some_and(|g| g.grouped)
+            );
             assert!(written.evaluation().gathered.is_none());
             // Without what was gathered, the report reads the written templates.
             assert_eq!(gathered.evaluation().results, written.evaluation().results);
@@ -2216,6 +2228,47 @@ mod tests {
             }
         }
         assert!(read > 1000, "{read}");
+    }
+
+    /// A resource as rendered, before synthesis names its construct: without metadata,
+    /// dependencies or a deletion policy, the template writes none of them.
+    #[test]
+    fn a_bare_resource_is_read_as_written_too() {
+        let bare = crate::cfn::Resource::raw(
+            "Queue".to_owned(),
+            "AWS::SQS::Queue".to_owned(),
+            json!({ "DelaySeconds": 5 }),
+        );
+        let mut with_metadata = bare.clone();
+        with_metadata
+            .metadata_mut()
+            .insert("Note".to_owned(), json!({ "a": [1] }));
+        let waiting = bare
+            .clone()
+            .depends_on("Key")
+            .keep(crate::cfn::Keep::Retain);
+        for r in [bare, with_metadata, waiting] {
+            let written = serde_json::to_value(&r).unwrap();
+            let mut all = Vec::new();
+            pointers(&written, String::new(), &mut all);
+            all.extend(
+                [
+                    "/Metadata",
+                    "/DependsOn",
+                    "/DeletionPolicy",
+                    "/UpdateReplacePolicy",
+                    "/Metadata/Note/a/0",
+                ]
+                .map(str::to_owned),
+            );
+            for p in all.into_iter().filter(|p| !p.is_empty()) {
+                assert_eq!(
+                    r.value_at(&p),
+                    crate::cfn::pointer::lookup(&written, &p).cloned(),
+                    "{written} at {p:?}"
+                );
+            }
+        }
     }
 
     #[test]
