@@ -2034,12 +2034,13 @@ mod tests {
         for app in [rotating(), crate::testing::clinic_with_copies()] {
             let gathered = app.check_for_report(Evidence::Grouped).unwrap();
             let written = app.check().unwrap();
+            let names: Vec<&str> = gathered.stacks().iter().map(|s| s.name()).collect();
             assert!(
                 gathered
                     .evaluation()
                     .gathered
                     .as_ref()
-                    .is_some_and(|g| g.grouped)
+                    .is_some_and(|g| g.grouped && g.stacks == names)
             );
             assert!(written.evaluation().gathered.is_none());
             // Without what was gathered, the report reads the written templates.
@@ -2269,6 +2270,176 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// One checked resource `id` whose rule R holds with a proof at `/Properties/X`.
+    fn proven(id: &str) -> Checked {
+        Checked {
+            rule: "R",
+            stack: "s".into(),
+            logical_id: id.into(),
+            resource_type: "AWS::Logs::LogGroup".into(),
+            construct: format!("s/{id}").into(),
+            verified_at_compile_time: true,
+            status: Status::Enforced {
+                evidence: vec![Proof {
+                    logical_id: id.to_owned(),
+                    path: "/Properties/X".to_owned(),
+                }],
+            },
+        }
+    }
+
+    /// A stack's group of the values `values`, one proof each, in order.
+    fn group_of(values: &[Value]) -> StackGroup {
+        let checked: Vec<Checked> = (0..values.len())
+            .map(|i| proven(&format!("R{i}")))
+            .collect();
+        let mut groups = group_stack(
+            checked.iter(),
+            |_| Some("LogGroup"),
+            |c, _| {
+                let i: usize = c.logical_id[1..].parse().unwrap();
+                (
+                    Some("AWS::Logs::LogGroup"),
+                    Some(Cow::Owned(values[i].clone())),
+                )
+            },
+            GROUP_VALUES,
+        );
+        assert_eq!(groups.len(), 1);
+        groups.remove(0)
+    }
+
+    /// A stack keeps each distinct value once, with its count and where it was first met,
+    /// and only the first three in full.
+    #[test]
+    fn a_stack_keeps_its_first_values_and_fingerprints_the_rest() {
+        let [a, b, c, d, e] = [1, 2, 3, 4, 5].map(|n| json!({ "n": n }));
+        let group = group_of(&[
+            a.clone(),
+            b.clone(),
+            a.clone(),
+            c.clone(),
+            d.clone(),
+            b.clone(),
+            e.clone(),
+        ]);
+        assert_eq!(group.resources, 7);
+        let seen = group
+            .values
+            .into_iter()
+            .map(|v| (v.value, v.print, v.at, v.resources))
+            .collect::<Vec<_>>();
+        let print = |v: &Value| fingerprint(Some(v));
+        assert_eq!(
+            seen,
+            [
+                (Some(Some(a.clone())), print(&a), (0, 0), 2),
+                (Some(Some(b.clone())), print(&b), (1, 0), 2),
+                (Some(Some(c.clone())), print(&c), (3, 0), 1),
+                (None, print(&d), (4, 0), 1),
+                (None, print(&e), (6, 0), 1),
+            ]
+        );
+    }
+
+    /// A value a stack did not keep is read again only when its fingerprint is a listed
+    /// value's, and then counted under it; the others are counted apart.
+    #[test]
+    fn an_unkept_value_is_read_again_only_when_its_fingerprint_is_listed() {
+        let [a, b, c, d, e, f, g] = [1, 2, 3, 4, 5, 6, 7].map(|n| json!({ "n": n }));
+        let mut app = AppGroups::default();
+        app.add(vec![group_of(&[a.clone(), b.clone(), c.clone()])], |_| None);
+        let values = [d, e, f, a.clone(), g, a.clone()];
+        let second = group_of(&values);
+        let reads = std::cell::RefCell::new(Vec::new());
+        app.add(vec![second], |at| {
+            reads.borrow_mut().push(at);
+            Some(values[at.0].clone())
+        });
+        // Only `a`, first met at result 3, was read again.
+        assert_eq!(reads.into_inner(), [(3, 0)]);
+        let (group, _) = &app.by_rule["R"][0];
+        assert_eq!(group.resources, 9);
+        assert_eq!(group.stacks, 2);
+        let listed: Vec<(Option<Value>, usize)> = group
+            .values
+            .iter()
+            .map(|v| (v.value.clone(), v.resources))
+            .collect();
+        assert_eq!(listed, [(Some(a), 3), (Some(b), 1), (Some(c), 1)]);
+        assert_eq!(group.other_values, 4);
+    }
+
+    /// Each rule lists its waivers with the finding, reason and last day, its failures and
+    /// its gaps with what does not hold.
+    #[test]
+    fn each_rule_lists_its_waivers_failures_and_gaps_with_what_does_not_hold() {
+        let app = App::new("rows");
+        let stack = app.stack("s").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = stack.add(AccessLogBucket::new("Logs")).unwrap();
+        stack
+            .add(
+                SecureBucket::new("Records")
+                    .encryption(&key)
+                    .access_logs(&logs),
+            )
+            .unwrap();
+        let waived = stack
+            .add(RawResource::new("Waived", "AWS::CloudFormation::Macro").property("Name", "w"))
+            .unwrap();
+        stack
+            .add(RawResource::new("Failing", "AWS::CloudFormation::Macro").property("Name", "f"))
+            .unwrap();
+        let last = crate::literal::Date::parse("2999-01-31").unwrap();
+        app.waive(
+            crate::compliance::Waiver::new(crate::compliance::rule::U1, &waived, "a test resource")
+                .until(last),
+        )
+        .unwrap();
+        let report = Report::new(&app.check_for_report(Evidence::Grouped).unwrap());
+        let rule = |id: &str| {
+            report
+                .controls
+                .iter()
+                .flat_map(|c| &c.rules)
+                .find(|r| r.id == id)
+                .unwrap_or_else(|| panic!("no rule {id}"))
+        };
+        let u1 = rule("U1");
+        let row = |r: &Row| {
+            (
+                r.logical_id.clone(),
+                r.note.is_some(),
+                r.reason.clone(),
+                r.expires.clone(),
+            )
+        };
+        assert_eq!(
+            u1.waived.iter().map(row).collect::<Vec<_>>(),
+            [(
+                "Waived".to_owned(),
+                true,
+                Some("a test resource".to_owned()),
+                Some("2999-01-31".to_owned())
+            )]
+        );
+        assert_eq!(
+            u1.failed.iter().map(row).collect::<Vec<_>>(),
+            [("Failing".to_owned(), true, None, None)]
+        );
+        let gaps: Vec<_> = report
+            .controls
+            .iter()
+            .flat_map(|c| &c.rules)
+            .flat_map(|r| &r.gaps)
+            .collect();
+        assert!(
+            !gaps.is_empty() && gaps.iter().all(|g| g.note.is_some()),
+            "{gaps:?}"
+        );
     }
 
     #[test]
