@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::app::App;
 use crate::cfn::Template;
 use crate::compliance::recovery::selections;
-use crate::compliance::report::{Evidence, Gathered, StackEvidence};
+use crate::compliance::report::{Evidence, Gathered, Positions, StackEvidence};
 use crate::compliance::{Declarations, Evaluation, Evaluator, Proof};
 use crate::error::{Error, Result};
 use crate::literal::Date;
@@ -69,9 +69,10 @@ struct Rules {
     gather: Option<HashMap<String, Option<String>>>,
     /// Whether what is gathered groups the evidence too (for [`Evidence::Grouped`]).
     groups: bool,
-    /// Once started, and gathering: each stack's region, in deploy order, and the app's
-    /// backup selections.
+    /// Once started, and gathering: each stack's region, in deploy order, its position by
+    /// name, and the app's backup selections.
     regions: Vec<Option<String>>,
+    positions: Positions,
     selections: Vec<(usize, usize)>,
     gathered: Gathered,
 }
@@ -88,6 +89,7 @@ impl Rules {
             gather: None,
             groups: false,
             regions: Vec::new(),
+            positions: Positions::default(),
             selections: Vec::new(),
             gathered: Gathered::default(),
         }
@@ -128,6 +130,11 @@ impl Check for Rules {
                 .iter()
                 .map(|(name, _)| regions.get(*name).cloned().flatten())
                 .collect();
+            self.positions = in_order
+                .iter()
+                .enumerate()
+                .map(|(at, (name, _))| ((*name).to_owned(), at))
+                .collect();
             self.selections = selections(in_order.iter().map(|(_, t)| *t)).collect();
         }
     }
@@ -144,14 +151,22 @@ impl Check for Rules {
                 .zip(&self.regions)
                 .map(|(&(name, template), region)| (name, region.as_deref(), template))
                 .collect();
-            StackEvidence::gather(&stacks, &self.selections, at, &found.results, self.groups)
+            StackEvidence::gather(
+                &stacks,
+                &self.positions,
+                &self.selections,
+                at,
+                &found.results,
+                self.groups,
+            )
         });
         (found, gathered)
     }
 
     fn merge(&mut self, in_order: &[(&str, &Template)], at: usize, (found, gathered): Self::Part) {
         if let Some(stack) = gathered {
-            self.gathered.add(in_order, at, &found.results, stack);
+            self.gathered
+                .add(in_order, &self.positions, at, &found.results, stack);
         }
         if let Some(evaluator) = &mut self.evaluator {
             evaluator.merge(found);

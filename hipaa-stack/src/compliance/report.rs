@@ -644,33 +644,36 @@ struct SeenValue {
     resources: usize,
 }
 
-/// The resource that carries a proof: `LogicalId` in the stack at `home` of `stacks`, or
-/// `stack/LogicalId` in another; `by_id` indexes the home stack's when it is given.
+/// The position of each stack of the app in deploy order, by name.
+pub(crate) type Positions = foldhash::HashMap<String, usize>;
+
+/// The resource that carries a proof: `LogicalId` in `home`, the template of the checked
+/// resource, or `stack/LogicalId` in the template that `other` finds by stack name; `by_id`
+/// indexes `home` when it is given.
 fn carrier<'t>(
-    stacks: &[(&str, &'t Template)],
-    home: usize,
+    home: &'t Template,
+    other: impl Fn(&str) -> Option<&'t Template>,
     by_id: Option<&foldhash::HashMap<&str, &'t Resource>>,
     id: &str,
 ) -> Option<&'t Resource> {
     match id.split_once('/') {
         None => match by_id {
             Some(by_id) => by_id.get(id).copied(),
-            None => stacks.get(home).and_then(|(_, t)| t.resource(id)),
+            None => home.resource(id),
         },
-        Some((other, id)) => stacks
-            .iter()
-            .find(|(s, _)| *s == other)
-            .and_then(|(_, t)| t.resource(id)),
+        Some((stack, id)) => other(stack)?.resource(id),
     }
 }
 
 impl StackEvidence {
     /// What the report reads of `stacks[at]` (every stack of the app, in deploy order, with
-    /// its region), whose rules found `checked`, while its template holds its tree;
-    /// `selections` are the app's backup selections ([`recovery::selections`]). The
+    /// its region; `positions` finds them by name), whose rules found `checked`, while its
+    /// template holds its tree; `selections` are the app's backup selections
+    /// ([`recovery::selections`]). The
     /// evidence is grouped only if `groups`.
     pub(crate) fn gather(
         stacks: &[(&str, Option<&str>, &Template)],
+        positions: &Positions,
         selections: &[(usize, usize)],
         at: usize,
         checked: &[Checked],
@@ -688,7 +691,7 @@ impl StackEvidence {
             .iter()
             .map(|r| (r.logical_id(), r))
             .collect();
-        let pairs: Vec<(&str, &Template)> = stacks.iter().map(|&(s, _, t)| (s, t)).collect();
+        let other = |name: &str| Some(stacks.get(*positions.get(name)?)?.2);
         let groups = if !groups {
             Vec::new()
         } else {
@@ -696,7 +699,7 @@ impl StackEvidence {
                 checked.iter(),
                 |c| by_id.get(&*c.logical_id).and_then(|r| r.construct_kind()),
                 |_, p| {
-                    let resource = carrier(&pairs, at, Some(&by_id), &p.logical_id);
+                    let resource = carrier(template, other, Some(&by_id), &p.logical_id);
                     (
                         resource.map(Resource::type_name),
                         resource.and_then(|r| r.written_value(&p.path)),
@@ -853,6 +856,7 @@ impl Gathered {
     pub(crate) fn add(
         &mut self,
         stacks: &[(&str, &Template)],
+        positions: &Positions,
         at: usize,
         checked: &[Checked],
         stack: StackEvidence,
@@ -863,7 +867,8 @@ impl Gathered {
                 Status::Enforced { evidence } => evidence.get(proof)?,
                 _ => return None,
             };
-            carrier(stacks, at, None, &p.logical_id)?
+            let other = |name: &str| Some(stacks.get(*positions.get(name)?)?.1);
+            carrier(stacks.get(at)?.1, other, None, &p.logical_id)?
                 .written_value(&p.path)
                 .map(Cow::into_owned)
         });
@@ -1987,8 +1992,8 @@ mod tests {
 
     /// More stacks than a round of synthesis, each with raw log groups whose retention
     /// periods come in an order of the stack's own (so that a stack's fourth value is
-    /// another's first), buckets encrypted with a key of the first stack (proofs in another
-    /// stack), and a resource that tests a condition.
+    /// another's first), buckets encrypted with a key of the first stack (imports), and a
+    /// resource that tests a condition.
     fn rotating() -> App {
         let app = App::new("rotating");
         let shared = app.stack("shared").unwrap();
