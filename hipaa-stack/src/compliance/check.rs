@@ -152,7 +152,7 @@ impl Check for Rules {
                 .map(|(&(name, template), region)| (name, region.as_deref(), template))
                 .collect();
             StackEvidence::gather(
-                &stacks,
+                stacks,
                 &self.positions,
                 &self.selections,
                 at,

@@ -90,25 +90,20 @@ pub(crate) struct Recovery<'a> {
 
 impl<'a> Recovery<'a> {
     pub(crate) fn new(assembly: &'a Assembly) -> Self {
-        Recovery::of(
-            assembly
-                .stacks()
-                .iter()
-                .map(|s| (s.name(), s.region(), s.template()))
-                .collect(),
-        )
-    }
-
-    /// The table of `stacks` (every stack of the app, in deploy order, with its region).
-    pub(crate) fn of(stacks: Vec<(&'a str, Option<&'a str>, &'a Template)>) -> Self {
+        let stacks: Vec<(&str, Option<&str>, &Template)> = assembly
+            .stacks()
+            .iter()
+            .map(|s| (s.name(), s.region(), s.template()))
+            .collect();
         let selections = selections(stacks.iter().map(|&(_, _, t)| t))
-            .map(|(i, r)| (i, &stacks[i].2.resources()[r]))
+            .filter_map(|(i, r)| Some((i, stacks.get(i)?.2.resources().get(r)?)))
             .collect();
         Recovery::with_selections(stacks, selections)
     }
 
-    /// [`Recovery::of`], given the app's backup selections ([`selections`]), found once
-    /// for a table built stack by stack in several places.
+    /// The table of `stacks` (every stack of the app, in deploy order, with its region),
+    /// given the app's backup selections ([`selections`]), found once for a table built
+    /// stack by stack in several places.
     pub(crate) fn with_selections(
         stacks: Vec<(&'a str, Option<&'a str>, &'a Template)>,
         selections: Vec<(usize, &'a Resource)>,

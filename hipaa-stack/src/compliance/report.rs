@@ -672,7 +672,7 @@ impl StackEvidence {
     /// ([`recovery::selections`]). The
     /// evidence is grouped only if `groups`.
     pub(crate) fn gather(
-        stacks: &[(&str, Option<&str>, &Template)],
+        stacks: Vec<(&str, Option<&str>, &Template)>,
         positions: &Positions,
         selections: &[(usize, usize)],
         at: usize,
@@ -712,7 +712,7 @@ impl StackEvidence {
             .iter()
             .filter_map(|&(s, r)| Some((s, stacks.get(s)?.2.resources().get(r)?)))
             .collect();
-        let mut recovery = Recovery::with_selections(stacks.to_vec(), selections);
+        let mut recovery = Recovery::with_selections(stacks, selections);
         recovery.stack_with(at, Resource::properties);
         StackEvidence {
             stack: name.to_owned(),
