@@ -20,7 +20,7 @@ pub(crate) fn lookup<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
             token
         };
         at = match at {
-            Value::Object(map) => map.get(token)?,
+            Value::Object(map) => get(map, token)?,
             Value::Array(items) => {
                 if token.len() > 1 && token.starts_with('0') {
                     return None;
@@ -31,6 +31,19 @@ pub(crate) fn lookup<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
         };
     }
     Some(at)
+}
+
+/// The value of property `key` of `map`, as [`serde_json::Map::get`] finds it: a small
+/// object (most of a template's) is read in order, comparing keys, which costs less than
+/// hashing the key; a larger one is looked up by its hash.
+pub(crate) fn get<'v>(map: &'v serde_json::Map<String, Value>, key: &str) -> Option<&'v Value> {
+    /// Up to this many properties, comparing costs less than hashing.
+    const READ_IN_ORDER: usize = 8;
+    if map.len() <= READ_IN_ORDER {
+        map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    } else {
+        map.get(key)
+    }
 }
 
 #[cfg(test)]
@@ -58,6 +71,25 @@ mod tests {
             "/a/b~1c/0/z",
         ] {
             assert_eq!(lookup(&v, p), v.pointer(p), "pointer {p:?}");
+        }
+    }
+
+    #[test]
+    fn a_property_is_found_as_serde_json_finds_it_in_small_and_large_objects() {
+        for size in [0, 1, 7, 8, 9, 40] {
+            let map: serde_json::Map<String, Value> = (0..size)
+                .map(|i| (format!("K{i}"), Value::from(i)))
+                .collect();
+            for key in (0..size + 2)
+                .map(|i| format!("K{i}"))
+                .chain(["".into(), "k0".into()])
+            {
+                assert_eq!(
+                    get(&map, &key),
+                    map.get(&key),
+                    "{size} properties, key {key:?}"
+                );
+            }
         }
     }
 }

@@ -16,7 +16,8 @@ pub(crate) const MOST_CONDITIONS: usize = 6;
 /// The conditions that `Fn::If` tests below `value`, each once, in the order found.
 pub(crate) fn conditions(value: &Value) -> Vec<&str> {
     let mut found: Vec<&str> = Vec::new();
-    let mut pending = vec![value];
+    let mut pending = Vec::with_capacity(32);
+    pending.push(value);
     while let Some(v) = pending.pop() {
         match v {
             Value::Object(map) => {
@@ -36,7 +37,7 @@ pub(crate) fn conditions(value: &Value) -> Vec<&str> {
 
 /// The condition of `{"Fn::If": [condition, then, else]}`.
 fn tested(value: &Value) -> Option<&str> {
-    match value.as_object()?.get("Fn::If")? {
+    match crate::cfn::pointer::get(value.as_object()?, "Fn::If")? {
         Value::Array(a) if a.len() == 3 => a[0].as_str(),
         _ => None,
     }

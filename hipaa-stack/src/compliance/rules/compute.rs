@@ -240,10 +240,10 @@ fn volume_of_the_template(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
 pub(crate) fn mentions(value: &Value, id: &str) -> bool {
     match value {
         Value::Object(map) => {
-            if map.get("Ref").and_then(Value::as_str) == Some(id) {
+            if crate::cfn::pointer::get(map, "Ref").and_then(Value::as_str) == Some(id) {
                 return true;
             }
-            let att = match map.get("Fn::GetAtt") {
+            let att = match crate::cfn::pointer::get(map, "Fn::GetAtt") {
                 Some(Value::Array(a)) => a.first().and_then(Value::as_str),
                 Some(Value::String(s)) => s.split('.').next(),
                 _ => None,
@@ -252,7 +252,7 @@ pub(crate) fn mentions(value: &Value, id: &str) -> bool {
                 return true;
             }
             // `${id}` in the text of a `Fn::Sub`, unless the `Sub` defines `id` itself.
-            let sub = match map.get("Fn::Sub") {
+            let sub = match crate::cfn::pointer::get(map, "Fn::Sub") {
                 Some(Value::String(s)) => Some(s.as_str()),
                 Some(Value::Array(a)) if a.get(1).and_then(|v| v.get(id)).is_none() => {
                     a.first().and_then(Value::as_str)
@@ -301,15 +301,15 @@ impl<'v> Mentioned<'v> {
 fn gather<'v>(value: &'v Value, names: &mut Vec<&'v str>) {
     match value {
         Value::Object(map) => {
-            if let Some(name) = map.get("Ref").and_then(Value::as_str) {
+            if let Some(name) = crate::cfn::pointer::get(map, "Ref").and_then(Value::as_str) {
                 names.push(name);
             }
-            match map.get("Fn::GetAtt") {
+            match crate::cfn::pointer::get(map, "Fn::GetAtt") {
                 Some(Value::Array(a)) => names.extend(a.first().and_then(Value::as_str)),
                 Some(Value::String(s)) => names.extend(s.split('.').next()),
                 _ => {}
             }
-            let (text, variables) = match map.get("Fn::Sub") {
+            let (text, variables) = match crate::cfn::pointer::get(map, "Fn::Sub") {
                 Some(Value::String(s)) => (Some(s.as_str()), None),
                 Some(Value::Array(a)) => (a.first().and_then(Value::as_str), a.get(1)),
                 _ => (None, None),

@@ -164,7 +164,9 @@ fn transform_at(value: &Value, pointer: &str) -> Option<String> {
 /// Whether an object at or below `value` has the property `key`.
 fn holds_key(value: &Value, key: &str) -> bool {
     match value {
-        Value::Object(map) => map.contains_key(key) || map.values().any(|v| holds_key(v, key)),
+        Value::Object(map) => {
+            map.keys().any(|k| k == key) || map.values().any(|v| holds_key(v, key))
+        }
         Value::Array(items) => items.iter().any(|v| holds_key(v, key)),
         _ => false,
     }
@@ -715,12 +717,14 @@ fn command_lines<'v>(
             for (i, v) in items.iter().enumerate() {
                 let here = trail.push(at, Step::Index(i));
                 command_lines(v, trail, here, found);
+                trail.back_to(here);
             }
         }
         Value::Object(map) => {
             for (k, v) in map {
                 let here = trail.push(at, Step::Key(k));
                 command_lines(v, trail, here, found);
+                trail.back_to(here);
             }
         }
         _ => {}
@@ -748,9 +752,16 @@ enum Step<'v> {
 impl<'v> Trail<'v> {
     /// The place of the top of the walk is `0`.
     fn new(top: &'static str) -> Self {
-        Trail {
-            steps: vec![(0, Step::Top(top))],
-        }
+        let mut steps = Vec::with_capacity(32);
+        steps.push((0, Step::Top(top)));
+        Trail { steps }
+    }
+
+    /// Forgets place `place` and every place pushed after it: a depth-first walk that has
+    /// left a subtree keeps only the path to where it is, so that the trail of a walk below
+    /// a large resource stays as short as the resource is deep.
+    fn back_to(&mut self, place: usize) {
+        self.steps.truncate(place.max(1));
     }
 
     /// The place of `step` below `parent`.
@@ -1119,12 +1130,14 @@ fn strings_below<'v>(
             for (i, v) in items.iter().enumerate() {
                 let here = trail.push(at, Step::Index(i));
                 strings_below(v, trail, here, name, found);
+                trail.back_to(here);
             }
         }
         Value::Object(map) => {
             for (k, v) in map {
                 let here = trail.push(at, Step::Key(k));
                 strings_below(v, trail, here, k, found);
+                trail.back_to(here);
             }
         }
         _ => {}
@@ -1153,12 +1166,11 @@ fn environment<'v>(cx: &Cx<'v>) -> (Trail<'v>, Vec<(usize, String, &'v Value)>) 
             Value::Object(map) => {
                 let name = ["Name", "Key", "OptionName"]
                     .iter()
-                    .find_map(|k| map.get(*k).and_then(text));
-                let reference = map
-                    .get("Type")
+                    .find_map(|k| crate::cfn::pointer::get(map, k).and_then(text));
+                let reference = crate::cfn::pointer::get(map, "Type")
                     .and_then(text)
                     .is_some_and(|t| !t.eq_ignore_ascii_case("PLAINTEXT"));
-                if let (Some(name), Some(value)) = (name, map.get("Value"))
+                if let (Some(name), Some(value)) = (name, crate::cfn::pointer::get(map, "Value"))
                     && !reference
                 {
                     out.push((trail.push(at, Step::Key("Value")), name, value));
@@ -1472,6 +1484,44 @@ mod tests {
         assert!(trail.below(item, "Environment"));
         assert_eq!(trail.pointer(item), "/Metadata/Environment/12");
         assert_eq!(trail.pointer(0), "/Metadata");
+    }
+
+    #[test]
+    fn a_walk_keeps_only_the_path_to_where_it_is_and_each_pointer_reads_its_value() {
+        let v = serde_json::json!({
+            "A": { "B": ["one", { "C": "two", "D": ["three", "four"] }], "E": "five" },
+            "F": [[["six"]], "seven"],
+            "G": { "H": { "I": { "J": "eight" } } },
+        });
+        let (mut seen, mut longest) = (Vec::new(), 0);
+        strings_below(&v, &mut Trail::new(""), 0, "", &mut |trail, at, _, s| {
+            longest = longest.max(trail.steps.len());
+            seen.push((trail.pointer(at), s.to_owned()));
+        });
+        assert_eq!(seen.len(), 8, "{seen:?}");
+        for (pointer, s) in &seen {
+            assert_eq!(v.pointer(pointer), Some(&serde_json::json!(s)), "{pointer}");
+        }
+        // The deepest string (`/A/B/1/D/0`) is five steps below the top: the trail never
+        // held more than those and the top.
+        assert_eq!(longest, 6);
+        let (mut lines, mut longest) = (Vec::new(), 0);
+        command_lines(&v, &mut Trail::new(""), 0, &mut |trail, at, line| {
+            longest = longest.max(trail.steps.len());
+            lines.push((trail.pointer(at), line));
+        });
+        // `["three", "four"]` has no dash: not a command line.
+        assert_eq!(
+            lines,
+            [
+                ("/A/B".to_owned(), "one ${…}".to_owned()),
+                ("/F".to_owned(), "${…} seven".to_owned())
+            ]
+        );
+        assert_eq!(
+            longest, 3,
+            "a line is read where it is, two steps below the top"
+        );
     }
 
     #[test]
