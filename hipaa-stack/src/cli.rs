@@ -1224,10 +1224,13 @@ fn synth_with_assets(app: &App) -> crate::Result<crate::Assembly> {
 }
 
 fn synth(app: &App, out: &std::path::Path, built: Option<std::time::Duration>) -> ExitCode {
-    // Only the failures: nothing here reads what holds.
+    // Only the failures: nothing here reads what holds. The templates are written (beside
+    // their files) while the stacks after them are checked, and put in place once the app
+    // holds.
+    let stage = crate::synth::Stage::new(out);
     let assembly = match app
         .build_assets()
-        .and_then(|assets| Ok(app.synth_failures_only()?.with_assets(assets)))
+        .and_then(|assets| Ok(app.synth_failures_only(stage.as_ref())?.with_assets(assets)))
     {
         Ok(assembly) => assembly,
         Err(err) => {
@@ -1236,7 +1239,7 @@ fn synth(app: &App, out: &std::path::Path, built: Option<std::time::Duration>) -
         }
     };
     let clock = std::time::Instant::now();
-    if let Err(err) = assembly.write(out) {
+    if let Err(err) = assembly.write_staged(out, stage) {
         err!("error: {err}");
         return ExitCode::from(code_of(&err));
     }

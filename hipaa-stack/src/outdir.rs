@@ -58,6 +58,57 @@ pub(crate) fn write_with(
     name: &str,
     fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> Result<()> {
+    stage_with(dir, name, fill)?.commit()
+}
+
+/// A file of the out folder written in full and on the disk under a temporary name beside
+/// its own, which [`Staged::commit`] renames into place: a file written early (while the
+/// rest of the app is still being synthesized) and put in place only once the whole app
+/// is. Dropped uncommitted, the temporary file is removed.
+#[derive(Debug)]
+pub(crate) struct Staged {
+    temp: PathBuf,
+    path: PathBuf,
+    committed: bool,
+}
+
+impl Staged {
+    /// Puts the file in place: a reader sees the old file or the new one, never a part. A
+    /// symbolic link that appeared at its name meanwhile is refused, never followed.
+    pub(crate) fn commit(mut self) -> Result<()> {
+        self.committed = true;
+        let placed = if fs::symlink_metadata(&self.path).is_ok_and(|m| m.file_type().is_symlink()) {
+            Err(symlink_refused(&self.path))
+        } else {
+            // The rename replaces a link that appeared meanwhile, it does not follow it.
+            fs::rename(&self.temp, &self.path).map_err(|source| Error::Write {
+                path: self.path.clone(),
+                source,
+            })
+        };
+        if placed.is_err() {
+            let _ = fs::remove_file(&self.temp);
+        }
+        placed
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_file(&self.temp);
+        }
+    }
+}
+
+/// Writes what `fill` writes to a temporary file beside the file `name` of `dir`, and waits
+/// for it to reach the disk: the file is in place once [`Staged::commit`] renames it. A
+/// name that would leave the folder, or a symbolic link at `name`, is refused.
+pub(crate) fn stage_with(
+    dir: &Path,
+    name: &str,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<Staged> {
     let path = dir.join(name);
     if !is_plain_file_name(name) {
         return Err(Error::Write {
@@ -88,17 +139,19 @@ pub(crate) fn write_with(
         let file = buffered
             .into_inner()
             .map_err(std::io::IntoInnerError::into_error)?;
-        file.sync_all()?;
-        // The rename replaces a link that appeared meanwhile, it does not follow it.
-        fs::rename(&temp, &path)
+        file.sync_all()
     })();
-    written.map_err(|source| {
-        let _ = fs::remove_file(&temp);
-        Error::Write {
-            path: path.clone(),
-            source,
+    match written {
+        Ok(()) => Ok(Staged {
+            temp,
+            path,
+            committed: false,
+        }),
+        Err(source) => {
+            let _ = fs::remove_file(&temp);
+            Err(Error::Write { path, source })
         }
-    })
+    }
 }
 
 /// The template and asset files the manifest in `dir` lists, if there is a manifest that is a regular

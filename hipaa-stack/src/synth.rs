@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -325,6 +325,26 @@ impl<E> Assembly<E> {
     /// # Ok::<(), hipaa_stack::Error>(())
     /// ```
     pub fn write(&self, dir: &Path) -> Result<()> {
+        self.write_staged(dir, None)
+    }
+
+    /// [`Assembly::write`], with the templates that `stage` (of the same folder) wrote while
+    /// the app was being synthesized renamed into place instead of written again.
+    pub(crate) fn write_staged(&self, dir: &Path, stage: Option<Stage>) -> Result<()> {
+        let staging = stage
+            .filter(|stage| stage.dir == dir)
+            .map(Stage::finish)
+            .unwrap_or_default();
+        self.write_from(dir, staging)
+    }
+
+    /// [`Assembly::write`], with the templates of `staging` (what a [`Stage`] of `dir`
+    /// wrote) renamed into place.
+    pub(crate) fn write_from(&self, dir: &Path, staging: Staging) -> Result<()> {
+        let mut staged: BTreeMap<String, crate::outdir::Staged> = staging
+            .into_iter()
+            .filter_map(|(file, staged)| Some((file, staged.ok()?)))
+            .collect();
         crate::outdir::create(dir)?;
         for asset in &self.assets {
             // Named by content: a file already there holds these bytes.
@@ -340,10 +360,19 @@ impl<E> Assembly<E> {
             .map(|stack| template_file_name(dir, stack))
             .collect::<Result<Vec<String>>>()?;
         // On every core (each write waits for its file to reach the disk); the first stack
-        // in deploy order whose file fails is the error.
+        // in deploy order whose file fails is the error. A template already staged is only
+        // renamed into place.
         let stacks = &self.stacks;
+        let slots: Vec<std::sync::Mutex<Option<crate::outdir::Staged>>> = files
+            .iter()
+            .map(|file| std::sync::Mutex::new(staged.remove(file)))
+            .collect();
         let written = parallel_map(0..files.len(), workers(), |at| {
-            crate::outdir::write_file(dir, &files[at], &stacks[at].json)
+            let staged = slots[at].lock().ok().and_then(|mut slot| slot.take());
+            match staged {
+                Some(staged) => staged.commit(),
+                None => crate::outdir::write_file(dir, &files[at], &stacks[at].json),
+            }
         });
         written.into_iter().collect::<Result<Vec<()>>>()?;
         current.extend(files);
@@ -360,11 +389,16 @@ impl<E> Assembly<E> {
 /// a valid stack name and the file name is one plain path component, so that no name can
 /// write outside the assembly folder.
 fn template_file_name(dir: &Path, stack: &SynthesizedStack) -> Result<String> {
-    hipaa_stack_syntax::check_stack_name(&stack.name).map_err(|violation| Error::InvalidName {
-        place: format!("the template of stack `{}`", stack.name),
+    template_file_of(dir, &stack.name)
+}
+
+/// [`template_file_name`] of the stack named `stack`.
+fn template_file_of(dir: &Path, stack: &str) -> Result<String> {
+    hipaa_stack_syntax::check_stack_name(stack).map_err(|violation| Error::InvalidName {
+        place: format!("the template of stack `{stack}`"),
         violation,
     })?;
-    let file = stack.template_file();
+    let file = format!("{stack}.template.json");
     if crate::outdir::is_plain_file_name(&file) {
         Ok(file)
     } else {
@@ -375,6 +409,92 @@ fn template_file_name(dir: &Path, stack: &SynthesizedStack) -> Result<String> {
                 "the template's file name would leave the assembly folder",
             ),
         })
+    }
+}
+
+/// The templates of a `synth` into a folder, written while the rest of the app is still
+/// being synthesized: each stack's text, as soon as it is serialized and merged, goes to a
+/// thread of its own that writes it beside its file and waits for the disk, so that the
+/// writes overlap the checks of the stacks after it. [`Assembly::write_staged`] then only
+/// renames them into place. Dropped unused (the app failed its rules or a limit), the stage
+/// removes what it wrote, and the folder if it made it: a synth that fails writes nothing.
+#[derive(Debug)]
+pub(crate) struct Stage {
+    dir: PathBuf,
+    /// Whether the folder was made for this stage.
+    made: bool,
+    sender: Option<std::sync::mpsc::Sender<(String, Arc<str>)>>,
+    writer: Option<std::thread::JoinHandle<Staging>>,
+}
+
+/// What the writer of a [`Stage`] wrote: each template's file name, staged or the error.
+pub(crate) type Staging = Vec<(String, Result<crate::outdir::Staged>)>;
+
+impl Stage {
+    /// A stage in `dir`, made if needed; none if the folder cannot be made or the thread
+    /// started (then [`Assembly::write`] writes every template, and reports the error).
+    pub(crate) fn new(dir: &Path) -> Option<Stage> {
+        let made = fs::symlink_metadata(dir).is_err();
+        crate::outdir::create(dir).ok()?;
+        let (sender, receiver) = std::sync::mpsc::channel::<(String, Arc<str>)>();
+        let folder = dir.to_owned();
+        let writer = std::thread::Builder::new()
+            .name("hipaa-stack-writer".to_owned())
+            .spawn(move || {
+                receiver
+                    .into_iter()
+                    .map(|(file, json)| {
+                        let staged = crate::outdir::stage_with(&folder, &file, |out| {
+                            out.write_all(json.as_bytes())
+                        });
+                        (file, staged)
+                    })
+                    .collect()
+            });
+        let Ok(writer) = writer else {
+            if made {
+                let _ = fs::remove_dir(dir);
+            }
+            return None;
+        };
+        Some(Stage {
+            dir: dir.to_owned(),
+            made,
+            sender: Some(sender),
+            writer: Some(writer),
+        })
+    }
+
+    /// Hands the text of stack `stack` to the writer; a name that makes no plain file name
+    /// is left to [`Assembly::write`], which refuses it.
+    fn send(&self, stack: &str, json: &Arc<str>) {
+        if let (Ok(file), Some(sender)) = (template_file_of(&self.dir, stack), &self.sender) {
+            // A writer gone: the file is written by `Assembly::write`.
+            let _ = sender.send((file, Arc::clone(json)));
+        }
+    }
+
+    /// Waits for the writer: what it wrote.
+    pub(crate) fn finish(mut self) -> Staging {
+        self.sender = None;
+        self.writer
+            .take()
+            .and_then(|writer| writer.join().ok())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Stage {
+    fn drop(&mut self) {
+        self.sender = None;
+        // Its files, uncommitted, are removed as they drop.
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
+        if self.made {
+            // Only an empty folder is removed.
+            let _ = fs::remove_dir(&self.dir);
+        }
     }
 }
 
@@ -422,20 +542,31 @@ pub(crate) fn synthesize<C: Check>(
     declare: &(dyn Declare + Sync),
     check: C,
 ) -> Result<Assembly<C::Output>> {
-    synthesize_on(app, declare, check, workers())
+    synthesize_on(app, declare, check, workers(), None)
+}
+
+/// [`synthesize`], handing each stack's text to `stage` as soon as it is serialized.
+pub(crate) fn synthesize_staged<C: Check>(
+    app: &App,
+    declare: &(dyn Declare + Sync),
+    check: C,
+    stage: Option<&Stage>,
+) -> Result<Assembly<C::Output>> {
+    synthesize_on(app, declare, check, workers(), stage)
 }
 
 /// What one stack gave: what the checks found, its text, and how long each took.
 type StackDone<P> = (P, Result<String>, std::time::Duration, std::time::Duration);
 
 /// [`synthesize`] with stacks rendered, checked and serialized on `workers` threads (at
-/// least one);
-/// the assembly is the same for any number.
+/// least one), each stack's text handed to `stage` (if any) once merged; the assembly is
+/// the same for any number.
 pub(crate) fn synthesize_on<C: Check>(
     app: &App,
     declare: &(dyn Declare + Sync),
     mut check: C,
     workers: usize,
+    stage: Option<&Stage>,
 ) -> Result<Assembly<C::Output>> {
     let arena = app.arena();
     let _synth =
@@ -546,6 +677,9 @@ pub(crate) fn synthesize_on<C: Check>(
             // stacks after it were done.
             let json: Arc<str> = Arc::from(json?);
             check.merge(&in_order, at, part);
+            if let Some(stage) = stage {
+                stage.send(in_order[at].0, &json);
+            }
             written.push((order.order[at] as usize, json));
         }
         drop(in_order);

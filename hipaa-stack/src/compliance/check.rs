@@ -234,9 +234,18 @@ impl App {
 
     /// [`App::synth`] for `synth` into a folder, which reads only what stops it: the
     /// evaluation keeps the failures, waivers, gaps and unused waivers, not the rules that
-    /// hold nor their evidence (the largest part of a large app's memory).
-    pub(crate) fn synth_failures_only(&self) -> Result<Assembly> {
-        let assembly = synthesize(self, &Declarations, Rules::new(Date::today(), false, true))?;
+    /// hold nor their evidence (the largest part of a large app's memory). Each template is
+    /// handed to `stage`, if any, as soon as it is serialized.
+    pub(crate) fn synth_failures_only(
+        &self,
+        stage: Option<&crate::synth::Stage>,
+    ) -> Result<Assembly> {
+        let assembly = crate::synth::synthesize_staged(
+            self,
+            &Declarations,
+            Rules::new(Date::today(), false, true),
+            stage,
+        )?;
         let findings = assembly.evaluation().findings();
         if findings.is_empty() {
             Ok(assembly)
@@ -282,6 +291,7 @@ impl App {
             &Declarations,
             Rules::for_report(self, today, Evidence::Grouped),
             workers,
+            None,
         )
     }
 }
@@ -330,6 +340,25 @@ mod tests {
         app
     }
 
+    /// More stacks than one round of synthesis checks, every one compliant.
+    fn many_stacks_that_hold() -> App {
+        let app = App::new("holds");
+        let shared = app.stack("shared").unwrap();
+        let key = shared.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = shared.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        for i in 0..40 {
+            let stack = app.stack(&format!("h{i:02}")).unwrap();
+            stack
+                .add(
+                    SecureBucket::new("Records")
+                        .encryption(&key)
+                        .access_logs(&logs),
+                )
+                .unwrap();
+        }
+        app
+    }
+
     #[test]
     fn stacks_checked_in_parallel_give_the_one_thread_assembly() {
         let today = Date::parse("2026-01-01").unwrap();
@@ -367,11 +396,90 @@ mod tests {
         }
     }
 
+    /// The files of `dir`, by name, with their bytes.
+    fn files_of(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                (name, std::fs::read(e.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn templates_staged_during_synthesis_are_the_files_a_plain_write_makes() {
+        use crate::synth::Stage;
+        let app = many_stacks_that_hold();
+        let dir = tempfile::tempdir().unwrap();
+        let (plain, staged) = (dir.path().join("plain"), dir.path().join("staged"));
+        app.synth_failures_only(None)
+            .unwrap()
+            .write(&plain)
+            .unwrap();
+        let stage = Stage::new(&staged).unwrap();
+        let assembly = app.synth_failures_only(Some(&stage)).unwrap();
+        // Every template is written (and on the disk) before the assembly is, under a
+        // temporary name beside its own: none is in place yet.
+        let staging = stage.finish();
+        let early = files_of(&staged);
+        assert!(
+            early.len() > 16,
+            "more stacks than one round: {}",
+            early.len()
+        );
+        for (name, bytes) in &early {
+            assert!(name.starts_with('.') && name.ends_with(".tmp"), "{name}");
+            let stack = assembly
+                .stacks()
+                .iter()
+                .find(|s| name.starts_with(&format!(".{}.", s.template_file())))
+                .unwrap_or_else(|| panic!("{name} is no stack's template"));
+            assert_eq!(bytes.as_slice(), stack.template_json().as_bytes(), "{name}");
+        }
+        assert_eq!(early.len(), assembly.stacks().len());
+        assert_eq!(staging.len(), assembly.stacks().len());
+        assembly.write_from(&staged, staging).unwrap();
+        assert_eq!(files_of(&staged), files_of(&plain));
+        // A stage of another folder is not used, and leaves nothing behind.
+        let elsewhere = dir.path().join("elsewhere");
+        let stage = Stage::new(&elsewhere);
+        let assembly = app.synth_failures_only(stage.as_ref()).unwrap();
+        let again = dir.path().join("again");
+        assembly.write_staged(&again, stage).unwrap();
+        assert_eq!(files_of(&again), files_of(&plain));
+        assert!(!elsewhere.exists(), "the stage's own folder is removed");
+    }
+
+    #[test]
+    fn a_synth_that_fails_its_rules_leaves_no_file_and_no_folder() {
+        use crate::synth::Stage;
+        let failing = many_stacks();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let stage = Stage::new(&out);
+        assert!(out.is_dir());
+        let err = failing.synth_failures_only(stage.as_ref()).unwrap_err();
+        assert!(matches!(err, crate::Error::Noncompliant { .. }), "{err}");
+        drop(stage);
+        assert!(!out.exists(), "the folder it made is removed");
+        // A folder that was there stays, with only what it held.
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("notes.txt"), "mine").unwrap();
+        let stage = Stage::new(&out);
+        failing.synth_failures_only(stage.as_ref()).unwrap_err();
+        drop(stage);
+        assert_eq!(files_of(&out), [("notes.txt".to_owned(), b"mine".to_vec())]);
+    }
+
     #[test]
     fn synth_into_a_folder_keeps_every_result_but_what_holds() {
         let failing = many_stacks();
         assert_eq!(
-            failing.synth_failures_only().unwrap_err().to_string(),
+            failing.synth_failures_only(None).unwrap_err().to_string(),
             failing.synth().unwrap_err().to_string()
         );
         let app = App::new("lean");
@@ -393,7 +501,7 @@ mod tests {
         app.waive(Waiver::never_holds_phi(&raw, "a test resource"))
             .unwrap();
         let full = app.synth().unwrap();
-        let lean = app.synth_failures_only().unwrap();
+        let lean = app.synth_failures_only(None).unwrap();
         let kept: Vec<_> = full
             .evaluation()
             .results
