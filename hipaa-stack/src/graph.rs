@@ -7,7 +7,7 @@
 //! stack order, the waves of stacks that can deploy at the same time, and the errors for
 //! cycles and dangling references.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use petgraph::algo::{tarjan_scc, toposort};
@@ -262,7 +262,8 @@ fn dangling(stack: &str, template: &Template, r: &crate::cfn::Resource, target: 
 
 pub(crate) fn resource_graph(stacks: &[(&str, &Template)]) -> Result<ResourcesAndEdges> {
     let mut nodes: Vec<ResourceNode> = Vec::new();
-    let mut index: HashMap<(usize, &str), usize> = HashMap::new();
+    // Looked up for every reference of the app: hashed with foldhash, not SipHash.
+    let mut index: foldhash::HashMap<(usize, &str), usize> = foldhash::HashMap::default();
     for (s, (_, template)) in stacks.iter().enumerate() {
         for r in template.resources() {
             index.insert((s, r.logical_id()), nodes.len());
@@ -277,8 +278,8 @@ pub(crate) fn resource_graph(stacks: &[(&str, &Template)]) -> Result<ResourcesAn
 
     // Exports: name -> the resource the exported output reads; outputs: (stack, name) -> the
     // same, for the parameters that carry values across regions.
-    let mut exports: HashMap<String, usize> = HashMap::new();
-    let mut outputs: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut exports: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
+    let mut outputs: foldhash::HashMap<(&str, &str), usize> = foldhash::HashMap::default();
     for (s, (name, template)) in stacks.iter().enumerate() {
         for output in template.outputs() {
             let value = serde_json::to_value(&output.value).unwrap_or(Value::Null);
@@ -305,18 +306,29 @@ pub(crate) fn resource_graph(stacks: &[(&str, &Template)]) -> Result<ResourcesAn
         }
     }
 
+    // What each resource names, read on every core, stack by stack.
+    let named: Vec<Vec<Vec<Mention<'_>>>> =
+        crate::parallel::parallel_map(0..stacks.len(), crate::parallel::workers(), |s| {
+            stacks[s]
+                .1
+                .resources()
+                .iter()
+                .map(|r| {
+                    let mut found = Vec::new();
+                    mentions(r.properties(), &mut found);
+                    found
+                })
+                .collect()
+        });
     let mut edges: BTreeSet<(usize, usize)> = BTreeSet::new();
-    let mut found = Vec::new();
-    for (s, (name, template)) in stacks.iter().enumerate() {
-        for r in template.resources() {
+    for ((s, (name, template)), named) in stacks.iter().enumerate().zip(named) {
+        for (r, found) in template.resources().iter().zip(named) {
             let user = index[&(s, r.logical_id())];
-            found.clear();
-            mentions(r.properties(), &mut found);
             let waits = r
                 .depends_on_ids()
                 .iter()
                 .map(|d| Mention::Local(d.as_str()));
-            for m in found.drain(..).chain(waits) {
+            for m in found.into_iter().chain(waits) {
                 let used = match m {
                     Mention::Local(id) => match index.get(&(s, id)) {
                         Some(&used) => used,

@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 
 /// The layers, bottom first. A module may use the modules of lower layers only.
 const LAYERS: &[&[&str]] = &[
-    // The typed CloudFormation model with JSON-pointer access, and content hashes.
-    &["cfn", "digest"],
+    // The typed CloudFormation model with JSON-pointer access, content hashes, and work
+    // shared between the cores.
+    &["cfn", "digest", "parallel"],
     // Checked literals.
     &["literal"],
     // The error of building, synthesizing and checking an app.

@@ -20,6 +20,7 @@ mod layers;
 pub mod literal;
 mod logging;
 mod outdir;
+mod parallel;
 pub mod synth;
 #[cfg(test)]
 mod testing;

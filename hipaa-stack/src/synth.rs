@@ -17,6 +17,7 @@ use crate::cfn::{Output, Parameter, Template};
 use crate::constructs::{REPLICA_NOT_REPLICATED, replica_reason};
 use crate::error::{Error, Result};
 use crate::graph::{AppGraph, Edge, StackNode, order_stacks, resource_graph};
+use crate::parallel::{parallel_each, parallel_map, workers};
 
 /// The name of the manifest file inside an assembly folder.
 pub const MANIFEST_FILE: &str = "manifest.json";
@@ -522,11 +523,6 @@ pub(crate) trait Check: Sync {
     fn finish(self) -> Self::Output;
 }
 
-/// How many threads synthesis renders, checks and serializes stacks on: one per core.
-fn workers() -> usize {
-    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-}
-
 /// How many stacks are checked and serialized between two points where the templates of
 /// the stacks done drop their JSON trees (which needs every reader of them gone): enough for
 /// the workers to stay busy, few enough that the trees go soon.
@@ -683,8 +679,20 @@ pub(crate) fn synthesize_on<C: Check>(
             written.push((order.order[at] as usize, json));
         }
         drop(in_order);
+        // The round's trees are dropped on every core.
+        let mut done: BTreeMap<usize, &Arc<str>> = BTreeMap::new();
+        for (s, json) in &written {
+            done.insert(*s, json);
+        }
+        let trees: Vec<(&mut Template, &Arc<str>)> = templates
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(s, template)| Some((template, *done.get(&s)?)))
+            .collect();
+        parallel_each(trees, workers, |(template, json)| {
+            template.keep_only_text(json);
+        });
         for (s, json) in written {
-            templates[s].keep_only_text(&json);
             texts[s] = Some(json);
         }
         // The round's time, shared between the phases as the workers spent it.
@@ -743,44 +751,6 @@ pub(crate) fn synthesize_on<C: Check>(
         timings,
         assets: Vec::new(),
     })
-}
-
-/// `work` on each of `items` on `workers` threads (the calling one among them), the results
-/// in the order of `items`, whichever thread did which.
-fn parallel_map<T: Send>(
-    items: std::ops::Range<usize>,
-    workers: usize,
-    work: impl Fn(usize) -> T + Sync,
-) -> Vec<T> {
-    let workers = workers.min(items.len());
-    if workers <= 1 {
-        return items.map(work).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(items.start);
-    let take = || {
-        let mut done = Vec::new();
-        loop {
-            let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            if at >= items.end {
-                return done;
-            }
-            done.push((at, work(at)));
-        }
-    };
-    let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..workers).map(|_| scope.spawn(take)).collect();
-        let mut done = take();
-        for helper in helpers {
-            match helper.join() {
-                Ok(more) => done.extend(more),
-                // A worker that panicked: its panic goes on in this thread.
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        done
-    });
-    done.sort_unstable_by_key(|(at, _)| *at);
-    done.into_iter().map(|(_, t)| t).collect()
 }
 
 /// Renders every construct of every stack, in declaration order, and the stacks' outputs,

@@ -178,17 +178,22 @@ fn every_reading(
 /// The conditions that the resources of an app test (`Fn::If`), by stack position: each
 /// stack decides its own, so the same name in two stacks is two conditions.
 fn conditions_of(stacks: &[(&str, &Template)]) -> Vec<(usize, String)> {
-    let mut found: Vec<(usize, String)> = Vec::new();
-    for (at, (_, template)) in stacks.iter().enumerate() {
-        for r in template.resources() {
+    // Each stack's on a core of its own, joined in stack order.
+    let each = crate::parallel::parallel_map(0..stacks.len(), crate::parallel::workers(), |at| {
+        let mut found: Vec<&str> = Vec::new();
+        for r in stacks[at].1.resources() {
             for name in branches::conditions(r.properties()) {
-                if !found.iter().any(|(s, n)| *s == at && n == name) {
-                    found.push((at, name.to_owned()));
+                if !found.contains(&name) {
+                    found.push(name);
                 }
             }
         }
-    }
-    found
+        found
+            .into_iter()
+            .map(|name| (at, name.to_owned()))
+            .collect::<Vec<_>>()
+    });
+    each.into_iter().flatten().collect()
 }
 
 /// One reading of an app that tests conditions: every stack that tests one, with each
