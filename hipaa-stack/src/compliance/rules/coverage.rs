@@ -693,7 +693,9 @@ fn credential_text(text: &str) -> Option<&'static str> {
 /// Every list of two items or more below `value` (a container's `Command`, a document's
 /// `runCommand`) as one command line, its items joined by spaces, with its pointer: a tool
 /// and its password flag are often items of their own (`["curl", "-u", "admin:hunter2"]`).
-/// An item whose text cannot be known is a variable (`${…}`), read at run time.
+/// An item whose text cannot be known is a variable (`${…}`), read at run time. A line
+/// without a `-` is not one: every flag `command_secret` knows begins with one (a test of
+/// `hipaa-stack-syntax` holds it), so such a line passes none.
 fn command_lines<'v>(
     value: &'v Value,
     trail: &mut Trail<'v>,
@@ -708,11 +710,17 @@ fn command_lines<'v>(
                 .iter()
                 .all(|v| v.as_str().is_some_and(|w| !w.contains('-')));
             if items.len() > 1 && !no_flag {
-                let words: Vec<String> = items
+                let words: Vec<std::borrow::Cow<'_, str>> = items
                     .iter()
-                    .map(|v| text(v).unwrap_or_else(|| "${…}".to_owned()))
+                    .map(|v| match v {
+                        Value::String(s) => std::borrow::Cow::Borrowed(s.as_str()),
+                        v => text(v).map_or(std::borrow::Cow::Borrowed("${…}"), Into::into),
+                    })
                     .collect();
-                found(trail, at, words.join(" "));
+                // A line without a `-` passes no flag either: not read as one.
+                if words.iter().any(|w| w.contains('-')) {
+                    found(trail, at, words.join(" "));
+                }
             }
             for (i, v) in items.iter().enumerate() {
                 let here = trail.push(at, Step::Index(i));
@@ -1510,18 +1518,29 @@ mod tests {
             longest = longest.max(trail.steps.len());
             lines.push((trail.pointer(at), line));
         });
-        // `["three", "four"]` has no dash: not a command line.
+        // `["three", "four"]` has no dash, nor has any other list: no command line.
+        assert!(lines.is_empty(), "{lines:?}");
+        assert_eq!(longest, 0, "no line was read");
+        let v = serde_json::json!({
+            "A": { "B": ["one", { "C": "two", "D": ["three", "-four"] }], "E": "five" },
+            "F": [[["six"]], { "Fn::Join": ["", ["sev", "-en"]] }],
+        });
+        let (mut lines, mut longest) = (Vec::new(), 0);
+        command_lines(&v, &mut Trail::new(""), 0, &mut |trail, at, line| {
+            longest = longest.max(trail.steps.len());
+            lines.push((trail.pointer(at), line));
+        });
+        // An item an intrinsic writes is read as its text; one that cannot be known is a
+        // variable, without a dash.
         assert_eq!(
             lines,
             [
-                ("/A/B".to_owned(), "one ${…}".to_owned()),
-                ("/F".to_owned(), "${…} seven".to_owned())
+                ("/A/B/1/D".to_owned(), "three -four".to_owned()),
+                ("/F".to_owned(), "${…} sev-en".to_owned()),
+                ("/F/1/Fn::Join/1".to_owned(), "sev -en".to_owned())
             ]
         );
-        assert_eq!(
-            longest, 3,
-            "a line is read where it is, two steps below the top"
-        );
+        assert_eq!(longest, 5, "a line is read where it is, below the top");
     }
 
     #[test]

@@ -689,7 +689,23 @@ fn denies_insecure_transport(statement: &Value, own: &Own<'_>) -> bool {
 }
 
 /// Whether a `Bucket` value names this bucket: its `Ref`, or its name in any spelling.
+/// A plain `Ref` of a resource (most policies' `Bucket`, read once for every bucket of the
+/// stack) names it exactly when it is the bucket's own: both readings of
+/// [`names_bucket_read`] come to that, and it is read without them.
 fn names_bucket(value: &Value, own: &Own<'_>) -> bool {
+    if let Value::Object(map) = value
+        && map.len() == 1
+        && let Some(Value::String(id)) = crate::cfn::pointer::get(map, "Ref")
+        && !id.starts_with("AWS::")
+    {
+        return id == own.id;
+    }
+    names_bucket_read(value, own)
+}
+
+/// [`names_bucket`], read the long way: the value mentions the bucket, or its text is the
+/// bucket's name.
+fn names_bucket_read(value: &Value, own: &Own<'_>) -> bool {
     super::compute::mentions(value, own.id)
         || text_about(value, own).is_some_and(|t| t == own.reference)
 }
@@ -704,7 +720,8 @@ fn s8(cx: &Cx<'_>) -> Outcome {
     // A policy whose bucket is known only at deploy (a dynamic reference, another resource's
     // attribute) may be this bucket's: it is read as if it named it.
     for (stack, policy, _) in cx.bucket_policies().filter(|(stack, p, unknown)| {
-        let bucket = &p.properties()["Bucket"];
+        static ABSENT: Value = Value::Null;
+        let bucket = crate::cfn::pointer::lookup(p.properties(), "/Bucket").unwrap_or(&ABSENT);
         *unknown
             || match stack {
                 None => names_bucket(bucket, &own),
@@ -1341,6 +1358,49 @@ mod tests {
     use serde_json::json;
 
     use super::has_import;
+
+    #[test]
+    fn a_bucket_is_named_by_a_policy_as_the_long_reading_finds_it() {
+        use super::{Own, names_bucket, names_bucket_read};
+        let owns = [
+            Own {
+                id: "Records",
+                reference: "clinic-records".to_owned(),
+                arn: "arn:aws:s3:::clinic-records".to_owned(),
+            },
+            // A bucket named by a pseudo parameter: a `Ref` of it names the bucket by text.
+            Own {
+                id: "Scratch",
+                reference: "${AWS::StackName}".to_owned(),
+                arn: "arn:aws:s3:::${AWS::StackName}".to_owned(),
+            },
+        ];
+        let values = [
+            json!({ "Ref": "Records" }),
+            json!({ "Ref": "Scratch" }),
+            json!({ "Ref": "Other" }),
+            json!({ "Ref": "AWS::StackName" }),
+            json!({ "Ref": "AWS::Region" }),
+            json!({ "Ref": 7 }),
+            json!({ "Ref": "Records", "Extra": 1 }),
+            json!({ "Fn::GetAtt": ["Records", "Arn"] }),
+            json!({ "Fn::Sub": "${Records}" }),
+            json!({ "Fn::Join": ["", [{ "Ref": "Records" }]] }),
+            json!("clinic-records"),
+            json!("other"),
+            json!({ "Fn::ImportValue": "data:Records:Ref" }),
+            json!(null),
+        ];
+        let mut named = 0;
+        for own in &owns {
+            for value in &values {
+                let read = names_bucket_read(value, own);
+                assert_eq!(names_bucket(value, own), read, "{} by {value}", own.id);
+                named += usize::from(read);
+            }
+        }
+        assert!(named >= 6, "{named}");
+    }
 
     #[test]
     fn imports_are_found_anywhere_in_a_value() {
