@@ -381,10 +381,15 @@ impl<'a> Cx<'a> {
 
     /// A proof of the property at `pointer` (below `Properties`) of this resource.
     pub(crate) fn proof(&self, pointer: &str) -> Option<Proof> {
-        self.prop(pointer).map(|_| Proof {
+        self.prop(pointer).map(|_| self.found(pointer))
+    }
+
+    /// The proof of the property at `pointer`, which [`Cx::prop`] has just found.
+    fn found(&self, pointer: &str) -> Proof {
+        Proof {
             logical_id: self.id().to_owned(),
-            path: format!("/Properties{pointer}"),
-        })
+            path: ["/Properties", pointer].concat(),
+        }
     }
 
     /// The property must equal `expected`; a boolean may be written as the string `true`
@@ -396,7 +401,7 @@ impl<'a> Cx<'a> {
             _ => v == expected,
         };
         match self.prop(pointer) {
-            Some(v) if same(v) => self.proof(pointer).ok_or_default(),
+            Some(v) if same(v) => Ok(self.found(pointer)),
             Some(v) => Err(format!(
                 "`{}` is {v}, not {expected}",
                 pointer_name(pointer)
@@ -418,7 +423,7 @@ impl<'a> Cx<'a> {
             Some(Value::Array(a)) if a.is_empty() => {
                 Err(format!("`{}` is empty", pointer_name(pointer)))
             }
-            Some(_) => self.proof(pointer).ok_or_default(),
+            Some(_) => Ok(self.found(pointer)),
         }
     }
 
