@@ -1,7 +1,9 @@
 //! The out folder of `synth`, `report` and `up`: files are written atomically (a temporary
-//! file in the same folder, then a rename), a symbolic link in the folder is never followed
-//! (the write is refused), and `synth` removes the templates an earlier synth wrote there
-//! that are no longer part of the app — only files the previous manifest lists.
+//! file in the same folder, on the disk, then a rename; `synth` writes its templates'
+//! temporary files while the app is still being checked, and renames them once it holds),
+//! a symbolic link in the folder is never followed (the write is refused), and `synth`
+//! removes the templates an earlier synth wrote there that are no longer part of the app —
+//! only files the previous manifest lists.
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};

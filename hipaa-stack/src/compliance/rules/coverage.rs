@@ -1460,6 +1460,30 @@ mod tests {
     }
 
     #[test]
+    fn a_key_is_held_where_an_object_below_has_it_and_nowhere_else() {
+        let v = serde_json::json!({
+            "A": [{ "B": 1 }, [{ "Fn::Transform": { "Name": "AWS::Include" } }]],
+            "C": "Fn::Transform",
+        });
+        assert!(holds_key(&v, "Fn::Transform"));
+        assert!(holds_key(&v, "B") && holds_key(&v, "Name") && holds_key(&v, "A"));
+        // A string, an array index or a value is not a key.
+        for absent in ["Fn::Include", "AWS::Include", "0", "1", "b", ""] {
+            assert!(!holds_key(&v, absent), "{absent}");
+        }
+        assert!(!holds_key(
+            &serde_json::json!("Fn::Transform"),
+            "Fn::Transform"
+        ));
+        assert!(!holds_key(&serde_json::json!({}), ""));
+        assert_eq!(
+            transform_at(&v, "/Properties").as_deref(),
+            Some("/Properties/A/1/0")
+        );
+        assert_eq!(transform_at(&v["A"][0], "/Properties"), None);
+    }
+
+    #[test]
     fn a_place_is_written_as_the_json_pointer_that_serde_json_reads() {
         let v = serde_json::json!({ "a/b": { "Environment": [ { "c~d": "x" } ] } });
         let mut seen = Vec::new();

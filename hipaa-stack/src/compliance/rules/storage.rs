@@ -1383,6 +1383,8 @@ mod tests {
             json!({ "Ref": "AWS::Region" }),
             json!({ "Ref": 7 }),
             json!({ "Ref": "Records", "Extra": 1 }),
+            // Not a plain `Ref`: another key of the object names the bucket.
+            json!({ "Ref": "Other", "Fn::GetAtt": ["Records", "Arn"] }),
             json!({ "Fn::GetAtt": ["Records", "Arn"] }),
             json!({ "Fn::Sub": "${Records}" }),
             json!({ "Fn::Join": ["", [{ "Ref": "Records" }]] }),
