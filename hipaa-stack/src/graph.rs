@@ -626,5 +626,14 @@ mod tests {
             ),
             "{err}"
         );
+        // The policy's length as compact JSON.
+        let compact = serde_json::to_string(&t.resources()[0].properties()["PolicyDocument"])
+            .unwrap()
+            .len();
+        assert!(compact > 20_480, "{compact}");
+        assert!(
+            err.contains(&format!("has {compact} bytes in the bucket policy")),
+            "{err}"
+        );
     }
 }

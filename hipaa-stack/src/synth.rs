@@ -1058,21 +1058,39 @@ pub(crate) fn check_limits(stack: &str, template: &Template, json: &str) -> Resu
     )?;
     for r in template.resources() {
         if r.type_name() == "AWS::S3::BucketPolicy" {
-            let bytes = serde_json::to_string(&r.properties()["PolicyDocument"])
-                .map_or(0, |text| text.len());
-            limit(
-                format!(
-                    "bytes in the bucket policy `{}` of `{}`",
-                    r.logical_id(),
-                    r.construct_path().unwrap_or_default()
-                ),
-                bytes,
-                MAX_BUCKET_POLICY_BYTES,
-                "grant access through fewer, broader statements (one per role, not per object)",
-            )?;
+            // Its length as compact JSON, counted as it is written, never held.
+            let mut bytes = ByteCount(0);
+            let bytes = serde_json::to_writer(&mut bytes, &r.properties()["PolicyDocument"])
+                .map_or(0, |()| bytes.0);
+            if bytes > MAX_BUCKET_POLICY_BYTES {
+                limit(
+                    format!(
+                        "bytes in the bucket policy `{}` of `{}`",
+                        r.logical_id(),
+                        r.construct_path().unwrap_or_default()
+                    ),
+                    bytes,
+                    MAX_BUCKET_POLICY_BYTES,
+                    "grant access through fewer, broader statements (one per role, not per object)",
+                )?;
+            }
         }
     }
     Ok(())
+}
+
+/// A writer that only counts the bytes written to it.
+struct ByteCount(usize);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len();
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Reads a manifest written by [`Assembly::write`], for tools that work on the folder.

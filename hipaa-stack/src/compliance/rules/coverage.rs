@@ -695,48 +695,51 @@ fn credential_text(text: &str) -> Option<&'static str> {
 /// and its password flag are often items of their own (`["curl", "-u", "admin:hunter2"]`).
 /// An item whose text cannot be known is a variable (`${…}`), read at run time. A line
 /// without a `-` is not one: every flag `command_secret` knows begins with one (a test of
-/// `hipaa-stack-syntax` holds it), so such a line passes none.
+/// `hipaa-stack-syntax` holds it), so such a line passes none. P1 reads the lines in the
+/// same walk as the strings ([`walk`] with [`command_line`]); this reads them alone.
+#[cfg(test)]
 fn command_lines<'v>(
     value: &'v Value,
     trail: &mut Trail<'v>,
     at: usize,
     found: &mut impl FnMut(&Trail<'v>, usize, String),
 ) {
-    match value {
-        Value::Array(items) => {
-            // A list of plain words none of which holds a `-` passes no flag (see
-            // `command_secret`): most lists (actions, ARNs, names) are read no further.
-            let no_flag = items
-                .iter()
-                .all(|v| v.as_str().is_some_and(|w| !w.contains('-')));
-            if items.len() > 1 && !no_flag {
-                let words: Vec<std::borrow::Cow<'_, str>> = items
-                    .iter()
-                    .map(|v| match v {
-                        Value::String(s) => std::borrow::Cow::Borrowed(s.as_str()),
-                        v => text(v).map_or(std::borrow::Cow::Borrowed("${…}"), Into::into),
-                    })
-                    .collect();
-                // A line without a `-` passes no flag either: not read as one.
-                if words.iter().any(|w| w.contains('-')) {
-                    found(trail, at, words.join(" "));
-                }
+    walk(
+        value,
+        trail,
+        at,
+        "",
+        &mut |_, _, _, _| {},
+        &mut |trail, at, items| {
+            if let Some(line) = command_line(items) {
+                found(trail, at, line);
             }
-            for (i, v) in items.iter().enumerate() {
-                let here = trail.push(at, Step::Index(i));
-                command_lines(v, trail, here, found);
-                trail.back_to(here);
-            }
-        }
-        Value::Object(map) => {
-            for (k, v) in map {
-                let here = trail.push(at, Step::Key(k));
-                command_lines(v, trail, here, found);
-                trail.back_to(here);
-            }
-        }
-        _ => {}
+        },
+    );
+}
+
+/// The list `items` read as a command line (see [`command_lines`]), if it is one.
+fn command_line(items: &[Value]) -> Option<String> {
+    // A list of plain words none of which holds a `-` passes no flag (see
+    // `command_secret`): most lists (actions, ARNs, names) are read no further.
+    let no_flag = items
+        .iter()
+        .all(|v| v.as_str().is_some_and(|w| !w.contains('-')));
+    if items.len() < 2 || no_flag {
+        return None;
     }
+    let words: Vec<std::borrow::Cow<'_, str>> = items
+        .iter()
+        .map(|v| match v {
+            Value::String(s) => std::borrow::Cow::Borrowed(s.as_str()),
+            v => text(v).map_or(std::borrow::Cow::Borrowed("${…}"), Into::into),
+        })
+        .collect();
+    // A line without a `-` passes no flag either: not read as one.
+    words
+        .iter()
+        .any(|w| w.contains('-'))
+        .then(|| words.join(" "))
 }
 
 /// The places a walk below a resource's properties (or its metadata) has passed, each as
@@ -917,8 +920,11 @@ fn equals_assignment(text: &str) -> bool {
 }
 
 /// Every value below `value` that is the value of a named property (not an intrinsic's
-/// argument), with its pointer and name.
-fn named_values(value: &Value) -> (Trail<'_>, Vec<(usize, &str, &Value)>) {
+/// argument) and that `keep` keeps, with its pointer and name.
+fn named_values<'v>(
+    value: &'v Value,
+    keep: impl Fn(&str, &Value) -> bool,
+) -> (Trail<'v>, Vec<(usize, &'v str, &'v Value)>) {
     let mut trail = Trail::new("");
     let mut out = Vec::new();
     let mut pending = vec![(value, 0)];
@@ -927,7 +933,7 @@ fn named_values(value: &Value) -> (Trail<'_>, Vec<(usize, &str, &Value)>) {
             Value::Object(map) => {
                 for (k, child) in map {
                     let here = trail.push(at, Step::Key(k));
-                    if !(k == "Ref" || k.starts_with("Fn::")) {
+                    if !(k == "Ref" || k.starts_with("Fn::")) && keep(k, child) {
                         out.push((here, k.as_str(), child));
                     }
                     pending.push((child, here));
@@ -1132,19 +1138,35 @@ fn strings_below<'v>(
     name: &str,
     found: &mut impl FnMut(&Trail<'v>, usize, &str, &str),
 ) {
+    walk(value, trail, at, name, found, &mut |_, _, _| {});
+}
+
+/// One depth-first walk below `value`, in the order of its properties and items: `strings`
+/// is told of every string (where it is, and the name of the property that holds it) and
+/// `lists` of every list, before its items. The trail holds the path to where the walk is:
+/// a place is valid while the walk is told of it.
+fn walk<'v>(
+    value: &'v Value,
+    trail: &mut Trail<'v>,
+    at: usize,
+    name: &str,
+    strings: &mut impl FnMut(&Trail<'v>, usize, &str, &str),
+    lists: &mut impl FnMut(&Trail<'v>, usize, &'v [Value]),
+) {
     match value {
-        Value::String(s) => found(trail, at, name, s),
+        Value::String(s) => strings(trail, at, name, s),
         Value::Array(items) => {
+            lists(trail, at, items);
             for (i, v) in items.iter().enumerate() {
                 let here = trail.push(at, Step::Index(i));
-                strings_below(v, trail, here, name, found);
+                walk(v, trail, here, name, strings, lists);
                 trail.back_to(here);
             }
         }
         Value::Object(map) => {
             for (k, v) in map {
                 let here = trail.push(at, Step::Key(k));
-                strings_below(v, trail, here, k, found);
+                walk(v, trail, here, k, strings, lists);
                 trail.back_to(here);
             }
         }
@@ -1274,9 +1296,12 @@ fn p1(cx: &Cx<'_>) -> Outcome {
         }
     }
     // Every string property: a property named like a secret with a written value, or text
-    // that is a credential wherever it is.
+    // that is a credential wherever it is; and, in the same walk, every command line
+    // written as a list of words (a password flag in an item of its own), whose findings
+    // come after the metadata's.
     let mut trail = Trail::new("");
-    strings_below(
+    let mut lines: Vec<String> = Vec::new();
+    walk(
         cx.resource.properties(),
         &mut trail,
         0,
@@ -1314,6 +1339,16 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             ));
             }
         },
+        &mut |trail, at, items| {
+            if let Some(line) = command_line(items)
+                && let Some(tool) = hipaa_stack_syntax::command_secret(&line)
+            {
+                lines.push(format!(
+                    "`{}` passes a password to `{tool}` as a flag, in plain text",
+                    trail.pointer(at).trim_start_matches('/')
+                ));
+            }
+        },
     );
     // The resource's metadata (waiver reasons, text a program writes at run time) is in the
     // template as much as its properties, and as readable (GetTemplate).
@@ -1331,31 +1366,18 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             }
         });
     }
-    // A command line written as a list of words: a password flag in an item of its own.
-    let mut trail = Trail::new("");
-    command_lines(
-        cx.resource.properties(),
-        &mut trail,
-        0,
-        &mut |trail, at, line| {
-            if let Some(tool) = hipaa_stack_syntax::command_secret(&line) {
-                problems.push(format!(
-                    "`{}` passes a password to `{tool}` as a flag, in plain text",
-                    trail.pointer(at).trim_start_matches('/')
-                ));
-            }
-        },
-    );
+    problems.append(&mut lines);
     // A property named like a secret whose value an intrinsic builds from written text
     // (`{"Fn::Sub": "hunter2${AWS::Region}"}`, `Fn::Join`, `Fn::Select`, …): the text is in
     // the template as much as a plain string.
-    let (trail, named) = named_values(cx.resource.properties());
-    for (at, name, value) in named {
-        let intrinsic = value
+    let intrinsic = |_: &str, value: &Value| {
+        value
             .as_object()
-            .is_some_and(|m| m.len() == 1 && m.keys().all(|k| k.starts_with("Fn::")));
-        if intrinsic
-            && secret_property(name)
+            .is_some_and(|m| m.len() == 1 && m.keys().all(|k| k.starts_with("Fn::")))
+    };
+    let (trail, named) = named_values(cx.resource.properties(), intrinsic);
+    for (at, name, value) in named {
+        if secret_property(name)
             && !(t == "AWS::SecretsManager::Secret" && name == "SecretString")
             && writes_text(value)
         {
@@ -1861,7 +1883,7 @@ mod tests {
         );
         // Named values are those of properties, not of intrinsics' arguments.
         let v = serde_json::json!({"A": {"Fn::Sub": "x"}, "B": [{"C~/": 1}]});
-        let (trail, named) = named_values(&v);
+        let (trail, named) = named_values(&v, |_, _| true);
         let mut names: Vec<(String, String)> = named
             .into_iter()
             .map(|(at, n, _)| (trail.pointer(at), n.to_owned()))
@@ -1875,6 +1897,13 @@ mod tests {
                 ("/B/0/C~0~1".to_owned(), "C~/".to_owned())
             ]
         );
+        // Only the values kept.
+        let (trail, named) = named_values(&v, |name, value| name != "A" && value.is_number());
+        let named: Vec<(String, &str)> = named
+            .into_iter()
+            .map(|(at, n, _)| (trail.pointer(at), n))
+            .collect();
+        assert_eq!(named, [("/B/0/C~0~1".to_owned(), "C~/")]);
         // A transform anywhere, with the pointer of the object that holds it.
         assert_eq!(
             transform_at(
