@@ -418,12 +418,13 @@ fn template_file_of(dir: &Path, stack: &str) -> Result<String> {
 /// thread of its own that writes it beside its file and waits for the disk, so that the
 /// writes overlap the checks of the stacks after it. [`Assembly::write_staged`] then only
 /// renames them into place. Dropped unused (the app failed its rules or a limit), the stage
-/// removes what it wrote, and the folder if it made it: a synth that fails writes nothing.
+/// removes what it wrote, and the folders it made: a synth that fails writes nothing.
 #[derive(Debug)]
 pub(crate) struct Stage {
     dir: PathBuf,
-    /// Whether the folder was made for this stage.
-    made: bool,
+    /// The folders made for this stage: the out folder and those of its parents that were
+    /// missing, deepest first.
+    made: Vec<PathBuf>,
     sender: Option<std::sync::mpsc::Sender<(String, Arc<str>)>>,
     writer: Option<std::thread::JoinHandle<Staging>>,
 }
@@ -435,7 +436,13 @@ impl Stage {
     /// A stage in `dir`, made if needed; none if the folder cannot be made or the thread
     /// started (then [`Assembly::write`] writes every template, and reports the error).
     pub(crate) fn new(dir: &Path) -> Option<Stage> {
-        let made = fs::symlink_metadata(dir).is_err();
+        let made: Vec<PathBuf> = dir
+            .ancestors()
+            .take_while(|folder| {
+                !folder.as_os_str().is_empty() && fs::symlink_metadata(folder).is_err()
+            })
+            .map(Path::to_path_buf)
+            .collect();
         crate::outdir::create(dir).ok()?;
         let (sender, receiver) = std::sync::mpsc::channel::<(String, Arc<str>)>();
         let folder = dir.to_owned();
@@ -453,9 +460,7 @@ impl Stage {
                     .collect()
             });
         let Ok(writer) = writer else {
-            if made {
-                let _ = fs::remove_dir(dir);
-            }
+            remove_empty(&made);
             return None;
         };
         Some(Stage {
@@ -492,9 +497,16 @@ impl Drop for Stage {
         if let Some(writer) = self.writer.take() {
             let _ = writer.join();
         }
-        if self.made {
-            // Only an empty folder is removed.
-            let _ = fs::remove_dir(&self.dir);
+        remove_empty(&self.made);
+    }
+}
+
+/// Removes each of `folders`, deepest first, that is empty; a folder that holds anything
+/// stays, and so do the folders above it.
+fn remove_empty(folders: &[PathBuf]) {
+    for folder in folders {
+        if fs::remove_dir(folder).is_err() {
+            return;
         }
     }
 }
@@ -1012,11 +1024,12 @@ fn add_cross_region(arena: &Arena, cross: &[CrossStack], templates: &mut [Templa
 }
 
 pub(crate) fn check_limits(stack: &str, template: &Template, json: &str) -> Result<()> {
-    let limit = |what: String, actual: usize, limit: usize, fix: &'static str| {
+    // What is over the limit is written out only when it is.
+    let limit = |what: &dyn Fn() -> String, actual: usize, limit: usize, fix: &'static str| {
         if actual > limit {
             Err(Error::Limit {
                 stack: stack.to_owned(),
-                what,
+                what: what(),
                 actual,
                 limit,
                 fix,
@@ -1026,32 +1039,32 @@ pub(crate) fn check_limits(stack: &str, template: &Template, json: &str) -> Resu
         }
     };
     limit(
-        "resources".to_owned(),
+        &|| "resources".to_owned(),
         template.resources.len(),
         MAX_RESOURCES,
         "move some constructs into another stack",
     )?;
     // The deploy engine adds one output of its own: the template's hash.
     limit(
-        "outputs (exports included)".to_owned(),
+        &|| "outputs (exports included)".to_owned(),
         template.outputs.len(),
         MAX_OUTPUTS - 1,
         "declare fewer outputs, or move the constructs that other stacks use into fewer stacks",
     )?;
     limit(
-        "parameters (values of stacks in other regions)".to_owned(),
+        &|| "parameters (values of stacks in other regions)".to_owned(),
         template.parameters.len(),
         MAX_PARAMETERS,
         "use fewer values of stacks in other regions, or move their users into fewer stacks",
     )?;
     limit(
-        "dynamic references".to_owned(),
+        &|| "dynamic references".to_owned(),
         json.matches("{{resolve:").count(),
         MAX_DYNAMIC_REFERENCES,
         "move some of the constructs that read secrets or parameters into another stack",
     )?;
     limit(
-        "bytes of template".to_owned(),
+        &|| "bytes of template".to_owned(),
         json.len(),
         MAX_TEMPLATE_BYTES,
         "split the stack into several stacks",
@@ -1062,18 +1075,18 @@ pub(crate) fn check_limits(stack: &str, template: &Template, json: &str) -> Resu
             let mut bytes = ByteCount(0);
             let bytes = serde_json::to_writer(&mut bytes, &r.properties()["PolicyDocument"])
                 .map_or(0, |()| bytes.0);
-            if bytes > MAX_BUCKET_POLICY_BYTES {
-                limit(
+            limit(
+                &|| {
                     format!(
                         "bytes in the bucket policy `{}` of `{}`",
                         r.logical_id(),
                         r.construct_path().unwrap_or_default()
-                    ),
-                    bytes,
-                    MAX_BUCKET_POLICY_BYTES,
-                    "grant access through fewer, broader statements (one per role, not per object)",
-                )?;
-            }
+                    )
+                },
+                bytes,
+                MAX_BUCKET_POLICY_BYTES,
+                "grant access through fewer, broader statements (one per role, not per object)",
+            )?;
         }
     }
     Ok(())

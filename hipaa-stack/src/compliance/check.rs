@@ -453,12 +453,24 @@ mod tests {
         let failing = many_stacks();
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
-        let stage = Stage::new(&out);
-        assert!(out.is_dir());
-        let err = failing.synth_failures_only(stage.as_ref()).unwrap_err();
-        assert!(matches!(err, crate::Error::Noncompliant { .. }), "{err}");
+        let deep = dir.path().join("a").join("b").join("out");
+        for folder in [&out, &deep] {
+            let stage = Stage::new(folder);
+            assert!(folder.is_dir());
+            let err = failing.synth_failures_only(stage.as_ref()).unwrap_err();
+            assert!(matches!(err, crate::Error::Noncompliant { .. }), "{err}");
+            drop(stage);
+            assert!(!folder.exists(), "the folder it made is removed");
+        }
+        assert!(!dir.path().join("a").exists(), "and the parents it made");
+        // A parent that holds something else stays.
+        std::fs::create_dir(dir.path().join("a")).unwrap();
+        std::fs::write(dir.path().join("a").join("keep"), "").unwrap();
+        let stage = Stage::new(&deep);
+        failing.synth_failures_only(stage.as_ref()).unwrap_err();
         drop(stage);
-        assert!(!out.exists(), "the folder it made is removed");
+        assert!(!dir.path().join("a").join("b").exists());
+        assert!(dir.path().join("a").join("keep").exists());
         // A folder that was there stays, with only what it held.
         std::fs::create_dir(&out).unwrap();
         std::fs::write(out.join("notes.txt"), "mine").unwrap();
