@@ -125,7 +125,7 @@ impl SynthesizedStack {
 
     /// The file name of the template inside the assembly folder.
     pub fn template_file(&self) -> String {
-        format!("{}.template.json", self.name)
+        template_file_for(&self.name)
     }
 
     /// The wave: 0 for stacks that depend on no other stack, else one more than the
@@ -358,7 +358,7 @@ impl<E> Assembly<E> {
         let files = self
             .stacks
             .iter()
-            .map(|stack| template_file_name(dir, stack))
+            .map(|stack| template_file_name(dir, &stack.name))
             .collect::<Result<Vec<String>>>()?;
         // On every core (each write waits for its file to reach the disk); the first stack
         // in deploy order whose file fails is the error. A template already staged is only
@@ -386,20 +386,15 @@ impl<E> Assembly<E> {
     }
 }
 
-/// The file name of the template of `stack` inside `dir`: refused unless the stack name is
-/// a valid stack name and the file name is one plain path component, so that no name can
-/// write outside the assembly folder.
-fn template_file_name(dir: &Path, stack: &SynthesizedStack) -> Result<String> {
-    template_file_of(dir, &stack.name)
-}
-
-/// [`template_file_name`] of the stack named `stack`.
-fn template_file_of(dir: &Path, stack: &str) -> Result<String> {
+/// The file name of the template of the stack named `stack` inside `dir`: refused unless
+/// the stack name is a valid stack name and the file name is one plain path component, so
+/// that no name can write outside the assembly folder.
+fn template_file_name(dir: &Path, stack: &str) -> Result<String> {
     hipaa_stack_syntax::check_stack_name(stack).map_err(|violation| Error::InvalidName {
         place: format!("the template of stack `{stack}`"),
         violation,
     })?;
-    let file = format!("{stack}.template.json");
+    let file = template_file_for(stack);
     if crate::outdir::is_plain_file_name(&file) {
         Ok(file)
     } else {
@@ -411,6 +406,12 @@ fn template_file_of(dir: &Path, stack: &str) -> Result<String> {
             ),
         })
     }
+}
+
+/// The file name of the template of the stack named `stack`, unchecked (see
+/// [`template_file_name`]).
+fn template_file_for(stack: &str) -> String {
+    format!("{stack}.template.json")
 }
 
 /// The templates of a `synth` into a folder, written while the rest of the app is still
@@ -474,7 +475,7 @@ impl Stage {
     /// Hands the text of stack `stack` to the writer; a name that makes no plain file name
     /// is left to [`Assembly::write`], which refuses it.
     fn send(&self, stack: &str, json: &Arc<str>) {
-        if let (Ok(file), Some(sender)) = (template_file_of(&self.dir, stack), &self.sender) {
+        if let (Ok(file), Some(sender)) = (template_file_name(&self.dir, stack), &self.sender) {
             // A writer gone: the file is written by `Assembly::write`.
             let _ = sender.send((file, Arc::clone(json)));
         }
