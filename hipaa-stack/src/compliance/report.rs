@@ -2205,31 +2205,10 @@ mod tests {
             let assembly = app.check_for_report(Evidence::Grouped).unwrap();
             for stack in assembly.stacks() {
                 for r in stack.template().resources() {
-                    let written = serde_json::to_value(r).unwrap();
-                    let mut all = Vec::new();
-                    pointers(&written, String::new(), &mut all);
-                    all.extend(
-                        [
-                            "/Nothing",
-                            "/Type/0",
-                            "/DependsOn",
-                            "/Properties/Nothing",
-                            "",
-                        ]
-                        .map(str::to_owned),
+                    read += read_as_written(
+                        r,
+                        &["/Nothing", "/Type/0", "/DependsOn", "/Properties/Nothing"],
                     );
-                    for p in all {
-                        assert_eq!(
-                            r.value_at(&p),
-                            crate::cfn::pointer::lookup(&written, &p)
-                                .cloned()
-                                .filter(|_| !p.is_empty()),
-                            "{}/{} at {p:?}",
-                            stack.name(),
-                            r.logical_id()
-                        );
-                        read += 1;
-                    }
                 }
             }
         }
@@ -2254,27 +2233,38 @@ mod tests {
             .depends_on("Key")
             .keep(crate::cfn::Keep::Retain);
         for r in [bare, with_metadata, waiting] {
-            let written = serde_json::to_value(&r).unwrap();
-            let mut all = Vec::new();
-            pointers(&written, String::new(), &mut all);
-            all.extend(
-                [
+            read_as_written(
+                &r,
+                &[
                     "/Metadata",
                     "/DependsOn",
                     "/DeletionPolicy",
                     "/UpdateReplacePolicy",
                     "/Metadata/Note/a/0",
-                ]
-                .map(str::to_owned),
+                ],
             );
-            for p in all.into_iter().filter(|p| !p.is_empty()) {
-                assert_eq!(
-                    r.value_at(&p),
-                    crate::cfn::pointer::lookup(&written, &p).cloned(),
-                    "{written} at {p:?}"
-                );
-            }
         }
+    }
+
+    /// Checks that `r` is read at every pointer of its written JSON, and at `absent` too, as
+    /// the JSON reads (the empty pointer, the whole resource, is no value of it): how many
+    /// pointers were read.
+    fn read_as_written(r: &crate::cfn::Resource, absent: &[&str]) -> usize {
+        let written = serde_json::to_value(r).unwrap();
+        let mut all = Vec::new();
+        pointers(&written, String::new(), &mut all);
+        all.extend(absent.iter().map(|p| (*p).to_owned()));
+        for p in &all {
+            assert_eq!(
+                r.value_at(p),
+                crate::cfn::pointer::lookup(&written, p)
+                    .cloned()
+                    .filter(|_| !p.is_empty()),
+                "{} at {p:?} of {written}",
+                r.logical_id()
+            );
+        }
+        all.len()
     }
 
     /// One checked resource `id` whose rule R holds with a proof at `/Properties/X`.
