@@ -99,6 +99,10 @@ enum Command {
         /// Print the time of each phase and the peak memory on standard error.
         #[arg(long)]
         timings: bool,
+        /// Hold the JSON of only the stacks being checked, not of every stack: about half
+        /// the peak memory of a large app, for more time. The templates are the same.
+        #[arg(long)]
+        low_memory: bool,
     },
     /// Run every HIPAA rule on every resource and print what fails; exit 5 on any
     /// unwaived finding. For CI.
@@ -384,7 +388,18 @@ where
     }
     let built = start.elapsed();
     match cli.command {
-        Command::Synth { out, timings } => synth(&app, &out, timings.then_some(built)),
+        Command::Synth {
+            out,
+            timings,
+            low_memory,
+        } => {
+            let memory = if low_memory {
+                crate::synth::Memory::Low
+            } else {
+                crate::synth::Memory::Fast
+            };
+            synth(&app, &out, timings.then_some(built), memory)
+        }
         Command::Graph { resources, format } => graph(&app, resources, format),
         Command::Check { format } => check(&app, format),
         Command::Report {
@@ -1223,15 +1238,21 @@ fn synth_with_assets(app: &App) -> crate::Result<crate::Assembly> {
     Ok(app.synth()?.with_assets(assets))
 }
 
-fn synth(app: &App, out: &std::path::Path, built: Option<std::time::Duration>) -> ExitCode {
+fn synth(
+    app: &App,
+    out: &std::path::Path,
+    built: Option<std::time::Duration>,
+    memory: crate::synth::Memory,
+) -> ExitCode {
     // Only the failures: nothing here reads what holds. The templates are written (beside
     // their files) while the stacks after them are checked, and put in place once the app
     // holds.
     let stage = crate::synth::Stage::new(out);
-    let assembly = match app
-        .build_assets()
-        .and_then(|assets| Ok(app.synth_failures_only(stage.as_ref())?.with_assets(assets)))
-    {
+    let assembly = match app.build_assets().and_then(|assets| {
+        Ok(app
+            .synth_failures_only(stage.as_ref(), memory)?
+            .with_assets(assets))
+    }) {
         Ok(assembly) => assembly,
         Err(err) => {
             err!("error: {err}");

@@ -16,6 +16,7 @@ use petgraph::visit::EdgeRef;
 use serde_json::Value;
 
 use crate::cfn::Template;
+use crate::cfn::scan::Scanned;
 use crate::error::{Error, Result};
 
 /// Why one stack depends on another: a construct of the consumer uses one of the producer.
@@ -164,49 +165,63 @@ pub struct AppGraph {
     pub resource_edges: Vec<(usize, usize)>,
 }
 
-/// A mention of another resource inside a template value.
-enum Mention<'a> {
-    Local(&'a str),
-    Import(&'a str),
+/// A mention of another resource inside a template value: by logical id, or by the name
+/// of an export of another stack.
+#[derive(Debug, PartialEq)]
+enum Mention<S> {
+    Local(S),
+    Import(S),
+}
+
+/// What each resource of a template names (in the order of its resources): read as the
+/// stack is rendered, while its tree is held, so that [`resource_graph`] reads no property.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct Named(Vec<Vec<Mention<Box<str>>>>);
+
+impl Named {
+    /// What each resource of `template` names through `Ref`, `Fn::GetAtt`, `Fn::Sub` or
+    /// `Fn::ImportValue`: read from what `scans` read of it (by position among the
+    /// resources), or from its properties where no scan did.
+    pub(crate) fn of(template: &Template, scans: &[Option<Scanned>]) -> Self {
+        let mut found = Vec::new();
+        Named(
+            template
+                .resources()
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    match scans.get(i).and_then(Option::as_ref) {
+                        // The intrinsics in the order the walk of the tree meets them.
+                        Some(scanned) => {
+                            for (only, argument) in &scanned.intrinsics {
+                                match only {
+                                    Some(key) => only_key_mentions(key, argument, &mut found),
+                                    None => mentions(argument, &mut found),
+                                }
+                            }
+                        }
+                        None => mentions(r.properties(), &mut found),
+                    }
+                    found
+                        .drain(..)
+                        .map(|m| match m {
+                            Mention::Local(id) => Mention::Local(Box::from(id)),
+                            Mention::Import(name) => Mention::Import(Box::from(name)),
+                        })
+                        .collect()
+                })
+                .collect(),
+        )
+    }
 }
 
 /// Every resource a value mentions through `Ref`, `Fn::GetAtt`, `Fn::Sub` or
 /// `Fn::ImportValue` (pseudo parameters excluded).
-fn mentions<'a>(value: &'a Value, out: &mut Vec<Mention<'a>>) {
+fn mentions<'a>(value: &'a Value, out: &mut Vec<Mention<&'a str>>) {
     match value {
         Value::Object(map) if map.len() == 1 => {
-            let Some((key, inner)) = map.iter().next() else {
-                return;
-            };
-            match (key.as_str(), inner) {
-                ("Ref", Value::String(id)) => {
-                    if !id.starts_with("AWS::") {
-                        out.push(Mention::Local(id));
-                    }
-                }
-                ("Fn::GetAtt", Value::Array(args)) => {
-                    if let Some(Value::String(id)) = args.first() {
-                        out.push(Mention::Local(id));
-                    }
-                }
-                ("Fn::GetAtt", Value::String(dotted)) => {
-                    out.push(Mention::Local(dotted.split('.').next().unwrap_or(dotted)));
-                }
-                ("Fn::ImportValue", Value::String(name)) => out.push(Mention::Import(name)),
-                ("Fn::Sub", Value::String(text)) => sub_mentions(text, &[], out),
-                ("Fn::Sub", Value::Array(args)) => {
-                    let vars: Vec<&str> = match args.get(1) {
-                        Some(Value::Object(vars)) => vars.keys().map(String::as_str).collect(),
-                        _ => Vec::new(),
-                    };
-                    if let Some(Value::String(text)) = args.first() {
-                        sub_mentions(text, &vars, out);
-                    }
-                    if let Some(v) = args.get(1) {
-                        mentions(v, out);
-                    }
-                }
-                _ => mentions(inner, out),
+            if let Some((key, inner)) = map.iter().next() {
+                only_key_mentions(key, inner, out);
             }
         }
         Value::Object(map) => map.values().for_each(|v| mentions(v, out)),
@@ -215,9 +230,43 @@ fn mentions<'a>(value: &'a Value, out: &mut Vec<Mention<'a>>) {
     }
 }
 
+/// Every resource that the object `{key: inner}` (of that one key) mentions.
+fn only_key_mentions<'a>(key: &str, inner: &'a Value, out: &mut Vec<Mention<&'a str>>) {
+    match (key, inner) {
+        ("Ref", Value::String(id)) => {
+            if !id.starts_with("AWS::") {
+                out.push(Mention::Local(id));
+            }
+        }
+        ("Fn::GetAtt", Value::Array(args)) => {
+            if let Some(Value::String(id)) = args.first() {
+                out.push(Mention::Local(id));
+            }
+        }
+        ("Fn::GetAtt", Value::String(dotted)) => {
+            out.push(Mention::Local(dotted.split('.').next().unwrap_or(dotted)));
+        }
+        ("Fn::ImportValue", Value::String(name)) => out.push(Mention::Import(name)),
+        ("Fn::Sub", Value::String(text)) => sub_mentions(text, &[], out),
+        ("Fn::Sub", Value::Array(args)) => {
+            let vars: Vec<&str> = match args.get(1) {
+                Some(Value::Object(vars)) => vars.keys().map(String::as_str).collect(),
+                _ => Vec::new(),
+            };
+            if let Some(Value::String(text)) = args.first() {
+                sub_mentions(text, &vars, out);
+            }
+            if let Some(v) = args.get(1) {
+                mentions(v, out);
+            }
+        }
+        _ => mentions(inner, out),
+    }
+}
+
 /// The resources a `Fn::Sub` text names: `${Id}` and `${Id.Attr}`, not `${AWS::…}`, not the
 /// literal `${!…}`, not the variables the `Sub` defines itself.
-fn sub_mentions<'a>(text: &'a str, vars: &[&str], out: &mut Vec<Mention<'a>>) {
+fn sub_mentions<'a>(text: &'a str, vars: &[&str], out: &mut Vec<Mention<&'a str>>) {
     let mut rest = text;
     while let Some(start) = rest.find("${") {
         let after = &rest[start + 2..];
@@ -260,7 +309,10 @@ fn dangling(stack: &str, template: &Template, r: &crate::cfn::Resource, target: 
     }
 }
 
-pub(crate) fn resource_graph(stacks: &[(&str, &Template)]) -> Result<ResourcesAndEdges> {
+pub(crate) fn resource_graph(
+    stacks: &[(&str, &Template)],
+    named: &[Named],
+) -> Result<ResourcesAndEdges> {
     let mut nodes: Vec<ResourceNode> = Vec::new();
     // Looked up for every reference of the app: hashed with foldhash, not SipHash.
     let mut index: foldhash::HashMap<(usize, &str), usize> = foldhash::HashMap::default();
@@ -306,29 +358,19 @@ pub(crate) fn resource_graph(stacks: &[(&str, &Template)]) -> Result<ResourcesAn
         }
     }
 
-    // What each resource names, read on every core, stack by stack.
-    let named: Vec<Vec<Vec<Mention<'_>>>> =
-        crate::parallel::parallel_map(0..stacks.len(), crate::parallel::workers(), |s| {
-            stacks[s]
-                .1
-                .resources()
-                .iter()
-                .map(|r| {
-                    let mut found = Vec::new();
-                    mentions(r.properties(), &mut found);
-                    found
-                })
-                .collect()
-        });
     let mut edges: BTreeSet<(usize, usize)> = BTreeSet::new();
     for ((s, (name, template)), named) in stacks.iter().enumerate().zip(named) {
-        for (r, found) in template.resources().iter().zip(named) {
+        for (r, found) in template.resources().iter().zip(&named.0) {
             let user = index[&(s, r.logical_id())];
+            let found = found.iter().map(|m| match m {
+                Mention::Local(id) => Mention::Local(&**id),
+                Mention::Import(name) => Mention::Import(&**name),
+            });
             let waits = r
                 .depends_on_ids()
                 .iter()
                 .map(|d| Mention::Local(d.as_str()));
-            for m in found.into_iter().chain(waits) {
+            for m in found.chain(waits) {
                 let used = match m {
                     Mention::Local(id) => match index.get(&(s, id)) {
                         Some(&used) => used,
@@ -493,6 +535,40 @@ impl AppGraph {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+        /// What a scan reads of typed properties names the same resources, in the same
+        /// order, as a reading of their tree.
+        #[test]
+        fn a_scan_names_what_the_tree_names(
+            properties in proptest::collection::vec(crate::testing::intrinsic_values(), 1..4),
+        ) {
+            let (typed, scans, trees) = crate::testing::typed_and_tree(&properties);
+            proptest::prop_assert!(scans.iter().all(Option::is_some));
+            proptest::prop_assert_eq!(Named::of(&typed, &scans), Named::of(&trees, &[]));
+        }
+    }
+
+    #[test]
+    fn a_scan_reads_an_intrinsic_alone_in_its_object_as_such_and_beside_others_as_a_value() {
+        let (typed, scans, _) = crate::testing::typed_and_tree(&[serde_json::json!({
+            "A": { "Ref": "One" },
+            "B": { "Ref": "Two", "Other": 1 },
+            "C": [{ "Fn::GetAtt": ["Three", "Arn"] }, { "Fn::ImportValue": "x:y" }],
+            "D": { "Fn::Sub": ["${Four}${V}", { "V": { "Ref": "Five" } }] },
+        })]);
+        let named = Named::of(&typed, &scans);
+        let found: Vec<String> = named.0[0]
+            .iter()
+            .map(|m| match m {
+                Mention::Local(id) => id.to_string(),
+                Mention::Import(name) => format!("import {name}"),
+            })
+            .collect();
+        // `Two` is the value of a key `Ref` beside another key: no reference.
+        assert_eq!(found, ["One", "Three", "import x:y", "Four", "Five"]);
+    }
+
     fn edge(producer: u32, consumer: u32) -> Edge {
         Edge {
             producer,
@@ -555,7 +631,7 @@ mod tests {
             kms_key_id: key,
             retention_in_days: 365,
         };
-        Resource::new(id.to_owned(), &group).unwrap()
+        Resource::new(id.to_owned(), group).unwrap()
     }
 
     fn template(resources: Vec<Resource>) -> Template {
@@ -574,7 +650,9 @@ mod tests {
             group("B", Expr::reference("C")),
             group("C", Expr::lit("k")).depends_on("A"),
         ]);
-        let err = resource_graph(&[("s", &t)]).unwrap_err().to_string();
+        let err = resource_graph(&[("s", &t)], &[Named::of(&t, &[])])
+            .unwrap_err()
+            .to_string();
         assert!(
             err.starts_with("resources wait for each other in a cycle: `s/A`"),
             "{err}"
@@ -588,7 +666,9 @@ mod tests {
     fn a_reference_to_a_missing_resource_is_an_error() {
         let t = template(vec![group("A", Expr::sub_pseudo("${Missing.Arn}"))]);
         assert_eq!(
-            resource_graph(&[("s", &t)]).unwrap_err().to_string(),
+            resource_graph(&[("s", &t)], &[Named::of(&t, &[])])
+                .unwrap_err()
+                .to_string(),
             "`A` refers to `Missing`, which stack `s` does not contain; this is a bug in hipaa-stack, please report it"
         );
     }
@@ -612,9 +692,7 @@ mod tests {
             bucket: Expr::lit("bucket"),
             policy_document: PolicyDocument::new(statements),
         };
-        let t = template(vec![
-            Resource::new("BigPolicy".to_owned(), &policy).unwrap(),
-        ]);
+        let t = template(vec![Resource::new("BigPolicy".to_owned(), policy).unwrap()]);
         let json = t.to_json().unwrap();
         let err = crate::synth::check_limits("s", &t, &json)
             .unwrap_err()

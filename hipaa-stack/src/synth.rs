@@ -13,10 +13,11 @@ use serde_json::Value;
 
 use crate::app::node::{CrossStack, Declare, Regions, RenderCx, resolve_target, resolve_target_in};
 use crate::app::{App, Arena};
-use crate::cfn::{Output, Parameter, Template};
+use crate::cfn::scan::{Scanned, compact_len};
+use crate::cfn::{Output, Parameter, Spent, Template};
 use crate::constructs::{REPLICA_NOT_REPLICATED, replica_reason};
 use crate::error::{Error, Result};
-use crate::graph::{AppGraph, Edge, StackNode, order_stacks, resource_graph};
+use crate::graph::{AppGraph, Edge, Named, StackNode, order_stacks, resource_graph};
 use crate::parallel::{parallel_each, parallel_map, workers};
 
 /// The name of the manifest file inside an assembly folder.
@@ -524,8 +525,16 @@ pub(crate) trait Check: Sync {
     type Output;
     /// What the checks found on one stack.
     type Part: Send;
-    /// Every stack, in deploy order, before the first is checked.
-    fn start(&mut self, in_order: &[(&str, &Template)]);
+    /// What the checks read of one stack's properties before the first stack is checked.
+    type Summary: Send;
+    /// What the checks read of `template`'s properties before the first stack is checked,
+    /// from what `scans` read of each resource (by position; a resource that no scan read
+    /// has its tree): called as each stack is rendered, so that no stack's trees are built
+    /// until its rules read them.
+    fn summarize(&self, template: &Template, scans: &[Option<Scanned>]) -> Self::Summary;
+    /// Every stack, in deploy order, with what [`Check::summarize`] read of each, before the
+    /// first is checked.
+    fn start(&mut self, in_order: &[(&str, &Template)], summaries: Vec<Self::Summary>);
     /// The stack at `at` of `in_order` (the stacks given to [`Check::start`], in the same
     /// order, some of them written since).
     fn stack(&self, in_order: &[(&str, &Template)], at: usize) -> Self::Part;
@@ -541,6 +550,22 @@ pub(crate) trait Check: Sync {
 /// the workers to stay busy, few enough that the trees go soon.
 const STACKS_PER_ROUND: usize = 16;
 
+/// Whether synthesis keeps its memory low: whether the JSON trees of every stack's
+/// properties are built as it is rendered ([`Memory::Fast`]), or only those of the stacks
+/// being checked ([`Memory::Low`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Memory {
+    /// Every stack's trees are built as it is rendered, held until it is written.
+    #[default]
+    Fast,
+    /// Each stack's properties stay typed until its round (what synthesis reads of them
+    /// before is read by a scan), and its trees are built then, so that a large app holds
+    /// the trees of a round of stacks, not of every stack: about half the peak memory,
+    /// at the cost of time (glibc's allocator is slower to build trees among the ones just
+    /// dropped than in fresh memory). The templates are the same.
+    Low,
+}
+
 /// Synthesizes `app`: renders every construct (writing waivers and the constructs'
 /// exceptions through `declare`), places cross-stack references as exports and imports,
 /// resolves the graph of resources and stacks, runs `check` on each stack and serializes
@@ -551,40 +576,53 @@ pub(crate) fn synthesize<C: Check>(
     declare: &(dyn Declare + Sync),
     check: C,
 ) -> Result<Assembly<C::Output>> {
-    synthesize_on(app, declare, check, workers(), None)
+    synthesize_on(app, declare, check, workers(), None, Memory::Fast)
 }
 
-/// [`synthesize`], handing each stack's text to `stage` as soon as it is serialized.
+/// [`synthesize`], handing each stack's text to `stage` as soon as it is serialized, with
+/// `memory` kept as it says.
 pub(crate) fn synthesize_staged<C: Check>(
     app: &App,
     declare: &(dyn Declare + Sync),
     check: C,
     stage: Option<&Stage>,
+    memory: Memory,
 ) -> Result<Assembly<C::Output>> {
-    synthesize_on(app, declare, check, workers(), stage)
+    synthesize_on(app, declare, check, workers(), stage, memory)
 }
 
 /// What one stack gave: what the checks found, its text, and how long each took.
 type StackDone<P> = (P, Result<String>, std::time::Duration, std::time::Duration);
 
 /// [`synthesize`] with stacks rendered, checked and serialized on `workers` threads (at
-/// least one), each stack's text handed to `stage` (if any) once merged; the assembly is
-/// the same for any number.
+/// least one), each stack's text handed to `stage` (if any) once merged, with `memory` kept
+/// as it says; the assembly is the same for any number and either memory.
 pub(crate) fn synthesize_on<C: Check>(
     app: &App,
     declare: &(dyn Declare + Sync),
     mut check: C,
     workers: usize,
     stage: Option<&Stage>,
+    memory: Memory,
 ) -> Result<Assembly<C::Output>> {
     let arena = app.arena();
     let _synth =
         tracing::info_span!("synth", app = app.name(), stacks = arena.stacks.len()).entered();
     let mut timings = Timings::default();
     let clock = std::time::Instant::now();
-    let mut cross: Vec<CrossStack> = Vec::new();
     let phase = tracing::debug_span!("render").entered();
-    let mut templates = render_stacks(app.name(), &arena, &mut cross, declare, workers)?;
+    let rendered = render_stacks(app.name(), &arena, declare, &check, workers, memory)?;
+    let count = rendered.len();
+    let mut templates = Vec::with_capacity(count);
+    let mut cross: Vec<CrossStack> = Vec::new();
+    let mut named = Vec::with_capacity(count);
+    let mut summaries: Vec<Option<C::Summary>> = Vec::with_capacity(count);
+    for stack in rendered {
+        templates.push(stack.template);
+        cross.extend(stack.cross);
+        named.push(stack.named);
+        summaries.push(Some(stack.summary));
+    }
     drop(phase);
     timings.render = clock.elapsed();
     let clock = std::time::Instant::now();
@@ -595,12 +633,12 @@ pub(crate) fn synthesize_on<C: Check>(
 
     let names: Vec<String> = arena.stacks.iter().map(|s| s.name.to_string()).collect();
     let edges: Vec<Edge> = cross
-        .iter()
+        .into_iter()
         .map(|c| Edge {
             producer: c.producer,
             consumer: c.consumer,
-            via: c.via.clone(),
-            from: c.from.clone(),
+            via: c.via,
+            from: c.from,
         })
         .collect();
     let order = order_stacks(&names, &edges)?;
@@ -610,7 +648,13 @@ pub(crate) fn synthesize_on<C: Check>(
         .iter()
         .map(|&s| (names[s as usize].as_str(), &templates[s as usize]))
         .collect();
-    let (resources, resource_edges) = resource_graph(&in_order)?;
+    let named: Vec<Named> = order
+        .order
+        .iter()
+        .map(|&s| std::mem::take(&mut named[s as usize]))
+        .collect();
+    let (resources, resource_edges) = resource_graph(&in_order, &named)?;
+    drop(named);
     let position: Vec<usize> = {
         let mut position = vec![0; names.len()];
         for (at, &s) in order.order.iter().enumerate() {
@@ -636,21 +680,49 @@ pub(crate) fn synthesize_on<C: Check>(
         resources,
         resource_edges,
     };
+    drop(edges);
 
     drop(phase);
     timings.resolve = clock.elapsed();
-    // The stacks in rounds: the stacks of a round checked and serialized in parallel, then
-    // (once nothing reads the templates) their JSON trees go (the text is read back if
-    // anything later asks for a property), so that a large app never holds every tree,
-    // every result and every text at once.
-    check.start(&in_order);
+    // The stacks in rounds: the stacks of a round checked and serialized in parallel (with
+    // low memory, their trees built first), then (once nothing reads the templates) their
+    // trees go (the text is read back if anything later asks for a property), so that a
+    // large app never holds every tree, every result and every text at once.
+    let summaries = order
+        .order
+        .iter()
+        .map(|&s| summaries[s as usize].take())
+        .collect::<Option<Vec<_>>>()
+        .unwrap_or_default();
+    check.start(&in_order, summaries);
     drop(in_order);
+    // The typed properties of the stacks whose trees are built, dropped together at the end
+    // (see `Spent`).
+    let spent: std::sync::Mutex<Vec<Spent>> = std::sync::Mutex::new(Vec::new());
     let mut texts: Vec<Option<Arc<str>>> = vec![None; templates.len()];
     let workers = workers.max(1);
     let mut first = 0;
     while first < order.order.len() {
         let round = first..order.order.len().min(first + STACKS_PER_ROUND);
         let clock = std::time::Instant::now();
+        // With low memory, the round's trees are built now, on every core.
+        if memory == Memory::Low {
+            let mut at_round: Vec<usize> =
+                round.clone().map(|at| order.order[at] as usize).collect();
+            at_round.sort_unstable();
+            let building: Vec<&mut Template> = templates
+                .iter_mut()
+                .enumerate()
+                .filter(|(s, _)| at_round.binary_search(s).is_ok())
+                .map(|(_, t)| t)
+                .collect();
+            parallel_each(building, workers, |template| {
+                let typed = template.build_trees();
+                if let Ok(mut spent) = spent.lock() {
+                    spent.push(typed);
+                }
+            });
+        }
         let in_order: Vec<(&str, &Template)> = order
             .order
             .iter()
@@ -766,17 +838,31 @@ pub(crate) fn synthesize_on<C: Check>(
     })
 }
 
+/// A stack as render leaves it: its template, with what the rest of synthesis reads of its
+/// properties before its rules do, so that its trees are not built until then.
+struct Rendered<S> {
+    template: Template,
+    /// The references the stack makes across stacks.
+    cross: Vec<CrossStack>,
+    /// What each resource names, for the resource graph.
+    named: Named,
+    /// What the checks read of its properties ([`Check::summarize`]).
+    summary: S,
+}
+
 /// Renders every construct of every stack, in declaration order, and the stacks' outputs,
-/// the stacks shared out between `workers` threads; the templates, the references across
-/// stacks (in stack order) and the first error (of the first stack that fails) are those of
-/// one thread rendering them in turn.
-fn render_stacks(
+/// the stacks shared out between `workers` threads, reading what the resource graph and
+/// `check` need of each stack's properties (from its trees, or with low memory from a scan
+/// of them); the stacks (in stack order) and the first error (of the first stack that
+/// fails) are those of one thread rendering them in turn.
+fn render_stacks<C: Check>(
     app: &str,
     arena: &Arena,
-    cross: &mut Vec<CrossStack>,
     declare: &(dyn Declare + Sync),
+    check: &C,
     workers: usize,
-) -> Result<Vec<Template>> {
+    memory: Memory,
+) -> Result<Vec<Rendered<C::Summary>>> {
     // The buckets that are the cross-region copy of another: the copy, by the first source.
     let mut copy_of: BTreeMap<u32, u32> = BTreeMap::new();
     for (source, construct) in arena.constructs.iter().enumerate() {
@@ -789,30 +875,44 @@ fn render_stacks(
     let copy_of = &copy_of;
     // Each result lands in its stack's place, whichever worker rendered it.
     let rendered = parallel_map(0..count, workers.max(1), |s| {
-        render_stack(app, arena, s, copy_of, declare)
+        let (template, cross, scans) = render_stack(app, arena, s, copy_of, declare, memory)?;
+        // Every app that the unit tests synthesize holds the scans to the trees.
+        #[cfg(test)]
+        assert_eq!(
+            Named::of(&template, &scans),
+            Named::of(&template, &[]),
+            "what the scans of stack {s} read"
+        );
+        Ok(Rendered {
+            named: Named::of(&template, &scans),
+            summary: check.summarize(&template, &scans),
+            template,
+            cross,
+        })
     });
-    let mut templates = Vec::with_capacity(count);
-    for result in rendered {
-        let (template, references) = result?;
-        cross.extend(references);
-        templates.push(template);
-    }
-    Ok(templates)
+    rendered.into_iter().collect()
 }
 
-/// Renders the constructs of stack `s`, in declaration order, and its outputs: its template
-/// and the references it makes across stacks.
+/// What a scan read of each resource of a template ([`crate::cfn::Resource::prepare`]),
+/// by position (none when the trees are built as the stack is rendered).
+type Scans = Vec<Option<Scanned>>;
+
+/// Renders the constructs of stack `s`, in declaration order, and its outputs: its template,
+/// the references it makes across stacks, and, with low memory, what a scan read of each
+/// resource's properties (whose trees are otherwise built here).
 fn render_stack(
     app: &str,
     arena: &Arena,
     s: usize,
     copy_of: &BTreeMap<u32, u32>,
     declare: &dyn Declare,
-) -> Result<(Template, Vec<CrossStack>)> {
+    memory: Memory,
+) -> Result<(Template, Vec<CrossStack>, Scans)> {
     let stack = &arena.stacks[s];
     let s = u32::try_from(s).unwrap_or(u32::MAX);
     let mut cross = Vec::new();
     let mut resources = Vec::new();
+    let mut scans = Vec::new();
     for &c in &stack.constructs {
         let node = &arena.constructs[c as usize].node;
         let path = arena.path(c);
@@ -830,6 +930,21 @@ fn render_stack(
         let waivers: Vec<_> = arena.waivers.iter().filter(|w| w.construct == c).collect();
         let shared_path: std::sync::Arc<str> = std::sync::Arc::from(path);
         for mut resource in rendered {
+            match memory {
+                Memory::Fast => {
+                    resource.build_tree().map_err(|source| Error::Serialize {
+                        place: shared_path.to_string(),
+                        source,
+                    })?;
+                    scans.push(None);
+                }
+                Memory::Low => {
+                    scans.push(resource.prepare().map_err(|source| Error::Serialize {
+                        place: shared_path.to_string(),
+                        source,
+                    })?)
+                }
+            }
             resource.set_origin(std::sync::Arc::clone(&shared_path), node.kind());
             for w in &waivers {
                 if declare.reads(w.rule, resource.type_name()) {
@@ -870,7 +985,7 @@ fn render_stack(
         resources,
         outputs,
     };
-    Ok((template, cross))
+    Ok((template, cross, scans))
 }
 
 /// The tags a program may put on a stack: CloudFormation's 50, less the three hipaa-stack
@@ -1073,9 +1188,6 @@ pub(crate) fn check_limits(stack: &str, template: &Template, json: &str) -> Resu
     for r in template.resources() {
         if r.type_name() == "AWS::S3::BucketPolicy" {
             // Its length as compact JSON, counted as it is written, never held.
-            let mut bytes = ByteCount(0);
-            let bytes = serde_json::to_writer(&mut bytes, &r.properties()["PolicyDocument"])
-                .map_or(0, |()| bytes.0);
             limit(
                 &|| {
                     format!(
@@ -1084,27 +1196,13 @@ pub(crate) fn check_limits(stack: &str, template: &Template, json: &str) -> Resu
                         r.construct_path().unwrap_or_default()
                     )
                 },
-                bytes,
+                compact_len(&r.properties()["PolicyDocument"]),
                 MAX_BUCKET_POLICY_BYTES,
                 "grant access through fewer, broader statements (one per role, not per object)",
             )?;
         }
     }
     Ok(())
-}
-
-/// A writer that only counts the bytes written to it.
-struct ByteCount(usize);
-
-impl std::io::Write for ByteCount {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0 += bytes.len();
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// Reads a manifest written by [`Assembly::write`], for tools that work on the folder.

@@ -186,3 +186,93 @@ pub(crate) fn clinic_with_copies() -> App {
     .unwrap();
     app
 }
+
+/// Properties of any shape, as typed properties of a bucket policy: a resource made of them
+/// with [`crate::cfn::Resource::new`] is read by a scan, one made with
+/// [`crate::cfn::Resource::raw`] from its tree, so that the two readings can be compared.
+#[derive(Debug, Clone)]
+pub(crate) struct AnyProperties(pub(crate) Value);
+
+impl serde::Serialize for AnyProperties {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl crate::cfn::ResourceType for AnyProperties {
+    const TYPE: &'static str = "AWS::S3::BucketPolicy";
+}
+
+/// The same properties as two templates of the same resources: one of typed properties
+/// (read by a scan, with what it read of each), one of trees.
+pub(crate) fn typed_and_tree(
+    properties: &[Value],
+) -> (
+    crate::cfn::Template,
+    Vec<Option<crate::cfn::scan::Scanned>>,
+    crate::cfn::Template,
+) {
+    use crate::cfn::{Resource, ResourceType, Template};
+    let template = |resources| Template {
+        description: String::new(),
+        parameters: Vec::new(),
+        resources,
+        outputs: Vec::new(),
+    };
+    let mut scans = Vec::new();
+    let mut typed = Vec::new();
+    for (i, p) in properties.iter().enumerate() {
+        let mut r = Resource::new(format!("R{i}"), AnyProperties(p.clone())).unwrap();
+        scans.push(r.prepare().unwrap());
+        typed.push(r);
+    }
+    let trees = properties
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Resource::raw(format!("R{i}"), AnyProperties::TYPE.to_owned(), p.clone()))
+        .collect();
+    (template(typed), scans, template(trees))
+}
+
+/// Values built from the intrinsic functions that name resources (`Ref`, `Fn::GetAtt`,
+/// `Fn::Sub`, `Fn::ImportValue`), conditions (`Fn::If`) and plain values, alone or beside
+/// other keys, nested in lists and objects, over a few names: for comparing a scan of
+/// properties with a reading of their tree.
+pub(crate) fn intrinsic_values() -> impl proptest::strategy::Strategy<Value = Value> {
+    use proptest::prelude::*;
+    let name = "A|B|AWS::Region|a.b";
+    let key = prop_oneof![
+        Just("Ref"),
+        Just("Fn::GetAtt"),
+        Just("Fn::Sub"),
+        Just("Fn::ImportValue"),
+        Just("Fn::If"),
+        Just("Bucket"),
+        Just("Other"),
+    ];
+    let leaf = prop_oneof![
+        name.prop_map(|n| serde_json::json!(n)),
+        name.prop_map(|n| serde_json::json!({ "Fn::GetAtt": [n, "Arn"] })),
+        "\\$\\{(A|B|!A|AWS::Region|A\\.Arn)\\}[a-z]{0,2}".prop_map(|t| serde_json::json!(t)),
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        (0u32..9).prop_map(|n| serde_json::json!(n)),
+    ];
+    leaf.prop_recursive(4, 24, 4, move |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            proptest::collection::vec((key.clone(), inner.clone()), 0..3).prop_map(|entries| {
+                Value::Object(
+                    entries
+                        .into_iter()
+                        .map(|(k, v)| (k.to_owned(), v))
+                        .collect(),
+                )
+            }),
+            ("C|D", inner.clone(), inner.clone())
+                .prop_map(|(c, a, b)| serde_json::json!({ "Fn::If": [c, a, b] })),
+            ("\\$\\{(A|X|X\\.Arn)\\}", inner)
+                .prop_map(|(t, v)| serde_json::json!({ "Fn::Sub": [t, { "X": v }] })),
+        ]
+    })
+}

@@ -25,6 +25,7 @@ pub(crate) mod pointer;
 pub(crate) mod policy;
 pub(crate) mod rds;
 pub(crate) mod s3;
+pub(crate) mod scan;
 pub(crate) mod secretsmanager;
 pub(crate) mod securityhub;
 pub(crate) mod sns;
@@ -286,15 +287,49 @@ impl Serialize for Origin {
     }
 }
 
-/// A resource's properties: the JSON tree that the rules read, until the template is
-/// written; then the written text, parsed again only if something reads them.
+/// A resource's properties: the typed properties of a construct's resource until synthesis
+/// builds their JSON tree (as the stack is rendered, or with low memory as it is checked,
+/// a scan, [`Resource::prepare`], having read what synthesis needs of every stack before),
+/// or the JSON tree of an escape-hatch resource; once the template is written, its text,
+/// parsed again only if something reads them.
 ///
 /// A large app's trees are most of synth's memory, and after the rules and the graph nothing
 /// in `synth` reads them; a report or a deploy that does reads them back from the text.
 #[derive(Debug, Clone)]
 enum Properties {
     Tree(serde_json::Value),
+    Typed(Arc<TypedProperties>),
     Written(Arc<WrittenTemplate>),
+}
+
+/// The typed properties of a resource, and their tree once something reads it.
+#[derive(Debug)]
+struct TypedProperties {
+    properties: Box<dyn Typed>,
+    tree: std::sync::OnceLock<serde_json::Value>,
+}
+
+/// Typed properties whose trees are built ([`Template::build_trees`]), kept to be dropped
+/// together: synthesis drops them once every stack is written, because freeing them stack
+/// by stack, among the trees being built and dropped, costs glibc's allocator more than
+/// the work itself (synth of 20,000 buckets took a third longer), and holding them costs
+/// no memory (they were all held once every stack was rendered).
+pub(crate) struct Spent(#[allow(dead_code)] Vec<Box<dyn Typed>>);
+
+/// Typed properties, serialized to a tree, or scanned.
+trait Typed: std::fmt::Debug + Send + Sync {
+    fn tree(&self) -> Result<serde_json::Value, serde_json::Error>;
+    fn scan(&self, policy: bool) -> Result<scan::Scanned, scan::Unsupported>;
+}
+
+impl<T: Serialize + std::fmt::Debug + Send + Sync> Typed for T {
+    fn tree(&self) -> Result<serde_json::Value, serde_json::Error> {
+        serde_json::to_value(self)
+    }
+
+    fn scan(&self, policy: bool) -> Result<scan::Scanned, scan::Unsupported> {
+        scan::scan(self, policy)
+    }
 }
 
 /// The text of a written template, and its tree once something asks for it.
@@ -335,14 +370,20 @@ impl PartialEq for Resource {
 const ORIGIN_KEY: &str = "hipaa-stack";
 
 impl Resource {
-    pub(crate) fn new<T: ResourceType>(
-        logical_id: String,
-        properties: &T,
-    ) -> Result<Self, serde_json::Error> {
+    /// A resource of a construct, with its typed properties: synthesis builds their tree
+    /// ([`Resource::build_tree`]) or scans them ([`Resource::prepare`]) as the stack is
+    /// rendered, either of which reports an error of serializing them.
+    pub(crate) fn new<T>(logical_id: String, properties: T) -> Result<Self, serde_json::Error>
+    where
+        T: ResourceType + std::fmt::Debug + Send + Sync + 'static,
+    {
         Ok(Resource {
             logical_id,
             type_name: Cow::Borrowed(T::TYPE),
-            properties: Properties::Tree(serde_json::to_value(properties)?),
+            properties: Properties::Typed(Arc::new(TypedProperties {
+                properties: Box::new(properties),
+                tree: std::sync::OnceLock::new(),
+            })),
             depends_on: Vec::new(),
             keep: None,
             origin: None,
@@ -404,10 +445,43 @@ impl Resource {
         &self.type_name
     }
 
+    /// Builds the tree of a construct's typed properties now, dropping them: an error is
+    /// one of serializing them.
+    pub(crate) fn build_tree(&mut self) -> Result<(), serde_json::Error> {
+        if let Properties::Typed(typed) = &self.properties {
+            self.properties = Properties::Tree(typed.properties.tree()?);
+        }
+        Ok(())
+    }
+
+    /// Scans a construct's typed properties ([`scan`]) without building their tree: what
+    /// the scan read, or `None` for the properties of an escape-hatch resource (a tree
+    /// already) or that a scan cannot read, whose tree is then built here. An error is one
+    /// of serializing them.
+    pub(crate) fn prepare(&mut self) -> Result<Option<scan::Scanned>, serde_json::Error> {
+        let Properties::Typed(typed) = &self.properties else {
+            return Ok(None);
+        };
+        let policy = self.type_name == "AWS::S3::BucketPolicy";
+        match typed.properties.scan(policy) {
+            Ok(scanned) => Ok(Some(scanned)),
+            Err(_) => {
+                self.properties = Properties::Tree(typed.properties.tree()?);
+                Ok(None)
+            }
+        }
+    }
+
     /// The properties as JSON.
     pub fn properties(&self) -> &serde_json::Value {
         match &self.properties {
             Properties::Tree(tree) => tree,
+            // Synthesis has scanned them, so they serialize ([`scan`] refuses what
+            // serde_json may not write, such as a number beyond 64 bits); a resource read
+            // before (in a construct's own tests) is serialized here alike.
+            Properties::Typed(typed) => typed
+                .tree
+                .get_or_init(|| typed.properties.tree().unwrap_or(serde_json::Value::Null)),
             Properties::Written(written) => {
                 &written.tree()["Resources"][self.logical_id.as_str()]["Properties"]
             }
@@ -660,6 +734,40 @@ impl Template {
         for resource in &mut self.resources {
             resource.properties = Properties::Written(Arc::clone(&written));
         }
+    }
+
+    /// Builds the trees of the typed properties of its resources now (those that a rule of
+    /// another stack has read are built already), handing back the typed properties, no
+    /// longer read, for the caller to drop when it will.
+    pub(crate) fn build_trees(&mut self) -> Spent {
+        use serde_json::Value;
+        let mut spent = Vec::new();
+        for resource in &mut self.resources {
+            if !matches!(resource.properties, Properties::Typed(_)) {
+                continue;
+            }
+            let Properties::Typed(typed) =
+                std::mem::replace(&mut resource.properties, Properties::Tree(Value::Null))
+            else {
+                continue;
+            };
+            // A scan has read them, so they serialize (see `Resource::properties`).
+            let tree = match Arc::try_unwrap(typed) {
+                Ok(TypedProperties { properties, tree }) => {
+                    let tree = tree
+                        .into_inner()
+                        .unwrap_or_else(|| properties.tree().unwrap_or(Value::Null));
+                    spent.push(properties);
+                    tree
+                }
+                Err(shared) => shared
+                    .tree
+                    .get_or_init(|| shared.properties.tree().unwrap_or(Value::Null))
+                    .clone(),
+            };
+            resource.properties = Properties::Tree(tree);
+        }
+        Spent(spent)
     }
 
     /// The resource with this logical id.

@@ -3,8 +3,6 @@
 //! An `Allow` always names its principal; only a `Deny` may apply to every principal (`*`).
 //! There is no way to write an `Allow` for `*`.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
@@ -58,7 +56,11 @@ pub(crate) struct Statement {
     who: Who,
     actions: Vec<&'static str>,
     resources: Vec<Expr>,
-    conditions: BTreeMap<&'static str, BTreeMap<String, Expr>>,
+    /// The conditions: each operator with its keys and values, both in sorted order (the
+    /// order they are written in). A list, not a `BTreeMap`, whose nodes hold room for
+    /// eleven entries: a statement has one or two, and every bucket's policy has two
+    /// statements.
+    conditions: Vec<(&'static str, Vec<(String, Expr)>)>,
 }
 
 impl Statement {
@@ -75,7 +77,7 @@ impl Statement {
             who: Who::Named(principal),
             actions: actions.to_vec(),
             resources,
-            conditions: BTreeMap::new(),
+            conditions: Vec::new(),
         }
     }
 
@@ -91,7 +93,7 @@ impl Statement {
             who: Who::Everyone,
             actions: actions.to_vec(),
             resources,
-            conditions: BTreeMap::new(),
+            conditions: Vec::new(),
         }
     }
 
@@ -107,7 +109,7 @@ impl Statement {
             who: Who::Identity,
             actions: actions.to_vec(),
             resources,
-            conditions: BTreeMap::new(),
+            conditions: Vec::new(),
         }
     }
 
@@ -118,10 +120,19 @@ impl Statement {
         key: impl Into<String>,
         value: impl Into<Expr>,
     ) -> Self {
-        self.conditions
-            .entry(operator)
-            .or_default()
-            .insert(key.into(), value.into());
+        let at = match self.conditions.binary_search_by(|(o, _)| o.cmp(&operator)) {
+            Ok(at) => at,
+            Err(at) => {
+                self.conditions.insert(at, (operator, Vec::new()));
+                at
+            }
+        };
+        let keys = &mut self.conditions[at].1;
+        let key = key.into();
+        match keys.binary_search_by(|(k, _)| k.cmp(&key)) {
+            Ok(i) => keys[i].1 = value.into(),
+            Err(i) => keys.insert(i, (key, value.into())),
+        }
         self
     }
 }
@@ -145,7 +156,33 @@ impl Serialize for Statement {
             map.serialize_entry("Resource", &self.resources)?;
         }
         if !self.conditions.is_empty() {
-            map.serialize_entry("Condition", &self.conditions)?;
+            map.serialize_entry("Condition", &Conditions(&self.conditions))?;
+        }
+        map.end()
+    }
+}
+
+/// A statement's conditions, written as an object of objects.
+struct Conditions<'a>(&'a [(&'static str, Vec<(String, Expr)>)]);
+
+impl Serialize for Conditions<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (operator, keys) in self.0 {
+            map.serialize_entry(operator, &Keys(keys))?;
+        }
+        map.end()
+    }
+}
+
+/// An operator's keys and values, written as an object.
+struct Keys<'a>(&'a [(String, Expr)]);
+
+impl Serialize for Keys<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in self.0 {
+            map.serialize_entry(key, value)?;
         }
         map.end()
     }
@@ -190,4 +227,40 @@ pub(crate) fn deny_insecure_queue_transport(queue_arns: Vec<Expr>) -> Statement 
         "aws:SecureTransport",
         "false",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// A statement's conditions are written as a map of maps would write them: each
+        /// operator and each key once, in sorted order, a key given twice with its last
+        /// value.
+        #[test]
+        fn conditions_are_written_sorted_with_the_last_value_of_a_key(
+            given in proptest::collection::vec((0usize..3, "k[a-c]", "[a-z]{1,3}"), 0..8),
+        ) {
+            const OPERATORS: [&str; 3] = ["StringEquals", "Bool", "ArnLike"];
+            let mut statement =
+                Statement::deny_everyone("Deny", &["s3:*"], vec![Expr::lit("arn")]);
+            let mut expected: std::collections::BTreeMap<&str, std::collections::BTreeMap<String, String>> =
+                std::collections::BTreeMap::new();
+            for (operator, key, value) in &given {
+                statement = statement.when(OPERATORS[*operator], key.clone(), value.as_str());
+                expected
+                    .entry(OPERATORS[*operator])
+                    .or_default()
+                    .insert(key.clone(), value.clone());
+            }
+            let written = serde_json::to_string(&statement).unwrap();
+            let condition = serde_json::to_string(&expected).unwrap();
+            if expected.is_empty() {
+                proptest::prop_assert!(!written.contains("Condition"));
+            } else {
+                let wanted = format!(",\"Condition\":{condition}}}");
+                proptest::prop_assert!(written.ends_with(&wanted), "{}", written);
+            }
+        }
+    }
 }

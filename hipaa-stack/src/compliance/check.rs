@@ -8,9 +8,10 @@ use serde_json::Value;
 
 use crate::app::App;
 use crate::cfn::Template;
+use crate::cfn::scan::Scanned;
 use crate::compliance::recovery::selections;
 use crate::compliance::report::{Evidence, Gathered, Positions, StackEvidence};
-use crate::compliance::{Declarations, Evaluation, Evaluator, Proof};
+use crate::compliance::{Declarations, Evaluation, Evaluator, Proof, StackSummary};
 use crate::error::{Error, Result};
 use crate::literal::Date;
 use crate::synth::{Check, synthesize};
@@ -120,10 +121,30 @@ impl Rules {
 impl Check for Rules {
     type Output = Evaluation;
     type Part = (Evaluation, Option<StackEvidence>);
+    type Summary = Option<StackSummary>;
 
-    fn start(&mut self, in_order: &[(&str, &Template)]) {
+    fn summarize(&self, template: &Template, scans: &[Option<Scanned>]) -> Self::Summary {
+        let summary = self.run.then(|| StackSummary::of(template, scans));
+        // Every app that the unit tests check holds the scans to the trees.
+        #[cfg(test)]
+        if let Some(summary) = &summary {
+            assert_eq!(summary, &StackSummary::of(template, &[]));
+        }
+        summary
+    }
+
+    fn start(&mut self, in_order: &[(&str, &Template)], summaries: Vec<Self::Summary>) {
         if self.run {
-            self.evaluator = Some(Evaluator::keeping(in_order, self.today, self.enforced));
+            let summaries = summaries
+                .into_iter()
+                .map(Option::unwrap_or_default)
+                .collect();
+            self.evaluator = Some(Evaluator::keeping(
+                in_order,
+                summaries,
+                self.today,
+                self.enforced,
+            ));
         }
         if let Some(regions) = &self.gather {
             self.regions = in_order
@@ -235,16 +256,19 @@ impl App {
     /// [`App::synth`] for `synth` into a folder, which reads only what stops it: the
     /// evaluation keeps the failures, waivers, gaps and unused waivers, not the rules that
     /// hold nor their evidence (the largest part of a large app's memory). Each template is
-    /// handed to `stage`, if any, as soon as it is serialized.
+    /// handed to `stage`, if any, as soon as it is serialized; `memory` says whether the
+    /// trees of every stack are held (`synth --low-memory` holds a round's).
     pub(crate) fn synth_failures_only(
         &self,
         stage: Option<&crate::synth::Stage>,
+        memory: crate::synth::Memory,
     ) -> Result<Assembly> {
         let assembly = crate::synth::synthesize_staged(
             self,
             &Declarations,
             Rules::new(Date::today(), false, true),
             stage,
+            memory,
         )?;
         let findings = assembly.evaluation().findings();
         if findings.is_empty() {
@@ -284,14 +308,21 @@ impl App {
 
 #[cfg(test)]
 impl App {
-    /// [`App::check_on`] with stacks checked and serialized on `workers` threads.
-    fn check_on_workers(&self, today: Date, workers: usize) -> Result<Assembly> {
+    /// [`App::check_on`] with stacks checked and serialized on `workers` threads, with
+    /// `memory` kept as it says.
+    fn check_on_workers(
+        &self,
+        today: Date,
+        workers: usize,
+        memory: crate::synth::Memory,
+    ) -> Result<Assembly> {
         crate::synth::synthesize_on(
             self,
             &Declarations,
             Rules::for_report(self, today, Evidence::Grouped),
             workers,
             None,
+            memory,
         )
     }
 }
@@ -301,6 +332,7 @@ mod tests {
     use crate::compliance::{Status, Waiver, rule};
     use crate::literal::Date;
     use crate::prelude::*;
+    use crate::synth::Memory;
 
     /// More stacks than one round of synthesis checks, some failing, some waived, some with
     /// a waiver that waives nothing, and stacks that import from others (rendered, checked
@@ -353,9 +385,25 @@ mod tests {
     }
 
     #[test]
+    fn low_memory_gives_the_same_assembly_for_an_app_of_every_kind_of_copy() {
+        let today = Date::parse("2026-01-01").unwrap();
+        let app = crate::testing::clinic_with_copies();
+        let fast = app.check_on_workers(today, 2, Memory::Fast).unwrap();
+        let low = app.check_on_workers(today, 2, Memory::Low).unwrap();
+        assert_eq!(low.evaluation(), fast.evaluation());
+        assert_eq!(low.manifest_json().unwrap(), fast.manifest_json().unwrap());
+        assert_eq!(low.stacks().len(), fast.stacks().len());
+        for (x, y) in low.stacks().iter().zip(fast.stacks()) {
+            assert_eq!(x.template_json(), y.template_json(), "{}", x.name());
+        }
+    }
+
+    #[test]
     fn stacks_checked_in_parallel_give_the_one_thread_assembly() {
         let today = Date::parse("2026-01-01").unwrap();
-        let one = many_stacks().check_on_workers(today, 1).unwrap();
+        let one = many_stacks()
+            .check_on_workers(today, 1, Memory::Fast)
+            .unwrap();
         let failed = one
             .evaluation()
             .results
@@ -377,9 +425,18 @@ mod tests {
             assert!(at >= last, "{} after {}", checked.stack, order[last]);
             last = at;
         }
-        for workers in [2, 3, 8] {
-            let many = many_stacks().check_on_workers(today, workers).unwrap();
-            assert_eq!(many.evaluation(), one.evaluation(), "{workers} workers");
+        // On any number of threads, with the trees of every stack built as it is rendered
+        // or only those of the stacks being checked.
+        let runs = [2, 3, 8]
+            .map(|workers| (workers, Memory::Fast))
+            .into_iter()
+            .chain([1, 2, 8].map(|workers| (workers, Memory::Low)));
+        for (workers, memory) in runs {
+            let many = many_stacks()
+                .check_on_workers(today, workers, memory)
+                .unwrap();
+            let workers = format!("{workers} workers, {memory:?}");
+            assert_eq!(many.evaluation(), one.evaluation(), "{workers}");
             assert_eq!(many.manifest_json().unwrap(), one.manifest_json().unwrap());
             assert_eq!(many.stacks().len(), one.stacks().len());
             for (x, y) in many.stacks().iter().zip(one.stacks()) {
@@ -409,12 +466,13 @@ mod tests {
         let app = many_stacks_that_hold();
         let dir = tempfile::tempdir().unwrap();
         let (plain, staged) = (dir.path().join("plain"), dir.path().join("staged"));
-        app.synth_failures_only(None)
+        app.synth_failures_only(None, Memory::Fast)
             .unwrap()
             .write(&plain)
             .unwrap();
         let stage = Stage::new(&staged).unwrap();
-        let assembly = app.synth_failures_only(Some(&stage)).unwrap();
+        // Staged with the trees of each stack built only as it is checked.
+        let assembly = app.synth_failures_only(Some(&stage), Memory::Low).unwrap();
         // Every template is written (and on the disk) before the assembly is, under a
         // temporary name beside its own: none is in place yet.
         let staging = stage.finish();
@@ -440,7 +498,9 @@ mod tests {
         // A stage of another folder is not used, and leaves nothing behind.
         let elsewhere = dir.path().join("elsewhere");
         let stage = Stage::new(&elsewhere);
-        let assembly = app.synth_failures_only(stage.as_ref()).unwrap();
+        let assembly = app
+            .synth_failures_only(stage.as_ref(), Memory::Fast)
+            .unwrap();
         let again = dir.path().join("again");
         assembly.write_staged(&again, stage).unwrap();
         assert_eq!(files_of(&again), files_of(&plain));
@@ -457,7 +517,9 @@ mod tests {
         for folder in [&out, &deep] {
             let stage = Stage::new(folder);
             assert!(folder.is_dir());
-            let err = failing.synth_failures_only(stage.as_ref()).unwrap_err();
+            let err = failing
+                .synth_failures_only(stage.as_ref(), Memory::Fast)
+                .unwrap_err();
             assert!(matches!(err, crate::Error::Noncompliant { .. }), "{err}");
             drop(stage);
             assert!(!folder.exists(), "the folder it made is removed");
@@ -467,7 +529,9 @@ mod tests {
         std::fs::create_dir(dir.path().join("a")).unwrap();
         std::fs::write(dir.path().join("a").join("keep"), "").unwrap();
         let stage = Stage::new(&deep);
-        failing.synth_failures_only(stage.as_ref()).unwrap_err();
+        failing
+            .synth_failures_only(stage.as_ref(), Memory::Fast)
+            .unwrap_err();
         drop(stage);
         assert!(!dir.path().join("a").join("b").exists());
         assert!(dir.path().join("a").join("keep").exists());
@@ -475,7 +539,9 @@ mod tests {
         std::fs::create_dir(&out).unwrap();
         std::fs::write(out.join("notes.txt"), "mine").unwrap();
         let stage = Stage::new(&out);
-        failing.synth_failures_only(stage.as_ref()).unwrap_err();
+        failing
+            .synth_failures_only(stage.as_ref(), Memory::Fast)
+            .unwrap_err();
         drop(stage);
         assert_eq!(files_of(&out), [("notes.txt".to_owned(), b"mine".to_vec())]);
     }
@@ -484,7 +550,10 @@ mod tests {
     fn synth_into_a_folder_keeps_every_result_but_what_holds() {
         let failing = many_stacks();
         assert_eq!(
-            failing.synth_failures_only(None).unwrap_err().to_string(),
+            failing
+                .synth_failures_only(None, Memory::Fast)
+                .unwrap_err()
+                .to_string(),
             failing.synth().unwrap_err().to_string()
         );
         let app = App::new("lean");
@@ -506,7 +575,7 @@ mod tests {
         app.waive(Waiver::never_holds_phi(&raw, "a test resource"))
             .unwrap();
         let full = app.synth().unwrap();
-        let lean = app.synth_failures_only(None).unwrap();
+        let lean = app.synth_failures_only(None, Memory::Fast).unwrap();
         let kept: Vec<_> = full
             .evaluation()
             .results
@@ -558,7 +627,7 @@ mod tests {
         let today = Date::parse("2026-01-01").unwrap();
         for workers in [1, 2, 4] {
             let err = app
-                .check_on_workers(today, workers)
+                .check_on_workers(today, workers, Memory::Low)
                 .unwrap_err()
                 .to_string();
             assert!(

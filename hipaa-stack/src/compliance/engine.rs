@@ -6,9 +6,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::cfn::Template;
+use crate::cfn::scan::Scanned;
 use crate::compliance::report::Gathered;
 use crate::compliance::rules::branches::{self, MOST_CONDITIONS, Reading};
-use crate::compliance::rules::{Cx, Index, Outcome, Proof, rules_for};
+use crate::compliance::rules::{Cx, Index, IndexPart, Outcome, Proof, rules_for};
 use crate::compliance::{WAIVERS_KEY, rule_spec};
 use crate::error::Finding;
 use crate::literal::Date;
@@ -175,25 +176,38 @@ fn every_reading(
     }
 }
 
-/// The conditions that the resources of an app test (`Fn::If`), by stack position: each
-/// stack decides its own, so the same name in two stacks is two conditions.
-fn conditions_of(stacks: &[(&str, &Template)]) -> Vec<(usize, String)> {
-    // Each stack's on a core of its own, joined in stack order.
-    let each = crate::parallel::parallel_map(0..stacks.len(), crate::parallel::workers(), |at| {
+/// What the engine reads of one stack's properties before the first stack is checked: the
+/// conditions its resources test (`Fn::If`, each once) and what the [`Index`] reads. It is
+/// read as the stack is rendered, from its trees or (with low memory) from a scan of its
+/// typed properties, so that no stack's trees need be held until it is checked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct StackSummary {
+    index: IndexPart,
+    conditions: Vec<String>,
+}
+
+impl StackSummary {
+    /// What the engine reads of `template`'s properties before any stack is checked, from
+    /// what `scans` read of each resource (by position), or from its properties where no
+    /// scan did or a scan found a condition tested.
+    pub(crate) fn of(template: &Template, scans: &[Option<Scanned>]) -> Self {
         let mut found: Vec<&str> = Vec::new();
-        for r in stacks[at].1.resources() {
+        for (i, r) in template.resources().iter().enumerate() {
+            let scanned = scans.get(i).and_then(Option::as_ref);
+            if scanned.is_some_and(|s| !s.tests_condition) {
+                continue;
+            }
             for name in branches::conditions(r.properties()) {
                 if !found.contains(&name) {
                     found.push(name);
                 }
             }
         }
-        found
-            .into_iter()
-            .map(|name| (at, name.to_owned()))
-            .collect::<Vec<_>>()
-    });
-    each.into_iter().flatten().collect()
+        StackSummary {
+            index: IndexPart::of(template, scans),
+            conditions: found.into_iter().map(str::to_owned).collect(),
+        }
+    }
 }
 
 /// One reading of an app that tests conditions: every stack that tests one, with each
@@ -315,12 +329,14 @@ pub(crate) struct Evaluator {
     today: Date,
     /// The resources of the app by type, found once for the whole app.
     index: Index,
-    /// The conditions that the app's resources test, found once (before any stack is
-    /// written and its trees dropped).
+    /// The conditions that the app's resources test, by stack position, found as the
+    /// stacks were rendered.
     conditions: Vec<(usize, String)>,
     /// The readings of an app whose resources test conditions (none otherwise, and none for
     /// an app that tests more than [`MOST_CONDITIONS`]), made once for every stack.
     views: Vec<View>,
+    /// The index of each reading of [`Evaluator::views`], made once.
+    indexes: Vec<Index>,
     /// Whether the results keep the rules that hold, with their evidence; without them,
     /// only what stops or qualifies synth (failures, waivers, gaps, unused waivers) is kept.
     enforced: bool,
@@ -330,14 +346,24 @@ impl Evaluator {
     /// An evaluation of `stacks` (every stack of the app), as if today were `today`.
     #[cfg(test)]
     pub(crate) fn new(stacks: &[(&str, &Template)], today: Date) -> Self {
-        Self::keeping(stacks, today, true)
+        let summaries = stacks
+            .iter()
+            .map(|(_, t)| StackSummary::of(t, &[]))
+            .collect();
+        Self::keeping(stacks, summaries, today, true)
     }
 
-    /// An evaluation of `stacks` (every stack of the app), as if today were `today`,
-    /// keeping the rules that hold and their evidence only if
-    /// `enforced` (`synth` into a folder reads only the failures; the report, `check` and
-    /// the deploy engine read every result).
-    pub(crate) fn keeping(stacks: &[(&str, &Template)], today: Date, enforced: bool) -> Self {
+    /// An evaluation of `stacks` (every stack of the app), whose properties `summaries`
+    /// read ([`StackSummary::of`], one per stack, in the same order), as if today were
+    /// `today`, keeping the rules that hold and their evidence only if `enforced`
+    /// (`synth` into a folder reads only the failures; the report, `check` and the deploy
+    /// engine read every result).
+    pub(crate) fn keeping(
+        stacks: &[(&str, &Template)],
+        summaries: Vec<StackSummary>,
+        today: Date,
+        enforced: bool,
+    ) -> Self {
         // One result per rule that reads a resource's type, at most: reserving them avoids
         // doubling the vector (and holding both copies) while a large app is checked.
         let most = stacks
@@ -345,8 +371,13 @@ impl Evaluator {
             .flat_map(|(_, template)| template.resources())
             .map(|r| rules_for(r.type_name()).len())
             .sum();
-        let conditions = conditions_of(stacks);
-        let mut index = Index::new(stacks);
+        let conditions: Vec<(usize, String)> = summaries
+            .iter()
+            .enumerate()
+            .flat_map(|(at, s)| s.conditions.iter().map(move |name| (at, name.clone())))
+            .collect();
+        let parts: Vec<&IndexPart> = summaries.iter().map(|s| &s.index).collect();
+        let mut index = Index::join(stacks, &parts);
         index.conditions = conditions.len();
         // An app whose resources test conditions (`Fn::If`) is read once per combination of
         // them, every stack resolved alike, so that a branch of a resource that a rule reads
@@ -357,6 +388,30 @@ impl Evaluator {
         } else {
             Vec::new()
         };
+        // Each reading's index: the stacks it resolves read again, the others as they are.
+        let indexes = views
+            .iter()
+            .map(|view| {
+                let resolved: Vec<(usize, IndexPart)> = view
+                    .resolved
+                    .iter()
+                    .map(|(at, template)| (*at, IndexPart::of(template, &[])))
+                    .collect();
+                let parts: Vec<&IndexPart> = parts
+                    .iter()
+                    .enumerate()
+                    .map(|(at, &part)| {
+                        resolved
+                            .iter()
+                            .find(|(s, _)| *s == at)
+                            .map_or(part, |(_, p)| p)
+                    })
+                    .collect();
+                let mut index = Index::join(&view.stacks(stacks), &parts);
+                index.conditions = conditions.len();
+                index
+            })
+            .collect();
         Evaluator {
             evaluation: Evaluation {
                 results: Vec::with_capacity(if enforced { most } else { 0 }),
@@ -367,6 +422,7 @@ impl Evaluator {
             index,
             conditions,
             views,
+            indexes,
             enforced,
         }
     }
@@ -383,14 +439,7 @@ impl Evaluator {
         };
         let (index, conditions, views) = (&self.index, &self.conditions, &self.views);
         let seen: Vec<Vec<(&str, &Template)>> = views.iter().map(|v| v.stacks(stacks)).collect();
-        let indexes: Vec<Index> = seen
-            .iter()
-            .map(|s| {
-                let mut index = Index::new(s);
-                index.conditions = conditions.len();
-                index
-            })
-            .collect();
+        let indexes = &self.indexes;
         let (evaluation, today) = (&mut found, self.today);
         let stack_name: Arc<str> = Arc::from(*stack);
         for (position, resource) in template.resources().iter().enumerate() {
@@ -537,5 +586,45 @@ impl Evaluator {
     /// The results, in the order of stacks, resources, rules.
     pub(crate) fn finish(self) -> Evaluation {
         self.evaluation
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+        /// What the engine reads of a stack before checking it (the conditions tested, each
+        /// bucket policy's `Bucket`) is the same from a scan of typed properties as from
+        /// their tree.
+        #[test]
+        fn a_scan_gives_the_summary_that_the_tree_gives(
+            properties in proptest::collection::vec(crate::testing::intrinsic_values(), 1..4),
+        ) {
+            let (typed, scans, trees) = crate::testing::typed_and_tree(&properties);
+            proptest::prop_assert_eq!(
+                StackSummary::of(&typed, &scans),
+                StackSummary::of(&trees, &[])
+            );
+        }
+    }
+
+    #[test]
+    fn a_scan_finds_a_condition_inside_an_intrinsic_and_a_policy_bucket_at_the_top() {
+        let properties = serde_json::json!({
+            "Bucket": { "Fn::ImportValue": "data:Bucket:Ref" },
+            "PolicyDocument": { "Fn::Sub": ["${X}", { "X": { "Fn::If": ["Prod", "a", "b"] } }] },
+        });
+        let (typed, scans, trees) = crate::testing::typed_and_tree(&[properties]);
+        let scanned = scans[0].as_ref().unwrap();
+        assert!(scanned.tests_condition);
+        assert_eq!(
+            scanned.bucket,
+            Some(serde_json::json!({ "Fn::ImportValue": "data:Bucket:Ref" }))
+        );
+        let summary = StackSummary::of(&typed, &scans);
+        assert_eq!(summary.conditions, ["Prod"]);
+        assert_eq!(summary, StackSummary::of(&trees, &[]));
     }
 }

@@ -168,7 +168,7 @@ impl Node for AccessLogBucket {
             );
         }
         let policy = bucket_policy(cx, "", writers);
-        let mut bucket = Resource::new(cx.logical(""), &bucket)?.keep(Keep::Retain);
+        let mut bucket = Resource::new(cx.logical(""), bucket)?.keep(Keep::Retain);
         // Rules S1, S7 and S10 check these exceptions as properties of an `AccessLogBucket`
         // (no waiver does); the rule packs read them as suppressions.
         for w in [
@@ -178,7 +178,7 @@ impl Node for AccessLogBucket {
         ] {
             cx.except(&mut bucket, &w);
         }
-        Ok(vec![bucket, Resource::new(cx.logical("Policy"), &policy)?])
+        Ok(vec![bucket, Resource::new(cx.logical("Policy"), policy)?])
     }
 }
 

@@ -802,19 +802,19 @@ impl Node for BaselineNode {
             })
             .collect(),
         };
-        resources.push(Resource::new(cx.logical("Detector"), &detector)?);
+        resources.push(Resource::new(cx.logical("Detector"), detector)?);
 
         let hub = Hub {
             enable_default_standards: false,
             control_finding_generator: "SECURITY_CONTROL",
             auto_enable_controls: true,
         };
-        resources.push(Resource::new(cx.logical("Hub"), &hub)?);
+        resources.push(Resource::new(cx.logical("Hub"), hub)?);
         let standard = Standard {
             standards_arn: Expr::sub_pseudo(FOUNDATIONAL_STANDARD),
         };
         resources.push(
-            Resource::new(cx.logical("Foundational"), &standard)?.depends_on(&cx.logical("Hub")),
+            Resource::new(cx.logical("Foundational"), standard)?.depends_on(&cx.logical("Hub")),
         );
 
         // The bucket AWS Config delivers to, with the statements Config's documentation asks
@@ -876,7 +876,7 @@ impl Node for BaselineNode {
                 ]),
                 managed_policy_arns: vec![Expr::sub_pseudo(CONFIG_ROLE_POLICY)],
             };
-        resources.push(Resource::new(cx.logical("ConfigRole"), &role)?);
+        resources.push(Resource::new(cx.logical("ConfigRole"), role)?);
         let policy = ManagedPolicy {
             description: format!("AWS Config delivery to the bucket of {path}"),
             policy_document: PolicyDocument::new(vec![
@@ -899,7 +899,7 @@ impl Node for BaselineNode {
             ]),
             roles: vec![cx.own_ref("ConfigRole")],
         };
-        resources.push(Resource::new(cx.logical("ConfigPolicy"), &policy)?);
+        resources.push(Resource::new(cx.logical("ConfigPolicy"), policy)?);
 
         let recorder = ConfigurationRecorder {
             role_arn: cx.own_att("ConfigRole", "Arn"),
@@ -908,7 +908,7 @@ impl Node for BaselineNode {
                 include_global_resource_types: self.global_resources,
             },
         };
-        resources.push(Resource::new(cx.logical("Recorder"), &recorder)?);
+        resources.push(Resource::new(cx.logical("Recorder"), recorder)?);
         let channel = DeliveryChannel {
             s3_bucket_name: cx.own_ref("Bucket"),
             s3_kms_key_arn: key,
@@ -917,7 +917,7 @@ impl Node for BaselineNode {
             },
         };
         resources.push(
-            Resource::new(cx.logical("DeliveryChannel"), &channel)?
+            Resource::new(cx.logical("DeliveryChannel"), channel)?
                 .depends_on(&cx.logical("Recorder"))
                 .depends_on(&cx.logical("BucketPolicy"))
                 .depends_on(&cx.logical("ConfigPolicy")),
@@ -929,7 +929,7 @@ impl Node for BaselineNode {
             template_body: serde_json::to_string(&pack_template())?,
         };
         resources.push(
-            Resource::new(cx.logical("ConformancePack"), &pack)?
+            Resource::new(cx.logical("ConformancePack"), pack)?
                 .depends_on(&cx.logical("DeliveryChannel")),
         );
         Ok(resources)

@@ -234,8 +234,8 @@ impl Node for TopicNode {
                 topics: vec![me],
             };
         Ok(vec![
-            Resource::new(cx.logical(""), &topic)?,
-            Resource::new(cx.logical("Policy"), &policy)?,
+            Resource::new(cx.logical(""), topic)?,
+            Resource::new(cx.logical("Policy"), policy)?,
         ])
     }
 }
@@ -727,7 +727,7 @@ impl Node for AlarmNode {
             ok_actions: vec![topic.clone()],
             insufficient_data_actions: vec![topic],
         };
-        Ok(vec![Resource::new(cx.logical(""), &alarm)?])
+        Ok(vec![Resource::new(cx.logical(""), alarm)?])
     }
 }
 
@@ -945,7 +945,7 @@ impl Node for SecurityAlarms {
                     metric_value: "1",
                 }],
             };
-            resources.push(Resource::new(cx.logical(spec.filter), &filter)?);
+            resources.push(Resource::new(cx.logical(spec.filter), filter)?);
             let alarm = CfnAlarm {
                 alarm_description: format!("security alarm: {}", spec.description),
                 namespace: namespace.clone(),
@@ -962,7 +962,7 @@ impl Node for SecurityAlarms {
                 insufficient_data_actions: vec![topic.clone()],
             };
             resources.push(
-                Resource::new(cx.logical(spec.alarm), &alarm)?.depends_on(&cx.logical(spec.filter)),
+                Resource::new(cx.logical(spec.alarm), alarm)?.depends_on(&cx.logical(spec.filter)),
             );
         }
         Ok(resources)

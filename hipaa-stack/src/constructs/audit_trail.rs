@@ -315,7 +315,7 @@ impl Node for TrailNode {
             ]),
             managed_policy_arns: Vec::new(),
         };
-        resources.push(Resource::new(cx.logical("LogsRole"), &role)?);
+        resources.push(Resource::new(cx.logical("LogsRole"), role)?);
         let policy = ManagedPolicy {
             description: format!("CloudTrail delivery to the log group of {}", cx.path()),
             policy_document: PolicyDocument::new(vec![Statement::allow_identity(
@@ -325,7 +325,7 @@ impl Node for TrailNode {
             )]),
             roles: vec![cx.own_ref("LogsRole")],
         };
-        resources.push(Resource::new(cx.logical("LogsPolicy"), &policy)?);
+        resources.push(Resource::new(cx.logical("LogsPolicy"), policy)?);
 
         let trail = Trail {
             trail_name: Expr::sub_pseudo(&trail_name),
@@ -340,7 +340,7 @@ impl Node for TrailNode {
             event_selectors: vec![EventSelector::all_with_s3_data()],
         };
         resources.push(
-            Resource::new(cx.logical(""), &trail)?
+            Resource::new(cx.logical(""), trail)?
                 .depends_on(&cx.logical("BucketPolicy"))
                 .depends_on(&cx.logical("LogsPolicy")),
         );

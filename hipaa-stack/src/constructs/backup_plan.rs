@@ -70,7 +70,7 @@ fn vault_resource(
             vec!["*".into()],
         )]),
     };
-    Ok(Resource::new(cx.logical(part), &vault)?.keep(Keep::Retain))
+    Ok(Resource::new(cx.logical(part), vault)?.keep(Keep::Retain))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -657,7 +657,7 @@ impl Node for PlanNode {
                 }],
             },
         };
-        resources.push(Resource::new(cx.logical(""), &plan)?);
+        resources.push(Resource::new(cx.logical(""), plan)?);
 
         let mut policies: Vec<Expr> = BACKUP_POLICIES
             .iter()
@@ -676,7 +676,7 @@ impl Node for PlanNode {
             )]),
             managed_policy_arns: policies,
         };
-        resources.push(Resource::new(cx.logical("Role"), &role)?);
+        resources.push(Resource::new(cx.logical("Role"), role)?);
 
         let listed: Vec<Expr> = self.protected.iter().map(|p| Self::listed(cx, p)).collect();
         let selection = BackupSelection {
@@ -687,7 +687,7 @@ impl Node for PlanNode {
                 resources: listed,
             },
         };
-        resources.push(Resource::new(cx.logical("Selection"), &selection)?);
+        resources.push(Resource::new(cx.logical("Selection"), selection)?);
         Ok(resources)
     }
 }

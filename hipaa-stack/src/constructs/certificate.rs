@@ -259,7 +259,7 @@ impl Node for Certificate {
             domain_validation_options: options,
             certificate_transparency_logging_preference: "ENABLED",
         };
-        Ok(vec![Resource::new(cx.logical(""), &certificate)?])
+        Ok(vec![Resource::new(cx.logical(""), certificate)?])
     }
 }
 

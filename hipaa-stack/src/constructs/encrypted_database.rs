@@ -577,20 +577,20 @@ impl Node for DatabaseNode {
             security_group_ingress: Vec::new(),
             security_group_egress: vec![SecurityGroupEntry::no_egress()],
         };
-        resources.push(Resource::new(cx.logical("SecurityGroup"), &group)?);
+        resources.push(Resource::new(cx.logical("SecurityGroup"), group)?);
         let security_group = cx.own_att("SecurityGroup", "GroupId");
         let subnets = DbSubnetGroup {
             description: format!("private subnets of {path}"),
             subnet_ids,
         };
-        resources.push(Resource::new(cx.logical("SubnetGroup"), &subnets)?);
+        resources.push(Resource::new(cx.logical("SubnetGroup"), subnets)?);
 
         let parameters = DbParameterGroup {
             description: format!("forces TLS and connection logging for {path}"),
             family: spec.family,
             parameters: spec.parameters.iter().copied().collect::<BTreeMap<_, _>>(),
         };
-        resources.push(Resource::new(cx.logical("Parameters"), &parameters)?);
+        resources.push(Resource::new(cx.logical("Parameters"), parameters)?);
 
         let option_group = if self.engine == Engine::Mysql {
             let options = OptionGroup {
@@ -605,7 +605,7 @@ impl Node for DatabaseNode {
                     }],
                 }],
             };
-            resources.push(Resource::new(cx.logical("Options"), &options)?);
+            resources.push(Resource::new(cx.logical("Options"), options)?);
             Some(cx.own_ref("Options"))
         } else {
             None
@@ -630,7 +630,7 @@ impl Node for DatabaseNode {
                 "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
             )],
         };
-        resources.push(Resource::new(cx.logical("MonitoringRole"), &role)?);
+        resources.push(Resource::new(cx.logical("MonitoringRole"), role)?);
 
         let backup_replication = match self.backup_copy_key {
             Some(copy_key) => {
@@ -681,7 +681,7 @@ impl Node for DatabaseNode {
             manage_master_user_password: true,
             master_user_secret: MasterUserSecret { kms_key_id: key },
         };
-        resources.push(Resource::new(cx.logical(""), &instance)?.keep(Keep::Snapshot));
+        resources.push(Resource::new(cx.logical(""), instance)?.keep(Keep::Snapshot));
         Ok(resources)
     }
 }

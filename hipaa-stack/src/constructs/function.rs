@@ -634,15 +634,15 @@ impl Node for FunctionNode {
             },
         };
         let mut resources = vec![
-            Resource::new(cx.logical("SecurityGroup"), &group)?,
-            Resource::new(cx.logical("Role"), &role)?,
+            Resource::new(cx.logical("SecurityGroup"), group)?,
+            Resource::new(cx.logical("Role"), role)?,
             encrypted_log_group(cx, "Logs", key, self.log_retention)?,
-            Resource::new(cx.logical("DeadLetters"), &dead_letters)?.keep(Keep::Retain),
-            Resource::new(cx.logical("DeadLettersPolicy"), &dead_letters_policy)?,
-            Resource::new(cx.logical("Policy"), &policy)?,
+            Resource::new(cx.logical("DeadLetters"), dead_letters)?.keep(Keep::Retain),
+            Resource::new(cx.logical("DeadLettersPolicy"), dead_letters_policy)?,
+            Resource::new(cx.logical("Policy"), policy)?,
             // The role must hold its policy before Lambda checks that it may send to the
             // dead-letter queue and reach the VPC.
-            Resource::new(cx.logical(""), &function)?.depends_on(&cx.logical("Policy")),
+            Resource::new(cx.logical(""), function)?.depends_on(&cx.logical("Policy")),
         ];
         if notified(cx, cx.construct) {
             let permission = Permission {
@@ -652,7 +652,7 @@ impl Node for FunctionNode {
                 source_account: Expr::pseudo(Pseudo::AccountId),
                 source_arn: None,
             };
-            resources.push(Resource::new(cx.logical("S3Permission"), &permission)?);
+            resources.push(Resource::new(cx.logical("S3Permission"), permission)?);
         }
         Ok(resources)
     }

@@ -136,9 +136,7 @@ impl Node for KmsKey {
             key_policy: key_policy(cx),
             multi_region: self.multi_region,
         };
-        Ok(vec![
-            Resource::new(cx.logical(""), &key)?.keep(Keep::Retain),
-        ])
+        Ok(vec![Resource::new(cx.logical(""), key)?.keep(Keep::Retain)])
     }
 }
 

@@ -162,7 +162,7 @@ pub(crate) fn encrypted_log_group(
         kms_key_id: key,
         retention_in_days: retention,
     };
-    Ok(Resource::new(cx.logical(part), &group)?.keep(Keep::Retain))
+    Ok(Resource::new(cx.logical(part), group)?.keep(Keep::Retain))
 }
 
 #[cfg(test)]

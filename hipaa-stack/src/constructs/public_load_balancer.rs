@@ -795,7 +795,7 @@ impl Node for LoadBalancerNode {
         }
         let mut group = Resource::new(
             cx.logical("SecurityGroup"),
-            &CfnSecurityGroup {
+            CfnSecurityGroup {
                 group_description: format!("{path}: HTTPS from the internet to its targets"),
                 vpc_id: vpc_id.clone(),
                 security_group_ingress: ingress,
@@ -817,7 +817,7 @@ impl Node for LoadBalancerNode {
         for (i, g) in target_groups.iter().enumerate() {
             out.push(Resource::new(
                 cx.logical(TARGET_INGRESS[i]),
-                &SecurityGroupIngress {
+                SecurityGroupIngress {
                     group_id: cx.resolve(g.group_id()),
                     rule: SecurityGroupEntry {
                         ip_protocol: "tcp",
@@ -869,7 +869,7 @@ impl Node for LoadBalancerNode {
         ];
         let mut balancer = Resource::new(
             cx.logical(""),
-            &LoadBalancer {
+            LoadBalancer {
                 kind: "application",
                 scheme: "internet-facing",
                 ip_address_type: "ipv4",
@@ -905,7 +905,7 @@ impl Node for LoadBalancerNode {
             .collect();
         let mut group = Resource::new(
             cx.logical("Targets"),
-            &TargetGroup {
+            TargetGroup {
                 vpc_id,
                 target_type: "instance",
                 protocol,
@@ -937,7 +937,7 @@ impl Node for LoadBalancerNode {
         };
         out.push(Resource::new(
             cx.logical("Https"),
-            &Listener {
+            Listener {
                 load_balancer_arn: cx.own_ref(""),
                 port: 443,
                 protocol: "HTTPS",
@@ -955,7 +955,7 @@ impl Node for LoadBalancerNode {
         if self.redirect {
             let mut redirect = Resource::new(
                 cx.logical("HttpRedirect"),
-                &Listener {
+                Listener {
                     load_balancer_arn: cx.own_ref(""),
                     port: 80,
                     protocol: "HTTP",
@@ -1034,7 +1034,7 @@ pub(crate) fn web_acl(
     });
     out.push(Resource::new(
         cx.logical("WebAcl"),
-        &WebAcl {
+        WebAcl {
             scope: "REGIONAL",
             description: format!("the web ACL of {path}"),
             default_action: AllowOrBlock::Allow(Empty {}),
@@ -1044,7 +1044,7 @@ pub(crate) fn web_acl(
     )?);
     out.push(Resource::new(
         cx.logical("WebAclAssociation"),
-        &WebAclAssociation {
+        WebAclAssociation {
             resource_arn,
             web_acl_arn: cx.own_att("WebAcl", "Arn"),
         },
@@ -1052,7 +1052,7 @@ pub(crate) fn web_acl(
     out.push(
         Resource::new(
             cx.logical("WafLogs"),
-            &CfnLogGroup {
+            CfnLogGroup {
                 log_group_name: Some(waf_log_group_name(path)),
                 kms_key_id: key,
                 retention_in_days: crate::constructs::log_group::DEFAULT_LOG_RETENTION,
@@ -1062,7 +1062,7 @@ pub(crate) fn web_acl(
     );
     out.push(Resource::new(
         cx.logical("WafLogging"),
-        &LoggingConfiguration {
+        LoggingConfiguration {
             resource_arn: cx.own_att("WebAcl", "Arn"),
             log_destination_configs: vec![Expr::join([
                 Expr::sub_pseudo(

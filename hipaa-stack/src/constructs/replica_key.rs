@@ -131,8 +131,6 @@ impl Node for ReplicaKey {
             pending_window_in_days: 30,
             key_policy: key_policy(cx),
         };
-        Ok(vec![
-            Resource::new(cx.logical(""), &key)?.keep(Keep::Retain),
-        ])
+        Ok(vec![Resource::new(cx.logical(""), key)?.keep(Keep::Retain)])
     }
 }

@@ -415,7 +415,7 @@ impl Node for Role {
             assume_role_policy_document: PolicyDocument::new(statements),
             managed_policy_arns: self.managed.iter().map(|p| p.arn()).collect(),
         };
-        Ok(vec![Resource::new(cx.logical(""), &role)?])
+        Ok(vec![Resource::new(cx.logical(""), role)?])
     }
 }
 
@@ -965,7 +965,7 @@ impl Node for Grant {
             policy_document: PolicyDocument::new(statements),
             roles: vec![cx.resolve(self.role.role.attr_ref::<Name>(self.role.part, Attr::Ref))],
         };
-        Ok(vec![Resource::new(cx.logical(""), &policy)?])
+        Ok(vec![Resource::new(cx.logical(""), policy)?])
     }
 }
 

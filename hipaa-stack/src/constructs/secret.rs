@@ -468,8 +468,8 @@ impl Node for SecretNode {
             },
         };
         Ok(vec![
-            Resource::new(cx.logical(""), &secret)?.keep(Keep::Retain),
-            Resource::new(cx.logical("Rotation"), &schedule)?,
+            Resource::new(cx.logical(""), secret)?.keep(Keep::Retain),
+            Resource::new(cx.logical("Rotation"), schedule)?,
         ])
     }
 }

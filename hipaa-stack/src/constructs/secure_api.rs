@@ -835,7 +835,7 @@ impl Node for ApiNode {
 
         out.push(Resource::new(
             cx.logical(""),
-            &RestApi {
+            RestApi {
                 name: cx.logical(""),
                 description: format!("{path} (hipaa-stack)"),
                 endpoint_configuration: EndpointConfiguration {
@@ -857,7 +857,7 @@ impl Node for ApiNode {
             let (parent, last) = resource.rsplit_once('/').unwrap_or(("", resource));
             out.push(Resource::new(
                 cx.logical(part("Path", i)),
-                &ApiResource {
+                ApiResource {
                     rest_api_id: cx.own_ref(""),
                     parent_id: resource_ref(cx, parent),
                     path_part: last.to_owned(),
@@ -869,7 +869,7 @@ impl Node for ApiNode {
         for (i, pool) in pools.iter().enumerate() {
             out.push(Resource::new(
                 cx.logical(part("Authorizer", i)),
-                &Authorizer {
+                Authorizer {
                     rest_api_id: cx.own_ref(""),
                     name: format!("{}Cognito{i}", self.id),
                     kind: "COGNITO_USER_POOLS",
@@ -895,7 +895,7 @@ impl Node for ApiNode {
             let method = cx.logical(part("Route", i));
             out.push(Resource::new(
                 method.clone(),
-                &CfnMethod {
+                CfnMethod {
                     rest_api_id: cx.own_ref(""),
                     resource_id: resource_ref(cx, route.path.trim_end_matches('/')),
                     http_method: route.method.name(),
@@ -924,7 +924,7 @@ impl Node for ApiNode {
                 .collect();
             out.push(Resource::new(
                 cx.logical(part("Invoke", i)),
-                &Permission {
+                Permission {
                     action: "lambda:InvokeFunction",
                     function_name: function_arn,
                     principal: "apigateway.amazonaws.com",
@@ -948,7 +948,7 @@ impl Node for ApiNode {
         // The deployment snapshots the methods, so it waits for them.
         let mut deployment = Resource::new(
             cx.logical("Deployment"),
-            &Deployment {
+            Deployment {
                 rest_api_id: cx.own_ref(""),
                 description: format!("{path}: {} routes", self.routes.len()),
             },
@@ -975,7 +975,7 @@ impl Node for ApiNode {
         if owner == cx.construct {
             out.push(Resource::new(
                 cx.logical("CloudWatchRole"),
-                &CfnRole {
+                CfnRole {
                     description: format!(
                         "{path}: the role API Gateway writes the execution logs of this account and region with"
                     ),
@@ -992,7 +992,7 @@ impl Node for ApiNode {
             // logs back, on the execution-log groups only.
             out.push(Resource::new(
                 cx.logical("CloudWatchPolicy"),
-                &ManagedPolicy {
+                ManagedPolicy {
                     description: format!(
                         "{path}: API Gateway writes execution logs into `API-Gateway-Execution-Logs_` groups"
                     ),
@@ -1015,7 +1015,7 @@ impl Node for ApiNode {
             out.push(
                 Resource::new(
                     cx.logical("Account"),
-                    &Account {
+                    Account {
                         cloud_watch_role_arn: cx.own_att("CloudWatchRole", "Arn"),
                     },
                 )?
@@ -1044,7 +1044,7 @@ impl Node for ApiNode {
         out.push(
             Resource::new(
                 cx.logical("ExecutionLogs"),
-                &ExecutionLogGroup {
+                ExecutionLogGroup {
                     log_group_name: Expr::join([
                         Expr::lit("API-Gateway-Execution-Logs_"),
                         cx.own_ref(""),
@@ -1064,7 +1064,7 @@ impl Node for ApiNode {
         ]);
         let mut stage = Resource::new(
             cx.logical("Stage"),
-            &Stage {
+            Stage {
                 rest_api_id: cx.own_ref(""),
                 deployment_id: cx.own_ref("Deployment"),
                 stage_name: self.stage_name.clone(),

@@ -520,7 +520,7 @@ fn phi_bucket_notifying(
             bucket.notification_configuration = Some(configuration);
             waits = wait;
         }
-        let mut resource = Resource::new(cx.logical(part), &bucket)?.keep(Keep::Retain);
+        let mut resource = Resource::new(cx.logical(part), bucket)?.keep(Keep::Retain);
         for wait in waits {
             resource = resource.depends_on(&wait);
         }
@@ -531,7 +531,7 @@ fn phi_bucket_notifying(
         let policy = bucket_policy(cx, part, extra);
         return Ok(vec![
             notified(bucket, cx)?,
-            Resource::new(cx.logical(&format!("{part}Policy")), &policy)?,
+            Resource::new(cx.logical(&format!("{part}Policy")), policy)?,
         ]);
     };
     let mut bucket = bucket_properties(Sse::Kms(key.clone()), name, Some(logging), noncurrent_days);
@@ -609,9 +609,9 @@ fn phi_bucket_notifying(
     let bucket_policy = bucket_policy(cx, part, extra);
     Ok(vec![
         notified(bucket, cx)?,
-        Resource::new(cx.logical(&format!("{part}Policy")), &bucket_policy)?,
-        Resource::new(cx.logical(&format!("{part}ReplicationRole")), &role)?,
-        Resource::new(cx.logical(&format!("{part}ReplicationPolicy")), &policy)?,
+        Resource::new(cx.logical(&format!("{part}Policy")), bucket_policy)?,
+        Resource::new(cx.logical(&format!("{part}ReplicationRole")), role)?,
+        Resource::new(cx.logical(&format!("{part}ReplicationPolicy")), policy)?,
     ])
 }
 

@@ -833,9 +833,9 @@ impl Node for InstanceNode {
             propagate_tags_to_volume_on_creation: true,
         };
         Ok(vec![
-            Resource::new(cx.logical("LaunchTemplate"), &template)?,
-            Resource::new(cx.logical("Profile"), &profile)?,
-            Resource::new(cx.logical(""), &instance)?,
+            Resource::new(cx.logical("LaunchTemplate"), template)?,
+            Resource::new(cx.logical("Profile"), profile)?,
+            Resource::new(cx.logical(""), instance)?,
         ])
     }
 }

@@ -417,12 +417,12 @@ impl Node for GroupNode {
         Ok(vec![
             Resource::new(
                 cx.logical("LaunchTemplate"),
-                &LaunchTemplate {
+                LaunchTemplate {
                     launch_template_data: data,
                 },
             )?,
-            Resource::new(cx.logical("Profile"), &profile)?,
-            Resource::new(cx.logical(""), &group)?,
+            Resource::new(cx.logical("Profile"), profile)?,
+            Resource::new(cx.logical(""), group)?,
         ])
     }
 }

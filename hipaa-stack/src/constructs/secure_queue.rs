@@ -284,9 +284,9 @@ impl Node for QueueNode {
             queues: vec![cx.own_ref(""), cx.own_ref("DeadLetters")],
         };
         Ok(vec![
-            Resource::new(cx.logical("DeadLetters"), &dead_letters)?.keep(Keep::Retain),
-            Resource::new(cx.logical(""), &queue)?.keep(Keep::Retain),
-            Resource::new(cx.logical("Policy"), &policy)?,
+            Resource::new(cx.logical("DeadLetters"), dead_letters)?.keep(Keep::Retain),
+            Resource::new(cx.logical(""), queue)?.keep(Keep::Retain),
+            Resource::new(cx.logical("Policy"), policy)?,
         ])
     }
 }
@@ -490,9 +490,9 @@ impl Node for Trigger {
             enabled: true,
         };
         Ok(vec![
-            Resource::new(cx.logical("Policy"), &policy)?,
+            Resource::new(cx.logical("Policy"), policy)?,
             // Lambda checks, when the mapping is created, that the role may read the queue.
-            Resource::new(cx.logical(""), &mapping)?.depends_on(&cx.logical("Policy")),
+            Resource::new(cx.logical(""), mapping)?.depends_on(&cx.logical("Policy")),
         ])
     }
 }

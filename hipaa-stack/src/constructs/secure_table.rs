@@ -258,7 +258,7 @@ impl Node for TableNode {
             deletion_protection_enabled: true,
         };
         Ok(vec![
-            Resource::new(cx.logical(""), &table)?.keep(Keep::Retain),
+            Resource::new(cx.logical(""), table)?.keep(Keep::Retain),
         ])
     }
 }

@@ -395,7 +395,7 @@ impl Node for VpcNode {
         let mut out = Vec::new();
         let mut vpc = Resource::new(
             cx.logical(""),
-            &Vpc {
+            Vpc {
                 cidr_block: self.cidr.to_string(),
                 enable_dns_hostnames: true,
                 enable_dns_support: true,
@@ -411,7 +411,7 @@ impl Node for VpcNode {
         let delivery = || Principal::Service("vpc-flow-logs.amazonaws.com".into());
         out.push(Resource::new(
             cx.logical("FlowLogsRole"),
-            &Role {
+            Role {
                 description: format!("lets VPC flow logs of {path} write to their log group"),
                 assume_role_policy_document: PolicyDocument::new(vec![
                     Statement::allow("TrustFlowLogs", delivery(), &["sts:AssumeRole"], Vec::new())
@@ -426,7 +426,7 @@ impl Node for VpcNode {
         )?);
         out.push(Resource::new(
             cx.logical("FlowLogsPolicy"),
-            &ManagedPolicy {
+            ManagedPolicy {
                 description: format!("flow log delivery to the log group of {path}"),
                 policy_document: PolicyDocument::new(vec![Statement::allow_identity(
                     "WriteFlowLogs",
@@ -443,7 +443,7 @@ impl Node for VpcNode {
         out.push(
             Resource::new(
                 cx.logical("FlowLog"),
-                &FlowLog {
+                FlowLog {
                     resource_id: vpc_id.clone(),
                     resource_type: "VPC",
                     traffic_type: "ALL",
@@ -462,7 +462,7 @@ impl Node for VpcNode {
             let zone = u8::try_from(zone).unwrap_or(0);
             out.push(Resource::new(
                 cx.logical(part),
-                &Subnet {
+                Subnet {
                     vpc_id: vpc_id.clone(),
                     cidr_block: self.block(zone),
                     availability_zone: Expr::availability_zone(zone),
@@ -472,13 +472,13 @@ impl Node for VpcNode {
             let routes = format!("{part}Routes");
             out.push(Resource::new(
                 cx.logical(&routes),
-                &RouteTable {
+                RouteTable {
                     vpc_id: vpc_id.clone(),
                 },
             )?);
             out.push(Resource::new(
                 cx.logical(&format!("{part}Association")),
-                &SubnetRouteTableAssociation {
+                SubnetRouteTableAssociation {
                     subnet_id: cx.own_ref(part),
                     route_table_id: cx.own_ref(&routes),
                 },
@@ -489,7 +489,7 @@ impl Node for VpcNode {
         // Endpoints: S3 through the route tables, the rest through the private subnets.
         out.push(Resource::new(
             cx.logical("S3Endpoint"),
-            &VpcEndpoint {
+            VpcEndpoint {
                 vpc_id: vpc_id.clone(),
                 service_name: Expr::sub_pseudo("com.amazonaws.${AWS::Region}.s3"),
                 vpc_endpoint_type: "Gateway",
@@ -509,7 +509,7 @@ impl Node for VpcNode {
         if serves_functions {
             out.push(Resource::new(
                 cx.logical("DynamoDbEndpoint"),
-                &VpcEndpoint {
+                VpcEndpoint {
                     vpc_id: vpc_id.clone(),
                     service_name: Expr::sub_pseudo("com.amazonaws.${AWS::Region}.dynamodb"),
                     vpc_endpoint_type: "Gateway",
@@ -522,7 +522,7 @@ impl Node for VpcNode {
         }
         out.push(Resource::new(
             cx.logical("Endpoints"),
-            &SecurityGroup {
+            SecurityGroup {
                 group_description: format!("HTTPS to the AWS service endpoints of {path}"),
                 vpc_id: vpc_id.clone(),
                 security_group_ingress: vec![SecurityGroupEntry {
@@ -543,7 +543,7 @@ impl Node for VpcNode {
         for (part, service) in INTERFACE_ENDPOINTS {
             out.push(Resource::new(
                 cx.logical(&format!("{part}Endpoint")),
-                &VpcEndpoint {
+                VpcEndpoint {
                     vpc_id: vpc_id.clone(),
                     service_name: Expr::sub_pseudo(&format!(
                         "com.amazonaws.${{AWS::Region}}.{service}"
@@ -558,23 +558,23 @@ impl Node for VpcNode {
         }
 
         if self.public_tier {
-            out.push(Resource::new(cx.logical("Gateway"), &InternetGateway {})?);
+            out.push(Resource::new(cx.logical("Gateway"), InternetGateway {})?);
             out.push(Resource::new(
                 cx.logical("GatewayAttachment"),
-                &VpcGatewayAttachment {
+                VpcGatewayAttachment {
                     vpc_id: vpc_id.clone(),
                     internet_gateway_id: cx.own_ref("Gateway"),
                 },
             )?);
             out.push(Resource::new(
                 cx.logical("PublicRoutes"),
-                &RouteTable {
+                RouteTable {
                     vpc_id: vpc_id.clone(),
                 },
             )?);
             let mut route = Resource::new(
                 cx.logical("PublicDefaultRoute"),
-                &Route {
+                Route {
                     route_table_id: cx.own_ref("PublicRoutes"),
                     destination_cidr_block: "0.0.0.0/0".to_owned(),
                     gateway_id: cx.own_ref("Gateway"),
@@ -589,7 +589,7 @@ impl Node for VpcNode {
                 let part = format!("Public{zone}");
                 let mut subnet = Resource::new(
                     cx.logical(&part),
-                    &Subnet {
+                    Subnet {
                         vpc_id: vpc_id.clone(),
                         cidr_block: self.block(MAX_ZONES + zone),
                         availability_zone: Expr::availability_zone(zone),
@@ -604,7 +604,7 @@ impl Node for VpcNode {
                 out.push(subnet);
                 out.push(Resource::new(
                     cx.logical(&format!("{part}Association")),
-                    &SubnetRouteTableAssociation {
+                    SubnetRouteTableAssociation {
                         subnet_id: cx.own_ref(&part),
                         route_table_id: cx.own_ref("PublicRoutes"),
                     },

@@ -579,7 +579,7 @@ impl Node for SecurityGroup {
             security_group_ingress: ingress,
             security_group_egress: egress,
         };
-        Ok(vec![Resource::new(cx.logical(""), &group)?])
+        Ok(vec![Resource::new(cx.logical(""), group)?])
     }
 }
 
@@ -784,7 +784,7 @@ impl Node for DatabaseAccess {
                 ..SecurityGroupEntry::default()
             },
         };
-        Ok(vec![Resource::new(cx.logical(""), &rule)?])
+        Ok(vec![Resource::new(cx.logical(""), rule)?])
     }
 }
 

@@ -220,7 +220,7 @@ impl Node for PreferencesNode {
                 },
             },
         };
-        Ok(vec![logs, Resource::new(cx.logical(""), &document)?])
+        Ok(vec![logs, Resource::new(cx.logical(""), document)?])
     }
 }
 

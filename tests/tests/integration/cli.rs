@@ -732,3 +732,26 @@ fn a_json_command_that_fails_before_it_starts_still_ends_with_its_result_event()
     );
     assert!(String::from_utf8_lossy(&run.stderr).contains("error: the app has no stack `nope`"));
 }
+
+#[test]
+fn synth_with_low_memory_writes_the_same_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fast, low) = (dir.path().join("fast"), dir.path().join("low"));
+    for example in ["telehealth", "clinic"] {
+        stdout(example, &["synth", "--out", fast.to_str().unwrap()]);
+        stdout(
+            example,
+            &["synth", "--low-memory", "--out", low.to_str().unwrap()],
+        );
+        let names = files_in(&fast);
+        assert_eq!(files_in(&low), names, "{example}");
+        assert!(names.len() > 2, "{example}: {names:?}");
+        for name in names {
+            assert_eq!(
+                std::fs::read(low.join(&name)).unwrap(),
+                std::fs::read(fast.join(&name)).unwrap(),
+                "{example}: {name}"
+            );
+        }
+    }
+}

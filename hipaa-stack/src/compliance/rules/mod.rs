@@ -40,6 +40,7 @@ pub(crate) use compute::mentions;
 pub(crate) use crate::cfn::pointer::lookup;
 use serde_json::Value;
 
+use crate::cfn::scan::Scanned;
 use crate::cfn::{Resource, Template};
 
 /// Evidence that a rule holds: where in a template the property that proves it is.
@@ -149,21 +150,67 @@ pub(crate) struct Index {
     pub(crate) conditions: usize,
 }
 
+/// What [`Index`] reads of one stack's properties: its bucket policies (position in its
+/// template), each with whether its bucket is known only at deploy and whether it may name
+/// a bucket of another stack. Read while the stack's tree is held (as it is rendered), so
+/// that the index of an app is built without reading any stack's properties again.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct IndexPart {
+    policies: Vec<(usize, bool, bool)>,
+}
+
+impl IndexPart {
+    /// What the index reads of `template`'s properties: a policy's `Bucket` as `scans`
+    /// read it (by position among the resources), or from its properties where no scan did.
+    pub(crate) fn of(template: &Template, scans: &[Option<Scanned>]) -> Self {
+        let resources = template.resources();
+        let mut ids: Option<std::collections::HashMap<&str, usize>> = None;
+        let mut policies = Vec::new();
+        for (i, r) in resources.iter().enumerate() {
+            if r.type_name() != "AWS::S3::BucketPolicy" {
+                continue;
+            }
+            // The logical ids of the template, found once, only for a template with a
+            // bucket policy.
+            let ids = ids.get_or_insert_with(|| {
+                let mut ids = std::collections::HashMap::with_capacity(resources.len());
+                for (i, r) in resources.iter().enumerate() {
+                    ids.entry(r.logical_id()).or_insert(i);
+                }
+                ids
+            });
+            let bucket = match scans.get(i).and_then(Option::as_ref) {
+                Some(scanned) => scanned.bucket.as_ref().unwrap_or(&Value::Null),
+                None => &r.properties()["Bucket"],
+            };
+            let unknown = storage::bucket_known_only_at_deploy(
+                template,
+                |id| resources.get(*ids.get(id)?),
+                bucket,
+            );
+            policies.push((i, unknown, !names_own_resource(bucket)));
+        }
+        IndexPart { policies }
+    }
+}
+
 impl Index {
-    /// The index of `stacks`, every stack of the app. The properties of a stack already
-    /// written are read back from its text, so the index keeps positions, never values.
+    /// The index of `stacks`, every stack of the app, reading their properties.
+    #[cfg(test)]
     pub(crate) fn new(stacks: &[(&str, &Template)]) -> Self {
+        let parts: Vec<IndexPart> = stacks.iter().map(|(_, t)| IndexPart::of(t, &[])).collect();
+        Self::join(stacks, &parts.iter().collect::<Vec<_>>())
+    }
+
+    /// The index of `stacks`, every stack of the app, from what [`IndexPart::of`] read of
+    /// each (in the same order): the types are read from the stacks, no property is. It
+    /// keeps positions, never values.
+    pub(crate) fn join(stacks: &[(&str, &Template)], parts: &[&IndexPart]) -> Self {
         let mut by_type: std::collections::HashMap<String, Vec<(usize, usize)>> =
             std::collections::HashMap::new();
         let mut policies_for_elsewhere = Vec::new();
         let mut policies = Vec::with_capacity(stacks.len());
         for (at, (_, template)) in stacks.iter().enumerate() {
-            let mut ids: std::collections::HashMap<&str, usize> =
-                std::collections::HashMap::with_capacity(template.resources().len());
-            for (i, r) in template.resources().iter().enumerate() {
-                ids.entry(r.logical_id()).or_insert(i);
-            }
-            let mut own = Vec::new();
             for (i, r) in template.resources().iter().enumerate() {
                 match by_type.get_mut(r.type_name()) {
                     Some(list) => list.push((at, i)),
@@ -171,20 +218,14 @@ impl Index {
                         by_type.insert(r.type_name().to_owned(), vec![(at, i)]);
                     }
                 }
-                if r.type_name() == "AWS::S3::BucketPolicy" {
-                    let bucket = &r.properties()["Bucket"];
-                    let unknown = storage::bucket_known_only_at_deploy(
-                        template,
-                        |id| template.resources().get(*ids.get(id)?),
-                        bucket,
-                    );
-                    own.push((i, unknown));
-                    if !names_own_resource(bucket) {
-                        policies_for_elsewhere.push((at, i));
-                    }
-                }
             }
-            policies.push(own);
+            let part = parts.get(at).map_or(&[][..], |p| &p.policies[..]);
+            policies.push(part.iter().map(|&(i, unknown, _)| (i, unknown)).collect());
+            policies_for_elsewhere.extend(
+                part.iter()
+                    .filter(|(_, _, elsewhere)| *elsewhere)
+                    .map(|&(i, _, _)| (at, i)),
+            );
         }
         Index {
             by_type,

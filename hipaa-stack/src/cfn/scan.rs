@@ -1,0 +1,697 @@
+//! What synthesis reads of a resource's typed properties before their JSON tree is built:
+//! the intrinsic functions that name other resources, whether a condition is tested, and a
+//! bucket policy's `Bucket`.
+//!
+//! A scan walks the properties as they serialize (a [`Serializer`] that builds nothing but
+//! the arguments of the intrinsic functions it meets), so that every stack of an app is
+//! read before the first is checked without the trees of every stack held at once: a tree
+//! is built only when a rule reads the resource, and dropped once its stack is written.
+//!
+//! A scan reads what [`serde_json::to_value`] would build, entry for entry, and succeeds
+//! only where that succeeds. Where it cannot be sure of that (a key that is not text, a key
+//! written twice in one object, an enum variant with fields, a number of 128 bits), it
+//! stops with [`Unsupported`] and the caller builds the tree, which reports an error.
+
+use std::fmt;
+
+use serde::Serialize;
+use serde::ser::{
+    self, Impossible, SerializeMap, SerializeSeq, SerializeStruct, SerializeTuple,
+    SerializeTupleStruct, Serializer,
+};
+use serde_json::Value;
+
+/// The intrinsic functions that name another resource, whose arguments a scan keeps.
+const INTRINSICS: [&str; 4] = ["Ref", "Fn::GetAtt", "Fn::ImportValue", "Fn::Sub"];
+
+/// The key of a condition's test.
+const CONDITION: &str = "Fn::If";
+
+/// What a scan read of a resource's properties.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Scanned {
+    /// Every intrinsic function of [`INTRINSICS`] in the properties, in the order that a
+    /// depth-first walk of their tree meets them, with its argument: with its key when it is
+    /// the only key of its object (the object `{key: argument}`, `{"Ref": "Id"}`), and
+    /// without when its object has other keys (its argument is then read as any other
+    /// value of the object). Reading the references of each in turn reads those of the
+    /// whole tree.
+    pub(crate) intrinsics: Vec<(Option<&'static str>, Value)>,
+    /// Whether an object of the properties has the key `Fn::If`, at any depth (in the
+    /// arguments of the intrinsics too).
+    pub(crate) tests_condition: bool,
+    /// For a bucket policy: its `Bucket` (`None` when it has none).
+    pub(crate) bucket: Option<Value>,
+}
+
+/// Why a scan stopped: the properties are read from their tree instead.
+#[derive(Debug)]
+pub(crate) struct Unsupported(String);
+
+impl fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Unsupported {}
+
+impl ser::Error for Unsupported {
+    fn custom<M: fmt::Display>(message: M) -> Self {
+        Unsupported(message.to_string())
+    }
+}
+
+/// Scans `properties`; `policy` keeps the top-level `Bucket` (for an
+/// `AWS::S3::BucketPolicy`).
+pub(crate) fn scan<T: Serialize + ?Sized>(
+    properties: &T,
+    policy: bool,
+) -> Result<Scanned, Unsupported> {
+    let mut scan = Scan {
+        found: Scanned::default(),
+        depth: 0,
+        policy,
+    };
+    properties.serialize(&mut scan)?;
+    Ok(scan.found)
+}
+
+struct Scan {
+    found: Scanned,
+    /// How many objects and lists the walk is inside.
+    depth: usize,
+    policy: bool,
+}
+
+/// Whether an object of `value` has the key `key`, at any depth.
+fn has_key(value: &Value, key: &str) -> bool {
+    match value {
+        Value::Object(map) => map.contains_key(key) || map.values().any(|v| has_key(v, key)),
+        Value::Array(items) => items.iter().any(|v| has_key(v, key)),
+        _ => false,
+    }
+}
+
+/// A writer that only counts the bytes written to it.
+struct ByteCount(usize);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len();
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The length of `value` as compact JSON.
+pub(crate) fn compact_len<T: Serialize + ?Sized>(value: &T) -> usize {
+    let mut bytes = ByteCount(0);
+    serde_json::to_writer(&mut bytes, value).map_or(0, |()| bytes.0)
+}
+
+fn unsupported(what: &str) -> Unsupported {
+    Unsupported(format!("a scan does not read {what}"))
+}
+
+/// What a scan reads of a key: which intrinsic function it is, if any, whether it tests a
+/// condition or is a policy's `Bucket`, and (for a map's key) a hash of it, to find a key
+/// written twice without keeping the keys.
+#[derive(Clone, Copy)]
+struct Key {
+    intrinsic: Option<&'static str>,
+    condition: bool,
+    bucket: bool,
+    hash: u64,
+}
+
+impl Key {
+    fn of(text: &str) -> Key {
+        Key {
+            intrinsic: INTRINSICS.into_iter().find(|&i| i == text),
+            condition: text == CONDITION,
+            bucket: text == "Bucket",
+            hash: 0,
+        }
+    }
+
+    /// A map's key, with its hash (FNV-1a: two keys of one hash stop the scan as if they
+    /// were one key written twice, which costs a tree, not a wrong reading).
+    fn of_map(text: &str) -> Key {
+        let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        Key {
+            hash,
+            ..Key::of(text)
+        }
+    }
+}
+
+/// An object being scanned.
+struct Entries<'a> {
+    scan: &'a mut Scan,
+    /// How many entries it has had.
+    count: usize,
+    /// The intrinsic function of its first entry, if that is one.
+    first: Option<&'static str>,
+    /// The hashes of a map's keys so far (not of a struct's, whose keys are its fields), to
+    /// find one written twice, which serde_json would keep once: the first, then the others.
+    first_hash: Option<u64>,
+    hashes: Vec<u64>,
+    /// The key given by `serialize_key`, for `serialize_value`.
+    key: Option<Key>,
+}
+
+impl<'a> Entries<'a> {
+    fn open(scan: &'a mut Scan) -> Self {
+        scan.depth += 1;
+        Entries {
+            scan,
+            count: 0,
+            first: None,
+            first_hash: None,
+            hashes: Vec::new(),
+            key: None,
+        }
+    }
+
+    /// Keeps the hash of a map's key, refusing one already seen.
+    fn keep_hash(&mut self, hash: u64) -> Result<(), Unsupported> {
+        if self.first_hash == Some(hash) || self.hashes.contains(&hash) {
+            return Err(unsupported("an object with a key written twice"));
+        }
+        if self.first_hash.is_none() {
+            self.first_hash = Some(hash);
+        } else {
+            self.hashes.push(hash);
+        }
+        Ok(())
+    }
+
+    fn entry<T: Serialize + ?Sized>(&mut self, key: Key, value: &T) -> Result<(), Unsupported> {
+        self.count += 1;
+        let scan = &mut *self.scan;
+        if key.condition {
+            scan.found.tests_condition = true;
+        }
+        if key.bucket && scan.policy && scan.depth == 1 {
+            scan.found.bucket =
+                Some(serde_json::to_value(value).map_err(|e| Unsupported(e.to_string()))?);
+        }
+        match key.intrinsic {
+            Some(intrinsic) => {
+                let argument =
+                    serde_json::to_value(value).map_err(|e| Unsupported(e.to_string()))?;
+                if has_key(&argument, CONDITION) {
+                    scan.found.tests_condition = true;
+                }
+                scan.found.intrinsics.push((None, argument));
+                if self.count == 1 {
+                    self.first = Some(intrinsic);
+                }
+                Ok(())
+            }
+            None => value.serialize(&mut *scan),
+        }
+    }
+
+    fn close(self) -> Result<(), Unsupported> {
+        let scan = self.scan;
+        scan.depth -= 1;
+        // The object is that one intrinsic function: read as such, not as its argument.
+        if let (1, Some(intrinsic)) = (self.count, self.first)
+            && let Some((only, _)) = scan.found.intrinsics.last_mut()
+        {
+            *only = Some(intrinsic);
+        }
+        Ok(())
+    }
+}
+
+impl SerializeMap for Entries<'_> {
+    type Ok = ();
+    type Error = Unsupported;
+
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Unsupported> {
+        let key = key.serialize(KeyText)?;
+        self.keep_hash(key.hash)?;
+        self.key = Some(key);
+        Ok(())
+    }
+
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
+        let key = self
+            .key
+            .take()
+            .ok_or_else(|| unsupported("a value without a key"))?;
+        self.entry(key, value)
+    }
+
+    fn end(self) -> Result<(), Unsupported> {
+        self.close()
+    }
+}
+
+impl SerializeStruct for Entries<'_> {
+    type Ok = ();
+    type Error = Unsupported;
+
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), Unsupported> {
+        self.entry(Key::of(key), value)
+    }
+
+    fn end(self) -> Result<(), Unsupported> {
+        self.close()
+    }
+}
+
+/// A list being scanned.
+struct Items<'a>(&'a mut Scan);
+
+impl<'a> Items<'a> {
+    fn open(scan: &'a mut Scan) -> Self {
+        scan.depth += 1;
+        Items(scan)
+    }
+
+    fn close(self) -> Result<(), Unsupported> {
+        self.0.depth -= 1;
+        Ok(())
+    }
+}
+
+impl SerializeSeq for Items<'_> {
+    type Ok = ();
+    type Error = Unsupported;
+
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
+        value.serialize(&mut *self.0)
+    }
+
+    fn end(self) -> Result<(), Unsupported> {
+        self.close()
+    }
+}
+
+impl SerializeTuple for Items<'_> {
+    type Ok = ();
+    type Error = Unsupported;
+
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
+        value.serialize(&mut *self.0)
+    }
+
+    fn end(self) -> Result<(), Unsupported> {
+        self.close()
+    }
+}
+
+impl SerializeTupleStruct for Items<'_> {
+    type Ok = ();
+    type Error = Unsupported;
+
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
+        value.serialize(&mut *self.0)
+    }
+
+    fn end(self) -> Result<(), Unsupported> {
+        self.close()
+    }
+}
+
+impl<'a> Serializer for &'a mut Scan {
+    type Ok = ();
+    type Error = Unsupported;
+    type SerializeSeq = Items<'a>;
+    type SerializeTuple = Items<'a>;
+    type SerializeTupleStruct = Items<'a>;
+    type SerializeTupleVariant = Impossible<(), Unsupported>;
+    type SerializeMap = Entries<'a>;
+    type SerializeStruct = Entries<'a>;
+    type SerializeStructVariant = Impossible<(), Unsupported>;
+
+    fn serialize_bool(self, _: bool) -> Result<(), Unsupported> {
+        Ok(())
+    }
+    fn serialize_i8(self, _: i8) -> Result<(), Unsupported> {
+        Ok(())
+    }
+    fn serialize_i16(self, _: i16) -> Result<(), Unsupported> {
+        Ok(())
+    }
+    fn serialize_i32(self, _: i32) -> Result<(), Unsupported> {
+        Ok(())
+    }
+    fn serialize_i64(self, _: i64) -> Result<(), Unsupported> {
+        Ok(())
+    }
+    fn serialize_i128(self, _: i128) -> Result<(), Unsupported> {
+        // serde_json writes only those within 64 bits, and refuses the others.
+        Err(unsupported("a number of 128 bits"))
+    }
+    fn serialize_u8(self, _: u8) -> Result<(), Unsupported> {
+        Ok(())
+    }
+    fn serialize_u16(self, _: u16) -> Result<(), Unsupported> {
+        Ok(())
+    }
+    fn serialize_u32(self, _: u32) -> Result<(), Unsupported> {
+        Ok(())
+    }
+    fn serialize_u64(self, _: u64) -> Result<(), Unsupported> {
+        Ok(())
+    }
+    fn serialize_u128(self, _: u128) -> Result<(), Unsupported> {
+        Err(unsupported("a number of 128 bits"))
+    }
+    fn serialize_f32(self, _: f32) -> Result<(), Unsupported> {
+        Ok(())
+    }
+    fn serialize_f64(self, _: f64) -> Result<(), Unsupported> {
+        Ok(())
+    }
+    fn serialize_char(self, _: char) -> Result<(), Unsupported> {
+        Ok(())
+    }
+    fn serialize_str(self, _: &str) -> Result<(), Unsupported> {
+        Ok(())
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), Unsupported> {
+        Ok(())
+    }
+    fn serialize_none(self) -> Result<(), Unsupported> {
+        Ok(())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Unsupported> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), Unsupported> {
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Unsupported> {
+        Ok(())
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+    ) -> Result<(), Unsupported> {
+        Ok(())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), Unsupported> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), Unsupported> {
+        // serde_json writes it as the object `{variant: value}`.
+        let mut entries = Entries::open(self);
+        entries.entry(Key::of(variant), value)?;
+        entries.close()
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Items<'a>, Unsupported> {
+        Ok(Items::open(self))
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Items<'a>, Unsupported> {
+        Ok(Items::open(self))
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Items<'a>, Unsupported> {
+        Ok(Items::open(self))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Unsupported> {
+        Err(unsupported("an enum variant with fields"))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Entries<'a>, Unsupported> {
+        Ok(Entries::open(self))
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Entries<'a>, Unsupported> {
+        Ok(Entries::open(self))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Unsupported> {
+        Err(unsupported("an enum variant with fields"))
+    }
+}
+
+/// What a scan reads of a map's key, which must be text: any other key is not read
+/// (serde_json would write a number or a boolean as text, which a scan leaves to the tree).
+struct KeyText;
+
+impl Serializer for KeyText {
+    type Ok = Key;
+    type Error = Unsupported;
+    type SerializeSeq = Impossible<Key, Unsupported>;
+    type SerializeTuple = Impossible<Key, Unsupported>;
+    type SerializeTupleStruct = Impossible<Key, Unsupported>;
+    type SerializeTupleVariant = Impossible<Key, Unsupported>;
+    type SerializeMap = Impossible<Key, Unsupported>;
+    type SerializeStruct = Impossible<Key, Unsupported>;
+    type SerializeStructVariant = Impossible<Key, Unsupported>;
+
+    fn serialize_str(self, text: &str) -> Result<Key, Unsupported> {
+        Ok(Key::of_map(text))
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<Key, Unsupported> {
+        value.serialize(self)
+    }
+    fn serialize_bool(self, _: bool) -> Result<Key, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_i8(self, _: i8) -> Result<Key, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_i16(self, _: i16) -> Result<Key, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_i32(self, _: i32) -> Result<Key, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_i64(self, _: i64) -> Result<Key, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_u8(self, _: u8) -> Result<Key, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_u16(self, _: u16) -> Result<Key, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_u32(self, _: u32) -> Result<Key, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_u64(self, _: u64) -> Result<Key, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_f32(self, _: f32) -> Result<Key, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_f64(self, _: f64) -> Result<Key, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_char(self, _: char) -> Result<Key, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<Key, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_none(self) -> Result<Key, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<Key, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_unit(self) -> Result<Key, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<Key, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+    ) -> Result<Key, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<Key, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Unsupported> {
+        Err(unsupported("a key that is not text"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+        /// A scan of a value reads every object that has a key `Fn::If` and the top-level
+        /// `Bucket` that its tree has.
+        #[test]
+        fn a_scan_reads_conditions_and_the_bucket_as_the_tree_has_them(
+            value in crate::testing::intrinsic_values(),
+        ) {
+            let scanned = scan(&value, true).unwrap();
+            proptest::prop_assert_eq!(scanned.tests_condition, has_key(&value, CONDITION));
+            proptest::prop_assert_eq!(scanned.bucket.as_ref(), value.get("Bucket"));
+            // Without `policy`, no bucket is kept.
+            proptest::prop_assert_eq!(scan(&value, false).unwrap().bucket, None);
+        }
+    }
+
+    #[test]
+    fn a_key_that_is_not_text_stops_a_scan() {
+        let numbered: std::collections::BTreeMap<u32, &str> = [(1, "x")].into();
+        assert!(scan(&numbered, false).is_err());
+        // serde_json writes it as text, which the tree reads.
+        assert_eq!(
+            serde_json::to_value(&numbered).unwrap(),
+            json!({ "1": "x" })
+        );
+    }
+
+    /// An object that writes a key twice, which serde_json keeps once.
+    struct Twice;
+
+    impl Serialize for Twice {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("Ref", "A")?;
+            map.serialize_entry("Ref", "B")?;
+            map.end()
+        }
+    }
+
+    #[test]
+    fn a_key_written_twice_stops_a_scan() {
+        assert!(scan(&Twice, false).is_err());
+        assert_eq!(serde_json::to_value(Twice).unwrap(), json!({ "Ref": "B" }));
+    }
+
+    #[derive(Serialize)]
+    enum Shape {
+        #[serde(rename = "Ref")]
+        Named(&'static str),
+        Pair(u8, u8),
+        Fields {
+            a: u8,
+        },
+    }
+
+    #[test]
+    fn an_enum_variant_is_read_as_serde_json_writes_it_or_stops_a_scan() {
+        // A variant with one value is the object `{variant: value}`.
+        let scanned = scan(&Shape::Named("A"), false).unwrap();
+        assert_eq!(scanned.intrinsics, [(Some("Ref"), json!("A"))]);
+        assert_eq!(
+            serde_json::to_value(Shape::Named("A")).unwrap(),
+            json!({ "Ref": "A" })
+        );
+        assert!(scan(&Shape::Pair(1, 2), false).is_err());
+        assert!(scan(&Shape::Fields { a: 1 }, false).is_err());
+    }
+
+    #[test]
+    fn a_resource_whose_properties_a_scan_cannot_read_has_its_tree_built_at_once() {
+        use crate::cfn::Resource;
+        #[derive(Debug, Serialize)]
+        struct Odd(std::collections::BTreeMap<u32, &'static str>);
+        impl crate::cfn::ResourceType for Odd {
+            const TYPE: &'static str = "AWS::SQS::Queue";
+        }
+        let mut resource = Resource::new("Q".to_owned(), Odd([(7, "x")].into())).unwrap();
+        assert_eq!(resource.prepare().unwrap(), None);
+        assert_eq!(resource.properties(), &json!({ "7": "x" }));
+        // What serde_json cannot write is an error of the resource, as it is made.
+        #[derive(Debug, Serialize)]
+        struct Huge(u128);
+        impl crate::cfn::ResourceType for Huge {
+            const TYPE: &'static str = "AWS::SQS::Queue";
+        }
+        assert!(scan(&Huge(u128::MAX), false).is_err());
+        let mut huge = Resource::new("Q".to_owned(), Huge(u128::MAX)).unwrap();
+        let error = huge.prepare().unwrap_err();
+        assert!(error.to_string().contains("number out of range"), "{error}");
+        let error = huge.build_tree().unwrap_err();
+        assert!(error.to_string().contains("number out of range"), "{error}");
+    }
+}
