@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::app::node::{CrossStack, Declare, Regions, RenderCx, resolve_target, resolve_target_in};
 use crate::app::{App, Arena};
-use crate::cfn::scan::{Scanned, compact_len};
+use crate::cfn::scan::Scanned;
 use crate::cfn::{Output, Parameter, Spent, Template};
 use crate::constructs::{REPLICA_NOT_REPLICATED, replica_reason};
 use crate::error::{Error, Result};
@@ -1188,6 +1188,9 @@ pub(crate) fn check_limits(stack: &str, template: &Template, json: &str) -> Resu
     for r in template.resources() {
         if r.type_name() == "AWS::S3::BucketPolicy" {
             // Its length as compact JSON, counted as it is written, never held.
+            let mut bytes = ByteCount(0);
+            let bytes = serde_json::to_writer(&mut bytes, &r.properties()["PolicyDocument"])
+                .map_or(0, |()| bytes.0);
             limit(
                 &|| {
                     format!(
@@ -1196,13 +1199,27 @@ pub(crate) fn check_limits(stack: &str, template: &Template, json: &str) -> Resu
                         r.construct_path().unwrap_or_default()
                     )
                 },
-                compact_len(&r.properties()["PolicyDocument"]),
+                bytes,
                 MAX_BUCKET_POLICY_BYTES,
                 "grant access through fewer, broader statements (one per role, not per object)",
             )?;
         }
     }
     Ok(())
+}
+
+/// A writer that only counts the bytes written to it.
+struct ByteCount(usize);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len();
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Reads a manifest written by [`Assembly::write`], for tools that work on the folder.

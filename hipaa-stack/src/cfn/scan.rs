@@ -3,9 +3,9 @@
 //! bucket policy's `Bucket`.
 //!
 //! A scan walks the properties as they serialize (a [`Serializer`] that builds nothing but
-//! the arguments of the intrinsic functions it meets), so that every stack of an app is
-//! read before the first is checked without the trees of every stack held at once: a tree
-//! is built only when a rule reads the resource, and dropped once its stack is written.
+//! the arguments of the intrinsic functions it meets), so that `synth --low-memory` reads
+//! every stack before the first is checked without the trees of every stack held at once:
+//! the trees of a stack are built when its round comes, and dropped once it is written.
 //!
 //! A scan reads what [`serde_json::to_value`] would build, entry for entry, and succeeds
 //! only where that succeeds. Where it cannot be sure of that (a key that is not text, a key
@@ -91,26 +91,6 @@ fn has_key(value: &Value, key: &str) -> bool {
         Value::Array(items) => items.iter().any(|v| has_key(v, key)),
         _ => false,
     }
-}
-
-/// A writer that only counts the bytes written to it.
-struct ByteCount(usize);
-
-impl std::io::Write for ByteCount {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0 += bytes.len();
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// The length of `value` as compact JSON.
-pub(crate) fn compact_len<T: Serialize + ?Sized>(value: &T) -> usize {
-    let mut bytes = ByteCount(0);
-    serde_json::to_writer(&mut bytes, value).map_or(0, |()| bytes.0)
 }
 
 fn unsupported(what: &str) -> Unsupported {
@@ -288,43 +268,50 @@ impl<'a> Items<'a> {
     }
 }
 
-impl SerializeSeq for Items<'_> {
-    type Ok = ();
-    type Error = Unsupported;
+/// A list's elements, of any of serde's three kinds of list: each scanned in turn.
+macro_rules! items {
+    ($($kind:ident::$element:ident),*) => {
+        $(impl $kind for Items<'_> {
+            type Ok = ();
+            type Error = Unsupported;
 
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
-        value.serialize(&mut *self.0)
-    }
+            fn $element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
+                value.serialize(&mut *self.0)
+            }
 
-    fn end(self) -> Result<(), Unsupported> {
-        self.close()
-    }
+            fn end(self) -> Result<(), Unsupported> {
+                self.close()
+            }
+        })*
+    };
 }
 
-impl SerializeTuple for Items<'_> {
-    type Ok = ();
-    type Error = Unsupported;
+items!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
-        value.serialize(&mut *self.0)
-    }
-
-    fn end(self) -> Result<(), Unsupported> {
-        self.close()
-    }
+/// The methods of [`Serializer`] for the values that are no text, object nor list, each
+/// returning `$result` (a number of 128 bits is left to serde's default, which refuses it,
+/// as serde_json refuses those beyond 64 bits).
+macro_rules! scalars {
+    ($ok:ty, $result:expr) => {
+        scalars!(@each $ok, $result;
+            serialize_bool(bool), serialize_i8(i8), serialize_i16(i16), serialize_i32(i32),
+            serialize_i64(i64), serialize_u8(u8), serialize_u16(u16), serialize_u32(u32),
+            serialize_u64(u64), serialize_f32(f32), serialize_f64(f64), serialize_char(char),
+            serialize_bytes(&[u8]), serialize_unit_struct(&'static str));
+    };
+    (@each $ok:ty, $result:expr; $($method:ident($value:ty)),*) => {
+        $(fn $method(self, _: $value) -> Result<$ok, Unsupported> {
+            $result
+        })*
+    };
 }
 
-impl SerializeTupleStruct for Items<'_> {
-    type Ok = ();
-    type Error = Unsupported;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
-        value.serialize(&mut *self.0)
-    }
-
-    fn end(self) -> Result<(), Unsupported> {
-        self.close()
-    }
+fn not_text() -> Unsupported {
+    unsupported("a key that is not text")
 }
 
 impl<'a> Serializer for &'a mut Scan {
@@ -338,53 +325,9 @@ impl<'a> Serializer for &'a mut Scan {
     type SerializeStruct = Entries<'a>;
     type SerializeStructVariant = Impossible<(), Unsupported>;
 
-    fn serialize_bool(self, _: bool) -> Result<(), Unsupported> {
-        Ok(())
-    }
-    fn serialize_i8(self, _: i8) -> Result<(), Unsupported> {
-        Ok(())
-    }
-    fn serialize_i16(self, _: i16) -> Result<(), Unsupported> {
-        Ok(())
-    }
-    fn serialize_i32(self, _: i32) -> Result<(), Unsupported> {
-        Ok(())
-    }
-    fn serialize_i64(self, _: i64) -> Result<(), Unsupported> {
-        Ok(())
-    }
-    fn serialize_i128(self, _: i128) -> Result<(), Unsupported> {
-        // serde_json writes only those within 64 bits, and refuses the others.
-        Err(unsupported("a number of 128 bits"))
-    }
-    fn serialize_u8(self, _: u8) -> Result<(), Unsupported> {
-        Ok(())
-    }
-    fn serialize_u16(self, _: u16) -> Result<(), Unsupported> {
-        Ok(())
-    }
-    fn serialize_u32(self, _: u32) -> Result<(), Unsupported> {
-        Ok(())
-    }
-    fn serialize_u64(self, _: u64) -> Result<(), Unsupported> {
-        Ok(())
-    }
-    fn serialize_u128(self, _: u128) -> Result<(), Unsupported> {
-        Err(unsupported("a number of 128 bits"))
-    }
-    fn serialize_f32(self, _: f32) -> Result<(), Unsupported> {
-        Ok(())
-    }
-    fn serialize_f64(self, _: f64) -> Result<(), Unsupported> {
-        Ok(())
-    }
-    fn serialize_char(self, _: char) -> Result<(), Unsupported> {
-        Ok(())
-    }
+    // A value that is no object nor list names nothing: it is passed over.
+    scalars!((), Ok(()));
     fn serialize_str(self, _: &str) -> Result<(), Unsupported> {
-        Ok(())
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<(), Unsupported> {
         Ok(())
     }
     fn serialize_none(self) -> Result<(), Unsupported> {
@@ -394,9 +337,6 @@ impl<'a> Serializer for &'a mut Scan {
         value.serialize(self)
     }
     fn serialize_unit(self) -> Result<(), Unsupported> {
-        Ok(())
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Unsupported> {
         Ok(())
     }
     fn serialize_unit_variant(
@@ -486,56 +426,15 @@ impl Serializer for KeyText {
     ) -> Result<Key, Unsupported> {
         value.serialize(self)
     }
-    fn serialize_bool(self, _: bool) -> Result<Key, Unsupported> {
-        Err(unsupported("a key that is not text"))
-    }
-    fn serialize_i8(self, _: i8) -> Result<Key, Unsupported> {
-        Err(unsupported("a key that is not text"))
-    }
-    fn serialize_i16(self, _: i16) -> Result<Key, Unsupported> {
-        Err(unsupported("a key that is not text"))
-    }
-    fn serialize_i32(self, _: i32) -> Result<Key, Unsupported> {
-        Err(unsupported("a key that is not text"))
-    }
-    fn serialize_i64(self, _: i64) -> Result<Key, Unsupported> {
-        Err(unsupported("a key that is not text"))
-    }
-    fn serialize_u8(self, _: u8) -> Result<Key, Unsupported> {
-        Err(unsupported("a key that is not text"))
-    }
-    fn serialize_u16(self, _: u16) -> Result<Key, Unsupported> {
-        Err(unsupported("a key that is not text"))
-    }
-    fn serialize_u32(self, _: u32) -> Result<Key, Unsupported> {
-        Err(unsupported("a key that is not text"))
-    }
-    fn serialize_u64(self, _: u64) -> Result<Key, Unsupported> {
-        Err(unsupported("a key that is not text"))
-    }
-    fn serialize_f32(self, _: f32) -> Result<Key, Unsupported> {
-        Err(unsupported("a key that is not text"))
-    }
-    fn serialize_f64(self, _: f64) -> Result<Key, Unsupported> {
-        Err(unsupported("a key that is not text"))
-    }
-    fn serialize_char(self, _: char) -> Result<Key, Unsupported> {
-        Err(unsupported("a key that is not text"))
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<Key, Unsupported> {
-        Err(unsupported("a key that is not text"))
-    }
+    scalars!(Key, Err(not_text()));
     fn serialize_none(self) -> Result<Key, Unsupported> {
-        Err(unsupported("a key that is not text"))
+        Err(not_text())
     }
     fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<Key, Unsupported> {
-        Err(unsupported("a key that is not text"))
+        Err(not_text())
     }
     fn serialize_unit(self) -> Result<Key, Unsupported> {
-        Err(unsupported("a key that is not text"))
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<Key, Unsupported> {
-        Err(unsupported("a key that is not text"))
+        Err(not_text())
     }
     fn serialize_unit_variant(
         self,
@@ -543,7 +442,7 @@ impl Serializer for KeyText {
         _: u32,
         _: &'static str,
     ) -> Result<Key, Unsupported> {
-        Err(unsupported("a key that is not text"))
+        Err(not_text())
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
@@ -552,20 +451,20 @@ impl Serializer for KeyText {
         _: &'static str,
         _: &T,
     ) -> Result<Key, Unsupported> {
-        Err(unsupported("a key that is not text"))
+        Err(not_text())
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Unsupported> {
-        Err(unsupported("a key that is not text"))
+        Err(not_text())
     }
     fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Unsupported> {
-        Err(unsupported("a key that is not text"))
+        Err(not_text())
     }
     fn serialize_tuple_struct(
         self,
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeTupleStruct, Unsupported> {
-        Err(unsupported("a key that is not text"))
+        Err(not_text())
     }
     fn serialize_tuple_variant(
         self,
@@ -574,17 +473,17 @@ impl Serializer for KeyText {
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeTupleVariant, Unsupported> {
-        Err(unsupported("a key that is not text"))
+        Err(not_text())
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
-        Err(unsupported("a key that is not text"))
+        Err(not_text())
     }
     fn serialize_struct(
         self,
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeStruct, Unsupported> {
-        Err(unsupported("a key that is not text"))
+        Err(not_text())
     }
     fn serialize_struct_variant(
         self,
@@ -593,7 +492,7 @@ impl Serializer for KeyText {
         _: &'static str,
         _: usize,
     ) -> Result<Self::SerializeStructVariant, Unsupported> {
-        Err(unsupported("a key that is not text"))
+        Err(not_text())
     }
 }
 
