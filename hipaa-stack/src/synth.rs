@@ -616,12 +616,12 @@ pub(crate) fn synthesize_on<C: Check>(
     let mut templates = Vec::with_capacity(count);
     let mut cross: Vec<CrossStack> = Vec::new();
     let mut named = Vec::with_capacity(count);
-    let mut summaries: Vec<Option<C::Summary>> = Vec::with_capacity(count);
+    let mut summaries = Vec::with_capacity(count);
     for stack in rendered {
         templates.push(stack.template);
         cross.extend(stack.cross);
         named.push(stack.named);
-        summaries.push(Some(stack.summary));
+        summaries.push(stack.summary);
     }
     drop(phase);
     timings.render = clock.elapsed();
@@ -642,19 +642,6 @@ pub(crate) fn synthesize_on<C: Check>(
         })
         .collect();
     let order = order_stacks(&names, &edges)?;
-
-    let in_order: Vec<(&str, &Template)> = order
-        .order
-        .iter()
-        .map(|&s| (names[s as usize].as_str(), &templates[s as usize]))
-        .collect();
-    let named: Vec<Named> = order
-        .order
-        .iter()
-        .map(|&s| std::mem::take(&mut named[s as usize]))
-        .collect();
-    let (resources, resource_edges) = resource_graph(&in_order, &named)?;
-    drop(named);
     let position: Vec<usize> = {
         let mut position = vec![0; names.len()];
         for (at, &s) in order.order.iter().enumerate() {
@@ -662,6 +649,15 @@ pub(crate) fn synthesize_on<C: Check>(
         }
         position
     };
+
+    let in_order: Vec<(&str, &Template)> = order
+        .order
+        .iter()
+        .map(|&s| (names[s as usize].as_str(), &templates[s as usize]))
+        .collect();
+    let named = in_deploy_order(named, &position);
+    let (resources, resource_edges) = resource_graph(&in_order, &named)?;
+    drop(named);
     let graph = AppGraph {
         stacks: order
             .order
@@ -688,13 +684,7 @@ pub(crate) fn synthesize_on<C: Check>(
     // low memory, their trees built first), then (once nothing reads the templates) their
     // trees go (the text is read back if anything later asks for a property), so that a
     // large app never holds every tree, every result and every text at once.
-    let summaries = order
-        .order
-        .iter()
-        .map(|&s| summaries[s as usize].take())
-        .collect::<Option<Vec<_>>>()
-        .unwrap_or_default();
-    check.start(&in_order, summaries);
+    check.start(&in_order, in_deploy_order(summaries, &position));
     drop(in_order);
     // The typed properties of the stacks whose trees are built, dropped together at the end
     // (see `Spent`).
@@ -836,6 +826,18 @@ pub(crate) fn synthesize_on<C: Check>(
         timings,
         assets: Vec::new(),
     })
+}
+
+/// `items`, one per stack in stack order, in deploy order (`position` is each stack's place
+/// in it).
+fn in_deploy_order<T>(items: Vec<T>, position: &[usize]) -> Vec<T> {
+    let mut placed: Vec<(usize, T)> = items
+        .into_iter()
+        .enumerate()
+        .map(|(s, item)| (position[s], item))
+        .collect();
+    placed.sort_unstable_by_key(|(at, _)| *at);
+    placed.into_iter().map(|(_, item)| item).collect()
 }
 
 /// A stack as render leaves it: its template, with what the rest of synthesis reads of its

@@ -118,14 +118,12 @@ impl Key {
         }
     }
 
-    /// A map's key, with its hash (FNV-1a: two keys of one hash stop the scan as if they
-    /// were one key written twice, which costs a tree, not a wrong reading).
+    /// A map's key, with its hash (two keys of one hash stop the scan as if they were one
+    /// key written twice, which costs a tree, not a wrong reading).
     fn of_map(text: &str) -> Key {
-        let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
+        use std::hash::BuildHasher;
         Key {
-            hash,
+            hash: foldhash::fast::FixedState::default().hash_one(text),
             ..Key::of(text)
         }
     }
