@@ -174,7 +174,8 @@ enum Mention<S> {
 }
 
 /// What each resource of a template names (in the order of its resources): read as the
-/// stack is rendered, while its tree is held, so that [`resource_graph`] reads no property.
+/// stack is rendered (from its trees, or from a scan of its typed properties), so that
+/// [`resource_graph`] reads no property.
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct Named(Vec<Vec<Mention<Box<str>>>>);
 

@@ -152,8 +152,9 @@ pub(crate) struct Index {
 
 /// What [`Index`] reads of one stack's properties: its bucket policies (position in its
 /// template), each with whether its bucket is known only at deploy and whether it may name
-/// a bucket of another stack. Read while the stack's tree is held (as it is rendered), so
-/// that the index of an app is built without reading any stack's properties again.
+/// a bucket of another stack. Read as the stack is rendered (from its trees, or from a scan
+/// of its typed properties), so that the index of an app is built without reading any
+/// stack's properties again.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct IndexPart {
     policies: Vec<(usize, bool, bool)>,
