@@ -540,8 +540,51 @@ mod tests {
 
     #[test]
     fn a_key_written_twice_stops_a_scan() {
-        assert!(scan(&Twice, false).is_err());
+        let stopped = scan(&Twice, false).unwrap_err();
+        assert_eq!(
+            stopped.to_string(),
+            "a scan does not read an object with a key written twice"
+        );
         assert_eq!(serde_json::to_value(Twice).unwrap(), json!({ "Ref": "B" }));
+    }
+
+    /// Typed properties as derived structs write them: a struct inside, then the policy's
+    /// `Bucket`, itself a struct of one field, `Ref`.
+    #[derive(Serialize)]
+    struct Policy {
+        #[serde(rename = "PolicyDocument")]
+        document: Document,
+        #[serde(rename = "Bucket")]
+        bucket: Only,
+    }
+
+    #[derive(Serialize)]
+    struct Document {
+        #[serde(rename = "Version")]
+        version: &'static str,
+    }
+
+    #[derive(Serialize)]
+    struct Only {
+        #[serde(rename = "Ref")]
+        id: &'static str,
+    }
+
+    #[test]
+    fn a_struct_is_read_as_the_object_serde_json_writes() {
+        let policy = Policy {
+            document: Document {
+                version: "2012-10-17",
+            },
+            bucket: Only { id: "Data" },
+        };
+        let tree = serde_json::to_value(&policy).unwrap();
+        let scanned = scan(&policy, true).unwrap();
+        // Once the document's struct ends, the bucket is at the top again.
+        assert_eq!(scanned.bucket.as_ref(), tree.get("Bucket"));
+        // A struct of one field `Ref` is that intrinsic function.
+        assert_eq!(scanned.intrinsics, [(Some("Ref"), json!("Data"))]);
+        assert_eq!(tree["Bucket"], json!({ "Ref": "Data" }));
     }
 
     #[derive(Serialize)]
