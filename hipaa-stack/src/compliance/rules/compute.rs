@@ -284,6 +284,13 @@ impl<'v> Mentioned<'v> {
         Mentioned { value, names }
     }
 
+    /// The names found, as written (some may name no resource), for a lookup of the ids
+    /// that are letters and digits: [`Mentioned::names`] of such an id is whether it is
+    /// one of them.
+    pub(crate) fn plain_names(&self) -> &[&'v str] {
+        &self.names
+    }
+
     /// Whether the value names `id`: [`mentions`]`(value, id)`. A logical id is letters and
     /// digits; any other text is read the long way.
     pub(crate) fn names(&self, id: &str) -> bool {
@@ -676,6 +683,49 @@ mod tests {
             id in "A|B|AB|a.b|A}",
         ) {
             proptest::prop_assert_eq!(Mentioned::of(&value).names(&id), mentions(&value, &id));
+        }
+
+        /// The resources of a template that a value names, looked up by id in the index,
+        /// are those `mentions` finds reading every resource: with a logical id written
+        /// twice, and in a template with an id that is not letters and digits (read the
+        /// long way).
+        #[test]
+        fn the_resources_a_value_names_are_found_by_id_as_by_reading_each(
+            value in mention_values(),
+            odd in proptest::prelude::any::<bool>(),
+        ) {
+            use crate::cfn::{Resource, Template};
+            use crate::compliance::rules::Index;
+            let mut ids = vec!["Self", "A", "B", "AB", "B", "C"];
+            if odd {
+                ids.push("a.b");
+            }
+            let template = Template {
+                description: String::new(),
+                parameters: Vec::new(),
+                resources: ids
+                    .iter()
+                    .map(|id| Resource::raw((*id).to_owned(), "AWS::S3::Bucket".to_owned(), json!({})))
+                    .collect(),
+                outputs: Vec::new(),
+            };
+            let stacks = [("s", &template)];
+            let index = Index::new(&stacks);
+            let cx = Cx::in_first(&stacks, &template.resources()[0], &index);
+            let mut found: Vec<*const Resource> = cx
+                .resources_named(&Mentioned::of(&value))
+                .into_iter()
+                .map(std::ptr::from_ref)
+                .collect();
+            found.sort_unstable();
+            let mut read: Vec<*const Resource> = template
+                .resources()
+                .iter()
+                .filter(|r| mentions(&value, r.logical_id()))
+                .map(std::ptr::from_ref)
+                .collect();
+            read.sort_unstable();
+            proptest::prop_assert_eq!(found, read);
         }
     }
 

@@ -492,7 +492,24 @@ fn words(name: &str) -> Vec<String> {
 /// Whether a resource property (any type) holds a secret by its name: a password, an auth
 /// token, a secret string or access key, a private or API key, a client secret.
 fn secret_property(name: &str) -> bool {
-    with_squashed(name, secret_property_squashed)
+    // Property names repeat across the resources of an app (every bucket has the same
+    // ones): each thread keeps the answer for the first few thousand names it reads.
+    const KEPT: usize = 4096;
+    thread_local! {
+        static READ: std::cell::RefCell<foldhash::HashMap<Box<str>, bool>> =
+            std::cell::RefCell::default();
+    }
+    READ.with(|read| {
+        if let Some(&secret) = read.borrow().get(name) {
+            return secret;
+        }
+        let secret = with_squashed(name, secret_property_squashed);
+        let mut read = read.borrow_mut();
+        if read.len() < KEPT {
+            read.insert(name.into(), secret);
+        }
+        secret
+    })
 }
 
 /// [`secret_property`] of a name already squashed.
@@ -1194,13 +1211,25 @@ fn environment<'v>(cx: &Cx<'v>) -> (Trail<'v>, Vec<(usize, String, &'v Value)>) 
     while let Some((v, at)) = pending.pop() {
         match v {
             Value::Object(map) => {
-                let name = ["Name", "Key", "OptionName"]
-                    .iter()
-                    .find_map(|k| crate::cfn::pointer::get(map, k).and_then(text));
-                let reference = crate::cfn::pointer::get(map, "Type")
+                // The five properties read, found in one pass over the object's keys (every
+                // object of every resource is read here).
+                let [mut name, mut key, mut option, mut kind, mut value] = [None; 5];
+                for (k, v) in map {
+                    let slot = match k.as_str() {
+                        "Name" => &mut name,
+                        "Key" => &mut key,
+                        "OptionName" => &mut option,
+                        "Type" => &mut kind,
+                        "Value" => &mut value,
+                        _ => continue,
+                    };
+                    *slot = Some(v);
+                }
+                let name = [name, key, option].into_iter().flatten().find_map(text);
+                let reference = kind
                     .and_then(text)
                     .is_some_and(|t| !t.eq_ignore_ascii_case("PLAINTEXT"));
-                if let (Some(name), Some(value)) = (name, crate::cfn::pointer::get(map, "Value"))
+                if let (Some(name), Some(value)) = (name, value)
                     && !reference
                 {
                     out.push((trail.push(at, Step::Key("Value")), name, value));

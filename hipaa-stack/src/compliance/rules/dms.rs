@@ -167,15 +167,7 @@ pub(super) mod tests {
         };
         let stacks = [("s", &template)];
         let index = Index::new(&stacks);
-        let cx = Cx {
-            template: &template,
-            resource: &template.resources()[0],
-            stack: "s",
-            stacks: &stacks,
-            at: 0,
-            index: &index,
-        };
-        check(&cx)
+        check(&Cx::in_first(&stacks, &template.resources()[0], &index))
     }
 
     #[test]

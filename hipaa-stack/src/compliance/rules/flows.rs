@@ -160,10 +160,9 @@ fn of_the_app(cx: &Cx<'_>, value: &Value, names: &OnceCell<Vec<String>>) -> bool
     }
     let named = super::compute::Mentioned::of(value);
     if cx
-        .template
-        .resources()
+        .resources_named(&named)
         .iter()
-        .any(|r| r.logical_id() != cx.id() && named.names(r.logical_id()))
+        .any(|r| r.logical_id() != cx.id())
     {
         return true;
     }

@@ -144,8 +144,10 @@ pub(crate) struct Index {
     policies_for_elsewhere: Vec<(usize, usize)>,
     /// The bucket policies of each stack (position in its template), each with whether its
     /// bucket is known only at deploy, for a bucket of its own stack (see
-    /// [`storage::bucket_known_only_at_deploy`]).
-    policies: Vec<Vec<(usize, bool)>>,
+    /// [`storage::bucket_known_only_at_deploy`]), and what it names by a plain `Ref`.
+    policies: Vec<Vec<(usize, bool, RefersTo)>>,
+    /// The resources of each stack by logical id (see [`ById`]).
+    by_id: Vec<ById>,
     /// How many conditions (`Fn::If`) the resources of the app test, by stack (rule U2).
     pub(crate) conditions: usize,
 }
@@ -157,7 +159,49 @@ pub(crate) struct Index {
 /// stack's properties again.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct IndexPart {
-    policies: Vec<(usize, bool, bool)>,
+    policies: Vec<PolicyPart>,
+}
+
+/// What [`IndexPart`] reads of one bucket policy.
+#[derive(Debug, Clone, PartialEq)]
+struct PolicyPart {
+    /// Its position in its template.
+    at: usize,
+    /// Whether its bucket is known only at deploy.
+    unknown: bool,
+    /// Whether it may name a bucket of another stack.
+    elsewhere: bool,
+    /// What its `Bucket` names when it is a plain `Ref`.
+    refers: RefersTo,
+}
+
+/// What a bucket policy's `Bucket` names in its own template when it is a plain `Ref` (one
+/// key, text that is not a pseudo parameter), as [`storage`]'s rule S8 reads it: a bucket
+/// of the stack checks its policies by comparing ids, not by reading each policy's
+/// properties again (a stack of buckets and their policies would cost the square of its
+/// size).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum RefersTo {
+    /// The first resource of the template with that logical id, by position.
+    Resource(usize),
+    /// No resource of the template.
+    Nothing,
+    /// Not a plain `Ref`: the rule reads the value.
+    Unread,
+}
+
+impl RefersTo {
+    fn of(bucket: &Value, ids: &std::collections::HashMap<&str, usize>) -> Self {
+        match bucket {
+            Value::Object(map) if map.len() == 1 => match crate::cfn::pointer::get(map, "Ref") {
+                Some(Value::String(id)) if !id.starts_with("AWS::") => ids
+                    .get(id.as_str())
+                    .map_or(RefersTo::Nothing, |&at| RefersTo::Resource(at)),
+                _ => RefersTo::Unread,
+            },
+            _ => RefersTo::Unread,
+        }
+    }
 }
 
 impl IndexPart {
@@ -189,7 +233,12 @@ impl IndexPart {
                 |id| resources.get(*ids.get(id)?),
                 bucket,
             );
-            policies.push((i, unknown, !names_own_resource(bucket)));
+            policies.push(PolicyPart {
+                at: i,
+                unknown,
+                elsewhere: !names_own_resource(bucket),
+                refers: RefersTo::of(bucket, ids),
+            });
         }
         IndexPart { policies }
     }
@@ -211,7 +260,9 @@ impl Index {
             std::collections::HashMap::new();
         let mut policies_for_elsewhere = Vec::new();
         let mut policies = Vec::with_capacity(stacks.len());
+        let mut by_id = Vec::with_capacity(stacks.len());
         for (at, (_, template)) in stacks.iter().enumerate() {
+            by_id.push(ById::of(template));
             for (i, r) in template.resources().iter().enumerate() {
                 match by_type.get_mut(r.type_name()) {
                     Some(list) => list.push((at, i)),
@@ -221,19 +272,51 @@ impl Index {
                 }
             }
             let part = parts.get(at).map_or(&[][..], |p| &p.policies[..]);
-            policies.push(part.iter().map(|&(i, unknown, _)| (i, unknown)).collect());
-            policies_for_elsewhere.extend(
-                part.iter()
-                    .filter(|(_, _, elsewhere)| *elsewhere)
-                    .map(|&(i, _, _)| (at, i)),
-            );
+            policies.push(part.iter().map(|p| (p.at, p.unknown, p.refers)).collect());
+            policies_for_elsewhere.extend(part.iter().filter(|p| p.elsewhere).map(|p| (at, p.at)));
         }
         Index {
             by_type,
             policies_for_elsewhere,
             policies,
+            by_id,
             conditions: 0,
         }
+    }
+}
+
+/// The positions of a template's resources sorted by logical id, so that a rule that asks
+/// which resources a value names looks up the few names it holds instead of reading every
+/// resource of the stack for each resource it checks (a stack of buckets would cost the
+/// square of its size). `plain` says whether every logical id is letters and digits, the
+/// only ids [`compute::Mentioned`] finds by name.
+struct ById {
+    sorted: Vec<u32>,
+    plain: bool,
+}
+
+impl ById {
+    fn of(template: &Template) -> Self {
+        let resources = template.resources();
+        let plain = u32::try_from(resources.len()).is_ok()
+            && resources
+                .iter()
+                .all(|r| r.logical_id().bytes().all(|b| b.is_ascii_alphanumeric()));
+        if !plain {
+            return ById {
+                sorted: Vec::new(),
+                plain,
+            };
+        }
+        let mut sorted: Vec<u32> = (0..resources.len())
+            .filter_map(|i| u32::try_from(i).ok())
+            .collect();
+        sorted.sort_by(|&a, &b| {
+            resources[a as usize]
+                .logical_id()
+                .cmp(resources[b as usize].logical_id())
+        });
+        ById { sorted, plain }
     }
 }
 
@@ -260,6 +343,52 @@ fn names_own_resource(value: &Value) -> bool {
 }
 
 impl<'a> Cx<'a> {
+    /// The resources of the template that `named` names ([`compute::Mentioned::names`] of
+    /// their logical ids), in no particular order.
+    pub(crate) fn resources_named(&self, named: &compute::Mentioned<'_>) -> Vec<&'a Resource> {
+        let resources = self.template.resources();
+        match self.index.by_id.get(self.at) {
+            Some(ById {
+                sorted,
+                plain: true,
+            }) if sorted.len() == resources.len() => {
+                let id = |p: &u32| resources.get(*p as usize).map_or("", Resource::logical_id);
+                let mut out: Vec<&'a Resource> = Vec::new();
+                let mut names: Vec<&str> = named.plain_names().to_vec();
+                names.sort_unstable();
+                names.dedup();
+                for name in names {
+                    let first = sorted.partition_point(|p| id(p) < name);
+                    let found = sorted[first..].iter().take_while(|p| id(p) == name);
+                    out.extend(found.filter_map(|&p| resources.get(p as usize)));
+                }
+                out
+            }
+            _ => resources
+                .iter()
+                .filter(|r| named.names(r.logical_id()))
+                .collect(),
+        }
+    }
+
+    /// The context of `resource` of the first of `stacks`, for a test.
+    #[cfg(test)]
+    pub(crate) fn in_first(
+        stacks: &'a [(&'a str, &'a Template)],
+        resource: &'a Resource,
+        index: &'a Index,
+    ) -> Self {
+        let (stack, template) = stacks[0];
+        Cx {
+            template,
+            resource,
+            stack,
+            stacks,
+            at: 0,
+            index,
+        }
+    }
+
     /// The same context for another resource of the same template.
     pub(crate) fn on(&self, resource: &'a Resource) -> Cx<'a> {
         Cx { resource, ..*self }
@@ -378,10 +507,11 @@ impl<'a> Cx<'a> {
     /// `Ref` or `Fn::GetAtt` of their own template (an import, a name, a dynamic value);
     /// each with whether its bucket is known only at deploy (see
     /// [`storage::bucket_known_only_at_deploy`]; a policy of another stack only by a
-    /// dynamic reference).
+    /// dynamic reference), and what a policy of its own stack names by a plain `Ref` (see
+    /// [`RefersTo`]; those of other stacks are [`RefersTo::Unread`]).
     pub(crate) fn bucket_policies(
         &self,
-    ) -> impl Iterator<Item = (Option<&'a str>, &'a Resource, bool)> + 'a {
+    ) -> impl Iterator<Item = (Option<&'a str>, &'a Resource, bool, RefersTo)> + 'a {
         let stacks = self.stacks;
         let here = self.at;
         let elsewhere = self
@@ -398,11 +528,13 @@ impl<'a> Cx<'a> {
             .get(here)
             .into_iter()
             .flatten()
-            .filter_map(move |&(i, unknown)| Some((None, resources.get(i)?, unknown)));
+            .filter_map(move |&(i, unknown, refers)| {
+                Some((None, resources.get(i)?, unknown, refers))
+            });
         let name = move |&position: &(usize, usize)| {
             resource_at(stacks, position).map(|(s, r)| {
                 let unknown = storage::dynamically_named(&r.properties()["Bucket"]);
-                (Some(s), r, unknown)
+                (Some(s), r, unknown, RefersTo::Unread)
             })
         };
         before

@@ -168,10 +168,8 @@ fn not_a_key(cx: &Cx<'_>, value: &Value) -> Option<&'static str> {
     const NOT_A_KEY: &str = "which is not a KMS key (a key of the app, its ARN, id or alias)";
     let named = super::compute::Mentioned::of(value);
     let mentioned: Vec<&str> = cx
-        .template
-        .resources()
+        .resources_named(&named)
         .iter()
-        .filter(|r| named.names(r.logical_id()))
         .map(|r| r.type_name())
         .collect();
     if !mentioned.is_empty() {

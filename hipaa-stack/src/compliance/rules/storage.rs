@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::identity::{everyone, glob, policy_document, statement_proof, statements, strings};
 use super::meaning::{Own, text, text_about, text_or_json};
 use super::resilience::customer_key;
-use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, proof_of};
+use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RefersTo, RuleSpec, all, proof_of};
 
 const BUCKET: &[&str] = &["AWS::S3::Bucket"];
 const ACCESS_POINT: &str = "AWS::S3::AccessPoint";
@@ -710,6 +710,22 @@ fn names_bucket_read(value: &Value, own: &Own<'_>) -> bool {
         || text_about(value, own).is_some_and(|t| t == own.reference)
 }
 
+/// [`names_bucket`] of the `Bucket` of a policy of the bucket's own stack (`resources`),
+/// with what the index read of it: a plain `Ref` names the bucket when it is the bucket's
+/// id, which is a resource of the template; anything else is read.
+fn own_policy_names_bucket<'v>(
+    refers: RefersTo,
+    resources: &[crate::cfn::Resource],
+    bucket: impl FnOnce() -> &'v Value,
+    own: &Own<'_>,
+) -> bool {
+    match refers {
+        RefersTo::Resource(at) => resources.get(at).is_some_and(|r| r.logical_id() == own.id),
+        RefersTo::Nothing => false,
+        RefersTo::Unread => names_bucket(bucket(), own),
+    }
+}
+
 fn s8(cx: &Cx<'_>) -> Outcome {
     let own = own_bucket(cx);
     let exports = cx.own_exports();
@@ -719,13 +735,15 @@ fn s8(cx: &Cx<'_>) -> Outcome {
     // or name, in another stack by import or name.
     // A policy whose bucket is known only at deploy (a dynamic reference, another resource's
     // attribute) may be this bucket's: it is read as if it named it.
-    for (stack, policy, _) in cx.bucket_policies().filter(|(stack, p, unknown)| {
+    let resources = cx.template.resources();
+    for (stack, policy, ..) in cx.bucket_policies().filter(|(stack, p, unknown, refers)| {
         static ABSENT: Value = Value::Null;
-        let bucket = crate::cfn::pointer::lookup(p.properties(), "/Bucket").unwrap_or(&ABSENT);
+        let bucket = || crate::cfn::pointer::lookup(p.properties(), "/Bucket").unwrap_or(&ABSENT);
         *unknown
             || match stack {
-                None => names_bucket(bucket, &own),
+                None => own_policy_names_bucket(*refers, resources, bucket, &own),
                 Some(_) => {
+                    let bucket = bucket();
                     super::imports_any(bucket, &exports)
                         || text(bucket).is_some_and(|t| t == own.reference)
                 }
@@ -1358,6 +1376,49 @@ mod tests {
     use serde_json::json;
 
     use super::has_import;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+        /// What a bucket policy of the bucket's own stack names, read through the index
+        /// (a plain `Ref` by id), is what `names_bucket` reads of its `Bucket`, for every
+        /// bucket of the stack, on random values of references, names, conditions and
+        /// nested intrinsics.
+        #[test]
+        fn a_policy_of_the_stack_names_a_bucket_through_the_index_as_read(
+            bucket in crate::testing::intrinsic_values(),
+        ) {
+            use crate::cfn::{Resource, Template};
+            use crate::compliance::rules::{Cx, Index};
+            let raw = |id: &str, kind: &str, properties| {
+                Resource::raw(id.to_owned(), kind.to_owned(), properties)
+            };
+            let template = Template {
+                description: String::new(),
+                parameters: Vec::new(),
+                resources: vec![
+                    raw("A", "AWS::S3::Bucket", json!({})),
+                    raw("B", "AWS::S3::Bucket", json!({ "BucketName": "named" })),
+                    raw("P", "AWS::S3::BucketPolicy", json!({ "Bucket": bucket })),
+                ],
+                outputs: Vec::new(),
+            };
+            let stacks = [("s", &template)];
+            let index = Index::new(&stacks);
+            for resource in &template.resources()[..2] {
+                let cx = Cx::in_first(&stacks, resource, &index);
+                let own = super::own_bucket(&cx);
+                let policies: Vec<_> = cx.bucket_policies().collect();
+                proptest::prop_assert_eq!(policies.len(), 1);
+                let (stack, _, _, refers) = policies[0];
+                proptest::prop_assert!(stack.is_none());
+                proptest::prop_assert_eq!(
+                    super::own_policy_names_bucket(refers, template.resources(), || &bucket, &own),
+                    super::names_bucket(&bucket, &own),
+                    "{:?} of {}", refers, resource.logical_id()
+                );
+            }
+        }
+    }
 
     #[test]
     fn a_bucket_is_named_by_a_policy_as_the_long_reading_finds_it() {
