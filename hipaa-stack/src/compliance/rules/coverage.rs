@@ -937,7 +937,9 @@ fn equals_assignment(text: &str) -> bool {
 }
 
 /// Every value below `value` that is the value of a named property (not an intrinsic's
-/// argument) and that `keep` keeps, with its pointer and name.
+/// argument) and that `keep` keeps, with its pointer and name. [`Objects`] reads them with
+/// the rest.
+#[cfg(test)]
 fn named_values<'v>(
     value: &'v Value,
     keep: impl Fn(&str, &Value) -> bool,
@@ -1060,7 +1062,9 @@ fn secret_attribute(name: &str) -> bool {
 }
 
 /// The first use of a secret attribute below `value`: `Fn::GetAtt [X, SecretAccessKey]`,
-/// `"Fn::GetAtt": "X.SecretAccessKey"` or `${X.SecretAccessKey}` in `Fn::Sub`.
+/// `"Fn::GetAtt": "X.SecretAccessKey"` or `${X.SecretAccessKey}` in `Fn::Sub`. [`Objects`]
+/// reads it with the rest.
+#[cfg(test)]
 fn secret_attribute_use(value: &Value) -> Option<(String, String)> {
     // The places passed are kept as a trail; only the one found is written as a pointer.
     let mut trail = Trail::new("");
@@ -1069,26 +1073,7 @@ fn secret_attribute_use(value: &Value) -> Option<(String, String)> {
         match v {
             Value::Object(map) => {
                 for (k, child) in map {
-                    let attribute = match (k.as_str(), child) {
-                        ("Fn::GetAtt", Value::Array(a)) => a.get(1).and_then(Value::as_str),
-                        ("Fn::GetAtt", Value::String(s)) => s.split_once('.').map(|(_, a)| a),
-                        ("Fn::Sub", sub) => {
-                            let t = match sub {
-                                Value::Array(a) => a.first().and_then(Value::as_str),
-                                other => other.as_str(),
-                            };
-                            t.and_then(|t| {
-                                t.split("${")
-                                    .skip(1)
-                                    .filter_map(|v| v.split('}').next())
-                                    .filter_map(|v| v.split_once('.'))
-                                    .map(|(_, a)| a)
-                                    .find(|a| secret_attribute(a))
-                            })
-                        }
-                        _ => None,
-                    };
-                    if let Some(a) = attribute.filter(|a| secret_attribute(a)) {
+                    if let Some(a) = attribute_used(k, child) {
                         return Some((trail.pointer(at), a.to_owned()));
                     }
                     let here = trail.push(at, Step::Key(k));
@@ -1191,12 +1176,144 @@ fn walk<'v>(
     }
 }
 
+/// What P1 reads of the objects below a resource's properties, found in one walk (depth
+/// first, with a stack: the properties of an object are pushed in order, so read last
+/// first), with the places of what it finds in one trail. It reads what the three walks
+/// it replaced read (`environment`, `named_values` and `secret_attribute_use`, kept for
+/// the tests), in the same order and at the same places: a property test holds it to
+/// them.
+struct Objects<'v> {
+    trail: Trail<'v>,
+    /// The environment variables (`Environment.Variables`) and every other name/value
+    /// pair: `(place, name, value)`.
+    pairs: Vec<(usize, String, &'v Value)>,
+    /// Every value of a named property (not an intrinsic's argument) that `keep` kept:
+    /// `(place, name, value)`.
+    named: Vec<(usize, &'v str, &'v Value)>,
+    /// The first use of a secret attribute: the place of the object that holds it, and
+    /// the attribute.
+    secret_attribute: Option<(usize, &'v str)>,
+}
+
+impl<'v> Objects<'v> {
+    fn read(properties: &'v Value, keep: impl Fn(&str, &Value) -> bool) -> Self {
+        let mut trail = Trail::new("");
+        let mut pairs = Vec::new();
+        let mut named = Vec::new();
+        let mut secret_attribute = None;
+        if let Some(Value::Object(vars)) =
+            crate::cfn::pointer::lookup(properties, "/Environment/Variables")
+                .filter(|v| !super::meaning::no_value(v))
+        {
+            let environment = trail.push(0, Step::Key("Environment"));
+            let variables = trail.push(environment, Step::Key("Variables"));
+            for (k, v) in vars {
+                pairs.push((trail.push(variables, Step::Key(k)), k.clone(), v));
+            }
+        }
+        let mut pending = vec![(properties, 0)];
+        while let Some((v, at)) = pending.pop() {
+            match v {
+                Value::Object(map) => {
+                    if let Some((name, value)) = name_and_value(map) {
+                        pairs.push((trail.push(at, Step::Key("Value")), name, value));
+                    }
+                    for (k, child) in map {
+                        if secret_attribute.is_none()
+                            && let Some(attribute) = attribute_used(k, child)
+                        {
+                            secret_attribute = Some((at, attribute));
+                        }
+                        let here = trail.push(at, Step::Key(k));
+                        if !(k == "Ref" || k.starts_with("Fn::")) && keep(k, child) {
+                            named.push((here, k.as_str(), child));
+                        }
+                        pending.push((child, here));
+                    }
+                }
+                Value::Array(items) => {
+                    for (i, child) in items.iter().enumerate() {
+                        pending.push((child, trail.push(at, Step::Index(i))));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Objects {
+            trail,
+            pairs,
+            named,
+            secret_attribute,
+        }
+    }
+}
+
+/// The name and value of an object that is a name/value pair: ECS and Batch containers'
+/// `Environment`, CodeBuild's `EnvironmentVariables`, App Runner's
+/// `RuntimeEnvironmentVariables`, Elastic Beanstalk's `OptionSettings`, tags:
+/// `{"Name"|"Key"|"OptionName": n, "Value": v}`. A CodeBuild variable of type
+/// `PARAMETER_STORE` or `SECRETS_MANAGER` holds a reference, and is none.
+fn name_and_value(map: &serde_json::Map<String, Value>) -> Option<(String, &Value)> {
+    // The five properties read, found in one pass over the object's keys (every object of
+    // every resource is read here).
+    let [mut name, mut key, mut option, mut kind, mut value] = [None; 5];
+    for (k, v) in map {
+        let slot = match k.as_str() {
+            "Name" => &mut name,
+            "Key" => &mut key,
+            "OptionName" => &mut option,
+            "Type" => &mut kind,
+            "Value" => &mut value,
+            _ => continue,
+        };
+        *slot = Some(v);
+    }
+    let name = [name, key, option].into_iter().flatten().find_map(text);
+    let reference = kind
+        .and_then(text)
+        .is_some_and(|t| !t.eq_ignore_ascii_case("PLAINTEXT"));
+    match (name, value) {
+        (Some(name), Some(value)) if !reference => Some((name, value)),
+        _ => None,
+    }
+}
+
+/// The secret attribute that property `key` of an object uses, if it does:
+/// `Fn::GetAtt [X, SecretAccessKey]`, `"Fn::GetAtt": "X.SecretAccessKey"` or
+/// `${X.SecretAccessKey}` in `Fn::Sub`.
+fn attribute_used<'v>(key: &str, value: &'v Value) -> Option<&'v str> {
+    let attribute = match (key, value) {
+        ("Fn::GetAtt", Value::Array(a)) => a.get(1).and_then(Value::as_str),
+        ("Fn::GetAtt", Value::String(s)) => s.split_once('.').map(|(_, a)| a),
+        ("Fn::Sub", sub) => {
+            let t = match sub {
+                Value::Array(a) => a.first().and_then(Value::as_str),
+                other => other.as_str(),
+            };
+            t.and_then(|t| {
+                t.split("${")
+                    .skip(1)
+                    .filter_map(|v| v.split('}').next())
+                    .filter_map(|v| v.split_once('.'))
+                    .map(|(_, a)| a)
+                    .find(|a| secret_attribute(a))
+            })
+        }
+        _ => None,
+    };
+    attribute.filter(|a| secret_attribute(a))
+}
+
 /// The environment variables of a resource and every other name/value pair of its
-/// properties: `(pointer, name, value)`.
-fn environment<'v>(cx: &Cx<'v>) -> (Trail<'v>, Vec<(usize, String, &'v Value)>) {
+/// properties: `(pointer, name, value)`. [`Objects`] reads them with the rest.
+#[cfg(test)]
+fn environment<'v>(properties: &'v Value) -> (Trail<'v>, Vec<(usize, String, &'v Value)>) {
     let mut trail = Trail::new("");
     let mut out = Vec::new();
-    if let Some(Value::Object(vars)) = cx.prop("/Environment/Variables") {
+    if let Some(Value::Object(vars)) =
+        crate::cfn::pointer::lookup(properties, "/Environment/Variables")
+            .filter(|v| !super::meaning::no_value(v))
+    {
         let environment = trail.push(0, Step::Key("Environment"));
         let variables = trail.push(environment, Step::Key("Variables"));
         for (k, v) in vars {
@@ -1207,29 +1324,17 @@ fn environment<'v>(cx: &Cx<'v>) -> (Trail<'v>, Vec<(usize, String, &'v Value)>) 
     // `EnvironmentVariables`, App Runner's `RuntimeEnvironmentVariables`, Elastic
     // Beanstalk's `OptionSettings`, tags: `{"Name"|"Key"|"OptionName": n, "Value": v}`. A
     // CodeBuild variable of type `PARAMETER_STORE` or `SECRETS_MANAGER` holds a reference.
-    let mut pending = vec![(cx.resource.properties(), 0)];
+    let mut pending = vec![(properties, 0)];
     while let Some((v, at)) = pending.pop() {
         match v {
             Value::Object(map) => {
-                // The five properties read, found in one pass over the object's keys (every
-                // object of every resource is read here).
-                let [mut name, mut key, mut option, mut kind, mut value] = [None; 5];
-                for (k, v) in map {
-                    let slot = match k.as_str() {
-                        "Name" => &mut name,
-                        "Key" => &mut key,
-                        "OptionName" => &mut option,
-                        "Type" => &mut kind,
-                        "Value" => &mut value,
-                        _ => continue,
-                    };
-                    *slot = Some(v);
-                }
-                let name = [name, key, option].into_iter().flatten().find_map(text);
-                let reference = kind
+                let name = ["Name", "Key", "OptionName"]
+                    .iter()
+                    .find_map(|k| crate::cfn::pointer::get(map, k).and_then(text));
+                let reference = crate::cfn::pointer::get(map, "Type")
                     .and_then(text)
                     .is_some_and(|t| !t.eq_ignore_ascii_case("PLAINTEXT"));
-                if let (Some(name), Some(value)) = (name, value)
+                if let (Some(name), Some(value)) = (name, crate::cfn::pointer::get(map, "Value"))
                     && !reference
                 {
                     out.push((trail.push(at, Step::Key("Value")), name, value));
@@ -1274,10 +1379,22 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             }
         }
     }
+    // What P1 reads of every object, in one walk: the name/value pairs, the values an
+    // intrinsic builds (read below), the first use of a secret attribute (read below).
+    let intrinsic = |_: &str, value: &Value| {
+        value
+            .as_object()
+            .is_some_and(|m| m.len() == 1 && m.keys().all(|k| k.starts_with("Fn::")))
+    };
+    let Objects {
+        trail: places,
+        pairs,
+        named,
+        secret_attribute,
+    } = Objects::read(cx.resource.properties(), intrinsic);
     // Environment variables: stored and shown in plain text by the service's describe calls.
-    let (trail, pairs) = environment(cx);
     for (at, name, value) in pairs {
-        let pointer = || trail.pointer(at);
+        let pointer = || places.pointer(at);
         let literal = text(value);
         // Text that is written in the template: a resolved literal, or the pieces an
         // intrinsic writes around what it reads (`Fn::Join ["", ["hunter", {"Ref": X}]]`),
@@ -1399,12 +1516,6 @@ fn p1(cx: &Cx<'_>) -> Outcome {
     // A property named like a secret whose value an intrinsic builds from written text
     // (`{"Fn::Sub": "hunter2${AWS::Region}"}`, `Fn::Join`, `Fn::Select`, …): the text is in
     // the template as much as a plain string.
-    let intrinsic = |_: &str, value: &Value| {
-        value
-            .as_object()
-            .is_some_and(|m| m.len() == 1 && m.keys().all(|k| k.starts_with("Fn::")))
-    };
-    let (trail, named) = named_values(cx.resource.properties(), intrinsic);
     for (at, name, value) in named {
         if secret_property(name)
             && !(t == "AWS::SecretsManager::Secret" && name == "SecretString")
@@ -1412,7 +1523,7 @@ fn p1(cx: &Cx<'_>) -> Outcome {
         {
             problems.push(format!(
                 "`{}` builds a secret from text written in the template; use a `{{{{resolve:secretsmanager:…}}}}` dynamic reference or let the service manage it",
-                trail.pointer(at).trim_start_matches('/')
+                places.pointer(at).trim_start_matches('/')
             ));
         }
     }
@@ -1420,11 +1531,11 @@ fn p1(cx: &Cx<'_>) -> Outcome {
     // into a property: CloudFormation writes its value in plain text where the property is
     // shown. Only a Secrets Manager secret may hold it.
     if t != "AWS::SecretsManager::Secret"
-        && let Some((pointer, attribute)) = secret_attribute_use(cx.resource.properties())
+        && let Some((at, attribute)) = secret_attribute
     {
         problems.push(format!(
             "`{}` copies the attribute `{attribute}`, a secret, in plain text; store it in a Secrets Manager secret and pass the secret's ARN",
-            pointer.trim_start_matches('/')
+            places.pointer(at).trim_start_matches('/')
         ));
     }
     // The stack's description (`Stack::description`, text made at run time) is shown by
@@ -1488,6 +1599,89 @@ fn p1(cx: &Cx<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Random properties built from what [`Objects`] reads: name/value pairs (with a
+    /// reference's `Type`), environment variables, secret attributes in each spelling,
+    /// intrinsics, `AWS::NoValue`, nested in lists and objects.
+    fn object_values() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let key = prop_oneof![
+            1 => Just("Name"),
+            1 => Just("Key"),
+            1 => Just("OptionName"),
+            1 => Just("Type"),
+            1 => Just("Value"),
+            1 => Just("Environment"),
+            1 => Just("Variables"),
+            // Weighted, so that a value often uses two secret attributes: the first is
+            // the one found.
+            4 => Just("Fn::GetAtt"),
+            4 => Just("Fn::Sub"),
+            1 => Just("Fn::Join"),
+            1 => Just("Ref"),
+            1 => Just("Password"),
+        ];
+        let leaf = prop_oneof![
+            "PLAINTEXT|SECRETS_MANAGER|x|K\\.SecretAccessKey|K\\.Arn"
+                .prop_map(|t| serde_json::json!(t)),
+            "\\$\\{K\\.(SecretAccessKey|Arn)\\}[a-z]{0,2}".prop_map(|t| serde_json::json!(t)),
+            "SecretAccessKey|Arn|Password".prop_map(|a| serde_json::json!(["K", a])),
+            Just(serde_json::json!({ "Ref": "AWS::NoValue" })),
+            Just(serde_json::json!({ "Ref": "K" })),
+            (0u32..3).prop_map(|n| serde_json::json!(n)),
+        ];
+        leaf.prop_recursive(4, 32, 5, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::vec((key.clone(), inner), 0..5).prop_map(|entries| {
+                    Value::Object(
+                        entries
+                            .into_iter()
+                            .map(|(k, v)| (k.to_owned(), v))
+                            .collect(),
+                    )
+                }),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// The one walk of P1 over a resource's objects finds what the three walks it
+        /// replaced find, in the same order and at the same places: the name/value pairs,
+        /// the named values kept, and the first use of a secret attribute.
+        #[test]
+        fn one_walk_reads_the_objects_as_three_did(
+            properties in object_values(),
+            all in proptest::prelude::any::<bool>(),
+        ) {
+            let keep = |name: &str, value: &Value| {
+                all || (name.len() > 4 && value.as_object().is_some_and(|m| m.len() == 1))
+            };
+            let objects = Objects::read(&properties, keep);
+            fn read<'v, N: ToString>(
+                trail: &Trail<'v>,
+                found: Vec<(usize, N, &'v Value)>,
+            ) -> Vec<(String, String, *const Value)> {
+                found
+                    .into_iter()
+                    .map(|(at, name, value)| {
+                        (trail.pointer(at), name.to_string(), std::ptr::from_ref(value))
+                    })
+                    .collect()
+            }
+            let (trail, pairs) = environment(&properties);
+            proptest::prop_assert_eq!(read(&objects.trail, objects.pairs), read(&trail, pairs));
+            let (trail, named) = named_values(&properties, keep);
+            proptest::prop_assert_eq!(read(&objects.trail, objects.named), read(&trail, named));
+            proptest::prop_assert_eq!(
+                objects
+                    .secret_attribute
+                    .map(|(at, a)| (objects.trail.pointer(at), a.to_owned())),
+                secret_attribute_use(&properties)
+            );
+        }
+    }
 
     #[test]
     fn find_bytes_agrees_with_str_find() {
