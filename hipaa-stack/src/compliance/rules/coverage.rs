@@ -494,22 +494,40 @@ fn words(name: &str) -> Vec<String> {
 fn secret_property(name: &str) -> bool {
     // Property names repeat across the resources of an app (every bucket has the same
     // ones): each thread keeps the answer for the first few thousand names it reads.
-    const KEPT: usize = 4096;
     thread_local! {
-        static READ: std::cell::RefCell<foldhash::HashMap<Box<str>, bool>> =
-            std::cell::RefCell::default();
+        static READ: std::cell::RefCell<Kept> = std::cell::RefCell::new(Kept::new(4096));
     }
     READ.with(|read| {
-        if let Some(&secret) = read.borrow().get(name) {
-            return secret;
-        }
-        let secret = with_squashed(name, secret_property_squashed);
-        let mut read = read.borrow_mut();
-        if read.len() < KEPT {
-            read.insert(name.into(), secret);
-        }
-        secret
+        read.borrow_mut()
+            .get(name, |name| with_squashed(name, secret_property_squashed))
     })
+}
+
+/// The answers of a function of a name, kept for the first `most` names asked.
+struct Kept {
+    read: foldhash::HashMap<Box<str>, bool>,
+    most: usize,
+}
+
+impl Kept {
+    fn new(most: usize) -> Self {
+        Kept {
+            read: foldhash::HashMap::default(),
+            most,
+        }
+    }
+
+    /// `answer(name)`, kept if there is room.
+    fn get(&mut self, name: &str, answer: impl FnOnce(&str) -> bool) -> bool {
+        if let Some(&kept) = self.read.get(name) {
+            return kept;
+        }
+        let answered = answer(name);
+        if self.read.len() < self.most {
+            self.read.insert(name.into(), answered);
+        }
+        answered
+    }
 }
 
 /// [`secret_property`] of a name already squashed.
@@ -1681,6 +1699,30 @@ mod tests {
                 secret_attribute_use(&properties)
             );
         }
+    }
+
+    #[test]
+    fn answers_are_kept_for_the_first_names_only() {
+        let asked = std::cell::Cell::new(0);
+        let mut kept = Kept::new(3);
+        let get = |kept: &mut Kept, name: &str| {
+            kept.get(name, |n| {
+                asked.set(asked.get() + 1);
+                n.len() > 1
+            })
+        };
+        assert!(!get(&mut kept, "a") && !get(&mut kept, "a"));
+        assert_eq!(asked.get(), 1, "a kept answer is not asked again");
+        for name in ["bb", "c", "dd", "e"] {
+            get(&mut kept, name);
+        }
+        assert_eq!(kept.read.len(), 3);
+        assert!(get(&mut kept, "dd"));
+        assert_eq!(
+            asked.get(),
+            6,
+            "a name past the first three is asked each time"
+        );
     }
 
     #[test]

@@ -318,6 +318,30 @@ impl ById {
         });
         ById { sorted, plain }
     }
+
+    /// The resources of `resources` (the template this was built of) that `named` names,
+    /// looked up by id; none when an id is not letters and digits, or when `resources` is
+    /// not the template this was built of (another length).
+    fn named<'a>(
+        &self,
+        resources: &'a [Resource],
+        named: &compute::Mentioned<'_>,
+    ) -> Option<Vec<&'a Resource>> {
+        if !self.plain || self.sorted.len() != resources.len() {
+            return None;
+        }
+        let id = |p: &u32| resources.get(*p as usize).map_or("", Resource::logical_id);
+        let mut out = Vec::new();
+        let mut names: Vec<&str> = named.plain_names().to_vec();
+        names.sort_unstable();
+        names.dedup();
+        for name in names {
+            let first = self.sorted.partition_point(|p| id(p) < name);
+            let found = self.sorted[first..].iter().take_while(|p| id(p) == name);
+            out.extend(found.filter_map(|&p| resources.get(p as usize)));
+        }
+        Some(out)
+    }
 }
 
 /// The resource at `(at, i)` of `stacks`, with its stack's name.
@@ -347,28 +371,16 @@ impl<'a> Cx<'a> {
     /// their logical ids), in no particular order.
     pub(crate) fn resources_named(&self, named: &compute::Mentioned<'_>) -> Vec<&'a Resource> {
         let resources = self.template.resources();
-        match self.index.by_id.get(self.at) {
-            Some(ById {
-                sorted,
-                plain: true,
-            }) if sorted.len() == resources.len() => {
-                let id = |p: &u32| resources.get(*p as usize).map_or("", Resource::logical_id);
-                let mut out: Vec<&'a Resource> = Vec::new();
-                let mut names: Vec<&str> = named.plain_names().to_vec();
-                names.sort_unstable();
-                names.dedup();
-                for name in names {
-                    let first = sorted.partition_point(|p| id(p) < name);
-                    let found = sorted[first..].iter().take_while(|p| id(p) == name);
-                    out.extend(found.filter_map(|&p| resources.get(p as usize)));
-                }
-                out
-            }
-            _ => resources
-                .iter()
-                .filter(|r| named.names(r.logical_id()))
-                .collect(),
-        }
+        self.index
+            .by_id
+            .get(self.at)
+            .and_then(|by_id| by_id.named(resources, named))
+            .unwrap_or_else(|| {
+                resources
+                    .iter()
+                    .filter(|r| named.names(r.logical_id()))
+                    .collect()
+            })
     }
 
     /// The context of `resource` of the first of `stacks`, for a test.
@@ -849,6 +861,68 @@ pub mod rule {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    fn buckets(ids: &[&str]) -> Template {
+        Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: ids
+                .iter()
+                .map(|id| Resource::raw((*id).to_owned(), "AWS::S3::Bucket".to_owned(), json!({})))
+                .collect(),
+            outputs: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_index_of_ids_is_sorted_and_read_only_for_the_template_it_was_built_of() {
+        let template = buckets(&["B", "A", "C", "A"]);
+        let by_id = ById::of(&template);
+        assert!(by_id.plain);
+        let ids: Vec<&str> = by_id
+            .sorted
+            .iter()
+            .map(|&p| template.resources()[p as usize].logical_id())
+            .collect();
+        assert_eq!(ids, ["A", "A", "B", "C"]);
+        let value = json!([{ "Ref": "A" }, { "Fn::GetAtt": ["C", "Arn"] }, { "Ref": "Z" }]);
+        let named = compute::Mentioned::of(&value);
+        let found: Vec<*const Resource> = by_id
+            .named(template.resources(), &named)
+            .expect("read by id")
+            .into_iter()
+            .map(std::ptr::from_ref)
+            .collect();
+        let resources = template.resources();
+        assert_eq!(
+            found,
+            [&resources[1], &resources[3], &resources[2]].map(std::ptr::from_ref)
+        );
+        // Another template (another length), or one with an id that is not letters and
+        // digits: read the long way.
+        assert!(by_id.named(buckets(&["A"]).resources(), &named).is_none());
+        let odd = buckets(&["A", "a.b"]);
+        assert!(!ById::of(&odd).plain);
+        assert!(ById::of(&odd).named(odd.resources(), &named).is_none());
+    }
+
+    #[test]
+    fn the_index_reads_what_a_policy_names_only_from_a_plain_ref() {
+        let ids: std::collections::HashMap<&str, usize> = [("A", 0), ("B", 1)].into();
+        for (bucket, expected) in [
+            (json!({ "Ref": "B" }), RefersTo::Resource(1)),
+            (json!({ "Ref": "Z" }), RefersTo::Nothing),
+            // A pseudo parameter may be a bucket's name as text (`${AWS::StackName}`).
+            (json!({ "Ref": "AWS::StackName" }), RefersTo::Unread),
+            (json!({ "Ref": "A", "Other": 1 }), RefersTo::Unread),
+            (json!({ "Ref": ["A"] }), RefersTo::Unread),
+            (json!({ "Fn::GetAtt": ["A", "Arn"] }), RefersTo::Unread),
+            (json!("A"), RefersTo::Unread),
+        ] {
+            assert_eq!(RefersTo::of(&bucket, &ids), expected, "{bucket}");
+        }
+    }
 
     #[test]
     fn every_rule_has_a_type_and_every_type_a_rule() {

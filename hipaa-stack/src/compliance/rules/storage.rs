@@ -1397,7 +1397,8 @@ mod tests {
                 parameters: Vec::new(),
                 resources: vec![
                     raw("A", "AWS::S3::Bucket", json!({})),
-                    raw("B", "AWS::S3::Bucket", json!({ "BucketName": "named" })),
+                    // Named by a pseudo parameter: a `Ref` of it names the bucket by text.
+                    raw("B", "AWS::S3::Bucket", json!({ "BucketName": { "Fn::Sub": "${AWS::Region}" } })),
                     raw("P", "AWS::S3::BucketPolicy", json!({ "Bucket": bucket })),
                 ],
                 outputs: Vec::new(),
