@@ -24,6 +24,26 @@ pub(crate) fn template_with(
     template_of(&app, "t")
 }
 
+/// A template of raw buckets with these logical ids (an id may be written twice), with no
+/// properties: for the tests of what reads a template by id.
+pub(crate) fn buckets_with_ids(ids: &[&str]) -> crate::cfn::Template {
+    crate::cfn::Template {
+        description: String::new(),
+        parameters: Vec::new(),
+        resources: ids
+            .iter()
+            .map(|id| {
+                crate::cfn::Resource::raw(
+                    (*id).to_owned(),
+                    "AWS::S3::Bucket".to_owned(),
+                    serde_json::json!({}),
+                )
+            })
+            .collect(),
+        outputs: Vec::new(),
+    }
+}
+
 /// The template of stack `name` as JSON.
 pub(crate) fn template_of(app: &App, name: &str) -> Value {
     let assembly = app.synth().expect("the app synthesizes");

@@ -694,21 +694,13 @@ mod tests {
             value in mention_values(),
             odd in proptest::prelude::any::<bool>(),
         ) {
-            use crate::cfn::{Resource, Template};
+            use crate::cfn::Resource;
             use crate::compliance::rules::Index;
             let mut ids = vec!["Self", "A", "B", "AB", "B", "C"];
             if odd {
                 ids.push("a.b");
             }
-            let template = Template {
-                description: String::new(),
-                parameters: Vec::new(),
-                resources: ids
-                    .iter()
-                    .map(|id| Resource::raw((*id).to_owned(), "AWS::S3::Bucket".to_owned(), json!({})))
-                    .collect(),
-                outputs: Vec::new(),
-            };
+            let template = crate::testing::buckets_with_ids(&ids);
             let stacks = [("s", &template)];
             let index = Index::new(&stacks);
             let cx = Cx::in_first(&stacks, &template.resources()[0], &index);

@@ -1216,19 +1216,9 @@ struct Objects<'v> {
 impl<'v> Objects<'v> {
     fn read(properties: &'v Value, keep: impl Fn(&str, &Value) -> bool) -> Self {
         let mut trail = Trail::new("");
-        let mut pairs = Vec::new();
+        let mut pairs = environment_variables(properties, &mut trail);
         let mut named = Vec::new();
         let mut secret_attribute = None;
-        if let Some(Value::Object(vars)) =
-            crate::cfn::pointer::lookup(properties, "/Environment/Variables")
-                .filter(|v| !super::meaning::no_value(v))
-        {
-            let environment = trail.push(0, Step::Key("Environment"));
-            let variables = trail.push(environment, Step::Key("Variables"));
-            for (k, v) in vars {
-                pairs.push((trail.push(variables, Step::Key(k)), k.clone(), v));
-            }
-        }
         let mut pending = vec![(properties, 0)];
         while let Some((v, at)) = pending.pop() {
             match v {
@@ -1264,6 +1254,26 @@ impl<'v> Objects<'v> {
             secret_attribute,
         }
     }
+}
+
+/// The environment variables of a resource (`Environment.Variables`), their places pushed
+/// on `trail`: `(place, name, value)`.
+fn environment_variables<'v>(
+    properties: &'v Value,
+    trail: &mut Trail<'v>,
+) -> Vec<(usize, String, &'v Value)> {
+    let mut out = Vec::new();
+    if let Some(Value::Object(vars)) =
+        crate::cfn::pointer::lookup(properties, "/Environment/Variables")
+            .filter(|v| !super::meaning::no_value(v))
+    {
+        let environment = trail.push(0, Step::Key("Environment"));
+        let variables = trail.push(environment, Step::Key("Variables"));
+        for (k, v) in vars {
+            out.push((trail.push(variables, Step::Key(k)), k.clone(), v));
+        }
+    }
+    out
 }
 
 /// The name and value of an object that is a name/value pair: ECS and Batch containers'
@@ -1327,17 +1337,7 @@ fn attribute_used<'v>(key: &str, value: &'v Value) -> Option<&'v str> {
 #[cfg(test)]
 fn environment<'v>(properties: &'v Value) -> (Trail<'v>, Vec<(usize, String, &'v Value)>) {
     let mut trail = Trail::new("");
-    let mut out = Vec::new();
-    if let Some(Value::Object(vars)) =
-        crate::cfn::pointer::lookup(properties, "/Environment/Variables")
-            .filter(|v| !super::meaning::no_value(v))
-    {
-        let environment = trail.push(0, Step::Key("Environment"));
-        let variables = trail.push(environment, Step::Key("Variables"));
-        for (k, v) in vars {
-            out.push((trail.push(variables, Step::Key(k)), k.clone(), v));
-        }
-    }
+    let mut out = environment_variables(properties, &mut trail);
     // Name/value pairs anywhere: ECS and Batch containers' `Environment`, CodeBuild's
     // `EnvironmentVariables`, App Runner's `RuntimeEnvironmentVariables`, Elastic
     // Beanstalk's `OptionSettings`, tags: `{"Name"|"Key"|"OptionName": n, "Value": v}`. A

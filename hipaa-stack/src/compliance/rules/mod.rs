@@ -863,21 +863,9 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn buckets(ids: &[&str]) -> Template {
-        Template {
-            description: String::new(),
-            parameters: Vec::new(),
-            resources: ids
-                .iter()
-                .map(|id| Resource::raw((*id).to_owned(), "AWS::S3::Bucket".to_owned(), json!({})))
-                .collect(),
-            outputs: Vec::new(),
-        }
-    }
-
     #[test]
     fn the_index_of_ids_is_sorted_and_read_only_for_the_template_it_was_built_of() {
-        let template = buckets(&["B", "A", "C", "A"]);
+        let template = crate::testing::buckets_with_ids(&["B", "A", "C", "A"]);
         let by_id = ById::of(&template);
         assert!(by_id.plain);
         let ids: Vec<&str> = by_id
@@ -901,8 +889,12 @@ mod tests {
         );
         // Another template (another length), or one with an id that is not letters and
         // digits: read the long way.
-        assert!(by_id.named(buckets(&["A"]).resources(), &named).is_none());
-        let odd = buckets(&["A", "a.b"]);
+        assert!(
+            by_id
+                .named(crate::testing::buckets_with_ids(&["A"]).resources(), &named)
+                .is_none()
+        );
+        let odd = crate::testing::buckets_with_ids(&["A", "a.b"]);
         assert!(!ById::of(&odd).plain);
         assert!(ById::of(&odd).named(odd.resources(), &named).is_none());
     }
