@@ -160,6 +160,8 @@ pub(crate) struct Index {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct IndexPart {
     policies: Vec<PolicyPart>,
+    /// The template's resources by logical id.
+    by_id: ById,
 }
 
 /// What [`IndexPart`] reads of one bucket policy.
@@ -191,12 +193,13 @@ pub(crate) enum RefersTo {
 }
 
 impl RefersTo {
-    fn of(bucket: &Value, ids: &std::collections::HashMap<&str, usize>) -> Self {
+    /// `first` gives the position of the first resource of the template with an id.
+    fn of(bucket: &Value, first: impl Fn(&str) -> Option<usize>) -> Self {
         match bucket {
             Value::Object(map) if map.len() == 1 => match crate::cfn::pointer::get(map, "Ref") {
-                Some(Value::String(id)) if !id.starts_with("AWS::") => ids
-                    .get(id.as_str())
-                    .map_or(RefersTo::Nothing, |&at| RefersTo::Resource(at)),
+                Some(Value::String(id)) if !id.starts_with("AWS::") => {
+                    first(id).map_or(RefersTo::Nothing, RefersTo::Resource)
+                }
                 _ => RefersTo::Unread,
             },
             _ => RefersTo::Unread,
@@ -209,38 +212,30 @@ impl IndexPart {
     /// read it (by position among the resources), or from its properties where no scan did.
     pub(crate) fn of(template: &Template, scans: &[Option<Scanned>]) -> Self {
         let resources = template.resources();
-        let mut ids: Option<std::collections::HashMap<&str, usize>> = None;
+        let by_id = ById::of(template);
+        let first = |id: &str| by_id.first(resources, id);
         let mut policies = Vec::new();
         for (i, r) in resources.iter().enumerate() {
             if r.type_name() != "AWS::S3::BucketPolicy" {
                 continue;
             }
-            // The logical ids of the template, found once, only for a template with a
-            // bucket policy.
-            let ids = ids.get_or_insert_with(|| {
-                let mut ids = std::collections::HashMap::with_capacity(resources.len());
-                for (i, r) in resources.iter().enumerate() {
-                    ids.entry(r.logical_id()).or_insert(i);
-                }
-                ids
-            });
             let bucket = match scans.get(i).and_then(Option::as_ref) {
                 Some(scanned) => scanned.bucket.as_ref().unwrap_or(&Value::Null),
                 None => &r.properties()["Bucket"],
             };
             let unknown = storage::bucket_known_only_at_deploy(
                 template,
-                |id| resources.get(*ids.get(id)?),
+                |id| resources.get(first(id)?),
                 bucket,
             );
             policies.push(PolicyPart {
                 at: i,
                 unknown,
                 elsewhere: !names_own_resource(bucket),
-                refers: RefersTo::of(bucket, ids),
+                refers: RefersTo::of(bucket, first),
             });
         }
-        IndexPart { policies }
+        IndexPart { policies, by_id }
     }
 }
 
@@ -262,7 +257,7 @@ impl Index {
         let mut policies = Vec::with_capacity(stacks.len());
         let mut by_id = Vec::with_capacity(stacks.len());
         for (at, (_, template)) in stacks.iter().enumerate() {
-            by_id.push(ById::of(template));
+            by_id.push(parts.get(at).map(|p| p.by_id.clone()).unwrap_or_default());
             for (i, r) in template.resources().iter().enumerate() {
                 match by_type.get_mut(r.type_name()) {
                     Some(list) => list.push((at, i)),
@@ -289,7 +284,9 @@ impl Index {
 /// which resources a value names looks up the few names it holds instead of reading every
 /// resource of the stack for each resource it checks (a stack of buckets would cost the
 /// square of its size). `plain` says whether every logical id is letters and digits, the
-/// only ids [`compute::Mentioned`] finds by name.
+/// only ids [`compute::Mentioned`] finds by name. Built as each stack is rendered (part of
+/// [`IndexPart`]), on every core.
+#[derive(Debug, Clone, Default, PartialEq)]
 struct ById {
     sorted: Vec<u32>,
     plain: bool,
@@ -298,25 +295,28 @@ struct ById {
 impl ById {
     fn of(template: &Template) -> Self {
         let resources = template.resources();
-        let plain = u32::try_from(resources.len()).is_ok()
-            && resources
-                .iter()
-                .all(|r| r.logical_id().bytes().all(|b| b.is_ascii_alphanumeric()));
-        if !plain {
-            return ById {
-                sorted: Vec::new(),
-                plain,
-            };
-        }
+        let plain = resources
+            .iter()
+            .all(|r| r.logical_id().bytes().all(|b| b.is_ascii_alphanumeric()));
         let mut sorted: Vec<u32> = (0..resources.len())
             .filter_map(|i| u32::try_from(i).ok())
             .collect();
+        // Stable: the resources of an id written twice stay in template order.
         sorted.sort_by(|&a, &b| {
             resources[a as usize]
                 .logical_id()
                 .cmp(resources[b as usize].logical_id())
         });
         ById { sorted, plain }
+    }
+
+    /// The position of the first resource of `resources` (the template this was built of)
+    /// whose logical id is `id`, whatever its letters.
+    fn first(&self, resources: &[Resource], id: &str) -> Option<usize> {
+        let id_at = |p: &u32| resources.get(*p as usize).map_or("", Resource::logical_id);
+        let at = self.sorted.partition_point(|p| id_at(p) < id);
+        let &p = self.sorted.get(at).filter(|p| id_at(p) == id)?;
+        Some(p as usize)
     }
 
     /// The resources of `resources` (the template this was built of) that `named` names,
@@ -894,9 +894,18 @@ mod tests {
                 .named(crate::testing::buckets_with_ids(&["A"]).resources(), &named)
                 .is_none()
         );
-        let odd = crate::testing::buckets_with_ids(&["A", "a.b"]);
+        let odd = crate::testing::buckets_with_ids(&["A", "a.b", "A"]);
         assert!(!ById::of(&odd).plain);
         assert!(ById::of(&odd).named(odd.resources(), &named).is_none());
+        // The first resource of an id, whatever its letters.
+        let first = |id| ById::of(&odd).first(odd.resources(), id);
+        assert_eq!(
+            (first("A"), first("a.b"), first("Z")),
+            (Some(0), Some(1), None)
+        );
+        let (resources, by_id) = (template.resources(), ById::of(&template));
+        assert_eq!(by_id.first(resources, "A"), Some(1));
+        assert_eq!(by_id.first(resources, "C"), Some(2));
     }
 
     #[test]
@@ -912,7 +921,11 @@ mod tests {
             (json!({ "Fn::GetAtt": ["A", "Arn"] }), RefersTo::Unread),
             (json!("A"), RefersTo::Unread),
         ] {
-            assert_eq!(RefersTo::of(&bucket, &ids), expected, "{bucket}");
+            assert_eq!(
+                RefersTo::of(&bucket, |id| ids.get(id).copied()),
+                expected,
+                "{bucket}"
+            );
         }
     }
 
