@@ -396,7 +396,7 @@ where
             let memory = if low_memory {
                 crate::synth::Memory::Low
             } else {
-                crate::synth::Memory::Fast
+                crate::synth::Memory::Kept
             };
             synth(&app, &out, timings.then_some(built), memory)
         }

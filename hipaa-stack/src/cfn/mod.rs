@@ -736,6 +736,15 @@ impl Template {
         }
     }
 
+    /// Whether every resource holds the tree of its properties (not its typed properties,
+    /// nor the text of the written template).
+    #[cfg(test)]
+    pub(crate) fn holds_trees(&self) -> bool {
+        self.resources
+            .iter()
+            .all(|r| matches!(r.properties, Properties::Tree(_)))
+    }
+
     /// Builds the trees of the typed properties of its resources now (those that a rule of
     /// another stack has read are built already), handing back the typed properties, no
     /// longer read, for the caller to drop when it will.

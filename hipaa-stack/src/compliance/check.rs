@@ -281,7 +281,13 @@ impl App {
     /// The app synthesized without its rules, for what reads only the templates and the
     /// graph (`graph`): the evaluation is empty, and no finding refuses it.
     pub(crate) fn synth_unchecked(&self) -> Result<Assembly> {
-        synthesize(self, &Declarations, Rules::new(Date::today(), false, false))
+        crate::synth::synthesize_staged(
+            self,
+            &Declarations,
+            Rules::new(Date::today(), false, false),
+            None,
+            crate::synth::Memory::Kept,
+        )
     }
 
     /// [`App::check`] for a report of `evidence`: what the report reads of each stack beside
@@ -399,6 +405,32 @@ mod tests {
     }
 
     #[test]
+    fn trees_kept_give_the_assembly_of_trees_dropped_as_each_round_is_written() {
+        let today = Date::parse("2026-01-01").unwrap();
+        for app in [crate::testing::clinic_with_copies(), many_stacks()] {
+            let fast = app.check_on_workers(today, 2, Memory::Fast).unwrap();
+            let kept = app.check_on_workers(today, 2, Memory::Kept).unwrap();
+            assert_eq!(kept.evaluation(), fast.evaluation());
+            assert_eq!(kept.manifest_json().unwrap(), fast.manifest_json().unwrap());
+            assert_eq!(kept.stacks().len(), fast.stacks().len());
+            for (x, y) in kept.stacks().iter().zip(fast.stacks()) {
+                assert_eq!(x.template_json(), y.template_json(), "{}", x.name());
+                // The trees are still there, and read as the written text does.
+                assert!(x.template().holds_trees(), "{}", x.name());
+                assert!(!y.template().holds_trees(), "{}", y.name());
+                for (r, s) in x
+                    .template()
+                    .resources()
+                    .iter()
+                    .zip(y.template().resources())
+                {
+                    assert_eq!(r.properties(), s.properties(), "{}", r.logical_id());
+                }
+            }
+        }
+    }
+
+    #[test]
     fn stacks_checked_in_parallel_give_the_one_thread_assembly() {
         let today = Date::parse("2026-01-01").unwrap();
         let one = many_stacks()
@@ -430,7 +462,8 @@ mod tests {
         let runs = [2, 3, 8]
             .map(|workers| (workers, Memory::Fast))
             .into_iter()
-            .chain([1, 2, 8].map(|workers| (workers, Memory::Low)));
+            .chain([1, 2, 8].map(|workers| (workers, Memory::Low)))
+            .chain([1, 2].map(|workers| (workers, Memory::Kept)));
         for (workers, memory) in runs {
             let many = many_stacks()
                 .check_on_workers(today, workers, memory)
@@ -466,7 +499,7 @@ mod tests {
         let app = many_stacks_that_hold();
         let dir = tempfile::tempdir().unwrap();
         let (plain, staged) = (dir.path().join("plain"), dir.path().join("staged"));
-        app.synth_failures_only(None, Memory::Fast)
+        app.synth_failures_only(None, Memory::Kept)
             .unwrap()
             .write(&plain)
             .unwrap();
