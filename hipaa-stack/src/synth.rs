@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::app::node::{CrossStack, Declare, Regions, RenderCx, resolve_target, resolve_target_in};
 use crate::app::{App, Arena};
 use crate::cfn::scan::Scanned;
-use crate::cfn::{Output, Parameter, Spent, Template};
+use crate::cfn::{Output, Parameter, Template};
 use crate::constructs::{REPLICA_NOT_REPLICATED, replica_reason};
 use crate::error::{Error, Result};
 use crate::graph::{AppGraph, Edge, Named, StackNode, order_stacks, resource_graph};
@@ -65,6 +65,31 @@ pub struct Timings {
     pub serialize: std::time::Duration,
 }
 
+/// The text of a stack's template, and its length in bytes: held, or (after a synth with
+/// low memory, which handed it to be written and let it go) written again from the
+/// template, the same bytes, the first time something reads it.
+#[derive(Debug, Clone)]
+struct TemplateText {
+    text: std::sync::OnceLock<Arc<str>>,
+    len: usize,
+}
+
+impl TemplateText {
+    fn held(text: Arc<str>) -> Self {
+        TemplateText {
+            len: text.len(),
+            text: std::sync::OnceLock::from(text),
+        }
+    }
+
+    fn let_go(text: &str) -> Self {
+        TemplateText {
+            len: text.len(),
+            text: std::sync::OnceLock::new(),
+        }
+    }
+}
+
 /// One stack of an [`Assembly`].
 #[derive(Debug, Clone)]
 pub struct SynthesizedStack {
@@ -75,7 +100,7 @@ pub struct SynthesizedStack {
     tags: BTreeMap<String, String>,
     production: bool,
     template: Template,
-    json: Arc<str>,
+    json: TemplateText,
     wave: usize,
     dependencies: Vec<String>,
 }
@@ -121,7 +146,17 @@ impl SynthesizedStack {
 
     /// The template as written to disk.
     pub fn template_json(&self) -> &str {
-        &self.json
+        self.json.text.get_or_init(|| {
+            // The template was serialized once: nothing in it fails to serialize (its
+            // properties are trees, or read as trees, `Resource::properties`).
+            Arc::from(self.template.to_json().unwrap_or_default())
+        })
+    }
+
+    /// Whether the assembly holds the text (not let go, or written again since).
+    #[cfg(test)]
+    pub(crate) fn holds_text(&self) -> bool {
+        self.json.text.get().is_some()
     }
 
     /// The file name of the template inside the assembly folder.
@@ -142,7 +177,7 @@ impl SynthesizedStack {
 
     /// Whether the template is too large to send inline and must go through S3.
     pub fn needs_upload(&self) -> bool {
-        self.json.len() > MAX_INLINE_TEMPLATE_BYTES
+        self.json.len > MAX_INLINE_TEMPLATE_BYTES
     }
 }
 
@@ -269,7 +304,7 @@ impl<E> Assembly<E> {
                     wave: s.wave,
                     dependencies: &s.dependencies,
                     resources: s.template.resources().len(),
-                    template_bytes: s.json.len(),
+                    template_bytes: s.json.len,
                     needs_upload: s.needs_upload(),
                     parameters: s
                         .template
@@ -373,7 +408,7 @@ impl<E> Assembly<E> {
             let staged = slots[at].lock().ok().and_then(|mut slot| slot.take());
             match staged {
                 Some(staged) => staged.commit(),
-                None => crate::outdir::write_file(dir, &files[at], &stacks[at].json),
+                None => crate::outdir::write_file(dir, &files[at], stacks[at].template_json()),
             }
         });
         written.into_iter().collect::<Result<Vec<()>>>()?;
@@ -562,7 +597,10 @@ pub(crate) enum Memory {
     /// before is read by a scan), and its trees are built then, so that a large app holds
     /// the trees of a round of stacks, not of every stack: about half the peak memory,
     /// at the cost of time (glibc's allocator is slower to build trees among the ones just
-    /// dropped than in fresh memory). The templates are the same.
+    /// dropped than in fresh memory). Once a stack is written its trees go, and the
+    /// assembly lets its text go (it was handed to the stage, which writes it): a read of
+    /// either builds it again from the typed properties, which stay. The templates are the
+    /// same.
     Low,
     /// As [`Memory::Fast`], but the trees of the stacks written are not dropped round by
     /// round: they stay in the assembly's templates, freed with it. For what keeps little
@@ -696,10 +734,7 @@ pub(crate) fn synthesize_on<C: Check>(
     // large app never holds every tree, every result and every text at once.
     check.start(&in_order, in_deploy_order(summaries, &position));
     drop(in_order);
-    // The typed properties of the stacks whose trees are built, dropped together at the end
-    // (see `Spent`).
-    let spent: std::sync::Mutex<Vec<Spent>> = std::sync::Mutex::new(Vec::new());
-    let mut texts: Vec<Option<Arc<str>>> = vec![None; templates.len()];
+    let mut texts: Vec<Option<TemplateText>> = vec![None; templates.len()];
     let workers = workers.max(1);
     let mut first = 0;
     while first < order.order.len() {
@@ -707,21 +742,11 @@ pub(crate) fn synthesize_on<C: Check>(
         let clock = std::time::Instant::now();
         // With low memory, the round's trees are built now, on every core.
         if memory == Memory::Low {
-            let mut at_round: Vec<usize> =
-                round.clone().map(|at| order.order[at] as usize).collect();
-            at_round.sort_unstable();
-            let building: Vec<&mut Template> = templates
-                .iter_mut()
-                .enumerate()
-                .filter(|(s, _)| at_round.binary_search(s).is_ok())
-                .map(|(_, t)| t)
+            let building: Vec<&Template> = round
+                .clone()
+                .map(|at| &templates[order.order[at] as usize])
                 .collect();
-            parallel_each(building, workers, |template| {
-                let typed = template.build_trees();
-                if let Ok(mut spent) = spent.lock() {
-                    spent.push(typed);
-                }
-            });
+            parallel_each(building, workers, |template| template.build_trees());
         }
         let in_order: Vec<(&str, &Template)> = order
             .order
@@ -764,23 +789,31 @@ pub(crate) fn synthesize_on<C: Check>(
             written.push((order.order[at] as usize, json));
         }
         drop(in_order);
-        // The round's trees are dropped on every core (unless they are kept).
-        if memory != Memory::Kept {
-            let mut done: BTreeMap<usize, &Arc<str>> = BTreeMap::new();
-            for (s, json) in &written {
-                done.insert(*s, json);
-            }
-            let trees: Vec<(&mut Template, &Arc<str>)> = templates
-                .iter_mut()
-                .enumerate()
-                .filter_map(|(s, template)| Some((template, *done.get(&s)?)))
-                .collect();
-            parallel_each(trees, workers, |(template, json)| {
+        // The round's trees are dropped on every core, unless they are kept: by default for
+        // the text (read again if anything later asks for a property), with low memory for
+        // the typed properties, and the text goes (written again if anything asks for it).
+        let mut done: BTreeMap<usize, &Arc<str>> = BTreeMap::new();
+        for (s, json) in &written {
+            done.insert(*s, json);
+        }
+        let trees: Vec<(&mut Template, &Arc<str>)> = templates
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(s, template)| Some((template, *done.get(&s)?)))
+            .collect();
+        match memory {
+            Memory::Kept => drop(trees),
+            Memory::Fast => parallel_each(trees, workers, |(template, json)| {
                 template.keep_only_text(json);
-            });
+            }),
+            Memory::Low => parallel_each(trees, workers, |(template, _)| template.drop_trees()),
         }
         for (s, json) in written {
-            texts[s] = Some(json);
+            texts[s] = Some(if memory == Memory::Low {
+                TemplateText::let_go(&json)
+            } else {
+                TemplateText::held(json)
+            });
         }
         // The round's time, shared between the phases as the workers spent it.
         let wall = clock.elapsed();

@@ -288,13 +288,18 @@ impl Serialize for Origin {
 }
 
 /// A resource's properties: the typed properties of a construct's resource until synthesis
-/// builds their JSON tree (as the stack is rendered, or with low memory as it is checked,
-/// a scan, [`Resource::prepare`], having read what synthesis needs of every stack before),
-/// or the JSON tree of an escape-hatch resource; once the template is written, its text,
-/// parsed again only if something reads them.
+/// builds their JSON tree, or the JSON tree of an escape-hatch resource.
+///
+/// By default synthesis builds the tree as the stack is rendered, and drops the typed
+/// properties; once the template is written, the tree goes too (unless synthesis keeps the
+/// trees, [`crate::synth::Memory::Kept`]), for the text, parsed again only if something
+/// reads the properties. With low memory a scan ([`Resource::prepare`]) reads what
+/// synthesis needs of every stack before its rules, the tree is built beside the typed
+/// properties as the stack is checked, and dropped once it is written: a read after that
+/// builds it again from the typed properties.
 ///
 /// A large app's trees are most of synth's memory, and after the rules and the graph nothing
-/// in `synth` reads them; a report or a deploy that does reads them back from the text.
+/// in `synth` reads them; a report or a deploy that does reads them back.
 #[derive(Debug, Clone)]
 enum Properties {
     Tree(serde_json::Value),
@@ -308,13 +313,6 @@ struct TypedProperties {
     properties: Box<dyn Typed>,
     tree: std::sync::OnceLock<serde_json::Value>,
 }
-
-/// Typed properties whose trees are built ([`Template::build_trees`]), kept to be dropped
-/// together: synthesis drops them once every stack is written, because freeing them stack
-/// by stack, among the trees being built and dropped, costs glibc's allocator more than
-/// the work itself (synth of 20,000 buckets took a third longer), and holding them costs
-/// no memory (they were all held once every stack was rendered).
-pub(crate) struct Spent(#[allow(dead_code)] Vec<Box<dyn Typed>>);
 
 /// Typed properties, serialized to a tree, or scanned.
 trait Typed: std::fmt::Debug + Send + Sync {
@@ -736,47 +734,50 @@ impl Template {
         }
     }
 
-    /// Whether every resource holds the tree of its properties (not its typed properties,
-    /// nor the text of the written template).
+    /// What each resource holds of its properties: `"tree"`, `"typed"`, `"typed and tree"`,
+    /// or `"text"` (of the written template).
     #[cfg(test)]
-    pub(crate) fn holds_trees(&self) -> bool {
+    pub(crate) fn held(&self) -> Vec<&'static str> {
         self.resources
             .iter()
-            .all(|r| matches!(r.properties, Properties::Tree(_)))
+            .map(|r| match &r.properties {
+                Properties::Tree(_) => "tree",
+                Properties::Typed(typed) if typed.tree.get().is_some() => "typed and tree",
+                Properties::Typed(_) => "typed",
+                Properties::Written(_) => "text",
+            })
+            .collect()
     }
 
-    /// Builds the trees of the typed properties of its resources now (those that a rule of
-    /// another stack has read are built already), handing back the typed properties, no
-    /// longer read, for the caller to drop when it will.
-    pub(crate) fn build_trees(&mut self) -> Spent {
-        use serde_json::Value;
-        let mut spent = Vec::new();
-        for resource in &mut self.resources {
-            if !matches!(resource.properties, Properties::Typed(_)) {
-                continue;
-            }
-            let Properties::Typed(typed) =
-                std::mem::replace(&mut resource.properties, Properties::Tree(Value::Null))
-            else {
-                continue;
-            };
-            // A scan has read them, so they serialize (see `Resource::properties`).
-            let tree = match Arc::try_unwrap(typed) {
-                Ok(TypedProperties { properties, tree }) => {
-                    let tree = tree
-                        .into_inner()
-                        .unwrap_or_else(|| properties.tree().unwrap_or(Value::Null));
-                    spent.push(properties);
-                    tree
-                }
-                Err(shared) => shared
+    /// Builds the trees of the typed properties of its resources now, beside them (those
+    /// that a rule of another stack has read are built already): the typed properties stay,
+    /// to be dropped with the template, because freeing them stack by stack, among the trees
+    /// being built and dropped, costs glibc's allocator more than the work itself (synth of
+    /// 20,000 buckets took a third longer), and holding them costs no memory (they were all
+    /// held once every stack was rendered).
+    pub(crate) fn build_trees(&self) {
+        for resource in &self.resources {
+            if let Properties::Typed(typed) = &resource.properties {
+                // A scan has read them, so they serialize (see `Resource::properties`).
+                typed
                     .tree
-                    .get_or_init(|| shared.properties.tree().unwrap_or(Value::Null))
-                    .clone(),
-            };
-            resource.properties = Properties::Tree(tree);
+                    .get_or_init(|| typed.properties.tree().unwrap_or(serde_json::Value::Null));
+            }
         }
-        Spent(spent)
+    }
+
+    /// Drops the trees that [`Template::build_trees`] built (or a rule read), keeping the
+    /// typed properties, from which a read builds a tree again: once the template is
+    /// written, with low memory, whose synthesis lets the text go too.
+    pub(crate) fn drop_trees(&mut self) {
+        for resource in &mut self.resources {
+            if let Properties::Typed(typed) = &mut resource.properties
+                // A resource cloned since (none is, in synthesis) keeps its tree.
+                && let Some(typed) = Arc::get_mut(typed)
+            {
+                typed.tree.take();
+            }
+        }
     }
 
     /// The resource with this logical id.

@@ -120,10 +120,15 @@ impl Statement {
         key: impl Into<String>,
         value: impl Into<Expr>,
     ) -> Self {
+        // Each list grows by one: a statement has one or two conditions, and a vector
+        // that grows on its own makes room for four (every bucket's policy held 1 KiB of
+        // room that nothing used, until its stack was checked with low memory).
         let at = match self.conditions.binary_search_by(|(o, _)| o.cmp(&operator)) {
             Ok(at) => at,
             Err(at) => {
-                self.conditions.insert(at, (operator, Vec::new()));
+                self.conditions.reserve_exact(1);
+                self.conditions
+                    .insert(at, (operator, Vec::with_capacity(1)));
                 at
             }
         };
@@ -131,7 +136,10 @@ impl Statement {
         let key = key.into();
         match keys.binary_search_by(|(k, _)| k.cmp(&key)) {
             Ok(i) => keys[i].1 = value.into(),
-            Err(i) => keys.insert(i, (key, value.into())),
+            Err(i) => {
+                keys.reserve_exact(1);
+                keys.insert(i, (key, value.into()));
+            }
         }
         self
     }

@@ -416,8 +416,8 @@ mod tests {
             for (x, y) in kept.stacks().iter().zip(fast.stacks()) {
                 assert_eq!(x.template_json(), y.template_json(), "{}", x.name());
                 // The trees are still there, and read as the written text does.
-                assert!(x.template().holds_trees(), "{}", x.name());
-                assert!(!y.template().holds_trees(), "{}", y.name());
+                assert!(x.template().held().iter().all(|h| *h == "tree"));
+                assert!(y.template().held().iter().all(|h| *h == "text"));
                 for (r, s) in x
                     .template()
                     .resources()
@@ -427,6 +427,39 @@ mod tests {
                     assert_eq!(r.properties(), s.properties(), "{}", r.logical_id());
                 }
             }
+        }
+    }
+
+    #[test]
+    fn low_memory_lets_each_tree_and_text_go_once_written_and_builds_them_again_alike() {
+        let today = Date::parse("2026-01-01").unwrap();
+        for app in [crate::testing::clinic_with_copies(), many_stacks()] {
+            let fast = app.check_on_workers(today, 2, Memory::Fast).unwrap();
+            let low = app.check_on_workers(today, 2, Memory::Low).unwrap();
+            for (x, y) in low.stacks().iter().zip(fast.stacks()) {
+                let name = x.name();
+                // Typed properties without a tree (an escape hatch's are a tree), no text.
+                let held = x.template().held();
+                assert!(held.contains(&"typed"), "{name}: {held:?}");
+                assert!(
+                    held.iter().all(|h| ["typed", "tree"].contains(h)),
+                    "{name}: {held:?}"
+                );
+                assert!(!x.holds_text(), "{name}");
+                // Read again, each is what was written.
+                for (r, s) in x
+                    .template()
+                    .resources()
+                    .iter()
+                    .zip(y.template().resources())
+                {
+                    assert_eq!(r.properties(), s.properties(), "{name}: {}", r.logical_id());
+                }
+                assert!(x.template().held().iter().all(|h| *h != "typed"), "{name}");
+                assert_eq!(x.template_json(), y.template_json(), "{name}");
+                assert!(x.holds_text(), "{name}");
+            }
+            assert_eq!(low.manifest_json().unwrap(), fast.manifest_json().unwrap());
         }
     }
 
