@@ -1036,7 +1036,7 @@ fn check(app: &App, format: CheckFormat) -> ExitCode {
         }
     };
     // `check` prints findings, gaps, waivers and counts, never a proof: no need to itemize.
-    let report = Report::summary(&assembly);
+    let report = Report::for_check(&assembly);
     let findings = assembly.evaluation().findings();
     match format {
         CheckFormat::Text => {
