@@ -1028,7 +1028,7 @@ fn code_of(err: &Error) -> u8 {
 
 fn check(app: &App, format: CheckFormat) -> ExitCode {
     // The summary's reading of the stacks is gathered while synthesis holds them.
-    let assembly = match app.check_for_report(Evidence::Summary) {
+    let assembly = match app.check_for_summary() {
         Ok(assembly) => assembly,
         Err(err) => {
             err!("error: {err}");

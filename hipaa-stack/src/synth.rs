@@ -612,14 +612,16 @@ pub(crate) enum Memory {
     /// same.
     Low,
     /// As [`Memory::Fast`], but the trees of the stacks written are not dropped round by
-    /// round: they stay in the assembly's templates, freed with it. For what keeps little
-    /// else and frees its assembly off the path to the exit (`synth` into a folder, which
-    /// keeps only the failures, and `graph`): in `scale synth`, dropping each round's trees
-    /// among the allocations of the rounds after it cost glibc's allocator a tenth of the
-    /// time at N=5,000 and 50,000, and keeping them added nothing to the peak memory, which
-    /// is reached once every stack is rendered. Not for `check` and the report, which keep
-    /// every result with its evidence: there the trees add to the peak (a quarter more at
-    /// N=50,000) and save no time. The templates are the same.
+    /// round: they stay in the assembly's templates, freed with it, and the assembly lets
+    /// each text go (written again from the trees if something reads it). For what reads
+    /// no text and frees its assembly off the path to the exit: `synth` into a folder (the
+    /// stage writes each text), `graph` and `check`. Measured on `scale`: dropping each
+    /// round's trees among the allocations of the rounds after it cost glibc's allocator
+    /// 15 to 20% of `synth`'s and `graph`'s time at N=5,000 and 50,000, and the texts held
+    /// 10 MiB of `synth`'s peak at N=5,000 and 120 MiB at N=50,000; keeping the trees added
+    /// nothing to `synth`'s peak (reached once every stack is rendered), and 9% to `check`'s
+    /// (which keeps every result), for 8 to 15% less time. Not for the report, which writes
+    /// every text again to hash it (a fifth more memory). The templates are the same.
     Kept,
 }
 
@@ -818,10 +820,10 @@ pub(crate) fn synthesize_on<C: Check>(
             Memory::Low => parallel_each(trees, workers, |(template, _)| template.drop_trees()),
         }
         for (s, json) in written {
-            texts[s] = Some(if memory == Memory::Low {
-                TemplateText::let_go(&json)
-            } else {
+            texts[s] = Some(if memory == Memory::Fast {
                 TemplateText::held(json)
+            } else {
+                TemplateText::let_go(&json)
             });
         }
         // The round's time, shared between the phases as the workers spent it.
