@@ -348,6 +348,7 @@ impl App {
 
 #[cfg(test)]
 mod tests {
+    use super::Assembly;
     use crate::compliance::{Status, Waiver, rule};
     use crate::literal::Date;
     use crate::prelude::*;
@@ -403,79 +404,50 @@ mod tests {
         app
     }
 
-    #[test]
-    fn low_memory_gives_the_same_assembly_for_an_app_of_every_kind_of_copy() {
-        let today = Date::parse("2026-01-01").unwrap();
-        let app = crate::testing::clinic_with_copies();
-        let fast = app.check_on_workers(today, 2, Memory::Fast).unwrap();
-        let low = app.check_on_workers(today, 2, Memory::Low).unwrap();
-        assert_eq!(low.evaluation(), fast.evaluation());
-        assert_eq!(low.manifest_json().unwrap(), fast.manifest_json().unwrap());
-        assert_eq!(low.stacks().len(), fast.stacks().len());
-        for (x, y) in low.stacks().iter().zip(fast.stacks()) {
-            assert_eq!(x.template_json(), y.template_json(), "{}", x.name());
-        }
+    /// `x` and `y` have the same evaluation, manifest and stacks (the texts are compared
+    /// by the callers, which first look at what each holds).
+    fn assert_same_assembly(x: &Assembly, y: &Assembly) {
+        assert_eq!(x.evaluation(), y.evaluation());
+        assert_eq!(x.manifest_json().unwrap(), y.manifest_json().unwrap());
+        let names = |a: &Assembly| a.stacks().iter().map(|s| s.name().to_owned()).collect();
+        let (xs, ys): (Vec<String>, Vec<String>) = (names(x), names(y));
+        assert_eq!(xs, ys);
     }
 
+    /// Kept, each stack's trees stay and its text goes; with low memory, its typed
+    /// properties stay (no tree but an escape hatch's) and its text goes; either way each
+    /// is read again as the default (trees dropped for the text) writes it.
     #[test]
-    fn trees_kept_give_the_assembly_of_trees_dropped_as_each_round_is_written() {
+    fn each_memory_holds_what_it_says_and_reads_again_what_the_default_writes() {
         let today = Date::parse("2026-01-01").unwrap();
+        // An app of every kind of copy, and one of many stacks.
         for app in [crate::testing::clinic_with_copies(), many_stacks()] {
             let fast = app.check_on_workers(today, 2, Memory::Fast).unwrap();
-            let kept = app.check_on_workers(today, 2, Memory::Kept).unwrap();
-            assert_eq!(kept.evaluation(), fast.evaluation());
-            assert_eq!(kept.manifest_json().unwrap(), fast.manifest_json().unwrap());
-            assert_eq!(kept.stacks().len(), fast.stacks().len());
-            for (x, y) in kept.stacks().iter().zip(fast.stacks()) {
-                // The trees are still there, and read as the written text does; the text
-                // went, and is written again alike.
-                assert!(x.template().held().iter().all(|h| *h == "tree"));
-                assert!(y.template().held().iter().all(|h| *h == "text"));
-                assert!(!x.holds_text() && y.holds_text(), "{}", x.name());
-                assert_eq!(x.template_json(), y.template_json(), "{}", x.name());
-                assert!(x.holds_text(), "{}", x.name());
-                for (r, s) in x
-                    .template()
-                    .resources()
-                    .iter()
-                    .zip(y.template().resources())
-                {
-                    assert_eq!(r.properties(), s.properties(), "{}", r.logical_id());
+            let runs: [(Memory, &[&str]); 2] =
+                [(Memory::Kept, &["tree"]), (Memory::Low, &["typed", "tree"])];
+            for (memory, holds) in runs {
+                let other = app.check_on_workers(today, 2, memory).unwrap();
+                assert_same_assembly(&other, &fast);
+                for (x, y) in other.stacks().iter().zip(fast.stacks()) {
+                    let name = format!("{memory:?} {}", x.name());
+                    let held = x.template().held();
+                    assert!(held.iter().all(|h| holds.contains(h)), "{name}: {held:?}");
+                    assert!(held.contains(&holds[0]), "{name}: {held:?}");
+                    assert!(y.template().held().iter().all(|h| *h == "text"));
+                    assert!(!x.holds_text() && y.holds_text(), "{name}");
+                    for (r, s) in x
+                        .template()
+                        .resources()
+                        .iter()
+                        .zip(y.template().resources())
+                    {
+                        assert_eq!(r.properties(), s.properties(), "{name}: {}", r.logical_id());
+                    }
+                    assert!(!x.template().held().contains(&"typed"), "{name}");
+                    assert_eq!(x.template_json(), y.template_json(), "{name}");
+                    assert!(x.holds_text(), "{name}");
                 }
             }
-        }
-    }
-
-    #[test]
-    fn low_memory_lets_each_tree_and_text_go_once_written_and_builds_them_again_alike() {
-        let today = Date::parse("2026-01-01").unwrap();
-        for app in [crate::testing::clinic_with_copies(), many_stacks()] {
-            let fast = app.check_on_workers(today, 2, Memory::Fast).unwrap();
-            let low = app.check_on_workers(today, 2, Memory::Low).unwrap();
-            for (x, y) in low.stacks().iter().zip(fast.stacks()) {
-                let name = x.name();
-                // Typed properties without a tree (an escape hatch's are a tree), no text.
-                let held = x.template().held();
-                assert!(held.contains(&"typed"), "{name}: {held:?}");
-                assert!(
-                    held.iter().all(|h| ["typed", "tree"].contains(h)),
-                    "{name}: {held:?}"
-                );
-                assert!(!x.holds_text(), "{name}");
-                // Read again, each is what was written.
-                for (r, s) in x
-                    .template()
-                    .resources()
-                    .iter()
-                    .zip(y.template().resources())
-                {
-                    assert_eq!(r.properties(), s.properties(), "{name}: {}", r.logical_id());
-                }
-                assert!(x.template().held().iter().all(|h| *h != "typed"), "{name}");
-                assert_eq!(x.template_json(), y.template_json(), "{name}");
-                assert!(x.holds_text(), "{name}");
-            }
-            assert_eq!(low.manifest_json().unwrap(), fast.manifest_json().unwrap());
         }
     }
 
