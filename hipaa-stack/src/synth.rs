@@ -1034,6 +1034,9 @@ fn render_stack(
             export: None,
         })
         .collect();
+    // Held until the assembly goes: without the room a growing vector leaves (a quarter
+    // of it, for a stack of 100 resources).
+    resources.shrink_to_fit();
     let template = Template {
         parameters: Vec::new(),
         description: stack
