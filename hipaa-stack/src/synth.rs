@@ -65,9 +65,10 @@ pub struct Timings {
     pub serialize: std::time::Duration,
 }
 
-/// The text of a stack's template, and its length in bytes: held, or (after a synth with
-/// low memory, which handed it to be written and let it go) written again from the
-/// template, the same bytes, the first time something reads it.
+/// The text of a stack's template, and its length in bytes: held, or (after a synth that
+/// keeps no text, [`Memory::Kept`] or [`Memory::Low`], which handed it to be written and let
+/// it go) written again from the template, the same bytes, the first time something reads
+/// it.
 #[derive(Debug, Clone)]
 struct TemplateText {
     text: std::sync::OnceLock<Arc<str>>,
@@ -144,7 +145,8 @@ impl SynthesizedStack {
         &self.template
     }
 
-    /// The template as written to disk.
+    /// The template as written to disk (by an assembly that let the text go once it was
+    /// written, serialized again, the same bytes, the first time it is asked for).
     pub fn template_json(&self) -> &str {
         self.json.text.get_or_init(|| {
             // The template was serialized once: nothing in it fails to serialize (its
@@ -595,8 +597,9 @@ const STACKS_PER_ROUND: usize = 16;
 const TEXTS_AHEAD_OF_THE_WRITER: usize = 2 * STACKS_PER_ROUND;
 
 /// Whether synthesis keeps its memory low: whether the JSON trees of every stack's
-/// properties are built as it is rendered ([`Memory::Fast`]), or only those of the stacks
-/// being checked ([`Memory::Low`]).
+/// properties are built as it is rendered ([`Memory::Fast`], [`Memory::Kept`]), or only
+/// those of the stacks being checked ([`Memory::Low`]); and what it keeps of each stack
+/// once it is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) enum Memory {
     /// Every stack's trees are built as it is rendered, held until it is written.
