@@ -33,6 +33,12 @@ pub const MAX_PARAMETERS: usize = 200;
 pub const MAX_TEMPLATE_BYTES: usize = 1_000_000;
 /// Templates larger than this cannot be sent inline and go through an S3 staging bucket.
 pub const MAX_INLINE_TEMPLATE_BYTES: usize = 51_200;
+
+/// Whether a template of `bytes` bytes may be sent inline (`TemplateBody`, at most 51,200
+/// bytes in CloudFormation's API reference), or must go through S3 (`TemplateURL`).
+pub(crate) fn sent_inline(bytes: usize) -> bool {
+    bytes <= MAX_INLINE_TEMPLATE_BYTES
+}
 /// CloudFormation's limit on dynamic references (`{{resolve:…}}`) per template.
 pub const MAX_DYNAMIC_REFERENCES: usize = 60;
 /// S3's limit on the size of a bucket policy, in bytes.
@@ -179,7 +185,7 @@ impl SynthesizedStack {
 
     /// Whether the template is too large to send inline and must go through S3.
     pub fn needs_upload(&self) -> bool {
-        self.json.len > MAX_INLINE_TEMPLATE_BYTES
+        !sent_inline(self.json.len)
     }
 }
 
@@ -1475,6 +1481,12 @@ mod tests {
     }
 
     #[test]
+    fn a_template_of_51200_bytes_is_the_largest_sent_inline() {
+        assert!(sent_inline(0) && sent_inline(51_200));
+        assert!(!sent_inline(51_201));
+    }
+
+    #[test]
     fn a_large_template_is_flagged_for_upload() {
         let app = App::new("test");
         let s = app.stack("mid").unwrap();
@@ -1488,16 +1500,22 @@ mod tests {
             )
             .unwrap();
         }
+        app.stack("small").unwrap().add(KmsKey::new("Key")).unwrap();
         let assembly = app.synth().unwrap();
         let stack = assembly.stack("mid").unwrap();
         assert!(stack.template_json().len() > MAX_INLINE_TEMPLATE_BYTES);
         assert!(stack.needs_upload());
-        assert!(
-            assembly
-                .manifest_json()
-                .unwrap()
-                .contains("\"needsUpload\": true")
-        );
+        assert!(!assembly.stack("small").unwrap().needs_upload());
+        let manifest = assembly.manifest_json().unwrap();
+        assert!(manifest.contains("\"needsUpload\": true"));
+        assert!(manifest.contains("\"needsUpload\": false"));
+        // An assembly that let its texts go reads their lengths all the same.
+        for memory in [Memory::Kept, Memory::Low] {
+            let other = app.synth_failures_only(None, memory).unwrap();
+            assert_eq!(other.manifest_json().unwrap(), manifest);
+            assert!(other.stack("mid").unwrap().needs_upload());
+            assert!(!other.stack("small").unwrap().needs_upload());
+        }
     }
 
     #[test]

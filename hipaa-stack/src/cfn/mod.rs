@@ -857,3 +857,73 @@ impl<T: Serialize + Entry> Serialize for Keyed<'_, T> {
         map.end()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Typed properties of the tests.
+    #[derive(Debug, Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Queue {
+        queue_name: &'static str,
+    }
+
+    impl ResourceType for Queue {
+        const TYPE: &'static str = "AWS::SQS::Queue";
+    }
+
+    fn queue(id: &str, queue_name: &'static str) -> Resource {
+        Resource::new(id.to_owned(), Queue { queue_name }).unwrap()
+    }
+
+    #[test]
+    fn resources_are_equal_when_all_they_write_is() {
+        assert_eq!(queue("Q", "a"), queue("Q", "a"));
+        // The same properties as a tree.
+        let raw = Resource::raw(
+            "Q".to_owned(),
+            "AWS::SQS::Queue".to_owned(),
+            json!({ "QueueName": "a" }),
+        );
+        assert_eq!(raw, queue("Q", "a"));
+        assert_ne!(queue("Q", "a"), queue("Q", "b"));
+        assert_ne!(queue("Q", "a"), queue("R", "a"));
+        assert_ne!(queue("Q", "a").depends_on("R"), queue("Q", "a"));
+        assert_ne!(queue("Q", "a").keep(Keep::Retain), queue("Q", "a"));
+        let mut made = queue("Q", "a");
+        made.set_origin(Arc::from("app/Q"), "SecureQueue");
+        assert_ne!(made, queue("Q", "a"));
+        // A metadata map made and left empty is no metadata, as written.
+        let mut touched = queue("Q", "a");
+        touched.metadata_mut();
+        assert_eq!(touched, queue("Q", "a"));
+        assert!(touched.metadata().is_empty() && queue("Q", "a").metadata().is_empty());
+        touched
+            .metadata_mut()
+            .insert("checkov".to_owned(), json!({}));
+        assert_ne!(touched, queue("Q", "a"));
+    }
+
+    #[test]
+    fn trees_built_beside_the_typed_properties_go_and_are_read_again() {
+        let raw = Resource::raw("R".to_owned(), "AWS::SQS::Queue".to_owned(), json!({}));
+        let mut template = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![queue("Q", "a"), raw],
+            outputs: Vec::new(),
+        };
+        assert_eq!(template.held(), ["typed", "tree"]);
+        template.build_trees();
+        assert_eq!(template.held(), ["typed and tree", "tree"]);
+        template.drop_trees();
+        assert_eq!(template.held(), ["typed", "tree"]);
+        assert_eq!(
+            template.resources()[0].properties(),
+            &json!({ "QueueName": "a" })
+        );
+        assert_eq!(template.held(), ["typed and tree", "tree"]);
+    }
+}

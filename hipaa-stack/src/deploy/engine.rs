@@ -23,7 +23,7 @@ use super::retry::{CallCounts, RetryPolicy, with_retry};
 use super::staging::Staging;
 use crate::compliance::Assembly;
 use crate::digest::sha256_hex;
-use crate::synth::{MAX_INLINE_TEMPLATE_BYTES, SynthesizedStack};
+use crate::synth::{SynthesizedStack, sent_inline};
 
 /// How the engine behaves.
 #[derive(Debug, Clone)]
@@ -975,7 +975,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         stack: &SynthesizedStack,
         body: &str,
     ) -> Result<TemplateSource, DeployError> {
-        if body.len() <= MAX_INLINE_TEMPLATE_BYTES {
+        if sent_inline(body.len()) {
             return Ok(TemplateSource::Body(body.to_owned()));
         }
         let Some(staging) = &self.regional(stack.name()).staging else {
