@@ -812,21 +812,21 @@ pub(crate) fn synthesize_on<C: Check>(
         // The round's trees are dropped on every core, unless they are kept: by default for
         // the text (read again if anything later asks for a property), with low memory for
         // the typed properties, and the text goes (written again if anything asks for it).
-        let mut done: BTreeMap<usize, &Arc<str>> = BTreeMap::new();
-        for (s, json) in &written {
-            done.insert(*s, json);
-        }
-        let trees: Vec<(&mut Template, &Arc<str>)> = templates
-            .iter_mut()
-            .enumerate()
-            .filter_map(|(s, template)| Some((template, *done.get(&s)?)))
-            .collect();
-        match memory {
-            Memory::Kept => drop(trees),
-            Memory::Fast => parallel_each(trees, workers, |(template, json)| {
-                template.keep_only_text(json);
-            }),
-            Memory::Low => parallel_each(trees, workers, |(template, _)| template.drop_trees()),
+        if memory != Memory::Kept {
+            let mut done: BTreeMap<usize, &Arc<str>> = BTreeMap::new();
+            for (s, json) in &written {
+                done.insert(*s, json);
+            }
+            let trees: Vec<(&mut Template, &Arc<str>)> = templates
+                .iter_mut()
+                .enumerate()
+                .filter_map(|(s, template)| Some((template, *done.get(&s)?)))
+                .collect();
+            parallel_each(trees, workers, |(template, json)| match memory {
+                Memory::Fast => template.keep_only_text(json),
+                Memory::Low => template.drop_trees(),
+                Memory::Kept => {}
+            });
         }
         for (s, json) in written {
             texts[s] = Some(if memory == Memory::Fast {

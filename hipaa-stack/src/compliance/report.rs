@@ -484,30 +484,34 @@ impl Report {
             }
         }
 
-        // The templates' hashes on a thread of their own while this one reads the rules.
+        // The templates' hashes (if listed) on a thread of their own while this one reads
+        // the rules.
         let (stacks, (by_rule, disaster_recovery)) = std::thread::scope(|scope| {
-            let stacks = scope.spawn(|| {
-                if listed == Stacks::Left {
-                    return Vec::new();
-                }
-                assembly
-                    .stacks()
-                    .iter()
-                    .map(|s| StackEntry {
-                        name: s.name().to_owned(),
-                        region: s.region().map(str::to_owned),
-                        wave: s.wave(),
-                        template: s.template_file(),
-                        sha256: sha256_hex(s.template_json()),
-                        resources: s.template().resources().len(),
-                        deployment: None,
-                    })
-                    .collect::<Vec<_>>()
+            let stacks = (listed == Stacks::Hashed).then(|| {
+                scope.spawn(|| {
+                    assembly
+                        .stacks()
+                        .iter()
+                        .map(|s| StackEntry {
+                            name: s.name().to_owned(),
+                            region: s.region().map(str::to_owned),
+                            wave: s.wave(),
+                            template: s.template_file(),
+                            sha256: sha256_hex(s.template_json()),
+                            resources: s.template().resources().len(),
+                            deployment: None,
+                        })
+                        .collect::<Vec<_>>()
+                })
             });
             let entries = rule_entries(assembly, evidence);
             let stacks = stacks
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                .map(|stacks| {
+                    stacks
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .unwrap_or_default();
             (stacks, entries)
         });
         let controls: Vec<ControlEntry> = CONTROLS
