@@ -148,6 +148,11 @@ pub(crate) struct Index {
     policies: Vec<Vec<(usize, bool, RefersTo)>>,
     /// The resources of each stack by logical id (see [`ById`]).
     by_id: Vec<ById>,
+    /// For each stack that fills a template parameter of another (only between regions),
+    /// the positions of the stacks whose parameters it fills, in stack order: a bucket
+    /// looks for the copies made to it in those stacks only ([`Cx::replicated_from`]), not
+    /// in every stack of the app for each bucket (the square of a large app's size).
+    fed_from: std::collections::HashMap<String, Vec<usize>>,
     /// How many conditions (`Fn::If`) the resources of the app test, by stack (rule U2).
     pub(crate) conditions: usize,
 }
@@ -256,8 +261,16 @@ impl Index {
         let mut policies_for_elsewhere = Vec::new();
         let mut policies = Vec::with_capacity(stacks.len());
         let mut by_id = Vec::with_capacity(stacks.len());
+        let mut fed_from: std::collections::HashMap<String, Vec<usize>> =
+            std::collections::HashMap::new();
         for (at, (_, template)) in stacks.iter().enumerate() {
             by_id.push(parts.get(at).map(|p| p.by_id.clone()).unwrap_or_default());
+            for parameter in template.parameters() {
+                let fed = fed_from.entry(parameter.stack().to_owned()).or_default();
+                if fed.last() != Some(&at) {
+                    fed.push(at);
+                }
+            }
             for (i, r) in template.resources().iter().enumerate() {
                 match by_type.get_mut(r.type_name()) {
                     Some(list) => list.push((at, i)),
@@ -275,6 +288,7 @@ impl Index {
             policies_for_elsewhere,
             policies,
             by_id,
+            fed_from,
             conditions: 0,
         }
     }
@@ -440,17 +454,16 @@ impl<'a> Cx<'a> {
     /// refers to this bucket). Such parameters exist only between regions; a copy in the
     /// same template or imported within the region is no copy for disaster recovery.
     pub(crate) fn replicated_from(&self) -> Option<Proof> {
-        for (stack, template) in self.stacks {
-            // Only a template with a parameter filled from this stack can name a bucket of
-            // it (see `across_regions`): the others are skipped without reading a resource,
-            // so that an app of many buckets and no copies costs a pass over its stacks per
-            // bucket, not over its buckets.
-            if *stack == self.stack
-                || !template
-                    .parameters()
-                    .iter()
-                    .any(|p| p.stack() == self.stack)
-            {
+        // Only a template with a parameter filled from this stack can name a bucket of it
+        // (see `across_regions`): the index knows which, so that an app of many buckets and
+        // no copies costs each bucket a lookup, not a pass over its stacks.
+        let fed = self
+            .index
+            .fed_from
+            .get(self.stack)
+            .map_or(&[][..], Vec::as_slice);
+        for &(stack, template) in fed.iter().filter_map(|&at| self.stacks.get(at)) {
+            if stack == self.stack {
                 continue;
             }
             for source in template
@@ -1189,6 +1202,40 @@ mod tests {
             status(&app, "E3", "compute", "Scratch"),
             Status::Gap { .. }
         ));
+    }
+
+    #[test]
+    fn the_index_names_once_each_stack_whose_parameters_a_stack_fills() {
+        let assembly = crate::testing::clinic_with_copies().synth().unwrap();
+        let stacks: Vec<(&str, &Template)> = assembly
+            .stacks()
+            .iter()
+            .map(|s| (s.name(), s.template()))
+            .collect();
+        let index = Index::new(&stacks);
+        let mut fed_any = false;
+        for &(name, _) in &stacks {
+            // Every stack, read the long way: those with a parameter filled from `name`.
+            let expected: Vec<usize> = stacks
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, t))| t.parameters().iter().any(|p| p.stack() == name))
+                .map(|(at, _)| at)
+                .collect();
+            let found = index.fed_from.get(name).cloned().unwrap_or_default();
+            assert_eq!(found, expected, "{name}");
+            fed_any |= !found.is_empty();
+        }
+        // The data stack reads two values of the recovery stack (the copy and its key).
+        let data = &stacks.iter().find(|(n, _)| *n == "clinic-data").unwrap().1;
+        assert!(
+            data.parameters()
+                .iter()
+                .filter(|p| p.stack() == "clinic-dr")
+                .count()
+                > 1
+        );
+        assert!(fed_any);
     }
 
     #[test]
