@@ -255,9 +255,9 @@ pub(crate) fn typed_and_tree(
 }
 
 /// Values built from the intrinsic functions that name resources (`Ref`, `Fn::GetAtt`,
-/// `Fn::Sub`, `Fn::ImportValue`), conditions (`Fn::If`) and plain values, alone or beside
-/// other keys, nested in lists and objects, over a few names: for comparing a scan of
-/// properties with a reading of their tree.
+/// `Fn::Sub`, `Fn::ImportValue`), conditions (`Fn::If`) and plain values (ports among
+/// them, as numbers and text), alone or beside other keys, nested in lists and objects,
+/// over a few names: for comparing a scan of properties with a reading of their tree.
 pub(crate) fn intrinsic_values() -> impl proptest::strategy::Strategy<Value = Value> {
     use proptest::prelude::*;
     let name = "A|B|AWS::Region|a.b";
@@ -268,6 +268,9 @@ pub(crate) fn intrinsic_values() -> impl proptest::strategy::Strategy<Value = Va
         Just("Fn::ImportValue"),
         Just("Fn::If"),
         Just("Bucket"),
+        Just("Port"),
+        Just("DBPort"),
+        Just("Endpoint"),
         Just("Other"),
     ];
     let leaf = prop_oneof![
@@ -277,6 +280,7 @@ pub(crate) fn intrinsic_values() -> impl proptest::strategy::Strategy<Value = Va
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         (0u32..9).prop_map(|n| serde_json::json!(n)),
+        " ?[0-9]{1,4}".prop_map(|t| serde_json::json!(t)),
     ];
     leaf.prop_recursive(4, 24, 4, move |inner| {
         prop_oneof![

@@ -29,6 +29,11 @@ struct Scale {
     /// program that accepts single-region storage in writing would.
     #[arg(long)]
     accept_single_region: bool,
+    /// Give every stack a private network and a database in it (a security group whose
+    /// ingress the rules judge against the app's store ports), encrypted with the stack's
+    /// key.
+    #[arg(long)]
+    databases: bool,
 }
 
 #[hipaa_stack::main]
@@ -51,6 +56,15 @@ fn scale(app: &mut App, args: Scale) -> Result<()> {
                 stack.add(AccessLogBucket::new("AccessLogs"))?,
             ),
         };
+        if args.databases {
+            let net = stack.add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))?;
+            stack.add(
+                EncryptedDatabase::postgres("Db")
+                    .encryption(&key)
+                    .network(&net)
+                    .backup_retention(days!(35)),
+            )?;
+        }
         for n in first..(first + per_stack).min(args.buckets) {
             let bucket = stack.add(
                 SecureBucket::new(format!("Records{n}"))

@@ -1,6 +1,6 @@
 //! What synthesis reads of a resource's typed properties before their JSON tree is built:
-//! the intrinsic functions that name other resources, whether a condition is tested, and a
-//! bucket policy's `Bucket`.
+//! the intrinsic functions that name other resources, whether a condition is tested, a
+//! bucket policy's `Bucket`, and the ports of a store.
 //!
 //! A scan walks the properties as they serialize (a [`Serializer`] that builds nothing but
 //! the arguments of the intrinsic functions it meets), so that `synth --low-memory` reads
@@ -27,6 +27,10 @@ const INTRINSICS: [&str; 4] = ["Ref", "Fn::GetAtt", "Fn::ImportValue", "Fn::Sub"
 /// The key of a condition's test.
 const CONDITION: &str = "Fn::If";
 
+/// The top-level keys whose values a scan keeps for the ports of the app's stores (the
+/// rules read `Port`, `DBPort` and `Endpoint.Port`), in the order of [`Scanned::ports`].
+pub(crate) const PORT_KEYS: [&str; 3] = ["Port", "DBPort", "Endpoint"];
+
 /// What a scan read of a resource's properties.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Scanned {
@@ -42,6 +46,9 @@ pub(crate) struct Scanned {
     pub(crate) tests_condition: bool,
     /// For a bucket policy: its `Bucket` (`None` when it has none).
     pub(crate) bucket: Option<Value>,
+    /// The values of the top-level keys of [`PORT_KEYS`], in that order (`None` for a key
+    /// the properties do not have).
+    pub(crate) ports: [Option<Value>; 3],
 }
 
 /// Why a scan stopped: the properties are read from their tree instead.
@@ -105,6 +112,8 @@ struct Key {
     intrinsic: Option<&'static str>,
     condition: bool,
     bucket: bool,
+    /// Its place in [`PORT_KEYS`].
+    port: Option<usize>,
     hash: u64,
 }
 
@@ -114,6 +123,7 @@ impl Key {
             intrinsic: INTRINSICS.into_iter().find(|&i| i == text),
             condition: text == CONDITION,
             bucket: text == "Bucket",
+            port: PORT_KEYS.iter().position(|&k| k == text),
             hash: 0,
         }
     }
@@ -178,6 +188,10 @@ impl<'a> Entries<'a> {
         }
         if key.bucket && scan.policy && scan.depth == 1 {
             scan.found.bucket =
+                Some(serde_json::to_value(value).map_err(|e| Unsupported(e.to_string()))?);
+        }
+        if let (Some(at), 1) = (key.port, scan.depth) {
+            scan.found.ports[at] =
                 Some(serde_json::to_value(value).map_err(|e| Unsupported(e.to_string()))?);
         }
         match key.intrinsic {

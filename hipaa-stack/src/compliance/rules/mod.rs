@@ -153,6 +153,8 @@ pub(crate) struct Index {
     /// looks for the copies made to it in those stacks only ([`Cx::replicated_from`]), not
     /// in every stack of the app for each bucket (the square of a large app's size).
     fed_from: std::collections::HashMap<String, Vec<usize>>,
+    /// The ports of the app's stores, in stack order (see [`IndexPart::store_ports`]).
+    store_ports: Vec<i64>,
     /// How many conditions (`Fn::If`) the resources of the app test, by stack (rule U2).
     pub(crate) conditions: usize,
 }
@@ -167,6 +169,12 @@ pub(crate) struct IndexPart {
     policies: Vec<PolicyPart>,
     /// The template's resources by logical id.
     by_id: ById,
+    /// The ports of the stores of the template: `Port`, `DBPort` and `Endpoint.Port` of
+    /// each resource but a load balancer's listener or target group (whose ports are what
+    /// the internet is meant to reach and the servers behind it), in template order. Rule
+    /// E10 reads them for every security group: read once for the app, not once per
+    /// group (a security group in every stack cost the square of a large app's size).
+    store_ports: Vec<i64>,
 }
 
 /// What [`IndexPart`] reads of one bucket policy.
@@ -220,11 +228,28 @@ impl IndexPart {
         let by_id = ById::of(template);
         let first = |id: &str| by_id.first(resources, id);
         let mut policies = Vec::new();
+        let mut store_ports = Vec::new();
         for (i, r) in resources.iter().enumerate() {
+            let scanned = scans.get(i).and_then(Option::as_ref);
+            if !r
+                .type_name()
+                .starts_with("AWS::ElasticLoadBalancingV2::Listener")
+                && r.type_name() != "AWS::ElasticLoadBalancingV2::TargetGroup"
+            {
+                let read = |key: usize| match scanned {
+                    Some(scanned) => scanned.ports[key].as_ref().unwrap_or(&Value::Null),
+                    None => &r.properties()[crate::cfn::scan::PORT_KEYS[key]],
+                };
+                for v in [read(0), read(1), &read(2)["Port"]] {
+                    if let Some(n) = resilience::number(v) {
+                        store_ports.push(n);
+                    }
+                }
+            }
             if r.type_name() != "AWS::S3::BucketPolicy" {
                 continue;
             }
-            let bucket = match scans.get(i).and_then(Option::as_ref) {
+            let bucket = match scanned {
                 Some(scanned) => scanned.bucket.as_ref().unwrap_or(&Value::Null),
                 None => &r.properties()["Bucket"],
             };
@@ -240,7 +265,11 @@ impl IndexPart {
                 refers: RefersTo::of(bucket, first),
             });
         }
-        IndexPart { policies, by_id }
+        IndexPart {
+            policies,
+            by_id,
+            store_ports,
+        }
     }
 }
 
@@ -263,6 +292,7 @@ impl Index {
         let mut by_id = Vec::with_capacity(stacks.len());
         let mut fed_from: std::collections::HashMap<String, Vec<usize>> =
             std::collections::HashMap::new();
+        let mut store_ports = Vec::new();
         for (at, (_, template)) in stacks.iter().enumerate() {
             by_id.push(parts.get(at).map(|p| p.by_id.clone()).unwrap_or_default());
             for parameter in template.parameters() {
@@ -279,6 +309,9 @@ impl Index {
                     }
                 }
             }
+            if let Some(part) = parts.get(at) {
+                store_ports.extend_from_slice(&part.store_ports);
+            }
             let part = parts.get(at).map_or(&[][..], |p| &p.policies[..]);
             policies.push(part.iter().map(|p| (p.at, p.unknown, p.refers)).collect());
             policies_for_elsewhere.extend(part.iter().filter(|p| p.elsewhere).map(|p| (at, p.at)));
@@ -289,6 +322,7 @@ impl Index {
             policies,
             by_id,
             fed_from,
+            store_ports,
             conditions: 0,
         }
     }

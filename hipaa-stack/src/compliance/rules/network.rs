@@ -172,29 +172,6 @@ const ENGINE_PORTS: [i64; 12] = [
     5432, 3306, 1433, 1521, 5439, 27017, 6379, 11211, 8182, 9042, 9200, 9300,
 ];
 
-/// The ports of the stores of the app (`Port`, `DBPort` and `Endpoint.Port` of databases,
-/// clusters and caches of every stack), never open to the internet whatever the engine.
-fn store_ports(cx: &Cx<'_>) -> Vec<i64> {
-    let mut ports = Vec::new();
-    for (_, template) in cx.stacks {
-        // A listener's port is what the internet is meant to reach (F1 checks it is TLS),
-        // and a target group's is the servers' behind it: neither is a store.
-        for r in template.resources().iter().filter(|r| {
-            !r.type_name()
-                .starts_with("AWS::ElasticLoadBalancingV2::Listener")
-                && r.type_name() != "AWS::ElasticLoadBalancingV2::TargetGroup"
-        }) {
-            let p = r.properties();
-            for v in [&p["Port"], &p["DBPort"], &p["Endpoint"]["Port"]] {
-                if let Some(n) = number(v) {
-                    ports.push(n);
-                }
-            }
-        }
-    }
-    ports
-}
-
 /// What an entry opens that must stay closed to the internet: every port, or one of the
 /// administration, database and cache ports (`forbidden`).
 fn forbidden_ports(entry: &Value, forbidden: &[i64]) -> Option<String> {
@@ -258,11 +235,13 @@ fn e10(cx: &Cx<'_>) -> Outcome {
     if entries.is_empty() && attached.is_empty() {
         return Outcome::NotApplicable;
     }
-    let forbidden = store_ports(cx);
+    // The ports of the stores of the app (`Port`, `DBPort` and `Endpoint.Port` of databases,
+    // clusters and caches of every stack), never open to the internet whatever the engine.
+    let forbidden = &cx.index.store_ports;
     let mut checks: Vec<Result<Proof, String>> = entries
         .into_iter()
         .map(|(pointer, entry)| {
-            match from_the_internet(entry).zip(forbidden_ports(entry, &forbidden)) {
+            match from_the_internet(entry).zip(forbidden_ports(entry, forbidden)) {
                 Some((range, what)) => {
                     Err(format!("{} opens {what} to {range}", entry_name(&pointer)))
                 }
@@ -271,8 +250,7 @@ fn e10(cx: &Cx<'_>) -> Outcome {
         })
         .collect();
     for (resource, entry) in attached {
-        if let Some((range, what)) =
-            from_the_internet(entry).zip(forbidden_ports(entry, &forbidden))
+        if let Some((range, what)) = from_the_internet(entry).zip(forbidden_ports(entry, forbidden))
         {
             checks.push(Err(format!(
                 "`{}` adds a rule to the group that opens {what} to {range}",
@@ -429,6 +407,80 @@ mod tests {
             entry_name("/SecurityGroupIngress/0"),
             "`SecurityGroupIngress.0`"
         );
+    }
+
+    #[test]
+    fn a_store_port_of_any_stack_is_forbidden_and_a_listeners_is_not() {
+        use crate::prelude::*;
+        let app = App::new("ports");
+        let data = app.stack("data").unwrap();
+        let raw = |id: &str, kind: &str| RawResource::new(id, kind);
+        data.add(raw("Db", "AWS::RDS::DBInstance").property("Port", " 15432"))
+            .unwrap();
+        data.add(raw("Cluster", "AWS::DocDB::DBCluster").property("Port", 17017))
+            .unwrap();
+        data.add(
+            raw("Cache", "AWS::ElastiCache::CacheCluster")
+                .property("Endpoint", json!({ "Port": "16379" })),
+        )
+        .unwrap();
+        data.add(raw("Migration", "AWS::DMS::Endpoint").property("DBPort", 11433))
+            .unwrap();
+        data.add(raw("Https", "AWS::ElasticLoadBalancingV2::Listener").property("Port", 8443))
+            .unwrap();
+        data.add(raw("Servers", "AWS::ElasticLoadBalancingV2::TargetGroup").property("Port", 8080))
+            .unwrap();
+        let web = app.stack("web").unwrap();
+        for (id, port) in [
+            ("Pg", 15432),
+            ("Doc", 17017),
+            ("Redis", 16379),
+            ("Mssql", 11433),
+            ("Tls", 8443),
+            ("App", 8080),
+        ] {
+            web.add(
+                raw(id, "AWS::EC2::SecurityGroup")
+                    .property("GroupDescription", "from the internet")
+                    .property("VpcId", "vpc-0123456789abcdef0")
+                    .property(
+                        "SecurityGroupIngress",
+                        json!([{ "IpProtocol": "tcp", "FromPort": port, "ToPort": port, "CidrIp": "0.0.0.0/0", "Description": "open" }]),
+                    ),
+            )
+            .unwrap();
+        }
+        let assembly = app.check().unwrap();
+        let e10 = |id: &str| {
+            assembly
+                .evaluation()
+                .results
+                .iter()
+                .find(|c| c.rule == "E10" && &*c.logical_id == id)
+                .map(|c| c.status.clone())
+                .unwrap_or_else(|| panic!("E10 on {id}"))
+        };
+        for (id, port) in [
+            ("Pg", 15432),
+            ("Doc", 17017),
+            ("Redis", 16379),
+            ("Mssql", 11433),
+        ] {
+            match e10(id) {
+                crate::compliance::Status::Failed { finding } => {
+                    assert!(finding.contains(&format!("port {port}")), "{id}: {finding}")
+                }
+                other => panic!("{id}: {other:?}"),
+            }
+        }
+        // What the internet is meant to reach, and the servers behind it, are no stores.
+        for id in ["Tls", "App"] {
+            assert!(
+                matches!(e10(id), crate::compliance::Status::Enforced { .. }),
+                "{id}: {:?}",
+                e10(id)
+            );
+        }
     }
 
     #[test]
