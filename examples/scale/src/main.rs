@@ -34,6 +34,10 @@ struct Scale {
     /// key.
     #[arg(long)]
     databases: bool,
+    /// Give every stack a backup plan of its own that protects its buckets (and its
+    /// database), encrypted with the stack's key.
+    #[arg(long)]
+    backups: bool,
 }
 
 #[hipaa_stack::main]
@@ -56,14 +60,16 @@ fn scale(app: &mut App, args: Scale) -> Result<()> {
                 stack.add(AccessLogBucket::new("AccessLogs"))?,
             ),
         };
+        let mut plan = BackupPlan::new("Daily").encryption(&key);
         if args.databases {
             let net = stack.add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))?;
-            stack.add(
+            let db = stack.add(
                 EncryptedDatabase::postgres("Db")
                     .encryption(&key)
                     .network(&net)
                     .backup_retention(days!(35)),
             )?;
+            plan = plan.protect(&db);
         }
         for n in first..(first + per_stack).min(args.buckets) {
             let bucket = stack.add(
@@ -71,6 +77,7 @@ fn scale(app: &mut App, args: Scale) -> Result<()> {
                     .encryption(&key)
                     .access_logs(&logs),
             )?;
+            plan = plan.protect(&bucket);
             if args.accept_single_region {
                 app.waive(Waiver::new(
                     rule::S10,
@@ -79,6 +86,9 @@ fn scale(app: &mut App, args: Scale) -> Result<()> {
                      so it needs no copy in a second region",
                 ))?;
             }
+        }
+        if args.backups {
+            stack.add(plan)?;
         }
     }
     Ok(())
