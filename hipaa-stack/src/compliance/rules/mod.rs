@@ -155,6 +155,13 @@ pub(crate) struct Index {
     fed_from: std::collections::HashMap<String, Vec<usize>>,
     /// The ports of the app's stores, in stack order (see [`IndexPart::store_ports`]).
     store_ports: Vec<i64>,
+    /// The entries of the app's backup selections by the logical id they name in their own
+    /// template (by stack position and id) and by the export they import, each as (stack,
+    /// selection, entry) positions in order (see [`IndexPart::selected`]): a store looks up
+    /// the selections that list it instead of reading every selection of the app (a backup
+    /// plan in every stack cost the square of a large app's size).
+    selected: std::collections::HashMap<(usize, String), Vec<Place>>,
+    selected_by_import: std::collections::HashMap<String, Vec<Place>>,
     /// How many conditions (`Fn::If`) the resources of the app test, by stack (rule U2).
     pub(crate) conditions: usize,
 }
@@ -175,6 +182,24 @@ pub(crate) struct IndexPart {
     /// E10 reads them for every security group: read once for the app, not once per
     /// group (a security group in every stack cost the square of a large app's size).
     store_ports: Vec<i64>,
+    /// Each entry of `BackupSelection.Resources` of each `AWS::Backup::BackupSelection`
+    /// (positions of the selection in the template and of the entry in the list) with a
+    /// name it mentions ([`compute::Mentioned`]: a `Ref`, the resource of an `Fn::GetAtt`,
+    /// a `${name}` of an `Fn::Sub`), or with the name of an export it imports (any
+    /// `Fn::ImportValue` inside it), once for each.
+    selected: Vec<(usize, usize, Selected)>,
+}
+
+/// An entry of a backup selection: the positions of its stack in the app, of the selection
+/// in its template, and of the entry in `BackupSelection.Resources`.
+type Place = (usize, usize, usize);
+
+/// What an entry of a backup selection names: a resource of its own template, by a name
+/// it mentions, or an export it imports.
+#[derive(Debug, Clone, PartialEq)]
+enum Selected {
+    Mentions(String),
+    Imports(String),
 }
 
 /// What [`IndexPart`] reads of one bucket policy.
@@ -229,6 +254,7 @@ impl IndexPart {
         let first = |id: &str| by_id.first(resources, id);
         let mut policies = Vec::new();
         let mut store_ports = Vec::new();
+        let mut selected = Vec::new();
         for (i, r) in resources.iter().enumerate() {
             let scanned = scans.get(i).and_then(Option::as_ref);
             if !r
@@ -244,6 +270,29 @@ impl IndexPart {
                     if let Some(n) = resilience::number(v) {
                         store_ports.push(n);
                     }
+                }
+            }
+            if r.type_name() == "AWS::Backup::BackupSelection"
+                && let Some(listed) = r.properties()["BackupSelection"]["Resources"].as_array()
+            {
+                for (entry, v) in listed.iter().enumerate() {
+                    let mut named: Vec<&str> = compute::Mentioned::of(v).plain_names().to_vec();
+                    named.sort_unstable();
+                    named.dedup();
+                    selected.extend(
+                        named
+                            .into_iter()
+                            .map(|n| (i, entry, Selected::Mentions(n.to_owned()))),
+                    );
+                    let mut imported = Vec::new();
+                    imported_names(v, &mut imported);
+                    imported.sort_unstable();
+                    imported.dedup();
+                    selected.extend(
+                        imported
+                            .into_iter()
+                            .map(|n| (i, entry, Selected::Imports(n.to_owned()))),
+                    );
                 }
             }
             if r.type_name() != "AWS::S3::BucketPolicy" {
@@ -269,6 +318,7 @@ impl IndexPart {
             policies,
             by_id,
             store_ports,
+            selected,
         }
     }
 }
@@ -293,6 +343,10 @@ impl Index {
         let mut fed_from: std::collections::HashMap<String, Vec<usize>> =
             std::collections::HashMap::new();
         let mut store_ports = Vec::new();
+        let mut selected: std::collections::HashMap<(usize, String), Vec<Place>> =
+            std::collections::HashMap::new();
+        let mut selected_by_import: std::collections::HashMap<String, Vec<Place>> =
+            std::collections::HashMap::new();
         for (at, (_, template)) in stacks.iter().enumerate() {
             by_id.push(parts.get(at).map(|p| p.by_id.clone()).unwrap_or_default());
             for parameter in template.parameters() {
@@ -311,6 +365,18 @@ impl Index {
             }
             if let Some(part) = parts.get(at) {
                 store_ports.extend_from_slice(&part.store_ports);
+                for (selection, entry, what) in &part.selected {
+                    let place = (at, *selection, *entry);
+                    match what {
+                        Selected::Mentions(id) => {
+                            selected.entry((at, id.clone())).or_default().push(place)
+                        }
+                        Selected::Imports(name) => selected_by_import
+                            .entry(name.clone())
+                            .or_default()
+                            .push(place),
+                    }
+                }
             }
             let part = parts.get(at).map_or(&[][..], |p| &p.policies[..]);
             policies.push(part.iter().map(|p| (p.at, p.unknown, p.refers)).collect());
@@ -323,6 +389,8 @@ impl Index {
             by_id,
             fed_from,
             store_ports,
+            selected,
+            selected_by_import,
             conditions: 0,
         }
     }
@@ -461,15 +529,36 @@ impl<'a> Cx<'a> {
     /// selection of another stack `stack/LogicalId`.
     pub(crate) fn backup_selection(&self) -> Option<Proof> {
         let exports = self.own_exports();
+        if !self.id().bytes().all(|b| b.is_ascii_alphanumeric()) {
+            // An id that is not letters and digits: no lookup by name finds it.
+            return self.backup_selection_read(&exports);
+        }
+        // The first entry, in the order of stacks, selections and entries, that names this
+        // resource in its own template or imports one of its exports.
+        let home = self.index.selected.get(&(self.at, self.id().to_owned()));
+        let imported = exports
+            .iter()
+            .filter_map(|name| self.index.selected_by_import.get(*name));
+        let &(at, selection, entry) = home.into_iter().chain(imported).flatten().min()?;
+        let (stack, selection) = resource_at(self.stacks, (at, selection))?;
+        let mut proof = proof_of(selection, &format!("/BackupSelection/Resources/{entry}"))?;
+        if at != self.at {
+            proof.logical_id = format!("{stack}/{}", proof.logical_id);
+        }
+        Some(proof)
+    }
+
+    /// [`Cx::backup_selection`] read from every selection of the app.
+    fn backup_selection_read(&self, exports: &[&str]) -> Option<Proof> {
         for (other, selection) in self.everywhere("AWS::Backup::BackupSelection") {
             let home = other.is_none();
             let Some(listed) = selection.properties()["BackupSelection"]["Resources"].as_array()
             else {
                 continue;
             };
-            let found = listed.iter().position(|v| {
-                (home && compute::mentions(v, self.id())) || imports_any(v, &exports)
-            });
+            let found = listed
+                .iter()
+                .position(|v| (home && compute::mentions(v, self.id())) || imports_any(v, exports));
             if let Some(mut proof) =
                 found.and_then(|i| proof_of(selection, &format!("/BackupSelection/Resources/{i}")))
             {
@@ -693,6 +782,19 @@ impl<'a> Cx<'a> {
     /// `{"Ref": <this resource>}`.
     pub(crate) fn self_ref(&self) -> Value {
         serde_json::json!({ "Ref": self.id() })
+    }
+}
+
+/// Every name a value imports (`Fn::ImportValue` of text), anywhere inside it: those that
+/// [`imports_any`] reads.
+fn imported_names<'v>(value: &'v Value, names: &mut Vec<&'v str>) {
+    match value {
+        Value::Object(map) => {
+            names.extend(map.get("Fn::ImportValue").and_then(Value::as_str));
+            map.values().for_each(|v| imported_names(v, names));
+        }
+        Value::Array(items) => items.iter().for_each(|v| imported_names(v, names)),
+        _ => {}
     }
 }
 
@@ -1236,6 +1338,102 @@ mod tests {
             status(&app, "E3", "compute", "Scratch"),
             Status::Gap { .. }
         ));
+    }
+
+    #[test]
+    fn a_store_finds_the_selection_that_lists_it_by_lookup_as_by_reading_every_selection() {
+        use crate::prelude::*;
+        let app = App::new("selections");
+        let raw = |id: &str, kind: &str| RawResource::new(id, kind);
+        let selection = |id: &str| {
+            raw(id, "AWS::Backup::BackupSelection")
+                .property("BackupPlanId", "plan-0123")
+                .property("/BackupSelection/SelectionName", id)
+                .property(
+                    "/BackupSelection/IamRoleArn",
+                    "arn:aws:iam::123456789012:role/backup",
+                )
+        };
+        let b = app.stack("b").unwrap();
+        let db3 = b.add(raw("Db3", "AWS::RDS::DBInstance")).unwrap();
+        let db5 = b.add(raw("Db5", "AWS::RDS::DBInstance")).unwrap();
+        let vol = b.add(raw("Vol", "AWS::EC2::Volume")).unwrap();
+        let a = app.stack("a").unwrap();
+        a.add(raw("Db1", "AWS::RDS::DBInstance")).unwrap();
+        let db2 = a.add(raw("Db2", "AWS::RDS::DBInstance")).unwrap();
+        a.add(raw("Db4", "AWS::RDS::DBInstance")).unwrap();
+        let entry = |n: usize| format!("/BackupSelection/Resources/{n}");
+        a.add(
+            selection("SelA")
+                // A `Sub` that defines `Db4` itself names no resource.
+                .property(
+                    &entry(0),
+                    json!({ "Fn::Sub": ["arn:aws:rds:::db:${Db4}", { "Db4": "x" }] }),
+                )
+                .property(&entry(1), db2.attribute("Arn"))
+                .property(
+                    &entry(2),
+                    json!({ "Fn::Sub": "arn:aws:rds:${AWS::Region}:${AWS::AccountId}:db:${Db1}" }),
+                )
+                // Imports of stack `b`'s exports.
+                .property(&entry(3), db3.attribute("Arn"))
+                .property(&entry(4), db5.attribute("Arn")),
+        )
+        .unwrap();
+        a.add(selection("SelB").property(&entry(0), db2.reference()))
+            .unwrap();
+        b.add(
+            selection("SelC")
+                .property(&entry(0), vol.attribute("Arn"))
+                .property(&entry(1), db3.reference()),
+        )
+        .unwrap();
+        let assembly = app.check().unwrap();
+        let stacks: Vec<(&str, &Template)> = assembly
+            .stacks()
+            .iter()
+            .map(|s| (s.name(), s.template()))
+            .collect();
+        assert_eq!(stacks[0].0, "b", "b is deployed first");
+        let index = Index::new(&stacks);
+        let mut found = Vec::new();
+        for (at, &(stack, template)) in stacks.iter().enumerate() {
+            for resource in template.resources() {
+                let cx = Cx {
+                    template,
+                    resource,
+                    stack,
+                    stacks: &stacks,
+                    at,
+                    index: &index,
+                };
+                let looked_up = cx.backup_selection();
+                assert_eq!(
+                    looked_up,
+                    cx.backup_selection_read(&cx.own_exports()),
+                    "{stack}/{}",
+                    resource.logical_id()
+                );
+                if let Some(proof) = looked_up {
+                    found.push((resource.logical_id(), proof.logical_id, proof.path));
+                }
+            }
+        }
+        let proof = |id: &'static str, selection: &str, n: usize| {
+            (id, selection.to_owned(), format!("/Properties{}", entry(n)))
+        };
+        assert_eq!(
+            found,
+            [
+                // Its own stack's selection comes first, in deploy order.
+                proof("Db3", "SelC", 1),
+                proof("Db5", "a/SelA", 4),
+                proof("Vol", "SelC", 0),
+                proof("Db1", "SelA", 2),
+                // The first selection that lists it, in template order.
+                proof("Db2", "SelA", 1),
+            ]
+        );
     }
 
     #[test]
