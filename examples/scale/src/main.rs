@@ -10,6 +10,7 @@
 use hipaa_stack::clap;
 use hipaa_stack::compliance::{Waiver, rule};
 use hipaa_stack::prelude::*;
+use hipaa_stack::{KeyType, SecureQueue, SecureTable};
 
 /// How many buckets to declare, and how.
 #[derive(Debug, clap::Args)]
@@ -38,6 +39,10 @@ struct Scale {
     /// database), encrypted with the stack's key.
     #[arg(long)]
     backups: bool,
+    /// Give every stack a queue, a table and an alarm topic, encrypted with the
+    /// stack's key (the table in the stack's backup plan, with `--backups`).
+    #[arg(long)]
+    services: bool,
 }
 
 #[hipaa_stack::main]
@@ -70,6 +75,14 @@ fn scale(app: &mut App, args: Scale) -> Result<()> {
                     .backup_retention(days!(35)),
             )?;
             plan = plan.protect(&db);
+        }
+        if args.services {
+            stack.add(SecureQueue::new("Jobs").encryption(&key))?;
+            let table = stack.add(
+                SecureTable::new("Results", "DocumentKey", KeyType::String).encryption(&key),
+            )?;
+            plan = plan.protect(&table);
+            stack.add(AlarmTopic::new("Alarms").encryption(&key))?;
         }
         for n in first..(first + per_stack).min(args.buckets) {
             let bucket = stack.add(

@@ -162,6 +162,9 @@ pub(crate) struct Index {
     /// plan in every stack cost the square of a large app's size).
     selected: std::collections::HashMap<(usize, String), Vec<Place>>,
     selected_by_import: std::collections::HashMap<String, Vec<Place>>,
+    /// The topic and queue policies of the app by what they name (see
+    /// [`IndexPart::policies_named`]).
+    policies_named: PoliciesNamed,
     /// How many conditions (`Fn::If`) the resources of the app test, by stack (rule U2).
     pub(crate) conditions: usize,
 }
@@ -188,7 +191,25 @@ pub(crate) struct IndexPart {
     /// a `${name}` of an `Fn::Sub`), or with the name of an export it imports (any
     /// `Fn::ImportValue` inside it), once for each.
     selected: Vec<(usize, usize, Selected)>,
+    /// What each policy that [`resilience::tls_only_policy`] reads names (position in the
+    /// template, and type).
+    policies_named: Vec<(usize, &'static str, resilience::PolicyNames)>,
 }
+
+/// The policies of the kinds of [`resilience::TLS_POLICIES`] by what they name, each as
+/// (stack, policy) positions in order, by policy type: those that may name any resource of
+/// the app, those that may name any resource of their stack (by stack), those that mention
+/// a name (by stack and name), and those that import an export (by name).
+#[derive(Default)]
+struct PoliciesNamed {
+    every: std::collections::HashMap<&'static str, Vec<Position>>,
+    own_stack: std::collections::HashMap<(&'static str, usize), Vec<Position>>,
+    mentions: std::collections::HashMap<(&'static str, usize, String), Vec<Position>>,
+    imports: std::collections::HashMap<(&'static str, String), Vec<Position>>,
+}
+
+/// A resource of the app: the positions of its stack in the app and of it in its template.
+type Position = (usize, usize);
 
 /// An entry of a backup selection: the positions of its stack in the app, of the selection
 /// in its template, and of the entry in `BackupSelection.Resources`.
@@ -255,7 +276,15 @@ impl IndexPart {
         let mut policies = Vec::new();
         let mut store_ports = Vec::new();
         let mut selected = Vec::new();
+        let mut policies_named = Vec::new();
         for (i, r) in resources.iter().enumerate() {
+            if let Some(kind) = resilience::TLS_POLICIES
+                .into_iter()
+                .find(|k| k.policy_type == r.type_name())
+            {
+                let names = resilience::PolicyNames::of(template, r, kind);
+                policies_named.push((i, kind.policy_type, names));
+            }
             let scanned = scans.get(i).and_then(Option::as_ref);
             if !r
                 .type_name()
@@ -319,6 +348,7 @@ impl IndexPart {
             by_id,
             store_ports,
             selected,
+            policies_named,
         }
     }
 }
@@ -343,6 +373,7 @@ impl Index {
         let mut fed_from: std::collections::HashMap<String, Vec<usize>> =
             std::collections::HashMap::new();
         let mut store_ports = Vec::new();
+        let mut policies_named = PoliciesNamed::default();
         let mut selected: std::collections::HashMap<(usize, String), Vec<Place>> =
             std::collections::HashMap::new();
         let mut selected_by_import: std::collections::HashMap<String, Vec<Place>> =
@@ -365,6 +396,24 @@ impl Index {
             }
             if let Some(part) = parts.get(at) {
                 store_ports.extend_from_slice(&part.store_ports);
+                for (i, kind, names) in &part.policies_named {
+                    let (kind, place) = (*kind, (at, *i));
+                    let named = &mut policies_named;
+                    if names.every {
+                        named.every.entry(kind).or_default().push(place);
+                    }
+                    if names.own_stack {
+                        named.own_stack.entry((kind, at)).or_default().push(place);
+                    }
+                    for name in &names.mentions {
+                        let key = (kind, at, name.clone());
+                        named.mentions.entry(key).or_default().push(place);
+                    }
+                    for name in &names.imports {
+                        let key = (kind, name.clone());
+                        named.imports.entry(key).or_default().push(place);
+                    }
+                }
                 for (selection, entry, what) in &part.selected {
                     let place = (at, *selection, *entry);
                     match what {
@@ -391,8 +440,44 @@ impl Index {
             store_ports,
             selected,
             selected_by_import,
+            policies_named,
             conditions: 0,
         }
+    }
+}
+
+impl Index {
+    /// The policies of type `policy_type` (one of [`resilience::TLS_POLICIES`]) that may
+    /// name the resource `id` of stack `at` (whose stack exports it as `exports`), as
+    /// (stack, policy) positions in order: those whose entries are known only at deploy,
+    /// those of its stack that refer to another type of its template or mention it, and
+    /// those of other stacks that import one of `exports`.
+    pub(crate) fn policies_naming(
+        &self,
+        policy_type: &'static str,
+        at: usize,
+        id: &str,
+        exports: &[&str],
+    ) -> Vec<(usize, usize)> {
+        let named = &self.policies_named;
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        found.extend(named.every.get(policy_type).into_iter().flatten());
+        found.extend(
+            named
+                .own_stack
+                .get(&(policy_type, at))
+                .into_iter()
+                .flatten(),
+        );
+        let mentions = named.mentions.get(&(policy_type, at, id.to_owned()));
+        found.extend(mentions.into_iter().flatten());
+        for export in exports {
+            let imports = named.imports.get(&(policy_type, (*export).to_owned()));
+            found.extend(imports.into_iter().flatten().filter(|(s, _)| *s != at));
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 }
 

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use super::identity::{everyone, glob, policy_document, statement_proof, statements, strings};
 use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, pointer_name, proof_of};
+use crate::cfn::{Resource, Template};
 
 const BACKUP: &[&str] = &[
     "164.308(a)(7)(i)",
@@ -268,6 +269,129 @@ const TLS_TOPIC: TlsPolicy = TlsPolicy {
     noun: "topic",
 };
 
+pub(super) const TLS_QUEUE: TlsPolicy = TlsPolicy {
+    policy_type: "AWS::SQS::QueuePolicy",
+    list: "Queues",
+    own_type: "AWS::SQS::Queue",
+    action: "sqs:SendMessage",
+    noun: "queue",
+};
+
+/// The kinds of policy that [`tls_only_policy`] reads, which the [`super::Index`] reads
+/// once for the app ([`PolicyNames`]).
+pub(super) const TLS_POLICIES: [&TlsPolicy; 2] = [&TLS_TOPIC, &TLS_QUEUE];
+
+/// What a policy of a [`TlsPolicy`] kind names in its list (`Topics`, `Queues`), read once
+/// as its stack is rendered, so that a topic or queue looks up the policies that may name
+/// it instead of reading every policy of the app (a queue in every stack cost the square
+/// of a large app's size).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct PolicyNames {
+    /// An entry is text known only at deploy (a dynamic reference): the policy may name
+    /// any resource of the app.
+    pub(super) every: bool,
+    /// An entry refers to a resource of its template of another type than the one the rule
+    /// reads (known only at deploy): the policy may name any resource of its stack.
+    pub(super) own_stack: bool,
+    /// The names the entries mention ([`super::compute::Mentioned`]), each once: the
+    /// resources of its template they name.
+    pub(super) mentions: Vec<String>,
+    /// The exports the entries import, each once: the resources of other stacks they name.
+    pub(super) imports: Vec<String>,
+}
+
+impl PolicyNames {
+    /// What `policy`, of `kind` and of `template`, names.
+    pub(super) fn of(template: &Template, policy: &Resource, kind: &TlsPolicy) -> Self {
+        let listed = &policy.properties()[kind.list];
+        let dynamic =
+            |t: &Value| super::meaning::text(t).is_some_and(|t| super::identity::dynamic(&t));
+        let other_type = |t: &Value| {
+            template.resources().iter().any(|r| {
+                r.type_name() != kind.own_type && super::compute::mentions(t, r.logical_id())
+            })
+        };
+        let items = match listed {
+            Value::Array(items) => items.as_slice(),
+            other => {
+                return PolicyNames {
+                    every: dynamic(other),
+                    own_stack: other_type(other),
+                    ..PolicyNames::default()
+                };
+            }
+        };
+        let mut mentions: Vec<&str> = Vec::new();
+        let mut imports: Vec<&str> = Vec::new();
+        for t in items {
+            mentions.extend_from_slice(super::compute::Mentioned::of(t).plain_names());
+            super::imported_names(t, &mut imports);
+        }
+        for names in [&mut mentions, &mut imports] {
+            names.sort_unstable();
+            names.dedup();
+        }
+        PolicyNames {
+            every: items.iter().any(dynamic),
+            own_stack: items.iter().any(other_type),
+            mentions: mentions.into_iter().map(str::to_owned).collect(),
+            imports: imports.into_iter().map(str::to_owned).collect(),
+        }
+    }
+}
+
+/// The policies of `kind` of the app that may name the resource of `cx`, in the order of
+/// stacks and templates, each with the name of its stack when it is another: a policy of
+/// its own stack names it by reference (or by an entry known only at deploy), one of
+/// another stack by an import of an export of its stack (or by text known only at deploy).
+fn naming_policies<'a>(cx: &Cx<'a>, kind: &TlsPolicy) -> Vec<(Option<&'a str>, &'a Resource)> {
+    let exports = cx.own_exports();
+    if cx.id().bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return cx
+            .index
+            .policies_naming(kind.policy_type, cx.at, cx.id(), &exports)
+            .into_iter()
+            .filter_map(|position| {
+                let (stack, policy) = super::resource_at(cx.stacks, position)?;
+                Some(((position.0 != cx.at).then_some(stack), policy))
+            })
+            .collect();
+    }
+    // An id that is not letters and digits: no lookup by name finds it.
+    naming_policies_read(cx, kind, &exports)
+}
+
+/// [`naming_policies`] read from every policy of `kind` of the app.
+fn naming_policies_read<'a>(
+    cx: &Cx<'a>,
+    kind: &TlsPolicy,
+    exports: &[&str],
+) -> Vec<(Option<&'a str>, &'a Resource)> {
+    cx.everywhere(kind.policy_type)
+        .filter(|(stack, policy)| {
+            let listed = &policy.properties()[kind.list];
+            let unknown = |t: &Value| {
+                super::meaning::text(t).is_some_and(|t| super::identity::dynamic(&t))
+                    || (stack.is_none()
+                        && cx.template.resources().iter().any(|r| {
+                            r.type_name() != kind.own_type
+                                && super::compute::mentions(t, r.logical_id())
+                        }))
+            };
+            match listed {
+                Value::Array(items) => items.iter().any(|t| {
+                    unknown(t)
+                        || match stack {
+                            None => super::compute::mentions(t, cx.id()),
+                            Some(_) => super::imports_any(t, exports),
+                        }
+                }),
+                other => unknown(other),
+            }
+        })
+        .collect()
+}
+
 /// Every policy of the app that names the resource denies `action` without TLS, and at
 /// least one names it.
 pub(crate) fn tls_only_policy(cx: &Cx<'_>, kind: &TlsPolicy) -> Outcome {
@@ -277,30 +401,7 @@ pub(crate) fn tls_only_policy(cx: &Cx<'_>, kind: &TlsPolicy) -> Outcome {
     // (a dynamic reference, another resource's attribute) may name it.
     let mut proofs = Vec::new();
     let mut policies = Vec::new();
-    let exports = cx.own_exports();
-    for (stack, policy) in cx.everywhere(kind.policy_type) {
-        let listed = &policy.properties()[kind.list];
-        let unknown = |t: &Value| {
-            super::meaning::text(t).is_some_and(|t| super::identity::dynamic(&t))
-                || (stack.is_none()
-                    && cx.template.resources().iter().any(|r| {
-                        r.type_name() != kind.own_type
-                            && super::compute::mentions(t, r.logical_id())
-                    }))
-        };
-        let names_me = match listed {
-            Value::Array(items) => items.iter().any(|t| {
-                unknown(t)
-                    || match stack {
-                        None => super::compute::mentions(t, cx.id()),
-                        Some(_) => super::imports_any(t, &exports),
-                    }
-            }),
-            other => unknown(other),
-        };
-        if !names_me {
-            continue;
-        }
+    for (stack, policy) in naming_policies(cx, kind) {
         let found = policy_document(policy, "/PolicyDocument").and_then(|document| {
             statements(&document)
                 .into_iter()
@@ -557,6 +658,99 @@ fn m2(cx: &Cx<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_topic_or_queue_finds_the_policies_that_may_name_it_by_lookup_as_by_reading_each() {
+        use crate::prelude::*;
+        let app = App::new("policies");
+        let raw = |id: &str, kind: &str| RawResource::new(id, kind);
+        let queue_policy = |id: &str| raw(id, "AWS::SQS::QueuePolicy");
+        let topic_policy = |id: &str| raw(id, "AWS::SNS::TopicPolicy");
+        let b = app.stack("b").unwrap();
+        let far = b.add(raw("Far", "AWS::SQS::Queue")).unwrap();
+        let far_topic = b.add(raw("FarTopic", "AWS::SNS::Topic")).unwrap();
+        b.add(raw("Lonely", "AWS::SQS::Queue")).unwrap();
+        let a = app.stack("a").unwrap();
+        let near = a.add(raw("Near", "AWS::SQS::Queue")).unwrap();
+        a.add(raw("Other", "AWS::SQS::Queue")).unwrap();
+        let bucket = a.add(raw("Store", "AWS::S3::Bucket")).unwrap();
+        let topic = a.add(raw("Topic", "AWS::SNS::Topic")).unwrap();
+        a.add(queue_policy("ByRef").property("/Queues/0", near.reference()))
+            .unwrap();
+        // Another type's attribute: known only at deploy, it may be any queue of the stack.
+        a.add(queue_policy("ByOtherType").property("/Queues/0", bucket.attribute("Arn")))
+            .unwrap();
+        // A dynamic reference may be any queue of the app.
+        b.add(queue_policy("Dynamic").property("/Queues/0", "{{resolve:ssm:/queue/url}}"))
+            .unwrap();
+        // An import of the other stack's queue.
+        a.add(queue_policy("Imported").property("/Queues/0", far.reference()))
+            .unwrap();
+        // Not a list: only what is known at deploy counts.
+        a.add(queue_policy("NotAList").property("Queues", near.reference()))
+            .unwrap();
+        a.add(
+            topic_policy("Topics")
+                .property("/Topics/0", topic.reference())
+                .property("/Topics/1", far_topic.reference()),
+        )
+        .unwrap();
+        let assembly = app.check().unwrap();
+        let stacks: Vec<(&str, &Template)> = assembly
+            .stacks()
+            .iter()
+            .map(|s| (s.name(), s.template()))
+            .collect();
+        assert_eq!(stacks[0].0, "b", "b is deployed first");
+        let index = super::super::Index::new(&stacks);
+        let mut found: Vec<(&str, Vec<String>)> = Vec::new();
+        for (at, &(stack, template)) in stacks.iter().enumerate() {
+            for resource in template.resources() {
+                let cx = Cx {
+                    template,
+                    resource,
+                    stack,
+                    stacks: &stacks,
+                    at,
+                    index: &index,
+                };
+                for kind in TLS_POLICIES {
+                    let named = |list: Vec<(Option<&str>, &Resource)>| -> Vec<String> {
+                        list.into_iter()
+                            .map(|(s, p)| match s {
+                                Some(s) => format!("{s}/{}", p.logical_id()),
+                                None => p.logical_id().to_owned(),
+                            })
+                            .collect()
+                    };
+                    let looked_up = named(naming_policies(&cx, kind));
+                    let read = named(naming_policies_read(&cx, kind, &cx.own_exports()));
+                    assert_eq!(
+                        looked_up,
+                        read,
+                        "{stack}/{} {}",
+                        resource.logical_id(),
+                        kind.noun
+                    );
+                    if resource.type_name() == kind.own_type {
+                        found.push((resource.logical_id(), looked_up));
+                    }
+                }
+            }
+        }
+        let names = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            found,
+            [
+                ("Far", names(&["Dynamic", "a/Imported"])),
+                ("FarTopic", names(&["a/Topics"])),
+                ("Lonely", names(&["Dynamic"])),
+                ("Near", names(&["b/Dynamic", "ByRef", "ByOtherType"])),
+                ("Other", names(&["b/Dynamic", "ByOtherType"])),
+                ("Topic", names(&["Topics"])),
+            ]
+        );
+    }
 
     #[test]
     fn daily_schedules_are_recognised() {

@@ -434,16 +434,7 @@ fn a2d(cx: &Cx<'_>) -> Outcome {
 }
 
 fn a2t(cx: &Cx<'_>) -> Outcome {
-    super::resilience::tls_only_policy(
-        cx,
-        &super::resilience::TlsPolicy {
-            policy_type: "AWS::SQS::QueuePolicy",
-            list: "Queues",
-            own_type: "AWS::SQS::Queue",
-            action: "sqs:SendMessage",
-            noun: "queue",
-        },
-    )
+    super::resilience::tls_only_policy(cx, &super::resilience::TLS_QUEUE)
 }
 
 fn a3(cx: &Cx<'_>) -> Outcome {
