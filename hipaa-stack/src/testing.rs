@@ -223,8 +223,23 @@ impl crate::cfn::ResourceType for AnyProperties {
     const TYPE: &'static str = "AWS::S3::BucketPolicy";
 }
 
+/// [`AnyProperties`] of a bucket.
+#[derive(Debug, Clone)]
+pub(crate) struct AnyBucketProperties(pub(crate) Value);
+
+impl serde::Serialize for AnyBucketProperties {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl crate::cfn::ResourceType for AnyBucketProperties {
+    const TYPE: &'static str = "AWS::S3::Bucket";
+}
+
 /// The same properties as two templates of the same resources: one of typed properties
-/// (read by a scan, with what it read of each), one of trees.
+/// (read by a scan, with what it read of each), one of trees. The resources are bucket
+/// policies and buckets in turn, the first a policy.
 pub(crate) fn typed_and_tree(
     properties: &[Value],
 ) -> (
@@ -241,23 +256,38 @@ pub(crate) fn typed_and_tree(
     };
     let mut scans = Vec::new();
     let mut typed = Vec::new();
+    let bucket = |i: usize| i % 2 == 1;
     for (i, p) in properties.iter().enumerate() {
-        let mut r = Resource::new(format!("R{i}"), AnyProperties(p.clone())).unwrap();
+        let id = format!("R{i}");
+        let mut r = if bucket(i) {
+            Resource::new(id, AnyBucketProperties(p.clone()))
+        } else {
+            Resource::new(id, AnyProperties(p.clone()))
+        }
+        .unwrap();
         scans.push(r.prepare().unwrap());
         typed.push(r);
     }
     let trees = properties
         .iter()
         .enumerate()
-        .map(|(i, p)| Resource::raw(format!("R{i}"), AnyProperties::TYPE.to_owned(), p.clone()))
+        .map(|(i, p)| {
+            let type_name = if bucket(i) {
+                AnyBucketProperties::TYPE
+            } else {
+                AnyProperties::TYPE
+            };
+            Resource::raw(format!("R{i}"), type_name.to_owned(), p.clone())
+        })
         .collect();
     (template(typed), scans, template(trees))
 }
 
 /// Values built from the intrinsic functions that name resources (`Ref`, `Fn::GetAtt`,
 /// `Fn::Sub`, `Fn::ImportValue`), conditions (`Fn::If`) and plain values (ports among
-/// them, as numbers and text), alone or beside other keys, nested in lists and objects,
-/// over a few names: for comparing a scan of properties with a reading of their tree.
+/// them, as numbers and text), alone or beside other keys (`Bucket`, `BucketName`, the
+/// ports' keys), nested in lists and objects, over a few names: for comparing a scan of
+/// properties with a reading of their tree.
 pub(crate) fn intrinsic_values() -> impl proptest::strategy::Strategy<Value = Value> {
     use proptest::prelude::*;
     let name = "A|B|AWS::Region|a.b";
@@ -271,6 +301,7 @@ pub(crate) fn intrinsic_values() -> impl proptest::strategy::Strategy<Value = Va
         Just("Port"),
         Just("DBPort"),
         Just("Endpoint"),
+        Just("BucketName"),
         Just("Other"),
     ];
     let leaf = prop_oneof![

@@ -43,6 +43,10 @@ struct Scale {
     /// stack's key (the table in the stack's backup plan, with `--backups`).
     #[arg(long)]
     services: bool,
+    /// Give every stack a stack of its own in us-west-2 with a bucket to which each of its
+    /// buckets replicates (with its own key and access-log bucket there).
+    #[arg(long)]
+    replicate: bool,
 }
 
 #[hipaa_stack::main]
@@ -65,6 +69,23 @@ fn scale(app: &mut App, args: Scale) -> Result<()> {
                 stack.add(AccessLogBucket::new("AccessLogs"))?,
             ),
         };
+        let copy = if args.replicate {
+            let dr = app.stack_in(
+                format!("scale-{:04}-dr", index + 1).as_str(),
+                region!("us-west-2"),
+            )?;
+            let dr_key = dr.add(KmsKey::new("DrKey"))?;
+            let dr_logs = dr.add(AccessLogBucket::new("DrLogs"))?;
+            Some(
+                dr.add(
+                    SecureBucket::new("Copy")
+                        .encryption(&dr_key)
+                        .access_logs(&dr_logs),
+                )?,
+            )
+        } else {
+            None
+        };
         let mut plan = BackupPlan::new("Daily").encryption(&key);
         if args.databases {
             let net = stack.add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))?;
@@ -85,11 +106,13 @@ fn scale(app: &mut App, args: Scale) -> Result<()> {
             stack.add(AlarmTopic::new("Alarms").encryption(&key))?;
         }
         for n in first..(first + per_stack).min(args.buckets) {
-            let bucket = stack.add(
-                SecureBucket::new(format!("Records{n}"))
-                    .encryption(&key)
-                    .access_logs(&logs),
-            )?;
+            let mut bucket = SecureBucket::new(format!("Records{n}"))
+                .encryption(&key)
+                .access_logs(&logs);
+            if let Some(copy) = &copy {
+                bucket = bucket.replicate_to(copy);
+            }
+            let bucket = stack.add(bucket)?;
             plan = plan.protect(&bucket);
             if args.accept_single_region {
                 app.waive(Waiver::new(

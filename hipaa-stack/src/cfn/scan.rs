@@ -1,6 +1,7 @@
 //! What synthesis reads of a resource's typed properties before their JSON tree is built:
 //! the intrinsic functions that name other resources, whether a condition is tested, a
-//! bucket policy's `Bucket`, and the ports of a store.
+//! bucket policy's `Bucket`, and the values of a few top-level keys ([`KEPT_KEYS`]: the
+//! ports of a store, a bucket's name).
 //!
 //! A scan walks the properties as they serialize (a [`Serializer`] that builds nothing but
 //! the arguments of the intrinsic functions it meets), so that `synth --low-memory` reads
@@ -27,9 +28,10 @@ const INTRINSICS: [&str; 4] = ["Ref", "Fn::GetAtt", "Fn::ImportValue", "Fn::Sub"
 /// The key of a condition's test.
 const CONDITION: &str = "Fn::If";
 
-/// The top-level keys whose values a scan keeps for the ports of the app's stores (the
-/// rules read `Port`, `DBPort` and `Endpoint.Port`), in the order of [`Scanned::ports`].
-pub(crate) const PORT_KEYS: [&str; 3] = ["Port", "DBPort", "Endpoint"];
+/// The top-level keys whose values a scan keeps, in the order of [`Scanned::kept`]: the
+/// ports of the app's stores (the rules read `Port`, `DBPort` and `Endpoint.Port`) and the
+/// names of its buckets (`BucketName`).
+pub(crate) const KEPT_KEYS: [&str; 4] = ["Port", "DBPort", "Endpoint", "BucketName"];
 
 /// What a scan read of a resource's properties.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -46,9 +48,9 @@ pub(crate) struct Scanned {
     pub(crate) tests_condition: bool,
     /// For a bucket policy: its `Bucket` (`None` when it has none).
     pub(crate) bucket: Option<Value>,
-    /// The values of the top-level keys of [`PORT_KEYS`], in that order (`None` for a key
+    /// The values of the top-level keys of [`KEPT_KEYS`], in that order (`None` for a key
     /// the properties do not have).
-    pub(crate) ports: [Option<Value>; 3],
+    pub(crate) kept: [Option<Value>; 4],
 }
 
 /// Why a scan stopped: the properties are read from their tree instead.
@@ -112,8 +114,8 @@ struct Key {
     intrinsic: Option<&'static str>,
     condition: bool,
     bucket: bool,
-    /// Its place in [`PORT_KEYS`].
-    port: Option<usize>,
+    /// Its place in [`KEPT_KEYS`].
+    kept: Option<usize>,
     hash: u64,
 }
 
@@ -123,7 +125,7 @@ impl Key {
             intrinsic: INTRINSICS.into_iter().find(|&i| i == text),
             condition: text == CONDITION,
             bucket: text == "Bucket",
-            port: PORT_KEYS.iter().position(|&k| k == text),
+            kept: KEPT_KEYS.iter().position(|&k| k == text),
             hash: 0,
         }
     }
@@ -190,8 +192,8 @@ impl<'a> Entries<'a> {
             scan.found.bucket =
                 Some(serde_json::to_value(value).map_err(|e| Unsupported(e.to_string()))?);
         }
-        if let (Some(at), 1) = (key.port, scan.depth) {
-            scan.found.ports[at] =
+        if let (Some(at), 1) = (key.kept, scan.depth) {
+            scan.found.kept[at] =
                 Some(serde_json::to_value(value).map_err(|e| Unsupported(e.to_string()))?);
         }
         match key.intrinsic {

@@ -596,8 +596,8 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
         /// What the engine reads of a stack before checking it (the conditions tested, each
-        /// bucket policy's `Bucket`, the stores' ports) is the same from a scan of typed
-        /// properties as from their tree.
+        /// bucket policy's `Bucket`, the stores' ports, the buckets' names) is the same from
+        /// a scan of typed properties as from their tree.
         #[test]
         fn a_scan_gives_the_summary_that_the_tree_gives(
             properties in proptest::collection::vec(crate::testing::intrinsic_values(), 1..4),

@@ -165,6 +165,11 @@ pub(crate) struct Index {
     /// The topic and queue policies of the app by what they name (see
     /// [`IndexPart::policies_named`]).
     policies_named: PoliciesNamed,
+    /// The ARNs of the app's buckets whose names are written, in lower case (see
+    /// [`IndexPart::bucket_arns`]): read once, not by rule S1 for every bucket that
+    /// replicates (every bucket of an app replicating to another region cost the square of
+    /// its size).
+    pub(crate) bucket_arns: std::collections::HashSet<String>,
     /// How many conditions (`Fn::If`) the resources of the app test, by stack (rule U2).
     pub(crate) conditions: usize,
 }
@@ -194,6 +199,18 @@ pub(crate) struct IndexPart {
     /// What each policy that [`resilience::tls_only_policy`] reads names (position in the
     /// template, and type).
     policies_named: Vec<(usize, &'static str, resilience::PolicyNames)>,
+    /// The ARN of each bucket of the template whose `BucketName` is written, in lower case
+    /// (rule S1 reads a replication rule's destination written as text against them).
+    bucket_arns: Vec<String>,
+}
+
+/// The value of `resource`'s top-level key [`KEPT_KEYS`](crate::cfn::scan::KEPT_KEYS)`[at]`,
+/// as `scanned` read it, or from its properties when no scan did.
+fn kept<'r>(resource: &'r Resource, scanned: Option<&'r Scanned>, at: usize) -> &'r Value {
+    match scanned {
+        Some(scanned) => scanned.kept[at].as_ref().unwrap_or(&Value::Null),
+        None => &resource.properties()[crate::cfn::scan::KEPT_KEYS[at]],
+    }
 }
 
 /// The policies of the kinds of [`resilience::TLS_POLICIES`] by what they name, each as
@@ -277,6 +294,7 @@ impl IndexPart {
         let mut store_ports = Vec::new();
         let mut selected = Vec::new();
         let mut policies_named = Vec::new();
+        let mut bucket_arns = Vec::new();
         for (i, r) in resources.iter().enumerate() {
             if let Some(kind) = resilience::TLS_POLICIES
                 .into_iter()
@@ -291,10 +309,7 @@ impl IndexPart {
                 .starts_with("AWS::ElasticLoadBalancingV2::Listener")
                 && r.type_name() != "AWS::ElasticLoadBalancingV2::TargetGroup"
             {
-                let read = |key: usize| match scanned {
-                    Some(scanned) => scanned.ports[key].as_ref().unwrap_or(&Value::Null),
-                    None => &r.properties()[crate::cfn::scan::PORT_KEYS[key]],
-                };
+                let read = |key: usize| kept(r, scanned, key);
                 for v in [read(0), read(1), &read(2)["Port"]] {
                     if let Some(n) = resilience::number(v) {
                         store_ports.push(n);
@@ -324,6 +339,11 @@ impl IndexPart {
                     );
                 }
             }
+            if r.type_name() == "AWS::S3::Bucket"
+                && let Some(name) = meaning::text(kept(r, scanned, 3))
+            {
+                bucket_arns.push(format!("arn:aws:s3:::{name}").to_ascii_lowercase());
+            }
             if r.type_name() != "AWS::S3::BucketPolicy" {
                 continue;
             }
@@ -349,6 +369,7 @@ impl IndexPart {
             store_ports,
             selected,
             policies_named,
+            bucket_arns,
         }
     }
 }
@@ -374,6 +395,7 @@ impl Index {
             std::collections::HashMap::new();
         let mut store_ports = Vec::new();
         let mut policies_named = PoliciesNamed::default();
+        let mut bucket_arns = std::collections::HashSet::new();
         let mut selected: std::collections::HashMap<(usize, String), Vec<Place>> =
             std::collections::HashMap::new();
         let mut selected_by_import: std::collections::HashMap<String, Vec<Place>> =
@@ -396,6 +418,7 @@ impl Index {
             }
             if let Some(part) = parts.get(at) {
                 store_ports.extend_from_slice(&part.store_ports);
+                bucket_arns.extend(part.bucket_arns.iter().cloned());
                 for (i, kind, names) in &part.policies_named {
                     let (kind, place) = (*kind, (at, *i));
                     let named = &mut policies_named;
@@ -441,6 +464,7 @@ impl Index {
             selected,
             selected_by_import,
             policies_named,
+            bucket_arns,
             conditions: 0,
         }
     }

@@ -493,14 +493,6 @@ fn replicas_outside_the_app(cx: &Cx<'_>) -> Vec<String> {
     let Some(Value::Array(rules)) = cx.prop("/ReplicationConfiguration/Rules") else {
         return Vec::new();
     };
-    let named: Vec<String> = cx
-        .stacks
-        .iter()
-        .flat_map(|(_, t)| t.resources())
-        .filter(|r| r.type_name() == "AWS::S3::Bucket")
-        .filter_map(|r| text(&r.properties()["BucketName"]))
-        .map(|name| format!("arn:aws:s3:::{name}"))
-        .collect();
     rules
         .iter()
         .enumerate()
@@ -513,7 +505,8 @@ fn replicas_outside_the_app(cx: &Cx<'_>) -> Vec<String> {
                 let arn = arn
                     .replace("arn:aws-us-gov:", "arn:aws:")
                     .replace("arn:aws-cn:", "arn:aws:");
-                named.iter().any(|n| n.eq_ignore_ascii_case(arn.trim()))
+                // The ARN of a bucket of any stack whose name is written, in any case.
+                cx.index.bucket_arns.contains(&arn.trim().to_ascii_lowercase())
             });
             // A bucket of a stack in another region, by the template parameter that hipaa-stack
             // fills from that stack's output of the same name.
@@ -1374,6 +1367,61 @@ fn l2(cx: &Cx<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+
+    #[test]
+    fn a_copy_named_by_the_arn_of_a_bucket_of_any_stack_in_any_case_is_of_the_app() {
+        use crate::prelude::*;
+        let outside = |destination: &str| -> Vec<String> {
+            let app = App::new("copies");
+            app.stack("dr")
+                .unwrap()
+                .add(
+                    RawResource::new("Copy", "AWS::S3::Bucket")
+                        .property("BucketName", "Records-DR"),
+                )
+                .unwrap();
+            app.stack("data")
+                .unwrap()
+                .add(
+                    RawResource::new("Records", "AWS::S3::Bucket")
+                        .property("/ReplicationConfiguration/Rules/0/Status", "Enabled")
+                        .property(
+                            "/ReplicationConfiguration/Rules/0/Destination/Bucket",
+                            destination,
+                        ),
+                )
+                .unwrap();
+            let assembly = app.check().unwrap();
+            let stacks: Vec<(&str, &crate::cfn::Template)> = assembly
+                .stacks()
+                .iter()
+                .map(|s| (s.name(), s.template()))
+                .collect();
+            let index = super::super::Index::new(&stacks);
+            let at = stacks.iter().position(|(s, _)| *s == "data").unwrap();
+            let template = stacks[at].1;
+            let cx = super::Cx {
+                template,
+                resource: template.resource("Records").unwrap(),
+                stack: "data",
+                stacks: &stacks,
+                at,
+                index: &index,
+            };
+            super::replicas_outside_the_app(&cx)
+        };
+        assert_eq!(outside("arn:aws:s3:::records-dr"), Vec::<String>::new());
+        assert_eq!(outside(" ARN:AWS:S3:::RECORDS-DR "), Vec::<String>::new());
+        assert_eq!(
+            outside("arn:aws-us-gov:s3:::Records-DR"),
+            Vec::<String>::new()
+        );
+        let elsewhere = outside("arn:aws:s3:::records-dr-2");
+        assert!(
+            elsewhere.len() == 1 && elsewhere[0].contains("no bucket of the app"),
+            "{elsewhere:?}"
+        );
+    }
 
     use super::has_import;
 
