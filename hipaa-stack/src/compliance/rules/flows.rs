@@ -7,8 +7,6 @@
 //! every other rule behind: nothing shows how it is encrypted, who reads it, or that it is
 //! in this account at all.
 
-use std::cell::OnceCell;
-
 use serde_json::Value;
 
 use super::meaning::text;
@@ -153,7 +151,7 @@ fn app_names(cx: &Cx<'_>) -> Vec<String> {
 /// template, an import (synth refuses an import that no stack of the app exports), or text
 /// that names a resource of the app (its name, or an ARN that ends with it). The names are
 /// gathered, from every stack, only for a destination written as text.
-fn of_the_app(cx: &Cx<'_>, value: &Value, names: &OnceCell<Vec<String>>) -> bool {
+fn of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
     // An import first: it costs one pass over the value, the references one per resource.
     if imports(value) {
         return true;
@@ -169,14 +167,24 @@ fn of_the_app(cx: &Cx<'_>, value: &Value, names: &OnceCell<Vec<String>>) -> bool
     let Some(t) = text(value) else {
         return false;
     };
-    let t = t.trim();
-    names.get_or_init(|| app_names(cx)).iter().any(|n| {
-        t.eq_ignore_ascii_case(n)
-            || [":", "/", ":::"].iter().any(|sep| {
-                t.to_ascii_lowercase()
-                    .ends_with(&format!("{sep}{}", n.to_ascii_lowercase()))
-            })
-    })
+    // A name of the app in any case, the whole text or what follows a `:` or `/` (an ARN,
+    // a URL, a path), looked up among the names of the app, gathered once for it.
+    let names = cx.index.app_names.get_or_init(|| {
+        app_names(cx)
+            .into_iter()
+            .map(|n| n.to_ascii_lowercase())
+            .collect()
+    });
+    names_in(names, &t)
+}
+
+/// Whether `text` (trimmed) is one of `names` (in lower case) in any case, or ends with one
+/// after a `:` or `/` (`…:name`, `…/name`, `…:::name`).
+fn names_in(names: &std::collections::HashSet<String>, text: &str) -> bool {
+    let t = text.trim().to_ascii_lowercase();
+    names.contains(&t)
+        || t.match_indices([':', '/'])
+            .any(|(at, sep)| names.contains(&t[at + sep.len()..]))
 }
 
 /// Whether a value holds an `Fn::ImportValue` anywhere.
@@ -213,9 +221,6 @@ fn at<'a>(cx: &Cx<'a>, pointer: &str) -> Vec<(String, &'a Value)> {
 
 fn x1(cx: &Cx<'_>) -> Outcome {
     let t = cx.resource.type_name();
-    // Read on first need: most destinations are references, and gathering the names of
-    // every resource of the app for each resource would cost the square of the app.
-    let names = OnceCell::new();
     let mut checks: Vec<Result<Proof, String>> = Vec::new();
     let mut destinations: Vec<(String, &Value)> = DESTINATIONS
         .iter()
@@ -246,7 +251,7 @@ fn x1(cx: &Cx<'_>) -> Outcome {
         ));
     }
     for (pointer, value) in destinations {
-        if of_the_app(cx, value, &names) {
+        if of_the_app(cx, value) {
             checks.push(
                 cx.proof(&pointer)
                     .ok_or_else(|| "the property disappeared while it was read".to_owned()),
@@ -276,12 +281,7 @@ fn x1(cx: &Cx<'_>) -> Outcome {
 /// principal of this account (by the account pseudo parameter, or a resource of the app,
 /// imported or not) and for `*`, which is P2's.
 fn foreign(principal: &Value, cx: &Cx<'_>) -> Option<String> {
-    let mentions_app = cx
-        .stacks
-        .iter()
-        .flat_map(|(_, t)| t.resources())
-        .any(|r| super::compute::mentions(principal, r.logical_id()))
-        || imports(principal);
+    let mentions_app = cx.mentions_the_app(principal) || imports(principal);
     if mentions_app {
         return None;
     }
@@ -384,6 +384,31 @@ fn x2(cx: &Cx<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+
+    proptest::proptest! {
+        /// A text names a name of the app as the rule read it before the names were looked
+        /// up: in any case, whole or after a `:`, `/` or `:::`.
+        #[test]
+        fn a_text_names_a_name_of_the_app_as_when_every_name_was_compared(
+            names in proptest::collection::vec("(/?[a-cA-C]{1,3}(/|:)?){1,2}", 1..4),
+            text in " ?(arn:aws:[a-c]{0,2}:::?|https://[a-c]/|/)?[a-cA-C:/]{0,6} ?",
+        ) {
+            let compared = names.iter().filter(|n| !n.trim().is_empty()).any(|n| {
+                let t = text.trim();
+                t.eq_ignore_ascii_case(n)
+                    || [":", "/", ":::"].iter().any(|sep| {
+                        t.to_ascii_lowercase()
+                            .ends_with(&format!("{sep}{}", n.to_ascii_lowercase()))
+                    })
+            });
+            let lower = names
+                .iter()
+                .filter(|n| !n.trim().is_empty())
+                .map(|n| n.to_ascii_lowercase())
+                .collect();
+            proptest::prop_assert_eq!(super::names_in(&lower, &text), compared);
+        }
+    }
 
     use super::imports;
 

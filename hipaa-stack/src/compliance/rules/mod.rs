@@ -165,6 +165,15 @@ pub(crate) struct Index {
     /// The topic and queue policies of the app by what they name (see
     /// [`IndexPart::policies_named`]).
     policies_named: PoliciesNamed,
+    /// The position of each stack of the app, by name.
+    stack_at: std::collections::HashMap<String, usize>,
+    /// The names that the resources of the app give themselves, in lower case (see
+    /// [`flows`]' rule X1), gathered the first time a destination written as text asks:
+    /// once for the app, not once for each destination (the square of the app's size).
+    pub(crate) app_names: std::sync::OnceLock<std::collections::HashSet<String>>,
+    /// The logical ids of the app, gathered the first time a rule asks whether a value
+    /// names a resource of the app ([`Cx::mentions_the_app`]).
+    app_ids: std::sync::OnceLock<AppIds>,
     /// The ARNs of the app's buckets whose names are written, in lower case (see
     /// [`IndexPart::bucket_arns`]): read once, not by rule S1 for every bucket that
     /// replicates (every bucket of an app replicating to another region cost the square of
@@ -227,6 +236,32 @@ struct PoliciesNamed {
 
 /// A resource of the app: the positions of its stack in the app and of it in its template.
 type Position = (usize, usize);
+
+/// The logical ids of every resource of an app: those of letters and digits, which a
+/// lookup of the names a value mentions finds ([`compute::Mentioned`]), and the others,
+/// read the long way.
+struct AppIds {
+    plain: std::collections::HashSet<String>,
+    other: Vec<String>,
+}
+
+impl AppIds {
+    fn of(stacks: &[(&str, &Template)]) -> Self {
+        let mut ids = AppIds {
+            plain: std::collections::HashSet::new(),
+            other: Vec::new(),
+        };
+        for r in stacks.iter().flat_map(|(_, t)| t.resources()) {
+            let id = r.logical_id();
+            if id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                ids.plain.insert(id.to_owned());
+            } else {
+                ids.other.push(id.to_owned());
+            }
+        }
+        ids
+    }
+}
 
 /// An entry of a backup selection: the positions of its stack in the app, of the selection
 /// in its template, and of the entry in `BackupSelection.Resources`.
@@ -400,7 +435,9 @@ impl Index {
             std::collections::HashMap::new();
         let mut selected_by_import: std::collections::HashMap<String, Vec<Place>> =
             std::collections::HashMap::new();
-        for (at, (_, template)) in stacks.iter().enumerate() {
+        let mut stack_at = std::collections::HashMap::with_capacity(stacks.len());
+        for (at, (name, template)) in stacks.iter().enumerate() {
+            stack_at.entry((*name).to_owned()).or_insert(at);
             by_id.push(parts.get(at).map(|p| p.by_id.clone()).unwrap_or_default());
             for parameter in template.parameters() {
                 let fed = fed_from.entry(parameter.stack().to_owned()).or_default();
@@ -464,6 +501,9 @@ impl Index {
             selected,
             selected_by_import,
             policies_named,
+            stack_at,
+            app_names: std::sync::OnceLock::new(),
+            app_ids: std::sync::OnceLock::new(),
             bucket_arns,
             conditions: 0,
         }
@@ -710,7 +750,8 @@ impl<'a> Cx<'a> {
                 };
                 let names_this = |rule: &Value| {
                     meaning::text(&rule["Status"]).as_deref() == Some("Enabled")
-                        && across_regions(self.stacks, template, &rule["Destination"]["Bucket"])
+                        && self
+                            .across_regions(template, &rule["Destination"]["Bucket"])
                             .is_some_and(|(s, r)| s == self.stack && r.logical_id() == self.id())
                 };
                 if let Some(mut proof) = rules.iter().position(names_this).and_then(|i| {
@@ -725,6 +766,33 @@ impl<'a> Cx<'a> {
             }
         }
         None
+    }
+
+    /// [`across_regions`] of a value of `template` (a stack of the app), the producing
+    /// stack found by name in the index, not by reading every stack's name.
+    pub(crate) fn across_regions(
+        &self,
+        template: &Template,
+        value: &Value,
+    ) -> Option<(&'a str, &'a Resource)> {
+        let stacks = self.stacks;
+        let index = self.index;
+        across_regions_by(
+            |name| stacks.get(*index.stack_at.get(name)?).copied(),
+            template,
+            value,
+        )
+    }
+
+    /// Whether `value` refers to a resource of any stack of the app ([`compute::mentions`]
+    /// of its logical id): the names it mentions looked up among the app's ids.
+    pub(crate) fn mentions_the_app(&self, value: &Value) -> bool {
+        let ids = self.index.app_ids.get_or_init(|| AppIds::of(self.stacks));
+        compute::Mentioned::of(value)
+            .plain_names()
+            .iter()
+            .any(|name| ids.plain.contains(*name))
+            || ids.other.iter().any(|id| compute::mentions(value, id))
     }
 
     /// The names of the exports of this resource's stack whose values refer to it.
@@ -933,7 +1001,6 @@ pub(super) fn is_false(v: &Value) -> bool {
     *v == Value::Bool(false) || meaning::text(v).is_some_and(|s| s.eq_ignore_ascii_case("false"))
 }
 
-/// A proof of a property of another resource.
 /// What a template parameter of hipaa-stack's carries across regions: for a value
 /// `{"Ref": name}` of `template` naming one, the producing stack (of `stacks`) and the
 /// resource of it that its output of the same name refers to.
@@ -942,9 +1009,22 @@ pub(crate) fn across_regions<'a>(
     template: &Template,
     value: &Value,
 ) -> Option<(&'a str, &'a Resource)> {
+    across_regions_by(
+        |name| stacks.iter().find(|(s, _)| *s == name).copied(),
+        template,
+        value,
+    )
+}
+
+/// [`across_regions`], with the stack of a name found by `stack_named`.
+fn across_regions_by<'a>(
+    stack_named: impl Fn(&str) -> Option<(&'a str, &'a Template)>,
+    template: &Template,
+    value: &Value,
+) -> Option<(&'a str, &'a Resource)> {
     let name = value.get("Ref").and_then(Value::as_str)?;
     let parameter = template.parameters().iter().find(|p| p.name() == name)?;
-    let &(stack, producer) = stacks.iter().find(|(s, _)| *s == parameter.stack())?;
+    let (stack, producer) = stack_named(parameter.stack())?;
     let output = producer.outputs().iter().find(|o| o.name() == name)?;
     let value = serde_json::to_value(&output.value).ok()?;
     producer
@@ -954,6 +1034,7 @@ pub(crate) fn across_regions<'a>(
         .map(|r| (stack, r))
 }
 
+/// A proof of a property of another resource.
 pub(crate) fn proof_of(resource: &Resource, pointer: &str) -> Option<Proof> {
     lookup(resource.properties(), pointer).map(|_| Proof {
         logical_id: resource.logical_id().to_owned(),
@@ -1543,6 +1624,46 @@ mod tests {
                 proof("Db2", "SelA", 1),
             ]
         );
+    }
+
+    proptest::proptest! {
+        // Enough cases to meet values that refer to an id not of letters and digits.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Whether a value refers to a resource of the app, looked up among the app's ids,
+        /// is what reading every resource of every stack says.
+        #[test]
+        fn a_value_mentions_the_app_as_when_every_resource_was_read(
+            value in crate::testing::intrinsic_values(),
+            first in proptest::sample::subsequence(vec!["A", "B", "a.b"], 0..=3),
+            second in proptest::sample::subsequence(vec!["B", "C", "a.b"], 0..=3),
+        ) {
+            let template = |ids: &[&str]| Template {
+                description: String::new(),
+                parameters: Vec::new(),
+                resources: ids
+                    .iter()
+                    .map(|id| Resource::raw((*id).to_owned(), "AWS::SQS::Queue".to_owned(), json!({})))
+                    .collect(),
+                outputs: Vec::new(),
+            };
+            let (one, two) = (template(&first), template(&second));
+            let stacks = [("one", &one), ("two", &two)];
+            let index = Index::new(&stacks);
+            let read = stacks
+                .iter()
+                .flat_map(|(_, t)| t.resources())
+                .any(|r| compute::mentions(&value, r.logical_id()));
+            let nothing = Resource::raw("Z".to_owned(), "AWS::SQS::Queue".to_owned(), json!({}));
+            let cx = Cx {
+                template: &one,
+                resource: &nothing,
+                stack: "one",
+                stacks: &stacks,
+                at: 0,
+                index: &index,
+            };
+            proptest::prop_assert_eq!(cx.mentions_the_app(&value), read);
+        }
     }
 
     #[test]

@@ -176,7 +176,7 @@ fn not_a_key(cx: &Cx<'_>, value: &Value) -> Option<&'static str> {
     if !mentioned.is_empty() {
         return (!mentioned.iter().all(|t| KEYS.contains(t))).then_some(NOT_A_KEY);
     }
-    if let Some((_, r)) = super::across_regions(cx.stacks, cx.template, value) {
+    if let Some((_, r)) = cx.across_regions(cx.template, value) {
         return (!KEYS.contains(&r.type_name())).then_some(NOT_A_KEY);
     }
     let Some(text) = super::meaning::text(value) else {

@@ -510,7 +510,8 @@ fn replicas_outside_the_app(cx: &Cx<'_>) -> Vec<String> {
             });
             // A bucket of a stack in another region, by the template parameter that hipaa-stack
             // fills from that stack's output of the same name.
-            let across_regions = super::across_regions(cx.stacks, cx.template, destination)
+            let across_regions = cx
+                .across_regions(cx.template, destination)
                 .is_some_and(|(_, b)| b.type_name() == "AWS::S3::Bucket");
             let foreign_account = rule["Destination"]
                 .get("Account")
