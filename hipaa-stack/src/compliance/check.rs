@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::app::App;
 use crate::cfn::Template;
 use crate::cfn::scan::Scanned;
-use crate::compliance::recovery::selections;
+use crate::compliance::recovery::Lookup;
 use crate::compliance::report::{Evidence, Gathered, Positions, StackEvidence};
 use crate::compliance::{Declarations, Evaluation, Evaluator, Proof, StackSummary};
 use crate::error::{Error, Result};
@@ -71,10 +71,10 @@ struct Rules {
     /// Whether what is gathered groups the evidence too (for [`Evidence::Grouped`]).
     groups: bool,
     /// Once started, and gathering: each stack's region, in deploy order, its position by
-    /// name, and the app's backup selections.
+    /// name, and what the disaster-recovery table looks up across the app.
     regions: Vec<Option<String>>,
     positions: Positions,
-    selections: Vec<(usize, usize)>,
+    lookup: Lookup,
     gathered: Gathered,
 }
 
@@ -91,7 +91,7 @@ impl Rules {
             groups: false,
             regions: Vec::new(),
             positions: Positions::default(),
-            selections: Vec::new(),
+            lookup: Lookup::default(),
             gathered: Gathered::default(),
         }
     }
@@ -156,7 +156,7 @@ impl Check for Rules {
                 .enumerate()
                 .map(|(at, (name, _))| ((*name).to_owned(), at))
                 .collect();
-            self.selections = selections(in_order.iter().map(|(_, t)| *t)).collect();
+            self.lookup = Lookup::of(in_order.iter().copied());
         }
     }
 
@@ -175,7 +175,7 @@ impl Check for Rules {
             StackEvidence::gather(
                 stacks,
                 &self.positions,
-                &self.selections,
+                &self.lookup,
                 at,
                 &found.results,
                 self.groups,

@@ -8,7 +8,10 @@ use serde_json::Value;
 
 use crate::cfn::{Resource, Template};
 use crate::compliance::Assembly;
-use crate::compliance::rules::{across_regions, mentions};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use crate::compliance::rules::{Mentioned, across_regions, mentions};
 
 /// The types of the stores of PHI that a copy can protect.
 const STORES: &[&str] = &[
@@ -82,9 +85,8 @@ pub(crate) fn written_tree(text: &str) -> Value {
 /// it in the same pass over each stack's tree as its evidence).
 pub(crate) struct Recovery<'a> {
     stacks: Vec<(&'a str, Option<&'a str>, &'a Template)>,
-    /// Every backup selection of the app, with the index of its stack: found once, not
-    /// once per store.
-    selections: Vec<(usize, &'a Resource)>,
+    /// What the table looks up across the app: read once, not once per store.
+    lookup: Cow<'a, Lookup>,
     out: Vec<RecoveryEntry>,
 }
 
@@ -95,22 +97,24 @@ impl<'a> Recovery<'a> {
             .iter()
             .map(|s| (s.name(), s.region(), s.template()))
             .collect();
-        let selections = selections(stacks.iter().map(|&(_, _, t)| t))
-            .filter_map(|(i, r)| Some((i, stacks.get(i)?.2.resources().get(r)?)))
-            .collect();
-        Recovery::with_selections(stacks, selections)
+        let lookup = Lookup::of(stacks.iter().map(|&(name, _, t)| (name, t)));
+        Recovery {
+            stacks,
+            lookup: Cow::Owned(lookup),
+            out: Vec::new(),
+        }
     }
 
     /// The table of `stacks` (every stack of the app, in deploy order, with its region),
-    /// given the app's backup selections ([`selections`]), found once for a table built
-    /// stack by stack in several places.
-    pub(crate) fn with_selections(
+    /// given what [`Lookup::of`] read of them, once for a table built stack by stack in
+    /// several places.
+    pub(crate) fn with_lookup(
         stacks: Vec<(&'a str, Option<&'a str>, &'a Template)>,
-        selections: Vec<(usize, &'a Resource)>,
+        lookup: &'a Lookup,
     ) -> Self {
         Recovery {
             stacks,
-            selections,
+            lookup: Cow::Borrowed(lookup),
             out: Vec::new(),
         }
     }
@@ -135,21 +139,19 @@ impl<'a> Recovery<'a> {
                 continue;
             }
             let props = props(r);
-            let mut copies = replication(&self.stacks, (stack, region), template, r, props);
+            let app = App {
+                stacks: &self.stacks,
+                lookup: &self.lookup,
+            };
+            let mut copies = replication(&app, (stack, region), template, r, props);
             copies.extend(backup_replication(
-                &self.stacks,
+                &app,
                 (stack, region),
                 template,
                 r,
                 props,
             ));
-            copies.extend(backups(
-                &self.stacks,
-                &self.selections,
-                (stack, region),
-                template,
-                r,
-            ));
+            copies.extend(backups(&app, (index, region), template, r));
             let in_another_region = copies.iter().any(|c| c.another_region);
             self.out.push(RecoveryEntry {
                 stack: stack.to_owned(),
@@ -176,18 +178,104 @@ impl<'a> Recovery<'a> {
     }
 }
 
-/// Every backup selection of `templates` (every stack of the app, in deploy order): the
-/// position of its stack, and its own among the stack's resources.
-pub(crate) fn selections<'t>(
-    templates: impl Iterator<Item = &'t Template>,
-) -> impl Iterator<Item = (usize, usize)> {
-    templates.enumerate().flat_map(|(i, t)| {
-        t.resources()
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.type_name() == "AWS::Backup::BackupSelection")
-            .map(move |(r, _)| (i, r))
-    })
+/// What the disaster-recovery table looks up across the app, read once for it: each stack's
+/// position by name (a copy made through a template parameter names its producing stack),
+/// and the app's backup selections by what they list. A store asks only the selections
+/// that may list it, not every selection of the app (a backup plan in every stack cost
+/// the square of a large app's size).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Lookup {
+    positions: HashMap<String, usize>,
+    /// Every backup selection: the positions of its stack in the app and of it among the
+    /// stack's resources, in deploy order.
+    selections: Vec<(usize, usize)>,
+    /// By the position of a stack and a name: the selections of that stack (positions in
+    /// `selections`, in order) with an entry of `BackupSelection.Resources` that mentions
+    /// the name ([`Mentioned`]: a `Ref`, the resource of an `Fn::GetAtt`, a `${name}` of an
+    /// `Fn::Sub`).
+    named: HashMap<(usize, String), Vec<usize>>,
+    /// By the name of an export: the selections with an entry `Fn::ImportValue` of it.
+    imported: HashMap<String, Vec<usize>>,
+}
+
+impl Lookup {
+    /// What the table looks up across `stacks` (every stack of the app, by name, in
+    /// deploy order).
+    pub(crate) fn of<'t>(stacks: impl Iterator<Item = (&'t str, &'t Template)>) -> Self {
+        let mut lookup = Lookup::default();
+        for (at, (name, template)) in stacks.enumerate() {
+            lookup.positions.entry(name.to_owned()).or_insert(at);
+            for (r, resource) in template.resources().iter().enumerate() {
+                if resource.type_name() != "AWS::Backup::BackupSelection" {
+                    continue;
+                }
+                let selection = lookup.selections.len();
+                lookup.selections.push((at, r));
+                for entry in listed(resource) {
+                    for name in Mentioned::of(entry).plain_names() {
+                        let found = lookup.named.entry((at, (*name).to_owned())).or_default();
+                        if found.last() != Some(&selection) {
+                            found.push(selection);
+                        }
+                    }
+                    if let Some(export) = imported(entry) {
+                        let found = lookup.imported.entry(export.to_owned()).or_default();
+                        if found.last() != Some(&selection) {
+                            found.push(selection);
+                        }
+                    }
+                }
+            }
+        }
+        lookup
+    }
+
+    /// The selections (positions in `selections`, in order) that may list `id`, a
+    /// resource of the stack at `at`, or import one of `exports`: every selection of the
+    /// app for an id that is not letters and digits, which no lookup by name finds.
+    fn listing(&self, at: usize, id: &str, exports: &[&str]) -> Vec<usize> {
+        if !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return (0..self.selections.len()).collect();
+        }
+        let mut found: Vec<usize> = self
+            .named
+            .get(&(at, id.to_owned()))
+            .into_iter()
+            .chain(exports.iter().filter_map(|e| self.imported.get(*e)))
+            .flatten()
+            .copied()
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+}
+
+/// The entries of a backup selection's `BackupSelection.Resources`.
+fn listed(selection: &Resource) -> &[Value] {
+    selection.properties()["BackupSelection"]["Resources"]
+        .as_array()
+        .map_or(&[], Vec::as_slice)
+}
+
+/// The export that an entry of a backup selection imports, when it is `Fn::ImportValue` of
+/// a name written as text.
+fn imported(entry: &Value) -> Option<&str> {
+    entry.get("Fn::ImportValue").and_then(Value::as_str)
+}
+
+/// The stacks of the app, in deploy order with their regions, and what is looked up
+/// across them.
+struct App<'r, 'a> {
+    stacks: &'r [(&'a str, Option<&'a str>, &'a Template)],
+    lookup: &'r Lookup,
+}
+
+impl<'a> App<'_, 'a> {
+    /// The stack named `name`, with its region.
+    fn stack(&self, name: &str) -> Option<(&'a str, Option<&'a str>, &'a Template)> {
+        self.stacks.get(*self.lookup.positions.get(name)?).copied()
+    }
 }
 
 /// The table, once every stack's entries are gathered in deploy order: a replica is the
@@ -214,16 +302,18 @@ pub(crate) fn link_replicas(mut out: Vec<RecoveryEntry>) -> Vec<RecoveryEntry> {
 }
 
 fn through_parameter(
-    stacks: &[(&str, Option<&str>, &Template)],
+    app: &App<'_, '_>,
     template: &Template,
     value: &Value,
 ) -> Option<(String, Option<String>)> {
-    let pairs: Vec<(&str, &Template)> = stacks.iter().map(|&(s, _, t)| (s, t)).collect();
-    let (stack, resource) = across_regions(&pairs, template, value)?;
-    let region = stacks
-        .iter()
-        .find(|(s, _, _)| *s == stack)
-        .and_then(|(_, r, _)| *r)
+    let (stack, resource) = across_regions(
+        |name| app.stack(name).map(|(s, _, t)| (s, t)),
+        template,
+        value,
+    )?;
+    let region = app
+        .stack(stack)
+        .and_then(|(_, r, _)| r)
         .unwrap_or("the deploy region");
     Some((
         resource
@@ -246,12 +336,12 @@ fn region_of_arn(value: &Value) -> Option<String> {
 /// Where a copy goes: through a parameter (another region by construction), or an ARN or
 /// other value whose region is compared with the store's.
 fn destination(
-    stacks: &[(&str, Option<&str>, &Template)],
+    app: &App<'_, '_>,
     template: &Template,
     value: &Value,
     home: Option<&str>,
 ) -> (String, Option<String>, bool) {
-    if let Some((to, region)) = through_parameter(stacks, template, value) {
+    if let Some((to, region)) = through_parameter(app, template, value) {
         return (to, region, true);
     }
     let to = value
@@ -266,7 +356,7 @@ fn destination(
 /// RDS automated backups replicated to another region (`AutomaticBackupReplicationRegion`):
 /// a copy in that region, encrypted with the key named beside it.
 fn backup_replication(
-    stacks: &[(&str, Option<&str>, &Template)],
+    app: &App<'_, '_>,
     (stack, home): (&str, Option<&str>),
     template: &Template,
     database: &Resource,
@@ -281,7 +371,7 @@ fn backup_replication(
     // The key must be of that region: through hipaa-stack's parameter it is a construct of a
     // stack there, or an ARN that names the region.
     let key = &props["AutomaticBackupReplicationKmsKeyId"];
-    let (to, key_region, _) = destination(stacks, template, key, Some(region));
+    let (to, key_region, _) = destination(app, template, key, Some(region));
     let key_in_region = key_region.as_deref() == Some(region);
     let days = props["AutomaticBackupReplicationRetentionPeriod"]
         .as_u64()
@@ -301,7 +391,7 @@ fn backup_replication(
 }
 
 fn replication(
-    stacks: &[(&str, Option<&str>, &Template)],
+    app: &App<'_, '_>,
     (stack, home): (&str, Option<&str>),
     template: &Template,
     bucket: &Resource,
@@ -317,7 +407,7 @@ fn replication(
         .filter(|(_, rule)| rule["Status"] == "Enabled")
         .map(|(i, rule)| {
             let (to, region, another_region) =
-                destination(stacks, template, &rule["Destination"]["Bucket"], home);
+                destination(app, template, &rule["Destination"]["Bucket"], home);
             let time_control = rule["Destination"]["ReplicationTime"]["Status"] == "Enabled";
             Copy {
                 kind: "replication",
@@ -340,13 +430,12 @@ fn replication(
 
 /// The backup plans that protect `store`, and the copies of their recovery points.
 fn backups(
-    stacks: &[(&str, Option<&str>, &Template)],
-    selections: &[(usize, &Resource)],
-    (stack, home): (&str, Option<&str>),
+    app: &App<'_, '_>,
+    (at, home): (usize, Option<&str>),
     template: &Template,
     store: &Resource,
 ) -> Vec<Copy> {
-    if selections.is_empty() {
+    if app.lookup.selections.is_empty() {
         return Vec::new();
     }
     // The exports of the store's stack that name it: another stack's selection imports one.
@@ -357,17 +446,17 @@ fn backups(
         .filter_map(|o| o.export_name())
         .collect();
     let mut out = Vec::new();
-    for &(index, selection) in selections {
-        let (other, _, t) = stacks[index];
-        let listed = selection.properties()["BackupSelection"]["Resources"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        let names_it = listed.iter().any(|v| {
-            (other == stack && mentions(v, store.logical_id()))
-                || v.get("Fn::ImportValue")
-                    .and_then(Value::as_str)
-                    .is_some_and(|e| exports.contains(&e))
+    let listing = app.lookup.listing(at, store.logical_id(), &exports);
+    for &(index, r) in listing.iter().filter_map(|&s| app.lookup.selections.get(s)) {
+        let Some(&(other, _, t)) = app.stacks.get(index) else {
+            continue;
+        };
+        let Some(selection) = t.resources().get(r) else {
+            continue;
+        };
+        let names_it = listed(selection).iter().any(|v| {
+            (index == at && mentions(v, store.logical_id()))
+                || imported(v).is_some_and(|e| exports.contains(&e))
         });
         if !names_it {
             continue;
@@ -409,7 +498,7 @@ fn backups(
                 .enumerate()
             {
                 let (to, region, another_region) =
-                    destination(stacks, t, &copy["DestinationBackupVaultArn"], home);
+                    destination(app, t, &copy["DestinationBackupVaultArn"], home);
                 let kept = copy["Lifecycle"]["DeleteAfterDays"].as_u64().map_or_else(
                     || "as the vault keeps them".to_owned(),
                     |d| format!("{d} days"),
@@ -434,6 +523,67 @@ fn backups(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An entry of a backup selection: any value of intrinsics, or an import.
+    fn entry() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        prop_oneof![
+            crate::testing::intrinsic_values(),
+            "A|B|a\\.b".prop_map(|e| serde_json::json!({ "Fn::ImportValue": e })),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// The selections that a store looks up hold every selection of the app that lists
+        /// it as reading each one finds them (a reference in its own stack, an import of an
+        /// export of it), in the order of the app.
+        #[test]
+        fn a_store_looks_up_every_selection_that_lists_it(
+            first in proptest::collection::vec(proptest::collection::vec(entry(), 0..3), 0..3),
+            second in proptest::collection::vec(proptest::collection::vec(entry(), 0..3), 0..3),
+            id in "A|B|a\\.b",
+            exports in proptest::sample::subsequence(vec!["A", "B", "a.b"], 0..=3),
+            at in 0usize..2,
+        ) {
+            let template = |selections: &[Vec<Value>]| Template {
+                description: String::new(),
+                parameters: Vec::new(),
+                resources: selections
+                    .iter()
+                    .enumerate()
+                    .map(|(i, entries)| {
+                        Resource::raw(
+                            format!("Selection{i}"),
+                            "AWS::Backup::BackupSelection".to_owned(),
+                            serde_json::json!({ "BackupSelection": { "Resources": entries } }),
+                        )
+                    })
+                    .collect(),
+                outputs: Vec::new(),
+            };
+            let templates = [template(&first), template(&second)];
+            let lookup = Lookup::of(["one", "two"].into_iter().zip(&templates));
+            let read: Vec<usize> = lookup
+                .selections
+                .iter()
+                .enumerate()
+                .filter(|&(_, &(stack, r))| {
+                    listed(&templates[stack].resources()[r]).iter().any(|v| {
+                        (stack == at && mentions(v, &id))
+                            || imported(v).is_some_and(|e| exports.contains(&e))
+                    })
+                })
+                .map(|(i, _)| i)
+                .collect();
+            let found = lookup.listing(at, &id, &exports);
+            proptest::prop_assert!(found.windows(2).all(|w| w[0] < w[1]), "{found:?}");
+            proptest::prop_assert!(
+                read.iter().all(|s| found.contains(s)),
+                "read {read:?}, looked up {found:?}"
+            );
+        }
+    }
 
     #[test]
     fn each_store_lists_its_replica_backups_and_copies_in_another_region() {

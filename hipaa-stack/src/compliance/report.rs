@@ -36,7 +36,7 @@ use serde_json::Value;
 
 use crate::cfn::{Resource, Template};
 use crate::compliance::Assembly;
-use crate::compliance::recovery::{Recovery, RecoveryEntry, link_replicas, written_tree};
+use crate::compliance::recovery::{Lookup, Recovery, RecoveryEntry, link_replicas, written_tree};
 use crate::compliance::rules::Proof;
 use crate::compliance::{
     CONTROLS, CUSTOMER_RESPONSIBILITIES, Checked, Control, CustomerResponsibility, Requirement,
@@ -690,13 +690,12 @@ fn carrier<'t>(
 impl StackEvidence {
     /// What the report reads of `stacks[at]` (every stack of the app, in deploy order, with
     /// its region; `positions` finds them by name), whose rules found `checked`, while its
-    /// template holds its tree; `selections` are the app's backup selections
-    /// ([`recovery::selections`]). The
-    /// evidence is grouped only if `groups`.
+    /// template holds its tree; `lookup` is what the disaster-recovery table looks up
+    /// across the app ([`Lookup::of`]). The evidence is grouped only if `groups`.
     pub(crate) fn gather(
         stacks: Vec<(&str, Option<&str>, &Template)>,
         positions: &Positions,
-        selections: &[(usize, usize)],
+        lookup: &Lookup,
         at: usize,
         checked: &[Checked],
         groups: bool,
@@ -730,11 +729,7 @@ impl StackEvidence {
                 GROUP_VALUES,
             )
         };
-        let selections = selections
-            .iter()
-            .filter_map(|&(s, r)| Some((s, stacks.get(s)?.2.resources().get(r)?)))
-            .collect();
-        let mut recovery = Recovery::with_selections(stacks, selections);
+        let mut recovery = Recovery::with_lookup(stacks, lookup);
         recovery.stack_with(at, Resource::properties);
         StackEvidence {
             stack: name.to_owned(),

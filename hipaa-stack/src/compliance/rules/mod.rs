@@ -35,7 +35,7 @@ mod users;
 
 pub use coverage::ELIGIBLE;
 
-pub(crate) use compute::mentions;
+pub(crate) use compute::{Mentioned, mentions};
 
 pub(crate) use crate::cfn::pointer::lookup;
 use serde_json::Value;
@@ -777,7 +777,7 @@ impl<'a> Cx<'a> {
     ) -> Option<(&'a str, &'a Resource)> {
         let stacks = self.stacks;
         let index = self.index;
-        across_regions_by(
+        across_regions(
             |name| stacks.get(*index.stack_at.get(name)?).copied(),
             template,
             value,
@@ -1002,22 +1002,10 @@ pub(super) fn is_false(v: &Value) -> bool {
 }
 
 /// What a template parameter of hipaa-stack's carries across regions: for a value
-/// `{"Ref": name}` of `template` naming one, the producing stack (of `stacks`) and the
-/// resource of it that its output of the same name refers to.
+/// `{"Ref": name}` of `template` naming one, the producing stack (found by its name with
+/// `stack_named`, among the stacks of the app) and the resource of it that its output of
+/// the same name refers to.
 pub(crate) fn across_regions<'a>(
-    stacks: &[(&'a str, &'a Template)],
-    template: &Template,
-    value: &Value,
-) -> Option<(&'a str, &'a Resource)> {
-    across_regions_by(
-        |name| stacks.iter().find(|(s, _)| *s == name).copied(),
-        template,
-        value,
-    )
-}
-
-/// [`across_regions`], with the stack of a name found by `stack_named`.
-fn across_regions_by<'a>(
     stack_named: impl Fn(&str) -> Option<(&'a str, &'a Template)>,
     template: &Template,
     value: &Value,
@@ -1030,7 +1018,7 @@ fn across_regions_by<'a>(
     producer
         .resources()
         .iter()
-        .find(|r| compute::mentions(&value, r.logical_id()))
+        .find(|r| mentions(&value, r.logical_id()))
         .map(|r| (stack, r))
 }
 
