@@ -1022,6 +1022,31 @@ pub(crate) fn across_regions<'a>(
         .map(|r| (stack, r))
 }
 
+/// Each resource of every stack of `assembly`, in deploy order, as a rule reads it, for the
+/// tests that hold a lookup to the reading it replaces.
+#[cfg(test)]
+pub(crate) fn each_resource(assembly: &crate::compliance::Assembly, mut each: impl FnMut(&Cx<'_>)) {
+    let stacks: Vec<(&str, &Template)> = assembly
+        .stacks()
+        .iter()
+        .map(|s| (s.name(), s.template()))
+        .collect();
+    let stacks = stacks.as_slice();
+    let index = Index::new(stacks);
+    for (at, &(stack, template)) in stacks.iter().enumerate() {
+        for resource in template.resources() {
+            each(&Cx {
+                template,
+                resource,
+                stack,
+                stacks,
+                at,
+                index: &index,
+            });
+        }
+    }
+}
+
 /// A proof of a property of another resource.
 pub(crate) fn proof_of(resource: &Resource, pointer: &str) -> Option<Proof> {
     lookup(resource.properties(), pointer).map(|_| Proof {
@@ -1567,38 +1592,27 @@ mod tests {
         )
         .unwrap();
         let assembly = app.check().unwrap();
-        let stacks: Vec<(&str, &Template)> = assembly
-            .stacks()
-            .iter()
-            .map(|s| (s.name(), s.template()))
-            .collect();
-        assert_eq!(stacks[0].0, "b", "b is deployed first");
-        let index = Index::new(&stacks);
+        assert_eq!(assembly.stacks()[0].name(), "b", "b is deployed first");
         let mut found = Vec::new();
-        for (at, &(stack, template)) in stacks.iter().enumerate() {
-            for resource in template.resources() {
-                let cx = Cx {
-                    template,
-                    resource,
-                    stack,
-                    stacks: &stacks,
-                    at,
-                    index: &index,
-                };
-                let looked_up = cx.backup_selection();
-                assert_eq!(
-                    looked_up,
-                    cx.backup_selection_read(&cx.own_exports()),
-                    "{stack}/{}",
-                    resource.logical_id()
-                );
-                if let Some(proof) = looked_up {
-                    found.push((resource.logical_id(), proof.logical_id, proof.path));
-                }
+        each_resource(&assembly, |cx| {
+            let looked_up = cx.backup_selection();
+            assert_eq!(
+                looked_up,
+                cx.backup_selection_read(&cx.own_exports()),
+                "{}/{}",
+                cx.stack,
+                cx.id()
+            );
+            if let Some(proof) = looked_up {
+                found.push((cx.id().to_owned(), proof.logical_id, proof.path));
             }
-        }
-        let proof = |id: &'static str, selection: &str, n: usize| {
-            (id, selection.to_owned(), format!("/Properties{}", entry(n)))
+        });
+        let proof = |id: &str, selection: &str, n: usize| {
+            (
+                id.to_owned(),
+                selection.to_owned(),
+                format!("/Properties{}", entry(n)),
+            )
         };
         assert_eq!(
             found,

@@ -696,58 +696,39 @@ mod tests {
         )
         .unwrap();
         let assembly = app.check().unwrap();
-        let stacks: Vec<(&str, &Template)> = assembly
-            .stacks()
-            .iter()
-            .map(|s| (s.name(), s.template()))
-            .collect();
-        assert_eq!(stacks[0].0, "b", "b is deployed first");
-        let index = super::super::Index::new(&stacks);
-        let mut found: Vec<(&str, Vec<String>)> = Vec::new();
-        for (at, &(stack, template)) in stacks.iter().enumerate() {
-            for resource in template.resources() {
-                let cx = Cx {
-                    template,
-                    resource,
-                    stack,
-                    stacks: &stacks,
-                    at,
-                    index: &index,
+        assert_eq!(assembly.stacks()[0].name(), "b", "b is deployed first");
+        let mut found: Vec<(String, Vec<String>)> = Vec::new();
+        super::super::each_resource(&assembly, |cx| {
+            for kind in TLS_POLICIES {
+                let named = |list: Vec<(Option<&str>, &Resource)>| -> Vec<String> {
+                    list.into_iter()
+                        .map(|(s, p)| match s {
+                            Some(s) => format!("{s}/{}", p.logical_id()),
+                            None => p.logical_id().to_owned(),
+                        })
+                        .collect()
                 };
-                for kind in TLS_POLICIES {
-                    let named = |list: Vec<(Option<&str>, &Resource)>| -> Vec<String> {
-                        list.into_iter()
-                            .map(|(s, p)| match s {
-                                Some(s) => format!("{s}/{}", p.logical_id()),
-                                None => p.logical_id().to_owned(),
-                            })
-                            .collect()
-                    };
-                    let looked_up = named(naming_policies(&cx, kind));
-                    let read = named(naming_policies_read(&cx, kind, &cx.own_exports()));
-                    assert_eq!(
-                        looked_up,
-                        read,
-                        "{stack}/{} {}",
-                        resource.logical_id(),
-                        kind.noun
-                    );
-                    if resource.type_name() == kind.own_type {
-                        found.push((resource.logical_id(), looked_up));
-                    }
+                let looked_up = named(naming_policies(cx, kind));
+                let read = named(naming_policies_read(cx, kind, &cx.own_exports()));
+                assert_eq!(looked_up, read, "{}/{} {}", cx.stack, cx.id(), kind.noun);
+                if cx.resource.type_name() == kind.own_type {
+                    found.push((cx.id().to_owned(), looked_up));
                 }
             }
-        }
-        let names = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        });
+        let names = |id: &str, list: &[&str]| {
+            let list = list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+            (id.to_owned(), list)
+        };
         assert_eq!(
             found,
             [
-                ("Far", names(&["Dynamic", "a/Imported"])),
-                ("FarTopic", names(&["a/Topics"])),
-                ("Lonely", names(&["Dynamic"])),
-                ("Near", names(&["b/Dynamic", "ByRef", "ByOtherType"])),
-                ("Other", names(&["b/Dynamic", "ByOtherType"])),
-                ("Topic", names(&["Topics"])),
+                names("Far", &["Dynamic", "a/Imported"]),
+                names("FarTopic", &["a/Topics"]),
+                names("Lonely", &["Dynamic"]),
+                names("Near", &["b/Dynamic", "ByRef", "ByOtherType"]),
+                names("Other", &["b/Dynamic", "ByOtherType"]),
+                names("Topic", &["Topics"]),
             ]
         );
     }
