@@ -10,7 +10,7 @@
 use hipaa_stack::clap;
 use hipaa_stack::compliance::{Waiver, rule};
 use hipaa_stack::prelude::*;
-use hipaa_stack::{KeyType, SecureQueue, SecureTable};
+use hipaa_stack::{Certificate, KeyType, PublicLoadBalancer, SecureQueue, SecureTable, TlsPolicy};
 
 /// How many buckets to declare, and how.
 #[derive(Debug, clap::Args)]
@@ -47,6 +47,11 @@ struct Scale {
     /// buckets replicates (with its own key and access-log bucket there).
     #[arg(long)]
     replicate: bool,
+    /// Give every stack an HTTPS front door: a network with a public tier, a certificate
+    /// and a public load balancer behind its own web ACL, its logs encrypted with the
+    /// stack's key.
+    #[arg(long)]
+    front_door: bool,
 }
 
 #[hipaa_stack::main]
@@ -96,6 +101,24 @@ fn scale(app: &mut App, args: Scale) -> Result<()> {
                     .backup_retention(days!(35)),
             )?;
             plan = plan.protect(&db);
+        }
+        if args.front_door {
+            let edge = stack.add(
+                SecureVpc::new("Edge", cidr!("10.30.0.0/16"))
+                    .encryption(&key)
+                    .public_tier(),
+            )?;
+            let cert = stack.add(
+                Certificate::dns("Cert", format!("s{index}.example.org"))
+                    .hosted_zone("Z0123456789ABCDEFGHIJ"),
+            )?;
+            stack.add(
+                PublicLoadBalancer::new("Front", &edge)
+                    .encryption(&key)
+                    .access_logs(&logs)
+                    .https(&cert, TlsPolicy::Tls13Tls12_2021_06)
+                    .redirect_http(),
+            )?;
         }
         if args.services {
             stack.add(SecureQueue::new("Jobs").encryption(&key))?;

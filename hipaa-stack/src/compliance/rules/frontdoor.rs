@@ -11,9 +11,7 @@
 use serde_json::Value;
 
 use super::meaning::{text, text_or_json};
-use super::{
-    Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, imports_any, is_true, proof_of,
-};
+use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, is_true, proof_of};
 use crate::cfn::Resource;
 
 const TRANSIT: &[&str] = &["164.312(e)(1)", "164.312(e)(2)(ii)"];
@@ -23,7 +21,7 @@ const LISTENER: &str = "AWS::ElasticLoadBalancingV2::Listener";
 const LISTENER_CERTIFICATE: &str = "AWS::ElasticLoadBalancingV2::ListenerCertificate";
 const TARGET_GROUP: &str = "AWS::ElasticLoadBalancingV2::TargetGroup";
 const ACM_CERTIFICATE: &str = "AWS::CertificateManager::Certificate";
-const ASSOCIATION: &str = "AWS::WAFv2::WebACLAssociation";
+pub(super) const ASSOCIATION: &str = "AWS::WAFv2::WebACLAssociation";
 const WAF_LOGGING: &str = "AWS::WAFv2::LoggingConfiguration";
 const GROUP: &str = "AWS::AutoScaling::AutoScalingGroup";
 const LAUNCH_CONFIGURATION: &str = "AWS::AutoScaling::LaunchConfiguration";
@@ -185,14 +183,67 @@ fn f2(cx: &Cx<'_>) -> Outcome {
     }))
 }
 
+/// What a web ACL association names by its `ResourceArn`: the resource of its own template
+/// that it refers to (a `Ref` or `Fn::GetAtt`), and the exports it imports anywhere inside
+/// it, each once.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Named {
+    pub(super) referred: Option<String>,
+    pub(super) imports: Vec<String>,
+}
+
+impl Named {
+    pub(super) fn of(association: &Resource) -> Self {
+        let arn = &association.properties()["ResourceArn"];
+        let mut imports = Vec::new();
+        super::imported_names(arn, &mut imports);
+        imports.sort_unstable();
+        imports.dedup();
+        Named {
+            referred: referred(arn).map(str::to_owned),
+            imports: imports.into_iter().map(str::to_owned).collect(),
+        }
+    }
+}
+
 /// The `AWS::WAFv2::WebACLAssociation`s of the app that name this load balancer, with the
 /// name of their stack when it is another one.
 fn associations<'a>(cx: &Cx<'a>) -> Vec<(Option<&'a str>, &'a Resource)> {
-    let exports = cx.own_exports();
+    naming(cx, &cx.own_exports())
+}
+
+/// The associations of the app that name this resource, in the order of the app: those of
+/// its stack that refer to it, and those of any stack that import one of `exports` (its
+/// stack's exports of it), looked up in the index.
+fn naming<'a>(cx: &Cx<'a>, exports: &[&str]) -> Vec<(Option<&'a str>, &'a Resource)> {
+    let home = cx.index.associations.get(&(cx.at, cx.id().to_owned()));
+    let imported = exports
+        .iter()
+        .filter_map(|name| cx.index.associations_by_import.get(*name));
+    let mut found: Vec<(usize, usize)> = home
+        .into_iter()
+        .chain(imported)
+        .flatten()
+        .copied()
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
+        .into_iter()
+        .filter_map(|position| {
+            let (stack, r) = super::resource_at(cx.stacks, position)?;
+            Some(((stack != cx.stack).then_some(stack), r))
+        })
+        .collect()
+}
+
+/// [`naming`] read from every association of the app.
+#[cfg(test)]
+fn naming_read<'a>(cx: &Cx<'a>, exports: &[&str]) -> Vec<(Option<&'a str>, &'a Resource)> {
     cx.everywhere(ASSOCIATION)
         .filter(|(other, r)| {
             let arn = &r.properties()["ResourceArn"];
-            (other.is_none() && referred(arn) == Some(cx.id())) || imports_any(arn, &exports)
+            (other.is_none() && referred(arn) == Some(cx.id())) || super::imports_any(arn, exports)
         })
         .collect()
 }
@@ -430,4 +481,83 @@ fn sm1(cx: &Cx<'_>) -> Outcome {
         (false, false) => Err("neither `inputs.cloudWatchLogGroupName` nor `inputs.s3BucketName` is set: sessions are not logged".to_owned()),
     };
     all([key, logs])
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::super::{Cx, Index};
+    use crate::cfn::{Resource, Template};
+
+    /// The `ResourceArn` of an association: any value of intrinsics, or a reference or
+    /// import of a name that a load balancer may have.
+    fn arn() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        prop_oneof![
+            crate::testing::intrinsic_values(),
+            "A|B|a\\.b".prop_map(|n| json!({ "Ref": n })),
+            "A|B|a\\.b".prop_map(|n| json!({ "Fn::GetAtt": [n, "LoadBalancerArn"] })),
+            "A|B|a\\.b".prop_map(|n| json!({ "Fn::ImportValue": n })),
+            ("A|B|a\\.b", "A|B|a\\.b").prop_map(|(n, m)| {
+                json!({ "Fn::GetAtt": [n, "Arn"], "Other": { "Fn::ImportValue": m } })
+            }),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// The associations that a load balancer looks up are those that reading every
+        /// association of the app finds, in the same order.
+        #[test]
+        fn a_balancer_looks_up_the_associations_that_reading_each_finds(
+            first in proptest::collection::vec(arn(), 0..4),
+            second in proptest::collection::vec(arn(), 0..4),
+            id in "A|B|a\\.b",
+            exports in proptest::sample::subsequence(vec!["A", "B", "a.b"], 0..=3),
+            at in 0usize..2,
+        ) {
+            let template = |arns: &[Value]| Template {
+                description: String::new(),
+                parameters: Vec::new(),
+                resources: arns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, arn)| {
+                        Resource::raw(
+                            format!("Association{i}"),
+                            super::ASSOCIATION.to_owned(),
+                            json!({ "ResourceArn": arn }),
+                        )
+                    })
+                    .collect(),
+                outputs: Vec::new(),
+            };
+            let (one, two) = (template(&first), template(&second));
+            let stacks = [("one", &one), ("two", &two)];
+            let index = Index::new(&stacks);
+            let balancer = Resource::raw(
+                id.clone(),
+                "AWS::ElasticLoadBalancingV2::LoadBalancer".to_owned(),
+                json!({}),
+            );
+            let cx = Cx {
+                template: stacks[at].1,
+                resource: &balancer,
+                stack: stacks[at].0,
+                stacks: &stacks,
+                at,
+                index: &index,
+            };
+            let named = |list: Vec<(Option<&str>, &Resource)>| {
+                list.into_iter()
+                    .map(|(s, r)| (s.map(str::to_owned), r.logical_id().to_owned()))
+                    .collect::<Vec<_>>()
+            };
+            proptest::prop_assert_eq!(
+                named(super::naming(&cx, &exports)),
+                named(super::naming_read(&cx, &exports))
+            );
+        }
+    }
 }

@@ -167,6 +167,13 @@ pub(crate) struct Index {
     policies_named: PoliciesNamed,
     /// The position of each stack of the app, by name.
     stack_at: std::collections::HashMap<String, usize>,
+    /// The web ACL associations of the app by what their `ResourceArn` names (see
+    /// [`IndexPart::associations`]), as (stack, association) positions in order: by the
+    /// stack and the resource of it that it refers to, and by the export it imports. Rule
+    /// F4 looks up those of a load balancer, not every association of the app for each
+    /// balancer (a balancer and its web ACL in every stack cost the square of the app).
+    associations: std::collections::HashMap<(usize, String), Vec<Position>>,
+    associations_by_import: std::collections::HashMap<String, Vec<Position>>,
     /// The names that the resources of the app give themselves, in lower case (see
     /// [`flows`]' rule X1), gathered the first time a destination written as text asks:
     /// once for the app, not once for each destination (the square of the app's size).
@@ -211,6 +218,9 @@ pub(crate) struct IndexPart {
     /// The ARN of each bucket of the template whose `BucketName` is written, in lower case
     /// (rule S1 reads a replication rule's destination written as text against them).
     bucket_arns: Vec<String>,
+    /// What the `ResourceArn` of each web ACL association of the template names (position
+    /// in the template), for rule F4.
+    associations: Vec<(usize, frontdoor::Named)>,
 }
 
 /// The value of `resource`'s top-level key [`KEPT_KEYS`](crate::cfn::scan::KEPT_KEYS)`[at]`,
@@ -330,7 +340,11 @@ impl IndexPart {
         let mut selected = Vec::new();
         let mut policies_named = Vec::new();
         let mut bucket_arns = Vec::new();
+        let mut associations = Vec::new();
         for (i, r) in resources.iter().enumerate() {
+            if r.type_name() == frontdoor::ASSOCIATION {
+                associations.push((i, frontdoor::Named::of(r)));
+            }
             if let Some(kind) = resilience::TLS_POLICIES
                 .into_iter()
                 .find(|k| k.policy_type == r.type_name())
@@ -405,6 +419,7 @@ impl IndexPart {
             selected,
             policies_named,
             bucket_arns,
+            associations,
         }
     }
 }
@@ -434,6 +449,10 @@ impl Index {
         let mut selected: std::collections::HashMap<(usize, String), Vec<Place>> =
             std::collections::HashMap::new();
         let mut selected_by_import: std::collections::HashMap<String, Vec<Place>> =
+            std::collections::HashMap::new();
+        let mut associations: std::collections::HashMap<(usize, String), Vec<Position>> =
+            std::collections::HashMap::new();
+        let mut associations_by_import: std::collections::HashMap<String, Vec<Position>> =
             std::collections::HashMap::new();
         let mut stack_at = std::collections::HashMap::with_capacity(stacks.len());
         for (at, (name, template)) in stacks.iter().enumerate() {
@@ -474,6 +493,16 @@ impl Index {
                         named.imports.entry(key).or_default().push(place);
                     }
                 }
+                for (i, named) in &part.associations {
+                    if let Some(id) = &named.referred {
+                        let found = associations.entry((at, id.clone())).or_default();
+                        found.push((at, *i));
+                    }
+                    for name in &named.imports {
+                        let found = associations_by_import.entry(name.clone()).or_default();
+                        found.push((at, *i));
+                    }
+                }
                 for (selection, entry, what) in &part.selected {
                     let place = (at, *selection, *entry);
                     match what {
@@ -504,6 +533,8 @@ impl Index {
             stack_at,
             app_names: std::sync::OnceLock::new(),
             app_ids: std::sync::OnceLock::new(),
+            associations,
+            associations_by_import,
             bucket_arns,
             conditions: 0,
         }
