@@ -3,14 +3,14 @@
 //! that protect it, how often and how long, and the vaults, in which regions, that their
 //! recovery points are copied to.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::cfn::{Resource, Template};
 use crate::compliance::Assembly;
-use std::borrow::Cow;
-use std::collections::HashMap;
-
 use crate::compliance::rules::{Mentioned, across_regions, mentions};
 
 /// The types of the stores of PHI that a copy can protect.
@@ -185,6 +185,7 @@ impl<'a> Recovery<'a> {
 /// the square of a large app's size).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Lookup {
+    /// The position of each stack in the app (the first, for a name given twice).
     positions: HashMap<String, usize>,
     /// Every backup selection: the positions of its stack in the app and of it among the
     /// stack's resources, in deploy order.
