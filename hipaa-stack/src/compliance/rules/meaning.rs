@@ -171,8 +171,35 @@ pub(crate) fn no_value(value: &Value) -> bool {
 /// Whether a key reference names an AWS-managed key (`alias/aws/…`, in any spelling that
 /// resolves to it, or whose literal parts show it).
 pub(crate) fn aws_managed_key(value: &Value) -> bool {
-    let t = text_or_json(value).to_ascii_lowercase();
+    match text(value) {
+        Some(t) => names_aws_alias(&t),
+        // The JSON of a value none of whose strings holds a `/` or a character that JSON
+        // escapes holds no `/`, so no alias: a key's `Arn` or `Ref`, most values read here,
+        // is known without writing it out.
+        None => holds_slash_or_escape(value) && names_aws_alias(&value.to_string()),
+    }
+}
+
+/// Whether text names an alias of AWS (`alias/aws/`, in any case, or with its slashes
+/// escaped as JSON may write them).
+fn names_aws_alias(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
     t.contains("alias/aws/") || t.contains("alias\\/aws\\/")
+}
+
+/// Whether a key or string of `value` holds a `/`, or a character that serde_json writes
+/// escaped (`"`, `\\`, a control character).
+fn holds_slash_or_escape(value: &Value) -> bool {
+    let odd = |s: &str| {
+        s.bytes()
+            .any(|b| b == b'/' || b == b'\\' || b == b'"' || b < 0x20)
+    };
+    match value {
+        Value::String(s) => odd(s),
+        Value::Array(items) => items.iter().any(holds_slash_or_escape),
+        Value::Object(map) => map.iter().any(|(k, v)| odd(k) || holds_slash_or_escape(v)),
+        _ => false,
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -318,6 +345,42 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Whether a key reference names an AWS-managed key is what reading its text, or
+        /// else its whole JSON, says.
+        #[test]
+        fn an_aws_managed_key_is_known_as_when_the_json_was_written_out(value in key_values()) {
+            let t = super::text_or_json(&value).to_ascii_lowercase();
+            let written = t.contains("alias/aws/") || t.contains("alias\\/aws\\/");
+            proptest::prop_assert_eq!(super::aws_managed_key(&value), written);
+        }
+    }
+
+    /// Values of a key reference: any value of intrinsics, or text near an alias of AWS
+    /// (its parts, its slashes escaped, characters that JSON escapes) alone, in lists,
+    /// objects, joins and substitutions.
+    fn key_values() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let near =
+            "(a|alias|ALIAS|x)?(/|\\\\/|\\\\|\"|\u{1}|\n)?(aws|AwS|lias)?(/|\\\\/)?[a-z]{0,2}";
+        // An alias of AWS whole, in its spellings.
+        let alias = "(alias|ALIAS|Alias)(/|\\\\/)(aws|AWS)(/|\\\\/)[a-z]{0,3}";
+        prop_oneof![
+            crate::testing::intrinsic_values(),
+            near.prop_map(|t| json!(t)),
+            alias.prop_map(|t| json!(t)),
+            (alias, near).prop_map(|(k, v)| json!({ k: v })),
+            (near, alias).prop_map(|(t, v)| json!({ "Fn::Sub": [t, { "X": v }], "Other": 1 })),
+            proptest::collection::vec(near, 0..4).prop_map(|ts| json!(ts)),
+            (near, near).prop_map(|(k, v)| json!({ k: v })),
+            (near, proptest::collection::vec(near, 0..4))
+                .prop_map(|(sep, ts)| json!({ "Fn::Join": [sep, ts] })),
+            (near, near).prop_map(|(t, v)| json!({ "Fn::Sub": [t, { "X": v }], "Other": 1 })),
+            (near, near).prop_map(|(a, b)| json!({ "Fn::GetAtt": [a, b] })),
+        ]
+    }
 
     #[test]
     fn an_address_past_the_last_reserved_range_is_outside_it() {

@@ -601,27 +601,28 @@ fn own_bucket<'a>(cx: &Cx<'a>) -> Own<'a> {
     }
 }
 
-/// Whether a statement's `Resource` covers `target` (a resource pattern matches it, `*`
-/// included).
-fn covers(statement: &Value, own: &Own<'_>, target: &str) -> bool {
+/// Whether a statement's `Resource` covers every one of `targets` (a resource pattern
+/// matches it, `*` included). The patterns are read once for all the targets.
+fn covers(statement: &Value, own: &Own<'_>, targets: &[&str]) -> bool {
     let resources = match &statement["Resource"] {
         Value::Array(items) => items.iter().collect::<Vec<_>>(),
         v => vec![v],
     };
-    resources
+    let patterns: Vec<String> = resources
         .into_iter()
         .filter_map(|r| text_about(r, own))
-        .any(|r| {
+        .map(|r| {
             if r.contains("arn:aws-") {
-                glob(
-                    &r.replace("arn:aws-us-gov:", "arn:aws:")
-                        .replace("arn:aws-cn:", "arn:aws:"),
-                    target,
-                )
+                r.replace("arn:aws-us-gov:", "arn:aws:")
+                    .replace("arn:aws-cn:", "arn:aws:")
             } else {
-                glob(&r, target)
+                r
             }
         })
+        .collect();
+    targets
+        .iter()
+        .all(|target| patterns.iter().any(|p| glob(p, target)))
 }
 
 /// `aws:SecureTransport` is false in a `Bool` (or `BoolIfExists`) condition, in any
@@ -678,8 +679,7 @@ fn denies_insecure_transport(statement: &Value, own: &Own<'_>) -> bool {
             .any(|a| glob(a, "s3:*"))
         && when_insecure(statement)
         && only_transport_condition(statement)
-        && covers(statement, own, &own.arn)
-        && covers(statement, own, &format!("{}/*", own.arn))
+        && covers(statement, own, &[&own.arn, &format!("{}/*", own.arn)])
 }
 
 /// Whether a `Bucket` value names this bucket: its `Ref`, or its name in any spelling.
