@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::cfn::{Resource, Template};
 use crate::compliance::Assembly;
-use crate::compliance::rules::{Mentioned, across_regions, mentions};
+use crate::compliance::rules::{Mentioned, across_regions, mentions, merged};
 
 /// The types of the stores of PHI that a copy can protect.
 const STORES: &[&str] = &[
@@ -238,17 +238,9 @@ impl Lookup {
         if !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return (0..self.selections.len()).collect();
         }
-        let mut found: Vec<usize> = self
-            .named
-            .get(&(at, id.to_owned()))
-            .into_iter()
-            .chain(exports.iter().filter_map(|e| self.imported.get(*e)))
-            .flatten()
-            .copied()
-            .collect();
-        found.sort_unstable();
-        found.dedup();
-        found
+        let home = self.named.get(&(at, id.to_owned()));
+        let imported = exports.iter().filter_map(|e| self.imported.get(*e));
+        merged(home.into_iter().chain(imported))
     }
 }
 

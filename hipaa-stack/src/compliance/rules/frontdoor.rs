@@ -220,15 +220,7 @@ fn naming<'a>(cx: &Cx<'a>, exports: &[&str]) -> Vec<(Option<&'a str>, &'a Resour
     let imported = exports
         .iter()
         .filter_map(|name| cx.index.associations_by_import.get(*name));
-    let mut found: Vec<(usize, usize)> = home
-        .into_iter()
-        .chain(imported)
-        .flatten()
-        .copied()
-        .collect();
-    found.sort_unstable();
-    found.dedup();
-    found
+    super::merged(home.into_iter().chain(imported))
         .into_iter()
         .filter_map(|position| {
             let (stack, r) = super::resource_at(cx.stacks, position)?;

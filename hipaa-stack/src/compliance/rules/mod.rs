@@ -1078,6 +1078,17 @@ pub(crate) fn each_resource(assembly: &crate::compliance::Assembly, mut each: im
     }
 }
 
+/// The entries of `lists` merged in order, each once: the positions that several lookups
+/// in an index found.
+pub(crate) fn merged<'l, T: Ord + Copy + 'l>(
+    lists: impl IntoIterator<Item = &'l Vec<T>>,
+) -> Vec<T> {
+    let mut all: Vec<T> = lists.into_iter().flatten().copied().collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
 /// A proof of a property of another resource.
 pub(crate) fn proof_of(resource: &Resource, pointer: &str) -> Option<Proof> {
     lookup(resource.properties(), pointer).map(|_| Proof {
