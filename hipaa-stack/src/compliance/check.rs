@@ -414,9 +414,9 @@ mod tests {
         assert_eq!(xs, ys);
     }
 
-    /// Kept, each stack's trees stay and its text goes; with low memory, its typed
-    /// properties stay (no tree but an escape hatch's) and its text goes; either way each
-    /// is read again as the default (trees dropped for the text) writes it.
+    /// Kept, each stack's trees stay and its text goes; with low memory, its properties stay
+    /// packed (an escape hatch's too, no tree and no typed properties) and its text goes;
+    /// either way each is read again as the default (trees dropped for the text) writes it.
     #[test]
     fn each_memory_holds_what_it_says_and_reads_again_what_the_default_writes() {
         let today = Date::parse("2026-01-01").unwrap();
@@ -424,7 +424,7 @@ mod tests {
         for app in [crate::testing::clinic_with_copies(), many_stacks()] {
             let fast = app.check_on_workers(today, 2, Memory::Fast).unwrap();
             let runs: [(Memory, &[&str]); 2] =
-                [(Memory::Kept, &["tree"]), (Memory::Low, &["typed", "tree"])];
+                [(Memory::Kept, &["tree"]), (Memory::Low, &["packed"])];
             for (memory, holds) in runs {
                 let other = app.check_on_workers(today, 2, memory).unwrap();
                 assert_same_assembly(&other, &fast);
@@ -444,6 +444,10 @@ mod tests {
                         assert_eq!(r.properties(), s.properties(), "{name}: {}", r.logical_id());
                     }
                     assert!(!x.template().held().contains(&"typed"), "{name}");
+                    if memory == Memory::Low {
+                        // Read, each stack's trees are built again from its packed text.
+                        assert!(x.template().held().iter().all(|h| *h == "packed and tree"));
+                    }
                     assert_eq!(x.template_json(), y.template_json(), "{name}");
                     assert!(x.holds_text(), "{name}");
                 }
