@@ -29,9 +29,29 @@ const INTRINSICS: [&str; 4] = ["Ref", "Fn::GetAtt", "Fn::ImportValue", "Fn::Sub"
 const CONDITION: &str = "Fn::If";
 
 /// The top-level keys whose values a scan keeps, in the order of [`Scanned::kept`]: the
-/// ports of the app's stores (the rules read `Port`, `DBPort` and `Endpoint.Port`) and the
-/// names of its buckets (`BucketName`).
-pub(crate) const KEPT_KEYS: [&str; 4] = ["Port", "DBPort", "Endpoint", "BucketName"];
+/// ports of the app's stores (the rules read `Port`, `DBPort` and `Endpoint.Port`), then,
+/// from [`FIRST_NAME_KEY`] on, the names that resources give themselves (rule X1 reads a
+/// destination written as text against them; rule S1 a bucket's ARN, from `BucketName`).
+pub(crate) const KEPT_KEYS: [&str; 15] = [
+    "Port",
+    "DBPort",
+    "Endpoint",
+    "BucketName",
+    "QueueName",
+    "TopicName",
+    "StreamName",
+    "Name",
+    "FunctionName",
+    "DeliveryStreamName",
+    "EventBusName",
+    "LogGroupName",
+    "DestinationName",
+    "DomainName",
+    "TableName",
+];
+
+/// The place in [`KEPT_KEYS`] of the first key that names a resource (`BucketName`).
+pub(crate) const FIRST_NAME_KEY: usize = 3;
 
 /// What a scan read of a resource's properties.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -50,7 +70,7 @@ pub(crate) struct Scanned {
     pub(crate) bucket: Option<Value>,
     /// The values of the top-level keys of [`KEPT_KEYS`], in that order (`None` for a key
     /// the properties do not have).
-    pub(crate) kept: [Option<Value>; 4],
+    pub(crate) kept: [Option<Value>; KEPT_KEYS.len()],
 }
 
 /// Why a scan stopped: the properties are read from their tree instead.

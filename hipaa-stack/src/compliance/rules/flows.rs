@@ -121,36 +121,9 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
 ];
 
-/// The names that resources of the app give themselves (`BucketName`, `QueueName`, …),
-/// so that a destination written as an ARN or a name in text (a stack pinned to another
-/// region, which a reference cannot cross) is known as the app's.
-fn app_names(cx: &Cx<'_>) -> Vec<String> {
-    const NAMES: &[&str] = &[
-        "BucketName",
-        "QueueName",
-        "TopicName",
-        "StreamName",
-        "Name",
-        "FunctionName",
-        "DeliveryStreamName",
-        "EventBusName",
-        "LogGroupName",
-        "DestinationName",
-        "DomainName",
-        "TableName",
-    ];
-    cx.stacks
-        .iter()
-        .flat_map(|(_, t)| t.resources())
-        .flat_map(|r| NAMES.iter().filter_map(|n| text(&r.properties()[*n])))
-        .filter(|n| !n.trim().is_empty())
-        .collect()
-}
-
 /// Whether a destination is a resource of the app: a reference to a resource of this
 /// template, an import (synth refuses an import that no stack of the app exports), or text
-/// that names a resource of the app (its name, or an ARN that ends with it). The names are
-/// gathered, from every stack, only for a destination written as text.
+/// that names a resource of the app (its name, or an ARN that ends with it).
 fn of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
     // An import first: it costs one pass over the value, the references one per resource.
     if imports(value) {
@@ -168,14 +141,11 @@ fn of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
         return false;
     };
     // A name of the app in any case, the whole text or what follows a `:` or `/` (an ARN,
-    // a URL, a path), looked up among the names of the app, gathered once for it.
-    let names = cx.index.app_names.get_or_init(|| {
-        app_names(cx)
-            .into_iter()
-            .map(|n| n.to_ascii_lowercase())
-            .collect()
-    });
-    names_in(names, &t)
+    // a URL, a path), looked up among the names of the app (`BucketName`, `QueueName`, …,
+    // read as each stack is rendered), so that a destination written as an ARN or a name
+    // in text (a stack pinned to another region, which a reference cannot cross) is known
+    // as the app's.
+    names_in(&cx.index.app_names, &t)
 }
 
 /// Whether `text` (trimmed) is one of `names` (in lower case) in any case, or ends with one

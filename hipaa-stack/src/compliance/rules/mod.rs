@@ -175,9 +175,10 @@ pub(crate) struct Index {
     associations: std::collections::HashMap<(usize, String), Vec<Position>>,
     associations_by_import: std::collections::HashMap<String, Vec<Position>>,
     /// The names that the resources of the app give themselves, in lower case (see
-    /// [`flows`]' rule X1), gathered the first time a destination written as text asks:
-    /// once for the app, not once for each destination (the square of the app's size).
-    pub(crate) app_names: std::sync::OnceLock<std::collections::HashSet<String>>,
+    /// [`IndexPart::names`], and [`flows`]' rule X1): read once for the app, as each stack
+    /// is rendered, not once for each destination written as text (the square of the app's
+    /// size), nor from every stack's properties (with low memory, that built every tree).
+    pub(crate) app_names: std::collections::HashSet<String>,
     /// The logical ids of the app, gathered the first time a rule asks whether a value
     /// names a resource of the app ([`Cx::mentions_the_app`]).
     app_ids: std::sync::OnceLock<AppIds>,
@@ -218,6 +219,11 @@ pub(crate) struct IndexPart {
     /// The ARN of each bucket of the template whose `BucketName` is written, in lower case
     /// (rule S1 reads a replication rule's destination written as text against them).
     bucket_arns: Vec<String>,
+    /// The names that the template's resources give themselves, in lower case: each
+    /// non-blank text of a top-level key of [`KEPT_KEYS`](crate::cfn::scan::KEPT_KEYS) from
+    /// [`FIRST_NAME_KEY`](crate::cfn::scan::FIRST_NAME_KEY) on (`BucketName`, `QueueName`,
+    /// …), in template order.
+    names: Vec<String>,
     /// What the `ResourceArn` of each web ACL association of the template names (position
     /// in the template), for rule F4.
     associations: Vec<(usize, frontdoor::Named)>,
@@ -340,8 +346,17 @@ impl IndexPart {
         let mut selected = Vec::new();
         let mut policies_named = Vec::new();
         let mut bucket_arns = Vec::new();
+        let mut names = Vec::new();
         let mut associations = Vec::new();
         for (i, r) in resources.iter().enumerate() {
+            let scanned = scans.get(i).and_then(Option::as_ref);
+            for key in crate::cfn::scan::FIRST_NAME_KEY..crate::cfn::scan::KEPT_KEYS.len() {
+                if let Some(name) = meaning::text(kept(r, scanned, key))
+                    && !name.trim().is_empty()
+                {
+                    names.push(name.to_ascii_lowercase());
+                }
+            }
             if r.type_name() == frontdoor::ASSOCIATION {
                 associations.push((i, frontdoor::Named::of(r)));
             }
@@ -352,7 +367,6 @@ impl IndexPart {
                 let names = resilience::PolicyNames::of(template, r, kind);
                 policies_named.push((i, kind.policy_type, names));
             }
-            let scanned = scans.get(i).and_then(Option::as_ref);
             if !r
                 .type_name()
                 .starts_with("AWS::ElasticLoadBalancingV2::Listener")
@@ -389,7 +403,8 @@ impl IndexPart {
                 }
             }
             if r.type_name() == "AWS::S3::Bucket"
-                && let Some(name) = meaning::text(kept(r, scanned, 3))
+                && let Some(name) =
+                    meaning::text(kept(r, scanned, crate::cfn::scan::FIRST_NAME_KEY))
             {
                 bucket_arns.push(format!("arn:aws:s3:::{name}").to_ascii_lowercase());
             }
@@ -419,6 +434,7 @@ impl IndexPart {
             selected,
             policies_named,
             bucket_arns,
+            names,
             associations,
         }
     }
@@ -446,6 +462,7 @@ impl Index {
         let mut store_ports = Vec::new();
         let mut policies_named = PoliciesNamed::default();
         let mut bucket_arns = std::collections::HashSet::new();
+        let mut app_names = std::collections::HashSet::new();
         let mut selected: std::collections::HashMap<(usize, String), Vec<Place>> =
             std::collections::HashMap::new();
         let mut selected_by_import: std::collections::HashMap<String, Vec<Place>> =
@@ -475,6 +492,7 @@ impl Index {
             if let Some(part) = parts.get(at) {
                 store_ports.extend_from_slice(&part.store_ports);
                 bucket_arns.extend(part.bucket_arns.iter().cloned());
+                app_names.extend(part.names.iter().cloned());
                 for (i, kind, names) in &part.policies_named {
                     let (kind, place) = (*kind, (at, *i));
                     let named = &mut policies_named;
@@ -531,7 +549,7 @@ impl Index {
             selected_by_import,
             policies_named,
             stack_at,
-            app_names: std::sync::OnceLock::new(),
+            app_names,
             app_ids: std::sync::OnceLock::new(),
             associations,
             associations_by_import,
@@ -1707,6 +1725,67 @@ mod tests {
                 index: &index,
             };
             proptest::prop_assert_eq!(cx.mentions_the_app(&value), read);
+        }
+
+        /// The names that the app's resources give themselves, read as each stack is
+        /// rendered (from a scan, or from the tree where no scan did), are what reading every
+        /// name key of every resource of every stack says: each non-blank text, in lower
+        /// case.
+        #[test]
+        fn the_app_names_are_read_as_each_resource_names_itself(
+            properties in proptest::collection::vec(
+                proptest::collection::vec(
+                    (
+                        proptest::sample::select(crate::cfn::scan::KEPT_KEYS.to_vec()),
+                        proptest::prop_oneof![
+                            crate::testing::intrinsic_values(),
+                            proptest::strategy::Strategy::prop_map("[ A-Za-z:/.-]{0,8}", Value::String),
+                        ],
+                    ),
+                    0..4,
+                ),
+                1..4,
+            ),
+        ) {
+            use proptest::prelude::*;
+            let resources: Vec<Resource> = properties
+                .into_iter()
+                .enumerate()
+                .map(|(i, entries)| {
+                    let properties: serde_json::Map<String, Value> = entries
+                        .into_iter()
+                        .map(|(key, value)| (key.to_owned(), value))
+                        .collect();
+                    Resource::raw(format!("R{i}"), "AWS::SQS::Queue".to_owned(), Value::Object(properties))
+                })
+                .collect();
+            let template = Template {
+                description: String::new(),
+                parameters: Vec::new(),
+                resources,
+                outputs: Vec::new(),
+            };
+            let scans: Vec<Option<Scanned>> = template
+                .resources()
+                .iter()
+                .map(|r| crate::cfn::scan::scan(r.properties(), false).ok())
+                .collect();
+            let read: Vec<String> = template
+                .resources()
+                .iter()
+                .flat_map(|r| {
+                    crate::cfn::scan::KEPT_KEYS[crate::cfn::scan::FIRST_NAME_KEY..]
+                        .iter()
+                        .filter_map(|key| meaning::text(&r.properties()[*key]))
+                })
+                .filter(|n| !n.trim().is_empty())
+                .map(|n| n.to_ascii_lowercase())
+                .collect();
+            let scanned = IndexPart::of(&template, &scans);
+            prop_assert_eq!(&scanned.names, &read);
+            prop_assert_eq!(&IndexPart::of(&template, &[]).names, &read);
+            let index = Index::join(&[("s", &template)], &[&scanned]);
+            prop_assert_eq!(index.app_names, read.into_iter().collect());
         }
     }
 
