@@ -865,6 +865,23 @@ impl Template {
         Ok(())
     }
 
+    /// Whether a resource holds a tree beside its typed properties or packed text (which
+    /// [`Template::drop_trees`] would drop).
+    pub(crate) fn holds_trees(&self) -> bool {
+        // The resources of a stack share one packed text: each is asked once.
+        let mut asked: *const PackedProperties = std::ptr::null();
+        self.resources
+            .iter()
+            .any(|resource| match &resource.properties {
+                Properties::Typed(typed) => typed.tree.get().is_some(),
+                Properties::Packed(packed, _) if Arc::as_ptr(packed) != asked => {
+                    asked = Arc::as_ptr(packed);
+                    packed.trees.get().is_some()
+                }
+                Properties::Packed(..) | Properties::Tree(_) | Properties::Written(_) => false,
+            })
+    }
+
     /// Drops the trees that [`Template::build_trees`] built (or a rule read), keeping the
     /// typed properties or the packed text, from which a read builds a tree again: once
     /// the template is written, with low memory, whose synthesis lets the text go too.
