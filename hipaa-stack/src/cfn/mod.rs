@@ -320,50 +320,89 @@ enum Properties {
 
 /// The properties of every resource of a stack, as a JSON array written compactly and
 /// compressed (LZ4: a stack of `scale`'s 50 buckets packs 66 KiB of JSON into about
-/// 2 KiB), and their trees once something reads them.
+/// 2 KiB), and, once something reads them, the JSON unpacked and the tree of each resource
+/// read: a rule that reads one resource of another stack parses that resource only.
 #[derive(Debug)]
 pub(crate) struct PackedProperties {
     packed: Arc<[u8]>,
-    trees: std::sync::OnceLock<Vec<serde_json::Value>>,
+    /// Where the JSON of each resource's properties ends in the array (its `,` or `]`).
+    ends: Arc<[usize]>,
+    json: std::sync::OnceLock<Vec<u8>>,
+    trees: Box<[std::sync::OnceLock<serde_json::Value>]>,
 }
 
 impl PackedProperties {
     /// Packs `properties`, one per resource.
     fn pack(properties: &[&dyn Typed]) -> Result<Self, serde_json::Error> {
         let mut json = Vec::with_capacity(16 * 1024);
+        let mut ends = Vec::with_capacity(properties.len());
         json.push(b'[');
         for (at, typed) in properties.iter().enumerate() {
             if at > 0 {
                 json.push(b',');
             }
             typed.write(&mut json)?;
+            ends.push(json.len());
         }
         json.push(b']');
         Ok(PackedProperties {
             packed: Arc::from(lz4_flex::compress_prepend_size(&json)),
-            trees: std::sync::OnceLock::new(),
+            trees: Self::no_trees(ends.len()),
+            ends: Arc::from(ends),
+            json: std::sync::OnceLock::new(),
         })
     }
 
-    /// The same packed text, without the trees.
+    fn no_trees(count: usize) -> Box<[std::sync::OnceLock<serde_json::Value>]> {
+        (0..count).map(|_| std::sync::OnceLock::new()).collect()
+    }
+
+    /// The same packed text, without the JSON unpacked and the trees.
     fn without_trees(&self) -> Self {
         PackedProperties {
             packed: Arc::clone(&self.packed),
-            trees: std::sync::OnceLock::new(),
+            ends: Arc::clone(&self.ends),
+            json: std::sync::OnceLock::new(),
+            trees: Self::no_trees(self.ends.len()),
         }
+    }
+
+    /// Whether something read them: the JSON is unpacked (and a tree built).
+    fn holds_trees(&self) -> bool {
+        self.json.get().is_some()
     }
 
     /// The tree of the properties at `at`.
     fn tree(&self, at: u32) -> &serde_json::Value {
         static NULL: serde_json::Value = serde_json::Value::Null;
-        let trees = self.trees.get_or_init(|| {
-            // Packed here from what serde_json wrote, so it unpacks and parses.
-            lz4_flex::decompress_size_prepended(&self.packed)
-                .ok()
-                .and_then(|json| serde_json::from_slice(&json).ok())
-                .unwrap_or_default()
-        });
-        trees.get(at as usize).unwrap_or(&NULL)
+        let at = at as usize;
+        match self.trees.get(at) {
+            Some(tree) => tree.get_or_init(|| self.parse(at)),
+            None => &NULL,
+        }
+    }
+
+    /// Builds the tree of every resource.
+    fn build_trees(&self) {
+        for (at, tree) in self.trees.iter().enumerate() {
+            tree.get_or_init(|| self.parse(at));
+        }
+    }
+
+    /// The JSON of the properties at `at`, parsed.
+    fn parse(&self, at: usize) -> serde_json::Value {
+        // Packed here from what serde_json wrote, so it unpacks and parses.
+        let json = self
+            .json
+            .get_or_init(|| lz4_flex::decompress_size_prepended(&self.packed).unwrap_or_default());
+        let start = match at.checked_sub(1) {
+            Some(before) => self.ends.get(before).map_or(usize::MAX, |end| end + 1),
+            None => 1,
+        };
+        let end = self.ends.get(at).copied().unwrap_or(0);
+        json.get(start..end)
+            .and_then(|json| serde_json::from_slice(json).ok())
+            .unwrap_or(serde_json::Value::Null)
     }
 }
 
@@ -811,7 +850,14 @@ impl Template {
                 Properties::Typed(typed) if typed.tree.get().is_some() => "typed and tree",
                 Properties::Typed(_) => "typed",
                 Properties::Written(_) => "text",
-                Properties::Packed(packed, _) if packed.trees.get().is_some() => "packed and tree",
+                Properties::Packed(packed, at)
+                    if packed
+                        .trees
+                        .get(*at as usize)
+                        .is_some_and(|t| t.get().is_some()) =>
+                {
+                    "packed and tree"
+                }
                 Properties::Packed(..) => "packed",
             })
             .collect()
@@ -824,6 +870,8 @@ impl Template {
     /// 20,000 buckets took a third longer), and holding them costs no memory (they were all
     /// held once every stack was rendered).
     pub(crate) fn build_trees(&self) {
+        // The resources of a stack share one packed text: its trees are built once.
+        let mut built: *const PackedProperties = std::ptr::null();
         for resource in &self.resources {
             match &resource.properties {
                 // A scan has read them, so they serialize (see `Resource::properties`).
@@ -832,10 +880,12 @@ impl Template {
                         .tree
                         .get_or_init(|| typed.properties.tree().unwrap_or(serde_json::Value::Null));
                 }
-                // Every tree of the stack at once.
-                Properties::Packed(packed, at) => {
-                    packed.tree(*at);
+                // Every tree of the stack at once, from the JSON unpacked once.
+                Properties::Packed(packed, _) if Arc::as_ptr(packed) != built => {
+                    built = Arc::as_ptr(packed);
+                    packed.build_trees();
                 }
+                Properties::Packed(..) => {}
                 Properties::Tree(_) | Properties::Written(_) => {}
             }
         }
@@ -876,7 +926,7 @@ impl Template {
                 Properties::Typed(typed) => typed.tree.get().is_some(),
                 Properties::Packed(packed, _) if Arc::as_ptr(packed) != asked => {
                     asked = Arc::as_ptr(packed);
-                    packed.trees.get().is_some()
+                    packed.holds_trees()
                 }
                 Properties::Packed(..) | Properties::Tree(_) | Properties::Written(_) => false,
             })
@@ -898,7 +948,7 @@ impl Template {
                 }
                 // The stack's resources share their trees: each takes the same packed text
                 // without them, and the trees go with the last.
-                Properties::Packed(packed, _) if packed.trees.get().is_some() => {
+                Properties::Packed(packed, _) if packed.holds_trees() => {
                     let fresh = match unpacked.iter().find(|(read, _)| Arc::ptr_eq(read, packed)) {
                         Some((_, fresh)) => Arc::clone(fresh),
                         None => {
@@ -1104,10 +1154,19 @@ mod tests {
         let mut template = template_of(resources());
         template.pack().unwrap();
         assert_eq!(template.held(), ["packed"; 3]);
+        assert!(!template.holds_trees());
+        // One resource read parses that resource only.
+        assert_eq!(
+            template.resources()[1].properties(),
+            unpacked.resources()[1].properties()
+        );
+        assert_eq!(template.held(), ["packed", "packed and tree", "packed"]);
+        assert!(template.holds_trees());
         assert_eq!(template.to_json().unwrap(), unpacked.to_json().unwrap());
         assert_eq!(template.held(), ["packed and tree"; 3]);
         template.drop_trees();
         assert_eq!(template.held(), ["packed"; 3]);
+        assert!(!template.holds_trees());
         for (packed, typed) in template.resources().iter().zip(unpacked.resources()) {
             assert_eq!(
                 packed.properties(),
