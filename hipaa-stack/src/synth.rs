@@ -814,11 +814,11 @@ pub(crate) fn synthesize_on<C: Check>(
         // The round's trees are dropped on every core, unless they are kept: by default for
         // the text (read again if anything later asks for a property), with low memory for
         // the packed properties, and the text goes (written again if anything asks for it).
-        // With low memory, so are the trees that the round's rules built of other stacks
-        // (a rule that reads a resource of another stack unpacks all of that stack): kept,
-        // an app whose stacks read each other held the trees of every stack by the end
-        // (1,074 MiB against 463 before stacks were packed, for `scale synth --low-memory`
-        // with every shape at N=20,000).
+        // With low memory, so are the JSON and the trees that the round's rules unpacked of
+        // other stacks (a rule that reads a resource of another stack): kept, an app whose
+        // stacks read each other held the trees of every stack by the end (1,074 MiB
+        // against 463 before stacks were packed, for `scale synth --low-memory` with every
+        // shape at N=20,000, when a read of one resource parsed its whole stack).
         if memory == Memory::Low {
             let trees: Vec<&mut Template> = templates
                 .iter_mut()

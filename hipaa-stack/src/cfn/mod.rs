@@ -878,12 +878,10 @@ impl Template {
             .collect()
     }
 
-    /// Builds the trees of the typed properties of its resources now, beside them (those
-    /// that a rule of another stack has read are built already): the typed properties stay,
-    /// to be dropped with the template, because freeing them stack by stack, among the trees
-    /// being built and dropped, costs glibc's allocator more than the work itself (synth of
-    /// 20,000 buckets took a third longer), and holding them costs no memory (they were all
-    /// held once every stack was rendered).
+    /// Builds the trees of its resources now (those that a rule of another stack has read
+    /// are built already), beside their typed properties or, with low memory, from their
+    /// packed text, both of which stay: a read after [`Template::drop_trees`] builds a tree
+    /// again from them.
     pub(crate) fn build_trees(&self) {
         // The resources of a stack share one packed text: its trees are built once.
         let mut built: *const PackedProperties = std::ptr::null();
@@ -900,8 +898,7 @@ impl Template {
                     built = Arc::as_ptr(packed);
                     packed.build_trees();
                 }
-                Properties::Packed(..) => {}
-                Properties::Tree(_) | Properties::Written(_) => {}
+                Properties::Packed(..) | Properties::Tree(_) | Properties::Written(_) => {}
             }
         }
     }
@@ -974,8 +971,7 @@ impl Template {
                     };
                     *packed = fresh;
                 }
-                Properties::Packed(..) => {}
-                Properties::Tree(_) | Properties::Written(_) => {}
+                Properties::Packed(..) | Properties::Tree(_) | Properties::Written(_) => {}
             }
         }
     }
