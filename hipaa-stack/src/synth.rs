@@ -588,6 +588,12 @@ pub(crate) trait Check: Sync {
     fn merge(&mut self, in_order: &[(&str, &Template)], at: usize, part: Self::Part);
     /// What was found, once every stack is checked.
     fn finish(self) -> Self::Output;
+    /// Whether [`Check::stack`] reads the properties of the stacks: with low memory, the
+    /// trees of a round's stacks are built before their checks only if it does (a template
+    /// is written from the packed text without them).
+    fn reads_properties(&self) -> bool {
+        true
+    }
 }
 
 /// How many stacks are checked and serialized between two points where the templates of
@@ -614,20 +620,23 @@ pub(crate) enum Memory {
     /// What synthesis reads of each stack's properties before its round is read by a scan
     /// as it is rendered, and then its properties are packed (written as compact JSON and
     /// compressed, [`crate::cfn::Template::pack`]) and the typed properties dropped; its
-    /// trees are built from the packed text in its round, so that a large app holds the
-    /// trees of a round of stacks and the packed text of the others: a fifth of the peak
-    /// memory at N=50,000, at the cost of time (glibc's allocator is slower to build trees
-    /// among the ones just dropped than in fresh memory). Once a stack is written its trees
-    /// go, and the assembly lets its text go (it was handed to the stage, which writes it):
-    /// a read of either builds it again from the packed text, which stays. The templates
-    /// are the same.
+    /// trees are built from the packed text in its round for the checks that read them,
+    /// so that a large app holds the trees of a round of stacks and the packed text of the
+    /// others: a fifth of the peak memory at N=50,000, at the cost of time (glibc's
+    /// allocator is slower to build trees among the ones just dropped than in fresh
+    /// memory). The template is written from the packed text, not from the trees: without
+    /// checks (`graph`), no tree is built at all, which is faster than building them as
+    /// the stacks are rendered. Once a stack is written its trees go, and the assembly lets
+    /// its text go (it was handed to the stage, which writes it): a read of either builds
+    /// it again from the packed text, which stays. The templates are the same.
     Low,
     /// As [`Memory::Fast`], but the trees of the stacks written are not dropped round by
     /// round: they stay in the assembly's templates, freed with it, and the assembly lets
     /// each text go (written again from the trees if something reads it). For what reads
     /// no text and frees its assembly off the path to the exit: `synth` into a folder (the
-    /// stage writes each text), `graph` and `check`. Measured on `scale`: dropping each
-    /// round's trees among the allocations of the rounds after it cost glibc's allocator
+    /// stage writes each text) and `check` (`graph`, which runs no rule, holds less and is
+    /// faster with [`Memory::Low`]). Measured on `scale`: dropping each round's trees
+    /// among the allocations of the rounds after it cost glibc's allocator
     /// 15 to 20% of `synth`'s and `graph`'s time at N=5,000 and 50,000, and the texts held
     /// 10 MiB of `synth`'s peak at N=5,000 and 120 MiB at N=50,000; keeping the trees added
     /// nothing to `synth`'s peak (reached once every stack is rendered), and 9% to `check`'s
@@ -762,8 +771,9 @@ pub(crate) fn synthesize_on<C: Check>(
     while first < order.order.len() {
         let round = first..order.order.len().min(first + STACKS_PER_ROUND);
         let clock = std::time::Instant::now();
-        // With low memory, the round's trees are built now, on every core.
-        if memory == Memory::Low {
+        // With low memory, the round's trees are built now, on every core, for the checks
+        // that read them.
+        if memory == Memory::Low && check.reads_properties() {
             let building: Vec<&Template> = round
                 .clone()
                 .map(|at| &templates[order.order[at] as usize])
@@ -1280,9 +1290,7 @@ pub(crate) fn check_limits(stack: &str, template: &Template, json: &str) -> Resu
     for r in template.resources() {
         if r.type_name() == "AWS::S3::BucketPolicy" {
             // Its length as compact JSON, counted as it is written, never held.
-            let mut bytes = ByteCount(0);
-            let bytes = serde_json::to_writer(&mut bytes, &r.properties()["PolicyDocument"])
-                .map_or(0, |()| bytes.0);
+            let bytes = r.compact_len("PolicyDocument");
             limit(
                 &|| {
                     format!(
@@ -1298,20 +1306,6 @@ pub(crate) fn check_limits(stack: &str, template: &Template, json: &str) -> Resu
         }
     }
     Ok(())
-}
-
-/// A writer that only counts the bytes written to it.
-struct ByteCount(usize);
-
-impl std::io::Write for ByteCount {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0 += bytes.len();
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// Reads a manifest written by [`Assembly::write`], for tools that work on the folder.

@@ -412,19 +412,92 @@ impl PackedProperties {
 
     /// The JSON of the properties at `at`, parsed.
     fn parse(&self, at: usize) -> serde_json::Value {
-        // Packed here from what serde_json wrote, so it unpacks and parses.
+        // Packed here from what serde_json wrote, so it parses.
+        self.json_at(at)
+            .and_then(|json| serde_json::from_slice(json).ok())
+            .unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The JSON of the properties at `at`, the whole text unpacked once.
+    fn json_at(&self, at: usize) -> Option<&[u8]> {
+        // Packed here from what serde_json wrote, so it unpacks.
         let json = self
             .json
             .get_or_init(|| lz4_flex::decompress_size_prepended(&self.packed).unwrap_or_default());
         let end_of = |at: usize| self.ends.get(at).map(|&end| end as usize);
         let start = match at.checked_sub(1) {
-            Some(before) => end_of(before).map_or(usize::MAX, |end| end + 1),
+            Some(before) => end_of(before)? + 1,
             None => 1,
         };
-        let end = end_of(at).unwrap_or(0);
-        json.get(start..end)
-            .and_then(|json| serde_json::from_slice(json).ok())
-            .unwrap_or(serde_json::Value::Null)
+        json.get(start..end_of(at)?)
+    }
+
+    /// The length of the compact JSON of the property `key` of the properties at `at`, as
+    /// packed (what their tree would write, as [`PackedProperties::serialize_at`] says), or
+    /// `None` once their tree is built or when the JSON cannot be read without it (a key
+    /// written with an escape).
+    fn compact_len(&self, at: u32, key: &str) -> Option<usize> {
+        let built = self
+            .trees
+            .get()
+            .and_then(|trees| trees.get(at as usize))
+            .is_some_and(|tree| tree.get().is_some());
+        if built {
+            return None;
+        }
+        let properties: std::collections::BTreeMap<&str, &serde_json::value::RawValue> =
+            serde_json::from_slice(self.json_at(at as usize)?).ok()?;
+        Some(
+            properties
+                .get(key)
+                .map_or("null".len(), |raw| raw.get().len()),
+        )
+    }
+
+    /// Writes the properties at `at` to `serializer`: from their tree once it is built,
+    /// otherwise straight from the JSON, building no tree (what the serializer is told is
+    /// the same: the tree was parsed from that JSON, each number read back as written).
+    fn serialize_at<S: Serializer>(&self, at: u32, serializer: S) -> Result<S::Ok, S::Error> {
+        let built = self
+            .trees
+            .get()
+            .and_then(|trees| trees.get(at as usize))
+            .and_then(std::sync::OnceLock::get);
+        match (built, self.json_at(at as usize)) {
+            (Some(tree), _) => tree.serialize(serializer),
+            (None, Some(json)) => {
+                let mut json = serde_json::Deserializer::from_slice(json);
+                serde_transcode::transcode(&mut json, serializer)
+            }
+            (None, None) => serializer.serialize_unit(),
+        }
+    }
+}
+
+/// A writer that only counts the bytes written to it.
+struct ByteCount(usize);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len();
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// How a resource's properties are written into its template: see
+/// [`PackedProperties::serialize_at`].
+struct PropertiesOf<'r>(&'r Resource);
+
+impl Serialize for PropertiesOf<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.0.properties {
+            Properties::Packed(packed, at) => packed.serialize_at(*at, serializer),
+            _ => self.0.properties().serialize(serializer),
+        }
     }
 }
 
@@ -596,6 +669,19 @@ impl Resource {
         }
     }
 
+    /// How many bytes the property `key` takes written as compact JSON (`null` when the
+    /// properties have no such key): from the packed text without building the tree, when
+    /// none is built.
+    pub(crate) fn compact_len(&self, key: &str) -> usize {
+        if let Properties::Packed(packed, at) = &self.properties
+            && let Some(len) = packed.compact_len(*at, key)
+        {
+            return len;
+        }
+        let mut bytes = ByteCount(0);
+        serde_json::to_writer(&mut bytes, &self.properties()[key]).map_or(0, |()| bytes.0)
+    }
+
     /// The properties as JSON.
     pub fn properties(&self) -> &serde_json::Value {
         match &self.properties {
@@ -724,7 +810,7 @@ impl Serialize for Resource {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("Type", &*self.type_name)?;
-        map.serialize_entry("Properties", self.properties())?;
+        map.serialize_entry("Properties", &PropertiesOf(self))?;
         if !self.depends_on.is_empty() {
             map.serialize_entry("DependsOn", &self.depends_on)?;
         }
@@ -1173,8 +1259,9 @@ mod tests {
         );
         assert_eq!(template.held(), ["packed", "packed and tree", "packed"]);
         assert!(template.holds_trees());
+        // Writing the template builds no tree: the others are written from the JSON.
         assert_eq!(template.to_json().unwrap(), unpacked.to_json().unwrap());
-        assert_eq!(template.held(), ["packed and tree"; 3]);
+        assert_eq!(template.held(), ["packed", "packed and tree", "packed"]);
         template.drop_trees();
         assert_eq!(template.held(), ["packed"; 3]);
         assert!(!template.holds_trees());
@@ -1227,10 +1314,30 @@ mod tests {
                 queue("Q", "q"),
             ]);
             packed.pack().unwrap();
+            // Read without a tree: each property's compact length, and the template
+            // written straight from the packed text.
+            for key in ["AlarmName", "Threshold", "Dimensions", "Period", "Missing"] {
+                proptest::prop_assert_eq!(
+                    packed.resources()[0].compact_len(key),
+                    typed.resources()[0].compact_len(key),
+                    "{}", key
+                );
+            }
             proptest::prop_assert_eq!(packed.to_json().unwrap(), typed.to_json().unwrap());
+            let Properties::Packed(unpacked, _) = &packed.resources()[0].properties else {
+                unreachable!("packed")
+            };
+            proptest::prop_assert!(!unpacked.holds_tree(0) && !unpacked.holds_tree(1));
+            // And from the trees.
             proptest::prop_assert_eq!(
                 packed.resources()[0].properties(),
                 typed.resources()[0].properties()
+            );
+            packed.build_trees();
+            proptest::prop_assert_eq!(packed.to_json().unwrap(), typed.to_json().unwrap());
+            proptest::prop_assert_eq!(
+                packed.resources()[0].compact_len("Dimensions"),
+                typed.resources()[0].compact_len("Dimensions")
             );
         }
     }

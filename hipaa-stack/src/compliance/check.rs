@@ -11,7 +11,7 @@ use crate::cfn::Template;
 use crate::cfn::scan::Scanned;
 use crate::compliance::recovery::Lookup;
 use crate::compliance::report::{Evidence, Gathered, Positions, StackEvidence};
-use crate::compliance::{Declarations, Evaluation, Evaluator, Proof, StackSummary};
+use crate::compliance::{Declarations, Evaluation, Evaluator, Proof, Results, StackSummary};
 use crate::error::{Error, Result};
 use crate::literal::Date;
 use crate::synth::{Check, synthesize};
@@ -60,8 +60,8 @@ impl Assembly {
 /// The rule engine, run on each stack as synthesis reaches it.
 struct Rules {
     today: Date,
-    /// Whether the evaluation keeps the rules that hold ([`Evaluator::keeping`]).
-    enforced: bool,
+    /// What the evaluation keeps of the rules that hold ([`Evaluator::keeping`]).
+    results: Results,
     /// Whether the rules run at all (not for what reads only the templates and the graph).
     run: bool,
     evaluator: Option<Evaluator>,
@@ -79,12 +79,12 @@ struct Rules {
 }
 
 impl Rules {
-    /// The rules as if today were `today`, keeping the rules that hold when `enforced`, not
-    /// run at all unless `run`.
-    fn new(today: Date, enforced: bool, run: bool) -> Self {
+    /// The rules as if today were `today`, keeping what `results` says of the rules that
+    /// hold, not run at all unless `run`.
+    fn new(today: Date, results: Results, run: bool) -> Self {
         Rules {
             today,
-            enforced,
+            results,
             run,
             evaluator: None,
             gather: None,
@@ -96,8 +96,8 @@ impl Rules {
         }
     }
 
-    /// Every rule kept, gathering what a report of `evidence` reads of each stack on the way
-    /// ([`StackEvidence`]), with the stacks' regions from `app`.
+    /// Every rule kept (counted, for a summary), gathering what a report of `evidence` reads
+    /// of each stack on the way ([`StackEvidence`]), with the stacks' regions from `app`.
     fn for_report(app: &App, today: Date, evidence: Evidence) -> Self {
         let regions = app
             .arena()
@@ -113,7 +113,15 @@ impl Rules {
         Rules {
             gather: Some(regions),
             groups: evidence == Evidence::Grouped,
-            ..Rules::new(today, true, true)
+            ..Rules::new(
+                today,
+                if evidence == Evidence::Summary {
+                    Results::Counted
+                } else {
+                    Results::Every
+                },
+                true,
+            )
         }
     }
 }
@@ -143,7 +151,7 @@ impl Check for Rules {
                 in_order,
                 summaries,
                 self.today,
-                self.enforced,
+                self.results,
             ));
         }
         if let Some(regions) = &self.gather {
@@ -192,6 +200,10 @@ impl Check for Rules {
         if let Some(evaluator) = &mut self.evaluator {
             evaluator.merge(found);
         }
+    }
+
+    fn reads_properties(&self) -> bool {
+        self.run || self.gather.is_some()
     }
 
     fn finish(self) -> Evaluation {
@@ -266,7 +278,7 @@ impl App {
         let assembly = crate::synth::synthesize_staged(
             self,
             &Declarations,
-            Rules::new(Date::today(), false, true),
+            Rules::new(Date::today(), Results::Failures, true),
             stage,
             memory,
         )?;
@@ -279,14 +291,15 @@ impl App {
     }
 
     /// The app synthesized without its rules, for what reads only the templates and the
-    /// graph (`graph`): the evaluation is empty, and no finding refuses it.
-    pub(crate) fn synth_unchecked(&self) -> Result<Assembly> {
+    /// graph (`graph`): the evaluation is empty, and no finding refuses it. `memory` says
+    /// what synthesis holds ([`Memory::Kept`](crate::synth::Memory), or `Low`).
+    pub(crate) fn synth_unchecked(&self, memory: crate::synth::Memory) -> Result<Assembly> {
         crate::synth::synthesize_staged(
             self,
             &Declarations,
-            Rules::new(Date::today(), false, false),
+            Rules::new(Date::today(), Results::Failures, false),
             None,
-            crate::synth::Memory::Kept,
+            memory,
         )
     }
 
@@ -307,21 +320,23 @@ impl App {
     }
 
     /// [`App::check_for_report`] of a summary, for `check`, which reads no template's text
-    /// (it prints [`Report::for_check`](crate::compliance::report::Report::for_check)): each
-    /// stack keeps its trees and lets its text go ([`Memory::Kept`](crate::synth::Memory)).
-    pub(crate) fn check_for_summary(&self) -> Result<Assembly> {
+    /// (it prints [`Report::for_check`](crate::compliance::report::Report::for_check)): the
+    /// rules that hold are counted, not kept, and `memory` says what synthesis holds of
+    /// each stack (by default, [`Memory::Kept`](crate::synth::Memory): its trees, not its
+    /// text).
+    pub(crate) fn check_for_summary(&self, memory: crate::synth::Memory) -> Result<Assembly> {
         crate::synth::synthesize_staged(
             self,
             &Declarations,
             Rules::for_report(self, Date::today(), Evidence::Summary),
             None,
-            crate::synth::Memory::Kept,
+            memory,
         )
     }
 
     /// [`App::check`] as if today were `today` (waivers expire relative to it).
     pub fn check_on(&self, today: Date) -> Result<Assembly> {
-        synthesize(self, &Declarations, Rules::new(today, true, true))
+        synthesize(self, &Declarations, Rules::new(today, Results::Every, true))
     }
 }
 
@@ -653,8 +668,21 @@ mod tests {
         }
         // Without the rules: the same templates and graph, nothing found, even for an app
         // that fails them.
-        for app in [&app, &failing] {
-            let unchecked = app.synth_unchecked().unwrap();
+        for (app, memory) in [
+            (&app, Memory::Kept),
+            (&failing, Memory::Kept),
+            (&app, Memory::Low),
+            (&failing, Memory::Low),
+        ] {
+            let unchecked = app.synth_unchecked(memory).unwrap();
+            // With low memory and no rule, no tree was built: each template was written
+            // from its packed text.
+            if memory == Memory::Low {
+                for stack in unchecked.stacks() {
+                    let held = stack.template().held();
+                    assert!(held.iter().all(|h| *h == "packed"), "{held:?}");
+                }
+            }
             let checked = app.check().unwrap();
             assert_eq!(
                 unchecked.evaluation(),

@@ -35,7 +35,7 @@ pub use engine::{Checked, Evaluation, Status};
 pub use rules::{ELIGIBLE, Outcome, Packs, Proof, RuleSpec, rule, rule_spec, rules};
 pub use waiver::Waiver;
 
-pub(crate) use engine::{Evaluator, StackSummary};
+pub(crate) use engine::{Evaluator, Results, StackSummary};
 
 use serde_json::{Value, json};
 

@@ -1023,6 +1023,14 @@ fn rule_entries(assembly: &Assembly, itemize: Evidence) -> (RuleEntries, Vec<Rec
         by_stack.entry(&*run[0].stack).or_default().extend(run);
     }
     let mut entries = RuleEntries::default();
+    // The proofs of the rules that hold, where the evaluation counted them
+    // ([`Results::Counted`](crate::compliance::Results)) rather than kept them.
+    for (&rule, &proofs) in &assembly.evaluation().proofs {
+        entries
+            .entry(rule)
+            .or_insert_with(|| RuleEntry::new(rule))
+            .proofs += proofs;
+    }
     let stacks = assembly.stacks();
     // The checked results of stacks the assembly does not list (none, from `synth`) are
     // read last, without values, so that nothing is dropped.
@@ -2051,9 +2059,38 @@ mod tests {
         app
     }
 
+    /// An app with a finding on a raw resource and a waiver.
+    fn failing_and_waived() -> App {
+        let app = App::new("failing");
+        let stack = app.stack("data").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = stack.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        let records = stack
+            .add(
+                SecureBucket::new("Records")
+                    .encryption(&key)
+                    .access_logs(&logs),
+            )
+            .unwrap();
+        app.waive(crate::compliance::Waiver::new(
+            crate::compliance::rule::S10,
+            &records,
+            "single-region, in writing",
+        ))
+        .unwrap();
+        stack
+            .add(RawResource::new("Plain", "AWS::SQS::Queue").property("QueueName", "plain"))
+            .unwrap();
+        app
+    }
+
     #[test]
     fn the_report_from_what_synthesis_gathered_is_the_report_from_the_written_templates() {
-        for app in [rotating(), crate::testing::clinic_with_copies()] {
+        for app in [
+            rotating(),
+            crate::testing::clinic_with_copies(),
+            failing_and_waived(),
+        ] {
             let gathered = app.check_for_report(Evidence::Grouped).unwrap();
             let written = app.check().unwrap();
             let names: Vec<&str> = gathered.stacks().iter().map(|s| s.name()).collect();
@@ -2067,22 +2104,40 @@ mod tests {
             assert!(written.evaluation().gathered.is_none());
             // Without what was gathered, the report reads the written templates.
             assert_eq!(gathered.evaluation().results, written.evaluation().results);
-            // Gathered for a summary (`check`): no group, and a grouped report of it
-            // reads the written templates.
+            // Gathered for a summary (`check`): no group, and the rules that hold on a
+            // construct's resource counted, not kept; those on a raw resource are kept.
             let counted = app.check_for_report(Evidence::Summary).unwrap();
-            assert!(
-                counted
-                    .evaluation()
-                    .gathered
-                    .as_ref()
-                    .is_some_and(|g| !g.grouped)
-            );
+            if app.name() == "failing" {
+                let summary = Report::summary(&written);
+                assert!(!summary.findings.is_empty() && !summary.waivers.is_empty());
+                assert!(!summary.not_verified_at_compile_time.is_empty());
+            }
+            let evaluation = counted.evaluation();
+            assert!(evaluation.gathered.as_ref().is_some_and(|g| !g.grouped));
+            let held = |c: &&Checked| matches!(c.status, Status::Enforced { .. });
+            let kept: Vec<&Checked> = written
+                .evaluation()
+                .results
+                .iter()
+                .filter(|c| !held(c) || !c.verified_at_compile_time)
+                .collect();
+            assert_eq!(evaluation.results.iter().collect::<Vec<_>>(), kept);
+            let mut proofs: std::collections::BTreeMap<&str, usize> =
+                std::collections::BTreeMap::new();
+            for c in &written.evaluation().results {
+                if let (Status::Enforced { evidence }, true) =
+                    (&c.status, c.verified_at_compile_time)
+                {
+                    *proofs.entry(c.rule).or_default() += evidence.len();
+                }
+            }
+            assert!(proofs.len() > 10, "{proofs:?}");
+            assert_eq!(evaluation.proofs, proofs);
             for (from_gathered, from_written) in [
                 (Report::new(&gathered), Report::new(&written)),
                 (Report::summary(&gathered), Report::summary(&written)),
                 (Report::full(&gathered), Report::full(&written)),
                 (Report::summary(&counted), Report::summary(&written)),
-                (Report::new(&counted), Report::new(&written)),
             ] {
                 assert_eq!(
                     from_gathered.to_json().unwrap(),
@@ -2092,15 +2147,19 @@ mod tests {
                 );
             }
             // `check`'s: the summary without the stacks and their hashes, from an assembly
-            // that kept its trees and let its texts go.
-            let mut checked = Report::for_check(&app.check_for_summary().unwrap());
-            assert!(checked.stacks.is_empty());
-            checked.stacks = Report::summary(&written).stacks;
-            assert!(!checked.stacks.is_empty());
-            assert_eq!(
-                checked.to_json().unwrap(),
-                Report::summary(&written).to_json().unwrap()
-            );
+            // that kept its trees and let its texts go, or (`check --low-memory`) that kept
+            // its properties packed.
+            for memory in [crate::synth::Memory::Kept, crate::synth::Memory::Low] {
+                let mut checked = Report::for_check(&app.check_for_summary(memory).unwrap());
+                assert!(checked.stacks.is_empty());
+                checked.stacks = Report::summary(&written).stacks;
+                assert!(!checked.stacks.is_empty());
+                assert_eq!(
+                    checked.to_json().unwrap(),
+                    Report::summary(&written).to_json().unwrap(),
+                    "{memory:?}"
+                );
+            }
             let report = Report::new(&gathered);
             assert!(
                 report

@@ -328,3 +328,43 @@ fn check_prints_gaps_and_waivers_and_sarif_for_ci() {
             > 40
     );
 }
+
+#[test]
+fn check_with_low_memory_prints_the_same() {
+    let apps: [(&'static str, &[&str]); 5] = [
+        ("clinic", &[]),
+        ("telehealth", &[]),
+        ("portal", &[]),
+        ("scale", &["--buckets", "120", "--accept-single-region"]),
+        (
+            "scale",
+            &["--buckets", "120", "--databases", "--backups", "--services"],
+        ),
+    ];
+    for (example, app_args) in apps {
+        for format in ["text", "json", "sarif"] {
+            let run = |low: bool| {
+                let mut args = vec!["check", "--format", format];
+                if low {
+                    args.push("--low-memory");
+                }
+                args.extend_from_slice(app_args);
+                run_example(example, &args)
+            };
+            let (kept, low) = (run(false), run(true));
+            assert_eq!(
+                kept.status.code(),
+                Some(0),
+                "{example} {app_args:?} {format}"
+            );
+            assert_eq!(low.status.code(), kept.status.code());
+            let stdout = String::from_utf8(low.stdout).unwrap();
+            assert_eq!(
+                stdout,
+                String::from_utf8(kept.stdout).unwrap(),
+                "{example} {app_args:?} {format}"
+            );
+            assert!(stdout.len() > 100, "{stdout}");
+        }
+    }
+}
