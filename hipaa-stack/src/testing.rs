@@ -14,14 +14,24 @@ use crate::constructs::{AccessLogBucket, BackupPlan, BackupVault, KmsKey, Secure
 pub(crate) fn template_with(
     build: impl FnOnce(&Stack<'_>, Handle<KmsKey>, Handle<AccessLogBucket>),
 ) -> Value {
-    let app = App::new("test");
+    let app = app_with("test", |_, stack, key, logs| build(stack, key, logs));
+    template_of(&app, "t")
+}
+
+/// An app named `name` with one stack `t` holding a key `PhiKey` and an access-log bucket
+/// `AccessLogs`, plus whatever `build` adds to the app or the stack.
+pub(crate) fn app_with(
+    name: &str,
+    build: impl FnOnce(&App, &Stack<'_>, Handle<KmsKey>, Handle<AccessLogBucket>),
+) -> App {
+    let app = App::new(name);
     let stack = app.stack("t").expect("valid stack name");
     let key = stack.add(KmsKey::new("PhiKey")).expect("valid key");
     let logs = stack
         .add(AccessLogBucket::new("AccessLogs"))
         .expect("valid log bucket");
-    build(&stack, key, logs);
-    template_of(&app, "t")
+    build(&app, &stack, key, logs);
+    app
 }
 
 /// A template of raw buckets with these logical ids (an id may be written twice), with no

@@ -2061,27 +2061,24 @@ mod tests {
 
     /// An app with a finding on a raw resource and a waiver.
     fn failing_and_waived() -> App {
-        let app = App::new("failing");
-        let stack = app.stack("data").unwrap();
-        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
-        let logs = stack.add(AccessLogBucket::new("AccessLogs")).unwrap();
-        let records = stack
-            .add(
-                SecureBucket::new("Records")
-                    .encryption(&key)
-                    .access_logs(&logs),
-            )
+        crate::testing::app_with("failing", |app, stack, key, logs| {
+            let records = stack
+                .add(
+                    SecureBucket::new("Records")
+                        .encryption(&key)
+                        .access_logs(&logs),
+                )
+                .unwrap();
+            app.waive(crate::compliance::Waiver::new(
+                crate::compliance::rule::S10,
+                &records,
+                "single-region, in writing",
+            ))
             .unwrap();
-        app.waive(crate::compliance::Waiver::new(
-            crate::compliance::rule::S10,
-            &records,
-            "single-region, in writing",
-        ))
-        .unwrap();
-        stack
-            .add(RawResource::new("Plain", "AWS::SQS::Queue").property("QueueName", "plain"))
-            .unwrap();
-        app
+            stack
+                .add(RawResource::new("Plain", "AWS::SQS::Queue").property("QueueName", "plain"))
+                .unwrap();
+        })
     }
 
     #[test]
