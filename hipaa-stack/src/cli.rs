@@ -132,6 +132,10 @@ enum Command {
         /// peak memory, on standard error.
         #[arg(long)]
         timings: bool,
+        /// Hold the JSON of only the stacks being checked, and the others' properties
+        /// packed, as `synth --low-memory` does. The report is the same.
+        #[arg(long)]
+        low_memory: bool,
     },
     /// Show what `up` would change, stack by stack, without changing anything.
     #[cfg(feature = "deploy")]
@@ -405,6 +409,7 @@ where
             summary,
             full,
             timings,
+            low_memory,
         } => {
             let evidence = if summary {
                 Evidence::Summary
@@ -413,7 +418,14 @@ where
             } else {
                 Evidence::Grouped
             };
-            report(&app, &out, evidence, timings.then_some(built))
+            // The report writes every text again to hash it: the default holds each text
+            // rather than every tree ([`Memory::Fast`](crate::synth::Memory)).
+            let memory = if low_memory {
+                crate::synth::Memory::Low
+            } else {
+                crate::synth::Memory::Fast
+            };
+            report(&app, &out, evidence, timings.then_some(built), memory)
         }
         #[cfg(feature = "deploy")]
         Command::Preview {
@@ -1147,8 +1159,9 @@ fn report(
     out: &std::path::Path,
     evidence: Evidence,
     built: Option<std::time::Duration>,
+    memory: crate::synth::Memory,
 ) -> ExitCode {
-    let assembly = match app.check_for_report(evidence) {
+    let assembly = match app.check_for_report(evidence, memory) {
         Ok(assembly) => assembly,
         Err(err) => {
             err!("error: {err}");

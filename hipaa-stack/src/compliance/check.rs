@@ -308,15 +308,19 @@ impl App {
     /// evidence when it is grouped) is gathered while synthesis holds the stack's tree, on
     /// every core, so that [`Report`](crate::compliance::report::Report) parses no template.
     /// A full report reads every proof's value from the written templates.
-    pub(crate) fn check_for_report(&self, evidence: Evidence) -> Result<Assembly> {
-        if evidence == Evidence::Full {
-            return self.check();
-        }
-        synthesize(
-            self,
-            &Declarations,
-            Rules::for_report(self, Date::today(), evidence),
-        )
+    /// `memory` says what synthesis holds ([`Memory::Fast`](crate::synth::Memory), or
+    /// `Low`).
+    pub(crate) fn check_for_report(
+        &self,
+        evidence: Evidence,
+        memory: crate::synth::Memory,
+    ) -> Result<Assembly> {
+        let rules = if evidence == Evidence::Full {
+            Rules::new(Date::today(), Results::Every, true)
+        } else {
+            Rules::for_report(self, Date::today(), evidence)
+        };
+        crate::synth::synthesize_staged(self, &Declarations, rules, None, memory)
     }
 
     /// [`App::check_for_report`] of a summary, for `check`, which reads no template's text

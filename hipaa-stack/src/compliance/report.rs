@@ -2088,7 +2088,9 @@ mod tests {
             crate::testing::clinic_with_copies(),
             failing_and_waived(),
         ] {
-            let gathered = app.check_for_report(Evidence::Grouped).unwrap();
+            let gathered = app
+                .check_for_report(Evidence::Grouped, crate::synth::Memory::Fast)
+                .unwrap();
             let written = app.check().unwrap();
             let names: Vec<&str> = gathered.stacks().iter().map(|s| s.name()).collect();
             assert!(
@@ -2102,15 +2104,23 @@ mod tests {
             // Without what was gathered, the report reads the written templates.
             assert_eq!(gathered.evaluation().results, written.evaluation().results);
             // Gathered for a summary (`check`): no group, and the rules that hold on a
-            // construct's resource counted, not kept; those on a raw resource are kept.
-            let counted = app.check_for_report(Evidence::Summary).unwrap();
+            // construct's resource counted, not kept; those on a raw resource are kept, as
+            // is every other result.
+            let counted = app
+                .check_for_report(Evidence::Summary, crate::synth::Memory::Fast)
+                .unwrap();
             if app.name() == "failing" {
                 let summary = Report::summary(&written);
                 assert!(!summary.findings.is_empty() && !summary.waivers.is_empty());
                 assert!(!summary.not_verified_at_compile_time.is_empty());
             }
-            let evaluation = counted.evaluation();
-            assert!(evaluation.gathered.as_ref().is_some_and(|g| !g.grouped));
+            assert!(
+                counted
+                    .evaluation()
+                    .gathered
+                    .as_ref()
+                    .is_some_and(|g| !g.grouped)
+            );
             let held = |c: &&Checked| matches!(c.status, Status::Enforced { .. });
             let kept: Vec<&Checked> = written
                 .evaluation()
@@ -2118,7 +2128,6 @@ mod tests {
                 .iter()
                 .filter(|c| !held(c) || !c.verified_at_compile_time)
                 .collect();
-            assert_eq!(evaluation.results.iter().collect::<Vec<_>>(), kept);
             let mut proofs: std::collections::BTreeMap<&str, usize> =
                 std::collections::BTreeMap::new();
             for c in &written.evaluation().results {
@@ -2129,12 +2138,23 @@ mod tests {
                 }
             }
             assert!(proofs.len() > 10, "{proofs:?}");
+            let evaluation = counted.evaluation();
+            assert_eq!(evaluation.results.iter().collect::<Vec<_>>(), kept);
             assert_eq!(evaluation.proofs, proofs);
+            assert_eq!(
+                evaluation.unused_waivers,
+                written.evaluation().unused_waivers
+            );
+            // And with low memory (`report --low-memory`).
+            let low = app
+                .check_for_report(Evidence::Grouped, crate::synth::Memory::Low)
+                .unwrap();
             for (from_gathered, from_written) in [
                 (Report::new(&gathered), Report::new(&written)),
                 (Report::summary(&gathered), Report::summary(&written)),
                 (Report::full(&gathered), Report::full(&written)),
                 (Report::summary(&counted), Report::summary(&written)),
+                (Report::new(&low), Report::new(&written)),
             ] {
                 assert_eq!(
                     from_gathered.to_json().unwrap(),
@@ -2176,7 +2196,9 @@ mod tests {
     #[test]
     fn each_group_lists_the_first_values_met_and_counts_the_others() {
         let app = rotating();
-        let assembly = app.check_for_report(Evidence::Grouped).unwrap();
+        let assembly = app
+            .check_for_report(Evidence::Grouped, crate::synth::Memory::Fast)
+            .unwrap();
         let (grouped, full) = (Report::new(&assembly), Report::full(&assembly));
         let resource = |stack: &str, id: &str| {
             let (stack, id) = id.split_once('/').unwrap_or((stack, id));
@@ -2285,7 +2307,9 @@ mod tests {
             .unwrap();
         let mut read = 0;
         for app in [app, crate::testing::clinic_with_copies()] {
-            let assembly = app.check_for_report(Evidence::Grouped).unwrap();
+            let assembly = app
+                .check_for_report(Evidence::Grouped, crate::synth::Memory::Fast)
+                .unwrap();
             for stack in assembly.stacks() {
                 for r in stack.template().resources() {
                     read += read_as_written(
@@ -2477,7 +2501,10 @@ mod tests {
                 .until(last),
         )
         .unwrap();
-        let report = Report::new(&app.check_for_report(Evidence::Grouped).unwrap());
+        let report = Report::new(
+            &app.check_for_report(Evidence::Grouped, crate::synth::Memory::Fast)
+                .unwrap(),
+        );
         let rule = |id: &str| {
             report
                 .controls

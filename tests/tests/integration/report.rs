@@ -368,3 +368,51 @@ fn check_with_low_memory_prints_the_same() {
         }
     }
 }
+
+#[test]
+fn report_with_low_memory_writes_the_same_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let apps: [(&'static str, &[&str]); 2] = [
+        ("clinic", &[]),
+        (
+            "scale",
+            &[
+                "--buckets",
+                "120",
+                "--databases",
+                "--backups",
+                "--replicate",
+            ],
+        ),
+    ];
+    for (example, app_args) in apps {
+        for evidence in [None, Some("--summary"), Some("--full")] {
+            let out = |low: bool| {
+                let out = dir.path().join(format!("{example}-{evidence:?}-{low}"));
+                let mut args = vec!["report", "--out", out.to_str().unwrap()];
+                args.extend(evidence);
+                if low {
+                    args.push("--low-memory");
+                }
+                args.extend_from_slice(app_args);
+                let run = run_example(example, &args);
+                assert!(
+                    run.status.success(),
+                    "{example} {args:?}: {}",
+                    String::from_utf8_lossy(&run.stderr)
+                );
+                out
+            };
+            let (fast, low) = (out(false), out(true));
+            for file in ["report.json", "report.md", "report.html"] {
+                let written = std::fs::read(fast.join(file)).unwrap();
+                assert!(written.len() > 1000, "{example} {evidence:?} {file}");
+                assert_eq!(
+                    std::fs::read(low.join(file)).unwrap(),
+                    written,
+                    "{example} {evidence:?} {file}"
+                );
+            }
+        }
+    }
+}
