@@ -384,13 +384,18 @@ impl PackedProperties {
         })
     }
 
-    /// Whether the tree of the properties at `at` is built.
-    #[cfg(test)]
-    fn holds_tree(&self, at: u32) -> bool {
+    /// The tree of the properties at `at`, if it is built.
+    fn built(&self, at: u32) -> Option<&serde_json::Value> {
         self.trees
             .get()
             .and_then(|trees| trees.get(at as usize))
-            .is_some_and(|tree| tree.get().is_some())
+            .and_then(std::sync::OnceLock::get)
+    }
+
+    /// Whether the tree of the properties at `at` is built.
+    #[cfg(test)]
+    fn holds_tree(&self, at: u32) -> bool {
+        self.built(at).is_some()
     }
 
     /// The tree of the properties at `at`.
@@ -437,12 +442,7 @@ impl PackedProperties {
     /// `None` once their tree is built or when the JSON cannot be read without it (a key
     /// written with an escape).
     fn compact_len(&self, at: u32, key: &str) -> Option<usize> {
-        let built = self
-            .trees
-            .get()
-            .and_then(|trees| trees.get(at as usize))
-            .is_some_and(|tree| tree.get().is_some());
-        if built {
+        if self.built(at).is_some() {
             return None;
         }
         let properties: std::collections::BTreeMap<&str, &serde_json::value::RawValue> =
@@ -458,18 +458,15 @@ impl PackedProperties {
     /// otherwise straight from the JSON, building no tree (what the serializer is told is
     /// the same: the tree was parsed from that JSON, each number read back as written).
     fn serialize_at<S: Serializer>(&self, at: u32, serializer: S) -> Result<S::Ok, S::Error> {
-        let built = self
-            .trees
-            .get()
-            .and_then(|trees| trees.get(at as usize))
-            .and_then(std::sync::OnceLock::get);
-        match (built, self.json_at(at as usize)) {
-            (Some(tree), _) => tree.serialize(serializer),
-            (None, Some(json)) => {
+        if let Some(tree) = self.built(at) {
+            return tree.serialize(serializer);
+        }
+        match self.json_at(at as usize) {
+            Some(json) => {
                 let mut json = serde_json::Deserializer::from_slice(json);
                 serde_transcode::transcode(&mut json, serializer)
             }
-            (None, None) => serializer.serialize_unit(),
+            None => serializer.serialize_unit(),
         }
     }
 }
