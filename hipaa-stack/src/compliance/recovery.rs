@@ -11,7 +11,9 @@ use serde_json::Value;
 
 use crate::cfn::{Resource, Template};
 use crate::compliance::Assembly;
-use crate::compliance::rules::{Mentioned, across_regions, mentions, merged};
+use crate::compliance::rules::{
+    Mentioned, across_regions, imported_names, mentions, merged, selection_lists,
+};
 
 /// The types of the stores of PHI that a copy can protect.
 const STORES: &[&str] = &[
@@ -219,7 +221,9 @@ impl Lookup {
                             found.push(selection);
                         }
                     }
-                    if let Some(export) = imported(entry) {
+                    let mut imports = Vec::new();
+                    imported_names(entry, &mut imports);
+                    for export in imports {
                         let found = lookup.imported.entry(export.to_owned()).or_default();
                         if found.last() != Some(&selection) {
                             found.push(selection);
@@ -249,12 +253,6 @@ fn listed(selection: &Resource) -> &[Value] {
     selection.properties()["BackupSelection"]["Resources"]
         .as_array()
         .map_or(&[], Vec::as_slice)
-}
-
-/// The export that an entry of a backup selection imports, when it is `Fn::ImportValue` of
-/// a name written as text.
-fn imported(entry: &Value) -> Option<&str> {
-    entry.get("Fn::ImportValue").and_then(Value::as_str)
 }
 
 /// The stacks of the app, in deploy order with their regions, and what is looked up
@@ -447,10 +445,9 @@ fn backups(
         let Some(selection) = t.resources().get(r) else {
             continue;
         };
-        let names_it = listed(selection).iter().any(|v| {
-            (index == at && mentions(v, store.logical_id()))
-                || imported(v).is_some_and(|e| exports.contains(&e))
-        });
+        let names_it = listed(selection)
+            .iter()
+            .any(|v| selection_lists(v, store.logical_id(), index == at, &exports));
         if !names_it {
             continue;
         }
@@ -517,12 +514,16 @@ fn backups(
 mod tests {
     use super::*;
 
-    /// An entry of a backup selection: any value of intrinsics, or an import.
+    /// An entry of a backup selection: any value of intrinsics, an import, or an ARN
+    /// joined around an import.
     fn entry() -> impl proptest::strategy::Strategy<Value = Value> {
         use proptest::prelude::*;
         prop_oneof![
             crate::testing::intrinsic_values(),
             "A|B|a\\.b".prop_map(|e| serde_json::json!({ "Fn::ImportValue": e })),
+            "A|B|a\\.b".prop_map(|e| serde_json::json!({
+                "Fn::Join": ["", ["arn:aws:rds:us-east-1:123456789012:db:", { "Fn::ImportValue": e }]]
+            })),
         ]
     }
 
@@ -562,10 +563,9 @@ mod tests {
                 .iter()
                 .enumerate()
                 .filter(|&(_, &(stack, r))| {
-                    listed(&templates[stack].resources()[r]).iter().any(|v| {
-                        (stack == at && mentions(v, &id))
-                            || imported(v).is_some_and(|e| exports.contains(&e))
-                    })
+                    listed(&templates[stack].resources()[r])
+                        .iter()
+                        .any(|v| selection_lists(v, &id, stack == at, &exports))
                 })
                 .map(|(i, _)| i)
                 .collect();
@@ -576,6 +576,115 @@ mod tests {
                 "read {read:?}, looked up {found:?}"
             );
         }
+    }
+
+    /// A selection of another stack that lists a store through an ARN joined around an
+    /// import of its stack's export: rule R4 calls the store backed up, and the table lists
+    /// the backup; a store no selection lists has neither. Before they read an entry with
+    /// one function, the table saw only an entry that was the import itself.
+    #[test]
+    fn the_table_lists_the_backups_that_rule_r4_finds_through_a_joined_import() {
+        use crate::prelude::*;
+        use serde_json::json;
+        let app = App::new("joined");
+        let data = app.stack("data").unwrap();
+        let listed = data
+            .add(RawResource::new("Listed", "AWS::RDS::DBInstance"))
+            .unwrap();
+        let unlisted = data
+            .add(RawResource::new("Unlisted", "AWS::RDS::DBInstance"))
+            .unwrap();
+        let backup = app.stack("backup").unwrap();
+        // Imports the instances' identifiers, so that `data` exports them.
+        backup
+            .add(
+                RawResource::new("Names", "AWS::SSM::Parameter")
+                    .property("Type", "String")
+                    .property("/Value/0", listed.reference())
+                    .property("/Value/1", unlisted.reference()),
+            )
+            .unwrap();
+        let plan = backup
+            .add(
+                RawResource::new("Plan", "AWS::Backup::BackupPlan")
+                    .property("/BackupPlan/BackupPlanName", "daily")
+                    .property(
+                        "/BackupPlan/BackupPlanRule/0",
+                        json!({
+                            "RuleName": "daily",
+                            "TargetBackupVaultName": "vault",
+                            "ScheduleExpression": "cron(0 5 * * ? *)",
+                            "Lifecycle": { "DeleteAfterDays": 35 }
+                        }),
+                    ),
+            )
+            .unwrap();
+        let export = "data:Listed:Ref";
+        backup
+            .add(
+                RawResource::new("Selection", "AWS::Backup::BackupSelection")
+                    .property("BackupPlanId", plan.reference())
+                    .property("/BackupSelection/SelectionName", "instances")
+                    .property(
+                        "/BackupSelection/IamRoleArn",
+                        "arn:aws:iam::123456789012:role/backup",
+                    )
+                    .property(
+                        "/BackupSelection/Resources/0",
+                        json!({ "Fn::Join": ["", [
+                            "arn:aws:rds:us-east-1:123456789012:db:",
+                            { "Fn::ImportValue": export }
+                        ]] }),
+                    ),
+            )
+            .unwrap();
+        let assembly = app.check().unwrap();
+        let names = crate::testing::prop(
+            &serde_json::from_str(assembly.stack("backup").unwrap().template_json()).unwrap(),
+            "Names",
+            "/Value/0",
+        )
+        .clone();
+        assert_eq!(
+            names,
+            json!({ "Fn::ImportValue": export }),
+            "the export's name"
+        );
+        let r4 = |id: &str| {
+            let found: Vec<_> = assembly
+                .evaluation()
+                .results
+                .iter()
+                .filter(|c| c.rule == "R4" && &*c.logical_id == id)
+                .map(|c| c.status.clone())
+                .collect();
+            assert_eq!(found.len(), 1, "R4 on {id}: {found:?}");
+            found[0].clone()
+        };
+        let entries = recovery(&assembly);
+        let backups = |id: &str| -> Vec<(&str, &str)> {
+            entries
+                .iter()
+                .find(|e| e.logical_id == id)
+                .unwrap_or_else(|| panic!("{id} in {entries:?}"))
+                .copies
+                .iter()
+                .map(|c| (c.kind, c.to.as_str()))
+                .collect()
+        };
+        match r4("Listed") {
+            crate::compliance::Status::Enforced { evidence } => {
+                assert_eq!(evidence[0].logical_id, "backup/Selection");
+            }
+            other => panic!("R4 on Listed: {other:?}"),
+        }
+        assert_eq!(backups("Listed"), [("backup", "backup/Plan")]);
+        assert!(
+            matches!(r4("Unlisted"), crate::compliance::Status::Gap { .. }),
+            "{:?}",
+            r4("Unlisted")
+        );
+        assert_eq!(backups("Unlisted"), []);
     }
 
     #[test]

@@ -756,7 +756,7 @@ impl<'a> Cx<'a> {
             };
             let found = listed
                 .iter()
-                .position(|v| (home && compute::mentions(v, self.id())) || imports_any(v, exports));
+                .position(|v| selection_lists(v, self.id(), home, exports));
             if let Some(mut proof) =
                 found.and_then(|i| proof_of(selection, &format!("/BackupSelection/Resources/{i}")))
             {
@@ -1013,7 +1013,7 @@ impl<'a> Cx<'a> {
 
 /// Every name a value imports (`Fn::ImportValue` of text), anywhere inside it: those that
 /// [`imports_any`] reads.
-fn imported_names<'v>(value: &'v Value, names: &mut Vec<&'v str>) {
+pub(crate) fn imported_names<'v>(value: &'v Value, names: &mut Vec<&'v str>) {
     match value {
         Value::Object(map) => {
             names.extend(map.get("Fn::ImportValue").and_then(Value::as_str));
@@ -1022,6 +1022,17 @@ fn imported_names<'v>(value: &'v Value, names: &mut Vec<&'v str>) {
         Value::Array(items) => items.iter().for_each(|v| imported_names(v, names)),
         _ => {}
     }
+}
+
+/// Whether an entry of a backup selection's `BackupSelection.Resources` lists the resource
+/// `id`: by a reference to it (a `Ref`, an `Fn::GetAtt`, a `${id}` of an `Fn::Sub`) when
+/// the selection is in the resource's own stack (`home`), or by an import of one of
+/// `exports` (those of its stack that refer to it), anywhere in the entry (an ARN joined
+/// around the import). Rules R4 and E3 and the disaster-recovery table read an entry
+/// with this one function, so that a store a rule calls backed up is the store the table
+/// lists a backup of, and the other way round.
+pub(crate) fn selection_lists(entry: &Value, id: &str, home: bool, exports: &[&str]) -> bool {
+    (home && compute::mentions(entry, id)) || imports_any(entry, exports)
 }
 
 /// Whether a value imports one of `exports` (`Fn::ImportValue` of the name), anywhere
