@@ -1,6 +1,7 @@
 //! The out folder of `synth`, `report` and `up`: files are written atomically (a temporary
 //! file in the same folder, on the disk, then a rename; `synth` writes its templates'
 //! temporary files while the app is still being checked, and renames them once it holds),
+//! a file that already holds the same bytes is left as it is (its modification time too),
 //! a symbolic link in the folder is never followed (the write is refused), and `synth`
 //! removes the templates an earlier synth wrote there that are no longer part of the app —
 //! only files the previous manifest lists.
@@ -42,15 +43,125 @@ fn symlink_refused(path: &Path) -> Error {
 }
 
 /// Writes `text` to the file `name` of `dir` atomically: a reader sees the old file or the
-/// new one, never a part. A symbolic link at `name` is refused, never followed; a folder
-/// at `name` is refused by the rename.
+/// new one, never a part. A file that already holds `text` is left as it is. A symbolic
+/// link at `name` is refused, never followed; a folder at `name` is refused by the rename.
 pub(crate) fn write_file(dir: &Path, name: &str, text: &str) -> Result<()> {
-    write_with(dir, name, |file| file.write_all(text.as_bytes()))
+    write_bytes(dir, name, text.as_bytes())
 }
 
 /// [`write_file`] for bytes (a function's zip).
 pub(crate) fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    if Held::holding(&place(dir, name)?, bytes).is_some() {
+        return Ok(());
+    }
     write_with(dir, name, |file| file.write_all(bytes))
+}
+
+/// [`stage_with`] for `text`, unless the file `name` of `dir` already holds exactly it
+/// (an earlier `synth` of the same stack): then nothing is written, and
+/// [`Staged::commit_or`] leaves the file as it is if it has not changed since (or writes
+/// the text again). Replacing a file costs the file system more than writing a new one
+/// (`scale synth --buckets 50000` into the folder of an earlier run spent 380 ms renaming
+/// 1,001 templates over their old files, against 30 ms into an empty folder).
+pub(crate) fn stage_text(dir: &Path, name: &str, text: &str) -> Result<Staged> {
+    let path = place(dir, name)?;
+    if let Some(held) = Held::holding(&path, text.as_bytes()) {
+        return Ok(Staged {
+            temp: PathBuf::new(),
+            path,
+            committed: false,
+            kept: Some(held),
+        });
+    }
+    stage_with(dir, name, |out| out.write_all(text.as_bytes()))
+}
+
+/// The path of the file `name` of `dir`, refused when the name would leave the folder or
+/// a symbolic link is there.
+fn place(dir: &Path, name: &str) -> Result<PathBuf> {
+    let path = dir.join(name);
+    if !is_plain_file_name(name) {
+        return Err(Error::Write {
+            path,
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the file name would leave the out folder",
+            ),
+        });
+    }
+    if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(symlink_refused(&path));
+    }
+    Ok(path)
+}
+
+/// A regular file of the out folder found to hold the bytes about to be written, known
+/// again by its device, inode, length and the times of its last write and change (which
+/// any write, rename or change of its metadata moves).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Held {
+    device: u64,
+    inode: u64,
+    length: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+}
+
+impl Held {
+    /// The file at `path`, if it is a regular file (not a link: it is opened with
+    /// `O_NOFOLLOW`, and without waiting, so that a pipe put there cannot stall the
+    /// program) that holds exactly `bytes`, on the disk (synced, as a file written here
+    /// would be). Anything else, or any error, is `None`: the file is written.
+    #[cfg(unix)]
+    fn holding(path: &Path, bytes: &[u8]) -> Option<Held> {
+        use std::io::Read as _;
+        use std::os::unix::fs::OpenOptionsExt as _;
+        let file = fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .open(path)
+            .ok()?;
+        let meta = file.metadata().ok()?;
+        if !meta.file_type().is_file() || meta.len() != bytes.len() as u64 {
+            return None;
+        }
+        let mut held = Vec::with_capacity(bytes.len());
+        (&file)
+            .take(meta.len().saturating_add(1))
+            .read_to_end(&mut held)
+            .ok()?;
+        (held == bytes && file.sync_all().is_ok()).then(|| Held::of(&meta))
+    }
+
+    /// Elsewhere the file is always written.
+    #[cfg(not(unix))]
+    fn holding(_: &Path, _: &[u8]) -> Option<Held> {
+        None
+    }
+
+    #[cfg(unix)]
+    fn of(meta: &fs::Metadata) -> Held {
+        use std::os::unix::fs::MetadataExt as _;
+        Held {
+            device: meta.dev(),
+            inode: meta.ino(),
+            length: meta.len(),
+            modified: (meta.mtime(), meta.mtime_nsec()),
+            changed: (meta.ctime(), meta.ctime_nsec()),
+        }
+    }
+
+    /// Whether the file at `path` is still this one, unchanged.
+    #[cfg(unix)]
+    fn still_at(&self, path: &Path) -> bool {
+        fs::symlink_metadata(path)
+            .is_ok_and(|meta| meta.file_type().is_file() && Held::of(&meta) == *self)
+    }
+
+    #[cfg(not(unix))]
+    fn still_at(&self, _: &Path) -> bool {
+        false
+    }
 }
 
 /// [`write_file`] with what `fill` writes (through a buffer), for a file too large to hold
@@ -72,13 +183,37 @@ pub(crate) struct Staged {
     temp: PathBuf,
     path: PathBuf,
     committed: bool,
+    /// The file, when it already held the text ([`stage_text`]): nothing was written.
+    kept: Option<Held>,
 }
 
 impl Staged {
     /// Puts the file in place: a reader sees the old file or the new one, never a part. A
     /// symbolic link that appeared at its name meanwhile is refused, never followed.
-    pub(crate) fn commit(mut self) -> Result<()> {
+    pub(crate) fn commit(self) -> Result<()> {
+        self.commit_or(|| None)
+    }
+
+    /// [`Staged::commit`]; a file left as it was ([`stage_text`]) that has changed since
+    /// it was read is written with `text` (refused if there is none).
+    pub(crate) fn commit_or<'t>(mut self, text: impl FnOnce() -> Option<&'t str>) -> Result<()> {
         self.committed = true;
+        if let Some(held) = self.kept.take() {
+            if held.still_at(&self.path) {
+                return Ok(());
+            }
+            let dir = self.path.parent().unwrap_or(Path::new("."));
+            let name = self.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            return match text() {
+                Some(text) => write_file(dir, name, text),
+                None => Err(Error::Write {
+                    path: self.path.clone(),
+                    source: std::io::Error::other(
+                        "the file changed while the command ran; run it again",
+                    ),
+                }),
+            };
+        }
         let placed = if fs::symlink_metadata(&self.path).is_ok_and(|m| m.file_type().is_symlink()) {
             Err(symlink_refused(&self.path))
         } else {
@@ -97,7 +232,7 @@ impl Staged {
 
 impl Drop for Staged {
     fn drop(&mut self) {
-        if !self.committed {
+        if !self.committed && self.kept.is_none() {
             let _ = fs::remove_file(&self.temp);
         }
     }
@@ -111,19 +246,7 @@ pub(crate) fn stage_with(
     name: &str,
     fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> Result<Staged> {
-    let path = dir.join(name);
-    if !is_plain_file_name(name) {
-        return Err(Error::Write {
-            path,
-            source: std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                "the file name would leave the out folder",
-            ),
-        });
-    }
-    if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(symlink_refused(&path));
-    }
+    let path = place(dir, name)?;
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let temp = dir.join(format!(
         ".{name}.{}-{}.tmp",
@@ -148,6 +271,7 @@ pub(crate) fn stage_with(
             temp,
             path,
             committed: false,
+            kept: None,
         }),
         Err(source) => {
             let _ = fs::remove_file(&temp);
@@ -249,6 +373,125 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["a.json"]);
+    }
+
+    /// Which file is at `path`, and when it last changed.
+    #[cfg(unix)]
+    fn identity(path: &Path) -> (u64, i64, i64) {
+        use std::os::unix::fs::MetadataExt as _;
+        let meta = fs::symlink_metadata(path).unwrap();
+        (meta.ino(), meta.ctime(), meta.ctime_nsec())
+    }
+
+    /// The names in `dir`, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_that_holds_the_text_already_is_left_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.template.json");
+        write_file(dir.path(), "a.template.json", "{}").unwrap();
+        let before = identity(&path);
+        // Enough time for a new change time to differ from the old one.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        write_file(dir.path(), "a.template.json", "{}").unwrap();
+        assert_eq!(identity(&path), before, "rewritten");
+        stage_text(dir.path(), "a.template.json", "{}")
+            .unwrap()
+            .commit()
+            .unwrap();
+        assert_eq!(identity(&path), before, "rewritten by a stage");
+        // Dropped uncommitted, a stage that wrote nothing removes nothing.
+        drop(stage_text(dir.path(), "a.template.json", "{}").unwrap());
+        assert_eq!(fs::read_to_string(&path).unwrap(), "{}");
+        assert_eq!(names(dir.path()), ["a.template.json"]);
+        // Other bytes of the same length, and a longer text, are written.
+        write_file(dir.path(), "a.template.json", "[]").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "[]");
+        assert_ne!(identity(&path), before);
+        stage_text(dir.path(), "a.template.json", "[1]")
+            .unwrap()
+            .commit()
+            .unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "[1]");
+        assert_eq!(names(dir.path()), ["a.template.json"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_changed_after_it_was_compared_is_written_at_the_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.template.json");
+        write_file(dir.path(), "a.template.json", "{}").unwrap();
+        // The clock of file times moves in ticks of a few milliseconds: a change in the
+        // same tick as the file's last one could not be told from it.
+        let tick = std::time::Duration::from_millis(20);
+        std::thread::sleep(tick);
+        let staged = stage_text(dir.path(), "a.template.json", "{}").unwrap();
+        // The same length, other bytes, written in place.
+        fs::write(&path, "[]").unwrap();
+        staged.commit_or(|| Some("{}")).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "{}");
+        // Without the text to write again, the change is an error, and the file is left.
+        std::thread::sleep(tick);
+        let staged = stage_text(dir.path(), "a.template.json", "{}").unwrap();
+        fs::write(&path, "[]").unwrap();
+        let err = staged.commit().unwrap_err();
+        assert!(err.to_string().contains("changed while"), "{err}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "[]");
+        // Removed: written again.
+        write_file(dir.path(), "a.template.json", "{}").unwrap();
+        let staged = stage_text(dir.path(), "a.template.json", "{}").unwrap();
+        fs::remove_file(&path).unwrap();
+        staged.commit_or(|| Some("{}")).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "{}");
+        // Replaced by a link: refused, never followed.
+        let outside = tempfile::tempdir().unwrap();
+        let target = outside.path().join("precious.txt");
+        fs::write(&target, "keep me").unwrap();
+        let staged = stage_text(dir.path(), "a.template.json", "{}").unwrap();
+        fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink(&target, &path).unwrap();
+        let err = staged.commit_or(|| Some("{}")).unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert_eq!(fs::read_to_string(&target).unwrap(), "keep me");
+        assert_eq!(names(dir.path()), ["a.template.json"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_or_a_pipe_that_leads_to_the_same_text_is_not_kept() {
+        let outside = tempfile::tempdir().unwrap();
+        let target = outside.path().join("same.json");
+        fs::write(&target, "{}").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(&target, dir.path().join("a.template.json")).unwrap();
+        for err in [
+            write_file(dir.path(), "a.template.json", "{}").unwrap_err(),
+            stage_text(dir.path(), "a.template.json", "{}").unwrap_err(),
+        ] {
+            assert!(err.to_string().contains("symbolic link"), "{err}");
+        }
+        assert!(
+            fs::symlink_metadata(dir.path().join("a.template.json"))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        // A named pipe: read without waiting for a writer, then replaced by the file.
+        let pipe = dir.path().join("b.template.json");
+        let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+        assert!(made.is_ok_and(|status| status.success()), "mkfifo");
+        write_file(dir.path(), "b.template.json", "{}").unwrap();
+        assert_eq!(fs::read_to_string(&pipe).unwrap(), "{}");
     }
 
     #[cfg(unix)]

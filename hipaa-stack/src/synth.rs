@@ -415,7 +415,7 @@ impl<E> Assembly<E> {
         let written = parallel_map(0..files.len(), workers(), |at| {
             let staged = slots[at].lock().ok().and_then(|mut slot| slot.take());
             match staged {
-                Some(staged) => staged.commit(),
+                Some(staged) => staged.commit_or(|| Some(stacks[at].template_json())),
                 None => crate::outdir::write_file(dir, &files[at], stacks[at].template_json()),
             }
         });
@@ -498,9 +498,7 @@ impl Stage {
                 receiver
                     .into_iter()
                     .map(|(file, json)| {
-                        let staged = crate::outdir::stage_with(&folder, &file, |out| {
-                            out.write_all(json.as_bytes())
-                        });
+                        let staged = crate::outdir::stage_text(&folder, &file, &json);
                         (file, staged)
                     })
                     .collect()

@@ -584,6 +584,71 @@ mod tests {
         assert!(!elsewhere.exists(), "the stage's own folder is removed");
     }
 
+    /// Writing the templates again into the folder of an earlier synth replaces only the
+    /// files that do not hold what would be written: an unchanged stack's file is left as
+    /// it is (the same file, not renamed over), one edited since is written again, a new
+    /// stack's is added; the folder then holds what a synth into an empty one writes.
+    #[cfg(unix)]
+    #[test]
+    fn a_synth_again_into_its_folder_writes_only_the_templates_that_differ() {
+        use crate::synth::Stage;
+        use std::os::unix::fs::MetadataExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let synth = |app: &App, folder: &std::path::Path| {
+            let stage = Stage::new(folder);
+            app.synth_failures_only(stage.as_ref(), Memory::Fast)
+                .unwrap()
+                .write_staged(folder, stage)
+                .unwrap();
+        };
+        let inodes = || -> std::collections::BTreeMap<String, u64> {
+            std::fs::read_dir(&out)
+                .unwrap()
+                .map(|e| e.unwrap())
+                .map(|e| {
+                    (
+                        e.file_name().to_string_lossy().into_owned(),
+                        e.metadata().unwrap().ino(),
+                    )
+                })
+                .collect()
+        };
+        synth(&many_stacks_that_hold(), &out);
+        let first = inodes();
+        synth(&many_stacks_that_hold(), &out);
+        let again = inodes();
+        let templates = |of: &std::collections::BTreeMap<String, u64>| {
+            of.iter()
+                .filter(|(name, _)| name.ends_with(".template.json"))
+                .map(|(name, inode)| (name.clone(), *inode))
+                .collect::<Vec<_>>()
+        };
+        assert!(templates(&first).len() > 16, "{first:?}");
+        assert_eq!(
+            templates(&again),
+            templates(&first),
+            "no template was replaced"
+        );
+        // One edited by hand, and an app of one more stack.
+        let edited = out.join("s005.template.json");
+        let text = std::fs::read_to_string(&edited).unwrap();
+        std::fs::write(&edited, text.replace("Records", "Recordz")).unwrap();
+        let bigger = stacks_of_buckets("holds", 41, false);
+        synth(&bigger, &out);
+        let last = inodes();
+        for (name, inode) in templates(&last) {
+            match (name.as_str(), first.get(&name)) {
+                ("s005.template.json", Some(before)) => assert_ne!(inode, *before, "{name}"),
+                ("s040.template.json", None) => {}
+                (_, before) => assert_eq!(Some(&inode), before, "{name}"),
+            }
+        }
+        let fresh = dir.path().join("fresh");
+        synth(&bigger, &fresh);
+        assert_eq!(files_of(&out), files_of(&fresh));
+    }
+
     #[test]
     fn a_synth_that_fails_its_rules_leaves_no_file_and_no_folder() {
         use crate::synth::Stage;
