@@ -401,9 +401,14 @@ where
             out,
             timings,
             low_memory,
-        } => synth(&app, &out, timings.then_some(built), memory(low_memory)),
+        } => {
+            let memory = memory(low_memory, crate::synth::Memory::Kept);
+            synth(&app, &out, timings.then_some(built), memory)
+        }
         Command::Graph { resources, format } => graph(&app, resources, format),
-        Command::Check { format, low_memory } => check(&app, format, memory(low_memory)),
+        Command::Check { format, low_memory } => {
+            check(&app, format, memory(low_memory, crate::synth::Memory::Kept))
+        }
         Command::Report {
             out,
             summary,
@@ -418,13 +423,7 @@ where
             } else {
                 Evidence::Grouped
             };
-            // The report writes every text again to hash it: the default holds each text
-            // rather than every tree ([`Memory::Fast`](crate::synth::Memory)).
-            let memory = if low_memory {
-                crate::synth::Memory::Low
-            } else {
-                crate::synth::Memory::Fast
-            };
+            let memory = memory(low_memory, crate::synth::Memory::Fast);
             report(&app, &out, evidence, timings.then_some(built), memory)
         }
         #[cfg(feature = "deploy")]
@@ -1036,13 +1035,15 @@ fn code_of(err: &Error) -> u8 {
     }
 }
 
-/// What `synth` and `check` hold as they synthesize: the trees of every stack by default
-/// (neither reads a template's text), with `--low-memory` those of a round.
-fn memory(low_memory: bool) -> crate::synth::Memory {
+/// What a command holds as it synthesizes: with `--low-memory` the trees of a round,
+/// otherwise what the command's `default` says (`synth` and `check` the trees of every
+/// stack: neither reads a template's text; `report` each text rather than every tree, for
+/// it writes every text again to hash it).
+fn memory(low_memory: bool, default: crate::synth::Memory) -> crate::synth::Memory {
     if low_memory {
         crate::synth::Memory::Low
     } else {
-        crate::synth::Memory::Kept
+        default
     }
 }
 
