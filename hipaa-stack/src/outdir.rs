@@ -51,21 +51,18 @@ pub(crate) fn write_file(dir: &Path, name: &str, text: &str) -> Result<()> {
 
 /// [`write_file`] for bytes (a function's zip).
 pub(crate) fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-    if Held::holding(&place(dir, name)?, bytes).is_some() {
-        return Ok(());
-    }
-    write_with(dir, name, |file| file.write_all(bytes))
+    stage_bytes(dir, name, bytes)?.commit()
 }
 
-/// [`stage_with`] for `text`, unless the file `name` of `dir` already holds exactly it
+/// [`stage_with`] for `bytes`, unless the file `name` of `dir` already holds exactly them
 /// (an earlier `synth` of the same stack): then nothing is written, and
 /// [`Staged::commit_or`] leaves the file as it is if it has not changed since (or writes
 /// the text again). Replacing a file costs the file system more than writing a new one
 /// (`scale synth --buckets 50000` into the folder of an earlier run spent 380 ms renaming
 /// 1,001 templates over their old files, against 30 ms into an empty folder).
-pub(crate) fn stage_text(dir: &Path, name: &str, text: &str) -> Result<Staged> {
+pub(crate) fn stage_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<Staged> {
     let path = place(dir, name)?;
-    if let Some(held) = Held::holding(&path, text.as_bytes()) {
+    if let Some(held) = Held::holding(&path, bytes) {
         return Ok(Staged {
             temp: PathBuf::new(),
             path,
@@ -73,7 +70,7 @@ pub(crate) fn stage_text(dir: &Path, name: &str, text: &str) -> Result<Staged> {
             kept: Some(held),
         });
     }
-    stage_with(dir, name, |out| out.write_all(text.as_bytes()))
+    stage_with(dir, name, |out| out.write_all(bytes))
 }
 
 /// The path of the file `name` of `dir`, refused when the name would leave the folder or
@@ -183,7 +180,7 @@ pub(crate) struct Staged {
     temp: PathBuf,
     path: PathBuf,
     committed: bool,
-    /// The file, when it already held the text ([`stage_text`]): nothing was written.
+    /// The file, when it already held the text ([`stage_bytes`]): nothing was written.
     kept: Option<Held>,
 }
 
@@ -194,7 +191,7 @@ impl Staged {
         self.commit_or(|| None)
     }
 
-    /// [`Staged::commit`]; a file left as it was ([`stage_text`]) that has changed since
+    /// [`Staged::commit`]; a file left as it was ([`stage_bytes`]) that has changed since
     /// it was read is written with `text` (refused if there is none).
     pub(crate) fn commit_or<'t>(mut self, text: impl FnOnce() -> Option<&'t str>) -> Result<()> {
         self.committed = true;
@@ -404,20 +401,20 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(20));
         write_file(dir.path(), "a.template.json", "{}").unwrap();
         assert_eq!(identity(&path), before, "rewritten");
-        stage_text(dir.path(), "a.template.json", "{}")
+        stage_bytes(dir.path(), "a.template.json", b"{}")
             .unwrap()
             .commit()
             .unwrap();
         assert_eq!(identity(&path), before, "rewritten by a stage");
         // Dropped uncommitted, a stage that wrote nothing removes nothing.
-        drop(stage_text(dir.path(), "a.template.json", "{}").unwrap());
+        drop(stage_bytes(dir.path(), "a.template.json", b"{}").unwrap());
         assert_eq!(fs::read_to_string(&path).unwrap(), "{}");
         assert_eq!(names(dir.path()), ["a.template.json"]);
         // Other bytes of the same length, and a longer text, are written.
         write_file(dir.path(), "a.template.json", "[]").unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "[]");
         assert_ne!(identity(&path), before);
-        stage_text(dir.path(), "a.template.json", "[1]")
+        stage_bytes(dir.path(), "a.template.json", b"[1]")
             .unwrap()
             .commit()
             .unwrap();
@@ -435,21 +432,21 @@ mod tests {
         // same tick as the file's last one could not be told from it.
         let tick = std::time::Duration::from_millis(20);
         std::thread::sleep(tick);
-        let staged = stage_text(dir.path(), "a.template.json", "{}").unwrap();
+        let staged = stage_bytes(dir.path(), "a.template.json", b"{}").unwrap();
         // The same length, other bytes, written in place.
         fs::write(&path, "[]").unwrap();
         staged.commit_or(|| Some("{}")).unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "{}");
         // Without the text to write again, the change is an error, and the file is left.
         std::thread::sleep(tick);
-        let staged = stage_text(dir.path(), "a.template.json", "{}").unwrap();
+        let staged = stage_bytes(dir.path(), "a.template.json", b"{}").unwrap();
         fs::write(&path, "[]").unwrap();
         let err = staged.commit().unwrap_err();
         assert!(err.to_string().contains("changed while"), "{err}");
         assert_eq!(fs::read_to_string(&path).unwrap(), "[]");
         // Removed: written again.
         write_file(dir.path(), "a.template.json", "{}").unwrap();
-        let staged = stage_text(dir.path(), "a.template.json", "{}").unwrap();
+        let staged = stage_bytes(dir.path(), "a.template.json", b"{}").unwrap();
         fs::remove_file(&path).unwrap();
         staged.commit_or(|| Some("{}")).unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "{}");
@@ -457,7 +454,7 @@ mod tests {
         let outside = tempfile::tempdir().unwrap();
         let target = outside.path().join("precious.txt");
         fs::write(&target, "keep me").unwrap();
-        let staged = stage_text(dir.path(), "a.template.json", "{}").unwrap();
+        let staged = stage_bytes(dir.path(), "a.template.json", b"{}").unwrap();
         fs::remove_file(&path).unwrap();
         std::os::unix::fs::symlink(&target, &path).unwrap();
         let err = staged.commit_or(|| Some("{}")).unwrap_err();
@@ -476,7 +473,7 @@ mod tests {
         std::os::unix::fs::symlink(&target, dir.path().join("a.template.json")).unwrap();
         for err in [
             write_file(dir.path(), "a.template.json", "{}").unwrap_err(),
-            stage_text(dir.path(), "a.template.json", "{}").unwrap_err(),
+            stage_bytes(dir.path(), "a.template.json", b"{}").unwrap_err(),
         ] {
             assert!(err.to_string().contains("symbolic link"), "{err}");
         }

@@ -498,7 +498,7 @@ impl Stage {
                 receiver
                     .into_iter()
                     .map(|(file, json)| {
-                        let staged = crate::outdir::stage_text(&folder, &file, &json);
+                        let staged = crate::outdir::stage_bytes(&folder, &file, json.as_bytes());
                         (file, staged)
                     })
                     .collect()
