@@ -312,7 +312,7 @@ fn dangling(stack: &str, template: &Template, r: &crate::cfn::Resource, target: 
 
 /// Builds the resource graph of the templates (given in deploy order), checks that every
 /// reference names a resource that exists, and that resources do not wait for each other in
-/// a cycle. Each stack's nodes, and then its edges, are read on every core
+/// a cycle. Each stack's resources by id, and then its edges, are read on every core
 /// ([`crate::parallel`]): a stack's references are looked up among its own resources and
 /// the app's exports, which are found first. The first error in deploy order is the error,
 /// as one reading of the stacks in turn finds it.
@@ -320,18 +320,24 @@ pub(crate) fn resource_graph(
     stacks: &[(&str, &Template)],
     named: &[Named],
 ) -> Result<ResourcesAndEdges> {
-    let workers = crate::parallel::workers();
-    // Where each stack's resources start among the app's.
-    let starts: Vec<usize> = stacks
-        .iter()
-        .scan(0, |count, (_, template)| {
-            let start = *count;
-            *count += template.resources().len();
-            Some(start)
-        })
-        .collect();
+    // The nodes, on this thread: they are kept with the graph, and made on the threads of
+    // the work below they held the memory of those threads' allocators (10 MiB more of
+    // `synth --low-memory` at N=50,000). And where each stack's resources start among them.
+    let mut nodes: Vec<ResourceNode> =
+        Vec::with_capacity(stacks.iter().map(|(_, t)| t.resources().len()).sum());
+    let mut starts = Vec::with_capacity(stacks.len());
+    for (s, (_, template)) in stacks.iter().enumerate() {
+        starts.push(nodes.len());
+        nodes.extend(template.resources().iter().map(|r| ResourceNode {
+            stack: s,
+            logical_id: r.logical_id().to_owned(),
+            type_name: r.type_name().to_owned(),
+            construct: r.construct_path().unwrap_or_default().to_owned(),
+        }));
+    }
     // Each stack's resources by logical id (the last of an id written twice), hashed with
     // foldhash, not SipHash: looked up for every reference of the app.
+    let workers = crate::parallel::workers();
     type Local<'t> = foldhash::HashMap<&'t str, usize>;
     let index: Vec<Local<'_>> = crate::parallel::parallel_map(0..stacks.len(), workers, |s| {
         let resources = stacks[s].1.resources();
@@ -341,20 +347,6 @@ pub(crate) fn resource_graph(
         }
         index
     });
-    // The nodes, on this thread: they are kept with the graph, and made on the threads of
-    // the work above they held the memory of those threads' allocators (10 MiB more of
-    // `synth --low-memory` at N=50,000).
-    let mut nodes: Vec<ResourceNode> = Vec::with_capacity(starts.last().map_or(0, |&s| {
-        s + stacks.last().map_or(0, |(_, t)| t.resources().len())
-    }));
-    for (s, (_, template)) in stacks.iter().enumerate() {
-        nodes.extend(template.resources().iter().map(|r| ResourceNode {
-            stack: s,
-            logical_id: r.logical_id().to_owned(),
-            type_name: r.type_name().to_owned(),
-            construct: r.construct_path().unwrap_or_default().to_owned(),
-        }));
-    }
 
     // Exports: name -> the resource the exported output reads; outputs: (stack, name) -> the
     // same, for the parameters that carry values across regions.
