@@ -11,9 +11,8 @@ use serde_json::Value;
 
 use crate::cfn::{Resource, Template};
 use crate::compliance::Assembly;
-use crate::compliance::rules::{
-    Mentioned, across_regions, imported_names, mentions, merged, selection_lists,
-};
+use crate::compliance::rules::selection::Store;
+use crate::compliance::rules::{Mentioned, across_regions, imported_names, mentions, merged};
 
 /// The types of the stores of PHI that a copy can protect.
 const STORES: &[&str] = &[
@@ -429,15 +428,13 @@ fn backups(
     if app.lookup.selections.is_empty() {
         return Vec::new();
     }
-    // The exports of the store's stack that name it: another stack's selection imports one.
-    let exports: Vec<&str> = template
-        .outputs()
-        .iter()
-        .filter(|o| serde_json::to_value(&o.value).is_ok_and(|v| mentions(&v, store.logical_id())))
-        .filter_map(|o| o.export_name())
-        .collect();
+    // The store and the exports of its stack that name it, which another stack's selection
+    // imports: the selections it looks up are read again, as rules R4 and E3 read them.
+    let listed_store = Store::of(template, store);
     let mut out = Vec::new();
-    let listing = app.lookup.listing(at, store.logical_id(), &exports);
+    let listing = app
+        .lookup
+        .listing(at, store.logical_id(), &listed_store.export_names());
     for &(index, r) in listing.iter().filter_map(|&s| app.lookup.selections.get(s)) {
         let Some(&(other, _, t)) = app.stacks.get(index) else {
             continue;
@@ -445,10 +442,7 @@ fn backups(
         let Some(selection) = t.resources().get(r) else {
             continue;
         };
-        let names_it = listed(selection)
-            .iter()
-            .any(|v| selection_lists(v, store.logical_id(), index == at, &exports));
-        if !names_it {
+        if listed_store.listed_by(selection, index == at).is_none() {
             continue;
         }
         let plan_id = &selection.properties()["BackupPlanId"];
@@ -514,12 +508,16 @@ fn backups(
 mod tests {
     use super::*;
 
-    /// An entry of a backup selection: any value of intrinsics, an import, or an ARN
-    /// joined around an import.
+    /// An entry of a backup selection: any value of intrinsics, a database's ARN attribute,
+    /// its ARN written around its identifier, an import, or an ARN joined around an import.
     fn entry() -> impl proptest::strategy::Strategy<Value = Value> {
         use proptest::prelude::*;
         prop_oneof![
             crate::testing::intrinsic_values(),
+            "A|B|a\\.b".prop_map(|id| serde_json::json!({ "Fn::GetAtt": [id, "DBInstanceArn"] })),
+            "A|B".prop_map(|id| serde_json::json!({
+                "Fn::Sub": format!("arn:${{AWS::Partition}}:rds:${{AWS::Region}}:${{AWS::AccountId}}:db:${{{id}}}")
+            })),
             "A|B|a\\.b".prop_map(|e| serde_json::json!({ "Fn::ImportValue": e })),
             "A|B|a\\.b".prop_map(|e| serde_json::json!({
                 "Fn::Join": ["", ["arn:aws:rds:us-east-1:123456789012:db:", { "Fn::ImportValue": e }]]
@@ -558,14 +556,26 @@ mod tests {
             };
             let templates = [template(&first), template(&second)];
             let lookup = Lookup::of(["one", "two"].into_iter().zip(&templates));
+            // Its stack exports its ARN or its identifier.
+            let valued = exports
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    let value = if i % 2 == 0 {
+                        serde_json::json!({ "Fn::GetAtt": [id, "DBInstanceArn"] })
+                    } else {
+                        serde_json::json!({ "Ref": id })
+                    };
+                    (*name, value)
+                })
+                .collect();
+            let store = Store::new("AWS::RDS::DBInstance", &id, valued);
             let read: Vec<usize> = lookup
                 .selections
                 .iter()
                 .enumerate()
                 .filter(|&(_, &(stack, r))| {
-                    listed(&templates[stack].resources()[r])
-                        .iter()
-                        .any(|v| selection_lists(v, &id, stack == at, &exports))
+                    store.listed_by(&templates[stack].resources()[r], stack == at).is_some()
                 })
                 .map(|(i, _)| i)
                 .collect();

@@ -48,7 +48,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "164.308(a)(7)(ii)(A)",
             "164.308(a)(7)(ii)(B)",
         ],
-        fix: "list the instance or volume (its ARN, by reference) in `BackupSelection.Resources` of an `AWS::Backup::BackupSelection`",
+        fix: "list the instance's or volume's ARN (`arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:volume/` or `instance/` before its `Ref`, which is only its id) in `BackupSelection.Resources` of an `AWS::Backup::BackupSelection` without `NotResources` or `Conditions`",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2EBSInBackupPlan"),
             checkov: None,
@@ -365,7 +365,7 @@ fn e3(cx: &Cx<'_>) -> Outcome {
         "instance"
     };
     Outcome::Gap(format!(
-        "no AWS Backup selection of the app lists the {what}, so no backup plan keeps copies of its data"
+        "no AWS Backup selection of the app lists the {what} by its ARN (a selection with `NotResources` or `Conditions` may leave it out and is not counted), so no backup plan keeps copies of its data"
     ))
 }
 

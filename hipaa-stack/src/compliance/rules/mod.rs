@@ -29,6 +29,7 @@ pub(crate) mod meaning;
 mod network;
 mod resilience;
 mod sagemaker;
+pub(crate) mod selection;
 mod services;
 mod storage;
 mod users;
@@ -284,7 +285,8 @@ impl AppIds {
 type Place = (usize, usize, usize);
 
 /// What an entry of a backup selection names: a resource of its own template, by a name
-/// it mentions, or an export it imports.
+/// it mentions, or an export it imports. It may list that resource: [`Cx::backup_selection`]
+/// reads the entry again to know whether it does (its ARN, not any reference).
 #[derive(Debug, Clone, PartialEq)]
 enum Selected {
     Mentions(String),
@@ -721,42 +723,50 @@ impl<'a> Cx<'a> {
     }
 
     /// The first entry of `BackupSelection.Resources` of an `AWS::Backup::BackupSelection`
-    /// of any stack that lists this resource: by `Ref`, `Fn::GetAtt` or `Fn::Sub` in its own
-    /// template, or by `Fn::ImportValue` of an export of its stack whose value is such a
-    /// reference (hipaa-stack names those exports `STACK:LOGICAL:ATTR`). The proof names a
-    /// selection of another stack `stack/LogicalId`.
+    /// of any stack that lists this resource by its ARN, as [`selection::Store`] reads it: a
+    /// reference to its ARN, or its identifier inside the text of its ARN, in its own
+    /// template; an import of an export of its stack that is one of those (hipaa-stack
+    /// names those exports `STACK:LOGICAL:ATTR`) in another. A selection with
+    /// `NotResources` or `Conditions` lists nothing. The proof names a selection of another
+    /// stack `stack/LogicalId`.
     pub(crate) fn backup_selection(&self) -> Option<Proof> {
-        let exports = self.own_exports();
+        let store = selection::Store::of(self.template, self.resource);
         if !self.id().bytes().all(|b| b.is_ascii_alphanumeric()) {
             // An id that is not letters and digits: no lookup by name finds it.
-            return self.backup_selection_read(&exports);
+            return self.backup_selection_read(&store);
         }
-        // The first entry, in the order of stacks, selections and entries, that names this
-        // resource in its own template or imports one of its exports.
+        // The entries that name this resource in its own template or import one of its
+        // exports, in the order of stacks, selections and entries: the first that lists it.
         let home = self.index.selected.get(&(self.at, self.id().to_owned()));
-        let imported = exports
+        let names = store.export_names();
+        let imported = names
             .iter()
             .filter_map(|name| self.index.selected_by_import.get(*name));
-        let &(at, selection, entry) = home.into_iter().chain(imported).flatten().min()?;
-        let (stack, selection) = resource_at(self.stacks, (at, selection))?;
-        let mut proof = proof_of(selection, &format!("/BackupSelection/Resources/{entry}"))?;
-        if at != self.at {
-            proof.logical_id = format!("{stack}/{}", proof.logical_id);
-        }
-        Some(proof)
+        let mut found: Vec<Place> = home
+            .into_iter()
+            .chain(imported)
+            .flatten()
+            .copied()
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().find_map(|(at, selection, entry)| {
+            let (stack, selection) = resource_at(self.stacks, (at, selection))?;
+            if !store.lists_entry(selection, entry, at == self.at) {
+                return None;
+            }
+            let mut proof = proof_of(selection, &format!("/BackupSelection/Resources/{entry}"))?;
+            if at != self.at {
+                proof.logical_id = format!("{stack}/{}", proof.logical_id);
+            }
+            Some(proof)
+        })
     }
 
     /// [`Cx::backup_selection`] read from every selection of the app.
-    fn backup_selection_read(&self, exports: &[&str]) -> Option<Proof> {
+    fn backup_selection_read(&self, store: &selection::Store<'_>) -> Option<Proof> {
         for (other, selection) in self.everywhere("AWS::Backup::BackupSelection") {
-            let home = other.is_none();
-            let Some(listed) = selection.properties()["BackupSelection"]["Resources"].as_array()
-            else {
-                continue;
-            };
-            let found = listed
-                .iter()
-                .position(|v| selection_lists(v, self.id(), home, exports));
+            let found = store.listed_by(selection, other.is_none());
             if let Some(mut proof) =
                 found.and_then(|i| proof_of(selection, &format!("/BackupSelection/Resources/{i}")))
             {
@@ -1022,17 +1032,6 @@ pub(crate) fn imported_names<'v>(value: &'v Value, names: &mut Vec<&'v str>) {
         Value::Array(items) => items.iter().for_each(|v| imported_names(v, names)),
         _ => {}
     }
-}
-
-/// Whether an entry of a backup selection's `BackupSelection.Resources` lists the resource
-/// `id`: by a reference to it (a `Ref`, an `Fn::GetAtt`, a `${id}` of an `Fn::Sub`) when
-/// the selection is in the resource's own stack (`home`), or by an import of one of
-/// `exports` (those of its stack that refer to it), anywhere in the entry (an ARN joined
-/// around the import). Rules R4 and E3 and the disaster-recovery table read an entry
-/// with this one function, so that a store a rule calls backed up is the store the table
-/// lists a backup of, and the other way round.
-pub(crate) fn selection_lists(entry: &Value, id: &str, home: bool, exports: &[&str]) -> bool {
-    (home && compute::mentions(entry, id)) || imports_any(entry, exports)
 }
 
 /// Whether a value imports one of `exports` (`Fn::ImportValue` of the name), anywhere
@@ -1583,28 +1582,58 @@ mod tests {
         use crate::prelude::*;
         let app = App::new("test");
         let compute = app.stack("compute").unwrap();
-        let instance = compute
-            .add(RawResource::new("Worker", "AWS::EC2::Instance"))
+        let key = compute.add(KmsKey::new("Key")).unwrap();
+        let net = compute
+            .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
+            .unwrap();
+        let sg = compute.add(SecurityGroup::new("AppSg", &net)).unwrap();
+        let role = compute
+            .add(Role::new("AppRole", ServicePrincipal::Ec2))
+            .unwrap();
+        let worker = compute
+            .add(
+                SecureInstance::new("Worker", Ami::id("ami-0123456789abcdef0"))
+                    .encryption(&key)
+                    .network(&net)
+                    .role(&role)
+                    .security_group(&sg),
+            )
             .unwrap();
         compute
             .add(RawResource::new("Scratch", "AWS::EC2::Volume"))
             .unwrap();
         let backup = app.stack("backup").unwrap();
+        let backup_key = backup.add(KmsKey::new("BackupKey")).unwrap();
+        // The instance's id, imported bare, is no ARN: this selection lists nothing.
         backup
             .add(
-                RawResource::new("Selection", "AWS::Backup::BackupSelection")
+                RawResource::new("ById", "AWS::Backup::BackupSelection")
                     .property("BackupPlanId", "plan")
                     .property("/BackupSelection/SelectionName", "instances")
                     .property(
                         "/BackupSelection/IamRoleArn",
                         "arn:aws:iam::123456789012:role/b",
                     )
-                    .property("/BackupSelection/Resources/0", instance.reference()),
+                    .property("/BackupSelection/Resources/0", worker.instance_id()),
+            )
+            .unwrap();
+        backup
+            .add(
+                crate::BackupPlan::new("Nightly")
+                    .encryption(&backup_key)
+                    .protect(&worker),
             )
             .unwrap();
         match status(&app, "E3", "compute", "Worker") {
             Status::Enforced { evidence } => {
-                assert_eq!(evidence[0].logical_id, "backup/Selection");
+                assert_eq!(evidence[0].logical_id, "backup/NightlySelection");
+                let assembly = app.check().expect("the app is checked");
+                let entry = assembly.evidence("compute", &evidence[0]).unwrap();
+                assert!(
+                    entry.to_string().contains(":instance/")
+                        && entry.to_string().contains("Fn::ImportValue"),
+                    "the instance's ARN, joined around its imported id: {entry}"
+                );
             }
             other => panic!("E3 on compute/Worker: {other:?}"),
         }
@@ -1632,6 +1661,7 @@ mod tests {
         let db3 = b.add(raw("Db3", "AWS::RDS::DBInstance")).unwrap();
         let db5 = b.add(raw("Db5", "AWS::RDS::DBInstance")).unwrap();
         let vol = b.add(raw("Vol", "AWS::EC2::Volume")).unwrap();
+        let db6 = b.add(raw("Db6", "AWS::RDS::DBInstance")).unwrap();
         let a = app.stack("a").unwrap();
         a.add(raw("Db1", "AWS::RDS::DBInstance")).unwrap();
         let db2 = a.add(raw("Db2", "AWS::RDS::DBInstance")).unwrap();
@@ -1642,24 +1672,32 @@ mod tests {
                 // A `Sub` that defines `Db4` itself names no resource.
                 .property(
                     &entry(0),
-                    json!({ "Fn::Sub": ["arn:aws:rds:::db:${Db4}", { "Db4": "x" }] }),
+                    json!({ "Fn::Sub": ["arn:aws:rds:us-east-1:123456789012:db:${Db4}", { "Db4": "x" }] }),
                 )
-                .property(&entry(1), db2.attribute("Arn"))
+                .property(&entry(1), db2.attribute("DBInstanceArn"))
                 .property(
                     &entry(2),
                     json!({ "Fn::Sub": "arn:aws:rds:${AWS::Region}:${AWS::AccountId}:db:${Db1}" }),
                 )
                 // Imports of stack `b`'s exports.
-                .property(&entry(3), db3.attribute("Arn"))
-                .property(&entry(4), db5.attribute("Arn")),
+                .property(&entry(3), db3.attribute("DBInstanceArn"))
+                .property(&entry(4), db5.attribute("DBInstanceArn"))
+                // An import of an export that is no ARN lists nothing.
+                .property(&entry(5), db6.attribute("Endpoint.Address")),
         )
         .unwrap();
+        // A `Ref` of a database is its identifier, no ARN: it lists nothing.
         a.add(selection("SelB").property(&entry(0), db2.reference()))
             .unwrap();
         b.add(
             selection("SelC")
-                .property(&entry(0), vol.attribute("Arn"))
-                .property(&entry(1), db3.reference()),
+                .property(
+                    &entry(0),
+                    json!({ "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:volume/${Vol}" }),
+                )
+                .property(&entry(1), db3.attribute("DBInstanceArn"))
+                .property(&entry(2), db6.reference())
+                .property(&entry(3), vol.reference()),
         )
         .unwrap();
         let assembly = app.check().unwrap();
@@ -1669,7 +1707,7 @@ mod tests {
             let looked_up = cx.backup_selection();
             assert_eq!(
                 looked_up,
-                cx.backup_selection_read(&cx.own_exports()),
+                cx.backup_selection_read(&selection::Store::of(cx.template, cx.resource)),
                 "{}/{}",
                 cx.stack,
                 cx.id()

@@ -235,7 +235,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "databases are in an AWS Backup plan",
         types: DB_OR_CLUSTER,
         controls: BACKUP,
-        fix: "list the instance in an `AWS::Backup::BackupSelection`",
+        fix: "list the database's ARN (`Fn::GetAtt` of `DBInstanceArn`, or `DBClusterArn` for a cluster; its `Ref` is its identifier) in `BackupSelection.Resources` of an `AWS::Backup::BackupSelection` without `NotResources` or `Conditions`",
         packs: packs(Some("HIPAA.Security-RDSInBackupPlan"), None, None),
         check: r4,
     },
@@ -1075,7 +1075,7 @@ fn r4(cx: &Cx<'_>) -> Outcome {
     match cx.backup_selection() {
         Some(p) => Outcome::Pass(vec![p]),
         None => Outcome::Gap(
-            "no AWS Backup selection of the app lists the instance; its automated RDS backups are its only copies"
+            "no AWS Backup selection of the app lists the instance by its ARN (a selection with `NotResources` or `Conditions` may leave it out and is not counted); its automated RDS backups are its only copies"
                 .to_owned(),
         ),
     }
