@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::cfn::{Resource, Template};
 use crate::compliance::Assembly;
-use crate::compliance::rules::selection::Store;
+use crate::compliance::rules::arn::ArnOf;
 use crate::compliance::rules::{Mentioned, across_regions, imported_names, mentions, merged};
 
 /// The types of the stores of PHI that a copy can protect.
@@ -430,7 +430,7 @@ fn backups(
     }
     // The store and the exports of its stack that name it, which another stack's selection
     // imports: the selections it looks up are read again, as rules R4 and E3 read them.
-    let listed_store = Store::of(template, store);
+    let listed_store = ArnOf::of(template, store);
     let mut out = Vec::new();
     let listing = app
         .lookup
@@ -569,7 +569,7 @@ mod tests {
                     (*name, value)
                 })
                 .collect();
-            let store = Store::new("AWS::RDS::DBInstance", &id, valued);
+            let store = ArnOf::new("AWS::RDS::DBInstance", &id, valued);
             let read: Vec<usize> = lookup
                 .selections
                 .iter()

@@ -10,6 +10,7 @@
 
 use serde_json::Value;
 
+use super::arn::ArnOf;
 use super::meaning::{text, text_or_json};
 use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, is_true, proof_of};
 use crate::cfn::Resource;
@@ -23,6 +24,7 @@ const TARGET_GROUP: &str = "AWS::ElasticLoadBalancingV2::TargetGroup";
 const ACM_CERTIFICATE: &str = "AWS::CertificateManager::Certificate";
 pub(super) const ASSOCIATION: &str = "AWS::WAFv2::WebACLAssociation";
 const WAF_LOGGING: &str = "AWS::WAFv2::LoggingConfiguration";
+const WEB_ACL: &str = "AWS::WAFv2::WebACL";
 const GROUP: &str = "AWS::AutoScaling::AutoScalingGroup";
 const LAUNCH_CONFIGURATION: &str = "AWS::AutoScaling::LaunchConfiguration";
 const LAUNCH_TEMPLATE: &str = "AWS::EC2::LaunchTemplate";
@@ -183,12 +185,13 @@ fn f2(cx: &Cx<'_>) -> Outcome {
     }))
 }
 
-/// What a web ACL association names by its `ResourceArn`: the resource of its own template
-/// that it refers to (a `Ref` or `Fn::GetAtt`), and the exports it imports anywhere inside
-/// it, each once.
+/// What a web ACL association names by its `ResourceArn`: the resources of its own template
+/// that it mentions ([`super::Mentioned`]: a `Ref`, an `Fn::GetAtt`, a `${name}` of an
+/// `Fn::Sub`), and the exports it imports anywhere inside it, each once. It may name a load
+/// balancer so: [`associations`] reads the value again to know whether it is its ARN.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Named {
-    pub(super) referred: Option<String>,
+    pub(super) mentioned: Vec<String>,
     pub(super) imports: Vec<String>,
 }
 
@@ -199,23 +202,44 @@ impl Named {
         super::imported_names(arn, &mut imports);
         imports.sort_unstable();
         imports.dedup();
+        let mut mentioned = super::Mentioned::of(arn).plain_names().to_vec();
+        mentioned.sort_unstable();
+        mentioned.dedup();
         Named {
-            referred: referred(arn).map(str::to_owned),
+            mentioned: mentioned.into_iter().map(str::to_owned).collect(),
             imports: imports.into_iter().map(str::to_owned).collect(),
         }
     }
 }
 
-/// The `AWS::WAFv2::WebACLAssociation`s of the app that name this load balancer, with the
-/// name of their stack when it is another one.
+/// The `AWS::WAFv2::WebACLAssociation`s of the app whose `ResourceArn` is this load
+/// balancer's ARN ([`ArnOf`]: its `Ref`, its `LoadBalancerArn`, or an import of an export
+/// of its stack that is one), with the name of their stack when it is another one. WAF
+/// refuses an association that names anything else (its DNS name, another attribute).
 fn associations<'a>(cx: &Cx<'a>) -> Vec<(Option<&'a str>, &'a Resource)> {
-    naming(cx, &cx.own_exports())
+    let arn = ArnOf::of(cx.template, cx.resource);
+    naming(cx, &arn.export_names())
+        .into_iter()
+        .filter(|(other, r)| arn.is_arn(&r.properties()["ResourceArn"], other.is_none()))
+        .collect()
 }
 
-/// The associations of the app that name this resource, in the order of the app: those of
-/// its stack that refer to it, and those of any stack that import one of `exports` (its
+/// The web ACL of `template` whose ARN `value` is (its `Arn`; a web ACL's `Ref` is its
+/// name, id and scope).
+fn web_acl<'a>(template: &'a crate::cfn::Template, value: &Value) -> Option<&'a Resource> {
+    let acl = template.resource(referred(value)?)?;
+    let arn = ArnOf::new(WEB_ACL, acl.logical_id(), Vec::new());
+    (acl.type_name() == WEB_ACL && arn.is_arn(value, true)).then_some(acl)
+}
+
+/// The associations of the app that may name this resource, in the order of the app: those
+/// of its stack that mention it, and those of any stack that import one of `exports` (its
 /// stack's exports of it), looked up in the index.
 fn naming<'a>(cx: &Cx<'a>, exports: &[&str]) -> Vec<(Option<&'a str>, &'a Resource)> {
+    if !cx.id().bytes().all(|b| b.is_ascii_alphanumeric()) {
+        // An id that is not letters and digits: no lookup by name finds it.
+        return naming_read(cx, exports);
+    }
     let home = cx.index.associations.get(&(cx.at, cx.id().to_owned()));
     let imported = exports
         .iter()
@@ -230,12 +254,11 @@ fn naming<'a>(cx: &Cx<'a>, exports: &[&str]) -> Vec<(Option<&'a str>, &'a Resour
 }
 
 /// [`naming`] read from every association of the app.
-#[cfg(test)]
 fn naming_read<'a>(cx: &Cx<'a>, exports: &[&str]) -> Vec<(Option<&'a str>, &'a Resource)> {
     cx.everywhere(ASSOCIATION)
         .filter(|(other, r)| {
             let arn = &r.properties()["ResourceArn"];
-            (other.is_none() && referred(arn) == Some(cx.id())) || super::imports_any(arn, exports)
+            (other.is_none() && super::mentions(arn, cx.id())) || super::imports_any(arn, exports)
         })
         .collect()
 }
@@ -251,7 +274,7 @@ fn f4(cx: &Cx<'_>) -> Outcome {
     let found = associations(cx);
     let Some((stack, association)) = found.first() else {
         return Outcome::Fail(
-            "no `AWS::WAFv2::WebACLAssociation` names this internet-facing load balancer: requests reach the application unfiltered".to_owned(),
+            "no `AWS::WAFv2::WebACLAssociation` names this internet-facing load balancer by its ARN (its `Ref` or `LoadBalancerArn`): requests reach the application unfiltered".to_owned(),
         );
     };
     let named = |proof: Option<Proof>| {
@@ -268,11 +291,9 @@ fn f4(cx: &Cx<'_>) -> Outcome {
         .iter()
         .find(|(name, _)| Some(*name) == *stack || (stack.is_none() && *name == cx.stack))
         .map_or(cx.template, |(_, t)| *t);
-    let Some(acl) =
-        referred(&association.properties()["WebACLArn"]).and_then(|id| template.resource(id))
-    else {
+    let Some(acl) = web_acl(template, &association.properties()["WebACLArn"]) else {
         return Outcome::Fail(format!(
-            "`{}` names no web ACL of its template in `WebACLArn`, so nothing shows that the ACL has rules and logs",
+            "`{}` names no web ACL of its template by its ARN in `WebACLArn` (`Fn::GetAtt` of its `Arn`), so nothing shows that the ACL has rules and logs",
             association.logical_id()
         ));
     };
@@ -291,7 +312,9 @@ fn f4(cx: &Cx<'_>) -> Outcome {
         .resources()
         .iter()
         .filter(|r| r.type_name() == WAF_LOGGING)
-        .find(|r| referred(&r.properties()["ResourceArn"]) == Some(acl.logical_id()));
+        .find(|r| {
+            web_acl(template, &r.properties()["ResourceArn"]).is_some_and(|a| std::ptr::eq(a, acl))
+        });
     let logging_proof = match logging {
         Some(l) => named(proof_of(l, "/LogDestinationConfigs")).ok_or_default(),
         None => Err(format!(
@@ -479,8 +502,9 @@ fn sm1(cx: &Cx<'_>) -> Outcome {
 mod tests {
     use serde_json::{Value, json};
 
+    use super::super::arn::ArnOf;
     use super::super::{Cx, Index};
-    use crate::cfn::{Resource, Template};
+    use crate::cfn::{Expr, Output, Resource, Template};
 
     /// The `ResourceArn` of an association: any value of intrinsics, or a reference or
     /// import of a name that a load balancer may have.
@@ -491,6 +515,10 @@ mod tests {
             "A|B|a\\.b".prop_map(|n| json!({ "Ref": n })),
             "A|B|a\\.b".prop_map(|n| json!({ "Fn::GetAtt": [n, "LoadBalancerArn"] })),
             "A|B|a\\.b".prop_map(|n| json!({ "Fn::ImportValue": n })),
+            "A|B|a\\.b".prop_map(|n| json!({ "Fn::Sub": format!("${{{n}}}") })),
+            "A|B|a\\.b".prop_map(|n| json!({ "Fn::Sub": format!(
+                "arn:${{AWS::Partition}}:elasticloadbalancing:${{AWS::Region}}:${{AWS::AccountId}}:loadbalancer/${{{n}.LoadBalancerFullName}}"
+            ) })),
             ("A|B|a\\.b", "A|B|a\\.b").prop_map(|(n, m)| {
                 json!({ "Fn::GetAtt": [n, "Arn"], "Other": { "Fn::ImportValue": m } })
             }),
@@ -525,7 +553,24 @@ mod tests {
                     .collect(),
                 outputs: Vec::new(),
             };
-            let (one, two) = (template(&first), template(&second));
+            let (mut one, mut two) = (template(&first), template(&second));
+            // The balancer's stack exports its ARN, its `Ref` or its DNS name under each name.
+            let values = [
+                Expr::get_att(&id, "LoadBalancerArn"),
+                Expr::reference(&id),
+                Expr::get_att(&id, "DNSName"),
+            ];
+            let outputs: Vec<Output> = exports
+                .iter()
+                .enumerate()
+                .map(|(i, name)| Output {
+                    name: format!("Out{i}"),
+                    value: values[i % 3].clone(),
+                    description: None,
+                    export: Some((*name).to_owned()),
+                })
+                .collect();
+            if at == 0 { one.outputs = outputs } else { two.outputs = outputs }
             let stacks = [("one", &one), ("two", &two)];
             let index = Index::new(&stacks);
             let balancer = Resource::raw(
@@ -550,6 +595,13 @@ mod tests {
                 named(super::naming(&cx, &exports)),
                 named(super::naming_read(&cx, &exports))
             );
+            // Of those, the ones whose `ResourceArn` is its ARN: as reading every one says.
+            let arn = ArnOf::of(cx.template, cx.resource);
+            let read: Vec<_> = cx
+                .everywhere(super::ASSOCIATION)
+                .filter(|(other, r)| arn.is_arn(&r.properties()["ResourceArn"], other.is_none()))
+                .collect();
+            proptest::prop_assert_eq!(named(super::associations(&cx)), named(read));
         }
     }
 }

@@ -12,6 +12,7 @@
 
 mod acls;
 mod appsync;
+pub(crate) mod arn;
 pub(crate) mod branches;
 mod cloudfront;
 mod compute;
@@ -29,7 +30,6 @@ pub(crate) mod meaning;
 mod network;
 mod resilience;
 mod sagemaker;
-pub(crate) mod selection;
 mod services;
 mod storage;
 mod users;
@@ -170,7 +170,7 @@ pub(crate) struct Index {
     stack_at: std::collections::HashMap<String, usize>,
     /// The web ACL associations of the app by what their `ResourceArn` names (see
     /// [`IndexPart::associations`]), as (stack, association) positions in order: by the
-    /// stack and the resource of it that it refers to, and by the export it imports. Rule
+    /// stack and each resource of it that it mentions, and by the export it imports. Rule
     /// F4 looks up those of a load balancer, not every association of the app for each
     /// balancer (a balancer and its web ACL in every stack cost the square of the app).
     associations: std::collections::HashMap<(usize, String), Vec<Position>>,
@@ -514,7 +514,7 @@ impl Index {
                     }
                 }
                 for (i, named) in &part.associations {
-                    if let Some(id) = &named.referred {
+                    for id in &named.mentioned {
                         let found = associations.entry((at, id.clone())).or_default();
                         found.push((at, *i));
                     }
@@ -723,14 +723,14 @@ impl<'a> Cx<'a> {
     }
 
     /// The first entry of `BackupSelection.Resources` of an `AWS::Backup::BackupSelection`
-    /// of any stack that lists this resource by its ARN, as [`selection::Store`] reads it: a
+    /// of any stack that lists this resource by its ARN, as [`arn::ArnOf`] reads it: a
     /// reference to its ARN, or its identifier inside the text of its ARN, in its own
     /// template; an import of an export of its stack that is one of those (hipaa-stack
     /// names those exports `STACK:LOGICAL:ATTR`) in another. A selection with
     /// `NotResources` or `Conditions` lists nothing. The proof names a selection of another
     /// stack `stack/LogicalId`.
     pub(crate) fn backup_selection(&self) -> Option<Proof> {
-        let store = selection::Store::of(self.template, self.resource);
+        let store = arn::ArnOf::of(self.template, self.resource);
         if !self.id().bytes().all(|b| b.is_ascii_alphanumeric()) {
             // An id that is not letters and digits: no lookup by name finds it.
             return self.backup_selection_read(&store);
@@ -764,7 +764,7 @@ impl<'a> Cx<'a> {
     }
 
     /// [`Cx::backup_selection`] read from every selection of the app.
-    fn backup_selection_read(&self, store: &selection::Store<'_>) -> Option<Proof> {
+    fn backup_selection_read(&self, store: &arn::ArnOf<'_>) -> Option<Proof> {
         for (other, selection) in self.everywhere("AWS::Backup::BackupSelection") {
             let found = store.listed_by(selection, other.is_none());
             if let Some(mut proof) =
@@ -1707,7 +1707,7 @@ mod tests {
             let looked_up = cx.backup_selection();
             assert_eq!(
                 looked_up,
-                cx.backup_selection_read(&selection::Store::of(cx.template, cx.resource)),
+                cx.backup_selection_read(&arn::ArnOf::of(cx.template, cx.resource)),
                 "{}/{}",
                 cx.stack,
                 cx.id()

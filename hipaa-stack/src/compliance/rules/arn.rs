@@ -1,34 +1,38 @@
-//! What an AWS Backup selection selects: whether an `AWS::Backup::BackupSelection` lists a
-//! store of PHI, for rules R4 and E3 and the disaster-recovery table, which read a
-//! selection with this one module so that a store a rule calls backed up is the store the
-//! table lists a backup of.
+//! Whether a value is the ARN of a resource, for the rules that prove a link by an
+//! ARN-valued property: an AWS Backup selection's `BackupSelection.Resources` (rules R4 and
+//! E3, and the disaster-recovery table, which read a selection with this one module so
+//! that a store a rule calls backed up is the store the table lists a backup of), and a web
+//! ACL association's `ResourceArn` and `WebACLArn` (rule F4).
 //!
-//! AWS Backup reads `BackupSelection.Resources` as ARNs, takes out of them what
-//! `NotResources` names, and keeps only what matches every `Conditions` entry (AWS Backup
-//! API reference, `BackupSelection`; developer guide, "Assign resources with AWS CLI": "those
-//! in `Resources` combined using a Boolean OR and those in `Conditions` combined with a
-//! Boolean AND"). A reference to a store that is not its ARN selects nothing: an RDS
-//! instance's `Ref` is its identifier, an EC2 volume's its id, and
-//! `MasterUserSecret.SecretArn` is a secret's ARN (CloudFormation template reference, the
-//! return values of each type). So an entry lists a store only when its value is the
-//! store's ARN:
-//! - `Fn::GetAtt` of the store's ARN attribute (`DBInstanceArn`, `DBClusterArn`, `Arn`), as
+//! A reference to a resource that is not its ARN names nothing there: an RDS instance's
+//! `Ref` is its identifier, an EC2 volume's its id, a web ACL's its name, id and scope,
+//! and `MasterUserSecret.SecretArn` is a secret's ARN (CloudFormation template reference,
+//! the return values of each type). AWS Backup selects by ARN and matches nothing else; WAF
+//! refuses an association whose ARNs are not those of a web ACL and a resource it protects.
+//! So a value is a resource's ARN only when it is:
+//! - `Fn::GetAtt` of the type's ARN attribute (`DBInstanceArn`, `DBClusterArn`, `Arn`,
+//!   `LoadBalancerArn`), or the `Ref` of a type whose `Ref` is its ARN (a load balancer), as
 //!   such, as the whole text of an `Fn::Sub`, or alone in an `Fn::Join`;
-//! - the ARN written around the store's identifier (its `Ref`, or the attribute that is
-//!   the same identifier, such as a volume's `VolumeId`): `arn`, the partition, the service,
-//!   the region, the account and the resource type of the store's ARN, then the identifier,
-//!   by `Fn::Sub` (its variables read too) or `Fn::Join`;
-//! - in another stack, `Fn::ImportValue` of an export of the store's stack, read as the
+//! - the ARN written around the resource's identifier (its `Ref`, or the attribute that is
+//!   the same identifier, such as a volume's `VolumeId`): `arn`, the partition, the
+//!   service, the region, the account and the resource type of the ARN, then the
+//!   identifier, by `Fn::Sub` (its variables read too) or `Fn::Join`;
+//! - in another stack, `Fn::ImportValue` of an export of the resource's stack, read as the
 //!   export's value: a bare import of an export that is the ARN, or the import of the
 //!   identifier inside the ARN's text.
 //!
 //! The partition, region and account are the pseudo parameters (`AWS::Partition`,
 //! `AWS::Region`, `AWS::AccountId`) or literal text of their form, which is taken as the
-//! stack's own: a template does not say which account it deploys to. A selection that has
-//! `NotResources` or `Conditions` may take the store out again and lists nothing here.
-//! Anything else (`Fn::If`, another intrinsic, an import of an export that does not refer
-//! to the store) lists nothing: the reading is sound, not complete, and a store it misses
-//! is a gap, never a pass.
+//! stack's own: a template does not say which account it deploys to. Anything else
+//! (`Fn::If`, another intrinsic, an import of an export that does not refer to the
+//! resource) names nothing: the reading is sound, not complete, and what it misses is a
+//! gap or a finding, never a pass.
+//!
+//! AWS Backup also takes out of `Resources` what `NotResources` names, and keeps only what
+//! matches every `Conditions` entry (AWS Backup API reference, `BackupSelection`; developer
+//! guide, "Assign resources with AWS CLI": "those in `Resources` combined using a Boolean OR
+//! and those in `Conditions` combined with a Boolean AND"): a selection that has either
+//! may take the store out again and lists nothing here.
 
 use std::borrow::Cow;
 
@@ -37,7 +41,19 @@ use serde_json::{Map, Value};
 use crate::cfn::pointer::get;
 use crate::cfn::{Resource, Template};
 
-/// The ARN of a type of store: what [`Store`] compares an entry with.
+/// What the `Ref` of a type is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum RefIs {
+    /// Its ARN (a load balancer).
+    Arn,
+    /// The identifier its ARN ends with (a database's identifier, a volume's id, a
+    /// bucket's or table's name).
+    Identifier,
+    /// Neither (a web ACL's `name|id|scope`).
+    Other,
+}
+
+/// The ARN of a type of resource: what [`ArnOf`] compares a value with.
 #[derive(Debug)]
 struct Shape {
     /// The CloudFormation type.
@@ -50,11 +66,14 @@ struct Shape {
     resource: &'static str,
     /// The attributes (`Fn::GetAtt`) whose value is the ARN.
     arn: &'static [&'static str],
-    /// The attributes whose value is the identifier, as the type's `Ref` is.
+    /// The attributes whose value is the identifier the ARN ends with.
     identifier: &'static [&'static str],
+    /// What its `Ref` is.
+    reference: RefIs,
 }
 
-/// The stores AWS Backup can select that rules R4 and E3 and the recovery table read.
+/// The types whose ARN the rules read: the stores AWS Backup can select that rules R4 and E3
+/// and the recovery table read, and what a web ACL association names for rule F4.
 const SHAPES: &[Shape] = &[
     Shape {
         type_name: "AWS::RDS::DBInstance",
@@ -63,6 +82,7 @@ const SHAPES: &[Shape] = &[
         resource: "db:",
         arn: &["DBInstanceArn"],
         identifier: &[],
+        reference: RefIs::Identifier,
     },
     Shape {
         type_name: "AWS::RDS::DBCluster",
@@ -71,6 +91,7 @@ const SHAPES: &[Shape] = &[
         resource: "cluster:",
         arn: &["DBClusterArn"],
         identifier: &[],
+        reference: RefIs::Identifier,
     },
     Shape {
         type_name: "AWS::DynamoDB::Table",
@@ -79,6 +100,7 @@ const SHAPES: &[Shape] = &[
         resource: "table/",
         arn: &["Arn"],
         identifier: &[],
+        reference: RefIs::Identifier,
     },
     Shape {
         type_name: "AWS::EFS::FileSystem",
@@ -87,6 +109,7 @@ const SHAPES: &[Shape] = &[
         resource: "file-system/",
         arn: &["Arn"],
         identifier: &["FileSystemId"],
+        reference: RefIs::Identifier,
     },
     Shape {
         type_name: "AWS::EC2::Volume",
@@ -95,6 +118,7 @@ const SHAPES: &[Shape] = &[
         resource: "volume/",
         arn: &[],
         identifier: &["VolumeId"],
+        reference: RefIs::Identifier,
     },
     Shape {
         type_name: "AWS::EC2::Instance",
@@ -103,6 +127,7 @@ const SHAPES: &[Shape] = &[
         resource: "instance/",
         arn: &[],
         identifier: &["InstanceId"],
+        reference: RefIs::Identifier,
     },
     Shape {
         type_name: "AWS::S3::Bucket",
@@ -111,6 +136,25 @@ const SHAPES: &[Shape] = &[
         resource: "",
         arn: &["Arn"],
         identifier: &[],
+        reference: RefIs::Identifier,
+    },
+    Shape {
+        type_name: "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        service: "elasticloadbalancing",
+        regional: true,
+        resource: "loadbalancer/",
+        arn: &["LoadBalancerArn"],
+        identifier: &["LoadBalancerFullName"],
+        reference: RefIs::Arn,
+    },
+    Shape {
+        type_name: "AWS::WAFv2::WebACL",
+        service: "wafv2",
+        regional: true,
+        resource: "regional/webacl/",
+        arn: &["Arn"],
+        identifier: &[],
+        reference: RefIs::Other,
     },
 ];
 
@@ -147,13 +191,13 @@ struct Reading {
 /// A store of PHI, as a backup selection may list it: its type, logical id and the exports
 /// of its stack that refer to it.
 #[derive(Debug)]
-pub(crate) struct Store<'a> {
+pub(crate) struct ArnOf<'a> {
     id: &'a str,
     shape: Option<&'static Shape>,
     exports: Vec<(&'a str, Value)>,
 }
 
-impl<'a> Store<'a> {
+impl<'a> ArnOf<'a> {
     /// `store`, a resource of `template`.
     pub(crate) fn of(template: &'a Template, store: &'a Resource) -> Self {
         let id = store.logical_id();
@@ -172,7 +216,7 @@ impl<'a> Store<'a> {
     /// The store `id` of type `type_name`, whose stack exports `exports` (name and value;
     /// only those that refer to it matter).
     pub(crate) fn new(type_name: &str, id: &'a str, exports: Vec<(&'a str, Value)>) -> Self {
-        Store {
+        ArnOf {
             id,
             shape: SHAPES.iter().find(|s| s.type_name == type_name),
             exports,
@@ -195,7 +239,7 @@ impl<'a> Store<'a> {
     }
 
     /// Whether entry `entry` of `selection`'s `BackupSelection.Resources` lists the store,
-    /// as [`Store::listed_by`] reads it: for a lookup that found the entry by a name it
+    /// as [`ArnOf::listed_by`] reads it: for a lookup that found the entry by a name it
     /// mentions.
     pub(crate) fn lists_entry(&self, selection: &Resource, entry: usize, home: bool) -> bool {
         selects_what_it_lists(selection)
@@ -218,9 +262,10 @@ impl<'a> Store<'a> {
         let pieces = joined(pieces);
         match pieces.as_slice() {
             [Piece::Att(id, attribute)] => *id == self.id && shape.arn.contains(attribute),
+            [Piece::Ref(id)] if shape.reference == RefIs::Arn => *id == self.id,
             [prefix @ .., last] => {
                 let identifier = match last {
-                    Piece::Ref(id) => *id == self.id,
+                    Piece::Ref(id) => *id == self.id && shape.reference == RefIs::Identifier,
                     Piece::Att(id, attribute) => {
                         *id == self.id && shape.identifier.contains(attribute)
                     }
@@ -437,7 +482,7 @@ fn selects_what_it_lists(selection: &Resource) -> Option<&Map<String, Value>> {
 mod tests {
     use serde_json::{Value, json};
 
-    use super::Store;
+    use super::ArnOf;
     use crate::cfn::Resource;
 
     const DB: &str = "AWS::RDS::DBInstance";
@@ -468,7 +513,7 @@ mod tests {
 
     #[test]
     fn a_database_is_listed_by_its_arn_however_it_is_spelled() {
-        let store = Store::new(DB, "D", exports());
+        let store = ArnOf::new(DB, "D", exports());
         let prefix = "arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:";
         for entry in [
             json!({ "Fn::GetAtt": ["D", "DBInstanceArn"] }),
@@ -493,7 +538,7 @@ mod tests {
 
     #[test]
     fn a_reference_to_a_database_that_is_not_its_arn_lists_nothing() {
-        let store = Store::new(DB, "D", exports());
+        let store = ArnOf::new(DB, "D", exports());
         for entry in [
             // Its identifier, an attribute that is no ARN, or an ARN of something else.
             json!({ "Ref": "D" }),
@@ -538,7 +583,7 @@ mod tests {
 
     #[test]
     fn another_stack_lists_a_store_by_importing_its_arn_or_its_identifier_inside_its_arn() {
-        let store = Store::new(DB, "D", exports());
+        let store = ArnOf::new(DB, "D", exports());
         for entry in [
             json!({ "Fn::ImportValue": "s:D:DBInstanceArn" }),
             json!({ "Fn::Sub": ["${Arn}", { "Arn": { "Fn::ImportValue": "s:D:DBInstanceArn" } }] }),
@@ -550,7 +595,7 @@ mod tests {
             assert!(store.is_arn(&entry, false), "{entry}");
         }
         // A volume, by its id in its ARN: no attribute of a volume is its ARN.
-        let volume = Store::new("AWS::EC2::Volume", "V", exports());
+        let volume = ArnOf::new("AWS::EC2::Volume", "V", exports());
         let arn = "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:volume/";
         assert!(volume.is_arn(&json!({ "Fn::Sub": format!("{arn}${{V}}") }), true));
         assert!(volume.is_arn(&json!({ "Fn::Sub": format!("{arn}${{V.VolumeId}}") }), true));
@@ -566,7 +611,7 @@ mod tests {
             assert!(!volume.is_arn(&entry, true), "{entry}");
         }
         // A bucket's ARN names no region and no account.
-        let bucket = Store::new("AWS::S3::Bucket", "B", Vec::new());
+        let bucket = ArnOf::new("AWS::S3::Bucket", "B", Vec::new());
         assert!(bucket.is_arn(&json!({ "Fn::GetAtt": ["B", "Arn"] }), true));
         assert!(bucket.is_arn(
             &json!({ "Fn::Sub": "arn:${AWS::Partition}:s3:::${B}" }),
@@ -575,13 +620,46 @@ mod tests {
         assert!(!bucket.is_arn(&json!({ "Fn::Sub": "arn:aws:s3:us-east-1::${B}" }), true));
         assert!(!bucket.is_arn(&json!({ "Ref": "B" }), true));
         // A type this module does not read is listed by nothing.
-        let queue = Store::new("AWS::SQS::Queue", "Q", Vec::new());
+        let queue = ArnOf::new("AWS::SQS::Queue", "Q", Vec::new());
         assert!(!queue.is_arn(&json!({ "Fn::GetAtt": ["Q", "Arn"] }), true));
     }
 
     #[test]
+    fn a_load_balancer_s_ref_is_its_arn_and_a_web_acl_s_is_not() {
+        let balancer = ArnOf::new("AWS::ElasticLoadBalancingV2::LoadBalancer", "X", Vec::new());
+        let prefix = "arn:${AWS::Partition}:elasticloadbalancing:${AWS::Region}:${AWS::AccountId}:loadbalancer/";
+        for entry in [
+            json!({ "Ref": "X" }),
+            json!({ "Fn::Sub": "${X}" }),
+            json!({ "Fn::GetAtt": ["X", "LoadBalancerArn"] }),
+            json!({ "Fn::Sub": format!("{prefix}${{X.LoadBalancerFullName}}") }),
+        ] {
+            assert!(balancer.is_arn(&entry, true), "{entry}");
+        }
+        for entry in [
+            json!({ "Fn::GetAtt": ["X", "DNSName"] }),
+            json!({ "Fn::GetAtt": ["X", "LoadBalancerFullName"] }),
+            json!({ "Fn::GetAtt": ["X", "LoadBalancerName"] }),
+            // Its `Ref` is already the ARN: written after the prefix, it is none.
+            json!({ "Fn::Sub": format!("{prefix}${{X}}") }),
+        ] {
+            assert!(!balancer.is_arn(&entry, true), "{entry}");
+        }
+        let acl = ArnOf::new("AWS::WAFv2::WebACL", "Acl", Vec::new());
+        assert!(acl.is_arn(&json!({ "Fn::GetAtt": ["Acl", "Arn"] }), true));
+        assert!(acl.is_arn(&json!({ "Fn::GetAtt": "Acl.Arn" }), true));
+        for entry in [
+            json!({ "Ref": "Acl" }),
+            json!({ "Fn::GetAtt": ["Acl", "Id"] }),
+            json!({ "Fn::Sub": "arn:${AWS::Partition}:wafv2:${AWS::Region}:${AWS::AccountId}:regional/webacl/${Acl}" }),
+        ] {
+            assert!(!acl.is_arn(&entry, true), "{entry}");
+        }
+    }
+
+    #[test]
     fn a_selection_that_may_take_the_store_out_again_lists_nothing() {
-        let store = Store::new(DB, "D", exports());
+        let store = ArnOf::new(DB, "D", exports());
         let listed = json!([{ "Ref": "D" }, { "Fn::GetAtt": ["D", "DBInstanceArn"] }]);
         let plain = selection(json!({ "Resources": listed }));
         assert_eq!(store.listed_by(&plain, true), Some(1));
@@ -886,7 +964,7 @@ mod tests {
         runner
             .run(&strategy, |((fragments, sub), store, home)| {
                 let entry = written(&fragments, sub);
-                let reader = Store::new(STORES[store].0, "D", store_exports(store));
+                let reader = ArnOf::new(STORES[store].0, "D", store_exports(store));
                 if reader.is_arn(&entry, home) {
                     listed.set(listed.get() + 1);
                     let value = deployed(&entry, home, store, true);
