@@ -24,7 +24,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "every alarm notifies someone when it fires and when its data stops",
         types: &["AWS::CloudWatch::Alarm"],
         controls: &["164.312(b)"],
-        fix: "set `AlarmActions` and `InsufficientDataActions` (e.g. an SNS topic that pages the on-call)",
+        fix: "set `AlarmActions` and `InsufficientDataActions` to actions that notify (e.g. an SNS topic that pages the on-call; an EC2 action or a scaling policy tells no one), and leave `ActionsEnabled` true",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-CloudWatchAlarmAction"),
             checkov: None,
@@ -211,10 +211,67 @@ fn not_a_key(cx: &Cx<'_>, value: &Value) -> Option<&'static str> {
 // ---------------------------------------------------------------------------------------
 
 fn l3(cx: &Cx<'_>) -> Outcome {
-    all([
-        cx.present("/AlarmActions"),
-        cx.present("/InsufficientDataActions"),
-    ])
+    let mut checks = vec![
+        notifying(cx, "/AlarmActions"),
+        notifying(cx, "/InsufficientDataActions"),
+    ];
+    // `ActionsEnabled` is true when it is not written (CloudFormation's
+    // `AWS::CloudWatch::Alarm` reference); false, the alarm runs none of its actions.
+    match cx.prop("/ActionsEnabled") {
+        None | Some(Value::Null) => {}
+        Some(v) if super::is_true(v) => checks.push(cx.present("/ActionsEnabled")),
+        Some(v) => checks.push(Err(format!(
+            "`ActionsEnabled` is {}, not true: the alarm runs none of its actions",
+            super::meaning::text_or_json(v)
+        ))),
+    }
+    all(checks)
+}
+
+/// The list of actions at `pointer` holds one that notifies someone ([`notifies`]).
+fn notifying(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
+    let proof = cx.present(pointer)?;
+    let name = pointer_name(pointer);
+    let Some(actions) = cx.prop(pointer).and_then(Value::as_array) else {
+        return Err(format!(
+            "`{name}` is {}, not a list of actions",
+            super::meaning::text_or_json(cx.prop(pointer).unwrap_or(&Value::Null))
+        ));
+    };
+    if actions.iter().any(|a| notifies(cx, a)) {
+        Ok(proof)
+    } else {
+        Err(format!(
+            "no action of `{name}` notifies anyone: it is empty, or an EC2 action (`arn:aws:automate:…`) or a scaling policy, which tell no one"
+        ))
+    }
+}
+
+/// Whether an alarm action may notify someone (an SNS topic, a Lambda function, an
+/// incident or an OpsItem): not empty or removed (`AWS::NoValue`), not an EC2 action that
+/// stops, terminates, reboots or recovers an instance (`arn:aws:automate:…`), and not a
+/// scaling policy (`arn:aws:autoscaling:…`, or a reference to one of the template).
+fn notifies(cx: &Cx<'_>, action: &Value) -> bool {
+    if super::meaning::no_value(action) {
+        return false;
+    }
+    if let Some(text) = super::meaning::text(action) {
+        let text = text.trim();
+        return !text.is_empty()
+            && !matches!(text.split(':').nth(2), Some("automate" | "autoscaling"));
+    }
+    let scaling = |id: &&str| {
+        cx.template.resource(id).is_some_and(|r| {
+            matches!(
+                r.type_name(),
+                "AWS::AutoScaling::ScalingPolicy" | "AWS::ApplicationAutoScaling::ScalingPolicy"
+            )
+        })
+    };
+    !super::Mentioned::of(action)
+        .plain_names()
+        .iter()
+        .any(scaling)
 }
 
 fn n1(cx: &Cx<'_>) -> Outcome {
