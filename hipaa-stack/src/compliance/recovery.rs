@@ -642,7 +642,7 @@ mod tests {
                     .property(
                         "/BackupSelection/Resources/0",
                         json!({ "Fn::Join": ["", [
-                            "arn:aws:rds:us-east-1:123456789012:db:",
+                            { "Fn::Sub": "arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:" },
                             { "Fn::ImportValue": export }
                         ]] }),
                     ),

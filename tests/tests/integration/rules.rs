@@ -1685,7 +1685,8 @@ fn os2_held(s: &Stack<'_>) {
             .property(
                 "/LogPublishingOptions/AUDIT_LOGS/CloudWatchLogsLogGroupArn",
                 "arn:aws:logs:us-east-1:123456789012:log-group:audit",
-            ),
+            )
+            .property("/LogPublishingOptions/AUDIT_LOGS/Enabled", true),
     );
 }
 

@@ -389,10 +389,19 @@ fn e4(cx: &Cx<'_>) -> Outcome {
         );
     };
     let from_template = cx.on(template);
-    match from_template.equals(tokens, &json!("required")) {
-        Ok(p) => all([cx.present("/LaunchTemplate/LaunchTemplateId"), Ok(p)]),
-        Err(e) => Outcome::Fail(format!("launch template `{}`: {e}", template.logical_id())),
+    let mut checks = match from_template.equals(tokens, &json!("required")) {
+        Ok(p) => vec![cx.present("/LaunchTemplate/LaunchTemplateId"), Ok(p)],
+        Err(e) => vec![Err(format!(
+            "launch template `{}`: {e}",
+            template.logical_id()
+        ))],
+    };
+    // The instance's own `MetadataOptions` override its launch template's (what is given
+    // at launch overrides the template), so they must require IMDSv2 too.
+    if cx.prop("/MetadataOptions").is_some() {
+        checks.push(cx.equals("/MetadataOptions/HttpTokens", &json!("required")));
     }
+    all(checks)
 }
 
 /// An Auto Scaling group launches only from launch templates and configurations of this
@@ -620,15 +629,18 @@ fn instance_address(cx: &Cx<'_>) -> Outcome {
         }
     }
     // A subnet of this template that maps public addresses gives the instance one unless
-    // its interface declines it.
-    let subnet = subnet_pointer
-        .as_deref()
-        .and_then(|p| cx.prop(p))
-        .and_then(|v| v.get("Ref"))
-        .and_then(Value::as_str)
-        .and_then(|id| cx.others("AWS::EC2::Subnet").find(|s| s.logical_id() == id));
+    // its interface declines it: the subnet of `SubnetId` or of any interface, however it
+    // is referred to (`Ref`, `Fn::GetAtt` of its `SubnetId`, inside another intrinsic).
+    let named: Vec<&Value> = cx
+        .prop("/SubnetId")
+        .into_iter()
+        .chain(interfaces.iter().filter_map(|n| n.get("SubnetId")))
+        .collect();
+    let subnet = cx.others("AWS::EC2::Subnet").find(|s| {
+        is_true(&s.properties()["MapPublicIpOnLaunch"])
+            && named.iter().any(|v| mentions(v, s.logical_id()))
+    });
     if let Some(s) = subnet
-        && is_true(&s.properties()["MapPublicIpOnLaunch"])
         && !declined
     {
         checks.push(Err(format!(

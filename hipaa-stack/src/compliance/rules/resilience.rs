@@ -588,9 +588,18 @@ fn b2(cx: &Cx<'_>) -> Outcome {
             GUARDED.join(", ")
         ));
     };
+    // A denial narrowed by a `Condition` (IAM ANDs it onto the statement) or to some
+    // resources protects only those requests: it must hold for every request on `*`.
+    let unconditional = |s: &Value| {
+        s.get("Condition")
+            .is_none_or(|c| c.is_null() || c.as_object().is_some_and(|m| m.is_empty()))
+    };
+    let everything = |s: &Value| strings(&s["Resource"]).iter().any(|r| r == "*");
     let denials: Vec<(String, &Value)> = statements(&document)
         .into_iter()
-        .filter(|(_, s)| s["Effect"] == "Deny" && everyone(&s["Principal"]))
+        .filter(|(_, s)| {
+            s["Effect"] == "Deny" && everyone(&s["Principal"]) && unconditional(s) && everything(s)
+        })
         .collect();
     let mut proofs: Vec<Proof> = Vec::new();
     let mut missing = Vec::new();
@@ -608,7 +617,7 @@ fn b2(cx: &Cx<'_>) -> Outcome {
         Outcome::Pass(proofs)
     } else {
         Outcome::Fail(format!(
-            "`AccessPolicy` does not deny {} to `*`",
+            "`AccessPolicy` does not deny {} to `*` on every resource (`Resource` `*`) without a `Condition`",
             missing.join(", ")
         ))
     }

@@ -528,6 +528,20 @@ fn a4(cx: &Cx<'_>) -> Outcome {
                             && text(&s["ResourcePath"]).is_none_or(|p| p == "/*")
                     })
                 });
+            // A method's own entry overrides the stage's (`/*`, `*`) one: a level other than
+            // INFO or ERROR (OFF) leaves that method unlogged.
+            let unlogged = method_settings(cx).into_iter().filter_map(|(i, e)| {
+                let level = e.get("LoggingLevel").filter(|v| !v.is_null())?;
+                let logs = text(level).is_some_and(|l| {
+                    l.eq_ignore_ascii_case("INFO") || l.eq_ignore_ascii_case("ERROR")
+                });
+                (!logs).then(|| {
+                    Err(format!(
+                        "`MethodSettings.{i}.LoggingLevel` is {}, not INFO or ERROR: the methods it names write no execution logs",
+                        text_or_json(level)
+                    ))
+                })
+            });
             let traced: Vec<Result<Proof, String>> = method_settings(cx)
                 .into_iter()
                 .filter(|(_, e)| e.get("DataTraceEnabled").is_some_and(is_true))
@@ -546,7 +560,8 @@ fn a4(cx: &Cx<'_>) -> Outcome {
                     }),
             ]
             .into_iter()
-            .chain(traced))
+            .chain(traced)
+            .chain(unlogged))
         }
     }
 }
@@ -1191,10 +1206,27 @@ fn os1(cx: &Cx<'_>) -> Outcome {
 }
 
 fn os2(cx: &Cx<'_>) -> Outcome {
-    all([
-        cx.present("/VPCOptions/SubnetIds"),
-        cx.present("/LogPublishingOptions"),
-    ])
+    all([cx.present("/VPCOptions/SubnetIds"), publishing(cx)])
+}
+
+/// A log of `LogPublishingOptions` that the domain publishes: `Enabled` true (its default
+/// is false, CloudFormation's `LogPublishingOption` reference) and a log group to write to.
+fn publishing(cx: &Cx<'_>) -> Result<Proof, String> {
+    let options = cx
+        .prop("/LogPublishingOptions")
+        .and_then(Value::as_object)
+        .ok_or("`LogPublishingOptions` is not set")?;
+    options
+        .iter()
+        .find(|(_, o)| {
+            o.get("Enabled").is_some_and(is_true)
+                && o.get("CloudWatchLogsLogGroupArn")
+                    .is_some_and(|v| !v.is_null() && text(v).is_none_or(|t| !t.trim().is_empty()))
+        })
+        .and_then(|(name, _)| cx.proof(&format!("/LogPublishingOptions/{name}/Enabled")))
+        .ok_or_else(|| {
+            "no log of `LogPublishingOptions` is published: each needs `Enabled` true (it is false when not written) and a `CloudWatchLogsLogGroupArn`".to_owned()
+        })
 }
 
 fn ks1(cx: &Cx<'_>) -> Outcome {

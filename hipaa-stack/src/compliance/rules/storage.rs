@@ -905,13 +905,36 @@ fn s10(cx: &Cx<'_>) -> Outcome {
     // A destination of this template, or imported from a stack of this region, is in this
     // bucket's region: no copy for disaster recovery.
     let same_region = |destination: &Value| {
+        // A bucket of this template by reference, or by the ARN of the name it gives itself.
+        let named =
+            text(destination).and_then(|t| t.strip_prefix("arn:aws:s3:::").map(str::to_owned));
         cx.template.resources().iter().any(|r| {
             r.type_name() == "AWS::S3::Bucket"
-                && super::compute::mentions(destination, r.logical_id())
+                && (super::compute::mentions(destination, r.logical_id())
+                    || named.as_deref().is_some_and(|n| {
+                        text(&r.properties()["BucketName"]).is_some_and(|b| b == n)
+                    }))
         }) || destination.get("Fn::ImportValue").is_some()
     };
+    // A rule copies every object only without a filter that narrows it: no `Filter` other
+    // than an empty prefix, and no legacy `Prefix` (S3 replicates only what matches).
+    let empty_prefix = |v: &Value| v.is_null() || text(v).is_some_and(|t| t.is_empty());
+    let unfiltered = |r: &Value| {
+        empty_prefix(&r["Prefix"])
+            && match &r["Filter"] {
+                Value::Null => true,
+                Value::Object(filter) => filter
+                    .iter()
+                    .all(|(key, v)| key == "Prefix" && empty_prefix(v)),
+                _ => false,
+            }
+    };
     let copies = |r: &Value| {
-        !same_region(&r["Destination"]["Bucket"])
+        unfiltered(r)
+            && !super::meaning::no_value(
+                &r["Destination"]["EncryptionConfiguration"]["ReplicaKmsKeyID"],
+            )
+            && !same_region(&r["Destination"]["Bucket"])
             && text(&r["Status"]).as_deref() == Some("Enabled")
             && text(&r["SourceSelectionCriteria"]["SseKmsEncryptedObjects"]["Status"]).as_deref()
                 == Some("Enabled")
@@ -923,7 +946,7 @@ fn s10(cx: &Cx<'_>) -> Outcome {
     match rules.iter().position(copies) {
         Some(i) => all([cx.proof(&format!("/ReplicationConfiguration/Rules/{i}")).ok_or_default()]),
         None => Outcome::Fail(
-            "no enabled replication rule copies the objects encrypted with KMS (`SourceSelectionCriteria.SseKmsEncryptedObjects` Enabled) to a bucket of another region (not of this template, not imported within the region) and encrypts the copy (`Destination.EncryptionConfiguration.ReplicaKmsKeyID`): the PHI has no encrypted copy in another region"
+            "no enabled replication rule copies the objects encrypted with KMS (`SourceSelectionCriteria.SseKmsEncryptedObjects` Enabled), all of them (no `Filter` or `Prefix` that narrows the rule), to a bucket of another region (not of this template, not imported within the region) and encrypts the copy (`Destination.EncryptionConfiguration.ReplicaKmsKeyID`): the PHI has no encrypted copy in another region"
                 .to_owned(),
         ),
     }
@@ -1212,7 +1235,7 @@ fn r13(cx: &Cx<'_>) -> Outcome {
     }
     all([
         cx.equals("/ManageMasterUserPassword", &json!(true)),
-        cx.present("/MasterUserSecret/KmsKeyId"),
+        customer_key(cx, "/MasterUserSecret/KmsKeyId"),
     ])
 }
 
@@ -1308,14 +1331,29 @@ fn t3(cx: &Cx<'_>) -> Outcome {
 }
 
 fn t4(cx: &Cx<'_>) -> Outcome {
+    // Advanced event selectors replace the basic ones (CloudTrail `PutEventSelectors`: "if
+    // you apply AdvancedEventSelectors to a trail, any existing EventSelectors are
+    // overwritten"); this rule reads only the basic ones.
+    if cx
+        .prop("/AdvancedEventSelectors")
+        .is_some_and(|v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()))
+    {
+        return Outcome::Fail(
+            "`AdvancedEventSelectors` replace `EventSelectors`, and this rule cannot prove that they record every management event and S3 object access".to_owned(),
+        );
+    }
     let Some(selectors) = cx.prop("/EventSelectors").and_then(Value::as_array) else {
         return Outcome::Fail("`EventSelectors` is not set".to_owned());
     };
-    // `ReadWriteType` is `All` and management events are included when not written.
+    // `ReadWriteType` is `All` and management events are included when not written; no
+    // source of management events is left out (`ExcludeManagementEventSources` drops the
+    // events of AWS KMS or the RDS Data API: every decryption of PHI).
     let good = selectors.iter().position(|s| {
         s.get("ReadWriteType")
             .is_none_or(|v| text(v).is_some_and(|t| t.eq_ignore_ascii_case("All")))
             && s.get("IncludeManagementEvents").is_none_or(super::is_true)
+            && s.get("ExcludeManagementEventSources")
+                .is_none_or(|v| v.is_null() || v.as_array().is_some_and(Vec::is_empty))
             && s["DataResources"].as_array().is_some_and(|d| {
                 d.iter().any(|r| {
                     text(&r["Type"]).is_some_and(|t| t == "AWS::S3::Object")
@@ -1333,7 +1371,7 @@ fn t4(cx: &Cx<'_>) -> Outcome {
     match good.and_then(|i| cx.proof(&format!("/EventSelectors/{i}"))) {
         Some(p) => Outcome::Pass(vec![p]),
         None => Outcome::Fail(
-            "no event selector records all management events and S3 object access on every bucket"
+            "no event selector records all management events (none left out by `ExcludeManagementEventSources`) and S3 object access on every bucket"
                 .to_owned(),
         ),
     }
