@@ -229,7 +229,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::ElasticLoadBalancing::LoadBalancer",
         ],
         controls: TRANSIT,
-        fix: "use HTTPS/TLS listeners with an ACM certificate and a TLS 1.2+ `SslPolicy` (e.g. ELBSecurityPolicy-TLS13-1-2-2021-06); HTTP listeners only redirect to HTTPS",
+        fix: "use HTTPS/TLS listeners with an ACM certificate and a TLS 1.2+ `SslPolicy` (e.g. ELBSecurityPolicy-TLS13-1-2-2021-06; on a classic balancer, an `SSLNegotiationPolicyType` policy whose `Reference-Security-Policy` is ELBSecurityPolicy-TLS-1-2-2017-01); HTTP listeners and their listener rules only redirect to HTTPS",
         packs: packs(
             Some("HIPAA.Security-ALBHttpToHttpsRedirection"),
             Some("CKV_AWS_2"),
@@ -1060,6 +1060,89 @@ fn tls12_policy(policy: &str) -> bool {
         || p.contains("TLS-1-3")
 }
 
+/// What the listener rules of an HTTP listener do beyond redirecting to HTTPS: a listener
+/// checks its rules before its default action, so a rule that forwards serves plain HTTP.
+/// The rules read are those of any stack whose `ListenerArn` may name this listener (a
+/// reference to it in its own template, an import of an export of its stack that refers
+/// to it); a rule may redirect to HTTPS or answer with a fixed response.
+fn plain_rules(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    let exports = cx.own_exports();
+    cx.everywhere("AWS::ElasticLoadBalancingV2::ListenerRule")
+        .filter(|(other, rule)| {
+            let listener = &rule.properties()["ListenerArn"];
+            (other.is_none() && super::mentions(listener, cx.id()))
+                || super::imports_any(listener, &exports)
+        })
+        .filter_map(|(other, rule)| {
+            let actions = rule.properties()["Actions"].as_array();
+            let safe = actions.is_some_and(|a| {
+                !a.is_empty()
+                    && a.iter().all(|action| match text(&action["Type"]) {
+                        Some(t) if t.eq_ignore_ascii_case("redirect") => {
+                            text(&action["RedirectConfig"]["Protocol"])
+                                .is_some_and(|p| p.eq_ignore_ascii_case("HTTPS"))
+                        }
+                        Some(t) => t.eq_ignore_ascii_case("fixed-response"),
+                        None => false,
+                    })
+            });
+            let name = match other {
+                Some(stack) => format!("{stack}/{}", rule.logical_id()),
+                None => rule.logical_id().to_owned(),
+            };
+            (!safe).then(|| {
+                Err(format!(
+                    "the listener rule `{name}` of this HTTP listener does more than redirect to HTTPS or answer with a fixed response: traffic in plain text"
+                ))
+            })
+        })
+        .collect()
+}
+
+/// The TLS policy of listener `i` of a classic load balancer: its `PolicyNames` name an
+/// `SSLNegotiationPolicyType` entry of `Policies` whose `Reference-Security-Policy` allows
+/// only TLS 1.2 and later, and that turns on no older protocol. Without one, Elastic Load
+/// Balancing applies ELBSecurityPolicy-2016-08, which accepts TLS 1.0 and 1.1 (Classic
+/// Load Balancer guide, "Update the SSL negotiation configuration").
+fn classic_tls_policy(cx: &Cx<'_>, i: usize) -> Result<Proof, String> {
+    let names: Vec<String> = cx
+        .prop(&format!("/Listeners/{i}/PolicyNames"))
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(text).collect())
+        .unwrap_or_default();
+    let policies = cx.prop("/Policies").and_then(Value::as_array);
+    let named = policies.into_iter().flatten().enumerate().find(|(_, p)| {
+        let attributes = p["Attributes"].as_array().map_or(&[][..], Vec::as_slice);
+        let attribute = |name: &str| {
+            attributes
+                .iter()
+                .find(|a| text(&a["Name"]).is_some_and(|n| n == name))
+                .map(|a| &a["Value"])
+        };
+        let older = [
+            "Protocol-SSLv2",
+            "Protocol-SSLv3",
+            "Protocol-TLSv1",
+            "Protocol-TLSv1.1",
+        ]
+        .iter()
+        .any(|name| attribute(name).is_some_and(is_true));
+        text(&p["PolicyName"]).is_some_and(|n| names.contains(&n))
+            && text(&p["PolicyType"]).is_some_and(|t| t == "SSLNegotiationPolicyType")
+            && attribute("Reference-Security-Policy")
+                .and_then(text)
+                .is_some_and(|r| tls12_policy(&r))
+            && !older
+    });
+    named
+        .and_then(|(j, _)| cx.proof(&format!("/Policies/{j}")))
+        .ok_or_else(|| {
+            format!(
+                "`Listeners.{i}` names no SSL negotiation policy of `Policies` whose `Reference-Security-Policy` allows only TLS 1.2 and later: without one, the balancer applies ELBSecurityPolicy-2016-08, which accepts TLS 1.0 and 1.1"
+            )
+        })
+}
+
 fn f1(cx: &Cx<'_>) -> Outcome {
     if cx.resource.type_name() == "AWS::ElasticLoadBalancing::LoadBalancer" {
         let listeners = cx
@@ -1069,16 +1152,16 @@ fn f1(cx: &Cx<'_>) -> Outcome {
         if listeners == 0 {
             return Outcome::Fail("`Listeners` is not set".to_owned());
         }
-        return all((0..listeners).map(|i| {
+        return all((0..listeners).flat_map(|i| {
             let p = format!("/Listeners/{i}/Protocol");
             match cx.prop(&p).map(text_or_json) {
                 Some(t) if t.eq_ignore_ascii_case("HTTPS") || t.eq_ignore_ascii_case("SSL") => {
-                    cx.proof(&p).ok_or_default()
+                    vec![cx.proof(&p).ok_or_default(), classic_tls_policy(cx, i)]
                 }
-                Some(t) => Err(format!(
+                Some(t) => vec![Err(format!(
                     "`Listeners.{i}.Protocol` is {t}: traffic in plain text"
-                )),
-                None => Err(format!("`Listeners.{i}.Protocol` is not set")),
+                ))],
+                None => vec![Err(format!("`Listeners.{i}.Protocol` is not set"))],
             }
         }));
     }
@@ -1103,7 +1186,9 @@ fn f1(cx: &Cx<'_>) -> Outcome {
                     })
             });
             if redirects {
-                all([cx.present("/DefaultActions")])
+                all([cx.present("/DefaultActions")]
+                    .into_iter()
+                    .chain(plain_rules(cx)))
             } else {
                 Outcome::Fail(
                     "an HTTP listener does more than redirect to HTTPS: traffic in plain text"
