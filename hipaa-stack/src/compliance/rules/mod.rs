@@ -1644,6 +1644,53 @@ mod tests {
     }
 
     #[test]
+    fn a_route_to_the_internet_reads_the_associations_of_its_table_in_every_stack() {
+        use crate::compliance::Status;
+        use crate::prelude::*;
+        let app = App::new("routes");
+        let net = app.stack("net").unwrap();
+        let table = net
+            .add(
+                RawResource::new("Rt", "AWS::EC2::RouteTable")
+                    .property("VpcId", "vpc-0123456789abcdef0"),
+            )
+            .unwrap();
+        let gateway = net
+            .add(RawResource::new("Igw", "AWS::EC2::InternetGateway"))
+            .unwrap();
+        net.add(
+            RawResource::new("Route", "AWS::EC2::Route")
+                .property("RouteTableId", table.reference())
+                .property("DestinationCidrBlock", "0.0.0.0/0")
+                .property("GatewayId", gateway.reference()),
+        )
+        .unwrap();
+        let data = app.stack("data").unwrap();
+        let subnet = data
+            .add(
+                RawResource::new("Phi", "AWS::EC2::Subnet")
+                    .property("VpcId", "vpc-0123456789abcdef0")
+                    .property("CidrBlock", "10.0.1.0/24")
+                    .property("MapPublicIpOnLaunch", false),
+            )
+            .unwrap();
+        // The association imports the table's id from `net`.
+        data.add(
+            RawResource::new("Assoc", "AWS::EC2::SubnetRouteTableAssociation")
+                .property("RouteTableId", table.attribute("RouteTableId"))
+                .property("SubnetId", subnet.reference()),
+        )
+        .unwrap();
+        match status(&app, "E15", "net", "Route") {
+            Status::Failed { finding } => assert!(
+                finding.contains("association `data/Assoc` routes subnet `Phi`"),
+                "{finding}"
+            ),
+            other => panic!("E15 on net/Route: {other:?}"),
+        }
+    }
+
+    #[test]
     fn a_store_finds_the_selection_that_lists_it_by_lookup_as_by_reading_every_selection() {
         use crate::prelude::*;
         let app = App::new("selections");

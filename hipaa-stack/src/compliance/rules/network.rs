@@ -360,36 +360,89 @@ fn e15(cx: &Cx<'_>) -> Outcome {
     let Some(table) = cx.prop("/RouteTableId") else {
         return Outcome::Fail("`RouteTableId` is not set".to_owned());
     };
+    // The route table of this template the route is added to (`Ref`, or `Fn::GetAtt` of its
+    // `RouteTableId`): a table of another template, or one written as an id (the VPC's main
+    // table, used by every subnet without an association of its own), routes subnets that
+    // no rule can read.
+    let Some(route_table) = cx
+        .others("AWS::EC2::RouteTable")
+        .find(|t| super::mentions(table, t.logical_id()))
+    else {
+        return Outcome::Fail(format!(
+            "`RouteTableId` {} names no route table of this template, so the subnets it routes to the internet gateway for `{}` {destination} cannot be shown to be public ones",
+            text_or_json(table),
+            pointer_name(everywhere)
+        ));
+    };
     let mut checks = vec![cx.proof("/RouteTableId").ok_or_default()];
-    for association in cx
-        .others("AWS::EC2::SubnetRouteTableAssociation")
-        .filter(|a| a.properties()["RouteTableId"] == *table)
+    // Its associations in any stack: a reference to it in its own template, an import of an
+    // export of its stack that refers to it elsewhere.
+    let exports: Vec<&str> = cx
+        .template
+        .outputs()
+        .iter()
+        .filter(|o| {
+            serde_json::to_value(&o.value)
+                .is_ok_and(|v| super::mentions(&v, route_table.logical_id()))
+        })
+        .filter_map(|o| o.export_name())
+        .collect();
+    for (other, association) in cx
+        .everywhere("AWS::EC2::SubnetRouteTableAssociation")
+        .filter(|(other, a)| {
+            let named = &a.properties()["RouteTableId"];
+            (other.is_none() && super::mentions(named, route_table.logical_id()))
+                || super::imports_any(named, &exports)
+        })
     {
-        let subnet = referred(&association.properties()["SubnetId"])
-            .and_then(|id| cx.others("AWS::EC2::Subnet").find(|s| s.logical_id() == id));
-        checks.push(match subnet {
+        let home = other.map_or(cx.template, |stack| {
+            cx.stacks
+                .iter()
+                .find(|(name, _)| *name == stack)
+                .map_or(cx.template, |(_, t)| *t)
+        });
+        let named = &association.properties()["SubnetId"];
+        let subnet = home
+            .resources()
+            .iter()
+            .filter(|s| s.type_name() == "AWS::EC2::Subnet")
+            .find(|s| super::mentions(named, s.logical_id()));
+        let association = match other {
+            Some(stack) => format!("{stack}/{}", association.logical_id()),
+            None => association.logical_id().to_owned(),
+        };
+        let association = &association;
+        let check = match subnet {
             Some(s) if is_true(&s.properties()["MapPublicIpOnLaunch"]) => {
                 proof_of(s, "/MapPublicIpOnLaunch").ok_or_default()
             }
             // A construct's public tier (load balancers, never PHI) says so in its metadata;
             // raw resources cannot write it.
-            Some(s) if s.metadata().get(PUBLIC_TIER.0).and_then(Value::as_str) == Some(PUBLIC_TIER.1) => {
+            Some(s)
+                if s.metadata().get(PUBLIC_TIER.0).and_then(Value::as_str)
+                    == Some(PUBLIC_TIER.1) =>
+            {
                 Ok(Proof {
                     logical_id: s.logical_id().to_owned(),
                     path: format!("/Metadata/{}", PUBLIC_TIER.0),
                 })
             }
             Some(s) => Err(format!(
-                "association `{}` routes subnet `{}`, which does not map public addresses on launch (a PHI subnet), to the internet gateway for `{}` {destination}",
-                association.logical_id(),
+                "association `{association}` routes subnet `{}`, which does not map public addresses on launch (a PHI subnet), to the internet gateway for `{}` {destination}",
                 s.logical_id(),
                 pointer_name(everywhere)
             )),
             None => Err(format!(
-                "association `{}` routes a subnet that is not in this template to the internet gateway, so it cannot be shown to be a public subnet",
-                association.logical_id()
+                "association `{association}` routes a subnet that is not in its template to the internet gateway, so it cannot be shown to be a public subnet"
             )),
-        });
+        };
+        // The proof of a subnet of another stack names its stack.
+        checks.push(check.map(|mut proof| {
+            if let Some(stack) = other {
+                proof.logical_id = format!("{stack}/{}", proof.logical_id);
+            }
+            proof
+        }));
     }
     all(checks)
 }
