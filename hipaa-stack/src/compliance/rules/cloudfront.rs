@@ -264,16 +264,11 @@ fn cf3(cx: &Cx<'_>) -> Outcome {
             if scope.is_empty() { "not set" } else { &scope }
         ));
     }
-    if p["Rules"].as_array().is_none_or(|r| r.is_empty()) {
-        return Outcome::Fail(format!(
-            "the web ACL `{}` has no `Rules`: it filters nothing",
-            acl.logical_id()
-        ));
-    }
-    all([
-        cx.present(&pointer),
-        proof_of(acl, "/Rules").ok_or_default(),
-    ])
+    let filters = match super::frontdoor::filtering(acl) {
+        Ok(at) => at,
+        Err(e) => return Outcome::Fail(e),
+    };
+    all([cx.present(&pointer), proof_of(acl, filters).ok_or_default()])
 }
 
 #[cfg(test)]

@@ -588,7 +588,8 @@ fn a_web_acl_of_another_stack_proves_f4_and_the_template_searched_is_its_own() {
             RawResource::new("Acl", "AWS::WAFv2::WebACL")
                 .property("Scope", "REGIONAL")
                 .property("/DefaultAction/Allow", json!({}))
-                .property("/Rules/0/Name", "common"),
+                .property("/Rules/0/Name", "common")
+                .property("/Rules/0/Action/Block", json!({})),
         )
         .unwrap();
     waf.add(

@@ -224,6 +224,43 @@ fn associations<'a>(cx: &Cx<'a>) -> Vec<(Option<&'a str>, &'a Resource)> {
         .collect()
 }
 
+/// Where a web ACL shows that it blocks requests: `/Rules` when a rule blocks, challenges or
+/// asks for a CAPTCHA (`Action`), or applies its rule group's own actions (`OverrideAction`
+/// `None`); else `/DefaultAction` when that blocks. An ACL whose rules only count (`Count`)
+/// and whose default action allows filters nothing (WAFv2 developer guide, rule actions).
+/// A rule group whose own rules are each overridden to count is not read (the managed
+/// groups' rules are not in the template).
+pub(super) fn filtering(acl: &Resource) -> Result<&'static str, String> {
+    let blocks = |action: &Value| {
+        ["Block", "Captcha", "Challenge"]
+            .iter()
+            .any(|k| action.get(k).is_some_and(|v| !v.is_null()))
+    };
+    let rules = acl.properties()["Rules"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice);
+    if rules.iter().any(|r| {
+        blocks(&r["Action"])
+            || r["OverrideAction"]
+                .get("None")
+                .is_some_and(|v| !v.is_null())
+    }) {
+        Ok("/Rules")
+    } else if blocks(&acl.properties()["DefaultAction"]) {
+        Ok("/DefaultAction")
+    } else if rules.is_empty() {
+        Err(format!(
+            "the web ACL `{}` has no `Rules`: it filters nothing",
+            acl.logical_id()
+        ))
+    } else {
+        Err(format!(
+            "the web ACL `{}` blocks nothing: every rule only counts (`Count`) and its `DefaultAction` allows",
+            acl.logical_id()
+        ))
+    }
+}
+
 /// The web ACL of `template` whose ARN `value` is (its `Arn`; a web ACL's `Ref` is its
 /// name, id and scope).
 fn web_acl<'a>(template: &'a crate::cfn::Template, value: &Value) -> Option<&'a Resource> {
@@ -297,17 +334,8 @@ fn f4(cx: &Cx<'_>) -> Outcome {
             association.logical_id()
         ));
     };
-    let rules = acl.properties()["Rules"]
-        .as_array()
-        .is_some_and(|r| !r.is_empty());
-    let rules_proof = if rules {
-        named(proof_of(acl, "/Rules")).ok_or_default()
-    } else {
-        Err(format!(
-            "the web ACL `{}` has no `Rules`: it filters nothing",
-            acl.logical_id()
-        ))
-    };
+    let rules_proof =
+        filtering(acl).and_then(|pointer| named(proof_of(acl, pointer)).ok_or_default());
     let logging = template
         .resources()
         .iter()

@@ -679,17 +679,9 @@ fn a4w(cx: &Cx<'_>) -> Outcome {
         .others("AWS::WAFv2::WebACL")
         .find(|acl| super::compute::mentions(acl_value, acl.logical_id()));
     let rules = match acl {
-        Some(acl)
-            if acl.properties()["Rules"]
-                .as_array()
-                .is_some_and(|r| !r.is_empty()) =>
-        {
-            proof_of(acl, "/Rules").ok_or_default()
+        Some(acl) => {
+            super::frontdoor::filtering(acl).and_then(|at| proof_of(acl, at).ok_or_default())
         }
-        Some(acl) => Err(format!(
-            "the web ACL `{}` has no `Rules`: it filters nothing",
-            acl.logical_id()
-        )),
         // A web ACL of another stack or of the account's firewall manager, by ARN.
         None if acl_value.get("Fn::ImportValue").is_some()
             || text(acl_value).is_some_and(|t| t.contains(":wafv2:")) =>
