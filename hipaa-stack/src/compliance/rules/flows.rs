@@ -144,8 +144,24 @@ fn of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
     // a URL, a path), looked up among the names of the app (`BucketName`, `QueueName`, …,
     // read as each stack is rendered), so that a destination written as an ARN or a name
     // in text (a stack pinned to another region, which a reference cannot cross) is known
-    // as the app's.
-    names_in(&cx.index.app_names, &t)
+    // as the app's. An ARN or URL that writes its account as a number is another
+    // account's (the stack's own is `${AWS::AccountId}`), whatever name it ends with.
+    names_in(&cx.index.app_names, &t) && !another_account(&t)
+}
+
+/// Whether text names an account as a number: the account of an ARN (`arn:…:…:…:ACCOUNT:…`)
+/// that is not `${AWS::AccountId}`, or a path segment of twelve digits in a URL (a queue's
+/// `https://sqs.…/ACCOUNT/name`).
+fn another_account(text: &str) -> bool {
+    let t = text.trim().replace("${AWS::", "${AWS-");
+    let twelve_digits = |s: &str| s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some(rest) = t.strip_prefix("arn:") {
+        return rest
+            .splitn(5, ':')
+            .nth(3)
+            .is_some_and(|account| !account.is_empty() && account != "${AWS-AccountId}");
+    }
+    t.contains("://") && t.split('/').any(twelve_digits)
 }
 
 /// Whether `text` (trimmed) is one of `names` (in lower case) in any case, or ends with one
