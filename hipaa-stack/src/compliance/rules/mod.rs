@@ -971,14 +971,23 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// The property must be present and not empty.
+    /// The property must be present and not empty (a list of removed, null or empty entries
+    /// is empty).
     pub(crate) fn present(&self, pointer: &str) -> Result<Proof, String> {
         match self.prop(pointer) {
             Some(Value::Null) | None => Err(format!("`{}` is not set", pointer_name(pointer))),
             Some(Value::String(s)) if s.trim().is_empty() => {
                 Err(format!("`{}` is empty", pointer_name(pointer)))
             }
-            Some(Value::Array(a)) if a.is_empty() => {
+            // A list whose every entry is removed (`AWS::NoValue`), null or empty text holds
+            // nothing either.
+            Some(Value::Array(a))
+                if a.iter().all(|v| {
+                    v.is_null()
+                        || meaning::no_value(v)
+                        || v.as_str().is_some_and(|t| t.trim().is_empty())
+                }) =>
+            {
                 Err(format!("`{}` is empty", pointer_name(pointer)))
             }
             Some(_) => Ok(self.found(pointer)),
