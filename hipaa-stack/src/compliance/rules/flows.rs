@@ -157,7 +157,7 @@ fn another_account(text: &str) -> bool {
     let twelve_digits = |s: &str| s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit());
     if let Some(rest) = t.strip_prefix("arn:") {
         return rest
-            .splitn(5, ':')
+            .split(':')
             .nth(3)
             .is_some_and(|account| !account.is_empty() && account != "${AWS-AccountId}");
     }
