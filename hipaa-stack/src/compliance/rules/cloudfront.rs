@@ -39,7 +39,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "CloudFront distributions write access logs",
         types: &[DISTRIBUTION],
         controls: &["164.308(a)(1)(ii)(D)", "164.312(b)"],
-        fix: "set `DistributionConfig.Logging.Bucket` to an access-log bucket of the app, or deliver the distribution's ACCESS_LOGS through an `AWS::Logs::DeliverySource` whose `ResourceArn` names it",
+        fix: "set `DistributionConfig.Logging.Bucket` to an access-log bucket of the app, or deliver the distribution's ACCESS_LOGS through an `AWS::Logs::DeliverySource` whose `ResourceArn` names it, paired with a destination by an `AWS::Logs::Delivery`",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_86"),
@@ -222,11 +222,32 @@ fn cf2(cx: &Cx<'_>) -> Outcome {
         super::compute::mentions(&p["ResourceArn"], cx.id())
             && text(&p["LogType"]).is_some_and(|t| t == "ACCESS_LOGS")
     });
-    match source.and_then(|s| proof_of(s, "/ResourceArn")) {
-        Some(proof) => Outcome::Pass(vec![proof]),
-        None => Outcome::Fail(
+    let Some(source) = source else {
+        return Outcome::Fail(
             "`DistributionConfig.Logging.Bucket` is not set and no `AWS::Logs::DeliverySource` of the template delivers the distribution's ACCESS_LOGS: who fetched what is not recorded".to_owned(),
-        ),
+        );
+    };
+    // A source delivers nothing until a delivery pairs it with a destination (the
+    // `AWS::Logs::DeliverySource` reference): an `AWS::Logs::Delivery` of the template whose
+    // `DeliverySourceName` is the source's (its `Ref`, or its `Name` as text) and whose
+    // `DeliveryDestinationArn` is set.
+    let name = text(&source.properties()["Name"]);
+    let delivery = cx.others("AWS::Logs::Delivery").find(|d| {
+        let p = d.properties();
+        let named = &p["DeliverySourceName"];
+        (super::compute::mentions(named, source.logical_id())
+            || name.is_some() && text(named) == name)
+            && cx.on(d).present("/DeliveryDestinationArn").is_ok()
+    });
+    match delivery {
+        Some(d) => all([
+            proof_of(source, "/ResourceArn").ok_or_default(),
+            proof_of(d, "/DeliveryDestinationArn").ok_or_default(),
+        ]),
+        None => Outcome::Fail(format!(
+            "the delivery source `{}` of the distribution's ACCESS_LOGS is paired with no destination: no `AWS::Logs::Delivery` of the template names it with a `DeliveryDestinationArn`, so nothing is delivered",
+            source.logical_id()
+        )),
     }
 }
 
