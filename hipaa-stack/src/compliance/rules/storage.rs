@@ -959,17 +959,34 @@ fn s13(cx: &Cx<'_>) -> Outcome {
     let rules = cx
         .prop("/LifecycleConfiguration/Rules")
         .and_then(Value::as_array);
+    // An enabled rule for every object (no `Prefix`, `TagFilters` or `Filter` but an empty
+    // prefix: S3 applies a rule only to what its filter matches) that expires noncurrent
+    // versions (not removed by `AWS::NoValue`).
+    let set = |v: Option<&Value>| v.is_some_and(|v| !v.is_null() && !super::meaning::no_value(v));
+    let empty_prefix = |v: &Value| v.is_null() || text(v).is_some_and(|t| t.is_empty());
+    let unfiltered = |r: &Value| {
+        empty_prefix(&r["Prefix"])
+            && !set(r.get("TagFilters"))
+            && match &r["Filter"] {
+                Value::Null => true,
+                Value::Object(filter) => filter
+                    .iter()
+                    .all(|(key, v)| key == "Prefix" && empty_prefix(v)),
+                _ => false,
+            }
+    };
     let found = rules.and_then(|rules| {
         rules.iter().position(|r| {
             r["Status"] == "Enabled"
-                && (r.get("NoncurrentVersionExpiration").is_some()
-                    || r.get("NoncurrentVersionExpirationInDays").is_some())
+                && unfiltered(r)
+                && (set(r.get("NoncurrentVersionExpiration"))
+                    || set(r.get("NoncurrentVersionExpirationInDays")))
         })
     });
     match found.and_then(|i| cx.proof(&format!("/LifecycleConfiguration/Rules/{i}"))) {
         Some(p) => Outcome::Pass(vec![p]),
         None => Outcome::Fail(
-            "no enabled lifecycle rule expires noncurrent versions, so they grow without end"
+            "no enabled lifecycle rule for every object (no `Filter` or `Prefix` that narrows it) expires noncurrent versions, so they grow without end"
                 .to_owned(),
         ),
     }
