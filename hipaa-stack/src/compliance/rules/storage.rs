@@ -283,7 +283,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "databases export the engine's full set of logs",
         types: DB_OR_CLUSTER,
         controls: &["164.308(a)(3)(ii)(A)", "164.308(a)(5)(ii)(C)", "164.312(b)"],
-        fix: "set `EnableCloudwatchLogsExports` to every log type of the engine",
+        fix: "set `EnableCloudwatchLogsExports` to every log type of the engine; for MySQL and MariaDB, also a parameter group with `general_log` and `slow_query_log` 1 and an option group with `MARIADB_AUDIT_PLUGIN` (`EncryptedDatabase::mysql` writes both)",
         packs: packs(
             Some("HIPAA.Security-RDSLoggingEnabled"),
             Some("CKV_AWS_129"),
@@ -1188,7 +1188,62 @@ fn r8(cx: &Cx<'_>) -> Outcome {
             missing.join(", ")
         ));
     }
-    all([cx.present("/EnableCloudwatchLogsExports")])
+    let mut checks = vec![cx.present("/EnableCloudwatchLogsExports")];
+    if matches!(
+        engine.trim().to_ascii_lowercase().as_str(),
+        "mysql" | "mariadb"
+    ) && cx.resource.type_name() == "AWS::RDS::DBInstance"
+    {
+        checks.extend(mysql_logs_written(cx));
+    }
+    all(checks)
+}
+
+/// What a MySQL or MariaDB instance needs for its exported logs to hold anything (RDS
+/// user guide, "MySQL database log files"): a parameter group of the template that turns
+/// on `general_log` and `slow_query_log` (off by default) and writes them to files
+/// (`log_output` FILE, the default), and an option group of the template with the
+/// `MARIADB_AUDIT_PLUGIN` option for the audit log.
+fn mysql_logs_written(cx: &Cx<'_>) -> [Result<Proof, String>; 2] {
+    let of_template = |pointer: &str, type_name: &'static str| {
+        cx.prop(pointer).and_then(|named| {
+            cx.others(type_name)
+                .find(|r| super::compute::mentions(named, r.logical_id()))
+        })
+    };
+    let parameters = match of_template("/DBParameterGroupName", "AWS::RDS::DBParameterGroup") {
+        Some(group) => {
+            let p = &group.properties()["Parameters"];
+            let on = |key: &str| {
+                text(&p[key]).is_some_and(|v| v.trim() == "1" || v.trim().eq_ignore_ascii_case("ON"))
+            };
+            let to_files = p.get("log_output").is_none_or(|v| {
+                v.is_null() || text(v).is_some_and(|t| t.to_ascii_uppercase().contains("FILE"))
+            });
+            if on("general_log") && on("slow_query_log") && to_files {
+                proof_of(group, "/Parameters").ok_or_default()
+            } else {
+                Err(format!(
+                    "the parameter group `{}` does not set `general_log` and `slow_query_log` to 1 with `log_output` FILE: the exported general and slow query logs stay empty",
+                    group.logical_id()
+                ))
+            }
+        }
+        None => Err(
+            "`DBParameterGroupName` names no parameter group of the template, whose default leaves `general_log` and `slow_query_log` off: the exported general and slow query logs stay empty".to_owned(),
+        ),
+    };
+    let audit = of_template("/OptionGroupName", "AWS::RDS::OptionGroup").and_then(|group| {
+        let options = group.properties()["OptionConfigurations"].as_array()?;
+        let i = options
+            .iter()
+            .position(|o| text(&o["OptionName"]).is_some_and(|n| n == "MARIADB_AUDIT_PLUGIN"))?;
+        proof_of(group, &format!("/OptionConfigurations/{i}"))
+    });
+    let audit = audit.ok_or_else(|| {
+        "`OptionGroupName` names no option group of the template with the `MARIADB_AUDIT_PLUGIN` option: the exported audit log stays empty".to_owned()
+    });
+    [parameters, audit]
 }
 
 fn r9(cx: &Cx<'_>) -> Outcome {
