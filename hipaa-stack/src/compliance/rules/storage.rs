@@ -916,21 +916,10 @@ fn s10(cx: &Cx<'_>) -> Outcome {
                     }))
         }) || destination.get("Fn::ImportValue").is_some()
     };
-    // A rule copies every object only without a filter that narrows it: no `Filter` other
-    // than an empty prefix, and no legacy `Prefix` (S3 replicates only what matches).
-    let empty_prefix = |v: &Value| v.is_null() || text(v).is_some_and(|t| t.is_empty());
-    let unfiltered = |r: &Value| {
-        empty_prefix(&r["Prefix"])
-            && match &r["Filter"] {
-                Value::Null => true,
-                Value::Object(filter) => filter
-                    .iter()
-                    .all(|(key, v)| key == "Prefix" && empty_prefix(v)),
-                _ => false,
-            }
-    };
+    // A rule copies every object only without a filter that narrows it (S3 replicates only
+    // what matches).
     let copies = |r: &Value| {
-        unfiltered(r)
+        for_every_object(r)
             && !super::meaning::no_value(
                 &r["Destination"]["EncryptionConfiguration"]["ReplicaKmsKeyID"],
             )
@@ -952,6 +941,25 @@ fn s10(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// Whether a replication or lifecycle rule of a bucket applies to every object: no legacy
+/// `Prefix`, no `TagFilters`, and no `Filter` but an empty prefix (S3 applies a rule only to
+/// the objects its filter matches).
+fn for_every_object(rule: &Value) -> bool {
+    let empty_prefix = |v: &Value| v.is_null() || text(v).is_some_and(|t| t.is_empty());
+    let no_tags = rule
+        .get("TagFilters")
+        .is_none_or(|v| v.is_null() || super::meaning::no_value(v));
+    empty_prefix(&rule["Prefix"])
+        && no_tags
+        && match &rule["Filter"] {
+            Value::Null => true,
+            Value::Object(filter) => filter
+                .iter()
+                .all(|(key, v)| key == "Prefix" && empty_prefix(v)),
+            _ => false,
+        }
+}
+
 fn s13(cx: &Cx<'_>) -> Outcome {
     if cx.prop("/VersioningConfiguration/Status") != Some(&json!("Enabled")) {
         return Outcome::NotApplicable;
@@ -963,22 +971,10 @@ fn s13(cx: &Cx<'_>) -> Outcome {
     // prefix: S3 applies a rule only to what its filter matches) that expires noncurrent
     // versions (not removed by `AWS::NoValue`).
     let set = |v: Option<&Value>| v.is_some_and(|v| !v.is_null() && !super::meaning::no_value(v));
-    let empty_prefix = |v: &Value| v.is_null() || text(v).is_some_and(|t| t.is_empty());
-    let unfiltered = |r: &Value| {
-        empty_prefix(&r["Prefix"])
-            && !set(r.get("TagFilters"))
-            && match &r["Filter"] {
-                Value::Null => true,
-                Value::Object(filter) => filter
-                    .iter()
-                    .all(|(key, v)| key == "Prefix" && empty_prefix(v)),
-                _ => false,
-            }
-    };
     let found = rules.and_then(|rules| {
         rules.iter().position(|r| {
             r["Status"] == "Enabled"
-                && unfiltered(r)
+                && for_every_object(r)
                 && (set(r.get("NoncurrentVersionExpiration"))
                     || set(r.get("NoncurrentVersionExpirationInDays")))
         })
