@@ -203,16 +203,7 @@ impl<'a> ArnOf<'a> {
     /// `store`, a resource of `template`.
     pub(crate) fn of(template: &'a Template, store: &'a Resource) -> Self {
         let id = store.logical_id();
-        let exports = template
-            .outputs()
-            .iter()
-            .filter_map(|o| {
-                let name = o.export_name()?;
-                let value = serde_json::to_value(&o.value).ok()?;
-                super::mentions(&value, id).then_some((name, value))
-            })
-            .collect();
-        Self::new(store.type_name(), id, exports)
+        Self::new(store.type_name(), id, exports_of(template, id))
     }
 
     /// The store `id` of type `type_name`, whose stack exports `exports` (name and value;
@@ -398,6 +389,20 @@ impl Shape {
             && account
             && *resource == self.resource
     }
+}
+
+/// The exports of `template` whose values refer to its resource `id`, with their values:
+/// what another stack imports to name it.
+pub(crate) fn exports_of<'a>(template: &'a Template, id: &str) -> Vec<(&'a str, Value)> {
+    template
+        .outputs()
+        .iter()
+        .filter_map(|o| {
+            let name = o.export_name()?;
+            let value = serde_json::to_value(&o.value).ok()?;
+            super::mentions(&value, id).then_some((name, value))
+        })
+        .collect()
 }
 
 /// The piece a `Ref` of `name` is.

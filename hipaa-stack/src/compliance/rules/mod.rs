@@ -856,14 +856,9 @@ impl<'a> Cx<'a> {
 
     /// The names of the exports of this resource's stack whose values refer to it.
     pub(crate) fn own_exports(&self) -> Vec<&'a str> {
-        self.template
-            .outputs()
-            .iter()
-            .filter_map(|o| {
-                let value = serde_json::to_value(&o.value).ok()?;
-                let name = o.export_name()?;
-                compute::mentions(&value, self.id()).then_some(name)
-            })
+        arn::exports_of(self.template, self.id())
+            .into_iter()
+            .map(|(name, _)| name)
             .collect()
     }
 

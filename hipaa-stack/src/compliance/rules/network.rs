@@ -377,15 +377,9 @@ fn e15(cx: &Cx<'_>) -> Outcome {
     let mut checks = vec![cx.proof("/RouteTableId").ok_or_default()];
     // Its associations in any stack: a reference to it in its own template, an import of an
     // export of its stack that refers to it elsewhere.
-    let exports: Vec<&str> = cx
-        .template
-        .outputs()
-        .iter()
-        .filter(|o| {
-            serde_json::to_value(&o.value)
-                .is_ok_and(|v| super::mentions(&v, route_table.logical_id()))
-        })
-        .filter_map(|o| o.export_name())
+    let exports: Vec<&str> = super::arn::exports_of(cx.template, route_table.logical_id())
+        .into_iter()
+        .map(|(name, _)| name)
         .collect();
     for (other, association) in cx
         .everywhere("AWS::EC2::SubnetRouteTableAssociation")
