@@ -323,11 +323,7 @@ fn f4(cx: &Cx<'_>) -> Outcome {
         })
     };
     let association_proof = named(proof_of(association, "/ResourceArn")).ok_or_default();
-    let template = cx
-        .stacks
-        .iter()
-        .find(|(name, _)| Some(*name) == *stack || (stack.is_none() && *name == cx.stack))
-        .map_or(cx.template, |(_, t)| *t);
+    let template = cx.template_of(*stack);
     let Some(acl) = web_acl(template, &association.properties()["WebACLArn"]) else {
         return Outcome::Fail(format!(
             "`{}` names no web ACL of its template by its ARN in `WebACLArn` (`Fn::GetAtt` of its `Arn`), so nothing shows that the ACL has rules and logs",

@@ -862,6 +862,14 @@ impl<'a> Cx<'a> {
             .collect()
     }
 
+    /// The template of the stack named `stack` (as [`Cx::everywhere`] names another stack),
+    /// or this resource's for `None`.
+    pub(crate) fn template_of(&self, stack: Option<&str>) -> &'a Template {
+        stack
+            .and_then(|name| self.stacks.get(*self.index.stack_at.get(name)?))
+            .map_or(self.template, |(_, t)| *t)
+    }
+
     /// Every resource of type `type_name` of every stack of the app, with the name of its
     /// stack when it is another stack than this resource's.
     pub(crate) fn everywhere(

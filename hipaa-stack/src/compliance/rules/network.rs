@@ -389,12 +389,7 @@ fn e15(cx: &Cx<'_>) -> Outcome {
                 || super::imports_any(named, &exports)
         })
     {
-        let home = other.map_or(cx.template, |stack| {
-            cx.stacks
-                .iter()
-                .find(|(name, _)| *name == stack)
-                .map_or(cx.template, |(_, t)| *t)
-        });
+        let home = cx.template_of(other);
         let named = &association.properties()["SubnetId"];
         let subnet = home
             .resources()
