@@ -1052,6 +1052,13 @@ fn tls12_policy(policy: &str) -> bool {
         || p.contains("TLS-1-3")
 }
 
+/// Whether a listener's or listener rule's action redirects to HTTPS.
+fn redirects_to_https(action: &Value) -> bool {
+    text(&action["Type"]).is_some_and(|t| t.eq_ignore_ascii_case("redirect"))
+        && text(&action["RedirectConfig"]["Protocol"])
+            .is_some_and(|p| p.eq_ignore_ascii_case("HTTPS"))
+}
+
 /// What the listener rules of an HTTP listener do beyond redirecting to HTTPS: a listener
 /// checks its rules before its default action, so a rule that forwards serves plain HTTP.
 /// The rules read are those of any stack whose `ListenerArn` may name this listener (a
@@ -1069,13 +1076,10 @@ fn plain_rules(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
             let actions = rule.properties()["Actions"].as_array();
             let safe = actions.is_some_and(|a| {
                 !a.is_empty()
-                    && a.iter().all(|action| match text(&action["Type"]) {
-                        Some(t) if t.eq_ignore_ascii_case("redirect") => {
-                            text(&action["RedirectConfig"]["Protocol"])
-                                .is_some_and(|p| p.eq_ignore_ascii_case("HTTPS"))
-                        }
-                        Some(t) => t.eq_ignore_ascii_case("fixed-response"),
-                        None => false,
+                    && a.iter().all(|action| {
+                        redirects_to_https(action)
+                            || text(&action["Type"])
+                                .is_some_and(|t| t.eq_ignore_ascii_case("fixed-response"))
                     })
             });
             let name = match other {
@@ -1169,14 +1173,8 @@ fn f1(cx: &Cx<'_>) -> Outcome {
         }
         "HTTP" => {
             let actions = cx.prop("/DefaultActions").and_then(Value::as_array);
-            let redirects = actions.is_some_and(|a| {
-                !a.is_empty()
-                    && a.iter().all(|action| {
-                        text(&action["Type"]).is_some_and(|t| t.eq_ignore_ascii_case("redirect"))
-                            && text(&action["RedirectConfig"]["Protocol"])
-                                .is_some_and(|p| p.eq_ignore_ascii_case("HTTPS"))
-                    })
-            });
+            let redirects =
+                actions.is_some_and(|a| !a.is_empty() && a.iter().all(redirects_to_https));
             if redirects {
                 all([cx.present("/DefaultActions")]
                     .into_iter()
