@@ -726,6 +726,11 @@ pub(crate) fn synthesize_on<C: Check>(
         }
         position
     };
+    // Only the stacks' edges are read from here on: the constructs named in each edge (for
+    // the error of a cycle) go before the resource graph is built, where the peak of `synth
+    // --low-memory` was (15 MiB of 132 at N=50,000).
+    let stack_edges = stack_edges(&edges, &position);
+    drop(edges);
 
     let in_order: Vec<(&str, &Template)> = order
         .order
@@ -735,9 +740,9 @@ pub(crate) fn synthesize_on<C: Check>(
     let named = in_deploy_order(named, &position);
     let summaries = in_deploy_order(summaries, &position);
     // The resource graph is built (and what it read dropped) on a thread of its own while
-    // the checks read the stacks they start from and the stacks' edges are sorted (and
-    // dropped) on this one: none reads what another makes, and the graph and the drops were
-    // a third of a second on one core at N=50,000 (`scale synth`) while the other waited.
+    // the checks read the stacks they start from on this one: neither reads what the other
+    // makes, and the graph and the drops were a third of a second on one core at N=50,000
+    // (`scale synth`) while the other waited.
     // With low memory, one after the other: the graph's work and the checks' index, held
     // at once, raised the peak of `synth --low-memory` at N=50,000 by 4 to 10 MiB.
     let build_graph = || {
@@ -745,23 +750,18 @@ pub(crate) fn synthesize_on<C: Check>(
         drop(named);
         graph
     };
-    let (graph, stack_edges) = if memory == Memory::Low {
+    let graph = if memory == Memory::Low {
         let graph = build_graph();
-        let stack_edges = stack_edges(&edges, &position);
-        drop(edges);
         check.start(&in_order, summaries);
-        (graph, stack_edges)
+        graph
     } else {
         std::thread::scope(|scope| {
             let graph = scope.spawn(build_graph);
             check.start(&in_order, summaries);
-            let stack_edges = stack_edges(&edges, &position);
-            drop(edges);
-            let graph = graph
+            graph
                 .join()
                 // A panic of the graph's thread goes on in this one.
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (graph, stack_edges)
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         })
     };
     let (resources, resource_edges) = graph?;
