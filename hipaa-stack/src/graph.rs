@@ -24,10 +24,11 @@ use crate::error::{Error, Result};
 pub(crate) struct Edge {
     pub(crate) producer: u32,
     pub(crate) consumer: u32,
-    /// The construct that uses (`stack/Construct`).
-    pub(crate) via: String,
-    /// The construct that is used.
-    pub(crate) from: String,
+    /// The construct that uses (by its index in the arena, or `u32::MAX` for the outputs
+    /// of the consuming stack), named only if the edge is on a cycle.
+    pub(crate) user: u32,
+    /// The construct that is used, by its index in the arena.
+    pub(crate) used: u32,
 }
 
 /// The stacks in deploy order, each with its wave and the stacks it depends on.
@@ -42,10 +43,15 @@ pub(crate) struct StackOrder {
 }
 
 /// Orders the stacks given the cross-stack `edges`. A cycle is an error that names every
-/// reference on it: which construct uses which, each with its stack.
-pub(crate) fn order_stacks(names: &[String], edges: &[Edge]) -> Result<StackOrder> {
-    let mut graph: DiGraph<u32, (String, String)> =
-        DiGraph::with_capacity(names.len(), edges.len());
+/// reference on it: which construct uses which, each with its stack, as `paths` names the
+/// two constructs of an edge (the used, then the user).
+pub(crate) fn order_stacks(
+    names: &[String],
+    edges: &[Edge],
+    paths: impl Fn(&Edge) -> (String, String),
+) -> Result<StackOrder> {
+    // Each edge of the graph is the position of the first edge between its two stacks.
+    let mut graph: DiGraph<u32, usize> = DiGraph::with_capacity(names.len(), edges.len());
     let nodes: Vec<NodeIndex> = (0..names.len())
         .map(|i| graph.add_node(u32::try_from(i).unwrap_or(u32::MAX)))
         .collect();
@@ -53,12 +59,12 @@ pub(crate) fn order_stacks(names: &[String], edges: &[Edge]) -> Result<StackOrde
     // reference of each construct to the shared stacks, 100,000 at N=50,000).
     let mut seen: foldhash::HashSet<(u32, u32)> =
         foldhash::HashSet::with_capacity_and_hasher(names.len(), Default::default());
-    for edge in edges {
+    for (at, edge) in edges.iter().enumerate() {
         if seen.insert((edge.producer, edge.consumer)) {
             graph.add_edge(
                 nodes[edge.producer as usize],
                 nodes[edge.consumer as usize],
-                (edge.from.clone(), edge.via.clone()),
+                at,
             );
         }
     }
@@ -67,8 +73,8 @@ pub(crate) fn order_stacks(names: &[String], edges: &[Edge]) -> Result<StackOrde
         let cycle = find_cycle(&graph)
             .into_iter()
             .map(|e| {
-                let (from, via) = &graph[e];
-                format!("`{from}` is used by `{via}`")
+                let (used, user) = paths(&edges[graph[e]]);
+                format!("`{used}` is used by `{user}`")
             })
             .collect();
         return Err(Error::StackCycle { cycle });
@@ -613,9 +619,18 @@ mod tests {
         Edge {
             producer,
             consumer,
-            via: format!("s{consumer}/User"),
-            from: format!("s{producer}/Used"),
+            user: consumer,
+            used: producer,
         }
+    }
+
+    /// The constructs of an edge of [`edge`]: `sN/Used` of the producer, `sN/User` of the
+    /// consumer.
+    fn paths(edge: &Edge) -> (String, String) {
+        (
+            format!("s{}/Used", edge.used),
+            format!("s{}/User", edge.user),
+        )
     }
 
     fn names(n: usize) -> Vec<String> {
@@ -624,7 +639,7 @@ mod tests {
 
     #[test]
     fn waves_follow_the_longest_chain() {
-        let order = order_stacks(&names(4), &[edge(0, 1), edge(1, 2), edge(0, 2)]).unwrap();
+        let order = order_stacks(&names(4), &[edge(0, 1), edge(1, 2), edge(0, 2)], paths).unwrap();
         assert_eq!(order.wave, vec![0, 1, 2, 0]);
         assert_eq!(order.order, vec![0, 3, 1, 2]);
         assert_eq!(order.dependencies[2], vec![0, 1]);
@@ -632,9 +647,13 @@ mod tests {
 
     #[test]
     fn a_cycle_names_every_reference_on_it_in_order() {
-        let err = order_stacks(&names(4), &[edge(0, 1), edge(1, 2), edge(2, 0), edge(3, 0)])
-            .unwrap_err()
-            .to_string();
+        let err = order_stacks(
+            &names(4),
+            &[edge(0, 1), edge(1, 2), edge(2, 0), edge(3, 0)],
+            paths,
+        )
+        .unwrap_err()
+        .to_string();
         assert_eq!(
             err,
             "stacks reference each other in a cycle: `s0/Used` is used by `s1/User`, \

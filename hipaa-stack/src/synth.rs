@@ -11,7 +11,9 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::app::node::{CrossStack, Declare, Regions, RenderCx, resolve_target, resolve_target_in};
+use crate::app::node::{
+    CrossStack, Declare, Regions, RenderCx, resolve_target, resolve_target_in, user_path,
+};
 use crate::app::{App, Arena};
 use crate::cfn::scan::Scanned;
 use crate::cfn::{Output, Parameter, Template};
@@ -714,11 +716,13 @@ pub(crate) fn synthesize_on<C: Check>(
         .map(|c| Edge {
             producer: c.producer,
             consumer: c.consumer,
-            via: c.via,
-            from: c.from,
+            user: c.via,
+            used: c.target.construct,
         })
         .collect();
-    let order = order_stacks(&names, &edges)?;
+    let order = order_stacks(&names, &edges, |e| {
+        (arena.path(e.used), user_path(&arena, e.consumer, e.user))
+    })?;
     let position: Vec<usize> = {
         let mut position = vec![0; names.len()];
         for (at, &s) in order.order.iter().enumerate() {
@@ -1136,10 +1140,10 @@ fn check_regions(arena: &Arena, cross: &[CrossStack]) -> Result<()> {
         );
         if consumer != producer {
             return Err(Error::Environment {
-                subject: format!("construct `{}`", c.via),
+                subject: format!("construct `{}`", c.user(arena)),
                 reason: format!(
                     "it uses `{}` of environment `{}` from environment `{}`; an environment deploys with the credentials of its own account and cannot read another's stacks: declare what both need in each environment",
-                    c.from,
+                    c.used(arena),
                     producer.unwrap_or("(none)"),
                     consumer.unwrap_or("(none)"),
                 ),
@@ -1169,9 +1173,9 @@ fn check_regions(arena: &Arena, cross: &[CrossStack]) -> Result<()> {
             && arena.stacks[c.producer as usize].region != arena.stacks[c.consumer as usize].region
         {
             return Err(Error::CrossRegion {
-                consumer: c.via.clone(),
+                consumer: c.user(arena),
                 consumer_region: region(c.consumer),
-                producer: c.from.clone(),
+                producer: c.used(arena),
                 producer_region: region(c.producer),
             });
         }
@@ -1193,11 +1197,11 @@ fn add_exports(arena: &Arena, cross: &[CrossStack], templates: &mut [Template]) 
         // An export is an output, readable by anyone who may describe the stack.
         if c.target.attr.may_hold_a_secret() {
             return Err(Error::InvalidConstruct {
-                path: c.via.clone(),
+                path: c.user(arena),
                 reason: format!(
                     "it uses the attribute `{}` of `{}` from another stack, which would export a value that may hold a secret; keep both in one stack, or pass an ARN or a name",
                     c.target.attr.export_suffix(),
-                    c.from
+                    c.used(arena)
                 ),
             });
         }
@@ -1218,7 +1222,7 @@ fn add_exports(arena: &Arena, cross: &[CrossStack], templates: &mut [Template]) 
         template.outputs.push(Output {
             name,
             value,
-            description: Some(format!("used by {}", c.via)),
+            description: Some(format!("used by {}", c.user(arena))),
             export: Some(export_name.to_owned()),
         });
     }
@@ -1239,11 +1243,11 @@ fn add_cross_region(arena: &Arena, cross: &[CrossStack], templates: &mut [Templa
         }
         if c.target.attr.may_hold_a_secret() {
             return Err(Error::InvalidConstruct {
-                path: c.via.clone(),
+                path: c.user(arena),
                 reason: format!(
                     "it uses the attribute `{}` of `{}` from a stack in another region, which would make an output of a value that may hold a secret; pass an ARN or a name",
                     c.target.attr.export_suffix(),
-                    c.from
+                    c.used(arena)
                 ),
             });
         }
@@ -1257,7 +1261,7 @@ fn add_cross_region(arena: &Arena, cross: &[CrossStack], templates: &mut [Templa
             templates[c.producer as usize].outputs.push(Output {
                 name: name.to_owned(),
                 value,
-                description: Some(format!("read by hipaa-stack's up for {}", c.via)),
+                description: Some(format!("read by hipaa-stack's up for {}", c.user(arena))),
                 export: None,
             });
         }
