@@ -356,10 +356,13 @@ fn row(c: &Checked) -> Row {
     }
 }
 
-/// Whether a report lists the stacks, with their templates' hashes.
+/// What a report lists beside its summary, findings, gaps and waivers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Stacks {
+    /// The stacks, with their templates' hashes, and under each control the rules that
+    /// serve it with what each found: the report's.
     Hashed,
+    /// Neither: each control only with its status (`check`'s).
     Left,
 }
 
@@ -437,9 +440,12 @@ impl Report {
     }
 
     /// [`Report::summary`] without its list of stacks (each with the SHA-256 of its
-    /// template), for `check`, which prints the findings, gaps, waivers and the summary and
-    /// nothing of the stacks: hashing every template took a quarter of `check`'s
-    /// instructions (`scale check --buckets 1000`: 142 M of 553 M).
+    /// template) and without the rules under each control (each control keeps its status),
+    /// for `check`, which prints the findings, gaps, waivers and the summary and nothing of
+    /// the stacks or the rules: hashing every template took a quarter of `check`'s
+    /// instructions (`scale check --buckets 1000`: 142 M of 553 M), and the rows of the
+    /// rules, copied under every control they serve, 90 MiB of `check --low-memory`'s 220
+    /// at N=50,000 (a gap on every bucket).
     pub(crate) fn for_check(assembly: &Assembly) -> Report {
         Report::build(assembly, Evidence::Summary, Stacks::Left)
     }
@@ -516,7 +522,7 @@ impl Report {
         });
         let controls: Vec<ControlEntry> = CONTROLS
             .iter()
-            .map(|control| control_entry(control, &by_rule))
+            .map(|control| control_entry(control, &by_rule, listed == Stacks::Hashed))
             .collect();
         let mut summary = Summary {
             controls: controls.len(),
@@ -1194,8 +1200,10 @@ impl std::fmt::Write for IoFmt<'_> {
     }
 }
 
-fn control_entry(control: &'static Control, by_rule: &RuleEntries) -> ControlEntry {
-    let entries: Vec<RuleEntry> = rules()
+/// A control, its status from what the rules that serve it found, and, when `listed`,
+/// those rules.
+fn control_entry(control: &'static Control, by_rule: &RuleEntries, listed: bool) -> ControlEntry {
+    let entries: Vec<&RuleEntry> = rules()
         .filter(|r| r.controls.contains(&control.id))
         .filter_map(|rule| by_rule.get(rule.id))
         .filter(|entry| {
@@ -1204,14 +1212,13 @@ fn control_entry(control: &'static Control, by_rule: &RuleEntries) -> ControlEnt
                 && entry.failed.is_empty()
                 && entry.gaps.is_empty())
         })
-        .cloned()
         .collect();
     let customer: Vec<&'static str> = CUSTOMER_RESPONSIBILITIES
         .iter()
         .filter(|r| r.controls.contains(&control.id))
         .map(|r| r.id)
         .collect();
-    let any = |f: fn(&RuleEntry) -> bool| entries.iter().any(f);
+    let any = |f: fn(&RuleEntry) -> bool| entries.iter().any(|e| f(e));
     let status = if any(|e| !e.failed.is_empty()) {
         ControlStatus::Failed
     } else if any(|e| !e.gaps.is_empty()) {
@@ -1231,7 +1238,11 @@ fn control_entry(control: &'static Control, by_rule: &RuleEntries) -> ControlEnt
         requirement: control.requirement,
         nist: control.nist,
         status,
-        rules: entries,
+        rules: if listed {
+            entries.into_iter().cloned().collect()
+        } else {
+            Vec::new()
+        },
         customer,
     }
 }
@@ -2168,12 +2179,19 @@ mod tests {
             // its properties packed.
             for memory in [crate::synth::Memory::Kept, crate::synth::Memory::Low] {
                 let mut checked = Report::for_check(&app.check_for_summary(memory).unwrap());
+                let mut summary = Report::summary(&written);
                 assert!(checked.stacks.is_empty());
-                checked.stacks = Report::summary(&written).stacks;
-                assert!(!checked.stacks.is_empty());
+                assert!(!summary.stacks.is_empty());
+                checked.stacks = summary.stacks.clone();
+                // Each control with its status, and none of the rules under it.
+                assert!(checked.controls.iter().all(|c| c.rules.is_empty()));
+                assert!(summary.controls.iter().any(|c| !c.rules.is_empty()));
+                for control in &mut summary.controls {
+                    control.rules.clear();
+                }
                 assert_eq!(
                     checked.to_json().unwrap(),
-                    Report::summary(&written).to_json().unwrap(),
+                    summary.to_json().unwrap(),
                     "{memory:?}"
                 );
             }
