@@ -786,7 +786,7 @@ pub(crate) fn synthesize_on<C: Check>(
     drop(phase);
     timings.resolve = clock.elapsed();
     // The stacks in rounds: the stacks of a round checked and serialized in parallel (with
-    // low memory, their trees built first), then (once nothing reads the templates) their
+    // low memory, each stack's trees built first by the thread that checks it), then (once nothing reads the templates) their
     // trees go (the text is read back if anything later asks for a property), so that a
     // large app never holds every tree, every result and every text at once.
     let mut texts: Vec<Option<TemplateText>> = vec![None; templates.len()];
@@ -795,15 +795,6 @@ pub(crate) fn synthesize_on<C: Check>(
     while first < order.order.len() {
         let round = first..order.order.len().min(first + STACKS_PER_ROUND);
         let clock = std::time::Instant::now();
-        // With low memory, the round's trees are built now, on every core, for the checks
-        // that read them.
-        if memory == Memory::Low && check.reads_properties() {
-            let building: Vec<&Template> = round
-                .clone()
-                .map(|at| &templates[order.order[at] as usize])
-                .collect();
-            parallel_each(building, workers, |template| template.build_trees());
-        }
         let in_order: Vec<(&str, &Template)> = order
             .order
             .iter()
@@ -813,6 +804,11 @@ pub(crate) fn synthesize_on<C: Check>(
             let name = in_order[at].0;
             let clock = std::time::Instant::now();
             let phase = tracing::debug_span!("rules", stack = name).entered();
+            // With low memory, the stack's trees are built here, on the thread that checks
+            // it, for the checks that read them.
+            if memory == Memory::Low && check.reads_properties() {
+                in_order[at].1.build_trees();
+            }
             let part = check.stack(&in_order, at);
             drop(phase);
             let rules = clock.elapsed();
