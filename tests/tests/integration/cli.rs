@@ -734,24 +734,38 @@ fn a_json_command_that_fails_before_it_starts_still_ends_with_its_result_event()
 }
 
 #[test]
-fn synth_with_low_memory_writes_the_same_files() {
+fn synth_with_more_or_low_memory_writes_the_same_files() {
     let dir = tempfile::tempdir().unwrap();
-    let (fast, low) = (dir.path().join("fast"), dir.path().join("low"));
+    let (fast, low, default) = (
+        dir.path().join("fast"),
+        dir.path().join("low"),
+        dir.path().join("default"),
+    );
     for example in ["telehealth", "clinic"] {
-        stdout(example, &["synth", "--out", fast.to_str().unwrap()]);
+        stdout(
+            example,
+            &["synth", "--more-memory", "--out", fast.to_str().unwrap()],
+        );
         stdout(
             example,
             &["synth", "--low-memory", "--out", low.to_str().unwrap()],
         );
+        stdout(example, &["synth", "--out", default.to_str().unwrap()]);
         let names = files_in(&fast);
-        assert_eq!(files_in(&low), names, "{example}");
         assert!(names.len() > 2, "{example}: {names:?}");
-        for name in names {
-            assert_eq!(
-                std::fs::read(low.join(&name)).unwrap(),
-                std::fs::read(fast.join(&name)).unwrap(),
-                "{example}: {name}"
-            );
+        for other in [&low, &default] {
+            assert_eq!(files_in(other), names, "{example}");
+            for name in &names {
+                assert_eq!(
+                    std::fs::read(other.join(name)).unwrap(),
+                    std::fs::read(fast.join(name)).unwrap(),
+                    "{example}: {name}"
+                );
+            }
         }
     }
+    // The two flags say opposite things: the command line is refused.
+    let both = run_example("telehealth", &["synth", "--more-memory", "--low-memory"]);
+    assert_eq!(both.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&both.stderr).contains("cannot be used with"));
 }
