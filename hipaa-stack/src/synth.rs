@@ -786,9 +786,10 @@ pub(crate) fn synthesize_on<C: Check>(
     drop(phase);
     timings.resolve = clock.elapsed();
     // The stacks in rounds: the stacks of a round checked and serialized in parallel (with
-    // low memory, each stack's trees built first by the thread that checks it), then (once nothing reads the templates) their
-    // trees go (the text is read back if anything later asks for a property), so that a
-    // large app never holds every tree, every result and every text at once.
+    // low memory, each stack's trees built first by the thread that checks it), then (once
+    // nothing reads the templates) their trees go (the text is read back if anything later
+    // asks for a property), so that a large app never holds every tree, every result and
+    // every text at once.
     let mut texts: Vec<Option<TemplateText>> = vec![None; templates.len()];
     let workers = workers.max(1);
     let mut first = 0;

@@ -268,9 +268,9 @@ impl App {
     /// [`App::synth`] for `synth` into a folder, which reads only what stops it: the
     /// evaluation keeps the unwaived failures and the unused waivers, not the rules that
     /// hold nor their evidence (the largest part of a large app's memory), nor the gaps and
-    /// waivers. Each template is
-    /// handed to `stage`, if any, as soon as it is serialized; `memory` says whether the
-    /// trees of every stack are held (`synth --low-memory` holds a round's).
+    /// waivers. Each template is handed to `stage`, if any, as soon as it is serialized;
+    /// `memory` says whether the trees of every stack are held (`synth` holds a round's
+    /// unless told `--more-memory`).
     pub(crate) fn synth_failures_only(
         &self,
         stage: Option<&crate::synth::Stage>,
