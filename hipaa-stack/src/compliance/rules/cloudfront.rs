@@ -285,7 +285,7 @@ fn cf3(cx: &Cx<'_>) -> Outcome {
             if scope.is_empty() { "not set" } else { &scope }
         ));
     }
-    let filters = match super::frontdoor::filtering(acl) {
+    let filters = match super::frontdoor::filtering(cx.template, acl) {
         Ok(at) => at,
         Err(e) => return Outcome::Fail(e),
     };

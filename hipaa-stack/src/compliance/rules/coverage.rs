@@ -108,6 +108,8 @@ const INERT: &[&str] = &[
     "AWS::WAFv2::WebACL",
     "AWS::WAFv2::WebACLAssociation",
     "AWS::WAFv2::LoggingConfiguration",
+    // A rule group of the program's own is read where a web ACL applies it (F4, A4W, CF3).
+    "AWS::WAFv2::RuleGroup",
     "AWS::CertificateManager::Certificate",
     // A queue that triggers a function: the queue (A2, A2D, A2T), the function (A1, A1K,
     // A1T) and the role's policies (I1, I2, K4) are read by their own rules.

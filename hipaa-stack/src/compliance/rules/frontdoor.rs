@@ -225,32 +225,36 @@ fn associations<'a>(cx: &Cx<'a>) -> Vec<(Option<&'a str>, &'a Resource)> {
 }
 
 /// Where a web ACL shows that it blocks requests: `/Rules` when a rule blocks, challenges or
-/// asks for a CAPTCHA (`Action`), or applies its rule group's own actions (`OverrideAction`
-/// `None`); else `/DefaultAction` when that blocks. An ACL whose rules only count (`Count`)
-/// and whose default action allows filters nothing (WAFv2 developer guide, rule actions).
-/// A rule group whose own rules are each overridden to count is not read (the managed
-/// groups' rules are not in the template).
-pub(super) fn filtering(acl: &Resource) -> Result<&'static str, String> {
-    let blocks = |action: &Value| {
-        ["Block", "Captcha", "Challenge"]
-            .iter()
-            .any(|k| action.get(k).is_some_and(|v| !v.is_null()))
-    };
+/// asks for a CAPTCHA (`Action`), or applies the actions of a rule group whose rules keep
+/// their own ([`applies_whole_group`]); else `/DefaultAction` when that blocks. An ACL whose
+/// rules only count (`Count`) and whose default action allows filters nothing (WAFv2
+/// developer guide, rule actions). `template` is the ACL's, where a rule group it applies
+/// by reference is read.
+pub(super) fn filtering(
+    template: &crate::cfn::Template,
+    acl: &Resource,
+) -> Result<&'static str, String> {
     let rules = acl.properties()["Rules"]
         .as_array()
         .map_or(&[][..], Vec::as_slice);
-    if rules.iter().any(|r| {
-        blocks(&r["Action"])
-            || r["OverrideAction"]
-                .get("None")
-                .is_some_and(|v| !v.is_null())
-    }) {
+    if rules
+        .iter()
+        .any(|r| blocks(&r["Action"]) || applies_whole_group(template, r).is_ok())
+    {
         Ok("/Rules")
     } else if blocks(&acl.properties()["DefaultAction"]) {
         Ok("/DefaultAction")
     } else if rules.is_empty() {
         Err(format!(
             "the web ACL `{}` has no `Rules`: it filters nothing",
+            acl.logical_id()
+        ))
+    } else if let Some(why) = rules
+        .iter()
+        .find_map(|r| applies_whole_group(template, r).err().flatten())
+    {
+        Err(format!(
+            "the web ACL `{}` blocks nothing that the template shows: {why}, and its `DefaultAction` allows",
             acl.logical_id()
         ))
     } else {
@@ -260,6 +264,104 @@ pub(super) fn filtering(acl: &Resource) -> Result<&'static str, String> {
         ))
     }
 }
+
+/// Whether a rule action (`Action`, `DefaultAction`, `ActionToUse`) stops a request: it
+/// blocks, challenges or asks for a CAPTCHA. `Allow` and `Count` let it through.
+fn blocks(action: &Value) -> bool {
+    ["Block", "Captcha", "Challenge"]
+        .iter()
+        .any(|k| action.get(k).is_some_and(set))
+}
+
+/// Whether a value is set: neither null nor removed (`AWS::NoValue`).
+fn set(value: &Value) -> bool {
+    !value.is_null() && !super::meaning::no_value(value)
+}
+
+/// Whether a rule of a web ACL applies every rule of a rule group with the group's own
+/// actions: `OverrideAction` `None` on a `ManagedRuleGroupStatement` or
+/// `RuleGroupReferenceStatement` that turns none of the group's rules to another action.
+/// `Err(None)` for a rule that applies no group (its `OverrideAction` counts, or it has
+/// none); `Err(Some(why))` for a group whose rules the rule turns to `Count` or `Allow`
+/// (`RuleActionOverrides`, or the older `ExcludedRules`, which count): which of the group's
+/// rules still block is not in the template (a managed group's rules are AWS's), so the
+/// group shows nothing. An override to `Block`, `Captcha` or `Challenge` keeps it blocking.
+/// A managed group's own rules are trusted to block: AWS writes them so. A group of the
+/// program's own (`RuleGroupReferenceStatement`) shows that it blocks only when it is an
+/// `AWS::WAFv2::RuleGroup` of `template` (by its `Arn`) one of whose rules blocks.
+fn applies_whole_group(
+    template: &crate::cfn::Template,
+    rule: &Value,
+) -> Result<(), Option<String>> {
+    if !rule["OverrideAction"].get("None").is_some_and(set) {
+        return Err(None);
+    }
+    let statement = &rule["Statement"];
+    let Some(group) = ["ManagedRuleGroupStatement", "RuleGroupReferenceStatement"]
+        .iter()
+        .find_map(|k| statement.get(*k).filter(|g| set(g)))
+    else {
+        // WAF takes `OverrideAction` only on a rule group's statement.
+        return Err(None);
+    };
+    let entries = |key: &str| -> Vec<&Value> {
+        match &group[key] {
+            Value::Array(items) => items
+                .iter()
+                .filter(|v| set(v) && v.as_str().is_none_or(|t| !t.trim().is_empty()))
+                .collect(),
+            other if set(other) => vec![other],
+            _ => Vec::new(),
+        }
+    };
+    let name = text(&rule["Name"]).unwrap_or_default();
+    if !entries("ExcludedRules").is_empty() {
+        return Err(Some(format!(
+            "rule `{name}` counts the rules of its group that `ExcludedRules` names"
+        )));
+    }
+    if entries("RuleActionOverrides")
+        .iter()
+        .any(|o| !blocks(&o["ActionToUse"]))
+    {
+        return Err(Some(format!(
+            "rule `{name}` turns rules of its group to `Count` or `Allow` (`RuleActionOverrides`), and which of the group's rules still block is not in the template"
+        )));
+    }
+    let Some(reference) = statement.get("RuleGroupReferenceStatement") else {
+        return Ok(());
+    };
+    let arn = &reference["ARN"];
+    let by_arn = |id: &str| match arn.get("Fn::GetAtt") {
+        Some(Value::Array(a)) => {
+            a.len() == 2 && a[0].as_str() == Some(id) && a[1].as_str() == Some("Arn")
+        }
+        Some(Value::String(s)) => s.split_once('.') == Some((id, "Arn")),
+        _ => false,
+    };
+    let group = referred(arn)
+        .and_then(|id| template.resource(id))
+        .filter(|g| g.type_name() == RULE_GROUP && by_arn(g.logical_id()));
+    let Some(group) = group else {
+        return Err(Some(format!(
+            "rule `{name}` applies a rule group that is not an `{RULE_GROUP}` of the template named by its `Arn`, so whether its rules block is not shown"
+        )));
+    };
+    let rules = group.properties()["Rules"]
+        .as_array()
+        .map_or(&[][..], Vec::as_slice);
+    if rules.iter().any(|r| blocks(&r["Action"])) {
+        Ok(())
+    } else {
+        Err(Some(format!(
+            "rule `{name}` applies the rule group `{}`, whose rules only count or allow",
+            group.logical_id()
+        )))
+    }
+}
+
+/// A rule group of the program's own, which a web ACL applies by reference.
+const RULE_GROUP: &str = "AWS::WAFv2::RuleGroup";
 
 /// The web ACL of `template` whose ARN `value` is (its `Arn`; a web ACL's `Ref` is its
 /// name, id and scope).
@@ -331,7 +433,7 @@ fn f4(cx: &Cx<'_>) -> Outcome {
         ));
     };
     let rules_proof =
-        filtering(acl).and_then(|pointer| named(proof_of(acl, pointer)).ok_or_default());
+        filtering(template, acl).and_then(|pointer| named(proof_of(acl, pointer)).ok_or_default());
     let logging = template
         .resources()
         .iter()

@@ -679,9 +679,8 @@ fn a4w(cx: &Cx<'_>) -> Outcome {
         .others("AWS::WAFv2::WebACL")
         .find(|acl| super::compute::mentions(acl_value, acl.logical_id()));
     let rules = match acl {
-        Some(acl) => {
-            super::frontdoor::filtering(acl).and_then(|at| proof_of(acl, at).ok_or_default())
-        }
+        Some(acl) => super::frontdoor::filtering(cx.template, acl)
+            .and_then(|at| proof_of(acl, at).ok_or_default()),
         // A web ACL of another stack or of the account's firewall manager, by ARN.
         None if acl_value.get("Fn::ImportValue").is_some()
             || text(acl_value).is_some_and(|t| t.contains(":wafv2:")) =>
