@@ -411,7 +411,9 @@ impl MissingData {
 ///
 /// # Secure defaults
 /// - `AlarmActions`, `OKActions` and `InsufficientDataActions` all notify the topic (control
-///   L3, §164.312(b)); there is no way to add an alarm that notifies no one.
+///   L3, §164.312(b)); there is no way to add an alarm without one. A topic that no one
+///   subscribes to in the app (no [`AlarmTopic::email`]) tells no one the app shows: L3 is
+///   then a gap, until it has an address or a waiver that says where it is subscribed.
 ///
 /// # Options
 /// - [`description`](Alarm::description). Default: the construct path.
@@ -1295,6 +1297,49 @@ mod tests {
         assert_eq!(
             prop(&t, "TrailAlarmsRootUseAlarm", "/AlarmActions"),
             &json!([{ "Fn::ImportValue": "security:Alarms:Ref" }])
+        );
+    }
+
+    /// An alarm whose topic (here in another stack) has no subscriber in the app tells no
+    /// one that the app shows: L3 is a gap, not a pass, until the topic has an address.
+    #[test]
+    fn an_alarm_whose_topic_no_one_subscribes_to_is_a_gap_of_l3() {
+        let l3 = |emails: &[&str]| {
+            let app = App::new("test");
+            let security = app.stack("security").unwrap();
+            let key = security.add(KmsKey::new("PhiKey")).unwrap();
+            let mut topic = AlarmTopic::new("Alarms").encryption(&key);
+            for email in emails {
+                topic = topic.email(*email);
+            }
+            let topic = security.add(topic).unwrap();
+            let monitoring = app.stack("monitoring").unwrap();
+            monitoring
+                .add(Alarm::new("Errors", AlarmMetric::new("App", "Errors")).notify(&topic))
+                .unwrap();
+            let assembly = app.check().unwrap();
+            assembly
+                .evaluation()
+                .results
+                .iter()
+                .find(|c| c.rule == "L3" && &*c.logical_id == "Errors")
+                .map(|c| c.status.clone())
+                .expect("L3 ran on the alarm")
+        };
+        match l3(&[]) {
+            crate::testing::Status::Gap { reason } => {
+                assert!(reason.contains("`Alarms`"), "{reason}");
+                assert!(reason.contains("AlarmTopic::email"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            matches!(
+                l3(&["oncall@clinic.example"]),
+                crate::testing::Status::Enforced { .. }
+            ),
+            "{:?}",
+            l3(&["oncall@clinic.example"])
         );
     }
 }

@@ -24,7 +24,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "every alarm notifies someone when it fires and when its data stops",
         types: &["AWS::CloudWatch::Alarm"],
         controls: &["164.312(b)"],
-        fix: "set `AlarmActions` and `InsufficientDataActions` to actions that notify (e.g. an SNS topic that pages the on-call; an EC2 action or a scaling policy tells no one), and leave `ActionsEnabled` true",
+        fix: "set `AlarmActions` and `InsufficientDataActions` to actions that notify (e.g. an SNS topic that pages the on-call, subscribed in the app; an EC2 action or a scaling policy tells no one), and leave `ActionsEnabled` true",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-CloudWatchAlarmAction"),
             checkov: None,
@@ -225,7 +225,92 @@ fn l3(cx: &Cx<'_>) -> Outcome {
             super::meaning::text_or_json(v)
         ))),
     }
-    all(checks)
+    match all(checks) {
+        Outcome::Pass(proofs) => match unsubscribed(cx) {
+            Some(topic) => Outcome::Gap(format!(
+                "every action that notifies is the topic `{topic}`, which no subscription of the app reads (its `Subscription` or an `AWS::SNS::Subscription`): whether anyone is told is not shown; subscribe the on-call rota (`AlarmTopic::email`), or waive L3 with where the topic is subscribed outside the app"
+            )),
+            None => Outcome::Pass(proofs),
+        },
+        other => other,
+    }
+}
+
+/// The topic, when every action of the alarm that notifies ([`notifies`]) is a topic of the
+/// app (a `Ref` in its stack, an import of its export in another) and none of them has a
+/// subscriber in the app: an entry of its `Subscription`, or an `AWS::SNS::Subscription` of
+/// any stack whose `TopicArn` names it. A topic with no subscriber delivers to no one
+/// (SNS developer guide). `None` when an action is anything else (a function, an incident
+/// plan, a topic named by text), whose readers the template does not show either way.
+fn unsubscribed<'a>(cx: &Cx<'a>) -> Option<&'a str> {
+    let actions: Vec<&Value> = ["/AlarmActions", "/InsufficientDataActions"]
+        .iter()
+        .filter_map(|pointer| cx.prop(pointer).and_then(Value::as_array))
+        .flatten()
+        .filter(|a| notifies(cx, a))
+        .collect();
+    let topics: Vec<(Option<&str>, &Resource, Vec<&str>)> = cx
+        .everywhere("AWS::SNS::Topic")
+        .map(|(stack, topic)| {
+            let exports = super::arn::exports_of(cx.template_of(stack), topic.logical_id());
+            (
+                stack,
+                topic,
+                exports.into_iter().map(|(name, _)| name).collect(),
+            )
+        })
+        .collect();
+    // The topic each action names: by a `Ref` of its own stack, or an import of an export.
+    let named = |action: &Value| {
+        topics.iter().find(|(stack, topic, exports)| {
+            (stack.is_none() && is_topic_arn(action, topic.logical_id()))
+                || is_import_of(action, exports)
+        })
+    };
+    let mut first = None;
+    for action in actions {
+        let (stack, topic, exports) = named(action)?;
+        let subscribed = topic.properties()["Subscription"]
+            .as_array()
+            .is_some_and(|entries| {
+                entries
+                    .iter()
+                    .any(|e| !e.is_null() && !super::meaning::no_value(e))
+            })
+            || cx
+                .everywhere("AWS::SNS::Subscription")
+                .any(|(home, subscription)| {
+                    let arn = &subscription.properties()["TopicArn"];
+                    (home == *stack && is_topic_arn(arn, topic.logical_id()))
+                        || is_import_of(arn, exports)
+                });
+        if subscribed {
+            return None;
+        }
+        first.get_or_insert(topic.logical_id());
+    }
+    first
+}
+
+/// Whether `value` is the ARN of the topic `id` of its template: its `Ref`, or
+/// `Fn::GetAtt` of its `TopicArn`.
+fn is_topic_arn(value: &Value, id: &str) -> bool {
+    match (value.get("Ref"), value.get("Fn::GetAtt")) {
+        (Some(Value::String(name)), _) => name == id,
+        (_, Some(Value::Array(a))) => {
+            a.len() == 2 && a[0].as_str() == Some(id) && a[1].as_str() == Some("TopicArn")
+        }
+        (_, Some(Value::String(s))) => s.split_once('.') == Some((id, "TopicArn")),
+        _ => false,
+    }
+}
+
+/// Whether `value` is an `Fn::ImportValue` of one of `exports`.
+fn is_import_of(value: &Value, exports: &[&str]) -> bool {
+    value
+        .get("Fn::ImportValue")
+        .and_then(Value::as_str)
+        .is_some_and(|name| exports.contains(&name))
 }
 
 /// The list of actions at `pointer` holds one that notifies someone ([`notifies`]).
