@@ -975,22 +975,26 @@ impl<'a> Cx<'a> {
     }
 
     /// The property must be present and not empty (a list of removed, null or empty entries
-    /// is empty).
+    /// is empty). Text is read as CloudFormation resolves it: `{"Fn::Sub": ""}` is as empty
+    /// as `""`.
     pub(crate) fn present(&self, pointer: &str) -> Result<Proof, String> {
+        // Plain text is read in place: `present` runs on most properties of every resource.
+        let blank = |v: &Value| match v {
+            Value::Null => true,
+            Value::String(s) => s.trim().is_empty(),
+            Value::Object(_) => {
+                meaning::no_value(v) || meaning::text(v).is_some_and(|t| t.trim().is_empty())
+            }
+            Value::Bool(_) | Value::Number(_) | Value::Array(_) => false,
+        };
         match self.prop(pointer) {
             Some(Value::Null) | None => Err(format!("`{}` is not set", pointer_name(pointer))),
-            Some(Value::String(s)) if s.trim().is_empty() => {
+            Some(v @ (Value::String(_) | Value::Object(_))) if blank(v) => {
                 Err(format!("`{}` is empty", pointer_name(pointer)))
             }
             // A list whose every entry is removed (`AWS::NoValue`), null or empty text holds
             // nothing either.
-            Some(Value::Array(a))
-                if a.iter().all(|v| {
-                    v.is_null()
-                        || meaning::no_value(v)
-                        || v.as_str().is_some_and(|t| t.trim().is_empty())
-                }) =>
-            {
+            Some(Value::Array(a)) if a.iter().all(blank) => {
                 Err(format!("`{}` is empty", pointer_name(pointer)))
             }
             Some(_) => Ok(self.found(pointer)),

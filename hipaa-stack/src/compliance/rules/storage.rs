@@ -333,10 +333,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "K1",
-        title: "symmetric keys rotate automatically",
+        title: "symmetric keys rotate automatically, at least once a year",
         types: KEY,
         controls: ENC,
-        fix: "set `EnableKeyRotation` to true",
+        fix: "set `EnableKeyRotation` to true, and `RotationPeriodInDays` to 365 or fewer or not at all",
         packs: packs(
             Some("HIPAA.Security-KMSBackingKeyRotationEnabled"),
             Some("CKV_AWS_7"),
@@ -995,10 +995,21 @@ fn d1(cx: &Cx<'_>) -> Outcome {
     ])
 }
 
-/// An Aurora instance: a member of a cluster, whose storage, backups, credentials and
-/// parameters are the cluster's (the cluster is checked by the same rules).
-fn cluster_member(cx: &Cx<'_>) -> bool {
-    cx.resource.type_name() == "AWS::RDS::DBInstance" && cx.prop("/DBClusterIdentifier").is_some()
+/// What the rule makes of an Aurora instance: a member of a cluster, whose storage,
+/// backups, availability, credentials and parameters are the cluster's. A member of a
+/// cluster of the app is judged on that cluster, which the same rules check: the rule does
+/// not apply to it. A member of a cluster of no template of the app is judged on nothing:
+/// `what` it takes from that cluster no rule reads, and the rule fails. `None` for a
+/// database of its own.
+fn cluster_member(cx: &Cx<'_>, what: &str) -> Option<Outcome> {
+    if cx.resource.type_name() != "AWS::RDS::DBInstance" {
+        return None;
+    }
+    cx.prop("/DBClusterIdentifier")?;
+    Some(match foreign_cluster(cx, what) {
+        Some(foreign) => Outcome::Fail(foreign),
+        None => Outcome::NotApplicable,
+    })
 }
 
 /// The properties that make a database a copy of another: a restore from a snapshot or a
@@ -1035,10 +1046,10 @@ fn unread_copy_source(cx: &Cx<'_>) -> Option<String> {
     })
 }
 
-/// An instance that joins a cluster of no template of the app: its data is stored by a
-/// cluster whose encryption no rule reads. (A cluster of another stack is imported, and
-/// synth refuses an import that no stack of the app exports.)
-fn foreign_cluster(cx: &Cx<'_>) -> Option<String> {
+/// An instance that joins a cluster of no template of the app: `what` it takes from the
+/// cluster (its storage, backups, parameters, …) no rule reads. (A cluster of another stack
+/// is imported, and synth refuses an import that no stack of the app exports.)
+fn foreign_cluster(cx: &Cx<'_>, what: &str) -> Option<String> {
     let cluster = cx
         .prop("/DBClusterIdentifier")
         .filter(|_| cx.resource.type_name() == "AWS::RDS::DBInstance")?;
@@ -1051,7 +1062,7 @@ fn foreign_cluster(cx: &Cx<'_>) -> Option<String> {
     }) || has_import(cluster);
     (!ours).then(|| {
         format!(
-            "`DBClusterIdentifier` joins the cluster {}, which is no cluster of the app: its storage is encrypted as that cluster is, which no rule reads; add the cluster to the app",
+            "`DBClusterIdentifier` joins the cluster {}, which is no cluster of the app: {what}, which no rule reads; add the cluster to the app",
             text(cluster).unwrap_or_else(|| cluster.to_string())
         )
     })
@@ -1067,11 +1078,8 @@ fn has_import(value: &Value) -> bool {
 }
 
 fn r1(cx: &Cx<'_>) -> Outcome {
-    if let Some(foreign) = foreign_cluster(cx) {
-        return Outcome::Fail(foreign);
-    }
-    if cluster_member(cx) {
-        return Outcome::NotApplicable;
+    if let Some(member) = cluster_member(cx, "its storage is encrypted as that cluster is") {
+        return member;
     }
     let settings = all([
         cx.equals("/StorageEncrypted", &json!(true)),
@@ -1089,8 +1097,11 @@ fn r2(cx: &Cx<'_>) -> Outcome {
 }
 
 fn r3(cx: &Cx<'_>) -> Outcome {
-    if cluster_member(cx) {
-        return Outcome::NotApplicable;
+    if let Some(member) = cluster_member(
+        cx,
+        "its automated backups are kept as long as that cluster keeps them",
+    ) {
+        return member;
     }
     match cx.prop("/BackupRetentionPeriod").and_then(number) {
         Some(n) if n >= 7 => all([cx.present("/BackupRetentionPeriod")]),
@@ -1099,14 +1110,15 @@ fn r3(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// A whole number written as a number or as text, or built by intrinsics that resolve to it.
 fn number(v: &Value) -> Option<i64> {
     v.as_i64()
-        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+        .or_else(|| text(v).and_then(|s| s.trim().parse().ok()))
 }
 
 fn r4(cx: &Cx<'_>) -> Outcome {
-    if cluster_member(cx) {
-        return Outcome::NotApplicable;
+    if let Some(member) = cluster_member(cx, "it is backed up as that cluster is") {
+        return member;
     }
     match cx.backup_selection() {
         Some(p) => Outcome::Pass(vec![p]),
@@ -1118,15 +1130,18 @@ fn r4(cx: &Cx<'_>) -> Outcome {
 }
 
 fn r5(cx: &Cx<'_>) -> Outcome {
-    if cluster_member(cx) {
-        return Outcome::NotApplicable;
+    if let Some(member) = cluster_member(
+        cx,
+        "it runs in as many availability zones as that cluster's instances do",
+    ) {
+        return member;
     }
     all([cx.equals("/MultiAZ", &json!(true))])
 }
 
 fn r6(cx: &Cx<'_>) -> Outcome {
-    if cluster_member(cx) {
-        return Outcome::NotApplicable;
+    if let Some(member) = cluster_member(cx, "it is protected from deletion as that cluster is") {
+        return member;
     }
     all([
         cx.equals("/DeletionProtection", &json!(true)),
@@ -1160,8 +1175,8 @@ fn engine_logs(engine: &str) -> &'static [&'static str] {
 }
 
 fn r8(cx: &Cx<'_>) -> Outcome {
-    if cluster_member(cx) {
-        return Outcome::NotApplicable;
+    if let Some(member) = cluster_member(cx, "its logs are exported as that cluster exports them") {
+        return member;
     }
     let engine = cx.prop("/Engine").map(text_or_json).unwrap_or_default();
     let needed = engine_logs(&engine);
@@ -1247,15 +1262,16 @@ fn r9(cx: &Cx<'_>) -> Outcome {
 }
 
 fn r11(cx: &Cx<'_>) -> Outcome {
-    if cluster_member(cx) {
-        return Outcome::NotApplicable;
+    if let Some(member) = cluster_member(cx, "it accepts IAM authentication as that cluster does") {
+        return member;
     }
     all([cx.equals("/EnableIAMDatabaseAuthentication", &json!(true))])
 }
 
 fn r12(cx: &Cx<'_>) -> Outcome {
-    if cluster_member(cx) {
-        return Outcome::NotApplicable;
+    if let Some(member) = cluster_member(cx, "it forces TLS as that cluster's parameter group does")
+    {
+        return member;
     }
     let (property, group_type) = if cx.resource.type_name() == "AWS::RDS::DBCluster" {
         (
@@ -1265,14 +1281,14 @@ fn r12(cx: &Cx<'_>) -> Outcome {
     } else {
         ("/DBParameterGroupName", "AWS::RDS::DBParameterGroup")
     };
+    let name = &property[1..];
     let Some(Value::Object(reference)) = cx.prop(property) else {
-        return Outcome::Fail(
-            "`DBParameterGroupName` does not name a parameter group of this template, so TLS cannot be verified"
-                .to_owned(),
-        );
+        return Outcome::Fail(format!(
+            "`{name}` does not name a parameter group of this template, so TLS cannot be verified"
+        ));
     };
     let Some(Value::String(group_id)) = reference.get("Ref") else {
-        return Outcome::Fail("`DBParameterGroupName` is not a `Ref`".to_owned());
+        return Outcome::Fail(format!("`{name}` is not a `Ref`"));
     };
     let Some(group) = cx.others(group_type).find(|g| g.logical_id() == group_id) else {
         return Outcome::Fail(format!(
@@ -1295,8 +1311,9 @@ fn r12(cx: &Cx<'_>) -> Outcome {
 }
 
 fn r13(cx: &Cx<'_>) -> Outcome {
-    if cluster_member(cx) {
-        return Outcome::NotApplicable;
+    if let Some(member) = cluster_member(cx, "its master password is managed as that cluster's is")
+    {
+        return member;
     }
     if cx.prop("/MasterUserPassword").is_some() {
         return Outcome::Fail("`MasterUserPassword` puts a password in the template".to_owned());
@@ -1307,15 +1324,33 @@ fn r13(cx: &Cx<'_>) -> Outcome {
     ])
 }
 
+/// The longest rotation period that rotates a key: a year, the period KMS rotates on when
+/// `RotationPeriodInDays` is not written (and the one it keeps for AWS-managed keys).
+const ROTATION_DAYS: i64 = 365;
+
 fn k1(cx: &Cx<'_>) -> Outcome {
     let spec = cx
         .prop("/KeySpec")
-        .and_then(Value::as_str)
-        .unwrap_or("SYMMETRIC_DEFAULT");
-    if spec != "SYMMETRIC_DEFAULT" {
+        .and_then(text)
+        .unwrap_or_else(|| "SYMMETRIC_DEFAULT".to_owned());
+    if !spec.trim().eq_ignore_ascii_case("SYMMETRIC_DEFAULT") {
         return Outcome::NotApplicable;
     }
-    all([cx.equals("/EnableKeyRotation", &json!(true))])
+    // `RotationPeriodInDays` takes 90 to 2560 days (CloudFormation's `AWS::KMS::Key`
+    // reference): rotation that is on may still keep one key material for seven years.
+    let period = cx.prop("/RotationPeriodInDays").map(|v| match number(v) {
+        Some(days) if days <= ROTATION_DAYS => cx.present("/RotationPeriodInDays"),
+        Some(days) => Err(format!(
+            "`RotationPeriodInDays` is {days}: the key material rotates only every {days} days; set it to {ROTATION_DAYS} or fewer, or remove it ({ROTATION_DAYS} is the default)"
+        )),
+        None => Err(format!(
+            "`RotationPeriodInDays` is {}, which no rule can read as a number of days; write {ROTATION_DAYS} or fewer",
+            text_or_json(v)
+        )),
+    });
+    all([cx.equals("/EnableKeyRotation", &json!(true))]
+        .into_iter()
+        .chain(period))
 }
 
 /// Whether a principal value names an account other than the stack's own: a 12-digit
