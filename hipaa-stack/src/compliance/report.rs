@@ -510,7 +510,7 @@ impl Report {
                         .collect::<Vec<_>>()
                 })
             });
-            let entries = rule_entries(assembly, evidence);
+            let entries = rule_entries(assembly, evidence, listed == Stacks::Hashed);
             let stacks = stacks
                 .map(|stacks| {
                     stacks
@@ -984,32 +984,37 @@ impl RuleEntry {
 }
 
 /// Counts the proofs of one stack's `checked` results under their rules, and lists its
-/// waivers, findings and gaps.
-fn count_rows(entries: &mut RuleEntries, checked: &[&Checked]) {
+/// waivers, findings and gaps: every row when `listed` (the report lists the rules under
+/// their controls), otherwise only the first of each kind, which is all a control's status
+/// reads ([`control_entry`]): `check` printed none of them, and the rows of a gap on every
+/// bucket were most of `check --low-memory`'s peak at N=50,000.
+fn count_rows(entries: &mut RuleEntries, checked: &[&Checked], listed: bool) {
     for c in checked {
         let entry = entries
             .entry(c.rule)
             .or_insert_with(|| RuleEntry::new(c.rule));
+        let kept = |rows: &Vec<Row>| listed || rows.is_empty();
         match &c.status {
             Status::Enforced { evidence } => entry.proofs += evidence.len(),
             Status::Waived {
                 finding,
                 reason,
                 expires,
-            } => entry.waived.push(Row {
+            } if kept(&entry.waived) => entry.waived.push(Row {
                 note: Some(finding.clone()),
                 reason: Some(reason.clone()),
                 expires: expires.clone(),
                 ..row(c)
             }),
-            Status::Failed { finding } => entry.failed.push(Row {
+            Status::Failed { finding } if kept(&entry.failed) => entry.failed.push(Row {
                 note: Some(finding.clone()),
                 ..row(c)
             }),
-            Status::Gap { reason } => entry.gaps.push(Row {
+            Status::Gap { reason } if kept(&entry.gaps) => entry.gaps.push(Row {
                 note: Some(reason.clone()),
                 ..row(c)
             }),
+            Status::Waived { .. } | Status::Failed { .. } | Status::Gap { .. } => {}
         }
     }
 }
@@ -1021,7 +1026,11 @@ fn count_rows(entries: &mut RuleEntries, checked: &[&Checked]) {
 /// one pass over the stacks: each stack's written template is parsed once, its evidence read
 /// and its stores' copies found, then its tree is dropped, so that the report holds one
 /// template's tree at a time, never the whole app's.
-fn rule_entries(assembly: &Assembly, itemize: Evidence) -> (RuleEntries, Vec<RecoveryEntry>) {
+fn rule_entries(
+    assembly: &Assembly,
+    itemize: Evidence,
+    listed: bool,
+) -> (RuleEntries, Vec<RecoveryEntry>) {
     let results = &assembly.evaluation().results;
     // The results come stack by stack: one lookup per run of a stack's results.
     let mut by_stack: HashMap<&str, Vec<&Checked>> = HashMap::new();
@@ -1058,7 +1067,7 @@ fn rule_entries(assembly: &Assembly, itemize: Evidence) -> (RuleEntries, Vec<Rec
     if let Some(gathered) = gathered {
         for name in stacks.iter().map(|s| s.name()).chain(rest) {
             if let Some(checked) = by_stack.remove(name) {
-                count_rows(&mut entries, &checked);
+                count_rows(&mut entries, &checked, listed);
             }
         }
         if itemize == Evidence::Grouped {
@@ -1098,7 +1107,7 @@ fn rule_entries(assembly: &Assembly, itemize: Evidence) -> (RuleEntries, Vec<Rec
             let Some(checked) = by_stack.remove(name) else {
                 continue;
             };
-            count_rows(&mut entries, &checked);
+            count_rows(&mut entries, &checked, listed);
             if itemize == Evidence::Summary {
                 continue;
             }
