@@ -884,6 +884,12 @@ fn vpc_only(s: &Stack<'_>) {
 
 fn e13_held(s: &Stack<'_>) {
     let vpc = add(s, vpc());
+    // The log group the flow log names, held by the app (L1 and L2 read it).
+    add(
+        s,
+        RawResource::new("FlowLogs", "AWS::Logs::LogGroup")
+            .property("LogGroupName", "vpc-flow-logs"),
+    );
     add(
         s,
         RawResource::new("FlowLog", "AWS::EC2::FlowLog")

@@ -58,7 +58,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "subnets do not give instances public addresses, explicitly",
         types: &["AWS::EC2::Subnet"],
         controls: &["164.308(a)(3)(i)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "set `MapPublicIpOnLaunch` to false (waive the rule, with a reason, on a public subnet that holds no PHI)",
+        fix: "set `MapPublicIpOnLaunch` to false and leave `AssignIpv6AddressOnCreation` unset or false (waive the rule, with a reason, on a public subnet that holds no PHI)",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-VPCSubnetAutoAssignPublicIpDisabled"),
             checkov: None,
@@ -272,16 +272,27 @@ fn e11(cx: &Cx<'_>) -> Outcome {
     }))
 }
 
+/// Neither address a subnet can give an instance at launch is public: `MapPublicIpOnLaunch`
+/// (written false), and `AssignIpv6AddressOnCreation` (false when not written), whose
+/// addresses come from the VPC's IPv6 block, which is public address space.
 fn e12(cx: &Cx<'_>) -> Outcome {
-    match cx.prop("/MapPublicIpOnLaunch") {
-        Some(v) if is_false(v) => all([cx.proof("/MapPublicIpOnLaunch").ok_or_default()]),
-        Some(v) => Outcome::Fail(format!(
+    let v4 = match cx.prop("/MapPublicIpOnLaunch") {
+        Some(v) if is_false(v) => cx.proof("/MapPublicIpOnLaunch").ok_or_default(),
+        Some(v) => Err(format!(
             "`MapPublicIpOnLaunch` is {v}; instances in the subnet get public addresses"
         )),
-        None => {
-            Outcome::Fail("`MapPublicIpOnLaunch` is not set; write it false explicitly".to_owned())
-        }
-    }
+        None => Err("`MapPublicIpOnLaunch` is not set; write it false explicitly".to_owned()),
+    };
+    let v6 = cx
+        .prop("/AssignIpv6AddressOnCreation")
+        .filter(|v| !is_false(v))
+        .map(|v| {
+            format!(
+                "`AssignIpv6AddressOnCreation` is {}; instances in the subnet get public IPv6 addresses: set it false",
+                text_or_json(v)
+            )
+        });
+    all([v4].into_iter().chain(v6.map(Err)))
 }
 
 /// The logical id a value refers to: `{"Ref": id}` or `{"Fn::GetAtt": [id, …]}`.
@@ -304,6 +315,12 @@ fn e13(cx: &Cx<'_>) -> Outcome {
         p["ResourceType"] == "VPC" && p["TrafficType"] == "ALL"
     });
     if let Some(flow_log) = full {
+        if let Some(destination) = delivered_outside_the_app(cx, flow_log) {
+            return Outcome::Gap(format!(
+                "flow log `{}` delivers to {destination}, which is no log group, bucket or delivery stream of the app: whether its records are encrypted and kept is not shown (a log group it does not find, VPC flow logs create unencrypted and never expiring); deliver to a `LogGroup` of the app",
+                flow_log.logical_id()
+            ));
+        }
         let proofs: Option<Vec<Proof>> = ["/ResourceId", "/ResourceType", "/TrafficType"]
             .iter()
             .map(|p| proof_of(flow_log, p))
@@ -322,6 +339,54 @@ fn e13(cx: &Cx<'_>) -> Outcome {
             "no `AWS::EC2::FlowLog` of this template records the VPC's traffic".to_owned(),
         ),
     }
+}
+
+/// Where a flow log delivers, named as a finding says it, when that is no resource of the
+/// app whose own rules read its encryption and retention. Of the app are: a resource of the
+/// destination's kind (a log group for `cloud-watch-logs`, the default; a bucket for `s3`;
+/// a delivery stream for `kinesis-data-firehose`) named by reference in the template or by
+/// import from another stack, a log group of any stack by its written `LogGroupName` (or
+/// the ARN that ends in it), and a bucket of any stack by its ARN. `None` also when no
+/// destination is written, which CloudFormation refuses.
+fn delivered_outside_the_app(cx: &Cx<'_>, flow_log: &Resource) -> Option<String> {
+    use super::meaning::{no_value, text};
+    let p = flow_log.properties();
+    let written = |key: &str| p.get(key).filter(|v| !v.is_null() && !no_value(v));
+    let kind = written("LogDestinationType").map_or_else(
+        || "cloud-watch-logs".to_owned(),
+        |v| text_or_json(v).trim().to_ascii_lowercase(),
+    );
+    const LOG_GROUP: &str = "AWS::Logs::LogGroup";
+    let (key, held) = match kind.as_str() {
+        "cloud-watch-logs" if written("LogGroupName").is_some() => ("LogGroupName", LOG_GROUP),
+        "cloud-watch-logs" => ("LogDestination", LOG_GROUP),
+        "s3" => ("LogDestination", "AWS::S3::Bucket"),
+        "kinesis-data-firehose" => ("LogDestination", "AWS::KinesisFirehose::DeliveryStream"),
+        _ => return Some(format!("`LogDestinationType` {kind}")),
+    };
+    let destination = written(key)?;
+    let by_reference = cx
+        .others(held)
+        .any(|r| super::compute::mentions(destination, r.logical_id()));
+    let by_name = || {
+        text(destination).is_some_and(|t| {
+            let t = t.trim();
+            if held == "AWS::S3::Bucket" {
+                // `arn:aws:s3:::bucket/prefix`: the bucket's ARN, in any case.
+                let bucket = t.split('/').next().unwrap_or(t);
+                return cx.index.bucket_arns.contains(&bucket.to_ascii_lowercase());
+            }
+            // A log group's name, or the ARN that ends in it (`…:log-group:name[:*]`).
+            let name = t.rsplit_once(":log-group:").map_or(t, |(_, n)| n);
+            let name = name.strip_suffix(":*").unwrap_or(name);
+            held == LOG_GROUP
+                && cx
+                    .everywhere(LOG_GROUP)
+                    .any(|(_, g)| text(&g.properties()["LogGroupName"]).is_some_and(|n| n == name))
+        })
+    };
+    (!(by_reference || super::storage::has_import(destination) || by_name()))
+        .then(|| format!("`{key}` {}", text_or_json(destination)))
 }
 
 fn e14(_cx: &Cx<'_>) -> Outcome {

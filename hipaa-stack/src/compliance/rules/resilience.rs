@@ -115,7 +115,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "secrets are encrypted with a customer-managed key, never `aws/secretsmanager`",
         types: SECRET,
         controls: &["164.312(a)(2)(iv)"],
-        fix: "set `KmsKeyId` to a customer-managed key",
+        fix: "set `KmsKeyId`, and the `KmsKeyId` of every entry of `ReplicaRegions`, to a customer-managed key",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-SecretsManagerUsingKMSKey"),
             checkov: Some("CKV_AWS_149"),
@@ -166,7 +166,11 @@ pub(super) fn customer_key(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> 
 /// account's will.
 fn not_a_key(cx: &Cx<'_>, value: &Value) -> Option<&'static str> {
     const KEYS: &[&str] = &["AWS::KMS::Key", "AWS::KMS::Alias", "AWS::KMS::ReplicaKey"];
-    const NOT_A_KEY: &str = "which is not a KMS key (a key of the app, its ARN, id or alias)";
+    // Text that resolves is what the service reads, whatever else the value mentions: the
+    // entries of a `Fn::Select` list that it does not select name nothing.
+    if let Some(text) = super::meaning::text(value) {
+        return text_not_a_key(&text);
+    }
     let named = super::compute::Mentioned::of(value);
     let mentioned: Vec<&str> = cx
         .resources_named(&named)
@@ -179,12 +183,18 @@ fn not_a_key(cx: &Cx<'_>, value: &Value) -> Option<&'static str> {
     if let Some((_, r)) = cx.across_regions(cx.template, value) {
         return (!KEYS.contains(&r.type_name())).then_some(NOT_A_KEY);
     }
-    let Some(text) = super::meaning::text(value) else {
-        // An import from another stack, whose export hipaa-stack checks where it is made;
-        // anything else that cannot be read may be any key.
-        return (value.get("Fn::ImportValue").is_none())
-            .then_some("which no rule can read as a key of the app: refer to a `KmsKey` of the app or write the key's ARN");
-    };
+    // An import from another stack, whose export hipaa-stack checks where it is made;
+    // anything else that cannot be read may be any key.
+    (value.get("Fn::ImportValue").is_none())
+        .then_some("which no rule can read as a key of the app: refer to a `KmsKey` of the app or write the key's ARN")
+}
+
+const NOT_A_KEY: &str = "which is not a KMS key (a key of the app, its ARN, id or alias)";
+
+/// Why text does not name a KMS key of the stack's own account, if it does not: it must be
+/// a key's ARN, id or alias (`mrk-…`, a UUID, `alias/…`, `arn:…:kms:…:key/…`), and an ARN
+/// must write its account as `${AWS::AccountId}`.
+fn text_not_a_key(text: &str) -> Option<&'static str> {
     // The pseudo parameters that `text` keeps hold `::`: read them as one field each.
     const OWN_ACCOUNT: &str = "\u{0}account";
     let text = text
@@ -239,7 +249,8 @@ fn l3(cx: &Cx<'_>) -> Outcome {
 /// The topic, when every action of the alarm that notifies ([`notifies`]) is a topic of the
 /// app (a `Ref` in its stack, an import of its export in another) and none of them has a
 /// subscriber in the app: an entry of its `Subscription`, or an `AWS::SNS::Subscription` of
-/// any stack whose `TopicArn` names it. A topic with no subscriber delivers to no one
+/// any stack whose `TopicArn` names it and that has no `FilterPolicy`, whose matching of
+/// the alarm's messages no rule reads. A topic with no subscriber delivers to no one
 /// (SNS developer guide). `None` when an action is anything else (a function, an incident
 /// plan, a topic named by text), whose readers the template does not show either way.
 fn unsubscribed<'a>(cx: &Cx<'a>) -> Option<&'a str> {
@@ -280,9 +291,15 @@ fn unsubscribed<'a>(cx: &Cx<'a>) -> Option<&'a str> {
             || cx
                 .everywhere("AWS::SNS::Subscription")
                 .any(|(home, subscription)| {
-                    let arn = &subscription.properties()["TopicArn"];
-                    (home == *stack && is_topic_arn(arn, topic.logical_id()))
-                        || is_import_of(arn, exports)
+                    let p = subscription.properties();
+                    let arn = &p["TopicArn"];
+                    // A filter policy delivers only the messages it matches, and an alarm's
+                    // carry no message attributes: no rule reads whether it matches them.
+                    let filtered = !p["FilterPolicy"].is_null()
+                        && !super::meaning::no_value(&p["FilterPolicy"]);
+                    !filtered
+                        && ((home == *stack && is_topic_arn(arn, topic.logical_id()))
+                            || is_import_of(arn, exports))
                 });
         if subscribed {
             return None;
@@ -802,8 +819,26 @@ fn m1(cx: &Cx<'_>) -> Outcome {
     all(checks)
 }
 
+/// The secret's key, and the key of each of its replicas: a replica whose `KmsKeyId` is not
+/// written is encrypted with `aws/secretsmanager` of its region (the `ReplicaRegion`
+/// reference of `AWS::SecretsManager::Secret`).
 fn m2(cx: &Cx<'_>) -> Outcome {
-    all([customer_key(cx, "/KmsKeyId")])
+    let replicas = match cx.prop("/ReplicaRegions") {
+        Some(Value::Array(replicas)) => replicas.as_slice(),
+        _ => &[],
+    };
+    let replica_keys = replicas
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !super::meaning::no_value(r))
+        .map(|(i, _)| {
+            customer_key(cx, &format!("/ReplicaRegions/{i}/KmsKeyId")).map_err(|why| {
+                format!(
+                    "{why}: the replica in `ReplicaRegions.{i}` is encrypted with that key (`aws/secretsmanager` when none is written); give it a customer-managed key of its region"
+                )
+            })
+        });
+    all(std::iter::once(customer_key(cx, "/KmsKeyId")).chain(replica_keys))
 }
 
 #[cfg(test)]

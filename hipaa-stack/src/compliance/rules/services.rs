@@ -350,7 +350,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "Redshift clusters write audit logs",
         types: &["AWS::Redshift::Cluster"],
         controls: AUDIT,
-        fix: "set `LoggingProperties` (a log bucket, or `LogDestinationType` cloudwatch)",
+        fix: "set `LoggingProperties`: a `BucketName`, or `LogDestinationType` cloudwatch (with `LogExports`, if written, not empty)",
         packs: packs(None, Some("CKV_AWS_71")),
         check: rs3,
     },
@@ -1374,19 +1374,39 @@ fn rs1(cx: &Cx<'_>) -> Outcome {
     ])
 }
 
+/// Audit logging is on when `LoggingProperties` names where the logs go: CloudWatch
+/// (`LogDestinationType` cloudwatch) or else a bucket (`BucketName`, which S3 delivery
+/// needs). A written `LogExports` that is empty (or whose every entry is removed) exports no
+/// log type to CloudWatch.
 fn rs3(cx: &Cx<'_>) -> Outcome {
-    let logging = cx.prop("/LoggingProperties");
-    let to_bucket = logging.is_some_and(|l| l.get("BucketName").is_some());
-    let to_logs = logging.is_some_and(|l| {
-        text(&l["LogDestinationType"]).is_some_and(|t| t.eq_ignore_ascii_case("cloudwatch"))
-    });
-    if to_bucket || to_logs {
-        all([cx.present("/LoggingProperties")])
-    } else {
-        Outcome::Fail(
+    const DESTINATION: &str = "/LoggingProperties/LogDestinationType";
+    const BUCKET: &str = "/LoggingProperties/BucketName";
+    const EXPORTS: &str = "/LoggingProperties/LogExports";
+    if cx.prop("/LoggingProperties").is_none() {
+        return Outcome::Fail(
             "`LoggingProperties` is not set: connections and queries are not logged".to_owned(),
-        )
+        );
     }
+    let to_logs = cx
+        .prop(DESTINATION)
+        .and_then(text)
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("cloudwatch"));
+    let check = if !to_logs {
+        cx.present(BUCKET).map_err(|why| {
+            format!(
+                "{why}: connections and queries are not logged; name the log bucket, or set `LogDestinationType` cloudwatch"
+            )
+        })
+    } else if cx.prop(EXPORTS).is_some() {
+        cx.present(EXPORTS).map_err(|why| {
+            format!(
+                "{why}: no log type is exported to CloudWatch; list connectionlog, userlog and useractivitylog"
+            )
+        })
+    } else {
+        cx.present(DESTINATION)
+    };
+    all([check])
 }
 
 impl Cx<'_> {

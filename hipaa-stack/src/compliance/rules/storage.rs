@@ -1069,7 +1069,7 @@ fn foreign_cluster(cx: &Cx<'_>, what: &str) -> Option<String> {
 }
 
 /// Whether a value holds an `Fn::ImportValue` anywhere.
-fn has_import(value: &Value) -> bool {
+pub(super) fn has_import(value: &Value) -> bool {
     match value {
         Value::Object(map) => map.contains_key("Fn::ImportValue") || map.values().any(has_import),
         Value::Array(items) => items.iter().any(has_import),
