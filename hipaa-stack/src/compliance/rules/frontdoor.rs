@@ -605,8 +605,17 @@ fn sm1(cx: &Cx<'_>) -> Outcome {
             cx.proof("/Content").ok_or_default()
         }
     };
+    // An input is set when it names something: text that resolves to something, or a
+    // reference known only at deploy; `{"Ref": "AWS::NoValue"}` removes it (CloudFormation
+    // resolves intrinsics inside `Content`), and text an intrinsic builds empty is empty.
     let set = |name: &str| {
-        text(&inputs[name]).is_some_and(|t| !t.trim().is_empty()) || inputs[name].is_object()
+        let v = &inputs[name];
+        match v {
+            Value::Object(_) => {
+                !super::meaning::no_value(v) && text(v).is_none_or(|t| !t.trim().is_empty())
+            }
+            _ => text(v).is_some_and(|t| !t.trim().is_empty()),
+        }
     };
     let on = |name: &str| is_true(&inputs[name]);
     let key = if set("kmsKeyId") {
@@ -614,14 +623,28 @@ fn sm1(cx: &Cx<'_>) -> Outcome {
     } else {
         Err("`inputs.kmsKeyId` is not set: sessions are encrypted only with TLS, not with a key the account controls".to_owned())
     };
-    let logs = match (set("cloudWatchLogGroupName"), set("s3BucketName")) {
-        (true, _) if on("cloudWatchEncryptionEnabled") => proof("cloudWatchLogGroupName"),
-        (true, _) => Err("`inputs.cloudWatchEncryptionEnabled` is not true: session logs may go to an unencrypted log group".to_owned()),
-        (false, true) if on("s3EncryptionEnabled") => proof("s3BucketName"),
-        (false, true) => Err("`inputs.s3EncryptionEnabled` is not true: session logs may go to an unencrypted bucket".to_owned()),
-        (false, false) => Err("neither `inputs.cloudWatchLogGroupName` nor `inputs.s3BucketName` is set: sessions are not logged".to_owned()),
-    };
-    all([key, logs])
+    // Session Manager writes the logs to every destination that is set: each must be
+    // encrypted.
+    let mut checks = vec![key];
+    let (to_logs, to_bucket) = (set("cloudWatchLogGroupName"), set("s3BucketName"));
+    if to_logs {
+        checks.push(if on("cloudWatchEncryptionEnabled") {
+            proof("cloudWatchLogGroupName")
+        } else {
+            Err("`inputs.cloudWatchEncryptionEnabled` is not true: session logs may go to an unencrypted log group".to_owned())
+        });
+    }
+    if to_bucket {
+        checks.push(if on("s3EncryptionEnabled") {
+            proof("s3BucketName")
+        } else {
+            Err("`inputs.s3EncryptionEnabled` is not true: session logs may go to an unencrypted bucket; set it to true, or remove `inputs.s3BucketName`".to_owned())
+        });
+    }
+    if !to_logs && !to_bucket {
+        checks.push(Err("neither `inputs.cloudWatchLogGroupName` nor `inputs.s3BucketName` is set: sessions are not logged".to_owned()));
+    }
+    all(checks)
 }
 
 #[cfg(test)]

@@ -245,19 +245,32 @@ fn glob_by_table(pattern: &str, text: &str) -> bool {
 
 /// Whether a resource pattern names every resource of a service: `*`, or an ARN whose
 /// resource part is only wildcards (`arn:aws:s3:::*`, `arn:aws:kms:*:*:*`).
+///
+/// A pattern that covers every KMS key or alias counts too, however its stars are placed:
+/// its service matches `kms` (`kms`, `*`, `k*`) and its resource part covers `key/*` or
+/// `alias/*` (`key/*`, `key*`, `*`); IAM's `*` spans `/` and `:`. The account and region
+/// that [`meaning::text`](super::meaning::text) keeps as `${AWS::AccountId}` and
+/// `${AWS::Region}` (whose `::` would split them) are read as one field each.
 fn every_resource(resource: &str) -> bool {
     let resource = resource.trim();
     if resource.chars().all(|c| c == '*') && !resource.is_empty() {
         return true;
     }
+    let resource = if resource.contains("${AWS::") {
+        std::borrow::Cow::Owned(
+            resource
+                .replace("${AWS::AccountId}", "account")
+                .replace("${AWS::Region}", "region"),
+        )
+    } else {
+        std::borrow::Cow::Borrowed(resource)
+    };
     let parts: Vec<&str> = resource.splitn(6, ':').collect();
     let stars = |s: &str| !s.is_empty() && s.chars().all(|c| c == '*');
     match parts.as_slice() {
         ["arn", _, service, _, _, rest] => {
-            let segments: Vec<&str> = rest.split(['/', ':']).collect();
-            segments.iter().all(|s| stars(s))
-                || (service.eq_ignore_ascii_case("kms")
-                    && matches!(segments.as_slice(), [kind, last] if (kind.eq_ignore_ascii_case("key") || kind.eq_ignore_ascii_case("alias")) && stars(last)))
+            rest.split(['/', ':']).all(stars)
+                || (glob(service, "kms") && (glob(rest, "key/*") || glob(rest, "alias/*")))
         }
         _ => false,
     }
@@ -670,10 +683,35 @@ fn kms_on_every_key(statement: &Value) -> Option<String> {
     if !allows_on_everything(statement) {
         return None;
     }
+    // `{"Ref": "AWS::NoValue"}` removes the `NotAction` (and IAM reads the `Action`).
+    if let Some(not) = statement
+        .get("NotAction")
+        .filter(|v| !super::meaning::no_value(v))
+    {
+        return left_by_not_action(not, BLOCKED_KMS).map(|b| {
+            format!(
+                "allows every action but those of `NotAction`, `{b}` included, on every KMS key (`Resource` `*`); name the actions in `Action` and the keys in `Resource`"
+            )
+        });
+    }
     allowed_actions(statement)
         .into_iter()
         .find(|a| BLOCKED_KMS.iter().any(|b| glob(a, b)))
         .map(|a| format!("allows `{a}` on every KMS key (`Resource` `*`); name the keys"))
+}
+
+/// The first of `actions` that a `NotAction` (of an Allow) leaves allowed: one that none of
+/// its patterns matches. A pattern that cannot be read (an attribute, an import, a dynamic
+/// reference) is read for the worst, as excluding nothing.
+fn left_by_not_action<'a>(not_action: &Value, actions: &[&'a str]) -> Option<&'a str> {
+    let excluded: Vec<String> = match not_action {
+        Value::Array(items) => items.iter().filter_map(super::meaning::text).collect(),
+        v => super::meaning::text(v).into_iter().collect(),
+    };
+    actions
+        .iter()
+        .find(|a| !excluded.iter().any(|p| !dynamic(p) && glob(p, a)))
+        .copied()
 }
 
 fn k4(cx: &Cx<'_>) -> Outcome {
@@ -711,6 +749,49 @@ mod tests {
             assert!(!bound_federation(&with(unbound.clone())), "{unbound}");
         }
         assert!(!bound_federation(&json!({})));
+    }
+
+    #[test]
+    fn a_pattern_on_every_kms_key_is_on_every_resource_however_its_stars_are_placed() {
+        for every in [
+            "*",
+            "arn:aws:kms:*:*:key/*",
+            "arn:aws:kms:*:*:key*",
+            "arn:aws:*:*:*:key/*",
+            "arn:aws:k*:us-east-1:111122223333:alias/*",
+            "arn:aws:kms:${AWS::Region}:${AWS::AccountId}:key/*",
+            "arn:aws:kms:${AWS::Region}:${AWS::AccountId}:*",
+        ] {
+            assert!(every_resource(every), "{every}");
+        }
+        for one in [
+            "arn:aws:kms:*:*:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "arn:aws:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "arn:aws:kms:*:*:key/1234*",
+            "arn:aws:s3:::bucket/*",
+        ] {
+            assert!(!every_resource(one), "{one}");
+        }
+    }
+
+    #[test]
+    fn not_action_leaves_allowed_what_it_does_not_name() {
+        let actions = &["kms:Decrypt", "kms:ReEncryptFrom"];
+        assert_eq!(
+            left_by_not_action(&json!(["s3:*"]), actions),
+            Some("kms:Decrypt")
+        );
+        assert_eq!(
+            left_by_not_action(&json!("kms:Decrypt"), actions),
+            Some("kms:ReEncryptFrom")
+        );
+        assert_eq!(left_by_not_action(&json!(["kms:*"]), actions), None);
+        assert_eq!(left_by_not_action(&json!("*"), actions), None);
+        // An entry known only at deploy excludes nothing.
+        assert_eq!(
+            left_by_not_action(&json!(["{{resolve:ssm:/a}}"]), actions),
+            Some("kms:Decrypt")
+        );
     }
 
     #[test]

@@ -414,8 +414,9 @@ pub(crate) struct TlsPolicy {
     pub(crate) list: &'static str,
     /// The type of the resource the rule reads, e.g. `AWS::SNS::Topic`.
     pub(crate) own_type: &'static str,
-    /// The action that must be denied without TLS, e.g. `sns:Publish`.
-    pub(crate) action: &'static str,
+    /// The actions that must each be denied without TLS (by one statement or several),
+    /// e.g. `sns:Publish`: those that carry the messages in or out.
+    pub(crate) actions: &'static [&'static str],
     /// What the resource is called in messages, e.g. `topic`.
     pub(crate) noun: &'static str,
 }
@@ -424,7 +425,7 @@ const TLS_TOPIC: TlsPolicy = TlsPolicy {
     policy_type: "AWS::SNS::TopicPolicy",
     list: "Topics",
     own_type: "AWS::SNS::Topic",
-    action: "sns:Publish",
+    actions: &["sns:Publish"],
     noun: "topic",
 };
 
@@ -432,7 +433,9 @@ pub(super) const TLS_QUEUE: TlsPolicy = TlsPolicy {
     policy_type: "AWS::SQS::QueuePolicy",
     list: "Queues",
     own_type: "AWS::SQS::Queue",
-    action: "sqs:SendMessage",
+    // A message is read as it was sent: denying only `sqs:SendMessage` without TLS still
+    // lets a consumer receive it, PHI and all, over plain HTTP.
+    actions: &["sqs:SendMessage", "sqs:ReceiveMessage"],
     noun: "queue",
 };
 
@@ -561,19 +564,29 @@ pub(crate) fn tls_only_policy(cx: &Cx<'_>, kind: &TlsPolicy) -> Outcome {
     let mut proofs = Vec::new();
     let mut policies = Vec::new();
     for (stack, policy) in naming_policies(cx, kind) {
-        let found = policy_document(policy, "/PolicyDocument").and_then(|document| {
-            statements(&document)
-                .into_iter()
-                .find(|(_, s)| denies_insecure(s, kind.action))
-                .map(|(suffix, _)| suffix)
-        });
-        match found.and_then(|s| statement_proof(policy, "/PolicyDocument", &s)) {
-            Some(mut proof) => {
+        // For each action, the first statement that denies it without TLS.
+        let found: Option<Vec<Proof>> =
+            policy_document(policy, "/PolicyDocument").and_then(|document| {
+                let statements = statements(&document);
+                let mut found: Vec<Proof> = Vec::new();
+                for action in kind.actions {
+                    let (suffix, _) = statements
+                        .iter()
+                        .find(|(_, s)| denies_insecure(s, action))?;
+                    let proof = statement_proof(policy, "/PolicyDocument", suffix)?;
+                    if !found.contains(&proof) {
+                        found.push(proof);
+                    }
+                }
+                Some(found)
+            });
+        match found {
+            Some(found) => proofs.extend(found.into_iter().map(|mut proof| {
                 if let Some(stack) = stack {
                     proof.logical_id = format!("{stack}/{}", proof.logical_id);
                 }
-                proofs.push(proof);
-            }
+                proof
+            })),
             None => policies.push(match stack {
                 Some(stack) => format!("`{stack}/{}`", policy.logical_id()),
                 None => format!("`{}`", policy.logical_id()),
@@ -582,10 +595,14 @@ pub(crate) fn tls_only_policy(cx: &Cx<'_>, kind: &TlsPolicy) -> Outcome {
     }
     if !policies.is_empty() {
         return Outcome::Fail(format!(
-            "{} policy {} has no Deny of `{}` to `*` when `aws:SecureTransport` is false",
+            "{} policy {} has no Deny of {} to `*` when `aws:SecureTransport` is false",
             kind.noun,
             policies.join(", "),
-            kind.action
+            kind.actions
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(" and ")
         ));
     }
     if proofs.is_empty() {

@@ -97,7 +97,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "DynamoDB tables keep point-in-time recovery",
         types: &["AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"],
         controls: BACKUP,
-        fix: "set `PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled` to true (per replica for global tables)",
+        fix: "set `PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled` to true, and `RecoveryPeriodInDays` to 7 or more or not at all (35 is the default), per replica for global tables",
         packs: packs(
             Some("HIPAA.Security-DynamoDBPITREnabled"),
             Some("CKV_AWS_28"),
@@ -253,7 +253,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "EFS file systems are encrypted with a customer-managed key",
         types: &["AWS::EFS::FileSystem"],
         controls: ENC,
-        fix: "set `Encrypted` to true and `KmsKeyId` to a key of the app",
+        fix: "set `Encrypted` to true and `KmsKeyId` to a key of the app; give every entry of `ReplicationConfiguration.Destinations` a `KmsKeyId` of the app too (or a `FileSystemId` of a file system of the app)",
         packs: packs(Some("HIPAA.Security-EFSEncrypted"), Some("CKV_AWS_42")),
         check: ef1,
     },
@@ -474,8 +474,35 @@ fn a3(cx: &Cx<'_>) -> Outcome {
     all(checks)
 }
 
+/// The fewest days of point-in-time recovery that keep it: a week, as rule R3 asks of a
+/// database's automated backups. `RecoveryPeriodInDays` takes 1 to 35 days (35 when not
+/// written; CloudFormation's `PointInTimeRecoverySpecification`): recovery that is on may
+/// still reach back only a day.
+const RECOVERY_DAYS: i64 = 7;
+
 fn a3b(cx: &Cx<'_>) -> Outcome {
-    let pitr = "PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled";
+    // Point-in-time recovery of the table, or of one replica, at `at`.
+    let pitr = |at: &str| {
+        let enabled = cx.equals_true(&format!("{at}/PointInTimeRecoveryEnabled"));
+        let pointer = format!("{at}/RecoveryPeriodInDays");
+        let days = |v: &Value| {
+            super::resilience::number(v).or_else(|| text(v).and_then(|t| t.trim().parse().ok()))
+        };
+        let period = cx.prop(&pointer).map(|v| match days(v) {
+            Some(days) if days >= RECOVERY_DAYS => cx.present(&pointer),
+            Some(days) => Err(format!(
+                "`{}` is {days}: the table can be recovered only to the last {days} days; set it to {RECOVERY_DAYS} or more, or remove it (35 is the default)",
+                super::pointer_name(&pointer)
+            )),
+            None => Err(format!(
+                "`{}` is {}, which no rule can read as a number of days; write {RECOVERY_DAYS} or more",
+                super::pointer_name(&pointer),
+                text_or_json(v)
+            )),
+        });
+        [enabled].into_iter().chain(period)
+    };
+    let spec = "PointInTimeRecoverySpecification";
     if cx.resource.type_name() == "AWS::DynamoDB::GlobalTable" {
         let replicas = cx
             .prop("/Replicas")
@@ -484,9 +511,9 @@ fn a3b(cx: &Cx<'_>) -> Outcome {
         if replicas == 0 {
             return Outcome::Fail("`Replicas` is not set".to_owned());
         }
-        return all((0..replicas).map(|i| cx.equals_true(&format!("/Replicas/{i}/{pitr}"))));
+        return all((0..replicas).flat_map(|i| pitr(&format!("/Replicas/{i}/{spec}"))));
     }
-    all([cx.equals_true(&format!("/{pitr}"))])
+    all(pitr(&format!("/{spec}")))
 }
 
 /// Whether a stage of the template deploys the API (`RestApiId` or `ApiId` names it).
@@ -1226,8 +1253,47 @@ fn f3(cx: &Cx<'_>) -> Outcome {
     all(checks)
 }
 
+/// The file system, and each replica of it that `ReplicationConfiguration` makes, is
+/// encrypted with a key of the app. A new replica without `KmsKeyId` is encrypted with the
+/// AWS-managed `aws/elasticfilesystem` (EFS's `DestinationToCreate`); a replica that is an
+/// existing file system (`FileSystemId`) is as encrypted as that file system, which only a
+/// file system of the app shows.
 fn ef1(cx: &Cx<'_>) -> Outcome {
-    all([cx.equals_true("/Encrypted"), customer_key(cx, "/KmsKeyId")])
+    const DESTINATIONS: &str = "/ReplicationConfiguration/Destinations";
+    let mut checks = vec![cx.equals_true("/Encrypted"), customer_key(cx, "/KmsKeyId")];
+    let count = cx
+        .prop(DESTINATIONS)
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    for i in 0..count {
+        let at = format!("{DESTINATIONS}/{i}");
+        if cx.prop(&at).is_none() {
+            continue;
+        }
+        let existing = format!("{at}/FileSystemId");
+        checks.push(match cx.prop(&existing) {
+            Some(v) => {
+                let of_the_app = v.get("Fn::ImportValue").is_some()
+                    || cx.others("AWS::EFS::FileSystem").any(|fs| {
+                        fs.logical_id() != cx.id() && super::compute::mentions(v, fs.logical_id())
+                    });
+                if of_the_app {
+                    cx.proof(&existing).ok_or_default()
+                } else {
+                    Err(format!(
+                        "`ReplicationConfiguration.Destinations.{i}.FileSystemId` is {}, a file system whose encryption no rule reads; replicate to a new file system with `KmsKeyId` a key of the app, or to a file system of the app",
+                        text_or_json(v)
+                    ))
+                }
+            }
+            None => customer_key(cx, &format!("{at}/KmsKeyId")).map_err(|why| {
+                format!(
+                    "{why}: the replica in `ReplicationConfiguration.Destinations.{i}` is encrypted with the AWS-managed key `aws/elasticfilesystem` unless `KmsKeyId` names a key of the app"
+                )
+            }),
+        });
+    }
+    all(checks)
 }
 
 fn ec1(cx: &Cx<'_>) -> Outcome {

@@ -207,9 +207,9 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "R2",
         title: "databases are not publicly accessible, explicitly",
-        types: DB,
+        types: DB_OR_CLUSTER,
         controls: PUBLIC,
-        fix: "set `PubliclyAccessible` to false",
+        fix: "set `PubliclyAccessible` to false on every instance and on every Multi-AZ DB cluster (not Aurora)",
         packs: packs(
             Some("HIPAA.Security-RDSInstancePublicAccess"),
             Some("CKV_AWS_17"),
@@ -1092,8 +1092,31 @@ fn r1(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// An instance, and a Multi-AZ DB cluster (not Aurora), which takes `PubliclyAccessible`
+/// itself and is public by default without a subnet group (RDS's `CreateDBCluster`); an
+/// Aurora cluster's instances carry the setting.
 fn r2(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == "AWS::RDS::DBCluster" && !multi_az_db_cluster(cx) {
+        return Outcome::NotApplicable;
+    }
     all([cx.equals("/PubliclyAccessible", &json!(false))])
+}
+
+/// Whether a cluster is a Multi-AZ DB cluster: it has a `DBClusterInstanceClass` (which
+/// only those take), or an engine that is not Aurora's.
+fn multi_az_db_cluster(cx: &Cx<'_>) -> bool {
+    let aurora = |e: &str| {
+        e.trim()
+            .get(..6)
+            .is_some_and(|p| p.eq_ignore_ascii_case("aurora"))
+    };
+    cx.prop("/DBClusterInstanceClass").is_some()
+        || match cx.prop("/Engine") {
+            // Plain text is read in place; only an intrinsic is resolved.
+            Some(Value::String(e)) => !aurora(e),
+            Some(v) => text(v).is_some_and(|e| !aurora(&e)),
+            None => false,
+        }
 }
 
 fn r3(cx: &Cx<'_>) -> Outcome {
