@@ -25,6 +25,16 @@ pub(crate) fn text(value: &Value) -> Option<String> {
     text_at(value, 0, None)
 }
 
+/// A whole number written as a number or as text, or built by intrinsics that resolve to
+/// it ([`text`]); text is read in place.
+pub(crate) fn whole_number(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => text(value).and_then(|t| t.trim().parse().ok()),
+    }
+}
+
 /// A resource whose references a rule wants to read as text: `Ref` of it as `reference`,
 /// `Fn::GetAtt` of its `Arn` (or `${Id.Arn}` in `Fn::Sub`) as `arn`.
 pub(crate) struct Own<'a> {

@@ -485,10 +485,7 @@ fn a3b(cx: &Cx<'_>) -> Outcome {
     let pitr = |at: &str| {
         let enabled = cx.equals_true(&format!("{at}/PointInTimeRecoveryEnabled"));
         let pointer = format!("{at}/RecoveryPeriodInDays");
-        let days = |v: &Value| {
-            super::resilience::number(v).or_else(|| text(v).and_then(|t| t.trim().parse().ok()))
-        };
-        let period = cx.prop(&pointer).map(|v| match days(v) {
+        let period = cx.prop(&pointer).map(|v| match super::meaning::whole_number(v) {
             Some(days) if days >= RECOVERY_DAYS => cx.present(&pointer),
             Some(days) => Err(format!(
                 "`{}` is {days}: the table can be recovered only to the last {days} days; set it to {RECOVERY_DAYS} or more, or remove it (35 is the default)",

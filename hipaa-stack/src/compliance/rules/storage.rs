@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::identity::{everyone, glob, policy_document, statement_proof, statements, strings};
-use super::meaning::{Own, text, text_about, text_or_json};
+use super::meaning::{Own, text, text_about, text_or_json, whole_number};
 use super::resilience::customer_key;
 use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RefersTo, RuleSpec, all, proof_of};
 
@@ -1126,17 +1126,11 @@ fn r3(cx: &Cx<'_>) -> Outcome {
     ) {
         return member;
     }
-    match cx.prop("/BackupRetentionPeriod").and_then(number) {
+    match cx.prop("/BackupRetentionPeriod").and_then(whole_number) {
         Some(n) if n >= 7 => all([cx.present("/BackupRetentionPeriod")]),
         Some(n) => Outcome::Fail(format!("`BackupRetentionPeriod` is {n}, under 7 days")),
         None => Outcome::Fail("`BackupRetentionPeriod` is not set".to_owned()),
     }
-}
-
-/// A whole number written as a number or as text, or built by intrinsics that resolve to it.
-fn number(v: &Value) -> Option<i64> {
-    v.as_i64()
-        .or_else(|| text(v).and_then(|s| s.trim().parse().ok()))
 }
 
 fn r4(cx: &Cx<'_>) -> Outcome {
@@ -1174,7 +1168,7 @@ fn r6(cx: &Cx<'_>) -> Outcome {
 }
 
 fn r7(cx: &Cx<'_>) -> Outcome {
-    let interval = match cx.prop("/MonitoringInterval").and_then(number) {
+    let interval = match cx.prop("/MonitoringInterval").and_then(whole_number) {
         Some(1 | 5 | 10 | 15 | 30 | 60) => cx.present("/MonitoringInterval"),
         Some(n) => Err(format!(
             "`MonitoringInterval` is {n}; enhanced monitoring needs 1, 5, 10, 15, 30 or 60"
@@ -1361,7 +1355,7 @@ fn k1(cx: &Cx<'_>) -> Outcome {
     }
     // `RotationPeriodInDays` takes 90 to 2560 days (CloudFormation's `AWS::KMS::Key`
     // reference): rotation that is on may still keep one key material for seven years.
-    let period = cx.prop("/RotationPeriodInDays").map(|v| match number(v) {
+    let period = cx.prop("/RotationPeriodInDays").map(|v| match whole_number(v) {
         Some(days) if days <= ROTATION_DAYS => cx.present("/RotationPeriodInDays"),
         Some(days) => Err(format!(
             "`RotationPeriodInDays` is {days}: the key material rotates only every {days} days; set it to {ROTATION_DAYS} or fewer, or remove it ({ROTATION_DAYS} is the default)"
@@ -1520,7 +1514,7 @@ fn l1(cx: &Cx<'_>) -> Outcome {
 
 fn l2(cx: &Cx<'_>) -> Outcome {
     const ALLOWED: [i64; 10] = [365, 400, 545, 731, 1827, 2192, 2557, 2922, 3288, 3653];
-    match cx.prop("/RetentionInDays").and_then(number) {
+    match cx.prop("/RetentionInDays").and_then(whole_number) {
         Some(n) if ALLOWED.contains(&n) => all([cx.present("/RetentionInDays")]),
         Some(n) => Outcome::Fail(format!(
             "`RetentionInDays` is {n}; it must be at least 365 and one of CloudWatch's values"
