@@ -213,8 +213,15 @@ fn cf1(cx: &Cx<'_>) -> Outcome {
 
 fn cf2(cx: &Cx<'_>) -> Outcome {
     let bucket = format!("{CONFIG}/Logging/Bucket");
-    if cx.prop(&bucket).is_some() {
-        return all([cx.present(&bucket)]);
+    if let Some(value) = cx.prop(&bucket) {
+        return match cx.present(&bucket) {
+            Err(e) => Outcome::Fail(e),
+            Ok(_) if log_bucket_of_the_app(cx, value) => all([cx.present(&bucket)]),
+            Ok(_) => Outcome::Gap(format!(
+                "`DistributionConfig.Logging.Bucket` is {}, which is no bucket of the app: whether the access logs (who fetched which record) are kept, encrypted and closed to others is not shown; write them to a bucket of the app (`Fn::GetAtt [Bucket, RegionalDomainName]`)",
+                text_or_json(value)
+            )),
+        };
     }
     // Standard logging (v2): a delivery source of the distribution's access logs.
     let source = cx.others("AWS::Logs::DeliverySource").find(|s| {
@@ -249,6 +256,31 @@ fn cf2(cx: &Cx<'_>) -> Outcome {
             source.logical_id()
         )),
     }
+}
+
+/// Whether a `Logging.Bucket` names a bucket of the app: a bucket of the template by
+/// reference (its `DomainName` or `RegionalDomainName`), an import (hipaa-stack refuses one
+/// that no stack of the app exports), or the domain name of a bucket that the app names
+/// (`name.s3.amazonaws.com`, `name.s3.<region>.amazonaws.com`).
+fn log_bucket_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
+    let named = super::compute::Mentioned::of(value);
+    if cx
+        .resources_named(&named)
+        .iter()
+        .any(|r| r.type_name() == "AWS::S3::Bucket")
+    {
+        return true;
+    }
+    let mut imported = Vec::new();
+    super::imported_names(value, &mut imported);
+    if !imported.is_empty() {
+        return true;
+    }
+    text(value).is_some_and(|t| {
+        let t = t.trim().to_ascii_lowercase();
+        t.split_once(".s3.")
+            .is_some_and(|(name, _)| cx.index.app_names.contains(name))
+    })
 }
 
 fn cf3(cx: &Cx<'_>) -> Outcome {
@@ -287,7 +319,13 @@ fn cf3(cx: &Cx<'_>) -> Outcome {
     }
     let filters = match super::frontdoor::filtering(cx.template, acl) {
         Ok(at) => at,
-        Err(e) => return Outcome::Fail(e),
+        Err(super::frontdoor::Unfiltered::Nothing(why)) => return Outcome::Fail(why),
+        Err(super::frontdoor::Unfiltered::Unknown(why)) => {
+            return super::frontdoor::Unfiltered::gap_unless_failed(
+                why,
+                all([cx.present(&pointer)]),
+            );
+        }
     };
     all([cx.present(&pointer), proof_of(acl, filters).ok_or_default()])
 }

@@ -1019,3 +1019,89 @@ fn evidence_in_a_branch_of_another_stack_points_at_it_as_written() {
         other => panic!("S8 on data/B: {other:?}"),
     }
 }
+
+#[test]
+fn f2_and_a4e_trust_an_import_only_as_an_export_of_what_they_need() {
+    use serde_json::json;
+    let output = |name: &str, value: crate::cfn::Expr| crate::cfn::Output {
+        name: name.to_owned(),
+        value,
+        description: None,
+        export: Some(format!("shared:{name}")),
+    };
+    let shared = template(
+        vec![
+            raw(
+                "Cert",
+                "AWS::CertificateManager::Certificate",
+                json!({"DomainName": "portal.example.com", "ValidationMethod": "DNS"}),
+            ),
+            raw(
+                "Logs",
+                "AWS::Logs::LogGroup",
+                json!({"RetentionInDays": 365, "KmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/k"}),
+            ),
+        ],
+        vec![
+            output("Cert", crate::cfn::Expr::reference("Cert")),
+            // An IAM server certificate, exported by name: no certificate of ACM.
+            output(
+                "Legacy",
+                crate::cfn::Expr::lit("arn:aws:iam::111122223333:server-certificate/portal"),
+            ),
+            output("LogsName", crate::cfn::Expr::reference("Logs")),
+            output("LogsArn", crate::cfn::Expr::get_att("Logs", "Arn")),
+        ],
+    );
+    let listener = |id: &str, export: &str| {
+        raw(
+            id,
+            "AWS::ElasticLoadBalancingV2::Listener",
+            json!({
+                "LoadBalancerArn": "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/x/1",
+                "Protocol": "HTTPS", "Port": 443, "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                "Certificates": [{"CertificateArn": {"Fn::ImportValue": export}}],
+                "DefaultActions": [{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "404"}}]
+            }),
+        )
+    };
+    let stage = |id: &str, destination: Value| {
+        raw(
+            id,
+            "AWS::ApiGatewayV2::Stage",
+            json!({"ApiId": "a", "StageName": id, "AccessLogSettings": {"DestinationArn": destination}}),
+        )
+    };
+    let web = template(
+        vec![
+            listener("Acm", "shared:Cert"),
+            listener("Iam", "shared:Legacy"),
+            // The log group's name is no access-log destination, and nothing of the app's.
+            stage("ByName", json!({"Fn::ImportValue": "shared:LogsName"})),
+            stage("Foreign", json!({"Fn::ImportValue": "another-app:Logs"})),
+            stage("ByArn", json!({"Fn::ImportValue": "shared:LogsArn"})),
+        ],
+        Vec::new(),
+    );
+    let evaluation = evaluate(&[("shared", &shared), ("web", &web)]);
+    for (rule, id) in [("F2", "Acm"), ("A4E", "ByArn")] {
+        assert!(
+            matches!(
+                status_of(&evaluation, rule, "web", id),
+                Status::Enforced { .. }
+            ),
+            "{rule} on {id}: {:?}",
+            status_of(&evaluation, rule, "web", id)
+        );
+    }
+    for (rule, id) in [("F2", "Iam"), ("A4E", "ByName"), ("A4E", "Foreign")] {
+        assert!(
+            matches!(
+                status_of(&evaluation, rule, "web", id),
+                Status::Failed { .. }
+            ),
+            "{rule} on {id}: {:?}",
+            status_of(&evaluation, rule, "web", id)
+        );
+    }
+}

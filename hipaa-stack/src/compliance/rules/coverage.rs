@@ -42,7 +42,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "every resource belongs to a service on AWS's HIPAA Eligible Services list",
         types: EVERY_TYPE,
         controls: &["164.308(b)(1)", "164.314(a)(1)"],
-        fix: "use a HIPAA-eligible service for anything that may hold PHI; a resource that never holds PHI takes `Waiver::never_holds_phi(&construct, reason)`",
+        fix: "use a HIPAA-eligible service for anything that may hold PHI; give a custom resource a `ServiceToken` that is a Lambda function or SNS topic of the app or an ARN in `${AWS::AccountId}` (its handler receives its properties); a resource that never holds PHI takes `Waiver::never_holds_phi(&construct, reason)`",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -425,6 +425,9 @@ pub(crate) fn eligible_service(type_name: &str) -> Option<&'static str> {
 
 fn h1(cx: &Cx<'_>) -> Outcome {
     let t = cx.resource.type_name();
+    if t.starts_with("Custom::") || t == "AWS::CloudFormation::CustomResource" {
+        return custom_handler(cx);
+    }
     match eligible_service(t) {
         Some(_) => Outcome::Pass(vec![Proof {
             logical_id: cx.id().to_owned(),
@@ -434,6 +437,60 @@ fn h1(cx: &Cx<'_>) -> Outcome {
             "`{t}` belongs to a service that is not on AWS's list of HIPAA Eligible Services: no PHI may be stored in or pass through it"
         )),
     }
+}
+
+/// A custom resource sends its properties to whatever its `ServiceToken` names (a Lambda
+/// function or an SNS topic, in the stack's region: CloudFormation's custom resource
+/// reference), which runs the handler. That is eligible (Lambda, SNS) only as a service of
+/// the app's own account, under its business associate agreement: a function or topic of
+/// the app, or an ARN in `${AWS::AccountId}`. An ARN that writes its account as a number,
+/// or a token known only at deploy, may be a vendor's handler in another account.
+fn custom_handler(cx: &Cx<'_>) -> Outcome {
+    const HANDLERS: &[&str] = &[
+        "AWS::Lambda::Function",
+        "AWS::Lambda::Alias",
+        "AWS::Lambda::Version",
+        "AWS::SNS::Topic",
+    ];
+    let proof = || {
+        Outcome::Pass(vec![Proof {
+            logical_id: cx.id().to_owned(),
+            path: "/Properties/ServiceToken".to_owned(),
+        }])
+    };
+    let Some(token) = cx.prop("/ServiceToken") else {
+        return Outcome::Fail(
+            "`ServiceToken` is not set: the custom resource names no handler".to_owned(),
+        );
+    };
+    let named = super::compute::Mentioned::of(token);
+    let handlers = cx.resources_named(&named);
+    if handlers.iter().any(|r| HANDLERS.contains(&r.type_name())) {
+        return proof();
+    }
+    let mut imported = Vec::new();
+    super::imported_names(token, &mut imported);
+    if !imported.is_empty() {
+        // Hipaa-stack refuses an import of an export that no stack of the app makes.
+        return proof();
+    }
+    if let Some(arn) = text(token) {
+        // The pseudo parameters that `text` keeps hold `::`: read them as one field each.
+        let arn = arn
+            .trim()
+            .replace("${AWS::AccountId}", "\u{0}account")
+            .replace("${AWS::Region}", "\u{0}region");
+        let fields: Vec<&str> = arn.splitn(6, ':').collect();
+        let own_account = fields.get(4) == Some(&"\u{0}account");
+        let service = fields.get(2).copied().unwrap_or_default();
+        if own_account && (service == "lambda" || service == "sns") {
+            return proof();
+        }
+    }
+    Outcome::Gap(format!(
+        "the custom resource sends its properties to `ServiceToken` {}, which is no Lambda function or SNS topic of the app, nor an ARN in the stack's own account (`${{AWS::AccountId}}`): its handler may run in another account, outside the app's business associate agreement",
+        super::meaning::text_or_json(token)
+    ))
 }
 
 // ---------------------------------------------------------------------------------------

@@ -9,20 +9,28 @@
 
 use super::meaning::{text, text_or_json};
 use super::resilience::customer_key;
+use serde_json::Value;
+
 use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, is_false, pointer_name};
 
 /// A DMS replication instance.
 const INSTANCE: &str = "AWS::DMS::ReplicationInstance";
 /// A DMS endpoint.
 const ENDPOINT: &str = "AWS::DMS::Endpoint";
+/// A DMS Serverless replication, which provisions its own capacity (and storage) for the
+/// data it copies.
+const SERVERLESS: &str = "AWS::DMS::ReplicationConfig";
+/// A DMS instance profile: the network settings of the compute that runs DMS homogeneous
+/// data migrations, which reaches both databases.
+const PROFILE: &str = "AWS::DMS::InstanceProfile";
 
 pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "DMS1",
-        title: "DMS replication instances are not publicly accessible and encrypt their storage with a customer-managed key",
-        types: &[INSTANCE],
+        title: "DMS replication instances are not publicly accessible and encrypt their storage with a customer-managed key, and DMS Serverless replications encrypt with one; DMS instance profiles are not publicly accessible",
+        types: &[INSTANCE, SERVERLESS, PROFILE],
         controls: &["164.312(a)(1)", "164.312(a)(2)(iv)", "164.312(e)(1)"],
-        fix: "set `PubliclyAccessible` to false (DMS makes a replication instance public when it is not set) and `KmsKeyId` to a key of the app",
+        fix: "set `PubliclyAccessible` to false (DMS makes a replication instance public when it is not set) and `KmsKeyId` to a key of the app; on a DMS Serverless replication (`AWS::DMS::ReplicationConfig`), set `ComputeConfig.KmsKeyId` to a key of the app (DMS uses the AWS-managed key when it is not set); on an `AWS::DMS::InstanceProfile`, set `PubliclyAccessible` to false (it is public when not set)",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-DMSReplicationNotPublic"),
             checkov: Some("CKV_AWS_89"),
@@ -35,7 +43,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "DMS endpoints connect to their databases over TLS",
         types: &[ENDPOINT],
         controls: &["164.312(e)(1)", "164.312(e)(2)(ii)"],
-        fix: "set `SslMode` to require, verify-ca or verify-full on database endpoints; `KafkaSettings.SecurityProtocol` to ssl-encryption, ssl-authentication or sasl-ssl; `RedisSettings.SslSecurityProtocol` to ssl-encryption; never an `http://` `ElasticsearchSettings.EndpointUri` (S3, DynamoDB, Kinesis, Neptune and Redshift endpoints always use TLS)",
+        fix: "set `SslMode` to require, verify-ca or verify-full on database endpoints; `KafkaSettings.SecurityProtocol` to ssl-encryption, ssl-authentication or sasl-ssl; `RedisSettings.SslSecurityProtocol` to ssl-encryption; an `ElasticsearchSettings.EndpointUri` with https:// or no scheme, never `http://` nor a scheme known only at deploy (S3, DynamoDB, Kinesis, Neptune and Redshift endpoints always use TLS)",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -73,6 +81,11 @@ impl Cx<'_> {
 }
 
 fn dms1(cx: &Cx<'_>) -> Outcome {
+    // DMS Serverless: "If you don't specify a value for the KmsKeyId parameter, AWS DMS uses
+    // your default encryption key" (the DMS API's `ComputeConfig`), which AWS manages.
+    if cx.resource.type_name() == SERVERLESS {
+        return all([customer_key(cx, "/ComputeConfig/KmsKeyId")]);
+    }
     let public = match cx.prop("/PubliclyAccessible") {
         Some(v) if is_false(v) => cx.proof("/PubliclyAccessible").ok_or_default(),
         Some(v) => Err(format!(
@@ -80,10 +93,15 @@ fn dms1(cx: &Cx<'_>) -> Outcome {
             text_or_json(v)
         )),
         None => Err(
-            "`PubliclyAccessible` is not set, and DMS makes a replication instance public by default"
+            "`PubliclyAccessible` is not set, and DMS makes a replication instance (or instance profile) public by default"
                 .to_owned(),
         ),
     };
+    // An instance profile (the compute of DMS homogeneous data migrations) is public by
+    // default too ("The default value is true", the DMS API's `InstanceProfile`).
+    if cx.resource.type_name() == PROFILE {
+        return all([public]);
+    }
     all([public, customer_key(cx, "/KmsKeyId")])
 }
 
@@ -118,15 +136,14 @@ fn dms2(cx: &Cx<'_>) -> Outcome {
         Some("elasticsearch" | "opensearch") => {
             let pointer = "/ElasticsearchSettings/EndpointUri";
             match cx.prop(pointer) {
-                // Without a scheme DMS uses HTTPS; an intrinsic that cannot be resolved
-                // still shows its literal parts.
-                Some(v) if text_or_json(v).to_ascii_lowercase().contains("http://") => {
-                    Outcome::Fail(format!(
-                        "`{}` is {}: DMS writes to the domain over plain HTTP",
-                        pointer_name(pointer),
-                        text_or_json(v)
-                    ))
-                }
+                // Without a scheme DMS uses HTTPS. What cannot be resolved is read from its
+                // literal parts: `http://` among them, or a scheme that is known only at
+                // deploy (`${Scheme}://…`), may be plain HTTP.
+                Some(v) if plain_http(v) => Outcome::Fail(format!(
+                    "`{}` is {}: DMS may write to the domain over plain HTTP (write https:// or no scheme)",
+                    pointer_name(pointer),
+                    text_or_json(v)
+                )),
                 _ => all([cx.present(pointer)]),
             }
         }
@@ -138,6 +155,63 @@ fn dms2(cx: &Cx<'_>) -> Outcome {
             "DMS connects to the database in plain text",
         )]),
     }
+}
+
+/// Whether an endpoint URI may use plain HTTP: its text, with what cannot be resolved before
+/// deploy as an unknown part (`Fn::Join` and `Fn::Sub` read piece by piece), holds
+/// `http://`, or a scheme that is not plainly `https`.
+fn plain_http(value: &Value) -> bool {
+    let uri = skeleton(value, 0).to_ascii_lowercase();
+    let uri = uri.trim();
+    uri.contains("http://") || (uri.contains("://") && !uri.starts_with("https://"))
+}
+
+/// Text with a NUL for each part that cannot be known before deploy.
+fn skeleton(value: &Value, depth: usize) -> String {
+    const UNKNOWN: &str = "\u{0}";
+    if let Some(t) = text(value) {
+        return t;
+    }
+    if depth > 16 {
+        return UNKNOWN.to_owned();
+    }
+    if let Some([sep, Value::Array(items)]) = value
+        .get("Fn::Join")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
+        let parts: Vec<String> = items.iter().map(|v| skeleton(v, depth + 1)).collect();
+        return parts.join(sep.as_str().unwrap_or(UNKNOWN));
+    }
+    let sub = value.get("Fn::Sub");
+    let (template, vars) = match sub {
+        Some(Value::String(s)) => (Some(s.as_str()), None),
+        Some(Value::Array(a)) => (
+            a.first().and_then(Value::as_str),
+            a.get(1).and_then(Value::as_object),
+        ),
+        _ => (None, None),
+    };
+    let Some(template) = template else {
+        return UNKNOWN.to_owned();
+    };
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            break;
+        };
+        let name = &after[..end];
+        match vars.and_then(|v| v.get(name)) {
+            Some(v) => out.push_str(&skeleton(v, depth + 1)),
+            None => out.push_str(UNKNOWN),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]

@@ -62,7 +62,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "Auto Scaling groups behind a load balancer use its health checks and start from launch templates without public addresses",
         types: &[GROUP, LAUNCH_CONFIGURATION, LAUNCH_TEMPLATE],
         controls: &["164.308(a)(7)(ii)(B)", "164.312(a)(1)", "164.312(b)"],
-        fix: "set `HealthCheckType: ELB` on groups with `TargetGroupARNs` or `LoadBalancerNames`, start them from a `LaunchTemplate` (launch configurations are retired), and never set `AssociatePublicIpAddress` true",
+        fix: "set `HealthCheckType: ELB` (it may list more types, comma-separated) on groups with `TargetGroupARNs`, `LoadBalancerNames` or load balancers in `TrafficSources`, and VPC_LATTICE on groups with `vpc-lattice` traffic sources; start them from a `LaunchTemplate` of the app (by `Ref` or import; launch configurations are retired; every `Overrides` entry's template too), and never set `AssociatePublicIpAddress` true",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-AutoScalingGroupELBHealthCheckRequired"),
             checkov: None,
@@ -172,8 +172,21 @@ fn f2(cx: &Cx<'_>) -> Outcome {
                 .resource(id)
                 .is_some_and(|r| r.type_name() == ACM_CERTIFICATE)
         });
-        let acm_arn = text(value).is_some_and(|t| t.split(':').nth(2) == Some("acm"));
-        let imported = value.get("Fn::ImportValue").is_some();
+        let acm_arn = text(value).is_some_and(|t| t.trim().split(':').nth(2) == Some("acm"));
+        // An import proves an ACM certificate only when a stack of the app exports one
+        // under that name; an export of anything else, or of no stack of the app, does not.
+        let imported = value
+            .get("Fn::ImportValue")
+            .and_then(text)
+            .is_some_and(|name| {
+                cx.everywhere(ACM_CERTIFICATE).any(|(stack, certificate)| {
+                    super::arn::exports_of(cx.template_of(stack), certificate.logical_id())
+                        .iter()
+                        .any(|(export, v)| {
+                            *export == name && referred(v) == Some(certificate.logical_id())
+                        })
+                })
+            });
         if issued_here || acm_arn || imported {
             cx.proof(&pointer).ok_or_default()
         } else {
@@ -230,38 +243,80 @@ fn associations<'a>(cx: &Cx<'a>) -> Vec<(Option<&'a str>, &'a Resource)> {
 /// rules only count (`Count`) and whose default action allows filters nothing (WAFv2
 /// developer guide, rule actions). `template` is the ACL's, where a rule group it applies
 /// by reference is read.
+///
+/// When the default action allows and a rule that allows (`Action: Allow`, which ends the
+/// evaluation of what it matches) comes before every rule that blocks (a lower `Priority`;
+/// WAF evaluates rules from the lowest), whatever it matches skips every block; what a
+/// statement matches is beyond the rules (it may be every request), so that is
+/// [`Unfiltered::Unknown`], a gap. An allow-list (a default that blocks) is read as before.
 pub(super) fn filtering(
     template: &crate::cfn::Template,
     acl: &Resource,
-) -> Result<&'static str, String> {
+) -> Result<&'static str, Unfiltered> {
     let rules = acl.properties()["Rules"]
         .as_array()
         .map_or(&[][..], Vec::as_slice);
-    if rules
+    let blocking = |r: &Value| blocks(&r["Action"]) || applies_whole_group(template, r).is_ok();
+    let default_blocks = blocks(&acl.properties()["DefaultAction"]);
+    // A priority that cannot be read is taken as first for an Allow, last for a block.
+    let priority = |r: &Value| super::meaning::whole_number(&r["Priority"]);
+    let first_block = rules
         .iter()
-        .any(|r| blocks(&r["Action"]) || applies_whole_group(template, r).is_ok())
-    {
-        Ok("/Rules")
-    } else if blocks(&acl.properties()["DefaultAction"]) {
+        .filter(|r| blocking(r))
+        .map(|r| priority(r).unwrap_or(i64::MAX))
+        .min();
+    if let Some(first_block) = first_block {
+        let allows_first = rules.iter().find(|r| {
+            r["Action"].get("Allow").is_some_and(set)
+                && priority(r).unwrap_or(i64::MIN) < first_block
+        });
+        match allows_first {
+            Some(allow) if !default_blocks => Err(Unfiltered::Unknown(format!(
+                "rule `{}` of the web ACL `{}` allows what it matches before any rule blocks (a lower `Priority`), and its `DefaultAction` allows: whether that is every request is not judged; give the rules that block the lowest priorities",
+                text(&allow["Name"]).unwrap_or_default(),
+                acl.logical_id()
+            ))),
+            _ => Ok("/Rules"),
+        }
+    } else if default_blocks {
         Ok("/DefaultAction")
     } else if rules.is_empty() {
-        Err(format!(
+        Err(Unfiltered::Nothing(format!(
             "the web ACL `{}` has no `Rules`: it filters nothing",
             acl.logical_id()
-        ))
+        )))
     } else if let Some(why) = rules
         .iter()
         .find_map(|r| applies_whole_group(template, r).err().flatten())
     {
-        Err(format!(
+        Err(Unfiltered::Nothing(format!(
             "the web ACL `{}` blocks nothing that the template shows: {why}, and its `DefaultAction` allows",
             acl.logical_id()
-        ))
+        )))
     } else {
-        Err(format!(
+        Err(Unfiltered::Nothing(format!(
             "the web ACL `{}` blocks nothing: every rule only counts (`Count`) and its `DefaultAction` allows",
             acl.logical_id()
-        ))
+        )))
+    }
+}
+
+/// Why [`filtering`] shows no web ACL that blocks.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Unfiltered {
+    /// It blocks nothing (a failure).
+    Nothing(String),
+    /// What it lets through is not shown either way (a gap).
+    Unknown(String),
+}
+
+impl Unfiltered {
+    /// A gap, when the rule's other checks came to a pass (`rest`); else `rest`.
+    pub(super) fn gap_unless_failed(why: String, rest: Outcome) -> Outcome {
+        match rest {
+            Outcome::Pass(_) => Outcome::Gap(why),
+            rest => rest,
+        }
     }
 }
 
@@ -432,8 +487,27 @@ fn f4(cx: &Cx<'_>) -> Outcome {
             association.logical_id()
         ));
     };
-    let rules_proof =
-        filtering(template, acl).and_then(|pointer| named(proof_of(acl, pointer)).ok_or_default());
+    let rules_proof = match filtering(template, acl) {
+        Ok(pointer) => named(proof_of(acl, pointer)).ok_or_default(),
+        Err(Unfiltered::Nothing(why)) => Err(why),
+        Err(Unfiltered::Unknown(why)) => {
+            let rest = all([association_proof, logging_proof(template, acl, named)]);
+            return Unfiltered::gap_unless_failed(why, rest);
+        }
+    };
+    all([
+        association_proof,
+        rules_proof,
+        logging_proof(template, acl, named),
+    ])
+}
+
+/// The `AWS::WAFv2::LoggingConfiguration` of `template` that logs `acl`, as F4 reads it.
+fn logging_proof(
+    template: &crate::cfn::Template,
+    acl: &Resource,
+    named: impl Fn(Option<Proof>) -> Option<Proof>,
+) -> Result<Proof, String> {
     let logging = template
         .resources()
         .iter()
@@ -441,41 +515,119 @@ fn f4(cx: &Cx<'_>) -> Outcome {
         .find(|r| {
             web_acl(template, &r.properties()["ResourceArn"]).is_some_and(|a| std::ptr::eq(a, acl))
         });
-    let logging_proof = match logging {
+    match logging {
         Some(l) => named(proof_of(l, "/LogDestinationConfigs")).ok_or_default(),
         None => Err(format!(
             "no `AWS::WAFv2::LoggingConfiguration` logs the web ACL `{}`",
             acl.logical_id()
         )),
-    };
-    all([association_proof, rules_proof, logging_proof])
+    }
 }
 
 fn f5(cx: &Cx<'_>) -> Outcome {
     match cx.resource.type_name() {
         GROUP => {
-            let template = if cx.prop("/LaunchTemplate").is_some() {
-                cx.present("/LaunchTemplate")
+            // Every launch template the group may start from (the group's, the mixed
+            // instances policy's, and each override's) must be one of the app, whose
+            // settings F5, E4 and E5 read; one named by a written id or name is outside
+            // the app and shows nothing.
+            let mut specifications = Vec::new();
+            if cx.prop("/LaunchTemplate").is_some() {
+                specifications.push("/LaunchTemplate".to_owned());
             } else if cx.prop("/MixedInstancesPolicy/LaunchTemplate").is_some() {
-                cx.present("/MixedInstancesPolicy/LaunchTemplate")
-            } else {
-                Err("the group starts from no `LaunchTemplate` (a launch configuration cannot require IMDSv2 everywhere and is retired by AWS)".to_owned())
+                specifications.push(
+                    "/MixedInstancesPolicy/LaunchTemplate/LaunchTemplateSpecification".to_owned(),
+                );
+                let overrides = cx
+                    .prop("/MixedInstancesPolicy/LaunchTemplate/Overrides")
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len);
+                specifications.extend((0..overrides).filter_map(|i| {
+                    let p = format!(
+                        "/MixedInstancesPolicy/LaunchTemplate/Overrides/{i}/LaunchTemplateSpecification"
+                    );
+                    cx.prop(&p).is_some().then_some(p)
+                }));
+            }
+            let of_app = |p: &str| -> Result<Proof, String> {
+                let spec = cx.prop(p);
+                let named = ["LaunchTemplateId", "LaunchTemplateName"]
+                    .iter()
+                    .filter_map(|k| spec.and_then(|s| s.get(*k)))
+                    .filter(|v| !super::meaning::no_value(v))
+                    .find(|v| {
+                        cx.others(LAUNCH_TEMPLATE)
+                            .any(|t| super::compute::mentions(v, t.logical_id()))
+                            || v.get("Fn::ImportValue").is_some()
+                    });
+                match named {
+                    Some(_) => cx.present(p),
+                    None => Err(format!(
+                        "`{}` names no launch template of the app, so nothing shows that its instances require IMDSv2 and get no public address",
+                        p.trim_start_matches('/').replace('/', ".")
+                    )),
+                }
             };
-            let behind = ["/TargetGroupARNs", "/LoadBalancerNames"].iter().any(|p| {
+            let template = if specifications.is_empty() {
+                Err("the group starts from no `LaunchTemplate` (a launch configuration cannot require IMDSv2 everywhere and is retired by AWS)".to_owned())
+            } else {
+                specifications
+                    .iter()
+                    .map(|p| of_app(p))
+                    .find(Result::is_err)
+                    .unwrap_or_else(|| of_app(&specifications[0]))
+            };
+            let listed = |p: &str| {
                 cx.prop(p)
                     .and_then(Value::as_array)
                     .is_some_and(|a| !a.is_empty())
-            });
+            };
+            // `TrafficSources` attaches load balancers (`elb`, `elbv2`) and VPC Lattice
+            // target groups (`vpc-lattice`) as `TargetGroupARNs` and `LoadBalancerNames` do
+            // (Auto Scaling API reference, TrafficSourceIdentifier); a source whose type the
+            // template does not show is read as a load balancer.
+            let sources: Vec<String> = cx
+                .prop("/TrafficSources")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|s| !super::meaning::no_value(s))
+                .map(|s| {
+                    text(&s["Type"])
+                        .map_or_else(|| "elbv2".to_owned(), |t| t.trim().to_ascii_lowercase())
+                })
+                .collect();
+            let lattice = sources.iter().any(|t| t == "vpc-lattice");
+            let behind = listed("/TargetGroupARNs")
+                || listed("/LoadBalancerNames")
+                || sources.iter().any(|t| t != "vpc-lattice");
             let mut checks = vec![template];
-            if behind {
-                checks.push(match cx.prop("/HealthCheckType").and_then(text) {
-                    Some(t) if t.eq_ignore_ascii_case("ELB") => {
-                        cx.proof("/HealthCheckType").ok_or_default()
-                    }
-                    Some(t) => Err(format!(
-                        "`HealthCheckType` is {t}: the group keeps instances the load balancer finds unhealthy"
-                    )),
-                    None => Err("`HealthCheckType` is not set (EC2, the default): the group keeps instances the load balancer finds unhealthy".to_owned()),
+            // `HealthCheckType` is a comma-separated list of EC2, EBS, ELB and VPC_LATTICE.
+            let types: Vec<String> = cx
+                .prop("/HealthCheckType")
+                .and_then(text)
+                .map(|t| {
+                    t.split(',')
+                        .map(|p| p.trim().to_ascii_uppercase())
+                        .collect()
+                })
+                .unwrap_or_default();
+            for (needed, kind, wanted) in [
+                (behind, "ELB", "the load balancer"),
+                (lattice, "VPC_LATTICE", "VPC Lattice"),
+            ] {
+                if !needed {
+                    continue;
+                }
+                checks.push(if types.iter().any(|t| t == kind) {
+                    cx.proof("/HealthCheckType").ok_or_default()
+                } else if types.is_empty() {
+                    Err(format!("`HealthCheckType` is not set (EC2, the default): the group keeps instances {wanted} finds unhealthy"))
+                } else {
+                    Err(format!(
+                        "`HealthCheckType` is {}, without {kind}: the group keeps instances {wanted} finds unhealthy",
+                        types.join(",")
+                    ))
                 });
             }
             all(checks)

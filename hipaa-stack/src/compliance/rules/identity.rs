@@ -331,15 +331,19 @@ fn i1(cx: &Cx<'_>) -> Outcome {
     }
     match cx.prop("/Policies") {
         Some(Value::Array(list)) if list.is_empty() => all([cx.proof("/Policies").ok_or_default()]),
-        Some(Value::Array(list)) => Outcome::Fail(format!(
-            "`Policies` holds {} inline {}",
-            list.len(),
-            if list.len() == 1 {
-                "policy"
-            } else {
-                "policies"
-            }
-        )),
+        // An entry `AWS::NoValue` removes itself: a list of nothing else holds no policy,
+        // and the permissions come from elsewhere, as when `Policies` is not written.
+        Some(Value::Array(list)) if list.iter().all(super::meaning::no_value) => {
+            Outcome::Pass(managed_permissions(cx))
+        }
+        Some(Value::Array(list)) => {
+            let held = list.iter().filter(|v| !super::meaning::no_value(v)).count();
+            Outcome::Fail(format!(
+                "`Policies` holds {} inline {}",
+                held,
+                if held == 1 { "policy" } else { "policies" }
+            ))
+        }
         Some(_) => Outcome::Fail("`Policies` is set: inline policies are not allowed".to_owned()),
         None => Outcome::Pass(managed_permissions(cx)),
     }

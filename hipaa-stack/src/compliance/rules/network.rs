@@ -411,17 +411,98 @@ fn e15(cx: &Cx<'_>) -> Outcome {
         ),
         None => return Outcome::NotApplicable,
     };
-    let to_internet_gateway = match cx.prop("/GatewayId") {
-        Some(Value::String(id)) => id.trim().to_ascii_lowercase().starts_with("igw-"),
-        Some(v) => referred(v).is_some_and(|id| {
-            cx.others("AWS::EC2::InternetGateway")
-                .any(|g| g.logical_id() == id)
-        }),
-        None => false,
+    let unknown = match route_gateway(cx) {
+        Gateway::Internet => None,
+        Gateway::Other => return Outcome::NotApplicable,
+        Gateway::Unknown(why) => Some(why),
     };
-    if !to_internet_gateway {
-        return Outcome::NotApplicable;
+    let outcome = routed_subnets(cx, everywhere, &destination);
+    // A gateway that the template cannot show to be an internet gateway or another one: the
+    // subnets it routes must still be public ones, or this is a gap, not a pass.
+    match (unknown, outcome) {
+        (Some(why), Outcome::Fail(finding)) => Outcome::Gap(format!(
+            "{why}, so whether it is an internet gateway cannot be shown before deploy; if it is, {finding}"
+        )),
+        (_, outcome) => outcome,
     }
+}
+
+/// What a route's `GatewayId` names, as far as the app shows it.
+enum Gateway {
+    /// An internet gateway: `igw-…` as text (through intrinsics), an
+    /// `AWS::EC2::InternetGateway` of the template (`Ref`, `Fn::GetAtt`, `${Igw}` in
+    /// `Fn::Sub`), or one of another stack of the app that it imports.
+    Internet,
+    /// No gateway, another gateway's id as text, or only resources of the app that are
+    /// gateways of other kinds.
+    Other,
+    /// A value known only at deploy (a dynamic reference, an attribute of a resource that
+    /// is no gateway, such as an SSM parameter's `Value`), with why.
+    Unknown(String),
+}
+
+/// The gateways that are not internet gateways, for a `GatewayId` that names them.
+const OTHER_GATEWAYS: &[&str] = &[
+    "AWS::EC2::VPNGateway",
+    "AWS::EC2::NatGateway",
+    "AWS::EC2::EgressOnlyInternetGateway",
+    "AWS::EC2::TransitGateway",
+    "AWS::EC2::VPCEndpoint",
+];
+
+fn route_gateway(cx: &Cx<'_>) -> Gateway {
+    const IGW: &str = "AWS::EC2::InternetGateway";
+    let Some(value) = cx.prop("/GatewayId") else {
+        return Gateway::Other;
+    };
+    if let Some(t) = super::meaning::text(value) {
+        return if super::identity::dynamic(&t) {
+            Gateway::Unknown(format!("`GatewayId` {t} is resolved only at deploy"))
+        } else if t.trim().to_ascii_lowercase().starts_with("igw-") {
+            Gateway::Internet
+        } else {
+            Gateway::Other
+        };
+    }
+    let mut types: Vec<&str> = cx
+        .resources_named(&super::compute::Mentioned::of(value))
+        .iter()
+        .map(|r| r.type_name())
+        .collect();
+    // An import names the resource of the stack of the app whose export it is.
+    let mut imported = Vec::new();
+    super::imported_names(value, &mut imported);
+    for (_, template) in cx.stacks {
+        for output in template.outputs() {
+            if output.export_name().is_some_and(|n| imported.contains(&n))
+                && let Ok(exported) = serde_json::to_value(&output.value)
+            {
+                let named = super::compute::Mentioned::of(&exported);
+                types.extend(
+                    template
+                        .resources()
+                        .iter()
+                        .filter(|r| named.names(r.logical_id()))
+                        .map(|r| r.type_name()),
+                );
+            }
+        }
+    }
+    if types.contains(&IGW) {
+        Gateway::Internet
+    } else if !types.is_empty() && types.iter().all(|t| OTHER_GATEWAYS.contains(t)) {
+        Gateway::Other
+    } else {
+        Gateway::Unknown(format!(
+            "`GatewayId` {} names no gateway of the app that a rule can read",
+            text_or_json(value)
+        ))
+    }
+}
+
+/// The route (to an internet gateway, for `everywhere` `destination`) must be on a route
+/// table of the template whose every associated subnet is a public one.
+fn routed_subnets(cx: &Cx<'_>, everywhere: &str, destination: &str) -> Outcome {
     let Some(table) = cx.prop("/RouteTableId") else {
         return Outcome::Fail("`RouteTableId` is not set".to_owned());
     };
@@ -506,6 +587,85 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn a_route_to_an_internet_gateway_imported_from_another_stack_is_read_there() {
+        use crate::cfn::{Expr, Output, Resource, Template};
+        use crate::compliance::Status;
+        let raw = |id: &str, kind: &str, p: Value| Resource::raw(id.to_owned(), kind.to_owned(), p);
+        let export = |id: &str| Output {
+            name: id.to_owned(),
+            value: Expr::reference(id),
+            description: None,
+            export: Some(format!("shared:{id}:Ref")),
+        };
+        let shared = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![
+                raw("Igw", "AWS::EC2::InternetGateway", json!({})),
+                raw("Vgw", "AWS::EC2::VPNGateway", json!({ "Type": "ipsec.1" })),
+            ],
+            outputs: vec![export("Igw"), export("Vgw")],
+        };
+        let data = |gateway: &str| Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![
+                raw(
+                    "Rt",
+                    "AWS::EC2::RouteTable",
+                    json!({ "VpcId": "vpc-0123456789abcdef0" }),
+                ),
+                raw(
+                    "Sn",
+                    "AWS::EC2::Subnet",
+                    json!({ "VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.1.0/24" }),
+                ),
+                raw(
+                    "A",
+                    "AWS::EC2::SubnetRouteTableAssociation",
+                    json!({ "RouteTableId": { "Ref": "Rt" }, "SubnetId": { "Ref": "Sn" } }),
+                ),
+                raw(
+                    "Route",
+                    "AWS::EC2::Route",
+                    json!({
+                        "RouteTableId": { "Ref": "Rt" },
+                        "DestinationCidrBlock": "0.0.0.0/0",
+                        "GatewayId": { "Fn::ImportValue": format!("shared:{gateway}:Ref") }
+                    }),
+                ),
+            ],
+            outputs: Vec::new(),
+        };
+        let e15 = |gateway: &str| {
+            let data = data(gateway);
+            let stacks = [("shared", &shared), ("data", &data)];
+            let today = crate::literal::Date::parse("2026-12-01").expect("a date");
+            let mut evaluator = crate::compliance::Evaluator::new(&stacks, today);
+            for at in 0..stacks.len() {
+                let found = evaluator.stack(&stacks, at);
+                evaluator.merge(found);
+            }
+            evaluator
+                .finish()
+                .results
+                .into_iter()
+                .filter(|c| c.rule == "E15" && &*c.logical_id == "Route")
+                .map(|c| c.status)
+                .collect::<Vec<_>>()
+        };
+        let igw = e15("Igw");
+        assert!(
+            matches!(igw.as_slice(), [Status::Failed { finding }] if finding.contains("`Sn`")),
+            "{igw:?}"
+        );
+        assert!(
+            e15("Vgw").is_empty(),
+            "a virtual private gateway is not the internet"
+        );
+    }
 
     #[test]
     fn entries_are_named_by_their_place() {

@@ -16,6 +16,14 @@ const BACKUP: &[&str] = &[
 ];
 const TOPIC: &[&str] = &["AWS::SNS::Topic"];
 const VAULT: &[&str] = &["AWS::Backup::BackupVault"];
+/// Backup vaults and logically air-gapped vaults, which AWS Backup encrypts with an
+/// AWS-owned key unless `EncryptionKeyArn` names a customer key (the
+/// `AWS::Backup::LogicallyAirGappedBackupVault` reference; they are locked in compliance
+/// mode, so B2's access policy does not apply to them).
+const VAULTS: &[&str] = &[
+    "AWS::Backup::BackupVault",
+    "AWS::Backup::LogicallyAirGappedBackupVault",
+];
 const SECRET: &[&str] = &["AWS::SecretsManager::Secret"];
 
 pub(crate) static RULES: &[RuleSpec] = &[
@@ -87,7 +95,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "B4",
         title: "backup vaults encrypt recovery points with a customer-managed key",
-        types: VAULT,
+        types: VAULTS,
         controls: &["164.312(a)(2)(iv)"],
         fix: "set `EncryptionKeyArn` to a customer-managed key",
         packs: Packs {
@@ -419,6 +427,14 @@ pub(crate) struct TlsPolicy {
     pub(crate) actions: &'static [&'static str],
     /// What the resource is called in messages, e.g. `topic`.
     pub(crate) noun: &'static str,
+    /// The service in the resource's ARN, e.g. `sns`.
+    pub(crate) service: &'static str,
+    /// The property that names the resource, e.g. `TopicName`.
+    pub(crate) name_property: &'static str,
+    /// The attribute that is its ARN, e.g. `TopicArn`.
+    pub(crate) arn_attribute: &'static str,
+    /// Whether its `Ref` is its ARN (a topic's is; a queue's is its URL).
+    pub(crate) ref_is_arn: bool,
 }
 
 const TLS_TOPIC: TlsPolicy = TlsPolicy {
@@ -427,6 +443,10 @@ const TLS_TOPIC: TlsPolicy = TlsPolicy {
     own_type: "AWS::SNS::Topic",
     actions: &["sns:Publish"],
     noun: "topic",
+    service: "sns",
+    name_property: "TopicName",
+    arn_attribute: "TopicArn",
+    ref_is_arn: true,
 };
 
 pub(super) const TLS_QUEUE: TlsPolicy = TlsPolicy {
@@ -437,6 +457,10 @@ pub(super) const TLS_QUEUE: TlsPolicy = TlsPolicy {
     // lets a consumer receive it, PHI and all, over plain HTTP.
     actions: &["sqs:SendMessage", "sqs:ReceiveMessage"],
     noun: "queue",
+    service: "sqs",
+    name_property: "QueueName",
+    arn_attribute: "Arn",
+    ref_is_arn: false,
 };
 
 /// The kinds of policy that [`tls_only_policy`] reads, which the [`super::Index`] reads
@@ -563,16 +587,18 @@ pub(crate) fn tls_only_policy(cx: &Cx<'_>, kind: &TlsPolicy) -> Outcome {
     // (a dynamic reference, another resource's attribute) may name it.
     let mut proofs = Vec::new();
     let mut policies = Vec::new();
+    let exports = cx.own_exports();
     for (stack, policy) in naming_policies(cx, kind) {
-        // For each action, the first statement that denies it without TLS.
+        // For each action, the first statement that denies it without TLS on this resource.
         let found: Option<Vec<Proof>> =
             policy_document(policy, "/PolicyDocument").and_then(|document| {
                 let statements = statements(&document);
                 let mut found: Vec<Proof> = Vec::new();
                 for action in kind.actions {
-                    let (suffix, _) = statements
-                        .iter()
-                        .find(|(_, s)| denies_insecure(s, action))?;
+                    let (suffix, _) = statements.iter().find(|(_, s)| {
+                        denies_insecure(s, action)
+                            && covers_own(cx, kind, s, &exports, stack.is_none())
+                    })?;
                     let proof = statement_proof(policy, "/PolicyDocument", suffix)?;
                     if !found.contains(&proof) {
                         found.push(proof);
@@ -595,14 +621,15 @@ pub(crate) fn tls_only_policy(cx: &Cx<'_>, kind: &TlsPolicy) -> Outcome {
     }
     if !policies.is_empty() {
         return Outcome::Fail(format!(
-            "{} policy {} has no Deny of {} to `*` when `aws:SecureTransport` is false",
+            "{} policy {} has no Deny of {} to `*` on this {} (`Resource`) when `aws:SecureTransport` is false",
             kind.noun,
             policies.join(", "),
             kind.actions
                 .iter()
                 .map(|a| format!("`{a}`"))
                 .collect::<Vec<_>>()
-                .join(" and ")
+                .join(" and "),
+            kind.noun
         ));
     }
     if proofs.is_empty() {
@@ -612,6 +639,97 @@ pub(crate) fn tls_only_policy(cx: &Cx<'_>, kind: &TlsPolicy) -> Outcome {
         ));
     }
     Outcome::Pass(proofs)
+}
+
+/// Whether a statement of a policy of `kind` applies to the resource of `cx`: its
+/// `Resource` holds `*`, a reference to it (`Fn::GetAtt` of its ARN attribute; `Ref` of a
+/// topic, whose value is its ARN; an import of one of its exports, for a policy of another
+/// stack), or an ARN pattern of its service whose name matches its name. `NotResource`
+/// applies to it unless such an entry names it. A policy may list several queues or topics
+/// (`Queues`, `Topics`) and a statement name only one of them: a Deny of another leaves this
+/// one on plain HTTP. `home`: the policy is of the resource's own stack.
+fn covers_own(
+    cx: &Cx<'_>,
+    kind: &TlsPolicy,
+    statement: &Value,
+    exports: &[&str],
+    home: bool,
+) -> bool {
+    let id = cx.id();
+    let name = cx
+        .prop(&format!("/{}", kind.name_property))
+        .and_then(super::meaning::text)
+        .filter(|n| !n.trim().is_empty());
+    let names_own = |entry: &Value| -> bool {
+        if super::meaning::no_value(entry) {
+            return false;
+        }
+        if home {
+            let attribute = match entry.get("Fn::GetAtt") {
+                Some(Value::Array(a)) if a.len() == 2 && a[0].as_str() == Some(id) => a[1].as_str(),
+                Some(Value::String(s)) => {
+                    s.split_once('.').filter(|(r, _)| *r == id).map(|(_, a)| a)
+                }
+                _ => None,
+            };
+            if attribute == Some(kind.arn_attribute)
+                || (kind.ref_is_arn && entry.get("Ref").and_then(Value::as_str) == Some(id))
+            {
+                return true;
+            }
+        } else if super::imports_any(entry, exports) {
+            return true;
+        }
+        let arn = format!(
+            "arn:aws:{}:region:account:{}",
+            kind.service,
+            name.as_deref().unwrap_or("<unnamed>")
+        );
+        let own = super::meaning::Own {
+            id,
+            // `${Topic}` in `Fn::Sub` is the topic's ARN; a queue's `Ref` is its URL.
+            reference: if kind.ref_is_arn {
+                arn.clone()
+            } else {
+                String::new()
+            },
+            arn,
+        };
+        let Some(pattern) = super::meaning::text_about(entry, &own) else {
+            return false;
+        };
+        let pattern = pattern.trim();
+        if pattern == "*" || pattern == own.arn {
+            return true;
+        }
+        // `arn:partition:service:region:account:name`: the region and account are the
+        // deploy's, which the template does not fix (`${AWS::Region}` is read as itself).
+        let pattern = pattern.replace("${AWS::", "${AWS-");
+        let fields: Vec<&str> = pattern.splitn(6, ':').collect();
+        let [arn, _, service, _, _, resource] = fields.as_slice() else {
+            return false;
+        };
+        glob(arn, "arn")
+            && glob(service, kind.service)
+            && match &name {
+                Some(name) => glob(resource, name),
+                // A name CloudFormation makes: only a pattern of every name matches it.
+                None => resource.bytes().all(|b| b == b'*'),
+            }
+    };
+    let entries = |key: &str| -> Option<Vec<&Value>> {
+        match &statement[key] {
+            Value::Null => None,
+            Value::Array(items) => Some(items.iter().collect()),
+            other if super::meaning::no_value(other) => None,
+            other => Some(vec![other]),
+        }
+    };
+    match (entries("Resource"), entries("NotResource")) {
+        (Some(resources), _) => resources.into_iter().any(names_own),
+        (None, Some(excluded)) => !excluded.into_iter().any(names_own),
+        (None, None) => false,
+    }
 }
 
 /// Whether a schedule runs at least once a day: `cron(…)` whose day-of-month, month,

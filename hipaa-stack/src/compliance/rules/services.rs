@@ -125,9 +125,14 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "A4M",
         title: "every API method and route has an authorizer",
-        types: &["AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Route"],
+        types: &[
+            "AWS::ApiGateway::Method",
+            "AWS::ApiGatewayV2::Route",
+            "AWS::ApiGateway::RestApi",
+            "AWS::ApiGatewayV2::Api",
+        ],
         controls: &["164.312(a)(1)", "164.312(d)"],
-        fix: "set `AuthorizationType` to AWS_IAM, COGNITO_USER_POOLS, CUSTOM or JWT (OPTIONS methods excepted)",
+        fix: "set `AuthorizationType` to AWS_IAM, COGNITO_USER_POOLS, CUSTOM or JWT (OPTIONS methods with a MOCK integration excepted); give every operation of an OpenAPI `Body` a `security` requirement of an authorizer scheme (`x-amazon-apigateway-authorizer` or `x-amazon-apigateway-authtype`; an API key is none), and define none in `BodyS3Location`, which no template shows; a quick-created HTTP API (`Target`) needs an `ApiGatewayManagedOverrides` whose `Route.AuthorizationType` is an authorizer",
         packs: packs(None, Some("CKV_AWS_59")),
         check: a4m,
     },
@@ -136,10 +141,11 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "API custom domains accept only TLS 1.2 or later",
         types: &[
             "AWS::ApiGateway::DomainName",
+            "AWS::ApiGateway::DomainNameV2",
             "AWS::ApiGatewayV2::DomainName",
         ],
         controls: TRANSIT,
-        fix: "set `SecurityPolicy` to TLS_1_2 (V2: `DomainNameConfigurations[].SecurityPolicy`)",
+        fix: "set `SecurityPolicy` to TLS_1_2 or an enhanced `SecurityPolicy_TLS12_…`/`SecurityPolicy_TLS13_…` policy, on private custom domains (`DomainNameV2`) too (V2: `DomainNameConfigurations[].SecurityPolicy`)",
         packs: packs(None, Some("CKV_AWS_206")),
         check: a4t,
     },
@@ -163,10 +169,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "A4R",
-        title: "API Gateway REST stages throttle every method",
-        types: &[REST_STAGE],
+        title: "API Gateway stages throttle every method and route",
+        types: &[REST_STAGE, "AWS::ApiGatewayV2::Stage"],
         controls: &["164.308(a)(1)(ii)(B)", "164.308(a)(7)(ii)(C)"],
-        fix: "add a `MethodSettings` entry for every method (`ResourcePath` `/*`, `HttpMethod` `*`) with `ThrottlingRateLimit` and `ThrottlingBurstLimit` above 0, and never set either to 0 or -1 (no limit) for a method",
+        fix: "add a `MethodSettings` entry for every method (`ResourcePath` `/*`, `HttpMethod` `*`) with `ThrottlingRateLimit` and `ThrottlingBurstLimit` above 0, and never set either to 0 or -1 (no limit) for a method (V2 stages: `DefaultRouteSettings` with both limits above 0, and no `RouteSettings` entry at 0 or -1)",
         packs: packs(None, None),
         check: a4r,
     },
@@ -185,18 +191,27 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "A4E",
         title: "API Gateway access logs go to a log group of the app encrypted with a customer key",
-        types: &[REST_STAGE, "AWS::ApiGatewayV2::Stage"],
+        types: &[
+            REST_STAGE,
+            "AWS::ApiGatewayV2::Stage",
+            "AWS::ApiGatewayV2::ApiGatewayManagedOverrides",
+        ],
         controls: &["164.312(b)", "164.312(a)(2)(iv)"],
-        fix: "set `AccessLogSetting.DestinationArn` (V2: `AccessLogSettings.DestinationArn`) to the ARN of an `AWS::Logs::LogGroup` of the app with `KmsKeyId`",
+        fix: "set `AccessLogSetting.DestinationArn` (V2: `AccessLogSettings.DestinationArn`, and `Stage.AccessLogSettings.DestinationArn` of an `ApiGatewayManagedOverrides`) to the ARN of an `AWS::Logs::LogGroup` of the app with `KmsKeyId`: its `Fn::GetAtt` Arn, its ARN in `${AWS::Region}` and `${AWS::AccountId}`, or the import of an export of it",
         packs: packs(None, None),
         check: a4e,
     },
     RuleSpec {
         id: "A4I",
         title: "API Gateway reaches its backends over TLS",
-        types: &["AWS::ApiGateway::Method"],
+        types: &[
+            "AWS::ApiGateway::Method",
+            "AWS::ApiGatewayV2::Integration",
+            "AWS::ApiGateway::RestApi",
+            "AWS::ApiGatewayV2::Api",
+        ],
         controls: TRANSIT,
-        fix: "integrate with Lambda (`AWS_PROXY`) or with an `https://` endpoint; never `http://`",
+        fix: "integrate with Lambda (`AWS_PROXY`) or with an `https://` endpoint, in `AWS::ApiGateway::Method`, `AWS::ApiGatewayV2::Integration`, a quick-create `Target` and every `x-amazon-apigateway-integration` of an OpenAPI `Body` alike; never `http://`; give an HTTP API's private integration (`VPC_LINK` to a listener ARN) a `TlsConfig`",
         packs: packs(Some("HIPAA.Security-APIGWSSLEnabled"), None),
         check: a4i,
     },
@@ -266,7 +281,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::ElastiCache::ServerlessCache",
         ],
         controls: &["164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(ii)"],
-        fix: "use a replication group with `AtRestEncryptionEnabled`, `TransitEncryptionEnabled` and `KmsKeyId` (a standalone cache cluster cannot encrypt)",
+        fix: "use a replication group with `AtRestEncryptionEnabled`, `TransitEncryptionEnabled` (with `TransitEncryptionMode` required or not written, never preferred or a value known only at deploy) and `KmsKeyId` (a standalone cache cluster cannot encrypt)",
         packs: packs(
             Some("HIPAA.Security-ElastiCacheRedisClusterEncryption"),
             Some("CKV_AWS_29"),
@@ -281,7 +296,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::Elasticsearch::Domain",
         ],
         controls: &["164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(ii)"],
-        fix: "set `EncryptionAtRestOptions.Enabled` with `KmsKeyId`, `NodeToNodeEncryptionOptions.Enabled` and `DomainEndpointOptions.EnforceHTTPS` with a TLS 1.2 policy",
+        fix: "set `EncryptionAtRestOptions.Enabled` with `KmsKeyId`, `NodeToNodeEncryptionOptions.Enabled` and `DomainEndpointOptions.EnforceHTTPS` with a TLS 1.2 `TLSSecurityPolicy` written so that it reads before deploy (`Policy-Min-TLS-1-2-2019-07` or `Policy-Min-TLS-1-2-PFS-2023-10`)",
         packs: packs(
             Some("HIPAA.Security-OpenSearchEncryptedAtRest"),
             Some("CKV_AWS_5"),
@@ -296,7 +311,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::Elasticsearch::Domain",
         ],
         controls: &["164.312(a)(1)", "164.312(b)"],
-        fix: "set `VPCOptions.SubnetIds` and `LogPublishingOptions` (ES_APPLICATION_LOGS, AUDIT_LOGS)",
+        fix: "set `VPCOptions.SubnetIds` and publish ES_APPLICATION_LOGS or AUDIT_LOGS through `LogPublishingOptions` (`Enabled` true and a `CloudWatchLogsLogGroupArn`; the slow logs do not count)",
         packs: packs(
             Some("HIPAA.Security-OpenSearchInVPCOnly"),
             Some("CKV_AWS_137"),
@@ -590,19 +605,175 @@ fn a4(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// Whether an authorization type checks the caller: AWS_IAM, COGNITO_USER_POOLS, CUSTOM or
+/// JWT, in any case (NONE, a blank and anything else do not).
+fn authorizes(t: &str) -> bool {
+    ["AWS_IAM", "COGNITO_USER_POOLS", "CUSTOM", "JWT"]
+        .iter()
+        .any(|a| t.trim().eq_ignore_ascii_case(a))
+}
+
+/// The operations of the OpenAPI definition an API imports in `Body`, each with its path
+/// and method (`x-amazon-apigateway-any-method` included): `Ok(None)` when the API imports
+/// none, a reason when it imports one that the template does not show (`BodyS3Location`,
+/// a `Body` that is no object and no JSON text of one).
+type Operations = Vec<(String, String, Value)>;
+
+fn openapi_operations(cx: &Cx<'_>) -> Result<Option<(Value, Operations)>, String> {
+    const METHODS: &[&str] = &[
+        "get",
+        "put",
+        "post",
+        "delete",
+        "options",
+        "head",
+        "patch",
+        "trace",
+        "x-amazon-apigateway-any-method",
+    ];
+    let body = match cx.prop("/Body") {
+        Some(Value::Object(map)) => Value::Object(map.clone()),
+        Some(Value::String(s)) => serde_json::from_str::<Value>(s)
+            .ok()
+            .filter(Value::is_object)
+            .ok_or_else(|| {
+                "`Body` is text that is no JSON object, so no rule reads the methods it defines"
+                    .to_owned()
+            })?,
+        Some(other) => {
+            return Err(format!(
+                "`Body` is {}, which the template does not show, so no rule reads the methods it defines",
+                text_or_json(other)
+            ));
+        }
+        None if cx.prop("/BodyS3Location").is_some() => {
+            return Err("the API imports its OpenAPI definition from S3 (`BodyS3Location`), so no template shows its methods".to_owned());
+        }
+        None => return Ok(None),
+    };
+    let mut operations = Vec::new();
+    for (path, item) in body["paths"].as_object().into_iter().flatten() {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            if METHODS.iter().any(|m| m.eq_ignore_ascii_case(method)) {
+                operations.push((path.clone(), method.clone(), operation.clone()));
+            }
+        }
+    }
+    Ok(Some((body, operations)))
+}
+
+/// Whether an OpenAPI `security` list requires an authorizer of `body`: not empty, and every
+/// alternative names at least one scheme of `components.securitySchemes` (OpenAPI 3) or
+/// `securityDefinitions` (Swagger 2) that API Gateway reads as an authorizer (one with
+/// `x-amazon-apigateway-authorizer`, or an `x-amazon-apigateway-authtype` such as awsSigv4
+/// or cognito_user_pools). The empty alternative `{}` lets a caller in without any, and a
+/// plain `apiKey` scheme only requires an API key, which identifies no one.
+fn requires_authorizer(security: &Value, body: &Value) -> bool {
+    let authorizer = |name: &str| {
+        let scheme = body["components"]["securitySchemes"]
+            .get(name)
+            .or_else(|| body["securityDefinitions"].get(name));
+        scheme.is_some_and(|s| {
+            s.get("x-amazon-apigateway-authorizer")
+                .is_some_and(Value::is_object)
+                || text(&s["x-amazon-apigateway-authtype"])
+                    .is_some_and(|t| !t.trim().is_empty() && !t.trim().eq_ignore_ascii_case("none"))
+        })
+    };
+    security.as_array().is_some_and(|list| {
+        !list.is_empty()
+            && list.iter().all(|alternative| {
+                alternative
+                    .as_object()
+                    .is_some_and(|o| o.keys().any(|name| authorizer(name)))
+            })
+    })
+}
+
+/// A4M of an API that defines its methods in an OpenAPI `Body`, or (V2) quick-creates a
+/// `$default` route with `Target`, which has no authorizer unless an
+/// `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` of the API gives it one.
+fn a4m_api(cx: &Cx<'_>) -> Outcome {
+    let mut checks = Vec::new();
+    if cx.resource.type_name() == "AWS::ApiGatewayV2::Api" && cx.prop("/Target").is_some() {
+        let overridden = cx
+            .others("AWS::ApiGatewayV2::ApiGatewayManagedOverrides")
+            .find(|o| super::compute::mentions(&o.properties()["ApiId"], cx.id()))
+            .filter(|o| {
+                let t = super::lookup(o.properties(), "/Route/AuthorizationType")
+                    .filter(|v| !super::meaning::no_value(v));
+                t.and_then(text).is_some_and(|t| authorizes(&t))
+            });
+        checks.push(match overridden {
+            Some(o) => proof_of(o, "/Route/AuthorizationType").ok_or_default(),
+            None => Err("`Target` quick-creates a `$default` route that takes every request with no authorizer (AuthorizationType NONE), and no `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` gives it one".to_owned()),
+        });
+    }
+    match openapi_operations(cx) {
+        Err(why) => return Outcome::Gap(why),
+        Ok(None) => {}
+        Ok(Some((body, operations))) => {
+            let global = requires_authorizer(&body["security"], &body);
+            for (path, method, op) in operations {
+                let preflight = method.eq_ignore_ascii_case("options")
+                    && text(&op["x-amazon-apigateway-integration"]["type"])
+                        .is_some_and(|t| t.eq_ignore_ascii_case("mock"));
+                let auth =
+                    text(&op["x-amazon-apigateway-auth"]["type"]).is_some_and(|t| authorizes(&t));
+                let secured = match op.get("security") {
+                    Some(s) => requires_authorizer(s, &body),
+                    None => global,
+                };
+                if !(preflight || auth || secured) {
+                    checks.push(Err(format!(
+                        "the OpenAPI `Body` defines {} {path} with no `security` requirement of an authorizer: anyone may call it",
+                        method.to_ascii_uppercase()
+                    )));
+                } else {
+                    checks.push(cx.proof("/Body").ok_or_default());
+                }
+            }
+        }
+    }
+    if checks.is_empty() {
+        Outcome::NotApplicable
+    } else {
+        all(checks)
+    }
+}
+
 fn a4m(cx: &Cx<'_>) -> Outcome {
+    if matches!(
+        cx.resource.type_name(),
+        "AWS::ApiGateway::RestApi" | "AWS::ApiGatewayV2::Api"
+    ) {
+        return a4m_api(cx);
+    }
+    // A CORS preflight answered by API Gateway itself (a MOCK integration, or none, which
+    // no deployment accepts) needs no authorizer; an OPTIONS method that reaches a backend
+    // does.
     let options = cx
         .prop("/HttpMethod")
         .and_then(text)
         .is_some_and(|m| m.eq_ignore_ascii_case("OPTIONS"));
-    if options {
+    let mock = match cx.prop("/Integration/Type") {
+        None => true,
+        Some(t) => text(t).is_some_and(|t| t.eq_ignore_ascii_case("MOCK")),
+    };
+    if options && mock {
         return Outcome::NotApplicable;
     }
-    match cx.prop("/AuthorizationType").map(text_or_json) {
-        Some(t) if !t.eq_ignore_ascii_case("NONE") && !t.trim().is_empty() => {
-            all([cx.present("/AuthorizationType")])
-        }
-        Some(t) => Outcome::Fail(format!("`AuthorizationType` is {t}: anyone may call it")),
+    match cx.prop("/AuthorizationType") {
+        Some(v) => match text(v) {
+            Some(t) if authorizes(&t) => all([cx.present("/AuthorizationType")]),
+            Some(t) => Outcome::Fail(format!(
+                "`AuthorizationType` is {t:?}, not AWS_IAM, COGNITO_USER_POOLS, CUSTOM or JWT: anyone may call it"
+            )),
+            None => Outcome::Fail(format!(
+                "`AuthorizationType` is {}, which the template does not show to be an authorizer",
+                text_or_json(v)
+            )),
+        },
         None => {
             Outcome::Fail("`AuthorizationType` is not set (NONE): anyone may call it".to_owned())
         }
@@ -612,8 +783,12 @@ fn a4m(cx: &Cx<'_>) -> Outcome {
 fn a4t(cx: &Cx<'_>) -> Outcome {
     let tls12 = |v: &Value| {
         text(v).is_some_and(|t| {
-            t.eq_ignore_ascii_case("TLS_1_2")
-                || t.to_ascii_uppercase().starts_with("SECURITYPOLICY_TLS13")
+            // TLS_1_2, or an enhanced policy (`SecurityPolicy_…`) whose floor is TLS 1.2 or
+            // 1.3 (API Gateway developer guide, "Security policies for REST APIs").
+            let t = t.trim().to_ascii_uppercase();
+            t == "TLS_1_2"
+                || t.starts_with("SECURITYPOLICY_TLS13_")
+                || t.starts_with("SECURITYPOLICY_TLS12_")
         })
     };
     if cx.resource.type_name() == "AWS::ApiGatewayV2::DomainName" {
@@ -703,8 +878,16 @@ fn a4w(cx: &Cx<'_>) -> Outcome {
         .others("AWS::WAFv2::WebACL")
         .find(|acl| super::compute::mentions(acl_value, acl.logical_id()));
     let rules = match acl {
-        Some(acl) => super::frontdoor::filtering(cx.template, acl)
-            .and_then(|at| proof_of(acl, at).ok_or_default()),
+        Some(acl) => match super::frontdoor::filtering(cx.template, acl) {
+            Ok(at) => proof_of(acl, at).ok_or_default(),
+            Err(super::frontdoor::Unfiltered::Nothing(why)) => Err(why),
+            Err(super::frontdoor::Unfiltered::Unknown(why)) => {
+                return super::frontdoor::Unfiltered::gap_unless_failed(
+                    why,
+                    all([proof_of(association, "/ResourceArn").ok_or_default()]),
+                );
+            }
+        },
         // A web ACL of another stack or of the account's firewall manager, by ARN.
         None if acl_value.get("Fn::ImportValue").is_some()
             || text(acl_value).is_some_and(|t| t.contains(":wafv2:")) =>
@@ -719,7 +902,43 @@ fn a4w(cx: &Cx<'_>) -> Outcome {
     all([proof_of(association, "/ResourceArn").ok_or_default(), rules])
 }
 
+/// A4R of an HTTP or WebSocket API stage: `DefaultRouteSettings` throttles every route,
+/// and no entry of `RouteSettings` takes a route out of it (0 or -1, or a value that the
+/// template does not show).
+fn a4r_v2(cx: &Cx<'_>) -> Outcome {
+    let positive = |p: &str| cx.prop(p).and_then(number).is_some_and(|n| n > 0.0);
+    let mut checks = vec![if positive("/DefaultRouteSettings/ThrottlingRateLimit")
+        && positive("/DefaultRouteSettings/ThrottlingBurstLimit")
+    {
+        cx.proof("/DefaultRouteSettings/ThrottlingRateLimit")
+            .ok_or_default()
+    } else {
+        Err("`DefaultRouteSettings` does not set `ThrottlingRateLimit` and `ThrottlingBurstLimit` above 0: the stage takes the account's whole quota".to_owned())
+    }];
+    for (route, entry) in cx
+        .prop("/RouteSettings")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for key in ["ThrottlingRateLimit", "ThrottlingBurstLimit"] {
+            match entry.get(key).filter(|v| !super::meaning::no_value(v)) {
+                Some(v) if number(v).is_some_and(|n| n > 0.0) => {}
+                Some(v) => checks.push(Err(format!(
+                    "`RouteSettings.{route}.{key}` is {}: that route is not throttled",
+                    text_or_json(v)
+                ))),
+                None => {}
+            }
+        }
+    }
+    all(checks)
+}
+
 fn a4r(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == "AWS::ApiGatewayV2::Stage" {
+        return a4r_v2(cx);
+    }
     let settings = method_settings(cx);
     let positive = |entry: &Value, key: &str| number(&entry[key]).is_some_and(|n| n > 0.0);
     let every = settings.iter().find(|(_, e)| {
@@ -735,12 +954,17 @@ fn a4r(cx: &Cx<'_>) -> Outcome {
     }];
     for (i, entry) in &settings {
         for key in ["ThrottlingRateLimit", "ThrottlingBurstLimit"] {
-            if let Some(n) = entry.get(key).and_then(number)
-                && n <= 0.0
+            // A value the template does not show may be 0 or -1 as much as a limit.
+            match entry
+                .get(key)
+                .filter(|v| !v.is_null() && !super::meaning::no_value(v))
             {
-                checks.push(Err(format!(
-                    "`MethodSettings.{i}.{key}` is {n}: that method is not throttled"
-                )));
+                Some(v) if number(v).is_some_and(|n| n > 0.0) => {}
+                Some(v) => checks.push(Err(format!(
+                    "`MethodSettings.{i}.{key}` is {}: that method is not throttled",
+                    text_or_json(v)
+                ))),
+                None => {}
             }
         }
     }
@@ -749,10 +973,17 @@ fn a4r(cx: &Cx<'_>) -> Outcome {
 
 fn a4c(cx: &Cx<'_>) -> Outcome {
     let settings = method_settings(cx);
-    let cluster = cx.prop("/CacheClusterEnabled").is_some_and(super::is_true);
+    // A value the template does not show (neither true nor false) may turn the cache on.
+    let cluster = cx
+        .prop("/CacheClusterEnabled")
+        .is_some_and(|v| !v.is_null() && !super::is_false(v));
     let caching: Vec<&(usize, &Value)> = settings
         .iter()
-        .filter(|(_, e)| e.get("CachingEnabled").is_some_and(super::is_true))
+        .filter(|(_, e)| {
+            e.get("CachingEnabled")
+                .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+                .is_some_and(|v| !super::is_false(v))
+        })
         .collect();
     if !cluster && caching.is_empty() {
         return match cx.proof("/CacheClusterEnabled") {
@@ -770,9 +1001,24 @@ fn a4c(cx: &Cx<'_>) -> Outcome {
             .ok_or_default(),
         None => Err("the stage caches responses, and no `MethodSettings` entry for every method (`/*`, `*`) sets `CacheDataEncrypted` true: PHI rests in the cache unencrypted".to_owned()),
     }];
-    for (i, entry) in caching {
-        let said_false = entry.get("CacheDataEncrypted").is_some_and(super::is_false);
-        if !(encrypted(entry) || (every.is_some() && !said_false)) {
+    // An entry that does not say true overrides the every-method one; with a cache cluster,
+    // a method caches unless its entry says `CachingEnabled` false, so an entry that turns
+    // encryption off leaves its methods' cache unencrypted even without `CachingEnabled`.
+    let not_encrypted = |e: &Value| {
+        e.get("CacheDataEncrypted")
+            .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+            .is_some_and(|v| !super::is_true(v))
+    };
+    for (i, entry) in &settings {
+        let listed = caching.iter().any(|(j, _)| j == i);
+        let uncached = entry.get("CachingEnabled").is_some_and(super::is_false);
+        let caches = listed || (cluster && !uncached);
+        let unencrypted = if listed {
+            !(encrypted(entry) || (every.is_some() && !not_encrypted(entry)))
+        } else {
+            not_encrypted(entry)
+        };
+        if caches && unencrypted {
             checks.push(Err(format!(
                 "`MethodSettings.{i}` caches responses without `CacheDataEncrypted` true"
             )));
@@ -781,28 +1027,66 @@ fn a4c(cx: &Cx<'_>) -> Outcome {
     all(checks)
 }
 
-fn a4e(cx: &Cx<'_>) -> Outcome {
-    let pointer = if cx.resource.type_name() == REST_STAGE {
-        "/AccessLogSetting/DestinationArn"
-    } else {
-        "/AccessLogSettings/DestinationArn"
+/// Whether `destination` is the ARN of the log group `group` of this template, in this
+/// stack's account and region: its `Fn::GetAtt … Arn`, or text (a `Sub`, a `Join`, literal
+/// text) that resolves to `arn:…:logs:${AWS::Region}:${AWS::AccountId}:log-group:NAME`,
+/// with or without `:*`, NAME its `Ref` or its literal `LogGroupName`. A log group of the
+/// same name in another account or region is not the app's.
+fn is_log_group_arn(destination: &Value, group: &crate::cfn::Resource) -> bool {
+    let name = group.properties()["LogGroupName"]
+        .as_str()
+        .map_or_else(|| format!("\u{0}{}", group.logical_id()), str::to_owned);
+    let arn = format!("arn:aws:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{name}");
+    let own = super::meaning::Own {
+        id: group.logical_id(),
+        reference: name,
+        arn: format!("{arn}:*"),
     };
+    super::meaning::text_about(destination, &own)
+        .is_some_and(|t| t == arn || t == format!("{arn}:*"))
+}
+
+/// The access-log destination of a REST or HTTP API stage, or of the `$default` stage that
+/// an `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` configures.
+fn access_log_pointer(cx: &Cx<'_>) -> &'static str {
+    match cx.resource.type_name() {
+        REST_STAGE => "/AccessLogSetting/DestinationArn",
+        "AWS::ApiGatewayV2::ApiGatewayManagedOverrides" => {
+            "/Stage/AccessLogSettings/DestinationArn"
+        }
+        _ => "/AccessLogSettings/DestinationArn",
+    }
+}
+
+fn a4e(cx: &Cx<'_>) -> Outcome {
+    let pointer = access_log_pointer(cx);
     let Some(destination) = cx.prop(pointer) else {
         // A stage without access logs fails A4.
         return Outcome::NotApplicable;
     };
-    if destination.get("Fn::ImportValue").is_some() {
-        // A log group of another stack of the app, which L1 reads there.
-        return all([cx.proof(pointer).ok_or_default()]);
+    if let Some(name) = destination.get("Fn::ImportValue") {
+        // A log group of another stack of the app, which L1 reads there: the import must
+        // name an export of one; an export of no stack of the app proves nothing.
+        let of_app = text(name).is_some_and(|name| {
+            cx.everywhere("AWS::Logs::LogGroup").any(|(stack, g)| {
+                super::arn::exports_of(cx.template_of(stack), g.logical_id())
+                    .iter()
+                    .any(|(export, value)| *export == name && is_log_group_arn(value, g))
+            })
+        });
+        return if of_app {
+            all([cx.proof(pointer).ok_or_default()])
+        } else {
+            Outcome::Fail(format!(
+                "the access logs go to the import of {}, which no stack of the app exports as the ARN of a log group, so nothing shows that they are encrypted",
+                text_or_json(name)
+            ))
+        };
     }
     let written = text_or_json(destination);
-    let group = cx.others("AWS::Logs::LogGroup").find(|g| {
-        super::compute::mentions(destination, g.logical_id())
-            || g.properties()["LogGroupName"].as_str().is_some_and(|name| {
-                written.ends_with(&format!(":log-group:{name}"))
-                    || written.ends_with(&format!(":log-group:{name}:*"))
-            })
-    });
+    let group = cx
+        .others("AWS::Logs::LogGroup")
+        .find(|g| is_log_group_arn(destination, g));
     match group {
         Some(g) => match customer_key(&cx.on(g), "/KmsKeyId") {
             Ok(_) => all([cx.proof(pointer).ok_or_default()]),
@@ -812,33 +1096,132 @@ fn a4e(cx: &Cx<'_>) -> Outcome {
             )),
         },
         None => Outcome::Fail(format!(
-            "the access logs go to {written}, which is no log group of the app, so nothing shows that they are encrypted"
+            "the access logs go to {written}, which is no log group of the app (its ARN in this stack's account and region), so nothing shows that they are encrypted"
         )),
     }
 }
 
-fn a4i(cx: &Cx<'_>) -> Outcome {
-    let kind = cx
-        .prop("/Integration/Type")
+/// Whether an integration URI is an `https://` URL.
+fn https(uri: &str) -> bool {
+    uri.trim().to_ascii_lowercase().starts_with("https://")
+}
+
+/// A4I of an HTTP integration: its `type`, URI, connection type and whether it has a TLS
+/// configuration, as the template writes them. An HTTP API's private integration names a
+/// listener or service by ARN and speaks HTTPS only with a `TlsConfig` (CloudFormation
+/// reference, `AWS::ApiGatewayV2::Integration TlsConfig`); any other reaches a URL, which
+/// must be `https://`.
+fn http_integration(
+    what: &str,
+    kind: Option<&Value>,
+    uri: Option<&Value>,
+    vpc_link: bool,
+    tls: bool,
+) -> Result<(), String> {
+    let kind = kind
         .map(text_or_json)
         .unwrap_or_default()
         .to_ascii_uppercase();
-    if !kind.starts_with("HTTP") {
-        return match cx.proof("/Integration/Type") {
-            Some(p) => Outcome::Pass(vec![p]),
-            None => Outcome::NotApplicable,
-        };
+    if !kind.trim_start().starts_with("HTTP") {
+        return Ok(());
     }
-    let uri = cx
-        .prop("/Integration/Uri")
-        .map(text_or_json)
-        .unwrap_or_default();
-    if uri.trim().to_ascii_lowercase().starts_with("https://") {
-        all([cx.present("/Integration/Uri")])
+    let uri = uri.map(text_or_json).unwrap_or_default();
+    if https(&uri) {
+        Ok(())
+    } else if vpc_link && uri.trim().starts_with("arn:") {
+        if tls {
+            Ok(())
+        } else {
+            Err(format!(
+                "{what} is a private integration without `TlsConfig`: API Gateway sends the request, PHI and all, to {uri} in plain HTTP"
+            ))
+        }
     } else {
-        Outcome::Fail(format!(
-            "`Integration.Uri` is {uri}: API Gateway sends the request, PHI and all, to its backend without TLS"
+        Err(format!(
+            "{what} sends the request, PHI and all, to {uri} without TLS"
         ))
+    }
+}
+
+fn a4i(cx: &Cx<'_>) -> Outcome {
+    let vpc_link = |v: Option<&Value>| {
+        v.and_then(text)
+            .is_some_and(|c| c.eq_ignore_ascii_case("VPC_LINK"))
+    };
+    match cx.resource.type_name() {
+        "AWS::ApiGatewayV2::Integration" => {
+            let checked = http_integration(
+                "the integration",
+                cx.prop("/IntegrationType"),
+                cx.prop("/IntegrationUri"),
+                vpc_link(cx.prop("/ConnectionType")),
+                cx.prop("/TlsConfig").is_some(),
+            );
+            match checked {
+                Ok(()) => all([cx.present("/IntegrationType")]),
+                Err(why) => Outcome::Fail(why),
+            }
+        }
+        "AWS::ApiGateway::RestApi" | "AWS::ApiGatewayV2::Api" => {
+            let mut checks = Vec::new();
+            if let Some(target) = cx.prop("/Target") {
+                // Quick create: an HTTP_PROXY integration to a URL, or a Lambda function.
+                let t = text_or_json(target);
+                checks.push(if t.trim().starts_with("arn:") || https(&t) {
+                    cx.proof("/Target").ok_or_default()
+                } else {
+                    Err(format!(
+                        "`Target` quick-creates an HTTP proxy to {t}, without TLS"
+                    ))
+                });
+            }
+            match openapi_operations(cx) {
+                Err(why) => return Outcome::Gap(why),
+                Ok(None) => {}
+                Ok(Some((_, operations))) => {
+                    for (path, method, op) in operations {
+                        let i = &op["x-amazon-apigateway-integration"];
+                        let what = format!(
+                            "the integration of {} {path} in `Body`",
+                            method.to_ascii_uppercase()
+                        );
+                        checks.push(
+                            http_integration(
+                                &what,
+                                i.get("type"),
+                                i.get("uri"),
+                                vpc_link(i.get("connectionType")),
+                                i.get("tlsConfig").is_some(),
+                            )
+                            .and_then(|()| cx.proof("/Body").ok_or_default()),
+                        );
+                    }
+                }
+            }
+            if checks.is_empty() {
+                Outcome::NotApplicable
+            } else {
+                all(checks)
+            }
+        }
+        _ => {
+            let Some(kind) = cx.prop("/Integration/Type") else {
+                return Outcome::NotApplicable;
+            };
+            if !text_or_json(kind).to_ascii_uppercase().starts_with("HTTP") {
+                return all([cx.proof("/Integration/Type").ok_or_default()]);
+            }
+            match http_integration(
+                "`Integration`",
+                Some(kind),
+                cx.prop("/Integration/Uri"),
+                vpc_link(cx.prop("/Integration/ConnectionType")),
+                false,
+            ) {
+                Ok(()) => all([cx.present("/Integration/Uri")]),
+                Err(why) => Outcome::Fail(format!("{why} (`Integration.Uri`)")),
+            }
+        }
     }
 }
 
@@ -943,6 +1326,7 @@ resource_policies! {
     ],
     "AWS::EFS::FileSystem" => ["/FileSystemPolicy"],
     "AWS::Backup::BackupVault" => ["/AccessPolicy"],
+    "AWS::Backup::LogicallyAirGappedBackupVault" => ["/AccessPolicy"],
     "AWS::OpenSearchService::Domain" => ["/AccessPolicies"],
     "AWS::Elasticsearch::Domain" => ["/AccessPolicies"],
     "AWS::ECR::Repository" => ["/RepositoryPolicyText"],
@@ -1216,14 +1600,25 @@ fn f1(cx: &Cx<'_>) -> Outcome {
     }
 }
 
-/// The value of a load balancer attribute, by key.
+/// The value of a load balancer attribute, by key: the first entry whose value is not
+/// true when there are several (the template does not show which one Elastic Load
+/// Balancing applies last), else the first. A key is read as its text, whitespace
+/// trimmed.
 fn attribute<'a>(cx: &Cx<'a>, key: &str) -> Option<(usize, &'a Value)> {
-    cx.prop("/LoadBalancerAttributes")
+    let entries: Vec<(usize, &'a Value)> = cx
+        .prop("/LoadBalancerAttributes")
         .and_then(Value::as_array)?
         .iter()
         .enumerate()
-        .find(|(_, a)| text(&a["Key"]).is_some_and(|k| k == key))
+        .filter(|(_, a)| !super::meaning::no_value(a))
+        .filter(|(_, a)| text(&a["Key"]).is_some_and(|k| k.trim() == key))
         .map(|(i, a)| (i, &a["Value"]))
+        .collect();
+    entries
+        .iter()
+        .find(|(_, v)| !is_true(v))
+        .or(entries.first())
+        .copied()
 }
 
 fn f3(cx: &Cx<'_>) -> Outcome {
@@ -1302,15 +1697,26 @@ fn ec1(cx: &Cx<'_>) -> Outcome {
         _ => all([
             cx.equals_true("/AtRestEncryptionEnabled"),
             cx.equals_true("/TransitEncryptionEnabled"),
-            match cx.prop("/TransitEncryptionMode").map(text_or_json) {
-                Some(m) if m.eq_ignore_ascii_case("preferred") => Err(
-                    "`TransitEncryptionMode` is preferred: clients may connect in plain text"
-                        .to_owned(),
-                ),
-                _ => Ok(Proof {
+            // Not written, the mode is required once transit encryption is enabled; written,
+            // it must read as required before deploy (preferred lets clients connect in plain
+            // text, and a value known only at deploy may be preferred).
+            match cx.prop("/TransitEncryptionMode") {
+                None => Ok(Proof {
                     logical_id: cx.id().to_owned(),
                     path: "/Properties/TransitEncryptionEnabled".to_owned(),
                 }),
+                Some(v) => match text(v) {
+                    Some(m) if m.trim().eq_ignore_ascii_case("required") => {
+                        cx.proof("/TransitEncryptionMode").ok_or_default()
+                    }
+                    Some(m) => Err(format!(
+                        "`TransitEncryptionMode` is {m}, not required: clients may connect in plain text"
+                    )),
+                    None => Err(format!(
+                        "`TransitEncryptionMode` is {}, which cannot be read before deploy and may be preferred (clients may connect in plain text): write required",
+                        text_or_json(v)
+                    )),
+                },
             },
             customer_key(cx, "/KmsKeyId"),
         ]),
@@ -1318,15 +1724,26 @@ fn ec1(cx: &Cx<'_>) -> Outcome {
 }
 
 fn os1(cx: &Cx<'_>) -> Outcome {
-    let policy = match cx
-        .prop("/DomainEndpointOptions/TLSSecurityPolicy")
-        .map(text_or_json)
-    {
-        Some(p) if p.contains("1-2") || p.contains("PFS") => cx
-            .proof("/DomainEndpointOptions/TLSSecurityPolicy")
-            .ok_or_default(),
-        Some(p) => Err(format!(
-            "`DomainEndpointOptions.TLSSecurityPolicy` {p} allows TLS before 1.2"
+    // The policy must read, before deploy, as one of TLS 1.2 or later
+    // (`Policy-Min-TLS-1-2-2019-07`, `Policy-Min-TLS-1-2-PFS-2023-10`); a value known only at
+    // deploy may be `Policy-Min-TLS-1-0-2019-07`, whatever text its intrinsics hold.
+    let policy = match cx.prop("/DomainEndpointOptions/TLSSecurityPolicy") {
+        Some(v)
+            if text(v).is_some_and(|p| {
+                let p = p.trim();
+                p.starts_with("Policy-Min-TLS-1-2") || p.starts_with("Policy-Min-TLS-1-3")
+            }) =>
+        {
+            cx.proof("/DomainEndpointOptions/TLSSecurityPolicy")
+                .ok_or_default()
+        }
+        Some(v) if text(v).is_none() => Err(format!(
+            "`DomainEndpointOptions.TLSSecurityPolicy` is {}, which cannot be read before deploy and may allow TLS 1.0: write a TLS 1.2 policy",
+            text_or_json(v)
+        )),
+        Some(v) => Err(format!(
+            "`DomainEndpointOptions.TLSSecurityPolicy` {} allows TLS before 1.2",
+            text_or_json(v)
         )),
         None => Err(
             "`DomainEndpointOptions.TLSSecurityPolicy` is not set; the default allows TLS 1.0"
@@ -1346,8 +1763,13 @@ fn os2(cx: &Cx<'_>) -> Outcome {
     all([cx.present("/VPCOptions/SubnetIds"), publishing(cx)])
 }
 
-/// A log of `LogPublishingOptions` that the domain publishes: `Enabled` true (its default
-/// is false, CloudFormation's `LogPublishingOption` reference) and a log group to write to.
+/// The logs of `LogPublishingOptions` that record what the domain does: its application
+/// (error) log and its audit log. The slow logs record only slow queries.
+const DOMAIN_LOGS: [&str; 2] = ["ES_APPLICATION_LOGS", "AUDIT_LOGS"];
+
+/// The application or audit log of `LogPublishingOptions`, published: `Enabled` true (its
+/// default is false, CloudFormation's `LogPublishingOption` reference) and a log group to
+/// write to (not removed by `AWS::NoValue`, not empty).
 fn publishing(cx: &Cx<'_>) -> Result<Proof, String> {
     let options = cx
         .prop("/LogPublishingOptions")
@@ -1355,14 +1777,16 @@ fn publishing(cx: &Cx<'_>) -> Result<Proof, String> {
         .ok_or("`LogPublishingOptions` is not set")?;
     options
         .iter()
-        .find(|(_, o)| {
+        .filter(|(name, _)| DOMAIN_LOGS.contains(&name.as_str()))
+        .find(|(name, o)| {
             o.get("Enabled").is_some_and(is_true)
-                && o.get("CloudWatchLogsLogGroupArn")
-                    .is_some_and(|v| !v.is_null() && text(v).is_none_or(|t| !t.trim().is_empty()))
+                && cx
+                    .present(&format!("/LogPublishingOptions/{name}/CloudWatchLogsLogGroupArn"))
+                    .is_ok()
         })
         .and_then(|(name, _)| cx.proof(&format!("/LogPublishingOptions/{name}/Enabled")))
         .ok_or_else(|| {
-            "no log of `LogPublishingOptions` is published: each needs `Enabled` true (it is false when not written) and a `CloudWatchLogsLogGroupArn`".to_owned()
+            "neither the application log (ES_APPLICATION_LOGS) nor the audit log (AUDIT_LOGS) of `LogPublishingOptions` is published: it needs `Enabled` true (false when not written) and a `CloudWatchLogsLogGroupArn` (the slow logs record only slow queries)".to_owned()
         })
 }
 

@@ -7,6 +7,7 @@ use super::identity::{everyone, glob, policy_document, statement_proof, statemen
 use super::meaning::{Own, text, text_about, text_or_json, whole_number};
 use super::resilience::customer_key;
 use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RefersTo, RuleSpec, all, proof_of};
+use crate::cfn::Resource;
 
 const BUCKET: &[&str] = &["AWS::S3::Bucket"];
 const ACCESS_POINT: &str = "AWS::S3::AccessPoint";
@@ -176,6 +177,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::KMS::ReplicaKey",
             "AWS::Logs::LogGroup",
             "AWS::Backup::BackupVault",
+            "AWS::Backup::LogicallyAirGappedBackupVault",
             // The other stores that hold PHI at rest for good (not queues, streams or
             // caches, whose data is in transit): removing one from the program deletes it.
             "AWS::DynamoDB::Table",
@@ -242,9 +244,9 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "R5",
         title: "databases run in two availability zones",
-        types: DB,
+        types: DB_OR_CLUSTER,
         controls: &["164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"],
-        fix: "set `MultiAZ` to true",
+        fix: "set `MultiAZ` to true on an instance; give an Aurora cluster a second instance, not pinned to the first one's zone",
         packs: packs(
             Some("HIPAA.Security-RDSMultiAZSupport"),
             Some("CKV_AWS_157"),
@@ -1147,6 +1149,9 @@ fn r4(cx: &Cx<'_>) -> Outcome {
 }
 
 fn r5(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == "AWS::RDS::DBCluster" {
+        return cluster_zones(cx);
+    }
     if let Some(member) = cluster_member(
         cx,
         "it runs in as many availability zones as that cluster's instances do",
@@ -1154,6 +1159,73 @@ fn r5(cx: &Cx<'_>) -> Outcome {
         return member;
     }
     all([cx.equals("/MultiAZ", &json!(true))])
+}
+
+/// R5 for a cluster. A Multi-AZ DB cluster (`DBClusterInstanceClass`, which only those
+/// take) runs a writer and two readable standbys in three zones. An Aurora cluster's storage
+/// is kept in three zones, but it serves from its instances: with one, a failure of its zone
+/// stops the database until a new instance is made ("Aurora Replicas … in different
+/// Availability Zones" are what it fails over to: Aurora User Guide, high availability).
+/// So it needs two instances of the app that join it (by `Ref`, its name, or an import of
+/// its export), not both pinned to one `AvailabilityZone`; RDS places the others.
+fn cluster_zones(cx: &Cx<'_>) -> Outcome {
+    if cx.prop("/DBClusterInstanceClass").is_some() {
+        return all([cx.present("/DBClusterInstanceClass")]);
+    }
+    let exports: Vec<&str> = super::arn::exports_of(cx.template, cx.id())
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    let name = cx.prop("/DBClusterIdentifier").and_then(text);
+    let members: Vec<(Option<&str>, &Resource)> = cx
+        .everywhere("AWS::RDS::DBInstance")
+        .filter(|(stack, db)| {
+            let joins = &db.properties()["DBClusterIdentifier"];
+            (stack.is_none() && super::compute::mentions(joins, cx.id()))
+                || joins
+                    .get("Fn::ImportValue")
+                    .and_then(Value::as_str)
+                    .is_some_and(|import| exports.contains(&import))
+                || name.as_deref().is_some_and(|name| {
+                    text(joins).is_some_and(|joins| joins.eq_ignore_ascii_case(name))
+                })
+        })
+        .collect();
+    if members.len() < 2 {
+        return Outcome::Fail(format!(
+            "the Aurora cluster has {} in the app: a failure of its zone stops the database until an instance is made in another; add a second instance (a reader that it fails over to)",
+            match members.len() {
+                0 => "no instance",
+                _ => "one instance",
+            }
+        ));
+    }
+    let zones: Vec<Option<String>> = members
+        .iter()
+        .map(|(_, db)| {
+            Some(&db.properties()["AvailabilityZone"])
+                .filter(|z| !z.is_null() && !super::meaning::no_value(z))
+                .and_then(text)
+                .filter(|z| !z.trim().is_empty())
+        })
+        .collect();
+    if let Some(Some(zone)) = zones.first()
+        && zones.iter().all(|z| z.as_deref() == Some(zone.as_str()))
+    {
+        return Outcome::Fail(format!(
+            "every instance of the Aurora cluster is pinned to the zone `{zone}` (`AvailabilityZone`): a failure of that zone stops the database; leave the zone of one unset, or name another"
+        ));
+    }
+    let proofs: Vec<Proof> = members
+        .iter()
+        .filter(|(stack, _)| stack.is_none())
+        .filter_map(|(_, db)| proof_of(db, "/DBClusterIdentifier"))
+        .collect();
+    if proofs.is_empty() {
+        all([cx.proof("").ok_or_default()])
+    } else {
+        Outcome::Pass(proofs)
+    }
 }
 
 fn r6(cx: &Cx<'_>) -> Outcome {
