@@ -42,6 +42,25 @@ _counter = itertools.count(1)
 # private APIs."
 ENDPOINT_TYPES = ("EDGE", "REGIONAL", "PRIVATE")
 
+# CreateRestApi, `securityPolicy`: "Valid Values: TLS_1_0 | TLS_1_2 |
+# SecurityPolicy_TLS13_1_3_2025_09 | … | SecurityPolicy_TLS12_2018_EDGE"; `endpointAccessMode`:
+# BASIC or STRICT. The developer guide ("Security policies for REST APIs in API Gateway"):
+# "When you use an enhanced security policy, you must also set the endpoint access mode."
+SECURITY_POLICIES = (
+    "TLS_1_0",
+    "TLS_1_2",
+    "SecurityPolicy_TLS13_1_3_2025_09",
+    "SecurityPolicy_TLS13_1_3_FIPS_2025_09",
+    "SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09",
+    "SecurityPolicy_TLS13_1_2_FIPS_PQ_2025_09",
+    "SecurityPolicy_TLS13_1_2_PQ_2025_09",
+    "SecurityPolicy_TLS13_1_2_2021_06",
+    "SecurityPolicy_TLS13_2025_EDGE",
+    "SecurityPolicy_TLS12_PFS_2025_EDGE",
+    "SecurityPolicy_TLS12_2018_EDGE",
+)
+ENDPOINT_ACCESS_MODES = ("BASIC", "STRICT")
+
 # PutMethod, `authorizationType`: "The method's authorization type. Valid values are NONE
 # for open access, AWS_IAM for using AWS IAM permissions, CUSTOM for using a custom
 # authorizer, or COGNITO_USER_POOLS for using a Cognito user pool."
@@ -80,7 +99,9 @@ _original_rest_api_create = RestAPI.create_from_cloudformation_json.__func__
 
 def rest_api_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
     """CreateRestApi. AWS requires `name` (CreateRestApi, "Required: Yes") and accepts only
-    EDGE, REGIONAL and PRIVATE endpoints, one type per API (BadRequestException)."""
+    EDGE, REGIONAL and PRIVATE endpoints, one type per API, the security policies and endpoint
+    access modes it lists, and an access mode with an enhanced policy (BadRequestException).
+    moto reads none of the last three."""
     props = _props(cloudformation_json)
     if not props.get("Name") and not props.get("Body") and not props.get("BodyS3Location"):
         raise Refused(resource_name, "AWS::ApiGateway::RestApi", "BadRequestException",
@@ -89,6 +110,16 @@ def rest_api_create(cls, resource_name, cloudformation_json, account_id, region_
     if len(types) != 1 or types[0] not in ENDPOINT_TYPES:
         raise Refused(resource_name, "AWS::ApiGateway::RestApi", "BadRequestException",
                       f"Invalid endpoint configuration type {types}: one of {', '.join(ENDPOINT_TYPES)}")
+    policy, mode = props.get("SecurityPolicy"), props.get("EndpointAccessMode")
+    if policy is not None and policy not in SECURITY_POLICIES:
+        raise Refused(resource_name, "AWS::ApiGateway::RestApi", "BadRequestException",
+                      f"Invalid security policy {policy}: one of {', '.join(SECURITY_POLICIES)}")
+    if mode is not None and mode not in ENDPOINT_ACCESS_MODES:
+        raise Refused(resource_name, "AWS::ApiGateway::RestApi", "BadRequestException",
+                      f"Invalid endpoint access mode {mode}: one of {', '.join(ENDPOINT_ACCESS_MODES)}")
+    if str(policy or "").startswith("SecurityPolicy_") and mode is None:
+        raise Refused(resource_name, "AWS::ApiGateway::RestApi", "BadRequestException",
+                      f"The security policy {policy} requires an endpoint access mode")
     cloudformation_json = dict(cloudformation_json)
     cloudformation_json["Properties"] = dict(props, EndpointConfiguration=None)
     api = _original_rest_api_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)

@@ -13,6 +13,13 @@ pub(crate) struct RestApi {
     pub description: String,
     pub endpoint_configuration: EndpointConfiguration,
     pub disable_execute_api_endpoint: bool,
+    /// The TLS versions and ciphers its own endpoint (`execute-api`) accepts: a regional
+    /// API's default accepts TLS 1.0 (API Gateway developer guide, "Security policies for
+    /// REST APIs").
+    pub security_policy: &'static str,
+    /// Required with an enhanced policy (`SecurityPolicy_…`): `STRICT` refuses a request
+    /// whose SNI host is not the API's, or that comes from another endpoint type.
+    pub endpoint_access_mode: &'static str,
 }
 
 impl ResourceType for RestApi {

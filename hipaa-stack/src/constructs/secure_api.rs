@@ -404,7 +404,9 @@ const ACCESS_LOG_FORMAT: &str = r#"{"requestId":"$context.requestId","extendedRe
 /// - Every route authenticates its caller: IAM (`AWS_IAM`) or a Cognito user pool
 ///   (`COGNITO_USER_POOLS`) (A4M, §164.312(d)); there is no `Auth` without an authorizer and
 ///   no `OPTIONS` route.
-/// - A regional endpoint, which API Gateway serves over TLS 1.2 (§164.312(e)(1)).
+/// - A regional endpoint that accepts TLS 1.3 and 1.2 only (`SecurityPolicy_TLS13_1_2_2021_06`,
+///   `EndpointAccessMode` `STRICT`): API Gateway's default policy for a regional API's own
+///   endpoint takes TLS 1.0 too (§164.312(e)(1), rule A4T).
 /// - Access logs of every call to a log group encrypted with the customer key and kept at
 ///   least a year (A4, A4E, L1, L2, §164.312(b)), in a format that records who called which
 ///   route and how it ended, never a path's values, a query string or a body.
@@ -842,6 +844,9 @@ impl Node for ApiNode {
                     types: ["REGIONAL"],
                 },
                 disable_execute_api_endpoint: false,
+                // TLS 1.3 and 1.2 only; the default of a regional API takes TLS 1.0 too.
+                security_policy: "SecurityPolicy_TLS13_1_2_2021_06",
+                endpoint_access_mode: "STRICT",
             },
         )?);
 
@@ -1228,6 +1233,12 @@ mod tests {
             prop(&t, "Docs", "/EndpointConfiguration/Types"),
             &json!(["REGIONAL"])
         );
+        // Its own endpoint refuses TLS 1.0, which a regional API's default policy takes.
+        assert_eq!(
+            prop(&t, "Docs", "/SecurityPolicy"),
+            "SecurityPolicy_TLS13_1_2_2021_06"
+        );
+        assert_eq!(prop(&t, "Docs", "/EndpointAccessMode"), "STRICT");
         let format = prop(&t, "DocsStage", "/AccessLogSetting/Format")
             .as_str()
             .unwrap();

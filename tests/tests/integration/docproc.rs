@@ -695,6 +695,31 @@ mod endpoint {
         );
     }
 
+    /// An enhanced security policy (TLS 1.2 and later only on the API's own endpoint) needs
+    /// an endpoint access mode (CreateRestApi); `SecureApi` writes both, and the endpoint
+    /// takes them.
+    #[tokio::test]
+    async fn an_enhanced_security_policy_without_an_access_mode_is_refused_as_on_aws() {
+        let app = App::new("tls");
+        {
+            let stack = app.stack("tls").unwrap();
+            stack
+                .add(
+                    RawResource::new("Api", "AWS::ApiGateway::RestApi")
+                        .property("Name", "api")
+                        .property(
+                            "EndpointConfiguration",
+                            hipaa_stack::json::json!({ "Types": ["REGIONAL"] }),
+                        )
+                        .property("SecurityPolicy", "SecurityPolicy_TLS13_1_2_2021_06"),
+                )
+                .unwrap();
+        }
+        let assembly = app.check().expect("check returns the assembly");
+        let err = refusal(&assembly).await;
+        assert!(err.contains("requires an endpoint access mode"), "{err}");
+    }
+
     /// A Cognito method needs an authorizer of the API (PutMethod).
     #[tokio::test]
     async fn a_cognito_method_without_an_authorizer_is_refused_as_on_aws() {

@@ -9,7 +9,9 @@ use super::{
 };
 use crate::cfn::Resource;
 
-const INSTANCE: &[&str] = &["AWS::EC2::Instance", SPOT_FLEET, EC2_FLEET];
+/// What launches instances whose settings E6 and E8 read: an instance, a fleet, an Auto
+/// Scaling group (through the launch templates and configurations it names).
+const INSTANCE: &[&str] = &["AWS::EC2::Instance", SPOT_FLEET, EC2_FLEET, GROUP];
 const LAUNCH_CONFIGURATION: &str = "AWS::AutoScaling::LaunchConfiguration";
 const LAUNCH_TEMPLATE: &str = "AWS::EC2::LaunchTemplate";
 const GROUP: &str = "AWS::AutoScaling::AutoScalingGroup";
@@ -105,10 +107,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "E6",
-        title: "instances get their permissions from an instance profile",
+        title: "instances get their permissions from an instance profile, however they are launched",
         types: INSTANCE,
         controls: &["164.308(a)(3)(i)", "164.308(a)(4)(i)", "164.312(a)(1)"],
-        fix: "set `IamInstanceProfile` to an instance profile whose role has only the managed policies the instance needs",
+        fix: "set `IamInstanceProfile` (of the instance, or of the launch template it launches from; of every launch template and launch configuration an Auto Scaling group or fleet launches from) to an instance profile whose role has only the managed policies the instance needs",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2InstanceProfileAttached"),
             checkov: None,
@@ -118,10 +120,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "E8",
-        title: "instances have detailed monitoring and EBS optimization (E8/E9)",
+        title: "instances have detailed monitoring and EBS optimization, however they are launched (E8/E9)",
         types: INSTANCE,
         controls: &["164.312(b)", "164.308(a)(7)(i)"],
-        fix: "set `Monitoring` and `EbsOptimized` to true",
+        fix: "set `Monitoring` and `EbsOptimized` to true (on the instance, or `Monitoring.Enabled` and `EbsOptimized` of the launch template it launches from; of every launch template an Auto Scaling group or fleet launches from, and `InstanceMonitoring` and `EbsOptimized` of its launch configuration)",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2InstanceDetailedMonitoringEnabled"),
             checkov: Some("CKV_AWS_126"),
@@ -404,11 +406,10 @@ fn e4(cx: &Cx<'_>) -> Outcome {
     all(checks)
 }
 
-/// An Auto Scaling group launches only from launch templates and configurations of this
-/// template (which E1 and E4 read where they are declared): its `LaunchTemplate`, its
-/// `LaunchConfigurationName`, and the launch template of its `MixedInstancesPolicy` and of
-/// each of its overrides. One named by name or written as text is read nowhere.
-fn group_launches(cx: &Cx<'_>) -> Outcome {
+/// The pointers of the launch template specifications of an Auto Scaling group: its
+/// `LaunchTemplate`, the launch template of its `MixedInstancesPolicy` and of each of its
+/// overrides.
+fn group_specifications(cx: &Cx<'_>) -> Vec<String> {
     let mixed = "/MixedInstancesPolicy/LaunchTemplate";
     let mut specifications: Vec<String> = [
         "/LaunchTemplate".to_owned(),
@@ -426,6 +427,60 @@ fn group_launches(cx: &Cx<'_>) -> Outcome {
             .map(|i| format!("{mixed}/Overrides/{i}/LaunchTemplateSpecification"))
             .filter(|p| cx.prop(p).is_some()),
     );
+    specifications
+}
+
+/// A rule over what an Auto Scaling group launches (E6, E8): `template` judges each launch
+/// template of this template that it names, `configuration` its launch configuration of
+/// this template. A launch template or configuration named by name, by text or not at all
+/// is read nowhere, a finding; so is a group that names none.
+fn over_group_launches<'a>(
+    cx: &Cx<'a>,
+    template: impl Fn(&Cx<'a>) -> Vec<Result<Proof, String>>,
+    configuration: impl Fn(&Cx<'a>) -> Vec<Result<Proof, String>>,
+) -> Outcome {
+    let mut checks: Vec<Result<Proof, String>> = Vec::new();
+    for p in group_specifications(cx) {
+        match cx
+            .prop(&format!("{p}/LaunchTemplateId"))
+            .and_then(|v| fleets::template_named(cx, v))
+        {
+            Some(t) => checks.extend(template(&cx.on(t)).into_iter().map(|c| {
+                c.map_err(|e| format!("launch template `{}`: {e}", t.logical_id()))
+            })),
+            None => checks.push(Err(format!(
+                "`{}` names no `AWS::EC2::LaunchTemplate` of this template (by `Ref` or `Fn::GetAtt` of `LaunchTemplateId`), so the instances it launches are read nowhere",
+                pointer_name(&p)
+            ))),
+        }
+    }
+    if let Some(v) = cx.prop("/LaunchConfigurationName") {
+        let ours = v.get("Ref").and_then(Value::as_str).and_then(|id| {
+            cx.others(LAUNCH_CONFIGURATION)
+                .find(|c| c.logical_id() == id)
+        });
+        match ours {
+            Some(c) => checks.extend(configuration(&cx.on(c)).into_iter().map(|r| {
+                r.map_err(|e| format!("launch configuration `{}`: {e}", c.logical_id()))
+            })),
+            None => checks.push(Err("`LaunchConfigurationName` names no `AWS::AutoScaling::LaunchConfiguration` of this template (by `Ref`), so the instances it launches are read nowhere".to_owned())),
+        }
+    }
+    if checks.is_empty() {
+        return Outcome::Fail(
+            "the group names no launch template or launch configuration of this template (an `InstanceId` copies an instance's settings, which no rule reads as the group's)"
+                .to_owned(),
+        );
+    }
+    all(checks)
+}
+
+/// An Auto Scaling group launches only from launch templates and configurations of this
+/// template (which E1 and E4 read where they are declared): its `LaunchTemplate`, its
+/// `LaunchConfigurationName`, and the launch template of its `MixedInstancesPolicy` and of
+/// each of its overrides. One named by name or written as text is read nowhere.
+fn group_launches(cx: &Cx<'_>) -> Outcome {
+    let specifications = group_specifications(cx);
     let mut checks: Vec<Result<Proof, String>> = specifications
         .iter()
         .map(|p| {
@@ -651,21 +706,71 @@ fn instance_address(cx: &Cx<'_>) -> Outcome {
     all(checks)
 }
 
+/// The instance profile of a launch template's instances.
+const TEMPLATE_PROFILE: &str = "/LaunchTemplateData/IamInstanceProfile";
+
 fn e6(cx: &Cx<'_>) -> Outcome {
-    if matches!(cx.resource.type_name(), SPOT_FLEET | EC2_FLEET) {
-        return fleets::e6(cx);
+    match cx.resource.type_name() {
+        SPOT_FLEET | EC2_FLEET => return fleets::e6(cx),
+        GROUP => {
+            return over_group_launches(
+                cx,
+                |t| vec![fleets::profile(t, TEMPLATE_PROFILE)],
+                |c| vec![c.present("/IamInstanceProfile")],
+            );
+        }
+        _ => {}
+    }
+    // An instance without a profile of its own takes its launch template's.
+    if cx.prop("/IamInstanceProfile").is_none()
+        && let Some(template) = launch_template(cx)
+    {
+        return all([
+            cx.present("/LaunchTemplate/LaunchTemplateId"),
+            fleets::profile(&cx.on(template), TEMPLATE_PROFILE)
+                .map_err(|e| format!("launch template `{}`: {e}", template.logical_id())),
+        ]);
     }
     all([cx.present("/IamInstanceProfile")])
 }
 
+/// What E8 reads of an instance, and of a launch template's data where the instance does
+/// not set it (what is given at launch overrides the template).
+const MONITORED: [(&str, &str); 2] = [
+    ("/Monitoring", "/LaunchTemplateData/Monitoring/Enabled"),
+    ("/EbsOptimized", "/LaunchTemplateData/EbsOptimized"),
+];
+
 fn e8(cx: &Cx<'_>) -> Outcome {
-    if matches!(cx.resource.type_name(), SPOT_FLEET | EC2_FLEET) {
-        return fleets::e8(cx);
+    match cx.resource.type_name() {
+        SPOT_FLEET | EC2_FLEET => return fleets::e8(cx),
+        GROUP => {
+            return over_group_launches(
+                cx,
+                |t| {
+                    MONITORED
+                        .iter()
+                        .map(|(_, p)| t.equals(p, &json!(true)))
+                        .collect()
+                },
+                |c| {
+                    vec![
+                        c.equals("/InstanceMonitoring", &json!(true)),
+                        c.equals("/EbsOptimized", &json!(true)),
+                    ]
+                },
+            );
+        }
+        _ => {}
     }
-    all([
-        cx.equals("/Monitoring", &json!(true)),
-        cx.equals("/EbsOptimized", &json!(true)),
-    ])
+    let template = launch_template(cx);
+    all(MONITORED.iter().map(|(own, data)| match template {
+        Some(t) if cx.prop(own).is_none() => cx
+            .on(t)
+            .equals(data, &json!(true))
+            .map_err(|e| format!("launch template `{}`: {e}", t.logical_id())),
+        _ => cx.equals(own, &json!(true)),
+    }))
 }
 
 #[cfg(test)]

@@ -203,7 +203,7 @@ pub(super) fn e4(cx: &Cx<'_>) -> Outcome {
 }
 
 /// An instance profile at `pointer` of `cx`'s resource, named by `Arn` or `Name`.
-fn profile(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
+pub(super) fn profile(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
     cx.present(&format!("{pointer}/Arn"))
         .or_else(|_| cx.present(&format!("{pointer}/Name")))
         .map_err(|_| {

@@ -731,10 +731,11 @@ fn f7(cx: &Cx<'_>) -> Outcome {
 }
 
 fn sm1(cx: &Cx<'_>) -> Outcome {
+    // A type that cannot be read before deploy (`Fn::Select` of `Fn::Split`, …) may be
+    // `Session`: the rule applies, rather than leave the document unread.
     let session = cx
         .prop("/DocumentType")
-        .and_then(text)
-        .is_some_and(|t| t == "Session");
+        .is_some_and(|v| text(v).is_none_or(|t| t == "Session"));
     if !session {
         return Outcome::NotApplicable;
     }

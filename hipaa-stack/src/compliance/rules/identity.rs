@@ -63,7 +63,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "trust policies name the principals that may assume the role, never `*`",
         types: ROLE,
         controls: &["164.312(a)(1)"],
-        fix: "name the service, account or role in the `Principal` of every Allow of `AssumeRolePolicyDocument`",
+        fix: "name the service, account or role in the `Principal` of every Allow of `AssumeRolePolicyDocument`; bind a federated provider by `StringEquals` or `StringLike` on its audience or subject (for GitHub, `token.actions.githubusercontent.com:sub` naming the owner: `repo:OWNER/…`), never by an `…IfExists`, `ForAllValues:` or `Null` condition, which holds when the key is absent; never admit a Cognito identity pool's guests (`…:amr` `unauthenticated`)",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_60"),
@@ -645,22 +645,42 @@ fn i8(cx: &Cx<'_>) -> Outcome {
             federated.join(", ")
         ));
     }
+    let guests: Vec<String> = statements(&document)
+        .into_iter()
+        .filter(|(_, s)| allows(s) && admits_guests(s))
+        .map(|(suffix, _)| format!("`{}`", pointer_name(&format!("{pointer}{suffix}"))))
+        .collect();
+    if !guests.is_empty() {
+        return Outcome::Fail(format!(
+            "{} let unauthenticated (guest) identities of a Cognito identity pool assume the role: anyone on the internet who has the pool's id",
+            guests.join(", ")
+        ));
+    }
     all([cx.present(pointer)])
 }
 
 /// Whether a statement that trusts a federated provider (an OIDC provider, Cognito, SAML)
 /// binds it to an audience or a subject: a condition on a key ending in `:aud` or `:sub`
 /// (`token.actions.githubusercontent.com:sub`, `cognito-identity.amazonaws.com:aud`,
-/// `SAML:aud`) whose values are not all wildcards. Without one, every identity the
-/// provider issues (every GitHub repository, every Cognito user of any pool) may assume
-/// the role.
+/// `SAML:aud`) whose every value names one. Without one, every identity the provider issues
+/// (every GitHub repository, every Cognito user of any pool) may assume the role.
+///
+/// Only an operator that requires a value binds: `String…` or `ForAnyValue:String…`, never
+/// a negation (`StringNotEquals` lets in all it does not name), an `…IfExists`, a
+/// `ForAllValues:` or a `Null` check, which IAM evaluates as true when the key is absent
+/// from the request (IAM User Guide, condition operators: "this logic applies to all
+/// condition operators except ...IfExists and Null check"; a `ForAllValues` condition
+/// "returns true if there are no context keys in the request"), as a key of another
+/// provider, or misspelled, always is. GitHub's audience binds nothing: every workflow of
+/// every repository on GitHub asks for the audience it wants (`sts.amazonaws.com` by
+/// default), so only its subject does.
 fn bound_federation(statement: &Value) -> bool {
     let Some(conditions) = statement["Condition"].as_object() else {
         return false;
     };
     conditions
         .iter()
-        .filter(|(operator, _)| !operator.to_ascii_lowercase().contains("not"))
+        .filter(|(operator, _)| requires_a_value(operator))
         .filter_map(|(_, keys)| keys.as_object())
         .flat_map(|keys| keys.iter())
         .any(|(key, values)| {
@@ -669,15 +689,70 @@ fn bound_federation(statement: &Value) -> bool {
                 Value::Array(items) => items.iter().collect::<Vec<_>>(),
                 v => vec![v],
             };
-            (key.ends_with(":aud") || key.ends_with(":sub"))
+            let audience = key.ends_with(":aud");
+            let github = key.starts_with("token.actions.githubusercontent.com");
+            ((audience && !github) || key.ends_with(":sub"))
                 && !values.is_empty()
-                && values.iter().all(|v| {
-                    super::meaning::text(v).is_some_and(|t| {
-                        let rest = t.trim().trim_start_matches("repo:");
-                        !rest.is_empty() && !rest.chars().all(|c| c == '*' || c == '?')
-                    })
-                })
+                && values
+                    .iter()
+                    .all(|v| super::meaning::text(v).is_some_and(|t| names_one(t.trim(), audience)))
         })
+}
+
+/// Whether a statement admits the guests of a Cognito identity pool: a condition (not a
+/// negation) on the token's `amr` claim with a value that matches `unauthenticated`, which
+/// Cognito sets for every identity that signed in to nothing (Cognito developer guide, role
+/// trust and permissions: the token's `amr` is "either unauthenticated or authenticated").
+fn admits_guests(statement: &Value) -> bool {
+    let Some(conditions) = statement["Condition"].as_object() else {
+        return false;
+    };
+    conditions
+        .iter()
+        .filter(|(operator, _)| {
+            let operator = operator.to_ascii_lowercase();
+            !operator.contains("not") && operator.trim() != "null"
+        })
+        .filter_map(|(_, keys)| keys.as_object())
+        .flat_map(|keys| keys.iter())
+        .filter(|(key, _)| key.to_ascii_lowercase().ends_with(":amr"))
+        .any(|(_, values)| {
+            strings(values)
+                .iter()
+                .any(|v| glob(v.trim(), "unauthenticated"))
+        })
+}
+
+/// Whether a condition operator holds only for a request whose key has a value it names:
+/// `StringEquals`, `StringLike`, … or the same after `ForAnyValue:`; not a negation, an
+/// `…IfExists`, a `ForAllValues:` or a `Null` check (true when the key is absent).
+fn requires_a_value(operator: &str) -> bool {
+    let operator = operator.trim().to_ascii_lowercase();
+    let base = operator.strip_prefix("foranyvalue:").unwrap_or(&operator);
+    base.starts_with("string") && !base.contains("not") && !base.ends_with("ifexists")
+}
+
+/// Whether a value of an audience or subject condition names one, not every one: it starts
+/// with a written letter or digit, not a wildcard (`*`, `us-east-1:*` of an audience,
+/// `?*`); an audience has no wildcard at all (it is one client or pool id); a GitHub
+/// subject (`repo:OWNER/REPO:…`) writes its owner without one (`repo:*/*` and `repo:o*/x`
+/// match repositories of every owner, or of any owner whose name starts so).
+fn names_one(value: &str, audience: bool) -> bool {
+    let wild = |c: char| c == '*' || c == '?';
+    if audience && value.contains(wild) {
+        return false;
+    }
+    let rest = match value.strip_prefix("repo:") {
+        Some(rest) => {
+            let owner = rest.split('/').next().unwrap_or_default();
+            if owner.is_empty() || owner.contains(wild) {
+                return false;
+            }
+            rest
+        }
+        None => value,
+    };
+    rest.chars().next().is_some_and(char::is_alphanumeric)
 }
 
 /// The KMS actions that must never be allowed on every key.
@@ -740,6 +815,9 @@ mod tests {
         assert!(bound_federation(&with(
             json!({"StringEquals": {"SAML:aud": {"Fn::Sub": "https://signin.aws.amazon.com/saml"}}})
         )));
+        assert!(bound_federation(&with(
+            json!({"ForAnyValue:StringLike": {"token.actions.githubusercontent.com:sub": "repo:clinic/*"}})
+        )));
         for unbound in [
             json!({"StringEquals": {"x:aud": []}}),
             json!({"StringLike": {"x:sub": ["repo:o/r", "*"]}}),
@@ -749,6 +827,16 @@ mod tests {
             json!({"StringEquals": {"x:amr": "authenticated"}}),
             json!({"StringEquals": {"x:aud": {"Ref": "Unknown"}}}),
             json!("x:aud"),
+            // Operators that hold when the key is absent from the request.
+            json!({"StringEqualsIfExists": {"x:sub": "repo:o/r"}}),
+            json!({"ForAllValues:StringEquals": {"x:aud": "a"}}),
+            json!({"Null": {"x:sub": "false"}}),
+            // Patterns of every owner, or of every pool of a region.
+            json!({"StringLike": {"x:sub": "repo:*/*:ref:refs/heads/main"}}),
+            json!({"StringLike": {"x:sub": "repo:o*/r"}}),
+            json!({"StringLike": {"x:aud": "us-east-1:*"}}),
+            // GitHub's audience is the workflow's choice.
+            json!({"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}),
         ] {
             assert!(!bound_federation(&with(unbound.clone())), "{unbound}");
         }

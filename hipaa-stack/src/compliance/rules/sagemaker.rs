@@ -23,7 +23,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "SageMaker notebook instances and endpoint configurations encrypt what they store with a customer-managed key",
         types: &[NOTEBOOK, ENDPOINT_CONFIG],
         controls: &["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
-        fix: "set `KmsKeyId` to a key of the app on the notebook instance or endpoint configuration, and on an endpoint configuration also `DataCaptureConfig.KmsKeyId` when it captures requests and `AsyncInferenceConfig.OutputConfig.KmsKeyId` when it answers asynchronously (instance types with local NVMe storage take no `KmsKeyId`: choose another type)",
+        fix: "set `KmsKeyId` to a key of the app on the notebook instance or endpoint configuration, and on an endpoint configuration also `DataCaptureConfig.KmsKeyId` when it captures requests and `AsyncInferenceConfig.OutputConfig.KmsKeyId` when it answers asynchronously and `CoreDumpConfig.KmsKeyId` on each (shadow) production variant that writes core dumps (instance types with local NVMe storage take no `KmsKeyId`: choose another type)",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-SageMakerNotebookInstanceKMSKeyConfigured"),
             checkov: Some("CKV_AWS_187"),
@@ -73,6 +73,22 @@ fn ml1(cx: &Cx<'_>) -> Outcome {
         ] {
             if cx.prop(config).is_some() {
                 checks.push(customer_key(cx, key));
+            }
+        }
+        // A variant that writes core dumps of its container (its memory, the requests it
+        // was serving included) to S3: "If you don't provide a KMS key ID, SageMaker uses
+        // the default KMS key for Amazon S3" (the SageMaker API's
+        // `ProductionVariantCoreDumpConfig`), which AWS manages.
+        for variants in ["/ProductionVariants", "/ShadowProductionVariants"] {
+            let count = cx
+                .prop(variants)
+                .and_then(|v| v.as_array())
+                .map_or(0, Vec::len);
+            for i in 0..count {
+                let dump = format!("{variants}/{i}/CoreDumpConfig");
+                if cx.prop(&dump).is_some() {
+                    checks.push(customer_key(cx, &format!("{dump}/KmsKeyId")));
+                }
             }
         }
     }

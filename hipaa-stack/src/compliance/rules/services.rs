@@ -138,14 +138,15 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "A4T",
-        title: "API custom domains accept only TLS 1.2 or later",
+        title: "REST APIs and API custom domains accept only TLS 1.2 or later",
         types: &[
+            "AWS::ApiGateway::RestApi",
             "AWS::ApiGateway::DomainName",
             "AWS::ApiGateway::DomainNameV2",
             "AWS::ApiGatewayV2::DomainName",
         ],
         controls: TRANSIT,
-        fix: "set `SecurityPolicy` to TLS_1_2 or an enhanced `SecurityPolicy_TLS12_…`/`SecurityPolicy_TLS13_…` policy, on private custom domains (`DomainNameV2`) too (V2: `DomainNameConfigurations[].SecurityPolicy`)",
+        fix: "set `SecurityPolicy` to TLS_1_2 or an enhanced `SecurityPolicy_TLS12_…`/`SecurityPolicy_TLS13_…` policy, on private custom domains (`DomainNameV2`) too (V2: `DomainNameConfigurations[].SecurityPolicy`); on a regional or edge-optimized REST API, set an enhanced `SecurityPolicy` with `EndpointAccessMode` (`SecureApi` writes `SecurityPolicy_TLS13_1_2_2021_06`), or `DisableExecuteApiEndpoint` and serve it through a custom domain",
         packs: packs(None, Some("CKV_AWS_206")),
         check: a4t,
     },
@@ -791,6 +792,9 @@ fn a4t(cx: &Cx<'_>) -> Outcome {
                 || t.starts_with("SECURITYPOLICY_TLS12_")
         })
     };
+    if cx.resource.type_name() == "AWS::ApiGateway::RestApi" {
+        return rest_api_tls(cx, tls12);
+    }
     if cx.resource.type_name() == "AWS::ApiGatewayV2::DomainName" {
         let configs = cx
             .prop("/DomainNameConfigurations")
@@ -812,6 +816,46 @@ fn a4t(cx: &Cx<'_>) -> Outcome {
     match cx.prop("/SecurityPolicy") {
         Some(v) if tls12(v) => all([cx.present("/SecurityPolicy")]),
         _ => Outcome::Fail("`SecurityPolicy` is not TLS_1_2: clients may use TLS 1.0".to_owned()),
+    }
+}
+
+/// A4T of a REST API's own endpoint (`execute-api`), which a client may call instead of a
+/// custom domain: API Gateway's default policy for it is TLS 1.0 on a regional or
+/// edge-optimized API and TLS 1.2 on a private one (developer guide, "Choose a security
+/// policy for your custom domain": "For an API using a default endpoint…"). It passes when
+/// the endpoint is off (`DisableExecuteApiEndpoint`), when every endpoint type is
+/// `PRIVATE`, or when `SecurityPolicy` (or the OpenAPI `Body`'s
+/// `x-amazon-apigateway-security-policy`, when the property is not written) is TLS 1.2 or
+/// later.
+fn rest_api_tls(cx: &Cx<'_>, tls12: impl Fn(&Value) -> bool) -> Outcome {
+    if cx.prop("/DisableExecuteApiEndpoint").is_some_and(is_true) {
+        return all([cx.present("/DisableExecuteApiEndpoint")]);
+    }
+    let types = cx.prop("/EndpointConfiguration/Types");
+    let private = types.and_then(Value::as_array).is_some_and(|types| {
+        !types.is_empty()
+            && types
+                .iter()
+                .all(|t| text(t).is_some_and(|t| t.trim().eq_ignore_ascii_case("PRIVATE")))
+    });
+    if private {
+        return all([cx.present("/EndpointConfiguration/Types")]);
+    }
+    match cx.prop("/SecurityPolicy") {
+        Some(policy) if tls12(policy) => all([cx.present("/SecurityPolicy")]),
+        Some(policy) => Outcome::Fail(format!(
+            "`SecurityPolicy` is {}: the API's own endpoint (`execute-api`) accepts TLS 1.0",
+            text_or_json(policy)
+        )),
+        None => match cx.prop("/Body/x-amazon-apigateway-security-policy") {
+            Some(policy) if tls12(policy) => {
+                all([cx.present("/Body/x-amazon-apigateway-security-policy")])
+            }
+            _ => Outcome::Fail(
+                "`SecurityPolicy` is not set: the API's own endpoint (`execute-api`) takes API Gateway's default policy, which accepts TLS 1.0 on a regional or edge-optimized API; set an enhanced `SecurityPolicy` with `EndpointAccessMode`, or `DisableExecuteApiEndpoint`"
+                    .to_owned(),
+            ),
+        },
     }
 }
 
@@ -1118,11 +1162,12 @@ fn http_integration(
     vpc_link: bool,
     tls: bool,
 ) -> Result<(), String> {
-    let kind = kind
-        .map(text_or_json)
-        .unwrap_or_default()
-        .to_ascii_uppercase();
-    if !kind.trim_start().starts_with("HTTP") {
+    // A type that cannot be read before deploy (`Fn::Select` of `Fn::Split`, …) may be
+    // HTTP: it is read as HTTP, so that the backend's address must show TLS.
+    let http = kind.is_some_and(|k| {
+        text(k).is_none_or(|t| t.trim_start().to_ascii_uppercase().starts_with("HTTP"))
+    });
+    if !http {
         return Ok(());
     }
     let uri = uri.map(text_or_json).unwrap_or_default();
@@ -1208,7 +1253,8 @@ fn a4i(cx: &Cx<'_>) -> Outcome {
             let Some(kind) = cx.prop("/Integration/Type") else {
                 return Outcome::NotApplicable;
             };
-            if !text_or_json(kind).to_ascii_uppercase().starts_with("HTTP") {
+            let http = text(kind).is_none_or(|t| t.to_ascii_uppercase().starts_with("HTTP"));
+            if !http {
                 return all([cx.proof("/Integration/Type").ok_or_default()]);
             }
             match http_integration(
@@ -1792,6 +1838,13 @@ fn publishing(cx: &Cx<'_>) -> Result<Proof, String> {
 
 fn ks1(cx: &Cx<'_>) -> Outcome {
     if cx.resource.type_name() == "AWS::KinesisFirehose::DeliveryStream" {
+        let from_stream = cx
+            .prop("/DeliveryStreamType")
+            .and_then(text)
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("KinesisStreamAsSource"));
+        if from_stream {
+            return stream_source(cx);
+        }
         let base = "/DeliveryStreamEncryptionConfigurationInput";
         return all([
             match cx.prop(&format!("{base}/KeyType")).map(text_or_json) {
@@ -1817,6 +1870,43 @@ fn ks1(cx: &Cx<'_>) -> Outcome {
         },
         customer_key(cx, "/StreamEncryption/KeyId"),
     ])
+}
+
+/// KS1 of a delivery stream that reads a Kinesis data stream: "Kinesis Data Firehose no
+/// longer stores the data at rest. Instead, the data is stored in the data stream" (Firehose
+/// developer guide, "Data protection": server-side encryption with Kinesis Data Streams as
+/// the data source), and AWS takes no `DeliveryStreamEncryptionConfigurationInput` for it.
+/// The records are as encrypted as that stream: one of the template (by `Fn::GetAtt` of its
+/// `Arn`) or imported from another stack of the app is read by KS1 itself; any other is not
+/// shown either way, a gap.
+fn stream_source(cx: &Cx<'_>) -> Outcome {
+    let pointer = "/KinesisStreamSourceConfiguration/KinesisStreamARN";
+    let arn = cx.prop(pointer);
+    let ours = arn.is_some_and(|arn| {
+        let of_template = match arn.get("Fn::GetAtt") {
+            Some(Value::Array(a)) if a.len() == 2 && a[1].as_str() == Some("Arn") => a[0].as_str(),
+            Some(Value::String(s)) => s
+                .split_once('.')
+                .filter(|(_, a)| *a == "Arn")
+                .map(|(r, _)| r),
+            _ => None,
+        }
+        .is_some_and(|id| {
+            cx.others("AWS::Kinesis::Stream")
+                .any(|s| s.logical_id() == id)
+        });
+        of_template || arn.get("Fn::ImportValue").is_some()
+    });
+    if ours {
+        return all([cx.present(pointer)]);
+    }
+    Outcome::Gap(format!(
+        "the delivery stream reads the Kinesis stream {}, which is no stream of the app: Firehose keeps no records at rest, the stream does, and whether it encrypts them with a customer key is not shown; read a stream of the app (`Fn::GetAtt` of its `Arn`)",
+        arn.map_or_else(
+            || "that `KinesisStreamSourceConfiguration` does not name".to_owned(),
+            text_or_json
+        )
+    ))
 }
 
 fn ecr1(cx: &Cx<'_>) -> Outcome {

@@ -189,7 +189,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::Elasticsearch::Domain",
         ],
         controls: &["164.308(a)(7)(ii)(A)", "164.310(d)(2)(iv)"],
-        fix: "set `DeletionPolicy` and `UpdateReplacePolicy` to `Retain`",
+        fix: "set `DeletionPolicy` and `UpdateReplacePolicy` to `Retain` (`Snapshot` keeps only a volume or a Redshift cluster: CloudFormation takes no snapshot of the other stores)",
         packs: packs(None, None, None),
         check: d1,
     },
@@ -962,8 +962,25 @@ fn for_every_object(rule: &Value) -> bool {
         }
 }
 
+/// Whether a lifecycle rule applies to objects of every size: no `ObjectSizeGreaterThan`
+/// or `ObjectSizeLessThan` (CloudFormation's `AWS::S3::Bucket` `Rule` writes them on the
+/// rule itself, beside `Prefix` and `TagFilters`, and S3 applies the rule only to objects
+/// of the sizes they allow), as written or inside the rule's `Filter`.
+fn any_size(rule: &Value) -> bool {
+    let unset = |v: &Value| v.is_null() || super::meaning::no_value(v);
+    ["ObjectSizeGreaterThan", "ObjectSizeLessThan"]
+        .iter()
+        .all(|k| unset(&rule[*k]) && unset(&rule["Filter"][*k]))
+}
+
 fn s13(cx: &Cx<'_>) -> Outcome {
-    if cx.prop("/VersioningConfiguration/Status") != Some(&json!("Enabled")) {
+    // Versioning as S3 reads it: `{"Fn::Sub": "Enabled"}` enables it as much as the plain
+    // text. Only text that resolves to something else (`Suspended`) leaves the bucket
+    // unversioned; an intrinsic that cannot be read may enable it, and is read as doing so.
+    let versioned = cx
+        .prop("/VersioningConfiguration/Status")
+        .is_some_and(|v| text(v).is_none_or(|t| t == "Enabled"));
+    if !versioned {
         return Outcome::NotApplicable;
     }
     let rules = cx
@@ -975,8 +992,9 @@ fn s13(cx: &Cx<'_>) -> Outcome {
     let set = |v: Option<&Value>| v.is_some_and(|v| !v.is_null() && !super::meaning::no_value(v));
     let found = rules.and_then(|rules| {
         rules.iter().position(|r| {
-            r["Status"] == "Enabled"
+            text(&r["Status"]).is_some_and(|s| s == "Enabled")
                 && for_every_object(r)
+                && any_size(r)
                 && (set(r.get("NoncurrentVersionExpiration"))
                     || set(r.get("NoncurrentVersionExpirationInDays")))
         })
@@ -990,10 +1008,33 @@ fn s13(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// The types of rule D1 of which CloudFormation takes a snapshot before it deletes one
+/// whose `DeletionPolicy` (or `UpdateReplacePolicy`) is `Snapshot`. CloudFormation's
+/// `DeletionPolicy` attribute reference: Snapshot is "for resources that support
+/// snapshots" (volumes, ElastiCache, Neptune, RDS and DocumentDB clusters and instances,
+/// Redshift clusters); a bucket, key, log group, vault, table, file system or domain has
+/// no snapshot to take, so `Snapshot` on it keeps nothing.
+const SNAPSHOT_KEEPS: &[&str] = &["AWS::EC2::Volume", "AWS::Redshift::Cluster"];
+
 fn d1(cx: &Cx<'_>) -> Outcome {
+    let kept: &[&str] = if SNAPSHOT_KEEPS.contains(&cx.resource.type_name()) {
+        &["Retain", "Snapshot"]
+    } else {
+        &["Retain"]
+    };
+    let why = |e: String| {
+        if kept.len() == 1 && e.contains("Snapshot") {
+            format!(
+                "{e}: CloudFormation takes no snapshot of a `{}`, so `Snapshot` keeps nothing",
+                cx.resource.type_name()
+            )
+        } else {
+            e
+        }
+    };
     all([
-        cx.attribute_in("DeletionPolicy", &["Retain", "Snapshot"]),
-        cx.attribute_in("UpdateReplacePolicy", &["Retain", "Snapshot"]),
+        cx.attribute_in("DeletionPolicy", kept).map_err(why),
+        cx.attribute_in("UpdateReplacePolicy", kept).map_err(why),
     ])
 }
 
@@ -1444,14 +1485,15 @@ fn k1(cx: &Cx<'_>) -> Outcome {
 
 /// Whether a principal value names an account other than the stack's own: a 12-digit
 /// account id, or an IAM/STS ARN of one, written as text (any spelling that resolves).
-/// The stack's own account is written `${AWS::AccountId}`; a reference to a role or user
-/// of the app is the app's.
+/// The stack's own account is written `${AWS::AccountId}` in the account field; a reference
+/// to a role or user of the app is the app's. The pseudo parameter elsewhere in the text
+/// (`arn:aws:iam::111122223333:role/reader-${AWS::AccountId}`) leaves the written account
+/// another's.
 fn foreign_account(value: &Value) -> Option<String> {
     let t = super::meaning::text(value)?;
-    if t.contains("${AWS::AccountId}") {
-        return None;
-    }
-    let parts: Vec<&str> = t.split(':').collect();
+    // The pseudo parameter as one field (its `::` would split it).
+    let own = t.replace("${AWS::AccountId}", "self");
+    let parts: Vec<&str> = own.split(':').collect();
     let account = match parts.as_slice() {
         [account] => *account,
         ["arn", _, "iam" | "sts", _, account, ..] => *account,

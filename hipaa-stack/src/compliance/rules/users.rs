@@ -117,11 +117,9 @@ fn i10(cx: &Cx<'_>) -> Outcome {
             }
         }
     }
-    // Only a list of groups shows membership: a value known at deploy may be empty.
-    let group = if properties["Groups"]
-        .as_array()
-        .is_some_and(|g| !g.is_empty())
-    {
+    // Only a list of groups shows membership: a value known at deploy may be empty, and a
+    // list whose every entry is removed (`AWS::NoValue`), null or empty names no group.
+    let group = if properties["Groups"].as_array().is_some() && cx.present("/Groups").is_ok() {
         cx.proof("/Groups")
     } else {
         cx.others("AWS::IAM::UserToGroupAddition")
