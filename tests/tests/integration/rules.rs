@@ -564,10 +564,12 @@ fn db_only(s: &Stack<'_>) {
 
 fn r4_held(s: &Stack<'_>) {
     let db = add(s, db());
+    // The selection belongs to a backup plan of the template, whose rules B1 reads.
+    let plan = add(s, plan("cron(0 5 ? * * *)", 35));
     add(
         s,
         RawResource::new("Selection", "AWS::Backup::BackupSelection")
-            .property("BackupPlanId", "phi-plan")
+            .property("BackupPlanId", plan.reference())
             .property("/BackupSelection/SelectionName", "phi")
             .property(
                 "/BackupSelection/IamRoleArn",
@@ -937,10 +939,12 @@ fn volume_only(s: &Stack<'_>) {
 
 fn e3_held(s: &Stack<'_>) {
     add(s, volume());
+    // The selection belongs to a backup plan of the template, whose rules B1 reads.
+    let plan = add(s, plan("cron(0 5 ? * * *)", 35));
     add(
         s,
         RawResource::new("Selection", "AWS::Backup::BackupSelection")
-            .property("BackupPlanId", "phi-plan")
+            .property("BackupPlanId", plan.reference())
             .property("/BackupSelection/SelectionName", "volumes")
             .property(
                 "/BackupSelection/IamRoleArn",

@@ -99,9 +99,11 @@ fn viewer_policies(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
 /// The viewer certificate: one of the app's (ACM or IAM) with a TLS 1.2 minimum.
 fn viewer_certificate(cx: &Cx<'_>) -> Result<Proof, String> {
     let certificate = format!("{CONFIG}/ViewerCertificate");
+    // A certificate that is set and not empty (`{"Fn::Sub": ""}` names none): otherwise
+    // the distribution serves the default certificate, whatever `MinimumProtocolVersion` says.
     let own = ["AcmCertificateArn", "IamCertificateId"]
         .iter()
-        .any(|k| cx.prop(&format!("{certificate}/{k}")).is_some());
+        .any(|k| cx.present(&format!("{certificate}/{k}")).is_ok());
     if !own {
         return Err(
             "the distribution serves the default *.cloudfront.net certificate (no `ViewerCertificate.AcmCertificateArn`), whose security policy accepts TLS 1.0".to_owned(),

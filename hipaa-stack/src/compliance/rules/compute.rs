@@ -50,7 +50,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "164.308(a)(7)(ii)(A)",
             "164.308(a)(7)(ii)(B)",
         ],
-        fix: "list the instance's or volume's ARN (`arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:volume/` or `instance/` before its `Ref`, which is only its id) in `BackupSelection.Resources` of an `AWS::Backup::BackupSelection` without `NotResources` or `Conditions`",
+        fix: "list the instance's or volume's ARN (`arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:volume/` or `instance/` before its `Ref`, which is only its id) in `BackupSelection.Resources` of an `AWS::Backup::BackupSelection` without `NotResources` or `Conditions`, whose `BackupPlanId` names an `AWS::Backup::BackupPlan` of its own template",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2EBSInBackupPlan"),
             checkov: None,
@@ -139,6 +139,14 @@ fn launch_template<'a>(cx: &Cx<'a>) -> Option<&'a Resource> {
     fleets::template_named(cx, cx.prop("/LaunchTemplate/LaunchTemplateId")?)
 }
 
+/// Why an instance that launches from `template` may get settings other than the
+/// template's as written ([`fleets::pinned_version`] of its `LaunchTemplate`).
+fn instance_pinned(cx: &Cx<'_>, template: &Resource) -> Vec<String> {
+    fleets::pinned_version(cx, "/LaunchTemplate", template)
+        .into_iter()
+        .collect()
+}
+
 /// Every EBS block device at `pointer` (a `BlockDeviceMappings` list) is encrypted with a
 /// customer-managed key.
 pub(super) fn encrypted_block_devices(cx: &Cx<'_>, pointer: &str) -> Outcome {
@@ -187,9 +195,12 @@ fn e1(cx: &Cx<'_>) -> Outcome {
                 // An instance without mappings of its own takes its launch template's.
                 Some(template) if cx.prop("/BlockDeviceMappings").is_none() => {
                     let from_template = cx.on(template);
-                    encrypted_block_devices(
-                        &from_template,
-                        "/LaunchTemplateData/BlockDeviceMappings",
+                    fleets::unless_pinned(
+                        encrypted_block_devices(
+                            &from_template,
+                            "/LaunchTemplateData/BlockDeviceMappings",
+                        ),
+                        instance_pinned(cx, template),
                     )
                 }
                 _ => encrypted_block_devices(cx, "/BlockDeviceMappings"),
@@ -367,7 +378,7 @@ fn e3(cx: &Cx<'_>) -> Outcome {
         "instance"
     };
     Outcome::Gap(format!(
-        "no AWS Backup selection of the app lists the {what} by its ARN (a selection with `NotResources` or `Conditions` may leave it out and is not counted), so no backup plan keeps copies of its data"
+        "no AWS Backup selection of the app lists the {what} by its ARN (a selection with `NotResources` or `Conditions` may leave it out, and one whose `BackupPlanId` names no backup plan of its template has rules no rule reads: neither is counted), so no backup plan keeps copies of its data"
     ))
 }
 
@@ -403,7 +414,7 @@ fn e4(cx: &Cx<'_>) -> Outcome {
     if cx.prop("/MetadataOptions").is_some() {
         checks.push(cx.equals("/MetadataOptions/HttpTokens", &json!("required")));
     }
-    all(checks)
+    fleets::unless_pinned(all(checks), instance_pinned(cx, template))
 }
 
 /// The pointers of the launch template specifications of an Auto Scaling group: its
@@ -440,14 +451,18 @@ fn over_group_launches<'a>(
     configuration: impl Fn(&Cx<'a>) -> Vec<Result<Proof, String>>,
 ) -> Outcome {
     let mut checks: Vec<Result<Proof, String>> = Vec::new();
+    let mut pinned = Vec::new();
     for p in group_specifications(cx) {
         match cx
             .prop(&format!("{p}/LaunchTemplateId"))
             .and_then(|v| fleets::template_named(cx, v))
         {
-            Some(t) => checks.extend(template(&cx.on(t)).into_iter().map(|c| {
-                c.map_err(|e| format!("launch template `{}`: {e}", t.logical_id()))
-            })),
+            Some(t) => {
+                pinned.extend(fleets::pinned_version(cx, &p, t));
+                checks.extend(template(&cx.on(t)).into_iter().map(|c| {
+                    c.map_err(|e| format!("launch template `{}`: {e}", t.logical_id()))
+                }));
+            }
             None => checks.push(Err(format!(
                 "`{}` names no `AWS::EC2::LaunchTemplate` of this template (by `Ref` or `Fn::GetAtt` of `LaunchTemplateId`), so the instances it launches are read nowhere",
                 pointer_name(&p)
@@ -472,7 +487,7 @@ fn over_group_launches<'a>(
                 .to_owned(),
         );
     }
-    all(checks)
+    fleets::unless_pinned(all(checks), pinned)
 }
 
 /// An Auto Scaling group launches only from launch templates and configurations of this
@@ -481,12 +496,16 @@ fn over_group_launches<'a>(
 /// each of its overrides. One named by name or written as text is read nowhere.
 fn group_launches(cx: &Cx<'_>) -> Outcome {
     let specifications = group_specifications(cx);
+    let mut pinned = Vec::new();
     let mut checks: Vec<Result<Proof, String>> = specifications
         .iter()
         .map(|p| {
             let id = format!("{p}/LaunchTemplateId");
-            match cx.prop(&id) {
-                Some(v) if fleets::template_named(cx, v).is_some() => cx.proof(&id).ok_or_default(),
+            match cx.prop(&id).and_then(|v| fleets::template_named(cx, v)) {
+                Some(t) => {
+                    pinned.extend(fleets::pinned_version(cx, p, t));
+                    cx.proof(&id).ok_or_default()
+                }
                 _ => Err(format!(
                     "`{}` names no `AWS::EC2::LaunchTemplate` of this template (by `Ref` or `Fn::GetAtt` of `LaunchTemplateId`), so the instances it launches are read nowhere",
                     pointer_name(p)
@@ -511,7 +530,7 @@ fn group_launches(cx: &Cx<'_>) -> Outcome {
                 .to_owned(),
         );
     }
-    all(checks)
+    fleets::unless_pinned(all(checks), pinned)
 }
 
 fn e5(cx: &Cx<'_>) -> Outcome {
@@ -623,7 +642,19 @@ fn group_subnets(cx: &Cx<'_>) -> Outcome {
             public.join(", ")
         ));
     }
-    all([cx.proof("/VPCZoneIdentifier").ok_or_default()])
+    let passed = all([cx.proof("/VPCZoneIdentifier").ok_or_default()]);
+    if public.is_empty() {
+        return passed;
+    }
+    // The address is declined by the launch templates' interfaces: of the version launched.
+    let pinned = group_specifications(cx)
+        .iter()
+        .filter_map(|p| {
+            let t = fleets::template_named(cx, cx.prop(&format!("{p}/LaunchTemplateId"))?)?;
+            fleets::pinned_version(cx, p, t)
+        })
+        .collect();
+    fleets::unless_pinned(passed, pinned)
 }
 
 /// An Elastic IP gives the instance or network interface it is attached to a public
@@ -725,11 +756,14 @@ fn e6(cx: &Cx<'_>) -> Outcome {
     if cx.prop("/IamInstanceProfile").is_none()
         && let Some(template) = launch_template(cx)
     {
-        return all([
-            cx.present("/LaunchTemplate/LaunchTemplateId"),
-            fleets::profile(&cx.on(template), TEMPLATE_PROFILE)
-                .map_err(|e| format!("launch template `{}`: {e}", template.logical_id())),
-        ]);
+        return fleets::unless_pinned(
+            all([
+                cx.present("/LaunchTemplate/LaunchTemplateId"),
+                fleets::profile(&cx.on(template), TEMPLATE_PROFILE)
+                    .map_err(|e| format!("launch template `{}`: {e}", template.logical_id())),
+            ]),
+            instance_pinned(cx, template),
+        );
     }
     all([cx.present("/IamInstanceProfile")])
 }
@@ -764,13 +798,23 @@ fn e8(cx: &Cx<'_>) -> Outcome {
         _ => {}
     }
     let template = launch_template(cx);
-    all(MONITORED.iter().map(|(own, data)| match template {
-        Some(t) if cx.prop(own).is_none() => cx
-            .on(t)
-            .equals(data, &json!(true))
-            .map_err(|e| format!("launch template `{}`: {e}", t.logical_id())),
-        _ => cx.equals(own, &json!(true)),
-    }))
+    // The template is read for what the instance does not set itself.
+    let pinned = match template {
+        Some(t) if MONITORED.iter().any(|(own, _)| cx.prop(own).is_none()) => {
+            instance_pinned(cx, t)
+        }
+        _ => Vec::new(),
+    };
+    fleets::unless_pinned(
+        all(MONITORED.iter().map(|(own, data)| match template {
+            Some(t) if cx.prop(own).is_none() => cx
+                .on(t)
+                .equals(data, &json!(true))
+                .map_err(|e| format!("launch template `{}`: {e}", t.logical_id())),
+            _ => cx.equals(own, &json!(true)),
+        })),
+        pinned,
+    )
 }
 
 #[cfg(test)]

@@ -44,6 +44,62 @@ pub(super) fn template_named<'a>(cx: &Cx<'a>, reference: &Value) -> Option<&'a R
         .find(|r| r.logical_id() == id)
 }
 
+/// Why the launch template specification at `spec` (below `Properties` of `cx`'s resource),
+/// which names `template`, may launch settings other than those the template writes: its
+/// `Version` is pinned. `$Latest`, `$Default` and `Fn::GetAtt` of the template's
+/// `LatestVersionNumber` or `DefaultVersionNumber` follow the template as updated (an update
+/// of `LaunchTemplateData` makes a new version of it), and so does no `Version` (Auto
+/// Scaling reads `$Default`); a version number (`"1"`), or a version read from anything
+/// else (a parameter, another launch template), launches a version whose settings the
+/// template shows only until its next update, a gap.
+pub(super) fn pinned_version(cx: &Cx<'_>, spec: &str, template: &Resource) -> Option<String> {
+    let version = cx.prop(&format!("{spec}/Version"))?;
+    let attribute = match version.get("Fn::GetAtt") {
+        Some(Value::Array(a)) => match a.as_slice() {
+            [id, attribute] if id.as_str() == Some(template.logical_id()) => attribute.as_str(),
+            _ => None,
+        },
+        Some(Value::String(s)) => s
+            .split_once('.')
+            .filter(|(id, _)| *id == template.logical_id())
+            .map(|(_, attribute)| attribute),
+        _ => None,
+    };
+    if matches!(
+        attribute,
+        Some("LatestVersionNumber" | "DefaultVersionNumber")
+    ) || matches!(
+        super::meaning::text(version).as_deref(),
+        Some("$Latest" | "$Default")
+    ) {
+        return None;
+    }
+    Some(format!(
+        "`{}` is {}, a fixed version of launch template `{}`: the instances get that version's settings, which are the template's as written only until an update of `LaunchTemplateData` makes a new version, so no template can show them (launch `$Latest` or `Fn::GetAtt` of its `LatestVersionNumber`)",
+        pointer_name(&format!("{spec}/Version")),
+        super::meaning::text_or_json(version),
+        template.logical_id()
+    ))
+}
+
+/// An outcome over launches, some of which launch a pinned version of their launch
+/// template (`pinned`, as [`pinned_version`] says): what fails still fails; what passes is
+/// a gap, since the version launched is read nowhere.
+pub(super) fn unless_pinned(outcome: Outcome, pinned: Vec<String>) -> Outcome {
+    match outcome {
+        Outcome::Pass(_) | Outcome::NotApplicable if !pinned.is_empty() => {
+            let mut unique: Vec<String> = Vec::new();
+            for p in pinned {
+                if !unique.contains(&p) {
+                    unique.push(p);
+                }
+            }
+            Outcome::Gap(unique.join("; "))
+        }
+        other => other,
+    }
+}
+
 /// Every way the fleet launches instances.
 fn launches<'a>(cx: &Cx<'a>) -> Vec<Launch<'a>> {
     let base = if cx.resource.type_name() == SPOT_FLEET {
@@ -85,6 +141,17 @@ fn over_launches<'a>(
     mut check: impl FnMut(&Launch<'a>) -> Vec<Result<Proof, String>>,
 ) -> Outcome {
     let launches = launches(cx);
+    let pinned: Vec<String> = launches
+        .iter()
+        .filter_map(|l| match l {
+            Launch::Template {
+                config,
+                template: Some(t),
+                ..
+            } => pinned_version(cx, &format!("{config}/LaunchTemplateSpecification"), t),
+            _ => None,
+        })
+        .collect();
     if launches.is_empty() {
         return Outcome::Fail(
             "the fleet declares no launch specification and no launch template configuration, so what it launches is read nowhere"
@@ -104,7 +171,7 @@ fn over_launches<'a>(
         }
     }
     if problems.is_empty() {
-        Outcome::Pass(proofs)
+        unless_pinned(Outcome::Pass(proofs), pinned)
     } else {
         Outcome::Fail(problems.join("; "))
     }

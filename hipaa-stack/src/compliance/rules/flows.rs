@@ -28,11 +28,30 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
             "/RedshiftDestinationConfiguration/S3Configuration/BucketARN",
             "/HttpEndpointDestinationConfiguration/S3Configuration/BucketARN",
             "/SplunkDestinationConfiguration/S3Configuration/BucketARN",
+            // Firehose sends to an OpenSearch domain named by `DomainARN` or by its
+            // `ClusterEndpoint` (the Firehose API), to a serverless collection by its
+            // endpoint, and to a Redshift cluster by its JDBC URL: an endpoint or URL of
+            // no resource of the app is a store no rule reads.
+            "/AmazonopensearchserviceDestinationConfiguration/ClusterEndpoint",
+            "/ElasticsearchDestinationConfiguration/ClusterEndpoint",
+            "/AmazonOpenSearchServerlessDestinationConfiguration/CollectionEndpoint",
+            "/AmazonOpenSearchServerlessDestinationConfiguration/S3Configuration/BucketARN",
+            "/RedshiftDestinationConfiguration/ClusterJDBCURL",
+            "/RedshiftDestinationConfiguration/S3BackupConfiguration/BucketARN",
+            // The records it reads from another account's stream or cluster.
+            "/KinesisStreamSourceConfiguration/KinesisStreamARN",
+            "/MSKSourceConfiguration/MSKClusterARN",
         ],
     ),
     (
         "AWS::DynamoDB::Table",
         &["/KinesisStreamSpecification/StreamArn"],
+    ),
+    // Each replica of a global table streams its changes where its own
+    // `KinesisStreamSpecification` says.
+    (
+        "AWS::DynamoDB::GlobalTable",
+        &["/Replicas/*/KinesisStreamSpecification/StreamArn"],
     ),
     ("AWS::Lambda::Function", &["/DeadLetterConfig/TargetArn"]),
     (
@@ -88,9 +107,48 @@ const TYPES: &[&str] = &[
     "AWS::Events::Rule",
     "AWS::CloudTrail::Trail",
     "AWS::SNS::Subscription",
+    // A topic's own `Subscription` list: the same deliveries as `AWS::SNS::Subscription`.
+    "AWS::SNS::Topic",
+    "AWS::DynamoDB::GlobalTable",
     "AWS::S3::Bucket",
     "AWS::Lambda::EventSourceMapping",
 ];
+
+/// What a subscription (`AWS::SNS::Subscription`, or an entry of a topic's
+/// `Subscription`) delivers to: queues, functions, delivery streams and mobile endpoints are
+/// resources (of the app or not), read by the destination; HTTP(S), e-mail and SMS deliver
+/// every message to a third party by nature (A5 reads only their transport); a protocol
+/// known only at deploy may be any of them (the SNS API's `Subscribe`).
+fn subscription<'a>(
+    pointer: &str,
+    protocol: Option<&Value>,
+    endpoint: Option<&'a Value>,
+    destinations: &mut Vec<(String, &'a Value)>,
+    checks: &mut Vec<Result<Proof, String>>,
+) {
+    let Some(endpoint) = endpoint.filter(|e| !super::meaning::no_value(e)) else {
+        return;
+    };
+    let protocol = protocol
+        .and_then(text)
+        .map(|p| p.trim().to_ascii_lowercase());
+    match protocol.as_deref() {
+        Some("sqs" | "lambda" | "firehose" | "application") => {
+            destinations.push((format!("{pointer}/Endpoint"), endpoint));
+        }
+        Some(p @ ("http" | "https" | "email" | "email-json" | "sms")) => checks.push(Err(format!(
+            "`{}` delivers every message by {p} to {}, a third party's endpoint that no rule reads",
+            format!("{pointer}/Endpoint").trim_start_matches('/').replace('/', "."),
+            super::meaning::text_or_json(endpoint)
+        ))),
+        _ => checks.push(Err(format!(
+            "`{}` is {}, not known before deploy: the subscription may deliver every message to a third party's endpoint ({})",
+            format!("{pointer}/Protocol").trim_start_matches('/').replace('/', "."),
+            protocol.as_deref().unwrap_or("not set"),
+            super::meaning::text_or_json(endpoint)
+        ))),
+    }
+}
 
 pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
@@ -111,7 +169,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "data is copied only to destinations of the app, never to a bucket, queue, stream or endpoint that no rule reads",
         types: TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
+        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference, and subscribe to topics only queues, functions and delivery streams of the app (not HTTP(S), e-mail or SMS endpoints); if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -222,13 +280,37 @@ fn x1(cx: &Cx<'_>) -> Outcome {
         }
     }
     if t == "AWS::SNS::Subscription" {
-        // Queues, functions and delivery streams are destinations of the app or not;
-        // HTTP(S), email and SMS are endpoints by nature (A5 reads their transport).
-        let protocol = cx.prop("/Protocol").and_then(text).unwrap_or_default();
-        if ["sqs", "lambda", "firehose"].contains(&protocol.trim().to_ascii_lowercase().as_str())
-            && let Some(endpoint) = cx.prop("/Endpoint")
-        {
-            destinations.push(("/Endpoint".to_owned(), endpoint));
+        subscription(
+            "",
+            cx.prop("/Protocol"),
+            cx.prop("/Endpoint"),
+            &mut destinations,
+            &mut checks,
+        );
+    }
+    if t == "AWS::SNS::Topic"
+        && let Some(Value::Array(subscriptions)) = cx.prop("/Subscription")
+    {
+        for (i, s) in subscriptions.iter().enumerate() {
+            // The typed exception: an `AlarmTopic` mails its on-call rota the alarms of
+            // CloudWatch, the only service its policy lets publish, never records; the
+            // construct kind is written in metadata, which a raw resource cannot write.
+            if cx.resource.construct_kind() == Some("AlarmTopic")
+                && s.get("Protocol").and_then(text).as_deref() == Some("email")
+            {
+                checks.push(Ok(Proof {
+                    logical_id: cx.id().to_owned(),
+                    path: "/Metadata/hipaa-stack/construct".to_owned(),
+                }));
+                continue;
+            }
+            subscription(
+                &format!("/Subscription/{i}"),
+                s.get("Protocol"),
+                s.get("Endpoint"),
+                &mut destinations,
+                &mut checks,
+            );
         }
     }
     if t == "AWS::Lambda::EventSourceMapping" && cx.prop("/SelfManagedEventSource").is_some() {

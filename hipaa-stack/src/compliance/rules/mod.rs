@@ -661,6 +661,17 @@ impl ById {
 }
 
 /// The resource at `(at, i)` of `stacks`, with its stack's name.
+/// Whether a backup selection's `BackupPlanId` names an `AWS::Backup::BackupPlan` of its
+/// own template, whose rules (schedule, retention, vault) rule B1 and the recovery report
+/// read: a plan named by text, by a dynamic reference or by import is one whose rules no
+/// rule reads, and may back up nothing that lasts (a rule that deletes after a day).
+fn plan_of_template(template: &Template, selection: &Resource) -> bool {
+    let plan = &selection.properties()["BackupPlanId"];
+    template.resources().iter().any(|r| {
+        r.type_name() == "AWS::Backup::BackupPlan" && compute::mentions(plan, r.logical_id())
+    })
+}
+
 fn resource_at<'a>(
     stacks: &'a [(&'a str, &'a Template)],
     (at, i): (usize, usize),
@@ -752,7 +763,9 @@ impl<'a> Cx<'a> {
         found.dedup();
         found.into_iter().find_map(|(at, selection, entry)| {
             let (stack, selection) = resource_at(self.stacks, (at, selection))?;
-            if !store.lists_entry(selection, entry, at == self.at) {
+            if !store.lists_entry(selection, entry, at == self.at)
+                || !plan_of_template(self.stacks.get(at)?.1, selection)
+            {
                 return None;
             }
             let mut proof = proof_of(selection, &format!("/BackupSelection/Resources/{entry}"))?;
@@ -766,6 +779,16 @@ impl<'a> Cx<'a> {
     /// [`Cx::backup_selection`] read from every selection of the app.
     fn backup_selection_read(&self, store: &arn::ArnOf<'_>) -> Option<Proof> {
         for (other, selection) in self.everywhere("AWS::Backup::BackupSelection") {
+            let template = match other {
+                None => self.template,
+                Some(name) => match self.stacks.iter().find(|(n, _)| *n == name) {
+                    Some((_, t)) => t,
+                    None => continue,
+                },
+            };
+            if !plan_of_template(template, selection) {
+                continue;
+            }
             let found = store.listed_by(selection, other.is_none());
             if let Some(mut proof) =
                 found.and_then(|i| proof_of(selection, &format!("/BackupSelection/Resources/{i}")))
@@ -1555,10 +1578,13 @@ mod tests {
                     .protect(&ehr),
             )
             .unwrap();
+        let other_plan = backup
+            .add(RawResource::new("OtherPlan", "AWS::Backup::BackupPlan"))
+            .unwrap();
         backup
             .add(
                 RawResource::new("Other", "AWS::Backup::BackupSelection")
-                    .property("BackupPlanId", "plan")
+                    .property("BackupPlanId", other_plan.reference())
                     .property("/BackupSelection/SelectionName", "other")
                     .property(
                         "/BackupSelection/IamRoleArn",
@@ -1711,9 +1737,10 @@ mod tests {
         use crate::prelude::*;
         let app = App::new("selections");
         let raw = |id: &str, kind: &str| RawResource::new(id, kind);
-        let selection = |id: &str| {
+        // Each stack's selections belong to a plan of their own template.
+        let selection = |id: &str, plan: &str| {
             raw(id, "AWS::Backup::BackupSelection")
-                .property("BackupPlanId", "plan-0123")
+                .property("BackupPlanId", json!({ "Ref": plan }))
                 .property("/BackupSelection/SelectionName", id)
                 .property(
                     "/BackupSelection/IamRoleArn",
@@ -1721,17 +1748,19 @@ mod tests {
                 )
         };
         let b = app.stack("b").unwrap();
+        b.add(raw("PlanB", "AWS::Backup::BackupPlan")).unwrap();
         let db3 = b.add(raw("Db3", "AWS::RDS::DBInstance")).unwrap();
         let db5 = b.add(raw("Db5", "AWS::RDS::DBInstance")).unwrap();
         let vol = b.add(raw("Vol", "AWS::EC2::Volume")).unwrap();
         let db6 = b.add(raw("Db6", "AWS::RDS::DBInstance")).unwrap();
         let a = app.stack("a").unwrap();
+        a.add(raw("PlanA", "AWS::Backup::BackupPlan")).unwrap();
         a.add(raw("Db1", "AWS::RDS::DBInstance")).unwrap();
         let db2 = a.add(raw("Db2", "AWS::RDS::DBInstance")).unwrap();
         a.add(raw("Db4", "AWS::RDS::DBInstance")).unwrap();
         let entry = |n: usize| format!("/BackupSelection/Resources/{n}");
         a.add(
-            selection("SelA")
+            selection("SelA", "PlanA")
                 // A `Sub` that defines `Db4` itself names no resource.
                 .property(
                     &entry(0),
@@ -1750,10 +1779,10 @@ mod tests {
         )
         .unwrap();
         // A `Ref` of a database is its identifier, no ARN: it lists nothing.
-        a.add(selection("SelB").property(&entry(0), db2.reference()))
+        a.add(selection("SelB", "PlanA").property(&entry(0), db2.reference()))
             .unwrap();
         b.add(
-            selection("SelC")
+            selection("SelC", "PlanB")
                 .property(
                     &entry(0),
                     json!({ "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:volume/${Vol}" }),

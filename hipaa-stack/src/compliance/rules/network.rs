@@ -28,7 +28,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "no security group opens administration or database ports, or every port, to the internet",
         types: &["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"],
         controls: FIREWALL,
-        fix: "replace `CidrIp` 0.0.0.0/0 or `CidrIpv6` ::/0 with the address range or security group that needs the port, and never open ports 22, 3389, 20, 21, 3306, 3309, 4333 or `IpProtocol` -1 to the internet",
+        fix: "replace `CidrIp` 0.0.0.0/0 or `CidrIpv6` ::/0 with the address range or security group that needs the port, and never open ports 22, 3389, 20, 21, 3306, 3309, 4333 or `IpProtocol` -1 to the internet; write `SecurityGroupIngress` and each of its rules as literals, which the rule reads",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2RestrictedSSH"),
             checkov: Some("CKV_AWS_24"),
@@ -124,13 +124,17 @@ fn entries<'a>(cx: &Cx<'a>, egress: bool) -> Vec<(String, &'a Value)> {
             };
             lists
                 .iter()
-                .flat_map(|list| {
-                    cx.prop(&format!("/{list}"))
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
+                .flat_map(|list| match cx.prop(&format!("/{list}")) {
+                    Some(Value::Array(items)) => items
+                        .iter()
                         .enumerate()
+                        .filter(|(_, e)| !super::meaning::no_value(e))
                         .map(move |(i, e)| (format!("/{list}/{i}"), e))
+                        .collect::<Vec<_>>(),
+                    // A list known only at deploy (a custom resource's attribute) may hold
+                    // any entry: it is read as one entry that cannot be read.
+                    Some(other) => vec![(format!("/{list}"), other)],
+                    None => Vec::new(),
                 })
                 .collect()
         }
@@ -213,6 +217,16 @@ fn forbidden_ports(entry: &Value, forbidden: &[i64]) -> Option<String> {
     }
 }
 
+/// Whether an ingress entry is not a rule written as an object of properties: an intrinsic
+/// (a custom resource's attribute, a parameter, `Fn::Select`, ...) that is resolved only at
+/// deploy, or anything else that is no object. `Fn::If` is read branch by branch before.
+fn unreadable_entry(entry: &Value) -> bool {
+    match entry {
+        Value::Object(map) => map.keys().any(|k| k == "Ref" || k.starts_with("Fn::")),
+        _ => true,
+    }
+}
+
 /// The standalone `AWS::EC2::SecurityGroupIngress` resources of the app that add rules to
 /// this group (`GroupId` refers to it), judged with its own rules as one union.
 fn attached_ingress<'a>(cx: &Cx<'a>) -> Vec<(&'a Resource, &'a Value)> {
@@ -241,6 +255,13 @@ fn e10(cx: &Cx<'_>) -> Outcome {
     let mut checks: Vec<Result<Proof, String>> = entries
         .into_iter()
         .map(|(pointer, entry)| {
+            if unreadable_entry(entry) {
+                return Err(format!(
+                    "{} is {}, which no rule can read before deploy: it may open any port to anyone; write the rule as a literal",
+                    entry_name(&pointer),
+                    text_or_json(entry)
+                ));
+            }
             match from_the_internet(entry).zip(forbidden_ports(entry, forbidden)) {
                 Some((range, what)) => {
                     Err(format!("{} opens {what} to {range}", entry_name(&pointer)))

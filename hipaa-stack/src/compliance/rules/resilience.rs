@@ -58,7 +58,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "a topic policy denies every publish not made over TLS",
         types: TOPIC,
         controls: &["164.312(e)(1)", "164.312(e)(2)(ii)"],
-        fix: "add an `AWS::SNS::TopicPolicy` naming the topic in `Topics`, with a Deny of `sns:Publish` to `*` when `aws:SecureTransport` is false",
+        fix: "add an `AWS::SNS::TopicPolicy` naming the topic in `Topics` (or an `AWS::SNS::TopicInlinePolicy` naming it in `TopicArn`), with a Deny of `sns:Publish` to `*` when `aws:SecureTransport` is false; every policy of the topic needs it, since the last one applied replaces the others",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -435,6 +435,10 @@ pub(crate) struct TlsPolicy {
     pub(crate) arn_attribute: &'static str,
     /// Whether its `Ref` is its ARN (a topic's is; a queue's is its URL).
     pub(crate) ref_is_arn: bool,
+    /// The policy type that names one resource, and its property that names it, e.g.
+    /// `AWS::SNS::TopicInlinePolicy` and `TopicArn`: it sets the same single policy of the
+    /// resource as the list type does (whichever is applied last replaces the others).
+    pub(crate) inline: (&'static str, &'static str),
 }
 
 const TLS_TOPIC: TlsPolicy = TlsPolicy {
@@ -447,6 +451,7 @@ const TLS_TOPIC: TlsPolicy = TlsPolicy {
     name_property: "TopicName",
     arn_attribute: "TopicArn",
     ref_is_arn: true,
+    inline: ("AWS::SNS::TopicInlinePolicy", "TopicArn"),
 };
 
 pub(super) const TLS_QUEUE: TlsPolicy = TlsPolicy {
@@ -461,6 +466,7 @@ pub(super) const TLS_QUEUE: TlsPolicy = TlsPolicy {
     name_property: "QueueName",
     arn_attribute: "Arn",
     ref_is_arn: false,
+    inline: ("AWS::SQS::QueueInlinePolicy", "Queue"),
 };
 
 /// The kinds of policy that [`tls_only_policy`] reads, which the [`super::Index`] reads
@@ -588,7 +594,9 @@ pub(crate) fn tls_only_policy(cx: &Cx<'_>, kind: &TlsPolicy) -> Outcome {
     let mut proofs = Vec::new();
     let mut policies = Vec::new();
     let exports = cx.own_exports();
-    for (stack, policy) in naming_policies(cx, kind) {
+    let mut naming = naming_policies(cx, kind);
+    naming.extend(naming_inline_policies(cx, kind, &exports));
+    for (stack, policy) in naming {
         // For each action, the first statement that denies it without TLS on this resource.
         let found: Option<Vec<Proof>> =
             policy_document(policy, "/PolicyDocument").and_then(|document| {
@@ -634,11 +642,41 @@ pub(crate) fn tls_only_policy(cx: &Cx<'_>, kind: &TlsPolicy) -> Outcome {
     }
     if proofs.is_empty() {
         return Outcome::Fail(format!(
-            "no `{}` of the app names the {} in `{}`",
-            kind.policy_type, kind.noun, kind.list
+            "no `{}` of the app names the {} in `{}` (nor an `{}` in `{}`)",
+            kind.policy_type, kind.noun, kind.list, kind.inline.0, kind.inline.1
         ));
     }
     Outcome::Pass(proofs)
+}
+
+/// The inline policies of `kind` (`AWS::SNS::TopicInlinePolicy`, …) of the app that may
+/// name the resource of `cx`, each with the name of its stack when it is another: one of
+/// its own stack by reference (or by a value known only at deploy: a dynamic reference,
+/// another resource's attribute), one of another stack by an import of an export of its
+/// stack (or by a dynamic reference). AWS's reference: the inline policy "associates one
+/// topic with one policy", the topic's only policy.
+fn naming_inline_policies<'a>(
+    cx: &Cx<'a>,
+    kind: &TlsPolicy,
+    exports: &[&str],
+) -> Vec<(Option<&'a str>, &'a Resource)> {
+    let (inline_type, property) = kind.inline;
+    cx.everywhere(inline_type)
+        .filter(|(stack, policy)| {
+            let named = &policy.properties()[property];
+            super::meaning::text(named).is_some_and(|t| super::identity::dynamic(&t))
+                || match stack {
+                    None => {
+                        super::compute::mentions(named, cx.id())
+                            || cx.template.resources().iter().any(|r| {
+                                r.type_name() != kind.own_type
+                                    && super::compute::mentions(named, r.logical_id())
+                            })
+                    }
+                    Some(_) => super::imports_any(named, exports),
+                }
+        })
+        .collect()
 }
 
 /// Whether a statement of a policy of `kind` applies to the resource of `cx`: its
@@ -914,22 +952,68 @@ fn lambda_function(cx: &Cx<'_>, value: &Value) -> bool {
             .is_some_and(|t| t.contains(":lambda:") && t.contains(":function:"))
 }
 
+/// Whether a rotation schedule's `SecretId` is the secret `id`, whatever the stack's
+/// conditions: its `Ref`, `Fn::GetAtt` of it (`Id`), `${id}` alone in an `Fn::Sub`, the
+/// entry of an `Fn::Select` that is, or an `Fn::If` whose every branch is. A value that only
+/// mentions the secret (an `Fn::Select` of another entry, one branch of an `Fn::If`, text
+/// joined around it) may name another secret.
+fn is_secret(value: &Value, id: &str) -> bool {
+    if value.get("Ref").and_then(Value::as_str) == Some(id) {
+        return true;
+    }
+    match value.get("Fn::GetAtt") {
+        Some(Value::Array(a)) => return a.first().and_then(Value::as_str) == Some(id),
+        Some(Value::String(s)) => return s.split('.').next() == Some(id),
+        _ => {}
+    }
+    if let Some(Value::String(s)) = value.get("Fn::Sub") {
+        return s.trim() == format!("${{{id}}}");
+    }
+    if let Some(Value::Array(a)) = value.get("Fn::Select") {
+        return match a.as_slice() {
+            [index, Value::Array(list)] => super::meaning::whole_number(index)
+                .and_then(|i| usize::try_from(i).ok())
+                .and_then(|i| list.get(i))
+                .is_some_and(|v| is_secret(v, id)),
+            _ => false,
+        };
+    }
+    if let Some(Value::Array(a)) = value.get("Fn::If") {
+        return match a.as_slice() {
+            [_, yes, no] => is_secret(yes, id) && is_secret(no, id),
+            _ => false,
+        };
+    }
+    false
+}
+
 fn m1(cx: &Cx<'_>) -> Outcome {
-    let schedules: Vec<&crate::cfn::Resource> = cx
+    let mentioning: Vec<&crate::cfn::Resource> = cx
         .others("AWS::SecretsManager::RotationSchedule")
         .filter(|s| super::compute::mentions(&s.properties()["SecretId"], cx.id()))
         .collect();
+    let schedules: Vec<&crate::cfn::Resource> = mentioning
+        .iter()
+        .copied()
+        .filter(|s| is_secret(&s.properties()["SecretId"], cx.id()))
+        .collect();
     if schedules.is_empty() {
-        return Outcome::Fail(
-            "no `AWS::SecretsManager::RotationSchedule` of this template rotates the secret (`SecretId` is its `Ref`)"
-                .to_owned(),
-        );
+        return Outcome::Fail(match mentioning.first() {
+            Some(s) => format!(
+                "rotation schedule `{}` mentions the secret in `SecretId` without naming it whatever the conditions (an `Fn::Select` of another entry, one branch of an `Fn::If`, text around it), so it may rotate another secret",
+                s.logical_id()
+            ),
+            None => "no `AWS::SecretsManager::RotationSchedule` of this template rotates the secret (`SecretId` is its `Ref`)".to_owned(),
+        });
     }
     let mut checks = Vec::new();
     for schedule in schedules {
         let p = schedule.properties();
         let name = schedule.logical_id();
-        let function = if p.get("HostedRotationLambda").is_some() {
+        let hosted = p
+            .get("HostedRotationLambda")
+            .is_some_and(|h| h.is_object() && !super::meaning::no_value(h));
+        let function = if hosted {
             proof_of(schedule, "/HostedRotationLambda").ok_or_default()
         } else if lambda_function(cx, &p["RotationLambdaARN"]) {
             proof_of(schedule, "/RotationLambdaARN").ok_or_default()

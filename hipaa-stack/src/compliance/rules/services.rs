@@ -79,7 +79,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "a queue policy denies every request not made over TLS",
         types: &["AWS::SQS::Queue"],
         controls: TRANSIT,
-        fix: "add an `AWS::SQS::QueuePolicy` naming the queue in `Queues`, with a Deny of `sqs:*` to `*` when `aws:SecureTransport` is false",
+        fix: "add an `AWS::SQS::QueuePolicy` naming the queue in `Queues` (or an `AWS::SQS::QueueInlinePolicy` naming it in `Queue`), with a Deny of `sqs:*` to `*` when `aws:SecureTransport` is false; every policy of the queue needs it, since the last one applied replaces the others",
         packs: packs(None, None),
         check: a2t,
     },
@@ -115,7 +115,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::ApiGateway::Deployment",
         ],
         controls: AUDIT,
-        fix: "deploy every API through an `AWS::ApiGateway::Stage` (not a deployment's `StageName`) with `AccessLogSetting.DestinationArn` (V2: `AccessLogSettings.DestinationArn`) and, for REST APIs, `MethodSettings` with `LoggingLevel` INFO or ERROR and no `DataTraceEnabled` true (it logs bodies, PHI and all)",
+        fix: "deploy every API through an `AWS::ApiGateway::Stage` (not a deployment's `StageName`) with `AccessLogSetting.DestinationArn` (V2: `AccessLogSettings.DestinationArn`) and, for REST APIs, `MethodSettings` with `LoggingLevel` INFO or ERROR and no `DataTraceEnabled` true (it logs bodies, PHI and all); for WebSocket APIs, `DefaultRouteSettings.LoggingLevel` INFO or ERROR, turned off by no `RouteSettings` entry, and no `DataTraceEnabled` true; give an HTTP API quick-created by `Target` an `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` whose `Stage.AccessLogSettings.DestinationArn` logs its `$default` stage",
         packs: packs(
             Some("HIPAA.Security-APIGWExecutionLoggingEnabled"),
             Some("CKV_AWS_76"),
@@ -539,17 +539,105 @@ fn logged_stage<'a>(
         .find(|s| super::compute::mentions(&s.properties()[key], cx.id()))
 }
 
+/// Whether a `LoggingLevel` writes execution logs: INFO or ERROR, in any case.
+fn logs_executions(level: &Value) -> bool {
+    text(level).is_some_and(|l| l.eq_ignore_ascii_case("INFO") || l.eq_ignore_ascii_case("ERROR"))
+}
+
+/// The logging of an HTTP or WebSocket API stage, written at `base` (below `Properties`):
+/// an access log destination, no route setting that traces data (`DataTraceEnabled` logs
+/// every message, PHI and all) and, for a WebSocket API's stage (`websocket`), execution
+/// logs at INFO or ERROR for every route (`DefaultRouteSettings.LoggingLevel`, which no
+/// entry of `RouteSettings` turns off). HTTP APIs write no execution logs.
+fn v2_stage_logging(cx: &Cx<'_>, base: &str, websocket: bool) -> Vec<Result<Proof, String>> {
+    let mut checks = vec![cx.present(&format!("{base}/AccessLogSettings/DestinationArn"))];
+    let default = format!("{base}/DefaultRouteSettings");
+    let mut routes: Vec<(String, &Value)> = cx
+        .prop(&default)
+        .map(|v| (default.clone(), v))
+        .into_iter()
+        .collect();
+    if let Some(Value::Object(settings)) = cx.prop(&format!("{base}/RouteSettings")) {
+        routes.extend(
+            settings
+                .iter()
+                .map(|(key, v)| (format!("{base}/RouteSettings/{key}"), v)),
+        );
+    }
+    for (at, route) in &routes {
+        if route.get("DataTraceEnabled").is_some_and(is_true) {
+            checks.push(Err(format!(
+                "`{}.DataTraceEnabled` is true: the execution logs hold every message, PHI and all",
+                super::pointer_name(at)
+            )));
+        }
+    }
+    if websocket {
+        checks.push(
+            cx.prop(&format!("{default}/LoggingLevel"))
+                .filter(|l| logs_executions(l))
+                .and_then(|_| cx.proof(&format!("{default}/LoggingLevel")))
+                .ok_or_else(|| {
+                    format!(
+                        "`{}.LoggingLevel` is not INFO or ERROR: the WebSocket API's routes write no execution logs",
+                        super::pointer_name(&default)
+                    )
+                }),
+        );
+        for (at, route) in routes.iter().skip(usize::from(cx.prop(&default).is_some())) {
+            if let Some(level) = route.get("LoggingLevel").filter(|v| !v.is_null())
+                && !logs_executions(level)
+            {
+                checks.push(Err(format!(
+                    "`{}.LoggingLevel` is {}, not INFO or ERROR: that route writes no execution logs",
+                    super::pointer_name(at),
+                    text_or_json(level)
+                )));
+            }
+        }
+    }
+    checks
+}
+
+/// An HTTP API quick-created by `Target` gets a `$default` stage that no `Stage` resource
+/// declares and that logs nothing unless an `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`
+/// of the API gives its `Stage` access logs.
+fn quick_created_stage(cx: &Cx<'_>) -> Outcome {
+    let overrides = cx
+        .others("AWS::ApiGatewayV2::ApiGatewayManagedOverrides")
+        .find(|o| super::compute::mentions(&o.properties()["ApiId"], cx.id()));
+    match overrides {
+        Some(o) => all(v2_stage_logging(&cx.on(o), "/Stage", false)
+            .into_iter()
+            .map(|c| c.map_err(|e| format!("the quick-created `$default` stage, overridden by `{}`: {e}", o.logical_id())))),
+        None => Outcome::Fail(
+            "`Target` quick-creates a `$default` stage that writes no access logs, and no `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` of the API gives its `Stage` an `AccessLogSettings.DestinationArn`"
+                .to_owned(),
+        ),
+    }
+}
+
 fn a4(cx: &Cx<'_>) -> Outcome {
     match cx.resource.type_name() {
         "AWS::ApiGateway::RestApi" => match logged_stage(cx, "AWS::ApiGateway::Stage", "RestApiId") {
             Some(stage) => all([proof_of(stage, "/RestApiId").ok_or_default()]),
             None => Outcome::Fail("no `AWS::ApiGateway::Stage` of this template deploys the API, so nothing shows that its calls are logged".to_owned()),
         },
+        "AWS::ApiGatewayV2::Api" if cx.prop("/Target").is_some() => quick_created_stage(cx),
         "AWS::ApiGatewayV2::Api" => match logged_stage(cx, "AWS::ApiGatewayV2::Stage", "ApiId") {
             Some(stage) => all([proof_of(stage, "/ApiId").ok_or_default()]),
             None => Outcome::Fail("no `AWS::ApiGatewayV2::Stage` of this template deploys the API, so nothing shows that its calls are logged".to_owned()),
         },
-        "AWS::ApiGatewayV2::Stage" => all([cx.present("/AccessLogSettings/DestinationArn")]),
+        "AWS::ApiGatewayV2::Stage" => {
+            let websocket = cx
+                .others("AWS::ApiGatewayV2::Api")
+                .filter(|a| super::compute::mentions(&cx.resource.properties()["ApiId"], a.logical_id()))
+                .any(|a| {
+                    text(&a.properties()["ProtocolType"])
+                        .is_some_and(|t| t.eq_ignore_ascii_case("WEBSOCKET"))
+                });
+            all(v2_stage_logging(cx, "", websocket))
+        }
         "AWS::ApiGateway::Deployment" => match cx.prop("/StageName").map(text_or_json) {
             Some(name) if !name.trim().is_empty() => Outcome::Fail(format!(
                 "`StageName` makes the deployment create the stage {name}, whose logging no rule can read in a `StageDescription`; deploy through an `AWS::ApiGateway::Stage`"

@@ -137,7 +137,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "buckets replicate to a second region for disaster recovery",
         types: BUCKET,
         controls: &["164.308(a)(7)(ii)(B)", "164.308(a)(7)(ii)(C)"],
-        fix: "add a `ReplicationConfiguration` to a bucket in another region",
+        fix: "add a `ReplicationConfiguration` whose enabled rule copies every object, the KMS-encrypted ones included, to a bucket in another region (`SecureBucket::replicate_to` a bucket of a stack of another region), encrypted with a key of that region (`ReplicaKmsKeyID`)",
         packs: packs(
             Some("HIPAA.Security-S3BucketReplicationEnabled"),
             Some("CKV_AWS_144"),
@@ -237,7 +237,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "databases are in an AWS Backup plan",
         types: DB_OR_CLUSTER,
         controls: BACKUP,
-        fix: "list the database's ARN (`Fn::GetAtt` of `DBInstanceArn`, or `DBClusterArn` for a cluster; its `Ref` is its identifier) in `BackupSelection.Resources` of an `AWS::Backup::BackupSelection` without `NotResources` or `Conditions`",
+        fix: "list the database's ARN (`Fn::GetAtt` of `DBInstanceArn`, or `DBClusterArn` for a cluster; its `Ref` is its identifier) in `BackupSelection.Resources` of an `AWS::Backup::BackupSelection` without `NotResources` or `Conditions`, whose `BackupPlanId` names an `AWS::Backup::BackupPlan` of its own template",
         packs: packs(Some("HIPAA.Security-RDSInBackupPlan"), None, None),
         check: r4,
     },
@@ -285,7 +285,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "databases export the engine's full set of logs",
         types: DB_OR_CLUSTER,
         controls: &["164.308(a)(3)(ii)(A)", "164.308(a)(5)(ii)(C)", "164.312(b)"],
-        fix: "set `EnableCloudwatchLogsExports` to every log type of the engine; for MySQL and MariaDB, also a parameter group with `general_log` and `slow_query_log` 1 and an option group with `MARIADB_AUDIT_PLUGIN` (`EncryptedDatabase::mysql` writes both)",
+        fix: "set `EnableCloudwatchLogsExports` to every log type of the engine; for MySQL and MariaDB, also a parameter group with `general_log` and `slow_query_log` 1 and an option group with `MARIADB_AUDIT_PLUGIN` (`EncryptedDatabase::mysql` writes both); for Aurora MySQL, a DB cluster parameter group with `server_audit_logging` 1; RDS Custom engines export no logs",
         packs: packs(
             Some("HIPAA.Security-RDSLoggingEnabled"),
             Some("CKV_AWS_129"),
@@ -916,7 +916,21 @@ fn s10(cx: &Cx<'_>) -> Outcome {
                     || named.as_deref().is_some_and(|n| {
                         text(&r.properties()["BucketName"]).is_some_and(|b| b == n)
                     }))
-        }) || destination.get("Fn::ImportValue").is_some()
+        }) || has_import(destination)
+    };
+    // S3 encrypts the copy with `ReplicaKmsKeyID` in the destination's region (a KMS key is
+    // regional: "the KMS key for the destination bucket", S3 user guide, "Replicating
+    // encrypted objects"): a key of this template, imported within the region, or whose ARN
+    // is built on this stack's `AWS::Region`, puts the destination in this bucket's region.
+    let key_here = |key: &Value| {
+        let written = key.to_string();
+        has_import(key)
+            || written.contains("${AWS::Region}")
+            || written.contains(r#"{"Ref":"AWS::Region"}"#)
+            || cx.template.resources().iter().any(|r| {
+                matches!(r.type_name(), "AWS::KMS::Key" | "AWS::KMS::Alias")
+                    && super::compute::mentions(key, r.logical_id())
+            })
     };
     // A rule copies every object only without a filter that narrows it (S3 replicates only
     // what matches).
@@ -926,6 +940,7 @@ fn s10(cx: &Cx<'_>) -> Outcome {
                 &r["Destination"]["EncryptionConfiguration"]["ReplicaKmsKeyID"],
             )
             && !same_region(&r["Destination"]["Bucket"])
+            && !key_here(&r["Destination"]["EncryptionConfiguration"]["ReplicaKmsKeyID"])
             && text(&r["Status"]).as_deref() == Some("Enabled")
             && text(&r["SourceSelectionCriteria"]["SseKmsEncryptedObjects"]["Status"]).as_deref()
                 == Some("Enabled")
@@ -937,7 +952,7 @@ fn s10(cx: &Cx<'_>) -> Outcome {
     match rules.iter().position(copies) {
         Some(i) => all([cx.proof(&format!("/ReplicationConfiguration/Rules/{i}")).ok_or_default()]),
         None => Outcome::Fail(
-            "no enabled replication rule copies the objects encrypted with KMS (`SourceSelectionCriteria.SseKmsEncryptedObjects` Enabled), all of them (no `Filter` or `Prefix` that narrows the rule), to a bucket of another region (not of this template, not imported within the region) and encrypts the copy (`Destination.EncryptionConfiguration.ReplicaKmsKeyID`): the PHI has no encrypted copy in another region"
+            "no enabled replication rule copies the objects encrypted with KMS (`SourceSelectionCriteria.SseKmsEncryptedObjects` Enabled), all of them (no `Filter` or `Prefix` that narrows the rule), to a bucket of another region (not of this template, not imported within the region) and encrypts the copy (`Destination.EncryptionConfiguration.ReplicaKmsKeyID`, a key of the other region: not of this template, not imported, not built on this stack's `AWS::Region`): the PHI has no encrypted copy in another region"
                 .to_owned(),
         ),
     }
@@ -1068,6 +1083,9 @@ const COPY_SOURCES: &[&str] = &[
     "/SourceDBClusterIdentifier",
     "/SnapshotIdentifier",
     "/ReplicationSourceIdentifier",
+    // An instance restored from a Multi-AZ DB cluster snapshot (RDS's
+    // `RestoreDBInstanceFromDBSnapshot`): as encrypted as that snapshot.
+    "/DBClusterSnapshotIdentifier",
 ];
 
 /// A copy source that is not a database of this template (whose own encryption R1 reads):
@@ -1183,7 +1201,7 @@ fn r4(cx: &Cx<'_>) -> Outcome {
     match cx.backup_selection() {
         Some(p) => Outcome::Pass(vec![p]),
         None => Outcome::Gap(
-            "no AWS Backup selection of the app lists the instance by its ARN (a selection with `NotResources` or `Conditions` may leave it out and is not counted); its automated RDS backups are its only copies"
+            "no AWS Backup selection of the app lists the instance by its ARN (a selection with `NotResources` or `Conditions` may leave it out, and one whose `BackupPlanId` names no backup plan of its template has rules no rule reads: neither is counted); its automated RDS backups are its only copies"
                 .to_owned(),
         ),
     }
@@ -1300,6 +1318,7 @@ fn engine_logs(engine: &str) -> &'static [&'static str] {
         "aurora-mysql" | "aurora" => &["audit", "error", "general", "slowquery"],
         e if e.starts_with("sqlserver") => &["agent", "error"],
         e if e.starts_with("oracle") => &["alert", "audit", "listener", "trace"],
+        e if e.starts_with("db2") => &["diag.log", "notify.log"],
         _ => &[],
     }
 }
@@ -1309,7 +1328,24 @@ fn r8(cx: &Cx<'_>) -> Outcome {
         return member;
     }
     let engine = cx.prop("/Engine").map(text_or_json).unwrap_or_default();
+    let lower = engine.trim().to_ascii_lowercase();
+    // RDS Custom exports no logs to CloudWatch Logs (`EnableCloudwatchLogsExports` does
+    // not apply to it, RDS API reference, CreateDBInstance).
+    if lower.starts_with("custom-") {
+        return Outcome::Fail(format!(
+            "the engine {engine} is RDS Custom, which exports no logs to CloudWatch Logs: run the database on RDS (`oracle-…`, `sqlserver-…`), whose logs can be exported"
+        ));
+    }
     let needed = engine_logs(&engine);
+    if needed.is_empty() {
+        return Outcome::Gap(if engine.is_empty() {
+            "`Engine` is not set, so which logs the database writes, and whether `EnableCloudwatchLogsExports` exports them all, is not shown".to_owned()
+        } else {
+            format!(
+                "the engine {engine} is none whose log types this rule knows, so whether `EnableCloudwatchLogsExports` exports them all is not shown"
+            )
+        });
+    }
     let exported: Vec<&str> = cx
         .prop("/EnableCloudwatchLogsExports")
         .and_then(Value::as_array)
@@ -1336,6 +1372,11 @@ fn r8(cx: &Cx<'_>) -> Outcome {
     ) && cx.resource.type_name() == "AWS::RDS::DBInstance"
     {
         checks.extend(mysql_logs_written(cx));
+    }
+    if matches!(lower.as_str(), "aurora-mysql" | "aurora")
+        && cx.resource.type_name() == "AWS::RDS::DBCluster"
+    {
+        checks.push(aurora_audit_written(cx));
     }
     all(checks)
 }
@@ -1385,6 +1426,30 @@ fn mysql_logs_written(cx: &Cx<'_>) -> [Result<Proof, String>; 2] {
         "`OptionGroupName` names no option group of the template with the `MARIADB_AUDIT_PLUGIN` option: the exported audit log stays empty".to_owned()
     });
     [parameters, audit]
+}
+
+/// An Aurora MySQL cluster writes an audit log only with Advanced Auditing on
+/// (`server_audit_logging` 1 in its DB cluster parameter group, off by default: Aurora user
+/// guide, "Using Advanced Auditing with an Amazon Aurora MySQL DB cluster"); otherwise the
+/// exported audit log stays empty.
+fn aurora_audit_written(cx: &Cx<'_>) -> Result<Proof, String> {
+    let group = cx.prop("/DBClusterParameterGroupName").and_then(|named| {
+        cx.others("AWS::RDS::DBClusterParameterGroup")
+            .find(|r| super::compute::mentions(named, r.logical_id()))
+    });
+    let Some(group) = group else {
+        return Err("`DBClusterParameterGroupName` names no DB cluster parameter group of the template, whose default leaves `server_audit_logging` off: the exported audit log stays empty".to_owned());
+    };
+    let on = text(&group.properties()["Parameters"]["server_audit_logging"])
+        .is_some_and(|v| v.trim() == "1" || v.trim().eq_ignore_ascii_case("ON"));
+    if on {
+        proof_of(group, "/Parameters/server_audit_logging").ok_or_default()
+    } else {
+        Err(format!(
+            "the DB cluster parameter group `{}` does not set `server_audit_logging` to 1: Advanced Auditing is off and the exported audit log stays empty",
+            group.logical_id()
+        ))
+    }
 }
 
 fn r9(cx: &Cx<'_>) -> Outcome {
