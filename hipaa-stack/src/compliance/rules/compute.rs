@@ -441,13 +441,15 @@ fn group_specifications(cx: &Cx<'_>) -> Vec<String> {
     specifications
 }
 
-/// A rule over what an Auto Scaling group launches (E6, E8): `template` judges each launch
-/// template of this template that it names, `configuration` its launch configuration of
-/// this template. A launch template or configuration named by name, by text or not at all
-/// is read nowhere, a finding; so is a group that names none.
+/// A rule over what an Auto Scaling group launches (E1, E4, E6, E8): `template` judges each
+/// launch template of this template that it names (with the pointer of the group's
+/// specification that names it), `configuration` its launch configuration of this template.
+/// A launch template or configuration named by name, by text or not at all is read nowhere,
+/// a finding; so is a group that names none; a launch template pinned to a version the
+/// template may no longer show makes a pass a gap.
 fn over_group_launches<'a>(
     cx: &Cx<'a>,
-    template: impl Fn(&Cx<'a>) -> Vec<Result<Proof, String>>,
+    template: impl Fn(&str, &Cx<'a>) -> Vec<Result<Proof, String>>,
     configuration: impl Fn(&Cx<'a>) -> Vec<Result<Proof, String>>,
 ) -> Outcome {
     let mut checks: Vec<Result<Proof, String>> = Vec::new();
@@ -459,7 +461,7 @@ fn over_group_launches<'a>(
         {
             Some(t) => {
                 pinned.extend(fleets::pinned_version(cx, &p, t));
-                checks.extend(template(&cx.on(t)).into_iter().map(|c| {
+                checks.extend(template(&p, &cx.on(t)).into_iter().map(|c| {
                     c.map_err(|e| format!("launch template `{}`: {e}", t.logical_id()))
                 }));
             }
@@ -495,42 +497,11 @@ fn over_group_launches<'a>(
 /// `LaunchConfigurationName`, and the launch template of its `MixedInstancesPolicy` and of
 /// each of its overrides. One named by name or written as text is read nowhere.
 fn group_launches(cx: &Cx<'_>) -> Outcome {
-    let specifications = group_specifications(cx);
-    let mut pinned = Vec::new();
-    let mut checks: Vec<Result<Proof, String>> = specifications
-        .iter()
-        .map(|p| {
-            let id = format!("{p}/LaunchTemplateId");
-            match cx.prop(&id).and_then(|v| fleets::template_named(cx, v)) {
-                Some(t) => {
-                    pinned.extend(fleets::pinned_version(cx, p, t));
-                    cx.proof(&id).ok_or_default()
-                }
-                _ => Err(format!(
-                    "`{}` names no `AWS::EC2::LaunchTemplate` of this template (by `Ref` or `Fn::GetAtt` of `LaunchTemplateId`), so the instances it launches are read nowhere",
-                    pointer_name(p)
-                )),
-            }
-        })
-        .collect();
-    if let Some(v) = cx.prop("/LaunchConfigurationName") {
-        let ours = v.get("Ref").and_then(Value::as_str).is_some_and(|id| {
-            cx.others(LAUNCH_CONFIGURATION)
-                .any(|c| c.logical_id() == id)
-        });
-        checks.push(if ours {
-            cx.proof("/LaunchConfigurationName").ok_or_default()
-        } else {
-            Err("`LaunchConfigurationName` names no `AWS::AutoScaling::LaunchConfiguration` of this template (by `Ref`), so the instances it launches are read nowhere".to_owned())
-        });
-    }
-    if checks.is_empty() {
-        return Outcome::Fail(
-            "the group names no launch template or launch configuration of this template (an `InstanceId` copies an instance's settings, which no rule reads as the group's)"
-                .to_owned(),
-        );
-    }
-    fleets::unless_pinned(all(checks), pinned)
+    over_group_launches(
+        cx,
+        |p, _| vec![cx.proof(&format!("{p}/LaunchTemplateId")).ok_or_default()],
+        |_| vec![cx.proof("/LaunchConfigurationName").ok_or_default()],
+    )
 }
 
 fn e5(cx: &Cx<'_>) -> Outcome {
@@ -746,7 +717,7 @@ fn e6(cx: &Cx<'_>) -> Outcome {
         GROUP => {
             return over_group_launches(
                 cx,
-                |t| vec![fleets::profile(t, TEMPLATE_PROFILE)],
+                |_, t| vec![fleets::profile(t, TEMPLATE_PROFILE)],
                 |c| vec![c.present("/IamInstanceProfile")],
             );
         }
@@ -781,7 +752,7 @@ fn e8(cx: &Cx<'_>) -> Outcome {
         GROUP => {
             return over_group_launches(
                 cx,
-                |t| {
+                |_, t| {
                     MONITORED
                         .iter()
                         .map(|(_, p)| t.equals(p, &json!(true)))

@@ -619,37 +619,29 @@ fn i8(cx: &Cx<'_>) -> Outcome {
     let Some(document) = policy_document(cx.resource, pointer) else {
         return Outcome::Fail("`AssumeRolePolicyDocument` is not set".to_owned());
     };
-    let open: Vec<String> = statements(&document)
-        .into_iter()
-        .filter(|(_, s)| {
-            allows(s) && (may_be_everyone(&s["Principal"]) || s.get("NotPrincipal").is_some())
-        })
-        .map(|(suffix, _)| format!("`{}`", pointer_name(&format!("{pointer}{suffix}"))))
-        .collect();
+    // The statements that allow and `holds`, each named by its place.
+    let allowing = |holds: &dyn Fn(&Value) -> bool| -> Vec<String> {
+        statements(&document)
+            .into_iter()
+            .filter(|(_, s)| allows(s) && holds(s))
+            .map(|(suffix, _)| format!("`{}`", pointer_name(&format!("{pointer}{suffix}"))))
+            .collect()
+    };
+    let open = allowing(&|s| may_be_everyone(&s["Principal"]) || s.get("NotPrincipal").is_some());
     if !open.is_empty() {
         return Outcome::Fail(format!(
             "{} let every principal (`*`) assume the role",
             open.join(", ")
         ));
     }
-    let federated: Vec<String> = statements(&document)
-        .into_iter()
-        .filter(|(_, s)| {
-            allows(s) && !s["Principal"]["Federated"].is_null() && !bound_federation(s)
-        })
-        .map(|(suffix, _)| format!("`{}`", pointer_name(&format!("{pointer}{suffix}"))))
-        .collect();
+    let federated = allowing(&|s| !s["Principal"]["Federated"].is_null() && !bound_federation(s));
     if !federated.is_empty() {
         return Outcome::Fail(format!(
             "{} let every identity of a federated provider assume the role: no condition names the audience or subject (`…:aud`, `…:sub`, `SAML:aud`) it must be",
             federated.join(", ")
         ));
     }
-    let guests: Vec<String> = statements(&document)
-        .into_iter()
-        .filter(|(_, s)| allows(s) && admits_guests(s))
-        .map(|(suffix, _)| format!("`{}`", pointer_name(&format!("{pointer}{suffix}"))))
-        .collect();
+    let guests = allowing(&admits_guests);
     if !guests.is_empty() {
         return Outcome::Fail(format!(
             "{} let unauthenticated (guest) identities of a Cognito identity pool assume the role: anyone on the internet who has the pool's id",

@@ -1053,18 +1053,31 @@ fn a4r_v2(cx: &Cx<'_>) -> Outcome {
         .into_iter()
         .flatten()
     {
-        for key in ["ThrottlingRateLimit", "ThrottlingBurstLimit"] {
-            match entry.get(key).filter(|v| !super::meaning::no_value(v)) {
-                Some(v) if number(v).is_some_and(|n| n > 0.0) => {}
-                Some(v) => checks.push(Err(format!(
-                    "`RouteSettings.{route}.{key}` is {}: that route is not throttled",
-                    text_or_json(v)
-                ))),
-                None => {}
-            }
-        }
+        checks.extend(unthrottled(
+            entry,
+            &format!("RouteSettings.{route}"),
+            "route",
+        ));
     }
     all(checks)
+}
+
+/// The throttling limits of a stage's settings entry (`place`, for a `what`: a method or a
+/// route) that are written but not above 0: 0 or -1, or a value the template does not show
+/// (`null` included, which CloudFormation refuses), which may be either as much as a limit.
+fn unthrottled(entry: &Value, place: &str, what: &str) -> Vec<Result<Proof, String>> {
+    ["ThrottlingRateLimit", "ThrottlingBurstLimit"]
+        .into_iter()
+        .filter_map(|key| {
+            let v = entry.get(key).filter(|v| !super::meaning::no_value(v))?;
+            (!number(v).is_some_and(|n| n > 0.0)).then(|| {
+                Err(format!(
+                    "`{place}.{key}` is {}: that {what} is not throttled",
+                    text_or_json(v)
+                ))
+            })
+        })
+        .collect()
 }
 
 fn a4r(cx: &Cx<'_>) -> Outcome {
@@ -1085,20 +1098,7 @@ fn a4r(cx: &Cx<'_>) -> Outcome {
         None => Err("no `MethodSettings` entry for every method (`/*`, `*`) sets `ThrottlingRateLimit` and `ThrottlingBurstLimit` above 0: the stage takes the account's whole quota".to_owned()),
     }];
     for (i, entry) in &settings {
-        for key in ["ThrottlingRateLimit", "ThrottlingBurstLimit"] {
-            // A value the template does not show may be 0 or -1 as much as a limit.
-            match entry
-                .get(key)
-                .filter(|v| !v.is_null() && !super::meaning::no_value(v))
-            {
-                Some(v) if number(v).is_some_and(|n| n > 0.0) => {}
-                Some(v) => checks.push(Err(format!(
-                    "`MethodSettings.{i}.{key}` is {}: that method is not throttled",
-                    text_or_json(v)
-                ))),
-                None => {}
-            }
-        }
+        checks.extend(unthrottled(entry, &format!("MethodSettings.{i}"), "method"));
     }
     all(checks)
 }
