@@ -1913,6 +1913,10 @@ cases! {
     x2: "X2" on "QueuePolicy", breaks x2_broken, holds x2_held;
     dms1: "DMS1" on "Replicator", breaks sv::dms1_broken, holds sv::dms1_held;
     dms2: "DMS2" on "Source", breaks sv::dms2_broken, holds sv::dms2_held;
+    dd1: "DD1" on "Records", breaks sv::dd1_broken, holds sv::dd_held;
+    dd2: "DD2" on "Records", breaks sv::dd2_broken, holds sv::dd_held;
+    dd3: "DD3" on "Records", breaks sv::dd3_broken, holds sv::dd_held;
+    dd4: "DD4" on "Records", breaks sv::dd4_broken, holds sv::dd_held;
     ml1: "ML1" on "Notebook", breaks sv::ml1_broken, holds sv::ml1_held;
     ml2: "ML2" on "Notebook", breaks sv::ml2_broken, holds sv::ml2_held;
     ml3: "ML3" on "Notebook", breaks sv::ml3_broken, holds sv::ml3_held;

@@ -1,6 +1,6 @@
 //! The raw resources of the cases of the rules for the types that only `U1` read before
-//! (DMS1, DMS2, ML1–ML3, CF1–CF3, AS1, AS2, E16, I9, I10), which `rules.rs` runs: one app
-//! that breaks each rule and one that holds it.
+//! (DMS1, DMS2, DD1–DD4, ML1–ML3, CF1–CF3, AS1, AS2, E16, I9, I10), which `rules.rs` runs:
+//! one app that breaks each rule and one that holds it.
 
 use hipaa_stack::prelude::*;
 use serde_json::{Value, json};
@@ -286,4 +286,54 @@ pub(crate) fn i10_broken(s: &Stack<'_>) {
 
 pub(crate) fn i10_held(s: &Stack<'_>) {
     user(s, json!(["readers"]));
+}
+
+// ---------------------------------------------------------------------------------------
+// DocumentDB and Neptune.
+// ---------------------------------------------------------------------------------------
+
+/// A DocumentDB cluster named `Records` with its key and its cluster parameter group
+/// (`audit_logs` and `tls` as given), whose other settings hold every rule.
+fn records(s: &Stack<'_>, encrypted: bool, retention: u32, audit_logs: &str, tls: &str) {
+    let key = cmk(s);
+    let group = add(
+        s,
+        RawResource::new("RecordsParams", "AWS::DocDB::DBClusterParameterGroup")
+            .property("Family", "docdb5.0")
+            .property("Description", "the records cluster's parameters")
+            .property(
+                "Parameters",
+                json!({ "audit_logs": audit_logs, "tls": tls }),
+            ),
+    );
+    add(
+        s,
+        RawResource::new("Records", "AWS::DocDB::DBCluster")
+            .property("StorageEncrypted", encrypted)
+            .property("KmsKeyId", key.arn())
+            .property("BackupRetentionPeriod", retention)
+            .property("DeletionProtection", true)
+            .property("EnableCloudwatchLogsExports", json!(["audit"]))
+            .property("DBClusterParameterGroupName", group.reference()),
+    );
+}
+
+pub(crate) fn dd1_broken(s: &Stack<'_>) {
+    records(s, false, 14, "enabled", "enabled");
+}
+
+pub(crate) fn dd_held(s: &Stack<'_>) {
+    records(s, true, 14, "enabled", "tls1.2+");
+}
+
+pub(crate) fn dd2_broken(s: &Stack<'_>) {
+    records(s, true, 1, "enabled", "enabled");
+}
+
+pub(crate) fn dd3_broken(s: &Stack<'_>) {
+    records(s, true, 14, "disabled", "enabled");
+}
+
+pub(crate) fn dd4_broken(s: &Stack<'_>) {
+    records(s, true, 14, "enabled", "disabled");
 }

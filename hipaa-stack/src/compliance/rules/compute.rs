@@ -561,8 +561,12 @@ fn launch_template_addresses(cx: &Cx<'_>) -> Outcome {
     all(checks)
 }
 
-/// Whether the launch template or configuration of a group (of this template) declines
-/// public addresses explicitly.
+/// Whether every launch template and configuration the group launches (of this template)
+/// declines public addresses explicitly: its `LaunchTemplate`, its `LaunchConfigurationName`,
+/// and the launch template of its `MixedInstancesPolicy` and of each of its overrides (an
+/// override's `LaunchTemplateSpecification` launches that instance type from another
+/// launch template: `AWS::AutoScaling::AutoScalingGroup` `LaunchTemplateOverrides`). One
+/// named by name or by text declines nothing that a rule can read.
 fn group_declines(cx: &Cx<'_>) -> bool {
     let declines = |r: &Resource| match r.type_name() {
         LAUNCH_TEMPLATE => r.properties()["LaunchTemplateData"]["NetworkInterfaces"]
@@ -570,22 +574,27 @@ fn group_declines(cx: &Cx<'_>) -> bool {
             .is_some_and(|a| {
                 !a.is_empty() && a.iter().all(|n| is_false(&n["AssociatePublicIpAddress"]))
             }),
-        _ => is_false(&r.properties()["AssociatePublicIpAddress"]),
+        LAUNCH_CONFIGURATION => is_false(&r.properties()["AssociatePublicIpAddress"]),
+        _ => false,
     };
-    [
-        "/LaunchTemplate/LaunchTemplateId",
-        "/MixedInstancesPolicy/LaunchTemplate/LaunchTemplateSpecification/LaunchTemplateId",
-        "/LaunchConfigurationName",
-    ]
-    .iter()
-    .filter_map(|p| cx.prop(p))
-    .any(|v| {
-        cx.template
-            .resources()
-            .iter()
-            .filter(|r| mentions(v, r.logical_id()))
-            .any(declines)
-    })
+    let references: Vec<Option<&Value>> = group_specifications(cx)
+        .iter()
+        .map(|p| cx.prop(&format!("{p}/LaunchTemplateId")))
+        .chain(cx.prop("/LaunchConfigurationName").map(Some))
+        .collect();
+    !references.is_empty()
+        && references.iter().all(|v| {
+            let named: Vec<&Resource> = v
+                .map(|v| {
+                    cx.template
+                        .resources()
+                        .iter()
+                        .filter(|r| mentions(v, r.logical_id()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            !named.is_empty() && named.into_iter().all(declines)
+        })
 }
 
 /// An Auto Scaling group launches into named subnets that give no public address.
@@ -601,11 +610,13 @@ fn group_subnets(cx: &Cx<'_>) -> Outcome {
         );
     };
     let declined = group_declines(cx);
-    let public: Vec<&str> = cx
+    let public: Vec<String> = cx
         .others("AWS::EC2::Subnet")
         .filter(|s| subnets.iter().any(|v| mentions(v, s.logical_id())))
-        .filter(|s| is_true(&s.properties()["MapPublicIpOnLaunch"]))
-        .map(Resource::logical_id)
+        .filter_map(|s| match maps_public(s)? {
+            Ok(()) => Some(s.logical_id().to_owned()),
+            Err(why) => Some(format!("{}, which {why}", s.logical_id())),
+        })
         .collect();
     if !public.is_empty() && !declined {
         return Outcome::Fail(format!(
@@ -682,7 +693,16 @@ fn instance_address(cx: &Cx<'_>) -> Outcome {
                 declined = true;
                 checks.push(cx.present(&pointer));
             }
-            _ => {}
+            Some(v) if super::meaning::no_value(v) => {}
+            // A value that cannot be read as false (a parameter, an import, an SSM dynamic
+            // reference) may be true, and true gives the instance a public address whatever
+            // its subnet maps (`AWS::EC2::Instance` `NetworkInterface.AssociatePublicIpAddress`).
+            Some(v) => checks.push(Err(format!(
+                "`{}` is {}, which may be true: write false",
+                pointer_name(&pointer),
+                super::meaning::text_or_json(v)
+            ))),
+            None => {}
         }
     }
     // A subnet of this template that maps public addresses gives the instance one unless
@@ -693,19 +713,38 @@ fn instance_address(cx: &Cx<'_>) -> Outcome {
         .into_iter()
         .chain(interfaces.iter().filter_map(|n| n.get("SubnetId")))
         .collect();
-    let subnet = cx.others("AWS::EC2::Subnet").find(|s| {
-        is_true(&s.properties()["MapPublicIpOnLaunch"])
-            && named.iter().any(|v| mentions(v, s.logical_id()))
-    });
-    if let Some(s) = subnet
+    let subnet = cx
+        .others("AWS::EC2::Subnet")
+        .filter(|s| named.iter().any(|v| mentions(v, s.logical_id())))
+        .find_map(|s| Some((s.logical_id(), maps_public(s)?)));
+    if let Some((s, maps)) = subnet
         && !declined
     {
-        checks.push(Err(format!(
-            "subnet `{}` maps public addresses on launch, so the instance gets one",
-            s.logical_id()
-        )));
+        checks.push(Err(match maps {
+            Ok(()) => {
+                format!("subnet `{s}` maps public addresses on launch, so the instance gets one")
+            }
+            Err(why) => format!("subnet `{s}` {why}, so the instance may get one"),
+        }));
     }
     all(checks)
+}
+
+/// Whether a subnet of this template gives the instances launched in it a public address:
+/// `None` when `MapPublicIpOnLaunch` is not written, removed or false (false is the
+/// `AWS::EC2::Subnet` default), `Ok` when it is true, and `Err` with why it may be when it
+/// cannot be read as false (a value resolved at deploy: a parameter, an import, an SSM
+/// dynamic reference), which a rule must count as true.
+pub(super) fn maps_public(subnet: &Resource) -> Option<Result<(), String>> {
+    match subnet.properties().get("MapPublicIpOnLaunch") {
+        None | Some(Value::Null) => None,
+        Some(v) if super::meaning::no_value(v) || is_false(v) => None,
+        Some(v) if is_true(v) => Some(Ok(())),
+        Some(v) => Some(Err(format!(
+            "may map public addresses on launch (`MapPublicIpOnLaunch` is {}, which may be true: write false)",
+            super::meaning::text_or_json(v)
+        ))),
+    }
 }
 
 /// The instance profile of a launch template's instances.

@@ -85,6 +85,14 @@ const INERT: &[&str] = &[
     "AWS::RDS::DBParameterGroup",
     "AWS::RDS::DBClusterParameterGroup",
     "AWS::RDS::OptionGroup",
+    // DocumentDB's and Neptune's subnet groups, Neptune's instance parameter groups (query
+    // timeouts and caches, none of the settings of security, which are the cluster's), and
+    // DocumentDB's event subscriptions (notices of cluster events, no data, to a topic
+    // that its own rules read): read where the clusters are (DD1–DD4).
+    "AWS::DocDB::DBSubnetGroup",
+    "AWS::DocDB::EventSubscription",
+    "AWS::Neptune::DBSubnetGroup",
+    "AWS::Neptune::DBParameterGroup",
     "AWS::IAM::InstanceProfile",
     "AWS::Logs::MetricFilter",
     "AWS::Backup::BackupSelection",

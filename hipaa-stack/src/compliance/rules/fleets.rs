@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Cx, OkOrDefault, Outcome, Proof, is_false, is_true, pointer_name, proof_of};
+use super::{Cx, OkOrDefault, Outcome, Proof, is_false, pointer_name, proof_of};
 use crate::cfn::Resource;
 
 /// A Spot Fleet.
@@ -46,14 +46,27 @@ pub(super) fn template_named<'a>(cx: &Cx<'a>, reference: &Value) -> Option<&'a R
 
 /// Why the launch template specification at `spec` (below `Properties` of `cx`'s resource),
 /// which names `template`, may launch settings other than those the template writes: its
-/// `Version` is pinned. `$Latest`, `$Default` and `Fn::GetAtt` of the template's
-/// `LatestVersionNumber` or `DefaultVersionNumber` follow the template as updated (an update
-/// of `LaunchTemplateData` makes a new version of it), and so does no `Version` (Auto
-/// Scaling reads `$Default`); a version number (`"1"`), or a version read from anything
-/// else (a parameter, another launch template), launches a version whose settings the
-/// template shows only until its next update, a gap.
+/// `Version` is not the latest. Only `$Latest` and `Fn::GetAtt` of the template's
+/// `LatestVersionNumber` follow the template as updated (an update of `LaunchTemplateData`
+/// makes a new version of it). The default version does not: the `AWS::EC2::LaunchTemplate`
+/// reference (its `DefaultVersionNumber` return value) says "The default version of a
+/// launch template cannot be specified in AWS CloudFormation", and a stack update makes a
+/// new version while the default stays version 1 (as reported in
+/// aws-cloudformation/cloudformation-coverage-roadmap#1518). So `$Default`,
+/// `Fn::GetAtt` of `DefaultVersionNumber` and no `Version` (Auto Scaling and EC2 read
+/// `$Default`, the `Version` default of their `LaunchTemplateSpecification`) launch the
+/// first version's settings after an update, a gap like a version number (`"1"`) or a
+/// version read from anything else (a parameter, another launch template).
 pub(super) fn pinned_version(cx: &Cx<'_>, spec: &str, template: &Resource) -> Option<String> {
-    let version = cx.prop(&format!("{spec}/Version"))?;
+    let pointer = format!("{spec}/Version");
+    let latest = "launch `$Latest` or `Fn::GetAtt` of its `LatestVersionNumber`";
+    let Some(version) = cx.prop(&pointer) else {
+        return Some(format!(
+            "`{}` is not set, so the default version of launch template `{}` is launched: CloudFormation never makes a new version the default, so after an update of `LaunchTemplateData` the instances keep the first version's settings, which no template shows ({latest})",
+            pointer_name(&pointer),
+            template.logical_id()
+        ));
+    };
     let attribute = match version.get("Fn::GetAtt") {
         Some(Value::Array(a)) => match a.as_slice() {
             [id, attribute] if id.as_str() == Some(template.logical_id()) => attribute.as_str(),
@@ -65,18 +78,21 @@ pub(super) fn pinned_version(cx: &Cx<'_>, spec: &str, template: &Resource) -> Op
             .map(|(_, attribute)| attribute),
         _ => None,
     };
-    if matches!(
-        attribute,
-        Some("LatestVersionNumber" | "DefaultVersionNumber")
-    ) || matches!(
-        super::meaning::text(version).as_deref(),
-        Some("$Latest" | "$Default")
-    ) {
+    let text = super::meaning::text(version);
+    if attribute == Some("LatestVersionNumber") || text.as_deref() == Some("$Latest") {
         return None;
     }
+    if attribute == Some("DefaultVersionNumber") || text.as_deref() == Some("$Default") {
+        return Some(format!(
+            "`{}` is {}, the default version of launch template `{}`: CloudFormation never makes a new version the default, so after an update of `LaunchTemplateData` the instances keep the first version's settings, which no template shows ({latest})",
+            pointer_name(&pointer),
+            super::meaning::text_or_json(version),
+            template.logical_id()
+        ));
+    }
     Some(format!(
-        "`{}` is {}, a fixed version of launch template `{}`: the instances get that version's settings, which are the template's as written only until an update of `LaunchTemplateData` makes a new version, so no template can show them (launch `$Latest` or `Fn::GetAtt` of its `LatestVersionNumber`)",
-        pointer_name(&format!("{spec}/Version")),
+        "`{}` is {}, a fixed version of launch template `{}`: the instances get that version's settings, which are the template's as written only until an update of `LaunchTemplateData` makes a new version, so no template can show them ({latest})",
+        pointer_name(&pointer),
         super::meaning::text_or_json(version),
         template.logical_id()
     ))
@@ -435,14 +451,16 @@ pub(super) fn e5(cx: &Cx<'_>) -> Outcome {
                 let public = cx
                     .others("AWS::EC2::Subnet")
                     .filter(|s| super::compute::mentions(value, s.logical_id()))
-                    .find(|s| is_true(&s.properties()["MapPublicIpOnLaunch"]));
-                if let Some(s) = public
+                    .find_map(|s| Some((s.logical_id(), super::compute::maps_public(s)?)));
+                if let Some((s, maps)) = public
                     && !declined
                 {
-                    checks.push(Err(format!(
-                        "subnet `{}` maps public addresses on launch, so the instances get one",
-                        s.logical_id()
-                    )));
+                    checks.push(Err(match maps {
+                        Ok(()) => format!(
+                            "subnet `{s}` maps public addresses on launch, so the instances get one"
+                        ),
+                        Err(why) => format!("subnet `{s}` {why}, so the instances may get one"),
+                    }));
                 }
             }
         }

@@ -156,7 +156,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "resource policies grant access to no principal of another AWS account",
         types: super::services::X2_TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)"],
-        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service; if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
+        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -392,7 +392,51 @@ fn foreign_principals(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
         None => Vec::new(),
     };
     out.extend(aws.into_iter().filter_map(|p| foreign(p, cx)));
+    out.extend(foreign_by_condition(statement, cx));
     out
+}
+
+/// The accounts that the conditions of a statement to everyone or to a service admit: a
+/// principal `*` limited by `aws:PrincipalAccount` or `aws:PrincipalArn` is that account's
+/// principals, and a service limited by `aws:SourceAccount` or `aws:SourceOwner` acts for
+/// that account's resources (IAM User Guide, AWS global condition context keys:
+/// `aws:SourceAccount` is the account of the resource on whose behalf a service makes a
+/// service-to-service request). Only a condition that
+/// requires a value admits (`…Equals`, `…Like`, with or without `IfExists`), never a
+/// negation, which admits all it does not name and is `P2`'s to judge.
+fn foreign_by_condition(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
+    const KEYS: &[&str] = &[
+        "aws:principalaccount",
+        "aws:principalarn",
+        "aws:sourceaccount",
+        "aws:sourceowner",
+        "kms:calleraccount",
+    ];
+    let principal = &statement["Principal"];
+    let open = super::identity::may_be_everyone(principal)
+        || principal.get("Service").is_some()
+        || statement.get("NotPrincipal").is_some();
+    let Some(conditions) = statement["Condition"].as_object().filter(|_| open) else {
+        return Vec::new();
+    };
+    conditions
+        .iter()
+        .filter(|(operator, _)| !operator.to_ascii_lowercase().contains("not"))
+        .filter_map(|(_, keys)| keys.as_object())
+        .flat_map(|keys| keys.iter())
+        .filter(|(key, _)| KEYS.contains(&key.trim().to_ascii_lowercase().as_str()))
+        .flat_map(|(key, values)| {
+            let values = match values {
+                Value::Array(items) => items.iter().collect(),
+                v => vec![v],
+            };
+            values
+                .into_iter()
+                .filter_map(|v| foreign(v, cx))
+                .map(|who| format!("{who} (by `{key}`)"))
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 fn x2(cx: &Cx<'_>) -> Outcome {
@@ -401,9 +445,19 @@ fn x2(cx: &Cx<'_>) -> Outcome {
             return Outcome::NotApplicable;
         };
         let service = text(principal).is_some_and(|t| t.trim().ends_with(".amazonaws.com"));
-        return match (service, foreign(principal, cx)) {
-            (false, Some(why)) => Outcome::Fail(format!(
+        // A service (or everyone) limited to a `SourceAccount` acts for that account's
+        // resources (CloudFormation reference, `AWS::Lambda::Permission` `SourceAccount`:
+        // the account that owns the resource that invokes the function).
+        let source = cx
+            .prop("/SourceAccount")
+            .filter(|v| !super::meaning::no_value(v))
+            .and_then(|v| foreign(v, cx));
+        return match (service, foreign(principal, cx), source) {
+            (false, Some(why), _) => Outcome::Fail(format!(
                 "`Principal` is {why}: another account may invoke the function"
+            )),
+            (_, _, Some(why)) => Outcome::Fail(format!(
+                "`SourceAccount` is {why}: the resources of another account may invoke the function through the service; name `${{AWS::AccountId}}`"
             )),
             _ => all([cx
                 .proof("/Principal")

@@ -50,7 +50,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "no policy allows every action of a service, or a data action on every resource",
         types: POLICIES,
         controls: ACCESS,
-        fix: "name the actions instead of `*` or `service:*` in `Action`, and name the buckets, tables, keys, secrets, queues and topics in `Resource` for data actions",
+        fix: "name the actions instead of `*` or `service:*` in `Action`, and name the buckets, tables, keys, secrets, queues and topics in `Resource` for data actions (never every one of a type, as `table/*` or `secret:*`); attach customer managed policies of the app by the `Ref` of their `AWS::IAM::ManagedPolicy`, never one the app does not hold by its ARN",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-IAMPolicyNoStatementsWithFullAccess"),
             checkov: Some("CKV_AWS_63"),
@@ -268,11 +268,35 @@ fn every_resource(resource: &str) -> bool {
     let parts: Vec<&str> = resource.splitn(6, ':').collect();
     let stars = |s: &str| !s.is_empty() && s.chars().all(|c| c == '*');
     match parts.as_slice() {
-        ["arn", _, service, _, _, rest] => {
+        ["arn", _, service, _, account, rest] => {
             rest.split(['/', ':']).all(stars)
                 || (glob(service, "kms") && (glob(rest, "key/*") || glob(rest, "alias/*")))
+                || (!named_first(service, account) && every_of_a_type(rest))
         }
         _ => false,
+    }
+}
+
+/// Whether the resource part of a service's ARNs starts with the resource's name, not its
+/// type: a bucket (`arn:aws:s3:::records/*` is every object of one bucket), a queue, a
+/// topic. Every other service writes a type first (Service Authorization Reference,
+/// resource types: `table/${TableName}`, `secret:${SecretId}`, `role/${RoleNameWithPath}`,
+/// `dbuser:${DbiResourceId}/${DbUserName}`, `function:${FunctionName}`); an S3 ARN with an
+/// account (an access point, `accesspoint/${AccessPointName}`) does too.
+fn named_first(service: &str, account: &str) -> bool {
+    let service = service.trim().to_ascii_lowercase();
+    (service == "s3" && account.is_empty()) || service == "sqs" || service == "sns"
+}
+
+/// Whether the resource part of an ARN is a type followed only by wildcards: every
+/// resource of that type (`table/*`, `secret:*`, `role/*`, `dbuser:*/*`), which IAM's `*`
+/// matches whatever the name is.
+fn every_of_a_type(rest: &str) -> bool {
+    let mut segments = rest.split(['/', ':']);
+    let stars = |s: &str| !s.is_empty() && s.chars().all(|c| c == '*');
+    segments.next().is_some_and(|kind| !kind.is_empty()) && {
+        let names: Vec<&str> = segments.collect();
+        !names.is_empty() && names.iter().all(|s| stars(s))
     }
 }
 
@@ -457,6 +481,11 @@ const DATA_ACTIONS: &[&str] = &[
     "kms:GenerateDataKeyPairWithoutPlaintext",
     "sqs:ReceiveMessage",
     "sns:Publish",
+    // The records of a table's stream and of a data stream are the items as written
+    // (DynamoDB developer guide, change data capture: a stream record holds the item as it
+    // was before or after the change, by its view type).
+    "dynamodb:GetRecords",
+    "kinesis:GetRecords",
 ];
 
 /// Actions that, on every resource, let an identity give itself (or a role it passes or
@@ -565,10 +594,38 @@ fn broad_managed_policy(arn: &str) -> bool {
     !NARROW_MANAGED.contains(&name)
 }
 
+/// Whether an ARN, written as text, attaches a customer managed policy
+/// (`arn:aws:iam::ACCOUNT:policy/…`, the account as a number or `${AWS::AccountId}`):
+/// CloudFormation attaches whatever policy of that name the account holds (IAM User Guide,
+/// managed policies: a customer managed policy is a standalone policy created and
+/// administered in the account), and the template shows nothing of its statements. A
+/// policy of the template is attached by the `Ref` of its `AWS::IAM::ManagedPolicy`, which
+/// is no text, or by the ARN of its `ManagedPolicyName`; so the name (after the path) is
+/// returned, for the caller to look up.
+fn customer_policy_elsewhere(arn: &str) -> Option<String> {
+    let lower = arn.trim().to_ascii_lowercase();
+    let (account, path) = lower
+        .strip_prefix("arn:")?
+        .split_once(":iam::")?
+        .1
+        .split_once(":policy/")?;
+    (account != "aws").then(|| path.rsplit('/').next().unwrap_or(path).to_owned())
+}
+
 /// The AWS-managed policies known to be broad that an identity attaches by ARN.
 fn broad_attachments(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
-    let Some(Value::Array(arns)) = cx.prop("/ManagedPolicyArns") else {
-        return Vec::new();
+    let arns = match cx.prop("/ManagedPolicyArns") {
+        Some(Value::Array(arns)) => arns,
+        None => return Vec::new(),
+        Some(v) if super::meaning::no_value(v) => return Vec::new(),
+        // A list that an intrinsic makes (`Fn::Split`, a `Ref` of a list) is known only at
+        // deploy: it may attach any policy.
+        Some(v) => {
+            return vec![Err(format!(
+                "`ManagedPolicyArns` is {}, a list known only at deploy; write the list of ARNs",
+                super::meaning::text_or_json(v)
+            ))];
+        }
     };
     arns.iter()
         .enumerate()
@@ -588,6 +645,17 @@ fn broad_attachments(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
             if unknown {
                 Err(format!(
                     "`ManagedPolicyArns.{i}` is {arn}, a policy known only at deploy; attach a managed policy of the app or an AWS-managed policy by its ARN"
+                ))
+            } else if customer_policy_elsewhere(&arn).is_some_and(|name| {
+                // A managed policy of the template named so is read by the rules.
+                !cx.template.resources().iter().any(|r| {
+                    r.type_name() == "AWS::IAM::ManagedPolicy"
+                        && super::meaning::text(&r.properties()["ManagedPolicyName"])
+                            .is_some_and(|n| n.trim().eq_ignore_ascii_case(&name))
+                })
+            }) {
+                Err(format!(
+                    "`ManagedPolicyArns.{i}` attaches {arn}, a customer managed policy that this template does not hold, so no rule reads what it allows; attach an `AWS::IAM::ManagedPolicy` of the app by its `Ref`"
                 ))
             } else if broad_managed_policy(&arn) {
                 Err(format!(

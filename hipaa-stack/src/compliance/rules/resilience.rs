@@ -71,7 +71,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "backup plans back up at least daily and keep recovery points at least 35 days",
         types: &["AWS::Backup::BackupPlan"],
         controls: BACKUP,
-        fix: "give every rule of `BackupPlan.BackupPlanRule` a daily (or more frequent) `ScheduleExpression` and `Lifecycle.DeleteAfterDays` of 35 or more",
+        fix: "give every rule of `BackupPlan.BackupPlanRule` a daily (or more frequent) `ScheduleExpression`, or none (AWS Backup's default, `cron(0 5 ? * * *)`, is daily), and `Lifecycle.DeleteAfterDays` of 35 or more",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -819,18 +819,22 @@ fn b1(cx: &Cx<'_>) -> Outcome {
         return Outcome::Fail("`BackupPlan.BackupPlanRule` is empty".to_owned());
     }
     let mut checks = Vec::new();
-    for (i, rule) in rules.iter().enumerate() {
+    for i in 0..rules.len() {
         let schedule = format!("/BackupPlan/BackupPlanRule/{i}/ScheduleExpression");
-        checks.push(match rule.get("ScheduleExpression") {
+        // No schedule (not written, or removed by `AWS::NoValue`) is AWS Backup's default,
+        // daily: "When no CRON expression is provided, Backup will use the default
+        // expression cron(0 5 ? * * *)" (AWS Backup API, `BackupRuleInput.ScheduleExpression`;
+        // `ScheduleExpression` is not required in `AWS::Backup::BackupPlan`
+        // `BackupRuleResourceType`). The rule itself is the evidence.
+        checks.push(match cx.prop(&schedule) {
             Some(Value::String(e)) if at_least_daily(e) => cx.proof(&schedule).ok_or_default(),
             Some(v) => Err(format!(
                 "`{}` is {v}; back up at least once a day",
                 pointer_name(&schedule)
             )),
-            None => Err(format!(
-                "`{}` is not set; write a daily or more frequent schedule",
-                pointer_name(&schedule)
-            )),
+            None => cx
+                .proof(&format!("/BackupPlan/BackupPlanRule/{i}"))
+                .ok_or_default(),
         });
         let retention = format!("/BackupPlan/BackupPlanRule/{i}/Lifecycle/DeleteAfterDays");
         checks.push(match cx.prop(&retention).and_then(number) {

@@ -230,7 +230,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "resource policies never allow every principal without a condition",
         types: P2_TYPES,
         controls: ACCESS,
-        fix: "name the principals (accounts, roles, services) in every Allow, or restrict `*` with `aws:SourceArn`/`aws:SourceAccount`/`aws:PrincipalOrgID` conditions; give a service's permission to invoke a function a `SourceAccount` or `SourceArn`; set a function URL's `AuthType` to `AWS_IAM`",
+        fix: "name the principals (accounts, roles, services) in every Allow, or restrict `*` with `aws:SourceArn`/`aws:SourceAccount`/`aws:PrincipalOrgID` conditions (`StringEquals`, `ArnLike`, …, never `…IfExists` or `ForAllValues:`, which hold when the key is absent); give a service's permission to invoke a function a `SourceAccount` or `SourceArn`; set a function URL's `AuthType` to `AWS_IAM`",
         packs: packs(
             Some("HIPAA.Security-LambdaFunctionPublicAccessProhibited"),
             None,
@@ -245,7 +245,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::ElasticLoadBalancing::LoadBalancer",
         ],
         controls: TRANSIT,
-        fix: "use HTTPS/TLS listeners with an ACM certificate and a TLS 1.2+ `SslPolicy` (e.g. ELBSecurityPolicy-TLS13-1-2-2021-06; on a classic balancer, an `SSLNegotiationPolicyType` policy whose `Reference-Security-Policy` is ELBSecurityPolicy-TLS-1-2-2017-01); HTTP listeners and their listener rules only redirect to HTTPS",
+        fix: "use HTTPS/TLS listeners with an ACM certificate and a TLS 1.2+ `SslPolicy` written in the template, not read at deploy (e.g. ELBSecurityPolicy-TLS13-1-2-2021-06; on a classic balancer, an `SSLNegotiationPolicyType` policy whose `Reference-Security-Policy` is ELBSecurityPolicy-TLS-1-2-2017-01); HTTP listeners and their listener rules only redirect to HTTPS",
         packs: packs(
             Some("HIPAA.Security-ALBHttpToHttpsRedirection"),
             Some("CKV_AWS_2"),
@@ -1384,7 +1384,10 @@ fn restricted(statement: &Value) -> bool {
     ];
     // A condition restricts only if it requires a value: not a negated operator
     // (`StringNotEquals` lets every other account in), not `…IfExists` (absent keys pass),
-    // not `Null`, and not a value that is only wildcards (`aws:PrincipalOrgID` `*`).
+    // not `Null`, not `ForAllValues:…` (IAM User Guide, single-valued vs. multivalued
+    // context keys: a `ForAllValues` condition is true when the request has no such key,
+    // as an anonymous request has no `aws:SourceAccount`), and not a
+    // value that is only wildcards (`aws:PrincipalOrgID` `*`).
     let requires = |values: &Value| {
         let values = match values {
             Value::Array(items) => items.iter().collect::<Vec<_>>(),
@@ -1406,6 +1409,7 @@ fn restricted(statement: &Value) -> bool {
                 .filter(|(operator, _)| {
                     let operator = operator.to_ascii_lowercase();
                     !operator.contains("ifexists")
+                        && !operator.starts_with("forallvalues:")
                         && !operator.contains("not")
                         && operator != "null"
                 })
@@ -1583,8 +1587,13 @@ fn permission_p2(cx: &Cx<'_>) -> Outcome {
 }
 
 /// Whether an SSL policy allows only TLS 1.2 or later. The TLS 1.3 policies named
-/// `…-TLS13-1-0-…` and `…-TLS13-1-1-…` still accept TLS 1.0 and 1.1.
+/// `…-TLS13-1-0-…` and `…-TLS13-1-1-…` still accept TLS 1.0 and 1.1. A dynamic reference
+/// (`{{resolve:ssm:…}}`) is whatever the parameter holds at deploy, whatever its name
+/// says, so it allows nothing here.
 fn tls12_policy(policy: &str) -> bool {
+    if super::identity::dynamic(policy) {
+        return false;
+    }
     let p = policy.to_ascii_uppercase();
     let old_tls13 = p.contains("TLS13-1-0") || p.contains("TLS13-1-1");
     (p.contains("TLS13") && !old_tls13)
@@ -1705,9 +1714,26 @@ fn f1(cx: &Cx<'_>) -> Outcome {
     let protocol = cx.prop("/Protocol").map(text_or_json).unwrap_or_default();
     match protocol.to_ascii_uppercase().as_str() {
         "HTTPS" | "TLS" => {
-            let policy = match cx.prop("/SslPolicy").map(text_or_json) {
-                Some(p) if tls12_policy(&p) => cx.proof("/SslPolicy").ok_or_default(),
-                Some(p) => Err(format!("`SslPolicy` {p} allows TLS before 1.2")),
+            // The listener rules of an HTTPS listener are not read: a rule cannot take a
+            // client back to plain HTTP, as Elastic Load Balancing refuses a redirect from
+            // HTTPS to HTTP (CloudFormation reference, ListenerRule `RedirectConfig`
+            // `Protocol`: "You can't redirect HTTPS to HTTP"), and a rule that forwards
+            // does so after TLS ends at this listener.
+            // Only a policy written as text (or built of text by intrinsics) is read: one
+            // read from another resource or an import may be any policy, and the name of
+            // what holds it says nothing of what it holds.
+            let policy = match cx.prop("/SslPolicy") {
+                Some(v) if text(v).is_some_and(|p| tls12_policy(&p)) => {
+                    cx.proof("/SslPolicy").ok_or_default()
+                }
+                Some(v) if text(v).is_none_or(|p| super::identity::dynamic(&p)) => Err(format!(
+                    "`SslPolicy` is {}, known only at deploy; name a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-2021-06",
+                    text_or_json(v)
+                )),
+                Some(v) => Err(format!(
+                    "`SslPolicy` {} allows TLS before 1.2",
+                    text_or_json(v)
+                )),
                 None => Err("`SslPolicy` is not set; the default allows TLS 1.0".to_owned()),
             };
             all([policy, cx.present("/Certificates")])

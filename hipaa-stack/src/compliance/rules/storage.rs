@@ -187,9 +187,11 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::Redshift::Cluster",
             "AWS::OpenSearchService::Domain",
             "AWS::Elasticsearch::Domain",
+            "AWS::DocDB::DBCluster",
+            "AWS::Neptune::DBCluster",
         ],
         controls: &["164.308(a)(7)(ii)(A)", "164.310(d)(2)(iv)"],
-        fix: "set `DeletionPolicy` and `UpdateReplacePolicy` to `Retain` (`Snapshot` keeps only a volume or a Redshift cluster: CloudFormation takes no snapshot of the other stores)",
+        fix: "set `DeletionPolicy` and `UpdateReplacePolicy` to `Retain` (`Snapshot` keeps only a volume, a Redshift cluster or a DocumentDB or Neptune cluster: CloudFormation takes no snapshot of the other stores)",
         packs: packs(None, None, None),
         check: d1,
     },
@@ -1029,7 +1031,12 @@ fn s13(cx: &Cx<'_>) -> Outcome {
 /// snapshots" (volumes, ElastiCache, Neptune, RDS and DocumentDB clusters and instances,
 /// Redshift clusters); a bucket, key, log group, vault, table, file system or domain has
 /// no snapshot to take, so `Snapshot` on it keeps nothing.
-const SNAPSHOT_KEEPS: &[&str] = &["AWS::EC2::Volume", "AWS::Redshift::Cluster"];
+const SNAPSHOT_KEEPS: &[&str] = &[
+    "AWS::EC2::Volume",
+    "AWS::Redshift::Cluster",
+    "AWS::DocDB::DBCluster",
+    "AWS::Neptune::DBCluster",
+];
 
 fn d1(cx: &Cx<'_>) -> Outcome {
     let kept: &[&str] = if SNAPSHOT_KEEPS.contains(&cx.resource.type_name()) {
