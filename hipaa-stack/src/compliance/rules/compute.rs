@@ -97,7 +97,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             EC2_FLEET,
         ],
         controls: &["164.308(a)(3)(i)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "set `SubnetId` (or `NetworkInterfaces[0].SubnetId`) of instances, fleets' launch specifications and overrides, and `VPCZoneIdentifier` of Auto Scaling groups, to private subnets; never set `AssociatePublicIpAddress` true (instance, launch configuration, launch template interface) nor attach an Elastic IP to an instance or its interface; reach the servers through a load balancer and Session Manager",
+        fix: "set `SubnetId` (or `NetworkInterfaces[0].SubnetId`) of instances, fleets' launch specifications and overrides, and `VPCZoneIdentifier` of Auto Scaling groups, to private subnets; never set `AssociatePublicIpAddress` true (instance, launch configuration, launch template interface) nor attach an Elastic IP to an instance or its interface; launch instances that get IPv6 addresses (`Ipv6AddressCount`, `Ipv6Addresses`, `PrimaryIpv6`, IPv6 prefixes, a subnet's `AssignIpv6AddressOnCreation`) only into subnets of the template whose route tables send ::/0 to an egress-only internet gateway; reach the servers through a load balancer and Session Manager",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2InstanceNoPublicIp"),
             checkov: Some("CKV_AWS_88"),
@@ -610,6 +610,14 @@ fn group_subnets(cx: &Cx<'_>) -> Outcome {
         );
     };
     let declined = group_declines(cx);
+    // IPv6 addresses the launch templates' interfaces ask for, which no IPv4 setting
+    // declines.
+    let asked = group_specifications(cx).iter().find_map(|p| {
+        fleets::template_named(cx, cx.prop(&format!("{p}/LaunchTemplateId"))?)
+            .and_then(template_asks_ipv6)
+    });
+    let named: Vec<&Value> = subnets.iter().collect();
+    let ipv6 = ipv6_exposure(cx, &named, asked.as_deref());
     let public: Vec<String> = cx
         .others("AWS::EC2::Subnet")
         .filter(|s| subnets.iter().any(|v| mentions(v, s.logical_id())))
@@ -619,14 +627,17 @@ fn group_subnets(cx: &Cx<'_>) -> Outcome {
         })
         .collect();
     if !public.is_empty() && !declined {
-        return Outcome::Fail(format!(
-            "`VPCZoneIdentifier` names subnets that map public addresses on launch ({}), so every instance gets one",
-            public.join(", ")
-        ));
+        return with_ipv6(
+            Outcome::Fail(format!(
+                "`VPCZoneIdentifier` names subnets that map public addresses on launch ({}), so every instance gets one",
+                public.join(", ")
+            )),
+            ipv6,
+        );
     }
     let passed = all([cx.proof("/VPCZoneIdentifier").ok_or_default()]);
     if public.is_empty() {
-        return passed;
+        return with_ipv6(passed, ipv6);
     }
     // The address is declined by the launch templates' interfaces: of the version launched.
     let pinned = group_specifications(cx)
@@ -636,7 +647,7 @@ fn group_subnets(cx: &Cx<'_>) -> Outcome {
             fleets::pinned_version(cx, p, t)
         })
         .collect();
-    fleets::unless_pinned(passed, pinned)
+    with_ipv6(fleets::unless_pinned(passed, pinned), ipv6)
 }
 
 /// An Elastic IP gives the instance or network interface it is attached to a public
@@ -727,7 +738,129 @@ fn instance_address(cx: &Cx<'_>) -> Outcome {
             Err(why) => format!("subnet `{s}` {why}, so the instance may get one"),
         }));
     }
-    all(checks)
+    // IPv6 addresses the instance asks for itself, on an interface or in the launch
+    // template it launches from; declining an IPv4 public address declines none of them.
+    let asked = asks_ipv6(cx.resource.properties())
+        .or_else(|| interfaces.iter().find_map(asks_ipv6))
+        .or_else(|| launch_template(cx).and_then(template_asks_ipv6));
+    with_ipv6(all(checks), ipv6_exposure(cx, &named, asked.as_deref()))
+}
+
+/// Why a network interface (or an instance, whose own properties say the same) asks for
+/// IPv6 addresses, if it may: `Ipv6AddressCount` above 0, `Ipv6Addresses`, `PrimaryIpv6`,
+/// or IPv6 prefixes delegated to it (`Ipv6PrefixCount`, `Ipv6Prefixes`), whose addresses
+/// are as public (`AWS::EC2::Instance`, `AWS::EC2::LaunchTemplate` `NetworkInterface`). A
+/// value that cannot be read may ask.
+pub(super) fn asks_ipv6(interface: &Value) -> Option<String> {
+    use super::meaning::{no_value, text_or_json};
+    let written = |key: &str| interface.get(key).filter(|v| !v.is_null() && !no_value(v));
+    for key in ["Ipv6AddressCount", "Ipv6PrefixCount"] {
+        if let Some(v) = written(key) {
+            match super::resilience::number(v) {
+                Some(n) if n <= 0 => {}
+                Some(n) => return Some(format!("`{key}` is {n}")),
+                None => {
+                    return Some(format!(
+                        "`{key}` is {}, which may be above 0",
+                        text_or_json(v)
+                    ));
+                }
+            }
+        }
+    }
+    for key in ["Ipv6Addresses", "Ipv6Prefixes"] {
+        match written(key) {
+            Some(Value::Array(a)) if a.is_empty() => {}
+            Some(_) => return Some(format!("`{key}` lists IPv6 addresses")),
+            None => {}
+        }
+    }
+    match written("PrimaryIpv6") {
+        Some(v) if is_false(v) => None,
+        Some(v) => Some(format!("`PrimaryIpv6` is {}", text_or_json(v))),
+        None => None,
+    }
+}
+
+/// Why the instances launched from a launch template ask for IPv6 addresses, if any of its
+/// interfaces does.
+pub(super) fn template_asks_ipv6(template: &Resource) -> Option<String> {
+    template.properties()["LaunchTemplateData"]["NetworkInterfaces"]
+        .as_array()?
+        .iter()
+        .find_map(asks_ipv6)
+        .map(|why| format!("launch template `{}`: {why}", template.logical_id()))
+}
+
+/// What the internet reaches of the IPv6 addresses of instances launched into the subnets
+/// `named` (`asked`: why the instances ask for addresses themselves; else a subnet of the
+/// template that assigns them on creation gives them): findings for a subnet whose route
+/// tables send a public IPv6 range to an internet gateway, and gaps where the routes
+/// cannot be read (a subnet named by id or of another template, the VPC's main route
+/// table, a gateway known only at deploy). A subnet routed only to an egress-only internet
+/// gateway lets nothing in.
+pub(super) fn ipv6_exposure(
+    cx: &Cx<'_>,
+    named: &[&Value],
+    asked: Option<&str>,
+) -> (Vec<String>, Vec<String>) {
+    use super::network::{Ipv6Reach, assigns_ipv6, ipv6_reach};
+    let (mut fails, mut gaps) = (Vec::new(), Vec::new());
+    for value in named {
+        let subnets: Vec<&Resource> = cx
+            .others("AWS::EC2::Subnet")
+            .filter(|s| mentions(value, s.logical_id()))
+            .collect();
+        if subnets.is_empty() {
+            if let Some(asked) = asked {
+                gaps.push(format!(
+                    "the instances ask for IPv6 addresses ({asked}), which are public, in subnet {}, which is no subnet of this template: whether its route table sends ::/0 to an internet gateway cannot be read; launch them in a subnet of the template whose ::/0 route goes to an egress-only internet gateway",
+                    super::meaning::text_or_json(value)
+                ));
+            }
+            continue;
+        }
+        for subnet in subnets {
+            let s = subnet.logical_id();
+            let Some(gives) = asked
+                .map(str::to_owned)
+                .or_else(|| assigns_ipv6(subnet).map(|w| format!("subnet `{s}`: {w}")))
+            else {
+                continue;
+            };
+            match ipv6_reach(cx, subnet) {
+                Ipv6Reach::Closed(_) => {}
+                Ipv6Reach::Internet(route) => fails.push(format!(
+                    "the instances get IPv6 addresses ({gives}), which are public, and route `{route}` sends the IPv6 traffic of subnet `{s}` to an internet gateway, so the internet can reach them; route ::/0 through an egress-only internet gateway"
+                )),
+                Ipv6Reach::Unassociated => gaps.push(format!(
+                    "the instances get IPv6 addresses ({gives}), which are public, and subnet `{s}` has no route table association in this template, so it uses the VPC's main route table, which no rule reads; associate a route table whose ::/0 route goes to an egress-only internet gateway"
+                )),
+                Ipv6Reach::Unknown(why) => gaps.push(format!(
+                    "the instances get IPv6 addresses ({gives}), which are public, in subnet `{s}`, and {why}"
+                )),
+            }
+        }
+    }
+    (fails, gaps)
+}
+
+/// An outcome with the IPv6 findings and gaps of [`ipv6_exposure`]: a finding fails it, a
+/// gap makes a pass a gap.
+pub(super) fn with_ipv6(outcome: Outcome, (fails, gaps): (Vec<String>, Vec<String>)) -> Outcome {
+    if !fails.is_empty() {
+        return match outcome {
+            Outcome::Fail(f) => Outcome::Fail(format!("{f}; {}", fails.join("; "))),
+            _ => Outcome::Fail(fails.join("; ")),
+        };
+    }
+    match outcome {
+        Outcome::Pass(_) | Outcome::NotApplicable if !gaps.is_empty() => {
+            Outcome::Gap(gaps.join("; "))
+        }
+        Outcome::Gap(g) if !gaps.is_empty() => Outcome::Gap(format!("{g}; {}", gaps.join("; "))),
+        other => other,
+    }
 }
 
 /// Whether a subnet of this template gives the instances launched in it a public address:

@@ -216,6 +216,26 @@ fn u2(cx: &Cx<'_>) -> Outcome {
             "`{t}` deploys a template that the rules never read"
         ));
     }
+    // An Automation document's `aws:createStack` step creates a stack from a template
+    // (Systems Manager user guide, "aws:createStack – Create a CloudFormation stack"),
+    // in JSON or YAML content alike.
+    if cx.resource.type_name() == "AWS::SSM::Document"
+        && cx.prop("/Content").is_some_and(|c| {
+            text(c)
+                .unwrap_or_else(|| c.to_string())
+                .contains("aws:createStack")
+        })
+    {
+        return Outcome::Fail(
+            "`Content` runs `aws:createStack`, which deploys a template that the rules never read: declare its resources as a stack of the app"
+                .to_owned(),
+        );
+    }
+    if let Some(at) = pipeline_deploying_a_template(cx) {
+        return Outcome::Fail(format!(
+            "`{at}` deploys a CloudFormation template of a pipeline artifact, which the rules never read: declare its resources as a stack of the app"
+        ));
+    }
     let known = spellings(t).iter().find(|k| **k != t);
     match known {
         Some(k) => Outcome::Fail(format!(
@@ -223,6 +243,40 @@ fn u2(cx: &Cx<'_>) -> Outcome {
         )),
         None => Outcome::NotApplicable,
     }
+}
+
+/// Where a pipeline deploys a template: an action whose provider is CloudFormation
+/// (`CREATE_UPDATE`, `CHANGE_SET_REPLACE`, … of a template in an artifact, per the
+/// CloudFormation user guide's "CloudFormation configuration properties reference" for
+/// CodePipeline), `CloudFormationStackSet` or `CloudFormationStackInstances` (a stack set's
+/// template), or `ServiceCatalog` (a product's template): a nested stack by another road.
+fn pipeline_deploying_a_template(cx: &Cx<'_>) -> Option<String> {
+    const DEPLOYS: &[&str] = &[
+        "CloudFormation",
+        "CloudFormationStackSet",
+        "CloudFormationStackInstances",
+        "ServiceCatalog",
+    ];
+    if !cx
+        .resource
+        .type_name()
+        .eq_ignore_ascii_case("AWS::CodePipeline::Pipeline")
+    {
+        return None;
+    }
+    let Some(Value::Array(stages)) = cx.prop("/Stages") else {
+        return None;
+    };
+    stages.iter().enumerate().find_map(|(s, stage)| {
+        let Value::Array(actions) = &stage["Actions"] else {
+            return None;
+        };
+        actions.iter().enumerate().find_map(|(a, action)| {
+            text(&action["ActionTypeId"]["Provider"])
+                .filter(|p| DEPLOYS.iter().any(|d| d.eq_ignore_ascii_case(p.trim())))
+                .map(|_| format!("Stages/{s}/Actions/{a}"))
+        })
+    })
 }
 
 /// The types that the rules read or know to be inert spelled as `t` is in any ASCII case,
@@ -604,9 +658,26 @@ fn secret_property_squashed(n: &str) -> bool {
     let secret = match SECRETS.as_ref() {
         Some(words) => words.is_match(n),
         None => SECRET_PROPERTY_WORDS.iter().any(|s| n.contains(s)),
-    };
+    } || SECRET_PROPERTY_NAMES.contains(&n);
     secret && !reference_name(n)
 }
+
+/// Squashed property names that are a secret as a whole, though the words in them are not
+/// secrets inside other names (`AccessTokenValidity` is a number of minutes): CodeBuild's
+/// `AWS::CodeBuild::SourceCredential` `Token` (a personal access token or app password,
+/// which its reference asks never to write in plain text), Amplify's and AppFlow's
+/// `AccessToken` and `RefreshToken`, DataSync's `AWS::DataSync::LocationObjectStorage`
+/// `SecretKey` ("the secret key (for example, a password)") and Azure Blob `SasToken`s, and
+/// a `Pwd` of a custom resource.
+const SECRET_PROPERTY_NAMES: [&str; 7] = [
+    "token",
+    "accesstoken",
+    "refreshtoken",
+    "secretkey",
+    "sastoken",
+    "azureblobsastoken",
+    "pwd",
+];
 
 /// What a squashed property name holds when it names a secret (see [`secret_property`]).
 const SECRET_PROPERTY_WORDS: [&str; 9] = [
@@ -1526,6 +1597,8 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             ));
         }
     }
+    // A custom resource's properties are all named by the program.
+    let custom = t.starts_with("Custom::") || t == "AWS::CloudFormation::CustomResource";
     // Every string property: a property named like a secret with a written value, or text
     // that is a credential wherever it is; and, in the same walk, every command line
     // written as a list of words (a password flag in an item of its own), whose findings
@@ -1541,6 +1614,33 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             if let Some(what) = credential_text(s) {
                 problems.push(format!(
                     "`{}` holds {what}",
+                    trail.pointer(at).trim_start_matches('/')
+                ));
+                return;
+            }
+            // Names the program chooses, not AWS, read as environment variables' names are
+            // (`DB_PW`, `token`): a container's environment written as a map (SageMaker's
+            // `ContainerDefinition.Environment`, whose reference says to put no sensitive
+            // data in it: `DescribeModel` shows it), tags written as a map, a Glue job's
+            // arguments (`GetJob` shows them), and every property of a custom resource (in
+            // the template, and sent to its handler).
+            let environment_map = trail.below(at, "Environment") && !trail.below(at, "Variables");
+            let chosen = environment_map
+                || trail.below(at, "Tags")
+                || trail.below(at, "DefaultArguments")
+                || trail.below(at, "NonOverridableArguments")
+                || custom;
+            let value = s.trim();
+            if chosen
+                && name != "ServiceToken"
+                && ((secret_name(name)
+                    && !value.is_empty()
+                    && !value.starts_with("arn:")
+                    && !dynamic_reference(value))
+                    || (environment_map && s.to_owned().contains_secret_reference()))
+            {
+                problems.push(format!(
+                    "`{}` is named like a secret and holds it in plain text; pass the secret's ARN and read it at run time",
                     trail.pointer(at).trim_start_matches('/')
                 ));
                 return;

@@ -391,12 +391,19 @@ fn interface_subnet<'v>(interfaces: &'v Value, pointer: &str) -> Option<(String,
 
 /// E5: every launch lands in a named subnet and gets no public address.
 pub(super) fn e5(cx: &Cx<'_>) -> Outcome {
-    over_launches(cx, |launch| {
+    let mut ipv6 = (Vec::new(), Vec::new());
+    let outcome = over_launches(cx, |launch| {
+        // Why the instances ask for IPv6 addresses themselves, which no IPv4 setting
+        // declines: an interface of the specification, the launch template or its override.
+        let mut asked: Option<String>;
         let (mut checks, declined, subnet) = match launch {
             Launch::Inline(spec) => {
                 let at = format!("{spec}/NetworkInterfaces");
                 let listed = cx.prop(&at).unwrap_or(&Value::Null);
                 let (checks, declined) = interfaces(listed, &at, "");
+                asked = listed
+                    .as_array()
+                    .and_then(|a| a.iter().find_map(super::compute::asks_ipv6));
                 let subnet = match cx.prop(&format!("{spec}/SubnetId")) {
                     Some(s) => Some((cx.present(&format!("{spec}/SubnetId")), s)),
                     None => interface_subnet(listed, &at).map(|(p, s)| (cx.present(&p), s)),
@@ -412,6 +419,7 @@ pub(super) fn e5(cx: &Cx<'_>) -> Outcome {
                     return vec![Err(unread(config))];
                 };
                 let owner = format!("launch template `{}`: ", template.logical_id());
+                asked = super::compute::template_asks_ipv6(template);
                 let data = &template.properties()["LaunchTemplateData"];
                 let (mut checks, mut declined) = interfaces(
                     &data["NetworkInterfaces"],
@@ -428,6 +436,9 @@ pub(super) fn e5(cx: &Cx<'_>) -> Outcome {
                     let at = format!("{o}/NetworkInterfaces");
                     if let Some(listed) = cx.prop(&at) {
                         let (more, declines) = interfaces(listed, &at, "");
+                        asked = listed
+                            .as_array()
+                            .and_then(|a| a.iter().find_map(super::compute::asks_ipv6));
                         checks.extend(more);
                         declined = declines;
                         if let Some((p, s)) = interface_subnet(listed, &at) {
@@ -448,6 +459,9 @@ pub(super) fn e5(cx: &Cx<'_>) -> Outcome {
             )),
             Some((named, value)) => {
                 checks.push(named);
+                let (fails, gaps) = super::compute::ipv6_exposure(cx, &[value], asked.as_deref());
+                ipv6.0.extend(fails);
+                ipv6.1.extend(gaps);
                 let public = cx
                     .others("AWS::EC2::Subnet")
                     .filter(|s| super::compute::mentions(value, s.logical_id()))
@@ -465,5 +479,6 @@ pub(super) fn e5(cx: &Cx<'_>) -> Outcome {
             }
         }
         checks
-    })
+    });
+    super::compute::with_ipv6(outcome, ipv6)
 }

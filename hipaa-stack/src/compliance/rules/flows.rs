@@ -403,7 +403,19 @@ fn foreign_principals(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
 /// `aws:SourceAccount` is the account of the resource on whose behalf a service makes a
 /// service-to-service request). Only a condition that
 /// requires a value admits (`…Equals`, `…Like`, with or without `IfExists`), never a
-/// negation, which admits all it does not name and is `P2`'s to judge.
+/// negation, which admits all it does not name and is `P2`'s to judge, nor `Null` or
+/// `Bool`, whose values are no account.
+///
+/// Two keys admit more than one account by what they name:
+/// - `aws:SourceArn` a resource, whose account is the fourth field of its ARN (another
+///   account's when written as a number, not `${AWS::AccountId}`);
+/// - `aws:PrincipalOrgID` and `aws:PrincipalOrgPaths` the principals of every account of an
+///   organization or organizational unit (IAM User Guide, AWS global condition context
+///   keys: `aws:PrincipalOrgID` is "an alternative to listing all the account IDs for all
+///   AWS accounts in an organization"). A template knows no organization of its own (there
+///   is no pseudo parameter of it, only `AWS::AccountId`), so any organization admits
+///   accounts other than this one: a finding that `aws:PrincipalAccount` closes, or a
+///   waiver that names the agreement with the accounts of the organization.
 fn foreign_by_condition(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
     const KEYS: &[&str] = &[
         "aws:principalaccount",
@@ -411,6 +423,9 @@ fn foreign_by_condition(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
         "aws:sourceaccount",
         "aws:sourceowner",
         "kms:calleraccount",
+        "aws:sourcearn",
+        "aws:principalorgid",
+        "aws:principalorgpaths",
     ];
     let principal = &statement["Principal"];
     let open = super::identity::may_be_everyone(principal)
@@ -419,9 +434,18 @@ fn foreign_by_condition(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
     let Some(conditions) = statement["Condition"].as_object().filter(|_| open) else {
         return Vec::new();
     };
+    // The keys of a statement's conditions must all hold: an organization, or another
+    // account's resource, admits nothing beyond this account when another key of the
+    // statement pins the principal's, or the source's, account to this one.
+    let principal_here = pinned_here(conditions, &["aws:principalaccount", "kms:calleraccount"]);
+    let source_here = pinned_here(conditions, &["aws:sourceaccount", "aws:sourceowner"]);
     conditions
         .iter()
-        .filter(|(operator, _)| !operator.to_ascii_lowercase().contains("not"))
+        .filter(|(operator, _)| {
+            let operator = operator.to_ascii_lowercase();
+            let base = operator.rsplit(':').next().unwrap_or(&operator);
+            !operator.contains("not") && !base.starts_with("null") && !base.starts_with("bool")
+        })
         .filter_map(|(_, keys)| keys.as_object())
         .flat_map(|keys| keys.iter())
         .filter(|(key, _)| KEYS.contains(&key.trim().to_ascii_lowercase().as_str()))
@@ -430,13 +454,69 @@ fn foreign_by_condition(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
                 Value::Array(items) => items.iter().collect(),
                 v => vec![v],
             };
+            let lower = key.trim().to_ascii_lowercase();
             values
                 .into_iter()
-                .filter_map(|v| foreign(v, cx))
+                .filter_map(|v| match lower.as_str() {
+                    "aws:principalorgid" | "aws:principalorgpaths" if principal_here => None,
+                    "aws:sourcearn" if source_here => None,
+                    "aws:principalorgid" | "aws:principalorgpaths" => Some(format!(
+                        "every account of the organization {}",
+                        text(v).unwrap_or_else(|| v.to_string())
+                    )),
+                    "aws:sourcearn" => foreign_resource(v, cx),
+                    _ => foreign(v, cx),
+                })
                 .map(|who| format!("{who} (by `{key}`)"))
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// Whether a condition of `StringEquals` (or `ArnEquals`, alone or `ForAnyValue:`) requires
+/// one of `keys` to be `${AWS::AccountId}`, and nothing else.
+fn pinned_here(conditions: &serde_json::Map<String, Value>, keys: &[&str]) -> bool {
+    conditions
+        .iter()
+        .filter(|(operator, _)| {
+            let operator = operator.trim().to_ascii_lowercase();
+            let base = operator.strip_prefix("foranyvalue:").unwrap_or(&operator);
+            matches!(base, "stringequals" | "arnequals")
+        })
+        .filter_map(|(_, k)| k.as_object())
+        .flat_map(|k| k.iter())
+        .filter(|(key, _)| keys.contains(&key.trim().to_ascii_lowercase().as_str()))
+        .any(|(_, values)| {
+            let values = match values {
+                Value::Array(items) => items.iter().collect(),
+                v => vec![v],
+            };
+            !values.is_empty()
+                && values
+                    .iter()
+                    .all(|v| text(v).is_some_and(|t| t.trim() == "${AWS::AccountId}"))
+        })
+}
+
+/// Why the resource an ARN names may be another account's: its account written as a number
+/// (the stack's own is `${AWS::AccountId}`), or a value known only at deploy. `None` for a
+/// resource of the app and for an ARN without an account (an S3 bucket's), which names no
+/// account to judge.
+fn foreign_resource(arn: &Value, cx: &Cx<'_>) -> Option<String> {
+    if cx.mentions_the_app(arn) || imports(arn) {
+        return None;
+    }
+    let written = text(arn).unwrap_or_else(|| arn.to_string());
+    if written.contains("{{resolve:") {
+        return Some("a resource known only at deploy (a dynamic reference)".to_owned());
+    }
+    if !another_account(&written) {
+        return None;
+    }
+    // The region may be `${AWS::Region}`, whose colons are no fields of the ARN.
+    let fields = written.trim().replace("${AWS::", "${AWS-");
+    let account = fields.split(':').nth(4).unwrap_or_default();
+    Some(format!("a resource of the account {account}"))
 }
 
 fn x2(cx: &Cx<'_>) -> Outcome {
@@ -474,18 +554,17 @@ fn x2(cx: &Cx<'_>) -> Outcome {
     };
     let mut checks = Vec::new();
     for pointer in &pointers {
-        let Some(document) = super::identity::policy_document(cx.resource, pointer) else {
+        let Some(document) = super::services::resource_policy(cx, pointer) else {
             continue;
         };
-        let name = pointer[1..].replace('/', ".");
         let granted: Vec<String> = super::identity::statements(&document)
             .into_iter()
             .filter(|(_, s)| super::identity::allows(s))
             .flat_map(|(suffix, s)| {
-                let name = &name;
+                let name = super::services::statement_name(cx, &pointer[1..], &suffix);
                 foreign_principals(s, cx)
                     .into_iter()
-                    .map(move |who| format!("`{name}{}` allows {who}", suffix.replace('/', ".")))
+                    .map(move |who| format!("`{name}` allows {who}"))
             })
             .collect();
         checks.push(if granted.is_empty() {

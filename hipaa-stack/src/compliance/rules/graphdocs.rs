@@ -69,7 +69,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         fix: "set `BackupRetentionPeriod` to 7 or more (the default keeps one day) and `DeletionProtection` to true on the cluster",
         packs: Packs {
             cdk_nag: None,
-            checkov: Some("CKV_AWS_356"),
+            checkov: Some("CKV_AWS_360"),
             guard: None,
         },
         check: dd2,
@@ -79,7 +79,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "DocumentDB and Neptune clusters write an audit log and export it to CloudWatch Logs",
         types: STORES,
         controls: &["164.308(a)(3)(ii)(A)", "164.308(a)(5)(ii)(C)", "164.312(b)"],
-        fix: "list `audit` in the cluster's `EnableCloudwatchLogsExports`, and name in `DBClusterParameterGroupName` a cluster parameter group of this template that sets `audit_logs` to enabled or all (DocumentDB) or `neptune_enable_audit_log` to 1 (Neptune): the default groups leave auditing off",
+        fix: "list `audit` in the cluster's `EnableCloudwatchLogsExports`, and name in `DBClusterParameterGroupName` a cluster parameter group of this template that sets `audit_logs` to enabled, ddl or all (DocumentDB) or `neptune_enable_audit_log` to 1 (Neptune): the default groups leave auditing off",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_104"),
@@ -317,15 +317,21 @@ fn dd3(cx: &Cx<'_>) -> Outcome {
     // `neptune_enable_audit_log` is 0 unless set to 1 (Neptune user guide, "Using Audit Logs
     // with Amazon Neptune Clusters"). Exporting `audit` without it exports nothing.
     let (key, why) = match service {
-        Service::DocDb => ("audit_logs", "set it to enabled or all"),
+        Service::DocDb => ("audit_logs", "set it to enabled, ddl or all"),
         Service::Neptune => ("neptune_enable_audit_log", "set it to 1"),
     };
     let written = match cluster_group(cx, service) {
         Group::Template(group) => {
             let value = parameter(group, key);
             let on = value.and_then(text).is_some_and(|v| match service {
+                // `ddl` logs what the legacy `enabled` does: connections, authentication,
+                // authorization, user management and DDL (the guide's event categories); the
+                // DML categories alone (`dml_read`, `dml_write`) log no sign-in.
                 Service::DocDb => v.split(',').any(|part| {
-                    matches!(part.trim().to_ascii_lowercase().as_str(), "enabled" | "all")
+                    matches!(
+                        part.trim().to_ascii_lowercase().as_str(),
+                        "enabled" | "ddl" | "all"
+                    )
                 }),
                 Service::Neptune => v.trim() == "1",
             });

@@ -29,6 +29,22 @@ const POLICIES: &[&str] = &[
     "AWS::IAM::User",
     "AWS::IAM::Group",
 ];
+/// What `I2` reads: the IAM policies, and IAM Identity Center's permission sets, which
+/// IAM Identity Center provisions as a role with these policies in every account it is
+/// assigned to (IAM Identity Center user guide, "Permission sets": an inline policy,
+/// AWS managed policies, customer managed policies by name).
+const I2_TYPES: &[&str] = &[
+    "AWS::IAM::ManagedPolicy",
+    "AWS::IAM::Policy",
+    "AWS::IAM::RolePolicy",
+    "AWS::IAM::UserPolicy",
+    "AWS::IAM::GroupPolicy",
+    "AWS::IAM::Role",
+    "AWS::IAM::User",
+    "AWS::IAM::Group",
+    PERMISSION_SET,
+];
+const PERMISSION_SET: &str = "AWS::SSO::PermissionSet";
 const ACCESS: &[&str] = &["164.308(a)(3)(i)", "164.308(a)(4)(i)", "164.312(a)(1)"];
 
 pub(crate) static RULES: &[RuleSpec] = &[
@@ -48,9 +64,9 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "I2",
         title: "no policy allows every action of a service, or a data action on every resource",
-        types: POLICIES,
+        types: I2_TYPES,
         controls: ACCESS,
-        fix: "name the actions instead of `*` or `service:*` in `Action`, and name the buckets, tables, keys, secrets, queues and topics in `Resource` for data actions (never every one of a type, as `table/*` or `secret:*`); attach customer managed policies of the app by the `Ref` of their `AWS::IAM::ManagedPolicy`, never one the app does not hold by its ARN",
+        fix: "name the actions instead of `*` or `service:*` in `Action`, and name the buckets, tables, keys, secrets, queues and topics in `Resource` for data actions (never every one of a type, as `table/*` or `secret:*`); attach customer managed policies of the app by the `Ref` of their `AWS::IAM::ManagedPolicy`, never one the app does not hold by its ARN; give a permission set its permissions in `InlinePolicy`, not by `CustomerManagedPolicyReferences`",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-IAMPolicyNoStatementsWithFullAccess"),
             checkov: Some("CKV_AWS_63"),
@@ -408,6 +424,12 @@ fn documents(cx: &Cx<'_>) -> Vec<String> {
         | "AWS::IAM::RolePolicy"
         | "AWS::IAM::UserPolicy"
         | "AWS::IAM::GroupPolicy" => vec!["/PolicyDocument".to_owned()],
+        PERMISSION_SET => cx
+            .prop("/InlinePolicy")
+            .filter(|v| !super::meaning::no_value(v))
+            .map(|_| "/InlinePolicy".to_owned())
+            .into_iter()
+            .collect(),
         _ => cx
             .prop("/Policies")
             .and_then(Value::as_array)
@@ -612,9 +634,37 @@ fn customer_policy_elsewhere(arn: &str) -> Option<String> {
     (account != "aws").then(|| path.rsplit('/').next().unwrap_or(path).to_owned())
 }
 
-/// The AWS-managed policies known to be broad that an identity attaches by ARN.
+/// The AWS-managed policies known to be broad that an identity attaches by ARN (a
+/// permission set by `ManagedPolicies`), and the customer managed policies of a permission
+/// set, which are those of the accounts it is assigned to.
 fn broad_attachments(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
-    let arns = match cx.prop("/ManagedPolicyArns") {
+    let (pointer, name) = if cx.resource.type_name() == PERMISSION_SET {
+        ("/ManagedPolicies", "ManagedPolicies")
+    } else {
+        ("/ManagedPolicyArns", "ManagedPolicyArns")
+    };
+    let mut out = Vec::new();
+    // IAM Identity Center attaches a customer managed policy by its name and path in each
+    // account the permission set is assigned to, whatever that account's policy of the
+    // name allows (IAM Identity Center user guide, "Customer managed policies": the policy
+    // must be made in every account first); no template of the app shows it.
+    if cx.resource.type_name() == PERMISSION_SET
+        && let Some(references) = cx
+            .prop("/CustomerManagedPolicyReferences")
+            .filter(|v| !super::meaning::no_value(v))
+    {
+        out.push(Err(format!(
+            "`CustomerManagedPolicyReferences` attaches {}, the policies of that name in each account the permission set is assigned to, which no rule reads; write the permissions in `InlinePolicy`",
+            super::meaning::text_or_json(references)
+        )));
+    }
+    out.extend(attachments(cx, pointer, name));
+    out
+}
+
+/// [`broad_attachments`] of the list of ARNs at `pointer`, called `name` in findings.
+fn attachments(cx: &Cx<'_>, pointer: &str, name: &str) -> Vec<Result<Proof, String>> {
+    let arns = match cx.prop(pointer) {
         Some(Value::Array(arns)) => arns,
         None => return Vec::new(),
         Some(v) if super::meaning::no_value(v) => return Vec::new(),
@@ -622,7 +672,7 @@ fn broad_attachments(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
         // deploy: it may attach any policy.
         Some(v) => {
             return vec![Err(format!(
-                "`ManagedPolicyArns` is {}, a list known only at deploy; write the list of ARNs",
+                "`{name}` is {}, a list known only at deploy; write the list of ARNs",
                 super::meaning::text_or_json(v)
             ))];
         }
@@ -644,7 +694,7 @@ fn broad_attachments(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
                     });
             if unknown {
                 Err(format!(
-                    "`ManagedPolicyArns.{i}` is {arn}, a policy known only at deploy; attach a managed policy of the app or an AWS-managed policy by its ARN"
+                    "`{name}.{i}` is {arn}, a policy known only at deploy; attach a managed policy of the app or an AWS-managed policy by its ARN"
                 ))
             } else if customer_policy_elsewhere(&arn).is_some_and(|name| {
                 // A managed policy of the template named so is read by the rules.
@@ -655,14 +705,14 @@ fn broad_attachments(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
                 })
             }) {
                 Err(format!(
-                    "`ManagedPolicyArns.{i}` attaches {arn}, a customer managed policy that this template does not hold, so no rule reads what it allows; attach an `AWS::IAM::ManagedPolicy` of the app by its `Ref`"
+                    "`{name}.{i}` attaches {arn}, a customer managed policy that this template does not hold, so no rule reads what it allows; attach an `AWS::IAM::ManagedPolicy` of the app by its `Ref`"
                 ))
             } else if broad_managed_policy(&arn) {
                 Err(format!(
-                    "`ManagedPolicyArns.{i}` attaches the AWS-managed policy {arn}, which is not on hipaa-stack's list of AWS-managed policies that name their actions and read no data on every resource; attach a managed policy of your own that names the actions"
+                    "`{name}.{i}` attaches the AWS-managed policy {arn}, which is not on hipaa-stack's list of AWS-managed policies that name their actions and read no data on every resource; attach a managed policy of your own that names the actions"
                 ))
             } else {
-                cx.proof(&format!("/ManagedPolicyArns/{i}")).ok_or_default()
+                cx.proof(&format!("{pointer}/{i}")).ok_or_default()
             }
         })
         .collect()

@@ -58,7 +58,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "subnets do not give instances public addresses, explicitly",
         types: &["AWS::EC2::Subnet"],
         controls: &["164.308(a)(3)(i)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "set `MapPublicIpOnLaunch` to false and leave `AssignIpv6AddressOnCreation` unset or false (waive the rule, with a reason, on a public subnet that holds no PHI)",
+        fix: "set `MapPublicIpOnLaunch` to false, and leave `AssignIpv6AddressOnCreation` and `Ipv6Native` unset or false unless a route table of the template associated with the subnet sends ::/0 to an egress-only internet gateway, never an internet gateway (waive the rule, with a reason, on a public subnet that holds no PHI)",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-VPCSubnetAutoAssignPublicIpDisabled"),
             checkov: None,
@@ -304,16 +304,114 @@ fn e12(cx: &Cx<'_>) -> Outcome {
         )),
         None => Err("`MapPublicIpOnLaunch` is not set; write it false explicitly".to_owned()),
     };
-    let v6 = cx
-        .prop("/AssignIpv6AddressOnCreation")
-        .filter(|v| !is_false(v))
-        .map(|v| {
-            format!(
-                "`AssignIpv6AddressOnCreation` is {}; instances in the subnet get public IPv6 addresses: set it false",
-                text_or_json(v)
-            )
-        });
-    all([v4].into_iter().chain(v6.map(Err)))
+    let Some(assigned) = assigns_ipv6(cx.resource) else {
+        return all([v4]);
+    };
+    match ipv6_reach(cx, cx.resource) {
+        Ipv6Reach::Closed(proofs) => all([v4].into_iter().chain(proofs.into_iter().map(Ok))),
+        Ipv6Reach::Internet(route) => all([
+            v4,
+            Err(format!(
+                "{assigned}: instances in the subnet get IPv6 addresses, which are public, and route `{route}` sends IPv6 traffic to an internet gateway, so the internet can reach them; route ::/0 through an egress-only internet gateway, or set it false"
+            )),
+        ]),
+        // A subnet without an association of the template uses the VPC's main route table,
+        // which no template writes: nothing shows that it keeps the internet out.
+        Ipv6Reach::Unassociated => all([
+            v4,
+            Err(format!(
+                "{assigned} and no route table of this template is associated with the subnet, so it uses the VPC's main route table, which no rule reads; associate a route table whose ::/0 route goes to an egress-only internet gateway, or set it false"
+            )),
+        ]),
+        Ipv6Reach::Unknown(why) => match all([v4]) {
+            Outcome::Pass(_) => Outcome::Gap(format!(
+                "{assigned}: instances in the subnet get IPv6 addresses, which are public, and {why}; route ::/0 through an egress-only internet gateway of the template"
+            )),
+            other => other,
+        },
+    }
+}
+
+/// Why a subnet gives the instances launched in it an IPv6 address, if it may:
+/// `AssignIpv6AddressOnCreation` (an interface created in the subnet, by `RunInstances`
+/// too, receives an IPv6 address: EC2 `ModifySubnetAttribute`), or `Ipv6Native`, an
+/// IPv6-only subnet, whose instances have no other address (`AWS::EC2::Subnet`). A value
+/// that cannot be read as false may be true.
+pub(super) fn assigns_ipv6(subnet: &Resource) -> Option<String> {
+    ["AssignIpv6AddressOnCreation", "Ipv6Native"]
+        .into_iter()
+        .find_map(|key| match subnet.properties().get(key) {
+            None | Some(Value::Null) => None,
+            Some(v) if super::meaning::no_value(v) || is_false(v) => None,
+            Some(v) if is_true(v) => Some(format!("`{key}` is true")),
+            Some(v) => Some(format!("`{key}` is {}, which may be true", text_or_json(v))),
+        })
+}
+
+/// Whether the internet can reach the IPv6 addresses of a subnet of this template: every
+/// IPv6 address of a VPC is globally unique, so what keeps the internet out is that no
+/// route of the subnet's route tables sends a public IPv6 range to an internet gateway (an
+/// egress-only internet gateway, `EgressOnlyInternetGatewayId`, lets instances out and
+/// nothing in: VPC user guide, egress-only internet gateways).
+pub(super) enum Ipv6Reach {
+    /// A route of a route table associated with the subnet sends a public IPv6 range (or a
+    /// prefix list, which may hold one) to an internet gateway: its logical id.
+    Internet(String),
+    /// No association of this template names the subnet: it uses the VPC's main route
+    /// table, which no template writes.
+    Unassociated,
+    /// What no rule can read, with why: a route table of another template, a gateway known
+    /// only at deploy.
+    Unknown(String),
+    /// Every route table of the subnet is of this template and sends no public IPv6 range
+    /// to an internet gateway: the proofs of its associations.
+    Closed(Vec<Proof>),
+}
+
+pub(super) fn ipv6_reach(cx: &Cx<'_>, subnet: &Resource) -> Ipv6Reach {
+    let associations: Vec<&Resource> = cx
+        .others("AWS::EC2::SubnetRouteTableAssociation")
+        .filter(|a| super::mentions(&a.properties()["SubnetId"], subnet.logical_id()))
+        .collect();
+    if associations.is_empty() {
+        return Ipv6Reach::Unassociated;
+    }
+    let mut proofs = Vec::new();
+    let mut unknown = Vec::new();
+    for association in associations {
+        let named = &association.properties()["RouteTableId"];
+        let Some(table) = cx
+            .others("AWS::EC2::RouteTable")
+            .find(|t| super::mentions(named, t.logical_id()))
+        else {
+            unknown.push(format!(
+                "association `{}` names route table {}, which is no route table of this template, so its routes cannot be read",
+                association.logical_id(),
+                text_or_json(named)
+            ));
+            continue;
+        };
+        for route in cx.others("AWS::EC2::Route").filter(|r| {
+            let p = r.properties();
+            super::mentions(&p["RouteTableId"], table.logical_id())
+                && (p.get("DestinationIpv6CidrBlock").is_some_and(is_internet)
+                    || p.get("DestinationPrefixListId").is_some())
+        }) {
+            match route_gateway(&cx.on(route)) {
+                Gateway::Internet => return Ipv6Reach::Internet(route.logical_id().to_owned()),
+                Gateway::Unknown(why) => {
+                    unknown.push(format!("route `{}`: {why}", route.logical_id()))
+                }
+                Gateway::Other => {}
+            }
+        }
+        proofs.extend(proof_of(association, "/RouteTableId"));
+    }
+    if unknown.is_empty() {
+        Ipv6Reach::Closed(proofs)
+    } else {
+        Ipv6Reach::Unknown(unknown.join("; "))
+    }
 }
 
 /// The logical id a value refers to: `{"Ref": id}` or `{"Fn::GetAtt": [id, …]}`.

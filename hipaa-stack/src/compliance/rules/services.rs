@@ -1382,13 +1382,11 @@ fn restricted(statement: &Value) -> bool {
         "aws:sourcevpc",
         "kms:calleraccount",
     ];
-    // A condition restricts only if it requires a value: not a negated operator
-    // (`StringNotEquals` lets every other account in), not `…IfExists` (absent keys pass),
-    // not `Null`, not `ForAllValues:…` (IAM User Guide, single-valued vs. multivalued
-    // context keys: a `ForAllValues` condition is true when the request has no such key,
-    // as an anonymous request has no `aws:SourceAccount`), and not a
-    // value that is only wildcards (`aws:PrincipalOrgID` `*`).
-    let requires = |values: &Value| {
+    // A condition restricts only if it requires a value that some requests lack; the
+    // operator decides first (`compares`), then every value: a value that is empty, only
+    // wildcards, or a pattern that every value of the key matches (`o-*`, `vpce-*`,
+    // `arn:aws:*`) lets every request in, as the values of one key are alternatives.
+    let requires = |key: &str, pattern: bool, values: &Value| {
         let values = match values {
             Value::Array(items) => items.iter().collect::<Vec<_>>(),
             v => vec![v],
@@ -1397,7 +1395,10 @@ fn restricted(statement: &Value) -> bool {
             && values.iter().all(|v| {
                 super::meaning::text(v).is_none_or(|t| {
                     let t = t.trim();
-                    !t.is_empty() && !t.chars().all(|c| c == '*' || c == '?')
+                    let every = t.is_empty()
+                        || t.chars().all(|c| c == '*' || c == '?')
+                        || (pattern && matches_every(key, t));
+                    !every
                 })
             })
     };
@@ -1406,19 +1407,60 @@ fn restricted(statement: &Value) -> bool {
         .is_some_and(|conditions| {
             conditions
                 .iter()
-                .filter(|(operator, _)| {
-                    let operator = operator.to_ascii_lowercase();
-                    !operator.contains("ifexists")
-                        && !operator.starts_with("forallvalues:")
-                        && !operator.contains("not")
-                        && operator != "null"
-                })
-                .filter_map(|(_, keys)| keys.as_object())
-                .flat_map(|keys| keys.iter())
-                .any(|(k, values)| {
-                    KEYS.contains(&k.to_ascii_lowercase().as_str()) && requires(values)
+                .filter_map(|(operator, keys)| Some((compares(operator)?, keys.as_object()?)))
+                .flat_map(|(pattern, keys)| keys.iter().map(move |(k, v)| (pattern, k, v)))
+                .any(|(pattern, k, values)| {
+                    let k = k.trim().to_ascii_lowercase();
+                    KEYS.contains(&k.as_str()) && requires(&k, pattern, values)
                 })
         })
+}
+
+/// Whether a condition operator requires its key to hold one of its values: `Some(true)`
+/// when the values are patterns, `Some(false)` when they are compared as written, `None`
+/// when the operator may hold for a request without the key or with any value of it.
+///
+/// IAM User Guide, "IAM JSON policy elements: Condition operators": only the string and
+/// ARN operators compare an account, organization, endpoint or ARN; `ArnEquals` and
+/// `ArnLike` both read `*` and `?` as wildcards, `StringLike` too. The rest restrict
+/// nothing here: a negation (`StringNotEquals`) lets every other value in; `…IfExists`
+/// holds when the key is absent; `Null` tests only whether the key is there (`true` holds
+/// for an anonymous request, which has no `aws:SourceAccount`), with or without a
+/// qualifier; `Bool`, numbers, dates, binary and IP addresses compare no account; and
+/// `ForAllValues:` holds when the request has no value of the key ("single-valued vs.
+/// multivalued context keys"). `ForAnyValue:` on a single-valued key is the operator alone.
+fn compares(operator: &str) -> Option<bool> {
+    let operator = operator.trim().to_ascii_lowercase();
+    let base = operator.strip_prefix("foranyvalue:").unwrap_or(&operator);
+    match base {
+        "stringequals" | "stringequalsignorecase" => Some(false),
+        "stringlike" | "arnlike" | "arnequals" => Some(true),
+        _ => None,
+    }
+}
+
+/// Whether the IAM pattern `pattern` matches every value that the condition key `key` (in
+/// lower case) can hold: whether it covers the most general value of the key, written as a
+/// pattern itself (IAM User Guide, "AWS global condition context keys": an organization id
+/// is `o-` then letters and digits, an endpoint `vpce-…`, a network `vpc-…`, an account
+/// twelve digits, and an ARN `arn:partition:service:region:account:resource`, of which
+/// each partition's are every ARN a stack there can name).
+fn matches_every(key: &str, pattern: &str) -> bool {
+    let general: &[&str] = match key {
+        "aws:sourcearn" => &[
+            "arn:aws:*:*:*:*",
+            "arn:aws-cn:*:*:*:*",
+            "arn:aws-us-gov:*:*:*:*",
+        ],
+        "aws:principalorgid" => &["o-*"],
+        "aws:sourcevpce" => &["vpce-*"],
+        "aws:sourcevpc" => &["vpc-*"],
+        _ => &["????????????"],
+    };
+    // `Fn::Sub` writes the partition as the pseudo parameter: every partition, read as
+    // the commercial one.
+    let pattern = pattern.replace("${AWS::Partition}", "aws");
+    general.iter().any(|g| super::identity::glob(&pattern, g))
 }
 
 /// One list makes the three that the rules read: the table of resource policies, the types
@@ -1456,6 +1498,15 @@ resource_policies! {
     "AWS::S3::MultiRegionAccessPointPolicy" => ["/Policy"],
     "AWS::S3ObjectLambda::AccessPointPolicy" => ["/PolicyDocument"],
     "AWS::Kinesis::ResourcePolicy" => ["/ResourcePolicy"],
+    // A directory bucket's policy: S3 keeps block public access on for every directory
+    // bucket and refuses a public policy, but grants another account what a policy names
+    // (S3 User Guide, "Authorizing Regional endpoint APIs with IAM": bucket policies of
+    // directory buckets, cross-account access).
+    "AWS::S3Express::BucketPolicy" => ["/PolicyDocument"],
+    // One statement of an event bus's policy: `Statement`, or the older `Principal`,
+    // `Action` and `Condition` (CloudFormation reference, `AWS::Events::EventBusPolicy`:
+    // `Principal` "*" lets every account put events), read by `resource_policy`.
+    "AWS::Events::EventBusPolicy" => ["/Statement"],
     // Stores with a policy of their own, which may be absent.
     "AWS::S3::AccessPoint" => ["/Policy"],
     "AWS::DynamoDB::Table" => [
@@ -1468,11 +1519,17 @@ resource_policies! {
     "AWS::OpenSearchService::Domain" => ["/AccessPolicies"],
     "AWS::Elasticsearch::Domain" => ["/AccessPolicies"],
     "AWS::ECR::Repository" => ["/RepositoryPolicyText"],
+    // An event bus's whole policy (CloudFormation reference, `AWS::Events::EventBus`
+    // `Policy`), and a REST API's resource policy, which decides who may invoke it before
+    // any authorizer runs (API Gateway developer guide, "Control access to a REST API with
+    // API Gateway resource policies": `Principal` `*`, or another account's).
+    "AWS::Events::EventBus" => ["/Policy"],
+    "AWS::ApiGateway::RestApi" => ["/Policy"],
 }
 
 /// The first of [`RESOURCE_POLICIES`] that are resources of their own (the rest may have
 /// no document).
-const OPTIONAL_FROM: usize = 10;
+const OPTIONAL_FROM: usize = 12;
 
 /// The pointers of the resource policies of `cx`'s resource that are written (a policy
 /// resource's even when it is not: its document is required).
@@ -1496,6 +1553,10 @@ pub(super) fn policy_pointers(cx: &Cx<'_>) -> Vec<String> {
             .collect();
         return pointers;
     }
+    // An event bus policy of the older form writes its one statement's parts as properties.
+    if t == "AWS::Events::EventBusPolicy" && cx.prop("/Statement").is_none() {
+        return vec!["/Principal".to_owned()];
+    }
     match RESOURCE_POLICIES.iter().position(|(kind, _)| *kind == t) {
         Some(at) if at < OPTIONAL_FROM => RESOURCE_POLICIES[at]
             .1
@@ -1509,6 +1570,46 @@ pub(super) fn policy_pointers(cx: &Cx<'_>) -> Vec<String> {
             .map(|p| (*p).to_owned())
             .collect(),
         None => Vec::new(),
+    }
+}
+
+/// The policy document at `pointer` of `cx`'s resource (one of [`policy_pointers`]), read as
+/// IAM reads it: an event bus policy's one statement, `Statement` or the older `Principal`,
+/// `Action` and `Condition` (`Type`, `Key`, `Value`: CloudFormation reference,
+/// `AWS::Events::EventBusPolicy` `Condition`), as a document of that statement.
+pub(super) fn resource_policy<'r>(
+    cx: &Cx<'r>,
+    pointer: &str,
+) -> Option<std::borrow::Cow<'r, Value>> {
+    if cx.resource.type_name() != "AWS::Events::EventBusPolicy" {
+        return policy_document(cx.resource, pointer);
+    }
+    let statement = if pointer == "/Principal" {
+        let mut statement = serde_json::json!({
+            "Effect": "Allow",
+            "Principal": { "AWS": cx.prop("/Principal")? },
+            "Action": cx.prop("/Action").cloned().unwrap_or(Value::Null),
+        });
+        if let Some(c) = cx.prop("/Condition") {
+            let (operator, key) = (text(&c["Type"])?, text(&c["Key"])?);
+            statement["Condition"] = serde_json::json!({ operator: { key: c["Value"].clone() } });
+        }
+        statement
+    } else {
+        policy_document(cx.resource, pointer)?.into_owned()
+    };
+    Some(std::borrow::Cow::Owned(
+        serde_json::json!({ "Statement": statement }),
+    ))
+}
+
+/// How a finding names the statement at `suffix` of the document at `name`: an event bus
+/// policy is one statement, named by its property alone.
+pub(super) fn statement_name(cx: &Cx<'_>, name: &str, suffix: &str) -> String {
+    if cx.resource.type_name() == "AWS::Events::EventBusPolicy" {
+        name.replace('/', ".")
+    } else {
+        format!("{}{}", name.replace('/', "."), suffix.replace('/', "."))
     }
 }
 
@@ -1531,7 +1632,7 @@ fn p2(cx: &Cx<'_>) -> Outcome {
     let mut checks = Vec::new();
     for pointer in &pointers {
         let name = &pointer[1..];
-        let Some(document) = policy_document(cx.resource, pointer) else {
+        let Some(document) = resource_policy(cx, pointer) else {
             checks.push(Err(format!(
                 "`{}` is not set or not a policy document",
                 name.replace('/', ".")
@@ -1546,7 +1647,7 @@ fn p2(cx: &Cx<'_>) -> Outcome {
                         || s.get("NotPrincipal").is_some())
                     && !restricted(s)
             })
-            .map(|(suffix, _)| format!("`{}{}`", name.replace('/', "."), suffix.replace('/', ".")))
+            .map(|(suffix, _)| format!("`{}`", statement_name(cx, name, &suffix)))
             .collect();
         checks.push(if open.is_empty() {
             cx.present(pointer)

@@ -49,9 +49,13 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "S1",
         title: "buckets encrypt with SSE-KMS under a customer-managed key, with a bucket key",
-        types: BUCKET,
+        types: &[
+            "AWS::S3::Bucket",
+            "AWS::S3Express::DirectoryBucket",
+            "AWS::S3Tables::TableBucket",
+        ],
         controls: ENC,
-        fix: "use `SecureBucket` with `.encryption(&key)`, or set `BucketEncryption` to `aws:kms` with `KMSMasterKeyID` and `BucketKeyEnabled`",
+        fix: "use `SecureBucket` with `.encryption(&key)`, or set `BucketEncryption` to `aws:kms` with `KMSMasterKeyID` and `BucketKeyEnabled`; on a directory bucket, `BucketEncryption` to `aws:kms` with the key's ARN or id in `KMSMasterKeyID`; on a table bucket, `EncryptionConfiguration` to `aws:kms` with `KMSKeyArn`",
         packs: packs(
             Some("HIPAA.Security-S3DefaultEncryptionKMS"),
             Some("CKV_AWS_145"),
@@ -459,6 +463,11 @@ pub(crate) static RULES: &[RuleSpec] = &[
 const DEFAULT_ENCRYPTION: &str = "/BucketEncryption/ServerSideEncryptionConfiguration/0";
 
 fn s1(cx: &Cx<'_>) -> Outcome {
+    match cx.resource.type_name() {
+        "AWS::S3Express::DirectoryBucket" => return directory_bucket(cx),
+        "AWS::S3Tables::TableBucket" => return table_bucket(cx),
+        _ => {}
+    }
     let rule = DEFAULT_ENCRYPTION;
     let algorithm = format!("{rule}/ServerSideEncryptionByDefault/SSEAlgorithm");
     if cx.resource.construct_kind() == Some("AccessLogBucket") {
@@ -486,6 +495,57 @@ fn s1(cx: &Cx<'_>) -> Outcome {
     ]
     .into_iter()
     .chain(replicas_outside_the_app(cx).into_iter().map(Err)))
+}
+
+/// An S3 Express One Zone directory bucket: SSE-S3 unless `BucketEncryption` names
+/// `aws:kms` with a customer-managed key (the S3 API reference, `ServerSideEncryptionByDefault`:
+/// a directory bucket takes only `AES256` or `aws:kms`, one customer-managed key for its
+/// lifetime, never `aws/s3`). Its bucket key is always on for GET and PUT and cannot be
+/// turned off (S3 user guide, "Setting and monitoring default encryption for directory
+/// buckets"): `BucketKeyEnabled` is not read.
+fn directory_bucket(cx: &Cx<'_>) -> Outcome {
+    let rule = DEFAULT_ENCRYPTION;
+    let algorithm = format!("{rule}/ServerSideEncryptionByDefault/SSEAlgorithm");
+    let kms = match cx.prop(&algorithm).map(text_or_json) {
+        Some(a) if a == "aws:kms" => cx
+            .proof(&algorithm)
+            .ok_or_else(|| "the property disappeared while it was read".to_owned()),
+        Some(a) => Err(format!(
+            "`SSEAlgorithm` is {a}: the directory bucket is encrypted with SSE-S3, not a customer-managed key (set it to aws:kms)"
+        )),
+        None => Err(
+            "`BucketEncryption` does not name aws:kms: a directory bucket is encrypted with SSE-S3 by default (set `SSEAlgorithm` to aws:kms with `KMSMasterKeyID`)"
+                .to_owned(),
+        ),
+    };
+    all([
+        kms,
+        customer_key(
+            cx,
+            &format!("{rule}/ServerSideEncryptionByDefault/KMSMasterKeyID"),
+        ),
+    ])
+}
+
+/// An S3 Tables table bucket: SSE-S3 unless `EncryptionConfiguration` names `aws:kms` with
+/// the ARN of a customer-managed key in `KMSKeyArn` (CloudFormation's
+/// `AWS::S3Tables::TableBucket` `EncryptionConfiguration`: `AES256` or `aws:kms`). Table
+/// buckets have no bucket key.
+fn table_bucket(cx: &Cx<'_>) -> Outcome {
+    let algorithm = "/EncryptionConfiguration/SSEAlgorithm";
+    let kms = match cx.prop(algorithm).map(text_or_json) {
+        Some(a) if a == "aws:kms" => cx
+            .proof(algorithm)
+            .ok_or_else(|| "the property disappeared while it was read".to_owned()),
+        Some(a) => Err(format!(
+            "`EncryptionConfiguration.SSEAlgorithm` is {a}: the table bucket is encrypted with SSE-S3, not a customer-managed key (set it to aws:kms)"
+        )),
+        None => Err(
+            "`EncryptionConfiguration` does not name aws:kms: a table bucket is encrypted with SSE-S3 by default (set `SSEAlgorithm` to aws:kms with `KMSKeyArn`)"
+                .to_owned(),
+        ),
+    };
+    all([kms, customer_key(cx, "/EncryptionConfiguration/KMSKeyArn")])
 }
 
 /// Replication rules whose destination is no bucket of the app: every object (PHI
