@@ -97,7 +97,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             EC2_FLEET,
         ],
         controls: &["164.308(a)(3)(i)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "set `SubnetId` (or `NetworkInterfaces[0].SubnetId`) of instances, fleets' launch specifications and overrides, and `VPCZoneIdentifier` of Auto Scaling groups, to private subnets; never set `AssociatePublicIpAddress` true (instance, launch configuration, launch template interface) nor attach an Elastic IP to an instance or its interface; launch instances that get IPv6 addresses (`Ipv6AddressCount`, `Ipv6Addresses`, `PrimaryIpv6`, IPv6 prefixes, a subnet's `AssignIpv6AddressOnCreation`) only into subnets of the template whose route tables send ::/0 to an egress-only internet gateway; reach the servers through a load balancer and Session Manager",
+        fix: "set `SubnetId` (or `NetworkInterfaces[0].SubnetId`) of instances, fleets' launch specifications and overrides, and `VPCZoneIdentifier` of Auto Scaling groups, to private subnets; never set `AssociatePublicIpAddress` true (instance, launch configuration, launch template interface) nor attach an Elastic IP to an instance or its interface; launch instances that get IPv6 addresses (`Ipv6AddressCount`, `Ipv6Addresses`, `PrimaryIpv6`, IPv6 prefixes, a subnet's `AssignIpv6AddressOnCreation`, or a standalone network interface attached to them by `NetworkInterfaceId` or `AWS::EC2::NetworkInterfaceAttachment`) only into subnets of the template whose route tables send ::/0 to an egress-only internet gateway; reach the servers through a load balancer and Session Manager",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2InstanceNoPublicIp"),
             checkov: Some("CKV_AWS_88"),
@@ -677,6 +677,9 @@ fn instance_address(cx: &Cx<'_>) -> Outcome {
         .prop("/NetworkInterfaces")
         .and_then(Value::as_array)
         .map_or(&[], Vec::as_slice);
+    let standalone = attached_interfaces(cx, interfaces);
+    // An interface launched by its `NetworkInterfaceId` is in the subnet it was created in
+    // (`AWS::EC2::NetworkInterface` `SubnetId`, required), when it is one of the template.
     let subnet_pointer = if cx.prop("/SubnetId").is_some() {
         Some("/SubnetId".to_owned())
     } else {
@@ -684,6 +687,19 @@ fn instance_address(cx: &Cx<'_>) -> Outcome {
             .iter()
             .position(|n| n.get("SubnetId").is_some())
             .map(|i| format!("/NetworkInterfaces/{i}/SubnetId"))
+            .or_else(|| {
+                interfaces
+                    .iter()
+                    .position(|n| {
+                        n.get("NetworkInterfaceId").is_some_and(|v| {
+                            standalone.iter().any(|e| {
+                                mentions(v, e.logical_id())
+                                    && e.properties().get("SubnetId").is_some()
+                            })
+                        })
+                    })
+                    .map(|i| format!("/NetworkInterfaces/{i}/NetworkInterfaceId"))
+            })
     };
     let mut checks = Vec::new();
     checks.push(match &subnet_pointer {
@@ -743,7 +759,50 @@ fn instance_address(cx: &Cx<'_>) -> Outcome {
     let asked = asks_ipv6(cx.resource.properties())
         .or_else(|| interfaces.iter().find_map(asks_ipv6))
         .or_else(|| launch_template(cx).and_then(template_asks_ipv6));
-    with_ipv6(all(checks), ipv6_exposure(cx, &named, asked.as_deref()))
+    let (mut fails, mut gaps) = ipv6_exposure(cx, &named, asked.as_deref());
+    // The IPv6 addresses of a standalone interface attached to the instance are the
+    // instance's, public as any: those it asks for (`AWS::EC2::NetworkInterface`
+    // `Ipv6AddressCount`, `Ipv6Addresses`) or its subnet assigns it on creation
+    // (`AWS::EC2::Subnet` `AssignIpv6AddressOnCreation`), reached through its subnet's
+    // routes. Its subnet's `MapPublicIpOnLaunch` gives it no IPv4 address: EC2 assigns a
+    // public IPv4 address only to a new interface at launch, never to an existing one
+    // (EC2 API reference, `InstanceNetworkInterfaceSpecification`
+    // `AssociatePublicIpAddress`); an Elastic IP on it is judged on the Elastic IP.
+    for interface in &standalone {
+        let asked = asks_ipv6(interface.properties())
+            .map(|why| format!("network interface `{}`: {why}", interface.logical_id()));
+        let subnet: Vec<&Value> = interface.properties().get("SubnetId").into_iter().collect();
+        let (f, g) = ipv6_exposure(cx, &subnet, asked.as_deref());
+        fails.extend(f);
+        gaps.extend(g);
+    }
+    with_ipv6(all(checks), (fails, gaps))
+}
+
+/// The standalone network interfaces of this template attached to the instance: by
+/// `NetworkInterfaceId` in its `NetworkInterfaces` (`AWS::EC2::Instance`
+/// `NetworkInterface`), or by an `AWS::EC2::NetworkInterfaceAttachment` that names the
+/// instance and the interface.
+fn attached_interfaces<'t>(cx: &Cx<'t>, interfaces: &[Value]) -> Vec<&'t Resource> {
+    let named: Vec<&Value> = interfaces
+        .iter()
+        .filter_map(|n| n.get("NetworkInterfaceId"))
+        .chain(
+            cx.others("AWS::EC2::NetworkInterfaceAttachment")
+                .filter(|a| {
+                    a.properties()
+                        .get("InstanceId")
+                        .is_some_and(|v| mentions(v, cx.id()))
+                })
+                .filter_map(|a| a.properties().get("NetworkInterfaceId")),
+        )
+        .collect();
+    if named.is_empty() {
+        return Vec::new();
+    }
+    cx.others("AWS::EC2::NetworkInterface")
+        .filter(|e| named.iter().any(|v| mentions(v, e.logical_id())))
+        .collect()
 }
 
 /// Why a network interface (or an instance, whose own properties say the same) asks for

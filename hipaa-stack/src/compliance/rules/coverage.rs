@@ -1178,6 +1178,105 @@ fn writes_text(value: &Value) -> bool {
     parts.iter().any(|p| !p.trim().is_empty())
 }
 
+/// Whether a value names a secret rather than holds it, so that a property named like a
+/// secret (`PasswordSecret`, `DB_PASSWORD`) may carry it: an ARN, written or built by
+/// `Fn::Sub` or `Fn::Join` around references; a `Ref` of an `AWS::SecretsManager::Secret`
+/// or its `Fn::GetAtt … Id` (CloudFormation's reference of the resource, "Return values":
+/// both return the secret's ARN, not its value); or an `Fn::ImportValue` (an export another
+/// stack names the secret by). A `Ref` of anything else (a template parameter, whose value
+/// may be the password itself) names nothing.
+fn names_a_secret(value: &Value, template: &crate::cfn::Template) -> bool {
+    let secret = |id: &str| {
+        template
+            .resource(id)
+            .is_some_and(|r| r.type_name() == "AWS::SecretsManager::Secret")
+    };
+    match value {
+        Value::String(s) => arn_shaped(s),
+        Value::Object(map) if map.len() == 1 => match map.iter().next() {
+            Some((k, Value::String(id))) if k == "Ref" => secret(id),
+            Some((k, Value::Array(a))) if k == "Fn::GetAtt" => {
+                a.first().and_then(Value::as_str).is_some_and(secret)
+                    && a.get(1).and_then(Value::as_str) == Some("Id")
+            }
+            Some((k, Value::String(t))) if k == "Fn::GetAtt" => t
+                .split_once('.')
+                .is_some_and(|(id, attribute)| secret(id) && attribute == "Id"),
+            Some((k, _)) if k == "Fn::ImportValue" => true,
+            Some((k, Value::String(t))) if k == "Fn::Sub" => arn_shaped(&marked_variables(t)),
+            Some((k, Value::Array(a))) if k == "Fn::Sub" => a
+                .first()
+                .and_then(Value::as_str)
+                .is_some_and(|t| arn_shaped(&marked_variables(t))),
+            Some((k, Value::Array(a))) if k == "Fn::Join" => {
+                let (Some(delimiter), Some(Value::Array(items))) =
+                    (a.first().and_then(Value::as_str), a.get(1))
+                else {
+                    return false;
+                };
+                let pieces: Vec<&str> = items
+                    .iter()
+                    .map(|i| i.as_str().unwrap_or(READ_AT_DEPLOY))
+                    .collect();
+                arn_shaped(&pieces.join(delimiter))
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// What [`names_a_secret`] writes for a piece of an ARN that CloudFormation reads when it
+/// deploys (a `${AWS::Partition}`, a `Ref`): a character no ARN holds.
+const READ_AT_DEPLOY: &str = "\u{1}";
+
+/// `Fn::Sub` text with each `${…}` variable replaced by [`READ_AT_DEPLOY`].
+pub(super) fn marked_variables(template: &str) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(at) = rest.find("${") {
+        out.push_str(&rest[..at]);
+        if rest[at + 2..].starts_with('!') {
+            out.push_str("${");
+            rest = &rest[at + 3..];
+            continue;
+        }
+        match rest[at..].find('}') {
+            Some(end) => {
+                out.push_str(READ_AT_DEPLOY);
+                rest = &rest[at + end + 1..];
+            }
+            None => rest = "",
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether text has the shape of an ARN, `arn:partition:service:region:account:resource`
+/// (the IAM user guide's "Amazon Resource Names"), each field written or read at deploy
+/// time: a password is not written in that shape, and an ARN names a secret, never holds it.
+fn arn_shaped(text: &str) -> bool {
+    let fields: Vec<&str> = text.trim().splitn(6, ':').collect();
+    let [arn, partition, service, region, account, resource] = fields.as_slice() else {
+        return false;
+    };
+    let deploy = |f: &str| f == READ_AT_DEPLOY;
+    let word = |f: &str| {
+        f.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    *arn == "arn"
+        && (deploy(partition) || (partition.starts_with("aws") && word(partition)))
+        && (deploy(service) || (!service.is_empty() && word(service)))
+        && (deploy(region) || word(region))
+        && (deploy(account)
+            || account.is_empty()
+            || *account == "aws"
+            || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())))
+        && !resource.trim().is_empty()
+}
+
 /// `Fn::Sub` text without its `${…}` variables.
 fn without_variables(template: &str) -> String {
     let mut out = String::new();
@@ -1556,12 +1655,14 @@ fn p1(cx: &Cx<'_>) -> Outcome {
         // intrinsic writes around what it reads (`Fn::Join ["", ["hunter", {"Ref": X}]]`),
         // a dynamic reference included: CloudFormation writes the resolved secret into the
         // function's configuration, which its describe calls show.
-        let written = literal.as_deref().is_some_and(|v| {
-            let v = v.trim();
-            !v.is_empty() && !v.starts_with("arn:")
-        }) || (literal.is_none()
-            && value.is_object()
-            && literal_parts(value).iter().any(|p| !p.trim().is_empty()));
+        // (An ARN, or a reference to a secret, names the secret: see `names_a_secret`.)
+        let written = !names_a_secret(value, cx.template)
+            && (literal.as_deref().is_some_and(|v| {
+                let v = v.trim();
+                !v.is_empty() && !v.starts_with("arn:")
+            }) || (literal.is_none()
+                && value.is_object()
+                && literal_parts(value).iter().any(|p| !p.trim().is_empty())));
         // A secret's dynamic reference is resolved into the variable, whatever its name.
         let resolved_secret = literal
             .clone()
@@ -1591,6 +1692,11 @@ fn p1(cx: &Cx<'_>) -> Outcome {
         let value = cx.prop("/Value").and_then(text).unwrap_or_default();
         if !kind.eq_ignore_ascii_case("SecureString")
             && (secret_name(&name) || assignment(&value).is_some() || secret_name(cx.id()))
+            // A parameter whose value is the secret's ARN (or a reference to the secret)
+            // names it for a program that reads it at run time; it does not hold it.
+            && !cx
+                .prop("/Value")
+                .is_some_and(|v| names_a_secret(v, cx.template))
         {
             problems.push(format!(
                 "SSM parameter `{name}` of type `{kind}` holds a secret in plain text; keep it in Secrets Manager"
@@ -1663,7 +1769,11 @@ fn p1(cx: &Cx<'_>) -> Outcome {
                 ));
                 return;
             }
-            if secret_property(name) && !s.trim().is_empty() && !dynamic_reference(s) {
+            if secret_property(name)
+                && !s.trim().is_empty()
+                && !dynamic_reference(s)
+                && !arn_shaped(s)
+            {
                 problems.push(format!(
                 "`{}` is a secret written in plain text; use a `{{{{resolve:secretsmanager:…}}}}` dynamic reference or let the service manage it",
                 trail.pointer(at).trim_start_matches('/')
@@ -1704,6 +1814,7 @@ fn p1(cx: &Cx<'_>) -> Outcome {
     for (at, name, value) in named {
         if secret_property(name)
             && !(t == "AWS::SecretsManager::Secret" && name == "SecretString")
+            && !names_a_secret(value, cx.template)
             && writes_text(value)
         {
             problems.push(format!(
@@ -1784,6 +1895,57 @@ fn p1(cx: &Cx<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_arn_or_a_reference_to_a_secret_names_it_and_text_or_a_parameter_does_not() {
+        let template = crate::cfn::Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![
+                crate::cfn::Resource::raw(
+                    "S".to_owned(),
+                    "AWS::SecretsManager::Secret".to_owned(),
+                    serde_json::json!({}),
+                ),
+                crate::cfn::Resource::raw(
+                    "Q".to_owned(),
+                    "AWS::SQS::Queue".to_owned(),
+                    serde_json::json!({}),
+                ),
+            ],
+            outputs: Vec::new(),
+        };
+        for names in [
+            serde_json::json!("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"),
+            serde_json::json!("arn:aws-us-gov:ssm:us-gov-west-1:123456789012:parameter/db"),
+            serde_json::json!({"Fn::Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:db"}),
+            serde_json::json!({"Fn::Sub": ["arn:aws:secretsmanager:${R}:${A}:secret:db", {"R": "us-east-1", "A": "123456789012"}]}),
+            serde_json::json!({"Fn::Join": [":", ["arn", {"Ref": "AWS::Partition"}, "secretsmanager", {"Ref": "AWS::Region"}, {"Ref": "AWS::AccountId"}, "secret:db"]]}),
+            serde_json::json!({"Ref": "S"}),
+            serde_json::json!({"Fn::GetAtt": ["S", "Id"]}),
+            serde_json::json!({"Fn::GetAtt": "S.Id"}),
+            serde_json::json!({"Fn::ImportValue": "shared-db-secret"}),
+        ] {
+            assert!(names_a_secret(&names, &template), "{names}");
+        }
+        for holds in [
+            serde_json::json!("hunter2"),
+            serde_json::json!("arn:Winter2026!"),
+            serde_json::json!("arn:aws:secretsmanager"),
+            serde_json::json!("arn:aws:Secrets Manager:x:y:z"),
+            serde_json::json!("arn:aws:secretsmanager:us-east-1:1234:secret:db"),
+            serde_json::json!({"Fn::Join": [":", ["arn", "Winter2026!"]]}),
+            serde_json::json!({"Fn::Sub": "hunter2${AWS::Region}"}),
+            // A template parameter's value may be the password itself; a queue's URL is
+            // no secret's name.
+            serde_json::json!({"Ref": "DbPassword"}),
+            serde_json::json!({"Ref": "Q"}),
+            serde_json::json!({"Fn::GetAtt": ["S", "SecretString"]}),
+            serde_json::json!({"Fn::If": ["C", "hunter2", "arn:aws:secretsmanager:us-east-1:123456789012:secret:db"]}),
+        ] {
+            assert!(!names_a_secret(&holds, &template), "{holds}");
+        }
+    }
 
     /// Random properties built from what [`Objects`] reads: name/value pairs (with a
     /// reference's `Type`), environment variables, secret attributes in each spelling,

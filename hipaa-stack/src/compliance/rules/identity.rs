@@ -19,17 +19,7 @@ const IDENTITIES: &[&str] = &[
     "AWS::IAM::UserPolicy",
     "AWS::IAM::GroupPolicy",
 ];
-const POLICIES: &[&str] = &[
-    "AWS::IAM::ManagedPolicy",
-    "AWS::IAM::Policy",
-    "AWS::IAM::RolePolicy",
-    "AWS::IAM::UserPolicy",
-    "AWS::IAM::GroupPolicy",
-    "AWS::IAM::Role",
-    "AWS::IAM::User",
-    "AWS::IAM::Group",
-];
-/// What `I2` reads: the IAM policies, and IAM Identity Center's permission sets, which
+/// What `I2` and `K4` read: the IAM policies, and IAM Identity Center's permission sets, which
 /// IAM Identity Center provisions as a role with these policies in every account it is
 /// assigned to (IAM Identity Center user guide, "Permission sets": an inline policy,
 /// AWS managed policies, customer managed policies by name).
@@ -90,9 +80,13 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "K4",
         title: "no IAM policy allows decrypting or re-encrypting with every KMS key",
-        types: POLICIES,
+        // A permission set's `InlinePolicy` is provisioned as an inline policy of a role in
+        // every account it is assigned to (IAM Identity Center user guide, "Permission
+        // sets"), read as a role's policies are. Its `ManagedPolicies`, like a role's
+        // `ManagedPolicyArns`, are AWS-managed policies, which `I2` judges.
+        types: I2_TYPES,
         controls: &["164.312(a)(1)", "164.312(a)(2)(iv)"],
-        fix: "name the key ARNs in `Resource` of statements that allow `kms:Decrypt`, `kms:ReEncrypt*` or `kms:*`",
+        fix: "name the key ARNs in `Resource` of statements that allow `kms:Decrypt`, `kms:ReEncrypt*` or `kms:*`, in IAM policies and in a permission set's `InlinePolicy`",
         packs: Packs {
             cdk_nag: None,
             checkov: None,

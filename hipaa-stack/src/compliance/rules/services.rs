@@ -1397,7 +1397,8 @@ fn restricted(statement: &Value) -> bool {
                     let t = t.trim();
                     let every = t.is_empty()
                         || t.chars().all(|c| c == '*' || c == '?')
-                        || (pattern && matches_every(key, t));
+                        || (pattern && matches_every(key, t))
+                        || (pattern && key == "aws:sourcearn" && any_account(t));
                     !every
                 })
             })
@@ -1461,6 +1462,48 @@ fn matches_every(key: &str, pattern: &str) -> bool {
     // the commercial one.
     let pattern = pattern.replace("${AWS::Partition}", "aws");
     general.iter().any(|g| super::identity::glob(&pattern, g))
+}
+
+/// Whether an ARN pattern (of `ArnLike`, `ArnEquals` or `StringLike`) leaves its account
+/// open: a `*` or `?` in the account field (`arn:aws:sns:*:*:topic`), or a wildcard before
+/// it that spans it (`arn:aws:sns:us-east-1*`, read by `StringLike` across colons). IAM
+/// User Guide, "IAM JSON policy elements: Condition operators": each of the six
+/// colon-delimited components of an ARN is matched on its own and each may hold `*` and
+/// `?`; so a topic or a queue of that name in any account matches, and "AWS global
+/// condition context keys", `aws:SourceArn`, asks for `aws:SourceAccount` where the ARN
+/// does not pin the account. The name limits nothing of who calls: anyone may create a
+/// resource of that name in an account of their own. An S3 ARN has an empty account field
+/// (a bucket's name is global), which is no wildcard.
+fn any_account(pattern: &str) -> bool {
+    let marked = super::coverage::marked_variables(pattern);
+    let fields: Vec<&str> = marked.splitn(6, ':').collect();
+    let wild = |f: &str| f.contains(['*', '?']);
+    match fields.get(4) {
+        Some(account) => wild(account),
+        None => fields.iter().any(|f| wild(f)),
+    }
+}
+
+#[cfg(test)]
+#[test]
+fn an_arn_pattern_with_a_wildcard_account_leaves_every_account_open() {
+    for open in [
+        "arn:aws:sns:*:*:topic",
+        "arn:aws:sns:us-east-1:*:topic",
+        "arn:aws:sns:us-east-1:12345678901?:topic",
+        "arn:aws:sns:us-east-1*",
+        "arn:${AWS::Partition}:sns:${AWS::Region}:*:topic",
+    ] {
+        assert!(any_account(open), "{open}");
+    }
+    for one in [
+        "arn:aws:sns:*:123456789012:topic-*",
+        "arn:aws:sns:${AWS::Region}:${AWS::AccountId}:topic",
+        "arn:aws:s3:::bucket",
+        "arn:aws:sqs:us-east-1:123456789012:q",
+    ] {
+        assert!(!any_account(one), "{one}");
+    }
 }
 
 /// One list makes the three that the rules read: the table of resource policies, the types
@@ -1672,15 +1715,21 @@ fn permission_p2(cx: &Cx<'_>) -> Outcome {
     let principal = principal.trim();
     // A dynamic reference may be `*` at deploy.
     let open = principal == "*" || principal.contains("{{resolve:");
-    let limited = cx.prop("/SourceArn").is_some()
+    // Lambda writes `SourceArn` into the function's policy as an `ArnLike` condition on
+    // `aws:SourceArn` (Lambda developer guide, "Viewing resource-based IAM policies in
+    // Lambda"): one whose account is a wildcard limits no account (see `any_account`).
+    let source_arn = cx
+        .prop("/SourceArn")
+        .filter(|v| text(v).is_none_or(|t| !any_account(t.trim())));
+    let limited = source_arn.is_some()
         || cx.prop("/SourceAccount").is_some()
         || cx.prop("/PrincipalOrgID").is_some();
     let service = principal.to_ascii_lowercase().ends_with(".amazonaws.com");
     if open && !limited {
-        Outcome::Fail("`Principal` is `*` with no `SourceArn`, `SourceAccount` or `PrincipalOrgID`: anyone may invoke the function".to_owned())
-    } else if service && cx.prop("/SourceArn").is_none() && cx.prop("/SourceAccount").is_none() {
+        Outcome::Fail("`Principal` is `*` with no `SourceArn` naming an account, `SourceAccount` or `PrincipalOrgID`: anyone may invoke the function; name the account".to_owned())
+    } else if service && source_arn.is_none() && cx.prop("/SourceAccount").is_none() {
         Outcome::Fail(format!(
-            "`Principal` is the service {principal} with no `SourceAccount` or `SourceArn`: the service acting for any account may invoke the function"
+            "`Principal` is the service {principal} with no `SourceAccount` or `SourceArn` naming an account: the service acting for any account may invoke the function; set `SourceAccount` or write the account in `SourceArn`"
         ))
     } else {
         all([cx.present("/Principal")])
