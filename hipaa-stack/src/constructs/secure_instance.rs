@@ -1115,4 +1115,30 @@ mod tests {
         assert!(matches!(status("E3", "App"), Status::Gap { .. }));
         assert!(assembly.evaluation().findings().is_empty());
     }
+
+    /// E1 takes the device the construct is told is the image's root as the root device,
+    /// whatever its name: the construct maps exactly that name (a raw resource mapping
+    /// only such a name is a gap, in the spelling corpus).
+    #[test]
+    fn a_root_device_name_given_is_the_root_for_e1() {
+        use crate::testing::Status;
+        let app = App::new("test");
+        let stack = app.stack("t").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = stack.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        server(&stack, key, logs, |i| i.root_device_name("/dev/sdb"));
+        let assembly = app.synth().unwrap();
+        for id in ["App", "AppLaunchTemplate"] {
+            let status = assembly
+                .evaluation()
+                .results
+                .iter()
+                .find(|c| c.rule == "E1" && &*c.logical_id == id)
+                .map(|c| c.status.clone());
+            assert!(
+                matches!(status, Some(Status::Enforced { .. })),
+                "{id}: {status:?}"
+            );
+        }
+    }
 }

@@ -33,7 +33,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             EC2_FLEET,
         ],
         controls: &["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
-        fix: "set `Encrypted` to true with a customer-managed `KmsKeyId` on the volume, and on the `Ebs` of every entry of `BlockDeviceMappings` (`LaunchTemplateData.BlockDeviceMappings` for launch templates), the root device included; a fleet launches from launch templates of the template (`LaunchTemplateConfigs`), since a Spot Fleet's inline specification cannot name a key",
+        fix: "set `Encrypted` to true with a customer-managed `KmsKeyId` on the volume, and on the `Ebs` of every entry of `BlockDeviceMappings` (`LaunchTemplateData.BlockDeviceMappings` for launch templates), the root device included, by the image's root device name (`/dev/xvda` for Amazon Linux, `/dev/sda1` for Ubuntu and Windows); a fleet launches from launch templates of the template (`LaunchTemplateConfigs`), since a Spot Fleet's inline specification cannot name a key",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_3"),
@@ -148,8 +148,69 @@ fn instance_pinned(cx: &Cx<'_>, template: &Resource) -> Vec<String> {
 }
 
 /// Every EBS block device at `pointer` (a `BlockDeviceMappings` list) is encrypted with a
-/// customer-managed key.
+/// customer-managed key, and one of them is the root device ([`root_unmapped`]): what
+/// passes without the root device is a gap.
 pub(super) fn encrypted_block_devices(cx: &Cx<'_>, pointer: &str) -> Outcome {
+    match (
+        block_devices_encrypted(cx, pointer),
+        root_unmapped(&[(cx, pointer)]),
+    ) {
+        (Outcome::Pass(_), Some(gap)) => Outcome::Gap(gap),
+        (outcome, _) => outcome,
+    }
+}
+
+/// The root device names of the images EC2 launches: `/dev/xvda` (Amazon Linux) and
+/// `/dev/sda1` (Ubuntu, Red Hat, Windows, …), as the EC2 user guide ("Device names for
+/// volumes on Amazon EC2 instances") lists them, with the short spellings a mapping may
+/// use (`xvda`, `sda1`) and `/dev/sda` of older images.
+const ROOT_DEVICES: &[&str] = &["/dev/xvda", "/dev/sda1", "/dev/sda", "xvda", "sda1"];
+
+/// The constructs whose launch template maps the root device they are given
+/// (`root_device_name`), encrypted with their key: their mapping is the root device
+/// whatever name it has. The kind is the construct's that made the resource, which a raw
+/// resource cannot claim (it is `RawResource`).
+const ROOT_MAPPING_CONSTRUCTS: &[&str] = &["SecureInstance", "SecureInstanceGroup"];
+
+/// Why the root volume of the instances launched with the mappings at each `(cx, pointer)`
+/// (one launch's lists: a launch template's and a fleet override's) is not shown encrypted:
+/// no EBS entry of them names a root device ([`ROOT_DEVICES`]). EC2 takes every volume of
+/// the image's block device mapping, the root volume among them, from the image's
+/// snapshots, and a mapping given at launch overrides the image's for its own device name
+/// only (EC2 user guide, "Block device mappings"); a volume made from an unencrypted
+/// snapshot is encrypted only when the launch says so or the account's EBS encryption by
+/// default is on, an account and Region setting no template shows (EC2 user guide, "Amazon
+/// EBS encryption"). A device name known only at deploy (a parameter) may name any device.
+pub(super) fn root_unmapped(lists: &[(&Cx<'_>, &str)]) -> Option<String> {
+    let mut named = Vec::new();
+    for (cx, pointer) in lists {
+        if ROOT_MAPPING_CONSTRUCTS.contains(&cx.resource.construct_kind().unwrap_or_default()) {
+            return None;
+        }
+        let Some(mappings) = cx.prop(pointer).and_then(Value::as_array) else {
+            continue;
+        };
+        for m in mappings.iter().filter(|m| m.get("Ebs").is_some()) {
+            match m.get("DeviceName").and_then(super::meaning::text) {
+                Some(name) if ROOT_DEVICES.contains(&name.as_str()) => return None,
+                Some(name) => named.push(format!("`{name}`")),
+                None => named.push(
+                    m.get("DeviceName")
+                        .map_or_else(|| "no name".to_owned(), super::meaning::text_or_json),
+                ),
+            }
+        }
+    }
+    Some(format!(
+        "`{}` maps {}, none of them a root device name (`/dev/xvda`, `/dev/sda1`): the root volume, and any other volume the image maps, is made from the image's snapshots, encrypted only if they are or the account's EBS encryption by default is on, which no template shows; map the image's root device name (`/dev/xvda` for Amazon Linux, `/dev/sda1` for Ubuntu and Windows) with `Encrypted` true and a customer-managed `KmsKeyId`",
+        pointer_name(lists.first().map_or("/BlockDeviceMappings", |(_, p)| p)),
+        named.join(", ")
+    ))
+}
+
+/// Every EBS block device at `pointer` is encrypted with a customer-managed key (which
+/// devices they are is [`root_unmapped`]'s).
+pub(super) fn block_devices_encrypted(cx: &Cx<'_>, pointer: &str) -> Outcome {
     let Some(mappings) = cx.prop(pointer).and_then(Value::as_array) else {
         return Outcome::Fail(format!(
             "`{}` is not set, so the root volume is encrypted only if the image or the account default says so",
@@ -219,6 +280,12 @@ fn e1(cx: &Cx<'_>) -> Outcome {
                 (Outcome::Fail(f), false) => match all(attached) {
                     Outcome::Fail(g) => Outcome::Fail(format!("{f}; {g}")),
                     _ => Outcome::Fail(f),
+                },
+                // What passes is still a gap for the devices (a pinned launch template
+                // version, an unmapped root device) unless an attached volume fails.
+                (Outcome::Gap(g), false) => match all(attached) {
+                    Outcome::Fail(f) => Outcome::Fail(f),
+                    _ => Outcome::Gap(g),
                 },
                 (_, false) => all(attached),
             }

@@ -212,7 +212,9 @@ fn results(outcome: Outcome) -> Vec<Result<Proof, String>> {
 
 /// E1: every block device of every launch is encrypted with a customer-managed key.
 pub(super) fn e1(cx: &Cx<'_>) -> Outcome {
-    over_launches(cx, |launch| match launch {
+    // Launches whose root device no mapping names: a gap where all else passes.
+    let mut unmapped: Vec<String> = Vec::new();
+    let outcome = over_launches(cx, |launch| match launch {
         Launch::Inline(spec) => vec![Err(format!(
             "`{}` launches instances from a Spot Fleet launch specification, whose EBS devices cannot name a key (`Ebs` has no `KmsKeyId`): launch from a launch template (`LaunchTemplateConfigs`) whose block devices are encrypted with a customer-managed key",
             pointer_name(spec)
@@ -225,27 +227,41 @@ pub(super) fn e1(cx: &Cx<'_>) -> Outcome {
             let Some(template) = template else {
                 return vec![Err(unread(config))];
             };
-            let mut checks = results(super::compute::encrypted_block_devices(
-                &cx.on(template),
-                "/LaunchTemplateData/BlockDeviceMappings",
-            ));
+            let from = cx.on(template);
+            let data = "/LaunchTemplateData/BlockDeviceMappings";
+            let mut checks = results(super::compute::block_devices_encrypted(&from, data));
             for check in &mut checks {
                 if let Err(e) = check {
                     *e = format!("launch template `{}`: {e}", template.logical_id());
                 }
             }
-            // An EC2 Fleet's override may map block devices of its own.
-            if let Some(o) = overrides
-                && cx.prop(&format!("{o}/BlockDeviceMappings")).is_some()
+            // An EC2 Fleet's override may map block devices of its own; the root device is
+            // mapped if the template or the override maps it.
+            let mut lists = vec![(&from, data)];
+            let own = overrides
+                .as_ref()
+                .map(|o| format!("{o}/BlockDeviceMappings"));
+            if let Some(own) = own.as_deref()
+                && cx.prop(own).is_some()
             {
-                checks.extend(results(super::compute::encrypted_block_devices(
-                    cx,
-                    &format!("{o}/BlockDeviceMappings"),
-                )));
+                checks.extend(results(super::compute::block_devices_encrypted(cx, own)));
+                lists.push((cx, own));
+            }
+            if let Some(gap) = super::compute::root_unmapped(&lists) {
+                unmapped.push(format!(
+                    "launch template `{}`: {gap}",
+                    template.logical_id()
+                ));
             }
             checks
         }
-    })
+    });
+    match outcome {
+        Outcome::Gap(pinned) if !unmapped.is_empty() => {
+            Outcome::Gap(format!("{pinned}; {}", unmapped.join("; ")))
+        }
+        other => unless_pinned(other, unmapped),
+    }
 }
 
 /// E4: every launch requires IMDSv2 session tokens.
