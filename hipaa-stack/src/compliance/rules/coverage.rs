@@ -1232,25 +1232,7 @@ const READ_AT_DEPLOY: &str = "\u{1}";
 
 /// `Fn::Sub` text with each `${…}` variable replaced by [`READ_AT_DEPLOY`].
 pub(super) fn marked_variables(template: &str) -> String {
-    let mut out = String::new();
-    let mut rest = template;
-    while let Some(at) = rest.find("${") {
-        out.push_str(&rest[..at]);
-        if rest[at + 2..].starts_with('!') {
-            out.push_str("${");
-            rest = &rest[at + 3..];
-            continue;
-        }
-        match rest[at..].find('}') {
-            Some(end) => {
-                out.push_str(READ_AT_DEPLOY);
-                rest = &rest[at + end + 1..];
-            }
-            None => rest = "",
-        }
-    }
-    out.push_str(rest);
-    out
+    variables_replaced(template, READ_AT_DEPLOY)
 }
 
 /// Whether text has the shape of an ARN, `arn:partition:service:region:account:resource`
@@ -1279,21 +1261,27 @@ fn arn_shaped(text: &str) -> bool {
 
 /// `Fn::Sub` text without its `${…}` variables.
 fn without_variables(template: &str) -> String {
+    variables_replaced(template, "")
+}
+
+/// `Fn::Sub` text with each `${…}` variable replaced by `by` (an unclosed one dropped with
+/// what follows it); `${!Literal}` writes `${Literal}`.
+fn variables_replaced(template: &str, by: &str) -> String {
     let mut out = String::new();
     let mut rest = template;
     while let Some(at) = rest.find("${") {
         out.push_str(&rest[..at]);
-        // `${!Literal}` writes `${Literal}`.
         if rest[at + 2..].starts_with('!') {
             out.push_str("${");
             rest = &rest[at + 3..];
             continue;
         }
         match rest[at..].find('}') {
-            Some(end) => rest = &rest[at + end + 1..],
-            None => {
-                rest = "";
+            Some(end) => {
+                out.push_str(by);
+                rest = &rest[at + end + 1..];
             }
+            None => rest = "",
         }
     }
     out.push_str(rest);
