@@ -1,11 +1,13 @@
-//! AWS AppSync GraphQL APIs: who may call them and whether their calls are logged. Neither
-//! cdk-nag's HIPAA Security pack nor the AWS Config HIPAA conformance pack reads them; these
-//! rules check what AWS Config's `appsync-authorization-check` and `appsync-logging-enabled`,
+//! AWS AppSync GraphQL and Event APIs: who may call them and whether their calls are
+//! logged. Neither cdk-nag's HIPAA Security pack nor the AWS Config HIPAA conformance pack
+//! reads them; these rules check what AWS Config's `appsync-authorization-check` and `appsync-logging-enabled`,
 //! cdk-nag's AWS Solutions `ASC3` and checkov's `CKV_AWS_193`/`CKV_AWS_194` do.
 //!
 //! An API key is a shared secret shipped inside every client: an API that takes it by default
 //! lets anyone who has a copy of the app read every field that names no other mode. Both
 //! rules accept a waiver with a reason (as `A4M` does for API Gateway).
+
+use serde_json::Value;
 
 use super::meaning::{text, text_or_json};
 use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, proof_of};
@@ -15,6 +17,22 @@ use crate::cfn::Resource;
 const API: &str = "AWS::AppSync::GraphQLApi";
 /// An API key of a GraphQL API.
 const API_KEY: &str = "AWS::AppSync::ApiKey";
+/// An Event API, whose handlers log as a GraphQL API's resolvers do.
+const EVENT_API: &str = "AWS::AppSync::Api";
+/// A channel namespace of an Event API, whose auth modes override the API's defaults.
+const NAMESPACE: &str = "AWS::AppSync::ChannelNamespace";
+
+/// The lists of an Event API's `EventConfig` whose modes decide who may connect, publish
+/// and subscribe: "A list of valid authorization modes" for each (the AppSync API
+/// reference, `EventConfig`), every one of which AppSync takes.
+const EVENT_MODES: &[&str] = &[
+    "/EventConfig/ConnectionAuthModes",
+    "/EventConfig/DefaultPublishAuthModes",
+    "/EventConfig/DefaultSubscribeAuthModes",
+];
+/// A channel namespace's lists, which override the API's defaults when written
+/// (`AWS::AppSync::ChannelNamespace`).
+const NAMESPACE_MODES: &[&str] = &["/PublishAuthModes", "/SubscribeAuthModes"];
 
 /// The authentication types that identify the caller.
 const IDENTIFYING: &[&str] = &[
@@ -28,9 +46,9 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "AS1",
         title: "AppSync APIs authenticate callers by identity, not by an API key",
-        types: &[API, API_KEY],
+        types: &[API, API_KEY, EVENT_API, NAMESPACE],
         controls: &["164.312(a)(1)", "164.312(d)"],
-        fix: "set the API's `AuthenticationType` to AWS_IAM, AMAZON_COGNITO_USER_POOLS, OPENID_CONNECT (with `OpenIDConnectConfig.ClientId` naming the app's own clients) or AWS_LAMBDA; an API key may stay only as an additional provider, for the fields that name `@aws_api_key`, on an API of the app",
+        fix: "set the API's `AuthenticationType` to AWS_IAM, AMAZON_COGNITO_USER_POOLS, OPENID_CONNECT (with `OpenIDConnectConfig.ClientId` naming the app's own clients) or AWS_LAMBDA; an API key may stay only as an additional provider, for the fields that name `@aws_api_key`, on an API of the app; an Event API and its channel namespaces list only those modes (never API_KEY) to connect, publish and subscribe",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -41,9 +59,9 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "AS2",
         title: "AppSync APIs log field errors to CloudWatch, without every field's request and response",
-        types: &[API],
+        types: &[API, EVENT_API],
         controls: &["164.308(a)(1)(ii)(D)", "164.312(b)"],
-        fix: "set `LogConfig.CloudWatchLogsRoleArn` and `LogConfig.FieldLogLevel` ERROR, INFO or DEBUG (not NONE, and not ALL, which logs every resolved field's request and response, PHI and all)",
+        fix: "set `LogConfig.CloudWatchLogsRoleArn` and `LogConfig.FieldLogLevel` ERROR, INFO or DEBUG (not NONE, and not ALL, which logs every resolved field's request and response, PHI and all); on an Event API, `EventConfig.EventLogConfig.CloudWatchLogsRoleArn` and `EventConfig.EventLogConfig.LogLevel` the same",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_193"),
@@ -61,6 +79,7 @@ fn apis_of<'a>(cx: &Cx<'a>) -> Vec<&'a Resource> {
         return Vec::new();
     };
     cx.others(API)
+        .chain(cx.others(EVENT_API))
         .filter(|api| super::compute::mentions(named, api.logical_id()))
         .collect()
 }
@@ -91,7 +110,89 @@ fn oidc_clients(cx: &Cx<'_>) -> Result<Proof, String> {
     }
 }
 
+/// The modes of an Event API's (or a channel namespace's) lists at `pointers`: each must be
+/// written (an Event API's are required; a namespace's that are not written take the API's),
+/// and each mode identify the caller. An API key in any list lets whoever holds a copy of
+/// it connect, publish or subscribe.
+fn event_modes(cx: &Cx<'_>, pointers: &[&str], required: bool) -> Vec<Result<Proof, String>> {
+    let mut checks = Vec::new();
+    for pointer in pointers {
+        let name = pointer.trim_start_matches('/').replace('/', ".");
+        let Some(modes) = cx.prop(pointer).filter(|v| !super::meaning::no_value(v)) else {
+            if required {
+                checks.push(Err(format!(
+                    "`{name}` is not set: nothing shows who may use the API"
+                )));
+            }
+            continue;
+        };
+        let Some(items) = modes.as_array() else {
+            checks.push(Err(format!(
+                "`{name}` is {}, which no rule can read as a list of modes",
+                text_or_json(modes)
+            )));
+            continue;
+        };
+        if items.is_empty() {
+            checks.push(Err(format!("`{name}` lists no mode")));
+        }
+        for at in 0..items.len() {
+            checks.push(cx.reads_as(
+                &format!("{pointer}/{at}/AuthType"),
+                IDENTIFYING,
+                "whoever holds a copy of an API key, or anyone, may use the API",
+            ));
+        }
+    }
+    checks
+}
+
+/// An Event API's OpenID Connect providers must name the clients whose tokens they take,
+/// as a GraphQL API's must ([`oidc_clients`]).
+fn event_oidc_clients(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    let providers = cx
+        .prop("/EventConfig/AuthProviders")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    (0..providers)
+        .filter(|at| {
+            cx.prop(&format!("/EventConfig/AuthProviders/{at}/AuthType"))
+                .and_then(text)
+                .as_deref()
+                == Some("OPENID_CONNECT")
+        })
+        .map(|at| {
+            let pointer = format!("/EventConfig/AuthProviders/{at}/OpenIDConnectConfig/ClientId");
+            let why = "AppSync then takes a token that the issuer gave to any client";
+            let proof = cx.present(&pointer).map_err(|e| format!("{e}: {why}"))?;
+            match cx.prop(&pointer).and_then(text) {
+                Some(id) if matches_every_client(&id) => Err(format!(
+                    "`{}` is {id}, a pattern that matches every client: {why}",
+                    pointer.trim_start_matches('/').replace('/', ".")
+                )),
+                _ => Ok(proof),
+            }
+        })
+        .collect()
+}
+
 fn as1(cx: &Cx<'_>) -> Outcome {
+    match cx.resource.type_name() {
+        EVENT_API => {
+            let mut checks = event_modes(cx, EVENT_MODES, true);
+            checks.extend(event_oidc_clients(cx));
+            return all(checks);
+        }
+        NAMESPACE => {
+            let checks = event_modes(cx, NAMESPACE_MODES, false);
+            if checks.is_empty() {
+                // The API's modes rule, which AS1 reads on the API.
+                return Outcome::NotApplicable;
+            }
+            return all(checks);
+        }
+        _ => {}
+    }
     if cx.resource.type_name() == API {
         let mut checks = vec![cx.reads_as(
             "/AuthenticationType",
@@ -107,35 +208,54 @@ fn as1(cx: &Cx<'_>) -> Outcome {
     let apis = apis_of(cx);
     if apis.is_empty() {
         return Outcome::Fail(format!(
-            "`ApiId` is {}, which names no `AWS::AppSync::GraphQLApi` of this template: nothing shows what the key opens",
+            "`ApiId` is {}, which names no `AWS::AppSync::GraphQLApi` or `AWS::AppSync::Api` of this template: nothing shows what the key opens",
             cx.prop("/ApiId")
                 .map_or_else(|| "not set".to_owned(), text_or_json)
         ));
     }
-    let api_checks = apis.iter().map(|api| {
-        cx.on(api)
-            .reads_as(
+    let api_checks = apis.iter().flat_map(|api| {
+        let checks = if api.type_name() == EVENT_API {
+            event_modes(&cx.on(api), EVENT_MODES, true)
+        } else {
+            vec![cx.on(api).reads_as(
                 "/AuthenticationType",
                 IDENTIFYING,
                 "so the key opens every field that names no other mode",
-            )
-            .map_err(|why| format!("the key's API `{}`: {why}", api.logical_id()))
+            )]
+        };
+        checks.into_iter().map(|check| {
+            check.map_err(|why| format!("the key's API `{}`: {why}", api.logical_id()))
+        })
     });
     all(std::iter::once(proof_of(cx.resource, "/ApiId").ok_or_default()).chain(api_checks))
 }
 
 fn as2(cx: &Cx<'_>) -> Outcome {
-    let level = "/LogConfig/FieldLogLevel";
-    let field = match cx.prop(level).map(text_or_json) {
-        Some(l) if l == "ALL" => Err(
-            "`LogConfig.FieldLogLevel` is ALL: every resolved field's request and response is written to the logs, PHI and all"
-                .to_owned(),
-        ),
+    // An Event API logs its handlers as `EventConfig.EventLogConfig` says: `LogLevel` "NONE |
+    // ERROR | ALL | INFO | DEBUG" (`AWS::AppSync::Api EventLogConfig`, the CloudFormation
+    // reference); at ALL, "generated request mapping with source and arguments for each
+    // field" and "the transformed response mapping for each field" (AppSync Events
+    // developer guide, "Configuring CloudWatch Logs on Event APIs"). Not written, nothing
+    // is logged.
+    let (config, level) = if cx.resource.type_name() == EVENT_API {
+        ("/EventConfig/EventLogConfig", "LogLevel")
+    } else {
+        ("/LogConfig", "FieldLogLevel")
+    };
+    let level = format!("{config}/{level}");
+    let field = match cx.prop(&level).map(text_or_json) {
+        Some(l) if l == "ALL" => Err(format!(
+            "`{}` is ALL: every resolved field's request and response is written to the logs, PHI and all",
+            level.trim_start_matches('/').replace('/', ".")
+        )),
         _ => cx.reads_as(
-            level,
+            &level,
             &["ERROR", "INFO", "DEBUG"],
             "failing fields are not logged",
         ),
     };
-    all([cx.present("/LogConfig/CloudWatchLogsRoleArn"), field])
+    all([
+        cx.present(&format!("{config}/CloudWatchLogsRoleArn")),
+        field,
+    ])
 }

@@ -14,6 +14,8 @@ use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, pointer_name,
 
 /// A distribution.
 const DISTRIBUTION: &str = "AWS::CloudFront::Distribution";
+/// A tenant of a multi-tenant distribution, which may override or remove its web ACL.
+const TENANT: &str = "AWS::CloudFront::DistributionTenant";
 /// A VPC origin: a load balancer or instance in the app's private subnets that
 /// distributions reach.
 const VPC_ORIGIN: &str = "AWS::CloudFront::VpcOrigin";
@@ -26,7 +28,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "CloudFront distributions accept only HTTPS with TLS 1.2 or later, and reach custom and VPC origins over TLS 1.2",
         types: &[DISTRIBUTION, VPC_ORIGIN],
         controls: &["164.312(e)(1)", "164.312(e)(2)(ii)"],
-        fix: "set `ViewerProtocolPolicy` to https-only or redirect-to-https on the default and every cache behavior; serve an ACM certificate (`ViewerCertificate.AcmCertificateArn`, `SslSupportMethod` sni-only) with `MinimumProtocolVersion` TLSv1.2_2021 (the default *.cloudfront.net certificate accepts TLS 1.0); give every custom origin (`CustomOriginConfig`) and VPC origin (`AWS::CloudFront::VpcOrigin` of the template, `VpcOriginEndpointConfig`) `OriginProtocolPolicy` https-only and `OriginSSLProtocols` [TLSv1.2]; write `CacheBehaviors`, `Origins` and each origin as literals, which the rule reads",
+        fix: "set `ViewerProtocolPolicy` to https-only or redirect-to-https on the default and every cache behavior; serve an ACM certificate (`ViewerCertificate.AcmCertificateArn`, `SslSupportMethod` sni-only) with `MinimumProtocolVersion` TLSv1.2_2021, and no `CloudFrontDefaultCertificate` beside it (the default *.cloudfront.net certificate accepts TLS 1.0); give every custom origin (`CustomOriginConfig`, and the legacy `DistributionConfig.CustomOrigin`) and VPC origin (`AWS::CloudFront::VpcOrigin` of the template, `VpcOriginEndpointConfig`) `OriginProtocolPolicy` https-only and `OriginSSLProtocols` [TLSv1.2]; write `CacheBehaviors`, `Origins` and each origin as literals, which the rule reads",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_34"),
@@ -50,9 +52,9 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "CF3",
         title: "CloudFront distributions are behind a WAF web ACL with rules",
-        types: &[DISTRIBUTION],
+        types: &[DISTRIBUTION, TENANT],
         controls: &["164.308(a)(1)(ii)(B)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "set `DistributionConfig.WebACLId` to the ARN of an `AWS::WAFv2::WebACL` with `Scope` CLOUDFRONT and `Rules` (`Fn::GetAtt [Acl, Arn]`), or to the ARN of the account's global web ACL",
+        fix: "set `DistributionConfig.WebACLId` to the ARN of an `AWS::WAFv2::WebACL` with `Scope` CLOUDFRONT and `Rules` (`Fn::GetAtt [Acl, Arn]`), or to the ARN of the account's global web ACL; on an `AWS::CloudFront::DistributionTenant`, leave `Customizations.WebAcl` unset (it inherits the web ACL of its distribution of the template) or set its `Action` to override with such an `Arn`, never disable",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_68"),
@@ -108,6 +110,18 @@ fn viewer_certificate(cx: &Cx<'_>) -> Result<Proof, String> {
         return Err(
             "the distribution serves the default *.cloudfront.net certificate (no `ViewerCertificate.AcmCertificateArn`), whose security policy accepts TLS 1.0".to_owned(),
         );
+    }
+    // "You must specify only one of" ACMCertificateArn, IAMCertificateId and
+    // CloudFrontDefaultCertificate (CloudFront API, `ViewerCertificate`): a default
+    // certificate asked for beside one's own (or that may be, a value known only at deploy)
+    // may serve *.cloudfront.net, with TLS 1.0.
+    let default = format!("{certificate}/CloudFrontDefaultCertificate");
+    if let Some(v) = cx.prop(&default).filter(|v| !super::is_false(v)) {
+        return Err(format!(
+            "`{}` is {} beside the distribution's own certificate: CloudFront takes only one of them, and the default *.cloudfront.net certificate accepts TLS 1.0; remove it",
+            pointer_name(&default),
+            text_or_json(v)
+        ));
     }
     let pointer = format!("{certificate}/MinimumProtocolVersion");
     match cx.prop(&pointer) {
@@ -168,11 +182,14 @@ fn tls_to_origin(cx: &Cx<'_>, base: &str) -> Vec<Result<Proof, String>> {
 /// own settings, a VPC origin by those of the `AWS::CloudFront::VpcOrigin` it names (which
 /// this rule reads there too).
 fn origins(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    let mut checks = legacy_custom_origin(cx);
     let origins = match entries(cx, &format!("{CONFIG}/Origins")) {
         Ok(origins) => origins,
-        Err(e) => return vec![Err(e)],
+        Err(e) => {
+            checks.push(Err(e));
+            return checks;
+        }
     };
-    let mut checks = Vec::new();
     for origin in &origins {
         let custom = format!("{origin}/CustomOriginConfig");
         let vpc = format!("{origin}/VpcOriginConfig/VpcOriginId");
@@ -200,6 +217,24 @@ fn origins(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
         // the behaviors above.
     }
     checks
+}
+
+/// The legacy custom origin of `DistributionConfig.CustomOrigin` (`LegacyCustomOrigin`,
+/// which CloudFormation still accepts beside or instead of `Origins`), with the same
+/// `OriginProtocolPolicy` and `OriginSSLProtocols` as a `CustomOriginConfig`
+/// ("AWS::CloudFront::Distribution LegacyCustomOrigin", CloudFormation template reference):
+/// reached over TLS 1.2 only. The legacy `S3Origin` is an S3 origin.
+fn legacy_custom_origin(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    let legacy = format!("{CONFIG}/CustomOrigin");
+    match cx.prop(&legacy) {
+        Some(Value::Object(_)) => tls_to_origin(cx, &legacy),
+        Some(other) => vec![Err(format!(
+            "`{}` is {}, which no rule can read before deploy",
+            pointer_name(&legacy),
+            text_or_json(other)
+        ))],
+        None => Vec::new(),
+    }
 }
 
 fn cf1(cx: &Cx<'_>) -> Outcome {
@@ -286,12 +321,55 @@ fn log_bucket_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
 }
 
 fn cf3(cx: &Cx<'_>) -> Outcome {
-    let pointer = format!("{CONFIG}/WebACLId");
-    let Some(acl_value) = cx.prop(&pointer) else {
-        return Outcome::Fail(
-            "`DistributionConfig.WebACLId` is not set: requests reach the origins unfiltered"
-                .to_owned(),
-        );
+    if cx.resource.type_name() == TENANT {
+        return tenant_web_acl(cx);
+    }
+    web_acl_at(cx, &format!("{CONFIG}/WebACLId"))
+}
+
+/// The web ACL of a distribution tenant: its `Customizations.WebAcl` overrides the
+/// multi-tenant distribution's with `Action` override and an `Arn`, or removes it with
+/// disable ("If you specify disable, the distribution tenant won't have AWS WAF web ACL
+/// protections and won't inherit from the multi-tenant distribution",
+/// "AWS::CloudFront::DistributionTenant WebAclCustomization", CloudFormation template
+/// reference). Without one the tenant inherits the web ACL of its distribution, which this
+/// rule reads where the distribution is declared: it must be one of this template.
+fn tenant_web_acl(cx: &Cx<'_>) -> Outcome {
+    let customization = "/Customizations/WebAcl";
+    if cx.prop(customization).is_none() {
+        let parent = cx.prop("/DistributionId").and_then(|id| {
+            cx.others(DISTRIBUTION)
+                .find(|d| super::compute::mentions(id, d.logical_id()))
+        });
+        return match parent {
+            Some(_) => all([cx.present("/DistributionId")]),
+            None => Outcome::Gap(format!(
+                "the tenant inherits the web ACL of its multi-tenant distribution, and `DistributionId` is {}, which names no `AWS::CloudFront::Distribution` of this template: whether a web ACL filters its requests is read nowhere",
+                cx.prop("/DistributionId")
+                    .map_or_else(|| "not set".to_owned(), text_or_json)
+            )),
+        };
+    }
+    let action = format!("{customization}/Action");
+    if let Err(e) = cx.reads_as(
+        &action,
+        &["override"],
+        "with disable the tenant has no web ACL and does not inherit its distribution's; remove `Customizations.WebAcl` or override it with a web ACL's ARN",
+    ) {
+        return Outcome::Fail(e);
+    }
+    web_acl_at(cx, &format!("{customization}/Arn"))
+}
+
+/// The web ACL named at `pointer` (a distribution's `WebACLId`, a tenant's
+/// `Customizations.WebAcl.Arn`): a WAFv2 web ACL of the template with scope CLOUDFRONT and
+/// rules that filter, or one of another stack or of the account by its global ARN.
+fn web_acl_at(cx: &Cx<'_>, pointer: &str) -> Outcome {
+    let Some(acl_value) = cx.prop(pointer) else {
+        return Outcome::Fail(format!(
+            "`{}` is not set: requests reach the origins unfiltered",
+            pointer_name(pointer)
+        ));
     };
     let acl = cx
         .others("AWS::WAFv2::WebACL")
@@ -302,10 +380,11 @@ fn cf3(cx: &Cx<'_>) -> Outcome {
             || text(acl_value)
                 .is_some_and(|t| t.contains(":wafv2:") && t.contains(":global/webacl/"))
         {
-            all([cx.present(&pointer)])
+            all([cx.present(pointer)])
         } else {
             Outcome::Fail(format!(
-                "`DistributionConfig.WebACLId` is {}, which is no WAFv2 web ACL of the app or global web ACL ARN",
+                "`{}` is {}, which is no WAFv2 web ACL of the app or global web ACL ARN",
+                pointer_name(pointer),
                 text_or_json(acl_value)
             ))
         };
@@ -325,11 +404,11 @@ fn cf3(cx: &Cx<'_>) -> Outcome {
         Err(super::frontdoor::Unfiltered::Unknown(why)) => {
             return super::frontdoor::Unfiltered::gap_unless_failed(
                 why,
-                all([cx.present(&pointer)]),
+                all([cx.present(pointer)]),
             );
         }
     };
-    all([cx.present(&pointer), proof_of(acl, filters).ok_or_default()])
+    all([cx.present(pointer), proof_of(acl, filters).ok_or_default()])
 }
 
 #[cfg(test)]

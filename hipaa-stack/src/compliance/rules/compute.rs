@@ -15,6 +15,11 @@ const INSTANCE: &[&str] = &["AWS::EC2::Instance", SPOT_FLEET, EC2_FLEET, GROUP];
 const LAUNCH_CONFIGURATION: &str = "AWS::AutoScaling::LaunchConfiguration";
 const LAUNCH_TEMPLATE: &str = "AWS::EC2::LaunchTemplate";
 const GROUP: &str = "AWS::AutoScaling::AutoScalingGroup";
+/// An EKS managed node group, whose instances E8 reads through its launch template.
+const NODEGROUP: &str = "AWS::EKS::Nodegroup";
+/// An AWS Batch compute environment, whose managed EC2 instances E8 reads through its
+/// launch templates.
+const BATCH: &str = "AWS::Batch::ComputeEnvironment";
 const EIP: &str = "AWS::EC2::EIP";
 const EIP_ASSOCIATION: &str = "AWS::EC2::EIPAssociation";
 
@@ -121,9 +126,16 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "E8",
         title: "instances have detailed monitoring and EBS optimization, however they are launched (E8/E9)",
-        types: INSTANCE,
+        types: &[
+            "AWS::EC2::Instance",
+            SPOT_FLEET,
+            EC2_FLEET,
+            GROUP,
+            NODEGROUP,
+            BATCH,
+        ],
         controls: &["164.312(b)", "164.308(a)(7)(i)"],
-        fix: "set `Monitoring` and `EbsOptimized` to true (on the instance, or `Monitoring.Enabled` and `EbsOptimized` of the launch template it launches from; of every launch template an Auto Scaling group or fleet launches from, and `InstanceMonitoring` and `EbsOptimized` of its launch configuration)",
+        fix: "set `Monitoring` and `EbsOptimized` to true (on the instance, or `Monitoring.Enabled` and `EbsOptimized` of the launch template it launches from; of every launch template an Auto Scaling group or fleet launches from, and `InstanceMonitoring` and `EbsOptimized` of its launch configuration; an EKS managed node group and a managed AWS Batch compute environment launch from a launch template of the template, `LaunchTemplate` and `ComputeResources.LaunchTemplate` with its `Overrides`)",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2InstanceDetailedMonitoringEnabled"),
             checkov: Some("CKV_AWS_126"),
@@ -1044,9 +1056,102 @@ const MONITORED: [(&str, &str); 2] = [
     ("/EbsOptimized", "/LaunchTemplateData/EbsOptimized"),
 ];
 
+/// What E8 reads of a launch configuration: `EbsOptimized` true (false unless set), and
+/// `InstanceMonitoring` true where it is set: "The default value is true (enabled)"
+/// (`AWS::AutoScaling::LaunchConfiguration` `InstanceMonitoring`, CloudFormation template
+/// reference; the Auto Scaling API's `CreateLaunchConfiguration`), so one that is not set
+/// (or removed with `AWS::NoValue`) launches with detailed monitoring.
+fn configuration_monitored(c: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    let mut checks = vec![c.equals("/EbsOptimized", &json!(true))];
+    if c.prop("/InstanceMonitoring").is_some() {
+        checks.push(c.equals("/InstanceMonitoring", &json!(true)));
+    }
+    checks
+}
+
+/// The launch template specifications of an EKS managed node group (`LaunchTemplate`,
+/// naming its template by `Id`) or of a managed Batch compute environment
+/// (`ComputeResources.LaunchTemplate` and each of its `Overrides`, by `LaunchTemplateId`),
+/// with the key that names the template; `None` when it launches no EC2 instances of its
+/// own (a Fargate or unmanaged compute environment).
+fn service_specifications(cx: &Cx<'_>) -> Option<(Vec<String>, &'static str)> {
+    if cx.resource.type_name() == NODEGROUP {
+        let specs = ["/LaunchTemplate".to_owned()]
+            .into_iter()
+            .filter(|p| cx.prop(p).is_some())
+            .collect();
+        return Some((specs, "Id"));
+    }
+    // An unmanaged environment runs the account's own instances (read where they are
+    // declared); a Fargate one runs none.
+    let kind = |p: &str| {
+        cx.prop(p)
+            .and_then(super::meaning::text)
+            .map(|t| t.trim().to_ascii_uppercase())
+    };
+    if kind("/Type").as_deref() == Some("UNMANAGED")
+        || matches!(
+            kind("/ComputeResources/Type").as_deref(),
+            Some("FARGATE" | "FARGATE_SPOT")
+        )
+    {
+        return None;
+    }
+    let base = "/ComputeResources/LaunchTemplate";
+    let mut specs: Vec<String> = [base.to_owned()]
+        .into_iter()
+        .filter(|p| cx.prop(p).is_some())
+        .collect();
+    let overrides = cx
+        .prop(&format!("{base}/Overrides"))
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    specs.extend((0..overrides).map(|i| format!("{base}/Overrides/{i}")));
+    Some((specs, "LaunchTemplateId"))
+}
+
+/// E8 over an EKS managed node group or a Batch compute environment: every launch
+/// template it launches from is a launch template of this template with detailed
+/// monitoring and EBS optimization. One named by name or by text is read nowhere, a
+/// finding; without one, the service launches from a launch template of its own, whose
+/// monitoring no template shows (the EKS and Batch references say nothing of it): a gap.
+fn service_launches(cx: &Cx<'_>) -> Outcome {
+    let Some((specs, key)) = service_specifications(cx) else {
+        return Outcome::NotApplicable;
+    };
+    if specs.is_empty() {
+        return Outcome::Gap(
+            "no launch template: the service launches the instances from a launch template of its own, whose detailed monitoring and EBS optimization no template shows; launch them from an `AWS::EC2::LaunchTemplate` of this template with `Monitoring.Enabled` and `EbsOptimized` true".to_owned(),
+        );
+    }
+    let mut checks = Vec::new();
+    let mut pinned = Vec::new();
+    for spec in &specs {
+        match cx
+            .prop(&format!("{spec}/{key}"))
+            .and_then(|v| fleets::template_named(cx, v))
+        {
+            Some(t) => {
+                pinned.extend(fleets::pinned_version(cx, spec, t));
+                checks.extend(MONITORED.iter().map(|(_, data)| {
+                    cx.on(t)
+                        .equals(data, &json!(true))
+                        .map_err(|e| format!("launch template `{}`: {e}", t.logical_id()))
+                }));
+            }
+            None => checks.push(Err(format!(
+                "`{}` names no `AWS::EC2::LaunchTemplate` of this template (by `Ref` or `Fn::GetAtt` of `LaunchTemplateId` in `{key}`), so the instances it launches are read nowhere",
+                pointer_name(spec)
+            ))),
+        }
+    }
+    fleets::unless_pinned(all(checks), pinned)
+}
+
 fn e8(cx: &Cx<'_>) -> Outcome {
     match cx.resource.type_name() {
         SPOT_FLEET | EC2_FLEET => return fleets::e8(cx),
+        NODEGROUP | BATCH => return service_launches(cx),
         GROUP => {
             return over_group_launches(
                 cx,
@@ -1056,12 +1161,7 @@ fn e8(cx: &Cx<'_>) -> Outcome {
                         .map(|(_, p)| t.equals(p, &json!(true)))
                         .collect()
                 },
-                |c| {
-                    vec![
-                        c.equals("/InstanceMonitoring", &json!(true)),
-                        c.equals("/EbsOptimized", &json!(true)),
-                    ]
-                },
+                configuration_monitored,
             );
         }
         _ => {}

@@ -182,8 +182,25 @@ fn holds_key(value: &Value, key: &str) -> bool {
     }
 }
 
+/// Types a rule reads for one control, though they make resources that no rule reads: an
+/// Elastic Beanstalk environment (and the configuration template it takes its settings
+/// from) is read for its listeners (`F1`), not for the instances, volumes, load balancer and
+/// database it makes from its option settings and its source bundle's `.ebextensions`.
+const PARTLY_READ: &[(&str, &str)] = &[
+    ("AWS::ElasticBeanstalk::Environment", "its listeners (F1)"),
+    (
+        "AWS::ElasticBeanstalk::ConfigurationTemplate",
+        "its listeners (F1)",
+    ),
+];
+
 fn u1(cx: &Cx<'_>) -> Outcome {
     let t = cx.resource.type_name();
+    if let Some((_, read)) = PARTLY_READ.iter().find(|(partly, _)| *partly == t) {
+        return Outcome::Fail(format!(
+            "the rules of hipaa-stack read `{t}` only for {read}: the instances, volumes and databases it makes are read by none, so nothing shows that they protect what they hold"
+        ));
+    }
     if INERT.contains(&t) || rules().any(|r| !EVERYWHERE.contains(&r.id) && r.types.contains(&t)) {
         return Outcome::NotApplicable;
     }
@@ -715,12 +732,33 @@ fn squash(name: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// Whether a squashed name names a reference to a secret or a setting about one, not one.
+/// Whether a squashed name names a reference to a secret or a setting about one, not one
+/// (a password policy's `MaxPasswordAge`, `PasswordReusePrevention`, `MinimumPasswordLength`).
 fn reference_name(n: &str) -> bool {
     [
-        "arn", "id", "name", "ref", "length", "template", "policy", "rotation", "kmskey",
-        "version", "stage", "tokens", "type", "mode", "enabled", "required", "url", "uri",
-        "endpoint", "host",
+        "arn",
+        "id",
+        "name",
+        "ref",
+        "length",
+        "template",
+        "policy",
+        "rotation",
+        "kmskey",
+        "version",
+        "stage",
+        "tokens",
+        "type",
+        "mode",
+        "enabled",
+        "required",
+        "url",
+        "uri",
+        "endpoint",
+        "host",
+        "age",
+        "prevention",
+        "days",
     ]
     .iter()
     .any(|s| n.ends_with(s))
@@ -998,6 +1036,52 @@ impl<'v> Trail<'v> {
         }
         false
     }
+}
+
+/// Whether a value of a state machine's definition is read when it runs, not written: the
+/// value of a name ending in `.$` is a path into the state's input or the context
+/// (Step Functions developer guide, "Processing input and output": "the key name must end
+/// in `.$`"), `{% … %}` is a JSONata expression, and `${Name}` alone is a placeholder that
+/// `DefinitionSubstitutions` fills (whose values P1 reads).
+fn read_at_run_time(name: &str, value: &str) -> bool {
+    let v = value.trim();
+    let placeholder = v
+        .strip_prefix("${")
+        .and_then(|rest| rest.strip_suffix('}'))
+        .is_some_and(|inner| !inner.is_empty() && !inner.contains(['{', '}']));
+    name.ends_with(".$") || (v.starts_with("{%") && v.ends_with("%}")) || placeholder
+}
+
+/// What JSON written as text (an object or a list) holds of a secret: a value written
+/// under a name like a secret's, or a dynamic reference to a secret, which CloudFormation
+/// resolves into the text the service then keeps and shows. A state machine's values read
+/// at run time are not written ([`read_at_run_time`]). `None` for text that is not JSON.
+fn secret_in_json_text(text: &str, state_machine: bool) -> Option<String> {
+    let t = text.trim_start();
+    if !(t.starts_with('[') || (t.starts_with('{') && !t.starts_with("{{"))) {
+        return None;
+    }
+    let json: Value = serde_json::from_str(t).ok()?;
+    let mut found = None;
+    let mut trail = Trail::new("");
+    strings_below(&json, &mut trail, 0, "", &mut |trail, at, name, s| {
+        if found.is_some() || (state_machine && read_at_run_time(name, s)) {
+            return;
+        }
+        let value = s.trim();
+        if s.to_owned().contains_secret_reference() {
+            found = Some(format!(
+                "writes a dynamic reference to a secret at `{}` of its JSON: CloudFormation resolves it into the text, which the service shows; pass the secret's ARN and read it at run time",
+                trail.pointer(at)
+            ));
+        } else if secret_name(name) && !value.is_empty() && !value.starts_with("arn:") {
+            found = Some(format!(
+                "writes `{name}` (`{}` of its JSON) in plain text; pass the secret's ARN and read it at run time",
+                trail.pointer(at)
+            ));
+        }
+    });
+    found
 }
 
 /// Whether text holds a URL with a written password in its user information
@@ -1693,6 +1777,9 @@ fn p1(cx: &Cx<'_>) -> Outcome {
     }
     // A custom resource's properties are all named by the program.
     let custom = t.starts_with("Custom::") || t == "AWS::CloudFormation::CustomResource";
+    // A state machine's definition is stored and shown as one text (`DescribeStateMachine`),
+    // its names are the program's, and its substitutions are written into it.
+    let state_machine = t == "AWS::StepFunctions::StateMachine";
     // Every string property: a property named like a secret with a written value, or text
     // that is a credential wherever it is; and, in the same walk, every command line
     // written as a list of words (a password flag in an item of its own), whose findings
@@ -1718,8 +1805,14 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             // data in it: `DescribeModel` shows it), tags written as a map, a Glue job's
             // arguments (`GetJob` shows them), and every property of a custom resource (in
             // the template, and sent to its handler).
+            let definition = state_machine
+                && (trail.below(at, "Definition") || trail.below(at, "DefinitionSubstitutions"));
+            if definition && read_at_run_time(name, s) {
+                return;
+            }
             let environment_map = trail.below(at, "Environment") && !trail.below(at, "Variables");
             let chosen = environment_map
+                || definition
                 || trail.below(at, "Tags")
                 || trail.below(at, "DefaultArguments")
                 || trail.below(at, "NonOverridableArguments")
@@ -1727,11 +1820,10 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             let value = s.trim();
             if chosen
                 && name != "ServiceToken"
-                && ((secret_name(name)
-                    && !value.is_empty()
-                    && !value.starts_with("arn:")
-                    && !dynamic_reference(value))
-                    || (environment_map && s.to_owned().contains_secret_reference()))
+                && secret_name(name)
+                && !value.is_empty()
+                && !value.starts_with("arn:")
+                && !dynamic_reference(value)
             {
                 problems.push(format!(
                     "`{}` is named like a secret and holds it in plain text; pass the secret's ARN and read it at run time",
@@ -1739,8 +1831,29 @@ fn p1(cx: &Cx<'_>) -> Outcome {
                 ));
                 return;
             }
+            // A container's environment map and a state machine's definition are shown as
+            // they are deployed: a secret's dynamic reference is resolved into them.
+            if (environment_map || definition) && s.to_owned().contains_secret_reference() {
+                problems.push(format!(
+                    "`{}` holds a dynamic reference to a secret, which CloudFormation resolves into a setting the service shows in plain text; pass the secret's ARN and read it at run time",
+                    trail.pointer(at).trim_start_matches('/')
+                ));
+                return;
+            }
             // Environment variables are judged above, by the variables' names.
             if trail.below(at, "Environment") {
+                return;
+            }
+            // JSON written as text (a state machine's `DefinitionString`, an EventBridge
+            // target's `Input`, a policy given as a string): the service keeps the text and
+            // shows it, and its names are the program's.
+            if !secret_property(name)
+                && let Some(problem) = secret_in_json_text(s, state_machine)
+            {
+                problems.push(format!(
+                    "`{}` {problem}",
+                    trail.pointer(at).trim_start_matches('/')
+                ));
                 return;
             }
             // A password assigned in free text (a description, a tag, a command): `NAME=value`.

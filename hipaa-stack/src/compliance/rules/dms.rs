@@ -20,6 +20,9 @@ const ENDPOINT: &str = "AWS::DMS::Endpoint";
 /// A DMS Serverless replication, which provisions its own capacity (and storage) for the
 /// data it copies.
 const SERVERLESS: &str = "AWS::DMS::ReplicationConfig";
+/// A DMS data provider: the connection to a database of DMS homogeneous data migrations
+/// and schema conversion.
+const PROVIDER: &str = "AWS::DMS::DataProvider";
 /// A DMS instance profile: the network settings of the compute that runs DMS homogeneous
 /// data migrations, which reaches both databases.
 const PROFILE: &str = "AWS::DMS::InstanceProfile";
@@ -41,9 +44,9 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "DMS2",
         title: "DMS endpoints connect to their databases over TLS",
-        types: &[ENDPOINT],
+        types: &[ENDPOINT, PROVIDER],
         controls: &["164.312(e)(1)", "164.312(e)(2)(ii)"],
-        fix: "set `SslMode` to require, verify-ca or verify-full on database endpoints; `KafkaSettings.SecurityProtocol` to ssl-encryption, ssl-authentication or sasl-ssl; `RedisSettings.SslSecurityProtocol` to ssl-encryption; an `ElasticsearchSettings.EndpointUri` with https:// or no scheme, never `http://` nor a scheme known only at deploy (S3, DynamoDB, Kinesis, Neptune and Redshift endpoints always use TLS)",
+        fix: "set `SslMode` to require, verify-ca or verify-full on database endpoints, and on the engine's settings of every `AWS::DMS::DataProvider` (`Settings.PostgreSqlSettings.SslMode`, …); `KafkaSettings.SecurityProtocol` to ssl-encryption, ssl-authentication or sasl-ssl; `RedisSettings.SslSecurityProtocol` to ssl-encryption; an `ElasticsearchSettings.EndpointUri` with https:// or no scheme, never `http://` nor a scheme known only at deploy (S3, DynamoDB, Kinesis, Neptune and Redshift endpoints always use TLS)",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -117,6 +120,9 @@ const ALWAYS_TLS: &[&str] = &[
 ];
 
 fn dms2(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == PROVIDER {
+        return data_provider(cx);
+    }
     let engine = cx
         .prop("/EngineName")
         .and_then(text)
@@ -154,6 +160,51 @@ fn dms2(cx: &Cx<'_>) -> Outcome {
             &["require", "verify-ca", "verify-full"],
             "DMS connects to the database in plain text",
         )]),
+    }
+}
+
+/// A data provider's connection: `Settings` holds one engine's settings (a union), each
+/// with an `SslMode` of none, require, verify-ca or verify-full, "The default value is
+/// none" (the DMS API's `PostgreSqlDataProviderSettings`, and alike for the other
+/// engines). `RedshiftSettings` has no SSL mode: how DMS reaches Redshift through it is
+/// not shown, a gap. Settings that cannot be read before deploy may hold anything.
+fn data_provider(cx: &Cx<'_>) -> Outcome {
+    let engines: Vec<&String> = match cx.prop("/Settings") {
+        Some(Value::Object(map)) => map
+            .iter()
+            .filter(|(_, v)| !v.is_null() && !super::meaning::no_value(v))
+            .map(|(k, _)| k)
+            .collect(),
+        Some(other) => {
+            return Outcome::Fail(format!(
+                "`Settings` is {}, which no rule can read before deploy: the connection may be plain text",
+                text_or_json(other)
+            ));
+        }
+        None => Vec::new(),
+    };
+    if engines.is_empty() {
+        return Outcome::Fail(
+            "`Settings` names no engine's settings with an `SslMode`: DMS connects to the database in plain text unless it is require, verify-ca or verify-full".to_owned(),
+        );
+    }
+    let redshift = engines.iter().any(|e| *e == "RedshiftSettings");
+    let checks: Vec<Result<Proof, String>> = engines
+        .into_iter()
+        .filter(|e| *e != "RedshiftSettings")
+        .map(|engine| {
+            cx.reads_as(
+                &format!("/Settings/{engine}/SslMode"),
+                &["require", "verify-ca", "verify-full"],
+                "DMS connects to the database in plain text (none is the default)",
+            )
+        })
+        .collect();
+    match all(checks) {
+        Outcome::Pass(_) | Outcome::NotApplicable if redshift => Outcome::Gap(
+            "a Redshift data provider (`Settings.RedshiftSettings`) has no `SslMode`: whether DMS reaches the cluster over TLS is not shown by the template".to_owned(),
+        ),
+        other => other,
     }
 }
 

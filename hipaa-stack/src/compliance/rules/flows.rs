@@ -71,7 +71,13 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
             "/DestinationConfig/OnFailure/Destination",
         ],
     ),
-    ("AWS::Events::Rule", &["/Targets/*/Arn"]),
+    // A target's dead-letter queue gets every event the rule could not deliver
+    // (`AWS::Events::Rule` DeadLetterConfig: "the ARN of the SQS queue specified as the
+    // target for the dead-letter queue").
+    (
+        "AWS::Events::Rule",
+        &["/Targets/*/Arn", "/Targets/*/DeadLetterConfig/Arn"],
+    ),
     ("AWS::CloudTrail::Trail", &["/S3BucketName"]),
     (
         "AWS::S3::Bucket",
@@ -83,6 +89,11 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
             "/NotificationConfiguration/LambdaConfigurations/*/Function",
             "/InventoryConfigurations/*/Destination/BucketArn",
             "/LoggingConfiguration/DestinationBucketName",
+            // Every object it replicates: `Destination.Bucket` is the ARN of the bucket
+            // that stores the replicas, which may be another account's
+            // (`AWS::S3::Bucket` ReplicationDestination: `Account`, `AccessControlTranslation`
+            // for "a cross-account scenario").
+            "/ReplicationConfiguration/Rules/*/Destination/Bucket",
         ],
     ),
 ];
@@ -183,8 +194,20 @@ pub(crate) static RULES: &[RuleSpec] = &[
 /// template, an import (synth refuses an import that no stack of the app exports), or text
 /// that names a resource of the app (its name, or an ARN that ends with it).
 fn of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
+    // An ARN or URL built around a reference or an import, its account written as a number
+    // (`arn:aws:sqs:REGION:999999999999:${Queue.QueueName}`), is that account's resource
+    // whatever name of the app it ends with: the template's own account is
+    // `${AWS::AccountId}`.
+    if written_account(&skeleton(value, 0)) {
+        return false;
+    }
     // An import first: it costs one pass over the value, the references one per resource.
     if imports(value) {
+        return true;
+    }
+    // A parameter of hipaa-stack's that carries a resource of a stack of another region of
+    // the app (a replica bucket), which a reference cannot cross.
+    if cx.across_regions(cx.template, value).is_some() {
         return true;
     }
     let named = super::compute::Mentioned::of(value);
@@ -220,6 +243,143 @@ fn another_account(text: &str) -> bool {
             .is_some_and(|account| !account.is_empty() && account != "${AWS-AccountId}");
     }
     t.contains("://") && t.split('/').any(twelve_digits)
+}
+
+/// The functions a delivery stream sends every record to before delivery: the
+/// `ParameterValue` of each `LambdaArn` parameter of a processor of any destination's
+/// `ProcessingConfiguration` (CloudFormation reference, `AWS::KinesisFirehose::DeliveryStream`
+/// Processor and ProcessorParameter: a `Lambda` processor names its function by
+/// `LambdaArn`), with their pointers.
+fn processors<'a>(cx: &Cx<'a>) -> Vec<(String, &'a Value)> {
+    let Some(configurations) = cx.resource.properties().as_object() else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for (key, configuration) in configurations {
+        let Some(list) = configuration["ProcessingConfiguration"]["Processors"].as_array() else {
+            continue;
+        };
+        for (i, processor) in list.iter().enumerate() {
+            let Some(parameters) = processor["Parameters"].as_array() else {
+                continue;
+            };
+            for (j, parameter) in parameters.iter().enumerate() {
+                let name = text(&parameter["ParameterName"]);
+                let value = &parameter["ParameterValue"];
+                if name.is_some_and(|n| n.trim().eq_ignore_ascii_case("LambdaArn"))
+                    && !value.is_null()
+                    && !super::meaning::no_value(value)
+                {
+                    found.push((
+                        format!(
+                            "/{key}/ProcessingConfiguration/Processors/{i}/Parameters/{j}/ParameterValue"
+                        ),
+                        value,
+                    ));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The EventBridge API destination a target names, if it names one: an
+/// `AWS::Events::ApiDestination` of the template, or an ARN of one
+/// (`…:api-destination/…`). An API destination is "an HTTP invocation endpoint configured
+/// as a target for events" (EventBridge API, `CreateApiDestination`): a target of it sends
+/// every event to its `InvocationEndpoint`, whatever resource of the app it is.
+fn api_destination(cx: &Cx<'_>, value: &Value) -> Option<String> {
+    let named = super::compute::Mentioned::of(value);
+    if let Some(api) = cx
+        .resources_named(&named)
+        .into_iter()
+        .find(|r| r.type_name() == "AWS::Events::ApiDestination")
+    {
+        let endpoint = api.properties().get("InvocationEndpoint").map_or_else(
+            || "an endpoint not set".to_owned(),
+            super::meaning::text_or_json,
+        );
+        return Some(format!(
+            "API destination `{}` ({endpoint})",
+            api.logical_id()
+        ));
+    }
+    skeleton(value, 0)
+        .to_ascii_lowercase()
+        .contains(":api-destination/")
+        .then(|| {
+            format!(
+                "the API destination {}",
+                super::meaning::text_or_json(value)
+            )
+        })
+}
+
+/// What is unknown in a [`skeleton`]: a reference, an import, an attribute.
+const UNKNOWN: &str = "{?}";
+
+/// The text a value stands for, with what cannot be known before deploy (a reference, an
+/// import, an attribute) as [`UNKNOWN`]: the literal parts of an `Fn::Sub` (its own
+/// variables read so too) or an `Fn::Join`, so that a number written beside a reference
+/// is seen.
+fn skeleton(value: &Value, depth: usize) -> String {
+    if let Some(t) = text(value) {
+        return t;
+    }
+    if depth > 8 {
+        return UNKNOWN.to_owned();
+    }
+    let Some(map) = value.as_object() else {
+        return UNKNOWN.to_owned();
+    };
+    if let Some(Value::Array(join)) = map.get("Fn::Join")
+        && let [separator, Value::Array(items)] = join.as_slice()
+        && let Some(separator) = separator.as_str()
+    {
+        let parts: Vec<String> = items.iter().map(|v| skeleton(v, depth + 1)).collect();
+        return parts.join(separator);
+    }
+    let (template, variables) = match map.get("Fn::Sub") {
+        Some(Value::String(t)) => (t.as_str(), None),
+        Some(Value::Array(a)) => match a.as_slice() {
+            [Value::String(t), Value::Object(v)] => (t.as_str(), Some(v)),
+            _ => return UNKNOWN.to_owned(),
+        },
+        _ => return UNKNOWN.to_owned(),
+    };
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            rest = &rest[start..];
+            break;
+        };
+        let name = &after[..end];
+        out.push_str(
+            &match (name.strip_prefix('!'), variables.and_then(|v| v.get(name))) {
+                (Some(literal), _) => format!("${{{literal}}}"),
+                (None, Some(v)) => skeleton(v, depth + 1),
+                (None, None) if name.starts_with("AWS::") => format!("${{{name}}}"),
+                (None, None) => UNKNOWN.to_owned(),
+            },
+        );
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether a [`skeleton`] writes an account as a number: the account field of an ARN
+/// (`arn:PARTITION:SERVICE:REGION:ACCOUNT:…`), or a path segment of twelve digits in a URL.
+fn written_account(skeleton: &str) -> bool {
+    let t = skeleton.trim().replace("${AWS::", "${AWS-");
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some(rest) = t.strip_prefix("arn:") {
+        return rest.split(':').nth(3).is_some_and(digits);
+    }
+    t.contains("://") && t.split('/').any(|s| s.len() == 12 && digits(s))
 }
 
 /// Whether `text` (trimmed) is one of `names` (in lower case) in any case, or ends with one
@@ -279,6 +439,9 @@ fn x1(cx: &Cx<'_>) -> Outcome {
             )));
         }
     }
+    if t == "AWS::KinesisFirehose::DeliveryStream" {
+        destinations.extend(processors(cx));
+    }
     if t == "AWS::SNS::Subscription" {
         subscription(
             "",
@@ -319,7 +482,12 @@ fn x1(cx: &Cx<'_>) -> Outcome {
         ));
     }
     for (pointer, value) in destinations {
-        if of_the_app(cx, value) {
+        if let Some(api) = api_destination(cx, value) {
+            checks.push(Err(format!(
+                "`{}` sends every event to {api}, which calls a third party's HTTP endpoint (its `InvocationEndpoint`) that no rule reads",
+                pointer.trim_start_matches('/').replace('/', ".")
+            )));
+        } else if of_the_app(cx, value) {
             checks.push(
                 cx.proof(&pointer)
                     .ok_or_else(|| "the property disappeared while it was read".to_owned()),
@@ -327,6 +495,8 @@ fn x1(cx: &Cx<'_>) -> Outcome {
         } else {
             let verb = if pointer == "/EventSourceArn" {
                 "reads data from"
+            } else if pointer.ends_with("/ParameterValue") {
+                "(a `LambdaArn`) sends every record to be transformed by"
             } else {
                 "copies data to"
             };
@@ -450,10 +620,7 @@ fn foreign_by_condition(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
         .flat_map(|keys| keys.iter())
         .filter(|(key, _)| KEYS.contains(&key.trim().to_ascii_lowercase().as_str()))
         .flat_map(|(key, values)| {
-            let values = match values {
-                Value::Array(items) => items.iter().collect(),
-                v => vec![v],
-            };
+            let values = super::meaning::one_or_many(values);
             let lower = key.trim().to_ascii_lowercase();
             values
                 .into_iter()
@@ -473,24 +640,18 @@ fn foreign_by_condition(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
         .collect()
 }
 
-/// Whether a condition of `StringEquals` (or `ArnEquals`, alone or `ForAnyValue:`) requires
-/// one of `keys` to be `${AWS::AccountId}`, and nothing else.
+/// Whether a condition that compares its key (a string or ARN operator, alone or
+/// `ForAnyValue:`, as P2 reads it: [`super::services::compares`]) requires one of `keys` to
+/// be `${AWS::AccountId}`, and nothing else (a pattern without a wildcard is the value).
 fn pinned_here(conditions: &serde_json::Map<String, Value>, keys: &[&str]) -> bool {
     conditions
         .iter()
-        .filter(|(operator, _)| {
-            let operator = operator.trim().to_ascii_lowercase();
-            let base = operator.strip_prefix("foranyvalue:").unwrap_or(&operator);
-            matches!(base, "stringequals" | "arnequals")
-        })
+        .filter(|(operator, _)| super::services::compares(operator).is_some())
         .filter_map(|(_, k)| k.as_object())
         .flat_map(|k| k.iter())
         .filter(|(key, _)| keys.contains(&key.trim().to_ascii_lowercase().as_str()))
         .any(|(_, values)| {
-            let values = match values {
-                Value::Array(items) => items.iter().collect(),
-                v => vec![v],
-            };
+            let values = super::meaning::one_or_many(values);
             !values.is_empty()
                 && values
                     .iter()
@@ -677,6 +838,30 @@ mod tests {
                 );
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    /// A number written beside a reference or an import is seen; the stack's own account
+    /// and what is unknown are not numbers.
+    #[test]
+    fn a_written_account_is_seen_around_references() {
+        use super::{skeleton, written_account};
+        for foreign in [
+            json!({"Fn::Sub": ["arn:aws:sqs:${AWS::Region}:999999999999:${N}", {"N": {"Fn::GetAtt": ["Q", "QueueName"]}}]}),
+            json!({"Fn::Join": ["", ["arn:aws:sqs:us-east-1:", "999999999999", ":", {"Ref": "Q"}]]}),
+            json!({"Fn::Sub": ["arn:aws:sqs:us-east-1:${A}:${Q}", {"A": "999999999999"}]}),
+            json!({"Fn::Join": ["/", ["https://sqs.us-east-1.amazonaws.com", "999999999999", {"Fn::ImportValue": "x"}]]}),
+        ] {
+            assert!(written_account(&skeleton(&foreign, 0)), "{foreign}");
+        }
+        for own in [
+            json!({"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${Q.QueueName}"}),
+            json!({"Fn::Join": [":", ["arn:aws:sqs", {"Ref": "AWS::Region"}, {"Ref": "AWS::AccountId"}, {"Ref": "Q"}]]}),
+            json!({"Fn::GetAtt": ["Q", "Arn"]}),
+            json!({"Fn::Sub": "arn:aws:s3:::${B}"}),
+            json!({"Fn::Sub": ["arn:aws:sqs:us-east-1:${A}:q", {"A": {"Ref": "Other"}}]}),
+        ] {
+            assert!(!written_account(&skeleton(&own, 0)), "{own}");
         }
     }
 

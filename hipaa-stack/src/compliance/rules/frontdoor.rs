@@ -20,6 +20,9 @@ const TRANSIT: &[&str] = &["164.312(e)(1)", "164.312(e)(2)(ii)"];
 const LOAD_BALANCER: &str = "AWS::ElasticLoadBalancingV2::LoadBalancer";
 const LISTENER: &str = "AWS::ElasticLoadBalancingV2::Listener";
 const LISTENER_CERTIFICATE: &str = "AWS::ElasticLoadBalancingV2::ListenerCertificate";
+/// A classic load balancer, whose listeners carry their certificate and the protocol to
+/// the instances.
+const CLASSIC: &str = "AWS::ElasticLoadBalancing::LoadBalancer";
 const TARGET_GROUP: &str = "AWS::ElasticLoadBalancingV2::TargetGroup";
 const ACM_CERTIFICATE: &str = "AWS::CertificateManager::Certificate";
 pub(super) const ASSOCIATION: &str = "AWS::WAFv2::WebACLAssociation";
@@ -34,7 +37,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "F2",
         title: "HTTPS and TLS listeners serve certificates of ACM, which renews them",
-        types: &[LISTENER, LISTENER_CERTIFICATE],
+        types: &[LISTENER, LISTENER_CERTIFICATE, CLASSIC],
         controls: TRANSIT,
         fix: "give every HTTPS or TLS listener a certificate of AWS Certificate Manager (`Certificate::dns(..)`, or an `arn:…:acm:…` ARN), not an IAM server certificate, which nobody renews",
         packs: Packs {
@@ -73,7 +76,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "F6",
         title: "load balancers forward to their targets over TLS",
-        types: &[TARGET_GROUP],
+        types: &[TARGET_GROUP, CLASSIC],
         controls: TRANSIT,
         fix: "set the target group's `Protocol` to HTTPS (or TLS) and terminate TLS on the servers; `PublicLoadBalancer` does by default",
         packs: Packs {
@@ -86,7 +89,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "F7",
         title: "load balancers have deletion protection and mitigate HTTP desync",
-        types: &[LOAD_BALANCER],
+        types: &[LOAD_BALANCER, CLASSIC],
         controls: &["164.308(a)(7)(ii)(B)", "164.312(c)(1)"],
         fix: "set `deletion_protection.enabled` true and, on application load balancers, `routing.http.desync_mitigation_mode` to `strictest` (or `defensive`, the default) in `LoadBalancerAttributes`",
         packs: Packs {
@@ -127,16 +130,6 @@ fn balancer_type(cx: &Cx<'_>) -> String {
         .to_ascii_lowercase()
 }
 
-/// The value of a load balancer attribute, by key, with its index.
-fn attribute<'a>(cx: &Cx<'a>, key: &str) -> Option<(usize, &'a Value)> {
-    cx.prop("/LoadBalancerAttributes")
-        .and_then(Value::as_array)?
-        .iter()
-        .enumerate()
-        .find(|(_, a)| text(&a["Key"]).is_some_and(|k| k == key))
-        .map(|(i, a)| (i, &a["Value"]))
-}
-
 /// The logical id a value refers to: `{"Ref": id}` or `{"Fn::GetAtt": [id, …]}`.
 fn referred(v: &Value) -> Option<&str> {
     v.get("Ref")
@@ -148,10 +141,30 @@ fn referred(v: &Value) -> Option<&str> {
         })
 }
 
+/// Whether a listener's protocol (text, upper case) is known before deploy: not a dynamic
+/// reference, and written as text or built of text by intrinsics.
+fn known_protocol(value: &Value) -> Option<String> {
+    text(value)
+        .filter(|t| !super::identity::dynamic(t))
+        .map(|t| t.trim().to_ascii_uppercase())
+}
+
 fn f2(cx: &Cx<'_>) -> Outcome {
-    if cx.resource.type_name() == LISTENER && !matches!(protocol(cx).as_str(), "HTTPS" | "TLS") {
-        // Plain listeners are F1's; they carry no certificate.
-        return Outcome::NotApplicable;
+    if cx.resource.type_name() == CLASSIC {
+        return classic_certificates(cx);
+    }
+    if cx.resource.type_name() == LISTENER {
+        // "You must provide exactly one certificate if the listener protocol is HTTPS or
+        // TLS" (`AWS::ElasticLoadBalancingV2::Listener` `Certificates`). A protocol known
+        // only at deploy, or not written, may be HTTPS or TLS when certificates are given.
+        let secure = match cx.prop("/Protocol") {
+            None => cx.prop("/Certificates").is_some(),
+            Some(v) => known_protocol(v).is_none_or(|p| matches!(p.as_str(), "HTTPS" | "TLS")),
+        };
+        if !secure {
+            // Plain listeners are F1's; they carry no certificate.
+            return Outcome::NotApplicable;
+        }
     }
     let count = cx
         .prop("/Certificates")
@@ -162,40 +175,86 @@ fn f2(cx: &Cx<'_>) -> Outcome {
             "`Certificates` is not set: the listener has no certificate".to_owned(),
         );
     }
-    all((0..count).map(|i| {
-        let pointer = format!("/Certificates/{i}/CertificateArn");
-        let Some(value) = cx.prop(&pointer) else {
-            return Err(format!("`Certificates.{i}.CertificateArn` is not set"));
-        };
-        let issued_here = referred(value).is_some_and(|id| {
-            cx.template
-                .resource(id)
-                .is_some_and(|r| r.type_name() == ACM_CERTIFICATE)
+    all((0..count).map(|i| acm_certificate(cx, &format!("/Certificates/{i}/CertificateArn"))))
+}
+
+/// The certificate at `pointer` must be one of ACM: an `AWS::CertificateManager::Certificate`
+/// of the template, an `arn:…:acm:…` ARN, or an import of an export of one by a stack of
+/// the app.
+fn acm_certificate(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
+    let name = pointer.trim_start_matches('/').replace('/', ".");
+    let Some(value) = cx.prop(pointer) else {
+        return Err(format!("`{name}` is not set"));
+    };
+    let issued_here = referred(value).is_some_and(|id| {
+        cx.template
+            .resource(id)
+            .is_some_and(|r| r.type_name() == ACM_CERTIFICATE)
+    });
+    // An ARN whose service is `acm` (`arn:partition:acm:region:account:certificate/id`);
+    // a dynamic reference is a name read at deploy, whatever its fields say.
+    let acm_arn = text(value).is_some_and(|t| {
+        let mut fields = t.trim().split(':');
+        !super::identity::dynamic(&t)
+            && fields.next() == Some("arn")
+            && fields.nth(1) == Some("acm")
+    });
+    // An import proves an ACM certificate only when a stack of the app exports one
+    // under that name; an export of anything else, or of no stack of the app, does not.
+    let imported = value
+        .get("Fn::ImportValue")
+        .and_then(text)
+        .is_some_and(|name| {
+            cx.everywhere(ACM_CERTIFICATE).any(|(stack, certificate)| {
+                super::arn::exports_of(cx.template_of(stack), certificate.logical_id())
+                    .iter()
+                    .any(|(export, v)| {
+                        *export == name && referred(v) == Some(certificate.logical_id())
+                    })
+            })
         });
-        let acm_arn = text(value).is_some_and(|t| t.trim().split(':').nth(2) == Some("acm"));
-        // An import proves an ACM certificate only when a stack of the app exports one
-        // under that name; an export of anything else, or of no stack of the app, does not.
-        let imported = value
-            .get("Fn::ImportValue")
-            .and_then(text)
-            .is_some_and(|name| {
-                cx.everywhere(ACM_CERTIFICATE).any(|(stack, certificate)| {
-                    super::arn::exports_of(cx.template_of(stack), certificate.logical_id())
-                        .iter()
-                        .any(|(export, v)| {
-                            *export == name && referred(v) == Some(certificate.logical_id())
-                        })
-                })
-            });
-        if issued_here || acm_arn || imported {
-            cx.proof(&pointer).ok_or_default()
-        } else {
-            Err(format!(
-                "`Certificates.{i}.CertificateArn` is {}, not a certificate of ACM",
-                text_or_json(value)
-            ))
-        }
-    }))
+    if issued_here || acm_arn || imported {
+        cx.proof(pointer).ok_or_default()
+    } else {
+        Err(format!(
+            "`{name}` is {}, not a certificate of ACM",
+            text_or_json(value)
+        ))
+    }
+}
+
+/// The listeners of a classic load balancer, as a count.
+fn classic_listeners(cx: &Cx<'_>) -> usize {
+    cx.prop("/Listeners")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len)
+}
+
+/// F2 on a classic load balancer: every listener whose `Protocol` is HTTPS or SSL (or
+/// known only at deploy, with an `SSLCertificateId`) serves a certificate of ACM
+/// (`SSLCertificateId`, "The Amazon Resource Name (ARN) of the server certificate", the
+/// `AWS::ElasticLoadBalancing::LoadBalancer Listeners` reference, takes an IAM server
+/// certificate as well).
+fn classic_certificates(cx: &Cx<'_>) -> Outcome {
+    let checks: Vec<Result<Proof, String>> = (0..classic_listeners(cx))
+        .filter(|i| {
+            let certificate = cx
+                .prop(&format!("/Listeners/{i}/SSLCertificateId"))
+                .is_some();
+            match cx.prop(&format!("/Listeners/{i}/Protocol")) {
+                None => certificate,
+                Some(v) => {
+                    known_protocol(v).map_or(certificate, |p| matches!(p.as_str(), "HTTPS" | "SSL"))
+                }
+            }
+        })
+        .map(|i| acm_certificate(cx, &format!("/Listeners/{i}/SSLCertificateId")))
+        .collect();
+    if checks.is_empty() {
+        Outcome::NotApplicable
+    } else {
+        all(checks)
+    }
 }
 
 /// What a web ACL association names by its `ResourceArn`: the resources of its own template
@@ -678,7 +737,46 @@ fn f5(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// F6 on a classic load balancer: each listener's `InstanceProtocol` ("The protocol to use
+/// for routing traffic to instances: HTTP, HTTPS, TCP, or SSL", the
+/// `AWS::ElasticLoadBalancing::LoadBalancer Listeners` reference) must be HTTPS or SSL. The
+/// reference gives no default when it is not written: a gap, not a pass.
+fn classic_to_instances(cx: &Cx<'_>) -> Outcome {
+    let count = classic_listeners(cx);
+    if count == 0 {
+        return Outcome::Fail("`Listeners` is not set".to_owned());
+    }
+    let mut checks = Vec::new();
+    let mut unwritten = Vec::new();
+    for i in 0..count {
+        let pointer = format!("/Listeners/{i}/InstanceProtocol");
+        match cx.prop(&pointer) {
+            None => unwritten.push(format!("`Listeners.{i}.InstanceProtocol`")),
+            Some(v) => checks.push(match known_protocol(v).as_deref() {
+                Some("HTTPS" | "SSL") => cx.proof(&pointer).ok_or_default(),
+                Some(p) => Err(format!(
+                    "`Listeners.{i}.InstanceProtocol` is {p}: the load balancer forwards to the instances in plain text"
+                )),
+                None => Err(format!(
+                    "`Listeners.{i}.InstanceProtocol` is {}, known only at deploy: write HTTPS or SSL",
+                    text_or_json(v)
+                )),
+            }),
+        }
+    }
+    match all(checks) {
+        Outcome::Pass(_) if !unwritten.is_empty() => Outcome::Gap(format!(
+            "{} not written, and the CloudFormation reference documents no default protocol to the instances: set it to HTTPS or SSL",
+            unwritten.join(", ")
+        )),
+        other => other,
+    }
+}
+
 fn f6(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == CLASSIC {
+        return classic_to_instances(cx);
+    }
     let target_type = cx
         .prop("/TargetType")
         .and_then(text)
@@ -699,35 +797,131 @@ fn f6(cx: &Cx<'_>) -> Outcome {
     }
 }
 
-fn f7(cx: &Cx<'_>) -> Outcome {
-    let deletion = match attribute(cx, "deletion_protection.enabled") {
-        Some((i, v)) if is_true(v) => cx
-            .proof(&format!("/LoadBalancerAttributes/{i}/Value"))
-            .ok_or_default(),
-        Some((_, v)) => Err(format!(
-            "`deletion_protection.enabled` is {}, not true",
-            text_or_json(v)
-        )),
-        None => Err("`deletion_protection.enabled` is not set in `LoadBalancerAttributes` (it is false by default)".to_owned()),
-    };
-    let mut checks = vec![deletion];
-    if balancer_type(cx) == "application" {
-        match attribute(cx, "routing.http.desync_mitigation_mode") {
-            Some((_, v)) if text(v).is_some_and(|m| m.eq_ignore_ascii_case("monitor")) => {
-                checks.push(Err(
-                    "`routing.http.desync_mitigation_mode` is monitor: requests that smuggle another request through reach the targets"
-                        .to_owned(),
-                ));
+/// Every entry of `LoadBalancerAttributes` with this key (its text, trimmed), with its
+/// index: Elastic Load Balancing's documentation does not say which of several entries of
+/// one key it applies, so each must hold. Entries removed by `AWS::NoValue` are left out.
+fn attribute_entries<'a>(cx: &Cx<'a>, key: &str) -> Vec<(usize, &'a Value)> {
+    cx.prop("/LoadBalancerAttributes")
+        .and_then(Value::as_array)
+        .map(|entries| {
+            entries
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| !super::meaning::no_value(a))
+                .filter(|(_, a)| text(&a["Key"]).is_some_and(|k| k.trim() == key))
+                .map(|(i, a)| (i, &a["Value"]))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether the load balancer may be an application load balancer: `Type` not set (the
+/// default is `application`, the `AWS::ElasticLoadBalancingV2::LoadBalancer` reference),
+/// `application`, or a value known only at deploy (an intrinsic that cannot be read, a
+/// dynamic reference).
+fn may_be_application(cx: &Cx<'_>) -> bool {
+    match cx.prop("/Type") {
+        None => true,
+        Some(v) => match text(v) {
+            Some(t) if !super::identity::dynamic(&t) => {
+                t.trim().eq_ignore_ascii_case("application")
             }
-            Some((i, _)) => checks.push(
-                cx.proof(&format!("/LoadBalancerAttributes/{i}/Value"))
-                    .ok_or_default(),
-            ),
-            // Not set: `defensive`, the default.
-            None => {}
+            _ => true,
+        },
+    }
+}
+
+/// One entry of an attribute, read against the values Elastic Load Balancing documents
+/// (`allowed`, exactly as written there): a documented value passes; another spelling of
+/// one (`TRUE`, `Strictest`), which the documentation does not say it reads so, is a gap;
+/// anything else, a value known only at deploy included, fails with `why`.
+fn documented(
+    cx: &Cx<'_>,
+    key: &str,
+    (i, value): (usize, &Value),
+    allowed: &[&str],
+    why: &str,
+) -> Result<Result<Proof, String>, String> {
+    // A JSON boolean is written as its text: CloudFormation passes `true` as "true".
+    let read = text(value).filter(|t| !super::identity::dynamic(t));
+    match read.as_deref() {
+        Some(t) if allowed.contains(&t) => Ok(cx
+            .proof(&format!("/LoadBalancerAttributes/{i}/Value"))
+            .ok_or_default()),
+        Some(t) if allowed.iter().any(|a| a.eq_ignore_ascii_case(t.trim())) => Err(format!(
+            "`{key}` is {t:?}, which Elastic Load Balancing documents only as {}: whether it reads this spelling so is not shown; write it in lower case, without spaces",
+            allowed.join(" or ")
+        )),
+        Some(t) => Ok(Err(format!(
+            "`{key}` is {t}, not {}: {why}",
+            allowed.join(" or ")
+        ))),
+        None => Ok(Err(format!(
+            "`{key}` is {}, known only at deploy, not {}: {why}",
+            text_or_json(value),
+            allowed.join(" or ")
+        ))),
+    }
+}
+
+fn f7(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == CLASSIC {
+        // A classic load balancer's attributes are its access log, connection draining,
+        // connection settings, cross-zone load balancing and additional attributes (the
+        // Elastic Load Balancing 2012-06-01 API's `LoadBalancerAttributes`): none protects
+        // it from deletion.
+        return Outcome::Fail(
+            "a classic load balancer has no deletion protection: replace it with an application or network load balancer with `deletion_protection.enabled` true"
+                .to_owned(),
+        );
+    }
+    // "deletion_protection.enabled - Indicates whether deletion protection is enabled. The
+    // value is true or false. The default is false." (`LoadBalancerAttribute`, the
+    // CloudFormation reference).
+    let key = "deletion_protection.enabled";
+    let mut checks = Vec::new();
+    let mut gaps = Vec::new();
+    let deletion = attribute_entries(cx, key);
+    if deletion.is_empty() {
+        checks.push(Err(format!(
+            "`{key}` is not set in `LoadBalancerAttributes` (it is false by default)"
+        )));
+    }
+    for entry in deletion {
+        match documented(
+            cx,
+            key,
+            entry,
+            &["true"],
+            "the load balancer can be deleted with its listeners",
+        ) {
+            Ok(check) => checks.push(check),
+            Err(gap) => gaps.push(gap),
         }
     }
-    all(checks)
+    // "routing.http.desync_mitigation_mode - Determines how the load balancer handles
+    // requests that might pose a security risk to your application. The possible values
+    // are monitor, defensive, and strictest. The default is defensive." (the same
+    // reference); an application load balancer's only.
+    if may_be_application(cx) {
+        let key = "routing.http.desync_mitigation_mode";
+        for entry in attribute_entries(cx, key) {
+            match documented(
+                cx,
+                key,
+                entry,
+                &["defensive", "strictest"],
+                "in monitor mode requests that smuggle another request through reach the targets",
+            ) {
+                Ok(check) => checks.push(check),
+                Err(gap) => gaps.push(gap),
+            }
+        }
+    }
+    match all(checks) {
+        Outcome::Pass(_) if !gaps.is_empty() => Outcome::Gap(gaps.join("; ")),
+        other => other,
+    }
 }
 
 fn sm1(cx: &Cx<'_>) -> Outcome {

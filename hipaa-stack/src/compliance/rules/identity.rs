@@ -315,20 +315,11 @@ fn every_of_a_type(rest: &str) -> bool {
 fn allows_on_everything(statement: &Value) -> bool {
     allows(statement)
         && (statement.get("NotResource").is_some()
-            || resource_texts(&statement["Resource"])
+            || strings(&statement["Resource"])
                 .iter()
                 .any(|r| every_resource(r) || dynamic(r)))
 }
 
-/// The texts of a `Resource` (string, list, or intrinsics that resolve).
-fn resource_texts(value: &Value) -> Vec<String> {
-    match value {
-        Value::Array(items) => items.iter().filter_map(super::meaning::text).collect(),
-        v => super::meaning::text(v).into_iter().collect(),
-    }
-}
-
-/// Whether the statement allows.
 /// Whether a statement may allow: its `Effect` is `Allow`, in any spelling an intrinsic
 /// resolves to, or anything that is not known to be `Deny` (a dynamic reference, a value
 /// read from elsewhere), read for the worst.
@@ -746,14 +737,24 @@ fn i8(cx: &Cx<'_>) -> Outcome {
             open.join(", ")
         ));
     }
-    let federated = allowing(&|s| !s["Principal"]["Federated"].is_null() && !bound_federation(s));
+    let pools: Vec<&str> = cx.others(IDENTITY_POOL).map(|p| p.logical_id()).collect();
+    let federated =
+        allowing(&|s| !s["Principal"]["Federated"].is_null() && !bound_federation(&pools, s));
     if !federated.is_empty() {
         return Outcome::Fail(format!(
             "{} let every identity of a federated provider assume the role: no condition names the audience or subject (`…:aud`, `…:sub`, `SAML:aud`) it must be",
             federated.join(", ")
         ));
     }
-    let guests = allowing(&admits_guests);
+    // The identity pools of the template that let guests in: their guest tokens carry the
+    // pool's id as audience too, so only a condition on `amr` keeps the guests out.
+    let open_pools: Vec<&str> = cx
+        .others(IDENTITY_POOL)
+        .filter(|p| !super::is_false(&p.properties()["AllowUnauthenticatedIdentities"]))
+        .map(|p| p.logical_id())
+        .collect();
+    let guests =
+        allowing(&|s| admits_guests(s) || (audience_of(s, &open_pools) && !signed_in_only(s)));
     if !guests.is_empty() {
         return Outcome::Fail(format!(
             "{} let unauthenticated (guest) identities of a Cognito identity pool assume the role: anyone on the internet who has the pool's id",
@@ -778,7 +779,11 @@ fn i8(cx: &Cx<'_>) -> Outcome {
 /// provider, or misspelled, always is. GitHub's audience binds nothing: every workflow of
 /// every repository on GitHub asks for the audience it wants (`sts.amazonaws.com` by
 /// default), so only its subject does.
-fn bound_federation(statement: &Value) -> bool {
+///
+/// A Cognito audience may also be the `Ref` of an `AWS::Cognito::IdentityPool` of the
+/// template (one of `pools`), whose value is the pool's id (`AWS::Cognito::IdentityPool`
+/// return values: `Ref` returns the `IdentityPoolId`).
+fn bound_federation(pools: &[&str], statement: &Value) -> bool {
     let Some(conditions) = statement["Condition"].as_object() else {
         return false;
     };
@@ -789,18 +794,109 @@ fn bound_federation(statement: &Value) -> bool {
         .flat_map(|keys| keys.iter())
         .any(|(key, values)| {
             let key = key.to_ascii_lowercase();
-            let values = match values {
-                Value::Array(items) => items.iter().collect::<Vec<_>>(),
-                v => vec![v],
-            };
+            let values = super::meaning::one_or_many(values);
             let audience = key.ends_with(":aud");
             let github = key.starts_with("token.actions.githubusercontent.com");
             ((audience && !github) || key.ends_with(":sub"))
                 && !values.is_empty()
-                && values
-                    .iter()
-                    .all(|v| super::meaning::text(v).is_some_and(|t| names_one(t.trim(), audience)))
+                && values.iter().all(|v| {
+                    (audience && pool_named(v, pools))
+                        || super::meaning::text(v).is_some_and(|t| {
+                            names_one(t.trim(), audience)
+                                && (!github || audience || github_owner_named(t.trim()))
+                        })
+                })
         })
+}
+
+/// An identity pool of Amazon Cognito.
+const IDENTITY_POOL: &str = "AWS::Cognito::IdentityPool";
+
+/// Whether `value` is the `Ref` of one of `pools` (logical ids).
+fn pool_named(value: &Value, pools: &[&str]) -> bool {
+    value
+        .get("Ref")
+        .and_then(Value::as_str)
+        .is_some_and(|id| pools.contains(&id))
+}
+
+/// Whether a statement trusts the identities of one of `pools` (by a condition that
+/// requires its `…:aud` to be the pool's `Ref`).
+fn audience_of(statement: &Value, pools: &[&str]) -> bool {
+    statement["Condition"]
+        .as_object()
+        .is_some_and(|conditions| {
+            conditions
+                .iter()
+                .filter(|(operator, _)| requires_a_value(operator))
+                .filter_map(|(_, keys)| keys.as_object())
+                .flat_map(|keys| keys.iter())
+                .filter(|(key, _)| key.to_ascii_lowercase().ends_with(":aud"))
+                .any(|(_, values)| {
+                    super::meaning::one_or_many(values)
+                        .iter()
+                        .any(|v| pool_named(v, pools))
+                })
+        })
+}
+
+/// Whether a statement admits only signed-in identities of a Cognito identity pool: a
+/// condition that requires the token's `amr` to hold a value, none of which matches
+/// `unauthenticated` (Cognito developer guide, security best practices for identity pools:
+/// apply both the `…:aud` and the `…:amr` conditions to roles that trust the pool).
+fn signed_in_only(statement: &Value) -> bool {
+    statement["Condition"]
+        .as_object()
+        .is_some_and(|conditions| {
+            conditions
+                .iter()
+                .filter(|(operator, _)| requires_a_value(operator))
+                .filter_map(|(_, keys)| keys.as_object())
+                .flat_map(|keys| keys.iter())
+                .filter(|(key, _)| key.to_ascii_lowercase().ends_with(":amr"))
+                .any(|(_, values)| {
+                    // A value known only at deploy may be `unauthenticated`.
+                    let values = super::meaning::one_or_many(values);
+                    !values.is_empty()
+                        && values.iter().all(|v| {
+                            super::meaning::text(v)
+                                .is_some_and(|t| !dynamic(&t) && !glob(t.trim(), "unauthenticated"))
+                        })
+                })
+        })
+}
+
+/// Whether a GitHub subject pattern names the owner of the repositories it admits. The
+/// default subject starts with `repo:OWNER/REPO`, but an owner may customize the subject of
+/// its own repositories to any list of claims (`include_claim_keys`), each written
+/// `key:value` in the order listed (GitHub docs, OpenID Connect reference, "Customizing the
+/// subject claims for an organization or repository"). So a subject that starts with a
+/// claim its owner chooses (`ref:refs/heads/main`, `environment:prod`, `context`,
+/// `job_workflow_ref` of a shared workflow) matches the workflows of every owner on GitHub
+/// whose template starts so; only a first claim that is the owner's own (`repo`,
+/// `repository`, `repository_owner`, `repository_owner_id`, `repository_id`), written
+/// without a wildcard, binds the role to one owner.
+fn github_owner_named(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    let wild = |c: char| c == '*' || c == '?';
+    // The owner ends at `/` in `repo:OWNER/REPO` and `repository:OWNER/REPO`; an id or
+    // an owner's name of its own claim ends at the next `:`.
+    let field = [("repo:", '/'), ("repository:", '/')]
+        .into_iter()
+        .chain(
+            [
+                "repository_owner:",
+                "repository_owner_id:",
+                "repository_id:",
+            ]
+            .into_iter()
+            .map(|p| (p, ':')),
+        )
+        .find_map(|(prefix, end)| {
+            let rest = lower.strip_prefix(prefix)?;
+            Some(rest.split(end).next().unwrap_or_default().to_owned())
+        });
+    field.is_some_and(|owner| !owner.is_empty() && !owner.contains(wild))
 }
 
 /// Whether a statement admits the guests of a Cognito identity pool: a condition (not a
@@ -887,10 +983,7 @@ fn kms_on_every_key(statement: &Value) -> Option<String> {
 /// its patterns matches. A pattern that cannot be read (an attribute, an import, a dynamic
 /// reference) is read for the worst, as excluding nothing.
 fn left_by_not_action<'a>(not_action: &Value, actions: &[&'a str]) -> Option<&'a str> {
-    let excluded: Vec<String> = match not_action {
-        Value::Array(items) => items.iter().filter_map(super::meaning::text).collect(),
-        v => super::meaning::text(v).into_iter().collect(),
-    };
+    let excluded = strings(not_action);
     actions
         .iter()
         .find(|a| !excluded.iter().any(|p| !dynamic(p) && glob(p, a)))
@@ -910,18 +1003,32 @@ mod tests {
     #[test]
     fn federation_is_bound_only_by_a_required_audience_or_subject() {
         let with = |condition: Value| json!({ "Condition": condition });
-        assert!(bound_federation(&with(
-            json!({"StringEquals": {"x:aud": "a"}})
-        )));
-        assert!(bound_federation(&with(
-            json!({"StringLike": {"X:SUB": ["repo:o/r:*"]}})
-        )));
-        assert!(bound_federation(&with(
-            json!({"StringEquals": {"SAML:aud": {"Fn::Sub": "https://signin.aws.amazon.com/saml"}}})
-        )));
-        assert!(bound_federation(&with(
-            json!({"ForAnyValue:StringLike": {"token.actions.githubusercontent.com:sub": "repo:clinic/*"}})
-        )));
+        assert!(bound_federation(
+            &[],
+            &with(json!({"StringEquals": {"x:aud": "a"}}))
+        ));
+        assert!(bound_federation(
+            &[],
+            &with(json!({"StringLike": {"X:SUB": ["repo:o/r:*"]}}))
+        ));
+        assert!(bound_federation(
+            &[],
+            &with(
+                json!({"StringEquals": {"SAML:aud": {"Fn::Sub": "https://signin.aws.amazon.com/saml"}}})
+            )
+        ));
+        assert!(bound_federation(
+            &[],
+            &with(
+                json!({"ForAnyValue:StringLike": {"token.actions.githubusercontent.com:sub": "repo:clinic/*"}})
+            )
+        ));
+        assert!(bound_federation(
+            &[],
+            &with(
+                json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "repository_owner_id:123456:environment:prod"}})
+            )
+        ));
         for unbound in [
             json!({"StringEquals": {"x:aud": []}}),
             json!({"StringLike": {"x:sub": ["repo:o/r", "*"]}}),
@@ -941,10 +1048,14 @@ mod tests {
             json!({"StringLike": {"x:aud": "us-east-1:*"}}),
             // GitHub's audience is the workflow's choice.
             json!({"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}),
+            // A GitHub subject whose first claim any owner's customized template can make.
+            json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "ref:refs/heads/main"}}),
+            json!({"StringLike": {"token.actions.githubusercontent.com:sub": "environment:prod"}}),
+            json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repository_owner:cl*"}}),
         ] {
-            assert!(!bound_federation(&with(unbound.clone())), "{unbound}");
+            assert!(!bound_federation(&[], &with(unbound.clone())), "{unbound}");
         }
-        assert!(!bound_federation(&json!({})));
+        assert!(!bound_federation(&[], &json!({})));
     }
 
     #[test]

@@ -25,6 +25,15 @@ pub(crate) fn text(value: &Value) -> Option<String> {
     text_at(value, 0, None)
 }
 
+/// The values of a setting that takes one value or a list of them (a statement's `Action`,
+/// a condition key's values): the items of a list, or the value itself.
+pub(crate) fn one_or_many(value: &Value) -> Vec<&Value> {
+    match value {
+        Value::Array(items) => items.iter().collect(),
+        v => vec![v],
+    }
+}
+
 /// A whole number written as a number or as text, or built by intrinsics that resolve to
 /// it ([`text`]); text is read in place.
 pub(crate) fn whole_number(value: &Value) -> Option<i64> {

@@ -284,13 +284,41 @@ fn e10(cx: &Cx<'_>) -> Outcome {
 
 fn e11(cx: &Cx<'_>) -> Outcome {
     let entries = entries(cx, true);
-    if entries.is_empty() {
+    let implicit = default_egress(cx);
+    if entries.is_empty() && implicit.is_none() {
         return Outcome::NotApplicable;
     }
-    all(entries.into_iter().map(|(pointer, _)| {
-        cx.present(&format!("{pointer}/Description"))
-            .map_err(|_| format!("{} has no `Description`", entry_name(&pointer)))
-    }))
+    all(entries
+        .into_iter()
+        .map(|(pointer, _)| {
+            cx.present(&format!("{pointer}/Description"))
+                .map_err(|_| format!("{} has no `Description`", entry_name(&pointer)))
+        })
+        .chain(implicit))
+}
+
+/// The finding on a security group that writes no egress rule: EC2 then adds rules that
+/// allow all outbound IPv4 and IPv6 traffic, with no description, and a standalone
+/// `AWS::EC2::SecurityGroupEgress` does not remove them (CloudFormation reference,
+/// `AWS::EC2::SecurityGroup`: "if you do not add egress rules, we add egress rules that
+/// allow all outbound IPv4 and IPv6 traffic"). An empty list, or one whose every entry is
+/// removed (`AWS::NoValue`), adds none.
+fn default_egress(cx: &Cx<'_>) -> Option<Result<Proof, String>> {
+    if cx.resource.type_name() != "AWS::EC2::SecurityGroup" {
+        return None;
+    }
+    let written = match cx.prop("/SecurityGroupEgress") {
+        Some(Value::Array(items)) => items.iter().any(|e| !super::meaning::no_value(e)),
+        Some(Value::Null) | None => false,
+        // A list known only at deploy is read, as one entry, by `entries`.
+        Some(_) => true,
+    };
+    (!written).then(|| {
+        Err(
+            "`SecurityGroupEgress` is not written, so EC2 adds rules that allow all outbound traffic, with no description; write the egress rules the group needs, each with a `Description` (or one that matches nothing, e.g. ICMP type 252 code 86 to 255.255.255.255/32, for no outbound traffic)"
+                .to_owned(),
+        )
+    })
 }
 
 /// Neither address a subnet can give an instance at launch is public: `MapPublicIpOnLaunch`
@@ -429,10 +457,22 @@ fn e13(cx: &Cx<'_>) -> Outcome {
         .others("AWS::EC2::FlowLog")
         .filter(|f| referred(&f.properties()["ResourceId"]) == Some(cx.id()))
         .collect();
-    let full = mine.iter().find(|f| {
+    let whole = |f: &&&Resource| {
         let p = f.properties();
         p["ResourceType"] == "VPC" && p["TrafficType"] == "ALL"
-    });
+    };
+    let full = mine.iter().filter(whole).find(|f| addressless(f).is_none());
+    if full.is_none()
+        && let Some((f, why)) = mine
+            .iter()
+            .filter(whole)
+            .find_map(|f| addressless(f).map(|why| (f, why)))
+    {
+        return Outcome::Fail(format!(
+            "flow log `{}` {why}: its records do not say who talked to whom; remove `LogFormat` (the default format records the addresses) or write `${{srcaddr}}` and `${{dstaddr}}` in it",
+            f.logical_id()
+        ));
+    }
     if let Some(flow_log) = full {
         if let Some(destination) = delivered_outside_the_app(cx, flow_log) {
             return Outcome::Gap(format!(
@@ -458,6 +498,28 @@ fn e13(cx: &Cx<'_>) -> Outcome {
             "no `AWS::EC2::FlowLog` of this template records the VPC's traffic".to_owned(),
         ),
     }
+}
+
+/// Why a flow log's records name neither end of a flow, if they do not: a custom
+/// `LogFormat` without a source (`${srcaddr}` or `${pkt-srcaddr}`) and a destination
+/// (`${dstaddr}` or `${pkt-dstaddr}`) address, or one that cannot be read before deploy.
+/// EC2 User Guide / VPC User Guide, "Flow log records": `LogFormat` lists the fields of
+/// each record, and without it the default format (which has `srcaddr` and `dstaddr`) is
+/// used (CloudFormation reference, `AWS::EC2::FlowLog` `LogFormat`).
+fn addressless(flow_log: &Resource) -> Option<String> {
+    let format = flow_log
+        .properties()
+        .get("LogFormat")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))?;
+    let Some(text) = super::meaning::text(format).filter(|t| !super::identity::dynamic(t)) else {
+        return Some(format!(
+            "has `LogFormat` {}, which no rule can read before deploy",
+            text_or_json(format)
+        ));
+    };
+    let has = |fields: &[&str]| fields.iter().any(|f| text.contains(f));
+    (!(has(&["${srcaddr}", "${pkt-srcaddr}"]) && has(&["${dstaddr}", "${pkt-dstaddr}"])))
+        .then(|| format!("has `LogFormat` {text}, with no source or no destination address"))
 }
 
 /// Where a flow log delivers, named as a finding says it, when that is no resource of the

@@ -15,7 +15,8 @@ const BACKUP: &[&str] = &[
     "164.308(a)(7)(ii)(B)",
 ];
 const TOPIC: &[&str] = &["AWS::SNS::Topic"];
-const VAULT: &[&str] = &["AWS::Backup::BackupVault"];
+/// Vaults, whose access policy B2 reads, and plans, whose rules must store in one of them.
+const VAULT: &[&str] = &["AWS::Backup::BackupVault", "AWS::Backup::BackupPlan"];
 /// Backup vaults and logically air-gapped vaults, which AWS Backup encrypts with an
 /// AWS-owned key unless `EncryptionKeyArn` names a customer key (the
 /// `AWS::Backup::LogicallyAirGappedBackupVault` reference; they are locked in compliance
@@ -84,7 +85,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "the vault's access policy stops anyone deleting recovery points or shortening their life",
         types: VAULT,
         controls: &["164.308(a)(7)(ii)(A)", "164.312(c)(1)"],
-        fix: "set `AccessPolicy` with a Deny to `*` of `backup:DeleteRecoveryPoint`, `backup:UpdateRecoveryPointLifecycle` and `backup:PutBackupVaultAccessPolicy`",
+        fix: "set `AccessPolicy` with a Deny to `*` of `backup:DeleteRecoveryPoint`, `backup:UpdateRecoveryPointLifecycle` and `backup:PutBackupVaultAccessPolicy`, and give every rule of a backup plan a `TargetBackupVault` of the app (its `Ref`)",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -201,8 +202,18 @@ const NOT_A_KEY: &str = "which is not a KMS key (a key of the app, its ARN, id o
 
 /// Why text does not name a KMS key of the stack's own account, if it does not: it must be
 /// a key's ARN, id or alias (`mrk-…`, a UUID, `alias/…`, `arn:…:kms:…:key/…`), and an ARN
-/// must write its account as `${AWS::AccountId}`.
+/// must write its account as `${AWS::AccountId}`. Text that holds a dynamic reference
+/// (`alias/{{resolve:ssm:…}}`) is a name CloudFormation reads from Parameter Store or Secrets
+/// Manager at deploy ("CloudFormation retrieves the value of the specified reference when
+/// necessary during stack and change set operations", the CloudFormation user guide, "Get
+/// values stored in other services using dynamic references"), which may name `alias/aws/…`
+/// then.
 fn text_not_a_key(text: &str) -> Option<&'static str> {
+    if super::identity::dynamic(text) {
+        return Some(
+            "whose dynamic reference CloudFormation reads only at deploy (it may name an AWS-managed key then): write the key of the app in the template",
+        );
+    }
     // The pseudo parameters that `text` keeps hold `::`: read them as one field each.
     const OWN_ACCOUNT: &str = "\u{0}account";
     let text = text
@@ -244,9 +255,15 @@ fn l3(cx: &Cx<'_>) -> Outcome {
         ))),
     }
     match all(checks) {
-        Outcome::Pass(proofs) => match unsubscribed(cx) {
-            Some(topic) => Outcome::Gap(format!(
-                "every action that notifies is the topic `{topic}`, which no subscription of the app reads (its `Subscription` or an `AWS::SNS::Subscription`): whether anyone is told is not shown; subscribe the on-call rota (`AlarmTopic::email`), or waive L3 with where the topic is subscribed outside the app"
+        // Each list is read on its own: a subscribed topic told when the alarm fires says
+        // nothing of the one told when its data stops.
+        Outcome::Pass(proofs) => match ["/AlarmActions", "/InsufficientDataActions"]
+            .iter()
+            .find_map(|pointer| unsubscribed(cx, pointer).map(|topic| (pointer, topic)))
+        {
+            Some((pointer, topic)) => Outcome::Gap(format!(
+                "every action of `{}` that notifies is the topic `{topic}`, which no subscription of the app reads (its `Subscription` or an `AWS::SNS::Subscription`): whether anyone is told is not shown; subscribe the on-call rota (`AlarmTopic::email`), or waive L3 with where the topic is subscribed outside the app",
+                pointer_name(pointer)
             )),
             None => Outcome::Pass(proofs),
         },
@@ -254,17 +271,20 @@ fn l3(cx: &Cx<'_>) -> Outcome {
     }
 }
 
-/// The topic, when every action of the alarm that notifies ([`notifies`]) is a topic of the
-/// app (a `Ref` in its stack, an import of its export in another) and none of them has a
+/// The topic, when every action of the alarm's list at `pointer` that notifies
+/// ([`notifies`]) is a topic of the app (a `Ref` in its stack, its ARN written as text with
+/// its `TopicName` in the stack's own account and region, an import of its export in
+/// another stack) and none of them has a
 /// subscriber in the app: an entry of its `Subscription`, or an `AWS::SNS::Subscription` of
 /// any stack whose `TopicArn` names it and that has no `FilterPolicy`, whose matching of
 /// the alarm's messages no rule reads. A topic with no subscriber delivers to no one
 /// (SNS developer guide). `None` when an action is anything else (a function, an incident
 /// plan, a topic named by text), whose readers the template does not show either way.
-fn unsubscribed<'a>(cx: &Cx<'a>) -> Option<&'a str> {
-    let actions: Vec<&Value> = ["/AlarmActions", "/InsufficientDataActions"]
-        .iter()
-        .filter_map(|pointer| cx.prop(pointer).and_then(Value::as_array))
+fn unsubscribed<'a>(cx: &Cx<'a>, pointer: &str) -> Option<&'a str> {
+    let actions: Vec<&Value> = cx
+        .prop(pointer)
+        .and_then(Value::as_array)
+        .into_iter()
         .flatten()
         .filter(|a| notifies(cx, a))
         .collect();
@@ -282,7 +302,8 @@ fn unsubscribed<'a>(cx: &Cx<'a>) -> Option<&'a str> {
     // The topic each action names: by a `Ref` of its own stack, or an import of an export.
     let named = |action: &Value| {
         topics.iter().find(|(stack, topic, exports)| {
-            (stack.is_none() && is_topic_arn(action, topic.logical_id()))
+            (stack.is_none()
+                && (is_topic_arn(action, topic.logical_id()) || is_named_topic(action, topic)))
                 || is_import_of(action, exports)
         })
     };
@@ -328,6 +349,26 @@ fn is_topic_arn(value: &Value, id: &str) -> bool {
         (_, Some(Value::String(s))) => s.split_once('.') == Some((id, "TopicArn")),
         _ => false,
     }
+}
+
+/// Whether `value` is, as text, the ARN of `topic` (of the same template) by its
+/// `TopicName`: `arn:<partition>:sns:${AWS::Region}:${AWS::AccountId}:<name>`, the topic's
+/// ARN (`Ref` of `AWS::SNS::Topic` returns it, the CloudFormation reference). A region or
+/// account written out may be another's, whose topic the template does not show.
+fn is_named_topic(value: &Value, topic: &Resource) -> bool {
+    let Some(name) = super::meaning::text(&topic.properties()["TopicName"]) else {
+        return false;
+    };
+    let Some(arn) = super::meaning::text(value) else {
+        return false;
+    };
+    let name = name.trim();
+    arn.trim()
+        .strip_prefix("arn:")
+        .and_then(|rest| rest.split_once(':'))
+        .is_some_and(|(_, rest)| {
+            !name.is_empty() && rest == format!("sns:${{AWS::Region}}:${{AWS::AccountId}}:{name}")
+        })
 }
 
 /// Whether `value` is an `Fn::ImportValue` of one of `exports`.
@@ -517,6 +558,13 @@ impl PolicyNames {
         let mut imports: Vec<&str> = Vec::new();
         for t in items {
             mentions.extend_from_slice(super::compute::Mentioned::of(t).plain_names());
+            mentions.extend(
+                template
+                    .resources()
+                    .iter()
+                    .filter(|r| named_by_arn(kind, r, t))
+                    .map(Resource::logical_id),
+            );
             super::imported_names(t, &mut imports);
         }
         for names in [&mut mentions, &mut imports] {
@@ -530,6 +578,31 @@ impl PolicyNames {
             imports: imports.into_iter().map(str::to_owned).collect(),
         }
     }
+}
+
+/// Whether `value`, an entry of a policy's list (or an inline policy's one resource), is
+/// text that may be the ARN of `resource` by its name: an ARN of the kind's service
+/// (`arn:<partition>:sns:<region>:<account>:<name>`) whose last field is the resource's
+/// name property (`TopicName`). The region and account are not compared: written as text
+/// they are the deploy's when the stack is deployed there, so the policy may replace the
+/// resource's own (whichever is applied last is its policy). Only for kinds whose
+/// policies list ARNs (`Topics` of `AWS::SNS::TopicPolicy`, "The Amazon Resource Names
+/// (ARN) of the topics to which you want to add the policy", and `TopicArn` of
+/// `AWS::SNS::TopicInlinePolicy`); a queue's policies list URLs.
+fn named_by_arn(kind: &TlsPolicy, resource: &Resource, value: &Value) -> bool {
+    if !kind.ref_is_arn || resource.type_name() != kind.own_type {
+        return false;
+    }
+    let Some(name) = super::meaning::text(&resource.properties()[kind.name_property]) else {
+        return false;
+    };
+    let Some(arn) = super::meaning::text(value) else {
+        return false;
+    };
+    let arn = arn.trim().replace("${AWS::", "${AWS-");
+    let fields: Vec<&str> = arn.splitn(6, ':').collect();
+    matches!(fields.as_slice(), ["arn", _, service, _, _, last]
+        if *service == kind.service && !name.trim().is_empty() && *last == name.trim())
 }
 
 /// The policies of `kind` of the app that may name the resource of `cx`, in the order of
@@ -574,7 +647,10 @@ fn naming_policies_read<'a>(
                 Value::Array(items) => items.iter().any(|t| {
                     unknown(t)
                         || match stack {
-                            None => super::compute::mentions(t, cx.id()),
+                            None => {
+                                super::compute::mentions(t, cx.id())
+                                    || named_by_arn(kind, cx.resource, t)
+                            }
                             Some(_) => super::imports_any(t, exports),
                         }
                 }),
@@ -668,6 +744,7 @@ fn naming_inline_policies<'a>(
                 || match stack {
                     None => {
                         super::compute::mentions(named, cx.id())
+                            || named_by_arn(kind, cx.resource, named)
                             || cx.template.resources().iter().any(|r| {
                                 r.type_name() != kind.own_type
                                     && super::compute::mentions(named, r.logical_id())
@@ -826,22 +903,34 @@ fn b1(cx: &Cx<'_>) -> Outcome {
         // expression cron(0 5 ? * * *)" (AWS Backup API, `BackupRuleInput.ScheduleExpression`;
         // `ScheduleExpression` is not required in `AWS::Backup::BackupPlan`
         // `BackupRuleResourceType`). The rule itself is the evidence.
+        // Text built by intrinsics (`Fn::Sub`, `Fn::Join`) is read as CloudFormation
+        // resolves it; a dynamic reference is read only at deploy, and is no schedule here.
         checks.push(match cx.prop(&schedule) {
-            Some(Value::String(e)) if at_least_daily(e) => cx.proof(&schedule).ok_or_default(),
+            Some(v) if super::meaning::text(v).is_some_and(|e| at_least_daily(&e)) => {
+                cx.proof(&schedule).ok_or_default()
+            }
             Some(v) => Err(format!(
-                "`{}` is {v}; back up at least once a day",
-                pointer_name(&schedule)
+                "`{}` is {}; back up at least once a day",
+                pointer_name(&schedule),
+                super::meaning::text_or_json(v)
             )),
             None => cx
                 .proof(&format!("/BackupPlan/BackupPlanRule/{i}"))
                 .ok_or_default(),
         });
         let retention = format!("/BackupPlan/BackupPlanRule/{i}/Lifecycle/DeleteAfterDays");
-        checks.push(match cx.prop(&retention).and_then(number) {
-            Some(n) if n >= 35 => cx.proof(&retention).ok_or_default(),
-            Some(n) => Err(format!(
+        // A number built by intrinsics is read as CloudFormation resolves it; one read
+        // from Parameter Store at deploy may be any number then.
+        checks.push(match cx.prop(&retention).map(super::meaning::whole_number) {
+            Some(Some(n)) if n >= 35 => cx.proof(&retention).ok_or_default(),
+            Some(Some(n)) => Err(format!(
                 "`{}` is {n}, under 35 days",
                 pointer_name(&retention)
+            )),
+            Some(None) => Err(format!(
+                "`{}` is {}, which cannot be read as a number of days before deploy; write 35 or more",
+                pointer_name(&retention),
+                super::meaning::text_or_json(cx.prop(&retention).unwrap_or(&Value::Null))
             )),
             None => Err(format!(
                 "`{}` is not set; keep recovery points 35 days or more, explicitly",
@@ -860,6 +949,9 @@ const GUARDED: &[&str] = &[
 ];
 
 fn b2(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == "AWS::Backup::BackupPlan" {
+        return plan_vaults(cx);
+    }
     let pointer = "/AccessPolicy";
     let Some(document) = policy_document(cx.resource, pointer) else {
         return Outcome::Fail(format!(
@@ -902,6 +994,71 @@ fn b2(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// Every rule of a backup plan stores its recovery points in a vault of the app, whose
+/// access policy B2 reads: `TargetBackupVault` ("The name of a logical container where
+/// backups are stored", `AWS::Backup::BackupPlan` `BackupRuleResourceType`) is the `Ref` of
+/// a vault of the template (its name), `${Vault}` alone in `Fn::Sub`, text equal to the
+/// `BackupVaultName` of one, or an import from another stack of the app. Any other name
+/// (`Default`, the vault AWS Backup makes with no access policy; text joined onto a
+/// vault's `Ref`) is a vault whose policy no rule reads: a gap.
+fn plan_vaults(cx: &Cx<'_>) -> Outcome {
+    let count = cx
+        .prop("/BackupPlan/BackupPlanRule")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    let mut proofs = Vec::new();
+    for i in 0..count {
+        let pointer = format!("/BackupPlan/BackupPlanRule/{i}/TargetBackupVault");
+        let Some(target) = cx.prop(&pointer) else {
+            continue;
+        };
+        if !of_the_app(cx, target) {
+            return Outcome::Gap(format!(
+                "`{}` is {}, no backup vault of the app, so whether its access policy stops anyone deleting the recovery points cannot be read (the `Default` vault has none); store them in a vault of the app",
+                pointer_name(&pointer),
+                super::meaning::text_or_json(target)
+            ));
+        }
+        proofs.extend(cx.proof(&pointer));
+    }
+    if proofs.is_empty() {
+        return Outcome::Fail(
+            "no rule of `BackupPlan.BackupPlanRule` names a `TargetBackupVault`".to_owned(),
+        );
+    }
+    Outcome::Pass(proofs)
+}
+
+/// Whether a plan rule's `TargetBackupVault` names a vault of the app ([`plan_vaults`]).
+fn of_the_app(cx: &Cx<'_>, target: &Value) -> bool {
+    if target.get("Fn::ImportValue").is_some() {
+        return true;
+    }
+    let vaults: Vec<&Resource> = VAULTS.iter().flat_map(|t| cx.others(t)).collect();
+    if let Some(Value::Array(a)) = target.get("Fn::Select") {
+        return match a.as_slice() {
+            [index, Value::Array(list)] => super::meaning::whole_number(index)
+                .and_then(|i| usize::try_from(i).ok())
+                .and_then(|i| list.get(i))
+                .is_some_and(|v| of_the_app(cx, v)),
+            _ => false,
+        };
+    }
+    let by_reference = |id: &str| {
+        target.get("Ref").and_then(Value::as_str) == Some(id)
+            || target.get("Fn::Sub").and_then(Value::as_str).map(str::trim)
+                == Some(format!("${{{id}}}").as_str())
+    };
+    let name = super::meaning::text(target);
+    vaults.iter().any(|v| {
+        by_reference(v.logical_id())
+            || name.as_deref().is_some_and(|name| {
+                super::meaning::text(&v.properties()["BackupVaultName"])
+                    .is_some_and(|own| own.trim() == name.trim())
+            })
+    })
+}
+
 fn b4(cx: &Cx<'_>) -> Outcome {
     all([customer_key(cx, "/EncryptionKeyArn")])
 }
@@ -933,7 +1090,23 @@ fn rotation_days(rules: &Value) -> Option<i64> {
     }
     let inner = expression.strip_prefix("cron(")?.strip_suffix(')')?;
     let fields: Vec<&str> = inner.split_whitespace().collect();
-    (fields.len() == 6 && fields[3] == "*" && fields[5] == "*").then_some(31)
+    (fields.len() == 6 && fields[3] == "*" && fields[5] == "*" && every_month(fields[4]))
+        .then_some(31)
+}
+
+/// Whether a cron day-of-week field names a day that every month has: not the fifth
+/// weekday of the month (`MON#5`, `2#5`), which only some months have ("The # wildcard
+/// specifies the nth occurrence of a day of the week within a month", Secrets Manager user
+/// guide, "Schedule expressions in Secrets Manager rotation"): a rotation on it skips the
+/// months without one, months apart. The first to fourth (`#1`…`#4`) and the last (`L`)
+/// are in every month; a list needs one entry that is.
+fn every_month(day_of_week: &str) -> bool {
+    day_of_week
+        .split(',')
+        .any(|part| match part.split_once('#') {
+            Some((_, nth)) => nth.trim().parse::<u8>().is_ok_and(|n| (1..=4).contains(&n)),
+            None => true,
+        })
 }
 
 /// Whether a rotation function value is a Lambda function: of this template (by reference)

@@ -1,5 +1,6 @@
 //! Amazon SageMaker notebook instances (whose volumes hold the data scientists load, PHI
-//! included) and endpoint configurations (whose instances' volumes, captured requests and
+//! included), Studio domains (whose EFS volume holds every user's notebooks and data) and
+//! endpoint configurations (whose instances' volumes, captured requests and
 //! asynchronous results hold what the model is asked about), as cdk-nag's HIPAA Security
 //! pack and the AWS Config HIPAA conformance pack check them
 //! (`SageMakerNotebookInstanceKMSKeyConfigured`, `SageMakerEndpointConfigurationKMSKeyConfigured`,
@@ -16,14 +17,17 @@ use super::{Cx, Outcome, Packs, RuleSpec, all};
 const NOTEBOOK: &str = "AWS::SageMaker::NotebookInstance";
 /// An endpoint configuration.
 const ENDPOINT_CONFIG: &str = "AWS::SageMaker::EndpointConfig";
+/// A SageMaker Studio domain, whose notebooks (JupyterLab, Code Editor, Studio Classic)
+/// reach the internet as a notebook instance may.
+const DOMAIN: &str = "AWS::SageMaker::Domain";
 
 pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "ML1",
-        title: "SageMaker notebook instances and endpoint configurations encrypt what they store with a customer-managed key",
-        types: &[NOTEBOOK, ENDPOINT_CONFIG],
+        title: "SageMaker notebook instances, Studio domains and endpoint configurations encrypt what they store with a customer-managed key",
+        types: &[NOTEBOOK, DOMAIN, ENDPOINT_CONFIG],
         controls: &["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
-        fix: "set `KmsKeyId` to a key of the app on the notebook instance or endpoint configuration, and on an endpoint configuration also `DataCaptureConfig.KmsKeyId` when it captures requests and `AsyncInferenceConfig.OutputConfig.KmsKeyId` when it answers asynchronously and `CoreDumpConfig.KmsKeyId` on each (shadow) production variant that writes core dumps (instance types with local NVMe storage take no `KmsKeyId`: choose another type)",
+        fix: "set `KmsKeyId` to a key of the app on the notebook instance, Studio domain or endpoint configuration, and on an endpoint configuration also `DataCaptureConfig.KmsKeyId` when it captures requests and `AsyncInferenceConfig.OutputConfig.KmsKeyId` when it answers asynchronously and `CoreDumpConfig.KmsKeyId` on each (shadow) production variant that writes core dumps (instance types with local NVMe storage take no `KmsKeyId`: choose another type)",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-SageMakerNotebookInstanceKMSKeyConfigured"),
             checkov: Some("CKV_AWS_187"),
@@ -33,10 +37,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "ML2",
-        title: "SageMaker notebook instances reach the internet only through the app's VPC",
-        types: &[NOTEBOOK],
+        title: "SageMaker notebook instances and Studio domains reach the internet only through the app's VPC",
+        types: &[NOTEBOOK, DOMAIN],
         controls: &["164.312(a)(1)", "164.312(e)(1)"],
-        fix: "set `DirectInternetAccess` to Disabled and `SubnetId` (with `SecurityGroupIds`) to a private subnet of the app; reach package mirrors through VPC endpoints or a NAT gateway",
+        fix: "set `DirectInternetAccess` to Disabled and `SubnetId` (with `SecurityGroupIds`) to a private subnet of the app on a notebook instance, and `AppNetworkAccessType` to VpcOnly on a Studio domain; reach package mirrors through VPC endpoints or a NAT gateway",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-SageMakerNotebookNoDirectInternetAccess"),
             checkov: None,
@@ -60,6 +64,23 @@ pub(crate) static RULES: &[RuleSpec] = &[
 ];
 
 fn ml1(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == DOMAIN {
+        // "SageMaker uses the AWS Key Management Service (AWS KMS) to encrypt the EFS volume
+        // attached to the domain with an AWS managed key by default" (`AWS::SageMaker::Domain`,
+        // the CloudFormation reference): every user's home directory, notebooks and data.
+        let volume = all([customer_key(cx, "/KmsKeyId").map_err(|e| {
+            if cx.prop("/KmsKeyId").is_none() {
+                format!("{e}: SageMaker encrypts the domain's EFS volume, every user's notebooks and data, with an AWS-managed key")
+            } else {
+                e
+            }
+        })]);
+        return match (volume, shared_output(cx)) {
+            (Outcome::Fail(a), Some(Outcome::Fail(b))) => Outcome::Fail(format!("{a}; {b}")),
+            (Outcome::Pass(_), Some(shared)) => shared,
+            (volume, _) => volume,
+        };
+    }
     let mut checks = vec![customer_key(cx, "/KmsKeyId")];
     if cx.resource.type_name() == ENDPOINT_CONFIG {
         // Captured requests and responses, and asynchronous results, are written to S3
@@ -95,7 +116,46 @@ fn ml1(cx: &Cx<'_>) -> Outcome {
     all(checks)
 }
 
+/// What the domain's shared notebook output says, when it is not shown encrypted with a
+/// key of the app (a failure for a key that is not, a gap for none): `DefaultUserSettings.SharingSettings` with `NotebookOutputOption` Allowed
+/// copies notebook cell output to S3, encrypted with `S3KmsKeyId` ("When
+/// NotebookOutputOption is Allowed, the AWS KMS key ID used to encrypt the notebook cell
+/// output in the Amazon S3 bucket", `AWS::SageMaker::Domain` `SharingSettings`); the
+/// reference does not say which key encrypts it without one.
+fn shared_output(cx: &Cx<'_>) -> Option<Outcome> {
+    let sharing = "/DefaultUserSettings/SharingSettings";
+    let allowed = cx
+        .prop(&format!("{sharing}/NotebookOutputOption"))
+        .and_then(super::meaning::text)
+        .is_some_and(|o| o.trim() == "Allowed");
+    if !allowed {
+        return None;
+    }
+    let key = format!("{sharing}/S3KmsKeyId");
+    match cx.prop(&key) {
+        Some(_) => customer_key(cx, &key).err().map(|e| {
+            Outcome::Fail(format!(
+                "{e}: set `S3KmsKeyId` to a key of the app for the shared notebook output"
+            ))
+        }),
+        None => Some(Outcome::Gap(
+            "`DefaultUserSettings.SharingSettings` shares notebook cell output to S3 (`NotebookOutputOption` Allowed) without `S3KmsKeyId`, and the reference does not say which key encrypts it then; set `S3KmsKeyId` to a key of the app, or set `NotebookOutputOption` to Disabled".to_owned(),
+        )),
+    }
+}
+
 fn ml2(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == DOMAIN {
+        // "PublicInternetOnly - Non-EFS traffic goes through a VPC managed by Amazon
+        // SageMaker, which allows internet access. This is the default value. VpcOnly - All
+        // traffic is through the specified VPC and subnets." (`AWS::SageMaker::Domain`, the
+        // CloudFormation reference).
+        return all([cx.reads_as(
+            "/AppNetworkAccessType",
+            &["VpcOnly"],
+            "the domain's apps reach the internet through a VPC of SageMaker, outside the app's VPC and its flow logs (PublicInternetOnly is the default)",
+        )]);
+    }
     all([
         cx.reads_as(
             "/DirectInternetAccess",

@@ -219,9 +219,9 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "A5",
         title: "SNS subscriptions deliver over HTTPS, never HTTP",
-        types: &["AWS::SNS::Subscription"],
+        types: &["AWS::SNS::Subscription", "AWS::SNS::Topic"],
         controls: TRANSIT,
-        fix: "use the `https` protocol for web endpoints",
+        fix: "use the `https` protocol for web endpoints, in `AWS::SNS::Subscription` and in a topic's `Subscription` list alike, written in the template (not read at deploy)",
         packs: packs(None, None),
         check: a5,
     },
@@ -243,9 +243,12 @@ pub(crate) static RULES: &[RuleSpec] = &[
         types: &[
             "AWS::ElasticLoadBalancingV2::Listener",
             "AWS::ElasticLoadBalancing::LoadBalancer",
+            "AWS::VpcLattice::Listener",
+            "AWS::ElasticBeanstalk::Environment",
+            "AWS::ElasticBeanstalk::ConfigurationTemplate",
         ],
         controls: TRANSIT,
-        fix: "use HTTPS/TLS listeners with an ACM certificate and a TLS 1.2+ `SslPolicy` written in the template, not read at deploy (e.g. ELBSecurityPolicy-TLS13-1-2-2021-06; on a classic balancer, an `SSLNegotiationPolicyType` policy whose `Reference-Security-Policy` is ELBSecurityPolicy-TLS-1-2-2017-01); HTTP listeners and their listener rules only redirect to HTTPS",
+        fix: "use HTTPS/TLS listeners with an ACM certificate and a TLS 1.2+ `SslPolicy` written in the template, not read at deploy (e.g. ELBSecurityPolicy-TLS13-1-2-2021-06; on a classic balancer, an `SSLNegotiationPolicyType` policy whose `Reference-Security-Policy` is ELBSecurityPolicy-TLS-1-2-2017-01); HTTP listeners and their listener rules only redirect to HTTPS; VPC Lattice listeners use HTTPS; an Elastic Beanstalk environment or configuration template sets `ListenerEnabled` false on `aws:elbv2:listener:default` (classic: `aws:elb:listener`) and gives every other listener `Protocol` HTTPS, `SSLCertificateArns` and a TLS 1.2+ `SSLPolicy` (classic: `ListenerProtocol` HTTPS and `PolicyNames` naming an `aws:elb:policies:name` whose `SSLReferencePolicy` is TLS 1.2+)",
         packs: packs(
             Some("HIPAA.Security-ALBHttpToHttpsRedirection"),
             Some("CKV_AWS_2"),
@@ -295,9 +298,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
         types: &[
             "AWS::OpenSearchService::Domain",
             "AWS::Elasticsearch::Domain",
+            "AWS::OpenSearchServerless::SecurityPolicy",
         ],
         controls: &["164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(ii)"],
-        fix: "set `EncryptionAtRestOptions.Enabled` with `KmsKeyId`, `NodeToNodeEncryptionOptions.Enabled` and `DomainEndpointOptions.EnforceHTTPS` with a TLS 1.2 `TLSSecurityPolicy` written so that it reads before deploy (`Policy-Min-TLS-1-2-2019-07` or `Policy-Min-TLS-1-2-PFS-2023-10`)",
+        fix: "set `EncryptionAtRestOptions.Enabled` with `KmsKeyId`, `NodeToNodeEncryptionOptions.Enabled` and `DomainEndpointOptions.EnforceHTTPS` with a TLS 1.2 `TLSSecurityPolicy` written so that it reads before deploy (`Policy-Min-TLS-1-2-2019-07` or `Policy-Min-TLS-1-2-PFS-2023-10`); an OpenSearch Serverless encryption policy sets `AWSOwnedKey` false and `KmsARN` a key of the app",
         packs: packs(
             Some("HIPAA.Security-OpenSearchEncryptedAtRest"),
             Some("CKV_AWS_5"),
@@ -310,9 +314,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
         types: &[
             "AWS::OpenSearchService::Domain",
             "AWS::Elasticsearch::Domain",
+            "AWS::OpenSearchServerless::SecurityPolicy",
         ],
         controls: &["164.312(a)(1)", "164.312(b)"],
-        fix: "set `VPCOptions.SubnetIds` and publish ES_APPLICATION_LOGS or AUDIT_LOGS through `LogPublishingOptions` (`Enabled` true and a `CloudWatchLogsLogGroupArn`; the slow logs do not count)",
+        fix: "set `VPCOptions.SubnetIds` and publish ES_APPLICATION_LOGS or AUDIT_LOGS through `LogPublishingOptions` (`Enabled` true and a `CloudWatchLogsLogGroupArn`; the slow logs do not count); an OpenSearch Serverless network policy sets `AllowFromPublic` false in every rule set",
         packs: packs(
             Some("HIPAA.Security-OpenSearchInVPCOnly"),
             Some("CKV_AWS_137"),
@@ -377,10 +382,26 @@ fn a1(cx: &Cx<'_>) -> Outcome {
         "`DeadLetterConfig.TargetArn` is not set: failed asynchronous events are lost".to_owned()
     });
     all([
-        cx.present("/VpcConfig/SubnetIds"),
+        subnets(cx),
         cx.present("/ReservedConcurrentExecutions"),
         dlq,
     ])
+}
+
+/// `VpcConfig.SubnetIds`, written as a list of at least one subnet. A list that only deploy
+/// makes (a resource's attribute, `Fn::Split` of a dynamic reference) may be empty, and
+/// empty lists are how a function leaves its VPC (CloudFormation reference,
+/// `AWS::Lambda::Function VpcConfig`: `SubnetIds` is a list of subnet ids; Lambda's
+/// `UpdateFunctionConfiguration` detaches a function given empty lists).
+fn subnets(cx: &Cx<'_>) -> Result<Proof, String> {
+    const AT: &str = "/VpcConfig/SubnetIds";
+    match cx.prop(AT) {
+        Some(v @ Value::Object(_)) => Err(format!(
+            "`VpcConfig.SubnetIds` is {}, a list that no rule can read before deploy: an empty one runs the function outside any VPC; write the subnets as a list",
+            text_or_json(v)
+        )),
+        _ => cx.present(AT),
+    }
 }
 
 fn a1t(cx: &Cx<'_>) -> Outcome {
@@ -408,39 +429,74 @@ fn a2(cx: &Cx<'_>) -> Outcome {
     all([customer_key(cx, "/KmsMasterKeyId")])
 }
 
+/// The `deadLetterTargetArn` of a queue's `RedrivePolicy`: the field of the object, or of
+/// the policy written as JSON text, which CloudFormation's `Json` type takes too (a string,
+/// or the text of a `Fn::Sub`, whose `${…}` stay inside the JSON strings: the target is
+/// returned as a `Fn::Sub` of its text, so that it names what the `Fn::Sub` names).
+fn redrive_target(policy: &Value) -> Option<Value> {
+    if let Some(target) = policy.get("deadLetterTargetArn") {
+        return Some(target.clone());
+    }
+    let (json, sub) = match policy {
+        Value::String(s) => (s.as_str(), false),
+        Value::Object(map) if map.len() == 1 => match map.get("Fn::Sub") {
+            Some(Value::String(s)) => (s.as_str(), true),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let parsed: Value = serde_json::from_str(json).ok()?;
+    let target = parsed.get("deadLetterTargetArn")?.as_str()?.to_owned();
+    Some(if sub {
+        serde_json::json!({ "Fn::Sub": target })
+    } else {
+        Value::String(target)
+    })
+}
+
+/// A proof of a queue's dead-letter target: the field of its `RedrivePolicy` object, or the
+/// whole policy written as JSON text.
+fn redrive_proof(queue: &crate::cfn::Resource) -> Option<Proof> {
+    proof_of(queue, "/RedrivePolicy/deadLetterTargetArn")
+        .or_else(|| proof_of(queue, "/RedrivePolicy"))
+}
+
 fn a2d(cx: &Cx<'_>) -> Outcome {
     if cx.prop("/RedrivePolicy/deadLetterTargetArn").is_some() {
         return all([cx.present("/RedrivePolicy/deadLetterTargetArn")]);
     }
+    if let Some(target) = cx.prop("/RedrivePolicy").and_then(redrive_target) {
+        return if text_or_json(&target).trim().is_empty() {
+            Outcome::Fail("`RedrivePolicy` names an empty `deadLetterTargetArn`".to_owned())
+        } else {
+            all([cx.present("/RedrivePolicy")])
+        };
+    }
     // A dead-letter queue of another queue of the template needs none of its own.
     let source = cx.others("AWS::SQS::Queue").find(|q| {
         q.logical_id() != cx.id()
-            && super::compute::mentions(
-                &q.properties()["RedrivePolicy"]["deadLetterTargetArn"],
-                cx.id(),
-            )
+            && redrive_target(&q.properties()["RedrivePolicy"])
+                .is_some_and(|t| super::compute::mentions(&t, cx.id()))
     });
     // So does the dead-letter queue of a function (or of its asynchronous invocations).
-    let source = source
-        .and_then(|q| proof_of(q, "/RedrivePolicy/deadLetterTargetArn"))
-        .or_else(|| {
-            [
-                ("AWS::Lambda::Function", "/DeadLetterConfig/TargetArn"),
-                (
-                    "AWS::Lambda::EventInvokeConfig",
-                    "/DestinationConfig/OnFailure/Destination",
-                ),
-            ]
-            .into_iter()
-            .find_map(|(kind, pointer)| {
-                cx.others(kind)
-                    .find(|f| {
-                        super::lookup(f.properties(), pointer)
-                            .is_some_and(|v| super::compute::mentions(v, cx.id()))
-                    })
-                    .and_then(|f| proof_of(f, pointer))
-            })
-        });
+    let source = source.and_then(redrive_proof).or_else(|| {
+        [
+            ("AWS::Lambda::Function", "/DeadLetterConfig/TargetArn"),
+            (
+                "AWS::Lambda::EventInvokeConfig",
+                "/DestinationConfig/OnFailure/Destination",
+            ),
+        ]
+        .into_iter()
+        .find_map(|(kind, pointer)| {
+            cx.others(kind)
+                .find(|f| {
+                    super::lookup(f.properties(), pointer)
+                        .is_some_and(|v| super::compute::mentions(v, cx.id()))
+                })
+                .and_then(|f| proof_of(f, pointer))
+        })
+    });
     match source {
         Some(proof) => Outcome::Pass(vec![proof]),
         None => Outcome::Fail(
@@ -1360,12 +1416,50 @@ fn a4i(cx: &Cx<'_>) -> Outcome {
 }
 
 fn a5(cx: &Cx<'_>) -> Outcome {
-    match cx.prop("/Protocol").map(text_or_json) {
-        Some(p) if p.trim().eq_ignore_ascii_case("http") => {
-            Outcome::Fail("`Protocol` is http: notifications travel in plain text".to_owned())
+    if cx.resource.type_name() != "AWS::SNS::Topic" {
+        return all([delivery_protocol(cx, "/Protocol")]);
+    }
+    // A topic's own `Subscription` list subscribes each endpoint as `AWS::SNS::Subscription`
+    // does, with the `Protocol` of SNS's `Subscribe` (CloudFormation reference,
+    // `AWS::SNS::Topic Subscription`).
+    let count = match cx.prop("/Subscription") {
+        Some(Value::Array(items)) => items.len(),
+        Some(_) => {
+            return Outcome::Fail(
+                "`Subscription` is not a list that any rule can read before deploy: it may subscribe an `http` endpoint; write each subscription as a literal".to_owned(),
+            );
         }
-        Some(_) => all([cx.present("/Protocol")]),
-        None => Outcome::Fail("`Protocol` is not set".to_owned()),
+        None => return Outcome::NotApplicable,
+    };
+    let checks: Vec<Result<Proof, String>> = (0..count)
+        .filter(|i| cx.prop(&format!("/Subscription/{i}")).is_some())
+        .map(|i| delivery_protocol(cx, &format!("/Subscription/{i}/Protocol")))
+        .collect();
+    if checks.is_empty() {
+        return Outcome::NotApplicable;
+    }
+    all(checks)
+}
+
+/// A subscription's `Protocol` at `pointer`, which must be written so that it reads before
+/// deploy (a dynamic reference or another resource's attribute may be `http` at deploy) and
+/// must not be `http`, in any case (SNS API reference, `Subscribe`: `http` delivers by HTTP
+/// POST, `https` by HTTPS POST).
+fn delivery_protocol(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
+    let name = super::pointer_name(pointer);
+    match cx.prop(pointer).map(|v| (text(v), v)) {
+        None => Err(format!("`{name}` is not set")),
+        Some((Some(p), _)) if super::identity::dynamic(&p) => Err(format!(
+            "`{name}` is {p}, read at deploy: it may be http; write the protocol (https) in the template"
+        )),
+        Some((Some(p), _)) if p.trim().eq_ignore_ascii_case("http") => Err(format!(
+            "`{name}` is http: notifications travel in plain text; use https"
+        )),
+        Some((Some(_), _)) => cx.present(pointer),
+        Some((None, v)) => Err(format!(
+            "`{name}` is {}, which no rule can read before deploy: it may be http; write the protocol (https) in the template",
+            text_or_json(v)
+        )),
     }
 }
 
@@ -1383,26 +1477,7 @@ fn restricted(statement: &Value) -> bool {
         "kms:calleraccount",
     ];
     // A condition restricts only if it requires a value that some requests lack; the
-    // operator decides first (`compares`), then every value: a value that is empty, only
-    // wildcards, or a pattern that every value of the key matches (`o-*`, `vpce-*`,
-    // `arn:aws:*`) lets every request in, as the values of one key are alternatives.
-    let requires = |key: &str, pattern: bool, values: &Value| {
-        let values = match values {
-            Value::Array(items) => items.iter().collect::<Vec<_>>(),
-            v => vec![v],
-        };
-        !values.is_empty()
-            && values.iter().all(|v| {
-                super::meaning::text(v).is_none_or(|t| {
-                    let t = t.trim();
-                    let every = t.is_empty()
-                        || t.chars().all(|c| c == '*' || c == '?')
-                        || (pattern && matches_every(key, t))
-                        || (pattern && key == "aws:sourcearn" && any_account(t));
-                    !every
-                })
-            })
-    };
+    // operator decides first (`compares`), then every value (`requires_value`).
     statement["Condition"]
         .as_object()
         .is_some_and(|conditions| {
@@ -1412,8 +1487,184 @@ fn restricted(statement: &Value) -> bool {
                 .flat_map(|(pattern, keys)| keys.iter().map(move |(k, v)| (pattern, k, v)))
                 .any(|(pattern, k, values)| {
                     let k = k.trim().to_ascii_lowercase();
-                    KEYS.contains(&k.as_str()) && requires(&k, pattern, values)
+                    KEYS.contains(&k.as_str()) && requires_value(&k, pattern, values)
                 })
+        })
+}
+
+/// Whether a Deny of the same document confines the Allow `statement` to the callers of an
+/// account, an organization, a network or an endpoint: IAM User Guide, "Policy evaluation
+/// logic": an explicit deny in any policy overrides any allow, so an Allow of `*` that a
+/// Deny takes back from everyone outside a condition allows only those inside it. The Deny
+/// must (read for the worst, anything else leaves the Allow open):
+/// - name every principal (`*` or `{"AWS": "*"}`), with no `NotPrincipal`, `NotAction` or
+///   `NotResource`;
+/// - deny every action and every resource that the Allow allows, written as text that
+///   reads before deploy (an action of the Allow matched by a pattern of the Deny, ignoring
+///   case as IAM does for actions; a resource by a pattern of the Deny in its case, as ARNs
+///   keep case: see [`covers_exactly`]);
+/// - hold only on conditions that pin the caller (see [`pins_the_caller`]): conditions of a
+///   statement must all hold for it to apply, so any other condition narrows the Deny.
+fn denied_outside(document: &Value, statement: &Value) -> bool {
+    statements(document)
+        .into_iter()
+        .any(|(_, deny)| confines(deny, statement))
+}
+
+/// Whether the statement `deny` takes `allow` back from everyone outside the account or its
+/// network (see [`denied_outside`]).
+fn confines(deny: &Value, allow: &Value) -> bool {
+    let effect = text(&deny["Effect"]).is_some_and(|e| e.trim() == "Deny");
+    let plain = ["NotPrincipal", "NotAction", "NotResource"]
+        .iter()
+        .all(|k| deny.get(k).is_none())
+        && allow.get("NotAction").is_none()
+        && allow.get("NotResource").is_none();
+    let actions = match (known_texts(&deny["Action"]), known_texts(&allow["Action"])) {
+        (Some(denied), Some(allowed)) => allowed.iter().all(|a| {
+            denied
+                .iter()
+                .any(|d| super::identity::glob(d.trim(), a.trim()))
+        }),
+        _ => false,
+    };
+    let resources = match (&deny["Resource"], &allow["Resource"]) {
+        (Value::Null, Value::Null) => true,
+        (d, a) => match (known_texts(d), known_texts(a)) {
+            (Some(denied), Some(allowed)) => allowed.iter().all(|a| {
+                denied
+                    .iter()
+                    .any(|d| covers_exactly(d.trim().as_bytes(), a.trim().as_bytes()))
+            }),
+            _ => false,
+        },
+    };
+    effect
+        && plain
+        && super::identity::everyone(&deny["Principal"])
+        && actions
+        && resources
+        && pins_the_caller(&deny["Condition"])
+}
+
+/// Whether the IAM pattern `pattern` matches every value that the pattern `allowed` does,
+/// in case: `*` of `pattern` takes any run of characters (wildcards of `allowed` too), `?`
+/// any one character but a `*` of `allowed` (which may stand for many), any other character
+/// only itself. A pair whose comparison would cost over a million steps is not covered.
+fn covers_exactly(pattern: &[u8], allowed: &[u8]) -> bool {
+    // Resource patterns are short; a pair too long to compare quickly is not read as covered.
+    if pattern.len().saturating_mul(allowed.len()) > 1 << 20 {
+        return false;
+    }
+    // `row[j]`: the pattern read so far covers the first `j` characters of `allowed`.
+    let mut row = vec![false; allowed.len() + 1];
+    row[0] = true;
+    for &p in pattern {
+        let mut next = vec![false; allowed.len() + 1];
+        next[0] = p == b'*' && row[0];
+        for (j, &a) in allowed.iter().enumerate() {
+            next[j + 1] = match p {
+                b'*' => row[j + 1] || next[j],
+                b'?' => row[j] && a != b'*',
+                c => row[j] && c == a,
+            };
+        }
+        row = next;
+    }
+    row[allowed.len()]
+}
+
+/// The texts of a string or a list of strings, when every one reads before deploy (no
+/// dynamic reference, no attribute of a resource) and there is at least one.
+fn known_texts(value: &Value) -> Option<Vec<String>> {
+    if value.is_null() {
+        return None;
+    }
+    let items = super::meaning::one_or_many(value);
+    let texts: Option<Vec<String>> = items
+        .into_iter()
+        .map(|v| text(v).filter(|t| !super::identity::dynamic(t) && !t.trim().is_empty()))
+        .collect();
+    texts.filter(|t| !t.is_empty())
+}
+
+/// Whether a Deny's `Condition` holds only for callers outside one account, organization,
+/// VPC or VPC endpoint: every operator is a negated string or ARN comparison
+/// (`StringNotEquals`, `StringNotEqualsIgnoreCase`, `StringNotLike`, `ArnNotEquals`,
+/// `ArnNotLike`, with or without `IfExists`), every key is `aws:SourceVpce`,
+/// `aws:SourceVpc`, `aws:PrincipalAccount` or `aws:PrincipalOrgID`, and every value is
+/// specific (not empty, not only wildcards, not a pattern of every value of the key, not
+/// read at deploy). IAM User Guide, "IAM JSON policy elements: Condition operators": a
+/// negated operator holds when the key is absent from the request (an anonymous caller has
+/// no `aws:PrincipalAccount`; a call from the internet no `aws:SourceVpce`), so the Deny
+/// reaches them; a set operator (`ForAnyValue:`, `ForAllValues:`) does not on an absent
+/// key, and is refused. `aws:SourceIp` is refused too: an address range admits every
+/// principal that reaches it (a shared NAT, a proxy), and names no account.
+fn pins_the_caller(condition: &Value) -> bool {
+    const KEYS: &[&str] = &[
+        "aws:sourcevpce",
+        "aws:sourcevpc",
+        "aws:principalaccount",
+        "aws:principalorgid",
+    ];
+    let Some(blocks) = condition.as_object() else {
+        return false;
+    };
+    let negated = |operator: &str| {
+        let operator = operator.trim().to_ascii_lowercase();
+        let base = operator.strip_suffix("ifexists").unwrap_or(&operator);
+        match base {
+            "stringnotequals" | "stringnotequalsignorecase" | "arnnotequals" => Some(false),
+            "stringnotlike" | "arnnotlike" => Some(true),
+            _ => None,
+        }
+    };
+    let mut pairs = 0;
+    for (operator, keys) in blocks {
+        let (Some(pattern), Some(keys)) = (negated(operator), keys.as_object()) else {
+            return false;
+        };
+        for (key, values) in keys {
+            let key = key.trim().to_ascii_lowercase();
+            // A pattern must read before deploy; a value compared as written need not (a
+            // `Ref` to the app's endpoint): whatever it is, only that one value is spared.
+            let readable = !pattern
+                || match values {
+                    Value::Array(items) => items.iter().all(|v| text(v).is_some()),
+                    v => text(v).is_some(),
+                };
+            let dynamic = super::identity::strings(values)
+                .iter()
+                .any(|t| super::identity::dynamic(t));
+            if !KEYS.contains(&key.as_str())
+                || !readable
+                || dynamic
+                || !requires_value(&key, pattern, values)
+            {
+                return false;
+            }
+            pairs += 1;
+        }
+    }
+    pairs > 0
+}
+
+/// Whether the values of the condition key `key` (in lower case) single out some values of
+/// it: a value that is empty, only wildcards, or (when `pattern`) a pattern that every value
+/// of the key matches (`o-*`, `vpce-*`, `arn:aws:*`) takes in every request, as the values of
+/// one key are alternatives.
+fn requires_value(key: &str, pattern: bool, values: &Value) -> bool {
+    let values = super::meaning::one_or_many(values);
+    !values.is_empty()
+        && values.iter().all(|v| {
+            super::meaning::text(v).is_none_or(|t| {
+                let t = t.trim();
+                let every = t.is_empty()
+                    || t.chars().all(|c| c == '*' || c == '?')
+                    || (pattern && matches_every(key, t))
+                    || (pattern && key == "aws:sourcearn" && any_account(t));
+                !every
+            })
         })
 }
 
@@ -1430,7 +1681,7 @@ fn restricted(statement: &Value) -> bool {
 /// qualifier; `Bool`, numbers, dates, binary and IP addresses compare no account; and
 /// `ForAllValues:` holds when the request has no value of the key ("single-valued vs.
 /// multivalued context keys"). `ForAnyValue:` on a single-valued key is the operator alone.
-fn compares(operator: &str) -> Option<bool> {
+pub(super) fn compares(operator: &str) -> Option<bool> {
     let operator = operator.trim().to_ascii_lowercase();
     let base = operator.strip_prefix("foranyvalue:").unwrap_or(&operator);
     match base {
@@ -1689,6 +1940,7 @@ fn p2(cx: &Cx<'_>) -> Outcome {
                     && (super::identity::may_be_everyone(&s["Principal"])
                         || s.get("NotPrincipal").is_some())
                     && !restricted(s)
+                    && !denied_outside(&document, s)
             })
             .map(|(suffix, _)| format!("`{}`", statement_name(cx, name, &suffix)))
             .collect();
@@ -1840,6 +2092,13 @@ fn classic_tls_policy(cx: &Cx<'_>, i: usize) -> Result<Proof, String> {
 }
 
 fn f1(cx: &Cx<'_>) -> Outcome {
+    match cx.resource.type_name() {
+        "AWS::VpcLattice::Listener" => return lattice_listener(cx),
+        "AWS::ElasticBeanstalk::Environment" | "AWS::ElasticBeanstalk::ConfigurationTemplate" => {
+            return beanstalk::listeners(cx);
+        }
+        _ => {}
+    }
     if cx.resource.type_name() == "AWS::ElasticLoadBalancing::LoadBalancer" {
         let listeners = cx
             .prop("/Listeners")
@@ -1910,6 +2169,385 @@ fn f1(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// F1 of a VPC Lattice listener. An HTTPS listener ends TLS at VPC Lattice, which "uses TLS
+/// version 1.2 or TLS version 1.3" (VPC Lattice guide, "HTTPS listeners for VPC Lattice
+/// services"); an HTTP listener serves plain text (its `DefaultAction` forwards or answers
+/// with a fixed response, it has no redirect); a `TLS_PASSTHROUGH` listener leaves TLS to
+/// the target, whose versions no rule reads.
+fn lattice_listener(cx: &Cx<'_>) -> Outcome {
+    let protocol = cx.prop("/Protocol").map(text_or_json).unwrap_or_default();
+    match protocol.trim().to_ascii_uppercase().as_str() {
+        "HTTPS" => all([cx.present("/Protocol")]),
+        "TLS_PASSTHROUGH" => Outcome::Gap(
+            "the VPC Lattice listener passes TLS through to its targets, which end it in whatever TLS versions they accept: no rule reads them; use an HTTPS listener (TLS 1.2 or later)".to_owned(),
+        ),
+        "" => Outcome::Fail("`Protocol` is not set: use HTTPS".to_owned()),
+        other => Outcome::Fail(format!(
+            "`Protocol` is {other}: the VPC Lattice listener serves plain text; use HTTPS"
+        )),
+    }
+}
+
+/// F1 of the load balancer that Elastic Beanstalk makes for an environment, as the
+/// `OptionSettings` of an `AWS::ElasticBeanstalk::Environment` (over those of the
+/// configuration template it names) or of an `AWS::ElasticBeanstalk::ConfigurationTemplate`
+/// describe it (Elastic Beanstalk developer guide, "General options for all environments":
+/// `aws:elasticbeanstalk:environment`, `aws:elbv2:listener:default`,
+/// `aws:elbv2:listener:listener_port`, `aws:elb:listener`, `aws:elb:listener:listener_port`,
+/// `aws:elb:policies:policy_name`).
+mod beanstalk {
+    use serde_json::Value;
+
+    use super::{Cx, Outcome, Proof, all, tls12_policy};
+    use crate::compliance::rules::meaning::{no_value, text};
+
+    /// One option setting: its namespace, option name and value, and where it is written.
+    struct Setting<'a> {
+        namespace: String,
+        option: String,
+        value: &'a Value,
+        proof: Proof,
+    }
+
+    /// The option settings of `properties` (of the resource `id`), those removed by
+    /// `AWS::NoValue` left out. A namespace or option that is not text is kept under its
+    /// JSON, which matches no option this reads. Namespaces and option names are read in
+    /// lower case: Elastic Beanstalk refuses a namespace or option of a listener that it
+    /// does not know ("Invalid option specification"), so a spelling in another case either
+    /// is that option or does not deploy, and a listener written in capitals is not missed.
+    fn settings<'a>(id: &str, properties: &'a Value) -> Vec<Setting<'a>> {
+        properties["OptionSettings"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !no_value(s) && s.is_object())
+            .map(|(i, s)| Setting {
+                namespace: text(&s["Namespace"])
+                    .map_or_else(|| s["Namespace"].to_string(), |n| n.trim().to_owned())
+                    .to_ascii_lowercase(),
+                option: text(&s["OptionName"])
+                    .map_or_else(|| s["OptionName"].to_string(), |n| n.trim().to_owned())
+                    .to_ascii_lowercase(),
+                value: &s["Value"],
+                proof: Proof {
+                    logical_id: id.to_owned(),
+                    path: format!("/Properties/OptionSettings/{i}/Value"),
+                },
+            })
+            .collect()
+    }
+
+    /// The settings in force: those of the configuration template (`base`), each option
+    /// replaced by the resource's own where it writes it (the settings of an environment
+    /// override those of its saved configuration).
+    fn merged<'a>(base: Vec<Setting<'a>>, own: Vec<Setting<'a>>) -> Vec<Setting<'a>> {
+        let mut kept: Vec<Setting<'a>> = base
+            .into_iter()
+            .filter(|b| {
+                !own.iter()
+                    .any(|o| o.namespace == b.namespace && o.option == b.option)
+            })
+            .collect();
+        kept.extend(own);
+        kept
+    }
+
+    /// The values written for an option (several when it is written more than once).
+    fn values<'s, 'a>(
+        all: &'s [Setting<'a>],
+        namespace: &str,
+        option: &str,
+    ) -> Vec<&'s Setting<'a>> {
+        let (namespace, option) = (namespace.to_ascii_lowercase(), option.to_ascii_lowercase());
+        all.iter()
+            .filter(|s| s.namespace == namespace && s.option == option)
+            .collect()
+    }
+
+    /// Whether every value written for the option reads, before deploy, as `expected` (in
+    /// any case), and one is written: a value read at deploy may be anything.
+    fn reads(all: &[Setting<'_>], namespace: &str, option: &str, expected: &str) -> Option<Proof> {
+        let found = values(all, namespace, option);
+        let every = !found.is_empty()
+            && found.iter().all(|s| {
+                text(s.value).is_some_and(|v| {
+                    !crate::compliance::rules::identity::dynamic(&v)
+                        && v.trim().eq_ignore_ascii_case(expected)
+                })
+            });
+        every.then(|| found[0].proof.clone())
+    }
+
+    /// The one text of an option, if every value written for it is the same known text.
+    fn the_text(all: &[Setting<'_>], namespace: &str, option: &str) -> Option<Option<String>> {
+        let found = values(all, namespace, option);
+        if found.is_empty() {
+            return Some(None);
+        }
+        let texts: Vec<String> = found
+            .iter()
+            .filter_map(|s| text(s.value))
+            .filter(|v| !crate::compliance::rules::identity::dynamic(v))
+            .map(|v| v.trim().to_owned())
+            .collect();
+        (texts.len() == found.len() && texts.iter().all(|t| t.eq_ignore_ascii_case(&texts[0])))
+            .then(|| texts.into_iter().next())
+    }
+
+    /// F1 of an environment or configuration template.
+    pub(super) fn listeners(cx: &Cx<'_>) -> Outcome {
+        let own = settings(cx.id(), cx.resource.properties());
+        let environment = cx.resource.type_name() == "AWS::ElasticBeanstalk::Environment";
+        if environment
+            && cx
+                .prop("/Tier/Name")
+                .and_then(text)
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("Worker"))
+        {
+            // A worker environment reads a queue; Elastic Beanstalk makes no load balancer.
+            return all([cx.present("/Tier/Name")]);
+        }
+        let mut unread: Option<String> = None;
+        let all_settings = match cx.prop("/TemplateName") {
+            Some(name) if environment => {
+                let named = name.get("Ref").and_then(Value::as_str).and_then(|id| {
+                    cx.others("AWS::ElasticBeanstalk::ConfigurationTemplate")
+                        .find(|t| t.logical_id() == id)
+                });
+                match named {
+                    Some(t) => {
+                        if !t.properties()["SourceConfiguration"].is_null() {
+                            unread = Some(format!(
+                                "the configuration template `{}` copies a saved configuration (`SourceConfiguration`) whose listeners no rule reads",
+                                t.logical_id()
+                            ));
+                        }
+                        merged(settings(t.logical_id(), t.properties()), own)
+                    }
+                    None => {
+                        unread = Some(format!(
+                            "`TemplateName` {} names a saved configuration that is no configuration template of the template: its listeners are not shown",
+                            crate::compliance::rules::meaning::text_or_json(name)
+                        ));
+                        own
+                    }
+                }
+            }
+            _ => own,
+        };
+        if !environment && cx.prop("/SourceConfiguration").is_some() {
+            unread = Some(
+                "`SourceConfiguration` copies a saved configuration whose listeners no rule reads"
+                    .to_owned(),
+            );
+        }
+        let outcome = balancer(&all_settings);
+        match (outcome, unread) {
+            (Outcome::Pass(_), Some(why)) => Outcome::Gap(why),
+            (outcome, _) => outcome,
+        }
+    }
+
+    const ENV: &str = "aws:elasticbeanstalk:environment";
+
+    /// The listeners of the balancer that `settings` describe.
+    fn balancer(settings: &[Setting<'_>]) -> Outcome {
+        match the_text(settings, ENV, "EnvironmentType") {
+            Some(Some(t)) if t.eq_ignore_ascii_case("SingleInstance") => {
+                return Outcome::Gap(
+                    "a single-instance environment has no load balancer: its instance answers clients itself, and whether only over TLS 1.2 or later is set up on the instance, which no rule reads; use a load-balanced environment with HTTPS listeners".to_owned(),
+                );
+            }
+            Some(None) => {}
+            Some(Some(t)) if t.eq_ignore_ascii_case("LoadBalanced") => {}
+            _ => {
+                return Outcome::Fail(format!(
+                    "`{ENV}` `EnvironmentType` is not known before deploy: write LoadBalanced"
+                ));
+            }
+        }
+        if reads(settings, ENV, "LoadBalancerIsShared", "true").is_some() {
+            return shared(settings);
+        }
+        // Written, the type must read before deploy; not written, CloudFormation and the API
+        // make a classic load balancer.
+        match the_text(settings, ENV, "LoadBalancerType") {
+            Some(None) => classic(settings),
+            Some(Some(t)) if t.eq_ignore_ascii_case("classic") => classic(settings),
+            Some(Some(t)) if t.eq_ignore_ascii_case("application") => application(settings),
+            Some(Some(t)) if t.eq_ignore_ascii_case("network") => Outcome::Fail(
+                "the environment's network load balancer has TCP listeners only (Elastic Beanstalk makes no TLS listener on it): traffic reaches it in plain text; use an application load balancer with HTTPS listeners".to_owned(),
+            ),
+            _ => Outcome::Fail(format!(
+                "`{ENV}` `LoadBalancerType` is not known before deploy: write application (or classic) and HTTPS listeners"
+            )),
+        }
+    }
+
+    /// The ports of the listeners written in namespaces `prefix` + port.
+    fn ports(settings: &[Setting<'_>], prefix: &str) -> Vec<String> {
+        let mut found: Vec<String> = settings
+            .iter()
+            .filter_map(|s| s.namespace.strip_prefix(prefix))
+            .filter(|port| !port.is_empty())
+            .map(str::to_owned)
+            .collect();
+        found.sort();
+        found.dedup();
+        found
+    }
+
+    /// Whether a listener is turned off: `ListenerEnabled` false (it is on when not written).
+    fn disabled(settings: &[Setting<'_>], namespace: &str) -> Option<Proof> {
+        reads(settings, namespace, "ListenerEnabled", "false")
+    }
+
+    /// An application load balancer: the default listener (port 80, HTTP unless written)
+    /// and each listener `aws:elbv2:listener:port` is off, or HTTPS with a certificate and a
+    /// TLS 1.2+ `SSLPolicy` (not written, Elastic Load Balancing's default allows TLS 1.0).
+    /// Elastic Beanstalk offers no redirect action for its listeners.
+    fn application(settings: &[Setting<'_>]) -> Outcome {
+        let mut namespaces = vec!["aws:elbv2:listener:default".to_owned()];
+        namespaces.extend(
+            ports(settings, "aws:elbv2:listener:")
+                .into_iter()
+                .filter(|p| p != "default")
+                .map(|p| format!("aws:elbv2:listener:{p}")),
+        );
+        all(namespaces.iter().flat_map(|ns| {
+            if let Some(off) = disabled(settings, ns) {
+                return vec![Ok(off)];
+            }
+            let Some(https) = reads(settings, ns, "Protocol", "HTTPS") else {
+                return vec![Err(format!(
+                    "the listener `{ns}` is on and its `Protocol` is not HTTPS (HTTP when not written): traffic in plain text; set `Protocol` HTTPS with `SSLCertificateArns` and a TLS 1.2+ `SSLPolicy`, or `ListenerEnabled` false"
+                ))];
+            };
+            let policy = match the_text(settings, ns, "SSLPolicy") {
+                Some(Some(p)) if tls12_policy(&p) => Ok(values(settings, ns, "SSLPolicy")[0].proof.clone()),
+                Some(Some(p)) => Err(format!("`{ns}` `SSLPolicy` {p} allows TLS before 1.2")),
+                Some(None) => Err(format!(
+                    "`{ns}` `SSLPolicy` is not set; the default allows TLS 1.0: name a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-2021-06"
+                )),
+                None => Err(format!(
+                    "`{ns}` `SSLPolicy` is known only at deploy: name a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-2021-06"
+                )),
+            };
+            let certificate = if values(settings, ns, "SSLCertificateArns")
+                .iter()
+                .any(|s| {
+                    !s.value.is_null()
+                        && !no_value(s.value)
+                        && text(s.value).is_none_or(|t| !t.trim().is_empty())
+                })
+            {
+                Ok(https.clone())
+            } else {
+                Err(format!("`{ns}` `SSLCertificateArns` is not set"))
+            };
+            vec![Ok(https), policy, certificate]
+        }))
+    }
+
+    /// A classic load balancer: the default listener (`aws:elb:listener`, port 80, HTTP
+    /// unless written) and each `aws:elb:listener:port` is off, or HTTPS or SSL with a
+    /// certificate and a policy of `PolicyNames` whose `SSLReferencePolicy` allows only TLS
+    /// 1.2 and later and whose `SSLProtocols` turn on no older protocol.
+    fn classic(settings: &[Setting<'_>]) -> Outcome {
+        let mut namespaces = vec!["aws:elb:listener".to_owned()];
+        namespaces.extend(
+            ports(settings, "aws:elb:listener:")
+                .into_iter()
+                .map(|p| format!("aws:elb:listener:{p}")),
+        );
+        let legacy_https = the_text(settings, "aws:elb:loadbalancer", "LoadBalancerHTTPSPort")
+            .is_none_or(|p| p.is_some_and(|p| !p.eq_ignore_ascii_case("OFF")));
+        // The legacy port of the plain listener: written and not OFF, it may move the
+        // default HTTP listener to a port that `aws:elb:listener` does not turn off.
+        let legacy_http = the_text(settings, "aws:elb:loadbalancer", "LoadBalancerHTTPPort")
+            .is_none_or(|p| p.is_some_and(|p| !p.eq_ignore_ascii_case("OFF")));
+        let mut checks: Vec<Result<Proof, String>> = Vec::new();
+        if legacy_http {
+            checks.push(Err("`aws:elb:loadbalancer` `LoadBalancerHTTPPort` makes a listener in plain HTTP: set it OFF".to_owned()));
+        }
+        if legacy_https {
+            checks.push(Err("`aws:elb:loadbalancer` `LoadBalancerHTTPSPort` makes a listener whose TLS policy is not shown: set it OFF and use `aws:elb:listener:443` with `PolicyNames`".to_owned()));
+        }
+        for ns in &namespaces {
+            if let Some(off) = disabled(settings, ns) {
+                checks.push(Ok(off));
+                continue;
+            }
+            let secure = reads(settings, ns, "ListenerProtocol", "HTTPS")
+                .or_else(|| reads(settings, ns, "ListenerProtocol", "SSL"));
+            let Some(secure) = secure else {
+                checks.push(Err(format!(
+                    "the listener `{ns}` is on and its `ListenerProtocol` is not HTTPS or SSL (HTTP when not written): traffic in plain text; set `ListenerEnabled` false, or HTTPS with `SSLCertificateId` and `PolicyNames`"
+                )));
+                continue;
+            };
+            checks.push(Ok(secure));
+            checks.push(classic_policy(settings, ns));
+        }
+        all(checks)
+    }
+
+    /// The TLS policy of a classic listener: a policy of its `PolicyNames` (comma-separated)
+    /// whose `SSLReferencePolicy` allows only TLS 1.2 and later and whose `SSLProtocols`
+    /// list no older protocol. Without one, the balancer applies ELBSecurityPolicy-2016-08,
+    /// which accepts TLS 1.0 and 1.1.
+    fn classic_policy(settings: &[Setting<'_>], ns: &str) -> Result<Proof, String> {
+        let names: Vec<String> = match the_text(settings, ns, "PolicyNames") {
+            Some(Some(n)) => n.split(',').map(|n| n.trim().to_owned()).collect(),
+            _ => Vec::new(),
+        };
+        names
+            .iter()
+            .filter(|n| !n.is_empty())
+            .find_map(|n| {
+                let policy = format!("aws:elb:policies:{n}");
+                let reference = match the_text(settings, &policy, "SSLReferencePolicy") {
+                    Some(Some(r)) if tls12_policy(&r) => {
+                        values(settings, &policy, "SSLReferencePolicy")[0].proof.clone()
+                    }
+                    _ => return None,
+                };
+                let older = values(settings, &policy, "SSLProtocols").iter().any(|s| {
+                    text(s.value).is_none_or(|p| {
+                        p.split(',').any(|x| {
+                            ["Protocol-SSLv2", "Protocol-SSLv3", "Protocol-TLSv1", "Protocol-TLSv1.1"]
+                                .iter()
+                                .any(|o| x.trim().eq_ignore_ascii_case(o))
+                        })
+                    })
+                });
+                (!older).then_some(reference)
+            })
+            .ok_or_else(|| {
+                format!(
+                    "`{ns}` names no policy (`PolicyNames`, an `aws:elb:policies:name` namespace) whose `SSLReferencePolicy` allows only TLS 1.2 and later without `SSLProtocols` turning older ones on: without one, the balancer applies ELBSecurityPolicy-2016-08, which accepts TLS 1.0 and 1.1"
+                )
+            })
+    }
+
+    /// A shared application load balancer: Elastic Beanstalk adds forwarding rules to the
+    /// listeners it names, the default (port 80) one unless `ListenerEnabled` is false. The
+    /// protocol of each is the shared balancer's listener, which F1 reads where it is
+    /// declared; from here it is not shown.
+    fn shared(settings: &[Setting<'_>]) -> Outcome {
+        match disabled(settings, "aws:elbv2:listener:default") {
+            None => Outcome::Fail(
+                "the environment shares a load balancer and leaves `aws:elbv2:listener:default` on: Elastic Beanstalk forwards plain HTTP from its port 80 listener; set `ListenerEnabled` false there and name HTTPS listeners of the shared balancer".to_owned(),
+            ),
+            Some(_) => Outcome::Gap(
+                "the environment shares a load balancer: the protocol and TLS policy of the listeners it names are those of the shared balancer, which F1 reads where it is declared, not here".to_owned(),
+            ),
+        }
+    }
+}
+
 /// The value of a load balancer attribute, by key: the first entry whose value is not
 /// true when there are several (the template does not show which one Elastic Load
 /// Balancing applies last), else the first. A key is read as its text, whitespace
@@ -1944,10 +2582,19 @@ fn f3(cx: &Cx<'_>) -> Outcome {
             None => Err(format!("`{key}` is not set in `LoadBalancerAttributes`")),
         }
     };
-    let application = cx
-        .prop("/Type")
-        .and_then(text)
-        .is_none_or(|t| t.eq_ignore_ascii_case("application"));
+    let kind = cx.prop("/Type").and_then(text);
+    // A Gateway Load Balancer takes no `access_logs.*` attribute (ELB API reference,
+    // `LoadBalancerAttribute`: access logs are "supported by both Application Load Balancers
+    // and Network Load Balancers"): no template can turn its logs on.
+    if kind
+        .as_deref()
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("gateway"))
+    {
+        return Outcome::Gap(
+            "a Gateway Load Balancer writes no access logs (Elastic Load Balancing offers none for it): record its traffic with VPC flow logs of its subnets".to_owned(),
+        );
+    }
+    let application = kind.is_none_or(|t| !t.trim().eq_ignore_ascii_case("network"));
     let mut checks = vec![on("access_logs.s3.enabled")];
     if application {
         checks.push(on("routing.http.drop_invalid_header_fields.enabled"));
@@ -2034,6 +2681,9 @@ fn ec1(cx: &Cx<'_>) -> Outcome {
 }
 
 fn os1(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == SERVERLESS_POLICY {
+        return serverless::encryption(cx);
+    }
     // The policy must read, before deploy, as one of TLS 1.2 or later
     // (`Policy-Min-TLS-1-2-2019-07`, `Policy-Min-TLS-1-2-PFS-2023-10`); a value known only at
     // deploy may be `Policy-Min-TLS-1-0-2019-07`, whatever text its intrinsics hold.
@@ -2070,7 +2720,148 @@ fn os1(cx: &Cx<'_>) -> Outcome {
 }
 
 fn os2(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == SERVERLESS_POLICY {
+        return serverless::network(cx);
+    }
     all([cx.present("/VPCOptions/SubnetIds"), publishing(cx)])
+}
+
+const SERVERLESS_POLICY: &str = "AWS::OpenSearchServerless::SecurityPolicy";
+
+/// OS1 and OS2 of an OpenSearch Serverless security policy (CloudFormation reference,
+/// `AWS::OpenSearchServerless::SecurityPolicy`: `Type` encryption or network, `Policy` the
+/// JSON document as text). An encryption policy names a key (`KmsARN`) or an AWS-owned key
+/// (`AWSOwnedKey` true); a network policy is a list of rule sets, each open to the internet
+/// (`AllowFromPublic` true) or to `SourceVPCEs` / `SourceServices` (OpenSearch Serverless
+/// developer guide, "Encryption at rest" and "Network access").
+mod serverless {
+    use serde_json::Value;
+
+    use super::{Cx, Outcome, all, is_false, is_true};
+    use crate::compliance::rules::meaning::{aws_managed_key, text, text_or_json};
+
+    /// The policy's `Type`, lower case, if it reads before deploy.
+    fn kind(cx: &Cx<'_>) -> Option<String> {
+        cx.prop("/Type")
+            .and_then(text)
+            .map(|t| t.trim().to_ascii_lowercase())
+    }
+
+    /// The policy document and, for an `Fn::Sub`, its variables: text that resolves is read
+    /// as it is; an `Fn::Sub` whose text is known keeps its `${…}` placeholders (inside JSON
+    /// strings, so the document still parses). `None` for a document known only at deploy.
+    fn document<'a>(cx: &Cx<'a>) -> Option<(Value, Option<&'a Value>)> {
+        let policy = cx.prop("/Policy")?;
+        if let Some(t) = text(policy) {
+            if crate::compliance::rules::identity::dynamic(&t) {
+                return None;
+            }
+            return serde_json::from_str(&t).ok().map(|d| (d, None));
+        }
+        let (body, vars) = match policy.get("Fn::Sub")? {
+            Value::String(s) => (s.as_str(), None),
+            Value::Array(a) if a.len() == 2 => (a[0].as_str()?, Some(&a[1])),
+            _ => return None,
+        };
+        serde_json::from_str(body).ok().map(|d| (d, vars))
+    }
+
+    /// Whether `arn` (a `KmsARN` of the document) names a customer-managed key of the
+    /// account: a `${Key.Arn}` (or a variable of the `Fn::Sub` that refers to) a key of the
+    /// template, or the written ARN of a key (`…:kms:…:key/…`), never an AWS-managed alias.
+    fn customer_key(cx: &Cx<'_>, arn: &str, vars: Option<&Value>) -> bool {
+        if aws_managed_key(&Value::String(arn.to_owned())) {
+            return false;
+        }
+        let keys = || {
+            cx.others("AWS::KMS::Key")
+                .chain(cx.others("AWS::KMS::ReplicaKey"))
+        };
+        if let Some(inner) = arn
+            .trim()
+            .strip_prefix("${")
+            .and_then(|r| r.strip_suffix('}'))
+        {
+            if let Some(v) = vars.and_then(|v| v.get(inner)) {
+                return !aws_managed_key(v)
+                    && keys().any(|k| super::super::compute::mentions(v, k.logical_id()));
+            }
+            let id = inner.split('.').next().unwrap_or_default();
+            return keys().any(|k| k.logical_id() == id);
+        }
+        !arn.contains("${")
+            && arn.starts_with("arn:")
+            && arn.contains(":kms:")
+            && arn.contains(":key/")
+    }
+
+    /// OS1 of an encryption policy: a key of the account, not an AWS-owned key.
+    pub(super) fn encryption(cx: &Cx<'_>) -> Outcome {
+        match kind(cx).as_deref() {
+            Some("encryption") => {}
+            Some("network") => return Outcome::NotApplicable,
+            _ => {
+                return Outcome::Fail(
+                    "`Type` is not known before deploy: write encryption or network".to_owned(),
+                );
+            }
+        }
+        let Some((doc, vars)) = document(cx) else {
+            return Outcome::Fail(
+                "the encryption policy's `Policy` is not a JSON document known before deploy: it may choose an AWS-owned key; write it with `AWSOwnedKey` false and `KmsARN` a key of the app".to_owned(),
+            );
+        };
+        if doc.get("AWSOwnedKey").is_some_and(is_true) {
+            return Outcome::Fail(
+                "the encryption policy sets `AWSOwnedKey` true: the collections it covers are encrypted with an AWS-owned key; set it false and `KmsARN` a key of the app".to_owned(),
+            );
+        }
+        match doc.get("KmsARN").and_then(Value::as_str) {
+            Some(arn) if customer_key(cx, arn, vars) => all([cx.present("/Policy")]),
+            Some(arn) => Outcome::Fail(format!(
+                "the encryption policy's `KmsARN` {arn} is no customer-managed key of the app; name a key of the app"
+            )),
+            None => Outcome::Fail(format!(
+                "the encryption policy names no `KmsARN`{}: name a key of the app",
+                doc.get("KmsARN")
+                    .map_or_else(String::new, |v| format!(" (it is {})", text_or_json(v)))
+            )),
+        }
+    }
+
+    /// OS2 of a network policy: no rule set open to the internet.
+    pub(super) fn network(cx: &Cx<'_>) -> Outcome {
+        match kind(cx).as_deref() {
+            Some("network") => {}
+            Some("encryption") => return Outcome::NotApplicable,
+            _ => {
+                return Outcome::Fail(
+                    "`Type` is not known before deploy: write encryption or network".to_owned(),
+                );
+            }
+        }
+        let Some((doc, _)) = document(cx) else {
+            return Outcome::Fail(
+                "the network policy's `Policy` is not a JSON document known before deploy: it may allow access from the internet; write it with `AllowFromPublic` false and `SourceVPCEs`".to_owned(),
+            );
+        };
+        let sets: Vec<&Value> = match &doc {
+            Value::Array(a) => a.iter().collect(),
+            other => vec![other],
+        };
+        if sets.is_empty() {
+            return Outcome::Fail("the network policy lists no rule set".to_owned());
+        }
+        match sets
+            .iter()
+            .position(|set| !set.get("AllowFromPublic").is_some_and(is_false))
+        {
+            Some(i) => Outcome::Fail(format!(
+                "rule set {i} of the network policy does not set `AllowFromPublic` false: the collections and dashboards it covers are reachable from the internet; set it false and name `SourceVPCEs`"
+            )),
+            None => all([cx.present("/Policy")]),
+        }
+    }
 }
 
 /// The logs of `LogPublishingOptions` that record what the domain does: its application

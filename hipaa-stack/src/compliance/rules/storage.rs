@@ -11,7 +11,6 @@ use crate::cfn::Resource;
 
 const BUCKET: &[&str] = &["AWS::S3::Bucket"];
 const ACCESS_POINT: &str = "AWS::S3::AccessPoint";
-const DB: &[&str] = &["AWS::RDS::DBInstance"];
 /// Instances and (Aurora, Multi-AZ) clusters: the rules that read properties both carry.
 const DB_OR_CLUSTER: &[&str] = &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"];
 const KEY: &[&str] = &["AWS::KMS::Key"];
@@ -276,7 +275,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "R7",
         title: "enhanced monitoring runs with its own role",
-        types: DB,
+        types: DB_OR_CLUSTER,
         controls: &["164.312(b)"],
         fix: "set `MonitoringInterval` to 1, 5, 10, 15, 30 or 60 with a `MonitoringRoleArn`",
         packs: packs(
@@ -302,7 +301,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "R9",
         title: "minor engine upgrades are applied automatically, explicitly",
-        types: DB,
+        types: DB_OR_CLUSTER,
         controls: &["164.308(a)(5)(ii)(A)"],
         fix: "set `AutoMinorVersionUpgrade` to true",
         packs: packs(
@@ -449,7 +448,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "log groups keep events at least a year",
         types: LOG_GROUP,
         controls: &["164.312(b)"],
-        fix: "set `RetentionInDays` to 365, 400, 545, 731, 1827, 2192, 2557, 2922, 3288 or 3653",
+        fix: "set `RetentionInDays` to 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653, on a log group of the STANDARD or INFREQUENT_ACCESS class (a DELIVERY log group keeps events one day)",
         packs: packs(
             Some("HIPAA.Security-CloudWatchLogGroupRetentionPeriod"),
             Some("CKV_AWS_66"),
@@ -464,8 +463,8 @@ const DEFAULT_ENCRYPTION: &str = "/BucketEncryption/ServerSideEncryptionConfigur
 
 fn s1(cx: &Cx<'_>) -> Outcome {
     match cx.resource.type_name() {
-        "AWS::S3Express::DirectoryBucket" => return directory_bucket(cx),
-        "AWS::S3Tables::TableBucket" => return table_bucket(cx),
+        "AWS::S3Express::DirectoryBucket" => return sse_s3_by_default(cx, &DIRECTORY_BUCKET),
+        "AWS::S3Tables::TableBucket" => return sse_s3_by_default(cx, &TABLE_BUCKET),
         _ => {}
     }
     let rule = DEFAULT_ENCRYPTION;
@@ -497,55 +496,60 @@ fn s1(cx: &Cx<'_>) -> Outcome {
     .chain(replicas_outside_the_app(cx).into_iter().map(Err)))
 }
 
+/// Where a bucket that is encrypted with SSE-S3 unless told otherwise names its
+/// algorithm and its key, and what it is called in a finding.
+struct SseS3ByDefault {
+    /// The bucket's kind, as a finding names it.
+    kind: &'static str,
+    /// The pointer of the algorithm (`AES256` or `aws:kms`).
+    algorithm: &'static str,
+    /// The pointer of the customer-managed key.
+    key: &'static str,
+}
+
 /// An S3 Express One Zone directory bucket: SSE-S3 unless `BucketEncryption` names
 /// `aws:kms` with a customer-managed key (the S3 API reference, `ServerSideEncryptionByDefault`:
 /// a directory bucket takes only `AES256` or `aws:kms`, one customer-managed key for its
 /// lifetime, never `aws/s3`). Its bucket key is always on for GET and PUT and cannot be
 /// turned off (S3 user guide, "Setting and monitoring default encryption for directory
 /// buckets"): `BucketKeyEnabled` is not read.
-fn directory_bucket(cx: &Cx<'_>) -> Outcome {
-    let rule = DEFAULT_ENCRYPTION;
-    let algorithm = format!("{rule}/ServerSideEncryptionByDefault/SSEAlgorithm");
-    let kms = match cx.prop(&algorithm).map(text_or_json) {
-        Some(a) if a == "aws:kms" => cx
-            .proof(&algorithm)
-            .ok_or_else(|| "the property disappeared while it was read".to_owned()),
-        Some(a) => Err(format!(
-            "`SSEAlgorithm` is {a}: the directory bucket is encrypted with SSE-S3, not a customer-managed key (set it to aws:kms)"
-        )),
-        None => Err(
-            "`BucketEncryption` does not name aws:kms: a directory bucket is encrypted with SSE-S3 by default (set `SSEAlgorithm` to aws:kms with `KMSMasterKeyID`)"
-                .to_owned(),
-        ),
-    };
-    all([
-        kms,
-        customer_key(
-            cx,
-            &format!("{rule}/ServerSideEncryptionByDefault/KMSMasterKeyID"),
-        ),
-    ])
-}
+const DIRECTORY_BUCKET: SseS3ByDefault = SseS3ByDefault {
+    kind: "directory bucket",
+    algorithm: "/BucketEncryption/ServerSideEncryptionConfiguration/0/ServerSideEncryptionByDefault/SSEAlgorithm",
+    key: "/BucketEncryption/ServerSideEncryptionConfiguration/0/ServerSideEncryptionByDefault/KMSMasterKeyID",
+};
 
 /// An S3 Tables table bucket: SSE-S3 unless `EncryptionConfiguration` names `aws:kms` with
 /// the ARN of a customer-managed key in `KMSKeyArn` (CloudFormation's
 /// `AWS::S3Tables::TableBucket` `EncryptionConfiguration`: `AES256` or `aws:kms`). Table
 /// buckets have no bucket key.
-fn table_bucket(cx: &Cx<'_>) -> Outcome {
-    let algorithm = "/EncryptionConfiguration/SSEAlgorithm";
-    let kms = match cx.prop(algorithm).map(text_or_json) {
+const TABLE_BUCKET: SseS3ByDefault = SseS3ByDefault {
+    kind: "table bucket",
+    algorithm: "/EncryptionConfiguration/SSEAlgorithm",
+    key: "/EncryptionConfiguration/KMSKeyArn",
+};
+
+/// A bucket encrypted with SSE-S3 unless `bucket` says `aws:kms` with a customer-managed
+/// key.
+fn sse_s3_by_default(cx: &Cx<'_>, bucket: &SseS3ByDefault) -> Outcome {
+    let name = |pointer: &str| super::pointer_name(pointer).replace(".0.", ".");
+    let kms = match cx.prop(bucket.algorithm).map(text_or_json) {
         Some(a) if a == "aws:kms" => cx
-            .proof(algorithm)
+            .proof(bucket.algorithm)
             .ok_or_else(|| "the property disappeared while it was read".to_owned()),
         Some(a) => Err(format!(
-            "`EncryptionConfiguration.SSEAlgorithm` is {a}: the table bucket is encrypted with SSE-S3, not a customer-managed key (set it to aws:kms)"
+            "`{}` is {a}: the {} is encrypted with SSE-S3, not a customer-managed key (set it to aws:kms)",
+            name(bucket.algorithm),
+            bucket.kind
         )),
-        None => Err(
-            "`EncryptionConfiguration` does not name aws:kms: a table bucket is encrypted with SSE-S3 by default (set `SSEAlgorithm` to aws:kms with `KMSKeyArn`)"
-                .to_owned(),
-        ),
+        None => Err(format!(
+            "`{}` is not aws:kms: a {} is encrypted with SSE-S3 by default (set it to aws:kms with `{}`)",
+            name(bucket.algorithm),
+            bucket.kind,
+            name(bucket.key)
+        )),
     };
-    all([kms, customer_key(cx, "/EncryptionConfiguration/KMSKeyArn")])
+    all([kms, customer_key(cx, bucket.key)])
 }
 
 /// Replication rules whose destination is no bucket of the app: every object (PHI
@@ -623,6 +627,12 @@ fn s6(cx: &Cx<'_>) -> Outcome {
         Some(v) => Err(format!("`AccessControl` is {v}; ACLs must be disabled")),
         None => Ok(()),
     };
+    if let Some(gap) = several_ownership_rules(cx) {
+        return match acl {
+            Err(a) => Outcome::Fail(a),
+            Ok(()) => Outcome::Gap(gap),
+        };
+    }
     match (
         acl,
         cx.equals(
@@ -637,6 +647,30 @@ fn s6(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// Why a bucket's Object Ownership is unknown at synth: `OwnershipControls.Rules` lists
+/// more than one rule and not all are `BucketOwnerEnforced`. CloudFormation's
+/// `AWS::S3::Bucket OwnershipControls` reference types `Rules` as an array and does not say
+/// which of several rules S3 applies.
+fn several_ownership_rules(cx: &Cx<'_>) -> Option<String> {
+    let rules = cx.prop("/OwnershipControls/Rules")?.as_array()?;
+    let owners: Vec<Option<String>> = rules
+        .iter()
+        .filter(|r| !super::meaning::no_value(r))
+        .map(|r| r.get("ObjectOwnership").and_then(text))
+        .collect();
+    (owners.len() > 1
+        && !owners
+            .iter()
+            .all(|o| o.as_deref() == Some("BucketOwnerEnforced")))
+    .then(|| {
+        format!(
+            "bucket `{}` lists {} rules in `OwnershipControls.Rules`, not all `BucketOwnerEnforced`: which one S3 applies is unknown at synth; write the one rule `BucketOwnerEnforced`",
+            cx.id(),
+            owners.len()
+        )
+    })
+}
+
 fn s7(cx: &Cx<'_>) -> Outcome {
     let destination = "/LoggingConfiguration/DestinationBucketName";
     if cx.resource.construct_kind() == Some("AccessLogBucket") {
@@ -649,7 +683,63 @@ fn s7(cx: &Cx<'_>) -> Outcome {
             None => all([access_log_bucket(cx)]),
         };
     }
-    all([cx.present(destination)])
+    match (cx.present(destination), unusable_log_destination(cx)) {
+        (Ok(p), None) => Outcome::Pass(vec![p]),
+        (Ok(_), Some(why)) => Outcome::Fail(why),
+        (Err(e), _) => Outcome::Fail(e),
+    }
+}
+
+/// The bucket of the template that a bucket's server access logs go to: the `Ref` of it,
+/// or its `BucketName` as text.
+fn log_destination<'a>(cx: &Cx<'a>) -> Option<&'a Resource> {
+    let value = cx.prop("/LoggingConfiguration/DestinationBucketName")?;
+    let by_ref = value
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .and_then(|m| m.get("Ref"))
+        .and_then(Value::as_str);
+    let by_name = text(value).map(|t| t.trim().to_owned());
+    cx.others("AWS::S3::Bucket").find(|b| {
+        by_ref == Some(b.logical_id())
+            || by_name.as_deref().is_some_and(|name| {
+                cx.on(b)
+                    .prop("/BucketName")
+                    .and_then(text)
+                    .is_some_and(|own| own.trim().eq_ignore_ascii_case(name))
+            })
+    })
+}
+
+/// Why the bucket of the template that receives this bucket's access logs cannot receive
+/// them, if it cannot: S3 delivers server access logs to no bucket with Object Lock (S3
+/// user guide, "Configuring S3 Object Lock": "S3 buckets with Object Lock can't be used as
+/// destination buckets for server access logs") nor with SSE-KMS or DSSE-KMS default
+/// encryption (S3 API reference, `LoggingEnabled`: the target "can't use SSE-KMS or DSSE-KMS
+/// default encryption, can't have S3 Object Lock enabled"). The configuration is accepted;
+/// the logs are never written.
+fn unusable_log_destination(cx: &Cx<'_>) -> Option<String> {
+    let target = log_destination(cx)?;
+    let on = cx.on(target);
+    let name = target.logical_id();
+    if on.prop("/ObjectLockEnabled").is_some_and(super::is_true) {
+        return Some(format!(
+            "bucket `{}` sends its access logs to bucket `{name}`, which has Object Lock: S3 delivers no server access logs to it; log to a bucket without Object Lock (an `AccessLogBucket`)",
+            cx.id()
+        ));
+    }
+    let algorithm = on
+        .prop(&format!(
+            "{DEFAULT_ENCRYPTION}/ServerSideEncryptionByDefault/SSEAlgorithm"
+        ))
+        .map(text_or_json)?;
+    let algorithm = algorithm.trim().to_ascii_lowercase();
+    (algorithm == "aws:kms" || algorithm == "aws:kms:dsse").then(|| {
+        format!(
+            "bucket `{}` sends its access logs to bucket `{name}`, encrypted with {algorithm}: S3 delivers server access logs only to a bucket encrypted with SSE-S3 (AES256); log to an `AccessLogBucket`",
+            cx.id()
+        )
+    })
 }
 
 /// The bucket's own ARN and name as text placeholders, for reading policy resources.
@@ -668,10 +758,7 @@ fn own_bucket<'a>(cx: &Cx<'a>) -> Own<'a> {
 /// Whether a statement's `Resource` covers every one of `targets` (a resource pattern
 /// matches it, `*` included). The patterns are read once for all the targets.
 fn covers(statement: &Value, own: &Own<'_>, targets: &[&str]) -> bool {
-    let resources = match &statement["Resource"] {
-        Value::Array(items) => items.iter().collect::<Vec<_>>(),
-        v => vec![v],
-    };
+    let resources = super::meaning::one_or_many(&statement["Resource"]);
     let patterns: Vec<String> = resources
         .into_iter()
         .filter_map(|r| text_about(r, own))
@@ -994,13 +1081,10 @@ fn s10(cx: &Cx<'_>) -> Outcome {
                     && super::compute::mentions(key, r.logical_id())
             })
     };
-    // A rule copies every object only without a filter that narrows it (S3 replicates only
-    // what matches).
-    let copies = |r: &Value| {
-        for_every_object(r)
-            && !super::meaning::no_value(
-                &r["Destination"]["EncryptionConfiguration"]["ReplicaKmsKeyID"],
-            )
+    // What a rule does with the objects it takes: copies them, the KMS-encrypted ones too,
+    // to another region, encrypted.
+    let carries = |r: &Value| {
+        !super::meaning::no_value(&r["Destination"]["EncryptionConfiguration"]["ReplicaKmsKeyID"])
             && !same_region(&r["Destination"]["Bucket"])
             && !key_here(&r["Destination"]["EncryptionConfiguration"]["ReplicaKmsKeyID"])
             && text(&r["Status"]).as_deref() == Some("Enabled")
@@ -1011,23 +1095,90 @@ fn s10(cx: &Cx<'_>) -> Outcome {
                 Value::Null
             )
     };
-    match rules.iter().position(copies) {
-        Some(i) => all([cx.proof(&format!("/ReplicationConfiguration/Rules/{i}")).ok_or_default()]),
-        None => Outcome::Fail(
-            "no enabled replication rule copies the objects encrypted with KMS (`SourceSelectionCriteria.SseKmsEncryptedObjects` Enabled), all of them (no `Filter` or `Prefix` that narrows the rule), to a bucket of another region (not of this template, not imported within the region) and encrypts the copy (`Destination.EncryptionConfiguration.ReplicaKmsKeyID`, a key of the other region: not of this template, not imported, not built on this stack's `AWS::Region`): the PHI has no encrypted copy in another region"
-                .to_owned(),
-        ),
+    // A rule copies every object only without a filter that narrows it (S3 replicates only
+    // what matches).
+    let copies = |r: &Value| for_every_object(r) && carries(r);
+    let mut contested = Vec::new();
+    for (i, _) in rules.iter().enumerate().filter(|(_, r)| copies(r)) {
+        match outranked(rules, i, &carries) {
+            None => {
+                return all([cx
+                    .proof(&format!("/ReplicationConfiguration/Rules/{i}"))
+                    .ok_or_default()]);
+            }
+            Some(by_enabled) => contested.push(by_enabled),
+        }
     }
+    if let Some(problem) = contested_copy(&contested) {
+        return problem;
+    }
+    Outcome::Fail(
+        "no enabled replication rule copies the objects encrypted with KMS (`SourceSelectionCriteria.SseKmsEncryptedObjects` Enabled), all of them (no `Filter` or `Prefix` that narrows the rule), to a bucket of another region (not of this template, not imported within the region) and encrypts the copy (`Destination.EncryptionConfiguration.ReplicaKmsKeyID`, a key of the other region: not of this template, not imported, not built on this stack's `AWS::Region`): the PHI has no encrypted copy in another region"
+            .to_owned(),
+    )
+}
+
+/// Whether the rule at `i` of a bucket's replication rules loses objects to another rule:
+/// "if there are two or more rules with the same destination bucket, then objects will be
+/// replicated according to the rule with the highest priority" (S3 API reference,
+/// ReplicationRule, `Priority`). So a rule of the same destination (its `Bucket` written
+/// alike, or the same text) whose `Priority` is as high or higher, or unreadable, and that
+/// does not carry what it takes as the copy must (`carries`), takes the objects it matches
+/// from the rule at `i`. `Some(true)` when such a rule is enabled; `Some(false)` when each is
+/// not shown enabled (whether a disabled rule still outranks is not documented); `None`
+/// when none outranks it.
+fn outranked(rules: &[Value], i: usize, carries: &dyn Fn(&Value) -> bool) -> Option<bool> {
+    let rule = rules.get(i)?;
+    let destination = &rule["Destination"]["Bucket"];
+    let same = |other: &Value| {
+        other == destination || text(other).is_some_and(|t| text(destination) == Some(t))
+    };
+    let priority = whole_number(&rule["Priority"]);
+    let rivals: Vec<&Value> = rules
+        .iter()
+        .enumerate()
+        .filter(|(j, r)| *j != i && same(&r["Destination"]["Bucket"]) && !carries(r))
+        .filter(|(_, r)| match (whole_number(&r["Priority"]), priority) {
+            (Some(theirs), Some(ours)) => theirs >= ours,
+            _ => true,
+        })
+        .map(|(_, r)| r)
+        .collect();
+    if rivals.is_empty() {
+        return None;
+    }
+    Some(
+        rivals
+            .iter()
+            .any(|r| text(&r["Status"]).as_deref() == Some("Enabled")),
+    )
+}
+
+/// What S10 makes of replication rules that would copy every object but are each outranked
+/// ([`outranked`]): a fail when every one loses objects to an enabled rule, a gap when some
+/// loses them only to rules not shown enabled. `None` when there are none.
+fn contested_copy(contested: &[bool]) -> Option<Outcome> {
+    if contested.is_empty() {
+        return None;
+    }
+    Some(if contested.iter().all(|enabled| *enabled) {
+        Outcome::Fail("every replication rule that would copy every object shares its destination with a rule of as high or higher `Priority` (or none written) that narrows what it takes and skips the KMS-encrypted objects or the key of the copy: S3 replicates an object by the highest-priority rule of its destination, so the objects that rule matches have no encrypted copy in another region; give the full rule the highest `Priority`, or make the narrower rule copy as it does".to_owned())
+    } else {
+        Outcome::Gap("the replication rule that copies every object shares its destination with a rule not shown enabled, of as high or higher `Priority` (or none written), that skips the KMS-encrypted objects or the key of the copy: whether a disabled rule still takes from the full rule the objects it matches is not documented; give the full rule the highest `Priority`, or remove the other rule".to_owned())
+    })
 }
 
 /// Whether a replication or lifecycle rule of a bucket applies to every object: no legacy
 /// `Prefix`, no `TagFilters`, and no `Filter` but an empty prefix (S3 applies a rule only to
 /// the objects its filter matches).
 fn for_every_object(rule: &Value) -> bool {
-    let empty_prefix = |v: &Value| v.is_null() || text(v).is_some_and(|t| t.is_empty());
+    // A prefix or tag list removed by `AWS::NoValue` is not written; an empty list of tags
+    // names none.
+    let removed = |v: &Value| v.is_null() || super::meaning::no_value(v);
+    let empty_prefix = |v: &Value| removed(v) || text(v).is_some_and(|t| t.is_empty());
     let no_tags = rule
         .get("TagFilters")
-        .is_none_or(|v| v.is_null() || super::meaning::no_value(v));
+        .is_none_or(|v| removed(v) || v.as_array().is_some_and(|tags| tags.iter().all(removed)));
     empty_prefix(&rule["Prefix"])
         && no_tags
         && match &rule["Filter"] {
@@ -1326,21 +1477,15 @@ fn cluster_zones(cx: &Cx<'_>) -> Outcome {
             }
         ));
     }
-    let zones: Vec<Option<String>> = members
+    let zones: Vec<Zone<'_>> = members
         .iter()
-        .map(|(_, db)| {
-            Some(&db.properties()["AvailabilityZone"])
-                .filter(|z| !z.is_null() && !super::meaning::no_value(z))
-                .and_then(text)
-                .filter(|z| !z.trim().is_empty())
-        })
+        .map(|(_, db)| zone_of(&db.properties()["AvailabilityZone"]))
         .collect();
-    if let Some(Some(zone)) = zones.first()
-        && zones.iter().all(|z| z.as_deref() == Some(zone.as_str()))
-    {
-        return Outcome::Fail(format!(
-            "every instance of the Aurora cluster is pinned to the zone `{zone}` (`AvailabilityZone`): a failure of that zone stops the database; leave the zone of one unset, or name another"
-        ));
+    if let Some(problem) = pinned_together(&zones) {
+        return problem;
+    }
+    if let Some(problem) = one_listed_zone(cx, &zones) {
+        return problem;
     }
     let proofs: Vec<Proof> = members
         .iter()
@@ -1351,6 +1496,135 @@ fn cluster_zones(cx: &Cx<'_>) -> Outcome {
         all([cx.proof("").ok_or_default()])
     } else {
         Outcome::Pass(proofs)
+    }
+}
+
+/// The zone an Aurora instance is pinned to (`AvailabilityZone`), as far as the template
+/// shows it.
+enum Zone<'v> {
+    /// Not pinned (unset, removed by `AWS::NoValue`, or empty): RDS places the instance.
+    Unpinned,
+    /// Pinned to the zone of this text.
+    Named(String),
+    /// Pinned to the zone `Fn::Select` picks of `Fn::GetAZs` (see [`nth_zone`]): the same as
+    /// another of the same pick, another than a different pick, and of no known relation to
+    /// a zone named by text.
+    Nth(String),
+    /// Pinned to a zone known only at deploy: an intrinsic that does not resolve
+    /// (`Fn::Select` of `Fn::GetAZs`, a subnet's attribute) or a dynamic reference.
+    Unknown(&'v Value),
+}
+
+/// [`Zone`] of an instance's `AvailabilityZone`.
+fn zone_of(value: &Value) -> Zone<'_> {
+    if value.is_null() || super::meaning::no_value(value) {
+        return Zone::Unpinned;
+    }
+    if let Some(nth) = nth_zone(value) {
+        return Zone::Nth(nth);
+    }
+    match text(value) {
+        Some(t) if t.trim().is_empty() => Zone::Unpinned,
+        Some(t) if !super::identity::dynamic(&t) => Zone::Named(t.trim().to_owned()),
+        _ => Zone::Unknown(value),
+    }
+}
+
+/// A gap when the Aurora cluster's `AvailabilityZones` lists one zone and no instance is
+/// pinned to another: RDS creates the cluster's instances in the zones listed ("A list of
+/// Availability Zones (AZs) where you specifically want to create DB instances in the DB
+/// cluster", RDS API reference, CreateDBCluster), so the unpinned ones may all run in that
+/// zone; whether RDS adds zones to a shorter list is not documented there.
+fn one_listed_zone(cx: &Cx<'_>, zones: &[Zone<'_>]) -> Option<Outcome> {
+    let listed: Vec<Zone<'_>> = cx
+        .prop("/AvailabilityZones")?
+        .as_array()?
+        .iter()
+        .map(zone_of)
+        .filter(|z| !matches!(z, Zone::Unpinned))
+        .collect();
+    let Some(Zone::Named(only)) = listed.first() else {
+        return None;
+    };
+    let one = listed
+        .iter()
+        .all(|z| matches!(z, Zone::Named(t) if t == only));
+    let elsewhere = zones
+        .iter()
+        .any(|z| matches!(z, Zone::Named(t) if t != only));
+    (one && !elsewhere).then(|| {
+        Outcome::Gap(format!(
+            "the Aurora cluster's `AvailabilityZones` lists the one zone `{only}`, where RDS creates its instances, and none is pinned to another: a failure of that zone may stop the database; list two or three zones, or leave `AvailabilityZones` unset"
+        ))
+    })
+}
+
+/// `{"Fn::Select": [i, {"Fn::GetAZs": region}]}` as a name of the zone it picks: `Fn::GetAZs`
+/// lists a region's zones, each once (CloudFormation's `Fn::GetAZs` reference: "an array
+/// that lists Availability Zones for a specified region in alphabetical order"), so two
+/// indexes of one region are two zones and one index is one zone. The empty region is the
+/// stack's own, as `AWS::Region` is.
+fn nth_zone(value: &Value) -> Option<String> {
+    let [index, list] = value.get("Fn::Select")?.as_array()?.as_slice() else {
+        return None;
+    };
+    let i: usize = text(index)?.trim().parse().ok()?;
+    let region = text(list.get("Fn::GetAZs")?)?;
+    let region = if region.is_empty() {
+        "${AWS::Region}".to_owned()
+    } else {
+        region
+    };
+    Some(format!("number {i} of `Fn::GetAZs` of {region}"))
+}
+
+/// Whether every instance of an Aurora cluster is pinned to one zone. A fail when they are
+/// shown to be: one zone's text, or one value written alike (`Fn::Select` 0 of
+/// `Fn::GetAZs` on each is the same zone, whatever it resolves to). A gap when every one is
+/// pinned, some to zones known only at deploy, and no two are shown to differ. `None` when
+/// an instance is unpinned (RDS places it) or two are pinned to different zones.
+fn pinned_together(zones: &[Zone<'_>]) -> Option<Outcome> {
+    if zones.iter().any(|z| matches!(z, Zone::Unpinned)) {
+        return None;
+    }
+    let named: Vec<&str> = zones
+        .iter()
+        .filter_map(|z| match z {
+            Zone::Named(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    let picked: Vec<&str> = zones
+        .iter()
+        .filter_map(|z| match z {
+            Zone::Nth(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    let differ = |zones: &[&str]| zones.iter().any(|t| Some(t) != zones.first());
+    if differ(&named) || differ(&picked) {
+        return None;
+    }
+    let unknown: Vec<&Value> = zones
+        .iter()
+        .filter_map(|z| match z {
+            Zone::Unknown(v) => Some(*v),
+            _ => None,
+        })
+        .collect();
+    let fix =
+        "a failure of that zone stops the database; leave the zone of one unset, or name another";
+    match (named.first().or(picked.first()), unknown.first()) {
+        (Some(zone), None) if named.is_empty() || picked.is_empty() => Some(Outcome::Fail(format!(
+            "every instance of the Aurora cluster is pinned to the zone `{zone}` (`AvailabilityZone`): {fix}"
+        ))),
+        (None, Some(first)) if unknown.iter().all(|v| v == first) => Some(Outcome::Fail(format!(
+            "every instance of the Aurora cluster is pinned to the zone {} (`AvailabilityZone`), the same one whatever it resolves to: {fix}",
+            super::meaning::text_or_json(first)
+        ))),
+        _ => Some(Outcome::Gap(
+            "every instance of the Aurora cluster is pinned to a zone (`AvailabilityZone`), some to zones known only at deploy or picked from `Fn::GetAZs` beside a zone named by text, and no two are shown to differ: they may share one zone, whose failure stops the database; leave the zone of one unset, or name two different zones".to_owned(),
+        )),
     }
 }
 
@@ -1365,7 +1639,21 @@ fn r6(cx: &Cx<'_>) -> Outcome {
     ])
 }
 
+/// Whether a rule of a setting an Aurora cluster's instances carry (enhanced monitoring,
+/// minor version upgrades) reads nothing on this resource: an Aurora cluster, whose
+/// instances it reads. A Multi-AZ DB cluster carries the setting itself: its instances are
+/// made by RDS, not the template (`MonitoringInterval`, `MonitoringRoleArn` and
+/// `AutoMinorVersionUpgrade` of `CreateDBCluster`, "Valid for Cluster Type: … Multi-AZ DB
+/// clusters", RDS API reference; "You can't modify the DB instances within a Multi-AZ DB
+/// cluster", RDS user guide, Modifying a Multi-AZ DB cluster).
+fn aurora_cluster(cx: &Cx<'_>) -> bool {
+    cx.resource.type_name() == "AWS::RDS::DBCluster" && !multi_az_db_cluster(cx)
+}
+
 fn r7(cx: &Cx<'_>) -> Outcome {
+    if aurora_cluster(cx) {
+        return Outcome::NotApplicable;
+    }
     let interval = match cx.prop("/MonitoringInterval").and_then(whole_number) {
         Some(1 | 5 | 10 | 15 | 30 | 60) => cx.present("/MonitoringInterval"),
         Some(n) => Err(format!(
@@ -1413,15 +1701,16 @@ fn r8(cx: &Cx<'_>) -> Outcome {
             )
         });
     }
-    let exported: Vec<&str> = cx
+    // Each log type as the text it resolves to (`{"Fn::Sub": "upgrade"}` is `upgrade`).
+    let exported: Vec<String> = cx
         .prop("/EnableCloudwatchLogsExports")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .map(|a| a.iter().filter_map(text).collect())
         .unwrap_or_default();
     let missing: Vec<&str> = needed
         .iter()
         .copied()
-        .filter(|n| !exported.contains(n))
+        .filter(|n| !exported.iter().any(|e| e == n))
         .collect();
     if exported.is_empty() {
         return Outcome::Fail("`EnableCloudwatchLogsExports` is not set".to_owned());
@@ -1487,12 +1776,41 @@ fn mysql_logs_written(cx: &Cx<'_>) -> [Result<Proof, String>; 2] {
         let i = options
             .iter()
             .position(|o| text(&o["OptionName"]).is_some_and(|n| n == "MARIADB_AUDIT_PLUGIN"))?;
-        proof_of(group, &format!("/OptionConfigurations/{i}"))
+        Some((group, i, users_left_out_of_plugin(&options[i])))
     });
-    let audit = audit.ok_or_else(|| {
-        "`OptionGroupName` names no option group of the template with the `MARIADB_AUDIT_PLUGIN` option: the exported audit log stays empty".to_owned()
-    });
+    let audit = match audit {
+        Some((group, i, None)) => proof_of(group, &format!("/OptionConfigurations/{i}")).ok_or_default(),
+        Some((group, _, Some(setting))) => Err(format!(
+            "the `MARIADB_AUDIT_PLUGIN` option of the option group `{}` sets `{setting}`, so the audit log leaves out the activity of some users (by default it records every user's: RDS user guide, MariaDB Audit Plugin support); remove the setting",
+            group.logical_id()
+        )),
+        None => Err("`OptionGroupName` names no option group of the template with the `MARIADB_AUDIT_PLUGIN` option: the exported audit log stays empty".to_owned()),
+    };
     [parameters, audit]
+}
+
+/// Whether a setting of users to audit (or not) names any: set, not removed by
+/// `AWS::NoValue`, and not empty text. One known only at deploy may name some.
+fn names_users(value: &Value) -> bool {
+    !value.is_null()
+        && !super::meaning::no_value(value)
+        && text(value).is_none_or(|t| !t.trim().is_empty())
+}
+
+/// The setting of a `MARIADB_AUDIT_PLUGIN` option that leaves users out of its audit log:
+/// `SERVER_AUDIT_INCL_USERS` ("only the activity of the specified users") or
+/// `SERVER_AUDIT_EXCL_USERS`, naming any (RDS user guide, MariaDB Audit Plugin support:
+/// "By default, activity is recorded for all users").
+fn users_left_out_of_plugin(option: &Value) -> Option<String> {
+    let settings = option["OptionSettings"].as_array()?;
+    settings.iter().find_map(|setting| {
+        let name = text(&setting["Name"])?;
+        (["SERVER_AUDIT_INCL_USERS", "SERVER_AUDIT_EXCL_USERS"]
+            .iter()
+            .any(|k| name.trim().eq_ignore_ascii_case(k))
+            && names_users(&setting["Value"]))
+        .then_some(name)
+    })
 }
 
 /// An Aurora MySQL cluster writes an audit log only with Advanced Auditing on
@@ -1507,9 +1825,28 @@ fn aurora_audit_written(cx: &Cx<'_>) -> Result<Proof, String> {
     let Some(group) = group else {
         return Err("`DBClusterParameterGroupName` names no DB cluster parameter group of the template, whose default leaves `server_audit_logging` off: the exported audit log stays empty".to_owned());
     };
-    let on = text(&group.properties()["Parameters"]["server_audit_logging"])
+    let parameters = &group.properties()["Parameters"];
+    let on = text(&parameters["server_audit_logging"])
         .is_some_and(|v| v.trim() == "1" || v.trim().eq_ignore_ascii_case("ON"));
-    if on {
+    // "The log doesn't show audit data unless you also define one or more types of events
+    // to audit with the server_audit_events parameter" (Aurora user guide, Using Advanced
+    // Auditing, `server_audit_logging`).
+    let events = text(&parameters["server_audit_events"]).is_some_and(|e| !e.trim().is_empty());
+    // "By default, all users are audited": a list of users to include or exclude narrows it.
+    let narrowed = ["server_audit_incl_users", "server_audit_excl_users"]
+        .into_iter()
+        .find(|k| names_users(&parameters[*k]));
+    if on && !events {
+        Err(format!(
+            "the DB cluster parameter group `{}` turns Advanced Auditing on without `server_audit_events`: the audit log shows no event until one is named (set it to CONNECT,QUERY at least)",
+            group.logical_id()
+        ))
+    } else if let Some(key) = narrowed.filter(|_| on) {
+        Err(format!(
+            "the DB cluster parameter group `{}` sets `{key}`, so Advanced Auditing leaves out the activity of some users (by default it audits every user); remove it",
+            group.logical_id()
+        ))
+    } else if on {
         proof_of(group, "/Parameters/server_audit_logging").ok_or_default()
     } else {
         Err(format!(
@@ -1519,15 +1856,109 @@ fn aurora_audit_written(cx: &Cx<'_>) -> Result<Proof, String> {
     }
 }
 
+/// An Aurora instance is upgraded only when its cluster and every instance of it allow it:
+/// "Aurora performs the automatic upgrade only if the AutoMinorVersionUpgrade setting is
+/// turned on for all DB instances in your DB cluster" (Aurora user guide, Automatic minor
+/// version upgrades for Aurora DB clusters), and the cluster's own setting too (AWS Config,
+/// rds-automatic-minor-version-upgrade-enabled). So each instance of the app is read here,
+/// an Aurora cluster where it writes the setting, and an instance of a cluster of no
+/// template of the app fails: that cluster and its other instances are read by no rule.
 fn r9(cx: &Cx<'_>) -> Outcome {
+    if aurora_cluster(cx) {
+        return aurora_cluster_upgrades(cx);
+    }
+    if let Some(foreign) = foreign_cluster(
+        cx,
+        "whether minor upgrades are applied is decided by that cluster's `AutoMinorVersionUpgrade` and that of every instance of it",
+    ) {
+        return Outcome::Fail(foreign);
+    }
     all([cx.equals("/AutoMinorVersionUpgrade", &json!(true))])
+}
+
+/// R9 for an Aurora cluster: not written, it applies minor upgrades ("By default, minor
+/// engine upgrades are applied automatically", RDS API reference, CreateDBCluster) and its
+/// instances carry the explicit setting; written, it must be true, or no instance of it is
+/// upgraded.
+fn aurora_cluster_upgrades(cx: &Cx<'_>) -> Outcome {
+    match cx.prop("/AutoMinorVersionUpgrade") {
+        None => Outcome::NotApplicable,
+        Some(_) => all([cx.equals("/AutoMinorVersionUpgrade", &json!(true))]),
+    }
+}
+
+/// The engines that offer no IAM database authentication, whatever
+/// `EnableIAMDatabaseAuthentication` says: "IAM database authentication isn't available with
+/// the following engines: RDS for Db2, RDS for Oracle, RDS for SQL Server" (RDS user guide,
+/// Supported Regions and DB engines for IAM database authentication), nor RDS Custom ("This
+/// setting doesn't apply to RDS Custom DB instances", RDS API reference, ModifyDBInstance).
+fn without_iam_authentication(engine: &str) -> bool {
+    let e = engine.trim().to_ascii_lowercase();
+    ["sqlserver", "oracle", "db2", "custom-"]
+        .iter()
+        .any(|p| e.starts_with(p))
+}
+
+/// Why the engine cannot be shown to take IAM authentication, if it cannot: an engine that
+/// offers none, or one decided only at deploy (a dynamic reference, another resource's
+/// attribute, an import). An engine not written is one RDS requires for a new database, or
+/// the source's of a copy (which [`unread_copy_source`] keeps apart for R1): read as the
+/// rest of the template says.
+fn iam_engine_problem(cx: &Cx<'_>) -> Option<Outcome> {
+    let engine = cx.prop("/Engine")?;
+    match text(engine).filter(|e| !super::identity::dynamic(e)) {
+        Some(e) if without_iam_authentication(&e) => Some(Outcome::Fail(format!(
+            "the engine {e} offers no IAM database authentication (RDS offers it for MySQL, MariaDB, PostgreSQL and Aurora only): `EnableIAMDatabaseAuthentication` does nothing; run the database on one of those engines"
+        ))),
+        Some(_) => None,
+        None => Some(Outcome::Gap(format!(
+            "`Engine` is {}, decided only at deploy: whether the engine offers IAM database authentication is not shown",
+            super::meaning::text_or_json(engine)
+        ))),
+    }
 }
 
 fn r11(cx: &Cx<'_>) -> Outcome {
     if let Some(member) = cluster_member(cx, "it accepts IAM authentication as that cluster does") {
         return member;
     }
-    all([cx.equals("/EnableIAMDatabaseAuthentication", &json!(true))])
+    let setting = all([cx.equals("/EnableIAMDatabaseAuthentication", &json!(true))]);
+    match (iam_engine_problem(cx), setting) {
+        (_, fail @ Outcome::Fail(_)) => fail,
+        (Some(problem), _) => problem,
+        (None, setting) => setting,
+    }
+}
+
+/// The parameters that force TLS on the database's engine, which RDS reads from no other:
+/// `rds.force_ssl` for PostgreSQL, Aurora PostgreSQL and SQL Server,
+/// `require_secure_transport` for MySQL, MariaDB and Aurora MySQL (RDS user guide,
+/// "Requiring SSL/TLS for all connections to a MySQL DB instance on Amazon RDS" and its
+/// MariaDB twin: "Use the require_secure_transport parameter to require that all user
+/// connections … use SSL/TLS"; the PostgreSQL and SQL Server pages name `rds.force_ssl`).
+/// An engine of neither kind, or not known before deploy, is read on both (and Oracle's
+/// and Db2's groups set neither).
+fn tls_parameters(cx: &Cx<'_>) -> &'static [&'static str] {
+    const BOTH: &[&str] = &["rds.force_ssl", "require_secure_transport"];
+    let Some(engine) = cx.prop("/Engine").and_then(text) else {
+        return BOTH;
+    };
+    let engine = engine.trim().to_ascii_lowercase();
+    if engine.contains("{{resolve:") {
+        BOTH
+    } else if engine == "postgres"
+        || engine == "aurora-postgresql"
+        || engine.starts_with("sqlserver")
+    {
+        &["rds.force_ssl"]
+    } else if matches!(
+        engine.as_str(),
+        "mysql" | "mariadb" | "aurora-mysql" | "aurora"
+    ) {
+        &["require_secure_transport"]
+    } else {
+        BOTH
+    }
 }
 
 fn r12(cx: &Cx<'_>) -> Outcome {
@@ -1557,7 +1988,7 @@ fn r12(cx: &Cx<'_>) -> Outcome {
             "parameter group `{group_id}` is not in this template"
         ));
     };
-    for key in ["rds.force_ssl", "require_secure_transport"] {
+    for &key in tls_parameters(cx) {
         let value = &group.properties()["Parameters"][key];
         let forced = text(value).is_some_and(|v| {
             let v = v.trim();
@@ -1567,9 +1998,14 @@ fn r12(cx: &Cx<'_>) -> Outcome {
             return Outcome::Pass(vec![p]);
         }
     }
-    Outcome::Fail(format!(
-        "parameter group `{group_id}` sets neither `rds.force_ssl` nor `require_secure_transport` to 1"
-    ))
+    Outcome::Fail(match tls_parameters(cx) {
+        [only] => format!(
+            "parameter group `{group_id}` does not set `{only}` to 1, the parameter that forces TLS on the database's engine; set it"
+        ),
+        _ => format!(
+            "parameter group `{group_id}` sets neither `rds.force_ssl` nor `require_secure_transport` to 1"
+        ),
+    })
 }
 
 fn r13(cx: &Cx<'_>) -> Outcome {
@@ -1580,23 +2016,95 @@ fn r13(cx: &Cx<'_>) -> Outcome {
     if cx.prop("/MasterUserPassword").is_some() {
         return Outcome::Fail("`MasterUserPassword` puts a password in the template".to_owned());
     }
-    all([
+    if replica_of_the_template(cx) {
+        return Outcome::NotApplicable;
+    }
+    let settings = all([
         cx.equals("/ManageMasterUserPassword", &json!(true)),
         customer_key(cx, "/MasterUserSecret/KmsKeyId"),
-    ])
+    ]);
+    match (settings, copied_password(cx)) {
+        (Outcome::Pass(_), Some(copy)) => Outcome::Gap(copy),
+        (settings, _) => settings,
+    }
+}
+
+/// The copy sources that make a database a read replica: an instance's
+/// `SourceDBInstanceIdentifier` (without `RestoreTime` or `UseLatestRestorableTime`, which
+/// make it a point-in-time restore) and a cluster's `ReplicationSourceIdentifier`.
+fn replica_source<'a>(cx: &Cx<'a>) -> Option<&'a Value> {
+    if cx.resource.type_name() == "AWS::RDS::DBCluster" {
+        return cx.prop("/ReplicationSourceIdentifier");
+    }
+    let restore = cx.prop("/RestoreTime").is_some()
+        || cx
+            .prop("/UseLatestRestorableTime")
+            .is_some_and(super::is_true);
+    cx.prop("/SourceDBInstanceIdentifier").filter(|_| !restore)
+}
+
+/// Whether the database is a read replica of a database of this template: it has its
+/// source's master user and password, which this rule reads on the source.
+fn replica_of_the_template(cx: &Cx<'_>) -> bool {
+    replica_source(cx).is_some_and(|source| {
+        DB_OR_CLUSTER.iter().any(|t| {
+            cx.others(t).any(|db| {
+                db.logical_id() != cx.id() && super::compute::mentions(source, db.logical_id())
+            })
+        })
+    })
+}
+
+/// Why a copy's master password is not shown to be managed, if it is a copy: a restore
+/// keeps the password of its snapshot or point in time, and RDS manages the password of a
+/// restored instance only for Oracle ("Applies to RDS for Oracle only",
+/// `ManageMasterUserPassword` of `RestoreDBInstanceFromDBSnapshot`, RDS API reference); a
+/// read replica has its source's password. Whether CloudFormation turns management on
+/// after the copy is not documented: a gap, not a pass.
+fn copied_password(cx: &Cx<'_>) -> Option<String> {
+    COPY_SOURCES.iter().find_map(|pointer| {
+        let value = cx.prop(pointer)?;
+        Some(format!(
+            "`{}` makes the database a copy of {}, whose master password it keeps: RDS applies `ManageMasterUserPassword` to a restore of Oracle only, and a replica has its source's password, so whether the password is managed, with the customer key, is not shown; create the database empty, or replicate a database of this template",
+            &pointer[1..],
+            text(value).unwrap_or_else(|| value.to_string())
+        ))
+    })
 }
 
 /// The longest rotation period that rotates a key: a year, the period KMS rotates on when
 /// `RotationPeriodInDays` is not written (and the one it keeps for AWS-managed keys).
 const ROTATION_DAYS: i64 = 365;
 
+/// What a key's `KeySpec` is before deploy: `SYMMETRIC_DEFAULT` when it is not written
+/// (CloudFormation's `AWS::KMS::Key` reference), the text it resolves to, or `None` where it
+/// is decided only at deploy (a `{{resolve:ssm:…}}` dynamic reference, an import, another
+/// resource's attribute).
+fn key_spec(cx: &Cx<'_>) -> Option<String> {
+    match cx.prop("/KeySpec") {
+        None | Some(Value::Null) => Some("SYMMETRIC_DEFAULT".to_owned()),
+        Some(v) => text(v).filter(|t| !super::identity::dynamic(t)),
+    }
+}
+
 fn k1(cx: &Cx<'_>) -> Outcome {
-    let spec = cx
-        .prop("/KeySpec")
-        .and_then(text)
-        .unwrap_or_else(|| "SYMMETRIC_DEFAULT".to_owned());
-    if !spec.trim().eq_ignore_ascii_case("SYMMETRIC_DEFAULT") {
-        return Outcome::NotApplicable;
+    // KMS rotates only symmetric encryption keys (KMS `EnableKeyRotation`: "You cannot
+    // enable automatic rotation of asymmetric KMS keys, HMAC KMS keys, …").
+    match key_spec(cx) {
+        Some(spec) if !spec.trim().eq_ignore_ascii_case("SYMMETRIC_DEFAULT") => {
+            return Outcome::NotApplicable;
+        }
+        Some(_) => {}
+        // A spec known only at deploy may be symmetric: rotation must be on, or the key is
+        // unknown at synth (an asymmetric or HMAC key refuses `EnableKeyRotation`).
+        None if cx.equals("/EnableKeyRotation", &json!(true)).is_err() => {
+            return Outcome::Gap(format!(
+                "`KeySpec` of key `{}` is decided only at deploy ({}), and rotation is not on: unknown at synth whether it is a symmetric key that must rotate; write `KeySpec`, or set `EnableKeyRotation` to true",
+                cx.id(),
+                cx.prop("/KeySpec").map(text_or_json).unwrap_or_default()
+            ));
+        }
+        None => {}
     }
     // `RotationPeriodInDays` takes 90 to 2560 days (CloudFormation's `AWS::KMS::Key`
     // reference): rotation that is on may still keep one key material for seven years.
@@ -1651,9 +2159,8 @@ fn key_policy_problem(statement: &Value) -> Option<String> {
         return Some("allows every principal (`*`)".to_owned());
     }
     let accounts = match &principal["AWS"] {
-        Value::Array(items) => items.iter().collect::<Vec<_>>(),
         Value::Null => Vec::new(),
-        v => vec![v],
+        v => super::meaning::one_or_many(v),
     };
     accounts
         .into_iter()
@@ -1699,48 +2206,154 @@ fn t3(cx: &Cx<'_>) -> Outcome {
 fn t4(cx: &Cx<'_>) -> Outcome {
     // Advanced event selectors replace the basic ones (CloudTrail `PutEventSelectors`: "if
     // you apply AdvancedEventSelectors to a trail, any existing EventSelectors are
-    // overwritten"); this rule reads only the basic ones.
-    if cx
+    // overwritten").
+    if let Some(advanced) = cx
         .prop("/AdvancedEventSelectors")
-        .is_some_and(|v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()))
+        .filter(|v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()))
     {
-        return Outcome::Fail(
-            "`AdvancedEventSelectors` replace `EventSelectors`, and this rule cannot prove that they record every management event and S3 object access".to_owned(),
-        );
+        return advanced_selectors(cx, advanced);
     }
     let Some(selectors) = cx.prop("/EventSelectors").and_then(Value::as_array) else {
         return Outcome::Fail("`EventSelectors` is not set".to_owned());
     };
-    // `ReadWriteType` is `All` and management events are included when not written; no
-    // source of management events is left out (`ExcludeManagementEventSources` drops the
-    // events of AWS KMS or the RDS Data API: every decryption of PHI).
-    let good = selectors.iter().position(|s| {
-        s.get("ReadWriteType")
-            .is_none_or(|v| text(v).is_some_and(|t| t.eq_ignore_ascii_case("All")))
-            && s.get("IncludeManagementEvents").is_none_or(super::is_true)
-            && s.get("ExcludeManagementEventSources")
-                .is_none_or(|v| v.is_null() || v.as_array().is_some_and(Vec::is_empty))
-            && s["DataResources"].as_array().is_some_and(|d| {
-                d.iter().any(|r| {
-                    text(&r["Type"]).is_some_and(|t| t == "AWS::S3::Object")
-                        && r["Values"].as_array().is_some_and(|v| {
-                            v.iter().filter_map(text).any(|x| {
-                                let x = x
-                                    .replace("arn:aws-us-gov:", "arn:aws:")
-                                    .replace("arn:aws-cn:", "arn:aws:");
-                                x == "arn:aws:s3:::" || x == "arn:aws:s3"
-                            })
-                        })
-                })
-            })
-    });
-    match good.and_then(|i| cx.proof(&format!("/EventSelectors/{i}"))) {
-        Some(p) => Outcome::Pass(vec![p]),
-        None => Outcome::Fail(
-            "no event selector records all management events (none left out by `ExcludeManagementEventSources`) and S3 object access on every bucket"
+    // CloudTrail logs an event that matches any selector (`PutEventSelectors`: "if the
+    // event matches any event selector, the trail processes and logs the event"): the
+    // management events and the S3 object access may be selected by different selectors.
+    let management = selectors.iter().position(all_management_events);
+    let objects = selectors.iter().position(all_object_access);
+    match (management, objects) {
+        (Some(m), Some(o)) => {
+            let mut proofs: Vec<Proof> = [m, o]
+                .iter()
+                .filter_map(|i| cx.proof(&format!("/EventSelectors/{i}")))
+                .collect();
+            proofs.dedup();
+            all(proofs.into_iter().map(Ok))
+        }
+        (None, _) => Outcome::Fail(
+            "no event selector records all management events, reads and writes (none left out by `ExcludeManagementEventSources`)"
+                .to_owned(),
+        ),
+        (Some(_), None) => Outcome::Fail(
+            "no event selector records S3 object access, reads and writes, on every bucket (`AWS::S3::Object` data events on `arn:aws:s3:::`)"
                 .to_owned(),
         ),
     }
+}
+
+/// T4 on a trail's `AdvancedEventSelectors`: one selector must select every management
+/// event and one every S3 object event. A selector's field selectors are ANDed, its
+/// selectors ORed; any field but `eventCategory` (and `resources.type` for data events)
+/// narrows what it selects: `readOnly`, `eventSource`, `eventName`, `resources.ARN`
+/// (CloudFormation's `AWS::CloudTrail::Trail AdvancedEventSelector` and
+/// `AdvancedFieldSelector` references).
+fn advanced_selectors(cx: &Cx<'_>, advanced: &Value) -> Outcome {
+    let selectors = advanced.as_array().map(Vec::as_slice).unwrap_or_default();
+    let management = selectors
+        .iter()
+        .position(|s| selects_every(s, "Management", None));
+    let objects = selectors
+        .iter()
+        .position(|s| selects_every(s, "Data", Some("AWS::S3::Object")));
+    match (management, objects) {
+        (Some(m), Some(o)) => {
+            let mut proofs: Vec<Proof> = [m, o]
+                .iter()
+                .filter_map(|i| cx.proof(&format!("/AdvancedEventSelectors/{i}")))
+                .collect();
+            proofs.dedup();
+            all(proofs.into_iter().map(Ok))
+        }
+        _ => Outcome::Fail(format!(
+            "`AdvancedEventSelectors` of trail `{}` replace `EventSelectors`, and none of them selects {}: write one selector with only `eventCategory` Equals `Management`, and one with only `eventCategory` Equals `Data` and `resources.type` Equals `AWS::S3::Object`",
+            cx.id(),
+            if management.is_none() {
+                "every management event"
+            } else {
+                "every S3 object event"
+            }
+        )),
+    }
+}
+
+/// Whether an advanced event selector selects every event of `category` (of the resource
+/// type `resource`, for data events): its field selectors are only `Equals` of `eventCategory`
+/// naming the category and, for data events, of `resources.type` naming the type.
+fn selects_every(selector: &Value, category: &str, resource: Option<&str>) -> bool {
+    let Some(fields) = selector["FieldSelectors"].as_array() else {
+        return false;
+    };
+    // Only `Equals` narrows to the values it lists; any other operator narrows further.
+    let equals_only = |f: &Value, wanted: &str| {
+        f.as_object().is_some_and(|m| {
+            m.keys().all(|k| k == "Field" || k == "Equals")
+                && m.get("Equals")
+                    .and_then(Value::as_array)
+                    .is_some_and(|values| {
+                        values
+                            .iter()
+                            .filter_map(text)
+                            .any(|v| v.trim().eq_ignore_ascii_case(wanted))
+                    })
+        })
+    };
+    let mut has_category = false;
+    let mut has_resource = resource.is_none();
+    for field in fields {
+        let name = text(&field["Field"]).unwrap_or_default();
+        let name = name.trim();
+        if name.eq_ignore_ascii_case("eventCategory") && equals_only(field, category) {
+            has_category = true;
+        } else if let Some(kind) = resource
+            && name.eq_ignore_ascii_case("resources.type")
+            && equals_only(field, kind)
+        {
+            has_resource = true;
+        } else {
+            return false;
+        }
+    }
+    has_category && has_resource
+}
+
+/// Whether an event selector's `ReadWriteType` is `All` (its default when not written).
+fn reads_and_writes(selector: &Value) -> bool {
+    selector
+        .get("ReadWriteType")
+        .is_none_or(|v| text(v).is_some_and(|t| t.eq_ignore_ascii_case("All")))
+}
+
+/// Whether an event selector records every management event, reads and writes: management
+/// events are included when not written, and no source of them is left out
+/// (`ExcludeManagementEventSources` drops the events of AWS KMS or the RDS Data API: every
+/// decryption of PHI).
+fn all_management_events(selector: &Value) -> bool {
+    reads_and_writes(selector)
+        && selector
+            .get("IncludeManagementEvents")
+            .is_none_or(super::is_true)
+        && selector
+            .get("ExcludeManagementEventSources")
+            .is_none_or(|v| v.is_null() || v.as_array().is_some_and(Vec::is_empty))
+}
+
+/// Whether an event selector records every read and write of the objects of every bucket:
+/// an `AWS::S3::Object` data resource on `arn:aws:s3:::` (or `arn:aws:s3`), in any partition.
+fn all_object_access(selector: &Value) -> bool {
+    reads_and_writes(selector)
+        && selector["DataResources"].as_array().is_some_and(|d| {
+            d.iter().any(|r| {
+                text(&r["Type"]).is_some_and(|t| t == "AWS::S3::Object")
+                    && r["Values"].as_array().is_some_and(|v| {
+                        v.iter().filter_map(text).any(|x| {
+                            let x = x
+                                .replace("arn:aws-us-gov:", "arn:aws:")
+                                .replace("arn:aws-cn:", "arn:aws:");
+                            x == "arn:aws:s3:::" || x == "arn:aws:s3"
+                        })
+                    })
+            })
+        })
 }
 
 fn t5(cx: &Cx<'_>) -> Outcome {
@@ -1758,14 +2371,54 @@ fn l1(cx: &Cx<'_>) -> Outcome {
     all([customer_key(cx, "/KmsKeyId")])
 }
 
+/// Why a log group's class keeps events less than its `RetentionInDays`, or leaves it unknown
+/// at synth: `Err` for the Delivery class, which keeps events one day whatever the retention
+/// (CloudWatch Logs `CreateLogGroup`, `logGroupClass`: "Log events in log groups in the
+/// Delivery class are kept in CloudWatch Logs for only one day"), `Ok(Some(..))` for a class
+/// decided only at deploy, `Ok(None)` for `STANDARD` (the default) or `INFREQUENT_ACCESS`.
+fn log_class_problem(cx: &Cx<'_>) -> Result<Option<String>, String> {
+    let Some(class) = cx.prop("/LogGroupClass").filter(|v| !v.is_null()) else {
+        return Ok(None);
+    };
+    match text(class).filter(|t| !super::identity::dynamic(t)) {
+        Some(t) if t.trim().eq_ignore_ascii_case("DELIVERY") => Err(format!(
+            "log group `{}` is of `LogGroupClass` DELIVERY, which keeps events one day whatever `RetentionInDays` says; use the STANDARD or INFREQUENT_ACCESS class",
+            cx.id()
+        )),
+        Some(_) => Ok(None),
+        None => Ok(Some(format!(
+            "`LogGroupClass` of log group `{}` is decided only at deploy ({}): a DELIVERY log group keeps events one day, so its retention is unknown at synth; write STANDARD or INFREQUENT_ACCESS",
+            cx.id(),
+            text_or_json(class)
+        ))),
+    }
+}
+
 fn l2(cx: &Cx<'_>) -> Outcome {
-    const ALLOWED: [i64; 10] = [365, 400, 545, 731, 1827, 2192, 2557, 2922, 3288, 3653];
+    // The values CloudWatch Logs takes at or above a year (`PutRetentionPolicy`:
+    // "Possible values are: 1, 3, 5, …, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    // 3288, and 3653").
+    const ALLOWED: [i64; 11] = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+    let class = match log_class_problem(cx) {
+        Err(why) => return Outcome::Fail(why),
+        Ok(gap) => gap,
+    };
     match cx.prop("/RetentionInDays").and_then(whole_number) {
-        Some(n) if ALLOWED.contains(&n) => all([cx.present("/RetentionInDays")]),
+        Some(n) if ALLOWED.contains(&n) => match (all([cx.present("/RetentionInDays")]), class) {
+            (Outcome::Pass(_), Some(gap)) => Outcome::Gap(gap),
+            (outcome, _) => outcome,
+        },
         Some(n) => Outcome::Fail(format!(
             "`RetentionInDays` is {n}; it must be at least 365 and one of CloudWatch's values"
         )),
-        None => Outcome::Fail("`RetentionInDays` is not set".to_owned()),
+        None => match cx.prop("/RetentionInDays").filter(|v| !v.is_null()) {
+            Some(v) => Outcome::Fail(format!(
+                "`RetentionInDays` of log group `{}` is {}, which no rule can read as a number of days; write 365 or another of CloudWatch's values of a year or more",
+                cx.id(),
+                text_or_json(v)
+            )),
+            None => Outcome::Fail("`RetentionInDays` is not set".to_owned()),
+        },
     }
 }
 
