@@ -212,57 +212,9 @@ fn data_provider(cx: &Cx<'_>) -> Outcome {
 /// deploy as an unknown part (`Fn::Join` and `Fn::Sub` read piece by piece), holds
 /// `http://`, or a scheme that is not plainly `https`.
 fn plain_http(value: &Value) -> bool {
-    let uri = skeleton(value, 0).to_ascii_lowercase();
+    let uri = super::meaning::skeleton(value).to_ascii_lowercase();
     let uri = uri.trim();
     uri.contains("http://") || (uri.contains("://") && !uri.starts_with("https://"))
-}
-
-/// Text with a NUL for each part that cannot be known before deploy.
-fn skeleton(value: &Value, depth: usize) -> String {
-    const UNKNOWN: &str = "\u{0}";
-    if let Some(t) = text(value) {
-        return t;
-    }
-    if depth > 16 {
-        return UNKNOWN.to_owned();
-    }
-    if let Some([sep, Value::Array(items)]) = value
-        .get("Fn::Join")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-    {
-        let parts: Vec<String> = items.iter().map(|v| skeleton(v, depth + 1)).collect();
-        return parts.join(sep.as_str().unwrap_or(UNKNOWN));
-    }
-    let sub = value.get("Fn::Sub");
-    let (template, vars) = match sub {
-        Some(Value::String(s)) => (Some(s.as_str()), None),
-        Some(Value::Array(a)) => (
-            a.first().and_then(Value::as_str),
-            a.get(1).and_then(Value::as_object),
-        ),
-        _ => (None, None),
-    };
-    let Some(template) = template else {
-        return UNKNOWN.to_owned();
-    };
-    let mut out = String::new();
-    let mut rest = template;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else {
-            break;
-        };
-        let name = &after[..end];
-        match vars.and_then(|v| v.get(name)) {
-            Some(v) => out.push_str(&skeleton(v, depth + 1)),
-            None => out.push_str(UNKNOWN),
-        }
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]

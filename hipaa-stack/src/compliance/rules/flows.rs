@@ -198,7 +198,7 @@ fn of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
     // (`arn:aws:sqs:REGION:999999999999:${Queue.QueueName}`), is that account's resource
     // whatever name of the app it ends with: the template's own account is
     // `${AWS::AccountId}`.
-    if written_account(&skeleton(value, 0)) {
+    if written_account(&super::meaning::skeleton(value)) {
         return false;
     }
     // An import first: it costs one pass over the value, the references one per resource.
@@ -304,7 +304,7 @@ fn api_destination(cx: &Cx<'_>, value: &Value) -> Option<String> {
             api.logical_id()
         ));
     }
-    skeleton(value, 0)
+    super::meaning::skeleton(value)
         .to_ascii_lowercase()
         .contains(":api-destination/")
         .then(|| {
@@ -315,63 +315,7 @@ fn api_destination(cx: &Cx<'_>, value: &Value) -> Option<String> {
         })
 }
 
-/// What is unknown in a [`skeleton`]: a reference, an import, an attribute.
-const UNKNOWN: &str = "{?}";
-
-/// The text a value stands for, with what cannot be known before deploy (a reference, an
-/// import, an attribute) as [`UNKNOWN`]: the literal parts of an `Fn::Sub` (its own
-/// variables read so too) or an `Fn::Join`, so that a number written beside a reference
-/// is seen.
-fn skeleton(value: &Value, depth: usize) -> String {
-    if let Some(t) = text(value) {
-        return t;
-    }
-    if depth > 8 {
-        return UNKNOWN.to_owned();
-    }
-    let Some(map) = value.as_object() else {
-        return UNKNOWN.to_owned();
-    };
-    if let Some(Value::Array(join)) = map.get("Fn::Join")
-        && let [separator, Value::Array(items)] = join.as_slice()
-        && let Some(separator) = separator.as_str()
-    {
-        let parts: Vec<String> = items.iter().map(|v| skeleton(v, depth + 1)).collect();
-        return parts.join(separator);
-    }
-    let (template, variables) = match map.get("Fn::Sub") {
-        Some(Value::String(t)) => (t.as_str(), None),
-        Some(Value::Array(a)) => match a.as_slice() {
-            [Value::String(t), Value::Object(v)] => (t.as_str(), Some(v)),
-            _ => return UNKNOWN.to_owned(),
-        },
-        _ => return UNKNOWN.to_owned(),
-    };
-    let mut out = String::new();
-    let mut rest = template;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else {
-            rest = &rest[start..];
-            break;
-        };
-        let name = &after[..end];
-        out.push_str(
-            &match (name.strip_prefix('!'), variables.and_then(|v| v.get(name))) {
-                (Some(literal), _) => format!("${{{literal}}}"),
-                (None, Some(v)) => skeleton(v, depth + 1),
-                (None, None) if name.starts_with("AWS::") => format!("${{{name}}}"),
-                (None, None) => UNKNOWN.to_owned(),
-            },
-        );
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Whether a [`skeleton`] writes an account as a number: the account field of an ARN
+/// Whether a [`super::meaning::skeleton`] writes an account as a number: the account field of an ARN
 /// (`arn:PARTITION:SERVICE:REGION:ACCOUNT:…`), or a path segment of twelve digits in a URL.
 fn written_account(skeleton: &str) -> bool {
     let t = skeleton.trim().replace("${AWS::", "${AWS-");
@@ -845,14 +789,15 @@ mod tests {
     /// and what is unknown are not numbers.
     #[test]
     fn a_written_account_is_seen_around_references() {
-        use super::{skeleton, written_account};
+        use super::super::meaning::skeleton;
+        use super::written_account;
         for foreign in [
             json!({"Fn::Sub": ["arn:aws:sqs:${AWS::Region}:999999999999:${N}", {"N": {"Fn::GetAtt": ["Q", "QueueName"]}}]}),
             json!({"Fn::Join": ["", ["arn:aws:sqs:us-east-1:", "999999999999", ":", {"Ref": "Q"}]]}),
             json!({"Fn::Sub": ["arn:aws:sqs:us-east-1:${A}:${Q}", {"A": "999999999999"}]}),
             json!({"Fn::Join": ["/", ["https://sqs.us-east-1.amazonaws.com", "999999999999", {"Fn::ImportValue": "x"}]]}),
         ] {
-            assert!(written_account(&skeleton(&foreign, 0)), "{foreign}");
+            assert!(written_account(&skeleton(&foreign)), "{foreign}");
         }
         for own in [
             json!({"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${Q.QueueName}"}),
@@ -861,7 +806,7 @@ mod tests {
             json!({"Fn::Sub": "arn:aws:s3:::${B}"}),
             json!({"Fn::Sub": ["arn:aws:sqs:us-east-1:${A}:q", {"A": {"Ref": "Other"}}]}),
         ] {
-            assert!(!written_account(&skeleton(&own, 0)), "{own}");
+            assert!(!written_account(&skeleton(&own)), "{own}");
         }
     }
 

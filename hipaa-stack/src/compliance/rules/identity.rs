@@ -823,21 +823,25 @@ fn pool_named(value: &Value, pools: &[&str]) -> bool {
 /// Whether a statement trusts the identities of one of `pools` (by a condition that
 /// requires its `…:aud` to be the pool's `Ref`).
 fn audience_of(statement: &Value, pools: &[&str]) -> bool {
+    required_values(statement, ":aud").any(|values| {
+        super::meaning::one_or_many(values)
+            .iter()
+            .any(|v| pool_named(v, pools))
+    })
+}
+
+/// The values of each key of a statement's conditions that ends with `suffix` (`:aud`,
+/// `:amr`) under an operator that requires the key to hold one of them.
+fn required_values<'v>(statement: &'v Value, suffix: &'v str) -> impl Iterator<Item = &'v Value> {
     statement["Condition"]
         .as_object()
-        .is_some_and(|conditions| {
-            conditions
-                .iter()
-                .filter(|(operator, _)| requires_a_value(operator))
-                .filter_map(|(_, keys)| keys.as_object())
-                .flat_map(|keys| keys.iter())
-                .filter(|(key, _)| key.to_ascii_lowercase().ends_with(":aud"))
-                .any(|(_, values)| {
-                    super::meaning::one_or_many(values)
-                        .iter()
-                        .any(|v| pool_named(v, pools))
-                })
-        })
+        .into_iter()
+        .flatten()
+        .filter(|(operator, _)| requires_a_value(operator))
+        .filter_map(|(_, keys)| keys.as_object())
+        .flat_map(|keys| keys.iter())
+        .filter(move |(key, _)| key.to_ascii_lowercase().ends_with(suffix))
+        .map(|(_, values)| values)
 }
 
 /// Whether a statement admits only signed-in identities of a Cognito identity pool: a
@@ -845,25 +849,15 @@ fn audience_of(statement: &Value, pools: &[&str]) -> bool {
 /// `unauthenticated` (Cognito developer guide, security best practices for identity pools:
 /// apply both the `…:aud` and the `…:amr` conditions to roles that trust the pool).
 fn signed_in_only(statement: &Value) -> bool {
-    statement["Condition"]
-        .as_object()
-        .is_some_and(|conditions| {
-            conditions
-                .iter()
-                .filter(|(operator, _)| requires_a_value(operator))
-                .filter_map(|(_, keys)| keys.as_object())
-                .flat_map(|keys| keys.iter())
-                .filter(|(key, _)| key.to_ascii_lowercase().ends_with(":amr"))
-                .any(|(_, values)| {
-                    // A value known only at deploy may be `unauthenticated`.
-                    let values = super::meaning::one_or_many(values);
-                    !values.is_empty()
-                        && values.iter().all(|v| {
-                            super::meaning::text(v)
-                                .is_some_and(|t| !dynamic(&t) && !glob(t.trim(), "unauthenticated"))
-                        })
-                })
-        })
+    required_values(statement, ":amr").any(|values| {
+        // A value known only at deploy may be `unauthenticated`.
+        let values = super::meaning::one_or_many(values);
+        !values.is_empty()
+            && values.iter().all(|v| {
+                super::meaning::text(v)
+                    .is_some_and(|t| !dynamic(&t) && !glob(t.trim(), "unauthenticated"))
+            })
+    })
 }
 
 /// Whether a GitHub subject pattern names the owner of the repositories it admits. The

@@ -34,6 +34,67 @@ pub(crate) fn one_or_many(value: &Value) -> Vec<&Value> {
     }
 }
 
+/// What is unknown in a [`skeleton`]: a reference, an import, an attribute.
+pub(crate) const UNKNOWN: &str = "{?}";
+
+/// The text a value stands for, with what cannot be known before deploy (a reference, an
+/// import, an attribute) as [`UNKNOWN`]: the literal parts of an `Fn::Sub` (its own
+/// variables read so too) or an `Fn::Join`, so that what is written beside a reference (an
+/// account written as a number, a scheme) is seen.
+pub(crate) fn skeleton(value: &Value) -> String {
+    skeleton_at(value, 0)
+}
+
+/// [`skeleton`] at a depth of intrinsics, read up to eight deep.
+fn skeleton_at(value: &Value, depth: usize) -> String {
+    if let Some(t) = text(value) {
+        return t;
+    }
+    if depth > 8 {
+        return UNKNOWN.to_owned();
+    }
+    let Some(map) = value.as_object() else {
+        return UNKNOWN.to_owned();
+    };
+    if let Some(Value::Array(join)) = map.get("Fn::Join")
+        && let [separator, Value::Array(items)] = join.as_slice()
+        && let Some(separator) = separator.as_str()
+    {
+        let parts: Vec<String> = items.iter().map(|v| skeleton_at(v, depth + 1)).collect();
+        return parts.join(separator);
+    }
+    let (template, variables) = match map.get("Fn::Sub") {
+        Some(Value::String(t)) => (t.as_str(), None),
+        Some(Value::Array(a)) => match a.as_slice() {
+            [Value::String(t), Value::Object(v)] => (t.as_str(), Some(v)),
+            _ => return UNKNOWN.to_owned(),
+        },
+        _ => return UNKNOWN.to_owned(),
+    };
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            rest = &rest[start..];
+            break;
+        };
+        let name = &after[..end];
+        out.push_str(
+            &match (name.strip_prefix('!'), variables.and_then(|v| v.get(name))) {
+                (Some(literal), _) => format!("${{{literal}}}"),
+                (None, Some(v)) => skeleton_at(v, depth + 1),
+                (None, None) if name.starts_with("AWS::") => format!("${{{name}}}"),
+                (None, None) => UNKNOWN.to_owned(),
+            },
+        );
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A whole number written as a number or as text, or built by intrinsics that resolve to
 /// it ([`text`]); text is read in place.
 pub(crate) fn whole_number(value: &Value) -> Option<i64> {
