@@ -159,12 +159,12 @@ fn member(cx: &Cx<'_>, what: &str) -> Option<Outcome> {
     };
     let named = text(joins);
     let ours = cx.others(service.cluster()).any(|c| {
-        names(joins, c.logical_id())
+        super::meaning::names(joins, c.logical_id())
             || named.as_deref().is_some_and(|name| {
                 text(&c.properties()["DBClusterIdentifier"])
                     .is_some_and(|own| own.trim().eq_ignore_ascii_case(name.trim()))
             })
-    }) || imported(joins);
+    }) || super::meaning::imported(joins);
     Some(if ours {
         Outcome::NotApplicable
     } else {
@@ -174,48 +174,6 @@ fn member(cx: &Cx<'_>, what: &str) -> Option<Outcome> {
             service.name()
         ))
     })
-}
-
-/// Whether `value` names the resource `id` whatever the stack's conditions: its `Ref` (a
-/// cluster's is its identifier, a parameter group's its name: the `Return values` of
-/// `AWS::DocDB::DBCluster`, `AWS::Neptune::DBClusterParameterGroup`, …), `${id}` alone in an
-/// `Fn::Sub`, the entry of an `Fn::Select` that does, or an `Fn::If` whose every branch
-/// does. A value that only mentions it (text joined onto its `Ref`, an `Fn::Select` of
-/// another entry) names another cluster or group, which no rule reads.
-fn names(value: &Value, id: &str) -> bool {
-    if value.get("Ref").and_then(Value::as_str) == Some(id) {
-        return true;
-    }
-    if let Some(Value::String(s)) = value.get("Fn::Sub") {
-        return s.trim() == format!("${{{id}}}");
-    }
-    picked(value).is_some_and(|picks| picks.into_iter().all(|v| names(v, id)))
-}
-
-/// Whether `value` is an import from another stack of the app (synth refuses an import that
-/// no stack exports) whatever the stack's conditions: the whole value, not text built around
-/// one.
-fn imported(value: &Value) -> bool {
-    value.get("Fn::ImportValue").is_some()
-        || picked(value).is_some_and(|picks| picks.into_iter().all(imported))
-}
-
-/// What an `Fn::Select` of a written list picks (one entry), or the two branches of an
-/// `Fn::If`; `None` for any other value.
-fn picked(value: &Value) -> Option<Vec<&Value>> {
-    if let Some(Value::Array(a)) = value.get("Fn::Select") {
-        return match a.as_slice() {
-            [index, Value::Array(list)] => whole_number(index)
-                .and_then(|i| usize::try_from(i).ok())
-                .and_then(|i| list.get(i))
-                .map(|v| vec![v]),
-            _ => None,
-        };
-    }
-    match value.get("Fn::If") {
-        Some(Value::Array(a)) if a.len() == 3 => Some(vec![&a[1], &a[2]]),
-        _ => None,
-    }
 }
 
 /// The properties that make a cluster a copy of another (a restore from a snapshot or to a
@@ -229,7 +187,7 @@ fn unread_copy_source(cx: &Cx<'_>, service: Service) -> Option<String> {
         let value = cx.prop(pointer)?;
         let read = cx
             .others(service.cluster())
-            .any(|c| c.logical_id() != cx.id() && names(value, c.logical_id()));
+            .any(|c| c.logical_id() != cx.id() && super::meaning::names(value, c.logical_id()));
         (!read).then(|| {
             format!(
                 "`{}` makes the cluster a copy of {}, whose encryption it inherits and no rule reads; create it empty, or restore a cluster of this template",
@@ -317,7 +275,7 @@ fn cluster_group<'a>(cx: &Cx<'a>, service: Service) -> Group<'a> {
     };
     let name = text(named);
     let found = cx.others(service.group()).find(|g| {
-        names(named, g.logical_id())
+        super::meaning::names(named, g.logical_id())
             || name.as_deref().is_some_and(|name| {
                 text(&g.properties()["Name"])
                     .is_some_and(|own| own.trim().eq_ignore_ascii_case(name.trim()))

@@ -95,6 +95,61 @@ fn skeleton_at(value: &Value, depth: usize) -> String {
     out
 }
 
+/// Whether `value`, where a property takes a resource's identifier, name or ARN (a
+/// cluster an instance joins, the source of a copy, a parameter group), names the resource
+/// `id` whatever the stack's conditions: its `Ref` (a cluster's is its identifier, a
+/// parameter group's its name: the `Return values` of `AWS::RDS::DBCluster`,
+/// `AWS::DocDB::DBCluster`, `AWS::Neptune::DBClusterParameterGroup`, …), one of its
+/// attributes (`Fn::GetAtt`, an ARN), `${id}` or `${id.Attribute}` alone in an `Fn::Sub`, the
+/// entry of an `Fn::Select` that does, or an `Fn::If` whose every branch does. A value that
+/// only mentions it (text joined onto its `Ref`, an `Fn::Select` of another entry) names
+/// another resource, which no rule reads.
+pub(crate) fn names(value: &Value, id: &str) -> bool {
+    if value.get("Ref").and_then(Value::as_str) == Some(id) {
+        return true;
+    }
+    let attribute_of = |target: &str| target.split_once('.').is_some_and(|(r, _)| r == id);
+    match value.get("Fn::GetAtt") {
+        Some(Value::Array(a)) => return a.first().and_then(Value::as_str) == Some(id),
+        Some(Value::String(s)) => return attribute_of(s),
+        _ => {}
+    }
+    if let Some(Value::String(s)) = value.get("Fn::Sub") {
+        let whole = s
+            .trim()
+            .strip_prefix("${")
+            .and_then(|rest| rest.strip_suffix('}'));
+        return whole.is_some_and(|inner| inner == id || attribute_of(inner));
+    }
+    picked(value).is_some_and(|picks| picks.into_iter().all(|v| names(v, id)))
+}
+
+/// Whether `value` is an import from another stack of the app (synth refuses an import that
+/// no stack exports) whatever the stack's conditions: the whole value, not text built around
+/// one.
+pub(crate) fn imported(value: &Value) -> bool {
+    value.get("Fn::ImportValue").is_some()
+        || picked(value).is_some_and(|picks| picks.into_iter().all(imported))
+}
+
+/// What an `Fn::Select` of a written list picks (one entry), or the two branches of an
+/// `Fn::If`; `None` for any other value.
+fn picked(value: &Value) -> Option<Vec<&Value>> {
+    if let Some(Value::Array(a)) = value.get("Fn::Select") {
+        return match a.as_slice() {
+            [index, Value::Array(list)] => whole_number(index)
+                .and_then(|i| usize::try_from(i).ok())
+                .and_then(|i| list.get(i))
+                .map(|v| vec![v]),
+            _ => None,
+        };
+    }
+    match value.get("Fn::If") {
+        Some(Value::Array(a)) if a.len() == 3 => Some(vec![&a[1], &a[2]]),
+        _ => None,
+    }
+}
+
 /// A whole number written as a number or as text, or built by intrinsics that resolve to
 /// it ([`text`]); text is read in place.
 pub(crate) fn whole_number(value: &Value) -> Option<i64> {

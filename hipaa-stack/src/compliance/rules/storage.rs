@@ -1313,7 +1313,7 @@ fn unread_copy_source(cx: &Cx<'_>) -> Option<String> {
         let value = cx.prop(pointer)?;
         let read = DB_OR_CLUSTER.iter().any(|t| {
             cx.others(t)
-                .any(|db| db.logical_id() != cx.id() && super::compute::mentions(value, db.logical_id()))
+                .any(|db| db.logical_id() != cx.id() && super::meaning::names(value, db.logical_id()))
         });
         (!read).then(|| {
             format!(
@@ -1333,12 +1333,12 @@ fn foreign_cluster(cx: &Cx<'_>, what: &str) -> Option<String> {
         .prop("/DBClusterIdentifier")
         .filter(|_| cx.resource.type_name() == "AWS::RDS::DBInstance")?;
     let ours = cx.others("AWS::RDS::DBCluster").any(|c| {
-        super::compute::mentions(cluster, c.logical_id())
+        super::meaning::names(cluster, c.logical_id())
             || text(cluster).is_some_and(|name| {
                 text(&c.properties()["DBClusterIdentifier"])
                     .is_some_and(|own| own.eq_ignore_ascii_case(&name))
             })
-    }) || has_import(cluster);
+    }) || super::meaning::imported(cluster);
     (!ours).then(|| {
         format!(
             "`DBClusterIdentifier` joins the cluster {}, which is no cluster of the app: {what}, which no rule reads; add the cluster to the app",
@@ -1458,7 +1458,7 @@ fn cluster_zones(cx: &Cx<'_>) -> Outcome {
         .everywhere("AWS::RDS::DBInstance")
         .filter(|(stack, db)| {
             let joins = &db.properties()["DBClusterIdentifier"];
-            (stack.is_none() && super::compute::mentions(joins, cx.id()))
+            (stack.is_none() && super::meaning::names(joins, cx.id()))
                 || joins
                     .get("Fn::ImportValue")
                     .and_then(Value::as_str)
@@ -1746,7 +1746,7 @@ fn mysql_logs_written(cx: &Cx<'_>) -> [Result<Proof, String>; 2] {
     let of_template = |pointer: &str, type_name: &'static str| {
         cx.prop(pointer).and_then(|named| {
             cx.others(type_name)
-                .find(|r| super::compute::mentions(named, r.logical_id()))
+                .find(|r| super::meaning::names(named, r.logical_id()))
         })
     };
     let parameters = match of_template("/DBParameterGroupName", "AWS::RDS::DBParameterGroup") {
@@ -1820,7 +1820,7 @@ fn users_left_out_of_plugin(option: &Value) -> Option<String> {
 fn aurora_audit_written(cx: &Cx<'_>) -> Result<Proof, String> {
     let group = cx.prop("/DBClusterParameterGroupName").and_then(|named| {
         cx.others("AWS::RDS::DBClusterParameterGroup")
-            .find(|r| super::compute::mentions(named, r.logical_id()))
+            .find(|r| super::meaning::names(named, r.logical_id()))
     });
     let Some(group) = group else {
         return Err("`DBClusterParameterGroupName` names no DB cluster parameter group of the template, whose default leaves `server_audit_logging` off: the exported audit log stays empty".to_owned());
@@ -2049,7 +2049,7 @@ fn replica_of_the_template(cx: &Cx<'_>) -> bool {
     replica_source(cx).is_some_and(|source| {
         DB_OR_CLUSTER.iter().any(|t| {
             cx.others(t).any(|db| {
-                db.logical_id() != cx.id() && super::compute::mentions(source, db.logical_id())
+                db.logical_id() != cx.id() && super::meaning::names(source, db.logical_id())
             })
         })
     })
