@@ -555,6 +555,15 @@ fn r3_broken(s: &Stack<'_>) {
 }
 
 fn r3_held(s: &Stack<'_>) {
+    add(
+        s,
+        db().property("BackupRetentionPeriod", 35)
+            .property("DeleteAutomatedBackups", false),
+    );
+}
+
+/// Backups kept long enough, but deleted with the database (RDS's default).
+fn r3_deleted_with_the_database(s: &Stack<'_>) {
     add(s, db().property("BackupRetentionPeriod", 35));
 }
 
@@ -1641,6 +1650,26 @@ fn ef1_held(s: &Stack<'_>) {
     );
 }
 
+/// A file system that refuses every client connection not made over TLS (EF2).
+fn ef2_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    add(
+        s,
+        file_system()
+            .property("Encrypted", true)
+            .property("KmsKeyId", key.arn())
+            .property(
+                "FileSystemPolicy",
+                policy(json!([{
+                    "Effect": "Deny",
+                    "Principal": { "AWS": "*" },
+                    "Action": "elasticfilesystem:*",
+                    "Condition": { "Bool": { "aws:SecureTransport": "false" } }
+                }])),
+            ),
+    );
+}
+
 fn cache() -> RawResource {
     RawResource::new("Cache", "AWS::ElastiCache::ReplicationGroup")
 }
@@ -1897,6 +1926,7 @@ cases! {
     f7: "F7" on "Lb", breaks fd::f7_broken, holds fd::f7_held;
     sm1: "SM1" on "Prefs", breaks fd::sm1_broken, holds fd::sm1_held;
     ef1: "EF1" on "Files", breaks ef1_broken, holds ef1_held;
+    ef2: "EF2" on "Files", breaks ef1_held, holds ef2_held;
     ec1: "EC1" on "Cache", breaks ec1_broken, holds ec1_held;
     os1: "OS1" on "Search", breaks os1_broken, holds os1_held;
     os2: "OS2" on "Search", breaks os1_broken, holds os2_held;
@@ -1942,6 +1972,11 @@ fn every_rule_has_cases() {
 // ---------------------------------------------------------------------------------------
 // More shapes of the rules whose checks read more than one property.
 // ---------------------------------------------------------------------------------------
+
+#[test]
+fn r3_refuses_backups_deleted_with_the_database() {
+    breaks("R3", "Db", r3_deleted_with_the_database);
+}
 
 #[test]
 fn e10_refuses_every_port_and_ranges_over_a_database_port_from_ipv6() {

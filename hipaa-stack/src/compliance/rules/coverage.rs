@@ -201,7 +201,16 @@ fn u1(cx: &Cx<'_>) -> Outcome {
             "the rules of hipaa-stack read `{t}` only for {read}: the instances, volumes and databases it makes are read by none, so nothing shows that they protect what they hold"
         ));
     }
-    if INERT.contains(&t) || rules().any(|r| !EVERYWHERE.contains(&r.id) && r.types.contains(&t)) {
+    // The types some rule reads (other than the rules that read every type), gathered once:
+    // asked of every resource, the rules' lists were 2% of `scale synth`'s instructions.
+    static READ: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| {
+            rules()
+                .filter(|r| !EVERYWHERE.contains(&r.id))
+                .flat_map(|r| r.types.iter().copied())
+                .collect()
+        });
+    if INERT.contains(&t) || READ.contains(t) {
         return Outcome::NotApplicable;
     }
     Outcome::Fail(format!(

@@ -1,7 +1,9 @@
 //! Where copies of data go: `X1`, every destination that a resource copies its data to
 //! (a delivery stream's bucket, a table's change stream, a function's dead letters, a log
-//! subscription, a subscription's queue, an event rule's targets, a trail's bucket) is a
-//! resource of the app, which the rules read, and never a third party's endpoint.
+//! subscription, account-wide or not, a subscription's queue and dead-letter queue, an event
+//! rule's targets, a pipe's source, enrichment, target and logs, a trail's bucket and log
+//! group) is a resource of the app, which the rules read, and never a third party's
+//! endpoint.
 //!
 //! A copy sent to a bucket, queue or stream that no template of the app declares leaves
 //! every other rule behind: nothing shows how it is encrypted, who reads it, or that it is
@@ -78,7 +80,30 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
         "AWS::Events::Rule",
         &["/Targets/*/Arn", "/Targets/*/DeadLetterConfig/Arn"],
     ),
-    ("AWS::CloudTrail::Trail", &["/S3BucketName"]),
+    // A trail delivers its events to a log group as well as to its bucket (CloudTrail API,
+    // `CreateTrail` `CloudWatchLogsLogGroupArn`: "the log group to which CloudTrail logs
+    // will be delivered").
+    (
+        "AWS::CloudTrail::Trail",
+        &["/S3BucketName", "/CloudWatchLogsLogGroupArn"],
+    ),
+    // A pipe reads its `Source` and sends every event to its `Enrichment` and its `Target`
+    // (CloudFormation reference, `AWS::Pipes::Pipe`: "The ARN of the source resource",
+    // "The ARN of the enrichment resource", "The ARN of the target resource"); a stream
+    // source sends the records it could not deliver to its dead-letter queue
+    // (`AWS::Pipes::Pipe` DeadLetterConfig: "For Amazon Kinesis stream and Amazon DynamoDB
+    // stream sources, specify either an Amazon SNS topic or Amazon SQS queue ARN"). Its
+    // log destinations are read by [`pipe_logs`].
+    (
+        "AWS::Pipes::Pipe",
+        &[
+            "/Source",
+            "/Enrichment",
+            "/Target",
+            "/SourceParameters/KinesisStreamParameters/DeadLetterConfig/Arn",
+            "/SourceParameters/DynamoDBStreamParameters/DeadLetterConfig/Arn",
+        ],
+    ),
     (
         "AWS::S3::Bucket",
         &[
@@ -123,6 +148,10 @@ const TYPES: &[&str] = &[
     "AWS::DynamoDB::GlobalTable",
     "AWS::S3::Bucket",
     "AWS::Lambda::EventSourceMapping",
+    "AWS::Pipes::Pipe",
+    // An account-wide subscription filter policy: every log group's events, to its
+    // `DestinationArn`.
+    "AWS::Logs::AccountPolicy",
 ];
 
 /// What a subscription (`AWS::SNS::Subscription`, or an entry of a topic's
@@ -191,9 +220,29 @@ pub(crate) static RULES: &[RuleSpec] = &[
 ];
 
 /// Whether a destination is a resource of the app: a reference to a resource of this
-/// template, an import (synth refuses an import that no stack of the app exports), or text
-/// that names a resource of the app (its name, or an ARN that ends with it).
+/// template, an import (synth refuses an import that no stack of the app exports), an ARN,
+/// name or URL built around one so that it names that resource ([`built_around`]), or text
+/// that names a resource of the app (its name, or an ARN that ends with it). Text built
+/// around a reference with anything after it (`${Q.Arn}-copy`, `${B}-archive`) names
+/// another resource, which no rule reads.
 fn of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
+    // An `Fn::If` is each of its branches (a branch `AWS::NoValue` removes the property);
+    // an `Fn::Select` of a written list is the entry it picks.
+    if let Some(Value::Array(branches)) = value.get("Fn::If")
+        && branches.len() == 3
+    {
+        return branches[1..]
+            .iter()
+            .all(|b| super::meaning::no_value(b) || of_the_app(cx, b));
+    }
+    if let Some(Value::Array(select)) = value.get("Fn::Select")
+        && let [index, Value::Array(list)] = select.as_slice()
+    {
+        return super::meaning::whole_number(index)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| list.get(i))
+            .is_some_and(|picked| of_the_app(cx, picked));
+    }
     // An ARN or URL built around a reference or an import, its account written as a number
     // (`arn:aws:sqs:REGION:999999999999:${Queue.QueueName}`), is that account's resource
     // whatever name of the app it ends with: the template's own account is
@@ -201,8 +250,8 @@ fn of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
     if written_account(&super::meaning::skeleton(value)) {
         return false;
     }
-    // An import first: it costs one pass over the value, the references one per resource.
-    if imports(value) {
+    // The whole value an import (text built around one is read by [`built_around`]).
+    if super::meaning::imported(value) {
         return true;
     }
     // A parameter of hipaa-stack's that carries a resource of a stack of another region of
@@ -211,12 +260,21 @@ fn of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
         return true;
     }
     let named = super::compute::Mentioned::of(value);
-    if cx
+    let others: Vec<_> = cx
         .resources_named(&named)
+        .into_iter()
+        .filter(|r| r.logical_id() != cx.id())
+        .collect();
+    // A reference that names a resource of this template (`meaning::names`: its `Ref`, an
+    // attribute, `${Id}` or `${Id.Attr}` alone), not text built around one.
+    if others
         .iter()
-        .any(|r| r.logical_id() != cx.id())
+        .any(|r| super::meaning::names(value, r.logical_id()))
     {
         return true;
+    }
+    if let Some(built) = Built::of(value) {
+        return built_around(cx, &built, &others);
     }
     let Some(t) = text(value) else {
         return false;
@@ -228,6 +286,199 @@ fn of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
     // as the app's. An ARN or URL that writes its account as a number is another
     // account's (the stack's own is `${AWS::AccountId}`), whatever name it ends with.
     names_in(&cx.index.app_names, &t) && !another_account(&t)
+}
+
+/// Marks a reference in the text of a [`Built`] value: `\u{1}` and its position in
+/// [`Built::references`].
+const MARK: char = '\u{1}';
+
+/// A value written as text around references: its text with each reference (a `Ref`, an
+/// `Fn::GetAtt`, an import, a `${Id}` or `${Id.Attr}` of an `Fn::Sub`) as a [`MARK`]ed
+/// position, and the references, each as the value it would be alone.
+struct Built {
+    text: String,
+    references: Vec<Value>,
+}
+
+impl Built {
+    /// The value as text around references, if it holds at least one; `None` for text
+    /// known without them (read as text), and for what cannot be read before deploy (an
+    /// `Fn::If`, an `Fn::Split`, … inside the text).
+    fn of(value: &Value) -> Option<Built> {
+        let mut built = Built {
+            text: String::new(),
+            references: Vec::new(),
+        };
+        built.push(value, 0)?;
+        (!built.references.is_empty()).then_some(built)
+    }
+
+    fn mark(&mut self, reference: Value) {
+        self.text.push(MARK);
+        self.text.push_str(&self.references.len().to_string());
+        self.text.push(MARK);
+        self.references.push(reference);
+    }
+
+    fn push(&mut self, value: &Value, depth: usize) -> Option<()> {
+        if depth > 8 {
+            return None;
+        }
+        if let Some(t) = text(value) {
+            self.text.push_str(&t);
+            return Some(());
+        }
+        let map = value.as_object().filter(|m| m.len() == 1)?;
+        let (function, argument) = map.iter().next()?;
+        match function.as_str() {
+            "Ref" | "Fn::GetAtt" | "Fn::ImportValue" => self.mark(value.clone()),
+            "Fn::Join" => {
+                let [separator, Value::Array(items)] = argument.as_array()?.as_slice() else {
+                    return None;
+                };
+                let separator = separator.as_str()?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.text.push_str(separator);
+                    }
+                    self.push(item, depth + 1)?;
+                }
+            }
+            "Fn::Sub" => {
+                let (template, variables) = match argument {
+                    Value::String(t) => (t.as_str(), None),
+                    Value::Array(a) => match a.as_slice() {
+                        [Value::String(t)] => (t.as_str(), None),
+                        [Value::String(t), Value::Object(v)] => (t.as_str(), Some(v)),
+                        _ => return None,
+                    },
+                    _ => return None,
+                };
+                let mut rest = template;
+                while let Some(start) = rest.find("${") {
+                    self.text.push_str(&rest[..start]);
+                    let after = &rest[start + 2..];
+                    let end = after.find('}')?;
+                    let name = &after[..end];
+                    if let Some(literal) = name.strip_prefix('!') {
+                        self.text.push_str(&format!("${{{literal}}}"));
+                    } else if let Some(v) = variables.and_then(|v| v.get(name)) {
+                        self.push(v, depth + 1)?;
+                    } else if name.starts_with("AWS::") {
+                        self.push(&serde_json::json!({ "Ref": name }), depth + 1)?;
+                    } else {
+                        self.mark(match name.split_once('.') {
+                            Some((id, attribute)) => {
+                                serde_json::json!({ "Fn::GetAtt": [id, attribute] })
+                            }
+                            None => serde_json::json!({ "Ref": name }),
+                        });
+                    }
+                    rest = &after[end + 1..];
+                }
+                self.text.push_str(rest);
+            }
+            _ => return None,
+        }
+        Some(())
+    }
+}
+
+/// The logical id a reference names, or the name of what it imports: two references name
+/// the same resource when these are equal.
+fn reference_key(reference: &Value) -> Option<String> {
+    if let Some(id) = reference.get("Ref").and_then(Value::as_str) {
+        return Some(id.to_owned());
+    }
+    match reference.get("Fn::GetAtt") {
+        Some(Value::Array(a)) => return a.first().and_then(Value::as_str).map(str::to_owned),
+        Some(Value::String(s)) => return s.split('.').next().map(str::to_owned),
+        _ => {}
+    }
+    reference
+        .get("Fn::ImportValue")
+        .map(|name| format!("import {name}"))
+}
+
+/// Whether text built around references names a resource of the app: every reference is
+/// to one resource (a JDBC URL's address and port), whose reference stands where an ARN, a
+/// path or a name ends (`arn:…:${AWS::AccountId}:${Q.QueueName}`, `…/${K}`, `${B}`) or as
+/// the host of a URL (`https://${D.DomainEndpoint}`, `jdbc:redshift://${W.Endpoint.Address}:…`),
+/// with nothing joined onto it; and an ARN's service is that resource's
+/// ([`arn_service`]: `arn:aws:sns:…:${Q.QueueName}` names a topic, not the queue `Q`).
+/// That resource is one of this template (`others`), an import, or a parameter of
+/// hipaa-stack's carrying one across regions.
+fn built_around(cx: &Cx<'_>, built: &Built, others: &[&crate::cfn::Resource]) -> bool {
+    let Some(last) = built.references.last() else {
+        return false;
+    };
+    let Some(key) = reference_key(last) else {
+        return false;
+    };
+    if built
+        .references
+        .iter()
+        .any(|r| reference_key(r).as_deref() != Some(key.as_str()))
+    {
+        return false;
+    }
+    // Where one of the references stands, and what is written on either side of it.
+    let stands = (0..built.references.len()).any(|i| {
+        let mark = format!("{MARK}{i}{MARK}");
+        built.text.match_indices(&mark).any(|(at, _)| {
+            let (before, after) = (&built.text[..at], &built.text[at + mark.len()..]);
+            let ends = after.is_empty() && (before.is_empty() || before.ends_with([':', '/']));
+            let host =
+                before.ends_with("://") && (after.is_empty() || after.starts_with([':', '/']));
+            ends || host
+        })
+    });
+    if !stands {
+        return false;
+    }
+    if super::meaning::imported(last) {
+        return true;
+    }
+    if cx.across_regions(cx.template, last).is_some() {
+        return true;
+    }
+    let Some(resource) = others.iter().find(|r| r.logical_id() == key) else {
+        return false;
+    };
+    // An ARN's fields: `arn:PARTITION:SERVICE:REGION:ACCOUNT:…`, the region and account
+    // possibly pseudo parameters, whose colons are no fields.
+    let fields = built.text.trim().replace("${AWS::", "${AWS-");
+    match fields.strip_prefix("arn:") {
+        Some(arn) => {
+            let fields: Vec<&str> = arn.split(':').collect();
+            fields.get(1) == Some(&arn_service(resource.type_name()).as_str())
+                && fields
+                    .get(3)
+                    .is_some_and(|account| account.is_empty() || *account == "${AWS-AccountId}")
+        }
+        None => true,
+    }
+}
+
+/// The service field of the ARN of a resource of `type_name` (`AWS::SQS::Queue` → `sqs`),
+/// where it is not the service of the type in lower case: a delivery stream's is `firehose`
+/// (Amazon Pinpoint API, `EventStream` `DestinationStreamArn`:
+/// `arn:aws:firehose:region:account-id:deliverystream/stream_name`); the others are the
+/// service prefixes of the IAM service authorization reference, not read here in its pages.
+/// A prefix wrong here fails a destination of the app, never passes another resource.
+fn arn_service(type_name: &str) -> String {
+    let service = type_name.split("::").nth(1).unwrap_or_default();
+    match service {
+        "KinesisFirehose" => "firehose",
+        "OpenSearchService" | "Elasticsearch" => "es",
+        "OpenSearchServerless" => "aoss",
+        "MSK" => "kafka",
+        "StepFunctions" => "states",
+        "ElasticLoadBalancingV2" | "ElasticLoadBalancing" => "elasticloadbalancing",
+        "ApiGateway" | "ApiGatewayV2" => "execute-api",
+        other => return other.to_ascii_lowercase(),
+    }
+    .to_owned()
 }
 
 /// Whether text names an account as a number: the account of an ARN (`arn:…:…:…:ACCOUNT:…`)
@@ -367,6 +618,125 @@ fn at<'a>(cx: &Cx<'a>, pointer: &str) -> Vec<(String, &'a Value)> {
     }
 }
 
+/// A JSON document written as text (a property of type `String` or `Json` that holds
+/// JSON): the object itself, its text parsed, or the text of an `Fn::Sub` parsed with its
+/// `${…}` kept (inside JSON strings, so the document still parses), with the `Fn::Sub`'s
+/// variables. `None` for a document that cannot be read before deploy.
+fn json_document(value: &Value) -> Option<(Value, Option<&Value>)> {
+    if value.is_object() && value.get("Fn::Sub").is_none() && text(value).is_none() {
+        // An object of intrinsics other than `Fn::Sub` is unknown, not a document.
+        let intrinsic = value
+            .as_object()
+            .is_some_and(|m| m.len() == 1 && m.keys().all(|k| k == "Ref" || k.starts_with("Fn::")));
+        return (!intrinsic).then(|| (value.clone(), None));
+    }
+    if let Some(t) = text(value) {
+        return serde_json::from_str::<Value>(&t)
+            .ok()
+            .filter(Value::is_object)
+            .map(|d| (d, None));
+    }
+    let (body, variables) = match value.get("Fn::Sub")? {
+        Value::String(s) => (s.as_str(), None),
+        Value::Array(a) => match a.as_slice() {
+            [Value::String(s)] => (s.as_str(), None),
+            [Value::String(s), v @ Value::Object(_)] => (s.as_str(), Some(v)),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    serde_json::from_str::<Value>(body)
+        .ok()
+        .filter(Value::is_object)
+        .map(|d| (d, variables))
+}
+
+/// A value read from a [`json_document`]: a string holding `${…}` is the `Fn::Sub` it was
+/// written in (with that `Fn::Sub`'s variables), so that [`of_the_app`] reads its
+/// references.
+fn from_document(value: &Value, variables: Option<&Value>) -> Value {
+    match value {
+        Value::String(s) if s.contains("${") => match variables {
+            Some(v) => serde_json::json!({ "Fn::Sub": [s, v] }),
+            None => serde_json::json!({ "Fn::Sub": s }),
+        },
+        other => other.clone(),
+    }
+}
+
+/// The destinations a JSON document at `pointer` names at `key` (a subscription's
+/// `RedrivePolicy` `deadLetterTargetArn`, a subscription filter policy's `DestinationArn`),
+/// each with the pointer of its proof (the key inside a document written as an object, or
+/// the document written as text), the pointer that names it (the key, in either case) and
+/// the value read; or why the document cannot be read.
+fn in_document(
+    cx: &Cx<'_>,
+    pointer: &str,
+    key: &str,
+) -> Option<Result<(String, String, Value), String>> {
+    let written = cx.prop(pointer).filter(|v| !super::meaning::no_value(v))?;
+    let Some((document, variables)) = json_document(written) else {
+        return Some(Err(format!(
+            "`{}` is {}, known only at deploy: whether its `{key}` is a resource of the app cannot be read; write it as JSON text (or an `Fn::Sub` of it) naming a resource of the app",
+            &pointer[1..],
+            super::meaning::text_or_json(written)
+        )));
+    };
+    let found = document.get(key).filter(|v| !v.is_null())?;
+    let proof = if written.get(key).is_some() {
+        format!("{pointer}/{key}")
+    } else {
+        pointer.to_owned()
+    };
+    Some(Ok((
+        proof,
+        format!("{pointer}/{key}"),
+        from_document(found, variables),
+    )))
+}
+
+/// The log destinations of a pipe that get its events: each destination of its
+/// `LogConfiguration` when it includes execution data (`IncludeExecutionData`: "Whether the
+/// execution data (specifically, the `payload`, `awsRequest`, and `awsResponse` fields) is
+/// included in the log messages for this pipe. This applies to all log destinations for the
+/// pipe", CloudFormation reference, `AWS::Pipes::Pipe` PipeLogConfiguration; the EventBridge
+/// user guide's log schema: `payload` is "the contents of the event batch"). Without it the
+/// records are the pipe's steps, not the events. A value known only at deploy may include
+/// them.
+fn pipe_logs<'a>(cx: &Cx<'a>, checks: &mut Vec<Result<Proof, String>>) -> Vec<(String, &'a Value)> {
+    let included = match cx.prop("/LogConfiguration/IncludeExecutionData") {
+        None => false,
+        Some(v) if super::meaning::no_value(v) => false,
+        Some(Value::Array(items)) => items.iter().any(|i| !super::meaning::no_value(i)),
+        Some(_) => true,
+    };
+    if !included {
+        return Vec::new();
+    }
+    // `S3LogDestination` `BucketOwner`: "The AWS account that owns the Amazon S3 bucket to
+    // which EventBridge delivers the log records for the pipe" (CloudFormation reference,
+    // `AWS::Pipes::Pipe` S3LogDestination): the stack's own is `${AWS::AccountId}`.
+    if let Some(owner) = cx
+        .prop("/LogConfiguration/S3LogDestination/BucketOwner")
+        .filter(|v| !super::meaning::no_value(v))
+        && text(owner).is_none_or(|t| t.trim() != "${AWS::AccountId}")
+    {
+        checks.push(Err(format!(
+            "`LogConfiguration.S3LogDestination.BucketOwner` is {}, not `${{AWS::AccountId}}`: the pipe writes its events (`IncludeExecutionData`) to a bucket of another account, which no rule reads; log to a bucket of the app, owned by `${{AWS::AccountId}}`",
+            super::meaning::text_or_json(owner)
+        )));
+    }
+    [
+        "/LogConfiguration/CloudwatchLogsLogDestination/LogGroupArn",
+        "/LogConfiguration/FirehoseLogDestination/DeliveryStreamArn",
+        "/LogConfiguration/S3LogDestination/BucketName",
+    ]
+    .iter()
+    .flat_map(|p| at(cx, p))
+    .filter(|(_, v)| !super::meaning::no_value(v))
+    .collect()
+}
+
 fn x1(cx: &Cx<'_>) -> Outcome {
     let t = cx.resource.type_name();
     let mut checks: Vec<Result<Proof, String>> = Vec::new();
@@ -420,12 +790,62 @@ fn x1(cx: &Cx<'_>) -> Outcome {
             );
         }
     }
+    if t == "AWS::Pipes::Pipe" {
+        destinations.extend(pipe_logs(cx, &mut checks));
+    }
+    // Owned values read from JSON documents, checked as the destinations are.
+    let mut documented: Vec<(String, String, Value)> = Vec::new();
+    // A subscription's dead-letter queue gets every message it could not deliver (SNS API,
+    // `Subscribe` attributes: "RedrivePolicy – When specified, sends undeliverable messages
+    // to the specified Amazon SQS dead-letter queue").
+    if t == "AWS::SNS::Subscription" {
+        match in_document(cx, "/RedrivePolicy", "deadLetterTargetArn") {
+            Some(Ok(found)) => documented.push(found),
+            Some(Err(why)) => checks.push(Err(why)),
+            None => {}
+        }
+    }
+    // An account-level subscription filter policy sends the events of every log group it
+    // selects to the `DestinationArn` of its document (CloudFormation reference,
+    // `AWS::Logs::AccountPolicy`; CloudWatch Logs user guide, "Create an account-level
+    // subscription filter policy": `--policy-document '{"DestinationArn":…}'`). Its other
+    // kinds (data protection, field indexes, transformers) copy nothing elsewhere.
+    if t == "AWS::Logs::AccountPolicy" {
+        let kind = cx
+            .prop("/PolicyType")
+            .filter(|v| !super::meaning::no_value(v));
+        match kind.and_then(text).map(|k| k.trim().to_ascii_uppercase()) {
+            Some(k) if k == "SUBSCRIPTION_FILTER_POLICY" => {
+                match in_document(cx, "/PolicyDocument", "DestinationArn") {
+                    Some(Ok(found)) => documented.push(found),
+                    Some(Err(why)) => checks.push(Err(why)),
+                    None => checks.push(Err(
+                        "`PolicyDocument` of a subscription filter policy has no `DestinationArn`, so where it sends every log group's events cannot be read; name a stream, delivery stream or function of the app".to_owned(),
+                    )),
+                }
+            }
+            Some(_) => {}
+            None => checks.push(Err(format!(
+                "`PolicyType` is {}, not known before deploy: the policy may send every log group's events to the `DestinationArn` of its document; write the type",
+                kind.map_or_else(|| "not set".to_owned(), super::meaning::text_or_json)
+            ))),
+        }
+    }
+    // Each destination with the pointer of its proof and the pointer that names it.
+    let read = destinations
+        .into_iter()
+        .map(|(p, v)| (p.clone(), p, v))
+        .chain(
+            documented
+                .iter()
+                .map(|(proof, p, v)| (proof.clone(), p.clone(), v)),
+        );
     if t == "AWS::Lambda::EventSourceMapping" && cx.prop("/SelfManagedEventSource").is_some() {
         checks.push(Err(
             "`SelfManagedEventSource` reads records from a Kafka cluster that is no resource of the app: no rule reads how it is protected or whose it is".to_owned(),
         ));
     }
-    for (pointer, value) in destinations {
+    for (proof, pointer, value) in read {
         if let Some(api) = api_destination(cx, value) {
             checks.push(Err(format!(
                 "`{}` sends every event to {api}, which calls a third party's HTTP endpoint (its `InvocationEndpoint`) that no rule reads",
@@ -433,11 +853,11 @@ fn x1(cx: &Cx<'_>) -> Outcome {
             )));
         } else if of_the_app(cx, value) {
             checks.push(
-                cx.proof(&pointer)
+                cx.proof(&proof)
                     .ok_or_else(|| "the property disappeared while it was read".to_owned()),
             );
         } else {
-            let verb = if pointer == "/EventSourceArn" {
+            let verb = if pointer == "/EventSourceArn" || pointer == "/Source" {
                 "reads data from"
             } else if pointer.ends_with("/ParameterValue") {
                 "(a `LambdaArn`) sends every record to be transformed by"
@@ -807,6 +1227,119 @@ mod tests {
             json!({"Fn::Sub": ["arn:aws:sqs:us-east-1:${A}:q", {"A": {"Ref": "Other"}}]}),
         ] {
             assert!(!written_account(&skeleton(&own)), "{own}");
+        }
+    }
+
+    /// X1's verdict and U1's on each resource of a one-stack app of raw resources.
+    fn verdicts(
+        resources: &[(&str, &str, serde_json::Value)],
+    ) -> Vec<(String, String, crate::compliance::Status)> {
+        use crate::prelude::*;
+        let app = App::new("t");
+        let stack = app.stack("s").unwrap();
+        for (id, kind, properties) in resources {
+            let mut raw = RawResource::new(*id, kind.to_string());
+            for (name, value) in properties.as_object().into_iter().flatten() {
+                raw = raw.property(name, value.clone());
+            }
+            stack.add(raw).unwrap();
+        }
+        let assembly = app.check().unwrap();
+        assembly
+            .evaluation()
+            .results
+            .iter()
+            .filter(|r| r.rule == "X1" || r.rule == "U1")
+            .map(|r| {
+                (
+                    r.rule.to_string(),
+                    r.logical_id.to_string(),
+                    r.status.clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// X1 reads a pipe and an account policy for where they send data only: U1 still finds
+    /// them read by no rule for the rest of their risks (a pipe's key, its logging).
+    #[test]
+    fn reading_a_pipe_and_an_account_policy_leaves_u1_to_find_them() {
+        use crate::compliance::Status;
+        let found = verdicts(&[
+            ("Q", "AWS::SQS::Queue", json!({})),
+            (
+                "P",
+                "AWS::Pipes::Pipe",
+                json!({"RoleArn": "arn:aws:iam::111122223333:role/r", "Source": {"Fn::GetAtt": ["Q", "Arn"]}, "Target": {"Fn::GetAtt": ["Q", "Arn"]}}),
+            ),
+            (
+                "A",
+                "AWS::Logs::AccountPolicy",
+                json!({"PolicyName": "p", "PolicyType": "SUBSCRIPTION_FILTER_POLICY", "PolicyDocument": {"Fn::Sub": "{\"DestinationArn\":\"${Q.Arn}\"}"}}),
+            ),
+        ]);
+        for id in ["P", "A"] {
+            let status = |rule: &str| {
+                found
+                    .iter()
+                    .find(|(r, i, _)| r == rule && i == id)
+                    .map(|(_, _, s)| s.clone())
+            };
+            assert!(
+                matches!(status("X1"), Some(Status::Enforced { .. })),
+                "{id}: {:?}",
+                status("X1")
+            );
+            assert!(
+                matches!(status("U1"), Some(Status::Failed { .. })),
+                "{id}: {:?}",
+                status("U1")
+            );
+        }
+    }
+
+    /// Destinations built around an import (which a corpus case cannot write) or in the
+    /// branches of an `Fn::If`: the app's where the import or reference stands as the whole
+    /// name, another resource's where text is joined onto it.
+    #[test]
+    fn destinations_built_around_imports_and_in_branches() {
+        use crate::cfn::{Resource, Template};
+        use crate::compliance::rules::{Cx, Index};
+        let template = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![
+                Resource::raw("R".to_owned(), "AWS::Events::Rule".to_owned(), json!({})),
+                Resource::raw("Q".to_owned(), "AWS::SQS::Queue".to_owned(), json!({})),
+                Resource::raw("D".to_owned(), "AWS::SQS::Queue".to_owned(), json!({})),
+            ],
+            outputs: Vec::new(),
+        };
+        let stacks = [("s", &template)];
+        let index = Index::new(&stacks);
+        let cx = Cx::in_first(&stacks, &template.resources()[0], &index);
+        for own in [
+            json!({"Fn::Sub": ["arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${N}", {"N": {"Fn::ImportValue": "data:Jobs:Name"}}]}),
+            json!({"Fn::ImportValue": "data:Jobs:Arn"}),
+            json!({"Fn::If": ["C", {"Fn::GetAtt": ["Q", "Arn"]}, {"Fn::GetAtt": ["D", "Arn"]}]}),
+            json!({"Fn::If": ["C", {"Fn::GetAtt": ["Q", "Arn"]}, {"Ref": "AWS::NoValue"}]}),
+            json!({"Fn::Select": [1, ["arn:aws:sqs:us-east-1:999999999999:x", {"Fn::GetAtt": ["D", "Arn"]}]]}),
+            json!({"Fn::Sub": "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:${Q.QueueName}"}),
+            json!({"Fn::Sub": ["${A}", {"A": {"Fn::GetAtt": ["Q", "Arn"]}}]}),
+        ] {
+            assert!(super::of_the_app(&cx, &own), "{own}");
+        }
+        for other in [
+            json!({"Fn::Join": ["", [{"Fn::ImportValue": "data:Jobs:Arn"}, "-copy"]]}),
+            json!({"Fn::Sub": ["${A}-copy", {"A": {"Fn::ImportValue": "data:Jobs:Arn"}}]}),
+            json!({"Fn::If": ["C", {"Fn::GetAtt": ["Q", "Arn"]}, {"Fn::Sub": "${D.Arn}-copy"}]}),
+            json!({"Fn::Select": [0, ["arn:aws:sqs:us-east-1:999999999999:x", {"Fn::GetAtt": ["D", "Arn"]}]]}),
+            json!({"Fn::Sub": "arn:aws:sqs:us-east-1:elsewhere:${Q.QueueName}"}),
+            json!({"Fn::Sub": "arn:aws:lambda:us-east-1:${AWS::AccountId}:function:${Q.QueueName}"}),
+            json!({"Fn::Sub": "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:${Q.QueueName}:${D.QueueName}"}),
+            json!({"Fn::Sub": "${R.Arn}"}),
+        ] {
+            assert!(!super::of_the_app(&cx, &other), "{other}");
         }
     }
 

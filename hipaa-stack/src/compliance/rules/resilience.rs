@@ -3,7 +3,7 @@
 //!
 //! `number` and `customer_key` are shared with the network and compute rules.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::identity::{everyone, glob, policy_document, statement_proof, statements, strings};
 use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, pointer_name, proof_of};
@@ -429,16 +429,6 @@ fn n1(cx: &Cx<'_>) -> Outcome {
     all([customer_key(cx, "/KmsMasterKeyId")])
 }
 
-/// `aws:SecureTransport` is false in a `Bool` condition.
-fn when_insecure(statement: &Value) -> bool {
-    let value = &statement["Condition"]["Bool"]["aws:SecureTransport"];
-    let is_false = |v: &Value| *v == json!(false) || *v == json!("false");
-    is_false(value)
-        || value
-            .as_array()
-            .is_some_and(|a| a.len() == 1 && is_false(&a[0]))
-}
-
 /// Whether a statement denies everyone `action` without TLS, with no other condition
 /// narrowing the denial.
 fn denies_insecure(statement: &Value, action: &str) -> bool {
@@ -447,8 +437,7 @@ fn denies_insecure(statement: &Value, action: &str) -> bool {
         && strings(&statement["Action"])
             .iter()
             .any(|a| glob(a, action))
-        && when_insecure(statement)
-        && super::storage::only_transport_condition(statement)
+        && super::storage::only_without_tls(statement)
 }
 
 fn n2(cx: &Cx<'_>) -> Outcome {
@@ -1029,29 +1018,21 @@ fn plan_vaults(cx: &Cx<'_>) -> Outcome {
     Outcome::Pass(proofs)
 }
 
-/// Whether a plan rule's `TargetBackupVault` names a vault of the app ([`plan_vaults`]).
+/// Whether a plan rule's `TargetBackupVault` names a vault of the app ([`plan_vaults`]):
+/// an import from another stack of the app ([`super::meaning::imported`]), a reference to a
+/// vault of the template in any spelling that names it ([`super::meaning::names`]: its
+/// `Ref`, which is its name, `Fn::GetAtt` of its `BackupVaultName`, `${Vault}` alone in an
+/// `Fn::Sub`, …), or text equal to the `BackupVaultName` of one. Text built around a
+/// reference names another vault ("The name of a logical container where backups are
+/// stored", `AWS::Backup::BackupPlan` `BackupRuleResourceType`; AWS Backup API `BackupRule`:
+/// a vault name is letters, digits, `-` and `_`).
 fn of_the_app(cx: &Cx<'_>, target: &Value) -> bool {
-    if target.get("Fn::ImportValue").is_some() {
+    if super::meaning::imported(target) {
         return true;
     }
-    let vaults: Vec<&Resource> = VAULTS.iter().flat_map(|t| cx.others(t)).collect();
-    if let Some(Value::Array(a)) = target.get("Fn::Select") {
-        return match a.as_slice() {
-            [index, Value::Array(list)] => super::meaning::whole_number(index)
-                .and_then(|i| usize::try_from(i).ok())
-                .and_then(|i| list.get(i))
-                .is_some_and(|v| of_the_app(cx, v)),
-            _ => false,
-        };
-    }
-    let by_reference = |id: &str| {
-        target.get("Ref").and_then(Value::as_str) == Some(id)
-            || target.get("Fn::Sub").and_then(Value::as_str).map(str::trim)
-                == Some(format!("${{{id}}}").as_str())
-    };
     let name = super::meaning::text(target);
-    vaults.iter().any(|v| {
-        by_reference(v.logical_id())
+    VAULTS.iter().flat_map(|t| cx.others(t)).any(|v| {
+        super::meaning::names(target, v.logical_id())
             || name.as_deref().is_some_and(|name| {
                 super::meaning::text(&v.properties()["BackupVaultName"])
                     .is_some_and(|own| own.trim() == name.trim())
@@ -1129,41 +1110,6 @@ fn lambda_function(cx: &Cx<'_>, value: &Value) -> bool {
             .is_some_and(|t| t.contains(":lambda:") && t.contains(":function:"))
 }
 
-/// Whether a rotation schedule's `SecretId` is the secret `id`, whatever the stack's
-/// conditions: its `Ref`, `Fn::GetAtt` of it (`Id`), `${id}` alone in an `Fn::Sub`, the
-/// entry of an `Fn::Select` that is, or an `Fn::If` whose every branch is. A value that only
-/// mentions the secret (an `Fn::Select` of another entry, one branch of an `Fn::If`, text
-/// joined around it) may name another secret.
-fn is_secret(value: &Value, id: &str) -> bool {
-    if value.get("Ref").and_then(Value::as_str) == Some(id) {
-        return true;
-    }
-    match value.get("Fn::GetAtt") {
-        Some(Value::Array(a)) => return a.first().and_then(Value::as_str) == Some(id),
-        Some(Value::String(s)) => return s.split('.').next() == Some(id),
-        _ => {}
-    }
-    if let Some(Value::String(s)) = value.get("Fn::Sub") {
-        return s.trim() == format!("${{{id}}}");
-    }
-    if let Some(Value::Array(a)) = value.get("Fn::Select") {
-        return match a.as_slice() {
-            [index, Value::Array(list)] => super::meaning::whole_number(index)
-                .and_then(|i| usize::try_from(i).ok())
-                .and_then(|i| list.get(i))
-                .is_some_and(|v| is_secret(v, id)),
-            _ => false,
-        };
-    }
-    if let Some(Value::Array(a)) = value.get("Fn::If") {
-        return match a.as_slice() {
-            [_, yes, no] => is_secret(yes, id) && is_secret(no, id),
-            _ => false,
-        };
-    }
-    false
-}
-
 fn m1(cx: &Cx<'_>) -> Outcome {
     let mentioning: Vec<&crate::cfn::Resource> = cx
         .others("AWS::SecretsManager::RotationSchedule")
@@ -1172,7 +1118,10 @@ fn m1(cx: &Cx<'_>) -> Outcome {
     let schedules: Vec<&crate::cfn::Resource> = mentioning
         .iter()
         .copied()
-        .filter(|s| is_secret(&s.properties()["SecretId"], cx.id()))
+        // `SecretId` is "The ARN or name of the secret" (`AWS::SecretsManager::RotationSchedule`):
+        // the secret's `Ref` or `Id` attribute (both its ARN) in any spelling that names it
+        // ([`super::meaning::names`]); text built around them names another secret.
+        .filter(|s| super::meaning::names(&s.properties()["SecretId"], cx.id()))
         .collect();
     if schedules.is_empty() {
         return Outcome::Fail(match mentioning.first() {
@@ -1240,6 +1189,7 @@ fn m2(cx: &Cx<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn a_topic_or_queue_finds_the_policies_that_may_name_it_by_lookup_as_by_reading_each() {
@@ -1359,8 +1309,33 @@ mod tests {
         let mut named = deny.clone();
         named["Principal"] = json!({ "AWS": "arn:aws:iam::123456789012:root" });
         assert!(!denies_insecure(&named, "sns:Publish"));
-        let mut unconditional = deny;
-        unconditional["Condition"] = json!({});
-        assert!(!denies_insecure(&unconditional, "sns:Publish"));
+        let with = |condition: Value| {
+            let mut statement = deny.clone();
+            statement["Condition"] = condition;
+            denies_insecure(&statement, "sns:Publish")
+        };
+        // `BoolIfExists` false also denies a request without the key; the key's name is
+        // read in any case.
+        assert!(with(
+            json!({ "BoolIfExists": { "aws:SecureTransport": "false" } })
+        ));
+        assert!(with(json!({ "Bool": { "AWS:SecureTransport": [false] } })));
+        // The same key asked to be true too leaves no request denied.
+        assert!(!with(json!({
+            "Bool": { "aws:SecureTransport": "false" },
+            "BoolIfExists": { "aws:SecureTransport": "true" },
+        })));
+        assert!(!with(json!({
+            "Bool": { "aws:SecureTransport": "false", "AWS:SECURETRANSPORT": "true" },
+        })));
+        assert!(!with(
+            json!({ "Bool": { "aws:SecureTransport": ["false", "true"] } })
+        ));
+        assert!(!with(
+            json!({ "ForAnyValue:Bool": { "aws:SecureTransport": "false" } })
+        ));
+        assert!(!with(json!({ "bool": { "aws:SecureTransport": "false" } })));
+        assert!(!with(json!({ "Bool": {} })));
+        assert!(!with(json!({})));
     }
 }

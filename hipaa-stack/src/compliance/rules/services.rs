@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use super::identity::{policy_document, statements};
+use super::identity::{everyone, glob, policy_document, statement_proof, statements, strings};
 use super::meaning::{text, text_or_json};
 use super::resilience::customer_key;
 use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, is_false, is_true, proof_of};
@@ -275,6 +275,15 @@ pub(crate) static RULES: &[RuleSpec] = &[
         fix: "set `Encrypted` to true and `KmsKeyId` to a key of the app; give every entry of `ReplicationConfiguration.Destinations` a `KmsKeyId` of the app too (or a `FileSystemId` of a file system of the app)",
         packs: packs(Some("HIPAA.Security-EFSEncrypted"), Some("CKV_AWS_42")),
         check: ef1,
+    },
+    RuleSpec {
+        id: "EF2",
+        title: "EFS file systems refuse connections that are not encrypted in transit",
+        types: &["AWS::EFS::FileSystem"],
+        controls: TRANSIT,
+        fix: "add to `FileSystemPolicy` a statement with `Effect` Deny, `Principal` `*`, `Action` `elasticfilesystem:*` (or `ClientMount`, `ClientWrite` and `ClientRootAccess`) and `Condition` `{\"Bool\": {\"aws:SecureTransport\": \"false\"}}` alone, with no `Resource` (or `*`, or every `file-system/*` of the account)",
+        packs: packs(None, None),
+        check: ef2,
     },
     RuleSpec {
         id: "EC1",
@@ -2643,6 +2652,135 @@ fn ef1(cx: &Cx<'_>) -> Outcome {
         });
     }
     all(checks)
+}
+
+/// The actions of clients on a file system, each allowed by an Allow in either the file
+/// system policy or an identity policy (EFS user guide, "Using IAM to control file system
+/// data access": "EFS actions for clients" `ClientMount` (read-only access), `ClientWrite`
+/// and `ClientRootAccess`; "An 'allow' permission on an action in either an IAM identity
+/// policy or a file system resource policy allows access for that action"). So an Allow
+/// on `aws:SecureTransport` true in the file system policy leaves a client with an identity
+/// policy's Allow mounting in clear: only a Deny refuses it, for each of the three.
+const EFS_CLIENT_ACTIONS: [&str; 3] = [
+    "elasticfilesystem:ClientMount",
+    "elasticfilesystem:ClientWrite",
+    "elasticfilesystem:ClientRootAccess",
+];
+
+/// What a statement's `Resource` must take in: this file system, whose id EFS makes at
+/// create (`fs-…`), in the stack's own region and account (the file system cannot name its
+/// own ARN: a reference to itself is a circular dependency).
+const OWN_FILE_SYSTEM: &str =
+    "arn:aws:elasticfilesystem:${AWS::Region}:${AWS::AccountId}:file-system/fs-{this}";
+
+/// The file system refuses every client that does not use TLS: its `FileSystemPolicy` has,
+/// for each of [`EFS_CLIENT_ACTIONS`], a Deny to everyone when `aws:SecureTransport` is false.
+/// Without a policy, the default one "grants full access to any anonymous client that can
+/// connect to the file system using a mount target" (EFS user guide, "Using IAM to control
+/// file system data access", "Default EFS file system policy"); EFS encrypts in transit
+/// only the clients that mount with TLS, and enforces it only by a file system policy on
+/// the `aws:SecureTransport` condition key (EFS user guide, "Data encryption in Amazon
+/// EFS"; AWS whitepaper "Encrypting File Data with Amazon Elastic File System",
+/// "Encryption of Data in Transit"). The policy is the `FileSystemPolicy` property (CloudFormation reference,
+/// `AWS::EFS::FileSystem`: `FileSystemPolicy`, Type: Json), read as a JSON object or JSON
+/// text, or text an intrinsic makes of literals; anything known only at deploy fails.
+fn ef2(cx: &Cx<'_>) -> Outcome {
+    const POLICY: &str = "/FileSystemPolicy";
+    let Some(written) = cx.prop(POLICY) else {
+        return Outcome::Fail("no `FileSystemPolicy`: the default file system policy lets in every client that reaches a mount target, with or without TLS; add a Deny of `elasticfilesystem:*` to `*` when `aws:SecureTransport` is false".to_owned());
+    };
+    // An intrinsic (`Fn::Sub`, `Fn::Join`) is read as the text it makes, when that is
+    // known before deploy.
+    let intrinsic = written
+        .as_object()
+        .is_some_and(|m| m.len() == 1 && m.keys().all(|k| k == "Ref" || k.starts_with("Fn::")));
+    let document = if intrinsic {
+        text(written)
+            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+            .filter(Value::is_object)
+            .map(std::borrow::Cow::Owned)
+    } else {
+        policy_document(cx.resource, POLICY)
+    };
+    let Some(document) = document.filter(|d| d.get("Statement").is_some()) else {
+        return Outcome::Fail(format!(
+            "`FileSystemPolicy` is {}, known only at deploy or not a policy document: no rule can read that it refuses clients without TLS; write the policy in the template with a Deny of `elasticfilesystem:*` to `*` when `aws:SecureTransport` is false",
+            text_or_json(written)
+        ));
+    };
+    let statements = statements(&document);
+    let mut proofs: Vec<Proof> = Vec::new();
+    let mut open = Vec::new();
+    for action in EFS_CLIENT_ACTIONS {
+        let found = statements
+            .iter()
+            .find(|(_, s)| denies_without_tls(s, action))
+            .and_then(|(suffix, _)| {
+                if intrinsic {
+                    cx.proof(POLICY)
+                } else {
+                    statement_proof(cx.resource, POLICY, suffix)
+                }
+            });
+        match found {
+            Some(p) if proofs.contains(&p) => {}
+            Some(p) => proofs.push(p),
+            None => open.push(format!("`{action}`")),
+        }
+    }
+    if open.is_empty() {
+        Outcome::Pass(proofs)
+    } else {
+        Outcome::Fail(format!(
+            "`FileSystemPolicy` has no Deny of {} to `*` on the file system when `aws:SecureTransport` is false (with no other condition): a client may mount it without TLS; add a statement with `Effect` Deny, `Principal` `*`, `Action` `elasticfilesystem:*` and `Condition` `{{\"Bool\": {{\"aws:SecureTransport\": \"false\"}}}}`",
+            open.join(", ")
+        ))
+    }
+}
+
+/// Whether a statement of a file system policy denies `action` to everyone on the file
+/// system whenever the client does not use TLS, and in no narrower case: `Effect` Deny,
+/// `Principal` `*`, an `Action` that matches it (or a `NotAction` every entry of which is
+/// known and none matches it), a `Resource` that takes in the file system, and conditions
+/// that are `aws:SecureTransport` false alone (conditions are ANDed: any other key narrows
+/// the denial; `StringEquals` and the like are not read).
+fn denies_without_tls(statement: &Value, action: &str) -> bool {
+    let denied = match (statement.get("Action"), statement.get("NotAction")) {
+        (Some(actions), None) => strings(actions).iter().any(|a| glob(a, action)),
+        (None, Some(except)) => super::meaning::one_or_many(except)
+            .into_iter()
+            .map(text)
+            .collect::<Option<Vec<String>>>()
+            .is_some_and(|except| !except.iter().any(|a| glob(a, action))),
+        _ => false,
+    };
+    text(&statement["Effect"]).is_some_and(|e| e == "Deny")
+        && statement.get("NotPrincipal").is_none()
+        && everyone(&statement["Principal"])
+        && denied
+        && on_the_file_system(statement)
+        && super::storage::only_without_tls(statement)
+}
+
+/// Whether a statement of a file system policy applies to the file system: no `Resource`
+/// (a file system policy applies only to its file system; EFS stores such a statement with
+/// the file system's ARN, which AWS's documentation does not say: seen in
+/// aws/aws-cdk#30753), or a pattern that takes in every file system of the stack's account
+/// and region ([`OWN_FILE_SYSTEM`]): `*`, `…:file-system/*`. A `NotResource`, or an ARN
+/// written with a region, an account or an id, is not read as this file system.
+fn on_the_file_system(statement: &Value) -> bool {
+    if statement.get("NotResource").is_some() {
+        return false;
+    }
+    let Some(resources) = statement.get("Resource") else {
+        return true;
+    };
+    strings(resources).iter().any(|pattern| {
+        let pattern = pattern
+            .replace("arn:aws-us-gov:", "arn:aws:")
+            .replace("arn:aws-cn:", "arn:aws:");
+        glob(&pattern, OWN_FILE_SYSTEM)
+    })
 }
 
 fn ec1(cx: &Cx<'_>) -> Outcome {

@@ -127,7 +127,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "164.312(c)(1)",
             "164.312(c)(2)",
         ],
-        fix: "set `VersioningConfiguration.Status` to `Enabled`",
+        fix: "set `VersioningConfiguration.Status` to `Enabled` (or create the bucket with `ObjectLockEnabled`, which enables versioning, and write no other status)",
         packs: packs(
             Some("HIPAA.Security-S3BucketVersioningEnabled"),
             Some("CKV_AWS_21"),
@@ -229,7 +229,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "automated backups are kept at least 7 days, explicitly",
         types: DB_OR_CLUSTER,
         controls: BACKUP,
-        fix: "set `BackupRetentionPeriod` to 7 or more (`.backup_retention(days!(35))`)",
+        fix: "set `BackupRetentionPeriod` to 7 or more (`.backup_retention(days!(35))`) and `DeleteAutomatedBackups` to false (not needed on a Multi-AZ DB cluster, whose backups RDS cannot keep)",
         packs: packs(
             Some("HIPAA.Security-RDSInstanceBackupEnabled"),
             Some("CKV_AWS_133"),
@@ -776,48 +776,44 @@ fn covers(statement: &Value, own: &Own<'_>, targets: &[&str]) -> bool {
         .all(|target| patterns.iter().any(|p| glob(p, target)))
 }
 
-/// `aws:SecureTransport` is false in a `Bool` (or `BoolIfExists`) condition, in any
-/// spelling of the key and the value.
-fn when_insecure(statement: &Value) -> bool {
+/// Whether a statement's conditions are `aws:SecureTransport` false alone (the one reading
+/// of S8, S14's access points, N2, the queues' TLS rule and EF2), so that it
+/// applies to every request made without TLS and to no other: every operator is `Bool` or
+/// `BoolIfExists`, and every key under it is `aws:SecureTransport` (in any case: "Context
+/// key names are not case-sensitive", IAM JSON policy elements: Condition) whose values are
+/// all `false`. Conditions are ANDed, so another key (`aws:PrincipalAccount`, …) narrows the
+/// denial, and the same key asked to be `true` (under the other operator, or spelled in
+/// another case) leaves no request it applies to. `BoolIfExists` false is at least as strong
+/// as `Bool` false in a Deny: "If the key is not present, evaluate the condition element as
+/// true" (IAM JSON policy elements: Condition operators, `...IfExists` condition operators).
+/// An operator of another spelling (`bool`, `ForAnyValue:Bool`) is none the IAM docs name
+/// for this key.
+pub(super) fn only_without_tls(statement: &Value) -> bool {
     let Some(conditions) = statement["Condition"].as_object() else {
         return false;
     };
-    conditions
-        .iter()
-        .filter(|(operator, _)| {
-            operator.eq_ignore_ascii_case("Bool") || operator.eq_ignore_ascii_case("BoolIfExists")
-        })
-        .filter_map(|(_, keys)| keys.as_object())
-        .flat_map(|keys| keys.iter())
-        .any(|(key, value)| {
-            let values = match value {
-                Value::Array(a) => a.iter().collect::<Vec<_>>(),
-                v => vec![v],
-            };
-            key.eq_ignore_ascii_case("aws:SecureTransport")
-                && !values.is_empty()
-                && values
-                    .iter()
-                    .all(|v| text(v).is_some_and(|t| t.eq_ignore_ascii_case("false")))
-        })
-}
-
-/// Whether a statement's conditions are `aws:SecureTransport` alone: conditions are ANDed,
-/// so any other key (`aws:PrincipalAccount`, `aws:SourceIp`, …) narrows a denial to the
-/// requests that also match it, and every other request goes through without TLS.
-pub(super) fn only_transport_condition(statement: &Value) -> bool {
-    statement["Condition"]
-        .as_object()
-        .is_some_and(|conditions| {
-            conditions.iter().all(|(operator, keys)| {
-                (operator.eq_ignore_ascii_case("Bool")
-                    || operator.eq_ignore_ascii_case("BoolIfExists"))
-                    && keys.as_object().is_some_and(|keys| {
-                        keys.keys()
-                            .all(|key| key.eq_ignore_ascii_case("aws:SecureTransport"))
-                    })
-            })
-        })
+    let is_false =
+        |v: &&Value| **v == json!(false) || super::meaning::text(v).is_some_and(|t| t == "false");
+    let mut keys_read = 0;
+    for (operator, keys) in conditions {
+        if operator != "Bool" && operator != "BoolIfExists" {
+            return false;
+        }
+        let Some(keys) = keys.as_object() else {
+            return false;
+        };
+        for (key, value) in keys {
+            let values = super::meaning::one_or_many(value);
+            if !key.eq_ignore_ascii_case("aws:SecureTransport")
+                || values.is_empty()
+                || !values.iter().all(is_false)
+            {
+                return false;
+            }
+            keys_read += 1;
+        }
+    }
+    keys_read > 0
 }
 
 /// Whether a policy statement denies everyone everything on S3 when the transport is not
@@ -828,8 +824,7 @@ fn denies_insecure_transport(statement: &Value, own: &Own<'_>) -> bool {
         && strings(&statement["Action"])
             .iter()
             .any(|a| glob(a, "s3:*"))
-        && when_insecure(statement)
-        && only_transport_condition(statement)
+        && only_without_tls(statement)
         && covers(statement, own, &[&own.arn, &format!("{}/*", own.arn)])
 }
 
@@ -979,8 +974,7 @@ fn access_point_denies_insecure_transport(statement: &Value, name: &str) -> bool
         && strings(&statement["Action"])
             .iter()
             .any(|a| glob(a, "s3:*"))
-        && when_insecure(statement)
-        && only_transport_condition(statement)
+        && only_without_tls(statement)
         && covers(name)
         && covers(&format!("{name}/object/any"))
 }
@@ -1023,8 +1017,32 @@ fn s14(cx: &Cx<'_>) -> Outcome {
     all(checks)
 }
 
+/// Versioning as S3 reads it: a status that resolves to `Enabled` (`{"Fn::Sub": "Enabled"}`
+/// as much as the text), or, with no status written, a bucket created with Object Lock. The
+/// S3 console's note on creating a bucket with Object Lock, as the AWS Config and Amazon
+/// MWAA guides quote it ("Prerequisites for Setting Up AWS Config with the AWS CLI",
+/// "Create an Amazon S3 bucket for Amazon MWAA"): "Enabling Object Lock also enables
+/// versioning for the bucket"; and the S3 User Guide, "Object Lock considerations": "After
+/// you enable Object Lock on a bucket, you can't disable Object Lock or suspend versioning
+/// for that bucket". Only the top-level `ObjectLockEnabled` (CreateBucket's
+/// `ObjectLockEnabledForBucket`) is read so: whether `ObjectLockConfiguration` alone turns
+/// versioning on is not documented. A status that cannot be read fails.
 fn s9(cx: &Cx<'_>) -> Outcome {
-    all([cx.equals("/VersioningConfiguration/Status", &json!("Enabled"))])
+    const STATUS: &str = "/VersioningConfiguration/Status";
+    match cx.prop(STATUS) {
+        Some(v) if text(v).is_some_and(|t| t == "Enabled") => all([cx.present(STATUS)]),
+        Some(v) => Outcome::Fail(format!(
+            "`VersioningConfiguration.Status` is {}, not \"Enabled\": S3 keeps no earlier version of an object overwritten or deleted; set it to `Enabled`",
+            text_or_json(v)
+        )),
+        None => match cx.prop("/ObjectLockEnabled") {
+            Some(v) if super::is_true(v) => all([cx.present("/ObjectLockEnabled")]),
+            _ => Outcome::Fail(
+                "`VersioningConfiguration.Status` is not set (it must be \"Enabled\"), and the bucket is not created with `ObjectLockEnabled` (which enables versioning)"
+                    .to_owned(),
+            ),
+        },
+    }
 }
 
 /// A replication rule copies this bucket's PHI only when it is enabled, selects the objects
@@ -1205,9 +1223,12 @@ fn s13(cx: &Cx<'_>) -> Outcome {
     // Versioning as S3 reads it: `{"Fn::Sub": "Enabled"}` enables it as much as the plain
     // text. Only text that resolves to something else (`Suspended`) leaves the bucket
     // unversioned; an intrinsic that cannot be read may enable it, and is read as doing so.
-    let versioned = cx
-        .prop("/VersioningConfiguration/Status")
-        .is_some_and(|v| text(v).is_none_or(|t| t == "Enabled"));
+    // A bucket created with Object Lock and no status written is versioned too: S3 enables
+    // versioning with Object Lock (as S9 reads it).
+    let versioned = match cx.prop("/VersioningConfiguration/Status") {
+        Some(v) => text(v).is_none_or(|t| t == "Enabled"),
+        None => cx.prop("/ObjectLockEnabled").is_some_and(super::is_true),
+    };
     if !versioned {
         return Outcome::NotApplicable;
     }
@@ -1405,11 +1426,52 @@ fn r3(cx: &Cx<'_>) -> Outcome {
     ) {
         return member;
     }
-    match cx.prop("/BackupRetentionPeriod").and_then(whole_number) {
-        Some(n) if n >= 7 => all([cx.present("/BackupRetentionPeriod")]),
-        Some(n) => Outcome::Fail(format!("`BackupRetentionPeriod` is {n}, under 7 days")),
-        None => Outcome::Fail("`BackupRetentionPeriod` is not set".to_owned()),
+    let retention = match cx.prop("/BackupRetentionPeriod").and_then(whole_number) {
+        Some(n) if n >= 7 => cx.present("/BackupRetentionPeriod"),
+        Some(n) => Err(format!("`BackupRetentionPeriod` is {n}, under 7 days")),
+        None => Err("`BackupRetentionPeriod` is not set".to_owned()),
+    };
+    match kept_when_deleted(cx) {
+        Some(kept) => all([retention, kept]),
+        None => all([retention]),
     }
+}
+
+/// Whether the database's automated backups outlive it: `DeleteAutomatedBackups` false,
+/// written. CloudFormation's `AWS::RDS::DBInstance` and `AWS::RDS::DBCluster` references
+/// (`DeleteAutomatedBackups`), like RDS's `DeleteDBInstance` and `DeleteDBCluster` API
+/// references: "The default is to remove automated backups immediately after the DB
+/// instance [cluster] is deleted", so a stack deletion or a replacement throws away every
+/// day of backups `BackupRetentionPeriod` kept. `None` where RDS cannot keep them: a
+/// Multi-AZ DB cluster (RDS User Guide, "Retaining automated backups": "You can only retain
+/// automated backups of DB instances, not Multi-AZ DB clusters") and an Aurora Serverless
+/// v1 cluster, `EngineMode` `serverless` (Aurora User Guide, "Retaining automated
+/// backups": "You can't retain automated backups for Aurora Serverless v1 DB clusters").
+fn kept_when_deleted(cx: &Cx<'_>) -> Option<Result<Proof, String>> {
+    if cx.resource.type_name() == "AWS::RDS::DBCluster"
+        && (multi_az_db_cluster(cx)
+            || cx
+                .prop("/EngineMode")
+                .and_then(text)
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("serverless")))
+    {
+        return None;
+    }
+    let what = if cx.resource.type_name() == "AWS::RDS::DBCluster" {
+        "cluster"
+    } else {
+        "instance"
+    };
+    Some(match cx.prop("/DeleteAutomatedBackups") {
+        Some(v) if super::is_false(v) => cx.proof("/DeleteAutomatedBackups").ok_or_default(),
+        Some(v) => Err(format!(
+            "`DeleteAutomatedBackups` is {}, not false: RDS deletes the automated backups with the {what} (a stack deletion or a replacement); set it to false",
+            text_or_json(v)
+        )),
+        None => Err(format!(
+            "`DeleteAutomatedBackups` is not set, and by default RDS deletes the automated backups with the {what} (a stack deletion or a replacement); set it to false"
+        )),
+    })
 }
 
 fn r4(cx: &Cx<'_>) -> Outcome {
@@ -2216,144 +2278,236 @@ fn t4(cx: &Cx<'_>) -> Outcome {
     let Some(selectors) = cx.prop("/EventSelectors").and_then(Value::as_array) else {
         return Outcome::Fail("`EventSelectors` is not set".to_owned());
     };
-    // CloudTrail logs an event that matches any selector (`PutEventSelectors`: "if the
-    // event matches any event selector, the trail processes and logs the event"): the
-    // management events and the S3 object access may be selected by different selectors.
-    let management = selectors.iter().position(all_management_events);
-    let objects = selectors.iter().position(all_object_access);
+    // CloudTrail logs an event that matches any selector (CloudTrail API Reference,
+    // `EventSelector`: "if the event matches any event selector, the trail processes and
+    // logs the event"), and `ReadWriteType` selects "read-only events, write-only events,
+    // or all": the management events and the S3 object access may be selected by
+    // different selectors, and the reads and the writes of each too.
+    let management = [Side::Reads, Side::Writes].map(|side| management_events(selectors, side));
+    let objects = [Side::Reads, Side::Writes].map(|side| {
+        selectors
+            .iter()
+            .position(|s| side.of(read_write(s)) && all_object_access(s))
+            .map(|i| vec![i])
+    });
     match (management, objects) {
-        (Some(m), Some(o)) => {
-            let mut proofs: Vec<Proof> = [m, o]
-                .iter()
-                .filter_map(|i| cx.proof(&format!("/EventSelectors/{i}")))
-                .collect();
-            proofs.dedup();
-            all(proofs.into_iter().map(Ok))
+        ([Some(mr), Some(mw)], [Some(or), Some(ow)]) => {
+            let mut used: Vec<usize> = [mr, mw, or, ow].concat();
+            used.sort_unstable();
+            used.dedup();
+            all(used
+                .into_iter()
+                .map(|i| cx.proof(&format!("/EventSelectors/{i}")).ok_or_default()))
         }
-        (None, _) => Outcome::Fail(
-            "no event selector records all management events, reads and writes (none left out by `ExcludeManagementEventSources`)"
-                .to_owned(),
-        ),
-        (Some(_), None) => Outcome::Fail(
-            "no event selector records S3 object access, reads and writes, on every bucket (`AWS::S3::Object` data events on `arn:aws:s3:::`)"
-                .to_owned(),
-        ),
+        ([mr, mw], _) if mr.is_none() || mw.is_none() => Outcome::Fail(format!(
+            "no event selector records all management {} (none left out by `ExcludeManagementEventSources`, in one selector or in every one that records them)",
+            missing(mr.is_none(), mw.is_none())
+        )),
+        (_, [or, ow]) => Outcome::Fail(format!(
+            "no event selector records S3 object {} on every bucket (`AWS::S3::Object` data events on `arn:aws:s3:::`, with a `ReadWriteType` that takes them)",
+            missing(or.is_none(), ow.is_none())
+        )),
     }
 }
 
-/// T4 on a trail's `AdvancedEventSelectors`: one selector must select every management
-/// event and one every S3 object event. A selector's field selectors are ANDed, its
-/// selectors ORed; any field but `eventCategory` (and `resources.type` for data events)
-/// narrows what it selects: `readOnly`, `eventSource`, `eventName`, `resources.ARN`
-/// (CloudFormation's `AWS::CloudTrail::Trail AdvancedEventSelector` and
-/// `AdvancedFieldSelector` references).
+/// Reads or writes: what `ReadWriteType` (basic selectors) or the `readOnly` field
+/// (advanced selectors) selects of the events of a category.
+#[derive(Clone, Copy)]
+enum Side {
+    Reads,
+    Writes,
+}
+
+impl Side {
+    fn of(self, (reads, writes): (bool, bool)) -> bool {
+        match self {
+            Side::Reads => reads,
+            Side::Writes => writes,
+        }
+    }
+}
+
+/// How a failure names the events no selector records.
+fn missing(reads: bool, writes: bool) -> &'static str {
+    match (reads, writes) {
+        (true, true) => "events, reads and writes,",
+        (true, false) => "reads (read-only events)",
+        _ => "writes (write-only events)",
+    }
+}
+
+/// Which of reads and writes a basic event selector selects: both for `ReadWriteType` `All`
+/// (its default when not written), reads for `ReadOnly`, writes for `WriteOnly`
+/// (CloudTrail API Reference, `EventSelector`), none for anything else.
+fn read_write(selector: &Value) -> (bool, bool) {
+    let Some(kind) = selector
+        .get("ReadWriteType")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    else {
+        return (true, true);
+    };
+    match text(kind).map(|t| t.trim().to_ascii_lowercase()).as_deref() {
+        Some("all") => (true, true),
+        Some("readonly") => (true, false),
+        Some("writeonly") => (false, true),
+        _ => (false, false),
+    }
+}
+
+/// The basic selectors that together record every management event of one side, or `None`:
+/// the selectors that include management events (their default) and select the side, of
+/// which no source of events is left out by all (`ExcludeManagementEventSources` drops the
+/// events of AWS KMS or the RDS Data API: every decryption of PHI). A source one selector
+/// leaves out and another records is recorded; a list that cannot be read is read as
+/// leaving out every source.
+fn management_events(selectors: &[Value], side: Side) -> Option<Vec<usize>> {
+    let mut left_out: Option<std::collections::BTreeSet<String>> = None;
+    let mut used = Vec::new();
+    for (i, selector) in selectors.iter().enumerate() {
+        let includes = selector
+            .get("IncludeManagementEvents")
+            .is_none_or(super::is_true);
+        if !includes || !side.of(read_write(selector)) {
+            continue;
+        }
+        let excluded = match selector.get("ExcludeManagementEventSources") {
+            None | Some(Value::Null) => Some(Default::default()),
+            Some(v) if super::meaning::no_value(v) => Some(Default::default()),
+            Some(Value::Array(sources)) => sources
+                .iter()
+                .map(|s| text(s).map(|t| t.trim().to_ascii_lowercase()))
+                .collect::<Option<std::collections::BTreeSet<String>>>(),
+            Some(_) => None,
+        };
+        let Some(excluded) = excluded else {
+            continue;
+        };
+        left_out = Some(match left_out {
+            None => excluded,
+            Some(before) => before.intersection(&excluded).cloned().collect(),
+        });
+        used.push(i);
+    }
+    left_out.is_some_and(|l| l.is_empty()).then_some(used)
+}
+
+/// T4 on a trail's `AdvancedEventSelectors`: the selectors together must select every
+/// management event and every S3 object event, reads and writes. A selector's field
+/// selectors are ANDed, its selectors ORed; any field but `eventCategory`, `readOnly` (and
+/// `resources.type` for data events) narrows what it selects: `eventSource`, `eventName`,
+/// `resources.ARN` (CloudFormation's `AWS::CloudTrail::Trail AdvancedEventSelector` and
+/// `AdvancedFieldSelector` references). `readOnly` Equals `true` selects the reads, `false`
+/// the writes: a selector of the reads and one of the writes select every event.
 fn advanced_selectors(cx: &Cx<'_>, advanced: &Value) -> Outcome {
     let selectors = advanced.as_array().map(Vec::as_slice).unwrap_or_default();
-    let management = selectors
-        .iter()
-        .position(|s| selects_every(s, "Management", None));
-    let objects = selectors
-        .iter()
-        .position(|s| selects_every(s, "Data", Some("AWS::S3::Object")));
+    let side = |category: &str, resource: Option<&str>, side: Side| {
+        selectors
+            .iter()
+            .position(|s| side.of(selects_every(s, category, resource)))
+    };
+    let management = [Side::Reads, Side::Writes].map(|s| side("Management", None, s));
+    let objects = [Side::Reads, Side::Writes].map(|s| side("Data", Some("AWS::S3::Object"), s));
     match (management, objects) {
-        (Some(m), Some(o)) => {
-            let mut proofs: Vec<Proof> = [m, o]
-                .iter()
-                .filter_map(|i| cx.proof(&format!("/AdvancedEventSelectors/{i}")))
-                .collect();
-            proofs.dedup();
-            all(proofs.into_iter().map(Ok))
+        ([Some(mr), Some(mw)], [Some(or), Some(ow)]) => {
+            let mut used = vec![mr, mw, or, ow];
+            used.sort_unstable();
+            used.dedup();
+            all(used.into_iter().map(|i| {
+                cx.proof(&format!("/AdvancedEventSelectors/{i}"))
+                    .ok_or_default()
+            }))
         }
-        _ => Outcome::Fail(format!(
-            "`AdvancedEventSelectors` of trail `{}` replace `EventSelectors`, and none of them selects {}: write one selector with only `eventCategory` Equals `Management`, and one with only `eventCategory` Equals `Data` and `resources.type` Equals `AWS::S3::Object`",
+        ([mr, mw], [or, ow]) => Outcome::Fail(format!(
+            "`AdvancedEventSelectors` of trail `{}` replace `EventSelectors`, and none of them selects {}: write one selector with only `eventCategory` Equals `Management`, and one with only `eventCategory` Equals `Data` and `resources.type` Equals `AWS::S3::Object` (a `readOnly` field narrows a selector to reads or writes)",
             cx.id(),
-            if management.is_none() {
-                "every management event"
+            if mr.is_none() || mw.is_none() {
+                format!(
+                    "every management event ({})",
+                    missing(mr.is_none(), mw.is_none()).trim_end_matches(',')
+                )
             } else {
-                "every S3 object event"
+                format!(
+                    "every S3 object event ({})",
+                    missing(or.is_none(), ow.is_none()).trim_end_matches(',')
+                )
             }
         )),
     }
 }
 
-/// Whether an advanced event selector selects every event of `category` (of the resource
-/// type `resource`, for data events): its field selectors are only `Equals` of `eventCategory`
-/// naming the category and, for data events, of `resources.type` naming the type.
-fn selects_every(selector: &Value, category: &str, resource: Option<&str>) -> bool {
+/// Which of reads and writes an advanced event selector selects of every event of
+/// `category` (of the resource type `resource`, for data events): its field selectors are
+/// only `Equals` of `eventCategory` naming the category, for data events of
+/// `resources.type` naming the type, and of `readOnly` (`true` the reads, `false` the
+/// writes; both when not written).
+fn selects_every(selector: &Value, category: &str, resource: Option<&str>) -> (bool, bool) {
+    const NONE: (bool, bool) = (false, false);
     let Some(fields) = selector["FieldSelectors"].as_array() else {
-        return false;
+        return NONE;
     };
     // Only `Equals` narrows to the values it lists; any other operator narrows further.
-    let equals_only = |f: &Value, wanted: &str| {
-        f.as_object().is_some_and(|m| {
-            m.keys().all(|k| k == "Field" || k == "Equals")
-                && m.get("Equals")
-                    .and_then(Value::as_array)
-                    .is_some_and(|values| {
-                        values
-                            .iter()
-                            .filter_map(text)
-                            .any(|v| v.trim().eq_ignore_ascii_case(wanted))
-                    })
+    let equals = |f: &Value| -> Option<Vec<String>> {
+        let m = f.as_object()?;
+        if !m.keys().all(|k| k == "Field" || k == "Equals") {
+            return None;
+        }
+        m.get("Equals")?.as_array().map(|values| {
+            values
+                .iter()
+                .filter_map(text)
+                .map(|v| v.trim().to_owned())
+                .collect()
         })
+    };
+    let names = |f: &Value, wanted: &str| {
+        equals(f).is_some_and(|values| values.iter().any(|v| v.eq_ignore_ascii_case(wanted)))
     };
     let mut has_category = false;
     let mut has_resource = resource.is_none();
+    let mut sides = (true, true);
     for field in fields {
         let name = text(&field["Field"]).unwrap_or_default();
         let name = name.trim();
-        if name.eq_ignore_ascii_case("eventCategory") && equals_only(field, category) {
+        if name.eq_ignore_ascii_case("eventCategory") && names(field, category) {
             has_category = true;
         } else if let Some(kind) = resource
             && name.eq_ignore_ascii_case("resources.type")
-            && equals_only(field, kind)
+            && names(field, kind)
         {
             has_resource = true;
+        } else if name.eq_ignore_ascii_case("readOnly")
+            && let Some(values) = equals(field)
+        {
+            let listed = |b: &str| values.iter().any(|v| v.eq_ignore_ascii_case(b));
+            sides = (sides.0 && listed("true"), sides.1 && listed("false"));
         } else {
-            return false;
+            return NONE;
         }
     }
-    has_category && has_resource
+    if has_category && has_resource {
+        sides
+    } else {
+        NONE
+    }
 }
 
-/// Whether an event selector's `ReadWriteType` is `All` (its default when not written).
-fn reads_and_writes(selector: &Value) -> bool {
-    selector
-        .get("ReadWriteType")
-        .is_none_or(|v| text(v).is_some_and(|t| t.eq_ignore_ascii_case("All")))
-}
-
-/// Whether an event selector records every management event, reads and writes: management
-/// events are included when not written, and no source of them is left out
-/// (`ExcludeManagementEventSources` drops the events of AWS KMS or the RDS Data API: every
-/// decryption of PHI).
-fn all_management_events(selector: &Value) -> bool {
-    reads_and_writes(selector)
-        && selector
-            .get("IncludeManagementEvents")
-            .is_none_or(super::is_true)
-        && selector
-            .get("ExcludeManagementEventSources")
-            .is_none_or(|v| v.is_null() || v.as_array().is_some_and(Vec::is_empty))
-}
-
-/// Whether an event selector records every read and write of the objects of every bucket:
-/// an `AWS::S3::Object` data resource on `arn:aws:s3:::` (or `arn:aws:s3`), in any partition.
+/// Whether an event selector records every access to the objects of every bucket, of the
+/// reads and writes its `ReadWriteType` selects: an `AWS::S3::Object` data resource on
+/// `arn:aws:s3:::` (or `arn:aws:s3`), in any partition.
 fn all_object_access(selector: &Value) -> bool {
-    reads_and_writes(selector)
-        && selector["DataResources"].as_array().is_some_and(|d| {
-            d.iter().any(|r| {
-                text(&r["Type"]).is_some_and(|t| t == "AWS::S3::Object")
-                    && r["Values"].as_array().is_some_and(|v| {
-                        v.iter().filter_map(text).any(|x| {
-                            let x = x
-                                .replace("arn:aws-us-gov:", "arn:aws:")
-                                .replace("arn:aws-cn:", "arn:aws:");
-                            x == "arn:aws:s3:::" || x == "arn:aws:s3"
-                        })
+    selector["DataResources"].as_array().is_some_and(|d| {
+        d.iter().any(|r| {
+            text(&r["Type"]).is_some_and(|t| t == "AWS::S3::Object")
+                && r["Values"].as_array().is_some_and(|v| {
+                    v.iter().filter_map(text).any(|x| {
+                        let x = x
+                            .replace("arn:aws-us-gov:", "arn:aws:")
+                            .replace("arn:aws-cn:", "arn:aws:");
+                        x == "arn:aws:s3:::" || x == "arn:aws:s3"
                     })
-            })
+                })
         })
+    })
 }
 
 fn t5(cx: &Cx<'_>) -> Outcome {

@@ -66,14 +66,38 @@ fn i9(cx: &Cx<'_>) -> Outcome {
     }
 }
 
-/// Whether a list property of `value` names anything: a non-empty array, or a value that
-/// is no array (an intrinsic that may resolve to a list).
+/// Whether a list property of `value` names anything: a list with an entry that stays, or a
+/// value that is no list (an intrinsic that may resolve to one). CloudFormation drops an
+/// entry that is `{"Ref": "AWS::NoValue"}` ("Removes the corresponding resource property",
+/// Pseudo parameters reference, `AWS::NoValue`), so a list of nothing else attaches nothing.
 fn lists_any(value: &Value) -> bool {
     match value {
         Value::Null => false,
-        Value::Array(items) => !items.is_empty(),
+        Value::Array(items) => items
+            .iter()
+            .any(|item| !item.is_null() && !super::meaning::no_value(item)),
         _ => !super::meaning::no_value(value),
     }
+}
+
+/// Whether an `AWS::IAM::UserToGroupAddition` adds the user of `cx` to its group: an entry
+/// of its `Users` ("A list of the names of the users that you want to add to the group")
+/// names the user ([`super::meaning::names`]: its `Ref`, which is its name, in any spelling
+/// that names it) or is text equal to its `UserName`. Text built around the user's `Ref`
+/// names another user.
+fn adds_user(cx: &Cx<'_>, addition: &crate::cfn::Resource) -> bool {
+    let user_name = cx.prop("/UserName").and_then(super::meaning::text);
+    addition.properties()["Users"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|entry| {
+            super::meaning::names(entry, cx.id())
+                || user_name.as_deref().is_some_and(|own| {
+                    !own.trim().is_empty()
+                        && super::meaning::text(entry).is_some_and(|t| t.trim() == own.trim())
+                })
+        })
 }
 
 fn i10(cx: &Cx<'_>) -> Outcome {
@@ -123,7 +147,7 @@ fn i10(cx: &Cx<'_>) -> Outcome {
         cx.proof("/Groups")
     } else {
         cx.others("AWS::IAM::UserToGroupAddition")
-            .find(|a| super::compute::mentions(&a.properties()["Users"], cx.id()))
+            .find(|a| adds_user(cx, a))
             .and_then(|a| proof_of(a, "/Users"))
     };
     match group {
