@@ -1670,6 +1670,41 @@ fn ef2_held(s: &Stack<'_>) {
     );
 }
 
+/// An RDS proxy whose one user reads its password from a secret of the app and must log in
+/// with IAM (R14).
+fn proxy(s: &Stack<'_>) -> RawResource {
+    add(s, secret());
+    RawResource::new("Proxy", "AWS::RDS::DBProxy")
+        .property("DBProxyName", "phi-proxy")
+        .property("EngineFamily", "POSTGRESQL")
+        .property(
+            "RoleArn",
+            json!({ "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/proxy" }),
+        )
+        .property(
+            "VpcSubnetIds",
+            json!(["subnet-0a1b2c3d", "subnet-4e5f6a7b"]),
+        )
+        .property(
+            "Auth",
+            json!([{
+                "AuthScheme": "SECRETS",
+                "IAMAuth": "REQUIRED",
+                "SecretArn": { "Ref": "Secret" }
+            }]),
+        )
+}
+
+/// A proxy that takes clients without TLS (R14).
+fn r14_broken(s: &Stack<'_>) {
+    add(s, proxy(s).property("RequireTLS", false));
+}
+
+/// A proxy that requires TLS and IAM and reads a secret of the app (R14).
+fn r14_held(s: &Stack<'_>) {
+    add(s, proxy(s).property("RequireTLS", true));
+}
+
 fn cache() -> RawResource {
     RawResource::new("Cache", "AWS::ElastiCache::ReplicationGroup")
 }
@@ -1927,6 +1962,7 @@ cases! {
     sm1: "SM1" on "Prefs", breaks fd::sm1_broken, holds fd::sm1_held;
     ef1: "EF1" on "Files", breaks ef1_broken, holds ef1_held;
     ef2: "EF2" on "Files", breaks ef1_held, holds ef2_held;
+    r14: "R14" on "Proxy", breaks r14_broken, holds r14_held;
     ec1: "EC1" on "Cache", breaks ec1_broken, holds ec1_held;
     os1: "OS1" on "Search", breaks os1_broken, holds os1_held;
     os2: "OS2" on "Search", breaks os1_broken, holds os2_held;

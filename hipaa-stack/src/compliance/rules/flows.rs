@@ -43,11 +43,22 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
             // The records it reads from another account's stream or cluster.
             "/KinesisStreamSourceConfiguration/KinesisStreamARN",
             "/MSKSourceConfiguration/MSKClusterARN",
+            // The database it reads the tables of (CloudFormation reference,
+            // `AWS::KinesisFirehose::DeliveryStream` DatabaseSourceConfiguration: "The top
+            // level object for configuring streams with database as a source"), by the
+            // address of its `Endpoint`.
+            "/DatabaseSourceConfiguration/Endpoint",
         ],
     ),
+    // A table imported from a bucket is filled with its objects (CloudFormation reference,
+    // `AWS::DynamoDB::Table` S3BucketSource: "The S3 bucket that is being imported from");
+    // its owner is read by [`x1`].
     (
         "AWS::DynamoDB::Table",
-        &["/KinesisStreamSpecification/StreamArn"],
+        &[
+            "/KinesisStreamSpecification/StreamArn",
+            "/ImportSourceSpecification/S3BucketSource/S3Bucket",
+        ],
     ),
     // Each replica of a global table streams its changes where its own
     // `KinesisStreamSpecification` says.
@@ -55,7 +66,13 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
         "AWS::DynamoDB::GlobalTable",
         &["/Replicas/*/KinesisStreamSpecification/StreamArn"],
     ),
-    ("AWS::Lambda::Function", &["/DeadLetterConfig/TargetArn"]),
+    // A function's logs go to the log group of `LoggingConfig.LogGroup` (CloudFormation
+    // reference, `AWS::Lambda::Function` LoggingConfig: "The name of the Amazon CloudWatch
+    // log group the function sends logs to"), whatever it prints of the records it handles.
+    (
+        "AWS::Lambda::Function",
+        &["/DeadLetterConfig/TargetArn", "/LoggingConfig/LogGroup"],
+    ),
     (
         "AWS::Lambda::EventInvokeConfig",
         &[
@@ -114,6 +131,14 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
             "/NotificationConfiguration/LambdaConfigurations/*/Function",
             "/InventoryConfigurations/*/Destination/BucketArn",
             "/LoggingConfiguration/DestinationBucketName",
+            // The storage class analysis of its objects (`AWS::S3::Bucket` DataExport: "The
+            // place to store the data for an analysis"), and the metadata table of every
+            // object's key and metadata (`AWS::S3::Bucket` S3TablesDestination: "The
+            // destination table bucket must be in the same Region and AWS account as the
+            // general purpose bucket": of this account, but a table bucket no rule reads
+            // unless the app declares it).
+            "/AnalyticsConfigurations/*/StorageClassAnalysis/DataExport/Destination/BucketArn",
+            "/MetadataTableConfiguration/S3TablesDestination/TableBucketArn",
             // Every object it replicates: `Destination.Bucket` is the ARN of the bucket
             // that stores the replicas, which may be another account's
             // (`AWS::S3::Bucket` ReplicationDestination: `Account`, `AccessControlTranslation`
@@ -121,6 +146,21 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
             "/ReplicationConfiguration/Rules/*/Destination/Bucket",
         ],
     ),
+];
+
+/// Where a topic's data protection audit writes its findings on the messages it samples,
+/// and on those it finds nothing in (Amazon SNS developer guide, "Data protection policy
+/// operations in Amazon SNS": the `Audit` operation "logs the sensitive data findings in an
+/// AWS destination", `FindingsDestination` and `NoFindingsDestination`, each to a
+/// `CloudWatchLogs` `LogGroup`, a `Firehose` `DeliveryStream` or an `S3` `Bucket`, by name):
+/// records of which messages hold what kind of sensitive data.
+const AUDIT_DESTINATIONS: &[&str] = &[
+    "/DataProtectionPolicy/Statement/*/Operation/Audit/FindingsDestination/CloudWatchLogs/LogGroup",
+    "/DataProtectionPolicy/Statement/*/Operation/Audit/FindingsDestination/Firehose/DeliveryStream",
+    "/DataProtectionPolicy/Statement/*/Operation/Audit/FindingsDestination/S3/Bucket",
+    "/DataProtectionPolicy/Statement/*/Operation/Audit/NoFindingsDestination/CloudWatchLogs/LogGroup",
+    "/DataProtectionPolicy/Statement/*/Operation/Audit/NoFindingsDestination/Firehose/DeliveryStream",
+    "/DataProtectionPolicy/Statement/*/Operation/Audit/NoFindingsDestination/S3/Bucket",
 ];
 
 /// Delivery stream destinations that are a third party's endpoint by nature: the records
@@ -219,6 +259,25 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
 ];
 
+/// Whether a resource of type `t` hands out a value that someone else chose, not its own
+/// identity, through its `Ref` or its attributes, so that naming it names no resource the
+/// rules read: a custom resource (its handler chooses its physical id and its attributes:
+/// CloudFormation User Guide, "Custom resources", the response's `PhysicalResourceId` and
+/// `Data`), a nested stack (`Outputs.Name`), an SSM parameter (`Fn::GetAtt Value` is its
+/// value: `AWS::SSM::Parameter`, "Return values") and a wait condition (`Data`: what its
+/// signals sent).
+fn carries_values(t: &str) -> bool {
+    t.starts_with("Custom::")
+        || matches!(
+            t,
+            "AWS::CloudFormation::CustomResource"
+                | "AWS::CloudFormation::Stack"
+                | "AWS::SSM::Parameter"
+                | "AWS::CloudFormation::WaitCondition"
+                | "AWS::CloudFormation::WaitConditionHandle"
+        )
+}
+
 /// Whether a destination is a resource of the app: a reference to a resource of this
 /// template, an import (synth refuses an import that no stack of the app exports), an ARN,
 /// name or URL built around one so that it names that resource ([`built_around`]), or text
@@ -263,7 +322,7 @@ fn of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
     let others: Vec<_> = cx
         .resources_named(&named)
         .into_iter()
-        .filter(|r| r.logical_id() != cx.id())
+        .filter(|r| r.logical_id() != cx.id() && !carries_values(r.type_name()))
         .collect();
     // A reference that names a resource of this template (`meaning::names`: its `Ref`, an
     // attribute, `${Id}` or `${Id.Attr}` alone), not text built around one.
@@ -586,15 +645,6 @@ fn names_in(names: &std::collections::HashSet<String>, text: &str) -> bool {
             .any(|(at, sep)| names.contains(&t[at + sep.len()..]))
 }
 
-/// Whether a value holds an `Fn::ImportValue` anywhere.
-fn imports(value: &Value) -> bool {
-    match value {
-        Value::Object(map) => map.contains_key("Fn::ImportValue") || map.values().any(imports),
-        Value::Array(items) => items.iter().any(imports),
-        _ => false,
-    }
-}
-
 /// The destinations at `pointer` (`*` for every entry of a list), with their pointers.
 fn at<'a>(cx: &Cx<'a>, pointer: &str) -> Vec<(String, &'a Value)> {
     match pointer.split_once("/*") {
@@ -793,6 +843,23 @@ fn x1(cx: &Cx<'_>) -> Outcome {
     if t == "AWS::Pipes::Pipe" {
         destinations.extend(pipe_logs(cx, &mut checks));
     }
+    if t == "AWS::SNS::Topic" {
+        destinations.extend(AUDIT_DESTINATIONS.iter().flat_map(|p| at(cx, p)));
+    }
+    // `S3BucketOwner`: "The account number of the S3 bucket that is being imported from. If
+    // the bucket is owned by the requester this is optional" (CloudFormation reference,
+    // `AWS::DynamoDB::Table` S3BucketSource): the stack's own is `${AWS::AccountId}`.
+    if t == "AWS::DynamoDB::Table"
+        && let Some(owner) = cx
+            .prop("/ImportSourceSpecification/S3BucketSource/S3BucketOwner")
+            .filter(|v| !super::meaning::no_value(v))
+        && text(owner).is_none_or(|o| o.trim() != "${AWS::AccountId}")
+    {
+        checks.push(Err(format!(
+            "`ImportSourceSpecification.S3BucketSource.S3BucketOwner` is {}, not `${{AWS::AccountId}}`: the table is filled from a bucket of another account, which no rule reads; import from a bucket of the app, owned by `${{AWS::AccountId}}`",
+            super::meaning::text_or_json(owner)
+        )));
+    }
     // Owned values read from JSON documents, checked as the destinations are.
     let mut documented: Vec<(String, String, Value)> = Vec::new();
     // A subscription's dead-letter queue gets every message it could not deliver (SNS API,
@@ -857,7 +924,11 @@ fn x1(cx: &Cx<'_>) -> Outcome {
                     .ok_or_else(|| "the property disappeared while it was read".to_owned()),
             );
         } else {
-            let verb = if pointer == "/EventSourceArn" || pointer == "/Source" {
+            let verb = if pointer == "/EventSourceArn"
+                || pointer == "/Source"
+                || pointer.ends_with("/S3BucketSource/S3Bucket")
+                || pointer == "/DatabaseSourceConfiguration/Endpoint"
+            {
                 "reads data from"
             } else if pointer.ends_with("/ParameterValue") {
                 "(a `LambdaArn`) sends every record to be transformed by"
@@ -878,37 +949,62 @@ fn x1(cx: &Cx<'_>) -> Outcome {
 }
 
 /// Why a principal may belong to another account: a literal account id, ARN or unique id
-/// (the template's own account is `${AWS::AccountId}`, never written as a number), a
-/// canonical user, a federated identity, or a value known only at deploy. `None` for a
-/// principal of this account (by the account pseudo parameter, or a resource of the app,
-/// imported or not) and for `*`, which is P2's.
+/// (the template's own account is `${AWS::AccountId}`, never written as a number), an ARN
+/// whose account is known only at deploy (a reference, an import or an attribute where the
+/// account stands), text built around a reference that writes no account of its own, or
+/// a dynamic reference. Each entry of a list, branch of an `Fn::If` and entry an
+/// `Fn::Select` picks is read. `None` for a principal of this account (`${AWS::AccountId}`,
+/// an ARN whose account field is it, or a resource of the app, imported or not, standing
+/// for the whole value) and for `*`, which is P2's. A reference or an import anywhere else
+/// in the value proves nothing: `arn:aws:iam::444455556666:role/${Role}` is another
+/// account's role.
 fn foreign(principal: &Value, cx: &Cx<'_>) -> Option<String> {
-    let mentions_app = cx.mentions_the_app(principal) || imports(principal);
-    if mentions_app {
+    if let Some(each) = alternatives(principal) {
+        return each
+            .into_iter()
+            .filter(|v| !super::meaning::no_value(v))
+            .find_map(|v| foreign(v, cx));
+    }
+    if whole_of_the_app(cx, principal) {
         return None;
     }
-    let written = serde_json::to_string(principal).unwrap_or_default();
+    let written = super::meaning::text_or_json(principal);
     if written.contains("{{resolve:") {
         return Some("a value known only at deploy (a dynamic reference)".to_owned());
     }
-    if written.contains("AWS::AccountId") {
+    let skeleton = super::meaning::skeleton(principal);
+    let t = skeleton.trim();
+    // Everyone is P2's to judge.
+    if t == "*" || t == "${AWS::AccountId}" {
         return None;
     }
-    match text(principal) {
-        // Everyone is P2's to judge.
-        Some(t) if t.trim() == "*" => None,
-        // A literal account id or ARN (or an IAM unique id): this account is never written
-        // as a number in a template of the app.
-        Some(t) => {
-            let t = t.trim();
-            let account = t
-                .strip_prefix("arn:")
-                .and_then(|rest| rest.split(':').nth(3))
-                .unwrap_or(t);
-            Some(format!("the account {account}"))
-        }
-        None => Some(format!("{written}, which no rule can read")),
+    // An ARN's account field (`arn:PARTITION:SERVICE:REGION:ACCOUNT:…`), the region possibly
+    // `${AWS::Region}`, whose colons are no fields; anything else (an account id, an IAM
+    // unique id) is the account it names.
+    let fields = t.replace("${AWS::", "${AWS-");
+    let account = match fields.strip_prefix("arn:") {
+        Some(rest) => rest.split(':').nth(3).unwrap_or_default().to_owned(),
+        None => fields.clone(),
+    };
+    if account == "${AWS-AccountId}" {
+        return None;
     }
+    if account.contains(super::meaning::UNKNOWN) {
+        // A resource of the app mentioned inside the value is no proof: the account is read
+        // from the text around it.
+        let around = if cx.mentions_the_app(principal) {
+            ", built around a resource of the app"
+        } else {
+            ""
+        };
+        return Some(format!(
+            "{written}{around}, whose account is known only at deploy"
+        ));
+    }
+    Some(format!(
+        "the account {}",
+        account.replace("${AWS-", "${AWS::")
+    ))
 }
 
 /// The principals of a statement that may belong to another account.
@@ -1024,24 +1120,94 @@ fn pinned_here(conditions: &serde_json::Map<String, Value>, keys: &[&str]) -> bo
 }
 
 /// Why the resource an ARN names may be another account's: its account written as a number
-/// (the stack's own is `${AWS::AccountId}`), or a value known only at deploy. `None` for a
-/// resource of the app and for an ARN without an account (an S3 bucket's), which names no
-/// account to judge.
+/// (the stack's own is `${AWS::AccountId}`), or known only at deploy (a dynamic reference,
+/// a reference or an import where the account stands, text built around a reference), or,
+/// for an ARN that writes no account (an S3 bucket's: `arn:aws:s3:::name`), a resource
+/// that no template of the app declares, which may be anyone's. `None` for a resource of
+/// the app ([`of_the_app`]: a reference or an import standing for the whole value, or text
+/// that names one) and for an ARN of this account.
 fn foreign_resource(arn: &Value, cx: &Cx<'_>) -> Option<String> {
-    if cx.mentions_the_app(arn) || imports(arn) {
+    if let Some(each) = alternatives(arn) {
+        return each
+            .into_iter()
+            .filter(|v| !super::meaning::no_value(v))
+            .find_map(|v| foreign_resource(v, cx));
+    }
+    if of_the_app(cx, arn) {
         return None;
     }
-    let written = text(arn).unwrap_or_else(|| arn.to_string());
+    let written = super::meaning::text_or_json(arn);
     if written.contains("{{resolve:") {
         return Some("a resource known only at deploy (a dynamic reference)".to_owned());
     }
-    if !another_account(&written) {
-        return None;
-    }
+    let skeleton = super::meaning::skeleton(arn);
+    let fields = skeleton.trim().replace("${AWS::", "${AWS-");
+    let Some(rest) = fields.strip_prefix("arn:") else {
+        return skeleton
+            .contains(super::meaning::UNKNOWN)
+            .then(|| format!("{written}, a resource known only at deploy"));
+    };
     // The region may be `${AWS::Region}`, whose colons are no fields of the ARN.
-    let fields = written.trim().replace("${AWS::", "${AWS-");
-    let account = fields.split(':').nth(4).unwrap_or_default();
-    Some(format!("a resource of the account {account}"))
+    let account = rest.split(':').nth(3).unwrap_or_default();
+    if account == "${AWS-AccountId}" {
+        None
+    } else if account.contains(super::meaning::UNKNOWN) {
+        Some(format!(
+            "{written}, a resource of an account known only at deploy"
+        ))
+    } else if account.is_empty() {
+        Some(format!(
+            "{written}, which no template of the app declares and whose ARN names no account, so it may be another account's"
+        ))
+    } else {
+        Some(format!("a resource of the account {account}"))
+    }
+}
+
+/// What a value may be, where it may be more than one thing: the entries of a list, the
+/// branches of an `Fn::If` (a branch `AWS::NoValue` removes the value), or the entry an
+/// `Fn::Select` of a written list picks. `None` for any other value (and for an `Fn::Select`
+/// whose entry cannot be read).
+fn alternatives(value: &Value) -> Option<Vec<&Value>> {
+    if let Value::Array(items) = value {
+        return Some(items.iter().collect());
+    }
+    if let Some(Value::Array(branches)) = value.get("Fn::If")
+        && branches.len() == 3
+    {
+        return Some(vec![&branches[1], &branches[2]]);
+    }
+    if let Some(Value::Array(select)) = value.get("Fn::Select")
+        && let [index, Value::Array(list)] = select.as_slice()
+    {
+        return super::meaning::whole_number(index)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| list.get(i))
+            .map(|picked| vec![picked]);
+    }
+    None
+}
+
+/// Whether a value is, whole, a resource of the app: a reference to a resource of this
+/// template (`meaning::names`), an import (synth refuses an import that no stack of the app
+/// exports), a parameter of hipaa-stack's that carries one across regions, or an `Fn::Sub`
+/// of one of them alone (`${X}` with `X` standing for it). Text built around one is not:
+/// what it names is read from the text.
+fn whole_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
+    let whole = |v: &Value| {
+        super::meaning::imported(v)
+            || cx.across_regions(cx.template, v).is_some()
+            || cx
+                .resources_named(&super::compute::Mentioned::of(v))
+                .iter()
+                .any(|r| super::meaning::names(v, r.logical_id()))
+    };
+    whole(value)
+        || Built::of(value).is_some_and(|built| {
+            built.text == format!("{MARK}0{MARK}")
+                && built.references.len() == 1
+                && whole(&built.references[0])
+        })
 }
 
 fn x2(cx: &Cx<'_>) -> Outcome {
@@ -1135,8 +1301,6 @@ mod tests {
             proptest::prop_assert_eq!(super::names_in(&lower, &text), compared);
         }
     }
-
-    use super::imports;
 
     /// A principal imported from another stack of the app is this account's; a role of
     /// another account is not.
@@ -1343,14 +1507,74 @@ mod tests {
         }
     }
 
+    /// X2 reads the account of a principal or a source built around an import (which a
+    /// corpus case cannot write) from the text around it: an import standing for the whole
+    /// value (or an `Fn::Sub` of it alone) is the app's; an import joined onto text, or
+    /// standing where the account of an ARN stands, is not known to be.
     #[test]
-    fn imports_are_found_anywhere_in_a_value() {
-        assert!(imports(&json!({ "Fn::ImportValue": "data:Jobs:Arn" })));
-        assert!(imports(&json!([{ "Fn::ImportValue": "data:Jobs:Arn" }])));
-        assert!(imports(
-            &json!({ "Fn::Join": ["", ["arn:", { "Fn::ImportValue": "data:Jobs:Arn" }]] })
-        ));
-        assert!(!imports(&json!(["Fn::ImportValue"])));
-        assert!(!imports(&json!({ "Fn::GetAtt": ["Jobs", "Arn"] })));
+    fn principals_and_sources_built_around_imports() {
+        use crate::cfn::{Resource, Template};
+        use crate::compliance::rules::{Cx, Index};
+        let template = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![
+                Resource::raw(
+                    "P".to_owned(),
+                    "AWS::SQS::QueuePolicy".to_owned(),
+                    json!({}),
+                ),
+                Resource::raw("Role".to_owned(), "AWS::IAM::Role".to_owned(), json!({})),
+                Resource::raw("T".to_owned(), "AWS::SNS::Topic".to_owned(), json!({})),
+            ],
+            outputs: Vec::new(),
+        };
+        let stacks = [("s", &template)];
+        let index = Index::new(&stacks);
+        let cx = Cx::in_first(&stacks, &template.resources()[0], &index);
+        let import = json!({"Fn::ImportValue": "iam:Reader:Arn"});
+        for own in [
+            import.clone(),
+            json!({"Fn::Sub": ["${A}", {"A": import}]}),
+            json!({"Fn::If": ["C", {"Ref": "AWS::AccountId"}, import]}),
+            json!({"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${Role}"}),
+            json!({"Fn::Join": [":", ["arn:aws:iam:", {"Ref": "AWS::AccountId"}, import]]}),
+            json!({"Fn::GetAtt": ["Role", "Arn"]}),
+            json!({"Ref": "AWS::AccountId"}),
+            json!("*"),
+        ] {
+            assert_eq!(super::foreign(&own, &cx), None, "{own}");
+        }
+        for other in [
+            json!({"Fn::Join": ["", [import, "-other"]]}),
+            json!({"Fn::Sub": ["arn:aws:iam::${A}:root", {"A": import}]}),
+            json!({"Fn::Sub": ["arn:aws:iam::444455556666:role/${N}", {"N": import}]}),
+            json!({"Fn::Join": ["", ["arn:aws:iam::444455556666:role/", import]]}),
+            json!({"Fn::If": ["C", import, "444455556666"]}),
+            json!({"Fn::Sub": "arn:aws:iam::444455556666:role/${AWS::AccountId}"}),
+            json!({"Fn::Sub": "arn:aws:iam::444455556666:role/${Role}"}),
+            json!({"Fn::Select": [1, [import, "444455556666"]]}),
+        ] {
+            assert!(super::foreign(&other, &cx).is_some(), "{other}");
+        }
+        for own in [
+            import.clone(),
+            json!({"Fn::GetAtt": ["T", "TopicArn"]}),
+            json!({"Ref": "T"}),
+            json!({"Fn::Sub": "arn:aws:sns:${AWS::Region}:${AWS::AccountId}:*"}),
+            json!({"Fn::If": ["C", {"Ref": "T"}, {"Ref": "AWS::NoValue"}]}),
+        ] {
+            assert_eq!(super::foreign_resource(&own, &cx), None, "{own}");
+        }
+        for other in [
+            json!({"Fn::Join": ["", [import, "-other"]]}),
+            json!({"Fn::Sub": ["arn:aws:sns:us-east-1:${A}:t", {"A": import}]}),
+            json!({"Fn::Sub": ["arn:aws:sns:us-east-1:444455556666:${N}", {"N": import}]}),
+            json!({"Fn::Sub": "arn:aws:sns:us-east-1:444455556666:${T.TopicName}"}),
+            json!({"Fn::If": ["C", {"Ref": "T"}, "arn:aws:sns:us-east-1:444455556666:t"]}),
+            json!("arn:aws:s3:::partner-bucket"),
+        ] {
+            assert!(super::foreign_resource(&other, &cx).is_some(), "{other}");
+        }
     }
 }

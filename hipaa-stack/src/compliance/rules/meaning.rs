@@ -100,54 +100,163 @@ fn skeleton_at(value: &Value, depth: usize) -> String {
 /// `id` whatever the stack's conditions: its `Ref` (a cluster's is its identifier, a
 /// parameter group's its name: the `Return values` of `AWS::RDS::DBCluster`,
 /// `AWS::DocDB::DBCluster`, `AWS::Neptune::DBClusterParameterGroup`, …), one of its
-/// attributes (`Fn::GetAtt`, an ARN), `${id}` or `${id.Attribute}` alone in an `Fn::Sub`, the
-/// entry of an `Fn::Select` that does, or an `Fn::If` whose every branch does. A value that
-/// only mentions it (text joined onto its `Ref`, an `Fn::Select` of another entry) names
-/// another resource, which no rule reads.
+/// attributes (`Fn::GetAtt`, an ARN), or a value that is wholly one of these ([`whole`]):
+/// `${id}` or `${id.Attribute}` alone in an `Fn::Sub`, or a variable of its own that stands
+/// for one; an `Fn::Join` of one alone; the entry of an `Fn::Select` that does; an `Fn::If`
+/// whose every branch does. A value that only mentions it (text joined onto its `Ref`, an
+/// `Fn::Select` of another entry, an `Fn::Sub` whose own variable of the same name is
+/// another value) names another resource, which no rule reads.
 pub(crate) fn names(value: &Value, id: &str) -> bool {
-    if value.get("Ref").and_then(Value::as_str) == Some(id) {
-        return true;
+    names_at(value, id, 0)
+}
+
+fn names_at(value: &Value, id: &str, depth: usize) -> bool {
+    if depth > DEPTH {
+        return false;
     }
-    let attribute_of = |target: &str| target.split_once('.').is_some_and(|(r, _)| r == id);
-    match value.get("Fn::GetAtt") {
-        Some(Value::Array(a)) => return a.first().and_then(Value::as_str) == Some(id),
-        Some(Value::String(s)) => return attribute_of(s),
-        _ => {}
+    let attribute_of = |target: &str| {
+        target
+            .split_once('.')
+            .is_some_and(|(r, attribute)| r == id && !attribute.is_empty())
+    };
+    match intrinsic(value) {
+        Some(("Ref", Value::String(r))) => r == id,
+        Some(("Fn::GetAtt", Value::Array(a))) => {
+            matches!(a.as_slice(), [Value::String(r), _] if r == id)
+        }
+        Some(("Fn::GetAtt", Value::String(s))) => attribute_of(s),
+        _ => match whole(value) {
+            Some(Whole::Named(name)) => name == id || attribute_of(name),
+            Some(Whole::Each(values)) => values.into_iter().all(|v| names_at(v, id, depth + 1)),
+            None => false,
+        },
     }
-    if let Some(Value::String(s)) = value.get("Fn::Sub") {
-        let whole = s
-            .trim()
-            .strip_prefix("${")
-            .and_then(|rest| rest.strip_suffix('}'));
-        return whole.is_some_and(|inner| inner == id || attribute_of(inner));
-    }
-    picked(value).is_some_and(|picks| picks.into_iter().all(|v| names(v, id)))
 }
 
 /// Whether `value` is an import from another stack of the app (synth refuses an import that
-/// no stack exports) whatever the stack's conditions: the whole value, not text built around
-/// one.
+/// no stack exports) whatever the stack's conditions: the whole value ([`whole`]), not text
+/// built around one.
 pub(crate) fn imported(value: &Value) -> bool {
-    value.get("Fn::ImportValue").is_some()
-        || picked(value).is_some_and(|picks| picks.into_iter().all(imported))
+    imported_at(value, 0)
 }
 
-/// What an `Fn::Select` of a written list picks (one entry), or the two branches of an
-/// `Fn::If`; `None` for any other value.
-fn picked(value: &Value) -> Option<Vec<&Value>> {
-    if let Some(Value::Array(a)) = value.get("Fn::Select") {
-        return match a.as_slice() {
-            [index, Value::Array(list)] => whole_number(index)
-                .and_then(|i| usize::try_from(i).ok())
-                .and_then(|i| list.get(i))
-                .map(|v| vec![v]),
-            _ => None,
-        };
+fn imported_at(value: &Value, depth: usize) -> bool {
+    if depth > DEPTH {
+        return false;
     }
-    match value.get("Fn::If") {
-        Some(Value::Array(a)) if a.len() == 3 => Some(vec![&a[1], &a[2]]),
+    matches!(intrinsic(value), Some(("Fn::ImportValue", _)))
+        || matches!(whole(value), Some(Whole::Each(values))
+            if values.iter().all(|v| imported_at(v, depth + 1)))
+}
+
+/// The function and argument of an intrinsic: an object of one key. An object of more keys
+/// is no intrinsic function (it names nothing).
+fn intrinsic(value: &Value) -> Option<(&str, &Value)> {
+    match value {
+        Value::Object(map) if map.len() == 1 => map.iter().next().map(|(k, v)| (k.as_str(), v)),
         _ => None,
     }
+}
+
+/// What a value is as a whole, where it is another value with nothing around it.
+enum Whole<'a> {
+    /// `${Name}` alone in an `Fn::Sub` that defines no variable `Name`: a logical id (its
+    /// `Ref`), `Id.Attribute` (its `Fn::GetAtt`), or a pseudo parameter.
+    Named(&'a str),
+    /// Values each of which it is, whatever the stack's conditions: both branches of an
+    /// `Fn::If`, the entry an `Fn::Select` of a written list picks, the one value of an
+    /// `Fn::Join` or of an `Fn::Sub` variable that all its other parts leave alone.
+    Each(Vec<&'a Value>),
+}
+
+/// [`Whole`] of a value; `None` for a value that is text built around others, or that
+/// cannot be read before deploy (an index known only at deploy).
+fn whole(value: &Value) -> Option<Whole<'_>> {
+    let (function, argument) = intrinsic(value)?;
+    let empty = |v: &Value| text(v).is_some_and(|t| t.is_empty());
+    match function {
+        "Fn::Select" => {
+            let [index, Value::Array(list)] = argument.as_array()?.as_slice() else {
+                return None;
+            };
+            let i = usize::try_from(whole_number(index)?).ok()?;
+            Some(Whole::Each(vec![list.get(i)?]))
+        }
+        "Fn::If" => match argument.as_array()?.as_slice() {
+            [_, yes, no] => Some(Whole::Each(vec![yes, no])),
+            _ => None,
+        },
+        // "The delimiter will occur between fragments only. It won't terminate the final
+        // value", and with the empty delimiter "the set of values are concatenated with no
+        // delimiter" (CloudFormation Template Reference, `Fn::Join`): a list of one value is
+        // that value, whatever the delimiter; with the empty delimiter, so is one value
+        // among values that are empty text.
+        "Fn::Join" => {
+            let [delimiter, Value::Array(items)] = argument.as_array()?.as_slice() else {
+                return None;
+            };
+            let delimiter = delimiter.as_str()?;
+            let parts: Vec<&Value> = match items.as_slice() {
+                [one] => vec![one],
+                _ if delimiter.is_empty() => items.iter().filter(|v| !empty(v)).collect(),
+                _ => return None,
+            };
+            match parts.as_slice() {
+                [one] => Some(Whole::Each(vec![*one])),
+                _ => None,
+            }
+        }
+        "Fn::Sub" => substituted(argument),
+        _ => None,
+    }
+}
+
+/// [`Whole`] of an `Fn::Sub` (CloudFormation Template Reference, `Fn::Sub`): its `String`
+/// is one `${MyVarName}` and nothing else but variables of its own that are empty text.
+/// `${MyVarName}` is "template parameter names, resource logical IDs, resource attributes,
+/// or a variable in a key-value map"; a logical id or `Id.Attribute` returns "the same
+/// values as if you used the `Ref`" or "`Fn::GetAtt` intrinsic function". The page does not
+/// say which wins where the map defines a variable of the name of a logical id, so a
+/// variable of the map is read as the value it stands for (`["${Q}", {"Q": "legacy"}]` names
+/// `legacy`, not `Q`), and `${Q.Attr}` where the map defines `Q` is read as nothing (not
+/// `Q`'s attribute). `${!Literal}` is text; `${ Q }` with spaces is a name the page does not
+/// define (not `Q`); text around the variable (spaces too) is text built around it.
+fn substituted(argument: &Value) -> Option<Whole<'_>> {
+    let (template, variables) = match argument {
+        Value::String(t) => (t.as_str(), None),
+        Value::Array(a) => match a.as_slice() {
+            [Value::String(t), Value::Object(v)] => (t.as_str(), Some(v)),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let mut found = None;
+    let mut rest = template;
+    while !rest.is_empty() {
+        let after = rest.strip_prefix("${")?;
+        let end = after.find('}')?;
+        let name = &after[..end];
+        rest = &after[end + 1..];
+        if name.starts_with('!') {
+            return None;
+        }
+        let part = match variables.and_then(|v| v.get(name)) {
+            Some(v) if text(v).is_some_and(|t| t.is_empty()) => continue,
+            Some(v) => Whole::Each(vec![v]),
+            None if variables.is_some_and(|v| {
+                name.split_once('.')
+                    .is_some_and(|(resource, _)| v.contains_key(resource))
+            }) =>
+            {
+                return None;
+            }
+            None => Whole::Named(name),
+        };
+        if found.replace(part).is_some() {
+            return None;
+        }
+    }
+    found
 }
 
 /// A whole number written as a number or as text, or built by intrinsics that resolve to
@@ -724,6 +833,118 @@ mod tests {
             Some("x/name")
         );
         assert_eq!(about(json!({ "Fn::Sub": "${C}" })), None);
+    }
+
+    #[test]
+    fn a_value_names_a_resource_only_where_it_is_that_resource_whole() {
+        let q = |v: Value| names(&v, "Q");
+        // The list form of `Fn::Sub`: `${Q}` with a map that does not define it, and a
+        // variable that stands for `Q` (its `Ref`, an attribute, a value that names it).
+        assert!(q(json!({ "Fn::Sub": ["${Q}", {}] })));
+        assert!(q(json!({ "Fn::Sub": ["${Q.Arn}", {}] })));
+        assert!(q(json!({ "Fn::Sub": ["${Q}", { "Other": "x" }] })));
+        assert!(q(json!({ "Fn::Sub": ["${X}", { "X": { "Ref": "Q" } }] })));
+        assert!(q(
+            json!({ "Fn::Sub": ["${X}", { "X": { "Fn::GetAtt": ["Q", "Id"] } }] })
+        ));
+        assert!(q(
+            json!({ "Fn::Sub": ["${X}", { "X": { "Fn::Sub": "${Q}" } }] })
+        ));
+        assert!(q(
+            json!({ "Fn::Sub": ["${E}${X}${E}", { "X": { "Ref": "Q" }, "E": "" }] })
+        ));
+        assert!(q(json!({ "Fn::Sub": "${Q}" })));
+        assert!(q(json!({ "Fn::Sub": "${Q.Arn}" })));
+        // A variable of the map named as the resource is the variable's value.
+        assert!(!q(json!({ "Fn::Sub": ["${Q}", { "Q": "other" }] })));
+        assert!(!q(json!({ "Fn::Sub": ["${Q}", { "Q": { "Ref": "R" } }] })));
+        assert!(!q(json!({ "Fn::Sub": ["${Q.Arn}", { "Q": "other" }] })));
+        // Text built around it, spaces too, or two values, or a literal.
+        assert!(!q(
+            json!({ "Fn::Sub": ["${X}-old", { "X": { "Ref": "Q" } }] })
+        ));
+        assert!(!q(
+            json!({ "Fn::Sub": ["${X}${X}", { "X": { "Ref": "Q" } }] })
+        ));
+        assert!(!q(json!({ "Fn::Sub": " ${Q}" })));
+        assert!(!q(json!({ "Fn::Sub": "${Q} " })));
+        assert!(!q(json!({ "Fn::Sub": "${ Q }" })));
+        assert!(!q(json!({ "Fn::Sub": "${!Q}" })));
+        assert!(!q(json!({ "Fn::Sub": "${Q}${Q}" })));
+        assert!(!q(json!({ "Fn::Sub": "${Q." })));
+        assert!(!q(json!({ "Fn::Sub": "${Q.}" })));
+        assert!(!q(json!({ "Fn::Sub": ["${Q}"] })));
+        assert!(!q(json!({ "Fn::Sub": ["${Q}", {}, "x"] })));
+        assert!(!q(json!({ "Fn::Sub": ["${X}", { "X": "" }] })));
+        assert!(!q(
+            json!({ "Fn::Sub": ["${X}", { "X": { "Ref": "AWS::NoValue" } }] })
+        ));
+        // A variable that stands for `Q` in one branch only.
+        assert!(!q(
+            json!({ "Fn::Sub": ["${X}", { "X": { "Fn::If": ["C", { "Ref": "Q" }, { "Ref": "R" }] } }] })
+        ));
+        // `Fn::Join`: one value whatever the delimiter, or one among empty text with none.
+        assert!(q(json!({ "Fn::Join": ["-", [{ "Ref": "Q" }]] })));
+        assert!(q(json!({ "Fn::Join": ["", ["", { "Ref": "Q" }, ""]] })));
+        assert!(!q(json!({ "Fn::Join": ["-", ["", { "Ref": "Q" }]] })));
+        assert!(!q(json!({ "Fn::Join": ["", ["x", { "Ref": "Q" }]] })));
+        assert!(!q(
+            json!({ "Fn::Join": ["", [{ "Ref": "Q" }, { "Ref": "Q" }]] })
+        ));
+        assert!(!q(
+            json!({ "Fn::Join": ["", [{ "Ref": "AWS::NoValue" }, { "Ref": "Q" }]] })
+        ));
+        assert!(!q(json!({ "Fn::Join": ["", { "Ref": "Q" }] })));
+        // `Fn::Select` of an index known only at deploy, of another entry; `Fn::If` whose
+        // branches differ, or remove the property.
+        assert!(q(json!({ "Fn::Select": ["1", ["x", { "Ref": "Q" }]] })));
+        assert!(!q(
+            json!({ "Fn::Select": [{ "Fn::GetAtt": ["P", "Value"] }, [{ "Ref": "Q" }, "x"]] })
+        ));
+        assert!(!q(json!({ "Fn::Select": [0, ["x", { "Ref": "Q" }]] })));
+        assert!(!q(json!({ "Fn::Select": [5, [{ "Ref": "Q" }]] })));
+        assert!(!q(
+            json!({ "Fn::If": ["C", { "Ref": "Q" }, { "Ref": "R" }] })
+        ));
+        assert!(!q(
+            json!({ "Fn::If": ["C", { "Ref": "Q" }, { "Ref": "AWS::NoValue" }] })
+        ));
+        assert!(q(
+            json!({ "Fn::If": ["C", { "Ref": "Q" }, { "Fn::GetAtt": "Q.Arn" }] })
+        ));
+        // `AWS::NoValue` and objects of more than one key name nothing.
+        assert!(!q(json!({ "Ref": "AWS::NoValue" })));
+        assert!(!q(json!({ "Ref": "Q", "Fn::Sub": "other" })));
+        assert!(!q(json!({ "Fn::GetAtt": ["Q", "Arn"], "Ref": "R" })));
+        assert!(!q(json!({ "Fn::GetAtt": ["Q"] })));
+        assert!(!q(json!({ "Fn::GetAtt": "Q" })));
+        assert!(!q(json!("Q")));
+        // Nesting deeper than `DEPTH` is unknown.
+        let mut deep = json!({ "Ref": "Q" });
+        for _ in 0..DEPTH {
+            deep = json!({ "Fn::Select": [0, [deep]] });
+        }
+        assert!(q(deep.clone()));
+        for _ in 0..100 {
+            deep = json!({ "Fn::Select": [0, [deep]] });
+        }
+        assert!(!q(deep));
+    }
+
+    #[test]
+    fn an_import_is_the_whole_value_in_any_spelling() {
+        let import = json!({ "Fn::ImportValue": "data-Cluster" });
+        assert!(imported(&import));
+        assert!(imported(&json!({ "Fn::Sub": ["${X}", { "X": import }] })));
+        assert!(imported(&json!({ "Fn::Join": ["", [import]] })));
+        assert!(imported(
+            &json!({ "Fn::If": ["C", import, { "Fn::Select": [0, [import]] }] })
+        ));
+        assert!(!imported(
+            &json!({ "Fn::Sub": ["${X}-old", { "X": import }] })
+        ));
+        assert!(!imported(&json!({ "Fn::If": ["C", import, "legacy"] })));
+        assert!(!imported(&json!({ "Fn::ImportValue": "x", "Ref": "Q" })));
     }
 
     #[test]

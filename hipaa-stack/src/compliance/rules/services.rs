@@ -286,6 +286,20 @@ pub(crate) static RULES: &[RuleSpec] = &[
         check: ef2,
     },
     RuleSpec {
+        id: "R14",
+        title: "RDS proxies require TLS, authenticate through Secrets Manager or IAM, and never log statements",
+        types: &["AWS::RDS::DBProxy", "AWS::RDS::DBProxyEndpoint"],
+        controls: &[
+            "164.312(a)(1)",
+            "164.312(d)",
+            "164.312(e)(1)",
+            "164.312(e)(2)(ii)",
+        ],
+        fix: "set `RequireTLS` to true, leave `DebugLogging` unset or false, and either set `DefaultAuthScheme` to `IAM_AUTH` or give every `Auth` entry `IAMAuth` `REQUIRED` and a `SecretArn` that names a secret of the app (an `AWS::SecretsManager::Secret` by `Ref`, or a database's `MasterUserSecret.SecretArn`); name a proxy endpoint's proxy by its `Ref`",
+        packs: packs(None, None),
+        check: r14,
+    },
+    RuleSpec {
         id: "EC1",
         title: "ElastiCache encrypts at rest and in transit",
         types: &[
@@ -2781,6 +2795,253 @@ fn on_the_file_system(statement: &Value) -> bool {
             .replace("arn:aws-cn:", "arn:aws:");
         glob(&pattern, OWN_FILE_SYSTEM)
     })
+}
+
+/// An RDS proxy stands between the app's clients and its database: every statement and
+/// every row of PHI passes through it. It holds when it refuses clients without TLS, lets
+/// no client in with a password alone, reads its database credentials from a secret of the
+/// app, and writes no statement to its logs ([`proxy_requires_tls`],
+/// [`proxy_logs_no_statement`], [`proxy_authentication`]). A proxy endpoint
+/// (`AWS::RDS::DBProxyEndpoint`) has none of these settings: it takes them from its proxy
+/// (CloudFormation reference, `AWS::RDS::DBProxyEndpoint`: `DBProxyEndpointName`,
+/// `DBProxyName`, `TargetRole`, `VpcSecurityGroupIds`, `VpcSubnetIds`, `Tags`,
+/// `EndpointNetworkType`), so it holds when that proxy is one of the app, which this rule
+/// reads ([`proxy_endpoint`]).
+fn r14(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == "AWS::RDS::DBProxyEndpoint" {
+        return proxy_endpoint(cx);
+    }
+    let mut found = vec![proxy_requires_tls(cx), proxy_logs_no_statement(cx)];
+    found.extend(proxy_authentication(cx));
+    let mut proofs = Vec::new();
+    let mut problems = Vec::new();
+    for one in found {
+        match one {
+            Ok(proof) => proofs.extend(proof),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    if problems.is_empty() {
+        Outcome::Pass(proofs)
+    } else {
+        Outcome::Fail(problems.join("; "))
+    }
+}
+
+/// `RequireTLS` true, in any spelling CloudFormation reads as true ([`is_true`]). "By
+/// enabling this setting, you can enforce encrypted TLS connections to the proxy, even if
+/// the associated database doesn't use TLS" (RDS API reference, `CreateDBProxy` and
+/// `ModifyDBProxy`, `RequireTLS`); without it the proxy also takes clients in clear. The
+/// CloudFormation reference (`AWS::RDS::DBProxy`, `RequireTLS`, Boolean, not required)
+/// states no default: a proxy that does not set it is read as not requiring TLS.
+fn proxy_requires_tls(cx: &Cx<'_>) -> Result<Option<Proof>, String> {
+    const TLS: &str = "/RequireTLS";
+    match cx.prop(TLS) {
+        Some(v) if is_true(v) => Ok(cx.proof(TLS)),
+        Some(v) if is_false(v) => Err("`RequireTLS` is false: the proxy takes clients that do not use TLS, and PHI crosses the network in clear; set `RequireTLS` to true".to_owned()),
+        Some(v) => Err(format!(
+            "`RequireTLS` is {}, known only at deploy: no rule can read that the proxy refuses clients without TLS; set `RequireTLS` to true in the template",
+            text_or_json(v)
+        )),
+        None => Err("`RequireTLS` is not set, so the proxy does not require TLS of its clients; set `RequireTLS` to true".to_owned()),
+    }
+}
+
+/// `DebugLogging` unset or false. "The debug information includes the text of SQL
+/// statements that you submit through the proxy. Thus, only enable this setting when needed
+/// for debugging, and only when you have security measures in place to safeguard any
+/// sensitive information that appears in the logs" (RDS API reference, `DBProxy` and
+/// `CreateDBProxy`, `DebugLogging`; its newer text: "the proxy captures connection details
+/// and connection pool behavior from your queries"): statements carry PHI in their values,
+/// and the proxy's log group is not one of the app. Unset, the proxy does not debug
+/// (CloudFormation reference, `AWS::RDS::DBProxy`, `DebugLogging`, not required; the API
+/// asks to enable it only when needed), so an unset value needs no proof.
+fn proxy_logs_no_statement(cx: &Cx<'_>) -> Result<Option<Proof>, String> {
+    const DEBUG: &str = "/DebugLogging";
+    match cx.prop(DEBUG) {
+        None => Ok(None),
+        Some(v) if is_false(v) => Ok(cx.proof(DEBUG)),
+        Some(v) if is_true(v) => Err("`DebugLogging` is true: the proxy writes the text of the SQL statements it carries, PHI included, to CloudWatch Logs; remove `DebugLogging` or set it to false".to_owned()),
+        Some(v) => Err(format!(
+            "`DebugLogging` is {}, known only at deploy: the proxy may write the text of its SQL statements, PHI included, to its logs; remove `DebugLogging` or set it to false in the template",
+            text_or_json(v)
+        )),
+    }
+}
+
+/// How clients and the proxy authenticate. RDS Proxy "can enforce IAM authentication for
+/// clients connecting to the proxy, and the proxy can connect to databases using either IAM
+/// database authentication or credentials stored in AWS Secrets Manager" (RDS user guide,
+/// "Amazon RDS Proxy"; "Connecting to a database through RDS Proxy": with IAM, either the
+/// proxy reads the database user's password from Secrets Manager, or end-to-end IAM
+/// authentication connects "without requiring database credentials").
+///
+/// - `DefaultAuthScheme` `IAM_AUTH`: "the default authentication scheme that the proxy uses
+///   for client connections to the proxy and connections from the proxy to the underlying
+///   database. Valid values are NONE and IAM_AUTH. When set to IAM_AUTH, the proxy uses
+///   end-to-end IAM authentication" (RDS API reference, `DBProxy`, `DefaultAuthScheme`):
+///   every client is an IAM identity and no secret is needed, so no `Auth` entry is.
+/// - Each `Auth` entry (CloudFormation reference, `AWS::RDS::DBProxy AuthFormat`) is a
+///   database user whose password the proxy reads from `SecretArn`, which must be a secret
+///   of the app ([`secret_of_the_app`]), and clients log in as it with IAM only when
+///   `IAMAuth` is `REQUIRED` ("whether to require or disallow AWS Identity and Access
+///   Management (IAM) authentication for connections to the proxy"; `DISABLED` lets them
+///   in with the password, and `ENABLED`, valid only for RDS for SQL Server, lets them
+///   choose). Entries are read whatever `DefaultAuthScheme` is: an entry is a way in.
+fn proxy_authentication(cx: &Cx<'_>) -> Vec<Result<Option<Proof>, String>> {
+    const SCHEME: &str = "/DefaultAuthScheme";
+    let scheme = cx.prop(SCHEME);
+    let end_to_end = scheme.and_then(text).is_some_and(|s| s == "IAM_AUTH");
+    let entries: Vec<(usize, &Value)> = match cx.prop("/Auth") {
+        None => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !super::meaning::no_value(v))
+            .collect(),
+        Some(other) => {
+            return vec![Err(format!(
+                "`Auth` is {}, known only at deploy: no rule can read how the proxy authenticates its clients; write each entry in the template",
+                text_or_json(other)
+            ))];
+        }
+    };
+    let mut found = Vec::new();
+    if end_to_end {
+        found.push(Ok(cx.proof(SCHEME)));
+    } else if entries.is_empty() {
+        found.push(Err(match scheme {
+            Some(v) if text(v).is_none() => format!(
+                "`Auth` has no entry and `DefaultAuthScheme` is {}, known only at deploy: no rule can read that clients authenticate; set `DefaultAuthScheme` to `IAM_AUTH`",
+                text_or_json(v)
+            ),
+            _ => "`Auth` has no entry and `DefaultAuthScheme` is not `IAM_AUTH`: no rule can read how clients authenticate; set `DefaultAuthScheme` to `IAM_AUTH`, or add `Auth` entries with `IAMAuth` `REQUIRED` and a secret of the app".to_owned(),
+        }));
+    }
+    for (i, entry) in entries {
+        if !entry.is_object() {
+            found.push(Err(format!(
+                "`Auth.{i}` is {}, known only at deploy: no rule can read how the proxy authenticates that user; write the entry in the template",
+                text_or_json(entry)
+            )));
+            continue;
+        }
+        let secret = format!("/Auth/{i}/SecretArn");
+        found.push(match cx.prop(&secret) {
+            Some(v) => match secret_of_the_app(cx, v) {
+                Ok(()) => Ok(cx.proof(&secret)),
+                Err(why) => Err(format!(
+                    "`Auth.{i}.SecretArn` is {}, {why}; name an `AWS::SecretsManager::Secret` of the app by its `Ref`, or a database's `MasterUserSecret.SecretArn`",
+                    text_or_json(v)
+                )),
+            },
+            None => Err(format!(
+                "`Auth.{i}.SecretArn` is not set: the entry names no secret of the app to read the database user's password from; set it to an `AWS::SecretsManager::Secret` of the app by its `Ref`"
+            )),
+        });
+        let iam = format!("/Auth/{i}/IAMAuth");
+        found.push(match cx.prop(&iam) {
+            Some(v) => match text(v) {
+                Some(t) if t == "REQUIRED" => Ok(cx.proof(&iam)),
+                Some(t) => Err(format!(
+                    "`Auth.{i}.IAMAuth` is {t}, not `REQUIRED`: clients may log in with the database user's password rather than as IAM identities; set it to `REQUIRED`"
+                )),
+                None => Err(format!(
+                    "`Auth.{i}.IAMAuth` is {}, known only at deploy: no rule can read that clients log in as IAM identities; set it to `REQUIRED`",
+                    text_or_json(v)
+                )),
+            },
+            None => Err(format!(
+                "`Auth.{i}.IAMAuth` is not set, so the proxy does not require IAM authentication: clients may log in with the database user's password; set it to `REQUIRED`"
+            )),
+        });
+    }
+    found
+}
+
+/// Why a proxy's `SecretArn` is not a secret of the app, if it is not. It is one by `Ref`
+/// (or its only attribute, `Id`) of an `AWS::SecretsManager::Secret` of the template, both
+/// of which are its ARN (CloudFormation reference, `AWS::SecretsManager::Secret`, "Return
+/// values"), in any spelling [`super::meaning::names`] reads; by `Fn::GetAtt` of
+/// `MasterUserSecret.SecretArn` of a database of the template, the secret RDS manages for it
+/// (CloudFormation reference, `AWS::RDS::DBInstance` and `AWS::RDS::DBCluster`, "Return
+/// values"); or by import from another stack of the app. An ARN written as text is a secret
+/// no rule reads (its key, its rotation, its resource policy), and one that writes an account
+/// as a number is another account's, which that account can read, change or delete.
+fn secret_of_the_app(cx: &Cx<'_>, value: &Value) -> Result<(), String> {
+    if super::meaning::imported(value) {
+        return Ok(());
+    }
+    let named = cx.template.resources().iter().any(|r| match r.type_name() {
+        "AWS::SecretsManager::Secret" => super::meaning::names(value, r.logical_id()),
+        "AWS::RDS::DBInstance" | "AWS::RDS::DBCluster" => managed_secret_of(value, r.logical_id()),
+        _ => false,
+    });
+    if named {
+        return Ok(());
+    }
+    let written = super::meaning::skeleton(value);
+    let account = written
+        .split(':')
+        .nth(4)
+        .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()));
+    Err(match account {
+        Some(account) => format!(
+            "a secret of the account {account}, which that account can read, change or delete, and whose protection no rule of the app reads"
+        ),
+        None => "not a secret of the app: no rule reads how it is encrypted, rotated or shared"
+            .to_owned(),
+    })
+}
+
+/// Whether `value` is `Fn::GetAtt` of `MasterUserSecret.SecretArn` of the database `id`
+/// (also as the whole text of an `Fn::Sub`).
+fn managed_secret_of(value: &Value, id: &str) -> bool {
+    const ATTRIBUTE: &str = "MasterUserSecret.SecretArn";
+    let whole = |s: &str| {
+        s.split_once('.')
+            .is_some_and(|(r, a)| r == id && a == ATTRIBUTE)
+    };
+    match (value.get("Fn::GetAtt"), value.get("Fn::Sub")) {
+        (Some(Value::Array(a)), _) => {
+            a.len() == 2 && a[0].as_str() == Some(id) && a[1].as_str() == Some(ATTRIBUTE)
+        }
+        (Some(Value::String(s)), _) => whole(s),
+        (None, Some(Value::String(s))) => s
+            .trim()
+            .strip_prefix("${")
+            .and_then(|rest| rest.strip_suffix('}'))
+            .is_some_and(whole),
+        _ => false,
+    }
+}
+
+/// A proxy endpoint holds when `DBProxyName` names a proxy of the app, by its `Ref` (its
+/// name: CDK reference, `DBProxyReference`, names a proxy by its `DBProxyName`; the "Return
+/// values" of `AWS::RDS::DBProxy` were not found in the documentation at hand, and a value
+/// that is not the name fails at deploy rather than naming another proxy) in any spelling
+/// [`super::meaning::names`] reads, or by import from another stack of the app, where this
+/// rule reads the proxy. A proxy named as text is one no rule reads.
+fn proxy_endpoint(cx: &Cx<'_>) -> Outcome {
+    const PROXY: &str = "/DBProxyName";
+    match cx.prop(PROXY) {
+        Some(v)
+            if super::meaning::imported(v)
+                || cx
+                    .others("AWS::RDS::DBProxy")
+                    .any(|p| super::meaning::names(v, p.logical_id())) =>
+        {
+            Outcome::Pass(cx.proof(PROXY).into_iter().collect())
+        }
+        Some(v) => Outcome::Fail(format!(
+            "`DBProxyName` is {}, no proxy of the app: no rule reads whether that proxy requires TLS and authenticates its clients; name an `AWS::RDS::DBProxy` of the app by its `Ref`",
+            text_or_json(v)
+        )),
+        None => Outcome::Fail(
+            "`DBProxyName` is not set: the endpoint names no proxy of the app; name an `AWS::RDS::DBProxy` of the app by its `Ref`"
+                .to_owned(),
+        ),
+    }
 }
 
 fn ec1(cx: &Cx<'_>) -> Outcome {
