@@ -1088,12 +1088,14 @@ impl Template {
         Ok(String::from_utf8(text.out).unwrap_or_default())
     }
 
-    /// Writes the template as [`Template::serialize`] does through [`pretty_serializer`]
-    /// (a test holds the two to the same bytes), but with each resource's properties
-    /// written compactly (a packed resource's copied from its packed text, a construct's
-    /// from its typed properties), then laid out as that serializer lays them out at their
-    /// place ([`prettified`]): building no tree, and walking none that a check built (at
-    /// N=20,000, writing those trees was 7% of `scale synth`'s time).
+    /// Writes the template as [`Template::serialize`] does through serde_json's pretty
+    /// printer with one space per level, as the AWS CDK writes templates (readable, and a
+    /// third smaller than two spaces for a large stack; a test holds the two to the same
+    /// bytes), but with every value written compactly (a packed resource's properties
+    /// copied from their packed text, a construct's from its typed properties), then laid
+    /// out as that printer lays it out at its place ([`prettified`]): building no tree,
+    /// and walking none that a check built (at N=20,000, writing those trees was 7% of
+    /// `scale synth`'s time).
     fn write(&self, text: &mut Text) -> Result<(), serde_json::Error> {
         let mut top = text.object(0);
         text.entry(&mut top, "AWSTemplateFormatVersion", &"2010-09-09")?;
@@ -1108,20 +1110,19 @@ impl Template {
             let mut entry = text.object(2);
             text.entry(&mut entry, "Type", &*resource.type_name)?;
             text.key(&mut entry, "Properties")?;
-            let compact = match &resource.properties {
-                Properties::Packed(packed, at) if let Some(json) = packed.compact_at(*at) => json,
+            match &resource.properties {
+                Properties::Packed(packed, at) if let Some(json) = packed.compact_at(*at) => {
+                    prettified(&mut text.out, json, 3);
+                }
                 Properties::Typed(typed) => {
                     text.scratch.clear();
                     typed.properties.write(&mut text.scratch)?;
-                    &text.scratch
+                    prettified(&mut text.out, &text.scratch, 3);
                 }
                 Properties::Packed(..) | Properties::Tree(_) | Properties::Written(_) => {
-                    text.scratch.clear();
-                    serde_json::to_writer(&mut text.scratch, resource.properties())?;
-                    &text.scratch
+                    text.value(3, resource.properties())?;
                 }
-            };
-            prettified(&mut text.out, compact, 3);
+            }
             if !resource.depends_on.is_empty() {
                 text.entry(&mut entry, "DependsOn", &resource.depends_on)?;
             }
@@ -1143,31 +1144,8 @@ impl Template {
     }
 }
 
-/// The serializer of a template's text: pretty JSON with one space per level, as the AWS
-/// CDK writes templates (readable, and a third smaller than two spaces for a large stack).
-fn pretty_serializer(
-    out: &mut Vec<u8>,
-) -> serde_json::Serializer<&mut Vec<u8>, serde_json::ser::PrettyFormatter<'static>> {
-    serde_json::Serializer::with_formatter(out, serde_json::ser::PrettyFormatter::with_indent(b" "))
-}
-
-/// Copies `json`, written by [`pretty_serializer`] from the top level, to `out` as that
-/// serializer writes it `depth` levels down: each line after the first indented `depth`
-/// spaces more. (A string of JSON holds no line break: serde_json writes it `\n`.)
-fn indented(out: &mut Vec<u8>, json: &[u8], depth: usize) {
-    let mut lines = json.split(|&b| b == b'\n');
-    if let Some(first) = lines.next() {
-        out.extend_from_slice(first);
-    }
-    for line in lines {
-        out.push(b'\n');
-        out.resize(out.len() + depth, b' ');
-        out.extend_from_slice(line);
-    }
-}
-
-/// Copies `json`, compact JSON as serde_json writes it, to `out` laid out as
-/// [`pretty_serializer`] writes the same value `depth` levels down: a line for each entry
+/// Copies `json`, compact JSON as serde_json writes it, to `out` laid out as serde_json's
+/// pretty printer with one space per level writes the same value `depth` levels down: a line for each entry
 /// and item, indented one space per level, `": "` after a key, and `{}` and `[]` for what
 /// is empty. Only the bytes between tokens change: a string is copied as it is (serde_json
 /// escapes its line breaks and quotes).
@@ -1221,7 +1199,7 @@ fn prettified(out: &mut Vec<u8>, json: &[u8], depth: usize) {
     }
 }
 
-/// A template's text being written as [`pretty_serializer`] writes it (see
+/// A template's text being written as serde_json's pretty printer writes it (see
 /// [`Template::write`]), and a buffer for the values written through it.
 struct Text {
     out: Vec<u8>,
@@ -1263,9 +1241,19 @@ impl Text {
         value: &(impl Serialize + ?Sized),
     ) -> Result<(), serde_json::Error> {
         self.key(object, key)?;
+        self.value(object.depth + 1, value)
+    }
+
+    /// Writes `value` as it stands `depth` levels down: compactly, then laid out
+    /// ([`prettified`]).
+    fn value(
+        &mut self,
+        depth: usize,
+        value: &(impl Serialize + ?Sized),
+    ) -> Result<(), serde_json::Error> {
         self.scratch.clear();
-        value.serialize(&mut pretty_serializer(&mut self.scratch))?;
-        indented(&mut self.out, &self.scratch, object.depth + 1);
+        serde_json::to_writer(&mut self.scratch, value)?;
+        prettified(&mut self.out, &self.scratch, depth);
         Ok(())
     }
 
@@ -1372,6 +1360,32 @@ mod tests {
             .metadata_mut()
             .insert("checkov".to_owned(), json!({}));
         assert_ne!(touched, queue("Q", "a"));
+    }
+
+    /// serde_json's pretty printer with one space per level: what `Template::to_json` must
+    /// write the same bytes as.
+    fn pretty_serializer(
+        out: &mut Vec<u8>,
+    ) -> serde_json::Serializer<&mut Vec<u8>, serde_json::ser::PrettyFormatter<'static>> {
+        serde_json::Serializer::with_formatter(
+            out,
+            serde_json::ser::PrettyFormatter::with_indent(b" "),
+        )
+    }
+
+    /// Copies `json`, written by `pretty_serializer` from the top level, to `out` as that
+    /// serializer writes it `depth` levels down: each line after the first indented `depth`
+    /// spaces more. (A string of JSON holds no line break: serde_json writes it `\n`.)
+    fn indented(out: &mut Vec<u8>, json: &[u8], depth: usize) {
+        let mut lines = json.split(|&b| b == b'\n');
+        if let Some(first) = lines.next() {
+            out.extend_from_slice(first);
+        }
+        for line in lines {
+            out.push(b'\n');
+            out.resize(out.len() + depth, b' ');
+            out.extend_from_slice(line);
+        }
     }
 
     /// The template as serde writes it through the pretty serializer: what
