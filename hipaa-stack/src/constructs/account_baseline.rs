@@ -595,7 +595,7 @@ pub struct AccountBaseline<K = Handle<KmsKey>, L = Handle<AccessLogBucket>> {
     id: String,
     key: K,
     logs: L,
-    global_resources: bool,
+    main: Option<Handle<AccountBaseline>>,
     replica: Option<Handle<SecureBucket>>,
 }
 
@@ -606,7 +606,7 @@ impl AccountBaseline<NoKey, NoAccessLogs> {
             id: id.into(),
             key: NoKey,
             logs: NoAccessLogs,
-            global_resources: true,
+            main: None,
             replica: None,
         }
     }
@@ -622,7 +622,7 @@ impl<K, L> AccountBaseline<K, L> {
             id: self.id,
             key: key.cast(),
             logs: self.logs,
-            global_resources: self.global_resources,
+            main: self.main,
             replica: self.replica,
         }
     }
@@ -636,15 +636,36 @@ impl<K, L> AccountBaseline<K, L> {
             id: self.id,
             key: self.key,
             logs: destination.cast(),
-            global_resources: self.global_resources,
+            main: self.main,
             replica: self.replica,
         }
     }
 
     /// For a region other than the account's main one: the global IAM resources are recorded
-    /// by the main region's baseline, not again here. Default: they are recorded here.
-    pub fn secondary_region(mut self) -> Self {
-        self.global_resources = false;
+    /// by `main`, the baseline of the main region (of a stack of the same account in another
+    /// region, which records them itself), not again here. Adding the baseline fails when
+    /// `main` is not such a baseline. Default: they are recorded here.
+    ///
+    /// ```
+    /// use hipaa_stack::prelude::*;
+    /// let app = App::new("clinic");
+    /// let east = app.stack_in("clinic-east", region!("us-east-1"))?;
+    /// let key = east.add(KmsKey::new("PhiKey"))?;
+    /// let logs = east.add(AccessLogBucket::new("AccessLogs"))?;
+    /// let main = east.add(AccountBaseline::new("Baseline").encryption(&key).access_logs(&logs))?;
+    /// let west = app.stack_in("clinic-west", region!("us-west-2"))?;
+    /// let key = west.add(KmsKey::new("PhiKey"))?;
+    /// let logs = west.add(AccessLogBucket::new("AccessLogs"))?;
+    /// west.add(
+    ///     AccountBaseline::new("Baseline")
+    ///         .encryption(&key)
+    ///         .access_logs(&logs)
+    ///         .secondary_region(&main),
+    /// )?;
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
+    pub fn secondary_region(mut self, main: &Handle<AccountBaseline>) -> Self {
+        self.main = Some(*main);
         self
     }
 
@@ -683,7 +704,7 @@ impl<K: KeyChosen<AccountBaseline>, L: AccessLogsChosen<AccountBaseline>> IntoNo
             id: self.id,
             key: self.key.key(),
             logs: self.logs.logs(),
-            global_resources: self.global_resources,
+            main: self.main,
             replica: self.replica,
         })
     }
@@ -693,7 +714,9 @@ struct BaselineNode {
     id: String,
     key: Handle<KmsKey>,
     logs: Handle<AccessLogBucket>,
-    global_resources: bool,
+    /// The baseline of the main region, which records the global resources, if this one
+    /// does not.
+    main: Option<Handle<AccountBaseline>>,
     replica: Option<Handle<SecureBucket>>,
 }
 
@@ -740,6 +763,7 @@ impl Node for BaselineNode {
     fn uses(&self) -> Vec<Used> {
         let mut used = vec![self.key.used("KmsKey"), self.logs.used("AccessLogBucket")];
         used.extend(self.replica.map(|r| r.used("SecureBucket")));
+        used.extend(self.main.map(|m| m.used("AccountBaseline")));
         used
     }
 
@@ -756,6 +780,25 @@ impl Node for BaselineNode {
             check_replica_region(arena, stack, copy)?;
         }
         let (account, region) = arena.placement(stack);
+        if let Some(main) = self.main {
+            let entry = &arena.constructs[main.index as usize];
+            let (main_account, main_region) = arena.placement(entry.stack);
+            let node: &dyn std::any::Any = &*entry.node;
+            let records = node
+                .downcast_ref::<BaselineNode>()
+                .is_some_and(|b| b.main.is_none());
+            if !records
+                || main_account != account
+                || main_region.is_none()
+                || region.is_none()
+                || main_region == region
+            {
+                return Err(format!(
+                    "`.secondary_region(..)` names `{}`, which is not the baseline of the main region of this account: it must be in a stack of the same account pinned to another region (`app.stack_in(..)`) and record the global IAM resources itself (no `.secondary_region(..)`), or AWS Config records them nowhere (§164.312(b))",
+                    arena.path(main.index)
+                ));
+            }
+        }
         let other = arena.constructs.iter().enumerate().find(|(_, c)| {
             c.node.kind() == "AccountBaseline"
                 && arena.placement(c.stack) == (account.clone(), region.clone())
@@ -905,7 +948,7 @@ impl Node for BaselineNode {
             role_arn: cx.own_att("ConfigRole", "Arn"),
             recording_group: RecordingGroup {
                 all_supported: true,
-                include_global_resource_types: self.global_resources,
+                include_global_resource_types: self.main.is_none(),
             },
         };
         resources.push(Resource::new(cx.logical("Recorder"), recorder)?);
@@ -1148,24 +1191,71 @@ mod tests {
 
     #[test]
     fn a_secondary_region_leaves_global_resources_to_the_main_one() {
-        let t = template_with(|stack, key, logs| {
-            stack
+        use crate::prelude::*;
+        let app = App::new("test");
+        let add = |name: &str, region: Option<Region>| {
+            let stack = match region {
+                Some(r) => app.stack_in(name, r).unwrap(),
+                None => app.stack(name).unwrap(),
+            };
+            let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+            let logs = stack.add(AccessLogBucket::new("AccessLogs")).unwrap();
+            (stack, key, logs)
+        };
+        let (east, key, logs) = add("east", Some(region!("us-east-1")));
+        let main = east
+            .add(
+                AccountBaseline::new("Baseline")
+                    .encryption(&key)
+                    .access_logs(&logs),
+            )
+            .unwrap();
+        let (west, key, logs) = add("west", Some(region!("us-west-2")));
+        let secondary = AccountBaseline::new("Baseline")
+            .access_logs(&logs)
+            .encryption(&key);
+        west.add(secondary.secondary_region(&main)).unwrap();
+        let assembly = app.check().unwrap();
+        let recording = |stack: &str| {
+            let t: Value =
+                serde_json::from_str(assembly.stack(stack).unwrap().template_json()).unwrap();
+            t["Resources"]["BaselineRecorder"]["Properties"]["RecordingGroup"]
+                ["IncludeGlobalResourceTypes"]
+                .clone()
+        };
+        assert_eq!(recording("east"), json!(true));
+        assert_eq!(recording("west"), json!(false));
+
+        // The main baseline is of the same account, of another region, and records them.
+        let (north, key, logs) = add("north", Some(region!("eu-north-1")));
+        let second = north
+            .add(
+                AccountBaseline::new("Baseline")
+                    .encryption(&key)
+                    .access_logs(&logs)
+                    .secondary_region(&main),
+            )
+            .unwrap();
+        for (name, region, main) in [
+            ("plain", None, main),
+            ("east-two", Some(region!("us-east-1")), main),
+            ("south", Some(region!("sa-east-1")), second),
+        ] {
+            let (stack, key, logs) = add(name, region);
+            let err = stack
                 .add(
                     AccountBaseline::new("Baseline")
-                        .secondary_region()
+                        .encryption(&key)
                         .access_logs(&logs)
-                        .encryption(&key),
+                        .secondary_region(&main),
                 )
-                .unwrap();
-        });
-        assert_eq!(
-            prop(
-                &t,
-                "BaselineRecorder",
-                "/RecordingGroup/IncludeGlobalResourceTypes"
-            ),
-            false
-        );
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains("not the baseline of the main region"),
+                "{name}: {err}"
+            );
+        }
     }
 
     #[test]

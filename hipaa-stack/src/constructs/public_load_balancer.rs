@@ -145,14 +145,29 @@ mod sealed {
         Group(Handle<SecureInstanceGroup>),
     }
 
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not a TLS policy of hipaa-stack",
+        label = "only `TlsPolicy` names a listener's security policy",
+        note = "`SecurityPolicy` is sealed: HIPAA 45 CFR §164.312(e)(1) and §164.312(e)(2)(ii) (hipaa-stack rule F1) ask a listener of PHI to accept only TLS 1.2 or later, and `TlsPolicy` has a variant for each Elastic Load Balancing policy that does; pass one, e.g. `TlsPolicy::Tls13Tls12_2021_06`"
+    )]
     pub trait Policy {
         fn policy(self) -> super::TlsPolicy;
     }
 
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not a certificate of hipaa-stack",
+        label = "only a `Certificate` of the app or an `ExistingCertificate` of ACM is served",
+        note = "`ServerCertificate` is sealed: HIPAA 45 CFR §164.312(e)(1) (hipaa-stack rules F1, F2) asks an HTTPS listener to serve a certificate that ACM issues and renews; pass `&cert` from `stack.add(Certificate::dns(..))?` or `Certificate::existing(\"arn:aws:acm:…\")?`"
+    )]
     pub trait Cert {
         fn source(self) -> CertificateSource;
     }
 
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not a secured compute construct of hipaa-stack",
+        label = "only a `SecureInstance` or a `SecureInstanceGroup` receives a load balancer's requests",
+        note = "`LoadBalancerTarget` is sealed: HIPAA 45 CFR §164.312(a)(1) and §164.312(e)(1) (hipaa-stack rules E1, E4, E5, F6) ask what receives requests from the internet to run in a private subnet with encrypted volumes and IMDSv2; pass the handle of a `SecureInstance` or a `SecureInstanceGroup`"
+    )]
     pub trait Target {
         fn target(&self) -> TargetKind;
     }

@@ -261,6 +261,11 @@ pub trait RouteAuthorizer: sealed::Authorizes {}
 impl RouteAuthorizer for Auth {}
 
 mod sealed {
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not an authorizer of hipaa-stack",
+        label = "only `Auth` authorizes a route",
+        note = "`RouteAuthorizer` is sealed: HIPAA 45 CFR §164.312(d) and §164.312(a)(1) (hipaa-stack rule A4M) ask every route to authenticate its caller; pass `Auth::iam()` or `Auth::cognito(user_pool_arn)?`"
+    )]
     pub trait Authorizes {
         fn auth(self) -> super::Auth;
     }

@@ -198,6 +198,11 @@ enum Piece {
 }
 
 pub(crate) mod sealed {
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not user data text checked by hipaa-stack",
+        label = "only `user_data!(..)` makes user data text",
+        note = "`ScriptText` is sealed: HIPAA 45 CFR §164.312(a)(1) and §164.312(a)(2)(iv) (hipaa-stack rule P1): user data is readable by anyone who may describe the instance, so only text checked for secrets when the program is compiled is taken; write it with `user_data!(\"..\")` and put values in with `.reference(handle.arn())`"
+    )]
     pub trait Text {
         fn text(self) -> &'static str;
     }

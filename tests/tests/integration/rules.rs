@@ -1345,6 +1345,7 @@ fn a4_held(s: &Stack<'_>) {
                 "/AccessLogSetting/DestinationArn",
                 "arn:aws:logs:us-east-1:123456789012:log-group:api",
             )
+            .property("/AccessLogSetting/Format", "$context.requestId")
             .property("/MethodSettings/0/LoggingLevel", "INFO")
             .property("/MethodSettings/0/HttpMethod", "*")
             .property("/MethodSettings/0/ResourcePath", "/*"),
@@ -1760,7 +1761,8 @@ fn os2_held(s: &Stack<'_>) {
                 "/LogPublishingOptions/AUDIT_LOGS/CloudWatchLogsLogGroupArn",
                 "arn:aws:logs:us-east-1:123456789012:log-group:audit",
             )
-            .property("/LogPublishingOptions/AUDIT_LOGS/Enabled", true),
+            .property("/LogPublishingOptions/AUDIT_LOGS/Enabled", true)
+            .property("/AdvancedSecurityOptions/Enabled", true),
     );
 }
 
@@ -1836,7 +1838,12 @@ fn rs1_held(s: &Stack<'_>) {
 fn rs3_held(s: &Stack<'_>) {
     add(
         s,
-        warehouse().property("/LoggingProperties/LogDestinationType", "cloudwatch"),
+        warehouse()
+            .property("/LoggingProperties/LogDestinationType", "cloudwatch")
+            .property(
+                "/LoggingProperties/LogExports",
+                json!(["connectionlog", "userlog", "useractivitylog"]),
+            ),
     );
 }
 

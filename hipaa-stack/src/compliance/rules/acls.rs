@@ -15,7 +15,7 @@
 
 use serde_json::Value;
 
-use super::meaning::{is_internet, no_value, text, text_or_json};
+use super::meaning::{is_internet, no_value, text, text_or_json, whole_number};
 use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, is_true, proof_of};
 
 /// An entry of a network ACL.
@@ -45,11 +45,6 @@ pub(crate) static RULES: &[RuleSpec] = &[RuleSpec {
     check: e16,
 }];
 
-/// A whole number, written as a number or as text, or built by intrinsics that resolve.
-fn whole(v: &Value) -> Option<i64> {
-    text(v)?.trim().parse().ok()
-}
-
 /// What an entry lets in from the internet that must stay closed, if it does. Egress
 /// entries and denials let nothing in; an action, protocol or port that cannot be read is
 /// read for the worst.
@@ -66,12 +61,23 @@ fn opens(entry: &Value) -> Option<String> {
             .filter(|v| !no_value(v) && is_internet(v))
             .map(|v| format!("the internet (`{k}` {})", text_or_json(v)))
     })?;
+    // `Protocol` is "-1 or a protocol number" (`AWS::EC2::NetworkAclEntry`, the
+    // CloudFormation reference, where it is an Integer; the EC2 API's
+    // `CreateNetworkAclEntry` takes it as a string): read as the number it is, however it
+    // is written (`6`, "6", "06", " 6"). A number that is not whole cannot be read as a
+    // protocol: it is read for the worst.
     let protocol = text(&entry["Protocol"]).map(|p| p.trim().to_ascii_lowercase());
+    let number = protocol.as_deref().and_then(|p| p.parse::<i64>().ok());
+    let protocol = match (number, protocol) {
+        (Some(n), _) => Some(n.to_string()),
+        (None, Some(p)) if p.parse::<f64>().is_ok() => None,
+        (None, p) => p,
+    };
     let what = match protocol.as_deref() {
         Some("-1" | "all") => "every protocol and port (`Protocol` -1)".to_owned(),
         Some("6" | "17" | "tcp" | "udp") => {
             let range = &entry["PortRange"];
-            match (whole(&range["From"]), whole(&range["To"])) {
+            match (whole_number(&range["From"]), whole_number(&range["To"])) {
                 (Some(low), Some(high)) => CLOSED
                     .iter()
                     .find(|p| low <= **p && **p <= high)
@@ -83,7 +89,7 @@ fn opens(entry: &Value) -> Option<String> {
         // refused by EC2 at deploy).
         Some(_) => return None,
         None => format!(
-            "every protocol and port (`Protocol` {} is not known before deploy)",
+            "every protocol and port (`Protocol` {} is not known before deploy as a protocol number)",
             text_or_json(&entry["Protocol"])
         ),
     };

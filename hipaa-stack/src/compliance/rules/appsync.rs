@@ -176,6 +176,40 @@ fn event_oidc_clients(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
         .collect()
 }
 
+/// A GraphQL API's additional OpenID Connect providers must name the clients whose tokens
+/// they take, as its default one must ([`oidc_clients`]): an entry of
+/// `AdditionalAuthenticationProviders` takes an `OpenIDConnectConfig` as the API does
+/// (`AWS::AppSync::GraphQLApi AdditionalAuthenticationProvider`, the CloudFormation
+/// reference), whose `ClientId` is "a regular expression so that AWS AppSync can validate
+/// against multiple client identifiers at a time" (the AppSync API reference,
+/// `OpenIDConnectConfig`); every field marked `@aws_oidc` is open to what it admits. A
+/// provider whose type cannot be read before deploy may be one.
+fn additional_oidc_clients(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    const WHY: &str = "AppSync then takes a token that the issuer gave to any client for the fields that name `@aws_oidc`";
+    let providers = "/AdditionalAuthenticationProviders";
+    let count = cx
+        .prop(providers)
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    (0..count)
+        .filter(|at| {
+            cx.prop(&format!("{providers}/{at}/AuthenticationType"))
+                .is_some_and(|t| text(t).is_none_or(|t| t.trim() == "OPENID_CONNECT"))
+        })
+        .map(|at| {
+            let pointer = format!("{providers}/{at}/OpenIDConnectConfig/ClientId");
+            let name = pointer.trim_start_matches('/').replace('/', ".");
+            let proof = cx.present(&pointer).map_err(|e| format!("{e}: {WHY}"))?;
+            match cx.prop(&pointer).and_then(text) {
+                Some(id) if matches_every_client(&id) => Err(format!(
+                    "`{name}` is {id}, a pattern that matches every client: {WHY}"
+                )),
+                _ => Ok(proof),
+            }
+        })
+        .collect()
+}
+
 fn as1(cx: &Cx<'_>) -> Outcome {
     match cx.resource.type_name() {
         EVENT_API => {
@@ -203,6 +237,7 @@ fn as1(cx: &Cx<'_>) -> Outcome {
         if default.as_deref() == Some("OPENID_CONNECT") {
             checks.push(oidc_clients(cx));
         }
+        checks.extend(additional_oidc_clients(cx));
         return all(checks);
     }
     let apis = apis_of(cx);

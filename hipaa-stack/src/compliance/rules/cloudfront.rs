@@ -41,7 +41,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "CloudFront distributions write access logs",
         types: &[DISTRIBUTION],
         controls: &["164.308(a)(1)(ii)(D)", "164.312(b)"],
-        fix: "set `DistributionConfig.Logging.Bucket` to an access-log bucket of the app, or deliver the distribution's ACCESS_LOGS through an `AWS::Logs::DeliverySource` whose `ResourceArn` names it, paired with a destination by an `AWS::Logs::Delivery`",
+        fix: "set `DistributionConfig.Logging.Bucket` to an access-log bucket of the app, or deliver the distribution's ACCESS_LOGS through an `AWS::Logs::DeliverySource` whose `ResourceArn` names it, paired by an `AWS::Logs::Delivery` with a destination of the template that delivers to a resource of the app, its `RecordFields` (when written) keeping `c-ip`, `cs-uri-stem` and `date` and `time` or `timestamp`",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_86"),
@@ -198,7 +198,8 @@ fn origins(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
         } else if let Some(id) = cx.prop(&vpc) {
             let named = cx
                 .others(VPC_ORIGIN)
-                .find(|o| super::compute::mentions(id, o.logical_id()));
+                // Its `Ref` or `Id`, however written; text joined onto one names another.
+                .find(|o| super::meaning::names(id, o.logical_id()));
             checks.push(match named {
                 Some(_) => cx.proof(&vpc).ok_or_default(),
                 None => Err(format!(
@@ -279,19 +280,96 @@ fn cf2(cx: &Cx<'_>) -> Outcome {
     let delivery = cx.others("AWS::Logs::Delivery").find(|d| {
         let p = d.properties();
         let named = &p["DeliverySourceName"];
-        (super::compute::mentions(named, source.logical_id())
-            || name.is_some() && text(named) == name)
+        (super::meaning::names(named, source.logical_id()) || name.is_some() && text(named) == name)
             && cx.on(d).present("/DeliveryDestinationArn").is_ok()
     });
     match delivery {
-        Some(d) => all([
-            proof_of(source, "/ResourceArn").ok_or_default(),
-            proof_of(d, "/DeliveryDestinationArn").ok_or_default(),
-        ]),
+        Some(d) => match (record_fields(cx, d), destination_of_the_app(cx, d)) {
+            (Err(e), _) => Outcome::Fail(e),
+            (Ok(()), Err(gap)) => Outcome::Gap(gap),
+            (Ok(()), Ok(())) => all([
+                proof_of(source, "/ResourceArn").ok_or_default(),
+                proof_of(d, "/DeliveryDestinationArn").ok_or_default(),
+            ]),
+        },
         None => Outcome::Fail(format!(
             "the delivery source `{}` of the distribution's ACCESS_LOGS is paired with no destination: no `AWS::Logs::Delivery` of the template names it with a `DeliveryDestinationArn`, so nothing is delivered",
             source.logical_id()
         )),
+    }
+}
+
+/// A delivery's `RecordFields` ("The list of record fields to be delivered to the
+/// destination, in order", the `AWS::Logs::Delivery` reference; standard logging v2 lets
+/// one "select the log fields that you want", "Configure standard logging (v2)", CloudFront
+/// developer guide): when it is written, it must keep who asked (`c-ip`), for what
+/// (`cs-uri-stem`) and when (`date`, `time`, or the real-time `timestamp`). Not written,
+/// every field is delivered.
+fn record_fields(cx: &Cx<'_>, delivery: &crate::cfn::Resource) -> Result<(), String> {
+    let Some(fields) = cx.on(delivery).prop("/RecordFields") else {
+        return Ok(());
+    };
+    let Value::Array(items) = fields else {
+        return Err(format!(
+            "the `RecordFields` of the delivery `{}` are {}, which no rule can read before deploy: write them as a list that keeps c-ip, cs-uri-stem and the time",
+            delivery.logical_id(),
+            text_or_json(fields)
+        ));
+    };
+    let listed: Vec<String> = items.iter().filter_map(text).collect();
+    let has = |names: &[&str]| listed.iter().any(|f| names.contains(&f.trim()));
+    let missing: Vec<&str> = [
+        (&["c-ip"][..], "c-ip (who asked)"),
+        (&["cs-uri-stem"][..], "cs-uri-stem (for what)"),
+        (
+            &["date", "time", "timestamp", "timestamp(ms)"][..],
+            "date and time, or timestamp (when)",
+        ),
+    ]
+    .iter()
+    .filter(|(names, _)| !has(names))
+    .map(|(_, what)| *what)
+    .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the `RecordFields` of the delivery `{}` leave out {}: the access logs do not record who fetched what; add them, or remove `RecordFields` to deliver every field",
+            delivery.logical_id(),
+            missing.join(", ")
+        ))
+    }
+}
+
+/// A delivery's destination must be the app's, as a `Logging.Bucket` must: an
+/// `AWS::Logs::DeliveryDestination` of the template (by its `Arn`) whose
+/// `DestinationResourceArn` refers to a resource of the app (its bucket, log group or
+/// stream), or an import. Else (an ARN written as text, another account's destination) a
+/// gap: whether the logs are kept, encrypted and closed to others is not shown.
+fn destination_of_the_app(cx: &Cx<'_>, delivery: &crate::cfn::Resource) -> Result<(), String> {
+    let arn = &delivery.properties()["DeliveryDestinationArn"];
+    if super::meaning::imported(arn) {
+        return Ok(());
+    }
+    let destination = cx
+        .others("AWS::Logs::DeliveryDestination")
+        .find(|d| super::meaning::names(arn, d.logical_id()));
+    let Some(destination) = destination else {
+        return Err(format!(
+            "the delivery `{}` sends the distribution's access logs to {}, which is no `AWS::Logs::DeliveryDestination` of this template: whether the logs are kept, encrypted and closed to others is not shown",
+            delivery.logical_id(),
+            text_or_json(arn)
+        ));
+    };
+    let resource = &destination.properties()["DestinationResourceArn"];
+    if cx.mentions_the_app(resource) || super::meaning::imported(resource) {
+        Ok(())
+    } else {
+        Err(format!(
+            "the delivery destination `{}` writes the access logs to {}, which is no resource of the app: whether they are kept, encrypted and closed to others is not shown; deliver them to a bucket or log group of the app",
+            destination.logical_id(),
+            text_or_json(resource)
+        ))
     }
 }
 
@@ -316,7 +394,7 @@ fn log_bucket_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
     text(value).is_some_and(|t| {
         let t = t.trim().to_ascii_lowercase();
         t.split_once(".s3.")
-            .is_some_and(|(name, _)| cx.index.app_names.contains(name))
+            .is_some_and(|(name, _)| cx.index.app_names.of_service(name, "s3"))
     })
 }
 
@@ -339,7 +417,7 @@ fn tenant_web_acl(cx: &Cx<'_>) -> Outcome {
     if cx.prop(customization).is_none() {
         let parent = cx.prop("/DistributionId").and_then(|id| {
             cx.others(DISTRIBUTION)
-                .find(|d| super::compute::mentions(id, d.logical_id()))
+                .find(|d| super::meaning::names(id, d.logical_id()))
         });
         return match parent {
             Some(_) => all([cx.present("/DistributionId")]),
@@ -371,10 +449,24 @@ fn web_acl_at(cx: &Cx<'_>, pointer: &str) -> Outcome {
             pointer_name(pointer)
         ));
     };
-    let acl = cx
-        .others("AWS::WAFv2::WebACL")
-        .find(|acl| super::compute::mentions(acl_value, acl.logical_id()));
+    // CloudFront takes a WAFv2 web ACL by its ARN ("To specify a web ACL created using the
+    // latest version of WAF, use the ACL ARN", `WebACLId`, CloudFront API
+    // `DistributionConfig`): its `Arn`, not its `Ref` (name, id and scope) or text built
+    // around its `Id`.
+    let acl = super::frontdoor::web_acl(cx.template, acl_value);
     let Some(acl) = acl else {
+        if let Some(other) = cx
+            .others("AWS::WAFv2::WebACL")
+            .find(|acl| super::compute::mentions(acl_value, acl.logical_id()))
+        {
+            return Outcome::Fail(format!(
+                "`{}` is {}, which mentions the web ACL `{}` but is not its ARN: name it by `Fn::GetAtt [{}, Arn]`",
+                pointer_name(pointer),
+                text_or_json(acl_value),
+                other.logical_id(),
+                other.logical_id()
+            ));
+        }
         // A web ACL of another stack, or the account's (a firewall manager's), by ARN.
         return if acl_value.get("Fn::ImportValue").is_some()
             || text(acl_value)

@@ -80,7 +80,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "164.308(a)(4)(ii)(C)",
             "164.312(a)(1)",
         ],
-        fix: "set `LaunchTemplateData.MetadataOptions.HttpTokens` to `required` on a launch template, and launch instances and fleets from it (`LaunchTemplate.LaunchTemplateId`, `LaunchTemplateConfigs`)",
+        fix: "set `MetadataOptions.HttpTokens` to `required` (or `HttpEndpoint` to `disabled`) on the instance or launch configuration, or `LaunchTemplateData.MetadataOptions.HttpTokens` on a launch template the instance launches from (`LaunchTemplate.LaunchTemplateId`); launch fleets from such launch templates (`LaunchTemplateConfigs`)",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2IMDSv2Enabled"),
             checkov: Some("CKV_AWS_79"),
@@ -461,38 +461,59 @@ fn e3(cx: &Cx<'_>) -> Outcome {
     ))
 }
 
+/// The metadata options at `options` (a `MetadataOptions` object) keep IMDSv1 out:
+/// `HttpTokens` is `required` ("required - IMDSv2 is required"), or `HttpEndpoint` is
+/// `disabled` ("If you specify a value of disabled, you cannot access your instance
+/// metadata": CloudFormation reference, `AWS::EC2::Instance MetadataOptions`, and
+/// `AWS::EC2::LaunchTemplate MetadataOptions`), in the spellings the reference allows
+/// (`disabled | enabled`), read exactly.
+fn imds_closed(cx: &Cx<'_>, options: &str) -> Result<Proof, String> {
+    let endpoint = format!("{options}/HttpEndpoint");
+    if cx.prop(&endpoint).and_then(Value::as_str) == Some("disabled") {
+        return cx.proof(&endpoint).ok_or_default();
+    }
+    cx.equals(&format!("{options}/HttpTokens"), &json!("required"))
+}
+
 fn e4(cx: &Cx<'_>) -> Outcome {
     match cx.resource.type_name() {
         SPOT_FLEET | EC2_FLEET => return fleets::e4(cx),
         GROUP => return group_launches(cx),
         _ => {}
     }
-    let tokens = "/LaunchTemplateData/MetadataOptions/HttpTokens";
+    let template_options = "/LaunchTemplateData/MetadataOptions";
     if cx.resource.type_name() == "AWS::EC2::LaunchTemplate" {
-        return all([cx.equals(tokens, &json!("required"))]);
+        return all([imds_closed(cx, template_options)]);
     }
     if cx.resource.type_name() == "AWS::AutoScaling::LaunchConfiguration" {
-        return all([cx.equals("/MetadataOptions/HttpTokens", &json!("required"))]);
+        return all([imds_closed(cx, "/MetadataOptions")]);
     }
+    // The instance's own `MetadataOptions` (`AWS::EC2::Instance MetadataOptions`) override
+    // its launch template's (what is given at launch overrides the template): written,
+    // they must keep IMDSv1 out themselves, and then decide it whatever the template says.
+    let own = cx
+        .prop("/MetadataOptions")
+        .filter(|v| !(v.is_null() || super::meaning::no_value(v)));
     let Some(template) = launch_template(cx) else {
-        return Outcome::Fail(
-            "an instance needs a launch template to require IMDSv2: `LaunchTemplate.LaunchTemplateId` does not refer to an `AWS::EC2::LaunchTemplate` of this template"
-                .to_owned(),
-        );
+        return match own {
+            Some(_) => all([imds_closed(cx, "/MetadataOptions")]),
+            None => Outcome::Fail(
+                "the instance neither sets `MetadataOptions.HttpTokens` to `required` nor launches from a launch template (`LaunchTemplate.LaunchTemplateId` of an `AWS::EC2::LaunchTemplate` of this template) that does, so IMDSv1 answers"
+                    .to_owned(),
+            ),
+        };
     };
+    if own.is_some() {
+        return all([imds_closed(cx, "/MetadataOptions")]);
+    }
     let from_template = cx.on(template);
-    let mut checks = match from_template.equals(tokens, &json!("required")) {
+    let checks = match imds_closed(&from_template, template_options) {
         Ok(p) => vec![cx.present("/LaunchTemplate/LaunchTemplateId"), Ok(p)],
         Err(e) => vec![Err(format!(
             "launch template `{}`: {e}",
             template.logical_id()
         ))],
     };
-    // The instance's own `MetadataOptions` override its launch template's (what is given
-    // at launch overrides the template), so they must require IMDSv2 too.
-    if cx.prop("/MetadataOptions").is_some() {
-        checks.push(cx.equals("/MetadataOptions/HttpTokens", &json!("required")));
-    }
     fleets::unless_pinned(all(checks), instance_pinned(cx, template))
 }
 
@@ -611,26 +632,51 @@ fn launch_configuration_address(cx: &Cx<'_>) -> Outcome {
     }
 }
 
-/// The `AssociatePublicIpAddress` of a launch template's network interfaces.
+/// The `AssociateCarrierIpAddress` of the network interface at `interface`: a carrier IP
+/// address is an address of the telecommunication carrier's network that reaches the
+/// interface from outside the VPC, as a public address does ("Indicates whether to assign
+/// a carrier IP address to the network interface", EC2 API reference,
+/// `InstanceNetworkInterfaceSpecification` and
+/// `LaunchTemplateInstanceNetworkInterfaceSpecification` `AssociateCarrierIpAddress`;
+/// `NetworkInterfaceAssociation`: "a Carrier IP address (for a network interface which
+/// resides in a subnet in a Wavelength Zone)"). True, or a value that cannot be read as
+/// false, is a finding; false, not written or removed is nothing (the interface's public
+/// address is read on its own).
+fn carrier_address(cx: &Cx<'_>, interface: &str) -> Option<Result<Proof, String>> {
+    let pointer = format!("{interface}/AssociateCarrierIpAddress");
+    let v = cx
+        .prop(&pointer)
+        .filter(|v| !(v.is_null() || super::meaning::no_value(v) || is_false(v)))?;
+    Some(Err(format!(
+        "`{}` is {}: the instance may get a carrier IP address, which reaches it from outside the VPC; write false",
+        pointer_name(&pointer),
+        super::meaning::text_or_json(v)
+    )))
+}
+
+/// The `AssociatePublicIpAddress` and `AssociateCarrierIpAddress` of a launch template's
+/// network interfaces.
 fn launch_template_addresses(cx: &Cx<'_>) -> Outcome {
     let count = cx
         .prop("/LaunchTemplateData/NetworkInterfaces")
         .and_then(Value::as_array)
         .map_or(0, Vec::len);
     let checks: Vec<Result<Proof, String>> = (0..count)
-        .filter_map(|i| {
-            let pointer =
-                format!("/LaunchTemplateData/NetworkInterfaces/{i}/AssociatePublicIpAddress");
-            let v = cx.prop(&pointer)?;
-            Some(if is_false(v) {
-                cx.proof(&pointer).ok_or_default()
-            } else {
-                Err(format!(
-                    "`{}` is {}: instances launched from it may get a public address",
-                    pointer_name(&pointer),
-                    super::meaning::text_or_json(v)
-                ))
-            })
+        .flat_map(|i| {
+            let interface = format!("/LaunchTemplateData/NetworkInterfaces/{i}");
+            let pointer = format!("{interface}/AssociatePublicIpAddress");
+            let public = cx.prop(&pointer).map(|v| {
+                if is_false(v) {
+                    cx.proof(&pointer).ok_or_default()
+                } else {
+                    Err(format!(
+                        "`{}` is {}: instances launched from it may get a public address",
+                        pointer_name(&pointer),
+                        super::meaning::text_or_json(v)
+                    ))
+                }
+            });
+            public.into_iter().chain(carrier_address(cx, &interface))
         })
         .collect();
     if checks.is_empty() {
@@ -810,6 +856,7 @@ fn instance_address(cx: &Cx<'_>) -> Outcome {
             ))),
             None => {}
         }
+        checks.extend(carrier_address(cx, &format!("/NetworkInterfaces/{i}")));
     }
     // A subnet of this template that maps public addresses gives the instance one unless
     // its interface declines it: the subnet of `SubnetId` or of any interface, however it

@@ -867,8 +867,12 @@ fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
     None
 }
 
+/// What [`credential_text`] calls a password that SQL sets.
+const SQL_PASSWORD: &str =
+    "a password set by SQL (`IDENTIFIED BY '…'`, `PASSWORD '…'`), kept and shown as written";
+
 /// Text that is a credential whatever property holds it: a private key block, an AWS
-/// access key id, a token of a well-known service.
+/// access key id, a token of a well-known service, a password set by SQL.
 fn credential_text(text: &str) -> Option<&'static str> {
     // Each reading below looks for one of these first: text without any of them (most
     // text) is read only for a command line.
@@ -884,6 +888,9 @@ fn credential_text(text: &str) -> Option<&'static str> {
             aho_corasick::AhoCorasick::new(marks).ok()
         });
     if MARKS.as_ref().is_some_and(|marks| !marks.is_match(text)) {
+        if sql_password(text) {
+            return Some(SQL_PASSWORD);
+        }
         return hipaa_stack_syntax::command_secret(text)
             .map(|_| "a password passed to a command as a flag (`mysql -p…`, `curl -u user:…`, `sshpass -p …`)");
     }
@@ -905,6 +912,9 @@ fn credential_text(text: &str) -> Option<&'static str> {
     }
     if url_password(text) {
         return Some("a password in a URL (`scheme://user:password@host`)");
+    }
+    if sql_password(text) {
+        return Some(SQL_PASSWORD);
     }
     hipaa_stack_syntax::command_secret(text)
         .map(|_| "a password passed to a command as a flag (`mysql -p…`, `curl -u user:…`, `sshpass -p …`)")
@@ -1091,6 +1101,122 @@ fn secret_in_json_text(text: &str, state_machine: bool) -> Option<String> {
         }
     });
     found
+}
+
+/// Whether text holds SQL that sets a written password: `CREATE USER … IDENTIFIED BY 'pw'`
+/// (MySQL and MariaDB; Oracle writes it unquoted, `IDENTIFIED BY pw`, and MySQL a hash
+/// after `IDENTIFIED BY PASSWORD`), `CREATE ROLE … PASSWORD 'pw'` (PostgreSQL),
+/// `CREATE LOGIN … WITH PASSWORD = 'pw'` (SQL Server) and `SET PASSWORD FOR … = 'pw'`
+/// (MySQL). An RDS proxy's `InitQuery` (its SQL is shown by
+/// `DescribeDBProxyTargetGroups`), a custom resource's statements and the text of a
+/// document are kept as written. A value read at run time (`${…}`, `:name`, `?`, `$1`), a
+/// placeholder (`<…>`) or a dynamic reference is not written, and `IDENTIFIED WITH
+/// AWSAuthenticationPlugin AS 'RDS'` (IAM authentication) sets no password.
+fn sql_password(text: &str) -> bool {
+    static STATEMENTS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(["identified", "password"])
+                .ok()
+        });
+    // A statement that sets a password is no shorter than `set password='x'`, and has
+    // words apart (most text of a template, names and ARNs, has none).
+    if text.len() < "set password='x'".len()
+        || !text.bytes().any(|b| b.is_ascii_whitespace())
+        || STATEMENTS
+            .as_ref()
+            .is_none_or(|statements| !statements.is_match(text))
+    {
+        return false;
+    }
+    // In lower case, its words one space apart (`CREATE\tUSER` is `create user`).
+    let lower = text
+        .split_ascii_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase();
+    let word_at = |at: usize, word: &str| {
+        lower[at..].starts_with(word)
+            && !lower[..at].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            && !lower[at + word.len()..]
+                .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+    };
+    // The value written at the start of `rest` (after blanks), if it is a written one.
+    let written = |rest: &str, quoted_only: bool| -> bool {
+        let rest = rest.trim_start();
+        let value = match rest.chars().next() {
+            Some(quote @ ('\'' | '"')) => rest[1..].split(quote).next().unwrap_or_default(),
+            Some(_) if !quoted_only => rest
+                .split(|c: char| c.is_whitespace() || c == ';' || c == ',' || c == ')')
+                .next()
+                .unwrap_or_default(),
+            _ => return false,
+        };
+        !value.trim().is_empty()
+            && !value.starts_with(['$', ':', '?', '&', '<', '%'])
+            && !value.contains("{{resolve:")
+    };
+    // A statement that makes or changes a user, role or login, or grants to one (MySQL
+    // 5.7's `GRANT … IDENTIFIED BY`): prose that says "identified by" sets nothing.
+    let statement = ["user", "role", "login"].iter().any(|kind| {
+        ["create ", "alter "]
+            .iter()
+            .any(|verb| lower.contains(&format!("{verb}{kind} ")))
+    }) || lower.contains("set password")
+        || lower.contains("grant ");
+    if !statement {
+        return false;
+    }
+    for (at, _) in lower.match_indices("identified") {
+        if !word_at(at, "identified") {
+            continue;
+        }
+        // `IDENTIFIED BY …` or `IDENTIFIED WITH plugin BY …`, up to the statement's end.
+        let clause = lower[at..].split(';').next().unwrap_or_default();
+        let Some(by) = clause
+            .match_indices("by")
+            .map(|(b, _)| b)
+            .find(|&b| word_at(at + b, "by"))
+        else {
+            continue;
+        };
+        let mut rest = clause[by + 2..].trim_start();
+        // MySQL's hash (`BY PASSWORD '*…'`) and Oracle's (`BY VALUES '…'`) are credentials
+        // as much: quoted.
+        let hashed = ["password", "values"]
+            .iter()
+            .find(|w| rest.starts_with(*w))
+            .map(|w| w.len());
+        if let Some(len) = hashed {
+            rest = &rest[len..];
+        }
+        // Oracle's unquoted password follows `CREATE USER` or `ALTER USER` only.
+        let oracle = lower.contains("create user ") || lower.contains("alter user ");
+        if written(rest, hashed.is_some() || !oracle) {
+            return true;
+        }
+    }
+    for (at, _) in lower.match_indices("password") {
+        if !word_at(at, "password") {
+            continue;
+        }
+        let after = lower[at + "password".len()..].trim_start();
+        // `PASSWORD 'pw'`, `PASSWORD = 'pw'`, and `SET PASSWORD [FOR 'u'@'h'] = 'pw'`.
+        let value = match after.strip_prefix('=') {
+            Some(value) => value,
+            None if lower[..at].trim_end().ends_with("set") => after
+                .split(';')
+                .next()
+                .and_then(|s| s.split_once('='))
+                .map_or("", |(_, value)| value),
+            None => after,
+        };
+        if written(value, true) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether text holds a URL with a written password in its user information
@@ -2004,6 +2130,42 @@ fn p1(cx: &Cx<'_>) -> Outcome {
 
 #[cfg(test)]
 mod tests {
+
+    /// SQL that sets a written password, in each engine's words, is a credential; SQL that
+    /// sets none (IAM authentication, a value read at run time, prose) is not.
+    #[test]
+    fn a_password_set_by_sql_is_a_credential() {
+        for sql in [
+            "CREATE USER 'app'@'%' IDENTIFIED BY 'S3cret-pw';",
+            "create user app identified by tiger",
+            "ALTER USER app IDENTIFIED WITH mysql_native_password BY 'hunter22'",
+            "CREATE USER app IDENTIFIED BY PASSWORD '*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19'",
+            "CREATE ROLE app WITH LOGIN PASSWORD 'hunter22'",
+            "alter role app password 'hunter22'",
+            "CREATE LOGIN app WITH PASSWORD = 'Hunter22!'",
+            "SET PASSWORD FOR 'app'@'%' = 'hunter22'",
+            "SET PASSWORD='x'",
+            "SET SESSION x = 1; CREATE USER bob IDENTIFIED BY \"S3cret\"",
+            "CREATE\tUSER\n  bob\n  IDENTIFIED BY 'S3cret'",
+        ] {
+            assert!(sql_password(sql), "{sql}");
+            assert_eq!(credential_text(sql), Some(SQL_PASSWORD), "{sql}");
+        }
+        for text in [
+            "CREATE USER app IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'",
+            "CREATE USER app IDENTIFIED BY '${Password}'",
+            "CREATE USER app IDENTIFIED BY :password",
+            "CREATE ROLE app WITH LOGIN PASSWORD NULL",
+            "CREATE ROLE app LOGIN; GRANT rds_iam TO app;",
+            "ALTER ROLE app PASSWORD '{{resolve:secretsmanager:db:SecretString:password}}'",
+            "the password 'rotates' every 30 days",
+            "Users are identified by their badge",
+            "Create users identified by their badge; grant them roles",
+            "SET SESSION app.timeout = 30",
+        ] {
+            assert!(!sql_password(text), "{text}");
+        }
+    }
     use super::*;
 
     #[test]

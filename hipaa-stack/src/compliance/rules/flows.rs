@@ -284,7 +284,7 @@ fn carries_values(t: &str) -> bool {
 /// that names a resource of the app (its name, or an ARN that ends with it). Text built
 /// around a reference with anything after it (`${Q.Arn}-copy`, `${B}-archive`) names
 /// another resource, which no rule reads.
-fn of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
+fn of_the_app(cx: &Cx<'_>, value: &Value, bare: Option<&str>) -> bool {
     // An `Fn::If` is each of its branches (a branch `AWS::NoValue` removes the property);
     // an `Fn::Select` of a written list is the entry it picks.
     if let Some(Value::Array(branches)) = value.get("Fn::If")
@@ -292,7 +292,7 @@ fn of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
     {
         return branches[1..]
             .iter()
-            .all(|b| super::meaning::no_value(b) || of_the_app(cx, b));
+            .all(|b| super::meaning::no_value(b) || of_the_app(cx, b, bare));
     }
     if let Some(Value::Array(select)) = value.get("Fn::Select")
         && let [index, Value::Array(list)] = select.as_slice()
@@ -300,7 +300,7 @@ fn of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
         return super::meaning::whole_number(index)
             .and_then(|i| usize::try_from(i).ok())
             .and_then(|i| list.get(i))
-            .is_some_and(|picked| of_the_app(cx, picked));
+            .is_some_and(|picked| of_the_app(cx, picked, bare));
     }
     // An ARN or URL built around a reference or an import, its account written as a number
     // (`arn:aws:sqs:REGION:999999999999:${Queue.QueueName}`), is that account's resource
@@ -344,7 +344,7 @@ fn of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
     // in text (a stack pinned to another region, which a reference cannot cross) is known
     // as the app's. An ARN or URL that writes its account as a number is another
     // account's (the stack's own is `${AWS::AccountId}`), whatever name it ends with.
-    names_in(&cx.index.app_names, &t) && !another_account(&t)
+    names_in(&cx.index.app_names, &t, bare) && !another_account(&t)
 }
 
 /// Marks a reference in the text of a [`Built`] value: `\u{1}` and its position in
@@ -525,7 +525,7 @@ fn built_around(cx: &Cx<'_>, built: &Built, others: &[&crate::cfn::Resource]) ->
 /// `arn:aws:firehose:region:account-id:deliverystream/stream_name`); the others are the
 /// service prefixes of the IAM service authorization reference, not read here in its pages.
 /// A prefix wrong here fails a destination of the app, never passes another resource.
-fn arn_service(type_name: &str) -> String {
+pub(crate) fn arn_service(type_name: &str) -> String {
     let service = type_name.split("::").nth(1).unwrap_or_default();
     match service {
         "KinesisFirehose" => "firehose",
@@ -637,12 +637,59 @@ fn written_account(skeleton: &str) -> bool {
 }
 
 /// Whether `text` (trimmed) is one of `names` (in lower case) in any case, or ends with one
-/// after a `:` or `/` (`…:name`, `…/name`, `…:::name`).
-fn names_in(names: &std::collections::HashSet<String>, text: &str) -> bool {
+/// after a `:` or `/` (`…:name`, `…/name`, `…:::name`): in an ARN, a name of a resource of
+/// the ARN's service; in a URL, a name of a resource of the service of an AWS endpoint;
+/// otherwise, a name of a resource of the service `bare` when it is given.
+fn names_in(names: &super::AppNames, text: &str, bare: Option<&str>) -> bool {
     let t = text.trim().to_ascii_lowercase();
-    names.contains(&t)
-        || t.match_indices([':', '/'])
-            .any(|(at, sep)| names.contains(&t[at + sep.len()..]))
+    let after_a_separator = || {
+        t.match_indices([':', '/'])
+            .map(|(at, sep)| &t[at + sep.len()..])
+    };
+    // An ARN names a resource of its service (`arn:PARTITION:SERVICE:…`): a topic's ARN
+    // ending with a queue's name names a topic, not the queue.
+    if let Some(arn) = t.strip_prefix("arn:") {
+        let service = arn.split(':').nth(1).unwrap_or_default();
+        return after_a_separator().any(|name| names.of_service(name, service));
+    }
+    // A URL names a resource of the app only on an endpoint of AWS whose host begins with
+    // the service (a queue's `https://sqs.REGION.amazonaws.com/ACCOUNT/name`, as the SQS
+    // API's `GetQueueUrl` returns it); a URL of another host is another's server, whatever
+    // its path ends with.
+    if let Some((_, rest)) = t.split_once("://") {
+        let host = rest.split(['/', ':']).next().unwrap_or_default();
+        let aws = [".amazonaws.com", ".amazonaws.com.cn", ".api.aws"]
+            .iter()
+            .any(|suffix| host.ends_with(suffix));
+        let service = host.split('.').next().unwrap_or_default();
+        return aws
+            && rest
+                .match_indices('/')
+                .any(|(at, _)| names.of_service(&rest[at + 1..], service));
+    }
+    // A name alone, at a property that takes the name of a resource of one service (a
+    // trail's `S3BucketName`), names a resource of that service: a queue's name there is
+    // another's bucket.
+    let named = |name: &str| match bare {
+        Some(service) => names.of_service(name, service),
+        None => names.contains(name),
+    };
+    named(&t) || after_a_separator().any(named)
+}
+
+/// The service of the resources that the property at `pointer` names by a name alone, not
+/// by an ARN: a bucket's (`S3BucketName`, `DestinationBucketName`, `S3Bucket`, a findings
+/// destination's `S3.Bucket`), a log group's (`LogGroup`) or a delivery stream's
+/// (`Firehose.DeliveryStream`). `None` where the property takes an ARN or a URL.
+fn bare_name_service(pointer: &str) -> Option<&'static str> {
+    let last = pointer.rsplit('/').next().unwrap_or_default();
+    let parent = pointer.rsplit('/').nth(1).unwrap_or_default();
+    match (parent, last) {
+        (_, "S3BucketName" | "DestinationBucketName" | "S3Bucket") | ("S3", "Bucket") => Some("s3"),
+        (_, "LogGroup") => Some("logs"),
+        ("Firehose", "DeliveryStream") => Some("firehose"),
+        _ => None,
+    }
 }
 
 /// The destinations at `pointer` (`*` for every entry of a list), with their pointers.
@@ -918,7 +965,7 @@ fn x1(cx: &Cx<'_>) -> Outcome {
                 "`{}` sends every event to {api}, which calls a third party's HTTP endpoint (its `InvocationEndpoint`) that no rule reads",
                 pointer.trim_start_matches('/').replace('/', ".")
             )));
-        } else if of_the_app(cx, value) {
+        } else if of_the_app(cx, value, bare_name_service(&pointer)) {
             checks.push(
                 cx.proof(&proof)
                     .ok_or_else(|| "the property disappeared while it was read".to_owned()),
@@ -1133,7 +1180,7 @@ fn foreign_resource(arn: &Value, cx: &Cx<'_>) -> Option<String> {
             .filter(|v| !super::meaning::no_value(v))
             .find_map(|v| foreign_resource(v, cx));
     }
-    if of_the_app(cx, arn) {
+    if of_the_app(cx, arn, None) {
         return None;
     }
     let written = super::meaning::text_or_json(arn);
@@ -1278,27 +1325,39 @@ mod tests {
     use serde_json::json;
 
     proptest::proptest! {
-        /// A text names a name of the app as the rule read it before the names were looked
-        /// up: in any case, whole or after a `:`, `/` or `:::`.
+        /// A text names a name of the app as every name compared with it would say: in any
+        /// case, whole or after a `:`, `/` or `:::`; in an ARN only a name of a resource of
+        /// the ARN's service, and in a URL only after a `/` on an endpoint of AWS whose host
+        /// begins with the service of the resource.
         #[test]
         fn a_text_names_a_name_of_the_app_as_when_every_name_was_compared(
-            names in proptest::collection::vec("(/?[a-cA-C]{1,3}(/|:)?){1,2}", 1..4),
-            text in " ?(arn:aws:[a-c]{0,2}:::?|https://[a-c]/|/)?[a-cA-C:/]{0,6} ?",
+            names in proptest::collection::vec(
+                ("(/?[a-cA-C]{1,3}(/|:)?){1,2}", proptest::sample::select(vec!["AWS::A::X", "AWS::B::X", "AWS::Ab::Y"])),
+                1..4,
+            ),
+            text in " ?(arn:aws:[a-c]{0,2}:::?|https://[a-c]/|https://[a-c]{1,2}\\.amazonaws\\.com/|/)?[a-cA-C:/]{0,6} ?",
         ) {
-            let compared = names.iter().filter(|n| !n.trim().is_empty()).any(|n| {
-                let t = text.trim();
-                t.eq_ignore_ascii_case(n)
-                    || [":", "/", ":::"].iter().any(|sep| {
-                        t.to_ascii_lowercase()
-                            .ends_with(&format!("{sep}{}", n.to_ascii_lowercase()))
-                    })
+            let t = text.trim().to_ascii_lowercase();
+            let ends_with = |n: &str, seps: &[&str]| seps.iter().any(|sep| t.ends_with(&format!("{sep}{n}")));
+            let compared = names.iter().filter(|(n, _)| !n.trim().is_empty()).any(|(n, type_name)| {
+                let n = n.to_ascii_lowercase();
+                let service = super::arn_service(type_name);
+                if let Some(arn) = t.strip_prefix("arn:") {
+                    arn.split(':').nth(1) == Some(service.as_str()) && ends_with(&n, &[":", "/", ":::"])
+                } else if let Some((_, rest)) = t.split_once("://") {
+                    let host = rest.split(['/', ':']).next().unwrap_or_default();
+                    host.ends_with(".amazonaws.com")
+                        && host.split('.').next() == Some(service.as_str())
+                        && rest.ends_with(&format!("/{n}"))
+                } else {
+                    t == n || ends_with(&n, &[":", "/", ":::"])
+                }
             });
-            let lower = names
-                .iter()
-                .filter(|n| !n.trim().is_empty())
-                .map(|n| n.to_ascii_lowercase())
-                .collect();
-            proptest::prop_assert_eq!(super::names_in(&lower, &text), compared);
+            let mut app_names = super::super::AppNames::default();
+            for (n, type_name) in names.iter().filter(|(n, _)| !n.trim().is_empty()) {
+                app_names.insert(&n.to_ascii_lowercase(), type_name);
+            }
+            proptest::prop_assert_eq!(super::names_in(&app_names, &text, None), compared);
         }
     }
 
@@ -1491,7 +1550,7 @@ mod tests {
             json!({"Fn::Sub": "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:${Q.QueueName}"}),
             json!({"Fn::Sub": ["${A}", {"A": {"Fn::GetAtt": ["Q", "Arn"]}}]}),
         ] {
-            assert!(super::of_the_app(&cx, &own), "{own}");
+            assert!(super::of_the_app(&cx, &own, None), "{own}");
         }
         for other in [
             json!({"Fn::Join": ["", [{"Fn::ImportValue": "data:Jobs:Arn"}, "-copy"]]}),
@@ -1503,7 +1562,7 @@ mod tests {
             json!({"Fn::Sub": "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:${Q.QueueName}:${D.QueueName}"}),
             json!({"Fn::Sub": "${R.Arn}"}),
         ] {
-            assert!(!super::of_the_app(&cx, &other), "{other}");
+            assert!(!super::of_the_app(&cx, &other, None), "{other}");
         }
     }
 

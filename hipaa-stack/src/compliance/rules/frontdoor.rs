@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::arn::ArnOf;
 use super::meaning::{text, text_or_json};
-use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, is_true, proof_of};
+use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, is_false, is_true, proof_of};
 use crate::cfn::Resource;
 
 const TRANSIT: &[&str] = &["164.312(e)(1)", "164.312(e)(2)(ii)"];
@@ -37,9 +37,9 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "F2",
         title: "HTTPS and TLS listeners serve certificates of ACM, which renews them",
-        types: &[LISTENER, LISTENER_CERTIFICATE, CLASSIC],
+        types: &[LISTENER, LISTENER_CERTIFICATE, CLASSIC, ACM_CERTIFICATE],
         controls: TRANSIT,
-        fix: "give every HTTPS or TLS listener a certificate of AWS Certificate Manager (`Certificate::dns(..)`, or an `arn:…:acm:…` ARN), not an IAM server certificate, which nobody renews",
+        fix: "give every HTTPS or TLS listener a certificate of AWS Certificate Manager (`Certificate::dns(..)`, or an `arn:…:acm:…` ARN), not an IAM server certificate, which nobody renews; request a public ACM certificate with `ValidationMethod: DNS` (ACM renews it unattended) and without `CertificateTransparencyLoggingPreference: DISABLED`",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-ELBv2ACMCertificateRequired"),
             checkov: None,
@@ -65,7 +65,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "Auto Scaling groups behind a load balancer use its health checks and start from launch templates without public addresses",
         types: &[GROUP, LAUNCH_CONFIGURATION, LAUNCH_TEMPLATE],
         controls: &["164.308(a)(7)(ii)(B)", "164.312(a)(1)", "164.312(b)"],
-        fix: "set `HealthCheckType: ELB` (it may list more types, comma-separated) on groups with `TargetGroupARNs`, `LoadBalancerNames` or load balancers in `TrafficSources`, and VPC_LATTICE on groups with `vpc-lattice` traffic sources; start them from a `LaunchTemplate` of the app (by `Ref` or import; launch configurations are retired; every `Overrides` entry's template too), and never set `AssociatePublicIpAddress` true",
+        fix: "set `HealthCheckType: ELB` (it may list more types, comma-separated) on groups with `TargetGroupARNs`, `LoadBalancerNames` or load balancers in `TrafficSources`, and VPC_LATTICE on groups with `vpc-lattice` traffic sources; start them from a `LaunchTemplate` of the app (by `Ref` or import; launch configurations are retired; every `Overrides` entry's template too), and set `AssociatePublicIpAddress` false or leave it unset (a value known only at deploy fails)",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-AutoScalingGroupELBHealthCheckRequired"),
             checkov: None,
@@ -122,14 +122,6 @@ fn protocol(cx: &Cx<'_>) -> String {
         .to_ascii_uppercase()
 }
 
-/// The load balancer's `Type`, lower case (`application` when not set).
-fn balancer_type(cx: &Cx<'_>) -> String {
-    cx.prop("/Type")
-        .and_then(text)
-        .unwrap_or_else(|| "application".to_owned())
-        .to_ascii_lowercase()
-}
-
 /// The logical id a value refers to: `{"Ref": id}` or `{"Fn::GetAtt": [id, …]}`.
 fn referred(v: &Value) -> Option<&str> {
     v.get("Ref")
@@ -150,6 +142,9 @@ fn known_protocol(value: &Value) -> Option<String> {
 }
 
 fn f2(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == ACM_CERTIFICATE {
+        return acm_renewal(cx);
+    }
     if cx.resource.type_name() == CLASSIC {
         return classic_certificates(cx);
     }
@@ -178,6 +173,55 @@ fn f2(cx: &Cx<'_>) -> Outcome {
     all((0..count).map(|i| acm_certificate(cx, &format!("/Certificates/{i}/CertificateArn"))))
 }
 
+/// An ACM certificate that ACM renews by itself and that certificate transparency logs
+/// show. A public certificate is validated by DNS: one validated by email is renewed only
+/// when someone acts on the renewal email ("Managed certificate renewal in AWS Certificate
+/// Manager"), and keeps the stack in `CREATE_IN_PROGRESS` until someone acts on the first
+/// one (CloudFormation reference, `AWS::CertificateManager::Certificate`), and
+/// `ValidationMethod` left out is email (ACM API reference, `RequestCertificate`). It is
+/// logged: `CertificateTransparencyLoggingPreference` DISABLED hides its issuance from the
+/// monitors that would show a certificate issued for the domain to someone else. A private
+/// certificate (`CertificateAuthorityArn`) is issued and renewed by the app's private CA,
+/// and is logged nowhere.
+fn acm_renewal(cx: &Cx<'_>) -> Outcome {
+    if cx
+        .prop("/CertificateAuthorityArn")
+        .is_some_and(|v| !super::meaning::no_value(v))
+    {
+        return all([cx.present("/CertificateAuthorityArn")]);
+    }
+    let validation = cx
+        .prop("/ValidationMethod")
+        .filter(|v| !super::meaning::no_value(v))
+        .and_then(text)
+        .filter(|m| m.trim().eq_ignore_ascii_case("DNS"))
+        .and_then(|_| cx.proof("/ValidationMethod"))
+        .ok_or_else(|| {
+            format!(
+                "`ValidationMethod` is {}, not DNS: ACM renews a certificate validated by email only when someone acts on the renewal email, so it can expire and take HTTPS down",
+                cx.prop("/ValidationMethod")
+                    .map_or_else(|| "not set (email)".to_owned(), text_or_json)
+            )
+        });
+    let logged = match cx
+        .prop("/CertificateTransparencyLoggingPreference")
+        .filter(|v| !super::meaning::no_value(v))
+    {
+        None => Ok(None),
+        Some(v) if text(v).is_some_and(|p| p.trim().eq_ignore_ascii_case("ENABLED")) => {
+            Ok(cx.proof("/CertificateTransparencyLoggingPreference"))
+        }
+        Some(v) => Err(format!(
+            "`CertificateTransparencyLoggingPreference` is {}: the certificate is kept out of the certificate transparency logs, which show a certificate issued for the domain to someone else; leave it unset or ENABLED",
+            text_or_json(v)
+        )),
+    };
+    match logged {
+        Ok(logged) => all(std::iter::once(validation).chain(logged.map(Ok))),
+        Err(why) => all([validation, Err(why)]),
+    }
+}
+
 /// The certificate at `pointer` must be one of ACM: an `AWS::CertificateManager::Certificate`
 /// of the template, an `arn:…:acm:…` ARN, or an import of an export of one by a stack of
 /// the app.
@@ -186,11 +230,11 @@ fn acm_certificate(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
     let Some(value) = cx.prop(pointer) else {
         return Err(format!("`{name}` is not set"));
     };
-    let issued_here = referred(value).is_some_and(|id| {
-        cx.template
-            .resource(id)
-            .is_some_and(|r| r.type_name() == ACM_CERTIFICATE)
-    });
+    // Its `Ref` (the certificate's ARN), however written (`Fn::Sub "${Cert}"`, an
+    // `Fn::Join` of it alone): text joined onto it names another certificate.
+    let issued_here = cx
+        .others(ACM_CERTIFICATE)
+        .any(|c| super::meaning::names(value, c.logical_id()));
     // An ARN whose service is `acm` (`arn:partition:acm:region:account:certificate/id`);
     // a dynamic reference is a name read at deploy, whatever its fields say.
     let acm_arn = text(value).is_some_and(|t| {
@@ -477,12 +521,18 @@ fn applies_whole_group(
 /// A rule group of the program's own, which a web ACL applies by reference.
 const RULE_GROUP: &str = "AWS::WAFv2::RuleGroup";
 
-/// The web ACL of `template` whose ARN `value` is (its `Arn`; a web ACL's `Ref` is its
-/// name, id and scope).
-fn web_acl<'a>(template: &'a crate::cfn::Template, value: &Value) -> Option<&'a Resource> {
-    let acl = template.resource(referred(value)?)?;
-    let arn = ArnOf::new(WEB_ACL, acl.logical_id(), Vec::new());
-    (acl.type_name() == WEB_ACL && arn.is_arn(value, true)).then_some(acl)
+/// The web ACL of `template` whose ARN `value` is: its `Arn` (`Fn::GetAtt`, or `${Acl.Arn}`
+/// alone in an `Fn::Sub`); a web ACL's `Ref` is its name, id and scope, and text joined
+/// onto its `Id` names another ACL.
+pub(super) fn web_acl<'a>(
+    template: &'a crate::cfn::Template,
+    value: &Value,
+) -> Option<&'a Resource> {
+    template
+        .resources()
+        .iter()
+        .filter(|r| r.type_name() == WEB_ACL)
+        .find(|acl| ArnOf::new(WEB_ACL, acl.logical_id(), Vec::new()).is_arn(value, true))
 }
 
 /// The associations of the app that may name this resource, in the order of the app: those
@@ -521,7 +571,9 @@ fn f4(cx: &Cx<'_>) -> Outcome {
         .prop("/Scheme")
         .and_then(text)
         .is_some_and(|s| s.eq_ignore_ascii_case("internal"));
-    if internal || balancer_type(cx) != "application" {
+    // A type known only at deploy (a dynamic reference) may be `application`: the rule
+    // applies, as F7's desync check does.
+    if internal || !may_be_application(cx) {
         return Outcome::NotApplicable;
     }
     let found = associations(cx);
@@ -575,12 +627,43 @@ fn logging_proof(
             web_acl(template, &r.properties()["ResourceArn"]).is_some_and(|a| std::ptr::eq(a, acl))
         });
     match logging {
-        Some(l) => named(proof_of(l, "/LogDestinationConfigs")).ok_or_default(),
+        Some(l) => match keeps_nothing(l) {
+            Some(why) => Err(why),
+            None => named(proof_of(l, "/LogDestinationConfigs")).ok_or_default(),
+        },
         None => Err(format!(
             "no `AWS::WAFv2::LoggingConfiguration` logs the web ACL `{}`",
             acl.logical_id()
         )),
     }
+}
+
+/// Why a logging configuration writes no request to its destination, if it does not: a
+/// `LoggingFilter` whose `DefaultBehavior` ("Default handling for logs that don't match any
+/// of the specified filtering conditions", KEEP or DROP) does not keep and none of whose
+/// `Filters` has `Behavior` KEEP drops every record ("AWS::WAFv2::LoggingConfiguration
+/// LoggingFilter" and "... Filter", CloudFormation template reference). A filter that keeps
+/// some requests (the blocked ones) logs those; `RedactedFields` hides the values of the
+/// fields it names, not the request.
+fn keeps_nothing(logging: &Resource) -> Option<String> {
+    let filter = &logging.properties()["LoggingFilter"];
+    if !set(filter) {
+        return None;
+    }
+    let keeps = |v: &Value| text(v).is_some_and(|t| t.trim() == "KEEP");
+    let filters = match &filter["Filters"] {
+        Value::Array(items) => items.iter().filter(|f| set(f)).collect(),
+        other if set(other) => vec![other],
+        _ => Vec::new(),
+    };
+    if keeps(&filter["DefaultBehavior"]) || filters.iter().any(|f| keeps(&f["Behavior"])) {
+        return None;
+    }
+    Some(format!(
+        "the `LoggingFilter` of `{}` keeps nothing: its `DefaultBehavior` is {} and no filter's `Behavior` is KEEP, so no request is logged; keep by default, or keep what a filter matches",
+        logging.logical_id(),
+        text_or_json(&filter["DefaultBehavior"])
+    ))
 }
 
 fn f5(cx: &Cx<'_>) -> Outcome {
@@ -615,9 +698,11 @@ fn f5(cx: &Cx<'_>) -> Outcome {
                     .filter_map(|k| spec.and_then(|s| s.get(*k)))
                     .filter(|v| !super::meaning::no_value(v))
                     .find(|v| {
+                        // A value that only mentions a template (its name with a suffix)
+                        // names another one.
                         cx.others(LAUNCH_TEMPLATE)
-                            .any(|t| super::compute::mentions(v, t.logical_id()))
-                            || v.get("Fn::ImportValue").is_some()
+                            .any(|t| super::meaning::names(v, t.logical_id()))
+                            || super::meaning::imported(v)
                     });
                 match named {
                     Some(_) => cx.present(p),
@@ -636,26 +721,31 @@ fn f5(cx: &Cx<'_>) -> Outcome {
                     .find(Result::is_err)
                     .unwrap_or_else(|| of_app(&specifications[0]))
             };
+            // A list the template does not show (`Fn::Split` of text read at deploy, a
+            // reference) may hold load balancers: only an empty list attaches none.
             let listed = |p: &str| {
-                cx.prop(p)
-                    .and_then(Value::as_array)
-                    .is_some_and(|a| !a.is_empty())
+                cx.prop(p).is_some_and(|v| match v {
+                    Value::Array(a) => a.iter().any(|e| !super::meaning::no_value(e)),
+                    _ => true,
+                })
             };
             // `TrafficSources` attaches load balancers (`elb`, `elbv2`) and VPC Lattice
             // target groups (`vpc-lattice`) as `TargetGroupARNs` and `LoadBalancerNames` do
             // (Auto Scaling API reference, TrafficSourceIdentifier); a source whose type the
             // template does not show is read as a load balancer.
-            let sources: Vec<String> = cx
-                .prop("/TrafficSources")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter(|s| !super::meaning::no_value(s))
-                .map(|s| {
-                    text(&s["Type"])
-                        .map_or_else(|| "elbv2".to_owned(), |t| t.trim().to_ascii_lowercase())
-                })
-                .collect();
+            let sources: Vec<String> = match cx.prop("/TrafficSources") {
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .filter(|s| !super::meaning::no_value(s))
+                    .map(|s| {
+                        text(&s["Type"])
+                            .map_or_else(|| "elbv2".to_owned(), |t| t.trim().to_ascii_lowercase())
+                    })
+                    .collect(),
+                // Sources the template does not show may be load balancers.
+                Some(_) => vec!["elbv2".to_owned()],
+                None => Vec::new(),
+            };
             let lattice = sources.iter().any(|t| t == "vpc-lattice");
             let behind = listed("/TargetGroupARNs")
                 || listed("/LoadBalancerNames")
@@ -703,11 +793,14 @@ fn f5(cx: &Cx<'_>) -> Outcome {
                     ),
                 },
             ];
-            if cx.prop("/AssociatePublicIpAddress").is_some_and(is_true) {
-                checks.push(Err(
-                    "`AssociatePublicIpAddress` is true: every instance gets a public address"
-                        .to_owned(),
-                ));
+            if let Some(v) = cx
+                .prop("/AssociatePublicIpAddress")
+                .filter(|v| !is_false(v))
+            {
+                checks.push(Err(format!(
+                    "`AssociatePublicIpAddress` is {}, not false: every instance may get a public address",
+                    text_or_json(v)
+                )));
             }
             all(checks)
         }
@@ -718,18 +811,28 @@ fn f5(cx: &Cx<'_>) -> Outcome {
                 .map_or(0, Vec::len);
             let public: Vec<String> = (0..interfaces)
                 .filter(|i| {
+                    // True, or a value known only at deploy (a dynamic reference), which
+                    // may be true.
                     cx.prop(&format!(
                         "/LaunchTemplateData/NetworkInterfaces/{i}/AssociatePublicIpAddress"
                     ))
-                    .is_some_and(is_true)
+                    .is_some_and(|v| !is_false(v))
                 })
-                .map(|i| format!("`LaunchTemplateData.NetworkInterfaces.{i}.AssociatePublicIpAddress` is true"))
+                .map(|i| {
+                    let v = cx
+                        .prop(&format!(
+                            "/LaunchTemplateData/NetworkInterfaces/{i}/AssociatePublicIpAddress"
+                        ))
+                        .map(text_or_json)
+                        .unwrap_or_default();
+                    format!("`LaunchTemplateData.NetworkInterfaces.{i}.AssociatePublicIpAddress` is {v}, not false")
+                })
                 .collect();
             if public.is_empty() {
                 all([cx.present("/LaunchTemplateData")])
             } else {
                 Outcome::Fail(format!(
-                    "{}: instances launched from it get public addresses",
+                    "{}: instances launched from it may get public addresses",
                     public.join("; ")
                 ))
             }

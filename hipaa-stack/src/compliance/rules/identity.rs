@@ -102,15 +102,30 @@ pub(crate) static RULES: &[RuleSpec] = &[
 
 /// The policy document at `pointer` (below `Properties`) of `resource`: the JSON object, or
 /// a JSON string parsed.
+///
+/// A document property is of type `Json` (CloudFormation reference, `AWS::IAM::ManagedPolicy`
+/// `PolicyDocument`: `Json`), which takes the document as JSON text too, so text that an
+/// intrinsic makes (`Fn::Sub`, `Fn::Join`) is parsed as the document it stands for, with
+/// what it reads from elsewhere ([`meaning::skeleton`](super::meaning::skeleton)) as
+/// [`UNKNOWN`](super::meaning::UNKNOWN); an intrinsic that makes no such text is no document
+/// a rule can read (`None`), never an empty one.
 pub(super) fn policy_document<'r>(
     resource: &'r Resource,
     pointer: &str,
 ) -> Option<std::borrow::Cow<'r, Value>> {
-    match super::lookup(resource.properties(), pointer)? {
-        Value::String(text) => serde_json::from_str::<Value>(text)
+    let parse = |text: &str| {
+        serde_json::from_str::<Value>(text)
             .ok()
             .filter(Value::is_object)
-            .map(std::borrow::Cow::Owned),
+            .map(std::borrow::Cow::Owned)
+    };
+    match super::lookup(resource.properties(), pointer)? {
+        Value::String(text) => parse(text),
+        v @ Value::Object(map)
+            if map.len() == 1 && map.keys().all(|k| k == "Ref" || k.starts_with("Fn::")) =>
+        {
+            parse(&super::meaning::skeleton(v))
+        }
         v @ Value::Object(_) => Some(std::borrow::Cow::Borrowed(v)),
         _ => None,
     }
@@ -158,8 +173,10 @@ pub(super) fn dynamic(text: &str) -> bool {
 /// reads from elsewhere (a resource's attribute, an import) or a dynamic reference may be
 /// anything at deploy, so it counts as `*`.
 fn allowed_actions(statement: &Value) -> Vec<String> {
+    // An action of a document written as text around a reference (see [`policy_document`])
+    // holds [`UNKNOWN`](super::meaning::UNKNOWN) where it reads it.
     let one = |v: &Value| match super::meaning::text(v) {
-        Some(t) if !dynamic(&t) => t,
+        Some(t) if !dynamic(&t) && !t.contains(super::meaning::UNKNOWN) => t,
         _ => "*".to_owned(),
     };
     match &statement["Action"] {
@@ -281,8 +298,18 @@ fn every_resource(resource: &str) -> bool {
         ["arn", _, service, _, account, rest] => {
             rest.split(['/', ':']).all(stars)
                 || (glob(service, "kms") && (glob(rest, "key/*") || glob(rest, "alias/*")))
-                || (!named_first(service, account) && every_of_a_type(rest))
+                || if named_first(service, account) {
+                    // Every bucket (`*/phi/*`), queue or topic: the name itself is a star.
+                    rest.split(['/', ':']).next().is_some_and(stars)
+                } else {
+                    every_of_a_type(rest)
+                }
         }
+        // An ARN cut short by a star (`arn:aws:s3:*`, `arn:*`): "If the `*` wildcard is the
+        // last character of a resource ARN segment, it can expand to match beyond the colon
+        // boundaries" (IAM User Guide, "IAM JSON policy elements: Resource"), so it matches
+        // every resource of the fields written before it.
+        ["arn", .., last] => last.ends_with('*'),
         _ => false,
     }
 }
@@ -298,16 +325,18 @@ fn named_first(service: &str, account: &str) -> bool {
     (service == "s3" && account.is_empty()) || service == "sqs" || service == "sns"
 }
 
-/// Whether the resource part of an ARN is a type followed only by wildcards: every
-/// resource of that type (`table/*`, `secret:*`, `role/*`, `dbuser:*/*`), which IAM's `*`
-/// matches whatever the name is.
+/// Whether the resource part of an ARN covers every resource of a type: the type followed
+/// by a name that is only wildcards (`table/*`, `secret:*`, `role/*`, `dbuser:*/*`, and
+/// `table/*/index/*`, every index of every table), which IAM's `*` matches whatever the name
+/// is; or a type written with a wildcard (`secret*`, `*table/*`), whose `*` "can expand to
+/// replace everything within a segment, including characters like a forward slash" (IAM
+/// User Guide, "IAM JSON policy elements: Resource") and so spans the name too.
 fn every_of_a_type(rest: &str) -> bool {
     let mut segments = rest.split(['/', ':']);
     let stars = |s: &str| !s.is_empty() && s.chars().all(|c| c == '*');
-    segments.next().is_some_and(|kind| !kind.is_empty()) && {
-        let names: Vec<&str> = segments.collect();
-        !names.is_empty() && names.iter().all(|s| stars(s))
-    }
+    segments.next().is_some_and(|kind| {
+        kind.contains(['*', '?']) || (!kind.is_empty() && segments.next().is_some_and(stars))
+    })
 }
 
 /// Whether a statement allows, on every resource (`Resource` `*` in any spelling, or
@@ -667,16 +696,22 @@ fn attachments(cx: &Cx<'_>, pointer: &str, name: &str) -> Vec<Result<Proof, Stri
         .map(|(i, v)| {
             let arn = super::meaning::text_or_json(v);
             // A policy only known at deploy (a dynamic reference, another resource's
-            // attribute that is not a managed policy of the template) may be any policy.
+            // attribute that is not a managed policy of the template, text that no rule
+            // resolves, as an `Fn::Select` of an `Fn::Split`) may be any policy. A managed
+            // policy of the template or of another stack of the app (an import) is read by
+            // the rules where it is declared.
+            let resources = cx.template.resources();
+            let mentions_policy = |policy: bool| {
+                resources.iter().any(|r| {
+                    (r.type_name() == "AWS::IAM::ManagedPolicy") == policy
+                        && super::compute::mentions(v, r.logical_id())
+                })
+            };
             let unknown = dynamic(&arn)
-                || cx
-                    .template
-                    .resources()
-                    .iter()
-                    .any(|r| {
-                        r.type_name() != "AWS::IAM::ManagedPolicy"
-                            && super::compute::mentions(v, r.logical_id())
-                    });
+                || mentions_policy(false)
+                || (super::meaning::text(v).is_none()
+                    && !mentions_policy(true)
+                    && !super::meaning::imported(v));
             if unknown {
                 Err(format!(
                     "`{name}.{i}` is {arn}, a policy known only at deploy; attach a managed policy of the app or an AWS-managed policy by its ARN"
@@ -720,7 +755,9 @@ fn i2(cx: &Cx<'_>) -> Outcome {
 fn i8(cx: &Cx<'_>) -> Outcome {
     let pointer = "/AssumeRolePolicyDocument";
     let Some(document) = policy_document(cx.resource, pointer) else {
-        return Outcome::Fail("`AssumeRolePolicyDocument` is not set".to_owned());
+        return Outcome::Fail(
+            "`AssumeRolePolicyDocument` is not set, or not a policy document a rule can read before deploy; write the trust policy in the template".to_owned(),
+        );
     };
     // The statements that allow and `holds`, each named by its place.
     let allowing = |holds: &dyn Fn(&Value) -> bool| -> Vec<String> {
@@ -1065,7 +1102,24 @@ mod tests {
         ] {
             assert!(every_resource(every), "{every}");
         }
+        for every in [
+            "arn:aws:s3:*",
+            "arn:*",
+            "arn:aws:secretsmanager:us-east-1:*",
+            "arn:aws:secretsmanager:us-east-1:111122223333:secret*",
+            "arn:aws:dynamodb:us-east-1:111122223333:*table/*",
+            "arn:aws:dynamodb:us-east-1:111122223333:table/*/index/*",
+            "arn:aws:s3:::*/phi/*",
+            "arn:aws:sqs:us-east-1:111122223333:*",
+        ] {
+            assert!(every_resource(every), "{every}");
+        }
         for one in [
+            "arn:aws:secretsmanager:us-east-1:111122223333:secret:app-db-*",
+            "arn:aws:dynamodb:us-east-1:111122223333:table/records/index/*",
+            "arn:aws:s3:::records*/phi/*",
+            "arn:aws:sqs:us-east-1:111122223333:app-*",
+            "arn:aws:s3:::records",
             "arn:aws:kms:*:*:key/1234abcd-12ab-34cd-56ef-1234567890ab",
             "arn:aws:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab",
             "arn:aws:kms:*:*:key/1234*",

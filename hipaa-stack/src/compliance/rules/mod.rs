@@ -180,7 +180,7 @@ pub(crate) struct Index {
     /// [`IndexPart::names`], and [`flows`]' rule X1): read once for the app, as each stack
     /// is rendered, not once for each destination written as text (the square of the app's
     /// size), nor from every stack's properties (with low memory, that built every tree).
-    pub(crate) app_names: std::collections::HashSet<String>,
+    pub(crate) app_names: AppNames,
     /// The logical ids of the app, gathered the first time a rule asks whether a value
     /// names a resource of the app ([`Cx::mentions_the_app`]).
     app_ids: std::sync::OnceLock<AppIds>,
@@ -224,11 +224,67 @@ pub(crate) struct IndexPart {
     /// The names that the template's resources give themselves, in lower case: each
     /// non-blank text of a top-level key of [`KEPT_KEYS`](crate::cfn::scan::KEPT_KEYS) from
     /// [`FIRST_NAME_KEY`](crate::cfn::scan::FIRST_NAME_KEY) on (`BucketName`, `QueueName`,
-    /// …), in template order.
-    names: Vec<String>,
+    /// …), in template order, with the position of the resource that gives it.
+    names: Vec<(String, usize)>,
     /// What the `ResourceArn` of each web ACL association of the template names (position
     /// in the template), for rule F4.
     associations: Vec<(usize, frontdoor::Named)>,
+}
+
+/// The names that the resources of the app give themselves, in lower case, each with the
+/// services of the ARNs of the resources that give it ([`flows::arn_service`]): a name
+/// written in an ARN names a resource of the app only when the ARN's service is that
+/// resource's (`arn:aws:sns:…:jobs` names no queue `jobs`).
+#[derive(Debug, Default)]
+pub(crate) struct AppNames {
+    /// The services of the app's named resources, each once.
+    services: Vec<String>,
+    /// Each name, with the services of the resources that give it: bit `i` for the `i`th
+    /// of `services`.
+    names: std::collections::HashMap<String, u64>,
+}
+
+impl AppNames {
+    /// Records that a resource of type `type_name` gives itself `name` (in lower case).
+    fn insert(&mut self, name: &str, type_name: &str) {
+        let service = flows::arn_service(type_name);
+        let at = match self.services.iter().position(|s| *s == service) {
+            Some(at) => at,
+            None => {
+                self.services.push(service);
+                self.services.len() - 1
+            }
+        };
+        // Past the 64th service (more than the types that carry a name key), a name is
+        // still known, but of no service: an ARN written with it fails.
+        let bit = u32::try_from(at)
+            .ok()
+            .and_then(|at| 1u64.checked_shl(at))
+            .unwrap_or(0);
+        *self.names.entry(name.to_owned()).or_default() |= bit;
+    }
+
+    /// Whether a resource of the app gives itself `name` (in lower case), whatever it is.
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.names.contains_key(name)
+    }
+
+    /// Whether a resource of the app whose ARN's service is `service` gives itself `name`
+    /// (in lower case).
+    pub(crate) fn of_service(&self, name: &str, service: &str) -> bool {
+        let at = self.services.iter().position(|s| s == service);
+        let bit = at
+            .and_then(|at| u32::try_from(at).ok())
+            .and_then(|at| 1u64.checked_shl(at))
+            .unwrap_or(0);
+        self.names.get(name).is_some_and(|bits| bits & bit != 0)
+    }
+
+    /// Every name, each once.
+    #[cfg(test)]
+    fn names(&self) -> std::collections::HashSet<String> {
+        self.names.keys().cloned().collect()
+    }
 }
 
 /// The value of `resource`'s top-level key [`KEPT_KEYS`](crate::cfn::scan::KEPT_KEYS)`[at]`,
@@ -357,7 +413,7 @@ impl IndexPart {
                 if let Some(name) = meaning::text(kept(r, scanned, key))
                     && !name.trim().is_empty()
                 {
-                    names.push(name.to_ascii_lowercase());
+                    names.push((name.to_ascii_lowercase(), i));
                 }
             }
             if r.type_name() == frontdoor::ASSOCIATION {
@@ -465,7 +521,7 @@ impl Index {
         let mut store_ports = Vec::new();
         let mut policies_named = PoliciesNamed::default();
         let mut bucket_arns = std::collections::HashSet::new();
-        let mut app_names = std::collections::HashSet::new();
+        let mut app_names = AppNames::default();
         let mut selected: std::collections::HashMap<(usize, String), Vec<Place>> =
             std::collections::HashMap::new();
         let mut selected_by_import: std::collections::HashMap<String, Vec<Place>> =
@@ -495,7 +551,11 @@ impl Index {
             if let Some(part) = parts.get(at) {
                 store_ports.extend_from_slice(&part.store_ports);
                 bucket_arns.extend(part.bucket_arns.iter().cloned());
-                app_names.extend(part.names.iter().cloned());
+                for (name, i) in &part.names {
+                    if let Some(r) = template.resources().get(*i) {
+                        app_names.insert(name, r.type_name());
+                    }
+                }
                 for (i, kind, names) in &part.policies_named {
                     let (kind, place) = (*kind, (at, *i));
                     let named = &mut policies_named;
@@ -1925,10 +1985,17 @@ mod tests {
                 .map(|n| n.to_ascii_lowercase())
                 .collect();
             let scanned = IndexPart::of(&template, &scans);
-            prop_assert_eq!(&scanned.names, &read);
-            prop_assert_eq!(&IndexPart::of(&template, &[]).names, &read);
+            let names = |part: &IndexPart| -> Vec<String> {
+                part.names.iter().map(|(name, _)| name.clone()).collect()
+            };
+            prop_assert_eq!(&names(&scanned), &read);
+            prop_assert_eq!(&names(&IndexPart::of(&template, &[])), &read);
             let index = Index::join(&[("s", &template)], &[&scanned]);
-            prop_assert_eq!(index.app_names, read.into_iter().collect());
+            for name in &read {
+                prop_assert!(index.app_names.of_service(name, "sqs"));
+                prop_assert!(!index.app_names.of_service(name, "sns"));
+            }
+            prop_assert_eq!(index.app_names.names(), read.into_iter().collect());
         }
     }
 

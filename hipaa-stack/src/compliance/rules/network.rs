@@ -187,8 +187,16 @@ fn forbidden_ports(entry: &Value, forbidden: &[i64]) -> Option<String> {
             None => return Some("every protocol and port (no `IpProtocol`)".to_owned()),
         },
     };
-    // EC2 takes `tcp`, `udp`, `icmp`, `icmpv6` or a protocol number; anything else (a
-    // dynamic reference, text only known at deploy) may be -1: read it for the worst.
+    // EC2 takes `tcp`, `udp`, `icmp`, `icmpv6` or a protocol number ("The IP protocol name
+    // (tcp, udp, icmp, icmpv6) or number", CloudFormation reference, `AWS::EC2::SecurityGroup
+    // Ingress` `IpProtocol`); anything else (a dynamic reference, text only known at
+    // deploy) may be -1: read it for the worst. A number is read as the number it is,
+    // however its text is written ("06", "006" and 6 are TCP): whether EC2 reads a leading
+    // zero so is not documented, and read so a rule never passes what may be TCP.
+    let protocol = match protocol.parse::<i64>() {
+        Ok(n) => n.to_string(),
+        Err(_) => protocol,
+    };
     let known = matches!(protocol.as_str(), "tcp" | "udp" | "icmp" | "icmpv6")
         || protocol
             .parse::<i64>()
@@ -203,12 +211,17 @@ fn forbidden_ports(entry: &Value, forbidden: &[i64]) -> Option<String> {
         "tcp" | "6" | "udp" | "17" => {
             match (number(&entry["FromPort"]), number(&entry["ToPort"])) {
                 (Some(-1), _) | (_, Some(-1)) => Some("every port (-1)".to_owned()),
-                (Some(from), Some(to)) => ADMIN_PORTS
-                    .iter()
-                    .chain(ENGINE_PORTS.iter())
-                    .chain(forbidden.iter())
-                    .find(|p| from <= **p && **p <= to)
-                    .map(|p| format!("port {p}")),
+                // A range written backwards (`FromPort` above `ToPort`) is read as the ports
+                // between them: the rule never passes a range EC2 might take either way.
+                (Some(a), Some(b)) => {
+                    let (from, to) = (a.min(b), a.max(b));
+                    ADMIN_PORTS
+                        .iter()
+                        .chain(ENGINE_PORTS.iter())
+                        .chain(forbidden.iter())
+                        .find(|p| from <= **p && **p <= to)
+                        .map(|p| format!("port {p}"))
+                }
                 _ => Some("every port (no `FromPort`/`ToPort`)".to_owned()),
             }
         }
@@ -947,5 +960,12 @@ mod tests {
         assert!(forbidden_ports(&rule(json!("tcp"), json!(0), json!(65535)), &[]).is_some());
         assert!(forbidden_ports(&rule(json!(6), json!(-1), json!(-1)), &[]).is_some());
         assert!(forbidden_ports(&rule(json!("tcp"), json!(443), json!(-1)), &[]).is_some());
+        // A protocol number with leading zeros is that number; a range written backwards
+        // holds the ports between its ends.
+        assert!(forbidden_ports(&rule(json!("06"), json!(22), json!(22)), &[]).is_some());
+        assert!(forbidden_ports(&rule(json!("017"), json!(3000), json!(4000)), &[]).is_some());
+        assert!(forbidden_ports(&rule(json!("tcp"), json!(3400), json!(3000)), &[]).is_some());
+        assert!(forbidden_ports(&rule(json!("006"), json!(443), json!(443)), &[]).is_none());
+        assert!(forbidden_ports(&rule(json!("tcp"), json!(8443), json!(8400)), &[]).is_none());
     }
 }

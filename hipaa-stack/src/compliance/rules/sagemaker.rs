@@ -85,6 +85,14 @@ fn ml1(cx: &Cx<'_>) -> Outcome {
     if cx.resource.type_name() == ENDPOINT_CONFIG {
         // Captured requests and responses, and asynchronous results, are written to S3
         // with the key of their own configuration (the bucket's default key otherwise).
+        // A capture that `EnableCapture` turns off writes nothing: "Whether data capture
+        // should be enabled or disabled (defaults to enabled)" (the SageMaker API's
+        // `DataCaptureConfig`; `AWS::SageMaker::EndpointConfig DataCaptureConfig`, the
+        // CloudFormation reference: "Set to True to enable data capture"). Only a value
+        // that reads as false turns it off.
+        let capture_off = cx
+            .prop("/DataCaptureConfig/EnableCapture")
+            .is_some_and(super::is_false);
         for (config, key) in [
             ("/DataCaptureConfig", "/DataCaptureConfig/KmsKeyId"),
             (
@@ -92,6 +100,9 @@ fn ml1(cx: &Cx<'_>) -> Outcome {
                 "/AsyncInferenceConfig/OutputConfig/KmsKeyId",
             ),
         ] {
+            if config == "/DataCaptureConfig" && capture_off {
+                continue;
+            }
             if cx.prop(config).is_some() {
                 checks.push(customer_key(cx, key));
             }

@@ -115,7 +115,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::ApiGateway::Deployment",
         ],
         controls: AUDIT,
-        fix: "deploy every API through an `AWS::ApiGateway::Stage` (not a deployment's `StageName`) with `AccessLogSetting.DestinationArn` (V2: `AccessLogSettings.DestinationArn`) and, for REST APIs, `MethodSettings` with `LoggingLevel` INFO or ERROR and no `DataTraceEnabled` true (it logs bodies, PHI and all); for WebSocket APIs, `DefaultRouteSettings.LoggingLevel` INFO or ERROR, turned off by no `RouteSettings` entry, and no `DataTraceEnabled` true; give an HTTP API quick-created by `Target` an `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` whose `Stage.AccessLogSettings.DestinationArn` logs its `$default` stage",
+        fix: "deploy every API through an `AWS::ApiGateway::Stage` (not a deployment's `StageName`) with `AccessLogSetting.DestinationArn` and `Format` (V2: `AccessLogSettings.DestinationArn` and `Format`) and, for REST APIs, `MethodSettings` with `LoggingLevel` INFO or ERROR and no `DataTraceEnabled` true (it logs bodies, PHI and all); for WebSocket APIs, `DefaultRouteSettings.LoggingLevel` INFO or ERROR, turned off by no `RouteSettings` entry, and no `DataTraceEnabled` true; give an HTTP API quick-created by `Target` an `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` whose `Stage.AccessLogSettings` (`DestinationArn` and `Format`) logs its `$default` stage",
         packs: packs(
             Some("HIPAA.Security-APIGWExecutionLoggingEnabled"),
             Some("CKV_AWS_76"),
@@ -132,7 +132,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::ApiGatewayV2::Api",
         ],
         controls: &["164.312(a)(1)", "164.312(d)"],
-        fix: "set `AuthorizationType` to AWS_IAM, COGNITO_USER_POOLS, CUSTOM or JWT (OPTIONS methods with a MOCK integration excepted); give every operation of an OpenAPI `Body` a `security` requirement of an authorizer scheme (`x-amazon-apigateway-authorizer` or `x-amazon-apigateway-authtype`; an API key is none), and define none in `BodyS3Location`, which no template shows; a quick-created HTTP API (`Target`) needs an `ApiGatewayManagedOverrides` whose `Route.AuthorizationType` is an authorizer",
+        fix: "set `AuthorizationType` to AWS_IAM, COGNITO_USER_POOLS, CUSTOM or JWT (OPTIONS methods with a MOCK integration excepted; a WebSocket API authorizes at its `$connect` route, which every other route of it relies on); give every operation of an OpenAPI `Body` a `security` requirement of an authorizer scheme (`x-amazon-apigateway-authorizer` or `x-amazon-apigateway-authtype`; an API key is none) and no `x-amazon-apigateway-auth` of type NONE, and define none in `BodyS3Location` or by `CloneFrom`, which no template shows; a quick-created HTTP API (`Target`) needs an `ApiGatewayManagedOverrides` whose `Route.AuthorizationType` is an authorizer",
         packs: packs(None, Some("CKV_AWS_59")),
         check: a4m,
     },
@@ -171,9 +171,13 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "A4R",
         title: "API Gateway stages throttle every method and route",
-        types: &[REST_STAGE, "AWS::ApiGatewayV2::Stage"],
+        types: &[
+            REST_STAGE,
+            "AWS::ApiGatewayV2::Stage",
+            "AWS::ApiGatewayV2::Api",
+        ],
         controls: &["164.308(a)(1)(ii)(B)", "164.308(a)(7)(ii)(C)"],
-        fix: "add a `MethodSettings` entry for every method (`ResourcePath` `/*`, `HttpMethod` `*`) with `ThrottlingRateLimit` and `ThrottlingBurstLimit` above 0, and never set either to 0 or -1 (no limit) for a method (V2 stages: `DefaultRouteSettings` with both limits above 0, and no `RouteSettings` entry at 0 or -1)",
+        fix: "add a `MethodSettings` entry for every method (`ResourcePath` `/*`, `HttpMethod` `*`) with `ThrottlingRateLimit` and `ThrottlingBurstLimit` above 0, and never set either to 0 or -1 (no limit) for a method (V2 stages: `DefaultRouteSettings` with both limits above 0, and no `RouteSettings` entry at 0 or -1; an HTTP API quick-created by `Target`: the same in the `Stage` of an `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`)",
         packs: packs(None, None),
         check: a4r,
     },
@@ -212,7 +216,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::ApiGatewayV2::Api",
         ],
         controls: TRANSIT,
-        fix: "integrate with Lambda (`AWS_PROXY`) or with an `https://` endpoint, in `AWS::ApiGateway::Method`, `AWS::ApiGatewayV2::Integration`, a quick-create `Target` and every `x-amazon-apigateway-integration` of an OpenAPI `Body` alike; never `http://`; give an HTTP API's private integration (`VPC_LINK` to a listener ARN) a `TlsConfig`",
+        fix: "integrate with Lambda (`AWS_PROXY`) or with an `https://` endpoint, in `AWS::ApiGateway::Method`, `AWS::ApiGatewayV2::Integration`, a quick-create `Target` and every `x-amazon-apigateway-integration` of an OpenAPI `Body` alike (not `BodyS3Location` or `CloneFrom`, which no template shows); never `http://`; give an HTTP API's private integration (`VPC_LINK` to a listener ARN) a `TlsConfig`",
         packs: packs(Some("HIPAA.Security-APIGWSSLEnabled"), None),
         check: a4i,
     },
@@ -288,14 +292,18 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "R14",
         title: "RDS proxies require TLS, authenticate through Secrets Manager or IAM, and never log statements",
-        types: &["AWS::RDS::DBProxy", "AWS::RDS::DBProxyEndpoint"],
+        types: &[
+            "AWS::RDS::DBProxy",
+            "AWS::RDS::DBProxyEndpoint",
+            "AWS::RDS::DBProxyTargetGroup",
+        ],
         controls: &[
             "164.312(a)(1)",
             "164.312(d)",
             "164.312(e)(1)",
             "164.312(e)(2)(ii)",
         ],
-        fix: "set `RequireTLS` to true, leave `DebugLogging` unset or false, and either set `DefaultAuthScheme` to `IAM_AUTH` or give every `Auth` entry `IAMAuth` `REQUIRED` and a `SecretArn` that names a secret of the app (an `AWS::SecretsManager::Secret` by `Ref`, or a database's `MasterUserSecret.SecretArn`); name a proxy endpoint's proxy by its `Ref`",
+        fix: "set `RequireTLS` to true, leave `DebugLogging` unset or false, and either set `DefaultAuthScheme` to `IAM_AUTH` or give every `Auth` entry `IAMAuth` `REQUIRED` and a `SecretArn` that names a secret of the app (an `AWS::SecretsManager::Secret` by `Ref`, or a database's `MasterUserSecret.SecretArn`); name a proxy endpoint's or target group's proxy by its `Ref`, and a target group's `DBInstanceIdentifiers` and `DBClusterIdentifiers` by the `Ref` of databases of the app",
         packs: packs(None, None),
         check: r14,
     },
@@ -340,7 +348,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::OpenSearchServerless::SecurityPolicy",
         ],
         controls: &["164.312(a)(1)", "164.312(b)"],
-        fix: "set `VPCOptions.SubnetIds` and publish ES_APPLICATION_LOGS or AUDIT_LOGS through `LogPublishingOptions` (`Enabled` true and a `CloudWatchLogsLogGroupArn`; the slow logs do not count); an OpenSearch Serverless network policy sets `AllowFromPublic` false in every rule set",
+        fix: "set `VPCOptions.SubnetIds` and publish ES_APPLICATION_LOGS, or AUDIT_LOGS with fine-grained access control (`AdvancedSecurityOptions.Enabled` true), through `LogPublishingOptions` (`Enabled` true and a `CloudWatchLogsLogGroupArn`; the slow logs do not count); an OpenSearch Serverless network policy sets `AllowFromPublic` false in every rule set",
         packs: packs(
             Some("HIPAA.Security-OpenSearchInVPCOnly"),
             Some("CKV_AWS_137"),
@@ -394,7 +402,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "Redshift clusters write audit logs",
         types: &["AWS::Redshift::Cluster"],
         controls: AUDIT,
-        fix: "set `LoggingProperties`: a `BucketName`, or `LogDestinationType` cloudwatch (with `LogExports`, if written, not empty)",
+        fix: "set `LoggingProperties`: a `BucketName`, or `LogDestinationType` cloudwatch with `LogExports` listing connectionlog (and userlog, useractivitylog)",
         packs: packs(None, Some("CKV_AWS_71")),
         check: rs3,
     },
@@ -618,6 +626,17 @@ fn logged_stage<'a>(
         .find(|s| super::compute::mentions(&s.properties()[key], cx.id()))
 }
 
+/// The access logs of a stage, whose settings are at `settings`: a `DestinationArn` and a
+/// `Format`, each "required to enable access logging" (CloudFormation reference,
+/// `AWS::ApiGateway::Stage` AccessLogSetting and `AWS::ApiGatewayV2::Stage`
+/// AccessLogSettings).
+fn access_logs(cx: &Cx<'_>, settings: &str) -> [Result<Proof, String>; 2] {
+    [
+        cx.present(&format!("{settings}/DestinationArn")),
+        cx.present(&format!("{settings}/Format")),
+    ]
+}
+
 /// Whether a `LoggingLevel` writes execution logs: INFO or ERROR, in any case.
 fn logs_executions(level: &Value) -> bool {
     text(level).is_some_and(|l| l.eq_ignore_ascii_case("INFO") || l.eq_ignore_ascii_case("ERROR"))
@@ -629,7 +648,7 @@ fn logs_executions(level: &Value) -> bool {
 /// logs at INFO or ERROR for every route (`DefaultRouteSettings.LoggingLevel`, which no
 /// entry of `RouteSettings` turns off). HTTP APIs write no execution logs.
 fn v2_stage_logging(cx: &Cx<'_>, base: &str, websocket: bool) -> Vec<Result<Proof, String>> {
-    let mut checks = vec![cx.present(&format!("{base}/AccessLogSettings/DestinationArn"))];
+    let mut checks = access_logs(cx, &format!("{base}/AccessLogSettings")).to_vec();
     let default = format!("{base}/DefaultRouteSettings");
     let mut routes: Vec<(String, &Value)> = cx
         .prop(&default)
@@ -690,7 +709,7 @@ fn quick_created_stage(cx: &Cx<'_>) -> Outcome {
             .into_iter()
             .map(|c| c.map_err(|e| format!("the quick-created `$default` stage, overridden by `{}`: {e}", o.logical_id())))),
         None => Outcome::Fail(
-            "`Target` quick-creates a `$default` stage that writes no access logs, and no `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` of the API gives its `Stage` an `AccessLogSettings.DestinationArn`"
+            "`Target` quick-creates a `$default` stage that writes no access logs, and no `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` of the API gives its `Stage` an `AccessLogSettings.DestinationArn` and `Format`"
                 .to_owned(),
         ),
     }
@@ -731,8 +750,8 @@ fn a4(cx: &Cx<'_>) -> Outcome {
                     settings.iter().position(|s| {
                         text(&s["LoggingLevel"]).is_some_and(|l| {
                             l.eq_ignore_ascii_case("INFO") || l.eq_ignore_ascii_case("ERROR")
-                        }) && text(&s["HttpMethod"]).is_none_or(|m| m == "*")
-                            && text(&s["ResourcePath"]).is_none_or(|p| p == "/*")
+                        }) && unset_or(s, "HttpMethod", "*")
+                            && unset_or(s, "ResourcePath", "/*")
                     })
                 });
             // A method's own entry overrides the stage's (`/*`, `*`) one: a level other than
@@ -758,15 +777,13 @@ fn a4(cx: &Cx<'_>) -> Outcome {
                     ))
                 })
                 .collect();
-            all([
-                cx.present("/AccessLogSetting/DestinationArn"),
+            all(access_logs(cx, "/AccessLogSetting").into_iter().chain([
                 levels
                     .and_then(|i| cx.proof(&format!("/MethodSettings/{i}/LoggingLevel")))
                     .ok_or_else(|| {
                         "no `MethodSettings` entry for every method (`/*`, `*`) sets `LoggingLevel` INFO or ERROR".to_owned()
                     }),
-            ]
-            .into_iter()
+            ])
             .chain(traced)
             .chain(unlogged))
         }
@@ -799,6 +816,19 @@ fn openapi_operations(cx: &Cx<'_>) -> Result<Option<(Value, Operations)>, String
         "trace",
         "x-amazon-apigateway-any-method",
     ];
+    // A REST API made as a copy of another (`CloneFrom`, "The ID of the RestApi that you
+    // want to clone from": CloudFormation reference, `AWS::ApiGateway::RestApi`) starts with
+    // that API's resources and methods, their authorization and integrations, which no
+    // template of the app shows.
+    if let Some(source) = cx
+        .prop("/CloneFrom")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    {
+        return Err(format!(
+            "the API is cloned from {} (`CloneFrom`), whose methods it copies and no template shows",
+            text_or_json(source)
+        ));
+    }
     let body = match cx.prop("/Body") {
         Some(Value::Object(map)) => Value::Object(map.clone()),
         Some(Value::String(s)) => serde_json::from_str::<Value>(s)
@@ -886,8 +916,23 @@ fn a4m_api(cx: &Cx<'_>) -> Outcome {
                 let preflight = method.eq_ignore_ascii_case("options")
                     && text(&op["x-amazon-apigateway-integration"]["type"])
                         .is_some_and(|t| t.eq_ignore_ascii_case("mock"));
-                let auth =
-                    text(&op["x-amazon-apigateway-auth"]["type"]).is_some_and(|t| authorizes(&t));
+                // `x-amazon-apigateway-auth` sets the method's authorization type, "NONE" for
+                // open access (developer guide, "x-amazon-apigateway-auth object"): written
+                // as anything but an authorizer, it opens the method whatever `security`
+                // lists.
+                let written = op
+                    .get("x-amazon-apigateway-auth")
+                    .filter(|a| !a.is_null())
+                    .map(|a| text(&a["type"]).is_some_and(|t| authorizes(&t)));
+                if written == Some(false) && !preflight {
+                    checks.push(Err(format!(
+                        "the OpenAPI `Body` gives {} {path} an `x-amazon-apigateway-auth` type of {}, not AWS_IAM, COGNITO_USER_POOLS, CUSTOM or JWT: anyone may call it",
+                        method.to_ascii_uppercase(),
+                        text_or_json(&op["x-amazon-apigateway-auth"]["type"])
+                    )));
+                    continue;
+                }
+                let auth = written == Some(true);
                 let secured = match op.get("security") {
                     Some(s) => requires_authorizer(s, &body),
                     None => global,
@@ -910,6 +955,50 @@ fn a4m_api(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// A4M of a route of a WebSocket API of the template other than `$connect`: a WebSocket
+/// API authorizes a client once, when it connects (developer guide, "Control access to
+/// WebSocket APIs with AWS Lambda REQUEST authorizers": "You can only use a Lambda
+/// authorizer function for the $connect route"; "Control and manage access to WebSocket
+/// APIs in API Gateway" recommends an authorizer for the `$connect` route), and every
+/// message after travels on that connection. Such a route is judged by the API's
+/// `$connect` route, which must check the caller. `None` for any other route.
+fn websocket_route(cx: &Cx<'_>) -> Option<Outcome> {
+    if cx.resource.type_name() != "AWS::ApiGatewayV2::Route" {
+        return None;
+    }
+    let key = cx.prop("/RouteKey").and_then(text)?;
+    if key.trim() == "$connect" {
+        return None;
+    }
+    let api_value = &cx.resource.properties()["ApiId"];
+    let api = cx
+        .others("AWS::ApiGatewayV2::Api")
+        .find(|a| super::compute::mentions(api_value, a.logical_id()))?;
+    let websocket = text(&api.properties()["ProtocolType"])
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("WEBSOCKET"));
+    if !websocket {
+        return None;
+    }
+    let connect = cx
+        .others("AWS::ApiGatewayV2::Route")
+        .filter(|r| super::compute::mentions(&r.properties()["ApiId"], api.logical_id()))
+        .find(|r| text(&r.properties()["RouteKey"]).is_some_and(|k| k.trim() == "$connect"));
+    Some(match connect {
+        Some(c) if text(&c.properties()["AuthorizationType"]).is_some_and(|t| authorizes(&t)) => {
+            all([proof_of(c, "/AuthorizationType").ok_or_default()])
+        }
+        Some(c) => Outcome::Fail(format!(
+            "the WebSocket API `{}` authorizes its clients only when they connect, and its `$connect` route `{}` has no authorizer (`AuthorizationType` AWS_IAM or CUSTOM): anyone may connect and send {key}",
+            api.logical_id(),
+            c.logical_id()
+        )),
+        None => Outcome::Fail(format!(
+            "the WebSocket API `{}` authorizes its clients only when they connect, and no `$connect` route of the template gives it an authorizer: anyone may connect and send {key}",
+            api.logical_id()
+        )),
+    })
+}
+
 fn a4m(cx: &Cx<'_>) -> Outcome {
     if matches!(
         cx.resource.type_name(),
@@ -930,6 +1019,9 @@ fn a4m(cx: &Cx<'_>) -> Outcome {
     };
     if options && mock {
         return Outcome::NotApplicable;
+    }
+    if let Some(outcome) = websocket_route(cx) {
+        return outcome;
     }
     match cx.prop("/AuthorizationType") {
         Some(v) => match text(v) {
@@ -1034,6 +1126,19 @@ fn method_settings<'a>(cx: &Cx<'a>) -> Vec<(usize, &'a Value)> {
         .unwrap_or_default()
 }
 
+/// Whether a `MethodSettings` entry leaves `key` unwritten (or removed by `AWS::NoValue`)
+/// or writes exactly `every`. A value the template does not show (a parameter, an
+/// attribute) may name one method or path, so it is not read as every one.
+fn unset_or(entry: &Value, key: &str, every: &str) -> bool {
+    match entry
+        .get(key)
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    {
+        None => true,
+        Some(v) => text(v).is_some_and(|t| t == every),
+    }
+}
+
 /// Whether a `MethodSettings` entry is for every method of the stage (`/*`, `*`).
 fn for_every_method(entry: &Value) -> bool {
     text(&entry["HttpMethod"]).is_some_and(|m| m == "*")
@@ -1117,28 +1222,72 @@ fn a4w(cx: &Cx<'_>) -> Outcome {
 /// and no entry of `RouteSettings` takes a route out of it (0 or -1, or a value that the
 /// template does not show).
 fn a4r_v2(cx: &Cx<'_>) -> Outcome {
-    let positive = |p: &str| cx.prop(p).and_then(number).is_some_and(|n| n > 0.0);
-    let mut checks = vec![if positive("/DefaultRouteSettings/ThrottlingRateLimit")
-        && positive("/DefaultRouteSettings/ThrottlingBurstLimit")
-    {
-        cx.proof("/DefaultRouteSettings/ThrottlingRateLimit")
-            .ok_or_default()
-    } else {
-        Err("`DefaultRouteSettings` does not set `ThrottlingRateLimit` and `ThrottlingBurstLimit` above 0: the stage takes the account's whole quota".to_owned())
-    }];
+    all(v2_throttling(cx, ""))
+}
+
+/// The throttling of an HTTP or WebSocket API stage written at `base` (below `Properties`:
+/// the stage itself, or the `Stage` of an `ApiGatewayManagedOverrides`).
+fn v2_throttling(cx: &Cx<'_>, base: &str) -> Vec<Result<Proof, String>> {
+    let default = format!("{base}/DefaultRouteSettings");
+    let positive = |key: &str| {
+        cx.prop(&format!("{default}/{key}"))
+            .and_then(number)
+            .is_some_and(|n| n > 0.0)
+    };
+    let mut checks = vec![
+        if positive("ThrottlingRateLimit") && positive("ThrottlingBurstLimit") {
+            cx.proof(&format!("{default}/ThrottlingRateLimit"))
+                .ok_or_default()
+        } else {
+            Err(format!(
+                "`{}` does not set `ThrottlingRateLimit` and `ThrottlingBurstLimit` above 0: the stage takes the account's whole quota",
+                super::pointer_name(&default)
+            ))
+        },
+    ];
+    let routes = format!("{base}/RouteSettings");
     for (route, entry) in cx
-        .prop("/RouteSettings")
+        .prop(&routes)
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
     {
         checks.extend(unthrottled(
             entry,
-            &format!("RouteSettings.{route}"),
+            &format!("{}.{route}", super::pointer_name(&routes)),
             "route",
         ));
     }
-    all(checks)
+    checks
+}
+
+/// A4R of an HTTP API quick-created by `Target`: its `$default` stage, which no `Stage`
+/// resource declares, is throttled only by the `Stage.DefaultRouteSettings` of an
+/// `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` of the API (CloudFormation reference,
+/// "AWS::ApiGatewayV2::ApiGatewayManagedOverrides": quick create makes a route, an
+/// integration and a stage, whose properties the overrides set). An API deployed through
+/// its own stages is read there.
+fn a4r_quick_created(cx: &Cx<'_>) -> Outcome {
+    if cx.prop("/Target").is_none() {
+        return Outcome::NotApplicable;
+    }
+    let overrides = cx
+        .others("AWS::ApiGatewayV2::ApiGatewayManagedOverrides")
+        .find(|o| super::compute::mentions(&o.properties()["ApiId"], cx.id()));
+    match overrides {
+        Some(o) => all(v2_throttling(&cx.on(o), "/Stage").into_iter().map(|c| {
+            c.map_err(|e| {
+                format!(
+                    "the quick-created `$default` stage, overridden by `{}`: {e}",
+                    o.logical_id()
+                )
+            })
+        })),
+        None => Outcome::Fail(
+            "`Target` quick-creates a `$default` stage that throttles no route, and no `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` of the API gives its `Stage.DefaultRouteSettings` a `ThrottlingRateLimit` and `ThrottlingBurstLimit` above 0"
+                .to_owned(),
+        ),
+    }
 }
 
 /// The throttling limits of a stage's settings entry (`place`, for a `what`: a method or a
@@ -1160,8 +1309,10 @@ fn unthrottled(entry: &Value, place: &str, what: &str) -> Vec<Result<Proof, Stri
 }
 
 fn a4r(cx: &Cx<'_>) -> Outcome {
-    if cx.resource.type_name() == "AWS::ApiGatewayV2::Stage" {
-        return a4r_v2(cx);
+    match cx.resource.type_name() {
+        "AWS::ApiGatewayV2::Stage" => return a4r_v2(cx),
+        "AWS::ApiGatewayV2::Api" => return a4r_quick_created(cx),
+        _ => {}
     }
     let settings = method_settings(cx);
     let positive = |entry: &Value, key: &str| number(&entry[key]).is_some_and(|n| n > 0.0);
@@ -2633,10 +2784,17 @@ fn f3(cx: &Cx<'_>) -> Outcome {
 fn ef1(cx: &Cx<'_>) -> Outcome {
     const DESTINATIONS: &str = "/ReplicationConfiguration/Destinations";
     let mut checks = vec![cx.equals_true("/Encrypted"), customer_key(cx, "/KmsKeyId")];
-    let count = cx
-        .prop(DESTINATIONS)
-        .and_then(Value::as_array)
-        .map_or(0, Vec::len);
+    let count = match cx.prop(DESTINATIONS) {
+        None => 0,
+        Some(Value::Array(items)) => items.len(),
+        Some(other) => {
+            checks.push(Err(format!(
+                "`ReplicationConfiguration.Destinations` is {}, known only at deploy: no rule can read how the replicas are encrypted; write each destination in the template",
+                text_or_json(other)
+            )));
+            0
+        }
+    };
     for i in 0..count {
         let at = format!("{DESTINATIONS}/{i}");
         if cx.prop(&at).is_none() {
@@ -2645,9 +2803,11 @@ fn ef1(cx: &Cx<'_>) -> Outcome {
         let existing = format!("{at}/FileSystemId");
         checks.push(match cx.prop(&existing) {
             Some(v) => {
-                let of_the_app = v.get("Fn::ImportValue").is_some()
+                // Named wholly ([`super::meaning::names`]): text joined onto a file
+                // system's `Ref`, or an `Fn::Select` of another entry, is another file system.
+                let of_the_app = super::meaning::imported(v)
                     || cx.others("AWS::EFS::FileSystem").any(|fs| {
-                        fs.logical_id() != cx.id() && super::compute::mentions(v, fs.logical_id())
+                        fs.logical_id() != cx.id() && super::meaning::names(v, fs.logical_id())
                     });
                 if of_the_app {
                     cx.proof(&existing).ok_or_default()
@@ -2806,10 +2966,13 @@ fn on_the_file_system(statement: &Value) -> bool {
 /// (CloudFormation reference, `AWS::RDS::DBProxyEndpoint`: `DBProxyEndpointName`,
 /// `DBProxyName`, `TargetRole`, `VpcSecurityGroupIds`, `VpcSubnetIds`, `Tags`,
 /// `EndpointNetworkType`), so it holds when that proxy is one of the app, which this rule
-/// reads ([`proxy_endpoint`]).
+/// reads ([`proxy_endpoint`]). A target group (`AWS::RDS::DBProxyTargetGroup`) holds when
+/// its proxy and its databases are of the app ([`proxy_target_group`]).
 fn r14(cx: &Cx<'_>) -> Outcome {
-    if cx.resource.type_name() == "AWS::RDS::DBProxyEndpoint" {
-        return proxy_endpoint(cx);
+    match cx.resource.type_name() {
+        "AWS::RDS::DBProxyEndpoint" => return proxy_endpoint(cx),
+        "AWS::RDS::DBProxyTargetGroup" => return proxy_target_group(cx),
+        _ => {}
     }
     let mut found = vec![proxy_requires_tls(cx), proxy_logs_no_statement(cx)];
     found.extend(proxy_authentication(cx));
@@ -3042,6 +3205,108 @@ fn proxy_endpoint(cx: &Cx<'_>) -> Outcome {
                 .to_owned(),
         ),
     }
+}
+
+/// A proxy's target group (CloudFormation reference, `AWS::RDS::DBProxyTargetGroup`: "a set
+/// of RDS DB instances, Aurora DB clusters, or both that a proxy can connect to"; properties
+/// `DBProxyName`, `TargetGroupName`, `DBInstanceIdentifiers`, `DBClusterIdentifiers`,
+/// `ConnectionPoolConfigurationInfo`) holds when its proxy is one of the app, which this
+/// rule reads ([`proxy_endpoint`] reads `DBProxyName` the same way), and every database it
+/// sends that proxy's clients to is one of the app, whose encryption, backups and logs the
+/// rules of the databases read: a database named as text of no database of the app is one
+/// whose protection no rule reads. `ConnectionPoolConfigurationInfo.InitQuery` (SQL run on
+/// each new connection) is read for written passwords by P1; its sizes and timeouts carry
+/// no PHI. A target group with no database connects the proxy to nothing.
+fn proxy_target_group(cx: &Cx<'_>) -> Outcome {
+    const PROXY: &str = "/DBProxyName";
+    let mut proofs = Vec::new();
+    let mut problems = Vec::new();
+    match cx.prop(PROXY) {
+        Some(v) if names_one_of(cx, v, "AWS::RDS::DBProxy", "DBProxyName", false) => {
+            proofs.extend(cx.proof(PROXY));
+        }
+        Some(v) => problems.push(format!(
+            "`DBProxyName` is {}, no proxy of the app: no rule reads whether that proxy requires TLS and authenticates its clients; name an `AWS::RDS::DBProxy` of the app by its `Ref`",
+            text_or_json(v)
+        )),
+        None => problems.push(
+            "`DBProxyName` is not set: the target group names no proxy of the app; name an `AWS::RDS::DBProxy` of the app by its `Ref`"
+                .to_owned(),
+        ),
+    }
+    for (list, kind, own) in [
+        (
+            "DBInstanceIdentifiers",
+            "AWS::RDS::DBInstance",
+            "DBInstanceIdentifier",
+        ),
+        (
+            "DBClusterIdentifiers",
+            "AWS::RDS::DBCluster",
+            "DBClusterIdentifier",
+        ),
+    ] {
+        let entries = match cx.prop(&format!("/{list}")) {
+            None => continue,
+            Some(Value::Array(items)) => items,
+            Some(other) => {
+                problems.push(format!(
+                    "`{list}` is {}, known only at deploy: no rule can read which databases the proxy connects its clients to; list each `{kind}` of the app by its `Ref`",
+                    text_or_json(other)
+                ));
+                continue;
+            }
+        };
+        for (i, entry) in entries.iter().enumerate() {
+            if super::meaning::no_value(entry) {
+                continue;
+            }
+            if names_one_of(cx, entry, kind, own, true) {
+                proofs.extend(cx.proof(&format!("/{list}/{i}")));
+            } else {
+                problems.push(format!(
+                    "`{list}.{i}` is {}, no `{kind}` of the app: the proxy sends its clients to a database whose encryption, backups and logs no rule reads; name an `{kind}` of the app by its `Ref`",
+                    text_or_json(entry)
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Outcome::Pass(proofs)
+    } else {
+        Outcome::Fail(problems.join("; "))
+    }
+}
+
+/// Whether `value`, where a property takes a resource's name or identifier, names a
+/// resource of type `kind` of the app: by its `Ref` or an attribute in any spelling
+/// [`super::meaning::names`] reads (the `Ref` of an `AWS::RDS::DBInstance` or
+/// `AWS::RDS::DBCluster` is its identifier: CloudFormation reference, "Return values"), by
+/// import from another stack of the app, or as the text of the `own` name that resource
+/// writes. RDS stores instance and cluster identifiers "as a lowercase string" (RDS API
+/// reference, `CreateDBInstance` and `CreateDBCluster`), so with `any_case` the text is
+/// compared without case.
+fn names_one_of(cx: &Cx<'_>, value: &Value, kind: &str, own: &str, any_case: bool) -> bool {
+    if super::meaning::imported(value) {
+        return true;
+    }
+    let written = text(value);
+    cx.template.resources().iter().any(|r| {
+        r.type_name() == kind
+            && (super::meaning::names(value, r.logical_id())
+                || written.as_deref().is_some_and(|name| {
+                    r.properties()
+                        .get(own)
+                        .and_then(text)
+                        .is_some_and(|theirs| {
+                            if any_case {
+                                theirs.eq_ignore_ascii_case(name)
+                            } else {
+                                theirs == name
+                            }
+                        })
+                }))
+    })
 }
 
 fn ec1(cx: &Cx<'_>) -> Outcome {
@@ -3278,6 +3543,15 @@ fn publishing(cx: &Cx<'_>) -> Result<Proof, String> {
     options
         .iter()
         .filter(|(name, _)| DOMAIN_LOGS.contains(&name.as_str()))
+        // "Audit logs are only available for domains that use fine-grained access control"
+        // (OpenSearch Service developer guide, "Monitoring audit logs in Amazon OpenSearch
+        // Service"): without it, AUDIT_LOGS publishes nothing.
+        .filter(|(name, _)| {
+            *name != "AUDIT_LOGS"
+                || cx
+                    .prop("/AdvancedSecurityOptions/Enabled")
+                    .is_some_and(is_true)
+        })
         .find(|(name, o)| {
             o.get("Enabled").is_some_and(is_true)
                 && cx
@@ -3286,7 +3560,7 @@ fn publishing(cx: &Cx<'_>) -> Result<Proof, String> {
         })
         .and_then(|(name, _)| cx.proof(&format!("/LogPublishingOptions/{name}/Enabled")))
         .ok_or_else(|| {
-            "neither the application log (ES_APPLICATION_LOGS) nor the audit log (AUDIT_LOGS) of `LogPublishingOptions` is published: it needs `Enabled` true (false when not written) and a `CloudWatchLogsLogGroupArn` (the slow logs record only slow queries)".to_owned()
+            "neither the application log (ES_APPLICATION_LOGS) nor the audit log (AUDIT_LOGS, which needs fine-grained access control: `AdvancedSecurityOptions.Enabled` true) of `LogPublishingOptions` is published: it needs `Enabled` true (false when not written) and a `CloudWatchLogsLogGroupArn` (the slow logs record only slow queries)".to_owned()
         })
 }
 
@@ -3407,8 +3681,14 @@ fn rs1(cx: &Cx<'_>) -> Outcome {
 
 /// Audit logging is on when `LoggingProperties` names where the logs go: CloudWatch
 /// (`LogDestinationType` cloudwatch) or else a bucket (`BucketName`, which S3 delivery
-/// needs). A written `LogExports` that is empty (or whose every entry is removed) exports no
-/// log type to CloudWatch.
+/// needs). To CloudWatch, Redshift exports the log types `LogExports` lists ("The collection
+/// of exported log types. Possible values are connectionlog, useractivitylog, and userlog":
+/// CloudFormation reference, `AWS::Redshift::Cluster LoggingProperties`), and it must list
+/// the connection log, which "logs authentication attempts, connections, and
+/// disconnections" and is, with the user log, "useful primarily for security purposes"
+/// (Redshift management guide, "Database audit logging"): without it no log shows who
+/// reached the data. No page at hand states which types are exported when `LogExports` is
+/// not written, so that is a gap.
 fn rs3(cx: &Cx<'_>) -> Outcome {
     const DESTINATION: &str = "/LoggingProperties/LogDestinationType";
     const BUCKET: &str = "/LoggingProperties/BucketName";
@@ -3428,14 +3708,31 @@ fn rs3(cx: &Cx<'_>) -> Outcome {
                 "{why}: connections and queries are not logged; name the log bucket, or set `LogDestinationType` cloudwatch"
             )
         })
-    } else if cx.prop(EXPORTS).is_some() {
-        cx.present(EXPORTS).map_err(|why| {
-            format!(
-                "{why}: no log type is exported to CloudWatch; list connectionlog, userlog and useractivitylog"
-            )
-        })
     } else {
-        cx.present(DESTINATION)
+        match cx.prop(EXPORTS) {
+            None => {
+                return Outcome::Gap(
+                    "`LoggingProperties.LogDestinationType` is cloudwatch and `LogExports` is not written: no documented default shows that the connection log is exported; list connectionlog (with userlog and useractivitylog) in `LogExports`"
+                        .to_owned(),
+                );
+            }
+            Some(Value::Array(items)) => items
+                .iter()
+                .position(|v| {
+                    text(v).is_some_and(|t| t.trim().eq_ignore_ascii_case("connectionlog"))
+                })
+                .and_then(|i| cx.proof(&format!("{EXPORTS}/{i}")))
+                .ok_or_else(|| {
+                    format!(
+                        "`LoggingProperties.LogExports` is {}, without connectionlog: no log exported to CloudWatch records who authenticates and connects; list connectionlog, userlog and useractivitylog",
+                        text_or_json(&Value::Array(items.clone()))
+                    )
+                }),
+            Some(other) => Err(format!(
+                "`LoggingProperties.LogExports` is {}, known only at deploy: no rule can read that the connection log is exported; list connectionlog, userlog and useractivitylog in the template",
+                text_or_json(other)
+            )),
+        }
     };
     all([check])
 }
