@@ -17,7 +17,7 @@ use hipaa_stack_syntax::{check_construct_id, check_logical_id};
 pub(crate) mod node;
 
 use self::node::{Construct, KeyService, Node, Used};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, shown};
 use crate::literal::{AccountId, Region, StackName};
 
 /// A waiver in the arena: the rule's id, the construct, the written reason and the last day
@@ -697,7 +697,8 @@ impl<'app> Stack<'app> {
         let node = construct.into_node();
         let mut arena = self.app.arena.borrow_mut();
         let stack_name = arena.stacks[self.index as usize].name.to_string();
-        let path = format!("{stack_name}/{}", node.id());
+        // The id as errors show it: escaped and cut short, for an id that is not one.
+        let path = format!("{stack_name}/{}", shown(node.id()));
 
         // First, before anything reads a handle: every handle must belong to this app (a
         // handle of another app indexes another arena).
@@ -710,7 +711,7 @@ impl<'app> Stack<'app> {
             }
         }
         check_construct_id(node.id()).map_err(|violation| Error::InvalidName {
-            place: format!("{stack_name}/{} ({})", node.id(), node.kind()),
+            place: format!("{stack_name}/{} ({})", shown(node.id()), node.kind()),
             violation,
         })?;
         node.check()
@@ -779,7 +780,7 @@ impl<'app> Stack<'app> {
     pub fn output<T>(&self, name: &str, value: Reference<T>) -> Result<()> {
         let mut arena = self.app.arena.borrow_mut();
         let stack = &arena.stacks[self.index as usize];
-        let place = format!("{}/outputs/{name}", stack.name);
+        let place = format!("{}/outputs/{}", stack.name, shown(name));
         check_logical_id(name).map_err(|violation| Error::InvalidName {
             place: place.clone(),
             violation,

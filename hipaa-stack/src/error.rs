@@ -56,7 +56,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     /// A stack name, construct id, bucket name or output name broke a syntax rule.
-    #[error("{place}: {violation}")]
+    #[error("{place}: {}", tidy(&.violation.to_string()))]
     InvalidName {
         /// The stack or construct path the name was given to.
         place: String,
@@ -88,7 +88,7 @@ pub enum Error {
     Io(#[from] std::io::Error),
 
     /// A construct's settings are impossible.
-    #[error("construct `{path}` is invalid: {reason}")]
+    #[error("construct `{path}` is invalid: {}", tidy(.reason))]
     InvalidConstruct {
         /// The construct.
         path: String,
@@ -97,7 +97,7 @@ pub enum Error {
     },
 
     /// A database network was given ids that cannot be right.
-    #[error("invalid database network: {reason}")]
+    #[error("the database network given to `DbNetwork::existing(..)` is invalid: {}", tidy(.reason))]
     InvalidNetwork {
         /// What is wrong and what to do.
         reason: String,
@@ -353,5 +353,79 @@ impl std::fmt::Display for Finding {
             self.what,
             self.fix
         )
+    }
+}
+
+/// Text a program passed, as an error message shows it: escaped (a control character or
+/// a terminal escape is written out, not sent to the terminal) and cut after 80 characters.
+pub(crate) fn shown(text: &str) -> String {
+    const LONGEST: usize = 80;
+    let escaped: String = text.escape_debug().collect();
+    match escaped.char_indices().nth(LONGEST) {
+        Some((cut, _)) => format!("{}…", &escaped[..cut]),
+        None => escaped,
+    }
+}
+
+/// A message as it is shown: every control character escaped (`\u{1b}`, never a raw
+/// terminal escape), and every `quoted` span over 200 characters, where a message repeats
+/// what a program passed, cut after 80. (Text that holds a backtick itself shifts what
+/// counts as quoted: only very long spans are cut, so that advice is not.) The error keeps
+/// the full text in its fields.
+fn tidy(message: &str) -> String {
+    const LONGEST: usize = 80;
+    const CUT_OVER: usize = 200;
+    let mut out = String::with_capacity(message.len().min(1024));
+    for (i, piece) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        let quoted = i % 2 == 1 && piece.chars().nth(CUT_OVER).is_some();
+        for (shown, c) in piece.chars().enumerate() {
+            if quoted && shown == LONGEST {
+                out.push('…');
+                break;
+            }
+            if c.is_control() {
+                out.extend(c.escape_debug());
+            } else {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_escape_control_characters_and_cut_long_quotes() {
+        let error = Error::InvalidConstruct {
+            path: "s/Cert".to_owned(),
+            reason: format!(
+                "`{}\u{1b}[31m` is not a DNS name; write `a.example.org`",
+                "x".repeat(5000)
+            ),
+        };
+        let text = error.to_string();
+        assert!(
+            text.starts_with("construct `s/Cert` is invalid: `xxx"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("…` is not a DNS name; write `a.example.org`"),
+            "{text}"
+        );
+        assert!(text.len() < 200, "{text}");
+        let error = Error::InvalidConstruct {
+            path: "s/Sg".to_owned(),
+            reason: "the description contains `\u{0}`; EC2 accepts only letters".to_owned(),
+        };
+        assert_eq!(
+            error.to_string(),
+            "construct `s/Sg` is invalid: the description contains `\\0`; EC2 accepts only letters"
+        );
     }
 }

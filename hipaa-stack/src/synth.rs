@@ -33,6 +33,8 @@ pub const MAX_OUTPUTS: usize = 200;
 pub const MAX_PARAMETERS: usize = 200;
 /// CloudFormation's limit on a template body uploaded through S3, in bytes.
 pub const MAX_TEMPLATE_BYTES: usize = 1_000_000;
+/// CloudFormation's limit on a template's description, in bytes.
+pub const MAX_DESCRIPTION_BYTES: usize = 1024;
 /// Templates larger than this cannot be sent inline and go through an S3 staging bucket.
 pub const MAX_INLINE_TEMPLATE_BYTES: usize = 51_200;
 
@@ -1319,6 +1321,14 @@ pub(crate) fn check_limits(stack: &str, template: &Template, json: &str) -> Resu
         json.len(),
         MAX_TEMPLATE_BYTES,
         "split the stack into several stacks",
+    )?;
+    // "Description: ... a literal string that's between 0 and 1024 bytes in length"
+    // (CloudFormation User Guide, "Template format: Description").
+    limit(
+        &|| "bytes of description".to_owned(),
+        template.description.len(),
+        MAX_DESCRIPTION_BYTES,
+        "shorten the stack's description (`stack.description(..)`), or the app's name, which the default description holds",
     )?;
     for r in template.resources() {
         if r.type_name() == "AWS::S3::BucketPolicy" {

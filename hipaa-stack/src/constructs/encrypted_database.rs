@@ -14,7 +14,7 @@ use crate::cfn::rds::{
 };
 use crate::cfn::{Expr, Keep, Pseudo, Resource};
 use crate::constructs::{Construct, EncryptionKey, KeyChosen, KmsKey, NoKey, SecureVpc, VpcTier};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, shown};
 use crate::literal::Days;
 
 /// The database engine.
@@ -146,13 +146,15 @@ impl DbNetwork {
         let invalid = |reason: String| Error::InvalidNetwork { reason };
         if !aws_id(vpc_id, "vpc-") {
             return Err(invalid(format!(
-                "`{vpc_id}` is not a VPC id; VPC ids look like `vpc-0123456789abcdef0`"
+                "`{}` is not a VPC id; VPC ids look like `vpc-0123456789abcdef0`",
+                shown(vpc_id)
             )));
         }
         for id in subnet_ids {
             if !aws_id(id, "subnet-") {
                 return Err(invalid(format!(
-                    "`{id}` is not a subnet id; subnet ids look like `subnet-0a1b2c3d4e5f60718`"
+                    "`{}` is not a subnet id; subnet ids look like `subnet-0a1b2c3d4e5f60718`",
+                    shown(id)
                 )));
             }
         }
@@ -726,6 +728,24 @@ mod tests {
                 .replicate_backups_to(&dr_key),
         )?;
         app.synth()
+    }
+
+    #[test]
+    fn existing_network_errors_name_the_call_and_show_the_id_cut_short() {
+        let long = format!("vpc-{}\u{1b}[31m", "f".repeat(5000));
+        let error = DbNetwork::existing(&long, &["subnet-0a1b2c3d", "subnet-0a1b2c3e"])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("the database network given to `DbNetwork::existing(..)`"),
+            "{error}"
+        );
+        assert!(error.len() < 300, "{error}");
+        assert!(!error.contains('\u{1b}'), "{error}");
+        let error = DbNetwork::existing("vpc-0123456789abcdef0", &["subnet-\n"])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("`subnet-\\n` is not a subnet id"), "{error}");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use crate::app::node::{Node, RenderCx, Used, resolve_target};
 use crate::app::{Attr, Handle, Name, Reference, Target};
 use crate::cfn::{Keep, Resource};
 use crate::constructs::Construct;
+use crate::error::shown;
 
 /// A CloudFormation resource of any type, for what hipaa-stack has no construct for yet.
 ///
@@ -156,6 +157,56 @@ fn depth(value: &Value, limit: usize) -> usize {
     deepest
 }
 
+/// Checks a property path: a property name, or a JSON pointer (RFC 6901) below
+/// `Properties` whose segments are not empty and whose `~` escapes are `~0` or `~1`.
+/// The property names of AWS's resource types are letters and digits; a custom resource's
+/// (and a registry type's outside `AWS::`) may be any non-empty text.
+fn check_path(path: &str, custom: bool) -> Result<(), String> {
+    const HOW: &str = "give a property name (`KmsMasterKeyId`) or a JSON pointer below `Properties` (`/VersioningConfiguration/Status`)";
+    let segments: Vec<&str> = match path.strip_prefix('/') {
+        Some(pointer) => pointer.split('/').collect(),
+        None => vec![path],
+    };
+    if segments.iter().any(|s| s.is_empty()) {
+        return Err(format!(
+            "the property path `{}` has an empty name in it; {HOW}",
+            shown(path)
+        ));
+    }
+    if path.starts_with('/') {
+        for segment in &segments {
+            let mut rest = segment.split('~').skip(1);
+            if rest.any(|after| !after.starts_with(['0', '1'])) {
+                return Err(format!(
+                    "the property path `{}` has a `~` that is not `~0` (for `~`) or `~1` (for `/`); {HOW}",
+                    shown(path)
+                ));
+            }
+        }
+    }
+    let first = segments[0];
+    // An intrinsic function may stand in for the properties, such as `Fn::Transform`
+    // (AWS::Include) or `Fn::If`.
+    let name = first.strip_prefix("Fn::").unwrap_or(first);
+    if !custom && !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        let hint = if path.starts_with('/') {
+            String::new()
+        } else if first.contains('/') || first.contains('.') {
+            format!(
+                "; to set a value inside a property, write a JSON pointer that starts with `/`, like `/{}`",
+                shown(&first.replace('.', "/"))
+            )
+        } else {
+            String::new()
+        };
+        return Err(format!(
+            "the property path `{}` does not start with a property name: CloudFormation's property names are ASCII letters and digits{hint}",
+            shown(path)
+        ));
+    }
+    Ok(())
+}
+
 /// Sets `value` at a JSON pointer below `root`, creating objects (and arrays, for numeric
 /// segments) on the way.
 fn set_pointer(root: &mut Value, path: &str, value: Value) {
@@ -245,6 +296,14 @@ impl Node for RawResource {
     }
 
     fn check(&self) -> Result<(), String> {
+        // A custom resource's properties, and those of a type of the registry outside AWS's
+        // namespace, are named by whoever wrote them.
+        let custom = self.type_name.starts_with("Custom::")
+            || self.type_name == "AWS::CloudFormation::CustomResource"
+            || !self.type_name.starts_with("AWS::");
+        for (path, _) in &self.properties {
+            check_path(path, custom)?;
+        }
         for (path, value) in &self.properties {
             let nested = path
                 .strip_prefix('/')
@@ -283,7 +342,7 @@ impl Node for RawResource {
         } else {
             Err(format!(
                 "`{}` is not a CloudFormation resource type; write it like `AWS::SQS::Queue`",
-                self.type_name
+                shown(&self.type_name)
             ))
         }
     }
@@ -329,6 +388,71 @@ mod tests {
 
     use crate::prelude::*;
     use crate::testing::resource;
+
+    #[test]
+    fn malformed_property_paths_are_errors_naming_the_construct() {
+        let app = App::new("test");
+        let s = app.stack("t").unwrap();
+        for (path, says) in [
+            ("", "has an empty name"),
+            ("/", "has an empty name"),
+            ("/Tags//Key", "has an empty name"),
+            ("/Tags/0/", "has an empty name"),
+            ("/Tags/~2", "`~0` (for `~`) or `~1` (for `/`)"),
+            ("/Tags/a~", "`~0` (for `~`) or `~1` (for `/`)"),
+            (
+                "Tags/0/Key",
+                "write a JSON pointer that starts with `/`, like `/Tags/0/Key`",
+            ),
+            ("Versioning.Status", "like `/Versioning/Status`"),
+            ("/Kms-Key", "ASCII letters and digits"),
+            ("\u{1b}[31mRed", "ASCII letters and digits"),
+        ] {
+            let error = s
+                .add(RawResource::new("Topic", "AWS::SNS::Topic").property(path, "x"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.starts_with("construct `t/Topic` is invalid"),
+                "{path:?}: {error}"
+            );
+            assert!(error.contains(says), "{path:?}: {error}");
+            assert!(
+                !error.contains('\u{1b}'),
+                "{path:?}: the error holds a raw escape: {error}"
+            );
+        }
+        // Well-formed paths, escapes and a custom resource's own property names pass.
+        s.add(
+            RawResource::new("Topic", "AWS::SNS::Topic")
+                .property("DisplayName", "x")
+                .property("/Tags/0/Key", "a~b")
+                .property("/Tags/0/Value", "x")
+                .property("Fn::Transform", json!({ "Name": "AWS::Include" })),
+        )
+        .unwrap();
+        s.add(
+            RawResource::new("Seed", "Custom::Seed")
+                .property(
+                    "ServiceToken",
+                    "arn:aws:lambda:us-east-1:111111111111:function:seed",
+                )
+                .property("/table-name/a~1b~0c", "x"),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_long_resource_type_is_shown_cut_short() {
+        let app = App::new("test");
+        let s = app.stack("t").unwrap();
+        let error = s
+            .add(RawResource::new("Raw", "x".repeat(5000)))
+            .unwrap_err()
+            .to_string();
+        assert!(error.starts_with("construct `t/Raw` is invalid"), "{error}");
+        assert!(error.len() < 400, "{error}");
+    }
 
     #[test]
     fn depends_on_waits_for_every_resource_the_other_construct_renders() {

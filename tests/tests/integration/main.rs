@@ -17,6 +17,7 @@ mod fake;
 mod faults;
 mod frontdoor_rules;
 mod graph_props;
+mod input_props;
 mod moto;
 mod peers;
 mod portal;

@@ -277,6 +277,13 @@ fn as2(cx: &Cx<'_>) -> Outcome {
     } else {
         ("/LogConfig", "FieldLogLevel")
     };
+    // A GraphQL API's `FieldLogLevel`: ERROR logs, "only for the fields that are in error",
+    // the error section, field-level errors and the request/response functions resolved for
+    // them; ALL logs "field-level tracing information" and the request/response functions
+    // resolved "for each field" (the AppSync API reference, `LogConfig`). INFO and DEBUG add
+    // the info and debug messages the resolvers themselves write to ERROR's ("Info and
+    // Error messages", "Debug, Info, and Error messages": the CDK's `FieldLogLevel`); no
+    // AWS page says that they trace every field, so they are accepted, and ALL is not.
     let level = format!("{config}/{level}");
     let field = match cx.prop(&level).map(text_or_json) {
         Some(l) if l == "ALL" => Err(format!(

@@ -241,12 +241,34 @@ pub(super) fn block_devices_encrypted(cx: &Cx<'_>, pointer: &str) -> Outcome {
             pointer_name(pointer)
         ));
     }
-    all(ebs.into_iter().flat_map(|i| {
-        [
-            cx.equals(&format!("{pointer}/{i}/Ebs/Encrypted"), &json!(true)),
-            customer_key(cx, &format!("{pointer}/{i}/Ebs/KmsKeyId")),
-        ]
-    }))
+    // An entry that maps an instance store volume (`VirtualName`, `ephemeralN`, in any
+    // spelling, a parameter's included) maps a block device no customer-managed key can
+    // encrypt: the EC2 user guide ("SSD instance store volumes") says NVMe instance store
+    // is encrypted by a hardware module with keys "you cannot provide", and says no such
+    // thing of other instance store volumes (the non-NVMe SSDs and HDDs of older types,
+    // and of `m1.small`, the type an instance without `InstanceType` gets), whose
+    // encryption `InstanceStorageInfo.encryptionSupport` gives as `unsupported`. NVMe
+    // instance store is attached at launch whether mapped or not, so dropping the entry
+    // loses nothing where the store is encrypted.
+    let instance_store = mappings.iter().enumerate().filter_map(|(i, m)| {
+        m.get("VirtualName").filter(|v| !v.is_null()).map(|name| {
+            Err(format!(
+                "`{}/{i}` maps the instance store volume {}, which no customer-managed key can encrypt (on other than NVMe instance store, nothing encrypts it): remove the entry and keep data on encrypted EBS volumes",
+                pointer_name(pointer),
+                super::meaning::text_or_json(name)
+            ))
+        })
+    });
+    let instance_store: Vec<Result<Proof, String>> = instance_store.collect();
+    all(ebs
+        .into_iter()
+        .flat_map(|i| {
+            [
+                cx.equals(&format!("{pointer}/{i}/Ebs/Encrypted"), &json!(true)),
+                customer_key(cx, &format!("{pointer}/{i}/Ebs/KmsKeyId")),
+            ]
+        })
+        .chain(instance_store))
 }
 
 fn e1(cx: &Cx<'_>) -> Outcome {
@@ -467,7 +489,7 @@ fn e3(cx: &Cx<'_>) -> Outcome {
 /// metadata": CloudFormation reference, `AWS::EC2::Instance MetadataOptions`, and
 /// `AWS::EC2::LaunchTemplate MetadataOptions`), in the spellings the reference allows
 /// (`disabled | enabled`), read exactly.
-fn imds_closed(cx: &Cx<'_>, options: &str) -> Result<Proof, String> {
+pub(super) fn imds_closed(cx: &Cx<'_>, options: &str) -> Result<Proof, String> {
     let endpoint = format!("{options}/HttpEndpoint");
     if cx.prop(&endpoint).and_then(Value::as_str) == Some("disabled") {
         return cx.proof(&endpoint).ok_or_default();

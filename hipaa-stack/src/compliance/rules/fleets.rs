@@ -264,7 +264,8 @@ pub(super) fn e1(cx: &Cx<'_>) -> Outcome {
     }
 }
 
-/// E4: every launch requires IMDSv2 session tokens.
+/// E4: every launch requires IMDSv2 session tokens (or launches with the metadata service
+/// closed).
 pub(super) fn e4(cx: &Cx<'_>) -> Outcome {
     over_launches(cx, |launch| match launch {
         Launch::Inline(spec) => vec![Err(format!(
@@ -279,21 +280,26 @@ pub(super) fn e4(cx: &Cx<'_>) -> Outcome {
             let Some(template) = template else {
                 return vec![Err(unread(config))];
             };
+            // The launch template's options, read as E4 reads a launch template's
+            // (`HttpTokens` required, or `HttpEndpoint` disabled: "If you specify a value of
+            // disabled, you cannot access your instance metadata", CloudFormation reference,
+            // `AWS::EC2::LaunchTemplate MetadataOptions`).
             let mut checks = vec![
-                cx.on(template)
-                    .equals(
-                        "/LaunchTemplateData/MetadataOptions/HttpTokens",
-                        &json!("required"),
-                    )
-                    .map_err(|e| format!("launch template `{}`: {e}", template.logical_id())),
+                super::compute::imds_closed(
+                    &cx.on(template),
+                    "/LaunchTemplateData/MetadataOptions",
+                )
+                .map_err(|e| format!("launch template `{}`: {e}", template.logical_id())),
             ];
-            // An EC2 Fleet's override may set metadata options of its own.
+            // Metadata options written on an override (which the EC2 Fleet reference does
+            // not list among `FleetLaunchTemplateOverridesRequest` properties) must keep
+            // IMDSv1 out too.
             if let Some(o) = overrides
                 && cx.prop(&format!("{o}/MetadataOptions")).is_some()
             {
-                checks.push(cx.equals(
-                    &format!("{o}/MetadataOptions/HttpTokens"),
-                    &json!("required"),
+                checks.push(super::compute::imds_closed(
+                    cx,
+                    &format!("{o}/MetadataOptions"),
                 ));
             }
             checks
@@ -384,6 +390,23 @@ fn interfaces(
                 super::meaning::text_or_json(v)
             ))),
             None => {}
+        }
+        // A carrier IP address reaches the interface from outside the VPC as a public
+        // address does ("Indicates whether to assign a carrier IP address to the network
+        // interface", `AWS::EC2::LaunchTemplate NetworkInterface` `AssociateCarrierIpAddress`;
+        // EC2 API reference `NetworkInterfaceAssociation`: "a Carrier IP address (for a
+        // network interface which resides in a subnet in a Wavelength Zone)"), read as
+        // rule E5 reads it on a launch template and an instance: anything but false, not
+        // written or removed is a finding.
+        if let Some(v) = n
+            .get("AssociateCarrierIpAddress")
+            .filter(|v| !(v.is_null() || super::meaning::no_value(v) || is_false(v)))
+        {
+            checks.push(Err(format!(
+                "{owner}`{}` is {}: the instances launched may get a carrier IP address, which reaches them from outside the VPC; write false",
+                pointer_name(&format!("{pointer}/{i}/AssociateCarrierIpAddress")),
+                super::meaning::text_or_json(v)
+            )));
         }
     }
     let declined = !list.is_empty()

@@ -1068,7 +1068,15 @@ fn sm1(cx: &Cx<'_>) -> Outcome {
         }
     };
     let on = |name: &str| is_true(&inputs[name]);
-    let key = if set("kmsKeyId") {
+    // The title asks for a customer key: an AWS-managed key (`alias/aws/…`, in any
+    // spelling `meaning::aws_managed_key` reads) is not one the account's key policy
+    // controls, so it fails as E1 and the other key rules fail it.
+    let key = if set("kmsKeyId") && super::meaning::aws_managed_key(&inputs["kmsKeyId"]) {
+        Err(format!(
+            "`inputs.kmsKeyId` is the AWS-managed key {}, not a customer-managed key",
+            text_or_json(&inputs["kmsKeyId"])
+        ))
+    } else if set("kmsKeyId") {
         proof("kmsKeyId")
     } else {
         Err("`inputs.kmsKeyId` is not set: sessions are encrypted only with TLS, not with a key the account controls".to_owned())

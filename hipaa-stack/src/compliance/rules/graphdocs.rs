@@ -290,11 +290,70 @@ fn cluster_group<'a>(cx: &Cx<'a>, service: Service) -> Group<'a> {
     }
 }
 
-/// The parameter `key` of a cluster parameter group, unless removed.
-fn parameter<'a>(group: &'a Resource, key: &str) -> Option<&'a Value> {
-    group.properties()["Parameters"]
-        .get(key)
-        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+/// The values a cluster parameter group gives the parameter `key`, each with the name it
+/// is written under: every entry of `Parameters` whose name is `key` in any case, with
+/// space around it or not (neither the DocumentDB nor the Neptune cluster parameters
+/// reference says that AWS matches names case-sensitively, so every spelling that may name
+/// the parameter is read; one that AWS refuses fails the deploy). `Parameters` is JSON
+/// (`AWS::DocDB::DBClusterParameterGroup`, `AWS::Neptune::DBClusterParameterGroup`, the
+/// CloudFormation reference): an object, or text holding one. Entries that
+/// `AWS::NoValue` removes or that are null set nothing. An error when `Parameters` is
+/// neither (an `Fn::If`, a `Ref`, an import): what it sets cannot be read before deploy.
+fn parameter(group: &Resource, key: &str) -> Result<Vec<(String, Value)>, String> {
+    let written = &group.properties()["Parameters"];
+    let parsed;
+    let map = match written {
+        Value::Null => return Ok(Vec::new()),
+        v if super::meaning::no_value(v) => return Ok(Vec::new()),
+        Value::Object(map)
+            if !(map.len() == 1
+                && map
+                    .keys()
+                    .all(|k| k == "Ref" || k == "Condition" || k.starts_with("Fn::"))) =>
+        {
+            map
+        }
+        Value::String(s) => {
+            parsed = serde_json::from_str::<Value>(s).ok();
+            match &parsed {
+                Some(Value::Object(map)) => map,
+                _ => {
+                    return Err(format!(
+                        "the cluster parameter group `{}` writes `Parameters` as text that is no JSON object, so whether it sets `{key}` cannot be read",
+                        group.logical_id()
+                    ));
+                }
+            }
+        }
+        other => {
+            return Err(format!(
+                "the cluster parameter group `{}` writes `Parameters` as {}, which cannot be read before deploy, so whether it sets `{key}` cannot be read; write the parameters as an object",
+                group.logical_id(),
+                text_or_json(other)
+            ));
+        }
+    };
+    Ok(map
+        .iter()
+        .filter(|(name, v)| {
+            name.trim().eq_ignore_ascii_case(key) && !v.is_null() && !super::meaning::no_value(v)
+        })
+        .map(|(name, v)| (name.clone(), v.clone()))
+        .collect())
+}
+
+/// A proof of the entry `name` of a group's `Parameters` (its written name, so that the
+/// proof points at what is in the template; an entry of `Parameters` written as text
+/// points at `Parameters`).
+fn parameter_proof(group: &Resource, name: &str) -> Result<Proof, String> {
+    proof_of(group, &format!("/Parameters/{}", pointer_escape(name)))
+        .or_else(|| proof_of(group, "/Parameters"))
+        .ok_or_default()
+}
+
+/// A name as a JSON pointer token (RFC 6901: `~` as `~0`, `/` as `~1`).
+fn pointer_escape(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
 }
 
 fn dd3(cx: &Cx<'_>) -> Outcome {
@@ -320,30 +379,35 @@ fn dd3(cx: &Cx<'_>) -> Outcome {
     };
     let written = match cluster_group(cx, service) {
         Group::Template(group) => {
-            let value = parameter(group, key);
-            let on = value.and_then(text).is_some_and(|v| match service {
-                // `ddl` logs what the legacy `enabled` does: connections, authentication,
-                // authorization, user management and DDL (the guide's event categories); the
-                // DML categories alone (`dml_read`, `dml_write`) log no sign-in.
-                Service::DocDb => v.split(',').any(|part| {
-                    matches!(
-                        part.trim().to_ascii_lowercase().as_str(),
-                        "enabled" | "ddl" | "all"
-                    )
-                }),
-                Service::Neptune => v.trim() == "1",
-            });
-            if on {
-                proof_of(group, &format!("/Parameters/{key}")).ok_or_default()
-            } else {
-                Err(format!(
+            let is_on = |value: &Value| {
+                text(value).is_some_and(|v| match service {
+                    // `ddl` logs what the legacy `enabled` does: connections, authentication,
+                    // authorization, user management and DDL (the guide's event categories); the
+                    // DML categories alone (`dml_read`, `dml_write`) log no sign-in.
+                    Service::DocDb => v.split(',').any(|part| {
+                        matches!(
+                            part.trim().to_ascii_lowercase().as_str(),
+                            "enabled" | "ddl" | "all"
+                        )
+                    }),
+                    Service::Neptune => v.trim() == "1",
+                })
+            };
+            match parameter(group, key) {
+                Err(e) => Err(e),
+                // Every spelling of the name must turn auditing on: which one AWS applies
+                // is not documented.
+                Ok(values) if !values.is_empty() && values.iter().all(|(_, v)| is_on(v)) => {
+                    parameter_proof(group, &values[0].0)
+                }
+                Ok(values) => Err(format!(
                     "the cluster parameter group `{}` {}, so the cluster writes no audit log; {why}",
                     group.logical_id(),
-                    value.map_or_else(
+                    values.iter().find(|(_, v)| !is_on(v)).map_or_else(
                         || format!("does not set `{key}`"),
-                        |v| format!("sets `{key}` to {}", text_or_json(v))
+                        |(name, v)| format!("sets `{name}` to {}", text_or_json(v))
                     ),
-                ))
+                )),
             }
         }
         Group::Default => Err(format!(
@@ -474,33 +538,39 @@ fn group_tls(group: &Resource, service: Service) -> Option<Result<Proof, String>
         Service::DocDb => "tls",
         Service::Neptune => "neptune_enforce_ssl",
     };
-    let value = parameter(group, key)?;
-    let read = text(value).map(|v| v.trim().to_ascii_lowercase());
-    let required = match (service, read.as_deref()) {
+    let values = match parameter(group, key) {
+        Ok(values) => values,
+        Err(e) => return Some(Err(e)),
+    };
+    // Every spelling of the name must require TLS: which one AWS applies is not documented.
+    let read = |value: &Value| text(value).map(|v| v.trim().to_ascii_lowercase());
+    let required = |value: &Value| match (service, read(value).as_deref()) {
         (Service::DocDb, Some(v)) => DOCDB_TLS.contains(&v),
         (Service::Neptune, Some(v)) => v == "1",
         (_, None) => false,
     };
-    Some(if required {
-        proof_of(group, &format!("/Parameters/{key}")).ok_or_default()
-    } else {
-        let meaning = match (service, read.as_deref()) {
-            (Service::DocDb, Some("disabled")) => {
-                "the cluster accepts only plain-text connections; remove it or set it to enabled, tls1.2+ or tls1.3+"
-            }
-            (Service::Neptune, Some("0")) => {
-                "it turns HTTPS enforcement off (engines before 1.0.4.0 then accept plain HTTP); remove it or set it to 1"
-            }
-            _ => {
-                "which no rule can read as requiring TLS before deploy; write a value that requires it"
-            }
-        };
-        Err(format!(
-            "the cluster parameter group `{}` sets `{key}` to {}: {meaning}",
-            group.logical_id(),
-            text_or_json(value)
-        ))
-    })
+    let (name, value) = match values.iter().find(|(_, v)| !required(v)) {
+        Some(offending) => offending.clone(),
+        None => {
+            return values.first().map(|(name, _)| parameter_proof(group, name));
+        }
+    };
+    let meaning = match (service, read(&value).as_deref()) {
+        (Service::DocDb, Some("disabled")) => {
+            "the cluster accepts only plain-text connections; remove it or set it to enabled, tls1.2+ or tls1.3+"
+        }
+        (Service::Neptune, Some("0")) => {
+            "it turns HTTPS enforcement off (engines before 1.0.4.0 then accept plain HTTP); remove it or set it to 1"
+        }
+        _ => {
+            "which no rule can read as requiring TLS before deploy; write a value that requires it"
+        }
+    };
+    Some(Err(format!(
+        "the cluster parameter group `{}` sets `{name}` to {}: {meaning}",
+        group.logical_id(),
+        text_or_json(&value)
+    )))
 }
 
 /// An engine version as numbers (`1.2.0.1` → [1, 2, 0, 1]), if it is one.
@@ -539,6 +609,38 @@ mod tests {
             outcome_of(dd2, DOCDB_INSTANCE, json!({ "DBClusterIdentifier": "elsewhere" })),
             Outcome::Gap(ref why) if why.contains("no DocumentDB cluster of the app")
         ));
+        // Every spelling of a parameter's name is read, every entry must require TLS,
+        // `Parameters` may be JSON text, and an intrinsic is unreadable: a failure.
+        for (parameters, says) in [
+            (json!({ "TLS": "disabled" }), "`TLS` to disabled"),
+            (
+                json!({ "tls": "enabled", " Tls ": "disabled" }),
+                "` Tls ` to disabled",
+            ),
+            (json!("{\"tls\": \"disabled\"}"), "`tls` to disabled"),
+            (json!("tls=disabled"), "no JSON object"),
+            (
+                json!({ "Fn::Select": ["0", [{ "tls": "disabled" }]] }),
+                "cannot be read",
+            ),
+        ] {
+            match outcome_of(
+                dd4,
+                DOCDB_GROUP,
+                json!({ "Family": "docdb5.0", "Parameters": parameters }),
+            ) {
+                Outcome::Fail(why) => assert!(why.contains(says), "{why}"),
+                other => panic!("{parameters}: {other:?}"),
+            }
+        }
+        match outcome_of(
+            dd4,
+            DOCDB_GROUP,
+            json!({ "Family": "docdb5.0", "Parameters": "{\"tls\": \"tls1.2+\"}" }),
+        ) {
+            Outcome::Pass(proofs) => assert_eq!(proofs[0].path, "/Properties/Parameters"),
+            other => panic!("{other:?}"),
+        }
         // A group that leaves TLS alone is not what the rule reads.
         assert!(matches!(
             outcome_of(

@@ -910,6 +910,12 @@ fn b1(cx: &Cx<'_>) -> Outcome {
         let retention = format!("/BackupPlan/BackupPlanRule/{i}/Lifecycle/DeleteAfterDays");
         // A number built by intrinsics is read as CloudFormation resolves it; one read
         // from Parameter Store at deploy may be any number then.
+        let kept = cx.prop(&retention).and_then(super::meaning::whole_number);
+        if let Some(n) = kept
+            && n >= 35
+        {
+            checks.extend(locked_out(cx, i, n));
+        }
         checks.push(match cx.prop(&retention).map(super::meaning::whole_number) {
             Some(Some(n)) if n >= 35 => cx.proof(&retention).ok_or_default(),
             Some(Some(n)) => Err(format!(
@@ -928,6 +934,52 @@ fn b1(cx: &Cx<'_>) -> Outcome {
         });
     }
     all(checks)
+}
+
+/// Why the vault rule `i` of a plan stores its recovery points in refuses them, kept `days`
+/// days: a Vault Lock of that vault (of this template) whose `MaxRetentionDays` is under,
+/// or `MinRetentionDays` over, the rule's retention. "If the job's retention period is
+/// longer than that maximum retention period, then the vault fails the backup or copy
+/// job", and so for a retention shorter than the minimum (CloudFormation reference,
+/// `AWS::Backup::BackupVault LockConfigurationType`): no recovery point is made at all. A
+/// bound that cannot be read as a number before deploy may be either.
+fn locked_out(cx: &Cx<'_>, i: usize, days: i64) -> Option<Result<Proof, String>> {
+    let pointer = format!("/BackupPlan/BackupPlanRule/{i}/TargetBackupVault");
+    let target = cx.prop(&pointer)?;
+    let name = super::meaning::text(target);
+    let vault = cx.others("AWS::Backup::BackupVault").find(|v| {
+        super::meaning::names(target, v.logical_id())
+            || name.as_deref().is_some_and(|name| {
+                super::meaning::text(&v.properties()["BackupVaultName"])
+                    .is_some_and(|own| own.trim() == name.trim())
+            })
+    })?;
+    let lock = vault.properties().get("LockConfiguration")?;
+    let bound = |key: &str| {
+        lock.get(key)
+            .filter(|v| !(v.is_null() || super::meaning::no_value(v)))
+            .map(|v| (super::meaning::whole_number(v), v))
+    };
+    let refused = |key: &str, bad: fn(i64, i64) -> bool, what: &str| match bound(key) {
+        Some((Some(n), _)) if bad(n, days) => Some(format!(
+            "vault `{}` is locked with `LockConfiguration.{key}` {n}, {what} the {days} days rule {i} keeps its recovery points, so the vault fails every backup job of the rule",
+            vault.logical_id()
+        )),
+        Some((None, v)) => Some(format!(
+            "vault `{}` is locked with `LockConfiguration.{key}` {}, which cannot be read as a number of days before deploy: if it is {what} the {days} days rule {i} keeps its recovery points, the vault fails every backup job of the rule",
+            vault.logical_id(),
+            super::meaning::text_or_json(v)
+        )),
+        _ => None,
+    };
+    let problems: Vec<String> = [
+        refused("MaxRetentionDays", |max, days| max < days, "under"),
+        refused("MinRetentionDays", |min, days| min > days, "over"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!problems.is_empty()).then(|| Err(problems.join("; ")))
 }
 
 /// What a vault's access policy must deny to everyone.
@@ -1015,6 +1067,35 @@ fn plan_vaults(cx: &Cx<'_>) -> Outcome {
             "no rule of `BackupPlan.BackupPlanRule` names a `TargetBackupVault`".to_owned(),
         );
     }
+    // A copy action puts a copy of every recovery point in the vault its
+    // `DestinationBackupVaultArn` names ("An Amazon Resource Name (ARN) that uniquely
+    // identifies the destination backup vault for the copied backup", `AWS::Backup::BackupPlan`
+    // `CopyActionResourceType`), which may be of another region or account: one that is no
+    // vault of the app has an access policy and a key no rule reads.
+    for i in 0..count {
+        let copies = format!("/BackupPlan/BackupPlanRule/{i}/CopyActions");
+        let n = cx
+            .prop(&copies)
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        for j in 0..n {
+            let pointer = format!("{copies}/{j}/DestinationBackupVaultArn");
+            let Some(destination) = cx
+                .prop(&pointer)
+                .filter(|v| !(v.is_null() || super::meaning::no_value(v)))
+            else {
+                continue;
+            };
+            if !copy_of_the_app(cx, destination) {
+                return Outcome::Gap(format!(
+                    "`{}` is {}, no backup vault of the app (another account's or region's, or one no rule can read), so whether its access policy stops anyone deleting the copies, and which key encrypts them, cannot be read; copy to a vault of the app (`Fn::GetAtt` of its `BackupVaultArn`)",
+                    pointer_name(&pointer),
+                    super::meaning::text_or_json(destination)
+                ));
+            }
+            proofs.extend(cx.proof(&pointer));
+        }
+    }
     Outcome::Pass(proofs)
 }
 
@@ -1038,6 +1119,64 @@ fn of_the_app(cx: &Cx<'_>, target: &Value) -> bool {
                     .is_some_and(|own| own.trim() == name.trim())
             })
     })
+}
+
+/// Whether a copy action's `DestinationBackupVaultArn` names a vault of the app: an import
+/// from another stack of the app, a reference that names a vault of the template
+/// ([`super::meaning::names`]: `Fn::GetAtt` of its `BackupVaultArn`, …), the template
+/// parameter that carries a vault of the app from another region (as hipaa-stack's
+/// cross-region copies do), or the ARN `arn:…:backup:REGION:${AWS::AccountId}:backup-vault:NAME`
+/// (in an `Fn::Sub` or as text) of the stack's own account, whose NAME is the
+/// `BackupVaultName` of a vault of any stack of the app, or `${Vault}` of a vault of the
+/// template with REGION `${AWS::Region}`. A vault's ARN holds its account: one written as
+/// a number is another account's.
+fn copy_of_the_app(cx: &Cx<'_>, destination: &Value) -> bool {
+    if super::meaning::imported(destination) {
+        return true;
+    }
+    let vaults: Vec<&Resource> = VAULTS.iter().flat_map(|t| cx.others(t)).collect();
+    if vaults
+        .iter()
+        .any(|v| super::meaning::names(destination, v.logical_id()))
+    {
+        return true;
+    }
+    if let Some((_, r)) = cx.across_regions(cx.template, destination) {
+        return VAULTS.contains(&r.type_name());
+    }
+    let written = super::meaning::text(destination).or_else(|| match destination.get("Fn::Sub") {
+        Some(Value::String(t)) => Some(t.clone()),
+        _ => None,
+    });
+    let Some(written) = written else {
+        return false;
+    };
+    const OWN_ACCOUNT: &str = "\u{0}account";
+    const OWN_REGION: &str = "\u{0}region";
+    let written = written
+        .trim()
+        .replace("${AWS::AccountId}", OWN_ACCOUNT)
+        .replace("${AWS::Region}", OWN_REGION)
+        .replace("${AWS::Partition}", "aws");
+    let parts: Vec<&str> = written.splitn(7, ':').collect();
+    let ["arn", _, "backup", region, account, "backup-vault", name] = parts.as_slice() else {
+        return false;
+    };
+    let by_reference = || {
+        *region == OWN_REGION
+            && vaults
+                .iter()
+                .any(|v| *name == format!("${{{}}}", v.logical_id()))
+    };
+    let by_name = || {
+        VAULTS.iter().any(|t| {
+            cx.everywhere(t).any(|(_, v)| {
+                super::meaning::text(&v.properties()["BackupVaultName"])
+                    .is_some_and(|own| own.trim() == *name)
+            })
+        })
+    };
+    *account == OWN_ACCOUNT && (by_reference() || by_name())
 }
 
 fn b4(cx: &Cx<'_>) -> Outcome {

@@ -409,14 +409,60 @@ pub(crate) static RULES: &[RuleSpec] = &[
 ];
 
 fn a1(cx: &Cx<'_>) -> Outcome {
-    let dlq = cx.present("/DeadLetterConfig/TargetArn").map_err(|_| {
-        "`DeadLetterConfig.TargetArn` is not set: failed asynchronous events are lost".to_owned()
-    });
-    all([
-        subnets(cx),
-        cx.present("/ReservedConcurrentExecutions"),
-        dlq,
-    ])
+    let dlq = cx
+        .present("/DeadLetterConfig/TargetArn")
+        .or_else(|_| on_failure_destination(cx).ok_or(()))
+        .map_err(|()| {
+            "`DeadLetterConfig.TargetArn` is not set, and no `AWS::Lambda::EventInvokeConfig` of the function (`Qualifier` $LATEST) sends failed events to an `OnFailure` destination: failed asynchronous events are lost".to_owned()
+        });
+    all([subnets(cx), reserved_concurrency(cx), dlq])
+}
+
+/// `ReservedConcurrentExecutions`, read as a whole number of executions (0 or more: the
+/// CloudFormation reference, `AWS::Lambda::Function`, "The number of simultaneous executions
+/// to reserve for the function", minimum 0). A value that no rule can read as one (a
+/// resource's attribute, text that is no number) is no limit that the template shows.
+fn reserved_concurrency(cx: &Cx<'_>) -> Result<Proof, String> {
+    const AT: &str = "/ReservedConcurrentExecutions";
+    match cx.prop(AT) {
+        None | Some(Value::Null) => Err("`ReservedConcurrentExecutions` is not set".to_owned()),
+        Some(v) => match super::meaning::whole_number(v) {
+            Some(n) if n >= 0 => cx.present(AT),
+            _ => Err(format!(
+                "`ReservedConcurrentExecutions` is {}, which no rule can read as a number of executions (0 or more): write the limit as a number",
+                text_or_json(v)
+            )),
+        },
+    }
+}
+
+/// An `OnFailure` destination of the function's asynchronous invocations: "You can configure
+/// separate destinations for events that are processed successfully, and events that fail all
+/// processing attempts. Alternatively, you can configure a standard Amazon SQS queue or
+/// standard Amazon SNS topic as a dead-letter queue" (Lambda developer guide, "Capturing
+/// records of Lambda asynchronous invocations"). Only a configuration of the unqualified
+/// function (`Qualifier` $LATEST) naming it by `Ref` counts: one of a version or an alias
+/// applies to the invocations of that version or alias alone.
+fn on_failure_destination(cx: &Cx<'_>) -> Option<Proof> {
+    const AT: &str = "/DestinationConfig/OnFailure/Destination";
+    cx.others("AWS::Lambda::EventInvokeConfig")
+        .find_map(|config| {
+            let props = config.properties();
+            let names_function = props.get("FunctionName") == Some(&cx.self_ref());
+            let latest = props
+                .get("Qualifier")
+                .and_then(text)
+                .is_some_and(|q| q.trim() == "$LATEST");
+            let destination = super::lookup(props, AT)
+                .filter(|v| !super::meaning::no_value(v))
+                .and_then(|v| match v {
+                    Value::Null => None,
+                    v => text(v).map_or(Some(()), |t| (!t.trim().is_empty()).then_some(())),
+                });
+            (names_function && latest && destination.is_some())
+                .then(|| proof_of(config, AT))
+                .flatten()
+        })
 }
 
 /// `VpcConfig.SubnetIds`, written as a list of at least one subnet. A list that only deploy
@@ -465,8 +511,9 @@ fn a2(cx: &Cx<'_>) -> Outcome {
 /// or the text of a `Fn::Sub`, whose `${…}` stay inside the JSON strings: the target is
 /// returned as a `Fn::Sub` of its text, so that it names what the `Fn::Sub` names).
 fn redrive_target(policy: &Value) -> Option<Value> {
+    // A target removed by `{"Ref": "AWS::NoValue"}`, or null, names no queue.
     if let Some(target) = policy.get("deadLetterTargetArn") {
-        return Some(target.clone());
+        return (!target.is_null() && !super::meaning::no_value(target)).then(|| target.clone());
     }
     let (json, sub) = match policy {
         Value::String(s) => (s.as_str(), false),
@@ -3315,6 +3362,16 @@ fn ec1(cx: &Cx<'_>) -> Outcome {
             "a standalone cache cluster cannot encrypt at rest; use an `AWS::ElastiCache::ReplicationGroup`".to_owned(),
         ),
         "AWS::ElastiCache::ServerlessCache" => all([customer_key(cx, "/KmsKeyId")]),
+        // A group given `PrimaryClusterId` adopts a cluster that exists before it. "You
+        // cannot modify the value of AtRestEncryptionEnabled after the cluster is created. To
+        // enable encryption at-rest on a cluster you must set AtRestEncryptionEnabled to true
+        // when you create a cluster" (ElastiCache API reference, `ReplicationGroup`), and a
+        // standalone cluster has no such setting: the group's own `AtRestEncryptionEnabled`
+        // does not show that the adopted cluster's data is encrypted.
+        _ if cx.prop("/PrimaryClusterId").is_some() => Outcome::Fail(format!(
+            "`PrimaryClusterId` is {}: the group is built on an existing cluster, whose data is stored as that cluster was created, and a standalone cluster cannot encrypt at rest (`AtRestEncryptionEnabled` cannot be changed after a cluster is created); create the group with its own nodes (`NumCacheClusters` or `NumNodeGroups`) and encryption",
+            cx.prop("/PrimaryClusterId").map_or_else(String::new, text_or_json)
+        )),
         _ => all([
             cx.equals_true("/AtRestEncryptionEnabled"),
             cx.equals_true("/TransitEncryptionEnabled"),
@@ -3654,7 +3711,14 @@ fn ecr2(cx: &Cx<'_>) -> Outcome {
             .prop("/EncryptionConfiguration/EncryptionType")
             .map(text_or_json)
         {
-            Some(t) if t.to_ascii_uppercase().starts_with("KMS") => {
+            // "The encryption type to use": AES256, KMS or KMS_DSSE (CloudFormation
+            // reference, `AWS::ECR::Repository EncryptionConfiguration`); only the last two
+            // use the key of `KmsKey`.
+            Some(t)
+                if ["KMS", "KMS_DSSE"]
+                    .iter()
+                    .any(|k| t.trim().eq_ignore_ascii_case(k)) =>
+            {
                 cx.present("/EncryptionConfiguration/EncryptionType")
             }
             Some(t) => Err(format!(

@@ -633,17 +633,36 @@ fn s6(cx: &Cx<'_>) -> Outcome {
             Ok(()) => Outcome::Gap(gap),
         };
     }
-    match (
-        acl,
-        cx.equals(
-            "/OwnershipControls/Rules/0/ObjectOwnership",
-            &json!("BucketOwnerEnforced"),
-        ),
-    ) {
+    match (acl, bucket_owner_enforced(cx)) {
         (Ok(_), Ok(p)) => Outcome::Pass(vec![p]),
         (Err(a), Ok(_)) => Outcome::Fail(a),
         (Ok(_), Err(o)) => Outcome::Fail(o),
         (Err(a), Err(o)) => Outcome::Fail(format!("{a}; {o}")),
+    }
+}
+
+/// The proof that the one rule of `OwnershipControls.Rules` (the first that an
+/// `AWS::NoValue` does not remove) is `BucketOwnerEnforced`, in any spelling that resolves
+/// to it (`{"Fn::Sub": "BucketOwnerEnforced"}`).
+fn bucket_owner_enforced(cx: &Cx<'_>) -> Result<Proof, String> {
+    let rules = cx.prop("/OwnershipControls/Rules");
+    let at = rules
+        .and_then(Value::as_array)
+        .and_then(|rules| rules.iter().position(|r| !super::meaning::no_value(r)))
+        .unwrap_or(0);
+    let pointer = format!("/OwnershipControls/Rules/{at}/ObjectOwnership");
+    match cx.prop(&pointer) {
+        Some(v) if text(v).is_some_and(|t| t.trim() == "BucketOwnerEnforced") => {
+            cx.present(&pointer)
+        }
+        Some(v) => Err(format!(
+            "`OwnershipControls.Rules.{at}.ObjectOwnership` is {}, not \"BucketOwnerEnforced\"",
+            text_or_json(v)
+        )),
+        None => Err(
+            "`OwnershipControls.Rules.0.ObjectOwnership` is not set (it must be \"BucketOwnerEnforced\")"
+                .to_owned(),
+        ),
     }
 }
 
@@ -1721,7 +1740,14 @@ fn r7(cx: &Cx<'_>) -> Outcome {
         Some(n) => Err(format!(
             "`MonitoringInterval` is {n}; enhanced monitoring needs 1, 5, 10, 15, 30 or 60"
         )),
-        None => Err("`MonitoringInterval` is not set".to_owned()),
+        None => match cx.prop("/MonitoringInterval") {
+            Some(v) => Err(format!(
+                "`MonitoringInterval` of database `{}` is {}, which no rule can read as a number of seconds; write 1, 5, 10, 15, 30 or 60",
+                cx.id(),
+                text_or_json(v)
+            )),
+            None => Err("`MonitoringInterval` is not set".to_owned()),
+        },
     };
     all([interval, cx.present("/MonitoringRoleArn")])
 }
@@ -2168,6 +2194,17 @@ fn k1(cx: &Cx<'_>) -> Outcome {
         }
         None => {}
     }
+    // A key whose material is imported (`Origin` EXTERNAL) never rotates automatically (KMS
+    // API reference, `EnableKeyRotation`: "You cannot enable automatic rotation of …
+    // KMS keys with imported key material").
+    if let Some(origin) = cx.prop("/Origin")
+        && text(origin).is_some_and(|o| o.trim().eq_ignore_ascii_case("EXTERNAL"))
+    {
+        return Outcome::Fail(format!(
+            "key `{}` has imported key material (`Origin` EXTERNAL), which KMS never rotates automatically, whatever `EnableKeyRotation` says; let KMS make the key material (`Origin` AWS_KMS)",
+            cx.id()
+        ));
+    }
     // `RotationPeriodInDays` takes 90 to 2560 days (CloudFormation's `AWS::KMS::Key`
     // reference): rotation that is on may still keep one key material for seven years.
     let period = cx.prop("/RotationPeriodInDays").map(|v| match whole_number(v) {
@@ -2208,8 +2245,9 @@ fn foreign_account(value: &Value) -> Option<String> {
 }
 
 /// What a key policy statement lets in that it must not: every principal, everyone but a
-/// few (`NotPrincipal`), or another account.
-fn key_policy_problem(statement: &Value) -> Option<String> {
+/// few (`NotPrincipal`), another account, a wildcard in a principal, or a principal no rule
+/// can read before deploy.
+fn key_policy_problem(cx: &Cx<'_>, statement: &Value) -> Option<String> {
     if !super::identity::allows(statement) {
         return None;
     }
@@ -2220,14 +2258,77 @@ fn key_policy_problem(statement: &Value) -> Option<String> {
     if super::identity::may_be_everyone(principal) {
         return Some("allows every principal (`*`)".to_owned());
     }
-    let accounts = match &principal["AWS"] {
+    // A principal made whole by an intrinsic (`{"Fn::GetAtt": [..]}` in place of
+    // `{"AWS": ..}`) is read for the worst: it may be `*`.
+    if principal.is_object()
+        && !principal
+            .as_object()
+            .is_some_and(|m| m.keys().all(|k| PRINCIPAL_KINDS.contains(&k.as_str())))
+    {
+        return Some(format!(
+            "names its principal by {}, which no rule can read before deploy (it may be `*`); write `{{\"AWS\": ..}}` with the ARNs of the app's roles or of `${{AWS::AccountId}}`",
+            text_or_json(principal)
+        ));
+    }
+    let entries = |kind: &str| match &principal[kind] {
         Value::Null => Vec::new(),
         v => super::meaning::one_or_many(v),
     };
+    // IAM's `Principal` element ("AWS JSON policy elements: Principal", IAM user guide):
+    // "You cannot use a wildcard to match part of a principal name or ARN"; only `*` (read
+    // above) stands for every principal. A wildcard anywhere else is read for the worst.
+    if let Some(wild) = PRINCIPAL_KINDS
+        .iter()
+        .flat_map(|kind| entries(kind))
+        .filter_map(text)
+        .find(|t| t.contains('*'))
+    {
+        return Some(format!("names the wildcard principal `{wild}`"));
+    }
+    let accounts = entries("AWS");
+    if let Some(unread) = accounts.iter().find(|v| unreadable_principal(cx, v)) {
+        return Some(format!(
+            "names the principal {}, which no rule can read before deploy (another resource's attribute may be any account, or `*`); write the ARN of a role or user of the app, or one of `${{AWS::AccountId}}`",
+            text_or_json(unread)
+        ));
+    }
     accounts
         .into_iter()
         .find_map(foreign_account)
         .map(|a| format!("allows the principal `{a}` of another account"))
+}
+
+/// The kinds of principal a policy's `Principal` object names (IAM user guide, "AWS JSON
+/// policy elements: Principal").
+const PRINCIPAL_KINDS: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"];
+
+/// Whether an `AWS` principal of a key policy cannot be read before deploy: not text, not
+/// an ARN of the stack's own account (`arn:…:iam::${AWS::AccountId}:…`, whatever its name),
+/// not wholly an attribute of a role or user of the template, nor an import or a value of
+/// the app carried from another region. The attribute of any other resource (an SSM
+/// parameter's `Value`, a custom resource's output) may be another account, or `*`.
+fn unreadable_principal(cx: &Cx<'_>, value: &Value) -> bool {
+    if text(value).is_some()
+        || super::meaning::imported(value)
+        || cx.across_regions(cx.template, value).is_some()
+    {
+        return false;
+    }
+    // The pseudo parameters as one field each (their `::` would split them).
+    let skeleton = super::meaning::skeleton(value)
+        .replace("${AWS::AccountId}", "\u{0}self")
+        .replace("${AWS::Partition}", "aws");
+    let own_arn = matches!(
+        skeleton.split(':').collect::<Vec<_>>().as_slice(),
+        ["arn", _, "iam" | "sts", _, "\u{0}self", ..]
+    );
+    let identity_of_the_app = || {
+        cx.template.resources().iter().any(|r| {
+            matches!(r.type_name(), "AWS::IAM::Role" | "AWS::IAM::User")
+                && super::meaning::names(value, r.logical_id())
+        })
+    };
+    !(own_arn || identity_of_the_app())
 }
 
 fn k3(cx: &Cx<'_>) -> Outcome {
@@ -2241,7 +2342,7 @@ fn k3(cx: &Cx<'_>) -> Outcome {
     let problems: Vec<String> = listed
         .iter()
         .filter_map(|(suffix, s)| {
-            key_policy_problem(s).map(|p| format!("key policy statement `{suffix}` {p}"))
+            key_policy_problem(cx, s).map(|p| format!("key policy statement `{suffix}` {p}"))
         })
         .collect();
     if !problems.is_empty() {
