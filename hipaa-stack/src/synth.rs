@@ -1322,8 +1322,9 @@ pub(crate) fn check_limits(stack: &str, template: &Template, json: &str) -> Resu
         MAX_TEMPLATE_BYTES,
         "split the stack into several stacks",
     )?;
-    // "Description: ... a literal string that's between 0 and 1024 bytes in length"
-    // (CloudFormation User Guide, "Template format: Description").
+    // "The value for the description declaration must be a literal string that is between
+    // 0 and 1024 bytes in length" (CloudFormation User Guide, "CloudFormation template
+    // Description syntax").
     limit(
         &|| "bytes of description".to_owned(),
         template.description.len(),

@@ -1835,6 +1835,23 @@ fn rs1_held(s: &Stack<'_>) {
     );
 }
 
+fn rs2_held(s: &Stack<'_>) {
+    let group = add(
+        s,
+        RawResource::new("WarehouseParams", "AWS::Redshift::ClusterParameterGroup")
+            .property("Description", "connections over TLS only")
+            .property("ParameterGroupFamily", "redshift-1.0")
+            .property(
+                "Parameters",
+                json!([{ "ParameterName": "require_ssl", "ParameterValue": "true" }]),
+            ),
+    );
+    add(
+        s,
+        warehouse().property("ClusterParameterGroupName", group.reference()),
+    );
+}
+
 fn rs3_held(s: &Stack<'_>) {
     add(
         s,
@@ -1977,6 +1994,7 @@ cases! {
     ecr1: "ECR1" on "Repo", breaks ecr1_broken, holds ecr1_held;
     ecr2: "ECR2" on "Repo", breaks ecr1_broken, holds ecr2_held;
     rs1: "RS1" on "Warehouse", breaks rs1_broken, holds rs1_held;
+    rs2: "RS2" on "Warehouse", breaks rs1_broken, holds rs2_held;
     rs3: "RS3" on "Warehouse", breaks rs1_broken, holds rs3_held;
     u1: "U1" on "Odd", breaks u1_broken;
     u2: "U2" on "Nested", breaks u2_broken;

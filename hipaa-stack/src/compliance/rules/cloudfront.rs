@@ -19,6 +19,9 @@ const TENANT: &str = "AWS::CloudFront::DistributionTenant";
 /// A VPC origin: a load balancer or instance in the app's private subnets that
 /// distributions reach.
 const VPC_ORIGIN: &str = "AWS::CloudFront::VpcOrigin";
+/// A continuous deployment policy: sends part of a primary distribution's traffic to a
+/// staging distribution.
+const CONTINUOUS_DEPLOYMENT: &str = "AWS::CloudFront::ContinuousDeploymentPolicy";
 /// Below `Properties`.
 const CONFIG: &str = "/DistributionConfig";
 
@@ -28,7 +31,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "CloudFront distributions accept only HTTPS with TLS 1.2 or later, and reach custom and VPC origins over TLS 1.2",
         types: &[DISTRIBUTION, VPC_ORIGIN],
         controls: &["164.312(e)(1)", "164.312(e)(2)(ii)"],
-        fix: "set `ViewerProtocolPolicy` to https-only or redirect-to-https on the default and every cache behavior; serve an ACM certificate (`ViewerCertificate.AcmCertificateArn`, `SslSupportMethod` sni-only) with `MinimumProtocolVersion` TLSv1.2_2021, and no `CloudFrontDefaultCertificate` beside it (the default *.cloudfront.net certificate accepts TLS 1.0); give every custom origin (`CustomOriginConfig`, and the legacy `DistributionConfig.CustomOrigin`) and VPC origin (`AWS::CloudFront::VpcOrigin` of the template, `VpcOriginEndpointConfig`) `OriginProtocolPolicy` https-only and `OriginSSLProtocols` [TLSv1.2]; write `CacheBehaviors`, `Origins` and each origin as literals, which the rule reads",
+        fix: "set `ViewerProtocolPolicy` to https-only or redirect-to-https on the default and every cache behavior; serve an ACM certificate (`ViewerCertificate.AcmCertificateArn`, `SslSupportMethod` sni-only) with `MinimumProtocolVersion` TLSv1.2_2021, and no `CloudFrontDefaultCertificate` beside it (the default *.cloudfront.net certificate accepts TLS 1.0); give every custom origin (`CustomOriginConfig`, and the legacy `DistributionConfig.CustomOrigin`) and VPC origin (`AWS::CloudFront::VpcOrigin` of the template, `VpcOriginEndpointConfig`) `OriginProtocolPolicy` https-only and `OriginSSLProtocols` [TLSv1.2]; write `CacheBehaviors`, `Origins` and each origin as literals, which the rule reads; a `ContinuousDeploymentPolicyId` names an `AWS::CloudFront::ContinuousDeploymentPolicy` of the template whose `StagingDistributionDnsNames` are distributions of the template (`Fn::GetAtt [Staging, DomainName]`), or one with `Enabled` false",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_34"),
@@ -41,7 +44,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "CloudFront distributions write access logs",
         types: &[DISTRIBUTION],
         controls: &["164.308(a)(1)(ii)(D)", "164.312(b)"],
-        fix: "set `DistributionConfig.Logging.Bucket` to an access-log bucket of the app, or deliver the distribution's ACCESS_LOGS through an `AWS::Logs::DeliverySource` whose `ResourceArn` names it, paired by an `AWS::Logs::Delivery` with a destination of the template that delivers to a resource of the app, its `RecordFields` (when written) keeping `c-ip`, `cs-uri-stem` and `date` and `time` or `timestamp`",
+        fix: "set `DistributionConfig.Logging.Bucket` to an access-log bucket of the app, or deliver the distribution's ACCESS_LOGS through an `AWS::Logs::DeliverySource` whose `ResourceArn` names it, paired by an `AWS::Logs::Delivery` with a destination of the template that delivers to a resource of the app, its `RecordFields` (when written) keeping `c-ip`, `cs-uri-stem` and `date` and `time` or `timestamp`; a `ContinuousDeploymentPolicyId` sends traffic only to staging distributions of the template",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_86"),
@@ -54,7 +57,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "CloudFront distributions are behind a WAF web ACL with rules",
         types: &[DISTRIBUTION, TENANT],
         controls: &["164.308(a)(1)(ii)(B)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "set `DistributionConfig.WebACLId` to the ARN of an `AWS::WAFv2::WebACL` with `Scope` CLOUDFRONT and `Rules` (`Fn::GetAtt [Acl, Arn]`), or to the ARN of the account's global web ACL; on an `AWS::CloudFront::DistributionTenant`, leave `Customizations.WebAcl` unset (it inherits the web ACL of its distribution of the template) or set its `Action` to override with such an `Arn`, never disable",
+        fix: "set `DistributionConfig.WebACLId` to the ARN of an `AWS::WAFv2::WebACL` with `Scope` CLOUDFRONT and `Rules` (`Fn::GetAtt [Acl, Arn]`), or to the ARN of the account's global web ACL; on an `AWS::CloudFront::DistributionTenant`, leave `Customizations.WebAcl` unset (it inherits the web ACL of its distribution of the template) or set its `Action` to override with such an `Arn`, never disable; a `ContinuousDeploymentPolicyId` sends traffic only to staging distributions of the template",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_68"),
@@ -238,11 +241,91 @@ fn legacy_custom_origin(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
     }
 }
 
+/// The staging distributions a primary distribution sends traffic to: its
+/// `ContinuousDeploymentPolicyId` names an `AWS::CloudFront::ContinuousDeploymentPolicy`
+/// whose `StagingDistributionDnsNames` are "The CloudFront domain name of the staging
+/// distribution" and which, unless `Enabled` is false ("this policy is not enabled and has
+/// no effect", `ContinuousDeploymentPolicyConfig`, CloudFront API reference), routes
+/// viewers' requests there, to be served by the staging distribution's own settings. Each
+/// must be a distribution of this template (`Fn::GetAtt [Staging, DomainName]`), which every
+/// CloudFront rule reads where it is declared; a policy or a staging distribution read
+/// nowhere (an id or a domain written as text, an import) fails: who serves that part of
+/// the traffic, and how, is not shown.
+fn staging(cx: &Cx<'_>) -> Result<Option<Proof>, String> {
+    let pointer = format!("{CONFIG}/ContinuousDeploymentPolicyId");
+    let Some(id) = cx.prop(&pointer) else {
+        return Ok(None);
+    };
+    let Some(policy) = cx
+        .others(CONTINUOUS_DEPLOYMENT)
+        .find(|p| super::meaning::names(id, p.logical_id()))
+    else {
+        return Err(format!(
+            "`{}` is {}, which names no `{CONTINUOUS_DEPLOYMENT}` of this template: the staging distribution it sends traffic to is read nowhere; declare the policy and its staging distribution in this template",
+            pointer_name(&pointer),
+            text_or_json(id)
+        ));
+    };
+    let on = cx.on(policy);
+    let config = "/ContinuousDeploymentPolicyConfig";
+    if on
+        .prop(&format!("{config}/Enabled"))
+        .is_some_and(super::is_false)
+    {
+        return Ok(cx.proof(&pointer));
+    }
+    let names = format!("{config}/StagingDistributionDnsNames");
+    let Some(Value::Array(items)) = on.prop(&names) else {
+        return Err(format!(
+            "the continuous deployment policy `{}` has `{}` {}, which no rule can read before deploy: write it as a list of `Fn::GetAtt [Staging, DomainName]`",
+            policy.logical_id(),
+            pointer_name(&names),
+            on.prop(&names)
+                .map_or_else(|| "not set".to_owned(), text_or_json)
+        ));
+    };
+    let unread: Vec<String> = items
+        .iter()
+        .filter(|n| !super::meaning::no_value(n))
+        .filter(|n| {
+            !cx.others(DISTRIBUTION)
+                .any(|d| d.logical_id() != cx.id() && super::meaning::names(n, d.logical_id()))
+        })
+        .map(text_or_json)
+        .collect();
+    if unread.is_empty() {
+        Ok(cx.proof(&pointer))
+    } else {
+        Err(format!(
+            "the continuous deployment policy `{}` sends the distribution's traffic to {}, which is no staging distribution of this template: how it serves that traffic is read nowhere; name a distribution of this template by `Fn::GetAtt [Staging, DomainName]`",
+            policy.logical_id(),
+            unread.join(", ")
+        ))
+    }
+}
+
+/// `outcome`, unless the distribution sends traffic to a staging distribution read nowhere.
+fn with_staging(cx: &Cx<'_>, outcome: Outcome) -> Outcome {
+    match (staging(cx), outcome) {
+        (Err(e), Outcome::Fail(f)) => Outcome::Fail(format!("{f}; {e}")),
+        (Err(e), _) => Outcome::Fail(e),
+        (Ok(Some(proof)), Outcome::Pass(mut proofs)) => {
+            proofs.push(proof);
+            Outcome::Pass(proofs)
+        }
+        (Ok(_), outcome) => outcome,
+    }
+}
+
 fn cf1(cx: &Cx<'_>) -> Outcome {
     if cx.resource.type_name() == VPC_ORIGIN {
         let checks = tls_to_origin(cx, "/VpcOriginEndpointConfig");
         return all(checks);
     }
+    with_staging(cx, viewer_and_origins(cx))
+}
+
+fn viewer_and_origins(cx: &Cx<'_>) -> Outcome {
     let mut checks = viewer_policies(cx);
     checks.push(viewer_certificate(cx));
     checks.extend(origins(cx));
@@ -250,6 +333,10 @@ fn cf1(cx: &Cx<'_>) -> Outcome {
 }
 
 fn cf2(cx: &Cx<'_>) -> Outcome {
+    with_staging(cx, access_logs(cx))
+}
+
+fn access_logs(cx: &Cx<'_>) -> Outcome {
     let bucket = format!("{CONFIG}/Logging/Bucket");
     if let Some(value) = cx.prop(&bucket) {
         return match cx.present(&bucket) {
@@ -402,7 +489,7 @@ fn cf3(cx: &Cx<'_>) -> Outcome {
     if cx.resource.type_name() == TENANT {
         return tenant_web_acl(cx);
     }
-    web_acl_at(cx, &format!("{CONFIG}/WebACLId"))
+    with_staging(cx, web_acl_at(cx, &format!("{CONFIG}/WebACLId")))
 }
 
 /// The web ACL of a distribution tenant: its `Customizations.WebAcl` overrides the

@@ -12,13 +12,17 @@ use serde_json::Value;
 
 use super::arn::ArnOf;
 use super::meaning::{text, text_or_json};
-use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, is_false, is_true, proof_of};
+use super::{
+    Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, is_false, is_true, pointer_name,
+    proof_of,
+};
 use crate::cfn::Resource;
 
 const TRANSIT: &[&str] = &["164.312(e)(1)", "164.312(e)(2)(ii)"];
 
 const LOAD_BALANCER: &str = "AWS::ElasticLoadBalancingV2::LoadBalancer";
 const LISTENER: &str = "AWS::ElasticLoadBalancingV2::Listener";
+const LISTENER_RULE: &str = "AWS::ElasticLoadBalancingV2::ListenerRule";
 const LISTENER_CERTIFICATE: &str = "AWS::ElasticLoadBalancingV2::ListenerCertificate";
 /// A classic load balancer, whose listeners carry their certificate and the protocol to
 /// the instances.
@@ -76,9 +80,9 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "F6",
         title: "load balancers forward to their targets over TLS",
-        types: &[TARGET_GROUP, CLASSIC],
+        types: &[TARGET_GROUP, CLASSIC, LISTENER, LISTENER_RULE],
         controls: TRANSIT,
-        fix: "set the target group's `Protocol` to HTTPS (or TLS) and terminate TLS on the servers; `PublicLoadBalancer` does by default",
+        fix: "set the target group's `Protocol` to HTTPS (or TLS) and terminate TLS on the servers; `PublicLoadBalancer` does by default; listeners and listener rules forward only to target groups of the app (by `Ref`, or an import of a stack that exports one), whose protocol is read there, not to an ARN written as text or passed in a parameter",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -876,9 +880,177 @@ fn classic_to_instances(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// F6 on a listener or listener rule: every target group it forwards to (an action's
+/// `TargetGroupArn`, and each `TargetGroupArn` of `ForwardConfig.TargetGroups`, "Information
+/// for creating an action that distributes requests among one or more target groups",
+/// `AWS::ElasticLoadBalancingV2::Listener ForwardConfig`, CloudFormation template reference)
+/// must be a target group of the app, whose `Protocol` this rule reads where it is declared.
+/// A group named by an ARN written as text or passed in a parameter is declared nowhere the
+/// rule reads: the protocol to its targets cannot be read, which fails.
+fn forwards_to_read_groups(cx: &Cx<'_>) -> Outcome {
+    let key = if cx.resource.type_name() == LISTENER {
+        "/DefaultActions"
+    } else {
+        "/Actions"
+    };
+    let Some(actions) = cx.prop(key) else {
+        return Outcome::NotApplicable;
+    };
+    let mut checks = Vec::new();
+    walk(cx, actions, key, Level::Actions, &mut checks);
+    if checks.is_empty() {
+        // No action forwards (redirects, fixed responses): no target is reached.
+        return Outcome::NotApplicable;
+    }
+    all(checks)
+}
+
+/// The branches of an `Fn::If` (both are read: either may be chosen at deploy).
+fn branches(value: &Value) -> Option<[(&Value, &'static str); 2]> {
+    match value.get("Fn::If") {
+        Some(Value::Array(a))
+            if a.len() == 3 && value.as_object().is_some_and(|m| m.len() == 1) =>
+        {
+            Some([(&a[1], "/Fn::If/1"), (&a[2], "/Fn::If/2")])
+        }
+        _ => None,
+    }
+}
+
+/// Where [`walk`] is in a listener's actions: a list of actions, an action, its
+/// `ForwardConfig`, a list of target group tuples, a tuple.
+#[derive(Clone, Copy)]
+enum Level {
+    Actions,
+    Action,
+    Forward,
+    Tuples,
+    Tuple,
+}
+
+/// Walks a listener's actions at `level`, reading each target group they forward to; a
+/// part written as a value no rule can read (a reference, an intrinsic other than `Fn::If`)
+/// fails: it may forward anywhere.
+fn walk(
+    cx: &Cx<'_>,
+    value: &Value,
+    pointer: &str,
+    level: Level,
+    checks: &mut Vec<Result<Proof, String>>,
+) {
+    if super::meaning::no_value(value) || value.is_null() {
+        return;
+    }
+    if let Some(both) = branches(value) {
+        for (branch, at) in both {
+            walk(cx, branch, &format!("{pointer}{at}"), level, checks);
+        }
+        return;
+    }
+    let unreadable = |checks: &mut Vec<Result<Proof, String>>| {
+        checks.push(Err(format!(
+            "`{}` is {}, which no rule can read before deploy: the target groups it forwards to, and the protocol to their targets, are not known; write the actions as literals",
+            pointer_name(pointer),
+            text_or_json(value)
+        )));
+    };
+    match (level, value) {
+        (Level::Actions | Level::Tuples, Value::Array(items)) => {
+            let next = if matches!(level, Level::Actions) {
+                Level::Action
+            } else {
+                Level::Tuple
+            };
+            for (i, item) in items.iter().enumerate() {
+                walk(cx, item, &format!("{pointer}/{i}"), next, checks);
+            }
+        }
+        (Level::Action | Level::Forward | Level::Tuple, Value::Object(map))
+            if !map.keys().any(|k| k == "Ref" || k.starts_with("Fn::")) =>
+        {
+            if let Some(group) = map.get("TargetGroupArn")
+                && !matches!(level, Level::Forward)
+            {
+                let at = format!("{pointer}/TargetGroupArn");
+                checks.push(target_group_read(cx, group, &at));
+            }
+            match level {
+                Level::Action => {
+                    if let Some(forward) = map.get("ForwardConfig") {
+                        walk(
+                            cx,
+                            forward,
+                            &format!("{pointer}/ForwardConfig"),
+                            Level::Forward,
+                            checks,
+                        );
+                    }
+                }
+                Level::Forward => {
+                    if let Some(tuples) = map.get("TargetGroups") {
+                        walk(
+                            cx,
+                            tuples,
+                            &format!("{pointer}/TargetGroups"),
+                            Level::Tuples,
+                            checks,
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+        _ => unreadable(checks),
+    }
+}
+
+/// A target group a listener forwards to is one of the app: of this template (by `Ref`,
+/// `Fn::GetAtt` or `${Group}`, read by F6 where it is declared), or an import of an export
+/// of another stack of the app whose value refers to one of its target groups; each branch
+/// of an `Fn::If`.
+fn target_group_read(cx: &Cx<'_>, group: &Value, pointer: &str) -> Result<Proof, String> {
+    if super::meaning::no_value(group) {
+        return cx.proof(pointer).ok_or_default();
+    }
+    if let Some(both) = branches(group) {
+        return both
+            .iter()
+            .map(|(branch, at)| target_group_read(cx, branch, &format!("{pointer}{at}")))
+            .find(Result::is_err)
+            .unwrap_or_else(|| cx.proof(pointer).ok_or_default());
+    }
+    let local = cx
+        .others(TARGET_GROUP)
+        .any(|g| super::meaning::names(group, g.logical_id()));
+    let exported = super::meaning::imported(group) && {
+        let mut names = Vec::new();
+        super::imported_names(group, &mut names);
+        !names.is_empty()
+            && names.iter().all(|name| {
+                cx.everywhere(TARGET_GROUP).any(|(stack, g)| {
+                    super::arn::exports_of(cx.template_of(stack), g.logical_id())
+                        .iter()
+                        .any(|(export, _)| export == name)
+                })
+            })
+    };
+    if local || exported {
+        cx.proof(pointer).ok_or_default()
+    } else {
+        Err(format!(
+            "`{}` is {}, which names no `AWS::ElasticLoadBalancingV2::TargetGroup` of the app: the protocol to its targets is read nowhere and may be plain HTTP; forward to a target group of the app (`Ref`, or an import of a stack that exports one)",
+            pointer_name(pointer),
+            text_or_json(group)
+        ))
+    }
+}
+
 fn f6(cx: &Cx<'_>) -> Outcome {
     if cx.resource.type_name() == CLASSIC {
         return classic_to_instances(cx);
+    }
+    if matches!(cx.resource.type_name(), LISTENER | LISTENER_RULE) {
+        return forwards_to_read_groups(cx);
     }
     let target_type = cx
         .prop("/TargetType")
@@ -1112,6 +1284,37 @@ mod tests {
     use super::super::arn::ArnOf;
     use super::super::{Cx, Index};
     use crate::cfn::{Expr, Output, Resource, Template};
+
+    #[test]
+    fn a_listener_forwarding_to_a_group_read_nowhere_fails() {
+        use super::super::Outcome;
+        use crate::compliance::rules::dms::tests::outcome_of;
+        let with = |actions: Value| {
+            outcome_of(
+                super::f6,
+                super::LISTENER,
+                json!({ "DefaultActions": actions }),
+            )
+        };
+        // A target group passed in a parameter, or actions no rule can read.
+        for actions in [
+            json!([{ "Type": "forward", "TargetGroupArn": { "Ref": "GroupArn" } }]),
+            json!([{ "Type": "forward", "ForwardConfig": { "TargetGroups": { "Ref": "Groups" } } }]),
+            json!({ "Fn::FindInMap": ["Actions", "Default", "List"] }),
+            json!([{ "Fn::Select": [0, [{ "Type": "forward", "TargetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/x/1" }]] }]),
+        ] {
+            assert!(
+                matches!(with(actions.clone()), Outcome::Fail(_)),
+                "{actions}"
+            );
+        }
+        assert!(matches!(
+            with(
+                json!([{ "Type": "redirect", "RedirectConfig": { "Protocol": "HTTPS", "StatusCode": "HTTP_301" } }])
+            ),
+            Outcome::NotApplicable
+        ));
+    }
 
     /// The `ResourceArn` of an association: any value of intrinsics, or a reference or
     /// import of a name that a load balancer may have.

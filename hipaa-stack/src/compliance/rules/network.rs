@@ -197,7 +197,7 @@ fn forbidden_ports(entry: &Value, forbidden: &[i64]) -> Option<String> {
         Ok(n) => n.to_string(),
         Err(_) => protocol,
     };
-    let known = matches!(protocol.as_str(), "tcp" | "udp" | "icmp" | "icmpv6")
+    let known = matches!(protocol.as_str(), "tcp" | "udp" | "icmp" | "icmpv6" | "all")
         || protocol
             .parse::<i64>()
             .is_ok_and(|n| (-1..=255).contains(&n));
@@ -468,13 +468,25 @@ fn referred(v: &Value) -> Option<&str> {
 fn e13(cx: &Cx<'_>) -> Outcome {
     let mine: Vec<&Resource> = cx
         .others("AWS::EC2::FlowLog")
-        .filter(|f| referred(&f.properties()["ResourceId"]) == Some(cx.id()))
+        // `ResourceId` names the VPC however it is written: `Ref`, `Fn::GetAtt`, `${Vpc}`
+        // alone in an `Fn::Sub`, a one-item `Fn::Join`, an `Fn::If` whose every branch does.
+        .filter(|f| super::meaning::names(&f.properties()["ResourceId"], cx.id()))
         .collect();
     let whole = |f: &&&Resource| {
         let p = f.properties();
-        p["ResourceType"] == "VPC" && p["TrafficType"] == "ALL"
+        // Written as text or built by intrinsics that resolve to it (`Fn::Sub "ALL"`); the
+        // reference lists the values `ACCEPT | ALL | REJECT` and `VPC | Subnet |
+        // NetworkInterface | …` and says nothing of other cases, so only these are read.
+        let is = |v: &Value, want: &str| super::meaning::text(v).is_some_and(|t| t == want);
+        is(&p["ResourceType"], "VPC") && is(&p["TrafficType"], "ALL")
     };
-    let full = mine.iter().filter(whole).find(|f| addressless(f).is_none());
+    // A full flow log that delivers into the app is the proof; one that delivers elsewhere
+    // is shown only when no other full one does.
+    let full = mine
+        .iter()
+        .filter(whole)
+        .filter(|f| addressless(f).is_none())
+        .min_by_key(|f| delivered_outside_the_app(cx, f).is_some());
     if full.is_none()
         && let Some((f, why)) = mine
             .iter()
@@ -540,8 +552,12 @@ fn addressless(flow_log: &Resource) -> Option<String> {
 /// destination's kind (a log group for `cloud-watch-logs`, the default; a bucket for `s3`;
 /// a delivery stream for `kinesis-data-firehose`) named by reference in the template or by
 /// import from another stack, a log group of any stack by its written `LogGroupName` (or
-/// the ARN that ends in it), and a bucket of any stack by its ARN. `None` also when no
-/// destination is written, which CloudFormation refuses.
+/// the ARN that ends in it), and a bucket of any stack by its ARN. An ARN whose account
+/// field is a number other than the flow log's own (that of its `DeliverLogsPermissionArn`)
+/// or a reference is another account's, even around a reference to a resource of the app;
+/// a log group's name with `DeliverCrossAccountRole` may be another account's; a name built
+/// on `${AWS::StackName}` or `${AWS::Region}` is the same group in its own stack only.
+/// `None` also when no destination is written, which CloudFormation refuses.
 fn delivered_outside_the_app(cx: &Cx<'_>, flow_log: &Resource) -> Option<String> {
     use super::meaning::{no_value, text};
     let p = flow_log.properties();
@@ -559,9 +575,31 @@ fn delivered_outside_the_app(cx: &Cx<'_>, flow_log: &Resource) -> Option<String>
         _ => return Some(format!("`LogDestinationType` {kind}")),
     };
     let destination = written(key)?;
-    let by_reference = cx
-        .others(held)
-        .any(|r| super::compute::mentions(destination, r.logical_id()));
+    // `DeliverCrossAccountRole` is "the ARN of the IAM role that allows the service to
+    // publish flow logs across accounts" (CloudFormation reference, `AWS::EC2::FlowLog`): a
+    // destination it is written with is read as another account's unless it is a resource
+    // of the app by reference or import, never by a name another account may hold too.
+    let across_accounts = written("DeliverCrossAccountRole").is_some();
+    // The flow log's own account, where its `DeliverLogsPermissionArn` writes it as a
+    // number: "The IAM role must belong to your AWS account" (Amazon VPC User Guide, "IAM
+    // role for publishing flow logs to CloudWatch Logs").
+    let role_account = written("DeliverLogsPermissionArn")
+        .and_then(text)
+        .and_then(|role| account_of(&role))
+        .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()));
+    let own_account = |arn: &str| {
+        account_of(arn).is_some_and(|a| {
+            matches!(a.as_str(), "" | "${AWS-AccountId}") || role_account.as_ref() == Some(&a)
+        })
+    };
+    // A reference in an ARN whose account is written (`arn:aws:logs:…:999999999999:
+    // log-group:${Group}`) names another account's resource of the same name.
+    let skeleton = super::meaning::skeleton(destination);
+    let foreign = skeleton.trim().starts_with("arn:") && !own_account(skeleton.trim());
+    let by_reference = !foreign
+        && cx
+            .others(held)
+            .any(|r| super::compute::mentions(destination, r.logical_id()));
     let by_name = || {
         text(destination).is_some_and(|t| {
             let t = t.trim();
@@ -570,17 +608,50 @@ fn delivered_outside_the_app(cx: &Cx<'_>, flow_log: &Resource) -> Option<String>
                 let bucket = t.split('/').next().unwrap_or(t);
                 return cx.index.bucket_arns.contains(&bucket.to_ascii_lowercase());
             }
-            // A log group's name, or the ARN that ends in it (`…:log-group:name[:*]`).
-            let name = t.rsplit_once(":log-group:").map_or(t, |(_, n)| n);
+            // A log group's name, or the ARN that ends in it (`…:log-group:name[:*]`), of the
+            // stack's own account: an ARN whose account field is written (a number, another
+            // account's group of the same name) or unknown is no group of the app.
+            let name = match t.rsplit_once(":log-group:") {
+                Some((head, n)) => {
+                    if !own_account(head) {
+                        return false;
+                    }
+                    n
+                }
+                None => t,
+            };
             let name = name.strip_suffix(":*").unwrap_or(name);
+            // A name built on a pseudo parameter of the stack (`${AWS::StackName}`,
+            // `${AWS::Region}`, …) is another name in another stack: only the account's
+            // and the partition's are the same in every stack of the app.
+            let per_stack = |n: &str| {
+                n.replace("${AWS::AccountId}", "")
+                    .replace("${AWS::Partition}", "")
+                    .replace("${AWS::URLSuffix}", "")
+                    .contains("${AWS::")
+            };
             held == LOG_GROUP
-                && cx
-                    .everywhere(LOG_GROUP)
-                    .any(|(_, g)| text(&g.properties()["LogGroupName"]).is_some_and(|n| n == name))
+                && cx.everywhere(LOG_GROUP).any(|(other, g)| {
+                    text(&g.properties()["LogGroupName"])
+                        .is_some_and(|n| n == name && (other.is_none() || !per_stack(&n)))
+                })
         })
     };
+    // A bucket's name is global, so its ARN names the app's bucket in any account.
+    let by_name = || (held == "AWS::S3::Bucket" || !across_accounts) && by_name();
     (!(by_reference || super::storage::has_import(destination) || by_name()))
         .then(|| format!("`{key}` {}", text_or_json(destination)))
+}
+
+/// The account field of an ARN (or its head, up to the resource), trimmed:
+/// `arn:PARTITION:SERVICE:REGION:ACCOUNT:…`, with the stack's own written `${AWS-AccountId}`
+/// (the pseudo parameters as one field each: their `::` would split them). An ARN is of the
+/// stack's own account when the field is that, or empty (an S3 bucket's ARN has none;
+/// bucket names are global), or the number of the flow log's own account; another number is
+/// another account, and anything else (a reference) cannot be shown to be the stack's.
+fn account_of(arn: &str) -> Option<String> {
+    let arn = arn.trim().replace("${AWS::", "${AWS-");
+    arn.split(':').nth(4).map(|a| a.trim().to_owned())
 }
 
 fn e14(_cx: &Cx<'_>) -> Outcome {
@@ -682,8 +753,30 @@ fn route_gateway(cx: &Cx<'_>) -> Gateway {
             }
         }
     }
+    // Text written inside the intrinsic that is (part of) an internet gateway's id (`igw-…`
+    // in an `Fn::Select` list, an `Fn::Join`, an `Fn::Sub`): the value may resolve to it.
+    // The name of an export (`Fn::ImportValue`) is no id; what it exports is read above.
+    fn writes_igw(v: &Value) -> bool {
+        match v {
+            Value::String(t) => {
+                let t = t.trim().to_ascii_lowercase();
+                t.contains("igw-") || t == "igw"
+            }
+            Value::Array(items) => items.iter().any(writes_igw),
+            Value::Object(map) => map
+                .iter()
+                .any(|(k, v)| k != "Fn::ImportValue" && writes_igw(v)),
+            _ => false,
+        }
+    }
+    let literal_igw = writes_igw(value);
     if types.contains(&IGW) {
         Gateway::Internet
+    } else if literal_igw {
+        Gateway::Unknown(format!(
+            "`GatewayId` {} may resolve to the internet gateway id written in it",
+            text_or_json(value)
+        ))
     } else if !types.is_empty() && types.iter().all(|t| OTHER_GATEWAYS.contains(t)) {
         Gateway::Other
     } else {
@@ -858,6 +951,53 @@ mod tests {
         assert!(
             e15("Vgw").is_empty(),
             "a virtual private gateway is not the internet"
+        );
+    }
+
+    #[test]
+    fn a_log_group_name_built_on_the_stack_name_is_another_group_in_another_stack() {
+        use crate::compliance::Status;
+        use crate::prelude::*;
+        let e13 = |group_in_own_stack: bool| {
+            let app = App::new("flows");
+            let net = app.stack("net").unwrap();
+            let logs = app.stack("logs").unwrap();
+            let name = json!({ "Fn::Sub": "${AWS::StackName}-flow" });
+            net.add(RawResource::new("V", "AWS::EC2::VPC").property("CidrBlock", "10.0.0.0/16"))
+                .unwrap();
+            net.add(
+                RawResource::new("F", "AWS::EC2::FlowLog")
+                    .property("ResourceId", json!({ "Ref": "V" }))
+                    .property("ResourceType", "VPC")
+                    .property("TrafficType", "ALL")
+                    .property("LogGroupName", name.clone()),
+            )
+            .unwrap();
+            let home = if group_in_own_stack { &net } else { &logs };
+            home.add(
+                RawResource::new("G", "AWS::Logs::LogGroup")
+                    .property("LogGroupName", name)
+                    .property("RetentionInDays", 365),
+            )
+            .unwrap();
+            let assembly = app.check().unwrap();
+            assembly
+                .evaluation()
+                .results
+                .iter()
+                .find(|c| c.rule == "E13" && &*c.logical_id == "V")
+                .map(|c| c.status.clone())
+                .expect("E13 on the VPC")
+        };
+        assert!(
+            matches!(e13(true), Status::Enforced { .. }),
+            "{:?}",
+            e13(true)
+        );
+        assert!(
+            matches!(&e13(false), Status::Gap { reason } if reason.contains("`LogGroupName`")),
+            "{:?}",
+            e13(false)
         );
     }
 

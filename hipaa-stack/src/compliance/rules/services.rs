@@ -9,7 +9,7 @@
 use serde_json::Value;
 
 use super::identity::{everyone, glob, policy_document, statement_proof, statements, strings};
-use super::meaning::{text, text_or_json};
+use super::meaning::{names, no_value, text, text_or_json};
 use super::resilience::customer_key;
 use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, is_false, is_true, proof_of};
 
@@ -19,6 +19,8 @@ const AUDIT: &[&str] = &["164.308(a)(3)(ii)(A)", "164.312(b)"];
 const ACCESS: &[&str] = &["164.308(a)(3)(i)", "164.308(a)(4)(i)", "164.312(a)(1)"];
 const BACKUP: &[&str] = &["164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)"];
 const REST_STAGE: &str = "AWS::ApiGateway::Stage";
+const REDSHIFT_CLUSTER: &str = "AWS::Redshift::Cluster";
+const REDSHIFT_GROUP: &str = "AWS::Redshift::ClusterParameterGroup";
 
 const fn packs(cdk_nag: Option<&'static str>, checkov: Option<&'static str>) -> Packs {
     Packs {
@@ -396,6 +398,18 @@ pub(crate) static RULES: &[RuleSpec] = &[
             Some("CKV_AWS_64"),
         ),
         check: rs1,
+    },
+    RuleSpec {
+        id: "RS2",
+        title: "Redshift clusters accept only TLS connections",
+        types: &[REDSHIFT_CLUSTER, REDSHIFT_GROUP],
+        controls: TRANSIT,
+        fix: "declare an `AWS::Redshift::ClusterParameterGroup` in this template whose `Parameters` hold `{\"ParameterName\": \"require_ssl\", \"ParameterValue\": \"true\"}` (and no other `require_ssl` entry), and name it in the cluster's `ClusterParameterGroupName` (its `Ref`, or its `ParameterGroupName`): without one the cluster uses `default.redshift-1.0`, whose `require_ssl` is false",
+        packs: packs(
+            Some("HIPAA.Security-RedshiftRequireTlsSSL"),
+            Some("CKV_AWS_105"),
+        ),
+        check: rs2,
     },
     RuleSpec {
         id: "RS3",
@@ -3743,6 +3757,130 @@ fn rs1(cx: &Cx<'_>) -> Outcome {
     ])
 }
 
+/// A Redshift cluster accepts plain-text connections unless the cluster parameter group it
+/// uses sets `require_ssl` to true (Redshift management guide, "Configuring security
+/// options for connections"; AWS Config's `redshift-require-tls-ssl` is NON_COMPLIANT when
+/// "require_SSL" is "not set to true"). Without `ClusterParameterGroupName` the cluster uses
+/// the default group `default.redshift-1.0`, whose `require_ssl` is false and which cannot
+/// be modified (management guide, "Amazon Redshift parameter groups"); no page at hand
+/// gives another default group's value, so every `default.` group fails. `ParameterValue`
+/// is a String (`AWS::Redshift::ClusterParameterGroup Parameter`, the CloudFormation
+/// reference) whose values are true and false; it is read in any case, as cdk-nag's
+/// `RedshiftRequireTlsSSL` reads it. `Parameters` is a list of `{ParameterName,
+/// ParameterValue}`; which of two entries of the same name AWS applies is not documented,
+/// so every entry named `require_ssl` (in any case) must say true, and an entry whose name
+/// cannot be read fails. A cluster names a group of the template by its `Ref` (the group's
+/// name) or by its `ParameterGroupName`, compared in any case; a group outside the template
+/// cannot be read: a gap. A group of the template is also judged on its own when it writes
+/// `require_ssl`, as checkov's CKV_AWS_105 judges every group: a group that turns TLS off
+/// may be attached later.
+fn rs2(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == REDSHIFT_GROUP {
+        return match require_ssl(cx.resource) {
+            Ok(Some(proof)) => Outcome::Pass(vec![proof]),
+            Ok(None) => Outcome::NotApplicable,
+            Err(why) => Outcome::Fail(why),
+        };
+    }
+    let Some(named) = cx.prop("/ClusterParameterGroupName") else {
+        return Outcome::Fail(
+            "`ClusterParameterGroupName` is not set: the cluster uses the default parameter group `default.redshift-1.0`, whose `require_ssl` is false, and accepts plain-text connections; name a parameter group of this template that sets `require_ssl` to true"
+                .to_owned(),
+        );
+    };
+    let name = text(named);
+    let found = cx.others(REDSHIFT_GROUP).find(|g| {
+        names(named, g.logical_id())
+            || name.as_deref().is_some_and(|name| {
+                text(&g.properties()["ParameterGroupName"])
+                    .is_some_and(|own| own.trim().eq_ignore_ascii_case(name.trim()))
+            })
+    });
+    match (found, name) {
+        (Some(group), _) => match require_ssl(group) {
+            Ok(Some(proof)) => Outcome::Pass(
+                cx.proof("/ClusterParameterGroupName")
+                    .into_iter()
+                    .chain([proof])
+                    .collect(),
+            ),
+            Ok(None) => Outcome::Fail(format!(
+                "the cluster parameter group `{}` does not set `require_ssl`, which is false by default: the cluster accepts plain-text connections; add `{{\"ParameterName\": \"require_ssl\", \"ParameterValue\": \"true\"}}` to its `Parameters`",
+                group.logical_id()
+            )),
+            Err(why) => Outcome::Fail(why),
+        },
+        (None, Some(name)) if name.trim().to_ascii_lowercase().starts_with("default.") => {
+            Outcome::Fail(format!(
+                "`ClusterParameterGroupName` is {}, a default parameter group, which cannot be modified and keeps `require_ssl` false: the cluster accepts plain-text connections; name a parameter group of this template that sets `require_ssl` to true",
+                name.trim()
+            ))
+        }
+        (None, _) => Outcome::Gap(format!(
+            "`ClusterParameterGroupName` is {}, no cluster parameter group of this template, so whether it sets `require_ssl` to true cannot be read before deploy; declare the group in this template",
+            text_or_json(named)
+        )),
+    }
+}
+
+/// What a Redshift cluster parameter group says of `require_ssl`: the proof of an entry
+/// that sets it to true when every entry of that name does, `None` when no entry sets it
+/// (false, its default), or why it is not true or cannot be read (an intrinsic function
+/// in place of `Parameters`, of an entry, of its name or of its value).
+fn require_ssl(group: &crate::cfn::Resource) -> Result<Option<Proof>, String> {
+    let id = group.logical_id();
+    let entries = match &group.properties()["Parameters"] {
+        Value::Null => return Ok(None),
+        v if no_value(v) => return Ok(None),
+        Value::Array(entries) => entries,
+        other => {
+            return Err(format!(
+                "the cluster parameter group `{id}` writes `Parameters` as {}, which cannot be read before deploy, so whether it sets `require_ssl` to true cannot be read; write the parameters as a list",
+                text_or_json(other)
+            ));
+        }
+    };
+    let mut proof = None;
+    for (i, entry) in entries.iter().enumerate() {
+        if entry.is_null() || no_value(entry) {
+            continue;
+        }
+        // A name with a part known only at deploy (`require_` joined to `AWS::StackName`)
+        // may be `require_ssl`: it is not read.
+        let Some(parameter) = entry
+            .get("ParameterName")
+            .and_then(text)
+            .filter(|name| !name.contains("${"))
+        else {
+            return Err(format!(
+                "entry {i} of `Parameters` of the cluster parameter group `{id}` is {}, whose `ParameterName` cannot be read before deploy: it may set `require_ssl` to false; write the name and value of every parameter",
+                text_or_json(entry)
+            ));
+        };
+        if !parameter.trim().eq_ignore_ascii_case("require_ssl") {
+            continue;
+        }
+        let value = entry.get("ParameterValue").filter(|v| !no_value(v));
+        let read = value.and_then(text).map(|v| v.trim().to_ascii_lowercase());
+        if read.as_deref() == Some("true") {
+            if proof.is_none() {
+                proof = proof_of(group, &format!("/Parameters/{i}/ParameterValue"));
+            }
+            continue;
+        }
+        let shown = value.map_or_else(|| "not set".to_owned(), text_or_json);
+        let meaning = if read.as_deref() == Some("false") {
+            "the cluster accepts plain-text connections"
+        } else {
+            "which no rule can read as true before deploy"
+        };
+        return Err(format!(
+            "the cluster parameter group `{id}` sets `{parameter}` to {shown}: {meaning}; set it to true"
+        ));
+    }
+    Ok(proof)
+}
+
 /// Audit logging is on when `LoggingProperties` names where the logs go: CloudWatch
 /// (`LogDestinationType` cloudwatch) or else a bucket (`BucketName`, which S3 delivery
 /// needs). To CloudWatch, Redshift exports the log types `LogExports` lists ("The collection
@@ -3815,5 +3953,156 @@ impl Cx<'_> {
                 super::pointer_name(pointer)
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod rs2_tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::cfn::{Resource, Template};
+    use crate::compliance::rules::Index;
+
+    /// The outcome of `RS2` on the first of `resources` (logical id, type, properties).
+    fn rs2_of(resources: &[(&str, &str, Value)]) -> Outcome {
+        let template = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: resources
+                .iter()
+                .map(|(id, t, p)| Resource::raw((*id).to_owned(), (*t).to_owned(), p.clone()))
+                .collect(),
+            outputs: Vec::new(),
+        };
+        let stacks = [("s", &template)];
+        let index = Index::new(&stacks);
+        rs2(&Cx::in_first(&stacks, &template.resources()[0], &index))
+    }
+
+    fn with_group(cluster: Value, parameters: Value) -> Outcome {
+        rs2_of(&[
+            ("Warehouse", REDSHIFT_CLUSTER, cluster),
+            (
+                "Params",
+                REDSHIFT_GROUP,
+                json!({ "ParameterGroupName": "tls-only", "Parameters": parameters }),
+            ),
+        ])
+    }
+
+    fn ssl(value: Value) -> Value {
+        json!({ "ParameterName": "require_ssl", "ParameterValue": value })
+    }
+
+    #[test]
+    fn a_group_of_the_template_that_requires_ssl_passes_by_ref_or_by_name() {
+        for named in [
+            json!({ "Ref": "Params" }),
+            json!({ "Fn::Sub": "${Params}" }),
+            json!("tls-only"),
+            json!("TLS-Only"),
+        ] {
+            for value in [json!("true"), json!("TRUE"), json!(true), json!(" True ")] {
+                let outcome = with_group(
+                    json!({ "ClusterParameterGroupName": named }),
+                    json!([ssl(value.clone()), { "ParameterName": "query_group", "ParameterValue": "x" }]),
+                );
+                assert!(
+                    matches!(outcome, Outcome::Pass(_)),
+                    "{named} {value}: {outcome:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_default_group_or_a_group_without_true_fails_and_an_unknown_group_is_a_gap() {
+        let fail = |outcome: Outcome| match outcome {
+            Outcome::Fail(why) => why,
+            other => panic!("{other:?}"),
+        };
+        assert!(
+            fail(rs2_of(&[("Warehouse", REDSHIFT_CLUSTER, json!({}))]))
+                .contains("default.redshift-1.0")
+        );
+        assert!(
+            fail(rs2_of(&[(
+                "Warehouse",
+                REDSHIFT_CLUSTER,
+                json!({ "ClusterParameterGroupName": "default.redshift-1.0" })
+            )]))
+            .contains("a default parameter group")
+        );
+        let by_ref = json!({ "ClusterParameterGroupName": { "Ref": "Params" } });
+        for (parameters, says) in [
+            (json!([ssl(json!("false"))]), "`require_ssl` to false"),
+            (
+                json!([ssl(json!("true")), { "ParameterName": "REQUIRE_SSL", "ParameterValue": "false" }]),
+                "`REQUIRE_SSL` to false",
+            ),
+            (
+                json!([ssl(json!({ "Ref": "Tls" }))]),
+                "no rule can read as true",
+            ),
+            (json!([ssl(json!("1"))]), "no rule can read as true"),
+            (
+                json!([{ "ParameterName": { "Ref": "Name" }, "ParameterValue": "false" }, ssl(json!("true"))]),
+                "cannot be read before deploy",
+            ),
+            (
+                json!([
+                    ssl(json!("true")),
+                    {
+                        "ParameterName": { "Fn::Join": ["", ["require_", { "Ref": "AWS::StackName" }]] },
+                        "ParameterValue": "false"
+                    }
+                ]),
+                "cannot be read before deploy",
+            ),
+            (
+                json!([{ "Fn::If": ["C", ssl(json!("true")), ssl(json!("false"))] }]),
+                "cannot be read before deploy",
+            ),
+            (
+                json!({ "Fn::If": ["C", [ssl(json!("true"))], []] }),
+                "cannot be read before deploy",
+            ),
+            (
+                json!([{ "ParameterName": "query_group", "ParameterValue": "x" }]),
+                "does not set `require_ssl`",
+            ),
+            (json!([]), "does not set `require_ssl`"),
+        ] {
+            let why = fail(with_group(by_ref.clone(), parameters.clone()));
+            assert!(why.contains(says), "{parameters}: {why}");
+        }
+        assert!(matches!(
+            rs2_of(&[("Warehouse", REDSHIFT_CLUSTER, json!({ "ClusterParameterGroupName": "shared-tls" }))]),
+            Outcome::Gap(ref why) if why.contains("shared-tls")
+        ));
+    }
+
+    #[test]
+    fn a_group_is_judged_alone_only_when_it_writes_require_ssl() {
+        let group = |parameters: Value| {
+            rs2_of(&[(
+                "Params",
+                REDSHIFT_GROUP,
+                json!({ "Parameters": parameters }),
+            )])
+        };
+        assert!(matches!(
+            group(json!([ssl(json!("true"))])),
+            Outcome::Pass(_)
+        ));
+        assert!(matches!(
+            group(json!([ssl(json!("false"))])),
+            Outcome::Fail(_)
+        ));
+        assert!(matches!(
+            group(json!([{ "ParameterName": "query_group", "ParameterValue": "x" }])),
+            Outcome::NotApplicable
+        ));
     }
 }

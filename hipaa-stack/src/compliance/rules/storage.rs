@@ -176,6 +176,12 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "stores of PHI are kept when removed from the stack or replaced",
         types: &[
             "AWS::S3::Bucket",
+            // The other buckets S1 reads hold objects (a directory bucket) or tables (a
+            // table bucket) of PHI as much, and CloudFormation keeps any resource so
+            // ("DeletionPolicy attribute": "You can use Retain for any resource"; without
+            // the attribute, "CloudFormation deletes the resource").
+            "AWS::S3Express::DirectoryBucket",
+            "AWS::S3Tables::TableBucket",
             "AWS::KMS::Key",
             "AWS::KMS::ReplicaKey",
             "AWS::Logs::LogGroup",
@@ -356,7 +362,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "no key policy allows every principal",
         types: &["AWS::KMS::Key", "AWS::KMS::ReplicaKey"],
         controls: &["164.312(a)(1)"],
-        fix: "name the account root and the service principals that need the key; never `*`",
+        fix: "name the account root and the service principals that need the key; never `*`, unless a `StringEquals` condition confines it to the account's requests through one service (`kms:CallerAccount` `${AWS::AccountId}` and `kms:ViaService`, as AWS-managed keys do)",
         packs: packs(None, Some("CKV_AWS_33"), None),
         check: k3,
     },
@@ -1779,7 +1785,18 @@ fn r8(cx: &Cx<'_>) -> Outcome {
             "the engine {engine} is RDS Custom, which exports no logs to CloudWatch Logs: run the database on RDS (`oracle-…`, `sqlserver-…`), whose logs can be exported"
         ));
     }
-    let needed = engine_logs(&engine);
+    // A Multi-AZ DB cluster of MySQL exports what `CreateDBCluster` takes for it ("RDS for
+    // MySQL - error | general | slowquery | iam-db-auth-error", RDS API reference,
+    // `EnableCloudwatchLogsExports`: no `audit`, as it takes no option group), and writes
+    // its general and slow query logs only as its DB cluster parameter group says.
+    let multi_az_mysql = cx.resource.type_name() == "AWS::RDS::DBCluster"
+        && multi_az_db_cluster(cx)
+        && lower == "mysql";
+    let needed = if multi_az_mysql {
+        &["error", "general", "slowquery"]
+    } else {
+        engine_logs(&engine)
+    };
     if needed.is_empty() {
         return Outcome::Gap(if engine.is_empty() {
             "`Engine` is not set, so which logs the database writes, and whether `EnableCloudwatchLogsExports` exports them all, is not shown".to_owned()
@@ -1789,7 +1806,20 @@ fn r8(cx: &Cx<'_>) -> Outcome {
             )
         });
     }
-    // Each log type as the text it resolves to (`{"Fn::Sub": "upgrade"}` is `upgrade`).
+    // A list that no rule can read before deploy (a reference, `Fn::Split` of an
+    // attribute) may export anything, or nothing.
+    if let Some(unread) = cx
+        .prop("/EnableCloudwatchLogsExports")
+        .filter(|v| !v.is_null() && !v.is_array())
+    {
+        return Outcome::Fail(format!(
+            "`EnableCloudwatchLogsExports` is {}, which no rule can read before deploy; write the list of log types ({})",
+            text_or_json(unread),
+            needed.join(", ")
+        ));
+    }
+    // Each log type as the text it resolves to (`{"Fn::Sub": "upgrade"}` is `upgrade`),
+    // compared as written: RDS names each in lower case.
     let exported: Vec<String> = cx
         .prop("/EnableCloudwatchLogsExports")
         .and_then(Value::as_array)
@@ -1822,7 +1852,52 @@ fn r8(cx: &Cx<'_>) -> Outcome {
     {
         checks.push(aurora_audit_written(cx));
     }
+    if multi_az_mysql {
+        checks.push(general_and_slow_written(
+            cx,
+            "/DBClusterParameterGroupName",
+            "AWS::RDS::DBClusterParameterGroup",
+        ));
+    }
     all(checks)
+}
+
+/// Whether the parameter group of the template that `pointer` names (of `type_name`) turns
+/// on the general and slow query logs of MySQL (`general_log` and `slow_query_log` 1, off
+/// by default) and writes them to files (`log_output` FILE, the default), so that their
+/// export holds anything (RDS user guide, "Publishing MySQL logs to Amazon CloudWatch
+/// Logs": each "must use a custom parameter group with the parameter setting
+/// `general_log = 1`", "`slow_query_log = 1`", "`log_output = FILE`").
+fn general_and_slow_written(
+    cx: &Cx<'_>,
+    pointer: &str,
+    type_name: &'static str,
+) -> Result<Proof, String> {
+    let property = super::pointer_name(pointer);
+    let group = cx.prop(pointer).and_then(|named| {
+        cx.others(type_name)
+            .find(|r| super::meaning::names(named, r.logical_id()))
+    });
+    let Some(group) = group else {
+        return Err(format!(
+            "`{property}` names no parameter group of the template, whose default leaves `general_log` and `slow_query_log` off: the exported general and slow query logs stay empty"
+        ));
+    };
+    let p = &group.properties()["Parameters"];
+    let on = |key: &str| {
+        text(&p[key]).is_some_and(|v| v.trim() == "1" || v.trim().eq_ignore_ascii_case("ON"))
+    };
+    let to_files = p.get("log_output").is_none_or(|v| {
+        v.is_null() || text(v).is_some_and(|t| t.to_ascii_uppercase().contains("FILE"))
+    });
+    if on("general_log") && on("slow_query_log") && to_files {
+        proof_of(group, "/Parameters").ok_or_default()
+    } else {
+        Err(format!(
+            "the parameter group `{}` does not set `general_log` and `slow_query_log` to 1 with `log_output` FILE: the exported general and slow query logs stay empty",
+            group.logical_id()
+        ))
+    }
 }
 
 /// What a MySQL or MariaDB instance needs for its exported logs to hold anything (RDS
@@ -1837,28 +1912,8 @@ fn mysql_logs_written(cx: &Cx<'_>) -> [Result<Proof, String>; 2] {
                 .find(|r| super::meaning::names(named, r.logical_id()))
         })
     };
-    let parameters = match of_template("/DBParameterGroupName", "AWS::RDS::DBParameterGroup") {
-        Some(group) => {
-            let p = &group.properties()["Parameters"];
-            let on = |key: &str| {
-                text(&p[key]).is_some_and(|v| v.trim() == "1" || v.trim().eq_ignore_ascii_case("ON"))
-            };
-            let to_files = p.get("log_output").is_none_or(|v| {
-                v.is_null() || text(v).is_some_and(|t| t.to_ascii_uppercase().contains("FILE"))
-            });
-            if on("general_log") && on("slow_query_log") && to_files {
-                proof_of(group, "/Parameters").ok_or_default()
-            } else {
-                Err(format!(
-                    "the parameter group `{}` does not set `general_log` and `slow_query_log` to 1 with `log_output` FILE: the exported general and slow query logs stay empty",
-                    group.logical_id()
-                ))
-            }
-        }
-        None => Err(
-            "`DBParameterGroupName` names no parameter group of the template, whose default leaves `general_log` and `slow_query_log` off: the exported general and slow query logs stay empty".to_owned(),
-        ),
-    };
+    let parameters =
+        general_and_slow_written(cx, "/DBParameterGroupName", "AWS::RDS::DBParameterGroup");
     let audit = of_template("/OptionGroupName", "AWS::RDS::OptionGroup").and_then(|group| {
         let options = group.properties()["OptionConfigurations"].as_array()?;
         let i = options
@@ -2248,7 +2303,7 @@ fn foreign_account(value: &Value) -> Option<String> {
 /// few (`NotPrincipal`), another account, a wildcard in a principal, or a principal no rule
 /// can read before deploy.
 fn key_policy_problem(cx: &Cx<'_>, statement: &Value) -> Option<String> {
-    if !super::identity::allows(statement) {
+    if !super::identity::allows(statement) || through_a_service_of_the_account(statement) {
         return None;
     }
     if statement.get("NotPrincipal").is_some() {
@@ -2256,7 +2311,7 @@ fn key_policy_problem(cx: &Cx<'_>, statement: &Value) -> Option<String> {
     }
     let principal = &statement["Principal"];
     if super::identity::may_be_everyone(principal) {
-        return Some("allows every principal (`*`)".to_owned());
+        return Some("allows every principal (`*`), not confined to the account's requests through a service (`StringEquals` of `kms:CallerAccount` to `${AWS::AccountId}` and of `kms:ViaService` to a service)".to_owned());
     }
     // A principal made whole by an intrinsic (`{"Fn::GetAtt": [..]}` in place of
     // `{"AWS": ..}`) is read for the worst: it may be `*`.
@@ -2296,6 +2351,69 @@ fn key_policy_problem(cx: &Cx<'_>, statement: &Value) -> Option<String> {
         .into_iter()
         .find_map(foreign_account)
         .map(|a| format!("allows the principal `{a}` of another account"))
+}
+
+/// Whether a statement holds only for requests that an AWS service makes for a principal of
+/// the stack's own account: its conditions require `kms:CallerAccount` to be
+/// `${AWS::AccountId}` and `kms:ViaService` to be one named service, each under an
+/// operator that requires the key to hold what it names. Whatever its `Principal` (`*`
+/// included), such a statement admits no one outside the account, and no one inside it
+/// who may not use the service: AWS KMS Developer Guide, "AWS KMS condition keys",
+/// `kms:CallerAccount` ("you can achieve this effect", all identities in an AWS account,
+/// "by combining this condition key with a Principal element that specifies all AWS
+/// identities"; the AWS managed key for Amazon EBS does so together with
+/// `kms:ViaService`), and `kms:ViaService` ("limits use of a KMS key to requests from
+/// specified AWS services"; the principals for whom the service calls "must have …
+/// permission to use the integrated service"). Conditions of a statement must all hold,
+/// so any other condition only narrows it.
+///
+/// Read exactly, or not at all: condition keys are matched in any case (IAM User Guide,
+/// "IAM JSON policy elements: Condition": "Context key names are not case-sensitive");
+/// the operator is `StringEquals`, `StringEqualsIgnoreCase` or `StringLike` (a value
+/// without a wildcard is the value), alone or after `ForAnyValue:` (false when the key is
+/// absent); never `…IfExists`, `ForAllValues:` or `Null`, which hold when the key is
+/// absent, nor a negation (see [`super::services::compares`]). Every value of the account
+/// must be `${AWS::AccountId}` (a number may be another account's), and every service a
+/// name ending in `.amazonaws.com` (the ViaService names of the KMS guide's table, in every
+/// partition) without a wildcard, a dynamic reference or a part read at deploy.
+fn through_a_service_of_the_account(statement: &Value) -> bool {
+    let Some(conditions) = statement["Condition"].as_object() else {
+        return false;
+    };
+    let requires = |operator: &str| {
+        let operator = operator.trim().to_ascii_lowercase();
+        let base = operator.strip_prefix("foranyvalue:").unwrap_or(&operator);
+        matches!(
+            base,
+            "stringequals" | "stringequalsignorecase" | "stringlike"
+        )
+    };
+    let pinned = |key: &str, exact: &dyn Fn(&str) -> bool| {
+        conditions
+            .iter()
+            .filter(|(operator, _)| requires(operator))
+            .filter_map(|(_, keys)| keys.as_object())
+            .flat_map(|keys| keys.iter())
+            .filter(|(k, _)| k.trim().eq_ignore_ascii_case(key))
+            .any(|(_, values)| {
+                let values = super::meaning::one_or_many(values);
+                !values.is_empty()
+                    && values
+                        .iter()
+                        .all(|v| text(v).is_some_and(|t| exact(t.trim())))
+            })
+    };
+    let account = |t: &str| t == "${AWS::AccountId}";
+    let service = |t: &str| {
+        let lower = t.to_ascii_lowercase();
+        lower
+            .strip_suffix(".amazonaws.com")
+            .is_some_and(|name| name.starts_with(|c: char| c.is_ascii_alphanumeric()))
+            && !t.contains(['*', '?'])
+            && !super::identity::dynamic(t)
+            && !t.contains(super::meaning::UNKNOWN)
+    };
+    pinned("kms:CallerAccount", &account) && pinned("kms:ViaService", &service)
 }
 
 /// The kinds of principal a policy's `Principal` object names (IAM user guide, "AWS JSON
@@ -2680,6 +2798,48 @@ fn l2(cx: &Cx<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+
+    #[test]
+    fn a_key_policy_statement_is_confined_only_by_both_keys_read_exactly() {
+        let statement = |condition: serde_json::Value| json!({"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*", "Condition": condition});
+        let ebs = json!({"Fn::Sub": "ec2.${AWS::Region}.amazonaws.com"});
+        let own = json!({"Ref": "AWS::AccountId"});
+        for confined in [
+            json!({"StringEquals": {"kms:CallerAccount": own, "kms:ViaService": ebs}}),
+            json!({"stringequalsignorecase": {"KMS:CALLERACCOUNT": "${AWS::AccountId}"}, "ForAnyValue:StringLike": {"Kms:ViaService": ["rds.us-east-1.amazonaws.com", ebs]}}),
+            // Another condition only narrows the statement.
+            json!({"StringEquals": {"kms:CallerAccount": own, "kms:ViaService": ebs}, "BoolIfExists": {"aws:SecureTransport": "false"}}),
+        ] {
+            assert!(
+                super::through_a_service_of_the_account(&statement(confined.clone())),
+                "{confined}"
+            );
+        }
+        for open in [
+            json!({"StringEquals": {"kms:CallerAccount": own}}),
+            json!({"StringEquals": {"kms:ViaService": ebs}}),
+            json!({"StringEqualsIfExists": {"kms:CallerAccount": own, "kms:ViaService": ebs}}),
+            json!({"ForAllValues:StringEquals": {"kms:CallerAccount": own}, "StringEquals": {"kms:ViaService": ebs}}),
+            json!({"StringNotEquals": {"kms:CallerAccount": own}, "StringEquals": {"kms:ViaService": ebs}}),
+            json!({"Null": {"kms:CallerAccount": "false"}, "StringEquals": {"kms:ViaService": ebs}}),
+            json!({"ArnLike": {"kms:CallerAccount": own}, "StringEquals": {"kms:ViaService": ebs}}),
+            json!({"StringEquals": {"kms:CallerAccount": "111122223333", "kms:ViaService": ebs}}),
+            json!({"StringEquals": {"kms:CallerAccount": [own, "111122223333"], "kms:ViaService": ebs}}),
+            json!({"StringEquals": {"kms:CallerAccount": [], "kms:ViaService": ebs}}),
+            json!({"StringEquals": {"kms:CallerAccount": {"Fn::GetAtt": ["P", "Value"]}, "kms:ViaService": ebs}}),
+            json!({"StringEquals": {"kms:CallerAccount": own}, "StringLike": {"kms:ViaService": "*.amazonaws.com"}}),
+            json!({"StringEquals": {"kms:CallerAccount": own}, "StringLike": {"kms:ViaService": "ec2.*.amazonaws.com"}}),
+            json!({"StringEquals": {"kms:CallerAccount": own, "kms:ViaService": "{{resolve:ssm:/svc}}"}}),
+            json!({"StringEquals": {"kms:CallerAccount": own, "kms:ViaService": {"Fn::Sub": "${Svc}.amazonaws.com"}}}),
+            json!({"StringEquals": {"kms:CallerAccount": own, "kms:ViaService": "example.com"}}),
+            json!({"Fn::If": ["C", {"StringEquals": {"kms:CallerAccount": own, "kms:ViaService": ebs}}, {}]}),
+        ] {
+            assert!(
+                !super::through_a_service_of_the_account(&statement(open.clone())),
+                "{open}"
+            );
+        }
+    }
 
     #[test]
     fn a_copy_named_by_the_arn_of_a_bucket_of_any_stack_in_any_case_is_of_the_app() {
