@@ -9,6 +9,21 @@ pub(crate) use crate::compliance::{Status, Waiver, rule};
 use crate::app::{App, Handle, Stack};
 use crate::constructs::{AccessLogBucket, BackupPlan, BackupVault, KmsKey, SecureBucket};
 
+/// The status of `rule` on the resource `logical_id` of a checked app (of the first stack
+/// that holds one), if the rule ran on it.
+pub(crate) fn status_of(
+    assembly: &crate::compliance::Assembly,
+    rule: &str,
+    logical_id: &str,
+) -> Option<Status> {
+    assembly
+        .evaluation()
+        .results
+        .iter()
+        .find(|c| c.rule == rule && &*c.logical_id == logical_id)
+        .map(|c| c.status.clone())
+}
+
 /// An app with one stack `t` holding a key `PhiKey` and an access-log bucket `AccessLogs`,
 /// plus whatever `build` adds. Returns the template of `t` as JSON.
 pub(crate) fn template_with(

@@ -1318,13 +1318,7 @@ mod tests {
                 .add(Alarm::new("Errors", AlarmMetric::new("App", "Errors")).notify(&topic))
                 .unwrap();
             let assembly = app.check().unwrap();
-            assembly
-                .evaluation()
-                .results
-                .iter()
-                .find(|c| c.rule == "L3" && &*c.logical_id == "Errors")
-                .map(|c| c.status.clone())
-                .expect("L3 ran on the alarm")
+            crate::testing::status_of(&assembly, "L3", "Errors").expect("L3 ran on the alarm")
         };
         match l3(&[]) {
             crate::testing::Status::Gap { reason } => {

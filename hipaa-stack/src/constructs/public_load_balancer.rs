@@ -1353,12 +1353,7 @@ mod tests {
             lb.plain_http_to_targets("the appliance has no TLS")
         });
         let assembly = app.synth().unwrap();
-        let f6 = assembly
-            .evaluation()
-            .results
-            .iter()
-            .find(|c| c.rule == "F6" && &*c.logical_id == "FrontTargets")
-            .map(|c| c.status.clone());
+        let f6 = crate::testing::status_of(&assembly, "F6", "FrontTargets");
         assert!(
             matches!(f6, Some(Status::Waived { ref reason, .. }) if reason.contains("appliance")),
             "{f6:?}"
@@ -1410,12 +1405,7 @@ mod tests {
                 lb.https(cert, policy)
             });
             let assembly = app.synth().unwrap();
-            let f1 = assembly
-                .evaluation()
-                .results
-                .iter()
-                .find(|c| c.rule == "F1" && &*c.logical_id == "FrontHttps")
-                .map(|c| c.status.clone());
+            let f1 = crate::testing::status_of(&assembly, "F1", "FrontHttps");
             assert!(
                 matches!(f1, Some(Status::Enforced { .. })),
                 "{}: {f1:?}",
@@ -1475,12 +1465,7 @@ mod tests {
         let findings = assembly.evaluation().findings();
         assert!(findings.is_empty(), "{findings:#?}");
         let status = |rule: &str, id: &str| {
-            assembly
-                .evaluation()
-                .results
-                .iter()
-                .find(|c| c.rule == rule && &*c.logical_id == id)
-                .map(|c| c.status.clone())
+            crate::testing::status_of(&assembly, rule, id)
                 .unwrap_or_else(|| panic!("{rule} did not run on {id}"))
         };
         for (rule, id) in [

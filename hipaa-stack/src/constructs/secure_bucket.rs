@@ -831,15 +831,7 @@ mod tests {
                 .unwrap();
             }
         });
-        let n1 = |id: &str| {
-            assembly
-                .evaluation()
-                .results
-                .iter()
-                .find(|c| c.rule == "N1" && &*c.logical_id == id)
-                .map(|c| c.status.clone())
-                .unwrap()
-        };
+        let n1 = |id: &str| crate::testing::status_of(&assembly, "N1", id).unwrap();
         assert!(
             matches!(n1("KeyTopic"), crate::testing::Status::Enforced { .. }),
             "{:?}",

@@ -1091,12 +1091,7 @@ mod tests {
         server(&stack, key, logs, |i| i);
         let assembly = app.synth().unwrap();
         let status = |rule: &str, id: &str| {
-            assembly
-                .evaluation()
-                .results
-                .iter()
-                .find(|c| c.rule == rule && &*c.logical_id == id)
-                .map(|c| c.status.clone())
+            crate::testing::status_of(&assembly, rule, id)
                 .unwrap_or_else(|| panic!("{rule} did not run on {id}"))
         };
         for (rule, id) in [
@@ -1134,12 +1129,7 @@ mod tests {
         server(&stack, key, logs, |i| i.root_device_name("/dev/sdb"));
         let assembly = app.synth().unwrap();
         for id in ["App", "AppLaunchTemplate"] {
-            let status = assembly
-                .evaluation()
-                .results
-                .iter()
-                .find(|c| c.rule == "E1" && &*c.logical_id == id)
-                .map(|c| c.status.clone());
+            let status = crate::testing::status_of(&assembly, "E1", id);
             assert!(
                 matches!(status, Some(Status::Enforced { .. })),
                 "{id}: {status:?}"

@@ -295,15 +295,7 @@ fn only_the_never_holds_phi_waiver_waives_h1() {
     app.waive(Waiver::new(rule::U1, &fleet, reason)).unwrap();
     app.waive(Waiver::never_holds_phi(&queue, reason)).unwrap();
     let assembly = app.check().unwrap();
-    let status = |rule: &str, id: &str| {
-        assembly
-            .evaluation()
-            .results
-            .iter()
-            .find(|c| c.rule == rule && &*c.logical_id == id)
-            .map(|c| c.status.clone())
-            .unwrap()
-    };
+    let status = |rule: &str, id: &str| crate::testing::status_of(&assembly, rule, id).unwrap();
     assert!(
         matches!(status("H1", "Fleet"), Status::Waived { ref reason, .. } if reason.starts_with("never holds PHI: ")),
         "{:?}",
@@ -362,13 +354,7 @@ fn a_bucket_policy_of_another_stack_without_the_tls_denial_is_found() {
         )
         .unwrap();
     let assembly = app.check().unwrap();
-    let s8 = assembly
-        .evaluation()
-        .results
-        .iter()
-        .find(|c| c.rule == "S8" && &*c.logical_id == "Records")
-        .map(|c| c.status.clone())
-        .unwrap();
+    let s8 = crate::testing::status_of(&assembly, "S8", "Records").unwrap();
     match s8 {
         Status::Failed { finding } => assert!(finding.contains("`other/Loose`"), "{finding}"),
         other => panic!("S8 is {other:?}"),
@@ -398,14 +384,7 @@ fn an_instance_of_a_cluster_of_another_stack_is_judged_on_that_cluster() {
         )
         .unwrap();
     let assembly = app.check().unwrap();
-    let r1 = |id: &str| {
-        assembly
-            .evaluation()
-            .results
-            .iter()
-            .find(|c| c.rule == "R1" && &*c.logical_id == id)
-            .map(|c| c.status.clone())
-    };
+    let r1 = |id: &str| crate::testing::status_of(&assembly, "R1", id);
     // The imported cluster is the app's: R1 judges the cluster, not its member.
     assert_eq!(r1("Reader"), None);
     assert!(matches!(r1("Ehr"), Some(Status::Failed { .. })));
@@ -490,15 +469,7 @@ fn typed_descriptions_that_carry_a_secret_fail_p1() {
         )
         .unwrap();
     let assembly = app.check().unwrap();
-    let p1 = |id: &str| {
-        assembly
-            .evaluation()
-            .results
-            .iter()
-            .find(|c| c.rule == "P1" && &*c.logical_id == id)
-            .map(|c| c.status.clone())
-            .unwrap()
-    };
+    let p1 = |id: &str| crate::testing::status_of(&assembly, "P1", id).unwrap();
     for (id, says) in [
         ("PhiKey", "password in a URL"),
         ("Web", "GroupDescription"),

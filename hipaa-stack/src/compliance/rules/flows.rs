@@ -1404,13 +1404,7 @@ mod tests {
             )
             .unwrap();
             let assembly = app.check().unwrap();
-            assembly
-                .evaluation()
-                .results
-                .iter()
-                .find(|r| r.rule == "X2" && &*r.logical_id == "Policy")
-                .map(|r| r.status.clone())
-                .unwrap()
+            crate::testing::status_of(&assembly, "X2", "Policy").unwrap()
         };
         assert!(
             matches!(verdict(true), crate::compliance::Status::Enforced { .. }),

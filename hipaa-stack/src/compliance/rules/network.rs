@@ -981,13 +981,7 @@ mod tests {
             )
             .unwrap();
             let assembly = app.check().unwrap();
-            assembly
-                .evaluation()
-                .results
-                .iter()
-                .find(|c| c.rule == "E13" && &*c.logical_id == "V")
-                .map(|c| c.status.clone())
-                .expect("E13 on the VPC")
+            crate::testing::status_of(&assembly, "E13", "V").expect("E13 on the VPC")
         };
         assert!(
             matches!(e13(true), Status::Enforced { .. }),
@@ -1053,13 +1047,7 @@ mod tests {
         }
         let assembly = app.check().unwrap();
         let e10 = |id: &str| {
-            assembly
-                .evaluation()
-                .results
-                .iter()
-                .find(|c| c.rule == "E10" && &*c.logical_id == id)
-                .map(|c| c.status.clone())
-                .unwrap_or_else(|| panic!("E10 on {id}"))
+            crate::testing::status_of(&assembly, "E10", id).unwrap_or_else(|| panic!("E10 on {id}"))
         };
         for (id, port) in [
             ("Pg", 15432),
