@@ -616,6 +616,12 @@ mod user_data {
             quote!("export PGPASSWORD=hunter2\n"),
             quote!("echo {{resolve:secretsmanager:db}}"),
             quote!(r"API_TOKEN='abc'"),
+            // Shell that hides a command: read as the shell reads it, or refused unread.
+            quote!("mysql -u admin \\\n  -phunter2 ehr\n"),
+            quote!("c\"u\"rl -u admin:hunter2 https://example.com\n"),
+            quote!("a=mysql; $a -phunter2\n"),
+            quote!("echo bXlzcWwgLXBodW50ZXIy | base64 -d | sh\n"),
+            quote!(r"printf '\155ysql -phunter2' | sh"),
         ] {
             let text = message(parse::user_data(input));
             assert!(

@@ -947,11 +947,137 @@ const fn literal_assigned(b: &[u8], mut k: usize) -> bool {
     if !(k < b.len() && (b[k] == b'=' || b[k] == b':')) {
         return false;
     }
-    k += 1;
+    k = after_parameter_operator(b, k);
     while k < b.len() && (b[k] == b' ' || b[k] == b'"' || b[k] == b'\'') {
         k += 1;
     }
-    k < b.len() && b[k] != b'$' && b[k] != b'`' && b[k] != b'\n' && b[k] != b'\r' && b[k] != b';'
+    k < b.len()
+        && b[k] != b'}'
+        && (!(b[k] == b'$' || b[k] == b'`') || literal_expansion(b, k))
+        && b[k] != b'\n'
+        && b[k] != b'\r'
+        && b[k] != b';'
+}
+
+/// The index after the `=` or `:` at `k` that follows a name, and after the operator of
+/// `${NAME:-…}` (`:-`, `:=`, `:+`, `:?`), whose value is what follows it.
+const fn after_parameter_operator(b: &[u8], k: usize) -> usize {
+    if b[k] == b':' && k + 1 < b.len() && matches!(b[k + 1], b'-' | b'=' | b'+' | b'?') {
+        k + 2
+    } else {
+        k + 1
+    }
+}
+
+/// Whether the variable expanded at `v` (`$PW`, `${PW}`) was last given written text
+/// before it: `PW=hunter2`, `export PW='hunter2'`, `read -r PW <<< hunter2`. Its value is
+/// then in the text, whatever the variable is called (`X=hunter2; mysql -p"$X"`). The last
+/// assignment before the use decides (`X=$(fetch)` after `X=placeholder` is fetched).
+const fn variable_written(b: &[u8], v: usize) -> bool {
+    // The name.
+    let braced = at_exactly(b, v, b"${");
+    let start = if braced { v + 2 } else { v + 1 };
+    let mut end = start;
+    while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'_') {
+        end += 1;
+    }
+    if end == start || (braced && !(end < b.len() && b[end] == b'}')) {
+        return false;
+    }
+    let len = end - start;
+    let first = b[start];
+    // Back from the use to the last assignment of the name.
+    let mut k = v;
+    while k > 0 {
+        k -= 1;
+        if b[k] != first
+            || k + len >= b.len()
+            || (k > 0 && (b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'_'))
+            || !names_equal(b, k, start, len)
+        {
+            continue;
+        }
+        if b[k + len] == b'=' {
+            let value = skip_quotes(b, k + len + 1);
+            return value < v
+                && !matches!(
+                    b[value],
+                    b'\n' | b'\r' | b';' | b' ' | b'\t' | b'&' | b'|' | b')'
+                )
+                && (!(b[value] == b'$' || b[value] == b'`') || literal_expansion(b, value));
+        }
+        // `read … NAME <<< text`.
+        if k > 0 && matches!(b[k - 1], b' ' | b'\t') && blank(b, k + len) > 0 {
+            let h = skip_blanks(b, k + len);
+            if at_exactly(b, h, b"<<<") && word_at(b, skip_blanks(b, command_start(b, k)), b"read")
+            {
+                let text = skip_quotes(b, skip_blanks(b, h + 3));
+                return text < b.len() && !matches!(b[text], b'$' | b'`' | b'\n');
+            }
+        }
+    }
+    false
+}
+
+/// Whether the `len` bytes at `a` and at `c` are the same.
+const fn names_equal(b: &[u8], a: usize, c: usize, len: usize) -> bool {
+    let mut j = 0;
+    while j < len {
+        if b[a + j] != b[c + j] {
+            return false;
+        }
+        j += 1;
+    }
+    true
+}
+
+/// Whether the expansion at `k` (a `$` or a backquote) makes text written in the script:
+/// a command substitution of `echo` or `printf` with written words (`$(echo hunter2)`),
+/// of `cat <<< hunter2`, or a parameter with a written default or alternative
+/// (`${PW:-hunter2}`, `${PW:=hunter2}`, `${PW:+hunter2}`). Such a value is not fetched at
+/// boot: it is in the text.
+const fn literal_expansion(b: &[u8], k: usize) -> bool {
+    let (start, close) = if at_exactly(b, k, b"$(") && !at_exactly(b, k, b"$((") {
+        (k + 2, b')')
+    } else if k < b.len() && b[k] == b'`' {
+        (k + 1, b'`')
+    } else if at_exactly(b, k, b"${") {
+        // `${NAME` then an operator with a default or an alternative.
+        let mut j = k + 2;
+        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+            j += 1;
+        }
+        if j < b.len() && b[j] == b':' {
+            j += 1;
+        }
+        if !(j < b.len() && matches!(b[j], b'-' | b'=' | b'+')) {
+            return false;
+        }
+        let v = skip_quotes(b, j + 1);
+        return v < b.len() && !matches!(b[v], b'}' | b'$' | b'`' | b'\n');
+    } else {
+        return false;
+    };
+    let s = skip_blanks(b, start);
+    let cat = word_at(b, s, b"cat");
+    if !(word_at(b, s, b"echo") || word_at(b, s, b"printf") || cat) {
+        return false;
+    }
+    // Written words up to the end of the substitution: no variable, command or pipe.
+    let mut j = s;
+    let mut here_string = false;
+    while j < b.len() && b[j] != close && b[j] != b'\n' {
+        if at_exactly(b, j, b"<<<") {
+            here_string = true;
+            j += 3;
+            continue;
+        }
+        if matches!(b[j], b'$' | b'`' | b'|' | b'<' | b';' | b'&') {
+            return false;
+        }
+        j += 1;
+    }
+    j < b.len() && b[j] == close && (!cat || here_string)
 }
 
 /// Whether a URL starts at `i` (just after `://`) whose user information holds a written
@@ -972,10 +1098,10 @@ const fn url_password_at(b: &[u8], i: usize) -> bool {
         if c == b'@' {
             return colon != 0
                 && colon + 1 < k
-                && b[colon + 1] != b'$'
+                && (!(b[colon + 1] == b'$' || b[colon + 1] == b'`')
+                    || literal_expansion(b, colon + 1))
                 && b[colon + 1] != b'{'
-                && b[colon + 1] != b'<'
-                && b[colon + 1] != b'`';
+                && b[colon + 1] != b'<';
         }
         k += 1;
     }
@@ -1131,12 +1257,23 @@ const TOOLS: &[(&str, &[Flag])] = &[
 
 /// Whether a word (a tool's name, a flag) may start at `i`: the text starts there or the
 /// byte before separates words of a command line (white space, a path's `/`, a quote, a
-/// shell operator).
+/// shell operator, the `{` of a brace expansion such as `{mysql,-phunter2}`).
 const fn command_word_start(b: &[u8], i: usize) -> bool {
     i == 0
         || matches!(
             b[i - 1],
-            b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'"' | b'\'' | b'`' | b';' | b'|' | b'&' | b'('
+            b' ' | b'\t'
+                | b'\n'
+                | b'\r'
+                | b'/'
+                | b'"'
+                | b'\''
+                | b'`'
+                | b';'
+                | b'|'
+                | b'&'
+                | b'('
+                | b'{'
         )
 }
 
@@ -1155,34 +1292,198 @@ const fn at_exactly(b: &[u8], i: usize, needle: &[u8]) -> bool {
     true
 }
 
-/// Whether the byte ends a command (a new line or a shell operator).
-const fn ends_command(c: u8) -> bool {
-    matches!(c, b'\n' | b'\r' | b';' | b'|' | b'&')
+/// Whether the `\` at `k` is one the shell reads as an escape: an odd number of backslashes
+/// ends at `k` (`\\` is a backslash itself).
+const fn escaping(b: &[u8], k: usize) -> bool {
+    let mut n = 0;
+    let mut j = k + 1;
+    while j > 0 && b[j - 1] == b'\\' {
+        n += 1;
+        j -= 1;
+    }
+    n % 2 == 1
 }
 
-/// Whether a written value starts at `v` (after an optional opening quote): a byte that is
-/// not the end of the word or of the text, nor `$`, a backquote, `<` or `{` (a variable, a
-/// command fetching the value at boot, a placeholder).
-const fn written_at(b: &[u8], mut v: usize) -> bool {
-    if v < b.len() && (b[v] == b'"' || b[v] == b'\'') {
-        v += 1;
+/// The length of the line continuation at `k` (`\` then a new line, or `\`, a carriage
+/// return and a new line), which the shell removes: 0 when there is none.
+const fn continuation(b: &[u8], k: usize) -> usize {
+    if k < b.len() && b[k] == b'\\' && escaping(b, k) {
+        if k + 1 < b.len() && b[k + 1] == b'\n' {
+            return 2;
+        }
+        if k + 2 < b.len() && b[k + 1] == b'\r' && b[k + 2] == b'\n' {
+            return 3;
+        }
+    }
+    0
+}
+
+/// Whether the new line at `k` is the end of a line continuation (the shell goes on with
+/// the same command).
+const fn continued_newline(b: &[u8], k: usize) -> bool {
+    (k >= 1 && continuation(b, k - 1) == 2) || (k >= 2 && continuation(b, k - 2) == 3)
+}
+
+/// The length of the `$IFS` or `${IFS…}` at `k`, which the shell splits into a space between
+/// words (`mysql${IFS}-phunter2`): 0 when there is none.
+const fn ifs_at(b: &[u8], k: usize) -> usize {
+    if at_exactly(b, k, b"$IFS") && (k + 4 == b.len() || !name_byte(b[k + 4]) || b[k + 4] == b'-') {
+        return 4;
+    }
+    if at_exactly(b, k, b"${IFS") {
+        let mut j = k + 5;
+        while j < b.len() && j < k + 40 && b[j] != b'\n' {
+            if b[j] == b'}' {
+                return j + 1 - k;
+            }
+            j += 1;
+        }
+    }
+    0
+}
+
+/// The length of the space between two words at `k`, as the shell reads it inside one
+/// command: a space, a tab, a carriage return (which the shell does not end a command
+/// with), a line continuation, or `$IFS`. 0 when there is none.
+const fn blank(b: &[u8], k: usize) -> usize {
+    if k >= b.len() {
+        return 0;
+    }
+    if matches!(b[k], b' ' | b'\t' | b'\r') {
+        return 1;
+    }
+    let n = continuation(b, k);
+    if n > 0 {
+        return n;
+    }
+    ifs_at(b, k)
+}
+
+/// Whether a space between words ends right before `k` (see [`blank`]).
+const fn blank_before(b: &[u8], k: usize) -> bool {
+    if k == 0 {
+        return false;
+    }
+    if matches!(b[k - 1], b' ' | b'\t' | b'\r')
+        || (b[k - 1] == b'\n' && continued_newline(b, k - 1))
+    {
+        return true;
+    }
+    if k >= 4 && at_exactly(b, k - 4, b"$IFS") {
+        return true;
+    }
+    if b[k - 1] == b'}' {
+        // The `${IFS…}` that ends here, if one does.
+        let mut j = k - 1;
+        while j > 0 && k - j < 40 && b[j - 1] != b'\n' {
+            j -= 1;
+            if b[j] == b'$' {
+                return ifs_at(b, j) == k - j;
+            }
+        }
+    }
+    false
+}
+
+/// Skips the spaces between words at `k` (see [`blank`]).
+const fn skip_blanks(b: &[u8], mut k: usize) -> usize {
+    loop {
+        let n = blank(b, k);
+        if n == 0 {
+            return k;
+        }
+        k += n;
+    }
+}
+
+/// Skips quotes at `k`: `"`, `'`, and the `$` of `$'…'` and `$"…"`, which quote a literal.
+const fn skip_quotes(b: &[u8], mut k: usize) -> usize {
+    while k < b.len() {
+        if b[k] == b'"' || b[k] == b'\'' {
+            k += 1;
+        } else if b[k] == b'$' && k + 1 < b.len() && (b[k + 1] == b'\'' || b[k + 1] == b'"') {
+            k += 2;
+        } else {
+            break;
+        }
+    }
+    k
+}
+
+/// Whether the byte at `k` ends a command: a new line (not a continued one) or a shell
+/// operator. A carriage return does not: the shell reads it as part of a word.
+const fn command_end(b: &[u8], k: usize) -> bool {
+    match b[k] {
+        b';' | b'|' | b'&' => true,
+        b'\n' => !continued_newline(b, k),
+        _ => false,
+    }
+}
+
+/// Matches `needle` at `i` as the shell reads a word: quotes (`c"u"rl`, `my''sql`), a
+/// backslash before an ordinary byte (`m\ysql`) and line continuations between its bytes
+/// are skipped, and a space in `needle` matches any space between words (see [`blank`]).
+/// Returns the index after the match, or 0 when it does not match.
+const fn match_word(b: &[u8], i: usize, needle: &[u8], ignore_case: bool) -> usize {
+    let mut k = i;
+    let mut n = 0;
+    while n < needle.len() {
+        if needle[n] == b' ' {
+            let after = skip_blanks(b, k);
+            if after == k {
+                return 0;
+            }
+            k = after;
+            n += 1;
+            continue;
+        }
+        // What the shell removes before the next byte.
+        loop {
+            if k >= b.len() {
+                return 0;
+            }
+            let c = continuation(b, k);
+            if c > 0 {
+                k += c;
+            } else if b[k] == b'"' || b[k] == b'\'' {
+                k += 1;
+            } else if b[k] == b'\\' && k + 1 < b.len() && b[k + 1] != b'\n' {
+                k += 1;
+                break;
+            } else {
+                break;
+            }
+        }
+        if k >= b.len() {
+            return 0;
+        }
+        let c = if ignore_case {
+            b[k].to_ascii_lowercase()
+        } else {
+            b[k]
+        };
+        if c != needle[n] {
+            return 0;
+        }
+        k += 1;
+        n += 1;
+    }
+    k
+}
+
+/// Whether a written value starts at `v` (after optional quotes, `$'` or `$"`): a byte that
+/// is not the end of the word or of the text, nor `$`, a backquote, `<` or `{` (a variable,
+/// a command fetching the value at boot, a placeholder).
+const fn written_at(b: &[u8], v: usize) -> bool {
+    let v = skip_quotes(b, v);
+    if v < b.len() && (b[v] == b'$' || b[v] == b'`') {
+        return literal_expansion(b, v) || variable_written(b, v);
     }
     v < b.len()
+        && blank(b, v) == 0
         && !matches!(
             b[v],
-            b'$' | b'`'
-                | b'<'
-                | b'{'
-                | b'"'
-                | b'\''
-                | b' '
-                | b'\t'
-                | b'\n'
-                | b'\r'
-                | b';'
-                | b'|'
-                | b'&'
-                | b')'
+            b'$' | b'`' | b'<' | b'{' | b'\n' | b';' | b'|' | b'&' | b')'
         )
 }
 
@@ -1191,21 +1492,13 @@ const fn flag_value_written(b: &[u8], v: usize, takes: Takes) -> bool {
     match takes {
         Takes::Password => written_at(b, v),
         Takes::PassPhrase => {
-            let v = if v < b.len() && (b[v] == b'"' || b[v] == b'\'') {
-                v + 1
-            } else {
-                v
-            };
-            at_exactly(b, v, b"pass:") && written_at(b, v + 5)
+            let e = match_word(b, v, b"pass:", false);
+            e != 0 && written_at(b, e)
         }
         Takes::UserAndPassword => {
             // The word's separator (`:` or `%`), then a written password.
             let mut k = v;
-            if k < b.len() && (b[k] == b'"' || b[k] == b'\'') {
-                k += 1;
-            }
-            while k < b.len() && !matches!(b[k], b' ' | b'\t' | b'"' | b'\'') && !ends_command(b[k])
-            {
+            while k < b.len() && blank(b, k) == 0 && !command_end(b, k) {
                 if b[k] == b':' || b[k] == b'%' {
                     return written_at(b, k + 1);
                 }
@@ -1216,56 +1509,422 @@ const fn flag_value_written(b: &[u8], v: usize, takes: Takes) -> bool {
     }
 }
 
-/// The tool whose command at `i` passes a written password as a flag, if one does.
+/// Whether one of `flags` is given a written value in the command whose words start at
+/// `after` (up to the end of the command).
+const fn flags_written(b: &[u8], after: usize, flags: &[Flag]) -> bool {
+    let mut k = after;
+    while k < b.len() && !command_end(b, k) {
+        // A flag starts a word: after a space between words, or a `,` of a brace
+        // expansion.
+        let token = k > 0 && (blank_before(b, k) || b[k - 1] == b',');
+        let mut f = 0;
+        while token && f < flags.len() {
+            let flag = &flags[f];
+            let e = match_word(b, k, flag.name.as_bytes(), false);
+            if e != 0 {
+                let q = skip_quotes(b, e);
+                let value = if q < b.len() && b[q] == b'=' {
+                    Some(q + 1)
+                } else if flag.spaced && blank(b, q) > 0 {
+                    Some(skip_blanks(b, q))
+                } else if flag.attached && q < b.len() && blank(b, q) == 0 && !command_end(b, q) {
+                    Some(e)
+                } else {
+                    None
+                };
+                if let Some(v) = value
+                    && flag_value_written(b, v, flag.takes)
+                {
+                    return true;
+                }
+            }
+            f += 1;
+        }
+        k += 1;
+    }
+    false
+}
+
+/// The tool whose command at `i` passes a written password as a flag, if one does. The
+/// command is read as the shell reads it: quotes inside words (`my"sql"`), backslashes
+/// before ordinary bytes, line continuations, `$IFS` and carriage returns between words.
 const fn command_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
-    if !command_word_start(b, i) {
+    // The first byte of a tool's name, or what the shell removes before it.
+    if !command_word_start(b, i)
+        || !matches!(
+            b[i].to_ascii_lowercase(),
+            b'b' | b'c'
+                | b'd'
+                | b'h'
+                | b'l'
+                | b'm'
+                | b'o'
+                | b'p'
+                | b'r'
+                | b's'
+                | b'v'
+                | b'w'
+                | b'"'
+                | b'\''
+                | b'\\'
+                | b'$'
+        )
+    {
         return None;
     }
     let mut t = 0;
     while t < TOOLS.len() {
         let (tool, flags) = TOOLS[t];
-        let name = tool.as_bytes();
-        let after = i + name.len();
-        if at_ignore_case(b, i, name)
-            && (after == b.len() || matches!(b[after], b' ' | b'\t' | b'"' | b'\''))
+        // A name starts with its first letter, unless the shell removes something first.
+        let plain = b[i].is_ascii_alphabetic();
+        let end = if plain && b[i].to_ascii_lowercase() != tool.as_bytes()[0] {
+            0
+        } else {
+            match_word(b, i, tool.as_bytes(), true)
+        };
+        if end != 0 {
+            let after = skip_quotes(b, end);
+            let separated =
+                after == b.len() || blank(b, after) > 0 || matches!(b[after], b',' | b'<' | b'>');
+            if separated && flags_written(b, after, flags) {
+                return Some(tool);
+            }
+        }
+        t += 1;
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------------
+// User data the check cannot read: shell that hides what a command is or what text becomes.
+// An unreadable command is refused, never passed.
+// ---------------------------------------------------------------------------------------
+
+/// Why a word split across lines is refused.
+const SPLIT_WORD: &str = "user data may not break a word across lines (`my\\` at the end of a line, `sql` on the next): the check cannot read the word the shell joins; keep the word on one line, or end the line after a space (` \\`)";
+/// Why escapes that spell characters are refused.
+const SPELLED: &str = "user data may not spell letters, digits or dashes with escapes (`\\x6d`, `\\155`, `\\u006d` in `$'…'`, `printf` or `echo`): the check cannot read the text they make; write the characters themselves";
+/// Why a command named at boot is refused when it is given a password flag.
+const DYNAMIC_COMMAND: &str = "user data may not run a command named by a variable or a command substitution (`$cmd -p…`, `$(…) -u …`, `eval \"$a$b …\"`) with a flag that can pass a password: the check cannot read which command it is; write the command's name";
+/// Why literal text that is decoded or transformed is refused.
+const TRANSFORMED: &str = "user data may not decode or transform text it holds (`echo … | base64 -d`, `| rev`, `| tr`, `base64 -d <<< …`, a here-document into a decoder): the check cannot read what the text becomes; write the text itself, or fetch it at boot from Secrets Manager, by ARN";
+
+/// A byte of a word: not a space, a new line or a shell operator.
+const fn word_byte(c: u8) -> bool {
+    !matches!(
+        c,
+        b' ' | b'\t' | b'\n' | b'\r' | b';' | b'|' | b'&' | b'(' | b')' | b'<' | b'>'
+    )
+}
+
+/// Commands that run the word after them as a command (`eval $cmd`, `sudo $cmd`), and the
+/// shell's words after which a command comes.
+const PREFIXES: [&str; 16] = [
+    "eval", "exec", "sudo", "env", "command", "builtin", "nohup", "xargs", "time", "nice", "then",
+    "do", "else", "if", "while", "until",
+];
+
+/// Commands that decode or transform the text given to them.
+const TRANSFORMS: [&str; 25] = [
+    "base64", "base32", "basenc", "xxd", "uudecode", "openssl", "gunzip", "gzip", "zcat",
+    "bunzip2", "bzip2", "bzcat", "xz", "unxz", "xzcat", "rev", "tr", "sed", "awk", "gawk", "perl",
+    "python", "python3", "cut", "iconv",
+];
+
+/// The start of the command that holds `k`: after the last end of a command before it.
+const fn command_start(b: &[u8], k: usize) -> usize {
+    let mut j = k;
+    while j > 0 && !command_end(b, j - 1) {
+        j -= 1;
+    }
+    j
+}
+
+/// The word `word` at `i`, exactly, ending the word there (followed by a space, the end of
+/// the text or of the command).
+const fn word_at(b: &[u8], i: usize, word: &[u8]) -> bool {
+    let e = match_word(b, i, word, false);
+    e != 0 && (e == b.len() || blank(b, e) > 0 || command_end(b, e) || b[e] == b')')
+}
+
+/// Whether a command may start at `i`: at the start of a line or after a shell operator,
+/// or after a word that runs the next one as a command (`eval`, `sudo`, `then`).
+const fn command_position(b: &[u8], i: usize) -> bool {
+    // A quote that opens the text of a command: `sh -c "echo …"`, `eval 'echo …'`.
+    if i > 0 && matches!(b[i - 1], b'"' | b'\'') {
+        return command_position(b, i - 1);
+    }
+    if i > 0 && word_byte(b[i - 1]) && !blank_before(b, i) {
+        return false;
+    }
+    // `j` is where the spaces before `i` start; the byte before them decides.
+    let mut j = i;
+    while j > 0 && matches!(b[j - 1], b' ' | b'\t') {
+        j -= 1;
+    }
+    if j == 0 {
+        return true;
+    }
+    if matches!(b[j - 1], b';' | b'|' | b'&' | b'(' | b'`' | b'{' | b'!') {
+        return true;
+    }
+    if b[j - 1] == b'\n' {
+        return !continued_newline(b, j - 1);
+    }
+    // The word before: a prefix such as `eval` or `sudo`.
+    let end = j;
+    let mut s = end;
+    while s > 0 && word_byte(b[s - 1]) {
+        s -= 1;
+    }
+    // `sh -c "…"`, `bash -c '…'`: the quoted text is a command.
+    if end - s == 2 && at_exactly(b, s, b"-c") {
+        return true;
+    }
+    let mut p = 0;
+    while p < PREFIXES.len() {
+        let word = PREFIXES[p].as_bytes();
+        if end - s == word.len() && at_exactly(b, s, word) {
+            return true;
+        }
+        p += 1;
+    }
+    false
+}
+
+/// Whether the line continuation at `k` joins two parts of one word.
+const fn splits_word(b: &[u8], k: usize) -> bool {
+    let n = continuation(b, k);
+    n > 0 && k > 0 && word_byte(b[k - 1]) && k + n < b.len() && word_byte(b[k + n])
+}
+
+/// The character the escape at `k` (a `\`) spells, when it spells one with a number
+/// (`\x6d`, `\155`, `\0155`, `\u006d`).
+const fn escape_value(b: &[u8], k: usize) -> Option<u32> {
+    if k + 1 >= b.len() {
+        return None;
+    }
+    let (radix, mut j, most) = match b[k + 1] {
+        b'x' => (16, k + 2, 2),
+        b'u' => (16, k + 2, 4),
+        b'U' => (16, k + 2, 8),
+        b'0' if k + 4 < b.len()
+            && matches!(b[k + 2], b'0'..=b'7')
+            && matches!(b[k + 3], b'0'..=b'7')
+            && matches!(b[k + 4], b'0'..=b'7') =>
         {
-            // The flags of this command, up to its end.
-            let mut k = after;
-            while k < b.len() && !ends_command(b[k]) {
-                let token = matches!(b[k - 1], b' ' | b'\t')
-                    || ((b[k - 1] == b'"' || b[k - 1] == b'\'')
-                        && k >= 2
-                        && matches!(b[k - 2], b' ' | b'\t'));
+            (8, k + 2, 3)
+        }
+        b'0'..=b'7' => (8, k + 1, 3),
+        _ => return None,
+    };
+    let start = j;
+    let mut value: u32 = 0;
+    while j < b.len() && j - start < most {
+        let digit = match b[j] {
+            c @ b'0'..=b'9' => (c - b'0') as u32,
+            c @ b'a'..=b'f' => (c - b'a' + 10) as u32,
+            c @ b'A'..=b'F' => (c - b'A' + 10) as u32,
+            _ => break,
+        };
+        if digit >= radix {
+            break;
+        }
+        value = value * radix + digit;
+        j += 1;
+    }
+    if j == start { None } else { Some(value) }
+}
+
+/// Whether the escape at `k` spells a letter, a digit or a dash where the shell makes text
+/// of it: in `$'…'`, or in a command of `printf` or `echo`.
+const fn spells(b: &[u8], k: usize) -> bool {
+    if b[k] != b'\\' || !escaping(b, k) {
+        return false;
+    }
+    let spelled = match escape_value(b, k) {
+        Some(v) => {
+            v < 128 && ((v as u8).is_ascii_alphanumeric() || v as u8 == b'-' || v as u8 == b' ')
+        }
+        None => false,
+    };
+    if !spelled {
+        return false;
+    }
+    let mut j = command_start(b, k);
+    while j < k {
+        if at_exactly(b, j, b"$'") || at_exactly(b, j, b"printf") || at_exactly(b, j, b"echo") {
+            return true;
+        }
+        j += 1;
+    }
+    false
+}
+
+/// Whether the `$` or backquote at `i` makes part of a command's name at boot (`$cmd`,
+/// `${cmd}`, `$(…)`, `` `…` ``, `my${x}sql`, `/usr/bin/$tool`) and that command is given a
+/// flag that can pass a password, with a written value. `$'…'` and `$"…"` quote literals,
+/// and a `$` after the `=` of an assignment is its value, not a command.
+const fn dynamic_command_at(b: &[u8], i: usize) -> bool {
+    if !(b[i] == b'$' || b[i] == b'`') || skip_quotes(b, i) != i {
+        return false;
+    }
+    // The start of the word that holds `i`.
+    let mut ws = i;
+    while ws > 0 && word_byte(b[ws - 1]) && !blank_before(b, ws) {
+        if b[ws - 1] == b'=' || b[ws - 1] == b'`' || at_exactly(b, ws - 1, b"$(") {
+            return false;
+        }
+        ws -= 1;
+    }
+    if !command_position(b, ws) {
+        return false;
+    }
+    let mut t = 0;
+    while t < TOOLS.len() {
+        if flags_written(b, i + 1, TOOLS[t].1) {
+            return true;
+        }
+        t += 1;
+    }
+    false
+}
+
+/// The first word of the stage of a pipeline that starts at `k` (after spaces and `sudo`)
+/// is a command that transforms text.
+const fn transform_at(b: &[u8], k: usize) -> bool {
+    let mut k = skip_blanks(b, k);
+    if word_at(b, k, b"sudo") {
+        k = skip_blanks(b, k + 4);
+    }
+    let mut t = 0;
+    while t < TRANSFORMS.len() {
+        if word_at(b, k, TRANSFORMS[t].as_bytes()) {
+            return true;
+        }
+        t += 1;
+    }
+    false
+}
+
+/// Whether text written in the script is decoded or transformed at `i`: `echo`/`printf`
+/// of text without a variable piped into a transform, a here-string of written text
+/// (`<<< …`) or a here-document given to one.
+const fn transformed_at(b: &[u8], i: usize) -> bool {
+    if (word_at(b, i, b"echo") || word_at(b, i, b"printf")) && command_position(b, i) {
+        // The written text, up to the first `|` of the pipeline.
+        let mut k = i;
+        while k < b.len() && !command_end(b, k) {
+            if b[k] == b'$' || b[k] == b'`' {
+                return false;
+            }
+            k += 1;
+        }
+        // Every later stage of the pipeline (`|`, never `||`).
+        while k < b.len() && b[k] == b'|' && !(k + 1 < b.len() && b[k + 1] == b'|') {
+            if transform_at(b, k + 1) {
+                return true;
+            }
+            k += 1;
+            while k < b.len() && !command_end(b, k) {
+                k += 1;
+            }
+        }
+        return false;
+    }
+    if at_exactly(b, i, b"<<") && (i == 0 || b[i - 1] != b'<') {
+        let here_string = at_exactly(b, i, b"<<<");
+        if here_string {
+            let v = skip_quotes(b, skip_blanks(b, i + 3));
+            if v >= b.len() || b[v] == b'$' || b[v] == b'`' {
+                return false;
+            }
+        }
+        // The stage's command: back to the start of the command or the last `|`.
+        let mut s = i;
+        while s > 0 && !command_end(b, s - 1) {
+            s -= 1;
+        }
+        return transform_at(b, s);
+    }
+    false
+}
+
+/// Whether the assignment whose `=` is at `i` stores a password flag with its written
+/// value for a later command (`OPTS=-phunter2`, `ARGS="-u admin --password=hunter2"`,
+/// `args=(-phunter2)`): the flag written attached or with `=`, as any tool of [`TOOLS`]
+/// takes it.
+const fn assigned_flag_at(b: &[u8], i: usize) -> bool {
+    if !(b[i] == b'=' && i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')) {
+        return false;
+    }
+    let mut v = i + 1;
+    let close = if v < b.len() && matches!(b[v], b'"' | b'\'' | b'(') {
+        v += 1;
+        Some(if b[v - 1] == b'(' { b')' } else { b[v - 1] })
+    } else {
+        None
+    };
+    let mut k = v;
+    while k < b.len() && !command_end(b, k) {
+        match close {
+            Some(c) if b[k] == c => return false,
+            None if k > v && blank(b, k) > 0 => return false,
+            _ => {}
+        }
+        if k == v || blank_before(b, k) {
+            let mut t = 0;
+            while t < TOOLS.len() {
+                let flags = TOOLS[t].1;
                 let mut f = 0;
-                while token && f < flags.len() {
+                while f < flags.len() {
                     let flag = &flags[f];
-                    let e = k + flag.name.len();
-                    if at_exactly(b, k, flag.name.as_bytes()) {
-                        let value = if e < b.len() && b[e] == b'=' {
-                            Some(e + 1)
-                        } else if flag.spaced && e < b.len() && (b[e] == b' ' || b[e] == b'\t') {
-                            let mut v = e;
-                            while v < b.len() && (b[v] == b' ' || b[v] == b'\t') {
-                                v += 1;
-                            }
-                            Some(v)
-                        } else if flag.attached && e < b.len() && !matches!(b[e], b' ' | b'\t') {
+                    let e = match_word(b, k, flag.name.as_bytes(), false);
+                    if e != 0 {
+                        let q = skip_quotes(b, e);
+                        let value = if q < b.len() && b[q] == b'=' {
+                            Some(q + 1)
+                        } else if flag.attached
+                            && q < b.len()
+                            && blank(b, q) == 0
+                            && !command_end(b, q)
+                            && (close.is_none() || b[q] != b'"')
+                        {
                             Some(e)
                         } else {
                             None
                         };
-                        if let Some(v) = value
-                            && flag_value_written(b, v, flag.takes)
+                        if let Some(value) = value
+                            && flag_value_written(b, value, flag.takes)
                         {
-                            return Some(tool);
+                            return true;
                         }
                     }
                     f += 1;
                 }
-                k += 1;
+                t += 1;
             }
         }
-        t += 1;
+        k += 1;
+    }
+    false
+}
+
+/// Why the shell of user data `text` cannot be read, if it cannot: a word split by a line
+/// continuation, escapes that spell letters, a command named at boot given a password
+/// flag, or written text that is decoded or transformed. Works in const context.
+const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if splits_word(b, i) => return Some(SPLIT_WORD),
+            b'\\' if spells(b, i) => return Some(SPELLED),
+            b'$' | b'`' if dynamic_command_at(b, i) => return Some(DYNAMIC_COMMAND),
+            b'e' | b'p' if i > 0 && word_byte(b[i - 1]) && !matches!(b[i - 1], b'"' | b'\'') => {}
+            b'e' | b'p' | b'<' if transformed_at(b, i) => return Some(TRANSFORMED),
+            _ => {}
+        }
+        i += 1;
     }
     None
 }
@@ -1309,8 +1968,17 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
 /// template it deploys), a private key, an AWS access key id, or a name ending in a word
 /// such as `password`, `secret` or `token` (or an abbreviation such as `PW` or `PASS` as the
 /// name's last word) assigned (`=` or `:`) a literal value, or a URL with a password
-/// (`postgres://app:hunter2@db`). A value that starts with `$` or a backquote (a shell
-/// variable or command, fetched at boot) is not a literal. Works in const context.
+/// (`postgres://app:hunter2@db`), or a password passed to a command as a flag
+/// ([`command_secret`], which reads quotes inside words, line continuations, `$IFS` and
+/// carriage returns as the shell does). A value that starts with `$` or a backquote (a shell
+/// variable or command, fetched at boot) is not a literal.
+///
+/// Shell that hides what it runs is refused because it cannot be read, never passed: a
+/// word split by a line continuation (`my\` then `sql`), escapes that spell letters, digits
+/// or dashes (`$'\x6dysql'`, `printf '\155…'`), a command named by a variable or a command
+/// substitution given a flag that can pass a password (`a=mysql; $a -p…`,
+/// `eval "$a$b -p…"`), and text of the script decoded or transformed (`echo … | base64 -d`,
+/// `| rev`, `| tr`, `base64 -d <<< …`). Works in const context.
 ///
 /// ```
 /// use hipaa_stack_syntax::user_data_problem;
@@ -1318,22 +1986,32 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
 /// assert_eq!(user_data_problem("export PGPASSWORD=$(fetch-secret db)\n"), None);
 /// assert!(user_data_problem("export PGPASSWORD=hunter2\n").is_some());
 /// assert!(user_data_problem("echo {{resolve:secretsmanager:db}}").is_some());
+/// assert!(user_data_problem("mysql -u admin \\\n  -phunter2 ehr\n").is_some());
+/// assert!(user_data_problem("a=mysql; $a -phunter2\n").is_some());
+/// assert!(user_data_problem("echo bXlzcWwgLXBodW50ZXIy | base64 -d | sh\n").is_some());
+/// assert_eq!(user_data_problem("dnf install -y \\\n  jq\n"), None);
 /// ```
 pub const fn user_data_problem(text: &str) -> Option<&'static str> {
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if at_ignore_case(b, i, b"{{resolve:") {
+        // Each check starts with a byte of its own; the others are skipped at once, which
+        // keeps a script of 16 KiB within the compiler's budget for const evaluation.
+        let c = b[i].to_ascii_lowercase();
+        if c == b'{' && at_ignore_case(b, i, b"{{resolve:") {
             return Some(
                 "user data may not hold a dynamic reference (`{{resolve:…}}`): CloudFormation puts the value into the instance's user data, readable by anyone who may describe it; fetch secrets at boot from Secrets Manager, by ARN",
             );
         }
-        if at_ignore_case(b, i, b"-----begin ") || at_ignore_case(b, i, b"private key-----") {
+        if (c == b'-' && at_ignore_case(b, i, b"-----begin "))
+            || (c == b'p' && at_ignore_case(b, i, b"private key-----"))
+        {
             return Some(
                 "user data may not hold a private key: it is readable by anyone who may describe the instance; fetch it at boot from Secrets Manager, by ARN",
             );
         }
-        if (at_ignore_case(b, i, b"akia") || at_ignore_case(b, i, b"asia"))
+        if c == b'a'
+            && (at_ignore_case(b, i, b"akia") || at_ignore_case(b, i, b"asia"))
             && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
             && i + 20 <= b.len()
         {
@@ -1347,19 +2025,23 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                 );
             }
         }
-        if command_secret_at(b, i).is_some() {
+        if command_secret_at(b, i).is_some() || (c == b'=' && assigned_flag_at(b, i)) {
             return Some(
                 "user data may not pass a password to a command as a flag (`mysql -p…`, `curl -u user:…`, `sshpass -p …`): it is readable by anyone who may describe the instance; fetch the value at boot from Secrets Manager, by ARN, into a variable (`-p\"$DB_PASSWORD\"`)",
             );
         }
-        if at_ignore_case(b, i, b"://") && url_password_at(b, i + 3) {
+        if c == b':' && at_ignore_case(b, i, b"://") && url_password_at(b, i + 3) {
             return Some(
                 "user data may not hold a URL with a password (`scheme://user:password@host`): it is readable by anyone who may describe the instance; fetch the password at boot from Secrets Manager, by ARN",
             );
         }
+        if !matches!(c, b'p' | b's' | b't' | b'a') {
+            i += 1;
+            continue;
+        }
         // An abbreviation of "password" as the last word of a name, assigned a literal.
         let mut w = 0;
-        while w < SECRET_ABBREVIATIONS.len() {
+        while c == b'p' && word_start(b, i) && w < SECRET_ABBREVIATIONS.len() {
             let word = SECRET_ABBREVIATIONS[w].as_bytes();
             let end = i + word.len();
             if at_ignore_case(b, i, word)
@@ -1379,20 +2061,21 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         while w < SECRET_WORDS.len() {
             let word = SECRET_WORDS[w].as_bytes();
             let end = i + word.len();
-            if at_ignore_case(b, i, word) && (end == b.len() || !name_byte(b[end])) {
+            if word[0] == c && at_ignore_case(b, i, word) && (end == b.len() || !name_byte(b[end]))
+            {
                 // Skip closing quotes and spaces, then look for `=` or `:`.
                 let mut k = end;
                 while k < b.len() && (b[k] == b' ' || b[k] == b'"' || b[k] == b'\'') {
                     k += 1;
                 }
                 if k < b.len() && (b[k] == b'=' || b[k] == b':') {
-                    k += 1;
+                    k = after_parameter_operator(b, k);
                     while k < b.len() && (b[k] == b' ' || b[k] == b'"' || b[k] == b'\'') {
                         k += 1;
                     }
                     let literal = k < b.len()
-                        && b[k] != b'$'
-                        && b[k] != b'`'
+                        && b[k] != b'}'
+                        && (!(b[k] == b'$' || b[k] == b'`') || literal_expansion(b, k))
                         && b[k] != b'\n'
                         && b[k] != b'\r'
                         && b[k] != b';';
@@ -1407,7 +2090,7 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         }
         i += 1;
     }
-    None
+    unreadable_problem(b)
 }
 
 /// Checks user data text with [`user_data_problem`], as a [`Violation`].

@@ -927,6 +927,317 @@ mod user_data {
     }
 }
 
+/// Shell that hides a command the check refuses inside one literal: each is read as the
+/// shell reads it, or refused because it cannot be read.
+mod user_data_shell_tricks {
+    use super::*;
+
+    fn refused_with(text: &str, start: &str) {
+        let rule = user_data_problem(text).unwrap_or_else(|| panic!("passed: {text:?}"));
+        assert!(rule.starts_with(start), "{text:?}: {rule}");
+    }
+
+    #[test]
+    fn hidden_commands_are_read_as_the_shell_reads_them() {
+        for text in [
+            // Line continuations between words, right after the name, before a value.
+            "mysql -u admin \\\n  -phunter2 ehr\n",
+            "mysql \\\n-phunter2\n",
+            "mysql\\\n -phunter2\n",
+            "sshpass -p \\\n  hunter2 ssh host\n",
+            "curl -sS \\\r\n  -u admin:hunter2 https://example.com\r\n",
+            // A carriage return is part of a word, not the end of a command.
+            "mysql -u admin\r -phunter2\n",
+            "mysql -u admin -phunter2\r\n",
+            // `$IFS` as the space between words.
+            "mysql${IFS}-phunter2\n",
+            "curl$IFS-u$IFS'admin:hunter2' https://example.com\n",
+            "mysql${IFS%?}-phunter2\n",
+            // Quotes and backslashes inside a word.
+            "c\"u\"rl -u admin:hunter2 https://example.com\n",
+            "my''sql -phunter2\n",
+            "\"mysql\" -phunter2\n",
+            "m\\ysql -phunter2\n",
+            "mysql -\"p\"hunter2\n",
+            "mysql -p''hunter2\n",
+            "mysql -p\"\"hunter2\n",
+            "mysql --pass\"word\"=hunter2\n",
+            "curl -u 'admin':hunter2 https://example.com\n",
+            "curl -u \"admin\":'hunter2' https://example.com\n",
+            "openssl pkcs12 -export -passout 'pass':hunter2\n",
+            "docker  login -p hunter2 registry\n",
+            "docker \\\n  login -p hunter2 registry\n",
+            // ANSI-C and locale quoting of a literal.
+            "$'mysql' -phunter2\n",
+            "mysql -p$'hunter2'\n",
+            "mysql -p$\"hunter2\"\n",
+            // Brace expansion, redirections and operators without spaces.
+            "{mysql,-phunter2}\n",
+            "mysql<<<'select 1' -phunter2\n",
+            "true;mysql -phunter2\n",
+            "true&&mysql -phunter2\n",
+            "false||mysql -phunter2\n",
+            "echo x|mysql -phunter2\n",
+            "X=$(mysql -phunter2 -e 'select 1')\n",
+            // Here-documents, `sh -c`, `eval`: the command is in the text.
+            "bash <<'EOF'\nmysql -phunter2\nEOF\n",
+            "cat <<EOF | sh\nmysql -phunter2\nEOF\n",
+            "sh -c 'mysql -phunter2'\n",
+            "eval \"mysql -phunter2\"\n",
+            "eval 'my''sql -phunter2'\n",
+            // A comment is text of the user data too.
+            "# mysql -phunter2\n",
+            // A substitution or a default that makes written text is not fetched at boot.
+            "mysql -p$(echo hunter2) ehr\n",
+            "mysql -p\"$(printf hunter2)\" ehr\n",
+            "mysql -p`echo hunter2` ehr\n",
+            "mysql -p\"$(cat <<< hunter2)\" ehr\n",
+            "mysql -p${DB_PW:-hunter2} ehr\n",
+            "curl -u \"admin:${PW:=hunter2}\" https://example.com\n",
+            // A password in a variable of any name, given written text.
+            "X=hunter2\nmysql -u admin -p\"$X\" ehr\n",
+            "export DB='hunter2'; mysql -p${DB} ehr\n",
+            "read -r X <<< hunter2\nmysql -p\"$X\" ehr\n",
+            "X=$(echo hunter2)\ncurl -u \"admin:$X\" https://example.com\n",
+            // A flag stored in a variable for a later command.
+            "OPTS=-phunter2\nmysql $OPTS ehr\n",
+            "ARGS=\"-u admin --password=hunter2\"\nmysql $ARGS ehr\n",
+            "args=(-u admin -phunter2)\nmysql \"${args[@]}\" ehr\n",
+        ] {
+            refused_with(
+                text,
+                "user data may not pass a password to a command as a flag",
+            );
+        }
+    }
+
+    #[test]
+    fn what_cannot_be_read_is_refused_saying_so() {
+        for (text, start) in [
+            (
+                "ec\\\nho ok\n",
+                "user data may not break a word across lines",
+            ),
+            (
+                "curl -u ad\\\nmin:x https://example.com\n",
+                "user data may not break a word",
+            ),
+            (
+                "$'\\x6dysql' -phunter2\n",
+                "user data may not spell letters, digits or dashes with escapes",
+            ),
+            (
+                "$'\\155ysql' -phunter2\n",
+                "user data may not spell letters",
+            ),
+            (
+                "printf '\\155ysql -phunter2' | sh\n",
+                "user data may not spell letters",
+            ),
+            (
+                "echo -e '\\x6d\\x79sql -phunter2' | sh\n",
+                "user data may not spell letters",
+            ),
+            (
+                "echo -e '\\0155ysql -phunter2' | sh\n",
+                "user data may not spell letters",
+            ),
+            (
+                "printf '\\u006dysql -phunter2' | sh\n",
+                "user data may not spell letters",
+            ),
+            (
+                "a=mysql; $a -phunter2\n",
+                "user data may not run a command named by a variable",
+            ),
+            (
+                "a=curl\n${a} -u admin:hunter2 https://example.com\n",
+                "user data may not run a command named",
+            ),
+            (
+                "\"$a\" -phunter2\n",
+                "user data may not run a command named",
+            ),
+            (
+                "$(echo mysql) -phunter2\n",
+                "user data may not run a command named",
+            ),
+            (
+                "`echo mysql` -phunter2\n",
+                "user data may not run a command named",
+            ),
+            (
+                "a=my; b=sql; eval \"$a$b -phunter2\"\n",
+                "user data may not run a command named",
+            ),
+            (
+                "sudo $TOOL -u admin:hunter2 https://example.com\n",
+                "user data may not run a command named",
+            ),
+            (
+                "export PGPASSWORD=$(echo hunter2)\n",
+                "user data may not assign a literal",
+            ),
+            (
+                "export DB_PASSWORD=${DB_PASSWORD:-hunter2}\n",
+                "user data may not assign a literal",
+            ),
+            (
+                "psql postgres://app:${PW:-hunter2}@db/ehr\n",
+                "user data may not hold a URL with a password",
+            ),
+            (
+                "echo bXlzcWwgLXBodW50ZXIy | base64 -d | sh\n",
+                "user data may not decode or transform text it holds",
+            ),
+            (
+                "export PGPASSWORD=$(echo aHVudGVyMg== | base64 --decode)\n",
+                "user data may not decode or transform",
+            ),
+            (
+                "my${x}sql -phunter2\n",
+                "user data may not run a command named",
+            ),
+            (
+                "/usr/bin/$tool -u admin:hunter2 https://example.com\n",
+                "user data may not run a command named",
+            ),
+            (
+                "my$()sql -phunter2\n",
+                "user data may not run a command named",
+            ),
+            (
+                "eval \"$(echo bXlzcWwgLXBodW50ZXIy | base64 -d)\"\n",
+                "user data may not decode or transform",
+            ),
+            (
+                "sh -c \"echo bXlzcWwgLXBodW50ZXIy | base64 -d | sh\"\n",
+                "user data may not decode or transform",
+            ),
+            (
+                "echo 2retnuhp- lqsym | rev | sh\n",
+                "user data may not decode or transform",
+            ),
+            (
+                "echo zlfdy | tr a-y b-z | sh\n",
+                "user data may not decode or transform",
+            ),
+            (
+                "printf 'bXlz' | sudo base64 -d | bash\n",
+                "user data may not decode or transform",
+            ),
+            (
+                "base64 -d <<< bXlzcWwgLXBodW50ZXIy | sh\n",
+                "user data may not decode or transform",
+            ),
+            (
+                "base64 -d <<EOF | sh\nbXlzcWwgLXBodW50ZXIy\nEOF\n",
+                "user data may not decode or transform",
+            ),
+            (
+                "echo LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t | base64 -d > /etc/key.pem\n",
+                "user data may not decode or transform",
+            ),
+        ] {
+            refused_with(text, start);
+            assert!(
+                user_data_problem(text).is_some_and(|rule| rule.contains("; ")),
+                "{text:?}: the message names no fix"
+            );
+        }
+    }
+
+    #[test]
+    fn random_shell_never_panics() {
+        const PIECES: [&str; 24] = [
+            "\\",
+            "\n",
+            "\r",
+            " ",
+            "$IFS",
+            "${IFS",
+            "}",
+            "$'",
+            "'",
+            "\"",
+            "|",
+            "||",
+            "<<<",
+            "<<",
+            "echo ",
+            "base64 -d",
+            "mysql",
+            "-p",
+            "hunter2",
+            "\\x6d",
+            "\\155",
+            "$a",
+            "eval ",
+            "(",
+        ];
+        let mut state: u64 = 11;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            let len = (state >> 59) as usize;
+            for _ in 0..len {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                text.push_str(PIECES[(state >> 33) as usize % PIECES.len()]);
+            }
+            let _ = user_data_problem(&text);
+            let _ = command_secret(&text);
+        }
+    }
+
+    #[test]
+    fn ordinary_shell_passes() {
+        for text in [
+            "mysql -u admin \\\n  -p\"$DB_PASSWORD\" ehr\n",
+            "yum install -y \\\n  jq \\\n  amazon-cloudwatch-agent\n",
+            "dnf -y install jq\r\nsystemctl enable --now app\r\n",
+            "IFS=$'\\n'\nOLDIFS=$IFS\nIFS=,\n",
+            "while IFS= read -r line; do echo \"$line\"; done < /etc/hosts\n",
+            "printf '%s\\n' ok\n",
+            "echo -e '\\033[31mred\\033[0m'\n",
+            "sed 's/\\x27//g' /etc/app.conf\n",
+            "sed -E 's/(a)(b)/\\2\\1/' f\n",
+            "$SUDO yum -y update\n",
+            "\"$PYTHON\" -m venv /opt/app\n",
+            "$(command -v python3) -m pip install app\n",
+            "REGION=$(echo \"$AZ\" | sed 's/.$//')\n",
+            "echo \"$CERT_B64\" | base64 -d > /etc/ssl/ca.pem\n",
+            "aws ssm get-parameter --name ca --query Parameter.Value --output text | base64 -d > ca.pem\n",
+            "curl -fsSL https://example.com/install.sh | sh\n",
+            "echo 'vm.max_map_count=262144' | tee -a /etc/sysctl.conf\n",
+            "echo ok | logger -t boot\n",
+            "echo hello || exit 1\n",
+            "cat <<'EOF' > /etc/app.conf\nmode=prod\nEOF\n",
+            "base64 -d /run/cert.b64 > /etc/ssl/cert.pem\n",
+            "tar -xzf app.tgz -C /opt\n",
+            "export PGPASSWORD=$(aws secretsmanager get-secret-value --secret-id db)\n",
+            "export DB_PASSWORD=${DB_PASSWORD:-}\n",
+            "TOKEN=${TOKEN:-$(curl -s http://169.254.169.254/latest/api/token)}\n",
+            "mysql -p\"$(cat /run/pw)\" ehr\n",
+            "MKDIR_FLAGS=-p\nmkdir $MKDIR_FLAGS /opt/app\n",
+            "SSH_OPTS=\"-p 2222\"\nDOCKER_OPTS=\"-p 443:8443\"\n",
+            "COUNT=$(echo 3)\n",
+            "X=$(fetch-secret db)\nmysql -u admin -p\"$X\" ehr\n",
+            "read -r X < /run/pw\nmysql -p\"$X\" ehr\n",
+            "X=\nX=$(fetch)\nmysql -p\"$X\" ehr\n",
+            "A=$x docker run -p 443:8443 app\n",
+            "docker run -p 443:8443 $IMAGE\n",
+            "echo \"$HOME\" -p 8080\n",
+            "echo ok\\\\\nnext line\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+}
+
 mod user_data_never_panics {
     use super::*;
 
@@ -980,4 +1291,64 @@ fn every_flag_of_a_tool_begins_with_a_dash() {
     }
     assert_eq!(command_secret("mysql phunter2"), None);
     assert_eq!(command_secret("mysql -phunter2"), Some("mysql"));
+}
+
+/// User data is at most 16 KiB (EC2's limit): a script that long, shell of every kind the
+/// check reads, is checked in const evaluation (as `user_data!(include_str!(..))` does)
+/// within the compiler's budget for it.
+mod user_data_in_const_evaluation {
+    use super::*;
+
+    macro_rules! block {
+        () => {
+            "#!/bin/bash\nset -euo pipefail\nexport AWS_REGION=us-east-1 \\\n  APP=portal\nTOKEN=$(curl -sS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60')\nPGPASSWORD=$(aws secretsmanager get-secret-value --secret-id \"$DB_SECRET\" --query SecretString --output text)\nmysql -u admin -p\"$PGPASSWORD\" -h db -e 'select 1' ehr || true\nfor f in /etc/app/*.conf; do sed -i \"s/x/$APP/\" \"$f\"; done\necho \"$CERT\" | base64 -d > /etc/ssl/app.pem\nIFS=$'\\n'\n"
+        };
+    }
+    macro_rules! sixteen {
+        () => {
+            concat!(
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!()
+            )
+        };
+    }
+
+    const SCRIPT: &str = sixteen!();
+    const PROBLEM: Option<&str> = user_data_problem(SCRIPT);
+
+    #[test]
+    fn a_script_of_16_kib_is_checked_in_const_evaluation() {
+        assert!(SCRIPT.len() > 15_000, "{}", SCRIPT.len());
+        assert_eq!(PROBLEM, None);
+    }
 }

@@ -66,12 +66,98 @@ macro_rules! out {
     }};
 }
 
-/// Writes a line to standard error, which may be closed too.
+/// Writes a line to standard error, which may be closed too. A control character in it (a
+/// path or a name the command line gave, `\u{1b}[31m`) is written escaped, never sent to
+/// the terminal; the line's own new lines stay.
 macro_rules! err {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
+        let _ = writeln!(std::io::stderr(), "{}", escaped(&format!($($arg)*)));
     }};
+}
+
+/// `text` with every control character but the new line escaped (`\u{1b}`, `\r`).
+fn escaped(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && c != '\n' {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A path as a message shows it: lossy UTF-8, control characters (new lines too)
+/// escaped, so that a `--out` of `a\u{1b}[31m` is not sent to the terminal.
+fn shown_path(path: &std::path::Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A mistake on the command line found once the app is built: a name it does not have.
+/// Each names the flag and the value, and says what to pass instead. Exit 2
+/// ([`exit::USAGE`]).
+#[cfg(feature = "deploy")]
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum UsageError {
+    /// `--stack NAME` or `--adopt NAME` names no stack of the app.
+    #[error(
+        "the app has no stack `{shown}` (`--{flag} {shown}`); name one of its stacks ({stacks}), or see `{command} --help`",
+        shown = crate::error::shown(name)
+    )]
+    NoStack {
+        /// The flag, without its dashes: `stack` or `adopt`.
+        flag: &'static str,
+        /// The name given.
+        name: String,
+        /// The app's stacks, joined by commas.
+        stacks: String,
+        /// The command, e.g. `up`.
+        command: &'static str,
+    },
+}
+
+/// The value of a flag that takes a name: UTF-8 text, or a usage error that names the flag
+/// (clap's own says only "invalid UTF-8 was detected in one or more arguments").
+#[cfg(feature = "deploy")]
+#[derive(Debug, Clone, Copy)]
+struct Text;
+
+#[cfg(feature = "deploy")]
+impl clap::builder::TypedValueParser for Text {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> std::result::Result<String, clap::Error> {
+        value.to_str().map(str::to_owned).ok_or_else(|| {
+            let flag = arg
+                .and_then(clap::Arg::get_long)
+                .map_or_else(|| "an argument".to_owned(), |long| format!("`--{long}`"));
+            cmd.clone().error(
+                clap::error::ErrorKind::InvalidUtf8,
+                format!(
+                    "the value of {flag} is not UTF-8 text (`{}`); write the name in UTF-8",
+                    crate::error::shown(&value.to_string_lossy())
+                ),
+            )
+        })
+    }
 }
 
 /// Declares HIPAA-compliant AWS infrastructure and synthesizes it to CloudFormation.
@@ -191,10 +277,10 @@ enum Command {
     #[cfg(feature = "deploy")]
     Outputs {
         /// Only these stacks.
-        #[arg(long = "stack", value_name = "NAME")]
+        #[arg(long = "stack", value_name = "NAME", value_parser = Text)]
         stacks: Vec<String>,
         /// The environment to read, for an app that declares several.
-        #[arg(long = "env", value_name = "NAME")]
+        #[arg(long = "env", value_name = "NAME", value_parser = Text)]
         env: Option<String>,
         /// Print JSON.
         #[arg(long)]
@@ -208,10 +294,10 @@ enum Command {
     #[cfg(feature = "deploy")]
     Drift {
         /// Only these stacks.
-        #[arg(long = "stack", value_name = "NAME")]
+        #[arg(long = "stack", value_name = "NAME", value_parser = Text)]
         stacks: Vec<String>,
         /// The environment to read, for an app that declares several.
-        #[arg(long = "env", value_name = "NAME")]
+        #[arg(long = "env", value_name = "NAME", value_parser = Text)]
         env: Option<String>,
         /// Print JSON.
         #[arg(long)]
@@ -234,28 +320,33 @@ enum Command {
 #[derive(Debug, clap::Args)]
 struct DeployArgs {
     /// Only these stacks (repeatable); all when absent.
-    #[arg(long = "stack", value_name = "NAME")]
+    #[arg(long = "stack", value_name = "NAME", value_parser = Text)]
     stacks: Vec<String>,
     /// The environment to work on, for an app that declares several
     /// (`app.environment(..)`); its account must be the credentials' account.
-    #[arg(long = "env", value_name = "NAME")]
+    #[arg(long = "env", value_name = "NAME", value_parser = Text)]
     env: Option<String>,
     /// Stacks of one wave worked on at the same time.
     #[arg(long, default_value_t = 4)]
     concurrency: usize,
-    /// The longest wait for one stack, in seconds.
-    #[arg(long, default_value_t = 3600)]
+    /// The longest wait for one stack, in seconds (1 to 604800, a week).
+    #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT))]
     timeout: u64,
     /// Take over this existing stack although its `hipaa-stack:app` tag is missing or names
     /// another app (repeatable). Without it such stacks are refused, untouched.
-    #[arg(long = "adopt", value_name = "STACK")]
+    #[arg(long = "adopt", value_name = "STACK", value_parser = Text)]
     adopt: Vec<String>,
     /// The S3 bucket for large templates and the run lock, made by your organisation
     /// (checked, never changed); by default the tool's own
     /// `hipaa-stack-staging-<account>-<region>`.
-    #[arg(long = "staging-bucket", value_name = "NAME")]
+    #[arg(long = "staging-bucket", value_name = "NAME", value_parser = Text)]
     staging_bucket: Option<String>,
 }
+
+/// The longest `--timeout`, a week: the engine adds the waits of every wave to hold its run
+/// lock, which a larger one would overflow.
+#[cfg(feature = "deploy")]
+const MAX_TIMEOUT: u64 = 7 * 24 * 3600;
 
 /// `--yes`, for the commands that ask before they change anything.
 #[cfg(feature = "deploy")]
@@ -272,7 +363,7 @@ struct Confirm {
 struct AllowReplace {
     /// Allow replacing or deleting this store of PHI (`STACK/LogicalId` or `STACK/Construct`,
     /// repeatable).
-    #[arg(long = "allow-replace", value_name = "STACK/ID")]
+    #[arg(long = "allow-replace", value_name = "STACK/ID", value_parser = Text)]
     allow_replace: Vec<String>,
 }
 
@@ -361,6 +452,14 @@ fn usage_error(err: &clap::Error) -> ExitCode {
     } else {
         exit::SUCCESS
     };
+    // A usage error repeats what the command line held: one that holds a control character
+    // (`\u{1b}[31m`, a carriage return) is written escaped, never sent to the terminal.
+    let text = err.render().to_string();
+    if code != exit::SUCCESS && text.chars().any(|c| c.is_control() && c != '\n') {
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), "{}", escaped(&text));
+        return ExitCode::from(code);
+    }
     // Printing help or a usage error to a closed pipe is not worth a panic.
     let _ = err.print();
     ExitCode::from(code)
@@ -643,20 +742,22 @@ fn deploying(logs: Logs, app: &App, args: &DeployArgs, change: Change, action: A
         Ok(assembly) => assembly,
         Err(err) => return early(err.to_string(), code_of(&err)),
     };
-    for name in args.stacks.iter().chain(&args.adopt) {
+    let named =
+        (args.stacks.iter().map(|n| ("stack", n))).chain(args.adopt.iter().map(|n| ("adopt", n)));
+    for (flag, name) in named {
         if assembly.stack(name).is_none() {
-            return early(
-                format!(
-                    "the app has no stack `{name}`; its stacks are {}",
-                    assembly
-                        .stacks()
-                        .iter()
-                        .map(|s| s.name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                exit::USAGE,
-            );
+            let error = UsageError::NoStack {
+                flag,
+                name: name.clone(),
+                stacks: assembly
+                    .stacks()
+                    .iter()
+                    .map(|s| s.name())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                command,
+            };
+            return early(error.to_string(), exit::USAGE);
         }
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -855,7 +956,7 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                 } else {
                     out!(
                         "wrote the deployed assembly and its report to {}",
-                        out.display()
+                        shown_path(&out)
                     );
                 }
                 result(exit::SUCCESS)
@@ -1036,6 +1137,18 @@ fn plan_json(p: &crate::deploy::StackPlan) -> serde_json::Value {
     })
 }
 
+/// Prints a synth-time error, with what to do when a file could not be written, and
+/// returns its exit code.
+fn failed(err: &Error) -> ExitCode {
+    err!("error: {err}");
+    if matches!(err, Error::Write { .. }) {
+        err!(
+            "hint: pass `--out DIR` naming a folder that can be written (not a file, nor a place without write access)"
+        );
+    }
+    ExitCode::from(code_of(err))
+}
+
 /// The exit code of a synth-time error.
 fn code_of(err: &Error) -> u8 {
     match err {
@@ -1066,8 +1179,7 @@ fn check(app: &App, format: CheckFormat, memory: crate::synth::Memory) -> ExitCo
     let assembly = match app.check_for_summary(memory) {
         Ok(assembly) => assembly,
         Err(err) => {
-            err!("error: {err}");
-            return ExitCode::from(code_of(&err));
+            return failed(&err);
         }
     };
     // `check` prints findings, gaps, waivers and counts, never a proof: no need to itemize.
@@ -1179,8 +1291,7 @@ fn report(
     let assembly = match app.check_for_report(evidence, memory) {
         Ok(assembly) => assembly,
         Err(err) => {
-            err!("error: {err}");
-            return ExitCode::from(code_of(&err));
+            return failed(&err);
         }
     };
     let clock = std::time::Instant::now();
@@ -1191,8 +1302,7 @@ fn report(
     };
     let made = clock.elapsed();
     if let Err(err) = report.write(out) {
-        err!("error: {err}");
-        return ExitCode::from(code_of(&err));
+        return failed(&err);
     }
     let written = clock.elapsed() - made;
     if let Some(built) = built {
@@ -1216,7 +1326,7 @@ fn report(
     let s = &report.summary;
     out!(
         "wrote report.md, report.json and report.html to {}: {} of {} controls enforced, {} gap(s), {} waiver(s), {} unwaived finding(s)",
-        out.display(),
+        shown_path(out),
         s.enforced + s.waived,
         s.controls,
         report.gaps.len(),
@@ -1249,8 +1359,7 @@ fn graph(app: &App, resources: bool, format: GraphFormat) -> ExitCode {
     let assembly = match app.synth_unchecked(crate::synth::Memory::Low) {
         Ok(assembly) => assembly,
         Err(err) => {
-            err!("error: {err}");
-            return ExitCode::from(code_of(&err));
+            return failed(&err);
         }
     };
     let graph = assembly.graph();
@@ -1294,21 +1403,19 @@ fn synth(
     }) {
         Ok(assembly) => assembly,
         Err(err) => {
-            err!("error: {err}");
-            return ExitCode::from(code_of(&err));
+            return failed(&err);
         }
     };
     let clock = std::time::Instant::now();
     if let Err(err) = assembly.write_staged(out, stage) {
-        err!("error: {err}");
-        return ExitCode::from(code_of(&err));
+        return failed(&err);
     }
     let written = clock.elapsed();
     out!(
         "synthesized {} stack(s) of app `{}` into {}",
         assembly.stacks().len(),
         assembly.app(),
-        out.display()
+        shown_path(out)
     );
     const SHOWN: usize = 20;
     for stack in assembly.stacks().iter().take(SHOWN) {

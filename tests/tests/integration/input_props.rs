@@ -404,3 +404,370 @@ fn writing_into_a_file_is_an_error_naming_it() {
     let error = result.expect("no panic").unwrap_err().to_string();
     assert!(error.contains(&file.display().to_string()), "{error}");
 }
+
+/// The command line of a `#[hipaa_stack::main]` program (the `clinic` example), driven with
+/// arbitrary arguments: flags it does not know, flags twice, `--`, values that are empty,
+/// control characters, not UTF-8 or very long, `--out` where a file stands or where nothing
+/// can be written, `--stack` and `--env` names the app does not have, on every command. The
+/// commands that talk to AWS are given an endpoint on 127.0.0.1 where nothing listens, and no
+/// other AWS setting of the caller's. Each run happens in a temporary folder (its working
+/// folder and `HOME`), and every path it is given is inside it or cannot be written.
+mod command_line {
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt as _;
+    use std::path::Path;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    use proptest::prelude::*;
+
+    use crate::support::{example_binary, repo_root};
+
+    /// The commands of the program, `help` among them.
+    const COMMANDS: [&str; 11] = [
+        "synth", "check", "report", "graph", "preview", "up", "destroy", "outputs", "drift",
+        "help", "deploy",
+    ];
+
+    /// The commands that talk to AWS.
+    const TALKS_TO_AWS: [&str; 5] = ["preview", "up", "destroy", "outputs", "drift"];
+
+    /// The flags of the commands, and some that no command has.
+    const FLAGS: [&str; 30] = [
+        "--out",
+        "-o",
+        "--stack",
+        "--env",
+        "--format",
+        "--json",
+        "--yes",
+        "-y",
+        "--concurrency",
+        "--timeout",
+        "--adopt",
+        "--staging-bucket",
+        "--allow-replace",
+        "--resources",
+        "--summary",
+        "--full",
+        "--low-memory",
+        "--more-memory",
+        "--timings",
+        "--all",
+        "-v",
+        "-vvv",
+        "--log-format",
+        "--",
+        "--unknown",
+        "-x",
+        "--out=",
+        "--stack=",
+        "--verbose=3",
+        "-",
+    ];
+
+    /// Values: names the app has and has not, numbers out of range, paths.
+    const VALUES: [&str; 24] = [
+        "clinic-data",
+        "clinic-security",
+        "nope",
+        "production",
+        "json",
+        "sarif",
+        "mermaid",
+        "text",
+        "0",
+        "-1",
+        "18446744073709551615",
+        "18446744073709551616",
+        "out",
+        "file",
+        "file/out",
+        ".",
+        "",
+        "/dev/null/out",
+        "/proc/hipaa-out",
+        "clinic-data/KeyBucket",
+        "${AWS::Region}",
+        "ümlaut",
+        "a\u{1}b\nc\u{1b}[31m",
+        "\u{7f}\t\r",
+    ];
+
+    /// An argument: a flag, a value, the help and version flags, or arbitrary text. Text is
+    /// made relative (no leading `/`, no `..`) so that, read as a path, it stays inside the
+    /// run's folder.
+    fn argument() -> impl Strategy<Value = OsString> {
+        let text = prop_oneof![
+            super::nasty(),
+            "[a-z/.-]{0,12}",
+            Just("x".repeat(300)),
+            Just("a/".repeat(2100)),
+        ]
+        .prop_map(|s| OsString::from(relative(&s)));
+        prop_oneof![
+            6 => proptest::sample::select(&FLAGS[..]).prop_map(OsString::from),
+            5 => proptest::sample::select(&VALUES[..]).prop_map(OsString::from),
+            1 => proptest::sample::select(&["--help", "-h", "--version", "-V", "help"][..])
+                .prop_map(OsString::from),
+            1 => Just(OsString::from_vec(vec![b'-', b'-', b'o', b'u', b't', b'=', 0xff])),
+            1 => Just(OsString::from_vec(vec![0xfe, b'x', 0xff])),
+            3 => text,
+        ]
+    }
+
+    /// `text` as a path that stays in the working folder: no leading `/`, no `..`, no NUL
+    /// (which no command line can hold).
+    fn relative(text: &str) -> String {
+        let text = text.replace("..", "__").replace('\0', "\\0");
+        match text.strip_prefix('/') {
+            Some(rest) => format!("rel/{rest}"),
+            None => text,
+        }
+    }
+
+    /// The exit codes each command may end with, besides 0 for `--help` and `--version`.
+    fn allowed(command: &str) -> &'static [u8] {
+        use hipaa_stack::cli::exit::*;
+        match command {
+            "synth" | "report" => &[SUCCESS, USAGE, WRITE_FAILED],
+            "check" | "graph" | "help" => &[SUCCESS, USAGE],
+            // Nothing is listening on the endpoint: a usage error before any call, or AWS
+            // cannot be reached.
+            talks if TALKS_TO_AWS.contains(&talks) => &[USAGE, UNREACHABLE],
+            _ => &[USAGE],
+        }
+    }
+
+    /// A port on 127.0.0.1 where nothing listens.
+    fn closed_port() -> u16 {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        listener.local_addr().expect("its address").port()
+    }
+
+    /// Runs `PROGRAM COMMAND ARGS` in a temporary folder and checks its outcome.
+    fn run(program: &'static str, command: &str, args: &[OsString]) -> Result<(), TestCaseError> {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let cwd = dir.path().join("work");
+        std::fs::create_dir(&cwd).expect("the working folder");
+        std::fs::write(cwd.join("file"), "a file, not a folder").expect("a file");
+        let mut child = Command::new(example_binary(program));
+        child.current_dir(&cwd).arg(command).args(args);
+        for (k, _) in std::env::vars_os() {
+            let k = k.to_string_lossy().into_owned();
+            if k.starts_with("AWS_") || k == "HOME" || k.starts_with("HIPAA_STACK") {
+                child.env_remove(k);
+            }
+        }
+        child
+            .env("HOME", dir.path())
+            .env(
+                "AWS_ENDPOINT_URL",
+                format!("http://127.0.0.1:{}", closed_port()),
+            )
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", dir.path().join("aws-config"))
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                dir.path().join("aws-credentials"),
+            )
+            .stdin(Stdio::null());
+        let start = Instant::now();
+        let output = child.output().expect("the example runs");
+        let took = start.elapsed();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let shown = format!("{program} {command} {args:?}");
+        prop_assert!(
+            took < Duration::from_secs(60),
+            "{shown} took {took:?}: {stderr}"
+        );
+        let Some(code) = output.status.code() else {
+            return Err(TestCaseError::fail(format!(
+                "{shown} was killed: {:?}: {stderr}",
+                output.status
+            )));
+        };
+        prop_assert!(
+            !stderr.contains("panicked") && code != 101,
+            "{shown} panicked: {stderr}"
+        );
+        let asks_help = args
+            .iter()
+            .any(|a| ["--help", "-h", "--version", "-V"].iter().any(|f| a == *f))
+            || command == "help";
+        let code = u8::try_from(code).expect("an exit code is a byte");
+        prop_assert!(
+            allowed(command).contains(&code) || (asks_help && code == 0),
+            "{shown} exited {code}: {stderr}"
+        );
+        prop_assert!(
+            !stderr.contains("amazonaws.com"),
+            "{shown} named an AWS host: {stderr}"
+        );
+        if code != 0 {
+            // One error, on standard error: lower-case, naming the argument or the command,
+            // saying what to do, without a raw control character.
+            let message = stderr
+                .lines()
+                .find_map(|l| l.strip_prefix("error: "))
+                .unwrap_or_default();
+            prop_assert!(
+                !message.is_empty(),
+                "{shown} exited {code} without an error: {stderr}"
+            );
+            prop_assert!(
+                message.chars().next().is_some_and(|c| !c.is_uppercase()),
+                "{shown}: the error is not lower-case: {message}"
+            );
+            prop_assert!(
+                !stderr.chars().any(|c| c.is_control() && c != '\n'),
+                "{shown}: the error holds a raw control character: {stderr:?}"
+            );
+            let named = message.contains('\'')
+                || message.contains('`')
+                || message.contains(command)
+                || message.contains("127.0.0.1");
+            prop_assert!(named, "{shown}: the error names nothing: {stderr}");
+            // What to do: clap's errors end "For more information, try '--help'", the
+            // program's own name the flag to change.
+            if code == hipaa_stack::cli::exit::USAGE {
+                prop_assert!(
+                    stderr.contains("--help") || message.contains("`--"),
+                    "{shown}: the usage error does not say what to do: {stderr}"
+                );
+            }
+            if code == hipaa_stack::cli::exit::WRITE_FAILED {
+                prop_assert!(
+                    stderr.contains("`--out"),
+                    "{shown}: the write error does not say what to do: {stderr}"
+                );
+            }
+        }
+        // With `--json`, every line of standard output is an event, the last the result
+        // with the exit code.
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        if !asks_help && ["preview", "up", "destroy"].contains(&command) && !stdout.is_empty() {
+            let events: Vec<serde_json::Value> = stdout
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap_or_default())
+                .collect();
+            prop_assert!(
+                events.iter().all(|e| e["event"].is_string()),
+                "{shown}: standard output is not JSON events: {stdout}"
+            );
+            let last = events.last().cloned().unwrap_or_default();
+            prop_assert!(
+                last["event"] == "result" && last["exit"] == u64::from(code),
+                "{shown}: the last event is not the result {code}: {stdout}"
+            );
+        }
+        // What `synth` and `report` write is in the run's folder.
+        if code == 0 && !asks_help && ["synth", "report"].contains(&command) {
+            prop_assert!(
+                holds_files(dir.path(), 2),
+                "{shown} exited 0 and wrote nothing in its folder: {stdout}"
+            );
+        }
+        // Nothing is written beside the repository or its tests, where `cargo test` runs.
+        let tests = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for place in ["hipaa.out", "out", "rel", "file", "a", "x"] {
+            for root in [repo_root(), tests.to_owned()] {
+                prop_assert!(
+                    !root.join(place).exists(),
+                    "{shown} wrote {}",
+                    root.join(place).display()
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `dir` holds more than `more_than` files, in any folder below it.
+    fn holds_files(dir: &Path, more_than: usize) -> bool {
+        fn count(dir: &Path) -> usize {
+            std::fs::read_dir(dir).map_or(0, |entries| {
+                entries
+                    .flatten()
+                    .map(|e| {
+                        let path = e.path();
+                        if path.is_dir() { count(&path) } else { 1 }
+                    })
+                    .sum()
+            })
+        }
+        count(dir) > more_than
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn any_arguments_on_any_command(command in proptest::sample::select(&COMMANDS[..]), args in proptest::collection::vec(argument(), 0..6)) {
+            run("clinic", command, &args)?;
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// A program with a flag of its own (`telehealth --decommission`), which every
+        /// command takes beside its own.
+        #[test]
+        fn a_programs_own_flags_beside_any_arguments(command in proptest::sample::select(&COMMANDS[..]), own in proptest::sample::select(&["--decommission", "--decommission=yes", "--decommission=", "--decomission"][..]), args in proptest::collection::vec(argument(), 0..4)) {
+            let mut all = vec![OsString::from(own)];
+            all.extend(args);
+            run("telehealth", command, &all)?;
+        }
+    }
+
+    /// Every command once with the arguments of each class, so that none goes untried
+    /// whatever the property draws.
+    #[test]
+    fn each_class_on_each_command() {
+        let classes: Vec<Vec<OsString>> = [
+            &["--out", "file"][..],
+            &["--out", ""],
+            &["--out", "/dev/null/out"],
+            &["--out", "/proc/hipaa-out"],
+            &["--out", "a\u{1}b\nc"],
+            &["--stack", "nope"],
+            &["--stack", "\u{1b}[31mred"],
+            &["--env", "nope"],
+            &["--stack", "clinic-data", "--stack", "clinic-data"],
+            &["--out", "a", "--out", "b"],
+            &["--", "--out", "x"],
+            &["--unknown"],
+            &["\u{7}\r\t\u{1b}[31m"],
+            &["--format", "\u{1b}[31m"],
+            &[
+                "--concurrency",
+                "0",
+                "--timeout",
+                "18446744073709551615",
+                "--stack",
+                "clinic-data",
+            ],
+            &["--yes", "--stack", "clinic-data"],
+        ]
+        .iter()
+        .map(|args| args.iter().map(OsString::from).collect())
+        .chain([
+            vec![OsString::from("--out"), OsString::from("x".repeat(300))],
+            vec![OsString::from("--out"), OsString::from("a/".repeat(2100))],
+            vec![OsString::from("--stack"), OsString::from_vec(vec![0xff])],
+        ])
+        .collect();
+        let mut failures = Vec::new();
+        for command in COMMANDS {
+            for args in &classes {
+                if let Err(failure) = run("clinic", command, args) {
+                    failures.push(failure.to_string());
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+}

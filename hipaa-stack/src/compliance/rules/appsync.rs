@@ -277,18 +277,46 @@ fn as2(cx: &Cx<'_>) -> Outcome {
     } else {
         ("/LogConfig", "FieldLogLevel")
     };
-    // A GraphQL API's `FieldLogLevel`: ERROR logs, "only for the fields that are in error",
-    // the error section, field-level errors and the request/response functions resolved for
-    // them; ALL logs "field-level tracing information" and the request/response functions
-    // resolved "for each field" (the AppSync API reference, `LogConfig`). INFO and DEBUG add
-    // the info and debug messages the resolvers themselves write to ERROR's ("Info and
-    // Error messages", "Debug, Info, and Error messages": the CDK's `FieldLogLevel`); no
-    // AWS page says that they trace every field, so they are accepted, and ALL is not.
+    // A GraphQL API's `FieldLogLevel` (AppSync developer guide, "Monitoring and logging",
+    // "Field-level logs"; the same words in the `AWS::AppSync::GraphQLApi LogConfig`
+    // reference):
+    // - ERROR logs, "only for the fields that are in the error category", the error section
+    //   of the response, field-level errors and the request/response functions resolved for
+    //   those fields;
+    // - INFO logs, "only for the fields that are in the info and error categories",
+    //   info-level messages and "the user messages sent through `$util.log.info` and
+    //   `console.log`"; DEBUG adds `$util.log.debug` and `console.debug`; for both,
+    //   "Field-level tracing and mapping logs are not shown";
+    // - ALL logs "Field-level tracing information" and "The generated request/response
+    //   functions that were resolved for each field": every field's data, PHI and all.
+    // None of ERROR, INFO and DEBUG traces every resolver call by itself: each records the
+    // fields in error, INFO and DEBUG also what the resolvers' own code chooses to write
+    // (the 164.312(b) record of who did what is as complete as that code makes it, which no
+    // rule reads). They keep field data out of the logs only without verbose content: "If
+    // field-level logging is set to `INFO` or higher with verbose-content included, AWS
+    // AppSync adds the transformed mapping template logging messages. This will contain
+    // any information added to the transformed mapping template, or the output of the
+    // resolver or function executed JavaScript code" (the same page). Verbose content is
+    // excluded only by `ExcludeVerboseContent` true ("Set to TRUE to exclude sections that
+    // contain information such as headers, context, and evaluated mapping templates,
+    // regardless of logging level"); not written, it is included.
+    //
+    // An Event API's `EventLogConfig` has no such switch, and the AppSync Events guide
+    // describes only None, Error and All ("Configuring CloudWatch Logs on Event APIs"):
+    // what INFO and DEBUG log there is not documented, and they are left as they were read.
     let level = format!("{config}/{level}");
-    let field = match cx.prop(&level).map(text_or_json) {
-        Some(l) if l == "ALL" => Err(format!(
-            "`{}` is ALL: every resolved field's request and response is written to the logs, PHI and all",
-            level.trim_start_matches('/').replace('/', ".")
+    let name = level.trim_start_matches('/').replace('/', ".");
+    let written = cx.prop(&level).map(text_or_json);
+    let verbose = cx.resource.type_name() == API
+        && !cx
+            .prop("/LogConfig/ExcludeVerboseContent")
+            .is_some_and(super::is_true);
+    let field = match written.as_deref() {
+        Some("ALL") => Err(format!(
+            "`{name}` is ALL: every resolved field's request and response is written to the logs, PHI and all"
+        )),
+        Some(l @ ("INFO" | "DEBUG")) if verbose => Err(format!(
+            "`{name}` is {l} with verbose content (`LogConfig.ExcludeVerboseContent` is not true): AppSync then adds the transformed mapping template messages, the output of every resolver, to the logs, PHI and all (AppSync developer guide, \"Monitoring and logging\"); set `ExcludeVerboseContent` true, or log at ERROR"
         )),
         _ => cx.reads_as(
             &level,
@@ -296,8 +324,14 @@ fn as2(cx: &Cx<'_>) -> Outcome {
             "failing fields are not logged",
         ),
     };
+    // INFO and DEBUG hold only with verbose content excluded: that is their proof too.
+    let excluded = matches!(written.as_deref(), Some("INFO" | "DEBUG"))
+        && cx.resource.type_name() == API
+        && !verbose;
     all([
         cx.present(&format!("{config}/CloudWatchLogsRoleArn")),
         field,
-    ])
+    ]
+    .into_iter()
+    .chain(excluded.then(|| cx.proof("/LogConfig/ExcludeVerboseContent").ok_or_default())))
 }

@@ -322,7 +322,72 @@ fn cf1(cx: &Cx<'_>) -> Outcome {
         let checks = tls_to_origin(cx, "/VpcOriginEndpointConfig");
         return all(checks);
     }
-    with_staging(cx, viewer_and_origins(cx))
+    with_staging(cx, tenants_with_certificates(cx, viewer_and_origins(cx)))
+}
+
+/// The distribution tenants of the app that may be served by this (multi-tenant)
+/// distribution: their `DistributionId` ("The ID of the multi-tenant distribution",
+/// `AWS::CloudFront::DistributionTenant`, CloudFormation template reference) mentions it in
+/// its own template, or imports an export of its stack that mentions it. Read broadly: a
+/// tenant counted here only makes the distribution's reading stricter.
+fn tenants<'a>(cx: &Cx<'a>) -> Vec<(Option<&'a str>, &'a crate::cfn::Resource)> {
+    let exports = cx.own_exports();
+    cx.everywhere(TENANT)
+        .filter(|(other, tenant)| {
+            let id = &tenant.properties()["DistributionId"];
+            (other.is_none() && super::mentions(id, cx.id())) || super::imports_any(id, &exports)
+        })
+        .collect()
+}
+
+/// A tenant that brings its own certificate (`Customizations.Certificate`, "The AWS
+/// Certificate Manager (ACM) certificate", one of the values a tenant may "override or
+/// disable from the multi-tenant distribution", `AWS::CloudFront::DistributionTenant
+/// Customizations`; or a `ManagedCertificateRequest`, a certificate CloudFront requests for
+/// its domains) serves its domains with it. Neither the CloudFormation reference nor the
+/// CloudFront API reference (`Customizations`, `Certificate`, `ManagedCertificateRequest`)
+/// gives that certificate a security policy, nor says which `MinimumProtocolVersion`
+/// CloudFront negotiates with it; a connection group (`AWS::CloudFront::ConnectionGroup`:
+/// `AnycastIpListId`, `Enabled`, `Ipv6Enabled`, `Name`) has no TLS setting either. What TLS
+/// versions those domains accept is therefore read nowhere: a gap of this distribution's
+/// CF1, unless it fails already. A tenant without either serves its domains with the
+/// distribution's own certificate, read above.
+fn tenants_with_certificates(cx: &Cx<'_>, outcome: Outcome) -> Outcome {
+    let own: Vec<String> = tenants(cx)
+        .into_iter()
+        .filter_map(|(stack, tenant)| {
+            let on = cx.on(tenant);
+            let certificate = on.prop("/Customizations/Certificate").is_some();
+            let managed = on.prop("/ManagedCertificateRequest").is_some();
+            let name = match stack {
+                Some(stack) => format!("{stack}/{}", tenant.logical_id()),
+                None => tenant.logical_id().to_owned(),
+            };
+            match (certificate, managed) {
+                (true, _) => Some(format!("`{name}` (`Customizations.Certificate`)")),
+                (false, true) => Some(format!("`{name}` (`ManagedCertificateRequest`)")),
+                (false, false) => None,
+            }
+        })
+        .collect();
+    if own.is_empty() {
+        return outcome;
+    }
+    super::frontdoor::Unfiltered::gap_unless_failed(
+        format!(
+            "{} with a certificate of {} own, to which CloudFront's references give no security policy: which TLS versions those domains accept is read by no rule; serve the tenants with the distribution's certificate (`ViewerCertificate`, `MinimumProtocolVersion` TLSv1.2_2021)",
+            if own.len() == 1 {
+                format!("the distribution tenant {} serves its domains", own[0])
+            } else {
+                format!(
+                    "the distribution tenants {} serve their domains",
+                    own.join(", ")
+                )
+            },
+            if own.len() == 1 { "its" } else { "their" },
+        ),
+        outcome,
+    )
 }
 
 fn viewer_and_origins(cx: &Cx<'_>) -> Outcome {
@@ -351,7 +416,7 @@ fn access_logs(cx: &Cx<'_>) -> Outcome {
     // Standard logging (v2): a delivery source of the distribution's access logs.
     let source = cx.others("AWS::Logs::DeliverySource").find(|s| {
         let p = s.properties();
-        super::compute::mentions(&p["ResourceArn"], cx.id())
+        distribution_arn(&p["ResourceArn"], cx.id())
             && text(&p["LogType"]).is_some_and(|t| t == "ACCESS_LOGS")
     });
     let Some(source) = source else {
@@ -384,6 +449,31 @@ fn access_logs(cx: &Cx<'_>) -> Outcome {
             source.logical_id()
         )),
     }
+}
+
+/// Whether `value` is the ARN of distribution `id` of the stack's own account:
+/// `arn:<partition>:cloudfront::${AWS::AccountId}:distribution/<its Ref>` (a distribution's
+/// `Ref` is its id; `AWS::CloudFront::Distribution` has no `Arn` attribute), however the
+/// text is built, with the distribution's `Ref` ending it. Text joined after the `Ref`
+/// (`${D}-old`), another account written as a number or another service names another
+/// resource, whose logs say nothing of this distribution's requests.
+fn distribution_arn(value: &Value, id: &str) -> bool {
+    const REF: &str = "\u{0}distribution";
+    let own = super::meaning::Own {
+        id,
+        reference: REF.to_owned(),
+        arn: "\u{0}arn".to_owned(),
+    };
+    let Some(arn) = super::meaning::text_about(value, &own) else {
+        return false;
+    };
+    // The account pseudo parameter holds `::`: read it as one field.
+    let arn = arn.trim().replace("${AWS::AccountId}", "\u{0}account");
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    matches!(
+        parts.as_slice(),
+        ["arn", _, "cloudfront", "", "\u{0}account", rest] if *rest == format!("distribution/{REF}")
+    )
 }
 
 /// A delivery's `RecordFields` ("The list of record fields to be delivered to the
@@ -540,8 +630,18 @@ fn web_acl_at(cx: &Cx<'_>, pointer: &str) -> Outcome {
     // latest version of WAF, use the ACL ARN", `WebACLId`, CloudFront API
     // `DistributionConfig`): its `Arn`, not its `Ref` (name, id and scope) or text built
     // around its `Id`.
-    let acl = super::frontdoor::web_acl(cx.template, acl_value);
-    let Some(acl) = acl else {
+    // A web ACL of this template, or one of another stack of the app whose export of its ARN
+    // the value imports (`ArnOf`: the export's value is wholly its `Arn`), read in its own
+    // template as one of this template is.
+    let local = super::frontdoor::web_acl(cx.template, acl_value).map(|acl| (None, acl));
+    let found = local.or_else(|| {
+        cx.everywhere("AWS::WAFv2::WebACL")
+            .filter(|(stack, _)| stack.is_some())
+            .find(|(stack, acl)| {
+                super::arn::ArnOf::of(cx.template_of(*stack), acl).is_arn(acl_value, false)
+            })
+    });
+    let Some((stack, acl)) = found else {
         if let Some(other) = cx
             .others("AWS::WAFv2::WebACL")
             .find(|acl| super::compute::mentions(acl_value, acl.logical_id()))
@@ -554,19 +654,32 @@ fn web_acl_at(cx: &Cx<'_>, pointer: &str) -> Outcome {
                 other.logical_id()
             ));
         }
-        // A web ACL of another stack, or the account's (a firewall manager's), by ARN.
-        return if acl_value.get("Fn::ImportValue").is_some()
-            || text(acl_value)
-                .is_some_and(|t| t.contains(":wafv2:") && t.contains(":global/webacl/"))
-        {
+        // The account's global web ACL (a firewall manager's), by ARN. An import that no
+        // stack of the app exports as a web ACL's ARN (an export of its `Ref` or `Id`, of
+        // text, of another resource) names nothing whose rules are read.
+        return if text(acl_value).is_some_and(|t| {
+            !super::identity::dynamic(&t)
+                && t.trim().starts_with("arn:")
+                && t.contains(":wafv2:")
+                && t.contains(":global/webacl/")
+        }) {
             all([cx.present(pointer)])
         } else {
             Outcome::Fail(format!(
-                "`{}` is {}, which is no WAFv2 web ACL of the app or global web ACL ARN",
+                "`{}` is {}, which is no WAFv2 web ACL of the app (its `Arn`, or an import of a stack that exports it) or global web ACL ARN: whether it filters requests is read nowhere",
                 pointer_name(pointer),
                 text_or_json(acl_value)
             ))
         };
+    };
+    let template = cx.template_of(stack);
+    let named = |proof: Option<Proof>| {
+        proof.map(|mut p| {
+            if let Some(stack) = stack {
+                p.logical_id = format!("{stack}/{}", p.logical_id);
+            }
+            p
+        })
     };
     let p = acl.properties();
     let scope = text(&p["Scope"]).unwrap_or_default();
@@ -577,7 +690,7 @@ fn web_acl_at(cx: &Cx<'_>, pointer: &str) -> Outcome {
             if scope.is_empty() { "not set" } else { &scope }
         ));
     }
-    let filters = match super::frontdoor::filtering(cx.template, acl) {
+    let filters = match super::frontdoor::filtering(template, acl) {
         Ok(at) => at,
         Err(super::frontdoor::Unfiltered::Nothing(why)) => return Outcome::Fail(why),
         Err(super::frontdoor::Unfiltered::Unknown(why)) => {
@@ -587,7 +700,10 @@ fn web_acl_at(cx: &Cx<'_>, pointer: &str) -> Outcome {
             );
         }
     };
-    all([cx.present(pointer), proof_of(acl, filters).ok_or_default()])
+    all([
+        cx.present(pointer),
+        named(proof_of(acl, filters)).ok_or_default(),
+    ])
 }
 
 #[cfg(test)]
@@ -596,6 +712,130 @@ mod tests {
 
     use super::*;
     use crate::compliance::rules::dms::tests::outcome_of;
+
+    /// CF3 of distribution `D` of stack `edge` whose `WebACLId` imports `security:Acl`,
+    /// which stack `security` exports as `export` of its web ACL `Acl` with `rules`.
+    fn imported_acl(export: crate::cfn::Expr, rules: Value) -> Outcome {
+        use crate::cfn::{Output, Resource, Template};
+        let security = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![Resource::raw(
+                "Acl".to_owned(),
+                "AWS::WAFv2::WebACL".to_owned(),
+                json!({ "Scope": "CLOUDFRONT", "DefaultAction": { "Allow": {} }, "Rules": rules }),
+            )],
+            outputs: vec![Output {
+                name: "AclArn".to_owned(),
+                value: export,
+                description: None,
+                export: Some("security:Acl".to_owned()),
+            }],
+        };
+        let edge = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![Resource::raw(
+                "D".to_owned(),
+                DISTRIBUTION.to_owned(),
+                json!({ "DistributionConfig": { "WebACLId": { "Fn::ImportValue": "security:Acl" } } }),
+            )],
+            outputs: Vec::new(),
+        };
+        let stacks = [("edge", &edge), ("security", &security)];
+        let index = super::super::Index::new(&stacks);
+        cf3(&Cx::in_first(&stacks, &edge.resources()[0], &index))
+    }
+
+    #[test]
+    fn a_tenant_of_another_stack_with_a_certificate_of_its_own_is_a_gap_of_its_distribution() {
+        use crate::cfn::{Expr, Output, Resource, Template};
+        let outcome = |customizations: Value| {
+            let edge = Template {
+                description: String::new(),
+                parameters: Vec::new(),
+                resources: vec![Resource::raw(
+                    "D".to_owned(),
+                    DISTRIBUTION.to_owned(),
+                    json!({ "DistributionConfig": {
+                        "DefaultCacheBehavior": { "ViewerProtocolPolicy": "https-only" },
+                        "Origins": [{ "Id": "app", "DomainName": "app.example.org", "CustomOriginConfig": { "OriginProtocolPolicy": "https-only", "OriginSSLProtocols": ["TLSv1.2"] } }],
+                        "ViewerCertificate": { "AcmCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/1", "SslSupportMethod": "sni-only", "MinimumProtocolVersion": "TLSv1.2_2021" },
+                    } }),
+                )],
+                outputs: vec![Output {
+                    name: "D".to_owned(),
+                    value: Expr::reference("D"),
+                    description: None,
+                    export: Some("edge:D".to_owned()),
+                }],
+            };
+            let tenants = Template {
+                description: String::new(),
+                parameters: Vec::new(),
+                resources: vec![Resource::raw(
+                    "T".to_owned(),
+                    TENANT.to_owned(),
+                    json!({ "DistributionId": { "Fn::ImportValue": "edge:D" }, "Domains": ["clinic.example.org"], "Customizations": customizations }),
+                )],
+                outputs: Vec::new(),
+            };
+            let stacks = [("edge", &edge), ("tenants", &tenants)];
+            let index = super::super::Index::new(&stacks);
+            cf1(&Cx::in_first(&stacks, &edge.resources()[0], &index))
+        };
+        assert!(matches!(
+            outcome(json!({ "Certificate": { "Arn": "arn:aws:acm:us-east-1:123456789012:certificate/2" } })),
+            Outcome::Gap(ref why) if why.contains("tenants/T")
+        ));
+        assert!(matches!(
+            outcome(json!({ "GeoRestrictions": { "RestrictionType": "none" } })),
+            Outcome::Pass(_)
+        ));
+    }
+
+    #[test]
+    fn a_delivery_source_logs_the_distribution_only_by_its_own_arn() {
+        let sub = |t: &str| json!({ "Fn::Sub": t });
+        for arn in [
+            sub("arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${D}"),
+            json!({ "Fn::Join": [":", ["arn", { "Ref": "AWS::Partition" }, "cloudfront", "", { "Ref": "AWS::AccountId" }, { "Fn::Sub": "distribution/${D}" }]] }),
+        ] {
+            assert!(distribution_arn(&arn, "D"), "{arn}");
+        }
+        for arn in [
+            sub("arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${D}-old"),
+            sub("arn:${AWS::Partition}:cloudfront::111122223333:distribution/${D}"),
+            sub("arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Other}"),
+            sub("arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution-tenant/${D}"),
+            json!({ "Ref": "D" }),
+        ] {
+            assert!(!distribution_arn(&arn, "D"), "{arn}");
+        }
+    }
+
+    #[test]
+    fn an_imported_web_acl_is_read_in_the_stack_that_exports_it() {
+        use crate::cfn::Expr;
+        let blocking = json!([{ "Name": "block", "Priority": 0, "Action": { "Block": {} }, "Statement": { "GeoMatchStatement": { "CountryCodes": ["KP"] } } }]);
+        assert!(matches!(
+            imported_acl(Expr::get_att("Acl", "Arn"), blocking.clone()),
+            Outcome::Pass(ref p) if p.iter().any(|p| p.logical_id == "security/Acl")
+        ));
+        // Rules that only count, and an export of the ACL's `Ref` (name, id and scope) or
+        // of text around its ARN, are no web ACL that filters.
+        let counting = json!([{ "Name": "count", "Priority": 0, "Action": { "Count": {} }, "Statement": { "GeoMatchStatement": { "CountryCodes": ["KP"] } } }]);
+        assert!(matches!(
+            imported_acl(Expr::get_att("Acl", "Arn"), counting),
+            Outcome::Fail(_)
+        ));
+        for export in [Expr::reference("Acl"), Expr::sub_pseudo("${Acl.Arn}-old")] {
+            assert!(matches!(
+                imported_acl(export, blocking.clone()),
+                Outcome::Fail(_)
+            ));
+        }
+    }
 
     #[test]
     fn a_web_acl_of_another_stack_is_read_there_and_text_must_be_a_global_arn() {
@@ -606,9 +846,10 @@ mod tests {
                 json!({ "DistributionConfig": { "WebACLId": acl } }),
             )
         };
+        // An import that no stack of the app exports as a web ACL's ARN names nothing read.
         assert!(matches!(
             with(json!({ "Fn::ImportValue": "security:EdgeAcl:Arn" })),
-            Outcome::Pass(ref p) if p[0].path == "/Properties/DistributionConfig/WebACLId"
+            Outcome::Fail(_)
         ));
         // An import wrapped in another intrinsic is no value the rule can read.
         assert!(matches!(

@@ -489,12 +489,26 @@ fn e3(cx: &Cx<'_>) -> Outcome {
 /// metadata": CloudFormation reference, `AWS::EC2::Instance MetadataOptions`, and
 /// `AWS::EC2::LaunchTemplate MetadataOptions`), in the spellings the reference allows
 /// (`disabled | enabled`), read exactly.
+///
+/// Each is read as CloudFormation resolves it (`Fn::Sub "required"`, an `Fn::Join` of its
+/// pieces): the text must be the documented value exactly; another case, a parameter or an
+/// SSM value is not shown to be it.
 pub(super) fn imds_closed(cx: &Cx<'_>, options: &str) -> Result<Proof, String> {
+    let reads = |pointer: &str, want: &str| {
+        cx.prop(pointer)
+            .and_then(super::meaning::text)
+            .is_some_and(|t| t == want)
+    };
     let endpoint = format!("{options}/HttpEndpoint");
-    if cx.prop(&endpoint).and_then(Value::as_str) == Some("disabled") {
+    if reads(&endpoint, "disabled") {
         return cx.proof(&endpoint).ok_or_default();
     }
-    cx.equals(&format!("{options}/HttpTokens"), &json!("required"))
+    let tokens = format!("{options}/HttpTokens");
+    if reads(&tokens, "required") {
+        return cx.proof(&tokens).ok_or_default();
+    }
+    // Said as `equals` says it.
+    cx.equals(&tokens, &json!("required"))
 }
 
 fn e4(cx: &Cx<'_>) -> Outcome {

@@ -127,41 +127,140 @@ fn dms2(cx: &Cx<'_>) -> Outcome {
         .prop("/EngineName")
         .and_then(text)
         .map(|e| e.trim().to_ascii_lowercase());
-    match engine.as_deref() {
-        Some(e) if ALWAYS_TLS.contains(&e) => Outcome::NotApplicable,
-        Some("kafka") => all([cx.reads_as(
+    let mut checks = match engine.as_deref() {
+        Some(e) if ALWAYS_TLS.contains(&e) => return Outcome::NotApplicable,
+        Some("kafka") => vec![cx.reads_as(
             "/KafkaSettings/SecurityProtocol",
             &["ssl-encryption", "ssl-authentication", "sasl-ssl"],
             "the records go to the brokers in plain text",
-        )]),
-        Some("redis") => all([cx.reads_as(
+        )],
+        Some("redis") => vec![cx.reads_as(
             "/RedisSettings/SslSecurityProtocol",
             &["ssl-encryption"],
             "write it explicitly; plaintext sends the records to Redis unencrypted",
-        )]),
+        )],
         Some("elasticsearch" | "opensearch") => {
             let pointer = "/ElasticsearchSettings/EndpointUri";
             match cx.prop(pointer) {
                 // Without a scheme DMS uses HTTPS. What cannot be resolved is read from its
                 // literal parts: `http://` among them, or a scheme that is known only at
                 // deploy (`${Scheme}://…`), may be plain HTTP.
-                Some(v) if plain_http(v) => Outcome::Fail(format!(
+                Some(v) if plain_http(v) => vec![Err(format!(
                     "`{}` is {}: DMS may write to the domain over plain HTTP (write https:// or no scheme)",
                     pointer_name(pointer),
                     text_or_json(v)
-                )),
-                _ => all([cx.present(pointer)]),
+                ))],
+                _ => vec![cx.present(pointer)],
             }
         }
         // Relational databases, MongoDB and DocumentDB, and any engine that cannot be
         // read before deploy: the connection's SSL mode, `none` unless set.
-        _ => all([cx.reads_as(
+        _ => vec![cx.reads_as(
             "/SslMode",
             &["require", "verify-ca", "verify-full"],
             "DMS connects to the database in plain text",
-        )]),
-    }
+        )],
+    };
+    checks.extend(extra_attributes(cx));
+    all(checks)
 }
+
+/// What `ExtraConnectionAttributes` says of TLS, as findings: each attribute that names a
+/// TLS switch with a value that does not turn TLS on, or attributes of which a part cannot
+/// be read before deploy.
+///
+/// The DMS API (`CreateEndpoint`, `ExtraConnectionAttributes`) writes them as `name=value`
+/// pairs separated by `;`, and DMS takes endpoint settings as extra connection attributes
+/// too (the API's `S3Settings.EncryptionMode`: "part of the endpoint settings or the extra
+/// connections attributes"), so `sslMode=none`, `securityProtocol=plaintext` or
+/// `sslSecurityProtocol=plaintext` may turn off what `SslMode`, `KafkaSettings` or
+/// `RedisSettings` turn on. Which of the two DMS applies when both are written, and
+/// whether a later attribute of the same name replaces an earlier one, is not documented:
+/// any attribute that may turn TLS off is a finding, wherever it is and whatever the
+/// settings say. Names are read in any case, around spaces, `_` and `-`; an
+/// `afterConnectScript`'s SQL is no attribute of its own (only a name that is a TLS switch
+/// is judged).
+fn extra_attributes(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    let Some(value) = cx
+        .prop("/ExtraConnectionAttributes")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    else {
+        return Vec::new();
+    };
+    // A part known only at deploy (a parameter, an attribute, a dynamic reference) may be
+    // or hold whole attributes (`…;sslMode=none`), whatever is written around it.
+    let written = super::meaning::skeleton(value);
+    if written.contains(super::meaning::UNKNOWN) || super::identity::dynamic(&written) {
+        return vec![Err(format!(
+            "`ExtraConnectionAttributes` is {}, part of which no rule can read before deploy: it may turn TLS off (e.g. `sslMode=none`); write the attributes as text",
+            text_or_json(value)
+        ))];
+    }
+    let mut findings = Vec::new();
+    for attribute in written.split(';') {
+        let Some((name, setting)) = attribute.split_once('=') else {
+            continue;
+        };
+        let key: String = name
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, '_' | '-' | ' '))
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let setting = setting.trim().trim_matches(|c| c == '"' || c == '\'');
+        if !tls_switch(&key) {
+            continue;
+        }
+        if !TLS_ON.contains(&setting.to_ascii_lowercase().as_str()) {
+            findings.push(Err(format!(
+                "`ExtraConnectionAttributes` sets `{}` to {setting}, which turns TLS off or is no value that turns it on, whatever `SslMode` or the engine's settings say; remove it",
+                name.trim()
+            )));
+        }
+    }
+    findings
+}
+
+/// Whether an extra connection attribute (its name in lower case, without `_`, `-` and
+/// spaces) switches TLS: the names of DMS's TLS settings (`SslMode`,
+/// `KafkaSettings.SecurityProtocol`, `RedisSettings.SslSecurityProtocol`) and any other
+/// name of SSL or TLS that is not a certificate, key, password, file, cipher or version
+/// (`sslCaCertificateArn`), nor the hostname check `SslEndpointIdentificationAlgorithm`
+/// (which leaves TLS on).
+fn tls_switch(key: &str) -> bool {
+    const NOT_A_SWITCH: &[&str] = &[
+        "arn",
+        "cert",
+        "key",
+        "password",
+        "path",
+        "file",
+        "identificationalgorithm",
+        "cipher",
+        "version",
+    ];
+    matches!(key, "securityprotocol" | "encrypt")
+        || ((key.contains("ssl") || key.contains("tls"))
+            && !NOT_A_SWITCH.iter().any(|n| key.contains(n)))
+}
+
+/// The values of a TLS switch that turn TLS on: DMS's (`require`, `verify-ca`,
+/// `verify-full`; `ssl-encryption`, `ssl-authentication`, `sasl-ssl`) and a boolean's
+/// (`true`, `yes`, `y`, `1`, `on`). Anything else (`none`, `plaintext`, `false`,
+/// `disable`, `prefer`, …) may leave the connection in plain text.
+const TLS_ON: &[&str] = &[
+    "require",
+    "verify-ca",
+    "verify-full",
+    "ssl-encryption",
+    "ssl-authentication",
+    "sasl-ssl",
+    "true",
+    "yes",
+    "y",
+    "1",
+    "on",
+];
 
 /// A data provider's connection: `Settings` holds one engine's settings (a union), each
 /// with an `SslMode` of none, require, verify-ca or verify-full, "The default value is
@@ -245,6 +344,75 @@ pub(super) mod tests {
         let stacks = [("s", &template)];
         let index = Index::new(&stacks);
         check(&Cx::in_first(&stacks, &template.resources()[0], &index))
+    }
+
+    #[test]
+    fn extra_connection_attributes_that_turn_tls_off_fail_whatever_the_settings_say() {
+        let dms2_of = |properties: Value| outcome_of(dms2, ENDPOINT, properties);
+        let failing = |engine: &str, settings: Value, attributes: Value| {
+            let mut p = json!({ "EngineName": engine, "ExtraConnectionAttributes": attributes });
+            if let (Value::Object(p), Value::Object(s)) = (&mut p, settings) {
+                p.extend(s);
+            }
+            match dms2_of(p) {
+                Outcome::Fail(why) => why,
+                other => panic!("{other:?}"),
+            }
+        };
+        let require = json!({ "SslMode": "require" });
+        for attributes in [
+            json!("sslmode=none"),
+            json!("heartbeatEnable=true; SSLMODE = None ;"),
+            json!("ssl_mode=disable"),
+            json!("useSSL=false"),
+            json!("sslmode=require;sslmode=prefer"),
+            json!("Encrypt=no"),
+            json!({ "Fn::Join": [";", ["heartbeatEnable=true", "sslMode=none"]] }),
+        ] {
+            let why = failing("postgres", require.clone(), attributes.clone());
+            assert!(why.contains("turns TLS off"), "{attributes}: {why}");
+        }
+        // A part known only at deploy may hold any attribute.
+        for attributes in [
+            json!({ "Ref": "Attributes" }),
+            json!({ "Fn::Join": [";", ["heartbeatEnable=true", { "Ref": "More" }]] }),
+            json!({ "Fn::Sub": "executeTimeout=${Timeout}" }),
+            json!("{{resolve:ssm:/dms/attributes}}"),
+        ] {
+            let why = failing("postgres", require.clone(), attributes.clone());
+            assert!(why.contains("before deploy"), "{attributes}: {why}");
+        }
+        let kafka = json!({ "KafkaSettings": { "SecurityProtocol": "sasl-ssl" } });
+        let why = failing("kafka", kafka, json!("securityProtocol=plaintext"));
+        assert!(why.contains("`securityProtocol`"), "{why}");
+        let redis = json!({ "RedisSettings": { "SslSecurityProtocol": "ssl-encryption" } });
+        let why = failing("redis", redis, json!("sslSecurityProtocol=plaintext"));
+        assert!(why.contains("plaintext"), "{why}");
+        // Attributes that turn TLS on, or say nothing of it, change nothing.
+        for attributes in [
+            json!("heartbeatEnable=true;executeTimeout=60"),
+            json!("sslmode=verify-full"),
+            json!("afterConnectScript=SET ssl_renegotiation_limit=0"),
+            json!(
+                "sslCaCertificateArn=arn:aws:dms:us-east-1:111122223333:cert:X;sslEndpointIdentificationAlgorithm=none"
+            ),
+            json!({ "Fn::Sub": "heartbeatSchema=${AWS::StackName}" }),
+        ] {
+            let outcome = dms2_of(
+                json!({ "EngineName": "postgres", "SslMode": "require", "ExtraConnectionAttributes": attributes }),
+            );
+            assert!(
+                matches!(outcome, Outcome::Pass(_)),
+                "{attributes}: {outcome:?}"
+            );
+        }
+        // Endpoints that always use TLS are not read.
+        assert!(matches!(
+            dms2_of(
+                json!({ "EngineName": "s3", "ExtraConnectionAttributes": { "Fn::Sub": "bucketName=${B}" } })
+            ),
+            Outcome::NotApplicable
+        ));
     }
 
     #[test]

@@ -383,7 +383,8 @@ fn interfaces(
     let mut checks = Vec::new();
     for (i, n) in list.iter().enumerate() {
         match n.get("AssociatePublicIpAddress") {
-            Some(v) if is_false(v) => {}
+            // Removed (`AWS::NoValue`) is not written: the subnet decides.
+            Some(v) if is_false(v) || super::meaning::no_value(v) => {}
             Some(v) => checks.push(Err(format!(
                 "{owner}`{}` is {}: the instances launched may get a public address",
                 pointer_name(&format!("{pointer}/{i}/AssociatePublicIpAddress")),

@@ -81,6 +81,12 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
         ],
     ),
     ("AWS::Logs::SubscriptionFilter", &["/DestinationArn"]),
+    // A log destination (which a subscription filter of any account names) delivers every
+    // event to its `TargetArn`: "The Amazon Resource Name (ARN) of the physical target where
+    // the log events are delivered (for example, a Kinesis stream)" (CloudFormation
+    // reference, `AWS::Logs::Destination`), a stream no rule reads unless the app declares
+    // it.
+    ("AWS::Logs::Destination", &["/TargetArn"]),
     // A function reading a queue or stream of another account reads data that no rule
     // reads the protection of; its failed batches go to its `OnFailure` destination.
     (
@@ -180,6 +186,7 @@ const TYPES: &[&str] = &[
     "AWS::Lambda::Function",
     "AWS::Lambda::EventInvokeConfig",
     "AWS::Logs::SubscriptionFilter",
+    "AWS::Logs::Destination",
     "AWS::Events::Rule",
     "AWS::CloudTrail::Trail",
     "AWS::SNS::Subscription",
@@ -266,7 +273,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
 /// `Data`), a nested stack (`Outputs.Name`), an SSM parameter (`Fn::GetAtt Value` is its
 /// value: `AWS::SSM::Parameter`, "Return values") and a wait condition (`Data`: what its
 /// signals sent).
-fn carries_values(t: &str) -> bool {
+pub(super) fn carries_values(t: &str) -> bool {
     t.starts_with("Custom::")
         || matches!(
             t,
@@ -834,6 +841,55 @@ fn pipe_logs<'a>(cx: &Cx<'a>, checks: &mut Vec<Result<Proof, String>>) -> Vec<(S
     .collect()
 }
 
+/// Where a delivery stream with a database source connects: "The VPC endpoint service name
+/// which Firehose uses to create a PrivateLink to the database", written
+/// `com.amazonaws.vpce.<region>.<vpc-endpoint-service-id>` (CloudFormation reference,
+/// `AWS::KinesisFirehose::DeliveryStream` DatabaseSourceVPCConfiguration). The stream reads
+/// whatever the service's load balancers front, in whichever account owns it: the
+/// database its `Endpoint` names is reached only through it.
+const ENDPOINT_SERVICE: &str =
+    "/DatabaseSourceConfiguration/DatabaseSourceVPCConfiguration/VpcEndpointServiceName";
+
+/// Whether a VPC endpoint service name names an endpoint service of the app: an import or a
+/// value carried across regions (as [`of_the_app`] reads them), or the service name built
+/// from an `AWS::EC2::VPCEndpointService` of the template, `com.amazonaws.vpce.` then the
+/// region then its id (`Ref` or `ServiceId`: "Ref returns the ID of the VPC endpoint
+/// service", CloudFormation reference, `AWS::EC2::VPCEndpointService`) with nothing after
+/// it. A name written out (`…vpce-svc-0123…`) is a service of no template, any account's.
+/// Each branch of an `Fn::If` is read.
+fn endpoint_service_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
+    if let Some(each) = alternatives(value).filter(|_| !value.is_array()) {
+        return each
+            .into_iter()
+            .all(|v| super::meaning::no_value(v) || endpoint_service_of_the_app(cx, v));
+    }
+    if super::meaning::imported(value) || cx.across_regions(cx.template, value).is_some() {
+        return true;
+    }
+    let skeleton = super::meaning::skeleton(value);
+    let Some(region) = skeleton
+        .trim()
+        .strip_prefix("com.amazonaws.vpce.")
+        .and_then(|rest| rest.strip_suffix(&format!(".{}", super::meaning::UNKNOWN)))
+    else {
+        return false;
+    };
+    let named = super::compute::Mentioned::of(value);
+    let mentioned = cx.resources_named(&named);
+    region
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-${}:".contains(c))
+        && !region.contains(super::meaning::UNKNOWN)
+        && !mentioned.is_empty()
+        && mentioned
+            .iter()
+            .all(|r| r.type_name() == "AWS::EC2::VPCEndpointService")
+        && named
+            .plain_names()
+            .iter()
+            .all(|n| mentioned.iter().any(|r| r.logical_id() == *n) || n.starts_with("AWS::"))
+}
+
 fn x1(cx: &Cx<'_>) -> Outcome {
     let t = cx.resource.type_name();
     let mut checks: Vec<Result<Proof, String>> = Vec::new();
@@ -852,6 +908,21 @@ fn x1(cx: &Cx<'_>) -> Outcome {
     }
     if t == "AWS::KinesisFirehose::DeliveryStream" {
         destinations.extend(processors(cx));
+        if let Some(service) = cx
+            .prop(ENDPOINT_SERVICE)
+            .filter(|v| !super::meaning::no_value(v))
+        {
+            checks.push(if endpoint_service_of_the_app(cx, service) {
+                cx.proof(ENDPOINT_SERVICE)
+                    .ok_or_else(|| "the property disappeared while it was read".to_owned())
+            } else {
+                Err(format!(
+                    "`{}` reads the database through the VPC endpoint service {}, which is no `AWS::EC2::VPCEndpointService` of the app: whatever that service fronts (another account's database, anyone's) is what the stream reads, whatever `Endpoint` says; name the service `com.amazonaws.vpce.${{AWS::Region}}.${{Service}}` of an endpoint service of the app",
+                    ENDPOINT_SERVICE.trim_start_matches('/').replace('/', "."),
+                    super::meaning::text_or_json(service)
+                ))
+            });
+        }
     }
     if t == "AWS::SNS::Subscription" {
         subscription(
@@ -1114,8 +1185,14 @@ fn foreign_by_condition(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
     // The keys of a statement's conditions must all hold: an organization, or another
     // account's resource, admits nothing beyond this account when another key of the
     // statement pins the principal's, or the source's, account to this one.
-    let principal_here = pinned_here(conditions, &["aws:principalaccount", "kms:calleraccount"]);
-    let source_here = pinned_here(conditions, &["aws:sourceaccount", "aws:sourceowner"]);
+    let principal_here = pinned_here(
+        &statement["Condition"],
+        &["aws:principalaccount", "kms:calleraccount"],
+    );
+    let source_here = pinned_here(
+        &statement["Condition"],
+        &["aws:sourceaccount", "aws:sourceowner"],
+    );
     conditions
         .iter()
         .filter(|(operator, _)| {
@@ -1147,23 +1224,12 @@ fn foreign_by_condition(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
         .collect()
 }
 
-/// Whether a condition that compares its key (a string or ARN operator, alone or
-/// `ForAnyValue:`, as P2 reads it: [`super::services::compares`]) requires one of `keys` to
-/// be `${AWS::AccountId}`, and nothing else (a pattern without a wildcard is the value).
-fn pinned_here(conditions: &serde_json::Map<String, Value>, keys: &[&str]) -> bool {
-    conditions
-        .iter()
-        .filter(|(operator, _)| super::services::compares(operator).is_some())
-        .filter_map(|(_, k)| k.as_object())
-        .flat_map(|k| k.iter())
-        .filter(|(key, _)| keys.contains(&key.trim().to_ascii_lowercase().as_str()))
-        .any(|(_, values)| {
-            let values = super::meaning::one_or_many(values);
-            !values.is_empty()
-                && values
-                    .iter()
-                    .all(|v| text(v).is_some_and(|t| t.trim() == "${AWS::AccountId}"))
-        })
+/// Whether the conditions of a statement pin one of `keys` to `${AWS::AccountId}` and
+/// nothing else, read as [`super::identity::pins`] reads them (`StringEquals`,
+/// `StringEqualsIgnoreCase` or `StringLike` without a wildcard, alone or after
+/// `ForAnyValue:`; never an `…IfExists`, `ForAllValues:` or `Arn…` operator).
+fn pinned_here(conditions: &Value, keys: &[&str]) -> bool {
+    super::identity::pins(conditions, keys, &|t| t == "${AWS::AccountId}")
 }
 
 /// Why the resource an ARN names may be another account's: its account written as a number
@@ -1247,7 +1313,9 @@ fn whole_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
             || cx
                 .resources_named(&super::compute::Mentioned::of(v))
                 .iter()
-                .any(|r| super::meaning::names(v, r.logical_id()))
+                // A resource that hands out a value someone else chose (an SSM parameter's
+                // `Value`) names no resource of the app.
+                .any(|r| !carries_values(r.type_name()) && super::meaning::names(v, r.logical_id()))
     };
     whole(value)
         || Built::of(value).is_some_and(|built| {

@@ -809,8 +809,32 @@ fn f5(cx: &Cx<'_>) -> Outcome {
             all(checks)
         }
         _ => {
+            // A list, or an entry, that an intrinsic makes (`Fn::Select` of written
+            // interfaces, a reference) holds settings no rule reads before deploy: it may
+            // associate a public address.
+            let pointer = "/LaunchTemplateData/NetworkInterfaces";
+            let intrinsic = |v: &Value| {
+                v.as_object()
+                    .is_some_and(|m| m.keys().any(|k| k == "Ref" || k.starts_with("Fn::")))
+            };
+            let unread = match cx.prop(pointer) {
+                None => None,
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .enumerate()
+                    .find(|(_, v)| !super::meaning::no_value(v) && (intrinsic(v) || !v.is_object()))
+                    .map(|(i, v)| (format!("{pointer}/{i}"), v)),
+                Some(other) => Some((pointer.to_owned(), other)),
+            };
+            if let Some((at, v)) = unread {
+                return Outcome::Fail(format!(
+                    "`{}` is {}, which no rule can read before deploy: the interfaces may associate public addresses; write them as literals",
+                    pointer_name(&at),
+                    text_or_json(v)
+                ));
+            }
             let interfaces = cx
-                .prop("/LaunchTemplateData/NetworkInterfaces")
+                .prop(pointer)
                 .and_then(Value::as_array)
                 .map_or(0, Vec::len);
             let public: Vec<String> = (0..interfaces)
@@ -902,7 +926,72 @@ fn forwards_to_read_groups(cx: &Cx<'_>) -> Outcome {
         // No action forwards (redirects, fixed responses): no target is reached.
         return Outcome::NotApplicable;
     }
-    all(checks)
+    let forwards = all(checks);
+    if cx.resource.type_name() == LISTENER_RULE
+        && let Err(why) = listener_read(cx, cx.prop("/ListenerArn"), "/ListenerArn")
+    {
+        return Unfiltered::gap_unless_failed(why, forwards);
+    }
+    forwards
+}
+
+/// A listener rule forwards what its listener (`ListenerArn`, "The Amazon Resource Name
+/// (ARN) of the listener", `AWS::ElasticLoadBalancingV2::ListenerRule`, CloudFormation
+/// template reference) receives: whether that listener takes plain HTTP is read by F1 on
+/// the listener, which reads the rules of every stack that name it (`services::plain_rules`).
+/// The listener must therefore be one of the app: of this template (its `Ref`, or a value
+/// that is wholly it, [`super::meaning::names`]) or an import of an export of another stack
+/// of the app whose value is wholly one of that stack's listeners; each branch of an
+/// `Fn::If`. Anything else (an ARN written as text, a parameter, an import of a value that
+/// is no listener) is a listener no rule reads: a gap, never a pass.
+fn listener_read(cx: &Cx<'_>, listener: Option<&Value>, pointer: &str) -> Result<Proof, String> {
+    let Some(listener) = listener else {
+        return Err(
+            "`ListenerArn` is not set: the listener this rule forwards from, and whether it takes plain HTTP, are read by no rule"
+                .to_owned(),
+        );
+    };
+    if let Some(both) = branches(listener) {
+        return both
+            .iter()
+            .map(|(branch, at)| listener_read(cx, Some(branch), &format!("{pointer}{at}")))
+            .find(Result::is_err)
+            .unwrap_or_else(|| cx.proof(pointer).ok_or_default());
+    }
+    let local = cx
+        .others(LISTENER)
+        .any(|l| super::meaning::names(listener, l.logical_id()));
+    if local || exported_by_the_app(cx, listener, LISTENER) {
+        return cx.proof(pointer).ok_or_default();
+    }
+    Err(format!(
+        "`{}` is {}, which names no `AWS::ElasticLoadBalancingV2::Listener` of the app: whether the listener this rule forwards from takes plain HTTP (F1) is read by no rule; attach the rule to a listener of the app (`Ref`, or an import of a stack that exports one)",
+        pointer_name(pointer),
+        text_or_json(listener)
+    ))
+}
+
+/// Whether `value` is wholly an import ([`super::meaning::imported`]) whose every name is
+/// exported by a stack of the app with a value that is wholly a resource of `type_name` of
+/// that stack ([`super::meaning::names`] of its logical id): an export whose value only
+/// mentions one (an `Fn::If` whose other branch is an ARN written as text, text joined onto
+/// its `Ref`) may hand out another resource, which no rule reads.
+fn exported_by_the_app(cx: &Cx<'_>, value: &Value, type_name: &'static str) -> bool {
+    if !super::meaning::imported(value) {
+        return false;
+    }
+    let mut names = Vec::new();
+    super::imported_names(value, &mut names);
+    !names.is_empty()
+        && names.iter().all(|name| {
+            cx.everywhere(type_name).any(|(stack, r)| {
+                super::arn::exports_of(cx.template_of(stack), r.logical_id())
+                    .iter()
+                    .any(|(export, exported)| {
+                        export == name && super::meaning::names(exported, r.logical_id())
+                    })
+            })
+        })
 }
 
 /// The branches of an `Fn::If` (both are read: either may be chosen at deploy).
@@ -1022,19 +1111,7 @@ fn target_group_read(cx: &Cx<'_>, group: &Value, pointer: &str) -> Result<Proof,
     let local = cx
         .others(TARGET_GROUP)
         .any(|g| super::meaning::names(group, g.logical_id()));
-    let exported = super::meaning::imported(group) && {
-        let mut names = Vec::new();
-        super::imported_names(group, &mut names);
-        !names.is_empty()
-            && names.iter().all(|name| {
-                cx.everywhere(TARGET_GROUP).any(|(stack, g)| {
-                    super::arn::exports_of(cx.template_of(stack), g.logical_id())
-                        .iter()
-                        .any(|(export, _)| export == name)
-                })
-            })
-    };
-    if local || exported {
+    if local || exported_by_the_app(cx, group, TARGET_GROUP) {
         cx.proof(pointer).ok_or_default()
     } else {
         Err(format!(
@@ -1219,7 +1296,64 @@ fn sm1(cx: &Cx<'_>) -> Outcome {
             "`Content` is not a session document that can be read (write it as JSON)".to_owned(),
         );
     };
+    // "Logging isn't available for Session Manager sessions that connect through port
+    // forwarding or SSH. This is because SSH encrypts all session data, and Session Manager
+    // only serves as a tunnel for SSH connections." (Systems Manager user guide, "Enabling
+    // and disabling session logging"). A `Port` document (`sessionType`, "Session document
+    // schema": `InteractiveCommands`, `NonInteractiveCommands`, `Port`, `Standard_Stream`)
+    // opens sessions that no log records, whatever its `inputs` say; a type known only at
+    // deploy may be `Port`.
+    match text(&content["sessionType"]) {
+        Some(t) if super::identity::dynamic(&t) => {
+            return Outcome::Fail(format!(
+                "`sessionType` is {t}, read at deploy: it may be Port, whose sessions Session Manager does not log; write the type as text"
+            ));
+        }
+        Some(t) if t.trim().eq_ignore_ascii_case("Port") => {
+            return Outcome::Fail(
+                "`sessionType` is Port: Session Manager does not log port forwarding or SSH sessions (it only tunnels them), so what is done in them is recorded nowhere; use `Standard_Stream` sessions, which it logs".to_owned(),
+            );
+        }
+        Some(_) => {}
+        None if content.get("sessionType").is_some() => {
+            return Outcome::Fail(format!(
+                "`sessionType` is {}, known only at deploy: it may be Port, whose sessions Session Manager does not log; write the type as text",
+                text_or_json(&content["sessionType"])
+            ));
+        }
+        None => {}
+    }
     let inputs = &content["inputs"];
+    // The user a session runs as (`runAsEnabled`, `runAsDefaultUser`) and a `sudo` in
+    // `shellProfile` are not read: they change what a session may do, not whether it is
+    // encrypted or logged. Session Manager logs the commands entered and their output
+    // whoever runs them, and by default sessions run as `ssm-user`, which "is added to
+    // /etc/sudoers" (user guide, "Turn on Run As support for Linux and macOS managed
+    // nodes"), so a session may become root without either setting; the same page says
+    // Session Manager "does not support using an operating system's root user account to
+    // authenticate connections". Who may start a session is the IAM rules' question.
+    //
+    // A shell profile that turns terminal echo off does change the log: the user guide
+    // recommends `stty -echo; read passwd; stty echo;` precisely so that what is typed is
+    // kept out of session logs ("Enabling and disabling session logging"). Run at the start
+    // of every session, it keeps every command entered out of the log.
+    // A profile read only at deploy (a reference, a dynamic reference) may be one that does.
+    let profile = &inputs["shellProfile"]["linux"];
+    match text(profile) {
+        Some(t) if super::identity::dynamic(&t) || echo_off(&t) => {
+            return Outcome::Fail(format!(
+                "`inputs.shellProfile.linux` is {}, which turns terminal echo off or may (a value read at deploy): the commands entered in every session are then kept out of the session log; write the profile as text without `stty -echo`",
+                t.trim()
+            ));
+        }
+        None if !profile.is_null() && !super::meaning::no_value(profile) => {
+            return Outcome::Fail(format!(
+                "`inputs.shellProfile.linux` is {}, known only at deploy: it may turn terminal echo off, which keeps the commands entered in every session out of the session log; write the profile as text",
+                text_or_json(profile)
+            ));
+        }
+        _ => {}
+    }
     let proof = |name: &str| -> Result<Proof, String> {
         if pointer {
             cx.proof(&format!("/Content/inputs/{name}")).ok_or_default()
@@ -1246,6 +1380,15 @@ fn sm1(cx: &Cx<'_>) -> Outcome {
     let key = if set("kmsKeyId") && super::meaning::aws_managed_key(&inputs["kmsKeyId"]) {
         Err(format!(
             "`inputs.kmsKeyId` is the AWS-managed key {}, not a customer-managed key",
+            text_or_json(&inputs["kmsKeyId"])
+        ))
+    } else if set("kmsKeyId")
+        && text(&inputs["kmsKeyId"]).is_some_and(|t| super::identity::dynamic(&t))
+    {
+        // A key named by a dynamic reference is read at deploy, when it may name
+        // `alias/aws/…`: it fails as every rule that asks for a customer key fails it.
+        Err(format!(
+            "`inputs.kmsKeyId` is {}, a dynamic reference CloudFormation reads only at deploy (it may name an AWS-managed key then): write the key of the app in the template",
             text_or_json(&inputs["kmsKeyId"])
         ))
     } else if set("kmsKeyId") {
@@ -1275,6 +1418,18 @@ fn sm1(cx: &Cx<'_>) -> Outcome {
         checks.push(Err("neither `inputs.cloudWatchLogGroupName` nor `inputs.s3BucketName` is set: sessions are not logged".to_owned()));
     }
     all(checks)
+}
+
+/// Whether a shell profile runs `stty` with `-echo` (alone or among other settings, such as
+/// `stty raw -echo`), which keeps what is typed out of the session log.
+fn echo_off(profile: &str) -> bool {
+    profile
+        .split([';', '&', '|', '\n', '(', ')', '`'])
+        .any(|command| {
+            let mut words = command.split_whitespace();
+            words.any(|w| w == "stty" || w.ends_with("/stty"))
+                && words.any(|w| w.trim_matches(|c| c == '\'' || c == '"') == "-echo")
+        })
 }
 
 #[cfg(test)]
@@ -1314,6 +1469,132 @@ mod tests {
             ),
             Outcome::NotApplicable
         ));
+    }
+
+    #[test]
+    fn a_shell_profile_that_turns_echo_off_is_found_in_any_command() {
+        for profile in [
+            "stty -echo",
+            "cd $HOME; stty raw -echo; bash",
+            "/bin/stty '-echo' && exec bash",
+            "true\nstty -F /dev/tty -echo",
+        ] {
+            assert!(super::echo_off(profile), "{profile}");
+        }
+        for profile in [
+            "cd $HOME; pwd",
+            "stty echo",
+            "echo -echo; stty sane",
+            "stty -echoctl",
+        ] {
+            assert!(!super::echo_off(profile), "{profile}");
+        }
+    }
+
+    /// F6 of listener rule `R` of stack `two`, whose `ListenerArn` and forwarded target
+    /// group are `listener` and `group`; stack `one` holds HTTPS listener `L` and HTTPS
+    /// target group `Tg`, each exported by the outputs `exports` (export name, value).
+    fn imported_rule(listener: Value, group: Value, exports: Vec<(&str, Expr)>) -> super::Outcome {
+        let one = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![
+                Resource::raw(
+                    "Tg".to_owned(),
+                    super::TARGET_GROUP.to_owned(),
+                    json!({ "Protocol": "HTTPS", "Port": 443 }),
+                ),
+                Resource::raw(
+                    "L".to_owned(),
+                    super::LISTENER.to_owned(),
+                    json!({ "Protocol": "HTTPS", "DefaultActions": [{ "Type": "forward", "TargetGroupArn": { "Ref": "Tg" } }] }),
+                ),
+            ],
+            outputs: exports
+                .into_iter()
+                .enumerate()
+                .map(|(i, (name, value))| Output {
+                    name: format!("Out{i}"),
+                    value,
+                    description: None,
+                    export: Some(name.to_owned()),
+                })
+                .collect(),
+        };
+        let two = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![Resource::raw(
+                "R".to_owned(),
+                super::LISTENER_RULE.to_owned(),
+                json!({
+                    "ListenerArn": listener,
+                    "Priority": 1,
+                    "Actions": [{ "Type": "forward", "TargetGroupArn": group }],
+                }),
+            )],
+            outputs: Vec::new(),
+        };
+        let stacks = [("two", &two), ("one", &one)];
+        let index = Index::new(&stacks);
+        super::f6(&Cx::in_first(&stacks, &two.resources()[0], &index))
+    }
+
+    #[test]
+    fn a_listener_rule_is_read_only_on_a_listener_of_the_app() {
+        use super::super::Outcome;
+        let exports = || {
+            vec![
+                ("one:L", Expr::reference("L")),
+                ("one:Tg", Expr::reference("Tg")),
+                // Text joined onto a reference names another resource.
+                ("one:L:copy", Expr::sub_pseudo("${L}-copy")),
+                ("one:Tg:copy", Expr::sub_pseudo("${Tg}-copy")),
+            ]
+        };
+        let group = json!({ "Fn::ImportValue": "one:Tg" });
+        // The listener of stack `one`, imported: F1 reads it, and this rule with it.
+        assert!(matches!(
+            imported_rule(
+                json!({ "Fn::ImportValue": "one:L" }),
+                group.clone(),
+                exports()
+            ),
+            Outcome::Pass(_)
+        ));
+        // A listener the app does not hold, or an export that is not wholly one: a gap.
+        for listener in [
+            json!({ "Fn::ImportValue": "one:L:copy" }),
+            json!({ "Fn::ImportValue": { "Fn::Sub": "one:L" } }),
+            json!(
+                "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shared/50dc6c495c0c9188/f2f7dc8efc522ab2"
+            ),
+            json!({ "Ref": "SharedListener" }),
+            json!({ "Fn::If": ["Shared", { "Fn::ImportValue": "one:L" }, { "Ref": "SharedListener" }] }),
+            json!({ "Fn::Sub": ["${L}", { "L": { "Ref": "SharedListener" } }] }),
+        ] {
+            assert!(
+                matches!(
+                    imported_rule(listener.clone(), group.clone(), exports()),
+                    Outcome::Gap(_)
+                ),
+                "{listener}"
+            );
+        }
+        // A forward to a group an export only mentions still fails, whatever the listener.
+        for listener in [
+            json!({ "Fn::ImportValue": "one:L" }),
+            json!({ "Ref": "SharedListener" }),
+        ] {
+            assert!(matches!(
+                imported_rule(
+                    listener,
+                    json!({ "Fn::ImportValue": "one:Tg:copy" }),
+                    exports()
+                ),
+                Outcome::Fail(_)
+            ));
+        }
     }
 
     /// The `ResourceArn` of an association: any value of intrinsics, or a reference or

@@ -472,11 +472,21 @@ fn every_statement(cx: &Cx<'_>, problem: fn(&Value) -> Option<String>) -> Outcom
             )));
             continue;
         };
+        // A document written as text around references reads each as `UNKNOWN`: one of
+        // them a value someone else chose may stand for any resource.
+        let text_carries = text_carries_a_value(cx, &pointer);
         let problems: Vec<String> = statements(&document)
             .into_iter()
             .filter_map(|(suffix, statement)| {
-                problem(statement)
-                    .map(|p| format!("`{}`: {p}", pointer_name(&format!("{pointer}{suffix}"))))
+                let read = resources_for_the_worst(cx, statement, text_carries);
+                let why = if read.is_some() {
+                    " (its `Resource` holds a value that a parameter, custom resource or nested stack hands out at deploy, read as `*`)"
+                } else {
+                    ""
+                };
+                problem(read.as_ref().unwrap_or(statement)).map(|p| {
+                    format!("`{}`: {p}{why}", pointer_name(&format!("{pointer}{suffix}")))
+                })
             })
             .collect();
         if problems.is_empty() {
@@ -486,6 +496,113 @@ fn every_statement(cx: &Cx<'_>, problem: fn(&Value) -> Option<String>) -> Outcom
         }
     }
     all(checks)
+}
+
+/// A statement whose `Resource` names something someone else chooses, read for the worst:
+/// each entry that an attribute of a resource handing out values makes (an SSM parameter's
+/// `Value`, a custom resource's `Ref` or attribute, a nested stack's output, a wait
+/// condition's `Data`: see [`super::flows::carries_values`]), or, in a document written as
+/// text around such a reference (`text_carries`), each entry read as
+/// [`UNKNOWN`](super::meaning::UNKNOWN), may be `*` at deploy, and is read as `*`. `None`
+/// when no entry is.
+fn resources_for_the_worst(cx: &Cx<'_>, statement: &Value, text_carries: bool) -> Option<Value> {
+    let worst = |v: &Value| match super::meaning::text(v) {
+        Some(t) => text_carries && t.contains(super::meaning::UNKNOWN),
+        None => carries_a_value(cx, v),
+    };
+    let resource = &statement["Resource"];
+    let read = match resource {
+        Value::Array(items) if items.iter().any(worst) => Value::Array(
+            items
+                .iter()
+                .map(|v| {
+                    if worst(v) {
+                        Value::from("*")
+                    } else {
+                        v.clone()
+                    }
+                })
+                .collect(),
+        ),
+        Value::Array(_) | Value::Null => return None,
+        v if worst(v) => Value::from("*"),
+        _ => return None,
+    };
+    let mut statement = statement.clone();
+    statement["Resource"] = read;
+    Some(statement)
+}
+
+/// Whether the document at `pointer` of the resource is written as text around references
+/// (read by [`policy_document`] with each as [`UNKNOWN`](super::meaning::UNKNOWN)), one of
+/// which is a value someone else chose ([`carries_a_value`]): any `UNKNOWN` in it may be
+/// that value.
+pub(super) fn text_carries_a_value(cx: &Cx<'_>, pointer: &str) -> bool {
+    // As [`policy_document`] reads it: text, or text an intrinsic makes.
+    super::lookup(cx.resource.properties(), pointer).is_some_and(|v| {
+        let text = match v {
+            Value::String(_) => true,
+            Value::Object(map) => {
+                map.len() == 1 && map.keys().all(|k| k == "Ref" || k.starts_with("Fn::"))
+            }
+            _ => false,
+        };
+        text && carries_a_value(cx, v)
+    })
+}
+
+/// Whether a principal (or any value of a statement) may be a value someone else chose: an
+/// attribute of a resource that hands out such values, or, in a document written as text
+/// around one (`text_carries`), any part read as [`UNKNOWN`](super::meaning::UNKNOWN).
+pub(super) fn may_be_carried(cx: &Cx<'_>, value: &Value, text_carries: bool) -> bool {
+    carries_a_value(cx, value)
+        || (text_carries && super::meaning::text_or_json(value).contains(super::meaning::UNKNOWN))
+}
+
+/// Whether a value refers anywhere inside it (`Ref`, `Fn::GetAtt`, `${…}` of `Fn::Sub`) to
+/// what a resource of the template hands out that someone else chose
+/// ([`super::flows::carries_values`]): any attribute of one, or the `Ref` of a custom
+/// resource (its handler's `PhysicalResourceId`).
+pub(super) fn carries_a_value(cx: &Cx<'_>, value: &Value) -> bool {
+    let carrier = |id: &str, attribute: bool| {
+        cx.template.resources().iter().any(|r| {
+            r.logical_id() == id
+                && super::flows::carries_values(r.type_name())
+                && (attribute
+                    || r.type_name().starts_with("Custom::")
+                    || r.type_name() == "AWS::CloudFormation::CustomResource")
+        })
+    };
+    let in_sub = |text: &str| {
+        text.split("${").skip(1).any(|part| {
+            let name = part.split('}').next().unwrap_or_default();
+            !name.starts_with('!')
+                && match name.split_once('.') {
+                    Some((id, _)) => carrier(id, true),
+                    None => carrier(name, false),
+                }
+        })
+    };
+    match value {
+        Value::Object(map) => map.iter().any(|(key, arg)| match (key.as_str(), arg) {
+            ("Ref", Value::String(id)) => carrier(id, false),
+            ("Fn::GetAtt", Value::Array(a)) => a
+                .first()
+                .and_then(Value::as_str)
+                .is_some_and(|id| carrier(id, true)),
+            ("Fn::GetAtt", Value::String(s)) => {
+                s.split_once('.').is_some_and(|(id, _)| carrier(id, true))
+            }
+            ("Fn::Sub", Value::String(t)) => in_sub(t),
+            ("Fn::Sub", Value::Array(a)) => {
+                a.first().and_then(Value::as_str).is_some_and(in_sub)
+                    || a.get(1).is_some_and(|v| carries_a_value(cx, v))
+            }
+            (_, v) => carries_a_value(cx, v),
+        }),
+        Value::Array(items) => items.iter().any(|v| carries_a_value(cx, v)),
+        _ => false,
+    }
 }
 
 /// Data actions: reading, writing or deleting PHI, or what unlocks it.
@@ -774,6 +891,16 @@ fn i8(cx: &Cx<'_>) -> Outcome {
             open.join(", ")
         ));
     }
+    // A principal that a parameter, custom resource or nested stack hands out at deploy may
+    // be `*`.
+    let text_carries = text_carries_a_value(cx, pointer);
+    let carried = allowing(&|s| may_be_carried(cx, &s["Principal"], text_carries));
+    if !carried.is_empty() {
+        return Outcome::Fail(format!(
+            "{} name the principal by a value that a parameter, custom resource or nested stack hands out at deploy, which may be `*`; name the service, account or role in the trust policy",
+            carried.join(", ")
+        ));
+    }
     let pools: Vec<&str> = cx.others(IDENTITY_POOL).map(|p| p.logical_id()).collect();
     let federated =
         allowing(&|s| !s["Principal"]["Federated"].is_null() && !bound_federation(&pools, s));
@@ -821,29 +948,23 @@ fn i8(cx: &Cx<'_>) -> Outcome {
 /// template (one of `pools`), whose value is the pool's id (`AWS::Cognito::IdentityPool`
 /// return values: `Ref` returns the `IdentityPoolId`).
 fn bound_federation(pools: &[&str], statement: &Value) -> bool {
-    let Some(conditions) = statement["Condition"].as_object() else {
-        return false;
-    };
-    conditions
-        .iter()
-        .filter(|(operator, _)| requires_a_value(operator))
-        .filter_map(|(_, keys)| keys.as_object())
-        .flat_map(|keys| keys.iter())
-        .any(|(key, values)| {
-            let key = key.to_ascii_lowercase();
-            let values = super::meaning::one_or_many(values);
-            let audience = key.ends_with(":aud");
-            let github = key.starts_with("token.actions.githubusercontent.com");
-            ((audience && !github) || key.ends_with(":sub"))
-                && !values.is_empty()
-                && values.iter().all(|v| {
-                    (audience && pool_named(v, pools))
-                        || super::meaning::text(v).is_some_and(|t| {
-                            names_one(t.trim(), audience)
-                                && (!github || audience || github_owner_named(t.trim()))
-                        })
-                })
-        })
+    required(&statement["Condition"]).any(|r| {
+        let audience = r.key.ends_with(":aud");
+        let github = r.key.starts_with("token.actions.githubusercontent.com");
+        ((audience && !github) || r.key.ends_with(":sub"))
+            && !r.values.is_empty()
+            && r.values.iter().all(|v| {
+                (audience && pool_named(v, pools))
+                    || super::meaning::text(v).is_some_and(|t| {
+                        let t = t.trim();
+                        // A subject may be a pattern (`repo:OWNER/*`), read by
+                        // `names_one`; nothing else may be read at deploy.
+                        written_as_is(&t.replace(['*', '?'], ""))
+                            && names_one(t, audience)
+                            && (!github || audience || github_owner_named(t))
+                    })
+            })
+    })
 }
 
 /// An identity pool of Amazon Cognito.
@@ -860,25 +981,18 @@ fn pool_named(value: &Value, pools: &[&str]) -> bool {
 /// Whether a statement trusts the identities of one of `pools` (by a condition that
 /// requires its `…:aud` to be the pool's `Ref`).
 fn audience_of(statement: &Value, pools: &[&str]) -> bool {
-    required_values(statement, ":aud").any(|values| {
-        super::meaning::one_or_many(values)
-            .iter()
-            .any(|v| pool_named(v, pools))
-    })
+    required_values(statement, ":aud").any(|values| values.iter().any(|v| pool_named(v, pools)))
 }
 
 /// The values of each key of a statement's conditions that ends with `suffix` (`:aud`,
 /// `:amr`) under an operator that requires the key to hold one of them.
-fn required_values<'v>(statement: &'v Value, suffix: &'v str) -> impl Iterator<Item = &'v Value> {
-    statement["Condition"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .filter(|(operator, _)| requires_a_value(operator))
-        .filter_map(|(_, keys)| keys.as_object())
-        .flat_map(|keys| keys.iter())
-        .filter(move |(key, _)| key.to_ascii_lowercase().ends_with(suffix))
-        .map(|(_, values)| values)
+fn required_values<'v>(
+    statement: &'v Value,
+    suffix: &'v str,
+) -> impl Iterator<Item = Vec<&'v Value>> {
+    required(&statement["Condition"])
+        .filter(move |r| r.key.ends_with(suffix))
+        .map(|r| r.values)
 }
 
 /// Whether a statement admits only signed-in identities of a Cognito identity pool: a
@@ -887,12 +1001,12 @@ fn required_values<'v>(statement: &'v Value, suffix: &'v str) -> impl Iterator<I
 /// apply both the `…:aud` and the `…:amr` conditions to roles that trust the pool).
 fn signed_in_only(statement: &Value) -> bool {
     required_values(statement, ":amr").any(|values| {
-        // A value known only at deploy may be `unauthenticated`.
-        let values = super::meaning::one_or_many(values);
+        // A value known only at deploy, or a policy variable, may be `unauthenticated`.
         !values.is_empty()
             && values.iter().all(|v| {
-                super::meaning::text(v)
-                    .is_some_and(|t| !dynamic(&t) && !glob(t.trim(), "unauthenticated"))
+                super::meaning::text(v).is_some_and(|t| {
+                    written_as_is(&t.replace(['*', '?'], "")) && !glob(t.trim(), "unauthenticated")
+                })
             })
     })
 }
@@ -954,13 +1068,87 @@ fn admits_guests(statement: &Value) -> bool {
         })
 }
 
-/// Whether a condition operator holds only for a request whose key has a value it names:
-/// `StringEquals`, `StringLike`, … or the same after `ForAnyValue:`; not a negation, an
-/// `…IfExists`, a `ForAllValues:` or a `Null` check (true when the key is absent).
-fn requires_a_value(operator: &str) -> bool {
-    let operator = operator.trim().to_ascii_lowercase();
-    let base = operator.strip_prefix("foranyvalue:").unwrap_or(&operator);
-    base.starts_with("string") && !base.contains("not") && !base.ends_with("ifexists")
+/// One key of a statement's `Condition` under an operator that holds only for a request
+/// whose key has one of the values the condition names: `StringEquals`,
+/// `StringEqualsIgnoreCase` or `StringLike`, alone or after `ForAnyValue:`.
+pub(crate) struct Required<'v> {
+    /// The key, trimmed and in lower case: IAM User Guide, "IAM JSON policy elements:
+    /// Condition": "Condition key names are not case-sensitive".
+    pub(crate) key: String,
+    /// Its values (one value or a list); under `StringLike`, patterns, whose `*` and `?`
+    /// are wildcards.
+    pub(crate) values: Vec<&'v Value>,
+}
+
+/// The keys of a statement's `Condition` that must hold one of the values named for the
+/// statement to apply (see [`Required`]), the one reading of "a condition that requires a
+/// value" of `I8`, `K3` and `X2`.
+///
+/// Never a negation (`StringNotEquals` lets in all it does not name), an `…IfExists`, a
+/// `ForAllValues:` or a `Null` check, which IAM evaluates as true when the key is absent
+/// from the request (IAM User Guide, "IAM JSON policy elements: Condition operators": "this
+/// logic applies to all condition operators except ...IfExists and Null check"; a
+/// `ForAllValues` condition "returns true if there are no context keys in the request"), nor
+/// an `Arn…` operator, whose values are ARNs, not the text these rules read. `ForAnyValue:`
+/// with a key of one value holds when that value is one of those named, as the operator
+/// alone does; every value named must then be one the rule accepts. A `Condition` that is
+/// not written as an object (an `Fn::If` of the whole, a reference) requires nothing a rule
+/// can read.
+pub(crate) fn required(conditions: &Value) -> impl Iterator<Item = Required<'_>> {
+    conditions
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(operator, keys)| {
+            let operator = operator.trim().to_ascii_lowercase();
+            let base = operator.strip_prefix("foranyvalue:").unwrap_or(&operator);
+            matches!(
+                base,
+                "stringequals" | "stringequalsignorecase" | "stringlike"
+            )
+            .then(|| keys.as_object())
+            .flatten()
+        })
+        .flat_map(|keys| {
+            keys.iter().map(|(key, values)| Required {
+                key: key.trim().to_ascii_lowercase(),
+                values: super::meaning::one_or_many(values),
+            })
+        })
+}
+
+/// Whether text written as a condition value is read by IAM as what it says: no wildcard
+/// (`*`, `?`, a pattern under `StringLike`, and under `StringEquals` no name AWS gives), no
+/// dynamic reference or part read at deploy ([`UNKNOWN`](super::meaning::UNKNOWN)), and no
+/// policy variable (`${aws:PrincipalTag/x}`, `${aws:PrincipalAccount}`: "IAM policy
+/// elements: Variables and tags", IAM User Guide: a variable is replaced by a value "from
+/// the request context" when the policy is evaluated, so the request names what it
+/// matches). The pseudo parameters that [`super::meaning::text`] keeps (`${AWS::AccountId}`,
+/// `${AWS::Region}`) are CloudFormation's, filled at deploy with the stack's own.
+pub(crate) fn written_as_is(text: &str) -> bool {
+    !text.contains(['*', '?'])
+        && !dynamic(text)
+        && !text.contains(super::meaning::UNKNOWN)
+        && text
+            .match_indices("${")
+            .all(|(at, _)| text[at..].starts_with("${AWS::"))
+}
+
+/// Whether `conditions` (a statement's `Condition`) pin one of `keys` (in lower case) to
+/// values every one of which is text [`written_as_is`] that `accepted` takes (the text
+/// trimmed): see [`required`] for the operators that pin. A value an intrinsic makes that
+/// cannot be read before deploy (an attribute, a parameter, an `Fn::If` not resolved)
+/// pins nothing, and nor does an empty list.
+pub(crate) fn pins(conditions: &Value, keys: &[&str], accepted: &dyn Fn(&str) -> bool) -> bool {
+    required(conditions)
+        .filter(|r| keys.contains(&r.key.as_str()))
+        .any(|r| {
+            !r.values.is_empty()
+                && r.values.iter().all(|v| {
+                    super::meaning::text(v)
+                        .is_some_and(|t| written_as_is(t.trim()) && accepted(t.trim()))
+                })
+        })
 }
 
 /// Whether a value of an audience or subject condition names one, not every one: it starts
@@ -1032,6 +1220,49 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_key_is_pinned_only_by_a_string_operator_that_requires_every_value_as_written() {
+        let own = json!({"Ref": "AWS::AccountId"});
+        let here = |t: &str| t == "${AWS::AccountId}";
+        let keys = ["aws:sourceaccount"];
+        for pinned in [
+            json!({"StringEquals": {"aws:SourceAccount": own}}),
+            json!({"StringEqualsIgnoreCase": {"AWS:SOURCEACCOUNT": "${AWS::AccountId}"}}),
+            json!({"stringlike": {" aws:sourceaccount ": {"Fn::Sub": "${AWS::AccountId}"}}}),
+            json!({"ForAnyValue:StringEquals": {"aws:SourceAccount": [own, own]}}),
+        ] {
+            assert!(pins(&pinned, &keys, &here), "{pinned}");
+        }
+        for open in [
+            json!({"StringEqualsIfExists": {"aws:SourceAccount": own}}),
+            json!({"ForAllValues:StringEquals": {"aws:SourceAccount": own}}),
+            json!({"StringNotEquals": {"aws:SourceAccount": own}}),
+            json!({"ArnEquals": {"aws:SourceAccount": own}}),
+            json!({"Null": {"aws:SourceAccount": "false"}}),
+            json!({"ForAnyValue:StringEquals": {"aws:SourceAccount": [own, "111122223333"]}}),
+            json!({"StringEquals": {"aws:SourceAccount": []}}),
+            json!({"StringLike": {"aws:SourceAccount": "*"}}),
+            json!({"StringLike": {"aws:SourceAccount": "${AWS::AccountId}*"}}),
+            json!({"StringEquals": {"aws:SourceAccount": {"Fn::Sub": "${!aws:PrincipalAccount}"}}}),
+            json!({"StringEquals": {"aws:SourceAccount": {"Fn::If": ["C", own, "111122223333"]}}}),
+            json!({"StringEquals": {"aws:SourceAccount": {"Fn::GetAtt": ["P", "Value"]}}}),
+            json!({"StringEquals": {"aws:SourceAccount": "{{resolve:ssm:/account}}"}}),
+            json!({"StringEquals": {"aws:SourceAccountX": own}}),
+            json!({"Fn::If": ["C", {"StringEquals": {"aws:SourceAccount": own}}, {}]}),
+        ] {
+            assert!(!pins(&open, &keys, &here), "{open}");
+        }
+        assert!(written_as_is("s3.${AWS::Region}.amazonaws.com"));
+        for unread in [
+            "s3${aws:PrincipalTag/svc}.amazonaws.com",
+            "s3.*.amazonaws.com",
+            "s3.{?}.amazonaws.com",
+            "{{resolve:ssm:/svc}}",
+        ] {
+            assert!(!written_as_is(unread), "{unread}");
+        }
+    }
+
+    #[test]
     fn federation_is_bound_only_by_a_required_audience_or_subject() {
         let with = |condition: Value| json!({ "Condition": condition });
         assert!(bound_federation(
@@ -1083,6 +1314,11 @@ mod tests {
             json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "ref:refs/heads/main"}}),
             json!({"StringLike": {"token.actions.githubusercontent.com:sub": "environment:prod"}}),
             json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repository_owner:cl*"}}),
+            // A policy variable is filled from the request, a part read at deploy is
+            // unknown: neither names an owner.
+            json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:${token.actions.githubusercontent.com:repository_owner}/*"}}),
+            json!({"StringEquals": {"x:aud": {"Fn::Sub": "a${!x:aud}"}}}),
+            json!({"StringLike": {"x:sub": {"Fn::Sub": ["repo:${O}/*", {"O": {"Ref": "Owner"}}]}}}),
         ] {
             assert!(!bound_federation(&[], &with(unbound.clone())), "{unbound}");
         }

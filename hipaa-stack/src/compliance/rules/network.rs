@@ -154,8 +154,11 @@ fn entry_name(pointer: &str) -> String {
 /// Where an ingress entry admits traffic from that reaches the internet, if it does: an
 /// IPv4 or IPv6 range (any spelling) that holds a public address, a range that cannot be
 /// known before deploy, or a prefix list (an ingress source no rule can read).
-fn from_the_internet(entry: &Value) -> Option<String> {
-    if let Some(v) = entry.get("CidrIp").filter(|v| is_internet(v)) {
+fn from_the_internet(cx: &Cx<'_>, entry: &Value) -> Option<String> {
+    if let Some(v) = entry
+        .get("CidrIp")
+        .filter(|v| is_internet(&own_range(cx, v).unwrap_or_else(|| (*v).clone())))
+    {
         return Some(format!("the internet (`CidrIp` {})", text_or_json(v)));
     }
     if let Some(v) = entry.get("CidrIpv6").filter(|v| is_internet(v)) {
@@ -167,6 +170,32 @@ fn from_the_internet(entry: &Value) -> Option<String> {
             text_or_json(v)
         )
     })
+}
+
+/// The range of a VPC or subnet of this template that `value` names by `Fn::GetAtt` of its
+/// `CidrBlock` (in either form of `Fn::GetAtt`), as its written `CidrBlock`: "The primary
+/// IPv4 CIDR block for the VPC" and "The IPv4 CIDR blocks that are assigned to the subnet"
+/// (CloudFormation reference, `AWS::EC2::VPC` and `AWS::EC2::Subnet` return values), which
+/// are the `CidrBlock` property. `None` for anything else, or a block not written as text
+/// (an IPAM pool's), which is read as the value itself.
+fn own_range(cx: &Cx<'_>, value: &Value) -> Option<Value> {
+    let (id, attribute) = match value.get("Fn::GetAtt")? {
+        Value::Array(a) => match a.as_slice() {
+            [Value::String(id), Value::String(attribute)] => (id.as_str(), attribute.as_str()),
+            _ => return None,
+        },
+        Value::String(s) => s.split_once('.')?,
+        _ => return None,
+    };
+    if attribute != "CidrBlock" || value.as_object().is_some_and(|m| m.len() != 1) {
+        return None;
+    }
+    ["AWS::EC2::VPC", "AWS::EC2::Subnet"]
+        .into_iter()
+        .flat_map(|t| cx.others(t))
+        .find(|r| r.logical_id() == id)
+        .and_then(|r| super::meaning::text(&r.properties()["CidrBlock"]))
+        .map(Value::String)
 }
 
 /// The default ports of database and cache engines (PostgreSQL, MySQL/MariaDB/Aurora,
@@ -275,7 +304,7 @@ fn e10(cx: &Cx<'_>) -> Outcome {
                     text_or_json(entry)
                 ));
             }
-            match from_the_internet(entry).zip(forbidden_ports(entry, forbidden)) {
+            match from_the_internet(cx, entry).zip(forbidden_ports(entry, forbidden)) {
                 Some((range, what)) => {
                     Err(format!("{} opens {what} to {range}", entry_name(&pointer)))
                 }
@@ -284,7 +313,8 @@ fn e10(cx: &Cx<'_>) -> Outcome {
         })
         .collect();
     for (resource, entry) in attached {
-        if let Some((range, what)) = from_the_internet(entry).zip(forbidden_ports(entry, forbidden))
+        if let Some((range, what)) =
+            from_the_internet(cx, entry).zip(forbidden_ports(entry, forbidden))
         {
             checks.push(Err(format!(
                 "`{}` adds a rule to the group that opens {what} to {range}",
@@ -474,9 +504,13 @@ fn e13(cx: &Cx<'_>) -> Outcome {
         .collect();
     let whole = |f: &&&Resource| {
         let p = f.properties();
-        // Written as text or built by intrinsics that resolve to it (`Fn::Sub "ALL"`); the
-        // reference lists the values `ACCEPT | ALL | REJECT` and `VPC | Subnet |
-        // NetworkInterface | …` and says nothing of other cases, so only these are read.
+        // Written as text or built by intrinsics that resolve to it (`Fn::Sub "ALL"`). The
+        // CloudFormation reference (`AWS::EC2::FlowLog`, `TrafficType`: "Allowed values:
+        // ACCEPT | ALL | REJECT"; `ResourceType`: "NetworkInterface | Subnet | VPC | …")
+        // and the resource's schema (an `enum` of those upper-case values) document no
+        // other spelling, and whether EC2 takes `all` or ` ALL ` is not documented: only
+        // the documented text is ALL. Anything else (another case, a parameter, an SSM
+        // value) fails, naming what is written (see `not_whole`).
         let is = |v: &Value, want: &str| super::meaning::text(v).is_some_and(|t| t == want);
         is(&p["ResourceType"], "VPC") && is(&p["TrafficType"], "ALL")
     };
@@ -516,13 +550,41 @@ fn e13(cx: &Cx<'_>) -> Outcome {
     }
     match mine.first() {
         Some(f) => Outcome::Fail(format!(
-            "flow log `{}` does not record ALL traffic of the VPC (`ResourceType` VPC, `TrafficType` ALL)",
-            f.logical_id()
+            "flow log `{}` does not record ALL traffic of the VPC: {}; write `ResourceType` VPC and `TrafficType` ALL, as the CloudFormation reference spells them",
+            f.logical_id(),
+            not_whole(f)
         )),
         None => Outcome::Fail(
             "no `AWS::EC2::FlowLog` of this template records the VPC's traffic".to_owned(),
         ),
     }
+}
+
+/// What a flow log of the VPC writes instead of `ResourceType` VPC and `TrafficType` ALL:
+/// each value that is not that text, as written, or why it cannot be read.
+fn not_whole(flow_log: &Resource) -> String {
+    let p = flow_log.properties();
+    [("ResourceType", "VPC"), ("TrafficType", "ALL")]
+        .into_iter()
+        .filter_map(|(key, want)| match p.get(key) {
+            None | Some(Value::Null) => Some(format!("`{key}` is not set")),
+            Some(v) => match super::meaning::text(v) {
+                Some(t) if t == want => None,
+                Some(t) if super::identity::dynamic(&t) => Some(format!(
+                    "`{key}` is {t}, which no rule can read before deploy"
+                )),
+                Some(t) if t.trim().eq_ignore_ascii_case(want) => Some(format!(
+                    "`{key}` is {t:?}, which the reference does not list (only {want})"
+                )),
+                Some(t) => Some(format!("`{key}` is {t}")),
+                None => Some(format!(
+                    "`{key}` is {}, which no rule can read before deploy",
+                    text_or_json(v)
+                )),
+            },
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Why a flow log's records name neither end of a flow, if they do not: a custom
@@ -592,10 +654,21 @@ fn delivered_outside_the_app(cx: &Cx<'_>, flow_log: &Resource) -> Option<String>
             matches!(a.as_str(), "" | "${AWS-AccountId}") || role_account.as_ref() == Some(&a)
         })
     };
+    // The region of an ARN: a log group or delivery stream is a resource of one region, and
+    // the ARN's region field says which: `${AWS::Region}` (the flow log's own), empty (an S3
+    // bucket's ARN: bucket names are global) or a region written as text. The rules are not
+    // told the region each stack deploys to (`Cx` has none); what the app shows of it is
+    // read (`known_region`, `in_other_regions`): a written region that differs from the
+    // flow log's stack's known region is another region's group of the same name.
+    let own_region = |arn: &str| {
+        pinned_region(arn).is_none_or(|r| known_region(cx, cx.stack).is_none_or(|own| own == r))
+    };
     // A reference in an ARN whose account is written (`arn:aws:logs:…:999999999999:
-    // log-group:${Group}`) names another account's resource of the same name.
+    // log-group:${Group}`) names another account's resource of the same name, and one in an
+    // ARN of another region the group of that name in that region.
     let skeleton = super::meaning::skeleton(destination);
-    let foreign = skeleton.trim().starts_with("arn:") && !own_account(skeleton.trim());
+    let skeleton = skeleton.trim();
+    let foreign = skeleton.starts_with("arn:") && !(own_account(skeleton) && own_region(skeleton));
     let by_reference = !foreign
         && cx
             .others(held)
@@ -613,7 +686,7 @@ fn delivered_outside_the_app(cx: &Cx<'_>, flow_log: &Resource) -> Option<String>
             // account's group of the same name) or unknown is no group of the app.
             let name = match t.rsplit_once(":log-group:") {
                 Some((head, n)) => {
-                    if !own_account(head) {
+                    if !own_account(head) || !own_region(head) {
                         return false;
                     }
                     n
@@ -630,17 +703,86 @@ fn delivered_outside_the_app(cx: &Cx<'_>, flow_log: &Resource) -> Option<String>
                     .replace("${AWS::URLSuffix}", "")
                     .contains("${AWS::")
             };
+            // A group of another stack is the one named when the stacks are not shown to be
+            // in two regions: for an ARN of a written region, the group's stack is not known
+            // to be in another; otherwise, neither stack fills a parameter of the other (so
+            // of another region) nor are both known to be in different ones.
+            let written_region = t
+                .rsplit_once(":log-group:")
+                .and_then(|(head, _)| pinned_region(head));
+            let same_region = |other: &str| match &written_region {
+                Some(r) => known_region(cx, other).is_none_or(|theirs| theirs == r),
+                None => {
+                    !in_other_regions(cx, other)
+                        && known_region(cx, other)
+                            .zip(known_region(cx, cx.stack))
+                            .is_none_or(|(theirs, own)| theirs == own)
+                }
+            };
             held == LOG_GROUP
                 && cx.everywhere(LOG_GROUP).any(|(other, g)| {
-                    text(&g.properties()["LogGroupName"])
-                        .is_some_and(|n| n == name && (other.is_none() || !per_stack(&n)))
+                    text(&g.properties()["LogGroupName"]).is_some_and(|n| {
+                        n == name && other.is_none_or(|other| !per_stack(&n) && same_region(other))
+                    })
                 })
         })
     };
     // A bucket's name is global, so its ARN names the app's bucket in any account.
     let by_name = || (held == "AWS::S3::Bucket" || !across_accounts) && by_name();
-    (!(by_reference || super::storage::has_import(destination) || by_name()))
-        .then(|| format!("`{key}` {}", text_or_json(destination)))
+    if by_reference || super::storage::has_import(destination) || by_name() {
+        return None;
+    }
+    Some(match pinned_region(skeleton) {
+        Some(region) => format!(
+            "`{key}` {}, an ARN of region {region}, where no log group of the app is shown to be (write the region as `${{AWS::Region}}`, or refer to the group)",
+            text_or_json(destination),
+        ),
+        None => format!("`{key}` {}", text_or_json(destination)),
+    })
+}
+
+/// The region an ARN writes as text: its region field, unless that is empty, the stack's
+/// own `${AWS::Region}`, or the text is no ARN.
+fn pinned_region(arn: &str) -> Option<String> {
+    let arn = arn.trim();
+    if !arn.starts_with("arn:") {
+        return None;
+    }
+    region_of(arn).filter(|r| !matches!(r.as_str(), "" | "${AWS-Region}"))
+}
+
+/// The region a stack of the app deploys to, where the app shows it: a template parameter
+/// filled by that stack records its region when the stack is pinned to one
+/// ([`App::stack_in`](crate::App::stack_in)); a stack that fills none, or deploys to the
+/// environment's region, has no known region.
+fn known_region<'a>(cx: &Cx<'a>, stack: &str) -> Option<&'a str> {
+    cx.stacks
+        .iter()
+        .flat_map(|(_, t)| t.parameters.iter())
+        .find(|p| p.stack() == stack && p.region().is_some())
+        .and_then(|p| p.region())
+}
+
+/// Whether the stack `other` of the app deploys to another region than the stack of `cx`,
+/// as far as the app shows it: one fills a template parameter of the other, which
+/// hipaa-stack declares only for a value of a stack in another region (`cfn::Parameter`).
+/// Two stacks that share no such value may be in two regions too: the rules are not told
+/// a stack's region (`Cx` holds none), so a group found by name in another stack is read as
+/// the group of the flow log's region unless this or [`known_region`] shows otherwise.
+fn in_other_regions(cx: &Cx<'_>, other: &str) -> bool {
+    cx.template.parameters.iter().any(|p| p.stack() == other)
+        || cx
+            .stacks
+            .iter()
+            .find(|(name, _)| *name == other)
+            .is_some_and(|(_, t)| t.parameters.iter().any(|p| p.stack() == cx.stack))
+}
+
+/// The region field of an ARN (or its head), trimmed, with the pseudo parameters written as
+/// in [`account_of`]: `arn:PARTITION:SERVICE:REGION:…`.
+fn region_of(arn: &str) -> Option<String> {
+    let arn = arn.trim().replace("${AWS::", "${AWS-");
+    arn.split(':').nth(3).map(|r| r.trim().to_owned())
 }
 
 /// The account field of an ARN (or its head, up to the resource), trimmed:
@@ -993,6 +1135,205 @@ mod tests {
             "{:?}",
             e13(false)
         );
+    }
+
+    /// A stack of a test: its name, its resources (logical id, type, properties) and the
+    /// parameters it takes from other stacks (name, producing stack, its region).
+    type TestStack<'a> = (
+        &'a str,
+        Vec<(&'a str, &'a str, Value)>,
+        Vec<(&'a str, &'a str, &'a str)>,
+    );
+
+    /// The statuses of E13 on `V` in an app of `stacks`.
+    fn e13_across(stacks: &[TestStack<'_>]) -> Vec<crate::compliance::Status> {
+        use crate::cfn::{Parameter, Resource, Template};
+        let templates: Vec<Template> = stacks
+            .iter()
+            .map(|(_, resources, parameters)| Template {
+                description: String::new(),
+                parameters: parameters
+                    .iter()
+                    .map(|(name, stack, region)| Parameter {
+                        name: (*name).to_owned(),
+                        stack: (*stack).to_owned(),
+                        region: Some((*region).to_owned()),
+                    })
+                    .collect(),
+                resources: resources
+                    .iter()
+                    .map(|(id, kind, p)| {
+                        Resource::raw((*id).to_owned(), (*kind).to_owned(), p.clone())
+                    })
+                    .collect(),
+                outputs: Vec::new(),
+            })
+            .collect();
+        let named: Vec<(&str, &Template)> = stacks
+            .iter()
+            .zip(&templates)
+            .map(|((name, _, _), t)| (*name, t))
+            .collect();
+        let today = crate::literal::Date::parse("2026-12-01").expect("a date");
+        let mut evaluator = crate::compliance::Evaluator::new(&named, today);
+        for at in 0..named.len() {
+            let found = evaluator.stack(&named, at);
+            evaluator.merge(found);
+        }
+        evaluator
+            .finish()
+            .results
+            .into_iter()
+            .filter(|c| c.rule == "E13" && &*c.logical_id == "V")
+            .map(|c| c.status)
+            .collect()
+    }
+
+    #[test]
+    fn a_log_group_of_a_stack_in_another_region_or_an_arn_of_a_written_region_is_not_shown() {
+        use crate::compliance::Status;
+        let vpc = ("V", "AWS::EC2::VPC", json!({ "CidrBlock": "10.0.0.0/16" }));
+        let flow = |destination: Value| {
+            let mut p = json!({ "ResourceId": { "Ref": "V" }, "ResourceType": "VPC", "TrafficType": "ALL" });
+            p.as_object_mut()
+                .expect("an object")
+                .extend(destination.as_object().expect("an object").clone());
+            ("F", "AWS::EC2::FlowLog", p)
+        };
+        let group = (
+            "G",
+            "AWS::Logs::LogGroup",
+            json!({ "LogGroupName": "flow", "RetentionInDays": 365 }),
+        );
+        let by_name = json!({ "LogGroupName": "flow" });
+        // The group in a stack that fills a parameter of the flow log's: another region.
+        let linked = e13_across(&[
+            (
+                "net",
+                vec![vpc.clone(), flow(by_name.clone())],
+                vec![("DrKey", "dr", "eu-west-1")],
+            ),
+            ("dr", vec![group.clone()], Vec::new()),
+        ]);
+        assert!(
+            matches!(linked.as_slice(), [Status::Gap { reason }] if reason.contains("`LogGroupName` flow")),
+            "{linked:?}"
+        );
+        // The same, linked the other way.
+        let linked = e13_across(&[
+            ("net", vec![vpc.clone(), flow(by_name.clone())], Vec::new()),
+            (
+                "dr",
+                vec![group.clone()],
+                vec![("NetVpc", "net", "eu-west-1")],
+            ),
+        ]);
+        assert!(
+            matches!(linked.as_slice(), [Status::Gap { .. }]),
+            "{linked:?}"
+        );
+        // In its own stack, by name: shown.
+        let own = e13_across(&[(
+            "net",
+            vec![vpc.clone(), flow(by_name), group.clone()],
+            Vec::new(),
+        )]);
+        assert!(
+            matches!(own.as_slice(), [Status::Enforced { .. }]),
+            "{own:?}"
+        );
+        // An ARN that writes a region, around the group's own reference or its name, when
+        // the flow log's stack is known to deploy to another (a stack fills a parameter with
+        // its value from us-east-1): the group of that name in that region.
+        let known = (
+            "east-reader",
+            Vec::new(),
+            vec![("NetVpc", "net", "us-east-1")],
+        );
+        for destination in [
+            json!({ "LogDestination": { "Fn::Sub": "arn:aws:logs:eu-west-1:${AWS::AccountId}:log-group:${G}" } }),
+            json!({ "LogDestination": { "Fn::Sub": "arn:${AWS::Partition}:logs:eu-west-1:${AWS::AccountId}:log-group:flow:*" } }),
+        ] {
+            let found = e13_across(&[
+                (
+                    "net",
+                    vec![vpc.clone(), flow(destination.clone()), group.clone()],
+                    Vec::new(),
+                ),
+                known.clone(),
+            ]);
+            assert!(
+                matches!(found.as_slice(), [Status::Gap { reason }] if reason.contains("region eu-west-1")),
+                "{destination}: {found:?}"
+            );
+        }
+        // The stack's own region, written as text or as the pseudo parameter: shown.
+        for arn in [
+            "arn:aws:logs:us-east-1:${AWS::AccountId}:log-group:flow",
+            "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:flow",
+        ] {
+            let own = e13_across(&[
+                (
+                    "net",
+                    vec![
+                        vpc.clone(),
+                        flow(json!({ "LogDestination": { "Fn::Sub": arn } })),
+                        group.clone(),
+                    ],
+                    Vec::new(),
+                ),
+                known.clone(),
+            ]);
+            assert!(
+                matches!(own.as_slice(), [Status::Enforced { .. }]),
+                "{arn}: {own:?}"
+            );
+        }
+        // A group of a stack known to be in the region the ARN writes.
+        let theirs = e13_across(&[
+            (
+                "net",
+                vec![
+                    vpc,
+                    flow(
+                        json!({ "LogDestination": "arn:aws:logs:eu-west-1:${AWS::AccountId}:log-group:flow" }),
+                    ),
+                ],
+                Vec::new(),
+            ),
+            ("dr", vec![group], Vec::new()),
+            ("reader", Vec::new(), vec![("DrKey", "dr", "eu-west-1")]),
+        ]);
+        assert!(
+            matches!(theirs.as_slice(), [Status::Enforced { .. }]),
+            "{theirs:?}"
+        );
+    }
+
+    #[test]
+    fn traffic_types_other_than_the_documented_all_fail_saying_what_is_written() {
+        let flow = |traffic: Value| {
+            Resource::raw(
+                "F".to_owned(),
+                "AWS::EC2::FlowLog".to_owned(),
+                json!({ "ResourceId": { "Ref": "V" }, "ResourceType": "VPC", "TrafficType": traffic }),
+            )
+        };
+        assert!(not_whole(&flow(json!("ALL"))).is_empty());
+        assert!(not_whole(&flow(json!({ "Fn::Join": ["", ["A", "LL"]] }))).is_empty());
+        let why = not_whole(&flow(json!("all")));
+        assert!(
+            why.contains("\"all\", which the reference does not list"),
+            "{why}"
+        );
+        let why = not_whole(&flow(json!(" ALL")));
+        assert!(why.contains("does not list"), "{why}");
+        let why = not_whole(&flow(json!({ "Ref": "Traffic" })));
+        assert!(why.contains("no rule can read before deploy"), "{why}");
+        let why = not_whole(&flow(json!("{{resolve:ssm:/flow/traffic}}")));
+        assert!(why.contains("no rule can read before deploy"), "{why}");
+        let why = not_whole(&flow(json!("REJECT")));
+        assert!(why.contains("`TrafficType` is REJECT"), "{why}");
     }
 
     #[test]

@@ -393,7 +393,7 @@ fn notifying(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
         Ok(proof)
     } else {
         Err(format!(
-            "no action of `{name}` notifies anyone: it is empty, or an EC2 action (`arn:aws:automate:…`) or a scaling policy, which tell no one"
+            "no action of `{name}` notifies anyone: it is empty, or an EC2 action (`arn:aws:automate:…`) or a scaling policy, which tell no one, or a value read at deploy (a dynamic reference, an SSM parameter's or a custom resource's value), which may be either"
         ))
     }
 }
@@ -406,23 +406,28 @@ fn notifies(cx: &Cx<'_>, action: &Value) -> bool {
     if super::meaning::no_value(action) {
         return false;
     }
+    // Text read at deploy (a dynamic reference) may be an EC2 action or a scaling policy.
     if let Some(text) = super::meaning::text(action) {
         let text = text.trim();
         return !text.is_empty()
+            && !super::identity::dynamic(text)
             && !matches!(text.split(':').nth(2), Some("automate" | "autoscaling"));
     }
-    let scaling = |id: &&str| {
-        cx.template.resource(id).is_some_and(|r| {
-            matches!(
-                r.type_name(),
-                "AWS::AutoScaling::ScalingPolicy" | "AWS::ApplicationAutoScaling::ScalingPolicy"
-            )
-        })
-    };
-    !super::Mentioned::of(action)
+    // A value that refers to resources of the template notifies only when each is one that
+    // an alarm action reaches someone through: the value of an SSM parameter, a custom
+    // resource's attribute or a scaling policy is chosen elsewhere, or tells no one.
+    const NOTIFYING: &[&str] = &[
+        "AWS::SNS::Topic",
+        "AWS::Lambda::Function",
+        "AWS::Lambda::Alias",
+        "AWS::Lambda::Version",
+        "AWS::SSMIncidents::ResponsePlan",
+    ];
+    super::Mentioned::of(action)
         .plain_names()
         .iter()
-        .any(scaling)
+        .filter_map(|id| cx.template.resource(id))
+        .all(|r| NOTIFYING.contains(&r.type_name()))
 }
 
 fn n1(cx: &Cx<'_>) -> Outcome {
@@ -1190,10 +1195,30 @@ const MAX_ROTATION_DAYS: i64 = 90;
 /// How many days a rotation schedule lets pass between rotations, if it can be known:
 /// `AutomaticallyAfterDays`, `rate(N days|hours)`, or a `cron(…)` that runs at least every
 /// month (day-of-month a number or `*`, month `*`).
+///
+/// When both are written, the longer interval is taken: the `RotationRules` reference of
+/// `AWS::SecretsManager::RotationSchedule` does not say which of the two Secrets Manager
+/// follows, and a short `AutomaticallyAfterDays` beside a yearly `ScheduleExpression` must
+/// not pass for the expression it hides. One that is written but cannot be read makes the
+/// interval unknown.
 fn rotation_days(rules: &Value) -> Option<i64> {
-    if let Some(n) = number(&rules["AutomaticallyAfterDays"]) {
-        return Some(n);
+    let written = |key: &str| {
+        let v = &rules[key];
+        !(v.is_null() || super::meaning::no_value(v))
+    };
+    let after = written("AutomaticallyAfterDays")
+        .then(|| super::meaning::whole_number(&rules["AutomaticallyAfterDays"]));
+    let scheduled = written("ScheduleExpression").then(|| schedule_days(rules));
+    match (after, scheduled) {
+        (Some(a), Some(s)) => Some(a?.max(s?)),
+        (Some(a), None) => a,
+        (None, Some(s)) => s,
+        (None, None) => None,
     }
+}
+
+/// The days between rotations that `ScheduleExpression` lets pass, if it can be known.
+fn schedule_days(rules: &Value) -> Option<i64> {
     let expression = super::meaning::text(&rules["ScheduleExpression"])?;
     let expression = expression.trim();
     if let Some(inner) = expression
@@ -1245,30 +1270,64 @@ fn lambda_function(cx: &Cx<'_>, value: &Value) -> bool {
         return !others_mentioned;
     }
     !others_mentioned
-        && super::meaning::text(value)
-            .is_some_and(|t| t.contains(":lambda:") && t.contains(":function:"))
+        && super::meaning::text(value).is_some_and(|t| {
+            !super::identity::dynamic(&t) && t.contains(":lambda:") && t.contains(":function:")
+        })
+}
+
+/// The secret's own name as the template writes it (`Name`, text that the stack resolves
+/// alike wherever it is written; `${AWS::StackName}` and the like kept as written), when it
+/// is one: not empty, not a dynamic reference (whatever a parameter holds at deploy).
+fn secret_name(cx: &Cx<'_>) -> Option<String> {
+    cx.prop("/Name")
+        .and_then(super::meaning::text)
+        .filter(|n| !n.trim().is_empty() && !super::identity::dynamic(n))
+}
+
+/// Whether a rotation schedule's `SecretId` is this secret. `SecretId` is "The ARN or name
+/// of the secret" (`AWS::SecretsManager::RotationSchedule`): the secret's `Ref` or `Id`
+/// attribute (both its ARN) in any spelling that names it ([`super::meaning::names`]; text
+/// built around them names another secret), or text equal to the secret's own `Name`
+/// written in this template (names are unique in an account and region, so that text finds
+/// this secret and no other). An ARN written as text is never this secret's: its complete
+/// ARN ends with six random characters that Secrets Manager adds at creation, unknown before
+/// deploy, and a partial ARN "can work as long as it uniquely matches only one secret"
+/// (Secrets Manager API reference, `SecretId`; "Finding a secret from a partial ARN"), which
+/// another secret of the account whose name shares the prefix defeats.
+fn rotates_this_secret(cx: &Cx<'_>, secret_id: &Value, own_name: Option<&str>) -> bool {
+    super::meaning::names(secret_id, cx.id())
+        || own_name.is_some_and(|name| {
+            super::meaning::text(secret_id).is_some_and(|t| t == name && !t.starts_with("arn:"))
+        })
 }
 
 fn m1(cx: &Cx<'_>) -> Outcome {
+    let own_name = secret_name(cx);
+    // Schedules whose `SecretId` may be meant for this secret: they mention it, or hold its
+    // name in text (as a name, within an ARN, in other text).
     let mentioning: Vec<&crate::cfn::Resource> = cx
         .others("AWS::SecretsManager::RotationSchedule")
-        .filter(|s| super::compute::mentions(&s.properties()["SecretId"], cx.id()))
+        .filter(|s| {
+            let id = &s.properties()["SecretId"];
+            super::compute::mentions(id, cx.id())
+                || own_name
+                    .as_deref()
+                    .is_some_and(|name| super::meaning::text(id).is_some_and(|t| t.contains(name)))
+        })
         .collect();
     let schedules: Vec<&crate::cfn::Resource> = mentioning
         .iter()
         .copied()
-        // `SecretId` is "The ARN or name of the secret" (`AWS::SecretsManager::RotationSchedule`):
-        // the secret's `Ref` or `Id` attribute (both its ARN) in any spelling that names it
-        // ([`super::meaning::names`]); text built around them names another secret.
-        .filter(|s| super::meaning::names(&s.properties()["SecretId"], cx.id()))
+        .filter(|s| rotates_this_secret(cx, &s.properties()["SecretId"], own_name.as_deref()))
         .collect();
     if schedules.is_empty() {
         return Outcome::Fail(match mentioning.first() {
             Some(s) => format!(
-                "rotation schedule `{}` mentions the secret in `SecretId` without naming it whatever the conditions (an `Fn::Select` of another entry, one branch of an `Fn::If`, text around it), so it may rotate another secret",
-                s.logical_id()
+                "rotation schedule `{}` has `SecretId` {}, which mentions the secret without naming it whatever the conditions (an `Fn::Select` of another entry, one branch of an `Fn::If`, text around it, a partial ARN, which Secrets Manager matches against every secret of the account), so it may rotate another secret; set `SecretId` to the secret's `Ref`",
+                s.logical_id(),
+                super::meaning::text_or_json(&s.properties()["SecretId"])
             ),
-            None => "no `AWS::SecretsManager::RotationSchedule` of this template rotates the secret (`SecretId` is its `Ref`)".to_owned(),
+            None => "no `AWS::SecretsManager::RotationSchedule` of this template rotates the secret (`SecretId` is its `Ref`, or its `Name` written as text)".to_owned(),
         });
     }
     let mut checks = Vec::new();

