@@ -92,13 +92,18 @@ pub(crate) fn days(Days { days, span }: Days) -> TokenStream {
 /// since host bits are zero), expands to `::hipaa_stack::literal::Internet`
 /// instead: a type of its own, so that it cannot be passed where an address
 /// range is expected, and a security group rule can open only HTTPS and HTTP
-/// to it.
+/// to it. Any other block that holds an address of the internet expands to a
+/// `::hipaa_stack::literal::PublicCidr`, for the same reason: `0.0.0.0/1` is
+/// half the internet.
 pub(crate) fn cidr(
     Cidr {
         address,
         prefix_len,
     }: Cidr,
 ) -> TokenStream {
+    // Any other block that holds an address of the internet (`0.0.0.0/1`, a partner's
+    // `203.0.113.0/24`) is a `PublicCidr`, which security groups treat as the internet.
+    let public = !hipaa_stack_syntax::is_off_internet(address, prefix_len);
     if prefix_len == 0 {
         return if address.is_ipv6() {
             quote! { ::hipaa_stack::literal::Internet::IPV6 }
@@ -117,7 +122,11 @@ pub(crate) fn cidr(
         }
     };
     let prefix_len = Literal::u8_unsuffixed(prefix_len);
-    checked(quote! { ::hipaa_stack::Cidr::__from_macro(#address, #prefix_len) })
+    if public {
+        checked(quote! { ::hipaa_stack::literal::PublicCidr::__from_macro(#address, #prefix_len) })
+    } else {
+        checked(quote! { ::hipaa_stack::Cidr::__from_macro(#address, #prefix_len) })
+    }
 }
 
 /// A call of a hidden constructor, which returns a `Result`, evaluated in a `const` block:

@@ -441,8 +441,33 @@ mod cidr {
             expanded(quote!("::/0")),
             quote!(::hipaa_stack::literal::Internet::IPV6).to_string()
         );
-        // Any other block, however large, is an ordinary `Cidr`.
-        assert!(expanded(quote!("0.0.0.0/1")).contains(":: hipaa_stack :: Cidr :: __from_macro"));
+        // Any other block holding an address of the internet, however small, is a
+        // `PublicCidr`: half the internet is the internet.
+        for public in [
+            "0.0.0.0/1",
+            "128.0.0.0/1",
+            "203.0.113.7/32",
+            "8000::/1",
+            "2001:db8::/32",
+        ] {
+            assert!(
+                expanded(quote!(#public))
+                    .contains(":: hipaa_stack :: literal :: PublicCidr :: __from_macro"),
+                "{public}"
+            );
+        }
+        // A block of private, shared, loopback or link-local addresses is a `Cidr`.
+        for private in [
+            "10.0.0.0/8",
+            "100.64.0.0/10",
+            "169.254.169.254/32",
+            "fd00::/8",
+        ] {
+            assert!(
+                expanded(quote!(#private)).contains(":: hipaa_stack :: Cidr :: __from_macro"),
+                "{private}"
+            );
+        }
     }
 
     #[test]

@@ -423,12 +423,18 @@ pub fn check_account_id(id: &str) -> Result<(), Violation> {
 /// Checks a tag as AWS does: a key of 1 to 128 and a value of up to 256 Unicode letters,
 /// digits, spaces and `_ . : / = + - @`. Keys starting with `aws:` are AWS's own
 /// (CloudFormation refuses them), and `hipaa-stack:` is the prefix of the tags hipaa-stack
-/// sets itself.
+/// sets itself. A tag is no place for a secret: a key named like one (`DB_PASSWORD`,
+/// `api-token`, read as [`user_data_problem`] reads `NAME=value`) with a value, or a value
+/// that is a credential, is refused without repeating the value.
 ///
 /// ```
 /// use hipaa_stack_syntax::check_tag;
 ///
 /// assert!(check_tag("cost-center", "4711").is_ok());
+/// assert!(check_tag("token-url", "https://auth.example.com").is_ok());
+/// let refused = check_tag("DB_PASSWORD", "hunter2").unwrap_err();
+/// assert!(!refused.to_string().contains("hunter2"));
+/// assert!(check_tag("owner", "AKIAIOSFODNN7EXAMPLE").is_err());
 /// assert!(check_tag("aws:owner", "me").is_err());
 /// assert!(check_tag("", "x").is_err());
 /// assert!(check_tag("team", "a;b").is_err());
@@ -446,6 +452,17 @@ pub fn check_tag(key: &str, value: &str) -> Result<(), Violation> {
         "the tag prefix `aws:` is reserved by AWS"
     } else if lower.starts_with("hipaa-stack:") {
         "the tag prefix `hipaa-stack:` is reserved for the tags hipaa-stack sets itself"
+    } else if user_data_problem(&format!("{key}={value}\n")).is_some()
+        || command_secret(value).is_some()
+    {
+        // Read as user data reads `NAME=value`: a name like a secret's given a written value,
+        // or a credential (an access key id, a password flag) anywhere. The value is not
+        // repeated in the error.
+        return Err(Violation::new(
+            "tag",
+            key,
+            "a tag named like a secret (`DB_PASSWORD`, `api-token`) may not hold a written value, nor any tag a credential: CloudFormation copies a stack's tags onto every resource of the stack, where anyone who may read tags sees them (HIPAA 45 CFR §164.312(a)(2)(iv), hipaa-stack rule P1); keep the secret in Secrets Manager and pass its ARN",
+        ));
     } else {
         return Ok(());
     };
@@ -870,6 +887,72 @@ pub const fn is_network(address: IpAddr, prefix: u8) -> bool {
     }
 }
 
+/// The IPv4 ranges whose addresses are not on the internet: private networks (RFC 1918),
+/// shared address space (RFC 6598, which a VPC may use), loopback and link-local (the
+/// instance metadata service, the Amazon DNS resolver's `169.254.169.253`).
+const OFF_INTERNET_V4: [(u32, u8); 6] = [
+    (0x0A00_0000, 8),  // 10.0.0.0/8
+    (0xAC10_0000, 12), // 172.16.0.0/12
+    (0xC0A8_0000, 16), // 192.168.0.0/16
+    (0x6440_0000, 10), // 100.64.0.0/10
+    (0x7F00_0000, 8),  // 127.0.0.0/8
+    (0xA9FE_0000, 16), // 169.254.0.0/16
+];
+
+/// The IPv6 ranges whose addresses are not on the internet: unique local addresses
+/// (RFC 4193), link-local and loopback.
+const OFF_INTERNET_V6: [(u128, u8); 3] = [
+    (0xFC00 << 112, 7),  // fc00::/7
+    (0xFE80 << 112, 10), // fe80::/10
+    (1, 128),            // ::1/128
+];
+
+/// Whether every address of the block `address/prefix` lies in a range that is not on the
+/// internet (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, 127.0.0.0/8,
+/// 169.254.0.0/16, fc00::/7, fe80::/10, ::1/128), in const context. A block that holds
+/// even one other address holds addresses of the internet: `0.0.0.0/1` is as much the
+/// internet as `0.0.0.0/0`, and hipaa-stack opens to it only what it opens to the internet.
+///
+/// ```
+/// use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+/// use hipaa_stack_syntax::is_off_internet;
+/// assert!(is_off_internet(IpAddr::V4(Ipv4Addr::new(10, 20, 0, 0)), 16));
+/// assert!(is_off_internet(IpAddr::V4(Ipv4Addr::new(169, 254, 169, 254)), 32));
+/// assert!(!is_off_internet(IpAddr::V4(Ipv4Addr::new(0, 0, 0, 0)), 1));
+/// assert!(!is_off_internet(IpAddr::V4(Ipv4Addr::new(10, 0, 0, 0)), 7));
+/// assert!(!is_off_internet(IpAddr::V4(Ipv4Addr::new(203, 0, 113, 0)), 24));
+/// assert!(is_off_internet(IpAddr::V6(Ipv6Addr::new(0xfd00, 0, 0, 0, 0, 0, 0, 0)), 8));
+/// assert!(!is_off_internet(IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0)), 32));
+/// ```
+pub const fn is_off_internet(address: IpAddr, prefix: u8) -> bool {
+    match address {
+        IpAddr::V4(a) => {
+            let bits = a.to_bits();
+            let mut i = 0;
+            while i < OFF_INTERNET_V4.len() {
+                let (base, len) = OFF_INTERNET_V4[i];
+                if prefix >= len && bits >> (32 - len as u32) == base >> (32 - len as u32) {
+                    return true;
+                }
+                i += 1;
+            }
+            false
+        }
+        IpAddr::V6(a) => {
+            let bits = a.to_bits();
+            let mut i = 0;
+            while i < OFF_INTERNET_V6.len() {
+                let (base, len) = OFF_INTERNET_V6[i];
+                if prefix >= len && bits >> (128 - len as u32) == base >> (128 - len as u32) {
+                    return true;
+                }
+                i += 1;
+            }
+            false
+        }
+    }
+}
+
 /// Whether `year-month-day` is a date that [`parse_date`] accepts, in const context.
 ///
 /// ```
@@ -937,26 +1020,219 @@ const fn word_start(b: &[u8], i: usize) -> bool {
         || (b[i - 1].is_ascii_digit() && b[i].is_ascii_alphabetic())
 }
 
+/// Where a name that holds a secret word at `end` ends: at `end` when no byte of a name
+/// follows, or after a numbered suffix (`PASSWORD1`, `DB_PASSWORD_2`, `api-token-3`), which
+/// numbers secrets without making them anything else. `None` when the name goes on
+/// (`PASSWORD_FILE`, `TOKEN_URL`).
+const fn name_end(b: &[u8], end: usize) -> Option<usize> {
+    if end == b.len() || !name_byte(b[end]) {
+        return Some(end);
+    }
+    let mut j = end;
+    if b[j] == b'_' || b[j] == b'-' {
+        j += 1;
+    }
+    let digits = j;
+    while j < b.len() && b[j].is_ascii_digit() {
+        j += 1;
+    }
+    if j > digits && (j == b.len() || !name_byte(b[j])) {
+        Some(j)
+    } else {
+        None
+    }
+}
+
+/// Whether a written value follows the blanks at `k` on the same line: not a variable, a
+/// command substitution, a format's placeholder, or the end of the line.
+const fn written_after_blanks(b: &[u8], k: usize) -> bool {
+    let mut v = k;
+    while v < b.len() && matches!(b[v], b' ' | b'\t') {
+        v += 1;
+    }
+    let v = skip_quotes(b, v);
+    // A `%` is a format's placeholder (`printf "… password %s\n" "$PW"`).
+    v > k
+        && v < b.len()
+        && !matches!(
+            b[v],
+            b'$' | b'`' | b'%' | b'\n' | b'\r' | b';' | b'|' | b'&'
+        )
+}
+
+/// The index after the spaces, tabs and line ends at `k`.
+const fn skip_spaces_and_lines(b: &[u8], mut k: usize) -> usize {
+    while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
+        k += 1;
+    }
+    k
+}
+
+/// Whether `b[i..]` is the word `word` (ignoring case) with no byte of a word before it
+/// and white space after it.
+const fn spaced_word_at(b: &[u8], i: usize, word: &[u8]) -> bool {
+    let end = i + word.len();
+    at_ignore_case(b, i, word)
+        && (i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\''))
+        && end < b.len()
+        && matches!(b[end], b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// Whether a secret is written at `i` as a name followed by its value after white space,
+/// where a format or a command reads it so: a `.netrc` entry (`login admin password
+/// hunter2` after `machine HOST` or `default`, on one line or several) or `aws configure set aws_secret_access_key …` (any
+/// setting whose name ends in a secret word).
+const fn spaced_secret_at(b: &[u8], i: usize) -> bool {
+    // A `.netrc` entry: `machine HOST` or `default`, then `login NAME`, then `password VALUE`.
+    let mut l = if spaced_word_at(b, i, b"machine") {
+        let mut k = skip_spaces_and_lines(b, i + 7);
+        while k < b.len() && !matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
+            k += 1;
+        }
+        k
+    } else if spaced_word_at(b, i, b"default") {
+        i + 7
+    } else {
+        b.len()
+    };
+    l = skip_spaces_and_lines(b, l);
+    if l < b.len() && spaced_word_at(b, l, b"login") {
+        // `login NAME`, then `password VALUE`.
+        let mut k = l + 5;
+        while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
+            k += 1;
+        }
+        while k < b.len() && !matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
+            k += 1;
+        }
+        while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
+            k += 1;
+        }
+        return spaced_word_at(b, k, b"password") && written_after_blanks(b, k + 8);
+    }
+    if spaced_word_at(b, i, b"configure") {
+        let mut k = skip_blanks(b, i + 9);
+        if !spaced_word_at(b, k, b"set") {
+            return false;
+        }
+        k = skip_blanks(b, k + 3);
+        // The setting's name, perhaps with a profile (`profile.ops.aws_session_token`).
+        let start = k;
+        while k < b.len() && (name_byte(b[k]) || b[k] == b'.') {
+            k += 1;
+        }
+        let mut w = 0;
+        while w < SECRET_WORDS.len() {
+            let word = SECRET_WORDS[w].as_bytes();
+            if k >= start + word.len() && at_ignore_case(b, k - word.len(), word) {
+                return written_after_blanks(b, k);
+            }
+            w += 1;
+        }
+        return k >= start + 13
+            && at_ignore_case(b, k - 13, b"session_token")
+            && written_after_blanks(b, k);
+    }
+    false
+}
+
+/// Whether `b[i..]` is the resource type of a Secrets Manager ARN,
+/// `arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME` (the ARN format of the Secrets
+/// Manager user guide, "Resources in Secrets Manager"): what follows `secret:` is the
+/// secret's name, which user data passes to fetch the value at boot, not the value.
+const fn secret_of_an_arn_at(b: &[u8], i: usize) -> bool {
+    if !at_exactly(b, i, b"secret:") {
+        return false;
+    }
+    // Back to the start of the word the ARN is, counting its colons.
+    let mut start = i;
+    let mut colons = 0;
+    while start > 0
+        && !matches!(
+            b[start - 1],
+            b' ' | b'\t'
+                | b'\n'
+                | b'\r'
+                | b'"'
+                | b'\''
+                | b'='
+                | b'('
+                | b','
+                | b';'
+                | b'|'
+                | b'&'
+                | b'`'
+        )
+    {
+        if b[start - 1] == b':' {
+            colons += 1;
+        }
+        start -= 1;
+    }
+    if colons != 5 || !at_exactly(b, start, b"arn:") {
+        return false;
+    }
+    // The service, after the partition.
+    let mut k = start + 4;
+    while k < i && b[k] != b':' {
+        k += 1;
+    }
+    at_exactly(b, k, b":secretsmanager:")
+}
+
 /// Whether a literal value is assigned at `k` (just after a name): optional spaces and
 /// quotes, `=` or `:`, optional spaces and quotes, then a byte that starts a written value
 /// (not `$` or a backquote, which fetch the value at boot, and not the end of the line).
-const fn literal_assigned(b: &[u8], mut k: usize) -> bool {
-    while k < b.len() && (b[k] == b' ' || b[k] == b'"' || b[k] == b'\'') {
-        k += 1;
-    }
-    if !(k < b.len() && (b[k] == b'=' || b[k] == b':')) {
+const fn literal_assigned(b: &[u8], k: usize) -> bool {
+    let Some(k) = value_after_name(b, k) else {
         return false;
-    }
-    k = after_parameter_operator(b, k);
-    while k < b.len() && (b[k] == b' ' || b[k] == b'"' || b[k] == b'\'') {
-        k += 1;
-    }
+    };
     k < b.len()
         && b[k] != b'}'
         && (!(b[k] == b'$' || b[k] == b'`') || literal_expansion(b, k))
         && b[k] != b'\n'
         && b[k] != b'\r'
         && b[k] != b';'
+}
+
+/// Where the value assigned just after a name (at `k`) starts: after optional spaces and
+/// quotes, `=`, `+=` or `:` (or `${NAME:-…}`'s operator), and optional spaces and quotes.
+/// `None` when no value is assigned there.
+const fn value_after_name(b: &[u8], mut k: usize) -> Option<usize> {
+    while k < b.len() && (b[k] == b' ' || b[k] == b'"' || b[k] == b'\'') {
+        k += 1;
+    }
+    // `NAME+=value` appends a written value as much as `NAME=value` assigns one.
+    if k + 1 < b.len() && b[k] == b'+' && b[k + 1] == b'=' {
+        k += 1;
+    }
+    if !(k < b.len() && (b[k] == b'=' || b[k] == b':')) {
+        return None;
+    }
+    k = after_parameter_operator(b, k);
+    while k < b.len() && (b[k] == b' ' || b[k] == b'"' || b[k] == b'\'') {
+        k += 1;
+    }
+    Some(k)
+}
+
+/// Whether the value assigned just after a name (at `k`) is a Secrets Manager ARN, whose
+/// `secret:` is followed by the secret's name: `DB_SECRET=arn:aws:secretsmanager:…:secret:db`
+/// names the secret that user data fetches at boot; it does not hold it.
+const fn secret_arn_assigned(b: &[u8], k: usize) -> bool {
+    let Some(v) = value_after_name(b, k) else {
+        return false;
+    };
+    // The sixth part of the ARN, after its fifth colon.
+    let mut j = v;
+    let mut colons = 0;
+    while j < b.len() && colons < 5 && !matches!(b[j], b' ' | b'\t' | b'\n' | b'\r') {
+        if b[j] == b':' {
+            colons += 1;
+        }
+        j += 1;
+    }
+    colons == 5 && secret_of_an_arn_at(b, j)
 }
 
 /// The index after the `=` or `:` at `k` that follows a name, and after the operator of
@@ -1609,6 +1885,9 @@ const DYNAMIC_COMMAND: &str = "user data may not run a command named by a variab
 /// Why literal text that is decoded or transformed is refused.
 const TRANSFORMED: &str = "user data may not decode or transform text it holds (`echo … | base64 -d`, `| rev`, `| tr`, `base64 -d <<< …`, a here-document into a decoder): the check cannot read what the text becomes; write the text itself, or fetch it at boot from Secrets Manager, by ARN";
 
+/// Why written text fed to a command that reads a password is refused.
+const FED_PASSWORD: &str = "user data may not feed written text to a command that reads a password from its input (`echo 'admin:…' | chpasswd`, `echo … | docker login --password-stdin`, `passwd --stdin`, `sudo -S`, a here-string or here-document): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable (`echo \"$DB_PASSWORD\" | docker login --password-stdin …`)";
+
 /// A byte of a word: not a space, a new line or a shell operator.
 const fn word_byte(c: u8) -> bool {
     !matches!(
@@ -1807,10 +2086,101 @@ const fn transform_at(b: &[u8], k: usize) -> bool {
     false
 }
 
+/// Whether the stage of a pipeline at `k` reads a password from its input: `chpasswd`
+/// (`user:password` lines), `passwd --stdin`, `sudo -S`, or any command given
+/// `--password-stdin` (`docker login`, `podman login`, `helm registry login`, …).
+const fn password_reader_at(b: &[u8], k: usize) -> bool {
+    let k = skip_blanks(b, k);
+    if word_at(b, k, b"chpasswd") {
+        return true;
+    }
+    let sudo = word_at(b, k, b"sudo");
+    let passwd = word_at(b, k, b"passwd");
+    let mut j = k;
+    while j < b.len() && !command_end(b, j) {
+        if blank_before(b, j)
+            && (word_at(b, j, b"--password-stdin")
+                || word_at(b, j, b"chpasswd")
+                || (passwd && word_at(b, j, b"--stdin"))
+                || (sudo && word_at(b, j, b"-S"))
+                || (sudo && word_at(b, j, b"--stdin")))
+        {
+            return true;
+        }
+        j += 1;
+    }
+    false
+}
+
+/// Whether the here-document that starts at `i` (`<<`) holds a variable or a command
+/// substitution in its lines, up to the line of its delimiter: a value fetched at boot
+/// rather than written. A quoted delimiter (`<<'EOF'`) expands nothing.
+const fn here_document_expands(b: &[u8], i: usize) -> bool {
+    // The delimiter: after `<<` or `<<-`, optional blanks and quotes.
+    let mut d = i + 2;
+    if d < b.len() && b[d] == b'-' {
+        d += 1;
+    }
+    d = skip_blanks(b, d);
+    let quoted = d < b.len() && matches!(b[d], b'"' | b'\'' | b'\\');
+    d = skip_quotes(b, d);
+    let mut e = d;
+    while e < b.len() && (b[e].is_ascii_alphanumeric() || b[e] == b'_') {
+        e += 1;
+    }
+    if quoted {
+        return false;
+    }
+    // The lines of the document, from the next line to the delimiter's.
+    let mut k = i;
+    while k < b.len() && b[k] != b'\n' {
+        k += 1;
+    }
+    while k < b.len() {
+        // `k` is a new line: the next line starts after it.
+        let line = k + 1;
+        let mut t = line;
+        while t < b.len() && b[t] == b'\t' {
+            t += 1;
+        }
+        if e > d
+            && t + (e - d) <= b.len()
+            && names_equal(b, t, d, e - d)
+            && (t + (e - d) == b.len() || matches!(b[t + (e - d)], b'\n' | b'\r'))
+        {
+            return false;
+        }
+        k = line;
+        while k < b.len() && b[k] != b'\n' {
+            if b[k] == b'$' || b[k] == b'`' {
+                return true;
+            }
+            k += 1;
+        }
+    }
+    false
+}
+
+/// Whether text written in the script is fed at `i` to a command that reads a password
+/// from its input: `echo`/`printf` of text without a variable piped into it
+/// (`echo 'admin:hunter2' | chpasswd`, `echo hunter2 | docker login --password-stdin`), a
+/// here-string of written text (`chpasswd <<< 'admin:hunter2'`) or a here-document
+/// without a variable given to it.
+const fn password_fed_at(b: &[u8], i: usize) -> bool {
+    written_into(b, i, true)
+}
+
 /// Whether text written in the script is decoded or transformed at `i`: `echo`/`printf`
 /// of text without a variable piped into a transform, a here-string of written text
 /// (`<<< …`) or a here-document given to one.
 const fn transformed_at(b: &[u8], i: usize) -> bool {
+    written_into(b, i, false)
+}
+
+/// Whether text written in the script reaches, at `i`, a stage that transforms it
+/// (`password` false, [`transform_at`]) or that reads a password from it (`password` true,
+/// [`password_reader_at`]).
+const fn written_into(b: &[u8], i: usize, password: bool) -> bool {
     if (word_at(b, i, b"echo") || word_at(b, i, b"printf")) && command_position(b, i) {
         // The written text, up to the first `|` of the pipeline.
         let mut k = i;
@@ -1822,7 +2192,7 @@ const fn transformed_at(b: &[u8], i: usize) -> bool {
         }
         // Every later stage of the pipeline (`|`, never `||`).
         while k < b.len() && b[k] == b'|' && !(k + 1 < b.len() && b[k + 1] == b'|') {
-            if transform_at(b, k + 1) {
+            if (!password && transform_at(b, k + 1)) || (password && password_reader_at(b, k + 1)) {
                 return true;
             }
             k += 1;
@@ -1839,11 +2209,23 @@ const fn transformed_at(b: &[u8], i: usize) -> bool {
             if v >= b.len() || b[v] == b'$' || b[v] == b'`' {
                 return false;
             }
+            // A password reader reads all of the string: a variable anywhere in it
+            // (`<<< "admin:$PW"`) is fetched at boot.
+            let mut w = v;
+            while password && w < b.len() && !command_end(b, w) {
+                if b[w] == b'$' || b[w] == b'`' {
+                    return false;
+                }
+                w += 1;
+            }
         }
         // The stage's command: back to the start of the command or the last `|`.
         let mut s = i;
         while s > 0 && !command_end(b, s - 1) {
             s -= 1;
+        }
+        if password {
+            return password_reader_at(b, s) && (here_string || !here_document_expands(b, i));
         }
         return transform_at(b, s);
     }
@@ -1922,6 +2304,7 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
             b'$' | b'`' if dynamic_command_at(b, i) => return Some(DYNAMIC_COMMAND),
             b'e' | b'p' if i > 0 && word_byte(b[i - 1]) && !matches!(b[i - 1], b'"' | b'\'') => {}
             b'e' | b'p' | b'<' if transformed_at(b, i) => return Some(TRANSFORMED),
+            b'e' | b'p' | b'<' if password_fed_at(b, i) => return Some(FED_PASSWORD),
             _ => {}
         }
         i += 1;
@@ -2035,6 +2418,11 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                 "user data may not hold a URL with a password (`scheme://user:password@host`): it is readable by anyone who may describe the instance; fetch the password at boot from Secrets Manager, by ARN",
             );
         }
+        if matches!(c, b'm' | b'd' | b'c') && spaced_secret_at(b, i) {
+            return Some(
+                "user data may not write a password, secret, token or key after its name (`login admin password …` in a `.netrc`, `aws configure set aws_secret_access_key …`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the instance a role, or fetch the value at boot from Secrets Manager, by ARN, into a variable",
+            );
+        }
         if !matches!(c, b'p' | b's' | b't' | b'a') {
             i += 1;
             continue;
@@ -2046,9 +2434,9 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
             let end = i + word.len();
             if at_ignore_case(b, i, word)
                 && word_start(b, i)
-                && (end == b.len() || !b[end].is_ascii_alphanumeric())
-                && (end == b.len() || !name_byte(b[end]))
+                && let Some(end) = name_end(b, end)
                 && literal_assigned(b, end)
+                && !secret_arn_assigned(b, end)
             {
                 return Some(
                     "user data may not assign a literal to a password, secret, token or key: it is readable by anyone who may describe the instance; fetch the value at boot from Secrets Manager, by ARN (`$(aws secretsmanager get-secret-value ..)`)",
@@ -2056,35 +2444,22 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
             }
             w += 1;
         }
-        // The end of a name: a secret word right before a byte that is not part of a name.
+        // The end of a name: a secret word right before a byte that is not part of a name
+        // (not the resource type of a Secrets Manager ARN, which names the secret).
         let mut w = 0;
         while w < SECRET_WORDS.len() {
             let word = SECRET_WORDS[w].as_bytes();
             let end = i + word.len();
-            if word[0] == c && at_ignore_case(b, i, word) && (end == b.len() || !name_byte(b[end]))
+            if word[0] == c
+                && at_ignore_case(b, i, word)
+                && !secret_of_an_arn_at(b, i)
+                && let Some(end) = name_end(b, end)
+                && literal_assigned(b, end)
+                && !secret_arn_assigned(b, end)
             {
-                // Skip closing quotes and spaces, then look for `=` or `:`.
-                let mut k = end;
-                while k < b.len() && (b[k] == b' ' || b[k] == b'"' || b[k] == b'\'') {
-                    k += 1;
-                }
-                if k < b.len() && (b[k] == b'=' || b[k] == b':') {
-                    k = after_parameter_operator(b, k);
-                    while k < b.len() && (b[k] == b' ' || b[k] == b'"' || b[k] == b'\'') {
-                        k += 1;
-                    }
-                    let literal = k < b.len()
-                        && b[k] != b'}'
-                        && (!(b[k] == b'$' || b[k] == b'`') || literal_expansion(b, k))
-                        && b[k] != b'\n'
-                        && b[k] != b'\r'
-                        && b[k] != b';';
-                    if literal {
-                        return Some(
-                            "user data may not assign a literal to a password, secret, token or key: it is readable by anyone who may describe the instance; fetch the value at boot from Secrets Manager, by ARN (`$(aws secretsmanager get-secret-value ..)`)",
-                        );
-                    }
-                }
+                return Some(
+                    "user data may not assign a literal to a password, secret, token or key: it is readable by anyone who may describe the instance; fetch the value at boot from Secrets Manager, by ARN (`$(aws secretsmanager get-secret-value ..)`)",
+                );
             }
             w += 1;
         }

@@ -797,6 +797,45 @@ mod const_rules_agree {
         assert!(!is_network(IpAddr::V6(Ipv6Addr::UNSPECIFIED), 129));
     }
 
+    /// A block is off the internet only when all of it is in a private, shared, loopback
+    /// or link-local range; one public address makes it a block of the internet.
+    #[test]
+    fn is_off_internet_reads_the_whole_block() {
+        for (text, off) in [
+            ("10.0.0.0/8", true),
+            ("10.20.0.0/16", true),
+            ("172.16.0.0/12", true),
+            ("172.31.255.0/24", true),
+            ("172.32.0.0/16", false),
+            ("172.0.0.0/8", false),
+            ("192.168.1.0/24", true),
+            ("192.0.0.0/8", false),
+            ("100.64.0.0/10", true),
+            ("100.128.0.0/10", false),
+            ("169.254.169.254/32", true),
+            ("127.0.0.1/32", true),
+            ("8.0.0.0/7", false),
+            ("0.0.0.0/1", false),
+            ("128.0.0.0/1", false),
+            ("203.0.113.0/24", false),
+            ("11.0.0.0/8", false),
+            ("fd00::/8", true),
+            ("fc00::/7", true),
+            ("fe80::/10", true),
+            ("::1/128", true),
+            ("::/1", false),
+            ("8000::/1", false),
+            ("2001:db8::/32", false),
+            ("::/0", false),
+            ("0.0.0.0/0", false),
+        ] {
+            let (address, prefix) = text.split_once('/').unwrap();
+            let address: IpAddr = address.parse().unwrap();
+            let prefix: u8 = prefix.parse().unwrap();
+            assert_eq!(is_off_internet(address, prefix), off, "{text}");
+        }
+    }
+
     #[test]
     fn dates_and_days() {
         for year in [1999, 2000, 2024, 2027, 2100, 2999, 3000] {
@@ -1234,6 +1273,131 @@ mod user_data_shell_tricks {
             "echo ok\\\\\nnext line\n",
         ] {
             assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+}
+
+/// Written text fed to a command that reads a password from its input is a written
+/// password: `echo 'ec2-user:…' | chpasswd` in user data sets a password anyone who may
+/// describe the instance can read. A value fetched at boot is not written.
+mod user_data_fed_passwords {
+    use super::*;
+
+    #[test]
+    fn written_text_fed_to_a_password_reader_is_refused() {
+        for text in [
+            "echo 'admin:hunter2' | chpasswd\n",
+            "echo ec2-user:Passw0rd | sudo chpasswd\n",
+            "chpasswd <<< 'admin:hunter2'\n",
+            "echo hunter2 | passwd --stdin admin\n",
+            "echo hunter2 | docker login -u admin --password-stdin registry\n",
+            "printf 'hunter2' | podman login -u admin --password-stdin registry\n",
+            "echo hunter2 | sudo -S systemctl restart app\n",
+            "chpasswd <<EOF\nadmin:hunter2\nEOF\n",
+            "chpasswd <<'EOF'\nadmin:hunter2\nEOF\necho $HOME\n",
+            "chpasswd <<-EOF\n\tadmin:hunter2\n\tEOF\necho $HOME\n",
+            "docker login --password-stdin -u admin registry <<< hunter2\n",
+        ] {
+            let problem = user_data_problem(text);
+            assert!(
+                problem.is_some_and(|p| p.contains("reads a password from its input")),
+                "{text:?}: {problem:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn values_fetched_at_boot_and_other_pipes_pass() {
+        for text in [
+            "echo \"admin:$PW\" | chpasswd\n",
+            "aws ecr get-login-password | docker login --username AWS --password-stdin 1.dkr.ecr.us-east-1.amazonaws.com\n",
+            "echo \"$DB_PASSWORD\" | docker login -u admin --password-stdin registry\n",
+            "chpasswd <<EOF\nadmin:$PW\nEOF\n",
+            "chpasswd <<< \"admin:$PW\"\n",
+            "echo done | tee /var/log/boot\n",
+            "echo hello\nsudo -S true < /dev/null\n",
+            "echo 'installing' | logger\npasswd --stdin admin < /run/pw\n",
+            "echo 'admin:x' | grep admin\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+}
+
+/// A secret written after its name in other spellings than `NAME=value`: appended
+/// (`+=`), numbered (`PASSWORD1`, `DB_PASSWORD_2`), or separated by white space where a
+/// format or command reads it so (`.netrc`, `aws configure set`).
+mod user_data_other_spellings_of_a_secret {
+    use super::*;
+
+    #[test]
+    fn are_refused() {
+        for text in [
+            "machine example.com login admin password hunter2\n",
+            "cat > ~/.netrc <<'EOF'\nmachine git.example.com\n  login deploy\n  password s3cr3t\nEOF\n",
+            "default login anonymous password guest@example.com\n",
+            "aws configure set aws_secret_access_key wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY\n",
+            "aws configure set profile.ops.aws_session_token FwoGZXIvYXdzEXAMPLE\n",
+            "DB_PASSWORD+=hunter2\n",
+            "PASSWORD1=hunter2\n",
+            "DB_PASSWORD_2=hunter2\n",
+            "api-token-3: abc\n",
+            "DB_PW_1=hunter2\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn names_that_go_on_and_values_fetched_at_boot_pass() {
+        for text in [
+            "machine example.com login admin password $NETRC_PW\n",
+            "printf 'machine h login deploy password %s\\n' \"$PW\" > /root/.netrc\n",
+            "aws configure set region us-east-1\n",
+            "aws configure set aws_secret_access_key \"$KEY\"\n",
+            "PASSWORD_FILE=/run/pw\n",
+            "PASSWORD_2FA=on\n",
+            "TOKEN_URL=https://x\n",
+            "DB_PASSWORD+=$(fetch-secret db)\n",
+            "docker login -u admin --password-stdin registry < /run/pw\n",
+            "echo 'login failed, password reset'\n",
+            "# login as admin\n# password is fetched at boot\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+}
+
+mod user_data_secret_arns {
+    use super::*;
+
+    /// The recommended way: the secret's ARN in user data, its value fetched at boot. The
+    /// ARN's `secret:` is its resource type, not an assignment.
+    #[test]
+    fn a_secrets_manager_arn_names_the_secret_and_passes() {
+        for text in [
+            "DB_SECRET=arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf\n",
+            "export SECRET_ARN='arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:prod/db'\n",
+            "aws secretsmanager get-secret-value --secret-id arn:aws:secretsmanager:eu-west-1:123456789012:secret:x\n",
+            "X=arn:aws:secretsmanager:us-east-1:123456789012:secret:db\nPGPASSWORD=$(fetch \"$X\")\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+
+    /// Only that place of that service's ARN: a secret written after `secret:` elsewhere, or
+    /// assigned inside an ARN-shaped word, is still a secret.
+    #[test]
+    fn other_secret_words_in_arn_shaped_text_are_refused() {
+        for text in [
+            "X=arn:aws:ssm:us-east-1:123456789012:secret:hunter2\n",
+            "X=arn:aws:secretsmanager:us-east-1:secret:hunter2\n",
+            "X=arn:aws:secretsmanager:us-east-1:123456789012:x:secret:hunter2\n",
+            "X=arn:aws:secretsmanager:us-east-1:123456789012:password=hunter2\n",
+            "secret: hunter2\n",
+            "DB_SECRET=hunter2\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text:?}");
         }
     }
 }

@@ -228,7 +228,7 @@ fn build_binary(name: &str, arch: Architecture) -> std::result::Result<PathBuf, 
     let stdout = String::from_utf8_lossy(&out.stdout);
     stdout
         .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter_map(|line| crate::cfn::tree::from_str(line).ok())
         .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == name)
         .filter_map(|m| m["executable"].as_str().map(PathBuf::from))
         .next_back()

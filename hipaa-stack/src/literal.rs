@@ -66,7 +66,12 @@ impl<const N: u16> Days<N> {
 ///
 /// The macro refuses a malformed block, a prefix longer than the address, and host bits
 /// that are not zero. [`Cidr::parse`] does the same at run time. The internet,
-/// `cidr!("0.0.0.0/0")` or `cidr!("::/0")`, is an [`Internet`] rather than a `Cidr`.
+/// `cidr!("0.0.0.0/0")` or `cidr!("::/0")`, is an [`Internet`] rather than a `Cidr`, and a
+/// literal block that holds any address of the internet (`cidr!("0.0.0.0/1")`,
+/// `cidr!("203.0.113.0/24")`) is a [`PublicCidr`]: only a block of private, shared,
+/// loopback or link-local addresses is a `Cidr` when the program is compiled. A block
+/// parsed at run time may hold public addresses, and is checked where it is used (a
+/// security group opens only HTTPS and HTTP to it, a VPC refuses it).
 ///
 /// ```
 /// use hipaa_stack::prelude::*;
@@ -82,15 +87,20 @@ pub struct Cidr {
 
 impl Cidr {
     /// The hidden constructor `cidr!` expands to, inside `const { .. }`: it refuses what
-    /// [`Cidr::parse`] refuses, and a prefix of 0 (the internet is an [`Internet`]).
+    /// [`Cidr::parse`] refuses, a prefix of 0 (the internet is an [`Internet`]) and a block
+    /// that holds any address of the internet (a [`PublicCidr`]).
     #[doc(hidden)]
     pub const fn __from_macro(address: IpAddr, prefix: u8) -> Result<Self, &'static str> {
-        if hipaa_stack_syntax::is_network(address, prefix) {
-            Ok(Cidr { address, prefix })
-        } else {
+        if !hipaa_stack_syntax::is_network(address, prefix) {
             Err(
                 "invalid CIDR block: the prefix is 1 to 32 (IPv4) or 128 (IPv6) and the host bits are zero; write it with `cidr!(..)`",
             )
+        } else if !hipaa_stack_syntax::is_off_internet(address, prefix) {
+            Err(
+                "invalid CIDR block: it holds addresses of the internet, which only HTTPS and HTTP may face (HIPAA 45 CFR §164.312(e)(1), hipaa-stack rule E10); write it with `cidr!(..)`, which makes it a `PublicCidr`",
+            )
+        } else {
+            Ok(Cidr { address, prefix })
         }
     }
 
@@ -173,6 +183,81 @@ impl Cidr {
 impl fmt::Display for Cidr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/{}", self.address, self.prefix)
+    }
+}
+
+/// A block that holds addresses of the internet, written `cidr!("203.0.113.0/24")`: any
+/// block with an address outside the private, shared, loopback and link-local ranges
+/// (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, 127.0.0.0/8, 169.254.0.0/16,
+/// fc00::/7, fe80::/10, ::1/128).
+///
+/// `0.0.0.0/1` is as much the internet as `0.0.0.0/0`, so `cidr!` gives such a block this
+/// type rather than a [`Cidr`]: like the [`Internet`], a security group rule opens only
+/// HTTPS and HTTP to it, and a rule that would open SSH, RDP, a database port or every port
+/// to it does not compile (HIPAA §164.312(e)(1), hipaa-stack rule E10). As the source of
+/// an ingress rule it is refused when the group is added, as any block outside the VPC is
+/// (HTTPS from the internet is [`Internet`]). Nor is it the block of a VPC, which is private
+/// ([`VpcBlock`](crate::VpcBlock)).
+///
+/// ```
+/// use hipaa_stack::prelude::*;
+/// use hipaa_stack::PublicCidr;
+/// let partner: PublicCidr = cidr!("203.0.113.0/24");
+/// assert_eq!(partner.to_string(), "203.0.113.0/24");
+/// assert_eq!(partner.prefix(), 24);
+/// ```
+///
+/// Half the internet is not an address range inside a VPC:
+///
+/// ```compile_fail
+/// use hipaa_stack::prelude::*;
+/// let block: Cidr = cidr!("0.0.0.0/1");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PublicCidr(Cidr);
+
+impl PublicCidr {
+    /// The hidden constructor `cidr!` expands to for a block that holds addresses of the
+    /// internet, inside `const { .. }`: it refuses what [`Cidr::parse`] refuses, a prefix of
+    /// 0 (an [`Internet`]) and a block that holds none (a [`Cidr`]).
+    #[doc(hidden)]
+    pub const fn __from_macro(address: IpAddr, prefix: u8) -> Result<Self, &'static str> {
+        if !hipaa_stack_syntax::is_network(address, prefix) {
+            Err(
+                "invalid CIDR block: the prefix is 1 to 32 (IPv4) or 128 (IPv6) and the host bits are zero; write it with `cidr!(..)`",
+            )
+        } else if hipaa_stack_syntax::is_off_internet(address, prefix) {
+            Err(
+                "invalid public CIDR block: every address of it is private; it is a `Cidr`, written with `cidr!(..)`",
+            )
+        } else {
+            Ok(PublicCidr(Cidr { address, prefix }))
+        }
+    }
+
+    /// The network address.
+    ///
+    /// ```
+    /// assert!(hipaa_stack::cidr!("2001:db8::/32").address().is_ipv6());
+    /// ```
+    pub const fn address(&self) -> IpAddr {
+        self.0.address
+    }
+
+    /// The prefix length.
+    pub const fn prefix(&self) -> u8 {
+        self.0.prefix
+    }
+
+    /// The block as a [`Cidr`].
+    pub(crate) const fn block(self) -> Cidr {
+        self.0
+    }
+}
+
+impl fmt::Display for PublicCidr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
     }
 }
 
@@ -444,7 +529,7 @@ impl fmt::Display for Date {
 
 #[cfg(test)]
 mod tests {
-    use super::{BucketName, Cidr, Date, Region, StackName};
+    use super::{BucketName, Cidr, Date, PublicCidr, Region, StackName};
     use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
     /// The hidden constructors the macros expand to refuse at run time what the macros
@@ -480,12 +565,36 @@ mod tests {
             (v4(10, 0, 0, 0), 33),
             (IpAddr::V6(Ipv6Addr::UNSPECIFIED), 0),
             (IpAddr::V6(Ipv6Addr::UNSPECIFIED), 129),
+            // Blocks holding addresses of the internet are `PublicCidr`s.
+            (v4(0, 0, 0, 0), 1),
+            (v4(203, 0, 113, 0), 24),
+            (
+                IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0)),
+                32,
+            ),
         ] {
             assert!(
                 Cidr::__from_macro(address, prefix).is_err(),
                 "{address}/{prefix}"
             );
         }
+        for (address, prefix) in [
+            (v4(0, 0, 0, 0), 0),
+            (v4(10, 0, 0, 0), 8),
+            (v4(203, 0, 113, 1), 24),
+            (IpAddr::V6(Ipv6Addr::new(0xfd00, 0, 0, 0, 0, 0, 0, 0)), 8),
+        ] {
+            assert!(
+                PublicCidr::__from_macro(address, prefix).is_err(),
+                "{address}/{prefix}"
+            );
+        }
+        assert_eq!(
+            PublicCidr::__from_macro(v4(0, 0, 0, 0), 1)
+                .unwrap()
+                .to_string(),
+            "0.0.0.0/1"
+        );
         for (y, m, d) in [(2027, 2, 29), (1999, 1, 1), (2027, 13, 1), (2027, 4, 31)] {
             assert!(Date::__from_macro(y, m, d).is_err(), "{y}-{m}-{d}");
         }

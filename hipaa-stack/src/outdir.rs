@@ -288,7 +288,7 @@ pub(crate) fn listed_templates(dir: &Path, manifest: &str) -> Vec<String> {
     let Ok(text) = fs::read_to_string(&path) else {
         return Vec::new();
     };
-    let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) else {
+    let Ok(doc) = crate::cfn::tree::from_str(&text) else {
         return Vec::new();
     };
     let templates = doc

@@ -1359,7 +1359,7 @@ pub fn read_manifest(dir: &Path) -> Result<Value> {
         path: path.clone(),
         source,
     })?;
-    serde_json::from_str(&text).map_err(|source| Error::Serialize {
+    crate::cfn::tree::from_str(&text).map_err(|source| Error::Serialize {
         place: path.display().to_string(),
         source,
     })
@@ -1693,7 +1693,7 @@ mod tests {
         let assembly = app.synth().unwrap();
 
         let consumer: Value =
-            serde_json::from_str(assembly.stack("main").unwrap().template_json()).unwrap();
+            crate::cfn::tree::from_str(assembly.stack("main").unwrap().template_json()).unwrap();
         let name = "Xrdr5DrKeyArn";
         assert_eq!(consumer["Parameters"][name]["Type"], "String");
         assert_eq!(
@@ -1706,7 +1706,7 @@ mod tests {
             "one parameter per value, however often it is used"
         );
         let producer: Value =
-            serde_json::from_str(assembly.stack("dr").unwrap().template_json()).unwrap();
+            crate::cfn::tree::from_str(assembly.stack("dr").unwrap().template_json()).unwrap();
         assert_eq!(
             producer["Outputs"][name]["Value"],
             serde_json::json!({ "Fn::GetAtt": ["DrKey", "Arn"] })
@@ -1714,7 +1714,8 @@ mod tests {
         assert!(producer["Outputs"][name].get("Export").is_none());
         assert_eq!(assembly.stack("main").unwrap().dependencies(), ["dr"]);
         assert!(assembly.stack("main").unwrap().wave() > assembly.stack("dr").unwrap().wave());
-        let manifest: Value = serde_json::from_str(&assembly.manifest_json().unwrap()).unwrap();
+        let manifest: Value =
+            crate::cfn::tree::from_str(&assembly.manifest_json().unwrap()).unwrap();
         let main_entry = manifest["stacks"]
             .as_array()
             .unwrap()

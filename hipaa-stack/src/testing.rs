@@ -24,6 +24,20 @@ pub(crate) fn status_of(
         .map(|c| c.status.clone())
 }
 
+/// A one-stack app of these raw resources, `(logical id, type, properties)`, checked.
+pub(crate) fn checked_raw(resources: &[(&str, &str, Value)]) -> crate::compliance::Assembly {
+    let app = App::new("raw");
+    let stack = app.stack("s").expect("a valid stack name");
+    for (id, kind, properties) in resources {
+        let mut raw = crate::constructs::RawResource::new(*id, *kind);
+        for (name, value) in properties.as_object().into_iter().flatten() {
+            raw = raw.property(name, value.clone());
+        }
+        stack.add(raw).expect("a valid raw resource");
+    }
+    app.check().expect("the app is checked")
+}
+
 /// An app with one stack `t` holding a key `PhiKey` and an access-log bucket `AccessLogs`,
 /// plus whatever `build` adds. Returns the template of `t` as JSON.
 pub(crate) fn template_with(
@@ -52,17 +66,24 @@ pub(crate) fn app_with(
 /// A template of raw buckets with these logical ids (an id may be written twice), with no
 /// properties: for the tests of what reads a template by id.
 pub(crate) fn buckets_with_ids(ids: &[&str]) -> crate::cfn::Template {
+    let resources: Vec<(&str, &str, Value)> = ids
+        .iter()
+        .map(|id| (*id, "AWS::S3::Bucket", serde_json::json!({})))
+        .collect();
+    raw_template(&resources)
+}
+
+/// A template of these raw resources, `(logical id, type, properties)`, with no
+/// description, parameters or outputs: for the tests of what reads a template that an app
+/// would not synthesize (a type the rules refuse, say).
+pub(crate) fn raw_template(resources: &[(&str, &str, Value)]) -> crate::cfn::Template {
     crate::cfn::Template {
         description: String::new(),
         parameters: Vec::new(),
-        resources: ids
+        resources: resources
             .iter()
-            .map(|id| {
-                crate::cfn::Resource::raw(
-                    (*id).to_owned(),
-                    "AWS::S3::Bucket".to_owned(),
-                    serde_json::json!({}),
-                )
+            .map(|(id, kind, properties)| {
+                crate::cfn::Resource::raw((*id).to_owned(), (*kind).to_owned(), properties.clone())
             })
             .collect(),
         outputs: Vec::new(),
@@ -73,7 +94,7 @@ pub(crate) fn buckets_with_ids(ids: &[&str]) -> crate::cfn::Template {
 pub(crate) fn template_of(app: &App, name: &str) -> Value {
     let assembly = app.synth().expect("the app synthesizes");
     let stack = assembly.stack(name).expect("the stack exists");
-    serde_json::from_str(stack.template_json()).expect("the template is JSON")
+    crate::cfn::tree::from_str(stack.template_json()).expect("the template is JSON")
 }
 
 /// The resource `logical_id` of a template.

@@ -31,6 +31,7 @@ pub(crate) mod securityhub;
 pub(crate) mod sns;
 pub(crate) mod sqs;
 pub(crate) mod ssm;
+pub(crate) mod tree;
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -419,7 +420,7 @@ impl PackedProperties {
     fn parse(&self, at: usize) -> serde_json::Value {
         // Packed here from what serde_json wrote, so it parses.
         self.json_at(at)
-            .and_then(|json| serde_json::from_slice(json).ok())
+            .and_then(|json| tree::from_slice(json).ok())
             .unwrap_or(serde_json::Value::Null)
     }
 
@@ -445,6 +446,11 @@ impl PackedProperties {
         if self.built(at).is_some() {
             return None;
         }
+        // A typed reading (each property's text as written), not a tree.
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "a map of raw texts, read by serde's own map, builds no tree of values"
+        )]
         let properties: std::collections::BTreeMap<&str, &serde_json::value::RawValue> =
             serde_json::from_slice(self.json_at(at as usize)?).ok()?;
         Some(
@@ -549,7 +555,7 @@ impl WrittenTemplate {
     fn tree(&self) -> &serde_json::Value {
         // The text was written by `Template::to_json`, so it parses.
         self.tree
-            .get_or_init(|| serde_json::from_str(&self.text).unwrap_or(serde_json::Value::Null))
+            .get_or_init(|| tree::from_str(&self.text).unwrap_or(serde_json::Value::Null))
     }
 }
 
@@ -1554,6 +1560,33 @@ mod tests {
         assert_eq!(clone.held(), ["packed and tree"; 3]);
         assert_eq!(template.held(), ["packed"; 3]);
         assert_eq!(clone, template);
+    }
+
+    /// The tree of packed properties is what the program wrote, even where serde_json would
+    /// read something else (see [`tree`]): a raw resource whose properties hold serde_json's
+    /// raw value key reads back that key, as the template writes it, in a low-memory synth
+    /// as with more memory.
+    #[test]
+    fn packed_properties_read_back_serde_json_s_raw_value_key_as_a_key() {
+        let properties = json!({
+            "VersioningConfiguration": {"$serde_json::private::RawValue": "{\"Status\": \"Enabled\"}"},
+            "Tags": [{"$serde_json::private::RawValue": "1"}],
+        });
+        let raw = || {
+            Resource::raw(
+                "B".to_owned(),
+                "AWS::S3::Bucket".to_owned(),
+                properties.clone(),
+            )
+        };
+        let mut template = template_of(vec![raw()]);
+        template.pack().unwrap();
+        assert_eq!(template.held(), ["packed"]);
+        assert_eq!(template.resources()[0].properties(), &properties);
+        assert_eq!(
+            template.to_json().unwrap(),
+            template_of(vec![raw()]).to_json().unwrap()
+        );
     }
 
     /// Any JSON value: strings with quotes, backslashes, line breaks, control characters

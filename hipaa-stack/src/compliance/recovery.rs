@@ -79,7 +79,7 @@ pub fn recovery(assembly: &Assembly) -> Vec<RecoveryEntry> {
 /// The tree of a written template, parsed for one pass over its stack and then dropped
 /// (the templates of an app are read one at a time, never all held at once).
 pub(crate) fn written_tree(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or(Value::Null)
+    crate::cfn::tree::from_str(text).unwrap_or(Value::Null)
 }
 
 /// The disaster-recovery table, built one stack at a time ([`recovery`]; the report builds
@@ -650,7 +650,7 @@ mod tests {
             .unwrap();
         let assembly = app.check().unwrap();
         let names = crate::testing::prop(
-            &serde_json::from_str(assembly.stack("backup").unwrap().template_json()).unwrap(),
+            &crate::cfn::tree::from_str(assembly.stack("backup").unwrap().template_json()).unwrap(),
             "Names",
             "/Value/0",
         )

@@ -1152,7 +1152,7 @@ mod tests {
             .as_str()
             .unwrap();
         assert!(body.len() <= 51_200, "{}", body.len());
-        let pack: Value = serde_json::from_str(body).unwrap();
+        let pack: Value = crate::cfn::tree::from_str(body).unwrap();
         let rules = pack["Resources"].as_object().unwrap();
         assert_eq!(rules.len(), PACK_RULES.len());
         let ssl = &rules["S3BucketSslRequestsOnly"];
@@ -1218,7 +1218,7 @@ mod tests {
         let assembly = app.check().unwrap();
         let recording = |stack: &str| {
             let t: Value =
-                serde_json::from_str(assembly.stack(stack).unwrap().template_json()).unwrap();
+                crate::cfn::tree::from_str(assembly.stack(stack).unwrap().template_json()).unwrap();
             t["Resources"]["BaselineRecorder"]["Properties"]["RecordingGroup"]
                 ["IncludeGlobalResourceTypes"]
                 .clone()

@@ -389,7 +389,7 @@ mod tests {
     fn a_replicated_trail_copies_its_log_files_with_the_copys_key() {
         let assembly = replicated_trail(Some(region!("us-west-2"))).unwrap();
         let t: serde_json::Value =
-            serde_json::from_str(assembly.stack("clinic-security").unwrap().template_json())
+            crate::cfn::tree::from_str(assembly.stack("clinic-security").unwrap().template_json())
                 .unwrap();
         let rule = prop(&t, "AuditBucket", "/ReplicationConfiguration/Rules/0");
         assert_eq!(rule["Status"], "Enabled");

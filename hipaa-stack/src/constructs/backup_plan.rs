@@ -941,7 +941,7 @@ mod tests {
         // region's stack, which `up` passes in as a template parameter.
         let assembly = dr_app(None).synth().unwrap();
         let t: serde_json::Value =
-            serde_json::from_str(assembly.stack("data").unwrap().template_json()).unwrap();
+            crate::cfn::tree::from_str(assembly.stack("data").unwrap().template_json()).unwrap();
         let name = "Xrclinicdr7DrVaultBackupVaultArn";
         assert_eq!(
             t["Resources"]["Daily"]["Properties"]["BackupPlan"]["BackupPlanRule"][0]["CopyActions"]

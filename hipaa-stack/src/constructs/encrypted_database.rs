@@ -752,7 +752,8 @@ mod tests {
     fn backups_replicate_to_the_key_s_region_through_a_parameter() {
         let assembly = replicated(None, Some(region!("us-west-2"))).unwrap();
         let t: serde_json::Value =
-            serde_json::from_str(assembly.stack("clinic-data").unwrap().template_json()).unwrap();
+            crate::cfn::tree::from_str(assembly.stack("clinic-data").unwrap().template_json())
+                .unwrap();
         assert_eq!(
             prop(&t, "Ehr", "/AutomaticBackupReplicationRegion"),
             "us-west-2"

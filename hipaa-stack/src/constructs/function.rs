@@ -870,7 +870,7 @@ mod tests {
     }
 
     fn template(assembly: &crate::Assembly) -> serde_json::Value {
-        serde_json::from_str(assembly.stack("t").unwrap().template_json()).unwrap()
+        crate::cfn::tree::from_str(assembly.stack("t").unwrap().template_json()).unwrap()
     }
 
     #[test]

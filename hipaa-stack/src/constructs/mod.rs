@@ -42,7 +42,7 @@ pub use raw_resource::{RawReference, RawResource, RawValue};
 pub use replica_key::ReplicaKey;
 pub use secure_bucket::{NotificationTarget, SecureBucket};
 pub(crate) use secure_bucket::{REPLICA_NOT_REPLICATED, replica_reason};
-pub use secure_vpc::{PrivateOnly, PublicVpc, SecureVpc, VpcTier, WithPublicTier};
+pub use secure_vpc::{PrivateOnly, PublicVpc, SecureVpc, VpcBlock, VpcTier, WithPublicTier};
 
 // The constructs of the network, compute, identity, alarm, backup, secret and account
 // baseline families: every `pub` item of these modules is part of the API.

@@ -207,6 +207,44 @@ fn check_path(path: &str, custom: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// Checks the property names as a whole: an intrinsic function may stand in for the
+/// properties only as `Fn::If` (a branch of properties per condition), alone, or
+/// `Fn::Transform` (`AWS::Include`, whose key "is a placeholder where snippets are
+/// injected", beside other properties or not; the rules refuse it by `U2`). CloudFormation's
+/// Template Reference writes an intrinsic function as an object of its one key and does not
+/// say what it makes of `Fn::If` beside other properties, nor of another function
+/// (`Fn::Select` of a list of property sets) in place of the properties: the rules could
+/// not read what is deployed.
+fn check_whole_properties(properties: &[(String, RawValue)]) -> Result<(), String> {
+    let first = |path: &str| -> String {
+        let segment = match path.strip_prefix('/') {
+            Some(pointer) => pointer.split('/').next().unwrap_or_default(),
+            None => path,
+        };
+        segment.replace("~1", "/").replace("~0", "~")
+    };
+    let names: Vec<String> = properties.iter().map(|(p, _)| first(p)).collect();
+    let Some(function) = names
+        .iter()
+        .find(|n| (n.starts_with("Fn::") || *n == "Ref") && *n != "Fn::Transform")
+    else {
+        return Ok(());
+    };
+    if function != "Fn::If" {
+        return Err(format!(
+            "the property `{}` puts an intrinsic function in place of the properties; only `Fn::If` and `Fn::Transform` may stand for them",
+            shown(function)
+        ));
+    }
+    if let Some(other) = names.iter().find(|n| *n != function) {
+        return Err(format!(
+            "`{function}` stands for all the properties, so the property `{}` cannot be set beside it; set it inside each branch",
+            shown(other)
+        ));
+    }
+    Ok(())
+}
+
 /// Sets `value` at a JSON pointer below `root`, creating objects (and arrays, for numeric
 /// segments) on the way.
 fn set_pointer(root: &mut Value, path: &str, value: Value) {
@@ -304,6 +342,7 @@ impl Node for RawResource {
         for (path, _) in &self.properties {
             check_path(path, custom)?;
         }
+        check_whole_properties(&self.properties)?;
         for (path, value) in &self.properties {
             let nested = path
                 .strip_prefix('/')
@@ -334,7 +373,17 @@ impl Node for RawResource {
             ["AWS", service, kind] => [service, kind]
                 .iter()
                 .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric())),
-            ["Custom", name] => !name.is_empty(),
+            // "Custom resource type names must begin with `Custom::` and can include
+            // alphanumeric characters and the following characters: `_@-`", up to 60
+            // characters (CloudFormation Template Reference,
+            // "AWS::CloudFormation::CustomResource").
+            ["Custom", name] => {
+                !name.is_empty()
+                    && self.type_name.len() <= 60
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"_@-".contains(&b))
+            }
             _ => false,
         };
         if well_formed {
@@ -427,8 +476,22 @@ mod tests {
             RawResource::new("Topic", "AWS::SNS::Topic")
                 .property("DisplayName", "x")
                 .property("/Tags/0/Key", "a~b")
-                .property("/Tags/0/Value", "x")
+                .property("/Tags/0/Value", "x"),
+        )
+        .unwrap();
+        // An intrinsic function that stands for the properties: `Fn::Transform` beside
+        // them, `Fn::If` alone.
+        s.add(
+            RawResource::new("Included", "AWS::SNS::Topic")
+                .property("DisplayName", "x")
                 .property("Fn::Transform", json!({ "Name": "AWS::Include" })),
+        )
+        .unwrap();
+        s.add(
+            RawResource::new("Branched", "AWS::SNS::Topic")
+                .property("/Fn::If/0", "Big")
+                .property("/Fn::If/1", json!({ "DisplayName": "a" }))
+                .property("/Fn::If/2", json!({ "DisplayName": "b" })),
         )
         .unwrap();
         s.add(
@@ -439,6 +502,61 @@ mod tests {
                 )
                 .property("/table-name/a~1b~0c", "x"),
         )
+        .unwrap();
+    }
+
+    #[test]
+    fn only_fn_if_alone_or_fn_transform_stands_for_the_properties() {
+        let app = App::new("test");
+        let s = app.stack("t").unwrap();
+        for (raw, says) in [
+            (
+                RawResource::new("Topic", "AWS::SNS::Topic")
+                    .property("/Fn::If/0", "Big")
+                    .property("DisplayName", "x"),
+                "cannot be set beside it",
+            ),
+            (
+                RawResource::new("Topic", "AWS::SNS::Topic")
+                    .property("Fn::Select", json!([0, [{ "DisplayName": "x" }]])),
+                "only `Fn::If` and `Fn::Transform` may stand for them",
+            ),
+            (
+                RawResource::new("Seed", "Custom::Seed")
+                    .property("ServiceToken", "arn:aws:sns:us-east-1:111111111111:t")
+                    .property("Ref", "x"),
+                "only `Fn::If` and `Fn::Transform` may stand for them",
+            ),
+        ] {
+            let error = s.add(raw).unwrap_err().to_string();
+            assert!(error.starts_with("construct `t/"), "{error}");
+            assert!(error.contains(says), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_custom_resource_type_is_named_as_cloudformation_names_one() {
+        let app = App::new("test");
+        let s = app.stack("t").unwrap();
+        for t in [
+            "Custom::",
+            "Custom::a b",
+            "Custom::Seed\u{0}",
+            "Custom::Seed.v2",
+            "Custom::Säd",
+            "Custom::Seed::Inner",
+            &format!("Custom::{}", "x".repeat(53)),
+        ] {
+            let error = s.add(RawResource::new("Seed", t)).unwrap_err().to_string();
+            assert!(
+                error.contains("is not a CloudFormation resource type"),
+                "{t}: {error}"
+            );
+        }
+        s.add(RawResource::new(
+            "Seed",
+            format!("Custom::{}", "x_@-9".repeat(10) + "ab"),
+        ))
         .unwrap();
     }
 
@@ -479,7 +597,7 @@ mod tests {
         // template of `check`, which keeps the findings.
         let assembly = app.check().unwrap();
         let t: serde_json::Value =
-            serde_json::from_str(assembly.stack("t").unwrap().template_json()).unwrap();
+            crate::cfn::tree::from_str(assembly.stack("t").unwrap().template_json()).unwrap();
         let queue = resource(&t, "Queue");
         assert_eq!(queue["DependsOn"], json!(["Records", "RecordsPolicy"]));
         assert_eq!(

@@ -1354,9 +1354,9 @@ mod tests {
         b.add(api("Three")).unwrap();
         let assembly = app.synth().unwrap();
         let ta: serde_json::Value =
-            serde_json::from_str(assembly.stack("a").unwrap().template_json()).unwrap();
+            crate::cfn::tree::from_str(assembly.stack("a").unwrap().template_json()).unwrap();
         let tb: serde_json::Value =
-            serde_json::from_str(assembly.stack("b").unwrap().template_json()).unwrap();
+            crate::cfn::tree::from_str(assembly.stack("b").unwrap().template_json()).unwrap();
         assert!(ta["Resources"].get("OneAccount").is_some());
         assert!(ta["Resources"].get("TwoAccount").is_none());
         assert!(tb["Resources"].get("ThreeAccount").is_none());

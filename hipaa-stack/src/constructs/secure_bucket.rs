@@ -790,7 +790,8 @@ mod tests {
     fn the_copy_tells_the_rule_packs_whose_copy_it_is() {
         let assembly = replicated(false);
         let dr: serde_json::Value =
-            serde_json::from_str(assembly.stack("clinic-dr").unwrap().template_json()).unwrap();
+            crate::cfn::tree::from_str(assembly.stack("clinic-dr").unwrap().template_json())
+                .unwrap();
         let meta = &dr["Resources"]["RecordsCopy"]["Metadata"];
         let nag = &meta["cdk_nag"]["rules_to_suppress"][0];
         assert_eq!(nag["id"], "HIPAA.Security-S3BucketReplicationEnabled");
@@ -807,7 +808,8 @@ mod tests {
             json!(["S3_BUCKET_REPLICATION_ENABLED"])
         );
         let data: serde_json::Value =
-            serde_json::from_str(assembly.stack("clinic-data").unwrap().template_json()).unwrap();
+            crate::cfn::tree::from_str(assembly.stack("clinic-data").unwrap().template_json())
+                .unwrap();
         assert!(
             data["Resources"]["Records"]["Metadata"]
                 .get("cdk_nag")
@@ -848,7 +850,8 @@ mod tests {
     fn a_replicated_bucket_copies_kms_objects_to_its_copys_region_with_the_copys_key() {
         let assembly = replicated(true);
         let t: serde_json::Value =
-            serde_json::from_str(assembly.stack("clinic-data").unwrap().template_json()).unwrap();
+            crate::cfn::tree::from_str(assembly.stack("clinic-data").unwrap().template_json())
+                .unwrap();
         let rule = &t["Resources"]["Records"]["Properties"]["ReplicationConfiguration"]["Rules"][0];
         assert_eq!(rule["Status"], "Enabled");
         assert_eq!(
@@ -916,7 +919,8 @@ mod tests {
         assert!(t["Resources"]["Records"]["Properties"]["ReplicationConfiguration"]["Rules"][0]["Destination"].get("Metrics").is_some());
         let plain = replicated(false);
         let t: serde_json::Value =
-            serde_json::from_str(plain.stack("clinic-data").unwrap().template_json()).unwrap();
+            crate::cfn::tree::from_str(plain.stack("clinic-data").unwrap().template_json())
+                .unwrap();
         let destination = &t["Resources"]["Records"]["Properties"]["ReplicationConfiguration"]["Rules"]
             [0]["Destination"];
         assert!(destination.get("ReplicationTime").is_none());

@@ -188,13 +188,36 @@ impl VpcTier for WithPublicTier {}
 /// The handle kind of a [`SecureVpc`] that has a public tier.
 pub type PublicVpc = SecureVpc<Handle<KmsKey>, WithPublicTier>;
 
+mod block {
+    pub trait Block {
+        fn block(self) -> crate::literal::Cidr;
+    }
+    impl Block for crate::literal::Cidr {
+        fn block(self) -> crate::literal::Cidr {
+            self
+        }
+    }
+}
+
+/// The address block of a [`SecureVpc`]: a [`Cidr`], whose literals (`cidr!("10.20.0.0/16")`)
+/// hold no address of the internet. A [`PublicCidr`](crate::PublicCidr) or the
+/// [`Internet`](crate::Internet) is not one.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a private address block for a VPC",
+    label = "a `SecureVpc` takes a block of 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10, e.g. `cidr!(\"10.20.0.0/16\")`",
+    note = "HIPAA 45 CFR §164.312(a)(1) and §164.312(e)(1): a VPC of PHI holds only private addresses (RFC 1918 and 6598), so that no address inside it is on the internet and a rule naming a block inside the VPC never names the internet"
+)]
+pub trait VpcBlock: block::Block {}
+
+impl VpcBlock for Cidr {}
+
 impl SecureVpc<NoKey> {
-    /// A VPC with the construct id `id` and the address block `cidr` (IPv4, a prefix from
-    /// /16 to /24).
-    pub fn new(id: impl Into<String>, cidr: Cidr) -> Self {
+    /// A VPC with the construct id `id` and the address block `cidr` (IPv4, private, a
+    /// prefix from /16 to /24).
+    pub fn new(id: impl Into<String>, cidr: impl VpcBlock) -> Self {
         SecureVpc {
             id: id.into(),
-            cidr,
+            cidr: block::Block::block(cidr),
             key: NoKey,
             zones: 2,
             public_tier: false,
@@ -666,7 +689,7 @@ mod tests {
             .unwrap();
         let assembly = app.synth().unwrap();
         let t: serde_json::Value =
-            serde_json::from_str(assembly.stack("t").unwrap().template_json()).unwrap();
+            crate::cfn::tree::from_str(assembly.stack("t").unwrap().template_json()).unwrap();
         let meta = &t["Resources"]["NetPublicDefaultRoute"]["Metadata"];
         assert_eq!(
             meta["cdk_nag"]["rules_to_suppress"][0]["id"],

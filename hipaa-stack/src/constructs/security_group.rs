@@ -12,7 +12,7 @@ use crate::cfn::ec2::{
 use crate::constructs::{Construct, EncryptedDatabase, KmsKey, SecureVpc, VpcTier};
 use crate::literal::Cidr;
 
-pub use crate::literal::Internet;
+pub use crate::literal::{Internet, PublicCidr};
 
 /// The ports that are never open to the internet (rule E10): SSH, RDP, FTP, MySQL, 3309
 /// and 4333.
@@ -52,7 +52,7 @@ mod sealed {
 
     #[diagnostic::on_unimplemented(
         message = "`{Self}` is not a peer of hipaa-stack",
-        label = "only a security group handle, a `Cidr`, a `PrefixList` or `Internet` is a peer",
+        label = "only a security group handle, a `Cidr`, a `PublicCidr`, a `PrefixList` or `Internet` is a peer",
         note = "`Peer` is sealed, so that what a rule opens to is always known and checked (HIPAA 45 CFR §164.312(e)(1), rule E10)"
     )]
     pub trait Peer {
@@ -73,8 +73,8 @@ pub trait Port: sealed::Port {}
 /// what a load balancer serves.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a port that hipaa-stack opens to the internet",
-    label = "only `Https` (443) and `Http` (80) can be opened to `Internet` or a `PrefixList`",
-    note = "HIPAA 45 CFR §164.312(e)(1) and §164.312(a)(1) (hipaa-stack rule E10): SSH, RDP, FTP, database ports and every other port stay closed to 0.0.0.0/0, ::/0 and prefix lists (whose entries are not known when the app is built, and may hold any address); name the security group (`&app_sg`) or the address range inside the VPC (`cidr!(\"10.20.0.0/16\")`) that needs the port instead, and reach instances with SSM Session Manager rather than SSH"
+    label = "only `Https` (443) and `Http` (80) can be opened to `Internet`, a `PublicCidr` or a `PrefixList`",
+    note = "HIPAA 45 CFR §164.312(e)(1) and §164.312(a)(1) (hipaa-stack rule E10): SSH, RDP, FTP, database ports and every other port stay closed to 0.0.0.0/0, ::/0, any block holding public addresses (`0.0.0.0/1` is half the internet) and prefix lists (whose entries are not known when the app is built, and may hold any address); name the security group (`&app_sg`) or the address range inside the VPC (`cidr!(\"10.20.0.0/16\")`) that needs the port instead, and reach instances with SSM Session Manager rather than SSH"
 )]
 pub trait PublicPort: Port {}
 
@@ -152,6 +152,20 @@ impl PublicPort for Http {}
 impl PublicPort for Tcp<443> {}
 impl PublicPort for Tcp<80> {}
 
+/// Whether `block` holds any address of the internet (outside the private, shared,
+/// loopback and link-local ranges).
+fn public_block(block: &Cidr) -> bool {
+    !hipaa_stack_syntax::is_off_internet(block.address(), block.prefix())
+}
+
+/// Whether a rule opens only what [`PublicPort`] opens to the internet: TCP 443 or TCP 80.
+fn public_port(port: (&'static str, Option<u16>, Option<u16>)) -> bool {
+    matches!(
+        port,
+        ("tcp", Some(443), Some(443)) | ("tcp", Some(80), Some(80))
+    )
+}
+
 /// The port of `ADMIN_PORTS` a rule opens, or `every port`, if any (the ports of rule E10).
 fn admin_port((protocol, from, to): (&'static str, Option<u16>, Option<u16>)) -> Option<String> {
     match (from, to) {
@@ -217,6 +231,12 @@ impl sealed::Peer for Cidr {
     }
 }
 
+impl sealed::Peer for PublicCidr {
+    fn peer(self) -> PeerKind {
+        PeerKind::Cidr(self.block())
+    }
+}
+
 impl sealed::Peer for PrefixList {
     fn peer(self) -> PeerKind {
         PeerKind::PrefixList(self.0)
@@ -231,6 +251,7 @@ impl sealed::Peer for Internet {
 
 impl<P: Port> Peer<P> for &Handle<SecurityGroup> {}
 impl<P: Port> Peer<P> for Cidr {}
+impl<P: PublicPort> Peer<P> for PublicCidr {}
 impl<P: PublicPort> Peer<P> for PrefixList {}
 impl<P: PublicPort> Peer<P> for Internet {}
 
@@ -457,6 +478,19 @@ impl RuleDecl {
                         "IPV6"
                     } else {
                         "IPV4"
+                    }
+                ))
+            }
+            // A block holding addresses of the internet (a `PublicCidr`, or a `Cidr` parsed
+            // at run time): what the internet may be given, HTTPS and HTTP, and no more (and,
+            // as a source, only a block inside the VPC, checked with the app).
+            PeerKind::Cidr(block) if public_block(block) && !public_port(self.port) => {
+                Err(format!(
+                    "{what} opens {} to `{block}`, a block that holds addresses of the internet, which HIPAA 45 CFR §164.312(e)(1) and §164.312(a)(1) allow only HTTPS and HTTP (hipaa-stack rule E10); name the security group or the private address range that needs it",
+                    match self.port {
+                        (protocol, Some(f), Some(t)) if f == t => format!("{protocol} port {f}"),
+                        (protocol, Some(f), Some(t)) => format!("{protocol} ports {f}-{t}"),
+                        _ => "every protocol and port".to_owned(),
                     }
                 ))
             }
@@ -913,6 +947,90 @@ mod tests {
         assert!(
             out.contains("egress rule 1 names `::/0`, the internet"),
             "{out}"
+        );
+    }
+
+    /// Half the internet is the internet: a block parsed at run time that holds any public
+    /// address gets what the internet gets, HTTPS and HTTP, in either direction; a literal
+    /// one is a `PublicCidr`, whose other ports do not compile.
+    #[test]
+    fn blocks_holding_public_addresses_get_only_https_and_http() {
+        let half = Cidr::parse("0.0.0.0/1").unwrap();
+        let other_half = Cidr::parse("128.0.0.0/1").unwrap();
+        let ssh = refusal(|net| SecurityGroup::new("App", &net).ingress(Tcp::<22>, half, "SSH"));
+        assert!(
+            ssh.starts_with("construct `t/App` is invalid: ingress rule 1 opens tcp port 22 to `0.0.0.0/1`, a block that holds addresses of the internet"),
+            "{ssh}"
+        );
+        assert!(ssh.contains("E10"), "{ssh}");
+        let out = refusal(|net| {
+            SecurityGroup::new("App", &net)
+                .egress(Https, half, "web")
+                .egress(AllTraffic, other_half, "everything")
+        });
+        assert!(
+            out.contains("egress rule 2 opens every protocol and port to `128.0.0.0/1`"),
+            "{out}"
+        );
+        let postgres = refusal(|net| {
+            SecurityGroup::new("App", &net).egress(
+                Tcp::<5432>,
+                Cidr::parse("203.0.113.7/32").unwrap(),
+                "a partner database",
+            )
+        });
+        assert!(
+            postgres.contains("opens tcp port 5432 to `203.0.113.7/32`"),
+            "{postgres}"
+        );
+        let ipv6 = refusal(|net| {
+            SecurityGroup::new("App", &net).egress(
+                TcpRange::<1000, 2000>,
+                Cidr::parse("2001:db8::/32").unwrap(),
+                "ipv6",
+            )
+        });
+        assert!(
+            ipv6.contains("opens tcp ports 1000-2000 to `2001:db8::/32`"),
+            "{ipv6}"
+        );
+
+        // As a source, a public block is outside the VPC, whatever the port: HTTPS from
+        // the internet is `Internet`.
+        let source = refusal(|net| {
+            SecurityGroup::new("App", &net).ingress(Https, cidr!("203.0.113.0/24"), "partner")
+        });
+        assert!(
+            source.contains(
+                "ingress rule 1 admits `203.0.113.0/24`, which is outside the VPC's block"
+            ),
+            "{source}"
+        );
+
+        // HTTPS and HTTP out to a public block, literal or parsed, as to the internet; other
+        // ports to private and link-local blocks.
+        let t = template_with(|stack, key, _| {
+            let net = vpc(stack, key);
+            stack
+                .add(
+                    SecurityGroup::new("Partner", &net)
+                        .egress(Https, cidr!("198.51.100.0/24"), "HTTPS to the partner")
+                        .egress(Http, Cidr::parse("0.0.0.0/1").unwrap(), "HTTP out")
+                        .egress(
+                            Tcp::<53>,
+                            cidr!("169.254.169.253/32"),
+                            "the Amazon resolver",
+                        ),
+                )
+                .unwrap();
+        });
+        assert_eq!(
+            prop(&t, "Partner", "/SecurityGroupEgress"),
+            &json!([
+                { "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "198.51.100.0/24", "Description": "HTTPS to the partner" },
+                { "IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "CidrIp": "0.0.0.0/1", "Description": "HTTP out" },
+                { "IpProtocol": "tcp", "FromPort": 53, "ToPort": 53, "CidrIp": "169.254.169.253/32", "Description": "the Amazon resolver" }
+            ])
         );
     }
 

@@ -1398,12 +1398,11 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         if extra.is_empty() {
             return Ok((body, kept));
         }
-        let mut doc: serde_json::Value =
-            serde_json::from_str(&body).map_err(|e| DeployError::StackState {
-                stack: name.to_owned(),
-                status: "unreadable template".to_owned(),
-                hint: format!("synthesize it again: {e}"),
-            })?;
+        let mut doc = crate::cfn::tree::from_str(&body).map_err(|e| DeployError::StackState {
+            stack: name.to_owned(),
+            status: "unreadable template".to_owned(),
+            hint: format!("synthesize it again: {e}"),
+        })?;
         if let Some(map) = doc.as_object_mut() {
             let outputs = map
                 .entry("Outputs")

@@ -22,7 +22,7 @@ pub const TEMPLATE_OUTPUT: &str = "HipaaStackTemplateSha256";
 /// SHA-256 of `body`, which that hash returns.
 pub fn with_template_hash(body: &str) -> Result<(String, String), serde_json::Error> {
     let hash = sha256_hex(body);
-    let mut doc: serde_json::Value = serde_json::from_str(body)?;
+    let mut doc = crate::cfn::tree::from_str(body)?;
     if let Some(map) = doc.as_object_mut() {
         let outputs = map
             .entry("Outputs")
@@ -608,7 +608,7 @@ mod tests {
         let assembly = security();
         let template = assembly.stack("sec").unwrap().template();
         let denied = |policy: Option<String>| -> Vec<String> {
-            let v: serde_json::Value = serde_json::from_str(&policy.unwrap()).unwrap();
+            let v: serde_json::Value = crate::cfn::tree::from_str(&policy.unwrap()).unwrap();
             v["Statement"]
                 .as_array()
                 .unwrap()
@@ -687,29 +687,41 @@ mod tests {
 
     #[test]
     fn macros_and_serverless_resources_ask_for_auto_expand_too() {
-        for kind in ["AWS::CloudFormation::Macro", "AWS::Serverless::Function"] {
-            let app = App::new("clinic");
-            let s = app.stack("m").unwrap();
-            let thing = s
-                .add(RawResource::new("Thing", kind).property("Name", "x"))
-                .unwrap();
-            let reason = "a test resource that never holds PHI";
-            app.waive(crate::compliance::Waiver::new(
-                crate::compliance::rule::U1,
-                &thing,
-                reason,
-            ))
+        // An app cannot synthesize an `AWS::Serverless::…` resource (rule U2 refuses what
+        // the transform would create unread), but a template that holds one asks for the
+        // capability all the same.
+        let serverless = crate::testing::raw_template(&[(
+            "Thing",
+            "AWS::Serverless::Function",
+            json!({"Name": "x"}),
+        )]);
+        assert_eq!(
+            stack_capabilities(&serverless, "{}"),
+            ["CAPABILITY_AUTO_EXPAND"]
+        );
+        // A macro, which an app can declare (with its waivers), asks for it too.
+        let kind = "AWS::CloudFormation::Macro";
+        let app = App::new("clinic");
+        let s = app.stack("m").unwrap();
+        let thing = s
+            .add(RawResource::new("Thing", kind).property("Name", "x"))
             .unwrap();
-            app.waive(crate::compliance::Waiver::never_holds_phi(&thing, reason))
-                .unwrap();
-            let assembly = app.synth().unwrap();
-            let stack = assembly.stack("m").unwrap();
-            assert_eq!(
-                stack_capabilities(stack.template(), stack.template_json()),
-                ["CAPABILITY_AUTO_EXPAND"],
-                "{kind}"
-            );
-        }
+        let reason = "a test resource that never holds PHI";
+        app.waive(crate::compliance::Waiver::new(
+            crate::compliance::rule::U1,
+            &thing,
+            reason,
+        ))
+        .unwrap();
+        app.waive(crate::compliance::Waiver::never_holds_phi(&thing, reason))
+            .unwrap();
+        let assembly = app.synth().unwrap();
+        let stack = assembly.stack("m").unwrap();
+        assert_eq!(
+            stack_capabilities(stack.template(), stack.template_json()),
+            ["CAPABILITY_AUTO_EXPAND"],
+            "{kind}"
+        );
         let plain = clinic();
         let data = plain.stack("data").unwrap();
         assert_eq!(
@@ -794,11 +806,11 @@ mod tests {
         assert_eq!(t.len(), 3, "no tag changes with the template: {t:?}");
         let (body, hash) = with_template_hash(stack.template_json()).unwrap();
         assert_eq!(hash, sha256_hex(stack.template_json()));
-        let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let doc: serde_json::Value = crate::cfn::tree::from_str(&body).unwrap();
         assert_eq!(doc["Outputs"][TEMPLATE_OUTPUT]["Value"], json!(hash));
         assert_eq!(
             doc["Resources"],
-            serde_json::from_str::<serde_json::Value>(stack.template_json()).unwrap()["Resources"]
+            crate::cfn::tree::from_str(stack.template_json()).unwrap()["Resources"]
         );
 
         let app = App::new("clinic");
@@ -814,11 +826,31 @@ mod tests {
         );
     }
 
+    /// The template deployed holds what was synthesized and checked, every key as written:
+    /// read by serde_json, `{"$serde_json::private::RawValue": "…"}` would be sent as the
+    /// JSON of its string.
+    #[test]
+    fn the_template_deployed_keeps_every_key_as_synthesized() {
+        let body = r#"{"Resources":{"B":{"Type":"AWS::S3::Bucket","Properties":{"VersioningConfiguration":{"$serde_json::private::RawValue":"{\"Status\":\"Enabled\"}"}}}}}"#;
+        let (deployed, hash) = with_template_hash(body).unwrap();
+        assert_eq!(hash, sha256_hex(body));
+        let deployed = crate::cfn::tree::from_str(&deployed).unwrap();
+        assert_eq!(
+            deployed["Resources"],
+            crate::cfn::tree::from_str(body).unwrap()["Resources"]
+        );
+        assert_eq!(
+            deployed["Resources"]["B"]["Properties"]["VersioningConfiguration"]["$serde_json::private::RawValue"],
+            json!(r#"{"Status":"Enabled"}"#)
+        );
+    }
+
     #[test]
     fn the_stack_policy_protects_exactly_the_phi_stores() {
         let assembly = clinic();
         let policy: serde_json::Value =
-            serde_json::from_str(&stack_policy(assembly.stacks()[0].template()).unwrap()).unwrap();
+            crate::cfn::tree::from_str(&stack_policy(assembly.stacks()[0].template()).unwrap())
+                .unwrap();
         assert_eq!(
             policy["Statement"][1]["Resource"],
             json!(["LogicalResourceId/PhiKey", "LogicalResourceId/Records"])

@@ -693,6 +693,10 @@ impl Staging {
         .await;
         match got {
             Ok((bytes, etag)) => {
+                #[expect(
+                    clippy::disallowed_methods,
+                    reason = "the lock's own typed body, read into its struct, not a tree"
+                )]
                 let body = serde_json::from_slice(&bytes).unwrap_or(LockBody {
                     run: "unknown".to_owned(),
                     pid: 0,
@@ -1157,7 +1161,7 @@ async fn read_policy(c: &Ctx<'_>) -> Result<Option<String>, DeployError> {
             "it has no bucket policy (TLS is not required)".to_owned(),
         ));
     };
-    let Ok(policy) = serde_json::from_str::<serde_json::Value>(text) else {
+    let Ok(policy) = crate::cfn::tree::from_str(text) else {
         return Ok(Some("its bucket policy is not JSON".to_owned()));
     };
     if c.staging.name.is_none() && policy != bucket_policy(c.bucket, &c.staging.region) {

@@ -425,6 +425,55 @@ fn tags_follow_aws_rules_and_stay_within_cloudformation_s_limit() {
     assert!(err.starts_with("stack `many` has 48 tags"), "{err}");
 }
 
+/// CloudFormation copies a stack's tags onto every resource of the stack, where anyone who
+/// may read tags sees them: a tag is no place for a secret, whichever of the three places
+/// sets it, and the refusal does not repeat the value.
+#[test]
+fn a_tag_that_holds_a_secret_is_refused_without_repeating_it() {
+    let app = App::new("tags");
+    let stack = app.stack("data").unwrap();
+    let with_environments = App::new("tags-env");
+    let env = with_environments
+        .environment("prod", account!("123456789012"), region!("us-east-1"))
+        .unwrap();
+    for (key, value) in [
+        ("DB_PASSWORD", "hunter2x"),
+        ("db-password", "hunter2x"),
+        ("app:db-password", "hunter2x"),
+        ("dbPass", "hunter2x"),
+        ("api-token-2", "hunter2x"),
+        ("Secret", "hunter2x"),
+        ("owner", "AKIAIOSFODNN7EXAMPLE"),
+        ("runbook", "mysql -u admin -phunter2x ehr"),
+    ] {
+        for err in [
+            app.tag(key, value),
+            stack.tag(key, value).map(|_| ()),
+            env.tag(key, value).map(|_| ()),
+        ] {
+            let err = err.expect_err(key).to_string();
+            assert!(err.contains("like a secret"), "{key}: {err}");
+            assert!(
+                !err.contains("hunter2x") && !err.contains("AKIAIOSF"),
+                "{err}"
+            );
+        }
+    }
+    // Names that only look alike, and a secret's own name or URL, are tags.
+    for (key, value) in [
+        ("token-url", "https://auth.example.com"),
+        ("PASSWORD_FILE", "/etc/app/db"),
+        ("compass", "north"),
+        ("passenger-app", "yes"),
+        (
+            "secret-arn",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:db",
+        ),
+    ] {
+        app.tag(key, value).unwrap();
+    }
+}
+
 #[test]
 fn environment_names_and_duplicates_are_refused_with_the_place() {
     let app = App::new("names");

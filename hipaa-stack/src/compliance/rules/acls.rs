@@ -78,10 +78,16 @@ fn opens(entry: &Value) -> Option<String> {
         Some("6" | "17" | "tcp" | "udp") => {
             let range = &entry["PortRange"];
             match (whole_number(&range["From"]), whole_number(&range["To"])) {
-                (Some(low), Some(high)) => CLOSED
-                    .iter()
-                    .find(|p| low <= **p && **p <= high)
-                    .map(|p| format!("port {p}"))?,
+                // A range written backwards (`From` above `To`) is read as the ports between
+                // them, as `E10` reads a security group's: whether EC2 refuses it or swaps
+                // it is not documented, and the rule never passes a range EC2 might take.
+                (Some(a), Some(b)) => {
+                    let (low, high) = (a.min(b), a.max(b));
+                    CLOSED
+                        .iter()
+                        .find(|p| low <= **p && **p <= high)
+                        .map(|p| format!("port {p}"))?
+                }
                 _ => "every port (no `PortRange.From` and `PortRange.To`)".to_owned(),
             }
         }
@@ -158,6 +164,17 @@ mod tests {
             opens(&json!({ "Protocol": "gre", "CidrBlock": "0.0.0.0/0" })),
             None
         );
+        // A range written backwards is read as the ports between its ends.
+        let range = |from: i64, to: i64| {
+            opens(
+                &json!({ "Protocol": 6, "CidrBlock": "0.0.0.0/0", "PortRange": { "From": from, "To": to } }),
+            )
+        };
+        assert_eq!(
+            range(3400, 3000).as_deref(),
+            Some("lets in port 3389 from the internet (`CidrBlock` 0.0.0.0/0)")
+        );
+        assert_eq!(range(8443, 8400), None);
         assert_eq!(
             opens(&json!({ "Protocol": "ALL", "CidrBlock": "0.0.0.0/0" })).as_deref(),
             Some(

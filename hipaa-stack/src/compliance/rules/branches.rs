@@ -35,10 +35,87 @@ pub(crate) fn conditions(value: &Value) -> Vec<&str> {
     found
 }
 
-/// The condition of `{"Fn::If": [condition, then, else]}`.
+/// The condition of `{"Fn::If": [condition, then, else]}`: an object of that one key (an
+/// object that writes `Fn::If` beside other keys is no intrinsic function the rules read,
+/// see [`intrinsic_beside_keys`]).
 fn tested(value: &Value) -> Option<&str> {
-    match crate::cfn::pointer::get(value.as_object()?, "Fn::If")? {
+    let map = value.as_object().filter(|m| m.len() == 1)?;
+    match crate::cfn::pointer::get(map, "Fn::If")? {
         Value::Array(a) if a.len() == 3 => a[0].as_str(),
+        _ => None,
+    }
+}
+
+/// The first object below `value` (its pointer, below `at`, and the key) that writes an
+/// intrinsic function (`Ref`, `Fn::…`; not `Fn::Transform`, whose `AWS::Include` is "a
+/// placeholder where snippets are injected" and which `U2` refuses anyway) beside other
+/// keys, such as `{"Fn::If": ["C", {...}, {...}], "ServerSideEncryptionConfiguration": [...]}`.
+/// CloudFormation's Template Reference writes every intrinsic function as an object of its
+/// one key ("Intrinsic function reference") and does not say what it does with one that
+/// has others: whether it takes the branch, the other keys, or refuses the template, so the
+/// rules cannot read which value is deployed.
+pub(crate) fn intrinsic_beside_keys(value: &Value, at: &str) -> Option<(String, String)> {
+    find_object(value, at, &|map| {
+        if map.len() < 2 {
+            return None;
+        }
+        map.keys()
+            .find(|k| *k == "Ref" || (k.starts_with("Fn::") && *k != "Fn::Transform"))
+            .cloned()
+    })
+}
+
+/// The pointer (below `at`) of the first `Fn::If` below `value` that is not
+/// `[condition_name, value_if_true, value_if_false]` with the condition's name as text (the
+/// form of the Template Reference's `Fn::If`): the rules cannot read which value it
+/// deploys, if CloudFormation takes it at all.
+pub(crate) fn malformed_if(value: &Value, at: &str) -> Option<String> {
+    find_object(value, at, &|map| {
+        let v = crate::cfn::pointer::get(map, "Fn::If")?;
+        let well_formed =
+            map.len() > 1 || matches!(v, Value::Array(a) if a.len() == 3 && a[0].is_string());
+        (!well_formed).then(String::new)
+    })
+    .map(|(at, _)| at)
+}
+
+/// The first object below `value` of which `found` says something, with its pointer below
+/// `at`. Most resources hold none: it is found first, and only its pointer is written.
+fn find_object(
+    value: &Value,
+    at: &str,
+    found: &impl Fn(&serde_json::Map<String, Value>) -> Option<String>,
+) -> Option<(String, String)> {
+    let mut path: Vec<String> = Vec::new();
+    let what = find_below(value, &mut path, found)?;
+    let pointer: String = path
+        .iter()
+        .rev()
+        .map(|k| format!("/{}", k.replace('~', "~0").replace('/', "~1")))
+        .collect();
+    Some((format!("{at}{pointer}"), what))
+}
+
+/// [`find_object`]: what `found` says, and the path to its object in `path` (innermost
+/// first).
+fn find_below(
+    value: &Value,
+    path: &mut Vec<String>,
+    found: &impl Fn(&serde_json::Map<String, Value>) -> Option<String>,
+) -> Option<String> {
+    match value {
+        Value::Object(map) => found(map).or_else(|| {
+            map.iter().find_map(|(k, v)| {
+                let inner = find_below(v, path, found)?;
+                path.push(k.clone());
+                Some(inner)
+            })
+        }),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| {
+            let inner = find_below(v, path, found)?;
+            path.push(i.to_string());
+            Some(inner)
+        }),
         _ => None,
     }
 }

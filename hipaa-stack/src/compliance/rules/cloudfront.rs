@@ -322,7 +322,100 @@ fn cf1(cx: &Cx<'_>) -> Outcome {
         let checks = tls_to_origin(cx, "/VpcOriginEndpointConfig");
         return all(checks);
     }
-    with_staging(cx, tenants_with_certificates(cx, viewer_and_origins(cx)))
+    let read = edge_origins(cx, viewer_and_origins(cx));
+    with_staging(cx, tenants_with_certificates(cx, read))
+}
+
+/// A CloudFront function of this template.
+const FUNCTION: &str = "AWS::CloudFront::Function";
+
+/// Code that runs at the edge may send a request to an origin that no setting of the
+/// template shows, over plain HTTP. A Lambda@Edge function on the `origin-request` event
+/// may "update the values in the origin object to route the request to a different
+/// origin", need not "define the origin in the distribution", and may "replace an Amazon
+/// S3 origin object with a custom origin object", whose `protocol` is `http` or `https`
+/// (CloudFront developer guide, "Lambda@Edge event structure", dynamic origin selection).
+/// A CloudFront function on the `viewer-request` event may update or change the origin
+/// too ("Helper methods for origin modification": `updateRequestOrigin()`, JavaScript
+/// runtime 2.0 only). So every `LambdaFunctionAssociations` entry whose `EventType` is
+/// `origin-request`, and every `FunctionAssociations` entry whose `EventType` is
+/// `viewer-request` with a function that is not a `cloudfront-js-1.0` function of this
+/// template, of the default and of every other cache behavior, decides at run time how
+/// CloudFront reaches its origin: the TLS read above is not the whole story, a gap unless
+/// the rule fails already. An `EventType` or a list that cannot be read before deploy may
+/// be either. Viewer responses and origin responses reach no origin.
+fn edge_origins(cx: &Cx<'_>, outcome: Outcome) -> Outcome {
+    let mut behaviors = vec![format!("{CONFIG}/DefaultCacheBehavior")];
+    behaviors.extend(entries(cx, &format!("{CONFIG}/CacheBehaviors")).unwrap_or_default());
+    let mut found = Vec::new();
+    for behavior in &behaviors {
+        for (list, origin_event) in [
+            ("LambdaFunctionAssociations", "origin-request"),
+            ("FunctionAssociations", "viewer-request"),
+        ] {
+            let pointer = format!("{behavior}/{list}");
+            let associations = match entries(cx, &pointer) {
+                Ok(associations) => associations,
+                Err(why) => {
+                    found.push(why);
+                    continue;
+                }
+            };
+            for association in associations {
+                let Some(entry) = cx.prop(&association) else {
+                    continue;
+                };
+                let event = text(&entry["EventType"]).map(|t| t.trim().to_owned());
+                let other_event = event.as_deref().is_some_and(|e| {
+                    e != origin_event
+                        && [
+                            "viewer-request",
+                            "viewer-response",
+                            "origin-request",
+                            "origin-response",
+                        ]
+                        .contains(&e)
+                });
+                if other_event
+                    || (list == "FunctionAssociations" && runtime_one(cx, &entry["FunctionARN"]))
+                {
+                    continue;
+                }
+                found.push(format!(
+                    "`{}` runs {} on {}, which may send the request to an origin of its choosing, over plain HTTP",
+                    pointer_name(&association),
+                    if list == "FunctionAssociations" {
+                        text_or_json(&entry["FunctionARN"])
+                    } else {
+                        text_or_json(&entry["LambdaFunctionARN"])
+                    },
+                    event.map_or_else(|| text_or_json(&entry["EventType"]), |e| e.clone())
+                ));
+            }
+        }
+    }
+    if found.is_empty() {
+        return outcome;
+    }
+    super::frontdoor::Unfiltered::gap_unless_failed(
+        format!(
+            "{}: how CloudFront reaches that origin is read by no rule; route requests with cache behaviors to origins of the distribution, or use a `cloudfront-js-1.0` function",
+            found.join("; ")
+        ),
+        outcome,
+    )
+}
+
+/// Whether `value` names a CloudFront function of this template whose runtime is
+/// `cloudfront-js-1.0` (`FunctionConfig.Runtime`), which cannot change the origin: origin
+/// modification needs JavaScript runtime 2.0 ("Helper methods for origin modification").
+fn runtime_one(cx: &Cx<'_>, value: &Value) -> bool {
+    cx.others(FUNCTION)
+        .filter(|f| super::meaning::names(value, f.logical_id()))
+        .any(|f| {
+            text(&f.properties()["FunctionConfig"]["Runtime"])
+                .is_some_and(|r| r.trim() == "cloudfront-js-1.0")
+        })
 }
 
 /// The distribution tenants of the app that may be served by this (multi-tenant)

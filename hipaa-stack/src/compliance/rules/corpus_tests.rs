@@ -39,7 +39,7 @@ fn assembly_of(case: &Value) -> crate::Assembly {
 
 #[test]
 fn every_spelling_of_the_corpus_is_caught() {
-    let cases: Value = serde_json::from_str(CORPUS).expect("the corpus is JSON");
+    let cases: Value = crate::cfn::tree::from_str(CORPUS).expect("the corpus is JSON");
     let mut missed = Vec::new();
     for case in cases.as_array().expect("a list of cases") {
         let (rule, target) = (&case["rule"], &case["target"]);
@@ -211,7 +211,7 @@ fn a_typed_app_with_every_construct_has_no_finding() {
 
 #[test]
 fn every_compliant_spelling_holds_with_evidence_in_the_template() {
-    let cases: Value = serde_json::from_str(COMPLIANT).expect("the corpus is JSON");
+    let cases: Value = crate::cfn::tree::from_str(COMPLIANT).expect("the corpus is JSON");
     let mut wrong = Vec::new();
     for case in cases.as_array().expect("a list of cases") {
         let (rule, target) = (&case["rule"], &case["target"]);

@@ -225,6 +225,18 @@ fn u2(cx: &Cx<'_>) -> Outcome {
             "`{at}` holds `Fn::Transform`: a macro rewrites the resource after the rules have read it"
         ));
     }
+    if let Some((at, key)) =
+        super::branches::intrinsic_beside_keys(cx.resource.properties(), "/Properties")
+    {
+        return Outcome::Fail(format!(
+            "`{at}` writes `{key}` beside other keys: CloudFormation writes an intrinsic function as an object of its one key and does not say which of them it deploys, so the rules cannot read it"
+        ));
+    }
+    if let Some(at) = super::branches::malformed_if(cx.resource.properties(), "/Properties") {
+        return Outcome::Fail(format!(
+            "`{at}` writes `Fn::If` otherwise than `[condition_name, value_if_true, value_if_false]` with the condition's name as text: the rules cannot read which value CloudFormation deploys"
+        ));
+    }
     // The engine reads an app whose resources test at most `MOST_CONDITIONS` conditions
     // once per combination, every resource of every stack without `Fn::If`: a condition
     // left is one too many, in this resource or in the app.
@@ -242,6 +254,9 @@ fn u2(cx: &Cx<'_>) -> Outcome {
             "`{t}` deploys a template that the rules never read"
         ));
     }
+    if let Some(problem) = unread_type(t) {
+        return Outcome::Fail(problem);
+    }
     // An Automation document's `aws:createStack` step creates a stack from a template
     // (Systems Manager user guide, "aws:createStack – Create a CloudFormation stack"),
     // in JSON or YAML content alike.
@@ -257,6 +272,11 @@ fn u2(cx: &Cx<'_>) -> Outcome {
                 .to_owned(),
         );
     }
+    if let Some(what) = command_deploying_a_template(cx) {
+        return Outcome::Fail(format!(
+            "{what} deploys a CloudFormation template, which the rules never read: declare its resources as a stack of the app"
+        ));
+    }
     if let Some(at) = pipeline_deploying_a_template(cx) {
         return Outcome::Fail(format!(
             "`{at}` deploys a CloudFormation template of a pipeline artifact, which the rules never read: declare its resources as a stack of the app"
@@ -268,6 +288,178 @@ fn u2(cx: &Cx<'_>) -> Outcome {
             "`{t}` is `{k}` spelled otherwise: the rules of `{k}` would not read it"
         )),
         None => Outcome::NotApplicable,
+    }
+}
+
+/// Why the rules never read what a resource of type `t` deploys, when it is not a type
+/// written as CloudFormation writes one. Types are
+/// `service-provider::service-name::data-type-name` (CloudFormation Template Reference, "AWS
+/// resource and property types reference"), each part letters and digits (the
+/// CloudFormation API Reference's pattern of a type name, `RequiredActivatedType`:
+/// `[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1}`), and a custom
+/// resource's `Custom::` and a name of letters, digits and `_@-`, at most 60 characters in
+/// all ("AWS::CloudFormation::CustomResource"). A type of another form (`AWS::S3::Bucket `
+/// with a space, letters outside ASCII) is one that no rule's list can match; a module
+/// (`Org::Service::Thing::MODULE`) is expanded by CloudFormation into the resources of its
+/// template ("Create reusable resource configurations … with CloudFormation modules"), and
+/// an `AWS::Serverless::…` type by the `AWS::Serverless` transform, "a macro hosted by
+/// CloudFormation" that "transforms and expands" it into other resources (CloudFormation
+/// User Guide, "AWS::Serverless transform"): both after the rules have read the template.
+fn unread_type(t: &str) -> Option<String> {
+    let parts: Vec<&str> = t.split("::").collect();
+    let alphanumeric = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric());
+    match parts.as_slice() {
+        [first, ..] if first.eq_ignore_ascii_case("Custom") => {
+            let name = t.get("Custom::".len()..).unwrap_or_default();
+            let well_formed = parts.len() == 2
+                && *first == "Custom"
+                && t.len() <= 60
+                && !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_@-".contains(&b));
+            (!well_formed).then(|| format!(
+                "`{t}` is not a custom resource type as CloudFormation writes one (`Custom::` and a name of letters, digits and `_@-`): no rule's list matches it"
+            ))
+        }
+        [_, _, _, module] if module.eq_ignore_ascii_case("MODULE") => Some(format!(
+            "`{t}` is a module, which CloudFormation expands into the resources of its own template after the rules have read this one: declare its resources in the app"
+        )),
+        [provider, service, _]
+            if provider.eq_ignore_ascii_case("AWS")
+                && service.eq_ignore_ascii_case("Serverless") =>
+        {
+            Some(format!(
+                "`{t}` is a type of the `AWS::Serverless` transform, which expands it into other resources after the rules have read the template: declare those resources with constructs"
+            ))
+        }
+        [provider, _, _] if provider.eq_ignore_ascii_case("AWS") && *provider != "AWS" => {
+            Some(format!(
+                "`{t}` writes AWS's namespace otherwise than `AWS::`: no rule's list matches it"
+            ))
+        }
+        [_, _, _] if parts.iter().all(alphanumeric) => None,
+        _ => Some(format!(
+            "`{t}` is not written as CloudFormation writes a resource type (three names of ASCII letters and digits, such as `AWS::S3::Bucket`): no rule's list matches it"
+        )),
+    }
+}
+
+/// What deploys a template by a command written in the template: a Systems Manager
+/// document, association or maintenance window task, a CodeBuild project's inline build
+/// specification or an Amplify app's or branch's, a pipeline's `Commands` action, an Image
+/// Builder component, a Batch job's or an ECS task's command, an instance's user data or a
+/// Lambda function's inline code that runs the AWS CLI (`aws cloudformation deploy`,
+/// `create-stack`, `update-stack`, `create-change-set`, `execute-change-set`,
+/// `create-stack-set`, `create-stack-instances`, `import-stacks-to-stack-set`), the AWS
+/// Tools for PowerShell (`New-CFNStack`, …), an SDK call of the same CloudFormation
+/// operations (`CreateStack`, `create_stack`, …; a state machine's or a schedule's
+/// `aws-sdk:cloudformation:createStack` integration), an Automation step `aws:executeAwsApi`
+/// of them or `aws:createStack` (Systems Manager user guide, "aws:executeAwsApi – Call and
+/// run AWS API operations"), `sam deploy`, `cdk deploy`, or Amplify's `amplifyPush`,
+/// `amplify push` and `ampx pipeline-deploy` (which deploy an app's backend as
+/// CloudFormation stacks): a nested stack by another road, whose template the rules never
+/// read. (Code and build specifications kept outside the template cannot be read here.)
+fn command_deploying_a_template(cx: &Cx<'_>) -> Option<String> {
+    /// CloudFormation's operations that create or change a stack or stack set from a
+    /// template, written without `-` or `_` (as the CLI, SDKs and API name them alike).
+    const OPERATIONS: &[&str] = &[
+        "createstack",
+        "updatestack",
+        "createchangeset",
+        "executechangeset",
+        "importstackstostackset",
+    ];
+    /// The AWS Tools for PowerShell's cmdlets of the same operations, which name
+    /// CloudFormation (`CFN`) themselves.
+    const CMDLETS: &[&str] = &[
+        "newcfnstack",
+        "updatecfnstack",
+        "newcfnchangeset",
+        "startcfnchangeset",
+    ];
+    let read = match cx.resource.type_name() {
+        "AWS::SSM::Document"
+        | "AWS::SSM::Association"
+        | "AWS::SSM::MaintenanceWindowTask"
+        | "AWS::EC2::Instance"
+        | "AWS::EC2::LaunchTemplate"
+        | "AWS::CodePipeline::Pipeline"
+        | "AWS::ImageBuilder::Component"
+        | "AWS::Batch::JobDefinition"
+        | "AWS::ECS::TaskDefinition"
+        | "AWS::StepFunctions::StateMachine"
+        | "AWS::Scheduler::Schedule" => cx.resource.properties(),
+        "AWS::CodeBuild::Project" => cx.prop("/Source/BuildSpec")?,
+        "AWS::Amplify::App" | "AWS::Amplify::Branch" => cx.prop("/BuildSpec")?,
+        "AWS::Lambda::Function" => cx.prop("/Code/ZipFile")?,
+        _ => return None,
+    };
+    let mut texts: Vec<String> = Vec::new();
+    gather_text(read, &mut texts);
+    // One line of words: case, runs of white space and line continuations (`\`, `` ` ``,
+    // `^`) do not matter to a shell, nor `-` and `_` to the names of an operation.
+    let mut joined = String::new();
+    for t in &texts {
+        let mut space = true;
+        for c in t.chars() {
+            if c.is_whitespace() || matches!(c, '\\' | '`' | '^') {
+                if !space {
+                    joined.push(' ');
+                    space = true;
+                }
+            } else {
+                joined.extend(c.to_lowercase());
+                space = false;
+            }
+        }
+        joined.push(' ');
+    }
+    let squashed: String = joined.chars().filter(|c| !matches!(c, '-' | '_')).collect();
+    let operation = (squashed.contains("cloudformation")
+        && OPERATIONS.iter().any(|o| squashed.contains(o)))
+        || CMDLETS.iter().any(|c| squashed.contains(c));
+    let tool = [
+        "cloudformation deploy",
+        "sam deploy",
+        "cdk deploy",
+        "aws:createstack",
+        "amplifypush",
+        "amplify push",
+        "ampx pipeline-deploy",
+    ]
+    .iter()
+    .any(|t| holds_words(&joined, t));
+    (operation || tool).then(|| {
+        let what = match cx.resource.type_name() {
+            "AWS::CodeBuild::Project" => "`Source.BuildSpec`",
+            "AWS::Amplify::App" | "AWS::Amplify::Branch" => "`BuildSpec`",
+            "AWS::Lambda::Function" => "`Code.ZipFile`",
+            "AWS::EC2::Instance" | "AWS::EC2::LaunchTemplate" => "the user data",
+            _ => "a command written in the resource",
+        };
+        what.to_owned()
+    })
+}
+
+/// Whether `text` holds `words` with no letter or digit just before or after them
+/// (`sam deploy`, not `sam deployed`).
+fn holds_words(text: &str, words: &str) -> bool {
+    text.match_indices(words).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + words.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// Every text below `value`, in the order written (the text an `Fn::Base64` or `Fn::Sub`
+/// writes around what it reads, too).
+fn gather_text(value: &Value, texts: &mut Vec<String>) {
+    match value {
+        Value::String(s) => texts.push(s.clone()),
+        Value::Array(items) => items.iter().for_each(|v| gather_text(v, texts)),
+        Value::Object(map) => map.values().for_each(|v| gather_text(v, texts)),
+        _ => {}
     }
 }
 
@@ -312,7 +504,12 @@ fn spellings(t: &str) -> &'static [&'static str] {
         std::sync::LazyLock::new(|| {
             let mut spellings: std::collections::HashMap<String, Vec<&'static str>> =
                 std::collections::HashMap::new();
-            for k in rules().flat_map(|r| r.types.iter()).chain(INERT.iter()) {
+            // The custom resource's own type too, which `H1` reads by its name alone.
+            for k in rules()
+                .flat_map(|r| r.types.iter())
+                .chain(INERT.iter())
+                .chain(&["AWS::CloudFormation::CustomResource"])
+            {
                 let same = spellings.entry(k.to_ascii_lowercase()).or_default();
                 if !same.contains(k) {
                     same.push(k);
@@ -513,7 +710,12 @@ pub(crate) fn eligible_service(type_name: &str) -> Option<&'static str> {
 
 fn h1(cx: &Cx<'_>) -> Outcome {
     let t = cx.resource.type_name();
-    if t.starts_with("Custom::") || t == "AWS::CloudFormation::CustomResource" {
+    // A custom resource in any case of its type (`U2` refuses a spelling other than AWS's):
+    // its handler is what holds the data.
+    if t.get(.."Custom::".len())
+        .is_some_and(|p| p.eq_ignore_ascii_case("Custom::"))
+        || t.eq_ignore_ascii_case("AWS::CloudFormation::CustomResource")
+    {
         return custom_handler(cx);
     }
     match eligible_service(t) {
@@ -551,15 +753,22 @@ fn custom_handler(cx: &Cx<'_>) -> Outcome {
             "`ServiceToken` is not set: the custom resource names no handler".to_owned(),
         );
     };
+    // The token must be the handler as a whole (its `Ref` or `Fn::GetAtt`, alone or as the
+    // entry an `Fn::Select` picks, `${Id.Arn}` alone in an `Fn::Sub`): text built around
+    // a reference to it (`arn:aws:lambda:…:999999999999:function:${Fn}`, joined onto its
+    // `Ref`, which is the function's name) names a function of that name in another
+    // account.
     let named = super::compute::Mentioned::of(token);
     let handlers = cx.resources_named(&named);
-    if handlers.iter().any(|r| HANDLERS.contains(&r.type_name())) {
+    if handlers
+        .iter()
+        .any(|r| HANDLERS.contains(&r.type_name()) && super::meaning::names(token, r.logical_id()))
+    {
         return proof();
     }
-    let mut imported = Vec::new();
-    super::imported_names(token, &mut imported);
-    if !imported.is_empty() {
-        // Hipaa-stack refuses an import of an export that no stack of the app makes.
+    // Hipaa-stack refuses an import of an export that no stack of the app makes: an import
+    // as a whole is a value of the app, one joined into other text is not.
+    if super::meaning::imported(token) {
         return proof();
     }
     if let Some(arn) = text(token) {
@@ -1080,7 +1289,7 @@ fn secret_in_json_text(text: &str, state_machine: bool) -> Option<String> {
     if !(t.starts_with('[') || (t.starts_with('{') && !t.starts_with("{{"))) {
         return None;
     }
-    let json: Value = serde_json::from_str(t).ok()?;
+    let json: Value = crate::cfn::tree::from_str(t).ok()?;
     let mut found = None;
     let mut trail = Trail::new("");
     strings_below(&json, &mut trail, 0, "", &mut |trail, at, name, s| {
@@ -1768,12 +1977,51 @@ fn attribute_used<'v>(key: &str, value: &'v Value) -> Option<&'v str> {
                     .filter_map(|v| v.split('}').next())
                     .filter_map(|v| v.split_once('.'))
                     .map(|(_, a)| a)
-                    .find(|a| secret_attribute(a))
+                    .find(|a| secret_attribute(a) || secret_name(a))
             })
         }
         _ => None,
     };
-    attribute.filter(|a| secret_attribute(a))
+    // An attribute named like a secret (a custom resource's `DbPass`) holds one as much as
+    // AWS's own secret attributes do.
+    attribute.filter(|a| secret_attribute(a) || secret_name(a))
+}
+
+/// Every attribute an `Fn::GetAtt` (a list or `Id.Attribute`) or an `Fn::Sub`
+/// (`${Id.Attribute}`) reads below `value`.
+fn find_attribute(value: &Value, found: &mut impl FnMut(&str)) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v) {
+                    ("Fn::GetAtt", Value::Array(a)) => {
+                        a.get(1)
+                            .and_then(Value::as_str)
+                            .into_iter()
+                            .for_each(&mut *found);
+                    }
+                    ("Fn::GetAtt", Value::String(s)) => {
+                        s.split_once('.').into_iter().for_each(|(_, a)| found(a));
+                    }
+                    ("Fn::Sub", sub) => {
+                        let t = match sub {
+                            Value::Array(a) => a.first().and_then(Value::as_str),
+                            other => other.as_str(),
+                        };
+                        t.into_iter()
+                            .flat_map(|t| t.split("${").skip(1))
+                            .filter_map(|v| v.split('}').next())
+                            .filter_map(|v| v.split_once('.'))
+                            .for_each(|(_, a)| found(a));
+                    }
+                    _ => {}
+                }
+                find_attribute(v, found);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| find_attribute(v, found)),
+        _ => {}
+    }
 }
 
 /// The environment variables of a resource and every other name/value pair of its
@@ -2072,12 +2320,33 @@ fn p1(cx: &Cx<'_>) -> Outcome {
     }
     // The stack's description (`Stack::description`, text made at run time) is shown by
     // DescribeStacks: read with the first resource of its template.
-    if cx
+    let first = cx
         .template
         .resources()
         .first()
-        .is_some_and(|r| r.logical_id() == cx.id())
-    {
+        .is_some_and(|r| r.logical_id() == cx.id());
+    // So are its outputs, and `up` copies them into the parameters of stacks in other
+    // regions: an output of an attribute named like a secret (a custom resource's
+    // `DbPass`, an access key's `SecretAccessKey`) writes the secret where anyone who may
+    // describe the stack reads it.
+    if first {
+        for output in &cx.template.outputs {
+            let value = serde_json::to_value(&output.value).unwrap_or_default();
+            let mut found = None;
+            find_attribute(&value, &mut |a| {
+                if found.is_none() && (self::secret_attribute(a) || secret_name(a)) {
+                    found = Some(a.to_owned());
+                }
+            });
+            if let Some(attribute) = found {
+                problems.push(format!(
+                    "the stack's output `{}` is the attribute `{attribute}`, named like a secret, which DescribeStacks shows in plain text; output the secret's ARN and read it where it is needed",
+                    output.name()
+                ));
+            }
+        }
+    }
+    if first {
         let description = &cx.template.description;
         if let Some(what) = credential_text(description) {
             problems.push(format!("the stack's `Description` holds {what}"));
@@ -2093,7 +2362,7 @@ fn p1(cx: &Cx<'_>) -> Outcome {
         && let Some(template) = cx
             .prop("/GenerateSecretString/SecretStringTemplate")
             .and_then(text)
-        && let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(&template)
+        && let Ok(Value::Object(fields)) = crate::cfn::tree::from_str(&template)
     {
         let generated = cx
             .prop("/GenerateSecretString/GenerateStringKey")
@@ -2809,5 +3078,314 @@ mod tests {
         assert_eq!(eligible_service("AWS::GameLift::Fleet"), None);
         assert_eq!(eligible_service("AWS::GroundStation::Config"), None);
         assert_eq!(eligible_service("AWS::S3"), None);
+    }
+}
+
+#[cfg(test)]
+mod hostile_review_10 {
+    use crate::compliance::Status;
+    use crate::prelude::*;
+    use serde_json::{Value, json};
+
+    /// The status of `rule` on `target` in an app of `resources` (raw resources), or
+    /// `None` where the rule gives none.
+    fn status(resources: Value, rule: &str, target: &str) -> Option<Status> {
+        let resources: Vec<(&str, &str, Value)> = resources
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(id, spec)| {
+                let properties = spec.get("Properties").cloned().unwrap_or(json!({}));
+                (id.as_str(), spec["Type"].as_str().unwrap(), properties)
+            })
+            .collect();
+        crate::testing::status_of(&crate::testing::checked_raw(&resources), rule, target)
+    }
+
+    fn function() -> Value {
+        json!({"Type": "AWS::Lambda::Function", "Properties": {
+            "Role": {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:role/seed"},
+            "Runtime": "python3.12", "Handler": "index.handler",
+            "Code": {"ZipFile": "def handler(e, c): pass"}}})
+    }
+
+    #[test]
+    fn a_service_token_is_the_apps_handler_only_as_a_whole() {
+        for token in [
+            json!({"Fn::Join": [":", ["arn:aws:lambda:us-east-1:999999999999:function", {"Ref": "Fn"}]]}),
+            json!({"Fn::Sub": "arn:aws:lambda:${AWS::Region}:999999999999:function:${Fn}"}),
+            json!({"Fn::Select": [1, [{"Fn::GetAtt": ["Fn", "Arn"]}, "arn:aws:lambda:us-east-1:999999999999:function:x"]]}),
+            json!({"Fn::Sub": ["arn:aws:lambda:us-east-1:${AWS::AccountId}:function:x", {"AWS::AccountId": "999999999999"}]}),
+        ] {
+            let resources = json!({"Fn": function(), "C": {"Type": "Custom::Seed", "Properties": {"ServiceToken": token}}});
+            assert!(
+                matches!(status(resources, "H1", "C"), Some(Status::Gap { .. })),
+                "{token}"
+            );
+        }
+        for token in [
+            json!({"Fn::GetAtt": ["Fn", "Arn"]}),
+            json!({"Fn::Sub": "${Fn.Arn}"}),
+            json!({"Fn::Select": [0, [{"Fn::GetAtt": ["Fn", "Arn"]}, "arn:aws:lambda:us-east-1:999999999999:function:x"]]}),
+            json!({"Fn::Sub": "arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:seed"}),
+        ] {
+            let resources = json!({"Fn": function(), "C": {"Type": "Custom::Seed", "Properties": {"ServiceToken": token}}});
+            assert!(
+                matches!(status(resources, "H1", "C"), Some(Status::Enforced { .. })),
+                "{token}"
+            );
+        }
+        // The custom resource's type in another case is still read as one.
+        let resources = json!({"C": {"Type": "AWS::CloudFormation::customResource",
+            "Properties": {"ServiceToken": "arn:aws:sns:us-east-1:999999999999:vendor"}}});
+        assert!(matches!(
+            status(resources.clone(), "H1", "C"),
+            Some(Status::Gap { .. })
+        ));
+        assert!(matches!(
+            status(resources, "U2", "C"),
+            Some(Status::Failed { .. })
+        ));
+    }
+
+    #[test]
+    fn types_that_deploy_what_the_rules_never_read_are_named() {
+        for t in [
+            "AWS::Serverless::Function",
+            "AWS::serverless::SimpleTable",
+            "MyOrg::Storage::Bucket::MODULE",
+            "MyOrg::Storage::Bucket::module",
+            "AWS::S3::Bucket ",
+            " AWS::S3::Bucket",
+            "AWS::S3::Bucket\u{200b}",
+            "AWS::S3::Buckеt",
+            "aws::Foo::Bar",
+            "AWS::S3",
+            "custom::Seed",
+            "Custom::Seed::Inner",
+            "Custom::a b",
+        ] {
+            assert!(super::unread_type(t).is_some(), "{t:?}");
+        }
+        for t in [
+            "AWS::S3::Bucket",
+            "AWS::CloudFormation::CustomResource",
+            "Custom::Seed_v2@team-a",
+            "MyOrg::Storage::Bucket",
+        ] {
+            assert_eq!(super::unread_type(t), None, "{t:?}");
+        }
+        for t in ["AWS::Serverless::Function", "AWS::Serverless::Api"] {
+            let resources = json!({"R": {"Type": t, "Properties": {"Name": "x"}}});
+            let Some(Status::Failed { finding }) = status(resources, "U2", "R") else {
+                panic!("{t}: U2 does not fail");
+            };
+            assert!(finding.contains("`AWS::Serverless` transform"), "{finding}");
+        }
+    }
+
+    #[test]
+    fn an_intrinsic_function_beside_other_keys_is_unreadable() {
+        for properties in [
+            json!({"/BucketEncryption/Fn::If": ["C", {"Ref": "AWS::NoValue"}, {"Ref": "AWS::NoValue"}],
+                   "/BucketEncryption/ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}),
+            json!({"/BucketEncryption/ServerSideEncryptionConfiguration/0/ServerSideEncryptionByDefault/KMSMasterKeyID":
+                   {"Ref": "K", "Fn::Sub": "alias/aws/s3"}}),
+        ] {
+            let resources = json!({"B": {"Type": "AWS::S3::Bucket", "Properties": properties}});
+            let Some(Status::Failed { finding }) = status(resources, "U2", "B") else {
+                panic!("{properties}: U2 does not fail");
+            };
+            assert!(
+                finding.starts_with("`/Properties/BucketEncryption"),
+                "{finding}"
+            );
+            assert!(finding.contains("beside other keys"), "{finding}");
+        }
+        assert_eq!(
+            super::super::branches::intrinsic_beside_keys(
+                &json!({"a/b": [{"x": 1}, {"Ref": "Q", "y": 2}]}),
+                "/P"
+            ),
+            Some(("/P/a~1b/1".to_owned(), "Ref".to_owned()))
+        );
+        for malformed in [
+            json!({"A": [{"Fn::If": ["C", 1]}]}),
+            json!({"A": {"Fn::If": [{"Ref": "C"}, 1, 2]}}),
+            json!({"A": {"Fn::If": "C"}}),
+        ] {
+            assert_eq!(
+                super::super::branches::malformed_if(&malformed, "/P").as_deref(),
+                Some(if malformed["A"].is_array() {
+                    "/P/A/0"
+                } else {
+                    "/P/A"
+                }),
+                "{malformed}"
+            );
+        }
+        assert_eq!(
+            super::super::branches::malformed_if(&json!({"A": {"Fn::If": ["C", 1, 2]}}), ""),
+            None
+        );
+        let resources = json!({"B": {"Type": "AWS::S3::Bucket", "Properties": {
+            "/VersioningConfiguration/Status": {"Fn::If": ["Prod", "Enabled"]}}}});
+        let Some(Status::Failed { finding }) = status(resources, "U2", "B") else {
+            panic!("U2 does not fail a malformed Fn::If");
+        };
+        assert!(
+            finding.contains("`/Properties/VersioningConfiguration/Status`"),
+            "{finding}"
+        );
+        assert_eq!(
+            super::super::branches::intrinsic_beside_keys(
+                &json!({"A": {"Fn::Transform": {"Name": "AWS::Include"}, "B": 1}, "C": {"Ref": "X"}}),
+                ""
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn an_output_of_an_attribute_named_like_a_secret_is_a_plain_text_secret() {
+        for (attribute, secret) in [
+            ("DbPass", true),
+            ("Passphrase", true),
+            ("AdminPwd", true),
+            ("Arn", false),
+            ("Endpoint.Address", false),
+        ] {
+            let app = App::new("hostile");
+            let stack = app.stack("hostile").unwrap();
+            let seed = stack
+                .add(
+                    RawResource::new("Seed", "Custom::Seed")
+                        .property(
+                            "ServiceToken",
+                            json!({"Fn::Sub": "arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:seed"}),
+                        ),
+                )
+                .unwrap();
+            stack.output("Out", seed.attribute(attribute)).unwrap();
+            let assembly = app.check().unwrap();
+            let p1 = assembly
+                .evaluation()
+                .results
+                .iter()
+                .find(|c| c.rule == "P1" && &*c.logical_id == "Seed")
+                .map(|c| c.status.clone());
+            match p1 {
+                Some(Status::Failed { finding }) if secret => {
+                    assert!(finding.contains("output `Out`"), "{finding}");
+                }
+                Some(Status::Enforced { .. }) if !secret => {}
+                other => panic!("{attribute}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn an_attribute_named_like_a_secret_copied_into_a_property_is_a_plain_text_secret() {
+        let seed = json!({"Type": "Custom::Seed", "Properties": {"ServiceToken": {"Fn::Sub": "arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:seed"}}});
+        for (value, secret) in [
+            (json!({"Fn::GetAtt": ["Seed", "DbPass"]}), true),
+            (
+                json!({"Fn::Sub": "postgres://app:${Seed.AdminPwd}@db"}),
+                true,
+            ),
+            (json!({"Fn::GetAtt": ["Seed", "Endpoint"]}), false),
+            (json!({"Fn::GetAtt": ["Seed", "SecretArn"]}), false),
+        ] {
+            let resources = json!({"Seed": seed, "Q": {"Type": "AWS::SQS::Queue",
+                "Properties": {"Tags": [{"Key": "db", "Value": value}]}}});
+            let found = status(resources, "P1", "Q");
+            match found {
+                Some(Status::Failed { finding }) if secret => {
+                    assert!(finding.contains("copies the attribute"), "{finding}");
+                }
+                Some(Status::Enforced { .. }) if !secret => {}
+                other => panic!("{value}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_command_that_deploys_a_template_is_a_nested_stack() {
+        for (t, properties) in [
+            (
+                "AWS::SSM::Document",
+                json!({"DocumentType": "Command", "Content": {"schemaVersion": "2.2", "mainSteps": [{"action": "aws:runShellScript", "name": "d", "inputs": {"runCommand": ["AWS   CloudFormation \\\n deploy --template-file t.yaml --stack-name x"]}}]}}),
+            ),
+            (
+                "AWS::SSM::Document",
+                json!({"DocumentType": "Automation", "Content": {"schemaVersion": "0.3", "mainSteps": [{"action": "aws:executeAwsApi", "name": "d", "inputs": {"Service": "cloudformation", "Api": "CreateStack", "StackName": "x"}}]}}),
+            ),
+            (
+                "AWS::SSM::Document",
+                json!({"DocumentType": "Command", "Content": "mainSteps:\n- action: aws:runPowerShellScript\n  inputs:\n    runCommand:\n    - New-CFNStack -StackName x -TemplateURL $u"}),
+            ),
+            (
+                "AWS::CodeBuild::Project",
+                json!({"Source": {"Type": "NO_SOURCE", "BuildSpec": "phases:\n  build:\n    commands:\n      - sam deploy --no-confirm-changeset"}}),
+            ),
+            (
+                "AWS::CodeBuild::Project",
+                json!({"Source": {"Type": "NO_SOURCE", "BuildSpec": "phases:\n  build:\n    commands:\n      - npx cdk deploy --all"}}),
+            ),
+            (
+                "AWS::Lambda::Function",
+                json!({"Code": {"ZipFile": "cf = boto3.client('cloudformation')\ncf.create_change_set(StackName='x')"}}),
+            ),
+            (
+                "AWS::Amplify::App",
+                json!({"Name": "portal", "BuildSpec": "version: 1\nbackend:\n  phases:\n    build:\n      commands:\n        - amplifyPush --simple"}),
+            ),
+            (
+                "AWS::SSM::Association",
+                json!({"Name": "AWS-RunShellScript", "Parameters": {"commands": ["aws cloudformation update-stack-set --stack-set-name x"]}}),
+            ),
+            (
+                "AWS::StepFunctions::StateMachine",
+                json!({"RoleArn": "arn:aws:iam::123456789012:role/sfn", "Definition": {"StartAt": "S", "States": {"S": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:cloudformation:createStack", "Parameters": {"StackName": "x", "TemplateUrl": "https://x"}, "End": true}}}}),
+            ),
+            (
+                "AWS::Scheduler::Schedule",
+                json!({"ScheduleExpression": "rate(1 day)", "FlexibleTimeWindow": {"Mode": "OFF"}, "Target": {"Arn": "arn:aws:scheduler:::aws-sdk:cloudformation:updateStack", "RoleArn": "arn:aws:iam::123456789012:role/s", "Input": "{}"}}),
+            ),
+            (
+                "AWS::ECS::TaskDefinition",
+                json!({"ContainerDefinitions": [{"Name": "d", "Image": "amazon/aws-cli", "Command": ["cloudformation", "deploy", "--template-file", "t.yaml", "--stack-name", "x"]}]}),
+            ),
+            (
+                "AWS::EC2::Instance",
+                json!({"UserData": {"Fn::Base64": {"Fn::Sub": "#!/bin/sh\naws cloudformation create-stack --stack-name ${AWS::StackName}-side"}}}),
+            ),
+        ] {
+            let resources = json!({"R": {"Type": t, "Properties": properties}});
+            let Some(Status::Failed { finding }) = status(resources, "U2", "R") else {
+                panic!("{t} {properties}: U2 does not fail");
+            };
+            assert!(
+                finding.contains("deploys a CloudFormation template"),
+                "{finding}"
+            );
+        }
+        for (t, properties) in [
+            (
+                "AWS::CodeBuild::Project",
+                json!({"Source": {"Type": "NO_SOURCE", "BuildSpec": "phases:\n  build:\n    commands:\n      - aws cloudformation describe-stacks # Sam deployed it"}}),
+            ),
+            (
+                "AWS::Lambda::Function",
+                json!({"Code": {"ZipFile": "def create_stack(items): return list(items)"}}),
+            ),
+            (
+                "AWS::SQS::Queue",
+                json!({"QueueName": "aws-cloudformation-deploy"}),
+            ),
+        ] {
+            let resources = json!({"R": {"Type": t, "Properties": properties}});
+            assert_eq!(status(resources, "U2", "R"), None, "{t} {properties}");
+        }
     }
 }

@@ -735,7 +735,7 @@ fn json_document(value: &Value) -> Option<(Value, Option<&Value>)> {
         return (!intrinsic).then(|| (value.clone(), None));
     }
     if let Some(t) = text(value) {
-        return serde_json::from_str::<Value>(&t)
+        return crate::cfn::tree::from_str(&t)
             .ok()
             .filter(Value::is_object)
             .map(|d| (d, None));
@@ -749,7 +749,7 @@ fn json_document(value: &Value) -> Option<(Value, Option<&Value>)> {
         },
         _ => return None,
     };
-    serde_json::from_str::<Value>(body)
+    crate::cfn::tree::from_str(body)
         .ok()
         .filter(Value::is_object)
         .map(|d| (d, variables))
@@ -1129,9 +1129,16 @@ fn foreign(principal: &Value, cx: &Cx<'_>) -> Option<String> {
 fn foreign_principals(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
     let principal = &statement["Principal"];
     let mut out = Vec::new();
-    for key in ["CanonicalUser", "Federated"] {
-        if principal.get(key).is_some() {
-            out.push(format!("a `{key}` principal"));
+    if principal.get("CanonicalUser").is_some() {
+        out.push("a `CanonicalUser` principal".to_owned());
+    }
+    if let Some(federated) = principal.get("Federated") {
+        let providers = super::meaning::one_or_many(federated);
+        if providers.is_empty() || !providers.iter().all(|p| own_provider(p, cx)) {
+            out.push(format!(
+                "a `Federated` principal ({}) that is no identity provider of this account",
+                super::meaning::text_or_json(federated)
+            ));
         }
     }
     let aws = match principal.get("AWS") {
@@ -1142,6 +1149,45 @@ fn foreign_principals(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
     out.extend(aws.into_iter().filter_map(|p| foreign(p, cx)));
     out.extend(foreign_by_condition(statement, cx));
     out
+}
+
+/// Whether a `Federated` principal is an IAM identity provider of this account: an
+/// `AWS::IAM::OIDCProvider` or `AWS::IAM::SAMLProvider` of the app (by reference or
+/// import), or the ARN of a provider (`arn:aws:iam::${AWS::AccountId}:oidc-provider/…`,
+/// `…:saml-provider/…`) whose account is the stack's own. An identity provider is an IAM
+/// entity of the account that creates it (IAM User Guide, "Identity providers and
+/// federation": its ARN names that account), and its identities act as sessions of this
+/// account's roles, bound by the conditions `I8` reads. A provider
+/// of another account, a web identity provider named by its host (`accounts.google.com`,
+/// `cognito-identity.amazonaws.com`: its pools and users may be anyone's) or a value known
+/// only at deploy is not.
+fn own_provider(provider: &Value, cx: &Cx<'_>) -> bool {
+    if let Some(each) = alternatives(provider) {
+        return each
+            .into_iter()
+            .filter(|v| !super::meaning::no_value(v))
+            .all(|v| own_provider(v, cx));
+    }
+    let of_the_app = cx
+        .resources_named(&super::compute::Mentioned::of(provider))
+        .iter()
+        .any(|r| {
+            matches!(
+                r.type_name(),
+                "AWS::IAM::OIDCProvider" | "AWS::IAM::SAMLProvider"
+            )
+        });
+    let skeleton = super::meaning::skeleton(provider);
+    if (of_the_app || super::meaning::imported(provider)) && !written_account(&skeleton) {
+        return true;
+    }
+    let fields = skeleton.trim().replace("${AWS::", "${AWS-");
+    let mut parts = fields.splitn(6, ':');
+    matches!(
+        (parts.next(), parts.nth(1), parts.nth(1), parts.next()),
+        (Some("arn"), Some("iam"), Some("${AWS-AccountId}"), Some(resource))
+            if resource.starts_with("oidc-provider/") || resource.starts_with("saml-provider/")
+    )
 }
 
 /// The accounts that the conditions of a statement to everyone or to a service admit: a
@@ -1174,6 +1220,11 @@ fn foreign_by_condition(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
         "aws:sourcearn",
         "aws:principalorgid",
         "aws:principalorgpaths",
+        // The organization of the resource for which a service makes a request (IAM User
+        // Guide, AWS global condition context keys: `aws:SourceOrgID`, `aws:SourceOrgPaths`):
+        // a service acting for the resources of every account of it.
+        "aws:sourceorgid",
+        "aws:sourceorgpaths",
     ];
     let principal = &statement["Principal"];
     let open = super::identity::may_be_everyone(principal)
@@ -1210,9 +1261,15 @@ fn foreign_by_condition(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
                 .into_iter()
                 .filter_map(|v| match lower.as_str() {
                     "aws:principalorgid" | "aws:principalorgpaths" if principal_here => None,
-                    "aws:sourcearn" if source_here => None,
+                    "aws:sourcearn" | "aws:sourceorgid" | "aws:sourceorgpaths" if source_here => {
+                        None
+                    }
                     "aws:principalorgid" | "aws:principalorgpaths" => Some(format!(
                         "every account of the organization {}",
+                        text(v).unwrap_or_else(|| v.to_string())
+                    )),
+                    "aws:sourceorgid" | "aws:sourceorgpaths" => Some(format!(
+                        "the resources of every account of the organization {}",
                         text(v).unwrap_or_else(|| v.to_string())
                     )),
                     "aws:sourcearn" => foreign_resource(v, cx),
@@ -1334,16 +1391,40 @@ fn x2(cx: &Cx<'_>) -> Outcome {
         // A service (or everyone) limited to a `SourceAccount` acts for that account's
         // resources (CloudFormation reference, `AWS::Lambda::Permission` `SourceAccount`:
         // the account that owns the resource that invokes the function).
-        let source = cx
-            .prop("/SourceAccount")
-            .filter(|v| !super::meaning::no_value(v))
-            .and_then(|v| foreign(v, cx));
+        let written = |key: &str| cx.prop(key).filter(|v| !super::meaning::no_value(v));
+        let source = written("/SourceAccount").and_then(|v| foreign(v, cx));
+        // `SourceArn` is the resource that may invoke the function through the service
+        // ("For AWS services, you can also specify the ARN of the associated resource as
+        // the `SourceArn`", CloudFormation reference, `AWS::Lambda::Permission`), which
+        // Lambda writes as an `aws:SourceArn` condition: another account's resource (its
+        // ARN's account written as a number, or a bucket no template declares, whose ARN
+        // names no account) acts for that account, read as a policy's `aws:SourceArn` is.
+        // A `SourceAccount` of this account pins the source's account whatever the ARN.
+        let source_here = written("/SourceAccount").is_some() && source.is_none();
+        let source_arn = written("/SourceArn")
+            .filter(|_| !source_here)
+            .and_then(|v| foreign_resource(v, cx));
+        // `PrincipalOrgID` grants "all the principals within an organization" (the same
+        // reference): with `Principal` `*`, every account of it, which a template cannot
+        // show to be only this one (see `foreign_by_condition`).
+        let everyone = super::identity::may_be_everyone(principal);
+        let organization = written("/PrincipalOrgID").filter(|_| everyone);
         return match (service, foreign(principal, cx), source) {
             (false, Some(why), _) => Outcome::Fail(format!(
                 "`Principal` is {why}: another account may invoke the function"
             )),
             (_, _, Some(why)) => Outcome::Fail(format!(
                 "`SourceAccount` is {why}: the resources of another account may invoke the function through the service; name `${{AWS::AccountId}}`"
+            )),
+            _ if source_arn.is_some() => Outcome::Fail(format!(
+                "`SourceArn` is {}: the resources of another account may invoke the function through the service; name a resource of the app, or set `SourceAccount` to `${{AWS::AccountId}}`",
+                source_arn.unwrap_or_default()
+            )),
+            _ if organization.is_some() => Outcome::Fail(format!(
+                "`Principal` is `*` with `PrincipalOrgID` {}: every account of the organization may invoke the function, which the template cannot show to be only this one; name this account in `Principal`",
+                organization
+                    .map(super::meaning::text_or_json)
+                    .unwrap_or_default()
             )),
             _ => all([cx
                 .proof("/Principal")
@@ -1519,18 +1600,7 @@ mod tests {
     fn verdicts(
         resources: &[(&str, &str, serde_json::Value)],
     ) -> Vec<(String, String, crate::compliance::Status)> {
-        use crate::prelude::*;
-        let app = App::new("t");
-        let stack = app.stack("s").unwrap();
-        for (id, kind, properties) in resources {
-            let mut raw = RawResource::new(*id, kind.to_string());
-            for (name, value) in properties.as_object().into_iter().flatten() {
-                raw = raw.property(name, value.clone());
-            }
-            stack.add(raw).unwrap();
-        }
-        let assembly = app.check().unwrap();
-        assembly
+        crate::testing::checked_raw(resources)
             .evaluation()
             .results
             .iter()

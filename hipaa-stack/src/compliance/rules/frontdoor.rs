@@ -580,12 +580,58 @@ fn f4(cx: &Cx<'_>) -> Outcome {
     if internal || !may_be_application(cx) {
         return Outcome::NotApplicable;
     }
+    f4_associated(cx)
+}
+
+/// F4 on a load balancer that may be internet-facing: every association of a web ACL
+/// naming it, each of a web ACL that blocks and logs.
+fn f4_associated(cx: &Cx<'_>) -> Outcome {
     let found = associations(cx);
-    let Some((stack, association)) = found.first() else {
+    if found.is_empty() {
         return Outcome::Fail(
             "no `AWS::WAFv2::WebACLAssociation` names this internet-facing load balancer by its ARN (its `Ref` or `LoadBalancerArn`): requests reach the application unfiltered".to_owned(),
         );
-    };
+    }
+    // "You can associate each AWS resource with only one web ACL" (WAF developer guide,
+    // "Associating or disassociating a web ACL with an AWS resource"): of two associations
+    // naming the load balancer, which one it keeps depends on the order CloudFormation
+    // applies them in, which no template shows. Every association naming it must hold.
+    let outcomes: Vec<Outcome> = found
+        .iter()
+        .map(|(stack, association)| association_holds(cx, *stack, association))
+        .collect();
+    let failures: Vec<&str> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Fail(why) => Some(why.as_str()),
+            _ => None,
+        })
+        .collect();
+    if !failures.is_empty() {
+        return Outcome::Fail(failures.join("; "));
+    }
+    if let Some(why) = outcomes.iter().find_map(|o| match o {
+        Outcome::Gap(why) => Some(why.clone()),
+        _ => None,
+    }) {
+        return Outcome::Gap(why);
+    }
+    let mut proofs = Vec::new();
+    for outcome in outcomes {
+        if let Outcome::Pass(more) = outcome {
+            for proof in more {
+                if !proofs.contains(&proof) {
+                    proofs.push(proof);
+                }
+            }
+        }
+    }
+    Outcome::Pass(proofs)
+}
+
+/// F4 of one association of the load balancer, of the stack `stack` (`None` for its own): it
+/// names a web ACL of its template that blocks and logs.
+fn association_holds(cx: &Cx<'_>, stack: Option<&str>, association: &Resource) -> Outcome {
     let named = |proof: Option<Proof>| {
         proof.map(|mut p| {
             if let Some(stack) = stack {
@@ -595,7 +641,7 @@ fn f4(cx: &Cx<'_>) -> Outcome {
         })
     };
     let association_proof = named(proof_of(association, "/ResourceArn")).ok_or_default();
-    let template = cx.template_of(*stack);
+    let template = cx.template_of(stack);
     let Some(acl) = web_acl(template, &association.properties()["WebACLArn"]) else {
         return Outcome::Fail(format!(
             "`{}` names no web ACL of its template by its ARN in `WebACLArn` (`Fn::GetAtt` of its `Arn`), so nothing shows that the ACL has rules and logs",
@@ -1288,7 +1334,7 @@ fn sm1(cx: &Cx<'_>) -> Outcome {
     // The content as an object; a JSON string is read too (its proof is the whole content).
     let (content, pointer) = match cx.prop("/Content") {
         Some(Value::Object(_)) => (cx.prop("/Content").cloned(), true),
-        Some(Value::String(s)) => (serde_json::from_str::<Value>(s).ok(), false),
+        Some(Value::String(s)) => (crate::cfn::tree::from_str(s).ok(), false),
         _ => (None, false),
     };
     let Some(content) = content else {
@@ -1392,7 +1438,23 @@ fn sm1(cx: &Cx<'_>) -> Outcome {
             text_or_json(&inputs["kmsKeyId"])
         ))
     } else if set("kmsKeyId") {
-        proof("kmsKeyId")
+        // `inputs.kmsKeyId` names the KMS key that encrypts session data (Systems Manager
+        // user guide, "Session document schema"): text that has no key's shape (a bucket's
+        // ARN, a word), or a reference to something that is no key of the app, names no key
+        // the account controls.
+        let value = &inputs["kmsKeyId"];
+        let not_a_key = match text(value) {
+            Some(t) => (!super::resilience::shaped_as_key(&t))
+                .then_some("which is not a KMS key (its ARN, id or alias)"),
+            None => super::resilience::not_a_key(cx, value),
+        };
+        match not_a_key {
+            Some(why) => Err(format!(
+                "`inputs.kmsKeyId` is {}, {why}: sessions are not encrypted with a key the account controls",
+                text_or_json(value)
+            )),
+            None => proof("kmsKeyId"),
+        }
     } else {
         Err("`inputs.kmsKeyId` is not set: sessions are encrypted only with TLS, not with a key the account controls".to_owned())
     };

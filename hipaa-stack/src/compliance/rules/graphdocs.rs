@@ -314,7 +314,7 @@ fn parameter(group: &Resource, key: &str) -> Result<Vec<(String, Value)>, String
             map
         }
         Value::String(s) => {
-            parsed = serde_json::from_str::<Value>(s).ok();
+            parsed = crate::cfn::tree::from_str(s).ok();
             match &parsed {
                 Some(Value::Object(map)) => map,
                 _ => {

@@ -114,7 +114,7 @@ pub(super) fn policy_document<'r>(
     pointer: &str,
 ) -> Option<std::borrow::Cow<'r, Value>> {
     let parse = |text: &str| {
-        serde_json::from_str::<Value>(text)
+        crate::cfn::tree::from_str(text)
             .ok()
             .filter(Value::is_object)
             .map(std::borrow::Cow::Owned)
@@ -198,9 +198,42 @@ pub(super) fn everyone(principal: &Value) -> bool {
 }
 
 /// [`everyone`], read for the worst where a statement allows: a dynamic reference
-/// (`{{resolve:ssm:…}}`) anywhere in the principal may resolve to `*` at deploy.
+/// (`{{resolve:ssm:…}}`) anywhere in the principal may resolve to `*` at deploy, and so may
+/// a principal (or an entry of its `AWS`) that an intrinsic computes out of text and no rule
+/// resolves ([`computed`]: `Fn::Split` of `"…,*"`, an `Fn::Select` of one).
 pub(super) fn may_be_everyone(principal: &Value) -> bool {
-    everyone(principal) || super::meaning::text_or_json(principal).contains("{{resolve:")
+    let unread = |v: &Value| super::meaning::text(v).is_none() && computed(v);
+    let any = |value: &Value| match value {
+        Value::Array(items) => items.iter().any(unread),
+        v => unread(v),
+    };
+    let intrinsic = principal
+        .as_object()
+        .is_some_and(|map| map.keys().any(|k| k == "Ref" || k.starts_with("Fn::")));
+    everyone(principal)
+        || super::meaning::text_or_json(principal).contains("{{resolve:")
+        || (intrinsic && any(principal))
+        || any(&principal["AWS"])
+}
+
+/// Whether a value uses, anywhere inside it, an intrinsic that computes a value out of
+/// others rather than naming one (`Fn::Split`, `Fn::Select`, `Fn::FindInMap`, `Fn::Base64`,
+/// `Fn::GetAZs`, `Fn::Cidr`, …): anything but a reference (`Ref`, `Fn::GetAtt`,
+/// `Fn::ImportValue`), text around references (`Fn::Sub`, `Fn::Join`) and `Fn::If`, whose
+/// branches are read one by one.
+fn computed(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map.iter().any(|(key, argument)| {
+            (key.starts_with("Fn::")
+                && !matches!(
+                    key.as_str(),
+                    "Fn::GetAtt" | "Fn::ImportValue" | "Fn::Sub" | "Fn::Join" | "Fn::If"
+                ))
+                || computed(argument)
+        }),
+        Value::Array(items) => items.iter().any(computed),
+        _ => false,
+    }
 }
 
 /// Whether the IAM pattern `pattern` (with `*` and `?`) matches `text`, ignoring case as IAM
@@ -280,7 +313,7 @@ fn glob_by_table(pattern: &str, text: &str) -> bool {
 /// `${AWS::Region}` (whose `::` would split them) are read as one field each.
 fn every_resource(resource: &str) -> bool {
     let resource = resource.trim();
-    if resource.chars().all(|c| c == '*') && !resource.is_empty() {
+    if only_wildcards(resource) {
         return true;
     }
     let resource = if resource.contains("${AWS::") {
@@ -293,7 +326,7 @@ fn every_resource(resource: &str) -> bool {
         std::borrow::Cow::Borrowed(resource)
     };
     let parts: Vec<&str> = resource.splitn(6, ':').collect();
-    let stars = |s: &str| !s.is_empty() && s.chars().all(|c| c == '*');
+    let stars = only_wildcards;
     match parts.as_slice() {
         ["arn", _, service, _, account, rest] => {
             rest.split(['/', ':']).all(stars)
@@ -333,17 +366,27 @@ fn named_first(service: &str, account: &str) -> bool {
 /// User Guide, "IAM JSON policy elements: Resource") and so spans the name too.
 fn every_of_a_type(rest: &str) -> bool {
     let mut segments = rest.split(['/', ':']);
-    let stars = |s: &str| !s.is_empty() && s.chars().all(|c| c == '*');
     segments.next().is_some_and(|kind| {
-        kind.contains(['*', '?']) || (!kind.is_empty() && segments.next().is_some_and(stars))
+        kind.contains(['*', '?'])
+            || (!kind.is_empty() && segments.next().is_some_and(only_wildcards))
     })
+}
+
+/// Whether a pattern (a resource, a segment of one, or the part of an action after its
+/// service) is only wildcards, one of them a star: it matches every name, however long
+/// (`*`, `**`, `?*`, which matches every name of one character or more, as every name is).
+/// Only `?` (`???`) matches names of that length alone.
+fn only_wildcards(pattern: &str) -> bool {
+    !pattern.is_empty() && pattern.chars().all(|c| c == '*' || c == '?') && pattern.contains('*')
 }
 
 /// Whether a statement allows, on every resource (`Resource` `*` in any spelling, or
 /// `NotResource`, which allows everything it does not name).
 fn allows_on_everything(statement: &Value) -> bool {
     allows(statement)
-        && (statement.get("NotResource").is_some()
+        && (statement
+            .get("NotResource")
+            .is_some_and(|v| !super::meaning::no_value(v))
             || strings(&statement["Resource"])
                 .iter()
                 .any(|r| every_resource(r) || dynamic(r)))
@@ -444,15 +487,16 @@ fn documents(cx: &Cx<'_>) -> Vec<String> {
             .map(|_| "/InlinePolicy".to_owned())
             .into_iter()
             .collect(),
-        _ => cx
-            .prop("/Policies")
-            .and_then(Value::as_array)
-            .map(|list| {
-                (0..list.len())
-                    .map(|i| format!("/Policies/{i}/PolicyDocument"))
-                    .collect()
-            })
-            .unwrap_or_default(),
+        _ => match cx.prop("/Policies") {
+            Some(Value::Array(list)) => (0..list.len())
+                .filter(|i| !super::meaning::no_value(&list[*i]))
+                .map(|i| format!("/Policies/{i}/PolicyDocument"))
+                .collect(),
+            // A list that an intrinsic makes (a custom resource's attribute, `Fn::Split`)
+            // holds policies no rule can read: read as one document that cannot be read.
+            Some(v) if !v.is_null() && !super::meaning::no_value(v) => vec!["/Policies".to_owned()],
+            _ => Vec::new(),
+        },
     }
 }
 
@@ -465,6 +509,13 @@ fn every_statement(cx: &Cx<'_>, problem: fn(&Value) -> Option<String>) -> Outcom
     }
     let mut checks = Vec::new();
     for pointer in documents {
+        if pointer == "/Policies" {
+            checks.push(Err(format!(
+                "`Policies` is {}, a list known only at deploy, whose policies no rule can read; write each inline policy in the list, or attach managed policies",
+                super::meaning::text_or_json(&cx.resource.properties()["Policies"])
+            )));
+            continue;
+        }
         let Some(document) = policy_document(cx.resource, &pointer) else {
             checks.push(Err(format!(
                 "`{}` is not set or not a policy document",
@@ -480,7 +531,7 @@ fn every_statement(cx: &Cx<'_>, problem: fn(&Value) -> Option<String>) -> Outcom
             .filter_map(|(suffix, statement)| {
                 let read = resources_for_the_worst(cx, statement, text_carries);
                 let why = if read.is_some() {
-                    " (its `Resource` holds a value that a parameter, custom resource or nested stack hands out at deploy, read as `*`)"
+                    " (its `Resource` holds a value that a parameter, custom resource or nested stack hands out at deploy, or that no rule can read before deploy, read as `*`)"
                 } else {
                     ""
                 };
@@ -508,7 +559,7 @@ fn every_statement(cx: &Cx<'_>, problem: fn(&Value) -> Option<String>) -> Outcom
 fn resources_for_the_worst(cx: &Cx<'_>, statement: &Value, text_carries: bool) -> Option<Value> {
     let worst = |v: &Value| match super::meaning::text(v) {
         Some(t) => text_carries && t.contains(super::meaning::UNKNOWN),
-        None => carries_a_value(cx, v),
+        None => carries_a_value(cx, v) || unreadable_resource(cx, v),
     };
     let resource = &statement["Resource"];
     let read = match resource {
@@ -531,6 +582,36 @@ fn resources_for_the_worst(cx: &Cx<'_>, statement: &Value, text_carries: bool) -
     let mut statement = statement.clone();
     statement["Resource"] = read;
     Some(statement)
+}
+
+/// Whether a `Resource` entry that no rule resolves to text names nothing a rule can read: it
+/// refers to no resource of the app (`Ref`, `Fn::GetAtt`, `${…}`), imports nothing, and is
+/// no value of a stack of another region. Text that an intrinsic cuts or picks out of other
+/// text (`Fn::Select` of an `Fn::Split`, `Fn::Split` of a list written as one text) is
+/// known only at deploy, and may be `*`.
+fn unreadable_resource(cx: &Cx<'_>, value: &Value) -> bool {
+    if super::meaning::no_value(value) {
+        return false;
+    }
+    // An `Fn::If` is read branch by branch.
+    if let Some(Value::Array(branches)) = value.get("Fn::If")
+        && branches.len() == 3
+    {
+        return branches[1..].iter().any(|b| {
+            super::meaning::text(b).is_none()
+                && !b.is_array()
+                && (carries_a_value(cx, b) || unreadable_resource(cx, b))
+        });
+    }
+    // A template parameter of hipaa-stack's carries a resource of a stack of another region
+    // of the app (a replica bucket's ARN, whole or inside an `Fn::Join`).
+    !cx.mentions_the_app(value)
+        && !super::storage::has_import(value)
+        && !cx
+            .template
+            .parameters()
+            .iter()
+            .any(|p| super::compute::mentions(value, p.name()))
 }
 
 /// Whether the document at `pointer` of the resource is written as text around references
@@ -639,6 +720,10 @@ const DATA_ACTIONS: &[&str] = &[
     // was before or after the change, by its view type).
     "dynamodb:GetRecords",
     "kinesis:GetRecords",
+    // The RDS Data API runs SQL on an Aurora cluster with a secret's credentials: every
+    // row a statement selects (RDS Data API, `ExecuteStatement`, `BatchExecuteStatement`).
+    "rds-data:ExecuteStatement",
+    "rds-data:BatchExecuteStatement",
 ];
 
 /// Actions that, on every resource, let an identity give itself (or a role it passes or
@@ -664,6 +749,19 @@ const ESCALATION_ACTIONS: &[&str] = &[
     "kms:CreateGrant",
     "s3:PutBucketPolicy",
     "s3:DeleteBucketPolicy",
+    // A permissions boundary caps what an identity's policies allow: removing or replacing
+    // it "might increase its permissions. For example, it might allow anyone who assumes the
+    // role to perform all the actions granted in its permissions policies" (IAM API
+    // Reference, `DeleteRolePermissionsBoundary`; `PutRolePermissionsBoundary` replaces it
+    // with any policy).
+    "iam:PutRolePermissionsBoundary",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:PutUserPermissionsBoundary",
+    "iam:DeleteUserPermissionsBoundary",
+    // A Glue development endpoint runs as its role and takes the SSH key this call sets
+    // (Glue API, `UpdateDevEndpoint` `PublicKey`): on every endpoint, a way into every
+    // endpoint's role.
+    "glue:UpdateDevEndpoint",
 ];
 
 /// Whether an action (or action pattern) of a statement grants a data action.
@@ -671,21 +769,44 @@ fn is_data_action(action: &str) -> bool {
     DATA_ACTIONS.iter().any(|d| glob(action, d)) || glob("s3:*Object*", action)
 }
 
-/// Whether an action is `*` or `service:*` (in any number of stars).
+/// Whether an action pattern allows every action of a service: `*` or `service:*`, in any
+/// number of stars and `?` ([`only_wildcards`]: `s3:?*` too), or a pattern whose wildcard
+/// comes before the service's `:`, which IAM's `*` spans (IAM User Guide, "IAM JSON policy
+/// elements: Action": "You can use wildcards (`*` or `?`) as part of the action name"; a
+/// wildcard matches any characters, `:` among them): `s3*` matches `s3:GetObject` and every
+/// other action of S3, as `s*3:*` does. Such a pattern is read with the service its text
+/// before the `:` names, its stars taken as nothing and each `?` as one letter (`s3*` is
+/// read for `s3`), and allows every action of it when it matches `service:*` character for
+/// character ([`glob`]).
 fn whole_service(action: &str) -> bool {
     let action = action.trim();
-    let only_stars = |s: &str| !s.is_empty() && s.chars().all(|c| c == '*');
-    only_stars(action)
-        || action
-            .split_once(':')
-            .is_some_and(|(_, rest)| only_stars(rest))
+    if only_wildcards(action) {
+        return true;
+    }
+    let (head, rest) = action.split_once(':').unwrap_or((action, ""));
+    if only_wildcards(rest) {
+        return true;
+    }
+    if !head.contains(['*', '?']) {
+        return false;
+    }
+    let service: String = head
+        .chars()
+        .filter(|c| *c != '*')
+        .map(|c| if c == '?' { 'a' } else { c })
+        .collect();
+    glob(action, &format!("{service}:*"))
 }
 
 fn too_broad(statement: &Value) -> Option<String> {
     if !allows(statement) {
         return None;
     }
-    if statement.get("NotAction").is_some() {
+    // `{"Ref": "AWS::NoValue"}` removes the `NotAction` (and IAM reads the `Action`).
+    if statement
+        .get("NotAction")
+        .is_some_and(|v| !super::meaning::no_value(v))
+    {
         return Some(
             "allows every action but those of `NotAction`; name the actions in `Action` instead"
                 .to_owned(),
@@ -891,6 +1012,15 @@ fn i8(cx: &Cx<'_>) -> Outcome {
             open.join(", ")
         ));
     }
+    // A principal that no rule can read before deploy (text that `Fn::Split` cuts, an entry
+    // `Fn::Select` picks out of it) may be `*`.
+    let unread = allowing(&|s| unreadable_principal(cx, &s["Principal"]));
+    if !unread.is_empty() {
+        return Outcome::Fail(format!(
+            "{} name the principal by a value that no rule can read before deploy, which may be `*`; write the service, account or role as text or by reference",
+            unread.join(", ")
+        ));
+    }
     // A principal that a parameter, custom resource or nested stack hands out at deploy may
     // be `*`.
     let text_carries = text_carries_a_value(cx, pointer);
@@ -926,6 +1056,23 @@ fn i8(cx: &Cx<'_>) -> Outcome {
         ));
     }
     all([cx.present(pointer)])
+}
+
+/// Whether a `Principal` (the whole value, or an entry of its `AWS`, `Service`, `Federated`
+/// or `CanonicalUser`) is a value no rule resolves to text and that refers to nothing a rule
+/// reads ([`unreadable_resource`]): an `Fn::Split` of written text, an `Fn::Select` of one.
+fn unreadable_principal(cx: &Cx<'_>, principal: &Value) -> bool {
+    let unread = |v: &Value| super::meaning::text(v).is_none() && unreadable_resource(cx, v);
+    match principal {
+        Value::Object(map) if map.keys().any(|k| k == "Ref" || k.starts_with("Fn::")) => {
+            unread(principal)
+        }
+        Value::Object(map) => map.values().any(|v| match v {
+            Value::Array(items) => items.iter().any(unread),
+            v => unread(v),
+        }),
+        _ => false,
+    }
 }
 
 /// Whether a statement that trusts a federated provider (an OIDC provider, Cognito, SAML)
@@ -1263,6 +1410,25 @@ mod tests {
     }
 
     #[test]
+    fn a_principal_computed_out_of_text_may_be_everyone() {
+        for open in [
+            json!({"AWS": {"Fn::Split": [",", "arn:aws:iam::111122223333:root,*"]}}),
+            json!({"AWS": [{"Fn::Select": [1, {"Fn::Split": [",", "a,*"]}]}]}),
+            json!({"Fn::Select": [0, {"Fn::Split": [",", "*"]}]}),
+        ] {
+            assert!(may_be_everyone(&open), "{open}");
+        }
+        for named in [
+            json!({"AWS": [{"Fn::Select": [0, ["arn:aws:iam::111122223333:root", "*"]]}]}),
+            json!({"AWS": {"Fn::GetAtt": ["Role", "Arn"]}, "Service": "ec2.amazonaws.com"}),
+            json!({"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}),
+            json!({"Service": {"Fn::Join": [".", ["s3", "amazonaws", "com"]]}}),
+        ] {
+            assert!(!may_be_everyone(&named), "{named}");
+        }
+    }
+
+    #[test]
     fn federation_is_bound_only_by_a_required_audience_or_subject() {
         let with = |condition: Value| json!({ "Condition": condition });
         assert!(bound_federation(
@@ -1347,6 +1513,11 @@ mod tests {
             "arn:aws:dynamodb:us-east-1:111122223333:table/*/index/*",
             "arn:aws:s3:::*/phi/*",
             "arn:aws:sqs:us-east-1:111122223333:*",
+            // `?*` matches every name, as `*` does.
+            "?*",
+            "arn:aws:s3:::?*/*",
+            "arn:aws:dynamodb:us-east-1:111122223333:table/?*",
+            "arn:aws:secretsmanager:us-east-1:111122223333:secret:*?",
         ] {
             assert!(every_resource(every), "{every}");
         }
@@ -1360,6 +1531,8 @@ mod tests {
             "arn:aws:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab",
             "arn:aws:kms:*:*:key/1234*",
             "arn:aws:s3:::bucket/*",
+            // Only `?`: names of that length alone.
+            "arn:aws:s3:::???/*",
         ] {
             assert!(!every_resource(one), "{one}");
         }
@@ -1515,6 +1688,28 @@ mod tests {
         let allow = |action: Value, resource: Value| json!({ "Effect": "Allow", "Action": action, "Resource": resource });
         assert!(too_broad(&allow(json!("*"), json!("arn:aws:s3:::b"))).is_some());
         assert!(too_broad(&allow(json!(["s3:*"]), json!("arn:aws:s3:::b"))).is_some());
+        // A wildcard before the service's `:` spans it; `?*` matches every name.
+        for every in ["s3*", "S3:?*", "s?:*", "*3:??*", "?*", "s*3:*"] {
+            assert!(
+                too_broad(&allow(json!(every), json!("arn:aws:s3:::b"))).is_some(),
+                "{every}"
+            );
+        }
+        for some in [
+            "s3:Get*",
+            "s3:Get*Object",
+            "*:GetObject",
+            "s*:Get*",
+            "s3:???",
+        ] {
+            assert!(
+                too_broad(&allow(json!(some), json!("arn:aws:s3:::b/*"))).is_none(),
+                "{some}"
+            );
+        }
+        // `AWS::NoValue` removes a `NotAction` or a `NotResource`.
+        let removed = json!({ "Effect": "Allow", "Action": "s3:GetObject", "NotAction": {"Ref": "AWS::NoValue"}, "NotResource": {"Ref": "AWS::NoValue"}, "Resource": "arn:aws:s3:::b/*" });
+        assert!(too_broad(&removed).is_none());
         assert!(too_broad(&allow(json!("s3:GetObject"), json!("*"))).is_some());
         assert!(too_broad(&allow(json!("s3:GetObject"), json!("arn:aws:s3:::b/*"))).is_none());
         assert!(too_broad(&allow(json!("ec2:DescribeInstances"), json!("*"))).is_none());

@@ -19,8 +19,10 @@ const FIREWALL: &[&str] = &[
 ];
 const VPC: &[&str] = &["AWS::EC2::VPC"];
 
-/// The ports that are never open to the internet: SSH, RDP, FTP, MySQL, 3309 and 4333.
-const ADMIN_PORTS: [i64; 7] = [22, 3389, 20, 21, 3306, 3309, 4333];
+/// The ports that are never open to the internet: SSH, RDP, FTP, MySQL, 3309 and 4333, and
+/// the other remote shells and desktops of an instance: Telnet (23), Windows Remote
+/// Management (5985 over HTTP, 5986 over HTTPS) and VNC (5900).
+const ADMIN_PORTS: [i64; 11] = [22, 3389, 20, 21, 3306, 3309, 4333, 23, 5985, 5986, 5900];
 
 pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
@@ -200,9 +202,14 @@ fn own_range(cx: &Cx<'_>, value: &Value) -> Option<Value> {
 
 /// The default ports of database and cache engines (PostgreSQL, MySQL/MariaDB/Aurora,
 /// SQL Server, Oracle, Redshift, DocumentDB/MongoDB, Redis/Valkey, Memcached, Neptune,
-/// Cassandra, OpenSearch), never open to the internet.
-const ENGINE_PORTS: [i64; 12] = [
-    5432, 3306, 1433, 1521, 5439, 27017, 6379, 11211, 8182, 9042, 9200, 9300,
+/// Cassandra, OpenSearch), never open to the internet; and those of the file systems, which
+/// no property of theirs names, so that `store_ports` cannot hold them: NFS (TCP 2049, which
+/// an EFS mount target's security group must admit: Amazon EFS user guide, "Using VPC
+/// security groups"), SMB (445, FSx for Windows File Server and ONTAP file shares) and
+/// Lustre (988, FSx for Lustre), the ports the FSx user guides' "Controlling access with
+/// Amazon VPC" pages open.
+const ENGINE_PORTS: [i64; 15] = [
+    5432, 3306, 1433, 1521, 5439, 27017, 6379, 11211, 8182, 9042, 9200, 9300, 2049, 445, 988,
 ];
 
 /// What an entry opens that must stay closed to the internet: every port, or one of the
@@ -485,14 +492,16 @@ pub(super) fn ipv6_reach(cx: &Cx<'_>, subnet: &Resource) -> Ipv6Reach {
     }
 }
 
-/// The logical id a value refers to: `{"Ref": id}` or `{"Fn::GetAtt": [id, …]}`.
+/// The logical id a value refers to: `{"Ref": id}` or `{"Fn::GetAtt": [id, …]}`, or
+/// `{"Fn::GetAtt": "id.Attribute"}`, the short form.
 fn referred(v: &Value) -> Option<&str> {
-    v.get("Ref").and_then(Value::as_str).or_else(|| {
-        v.get("Fn::GetAtt")
-            .and_then(Value::as_array)
-            .and_then(|a| a.first())
-            .and_then(Value::as_str)
-    })
+    v.get("Ref")
+        .and_then(Value::as_str)
+        .or_else(|| match v.get("Fn::GetAtt")? {
+            Value::Array(a) => a.first().and_then(Value::as_str),
+            Value::String(s) => s.split_once('.').map(|(id, _)| id),
+            _ => None,
+        })
 }
 
 fn e13(cx: &Cx<'_>) -> Outcome {
@@ -929,6 +938,37 @@ fn route_gateway(cx: &Cx<'_>) -> Gateway {
     }
 }
 
+/// The resources that place a store of PHI in subnets, with the property that names them:
+/// a database's, cache's or warehouse's subnet group, an EFS mount target, an FSx file
+/// system, an OpenSearch domain in a VPC. A subnet one of them names holds PHI, whatever
+/// its `MapPublicIpOnLaunch` says.
+const STORES_IN_SUBNETS: &[(&str, &str)] = &[
+    ("AWS::RDS::DBSubnetGroup", "SubnetIds"),
+    ("AWS::DocDB::DBSubnetGroup", "SubnetIds"),
+    ("AWS::Neptune::DBSubnetGroup", "SubnetIds"),
+    ("AWS::ElastiCache::SubnetGroup", "SubnetIds"),
+    ("AWS::MemoryDB::SubnetGroup", "SubnetIds"),
+    ("AWS::DAX::SubnetGroup", "SubnetIds"),
+    ("AWS::Redshift::ClusterSubnetGroup", "SubnetIds"),
+    ("AWS::EFS::MountTarget", "SubnetId"),
+    ("AWS::FSx::FileSystem", "SubnetIds"),
+    ("AWS::OpenSearchService::Domain", "VPCOptions"),
+    ("AWS::Elasticsearch::Domain", "VPCOptions"),
+];
+
+/// The first resource of `template` that places a store of PHI in the subnet `subnet`
+/// (a logical id of `template`), named for a finding.
+fn store_in(template: &crate::cfn::Template, subnet: &str) -> Option<String> {
+    template.resources().iter().find_map(|r| {
+        STORES_IN_SUBNETS
+            .iter()
+            .find(|(kind, key)| {
+                r.type_name() == *kind && super::mentions(&r.properties()[*key], subnet)
+            })
+            .map(|(kind, _)| format!("`{}` ({kind})", r.logical_id()))
+    })
+}
+
 /// The route (to an internet gateway, for `everywhere` `destination`) must be on a route
 /// table of the template whose every associated subnet is a public one.
 fn routed_subnets(cx: &Cx<'_>, everywhere: &str, destination: &str) -> Outcome {
@@ -977,6 +1017,12 @@ fn routed_subnets(cx: &Cx<'_>, everywhere: &str, destination: &str) -> Outcome {
         };
         let association = &association;
         let check = match subnet {
+            // A subnet that says it is public but holds a store of PHI is a PHI subnet.
+            Some(s) if let Some(store) = store_in(home, s.logical_id()) => Err(format!(
+                "association `{association}` routes subnet `{}` to the internet gateway for `{}` {destination}, and {store} places a store of PHI in it; keep stores in subnets without a route to an internet gateway",
+                s.logical_id(),
+                pointer_name(everywhere)
+            )),
             Some(s) if is_true(&s.properties()["MapPublicIpOnLaunch"]) => {
                 proof_of(s, "/MapPublicIpOnLaunch").ok_or_default()
             }

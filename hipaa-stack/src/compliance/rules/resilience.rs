@@ -173,7 +173,7 @@ pub(super) fn customer_key(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> 
 /// account's: the stack's own account is `${AWS::AccountId}`, never written as a number in
 /// a template of the app, and a key of another account is used and disabled at that
 /// account's will.
-fn not_a_key(cx: &Cx<'_>, value: &Value) -> Option<&'static str> {
+pub(super) fn not_a_key(cx: &Cx<'_>, value: &Value) -> Option<&'static str> {
     const KEYS: &[&str] = &["AWS::KMS::Key", "AWS::KMS::Alias", "AWS::KMS::ReplicaKey"];
     // Text that resolves is what the service reads, whatever else the value mentions: the
     // entries of a `Fn::Select` list that it does not select name nothing.
@@ -220,8 +220,6 @@ fn text_not_a_key(text: &str) -> Option<&'static str> {
         .trim()
         .replace("${AWS::AccountId}", OWN_ACCOUNT)
         .replace("${AWS::Region}", "\u{0}region");
-    let id = text.rsplit(['/', ':']).next().unwrap_or(&text);
-    let uuid = id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
     let parts: Vec<&str> = text.splitn(6, ':').collect();
     if let ["arn", _, "kms", _, account, rest] = parts.as_slice()
         && (rest.starts_with("key/") || rest.starts_with("alias/"))
@@ -230,9 +228,21 @@ fn text_not_a_key(text: &str) -> Option<&'static str> {
             "a key of the account written in its ARN, not of the stack's own account (write `${AWS::AccountId}` in `Fn::Sub` for a key of this account, or refer to a `KmsKey` of the app)",
         );
     }
-    let named =
-        text.starts_with("alias/") || id.starts_with("mrk-") || (uuid && !text.contains(':'));
-    (!named).then_some(NOT_A_KEY)
+    (!shaped_as_key(&text)).then_some(NOT_A_KEY)
+}
+
+/// Whether text has the shape of a KMS key's name: a key's or alias's ARN
+/// (`arn:…:kms:…:key/…`, `arn:…:kms:…:alias/…`), an alias (`alias/…`), a multi-Region key
+/// id (`mrk-…`) or a key id (a UUID), whatever account an ARN names.
+pub(super) fn shaped_as_key(text: &str) -> bool {
+    let text = text.trim();
+    let parts: Vec<&str> = text.splitn(6, ':').collect();
+    if let ["arn", _, "kms", _, _, rest] = parts.as_slice() {
+        return rest.starts_with("key/") || rest.starts_with("alias/");
+    }
+    let id = text.rsplit(['/', ':']).next().unwrap_or(text);
+    let uuid = id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    text.starts_with("alias/") || id.starts_with("mrk-") || (uuid && !text.contains(':'))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -446,7 +456,66 @@ fn denies_insecure(statement: &Value, action: &str) -> bool {
 }
 
 fn n2(cx: &Cx<'_>) -> Outcome {
-    tls_only_policy(cx, &TLS_TOPIC)
+    let policy = tls_only_policy(cx, &TLS_TOPIC);
+    let plain = plain_deliveries(cx);
+    if plain.is_empty() {
+        return policy;
+    }
+    let why = format!(
+        "{}: the topic delivers its messages in plain text over HTTP, whatever its policy asks of publishers; subscribe an `https` endpoint",
+        plain.join("; ")
+    );
+    match policy {
+        Outcome::Fail(f) => Outcome::Fail(format!("{f}; {why}")),
+        _ => Outcome::Fail(why),
+    }
+}
+
+/// The subscriptions of the app by which the topic delivers over plain HTTP. A subscription's
+/// `Protocol` `http` is "delivery of JSON-encoded message via HTTP POST" to "a URL beginning
+/// with http://" (SNS API reference, `Subscribe`; the `Protocol` of `AWS::SNS::Subscription`
+/// and of the topic's own `Subscription` entries is that parameter): every message published,
+/// over TLS or not, leaves SNS unencrypted. Read are the topic's `Subscription` entries and
+/// every `AWS::SNS::Subscription` of its stack whose `TopicArn` mentions it (or is its ARN
+/// written with its `TopicName`), or of any stack importing an export of it. A protocol that
+/// cannot be read before deploy (a dynamic reference, another resource's value) may be
+/// `http`.
+fn plain_deliveries(cx: &Cx<'_>) -> Vec<String> {
+    let plain = |protocol: &Value| match super::meaning::text(protocol) {
+        Some(t) if super::identity::dynamic(&t) => true,
+        Some(t) => t.trim().eq_ignore_ascii_case("http"),
+        None => !(protocol.is_null() || super::meaning::no_value(protocol)),
+    };
+    let mut found = Vec::new();
+    if let Some(Value::Array(entries)) = cx.prop("/Subscription") {
+        for (i, entry) in entries.iter().enumerate() {
+            if !super::meaning::no_value(entry) && plain(&entry["Protocol"]) {
+                found.push(format!(
+                    "`Subscription.{i}.Protocol` is {}",
+                    super::meaning::text_or_json(&entry["Protocol"])
+                ));
+            }
+        }
+    }
+    let exports = cx.own_exports();
+    for (home, subscription) in cx.everywhere("AWS::SNS::Subscription") {
+        let p = subscription.properties();
+        let arn = &p["TopicArn"];
+        let of_topic = (home.is_none()
+            && (super::mentions(arn, cx.id()) || is_named_topic(arn, cx.resource)))
+            || is_import_of(arn, &exports);
+        if of_topic && plain(&p["Protocol"]) {
+            let name = home.map_or_else(
+                || subscription.logical_id().to_owned(),
+                |stack| format!("{stack}/{}", subscription.logical_id()),
+            );
+            found.push(format!(
+                "the subscription `{name}` has `Protocol` {}",
+                super::meaning::text_or_json(&p["Protocol"])
+            ));
+        }
+    }
+    found
 }
 
 /// What [`tls_only_policy`] reads for one kind of resource.
@@ -850,11 +919,21 @@ fn at_least_daily(expression: &str) -> bool {
         .and_then(|rest| rest.strip_suffix(')'))
     {
         let fields: Vec<&str> = inner.split_whitespace().collect();
-        let every = |f: &str| f == "*" || f == "?";
+        // Every day of the month, every month, every day of the week, written as a
+        // wildcard or as the whole range or list of values: AWS Backup reads AWS cron
+        // expressions (API reference, `BackupRule.ScheduleExpression`, which points to the
+        // schedule expressions of CloudWatch Events), whose day-of-month is 1-31, month
+        // 1-12 or JAN-DEC and day-of-week 1-7 or SUN-SAT, with `,` and `-` (EventBridge
+        // user guide, "Cron expressions reference"): `cron(0 5 ? * SUN-SAT *)` runs daily
+        // as `cron(0 5 ? * * *)` does.
+        const MONTHS: &[&str] = &[
+            "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
+        ];
+        const DAYS: &[&str] = &["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
         return fields.len() == 6
-            && every(fields[2])
-            && fields[3] == "*"
-            && every(fields[4])
+            && covers(fields[2], &[], 31)
+            && (fields[3] == "*" || covers(fields[3], MONTHS, 12))
+            && covers(fields[4], DAYS, 7)
             && fields[5] == "*";
     }
     if let Some(inner) = expression
@@ -877,6 +956,43 @@ fn at_least_daily(expression: &str) -> bool {
         return n > 0 && minutes.is_some_and(|m| m <= 1440);
     }
     false
+}
+
+/// Whether a cron field names every one of the values `1..=count` (`*`, `?`, or a list of
+/// single values and ranges, numbers or the `names` of `1..=count` in order, in any case);
+/// anything else (a step, `L`, `W`, `#`) is read as not every value.
+fn covers(field: &str, names: &[&str], count: u32) -> bool {
+    if field == "*" || field == "?" {
+        return true;
+    }
+    let value = |v: &str| -> Option<u32> {
+        v.parse::<u32>()
+            .ok()
+            .or_else(|| {
+                names
+                    .iter()
+                    .position(|n| n.eq_ignore_ascii_case(v))
+                    .and_then(|i| u32::try_from(i + 1).ok())
+            })
+            .filter(|n| (1..=count).contains(n))
+    };
+    let mut seen = vec![false; count as usize + 1];
+    for part in field.split(',') {
+        let (from, to) = match part.split_once('-') {
+            Some((a, b)) => (value(a), value(b)),
+            None => (value(part), value(part)),
+        };
+        let (Some(from), Some(to)) = (from, to) else {
+            return false;
+        };
+        if from > to {
+            return false;
+        }
+        for n in from..=to {
+            seen[n as usize] = true;
+        }
+    }
+    seen.iter().skip(1).all(|s| *s)
 }
 
 fn b1(cx: &Cx<'_>) -> Outcome {
@@ -937,8 +1053,42 @@ fn b1(cx: &Cx<'_>) -> Outcome {
                 pointer_name(&retention)
             )),
         });
+        checks.extend(copies_kept(cx, i));
     }
     all(checks)
+}
+
+/// The copies rule `i` makes are recovery points too, kept as long: a copy action's
+/// `Lifecycle` "Defines when a protected resource is transitioned to cold storage and when
+/// it expires", and "If you do not specify a lifecycle, AWS Backup applies the lifecycle
+/// policy of the source backup to the destination backup" (`AWS::Backup::BackupPlan
+/// CopyActionResourceType`). A `DeleteAfterDays` written there under 35 days, or that cannot
+/// be read as a number before deploy, lets the copy (the one kept in another region or
+/// account for disaster recovery) expire before the source; none written is the source's.
+fn copies_kept(cx: &Cx<'_>, i: usize) -> Vec<Result<Proof, String>> {
+    let copies = format!("/BackupPlan/BackupPlanRule/{i}/CopyActions");
+    let count = cx
+        .prop(&copies)
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    (0..count)
+        .filter_map(|j| {
+            let pointer = format!("{copies}/{j}/Lifecycle/DeleteAfterDays");
+            let value = cx.prop(&pointer)?;
+            Some(match super::meaning::whole_number(value) {
+                Some(n) if n >= 35 => cx.proof(&pointer).ok_or_default(),
+                Some(n) => Err(format!(
+                    "`{}` is {n}: the copy expires after {n} days, under 35",
+                    pointer_name(&pointer)
+                )),
+                None => Err(format!(
+                    "`{}` is {}, which cannot be read as a number of days before deploy; write 35 or more, or leave it out (the copy then keeps the source's lifecycle)",
+                    pointer_name(&pointer),
+                    super::meaning::text_or_json(value)
+                )),
+            })
+        })
+        .collect()
 }
 
 /// Why the vault rule `i` of a plan stores its recovery points in refuses them, kept `days`
@@ -1388,6 +1538,50 @@ fn m2(cx: &Cx<'_>) -> Outcome {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_cron_field_covers_every_value_only_when_it_names_each() {
+        const DAYS: &[&str] = &["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+        assert!(covers("*", DAYS, 7));
+        assert!(covers("?", DAYS, 7));
+        assert!(covers("SUN-SAT", DAYS, 7));
+        assert!(covers("1-7", DAYS, 7));
+        assert!(covers("sun,MON-wed,4-5,SAT,FRI", DAYS, 7));
+        assert!(!covers("MON-SAT", DAYS, 7));
+        assert!(!covers("MON-SUN", DAYS, 7));
+        assert!(!covers("1-8", DAYS, 7));
+        assert!(!covers("0-7", DAYS, 7));
+        assert!(!covers("1/1", DAYS, 7));
+        assert!(!covers("L", DAYS, 7));
+        assert!(covers("1-31", &[], 31));
+        assert!(!covers("1-30", &[], 31));
+        assert!(at_least_daily("cron(0 5 ? * SUN-SAT *)"));
+        assert!(at_least_daily("cron(0 5 1-31 JAN-DEC ? *)"));
+        assert!(!at_least_daily("cron(0 5 ? * MON-FRI *)"));
+        assert!(!at_least_daily("cron(0 5 1-28 * ? *)"));
+    }
+
+    #[test]
+    fn text_has_a_key_shape_only_as_a_key_or_alias() {
+        for key in [
+            "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "arn:aws:kms:us-east-1:111122223333:alias/sessions",
+            "alias/sessions",
+            "mrk-1234abcd12ab34cd56ef1234567890ab",
+            "1234abcd-12ab-34cd-56ef-1234567890ab",
+        ] {
+            assert!(shaped_as_key(key), "{key}");
+        }
+        for other in [
+            "arn:aws:s3:::session-logs",
+            "session-key",
+            "arn:aws:kms:us-east-1:111122223333:grant/1234",
+            "arn:aws:s3:::b/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "",
+        ] {
+            assert!(!shaped_as_key(other), "{other}");
+        }
+    }
 
     #[test]
     fn a_topic_or_queue_finds_the_policies_that_may_name_it_by_lookup_as_by_reading_each() {

@@ -34,9 +34,13 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "A1",
         title: "Lambda functions run in a VPC with reserved concurrency and a dead-letter queue",
-        types: &["AWS::Lambda::Function"],
+        types: &[
+            "AWS::Lambda::Function",
+            "AWS::Lambda::Version",
+            "AWS::Lambda::Alias",
+        ],
         controls: &["164.308(a)(3)(i)", "164.312(a)(1)", "164.312(b)"],
-        fix: "set `VpcConfig.SubnetIds` (private subnets), `ReservedConcurrentExecutions` and `DeadLetterConfig.TargetArn`",
+        fix: "set `VpcConfig.SubnetIds` (private subnets), `ReservedConcurrentExecutions` and `DeadLetterConfig.TargetArn`; name in a version's or alias's `FunctionName` a function of the app (its `Ref`), whose settings the rules read",
         packs: packs(Some("HIPAA.Security-LambdaInsideVPC"), Some("CKV_AWS_117")),
         check: a1,
     },
@@ -51,10 +55,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "A1K",
-        title: "Lambda environment variables are encrypted with a customer-managed key",
+        title: "Lambda environment variables, SnapStart snapshots and durable executions are encrypted with a customer-managed key",
         types: &["AWS::Lambda::Function"],
         controls: ENC,
-        fix: "set `KmsKeyArn` to a key of the app on every function with `Environment.Variables`",
+        fix: "set `KmsKeyArn` to a key of the app on every function with `Environment.Variables` or `SnapStart.ApplyOn` PublishedVersions, and `DurableConfig.KMSKeyArn` to a key of the app on every durable function",
         packs: packs(None, Some("CKV_AWS_173")),
         check: a1k,
     },
@@ -236,7 +240,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "resource policies never allow every principal without a condition",
         types: P2_TYPES,
         controls: ACCESS,
-        fix: "name the principals (accounts, roles, services) in every Allow, or restrict `*` with `aws:SourceArn`/`aws:SourceAccount`/`aws:PrincipalOrgID` conditions (`StringEquals`, `ArnLike`, …, never `…IfExists` or `ForAllValues:`, which hold when the key is absent); give a service's permission to invoke a function a `SourceAccount` or `SourceArn`; set a function URL's `AuthType` to `AWS_IAM`",
+        fix: "name the principals (accounts, roles, services) in every Allow, or restrict `*` with `aws:SourceArn`/`aws:SourceAccount`/`aws:PrincipalOrgID` conditions (`StringEquals`, `ArnLike`, …, never `…IfExists` or `ForAllValues:`, which hold when the key is absent); give a service's permission to invoke a function a `SourceAccount` or `SourceArn`; set a function URL's `AuthType` to `AWS_IAM`; give a layer permission whose `Principal` is `*` an `OrganizationId`",
         packs: packs(
             Some("HIPAA.Security-LambdaFunctionPublicAccessProhibited"),
             None,
@@ -334,7 +338,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::OpenSearchServerless::SecurityPolicy",
         ],
         controls: &["164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(ii)"],
-        fix: "set `EncryptionAtRestOptions.Enabled` with `KmsKeyId`, `NodeToNodeEncryptionOptions.Enabled` and `DomainEndpointOptions.EnforceHTTPS` with a TLS 1.2 `TLSSecurityPolicy` written so that it reads before deploy (`Policy-Min-TLS-1-2-2019-07` or `Policy-Min-TLS-1-2-PFS-2023-10`); an OpenSearch Serverless encryption policy sets `AWSOwnedKey` false and `KmsARN` a key of the app",
+        fix: "set `EncryptionAtRestOptions.Enabled` with `KmsKeyId`, `NodeToNodeEncryptionOptions.Enabled` and `DomainEndpointOptions.EnforceHTTPS` with a TLS 1.2 `TLSSecurityPolicy` written so that it reads before deploy (`Policy-Min-TLS-1-2-2019-07` or `Policy-Min-TLS-1-2-PFS-2023-10`); an OpenSearch Serverless encryption policy sets `AWSOwnedKey` false and `KmsARN` a key of the app, and no collection of the app that it covers overrides it with an `EncryptionConfig` of its own that is not `AWSOwnedKey` false and `KmsKeyArn` a key of the app",
         packs: packs(
             Some("HIPAA.Security-OpenSearchEncryptedAtRest"),
             Some("CKV_AWS_5"),
@@ -389,10 +393,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "RS1",
-        title: "Redshift clusters are encrypted with a customer-managed key and not public",
+        title: "Redshift clusters, and the copies of their snapshots in other regions, are encrypted with a customer-managed key, and the clusters are not public",
         types: &["AWS::Redshift::Cluster"],
         controls: &["164.312(a)(1)", "164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
-        fix: "set `Encrypted` true, `KmsKeyId` a key of the app, and `PubliclyAccessible` false",
+        fix: "set `Encrypted` true, `KmsKeyId` a key of the app, and `PubliclyAccessible` false; a cluster that copies its snapshots to another region (`DestinationRegion`) names in `SnapshotCopyGrantName` an `AWS::Redshift::SnapshotCopyGrant` of the app whose `KmsKeyId` is a key of the app",
         packs: packs(
             Some("HIPAA.Security-RedshiftClusterConfiguration"),
             Some("CKV_AWS_64"),
@@ -422,7 +426,46 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
 ];
 
+/// A1 of a version or an alias: it runs the code and settings of the function that
+/// `FunctionName` names (a version is a snapshot of the function's current code and
+/// configuration, `AWS::Lambda::Version`; an alias points to versions of one function,
+/// `AWS::Lambda::Alias`: the CloudFormation reference), which the rules read on the
+/// function when it is one of the app: by `Ref` or `Fn::GetAtt`, by the `FunctionName` it
+/// writes, or imported from another stack of the app. Any other function's VPC,
+/// concurrency, dead-letter queue, tracing and key no rule reads.
+fn published_function(cx: &Cx<'_>) -> Outcome {
+    const FUNCTION: &str = "AWS::Lambda::Function";
+    let Some(named) = cx
+        .prop("/FunctionName")
+        .filter(|v| !v.is_null() && !no_value(v))
+    else {
+        return Outcome::Fail(
+            "`FunctionName` is not set: the version or alias names no function of the app"
+                .to_owned(),
+        );
+    };
+    let written = text(named).map(|n| n.trim().to_owned());
+    let ours = cx.others(FUNCTION).any(|f| {
+        names(named, f.logical_id())
+            || written.as_deref().is_some_and(|n| {
+                !n.contains("${")
+                    && text(&f.properties()["FunctionName"]).is_some_and(|own| own.trim() == n)
+            })
+    }) || super::meaning::imported(named);
+    if ours {
+        Outcome::NotApplicable
+    } else {
+        Outcome::Fail(format!(
+            "`FunctionName` is {}, no function of the app: the version or alias runs code and settings (its VPC, concurrency, dead-letter queue, tracing and key) that no rule reads; name a function of the app by its `Ref`",
+            text_or_json(named)
+        ))
+    }
+}
+
 fn a1(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() != "AWS::Lambda::Function" {
+        return published_function(cx);
+    }
     let dlq = cx
         .present("/DeadLetterConfig/TargetArn")
         .or_else(|_| on_failure_destination(cx).ok_or(()))
@@ -509,15 +552,113 @@ fn a1t(cx: &Cx<'_>) -> Outcome {
     }
 }
 
-fn a1k(cx: &Cx<'_>) -> Outcome {
-    match cx.prop("/Environment/Variables") {
-        Some(Value::Object(vars)) if !vars.is_empty() => all([customer_key(cx, "/KmsKeyArn")]),
-        _ => Outcome::NotApplicable,
+/// Whether a value is one intrinsic function (`Ref`, `Fn::…`), whose result the template
+/// does not write out.
+fn intrinsic(value: &Value) -> bool {
+    value
+        .as_object()
+        .is_some_and(|m| m.len() == 1 && m.keys().all(|k| k == "Ref" || k.starts_with("Fn::")))
+}
+
+/// Whether a function's `Environment` may hold variables: `Variables` written with at least
+/// one entry, or a value (of `Environment` or of `Variables`) that only deploy makes, which
+/// may hold any.
+fn environment_may_hold_variables(cx: &Cx<'_>) -> bool {
+    let absent = |v: &Value| v.is_null() || no_value(v);
+    match cx.prop("/Environment") {
+        None => false,
+        Some(env) if absent(env) => false,
+        Some(env) if intrinsic(env) => true,
+        Some(Value::Object(_)) => match cx.prop("/Environment/Variables") {
+            None => false,
+            Some(vars) if absent(vars) => false,
+            Some(Value::Object(vars)) => !vars.is_empty(),
+            Some(_) => true,
+        },
+        Some(_) => true,
     }
 }
 
+/// Whether SnapStart snapshots the function's initialized execution environment:
+/// `SnapStart.ApplyOn` is `PublishedVersions` (CloudFormation reference, `AWS::Lambda::Function
+/// SnapStart`: "Set ApplyOn to PublishedVersions to create a snapshot of the initialized
+/// execution environment when you publish a function version"; allowed values
+/// `PublishedVersions | None`), or a value the template does not show to be `None`.
+fn snapshots(cx: &Cx<'_>) -> bool {
+    let absent = |v: &Value| v.is_null() || no_value(v);
+    match cx.prop("/SnapStart") {
+        None => false,
+        Some(v) if absent(v) => false,
+        Some(v) if intrinsic(v) => true,
+        Some(_) => match cx.prop("/SnapStart/ApplyOn") {
+            None => false,
+            Some(v) if absent(v) => false,
+            Some(v) => text(v).is_none_or(|t| t.trim() != "None"),
+        },
+    }
+}
+
+/// A1K: what Lambda keeps of a function at rest under a key, which must be a
+/// customer-managed key of the app. The function's `KmsKeyArn` encrypts its environment
+/// variables, its .zip package and its SnapStart snapshots, and is independent of the key
+/// in `DurableConfig` that encrypts a durable function's executions (Lambda developer
+/// guide, "Encrypting AWS Lambda durable execution data"). Of snapshots: "Lambda encrypts
+/// snapshots with an AWS KMS key. By default, Lambda uses an AWS managed key" (developer
+/// guide, "Security model for Lambda SnapStart"); a snapshot is the memory of the
+/// initialized environment, with what the initialization code read (decrypted variables,
+/// secrets, data). Of durable executions (each `Invoke` payload, checkpoints, results):
+/// "Lambda always encrypts durable execution data at rest. You can additionally configure
+/// your own AWS KMS customer managed key" (the durable execution page), through
+/// `DurableConfig.KMSKeyArn` (CloudFormation reference, `AWS::Lambda::Function
+/// DurableConfig`).
+fn a1k(cx: &Cx<'_>) -> Outcome {
+    let mut checks = Vec::new();
+    let variables = environment_may_hold_variables(cx);
+    let snapshot = snapshots(cx);
+    if variables || snapshot {
+        let what = match (variables, snapshot) {
+            (true, true) => "the environment variables and the SnapStart snapshots",
+            (true, false) => "the environment variables",
+            _ => "the SnapStart snapshots (the memory of the initialized environment)",
+        };
+        checks.push(
+            customer_key(cx, "/KmsKeyArn")
+                .map_err(|e| format!("{e}: {what} are not encrypted with a key of the app")),
+        );
+    }
+    match cx.prop("/DurableConfig") {
+        None => {}
+        Some(v) if v.is_null() || no_value(v) => {}
+        Some(_) => checks.push(customer_key(cx, "/DurableConfig/KMSKeyArn").map_err(|e| {
+            format!(
+                "{e}: the durable executions (every payload, checkpoint and result) are not encrypted with a key of the app"
+            )
+        })),
+    }
+    if checks.is_empty() {
+        return Outcome::NotApplicable;
+    }
+    all(checks)
+}
+
+/// A2: `KmsMasterKeyId` a customer-managed key of the app, and no `SqsManagedSseEnabled`
+/// that asks for SQS-owned keys beside it. `SqsManagedSseEnabled` turns on SSE-SQS,
+/// server-side encryption with keys that SQS owns (CloudFormation reference,
+/// `AWS::SQS::Queue`; SQS developer guide, "Encryption at rest in Amazon SQS"), the other
+/// option than SSE-KMS; no page at hand says which of the two a queue that asks for both
+/// gets, so such a template does not show the customer key. Only false, or no value,
+/// leaves the key alone.
 fn a2(cx: &Cx<'_>) -> Outcome {
-    all([customer_key(cx, "/KmsMasterKeyId")])
+    let sqs_owned = match cx.prop("/SqsManagedSseEnabled") {
+        Some(v) if !is_false(v) && !no_value(v) && !v.is_null() => Some(Err(format!(
+            "`SqsManagedSseEnabled` is {}: it asks for SSE-SQS, encryption with keys that SQS owns, which is no customer key (and beside `KmsMasterKeyId` the template does not show which of the two encrypts the messages); remove it or write false",
+            text_or_json(v)
+        ))),
+        _ => None,
+    };
+    all([customer_key(cx, "/KmsMasterKeyId")]
+        .into_iter()
+        .chain(sqs_owned))
 }
 
 /// The `deadLetterTargetArn` of a queue's `RedrivePolicy`: the field of the object, or of
@@ -537,7 +678,7 @@ fn redrive_target(policy: &Value) -> Option<Value> {
         },
         _ => return None,
     };
-    let parsed: Value = serde_json::from_str(json).ok()?;
+    let parsed: Value = crate::cfn::tree::from_str(json).ok()?;
     let target = parsed.get("deadLetterTargetArn")?.as_str()?.to_owned();
     Some(if sub {
         serde_json::json!({ "Fn::Sub": target })
@@ -892,7 +1033,7 @@ fn openapi_operations(cx: &Cx<'_>) -> Result<Option<(Value, Operations)>, String
     }
     let body = match cx.prop("/Body") {
         Some(Value::Object(map)) => Value::Object(map.clone()),
-        Some(Value::String(s)) => serde_json::from_str::<Value>(s)
+        Some(Value::String(s)) => crate::cfn::tree::from_str(s)
             .ok()
             .filter(Value::is_object)
             .ok_or_else(|| {
@@ -2008,7 +2149,12 @@ macro_rules! resource_policies {
         pub(super) const RESOURCE_POLICIES: &[(&str, &[&str])] = &[$(($kind, &[$($pointer),*])),*];
 
         /// The types `P2` reads.
-        const P2_TYPES: &[&str] = &[$($kind,)* "AWS::Lambda::Permission", "AWS::Lambda::Url"];
+        const P2_TYPES: &[&str] = &[
+            $($kind,)*
+            "AWS::Lambda::Permission",
+            "AWS::Lambda::Url",
+            "AWS::Lambda::LayerVersionPermission",
+        ];
 
         /// The resource policies `X2` reads: those of `P2` (but a function URL's, which names
         /// no principal), global tables' replicas, and roles' trust policies.
@@ -2150,6 +2296,7 @@ pub(super) fn statement_name(cx: &Cx<'_>, name: &str, suffix: &str) -> String {
 fn p2(cx: &Cx<'_>) -> Outcome {
     match cx.resource.type_name() {
         "AWS::Lambda::Permission" => return permission_p2(cx),
+        "AWS::Lambda::LayerVersionPermission" => return layer_p2(cx),
         "AWS::Lambda::Url" => {
             return match cx.prop("/AuthType").and_then(text) {
                 Some(t) if t == "AWS_IAM" => all([cx.proof("/AuthType").ok_or_default()]),
@@ -2173,24 +2320,40 @@ fn p2(cx: &Cx<'_>) -> Outcome {
             )));
             continue;
         };
-        let open: Vec<String> = statements(&document)
-            .into_iter()
-            .filter(|(_, s)| {
-                super::identity::allows(s)
-                    && (super::identity::may_be_everyone(&s["Principal"])
-                        || s.get("NotPrincipal").is_some())
-                    && !restricted(s)
-                    && !denied_outside(&document, s)
-            })
-            .map(|(suffix, _)| format!("`{}`", statement_name(cx, name, &suffix)))
-            .collect();
-        checks.push(if open.is_empty() {
-            cx.present(pointer)
-        } else {
+        // A principal that a parameter, custom resource or nested stack hands out at deploy
+        // (an `Fn::GetAtt` of an SSM parameter's `Value`, a custom resource's attribute) may
+        // be `*` then: it is read as `*`, as rule X1 reads a role's trust policy.
+        let text_carries = super::identity::text_carries_a_value(cx, pointer);
+        let unguarded = |s: &Value| {
+            super::identity::allows(s) && !restricted(s) && !denied_outside(&document, s)
+        };
+        let listed = statements(&document);
+        let named = |pick: &dyn Fn(&Value) -> bool| -> Vec<String> {
+            listed
+                .iter()
+                .filter(|(_, s)| unguarded(s) && pick(s))
+                .map(|(suffix, _)| format!("`{}`", statement_name(cx, name, suffix)))
+                .collect()
+        };
+        let open = named(&|s| {
+            super::identity::may_be_everyone(&s["Principal"]) || s.get("NotPrincipal").is_some()
+        });
+        let carried = named(&|s| {
+            !super::identity::may_be_everyone(&s["Principal"])
+                && super::identity::may_be_carried(cx, &s["Principal"], text_carries)
+        });
+        checks.push(if !open.is_empty() {
             Err(format!(
                 "{} allow every principal (`*`) with no condition on the source or account",
                 open.join(", ")
             ))
+        } else if !carried.is_empty() {
+            Err(format!(
+                "{} name the principal by a value that a parameter, custom resource or nested stack hands out at deploy, which may be `*`, with no condition on the source or account; write the principals in the template",
+                carried.join(", ")
+            ))
+        } else {
+            cx.present(pointer)
         });
     }
     if checks.is_empty() {
@@ -2199,14 +2362,53 @@ fn p2(cx: &Cx<'_>) -> Outcome {
     all(checks)
 }
 
+/// The `Principal` of a permission as written (trimmed), and whether it may be everyone:
+/// `*`, or a value known only at deploy, which may be `*` then (a dynamic reference, or a
+/// value that a parameter, custom resource or nested stack hands out: an `Fn::GetAtt` of an
+/// SSM parameter's `Value`, a custom resource's attribute).
+fn written_principal(cx: &Cx<'_>) -> (String, bool) {
+    let written = cx.prop("/Principal");
+    let principal = written
+        .map(text_or_json)
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let open = principal == "*"
+        || principal.contains("{{resolve:")
+        || written.is_some_and(|v| super::identity::carries_a_value(cx, v));
+    (principal, open)
+}
+
+/// `P2` on a layer's permission: `Principal` is "An account ID, or * to grant layer usage
+/// permission to all accounts in an organization, or all AWS accounts (if
+/// `organizationId` is not specified)" (CloudFormation reference,
+/// `AWS::Lambda::LayerVersionPermission`). A principal known only at deploy (a dynamic
+/// reference, a value a custom resource or SSM parameter hands out) may be `*`.
+fn layer_p2(cx: &Cx<'_>) -> Outcome {
+    let (principal, open) = written_principal(cx);
+    let principal = principal.as_str();
+    let organization = cx
+        .prop("/OrganizationId")
+        .is_some_and(|v| !v.is_null() && !no_value(v));
+    if open && !organization {
+        return Outcome::Fail(format!(
+            "`Principal` is {principal}{} with no `OrganizationId`: every AWS account may use the layer, and read its code and what is bundled with it; name the accounts, or set `OrganizationId`",
+            if principal == "*" {
+                ""
+            } else {
+                ", which is known only at deploy and may be `*`,"
+            }
+        ));
+    }
+    all([cx.present("/Principal")])
+}
+
 /// `P2` on a permission to invoke a function: not everyone, and not a service of every
 /// account (a service principal needs `SourceAccount` or `SourceArn`, or another
 /// account's bucket, topic or rule may invoke the function).
 fn permission_p2(cx: &Cx<'_>) -> Outcome {
-    let principal = cx.prop("/Principal").map(text_or_json).unwrap_or_default();
-    let principal = principal.trim();
-    // A dynamic reference may be `*` at deploy.
-    let open = principal == "*" || principal.contains("{{resolve:");
+    let (principal, open) = written_principal(cx);
+    let principal = principal.as_str();
     // Lambda writes `SourceArn` into the function's policy as an `ArnLike` condition on
     // `aws:SourceArn` (Lambda developer guide, "Viewing resource-based IAM policies in
     // Lambda"): one whose account is a wildcard limits no account (see `any_account`).
@@ -2218,7 +2420,13 @@ fn permission_p2(cx: &Cx<'_>) -> Outcome {
         || cx.prop("/PrincipalOrgID").is_some();
     let service = principal.to_ascii_lowercase().ends_with(".amazonaws.com");
     if open && !limited {
-        Outcome::Fail("`Principal` is `*` with no `SourceArn` naming an account, `SourceAccount` or `PrincipalOrgID`: anyone may invoke the function; name the account".to_owned())
+        Outcome::Fail(if principal == "*" {
+            "`Principal` is `*` with no `SourceArn` naming an account, `SourceAccount` or `PrincipalOrgID`: anyone may invoke the function; name the account".to_owned()
+        } else {
+            format!(
+                "`Principal` is {principal}, which is known only at deploy and may be `*`, with no `SourceArn` naming an account, `SourceAccount` or `PrincipalOrgID`: anyone may invoke the function; write the principal in the template"
+            )
+        })
     } else if service && source_arn.is_none() && cx.prop("/SourceAccount").is_none() {
         Outcome::Fail(format!(
             "`Principal` is the service {principal} with no `SourceAccount` or `SourceArn` naming an account: the service acting for any account may invoke the function; set `SourceAccount` or write the account in `SourceArn`"
@@ -2983,7 +3191,7 @@ fn ef2(cx: &Cx<'_>) -> Outcome {
         .is_some_and(|m| m.len() == 1 && m.keys().all(|k| k == "Ref" || k.starts_with("Fn::")));
     let document = if intrinsic {
         text(written)
-            .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+            .and_then(|t| crate::cfn::tree::from_str(&t).ok())
             .filter(Value::is_object)
             .map(std::borrow::Cow::Owned)
     } else {
@@ -3531,6 +3739,104 @@ fn os2(cx: &Cx<'_>) -> Outcome {
 }
 
 const SERVERLESS_POLICY: &str = "AWS::OpenSearchServerless::SecurityPolicy";
+/// An OpenSearch Serverless collection: encrypted with the key of the encryption policy
+/// whose rules match its name ("Encryption policies specify a KMS encryption key to assign
+/// to particular collections", the CloudFormation reference,
+/// `AWS::OpenSearchServerless::SecurityPolicy`), or with its own `EncryptionConfig`
+/// (`AWSOwnedKey`, `KmsKeyArn`: `AWS::OpenSearchServerless::Collection EncryptionConfig`,
+/// "Encryption settings for the collection").
+const SERVERLESS_COLLECTION: &str = "AWS::OpenSearchServerless::Collection";
+
+/// The context of a resource of stack `stack` of the app (`None`: this one), in which its
+/// references are read.
+fn in_stack<'a>(cx: &Cx<'a>, stack: Option<&'a str>, resource: &'a crate::cfn::Resource) -> Cx<'a> {
+    match stack.and_then(|s| {
+        cx.stacks
+            .iter()
+            .position(|(n, _)| *n == s)
+            .map(|at| (s, at))
+    }) {
+        Some((stack, at)) => Cx {
+            template: cx.stacks[at].1,
+            resource,
+            stack,
+            at,
+            ..*cx
+        },
+        None => cx.on(resource),
+    }
+}
+
+/// The collections of the app whose names a security policy's rules match
+/// (`ResourceType` collection, a `Resource` pattern `collection/…` with `*` that matches
+/// `collection/{Name}`), each with its stack (`None`: this one). A collection whose `Name`
+/// is known only at deploy may be any: it is taken as matched.
+fn covered_collections<'a>(
+    cx: &Cx<'a>,
+    doc: &Value,
+) -> Vec<(Option<&'a str>, &'a crate::cfn::Resource)> {
+    let sets: Vec<&Value> = match doc {
+        Value::Array(a) => a.iter().collect(),
+        other => vec![other],
+    };
+    let patterns: Vec<String> = sets
+        .iter()
+        .flat_map(|set| set["Rules"].as_array().into_iter().flatten())
+        .filter(|rule| {
+            text(&rule["ResourceType"]).is_some_and(|t| t.trim().eq_ignore_ascii_case("collection"))
+        })
+        .flat_map(|rule| super::meaning::one_or_many(&rule["Resource"]))
+        .filter_map(text)
+        .collect();
+    cx.everywhere(SERVERLESS_COLLECTION)
+        .filter(|(_, collection)| {
+            match text(&collection.properties()["Name"])
+                .filter(|n| !n.contains("${") && !super::identity::dynamic(n))
+            {
+                Some(name) => {
+                    let target = format!("collection/{}", name.trim());
+                    patterns
+                        .iter()
+                        .any(|p| p.contains("${") || glob(p.trim(), &target))
+                }
+                None => !patterns.is_empty(),
+            }
+        })
+        .collect()
+}
+
+/// OS1 of the collections of the app that an encryption policy covers: a collection's own
+/// `EncryptionConfig` (`AWSOwnedKey`, `KmsKeyArn`: CloudFormation reference,
+/// `AWS::OpenSearchServerless::Collection EncryptionConfig`, "Encryption settings for the
+/// collection") encrypts it instead of the policy's key, so, when written, it must say
+/// `AWSOwnedKey` false (or nothing) and name a key of the app in `KmsKeyArn`. Read here,
+/// on the policy, since no rule reads the collection itself (`U1` refuses it).
+fn collections_override(cx: &Cx<'_>, doc: &Value) -> Vec<String> {
+    let absent = |v: &Value| v.is_null() || no_value(v);
+    covered_collections(cx, doc)
+        .into_iter()
+        .filter_map(|(stack, collection)| {
+            let ccx = in_stack(cx, stack, collection);
+            let config = ccx.prop("/EncryptionConfig").filter(|v| !absent(v))?;
+            let place = stack.map_or_else(
+                || collection.logical_id().to_owned(),
+                |s| format!("{s}/{}", collection.logical_id()),
+            );
+            let owned = ccx
+                .prop("/EncryptionConfig/AWSOwnedKey")
+                .filter(|v| !absent(v) && !is_false(v));
+            let problem = match (owned, customer_key(&ccx, "/EncryptionConfig/KmsKeyArn")) {
+                (Some(v), _) => format!("`EncryptionConfig.AWSOwnedKey` is {}", text_or_json(v)),
+                (None, Err(e)) => e,
+                (None, Ok(_)) => return None,
+            };
+            Some(format!(
+                "the collection `{place}`, which the policy covers, sets its own `EncryptionConfig` ({}): {problem}, so it may be encrypted with a key that is not the app's; remove it, or write `AWSOwnedKey` false and `KmsKeyArn` a key of the app",
+                text_or_json(config)
+            ))
+        })
+        .collect()
+}
 
 /// OS1 and OS2 of an OpenSearch Serverless security policy (CloudFormation reference,
 /// `AWS::OpenSearchServerless::SecurityPolicy`: `Type` encryption or network, `Policy` the
@@ -3545,7 +3851,7 @@ mod serverless {
     use crate::compliance::rules::meaning::{aws_managed_key, text, text_or_json};
 
     /// The policy's `Type`, lower case, if it reads before deploy.
-    fn kind(cx: &Cx<'_>) -> Option<String> {
+    pub(super) fn kind(cx: &Cx<'_>) -> Option<String> {
         cx.prop("/Type")
             .and_then(text)
             .map(|t| t.trim().to_ascii_lowercase())
@@ -3554,25 +3860,26 @@ mod serverless {
     /// The policy document and, for an `Fn::Sub`, its variables: text that resolves is read
     /// as it is; an `Fn::Sub` whose text is known keeps its `${…}` placeholders (inside JSON
     /// strings, so the document still parses). `None` for a document known only at deploy.
-    fn document<'a>(cx: &Cx<'a>) -> Option<(Value, Option<&'a Value>)> {
+    pub(super) fn document<'a>(cx: &Cx<'a>) -> Option<(Value, Option<&'a Value>)> {
         let policy = cx.prop("/Policy")?;
         if let Some(t) = text(policy) {
             if crate::compliance::rules::identity::dynamic(&t) {
                 return None;
             }
-            return serde_json::from_str(&t).ok().map(|d| (d, None));
+            return crate::cfn::tree::from_str(&t).ok().map(|d| (d, None));
         }
         let (body, vars) = match policy.get("Fn::Sub")? {
             Value::String(s) => (s.as_str(), None),
             Value::Array(a) if a.len() == 2 => (a[0].as_str()?, Some(&a[1])),
             _ => return None,
         };
-        serde_json::from_str(body).ok().map(|d| (d, vars))
+        crate::cfn::tree::from_str(body).ok().map(|d| (d, vars))
     }
 
     /// Whether `arn` (a `KmsARN` of the document) names a customer-managed key of the
     /// account: a `${Key.Arn}` (or a variable of the `Fn::Sub` that refers to) a key of the
-    /// template, or the written ARN of a key (`…:kms:…:key/…`), never an AWS-managed alias.
+    /// template, or the written ARN of a key of the stack's own account
+    /// (`arn:…:kms:…:${AWS::AccountId}:key/…`), never an AWS-managed alias.
     fn customer_key(cx: &Cx<'_>, arn: &str, vars: Option<&Value>) -> bool {
         if aws_managed_key(&Value::String(arn.to_owned())) {
             return false;
@@ -3593,10 +3900,22 @@ mod serverless {
             let id = inner.split('.').next().unwrap_or_default();
             return keys().any(|k| k.logical_id() == id);
         }
+        // A written ARN names a key of the stack's own account only with `${AWS::AccountId}`
+        // (of the policy's `Fn::Sub`): a key ARN that writes its account as a number is
+        // another account's, used and disabled at that account's will, as `customer_key`
+        // of the other rules reads it.
+        const OWN: &str = "\u{0}account";
+        let arn = arn
+            .trim()
+            .replace("${AWS::AccountId}", OWN)
+            .replace("${AWS::Region}", "\u{0}region")
+            .replace("${AWS::Partition}", "\u{0}partition");
+        let fields: Vec<&str> = arn.splitn(6, ':').collect();
         !arn.contains("${")
-            && arn.starts_with("arn:")
-            && arn.contains(":kms:")
-            && arn.contains(":key/")
+            && matches!(
+                fields.as_slice(),
+                ["arn", _, "kms", _, account, rest] if *account == OWN && rest.starts_with("key/")
+            )
     }
 
     /// OS1 of an encryption policy: a key of the account, not an AWS-owned key.
@@ -3621,9 +3940,16 @@ mod serverless {
             );
         }
         match doc.get("KmsARN").and_then(Value::as_str) {
-            Some(arn) if customer_key(cx, arn, vars) => all([cx.present("/Policy")]),
+            Some(arn) if customer_key(cx, arn, vars) => {
+                let overridden = super::collections_override(cx, &doc);
+                if overridden.is_empty() {
+                    all([cx.present("/Policy")])
+                } else {
+                    Outcome::Fail(overridden.join("; "))
+                }
+            }
             Some(arn) => Outcome::Fail(format!(
-                "the encryption policy's `KmsARN` {arn} is no customer-managed key of the app; name a key of the app"
+                "the encryption policy's `KmsARN` {arn} is no customer-managed key of the app (a key of the template, or an ARN in `${{AWS::AccountId}}`, not another account's); name a key of the app"
             )),
             None => Outcome::Fail(format!(
                 "the encryption policy names no `KmsARN`{}: name a key of the app",
@@ -4107,7 +4433,78 @@ fn rs1(cx: &Cx<'_>) -> Outcome {
         cx.equals_true("/Encrypted"),
         customer_key(cx, "/KmsKeyId"),
         public,
-    ])
+    ]
+    .into_iter()
+    .chain(snapshot_copies(cx)))
+}
+
+/// The key of the copies of a cluster's snapshots in another region, when it copies them
+/// there (`DestinationRegion`, CloudFormation reference, `AWS::Redshift::Cluster`): those
+/// of an encrypted cluster are encrypted with the key of the snapshot copy grant that
+/// `SnapshotCopyGrantName` names ("Creates a snapshot copy grant that permits Amazon
+/// Redshift to use an encrypted symmetric key from Key Management Service (KMS) to encrypt
+/// copied snapshots in a destination region", Redshift API reference,
+/// `CreateSnapshotCopyGrant`), whose `KmsKeyId` must be a key of the app: "If no key is
+/// specified, the default key is used" (the same page). A grant is read where the app
+/// declares it (an `AWS::Redshift::SnapshotCopyGrant` of any stack, by its
+/// `SnapshotCopyGrantName`, or by `Ref` in this template); any other is not shown.
+fn snapshot_copies(cx: &Cx<'_>) -> Option<Result<Proof, String>> {
+    const GRANT: &str = "AWS::Redshift::SnapshotCopyGrant";
+    let absent = |v: &Value| v.is_null() || no_value(v);
+    let region = cx.prop("/DestinationRegion").filter(|v| !absent(v))?;
+    let region = text_or_json(region);
+    let Some(named) = cx.prop("/SnapshotCopyGrantName").filter(|v| !absent(v)) else {
+        return Some(Err(format!(
+            "`DestinationRegion` is {region}, and no `SnapshotCopyGrantName` names the key that encrypts the copies of the snapshots there; name an `AWS::Redshift::SnapshotCopyGrant` of the app whose `KmsKeyId` is a key of the app"
+        )));
+    };
+    let name = text(named).map(|n| n.trim().to_owned());
+    let grant = cx.everywhere(GRANT).find(|(stack, g)| {
+        (stack.is_none() && names(named, g.logical_id()))
+            || name.as_deref().is_some_and(|n| {
+                !n.contains("${")
+                    && text(&g.properties()["SnapshotCopyGrantName"])
+                        .is_some_and(|own| own.trim() == n)
+            })
+    });
+    let Some((stack, grant)) = grant else {
+        return Some(Err(format!(
+            "`DestinationRegion` is {region}, and `SnapshotCopyGrantName` {} names no `AWS::Redshift::SnapshotCopyGrant` of the app: the key that encrypts the copies of the snapshots there is not shown (a grant without `KmsKeyId` uses the default key); declare the grant, with `KmsKeyId` a key of the app, in a stack of the app in that region",
+            text_or_json(named)
+        )));
+    };
+    let place = stack.map_or_else(
+        || grant.logical_id().to_owned(),
+        |s| format!("{s}/{}", grant.logical_id()),
+    );
+    // Read the grant's key in the context of its own stack, whose keys it refers to.
+    let home = stack.and_then(|s| cx.stacks.iter().position(|(n, _)| *n == s));
+    let grant_cx = match (stack, home) {
+        (Some(stack), Some(at)) => Cx {
+            template: cx.stacks[at].1,
+            resource: grant,
+            stack,
+            at,
+            ..*cx
+        },
+        _ => cx.on(grant),
+    };
+    let unset = grant_cx.prop("/KmsKeyId").is_none();
+    Some(
+        customer_key(&grant_cx, "/KmsKeyId")
+            .map(|proof| Proof {
+                // A grant of another stack is named `stack/LogicalId`, as the proofs of
+                // other stacks are.
+                logical_id: place.clone(),
+                ..proof
+            })
+            .map_err(|e| {
+                format!(
+                    "the snapshot copy grant `{place}`, which encrypts the copies of the snapshots in {region}: {e}{}",
+                    if unset { ", so the default key encrypts them" } else { "" }
+                )
+            }),
+    )
 }
 
 /// A Redshift cluster accepts plain-text connections unless the cluster parameter group it

@@ -13,10 +13,16 @@ const BUCKET: &[&str] = &["AWS::S3::Bucket"];
 const ACCESS_POINT: &str = "AWS::S3::AccessPoint";
 /// Instances and (Aurora, Multi-AZ) clusters: the rules that read properties both carry.
 const DB_OR_CLUSTER: &[&str] = &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"];
+/// An Aurora global database: a primary cluster and the secondary clusters of other
+/// regions that Aurora's storage replicates it to.
+const GLOBAL_CLUSTER: &str = "AWS::RDS::GlobalCluster";
 const KEY: &[&str] = &["AWS::KMS::Key", REPLICA_KEY];
 /// A replica of a multi-Region key, which shares its primary's rotation.
 const REPLICA_KEY: &str = "AWS::KMS::ReplicaKey";
 const TRAIL: &[&str] = &["AWS::CloudTrail::Trail"];
+/// A CloudTrail Lake event data store: the same audit events as a trail's, kept and queried
+/// in CloudTrail itself.
+const EVENT_DATA_STORE: &str = "AWS::CloudTrail::EventDataStore";
 const LOG_GROUP: &[&str] = &["AWS::Logs::LogGroup"];
 
 const ENC: &[&str] = &["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"];
@@ -187,6 +193,12 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::KMS::Key",
             "AWS::KMS::ReplicaKey",
             "AWS::Logs::LogGroup",
+            // A CloudTrail Lake event data store keeps the audit events, as a log group keeps
+            // the trail's: removed from the stack without `Retain`, CloudFormation deletes it
+            // (CloudTrail API reference, `DeleteEventDataStore`: it "enters a
+            // PENDING_DELETION state, and is automatically deleted after a wait period of
+            // seven days").
+            EVENT_DATA_STORE,
             "AWS::Backup::BackupVault",
             "AWS::Backup::LogicallyAirGappedBackupVault",
             // The other stores that hold PHI at rest for good (not queues, streams or
@@ -209,9 +221,13 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "R1",
         title: "database storage is encrypted with a customer-managed key",
-        types: DB_OR_CLUSTER,
+        types: &[
+            "AWS::RDS::DBInstance",
+            "AWS::RDS::DBCluster",
+            GLOBAL_CLUSTER,
+        ],
         controls: ENC,
-        fix: "use `EncryptedDatabase` with `.encryption(&key)`, or set `StorageEncrypted` and `KmsKeyId`",
+        fix: "use `EncryptedDatabase` with `.encryption(&key)`, or set `StorageEncrypted` and `KmsKeyId`, and a customer-managed key in `PerformanceInsightsKMSKeyId` (`PerformanceInsightsKmsKeyId` on a cluster) when Performance Insights are on and in `AutomaticBackupReplicationKmsKeyId` when automated backups replicate to another region; make a global database empty with `StorageEncrypted` true, or from a cluster of the app",
         packs: packs(
             Some("HIPAA.Security-RDSStorageEncrypted"),
             Some("CKV_AWS_16"),
@@ -383,10 +399,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "T2",
-        title: "the trail encrypts its log files with a customer-managed key",
-        types: TRAIL,
+        title: "the trail encrypts its log files, and a CloudTrail Lake event data store its events, with a customer-managed key",
+        types: &["AWS::CloudTrail::Trail", EVENT_DATA_STORE],
         controls: ENC,
-        fix: "set `KMSKeyId`",
+        fix: "set `KMSKeyId` on a trail, `KmsKeyId` on an event data store",
         packs: packs(
             Some("HIPAA.Security-CloudTrailEncryptionEnabled"),
             Some("CKV_AWS_35"),
@@ -412,7 +428,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "the trail records every management event and S3 object access",
         types: TRAIL,
         controls: AUDIT,
-        fix: "add an event selector with `ReadWriteType: All`, management events, and `AWS::S3::Object` data events on `arn:aws:s3:::`",
+        fix: "add an event selector with `ReadWriteType: All`, management events, and `AWS::S3::Object` data events on `arn:aws:s3:::`; in an app with directory buckets, `AdvancedEventSelectors` that also select `Data` events of `AWS::S3Express::Object`",
         packs: packs(None, None, Some("CLOUDTRAIL_S3_DATAEVENTS_ENABLED")),
         check: t4,
     },
@@ -485,22 +501,29 @@ fn s1(cx: &Cx<'_>) -> Outcome {
             access_log_bucket(cx),
         ]);
     }
-    let kms = match cx.prop(&algorithm).map(text_or_json) {
+    let written = cx.prop(&algorithm).map(text_or_json);
+    let kms = match &written {
         Some(a) if a == "aws:kms" || a == "aws:kms:dsse" => cx
             .proof(&algorithm)
             .ok_or_else(|| "the property disappeared while it was read".to_owned()),
         Some(a) => Err(format!("`SSEAlgorithm` is {a}, not aws:kms")),
         None => Err("`SSEAlgorithm` is not set (it must be aws:kms)".to_owned()),
     };
+    // S3 Bucket Keys are for SSE-KMS only: "Amazon S3 Bucket Keys aren't supported for
+    // dual-layer server-side encryption with AWS KMS keys (DSSE-KMS)" (Systems Manager
+    // Automation runbook reference, AWS-EnableS3BucketKeys; S3 user guide, "Reducing the
+    // cost of SSE-KMS with Amazon S3 Bucket Keys"). A DSSE-KMS bucket is not asked for one.
+    let bucket_key = (written.as_deref() != Some("aws:kms:dsse"))
+        .then(|| cx.equals(&format!("{rule}/BucketKeyEnabled"), &json!(true)));
     all([
         kms,
         customer_key(
             cx,
             &format!("{rule}/ServerSideEncryptionByDefault/KMSMasterKeyID"),
         ),
-        cx.equals(&format!("{rule}/BucketKeyEnabled"), &json!(true)),
     ]
     .into_iter()
+    .chain(bucket_key)
     .chain(replicas_outside_the_app(cx).into_iter().map(Err))
     .chain(metadata_tables(cx)))
 }
@@ -1189,6 +1212,7 @@ fn s10(cx: &Cx<'_>) -> Outcome {
     // to another region, encrypted.
     let carries = |r: &Value| {
         !super::meaning::no_value(&r["Destination"]["EncryptionConfiguration"]["ReplicaKmsKeyID"])
+            && unread_copy(cx, r).is_none()
             && !same_region(&r["Destination"]["Bucket"])
             && !key_here(&r["Destination"]["EncryptionConfiguration"]["ReplicaKmsKeyID"])
             && text(&r["Status"]).as_deref() == Some("Enabled")
@@ -1216,10 +1240,71 @@ fn s10(cx: &Cx<'_>) -> Outcome {
     if let Some(problem) = contested_copy(&contested) {
         return problem;
     }
+    // A rule that would copy every object but whose destination or key is known only at
+    // deploy: said as such, not as a rule that copies nothing.
+    let unread: Vec<String> = rules
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| text(&r["Status"]).as_deref() == Some("Enabled") && for_every_object(r))
+        .filter_map(|(i, r)| unread_copy(cx, r).map(|what| (i, what)))
+        .map(|(i, what)| {
+            format!(
+                "`ReplicationConfiguration.Rules.{i}` of bucket `{}` names {what}, known only at deploy (a dynamic reference, another resource's attribute): it may be in this bucket's region, so the copy is not shown to be in another region; write the ARN, or replicate to a bucket of a stack of another region (`SecureBucket::replicate_to`)",
+                cx.id()
+            )
+        })
+        .collect();
+    if !unread.is_empty() {
+        return Outcome::Fail(unread.join("; "));
+    }
     Outcome::Fail(
         "no enabled replication rule copies the objects encrypted with KMS (`SourceSelectionCriteria.SseKmsEncryptedObjects` Enabled), all of them (no `Filter` or `Prefix` that narrows the rule), to a bucket of another region (not of this template, not imported within the region) and encrypts the copy (`Destination.EncryptionConfiguration.ReplicaKmsKeyID`, a key of the other region: not of this template, not imported, not built on this stack's `AWS::Region`): the PHI has no encrypted copy in another region"
             .to_owned(),
     )
+}
+
+/// What of a replication rule that says where the copy is (`Destination.Bucket`, and the
+/// key S3 encrypts the copy with, `Destination.EncryptionConfiguration.ReplicaKmsKeyID`,
+/// which is a key of the destination bucket's region: S3 user guide, "Replicating encrypted
+/// objects") is known only at deploy, if any: a dynamic reference (`{{resolve:ssm:…}}`), or
+/// a value holding another resource's attribute or reference (an SSM parameter's `Value`, a
+/// custom resource's output), which may name a bucket or a key of this bucket's region. A
+/// bucket or key of another region's stack carried by hipaa-stack's template parameter is
+/// read (`across_regions`); an import, or a bucket or key of this template, is read as of
+/// this region by `S10` itself.
+fn unread_copy(cx: &Cx<'_>, rule: &Value) -> Option<String> {
+    let unread = |value: &Value| {
+        if value.is_null()
+            || super::meaning::no_value(value)
+            || has_import(value)
+            || cx.across_regions(cx.template, value).is_some()
+        {
+            return false;
+        }
+        // A bucket or key of this template is read: it is in this bucket's region.
+        if cx.template.resources().iter().any(|r| {
+            matches!(
+                r.type_name(),
+                "AWS::S3::Bucket" | "AWS::KMS::Key" | "AWS::KMS::Alias"
+            ) && super::compute::mentions(value, r.logical_id())
+        }) {
+            return false;
+        }
+        let skeleton = super::meaning::skeleton(value);
+        skeleton.contains(super::meaning::UNKNOWN) || super::identity::dynamic(&skeleton)
+    };
+    let destination = &rule["Destination"]["Bucket"];
+    let key = &rule["Destination"]["EncryptionConfiguration"]["ReplicaKmsKeyID"];
+    if unread(destination) {
+        Some(format!(
+            "its destination bucket by {}",
+            text_or_json(destination)
+        ))
+    } else if unread(key) {
+        Some(format!("the key of the copy by {}", text_or_json(key)))
+    } else {
+        None
+    }
 }
 
 /// Whether the rule at `i` of a bucket's replication rules loses objects to another rule:
@@ -1464,18 +1549,122 @@ pub(super) fn has_import(value: &Value) -> bool {
 }
 
 fn r1(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == GLOBAL_CLUSTER {
+        return r1_global(cx);
+    }
+    let insights = performance_insights_key(cx);
     if let Some(member) = cluster_member(cx, "its storage is encrypted as that cluster is") {
-        return member;
+        // An Aurora instance carries its own Performance Insights, whatever its cluster's
+        // storage.
+        return match (member, insights) {
+            (Outcome::Fail(why), Some(Err(e))) => Outcome::Fail(format!("{why}; {e}")),
+            (_, Some(Err(e))) => Outcome::Fail(e),
+            (member, _) => member,
+        };
     }
     let settings = all([
         cx.equals("/StorageEncrypted", &json!(true)),
         customer_key(cx, "/KmsKeyId"),
-    ]);
+    ]
+    .into_iter()
+    .chain(replicated_backups_key(cx))
+    .chain(insights));
     match (unread_copy_source(cx), settings) {
         (Some(copy), Outcome::Fail(problems)) => Outcome::Fail(format!("{problems}; {copy}")),
         (Some(copy), _) => Outcome::Fail(copy),
         (None, settings) => settings,
     }
+}
+
+/// The key of a database's Performance Insights, when they are on: "Performance Insights
+/// uses an AWS KMS key to encrypt sensitive data", the AWS managed key unless a customer
+/// managed key is chosen (Aurora and RDS user guides, "Changing an AWS KMS policy for
+/// Performance Insights"; RDS API reference, `PerformanceInsightsKMSKeyId`: "If you don't
+/// specify a value … Amazon RDS uses your default KMS key"), and the data is the text of the
+/// statements that load the database, with their literal values (the Top SQL tab: "the query
+/// text"). An instance turns them on with `EnablePerformanceInsights` and names the key in
+/// `PerformanceInsightsKMSKeyId`; a cluster (Aurora or Multi-AZ) with
+/// `PerformanceInsightsEnabled` and `PerformanceInsightsKmsKeyId` (CloudFormation's
+/// `AWS::RDS::DBInstance` and `AWS::RDS::DBCluster`); `DatabaseInsightsMode` `advanced`
+/// runs on them too. A switch no rule can read may be on. `None` when they are off.
+fn performance_insights_key(cx: &Cx<'_>) -> Option<Result<Proof, String>> {
+    let (switch, key) = if cx.resource.type_name() == "AWS::RDS::DBCluster" {
+        (
+            "/PerformanceInsightsEnabled",
+            "/PerformanceInsightsKmsKeyId",
+        )
+    } else {
+        ("/EnablePerformanceInsights", "/PerformanceInsightsKMSKeyId")
+    };
+    let on = cx
+        .prop(switch)
+        .is_some_and(|v| !v.is_null() && !super::is_false(v))
+        || cx
+            .prop("/DatabaseInsightsMode")
+            .and_then(text)
+            .is_some_and(|m| m.trim().eq_ignore_ascii_case("advanced"));
+    on.then(|| {
+        customer_key(cx, key).map_err(|e| {
+            format!(
+                "database `{}` runs Performance Insights, which keep the text of its statements, and {e}: RDS encrypts them with the AWS managed key unless a customer-managed key is named",
+                cx.id()
+            )
+        })
+    })
+}
+
+/// The key of an instance's automated backups replicated to another region, when it
+/// replicates them (`AutomaticBackupReplicationRegion`): a second copy of every snapshot and
+/// transaction log, encrypted with `AutomaticBackupReplicationKmsKeyId`, "The AWS KMS key
+/// identifier for encryption of the replicated automated backups … the KMS encryption key in
+/// the destination AWS Region" (RDS API reference, `StartDBInstanceAutomatedBackupsReplication`
+/// `KmsKeyId`, which CloudFormation's `AWS::RDS::DBInstance` property carries). It must be a
+/// customer-managed key, as the instance's own is; `None` for an instance that replicates
+/// none.
+fn replicated_backups_key(cx: &Cx<'_>) -> Option<Result<Proof, String>> {
+    (cx.resource.type_name() == "AWS::RDS::DBInstance")
+        .then(|| cx.prop("/AutomaticBackupReplicationRegion"))
+        .flatten()
+        .filter(|region| !region.is_null() && text(region).is_none_or(|r| !r.trim().is_empty()))
+        .map(|_| {
+            customer_key(cx, "/AutomaticBackupReplicationKmsKeyId").map_err(|e| {
+                format!(
+                    "instance `{}` replicates its automated backups to another region (`AutomaticBackupReplicationRegion`), and {e}: the copy of every snapshot and transaction log must be encrypted with a customer-managed key of that region",
+                    cx.id()
+                )
+            })
+        })
+}
+
+/// `R1` of an Aurora global database, whose storage encryption AWS Config checks as
+/// `aurora-global-database-encryption-at-rest`. Made from an existing cluster
+/// (`SourceDBClusterIdentifier`, its primary), it is as encrypted as that cluster: "don't
+/// specify values for the following settings because Amazon Aurora uses the values from the
+/// specified source DB cluster: … StorageEncrypted" (RDS API reference,
+/// `CreateGlobalCluster`; CloudFormation's `AWS::RDS::GlobalCluster` `StorageEncrypted`:
+/// "The value is inherited from the cluster"). That cluster must be one of the app, which
+/// `R1` reads on its own (by reference, its identifier or ARN, or an import); any other is
+/// one no rule reads. Made empty, its own `StorageEncrypted` must be true, written; each
+/// member cluster names its key, read by `R1` on it.
+fn r1_global(cx: &Cx<'_>) -> Outcome {
+    let Some(source) = cx.prop("/SourceDBClusterIdentifier") else {
+        return all([cx.equals("/StorageEncrypted", &json!(true))]);
+    };
+    let ours = cx.others("AWS::RDS::DBCluster").any(|c| {
+        super::meaning::names(source, c.logical_id())
+            || text(source).is_some_and(|name| {
+                text(&c.properties()["DBClusterIdentifier"])
+                    .is_some_and(|own| own.trim().eq_ignore_ascii_case(name.trim()))
+            })
+    }) || super::meaning::imported(source);
+    if ours {
+        return all([cx.present("/SourceDBClusterIdentifier")]);
+    }
+    Outcome::Fail(format!(
+        "global database `{}` is made from the cluster {} (`SourceDBClusterIdentifier`), which is no cluster of the app: its storage is encrypted as that cluster is, which no rule reads; make it from a cluster of the app, or empty with `StorageEncrypted` true",
+        cx.id(),
+        text(source).unwrap_or_else(|| text_or_json(source))
+    ))
 }
 
 /// An instance, and a Multi-AZ DB cluster (not Aurora), which takes `PubliclyAccessible`
@@ -2794,8 +2983,21 @@ fn t1(cx: &Cx<'_>) -> Outcome {
     ])
 }
 
+/// A trail's log files, and the events of a CloudTrail Lake event data store (the same
+/// management and data events, S3 object access of PHI included, kept up to ten years), each
+/// encrypted under a customer-managed key. An event data store names its key in `KmsKeyId`
+/// ("Specifies the AWS KMS key ID to use to encrypt the events delivered by CloudTrail",
+/// CloudTrail API reference, `CreateEventDataStore`; CloudFormation's
+/// `AWS::CloudTrail::EventDataStore` `KmsKeyId`), which AWS Config checks as
+/// `event-data-store-cmk-encryption-enabled`; without one, no customer-managed key encrypts
+/// the events.
 fn t2(cx: &Cx<'_>) -> Outcome {
-    all([customer_key(cx, "/KMSKeyId")])
+    let pointer = if cx.resource.type_name() == EVENT_DATA_STORE {
+        "/KmsKeyId"
+    } else {
+        "/KMSKeyId"
+    };
+    all([customer_key(cx, pointer)])
 }
 
 fn t3(cx: &Cx<'_>) -> Outcome {
@@ -2815,6 +3017,12 @@ fn t4(cx: &Cx<'_>) -> Outcome {
     let Some(selectors) = cx.prop("/EventSelectors").and_then(Value::as_array) else {
         return Outcome::Fail("`EventSelectors` is not set".to_owned());
     };
+    if let Some(bucket) = directory_bucket(cx) {
+        return Outcome::Fail(format!(
+            "trail `{}` selects its events with `EventSelectors`, which log no object access of a directory bucket (\"To log data events for all other resource types including objects stored in directory buckets, you must use AdvancedEventSelectors\", CloudFormation's `AWS::CloudTrail::Trail` DataResource), and the app holds the directory bucket `{bucket}`: write `AdvancedEventSelectors` that also select `eventCategory` `Data` of `resources.type` `AWS::S3Express::Object`",
+            cx.id()
+        ));
+    }
     // CloudTrail logs an event that matches any selector (CloudTrail API Reference,
     // `EventSelector`: "if the event matches any event selector, the trail processes and
     // logs the event"), and `ReadWriteType` selects "read-only events, write-only events,
@@ -2944,9 +3152,34 @@ fn advanced_selectors(cx: &Cx<'_>, advanced: &Value) -> Outcome {
     };
     let management = [Side::Reads, Side::Writes].map(|s| side("Management", None, s));
     let objects = [Side::Reads, Side::Writes].map(|s| side("Data", Some("AWS::S3::Object"), s));
+    // The objects of the app's directory buckets are data events of their own resource type.
+    let express = directory_bucket(cx).map(|bucket| {
+        (
+            bucket,
+            [Side::Reads, Side::Writes].map(|s| side("Data", Some(EXPRESS_OBJECT), s)),
+        )
+    });
+    if let Some((bucket, [er, ew])) = &express
+        && (er.is_none() || ew.is_none())
+    {
+        return Outcome::Fail(format!(
+            "`AdvancedEventSelectors` of trail `{}` select no {} of the objects of directory buckets, and the app holds the directory bucket `{bucket}`: write a selector with only `eventCategory` Equals `Data` and `resources.type` Equals `{EXPRESS_OBJECT}` (S3 user guide, \"Logging with AWS CloudTrail for directory buckets\")",
+            cx.id(),
+            match (er.is_none(), ew.is_none()) {
+                (true, true) => "reads or writes",
+                (true, false) => "reads",
+                _ => "writes",
+            }
+        ));
+    }
+    let express_used: Vec<usize> = express
+        .iter()
+        .flat_map(|(_, sides)| sides.iter().flatten().copied())
+        .collect();
     match (management, objects) {
         ([Some(mr), Some(mw)], [Some(or), Some(ow)]) => {
             let mut used = vec![mr, mw, or, ow];
+            used.extend(express_used);
             used.sort_unstable();
             used.dedup();
             all(used.into_iter().map(|i| {
@@ -2970,6 +3203,25 @@ fn advanced_selectors(cx: &Cx<'_>, advanced: &Value) -> Outcome {
             }
         )),
     }
+}
+
+/// The resource type of the data events of the objects of directory buckets: "To log data
+/// events for objects stored in directory buckets, you must use advanced event selectors …
+/// the resource type which is `AWS::S3Express::Object`" (S3 user guide, "Logging with AWS
+/// CloudTrail for directory buckets").
+const EXPRESS_OBJECT: &str = "AWS::S3Express::Object";
+
+/// A directory bucket of the app (S3 Express One Zone, whose objects `S1` and `D1` hold to
+/// be PHI as much as a general purpose bucket's), as a finding names it: its object access
+/// is logged only by an advanced event selector of `AWS::S3Express::Object`, which a trail
+/// must then write.
+fn directory_bucket(cx: &Cx<'_>) -> Option<String> {
+    cx.everywhere("AWS::S3Express::DirectoryBucket")
+        .next()
+        .map(|(stack, bucket)| match stack {
+            Some(stack) => format!("{stack}/{}", bucket.logical_id()),
+            None => bucket.logical_id().to_owned(),
+        })
 }
 
 /// Which of reads and writes an advanced event selector selects of every event of
@@ -3335,6 +3587,43 @@ mod tests {
             elsewhere.len() == 1 && elsewhere[0].contains("no bucket of the app"),
             "{elsewhere:?}"
         );
+    }
+
+    #[test]
+    fn automated_backups_replicated_under_a_key_of_another_region_s_stack_hold_r1() {
+        use crate::compliance::Status;
+        use crate::prelude::*;
+        let app = App::new("clinic");
+        let dr = app.stack_in("clinic-dr", region!("us-west-2")).unwrap();
+        let dr_key = dr.add(KmsKey::new("DrKey")).unwrap();
+        let data = app.stack("clinic-data").unwrap();
+        let key = data.add(KmsKey::new("PhiKey")).unwrap();
+        let network = DbNetwork::existing(
+            "vpc-0123456789abcdef0",
+            &["subnet-0a1b2c3d", "subnet-0a1b2c3e"],
+        )
+        .unwrap();
+        data.add(
+            EncryptedDatabase::postgres("Ehr")
+                .encryption(&key)
+                .network(network)
+                .backup_retention(days!(14))
+                .replicate_backups_to(&dr_key),
+        )
+        .unwrap();
+        let assembly = app.check().unwrap();
+        let status = crate::testing::status_of(&assembly, "R1", "Ehr");
+        let Some(Status::Enforced { evidence }) = status else {
+            panic!("R1 on a database whose backups replicate: {status:?}");
+        };
+        // The replicated backups' key is part of the proof.
+        assert!(
+            evidence
+                .iter()
+                .any(|p| p.path.ends_with("/AutomaticBackupReplicationKmsKeyId")),
+            "{evidence:?}"
+        );
+        every_proof_points_into(&assembly, "clinic-data", &evidence);
     }
 
     use super::has_import;

@@ -1,0 +1,219 @@
+//! JSON text read into a tree of [`Value`]s, every object and list allocated once at its
+//! final size, and every key read as written.
+//!
+//! serde_json's own reading of a [`Value`] grows each object and list as it reads them
+//! (an object of `preserve_order` is an index map: its table and its entries are
+//! reallocated at 3, 7, 14… keys), and, with its `raw_value` feature (which the workspace
+//! turns on), reads an object whose first key is `$serde_json::private::RawValue` as the
+//! JSON text of that key's string: `{"$serde_json::private::RawValue": "{\"Status\":
+//! \"Enabled\"}"}` is read as `{"Status": "Enabled"}`, which is not what the template
+//! holds, nor what CloudFormation reads. Here the entries of an object and the items of a
+//! list are gathered on one scratch stack shared by the whole text, and moved into an
+//! object or a list of their exact size when it ends; a key is a key.
+//!
+//! A template's properties are read this way whenever a tree is built from their text
+//! (see [`super::PackedProperties`]): at `scale synth --buckets 50000`, about a million
+//! objects and lists.
+
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+
+/// The tree of the JSON text `json`, as [`serde_json::from_slice`] reads a [`Value`]
+/// (numbers, strings, escapes, duplicate keys: the last value wins, at the first key's
+/// place), except that every key is read as written (see the module's documentation).
+pub(crate) fn from_slice(json: &[u8]) -> Result<Value, serde_json::Error> {
+    let mut scratch = Scratch::default();
+    let mut reader = serde_json::Deserializer::from_slice(json);
+    let tree = Read(&mut scratch).deserialize(&mut reader)?;
+    reader.end()?;
+    Ok(tree)
+}
+
+/// The tree of the JSON text `json`: [`from_slice`] of its bytes.
+pub(crate) fn from_str(json: &str) -> Result<Value, serde_json::Error> {
+    from_slice(json.as_bytes())
+}
+
+/// The entries of the objects and the items of the lists being read, innermost last.
+#[derive(Default)]
+struct Scratch {
+    entries: Vec<(String, Value)>,
+    items: Vec<Value>,
+}
+
+/// Reads one value, its objects' entries and its lists' items gathered on the scratch
+/// stack.
+struct Read<'s>(&'s mut Scratch);
+
+impl<'de> DeserializeSeed<'de> for Read<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, reader: D) -> Result<Value, D::Error> {
+        reader.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Read<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::Number(n.into()))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+        Ok(Value::Number(n.into()))
+    }
+
+    fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
+        // As serde_json reads a float: one that is not finite is null.
+        Ok(Number::from_f64(n).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut list: A) -> Result<Value, A::Error> {
+        let scratch = self.0;
+        let start = scratch.items.len();
+        while let Some(item) = list.next_element_seed(Read(scratch))? {
+            scratch.items.push(item);
+        }
+        // A drain knows its length: the list is allocated once, at its size.
+        Ok(Value::Array(scratch.items.drain(start..).collect()))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut object: A) -> Result<Value, A::Error> {
+        let scratch = self.0;
+        let start = scratch.entries.len();
+        while let Some(key) = object.next_key::<String>()? {
+            let value = object.next_value_seed(Read(scratch))?;
+            scratch.entries.push((key, value));
+        }
+        let mut map = Map::with_capacity(scratch.entries.len() - start);
+        for (key, value) in scratch.entries.drain(start..) {
+            // As serde_json reads one: a key written twice keeps its first place and its
+            // last value.
+            map.insert(key, value);
+        }
+        Ok(Value::Object(map))
+    }
+}
+
+#[cfg(test)]
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the tests compare this reading with serde_json's own"
+)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Any JSON value, with keys that repeat (a few short ones) and every kind of number.
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            "[a-c\\\\\"\u{e9}\u{1F600}\n]{0,4}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+                prop::collection::vec(("[a-d]{0,2}", inner), 0..10)
+                    .prop_map(|entries| Value::Object(entries.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// The same tree, in the same order (an index map's equality ignores the order).
+    fn same(a: &Value, b: &Value) -> bool {
+        a == b && serde_json::to_vec(a).ok() == serde_json::to_vec(b).ok()
+    }
+
+    proptest! {
+        /// What serde_json writes is read back as serde_json reads it, key order included.
+        #[test]
+        fn reads_what_serde_json_reads(value in any_json()) {
+            for text in [serde_json::to_string(&value)?, serde_json::to_string_pretty(&value)?] {
+                let ours = from_str(&text).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let theirs: Value = serde_json::from_str(&text)
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert!(same(&ours, &theirs), "{text}: {ours} against {theirs}");
+            }
+        }
+
+        /// Text with keys written twice, numbers in every form, and cut short: the same
+        /// tree, or an error where serde_json has one.
+        #[test]
+        fn agrees_on_any_text(text in "[\\[\\]{}:, \"a-c0-9.eE+\\-]{0,40}") {
+            let ours = from_str(&text);
+            let theirs = serde_json::from_str::<Value>(&text);
+            match (ours, theirs) {
+                (Ok(ours), Ok(theirs)) => prop_assert!(same(&ours, &theirs), "{text}"),
+                (Err(_), Err(_)) => {}
+                (ours, theirs) => prop_assert!(false, "{text}: {ours:?} against {theirs:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_key_written_twice_keeps_its_place_and_its_last_value() {
+        let tree = from_str(r#"{"a": 1, "b": [true, null, -0.5e3], "a": {"c": "d"}}"#).unwrap();
+        assert_eq!(
+            tree.to_string(),
+            r#"{"a":{"c":"d"},"b":[true,null,-500.0]}"#
+        );
+    }
+
+    #[test]
+    fn every_object_and_list_is_allocated_at_its_size() {
+        let tree = from_str(r#"{"a": [1, 2, 3, 4, 5], "b": {"x": 1, "y": 2, "z": 3}}"#).unwrap();
+        assert_eq!(tree["a"].as_array().map(Vec::capacity), Some(5));
+        let text = r#"[[], {}, [[[]]], {"k": {}}]"#;
+        assert_eq!(
+            from_str(text).unwrap().to_string(),
+            r#"[[],{},[[[]]],{"k":{}}]"#
+        );
+    }
+
+    /// serde_json reads `{"$serde_json::private::RawValue": "<json>"}` as `<json>`; the
+    /// template holds the object, and so does its tree here.
+    #[test]
+    fn serde_json_s_raw_value_key_is_a_key() {
+        let text = r#"{"Status": {"$serde_json::private::RawValue": "\"Enabled\""}}"#;
+        let serde_json_reads: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(serde_json_reads["Status"], "Enabled");
+        let tree = from_str(text).unwrap();
+        assert_eq!(
+            tree["Status"]["$serde_json::private::RawValue"],
+            "\"Enabled\""
+        );
+        assert!(!tree["Status"].is_string());
+    }
+
+    #[test]
+    fn text_after_the_value_is_an_error() {
+        assert!(from_str("{} x").is_err());
+        assert!(from_str(r#"{"a": 1"#).is_err());
+        assert!(from_str("").is_err());
+    }
+}
