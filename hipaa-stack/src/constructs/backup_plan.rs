@@ -17,11 +17,15 @@ use crate::constructs::{
 use crate::literal::Days;
 
 /// What a vault's access policy denies to every principal, so that no one can delete a
-/// recovery point, shorten its life, or rewrite the policy (rule B2 of `docs/CONTROLS.md`).
+/// recovery point, shorten its life, or rewrite or remove the policy (rule B2 of
+/// `docs/CONTROLS.md`; `DeleteBackupVaultAccessPolicy` "deletes the policy document that
+/// manages permissions on a backup vault", AWS Backup API reference, after which nothing
+/// denies the rest).
 const GUARDED_ACTIONS: &[&str] = &[
     "backup:DeleteRecoveryPoint",
     "backup:UpdateRecoveryPointLifecycle",
     "backup:PutBackupVaultAccessPolicy",
+    "backup:DeleteBackupVaultAccessPolicy",
 ];
 
 /// The AWS managed policies of the role AWS Backup assumes, and those it also needs for S3.
@@ -220,8 +224,9 @@ impl Backupable for SecureTable {}
 /// - Recovery points encrypted with the customer key (`EncryptionKeyArn`, control B4,
 ///   §164.312(a)(2)(iv)).
 /// - An access policy that denies every principal `backup:DeleteRecoveryPoint`,
-///   `backup:UpdateRecoveryPointLifecycle` and `backup:PutBackupVaultAccessPolicy` (B2):
-///   recovery points leave only when their lifecycle ends.
+///   `backup:UpdateRecoveryPointLifecycle`, `backup:PutBackupVaultAccessPolicy` and
+///   `backup:DeleteBackupVaultAccessPolicy` (B2): recovery points leave only when their
+///   lifecycle ends.
 /// - `DeletionPolicy` and `UpdateReplacePolicy` `Retain`.
 ///
 /// # Options
@@ -762,7 +767,8 @@ mod tests {
             json!([
                 "backup:DeleteRecoveryPoint",
                 "backup:UpdateRecoveryPointLifecycle",
-                "backup:PutBackupVaultAccessPolicy"
+                "backup:PutBackupVaultAccessPolicy",
+                "backup:DeleteBackupVaultAccessPolicy"
             ])
         );
         assert_eq!(deny["Resource"], json!(["*"]));

@@ -1178,6 +1178,7 @@ fn b2_held(s: &Stack<'_>) {
             "backup:DeleteRecoveryPoint",
             "backup:UpdateRecoveryPointLifecycle",
             "backup:PutBackupVaultAccessPolicy",
+            "backup:DeleteBackupVaultAccessPolicy",
         ])),
     );
 }

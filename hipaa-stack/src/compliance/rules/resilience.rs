@@ -85,7 +85,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "the vault's access policy stops anyone deleting recovery points or shortening their life",
         types: VAULT,
         controls: &["164.308(a)(7)(ii)(A)", "164.312(c)(1)"],
-        fix: "set `AccessPolicy` with a Deny to `*` of `backup:DeleteRecoveryPoint`, `backup:UpdateRecoveryPointLifecycle` and `backup:PutBackupVaultAccessPolicy`, and give every rule of a backup plan a `TargetBackupVault` of the app (its `Ref`)",
+        fix: "set `AccessPolicy` with a Deny to `*` of `backup:DeleteRecoveryPoint`, `backup:UpdateRecoveryPointLifecycle`, `backup:PutBackupVaultAccessPolicy` and `backup:DeleteBackupVaultAccessPolicy`, and give every rule of a backup plan a `TargetBackupVault` of the app (its `Ref`)",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -1137,11 +1137,15 @@ fn locked_out(cx: &Cx<'_>, i: usize, days: i64) -> Option<Result<Proof, String>>
     (!problems.is_empty()).then(|| Err(problems.join("; ")))
 }
 
-/// What a vault's access policy must deny to everyone.
+/// What a vault's access policy must deny to everyone: deleting a recovery point, shortening
+/// its life, and rewriting or removing the policy that denies them
+/// (`DeleteBackupVaultAccessPolicy` "deletes the policy document that manages permissions on
+/// a backup vault", AWS Backup API reference: once it is gone, nothing denies the rest).
 const GUARDED: &[&str] = &[
     "backup:DeleteRecoveryPoint",
     "backup:UpdateRecoveryPointLifecycle",
     "backup:PutBackupVaultAccessPolicy",
+    "backup:DeleteBackupVaultAccessPolicy",
 ];
 
 fn b2(cx: &Cx<'_>) -> Outcome {
