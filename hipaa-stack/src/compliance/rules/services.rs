@@ -4747,20 +4747,11 @@ mod rs2_tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::cfn::{Resource, Template};
     use crate::compliance::rules::Index;
 
     /// The outcome of `RS2` on the first of `resources` (logical id, type, properties).
     fn rs2_of(resources: &[(&str, &str, Value)]) -> Outcome {
-        let template = Template {
-            description: String::new(),
-            parameters: Vec::new(),
-            resources: resources
-                .iter()
-                .map(|(id, t, p)| Resource::raw((*id).to_owned(), (*t).to_owned(), p.clone()))
-                .collect(),
-            outputs: Vec::new(),
-        };
+        let template = crate::testing::raw_template(resources);
         let stacks = [("s", &template)];
         let index = Index::new(&stacks);
         rs2(&Cx::in_first(&stacks, &template.resources()[0], &index))
@@ -4948,20 +4939,11 @@ mod review9_tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::cfn::{Resource, Template};
     use crate::compliance::rules::Index;
 
     /// The outcome of `check` on the first of `resources` (logical id, type, properties).
     fn outcome(check: fn(&Cx<'_>) -> Outcome, resources: &[(&str, &str, Value)]) -> Outcome {
-        let template = Template {
-            description: String::new(),
-            parameters: Vec::new(),
-            resources: resources
-                .iter()
-                .map(|(id, t, p)| Resource::raw((*id).to_owned(), (*t).to_owned(), p.clone()))
-                .collect(),
-            outputs: Vec::new(),
-        };
+        let template = crate::testing::raw_template(resources);
         let stacks = [("s", &template)];
         let index = Index::new(&stacks);
         check(&Cx::in_first(&stacks, &template.resources()[0], &index))
