@@ -922,12 +922,35 @@ def _replaced_by(old, new):
     return changed or None
 
 
-def _policy_refusal(policy_body, action, logical_id):
+def _condition_holds(condition, resource_type):
+    """A stack policy statement's `Condition`: `StringEquals` or `StringLike` on the key
+    `ResourceType` (AWS CloudFormation User Guide, "Prevent updates to stack resources",
+    "Condition"); a statement without one holds for every resource."""
+    if not condition:
+        return True
+    for operator, keys in condition.items():
+        for key, values in (keys or {}).items():
+            if key != "ResourceType":
+                return False
+            values = values if isinstance(values, list) else [values]
+            if operator == "StringEquals":
+                if resource_type not in values:
+                    return False
+            elif operator == "StringLike":
+                if not any(fnmatch.fnmatchcase(resource_type or "", v) for v in values):
+                    return False
+            else:
+                return False
+    return True
+
+
+def _policy_refusal(policy_body, action, logical_id, resource_type=None):
     """Why a stack policy refuses `action` on `logical_id`, or None when it allows it.
 
     Stack policies (AWS CloudFormation User Guide, "Prevent updates to stack resources"): once
     a stack has a policy, every update action is denied unless a statement allows it, and an
-    explicit Deny beats any Allow. CloudFormation enforces it when a change set is executed.
+    explicit Deny beats any Allow; a statement's `Condition` narrows it to resource types.
+    CloudFormation enforces it when a change set is executed.
     """
     if not policy_body:
         return None
@@ -953,7 +976,7 @@ def _policy_refusal(policy_body, action, logical_id):
             res = any(fnmatch.fnmatchcase(target, r) for r in listed(s["Resource"]))
         else:
             res = not any(fnmatch.fnmatchcase(target, r) for r in listed(s.get("NotResource", [])))
-        if acts and res:
+        if acts and res and _condition_holds(s.get("Condition"), resource_type):
             if s.get("Effect") == "Deny":
                 return f"Action denied by stack policy: Statement [#{index}] has a Deny Effect"
             allowed = True
@@ -990,6 +1013,53 @@ def _require_auto_expand(body, capabilities):
         raise InsufficientCapabilities("Requires capabilities : [CAPABILITY_AUTO_EXPAND]")
 
 
+# The IAM resources that need `CAPABILITY_IAM` or `CAPABILITY_NAMED_IAM`, and the properties
+# that give one a custom name (API reference, CreateChangeSet and CreateStack, Capabilities).
+IAM_CAPABILITY_TYPES = {
+    "AWS::IAM::AccessKey": None,
+    "AWS::IAM::Group": "GroupName",
+    "AWS::IAM::InstanceProfile": "InstanceProfileName",
+    "AWS::IAM::ManagedPolicy": "ManagedPolicyName",
+    "AWS::IAM::Policy": None,
+    "AWS::IAM::Role": "RoleName",
+    "AWS::IAM::User": "UserName",
+    "AWS::IAM::UserToGroupAddition": None,
+}
+
+
+def _require_iam_capabilities(body, capabilities):
+    """IAM resources need `CAPABILITY_IAM` or `CAPABILITY_NAMED_IAM`, and IAM resources with
+    custom names `CAPABILITY_NAMED_IAM` (API reference, CreateChangeSet, Capabilities: "If you
+    have IAM resources with custom names, you must specify CAPABILITY_NAMED_IAM. If you don't
+    specify either of these capabilities, CloudFormation returns an InsufficientCapabilities
+    error."). moto accepts any template without them."""
+    try:
+        template = json.loads(body) if isinstance(body, str) else (body or {})
+    except ValueError:
+        return
+    iam = [
+        r for r in (template.get("Resources") or {}).values()
+        if isinstance(r, dict) and r.get("Type") in IAM_CAPABILITY_TYPES
+    ]
+    if not iam:
+        return
+    named = any(
+        IAM_CAPABILITY_TYPES[r["Type"]] in (r.get("Properties") or {})
+        for r in iam
+        if IAM_CAPABILITY_TYPES[r["Type"]]
+    )
+    need = None
+    if named and "CAPABILITY_NAMED_IAM" not in capabilities:
+        need = "CAPABILITY_NAMED_IAM"
+    elif not named and not {"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"} & set(capabilities):
+        need = "CAPABILITY_IAM"
+    if need:
+        class InsufficientCapabilities(CloudFormationError):
+            code = "InsufficientCapabilitiesException"
+
+        raise InsufficientCapabilities(f"Requires capabilities : [{need}]")
+
+
 def _require_parameters(template, given):
     """CreateChangeSet refuses a template parameter without a `Default` that the request
     gives no value ("Parameters: [P] must have values"), and a value for a parameter the
@@ -1023,6 +1093,7 @@ def strict_create_change_set(self, stack_name, change_set_name, *args, **kwargs)
     change_set_type = kwargs.get("change_set_type", "CREATE")
     _require_parameters(kwargs.get("template"), kwargs.get("parameters") or {})
     _require_auto_expand(kwargs.get("template"), _strict_token.get("caps") or [])
+    _require_iam_capabilities(kwargs.get("template"), _strict_token.get("caps") or [])
     # StackName is "the name or the unique ID of the stack" (moto matches names only).
     if stack_name in self.stacks:
         stack_name = self.stacks[stack_name].name
@@ -1082,7 +1153,7 @@ def _update_refusals(backend, stack, cs):
             action = "Update:Replace" if getattr(change, "replacement", None) == "True" else "Update:Modify"
         else:
             continue
-        reason = _policy_refusal(stack.policy, action, change.logical_resource_id)
+        reason = _policy_refusal(stack.policy, action, change.logical_resource_id, change.resource_type)
         if reason:
             refusals.append((change.logical_resource_id, change.resource_type, reason))
     new_names = _export_names(cs.template_dict if isinstance(cs.template_dict, dict) else {})
@@ -1101,18 +1172,29 @@ def _update_refusals(backend, stack, cs):
     return refusals
 
 
+class InvalidChangeSetStatus(CloudFormationError):
+    code = "InvalidChangeSetStatus"
+
+
+class ChangeSetNotFound(CloudFormationError):
+    code = "ChangeSetNotFoundException"
+
+
 def strict_execute_change_set(self, change_set_name, stack_name=None):
     """ExecuteChangeSet as AWS does it: the stack policy and the exports in use are enforced
     (see `_update_refusals`); a refused update rolls back (`UPDATE_ROLLBACK_COMPLETE`) with the
-    reason in the stack's events, and the change set ends `EXECUTE_FAILED`."""
+    reason in the stack's events, and the change set ends `EXECUTE_FAILED`. A change set that
+    is not `AVAILABLE` (already executed, being created, obsolete) is refused with
+    `InvalidChangeSetStatus` (API reference, ExecuteChangeSet, "Errors": "The specified change
+    set can't be used to update the stack"); moto answers a `ValidationError`."""
     cs = self.change_sets.get(change_set_name)
     if cs is None:
         cs = next((c for c in self.change_sets.values() if c.change_set_name == change_set_name), None)
     if cs is None:
-        raise ValidationError(message=f"ChangeSet [{change_set_name}] does not exist")
+        raise ChangeSetNotFound(f"ChangeSet [{change_set_name}] does not exist")
     if cs.execution_status != "AVAILABLE":
-        raise ValidationError(
-            message=f"ChangeSet [{cs.change_set_id}] cannot be executed in its current execution status of [{cs.execution_status}]"
+        raise InvalidChangeSetStatus(
+            f"ChangeSet [{cs.change_set_id}] cannot be executed in its current status of [{cs.execution_status}]"
         )
     stack = self.stacks[cs.stack_id]
     if cs.change_set_type == "UPDATE":
@@ -1280,10 +1362,6 @@ def strict_delete_stack(self, name_or_stack_id, retain=None):
     return delete_stack(self, stack.stack_id)
 
 
-class ChangeSetNotFound(CloudFormationError):
-    code = "ChangeSetNotFoundException"
-
-
 _moto_delete_change_set = CloudFormationBackend.delete_change_set
 
 
@@ -1300,6 +1378,22 @@ def strict_delete_change_set(self, change_set_name):
     return _moto_delete_change_set(self, change_set_name)
 
 
+_moto_set_stack_policy = CloudFormationBackend.set_stack_policy
+
+
+def strict_set_stack_policy(self, stack_name, policy_body):
+    """SetStackPolicy refuses a `StackPolicyBody` over 16,384 characters, as AWS does (API
+    reference, SetStackPolicy, `StackPolicyBody`: "Length Constraints: Minimum length of 1.
+    Maximum length of 16384."; a `ValidationError`). moto stores any length."""
+    if policy_body is not None and len(policy_body) > 16384:
+        raise ValidationError(
+            message="1 validation error detected: Value at 'stackPolicyBody' failed to satisfy "
+            "constraint: Member must have length less than or equal to 16384"
+        )
+    return _moto_set_stack_policy(self, stack_name, policy_body)
+
+
+CloudFormationBackend.set_stack_policy = strict_set_stack_policy
 CloudFormationBackend.delete_change_set = strict_delete_change_set
 CloudFormationBackend.create_change_set = strict_create_change_set
 CloudFormationBackend.execute_change_set = strict_execute_change_set
@@ -1310,6 +1404,15 @@ _original_create_change_set_response = CloudFormationResponse.create_change_set
 
 
 def create_change_set_response(self):
+    """A `TemplateBody` over 51,200 bytes is refused (AWS CloudFormation User Guide,
+    "CloudFormation quotas": template body size in a request, 51,200 bytes; larger templates
+    go through `TemplateURL`); moto accepts any size."""
+    body = self._get_param("TemplateBody")
+    if body is not None and len(body.encode("utf-8")) > 51200:
+        raise ValidationError(
+            message="1 validation error detected: Value at 'templateBody' failed to satisfy "
+            "constraint: Member must have length less than or equal to 51200"
+        )
     _strict_token["value"] = self._get_param("ClientToken")
     _strict_token["caps"] = self._get_param("Capabilities", []) or []
     try:

@@ -253,6 +253,14 @@ backup_retentions!(
 ///   PostgreSQL, `require_secure_transport` for MySQL.
 /// - No password in the template: RDS manages it in Secrets Manager (R13).
 ///
+/// # What it leaves open
+/// RDS writes the exported logs to log groups it creates itself (`/aws/rds/instance/<name>/
+/// <log>`), encrypted with CloudWatch Logs' own key and kept until deleted: the database is
+/// named by CloudFormation at deploy, so that it can be replaced when an update needs it, and
+/// no template can declare groups of a name it does not know. The report shows this as a gap
+/// of rule L4; after the first deploy, associate a customer key with each group (`aws logs
+/// associate-kms-key`) and set its retention.
+///
 /// # Options
 /// - [`backup_retention`](EncryptedDatabase::backup_retention). Default: 35 days.
 /// - [`instance_class`](EncryptedDatabase::instance_class). Default: `db.m6g.large`.

@@ -1480,7 +1480,24 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 return Err(DeployError::StackState {
                     stack: name.to_owned(),
                     status: i.status.clone(),
-                    hint: "wait for it to finish, or run `up`, which waits and recovers".to_owned(),
+                    hint: match i.status.as_str() {
+                        // Left failed with rollback disabled (by another tool or the console):
+                        // `up` neither updates over it nor guesses (API reference,
+                        // RollbackStack: "Rolls back the specified stack to the last known
+                        // stable state from CREATE_FAILED or UPDATE_FAILED stack statuses").
+                        "CREATE_FAILED" | "UPDATE_FAILED" => format!(
+                            "it was left failed with rollback disabled; roll it back (`aws cloudformation rollback-stack --stack-name {name}`) and wait for it, then run `up` again"
+                        ),
+                        "UPDATE_ROLLBACK_FAILED" => {
+                            "run `up`, which continues the rollback (or `preview` once it is done)"
+                                .to_owned()
+                        }
+                        "DELETE_FAILED" => {
+                            "run `destroy` to finish deleting it, then `up`".to_owned()
+                        }
+                        _ => "wait for it to finish, or run `up`, which waits and recovers"
+                            .to_owned(),
+                    },
                 });
             }
             Some(i) => {
@@ -2019,12 +2036,16 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             None => p.deployed.clone(),
             Some(arn) => {
                 let id = p.stack_id.clone().unwrap_or_else(|| name.to_owned());
-                relaxed = stack.production()
-                    && p.state == PlanState::Update
-                    && p.deployed
-                        .as_ref()
-                        .is_some_and(|d| d.termination_protection)
-                    && !p.allowed.is_empty();
+                // Whatever marks the stack now: a production stack whose termination
+                // protection was turned off elsewhere keeps its policy, and a stack that
+                // stops being production keeps it until after this execution. AWS enforces
+                // it on execution (API reference, ExecuteChangeSet).
+                relaxed = p.state == PlanState::Update
+                    && !p.allowed.is_empty()
+                    && (stack.production()
+                        || p.deployed
+                            .as_ref()
+                            .is_some_and(|d| d.termination_protection));
                 if relaxed
                     && let Some(policy) =
                         plan::stack_policy_allowing(stack.template(), &p.removed_stores, &p.allowed)
@@ -2032,10 +2053,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                     if let Ok(mut r) = self.relaxed.lock() {
                         r.insert(name.to_owned());
                     }
-                    self.call(name, "SetStackPolicy", || {
-                        self.cfn(name).set_stack_policy(&id, &policy)
-                    })
-                    .await?;
+                    self.set_policy(name, &id, &policy).await?;
                     let note = format!(
                         "stack policy relaxed for this execution only, to replace or delete {}",
                         p.allowed.join(", ")
@@ -2262,20 +2280,39 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     async fn restore_policy(&self, stack: &SynthesizedStack, id: &str) -> Result<(), DeployError> {
         let name = stack.name();
         if let Some(policy) = plan::stack_policy(stack.template()) {
-            self.call(name, "SetStackPolicy", || {
-                self.cfn(name).set_stack_policy(id, &policy)
-            })
-            .await?;
+            self.set_policy(name, id, &policy).await?;
         }
         Ok(())
+    }
+
+    /// Sets a stack policy, refusing one longer than CloudFormation accepts (16,384 bytes,
+    /// API reference, SetStackPolicy) before sending it.
+    async fn set_policy(&self, name: &str, id: &str, policy: &str) -> Result<(), DeployError> {
+        if policy.len() > plan::MAX_STACK_POLICY_BYTES {
+            return Err(DeployError::StackState {
+                stack: name.to_owned(),
+                status: format!(
+                    "to get a stack policy of {} bytes, over the 16,384 that SetStackPolicy accepts (it keeps the policy it has)",
+                    policy.len()
+                ),
+                hint: "name fewer stores with --allow-replace in one run, or move constructs into another stack".to_owned(),
+            });
+        }
+        self.call(name, "SetStackPolicy", || {
+            self.cfn(name).set_stack_policy(id, policy)
+        })
+        .await
     }
 
     /// Executes a change set. Executing is not idempotent, so after a server error or a
     /// timeout the change set is asked whether it started before trying again; throttling
     /// means the request was not taken, and is retried as usual.
     async fn execute(&self, stack: &str, arn: &str) -> Result<(), DeployError> {
+        // One attempt per call: this loop decides, after asking the change set, whether to
+        // try again (an answer that timed out may hide an execution that started).
         let policy = RetryPolicy {
             attempts: 1,
+            unreachable_attempts: 1,
             ..self.options.retry
         };
         for attempt in 1..=self.options.retry.attempts.max(1) {
@@ -2288,20 +2325,47 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 Err(err) => err,
             };
             let last = attempt == self.options.retry.attempts.max(1);
-            match err.kind {
-                ApiErrorKind::Throttled if !last => {}
-                ApiErrorKind::Transient if !last => {
-                    let state = self
-                        .call(stack, "DescribeChangeSet", || {
-                            self.cfn(stack).describe_change_set(arn)
-                        })
-                        .await?;
-                    if state.execution_status.as_deref() != Some("AVAILABLE") {
-                        // It started: wait for the stack rather than execute twice.
+            // A server error, an answer that did not come in time (the request may have been
+            // taken all the same), or `InvalidChangeSetStatus` (API reference,
+            // ExecuteChangeSet, "Errors"): the change set says whether it started.
+            let ask = match err.kind {
+                ApiErrorKind::Throttled => false,
+                ApiErrorKind::Transient | ApiErrorKind::Unreachable => true,
+                _ => matches!(
+                    err.code.as_deref(),
+                    Some("InvalidChangeSetStatus" | "InvalidChangeSetStatusException")
+                ),
+            };
+            if !ask && (last || err.kind != ApiErrorKind::Throttled) {
+                return Err(DeployError::api(stack, "ExecuteChangeSet", err));
+            }
+            if ask {
+                let state = self
+                    .call(stack, "DescribeChangeSet", || {
+                        self.cfn(stack).describe_change_set(arn)
+                    })
+                    .await?;
+                match state.execution_status.as_deref() {
+                    // Not taken: try again.
+                    Some("AVAILABLE") if err.kind != ApiErrorKind::Client && !last => {}
+                    Some("AVAILABLE") if err.kind != ApiErrorKind::Client => {
+                        return Err(DeployError::api(stack, "ExecuteChangeSet", err));
+                    }
+                    // It started: wait for the stack rather than execute twice.
+                    Some("EXECUTE_IN_PROGRESS" | "EXECUTE_COMPLETE" | "EXECUTE_FAILED") => {
                         return Ok(());
                     }
+                    // OBSOLETE (another operation changed the stack after this run planned
+                    // it), UNAVAILABLE, or a stack busy with another operation: nothing of
+                    // this plan ran, whatever the stack's status says.
+                    other => {
+                        return Err(DeployError::NotExecuted {
+                            stack: stack.to_owned(),
+                            execution_status: other.unwrap_or("unknown").to_owned(),
+                            cause: err.to_string(),
+                        });
+                    }
                 }
-                _ => return Err(DeployError::api(stack, "ExecuteChangeSet", err)),
             }
             tokio::time::sleep(
                 self.options
@@ -2775,7 +2839,8 @@ fn e_stack(e: &DeployError) -> String {
         DeployError::Api { stack, .. }
         | DeployError::ChangeSetFailed { stack, .. }
         | DeployError::StackFailed { stack, .. }
-        | DeployError::StackState { stack, .. } => stack.clone(),
+        | DeployError::StackState { stack, .. }
+        | DeployError::NotExecuted { stack, .. } => stack.clone(),
         _ => "the app".to_owned(),
     }
 }

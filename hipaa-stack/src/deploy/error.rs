@@ -208,6 +208,19 @@ pub enum DeployError {
         next: &'static str,
     },
 
+    /// A change set that could not be executed: nothing of the plan ran.
+    #[error(
+        "stack `{stack}`: its change set was not executed (execution status {execution_status}; {cause}), so nothing of this plan ran; a change set is OBSOLETE when another operation changed the stack after this run planned it: run `up` again, which plans anew and waits for an operation in progress"
+    )]
+    NotExecuted {
+        /// The stack.
+        stack: String,
+        /// The change set's execution status (`OBSOLETE`, `UNAVAILABLE`, `AVAILABLE`, …).
+        execution_status: String,
+        /// What ExecuteChangeSet answered.
+        cause: String,
+    },
+
     /// A stack is in a state the command cannot work from.
     #[error("stack `{stack}` is {status}; {hint}")]
     StackState {
@@ -349,6 +362,7 @@ impl DeployError {
             | DeployError::ChangeSetFailed { stack, .. }
             | DeployError::StackFailed { stack, .. }
             | DeployError::StackState { stack, .. }
+            | DeployError::NotExecuted { stack, .. }
             | DeployError::Timeout { stack, .. }
             | DeployError::StillImported { stack, .. }
             | DeployError::TerminationProtected { stack } => Some(stack),

@@ -349,9 +349,52 @@ pub fn stack_policy_allowing(
                 "Resource": protected,
             },
         ]
+    })
+    .to_string();
+    if policy.len() <= MAX_STACK_POLICY_BYTES {
+        return Some(policy);
+    }
+    // Too many stores to list: deny by resource type instead (a stack policy's `Condition`
+    // on `ResourceType`, AWS CloudFormation User Guide, "Prevent updates to stack
+    // resources"), leaving out by `NotResource` exactly the resources of those types that
+    // are not protected (access-log buckets, and the stores this execution may replace).
+    let unprotected: BTreeSet<String> = template
+        .resources()
+        .iter()
+        .filter(|r| {
+            data_at_stake(r.type_name()).is_some()
+                && !is_phi_store(template, r.logical_id(), r.type_name())
+        })
+        .map(|r| r.logical_id().to_owned())
+        .chain(allowed.iter().cloned())
+        .map(|id| format!("LogicalResourceId/{id}"))
+        .collect();
+    let types: Vec<&str> = PHI_STORES.iter().map(|(t, _)| *t).collect();
+    let mut deny = json!({
+        "Effect": "Deny",
+        "Action": ["Update:Replace", "Update:Delete"],
+        "Principal": "*",
+        "Condition": { "StringEquals": { "ResourceType": types } },
     });
-    Some(policy.to_string())
+    if unprotected.is_empty() {
+        deny["Resource"] = json!("*");
+    } else {
+        deny["NotResource"] = json!(unprotected);
+    }
+    Some(
+        json!({
+            "Statement": [
+                { "Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*" },
+                deny,
+            ]
+        })
+        .to_string(),
+    )
 }
+
+/// The largest stack policy CloudFormation accepts, in bytes (API reference, SetStackPolicy:
+/// `StackPolicyBody`, "Maximum length of 16384").
+pub const MAX_STACK_POLICY_BYTES: usize = 16_384;
 
 /// Whether a change set's status reason says that there was nothing to change (the words of
 /// AWS and of the local endpoint alike).
@@ -842,6 +885,48 @@ mod tests {
         assert_eq!(
             deployed["Resources"]["B"]["Properties"]["VersioningConfiguration"]["$serde_json::private::RawValue"],
             json!(r#"{"Status":"Enabled"}"#)
+        );
+    }
+
+    /// SetStackPolicy takes at most 16,384 characters: stores too many to list are denied
+    /// by type, every other resource of those types left out by name.
+    #[test]
+    fn a_policy_too_long_to_list_the_stores_denies_them_by_type() {
+        let app = App::new("clinic");
+        let s = app.stack("data").unwrap();
+        let key = s.add(KmsKey::new("PhiKey")).unwrap();
+        s.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        for i in 0..200 {
+            let mut id = format!("Activity{i:03}{}", "Log".repeat(20));
+            id.truncate(64);
+            s.add(LogGroup::new(id).encryption(&key)).unwrap();
+        }
+        let assembly = app.synth().unwrap();
+        let template = assembly.stacks()[0].template();
+        for policy in [
+            stack_policy(template).unwrap(),
+            stack_policy_allowing(template, &["Gone".to_owned()], &["PhiKey".to_owned()]).unwrap(),
+        ] {
+            assert!(policy.len() <= MAX_STACK_POLICY_BYTES, "{}", policy.len());
+            let v: serde_json::Value = crate::cfn::tree::from_str(&policy).unwrap();
+            let deny = &v["Statement"][1];
+            assert_eq!(deny["Action"], json!(["Update:Replace", "Update:Delete"]));
+            assert!(
+                deny["Condition"]["StringEquals"]["ResourceType"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|t| t == "AWS::Logs::LogGroup")
+            );
+            assert!(deny.get("Resource").is_none());
+        }
+        let relaxed: serde_json::Value = crate::cfn::tree::from_str(
+            &stack_policy_allowing(template, &[], &["PhiKey".to_owned()]).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            relaxed["Statement"][1]["NotResource"],
+            json!(["LogicalResourceId/AccessLogs", "LogicalResourceId/PhiKey"])
         );
     }
 

@@ -551,6 +551,110 @@ async fn throttling_and_server_errors_are_retried_without_executing_twice() {
     }
 }
 
+/// An ExecuteChangeSet whose answer did not come in time may have been taken: the engine
+/// asks the change set (DescribeChangeSet, `ExecutionStatus`) and waits for the stack,
+/// rather than report it not executed while CloudFormation deploys it.
+#[tokio::test]
+async fn an_execution_whose_answer_times_out_is_waited_for_not_reported_failed() {
+    let moto = Moto::start();
+    let assembly = two_stacks(false, &[]);
+    let faults = Faults {
+        execute_answer_times_out: 1,
+        ..Faults::default()
+    };
+    let d = faulty(&moto, &assembly, faults, options()).await;
+    let deployed = d.up().await.unwrap();
+    assert_eq!(deployed.len(), 2);
+    let executed: Vec<String> = d
+        .api()
+        .log()
+        .into_iter()
+        .filter(|l| l.starts_with("ExecuteChangeSet"))
+        .collect();
+    assert_eq!(
+        executed,
+        ["ExecuteChangeSet shared", "ExecuteChangeSet data"]
+    );
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    for stack in ["shared", "data"] {
+        let s = cfn
+            .describe_stacks()
+            .stack_name(stack)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            s.stacks()[0].stack_status().unwrap().as_str(),
+            "CREATE_COMPLETE"
+        );
+    }
+}
+
+/// A change set that another operation made OBSOLETE while ExecuteChangeSet failed with a
+/// server error was never executed: the stack's own status (still `CREATE_COMPLETE` of the
+/// earlier deploy) must not be taken for this plan's success.
+#[tokio::test]
+async fn an_obsolete_change_set_is_reported_not_executed_not_deployed() {
+    let moto = Moto::start();
+    deployer(&moto, &two_stacks(false, &[]), options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    let assembly = two_stacks(false, &["Scans"]);
+    let faults = Faults {
+        execute_fails_before: 1,
+        obsolete_after_refused_execute: true,
+        ..Faults::default()
+    };
+    let d = faulty(&moto, &assembly, faults, options()).await;
+    let err = d.up().await.unwrap_err();
+    assert!(matches!(err, DeployError::NotExecuted { .. }), "{err}");
+    let message = err.to_string();
+    assert!(
+        message.starts_with(
+            "stack `data`: its change set was not executed (execution status OBSOLETE"
+        ),
+        "{message}"
+    );
+    assert!(message.contains("run `up` again"), "{message}");
+    // Executed once (refused), never again.
+    let executed = d
+        .api()
+        .log()
+        .into_iter()
+        .filter(|l| l.starts_with("ExecuteChangeSet"))
+        .count();
+    assert_eq!(executed, 1);
+}
+
+/// A stack left `UPDATE_FAILED` with rollback disabled (by the console or another tool) is
+/// neither updated over nor left with advice to run `up` again, which would refuse it again:
+/// the error says to roll it back (API reference, RollbackStack).
+#[tokio::test]
+async fn a_stack_left_failed_without_rollback_is_refused_saying_how_to_roll_it_back() {
+    let moto = Moto::start();
+    let assembly = two_stacks(false, &[]);
+    let faults = Faults {
+        stuck: [("shared".to_owned(), "UPDATE_FAILED".to_owned())].into(),
+        ..Faults::default()
+    };
+    let d = faulty(&moto, &assembly, faults, options()).await;
+    let err = d.up().await.unwrap_err();
+    assert!(matches!(err, DeployError::StackState { .. }), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "stack `shared` is UPDATE_FAILED; it was left failed with rollback disabled; roll it back \
+         (`aws cloudformation rollback-stack --stack-name shared`) and wait for it, then run `up` again"
+    );
+    assert!(
+        !d.api()
+            .log()
+            .iter()
+            .any(|l| l.starts_with("CreateChangeSet"))
+    );
+}
+
 #[tokio::test]
 async fn a_stack_that_never_settles_times_out_naming_it() {
     let moto = Moto::start();
@@ -831,6 +935,162 @@ async fn a_production_stack_gets_termination_protection_and_a_stack_policy() {
         err.to_string()
             .starts_with("stack `prod` has termination protection"),
         "{err}"
+    );
+}
+
+/// A production stack with more stores of PHI than a stack policy can list one by one
+/// within SetStackPolicy's 16,384 characters (200 log groups, ids of 64 characters), and a
+/// bucket `Records` named `records` (a new name replaces it).
+fn many_stores(records: &str) -> Assembly {
+    let app = App::new("e2e");
+    let prod = app.stack("prod").unwrap().production();
+    let key = prod.add(KmsKey::new("PhiKey")).unwrap();
+    let logs = prod.add(AccessLogBucket::new("AccessLogs")).unwrap();
+    let bucket = prod
+        .add(
+            SecureBucket::new("Records")
+                .name(BucketName::new(records).unwrap())
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+    prod.output("RecordsBucket", bucket.name()).unwrap();
+    for i in 0..200 {
+        let mut id = format!("ClinicalActivity{i:03}{}", "Log".repeat(20));
+        id.truncate(64);
+        prod.add(LogGroup::new(id).encryption(&key)).unwrap();
+    }
+    app.synth().unwrap()
+}
+
+async fn stack_policy(moto: &Moto, stack: &str) -> String {
+    aws_sdk_cloudformation::Client::new(&moto.config().await)
+        .get_stack_policy()
+        .stack_name(stack)
+        .send()
+        .await
+        .unwrap()
+        .stack_policy_body()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// SetStackPolicy takes at most 16,384 characters (API reference, SetStackPolicy). A stack
+/// whose stores do not fit one by one is protected by resource type, leaving out only the
+/// access-log bucket, and `--allow-replace` relaxes it for the named store alone.
+#[tokio::test]
+async fn a_stack_policy_too_long_to_list_every_store_protects_them_by_type() {
+    let moto = Moto::start();
+    deployer(&moto, &many_stores("e2e-records-1"), options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    let protected = stack_policy(&moto, "prod").await;
+    assert!(protected.len() <= 16_384, "{} bytes", protected.len());
+    let doc: serde_json::Value = serde_json::from_str(&protected).unwrap();
+    let deny = &doc["Statement"][1];
+    assert_eq!(deny["Effect"], "Deny");
+    assert_eq!(
+        deny["NotResource"],
+        serde_json::json!(["LogicalResourceId/AccessLogs"])
+    );
+    let types = deny["Condition"]["StringEquals"]["ResourceType"]
+        .as_array()
+        .unwrap();
+    for t in ["AWS::S3::Bucket", "AWS::Logs::LogGroup", "AWS::KMS::Key"] {
+        assert!(types.iter().any(|x| x == t), "{t} in {types:?}");
+    }
+
+    // Replacing Records, allowed: relaxed for it alone, replaced, and protected again.
+    let replaced = many_stores("e2e-records-2");
+    let d = deployer(
+        &moto,
+        &replaced,
+        Options {
+            allow_replace: vec!["prod/Records".to_owned()],
+            ..options()
+        },
+    )
+    .await;
+    let deployed = d.up().await.unwrap();
+    assert!(
+        deployed[0]
+            .notes
+            .iter()
+            .any(|n| n.contains("stack policy relaxed for this execution only")),
+        "{:?}",
+        deployed[0].notes
+    );
+    assert_eq!(stack_policy(&moto, "prod").await, protected);
+    assert_eq!(
+        output(&deployed, "prod", "RecordsBucket"),
+        "e2e-records-2",
+        "replaced"
+    );
+}
+
+/// A stack with a bucket `Records` named `records` (a new name replaces it), production or
+/// not.
+fn records_stack(records: &str, production: bool) -> Assembly {
+    let app = App::new("e2e");
+    let stack = app.stack("prod").unwrap();
+    let prod = if production {
+        stack.production()
+    } else {
+        stack
+    };
+    let key = prod.add(KmsKey::new("PhiKey")).unwrap();
+    let logs = prod.add(AccessLogBucket::new("AccessLogs")).unwrap();
+    let bucket = prod
+        .add(
+            SecureBucket::new("Records")
+                .name(BucketName::new(records).unwrap())
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+    prod.output("RecordsBucket", bucket.name()).unwrap();
+    app.synth().unwrap()
+}
+
+/// The stack policy of a production stack stays in force whatever marks the stack (AWS
+/// enforces it on ExecuteChangeSet): `--allow-replace` relaxes it when termination
+/// protection was turned off elsewhere, and when the same run makes the stack
+/// non-production (the policy goes only after the execution).
+#[tokio::test]
+async fn allow_replace_relaxes_the_policy_whatever_marks_the_stack() {
+    let moto = Moto::start();
+    deployer(&moto, &records_stack("e2e-records-1", true), options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    cfn.update_termination_protection()
+        .stack_name("prod")
+        .enable_termination_protection(false)
+        .send()
+        .await
+        .unwrap();
+    let allow = || Options {
+        allow_replace: vec!["prod/Records".to_owned()],
+        ..options()
+    };
+    let second = records_stack("e2e-records-2", true);
+    let deployed = deployer(&moto, &second, allow()).await.up().await.unwrap();
+    assert_eq!(output(&deployed, "prod", "RecordsBucket"), "e2e-records-2");
+
+    let third = records_stack("e2e-records-3", false);
+    let deployed = deployer(&moto, &third, allow()).await.up().await.unwrap();
+    assert_eq!(output(&deployed, "prod", "RecordsBucket"), "e2e-records-3");
+    assert!(
+        deployed[0]
+            .notes
+            .iter()
+            .any(|n| n.starts_with("no longer production")),
+        "{:?}",
+        deployed[0].notes
     );
 }
 

@@ -52,6 +52,14 @@ pub struct Faults {
     /// Delete the change set, then answer with a server error anyway, this many times (the
     /// retry finds it gone).
     pub delete_change_set_answer_lost: u32,
+    /// Execute, then let the answer time out (as the SDK reports an attempt that got no
+    /// answer in time), this many times: the request was taken all the same.
+    pub execute_answer_times_out: u32,
+    /// When `execute_fails_before` refuses an execution, the change set is made OBSOLETE
+    /// meanwhile, as when another operation updates the stack (DescribeChangeSet,
+    /// `ExecutionStatus`: "OBSOLETE state because the stack was already updated"); executing
+    /// it again is `InvalidChangeSetStatus`.
+    pub obsolete_after_refused_execute: bool,
 }
 
 /// A client error that stands for the run being stopped there.
@@ -68,6 +76,7 @@ pub struct Faulty {
     failed: Mutex<Vec<String>>,
     stacks_of: Mutex<BTreeMap<String, String>>,
     requests: Mutex<Vec<ChangeSetRequest>>,
+    obsolete: Mutex<Vec<String>>,
 }
 
 impl Faulty {
@@ -80,6 +89,7 @@ impl Faulty {
             failed: Mutex::new(Vec::new()),
             stacks_of: Mutex::new(BTreeMap::new()),
             requests: Mutex::new(Vec::new()),
+            obsolete: Mutex::new(Vec::new()),
         }
     }
 
@@ -216,16 +226,29 @@ impl CloudFormationApi for Faulty {
     async fn describe_change_set(&self, arn: &str) -> Result<ChangeSetInfo, ApiError> {
         self.before("DescribeChangeSet", &self.stack_of(arn))
             .await?;
-        self.inner.describe_change_set(arn).await
+        let mut info = self.inner.describe_change_set(arn).await?;
+        if self.obsolete.lock().unwrap().iter().any(|a| a == arn) {
+            info.execution_status = Some("OBSOLETE".to_owned());
+        }
+        Ok(info)
     }
 
     async fn execute_change_set(&self, arn: &str) -> Result<(), ApiError> {
         let stack = self.stack_of(arn);
         self.before("ExecuteChangeSet", &stack).await?;
+        if self.obsolete.lock().unwrap().iter().any(|a| a == arn) {
+            return Err(ApiError::client(
+                "InvalidChangeSetStatus",
+                format!("ChangeSet [{arn}] cannot be executed in its current status of [OBSOLETE]"),
+            ));
+        }
         {
             let mut f = self.faults.lock().unwrap();
             if f.execute_fails_before > 0 {
                 f.execute_fails_before -= 1;
+                if f.obsolete_after_refused_execute {
+                    self.obsolete.lock().unwrap().push(arn.to_owned());
+                }
                 return Err(server_error());
             }
         }
@@ -243,6 +266,16 @@ impl CloudFormationApi for Faulty {
         if f.execute_fails_after > 0 {
             f.execute_fails_after -= 1;
             return Err(server_error());
+        }
+        if f.execute_answer_times_out > 0 {
+            f.execute_answer_times_out -= 1;
+            return Err(ApiError {
+                kind: ApiErrorKind::Unreachable,
+                code: None,
+                message:
+                    "CloudFormation accepted the request but did not answer in time (injected)"
+                        .to_owned(),
+            });
         }
         Ok(())
     }

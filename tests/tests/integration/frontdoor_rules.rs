@@ -199,8 +199,8 @@ pub(crate) fn sm1_broken(s: &Stack<'_>) {
 pub(crate) fn sm1_held(s: &Stack<'_>) {
     add(
         s,
-        session_document(json!(
-            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-        )),
+        session_document(json!({
+            "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+        })),
     );
 }

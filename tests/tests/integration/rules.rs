@@ -816,6 +816,34 @@ fn l2_held(s: &Stack<'_>) {
     add(s, log_group().property("RetentionInDays", 365));
 }
 
+/// A database named `EHR-Prod` exporting its two logs, with a log group of the stack for
+/// each of `groups` (by log type).
+fn named_db_with_groups(s: &Stack<'_>, groups: &[&str]) {
+    add(
+        s,
+        db().property("DBInstanceIdentifier", "EHR-Prod").property(
+            "EnableCloudwatchLogsExports",
+            json!(["postgresql", "upgrade"]),
+        ),
+    );
+    for (at, log) in groups.iter().enumerate() {
+        add(
+            s,
+            RawResource::new(format!("DbLogs{at}"), "AWS::Logs::LogGroup")
+                .property("LogGroupName", format!("/aws/rds/instance/ehr-prod/{log}"))
+                .property("RetentionInDays", 365),
+        );
+    }
+}
+
+fn l4_broken(s: &Stack<'_>) {
+    named_db_with_groups(s, &["postgresql"]);
+}
+
+fn l4_held(s: &Stack<'_>) {
+    named_db_with_groups(s, &["postgresql", "upgrade"]);
+}
+
 // ---------------------------------------------------------------------------------------
 // Network.
 // ---------------------------------------------------------------------------------------
@@ -922,6 +950,25 @@ fn e15_broken(s: &Stack<'_>) {
 
 fn e15_held(s: &Stack<'_>) {
     routed_subnet(s, true);
+}
+
+/// A VPC peering connection whose accepter is owned by `owner`, if any.
+fn peering(s: &Stack<'_>, owner: Option<&str>) {
+    let mut peering = RawResource::new("Peering", "AWS::EC2::VPCPeeringConnection")
+        .property("VpcId", "vpc-0123456789abcdef0")
+        .property("PeerVpcId", "vpc-0fedcba9876543210");
+    if let Some(owner) = owner {
+        peering = peering.property("PeerOwnerId", owner);
+    }
+    add(s, peering);
+}
+
+fn e17_broken(s: &Stack<'_>) {
+    peering(s, Some("111122223333"));
+}
+
+fn e17_held(s: &Stack<'_>) {
+    peering(s, None);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1722,7 +1769,11 @@ fn ec1_held(s: &Stack<'_>) {
         cache()
             .property("AtRestEncryptionEnabled", true)
             .property("TransitEncryptionEnabled", true)
-            .property("KmsKeyId", key.arn()),
+            .property("KmsKeyId", key.arn())
+            .property(
+                "AuthToken",
+                "{{resolve:secretsmanager:cache-token:SecretString:token}}",
+            ),
     );
 }
 
@@ -1934,12 +1985,14 @@ cases! {
     t6: "T6" on "Trail", breaks t6_broken, holds t6_held;
     l1: "L1" on "Logs", breaks d1_broken, holds l1_held;
     l2: "L2" on "Logs", breaks l2_broken, holds l2_held;
+    l4: "L4" on "Db", breaks l4_broken, holds l4_held;
     e10: "E10" on "Sg", breaks e10_broken, holds e10_held;
     e11: "E11" on "Sg", breaks e11_broken, holds e11_held;
     e12: "E12" on "Subnet", breaks e12_broken, holds e12_held;
     e13: "E13" on "Vpc", breaks vpc_only, holds e13_held;
     e14: "E14" on "Vpc", gap vpc_only;
     e15: "E15" on "Route", breaks e15_broken, holds e15_held;
+    e17: "E17" on "Peering", breaks e17_broken, holds e17_held;
     e1: "E1" on "Data", breaks e1_broken, holds e1_held;
     e3: "E3" on "Data", gap volume_only, holds e3_held;
     e4: "E4" on "Web", breaks instance_only, holds launched_from_template;
@@ -2034,6 +2087,13 @@ fn every_rule_has_cases() {
 // ---------------------------------------------------------------------------------------
 // More shapes of the rules whose checks read more than one property.
 // ---------------------------------------------------------------------------------------
+
+/// A database that RDS names at deploy writes its exported logs to groups of RDS's own:
+/// a gap, shown and not refused.
+#[test]
+fn l4_is_a_gap_for_a_database_named_at_deploy() {
+    gap("L4", "Db", r8_held);
+}
 
 #[test]
 fn r3_refuses_backups_deleted_with_the_database() {

@@ -122,6 +122,24 @@ const INERT: &[&str] = &[
     // A queue that triggers a function: the queue (A2, A2D, A2T), the function (A1, A1K,
     // A1T) and the role's policies (I1, I2, K4) are read by their own rules.
     "AWS::Lambda::EventSourceMapping",
+    // An EFS mount target gives the file system an address in a subnet, behind its security
+    // groups (Amazon EFS user guide, "Working with access points": "Mount targets provide
+    // the network connectivity to your EFS file system"); the subnet is read as one holding
+    // PHI (`STORES_IN_SUBNETS`), the groups and the file system's policy by their own rules.
+    "AWS::EFS::MountTarget",
+    // An EFS access point narrows what a client reaches: it replaces the NFS client's user
+    // and group with its `PosixUser` and its root with `RootDirectory` (Amazon EFS user
+    // guide, "Enforcing a user identity using an access point": "Amazon EFS replaces the
+    // NFS client's user and group IDs with the identity configured on the access point";
+    // "Enforcing a user identity is subject to the ClientRootAccess IAM permission").
+    // A client that mounts without it sends the user and group it likes, so it grants no
+    // access beyond what the file system's policy (`X2`, `P2`) and IAM already grant.
+    "AWS::EFS::AccessPoint",
+    // A stream consumer registers a name that may call `SubscribeToShard` (CloudFormation
+    // reference, `AWS::Kinesis::StreamConsumer`: `ConsumerName`, `StreamARN`, `Tags`); it
+    // holds no records and grants no one: who may read is the IAM policies' and the
+    // stream's or consumer's `AWS::Kinesis::ResourcePolicy` (`X2`, `P2`).
+    "AWS::Kinesis::StreamConsumer",
 ];
 
 /// The rules that do not make a type verified: those that read every type, and `X1`,

@@ -30,10 +30,10 @@ const PROFILE: &str = "AWS::DMS::InstanceProfile";
 pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "DMS1",
-        title: "DMS replication instances are not publicly accessible and encrypt their storage with a customer-managed key, and DMS Serverless replications encrypt with one; DMS instance profiles are not publicly accessible",
-        types: &[INSTANCE, SERVERLESS, PROFILE],
+        title: "DMS replication instances are not publicly accessible and encrypt their storage with a customer-managed key, and DMS Serverless replications and the S3 and Redshift target endpoints encrypt with one; DMS instance profiles are not publicly accessible",
+        types: &[INSTANCE, SERVERLESS, PROFILE, ENDPOINT],
         controls: &["164.312(a)(1)", "164.312(a)(2)(iv)", "164.312(e)(1)"],
-        fix: "set `PubliclyAccessible` to false (DMS makes a replication instance public when it is not set) and `KmsKeyId` to a key of the app; on a DMS Serverless replication (`AWS::DMS::ReplicationConfig`), set `ComputeConfig.KmsKeyId` to a key of the app (DMS uses the AWS-managed key when it is not set); on an `AWS::DMS::InstanceProfile`, set `PubliclyAccessible` to false (it is public when not set)",
+        fix: "set `PubliclyAccessible` to false (DMS makes a replication instance public when it is not set) and `KmsKeyId` to a key of the app; on a DMS Serverless replication (`AWS::DMS::ReplicationConfig`), set `ComputeConfig.KmsKeyId` to a key of the app (DMS uses the AWS-managed key when it is not set); on an `AWS::DMS::InstanceProfile`, set `PubliclyAccessible` to false (it is public when not set); on an S3 or Redshift target endpoint, set `S3Settings` (or `RedshiftSettings`) `EncryptionMode` to SSE_KMS and `ServerSideEncryptionKmsKeyId` to a key of the app (SSE_S3 is the default), with no `encryptionMode` in `ExtraConnectionAttributes` that says otherwise and no attribute read at deploy, and no `CannedAclForObjects` public-read, public-read-write or authenticated-read",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-DMSReplicationNotPublic"),
             checkov: Some("CKV_AWS_89"),
@@ -84,6 +84,9 @@ impl Cx<'_> {
 }
 
 fn dms1(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == ENDPOINT {
+        return target_at_rest(cx);
+    }
     // DMS Serverless: "If you don't specify a value for the KmsKeyId parameter, AWS DMS uses
     // your default encryption key" (the DMS API's `ComputeConfig`), which AWS manages.
     if cx.resource.type_name() == SERVERLESS {
@@ -106,6 +109,144 @@ fn dms1(cx: &Cx<'_>) -> Outcome {
         return all([public]);
     }
     all([public, customer_key(cx, "/KmsKeyId")])
+}
+
+/// The data an S3 or Redshift target endpoint writes at rest: DMS writes the records it
+/// migrates to S3 objects (an S3 target's bucket; the intermediate files a Redshift target
+/// loads with `COPY`), encrypted as `EncryptionMode` says: "You can choose either SSE_S3 (the
+/// default) or SSE_KMS", and with SSE_KMS, `ServerSideEncryptionKmsKeyId` names the key (the
+/// DMS API's `S3Settings` and `RedshiftSettings`, `EncryptionMode`; the CloudFormation
+/// reference, `AWS::DMS::Endpoint S3Settings` and `RedshiftSettings`). The mode is "part of
+/// the endpoint settings or the extra connections attributes", so an `encryptionMode`
+/// attribute that is not SSE_KMS, or attributes read at deploy, may write the objects under
+/// SSE-S3 whatever the settings say (which of the two DMS applies is not documented). A
+/// source endpoint writes nothing; an engine or endpoint type read at deploy may be an S3
+/// target. The other targets (Kinesis, DynamoDB, Kafka, OpenSearch, Neptune, the databases)
+/// are encrypted by the store they write to, read by that store's rules; DMS documents no
+/// at-rest setting on their endpoints.
+fn target_at_rest(cx: &Cx<'_>) -> Outcome {
+    let engine = cx
+        .prop("/EngineName")
+        .map(|v| text(v).map(|e| e.trim().to_ascii_lowercase()));
+    let settings = match engine {
+        Some(Some(ref e)) if e == "s3" => "/S3Settings",
+        Some(Some(ref e)) if e == "redshift" || e == "redshift-serverless" => "/RedshiftSettings",
+        Some(Some(_)) | None => return Outcome::NotApplicable,
+        Some(None) => {
+            return Outcome::Fail(format!(
+                "`EngineName` is {}, which cannot be read before deploy: the endpoint may be an S3 target that writes the records under SSE-S3; write the engine",
+                cx.prop("/EngineName")
+                    .map_or_else(String::new, text_or_json)
+            ));
+        }
+    };
+    match cx.prop("/EndpointType").map(text) {
+        Some(Some(t)) if t.trim().eq_ignore_ascii_case("source") => {
+            return Outcome::NotApplicable;
+        }
+        Some(Some(t)) if t.trim().eq_ignore_ascii_case("target") => {}
+        Some(_) => {
+            return Outcome::Fail(format!(
+                "`EndpointType` is {}, not source or target as written: the endpoint may be a target that writes the records under SSE-S3",
+                cx.prop("/EndpointType")
+                    .map_or_else(String::new, text_or_json)
+            ));
+        }
+        None => {}
+    }
+    let name = pointer_name(settings);
+    let mode_pointer = format!("{settings}/EncryptionMode");
+    let mode = match cx.prop(&mode_pointer) {
+        Some(v) if text(v).is_some_and(|m| sse_kms(&m)) => cx.proof(&mode_pointer).ok_or_default(),
+        Some(v) => Err(format!(
+            "`{name}.EncryptionMode` is {}, not SSE_KMS: DMS writes the records it migrates to S3 without a key of the app",
+            text_or_json(v)
+        )),
+        None => Err(format!(
+            "`{name}.EncryptionMode` is not set, and DMS writes the records it migrates to S3 under SSE_S3 by default: set SSE_KMS and `ServerSideEncryptionKmsKeyId`"
+        )),
+    };
+    let mut checks = vec![
+        mode,
+        customer_key(cx, &format!("{settings}/ServerSideEncryptionKmsKeyId")),
+    ];
+    if settings == "/S3Settings" {
+        checks.extend(canned_acl(cx));
+    }
+    checks.extend(encryption_attributes(cx));
+    all(checks)
+}
+
+/// The canned ACLs that grant an S3 target's objects to everyone (`public-read`,
+/// `public-read-write`) or to every AWS account (`authenticated-read`): "A value that
+/// enables AWS DMS to specify a predefined (canned) access control list (ACL) for objects
+/// created in an Amazon S3 bucket as .csv or .parquet files" (the CloudFormation reference,
+/// `AWS::DMS::Endpoint S3Settings`, `CannedAclForObjects`; Amazon S3 user guide, "Canned
+/// ACL"). Not written, it is none; a value read at deploy may be any of them.
+const OPEN_ACLS: &[&str] = &["public-read", "public-read-write", "authenticated-read"];
+
+fn canned_acl(cx: &Cx<'_>) -> Option<Result<Proof, String>> {
+    let value = cx.prop("/S3Settings/CannedAclForObjects")?;
+    let acl = text(value).map(|a| a.trim().to_ascii_lowercase().replace('_', "-"));
+    match acl {
+        Some(a) if !OPEN_ACLS.contains(&a.as_str()) && !super::identity::dynamic(&a) => None,
+        _ => Some(Err(format!(
+            "`S3Settings.CannedAclForObjects` is {}, which grants the objects DMS writes to everyone or every AWS account, or is read at deploy: leave it unset or write private or bucket-owner-full-control",
+            text_or_json(value)
+        ))),
+    }
+}
+
+/// Whether an encryption mode reads as SSE-KMS: DMS's documents write it `SSE_KMS` and its
+/// API's values `sse-kms`.
+fn sse_kms(mode: &str) -> bool {
+    mode.trim().to_ascii_lowercase().replace('_', "-") == "sse-kms"
+}
+
+/// What `ExtraConnectionAttributes` says of an S3 or Redshift target's encryption: an
+/// `encryptionMode` attribute that is not SSE-KMS, or attributes of which a part cannot be
+/// read before deploy, may write the objects under SSE-S3 (see [`target_at_rest`]).
+fn encryption_attributes(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    let Some(value) = cx
+        .prop("/ExtraConnectionAttributes")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    else {
+        return Vec::new();
+    };
+    let written = super::meaning::skeleton(value);
+    if written.contains(super::meaning::UNKNOWN) || super::identity::dynamic(&written) {
+        return vec![Err(format!(
+            "`ExtraConnectionAttributes` is {}, part of which no rule can read before deploy: it may set `encryptionMode=SSE_S3`; write the attributes as text",
+            text_or_json(value)
+        ))];
+    }
+    written
+        .split(';')
+        .filter_map(|attribute| attribute.split_once('='))
+        .filter(|(name, _)| {
+            let key: String = name
+                .chars()
+                .filter(|c| !matches!(c, '_' | '-' | ' '))
+                .collect::<String>()
+                .to_ascii_lowercase();
+            key == "encryptionmode" || key == "cannedaclforobjects"
+        })
+        .filter(|(name, setting)| {
+            let setting = setting.trim().trim_matches(|c| c == '"' || c == '\'');
+            if name.to_ascii_lowercase().contains("acl") {
+                OPEN_ACLS.contains(&setting.to_ascii_lowercase().replace('_', "-").as_str())
+            } else {
+                !sse_kms(setting)
+            }
+        })
+        .map(|(name, setting)| {
+            Err(format!(
+                "`ExtraConnectionAttributes` sets `{}` to {}: DMS may write the records to S3 without a key of the app (an encryption mode that is not SSE_KMS) or open them to everyone (a public canned ACL), whatever the settings say; remove it",
+                name.trim(),
+                setting.trim()
+            ))
+        })
+        .collect()
 }
 
 /// The engines whose connections DMS always makes over TLS (through the service's API, or
@@ -444,5 +585,58 @@ pub(super) mod tests {
             outcome_of(dms2, ENDPOINT, json!({ "EngineName": { "Fn::Sub": "S3" } })),
             Outcome::NotApplicable
         ));
+    }
+}
+
+#[cfg(test)]
+mod review11_tests {
+    use serde_json::json;
+
+    use super::tests::outcome_of;
+    use super::*;
+
+    #[test]
+    fn s3_and_redshift_targets_write_under_a_key_of_the_app() {
+        let key = json!({ "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab" });
+        for mode in ["SSE_KMS", "sse-kms", " Sse_Kms "] {
+            assert!(sse_kms(mode), "{mode}");
+        }
+        for mode in ["SSE_S3", "sse-s3", "kms", ""] {
+            assert!(!sse_kms(mode), "{mode}");
+        }
+        let held = outcome_of(
+            dms1,
+            ENDPOINT,
+            json!({ "EndpointType": "target", "EngineName": "s3", "S3Settings": { "EncryptionMode": "SSE_KMS", "ServerSideEncryptionKmsKeyId": key } }),
+        );
+        assert!(
+            matches!(held, Outcome::Pass(ref p) if p.len() == 2),
+            "{held:?}"
+        );
+        let Outcome::Fail(why) = outcome_of(
+            dms1,
+            ENDPOINT,
+            json!({ "EndpointType": "target", "EngineName": "redshift" }),
+        ) else {
+            panic!("a Redshift target without settings");
+        };
+        assert!(
+            why.contains("`RedshiftSettings.EncryptionMode` is not set"),
+            "{why}"
+        );
+        // A source writes nothing; other targets are their stores' rules'.
+        for properties in [
+            json!({ "EndpointType": "source", "EngineName": "s3" }),
+            json!({ "EndpointType": "target", "EngineName": "kinesis" }),
+            json!({ "EndpointType": "target", "EngineName": "postgres", "SslMode": "require" }),
+        ] {
+            assert!(
+                matches!(
+                    outcome_of(dms1, ENDPOINT, properties.clone()),
+                    Outcome::NotApplicable
+                ),
+                "{properties}"
+            );
+        }
     }
 }

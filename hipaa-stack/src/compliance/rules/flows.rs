@@ -152,7 +152,82 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
             "/ReplicationConfiguration/Rules/*/Destination/Bucket",
         ],
     ),
+    // An endpoint's data capture writes the requests and responses it samples to
+    // `DestinationS3Uri` ("The S3 bucket where model monitor stores captured data",
+    // CloudFormation reference, `AWS::SageMaker::EndpointConfig` DataCaptureConfig; a
+    // capture that `EnableCapture` turns off writes nothing, see [`x1`]); an asynchronous
+    // endpoint writes its responses to `S3OutputPath` ("The Amazon S3 location to upload
+    // inference responses to") and `S3FailurePath`, and notifies `SuccessTopic` and
+    // `ErrorTopic`, with the response itself where `IncludeInferenceResponseIn` says
+    // (AsyncInferenceOutputConfig, AsyncInferenceNotificationConfig).
+    (
+        "AWS::SageMaker::EndpointConfig",
+        &[
+            "/DataCaptureConfig/DestinationS3Uri",
+            "/AsyncInferenceConfig/OutputConfig/S3OutputPath",
+            "/AsyncInferenceConfig/OutputConfig/S3FailurePath",
+            "/AsyncInferenceConfig/OutputConfig/NotificationConfig/SuccessTopic",
+            "/AsyncInferenceConfig/OutputConfig/NotificationConfig/ErrorTopic",
+        ],
+    ),
+    // A Studio domain shares its users' notebooks, with their cells' output when
+    // `NotebookOutputOption` is `Allowed`, as snapshots in `S3OutputPath` (SageMaker API,
+    // `SharingSettings`: "the Amazon S3 bucket used to store the shared notebook
+    // snapshots"; `AWS::SageMaker::Domain` `DefaultUserSettings`).
+    (
+        "AWS::SageMaker::Domain",
+        &["/DefaultUserSettings/SharingSettings/S3OutputPath"],
+    ),
+    // Records of the requests a load balancer or web ACL handles (their paths and query
+    // strings, which may name a patient), as a bucket's access logs are: a classic load
+    // balancer's `AccessLoggingPolicy.S3BucketName` (read only when `Enabled`, see [`x1`]),
+    // a web ACL's `LogDestinationConfigs` ("The logging destination configuration that you
+    // want to associate with the web ACL", CloudFormation reference,
+    // `AWS::WAFv2::LoggingConfiguration`: a log group, bucket or delivery stream by ARN),
+    // and a vended log delivery's `DeliveryDestinationArn` (CloudFormation reference,
+    // `AWS::Logs::Delivery`: "The ARN of the delivery destination that is associated with
+    // this delivery", which `PutDeliveryDestinationPolicy` lets another account's
+    // deliveries name). An Application or Network Load Balancer's are read by
+    // [`load_balancer_logs`].
+    (
+        "AWS::ElasticLoadBalancing::LoadBalancer",
+        &["/AccessLoggingPolicy/S3BucketName"],
+    ),
+    (
+        "AWS::WAFv2::LoggingConfiguration",
+        &["/LogDestinationConfigs/*"],
+    ),
+    ("AWS::Logs::Delivery", &["/DeliveryDestinationArn"]),
 ];
+
+/// The buckets an Application or Network Load Balancer writes its logs to: each attribute
+/// `…_logs.s3.bucket` (`access_logs.s3.bucket`: "The name of the S3 bucket for the access
+/// logs", Elastic Load Balancing API reference, `LoadBalancerAttribute`; connection and
+/// health check logs alike) whose `…_logs.s3.enabled` may be true ("The default is false":
+/// an attribute absent or false writes nothing; one known only at deploy may be true).
+fn load_balancer_logs<'a>(cx: &Cx<'a>) -> Vec<(String, &'a Value)> {
+    let Some(Value::Array(attributes)) = cx.prop("/LoadBalancerAttributes") else {
+        return Vec::new();
+    };
+    let key = |a: &Value| text(&a["Key"]).map(|k| k.trim().to_ascii_lowercase());
+    attributes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| {
+            let k = key(a)?;
+            let kind = k.strip_suffix("_logs.s3.bucket")?;
+            let enabled = format!("{kind}_logs.s3.enabled");
+            let on = attributes
+                .iter()
+                .find(|b| key(b).as_deref() == Some(enabled.as_str()))
+                .is_some_and(|b| {
+                    text(&b["Value"]).is_none_or(|v| !v.trim().eq_ignore_ascii_case("false"))
+                });
+            (on && !super::meaning::no_value(&a["Value"]))
+                .then(|| (format!("/LoadBalancerAttributes/{i}/Value"), &a["Value"]))
+        })
+        .collect()
+}
 
 /// Where a topic's data protection audit writes its findings on the messages it samples,
 /// and on those it finds nothing in (Amazon SNS developer guide, "Data protection policy
@@ -199,6 +274,12 @@ const TYPES: &[&str] = &[
     // An account-wide subscription filter policy: every log group's events, to its
     // `DestinationArn`.
     "AWS::Logs::AccountPolicy",
+    "AWS::SageMaker::EndpointConfig",
+    "AWS::SageMaker::Domain",
+    "AWS::ElasticLoadBalancing::LoadBalancer",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    "AWS::WAFv2::LoggingConfiguration",
+    "AWS::Logs::Delivery",
 ];
 
 /// What a subscription (`AWS::SNS::Subscription`, or an entry of a topic's
@@ -237,11 +318,86 @@ fn subscription<'a>(
     }
 }
 
+/// Resource policies that `X2` alone reads (`P2` does not): written as IAM policy documents,
+/// at these pointers, each a required property of its type, so `X2` judges everyone (`*`)
+/// as well as another account on them.
+/// - `AWS::S3Tables::TableBucketPolicy` `ResourcePolicy`: "The bucket policy JSON for the
+///   table bucket" (CloudFormation reference), which may grant another account its tables;
+/// - `AWS::MSK::ClusterPolicy` `Policy`: the cluster's resource policy (CloudFormation
+///   reference, `AWS::MSK::ClusterPolicy`), which lets other accounts' principals connect;
+/// - `AWS::CloudTrail::ResourcePolicy` `ResourcePolicy`: "A JSON-formatted string for an
+///   AWS resource-based policy" of an event data store, dashboard or channel (CloudFormation
+///   reference, `AWS::CloudTrail::ResourcePolicy`);
+/// - `AWS::VpcLattice::AuthPolicy` `Policy`: the auth policy of a service network or
+///   service (CloudFormation reference, `AWS::VpcLattice::AuthPolicy`), which decides which
+///   principals may call it;
+/// - `AWS::S3Tables::TablePolicy` `ResourcePolicy`: "The JSON that defines the policy" of
+///   one table (CloudFormation reference, `AWS::S3Tables::TablePolicy`);
+/// - `AWS::VpcLattice::ResourcePolicy` `Policy`: "The resource policy is an IAM policy
+///   created on behalf of the resource owner when they share a resource" (CloudFormation
+///   reference, `AWS::VpcLattice::ResourcePolicy`, whose descriptions of `Policy` and
+///   `ResourceArn` are swapped: `Policy` is of type `Json`).
+const OWN_POLICIES: &[(&str, &str)] = &[
+    ("AWS::S3Tables::TableBucketPolicy", "/ResourcePolicy"),
+    ("AWS::MSK::ClusterPolicy", "/Policy"),
+    ("AWS::CloudTrail::ResourcePolicy", "/ResourcePolicy"),
+    ("AWS::VpcLattice::AuthPolicy", "/Policy"),
+    ("AWS::S3Tables::TablePolicy", "/ResourcePolicy"),
+    ("AWS::VpcLattice::ResourcePolicy", "/Policy"),
+];
+
+/// A resource share: "Sharing a resource makes it available for use by principals outside
+/// of the AWS account that created the resource" (CloudFormation reference,
+/// `AWS::RAM::ResourceShare`), to its `Principals`: "An AWS account ID", "An Amazon Resource
+/// Name (ARN) of an organization in AWS Organizations", "An ARN of an organizational unit
+/// (OU)", "An ARN of an IAM role", "An ARN of an IAM user".
+const RESOURCE_SHARE: &str = "AWS::RAM::ResourceShare";
+
+/// An OpenSearch Serverless data access policy: its `Policy` is JSON text of rules, each
+/// granting its `Permission`s on collections and indexes to its `Principal` list (IAM ARNs,
+/// or `saml/ACCOUNT/PROVIDER/user/…` and `…/group/…` identities), "irrespective of the access
+/// mechanism or network source" (CloudFormation reference,
+/// `AWS::OpenSearchServerless::AccessPolicy`; OpenSearch Service developer guide, "Data
+/// access control for Amazon OpenSearch Serverless").
+const SERVERLESS_ACCESS: &str = "AWS::OpenSearchServerless::AccessPolicy";
+
+/// The types `X2` reads beside [`super::services::X2_TYPES`].
+const X2_OWN: [&str; 8] = [
+    OWN_POLICIES[0].0,
+    OWN_POLICIES[1].0,
+    OWN_POLICIES[2].0,
+    OWN_POLICIES[3].0,
+    OWN_POLICIES[4].0,
+    OWN_POLICIES[5].0,
+    RESOURCE_SHARE,
+    SERVERLESS_ACCESS,
+];
+
+/// The types `X2` reads: the resource policies `P2` reads too, and [`X2_OWN`].
+const X2_TYPES: [&str; super::services::X2_TYPES.len() + X2_OWN.len()] =
+    joined(super::services::X2_TYPES, &X2_OWN);
+
+/// Two lists of types as one, in order.
+const fn joined<const N: usize>(a: &[&'static str], b: &[&'static str]) -> [&'static str; N] {
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < a.len() {
+        out[i] = a[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < b.len() {
+        out[a.len() + j] = b[j];
+        j += 1;
+    }
+    out
+}
+
 pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "X2",
         title: "resource policies grant access to no principal of another AWS account",
-        types: super::services::X2_TYPES,
+        types: &X2_TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)"],
         fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
         packs: Packs {
@@ -663,8 +819,13 @@ fn names_in(names: &super::AppNames, text: &str, bare: Option<&str>) -> bool {
     // the service (a queue's `https://sqs.REGION.amazonaws.com/ACCOUNT/name`, as the SQS
     // API's `GetQueueUrl` returns it); a URL of another host is another's server, whatever
     // its path ends with.
-    if let Some((_, rest)) = t.split_once("://") {
+    if let Some((scheme, rest)) = t.split_once("://") {
         let host = rest.split(['/', ':']).next().unwrap_or_default();
+        // An S3 URI names its bucket where a URL names its host (`s3://bucket/prefix`:
+        // Amazon S3 user guide, "Methods for accessing a bucket", S3 URI).
+        if scheme == "s3" {
+            return names.of_service(host, "s3");
+        }
         let aws = [".amazonaws.com", ".amazonaws.com.cn", ".api.aws"]
             .iter()
             .any(|suffix| host.ends_with(suffix));
@@ -695,6 +856,8 @@ fn bare_name_service(pointer: &str) -> Option<&'static str> {
         (_, "S3BucketName" | "DestinationBucketName" | "S3Bucket") | ("S3", "Bucket") => Some("s3"),
         (_, "LogGroup") => Some("logs"),
         ("Firehose", "DeliveryStream") => Some("firehose"),
+        // A load balancer attribute's `Value` that `load_balancer_logs` reads: a bucket's name.
+        _ if pointer.starts_with("/LoadBalancerAttributes/") => Some("s3"),
         _ => None,
     }
 }
@@ -727,6 +890,12 @@ fn at<'a>(cx: &Cx<'a>, pointer: &str) -> Vec<(String, &'a Value)> {
 /// `${…}` kept (inside JSON strings, so the document still parses), with the `Fn::Sub`'s
 /// variables. `None` for a document that cannot be read before deploy.
 fn json_document(value: &Value) -> Option<(Value, Option<&Value>)> {
+    json_value(value).filter(|(document, _)| document.is_object())
+}
+
+/// [`json_document`] of any JSON value (a list of rules, as an OpenSearch Serverless data
+/// access policy is), not only an object.
+fn json_value(value: &Value) -> Option<(Value, Option<&Value>)> {
     if value.is_object() && value.get("Fn::Sub").is_none() && text(value).is_none() {
         // An object of intrinsics other than `Fn::Sub` is unknown, not a document.
         let intrinsic = value
@@ -734,11 +903,11 @@ fn json_document(value: &Value) -> Option<(Value, Option<&Value>)> {
             .is_some_and(|m| m.len() == 1 && m.keys().all(|k| k == "Ref" || k.starts_with("Fn::")));
         return (!intrinsic).then(|| (value.clone(), None));
     }
+    if value.is_array() {
+        return Some((value.clone(), None));
+    }
     if let Some(t) = text(value) {
-        return crate::cfn::tree::from_str(&t)
-            .ok()
-            .filter(Value::is_object)
-            .map(|d| (d, None));
+        return crate::cfn::tree::from_str(&t).ok().map(|d| (d, None));
     }
     let (body, variables) = match value.get("Fn::Sub")? {
         Value::String(s) => (s.as_str(), None),
@@ -751,7 +920,6 @@ fn json_document(value: &Value) -> Option<(Value, Option<&Value>)> {
     };
     crate::cfn::tree::from_str(body)
         .ok()
-        .filter(Value::is_object)
         .map(|d| (d, variables))
 }
 
@@ -893,11 +1061,29 @@ fn endpoint_service_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
 fn x1(cx: &Cx<'_>) -> Outcome {
     let t = cx.resource.type_name();
     let mut checks: Vec<Result<Proof, String>> = Vec::new();
+    // A data capture that `EnableCapture` turns off (a value that reads as false) writes
+    // nothing (the SageMaker API's `DataCaptureConfig`: "defaults to enabled").
+    let capture_off = t == "AWS::SageMaker::EndpointConfig"
+        && cx
+            .prop("/DataCaptureConfig/EnableCapture")
+            .is_some_and(super::is_false);
     let mut destinations: Vec<(String, &Value)> = DESTINATIONS
         .iter()
         .filter(|(ty, _)| *ty == t)
         .flat_map(|(_, pointers)| pointers.iter().flat_map(|p| at(cx, p)))
+        .filter(|(p, _)| !(capture_off && p.starts_with("/DataCaptureConfig/")))
         .collect();
+    // A classic load balancer's access logs that `Enabled` turns off are written nowhere.
+    if t == "AWS::ElasticLoadBalancing::LoadBalancer"
+        && cx
+            .prop("/AccessLoggingPolicy/Enabled")
+            .is_some_and(super::is_false)
+    {
+        destinations.retain(|(p, _)| !p.starts_with("/AccessLoggingPolicy/"));
+    }
+    if t == "AWS::ElasticLoadBalancingV2::LoadBalancer" {
+        destinations.extend(load_balancer_logs(cx));
+    }
     if t == "AWS::KinesisFirehose::DeliveryStream" {
         for outside in THIRD_PARTY.iter().filter(|p| cx.prop(p).is_some()) {
             checks.push(Err(format!(
@@ -1129,6 +1315,13 @@ fn foreign(principal: &Value, cx: &Cx<'_>) -> Option<String> {
 fn foreign_principals(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
     let principal = &statement["Principal"];
     let mut out = Vec::new();
+    // A `Principal` written whole as text or as an intrinsic function (a parameter's `Ref`,
+    // an SSM parameter's `Value`), not as an object of `AWS`, `Service`, `Federated` or
+    // `CanonicalUser`: anything but `*` (`P2`'s) is read as an account, and what an
+    // intrinsic makes may be another account's at deploy.
+    if principal.is_string() || super::identity::intrinsic(principal) {
+        out.extend(foreign(principal, cx));
+    }
     if principal.get("CanonicalUser").is_some() {
         out.push("a `CanonicalUser` principal".to_owned());
     }
@@ -1382,7 +1575,245 @@ fn whole_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
         })
 }
 
+/// Whether an Allow statement is open to everyone (`*` in any spelling, read for the worst,
+/// or `NotPrincipal`, which allows everyone it does not name) and not confined to this
+/// account's principals by `aws:PrincipalAccount` (or `kms:CallerAccount`) pinned to
+/// `${AWS::AccountId}`. Another account a condition admits (`aws:PrincipalOrgID`, an account
+/// written as a number) is [`foreign_by_condition`]'s finding.
+fn open_to_everyone(statement: &Value) -> bool {
+    let open = super::identity::may_be_everyone(&statement["Principal"])
+        || statement
+            .get("NotPrincipal")
+            .is_some_and(|v| !super::meaning::no_value(v));
+    open && !pinned_here(
+        &statement["Condition"],
+        &["aws:principalaccount", "kms:calleraccount"],
+    )
+}
+
+/// A policy document written as the JSON text of an `Fn::Sub` (a `Json` property takes
+/// text: CloudFormation reference, `AWS::IAM::ManagedPolicy` `PolicyDocument`), read with its
+/// references: each string that holds `${…}` is the `Fn::Sub` it was written in (with that
+/// `Fn::Sub`'s variables), so that a principal `${Role.Arn}` names the role of the app, as it
+/// would written as an object. `None` for a document written otherwise, read by
+/// [`super::services::resource_policy`].
+fn sub_document(cx: &Cx<'_>, pointer: &str) -> Option<Value> {
+    fn with_references(value: &Value, variables: Option<&Value>) -> Value {
+        match value {
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), with_references(v, variables)))
+                    .collect(),
+            ),
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|v| with_references(v, variables))
+                    .collect(),
+            ),
+            other => from_document(other, variables),
+        }
+    }
+    // An event bus policy's `Statement` is one statement, which `resource_policy` reads.
+    if cx.resource.type_name() == "AWS::Events::EventBusPolicy" {
+        return None;
+    }
+    let written = cx.prop(pointer)?;
+    written.get("Fn::Sub")?;
+    let (document, variables) = json_document(written)?;
+    Some(with_references(&document, variables))
+}
+
+/// `X2` of the policies of [`OWN_POLICIES`], which no other rule reads: a document that
+/// cannot be read before deploy fails, and so does a statement that allows everyone, not
+/// only one that allows another account.
+fn own_policy(cx: &Cx<'_>, pointer: &str) -> Outcome {
+    let name = &pointer[1..];
+    let Some(document) = sub_document(cx, pointer)
+        .map(std::borrow::Cow::Owned)
+        .or_else(|| super::identity::policy_document(cx.resource, pointer))
+    else {
+        return Outcome::Fail(format!(
+            "`{name}` is {}, not a policy document a rule can read before deploy: who it lets in cannot be shown to be this account only; write the policy in the template",
+            cx.prop(pointer)
+                .map_or_else(|| "not set".to_owned(), super::meaning::text_or_json)
+        ));
+    };
+    if let Some(why) = super::identity::unreadable_statements(&document, name) {
+        return Outcome::Fail(format!(
+            "{why}: who the policy lets in cannot be shown to be this account only; write the statements in the template"
+        ));
+    }
+    let granted: Vec<String> = super::identity::statements(&document)
+        .into_iter()
+        .filter(|(_, s)| super::identity::allows(s))
+        .flat_map(|(suffix, s)| {
+            let at = format!("{name}{}", suffix.replace('/', "."));
+            let mut who = foreign_principals(s, cx);
+            if open_to_everyone(s) {
+                who.push(
+                    "everyone (`*`, or `NotPrincipal`) without `aws:PrincipalAccount` pinned to `${AWS::AccountId}`"
+                        .to_owned(),
+                );
+            }
+            who.into_iter()
+                .map(move |who| format!("`{at}` allows {who}"))
+        })
+        .collect();
+    if granted.is_empty() {
+        all([cx.present(pointer)])
+    } else {
+        Outcome::Fail(format!(
+            "{}: another account, or anyone, reaches what the policy guards",
+            granted.join(", ")
+        ))
+    }
+}
+
+/// Why a principal of a resource share (an entry of `Principals`) may be another account:
+/// an organization or organizational unit (every account in it), a service principal (which
+/// acts for the accounts `Sources` names), or what [`foreign`] finds of an account id or an
+/// ARN. `None` for this account (`${AWS::AccountId}`, or an ARN in it) and for a role or
+/// user of the app.
+fn share_principal(principal: &Value, cx: &Cx<'_>) -> Option<String> {
+    if let Some(each) = alternatives(principal) {
+        return each
+            .into_iter()
+            .filter(|v| !super::meaning::no_value(v))
+            .find_map(|v| share_principal(v, cx));
+    }
+    if whole_of_the_app(cx, principal) {
+        return None;
+    }
+    let skeleton = super::meaning::skeleton(principal);
+    let t = skeleton.trim();
+    // `arn:PARTITION:organizations::…:organization/…` or `…:ou/…`, the partition possibly
+    // `${AWS::Partition}`, whose colons are no fields.
+    if t.starts_with("arn:") && t.contains(":organizations:") {
+        return Some(format!(
+            "{t}, an organization or organizational unit of AWS Organizations: every account in it"
+        ));
+    }
+    if t.to_ascii_lowercase().ends_with(".amazonaws.com") {
+        return Some(format!(
+            "the service principal {t}, which acts for the accounts `Sources` names"
+        ));
+    }
+    if t == "*" {
+        return Some("`*`".to_owned());
+    }
+    foreign(principal, cx)
+}
+
+/// `X2` of a resource share: every entry of `Principals` must be this account or a
+/// principal of it; a list that cannot be read before deploy (a parameter, an attribute)
+/// may name any account. Without principals it shares with no one.
+fn resource_share(cx: &Cx<'_>) -> Outcome {
+    let Some(principals) = cx
+        .prop("/Principals")
+        .filter(|v| !super::meaning::no_value(v))
+    else {
+        return all([cx.proof("").ok_or_else(|| "no properties".to_owned())]);
+    };
+    let entries: Vec<(String, &Value)> = match principals {
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !super::meaning::no_value(v))
+            .map(|(i, v)| (format!("Principals.{i}"), v))
+            .collect(),
+        one => vec![("Principals".to_owned(), one)],
+    };
+    let shared: Vec<String> = entries
+        .iter()
+        .filter_map(|(at, v)| share_principal(v, cx).map(|why| format!("`{at}` is {why}")))
+        .collect();
+    if shared.is_empty() {
+        all([cx.present("/Principals")])
+    } else {
+        Outcome::Fail(format!(
+            "{}: the share makes its resources available to principals outside this account",
+            shared.join(", ")
+        ))
+    }
+}
+
+/// Why an entry of a serverless data access policy's `Principal` may be of another
+/// account, or of anyone: `*`, a SAML identity (`saml/ACCOUNT/…`) of another account, an
+/// IAM Identity Center or other identity whose account the text does not name, or what
+/// [`foreign`] finds of an ARN.
+fn serverless_principal(principal: &Value, cx: &Cx<'_>) -> Option<String> {
+    if whole_of_the_app(cx, principal) {
+        return None;
+    }
+    let skeleton = super::meaning::skeleton(principal);
+    let t = skeleton.trim();
+    if t == "*" {
+        return Some("`*`, everyone".to_owned());
+    }
+    if let Some(rest) = t.strip_prefix("saml/") {
+        let account = rest.split('/').next().unwrap_or_default();
+        return (account != "${AWS::AccountId}")
+            .then(|| format!("{t}, a SAML identity of the account {account}"));
+    }
+    if !t.starts_with("arn:") && !t.contains(super::meaning::UNKNOWN) {
+        return Some(format!(
+            "{t}, an identity whose account the policy does not name"
+        ));
+    }
+    foreign(principal, cx)
+}
+
+/// `X2` of an OpenSearch Serverless data access policy: its `Policy` (JSON text, or an
+/// `Fn::Sub` of it whose `${…}` are read as references) must be readable, and every
+/// `Principal` of every rule this account's.
+fn serverless_access(cx: &Cx<'_>) -> Outcome {
+    let written = cx.prop("/Policy").filter(|v| !super::meaning::no_value(v));
+    let Some((document, variables)) = written.and_then(json_value) else {
+        return Outcome::Fail(format!(
+            "`Policy` is {}, not JSON text a rule can read before deploy: who it lets in cannot be shown to be this account only; write the rules as JSON text (or an `Fn::Sub` of it)",
+            written.map_or_else(|| "not set".to_owned(), super::meaning::text_or_json)
+        ));
+    };
+    let rules = match &document {
+        Value::Array(rules) => rules.iter().collect(),
+        one => vec![one],
+    };
+    let mut granted = Vec::new();
+    for (i, rule) in rules.into_iter().enumerate() {
+        let principals = match &rule["Principal"] {
+            Value::Null => Vec::new(),
+            Value::Array(items) => items.iter().collect(),
+            one => vec![one],
+        };
+        for (j, principal) in principals.into_iter().enumerate() {
+            let value = from_document(principal, variables);
+            if let Some(why) = serverless_principal(&value, cx) {
+                granted.push(format!("`Policy` rule {i}, `Principal.{j}` is {why}"));
+            }
+        }
+    }
+    if granted.is_empty() {
+        all([cx.present("/Policy")])
+    } else {
+        Outcome::Fail(format!(
+            "{}: another account, or anyone, reads or writes the collections and indexes it names",
+            granted.join(", ")
+        ))
+    }
+}
+
 fn x2(cx: &Cx<'_>) -> Outcome {
+    let t = cx.resource.type_name();
+    if let Some((_, pointer)) = OWN_POLICIES.iter().find(|(kind, _)| *kind == t) {
+        return own_policy(cx, pointer);
+    }
+    if t == RESOURCE_SHARE {
+        return resource_share(cx);
+    }
+    if t == SERVERLESS_ACCESS {
+        return serverless_access(cx);
+    }
     if cx.resource.type_name() == "AWS::Lambda::Permission" {
         let Some(principal) = cx.prop("/Principal") else {
             return Outcome::NotApplicable;
@@ -1441,9 +1872,20 @@ fn x2(cx: &Cx<'_>) -> Outcome {
     };
     let mut checks = Vec::new();
     for pointer in &pointers {
-        let Some(document) = super::services::resource_policy(cx, pointer) else {
+        let Some(document) = sub_document(cx, pointer)
+            .map(std::borrow::Cow::Owned)
+            .or_else(|| super::services::resource_policy(cx, pointer))
+        else {
             continue;
         };
+        if let Some(why) =
+            super::identity::unreadable_statements(&document, &pointer[1..].replace('/', "."))
+        {
+            checks.push(Err(format!(
+                "{why}: another account may read or write what the policy guards; write the statements in the template"
+            )));
+            continue;
+        }
         let granted: Vec<String> = super::identity::statements(&document)
             .into_iter()
             .filter(|(_, s)| super::identity::allows(s))
@@ -1473,18 +1915,33 @@ fn x2(cx: &Cx<'_>) -> Outcome {
 mod tests {
     use serde_json::json;
 
+    #[test]
+    fn x2_reads_every_policy_it_judges_itself() {
+        let x2 = super::RULES.iter().find(|r| r.id == "X2").unwrap();
+        for (kind, _) in super::OWN_POLICIES {
+            assert!(x2.types.contains(kind), "{kind}");
+        }
+        for kind in [super::RESOURCE_SHARE, super::SERVERLESS_ACCESS] {
+            assert!(x2.types.contains(&kind), "{kind}");
+        }
+        for kind in super::super::services::X2_TYPES {
+            assert!(x2.types.contains(kind), "{kind}");
+        }
+    }
+
     proptest::proptest! {
         /// A text names a name of the app as every name compared with it would say: in any
         /// case, whole or after a `:`, `/` or `:::`; in an ARN only a name of a resource of
-        /// the ARN's service, and in a URL only after a `/` on an endpoint of AWS whose host
-        /// begins with the service of the resource.
+        /// the ARN's service, in a URL only after a `/` on an endpoint of AWS whose host
+        /// begins with the service of the resource, and in an S3 URI only a bucket's name as
+        /// its host.
         #[test]
         fn a_text_names_a_name_of_the_app_as_when_every_name_was_compared(
             names in proptest::collection::vec(
-                ("(/?[a-cA-C]{1,3}(/|:)?){1,2}", proptest::sample::select(vec!["AWS::A::X", "AWS::B::X", "AWS::Ab::Y"])),
+                ("(/?[a-cA-C]{1,3}(/|:)?){1,2}", proptest::sample::select(vec!["AWS::A::X", "AWS::B::X", "AWS::Ab::Y", "AWS::S3::Bucket"])),
                 1..4,
             ),
-            text in " ?(arn:aws:[a-c]{0,2}:::?|https://[a-c]/|https://[a-c]{1,2}\\.amazonaws\\.com/|/)?[a-cA-C:/]{0,6} ?",
+            text in " ?(arn:aws:[a-c]{0,2}:::?|https://[a-c]/|https://[a-c]{1,2}\\.amazonaws\\.com/|s3://|/)?[a-cA-C:/]{0,6} ?",
         ) {
             let t = text.trim().to_ascii_lowercase();
             let ends_with = |n: &str, seps: &[&str]| seps.iter().any(|sep| t.ends_with(&format!("{sep}{n}")));
@@ -1493,8 +1950,11 @@ mod tests {
                 let service = super::arn_service(type_name);
                 if let Some(arn) = t.strip_prefix("arn:") {
                     arn.split(':').nth(1) == Some(service.as_str()) && ends_with(&n, &[":", "/", ":::"])
-                } else if let Some((_, rest)) = t.split_once("://") {
+                } else if let Some((scheme, rest)) = t.split_once("://") {
                     let host = rest.split(['/', ':']).next().unwrap_or_default();
+                    if scheme == "s3" {
+                        return service == "s3" && host == n;
+                    }
                     host.ends_with(".amazonaws.com")
                         && host.split('.').next() == Some(service.as_str())
                         && rest.ends_with(&format!("/{n}"))

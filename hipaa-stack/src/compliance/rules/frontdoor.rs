@@ -43,7 +43,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "HTTPS and TLS listeners serve certificates of ACM, which renews them",
         types: &[LISTENER, LISTENER_CERTIFICATE, CLASSIC, ACM_CERTIFICATE],
         controls: TRANSIT,
-        fix: "give every HTTPS or TLS listener a certificate of AWS Certificate Manager (`Certificate::dns(..)`, or an `arn:…:acm:…` ARN), not an IAM server certificate, which nobody renews; request a public ACM certificate with `ValidationMethod: DNS` (ACM renews it unattended) and without `CertificateTransparencyLoggingPreference: DISABLED`",
+        fix: "give every HTTPS or TLS listener a certificate of AWS Certificate Manager that the app requests (`Certificate::dns(..)`, by `Ref` or an import of its export), not an IAM server certificate, which nobody renews (an `arn:…:acm:…` ARN written in the template, `Certificate::existing(..)`, is a gap: ACM does not renew an imported certificate); request a public ACM certificate with `ValidationMethod: DNS` (ACM renews it unattended) and without `CertificateTransparencyLoggingPreference: DISABLED`",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-ELBv2ACMCertificateRequired"),
             checkov: None,
@@ -174,7 +174,41 @@ fn f2(cx: &Cx<'_>) -> Outcome {
             "`Certificates` is not set: the listener has no certificate".to_owned(),
         );
     }
-    all((0..count).map(|i| acm_certificate(cx, &format!("/Certificates/{i}/CertificateArn"))))
+    renewed((0..count).map(|i| acm_certificate(cx, &format!("/Certificates/{i}/CertificateArn"))))
+}
+
+/// What a listener's certificates show, as an outcome: a certificate that is no ACM
+/// certificate fails; one given as an ACM certificate's ARN written in the template (not a
+/// certificate of the app) is a gap, since ACM renews only the certificates it issues:
+/// an imported certificate is not eligible for managed renewal ("If Type is Imported, then
+/// the certificate isn't eligible for ACM managed renewal", AWS re:Post knowledge center,
+/// "How do I get notified when my ACM certificate is about to be renewed?"; ACM user guide,
+/// "Managed certificate renewal in AWS Certificate Manager"), and an ARN does not say whether
+/// its certificate was imported, or was validated by email (renewed only when someone acts on
+/// the renewal email); the rest pass.
+fn renewed(checks: impl IntoIterator<Item = Result<Certified, String>>) -> Outcome {
+    let mut outside = Vec::new();
+    let outcome = all(checks.into_iter().map(|c| {
+        c.map(|c| match c {
+            Certified::OfTheApp(proof) => proof,
+            Certified::Written(proof, why) => {
+                outside.push(why);
+                proof
+            }
+        })
+    }));
+    match outcome {
+        Outcome::Pass(_) if !outside.is_empty() => Outcome::Gap(outside.join("; ")),
+        other => other,
+    }
+}
+
+/// A certificate that is ACM's: one of the app (requested in a stack of it, where `F2`
+/// reads its validation), or an ACM ARN written in the template, whose renewal the app
+/// does not show (see [`renewed`]).
+enum Certified {
+    OfTheApp(Proof),
+    Written(Proof, String),
 }
 
 /// An ACM certificate that ACM renews by itself and that certificate transparency logs
@@ -227,9 +261,12 @@ fn acm_renewal(cx: &Cx<'_>) -> Outcome {
 }
 
 /// The certificate at `pointer` must be one of ACM: an `AWS::CertificateManager::Certificate`
-/// of the template, an `arn:…:acm:…` ARN, or an import of an export of one by a stack of
-/// the app.
-fn acm_certificate(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
+/// of the template, or an import of an export of one by a stack of the app; an
+/// `arn:…:acm:…` ARN written in the template is ACM's, but whether ACM renews it is not
+/// shown ([`Certified::Written`]). An IAM server certificate (`arn:…:iam::…:server-certificate/…`)
+/// fails: it is uploaded, and nothing renews it (ACM's managed renewal covers only the
+/// certificates ACM issues).
+fn acm_certificate(cx: &Cx<'_>, pointer: &str) -> Result<Certified, String> {
     let name = pointer.trim_start_matches('/').replace('/', ".");
     let Some(value) = cx.prop(pointer) else {
         return Err(format!("`{name}` is not set"));
@@ -261,8 +298,18 @@ fn acm_certificate(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
                     })
             })
         });
-    if issued_here || acm_arn || imported {
-        cx.proof(pointer).ok_or_default()
+    if issued_here || imported {
+        cx.proof(pointer).ok_or_default().map(Certified::OfTheApp)
+    } else if acm_arn {
+        cx.proof(pointer).ok_or_default().map(|proof| {
+            Certified::Written(
+                proof,
+                format!(
+                    "`{name}` is the ACM certificate {}, which is no certificate of the app: ACM does not renew an imported certificate, nor one validated by email unless someone acts, so whether it is renewed before it expires is not shown; request it in the app (`Certificate::dns(..)`), or renew it yourself before it expires",
+                    text_or_json(value)
+                ),
+            )
+        })
     } else {
         Err(format!(
             "`{name}` is {}, not a certificate of ACM",
@@ -284,7 +331,7 @@ fn classic_listeners(cx: &Cx<'_>) -> usize {
 /// `AWS::ElasticLoadBalancing::LoadBalancer Listeners` reference, takes an IAM server
 /// certificate as well).
 fn classic_certificates(cx: &Cx<'_>) -> Outcome {
-    let checks: Vec<Result<Proof, String>> = (0..classic_listeners(cx))
+    let checks: Vec<Result<Certified, String>> = (0..classic_listeners(cx))
         .filter(|i| {
             let certificate = cx
                 .prop(&format!("/Listeners/{i}/SSLCertificateId"))
@@ -301,7 +348,7 @@ fn classic_certificates(cx: &Cx<'_>) -> Outcome {
     if checks.is_empty() {
         Outcome::NotApplicable
     } else {
-        all(checks)
+        renewed(checks)
     }
 }
 
@@ -1440,15 +1487,12 @@ fn sm1(cx: &Cx<'_>) -> Outcome {
     } else if set("kmsKeyId") {
         // `inputs.kmsKeyId` names the KMS key that encrypts session data (Systems Manager
         // user guide, "Session document schema"): text that has no key's shape (a bucket's
-        // ARN, a word), or a reference to something that is no key of the app, names no key
-        // the account controls.
+        // ARN, a word), a reference to something that is no key of the app, or a key ARN
+        // that writes its account as a number (another account's key, used and disabled at
+        // that account's will) names no key the account controls. Read as every other key
+        // rule reads a key (`resilience::not_a_key`).
         let value = &inputs["kmsKeyId"];
-        let not_a_key = match text(value) {
-            Some(t) => (!super::resilience::shaped_as_key(&t))
-                .then_some("which is not a KMS key (its ARN, id or alias)"),
-            None => super::resilience::not_a_key(cx, value),
-        };
-        match not_a_key {
+        match super::resilience::not_a_key(cx, value) {
             Some(why) => Err(format!(
                 "`inputs.kmsKeyId` is {}, {why}: sessions are not encrypted with a key the account controls",
                 text_or_json(value)

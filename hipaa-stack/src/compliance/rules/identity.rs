@@ -145,6 +145,42 @@ pub(super) fn statements(document: &Value) -> Vec<(String, &Value)> {
     }
 }
 
+/// Whether a value is an intrinsic function written whole (`Ref`, `Fn::GetAtt`, `Fn::Split`,
+/// …): an object of one key that names one.
+pub(super) fn intrinsic(value: &Value) -> bool {
+    value
+        .as_object()
+        .is_some_and(|m| m.len() == 1 && m.keys().all(|k| k == "Ref" || k.starts_with("Fn::")))
+}
+
+/// Why the statements of a policy document cannot be read before deploy: its `Statement`,
+/// or a statement of the list, written whole as an intrinsic function (a parameter's `Ref`,
+/// an SSM parameter's `Value`), which may grant any account. `None` when every statement
+/// is written in the template (an `Fn::If` is read branch by branch before).
+pub(super) fn unreadable_statements(document: &Value, name: &str) -> Option<String> {
+    // `AWS::NoValue` removes the statement, as everywhere else the rules read it.
+    let intrinsic = |v: &Value| intrinsic(v) && !super::meaning::no_value(v);
+    match &document["Statement"] {
+        s if intrinsic(s) => Some(format!(
+            "`{name}.Statement` is {}, known only at deploy",
+            super::meaning::text_or_json(s)
+        )),
+        Value::Array(items) => {
+            items
+                .iter()
+                .enumerate()
+                .find(|(_, s)| intrinsic(s))
+                .map(|(i, s)| {
+                    format!(
+                        "`{name}.Statement.{i}` is {}, known only at deploy",
+                        super::meaning::text_or_json(s)
+                    )
+                })
+        }
+        _ => None,
+    }
+}
+
 /// A proof of the statement at `suffix` of the document at `document` (below `Properties`)
 /// of `resource`; the whole document when it is written as a JSON string.
 pub(super) fn statement_proof(resource: &Resource, document: &str, suffix: &str) -> Option<Proof> {
@@ -523,6 +559,14 @@ fn every_statement(cx: &Cx<'_>, problem: fn(&Value) -> Option<String>) -> Outcom
             )));
             continue;
         };
+        // A statement written whole as an intrinsic function (an SSM parameter's `Value`)
+        // may allow anything.
+        if let Some(why) = unreadable_statements(&document, &pointer_name(&pointer)) {
+            checks.push(Err(format!(
+                "{why}: it may allow any action on any resource; write the statements in the template"
+            )));
+            continue;
+        }
         // A document written as text around references reads each as `UNKNOWN`: one of
         // them a value someone else chose may stand for any resource.
         let text_carries = text_carries_a_value(cx, &pointer);
@@ -997,6 +1041,13 @@ fn i8(cx: &Cx<'_>) -> Outcome {
             "`AssumeRolePolicyDocument` is not set, or not a policy document a rule can read before deploy; write the trust policy in the template".to_owned(),
         );
     };
+    // A statement written whole as an intrinsic function (an SSM parameter's `Value`) may
+    // let anyone in.
+    if let Some(why) = unreadable_statements(&document, "AssumeRolePolicyDocument") {
+        return Outcome::Fail(format!(
+            "{why}: it may let every principal assume the role; write the trust policy's statements in the template"
+        ));
+    }
     // The statements that allow and `holds`, each named by its place.
     let allowing = |holds: &dyn Fn(&Value) -> bool| -> Vec<String> {
         statements(&document)

@@ -18,6 +18,18 @@ const FIREWALL: &[&str] = &[
     "164.312(e)(1)",
 ];
 const VPC: &[&str] = &["AWS::EC2::VPC"];
+/// A VPC peering connection, read by `E17` for the one setting of it that reaches beyond the
+/// account, `PeerOwnerId` (CloudFormation reference, `AWS::EC2::VPCPeeringConnection`: "The
+/// accepter VPC can belong to a different AWS account and can be in a different Region"):
+/// `PeerRegion` and `AssumeRoleRegion` choose a region, `PeerRoleArn` the role that accepts
+/// the request in the accepter's account, `VpcId` and `PeerVpcId` the two VPCs (the
+/// requester "that you own"), none of which grants another account a path. Its attachments
+/// read so too: an `AWS::EC2::TransitGatewayVpcAttachment`'s `Options` (DNS, IPv6, appliance
+/// mode, security group referencing) and subnets act among the VPCs the transit gateway
+/// joins, so only `TransitGatewayId` decides where the VPC's traffic may go.
+const PEERING: &str = "AWS::EC2::VPCPeeringConnection";
+/// A transit gateway.
+const TRANSIT_GATEWAY: &str = "AWS::EC2::TransitGateway";
 
 /// The ports that are never open to the internet: SSH, RDP, FTP, MySQL, 3309 and 4333, and
 /// the other remote shells and desktops of an instance: Telnet (23), Windows Remote
@@ -106,6 +118,24 @@ pub(crate) static RULES: &[RuleSpec] = &[
             guard: Some("NO_UNRESTRICTED_ROUTE_TO_IGW"),
         },
         check: e15,
+    },
+    RuleSpec {
+        id: "E17",
+        title: "no VPC is peered, attached or routed to a network outside the account",
+        types: &[
+            "AWS::EC2::Route",
+            PEERING,
+            "AWS::EC2::TransitGatewayAttachment",
+            "AWS::EC2::TransitGatewayVpcAttachment",
+        ],
+        controls: &["164.312(e)(1)"],
+        fix: "peer VPCs only within the account (`PeerOwnerId` unset or `${AWS::AccountId}`), and attach and route only to peering connections and transit gateways of the app, whose transit gateways leave `AutoAcceptSharedAttachments` disabled and are named by no resource that shares, peers or connects them beyond the account; a path to another account of the organization (a shared transit gateway of a network account) takes a waiver naming that account and the agreement that covers it",
+        packs: Packs {
+            cdk_nag: None,
+            checkov: None,
+            guard: None,
+        },
+        check: e17,
     },
 ];
 
@@ -504,13 +534,136 @@ fn referred(v: &Value) -> Option<&str> {
         })
 }
 
+/// Whether `value` is the id of the VPC `id` ([`super::meaning::names`], however written):
+/// its `Ref` or its `VpcId` attribute, never another of its attributes (`CidrBlock`,
+/// `DefaultSecurityGroup`, …: "Fn::GetAtt" return values of `AWS::EC2::VPC`, CloudFormation
+/// reference), which names no VPC to a flow log's `ResourceId`.
+fn names_vpc_id(value: &Value, id: &str) -> bool {
+    fn other_attribute(v: &Value, id: &str) -> bool {
+        let other = |attribute: &str| attribute != "VpcId";
+        match v {
+            Value::Object(map) => map.iter().any(|(k, v)| match (k.as_str(), v) {
+                ("Fn::GetAtt", Value::Array(a)) => {
+                    matches!(a.as_slice(), [Value::String(r), Value::String(at)] if r == id && other(at))
+                        || a.iter().any(|v| other_attribute(v, id))
+                }
+                ("Fn::GetAtt", Value::String(t)) => t
+                    .split_once('.')
+                    .is_some_and(|(r, at)| r == id && other(at)),
+                ("Fn::Sub", _) => {
+                    let text = match v {
+                        Value::String(t) => Some(t.as_str()),
+                        Value::Array(a) => a.first().and_then(Value::as_str),
+                        _ => None,
+                    };
+                    let prefix = format!("${{{id}.");
+                    text.is_some_and(|t| {
+                        t.match_indices(&prefix).any(|(at, _)| {
+                            !t[at + prefix.len()..].starts_with("VpcId}")
+                        })
+                    }) || other_attribute(v, id)
+                }
+                _ => other_attribute(v, id),
+            }),
+            Value::Array(items) => items.iter().any(|v| other_attribute(v, id)),
+            _ => false,
+        }
+    }
+    super::meaning::names(value, id) && !other_attribute(value, id)
+}
+
+/// The exports of the app that carry this VPC's id and nothing else: an output of its own
+/// stack whose value names it ([`super::meaning::names`]: its `Ref`, however written) and
+/// whose export name no other output of the app carries (two stacks of two regions may
+/// export the same name: an import of it is then not known to be this VPC).
+fn vpc_exports<'a>(cx: &Cx<'a>) -> Vec<&'a str> {
+    let carried = |name: &str| {
+        cx.stacks
+            .iter()
+            .flat_map(|(_, t)| t.outputs())
+            .filter(|o| o.export_name() == Some(name))
+            .count()
+    };
+    cx.template
+        .outputs()
+        .iter()
+        .filter_map(|o| {
+            let name = o.export_name()?;
+            let value = serde_json::to_value(&o.value).ok()?;
+            (names_vpc_id(&value, cx.id()) && carried(name) == 1).then_some(name)
+        })
+        .collect()
+}
+
+/// The flow logs of the app that record this VPC, each with the context of its own stack:
+/// those of its template whose `ResourceId` names it however it is written (`Ref`,
+/// `Fn::GetAtt`, `${Vpc}` alone in an `Fn::Sub`, a one-item `Fn::Join`, an `Fn::If` whose
+/// every branch does), and those of another stack whose `ResourceId` is wholly an import
+/// (`Fn::ImportValue` of written text) of an export of [`vpc_exports`]. An export is read
+/// in the region of the stack that made it ("You can't create cross-stack references
+/// across Regions", CloudFormation user guide, `Fn::ImportValue`), where the flow log then
+/// is, as the VPC.
+fn flow_logs_of<'a>(cx: &Cx<'a>) -> Vec<(Cx<'a>, &'a Resource)> {
+    let exports = vpc_exports(cx);
+    let imports_this_vpc = |v: &Value| {
+        v.as_object()
+            .filter(|m| m.len() == 1)
+            .and_then(|m| m.get("Fn::ImportValue"))
+            .and_then(super::meaning::text)
+            .is_some_and(|name| exports.contains(&name.as_str()))
+    };
+    cx.everywhere("AWS::EC2::FlowLog")
+        .filter_map(|(other, f)| {
+            let resource_id = &f.properties()["ResourceId"];
+            match other {
+                None => names_vpc_id(resource_id, cx.id()).then(|| (cx.on(f), f)),
+                Some(stack) if !exports.is_empty() && imports_this_vpc(resource_id) => {
+                    let at = *cx.index.stack_at.get(stack)?;
+                    let (stack, template) = *cx.stacks.get(at)?;
+                    let home = Cx {
+                        template,
+                        resource: f,
+                        stack,
+                        at,
+                        ..*cx
+                    };
+                    Some((home, f))
+                }
+                Some(_) => None,
+            }
+        })
+        .collect()
+}
+
+/// The proof of a property of a flow log, named `stack/LogicalId` when it is of another
+/// stack than the VPC.
+fn flow_log_proof(cx: &Cx<'_>, home: &Cx<'_>, flow_log: &Resource, pointer: &str) -> Option<Proof> {
+    proof_of(flow_log, pointer).map(|mut proof| {
+        if home.at != cx.at {
+            proof.logical_id = format!("{}/{}", home.stack, proof.logical_id);
+        }
+        proof
+    })
+}
+
+/// A flow log named for a finding: `stack/LogicalId` when it is of another stack.
+fn flow_log_name(cx: &Cx<'_>, home: &Cx<'_>, flow_log: &Resource) -> String {
+    if home.at == cx.at {
+        flow_log.logical_id().to_owned()
+    } else {
+        format!("{}/{}", home.stack, flow_log.logical_id())
+    }
+}
+
 fn e13(cx: &Cx<'_>) -> Outcome {
-    let mine: Vec<&Resource> = cx
-        .others("AWS::EC2::FlowLog")
-        // `ResourceId` names the VPC however it is written: `Ref`, `Fn::GetAtt`, `${Vpc}`
-        // alone in an `Fn::Sub`, a one-item `Fn::Join`, an `Fn::If` whose every branch does.
-        .filter(|f| super::meaning::names(&f.properties()["ResourceId"], cx.id()))
-        .collect();
+    let found = flow_logs_of(cx);
+    let mine: Vec<&Resource> = found.iter().map(|(_, f)| *f).collect();
+    let home_of = |f: &Resource| {
+        found
+            .iter()
+            .find(|(_, g)| std::ptr::eq(*g, f))
+            .map_or(*cx, |(home, _)| *home)
+    };
     let whole = |f: &&&Resource| {
         let p = f.properties();
         // Written as text or built by intrinsics that resolve to it (`Fn::Sub "ALL"`). The
@@ -529,7 +682,7 @@ fn e13(cx: &Cx<'_>) -> Outcome {
         .iter()
         .filter(whole)
         .filter(|f| addressless(f).is_none())
-        .min_by_key(|f| delivered_outside_the_app(cx, f).is_some());
+        .min_by_key(|f| delivered_outside_the_app(&home_of(f), f).is_some());
     if full.is_none()
         && let Some((f, why)) = mine
             .iter()
@@ -538,19 +691,20 @@ fn e13(cx: &Cx<'_>) -> Outcome {
     {
         return Outcome::Fail(format!(
             "flow log `{}` {why}: its records do not say who talked to whom; remove `LogFormat` (the default format records the addresses) or write `${{srcaddr}}` and `${{dstaddr}}` in it",
-            f.logical_id()
+            flow_log_name(cx, &home_of(f), f)
         ));
     }
     if let Some(flow_log) = full {
-        if let Some(destination) = delivered_outside_the_app(cx, flow_log) {
+        let home = home_of(flow_log);
+        if let Some(destination) = delivered_outside_the_app(&home, flow_log) {
             return Outcome::Gap(format!(
                 "flow log `{}` delivers to {destination}, which is no log group, bucket or delivery stream of the app: whether its records are encrypted and kept is not shown (a log group it does not find, VPC flow logs create unencrypted and never expiring); deliver to a `LogGroup` of the app",
-                flow_log.logical_id()
+                flow_log_name(cx, &home, flow_log)
             ));
         }
         let proofs: Option<Vec<Proof>> = ["/ResourceId", "/ResourceType", "/TrafficType"]
             .iter()
-            .map(|p| proof_of(flow_log, p))
+            .map(|p| flow_log_proof(cx, &home, flow_log, p))
             .collect();
         return match proofs {
             Some(p) => Outcome::Pass(p),
@@ -560,11 +714,11 @@ fn e13(cx: &Cx<'_>) -> Outcome {
     match mine.first() {
         Some(f) => Outcome::Fail(format!(
             "flow log `{}` does not record ALL traffic of the VPC: {}; write `ResourceType` VPC and `TrafficType` ALL, as the CloudFormation reference spells them",
-            f.logical_id(),
+            flow_log_name(cx, &home_of(f), f),
             not_whole(f)
         )),
         None => Outcome::Fail(
-            "no `AWS::EC2::FlowLog` of this template records the VPC's traffic".to_owned(),
+            "no `AWS::EC2::FlowLog` of the app records the VPC's traffic (one of another stack is read when its `ResourceId` is `Fn::ImportValue` of an export of the VPC's `Ref` alone)".to_owned(),
         ),
     }
 }
@@ -813,6 +967,326 @@ fn e14(_cx: &Cx<'_>) -> Outcome {
 }
 
 fn e15(cx: &Cx<'_>) -> Outcome {
+    route_to_the_internet(cx)
+}
+
+/// E17: the paths out of the account that a VPC's peering connections, transit gateway
+/// attachments and routes open. Apart from E15 (which accepts no waiver) because a path to
+/// another account of the same organization under the same agreement (the shared transit
+/// gateway of a network account, the usual multi-account layout) is a decision a waiver
+/// can record, where a route from PHI subnets to the internet is not.
+fn e17(cx: &Cx<'_>) -> Outcome {
+    match cx.resource.type_name() {
+        PEERING => all(peered_within_the_account(cx, cx.resource, None)),
+        "AWS::EC2::TransitGatewayAttachment" | "AWS::EC2::TransitGatewayVpcAttachment" => {
+            all(transit_gateway_of_the_app(cx, "TransitGatewayId"))
+        }
+        _ => {
+            let out = route_out_of_the_account(cx);
+            if out.is_empty() {
+                Outcome::NotApplicable
+            } else {
+                all(out)
+            }
+        }
+    }
+}
+
+/// Whose account a peering's `PeerOwnerId` (or a transit gateway peering's
+/// `PeerAccountId`) names: "The AWS account ID of the owner of the accepter VPC. Default:
+/// Your AWS account ID" (CloudFormation reference, `AWS::EC2::VPCPeeringConnection`
+/// `PeerOwnerId`; "The accepter VPC can belong to a different AWS account"). Unset, removed
+/// (`AWS::NoValue`) or wholly the stack's own `${AWS::AccountId}` (its `Ref`, `Fn::Sub`) is
+/// the account's; an account written as a number is another account's, as everywhere in
+/// the rules (a template never knows its own account's number); anything else (a
+/// parameter, an import, an SSM value, an attribute) is known only at deploy.
+fn foreign_owner(peering: &Resource, key: &str) -> Option<String> {
+    let value = peering
+        .properties()
+        .get(key)
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))?;
+    let text = super::meaning::text(value).map(|t| t.trim().to_owned());
+    match text.as_deref() {
+        Some("${AWS::AccountId}") => None,
+        Some(t) if super::identity::dynamic(t) => Some(format!(
+            "`{key}` {t} is known only at deploy, so the peer's account cannot be shown to be this one; write `${{AWS::AccountId}}` or leave it unset for a peer of the account"
+        )),
+        Some(t) if t.len() == 12 && t.bytes().all(|b| b.is_ascii_digit()) => Some(format!(
+            "`{key}` {t} is another account's (the stack's own is `${{AWS::AccountId}}`): the peering opens a network path from the VPC to a network the app does not hold"
+        )),
+        _ => Some(format!(
+            "`{key}` {} cannot be read before deploy, so the peer's account cannot be shown to be this one; write `${{AWS::AccountId}}` or leave it unset for a peer of the account",
+            text_or_json(value)
+        )),
+    }
+}
+
+/// A resource of another stack named `stack/LogicalId`, of this stack by its logical id.
+fn named_in(cx: &Cx<'_>, home: &Cx<'_>, resource: &Resource) -> String {
+    if home.at == cx.at {
+        resource.logical_id().to_owned()
+    } else {
+        format!("{}/{}", home.stack, resource.logical_id())
+    }
+}
+
+/// The proof of a property of `resource` of the stack of `home`, named for `cx`.
+fn proof_in(cx: &Cx<'_>, home: &Cx<'_>, resource: &Resource, pointer: &str) -> Option<Proof> {
+    proof_of(resource, pointer).map(|mut proof| {
+        if home.at != cx.at {
+            proof.logical_id = format!("{}/{}", home.stack, proof.logical_id);
+        }
+        proof
+    })
+}
+
+/// A peering connection is within the account: its `PeerOwnerId` ([`foreign_owner`]).
+/// `via` names the route that leads to it, for a finding on the route.
+fn peered_within_the_account(
+    cx: &Cx<'_>,
+    peering: &Resource,
+    via: Option<(&Cx<'_>, &str)>,
+) -> Vec<Result<Proof, String>> {
+    let home = via.map_or(*cx, |(home, _)| *home);
+    let name = named_in(cx, &home, peering);
+    match foreign_owner(peering, "PeerOwnerId") {
+        Some(why) => vec![Err(match via {
+            Some((_, key)) => format!("`{key}` names peering connection `{name}`, whose {why}"),
+            None => why,
+        })],
+        None => vec![
+            proof_in(cx, &home, peering, "/PeerOwnerId")
+                .or_else(|| proof_in(cx, &home, peering, "/PeerVpcId"))
+                .ok_or_default(),
+        ],
+    }
+}
+
+/// The resource of kind `kind` of the app that `value` names as a whole, with the context
+/// of its stack: one of this template that it names ([`super::meaning::names`]), or one of
+/// another stack whose export, carried by no other output of the app, it imports whole
+/// (`Fn::ImportValue` of written text) and whose value names it.
+fn app_resource<'a>(cx: &Cx<'a>, value: &Value, kind: &'a str) -> Option<(Cx<'a>, &'a Resource)> {
+    if let Some(own) = cx
+        .others(kind)
+        .find(|r| super::meaning::names(value, r.logical_id()))
+    {
+        return Some((cx.on(own), own));
+    }
+    let imported = value
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .and_then(|m| m.get("Fn::ImportValue"))
+        .and_then(super::meaning::text)?;
+    let mut carriers = cx.stacks.iter().enumerate().flat_map(|(at, (stack, t))| {
+        t.outputs()
+            .iter()
+            .filter(|o| o.export_name() == Some(imported.as_str()))
+            .map(move |o| (at, *stack, *t, o))
+    });
+    let (at, stack, template, output) = carriers.next()?;
+    if carriers.next().is_some() {
+        return None;
+    }
+    let exported = serde_json::to_value(&output.value).ok()?;
+    let resource = template
+        .resources()
+        .iter()
+        .find(|r| r.type_name() == kind && super::meaning::names(&exported, r.logical_id()))?;
+    Some((
+        Cx {
+            template,
+            resource,
+            stack,
+            at,
+            ..*cx
+        },
+        resource,
+    ))
+}
+
+/// What a route sends out of the account, as checks: a peering connection
+/// (`VpcPeeringConnectionId`) must be one of the app within the account, a transit gateway
+/// (`TransitGatewayId`) one of the app that leads nowhere else ([`transit_gateway_of_the_app`]),
+/// and a Cloud WAN core network (`CoreNetworkArn`), a global network that spans accounts
+/// and that no rule reads, is refused. Empty for a route to none of them.
+fn route_out_of_the_account(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    let mut checks = Vec::new();
+    if let Some(value) = cx
+        .prop("/VpcPeeringConnectionId")
+        .filter(|v| !super::meaning::no_value(v))
+    {
+        match app_resource(cx, value, PEERING) {
+            Some((home, peering)) => {
+                checks.extend(peered_within_the_account(
+                    cx,
+                    peering,
+                    Some((&home, "VpcPeeringConnectionId")),
+                ));
+                checks.push(cx.proof("/VpcPeeringConnectionId").ok_or_default());
+            }
+            None => checks.push(Err(format!(
+                "`VpcPeeringConnectionId` {} names no peering connection of the app, so whose VPC it reaches cannot be read (a peering connection may lead to another account's VPC); declare the peering connection in a stack of the app",
+                text_or_json(value)
+            ))),
+        }
+    }
+    if cx
+        .prop("/TransitGatewayId")
+        .is_some_and(|v| !super::meaning::no_value(v))
+    {
+        checks.extend(transit_gateway_of_the_app(cx, "TransitGatewayId"));
+    }
+    if let Some(value) = cx
+        .prop("/CoreNetworkArn")
+        .filter(|v| !super::meaning::no_value(v))
+    {
+        checks.push(Err(format!(
+            "`CoreNetworkArn` {} sends traffic to an AWS Cloud WAN core network, a global network that may join other accounts' networks, which no rule reads",
+            text_or_json(value)
+        )));
+    }
+    checks
+}
+
+/// The resources of the app that may name a transit gateway without leading out of the
+/// account: attachments of VPCs (an attachment is made by the owner of the VPC it
+/// attaches, and is judged where it is), routes (judged where they are), the transit
+/// gateway's own route tables, and an SSM parameter that holds its id (a value, which
+/// connects nothing).
+const WITHIN_TRANSIT_GATEWAY: &[&str] = &[
+    "AWS::EC2::TransitGatewayAttachment",
+    "AWS::EC2::TransitGatewayVpcAttachment",
+    "AWS::EC2::Route",
+    "AWS::EC2::TransitGatewayRouteTable",
+    "AWS::SSM::Parameter",
+];
+
+/// The resources of [`WITHIN_TRANSIT_GATEWAY`] on which others build ([`ON_AN_ATTACHMENT`]):
+/// the attachments and the route tables.
+const BUILT_ON: &[&str] = &[
+    "AWS::EC2::TransitGatewayAttachment",
+    "AWS::EC2::TransitGatewayVpcAttachment",
+    "AWS::EC2::TransitGatewayRouteTable",
+];
+
+/// The resources of the app built on an attachment of a transit gateway that stay inside
+/// it: its routes and its route tables' associations and propagations.
+const ON_AN_ATTACHMENT: &[&str] = &[
+    "AWS::EC2::TransitGatewayRoute",
+    "AWS::EC2::TransitGatewayRouteTableAssociation",
+    "AWS::EC2::TransitGatewayRouteTablePropagation",
+];
+
+/// The resources of the app whose properties name `target` (a resource of the template at
+/// `home` of the app's stacks): in that template by reference ([`super::mentions`]),
+/// elsewhere by an import of an export of that template that refers to it; each with the
+/// position, name and template of its stack.
+fn namers<'a>(
+    cx: &Cx<'a>,
+    home: usize,
+    template: &'a crate::cfn::Template,
+    target: &'a Resource,
+) -> Vec<(usize, &'a str, &'a crate::cfn::Template, &'a Resource)> {
+    let exports: Vec<&str> = super::arn::exports_of(template, target.logical_id())
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    cx.stacks
+        .iter()
+        .enumerate()
+        .flat_map(|(at, (stack, t))| t.resources().iter().map(move |r| (at, *stack, *t, r)))
+        .filter(|(at, _, _, r)| {
+            !std::ptr::eq(*r, target)
+                && if *at == home {
+                    super::mentions(r.properties(), target.logical_id())
+                } else {
+                    super::imports_any(r.properties(), &exports)
+                }
+        })
+        .collect()
+}
+
+/// The transit gateway that `key` of this resource names is one of the app (so of its
+/// account: a transit gateway that another account shares through AWS RAM takes the
+/// attachments of the VPCs of the accounts it is shared with, "Transit gateway sharing",
+/// Amazon VPC Transit Gateways guide), that does not accept attachments of other accounts
+/// by itself (`AutoAcceptSharedAttachments`: "Enable or disable automatic acceptance of
+/// cross-account attachment requests", default disable, CloudFormation reference,
+/// `AWS::EC2::TransitGateway`), and that no resource of the app names but attachments of
+/// VPCs, routes and its route tables ([`WITHIN_TRANSIT_GATEWAY`]), or a transit gateway
+/// peering of the account (`PeerAccountId`, read as a VPC peering's `PeerOwnerId`): a
+/// resource share, a VPN connection, a Connect attachment, a peering with another account
+/// each lead beyond it.
+fn transit_gateway_of_the_app(cx: &Cx<'_>, key: &str) -> Vec<Result<Proof, String>> {
+    let value = &cx.resource.properties()[key];
+    let Some((home, gateway)) = app_resource(cx, value, TRANSIT_GATEWAY) else {
+        return vec![Err(format!(
+            "`{key}` {} names no transit gateway of the app: a transit gateway of another account (shared through AWS RAM), or one no stack declares, joins the VPC to networks no rule reads; declare the transit gateway in a stack of the app",
+            text_or_json(value)
+        ))];
+    };
+    let name = named_in(cx, &home, gateway);
+    let mut checks = vec![cx.proof(&format!("/{key}")).ok_or_default()];
+    let auto = gateway
+        .properties()
+        .get("AutoAcceptSharedAttachments")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v));
+    if let Some(v) = auto
+        && super::meaning::text(v).as_deref() != Some("disable")
+    {
+        checks.push(Err(format!(
+            "transit gateway `{name}` has `AutoAcceptSharedAttachments` {}: it may accept, without review, the attachments of every account it is shared with; leave it unset or write disable",
+            text_or_json(v)
+        )));
+    }
+    let named = |r: &Resource, at: usize, stack: &str| {
+        if at == cx.at {
+            r.logical_id().to_owned()
+        } else {
+            format!("{stack}/{}", r.logical_id())
+        }
+    };
+    for (at, stack, template, other) in namers(cx, home.at, home.template, gateway) {
+        let other_name = named(other, at, stack);
+        let kind = other.type_name();
+        if kind == "AWS::EC2::TransitGatewayPeeringAttachment" {
+            if let Some(why) = foreign_owner(other, "PeerAccountId") {
+                checks.push(Err(format!(
+                    "transit gateway `{name}` is peered by `{other_name}`, whose {why}"
+                )));
+            }
+            continue;
+        }
+        if !WITHIN_TRANSIT_GATEWAY.contains(&kind) {
+            checks.push(Err(format!(
+                "transit gateway `{name}` is named by `{other_name}` ({kind}), which may share it with, or connect it to, networks beyond the account that no rule reads"
+            )));
+            continue;
+        }
+        // What is built on an attachment or a route table of the gateway: its routes and
+        // route table associations stay inside it; anything else (a Connect attachment,
+        // whose GRE tunnels lead to appliances and the networks behind them, a Cloud WAN
+        // route table attachment) may lead out.
+        if !BUILT_ON.contains(&kind) {
+            continue;
+        }
+        for (at, stack, _, built) in namers(cx, at, template, other) {
+            if !ON_AN_ATTACHMENT.contains(&built.type_name()) {
+                checks.push(Err(format!(
+                    "`{other_name}` of transit gateway `{name}` is named by `{}` ({}), which may connect it to networks beyond the account that no rule reads",
+                    named(built, at, stack),
+                    built.type_name()
+                )));
+            }
+        }
+    }
+    checks
+}
+
+/// The route (a public range) to an internet gateway: the subnets of its route table must
+/// be public ones ([`routed_subnets`]).
+fn route_to_the_internet(cx: &Cx<'_>) -> Outcome {
     let (everywhere, destination) = match ["/DestinationCidrBlock", "/DestinationIpv6CidrBlock"]
         .into_iter()
         .find_map(|p| {
@@ -1143,6 +1617,221 @@ mod tests {
     }
 
     #[test]
+    fn a_flow_log_of_another_stack_that_imports_the_vpc_s_own_export_records_it() {
+        use crate::cfn::{Expr, Output, Resource, Template};
+        use crate::compliance::Status;
+        let raw = |id: &str, kind: &str, p: Value| Resource::raw(id.to_owned(), kind.to_owned(), p);
+        let export = |name: &str, value: Expr| Output {
+            name: name.replace(':', ""),
+            value,
+            description: None,
+            export: Some(name.to_owned()),
+        };
+        let net = |outputs: Vec<Output>| Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![raw(
+                "V",
+                "AWS::EC2::VPC",
+                json!({ "CidrBlock": "10.0.0.0/16" }),
+            )],
+            outputs,
+        };
+        let logs = |resource_id: Value, traffic: &str, outputs: Vec<Output>| Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![
+                raw(
+                    "G",
+                    "AWS::Logs::LogGroup",
+                    json!({ "LogGroupName": "flow", "RetentionInDays": 365 }),
+                ),
+                raw(
+                    "F",
+                    "AWS::EC2::FlowLog",
+                    json!({
+                        "ResourceId": resource_id,
+                        "ResourceType": "VPC",
+                        "TrafficType": traffic,
+                        "LogGroupName": { "Ref": "G" }
+                    }),
+                ),
+            ],
+            outputs,
+        };
+        let e13 = |net: &Template, logs: &Template| {
+            let stacks = [("net", net), ("logs", logs)];
+            let today = crate::literal::Date::parse("2026-12-01").expect("a date");
+            let mut evaluator = crate::compliance::Evaluator::new(&stacks, today);
+            for at in 0..stacks.len() {
+                let found = evaluator.stack(&stacks, at);
+                evaluator.merge(found);
+            }
+            evaluator
+                .finish()
+                .results
+                .into_iter()
+                .filter(|c| c.rule == "E13" && &*c.logical_id == "V")
+                .map(|c| c.status)
+                .collect::<Vec<_>>()
+        };
+        let import = json!({ "Fn::ImportValue": "net:V:Ref" });
+        let vpc = || export("net:V:Ref", Expr::reference("V"));
+        // The VPC's own export, imported whole: the flow log records it.
+        let found = e13(&net(vec![vpc()]), &logs(import.clone(), "ALL", Vec::new()));
+        assert!(
+            matches!(found.as_slice(), [Status::Enforced { .. }]),
+            "{found:?}"
+        );
+        // Recording rejected traffic only: a failure that names the flow log's stack.
+        let found = e13(
+            &net(vec![vpc()]),
+            &logs(import.clone(), "REJECT", Vec::new()),
+        );
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { finding }] if finding.contains("`logs/F`")),
+            "{found:?}"
+        );
+        // An export of another value (the VPC's CIDR block), or of a name two stacks
+        // export, is not known to be this VPC.
+        let cidr = export("net:V:Cidr", Expr::get_att("V", "CidrBlock"));
+        for (net, logs) in [
+            (
+                net(vec![cidr]),
+                logs(
+                    json!({ "Fn::ImportValue": "net:V:Cidr" }),
+                    "ALL",
+                    Vec::new(),
+                ),
+            ),
+            (
+                net(vec![vpc()]),
+                logs(
+                    import.clone(),
+                    "ALL",
+                    vec![export("net:V:Ref", Expr::reference("G"))],
+                ),
+            ),
+            // Text built around the import is another value.
+            (
+                net(vec![vpc()]),
+                logs(
+                    json!({ "Fn::Join": ["", ["x", import.clone()]] }),
+                    "ALL",
+                    Vec::new(),
+                ),
+            ),
+        ] {
+            let found = e13(&net, &logs);
+            assert!(
+                matches!(found.as_slice(), [Status::Failed { finding }] if finding.contains("no `AWS::EC2::FlowLog` of the app")),
+                "{found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn peerings_and_transit_gateways_of_another_stack_are_read_where_they_are() {
+        use crate::cfn::{Expr, Output, Resource, Template};
+        use crate::compliance::Status;
+        let raw = |id: &str, kind: &str, p: Value| Resource::raw(id.to_owned(), kind.to_owned(), p);
+        let export = |id: &str| Output {
+            name: id.to_owned(),
+            value: Expr::reference(id),
+            description: None,
+            export: Some(format!("net:{id}:Ref")),
+        };
+        let net = |owner: Value, shared: bool| {
+            let mut resources = vec![
+                raw(
+                    "Peering",
+                    PEERING,
+                    json!({ "VpcId": "vpc-0a1b2c3d4e5f60718", "PeerVpcId": "vpc-0fedcba9876543210", "PeerOwnerId": owner }),
+                ),
+                raw("Tgw", TRANSIT_GATEWAY, json!({ "Description": "hub" })),
+            ];
+            if shared {
+                resources.push(raw(
+                    "Share",
+                    "AWS::RAM::ResourceShare",
+                    json!({ "Name": "hub", "Principals": ["111122223333"], "ResourceArns": [{ "Fn::Sub": "arn:aws:ec2:${AWS::Region}:${AWS::AccountId}:transit-gateway/${Tgw}" }] }),
+                ));
+            }
+            Template {
+                description: String::new(),
+                parameters: Vec::new(),
+                resources,
+                outputs: vec![export("Peering"), export("Tgw")],
+            }
+        };
+        let app = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![
+                raw(
+                    "Rt",
+                    "AWS::EC2::RouteTable",
+                    json!({ "VpcId": "vpc-0a1b2c3d4e5f60718" }),
+                ),
+                raw(
+                    "ToPeer",
+                    "AWS::EC2::Route",
+                    json!({
+                        "RouteTableId": { "Ref": "Rt" },
+                        "DestinationCidrBlock": "10.9.0.0/16",
+                        "VpcPeeringConnectionId": { "Fn::ImportValue": "net:Peering:Ref" }
+                    }),
+                ),
+                raw(
+                    "Att",
+                    "AWS::EC2::TransitGatewayVpcAttachment",
+                    json!({
+                        "VpcId": "vpc-0a1b2c3d4e5f60718",
+                        "SubnetIds": ["subnet-0a1b2c3d4e5f60718"],
+                        "TransitGatewayId": { "Fn::ImportValue": "net:Tgw:Ref" }
+                    }),
+                ),
+            ],
+            outputs: Vec::new(),
+        };
+        let e17 = |net: &Template, id: &str| {
+            let stacks = [("net", net), ("app", &app)];
+            let today = crate::literal::Date::parse("2026-12-01").expect("a date");
+            let mut evaluator = crate::compliance::Evaluator::new(&stacks, today);
+            for at in 0..stacks.len() {
+                let found = evaluator.stack(&stacks, at);
+                evaluator.merge(found);
+            }
+            evaluator
+                .finish()
+                .results
+                .into_iter()
+                .filter(|c| c.rule == "E17" && &*c.logical_id == id)
+                .map(|c| c.status)
+                .collect::<Vec<_>>()
+        };
+        let own = net(json!({ "Ref": "AWS::AccountId" }), false);
+        for id in ["ToPeer", "Att"] {
+            let found = e17(&own, id);
+            assert!(
+                matches!(found.as_slice(), [Status::Enforced { .. }]),
+                "{id}: {found:?}"
+            );
+        }
+        let foreign = net(json!("111122223333"), true);
+        let found = e17(&foreign, "ToPeer");
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { finding }] if finding.contains("`net/Peering`") && finding.contains("another account")),
+            "{found:?}"
+        );
+        let found = e17(&foreign, "Att");
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { finding }] if finding.contains("`net/Share`")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn a_log_group_name_built_on_the_stack_name_is_another_group_in_another_stack() {
         use crate::compliance::Status;
         use crate::prelude::*;
@@ -1380,6 +2069,63 @@ mod tests {
         assert!(why.contains("no rule can read before deploy"), "{why}");
         let why = not_whole(&flow(json!("REJECT")));
         assert!(why.contains("`TrafficType` is REJECT"), "{why}");
+    }
+
+    #[test]
+    fn a_flow_log_names_a_vpc_by_its_id_never_by_another_attribute() {
+        for id in [
+            json!({ "Ref": "V" }),
+            json!({ "Fn::GetAtt": ["V", "VpcId"] }),
+            json!({ "Fn::GetAtt": "V.VpcId" }),
+            json!({ "Fn::Sub": "${V}" }),
+            json!({ "Fn::Sub": "${V.VpcId}" }),
+        ] {
+            assert!(names_vpc_id(&id, "V"), "{id}");
+        }
+        for id in [
+            json!({ "Fn::GetAtt": ["V", "CidrBlock"] }),
+            json!({ "Fn::GetAtt": "V.DefaultSecurityGroup" }),
+            json!({ "Fn::Sub": "${V.DefaultNetworkAcl}" }),
+            json!({ "Ref": "W" }),
+        ] {
+            assert!(!names_vpc_id(&id, "V"), "{id}");
+        }
+    }
+
+    #[test]
+    fn a_peer_owner_is_the_account_s_only_when_unset_or_its_own_pseudo_parameter() {
+        let peering = |owner: Value| {
+            Resource::raw(
+                "P".to_owned(),
+                PEERING.to_owned(),
+                json!({ "VpcId": "vpc-1", "PeerVpcId": "vpc-2", "PeerOwnerId": owner }),
+            )
+        };
+        for own in [
+            json!({ "Ref": "AWS::AccountId" }),
+            json!({ "Fn::Sub": "${AWS::AccountId}" }),
+            json!({ "Ref": "AWS::NoValue" }),
+            Value::Null,
+        ] {
+            assert_eq!(
+                foreign_owner(&peering(own.clone()), "PeerOwnerId"),
+                None,
+                "{own}"
+            );
+        }
+        for foreign in [
+            json!("111122223333"),
+            json!(" 111122223333 "),
+            json!({ "Fn::Sub": "${AWS::AccountId}x" }),
+            json!("{{resolve:ssm:/peer}}"),
+            json!({ "Ref": "PeerAccount" }),
+            json!({ "Fn::ImportValue": "peer-account" }),
+        ] {
+            assert!(
+                foreign_owner(&peering(foreign.clone()), "PeerOwnerId").is_some(),
+                "{foreign}"
+            );
+        }
     }
 
     #[test]

@@ -240,7 +240,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "resource policies never allow every principal without a condition",
         types: P2_TYPES,
         controls: ACCESS,
-        fix: "name the principals (accounts, roles, services) in every Allow, or restrict `*` with `aws:SourceArn`/`aws:SourceAccount`/`aws:PrincipalOrgID` conditions (`StringEquals`, `ArnLike`, …, never `…IfExists` or `ForAllValues:`, which hold when the key is absent); give a service's permission to invoke a function a `SourceAccount` or `SourceArn`; set a function URL's `AuthType` to `AWS_IAM`; give a layer permission whose `Principal` is `*` an `OrganizationId`",
+        fix: "name the principals (accounts, roles, services) in every Allow, or restrict `*` with `aws:SourceArn`/`aws:SourceAccount`/`aws:PrincipalOrgID` conditions (`StringEquals`, `ArnLike`, …, never `…IfExists` or `ForAllValues:`, which hold when the key is absent; a source ARN that names no account, as a bucket's, only with `aws:SourceAccount`); give a service's permission to invoke a function a `SourceAccount` or a `SourceArn` naming an account (a bucket's ARN with `SourceAccount`); set a function URL's `AuthType` to `AWS_IAM`; give a layer permission whose `Principal` is `*` an `OrganizationId`",
         packs: packs(
             Some("HIPAA.Security-LambdaFunctionPublicAccessProhibited"),
             None,
@@ -315,14 +315,22 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "EC1",
-        title: "ElastiCache encrypts at rest and in transit",
+        title: "ElastiCache encrypts at rest and in transit, and authenticates every client",
         types: &[
             "AWS::ElastiCache::ReplicationGroup",
             "AWS::ElastiCache::CacheCluster",
             "AWS::ElastiCache::ServerlessCache",
+            CACHE_USER_GROUP,
+            CACHE_USER,
         ],
-        controls: &["164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(ii)"],
-        fix: "use a replication group with `AtRestEncryptionEnabled`, `TransitEncryptionEnabled` (with `TransitEncryptionMode` required or not written, never preferred or a value known only at deploy) and `KmsKeyId` (a standalone cache cluster cannot encrypt)",
+        controls: &[
+            "164.312(a)(1)",
+            "164.312(a)(2)(iv)",
+            "164.312(d)",
+            "164.312(e)(1)",
+            "164.312(e)(2)(ii)",
+        ],
+        fix: "use a replication group with `AtRestEncryptionEnabled`, `TransitEncryptionEnabled` (with `TransitEncryptionMode` required or not written, never preferred or a value known only at deploy) and `KmsKeyId` (a standalone cache cluster cannot encrypt); authenticate its clients with an `AuthToken` (a dynamic reference to a secret) or `UserGroupIds` naming user groups of the app, and a serverless cache's with a `UserGroupId` of the app; every user of a user group is a user of the app (`AWS::ElastiCache::User`, not the built-in `default`) that authenticates (`AuthenticationMode.Type` password or iam, or `Passwords`) or is off (its `AccessString` ends `off` or says neither `on` nor `off`)",
         packs: packs(
             Some("HIPAA.Security-ElastiCacheRedisClusterEncryption"),
             Some("CKV_AWS_29"),
@@ -354,7 +362,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::OpenSearchServerless::SecurityPolicy",
         ],
         controls: &["164.312(a)(1)", "164.312(b)"],
-        fix: "set `VPCOptions.SubnetIds` and publish ES_APPLICATION_LOGS, or AUDIT_LOGS with fine-grained access control (`AdvancedSecurityOptions.Enabled` true), through `LogPublishingOptions` (`Enabled` true and a `CloudWatchLogsLogGroupArn` of a log group of the app: its `Fn::GetAtt` Arn, its ARN in `${AWS::AccountId}`, or the import of an export of it; the slow logs do not count); an OpenSearch Serverless network policy sets `AllowFromPublic` false in every rule set",
+        fix: "set `VPCOptions.SubnetIds` (and leave `AdvancedSecurityOptions.AnonymousAuthEnabled` unset or false) and publish ES_APPLICATION_LOGS, or AUDIT_LOGS with fine-grained access control (`AdvancedSecurityOptions.Enabled` true), through `LogPublishingOptions` (`Enabled` true and a `CloudWatchLogsLogGroupArn` of a log group of the app: its `Fn::GetAtt` Arn, its ARN in `${AWS::AccountId}`, or the import of an export of it; the slow logs do not count); an OpenSearch Serverless network policy sets `AllowFromPublic` false in every rule set",
         packs: packs(
             Some("HIPAA.Security-OpenSearchInVPCOnly"),
             Some("CKV_AWS_137"),
@@ -1845,8 +1853,9 @@ fn delivery_protocol(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
 }
 
 /// Whether an Allow to everyone is restricted by a condition on the source or the caller's
-/// account or organization.
-fn restricted(statement: &Value) -> bool {
+/// account or organization. A source ARN that names no account (a bucket's) restricts no
+/// account without `aws:SourceAccount` beside it (see [`source_names_no_account`]).
+fn restricted(cx: &Cx<'_>, statement: &Value) -> bool {
     const KEYS: &[&str] = &[
         "aws:sourcearn",
         "aws:sourceaccount",
@@ -1868,7 +1877,12 @@ fn restricted(statement: &Value) -> bool {
                 .flat_map(|(pattern, keys)| keys.iter().map(move |(k, v)| (pattern, k, v)))
                 .any(|(pattern, k, values)| {
                     let k = k.trim().to_ascii_lowercase();
-                    KEYS.contains(&k.as_str()) && requires_value(&k, pattern, values)
+                    KEYS.contains(&k.as_str())
+                        && requires_value(&k, pattern, values)
+                        && (k != "aws:sourcearn"
+                            || !super::meaning::one_or_many(values)
+                                .iter()
+                                .any(|v| source_names_no_account(cx, v)))
                 })
         })
 }
@@ -2106,6 +2120,28 @@ fn matches_every(key: &str, pattern: &str) -> bool {
 /// does not pin the account. The name limits nothing of who calls: anyone may create a
 /// resource of that name in an account of their own. An S3 ARN has an empty account field
 /// (a bucket's name is global), which is no wildcard.
+/// Whether a source ARN (text, or a value read through [`skeleton`](super::meaning::skeleton))
+/// names no account: its account field is empty, as an S3 bucket's is
+/// (`arn:aws:s3:::bucket`), or it is an attribute of an S3 resource of the template (a
+/// bucket's `Arn`). A bucket's name is freed when the bucket is deleted and may then be
+/// taken by any account: "It is possible for an Amazon S3 bucket to be deleted by its
+/// owner and recreated by another account" (Lambda API reference, `AddPermission`,
+/// `SourceAccount`), and "If the aws:SourceArn value does not contain the account ID, such
+/// as an Amazon S3 bucket ARN, you must use both global condition context keys to limit
+/// permissions" (IAM user guide, "The confused deputy problem"; the services' "Cross-service
+/// confused deputy prevention"). Such a source pins no account on its own: `SourceAccount`
+/// (`aws:SourceAccount`) must go with it.
+fn source_names_no_account(cx: &Cx<'_>, value: &Value) -> bool {
+    let written = super::coverage::marked_variables(super::meaning::skeleton(value).trim());
+    let fields: Vec<&str> = written.splitn(6, ':').collect();
+    if fields.first() == Some(&"arn") && fields.get(4).is_some_and(|a| a.trim().is_empty()) {
+        return true;
+    }
+    cx.template.resources().iter().any(|r| {
+        r.type_name().starts_with("AWS::S3::") && super::meaning::names(value, r.logical_id())
+    })
+}
+
 fn any_account(pattern: &str) -> bool {
     let marked = super::coverage::marked_variables(pattern);
     let fields: Vec<&str> = marked.splitn(6, ':').collect();
@@ -2325,7 +2361,7 @@ fn p2(cx: &Cx<'_>) -> Outcome {
         // be `*` then: it is read as `*`, as rule X1 reads a role's trust policy.
         let text_carries = super::identity::text_carries_a_value(cx, pointer);
         let unguarded = |s: &Value| {
-            super::identity::allows(s) && !restricted(s) && !denied_outside(&document, s)
+            super::identity::allows(s) && !restricted(cx, s) && !denied_outside(&document, s)
         };
         let listed = statements(&document);
         let named = |pick: &dyn Fn(&Value) -> bool| -> Vec<String> {
@@ -2412,16 +2448,18 @@ fn permission_p2(cx: &Cx<'_>) -> Outcome {
     // Lambda writes `SourceArn` into the function's policy as an `ArnLike` condition on
     // `aws:SourceArn` (Lambda developer guide, "Viewing resource-based IAM policies in
     // Lambda"): one whose account is a wildcard limits no account (see `any_account`).
-    let source_arn = cx
-        .prop("/SourceArn")
-        .filter(|v| text(v).is_none_or(|t| !any_account(t.trim())));
+    // A source that names no account (a bucket's ARN) pins none without `SourceAccount`
+    // (see `source_names_no_account`).
+    let source_arn = cx.prop("/SourceArn").filter(|v| {
+        text(v).is_none_or(|t| !any_account(t.trim())) && !source_names_no_account(cx, v)
+    });
     let limited = source_arn.is_some()
         || cx.prop("/SourceAccount").is_some()
         || cx.prop("/PrincipalOrgID").is_some();
     let service = principal.to_ascii_lowercase().ends_with(".amazonaws.com");
     if open && !limited {
         Outcome::Fail(if principal == "*" {
-            "`Principal` is `*` with no `SourceArn` naming an account, `SourceAccount` or `PrincipalOrgID`: anyone may invoke the function; name the account".to_owned()
+            "`Principal` is `*` with no `SourceArn` naming an account, `SourceAccount` or `PrincipalOrgID`: anyone may invoke the function (a bucket's ARN names no account, and another account may take the bucket's name once it is deleted); name the account".to_owned()
         } else {
             format!(
                 "`Principal` is {principal}, which is known only at deploy and may be `*`, with no `SourceArn` naming an account, `SourceAccount` or `PrincipalOrgID`: anyone may invoke the function; write the principal in the template"
@@ -2429,7 +2467,7 @@ fn permission_p2(cx: &Cx<'_>) -> Outcome {
         })
     } else if service && source_arn.is_none() && cx.prop("/SourceAccount").is_none() {
         Outcome::Fail(format!(
-            "`Principal` is the service {principal} with no `SourceAccount` or `SourceArn` naming an account: the service acting for any account may invoke the function; set `SourceAccount` or write the account in `SourceArn`"
+            "`Principal` is the service {principal} with no `SourceAccount` or `SourceArn` naming an account: the service acting for any account may invoke the function (a bucket's ARN names no account, and another account may take the bucket's name once it is deleted); set `SourceAccount` or write the account in `SourceArn`"
         ))
     } else {
         all([cx.present("/Principal")])
@@ -3640,7 +3678,12 @@ fn ec1(cx: &Cx<'_>) -> Outcome {
         "AWS::ElastiCache::CacheCluster" => Outcome::Fail(
             "a standalone cache cluster cannot encrypt at rest; use an `AWS::ElastiCache::ReplicationGroup`".to_owned(),
         ),
-        "AWS::ElastiCache::ServerlessCache" => all([customer_key(cx, "/KmsKeyId")]),
+        "AWS::ElastiCache::ServerlessCache" => all([
+            customer_key(cx, "/KmsKeyId"),
+            cache_groups_of_the_app(cx, "/UserGroupId"),
+        ]),
+        CACHE_USER_GROUP => all(cache_group_users(cx)),
+        CACHE_USER => all([cache_user_authenticates(cx)]),
         // A group given `PrimaryClusterId` adopts a cluster that exists before it. "You
         // cannot modify the value of AtRestEncryptionEnabled after the cluster is created. To
         // enable encryption at-rest on a cluster you must set AtRestEncryptionEnabled to true
@@ -3676,8 +3719,226 @@ fn ec1(cx: &Cx<'_>) -> Outcome {
                 },
             },
             customer_key(cx, "/KmsKeyId"),
+            cache_authentication(cx),
         ]),
     }
+}
+
+/// An ElastiCache user group (Valkey 7.2 and Redis OSS 6.0 onwards: role-based access
+/// control), which a cache names to authenticate its clients.
+const CACHE_USER_GROUP: &str = "AWS::ElastiCache::UserGroup";
+/// An ElastiCache user, which a user group holds.
+const CACHE_USER: &str = "AWS::ElastiCache::User";
+
+/// How a replication group authenticates its clients: with the Valkey or Redis OSS `AUTH`
+/// token (`AuthToken`, "the password used to access a password protected server", the
+/// CloudFormation reference of `AWS::ElastiCache::ReplicationGroup`) or the user groups of
+/// role-based access control (`UserGroupIds`). Without either, the cache's built-in
+/// `default` user (no password, access string `on ~* +@all`: ElastiCache user guide,
+/// "Role-Based Access Control (RBAC)") admits every client that reaches the port.
+fn cache_authentication(cx: &Cx<'_>) -> Result<Proof, String> {
+    let absent = |v: &Value| v.is_null() || no_value(v);
+    let groups = cx.prop("/UserGroupIds").filter(|v| !absent(v));
+    match (cx.present("/AuthToken"), groups) {
+        (Ok(proof), _) => Ok(proof),
+        (Err(_), Some(_)) => cache_groups_of_the_app(cx, "/UserGroupIds"),
+        (Err(e), None) => Err(format!(
+            "{e} and `UserGroupIds` is not set: the cache's `default` user needs no password, so every client that reaches it reads its data; set an `AuthToken` (a dynamic reference to a secret) or `UserGroupIds` naming user groups of the app"
+        )),
+    }
+}
+
+/// The user groups a cache names at `pointer` (a replication group's `UserGroupIds`, a
+/// serverless cache's `UserGroupId`) must each be a user group of the app, whose users EC1
+/// reads on the group: by `Ref` (a user group's `Ref` is its `UserGroupId`), `Fn::GetAtt`, or
+/// the `UserGroupId` of one written as text. A serverless cache without a user group is
+/// open to its `default` user: "RBAC is the only way to control access to serverless
+/// caches" (ElastiCache user guide, "Role-Based Access Control (RBAC)").
+fn cache_groups_of_the_app(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
+    let name = super::pointer_name(pointer);
+    let Some(value) = cx.prop(pointer).filter(|v| !v.is_null()) else {
+        return Err(format!(
+            "`{name}` is not set: the cache's `default` user needs no password, so every client that reaches it reads its data; name a user group of the app whose users authenticate"
+        ));
+    };
+    let entries = super::meaning::one_or_many(value);
+    let entries: Vec<&Value> = entries
+        .into_iter()
+        .filter(|v| !v.is_null() && !no_value(v))
+        .collect();
+    if entries.is_empty() {
+        return Err(format!(
+            "`{name}` names no user group: the cache's `default` user needs no password"
+        ));
+    }
+    let unknown: Vec<String> = entries
+        .iter()
+        .filter(|v| !names_an_app_resource(cx, v, CACHE_USER_GROUP, "UserGroupId"))
+        .map(|v| text_or_json(v))
+        .collect();
+    if unknown.is_empty() {
+        cx.proof(pointer).ok_or_default()
+    } else {
+        Err(format!(
+            "`{name}` names {}, which is no user group of the app: no rule reads whether its users authenticate (the built-in `default` user needs no password); name an `AWS::ElastiCache::UserGroup` of the app by `Ref`",
+            unknown.join(", ")
+        ))
+    }
+}
+
+/// Whether `value` names a resource of type `type_name` of the app: a `Ref` or
+/// `Fn::GetAtt` of one in this template, an import of the `Ref` of one that a stack of the
+/// app exports, or the text of its `field` (its identifier, as the other resources name it)
+/// in any stack of the app. The names of ElastiCache users and
+/// user groups are compared as written: ElastiCache stores them in lower case, and a name
+/// that differs only in case is taken as another.
+fn names_an_app_resource(cx: &Cx<'_>, value: &Value, type_name: &str, field: &str) -> bool {
+    if cx.others(type_name).any(|r| names(value, r.logical_id())) {
+        return true;
+    }
+    // An import of what a stack of the app exports of one of them: its `Ref` (its id).
+    if let Some(import) = value.get("Fn::ImportValue").and_then(text) {
+        return cx.everywhere(type_name).any(|(stack, r)| {
+            super::arn::exports_of(cx.template_of(stack), r.logical_id())
+                .iter()
+                .any(|(export, v)| {
+                    *export == import
+                        && v.get("Ref").and_then(Value::as_str) == Some(r.logical_id())
+                })
+        });
+    }
+    let Some(written) = text(value).filter(|t| !t.contains("${") && !super::identity::dynamic(t))
+    else {
+        return false;
+    };
+    cx.everywhere(type_name)
+        .any(|(_, r)| text(&r.properties()[field]).is_some_and(|own| own.trim() == written.trim()))
+}
+
+/// Every user of an ElastiCache user group must be a user of the app (which EC1 reads on
+/// its own): `UserIds` by `Ref` (a user's `Ref` is its `UserId`), `Fn::GetAtt` or the
+/// `UserId` of one. The built-in user whose id is `default` (no password, access string
+/// `on ~* +@all`: ElastiCache user guide, "Role-Based Access Control (RBAC)") admits any
+/// client with full access; any other id is a user that no rule reads.
+fn cache_group_users(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    let Some(value) = cx.prop("/UserIds").filter(|v| !v.is_null()) else {
+        return vec![Err(
+            "`UserIds` is not set: the group's users cannot be read".to_owned(),
+        )];
+    };
+    let Value::Array(users) = value else {
+        return vec![Err(format!(
+            "`UserIds` is {}, which cannot be read before deploy: it may hold the built-in `default` user, which needs no password",
+            text_or_json(value)
+        ))];
+    };
+    let mut checks: Vec<Result<Proof, String>> = users
+        .iter()
+        .filter(|v| !v.is_null() && !no_value(v))
+        .filter(|v| !names_an_app_resource(cx, v, CACHE_USER, "UserId"))
+        .map(|v| {
+            Err(match text(v) {
+                Some(t) if t.trim().eq_ignore_ascii_case("default") => format!(
+                    "`UserIds` holds `{t}`, ElastiCache's built-in default user, which needs no password and may run every command on every key (`on ~* +@all`): give the group a user of the app named `default` that authenticates or is off"
+                ),
+                _ => format!(
+                    "`UserIds` holds {}, which is no user of the app: no rule reads whether it authenticates; name an `AWS::ElastiCache::User` of the app by `Ref`",
+                    text_or_json(v)
+                ),
+            })
+        })
+        .collect();
+    checks.push(cx.proof("/UserIds").ok_or_default());
+    checks
+}
+
+/// An ElastiCache user authenticates, with passwords or IAM (`AuthenticationMode.Type`
+/// password or iam; `Passwords`), or is off. `AuthenticationMode.Type`
+/// `no-password-required` and `NoPasswordRequired` true ("Indicates a password is not
+/// required for this user", the CloudFormation reference of `AWS::ElastiCache::User`) admit
+/// any client as this user, unless it is off: "you can enable or disable a user by passing
+/// on and off as part of the access string. If neither is specified in the access string,
+/// the user is assigned off and doesn't have access to the cache" (ElastiCache user guide,
+/// "Role-Based Access Control (RBAC)"), the last of them applying, as Valkey and Redis read
+/// ACL rules left to right. A value that cannot be read before deploy may say either.
+fn cache_user_authenticates(cx: &Cx<'_>) -> Result<Proof, String> {
+    let mode = cx.prop("/AuthenticationMode/Type");
+    let passwordless = match mode {
+        Some(v) => match text(v).map(|t| t.trim().to_ascii_lowercase()) {
+            Some(t) if t == "password" || t == "iam" => false,
+            Some(t) if t == "no-password-required" => true,
+            _ => {
+                return Err(format!(
+                    "`AuthenticationMode.Type` is {}, not password or iam (or no-password-required on a user that is off): the user may need no password",
+                    text_or_json(v)
+                ));
+            }
+        },
+        None => false,
+    };
+    let no_password = match cx.prop("/NoPasswordRequired") {
+        Some(v) if is_true(v) => true,
+        Some(v) if is_false(v) => false,
+        Some(v) => {
+            return Err(format!(
+                "`NoPasswordRequired` is {}, which cannot be read before deploy and may be true: the user may need no password",
+                text_or_json(v)
+            ));
+        }
+        None => false,
+    };
+    // `nopass` is the Valkey and Redis ACL rule that lets a user in with any password
+    // ("ACL" of the Valkey documentation, which the RBAC page links). ElastiCache's RBAC page
+    // forbids passwords and `reset` in an access string but does not say whether it takes
+    // `nopass`: one that holds it is read as passwordless.
+    let nopass = cx.prop("/AccessString").and_then(text).is_some_and(|a| {
+        a.split_whitespace()
+            .any(|r| r.eq_ignore_ascii_case("nopass"))
+    });
+    if !passwordless && !no_password && !nopass {
+        return match mode {
+            Some(_) => cx.proof("/AuthenticationMode/Type").ok_or_default(),
+            None => cx.present("/Passwords").map_err(|e| {
+                format!("{e}, nor `AuthenticationMode`: the user may need no password")
+            }),
+        };
+    }
+    let pointer = if passwordless {
+        "`AuthenticationMode.Type` is no-password-required"
+    } else if no_password {
+        "`NoPasswordRequired` is true"
+    } else {
+        "`AccessString` holds `nopass` (any password is taken)"
+    };
+    // Without an access string, what ElastiCache gives the user is not documented.
+    match cx.prop("/AccessString") {
+        None => Err(format!(
+            "{pointer} and `AccessString` is not set: write an access string that ends `off`, or give the user a password"
+        )),
+        Some(v) => match text(v) {
+            Some(access) if user_is_off(&access) => cx.proof("/AccessString").ok_or_default(),
+            Some(access) => Err(format!(
+                "{pointer} and `AccessString` `{access}` turns the user on: any client may use the cache as this user without a password"
+            )),
+            None => Err(format!(
+                "{pointer} and `AccessString` is {}, which cannot be read before deploy and may turn the user on",
+                text_or_json(v)
+            )),
+        },
+    }
+}
+
+/// Whether an access string leaves its user off: the last of its `on` and `off` rules is
+/// `off`, or it has neither (ElastiCache assigns `off`).
+fn user_is_off(access: &str) -> bool {
+    access
+        .split_whitespace()
+        .rev()
+        .find_map(|rule| {
+            let rule = rule.to_ascii_lowercase();
+            (rule == "on" || rule == "off").then_some(rule == "off")
+        })
+        .unwrap_or(true)
 }
 
 fn os1(cx: &Cx<'_>) -> Outcome {
@@ -3723,7 +3984,10 @@ fn os2(cx: &Cx<'_>) -> Outcome {
     if cx.resource.type_name() == SERVERLESS_POLICY {
         return serverless::network(cx);
     }
-    let vpc = cx.present("/VPCOptions/SubnetIds");
+    let vpc = match anonymous_access(cx) {
+        Some(why) => Err(why),
+        None => cx.present("/VPCOptions/SubnetIds"),
+    };
     match publishing(cx) {
         Ok(Published::ToTheApp(proof)) => all([vpc, Ok(proof)]),
         // The domain logs, but into a group the app does not show to be its own: another
@@ -3736,6 +4000,23 @@ fn os2(cx: &Cx<'_>) -> Outcome {
         },
         Err(e) => all([vpc, Err(e)]),
     }
+}
+
+/// Why a domain lets requests in without credentials, if it may: fine-grained access
+/// control's `AnonymousAuthEnabled` ("True to enable a 30-day migration period during which
+/// administrators can create role mappings", the OpenSearch Service API reference,
+/// `AdvancedSecurityOptionsInput`) turns on the security plugin's anonymous authentication,
+/// "through which a user is able to access a cluster without providing credentials"
+/// (OpenSearch documentation, "Anonymous authentication"). A value read at deploy may be
+/// true.
+fn anonymous_access(cx: &Cx<'_>) -> Option<String> {
+    let value = cx.prop("/AdvancedSecurityOptions/AnonymousAuthEnabled")?;
+    (!is_false(value)).then(|| {
+        format!(
+            "`AdvancedSecurityOptions.AnonymousAuthEnabled` is {}: the domain takes requests without credentials (anonymous authentication) during the migration period; set it false",
+            text_or_json(value)
+        )
+    })
 }
 
 const SERVERLESS_POLICY: &str = "AWS::OpenSearchServerless::SecurityPolicy";
@@ -5254,6 +5535,177 @@ mod review9_tests {
             assert!(
                 matches!(found, Outcome::Fail(_)),
                 "{integration}: {found:?}"
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod review11_tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::compliance::rules::Index;
+
+    /// The outcome of `check` on the first of `resources` (logical id, type, properties).
+    fn outcome(check: fn(&Cx<'_>) -> Outcome, resources: &[(&str, &str, Value)]) -> Outcome {
+        let template = crate::testing::raw_template(resources);
+        let stacks = [("s", &template)];
+        let index = Index::new(&stacks);
+        check(&Cx::in_first(&stacks, &template.resources()[0], &index))
+    }
+
+    #[test]
+    fn the_last_of_on_and_off_decides_and_neither_is_off() {
+        for off in [
+            "",
+            "~* +@all",
+            "off",
+            "on ~* off",
+            "ON -@all OFF +get",
+            "onx offy",
+        ] {
+            assert!(user_is_off(off), "{off}");
+        }
+        for on in ["on", "off ~* on", "Off +@all On", "  on  "] {
+            assert!(!user_is_off(on), "{on}");
+        }
+    }
+
+    #[test]
+    fn a_cache_authenticates_only_through_a_token_or_groups_of_the_app() {
+        let group = json!({ "Engine": "redis", "UserGroupId": "phi", "UserIds": [{ "Ref": "U" }] });
+        let user = json!({
+            "Engine": "redis", "UserId": "app-default", "UserName": "default",
+            "AuthenticationMode": { "Type": "iam" }, "AccessString": "on ~* +@all"
+        });
+        let cache = |extra: Value| {
+            let mut p = json!({
+                "AtRestEncryptionEnabled": true, "TransitEncryptionEnabled": true,
+                "KmsKeyId": { "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab" }
+            });
+            if let (Value::Object(p), Value::Object(e)) = (&mut p, extra) {
+                p.extend(e);
+            }
+            outcome(
+                ec1,
+                &[
+                    ("C", "AWS::ElastiCache::ReplicationGroup", p),
+                    ("G", CACHE_USER_GROUP, group.clone()),
+                    ("U", CACHE_USER, user.clone()),
+                ],
+            )
+        };
+        for held in [
+            json!({ "AuthToken": "{{resolve:secretsmanager:t:SecretString:token}}" }),
+            json!({ "UserGroupIds": [{ "Ref": "G" }] }),
+            json!({ "UserGroupIds": ["phi"] }),
+        ] {
+            assert!(matches!(cache(held.clone()), Outcome::Pass(_)), "{held}");
+        }
+        for broken in [
+            json!({}),
+            json!({ "AuthToken": " " }),
+            json!({ "UserGroupIds": ["PHI"] }),
+            json!({ "UserGroupIds": [{ "Ref": "U" }] }),
+            json!({ "UserGroupIds": [] }),
+        ] {
+            let Outcome::Fail(why) = cache(broken.clone()) else {
+                panic!("{broken}");
+            };
+            assert!(
+                why.contains("default") || why.contains("user group"),
+                "{why}"
+            );
+        }
+        // The group itself: the built-in default user fails, users of the app pass.
+        let group_of = |users: Value| {
+            outcome(
+                ec1,
+                &[
+                    (
+                        "G",
+                        CACHE_USER_GROUP,
+                        json!({ "Engine": "redis", "UserGroupId": "g", "UserIds": users }),
+                    ),
+                    ("U", CACHE_USER, user.clone()),
+                ],
+            )
+        };
+        assert!(matches!(
+            group_of(json!([{ "Ref": "U" }, "app-default"])),
+            Outcome::Pass(_)
+        ));
+        let Outcome::Fail(why) = group_of(json!(["default", { "Ref": "U" }])) else {
+            panic!("the built-in default user");
+        };
+        assert!(why.contains("built-in default user"), "{why}");
+    }
+
+    #[test]
+    fn a_user_group_exported_by_another_stack_of_the_app_is_the_apps() {
+        use crate::cfn::{Expr, Output, Resource, Template};
+        let shared = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![Resource::raw(
+                "Users".to_owned(),
+                CACHE_USER_GROUP.to_owned(),
+                json!({ "Engine": "redis", "UserGroupId": "phi", "UserIds": ["app-default"] }),
+            )],
+            outputs: vec![Output {
+                name: "UsersOut".to_owned(),
+                value: Expr::reference("Users"),
+                description: None,
+                export: Some("shared:Users".to_owned()),
+            }],
+        };
+        let cache = |import: &str| {
+            let web = crate::testing::raw_template(&[(
+                "C",
+                "AWS::ElastiCache::ServerlessCache",
+                json!({
+                    "Engine": "valkey",
+                    "KmsKeyId": { "Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
+                    "UserGroupId": { "Fn::ImportValue": import }
+                }),
+            )]);
+            let stacks = [("web", &web), ("shared", &shared)];
+            let index = Index::new(&stacks);
+            ec1(&Cx::in_first(&stacks, &web.resources()[0], &index))
+        };
+        assert!(matches!(cache("shared:Users"), Outcome::Pass(_)));
+        assert!(matches!(cache("another-app:Users"), Outcome::Fail(_)));
+    }
+
+    #[test]
+    fn a_source_that_names_no_account_pins_none() {
+        let permission = |props: Value| {
+            outcome(
+                p2,
+                &[
+                    ("P", "AWS::Lambda::Permission", props),
+                    ("B", "AWS::S3::Bucket", json!({})),
+                ],
+            )
+        };
+        for open in [
+            json!({ "FunctionName": "f", "Action": "lambda:InvokeFunction", "Principal": "*", "SourceArn": "arn:aws:s3:::b" }),
+            json!({ "FunctionName": "f", "Action": "lambda:InvokeFunction", "Principal": "s3.amazonaws.com", "SourceArn": { "Fn::GetAtt": ["B", "Arn"] } }),
+            json!({ "FunctionName": "f", "Action": "lambda:InvokeFunction", "Principal": "s3.amazonaws.com", "SourceArn": { "Fn::Sub": "arn:${AWS::Partition}:s3:::${B}" } }),
+        ] {
+            assert!(
+                matches!(permission(open.clone()), Outcome::Fail(_)),
+                "{open}"
+            );
+        }
+        for held in [
+            json!({ "FunctionName": "f", "Action": "lambda:InvokeFunction", "Principal": "*", "SourceArn": "arn:aws:s3:::b", "SourceAccount": "123456789012" }),
+            json!({ "FunctionName": "f", "Action": "lambda:InvokeFunction", "Principal": "sns.amazonaws.com", "SourceArn": { "Fn::Sub": "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:t" } }),
+        ] {
+            assert!(
+                matches!(permission(held.clone()), Outcome::Pass(_)),
+                "{held}"
             );
         }
     }

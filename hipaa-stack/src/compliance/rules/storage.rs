@@ -480,6 +480,15 @@ pub(crate) static RULES: &[RuleSpec] = &[
         ),
         check: l2,
     },
+    RuleSpec {
+        id: "L4",
+        title: "the logs a database exports go to log groups of the app, which L1 and L2 read",
+        types: DB_OR_CLUSTER,
+        controls: &["164.312(a)(2)(iv)"],
+        fix: "RDS writes each exported log to a log group it creates itself unless one of that name exists: name the database (`DBInstanceIdentifier`, `DBClusterIdentifier`, as written in lower case) and declare `/aws/rds/instance/<name>/<log>` (`/aws/rds/cluster/…` for a cluster) in its stack, encrypted and kept as L1 and L2 ask, with the database depending on it; a named database can no longer be replaced by an update. Otherwise associate a customer key with each group RDS made (`aws logs associate-kms-key`) and set its retention after the first deploy",
+        packs: packs(None, None, None),
+        check: l4,
+    },
 ];
 
 /// The first (and only meaningful) default-encryption rule of a bucket.
@@ -3308,6 +3317,93 @@ fn t5(cx: &Cx<'_>) -> Outcome {
 
 fn t6(cx: &Cx<'_>) -> Outcome {
     all([cx.equals("/IsLogging", &json!(true))])
+}
+
+/// L4: RDS publishes each exported log "as a separate database stream in the log group"
+/// `/aws/rds/instance/<instance>/<log>` (RDS user guide, "Publishing MySQL logs to Amazon
+/// CloudWatch Logs"; `/aws/rds/cluster/<cluster>/<log>` for a DB cluster), a group it
+/// creates itself when none of that name exists: with no customer key and no expiry,
+/// outside any template, so that L1 and L2 never read it. A template closes this only by
+/// naming the database and declaring each group beside it; RDS stores the identifier "as a
+/// lowercase string" (RDS API reference, `CreateDBInstance`), so the group's name is read
+/// in lower case. Naming has a price that the rule does not ask a template to pay
+/// (CloudFormation cannot replace a resource of a name given by the template, "Name type"):
+/// an unnamed database is a gap the report shows, with what to do after deploy; a named
+/// one without its groups fails, since the groups then cost nothing more.
+fn l4(cx: &Cx<'_>) -> Outcome {
+    let cluster = cx.resource.type_name() == "AWS::RDS::DBCluster";
+    // An instance of a cluster exports what its cluster exports.
+    if !cluster && cx.prop("/DBClusterIdentifier").is_some() {
+        return Outcome::NotApplicable;
+    }
+    let exports = match cx.prop("/EnableCloudwatchLogsExports") {
+        None => return Outcome::NotApplicable,
+        Some(Value::Array(items)) if items.is_empty() => return Outcome::NotApplicable,
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            return Outcome::Fail(format!(
+                "`EnableCloudwatchLogsExports` is {}, which no rule can read before deploy, so which log groups RDS writes to is unknown; write the list of log types",
+                text_or_json(other)
+            ));
+        }
+    };
+    let mut logs = Vec::with_capacity(exports.len());
+    for item in exports {
+        match text(item).filter(|t| !t.contains("${") && !super::identity::dynamic(t)) {
+            Some(log) => logs.push(log),
+            None => {
+                return Outcome::Fail(format!(
+                    "a log type of `EnableCloudwatchLogsExports` is {}, which no rule can read before deploy; write each log type",
+                    text_or_json(item)
+                ));
+            }
+        }
+    }
+    let (property, kind) = if cluster {
+        ("/DBClusterIdentifier", "cluster")
+    } else {
+        ("/DBInstanceIdentifier", "instance")
+    };
+    let name = match cx.prop(property) {
+        None => {
+            return Outcome::Gap(format!(
+                "RDS names the database at deploy, so it writes the exported logs ({}) to log groups it creates itself (`/aws/rds/{kind}/<name>/<log>`), encrypted with CloudWatch Logs' own key and kept forever, which no template declares; after the first deploy associate a customer key with each (`aws logs associate-kms-key`) and set its retention, or name the database and declare its groups (a named database cannot be replaced by an update)",
+                logs.join(", ")
+            ));
+        }
+        Some(value) => {
+            match text(value).filter(|t| !t.contains("${") && !super::identity::dynamic(t)) {
+                Some(name) => name.trim().to_ascii_lowercase(),
+                None => {
+                    return Outcome::Fail(format!(
+                        "`{}` is {}, which no rule can read before deploy, so the log groups RDS writes the exported logs to cannot be matched with the app's; write the name",
+                        &property[1..],
+                        text_or_json(value)
+                    ));
+                }
+            }
+        }
+    };
+    let mut checks = vec![cx.present(property)];
+    for log in &logs {
+        let wanted = format!("/aws/rds/{kind}/{name}/{log}");
+        let group = cx.template.resources().iter().find(|r| {
+            r.type_name() == "AWS::Logs::LogGroup"
+                && super::lookup(r.properties(), "/LogGroupName")
+                    .and_then(text)
+                    .is_some_and(|n| n == wanted)
+        });
+        checks.push(
+            group
+                .and_then(|g| proof_of(g, "/LogGroupName"))
+                .ok_or_else(|| {
+                    format!(
+                        "no log group of the stack is named `{wanted}`, so RDS creates it itself, with no customer key and no expiry; declare it, encrypted and kept as L1 and L2 ask, with the database depending on it"
+                    )
+                }),
+        );
+    }
+    all(checks)
 }
 
 fn l1(cx: &Cx<'_>) -> Outcome {
