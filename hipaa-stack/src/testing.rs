@@ -24,6 +24,32 @@ pub(crate) fn status_of(
         .map(|c| c.status.clone())
 }
 
+/// The evaluation of hand-written templates, one per stack, on 2026-12-01.
+pub(crate) fn evaluate(stacks: &[(&str, &crate::cfn::Template)]) -> crate::compliance::Evaluation {
+    let today = crate::literal::Date::parse("2026-12-01").expect("a date");
+    let mut evaluator = crate::compliance::Evaluator::new(stacks, today);
+    for at in 0..stacks.len() {
+        let found = evaluator.stack(stacks, at);
+        evaluator.merge(found);
+    }
+    evaluator.finish()
+}
+
+/// The statuses of `rule` on the resources `logical_id` of hand-written templates, one per
+/// stack ([`evaluate`]), in stack order.
+pub(crate) fn statuses(
+    stacks: &[(&str, &crate::cfn::Template)],
+    rule: &str,
+    logical_id: &str,
+) -> Vec<Status> {
+    evaluate(stacks)
+        .results
+        .into_iter()
+        .filter(|c| c.rule == rule && &*c.logical_id == logical_id)
+        .map(|c| c.status)
+        .collect()
+}
+
 /// A one-stack app of these raw resources, `(logical id, type, properties)`, checked.
 pub(crate) fn checked_raw(resources: &[(&str, &str, Value)]) -> crate::compliance::Assembly {
     let app = App::new("raw");

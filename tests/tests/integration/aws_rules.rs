@@ -10,7 +10,7 @@ use hipaa_stack::Assembly;
 use hipaa_stack::deploy::{DeployError, PlanState};
 use hipaa_stack::prelude::*;
 
-use crate::deploy::{deployer, faulty, options, second_up_only_reads, stack_exists};
+use crate::deploy::{deployer, faulty, options, second_up_only_reads, stack_exists, stack_policy};
 use crate::faults::Faults;
 use crate::moto::{Moto, config_for};
 use crate::support::run_example_with_env;
@@ -218,17 +218,6 @@ fn production(records: &str, archive: &str) -> Assembly {
     app.synth().unwrap()
 }
 
-async fn policy(cfn: &aws_sdk_cloudformation::Client, stack: &str) -> String {
-    cfn.get_stack_policy()
-        .stack_name(stack)
-        .send()
-        .await
-        .unwrap()
-        .stack_policy_body()
-        .unwrap_or_default()
-        .to_owned()
-}
-
 /// Case 2: AWS enforces a stack policy when a change set executes. `--allow-replace X`
 /// relaxes a production stack's policy for X alone, for that one execution.
 #[tokio::test]
@@ -244,7 +233,7 @@ async fn allow_replace_relaxes_a_production_policy_for_the_named_store_alone() {
     .up()
     .await
     .unwrap();
-    let protected = policy(&cfn, "prod").await;
+    let protected = stack_policy(&cfn, "prod").await;
     assert!(
         protected.contains("LogicalResourceId/Records"),
         "{protected}"
@@ -276,7 +265,7 @@ async fn allow_replace_relaxes_a_production_policy_for_the_named_store_alone() {
         ["prod/Archive"]
     );
     assert!(changed.is_empty());
-    assert_eq!(policy(&cfn, "prod").await, protected);
+    assert_eq!(stack_policy(&cfn, "prod").await, protected);
 
     // Records alone: the policy is relaxed for it, the bucket replaced, the policy restored.
     let one = production("e2e-records-2", "e2e-archive-1");
@@ -302,7 +291,7 @@ async fn allow_replace_relaxes_a_production_policy_for_the_named_store_alone() {
         notes.iter().any(|n| n == "stack policy restored"),
         "{notes:?}"
     );
-    assert_eq!(policy(&cfn, "prod").await, protected);
+    assert_eq!(stack_policy(&cfn, "prod").await, protected);
     assert_relaxed_only_around_the_execution(&d.api().log());
     assert_eq!(
         status(&cfn, "prod").await.as_deref(),
@@ -411,7 +400,7 @@ async fn production_status_turns_protection_on_and_off_on_a_deployed_stack() {
     assert!(deployed[0].notes.iter().any(|n| n.contains("turned on")));
     assert_eq!(protection(cfn.clone()).await, Some(true));
     assert!(
-        policy(&cfn, "data")
+        stack_policy(&cfn, "data")
             .await
             .contains("LogicalResourceId/Records")
     );
@@ -435,7 +424,7 @@ async fn production_status_turns_protection_on_and_off_on_a_deployed_stack() {
             .any(|n| n.contains("no longer production"))
     );
     assert_eq!(protection(cfn.clone()).await, Some(false));
-    assert!(!policy(&cfn, "data").await.contains("Deny"));
+    assert!(!stack_policy(&cfn, "data").await.contains("Deny"));
     // And it can be destroyed again.
     deployer(&moto, &off, options())
         .await
@@ -1183,7 +1172,7 @@ async fn a_relaxed_policy_is_restored_when_the_execution_fails() {
     .up()
     .await
     .unwrap();
-    let protected = policy(&cfn, "prod").await;
+    let protected = stack_policy(&cfn, "prod").await;
     let failing = StackEvent {
         id: "failed-1".to_owned(),
         logical_id: "Records".to_owned(),
@@ -1210,7 +1199,7 @@ async fn a_relaxed_policy_is_restored_when_the_execution_fails() {
         err.to_string().contains("the bucket could not be replaced"),
         "{err}"
     );
-    assert_eq!(policy(&cfn, "prod").await, protected);
+    assert_eq!(stack_policy(&cfn, "prod").await, protected);
     assert_relaxed_only_around_the_execution(&d.api().log());
 }
 

@@ -529,24 +529,32 @@ async fn throttling_and_server_errors_are_retried_without_executing_twice() {
     assert!(d.calls().retries() >= 2, "{:?}", d.calls().by_operation());
     // One refused before executing (retried), one failed after executing (not retried):
     // each stack's change set was executed exactly once.
-    let executed: Vec<String> = d
-        .api()
-        .log()
-        .into_iter()
-        .filter(|l| l.starts_with("ExecuteChangeSet"))
-        .collect();
+    let executed = executed(d.api().log());
     assert_eq!(executed.len(), 3, "{executed:?}");
+    assert_created(&moto, &["shared", "data"]).await;
+}
+
+/// The ExecuteChangeSet calls of a log of calls, in order.
+fn executed(log: Vec<String>) -> Vec<String> {
+    log.into_iter()
+        .filter(|l| l.starts_with("ExecuteChangeSet"))
+        .collect()
+}
+
+/// Asserts that each of `stacks` is `CREATE_COMPLETE` on the endpoint.
+async fn assert_created(moto: &Moto, stacks: &[&str]) {
     let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
-    for stack in ["shared", "data"] {
+    for stack in stacks {
         let s = cfn
             .describe_stacks()
-            .stack_name(stack)
+            .stack_name(*stack)
             .send()
             .await
             .unwrap();
         assert_eq!(
             s.stacks()[0].stack_status().unwrap().as_str(),
-            "CREATE_COMPLETE"
+            "CREATE_COMPLETE",
+            "{stack}"
         );
     }
 }
@@ -565,29 +573,12 @@ async fn an_execution_whose_answer_times_out_is_waited_for_not_reported_failed()
     let d = faulty(&moto, &assembly, faults, options()).await;
     let deployed = d.up().await.unwrap();
     assert_eq!(deployed.len(), 2);
-    let executed: Vec<String> = d
-        .api()
-        .log()
-        .into_iter()
-        .filter(|l| l.starts_with("ExecuteChangeSet"))
-        .collect();
+    let executed = executed(d.api().log());
     assert_eq!(
         executed,
         ["ExecuteChangeSet shared", "ExecuteChangeSet data"]
     );
-    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
-    for stack in ["shared", "data"] {
-        let s = cfn
-            .describe_stacks()
-            .stack_name(stack)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            s.stacks()[0].stack_status().unwrap().as_str(),
-            "CREATE_COMPLETE"
-        );
-    }
+    assert_created(&moto, &["shared", "data"]).await;
 }
 
 /// A change set that another operation made OBSOLETE while ExecuteChangeSet failed with a
@@ -619,13 +610,7 @@ async fn an_obsolete_change_set_is_reported_not_executed_not_deployed() {
     );
     assert!(message.contains("run `up` again"), "{message}");
     // Executed once (refused), never again.
-    let executed = d
-        .api()
-        .log()
-        .into_iter()
-        .filter(|l| l.starts_with("ExecuteChangeSet"))
-        .count();
-    assert_eq!(executed, 1);
+    assert_eq!(executed(d.api().log()).len(), 1);
 }
 
 /// A stack left `UPDATE_FAILED` with rollback disabled (by the console or another tool) is
@@ -963,9 +948,9 @@ fn many_stores(records: &str) -> Assembly {
     app.synth().unwrap()
 }
 
-async fn stack_policy(moto: &Moto, stack: &str) -> String {
-    aws_sdk_cloudformation::Client::new(&moto.config().await)
-        .get_stack_policy()
+/// The stack policy of `stack`, empty when it has none.
+pub(crate) async fn stack_policy(cfn: &aws_sdk_cloudformation::Client, stack: &str) -> String {
+    cfn.get_stack_policy()
         .stack_name(stack)
         .send()
         .await
@@ -986,7 +971,11 @@ async fn a_stack_policy_too_long_to_list_every_store_protects_them_by_type() {
         .up()
         .await
         .unwrap();
-    let protected = stack_policy(&moto, "prod").await;
+    let protected = stack_policy(
+        &aws_sdk_cloudformation::Client::new(&moto.config().await),
+        "prod",
+    )
+    .await;
     assert!(protected.len() <= 16_384, "{} bytes", protected.len());
     let doc: serde_json::Value = serde_json::from_str(&protected).unwrap();
     let deny = &doc["Statement"][1];
@@ -1022,7 +1011,14 @@ async fn a_stack_policy_too_long_to_list_every_store_protects_them_by_type() {
         "{:?}",
         deployed[0].notes
     );
-    assert_eq!(stack_policy(&moto, "prod").await, protected);
+    assert_eq!(
+        stack_policy(
+            &aws_sdk_cloudformation::Client::new(&moto.config().await),
+            "prod"
+        )
+        .await,
+        protected
+    );
     assert_eq!(
         output(&deployed, "prod", "RecordsBucket"),
         "e2e-records-2",

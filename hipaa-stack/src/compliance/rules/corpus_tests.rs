@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::compliance::{Evaluation, Status};
 use crate::prelude::*;
+use crate::testing::evaluate;
 
 const CORPUS: &str = include_str!("../../../../tests/corpora/spellings.json");
 const COMPLIANT: &str = include_str!("../../../../tests/corpora/compliant.json");
@@ -610,17 +611,6 @@ fn a_web_acl_of_another_stack_proves_f4_and_the_template_searched_is_its_own() {
         }
         other => panic!("F4 on waf/OwnLb: {other:?}"),
     }
-}
-
-/// The evaluation of hand-written templates, one per stack.
-fn evaluate(stacks: &[(&str, &crate::cfn::Template)]) -> Evaluation {
-    let today = crate::literal::Date::parse("2026-12-01").expect("a date");
-    let mut evaluator = crate::compliance::Evaluator::new(stacks, today);
-    for at in 0..stacks.len() {
-        let found = evaluator.stack(stacks, at);
-        evaluator.merge(found);
-    }
-    evaluator.finish()
 }
 
 fn template(

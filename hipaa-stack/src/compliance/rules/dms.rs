@@ -203,23 +203,36 @@ fn sse_kms(mode: &str) -> bool {
     mode.trim().to_ascii_lowercase().replace('_', "-") == "sse-kms"
 }
 
+/// An endpoint's `ExtraConnectionAttributes` as written, if it has any: `Err` (saying that
+/// they `may` do something) when a part is known only at deploy (a parameter, an attribute,
+/// a dynamic reference), which may be or hold whole attributes (`…;sslMode=none`),
+/// whatever is written around it.
+fn attributes_as_written(cx: &Cx<'_>, may: &str) -> Option<Result<String, String>> {
+    let value = cx
+        .prop("/ExtraConnectionAttributes")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))?;
+    let written = super::meaning::skeleton(value);
+    Some(
+        if written.contains(super::meaning::UNKNOWN) || super::identity::dynamic(&written) {
+            Err(format!(
+                "`ExtraConnectionAttributes` is {}, part of which no rule can read before deploy: it may {may}; write the attributes as text",
+                text_or_json(value)
+            ))
+        } else {
+            Ok(written)
+        },
+    )
+}
+
 /// What `ExtraConnectionAttributes` says of an S3 or Redshift target's encryption: an
 /// `encryptionMode` attribute that is not SSE-KMS, or attributes of which a part cannot be
 /// read before deploy, may write the objects under SSE-S3 (see [`target_at_rest`]).
 fn encryption_attributes(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
-    let Some(value) = cx
-        .prop("/ExtraConnectionAttributes")
-        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
-    else {
-        return Vec::new();
+    let written = match attributes_as_written(cx, "set `encryptionMode=SSE_S3`") {
+        None => return Vec::new(),
+        Some(Err(unread)) => return vec![Err(unread)],
+        Some(Ok(written)) => written,
     };
-    let written = super::meaning::skeleton(value);
-    if written.contains(super::meaning::UNKNOWN) || super::identity::dynamic(&written) {
-        return vec![Err(format!(
-            "`ExtraConnectionAttributes` is {}, part of which no rule can read before deploy: it may set `encryptionMode=SSE_S3`; write the attributes as text",
-            text_or_json(value)
-        ))];
-    }
     written
         .split(';')
         .filter_map(|attribute| attribute.split_once('='))
@@ -322,21 +335,11 @@ fn dms2(cx: &Cx<'_>) -> Outcome {
 /// `afterConnectScript`'s SQL is no attribute of its own (only a name that is a TLS switch
 /// is judged).
 fn extra_attributes(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
-    let Some(value) = cx
-        .prop("/ExtraConnectionAttributes")
-        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
-    else {
-        return Vec::new();
+    let written = match attributes_as_written(cx, "turn TLS off (e.g. `sslMode=none`)") {
+        None => return Vec::new(),
+        Some(Err(unread)) => return vec![Err(unread)],
+        Some(Ok(written)) => written,
     };
-    // A part known only at deploy (a parameter, an attribute, a dynamic reference) may be
-    // or hold whole attributes (`…;sslMode=none`), whatever is written around it.
-    let written = super::meaning::skeleton(value);
-    if written.contains(super::meaning::UNKNOWN) || super::identity::dynamic(&written) {
-        return vec![Err(format!(
-            "`ExtraConnectionAttributes` is {}, part of which no rule can read before deploy: it may turn TLS off (e.g. `sslMode=none`); write the attributes as text",
-            text_or_json(value)
-        ))];
-    }
     let mut findings = Vec::new();
     for attribute in written.split(';') {
         let Some((name, setting)) = attribute.split_once('=') else {
@@ -462,8 +465,6 @@ pub(super) mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::cfn::{Resource, Template};
-    use crate::compliance::rules::Index;
 
     /// The outcome of `check` on a resource of `type_name` with `properties`, alone in its
     /// template.
@@ -472,19 +473,7 @@ pub(super) mod tests {
         type_name: &str,
         properties: Value,
     ) -> Outcome {
-        let template = Template {
-            description: String::new(),
-            parameters: Vec::new(),
-            resources: vec![Resource::raw(
-                "R".to_owned(),
-                type_name.to_owned(),
-                properties,
-            )],
-            outputs: Vec::new(),
-        };
-        let stacks = [("s", &template)];
-        let index = Index::new(&stacks);
-        check(&Cx::in_first(&stacks, &template.resources()[0], &index))
+        Cx::check_first(check, &[("R", type_name, properties)])
     }
 
     #[test]

@@ -789,6 +789,19 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// What `check` finds on the first of `resources` (logical id, type, properties), in a
+    /// template of those resources alone, for a test.
+    #[cfg(test)]
+    pub(crate) fn check_first(
+        check: fn(&Cx<'_>) -> Outcome,
+        resources: &[(&str, &str, Value)],
+    ) -> Outcome {
+        let template = crate::testing::raw_template(resources);
+        let stacks = [("s", &template)];
+        let index = Index::new(&stacks);
+        check(&Cx::in_first(&stacks, &template.resources()[0], &index))
+    }
+
     /// The same context for another resource of the same template.
     pub(crate) fn on(&self, resource: &'a Resource) -> Cx<'a> {
         Cx { resource, ..*self }

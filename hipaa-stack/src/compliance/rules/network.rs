@@ -1591,19 +1591,7 @@ mod tests {
         let e15 = |gateway: &str| {
             let data = data(gateway);
             let stacks = [("shared", &shared), ("data", &data)];
-            let today = crate::literal::Date::parse("2026-12-01").expect("a date");
-            let mut evaluator = crate::compliance::Evaluator::new(&stacks, today);
-            for at in 0..stacks.len() {
-                let found = evaluator.stack(&stacks, at);
-                evaluator.merge(found);
-            }
-            evaluator
-                .finish()
-                .results
-                .into_iter()
-                .filter(|c| c.rule == "E15" && &*c.logical_id == "Route")
-                .map(|c| c.status)
-                .collect::<Vec<_>>()
+            crate::testing::statuses(&stacks, "E15", "Route")
         };
         let igw = e15("Igw");
         assert!(
@@ -1661,19 +1649,7 @@ mod tests {
         };
         let e13 = |net: &Template, logs: &Template| {
             let stacks = [("net", net), ("logs", logs)];
-            let today = crate::literal::Date::parse("2026-12-01").expect("a date");
-            let mut evaluator = crate::compliance::Evaluator::new(&stacks, today);
-            for at in 0..stacks.len() {
-                let found = evaluator.stack(&stacks, at);
-                evaluator.merge(found);
-            }
-            evaluator
-                .finish()
-                .results
-                .into_iter()
-                .filter(|c| c.rule == "E13" && &*c.logical_id == "V")
-                .map(|c| c.status)
-                .collect::<Vec<_>>()
+            crate::testing::statuses(&stacks, "E13", "V")
         };
         let import = json!({ "Fn::ImportValue": "net:V:Ref" });
         let vpc = || export("net:V:Ref", Expr::reference("V"));
@@ -1796,19 +1772,7 @@ mod tests {
         };
         let e17 = |net: &Template, id: &str| {
             let stacks = [("net", net), ("app", &app)];
-            let today = crate::literal::Date::parse("2026-12-01").expect("a date");
-            let mut evaluator = crate::compliance::Evaluator::new(&stacks, today);
-            for at in 0..stacks.len() {
-                let found = evaluator.stack(&stacks, at);
-                evaluator.merge(found);
-            }
-            evaluator
-                .finish()
-                .results
-                .into_iter()
-                .filter(|c| c.rule == "E17" && &*c.logical_id == id)
-                .map(|c| c.status)
-                .collect::<Vec<_>>()
+            crate::testing::statuses(&stacks, "E17", id)
         };
         let own = net(json!({ "Ref": "AWS::AccountId" }), false);
         for id in ["ToPeer", "Att"] {
@@ -1909,19 +1873,7 @@ mod tests {
             .zip(&templates)
             .map(|((name, _, _), t)| (*name, t))
             .collect();
-        let today = crate::literal::Date::parse("2026-12-01").expect("a date");
-        let mut evaluator = crate::compliance::Evaluator::new(&named, today);
-        for at in 0..named.len() {
-            let found = evaluator.stack(&named, at);
-            evaluator.merge(found);
-        }
-        evaluator
-            .finish()
-            .results
-            .into_iter()
-            .filter(|c| c.rule == "E13" && &*c.logical_id == "V")
-            .map(|c| c.status)
-            .collect()
+        crate::testing::statuses(&named, "E13", "V")
     }
 
     #[test]

@@ -5220,14 +5220,10 @@ mod review9_tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::compliance::rules::Index;
 
     /// The outcome of `check` on the first of `resources` (logical id, type, properties).
     fn outcome(check: fn(&Cx<'_>) -> Outcome, resources: &[(&str, &str, Value)]) -> Outcome {
-        let template = crate::testing::raw_template(resources);
-        let stacks = [("s", &template)];
-        let index = Index::new(&stacks);
-        check(&Cx::in_first(&stacks, &template.resources()[0], &index))
+        Cx::check_first(check, resources)
     }
 
     #[test]
@@ -5549,10 +5545,7 @@ mod review11_tests {
 
     /// The outcome of `check` on the first of `resources` (logical id, type, properties).
     fn outcome(check: fn(&Cx<'_>) -> Outcome, resources: &[(&str, &str, Value)]) -> Outcome {
-        let template = crate::testing::raw_template(resources);
-        let stacks = [("s", &template)];
-        let index = Index::new(&stacks);
-        check(&Cx::in_first(&stacks, &template.resources()[0], &index))
+        Cx::check_first(check, resources)
     }
 
     #[test]
