@@ -244,7 +244,8 @@ pub fn date(input: TokenStream) -> TokenStream {
 /// `include_str!("boot.sh")` or `concat!(..)`; text made at run time does not compile. The
 /// text may not hold a dynamic reference (`{{resolve:…}}`), a private key, an AWS access
 /// key id, a literal assigned to a name ending in `password`, `secret`, `token` or a key
-/// word, or a password passed to a command as a flag (`mysql -p…`, read through quotes,
+/// word, an HTTP `Authorization` header or a `.pgpass` line with its credential, or a
+/// password passed to a command as a flag (`mysql -p…`, read through quotes,
 /// line continuations and `$IFS`); shell that hides what it runs (a word split across
 /// lines, escapes that spell letters, a command named by a variable given a password flag,
 /// written text decoded with `base64 -d`) is refused because it cannot be read. It expands to a unit type whose associated constant holds the text and to

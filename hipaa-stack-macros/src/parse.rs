@@ -402,7 +402,8 @@ pub(crate) fn date(input: TokenStream) -> syn::Result<Date> {
 /// the literal; any other expression (`include_str!("boot.sh")`, `concat!(..)`) is left to
 /// the check in const evaluation that the expansion runs.
 pub(crate) fn user_data(input: TokenStream) -> syn::Result<syn::Expr> {
-    const USAGE: &str = "`user_data!` takes the script as a string literal or                          `include_str!(\"boot.sh\")`, e.g. `user_data!(\"#!/bin/bash\\n\")`";
+    const USAGE: &str = "`user_data!` takes the script as a string literal or \
+                         `include_str!(\"boot.sh\")`, e.g. `user_data!(\"#!/bin/bash\\n\")`";
     if input.is_empty() {
         return Err(syn::Error::new(Span::call_site(), USAGE));
     }

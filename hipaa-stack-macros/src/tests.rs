@@ -678,7 +678,10 @@ mod user_data {
     fn empty_or_malformed_input_is_refused_with_the_usage() {
         for input in [quote!(), quote!(=> nonsense)] {
             let text = message(parse::user_data(input));
-            assert!(text.starts_with("`user_data!` takes the script"), "{text}");
+            assert_eq!(
+                text,
+                "`user_data!` takes the script as a string literal or `include_str!(\"boot.sh\")`, e.g. `user_data!(\"#!/bin/bash\\n\")`"
+            );
         }
     }
 }

@@ -991,12 +991,15 @@ pub const fn is_days(days: u16) -> bool {
 // ---------------------------------------------------------------------------------------
 
 /// Words that, at the end of a name assigned a value, say the value is a secret.
-const SECRET_WORDS: [&str; 10] = [
+const SECRET_WORDS: [&str; 13] = [
     "password",
+    "passwords",
     "passwd",
     "passphrase",
     "secret",
+    "secrets",
     "token",
+    "tokens",
     "apikey",
     "api_key",
     "api-key",
@@ -1026,7 +1029,7 @@ const fn word_start(b: &[u8], i: usize) -> bool {
 /// (`PASSWORD_FILE`, `TOKEN_URL`).
 const fn name_end(b: &[u8], end: usize) -> Option<usize> {
     if end == b.len() || !name_byte(b[end]) {
-        return Some(end);
+        return Some(subscript_end(b, end));
     }
     let mut j = end;
     if b[j] == b'_' || b[j] == b'-' {
@@ -1037,9 +1040,211 @@ const fn name_end(b: &[u8], end: usize) -> Option<usize> {
         j += 1;
     }
     if j > digits && (j == b.len() || !name_byte(b[j])) {
-        Some(j)
+        Some(subscript_end(b, j))
     } else {
         None
+    }
+}
+
+/// Whether the name whose secret word is at `i` (the name ending at `end`) is given written
+/// text by a shell builtin rather than by `=`: `read -r NAME <<< VALUE` (a here-string),
+/// `printf -v NAME VALUE` or `printf -v NAME '%s' VALUE`. A value read at boot (`<<<
+/// "$(aws …)"`, `'%s' "$PW"`) is not written.
+const fn assigned_by_command(b: &[u8], i: usize, end: usize) -> bool {
+    let mut s = i;
+    while s > 0 && name_byte(b[s - 1]) {
+        s -= 1;
+    }
+    let k = skip_blanks(b, end);
+    if at_exactly(b, k, b"<<<") {
+        // `read [-r …] NAME`: back over the blanks and the flags to `read`.
+        let mut r = s;
+        loop {
+            while r > 0 && matches!(b[r - 1], b' ' | b'\t') {
+                r -= 1;
+            }
+            let mut w = r;
+            while w > 0 && !matches!(b[w - 1], b' ' | b'\t' | b'\n' | b';' | b'&' | b'|') {
+                w -= 1;
+            }
+            if w < r && b[w] == b'-' {
+                r = w;
+                continue;
+            }
+            if !(r == w + 4 && at_exactly(b, w, b"read")) {
+                return false;
+            }
+            break;
+        }
+        let v = skip_quotes(b, skip_blanks(b, k + 3));
+        return v < b.len() && !matches!(b[v], b'$' | b'`' | b'\n' | b'\r' | b';' | b'|' | b'&');
+    }
+    // `printf -v NAME`: back over the name, the blanks, `-v`, the blanks, `printf`.
+    let mut p = s;
+    while p > 0 && matches!(b[p - 1], b' ' | b'\t') {
+        p -= 1;
+    }
+    if p == s || p < 2 || b[p - 1] != b'v' || b[p - 2] != b'-' {
+        return false;
+    }
+    let mut q = p - 2;
+    while q > 0 && matches!(b[q - 1], b' ' | b'\t') {
+        q -= 1;
+    }
+    if q == p - 2 || q < 6 || !at_exactly(b, q - 6, b"printf") {
+        return false;
+    }
+    let mut v = skip_quotes(b, skip_blanks(b, end));
+    if v < b.len() && b[v] == b'%' {
+        // A format (`'%s'`), then the value it prints.
+        while v < b.len() && !matches!(b[v], b' ' | b'\t' | b'\n' | b'\r') {
+            v += 1;
+        }
+        v = skip_quotes(b, skip_blanks(b, v));
+    }
+    v > end
+        && v < b.len()
+        && !matches!(
+            b[v],
+            b'$' | b'`' | b'%' | b'\n' | b'\r' | b';' | b'|' | b'&' | b' ' | b'\t'
+        )
+}
+
+/// Whether the name around `i` is the last part of a file path (`/run/secrets`,
+/// `./secret` before `:` in a volume mount `/run/secrets:/run/secrets:ro`): a file, not a
+/// variable, so what follows its `:` is another path, not a value.
+const fn path_component(b: &[u8], i: usize) -> bool {
+    let mut s = i;
+    while s > 0 && name_byte(b[s - 1]) {
+        s -= 1;
+    }
+    s > 0 && b[s - 1] == b'/'
+}
+
+/// The index after an array subscript at `k` (`PASSWORDS[0]`, `DB_PASSWORD[primary]`,
+/// which the shell assigns as much as the name alone), or `k` when none is there.
+const fn subscript_end(b: &[u8], k: usize) -> usize {
+    if k >= b.len() || b[k] != b'[' {
+        return k;
+    }
+    let mut j = k + 1;
+    while j < b.len() && !matches!(b[j], b']' | b'\n' | b'\r' | b'[') {
+        j += 1;
+    }
+    if j < b.len() && b[j] == b']' {
+        j + 1
+    } else {
+        k
+    }
+}
+
+/// HTTP authentication schemes: after one of them (`Authorization: Bearer …`), the
+/// credential is the next word.
+const AUTH_SCHEMES: [&str; 8] = [
+    "bearer",
+    "basic",
+    "token",
+    "digest",
+    "negotiate",
+    "ntlm",
+    "apikey",
+    "key",
+];
+
+/// Whether an HTTP `Authorization` (or `Proxy-Authorization`) header with a written
+/// credential starts at `i`: `curl -H 'Authorization: Bearer eyJ…'`,
+/// `--header="Authorization: Basic dXNlcjpodW50ZXIy"`, `authorization: token abc` in a
+/// configuration file. A credential read at boot (`Bearer $TOKEN`, `Bearer '"$TOKEN"'`,
+/// `Bearer %s` in a format) is not written.
+const fn authorization_at(b: &[u8], i: usize) -> bool {
+    const NAME: &[u8] = b"authorization";
+    if !at_ignore_case(b, i, NAME) || (i > 0 && b[i - 1].is_ascii_alphanumeric()) {
+        return false;
+    }
+    let mut k = i + NAME.len();
+    while k < b.len() && matches!(b[k], b' ' | b'\t' | b'"' | b'\'') {
+        k += 1;
+    }
+    if !(k < b.len() && (b[k] == b':' || b[k] == b'=')) {
+        return false;
+    }
+    k += 1;
+    while k < b.len() && matches!(b[k], b' ' | b'\t' | b'"' | b'\'') {
+        k += 1;
+    }
+    // A scheme, then the credential after white space; a scheme alone writes none, and
+    // text without a scheme is prose (`the Authorization: header is …`).
+    let mut s = 0;
+    while s < AUTH_SCHEMES.len() {
+        let scheme = AUTH_SCHEMES[s].as_bytes();
+        let end = k + scheme.len();
+        if at_ignore_case(b, k, scheme) && end < b.len() && matches!(b[end], b' ' | b'\t') {
+            let v = skip_quotes(b, skip_blanks(b, end));
+            return v < b.len()
+                && !matches!(
+                    b[v],
+                    b'$' | b'`' | b'%' | b'\n' | b'\r' | b';' | b'|' | b'&' | b' ' | b'\t' | b'{'
+                );
+        }
+        s += 1;
+    }
+    false
+}
+
+/// Whether a line of a PostgreSQL password file with a written password starts at `i`:
+/// `HOST:PORT:DATABASE:USER:PASSWORD` (the format of `~/.pgpass`, which `psql` and libpq
+/// read), five fields, the port digits or `*`, the password not read at boot (`$PW`).
+const fn pgpass_entry_at(b: &[u8], i: usize) -> bool {
+    if i > 0
+        && !matches!(
+            b[i - 1],
+            b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'>' | b'='
+        )
+    {
+        return false;
+    }
+    let mut k = i;
+    let mut field = 0;
+    let mut start = i;
+    loop {
+        let end = k == b.len()
+            || matches!(
+                b[k],
+                b' ' | b'\t'
+                    | b'\n'
+                    | b'\r'
+                    | b'"'
+                    | b'\''
+                    | b';'
+                    | b'|'
+                    | b'&'
+                    | b')'
+                    | b'<'
+                    | b'>'
+            );
+        if end || b[k] == b':' {
+            if k == start {
+                return false;
+            }
+            if field == 1 {
+                let mut d = start;
+                while d < k && b[d].is_ascii_digit() {
+                    d += 1;
+                }
+                if d < k && !(k == start + 1 && b[start] == b'*') {
+                    return false;
+                }
+            }
+            field += 1;
+            if end {
+                return field == 5 && b[start] != b'$' && b[start] != b'`';
+            }
+            if field == 5 {
+                return false;
+            }
+            start = k + 1;
+        }
+        k += 1;
     }
 }
 
@@ -2350,8 +2555,11 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
 /// (`{{resolve:…}}`, which CloudFormation would replace with the secret's value in the
 /// template it deploys), a private key, an AWS access key id, or a name ending in a word
 /// such as `password`, `secret` or `token` (or an abbreviation such as `PW` or `PASS` as the
-/// name's last word) assigned (`=` or `:`) a literal value, or a URL with a password
-/// (`postgres://app:hunter2@db`), or a password passed to a command as a flag
+/// name's last word, or a plural such as `SECRETS`) assigned a literal value (`=` or `:`,
+/// to an array element `PASSWORD[0]=` too, or by `read NAME <<< …` and `printf -v NAME …`),
+/// or a URL with a password (`postgres://app:hunter2@db`), an HTTP `Authorization` header
+/// with its credential (`Bearer eyJ…`), a line of a PostgreSQL password file
+/// (`host:5432:db:user:password`), or a password passed to a command as a flag
 /// ([`command_secret`], which reads quotes inside words, line continuations, `$IFS` and
 /// carriage returns as the shell does). A value that starts with `$` or a backquote (a shell
 /// variable or command, fetched at boot) is not a literal.
@@ -2423,6 +2631,16 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                 "user data may not write a password, secret, token or key after its name (`login admin password …` in a `.netrc`, `aws configure set aws_secret_access_key …`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the instance a role, or fetch the value at boot from Secrets Manager, by ARN, into a variable",
             );
         }
+        if c == b'a' && authorization_at(b, i) {
+            return Some(
+                "user data may not write the credential of an HTTP `Authorization` header (`curl -H 'Authorization: Bearer …'`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the token at boot from Secrets Manager, by ARN, into a variable (`-H \"Authorization: Bearer $TOKEN\"`)",
+            );
+        }
+        if pgpass_entry_at(b, i) {
+            return Some(
+                "user data may not write a line of a PostgreSQL password file (`host:5432:db:user:password` in a `.pgpass`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the password at boot from Secrets Manager, by ARN, into a variable (`host:5432:db:user:$DB_PASSWORD`), or connect with IAM authentication",
+            );
+        }
         if !matches!(c, b'p' | b's' | b't' | b'a') {
             i += 1;
             continue;
@@ -2434,8 +2652,9 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
             let end = i + word.len();
             if at_ignore_case(b, i, word)
                 && word_start(b, i)
+                && !path_component(b, i)
                 && let Some(end) = name_end(b, end)
-                && literal_assigned(b, end)
+                && (literal_assigned(b, end) || assigned_by_command(b, i, end))
                 && !secret_arn_assigned(b, end)
             {
                 return Some(
@@ -2453,8 +2672,9 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
             if word[0] == c
                 && at_ignore_case(b, i, word)
                 && !secret_of_an_arn_at(b, i)
+                && !path_component(b, i)
                 && let Some(end) = name_end(b, end)
-                && literal_assigned(b, end)
+                && (literal_assigned(b, end) || assigned_by_command(b, i, end))
                 && !secret_arn_assigned(b, end)
             {
                 return Some(

@@ -1516,3 +1516,71 @@ mod user_data_in_const_evaluation {
         assert_eq!(PROBLEM, None);
     }
 }
+
+/// Credentials written in formats of their own, without a secret's name before `=`: an
+/// HTTP `Authorization` header, a line of a PostgreSQL password file, an array element of a
+/// variable named like a secret.
+mod user_data_credentials_in_other_formats {
+    use super::*;
+
+    #[test]
+    fn are_refused() {
+        for text in [
+            "curl -H 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig' https://ehr.example\n",
+            "curl -H \"Authorization: Basic dXNlcjpodW50ZXIy\" https://ehr.example\n",
+            "wget --header='Authorization: token ghp_abcdef0123456789' https://x\n",
+            "curl -H 'Proxy-Authorization: Basic dXNlcjpodW50ZXIy' https://x\n",
+            "printf '{\"Authorization\": \"Bearer abc\"}' > /etc/app.json\n",
+            "AUTHORIZATION=Bearer abc\n",
+            "cat > /root/.pgpass <<'EOF'\nehr.example:5432:ehr:app:Winter2026\nEOF\n",
+            "echo 'localhost:5432:*:postgres:hunter2' >> ~/.pgpass\n",
+            "echo *:*:*:app:hunter2 > $PGPASSFILE\n",
+            "#cloud-config\nwrite_files:\n  - path: /root/.pgpass\n    content: 'db:5432:ehr:app:hunter2'\n",
+            "export PGPASSWORD[0]=hunter2\n",
+            "DB_PASSWORDS[primary]=hunter2\n",
+            "DB_PW_1[0]=hunter2\n",
+            "export DB_PASSWORDS=hunter2\n",
+            "API_TOKENS='abc def'\n",
+            "APP_SECRETS=s3cr3t\n",
+            "read -r PGPASSWORD <<< hunter2\n",
+            "read -r DB_PW <<< 'hunter2'\n",
+            "printf -v PGPASSWORD hunter2\n",
+            "printf -v DB_TOKEN '%s' abc123\n",
+            "read -r -s DB_SECRET <<< s3cr3t\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn credentials_read_at_boot_and_look_alikes_pass() {
+        for text in [
+            "curl -H \"Authorization: Bearer $TOKEN\" https://x\n",
+            "curl -H 'Authorization: Bearer '\"$TOKEN\" https://x\n",
+            "curl -H \"Authorization: Bearer $(cat /run/token)\" https://x\n",
+            "printf 'Authorization: Bearer %s\\n' \"$TOKEN\"\n",
+            "curl -H 'Authorization: Bearer {{ token }}' https://x\n",
+            "curl -H 'Authorization: Bearer' https://x\n",
+            "# the Authorization: header is set by the proxy\n",
+            "echo \"ehr.example:5432:ehr:app:$DB_PASSWORD\" > /root/.pgpass\n",
+            "docker run -v /srv/a:/a:ro app\n",
+            "root:x:0:0:root:/root:/bin/bash\n",
+            "docker:x:999:ec2-user\n",
+            "echo 10.0.0.5:5432 > /etc/app/db\n",
+            "arn:aws:iam::123456789012:role/app\n",
+            "PASSWORDS[0]=$(fetch-secret db)\n",
+            "PASSWORD_FILES[0]=/run/pw\n",
+            "docker run -v /run/secrets:/run/secrets:ro app\n",
+            "docker run -v /etc/app/secret:/etc/app/secret:ro app\n",
+            "volumes:\n  - ./secrets:/run/secrets\n",
+            "docker run -v /srv/pass:/pass app\n",
+            "read -r PGPASSWORD <<< \"$(aws secretsmanager get-secret-value --secret-id db)\"\n",
+            "printf -v PGPASSWORD '%s' \"$FETCHED\"\n",
+            "printf -v DB_PASSWORD \"$FETCHED\"\n",
+            "chpasswd <<< \"admin:$PW\"\n",
+            "printf -v now '%(%s)T' -1\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+}

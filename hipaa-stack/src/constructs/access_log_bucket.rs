@@ -8,7 +8,9 @@ use crate::cfn::policy::{Principal, Statement};
 use crate::cfn::s3::Sse;
 use crate::cfn::{Expr, Keep, Pseudo, Resource};
 use crate::constructs::Construct;
-use crate::constructs::secure_bucket::{DEFAULT_NONCURRENT_DAYS, bucket_policy, bucket_properties};
+use crate::constructs::secure_bucket::{
+    DEFAULT_NONCURRENT_DAYS, NoncurrentDays, bucket_policy, bucket_properties,
+};
 use crate::literal::{BucketName, Days};
 
 /// S1 on the bucket that receives S3 server access logs.
@@ -50,8 +52,8 @@ pub(crate) const ACCESS_LOGS_NO_REPLICA: Exception = Exception {
 ///
 /// # Options
 /// - [`name`](AccessLogBucket::name). Default: a unique name chosen by CloudFormation.
-/// - [`noncurrent_version_retention`](AccessLogBucket::noncurrent_version_retention).
-///   Default: 365 days.
+/// - [`noncurrent_version_retention`](AccessLogBucket::noncurrent_version_retention): 7
+///   days or more. Default: 365 days.
 ///
 /// ```
 /// use hipaa_stack::prelude::*;
@@ -84,9 +86,11 @@ impl AccessLogBucket {
         self
     }
 
-    /// How long a version stays after it was overwritten or deleted. Default: 365 days.
+    /// How long a version stays after it was overwritten or deleted: 7 days or more
+    /// (rule S9), checked when the program is compiled. Default: 365 days.
     pub fn noncurrent_version_retention<const N: u16>(mut self, days: Days<N>) -> Self {
-        self.noncurrent_days = days.get();
+        let _ = days.get();
+        self.noncurrent_days = NoncurrentDays::<N>::CHECKED;
         self
     }
 }

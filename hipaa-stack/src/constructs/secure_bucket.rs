@@ -32,6 +32,25 @@ pub(crate) fn replica_reason(source: &str) -> String {
 /// Noncurrent object versions are kept this long unless the program says otherwise.
 pub(crate) const DEFAULT_NONCURRENT_DAYS: u16 = 365;
 
+/// The fewest days a bucket keeps a version after it was overwritten or deleted (rule S9):
+/// an object overwritten or deleted by mistake or by an intruder stays recoverable a week.
+pub(crate) const MIN_NONCURRENT_DAYS: u16 = 7;
+
+/// A number of days for which noncurrent versions are kept, checked in const evaluation
+/// wherever a program passes one, so `days!(1)` does not build.
+pub(crate) struct NoncurrentDays<const N: u16>;
+
+impl<const N: u16> NoncurrentDays<N> {
+    /// `N`, or a compile error when it is under [`MIN_NONCURRENT_DAYS`].
+    pub(crate) const CHECKED: u16 = {
+        assert!(
+            N >= MIN_NONCURRENT_DAYS,
+            "noncurrent versions of a bucket are kept at least 7 days: HIPAA 45 CFR §164.308(a)(7)(ii)(A) and §164.312(c)(1) (hipaa-stack rule S9) ask that an object overwritten or deleted by mistake or by an intruder stay recoverable; write `.noncurrent_version_retention(days!(7))` or more"
+        );
+        N
+    };
+}
+
 /// An S3 bucket that stores PHI.
 ///
 /// It needs a customer-managed key ([`encryption`](SecureBucket::encryption)) and a
@@ -83,8 +102,8 @@ pub(crate) const DEFAULT_NONCURRENT_DAYS: u16 = 365;
 ///
 /// # Options
 /// - [`name`](SecureBucket::name). Default: a unique name chosen by CloudFormation.
-/// - [`noncurrent_version_retention`](SecureBucket::noncurrent_version_retention).
-///   Default: 365 days.
+/// - [`noncurrent_version_retention`](SecureBucket::noncurrent_version_retention): 7 days
+///   or more. Default: 365 days.
 /// - [`replicate_to`](SecureBucket::replicate_to), with
 ///   [`replication_time_control`](SecureBucket::replication_time_control). Default: no copy
 ///   in another region (a gap of S10 in the report).
@@ -218,9 +237,11 @@ impl<K, L> SecureBucket<K, L> {
         self
     }
 
-    /// How long a version stays after it was overwritten or deleted. Default: 365 days.
+    /// How long a version stays after it was overwritten or deleted: 7 days or more
+    /// (rule S9), checked when the program is compiled. Default: 365 days.
     pub fn noncurrent_version_retention<const N: u16>(mut self, days: Days<N>) -> Self {
-        self.noncurrent_days = days.get();
+        let _ = days.get();
+        self.noncurrent_days = NoncurrentDays::<N>::CHECKED;
         self
     }
 

@@ -84,14 +84,144 @@ fn apis_of<'a>(cx: &Cx<'a>) -> Vec<&'a Resource> {
         .collect()
 }
 
-/// Whether an OpenID Connect `ClientId` (a regular expression that AppSync matches the
-/// token's audience against) has no literal character, so that it matches every client:
-/// `.*`, `^.+$`, `*`, ….
-fn matches_every_client(pattern: &str) -> bool {
-    pattern
-        .trim()
-        .chars()
-        .all(|c| matches!(c, '.' | '*' | '+' | '?' | '^' | '$' | '(' | ')' | '|'))
+/// Why an OpenID Connect `ClientId` (a regular expression that AppSync matches the token's
+/// audience against: "a regular expression so that AWS AppSync can validate against
+/// multiple client identifiers at a time", the AppSync API reference, `OpenIDConnectConfig`)
+/// may admit a client the app did not name, if it may: a pattern one of whose alternatives
+/// requires no literal character (`.*`, `^.+$`, `*`, `app|.*`, `app|`, `\w+`, `[a-z0-9]{26}`,
+/// `(app)?`: such an alternative is satisfied by a client id of anyone's choosing, or any
+/// client of the issuer), or a value read at deploy (`{{resolve:…}}`), which may be one.
+fn unnamed_clients(pattern: &str) -> Option<String> {
+    if pattern.contains("{{resolve:") {
+        return Some(format!(
+            "{pattern}, read at deploy: it may hold a pattern that matches every client"
+        ));
+    }
+    let chars: Vec<char> = pattern.trim().chars().collect();
+    let mut at = 0;
+    let named = alternation(&chars, &mut at);
+    // A pattern not read to its end (a `)` that closes nothing) is not read at all.
+    (!named || at < chars.len()).then(|| format!("{pattern}, a pattern that matches every client"))
+}
+
+/// Whether every alternative of the regular expression from `at` (up to its end or the `)`
+/// that closes the group) requires a literal character; `at` is left on that `)`.
+fn alternation(p: &[char], at: &mut usize) -> bool {
+    let mut every = sequence(p, at);
+    while p.get(*at) == Some(&'|') {
+        *at += 1;
+        every &= sequence(p, at);
+    }
+    every
+}
+
+/// Whether a sequence of atoms (up to `|`, `)` or the end) requires a literal character: an
+/// atom that is one (or a group whose every alternative requires one), not made optional
+/// by `?`, `*` or a `{0,…}` repetition. Classes (`.`, `[…]`, `\w`, `\d`, …) and anchors are
+/// no literal; an escaped punctuation character (`\.`) is.
+fn sequence(p: &[char], at: &mut usize) -> bool {
+    let mut requires = false;
+    while let Some(&c) = p.get(*at) {
+        let literal = match c {
+            '|' | ')' => break,
+            '(' => {
+                *at += 1;
+                let mut counts = true;
+                if p.get(*at) == Some(&'?') {
+                    *at += 1;
+                    match p.get(*at) {
+                        Some(':') => *at += 1,
+                        // Look-arounds match no character.
+                        Some('=' | '!') => {
+                            *at += 1;
+                            counts = false;
+                        }
+                        Some('<') if matches!(p.get(*at + 1), Some('=' | '!')) => {
+                            *at += 2;
+                            counts = false;
+                        }
+                        // A named group: `(?P<name>…)`, `(?<name>…)`.
+                        Some('P' | '<') => {
+                            while p.get(*at).is_some_and(|c| *c != '>') {
+                                *at += 1;
+                            }
+                            *at += 1;
+                        }
+                        // Flags: `(?i)`, `(?i:…)`.
+                        _ => {
+                            while p.get(*at).is_some_and(|c| !matches!(c, ':' | ')')) {
+                                *at += 1;
+                            }
+                            if p.get(*at) == Some(&':') {
+                                *at += 1;
+                            }
+                        }
+                    }
+                }
+                let inner = alternation(p, at);
+                if p.get(*at) == Some(&')') {
+                    *at += 1;
+                }
+                counts && inner
+            }
+            '[' => {
+                *at += 1;
+                if p.get(*at) == Some(&'^') {
+                    *at += 1;
+                }
+                if p.get(*at) == Some(&']') {
+                    *at += 1;
+                }
+                while p.get(*at).is_some_and(|c| *c != ']') {
+                    if p[*at] == '\\' {
+                        *at += 1;
+                    }
+                    *at += 1;
+                }
+                *at += 1;
+                false
+            }
+            '\\' => {
+                *at += 2;
+                p.get(*at - 1).is_some_and(|e| !e.is_ascii_alphanumeric())
+            }
+            '.' | '^' | '$' | '*' | '+' | '?' => {
+                *at += 1;
+                false
+            }
+            _ => {
+                *at += 1;
+                true
+            }
+        };
+        // The atom's repetition, if any: optional when it may repeat zero times.
+        let (quantified, optional) = match p.get(*at) {
+            Some('*' | '?') => {
+                *at += 1;
+                (true, true)
+            }
+            Some('+') => {
+                *at += 1;
+                (true, false)
+            }
+            Some('{') if p.get(*at + 1).is_some_and(char::is_ascii_digit) => {
+                *at += 1;
+                let least: String = p[*at..].iter().take_while(|c| c.is_ascii_digit()).collect();
+                while p.get(*at).is_some_and(|c| *c != '}') {
+                    *at += 1;
+                }
+                *at += 1;
+                (true, least.parse::<u64>().map_or(true, |n| n == 0))
+            }
+            _ => (false, false),
+        };
+        // A lazy or possessive repetition (`*?`, `++`) repeats as often.
+        if quantified && matches!(p.get(*at), Some('?' | '+')) {
+            *at += 1;
+        }
+        requires |= literal && !optional;
+    }
+    requires
 }
 
 /// An API whose default mode is OpenID Connect must name the clients whose tokens it takes:
@@ -102,11 +232,13 @@ fn oidc_clients(cx: &Cx<'_>) -> Result<Proof, String> {
     const WHY: &str = "AppSync then takes a token that the issuer gave to any client, and anyone who signs in to the issuer for an app of their own calls the API";
     let pointer = "/OpenIDConnectConfig/ClientId";
     let proof = cx.present(pointer).map_err(|e| format!("{e}: {WHY}"))?;
-    match cx.prop(pointer).and_then(text) {
-        Some(id) if matches_every_client(&id) => Err(format!(
-            "`OpenIDConnectConfig.ClientId` is {id}, a pattern that matches every client: {WHY}"
-        )),
-        _ => Ok(proof),
+    match cx
+        .prop(pointer)
+        .and_then(text)
+        .and_then(|id| unnamed_clients(&id))
+    {
+        Some(why) => Err(format!("`OpenIDConnectConfig.ClientId` is {why}: {WHY}")),
+        None => Ok(proof),
     }
 }
 
@@ -165,12 +297,16 @@ fn event_oidc_clients(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
             let pointer = format!("/EventConfig/AuthProviders/{at}/OpenIDConnectConfig/ClientId");
             let why = "AppSync then takes a token that the issuer gave to any client";
             let proof = cx.present(&pointer).map_err(|e| format!("{e}: {why}"))?;
-            match cx.prop(&pointer).and_then(text) {
-                Some(id) if matches_every_client(&id) => Err(format!(
-                    "`{}` is {id}, a pattern that matches every client: {why}",
+            match cx
+                .prop(&pointer)
+                .and_then(text)
+                .and_then(|id| unnamed_clients(&id))
+            {
+                Some(what) => Err(format!(
+                    "`{}` is {what}: {why}",
                     pointer.trim_start_matches('/').replace('/', ".")
                 )),
-                _ => Ok(proof),
+                None => Ok(proof),
             }
         })
         .collect()
@@ -200,11 +336,13 @@ fn additional_oidc_clients(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
             let pointer = format!("{providers}/{at}/OpenIDConnectConfig/ClientId");
             let name = pointer.trim_start_matches('/').replace('/', ".");
             let proof = cx.present(&pointer).map_err(|e| format!("{e}: {WHY}"))?;
-            match cx.prop(&pointer).and_then(text) {
-                Some(id) if matches_every_client(&id) => Err(format!(
-                    "`{name}` is {id}, a pattern that matches every client: {WHY}"
-                )),
-                _ => Ok(proof),
+            match cx
+                .prop(&pointer)
+                .and_then(text)
+                .and_then(|id| unnamed_clients(&id))
+            {
+                Some(what) => Err(format!("`{name}` is {what}: {WHY}")),
+                None => Ok(proof),
             }
         })
         .collect()
@@ -218,10 +356,35 @@ fn as1(cx: &Cx<'_>) -> Outcome {
             return all(checks);
         }
         NAMESPACE => {
-            let checks = event_modes(cx, NAMESPACE_MODES, false);
-            if checks.is_empty() {
-                // The API's modes rule, which AS1 reads on the API.
-                return Outcome::NotApplicable;
+            let mut checks = event_modes(cx, NAMESPACE_MODES, false);
+            // A list the namespace does not write is its API's ("This configuration
+            // overrides the default Api authorization configuration",
+            // `AWS::AppSync::ChannelNamespace` `PublishAuthModes` and `SubscribeAuthModes`,
+            // the CloudFormation reference), which AS1 reads on the API: it must be an Event
+            // API of this template, or the modes that publish or subscribe on the namespace
+            // are read nowhere.
+            let inherits = NAMESPACE_MODES.iter().any(|pointer| {
+                cx.prop(pointer)
+                    .filter(|v| !super::meaning::no_value(v))
+                    .is_none()
+            });
+            if inherits {
+                // An import names an API of another stack of the app (hipaa-stack refuses
+                // one that no stack exports), read there.
+                let read = cx.prop("/ApiId").is_some_and(|id| {
+                    super::meaning::imported(id)
+                        || cx
+                            .others(EVENT_API)
+                            .any(|api| super::meaning::names(id, api.logical_id()))
+                });
+                match read {
+                    true => checks.push(proof_of(cx.resource, "/ApiId").ok_or_default()),
+                    false => checks.push(Err(format!(
+                        "`ApiId` is {}, which names no `AWS::AppSync::Api` of the app: the namespace takes that API's modes to publish or subscribe where it writes none, and they are read nowhere; name an Event API of the app, or write `PublishAuthModes` and `SubscribeAuthModes`",
+                        cx.prop("/ApiId")
+                            .map_or_else(|| "not set".to_owned(), text_or_json)
+                    ))),
+                }
             }
             return all(checks);
         }
@@ -334,4 +497,53 @@ fn as2(cx: &Cx<'_>) -> Outcome {
     ]
     .into_iter()
     .chain(excluded.then(|| cx.proof("/LogConfig/ExcludeVerboseContent").ok_or_default())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unnamed_clients;
+
+    #[test]
+    fn a_client_pattern_names_clients_only_when_every_alternative_requires_a_literal() {
+        for every in [
+            "",
+            ".*",
+            "^.*$",
+            "*",
+            "^.+$",
+            "app|.*",
+            ".*|app",
+            "app|",
+            "(app)?",
+            "(?:app|.+)",
+            "\\w+",
+            "[a-z0-9]{26}",
+            "(?i).*",
+            "a?b*c{0,3}",
+            "\\S*",
+            "app)",
+            "{{resolve:ssm:/oidc/client}}",
+            "^(?:app-one|[^x]+)$",
+            "(?=app).*",
+        ] {
+            assert!(
+                unnamed_clients(every).is_some(),
+                "{every:?} names no client"
+            );
+        }
+        for named in [
+            "1234567890-app.apps.googleusercontent.com",
+            "app",
+            "^app$",
+            "app-one|app-two",
+            "(app-one|app-two)-web",
+            "app\\.example",
+            "[0-9]+-app\\.apps\\.googleusercontent\\.com",
+            "(?i)app",
+            "a{2}",
+            "ab+",
+        ] {
+            assert_eq!(unnamed_clients(named), None, "{named:?} names its clients");
+        }
+    }
 }

@@ -36,9 +36,11 @@ pub(crate) static RULES: &[RuleSpec] = &[
             GROUP,
             SPOT_FLEET,
             EC2_FLEET,
+            NODEGROUP,
+            BATCH,
         ],
         controls: &["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
-        fix: "set `Encrypted` to true with a customer-managed `KmsKeyId` on the volume, and on the `Ebs` of every entry of `BlockDeviceMappings` (`LaunchTemplateData.BlockDeviceMappings` for launch templates), the root device included, by the image's root device name (`/dev/xvda` for Amazon Linux, `/dev/sda1` for Ubuntu and Windows); a fleet launches from launch templates of the template (`LaunchTemplateConfigs`), since a Spot Fleet's inline specification cannot name a key",
+        fix: "set `Encrypted` to true with a customer-managed `KmsKeyId` on the volume, and on the `Ebs` of every entry of `BlockDeviceMappings` (`LaunchTemplateData.BlockDeviceMappings` for launch templates), the root device included, by the image's root device name (`/dev/xvda` for Amazon Linux, `/dev/sda1` for Ubuntu and Windows); a fleet launches from launch templates of the template (`LaunchTemplateConfigs`), since a Spot Fleet's inline specification cannot name a key, and so do an EKS managed node group (`LaunchTemplate`) and a managed AWS Batch compute environment (`ComputeResources.LaunchTemplate` and its `Overrides`)",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_3"),
@@ -73,6 +75,8 @@ pub(crate) static RULES: &[RuleSpec] = &[
             GROUP,
             SPOT_FLEET,
             EC2_FLEET,
+            NODEGROUP,
+            BATCH,
         ],
         controls: &[
             "164.308(a)(3)(i)",
@@ -80,7 +84,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "164.308(a)(4)(ii)(C)",
             "164.312(a)(1)",
         ],
-        fix: "set `MetadataOptions.HttpTokens` to `required` (or `HttpEndpoint` to `disabled`) on the instance or launch configuration, or `LaunchTemplateData.MetadataOptions.HttpTokens` on a launch template the instance launches from (`LaunchTemplate.LaunchTemplateId`); launch fleets from such launch templates (`LaunchTemplateConfigs`)",
+        fix: "set `MetadataOptions.HttpTokens` to `required` (or `HttpEndpoint` to `disabled`) on the instance or launch configuration, or `LaunchTemplateData.MetadataOptions.HttpTokens` on a launch template the instance launches from (`LaunchTemplate.LaunchTemplateId`); launch fleets (`LaunchTemplateConfigs`), EKS managed node groups (`LaunchTemplate`) and managed AWS Batch compute environments (`ComputeResources.LaunchTemplate`) from such launch templates",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2IMDSv2Enabled"),
             checkov: Some("CKV_AWS_79"),
@@ -100,9 +104,11 @@ pub(crate) static RULES: &[RuleSpec] = &[
             EIP_ASSOCIATION,
             SPOT_FLEET,
             EC2_FLEET,
+            NODEGROUP,
+            BATCH,
         ],
         controls: &["164.308(a)(3)(i)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "set `SubnetId` (or `NetworkInterfaces[0].SubnetId`) of instances, fleets' launch specifications and overrides, and `VPCZoneIdentifier` of Auto Scaling groups, to private subnets; never set `AssociatePublicIpAddress` true (instance, launch configuration, launch template interface) nor attach an Elastic IP to an instance or its interface; launch instances that get IPv6 addresses (`Ipv6AddressCount`, `Ipv6Addresses`, `PrimaryIpv6`, IPv6 prefixes, a subnet's `AssignIpv6AddressOnCreation`, or a standalone network interface attached to them by `NetworkInterfaceId` or `AWS::EC2::NetworkInterfaceAttachment`) only into subnets of the template whose route tables send ::/0 to an egress-only internet gateway; reach the servers through a load balancer and Session Manager",
+        fix: "set `SubnetId` (or `NetworkInterfaces[0].SubnetId`) of instances, fleets' launch specifications and overrides, `VPCZoneIdentifier` of Auto Scaling groups, `Subnets` of EKS managed node groups and `ComputeResources.Subnets` of AWS Batch compute environments, to private subnets; give a node group's `RemoteAccess` its `SourceSecurityGroups` (or none at all); never set `AssociatePublicIpAddress` true (instance, launch configuration, launch template interface) nor attach an Elastic IP to an instance or its interface; launch instances that get IPv6 addresses (`Ipv6AddressCount`, `Ipv6Addresses`, `PrimaryIpv6`, IPv6 prefixes, a subnet's `AssignIpv6AddressOnCreation`, or a standalone network interface attached to them by `NetworkInterfaceId` or `AWS::EC2::NetworkInterfaceAttachment`) only into subnets of the template whose route tables send ::/0 to an egress-only internet gateway; reach the servers through a load balancer and Session Manager",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2InstanceNoPublicIp"),
             checkov: Some("CKV_AWS_88"),
@@ -275,6 +281,10 @@ fn e1(cx: &Cx<'_>) -> Outcome {
     match cx.resource.type_name() {
         SPOT_FLEET | EC2_FLEET => fleets::e1(cx),
         GROUP => group_launches(cx),
+        NODEGROUP | BATCH => service_template_launches(
+            cx,
+            "whose volumes' encryption no template shows (an `AWS::EKS::Nodegroup`'s `DiskSize` names no key); launch them from an `AWS::EC2::LaunchTemplate` of this template whose `BlockDeviceMappings` encrypt the root device with a customer-managed key",
+        ),
         "AWS::EC2::Volume" => all([
             cx.equals("/Encrypted", &json!(true)),
             customer_key(cx, "/KmsKeyId"),
@@ -515,6 +525,12 @@ fn e4(cx: &Cx<'_>) -> Outcome {
     match cx.resource.type_name() {
         SPOT_FLEET | EC2_FLEET => return fleets::e4(cx),
         GROUP => return group_launches(cx),
+        NODEGROUP | BATCH => {
+            return service_template_launches(
+                cx,
+                "whose metadata options no template shows; launch them from an `AWS::EC2::LaunchTemplate` of this template whose `MetadataOptions.HttpTokens` is `required`",
+            );
+        }
         _ => {}
     }
     let template_options = "/LaunchTemplateData/MetadataOptions";
@@ -647,8 +663,96 @@ fn e5(cx: &Cx<'_>) -> Outcome {
         GROUP => group_subnets(cx),
         EIP | EIP_ASSOCIATION => elastic_ip(cx),
         SPOT_FLEET | EC2_FLEET => fleets::e5(cx),
+        NODEGROUP | BATCH => service_subnets(cx),
         _ => instance_address(cx),
     }
+}
+
+/// An EKS managed node group (`Subnets`) or a managed Batch compute environment
+/// (`ComputeResources.Subnets`) launches into named subnets of which none maps public
+/// addresses on launch, unless every launch template it launches from (of this template)
+/// declines them on each of its interfaces; and a node group's SSH access names the
+/// security groups it admits: "If you specify an Amazon EC2 SSH key but do not specify a
+/// source security group when you create a managed node group, then port 22 on the worker
+/// nodes is opened to the internet (0.0.0.0/0)" (`AWS::EKS::Nodegroup` `RemoteAccess`,
+/// `SourceSecurityGroups`; the EKS API's `RemoteAccessConfig`).
+fn service_subnets(cx: &Cx<'_>) -> Outcome {
+    let Some((specs, key)) = service_specifications(cx) else {
+        return Outcome::NotApplicable;
+    };
+    let mut checks = Vec::new();
+    if cx.resource.type_name() == NODEGROUP
+        && let Some(access) = cx
+            .prop("/RemoteAccess")
+            .filter(|v| !(v.is_null() || super::meaning::no_value(v)))
+    {
+        let admitted = access
+            .get("SourceSecurityGroups")
+            .and_then(Value::as_array)
+            .is_some_and(|groups| {
+                groups
+                    .iter()
+                    .any(|g| !(g.is_null() || super::meaning::no_value(g)))
+            });
+        checks.push(if admitted {
+            cx.proof("/RemoteAccess/SourceSecurityGroups").ok_or_default()
+        } else {
+            Err("`RemoteAccess` lets SSH in without `SourceSecurityGroups` that can be read as a list of security groups: EKS opens port 22 on every node to the internet (0.0.0.0/0); remove `RemoteAccess` (reach the nodes with Session Manager) or name the security groups it admits".to_owned())
+        });
+    }
+    let pointer = if cx.resource.type_name() == NODEGROUP {
+        "/Subnets"
+    } else {
+        "/ComputeResources/Subnets"
+    };
+    let Some(subnets) = cx
+        .prop(pointer)
+        .and_then(Value::as_array)
+        .filter(|a| !a.is_empty())
+    else {
+        checks.push(Err(format!(
+            "`{}` names no subnet, so where the instances run, and whether they get public addresses, is not shown",
+            pointer_name(pointer)
+        )));
+        return all(checks);
+    };
+    let public = public_subnets(cx, subnets);
+    // The launch templates it launches from, each of this template and declining a public
+    // address on every interface it lists.
+    let declined = !specs.is_empty()
+        && specs.iter().all(|spec| {
+            cx.prop(&format!("{spec}/{key}"))
+                .and_then(|v| fleets::template_named(cx, v))
+                .is_some_and(|t| {
+                    t.properties()["LaunchTemplateData"]["NetworkInterfaces"]
+                        .as_array()
+                        .is_some_and(|a| {
+                            !a.is_empty()
+                                && a.iter().all(|n| is_false(&n["AssociatePublicIpAddress"]))
+                        })
+                })
+        });
+    if !public.is_empty() && !declined {
+        checks.push(Err(format!(
+            "`{}` names subnets that map public addresses on launch ({}), so every instance gets one",
+            pointer_name(pointer),
+            public.join(", ")
+        )));
+        return all(checks);
+    }
+    checks.push(cx.proof(pointer).ok_or_default());
+    if public.is_empty() {
+        return all(checks);
+    }
+    // The address is declined by the launch templates' interfaces: of the version launched.
+    let pinned = specs
+        .iter()
+        .filter_map(|spec| {
+            let t = fleets::template_named(cx, cx.prop(&format!("{spec}/{key}"))?)?;
+            fleets::pinned_version(cx, spec, t)
+        })
+        .collect();
+    fleets::unless_pinned(all(checks), pinned)
 }
 
 /// A launch configuration's `AssociatePublicIpAddress`: true gives every instance a public
@@ -758,6 +862,18 @@ fn group_declines(cx: &Cx<'_>) -> bool {
         })
 }
 
+/// The subnets of the template among `subnets` (as a group or a service names them) that
+/// give instances a public address: each by its logical id, with why where it is not plain.
+fn public_subnets(cx: &Cx<'_>, subnets: &[Value]) -> Vec<String> {
+    cx.others("AWS::EC2::Subnet")
+        .filter(|s| subnets.iter().any(|v| mentions(v, s.logical_id())))
+        .filter_map(|s| match maps_public(s)? {
+            Ok(()) => Some(s.logical_id().to_owned()),
+            Err(why) => Some(format!("{}, which {why}", s.logical_id())),
+        })
+        .collect()
+}
+
 /// An Auto Scaling group launches into named subnets that give no public address.
 fn group_subnets(cx: &Cx<'_>) -> Outcome {
     let Some(subnets) = cx
@@ -779,14 +895,7 @@ fn group_subnets(cx: &Cx<'_>) -> Outcome {
     });
     let named: Vec<&Value> = subnets.iter().collect();
     let ipv6 = ipv6_exposure(cx, &named, asked.as_deref());
-    let public: Vec<String> = cx
-        .others("AWS::EC2::Subnet")
-        .filter(|s| subnets.iter().any(|v| mentions(v, s.logical_id())))
-        .filter_map(|s| match maps_public(s)? {
-            Ok(()) => Some(s.logical_id().to_owned()),
-            Err(why) => Some(format!("{}, which {why}", s.logical_id())),
-        })
-        .collect();
+    let public = public_subnets(cx, subnets);
     if !public.is_empty() && !declined {
         return with_ipv6(
             Outcome::Fail(format!(
@@ -1193,19 +1302,27 @@ fn service_specifications(cx: &Cx<'_>) -> Option<(Vec<String>, &'static str)> {
     Some((specs, "LaunchTemplateId"))
 }
 
-/// E8 over an EKS managed node group or a Batch compute environment: every launch
-/// template it launches from is a launch template of this template with detailed
-/// monitoring and EBS optimization. One named by name or by text is read nowhere, a
-/// finding; without one, the service launches from a launch template of its own, whose
-/// monitoring no template shows (the EKS and Batch references say nothing of it): a gap.
-fn service_launches(cx: &Cx<'_>) -> Outcome {
+/// A rule over what an EKS managed node group or a Batch compute environment launches (E1,
+/// E4, E8): every launch template it launches from is a launch template of this template,
+/// which `template` judges (with the pointer of the specification that names it). One named
+/// by name or by text is read nowhere, a finding; without one, the service launches from a
+/// launch template of its own, whose settings no template shows (the EKS and Batch
+/// references say nothing of them; the EKS user guide, "Customize managed nodes with launch
+/// templates": "When you don't provide a launch template, the Amazon EKS API creates one
+/// automatically with default values in your account"): a gap, `unshown` saying what of it
+/// is not shown and what to do.
+fn over_service_launches<'a>(
+    cx: &Cx<'a>,
+    unshown: &str,
+    template: impl Fn(&str, &Cx<'a>) -> Vec<Result<Proof, String>>,
+) -> Outcome {
     let Some((specs, key)) = service_specifications(cx) else {
         return Outcome::NotApplicable;
     };
     if specs.is_empty() {
-        return Outcome::Gap(
-            "no launch template: the service launches the instances from a launch template of its own, whose detailed monitoring and EBS optimization no template shows; launch them from an `AWS::EC2::LaunchTemplate` of this template with `Monitoring.Enabled` and `EbsOptimized` true".to_owned(),
-        );
+        return Outcome::Gap(format!(
+            "no launch template: the service launches the instances from a launch template of its own, {unshown}"
+        ));
     }
     let mut checks = Vec::new();
     let mut pinned = Vec::new();
@@ -1216,10 +1333,8 @@ fn service_launches(cx: &Cx<'_>) -> Outcome {
         {
             Some(t) => {
                 pinned.extend(fleets::pinned_version(cx, spec, t));
-                checks.extend(MONITORED.iter().map(|(_, data)| {
-                    cx.on(t)
-                        .equals(data, &json!(true))
-                        .map_err(|e| format!("launch template `{}`: {e}", t.logical_id()))
+                checks.extend(template(spec, &cx.on(t)).into_iter().map(|c| {
+                    c.map_err(|e| format!("launch template `{}`: {e}", t.logical_id()))
                 }));
             }
             None => checks.push(Err(format!(
@@ -1229,6 +1344,36 @@ fn service_launches(cx: &Cx<'_>) -> Outcome {
         }
     }
     fleets::unless_pinned(all(checks), pinned)
+}
+
+/// E1 and E4 over an EKS managed node group or a Batch compute environment: it launches
+/// only from launch templates of this template, which E1 and E4 read where they are
+/// declared (an `AWS::EKS::Nodegroup` has no property that names a key for its volumes, nor
+/// metadata options: only its launch template does).
+fn service_template_launches(cx: &Cx<'_>, unshown: &str) -> Outcome {
+    let key = if cx.resource.type_name() == NODEGROUP {
+        "Id"
+    } else {
+        "LaunchTemplateId"
+    };
+    over_service_launches(cx, unshown, |spec, _| {
+        vec![cx.proof(&format!("{spec}/{key}")).ok_or_default()]
+    })
+}
+
+/// E8 over an EKS managed node group or a Batch compute environment: every launch template
+/// it launches from has detailed monitoring and EBS optimization.
+fn service_launches(cx: &Cx<'_>) -> Outcome {
+    over_service_launches(
+        cx,
+        "whose detailed monitoring and EBS optimization no template shows; launch them from an `AWS::EC2::LaunchTemplate` of this template with `Monitoring.Enabled` and `EbsOptimized` true",
+        |_, t| {
+            MONITORED
+                .iter()
+                .map(|(_, data)| t.equals(data, &json!(true)))
+                .collect()
+        },
+    )
 }
 
 fn e8(cx: &Cx<'_>) -> Outcome {

@@ -116,39 +116,87 @@ pub(super) fn unless_pinned(outcome: Outcome, pinned: Vec<String>) -> Outcome {
     }
 }
 
-/// Every way the fleet launches instances.
-fn launches<'a>(cx: &Cx<'a>) -> Vec<Launch<'a>> {
+/// Whether `value` is an intrinsic function (`{"Ref": …}`, `{"Fn::Select": …}`,
+/// `{"Fn::GetAtt": …}`, …), whose result CloudFormation knows only at deploy.
+fn intrinsic(value: &Value) -> bool {
+    value
+        .as_object()
+        .is_some_and(|m| m.len() == 1 && m.keys().all(|k| k == "Ref" || k.starts_with("Fn::")))
+}
+
+/// Every way the fleet launches instances, and why some cannot be read: a list of launch
+/// specifications, launch template configurations or overrides that is no literal list (an
+/// `Fn::Select` of a list of lists, a custom resource's `Fn::GetAtt`), or an override that
+/// is an intrinsic, may launch anything ("Any parameters that you specify override the same
+/// parameters in the launch template", `AWS::EC2::EC2Fleet FleetLaunchTemplateConfigRequest`
+/// `Overrides`, the CloudFormation reference), so it is a finding, never a launch left out.
+fn launches<'a>(cx: &Cx<'a>) -> (Vec<Launch<'a>>, Vec<String>) {
     let base = if cx.resource.type_name() == SPOT_FLEET {
         "/SpotFleetRequestConfigData"
     } else {
         ""
     };
     let mut found = Vec::new();
-    if let Some(Value::Array(specs)) = cx.prop(&format!("{base}/LaunchSpecifications")) {
-        found.extend(
-            (0..specs.len()).map(|i| Launch::Inline(format!("{base}/LaunchSpecifications/{i}"))),
-        );
+    let mut unreadable = Vec::new();
+    let no_list = |pointer: &str, value: &Value| {
+        format!(
+            "`{}` is {}, which no rule can read as a list before deploy: what it launches is read nowhere; write the list itself",
+            pointer_name(pointer),
+            super::meaning::text_or_json(value)
+        )
+    };
+    let specs_at = format!("{base}/LaunchSpecifications");
+    match cx.prop(&specs_at) {
+        Some(Value::Array(specs)) => {
+            found.extend((0..specs.len()).map(|i| Launch::Inline(format!("{specs_at}/{i}"))))
+        }
+        Some(other) => unreadable.push(no_list(&specs_at, other)),
+        None => {}
     }
-    if let Some(Value::Array(configs)) = cx.prop(&format!("{base}/LaunchTemplateConfigs")) {
-        for (i, c) in configs.iter().enumerate() {
-            let config = format!("{base}/LaunchTemplateConfigs/{i}");
-            let template =
-                template_named(cx, &c["LaunchTemplateSpecification"]["LaunchTemplateId"]);
-            match c["Overrides"].as_array().map_or(0, Vec::len) {
-                0 => found.push(Launch::Template {
-                    config,
-                    template,
-                    overrides: None,
-                }),
-                n => found.extend((0..n).map(|j| Launch::Template {
-                    config: config.clone(),
-                    template,
-                    overrides: Some(format!("{config}/Overrides/{j}")),
-                })),
+    let configs_at = format!("{base}/LaunchTemplateConfigs");
+    match cx.prop(&configs_at) {
+        Some(Value::Array(configs)) => {
+            for (i, c) in configs.iter().enumerate() {
+                let config = format!("{configs_at}/{i}");
+                let template =
+                    template_named(cx, &c["LaunchTemplateSpecification"]["LaunchTemplateId"]);
+                let overrides_at = format!("{config}/Overrides");
+                let overrides = match cx.prop(&overrides_at) {
+                    Some(Value::Array(o)) => o.as_slice(),
+                    Some(other) => {
+                        unreadable.push(no_list(&overrides_at, other));
+                        &[]
+                    }
+                    None => &[],
+                };
+                for (j, o) in overrides.iter().enumerate() {
+                    // An entry removed (`AWS::NoValue`) overrides nothing.
+                    if intrinsic(o) && !super::meaning::no_value(o) {
+                        unreadable.push(format!(
+                            "`{}` is {}, which no rule can read before deploy: the subnet, block devices or instance type it puts in place of the launch template's are read nowhere; write the override itself",
+                            pointer_name(&format!("{overrides_at}/{j}")),
+                            super::meaning::text_or_json(o)
+                        ));
+                    }
+                }
+                match overrides.len() {
+                    0 => found.push(Launch::Template {
+                        config,
+                        template,
+                        overrides: None,
+                    }),
+                    n => found.extend((0..n).map(|j| Launch::Template {
+                        config: config.clone(),
+                        template,
+                        overrides: Some(format!("{config}/Overrides/{j}")),
+                    })),
+                }
             }
         }
+        Some(other) => unreadable.push(no_list(&configs_at, other)),
+        None => {}
     }
-    found
+    (found, unreadable)
 }
 
 /// The outcome of a rule over every launch of the fleet: each must hold.
@@ -156,7 +204,7 @@ fn over_launches<'a>(
     cx: &Cx<'a>,
     mut check: impl FnMut(&Launch<'a>) -> Vec<Result<Proof, String>>,
 ) -> Outcome {
-    let launches = launches(cx);
+    let (launches, unreadable) = launches(cx);
     let pinned: Vec<String> = launches
         .iter()
         .filter_map(|l| match l {
@@ -168,14 +216,14 @@ fn over_launches<'a>(
             _ => None,
         })
         .collect();
-    if launches.is_empty() {
+    if launches.is_empty() && unreadable.is_empty() {
         return Outcome::Fail(
             "the fleet declares no launch specification and no launch template configuration, so what it launches is read nowhere"
                 .to_owned(),
         );
     }
     let mut proofs = Vec::new();
-    let mut problems: Vec<String> = Vec::new();
+    let mut problems: Vec<String> = unreadable;
     for launch in &launches {
         for result in check(launch) {
             match result {

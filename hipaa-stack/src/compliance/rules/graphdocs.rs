@@ -384,12 +384,23 @@ fn dd3(cx: &Cx<'_>) -> Outcome {
                     // `ddl` logs what the legacy `enabled` does: connections, authentication,
                     // authorization, user management and DDL (the guide's event categories); the
                     // DML categories alone (`dml_read`, `dml_write`) log no sign-in.
-                    Service::DocDb => v.split(',').any(|part| {
-                        matches!(
-                            part.trim().to_ascii_lowercase().as_str(),
-                            "enabled" | "ddl" | "all"
-                        )
-                    }),
+                    //
+                    // A list that also names `disabled` or `none` (the values that turn
+                    // auditing off) is read as off: the guide's "Enabling auditing" does not
+                    // say which wins when a list holds both, and the rule never passes a value
+                    // DocumentDB may read as off.
+                    Service::DocDb => {
+                        let parts: Vec<String> = v
+                            .split(',')
+                            .map(|part| part.trim().to_ascii_lowercase())
+                            .collect();
+                        parts
+                            .iter()
+                            .any(|p| matches!(p.as_str(), "enabled" | "ddl" | "all"))
+                            && !parts
+                                .iter()
+                                .any(|p| matches!(p.as_str(), "disabled" | "none"))
+                    }
                     Service::Neptune => v.trim() == "1",
                 })
             };

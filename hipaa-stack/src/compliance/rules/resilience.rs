@@ -33,7 +33,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "every alarm notifies someone when it fires and when its data stops",
         types: &["AWS::CloudWatch::Alarm"],
         controls: &["164.312(b)"],
-        fix: "set `AlarmActions` and `InsufficientDataActions` to actions that notify (e.g. an SNS topic that pages the on-call, subscribed in the app; an EC2 action or a scaling policy tells no one), and leave `ActionsEnabled` true",
+        fix: "set `AlarmActions` and `InsufficientDataActions` to actions that notify (e.g. an SNS topic that pages the on-call, subscribed in the app; an EC2 action or a scaling policy tells no one), and leave `ActionsEnabled` true; a topic's KMS key must allow `cloudwatch.amazonaws.com` `kms:GenerateDataKey*` and `kms:Decrypt` in its key policy",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-CloudWatchAlarmAction"),
             checkov: None,
@@ -264,10 +264,20 @@ fn l3(cx: &Cx<'_>) -> Outcome {
             super::meaning::text_or_json(v)
         ))),
     }
+    let lists = ["/AlarmActions", "/InsufficientDataActions"];
+    if let Outcome::Pass(_) = all(checks.iter().cloned()) {
+        let undelivered: Vec<String> = lists
+            .iter()
+            .filter_map(|pointer| undeliverable(cx, pointer))
+            .collect();
+        if !undelivered.is_empty() {
+            return Outcome::Fail(undelivered.join("; "));
+        }
+    }
     match all(checks) {
         // Each list is read on its own: a subscribed topic told when the alarm fires says
         // nothing of the one told when its data stops.
-        Outcome::Pass(proofs) => match ["/AlarmActions", "/InsufficientDataActions"]
+        Outcome::Pass(proofs) => match lists
             .iter()
             .find_map(|pointer| unsubscribed(cx, pointer).map(|topic| (pointer, topic)))
         {
@@ -281,6 +291,17 @@ fn l3(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// The actions at `pointer` (`AlarmActions`, …) of an alarm that notify (a topic, or
+/// anything [`notifies`] takes for one).
+fn notifying_actions<'a>(cx: &Cx<'a>, pointer: &str) -> Vec<&'a Value> {
+    cx.prop(pointer)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|a| notifies(cx, a))
+        .collect()
+}
+
 /// The topic, when every action of the alarm's list at `pointer` that notifies
 /// ([`notifies`]) is a topic of the app (a `Ref` in its stack, its ARN written as text with
 /// its `TopicName` in the stack's own account and region, an import of its export in
@@ -291,13 +312,7 @@ fn l3(cx: &Cx<'_>) -> Outcome {
 /// (SNS developer guide). `None` when an action is anything else (a function, an incident
 /// plan, a topic named by text), whose readers the template does not show either way.
 fn unsubscribed<'a>(cx: &Cx<'a>, pointer: &str) -> Option<&'a str> {
-    let actions: Vec<&Value> = cx
-        .prop(pointer)
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|a| notifies(cx, a))
-        .collect();
+    let actions = notifying_actions(cx, pointer);
     let topics: Vec<(Option<&str>, &Resource, Vec<&str>)> = cx
         .everywhere("AWS::SNS::Topic")
         .map(|(stack, topic)| {
@@ -346,6 +361,123 @@ fn unsubscribed<'a>(cx: &Cx<'a>, pointer: &str) -> Option<&'a str> {
         first.get_or_insert(topic.logical_id());
     }
     first
+}
+
+/// Why no one is told through the list of actions at `pointer`, when every action of it that
+/// notifies ([`notifies`]) is a topic of this template encrypted with a KMS key of this
+/// template whose key policy does not allow CloudWatch to use it: an AWS service that
+/// publishes to an encrypted topic needs `kms:GenerateDataKey*` and `kms:Decrypt` on the
+/// topic's key in the key policy (SNS developer guide, "Enable compatibility between event
+/// sources from AWS services and encrypted topics", which lists CloudWatch), and a service
+/// principal gets nothing from IAM policies: without them the alarm's notification is
+/// never published. A key without `KeyPolicy` has KMS's default key policy, which allows
+/// only the account's principals (`AWS::KMS::Key` `KeyPolicy`). A policy no rule can read,
+/// or a key or topic outside the template, is not judged here.
+fn undeliverable(cx: &Cx<'_>, pointer: &str) -> Option<String> {
+    let actions = notifying_actions(cx, pointer);
+    let mut refused = Vec::new();
+    for action in &actions {
+        let topic = cx
+            .others("AWS::SNS::Topic")
+            .find(|t| is_topic_arn(action, t.logical_id()) || is_named_topic(action, t))?;
+        let key = topic_key(cx, &topic.properties()["KmsMasterKeyId"])?;
+        if cloudwatch_may_use(key)? {
+            return None;
+        }
+        refused.push(format!(
+            "`{}` (key `{}`)",
+            topic.logical_id(),
+            key.logical_id()
+        ));
+    }
+    (!refused.is_empty()).then(|| {
+        format!(
+            "every action of `{}` that notifies is a topic encrypted with a key whose key policy does not allow `cloudwatch.amazonaws.com` `kms:GenerateDataKey*` and `kms:Decrypt` ({}): CloudWatch cannot publish to it, so no one is told; allow the service on the key (as `KmsKey` does for an `AlarmTopic`)",
+            pointer_name(pointer),
+            refused.join(", ")
+        )
+    })
+}
+
+/// The `AWS::KMS::Key` of this template a topic's `KmsMasterKeyId` names: by reference to
+/// the key, or to an `AWS::KMS::Alias` of the template (or its `AliasName` as text) whose
+/// `TargetKeyId` names it. `None` when it names no one key of the template.
+fn topic_key<'a>(cx: &Cx<'a>, value: &Value) -> Option<&'a Resource> {
+    let keys: Vec<&Resource> = cx.others("AWS::KMS::Key").collect();
+    let named = |v: &Value| -> Vec<&'a Resource> {
+        keys.iter()
+            .copied()
+            .filter(|k| super::compute::mentions(v, k.logical_id()))
+            .collect()
+    };
+    let mut found = named(value);
+    if found.is_empty() {
+        let text = super::meaning::text(value);
+        for alias in cx.others("AWS::KMS::Alias") {
+            let by_name = text.as_deref().is_some_and(|t| {
+                super::meaning::text(&alias.properties()["AliasName"])
+                    .is_some_and(|own| own.trim() == t.trim())
+            });
+            if by_name || super::compute::mentions(value, alias.logical_id()) {
+                found.extend(named(&alias.properties()["TargetKeyId"]));
+            }
+        }
+    }
+    match found.as_slice() {
+        [key] => Some(key),
+        _ => None,
+    }
+}
+
+/// Whether the key policy of `key` may allow CloudWatch (`cloudwatch.amazonaws.com`, or
+/// every principal) both `kms:GenerateDataKey` and `kms:Decrypt`, read for the best: an
+/// action or principal that cannot be read may be them. `None` when the policy cannot be
+/// read at all.
+fn cloudwatch_may_use(key: &Resource) -> Option<bool> {
+    if super::lookup(key.properties(), "/KeyPolicy").is_none_or(super::meaning::no_value) {
+        return Some(false);
+    }
+    let document = policy_document(key, "/KeyPolicy")?;
+    if super::identity::unreadable_statements(&document, "KeyPolicy").is_some() {
+        return None;
+    }
+    let unreadable = |v: &Value| {
+        super::meaning::text(v)
+            .is_none_or(|t| super::identity::dynamic(&t) || t.contains(super::meaning::UNKNOWN))
+    };
+    let for_cloudwatch = |s: &Value| {
+        let principal = &s["Principal"];
+        let service = &principal["Service"];
+        let entries: Vec<&Value> = match service {
+            Value::Array(items) => items.iter().collect(),
+            Value::Null => Vec::new(),
+            v => vec![v],
+        };
+        everyone(principal)
+            || entries.iter().any(|v| {
+                unreadable(v)
+                    || super::meaning::text(v)
+                        .is_some_and(|t| t.trim() == "cloudwatch.amazonaws.com")
+            })
+    };
+    let allowed = |action: &str| {
+        statements(&document).iter().any(|(_, s)| {
+            super::identity::allows(s)
+                && for_cloudwatch(s)
+                && match &s["Action"] {
+                    Value::Array(items) => items.iter().any(|a| {
+                        unreadable(a)
+                            || super::meaning::text(a).is_some_and(|t| glob(t.trim(), action))
+                    }),
+                    Value::Null => false,
+                    a => {
+                        unreadable(a)
+                            || super::meaning::text(a).is_some_and(|t| glob(t.trim(), action))
+                    }
+                }
+        })
+    };
+    Some(allowed("kms:GenerateDataKey") && allowed("kms:Decrypt"))
 }
 
 /// Whether `value` is the ARN of the topic `id` of its template: its `Ref`, or
@@ -1091,50 +1223,118 @@ fn copies_kept(cx: &Cx<'_>, i: usize) -> Vec<Result<Proof, String>> {
         .collect()
 }
 
-/// Why the vault rule `i` of a plan stores its recovery points in refuses them, kept `days`
-/// days: a Vault Lock of that vault (of this template) whose `MaxRetentionDays` is under,
-/// or `MinRetentionDays` over, the rule's retention. "If the job's retention period is
+/// Why the vault rule `i` of a plan stores its recovery points in, or a vault it copies
+/// them to, refuses them: a retention bound of that vault (of this template) under or over
+/// the days they are kept. A backup vault's Vault Lock: "If the job's retention period is
 /// longer than that maximum retention period, then the vault fails the backup or copy
 /// job", and so for a retention shorter than the minimum (CloudFormation reference,
-/// `AWS::Backup::BackupVault LockConfigurationType`): no recovery point is made at all. A
-/// bound that cannot be read as a number before deploy may be either.
-fn locked_out(cx: &Cx<'_>, i: usize, days: i64) -> Option<Result<Proof, String>> {
-    let pointer = format!("/BackupPlan/BackupPlanRule/{i}/TargetBackupVault");
-    let target = cx.prop(&pointer)?;
-    let name = super::meaning::text(target);
-    let vault = cx.others("AWS::Backup::BackupVault").find(|v| {
-        super::meaning::names(target, v.logical_id())
-            || name.as_deref().is_some_and(|name| {
-                super::meaning::text(&v.properties()["BackupVaultName"])
-                    .is_some_and(|own| own.trim() == name.trim())
-            })
-    })?;
-    let lock = vault.properties().get("LockConfiguration")?;
+/// `AWS::Backup::BackupVault LockConfigurationType`). A logically air-gapped vault's own
+/// `MinRetentionDays` and `MaxRetentionDays` (both required) bound every job the same way:
+/// "any backup or copy job to the vault must have a lifecycle policy with a retention
+/// period equal to or longer than the minimum retention period. If a job retention period
+/// is shorter than that minimum retention period, then the vault fails the backup or copy
+/// job", and likewise for the maximum (AWS Backup API, `CreateLogicallyAirGappedBackupVault`).
+/// No recovery point, or no copy, is made at all. A bound that cannot be read as a number
+/// before deploy may be either.
+fn locked_out(cx: &Cx<'_>, i: usize, days: i64) -> Vec<Result<Proof, String>> {
+    let rule = format!("/BackupPlan/BackupPlanRule/{i}");
+    let mut problems = Vec::new();
+    if let Some(target) = cx.prop(&format!("{rule}/TargetBackupVault")) {
+        let name = super::meaning::text(target);
+        let vault = VAULTS.iter().flat_map(|t| cx.others(t)).find(|v| {
+            super::meaning::names(target, v.logical_id())
+                || name.as_deref().is_some_and(|name| {
+                    super::meaning::text(&v.properties()["BackupVaultName"])
+                        .is_some_and(|own| own.trim() == name.trim())
+                })
+        });
+        if let Some(vault) = vault {
+            problems.extend(refused_by(
+                vault,
+                days,
+                &format!("rule {i} keeps its recovery points"),
+                "backup",
+            ));
+        }
+    }
+    // A copy is kept as its own `Lifecycle` says, or as the source is when it has none
+    // (`AWS::Backup::BackupPlan CopyActionResourceType`); one that cannot be read is
+    // `copies_kept`'s finding.
+    let copies = format!("{rule}/CopyActions");
+    let count = cx
+        .prop(&copies)
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    for j in 0..count {
+        let Some(destination) = cx
+            .prop(&format!("{copies}/{j}/DestinationBackupVaultArn"))
+            .filter(|v| !(v.is_null() || super::meaning::no_value(v)))
+        else {
+            continue;
+        };
+        let kept = match cx.prop(&format!("{copies}/{j}/Lifecycle/DeleteAfterDays")) {
+            None => Some(days),
+            Some(v) if super::meaning::no_value(v) => Some(days),
+            Some(v) => super::meaning::whole_number(v),
+        };
+        let Some(kept) = kept else { continue };
+        for vault in VAULTS.iter().flat_map(|t| cx.others(t)) {
+            if super::compute::mentions(destination, vault.logical_id()) {
+                problems.extend(refused_by(
+                    vault,
+                    kept,
+                    &format!("copy action {j} of rule {i} keeps its copies"),
+                    "copy",
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Vec::new()
+    } else {
+        vec![Err(problems.join("; "))]
+    }
+}
+
+/// Why `vault` fails a `job` (backup or copy) whose recovery points are kept `days` days
+/// (`kept` says whose): its Vault Lock (`LockConfiguration`), or a logically air-gapped
+/// vault's own bounds, exclude them ([`locked_out`]).
+fn refused_by(vault: &Resource, days: i64, kept: &str, job: &str) -> Vec<String> {
+    let (bounds, prefix) = match vault.type_name() {
+        "AWS::Backup::LogicallyAirGappedBackupVault" => (Some(vault.properties()), ""),
+        _ => (
+            vault.properties().get("LockConfiguration"),
+            "LockConfiguration.",
+        ),
+    };
+    let Some(bounds) = bounds else {
+        return Vec::new();
+    };
     let bound = |key: &str| {
-        lock.get(key)
+        bounds
+            .get(key)
             .filter(|v| !(v.is_null() || super::meaning::no_value(v)))
             .map(|v| (super::meaning::whole_number(v), v))
     };
     let refused = |key: &str, bad: fn(i64, i64) -> bool, what: &str| match bound(key) {
         Some((Some(n), _)) if bad(n, days) => Some(format!(
-            "vault `{}` is locked with `LockConfiguration.{key}` {n}, {what} the {days} days rule {i} keeps its recovery points, so the vault fails every backup job of the rule",
+            "vault `{}` is locked with `{prefix}{key}` {n}, {what} the {days} days {kept}, so the vault fails every {job} job of it",
             vault.logical_id()
         )),
         Some((None, v)) => Some(format!(
-            "vault `{}` is locked with `LockConfiguration.{key}` {}, which cannot be read as a number of days before deploy: if it is {what} the {days} days rule {i} keeps its recovery points, the vault fails every backup job of the rule",
+            "vault `{}` is locked with `{prefix}{key}` {}, which cannot be read as a number of days before deploy: if it is {what} the {days} days {kept}, the vault fails every {job} job of it",
             vault.logical_id(),
             super::meaning::text_or_json(v)
         )),
         _ => None,
     };
-    let problems: Vec<String> = [
+    [
         refused("MaxRetentionDays", |max, days| max < days, "under"),
         refused("MinRetentionDays", |min, days| min > days, "over"),
     ]
     .into_iter()
     .flatten()
-    .collect();
-    (!problems.is_empty()).then(|| Err(problems.join("; ")))
+    .collect()
 }
 
 /// What a vault's access policy must deny to everyone: deleting a recovery point, shortening

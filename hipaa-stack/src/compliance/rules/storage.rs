@@ -13,6 +13,14 @@ const BUCKET: &[&str] = &["AWS::S3::Bucket"];
 const ACCESS_POINT: &str = "AWS::S3::AccessPoint";
 /// Instances and (Aurora, Multi-AZ) clusters: the rules that read properties both carry.
 const DB_OR_CLUSTER: &[&str] = &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"];
+/// The databases that export logs to CloudWatch Logs by `EnableCloudwatchLogsExports`, each
+/// into log groups of its own that it names after itself (rule `L4`).
+const EXPORTING_DB: &[&str] = &[
+    "AWS::RDS::DBInstance",
+    "AWS::RDS::DBCluster",
+    "AWS::DocDB::DBCluster",
+    "AWS::Neptune::DBCluster",
+];
 /// An Aurora global database: a primary cluster and the secondary clusters of other
 /// regions that Aurora's storage replicates it to.
 const GLOBAL_CLUSTER: &str = "AWS::RDS::GlobalCluster";
@@ -135,7 +143,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "164.312(c)(1)",
             "164.312(c)(2)",
         ],
-        fix: "set `VersioningConfiguration.Status` to `Enabled` (or create the bucket with `ObjectLockEnabled`, which enables versioning, and write no other status)",
+        fix: "set `VersioningConfiguration.Status` to `Enabled` (or create the bucket with `ObjectLockEnabled`, which enables versioning, and write no other status), and keep noncurrent versions at least 7 days (`NoncurrentDays` of every lifecycle rule)",
         packs: packs(
             Some("HIPAA.Security-S3BucketVersioningEnabled"),
             Some("CKV_AWS_21"),
@@ -483,9 +491,9 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "L4",
         title: "the logs a database exports go to log groups of the app, which L1 and L2 read",
-        types: DB_OR_CLUSTER,
+        types: EXPORTING_DB,
         controls: &["164.312(a)(2)(iv)"],
-        fix: "RDS writes each exported log to a log group it creates itself unless one of that name exists: name the database (`DBInstanceIdentifier`, `DBClusterIdentifier`, as written in lower case) and declare `/aws/rds/instance/<name>/<log>` (`/aws/rds/cluster/…` for a cluster) in its stack, encrypted and kept as L1 and L2 ask, with the database depending on it; a named database can no longer be replaced by an update. Otherwise associate a customer key with each group RDS made (`aws logs associate-kms-key`) and set its retention after the first deploy",
+        fix: "RDS writes each exported log to a log group it creates itself unless one of that name exists: name the database (`DBInstanceIdentifier`, `DBClusterIdentifier`, as written in lower case) and declare `/aws/rds/instance/<name>/<log>` (`/aws/rds/cluster/…` for a cluster, `/aws/docdb/…` for a DocumentDB cluster, `/aws/neptune/…` for a Neptune cluster) in its stack, encrypted and kept as L1 and L2 ask, with the database depending on it; a named database can no longer be replaced by an update. Otherwise associate a customer key with each group RDS made (`aws logs associate-kms-key`) and set its retention after the first deploy",
         packs: packs(None, None, None),
         check: l4,
     },
@@ -1147,6 +1155,9 @@ fn s14(cx: &Cx<'_>) -> Outcome {
 /// versioning on is not documented. A status that cannot be read fails.
 fn s9(cx: &Cx<'_>) -> Outcome {
     const STATUS: &str = "/VersioningConfiguration/Status";
+    if let Some(why) = short_lived_versions(cx) {
+        return Outcome::Fail(why);
+    }
     match cx.prop(STATUS) {
         Some(v) if text(v).is_some_and(|t| t == "Enabled") => all([cx.present(STATUS)]),
         Some(v) => Outcome::Fail(format!(
@@ -1161,6 +1172,55 @@ fn s9(cx: &Cx<'_>) -> Outcome {
             ),
         },
     }
+}
+
+/// The fewest days a bucket keeps an earlier version of an object: the floor the rules hold
+/// every other copy kept to undo a loss to (`R3` automated backups, `A3B` point-in-time
+/// recovery: 7 days, §164.308(a)(7)(ii)(A)).
+const MIN_NONCURRENT_DAYS: i64 = 7;
+
+/// Why versioning keeps too little: a lifecycle rule that may be enabled (its `Status` not
+/// `Disabled`) deletes noncurrent versions sooner than [`MIN_NONCURRENT_DAYS`], so an object
+/// overwritten or deleted by mistake or by an intruder cannot be recovered after that
+/// (CloudFormation's `AWS::S3::Bucket` `NoncurrentVersionExpiration` `NoncurrentDays`:
+/// "Specifies the number of days an object is noncurrent before Amazon S3 can perform the
+/// associated action"; the legacy `NoncurrentVersionExpirationInDays` alike;
+/// `NewerNoncurrentVersions` only keeps more). Whatever the rule's filter: the objects it
+/// matches lose their versions. A number no rule can read may be 1.
+fn short_lived_versions(cx: &Cx<'_>) -> Option<String> {
+    let rules = cx
+        .prop("/LifecycleConfiguration/Rules")
+        .and_then(Value::as_array)?;
+    rules.iter().enumerate().find_map(|(i, rule)| {
+        if super::meaning::no_value(rule)
+            || text(&rule["Status"]).is_some_and(|s| s.trim() == "Disabled")
+        {
+            return None;
+        }
+        [
+            "NoncurrentVersionExpiration/NoncurrentDays",
+            "NoncurrentVersionExpirationInDays",
+        ]
+        .into_iter()
+        .find_map(|at| {
+            let days = cx
+                .prop(&format!("/LifecycleConfiguration/Rules/{i}/{at}"))
+                .filter(|v| !v.is_null())?;
+            let field = format!("LifecycleConfiguration.Rules.{i}.{}", at.replace('/', "."));
+            match whole_number(days) {
+                Some(n) if n >= MIN_NONCURRENT_DAYS => None,
+                Some(n) => Some(format!(
+                    "bucket `{}` deletes earlier versions of its objects after {n} days (`{field}`): an object overwritten or deleted by mistake or by an intruder cannot be recovered after that; keep noncurrent versions at least {MIN_NONCURRENT_DAYS} days",
+                    cx.id()
+                )),
+                None => Some(format!(
+                    "`{field}` of bucket `{}` is {}, which no rule can read as a number of days (it may be 1); write {MIN_NONCURRENT_DAYS} or more",
+                    cx.id(),
+                    text_or_json(days)
+                )),
+            }
+        })
+    })
 }
 
 /// A replication rule copies this bucket's PHI only when it is enabled, selects the objects
@@ -3330,12 +3390,28 @@ fn t6(cx: &Cx<'_>) -> Outcome {
 /// (CloudFormation cannot replace a resource of a name given by the template, "Name type"):
 /// an unnamed database is a gap the report shows, with what to do after deploy; a named
 /// one without its groups fails, since the groups then cost nothing more.
+///
+/// DocumentDB and Neptune clusters export the same way, by the same property (which `DD3`
+/// asks for), into `/aws/docdb/<cluster>/<log>` and `/aws/neptune/<cluster>/<log>`: the
+/// groups that AWS's own CDK constructs give a retention (`aws-cdk-lib/aws-docdb`
+/// `DatabaseCluster`, `@aws-cdk/aws-neptune-alpha` `DatabaseCluster`: `LogRetention` of
+/// `/aws/docdb/${clusterIdentifier}/${log}`, `/aws/neptune/${clusterIdentifier}/${log}`);
+/// both store the identifier in lower case, as RDS does (DocumentDB and Neptune API
+/// references, `CreateDBCluster` `DBClusterIdentifier`: "This parameter is stored as a
+/// lowercase string").
 fn l4(cx: &Cx<'_>) -> Outcome {
-    let cluster = cx.resource.type_name() == "AWS::RDS::DBCluster";
-    // An instance of a cluster exports what its cluster exports.
-    if !cluster && cx.prop("/DBClusterIdentifier").is_some() {
-        return Outcome::NotApplicable;
-    }
+    let (service, kind, property) = match cx.resource.type_name() {
+        "AWS::RDS::DBCluster" => ("RDS", "rds/cluster", "/DBClusterIdentifier"),
+        "AWS::DocDB::DBCluster" => ("DocumentDB", "docdb", "/DBClusterIdentifier"),
+        "AWS::Neptune::DBCluster" => ("Neptune", "neptune", "/DBClusterIdentifier"),
+        // An instance of a cluster exports what its cluster exports: judged on that
+        // cluster, or failed when the cluster is of no template of the app (as the other
+        // rules of a database fail it), since no rule reads where that cluster's logs go.
+        _ => match cluster_member(cx, "where the cluster writes the logs it exports") {
+            Some(outcome) => return outcome,
+            None => ("RDS", "rds/instance", "/DBInstanceIdentifier"),
+        },
+    };
     let exports = match cx.prop("/EnableCloudwatchLogsExports") {
         None => return Outcome::NotApplicable,
         Some(Value::Array(items)) if items.is_empty() => return Outcome::NotApplicable,
@@ -3359,15 +3435,10 @@ fn l4(cx: &Cx<'_>) -> Outcome {
             }
         }
     }
-    let (property, kind) = if cluster {
-        ("/DBClusterIdentifier", "cluster")
-    } else {
-        ("/DBInstanceIdentifier", "instance")
-    };
     let name = match cx.prop(property) {
         None => {
             return Outcome::Gap(format!(
-                "RDS names the database at deploy, so it writes the exported logs ({}) to log groups it creates itself (`/aws/rds/{kind}/<name>/<log>`), encrypted with CloudWatch Logs' own key and kept forever, which no template declares; after the first deploy associate a customer key with each (`aws logs associate-kms-key`) and set its retention, or name the database and declare its groups (a named database cannot be replaced by an update)",
+                "{service} names the database at deploy, so it writes the exported logs ({}) to log groups it creates itself (`/aws/{kind}/<name>/<log>`), encrypted with CloudWatch Logs' own key and kept forever, which no template declares; after the first deploy associate a customer key with each (`aws logs associate-kms-key`) and set its retention, or name the database and declare its groups (a named database cannot be replaced by an update)",
                 logs.join(", ")
             ));
         }
@@ -3376,7 +3447,7 @@ fn l4(cx: &Cx<'_>) -> Outcome {
                 Some(name) => name.trim().to_ascii_lowercase(),
                 None => {
                     return Outcome::Fail(format!(
-                        "`{}` is {}, which no rule can read before deploy, so the log groups RDS writes the exported logs to cannot be matched with the app's; write the name",
+                        "`{}` is {}, which no rule can read before deploy, so the log groups {service} writes the exported logs to cannot be matched with the app's; write the name",
                         &property[1..],
                         text_or_json(value)
                     ));
@@ -3386,7 +3457,7 @@ fn l4(cx: &Cx<'_>) -> Outcome {
     };
     let mut checks = vec![cx.present(property)];
     for log in &logs {
-        let wanted = format!("/aws/rds/{kind}/{name}/{log}");
+        let wanted = format!("/aws/{kind}/{name}/{log}");
         let group = cx.template.resources().iter().find(|r| {
             r.type_name() == "AWS::Logs::LogGroup"
                 && super::lookup(r.properties(), "/LogGroupName")
@@ -3398,7 +3469,7 @@ fn l4(cx: &Cx<'_>) -> Outcome {
                 .and_then(|g| proof_of(g, "/LogGroupName"))
                 .ok_or_else(|| {
                     format!(
-                        "no log group of the stack is named `{wanted}`, so RDS creates it itself, with no customer key and no expiry; declare it, encrypted and kept as L1 and L2 ask, with the database depending on it"
+                        "no log group of the stack is named `{wanted}`, so {service} creates it itself, with no customer key and no expiry; declare it, encrypted and kept as L1 and L2 ask, with the database depending on it"
                     )
                 }),
         );

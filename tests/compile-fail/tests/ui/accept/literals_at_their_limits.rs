@@ -9,7 +9,7 @@ fn main() -> Result<()> {
     let logs = stack.add(
         AccessLogBucket::new("AccessLogs")
             .name(bucket_name!("abc"))
-            .noncurrent_version_retention(days!(1)),
+            .noncurrent_version_retention(days!(7)),
     )?;
     let network = DbNetwork::existing(
         "vpc-0123456789abcdef0",
