@@ -929,17 +929,7 @@ async fn a_production_stack_gets_termination_protection_and_a_stack_policy() {
 fn many_stores(records: &str) -> Assembly {
     let app = App::new("e2e");
     let prod = app.stack("prod").unwrap().production();
-    let key = prod.add(KmsKey::new("PhiKey")).unwrap();
-    let logs = prod.add(AccessLogBucket::new("AccessLogs")).unwrap();
-    let bucket = prod
-        .add(
-            SecureBucket::new("Records")
-                .name(BucketName::new(records).unwrap())
-                .encryption(&key)
-                .access_logs(&logs),
-        )
-        .unwrap();
-    prod.output("RecordsBucket", bucket.name()).unwrap();
+    let key = add_records(&prod, records);
     for i in 0..200 {
         let mut id = format!("ClinicalActivity{i:03}{}", "Log".repeat(20));
         id.truncate(64);
@@ -1036,9 +1026,16 @@ fn records_stack(records: &str, production: bool) -> Assembly {
     } else {
         stack
     };
-    let key = prod.add(KmsKey::new("PhiKey")).unwrap();
-    let logs = prod.add(AccessLogBucket::new("AccessLogs")).unwrap();
-    let bucket = prod
+    add_records(&prod, records);
+    app.synth().unwrap()
+}
+
+/// Adds to `stack` a key `PhiKey`, an access-log bucket and a bucket `Records` named
+/// `records` (a new name replaces it), with its name as an output; returns the key.
+fn add_records(stack: &Stack<'_>, records: &str) -> Handle<KmsKey> {
+    let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+    let logs = stack.add(AccessLogBucket::new("AccessLogs")).unwrap();
+    let bucket = stack
         .add(
             SecureBucket::new("Records")
                 .name(BucketName::new(records).unwrap())
@@ -1046,8 +1043,8 @@ fn records_stack(records: &str, production: bool) -> Assembly {
                 .access_logs(&logs),
         )
         .unwrap();
-    prod.output("RecordsBucket", bucket.name()).unwrap();
-    app.synth().unwrap()
+    stack.output("RecordsBucket", bucket.name()).unwrap();
+    key
 }
 
 /// The stack policy of a production stack stays in force whatever marks the stack (AWS

@@ -1537,17 +1537,26 @@ mod tests {
 
     use super::*;
 
+    /// A raw resource of a hand-written template.
+    fn raw(id: &str, kind: &str, properties: Value) -> crate::cfn::Resource {
+        crate::cfn::Resource::raw(id.to_owned(), kind.to_owned(), properties)
+    }
+
+    /// The output that exports the `Ref` of `id` as stack `stack` would (`stack:Id:Ref`).
+    fn ref_export(stack: &str, id: &str) -> crate::cfn::Output {
+        crate::cfn::Output {
+            name: id.to_owned(),
+            value: crate::cfn::Expr::reference(id),
+            description: None,
+            export: Some(format!("{stack}:{id}:Ref")),
+        }
+    }
+
     #[test]
     fn a_route_to_an_internet_gateway_imported_from_another_stack_is_read_there() {
-        use crate::cfn::{Expr, Output, Resource, Template};
+        use crate::cfn::Template;
         use crate::compliance::Status;
-        let raw = |id: &str, kind: &str, p: Value| Resource::raw(id.to_owned(), kind.to_owned(), p);
-        let export = |id: &str| Output {
-            name: id.to_owned(),
-            value: Expr::reference(id),
-            description: None,
-            export: Some(format!("shared:{id}:Ref")),
-        };
+        let export = |id: &str| ref_export("shared", id);
         let shared = Template {
             description: String::new(),
             parameters: Vec::new(),
@@ -1606,9 +1615,8 @@ mod tests {
 
     #[test]
     fn a_flow_log_of_another_stack_that_imports_the_vpc_s_own_export_records_it() {
-        use crate::cfn::{Expr, Output, Resource, Template};
+        use crate::cfn::{Expr, Output, Template};
         use crate::compliance::Status;
-        let raw = |id: &str, kind: &str, p: Value| Resource::raw(id.to_owned(), kind.to_owned(), p);
         let export = |name: &str, value: Expr| Output {
             name: name.replace(':', ""),
             value,
@@ -1708,15 +1716,9 @@ mod tests {
 
     #[test]
     fn peerings_and_transit_gateways_of_another_stack_are_read_where_they_are() {
-        use crate::cfn::{Expr, Output, Resource, Template};
+        use crate::cfn::Template;
         use crate::compliance::Status;
-        let raw = |id: &str, kind: &str, p: Value| Resource::raw(id.to_owned(), kind.to_owned(), p);
-        let export = |id: &str| Output {
-            name: id.to_owned(),
-            value: Expr::reference(id),
-            description: None,
-            export: Some(format!("net:{id}:Ref")),
-        };
+        let export = |id: &str| ref_export("net", id);
         let net = |owner: Value, shared: bool| {
             let mut resources = vec![
                 raw(
