@@ -187,9 +187,12 @@ pub(crate) fn date(Date { year, month, day }: Date) -> TokenStream {
     checked(quote! { ::hipaa_stack::Date::__from_macro(#year, #month, #day) })
 }
 
-/// The expansion of `user_data!(..)`: the hidden constructor, which checks the text, in a
-/// `const` block, so text made at run time does not build and a secret in text read with
-/// `include_str!` is a compile error.
+/// The expansion of `user_data!(..)`: a `const` item that checks the text, and the hidden
+/// constructor, which checks it again, so text made at run time does not build and a secret
+/// in text read with `include_str!` is a compile error. A `const` item of no generic
+/// parameter is evaluated by `cargo check` as much as by `cargo build`, with the error on
+/// the macro's call (the constructor alone, being generic, is checked only when it is
+/// instantiated, by `cargo build`).
 pub(crate) fn user_data(text: syn::Expr) -> TokenStream {
     quote! {
         {
@@ -197,6 +200,12 @@ pub(crate) fn user_data(text: syn::Expr) -> TokenStream {
             impl ::hipaa_stack::__private::UserDataSource for __HipaaStackUserData {
                 const TEXT: &'static str = #text;
             }
+            const _: () = if let ::core::option::Option::Some(rule) =
+                ::hipaa_stack::UserDataText::__problem(
+                    <__HipaaStackUserData as ::hipaa_stack::__private::UserDataSource>::TEXT,
+                ) {
+                ::core::panic!("{}", rule)
+            };
             ::hipaa_stack::UserDataText::__from_source::<__HipaaStackUserData>()
         }
     }

@@ -243,15 +243,20 @@ pub fn date(input: TokenStream) -> TokenStream {
 /// The input is a string literal or any expression that is text at compile time, such as
 /// `include_str!("boot.sh")` or `concat!(..)`; text made at run time does not compile. The
 /// text may not hold a dynamic reference (`{{resolve:…}}`), a private key, an AWS access
-/// key id, a literal assigned to a name ending in `password`, `secret`, `token` or a key
-/// word, an HTTP `Authorization` header or a `.pgpass` line with its credential, or a
-/// password passed to a command as a flag (`mysql -p…`, read through quotes,
-/// line continuations and `$IFS`); shell that hides what it runs (a word split across
-/// lines, escapes that spell letters, a command named by a variable given a password flag,
-/// written text decoded with `base64 -d`) is refused because it cannot be read. It expands to a unit type whose associated constant holds the text and to
-/// `::hipaa_stack::UserDataText::__from_source::<that type>()`, which checks the constant in
-/// const evaluation (a constant cannot be text made at run time); a string literal is also
-/// checked here, with the error on the literal.
+/// key id, a literal assigned to a name ending in `password`, `secret`, `token`, `auth` or a
+/// key word (directly or copied through other variables, `X=…; DB_PASSWORD=$X`), an HTTP
+/// `Authorization` header, a Redis `requirepass` or a `.pgpass` line with its credential,
+/// or a password passed to a command as a flag or an operand (`mysql -p…`,
+/// `htpasswd -b FILE USER …`, read through quotes, line continuations and `$IFS`); shell
+/// that hides what it runs (a word split across lines, escapes that spell letters, a
+/// command named by a variable given a password flag, written text decoded with
+/// `base64 -d`, a variable named at boot given written text, `eval "$N=…"`) is refused
+/// because it cannot be read. It expands to a unit type whose associated constant holds
+/// the text, a `const` item that checks the constant (evaluated by `cargo check` as by
+/// `cargo build`, with the error on the macro's call), and
+/// `::hipaa_stack::UserDataText::__from_source::<that type>()`, which checks it again in
+/// const evaluation when it is instantiated (a constant cannot be text made at run time); a
+/// string literal is also checked here, with the error on the literal.
 ///
 /// ```text
 /// let boot = hipaa_stack::UserData::script(hipaa_stack::user_data!("#!/bin/bash\n"));

@@ -667,6 +667,12 @@ mod user_data {
                     impl ::hipaa_stack::__private::UserDataSource for __HipaaStackUserData {
                         const TEXT: &'static str = include_str!("boot.sh");
                     }
+                    const _: () = if let ::core::option::Option::Some(rule) =
+                        ::hipaa_stack::UserDataText::__problem(
+                            <__HipaaStackUserData as ::hipaa_stack::__private::UserDataSource>::TEXT,
+                        ) {
+                        ::core::panic!("{}", rule)
+                    };
                     ::hipaa_stack::UserDataText::__from_source::<__HipaaStackUserData>()
                 }),
             ),

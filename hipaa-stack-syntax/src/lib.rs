@@ -1012,7 +1012,49 @@ const SECRET_WORDS: [&str; 13] = [
 /// start of a word (after a byte that is not a letter or digit, or as the upper-case start
 /// of a camel-case word) and at the end of the name (`DB_PW=`, `PGPASS=`, `dbPass=`), never
 /// inside another word (`COMPASS=`, `BYPASS=`).
-const SECRET_ABBREVIATIONS: [&str; 5] = ["pw", "pwd", "pass", "pword", "pswd"];
+///
+/// `auth` is such a word too (`REDISCLI_AUTH=`, npm's `_auth=`), unless the value is a
+/// setting rather than a credential ([`auth_setting`]: `ENABLE_AUTH=true`, `AUTH=iam`).
+const SECRET_ABBREVIATIONS: [&str; 6] = ["pw", "pwd", "pass", "pword", "pswd", "auth"];
+
+/// Values that choose how to authenticate, never a credential: `MONGO_AUTH=true`,
+/// `AUTH=iam`, `auth: required`.
+const AUTH_SETTINGS: [&str; 22] = [
+    "true", "false", "yes", "no", "on", "off", "0", "1", "none", "enabled", "disabled", "required",
+    "optional", "iam", "basic", "md5", "trust", "tls", "sasl", "ldap", "oauth", "token",
+];
+
+/// Whether the value assigned after the name ending at `end` is a setting of
+/// [`AUTH_SETTINGS`] (the whole value, in any case) or a structure (`{`, `[`).
+const fn auth_setting(b: &[u8], end: usize) -> bool {
+    let Some(v) = value_after_name(b, end) else {
+        return false;
+    };
+    if v < b.len() && matches!(b[v], b'{' | b'[') {
+        return true;
+    }
+    let mut e = v;
+    while e < b.len() && (b[e].is_ascii_alphanumeric() || b[e] == b'-' || b[e] == b'_') {
+        e += 1;
+    }
+    if !(e == b.len()
+        || matches!(
+            b[e],
+            b'"' | b'\'' | b' ' | b'\t' | b'\n' | b'\r' | b';' | b',' | b'}' | b'&' | b'|'
+        ))
+    {
+        return false;
+    }
+    let mut w = 0;
+    while w < AUTH_SETTINGS.len() {
+        let word = AUTH_SETTINGS[w].as_bytes();
+        if e - v == word.len() && at_ignore_case(b, v, word) {
+            return true;
+        }
+        w += 1;
+    }
+    false
+}
 
 /// Whether a word may start at `i`: the text starts there, the byte before is not a letter
 /// or digit, or a lower-case letter is followed by an upper-case one there.
@@ -1180,6 +1222,9 @@ const fn authorization_at(b: &[u8], i: usize) -> bool {
         let end = k + scheme.len();
         if at_ignore_case(b, k, scheme) && end < b.len() && matches!(b[end], b' ' | b'\t') {
             let v = skip_quotes(b, skip_blanks(b, end));
+            if v < b.len() && (b[v] == b'$' || b[v] == b'`') {
+                return literal_expansion(b, v) || (b[v] == b'$' && variable_written(b, v));
+            }
             return v < b.len()
                 && !matches!(
                     b[v],
@@ -1237,7 +1282,10 @@ const fn pgpass_entry_at(b: &[u8], i: usize) -> bool {
             }
             field += 1;
             if end {
-                return field == 5 && b[start] != b'$' && b[start] != b'`';
+                return field == 5
+                    && (!(b[start] == b'$' || b[start] == b'`')
+                        || literal_expansion(b, start)
+                        || (b[start] == b'$' && variable_written(b, start)));
             }
             if field == 5 {
                 return false;
@@ -1256,6 +1304,9 @@ const fn written_after_blanks(b: &[u8], k: usize) -> bool {
         v += 1;
     }
     let v = skip_quotes(b, v);
+    if v > k && v < b.len() && (b[v] == b'$' || b[v] == b'`') {
+        return literal_expansion(b, v) || (b[v] == b'$' && variable_written(b, v));
+    }
     // A `%` is a format's placeholder (`printf "… password %s\n" "$PW"`).
     v > k
         && v < b.len()
@@ -1288,14 +1339,16 @@ const fn spaced_word_at(b: &[u8], i: usize, word: &[u8]) -> bool {
 /// hunter2` after `machine HOST` or `default`, on one line or several) or `aws configure set aws_secret_access_key …` (any
 /// setting whose name ends in a secret word).
 const fn spaced_secret_at(b: &[u8], i: usize) -> bool {
+    // Each word below starts with its own letter: only the words of this one are read.
+    let c = b[i].to_ascii_lowercase();
     // A `.netrc` entry: `machine HOST` or `default`, then `login NAME`, then `password VALUE`.
-    let mut l = if spaced_word_at(b, i, b"machine") {
+    let mut l = if c == b'm' && spaced_word_at(b, i, b"machine") {
         let mut k = skip_spaces_and_lines(b, i + 7);
         while k < b.len() && !matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
             k += 1;
         }
         k
-    } else if spaced_word_at(b, i, b"default") {
+    } else if c == b'd' && spaced_word_at(b, i, b"default") {
         i + 7
     } else {
         b.len()
@@ -1315,7 +1368,24 @@ const fn spaced_secret_at(b: &[u8], i: usize) -> bool {
         }
         return spaced_word_at(b, k, b"password") && written_after_blanks(b, k + 8);
     }
-    if spaced_word_at(b, i, b"configure") {
+    // SQL that sets a password: `ALTER USER app WITH PASSWORD 'hunter2'`,
+    // `CREATE USER app IDENTIFIED BY 'hunter2'` (in `psql -c`, `mysql -e` or a file).
+    if c == b'i' && spaced_word_at(b, i, b"identified") {
+        let k = skip_blanks(b, i + 10);
+        return spaced_word_at(b, k, b"by") && sql_literal_at(b, skip_blanks(b, k + 2));
+    }
+    if c == b'p' && spaced_word_at(b, i, b"password") && sql_literal_at(b, skip_blanks(b, i + 8)) {
+        return true;
+    }
+    // Redis's own settings, in `redis.conf` or by `CONFIG SET`: `requirepass VALUE`,
+    // `masterauth VALUE`.
+    if c == b'r' && spaced_word_at(b, i, b"requirepass") {
+        return written_after_blanks(b, i + 11);
+    }
+    if c == b'm' && spaced_word_at(b, i, b"masterauth") {
+        return written_after_blanks(b, i + 10);
+    }
+    if c == b'c' && spaced_word_at(b, i, b"configure") {
         let mut k = skip_blanks(b, i + 9);
         if !spaced_word_at(b, k, b"set") {
             return false;
@@ -1339,6 +1409,12 @@ const fn spaced_secret_at(b: &[u8], i: usize) -> bool {
             && written_after_blanks(b, k);
     }
     false
+}
+
+/// Whether an SQL string literal with written text starts at `v`: `'hunter2'`, not `''`
+/// and not a variable the shell or `psql` fills in (`'$PW'`, `:'pw'`).
+const fn sql_literal_at(b: &[u8], v: usize) -> bool {
+    v + 1 < b.len() && b[v] == b'\'' && !matches!(b[v + 1], b'\'' | b'$' | b'`' | b'\n')
 }
 
 /// Whether `b[i..]` is the resource type of a Secrets Manager ARN,
@@ -1388,16 +1464,54 @@ const fn secret_of_an_arn_at(b: &[u8], i: usize) -> bool {
 /// Whether a literal value is assigned at `k` (just after a name): optional spaces and
 /// quotes, `=` or `:`, optional spaces and quotes, then a byte that starts a written value
 /// (not `$` or a backquote, which fetch the value at boot, and not the end of the line).
+///
+/// A value that starts with a variable is written when that variable was last given written
+/// text (`X=hunter2; DB_PASSWORD=$X`, through any number of copies), or when written text
+/// follows the variable (`"${X}hunter2"`).
 const fn literal_assigned(b: &[u8], k: usize) -> bool {
     let Some(k) = value_after_name(b, k) else {
         return false;
     };
     k < b.len()
         && b[k] != b'}'
-        && (!(b[k] == b'$' || b[k] == b'`') || literal_expansion(b, k))
+        && (!(b[k] == b'$' || b[k] == b'`') || literal_expansion(b, k) || expansions_written(b, k))
         && b[k] != b'\n'
         && b[k] != b'\r'
         && b[k] != b';'
+}
+
+/// Whether the value at `k`, which starts with a variable (`$X`, `${X}`), holds written
+/// text: one of its variables was last given written text, or a letter or digit is
+/// written right after one of them (`${X}hunter2`, `"$X"hunter2`).
+const fn expansions_written(b: &[u8], mut k: usize) -> bool {
+    loop {
+        if !(k < b.len() && b[k] == b'$') {
+            return false;
+        }
+        if written_before(b, k, k) {
+            return true;
+        }
+        // Past the variable: `${NAME}` or `$NAME`.
+        let braced = at_exactly(b, k, b"${");
+        let mut e = if braced { k + 2 } else { k + 1 };
+        let start = e;
+        while e < b.len() && (b[e].is_ascii_alphanumeric() || b[e] == b'_') {
+            e += 1;
+        }
+        if e == start {
+            return false;
+        }
+        if braced {
+            if !(e < b.len() && b[e] == b'}') {
+                return false;
+            }
+            e += 1;
+        }
+        k = skip_quotes(b, e);
+        if k < b.len() && b[k].is_ascii_alphanumeric() {
+            return true;
+        }
+    }
 }
 
 /// Where the value assigned just after a name (at `k`) starts: after optional spaces and
@@ -1455,6 +1569,13 @@ const fn after_parameter_operator(b: &[u8], k: usize) -> usize {
 /// then in the text, whatever the variable is called (`X=hunter2; mysql -p"$X"`). The last
 /// assignment before the use decides (`X=$(fetch)` after `X=placeholder` is fetched).
 const fn variable_written(b: &[u8], v: usize) -> bool {
+    written_before(b, v, v)
+}
+
+/// Whether the variable expanded at `v` was last given written text before `limit` (see
+/// [`variable_written`]). A copy of another variable (`Y=$X`) is written when that one was,
+/// before the copy.
+const fn written_before(b: &[u8], v: usize, limit: usize) -> bool {
     // The name.
     let braced = at_exactly(b, v, b"${");
     let start = if braced { v + 2 } else { v + 1 };
@@ -1468,7 +1589,7 @@ const fn variable_written(b: &[u8], v: usize) -> bool {
     let len = end - start;
     let first = b[start];
     // Back from the use to the last assignment of the name.
-    let mut k = v;
+    let mut k = limit;
     while k > 0 {
         k -= 1;
         if b[k] != first
@@ -1479,13 +1600,19 @@ const fn variable_written(b: &[u8], v: usize) -> bool {
             continue;
         }
         if b[k + len] == b'=' {
+            if secret_arn_assigned(b, k + len) {
+                // A Secrets Manager ARN names the secret; it does not hold it.
+                return false;
+            }
             let value = skip_quotes(b, k + len + 1);
             return value < v
                 && !matches!(
                     b[value],
                     b'\n' | b'\r' | b';' | b' ' | b'\t' | b'&' | b'|' | b')'
                 )
-                && (!(b[value] == b'$' || b[value] == b'`') || literal_expansion(b, value));
+                && (!(b[value] == b'$' || b[value] == b'`')
+                    || literal_expansion(b, value)
+                    || (b[value] == b'$' && written_before(b, value, k)));
         }
         // `read … NAME <<< text`.
         if k > 0 && matches!(b[k - 1], b' ' | b'\t') && blank(b, k + len) > 0 {
@@ -1580,7 +1707,8 @@ const fn url_password_at(b: &[u8], i: usize) -> bool {
             return colon != 0
                 && colon + 1 < k
                 && (!(b[colon + 1] == b'$' || b[colon + 1] == b'`')
-                    || literal_expansion(b, colon + 1))
+                    || literal_expansion(b, colon + 1)
+                    || (b[colon + 1] == b'$' && variable_written(b, colon + 1)))
                 && b[colon + 1] != b'{'
                 && b[colon + 1] != b'<';
         }
@@ -2026,6 +2154,176 @@ const fn flags_written(b: &[u8], after: usize, flags: &[Flag]) -> bool {
     false
 }
 
+/// The start and the end of the next word of the command at `k` (after blanks); equal when
+/// the command ends first.
+const fn next_word(b: &[u8], k: usize) -> (usize, usize) {
+    let s = skip_blanks(b, k);
+    let mut e = s;
+    while e < b.len() && blank(b, e) == 0 && !command_end(b, e) {
+        e += 1;
+    }
+    (s, e)
+}
+
+/// Whether the word at `s..e` is a flag (`-b`, `--node`): it starts with `-`, perhaps
+/// after quotes.
+const fn is_flag(b: &[u8], s: usize, e: usize) -> bool {
+    let q = skip_quotes(b, s);
+    q < e && b[q] == b'-'
+}
+
+/// Whether the flag word at `s..e` is a cluster of short flags (`-bc`) that holds `letter`.
+const fn cluster_has(b: &[u8], s: usize, e: usize, letter: u8) -> bool {
+    let q = skip_quotes(b, s);
+    if !(q + 1 < e && b[q] == b'-' && b[q + 1] != b'-') {
+        return false;
+    }
+    let mut j = q + 1;
+    while j < e {
+        if b[j] == letter {
+            return true;
+        }
+        j += 1;
+    }
+    false
+}
+
+/// Whether the command whose words start at `after` gives a written value as its
+/// `index`-th operand (counting from 0 the words that are not flags), skipping the value
+/// of each flag in `valued` (short flags, by letter, as `htpasswd -C 10` takes one).
+const fn operand_written(b: &[u8], after: usize, index: usize, valued: &[u8]) -> bool {
+    let mut k = after;
+    let mut n = 0;
+    loop {
+        let (s, e) = next_word(b, k);
+        if s == e {
+            return false;
+        }
+        let q = skip_quotes(b, s);
+        let redirect = q < e
+            && (matches!(b[q], b'<' | b'>')
+                || (q + 1 < e && b[q].is_ascii_digit() && matches!(b[q + 1], b'<' | b'>')));
+        if redirect {
+            // `> FILE`, `2>/dev/null`: a redirection, not an operand.
+            let mut j = q;
+            while j < e && (b[j].is_ascii_digit() || matches!(b[j], b'<' | b'>' | b'&')) {
+                j += 1;
+            }
+            k = if j == e { next_word(b, e).1 } else { e };
+            continue;
+        }
+        if is_flag(b, s, e) {
+            let mut v = 0;
+            let mut skip = false;
+            while v < valued.len() {
+                if cluster_has(b, s, e, valued[v]) {
+                    skip = true;
+                }
+                v += 1;
+            }
+            k = e;
+            if skip {
+                k = next_word(b, k).1;
+            }
+            continue;
+        }
+        if n == index {
+            return written_at(b, s);
+        }
+        n += 1;
+        k = e;
+    }
+}
+
+/// The tool whose command at `i` (just after its name) passes a written password as an
+/// operand, if one does: `htpasswd -b FILE USER PASSWORD` (`-nb USER PASSWORD` writes no
+/// file; without `-b` it prompts), `rabbitmqctl add_user USER PASSWORD`
+/// (`change_password`, `authenticate_user`).
+const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
+    // A name starts with its first letter, unless the shell removes something first.
+    let first = if b[i].is_ascii_alphabetic() { b[i] } else { 0 };
+    if !matches!(first, 0 | b'h' | b'r' | b'm') {
+        return None;
+    }
+    let e = if matches!(first, 0 | b'h') {
+        match_word(b, i, b"htpasswd", false)
+    } else {
+        0
+    };
+    if e != 0 && (e == b.len() || blank(b, e) > 0) {
+        return if htpasswd_operands(b, e) {
+            Some("htpasswd")
+        } else {
+            None
+        };
+    }
+    let e = if matches!(first, 0 | b'r') {
+        match_word(b, i, b"rabbitmqctl", false)
+    } else {
+        0
+    };
+    if e != 0 && (e == b.len() || blank(b, e) > 0) && rabbitmq_operands(b, e) {
+        return Some("rabbitmqctl");
+    }
+    let e = if matches!(first, 0 | b'm') {
+        match_word(b, i, b"mysqladmin", false)
+    } else {
+        0
+    };
+    if e != 0 && (e == b.len() || blank(b, e) > 0) && subcommand_operand(b, e, b"password", 0) {
+        return Some("mysqladmin");
+    }
+    None
+}
+
+/// Whether the words at `after` hold the word `subcommand` followed by a written value as
+/// its `index`-th operand (`mysqladmin -u root password NEW`).
+const fn subcommand_operand(b: &[u8], after: usize, subcommand: &[u8], index: usize) -> bool {
+    let mut k = after;
+    loop {
+        let (s, w) = next_word(b, k);
+        if s == w {
+            return false;
+        }
+        if word_at(b, s, subcommand) && operand_written(b, w, index, b"") {
+            return true;
+        }
+        k = w;
+    }
+}
+
+/// Whether the words at `after` are `htpasswd`'s in batch mode (`-b`) with a written
+/// password: the third operand, or the second with `-n` (no file).
+const fn htpasswd_operands(b: &[u8], after: usize) -> bool {
+    // The flags, wherever they are among the operands.
+    let mut batch = false;
+    let mut no_file = false;
+    let mut k = after;
+    loop {
+        let (s, w) = next_word(b, k);
+        if s == w {
+            break;
+        }
+        if cluster_has(b, s, w, b'b') {
+            batch = true;
+        }
+        if cluster_has(b, s, w, b'n') {
+            no_file = true;
+        }
+        k = w;
+    }
+    let index = if no_file { 1 } else { 2 };
+    batch && operand_written(b, after, index, b"Cr")
+}
+
+/// Whether the words at `after` are `rabbitmqctl`'s `add_user`, `change_password` or
+/// `authenticate_user` with a written password, the operand after the user's name.
+const fn rabbitmq_operands(b: &[u8], after: usize) -> bool {
+    subcommand_operand(b, after, b"add_user", 1)
+        || subcommand_operand(b, after, b"change_password", 1)
+        || subcommand_operand(b, after, b"authenticate_user", 1)
+}
+
 /// The tool whose command at `i` passes a written password as a flag, if one does. The
 /// command is read as the shell reads it: quotes inside words (`my"sql"`), backslashes
 /// before ordinary bytes, line continuations, `$IFS` and carriage returns between words.
@@ -2052,6 +2350,9 @@ const fn command_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
         )
     {
         return None;
+    }
+    if let Some(tool) = operand_secret_at(b, i) {
+        return Some(tool);
     }
     let mut t = 0;
     while t < TOOLS.len() {
@@ -2082,13 +2383,28 @@ const fn command_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
 // ---------------------------------------------------------------------------------------
 
 /// Why a word split across lines is refused.
-const SPLIT_WORD: &str = "user data may not break a word across lines (`my\\` at the end of a line, `sql` on the next): the check cannot read the word the shell joins; keep the word on one line, or end the line after a space (` \\`)";
+const SPLIT_WORD: &str = "user data may not break a word across lines (`my\\` at the end of a line, `sql` on the next): the check cannot read the word the shell joins, nor whether it passes a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); keep the word on one line, or end the line after a space (` \\`)";
 /// Why escapes that spell characters are refused.
-const SPELLED: &str = "user data may not spell letters, digits or dashes with escapes (`\\x6d`, `\\155`, `\\u006d` in `$'…'`, `printf` or `echo`): the check cannot read the text they make; write the characters themselves";
+const SPELLED: &str = "user data may not spell letters, digits or dashes with escapes (`\\x6d`, `\\155`, `\\u006d` in `$'…'`, `printf` or `echo`): the check cannot read the text they make, nor whether it is a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the characters themselves";
 /// Why a command named at boot is refused when it is given a password flag.
-const DYNAMIC_COMMAND: &str = "user data may not run a command named by a variable or a command substitution (`$cmd -p…`, `$(…) -u …`, `eval \"$a$b …\"`) with a flag that can pass a password: the check cannot read which command it is; write the command's name";
+const DYNAMIC_COMMAND: &str = "user data may not run a command named by a variable or a command substitution (`$cmd -p…`, `$(…) -u …`, `eval \"$a$b …\"`) with a flag that can pass a password: the check cannot read which command it is, nor whether the flag passes a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the command's name";
 /// Why literal text that is decoded or transformed is refused.
-const TRANSFORMED: &str = "user data may not decode or transform text it holds (`echo … | base64 -d`, `| rev`, `| tr`, `base64 -d <<< …`, a here-document into a decoder): the check cannot read what the text becomes; write the text itself, or fetch it at boot from Secrets Manager, by ARN";
+const TRANSFORMED: &str = "user data may not decode or transform text it holds (`echo … | base64 -d`, `| rev`, `| tr`, `base64 -d <<< …`, a here-document into a decoder): the check cannot read what the text becomes, nor whether it is a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the text itself, or fetch it at boot from Secrets Manager, by ARN";
+
+/// Why a literal assigned to a name of a secret is refused.
+const LITERAL_SECRET: &str = "user data may not assign a literal to a password, secret, token or key, directly or through another variable given written text (`X=…; DB_PASSWORD=$X`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN (`$(aws secretsmanager get-secret-value ..)`)";
+/// Why a dynamic reference is refused.
+const DYNAMIC_REFERENCE: &str = "user data may not hold a dynamic reference (`{{resolve:…}}`): CloudFormation puts the value into the instance's user data, readable by anyone who may describe it (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch secrets at boot from Secrets Manager, by ARN";
+/// Why a private key is refused.
+const PRIVATE_KEY: &str = "user data may not hold a private key: it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch it at boot from Secrets Manager, by ARN";
+/// Why an access key id is refused.
+const ACCESS_KEY_ID: &str = "user data may not hold an AWS access key id: it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the instance a role instead";
+/// Why a password passed on a command line is refused.
+const COMMAND_PASSWORD: &str = "user data may not pass a password to a command as a flag or an argument (`mysql -p…`, `curl -u user:…`, `sshpass -p …`, `htpasswd -b FILE USER …`, `rabbitmqctl add_user USER …`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable (`-p\"$DB_PASSWORD\"`)";
+/// Why a URL with a password is refused.
+const URL_PASSWORD: &str = "user data may not hold a URL with a password (`scheme://user:password@host`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the password at boot from Secrets Manager, by ARN";
+/// Why a variable named at boot and given written text is refused.
+const DYNAMIC_NAME: &str = "user data may not give written text to a variable whose name is made at boot (`eval \"$NAME=…\"`, `declare \"$N=…\"`, `DB_${E}=…`, `printf -v \"$N\" …`) or through a reference (`declare -n`): the check cannot read whether it names a password, secret, token or key (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the variable's name";
 
 /// Why written text fed to a command that reads a password is refused.
 const FED_PASSWORD: &str = "user data may not feed written text to a command that reads a password from its input (`echo 'admin:…' | chpasswd`, `echo … | docker login --password-stdin`, `passwd --stdin`, `sudo -S`, a here-string or here-document): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable (`echo \"$DB_PASSWORD\" | docker login --password-stdin …`)";
@@ -2271,7 +2587,9 @@ const fn dynamic_command_at(b: &[u8], i: usize) -> bool {
         }
         t += 1;
     }
-    false
+    // The operands of the tools that take a password as one, after the word at `i`.
+    let (_, end) = next_word(b, i);
+    htpasswd_operands(b, end) || rabbitmq_operands(b, end)
 }
 
 /// The first word of the stage of a pipeline that starts at `k` (after spaces and `sudo`)
@@ -2497,6 +2815,208 @@ const fn assigned_flag_at(b: &[u8], i: usize) -> bool {
     false
 }
 
+/// Builtins whose operands are assignments (`export NAME=value`, `declare -x NAME=value`).
+const DECLARERS: [&str; 5] = ["export", "declare", "typeset", "local", "readonly"];
+
+/// The declarer of [`DECLARERS`] whose operand starts at `ws`, after its flags (`declare -x
+/// -g NAME=…`), if one is: the index of its name.
+const fn declarer_before(b: &[u8], ws: usize) -> Option<usize> {
+    let mut j = ws;
+    loop {
+        // Back over the blanks, then the word before them.
+        let mut e = j;
+        while e > 0 && matches!(b[e - 1], b' ' | b'\t') {
+            e -= 1;
+        }
+        if e == j || e == 0 {
+            return None;
+        }
+        let mut s = e;
+        while s > 0 && word_byte(b[s - 1]) {
+            s -= 1;
+        }
+        if s == e {
+            return None;
+        }
+        if b[s] == b'-' {
+            j = s;
+            continue;
+        }
+        let mut d = 0;
+        while d < DECLARERS.len() {
+            let word = DECLARERS[d].as_bytes();
+            if e - s == word.len() && at_exactly(b, s, word) {
+                return Some(s);
+            }
+            d += 1;
+        }
+        return None;
+    }
+}
+
+/// Whether a flag cluster between the declarer at `d` and the operand at `ws` holds `n`
+/// (`declare -n REF=NAME`, `local -rn …`): the operand makes a reference to a variable.
+const fn declares_reference(b: &[u8], d: usize, ws: usize) -> bool {
+    let mut k = d;
+    while k < ws {
+        let (s, e) = next_word(b, k);
+        if s >= ws || s == e {
+            return false;
+        }
+        if cluster_has(b, s, e, b'n') {
+            return true;
+        }
+        k = e;
+    }
+    false
+}
+
+/// Whether the name that ends at `e` (its first byte at or after `s`) ends in a word of
+/// [`SECRET_WORDS`], or of [`SECRET_ABBREVIATIONS`] at the start of a word.
+const fn secret_name_ends(b: &[u8], s: usize, e: usize) -> bool {
+    let mut w = 0;
+    while w < SECRET_WORDS.len() {
+        let word = SECRET_WORDS[w].as_bytes();
+        if e >= s + word.len() && at_ignore_case(b, e - word.len(), word) {
+            return true;
+        }
+        w += 1;
+    }
+    let mut w = 0;
+    while w < SECRET_ABBREVIATIONS.len() {
+        let word = SECRET_ABBREVIATIONS[w].as_bytes();
+        if e >= s + word.len()
+            && at_ignore_case(b, e - word.len(), word)
+            && word_start(b, e - word.len())
+        {
+            return true;
+        }
+        w += 1;
+    }
+    false
+}
+
+/// Whether the `=` at `i` gives written text to a variable whose name the check cannot
+/// read, or makes a reference to a secret's variable: an assignment (at the start of a
+/// command, after `eval`, `env` or a declarer such as `export`) whose name holds a
+/// variable, a command substitution, quotes or a backslash (`eval "$N=hunter2"`,
+/// `DB_${E}=hunter2`, `export DB_"PASS"WORD=hunter2`), or `declare -n REF=DB_PASSWORD`.
+const fn dynamic_name_at(b: &[u8], i: usize) -> bool {
+    if b[i] != b'=' || i == 0 {
+        return false;
+    }
+    // The start of the word.
+    let mut ws = i;
+    while ws > 0 && word_byte(b[ws - 1]) && !blank_before(b, ws) {
+        ws -= 1;
+    }
+    let ns = skip_quotes(b, ws);
+    if ns >= i {
+        return false;
+    }
+    let mut hidden = false;
+    let mut j = ns;
+    while j < i {
+        match b[j] {
+            b'$' | b'`' | b'"' | b'\'' | b'\\' => hidden = true,
+            c if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'{' | b'}') => {}
+            _ => return false,
+        }
+        j += 1;
+    }
+    let declarer = declarer_before(b, ws);
+    if !(command_position(b, ws) || declarer.is_some()) {
+        return false;
+    }
+    if let Some(d) = declarer
+        && !hidden
+        && declares_reference(b, d, ws)
+    {
+        // The reference's target, after the `=`.
+        let t = skip_quotes(b, i + 1);
+        let mut e = t;
+        while e < b.len() && (b[e].is_ascii_alphanumeric() || b[e] == b'_') {
+            e += 1;
+        }
+        return e > t && secret_name_ends(b, t, e);
+    }
+    if !hidden {
+        return false;
+    }
+    // The value: written, not a variable or a command (nor one escaped for `eval`).
+    let v = skip_quotes(b, i + 1);
+    if v + 1 < b.len() && b[v] == b'\\' && matches!(b[v + 1], b'$' | b'`') {
+        return false;
+    }
+    written_at(b, i + 1)
+}
+
+/// Whether the word at `s..e` names a variable the check cannot read: it holds a variable,
+/// a command substitution, or quotes or a backslash inside it.
+const fn hidden_name(b: &[u8], s: usize, e: usize) -> bool {
+    let ns = skip_quotes(b, s);
+    let mut j = ns;
+    while j < e {
+        if matches!(b[j], b'$' | b'`' | b'\\') {
+            return true;
+        }
+        if matches!(b[j], b'"' | b'\'') {
+            // A closing quote at the end of the word quotes it whole.
+            let rest = skip_quotes(b, j);
+            if rest < e {
+                return true;
+            }
+        }
+        j += 1;
+    }
+    false
+}
+
+/// Whether `printf -v NAME …` or `read … NAME <<< …` at `i` gives written text to a
+/// variable whose name the check cannot read (`printf -v "$N" hunter2`,
+/// `read -r "$N" <<< hunter2`).
+const fn dynamic_name_by_command_at(b: &[u8], i: usize) -> bool {
+    if !(at_exactly(b, i, b"printf") || at_exactly(b, i, b"read")) || !command_position(b, i) {
+        return false;
+    }
+    if word_at(b, i, b"printf") {
+        let (fs, fe) = next_word(b, i + 6);
+        if !(fe == fs + 2 && at_exactly(b, fs, b"-v")) {
+            return false;
+        }
+        let (ns, ne) = next_word(b, fe);
+        if ns == ne || !hidden_name(b, ns, ne) {
+            return false;
+        }
+        // The value, after a format (`'%s'`) if one is given.
+        let (mut vs, mut ve) = next_word(b, ne);
+        let q = skip_quotes(b, vs);
+        if q < ve && b[q] == b'%' {
+            (vs, ve) = next_word(b, ve);
+        }
+        return vs < ve && written_at(b, vs);
+    }
+    if word_at(b, i, b"read") {
+        let mut k = i + 4;
+        let mut hidden = false;
+        loop {
+            let (s, e) = next_word(b, k);
+            if s == e {
+                return false;
+            }
+            if at_exactly(b, s, b"<<<") {
+                let v = skip_blanks(b, s + 3);
+                return hidden && v < b.len() && written_at(b, v);
+            }
+            if !is_flag(b, s, e) && hidden_name(b, s, e) {
+                hidden = true;
+            }
+            k = e;
+        }
+    }
+    false
+}
+
 /// Why the shell of user data `text` cannot be read, if it cannot: a word split by a line
 /// continuation, escapes that spell letters, a command named at boot given a password
 /// flag, or written text that is decoded or transformed. Works in const context.
@@ -2507,6 +3027,8 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
             b'\\' if splits_word(b, i) => return Some(SPLIT_WORD),
             b'\\' if spells(b, i) => return Some(SPELLED),
             b'$' | b'`' if dynamic_command_at(b, i) => return Some(DYNAMIC_COMMAND),
+            b'=' if dynamic_name_at(b, i) => return Some(DYNAMIC_NAME),
+            b'p' | b'r' if dynamic_name_by_command_at(b, i) => return Some(DYNAMIC_NAME),
             b'e' | b'p' if i > 0 && word_byte(b[i - 1]) && !matches!(b[i - 1], b'"' | b'\'') => {}
             b'e' | b'p' | b'<' if transformed_at(b, i) => return Some(TRANSFORMED),
             b'e' | b'p' | b'<' if password_fed_at(b, i) => return Some(FED_PASSWORD),
@@ -2517,10 +3039,11 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
     None
 }
 
-/// The command-line tool to which `text` passes a written password as a flag, if it does:
-/// `mysql -phunter2`, `mysql --password=hunter2`, `curl -u admin:hunter2`,
+/// The command-line tool to which `text` passes a written password as a flag or an operand,
+/// if it does: `mysql -phunter2`, `mysql --password=hunter2`, `curl -u admin:hunter2`,
 /// `sshpass -p hunter2`, `redis-cli -a hunter2`, `docker login -p hunter2`,
-/// `openssl … -passin pass:hunter2`, … A value read at boot (`-p"$DB_PASSWORD"`,
+/// `openssl … -passin pass:hunter2`, `htpasswd -b FILE USER hunter2`,
+/// `rabbitmqctl add_user USER hunter2`, … A value read at boot (`-p"$DB_PASSWORD"`,
 /// `` -p`fetch` ``) or prompted for (`mysql -p`, `curl -u admin`) is not written. Works in
 /// const context.
 ///
@@ -2533,12 +3056,17 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
 /// ```
 pub const fn command_secret(text: &str) -> Option<&'static str> {
     let b = text.as_bytes();
-    // Every flag of `TOOLS` begins with `-` (a test holds it): text without one passes none.
+    // Every flag of `TOOLS` begins with `-` (a test holds it), as does `htpasswd -b`: text
+    // without one passes none, but for `rabbitmqctl add_user USER PASSWORD`.
     let mut dash = 0;
     while dash < b.len() && b[dash] != b'-' {
         dash += 1;
     }
-    if dash == b.len() {
+    let mut r = 0;
+    while dash == b.len() && r < b.len() && !at_exactly(b, r, b"rabbitmqctl") {
+        r += 1;
+    }
+    if dash == b.len() && r == b.len() {
         return None;
     }
     let mut i = 0;
@@ -2556,20 +3084,28 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
 /// template it deploys), a private key, an AWS access key id, or a name ending in a word
 /// such as `password`, `secret` or `token` (or an abbreviation such as `PW` or `PASS` as the
 /// name's last word, or a plural such as `SECRETS`) assigned a literal value (`=` or `:`,
-/// to an array element `PASSWORD[0]=` too, or by `read NAME <<< …` and `printf -v NAME …`),
+/// to an array element `PASSWORD[0]=` too, or by `read NAME <<< …` and `printf -v NAME …`;
+/// `AUTH` as the name's last word, as in `REDISCLI_AUTH` or npm's `_auth`, unless the value
+/// is a setting such as `true` or `iam`), directly or through other variables given written
+/// text (`X=hunter2; DB_PASSWORD=$X`), a Redis `requirepass` or `masterauth` setting,
 /// or a URL with a password (`postgres://app:hunter2@db`), an HTTP `Authorization` header
 /// with its credential (`Bearer eyJ…`), a line of a PostgreSQL password file
 /// (`host:5432:db:user:password`), or a password passed to a command as a flag
+/// or as an operand (`htpasswd -b FILE USER PASSWORD`, `rabbitmqctl add_user USER PASSWORD`)
 /// ([`command_secret`], which reads quotes inside words, line continuations, `$IFS` and
 /// carriage returns as the shell does). A value that starts with `$` or a backquote (a shell
-/// variable or command, fetched at boot) is not a literal.
+/// variable or command, fetched at boot) is not a literal, unless the variable was last given
+/// written text.
 ///
 /// Shell that hides what it runs is refused because it cannot be read, never passed: a
 /// word split by a line continuation (`my\` then `sql`), escapes that spell letters, digits
 /// or dashes (`$'\x6dysql'`, `printf '\155…'`), a command named by a variable or a command
 /// substitution given a flag that can pass a password (`a=mysql; $a -p…`,
-/// `eval "$a$b -p…"`), and text of the script decoded or transformed (`echo … | base64 -d`,
-/// `| rev`, `| tr`, `base64 -d <<< …`). Works in const context.
+/// `eval "$a$b -p…"`), text of the script decoded or transformed (`echo … | base64 -d`,
+/// `| rev`, `| tr`, `base64 -d <<< …`), and written text given to a variable whose name is
+/// made at boot (`eval "$N=…"`, `DB_${E}=…`, `printf -v "$N" …`) or to a reference
+/// (`declare -n REF=DB_PASSWORD`). Every message cites HIPAA 45 CFR §164.312(a)(2)(iv) and
+/// §164.312(d) and rule P1. Works in const context.
 ///
 /// ```
 /// use hipaa_stack_syntax::user_data_problem;
@@ -2590,16 +3126,12 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         // keeps a script of 16 KiB within the compiler's budget for const evaluation.
         let c = b[i].to_ascii_lowercase();
         if c == b'{' && at_ignore_case(b, i, b"{{resolve:") {
-            return Some(
-                "user data may not hold a dynamic reference (`{{resolve:…}}`): CloudFormation puts the value into the instance's user data, readable by anyone who may describe it; fetch secrets at boot from Secrets Manager, by ARN",
-            );
+            return Some(DYNAMIC_REFERENCE);
         }
         if (c == b'-' && at_ignore_case(b, i, b"-----begin "))
             || (c == b'p' && at_ignore_case(b, i, b"private key-----"))
         {
-            return Some(
-                "user data may not hold a private key: it is readable by anyone who may describe the instance; fetch it at boot from Secrets Manager, by ARN",
-            );
+            return Some(PRIVATE_KEY);
         }
         if c == b'a'
             && (at_ignore_case(b, i, b"akia") || at_ignore_case(b, i, b"asia"))
@@ -2611,24 +3143,22 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                 k += 1;
             }
             if k == i + 20 && (k == b.len() || !b[k].is_ascii_alphanumeric()) {
-                return Some(
-                    "user data may not hold an AWS access key id: give the instance a role instead",
-                );
+                return Some(ACCESS_KEY_ID);
             }
         }
         if command_secret_at(b, i).is_some() || (c == b'=' && assigned_flag_at(b, i)) {
-            return Some(
-                "user data may not pass a password to a command as a flag (`mysql -p…`, `curl -u user:…`, `sshpass -p …`): it is readable by anyone who may describe the instance; fetch the value at boot from Secrets Manager, by ARN, into a variable (`-p\"$DB_PASSWORD\"`)",
-            );
+            return Some(COMMAND_PASSWORD);
         }
         if c == b':' && at_ignore_case(b, i, b"://") && url_password_at(b, i + 3) {
-            return Some(
-                "user data may not hold a URL with a password (`scheme://user:password@host`): it is readable by anyone who may describe the instance; fetch the password at boot from Secrets Manager, by ARN",
-            );
+            return Some(URL_PASSWORD);
         }
-        if matches!(c, b'm' | b'd' | b'c') && spaced_secret_at(b, i) {
+        if (matches!(c, b'm' | b'd' | b'c' | b'r')
+            || (c == b'p' && at_ignore_case(b, i, b"password"))
+            || (c == b'i' && at_ignore_case(b, i, b"identified")))
+            && spaced_secret_at(b, i)
+        {
             return Some(
-                "user data may not write a password, secret, token or key after its name (`login admin password …` in a `.netrc`, `aws configure set aws_secret_access_key …`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the instance a role, or fetch the value at boot from Secrets Manager, by ARN, into a variable",
+                "user data may not write a password, secret, token or key after its name (`login admin password …` in a `.netrc`, `aws configure set aws_secret_access_key …`, `requirepass …` for Redis, `PASSWORD '…'` or `IDENTIFIED BY '…'` in SQL): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the instance a role, or fetch the value at boot from Secrets Manager, by ARN, into a variable",
             );
         }
         if c == b'a' && authorization_at(b, i) {
@@ -2647,19 +3177,21 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         }
         // An abbreviation of "password" as the last word of a name, assigned a literal.
         let mut w = 0;
-        while c == b'p' && word_start(b, i) && w < SECRET_ABBREVIATIONS.len() {
+        while (c == b'p' || (c == b'a' && at_ignore_case(b, i, b"auth")))
+            && word_start(b, i)
+            && w < SECRET_ABBREVIATIONS.len()
+        {
             let word = SECRET_ABBREVIATIONS[w].as_bytes();
             let end = i + word.len();
-            if at_ignore_case(b, i, word)
-                && word_start(b, i)
+            if word[0] == c
+                && at_ignore_case(b, i, word)
                 && !path_component(b, i)
                 && let Some(end) = name_end(b, end)
                 && (literal_assigned(b, end) || assigned_by_command(b, i, end))
                 && !secret_arn_assigned(b, end)
+                && !(c == b'a' && auth_setting(b, end))
             {
-                return Some(
-                    "user data may not assign a literal to a password, secret, token or key: it is readable by anyone who may describe the instance; fetch the value at boot from Secrets Manager, by ARN (`$(aws secretsmanager get-secret-value ..)`)",
-                );
+                return Some(LITERAL_SECRET);
             }
             w += 1;
         }
@@ -2677,9 +3209,7 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                 && (literal_assigned(b, end) || assigned_by_command(b, i, end))
                 && !secret_arn_assigned(b, end)
             {
-                return Some(
-                    "user data may not assign a literal to a password, secret, token or key: it is readable by anyone who may describe the instance; fetch the value at boot from Secrets Manager, by ARN (`$(aws secretsmanager get-secret-value ..)`)",
-                );
+                return Some(LITERAL_SECRET);
             }
             w += 1;
         }

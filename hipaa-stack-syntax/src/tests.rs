@@ -1584,3 +1584,198 @@ mod user_data_credentials_in_other_formats {
         }
     }
 }
+
+/// A literal reaches a secret's variable through another variable, a name built at boot,
+/// or a command that takes a password as an operand; `auth` names a credential; Redis's
+/// own settings. Each is refused; the shapes that fetch the value at boot pass.
+mod user_data_literals_that_reach_a_secret {
+    use super::*;
+
+    fn refused_with(text: &str, start: &str) {
+        let rule = user_data_problem(text).unwrap_or_else(|| panic!("passed: {text:?}"));
+        assert!(rule.starts_with(start), "{text:?}: {rule}");
+        assert!(
+            rule.contains("§164.312"),
+            "{text:?}: the message cites no control"
+        );
+    }
+
+    #[test]
+    fn a_literal_copied_into_a_secret_name_is_refused() {
+        for text in [
+            "X=hunter2; PASSWORD=$X\n",
+            "X=hunter2\nexport DB_PASS=\"$X\"\n",
+            "X=hunter2\nexport DB_PASSWORD=\"${X}\"\n",
+            "X=hunter2; Y=$X; Z=\"$Y\"; PASSWORD=$Z\n",
+            "read -r X <<< hunter2; PASSWORD=$X\n",
+            "X=$(echo hunter2); API_TOKEN=$X\n",
+            "PASSWORD=\"${PREFIX}hunter2\"\n",
+            "PASSWORD=\"$PREFIX\"hunter2\n",
+            "X=hunter2\ncat > /etc/app.env <<EOF\nDB_PASSWORD=$X\nEOF\n",
+        ] {
+            refused_with(text, "user data may not assign a literal");
+        }
+    }
+
+    #[test]
+    fn a_literal_copied_into_another_credential_is_refused() {
+        for text in [
+            "X=hunter2\ncurl -H \"Authorization: Bearer $X\" https://x\n",
+            "X=hunter2\npsql postgres://app:$X@db/ehr\n",
+            "X=hunter2\necho \"db:5432:ehr:app:$X\" > /root/.pgpass\n",
+            "X=hunter2\nprintf 'machine h login a password %s\\n' x; echo \"machine h login a password $X\"\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn auth_names_and_redis_settings_are_refused() {
+        for text in [
+            "REDISCLI_AUTH=hunter2 redis-cli ping\n",
+            "export REDISCLI_AUTH=hunter2\n",
+            "echo '_auth=dXNlcjpodW50ZXIy' >> /root/.npmrc\n",
+            "echo '//registry.example.org/:_authToken=abc123' > /root/.npmrc\n",
+            "echo '//registry.example.org/:_password=aHVudGVyMg==' > /root/.npmrc\n",
+        ] {
+            refused_with(text, "user data may not assign a literal");
+        }
+        for text in [
+            "echo 'requirepass hunter2' >> /etc/redis/redis.conf\n",
+            "echo 'masterauth hunter2' >> /etc/redis/redis.conf\n",
+            "redis-cli CONFIG SET requirepass hunter2\n",
+            "psql -c \"ALTER USER app WITH PASSWORD 'hunter2'\"\n",
+            "mysql -e \"CREATE USER 'app'@'%' IDENTIFIED BY 'hunter2'\"\n",
+            "echo \"alter role app password 'hunter2';\" | psql\n",
+        ] {
+            refused_with(text, "user data may not write a password");
+        }
+    }
+
+    #[test]
+    fn passwords_given_as_operands_are_refused() {
+        for text in [
+            "htpasswd -b /etc/nginx/htpasswd admin hunter2\n",
+            "htpasswd -bc /etc/nginx/htpasswd admin hunter2\n",
+            "htpasswd -bB -C 12 /etc/nginx/htpasswd admin hunter2\n",
+            "htpasswd -nb admin hunter2 > /etc/nginx/htpasswd\n",
+            "/usr/bin/htpasswd -b /etc/h admin 'hunter2'\n",
+            "X=hunter2; htpasswd -b /etc/h admin \"$X\"\n",
+            "rabbitmqctl add_user admin hunter2\n",
+            "rabbitmqctl -n rabbit@mq change_password admin hunter2\n",
+            "rabbitmqctl authenticate_user admin hunter2\n",
+            "mysqladmin -u root password hunter2\n",
+        ] {
+            refused_with(text, "user data may not pass a password to a command");
+        }
+        assert_eq!(
+            command_secret("rabbitmqctl add_user admin hunter2"),
+            Some("rabbitmqctl")
+        );
+        assert_eq!(
+            command_secret("htpasswd -b f admin hunter2"),
+            Some("htpasswd")
+        );
+        for text in [
+            "h=htpasswd; $h -b /etc/h admin hunter2\n",
+            "r=rabbitmqctl; $r add_user admin hunter2\n",
+        ] {
+            refused_with(text, "user data may not run a command named");
+        }
+    }
+
+    #[test]
+    fn names_made_at_boot_given_literals_are_refused() {
+        for text in [
+            "eval \"DB_PASS\"WORD=hunter2\n",
+            "N=DB_PASSWORD; eval \"$N=hunter2\"\n",
+            "N=DB_PASSWORD; declare \"$N=hunter2\"\n",
+            "N=DB_PASSWORD; export \"$N\"=hunter2\n",
+            "E=PASSWORD; export DB_${E}=hunter2\n",
+            "E=PASSWORD; DB_${E}=hunter2\n",
+            "export DB_\"PASS\"WORD=hunter2\n",
+            "N=DB_PASSWORD; printf -v \"$N\" hunter2\n",
+            "N=DB_PASSWORD; printf -v \"$N\" '%s' hunter2\n",
+            "N=DB_PASSWORD; read -r \"$N\" <<< hunter2\n",
+            "declare -n ref=DB_PASSWORD; ref=hunter2\n",
+            "local -rn ref=\"DB_PASSWORD\"\n",
+        ] {
+            refused_with(
+                text,
+                "user data may not give written text to a variable whose name",
+            );
+        }
+    }
+
+    #[test]
+    fn values_fetched_at_boot_and_settings_pass() {
+        for text in [
+            "SECRET_ARN=arn:aws:secretsmanager:us-east-1:123456789012:secret:db\nX=$(aws secretsmanager get-secret-value --secret-id \"$SECRET_ARN\" --query SecretString --output text)\nexport DB_PASSWORD=\"$X\"\n",
+            "SECRET_ARN=arn:aws:secretsmanager:us-east-1:123456789012:secret:db\nDB_SECRET=$SECRET_ARN\n",
+            "export PGPASSWORD=\"$(aws ssm get-parameter --with-decryption --name /app/db --query Parameter.Value --output text)\"\n",
+            "X=placeholder\nX=$(fetch)\nPASSWORD=$X\n",
+            "PASSWORD=$X\n",
+            "PATH=$PATH:/opt/bin\nPASSWORD=\"$PW\"\n",
+            "{\"password\": \"$PW\", \"user\": \"app\"}\n",
+            "export REDISCLI_AUTH=\"$(aws secretsmanager get-secret-value --secret-id cache --query SecretString --output text)\"\n",
+            "echo \"//registry.example.org/:_authToken=${NPM_TOKEN}\" > /root/.npmrc\n",
+            "MONGO_AUTH=true\nENABLE_AUTH=yes\nAUTH=iam\nauth: required\nauth: {type: x}\nOAUTH=1\n",
+            "echo \"requirepass $REDIS_PASSWORD\" >> /etc/redis/redis.conf\n",
+            "htpasswd -B /etc/nginx/htpasswd admin\n",
+            "htpasswd -b /etc/nginx/htpasswd admin \"$PW\" > /dev/null 2>&1\n",
+            "htpasswd -D /etc/nginx/htpasswd admin\n",
+            "rabbitmqctl add_user admin \"$PW\"\n",
+            "rabbitmqctl add_user admin\n",
+            "rabbitmqctl set_user_tags admin administrator\n",
+            "eval \"$N=\\$(fetch)\"\n",
+            "declare \"$N=$(fetch)\"\n",
+            "printf -v \"$N\" '%s' \"$(fetch)\"\n",
+            "read -r \"$N\" <<< \"$(fetch)\"\n",
+            "[ \"$a\" = \"b\" ] && echo ok\n",
+            "echo \"${KEY}=value\" >> /etc/app.conf\n",
+            "curl \"https://x/?${A}=1\"\n",
+            "declare -n ref=CONFIG; ref=1\n",
+            "declare -A m; m[$k]=1\n",
+            "export \"A=1\"\nenv \"X=1\" cmd\n",
+            "psql -c \"ALTER USER app WITH PASSWORD '$DB_PASSWORD'\"\n",
+            "mysql -e \"CREATE USER 'app'@'%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'\"\n",
+            "mysqladmin -u root password \"$PW\"\nmysqladmin -u root status\n",
+            "echo 'password reset is done by the operator'\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+}
+
+/// Every refusal of user data names the HIPAA control and the hipaa-stack rule.
+#[test]
+fn every_user_data_message_cites_the_control() {
+    let mut seen = Vec::new();
+    for text in [
+        "echo {{resolve:secretsmanager:db}}\n",
+        "-----BEGIN RSA PRIVATE KEY-----\n",
+        "AKIAIOSFODNN7EXAMPLE\n",
+        "mysql -phunter2\n",
+        "psql postgres://app:hunter2@db/ehr\n",
+        "machine h login a password hunter2\n",
+        "curl -H 'Authorization: Bearer abc' https://x\n",
+        "echo 'db:5432:ehr:app:hunter2' > /root/.pgpass\n",
+        "DB_PASSWORD=hunter2\n",
+        "echo my\\\nsql\n",
+        "X=$'\\x6d'\n",
+        "a=mysql; $a -phunter2\n",
+        "echo bXlzcWw= | base64 -d | sh\n",
+        "echo 'admin:hunter2' | chpasswd\n",
+        "eval \"$N=hunter2\"\n",
+    ] {
+        let rule = user_data_problem(text).unwrap_or_else(|| panic!("passed: {text:?}"));
+        assert!(
+            rule.contains("HIPAA 45 CFR §164.312(") && rule.contains("hipaa-stack rule P1"),
+            "{text:?}: {rule}"
+        );
+        seen.push(rule);
+    }
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen.len(), 15, "each text shows another message");
+}

@@ -840,7 +840,7 @@ fn deploying(logs: Logs, app: &App, args: &DeployArgs, change: Change, action: A
             let staged = deployer.staging_calls();
             if staged.total() > 0 {
                 err!(
-                    "S3, STS and EC2 calls for the staging bucket, the run lock and the default security groups: {} ({} retries)",
+                    "S3, STS, EC2, RDS and CloudWatch Logs calls for the staging bucket, the run lock, the default security groups and the databases' log groups: {} ({} retries)",
                     staged.total(),
                     staged.retries()
                 );

@@ -36,7 +36,9 @@ unchanged and their settings can be read back through the service APIs:
 * The HTTPS front door (ACM certificates, WAFv2, load balancer attributes and targets): see
   `hipaa_moto_frontdoor.py`; Lambda functions, queues, tables and bucket notifications in
   `hipaa_moto_serverless.py`; API Gateway REST APIs (stages, the account's CloudWatch role,
-  authorizers, web ACLs on stages) in `hipaa_moto_api.py`.
+  authorizers, web ACLs on stages) in `hipaa_moto_api.py`; the log groups RDS makes for a
+  database's exported logs, `AssociateKmsKey` and CloudWatch Logs' refusal of a key it may not
+  use in `hipaa_moto_logs.py`.
 """
 
 import json
@@ -779,6 +781,7 @@ def _delete_alarm(physical_id, account_id, region_name):
 import hipaa_moto_frontdoor  # noqa: E402,F401  (registers its models and patches)
 import hipaa_moto_serverless  # noqa: E402,F401  (registers its models and patches)
 import hipaa_moto_api  # noqa: E402,F401  (registers its models and patches)
+import hipaa_moto_logs  # noqa: E402,F401  (registers its models and patches)
 
 HARNESS_MODELS = [
     _make("AWS::SecretsManager::Secret", "secretsmanager", _create_secret, _delete_secret),
@@ -806,7 +809,8 @@ import fnmatch
 import os
 
 from moto.cloudformation.exceptions import AlreadyExistsException, CloudFormationError, ValidationError
-from moto.cloudformation.models import Event
+from moto.cloudformation.models import Event, Stack
+from moto.logs.models import logs_backends
 from moto.rds.models import rds_backends
 
 
@@ -831,6 +835,27 @@ def _template(stack):
         return json.loads(body or "{}")
     except ValueError:
         return {}
+
+
+_moto_stack_outputs = Stack.outputs.fget
+
+
+def _stack_outputs(self):
+    """DescribeStacks gives an output its `ExportName` only when that output declares the
+    export (API reference, Output, `ExportName`: "The name of the export associated with the
+    output"); moto gives it to every output whose value equals an export's value."""
+    outputs = _moto_stack_outputs(self)
+    if not outputs:
+        return outputs
+    declared = _template(self).get("Outputs") or {}
+    for o in outputs:
+        export = ((declared.get(o["OutputKey"]) or {}).get("Export") or {}).get("Name")
+        if isinstance(export, str) or o["OutputKey"] in declared:
+            o["ExportName"] = export if isinstance(export, str) else None
+    return outputs
+
+
+Stack.outputs = property(_stack_outputs)
 
 
 def _imports_of(template):
@@ -1078,12 +1103,35 @@ def _require_parameters(template, given):
         raise ValidationError(message=f"Parameters: [{', '.join(unknown)}] do not exist in the template")
 
 
+# CloudFormation's quotas on one template (AWS CloudFormation User Guide, "Understand
+# CloudFormation quotas": Resources 500, Outputs 200, Parameters 200, Mappings 200 per
+# template); CreateChangeSet refuses a template over one with a `ValidationError` ("Template
+# format error: Number of resources, 501, is greater than maximum allowed, 500"). moto
+# accepts any number.
+TEMPLATE_QUOTAS = (("Resources", "resources", 500), ("Outputs", "outputs", 200),
+                   ("Parameters", "parameters", 200), ("Mappings", "mappings", 200))
+
+
+def _require_quotas(template):
+    try:
+        document = json.loads(template) if isinstance(template, str) else (template or {})
+    except ValueError:
+        return
+    for section, noun, limit in TEMPLATE_QUOTAS:
+        count = len(document.get(section) or {})
+        if count > limit:
+            raise ValidationError(
+                message=f"Template format error: Number of {noun}, {count}, is greater than maximum allowed, {limit}"
+            )
+
+
 def strict_create_change_set(self, stack_name, change_set_name, *args, **kwargs):
     """CreateChangeSet as AWS does it (API reference, CreateChangeSet):
 
     * a change-set name is unique per stack: a second one of the same name fails with
       `AlreadyExistsException`, unless it carries the same `ClientToken` (then the first
       request's ids are returned: the call is idempotent);
+    * a template over a quota (`TEMPLATE_QUOTAS`) is refused;
     * a CREATE change set for a stack in `REVIEW_IN_PROGRESS` adds to that stack; for any
       other existing stack it fails with `AlreadyExistsException`;
     * `DescribeChangeSet` reports `Replacement: True` for modifications that replace;
@@ -1091,6 +1139,7 @@ def strict_create_change_set(self, stack_name, change_set_name, *args, **kwargs)
     """
     token = _strict_token["value"]
     change_set_type = kwargs.get("change_set_type", "CREATE")
+    _require_quotas(kwargs.get("template"))
     _require_parameters(kwargs.get("template"), kwargs.get("parameters") or {})
     _require_auto_expand(kwargs.get("template"), _strict_token.get("caps") or [])
     _require_iam_capabilities(kwargs.get("template"), _strict_token.get("caps") or [])
@@ -1172,6 +1221,90 @@ def _update_refusals(backend, stack, cs):
     return refusals
 
 
+def _export_clashes(backend, stack, cs):
+    """Export names of the change set's template that another stack of the region already
+    exports. AWS refuses them: "For each AWS account, Export names must be unique within a
+    region" (AWS CloudFormation User Guide, "Get exported outputs from a deployed
+    CloudFormation stack", Considerations); the operation fails and rolls back with "Export
+    with name X is already exported by stack Y". moto's change sets take the name over."""
+    clashes = []
+    for name in sorted(_export_names(cs.template_dict if isinstance(cs.template_dict, dict) else {})):
+        export = backend.exports.get(name)
+        if export is None or export.exporting_stack_id == stack.stack_id:
+            continue
+        owner = backend.stacks.get(export.exporting_stack_id)
+        owner_name = owner.name if owner is not None else export.exporting_stack_id
+        clashes.append(
+            (stack.name, "AWS::CloudFormation::Stack",
+             f"Export with name {name} is already exported by stack {owner_name}")
+        )
+    return clashes
+
+
+# The name property of the types whose name is theirs alone in an account and region (a
+# bucket's in the partition), and how to tell that a resource of that name exists already.
+NAMED = {
+    "AWS::Logs::LogGroup": (
+        "LogGroupName",
+        lambda account, region, name: name in logs_backends[account][region].groups,
+    ),
+    "AWS::S3::Bucket": (
+        "BucketName",
+        lambda account, region, name: name in s3_backends[account]["aws"].buckets,
+    ),
+}
+
+
+def _already_existing(backend, stack, cs):
+    """The resources a change set adds under a name that a resource outside any stack of the
+    region already holds: a store kept (`DeletionPolicy: Retain`) when an earlier stack was
+    deleted keeps its name, and CloudFormation's create of a new one fails with "Resource of
+    type 'T' with identifier 'N' already exists." (AWS CloudFormation User Guide,
+    "Troubleshooting CloudFormation", "Resource ... already exists"; such a resource is
+    adopted only by an import: CreateChangeSet `ImportExistingResources`, or an `IMPORT`
+    change set). moto's service backends answer ExecuteChangeSet itself with an error."""
+    owned = set()
+    for other in backend.stacks.values():
+        for r in getattr(other.resource_map, "_parsed_resources", {}).values():
+            owned.add(getattr(r, "physical_resource_id", None))
+    template = cs.template_dict if isinstance(cs.template_dict, dict) else {}
+    resources = template.get("Resources") or {}
+    found = []
+    for change in cs.changes:
+        if change.action != "Add":
+            continue
+        lid = change.logical_resource_id
+        spec = resources.get(lid) or {}
+        named = NAMED.get(spec.get("Type"))
+        if named is None:
+            continue
+        prop, exists = named
+        name = (spec.get("Properties") or {}).get(prop)
+        if isinstance(name, str) and name not in owned and exists(backend.account_id, backend.region_name, name):
+            found.append(
+                (lid, spec["Type"], f"Resource of type '{spec['Type']}' with identifier '{name}' already exists.")
+            )
+    return found
+
+
+def _rolled_back(stack, cs, refusals):
+    """The stack rolls back with the refusals as the failed resources' events."""
+    create = cs.change_set_type == "CREATE"
+    verb = "CREATE" if create else "UPDATE"
+    rollback = "ROLLBACK" if create else "UPDATE_ROLLBACK"
+    _event(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", f"{verb}_IN_PROGRESS", "User Initiated")
+    for logical_id, resource_type, reason in refusals:
+        if logical_id == stack.name:
+            _event(stack, stack.name, stack.stack_id, resource_type, f"{verb}_FAILED", reason)
+        else:
+            _event(stack, logical_id, logical_id, resource_type, f"{verb}_FAILED", reason)
+    _event(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", f"{rollback}_IN_PROGRESS",
+           f"The following resource(s) failed to {verb.lower()}: [" + ", ".join(r[0] for r in refusals) + "]. ")
+    _event(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", f"{rollback}_COMPLETE", None)
+    stack.status = f"{rollback}_COMPLETE"
+    cs.execution_status = "EXECUTE_FAILED"
+
+
 class InvalidChangeSetStatus(CloudFormationError):
     code = "InvalidChangeSetStatus"
 
@@ -1182,7 +1315,9 @@ class ChangeSetNotFound(CloudFormationError):
 
 def strict_execute_change_set(self, change_set_name, stack_name=None):
     """ExecuteChangeSet as AWS does it: the stack policy and the exports in use are enforced
-    (see `_update_refusals`); a refused update rolls back (`UPDATE_ROLLBACK_COMPLETE`) with the
+    (see `_update_refusals`), export names stay unique in the region (`_export_clashes`), a
+    named resource that exists outside the stack is not created again (`_already_existing`);
+    a refused operation rolls back (`ROLLBACK_COMPLETE`, `UPDATE_ROLLBACK_COMPLETE`) with the
     reason in the stack's events, and the change set ends `EXECUTE_FAILED`. A change set that
     is not `AVAILABLE` (already executed, being created, obsolete) is refused with
     `InvalidChangeSetStatus` (API reference, ExecuteChangeSet, "Errors": "The specified change
@@ -1197,21 +1332,12 @@ def strict_execute_change_set(self, change_set_name, stack_name=None):
             f"ChangeSet [{cs.change_set_id}] cannot be executed in its current status of [{cs.execution_status}]"
         )
     stack = self.stacks[cs.stack_id]
+    refusals = _export_clashes(self, stack, cs) + _already_existing(self, stack, cs)
     if cs.change_set_type == "UPDATE":
-        refusals = _update_refusals(self, stack, cs)
-        if refusals:
-            _event(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", "UPDATE_IN_PROGRESS", "User Initiated")
-            for logical_id, resource_type, reason in refusals:
-                if logical_id == stack.name:
-                    _event(stack, stack.name, stack.stack_id, resource_type, "UPDATE_FAILED", reason)
-                else:
-                    _event(stack, logical_id, logical_id, resource_type, "UPDATE_FAILED", reason)
-            _event(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", "UPDATE_ROLLBACK_IN_PROGRESS",
-                   "The following resource(s) failed to update: " + ", ".join(r[0] for r in refusals))
-            _event(stack, stack.name, stack.stack_id, "AWS::CloudFormation::Stack", "UPDATE_ROLLBACK_COMPLETE", None)
-            stack.status = "UPDATE_ROLLBACK_COMPLETE"
-            cs.execution_status = "EXECUTE_FAILED"
-            return
+        refusals = _update_refusals(self, stack, cs) + refusals
+    if refusals:
+        _rolled_back(stack, cs, refusals)
+        return
     try:
         execute_change_set(self, cs.change_set_id, stack_name)
     except hipaa_moto_frontdoor.Refused as refused:
@@ -1483,6 +1609,23 @@ def list_imports_response(self):
     return ActionResult({"Imports": page, "NextToken": token})
 
 
+def describe_change_set_response(self):
+    """DescribeChangeSet pages the change set's `Changes` with `NextToken` (API reference,
+    DescribeChangeSet, `NextToken`: "A string (provided by the DescribeChangeSet response
+    output) that identifies the next page of information that you want to retrieve"); every
+    page repeats the change set's status. moto returns every change at once."""
+    import copy
+
+    change_set = self.cloudformation_backend.describe_change_set(
+        change_set_name=self._get_param("ChangeSetName")
+    )
+    page, token = _page(list(change_set.changes or []), self._get_param("NextToken"), _page_size(100))
+    shown = copy.copy(change_set)
+    shown.changes = page
+    shown.next_token = token
+    return ActionResult(shown)
+
+
 def list_change_sets_response(self):
     """ListChangeSets lists the change sets of the stack named by `StackName` (required; moto
     lists every change set of the region), paged."""
@@ -1494,6 +1637,7 @@ def list_change_sets_response(self):
 
 
 CloudFormationResponse.list_change_sets = list_change_sets_response
+CloudFormationResponse.describe_change_set = describe_change_set_response
 CloudFormationResponse.create_change_set = create_change_set_response
 CloudFormationResponse.delete_stack = delete_stack_response
 CloudFormationResponse.describe_stack_events = describe_stack_events_response

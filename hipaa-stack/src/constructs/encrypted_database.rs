@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::app::node::IntoNode;
-use crate::app::node::{Node, RenderCx, Used};
+use crate::app::node::{KeyService, Node, RenderCx, Used};
 use crate::app::{Arn, Attr, Handle, Id, Name, Reference};
 use crate::cfn::ec2::{SecurityGroup, SecurityGroupEntry};
 use crate::cfn::iam::Role;
@@ -258,8 +258,11 @@ backup_retentions!(
 /// <log>`), encrypted with CloudWatch Logs' own key and kept until deleted: the database is
 /// named by CloudFormation at deploy, so that it can be replaced when an update needs it, and
 /// no template can declare groups of a name it does not know. The report shows this as a gap
-/// of rule L4; after the first deploy, associate a customer key with each group (`aws logs
-/// associate-kms-key`) and set its retention.
+/// of rule L4, which `up` closes after it creates or updates the stack: it gives each group
+/// the database's key (whose policy lets CloudWatch Logs use it, for that reason) and a
+/// retention of a year, and notes it as the evidence; events written before that stay under
+/// CloudWatch Logs' key. Deployed by other means, associate the key with each group (`aws
+/// logs associate-kms-key`) and set its retention.
 ///
 /// # Options
 /// - [`backup_retention`](EncryptedDatabase::backup_retention). Default: 35 days.
@@ -500,6 +503,12 @@ impl Node for DatabaseNode {
 
     fn encryption_key(&self) -> Option<u32> {
         Some(self.key.index)
+    }
+
+    /// The exported logs' groups, named by RDS for the database at deploy, get the
+    /// database's key from `up` (rule L4): CloudWatch Logs must be allowed to use it.
+    fn key_services(&self) -> Vec<(u32, KeyService)> {
+        vec![(self.key.index, KeyService::Logs)]
     }
 
     /// The backups' copy goes to a region of its own: a named region, not this one.
@@ -754,6 +763,36 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("`subnet-\\n` is not a subnet id"), "{error}");
+    }
+
+    /// `up` gives the groups of the exported logs the database's key (rule L4): its policy
+    /// lets CloudWatch Logs use it, for log groups of the account and region only, even
+    /// when nothing else of the app writes logs with it.
+    #[test]
+    fn the_key_lets_cloudwatch_logs_encrypt_the_exported_logs() {
+        let assembly = replicated(None, Some(region!("us-west-2"))).unwrap();
+        let t: serde_json::Value =
+            crate::cfn::tree::from_str(assembly.stack("clinic-data").unwrap().template_json())
+                .unwrap();
+        let policy = prop(&t, "PhiKey", "/KeyPolicy");
+        assert!(
+            crate::testing::sids(policy).contains(&"AllowCloudWatchLogs".to_owned()),
+            "{policy}"
+        );
+        let logs = statement(policy, "AllowCloudWatchLogs");
+        assert_eq!(
+            logs["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"],
+            json!({"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*"})
+        );
+        // The recovery key of the other stack encrypts no logs.
+        let dr: serde_json::Value =
+            crate::cfn::tree::from_str(assembly.stack("clinic-dr").unwrap().template_json())
+                .unwrap();
+        let dr_policy = prop(&dr, "DrKey", "/KeyPolicy");
+        assert!(
+            !crate::testing::sids(dr_policy).contains(&"AllowCloudWatchLogs".to_owned()),
+            "{dr_policy}"
+        );
     }
 
     #[test]

@@ -37,6 +37,8 @@ pub use encrypted_database::{
 };
 pub use function::{Architecture, Code, Function, VpcChosen};
 pub use kms_key::KmsKey;
+#[cfg(feature = "deploy")]
+pub(crate) use log_group::DEFAULT_LOG_RETENTION;
 pub use log_group::{LogGroup, LogRetention};
 pub use raw_resource::{RawReference, RawResource, RawValue};
 pub use replica_key::ReplicaKey;

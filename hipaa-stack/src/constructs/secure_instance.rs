@@ -145,6 +145,14 @@ impl UserDataText {
         UserDataText(S::TEXT)
     }
 
+    /// Why `text` may not be user data, if it may not: the check `user_data!` expands to in
+    /// a `const` item, so that `cargo check` refuses what `cargo build` refuses. A pure
+    /// function: it makes no `UserDataText`.
+    #[doc(hidden)]
+    pub const fn __problem(text: &str) -> Option<&'static str> {
+        hipaa_stack_syntax::user_data_problem(text)
+    }
+
     /// The text.
     pub const fn as_str(&self) -> &'static str {
         self.0

@@ -358,6 +358,9 @@ pub trait CloudFormationApi: Send + Sync {
         &self,
         export: &str,
     ) -> impl Future<Output = Result<Vec<String>, ApiError>> + Send;
+    /// Every export of the region (`ListExports`, every page): its name and the id of the
+    /// stack that exports it.
+    fn list_exports(&self) -> impl Future<Output = Result<Vec<(String, String)>, ApiError>> + Send;
     /// Starts drift detection and returns its id.
     fn detect_drift(&self, name: &str) -> impl Future<Output = Result<String, ApiError>> + Send;
     /// The status of a drift detection: `DETECTION_IN_PROGRESS`, `DETECTION_COMPLETE`, …
@@ -922,6 +925,31 @@ impl CloudFormationApi for SdkApi {
             .await
             .map(|_| ())
             .map_err(|e| self.error(e))
+    }
+
+    async fn list_exports(&self) -> Result<Vec<(String, String)>, ApiError> {
+        let mut all = Vec::new();
+        let mut token: Option<String> = None;
+        for pages in 1.. {
+            let out = self
+                .client
+                .list_exports()
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(|e| self.error(e))?;
+            all.extend(out.exports().iter().map(|e| {
+                (
+                    e.name().unwrap_or_default().to_owned(),
+                    e.exporting_stack_id().unwrap_or_default().to_owned(),
+                )
+            }));
+            match next_page(out.next_token(), pages, "ListExports")? {
+                Some(next) => token = Some(next),
+                None => break,
+            }
+        }
+        Ok(all)
     }
 
     async fn list_imports(&self, export: &str) -> Result<Vec<String>, ApiError> {

@@ -326,6 +326,10 @@ pub struct Regional<C> {
     /// EC2 in that region, to close the default security groups of the VPCs the stacks
     /// create (rule E14); without it they are left as EC2 made them, and `up` says so.
     pub network: Option<super::network::DefaultGroups>,
+    /// RDS and CloudWatch Logs in that region, to give the log groups of the databases'
+    /// exported logs the databases' keys and a retention (rule L4); without them the groups
+    /// are left as RDS made them, and `up` says so.
+    pub databases: Option<super::logs::DatabaseLogs>,
 }
 
 /// What `destroy` did.
@@ -422,6 +426,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 api,
                 staging,
                 network: None,
+                databases: None,
             }],
             assembly,
             options,
@@ -1216,12 +1221,27 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         let events = self.events_since(name, id.unwrap_or(name), mark).await;
         let cause = match plan::root_cause(&events, name, &BTreeSet::new()) {
             Some(e) => {
-                let construct = stack
-                    .template()
-                    .resource(&e.logical_id)
+                let resource = stack.template().resource(&e.logical_id);
+                let construct = resource
                     .and_then(crate::cfn::Resource::construct_path)
                     .map(|p| format!(" ({p})"))
                     .unwrap_or_default();
+                // A named resource that exists outside the stack (a store kept by an
+                // earlier stack of the same name): CloudFormation does not adopt it unless
+                // asked to import it, and neither does `up`.
+                if let Some(r) = resource
+                    && e.status == "CREATE_FAILED"
+                    && e.reason
+                        .as_deref()
+                        .is_some_and(|r| r.contains("already exists"))
+                {
+                    return DeployError::AlreadyExists {
+                        stack: name.to_owned(),
+                        resource: format!("`{}`{construct}", e.logical_id),
+                        resource_type: r.type_name().to_owned(),
+                        reason: e.reason.clone().unwrap_or_default(),
+                    };
+                }
                 format!(
                     "`{}`{construct} {}: {}",
                     e.logical_id,
@@ -1426,6 +1446,60 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         Ok((body, kept))
     }
 
+    /// Refuses, before any change, an export name of the template that another stack of the
+    /// region already exports: export names are unique per account and region (AWS
+    /// CloudFormation User Guide, "Get exported outputs from a deployed CloudFormation
+    /// stack"), and CloudFormation would otherwise roll the stack back at execution ("Export
+    /// with name X is already exported by stack Y"). The app's own names cannot collide (each
+    /// begins with its producer's stack name), so only the names this stack does not export
+    /// yet are looked up, with one `ListExports` read; an endpoint without it is not asked.
+    async fn check_export_names(
+        &self,
+        stack: &SynthesizedStack,
+        info: Option<&StackInfo>,
+    ) -> Result<(), DeployError> {
+        let name = stack.name();
+        let exported: BTreeSet<&str> = info
+            .map(|i| {
+                i.outputs
+                    .iter()
+                    .filter_map(|(_, _, e)| e.as_deref())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let new: BTreeSet<&str> = stack
+            .template()
+            .outputs()
+            .iter()
+            .filter_map(crate::cfn::Output::export_name)
+            .filter(|e| !exported.contains(e))
+            .collect();
+        if new.is_empty() {
+            return Ok(());
+        }
+        let listed = with_retry(self.options.retry, &self.calls, "ListExports", || {
+            self.cfn(name).list_exports()
+        })
+        .await;
+        let exports = match listed {
+            Ok(exports) => exports,
+            Err(e) if e.kind == ApiErrorKind::Unsupported => return Ok(()),
+            Err(e) => return Err(DeployError::api(name, "ListExports", e)),
+        };
+        let own = info.map(|i| i.id.as_str());
+        match exports
+            .iter()
+            .find(|(export, owner)| new.contains(export.as_str()) && Some(owner.as_str()) != own)
+        {
+            Some((export, owner)) => Err(DeployError::ExportTaken {
+                stack: name.to_owned(),
+                export: export.clone(),
+                owner: stack_name_of(owner).to_owned(),
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// Plans one stack: no call beyond one read when it is unchanged, else a change set,
     /// described and checked for PHI at risk.
     async fn plan(
@@ -1495,6 +1569,12 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                         "DELETE_FAILED" => {
                             "run `destroy` to finish deleting it, then `up`".to_owned()
                         }
+                        // A resource import (by another tool) that could not be rolled back:
+                        // ContinueUpdateRollback continues only from UPDATE_ROLLBACK_FAILED
+                        // (API reference, ContinueUpdateRollback), so nothing `up` can do.
+                        "IMPORT_ROLLBACK_FAILED" => format!(
+                            "a resource import started by another tool could not be rolled back, and `up` cannot continue it; fix the resources its events name, or remove them from the stack, in the CloudFormation console (`aws cloudformation describe-stack-events --stack-name {name}`), then run `up` again"
+                        ),
                         _ => "wait for it to finish, or run `up`, which waits and recovers"
                             .to_owned(),
                     },
@@ -1515,6 +1595,8 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         let (body, kept) = self
             .keep_imported_exports(stack, info.as_ref().filter(|_| !create))
             .await?;
+        check_outputs(stack, &kept)?;
+        self.check_export_names(stack, info.as_ref()).await?;
         result.deferred = kept;
         let (body, hash) =
             plan::with_template_hash(&body).map_err(|e| DeployError::StackState {
@@ -2113,6 +2195,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             PlanState::Create | PlanState::Recreate | PlanState::Update
         ) {
             notes.extend(self.close_default_groups(stack).await?);
+            notes.extend(self.secure_database_logs(stack).await?);
         }
         for n in &notes {
             if !n.starts_with("stack policy") {
@@ -2133,12 +2216,29 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
 
     /// The VPCs of a stack: logical id and physical id, once it is deployed.
     async fn vpcs(&self, stack: &SynthesizedStack) -> Result<Vec<(String, String)>, DeployError> {
-        let has_vpc = stack
+        Ok(self
+            .deployed(stack, |r| r.type_name() == VPC)
+            .await?
+            .into_iter()
+            .map(|(_, logical, physical)| (logical, physical))
+            .collect())
+    }
+
+    /// The resources of a deployed stack that `wanted` picks in its template: type, logical
+    /// id and physical id. No call when the template has none.
+    async fn deployed(
+        &self,
+        stack: &SynthesizedStack,
+        wanted: impl Fn(&crate::cfn::Resource) -> bool,
+    ) -> Result<Vec<(String, String, String)>, DeployError> {
+        let picked: BTreeSet<&str> = stack
             .template()
             .resources()
             .iter()
-            .any(|r| r.type_name() == VPC);
-        if !has_vpc {
+            .filter(|r| wanted(r))
+            .map(crate::cfn::Resource::logical_id)
+            .collect();
+        if picked.is_empty() {
             return Ok(Vec::new());
         }
         let name = stack.name();
@@ -2149,9 +2249,60 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             .await?;
         Ok(resources
             .into_iter()
-            .filter(|r| r.resource_type == VPC)
-            .filter_map(|r| r.physical_id.map(|id| (r.logical_id, id)))
+            .filter(|r| picked.contains(r.logical_id.as_str()))
+            .filter_map(|r| {
+                let id = r.physical_id?;
+                Some((r.resource_type, r.logical_id, id))
+            })
             .collect())
+    }
+
+    /// Rule L4, after a stack with a database that exports logs and that CloudFormation names
+    /// at deploy was created or updated: each group RDS writes the logs to gets the
+    /// database's key and a retention (see [`super::logs`]). Returns the notes that say what
+    /// was done: the evidence of the control.
+    async fn secure_database_logs(
+        &self,
+        stack: &SynthesizedStack,
+    ) -> Result<Vec<String>, DeployError> {
+        let databases = self
+            .deployed(stack, |r| {
+                super::logs::DATABASE_TYPES.contains(&r.type_name())
+                    && ["DBInstanceIdentifier", "DBClusterIdentifier"]
+                        .iter()
+                        .all(|k| r.properties().get(k).is_none_or(serde_json::Value::is_null))
+                    && r.properties()
+                        .get("EnableCloudwatchLogsExports")
+                        .is_some_and(|v| v.as_array().is_none_or(|logs| !logs.is_empty()))
+            })
+            .await?;
+        if databases.is_empty() {
+            return Ok(Vec::new());
+        }
+        let Some(logs) = self.regional(stack.name()).databases.as_ref() else {
+            return Ok(vec![format!(
+                "the log groups of the exported logs of {} were left as RDS makes them: this run has no RDS or CloudWatch Logs client (rule L4); associate the database's key with each and set its retention, or deploy with the command line",
+                databases
+                    .iter()
+                    .map(|(_, l, _)| l.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )]);
+        };
+        let mut notes = Vec::new();
+        for (kind, logical, physical) in databases {
+            let groups = logs
+                .secure(
+                    stack.name(),
+                    &kind,
+                    &physical,
+                    self.options.retry,
+                    &self.staging_calls,
+                )
+                .await?;
+            notes.extend(groups.iter().map(|g| super::logs::note(&logical, g)));
+        }
+        Ok(notes)
     }
 
     /// Rule E14, after a stack with VPCs was created or updated: every rule of each VPC's
@@ -2813,6 +2964,37 @@ const CHANGE_SET_PREFIX: &str = "hipaa-stack-";
 
 /// An id for one run of the tool: the time and the process, in base 36 (change-set names
 /// allow letters, digits and hyphens, and must start with a letter).
+/// The stack name in a stack id (`arn:…:stack/NAME/uuid`), or the name itself.
+fn stack_name_of(id: &str) -> &str {
+    id.strip_prefix("arn:")
+        .and_then(|rest| rest.split('/').nth(1))
+        .unwrap_or(id)
+}
+
+/// Refuses a template that the engine's own outputs (the template's hash, and the exports it
+/// keeps while other stacks import them) would take over CloudFormation's quota of outputs
+/// per template (AWS CloudFormation User Guide, "Understand CloudFormation quotas": Outputs,
+/// 200); synthesis leaves room for the hash only. CloudFormation would refuse the change set
+/// ("Template format error: Number of outputs … is greater than maximum allowed, 200").
+fn check_outputs(stack: &SynthesizedStack, kept: &[String]) -> Result<(), DeployError> {
+    let actual = stack.template().outputs().len() + kept.len() + 1;
+    if actual <= crate::synth::MAX_OUTPUTS {
+        return Ok(());
+    }
+    Err(DeployError::OverQuota {
+        stack: stack.name().to_owned(),
+        what: format!(
+            "outputs ({} declared, the template's hash, and {} export(s) kept while other stacks import them: {})",
+            stack.template().outputs().len(),
+            kept.len(),
+            kept.join(", ")
+        ),
+        actual,
+        limit: crate::synth::MAX_OUTPUTS,
+        fix: "Deploy in two steps: first remove the imports from the stacks that use those exports and run `up`, then make this change; or declare fewer outputs in this stack".to_owned(),
+    })
+}
+
 fn run_id() -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -195,6 +195,55 @@ pub enum DeployError {
         changed: Vec<String>,
     },
 
+    /// A template that CloudFormation would refuse, over one of its quotas per template once
+    /// the engine has added what it adds (its hash, the exports other stacks still import).
+    #[error(
+        "stack `{stack}`: {actual} {what}, over CloudFormation's quota of {limit} per template; nothing was changed. {fix}"
+    )]
+    OverQuota {
+        /// The stack.
+        stack: String,
+        /// What is counted.
+        what: String,
+        /// How many there would be.
+        actual: usize,
+        /// CloudFormation's quota.
+        limit: usize,
+        /// What to do.
+        fix: String,
+    },
+
+    /// An export name that another stack of the region already exports: CloudFormation
+    /// would roll the stack back.
+    #[error(
+        "stack `{stack}` would export `{export}`, which stack `{owner}` already exports in this region (export names are unique per account and region); nothing was changed. Remove that export from `{owner}` or delete `{owner}`, or deploy this app under other stack names (an environment's prefix)"
+    )]
+    ExportTaken {
+        /// The stack.
+        stack: String,
+        /// The export name.
+        export: String,
+        /// The stack that exports it.
+        owner: String,
+    },
+
+    /// A named resource that CloudFormation could not create because a resource of that
+    /// name exists outside the stack (a store kept when an earlier stack was destroyed); the
+    /// stack was rolled back.
+    #[error(
+        "stack `{stack}` was rolled back: {resource} could not be created: {reason} A {resource_type} of that name exists outside the stack, as a store kept when an earlier stack was destroyed does. `up` does not adopt it by itself: an import keeps the resource's own settings, not the template's (encryption, retention, policies), and the resource may not be this app's. Delete it once its data is safe elsewhere, or import it into the stack yourself (a CloudFormation resource import) and run `drift`; then run `up` again"
+    )]
+    AlreadyExists {
+        /// The stack.
+        stack: String,
+        /// The resource: its logical id and construct path.
+        resource: String,
+        /// The CloudFormation type.
+        resource_type: String,
+        /// CloudFormation's reason.
+        reason: String,
+    },
+
     /// A stack ended in a failed state.
     #[error("stack `{stack}` ended {status}: {cause}; {next}")]
     StackFailed {
@@ -361,6 +410,9 @@ impl DeployError {
             | DeployError::NotOurs { stack, .. }
             | DeployError::ChangeSetFailed { stack, .. }
             | DeployError::StackFailed { stack, .. }
+            | DeployError::OverQuota { stack, .. }
+            | DeployError::ExportTaken { stack, .. }
+            | DeployError::AlreadyExists { stack, .. }
             | DeployError::StackState { stack, .. }
             | DeployError::NotExecuted { stack, .. }
             | DeployError::Timeout { stack, .. }

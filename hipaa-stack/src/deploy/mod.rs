@@ -11,6 +11,7 @@ mod api;
 mod engine;
 mod error;
 mod guard;
+mod logs;
 mod network;
 pub mod plan;
 mod retry;
@@ -33,6 +34,9 @@ pub use engine::{
     Regional, Retained, StackDrift, StackPlan, billing, describe_plan,
 };
 pub use error::DeployError;
+pub use logs::{
+    DATABASE_TYPES, DatabaseLogs, GroupChange, RETENTION_DAYS, SecuredGroup, note as log_group_note,
+};
 pub use network::{DefaultGroup, DefaultGroups};
 pub use retry::{CallCounts, RetryPolicy};
 pub use staging::Staging;
@@ -47,6 +51,9 @@ pub struct Connection {
     pub staging: Staging,
     /// EC2, to close the default security groups of the VPCs the stacks create.
     pub network: DefaultGroups,
+    /// RDS and CloudWatch Logs, to give the log groups of databases' exported logs the
+    /// databases' keys.
+    pub databases: DatabaseLogs,
     /// The region.
     pub region: String,
     /// The endpoint, as shown in messages.
@@ -102,6 +109,7 @@ impl Connection {
             api: self.cloudformation,
             staging: Some(self.staging),
             network: Some(self.network),
+            databases: Some(self.databases),
         }
     }
 }
@@ -174,9 +182,20 @@ fn connection(config: &aws_config::SdkConfig) -> Result<Connection, DeployError>
             .interceptor(trace::ApiTrace)
             .build(),
     );
+    let rds = aws_sdk_rds::Client::from_conf(
+        aws_sdk_rds::config::Builder::from(config)
+            .interceptor(trace::ApiTrace)
+            .build(),
+    );
+    let logs = aws_sdk_cloudwatchlogs::Client::from_conf(
+        aws_sdk_cloudwatchlogs::config::Builder::from(config)
+            .interceptor(trace::ApiTrace)
+            .build(),
+    );
     Ok(Connection {
         cloudformation: SdkApi::new(cfn, endpoint.clone()),
         network: DefaultGroups::new(ec2, endpoint.clone()),
+        databases: DatabaseLogs::new(rds, logs, endpoint.clone()),
         staging: Staging::new(s3, sts, region.clone(), endpoint.clone()),
         region,
         endpoint,

@@ -119,6 +119,7 @@ async fn up_closes_the_default_security_group_and_drift_sees_rules_come_back() {
         ),
         staging: Some(c.staging),
         network: Some(c.network),
+        databases: Some(c.databases),
     };
     let drifts = Deployer::with_regions(vec![regional], &assembly, options())
         .drift()

@@ -732,6 +732,27 @@ async fn clinic_up_encrypts_everything_then_changes_nothing_then_destroy_keeps_t
     assert!(db.kms_key_id().is_some());
     assert_eq!(db.publicly_accessible(), Some(false));
     assert_eq!(db.multi_az(), Some(true));
+    // Rule L4: the groups RDS made for the exported logs (the harness makes them as RDS
+    // does, without a key and never expiring) hold the database's key and a year's retention.
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&config);
+    let name = db.db_instance_identifier().unwrap().to_ascii_lowercase();
+    for log in ["postgresql", "upgrade"] {
+        let group = format!("/aws/rds/instance/{name}/{log}");
+        let found = logs
+            .describe_log_groups()
+            .log_group_name_prefix(&group)
+            .send()
+            .await
+            .unwrap();
+        let g = &found.log_groups()[0];
+        assert_eq!(g.log_group_name(), Some(group.as_str()));
+        assert_eq!(g.kms_key_id(), db.kms_key_id(), "{group}");
+        assert_eq!(g.retention_in_days(), Some(365), "{group}");
+        assert!(
+            stdout.contains(&format!("log group {group} of ")) && stdout.contains("(rule L4)"),
+            "{stdout}"
+        );
+    }
 
     second_up_only_reads("clinic", out_dir, &moto.env(), 2);
 
@@ -1259,7 +1280,7 @@ pub(crate) fn second_up_only_reads(
         .lines()
         .skip_while(|l| !l.starts_with("API calls to "))
         .skip(1)
-        .take_while(|l| !l.starts_with("S3, STS and EC2 calls"))
+        .take_while(|l| !l.starts_with("S3, STS, EC2, RDS and CloudWatch Logs calls"))
         .filter(|l| l.starts_with("  "))
         .filter_map(|l| {
             let mut parts = l.split_whitespace();
@@ -1268,7 +1289,206 @@ pub(crate) fn second_up_only_reads(
         .collect();
     assert_eq!(operations, [("DescribeStacks", stacks as u64)], "{stderr}");
     assert!(
-        !stderr.contains("S3, STS and EC2 calls"),
+        !stderr.contains("S3, STS, EC2, RDS and CloudWatch Logs calls"),
         "an unchanged up touched the staging bucket: {stderr}"
+    );
+}
+
+/// DescribeChangeSet pages its changes (API reference, DescribeChangeSet, `NextToken`): with
+/// one change per page, the plan still lists every resource of the stack.
+#[tokio::test]
+async fn every_page_of_a_change_set_is_planned() {
+    let moto = Moto::start_with(&[("HIPAA_MOTO_PAGE_SIZE", "1")]);
+    let assembly = two_stacks(false, &[]);
+    let plans = deployer(&moto, &assembly, options())
+        .await
+        .preview()
+        .await
+        .unwrap();
+    let shared = plans.iter().find(|p| p.stack == "shared").unwrap();
+    let resources = assembly
+        .stacks()
+        .iter()
+        .find(|s| s.name() == "shared")
+        .unwrap()
+        .template()
+        .resources()
+        .len();
+    assert!(resources > 1);
+    assert_eq!(shared.changes.len(), resources, "{shared:?}");
+}
+
+/// Export names are unique per account and region: a name that a stack outside the app
+/// already exports is refused before any change (AWS would roll the stack back).
+#[tokio::test]
+async fn an_export_name_another_stack_holds_is_refused_before_any_change() {
+    let moto = Moto::start();
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    let template = serde_json::json!({
+        "Resources": { "Queue": { "Type": "AWS::SQS::Queue" } },
+        "Outputs": { "Taken": {
+            "Value": { "Ref": "Queue" },
+            "Export": { "Name": "shared:PhiKey:Arn" }
+        } }
+    });
+    cfn.create_stack()
+        .stack_name("billing")
+        .template_body(template.to_string())
+        .send()
+        .await
+        .unwrap();
+    let assembly = two_stacks(false, &[]);
+    let d = faulty(&moto, &assembly, Faults::default(), options()).await;
+    let err = d.up().await.unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            DeployError::ExportTaken { stack, export, owner }
+                if stack == "shared" && export == "shared:PhiKey:Arn" && owner == "billing"
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("nothing was changed"), "{err}");
+    assert!(!stack_exists(&cfn, "shared").await);
+    assert!(
+        !d.api()
+            .log()
+            .iter()
+            .any(|l| l.starts_with("CreateChangeSet"))
+    );
+}
+
+/// A producer with `declared` outputs besides the export of its key, which `data` imports
+/// unless `own_key`.
+fn many_outputs(declared: usize, own_key: bool) -> Assembly {
+    let app = App::new("e2e");
+    let shared = app.stack("shared").unwrap();
+    let key = shared.add(KmsKey::new("PhiKey")).unwrap();
+    for i in 0..declared {
+        shared.output(&format!("Key{i}"), key.arn()).unwrap();
+    }
+    let data = app.stack("data").unwrap();
+    let used = if own_key {
+        data.add(KmsKey::new("DataKey")).unwrap()
+    } else {
+        key
+    };
+    data.add(LogGroup::new("Activity").encryption(&used))
+        .unwrap();
+    app.synth().unwrap()
+}
+
+/// The exports `up` keeps while other stacks import them count against CloudFormation's
+/// 200 outputs per template: one that takes the producer over is refused before any change,
+/// saying how to deploy in two steps (AWS refuses the change set).
+#[tokio::test]
+async fn kept_exports_that_take_a_stack_over_200_outputs_are_refused_before_any_change() {
+    let moto = Moto::start();
+    let first = many_outputs(198, false);
+    deployer(&moto, &first, options()).await.up().await.unwrap();
+    // 199 declared outputs, the hash, and the export `data` still imports: 201.
+    let second = many_outputs(199, true);
+    let err = deployer(&moto, &second, options())
+        .await
+        .up()
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("stack `shared`: 201 outputs")
+            && text.contains("shared:PhiKey:Arn (imported by data)")
+            && text
+                .contains("over CloudFormation's quota of 200 per template; nothing was changed")
+            && text.contains("Deploy in two steps"),
+        "{text}"
+    );
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    let deployed = cfn
+        .describe_stacks()
+        .stack_name("shared")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deployed.stacks()[0].outputs().len(), 200);
+}
+
+/// A named store kept (`DeletionPolicy: Retain`) when an earlier stack was deleted keeps its
+/// name: CloudFormation's create of the same name fails "already exists", and `up` says
+/// which resource, why it does not adopt it, and what to do.
+#[tokio::test]
+async fn a_kept_store_of_the_same_name_is_named_with_how_to_adopt_it() {
+    let moto = Moto::start();
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    let earlier = serde_json::json!({
+        "Resources": { "Legacy": {
+            "Type": "AWS::Logs::LogGroup",
+            "DeletionPolicy": "Retain",
+            "Properties": { "LogGroupName": "e2e-legacy-audit" }
+        } }
+    });
+    cfn.create_stack()
+        .stack_name("old")
+        .template_body(earlier.to_string())
+        .send()
+        .await
+        .unwrap();
+    cfn.delete_stack().stack_name("old").send().await.unwrap();
+
+    let app = App::new("e2e");
+    let logs = app.stack("logs").unwrap();
+    let key = logs.add(KmsKey::new("PhiKey")).unwrap();
+    logs.add(
+        RawResource::new("Legacy", "AWS::Logs::LogGroup")
+            .property("LogGroupName", "e2e-legacy-audit")
+            .property("RetentionInDays", 731)
+            .property("KmsKeyId", key.arn())
+            .keep(Keep::Retain),
+    )
+    .unwrap();
+    let assembly = app.synth().unwrap();
+    let err = deployer(&moto, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            DeployError::AlreadyExists { stack, resource, resource_type, .. }
+                if stack == "logs" && resource == "`Legacy` (logs/Legacy)" && resource_type == "AWS::Logs::LogGroup"
+        ),
+        "{err}"
+    );
+    let text = err.to_string();
+    assert!(text.contains("'e2e-legacy-audit' already exists"), "{text}");
+    assert!(text.contains("import it into the stack yourself"), "{text}");
+}
+
+/// A resource import by another tool that could not roll back: ContinueUpdateRollback
+/// continues only from UPDATE_ROLLBACK_FAILED, so `up` refuses it saying where to look,
+/// rather than promising that a rerun recovers.
+#[tokio::test]
+async fn a_stack_left_import_rollback_failed_is_refused_saying_what_to_do() {
+    let moto = Moto::start();
+    let assembly = two_stacks(false, &[]);
+    let faults = Faults {
+        stuck: [("shared".to_owned(), "IMPORT_ROLLBACK_FAILED".to_owned())].into(),
+        ..Faults::default()
+    };
+    let d = faulty(&moto, &assembly, faults, options()).await;
+    let err = d.up().await.unwrap_err();
+    assert!(matches!(err, DeployError::StackState { .. }), "{err}");
+    let text = err.to_string();
+    assert!(
+        text.starts_with("stack `shared` is IMPORT_ROLLBACK_FAILED; a resource import")
+            && text.contains("`up` cannot continue it")
+            && text.contains("describe-stack-events --stack-name shared"),
+        "{text}"
+    );
+    assert!(
+        !d.api()
+            .log()
+            .iter()
+            .any(|l| l.starts_with("CreateChangeSet") || l.starts_with("ContinueUpdateRollback"))
     );
 }

@@ -355,6 +355,11 @@ impl CloudFormationApi for Faulty {
         }
     }
 
+    async fn list_exports(&self) -> Result<Vec<(String, String)>, ApiError> {
+        self.before("ListExports", "").await?;
+        self.inner.list_exports().await
+    }
+
     async fn detect_drift(&self, name: &str) -> Result<String, ApiError> {
         self.before("DetectStackDrift", name).await?;
         if self.faults.lock().unwrap().drifts.is_some() {

@@ -8,6 +8,7 @@ mod cfn_lint;
 mod cli;
 mod compliant_props;
 mod controls_doc;
+mod database_logs;
 mod default_groups;
 mod deploy;
 mod docproc;

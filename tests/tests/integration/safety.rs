@@ -1008,6 +1008,14 @@ async fn a_staging_bucket_that_fails_the_owner_check_is_refused() {
         {
             return Some((403, "application/xml", String::new()));
         }
+        // The region's exports, read before a new export is planned: none.
+        if request.contains("Action=ListExports") {
+            return Some((
+                200,
+                "text/xml",
+                "<ListExportsResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\"><ListExportsResult><Exports/></ListExportsResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></ListExportsResponse>".to_owned(),
+            ));
+        }
         // The stacks do not exist yet: the run reads them, then needs the lock to write.
         if request.contains("Action=DescribeStacks") {
             return Some((

@@ -22,6 +22,16 @@ use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RuleSpec, all, is_true, proo
 const ENTRY: &str = "AWS::EC2::NetworkAclEntry";
 /// A network ACL.
 const ACL: &str = "AWS::EC2::NetworkAcl";
+/// A subnet's association with a network ACL (CloudFormation reference,
+/// `AWS::EC2::SubnetNetworkAclAssociation`: `NetworkAclId`, "The ID of the network ACL", and
+/// `SubnetId`, "The ID of the subnet"): the subnet's traffic is filtered by that ACL alone,
+/// which must be one of the template, whose entries this rule reads. The VPC's default ACL
+/// (`Fn::GetAtt` `DefaultNetworkAcl` of the VPC): "By default, it allows all inbound and
+/// outbound IPv4 traffic and, if applicable, IPv6 traffic" (Amazon VPC user guide, "Control
+/// traffic to subnets using network ACLs"; "Default network ACL for a VPC": rule 100 allows
+/// all traffic from 0.0.0.0/0), and an entry of the template cannot remove that rule; an
+/// ACL written as an id has entries no rule reads.
+const ASSOCIATION: &str = "AWS::EC2::SubnetNetworkAclAssociation";
 
 /// The ports that no ACL lets in from the internet: FTP (20, 21), SSH and RDP.
 const CLOSED: [i64; 4] = [20, 21, 22, 3389];
@@ -29,14 +39,14 @@ const CLOSED: [i64; 4] = [20, 21, 22, 3389];
 pub(crate) static RULES: &[RuleSpec] = &[RuleSpec {
     id: "E16",
     title: "no network ACL lets SSH, RDP, FTP or every port in from the internet",
-    types: &[ENTRY, ACL],
+    types: &[ENTRY, ACL, ASSOCIATION],
     controls: &[
         "164.308(a)(3)(i)",
         "164.308(a)(4)(i)",
         "164.312(a)(1)",
         "164.312(e)(1)",
     ],
-    fix: "allow ports 20, 21, 22 and 3389, and `Protocol` -1, only from ranges inside the VPC (or deny them); let return traffic in on the ephemeral ports 32768-65535; a NAT gateway's return traffic needs 1024-65535, which hold RDP's port: waive the rule on that entry with that reason (the security groups, rule E10, still close the port)",
+    fix: "allow ports 20, 21, 22 and 3389, and `Protocol` -1, only from ranges inside the VPC (or deny them); let return traffic in on the ephemeral ports 32768-65535; a NAT gateway's return traffic needs 1024-65535, which hold RDP's port: waive the rule on that entry with that reason (the security groups, rule E10, still close the port); associate subnets only with network ACLs of the template, never the VPC's default ACL (which allows everything) or an ACL written as an id",
     packs: Packs {
         cdk_nag: None,
         checkov: Some("CKV_AWS_232"),
@@ -117,7 +127,38 @@ fn harmless(resource: &crate::cfn::Resource) -> Vec<Proof> {
     .collect()
 }
 
+/// [`ASSOCIATION`]: the ACL the subnet is moved to is one of the template.
+fn associated(cx: &Cx<'_>) -> Outcome {
+    let Some(acl) = cx
+        .prop("/NetworkAclId")
+        .filter(|v| !v.is_null() && !no_value(v))
+    else {
+        return Outcome::NotApplicable;
+    };
+    if cx
+        .others(ACL)
+        .any(|a| super::meaning::names(acl, a.logical_id()))
+    {
+        return all([cx.proof("/NetworkAclId").ok_or_default()]);
+    }
+    let default = text_or_json(acl).contains("DefaultNetworkAcl");
+    Outcome::Fail(if default {
+        format!(
+            "`NetworkAclId` {} is the VPC's default network ACL, which by default lets every protocol and port in from the internet (its rule 100): associate the subnet with a network ACL of the template",
+            text_or_json(acl)
+        )
+    } else {
+        format!(
+            "`NetworkAclId` {} names no network ACL of this template, so what it lets into the subnet from the internet cannot be read; associate the subnet with a network ACL of the template",
+            text_or_json(acl)
+        )
+    })
+}
+
 fn e16(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == ASSOCIATION {
+        return associated(cx);
+    }
     if cx.resource.type_name() == ENTRY {
         return match opens(cx.resource.properties()) {
             Some(what) => Outcome::Fail(format!("the entry {what}")),

@@ -48,7 +48,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "AppSync APIs authenticate callers by identity, not by an API key",
         types: &[API, API_KEY, EVENT_API, NAMESPACE],
         controls: &["164.312(a)(1)", "164.312(d)"],
-        fix: "set the API's `AuthenticationType` to AWS_IAM, AMAZON_COGNITO_USER_POOLS, OPENID_CONNECT (with `OpenIDConnectConfig.ClientId` naming the app's own clients) or AWS_LAMBDA; an API key may stay only as an additional provider, for the fields that name `@aws_api_key`, on an API of the app; an Event API and its channel namespaces list only those modes (never API_KEY) to connect, publish and subscribe",
+        fix: "set the API's `AuthenticationType` to AWS_IAM, AMAZON_COGNITO_USER_POOLS, OPENID_CONNECT (with `OpenIDConnectConfig.ClientId` naming the app's own clients: their ids written out, as `^(id-one|id-two)$`, with no class, `.*`, unbounded repetition or flag, or the `ClientId` of a Cognito user pool client of the template) or AWS_LAMBDA; an API key may stay only as an additional provider, for the fields that name `@aws_api_key`, on an API of the app; an Event API and its channel namespaces list only those modes (never API_KEY) to connect, publish and subscribe",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -90,7 +90,12 @@ fn apis_of<'a>(cx: &Cx<'a>) -> Vec<&'a Resource> {
 /// may admit a client the app did not name, if it may: a pattern one of whose alternatives
 /// requires no literal character (`.*`, `^.+$`, `*`, `app|.*`, `app|`, `\w+`, `[a-z0-9]{26}`,
 /// `(app)?`: such an alternative is satisfied by a client id of anyone's choosing, or any
-/// client of the issuer), or a value read at deploy (`{{resolve:…}}`), which may be one.
+/// client of the issuer), a pattern that matches more than literal client ids (a class
+/// `[0-9a-z]+`, `[^/]*`, a `.` but one alone between two literal characters, `\w`, `\d`, a repetition without bound `+`, `*`, `{n,}`,
+/// an inline flag such as `(?i)`, a back-reference: each admits ids that the app did not
+/// write, as `[0-9]+-app\.apps…` admits `1-app.apps…` of another), or a value read at
+/// deploy (`{{resolve:…}}`), which may be one. What passes is a finite list of the app's
+/// client ids written out, as alternatives, optional parts (`?`) and bounded repetitions.
 fn unnamed_clients(pattern: &str) -> Option<String> {
     if pattern.contains("{{resolve:") {
         return Some(format!(
@@ -99,18 +104,61 @@ fn unnamed_clients(pattern: &str) -> Option<String> {
     }
     let chars: Vec<char> = pattern.trim().chars().collect();
     let mut at = 0;
-    let named = alternation(&chars, &mut at);
-    // A pattern not read to its end (a `)` that closes nothing) is not read at all.
-    (!named || at < chars.len()).then(|| format!("{pattern}, a pattern that matches every client"))
+    let mut open = false;
+    let named = alternation(&chars, &mut at, &mut open);
+    // A pattern not read exactly to its end (a `)` that closes nothing, a `[` that nothing
+    // closes) is not read at all.
+    if !named || at != chars.len() {
+        return Some(format!("{pattern}, a pattern that matches every client"));
+    }
+    open.then(|| {
+        format!(
+            "{pattern}, a pattern that matches client ids the app did not write (a class, `.`, a repetition without bound or a flag): write the app's client ids out, as `^(id-one|id-two)$`"
+        )
+    })
+}
+
+/// Why the `ClientId` at `pointer` (which is set) may admit a client the app did not name:
+/// a pattern read as [`unnamed_clients`] reads it, or a value that cannot be read before
+/// deploy (a parameter, an SSM parameter's `Value`, an import, a custom resource's
+/// attribute), which may be `.*` then. The id of a Cognito user pool client of the
+/// template (its `Ref` or its `ClientId` attribute: CloudFormation reference,
+/// `AWS::Cognito::UserPoolClient` return values) names one client of the app.
+fn client_id_problem(cx: &Cx<'_>, pointer: &str) -> Option<String> {
+    let value = cx.prop(pointer)?;
+    if let Some(id) = text(value) {
+        return unnamed_clients(&id);
+    }
+    let client = match value.as_object().filter(|m| m.len() == 1)?.iter().next()? {
+        (k, Value::String(id)) if k == "Ref" => Some(id.clone()),
+        (k, Value::Array(a)) if k == "Fn::GetAtt" && a.len() == 2 && a[1] == "ClientId" => {
+            a[0].as_str().map(str::to_owned)
+        }
+        (k, Value::String(s)) if k == "Fn::GetAtt" => {
+            s.strip_suffix(".ClientId").map(str::to_owned)
+        }
+        _ => None,
+    };
+    let own = client.is_some_and(|id| {
+        cx.others("AWS::Cognito::UserPoolClient")
+            .any(|c| c.logical_id() == id)
+    });
+    (!own).then(|| {
+        format!(
+            "{}, a value known only at deploy: it may hold a pattern that matches every client",
+            super::meaning::text_or_json(value)
+        )
+    })
 }
 
 /// Whether every alternative of the regular expression from `at` (up to its end or the `)`
-/// that closes the group) requires a literal character; `at` is left on that `)`.
-fn alternation(p: &[char], at: &mut usize) -> bool {
-    let mut every = sequence(p, at);
+/// that closes the group) requires a literal character; `at` is left on that `)`. `open` is
+/// set when a part matches more than literal text (see [`unnamed_clients`]).
+fn alternation(p: &[char], at: &mut usize, open: &mut bool) -> bool {
+    let mut every = sequence(p, at, open);
     while p.get(*at) == Some(&'|') {
         *at += 1;
-        every &= sequence(p, at);
+        every &= sequence(p, at, open);
     }
     every
 }
@@ -119,11 +167,25 @@ fn alternation(p: &[char], at: &mut usize) -> bool {
 /// atom that is one (or a group whose every alternative requires one), not made optional
 /// by `?`, `*` or a `{0,…}` repetition. Classes (`.`, `[…]`, `\w`, `\d`, …) and anchors are
 /// no literal; an escaped punctuation character (`\.`) is.
-fn sequence(p: &[char], at: &mut usize) -> bool {
+fn sequence(p: &[char], at: &mut usize, open: &mut bool) -> bool {
     let mut requires = false;
+    // Whether the atom before is one literal character, repeated at most once.
+    let mut after_literal = false;
     while let Some(&c) = p.get(*at) {
         let literal = match c {
             '|' | ')' => break,
+            // A lone `.` between two literal characters (`…-app.apps.googleusercontent.com`,
+            // a domain written without escaping its dots) stands for one character among
+            // written ones; any other `.` (`.+`, `..`, `a.`) admits ids the app did not
+            // write.
+            '.' if after_literal
+                && p.get(*at + 1)
+                    .is_some_and(|n| n.is_alphanumeric() || matches!(n, '-' | '_'))
+                && !matches!(p.get(*at + 2), Some('*' | '+' | '?' | '{')) =>
+            {
+                *at += 1;
+                false
+            }
             '(' => {
                 *at += 1;
                 let mut counts = true;
@@ -140,15 +202,20 @@ fn sequence(p: &[char], at: &mut usize) -> bool {
                             *at += 2;
                             counts = false;
                         }
-                        // A named group: `(?P<name>…)`, `(?<name>…)`.
+                        // A named group: `(?P<name>…)`, `(?<name>…)` (`(?P=name)`, a
+                        // back-reference, matches what the group matched: not read).
                         Some('P' | '<') => {
+                            if p.get(*at) == Some(&'P') && p.get(*at + 1) != Some(&'<') {
+                                *open = true;
+                            }
                             while p.get(*at).is_some_and(|c| *c != '>') {
                                 *at += 1;
                             }
                             *at += 1;
                         }
-                        // Flags: `(?i)`, `(?i:…)`.
+                        // Flags: `(?i)`, `(?i:…)`, which change what the literals match.
                         _ => {
+                            *open = true;
                             while p.get(*at).is_some_and(|c| !matches!(c, ':' | ')')) {
                                 *at += 1;
                             }
@@ -158,7 +225,7 @@ fn sequence(p: &[char], at: &mut usize) -> bool {
                         }
                     }
                 }
-                let inner = alternation(p, at);
+                let inner = alternation(p, at, open);
                 if p.get(*at) == Some(&')') {
                     *at += 1;
                 }
@@ -179,14 +246,23 @@ fn sequence(p: &[char], at: &mut usize) -> bool {
                     *at += 1;
                 }
                 *at += 1;
+                *open = true;
                 false
             }
             '\\' => {
                 *at += 2;
-                p.get(*at - 1).is_some_and(|e| !e.is_ascii_alphanumeric())
+                let punctuation = p.get(*at - 1).is_some_and(|e| !e.is_ascii_alphanumeric());
+                *open |= !punctuation;
+                punctuation
             }
-            '.' | '^' | '$' | '*' | '+' | '?' => {
+            // Anchors match no character.
+            '^' | '$' => {
                 *at += 1;
+                false
+            }
+            '.' | '*' | '+' | '?' => {
+                *at += 1;
+                *open = true;
                 false
             }
             _ => {
@@ -196,20 +272,30 @@ fn sequence(p: &[char], at: &mut usize) -> bool {
         };
         // The atom's repetition, if any: optional when it may repeat zero times.
         let (quantified, optional) = match p.get(*at) {
-            Some('*' | '?') => {
+            Some('*') => {
+                *at += 1;
+                *open = true;
+                (true, true)
+            }
+            Some('?') => {
                 *at += 1;
                 (true, true)
             }
             Some('+') => {
                 *at += 1;
+                *open = true;
                 (true, false)
             }
             Some('{') if p.get(*at + 1).is_some_and(char::is_ascii_digit) => {
                 *at += 1;
                 let least: String = p[*at..].iter().take_while(|c| c.is_ascii_digit()).collect();
+                let start = *at;
                 while p.get(*at).is_some_and(|c| *c != '}') {
                     *at += 1;
                 }
+                // `{n,}` repeats without bound.
+                let bounds: String = p[start..(*at).min(p.len())].iter().collect();
+                *open |= bounds.ends_with(',') || p.get(*at).is_none();
                 *at += 1;
                 (true, least.parse::<u64>().map_or(true, |n| n == 0))
             }
@@ -220,6 +306,7 @@ fn sequence(p: &[char], at: &mut usize) -> bool {
             *at += 1;
         }
         requires |= literal && !optional;
+        after_literal = literal && !quantified;
     }
     requires
 }
@@ -232,11 +319,7 @@ fn oidc_clients(cx: &Cx<'_>) -> Result<Proof, String> {
     const WHY: &str = "AppSync then takes a token that the issuer gave to any client, and anyone who signs in to the issuer for an app of their own calls the API";
     let pointer = "/OpenIDConnectConfig/ClientId";
     let proof = cx.present(pointer).map_err(|e| format!("{e}: {WHY}"))?;
-    match cx
-        .prop(pointer)
-        .and_then(text)
-        .and_then(|id| unnamed_clients(&id))
-    {
+    match client_id_problem(cx, pointer) {
         Some(why) => Err(format!("`OpenIDConnectConfig.ClientId` is {why}: {WHY}")),
         None => Ok(proof),
     }
@@ -297,11 +380,7 @@ fn event_oidc_clients(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
             let pointer = format!("/EventConfig/AuthProviders/{at}/OpenIDConnectConfig/ClientId");
             let why = "AppSync then takes a token that the issuer gave to any client";
             let proof = cx.present(&pointer).map_err(|e| format!("{e}: {why}"))?;
-            match cx
-                .prop(&pointer)
-                .and_then(text)
-                .and_then(|id| unnamed_clients(&id))
-            {
+            match client_id_problem(cx, &pointer) {
                 Some(what) => Err(format!(
                     "`{}` is {what}: {why}",
                     pointer.trim_start_matches('/').replace('/', ".")
@@ -336,11 +415,7 @@ fn additional_oidc_clients(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
             let pointer = format!("{providers}/{at}/OpenIDConnectConfig/ClientId");
             let name = pointer.trim_start_matches('/').replace('/', ".");
             let proof = cx.present(&pointer).map_err(|e| format!("{e}: {WHY}"))?;
-            match cx
-                .prop(&pointer)
-                .and_then(text)
-                .and_then(|id| unnamed_clients(&id))
-            {
+            match client_id_problem(cx, &pointer) {
                 Some(what) => Err(format!("`{name}` is {what}: {WHY}")),
                 None => Ok(proof),
             }
@@ -525,6 +600,23 @@ mod tests {
             "{{resolve:ssm:/oidc/client}}",
             "^(?:app-one|[^x]+)$",
             "(?=app).*",
+            // Hostile review 13: patterns that require a literal but match ids the app did
+            // not write.
+            "[0-9]+-app\\.apps\\.googleusercontent\\.com",
+            "app[0-9a-z]+",
+            "app.+",
+            "app[^/]*",
+            "app\\w{1,64}",
+            "(?i)app",
+            "ab+",
+            "app{2,}",
+            "app(?P=x)",
+            "app[abc",
+            "app\\d",
+            "app..",
+            "app.*",
+            "a.b.c.d.",
+            "app.-x.+",
         ] {
             assert!(
                 unnamed_clients(every).is_some(),
@@ -538,10 +630,12 @@ mod tests {
             "app-one|app-two",
             "(app-one|app-two)-web",
             "app\\.example",
-            "[0-9]+-app\\.apps\\.googleusercontent\\.com",
-            "(?i)app",
             "a{2}",
-            "ab+",
+            "app-(web|ios)?",
+            "^app-web$|^app-ios$",
+            "(?:app-one|app-two)",
+            "app-web{1,2}",
+            "1234567890-app.apps.googleusercontent.com|1234567890-ios.apps.googleusercontent.com",
         ] {
             assert_eq!(unnamed_clients(named), None, "{named:?} names its clients");
         }

@@ -265,7 +265,24 @@ pub(super) fn block_devices_encrypted(cx: &Cx<'_>, pointer: &str) -> Outcome {
             ))
         })
     });
-    let instance_store: Vec<Result<Proof, String>> = instance_store.collect();
+    let mut instance_store: Vec<Result<Proof, String>> = instance_store.collect();
+    // An entry written whole as an intrinsic function (`Fn::Select` "returns a single object
+    // from a list of objects by index", CloudFormation Template Reference, `Fn::Select`; a
+    // custom resource's attribute) maps a device no rule can read before deploy: it may be
+    // an unencrypted volume, or an instance store one.
+    instance_store.extend(
+        mappings
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| super::identity::intrinsic(m) && !super::meaning::no_value(m))
+            .map(|(i, m)| {
+                Err(format!(
+                    "`{}.{i}` is {}, a mapping no rule can read before deploy (it may map an unencrypted volume); write the mapping out",
+                    pointer_name(pointer),
+                    super::meaning::text_or_json(m)
+                ))
+            }),
+    );
     all(ebs
         .into_iter()
         .flat_map(|i| {
@@ -314,9 +331,16 @@ fn e1(cx: &Cx<'_>) -> Outcome {
             // a volume of this template.
             let attached: Vec<Result<Proof, String>> = match cx.prop("/Volumes") {
                 Some(Value::Array(volumes)) => (0..volumes.len())
+                    .filter(|i| !super::meaning::no_value(&volumes[*i]))
                     .map(|i| volume_of_the_template(cx, &format!("/Volumes/{i}/VolumeId")))
                     .collect(),
-                _ => Vec::new(),
+                // A list an intrinsic makes (`Fn::Select` of a list of lists) attaches volumes
+                // no rule can read before deploy.
+                Some(v) => vec![Err(format!(
+                    "`Volumes` is {}, a list no rule can read before deploy: it may attach a volume outside the app, whose encryption is read nowhere; write the list out",
+                    super::meaning::text_or_json(v)
+                ))],
+                None => Vec::new(),
             };
             match (devices, attached.is_empty()) {
                 (devices, true) => devices,
@@ -797,13 +821,37 @@ fn carrier_address(cx: &Cx<'_>, interface: &str) -> Option<Result<Proof, String>
 /// The `AssociatePublicIpAddress` and `AssociateCarrierIpAddress` of a launch template's
 /// network interfaces.
 fn launch_template_addresses(cx: &Cx<'_>) -> Outcome {
+    const INTERFACES: &str = "/LaunchTemplateData/NetworkInterfaces";
+    // A list, or an interface of it, written whole as an intrinsic function (`Fn::Select`
+    // of a list of objects, CloudFormation Template Reference) may ask for a public address
+    // no rule can read before deploy.
+    let whole = |v: &Value| super::identity::intrinsic(v) && !super::meaning::no_value(v);
+    let unread = match cx.prop(INTERFACES) {
+        _ if cx.prop("/LaunchTemplateData").is_some_and(whole) => cx
+            .prop("/LaunchTemplateData")
+            .map(|v| ("/LaunchTemplateData".to_owned(), v)),
+        Some(v) if whole(v) => Some((INTERFACES.to_owned(), v)),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .find(|(_, v)| whole(v))
+            .map(|(i, v)| (format!("{INTERFACES}/{i}"), v)),
+        _ => None,
+    };
+    if let Some((pointer, v)) = unread {
+        return Outcome::Fail(format!(
+            "`{}` is {}, which no rule can read before deploy: instances launched from it may get a public address; write the network interfaces out",
+            pointer_name(&pointer),
+            super::meaning::text_or_json(v)
+        ));
+    }
     let count = cx
-        .prop("/LaunchTemplateData/NetworkInterfaces")
+        .prop(INTERFACES)
         .and_then(Value::as_array)
         .map_or(0, Vec::len);
     let checks: Vec<Result<Proof, String>> = (0..count)
         .flat_map(|i| {
-            let interface = format!("/LaunchTemplateData/NetworkInterfaces/{i}");
+            let interface = format!("{INTERFACES}/{i}");
             let pointer = format!("{interface}/AssociatePublicIpAddress");
             let public = cx.prop(&pointer).map(|v| {
                 if is_false(v) {

@@ -921,8 +921,13 @@ fn secret_property_squashed(n: &str) -> bool {
 /// which its reference asks never to write in plain text), Amplify's and AppFlow's
 /// `AccessToken` and `RefreshToken`, DataSync's `AWS::DataSync::LocationObjectStorage`
 /// `SecretKey` ("the secret key (for example, a password)") and Azure Blob `SasToken`s, and
-/// a `Pwd` of a custom resource.
-const SECRET_PROPERTY_NAMES: [&str; 7] = [
+/// a `Pwd` of a custom resource; AppFlow's `ApiSecretKey` ("The Secret Access Key portion of
+/// the credentials", `AWS::AppFlow::ConnectorProfile TrendmicroConnectorProfileCredentials`
+/// and `ApiKeyCredentials`), and DataSync's `KerberosKeytab` of an HDFS or SMB location
+/// ("The Kerberos key table (keytab) that contains mappings between the defined Kerberos
+/// principal and the encrypted keys", DataSync API reference, `CreateLocationHdfs`): a key
+/// that authenticates as the principal.
+const SECRET_PROPERTY_NAMES: [&str; 9] = [
     "token",
     "accesstoken",
     "refreshtoken",
@@ -930,6 +935,8 @@ const SECRET_PROPERTY_NAMES: [&str; 7] = [
     "sastoken",
     "azureblobsastoken",
     "pwd",
+    "apisecretkey",
+    "kerberoskeytab",
 ];
 
 /// What a squashed property name holds when it names a secret (see [`secret_property`]).

@@ -198,6 +198,37 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
         &["/LogDestinationConfigs/*"],
     ),
     ("AWS::Logs::Delivery", &["/DeliveryDestinationArn"]),
+    // A cache's slow log (the commands that ran long, with their arguments: the keys and
+    // values they carry) and engine log, delivered to a log group or a delivery stream by
+    // name (CloudFormation reference, `AWS::ElastiCache::ReplicationGroup` and
+    // `AWS::ElastiCache::CacheCluster` LogDeliveryConfigurationRequest: `LogType`
+    // slow-log or engine-log; CloudWatchLogsDestinationDetails `LogGroup`, "The name of the
+    // CloudWatch Logs log group"; KinesisFirehoseDestinationDetails `DeliveryStream`, "The
+    // name of the Kinesis Data Firehose delivery stream"). Their other settings copy no
+    // records: `NotificationTopicArn` receives the cluster's events, a global datastore
+    // (`GlobalReplicationGroupId`) replicates within the account, and `SnapshotArns` seed the
+    // cache from objects that the buckets' own rules read.
+    // A table bucket's replicas, in the table buckets its replication names ("The ARN of
+    // the destination table bucket", CloudFormation reference, `AWS::S3Tables::TableBucket`
+    // ReplicationDestination), which may be another account's.
+    (
+        "AWS::S3Tables::TableBucket",
+        &["/ReplicationConfiguration/Rules/*/Destinations/*/DestinationTableBucketARN"],
+    ),
+    (
+        "AWS::ElastiCache::ReplicationGroup",
+        &[
+            "/LogDeliveryConfigurations/*/DestinationDetails/CloudWatchLogsDetails/LogGroup",
+            "/LogDeliveryConfigurations/*/DestinationDetails/KinesisFirehoseDetails/DeliveryStream",
+        ],
+    ),
+    (
+        "AWS::ElastiCache::CacheCluster",
+        &[
+            "/LogDeliveryConfigurations/*/DestinationDetails/CloudWatchLogsDetails/LogGroup",
+            "/LogDeliveryConfigurations/*/DestinationDetails/KinesisFirehoseDetails/DeliveryStream",
+        ],
+    ),
 ];
 
 /// The buckets an Application or Network Load Balancer writes its logs to: each attribute
@@ -280,6 +311,9 @@ const TYPES: &[&str] = &[
     "AWS::ElasticLoadBalancingV2::LoadBalancer",
     "AWS::WAFv2::LoggingConfiguration",
     "AWS::Logs::Delivery",
+    "AWS::ElastiCache::ReplicationGroup",
+    "AWS::ElastiCache::CacheCluster",
+    "AWS::S3Tables::TableBucket",
 ];
 
 /// What a subscription (`AWS::SNS::Subscription`, or an entry of a topic's
@@ -361,8 +395,35 @@ const RESOURCE_SHARE: &str = "AWS::RAM::ResourceShare";
 /// access control for Amazon OpenSearch Serverless").
 const SERVERLESS_ACCESS: &str = "AWS::OpenSearchServerless::AccessPolicy";
 
+/// The permissions of a VPC endpoint service: "Grant or revoke permissions for service
+/// consumers (users, IAM roles, and AWS accounts) to connect to a VPC endpoint service. If
+/// you grant permissions to all principals, the service is public" (CloudFormation
+/// reference, `AWS::EC2::VPCEndpointServicePermissions`); `AllowedPrincipals`: "To grant
+/// permissions to all principals, specify an asterisk (*) [...] If the list is empty, then
+/// all permissions are revoked". A principal of another account connects its VPC to the
+/// load balancers the service fronts, an inbound path to what they serve. `ServiceId`
+/// only names the service.
+const ENDPOINT_PERMISSIONS: &str = "AWS::EC2::VPCEndpointServicePermissions";
+
+/// A log destination, whose `DestinationPolicy` is "An IAM policy document that governs
+/// which AWS accounts can create subscription filters against this destination"
+/// (CloudFormation reference, `AWS::Logs::Destination`): an account it names sends its log
+/// events into the destination's target. Optional: without it only the destination's own
+/// account subscribes. Its `TargetArn` is read by `X1`, its `RoleArn` by the role rules.
+const LOG_DESTINATION: &str = "AWS::Logs::Destination";
+
+/// A layer version's permission: `Principal` is "An account ID, or * to grant layer usage
+/// permission to all accounts in an organization, or all AWS accounts (if organizationId is
+/// not specified)", `OrganizationId` "With the principal set to *, grant permission to all
+/// accounts in the specified organization" (CloudFormation reference,
+/// `AWS::Lambda::LayerVersionPermission`; its `Action` is the layer's download,
+/// `lambda:GetLayerVersion`, and `LayerVersionArn` names the layer). `P2` reads `*` without
+/// an organization; `X2` reads any other account, an organization's among them: the account
+/// reads the layer's code and whatever is bundled with it.
+const LAYER_PERMISSION: &str = "AWS::Lambda::LayerVersionPermission";
+
 /// The types `X2` reads beside [`super::services::X2_TYPES`].
-const X2_OWN: [&str; 8] = [
+const X2_OWN: [&str; 11] = [
     OWN_POLICIES[0].0,
     OWN_POLICIES[1].0,
     OWN_POLICIES[2].0,
@@ -371,6 +432,9 @@ const X2_OWN: [&str; 8] = [
     OWN_POLICIES[5].0,
     RESOURCE_SHARE,
     SERVERLESS_ACCESS,
+    ENDPOINT_PERMISSIONS,
+    LOG_DESTINATION,
+    LAYER_PERMISSION,
 ];
 
 /// The types `X2` reads: the resource policies `P2` reads too, and [`X2_OWN`].
@@ -855,7 +919,7 @@ fn bare_name_service(pointer: &str) -> Option<&'static str> {
     match (parent, last) {
         (_, "S3BucketName" | "DestinationBucketName" | "S3Bucket") | ("S3", "Bucket") => Some("s3"),
         (_, "LogGroup") => Some("logs"),
-        ("Firehose", "DeliveryStream") => Some("firehose"),
+        ("Firehose" | "KinesisFirehoseDetails", "DeliveryStream") => Some("firehose"),
         // A load balancer attribute's `Value` that `load_balancer_logs` reads: a bucket's name.
         _ if pointer.starts_with("/LoadBalancerAttributes/") => Some("s3"),
         _ => None,
@@ -869,17 +933,39 @@ fn at<'a>(cx: &Cx<'a>, pointer: &str) -> Vec<(String, &'a Value)> {
             Some(Value::Array(items)) => items
                 .iter()
                 .enumerate()
-                .filter_map(|(i, item)| {
-                    super::lookup(item, rest)
-                        .filter(|v| !super::meaning::no_value(v))
-                        .map(|v| (format!("{list}/{i}{rest}"), v))
-                })
+                .flat_map(|(i, item)| within(item, &format!("{list}/{i}"), rest))
                 .collect(),
-            _ => Vec::new(),
+            // A list known only at deploy (a parameter's, an attribute's) may name any
+            // destination: it is read as one destination, which names no resource of the app.
+            Some(other) => vec![(list.to_owned(), other)],
+            None => Vec::new(),
         },
         None => cx
             .prop(pointer)
             .map(|v| (pointer.to_owned(), v))
+            .into_iter()
+            .collect(),
+    }
+}
+
+/// The values at `rest` below `item` (whose pointer is `prefix`), a `*` of `rest` standing
+/// for every entry of a list below it, with their pointers; removed values are left out.
+fn within<'a>(item: &'a Value, prefix: &str, rest: &str) -> Vec<(String, &'a Value)> {
+    match rest.split_once("/*") {
+        Some((list, after)) => match super::lookup(item, list) {
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .flat_map(|(i, inner)| within(inner, &format!("{prefix}{list}/{i}"), after))
+                .collect(),
+            Some(other) if !super::meaning::no_value(other) => {
+                vec![(format!("{prefix}{list}"), other)]
+            }
+            _ => Vec::new(),
+        },
+        None => super::lookup(item, rest)
+            .filter(|v| !super::meaning::no_value(v))
+            .map(|v| (format!("{prefix}{rest}"), v))
             .into_iter()
             .collect(),
     }
@@ -1025,7 +1111,7 @@ const ENDPOINT_SERVICE: &str =
 /// service", CloudFormation reference, `AWS::EC2::VPCEndpointService`) with nothing after
 /// it. A name written out (`…vpce-svc-0123…`) is a service of no template, any account's.
 /// Each branch of an `Fn::If` is read.
-fn endpoint_service_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
+pub(super) fn endpoint_service_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
     if let Some(each) = alternatives(value).filter(|_| !value.is_array()) {
         return each
             .into_iter()
@@ -1531,7 +1617,7 @@ fn foreign_resource(arn: &Value, cx: &Cx<'_>) -> Option<String> {
 /// branches of an `Fn::If` (a branch `AWS::NoValue` removes the value), or the entry an
 /// `Fn::Select` of a written list picks. `None` for any other value (and for an `Fn::Select`
 /// whose entry cannot be read).
-fn alternatives(value: &Value) -> Option<Vec<&Value>> {
+pub(super) fn alternatives(value: &Value) -> Option<Vec<&Value>> {
     if let Value::Array(items) = value {
         return Some(items.iter().collect());
     }
@@ -1767,6 +1853,87 @@ fn serverless_principal(principal: &Value, cx: &Cx<'_>) -> Option<String> {
 /// `X2` of an OpenSearch Serverless data access policy: its `Policy` (JSON text, or an
 /// `Fn::Sub` of it whose `${…}` are read as references) must be readable, and every
 /// `Principal` of every rule this account's.
+/// Whether a value is, or may pick, `*` (each branch of an `Fn::If`, the entry an
+/// `Fn::Select` of a written list picks).
+fn may_be_star(value: &Value) -> bool {
+    match alternatives(value).filter(|_| !value.is_array()) {
+        Some(each) => each.into_iter().any(may_be_star),
+        None => super::meaning::skeleton(value).trim() == "*",
+    }
+}
+
+/// [`LAYER_PERMISSION`]: the principal is this account, never `*` (with or without an
+/// organization) nor another account.
+fn layer_permission(cx: &Cx<'_>) -> Outcome {
+    let Some(principal) = cx
+        .prop("/Principal")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    else {
+        return Outcome::NotApplicable;
+    };
+    let organization = cx
+        .prop("/OrganizationId")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v));
+    if may_be_star(principal) {
+        return Outcome::Fail(match organization {
+            Some(o) => format!(
+                "`Principal` is `*` with `OrganizationId` {}: every account of the organization may use the layer and read its code and what is bundled with it, which the template cannot show to be only this one; name this account (`${{AWS::AccountId}}`)",
+                super::meaning::text_or_json(o)
+            ),
+            None => "`Principal` is `*`: every AWS account may use the layer and read its code and what is bundled with it; name this account (`${AWS::AccountId}`)".to_owned(),
+        });
+    }
+    match foreign(principal, cx) {
+        Some(why) => Outcome::Fail(format!(
+            "`Principal` is {why}: another account may use the layer and read its code and what is bundled with it"
+        )),
+        None => all([cx
+            .proof("/Principal")
+            .ok_or_else(|| "`Principal` cannot be shown".to_owned())]),
+    }
+}
+
+/// [`ENDPOINT_PERMISSIONS`]: every entry of `AllowedPrincipals` is a principal of this
+/// account ([`foreign`]), never `*`, and the list is written in the template. No list, or
+/// an empty one, grants no one.
+fn endpoint_permissions(cx: &Cx<'_>) -> Outcome {
+    let Some(list) = cx
+        .prop("/AllowedPrincipals")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    else {
+        return Outcome::NotApplicable;
+    };
+    let Value::Array(entries) = list else {
+        return Outcome::Fail(format!(
+            "`AllowedPrincipals` {} is not a list written in the template, so who may connect to the endpoint service cannot be read before deploy (it may be `*`, which makes the service public); write the principals of this account",
+            super::meaning::text_or_json(list)
+        ));
+    };
+    let checks: Vec<Result<Proof, String>> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| !super::meaning::no_value(e))
+        .map(|(i, entry)| {
+            if may_be_star(entry) {
+                Err(format!(
+                    "`AllowedPrincipals.{i}` is `*`: every account may connect an endpoint to the service (\"If you grant permissions to all principals, the service is public\") and reach what its load balancers front"
+                ))
+            } else if let Some(why) = foreign(entry, cx) {
+                Err(format!(
+                    "`AllowedPrincipals.{i}` is {why}: another account may connect an endpoint to the service and reach what its load balancers front"
+                ))
+            } else {
+                cx.proof(&format!("/AllowedPrincipals/{i}"))
+                    .ok_or_else(|| format!("`AllowedPrincipals.{i}` cannot be shown"))
+            }
+        })
+        .collect();
+    if checks.is_empty() {
+        return Outcome::NotApplicable;
+    }
+    all(checks)
+}
+
 fn serverless_access(cx: &Cx<'_>) -> Outcome {
     let written = cx.prop("/Policy").filter(|v| !super::meaning::no_value(v));
     let Some((document, variables)) = written.and_then(json_value) else {
@@ -1813,6 +1980,20 @@ fn x2(cx: &Cx<'_>) -> Outcome {
     }
     if t == SERVERLESS_ACCESS {
         return serverless_access(cx);
+    }
+    if t == ENDPOINT_PERMISSIONS {
+        return endpoint_permissions(cx);
+    }
+    if t == LAYER_PERMISSION {
+        return layer_permission(cx);
+    }
+    if t == LOG_DESTINATION {
+        return match cx.prop("/DestinationPolicy") {
+            Some(v) if !v.is_null() && !super::meaning::no_value(v) => {
+                own_policy(cx, "/DestinationPolicy")
+            }
+            _ => Outcome::NotApplicable,
+        };
     }
     if cx.resource.type_name() == "AWS::Lambda::Permission" {
         let Some(principal) = cx.prop("/Principal") else {
@@ -1921,7 +2102,13 @@ mod tests {
         for (kind, _) in super::OWN_POLICIES {
             assert!(x2.types.contains(kind), "{kind}");
         }
-        for kind in [super::RESOURCE_SHARE, super::SERVERLESS_ACCESS] {
+        for kind in [
+            super::RESOURCE_SHARE,
+            super::SERVERLESS_ACCESS,
+            super::ENDPOINT_PERMISSIONS,
+            super::LOG_DESTINATION,
+            super::LAYER_PERMISSION,
+        ] {
             assert!(x2.types.contains(&kind), "{kind}");
         }
         for kind in super::super::services::X2_TYPES {

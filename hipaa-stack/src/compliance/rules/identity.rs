@@ -372,6 +372,14 @@ fn every_resource(resource: &str) -> bool {
                     rest.split(['/', ':']).next().is_some_and(stars)
                 } else {
                     every_of_a_type(rest)
+                        // A HealthLake data store is `datastore/fhir/${DatastoreId}` (Service
+                        // Authorization Reference, AWS HealthLake resource types): its type is
+                        // two segments long.
+                        || (glob(service, "healthlake")
+                            && rest
+                                .to_ascii_lowercase()
+                                .strip_prefix("datastore/fhir/")
+                                .is_some_and(only_wildcards))
                 }
         }
         // An ARN cut short by a star (`arn:aws:s3:*`, `arn:*`): "If the `*` wildcard is the
@@ -768,6 +776,38 @@ const DATA_ACTIONS: &[&str] = &[
     // row a statement selects (RDS Data API, `ExecuteStatement`, `BatchExecuteStatement`).
     "rds-data:ExecuteStatement",
     "rds-data:BatchExecuteStatement",
+    // The events of every log group, which hold whatever the app logs (CloudWatch Logs API
+    // Reference: `GetLogEvents` "Lists log events from the specified log stream",
+    // `FilterLogEvents`, `StartQuery` of Logs Insights); `L1` encrypts them as PHI.
+    "logs:GetLogEvents",
+    "logs:FilterLogEvents",
+    "logs:StartQuery",
+    // Every parameter's value, SecureString ones decrypted (Systems Manager API Reference,
+    // `GetParameter`, `GetParameters`, `GetParametersByPath`, `GetParameterHistory`:
+    // `WithDecryption`).
+    "ssm:GetParameter",
+    "ssm:GetParameters",
+    "ssm:GetParametersByPath",
+    "ssm:GetParameterHistory",
+    // Database credentials for any Redshift user of any cluster (Redshift API Reference,
+    // `GetClusterCredentials`, `GetClusterCredentialsWithIAM`), and SQL through the Redshift
+    // Data API (`ExecuteStatement`, `BatchExecuteStatement`).
+    "redshift:GetClusterCredentials",
+    "redshift:GetClusterCredentialsWithIAM",
+    "redshift-data:ExecuteStatement",
+    "redshift-data:BatchExecuteStatement",
+    // The FHIR resources of a HealthLake data store (HealthLake: `ReadResource`,
+    // `SearchWithGet`, `SearchWithPost`), OpenSearch documents (`es:ESHttpGet`,
+    // `es:ESHttpPost`) and Neptune graphs read by query (`neptune-db:ReadDataViaQuery`).
+    "healthlake:ReadResource",
+    "healthlake:SearchWithGet",
+    "healthlake:SearchWithPost",
+    "es:ESHttpGet",
+    "es:ESHttpPost",
+    "neptune-db:ReadDataViaQuery",
+    // The blocks of any EBS snapshot, read through the EBS direct APIs (`GetSnapshotBlock`:
+    // "Returns the data in a block in an Amazon Elastic Block Store snapshot").
+    "ebs:GetSnapshotBlock",
 ];
 
 /// Actions that, on every resource, let an identity give itself (or a role it passes or
@@ -806,6 +846,44 @@ const ESCALATION_ACTIONS: &[&str] = &[
     // (Glue API, `UpdateDevEndpoint` `PublicKey`): on every endpoint, a way into every
     // endpoint's role.
     "glue:UpdateDevEndpoint",
+];
+
+/// Actions that, on every resource, hand a store of PHI (or a copy of it) to other
+/// accounts or to everyone, or take away what keeps it private: a way around every
+/// account boundary and public-access block the other rules check.
+const SHARING_ACTIONS: &[&str] = &[
+    // "To share a manual DB snapshot with other AWS accounts, specify restore as the
+    // AttributeName … Uses the value all to make the manual DB snapshot public" (RDS API
+    // Reference, `ModifyDBSnapshotAttribute`; `ModifyDBClusterSnapshotAttribute` alike).
+    "rds:ModifyDBSnapshotAttribute",
+    "rds:ModifyDBClusterSnapshotAttribute",
+    // "Adds or removes permission settings for the specified snapshot. You may add or remove
+    // specified AWS account IDs from a snapshot's list of create volume permissions" (EC2 API
+    // Reference, `ModifySnapshotAttribute`, with the group `all` to make it public).
+    "ec2:ModifySnapshotAttribute",
+    // An AMI's launch permission, which may add accounts or the group `all` (EC2 API
+    // Reference, `ModifyImageAttribute`): its snapshots hold the instance's volumes.
+    "ec2:ModifyImageAttribute",
+    // "Authorizes the specified AWS account to restore the specified snapshot" (Redshift API
+    // Reference, `AuthorizeSnapshotAccess`).
+    "redshift:AuthorizeSnapshotAccess",
+    // "Exports table data to an S3 bucket", whose `S3BucketOwner` is "the ID of the AWS
+    // account that owns the bucket" (DynamoDB API Reference, `ExportTableToPointInTime`).
+    "dynamodb:ExportTableToPointInTime",
+    // What keeps a bucket private (S3 API Reference, `PutPublicAccessBlock`, `PutBucketAcl`)
+    // and a replication rule's destination, which may be a bucket of another account
+    // (`PutBucketReplication`, `Destination.Account`).
+    "s3:PutBucketPublicAccessBlock",
+    "s3:PutAccountPublicAccessBlock",
+    "s3:PutBucketAcl",
+    // Object Ownership other than `BucketOwnerEnforced` turns ACLs back on (S3 API
+    // Reference, `PutBucketOwnershipControls`), which `S6` keeps off.
+    "s3:PutBucketOwnershipControls",
+    "s3:PutReplicationConfiguration",
+    // Resource policies that may grant any account (Secrets Manager API Reference,
+    // `PutResourcePolicy`; DynamoDB API Reference, `PutResourcePolicy`).
+    "secretsmanager:PutResourcePolicy",
+    "dynamodb:PutResourcePolicy",
 ];
 
 /// Whether an action (or action pattern) of a statement grants a data action.
@@ -874,6 +952,15 @@ fn too_broad(statement: &Value) -> Option<String> {
     {
         return Some(format!(
             "allows `{a}` on every resource (`*`), with which an identity gives itself any permission; name the resources"
+        ));
+    }
+    if allows_on_everything(statement)
+        && let Some(a) = actions
+            .iter()
+            .find(|a| SHARING_ACTIONS.iter().any(|e| glob(a, e)))
+    {
+        return Some(format!(
+            "allows `{a}` on every resource (`*`), with which an identity shares any store of PHI, or a copy of it, with another account or everyone; name the resources"
         ));
     }
     None
@@ -1063,6 +1150,22 @@ fn i8(cx: &Cx<'_>) -> Outcome {
             open.join(", ")
         ));
     }
+    // A principal under a key IAM does not name (`aws`), or with a wildcard other than `*`
+    // itself (`{"Service": "*"}`, `arn:aws:iam::*:root`): IAM's `Principal` element ("AWS
+    // JSON policy elements: Principal", IAM user guide) names the kinds `AWS`, `Service`,
+    // `Federated` and `CanonicalUser`, and "You cannot use a wildcard to match part of a
+    // principal name or ARN"; such a principal is read for the worst, as `K3` reads it.
+    let odd = allowing(&|s| odd_principal(&s["Principal"]).is_some());
+    if !odd.is_empty() {
+        let what = statements(&document)
+            .into_iter()
+            .find_map(|(_, s)| allows(s).then(|| odd_principal(&s["Principal"])).flatten())
+            .unwrap_or_default();
+        return Outcome::Fail(format!(
+            "{} name the principal {what}, which IAM reads as no one principal (a wildcard in a principal, or a kind other than `AWS`, `Service`, `Federated` and `CanonicalUser`): it may let every principal assume the role; name the service, account or role",
+            odd.join(", ")
+        ));
+    }
     // A principal that no rule can read before deploy (text that `Fn::Split` cuts, an entry
     // `Fn::Select` picks out of it) may be `*`.
     let unread = allowing(&|s| unreadable_principal(cx, &s["Principal"]));
@@ -1109,6 +1212,26 @@ fn i8(cx: &Cx<'_>) -> Outcome {
     all([cx.present(pointer)])
 }
 
+/// What is odd in a `Principal` written as an object of principal kinds: a kind IAM does not
+/// name (`aws`, `Services`), or an entry with a wildcard (`{"AWS": "*"}` is read before, by
+/// [`may_be_everyone`]; `*` of another kind, `{"Service": "*"}`, is no principal IAM
+/// documents). `None` for anything else, an intrinsic included (read on its own).
+fn odd_principal(principal: &Value) -> Option<String> {
+    let map = principal.as_object().filter(|_| !intrinsic(principal))?;
+    if let Some(kind) = map
+        .keys()
+        .find(|k| !super::storage::PRINCIPAL_KINDS.contains(&k.as_str()))
+    {
+        return Some(format!("under the key `{kind}`"));
+    }
+    map.values()
+        .flat_map(super::meaning::one_or_many)
+        .filter_map(super::meaning::text)
+        // What a document written as text reads from elsewhere is no wildcard.
+        .find(|t| t.replace(super::meaning::UNKNOWN, "").contains(['*', '?']))
+        .map(|t| format!("`{t}`"))
+}
+
 /// Whether a `Principal` (the whole value, or an entry of its `AWS`, `Service`, `Federated`
 /// or `CanonicalUser`) is a value no rule resolves to text and that refers to nothing a rule
 /// reads ([`unreadable_resource`]): an `Fn::Split` of written text, an `Fn::Select` of one.
@@ -1140,7 +1263,9 @@ fn unreadable_principal(cx: &Cx<'_>, principal: &Value) -> bool {
 /// "returns true if there are no context keys in the request"), as a key of another
 /// provider, or misspelled, always is. GitHub's audience binds nothing: every workflow of
 /// every repository on GitHub asks for the audience it wants (`sts.amazonaws.com` by
-/// default), so only its subject does.
+/// default), so only its subject does. The same holds of the other issuers that every
+/// customer of a CI service shares ([`shared_issuer`]: GitLab.com, HCP Terraform), whose
+/// subject must name the customer.
 ///
 /// A Cognito audience may also be the `Ref` of an `AWS::Cognito::IdentityPool` of the
 /// template (one of `pools`), whose value is the pool's id (`AWS::Cognito::IdentityPool`
@@ -1148,8 +1273,8 @@ fn unreadable_principal(cx: &Cx<'_>, principal: &Value) -> bool {
 fn bound_federation(pools: &[&str], statement: &Value) -> bool {
     required(&statement["Condition"]).any(|r| {
         let audience = r.key.ends_with(":aud");
-        let github = r.key.starts_with("token.actions.githubusercontent.com");
-        ((audience && !github) || r.key.ends_with(":sub"))
+        let shared = shared_issuer(&r.key);
+        ((audience && shared.is_none()) || r.key.ends_with(":sub"))
             && !r.values.is_empty()
             && r.values.iter().all(|v| {
                 (audience && pool_named(v, pools))
@@ -1159,9 +1284,48 @@ fn bound_federation(pools: &[&str], statement: &Value) -> bool {
                         // `names_one`; nothing else may be read at deploy.
                         written_as_is(&t.replace(['*', '?'], ""))
                             && names_one(t, audience)
-                            && (!github || audience || github_owner_named(t))
+                            && shared.is_none_or(|owner_named| audience || owner_named(t))
                     })
             })
+    })
+}
+
+/// For a condition key (in lower case) of an OpenID Connect issuer that every customer of a
+/// CI service shares, the test that a subject names one customer; `None` for any other
+/// key. On such an issuer any customer's job mints a token with the audience it asks for,
+/// so the audience binds nothing and only a subject that names the customer does:
+/// - GitHub Actions (`token.actions.githubusercontent.com`, and its enterprise form
+///   `…/ENTERPRISE`): [`github_owner_named`].
+/// - GitLab.com (`gitlab.com:…`; a self-managed instance is one customer's own): "`aud`:
+///   Intended audience for the token … Specified in the ID tokens configuration" of the job,
+///   and `sub` is `project_path:{group}/{project}:ref_type:{type}:ref:{branch_name}`
+///   (GitLab docs, "OpenID Connect (OIDC) Authentication Using ID Tokens", token payload):
+///   the group must be written, without a wildcard.
+/// - HCP Terraform (`app.terraform.io:…`): every organization's runs ask for the audience
+///   `aws.workload.identity` unless told otherwise, and `sub` is
+///   `organization:[org name]:project:[project name]:workspace:[workspace name]:run_phase:[run
+///   phase]` (HashiCorp support, "Updating Workload Identity for Projects"): the
+///   organization must be written, without a wildcard.
+fn shared_issuer(key: &str) -> Option<fn(&str) -> bool> {
+    let issuer = key.rsplit_once(':').map_or(key, |(issuer, _)| issuer);
+    let host = issuer.split('/').next().unwrap_or_default().trim();
+    match host {
+        "token.actions.githubusercontent.com" => Some(github_owner_named),
+        "gitlab.com" => Some(|t| claim_named(t, "project_path:", '/')),
+        "app.terraform.io" => Some(|t| claim_named(t, "organization:", ':')),
+        _ => None,
+    }
+}
+
+/// Whether a subject starts with `prefix` (in any case) followed by a name, ended by `end`,
+/// that is written without a wildcard: `project_path:clinic/*` names the group `clinic`,
+/// `project_path:*` and `project_path:cl*/x` name none.
+fn claim_named(subject: &str, prefix: &str, end: char) -> bool {
+    let lower = subject.trim().to_ascii_lowercase();
+    lower.strip_prefix(prefix).is_some_and(|rest| {
+        let name = rest.split(end).next().unwrap_or_default();
+        // The name must end where `end` is written: `project_path:clinic*` spans groups.
+        !name.is_empty() && !name.contains(['*', '?']) && rest.len() > name.len()
     })
 }
 
@@ -1461,6 +1625,31 @@ mod tests {
     }
 
     #[test]
+    fn a_principal_with_a_wildcard_or_an_unnamed_kind_is_odd() {
+        for odd in [
+            json!({"Service": "*"}),
+            json!({"Service": ["ec2.amazonaws.com", "*.amazonaws.com"]}),
+            json!({"AWS": "arn:aws:iam::*:root"}),
+            json!({"AWS": "arn:aws:iam::11112222333?:root"}),
+            json!({"CanonicalUser": "*"}),
+            json!({"aws": "arn:aws:iam::111122223333:root"}),
+            json!({"Services": "ec2.amazonaws.com"}),
+        ] {
+            assert!(odd_principal(&odd).is_some(), "{odd}");
+        }
+        for named in [
+            json!({"Service": "ec2.amazonaws.com"}),
+            json!({"AWS": ["arn:aws:iam::111122223333:root"], "Service": "lambda.amazonaws.com"}),
+            json!({"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}),
+            json!({"Federated": "arn:aws:iam::111122223333:oidc-provider/gitlab.com"}),
+            json!({"Fn::GetAtt": ["P", "Value"]}),
+            json!("*"),
+        ] {
+            assert!(odd_principal(&named).is_none(), "{named}");
+        }
+    }
+
+    #[test]
     fn a_principal_computed_out_of_text_may_be_everyone() {
         for open in [
             json!({"AWS": {"Fn::Split": [",", "arn:aws:iam::111122223333:root,*"]}}),
@@ -1508,6 +1697,15 @@ mod tests {
                 json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "repository_owner_id:123456:environment:prod"}})
             )
         ));
+        for bound in [
+            json!({"StringLike": {"gitlab.com:sub": "project_path:clinic/records:ref_type:branch:ref:main"}}),
+            json!({"StringLike": {"app.terraform.io:sub": "organization:clinic:project:*:workspace:*:run_phase:*"}}),
+            // A self-managed GitLab instance is one customer's own: its audience binds.
+            json!({"StringEquals": {"gitlab.clinic.example:aud": "https://gitlab.clinic.example"}}),
+            json!({"StringEquals": {"gitlab.company.example:aud": "aws"}}),
+        ] {
+            assert!(bound_federation(&[], &with(bound.clone())), "{bound}");
+        }
         for unbound in [
             json!({"StringEquals": {"x:aud": []}}),
             json!({"StringLike": {"x:sub": ["repo:o/r", "*"]}}),
@@ -1531,6 +1729,15 @@ mod tests {
             json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "ref:refs/heads/main"}}),
             json!({"StringLike": {"token.actions.githubusercontent.com:sub": "environment:prod"}}),
             json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repository_owner:cl*"}}),
+            // GitLab.com's and HCP Terraform's audiences are each job's or run's choice; a
+            // subject must name the group or organization, without a wildcard.
+            json!({"StringEquals": {"gitlab.com:aud": "https://gitlab.com"}}),
+            json!({"StringLike": {"GitLab.com:sub": "project_path:*"}}),
+            json!({"StringLike": {"gitlab.com:sub": "project_path:cl*/records:*"}}),
+            json!({"StringLike": {"gitlab.com:sub": "ref_type:branch:ref:main"}}),
+            json!({"StringEquals": {"app.terraform.io:aud": "aws.workload.identity"}}),
+            json!({"StringLike": {"app.terraform.io:sub": "organization:*:project:*"}}),
+            json!({"StringLike": {"app.terraform.io:sub": "organization:clinic*"}}),
             // A policy variable is filled from the request, a part read at deploy is
             // unknown: neither names an owner.
             json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:${token.actions.githubusercontent.com:repository_owner}/*"}}),
@@ -1569,6 +1776,7 @@ mod tests {
             "arn:aws:s3:::?*/*",
             "arn:aws:dynamodb:us-east-1:111122223333:table/?*",
             "arn:aws:secretsmanager:us-east-1:111122223333:secret:*?",
+            "arn:aws:healthlake:us-east-1:111122223333:datastore/fhir/*",
         ] {
             assert!(every_resource(every), "{every}");
         }
@@ -1582,6 +1790,7 @@ mod tests {
             "arn:aws:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab",
             "arn:aws:kms:*:*:key/1234*",
             "arn:aws:s3:::bucket/*",
+            "arn:aws:healthlake:us-east-1:111122223333:datastore/fhir/1f2f459836ac6c513ce899f9e4f66a59",
             // Only `?`: names of that length alone.
             "arn:aws:s3:::???/*",
         ] {

@@ -30,6 +30,36 @@ const VPC: &[&str] = &["AWS::EC2::VPC"];
 const PEERING: &str = "AWS::EC2::VPCPeeringConnection";
 /// A transit gateway.
 const TRANSIT_GATEWAY: &str = "AWS::EC2::TransitGateway";
+/// A VPC endpoint, read by `E17` for the settings of it that name what it connects the VPC
+/// to (CloudFormation reference, `AWS::EC2::VPCEndpoint`: "You can use an endpoint service
+/// provided by AWS, an MKT Partner, or another AWS accounts in your organization"): its
+/// `ServiceName` (an interface, gateway or Gateway Load Balancer endpoint),
+/// `ServiceNetworkArn` (a `ServiceNetwork` endpoint: "The Amazon Resource Name (ARN) of a
+/// service network that will be associated with the VPC endpoint of type service-network")
+/// and `ResourceConfigurationArn` (a `Resource` endpoint: "a resource configuration that will
+/// be associated with the VPC endpoint of type resource"). The rest grant no other account a
+/// path: `VpcId`, `SubnetIds`, `RouteTableIds` and `SecurityGroupIds` place it in the VPC (its
+/// groups are read by `E10`/`E11`, and the default group's rules are revoked, `E14`),
+/// `PolicyDocument` only narrows what the endpoint lets through ("controls access to the
+/// service from the VPC. The default endpoint policy allows full access to the service"),
+/// `PrivateDnsEnabled`, `DnsOptions` and `IpAddressType` choose names and addresses, and
+/// `ServiceRegion` the region of the service its name already names.
+const VPC_ENDPOINT: &str = "AWS::EC2::VPCEndpoint";
+/// A VPC's association with a VPC Lattice service network, read by `E17` for
+/// `ServiceNetworkIdentifier`, the service network whose services the VPC's clients reach
+/// (CloudFormation reference, `AWS::VpcLattice::ServiceNetworkVpcAssociation`: an id or ARN,
+/// `arn:…:vpc-lattice:<region>:<account>:servicenetwork/sn-…`; one shared by another account
+/// through AWS RAM is named by its ARN). `VpcIdentifier` names the VPC, `SecurityGroupIds`
+/// its groups (read by `E10`/`E11`), `PrivateDnsEnabled` and `DnsOptions` the names it
+/// resolves, `Tags` tags: none reaches another account.
+const LATTICE_ASSOCIATION: &str = "AWS::VpcLattice::ServiceNetworkVpcAssociation";
+/// A gateway's attachment to a VPC (CloudFormation reference, `AWS::EC2::VPCGatewayAttachment`:
+/// `InternetGatewayId`, "The ID of the internet gateway. You must specify either
+/// InternetGatewayId or VpnGatewayId, but not both"; `VpnGatewayId`, "The ID of the virtual
+/// private gateway"; `VpcId`), read by `E17` for `VpnGatewayId`: a virtual private gateway
+/// brings its VPN connections and Direct Connect interfaces, networks beyond the account,
+/// into the VPC (the routes to an internet gateway are `E15`'s).
+const GATEWAY_ATTACHMENT: &str = "AWS::EC2::VPCGatewayAttachment";
 
 /// The ports that are never open to the internet: SSH, RDP, FTP, MySQL, 3309 and 4333, and
 /// the other remote shells and desktops of an instance: Telnet (23), Windows Remote
@@ -111,7 +141,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "no subnet that holds PHI routes to the internet through an internet gateway",
         types: &["AWS::EC2::Route"],
         controls: &["164.312(e)(1)"],
-        fix: "associate route tables with a 0.0.0.0/0 or ::/0 route to an internet gateway only with public subnets (`MapPublicIpOnLaunch` true); route PHI subnets through a NAT gateway or VPC endpoints",
+        fix: "associate route tables with a 0.0.0.0/0 or ::/0 route to an internet gateway (or a Wavelength carrier gateway, `CarrierGatewayId`) only with public subnets (`MapPublicIpOnLaunch` true); route PHI subnets through a NAT gateway or VPC endpoints",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-VPCNoUnrestrictedRouteToIGW"),
             checkov: None,
@@ -127,9 +157,12 @@ pub(crate) static RULES: &[RuleSpec] = &[
             PEERING,
             "AWS::EC2::TransitGatewayAttachment",
             "AWS::EC2::TransitGatewayVpcAttachment",
+            VPC_ENDPOINT,
+            LATTICE_ASSOCIATION,
+            GATEWAY_ATTACHMENT,
         ],
         controls: &["164.312(e)(1)"],
-        fix: "peer VPCs only within the account (`PeerOwnerId` unset or `${AWS::AccountId}`), and attach and route only to peering connections and transit gateways of the app, whose transit gateways leave `AutoAcceptSharedAttachments` disabled and are named by no resource that shares, peers or connects them beyond the account; a path to another account of the organization (a shared transit gateway of a network account) takes a waiver naming that account and the agreement that covers it",
+        fix: "peer VPCs only within the account (`PeerOwnerId` unset or `${AWS::AccountId}`), and attach and route only to peering connections and transit gateways of the app, whose transit gateways leave `AutoAcceptSharedAttachments` disabled and are named by no resource that shares, peers or connects them beyond the account; attach and route to no virtual private gateway, local gateway or ODB network, and to Gateway Load Balancer endpoints of the app only; give VPC endpoints an AWS service's name (`com.amazonaws.${AWS::Region}.s3`), an endpoint service of the app, or a VPC Lattice service network or resource configuration of the app, and associate VPCs only with service networks of the app; a path to another account of the organization (a shared transit gateway of a network account, a partner's endpoint service) takes a waiver naming that account and the agreement that covers it",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -510,7 +543,7 @@ pub(super) fn ipv6_reach(cx: &Cx<'_>, subnet: &Resource) -> Ipv6Reach {
                 Gateway::Unknown(why) => {
                     unknown.push(format!("route `{}`: {why}", route.logical_id()))
                 }
-                Gateway::Other => {}
+                Gateway::Other(_) => {}
             }
         }
         proofs.extend(proof_of(association, "/RouteTableId"));
@@ -981,6 +1014,37 @@ fn e17(cx: &Cx<'_>) -> Outcome {
         "AWS::EC2::TransitGatewayAttachment" | "AWS::EC2::TransitGatewayVpcAttachment" => {
             all(transit_gateway_of_the_app(cx, "TransitGatewayId"))
         }
+        GATEWAY_ATTACHMENT => match cx
+            .prop("/VpnGatewayId")
+            .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+        {
+            None => Outcome::NotApplicable,
+            Some(value) => Outcome::Fail(format!(
+                "`VpnGatewayId` {} attaches a virtual private gateway to the VPC, whose VPN connections and Direct Connect interfaces join it to networks beyond the account that no rule reads",
+                text_or_json(value)
+            )),
+        },
+        LATTICE_ASSOCIATION => match cx
+            .prop("/ServiceNetworkIdentifier")
+            .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+        {
+            None => Outcome::NotApplicable,
+            Some(value) => match app_resource(cx, value, "AWS::VpcLattice::ServiceNetwork") {
+                Some(_) => all([cx.proof("/ServiceNetworkIdentifier").ok_or_default()]),
+                None => Outcome::Fail(format!(
+                    "`ServiceNetworkIdentifier` {} names no VPC Lattice service network of the app: one another account shares through AWS RAM joins the VPC to that account's services, which no rule reads; declare the service network in a stack of the app",
+                    text_or_json(value)
+                )),
+            },
+        },
+        VPC_ENDPOINT => {
+            let reached = endpoint_reaches(cx);
+            if reached.is_empty() {
+                Outcome::NotApplicable
+            } else {
+                all(reached)
+            }
+        }
         _ => {
             let out = route_out_of_the_account(cx);
             if out.is_empty() {
@@ -1146,7 +1210,190 @@ fn route_out_of_the_account(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
             text_or_json(value)
         )));
     }
+    // The other targets of a route that lead beyond the account (CloudFormation reference,
+    // `AWS::EC2::Route`): an Outposts local gateway (`LocalGatewayId`), which joins the
+    // Outpost's subnets to the on-premises network behind it, and an ODB network
+    // (`OdbNetworkArn`), the network of Oracle Database@AWS, whose Exadata infrastructure is
+    // joined to Oracle Cloud Infrastructure networking (`AWS::ODB::OdbNetwork`
+    // `DeleteAssociatedResources`: "associated OCI networking resources"). No rule reads
+    // either network.
+    for (key, what) in [
+        (
+            "LocalGatewayId",
+            "an Outposts local gateway, which joins the subnets to the on-premises network behind it",
+        ),
+        (
+            "OdbNetworkArn",
+            "an ODB network of Oracle Database@AWS, joined to Oracle Cloud Infrastructure networking",
+        ),
+    ] {
+        if let Some(value) = cx
+            .prop(&format!("/{key}"))
+            .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+        {
+            checks.push(Err(format!(
+                "`{key}` {} sends traffic to {what}, a network beyond the account that no rule reads",
+                text_or_json(value)
+            )));
+        }
+    }
+    // A Gateway Load Balancer endpoint ("Supported for Gateway Load Balancer endpoints only",
+    // `AWS::EC2::Route` `VpcEndpointId`) hands every packet to the appliances behind its
+    // endpoint service, a vendor's in another account as often as the app's own: it must be
+    // an endpoint of the app, whose service `E17` reads where the endpoint is.
+    if let Some(value) = cx
+        .prop("/VpcEndpointId")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    {
+        checks.push(match app_resource(cx, value, VPC_ENDPOINT) {
+            Some(_) => cx.proof("/VpcEndpointId").ok_or_default(),
+            None => Err(format!(
+                "`VpcEndpointId` {} names no VPC endpoint of the app, so whose appliances the Gateway Load Balancer endpoint hands the traffic to cannot be read (an endpoint service of another account); declare the endpoint in a stack of the app",
+                text_or_json(value)
+            )),
+        });
+    }
+    // A virtual private gateway ("The ID of an internet gateway or virtual private gateway
+    // attached to your VPC", `AWS::EC2::Route` `GatewayId`) is the AWS end of Site-to-Site VPN
+    // connections and Direct Connect virtual interfaces, to networks beyond the account, as
+    // a transit gateway's VPN connection is; a gateway that cannot be read may be one.
+    match route_gateway(cx) {
+        Gateway::Other(true) => checks.push(Err(format!(
+            "`GatewayId` {} is a virtual private gateway, whose VPN connections and Direct Connect interfaces join the VPC to networks beyond the account that no rule reads",
+            text_or_json(&cx.resource.properties()["GatewayId"])
+        ))),
+        Gateway::Unknown(why) => checks.push(Err(format!(
+            "{why}: it may be a virtual private gateway, whose VPN connections join the VPC to networks beyond the account; name a gateway of the app"
+        ))),
+        Gateway::Internet | Gateway::Other(false) => {}
+    }
     checks
+}
+
+/// What a VPC endpoint connects the VPC to ([`VPC_ENDPOINT`]), as checks: its
+/// `ServiceName` ([`service_reached`]), its `ServiceNetworkArn` a VPC Lattice service network
+/// of the app, its `ResourceConfigurationArn` a resource configuration of the app (a service
+/// network or resource configuration that another account shares through AWS RAM reaches
+/// that account's services and resources). Empty for an endpoint that names none of them.
+fn endpoint_reaches(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    let mut checks = Vec::new();
+    let present = |key: &str| {
+        cx.prop(&format!("/{key}"))
+            .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    };
+    if let Some(value) = present("ServiceName") {
+        checks.push(
+            service_reached(cx, value, 0).and_then(|()| cx.proof("/ServiceName").ok_or_default()),
+        );
+    }
+    for (key, kind, what) in [
+        (
+            "ServiceNetworkArn",
+            "AWS::VpcLattice::ServiceNetwork",
+            "VPC Lattice service network",
+        ),
+        (
+            "ResourceConfigurationArn",
+            "AWS::VpcLattice::ResourceConfiguration",
+            "VPC Lattice resource configuration",
+        ),
+    ] {
+        if let Some(value) = present(key) {
+            checks.push(match app_resource(cx, value, kind) {
+                Some(_) => cx.proof(&format!("/{key}")).ok_or_default(),
+                None => Err(format!(
+                    "`{key}` {} names no {what} of the app: one another account shares through AWS RAM joins the VPC to that account's services and resources, which no rule reads; declare it in a stack of the app",
+                    text_or_json(value)
+                )),
+            });
+        }
+    }
+    checks
+}
+
+/// The value an import (`Fn::ImportValue` of written text) takes from the one output of the
+/// app's stacks that exports it, with the context of that stack.
+fn exported_value<'a>(cx: &Cx<'a>, value: &Value) -> Option<(Cx<'a>, Value)> {
+    let name = value
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .and_then(|m| m.get("Fn::ImportValue"))
+        .and_then(super::meaning::text)?;
+    let mut carriers = cx.stacks.iter().enumerate().flat_map(|(at, (stack, t))| {
+        t.outputs()
+            .iter()
+            .filter(|o| o.export_name() == Some(name.as_str()))
+            .map(move |o| (at, *stack, *t, o))
+    });
+    let (at, stack, template, output) = carriers.next()?;
+    if carriers.next().is_some() {
+        return None;
+    }
+    let exported = serde_json::to_value(&output.value).ok()?;
+    Some((
+        Cx {
+            template,
+            stack,
+            at,
+            ..*cx
+        },
+        exported,
+    ))
+}
+
+/// A VPC endpoint's `ServiceName` reaches an AWS service or an endpoint service of the app.
+/// AWS's services are named `com.amazonaws.<region>.<service>` (`cn.com.amazonaws.…` in
+/// China, `aws.…` for a few, such as SageMaker's notebooks); every other endpoint service,
+/// another account's, a partner's of AWS Marketplace or the app's own, is named
+/// `com.amazonaws.vpce.<region>.vpce-svc-<id>` (CloudFormation reference,
+/// `AWS::KinesisFirehose::DeliveryStream` DatabaseSourceVPCConfiguration:
+/// "com.amazonaws.vpce.<region>.<vpc-endpoint-service-id>"; AWS PrivateLink guide, "Share
+/// your services through AWS PrivateLink"), and reaches whatever that service's load
+/// balancers front in its owner's account: it must be an `AWS::EC2::VPCEndpointService` of
+/// the app ([`super::flows::endpoint_service_of_the_app`]). A name known only at deploy (a
+/// parameter, an SSM value, an attribute) may be any service. Each branch of an `Fn::If`
+/// is read; an import is read in the stack that exports it.
+fn service_reached(cx: &Cx<'_>, value: &Value, depth: usize) -> Result<(), String> {
+    if super::meaning::no_value(value) {
+        return Ok(());
+    }
+    if let Some(each) = super::flows::alternatives(value).filter(|_| !value.is_array()) {
+        return each
+            .into_iter()
+            .try_for_each(|v| service_reached(cx, v, depth));
+    }
+    if depth < 4
+        && let Some((home, exported)) = exported_value(cx, value)
+    {
+        return service_reached(&home, &exported, depth + 1);
+    }
+    let unreadable = || {
+        format!(
+            "`ServiceName` {} cannot be read before deploy, so the endpoint may connect the VPC to another account's endpoint service; write an AWS service's name (`com.amazonaws.${{AWS::Region}}.s3`) or an endpoint service of the app",
+            text_or_json(value)
+        )
+    };
+    if super::meaning::imported(value) {
+        return Err(unreadable());
+    }
+    if super::flows::endpoint_service_of_the_app(cx, value) {
+        return Ok(());
+    }
+    let written = super::meaning::skeleton(value).trim().to_ascii_lowercase();
+    let name = written.strip_prefix("cn.").unwrap_or(&written);
+    if name.starts_with("com.amazonaws.vpce.") || name.contains("vpce-svc") {
+        return Err(format!(
+            "`ServiceName` {} is an endpoint service of no template of the app (another account's, or a partner's): the endpoint joins the VPC to whatever that service's load balancers front in its owner's account, which no rule reads",
+            text_or_json(value)
+        ));
+    }
+    if written.contains(super::meaning::UNKNOWN)
+        || super::identity::dynamic(&written)
+        || !(name.starts_with("com.amazonaws.") || name.starts_with("aws."))
+    {
+        return Err(unreadable());
+    }
+    Ok(())
 }
 
 /// The resources of the app that may name a transit gateway without leading out of the
@@ -1303,10 +1550,15 @@ fn route_to_the_internet(cx: &Cx<'_>) -> Outcome {
     };
     let unknown = match route_gateway(cx) {
         Gateway::Internet => None,
-        Gateway::Other => return Outcome::NotApplicable,
+        Gateway::Other(_) => return Outcome::NotApplicable,
         Gateway::Unknown(why) => Some(why),
     };
-    let outcome = routed_subnets(cx, everywhere, &destination);
+    let gateway = if carrier_gateway(cx).is_some() {
+        "the carrier gateway"
+    } else {
+        "the internet gateway"
+    };
+    let outcome = routed_subnets(cx, everywhere, &destination, gateway);
     // A gateway that the template cannot show to be an internet gateway or another one: the
     // subnets it routes must still be public ones, or this is a gap, not a pass.
     match (unknown, outcome) {
@@ -1324,8 +1576,9 @@ enum Gateway {
     /// `Fn::Sub`), or one of another stack of the app that it imports.
     Internet,
     /// No gateway, another gateway's id as text, or only resources of the app that are
-    /// gateways of other kinds.
-    Other,
+    /// gateways of other kinds; true where it is a virtual private gateway (`vgw-…` as text,
+    /// or an `AWS::EC2::VPNGateway` of the app), read by `E17`.
+    Other(bool),
     /// A value known only at deploy (a dynamic reference, an attribute of a resource that
     /// is no gateway, such as an SSM parameter's `Value`), with why.
     Unknown(String),
@@ -1340,10 +1593,24 @@ const OTHER_GATEWAYS: &[&str] = &[
     "AWS::EC2::VPCEndpoint",
 ];
 
+/// A route's carrier gateway (`CarrierGatewayId`), if it names one: "A carrier gateway serves
+/// two purposes. It allows inbound traffic from a carrier network in a specific location, and
+/// it allows outbound traffic to the carrier network and internet" (AWS Wavelength developer
+/// guide, "How AWS Wavelength works"; the Amazon VPC user guide, "Carrier gateways": its NAT
+/// "is similar to the function of an internet gateway in a Region"). `E15` reads it as an
+/// internet gateway.
+fn carrier_gateway<'a>(cx: &Cx<'a>) -> Option<&'a Value> {
+    cx.prop("/CarrierGatewayId")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+}
+
 fn route_gateway(cx: &Cx<'_>) -> Gateway {
     const IGW: &str = "AWS::EC2::InternetGateway";
+    if carrier_gateway(cx).is_some() {
+        return Gateway::Internet;
+    }
     let Some(value) = cx.prop("/GatewayId") else {
-        return Gateway::Other;
+        return Gateway::Other(false);
     };
     if let Some(t) = super::meaning::text(value) {
         return if super::identity::dynamic(&t) {
@@ -1351,7 +1618,7 @@ fn route_gateway(cx: &Cx<'_>) -> Gateway {
         } else if t.trim().to_ascii_lowercase().starts_with("igw-") {
             Gateway::Internet
         } else {
-            Gateway::Other
+            Gateway::Other(t.trim().to_ascii_lowercase().starts_with("vgw-"))
         };
     }
     let mut types: Vec<&str> = cx
@@ -1403,7 +1670,7 @@ fn route_gateway(cx: &Cx<'_>) -> Gateway {
             text_or_json(value)
         ))
     } else if !types.is_empty() && types.iter().all(|t| OTHER_GATEWAYS.contains(t)) {
-        Gateway::Other
+        Gateway::Other(types.contains(&"AWS::EC2::VPNGateway"))
     } else {
         Gateway::Unknown(format!(
             "`GatewayId` {} names no gateway of the app that a rule can read",
@@ -1445,7 +1712,7 @@ fn store_in(template: &crate::cfn::Template, subnet: &str) -> Option<String> {
 
 /// The route (to an internet gateway, for `everywhere` `destination`) must be on a route
 /// table of the template whose every associated subnet is a public one.
-fn routed_subnets(cx: &Cx<'_>, everywhere: &str, destination: &str) -> Outcome {
+fn routed_subnets(cx: &Cx<'_>, everywhere: &str, destination: &str, gateway: &str) -> Outcome {
     let Some(table) = cx.prop("/RouteTableId") else {
         return Outcome::Fail("`RouteTableId` is not set".to_owned());
     };
@@ -1458,7 +1725,7 @@ fn routed_subnets(cx: &Cx<'_>, everywhere: &str, destination: &str) -> Outcome {
         .find(|t| super::mentions(table, t.logical_id()))
     else {
         return Outcome::Fail(format!(
-            "`RouteTableId` {} names no route table of this template, so the subnets it routes to the internet gateway for `{}` {destination} cannot be shown to be public ones",
+            "`RouteTableId` {} names no route table of this template, so the subnets it routes to {gateway} for `{}` {destination} cannot be shown to be public ones",
             text_or_json(table),
             pointer_name(everywhere)
         ));
@@ -1493,7 +1760,7 @@ fn routed_subnets(cx: &Cx<'_>, everywhere: &str, destination: &str) -> Outcome {
         let check = match subnet {
             // A subnet that says it is public but holds a store of PHI is a PHI subnet.
             Some(s) if let Some(store) = store_in(home, s.logical_id()) => Err(format!(
-                "association `{association}` routes subnet `{}` to the internet gateway for `{}` {destination}, and {store} places a store of PHI in it; keep stores in subnets without a route to an internet gateway",
+                "association `{association}` routes subnet `{}` to {gateway} for `{}` {destination}, and {store} places a store of PHI in it; keep stores in subnets without a route to an internet or carrier gateway",
                 s.logical_id(),
                 pointer_name(everywhere)
             )),
@@ -1512,12 +1779,12 @@ fn routed_subnets(cx: &Cx<'_>, everywhere: &str, destination: &str) -> Outcome {
                 })
             }
             Some(s) => Err(format!(
-                "association `{association}` routes subnet `{}`, which does not map public addresses on launch (a PHI subnet), to the internet gateway for `{}` {destination}",
+                "association `{association}` routes subnet `{}`, which does not map public addresses on launch (a PHI subnet), to {gateway} for `{}` {destination}",
                 s.logical_id(),
                 pointer_name(everywhere)
             )),
             None => Err(format!(
-                "association `{association}` routes a subnet that is not in its template to the internet gateway, so it cannot be shown to be a public subnet"
+                "association `{association}` routes a subnet that is not in its template to {gateway}, so it cannot be shown to be a public subnet"
             )),
         };
         // The proof of a subnet of another stack names its stack.

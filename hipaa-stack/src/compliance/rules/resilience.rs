@@ -1722,7 +1722,19 @@ fn m1(cx: &Cx<'_>) -> Outcome {
 fn m2(cx: &Cx<'_>) -> Outcome {
     let replicas = match cx.prop("/ReplicaRegions") {
         Some(Value::Array(replicas)) => replicas.as_slice(),
-        _ => &[],
+        None | Some(Value::Null) => &[],
+        Some(v) if super::meaning::no_value(v) => &[],
+        // A list an intrinsic makes at deploy (a parameter, an SSM parameter's `Value`, a
+        // custom resource's attribute) may name replicas with no `KmsKeyId`.
+        Some(other) => {
+            return all([
+                customer_key(cx, "/KmsKeyId"),
+                Err(format!(
+                    "`ReplicaRegions` is {}, known only at deploy: no rule can read the keys of the replicas it makes (`aws/secretsmanager` where none is written); write each replica with its `KmsKeyId` in the template",
+                    super::meaning::text_or_json(other)
+                )),
+            ]);
+        }
     };
     let replica_keys = replicas
         .iter()

@@ -240,7 +240,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "resource policies never allow every principal without a condition",
         types: P2_TYPES,
         controls: ACCESS,
-        fix: "name the principals (accounts, roles, services) in every Allow, or restrict `*` with `aws:SourceArn`/`aws:SourceAccount`/`aws:PrincipalOrgID` conditions (`StringEquals`, `ArnLike`, …, never `…IfExists` or `ForAllValues:`, which hold when the key is absent; a source ARN that names no account, as a bucket's, only with `aws:SourceAccount`); give a service's permission to invoke a function a `SourceAccount` or a `SourceArn` naming an account (a bucket's ARN with `SourceAccount`); set a function URL's `AuthType` to `AWS_IAM`; give a layer permission whose `Principal` is `*` an `OrganizationId`",
+        fix: "name the principals (accounts, roles, services) in every Allow, or restrict `*` with `aws:SourceArn`/`aws:SourceAccount`/`aws:PrincipalOrgID` conditions (`StringEquals`, `ArnLike`, …, never `…IfExists` or `ForAllValues:`, which hold when the key is absent; a source ARN that names no account, as a bucket's, only with `aws:SourceAccount`); give a service's permission to invoke a function a `SourceAccount` or a `SourceArn` naming an account (a bucket's ARN with `SourceAccount`); set a function URL's `AuthType` to `AWS_IAM`; give a layer permission whose `Principal` is `*` an `OrganizationId`; restrict a service in a log group's `ResourcePolicyDocument` or an `AWS::Logs::ResourcePolicy` by `aws:SourceAccount` or an `aws:SourceArn` naming the account",
         packs: packs(
             Some("HIPAA.Security-LambdaFunctionPublicAccessProhibited"),
             None,
@@ -2239,8 +2239,20 @@ resource_policies! {
     // `Policy`), and a REST API's resource policy, which decides who may invoke it before
     // any authorizer runs (API Gateway developer guide, "Control access to a REST API with
     // API Gateway resource policies": `Principal` `*`, or another account's).
+    // A REST API's policy may also be written in its OpenAPI `Body`, as
+    // `x-amazon-apigateway-policy`, which "Specifies a resource policy for a REST API" (API
+    // Gateway developer guide, "x-amazon-apigateway-policy"); a `Body` written as JSON text
+    // is read too (see `resource_policy`).
     "AWS::Events::EventBus" => ["/Policy"],
-    "AWS::ApiGateway::RestApi" => ["/Policy"],
+    "AWS::ApiGateway::RestApi" => ["/Policy", "/Body/x-amazon-apigateway-policy"],
+    // A log group's own resource policy (CloudFormation reference, `AWS::Logs::LogGroup`
+    // `ResourcePolicyDocument`), which grants as an `AWS::Logs::ResourcePolicy` does.
+    "AWS::Logs::LogGroup" => ["/ResourcePolicyDocument"],
+    // A Redshift cluster's namespace policy, which grants other principals actions on the
+    // cluster's namespace, such as `redshift:CreateInboundIntegration` to write into it
+    // (CloudFormation reference, `AWS::Redshift::Cluster` `NamespaceResourcePolicy`;
+    // Redshift API reference, `PutResourcePolicy`).
+    "AWS::Redshift::Cluster" => ["/NamespaceResourcePolicy"],
 }
 
 /// The first of [`RESOURCE_POLICIES`] that are resources of their own (the rest may have
@@ -2273,6 +2285,20 @@ pub(super) fn policy_pointers(cx: &Cx<'_>) -> Vec<String> {
     if t == "AWS::Events::EventBusPolicy" && cx.prop("/Statement").is_none() {
         return vec!["/Principal".to_owned()];
     }
+    // A REST API's OpenAPI `Body` written as JSON text holds its policy inside the text.
+    if t == "AWS::ApiGateway::RestApi" {
+        let mut pointers: Vec<String> = ["/Policy", OPENAPI_POLICY]
+            .into_iter()
+            .filter(|p| cx.prop(p).is_some())
+            .map(str::to_owned)
+            .collect();
+        if cx.prop(OPENAPI_POLICY).is_none()
+            && openapi_text(cx).is_some_and(|body| body.get(OPENAPI_POLICY_KEY).is_some())
+        {
+            pointers.push(OPENAPI_POLICY.to_owned());
+        }
+        return pointers;
+    }
     match RESOURCE_POLICIES.iter().position(|(kind, _)| *kind == t) {
         Some(at) if at < OPTIONAL_FROM => RESOURCE_POLICIES[at]
             .1
@@ -2297,6 +2323,17 @@ pub(super) fn resource_policy<'r>(
     cx: &Cx<'r>,
     pointer: &str,
 ) -> Option<std::borrow::Cow<'r, Value>> {
+    if pointer == OPENAPI_POLICY && cx.prop(OPENAPI_POLICY).is_none() {
+        let policy = openapi_text(cx)?.get(OPENAPI_POLICY_KEY)?.clone();
+        return match policy {
+            Value::String(text) => crate::cfn::tree::from_str(&text)
+                .ok()
+                .filter(Value::is_object)
+                .map(std::borrow::Cow::Owned),
+            v @ Value::Object(_) => Some(std::borrow::Cow::Owned(v)),
+            _ => None,
+        };
+    }
     if cx.resource.type_name() != "AWS::Events::EventBusPolicy" {
         return policy_document(cx.resource, pointer);
     }
@@ -2317,6 +2354,46 @@ pub(super) fn resource_policy<'r>(
     Some(std::borrow::Cow::Owned(
         serde_json::json!({ "Statement": statement }),
     ))
+}
+
+/// Where a REST API's OpenAPI `Body` writes its resource policy.
+const OPENAPI_POLICY: &str = "/Body/x-amazon-apigateway-policy";
+const OPENAPI_POLICY_KEY: &str = "x-amazon-apigateway-policy";
+
+/// A REST API's OpenAPI `Body` written as JSON text, read as the object it holds.
+fn openapi_text(cx: &Cx<'_>) -> Option<Value> {
+    let body = cx.prop("/Body")?.as_str()?;
+    crate::cfn::tree::from_str(body)
+        .ok()
+        .filter(Value::is_object)
+}
+
+/// Why the resource policy of a REST API cannot be read before deploy, if it cannot: its
+/// OpenAPI definition, which may carry one (`x-amazon-apigateway-policy`), comes from S3
+/// (`BodyS3Location`), from another API (`CloneFrom`), or is a `Body` that no rule reads
+/// (text that is no JSON object, or a value an intrinsic makes).
+fn unread_openapi_policy(cx: &Cx<'_>) -> Option<String> {
+    if cx.resource.type_name() != "AWS::ApiGateway::RestApi" {
+        return None;
+    }
+    let present = |p: &str| cx.prop(p).is_some_and(|v| !v.is_null() && !no_value(v));
+    if let Some(body) = cx.prop("/Body").filter(|v| !v.is_null() && !no_value(v)) {
+        return match body {
+            Value::Object(map) if !map.keys().any(|k| k == "Ref" || k.starts_with("Fn::")) => None,
+            Value::String(_) if openapi_text(cx).is_some() => None,
+            other => Some(format!(
+                "`Body` is {}, which no rule reads, so the resource policy it may carry (`x-amazon-apigateway-policy`) is not shown",
+                text_or_json(other)
+            )),
+        };
+    }
+    if present("/BodyS3Location") {
+        return Some("the API imports its OpenAPI definition from S3 (`BodyS3Location`), so the resource policy it may carry (`x-amazon-apigateway-policy`) is not shown".to_owned());
+    }
+    present("/CloneFrom").then(|| {
+        "the API is cloned from another (`CloneFrom`), whose resource policy no template shows"
+            .to_owned()
+    })
 }
 
 /// How a finding names the statement at `suffix` of the document at `name`: an event bus
@@ -2347,6 +2424,11 @@ fn p2(cx: &Cx<'_>) -> Outcome {
     }
     let pointers = policy_pointers(cx);
     let mut checks = Vec::new();
+    if let Some(why) = unread_openapi_policy(cx) {
+        checks.push(Err(format!(
+            "{why}: it may allow every principal; write the API's definition in the template"
+        )));
+    }
     for pointer in &pointers {
         let name = &pointer[1..];
         let Some(document) = resource_policy(cx, pointer) else {
@@ -2378,6 +2460,20 @@ fn p2(cx: &Cx<'_>) -> Outcome {
             !super::identity::may_be_everyone(&s["Principal"])
                 && super::identity::may_be_carried(cx, &s["Principal"], text_carries)
         });
+        // A service allowed to write to the app's logs with no condition on the source
+        // writes there for the resources of every account (the confused deputy): "CloudWatch
+        // Logs also supports aws:SourceArn and aws:SourceAccount condition context keys"
+        // (CloudWatch Logs API reference, `PutResourcePolicy`), as a function permission's
+        // `SourceAccount` (see `permission_p2`).
+        let logs = matches!(
+            cx.resource.type_name(),
+            "AWS::Logs::LogGroup" | "AWS::Logs::ResourcePolicy"
+        );
+        let services = if logs {
+            named(&|s| names_a_service(&s["Principal"]))
+        } else {
+            Vec::new()
+        };
         checks.push(if !open.is_empty() {
             Err(format!(
                 "{} allow every principal (`*`) with no condition on the source or account",
@@ -2388,6 +2484,11 @@ fn p2(cx: &Cx<'_>) -> Outcome {
                 "{} name the principal by a value that a parameter, custom resource or nested stack hands out at deploy, which may be `*`, with no condition on the source or account; write the principals in the template",
                 carried.join(", ")
             ))
+        } else if !services.is_empty() {
+            Err(format!(
+                "{} allow a service to write to the logs with no `aws:SourceAccount` or `aws:SourceArn` condition naming the account: the service writes there for any account's resources",
+                services.join(", ")
+            ))
         } else {
             cx.present(pointer)
         });
@@ -2396,6 +2497,13 @@ fn p2(cx: &Cx<'_>) -> Outcome {
         return Outcome::NotApplicable;
     }
     all(checks)
+}
+
+/// Whether a statement's `Principal` names a service (`Service`, its key read in any case).
+fn names_a_service(principal: &Value) -> bool {
+    principal
+        .as_object()
+        .is_some_and(|map| map.keys().any(|k| k.trim().eq_ignore_ascii_case("service")))
 }
 
 /// The `Principal` of a permission as written (trimmed), and whether it may be everyone:
@@ -2456,7 +2564,23 @@ fn permission_p2(cx: &Cx<'_>) -> Outcome {
     let limited = source_arn.is_some()
         || cx.prop("/SourceAccount").is_some()
         || cx.prop("/PrincipalOrgID").is_some();
-    let service = principal.to_ascii_lowercase().ends_with(".amazonaws.com");
+    // A service principal is a name, not an account or an ARN: `s3.amazonaws.com`,
+    // `s3.amazonaws.com.cn` in the China regions, and Alexa's `alexa-appkit.amazon.com` and
+    // `alexa-connectedhome.amazon.com`, whose skills are told apart by `EventSourceToken`,
+    // "a token that Alexa Smart Home functions ... must supply" (Lambda API reference,
+    // `AddPermission` `EventSourceToken`; Lambda developer guide, "Using AWS Lambda with
+    // Alexa": the skill ID).
+    let lower = principal.to_ascii_lowercase();
+    let service = lower.contains('.') && !lower.contains(':') && !lower.contains('*');
+    let alexa = lower.starts_with("alexa-") && lower.ends_with(".amazon.com");
+    if alexa && !open {
+        return match cx.prop("/EventSourceToken") {
+            Some(_) => all([cx.present("/EventSourceToken")]),
+            None => Outcome::Fail(format!(
+                "`Principal` is {principal} with no `EventSourceToken` (the skill's ID): every Alexa skill, anyone's, may invoke the function; set `EventSourceToken` to the skill's ID"
+            )),
+        };
+    }
     if open && !limited {
         Outcome::Fail(if principal == "*" {
             "`Principal` is `*` with no `SourceArn` naming an account, `SourceAccount` or `PrincipalOrgID`: anyone may invoke the function (a bucket's ARN names no account, and another account may take the bucket's name once it is deleted); name the account".to_owned()
@@ -3037,22 +3161,32 @@ mod beanstalk {
 /// The value of a load balancer attribute, by key: the first entry whose value is not
 /// true when there are several (the template does not show which one Elastic Load
 /// Balancing applies last), else the first. A key is read as its text, whitespace
-/// trimmed.
+/// trimmed; a key known only at deploy (a parameter, an SSM parameter's `Value`, a dynamic
+/// reference) may be this one, so its entry counts as one of this key's.
 fn attribute<'a>(cx: &Cx<'a>, key: &str) -> Option<(usize, &'a Value)> {
-    let entries: Vec<(usize, &'a Value)> = cx
+    let entries: Vec<(usize, &'a Value, bool)> = cx
         .prop("/LoadBalancerAttributes")
         .and_then(Value::as_array)?
         .iter()
         .enumerate()
         .filter(|(_, a)| !super::meaning::no_value(a))
-        .filter(|(_, a)| text(&a["Key"]).is_some_and(|k| k.trim() == key))
-        .map(|(i, a)| (i, &a["Value"]))
+        .filter_map(|(i, a)| {
+            let doubtful = match text(&a["Key"]) {
+                Some(k) if k.trim() == key => false,
+                Some(k) if k.contains("{{resolve:") => true,
+                Some(_) => return None,
+                None => true,
+            };
+            Some((i, &a["Value"], doubtful))
+        })
         .collect();
+    // An entry whose key is known only at deploy may turn the setting off; it never shows
+    // it on.
     entries
         .iter()
-        .find(|(_, v)| !is_true(v))
-        .or(entries.first())
-        .copied()
+        .find(|(_, v, _)| !is_true(v))
+        .or(entries.iter().find(|(_, _, doubtful)| !doubtful))
+        .map(|(i, v, _)| (*i, *v))
 }
 
 fn f3(cx: &Cx<'_>) -> Outcome {
@@ -4967,8 +5101,19 @@ fn rs3(cx: &Cx<'_>) -> Outcome {
             "`LoggingProperties` is not set: connections and queries are not logged".to_owned(),
         );
     }
-    let to_logs = cx
-        .prop(DESTINATION)
+    // The destination is s3 or cloudwatch (Redshift API reference, `EnableLogging`
+    // `LogDestinationType`: "Valid Values: s3 | cloudwatch"): one known only at deploy may
+    // be either, so neither the bucket nor the exports show that the logs are kept.
+    let destination = cx.prop(DESTINATION).filter(|v| !no_value(v));
+    if let Some(d) = destination
+        && text(d).is_none_or(|t| t.contains("{{resolve:"))
+    {
+        return Outcome::Fail(format!(
+            "`LoggingProperties.LogDestinationType` is {}, known only at deploy: no rule can read where the audit logs go; write s3 (with `BucketName`) or cloudwatch (with `LogExports`)",
+            text_or_json(d)
+        ));
+    }
+    let to_logs = destination
         .and_then(text)
         .is_some_and(|t| t.trim().eq_ignore_ascii_case("cloudwatch"));
     let check = if !to_logs {

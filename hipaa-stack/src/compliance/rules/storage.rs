@@ -493,7 +493,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "the logs a database exports go to log groups of the app, which L1 and L2 read",
         types: EXPORTING_DB,
         controls: &["164.312(a)(2)(iv)"],
-        fix: "RDS writes each exported log to a log group it creates itself unless one of that name exists: name the database (`DBInstanceIdentifier`, `DBClusterIdentifier`, as written in lower case) and declare `/aws/rds/instance/<name>/<log>` (`/aws/rds/cluster/…` for a cluster, `/aws/docdb/…` for a DocumentDB cluster, `/aws/neptune/…` for a Neptune cluster) in its stack, encrypted and kept as L1 and L2 ask, with the database depending on it; a named database can no longer be replaced by an update. Otherwise associate a customer key with each group RDS made (`aws logs associate-kms-key`) and set its retention after the first deploy",
+        fix: "RDS writes each exported log to a log group it creates itself unless one of that name exists: name the database (`DBInstanceIdentifier`, `DBClusterIdentifier`, as written in lower case) and declare `/aws/rds/instance/<name>/<log>` (`/aws/rds/cluster/…` for a cluster, `/aws/docdb/…` for a DocumentDB cluster, `/aws/neptune/…` for a Neptune cluster) in its stack, encrypted and kept as L1 and L2 ask, with the database depending on it; a named database can no longer be replaced by an update. Otherwise deploy with `up`, which gives each group RDS made the database's key and a retention, or associate a customer key with each (`aws logs associate-kms-key`) and set its retention after the first deploy",
         packs: packs(None, None, None),
         check: l4,
     },
@@ -665,34 +665,34 @@ fn sse_s3_by_default(cx: &Cx<'_>, bucket: &SseS3ByDefault) -> Outcome {
 /// template parameter that carries a bucket's ARN from a stack of another region, or by the
 /// ARN of a bucket of any stack whose `BucketName` is written.
 fn replicas_outside_the_app(cx: &Cx<'_>) -> Vec<String> {
+    let mut found = inventories_outside_the_app(cx);
+    // Rules, or a whole configuration, that an intrinsic makes (`Fn::Select` of a list of
+    // objects) may copy every object anywhere.
+    for pointer in [
+        "/ReplicationConfiguration",
+        "/ReplicationConfiguration/Rules",
+    ] {
+        if let Some(v) = cx.prop(pointer).filter(|v| written_whole(v)) {
+            found.push(format!(
+                "`{}` is {}, which no rule can read before deploy: it may copy every object to a bucket outside the app; write the replication rules out",
+                super::pointer_name(pointer),
+                text_or_json(v)
+            ));
+            return found;
+        }
+    }
     let Some(Value::Array(rules)) = cx.prop("/ReplicationConfiguration/Rules") else {
-        return Vec::new();
+        return found;
     };
-    rules
+    found.extend(rules
         .iter()
         .enumerate()
         .filter_map(|(i, rule)| {
             let destination = &rule["Destination"]["Bucket"];
-            let in_template = cx
-                .others("AWS::S3::Bucket")
-                .any(|b| super::compute::mentions(destination, b.logical_id()));
-            let by_name = text(destination).is_some_and(|arn| {
-                let arn = arn
-                    .replace("arn:aws-us-gov:", "arn:aws:")
-                    .replace("arn:aws-cn:", "arn:aws:");
-                // The ARN of a bucket of any stack whose name is written, in any case.
-                cx.index.bucket_arns.contains(&arn.trim().to_ascii_lowercase())
-            });
-            // A bucket of a stack in another region, by the template parameter that hipaa-stack
-            // fills from that stack's output of the same name.
-            let across_regions = cx
-                .across_regions(cx.template, destination)
-                .is_some_and(|(_, b)| b.type_name() == "AWS::S3::Bucket");
             let foreign_account = rule["Destination"]
                 .get("Account")
                 .is_some_and(|a| text(a).is_none_or(|a| a != "${AWS::AccountId}"));
-            (!(in_template || by_name || across_regions || has_import(destination))
-                || foreign_account)
+            (!of_the_app(cx, destination) || foreign_account)
                 .then(|| {
                 format!(
                     "`ReplicationConfiguration.Rules.{i}` copies every object to {}, which is no bucket of the app{}: no rule reads how it protects the copies",
@@ -700,6 +700,83 @@ fn replicas_outside_the_app(cx: &Cx<'_>) -> Vec<String> {
                     if foreign_account { " (in another account)" } else { "" }
                 )
             })
+        }));
+    found
+}
+
+/// Whether a destination names a bucket of the app: by reference in the same template, by
+/// import, by the template parameter that carries a bucket's ARN from a stack of another
+/// region, or by the ARN of a bucket of any stack whose `BucketName` is written.
+fn of_the_app(cx: &Cx<'_>, destination: &Value) -> bool {
+    let in_template = cx
+        .others("AWS::S3::Bucket")
+        .any(|b| super::compute::mentions(destination, b.logical_id()));
+    let by_name = text(destination).is_some_and(|arn| {
+        let arn = arn
+            .replace("arn:aws-us-gov:", "arn:aws:")
+            .replace("arn:aws-cn:", "arn:aws:");
+        // The ARN of a bucket of any stack whose name is written, in any case.
+        cx.index
+            .bucket_arns
+            .contains(&arn.trim().to_ascii_lowercase())
+    });
+    // A bucket of a stack in another region, by the template parameter that hipaa-stack
+    // fills from that stack's output of the same name.
+    let across_regions = cx
+        .across_regions(cx.template, destination)
+        .is_some_and(|(_, b)| b.type_name() == "AWS::S3::Bucket");
+    in_template || by_name || across_regions || has_import(destination)
+}
+
+/// Inventory configurations that publish their lists to a bucket outside the app: S3
+/// Inventory lists the bucket's objects "and their corresponding metadata" (every key, which
+/// may name a patient, as `S1` reads the S3 Metadata tables) to the bucket of
+/// `Destination.BucketArn`, owned by `Destination.BucketAccountId` ("The account ID that
+/// owns the destination S3 bucket. If no account ID is provided, the owner is not validated
+/// before exporting data": S3 API Reference, `InventoryS3BucketDestination`; CloudFormation
+/// `AWS::S3::Bucket` `Destination`). A destination of the app is read as replication's is
+/// ([`of_the_app`]); a list, entry or destination written whole as an intrinsic cannot be
+/// read. A configuration `Enabled` false publishes nothing.
+fn inventories_outside_the_app(cx: &Cx<'_>) -> Vec<String> {
+    const AT: &str = "/InventoryConfigurations";
+    let items = match cx.prop(AT) {
+        None => return Vec::new(),
+        Some(Value::Array(items)) => items,
+        Some(v) => {
+            return vec![format!(
+                "`InventoryConfigurations` is {}, which no rule can read before deploy: it may publish the list of every object to a bucket outside the app; write the configurations out",
+                text_or_json(v)
+            )];
+        }
+    };
+    items
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !super::meaning::no_value(c) && !super::is_false(&c["Enabled"]))
+        .filter_map(|(i, c)| {
+            let destination = &c["Destination"];
+            let bucket = &destination["BucketArn"];
+            let foreign_account = destination
+                .get("BucketAccountId")
+                .filter(|a| !super::meaning::no_value(a))
+                .is_some_and(|a| text(a).is_none_or(|a| a.trim() != "${AWS::AccountId}"));
+            (written_whole(c)
+                || written_whole(destination)
+                || !of_the_app(cx, bucket)
+                || foreign_account)
+                .then(|| {
+                    format!(
+                        "`InventoryConfigurations.{i}` publishes the key and metadata of every object to {}, which is no bucket of the app{}: no rule reads who may read the list; publish it to a bucket of the app",
+                        text(bucket).unwrap_or_else(|| text_or_json(if written_whole(c) {
+                            c
+                        } else if written_whole(destination) {
+                            destination
+                        } else {
+                            bucket
+                        })),
+                        if foreign_account { " (in another account)" } else { "" }
+                    )
+                })
         })
         .collect()
 }
@@ -1188,6 +1265,9 @@ const MIN_NONCURRENT_DAYS: i64 = 7;
 /// `NewerNoncurrentVersions` only keeps more). Whatever the rule's filter: the objects it
 /// matches lose their versions. A number no rule can read may be 1.
 fn short_lived_versions(cx: &Cx<'_>) -> Option<String> {
+    if let Some(why) = unread_lifecycle(cx) {
+        return Some(why);
+    }
     let rules = cx
         .prop("/LifecycleConfiguration/Rules")
         .and_then(Value::as_array)?;
@@ -1223,6 +1303,45 @@ fn short_lived_versions(cx: &Cx<'_>) -> Option<String> {
     })
 }
 
+/// Whether a value is written whole as an intrinsic function (`Fn::Select` of a list of
+/// objects, a custom resource's `Fn::GetAtt`), not removed by `AWS::NoValue`: the object or
+/// list it stands for is made at deploy, and a rule that looks inside it for a setting finds
+/// none. CloudFormation's `Fn::Select` "returns a single object from a list of objects by
+/// index" (Template Reference, `Fn::Select`), so a whole lifecycle or replication rule, or
+/// its expiration, may be written as one; an `Fn::If` is read branch by branch before.
+fn written_whole(value: &Value) -> bool {
+    super::identity::intrinsic(value) && !super::meaning::no_value(value)
+}
+
+/// Why the lifecycle rules of a bucket cannot be read for what they delete: its
+/// `LifecycleConfiguration`, its `Rules`, a rule of the list, or a rule's
+/// `NoncurrentVersionExpiration`, written whole as an intrinsic function ([`written_whole`]),
+/// may delete noncurrent versions after one day.
+fn unread_lifecycle(cx: &Cx<'_>) -> Option<String> {
+    let unread = |pointer: &str| {
+        cx.prop(pointer).filter(|v| written_whole(v)).map(|v| {
+            format!(
+                "`{}` of bucket `{}` is {}, which no rule can read before deploy: it may delete noncurrent versions after a day; write the lifecycle rules out",
+                super::pointer_name(pointer),
+                cx.id(),
+                text_or_json(v)
+            )
+        })
+    };
+    unread("/LifecycleConfiguration")
+        .or_else(|| unread("/LifecycleConfiguration/Rules"))
+        .or_else(|| {
+            let count = cx
+                .prop("/LifecycleConfiguration/Rules")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            (0..count).find_map(|i| {
+                let rule = format!("/LifecycleConfiguration/Rules/{i}");
+                unread(&rule).or_else(|| unread(&format!("{rule}/NoncurrentVersionExpiration")))
+            })
+        })
+}
+
 /// A replication rule copies this bucket's PHI only when it is enabled, selects the objects
 /// encrypted with KMS (S3 skips them otherwise) and encrypts the copy with a key.
 fn s10(cx: &Cx<'_>) -> Outcome {
@@ -1249,6 +1368,24 @@ fn s10(cx: &Cx<'_>) -> Outcome {
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default();
+    // A rule (or its destination, or filter) written whole as an intrinsic function may be
+    // one of higher `Priority` to the same destination that takes objects from the full rule
+    // and skips the KMS-encrypted ones ([`outranked`]): no rule can tell.
+    let whole = rules.iter().enumerate().find_map(|(i, r)| {
+        ["", "/Destination", "/Filter", "/SourceSelectionCriteria"]
+            .into_iter()
+            .find(|at| super::lookup(r, at).is_some_and(written_whole))
+            .map(|at| (i, at))
+    });
+    if let Some((i, at)) = whole {
+        let pointer = format!("/ReplicationConfiguration/Rules/{i}{at}");
+        return Outcome::Fail(format!(
+            "`{}` of bucket `{}` is {}, which no rule can read before deploy: it may be a rule that takes objects from the full rule and leaves them without an encrypted copy in another region; write the replication rules out",
+            super::pointer_name(&pointer),
+            cx.id(),
+            cx.prop(&pointer).map(text_or_json).unwrap_or_default()
+        ));
+    }
     // A destination of this template, or imported from a stack of this region, is in this
     // bucket's region: no copy for disaster recovery.
     let same_region = |destination: &Value| {
@@ -1388,8 +1525,26 @@ fn unread_copy(cx: &Cx<'_>, rule: &Value) -> Option<String> {
 fn outranked(rules: &[Value], i: usize, carries: &dyn Fn(&Value) -> bool) -> Option<bool> {
     let rule = rules.get(i)?;
     let destination = &rule["Destination"]["Bucket"];
+    // Two destinations are the same bucket when they are written alike or resolve to the
+    // same text; one that does not resolve to text (a parameter, an attribute, text around
+    // one) may be the same bucket written another way (`Ref` of a parameter beside an
+    // `Fn::Join` of it), unless both are references to two different things.
+    let refers = |v: &Value| {
+        v.get("Ref")
+            .or_else(|| v.get("Fn::GetAtt"))
+            .filter(|_| v.as_object().is_some_and(|m| m.len() == 1))
+            .cloned()
+    };
     let same = |other: &Value| {
-        other == destination || text(other).is_some_and(|t| text(destination) == Some(t))
+        other == destination
+            || match (text(other), text(destination)) {
+                (Some(a), Some(b)) => a == b,
+                (None, None) if other.is_null() || destination.is_null() => false,
+                _ => match (refers(other), refers(destination)) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => !other.is_null() && !destination.is_null(),
+                },
+            }
     };
     let priority = whole_number(&rule["Priority"]);
     let rivals: Vec<&Value> = rules
@@ -2982,7 +3137,7 @@ fn through_a_service_of_the_account(statement: &Value) -> bool {
 
 /// The kinds of principal a policy's `Principal` object names (IAM user guide, "AWS JSON
 /// policy elements: Principal").
-const PRINCIPAL_KINDS: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"];
+pub(super) const PRINCIPAL_KINDS: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"];
 
 /// Whether an `AWS` principal of a key policy cannot be read before deploy: not text, not
 /// an ARN of the stack's own account (`arn:…:iam::${AWS::AccountId}:…`, whatever its name),
@@ -3017,6 +3172,14 @@ fn k3(cx: &Cx<'_>) -> Outcome {
     let Some(document) = policy_document(cx.resource, "/KeyPolicy") else {
         return Outcome::Fail("`KeyPolicy` has no statements".to_owned());
     };
+    // A statement (or the list) written whole as an intrinsic function (`Fn::Select` of a
+    // list of statements, an SSM parameter's value) may let anyone use the key: read as I8
+    // and I2 read theirs.
+    if let Some(why) = super::identity::unreadable_statements(&document, "KeyPolicy") {
+        return Outcome::Fail(format!(
+            "{why}: it may let every principal use the key; write the key policy's statements in the template"
+        ));
+    }
     let listed = statements(&document);
     if listed.is_empty() {
         return Outcome::Fail("`KeyPolicy` has no statements".to_owned());
@@ -3438,7 +3601,7 @@ fn l4(cx: &Cx<'_>) -> Outcome {
     let name = match cx.prop(property) {
         None => {
             return Outcome::Gap(format!(
-                "{service} names the database at deploy, so it writes the exported logs ({}) to log groups it creates itself (`/aws/{kind}/<name>/<log>`), encrypted with CloudWatch Logs' own key and kept forever, which no template declares; after the first deploy associate a customer key with each (`aws logs associate-kms-key`) and set its retention, or name the database and declare its groups (a named database cannot be replaced by an update)",
+                "{service} names the database at deploy, so it writes the exported logs ({}) to log groups it creates itself (`/aws/{kind}/<name>/<log>`), encrypted with CloudWatch Logs' own key and kept forever, which no template declares; hipaa-stack's `up` gives each group the database's key and a retention after it creates or updates the stack (the stack's deploy notes, kept in the deployed report, are the evidence; events written before stay under CloudWatch Logs' key); deployed by other means, associate a customer key with each (`aws logs associate-kms-key`) and set its retention, or name the database and declare its groups (a named database cannot be replaced by an update)",
                 logs.join(", ")
             ));
         }

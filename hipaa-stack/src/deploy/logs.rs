@@ -1,0 +1,475 @@
+//! The log groups a database writes its exported logs to, given the database's key and a
+//! retention by the engine (rule L4).
+//!
+//! RDS (and DocumentDB and Neptune, which share its API) writes each log a database exports
+//! to a log group named for the database (`/aws/rds/instance/<name>/<log>`,
+//! `/aws/rds/cluster/<name>/<log>`, `/aws/docdb/<name>/<log>`, `/aws/neptune/<name>/<log>`),
+//! and creates the group itself unless one of that name exists: under CloudWatch Logs' own
+//! key, its events kept forever. A database that CloudFormation names at deploy (every
+//! `EncryptedDatabase`: a named database cannot be replaced) has no such name in its
+//! template, so no template can declare its groups. So after `up` creates or updates a stack
+//! with such a database, the engine asks RDS which logs it exports and which key encrypts it
+//! (`DescribeDBInstances`/`DescribeDBClusters`), and gives each group that key and a
+//! retention: it creates the group with them when RDS has not yet, and otherwise associates
+//! the key (`AssociateKmsKey`) and sets the retention (`PutRetentionPolicy`). The notes it
+//! returns are the evidence, kept in the deployed report.
+//!
+//! AWS's references: CloudWatch Logs API Reference, `AssociateKmsKey` ("Only the log events
+//! ingested after the key is associated are encrypted with that key"; a key that does not
+//! exist, is disabled or whose policy does not let CloudWatch Logs use it is refused with
+//! `InvalidParameterException`), `CreateLogGroup` (`ResourceAlreadyExistsException`),
+//! `PutRetentionPolicy` (the allowed numbers of days); Amazon RDS User Guide, "Publishing
+//! database logs to Amazon CloudWatch Logs" (the group names, and that RDS creates a group
+//! that does not exist).
+//!
+//! What it does not do: events RDS wrote before the first `up` that follows the database's
+//! creation stay under CloudWatch Logs' own key (AWS re-encrypts nothing); a group that
+//! holds another customer key is left with it and said so.
+
+use aws_sdk_cloudwatchlogs::types::LogGroup;
+
+use super::api::{ApiError, classify};
+use super::error::DeployError;
+use super::retry::{CallCounts, RetryPolicy, with_retry};
+
+/// The retention the engine gives a group that has none, or a shorter one: the default of
+/// [`crate::LogGroup`] (a year, which rule L2 asks of a log group of PHI).
+pub const RETENTION_DAYS: i32 = crate::constructs::DEFAULT_LOG_RETENTION as i32;
+
+/// A database of a stack whose exported logs go to groups it names itself: one of the
+/// types below, with its physical id (the name RDS gave it).
+pub const DATABASE_TYPES: [&str; 4] = [
+    "AWS::RDS::DBInstance",
+    "AWS::RDS::DBCluster",
+    "AWS::DocDB::DBCluster",
+    "AWS::Neptune::DBCluster",
+];
+
+/// What was done to one log group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupChange {
+    /// The group did not exist: created with the key and the retention.
+    Created,
+    /// The group existed: the key associated (when it had none) and the retention set
+    /// (when it had none or a shorter one).
+    Secured {
+        /// The key was associated.
+        key: bool,
+        /// The retention it had, if it was changed (`None`: it never expired).
+        retention_was: Option<Option<i32>>,
+    },
+    /// The group holds another customer key: left with it.
+    OtherKey(String),
+}
+
+/// One exported log of a database and what was done to its group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecuredGroup {
+    /// The group's name.
+    pub name: String,
+    /// What was done.
+    pub change: GroupChange,
+}
+
+/// What RDS says of one database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Database {
+    /// The group prefix: `/aws/rds/instance/<name>`, …
+    prefix: String,
+    /// The logs it exports.
+    exports: Vec<String>,
+    /// The ARN of the key that encrypts it, if it is encrypted.
+    key: Option<String>,
+}
+
+/// RDS and CloudWatch Logs in one region: give the groups of databases' exported logs the
+/// databases' keys and a retention.
+#[derive(Debug, Clone)]
+pub struct DatabaseLogs {
+    rds: aws_sdk_rds::Client,
+    logs: aws_sdk_cloudwatchlogs::Client,
+    endpoint: String,
+}
+
+impl DatabaseLogs {
+    /// Wraps the two clients; `endpoint` names where they go, for error messages.
+    pub fn new(
+        rds: aws_sdk_rds::Client,
+        logs: aws_sdk_cloudwatchlogs::Client,
+        endpoint: String,
+    ) -> Self {
+        DatabaseLogs {
+            rds,
+            logs,
+            endpoint,
+        }
+    }
+
+    /// Gives the group of each log that the database `name` (of CloudFormation type
+    /// `kind`, one of [`DATABASE_TYPES`]) exports the database's key and a retention of at
+    /// least [`RETENTION_DAYS`]. An instance of a cluster exports nothing of its own (its
+    /// cluster does), and a database without a key has none to give: both are left.
+    pub async fn secure(
+        &self,
+        stack: &str,
+        kind: &str,
+        name: &str,
+        retry: RetryPolicy,
+        counts: &CallCounts,
+    ) -> Result<Vec<SecuredGroup>, DeployError> {
+        let Some(database) = self.database(stack, kind, name, retry, counts).await? else {
+            return Ok(Vec::new());
+        };
+        let Some(key) = database.key.as_deref() else {
+            return Ok(Vec::new());
+        };
+        let mut secured = Vec::with_capacity(database.exports.len());
+        for log in &database.exports {
+            let group = format!("{}/{log}", database.prefix);
+            let change = self.secure_group(stack, &group, key, retry, counts).await?;
+            secured.push(SecuredGroup {
+                name: group,
+                change,
+            });
+        }
+        Ok(secured)
+    }
+
+    /// What RDS says of the database `name`: `None` for an instance of a cluster.
+    async fn database(
+        &self,
+        stack: &str,
+        kind: &str,
+        name: &str,
+        retry: RetryPolicy,
+        counts: &CallCounts,
+    ) -> Result<Option<Database>, DeployError> {
+        let endpoint = &self.endpoint;
+        if kind == "AWS::RDS::DBInstance" {
+            let found = with_retry(retry, counts, "DescribeDBInstances", || async {
+                self.rds
+                    .describe_db_instances()
+                    .db_instance_identifier(name)
+                    .send()
+                    .await
+                    .map_err(|e| classify(e, endpoint))
+            })
+            .await
+            .map_err(|e| DeployError::api(stack, "DescribeDBInstances", e))?;
+            let Some(db) = found.db_instances().first() else {
+                return Err(missing(stack, kind, name));
+            };
+            if db.db_cluster_identifier().is_some() {
+                return Ok(None);
+            }
+            return Ok(Some(Database {
+                prefix: format!(
+                    "/aws/rds/instance/{}",
+                    lower(db.db_instance_identifier(), name)
+                ),
+                exports: db.enabled_cloudwatch_logs_exports().to_vec(),
+                key: encrypted_key(db.storage_encrypted(), db.kms_key_id()),
+            }));
+        }
+        let found = with_retry(retry, counts, "DescribeDBClusters", || async {
+            self.rds
+                .describe_db_clusters()
+                .db_cluster_identifier(name)
+                .send()
+                .await
+                .map_err(|e| classify(e, endpoint))
+        })
+        .await
+        .map_err(|e| DeployError::api(stack, "DescribeDBClusters", e))?;
+        let Some(db) = found.db_clusters().first() else {
+            return Err(missing(stack, kind, name));
+        };
+        let named = lower(db.db_cluster_identifier(), name);
+        let prefix = match kind {
+            "AWS::DocDB::DBCluster" => format!("/aws/docdb/{named}"),
+            "AWS::Neptune::DBCluster" => format!("/aws/neptune/{named}"),
+            _ => format!("/aws/rds/cluster/{named}"),
+        };
+        Ok(Some(Database {
+            prefix,
+            exports: db.enabled_cloudwatch_logs_exports().to_vec(),
+            key: encrypted_key(db.storage_encrypted(), db.kms_key_id()),
+        }))
+    }
+
+    /// Gives the group `name` the key `key` and a retention of at least [`RETENTION_DAYS`].
+    async fn secure_group(
+        &self,
+        stack: &str,
+        name: &str,
+        key: &str,
+        retry: RetryPolicy,
+        counts: &CallCounts,
+    ) -> Result<GroupChange, DeployError> {
+        let existing = match self.group(stack, name, retry, counts).await? {
+            Some(group) => group,
+            None => match self.create(stack, name, key, retry, counts).await? {
+                // RDS made it between the two calls: secured as one it made.
+                Some(group) => group,
+                None => {
+                    self.retain(stack, name, retry, counts).await?;
+                    return Ok(GroupChange::Created);
+                }
+            },
+        };
+        let associate = match existing.kms_key_id() {
+            None => true,
+            Some(theirs) if theirs == key => false,
+            Some(theirs) => return Ok(GroupChange::OtherKey(theirs.to_owned())),
+        };
+        if associate {
+            let endpoint = &self.endpoint;
+            with_retry(retry, counts, "AssociateKmsKey", || async {
+                self.logs
+                    .associate_kms_key()
+                    .log_group_name(name)
+                    .kms_key_id(key)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| classify(e, endpoint))
+            })
+            .await
+            .map_err(|e| refused(stack, "AssociateKmsKey", name, key, e))?;
+        }
+        let retention = existing.retention_in_days();
+        let short = retention.is_none_or(|days| days < RETENTION_DAYS);
+        if short {
+            self.retain(stack, name, retry, counts).await?;
+        }
+        Ok(GroupChange::Secured {
+            key: associate,
+            retention_was: short.then_some(retention),
+        })
+    }
+
+    /// The group named `name`, if it exists.
+    async fn group(
+        &self,
+        stack: &str,
+        name: &str,
+        retry: RetryPolicy,
+        counts: &CallCounts,
+    ) -> Result<Option<LogGroup>, DeployError> {
+        let endpoint = &self.endpoint;
+        // A prefix finds every group that begins with the name: the one named so is read
+        // from the pages (`DescribeLogGroups` returns at most 50 a page).
+        let mut token: Option<String> = None;
+        loop {
+            let page = with_retry(retry, counts, "DescribeLogGroups", || async {
+                self.logs
+                    .describe_log_groups()
+                    .log_group_name_prefix(name)
+                    .set_next_token(token.clone())
+                    .send()
+                    .await
+                    .map_err(|e| classify(e, endpoint))
+            })
+            .await
+            .map_err(|e| DeployError::api(stack, "DescribeLogGroups", e))?;
+            if let Some(group) = page
+                .log_groups()
+                .iter()
+                .find(|g| g.log_group_name() == Some(name))
+            {
+                return Ok(Some(group.clone()));
+            }
+            match page.next_token() {
+                Some(next) if !next.is_empty() && token.as_deref() != Some(next) => {
+                    token = Some(next.to_owned());
+                }
+                _ => return Ok(None),
+            }
+        }
+    }
+
+    /// Creates the group with the key: `None` once created, or the group that RDS created
+    /// first.
+    async fn create(
+        &self,
+        stack: &str,
+        name: &str,
+        key: &str,
+        retry: RetryPolicy,
+        counts: &CallCounts,
+    ) -> Result<Option<LogGroup>, DeployError> {
+        let endpoint = &self.endpoint;
+        let created = with_retry(retry, counts, "CreateLogGroup", || async {
+            self.logs
+                .create_log_group()
+                .log_group_name(name)
+                .kms_key_id(key)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| classify(e, endpoint))
+        })
+        .await;
+        match created {
+            Ok(()) => Ok(None),
+            Err(e) if e.code.as_deref() == Some("ResourceAlreadyExistsException") => {
+                match self.group(stack, name, retry, counts).await? {
+                    Some(group) => Ok(Some(group)),
+                    None => Err(refused(stack, "CreateLogGroup", name, key, e)),
+                }
+            }
+            Err(e) => Err(refused(stack, "CreateLogGroup", name, key, e)),
+        }
+    }
+
+    /// Sets the group's retention to [`RETENTION_DAYS`].
+    async fn retain(
+        &self,
+        stack: &str,
+        name: &str,
+        retry: RetryPolicy,
+        counts: &CallCounts,
+    ) -> Result<(), DeployError> {
+        let endpoint = &self.endpoint;
+        with_retry(retry, counts, "PutRetentionPolicy", || async {
+            self.logs
+                .put_retention_policy()
+                .log_group_name(name)
+                .retention_in_days(RETENTION_DAYS)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| classify(e, endpoint))
+        })
+        .await
+        .map_err(|e| DeployError::api(stack, "PutRetentionPolicy", e))
+    }
+}
+
+/// The note that says what was done to a group: the evidence of the control.
+pub fn note(logical: &str, group: &SecuredGroup) -> String {
+    let name = &group.name;
+    match &group.change {
+        GroupChange::Created => format!(
+            "log group {name} of {logical} created with the database's key and a retention of {RETENTION_DAYS} days (rule L4)"
+        ),
+        GroupChange::Secured {
+            key: false,
+            retention_was: None,
+        } => format!(
+            "log group {name} of {logical} holds the database's key and a retention of at least {RETENTION_DAYS} days (rule L4)"
+        ),
+        GroupChange::Secured { key, retention_was } => {
+            let mut done = Vec::new();
+            if *key {
+                done.push(
+                    "the database's key associated (events written before stay under CloudWatch Logs' own key)"
+                        .to_owned(),
+                );
+            }
+            match retention_was {
+                Some(Some(days)) => {
+                    done.push(format!("retention {RETENTION_DAYS} days (was {days})"));
+                }
+                Some(None) => done.push(format!("retention {RETENTION_DAYS} days (was none)")),
+                None => {}
+            }
+            format!(
+                "log group {name} of {logical}: {} (rule L4)",
+                done.join("; ")
+            )
+        }
+        GroupChange::OtherKey(theirs) => format!(
+            "log group {name} of {logical} holds key {theirs}, not the database's: left as it is (rule L4)"
+        ),
+    }
+}
+
+/// The identifier RDS gives, in lower case as it stores it, or the physical id.
+fn lower(identifier: Option<&str>, physical: &str) -> String {
+    identifier.unwrap_or(physical).to_ascii_lowercase()
+}
+
+/// The key of an encrypted database.
+fn encrypted_key(encrypted: Option<bool>, key: Option<&str>) -> Option<String> {
+    key.filter(|_| encrypted != Some(false))
+        .filter(|k| !k.is_empty())
+        .map(str::to_owned)
+}
+
+fn missing(stack: &str, kind: &str, name: &str) -> DeployError {
+    DeployError::StackState {
+        stack: stack.to_owned(),
+        status: format!("{kind} {name} was not found"),
+        hint: "the stack says it holds the database; check that it was not deleted outside the stack, then run `up` again".to_owned(),
+    }
+}
+
+/// CloudWatch Logs refused the key or the group: says which, and what to check.
+fn refused(
+    stack: &str,
+    operation: &'static str,
+    group: &str,
+    key: &str,
+    e: ApiError,
+) -> DeployError {
+    if e.code.as_deref() == Some("InvalidParameterException") {
+        return DeployError::StackState {
+            stack: stack.to_owned(),
+            status: format!("CloudWatch Logs refused key {key} for log group {group}: {e}"),
+            hint: "the key must exist, be enabled, and its policy must let `logs.<region>.amazonaws.com` use it (a database of the app's `KmsKey` gets that statement); then run `up` again".to_owned(),
+        };
+    }
+    DeployError::api(stack, operation, e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(change: GroupChange) -> SecuredGroup {
+        SecuredGroup {
+            name: "/aws/rds/instance/db-1/postgresql".to_owned(),
+            change,
+        }
+    }
+
+    #[test]
+    fn notes_say_what_was_done() {
+        assert_eq!(
+            note("Ehr", &group(GroupChange::Created)),
+            "log group /aws/rds/instance/db-1/postgresql of Ehr created with the database's key and a retention of 365 days (rule L4)"
+        );
+        assert_eq!(
+            note(
+                "Ehr",
+                &group(GroupChange::Secured {
+                    key: true,
+                    retention_was: Some(None)
+                })
+            ),
+            "log group /aws/rds/instance/db-1/postgresql of Ehr: the database's key associated (events written before stay under CloudWatch Logs' own key); retention 365 days (was none) (rule L4)"
+        );
+        assert!(
+            note(
+                "Ehr",
+                &group(GroupChange::Secured {
+                    key: false,
+                    retention_was: None
+                })
+            )
+            .contains("holds the database's key")
+        );
+        assert!(
+            note("Ehr", &group(GroupChange::OtherKey("arn:k".into()))).contains("left as it is")
+        );
+    }
+
+    #[test]
+    fn only_an_encrypted_database_has_a_key_to_give() {
+        assert_eq!(encrypted_key(Some(false), Some("arn:k")), None);
+        assert_eq!(encrypted_key(Some(true), Some("")), None);
+        assert_eq!(encrypted_key(None, Some("arn:k")).as_deref(), Some("arn:k"));
+        assert_eq!(lower(Some("Db-ABC"), "x"), "db-abc");
+    }
+}
