@@ -400,8 +400,8 @@ fn encrypted_key(encrypted: Option<bool>, key: Option<&str>) -> Option<String> {
 fn missing(stack: &str, kind: &str, name: &str) -> DeployError {
     DeployError::StackState {
         stack: stack.to_owned(),
-        status: format!("{kind} {name} was not found"),
-        hint: "the stack says it holds the database; check that it was not deleted outside the stack, then run `up` again".to_owned(),
+        status: format!("deployed, but {kind} {name} of the stack was not found, so its exported logs' groups were not given its key (rule L4)"),
+        hint: "the stack says it holds the database; check whether it was deleted outside the stack (`drift` shows it)".to_owned(),
     }
 }
 
@@ -416,8 +416,12 @@ fn refused(
     if e.code.as_deref() == Some("InvalidParameterException") {
         return DeployError::StackState {
             stack: stack.to_owned(),
-            status: format!("CloudWatch Logs refused key {key} for log group {group}: {e}"),
-            hint: "the key must exist, be enabled, and its policy must let `logs.<region>.amazonaws.com` use it (a database of the app's `KmsKey` gets that statement); then run `up` again".to_owned(),
+            status: format!(
+                "deployed, but CloudWatch Logs refused key {key} for log group {group} (rule L4): {e}"
+            ),
+            hint: format!(
+                "the key must exist, be enabled, and its policy must let `logs.<region>.amazonaws.com` use it (an `EncryptedDatabase`'s `KmsKey` has that statement); then give the group the key and a retention yourself (`aws logs associate-kms-key --log-group-name {group} --kms-key-id {key}`, `aws logs put-retention-policy`), since `up` does not deploy an unchanged stack again"
+            ),
         };
     }
     DeployError::api(stack, operation, e)

@@ -1137,36 +1137,13 @@ fn app_resource<'a>(cx: &Cx<'a>, value: &Value, kind: &'a str) -> Option<(Cx<'a>
     {
         return Some((cx.on(own), own));
     }
-    let imported = value
-        .as_object()
-        .filter(|m| m.len() == 1)
-        .and_then(|m| m.get("Fn::ImportValue"))
-        .and_then(super::meaning::text)?;
-    let mut carriers = cx.stacks.iter().enumerate().flat_map(|(at, (stack, t))| {
-        t.outputs()
-            .iter()
-            .filter(|o| o.export_name() == Some(imported.as_str()))
-            .map(move |o| (at, *stack, *t, o))
-    });
-    let (at, stack, template, output) = carriers.next()?;
-    if carriers.next().is_some() {
-        return None;
-    }
-    let exported = serde_json::to_value(&output.value).ok()?;
-    let resource = template
+    let (there, exported) = exported_value(cx, value)?;
+    let resource = there
+        .template
         .resources()
         .iter()
         .find(|r| r.type_name() == kind && super::meaning::names(&exported, r.logical_id()))?;
-    Some((
-        Cx {
-            template,
-            resource,
-            stack,
-            at,
-            ..*cx
-        },
-        resource,
-    ))
+    Some((there.on(resource), resource))
 }
 
 /// What a route sends out of the account, as checks: a peering connection
