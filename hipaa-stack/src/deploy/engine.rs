@@ -2194,8 +2194,16 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             p.state,
             PlanState::Create | PlanState::Recreate | PlanState::Update
         ) {
-            notes.extend(self.close_default_groups(stack).await?);
-            notes.extend(self.secure_database_logs(stack).await?);
+            // One read of the stack's resources for both steps that follow a deploy.
+            let (vpcs, databases): (Vec<_>, Vec<_>) = self
+                .deployed(stack, |r| {
+                    r.type_name() == VPC || super::logs::groups_named_at_deploy(r)
+                })
+                .await?
+                .into_iter()
+                .partition(|(kind, _, _)| kind == VPC);
+            notes.extend(self.close_default_groups(stack, vpcs).await?);
+            notes.extend(self.secure_database_logs(stack, databases).await?);
         }
         for n in &notes {
             if !n.starts_with("stack policy") {
@@ -2257,25 +2265,16 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             .collect())
     }
 
-    /// Rule L4, after a stack with a database that exports logs and that CloudFormation names
-    /// at deploy was created or updated: each group RDS writes the logs to gets the
-    /// database's key and a retention (see [`super::logs`]). Returns the notes that say what
-    /// was done: the evidence of the control.
+    /// Rule L4, after a stack with databases that export logs and that CloudFormation names
+    /// at deploy (`databases`: type, logical id, physical id) was created or updated: each
+    /// group RDS writes the logs to gets the database's key and a retention (see
+    /// [`super::logs`]). Returns the notes that say what was done: the evidence of the
+    /// control.
     async fn secure_database_logs(
         &self,
         stack: &SynthesizedStack,
+        databases: Vec<(String, String, String)>,
     ) -> Result<Vec<String>, DeployError> {
-        let databases = self
-            .deployed(stack, |r| {
-                super::logs::DATABASE_TYPES.contains(&r.type_name())
-                    && ["DBInstanceIdentifier", "DBClusterIdentifier"]
-                        .iter()
-                        .all(|k| r.properties().get(k).is_none_or(serde_json::Value::is_null))
-                    && r.properties()
-                        .get("EnableCloudwatchLogsExports")
-                        .is_some_and(|v| v.as_array().is_none_or(|logs| !logs.is_empty()))
-            })
-            .await?;
         if databases.is_empty() {
             return Ok(Vec::new());
         }
@@ -2305,14 +2304,15 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         Ok(notes)
     }
 
-    /// Rule E14, after a stack with VPCs was created or updated: every rule of each VPC's
-    /// default security group is revoked (EC2 gives the group rules that no template can
-    /// remove). Returns the notes that say what was done: the evidence of the control.
+    /// Rule E14, after a stack with VPCs (`vpcs`: type, logical id, physical id) was created
+    /// or updated: every rule of each VPC's default security group is revoked (EC2 gives the
+    /// group rules that no template can remove). Returns the notes that say what was done:
+    /// the evidence of the control.
     async fn close_default_groups(
         &self,
         stack: &SynthesizedStack,
+        vpcs: Vec<(String, String, String)>,
     ) -> Result<Vec<String>, DeployError> {
-        let vpcs = self.vpcs(stack).await?;
         if vpcs.is_empty() {
             return Ok(Vec::new());
         }
@@ -2320,13 +2320,13 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             return Ok(vec![format!(
                 "the default security group of {} was not closed: this run has no EC2 client (rule E14); revoke its rules, or deploy with the command line",
                 vpcs.iter()
-                    .map(|(l, _)| l.as_str())
+                    .map(|(_, l, _)| l.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
             )]);
         };
         let mut notes = Vec::new();
-        for (logical, vpc) in vpcs {
+        for (_, logical, vpc) in vpcs {
             let was = network
                 .close(stack.name(), &vpc, self.options.retry, &self.staging_calls)
                 .await?;

@@ -45,6 +45,20 @@ pub const DATABASE_TYPES: [&str; 4] = [
     "AWS::Neptune::DBCluster",
 ];
 
+/// Whether `resource` is a database of [`DATABASE_TYPES`] that exports logs and that
+/// CloudFormation names at deploy (no `DBInstanceIdentifier`/`DBClusterIdentifier`): the
+/// groups RDS writes its logs to are named by RDS, and declared by no template.
+pub(crate) fn groups_named_at_deploy(resource: &crate::cfn::Resource) -> bool {
+    let properties = resource.properties();
+    DATABASE_TYPES.contains(&resource.type_name())
+        && ["DBInstanceIdentifier", "DBClusterIdentifier"]
+            .iter()
+            .all(|k| properties.get(k).is_none_or(serde_json::Value::is_null))
+        && properties
+            .get("EnableCloudwatchLogsExports")
+            .is_some_and(|v| v.as_array().is_none_or(|logs| !logs.is_empty()))
+}
+
 /// What was done to one log group.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GroupChange {
