@@ -1097,9 +1097,23 @@ const fn assigned_by_command(b: &[u8], i: usize, end: usize) -> bool {
     while s > 0 && name_byte(b[s - 1]) {
         s -= 1;
     }
-    let k = skip_blanks(b, end);
-    if at_exactly(b, k, b"<<<") {
-        // `read [-r …] NAME`: back over the blanks and the flags to `read`.
+    let mut k = skip_blanks(b, end);
+    if k > end && word_at(b, k, b"in") && for_loop_name(b, s) {
+        // `for NAME in WORD…`: the loop gives NAME each written word in turn.
+        let (ws, we) = next_word(b, k + 2);
+        return ws < we && written_at(b, ws);
+    }
+    // Other names read after this one (`read -r PASSWORD REST <<< …`).
+    while k > end && !at_exactly(b, k, b"<<") {
+        let (ws, we) = next_word(b, k);
+        if !(ws == k && plain_name(b, ws, we)) {
+            break;
+        }
+        k = skip_blanks(b, we);
+    }
+    if at_exactly(b, k, b"<<") {
+        // `read [-r …] NAME`, `mapfile`/`readarray NAME`: back over the blanks and the
+        // flags to the command.
         let mut r = s;
         loop {
             while r > 0 && matches!(b[r - 1], b' ' | b'\t') {
@@ -1109,14 +1123,24 @@ const fn assigned_by_command(b: &[u8], i: usize, end: usize) -> bool {
             while w > 0 && !matches!(b[w - 1], b' ' | b'\t' | b'\n' | b';' | b'&' | b'|') {
                 w -= 1;
             }
-            if w < r && b[w] == b'-' {
+            if (r == w + 4 && at_exactly(b, w, b"read"))
+                || (r == w + 7 && at_exactly(b, w, b"mapfile"))
+                || (r == w + 9 && at_exactly(b, w, b"readarray"))
+            {
+                break;
+            }
+            // A flag (`-r`, `-a`), or another name read before this one (`read -r USER
+            // PASSWORD <<< …`).
+            if w < r && (b[w] == b'-' || plain_name(b, w, r)) {
                 r = w;
                 continue;
             }
-            if !(r == w + 4 && at_exactly(b, w, b"read")) {
-                return false;
-            }
-            break;
+            return false;
+        }
+        if !at_exactly(b, k, b"<<<") {
+            // A here-document: its lines are written unless it expands a variable or a
+            // command (`read -r PW <<EOF` then `hunter2`).
+            return !here_document_expands(b, k) && here_document_holds_text(b, k);
         }
         let v = skip_quotes(b, skip_blanks(b, k + 3));
         return v < b.len() && !matches!(b[v], b'$' | b'`' | b'\n' | b'\r' | b';' | b'|' | b'&');
@@ -1150,6 +1174,467 @@ const fn assigned_by_command(b: &[u8], i: usize, end: usize) -> bool {
             b[v],
             b'$' | b'`' | b'%' | b'\n' | b'\r' | b';' | b'|' | b'&' | b' ' | b'\t'
         )
+}
+
+/// Whether `b[s..e]` holds a word of [`SECRET_WORDS`] (anywhere, in any case), or of
+/// [`SECRET_ABBREVIATIONS`] as a word of its own (`__PW__`, `DB_PASS`).
+const fn holds_secret_word(b: &[u8], s: usize, e: usize) -> bool {
+    let mut p = s;
+    while p < e {
+        let mut w = 0;
+        while w < SECRET_WORDS.len() {
+            let word = SECRET_WORDS[w].as_bytes();
+            if p + word.len() <= e && at_ignore_case(b, p, word) {
+                return true;
+            }
+            w += 1;
+        }
+        let mut w = 0;
+        while w < SECRET_ABBREVIATIONS.len() {
+            let word = SECRET_ABBREVIATIONS[w].as_bytes();
+            let end = p + word.len();
+            if end <= e
+                && at_ignore_case(b, p, word)
+                && word_start(b, p)
+                && (end == e || !b[end].is_ascii_lowercase())
+            {
+                return true;
+            }
+            w += 1;
+        }
+        p += 1;
+    }
+    false
+}
+
+/// Whether the `sed` or `perl` command at `i` replaces text named like a secret with
+/// written text: a substitution `s/PATTERN/REPLACEMENT/` (any delimiter, any expression of
+/// the line) whose pattern holds a secret's word (`s/DB_PASSWORD_HERE/hunter2/`,
+/// `s|%%API_TOKEN%%|abc|`) and whose replacement is written text, a variable last given
+/// written text, or an argument. A replacement that names the secret itself
+/// (`s/^password=.*/password=$PW/`) is read by the other checks as an assignment; one
+/// without a letter or digit (`s/^PasswordAuthentication/#&/`) writes no value.
+const fn sed_secret_at(b: &[u8], i: usize) -> bool {
+    if !((word_at(b, i, b"sed") || word_at(b, i, b"perl"))
+        && (i == 0 || !name_byte(b[i - 1]))
+        && !(i > 0 && matches!(b[i - 1], b'-' | b'.')))
+    {
+        return false;
+    }
+    let mut j = i + 3;
+    while j + 1 < b.len() && (b[j] != b'\n' || continued_newline(b, j)) {
+        let d = b[j + 1];
+        if b[j] == b's'
+            && matches!(b[j - 1], b'\'' | b'"' | b' ' | b'\t' | b';' | b'{')
+            && !(d.is_ascii_alphanumeric()
+                || matches!(
+                    d,
+                    b' ' | b'\t' | b'\n' | b'\r' | b'\\' | b'\'' | b'"' | b'_'
+                ))
+        {
+            let p = j + 2;
+            let pe = delimiter_after(b, p, d);
+            if pe >= b.len() {
+                j += 1;
+                continue;
+            }
+            let re = delimiter_after(b, pe + 1, d);
+            if re < b.len()
+                && holds_secret_word(b, p, pe)
+                && !holds_secret_word(b, pe + 1, re)
+                && replacement_written(b, pe + 1, re)
+            {
+                return true;
+            }
+        }
+        j += 1;
+    }
+    false
+}
+
+/// The index of the next `d` at or after `k` on the line that no backslash escapes; the
+/// length of the text when there is none.
+const fn delimiter_after(b: &[u8], mut k: usize, d: u8) -> usize {
+    while k < b.len() && b[k] != b'\n' {
+        if b[k] == b'\\' {
+            k += 2;
+            continue;
+        }
+        if b[k] == d {
+            return k;
+        }
+        k += 1;
+    }
+    b.len()
+}
+
+/// Whether the replacement `b[s..e]` of a substitution writes a value: a variable last given
+/// written text or an argument at its start, or else a letter or digit.
+const fn replacement_written(b: &[u8], s: usize, e: usize) -> bool {
+    if s < e && (b[s] == b'$' || b[s] == b'`') {
+        return literal_expansion(b, s) || (b[s] == b'$' && variable_written(b, s));
+    }
+    let mut k = s;
+    while k < e {
+        if b[k].is_ascii_alphanumeric() {
+            return true;
+        }
+        k += 1;
+    }
+    false
+}
+
+/// Flags that name a secret but take no value, or whose value is optional, so that the
+/// word after them is no password (`psql --password ehr` prompts, `mysql --password ehr`
+/// too): only `--password=VALUE` writes one (and the tools of [`TOOLS`] are read on their
+/// own).
+const BARE_PASSWORD_FLAGS: [&str; 5] = ["password", "pass", "passwd", "pw", "pwd"];
+
+/// Whether a flag of a command named like a secret starts at `i` (`--master-user-password`,
+/// `--secret-string`, `--passphrase`, `-storepass`, `--api-token`) and is given a written
+/// value, after `=` or a blank: the AWS CLI (`aws secretsmanager create-secret
+/// --secret-string …`, `aws rds create-db-instance --master-user-password …`), `gpg
+/// --passphrase …`, `keytool -storepass …`. A flag whose name goes on (`--password-stdin`,
+/// `--secret-id`, `--token-file`) names no secret; one that asks for it (`--no-password`,
+/// `--ask-password`, `--prompt-password`) takes none.
+const fn secret_flag_at(b: &[u8], i: usize) -> bool {
+    let mut s = i + 1;
+    if s < b.len() && b[s] == b'-' {
+        s += 1;
+    }
+    // The name, and whether it may hold a secret's word at all (a pair of its letters:
+    // `pa`, `pw`, `ps`, `et`, `ke`, `ok`), which keeps the check of a script's many other
+    // flags short.
+    let mut e = s;
+    let mut maybe = false;
+    while e < b.len() && (b[e].is_ascii_alphanumeric() || b[e] == b'-' || b[e] == b'_') {
+        if e > s {
+            let pair = [b[e - 1].to_ascii_lowercase(), b[e].to_ascii_lowercase()];
+            if matches!(
+                pair,
+                [b'p', b'a']
+                    | [b'p', b'w']
+                    | [b'p', b's']
+                    | [b'e', b't']
+                    | [b'k', b'e']
+                    | [b'o', b'k']
+            ) {
+                maybe = true;
+            }
+        }
+        e += 1;
+    }
+    let arg =
+        (e == s + 3 && at_exactly(b, s, b"arg")) || (e == s + 7 && at_exactly(b, s, b"argjson"));
+    let value = e == s + 5 && at_exactly(b, s, b"value");
+    // One letter is a tool's own flag (`-p`), read with [`TOOLS`].
+    if !(maybe || arg || value)
+        || e < s + 2
+        || !blank_before(b, i)
+        || at_ignore_case(b, s, b"no-")
+        || at_ignore_case(b, s, b"ask-")
+        || at_ignore_case(b, s, b"stdin-")
+    {
+        return false;
+    }
+    if at_ignore_case(b, s, b"prompt") {
+        return false;
+    }
+    // `jq --arg NAME VALUE`: a variable of the filter named like a secret.
+    if arg {
+        let (ns, ne) = next_word(b, e);
+        let (vs, ve) = next_word(b, ne);
+        return ns < ne && vs < ve && secret_name_ends(b, skip_quotes(b, ns), ne) && {
+            let q = skip_quotes(b, vs);
+            written_at(b, vs) || (q < ve && b[q] == b'{')
+        };
+    }
+    // `aws ssm put-parameter --type SecureString --value …`: the parameter is a secret.
+    let mut secure = false;
+    if value && aws_command(b, i) {
+        let mut j = command_start(b, i);
+        while j < b.len() && !command_end(b, j) {
+            if at_exactly(b, j, b"SecureString") {
+                secure = true;
+            }
+            j += 1;
+        }
+    }
+    // The name's secret word at its end, perhaps before `-string` or `-binary` (the AWS
+    // CLI's `--secret-string`, `--secret-binary`).
+    let mut end = e;
+    if e >= s + 7 && (at_ignore_case(b, e - 7, b"-string") || at_ignore_case(b, e - 7, b"-binary"))
+    {
+        end = e - 7;
+    }
+    let mut named = secure;
+    let mut w = 0;
+    while w < SECRET_WORDS.len() {
+        let word = SECRET_WORDS[w].as_bytes();
+        if end >= s + word.len() && at_ignore_case(b, end - word.len(), word) {
+            named = true;
+        }
+        w += 1;
+    }
+    // `-storepass`, `-keypass`: an abbreviation at the end of a flag names a password.
+    let mut w = 0;
+    while w < SECRET_ABBREVIATIONS.len() {
+        let word = SECRET_ABBREVIATIONS[w].as_bytes();
+        if w != 5 && end >= s + word.len() && at_ignore_case(b, end - word.len(), word) {
+            named = true;
+        }
+        w += 1;
+    }
+    if !named {
+        return false;
+    }
+    if e < b.len() && b[e] == b'=' {
+        return flag_secret_written(b, e + 1);
+    }
+    // After a blank: not for a bare `--password`, whose value is optional (but for the
+    // AWS CLI's, whose options all take one).
+    let mut w = 0;
+    while w < BARE_PASSWORD_FLAGS.len() {
+        let word = BARE_PASSWORD_FLAGS[w].as_bytes();
+        if e - s == word.len() && at_ignore_case(b, s, word) && !aws_command(b, i) {
+            return false;
+        }
+        w += 1;
+    }
+    if blank(b, e) == 0 {
+        return false;
+    }
+    let (vs, ve) = next_word(b, e);
+    vs < ve && !is_flag(b, vs, ve) && flag_secret_written(b, vs)
+}
+
+/// Whether the command that holds `i` is the AWS CLI's (`aws …`).
+const fn aws_command(b: &[u8], i: usize) -> bool {
+    word_at(b, skip_blanks(b, command_start(b, i)), b"aws")
+}
+
+/// Whether the value at `v` of a flag named like a secret is written: text, a variable
+/// last given written text, an argument, or a JSON object (`'{"password":"…"}'`), not a
+/// description of where the secret comes from ([`secret_spec_at`]).
+const fn flag_secret_written(b: &[u8], v: usize) -> bool {
+    let q = skip_quotes(b, v);
+    (written_at(b, v) || (q + 1 < b.len() && b[q] == b'{' && b[q + 1] == b'"'))
+        && !secret_spec_at(b, v)
+}
+
+/// Whether the value at `v` describes where a secret comes from rather than holding it:
+/// `docker build --secret id=npm,src=/run/npmrc` (a `key=value` list that starts with
+/// `id=`, `type=`, `src=`, `source=` or `env=`).
+const fn secret_spec_at(b: &[u8], v: usize) -> bool {
+    let v = skip_quotes(b, v);
+    at_ignore_case(b, v, b"id=")
+        || at_ignore_case(b, v, b"type=")
+        || at_ignore_case(b, v, b"src=")
+        || at_ignore_case(b, v, b"source=")
+        || at_ignore_case(b, v, b"env=")
+}
+
+/// Whether the last part of the path `b[s..e]` (without an extension) ends in a secret's
+/// word: `/etc/app/db_password`, `/run/secrets/token`, `~/.vnc/passwd`, `api-key.txt`.
+const fn secret_file(b: &[u8], s: usize, mut e: usize) -> bool {
+    let mut base = e;
+    while base > s && !matches!(b[base - 1], b'/' | b'"' | b'\'') {
+        base -= 1;
+    }
+    while e > base && matches!(b[e - 1], b'"' | b'\'') {
+        e -= 1;
+    }
+    let mut dot = e;
+    while dot > base + 1 && b[dot - 1] != b'.' {
+        dot -= 1;
+    }
+    if dot > base + 1 && e - dot <= 4 {
+        e = dot - 1;
+    }
+    e > base && secret_name_ends(b, base, e)
+}
+
+/// Whether the redirection `>` or `>>` at `i` writes written text into a file named like a
+/// secret (`echo hunter2 > /etc/app/db_password`, `printf %s … > /run/secrets/token`,
+/// `cat > /etc/app/secret <<EOF` with a document that expands nothing, `tee
+/// /etc/app/password <<< …`): the file holds the secret, and the text holds it too.
+const fn secret_file_written_at(b: &[u8], i: usize) -> bool {
+    let tee = b[i] == b't';
+    let mut k = if tee {
+        if !(word_at(b, i, b"tee") && command_position(b, i)) {
+            return false;
+        }
+        i + 3
+    } else {
+        if !(b[i] == b'>' && (i == 0 || b[i - 1] != b'>')) {
+            return false;
+        }
+        if i + 1 < b.len() && b[i + 1] == b'>' {
+            i + 2
+        } else {
+            i + 1
+        }
+    };
+    if tee {
+        // Past `tee`'s flags (`-a`).
+        loop {
+            let (s, e) = next_word(b, k);
+            if !(s < e && is_flag(b, s, e)) {
+                break;
+            }
+            k = e;
+        }
+    } else if k < b.len() && b[k] == b'&' {
+        return false;
+    }
+    let (ps, pe) = next_word(b, k);
+    if !(ps < pe && secret_file(b, ps, pe)) {
+        return false;
+    }
+    let start = skip_blanks(b, command_start(b, i));
+    // A here-string or a here-document in the same command.
+    let mut h = start;
+    while h < b.len() && !command_end(b, h) {
+        if at_exactly(b, h, b"<<<") {
+            let v = skip_blanks(b, h + 3);
+            return v < b.len() && written_at(b, v);
+        }
+        if at_exactly(b, h, b"<<") {
+            return !here_document_expands(b, h) && here_document_holds_text(b, h);
+        }
+        h += 1;
+    }
+    if tee {
+        return false;
+    }
+    // `echo`/`printf` of written words: no variable or command, a word that is no flag.
+    if !(word_at(b, start, b"echo") || word_at(b, start, b"printf")) {
+        return false;
+    }
+    let mut j = start;
+    while j < i {
+        if b[j] == b'$' || b[j] == b'`' {
+            return false;
+        }
+        j += 1;
+    }
+    let (_, mut k) = next_word(b, start);
+    loop {
+        let (s, e) = next_word(b, k);
+        if s == e || s >= i {
+            return false;
+        }
+        let q = skip_quotes(b, s);
+        if !is_flag(b, s, e) && q < e && b[q] != b'%' && written_at(b, s) {
+            return true;
+        }
+        k = e;
+    }
+}
+
+/// Whether the process substitution at `i` (`<(echo …)`, `<(printf …)`) makes a file of
+/// written text for a flag named like a secret (`--vault-password-file <(echo …)`,
+/// `--passphrase-file=<(printf …)`): the command reads the password from text the script
+/// holds.
+const fn secret_process_file_at(b: &[u8], i: usize) -> bool {
+    if !(i + 1 < b.len() && b[i] == b'<' && b[i + 1] == b'(') {
+        return false;
+    }
+    let c = skip_blanks(b, i + 2);
+    if !(word_at(b, c, b"echo") || word_at(b, c, b"printf")) {
+        return false;
+    }
+    let mut k = c;
+    while k < b.len() && b[k] != b')' {
+        if matches!(b[k], b'$' | b'`' | b'\n') {
+            return false;
+        }
+        k += 1;
+    }
+    // The flag before: `--name=` or `--name ` then the substitution.
+    let mut e = i;
+    if e > 0 && b[e - 1] == b'=' {
+        e -= 1;
+    } else {
+        while e > 0 && matches!(b[e - 1], b' ' | b'\t') {
+            e -= 1;
+        }
+    }
+    let mut f = e;
+    while f > 0 && (b[f - 1].is_ascii_alphanumeric() || matches!(b[f - 1], b'-' | b'_')) {
+        f -= 1;
+    }
+    f < e && b[f] == b'-' && holds_secret_word(b, f, e)
+}
+
+/// Whether an XML element named like a secret starts at `i` with written text and closes
+/// on its line (`<password>hunter2</password>`, `<apiKey>…</apiKey>`): not a variable, a
+/// placeholder (`${…}`) or another element.
+const fn xml_secret_at(b: &[u8], i: usize) -> bool {
+    if b[i] != b'<' {
+        return false;
+    }
+    let s = i + 1;
+    let mut e = s;
+    while e < b.len() && (b[e].is_ascii_alphanumeric() || matches!(b[e], b'_' | b'-' | b'.' | b':'))
+    {
+        e += 1;
+    }
+    if !(e > s && e < b.len() && b[e] == b'>' && secret_name_ends(b, s, e)) {
+        return false;
+    }
+    let v = e + 1;
+    if v >= b.len()
+        || matches!(
+            b[v],
+            b'<' | b'$' | b'`' | b'{' | b' ' | b'\t' | b'\n' | b'\r'
+        )
+    {
+        return false;
+    }
+    // The element closes on its line (`</password>`): a placeholder such as
+    // `postgres://app:<password>@db` is no element.
+    let mut k = v;
+    while k + 1 < b.len() && !matches!(b[k], b'<' | b'\n') {
+        k += 1;
+    }
+    k + 1 < b.len() && b[k] == b'<' && b[k + 1] == b'/'
+}
+
+/// Whether `b[s..e]` is a plain variable name: letters, digits and `_`, not starting with
+/// a digit.
+const fn plain_name(b: &[u8], s: usize, e: usize) -> bool {
+    if s >= e || b[s].is_ascii_digit() {
+        return false;
+    }
+    let mut j = s;
+    while j < e {
+        if !(b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+            return false;
+        }
+        j += 1;
+    }
+    true
+}
+
+/// Whether the name that starts at `s` is the variable of a `for` loop: `for` is the word
+/// before it, at the start of a command.
+const fn for_loop_name(b: &[u8], s: usize) -> bool {
+    let mut f = s;
+    while f > 0 && matches!(b[f - 1], b' ' | b'\t') {
+        f -= 1;
+    }
+    f < s && f >= 3 && at_exactly(b, f - 3, b"for") && command_position(b, f - 3)
+}
+
+/// Whether the here-document that starts at `i` (`<<`) has a line of text before its
+/// delimiter's (or the end of the text).
+const fn here_document_holds_text(b: &[u8], i: usize) -> bool {
+    let mut k = i;
+    while k < b.len() && b[k] != b'\n' {
+        k += 1;
+    }
+    k + 1 < b.len() && !matches!(b[k + 1], b'\n' | b'\r')
 }
 
 /// Whether the name around `i` is the last part of a file path (`/run/secrets`,
@@ -1644,7 +2129,15 @@ const fn names_equal(b: &[u8], a: usize, c: usize, len: usize) -> bool {
 /// of `cat <<< hunter2`, or a parameter with a written default or alternative
 /// (`${PW:-hunter2}`, `${PW:=hunter2}`, `${PW:+hunter2}`). Such a value is not fetched at
 /// boot: it is in the text.
+///
+/// An argument of the script or of a shell function ([`argument_at`]: `$1`, `"$@"`,
+/// `$OPTARG`, `${!N}`) counts as written too: its text is whatever the caller wrote
+/// (`f() { PASSWORD=$1; }; f hunter2`, `set -- hunter2`), which the check cannot follow, so
+/// it is refused where written text would be.
 const fn literal_expansion(b: &[u8], k: usize) -> bool {
+    if argument_at(b, k) {
+        return true;
+    }
     let (start, close) = if at_exactly(b, k, b"$(") && !at_exactly(b, k, b"$((") {
         (k + 2, b')')
     } else if k < b.len() && b[k] == b'`' {
@@ -1680,12 +2173,43 @@ const fn literal_expansion(b: &[u8], k: usize) -> bool {
             j += 3;
             continue;
         }
+        if cat && at_exactly(b, j, b"<<") {
+            // `$(cat <<EOF` then lines that expand nothing: written text.
+            return !here_document_expands(b, j) && here_document_holds_text(b, j);
+        }
         if matches!(b[j], b'$' | b'`' | b'|' | b'<' | b';' | b'&') {
             return false;
         }
         j += 1;
     }
     j < b.len() && b[j] == close && (!cat || here_string)
+}
+
+/// Whether the expansion at `k` gives an argument of the script or of a shell function, or
+/// a variable named at boot: a positional parameter (`$1` to `$9`, `${1}`, `${12}`, `$@`,
+/// `$*`, `${@:2}`), `getopts`' `$OPTARG`, `${BASH_ARGV[…]}`, or an indirect expansion
+/// (`${!N}`). `$0` (the script's name) and `$#` (the number of arguments) are not.
+const fn argument_at(b: &[u8], k: usize) -> bool {
+    if !(k + 1 < b.len() && b[k] == b'$') {
+        return false;
+    }
+    let braced = b[k + 1] == b'{';
+    let n = if braced { k + 2 } else { k + 1 };
+    if n >= b.len() {
+        return false;
+    }
+    if matches!(b[n], b'1'..=b'9' | b'@' | b'*') || (braced && b[n] == b'!') {
+        return true;
+    }
+    let name: &[u8] = if at_exactly(b, n, b"OPTARG") {
+        b"OPTARG"
+    } else if braced && at_exactly(b, n, b"BASH_ARGV") {
+        b"BASH_ARGV"
+    } else {
+        return false;
+    };
+    let e = n + name.len();
+    e == b.len() || !(b[e].is_ascii_alphanumeric() || b[e] == b'_')
 }
 
 /// Whether a URL starts at `i` (just after `://`) whose user information holds a written
@@ -1821,6 +2345,26 @@ const OPENSSL: &[Flag] = &[
     flag("-pass", false, true, Takes::PassPhrase),
 ];
 
+/// `useradd` and `usermod` (shadow-utils): `-p HASH`, `--password HASH` set the account's
+/// encrypted password, a hash that can be cracked offline by anyone who may read it, as
+/// much a credential as the password (rule P1).
+const USERADD: &[Flag] = &[
+    flag("-p", true, true, Takes::Password),
+    flag("--password", false, true, Takes::Password),
+];
+
+/// `ssh-keygen -N PASSPHRASE` (new) and `-P PASSPHRASE` (old): an empty one (`-N ''`) is
+/// none.
+const SSH_KEYGEN: &[Flag] = &[
+    flag("-N", true, true, Takes::Password),
+    flag("-P", true, true, Takes::Password),
+];
+/// `zip -P PASSWORD` (and `--password`).
+const ZIP: &[Flag] = &[
+    flag("-P", false, true, Takes::Password),
+    flag("--password", false, true, Takes::Password),
+];
+
 /// Command-line tools that take a password as a flag, with their flags. Whatever is on a
 /// command line is in the text that holds it (user data, a container's command, a
 /// document's steps) and in the process list of the machine.
@@ -1862,6 +2406,10 @@ const TOOLS: &[(&str, &[Flag])] = &[
     ("skopeo login", LOGIN),
     ("helm registry login", LOGIN),
     ("openssl", OPENSSL),
+    ("useradd", USERADD),
+    ("usermod", USERADD),
+    ("ssh-keygen", SSH_KEYGEN),
+    ("zip", ZIP),
 ];
 
 /// Whether a word (a tool's name, a flag) may start at `i`: the text starts there or the
@@ -2242,7 +2790,7 @@ const fn operand_written(b: &[u8], after: usize, index: usize, valued: &[u8]) ->
 const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
     // A name starts with its first letter, unless the shell removes something first.
     let first = if b[i].is_ascii_alphabetic() { b[i] } else { 0 };
-    if !matches!(first, 0 | b'h' | b'r' | b'm') {
+    if !matches!(first, 0 | b'h' | b'r' | b'm' | b'o') {
         return None;
     }
     let e = if matches!(first, 0 | b'h') {
@@ -2273,7 +2821,118 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
     if e != 0 && (e == b.len() || blank(b, e) > 0) && subcommand_operand(b, e, b"password", 0) {
         return Some("mysqladmin");
     }
+    // `mkpasswd [-m METHOD] [-S SALT] [-R ROUNDS] PASSWORD`: the password is its first
+    // operand (`-s` reads it from the input instead).
+    let e = if matches!(first, 0 | b'm') {
+        match_word(b, i, b"mkpasswd", false)
+    } else {
+        0
+    };
+    if e != 0 && (e == b.len() || blank(b, e) > 0) && operand_written(b, e, 0, b"mSRP") {
+        return Some("mkpasswd");
+    }
+    // `openssl passwd [-6] [-salt SALT] PASSWORD…`: every operand is a password to hash
+    // (`-stdin` and `-in FILE` read them instead).
+    let e = if matches!(first, 0 | b'o') {
+        match_word(b, i, b"openssl", false)
+    } else {
+        0
+    };
+    if e != 0 && (e == b.len() || blank(b, e) > 0) && openssl_passwd_operands(b, e) {
+        return Some("openssl passwd");
+    }
     None
+}
+
+/// Whether the words at `after` (after `openssl`) are `passwd` with a written operand: a
+/// word that is neither a flag nor the value of `-salt` or `-in`.
+const fn openssl_passwd_operands(b: &[u8], after: usize) -> bool {
+    let (s, e) = next_word(b, after);
+    if !(s < e && word_at(b, s, b"passwd")) {
+        return false;
+    }
+    let mut k = e;
+    loop {
+        let (s, e) = next_word(b, k);
+        if s == e {
+            return false;
+        }
+        if word_at(b, s, b"-stdin") || word_at(b, s, b"-in") {
+            // The passwords are read from the input or a file.
+            return false;
+        }
+        if word_at(b, s, b"-salt") {
+            k = next_word(b, e).1;
+            continue;
+        }
+        let q = skip_quotes(b, s);
+        let redirect = q < e
+            && (matches!(b[q], b'<' | b'>')
+                || (q + 1 < e && b[q].is_ascii_digit() && matches!(b[q + 1], b'<' | b'>')));
+        if redirect {
+            // `> FILE`, `2>/dev/null`: a redirection, not an operand.
+            let mut j = q;
+            while j < e && (b[j].is_ascii_digit() || matches!(b[j], b'<' | b'>' | b'&')) {
+                j += 1;
+            }
+            k = if j == e { next_word(b, e).1 } else { e };
+            continue;
+        }
+        if !is_flag(b, s, e) && written_at(b, s) {
+            return true;
+        }
+        k = e;
+    }
+}
+
+/// Whether the `printf` at `i` prints a line `NAME=VALUE` from its arguments (a format
+/// holding `%s=` or `%s:`, `%b` and `%q` too) with a written argument after the first:
+/// the name is an argument (`printf '%s=%s\n' "$K" hunter2`, `printf '%s=%s\n'
+/// DB_PASSWORD hunter2`), which the check does not read as a name.
+const fn printf_pair_at(b: &[u8], i: usize) -> bool {
+    if !(word_at(b, i, b"printf") && command_position(b, i)) {
+        return false;
+    }
+    let mut k = i + 6;
+    // `-v NAME` and `--`.
+    let (mut fs, mut fe) = next_word(b, k);
+    if fe == fs + 2 && at_exactly(b, fs, b"-v") {
+        k = next_word(b, fe).1;
+        (fs, fe) = next_word(b, k);
+    }
+    if fe == fs + 2 && at_exactly(b, fs, b"--") {
+        (fs, fe) = next_word(b, fe);
+    }
+    // The format, quoted as one word or not.
+    let mut pair = false;
+    let mut j = fs;
+    while j + 2 < fe {
+        if b[j] == b'%' && matches!(b[j + 1], b's' | b'b' | b'q') && matches!(b[j + 2], b'=' | b':')
+        {
+            pair = true;
+        }
+        j += 1;
+    }
+    if !pair {
+        return false;
+    }
+    let mut n = 0;
+    k = fe;
+    loop {
+        let (s, e) = next_word(b, k);
+        if s == e {
+            return false;
+        }
+        let q = skip_quotes(b, s);
+        if q < e && matches!(b[q], b'<' | b'>') {
+            return false;
+        }
+        if n > 0 && written_at(b, s) {
+            return true;
+        }
+        n += 1;
+        k = e;
+    }
 }
 
 /// Whether the words at `after` hold the word `subcommand` followed by a written value as
@@ -2341,8 +3000,10 @@ const fn command_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
                 | b'p'
                 | b'r'
                 | b's'
+                | b'u'
                 | b'v'
                 | b'w'
+                | b'z'
                 | b'"'
                 | b'\''
                 | b'\\'
@@ -2382,6 +3043,9 @@ const fn command_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
 // An unreadable command is refused, never passed.
 // ---------------------------------------------------------------------------------------
 
+/// Why written text into a file named like a secret is refused.
+const SECRET_FILE: &str = "user data may not write text it holds into a file named like a password, secret, token or key (`echo … > /etc/app/db_password`, `cat > /run/secrets/token <<EOF`, `tee /etc/app/api_key <<< …`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into the file (`aws secretsmanager get-secret-value … > /etc/app/db_password`)";
+
 /// Why a word split across lines is refused.
 const SPLIT_WORD: &str = "user data may not break a word across lines (`my\\` at the end of a line, `sql` on the next): the check cannot read the word the shell joins, nor whether it passes a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); keep the word on one line, or end the line after a space (` \\`)";
 /// Why escapes that spell characters are refused.
@@ -2392,7 +3056,7 @@ const DYNAMIC_COMMAND: &str = "user data may not run a command named by a variab
 const TRANSFORMED: &str = "user data may not decode or transform text it holds (`echo … | base64 -d`, `| rev`, `| tr`, `base64 -d <<< …`, a here-document into a decoder): the check cannot read what the text becomes, nor whether it is a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the text itself, or fetch it at boot from Secrets Manager, by ARN";
 
 /// Why a literal assigned to a name of a secret is refused.
-const LITERAL_SECRET: &str = "user data may not assign a literal to a password, secret, token or key, directly or through another variable given written text (`X=…; DB_PASSWORD=$X`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN (`$(aws secretsmanager get-secret-value ..)`)";
+const LITERAL_SECRET: &str = "user data may not assign a literal to a password, secret, token or key, directly, through another variable given written text (`X=…; DB_PASSWORD=$X`), through an argument of the script or of a shell function, which the check cannot follow (`f() { DB_PASSWORD=$1; }; f …`), or by replacing a placeholder named like one (`sed -i 's/DB_PASSWORD_HERE/…/'`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN (`$(aws secretsmanager get-secret-value ..)`)";
 /// Why a dynamic reference is refused.
 const DYNAMIC_REFERENCE: &str = "user data may not hold a dynamic reference (`{{resolve:…}}`): CloudFormation puts the value into the instance's user data, readable by anyone who may describe it (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch secrets at boot from Secrets Manager, by ARN";
 /// Why a private key is refused.
@@ -2400,14 +3064,14 @@ const PRIVATE_KEY: &str = "user data may not hold a private key: it is readable 
 /// Why an access key id is refused.
 const ACCESS_KEY_ID: &str = "user data may not hold an AWS access key id: it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the instance a role instead";
 /// Why a password passed on a command line is refused.
-const COMMAND_PASSWORD: &str = "user data may not pass a password to a command as a flag or an argument (`mysql -p…`, `curl -u user:…`, `sshpass -p …`, `htpasswd -b FILE USER …`, `rabbitmqctl add_user USER …`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable (`-p\"$DB_PASSWORD\"`)";
+const COMMAND_PASSWORD: &str = "user data may not pass a password to a command as a flag or an argument, nor a password hash, written or given as an argument of the script or of a shell function (`mysql -p…`, `curl -u user:…`, `sshpass -p …`, `htpasswd -b FILE USER …`, `rabbitmqctl add_user USER …`, `useradd -p HASH`, `openssl passwd …`, `f() { mysql -p\"$1\"; }`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable (`-p\"$DB_PASSWORD\"`)";
 /// Why a URL with a password is refused.
 const URL_PASSWORD: &str = "user data may not hold a URL with a password (`scheme://user:password@host`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the password at boot from Secrets Manager, by ARN";
 /// Why a variable named at boot and given written text is refused.
-const DYNAMIC_NAME: &str = "user data may not give written text to a variable whose name is made at boot (`eval \"$NAME=…\"`, `declare \"$N=…\"`, `DB_${E}=…`, `printf -v \"$N\" …`) or through a reference (`declare -n`): the check cannot read whether it names a password, secret, token or key (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the variable's name";
+const DYNAMIC_NAME: &str = "user data may not give written text to a variable whose name is made at boot, nor to a line whose name is (`eval \"$NAME=…\"`, `declare \"$N=…\"`, `DB_${E}=…`, `printf -v \"$N\" …`, `echo \"$K=$V\" >> FILE`, `printf '%s=%s' \"$K\" …`, `export $(printf …)=…`) or through a reference (`declare -n`): the check cannot read whether it names a password, secret, token or key (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the variable's name";
 
 /// Why written text fed to a command that reads a password is refused.
-const FED_PASSWORD: &str = "user data may not feed written text to a command that reads a password from its input (`echo 'admin:…' | chpasswd`, `echo … | docker login --password-stdin`, `passwd --stdin`, `sudo -S`, a here-string or here-document): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable (`echo \"$DB_PASSWORD\" | docker login --password-stdin …`)";
+const FED_PASSWORD: &str = "user data may not feed written text to a command that reads a password from its input (`echo 'admin:…' | chpasswd`, `echo … | docker login --password-stdin`, `passwd`, `smbpasswd`, `kinit`, `realm join`, `sudo -S`, `yes … |`, a here-string or here-document, a file made by `<(echo …)` for a password flag): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable (`echo \"$DB_PASSWORD\" | docker login --password-stdin …`)";
 
 /// A byte of a word: not a space, a new line or a shell operator.
 const fn word_byte(c: u8) -> bool {
@@ -2609,24 +3273,50 @@ const fn transform_at(b: &[u8], k: usize) -> bool {
     false
 }
 
-/// Whether the stage of a pipeline at `k` reads a password from its input: `chpasswd`
-/// (`user:password` lines), `passwd --stdin`, `sudo -S`, or any command given
-/// `--password-stdin` (`docker login`, `podman login`, `helm registry login`, …).
+/// Commands that read a password from their input whatever their flags: `chpasswd` and
+/// `chgpasswd` (`user:password` lines), `passwd` (which reads the new password twice from
+/// an input that is not a terminal, `--stdin` or not), `smbpasswd`, `vncpasswd`, `kinit`,
+/// and `realm join`.
+const PASSWORD_READERS: [&str; 7] = [
+    "chpasswd",
+    "chgpasswd",
+    "passwd",
+    "smbpasswd",
+    "vncpasswd",
+    "kinit",
+    "realm join",
+];
+
+/// Whether the stage of a pipeline at `k` reads a password from its input: a command of
+/// [`PASSWORD_READERS`] (after `sudo` too), `sudo -S`, `htpasswd -i`, `mkpasswd -s`,
+/// `openssl passwd -stdin`, or any command given `--password-stdin` or `--stdin-password`
+/// (`docker login`, `podman login`, `helm registry login`, `adcli join`, …).
 const fn password_reader_at(b: &[u8], k: usize) -> bool {
     let k = skip_blanks(b, k);
-    if word_at(b, k, b"chpasswd") {
-        return true;
-    }
     let sudo = word_at(b, k, b"sudo");
-    let passwd = word_at(b, k, b"passwd");
+    let htpasswd = word_at(b, k, b"htpasswd");
+    let mkpasswd = word_at(b, k, b"mkpasswd");
+    let openssl = word_at(b, k, b"openssl");
     let mut j = k;
     while j < b.len() && !command_end(b, j) {
+        if j == k || blank_before(b, j) {
+            let mut r = 0;
+            while r < PASSWORD_READERS.len() {
+                // A reader's name at the start of the stage, or after `sudo` and its flags.
+                if (j == k || sudo) && word_at(b, j, PASSWORD_READERS[r].as_bytes()) {
+                    return true;
+                }
+                r += 1;
+            }
+        }
         if blank_before(b, j)
             && (word_at(b, j, b"--password-stdin")
-                || word_at(b, j, b"chpasswd")
-                || (passwd && word_at(b, j, b"--stdin"))
+                || word_at(b, j, b"--stdin-password")
                 || (sudo && word_at(b, j, b"-S"))
-                || (sudo && word_at(b, j, b"--stdin")))
+                || (sudo && word_at(b, j, b"--stdin"))
+                || (htpasswd && b[j] == b'-' && cluster_has(b, j, next_word(b, j).1, b'i'))
+                || (mkpasswd && (word_at(b, j, b"--stdin") || word_at(b, j, b"-s")))
+                || (openssl && word_at(b, j, b"-stdin")))
         {
             return true;
         }
@@ -2704,7 +3394,9 @@ const fn transformed_at(b: &[u8], i: usize) -> bool {
 /// (`password` false, [`transform_at`]) or that reads a password from it (`password` true,
 /// [`password_reader_at`]).
 const fn written_into(b: &[u8], i: usize, password: bool) -> bool {
-    if (word_at(b, i, b"echo") || word_at(b, i, b"printf")) && command_position(b, i) {
+    if (word_at(b, i, b"echo") || word_at(b, i, b"printf") || (password && word_at(b, i, b"yes")))
+        && command_position(b, i)
+    {
         // The written text, up to the first `|` of the pipeline.
         let mut k = i;
         while k < b.len() && !command_end(b, k) {
@@ -2972,6 +3664,80 @@ const fn hidden_name(b: &[u8], s: usize, e: usize) -> bool {
     false
 }
 
+/// Whether the `=` at `i` follows a name made at boot in a line of text rather than an
+/// assignment (`echo "$K=$V" >> /etc/app.env`, `f() { echo "$1=$2"; }`, `echo
+/// "${K}=…"`, `export $(printf 'DB_%s' PASSWORD)=…`) and is given written text, a variable
+/// last given written text or an argument: the check cannot read whether the line names a
+/// password, secret, token or key. `==`, `${K:=…}` and `${K=…}` are not such lines.
+const fn key_made_at_boot_at(b: &[u8], i: usize) -> bool {
+    if b[i] != b'=' || i == 0 || (i + 1 < b.len() && b[i + 1] == b'=') {
+        return false;
+    }
+    let mut j = i;
+    while j > 0 && matches!(b[j - 1], b'"' | b'\'') {
+        j -= 1;
+    }
+    if j == 0 {
+        return false;
+    }
+    // The `$` that starts the expansion before the `=`.
+    let start = match b[j - 1] {
+        b'}' => {
+            let mut s = j - 1;
+            loop {
+                if s == 0 || b[s - 1] == b'\n' {
+                    return false;
+                }
+                s -= 1;
+                if b[s] == b'{' {
+                    break;
+                }
+            }
+            s
+        }
+        b')' => {
+            let mut s = j - 1;
+            let mut depth = 0;
+            loop {
+                if b[s] == b')' {
+                    depth += 1;
+                } else if b[s] == b'(' {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                if s == 0 || b[s] == b'\n' {
+                    return false;
+                }
+                s -= 1;
+            }
+            if s > 0 && b[s - 1] == b'(' {
+                // `$((…))`: arithmetic, not a name.
+                return false;
+            }
+            s
+        }
+        c if c.is_ascii_alphanumeric() || c == b'_' => {
+            let mut s = j - 1;
+            while s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_') {
+                s -= 1;
+            }
+            s
+        }
+        _ => return false,
+    };
+    if start == 0 || b[start - 1] != b'$' || (start >= 2 && escaping(b, start - 2)) {
+        return false;
+    }
+    // A value escaped for `eval` (`\$(fetch)`) is fetched when `eval` runs.
+    let v = skip_quotes(b, i + 1);
+    if v + 1 < b.len() && b[v] == b'\\' && matches!(b[v + 1], b'$' | b'`') {
+        return false;
+    }
+    written_at(b, i + 1)
+}
+
 /// Whether `printf -v NAME …` or `read … NAME <<< …` at `i` gives written text to a
 /// variable whose name the check cannot read (`printf -v "$N" hunter2`,
 /// `read -r "$N" <<< hunter2`).
@@ -3027,11 +3793,23 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
             b'\\' if splits_word(b, i) => return Some(SPLIT_WORD),
             b'\\' if spells(b, i) => return Some(SPELLED),
             b'$' | b'`' if dynamic_command_at(b, i) => return Some(DYNAMIC_COMMAND),
-            b'=' if dynamic_name_at(b, i) => return Some(DYNAMIC_NAME),
-            b'p' | b'r' if dynamic_name_by_command_at(b, i) => return Some(DYNAMIC_NAME),
-            b'e' | b'p' if i > 0 && word_byte(b[i - 1]) && !matches!(b[i - 1], b'"' | b'\'') => {}
+            b'=' if dynamic_name_at(b, i) || key_made_at_boot_at(b, i) => {
+                return Some(DYNAMIC_NAME);
+            }
+            b'p' | b'r'
+                if i + 1 < b.len()
+                    && matches!((b[i], b[i + 1]), (b'p', b'r') | (b'r', b'e'))
+                    && dynamic_name_by_command_at(b, i) =>
+            {
+                return Some(DYNAMIC_NAME);
+            }
+            b'p' if i + 1 < b.len() && b[i + 1] == b'r' && printf_pair_at(b, i) => {
+                return Some(DYNAMIC_NAME);
+            }
+            b'e' | b'p' | b'y'
+                if i > 0 && word_byte(b[i - 1]) && !matches!(b[i - 1], b'"' | b'\'') => {}
             b'e' | b'p' | b'<' if transformed_at(b, i) => return Some(TRANSFORMED),
-            b'e' | b'p' | b'<' if password_fed_at(b, i) => return Some(FED_PASSWORD),
+            b'e' | b'p' | b'y' | b'<' if password_fed_at(b, i) => return Some(FED_PASSWORD),
             _ => {}
         }
         i += 1;
@@ -3057,13 +3835,18 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
 pub const fn command_secret(text: &str) -> Option<&'static str> {
     let b = text.as_bytes();
     // Every flag of `TOOLS` begins with `-` (a test holds it), as does `htpasswd -b`: text
-    // without one passes none, but for `rabbitmqctl add_user USER PASSWORD`.
+    // without one passes none, but for `rabbitmqctl add_user USER PASSWORD`, `mkpasswd
+    // PASSWORD` and `openssl passwd PASSWORD`.
     let mut dash = 0;
     while dash < b.len() && b[dash] != b'-' {
         dash += 1;
     }
     let mut r = 0;
-    while dash == b.len() && r < b.len() && !at_exactly(b, r, b"rabbitmqctl") {
+    while dash == b.len()
+        && r < b.len()
+        && !at_exactly(b, r, b"rabbitmqctl")
+        && !at_exactly(b, r, b"passwd")
+    {
         r += 1;
     }
     if dash == b.len() && r == b.len() {
@@ -3146,7 +3929,25 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                 return Some(ACCESS_KEY_ID);
             }
         }
-        if command_secret_at(b, i).is_some() || (c == b'=' && assigned_flag_at(b, i)) {
+        // The byte before a word (see `command_word_start`), tested here rather than in a
+        // call for every byte: the budget of const evaluation counts calls.
+        let at_word = i == 0
+            || matches!(
+                b[i - 1],
+                b' ' | b'\t'
+                    | b'\n'
+                    | b'\r'
+                    | b'/'
+                    | b'"'
+                    | b'\''
+                    | b'`'
+                    | b';'
+                    | b'|'
+                    | b'&'
+                    | b'('
+                    | b'{'
+            );
+        if (at_word && command_secret_at(b, i).is_some()) || (c == b'=' && assigned_flag_at(b, i)) {
             return Some(COMMAND_PASSWORD);
         }
         if c == b':' && at_ignore_case(b, i, b"://") && url_password_at(b, i + 3) {
@@ -3166,12 +3967,53 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                 "user data may not write the credential of an HTTP `Authorization` header (`curl -H 'Authorization: Bearer …'`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the token at boot from Secrets Manager, by ARN, into a variable (`-H \"Authorization: Bearer $TOKEN\"`)",
             );
         }
-        if pgpass_entry_at(b, i) {
+        if i + 3 < b.len()
+            && ((b[i] == b's' && b[i + 1] == b'e' && b[i + 2] == b'd')
+                || (b[i] == b'p' && b[i + 1] == b'e' && b[i + 2] == b'r' && b[i + 3] == b'l'))
+            && sed_secret_at(b, i)
+        {
+            return Some(LITERAL_SECRET);
+        }
+        if c == b'-' && secret_flag_at(b, i) {
+            return Some(COMMAND_PASSWORD);
+        }
+        if (b[i] == b'>'
+            || (b[i] == b't' && i + 2 < b.len() && b[i + 1] == b'e' && b[i + 2] == b'e'))
+            && secret_file_written_at(b, i)
+        {
+            return Some(SECRET_FILE);
+        }
+        if c == b'<' && xml_secret_at(b, i) {
+            return Some(LITERAL_SECRET);
+        }
+        if c == b'<' && secret_process_file_at(b, i) {
+            return Some(FED_PASSWORD);
+        }
+        if (i == 0
+            || matches!(
+                b[i - 1],
+                b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'>' | b'='
+            ))
+            && pgpass_entry_at(b, i)
+        {
             return Some(
                 "user data may not write a line of a PostgreSQL password file (`host:5432:db:user:password` in a `.pgpass`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the password at boot from Secrets Manager, by ARN, into a variable (`host:5432:db:user:$DB_PASSWORD`), or connect with IAM authentication",
             );
         }
-        if !matches!(c, b'p' | b's' | b't' | b'a') {
+        // Every word of `SECRET_WORDS` and `SECRET_ABBREVIATIONS` starts with one of these
+        // pairs of letters: the others are skipped before the loops over the words.
+        let next = if i + 1 < b.len() {
+            b[i + 1].to_ascii_lowercase()
+        } else {
+            0
+        };
+        if !matches!(
+            (c, next),
+            (b'p', b'a' | b'r' | b'w' | b's')
+                | (b's', b'e')
+                | (b't', b'o')
+                | (b'a', b'p' | b'c' | b'u')
+        ) {
             i += 1;
             continue;
         }

@@ -1732,8 +1732,11 @@ mod user_data_literals_that_reach_a_secret {
             "printf -v \"$N\" '%s' \"$(fetch)\"\n",
             "read -r \"$N\" <<< \"$(fetch)\"\n",
             "[ \"$a\" = \"b\" ] && echo ok\n",
-            "echo \"${KEY}=value\" >> /etc/app.conf\n",
-            "curl \"https://x/?${A}=1\"\n",
+            "echo \"${KEY}=$(fetch)\" >> /etc/app.conf\n",
+            "curl \"https://x/?${A}=$B\"\n",
+            "for k in A B; do echo \"$k=$(fetch \"$k\")\"; done >> /etc/app.env\n",
+            "awk -F= '{print $1}' /etc/os-release\n",
+            "[[ $a == b ]] && echo \"$((i=1))\"\n",
             "declare -n ref=CONFIG; ref=1\n",
             "declare -A m; m[$k]=1\n",
             "export \"A=1\"\nenv \"X=1\" cmd\n",
@@ -1767,6 +1770,7 @@ fn every_user_data_message_cites_the_control() {
         "echo bXlzcWw= | base64 -d | sh\n",
         "echo 'admin:hunter2' | chpasswd\n",
         "eval \"$N=hunter2\"\n",
+        "echo hunter2 > /etc/app/db_password\n",
     ] {
         let rule = user_data_problem(text).unwrap_or_else(|| panic!("passed: {text:?}"));
         assert!(
@@ -1777,5 +1781,245 @@ fn every_user_data_message_cites_the_control() {
     }
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen.len(), 15, "each text shows another message");
+    assert_eq!(seen.len(), 16, "each text shows another message");
+}
+
+/// Secrets that reach user data through a shell function's or the script's arguments, a
+/// line whose name is made at boot, a password hash, a command that reads a password from
+/// its input, a placeholder replaced by `sed`, or a loop or here-document: each is refused,
+/// and the shapes that fetch the value at boot pass.
+mod user_data_arguments_lines_and_hashes {
+    use super::*;
+
+    fn refused_with(text: &str, start: &str) {
+        let rule = user_data_problem(text).unwrap_or_else(|| panic!("passed: {text:?}"));
+        assert!(rule.starts_with(start), "{text:?}: {rule}");
+        assert!(
+            rule.contains("§164.312(a)(2)(iv)")
+                && rule.contains("§164.312(d)")
+                && rule.contains("rule P1"),
+            "{text:?}: the message cites no control"
+        );
+    }
+
+    #[test]
+    fn arguments_given_to_a_secret_are_refused() {
+        for text in [
+            "f() { PASSWORD=$1; }; f hunter2\n",
+            "setpw() { export DB_PASSWORD=\"$1\"; }\nsetpw hunter2\n",
+            "set -- hunter2; PASSWORD=$1\n",
+            "f() { local api_token=\"${2}\"; }\n",
+            "PASSWORD=\"$@\"\n",
+            "while getopts p: o; do DB_PASSWORD=$OPTARG; done\n",
+            "N=SRC; SRC=hunter2; PASSWORD=${!N}\n",
+            "f() { X=$1; DB_PASSWORD=$X; }\n",
+            "for PASSWORD in \"$@\"; do :; done\n",
+        ] {
+            refused_with(text, "user data may not assign a literal");
+        }
+        for text in [
+            "f() { mysql -u app -p\"$1\" ehr; }; f hunter2\n",
+            "f() { curl -u \"admin:$1\" https://x; }\n",
+            "f() { htpasswd -b /etc/h admin \"$2\"; }\n",
+        ] {
+            refused_with(text, "user data may not pass a password to a command");
+        }
+    }
+
+    #[test]
+    fn lines_whose_name_is_made_at_boot_are_refused() {
+        for text in [
+            "k=DB_PASSWORD; v=hunter2; echo \"$k=$v\" >> /etc/app.env\n",
+            "echo \"$k=hunter2\" >> /etc/app.env\n",
+            "echo \"${KEY}=value\" >> /etc/app.conf\n",
+            "curl \"https://x/?${A}=1\"\n",
+            "f() { echo \"$1=$2\" >> /etc/app.env; }; f DB_PASSWORD hunter2\n",
+            "echo \"$(printf 'DB_%s' PASSWORD)=hunter2\" >> /etc/app.env\n",
+            "export $(printf 'DB_%s' PASSWORD)=hunter2\n",
+            "printf '%s=%s\\n' \"$k\" hunter2 >> /etc/app.env\n",
+            "printf '%s=%s\\n' DB_PASSWORD hunter2 >> /etc/app.env\n",
+            "printf -- '%s: %s\\n' api_token abc >> /etc/app.yml\n",
+        ] {
+            refused_with(
+                text,
+                "user data may not give written text to a variable whose name",
+            );
+        }
+    }
+
+    #[test]
+    fn password_hashes_and_hashed_passwords_are_refused() {
+        for text in [
+            "useradd -m -p '$6$abc$xyz' admin\n",
+            "useradd -m -p'$6$abc$xyz' admin\n",
+            "usermod --password '$6$abc$xyz' admin\n",
+            "sudo usermod -p \"$6$abc$xyz\" root\n",
+            "openssl passwd -6 hunter2\n",
+            "openssl passwd -6 -salt xyz hunter2 > /tmp/h\n",
+            "mkpasswd -m sha-512 hunter2\n",
+        ] {
+            refused_with(text, "user data may not pass a password to a command");
+        }
+        assert_eq!(command_secret("useradd -p $6$abc admin"), Some("useradd"));
+        assert_eq!(command_secret("mkpasswd hunter2"), Some("mkpasswd"));
+        assert_eq!(
+            command_secret("openssl passwd hunter2"),
+            Some("openssl passwd")
+        );
+    }
+
+    #[test]
+    fn written_text_fed_to_other_password_readers_is_refused() {
+        for text in [
+            "echo -e \"hunter2\\nhunter2\" | passwd root\n",
+            "printf 'hunter2\\nhunter2\\n' | passwd root\n",
+            "yes hunter2 | passwd root\n",
+            "passwd root <<< 'hunter2'\n",
+            "smbpasswd -a user <<< $'hunter2\\nhunter2'\n",
+            "echo hunter2 | kinit admin@EXAMPLE.COM\n",
+            "echo hunter2 | realm join -U admin example.com\n",
+            "echo hunter2 | vncpasswd -f > /root/.vnc/passwd\n",
+            "echo hunter2 | htpasswd -i /etc/h admin\n",
+            "echo hunter2 | sudo passwd root\n",
+            "echo hunter2 | adcli join --stdin-password example.com\n",
+            "echo 'x:hunter2' | chgpasswd\n",
+            "ansible-vault decrypt --vault-password-file <(echo hunter2) x\n",
+            "app --passphrase-file=<(printf '%s' hunter2)\n",
+        ] {
+            refused_with(text, "user data may not feed written text");
+        }
+    }
+
+    #[test]
+    fn placeholders_named_like_secrets_replaced_by_text_are_refused() {
+        for text in [
+            "sed -i \"s/PASSWORD_PLACEHOLDER/hunter2/\" /etc/app.conf\n",
+            "sed -i -e 's/a/b/' -e 's|%%API_TOKEN%%|abc123|' /etc/app.conf\n",
+            "sed -i 's/x/y/; s/__DB_PW__/hunter2/' /etc/app.conf\n",
+            "perl -pi -e 's|%%API_TOKEN%%|abc123|' /etc/app.conf\n",
+            "X=hunter2; sed -i \"s/__DB_PASS__/$X/\" /etc/app.conf\n",
+            "f() { sed -i \"s/@SECRET@/$1/\" /etc/app.conf; }\n",
+        ] {
+            refused_with(text, "user data may not assign a literal");
+        }
+    }
+
+    #[test]
+    fn loops_and_here_documents_into_a_secret_are_refused() {
+        for text in [
+            "for PASSWORD in hunter2; do app; done\n",
+            "read PASSWORD <<EOF\nhunter2\nEOF\n",
+            "read -r DB_PASSWORD <<-'EOF'\n\thunter2\n\tEOF\n",
+            "mapfile -t TOKENS <<< abc\n",
+            "readarray SECRETS <<< abc\n",
+        ] {
+            refused_with(text, "user data may not assign a literal");
+        }
+    }
+
+    #[test]
+    fn flags_named_like_secrets_given_written_values_are_refused() {
+        for text in [
+            "aws secretsmanager create-secret --name db --secret-string hunter2\n",
+            "aws secretsmanager put-secret-value --secret-id db --secret-string '{\"password\":\"hunter2\"}'\n",
+            "aws ssm put-parameter --name /app/db --type SecureString --value hunter2\n",
+            "aws rds create-db-instance --db-instance-identifier x --master-user-password hunter2\n",
+            "aws iam create-login-profile --user-name bob --password hunter2\n",
+            "gpg --batch --passphrase hunter2 -c f\n",
+            "keytool -genkey -storepass hunter2 -keypass hunter2 -keystore k.jks\n",
+            "kubeadm join 10.0.0.1:6443 --token abcdef.0123456789abcdef\n",
+            "app --api-key=abc123\n",
+            "jq -n --arg password hunter2 '{password:$password}' > /etc/app.json\n",
+            "ssh-keygen -q -N hunter2 -f /root/.ssh/id\n",
+            "zip -P hunter2 a.zip f\n",
+        ] {
+            refused_with(text, "user data may not pass a password to a command");
+        }
+    }
+
+    #[test]
+    fn written_text_into_files_named_like_secrets_is_refused() {
+        for text in [
+            "echo hunter2 > /etc/app/db_password\n",
+            "echo -n 'hunter2' > /run/secrets/token\n",
+            "printf '%s' hunter2 >> /etc/app/api-key.txt\n",
+            "cat > /etc/app/secret <<EOF\nhunter2\nEOF\n",
+            "tee /etc/app/password <<< hunter2\n",
+            "tee -a /etc/app/password <<'EOF'\nhunter2\nEOF\n",
+        ] {
+            refused_with(text, "user data may not write text it holds into a file");
+        }
+    }
+
+    #[test]
+    fn other_spellings_of_a_written_secret_are_refused() {
+        for text in [
+            "echo \"<password>hunter2</password>\" >> /etc/app.xml\n",
+            "echo '<apiKey>abc</apiKey>' > /etc/app.xml\n",
+            "PASSWORD=$(cat <<EOF\nhunter2\nEOF\n)\n",
+            "read -r user PASSWORD rest <<< \"admin hunter2 x\"\n",
+        ] {
+            refused_with(text, "user data may not assign a literal");
+        }
+    }
+
+    #[test]
+    fn ordinary_shell_and_values_fetched_at_boot_pass() {
+        for text in [
+            "aws secretsmanager get-secret-value --secret-id db --query SecretString --output text\n",
+            "aws ssm put-parameter --name /app/mode --type String --value prod\n",
+            "aws secretsmanager create-secret --name db --secret-string \"$(head -c 32 /dev/urandom | base64)\"\n",
+            "aws rds create-db-instance --db-instance-identifier x --manage-master-user-password\n",
+            "psql --password -h db ehr\nmysql --password ehr\npsql --no-password ehr\n",
+            "docker build --secret id=npm,src=/run/npmrc .\n",
+            "docker login --password-stdin r.example < /run/pw\n",
+            "echo \"$PW\" | adcli join --stdin-password example.com\n",
+            "gpg --batch --passphrase-file /run/pw -c f\n",
+            "ssh-keygen -q -N '' -f /root/.ssh/id\n",
+            "curl --token-file /run/t https://x\n",
+            "echo \"$TOKEN\" > /run/secrets/token\n",
+            "aws secretsmanager get-secret-value --secret-id db --query SecretString --output text > /etc/app/db_password\n",
+            "echo > /etc/app/token\n",
+            "cat > /etc/app/secret <<EOF\n$DB_SECRET\nEOF\n",
+            "echo hunter2 > /etc/app/motd\n",
+            "psql postgres://app:<password>@db/ehr\n",
+            "echo '<password>${DB_PASSWORD}</password>' > /etc/app.xml\n",
+            "jq -n --arg password \"$PW\" '{password:$password}' > /etc/app.json\n",
+            "read -r user rest <<< \"admin x\"\n",
+            "ansible-vault decrypt --vault-password-file <(echo \"$PW\") x\n",
+            "diff <(echo a) <(echo b)\n",
+            "install_pkg() { PKG=$1; dnf install -y \"$PKG\"; }; install_pkg jq\n",
+            "log() { echo \"$(date) $*\" >> /var/log/boot.log; }\n",
+            "retry() { local n=$1; shift; for i in $(seq \"$n\"); do \"$@\" && return; done; }\n",
+            "f() { local secret_arn=$1; aws secretsmanager get-secret-value --secret-id \"$secret_arn\"; }\n",
+            "for TOKEN in $(fetch-tokens); do use \"$TOKEN\"; done\n",
+            "for f in /etc/app/*.conf; do echo \"$f\"; done\n",
+            "read -r PASSWORD <<EOF\n$(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text)\nEOF\n",
+            "mapfile -t lines < /etc/hosts\n",
+            "echo \"$KEY=$VALUE\" >> /etc/app.env\n",
+            "echo \"${KEY}=${VAL}\" >> /etc/app.env\n",
+            "printf '%s=%s\\n' \"$k\" \"$v\" >> /etc/app.env\n",
+            "printf 'A=%s\\n' \"$X\"\n",
+            "env | grep -q \"^$NAME=\" || echo missing\n",
+            "aws ec2 describe-tags --filters \"Name=resource-id,Values=$ID\"\n",
+            "useradd -m -s /bin/bash app\nusermod -aG docker ec2-user\n",
+            "useradd -p \"$HASH\" admin\n",
+            "passwd -l root\n",
+            "echo \"$PW\" | passwd --stdin root\n",
+            "echo \"$PW\" | realm join -U admin example.com\n",
+            "realm join --user=admin example.com < /run/pw\n",
+            "kinit -k -t /etc/krb5.keytab host/x\n",
+            "yes | dnf install x\nyes y | ssh-keygen -q -N '' -f /root/.ssh/id\n",
+            "openssl passwd -6 -stdin < /run/pw\nopenssl passwd -6 \"$PW\"\n",
+            "openssl req -new -key k.pem -out r.csr\n",
+            "mkpasswd -m sha-512 \"$PW\"\n",
+            "sed -i 's/^#\\?PasswordAuthentication.*/PasswordAuthentication no/' /etc/ssh/sshd_config\n",
+            "sed -i 's/^PasswordAuthentication/#&/' /etc/ssh/sshd_config\n",
+            "sed -i \"s/__DB_PASSWORD__/$PW/\" /etc/app.conf\n",
+            "sed -i 's/password_encryption = md5/password_encryption = scram-sha-256/' pg.conf\n",
+            "sed -i '/password/d' /etc/app.conf\nsed -i 's/ident/md5/' pg_hba.conf\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
 }

@@ -276,6 +276,18 @@ impl<E> Assembly<E> {
         &self.graph
     }
 
+    /// Takes the resource graph's nodes and edges out of the assembly (its stacks stay),
+    /// for what reads no resource of the graph once synthesized (`check`): the caller frees
+    /// them before it builds what it prints.
+    pub(crate) fn take_resource_graph(
+        &mut self,
+    ) -> (Vec<crate::graph::ResourceNode>, Vec<(usize, usize)>) {
+        (
+            std::mem::take(&mut self.graph.resources),
+            std::mem::take(&mut self.graph.resource_edges),
+        )
+    }
+
     /// The stack named `name`.
     pub fn stack(&self, name: &str) -> Option<&SynthesizedStack> {
         self.stacks.iter().find(|s| s.name == name)
@@ -635,9 +647,9 @@ pub(crate) enum Memory {
     /// As [`Memory::Fast`], but the trees of the stacks written are not dropped round by
     /// round: they stay in the assembly's templates, freed with it, and the assembly lets
     /// each text go (written again from the trees if something reads it). For what reads
-    /// no text and frees its assembly off the path to the exit: `synth` into a folder (the
-    /// stage writes each text) and `check` (`graph`, which runs no rule, holds less and is
-    /// faster with [`Memory::Low`]). Measured on `scale`: dropping each round's trees
+    /// no text and frees its assembly off the path to the exit: `synth --more-memory` into
+    /// a folder (the stage writes each text) and `check --more-memory` (`graph`, which
+    /// runs no rule, holds less and is faster with [`Memory::Low`]). Measured on `scale`: dropping each round's trees
     /// among the allocations of the rounds after it cost glibc's allocator
     /// 15 to 20% of `synth`'s and `graph`'s time at N=5,000 and 50,000, and the texts held
     /// 10 MiB of `synth`'s peak at N=5,000 and 120 MiB at N=50,000; keeping the trees added

@@ -7,7 +7,8 @@ what `up` does for rule L4. Imported by `hipaa_moto.py`.
   created, unless one of that name exists: without a key and never expiring (Amazon RDS User
   Guide, "Publishing database logs to Amazon CloudWatch Logs": "If a log group with the
   specified name doesn't exist, Amazon RDS creates it").
-* `AssociateKmsKey` is not in moto: it is answered, with CloudWatch Logs' refusals.
+* `AssociateKmsKey` and `DisassociateKmsKey` are not in moto: they are answered, with
+  CloudWatch Logs' refusals.
 * `CreateLogGroup` and `AssociateKmsKey` refuse a key that does not exist, is not enabled,
   or whose policy does not let CloudWatch Logs use it, with `InvalidParameterException`, as
   CloudWatch Logs does and moto does not (CloudWatch Logs API Reference, `AssociateKmsKey`:
@@ -124,5 +125,22 @@ def associate_kms_key_response(self):
     return ""
 
 
+def disassociate_kms_key_response(self):
+    """DisassociateKmsKey: the group holds no key any more (`DescribeLogGroups` answers none);
+    CloudWatch Logs encrypts what it ingests next with its own key (CloudWatch Logs API
+    Reference, `DisassociateKmsKey`: "Specify the logGroupName parameter to stop using the KMS
+    key to encrypt future log events ingested and stored in the log group. Instead, they will
+    be encrypted with the default CloudWatch Logs method"). A group that does not exist is
+    `ResourceNotFoundException`, as for `AssociateKmsKey`."""
+    name = self._get_param("logGroupName")
+    backend = logs_backends[self.current_account][self.region]
+    group = backend.groups.get(name)
+    if group is None:
+        raise ResourceNotFoundException(msg="The specified log group does not exist.")
+    group.kms_key_id = None
+    return ""
+
+
 LogsResponse.create_log_group = create_log_group_response
 LogsResponse.associate_kms_key = associate_kms_key_response
+LogsResponse.disassociate_kms_key = disassociate_kms_key_response

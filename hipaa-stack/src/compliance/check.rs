@@ -70,6 +70,9 @@ struct Rules {
     gather: Option<HashMap<String, Option<String>>>,
     /// Whether what is gathered groups the evidence too (for [`Evidence::Grouped`]).
     groups: bool,
+    /// Whether what is gathered lists the stores of PHI for the disaster-recovery table
+    /// (not for `check`, which never prints it).
+    recovery: bool,
     /// Once started, and gathering: each stack's region, in deploy order, its position by
     /// name, and what the disaster-recovery table looks up across the app.
     regions: Vec<Option<String>>,
@@ -89,6 +92,7 @@ impl Rules {
             evaluator: None,
             gather: None,
             groups: false,
+            recovery: false,
             regions: Vec::new(),
             positions: Positions::default(),
             lookup: Lookup::default(),
@@ -113,6 +117,7 @@ impl Rules {
         Rules {
             gather: Some(regions),
             groups: evidence == Evidence::Grouped,
+            recovery: true,
             ..Rules::new(
                 today,
                 if evidence == Evidence::Summary {
@@ -164,7 +169,9 @@ impl Check for Rules {
                 .enumerate()
                 .map(|(at, (name, _))| ((*name).to_owned(), at))
                 .collect();
-            self.lookup = Lookup::of(in_order.iter().copied());
+            if self.recovery {
+                self.lookup = Lookup::of(in_order.iter().copied());
+            }
         }
     }
 
@@ -187,6 +194,7 @@ impl Check for Rules {
                 at,
                 &found.results,
                 self.groups,
+                self.recovery,
             )
         });
         (found, gathered)
@@ -326,17 +334,16 @@ impl App {
 
     /// [`App::check_for_report`] of a summary, for `check`, which reads no template's text
     /// (it prints [`Report::for_check`](crate::compliance::report::Report::for_check)): the
-    /// rules that hold are counted, not kept, and `memory` says what synthesis holds of
-    /// each stack (by default, [`Memory::Kept`](crate::synth::Memory): its trees, not its
-    /// text).
+    /// rules that hold are counted, not kept, no store of PHI is listed (it prints no
+    /// disaster-recovery table), and `memory` says what synthesis holds of each stack (by
+    /// default, [`Memory::Low`](crate::synth::Memory): the trees of a round, the others'
+    /// properties packed; with `--more-memory`, [`Memory::Kept`](crate::synth::Memory)).
     pub(crate) fn check_for_summary(&self, memory: crate::synth::Memory) -> Result<Assembly> {
-        crate::synth::synthesize_staged(
-            self,
-            &Declarations,
-            Rules::for_report(self, Date::today(), Evidence::Summary),
-            None,
-            memory,
-        )
+        let rules = Rules {
+            recovery: false,
+            ..Rules::for_report(self, Date::today(), Evidence::Summary)
+        };
+        crate::synth::synthesize_staged(self, &Declarations, rules, None, memory)
     }
 
     /// [`App::check`] as if today were `today` (waivers expire relative to it).

@@ -215,6 +215,10 @@ pub struct StackPlan {
     pub deferred: Vec<String>,
     /// Stores of PHI that `--allow-replace` lets this execution replace or delete (logical ids).
     pub allowed: Vec<String>,
+    /// What `up` checks after the deploy, and again while the template is unchanged, and
+    /// puts right when an earlier run left it undone (rules E14 and L4), in words. `preview`
+    /// only says so: it changes nothing.
+    pub post_deploy: Vec<String>,
     removed_stores: Vec<String>,
     change_set: Option<String>,
     stack_id: Option<String>,
@@ -240,6 +244,7 @@ impl StackPlan {
             production: None,
             deferred: Vec::new(),
             allowed: Vec::new(),
+            post_deploy: Vec::new(),
             removed_stores: Vec::new(),
             change_set: None,
             stack_id: deployed.as_ref().map(|d| d.id.clone()),
@@ -1517,6 +1522,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             guard::check_owner(self.assembly.app(), info, &self.options.adopt)?;
         }
         let mut result = StackPlan::new(name, info.clone());
+        result.post_deploy = post_deploy_steps(stack);
         let production = |i: &StackInfo| {
             (i.termination_protection != stack.production()).then_some(stack.production())
         };
@@ -2100,8 +2106,11 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         }
     }
 
-    /// Executes one stack's plan and waits for it; unchanged stacks cost nothing more
-    /// (unless their production status changes).
+    /// Executes one stack's plan and waits for it, then runs the steps that follow a deploy
+    /// (rules E14 and L4). An unchanged stack costs nothing more (unless its production
+    /// status changes) when its template holds no VPC and no database named at deploy;
+    /// otherwise its resources are listed and the steps' groups read, and changed only
+    /// when an earlier run left them undone.
     async fn apply(
         &self,
         stack: &SynthesizedStack,
@@ -2190,20 +2199,51 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             }
             (info, _) => info,
         };
-        if matches!(
-            p.state,
-            PlanState::Create | PlanState::Recreate | PlanState::Update
-        ) {
-            // One read of the stack's resources for both steps that follow a deploy.
+        // The steps that follow a deploy (rules E14 and L4) run after every deploy, and again
+        // on every `up` of a stack whose template is unchanged: a step that an earlier run
+        // could not finish (throttling, a key policy, the network) is retried, since the
+        // steps change only what is not yet as they leave it. A stack whose template holds
+        // no VPC and no database named at deploy costs no call for them.
+        let unchanged = matches!(p.state, PlanState::Unchanged | PlanState::UpToDate);
+        if !matches!(p.state, PlanState::Pending(_)) {
+            let regional = self.regional(name);
+            // An unchanged stack is not told again that this run has no client for a step.
+            let vpcs_wanted = !unchanged || regional.network.is_some();
+            let databases_wanted = !unchanged || regional.databases.is_some();
+            // One read of the stack's resources for both steps.
             let (vpcs, databases): (Vec<_>, Vec<_>) = self
                 .deployed(stack, |r| {
-                    r.type_name() == VPC || super::logs::groups_named_at_deploy(r)
+                    (vpcs_wanted && r.type_name() == VPC)
+                        || (databases_wanted && super::logs::groups_named_at_deploy(r))
                 })
-                .await?
+                .await
+                .map_err(|e| e.after_deploy("the steps of rules E14 and L4"))?
                 .into_iter()
                 .partition(|(kind, _, _)| kind == VPC);
-            notes.extend(self.close_default_groups(stack, vpcs).await?);
-            notes.extend(self.secure_database_logs(stack, databases).await?);
+            let mut done = self
+                .close_default_groups(stack, vpcs, unchanged)
+                .await
+                .map_err(|e| {
+                    e.after_deploy("rule E14's step (closing the VPCs' default security groups)")
+                })?;
+            done.extend(
+                self.secure_database_logs(stack, databases, unchanged)
+                    .await
+                    .map_err(|e| {
+                        e.after_deploy(
+                            "rule L4's step (the key and retention of the databases' log groups)",
+                        )
+                    })?,
+            );
+            notes.extend(done.into_iter().map(|(changed, note)| {
+                if unchanged && changed {
+                    format!(
+                        "retried on the unchanged stack (an earlier `up` left it undone): {note}"
+                    )
+                } else {
+                    note
+                }
+            }));
         }
         for n in &notes {
             if !n.starts_with("stack policy") {
@@ -2220,16 +2260,6 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             region: self.region_of(name),
             notes,
         })
-    }
-
-    /// The VPCs of a stack: logical id and physical id, once it is deployed.
-    async fn vpcs(&self, stack: &SynthesizedStack) -> Result<Vec<(String, String)>, DeployError> {
-        Ok(self
-            .deployed(stack, |r| r.type_name() == VPC)
-            .await?
-            .into_iter()
-            .map(|(_, logical, physical)| (logical, physical))
-            .collect())
     }
 
     /// The resources of a deployed stack that `wanted` picks in its template: type, logical
@@ -2269,27 +2299,59 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     /// at deploy (`databases`: type, logical id, physical id) was created or updated: each
     /// group RDS writes the logs to gets the database's key and a retention (see
     /// [`super::logs`]). Returns the notes that say what was done: the evidence of the
-    /// control.
+    /// control, each with whether it changed anything. On an `unchanged` stack the groups are
+    /// read first, and the run lock taken only when one needs a change.
     async fn secure_database_logs(
         &self,
         stack: &SynthesizedStack,
         databases: Vec<(String, String, String)>,
-    ) -> Result<Vec<String>, DeployError> {
+        unchanged: bool,
+    ) -> Result<Vec<(bool, String)>, DeployError> {
         if databases.is_empty() {
             return Ok(Vec::new());
         }
         let Some(logs) = self.regional(stack.name()).databases.as_ref() else {
-            return Ok(vec![format!(
-                "the log groups of the exported logs of {} were left as RDS makes them: this run has no RDS or CloudWatch Logs client (rule L4); associate the database's key with each and set its retention, or deploy with the command line",
-                databases
-                    .iter()
-                    .map(|(_, l, _)| l.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            return Ok(vec![(
+                false,
+                format!(
+                    "the log groups of the exported logs of {} were left as RDS makes them: this run has no RDS or CloudWatch Logs client (rule L4); associate the database's key with each and set its retention, or deploy with the command line",
+                    databases
+                        .iter()
+                        .map(|(_, l, _)| l.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             )]);
         };
         let mut notes = Vec::new();
         for (kind, logical, physical) in databases {
+            if unchanged {
+                // Read first: a secured database's groups cost no write and no run lock.
+                let reading = logs
+                    .read(
+                        stack.name(),
+                        &kind,
+                        &physical,
+                        self.options.retry,
+                        &self.staging_calls,
+                    )
+                    .await?;
+                let left = match &reading {
+                    // Nothing rule L4 asks of it (an instance of a cluster, no key), or gone:
+                    // CloudFormation's drift detection reports a deleted database.
+                    None => Some(Vec::new()),
+                    Some(r) => r.as_left(),
+                };
+                if let Some(groups) = left {
+                    notes.extend(
+                        groups
+                            .iter()
+                            .map(|g| (false, super::logs::note(&logical, g))),
+                    );
+                    continue;
+                }
+                Box::pin(self.ensure_locked()).await?;
+            }
             let groups = logs
                 .secure(
                     stack.name(),
@@ -2299,7 +2361,11 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                     &self.staging_calls,
                 )
                 .await?;
-            notes.extend(groups.iter().map(|g| super::logs::note(&logical, g)));
+            notes.extend(
+                groups
+                    .iter()
+                    .map(|g| (g.change.changed(), super::logs::note(&logical, g))),
+            );
         }
         Ok(notes)
     }
@@ -2307,31 +2373,53 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     /// Rule E14, after a stack with VPCs (`vpcs`: type, logical id, physical id) was created
     /// or updated: every rule of each VPC's default security group is revoked (EC2 gives the
     /// group rules that no template can remove). Returns the notes that say what was done:
-    /// the evidence of the control.
+    /// the evidence of the control, each with whether it changed anything. On an `unchanged`
+    /// stack the group is read first, and the run lock taken only when a rule must go.
     async fn close_default_groups(
         &self,
         stack: &SynthesizedStack,
         vpcs: Vec<(String, String, String)>,
-    ) -> Result<Vec<String>, DeployError> {
+        unchanged: bool,
+    ) -> Result<Vec<(bool, String)>, DeployError> {
         if vpcs.is_empty() {
             return Ok(Vec::new());
         }
         let Some(network) = self.regional(stack.name()).network.as_ref() else {
-            return Ok(vec![format!(
-                "the default security group of {} was not closed: this run has no EC2 client (rule E14); revoke its rules, or deploy with the command line",
-                vpcs.iter()
-                    .map(|(_, l, _)| l.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            return Ok(vec![(
+                false,
+                format!(
+                    "the default security group of {} was not closed: this run has no EC2 client (rule E14); revoke its rules, or deploy with the command line",
+                    vpcs.iter()
+                        .map(|(_, l, _)| l.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             )]);
         };
         let mut notes = Vec::new();
         for (_, logical, vpc) in vpcs {
+            if unchanged {
+                // Read first: a closed group costs no write and no run lock.
+                let group = network
+                    .read(stack.name(), &vpc, self.options.retry, &self.staging_calls)
+                    .await?;
+                if group.is_closed() {
+                    notes.push((
+                        false,
+                        format!(
+                            "default security group {} of {logical} ({vpc}) has no rules (rule E14)",
+                            group.group_id
+                        ),
+                    ));
+                    continue;
+                }
+                Box::pin(self.ensure_locked()).await?;
+            }
             let was = network
                 .close(stack.name(), &vpc, self.options.retry, &self.staging_calls)
                 .await?;
             let rules = was.ingress.len() + was.egress.len();
-            notes.push(if rules == 0 {
+            notes.push((rules > 0, if rules == 0 {
                 format!(
                     "default security group {} of {logical} ({vpc}) has no rules (rule E14)",
                     was.group_id
@@ -2342,22 +2430,24 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                     was.group_id,
                     was.ingress.iter().chain(&was.egress).cloned().collect::<Vec<_>>().join("; ")
                 )
-            });
+            }));
         }
         Ok(notes)
     }
 
-    /// Rule E14 in `drift`: a rule back in a VPC's default security group (CloudFormation's
-    /// drift detection does not see the group: no template declares it).
+    /// Rule E14 in `drift`: a rule back in the default security group of one of `vpcs`
+    /// (type, logical id, physical id; CloudFormation's drift detection does not see the
+    /// group: no template declares it).
     async fn default_group_drift(
         &self,
         stack: &SynthesizedStack,
+        vpcs: Vec<(String, String, String)>,
     ) -> Result<Vec<super::api::ResourceDrift>, DeployError> {
         let Some(network) = self.regional(stack.name()).network.as_ref() else {
             return Ok(Vec::new());
         };
         let mut out = Vec::new();
-        for (logical, vpc) in self.vpcs(stack).await? {
+        for (_, logical, vpc) in vpcs {
             let group = network
                 .read(stack.name(), &vpc, self.options.retry, &self.staging_calls)
                 .await?;
@@ -2384,6 +2474,54 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                     })
                     .collect(),
             });
+        }
+        Ok(out)
+    }
+
+    /// Rule L4 in `drift`: for each log group of `databases` (type, logical id, physical id:
+    /// the deployed databases named at deploy), a group that is missing, that holds no key
+    /// or another key than the database's, or whose retention is missing or shorter than
+    /// [`super::logs::RETENTION_DAYS`] (CloudFormation's drift detection does not see the
+    /// groups: no template declares them). One entry per group, as `<database>LogGroup<Log>`
+    /// of type `AWS::Logs::LogGroup`: `DELETED` for a missing group, `MODIFIED` otherwise.
+    async fn database_log_drift(
+        &self,
+        stack: &SynthesizedStack,
+        databases: Vec<(String, String, String)>,
+    ) -> Result<Vec<super::api::ResourceDrift>, DeployError> {
+        let Some(logs) = self.regional(stack.name()).databases.as_ref() else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for (kind, logical, physical) in databases {
+            let Some(reading) = logs
+                .read(
+                    stack.name(),
+                    &kind,
+                    &physical,
+                    self.options.retry,
+                    &self.staging_calls,
+                )
+                .await?
+            else {
+                continue;
+            };
+            for group in &reading.groups {
+                let differences = group.differences(&reading.key);
+                if differences.is_empty() {
+                    continue;
+                }
+                out.push(super::api::ResourceDrift {
+                    logical_id: format!("{logical}LogGroup{}", pascal(&group.log)),
+                    resource_type: "AWS::Logs::LogGroup".to_owned(),
+                    status: if group.found.is_none() {
+                        "DELETED".to_owned()
+                    } else {
+                        "MODIFIED".to_owned()
+                    },
+                    differences,
+                });
+            }
         }
         Ok(out)
     }
@@ -2914,7 +3052,18 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 .into_iter()
                 .filter(|r| r.status != "IN_SYNC" && r.status != "NOT_CHECKED")
                 .collect();
-            resources.extend(self.default_group_drift(s).await?);
+            // One read of the stack's resources for both steps' groups, as `up` does.
+            let regional = self.regional(name);
+            let (vpcs, databases): (Vec<_>, Vec<_>) = self
+                .deployed(s, |r| {
+                    (regional.network.is_some() && r.type_name() == VPC)
+                        || (regional.databases.is_some() && super::logs::groups_named_at_deploy(r))
+                })
+                .await?
+                .into_iter()
+                .partition(|(kind, _, _)| kind == VPC);
+            resources.extend(self.default_group_drift(s, vpcs).await?);
+            resources.extend(self.database_log_drift(s, databases).await?);
             out.push(StackDrift {
                 stack: name.to_owned(),
                 status: if resources.is_empty() {
@@ -2958,6 +3107,50 @@ fn shown(
 /// be read); the operation's events are those after it.
 #[derive(Debug, Clone, Default)]
 struct Mark(Option<String>);
+
+/// A log's name as a part of a logical id: `iam-db-auth-error` → `IamDbAuthError`.
+fn pascal(name: &str) -> String {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect()
+}
+
+/// What `up` does after deploying `stack`, and again on every `up` while its template is
+/// unchanged: the steps of rules E14 and L4 its template asks for, in words.
+fn post_deploy_steps(stack: &SynthesizedStack) -> Vec<String> {
+    let resources = stack.template().resources();
+    let vpcs: Vec<&str> = resources
+        .iter()
+        .filter(|r| r.type_name() == VPC)
+        .map(crate::cfn::Resource::logical_id)
+        .collect();
+    let databases: Vec<&str> = resources
+        .iter()
+        .filter(|r| super::logs::groups_named_at_deploy(r))
+        .map(crate::cfn::Resource::logical_id)
+        .collect();
+    let mut steps = Vec::new();
+    if !vpcs.is_empty() {
+        steps.push(format!(
+            "the default security group of each VPC ({}) has no rules (rule E14)",
+            vpcs.join(", ")
+        ));
+    }
+    if !databases.is_empty() {
+        steps.push(format!(
+            "the log groups of the exported logs of each database ({}) hold its key and a retention of at least {} days (rule L4)",
+            databases.join(", "),
+            super::logs::RETENTION_DAYS
+        ));
+    }
+    steps
+}
 
 /// Change sets this tool makes are named `hipaa-stack-<run id>`.
 const CHANGE_SET_PREFIX: &str = "hipaa-stack-";
@@ -3102,6 +3295,14 @@ pub fn describe_plan(p: &StackPlan) -> String {
             p.allowed.join(", ")
         ));
     }
+    if matches!(p.state, PlanState::Unchanged | PlanState::UpToDate) {
+        // `up` checks these again, and does what an earlier run left undone.
+        for step in &p.post_deploy {
+            text.push_str(&format!(
+                "\n    = `up` checks, and restores if not so: {step}"
+            ));
+        }
+    }
     text
 }
 
@@ -3115,6 +3316,53 @@ mod tests {
         name.len() <= 128
             && name.chars().next().is_some_and(first)
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    }
+
+    #[test]
+    fn log_names_become_parts_of_logical_ids() {
+        assert_eq!(pascal("postgresql"), "Postgresql");
+        assert_eq!(pascal("iam-db-auth-error"), "IamDbAuthError");
+        assert_eq!(pascal(""), "");
+    }
+
+    #[test]
+    fn errors_of_a_step_after_the_deploy_say_that_up_retries_it() {
+        let e = DeployError::api(
+            "records",
+            "PutRetentionPolicy",
+            ApiError::client("InvalidParameterException", "no"),
+        )
+        .after_deploy("rule L4's step")
+        .to_string();
+        assert!(
+            e.contains("stack `records` is deployed, but rule L4's step stopped"),
+            "{e}"
+        );
+        assert!(
+            e.contains("run `up` again: it retries rule L4's step after the deploy, even when the template is unchanged"),
+            "{e}"
+        );
+        let denied = DeployError::api(
+            "records",
+            "RevokeSecurityGroupEgress",
+            ApiError {
+                kind: ApiErrorKind::Denied,
+                code: Some("UnauthorizedOperation".to_owned()),
+                message: "not authorized".to_owned(),
+            },
+        )
+        .after_deploy("rule E14's step");
+        assert!(
+            matches!(denied, DeployError::AccessDenied { .. }),
+            "{denied:?}"
+        );
+        assert!(denied.to_string().contains("run `up` again"), "{denied}");
+        // What says what to do already is kept.
+        let unreachable = DeployError::Unreachable {
+            message: "cannot connect".to_owned(),
+        }
+        .after_deploy("rule E14's step");
+        assert!(matches!(unreachable, DeployError::Unreachable { .. }));
     }
 
     #[test]

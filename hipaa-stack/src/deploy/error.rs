@@ -386,6 +386,44 @@ impl DeployError {
         }
     }
 
+    /// An error of a step that follows a deploy (`step`: "rule E14's step", …): the stack
+    /// is deployed, and the next `up` retries the step even when the template is unchanged,
+    /// which the error says. Errors that say what to do already (an unreachable endpoint,
+    /// credentials, a throttling endpoint, a stack's state with its hint) are kept.
+    pub(crate) fn after_deploy(self, step: &str) -> Self {
+        let retry = format!(
+            "run `up` again: it retries {step} after the deploy, even when the template is unchanged"
+        );
+        match self {
+            DeployError::Api {
+                stack,
+                operation,
+                source,
+            } => DeployError::StackState {
+                stack,
+                status: format!("deployed, but {step} stopped: {operation} failed: {source}"),
+                hint: retry,
+            },
+            DeployError::AccessDenied {
+                stack,
+                bucket,
+                action,
+                message,
+            } => DeployError::AccessDenied {
+                stack,
+                bucket,
+                action,
+                message: format!(
+                    "{message}; the stack is deployed, but {step} stopped: once it is granted, {retry}"
+                ),
+            },
+            DeployError::Several { errors } => DeployError::Several {
+                errors: errors.into_iter().map(|e| e.after_deploy(step)).collect(),
+            },
+            other => other,
+        }
+    }
+
     /// One error for several; the same error (an unreachable endpoint, missing credentials)
     /// reported by several stacks counts once.
     pub(crate) fn combine(errors: Vec<DeployError>) -> Option<DeployError> {

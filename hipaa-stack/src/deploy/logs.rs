@@ -8,11 +8,14 @@
 //! key, its events kept forever. A database that CloudFormation names at deploy (every
 //! `EncryptedDatabase`: a named database cannot be replaced) has no such name in its
 //! template, so no template can declare its groups. So after `up` creates or updates a stack
-//! with such a database, the engine asks RDS which logs it exports and which key encrypts it
+//! with such a database, and on every `up` of such a stack whose template is unchanged (so
+//! that a step an earlier run could not finish is retried), the engine asks RDS which logs it exports and which key encrypts it
 //! (`DescribeDBInstances`/`DescribeDBClusters`), and gives each group that key and a
 //! retention: it creates the group with them when RDS has not yet, and otherwise associates
 //! the key (`AssociateKmsKey`) and sets the retention (`PutRetentionPolicy`). The notes it
-//! returns are the evidence, kept in the deployed report.
+//! returns are the evidence, kept in the deployed report. `drift` reads the groups without
+//! changing them ([`DatabaseLogs::read`]) and reports a missing group, a key other than the
+//! database's, and a retention missing or shorter than [`RETENTION_DAYS`].
 //!
 //! AWS's references: CloudWatch Logs API Reference, `AssociateKmsKey` ("Only the log events
 //! ingested after the key is associated are encrypted with that key"; a key that does not
@@ -85,6 +88,110 @@ pub struct SecuredGroup {
     pub change: GroupChange,
 }
 
+impl GroupChange {
+    /// Whether this run changed the group (created it, associated the key, or set the
+    /// retention): what a retried step reports as done.
+    pub fn changed(&self) -> bool {
+        match self {
+            GroupChange::Created => true,
+            GroupChange::Secured { key, retention_was } => *key || retention_was.is_some(),
+            GroupChange::OtherKey(_) => false,
+        }
+    }
+}
+
+/// One exported log's group as `drift` reads it, without changing it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupReading {
+    /// The log the database exports (`postgresql`, `audit`, …).
+    pub log: String,
+    /// The group's name.
+    pub name: String,
+    /// The group's key and retention in days, or `None` when there is no such group.
+    pub found: Option<(Option<String>, Option<i32>)>,
+}
+
+/// A database's exported logs' groups as `drift` reads them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatabaseReading {
+    /// The ARN of the key that encrypts the database: the one each group should hold.
+    pub key: String,
+    /// One reading per exported log.
+    pub groups: Vec<GroupReading>,
+}
+
+impl DatabaseReading {
+    /// What [`DatabaseLogs::secure`] would find, when it would change nothing: each group
+    /// holds the database's key and a retention of at least [`RETENTION_DAYS`], or holds
+    /// another key (left with it). `None` when a group needs a change: then `up` takes the
+    /// run lock and secures the groups.
+    pub fn as_left(&self) -> Option<Vec<SecuredGroup>> {
+        self.groups
+            .iter()
+            .map(|g| {
+                let (held, retention) = g.found.as_ref()?;
+                let change = match held.as_deref() {
+                    Some(theirs) if theirs != self.key => GroupChange::OtherKey(theirs.to_owned()),
+                    Some(_) if retention.is_some_and(|d| d >= RETENTION_DAYS) => {
+                        GroupChange::Secured {
+                            key: false,
+                            retention_was: None,
+                        }
+                    }
+                    _ => return None,
+                };
+                Some(SecuredGroup {
+                    name: g.name.clone(),
+                    change,
+                })
+            })
+            .collect()
+    }
+}
+
+impl GroupReading {
+    /// What differs from what rule L4 asks of the group: property, expected, actual.
+    pub fn differences(&self, key: &str) -> Vec<(String, String, String)> {
+        let name = &self.name;
+        let Some((held, retention)) = &self.found else {
+            return vec![(
+                format!("{name} (log group of exported log {}, rule L4)", self.log),
+                "a log group with the database's key".to_owned(),
+                "no log group (RDS makes one under CloudWatch Logs' own key when it next writes)"
+                    .to_owned(),
+            )];
+        };
+        let mut out = Vec::new();
+        match held.as_deref() {
+            Some(theirs) if theirs == key => {}
+            other => out.push((
+                format!("{name} KmsKeyId (rule L4)"),
+                key.to_owned(),
+                other.map_or_else(|| "no key".to_owned(), str::to_owned),
+            )),
+        }
+        match retention {
+            Some(days) if *days >= RETENTION_DAYS => {}
+            other => out.push((
+                format!("{name} RetentionInDays (rule L4)"),
+                format!("at least {RETENTION_DAYS}"),
+                other.map_or_else(|| "none (never expires)".to_owned(), |d| d.to_string()),
+            )),
+        }
+        out
+    }
+}
+
+/// What RDS answers for a database of a stack.
+enum Found {
+    /// No database of that name: deleted outside the stack.
+    Missing,
+    /// An instance of a cluster: its cluster exports the logs.
+    OfCluster,
+    /// A database that exports its own logs.
+    Database(Database),
+}
+
 /// What RDS says of one database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Database {
@@ -149,7 +256,42 @@ impl DatabaseLogs {
         Ok(secured)
     }
 
-    /// What RDS says of the database `name`: `None` for an instance of a cluster.
+    /// Reads, without changing anything, the group of each log that the database `name`
+    /// exports: its key and retention (for `drift`). `None` when there is nothing rule L4
+    /// asks of it: an instance of a cluster, a database without a key, or one that no
+    /// longer exists (CloudFormation's own drift detection reports it deleted).
+    pub async fn read(
+        &self,
+        stack: &str,
+        kind: &str,
+        name: &str,
+        retry: RetryPolicy,
+        counts: &CallCounts,
+    ) -> Result<Option<DatabaseReading>, DeployError> {
+        let Found::Database(database) = self.find(stack, kind, name, retry, counts).await? else {
+            return Ok(None);
+        };
+        let Some(key) = database.key else {
+            return Ok(None);
+        };
+        let mut groups = Vec::with_capacity(database.exports.len());
+        for log in database.exports {
+            let group = format!("{}/{log}", database.prefix);
+            let found = self
+                .group(stack, &group, retry, counts)
+                .await?
+                .map(|g| (g.kms_key_id().map(str::to_owned), g.retention_in_days()));
+            groups.push(GroupReading {
+                log,
+                name: group,
+                found,
+            });
+        }
+        Ok(Some(DatabaseReading { key, groups }))
+    }
+
+    /// What RDS says of the database `name`: `None` for an instance of a cluster; an error
+    /// when it does not exist.
     async fn database(
         &self,
         stack: &str,
@@ -158,6 +300,22 @@ impl DatabaseLogs {
         retry: RetryPolicy,
         counts: &CallCounts,
     ) -> Result<Option<Database>, DeployError> {
+        match self.find(stack, kind, name, retry, counts).await? {
+            Found::Missing => Err(missing(stack, kind, name)),
+            Found::OfCluster => Ok(None),
+            Found::Database(d) => Ok(Some(d)),
+        }
+    }
+
+    /// What RDS says of the database `name`.
+    async fn find(
+        &self,
+        stack: &str,
+        kind: &str,
+        name: &str,
+        retry: RetryPolicy,
+        counts: &CallCounts,
+    ) -> Result<Found, DeployError> {
         let endpoint = &self.endpoint;
         if kind == "AWS::RDS::DBInstance" {
             let found = with_retry(retry, counts, "DescribeDBInstances", || async {
@@ -168,15 +326,22 @@ impl DatabaseLogs {
                     .await
                     .map_err(|e| classify(e, endpoint))
             })
-            .await
-            .map_err(|e| DeployError::api(stack, "DescribeDBInstances", e))?;
+            .await;
+            // RDS answers a database that does not exist with `DBInstanceNotFound` (RDS
+            // API Reference, DescribeDBInstances, "Errors"), not with an empty list.
+            let found = match found {
+                Err(e) if e.code.as_deref() == Some("DBInstanceNotFound") => {
+                    return Ok(Found::Missing);
+                }
+                found => found.map_err(|e| DeployError::api(stack, "DescribeDBInstances", e))?,
+            };
             let Some(db) = found.db_instances().first() else {
-                return Err(missing(stack, kind, name));
+                return Ok(Found::Missing);
             };
             if db.db_cluster_identifier().is_some() {
-                return Ok(None);
+                return Ok(Found::OfCluster);
             }
-            return Ok(Some(Database {
+            return Ok(Found::Database(Database {
                 prefix: format!(
                     "/aws/rds/instance/{}",
                     lower(db.db_instance_identifier(), name)
@@ -193,10 +358,16 @@ impl DatabaseLogs {
                 .await
                 .map_err(|e| classify(e, endpoint))
         })
-        .await
-        .map_err(|e| DeployError::api(stack, "DescribeDBClusters", e))?;
+        .await;
+        // `DBClusterNotFoundFault` (RDS API Reference, DescribeDBClusters, "Errors").
+        let found = match found {
+            Err(e) if e.code.as_deref() == Some("DBClusterNotFoundFault") => {
+                return Ok(Found::Missing);
+            }
+            found => found.map_err(|e| DeployError::api(stack, "DescribeDBClusters", e))?,
+        };
         let Some(db) = found.db_clusters().first() else {
-            return Err(missing(stack, kind, name));
+            return Ok(Found::Missing);
         };
         let named = lower(db.db_cluster_identifier(), name);
         let prefix = match kind {
@@ -204,7 +375,7 @@ impl DatabaseLogs {
             "AWS::Neptune::DBCluster" => format!("/aws/neptune/{named}"),
             _ => format!("/aws/rds/cluster/{named}"),
         };
-        Ok(Some(Database {
+        Ok(Found::Database(Database {
             prefix,
             exports: db.enabled_cloudwatch_logs_exports().to_vec(),
             key: encrypted_key(db.storage_encrypted(), db.kms_key_id()),
@@ -272,7 +443,9 @@ impl DatabaseLogs {
     ) -> Result<Option<LogGroup>, DeployError> {
         let endpoint = &self.endpoint;
         // A prefix finds every group that begins with the name: the one named so is read
-        // from the pages (`DescribeLogGroups` returns at most 50 a page).
+        // from the pages (CloudWatch Logs API Reference, `DescribeLogGroups`: `limit`, "If
+        // you don't specify a value, the default is up to 50 items"; `nextToken`, "The token
+        // for the next set of items to return"; the results are sorted by name).
         let mut token: Option<String> = None;
         loop {
             let page = with_retry(retry, counts, "DescribeLogGroups", || async {
@@ -415,7 +588,7 @@ fn missing(stack: &str, kind: &str, name: &str) -> DeployError {
     DeployError::StackState {
         stack: stack.to_owned(),
         status: format!("deployed, but {kind} {name} of the stack was not found, so its exported logs' groups were not given its key (rule L4)"),
-        hint: "the stack says it holds the database; check whether it was deleted outside the stack (`drift` shows it)".to_owned(),
+        hint: "the stack says it holds the database; check whether it was deleted outside the stack (`drift` shows it), then run `up` again, which retries this step even when the template is unchanged".to_owned(),
     }
 }
 
@@ -434,7 +607,7 @@ fn refused(
                 "deployed, but CloudWatch Logs refused key {key} for log group {group} (rule L4): {e}"
             ),
             hint: format!(
-                "the key must exist, be enabled, and its policy must let `logs.<region>.amazonaws.com` use it (an `EncryptedDatabase`'s `KmsKey` has that statement); then give the group the key and a retention yourself (`aws logs associate-kms-key --log-group-name {group} --kms-key-id {key}`, `aws logs put-retention-policy`), since `up` does not deploy an unchanged stack again"
+                "the key must exist, be enabled, and its policy must let `logs.<region>.amazonaws.com` use it (an `EncryptedDatabase`'s `KmsKey` has that statement); then run `up` again, which retries this step even when the template is unchanged (or give the group the key and a retention yourself: `aws logs associate-kms-key --log-group-name {group} --kms-key-id {key}`, `aws logs put-retention-policy --log-group-name {group} --retention-in-days {RETENTION_DAYS}`)"
             ),
         };
     }
@@ -481,6 +654,86 @@ mod tests {
         assert!(
             note("Ehr", &group(GroupChange::OtherKey("arn:k".into()))).contains("left as it is")
         );
+    }
+
+    fn reading(found: Option<(Option<&str>, Option<i32>)>) -> GroupReading {
+        GroupReading {
+            log: "postgresql".to_owned(),
+            name: "/aws/rds/instance/db-1/postgresql".to_owned(),
+            found: found.map(|(k, r)| (k.map(str::to_owned), r)),
+        }
+    }
+
+    #[test]
+    fn drift_names_a_missing_group_a_wrong_or_missing_key_and_a_short_retention() {
+        let key = "arn:aws:kms:us-east-1:123456789012:key/db";
+        assert!(
+            reading(Some((Some(key), Some(365))))
+                .differences(key)
+                .is_empty()
+        );
+        assert!(
+            reading(Some((Some(key), Some(3653))))
+                .differences(key)
+                .is_empty()
+        );
+        let missing = reading(None).differences(key);
+        assert_eq!(missing.len(), 1);
+        assert!(missing[0].2.starts_with("no log group"), "{missing:?}");
+        let d = reading(Some((None, None))).differences(key);
+        assert_eq!(
+            d,
+            [
+                (
+                    "/aws/rds/instance/db-1/postgresql KmsKeyId (rule L4)".to_owned(),
+                    key.to_owned(),
+                    "no key".to_owned()
+                ),
+                (
+                    "/aws/rds/instance/db-1/postgresql RetentionInDays (rule L4)".to_owned(),
+                    "at least 365".to_owned(),
+                    "none (never expires)".to_owned()
+                ),
+            ]
+        );
+        let d = reading(Some((Some("arn:other"), Some(30)))).differences(key);
+        assert_eq!(d[0].2, "arn:other");
+        assert_eq!(d[1].2, "30");
+    }
+
+    #[test]
+    fn an_unchanged_stack_needs_a_change_only_when_a_group_is_not_as_secured() {
+        let key = "arn:k";
+        let of = |groups: Vec<GroupReading>| DatabaseReading {
+            key: key.to_owned(),
+            groups,
+        };
+        let left = of(vec![reading(Some((Some(key), Some(400))))])
+            .as_left()
+            .unwrap();
+        assert!(!left[0].change.changed());
+        // Another key is left with it (as `secure` does), whatever its retention.
+        let left = of(vec![reading(Some((Some("arn:theirs"), None)))])
+            .as_left()
+            .unwrap();
+        assert_eq!(left[0].change, GroupChange::OtherKey("arn:theirs".into()));
+        for needs in [
+            reading(None),
+            reading(Some((None, Some(365)))),
+            reading(Some((Some(key), None))),
+            reading(Some((Some(key), Some(364)))),
+        ] {
+            assert_eq!(of(vec![needs.clone()]).as_left(), None, "{needs:?}");
+        }
+        assert!(GroupChange::Created.changed());
+        assert!(
+            GroupChange::Secured {
+                key: false,
+                retention_was: Some(Some(30))
+            }
+            .changed()
+        );
+        assert!(!GroupChange::OtherKey("arn:x".into()).changed());
     }
 
     #[test]

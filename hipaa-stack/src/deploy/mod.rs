@@ -35,7 +35,8 @@ pub use engine::{
 };
 pub use error::DeployError;
 pub use logs::{
-    DATABASE_TYPES, DatabaseLogs, GroupChange, RETENTION_DAYS, SecuredGroup, note as log_group_note,
+    DATABASE_TYPES, DatabaseLogs, DatabaseReading, GroupChange, GroupReading, RETENTION_DAYS,
+    SecuredGroup, note as log_group_note,
 };
 pub use network::{DefaultGroup, DefaultGroups};
 pub use retry::{CallCounts, RetryPolicy};

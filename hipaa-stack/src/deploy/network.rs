@@ -5,7 +5,10 @@
 //! after `up` creates or updates a stack with a VPC, the engine revokes every rule of that
 //! VPC's default group (`RevokeSecurityGroupIngress` / `RevokeSecurityGroupEgress` with the
 //! exact permissions `DescribeSecurityGroups` returned), says so as a note of the stack (the
-//! evidence, kept in the deployed report), and `drift` reports rules that came back.
+//! evidence, kept in the deployed report), and `drift` reports rules that came back. Every
+//! `up` of such a stack whose template is unchanged does it again (one read of the group,
+//! and a revocation only of rules that are there), so a step that an earlier run could not
+//! finish is retried.
 //!
 //! AWS's references: the default group "cannot be deleted", its default rules can be
 //! removed (Amazon VPC User Guide, "Default security groups for your VPCs"); a group's rules
@@ -178,7 +181,7 @@ impl DefaultGroups {
                 stack: stack.to_owned(),
                 status: format!("VPC {vpc} has no default security group"),
                 hint:
-                    "EC2 gives every VPC one; check that the VPC still exists, then run `up` again"
+                    "EC2 gives every VPC one; check that the VPC still exists, then run `up` again, which retries this step even when the template is unchanged"
                         .to_owned(),
             })
     }

@@ -597,6 +597,14 @@ async fn preview_up_and_destroy_print_one_json_event_per_line() {
             .as_array()
             .is_some_and(|c| !c.is_empty())
     );
+    // What `up` checks after the deploy (rules E14 and L4), as the text plan says it.
+    let steps: Vec<&str> = plans
+        .iter()
+        .flat_map(|p| p["postDeploy"].as_array().unwrap())
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(steps.iter().any(|s| s.contains("(rule E14)")), "{steps:?}");
+    assert!(steps.iter().any(|s| s.contains("(rule L4)")), "{steps:?}");
     assert_eq!(
         e.last().unwrap(),
         &serde_json::json!({ "event": "result", "command": "preview", "exit": 6 })

@@ -217,6 +217,16 @@ async fn a_key_that_cloudwatch_logs_may_not_use_is_refused_naming_the_stack() {
         .to_string();
     assert!(err.contains("lab-data"), "{err}");
     assert!(err.contains("logs.<region>.amazonaws.com"), "{err}");
+    // `up` retries the step on the unchanged stack; the commands by hand stay an alternative.
+    assert!(
+        err.contains("run `up` again, which retries this step even when the template is unchanged"),
+        "{err}"
+    );
+    assert!(
+        err.contains("aws logs associate-kms-key --log-group-name /aws/rds/instance/lab-db/")
+            && err.contains("--retention-in-days 365"),
+        "{err}"
+    );
     // Nothing was created under CloudWatch Logs' own key in its place.
     let groups = c
         .logs

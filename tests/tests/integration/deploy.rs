@@ -1250,8 +1250,11 @@ pub(crate) fn big_stack(buckets: usize) -> Assembly {
 }
 
 /// A second `up` of an unchanged example makes one CloudFormation read per stack (its
-/// `--verbose` count of calls), creates no change set, and makes no other call: the run lock
-/// is taken only before a write, and there is none.
+/// `--verbose` count of calls), creates no change set, and changes nothing: the run lock is
+/// taken only before a write, and there is none. A stack with a VPC or a database named at
+/// deploy also has its resources listed once, and its default security groups and
+/// databases' log groups read (`up` retries those steps on an unchanged stack), with no
+/// change call since they are secured.
 pub(crate) fn second_up_only_reads(
     example: &'static str,
     out_dir: &str,
@@ -1265,32 +1268,58 @@ pub(crate) fn second_up_only_reads(
     );
     assert!(again.status.success());
     let stderr = String::from_utf8_lossy(&again.stderr);
-    // Exactly: the total on the `API calls to …: N in all (R retries)` line, and the one
-    // operation listed under it.
+    // Exactly: the total on the `API calls to …: N in all (R retries)` line, and the
+    // operations listed under it.
     let total: Option<u64> = stderr
         .lines()
         .find(|l| l.starts_with("API calls to "))
         .and_then(|l| l.rsplit(": ").next())
         .and_then(|l| l.split_whitespace().next())
         .and_then(|n| n.parse().ok());
-    assert_eq!(total, Some(stacks as u64), "{stderr}");
-    // The CloudFormation calls are listed under their total, before the staging bucket's
-    // (the run lock), which are counted apart.
-    let operations: Vec<(&str, u64)> = stderr
-        .lines()
-        .skip_while(|l| !l.starts_with("API calls to "))
-        .skip(1)
-        .take_while(|l| !l.starts_with("S3, STS, EC2, RDS and CloudWatch Logs calls"))
-        .filter(|l| l.starts_with("  "))
-        .filter_map(|l| {
-            let mut parts = l.split_whitespace();
-            Some((parts.next()?, parts.next()?.parse().ok()?))
-        })
-        .collect();
-    assert_eq!(operations, [("DescribeStacks", stacks as u64)], "{stderr}");
+    let listed = |header: &str| -> Vec<(String, u64)> {
+        stderr
+            .lines()
+            .skip_while(|l| !l.starts_with(header))
+            .skip(1)
+            .take_while(|l| l.starts_with("  "))
+            .filter_map(|l| {
+                let mut parts = l.split_whitespace();
+                Some((parts.next()?.to_owned(), parts.next()?.parse().ok()?))
+            })
+            .collect()
+    };
+    // The CloudFormation calls are listed under their total, before the other services'
+    // (the run lock, the steps' reads), which are counted apart.
+    let operations = listed("API calls to ");
+    let count = |op: &str| {
+        operations
+            .iter()
+            .find(|(o, _)| o == op)
+            .map_or(0, |(_, n)| *n)
+    };
+    assert_eq!(count("DescribeStacks"), stacks as u64, "{stderr}");
+    assert!(count("ListStackResources") <= stacks as u64, "{stderr}");
     assert!(
-        !stderr.contains("S3, STS, EC2, RDS and CloudWatch Logs calls"),
-        "an unchanged up touched the staging bucket: {stderr}"
+        operations
+            .iter()
+            .all(|(o, _)| o == "DescribeStacks" || o == "ListStackResources"),
+        "{stderr}"
+    );
+    assert_eq!(
+        total,
+        Some(count("DescribeStacks") + count("ListStackResources")),
+        "{stderr}"
+    );
+    // No run lock, no change: only reads of the default groups and the log groups.
+    for (op, _) in listed("S3, STS, EC2, RDS and CloudWatch Logs calls") {
+        assert!(
+            op.starts_with("Describe"),
+            "an unchanged up made {op}: {stderr}"
+        );
+    }
+    assert!(
+        !stderr.contains("retried on the unchanged stack"),
+        "{stderr}"
     );
 }
 

@@ -52,6 +52,33 @@ impl Fake {
         (fake, seen)
     }
 
+    /// A proxy to `target` (`http://127.0.0.1:PORT`) that answers the first `times` requests
+    /// whose text contains `marker` (an EC2 `Action=…`, a CloudWatch Logs `X-Amz-Target`)
+    /// with `reply` (status, content type, body), and passes every other request on: a
+    /// fault in the middle of a sequence of calls to a real endpoint.
+    pub fn failing_proxy(
+        target: &str,
+        marker: &'static str,
+        times: usize,
+        reply: (u16, &'static str, String),
+    ) -> Fake {
+        let address = target.trim_start_matches("http://").to_owned();
+        let failed = AtomicUsize::new(0);
+        Fake::start_raw(move |_, request| {
+            if request.contains(marker) && failed.fetch_add(1, Ordering::SeqCst) < times {
+                let (status, content_type, body) = &reply;
+                return Some(
+                    format!(
+                        "HTTP/1.1 {status} Fake\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    )
+                    .into_bytes(),
+                );
+            }
+            forward(&address, request)
+        })
+    }
+
     /// Serves every request with the raw HTTP response `respond(n, request)` returns.
     pub fn start_raw(
         respond: impl Fn(usize, &str) -> Option<Vec<u8>> + Send + Sync + 'static,
@@ -169,5 +196,12 @@ pub fn forward(address: &str, request: &str) -> Option<Vec<u8>> {
 pub fn query_error(code: &str, message: &str) -> String {
     format!(
         "<ErrorResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\"><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>fake</RequestId></ErrorResponse>"
+    )
+}
+
+/// An EC2 error document (EC2 API Reference, "Error codes": `<Response><Errors><Error>`).
+pub fn ec2_error(code: &str, message: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors><RequestID>fake</RequestID></Response>"
     )
 }

@@ -60,6 +60,9 @@ pub struct Faults {
     /// `ExecutionStatus`: "OBSOLETE state because the stack was already updated"); executing
     /// it again is `InvalidChangeSetStatus`.
     pub obsolete_after_refused_execute: bool,
+    /// Answer ListStackResources with `AccessDenied` this many times: the first call of the
+    /// steps that follow a deploy (rules E14 and L4) fails after the stack deployed.
+    pub stack_resources_denied: u32,
 }
 
 /// A client error that stands for the run being stopped there.
@@ -309,6 +312,19 @@ impl CloudFormationApi for Faulty {
 
     async fn stack_resources(&self, id: &str) -> Result<Vec<StackResource>, ApiError> {
         self.before("ListStackResources", name_of(id)).await?;
+        let denied = {
+            let mut f = self.faults.lock().unwrap();
+            let denied = f.stack_resources_denied > 0;
+            f.stack_resources_denied = f.stack_resources_denied.saturating_sub(1);
+            denied
+        };
+        if denied {
+            return Err(ApiError {
+                kind: ApiErrorKind::Denied,
+                code: Some("AccessDenied".to_owned()),
+                message: "User is not authorized to perform: cloudformation:ListStackResources (injected)".to_owned(),
+            });
+        }
         self.inner.stack_resources(id).await
     }
 

@@ -334,8 +334,10 @@ fn check_prints_gaps_and_waivers_and_sarif_for_ci() {
     );
 }
 
+/// `check` holds little memory by default (`--low-memory` is accepted and the same), and
+/// every stack's trees with `--more-memory`: the three print the same.
 #[test]
-fn check_with_low_memory_prints_the_same() {
+fn check_with_more_or_low_memory_prints_the_same() {
     let apps: [(&'static str, &[&str]); 5] = [
         ("clinic", &[]),
         ("telehealth", &[]),
@@ -348,30 +350,38 @@ fn check_with_low_memory_prints_the_same() {
     ];
     for (example, app_args) in apps {
         for format in ["text", "json", "sarif"] {
-            let run = |low: bool| {
+            let run = |memory: Option<&'static str>| {
                 let mut args = vec!["check", "--format", format];
-                if low {
-                    args.push("--low-memory");
-                }
+                args.extend(memory);
                 args.extend_from_slice(app_args);
                 run_example(example, &args)
             };
-            let (kept, low) = (run(false), run(true));
+            let default = run(None);
             assert_eq!(
-                kept.status.code(),
+                default.status.code(),
                 Some(0),
                 "{example} {app_args:?} {format}"
             );
-            assert_eq!(low.status.code(), kept.status.code());
-            let stdout = String::from_utf8(low.stdout).unwrap();
-            assert_eq!(
-                stdout,
-                String::from_utf8(kept.stdout).unwrap(),
-                "{example} {app_args:?} {format}"
-            );
+            let stdout = String::from_utf8(default.stdout).unwrap();
             assert!(stdout.len() > 100, "{stdout}");
+            for memory in ["--low-memory", "--more-memory"] {
+                let other = run(Some(memory));
+                assert_eq!(other.status.code(), default.status.code(), "{memory}");
+                assert_eq!(
+                    String::from_utf8(other.stdout).unwrap(),
+                    stdout,
+                    "{example} {app_args:?} {format} {memory}"
+                );
+            }
         }
     }
+    let both = run_example("telehealth", &["check", "--more-memory", "--low-memory"]);
+    assert_eq!(both.status.code(), Some(2), "clap refuses the two together");
+    assert!(
+        String::from_utf8_lossy(&both.stderr).contains("cannot be used with"),
+        "{}",
+        String::from_utf8_lossy(&both.stderr)
+    );
 }
 
 #[test]

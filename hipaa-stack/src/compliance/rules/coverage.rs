@@ -840,6 +840,22 @@ fn secret_name(name: &str) -> bool {
             .any(|s| n.contains(s)))
 }
 
+/// Whether an application's dotted setting name (`fs.s3a.secret.key`,
+/// `webserver.secret_key`, `core.fernet_key`) names a secret: its last word is a secret's
+/// name (see [`secret_name`]), or its last two are a secret key or a Fernet key. Only the
+/// last words are read: `secrets.backend` names where secrets are, and
+/// `hadoop.security.credential.provider.path` a file.
+fn configured_secret(name: &str) -> bool {
+    let mut segments = name.rsplit('.');
+    let last = segments.next().unwrap_or_default();
+    let last_two = format!("{}{last}", segments.next().unwrap_or_default());
+    let squashed = squash(&last_two);
+    secret_name(last)
+        || ["secretkey", "fernetkey"]
+            .iter()
+            .any(|k| squashed.ends_with(k))
+}
+
 /// The words of a name, lower-cased: split at every character that is not a letter or a
 /// digit, and where a lower-case letter is followed by an upper-case one (`dbPass`).
 fn words(name: &str) -> Vec<String> {
@@ -911,9 +927,27 @@ fn secret_property_squashed(n: &str) -> bool {
     let secret = match SECRETS.as_ref() {
         Some(words) => words.is_match(n),
         None => SECRET_PROPERTY_WORDS.iter().any(|s| n.contains(s)),
-    } || SECRET_PROPERTY_NAMES.contains(&n);
+    } || SECRET_PROPERTY_NAMES.contains(&n)
+        || (n.ends_with("token") && !NOT_SECRET_TOKENS.contains(&n));
     secret && !reference_name(n)
 }
+
+/// Squashed property names that end in `token` and hold no secret: a custom resource's
+/// `ServiceToken` (the handler's ARN), a Lambda permission's `EventSourceToken` (an Alexa
+/// skill's ID, Lambda API reference, `AddPermission`), and the idempotency and paging
+/// tokens of the APIs (`ClientToken`, `IdempotencyToken`, `NextToken`). Every other name
+/// that ends in `token` names one: a CodePipeline webhook's
+/// `AuthenticationConfiguration.SecretToken` (CloudFormation reference,
+/// `AWS::CodePipeline::Webhook WebhookAuthConfiguration`: "The property used to configure
+/// GitHub authentication"), an `OAuthToken`, a `SessionToken`, an `ApiToken`, a
+/// `PersonalAccessToken`, a `BearerToken`.
+const NOT_SECRET_TOKENS: [&str; 5] = [
+    "servicetoken",
+    "eventsourcetoken",
+    "clienttoken",
+    "idempotencytoken",
+    "nexttoken",
+];
 
 /// Squashed property names that are a secret as a whole, though the words in them are not
 /// secrets inside other names (`AccessTokenValidity` is a number of minutes): CodeBuild's
@@ -926,8 +960,11 @@ fn secret_property_squashed(n: &str) -> bool {
 /// and `ApiKeyCredentials`), and DataSync's `KerberosKeytab` of an HDFS or SMB location
 /// ("The Kerberos key table (keytab) that contains mappings between the defined Kerberos
 /// principal and the encrypted keys", DataSync API reference, `CreateLocationHdfs`): a key
-/// that authenticates as the principal.
-const SECRET_PROPERTY_NAMES: [&str; 9] = [
+/// that authenticates as the principal; and DMS's `OracleSettings.SecurityDbEncryption`,
+/// "the transparent data encryption (TDE) password required by AWS DMS to access Oracle
+/// redo logs encrypted by TDE" (DMS API reference, `OracleSettings`), whose name says
+/// nothing of a password.
+const SECRET_PROPERTY_NAMES: [&str; 10] = [
     "token",
     "accesstoken",
     "refreshtoken",
@@ -937,6 +974,50 @@ const SECRET_PROPERTY_NAMES: [&str; 9] = [
     "pwd",
     "apisecretkey",
     "kerberoskeytab",
+    "securitydbencryption",
+];
+
+/// Property names that are a secret in one type only: a Firehose HTTP endpoint's
+/// `AccessKey`, "The access key required for Kinesis Firehose to authenticate with the HTTP
+/// endpoint selected as the destination" (Firehose API reference,
+/// `HttpEndpointConfiguration`), where DataSync's `AccessKey` of an object storage location
+/// is "for example, a user name" (`AWS::DataSync::LocationObjectStorage`).
+const SECRET_PROPERTY_OF_TYPE: [(&str, &str); 1] =
+    [("AWS::KinesisFirehose::DeliveryStream", "AccessKey")];
+
+/// Configuration documents kept as text, with whether they are written in base64: an
+/// AppConfig hosted configuration's `Content` ("The configuration data, as bytes",
+/// CloudFormation reference, `AWS::AppConfig::HostedConfigurationVersion`; YAML or text as
+/// often as JSON, and `GetHostedConfigurationVersion` returns it as written), and an Amazon
+/// MQ configuration's `Data` ("The base64-encoded XML configuration",
+/// `AWS::AmazonMQ::Configuration`), whose ActiveMQ `simpleAuthenticationPlugin` writes
+/// each user's `password="…"`. Read as user data is, for `name: value` too.
+const CONFIGURATION_TEXT: [(&str, &str, bool); 2] = [
+    (
+        "AWS::AppConfig::HostedConfigurationVersion",
+        "/Content",
+        false,
+    ),
+    ("AWS::AmazonMQ::Configuration", "/Data", true),
+];
+
+/// Types whose `Parameters` (ElastiCache: `Properties`; DAX: `ParameterNameValues`) are the
+/// settings of a database engine, named by the engine: `password_encryption`,
+/// `rds.accepted_password_auth_method`, `validate_password.mixed_case_count` or
+/// `default_password_lifetime` configure how passwords are kept and checked, and hold none
+/// (RDS user guide, "Parameter groups for Amazon RDS": "A DB parameter group acts as a
+/// container for engine configuration values"). Their names are not read as a secret's;
+/// their values still are read for a credential (a key, SQL that sets a password, an
+/// assignment).
+const ENGINE_SETTINGS: [(&str, &str); 8] = [
+    ("AWS::RDS::DBParameterGroup", "Parameters"),
+    ("AWS::RDS::DBClusterParameterGroup", "Parameters"),
+    ("AWS::DocDB::DBClusterParameterGroup", "Parameters"),
+    ("AWS::Neptune::DBParameterGroup", "Parameters"),
+    ("AWS::Neptune::DBClusterParameterGroup", "Parameters"),
+    ("AWS::ElastiCache::ParameterGroup", "Properties"),
+    ("AWS::MemoryDB::ParameterGroup", "Parameters"),
+    ("AWS::DAX::ParameterGroup", "ParameterNameValues"),
 ];
 
 /// What a squashed property name holds when it names a secret (see [`secret_property`]).
@@ -1515,12 +1596,18 @@ fn assignment(text: &str) -> Option<String> {
                 .unwrap_or(rest.len());
             let after = &rest[name_end..];
             let trimmed = after.trim_start_matches([' ', '\t', '"', '\'']);
+            // A field of an ARN is no name of a setting: `arn:aws:secretsmanager:us-east-1:…`
+            // and `…:secret:db-AbCdEf` name a secret, never hold it (see `arn_shaped`).
+            let arn_field = lower[..start].ends_with(':') && after.starts_with(':');
             let Some(value) = trimmed
                 .strip_prefix('=')
-                .or_else(|| trimmed.strip_prefix(':'))
+                .or_else(|| trimmed.strip_prefix(':').filter(|_| !arn_field))
                 .or_else(|| {
-                    (name_end == 0 && after.starts_with(' ') && lower[..start].ends_with("--"))
-                        .then_some(trimmed)
+                    (name_end == 0
+                        && after.starts_with(' ')
+                        && lower[..start].ends_with("--")
+                        && !names_a_build_secret(keyword, trimmed))
+                    .then_some(trimmed)
                 })
             else {
                 continue;
@@ -1538,6 +1625,21 @@ fn assignment(text: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether `value`, given to a flag `--secret`, is BuildKit's description of where a
+/// build reads a secret (`docker build --secret id=npm,src=/run/npmrc`, `env=`, `type=`):
+/// names of a file or a variable, never the secret itself (Docker's reference for `docker
+/// buildx build --secret`).
+fn names_a_build_secret(keyword: &str, value: &str) -> bool {
+    keyword == "secret"
+        && ["id=", "type=", "src=", "source=", "env="]
+            .iter()
+            .any(|key| {
+                value
+                    .get(..key.len())
+                    .is_some_and(|v| v.eq_ignore_ascii_case(key))
+            })
 }
 
 /// Whether an assignment in text is written `NAME=value` (with `=`), not `name: value`.
@@ -2114,6 +2216,28 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             }
         }
     }
+    // A configuration document kept as text, which the service stores and hands out as
+    // written: read as user data is, for `name: value` as well as `NAME=value` (see
+    // `CONFIGURATION_TEXT`).
+    for (kind, pointer, encoded) in CONFIGURATION_TEXT {
+        if t != kind {
+            continue;
+        }
+        let Some(written) = cx.prop(pointer).and_then(text) else {
+            continue;
+        };
+        let document = if encoded {
+            base64(&written).unwrap_or(written)
+        } else {
+            written
+        };
+        if let Some(a) = assignment(&document) {
+            problems.push(format!(
+                "`{}` assigns a secret in plain text ({a}); keep it in Secrets Manager",
+                &pointer[1..]
+            ));
+        }
+    }
     // What P1 reads of every object, in one walk: the name/value pairs, the values an
     // intrinsic builds (read below), the first use of a secret attribute (read below).
     let intrinsic = |_: &str, value: &Value| {
@@ -2188,6 +2312,23 @@ fn p1(cx: &Cx<'_>) -> Outcome {
     // A state machine's definition is stored and shown as one text (`DescribeStateMachine`),
     // its names are the program's, and its substitutions are written into it.
     let state_machine = t == "AWS::StepFunctions::StateMachine";
+    // The settings of a database engine, named by the engine (see `ENGINE_SETTINGS`).
+    let engine_settings = ENGINE_SETTINGS
+        .iter()
+        .find(|(kind, _)| *kind == t)
+        .map(|(_, key)| *key);
+    // Whether a property's name says it holds a secret, where it is: not an engine's
+    // setting, and not a unit of time (a Cognito app client's `TokenValidityUnits`, whose
+    // `AccessToken`, `IdToken` and `RefreshToken` are `seconds`, `minutes`, `hours` or
+    // `days`: CloudFormation reference, `AWS::Cognito::UserPoolClient TokenValidityUnits`).
+    let named_secret = |trail: &Trail<'_>, at: usize, name: &str| {
+        (secret_property(name)
+            || SECRET_PROPERTY_OF_TYPE
+                .iter()
+                .any(|(kind, n)| *kind == t && *n == name))
+            && !engine_settings.is_some_and(|key| trail.below(at, key))
+            && !(t == "AWS::Cognito::UserPoolClient" && trail.below(at, "TokenValidityUnits"))
+    };
     // Every string property: a property named like a secret with a written value, or text
     // that is a credential wherever it is; and, in the same walk, every command line
     // written as a list of words (a password flag in an item of its own), whose findings
@@ -2226,7 +2367,50 @@ fn p1(cx: &Cx<'_>) -> Outcome {
                 || trail.below(at, "NonOverridableArguments")
                 || custom;
             let value = s.trim();
-            if chosen
+            // Maps of settings whose names the program (or a tool it runs) chooses, which
+            // the service keeps and shows as written: a log driver's `Options` (ECS
+            // developer guide, "Pass sensitive data to a container": a log configuration
+            // takes a secret in `SecretOptions`, never `Options`, as Splunk's
+            // `splunk-token`), the headers and query parameters EventBridge rules and pipes
+            // send (`HttpParameters`), an API stage's variables (`GetStage` shows them), a
+            // Batch job definition's `Parameters`, and the arguments of a Glue trigger's
+            // actions and of a development endpoint (read as a job's `DefaultArguments`).
+            // A flag or a number there is a setting, not a secret.
+            let settings = (trail.below(at, "LogConfiguration") && trail.below(at, "Options"))
+                || trail.below(at, "HeaderParameters")
+                || trail.below(at, "QueryStringParameters")
+                || trail.below(at, "StageVariables")
+                || (trail.below(at, "Variables") && !trail.below(at, "Environment"))
+                || (t == "AWS::Batch::JobDefinition" && trail.below(at, "Parameters"))
+                || (t.starts_with("AWS::Glue::") && trail.below(at, "Arguments"));
+            let setting_word = value.eq_ignore_ascii_case("true")
+                || value.eq_ignore_ascii_case("false")
+                || value.parse::<f64>().is_ok();
+            // The configuration of an application a service runs for the program, in the
+            // application's own dotted names, which the service keeps and shows
+            // (`DescribeCluster`, `GetEnvironment`): EMR's `ConfigurationProperties` (and
+            // EMR Serverless's `RuntimeConfiguration` `Properties`), Hadoop's
+            // `fs.s3a.secret.key` or Hive's `javax.jdo.option.ConnectionPassword` among
+            // them, and MWAA's `AirflowConfigurationOptions` (Airflow's
+            // `webserver.secret_key`, `core.fernet_key`, `smtp.smtp_password`). Read by
+            // the last words of the name (see `configured_secret`).
+            let configuration = (trail.below(at, "ConfigurationProperties")
+                || (t == "AWS::EMRServerless::Application" && trail.below(at, "Properties"))
+                || trail.below(at, "AirflowConfigurationOptions"))
+                && !setting_word
+                && configured_secret(name);
+            if configuration
+                && !value.is_empty()
+                && !value.starts_with("arn:")
+                && !dynamic_reference(value)
+            {
+                problems.push(format!(
+                    "`{}` is an application's setting named like a secret and holds it in plain text, which the service shows; keep it in Secrets Manager and let the application read it at run time",
+                    trail.pointer(at).trim_start_matches('/')
+                ));
+                return;
+            }
+            if (chosen || (settings && !setting_word))
                 && name != "ServiceToken"
                 && secret_name(name)
                 && !value.is_empty()
@@ -2255,7 +2439,7 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             // JSON written as text (a state machine's `DefinitionString`, an EventBridge
             // target's `Input`, a policy given as a string): the service keeps the text and
             // shows it, and its names are the program's.
-            if !secret_property(name)
+            if !named_secret(trail, at, name)
                 && let Some(problem) = secret_in_json_text(s, state_machine)
             {
                 problems.push(format!(
@@ -2278,7 +2462,7 @@ fn p1(cx: &Cx<'_>) -> Outcome {
                 ));
                 return;
             }
-            if secret_property(name)
+            if named_secret(trail, at, name)
                 && !s.trim().is_empty()
                 && !dynamic_reference(s)
                 && !arn_shaped(s)
@@ -2321,7 +2505,7 @@ fn p1(cx: &Cx<'_>) -> Outcome {
     // (`{"Fn::Sub": "hunter2${AWS::Region}"}`, `Fn::Join`, `Fn::Select`, …): the text is in
     // the template as much as a plain string.
     for (at, name, value) in named {
-        if secret_property(name)
+        if named_secret(&places, at, name)
             && !(t == "AWS::SecretsManager::Secret" && name == "SecretString")
             && !names_a_secret(value, cx.template)
             && writes_text(value)
@@ -2424,6 +2608,73 @@ fn p1(cx: &Cx<'_>) -> Outcome {
 
 #[cfg(test)]
 mod tests {
+
+    /// A field of an ARN (`arn:aws:secretsmanager:…`, `…:secret:db`) is no setting named
+    /// like a secret; a setting written `name: value` or `NAME=value` still is.
+    #[test]
+    fn an_arn_names_a_secret_and_assigns_none() {
+        for named in [
+            "aws secretsmanager get-secret-value --secret-id arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf",
+            "credentials_arn: arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:api-token-AbCdEf",
+        ] {
+            assert_eq!(assignment(named), None, "{named}");
+        }
+        for assigned in [
+            "db_password: Winter2026xyz",
+            "DB_PASSWORD=Winter2026xyz",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:db password: Winter2026xyz",
+            "<authenticationUser username=\"app\" password=\"Hunter2-mq\"/>",
+        ] {
+            assert!(assignment(assigned).is_some(), "{assigned}");
+        }
+    }
+
+    /// Names of application settings read by their last words: a secret key or a Fernet
+    /// key, a password, a secret; not where secrets are kept, nor a file of credentials.
+    #[test]
+    fn an_application_setting_is_read_by_its_last_words() {
+        for secret in [
+            "fs.s3a.secret.key",
+            "webserver.secret_key",
+            "core.fernet_key",
+            "spark.authenticate.secret",
+            "javax.jdo.option.ConnectionPassword",
+        ] {
+            assert!(configured_secret(secret), "{secret}");
+        }
+        for setting in [
+            "secrets.backend",
+            "secrets.backend_kwargs",
+            "hadoop.security.credential.provider.path",
+            "yarn.resourcemanager.delegation.token.max-lifetime",
+            "fs.s3a.access.key",
+        ] {
+            assert!(!configured_secret(setting), "{setting}");
+        }
+    }
+
+    /// A name that ends in `token` is a secret's, but for the handler's, the skill's and
+    /// the APIs' idempotency tokens.
+    #[test]
+    fn a_name_ending_in_token_is_a_secret_but_for_the_known_others() {
+        for secret in [
+            "SecretToken",
+            "SessionToken",
+            "splunk-token",
+            "PersonalAccessToken",
+        ] {
+            assert!(secret_property(secret), "{secret}");
+        }
+        for other in [
+            "ServiceToken",
+            "EventSourceToken",
+            "ClientToken",
+            "AccessTokenValidity",
+        ] {
+            assert!(!secret_property(other), "{other}");
+        }
+    }
 
     /// SQL that sets a written password, in each engine's words, is a credential; SQL that
     /// sets none (IAM authentication, a value read at run time, prose) is not.

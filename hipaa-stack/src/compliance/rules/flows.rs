@@ -2,8 +2,10 @@
 //! (a delivery stream's bucket, a table's change stream, a function's dead letters, a log
 //! subscription, account-wide or not, a subscription's queue and dead-letter queue, an event
 //! rule's targets, a pipe's source, enrichment, target and logs, a trail's bucket and log
-//! group) is a resource of the app, which the rules read, and never a third party's
-//! endpoint.
+//! group, a workgroup's query results, an IoT rule's actions, a DataSync task's destination,
+//! a receipt rule's mail, a state machine's and a stage's logs, a traffic mirror's packets) is
+//! a resource of the app,
+//! which the rules read, and never a third party's endpoint.
 //!
 //! A copy sent to a bucket, queue or stream that no template of the app declares leaves
 //! every other rule behind: nothing shows how it is encrypted, who reads it, or that it is
@@ -229,6 +231,139 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
             "/LogDeliveryConfigurations/*/DestinationDetails/KinesisFirehoseDetails/DeliveryStream",
         ],
     ),
+    // The results of every query of a workgroup, the rows it read (CloudFormation reference,
+    // `AWS::Athena::WorkGroup` ResultConfiguration `OutputLocation`: "The location in Amazon
+    // S3 where your query results are stored, such as s3://path/to/query/bucket/").
+    (
+        "AWS::Athena::WorkGroup",
+        &["/WorkGroupConfiguration/ResultConfiguration/OutputLocation"],
+    ),
+    // An IoT rule sends each message it selects to the resources its actions name, and to its
+    // error action when one fails (CloudFormation reference, `AWS::IoT::TopicRule`
+    // TopicRulePayload `Actions`, `ErrorAction`: `S3.BucketName`, `Firehose.DeliveryStreamName`,
+    // `Kinesis.StreamName`, `Sqs.QueueUrl`, `Sns.TargetArn`, `Lambda.FunctionArn`,
+    // `DynamoDB.TableName`, `DynamoDBv2.PutItem.TableName`, `CloudwatchLogs.LogGroupName`); an
+    // `Http` action's `Url` is a third party's endpoint, read by [`x1`].
+    (
+        "AWS::IoT::TopicRule",
+        &[
+            "/TopicRulePayload/Actions/*/S3/BucketName",
+            "/TopicRulePayload/Actions/*/Firehose/DeliveryStreamName",
+            "/TopicRulePayload/Actions/*/Kinesis/StreamName",
+            "/TopicRulePayload/Actions/*/Sqs/QueueUrl",
+            "/TopicRulePayload/Actions/*/Sns/TargetArn",
+            "/TopicRulePayload/Actions/*/Lambda/FunctionArn",
+            "/TopicRulePayload/Actions/*/DynamoDB/TableName",
+            "/TopicRulePayload/Actions/*/DynamoDBv2/PutItem/TableName",
+            "/TopicRulePayload/Actions/*/CloudwatchLogs/LogGroupName",
+            "/TopicRulePayload/ErrorAction/S3/BucketName",
+            "/TopicRulePayload/ErrorAction/Firehose/DeliveryStreamName",
+            "/TopicRulePayload/ErrorAction/Kinesis/StreamName",
+            "/TopicRulePayload/ErrorAction/Sqs/QueueUrl",
+            "/TopicRulePayload/ErrorAction/Sns/TargetArn",
+            "/TopicRulePayload/ErrorAction/Lambda/FunctionArn",
+            "/TopicRulePayload/ErrorAction/DynamoDB/TableName",
+            "/TopicRulePayload/ErrorAction/DynamoDBv2/PutItem/TableName",
+            "/TopicRulePayload/ErrorAction/CloudwatchLogs/LogGroupName",
+        ],
+    ),
+    // A DataSync task copies the files of its source to its destination location
+    // (CloudFormation reference, `AWS::DataSync::Task` `DestinationLocationArn`: "The Amazon
+    // Resource Name (ARN) of an AWS storage resource's location"), and an S3 location is the
+    // bucket of its `S3BucketArn`. A destination of the app that is a server outside AWS is
+    // read by [`x1`].
+    ("AWS::DataSync::Task", &["/DestinationLocationArn"]),
+    ("AWS::DataSync::LocationS3", &["/S3BucketArn"]),
+    // A Managed Service for Apache Flink application's output, every record it writes
+    // (CloudFormation reference, `AWS::KinesisAnalyticsV2::ApplicationOutput`: `ResourceARN`
+    // of its Kinesis stream, Firehose stream or Lambda function output).
+    (
+        "AWS::KinesisAnalyticsV2::ApplicationOutput",
+        &[
+            "/Output/KinesisStreamsOutput/ResourceARN",
+            "/Output/KinesisFirehoseOutput/ResourceARN",
+            "/Output/LambdaOutput/ResourceARN",
+        ],
+    ),
+    // The mail SES receives, whole, stored in a bucket, published to a topic or handed to a
+    // function by a receipt rule's actions (CloudFormation reference, `AWS::SES::ReceiptRule`
+    // Action: `S3Action.BucketName`, `SNSAction.TopicArn`, `LambdaAction.FunctionArn`; an
+    // `S3Action`'s own `TopicArn` is notified of each message stored).
+    (
+        "AWS::SES::ReceiptRule",
+        &[
+            "/Rule/Actions/*/S3Action/BucketName",
+            "/Rule/Actions/*/S3Action/TopicArn",
+            "/Rule/Actions/*/SNSAction/TopicArn",
+            "/Rule/Actions/*/LambdaAction/FunctionArn",
+        ],
+    ),
+    // A state machine's execution history, with each state's input and output when
+    // `IncludeExecutionData` is true (CloudFormation reference, `AWS::StepFunctions::StateMachine`
+    // LoggingConfiguration: `Destinations`, `CloudWatchLogsLogGroup.LogGroupArn`).
+    (
+        "AWS::StepFunctions::StateMachine",
+        &["/LoggingConfiguration/Destinations/*/CloudWatchLogsLogGroup/LogGroupArn"],
+    ),
+    // A vended log delivery destination hands every log it receives to its resource
+    // (CloudFormation reference, `AWS::Logs::DeliveryDestination` `DestinationResourceArn`:
+    // "The ARN of the AWS destination that this delivery destination
+    // represents", a log group, bucket or delivery stream), which an `AWS::Logs::Delivery`
+    // of the app naming the destination does not show to be the app's; and a CloudFront
+    // real-time log configuration sends each request's fields to its Kinesis streams
+    // (`AWS::CloudFront::RealtimeLogConfig` `EndPoints`, `KinesisStreamConfig.StreamARN`).
+    (
+        "AWS::Logs::DeliveryDestination",
+        &["/DestinationResourceArn"],
+    ),
+    (
+        "AWS::CloudFront::RealtimeLogConfig",
+        &["/EndPoints/*/KinesisStreamConfig/StreamARN"],
+    ),
+    // A traffic mirror session copies every packet of a network interface, PHI in transit
+    // among them, to its target, and a target hands them to a Network Load Balancer, a Gateway
+    // Load Balancer endpoint or a network interface (EC2 API reference, `TrafficMirrorTarget`:
+    // `networkLoadBalancerArn`, `gatewayLoadBalancerEndpointId`, `networkInterfaceId`; `ownerId`,
+    // "The ID of the account that owns the Traffic Mirror target", which may be another
+    // account's, shared through AWS RAM).
+    (
+        "AWS::EC2::TrafficMirrorSession",
+        &["/TrafficMirrorTargetId"],
+    ),
+    (
+        "AWS::EC2::TrafficMirrorTarget",
+        &[
+            "/NetworkLoadBalancerArn",
+            "/GatewayLoadBalancerEndpointId",
+            "/NetworkInterfaceId",
+        ],
+    ),
+    // A stage's access logs, the path and query of every request, as a load balancer's are
+    // (CloudFormation reference, `AWS::ApiGateway::Stage` AccessLogSetting `DestinationArn`:
+    // "The Amazon Resource Name (ARN) of the CloudWatch Logs log group or Kinesis Data
+    // Firehose delivery stream to receive access logs"; `AWS::ApiGatewayV2::Stage`
+    // AccessLogSettings alike).
+    (
+        "AWS::ApiGateway::Stage",
+        &["/AccessLogSetting/DestinationArn"],
+    ),
+    (
+        "AWS::ApiGatewayV2::Stage",
+        &["/AccessLogSettings/DestinationArn"],
+    ),
+];
+
+/// The DataSync locations that are servers outside AWS (CloudFormation reference:
+/// `AWS::DataSync::LocationObjectStorage`, "an object storage system"'s `ServerHostname`;
+/// `LocationNFS` and `LocationSMB`, a file server's `ServerHostname`; `LocationHDFS`, a
+/// Hadoop cluster's `NameNodes`; `LocationAzureBlob`, an `AzureBlobContainerUrl`): a task of
+/// the app whose destination is one copies the files out of AWS, to a store no rule reads.
+const DATASYNC_OUTSIDE: &[&str] = &[
+    "AWS::DataSync::LocationObjectStorage",
+    "AWS::DataSync::LocationNFS",
+    "AWS::DataSync::LocationSMB",
+    "AWS::DataSync::LocationHDFS",
+    "AWS::DataSync::LocationAzureBlob",
 ];
 
 /// The buckets an Application or Network Load Balancer writes its logs to: each attribute
@@ -314,6 +449,19 @@ const TYPES: &[&str] = &[
     "AWS::ElastiCache::ReplicationGroup",
     "AWS::ElastiCache::CacheCluster",
     "AWS::S3Tables::TableBucket",
+    "AWS::Athena::WorkGroup",
+    "AWS::IoT::TopicRule",
+    "AWS::DataSync::Task",
+    "AWS::DataSync::LocationS3",
+    "AWS::KinesisAnalyticsV2::ApplicationOutput",
+    "AWS::SES::ReceiptRule",
+    "AWS::StepFunctions::StateMachine",
+    "AWS::ApiGateway::Stage",
+    "AWS::ApiGatewayV2::Stage",
+    "AWS::EC2::TrafficMirrorSession",
+    "AWS::EC2::TrafficMirrorTarget",
+    "AWS::Logs::DeliveryDestination",
+    "AWS::CloudFront::RealtimeLogConfig",
 ];
 
 /// What a subscription (`AWS::SNS::Subscription`, or an entry of a topic's
@@ -422,8 +570,44 @@ const LOG_DESTINATION: &str = "AWS::Logs::Destination";
 /// reads the layer's code and whatever is bundled with it.
 const LAYER_PERMISSION: &str = "AWS::Lambda::LayerVersionPermission";
 
+/// A private custom domain name of API Gateway, whose `Policy` is "A stringified JSON policy
+/// document that applies to the execute-api service for this DomainName regardless of the
+/// caller and Method configuration" (CloudFormation reference, `AWS::ApiGateway::DomainNameV2`):
+/// it decides which VPC endpoints may invoke the private APIs mapped to the domain name, and
+/// "You can consume a private custom domain name from your own AWS account or from another
+/// AWS account" (API Gateway developer guide, "Custom domain names for private APIs in API
+/// Gateway"). The guide writes it as an Allow of `execute-api:Invoke` to `*` with a condition
+/// on `aws:SourceVpce` naming the consumer's endpoint, or an Allow of `*` taken back by a Deny
+/// of `*` with `StringNotEquals` `aws:SourceVpce` ("Tutorial: Create and invoke a custom domain
+/// name for private APIs"). `X2` reads it itself ([`private_domain`]): every endpoint or VPC it
+/// lets in must be one of the app, and `*` must be confined to them.
+const PRIVATE_DOMAIN: &str = "AWS::ApiGateway::DomainNameV2";
+
+/// The Lake Formation grants of Data Catalog databases, tables and data locations, each with
+/// the pointer of its principal (CloudFormation reference, `AWS::LakeFormation::Permissions`
+/// `DataLakePrincipal` and `AWS::LakeFormation::PrincipalPermissions` `Principal`:
+/// `DataLakePrincipalIdentifier`, "An identifier for the Lake Formation principal"), which may
+/// be another account, an organization or an organizational unit, or a role of another
+/// account: for an external account, "enter valid AWS account numbers, organization IDs, or
+/// organizational unit IDs", and the CLI grants to
+/// `DataLakePrincipalIdentifier=111122223333` or an organization's ARN (Lake Formation
+/// developer guide, "Granting data location permissions (external account)"), whose
+/// principals then read the tables' data. `X2` reads the principal as a resource share's
+/// ([`share_principal`]); `IAM_ALLOWED_PRINCIPALS`, the group of the account's own IAM
+/// principals that IAM permissions alone govern, is this account.
+const LAKE_GRANTS: &[(&str, &str)] = &[
+    (
+        "AWS::LakeFormation::Permissions",
+        "/DataLakePrincipal/DataLakePrincipalIdentifier",
+    ),
+    (
+        "AWS::LakeFormation::PrincipalPermissions",
+        "/Principal/DataLakePrincipalIdentifier",
+    ),
+];
+
 /// The types `X2` reads beside [`super::services::X2_TYPES`].
-const X2_OWN: [&str; 11] = [
+const X2_OWN: [&str; 14] = [
     OWN_POLICIES[0].0,
     OWN_POLICIES[1].0,
     OWN_POLICIES[2].0,
@@ -435,6 +619,9 @@ const X2_OWN: [&str; 11] = [
     ENDPOINT_PERMISSIONS,
     LOG_DESTINATION,
     LAYER_PERMISSION,
+    PRIVATE_DOMAIN,
+    LAKE_GRANTS[0].0,
+    LAKE_GRANTS[1].0,
 ];
 
 /// The types `X2` reads: the resource policies `P2` reads too, and [`X2_OWN`].
@@ -463,7 +650,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "resource policies grant access to no principal of another AWS account",
         types: &X2_TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)"],
-        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
+        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -917,8 +1104,13 @@ fn bare_name_service(pointer: &str) -> Option<&'static str> {
     let last = pointer.rsplit('/').next().unwrap_or_default();
     let parent = pointer.rsplit('/').nth(1).unwrap_or_default();
     match (parent, last) {
-        (_, "S3BucketName" | "DestinationBucketName" | "S3Bucket") | ("S3", "Bucket") => Some("s3"),
-        (_, "LogGroup") => Some("logs"),
+        (_, "S3BucketName" | "DestinationBucketName" | "S3Bucket")
+        | ("S3", "Bucket")
+        | ("S3" | "S3Action", "BucketName") => Some("s3"),
+        (_, "LogGroup" | "LogGroupName") => Some("logs"),
+        ("Firehose", "DeliveryStreamName") => Some("firehose"),
+        ("Kinesis", "StreamName") => Some("kinesis"),
+        ("DynamoDB" | "PutItem", "TableName") => Some("dynamodb"),
         ("Firehose" | "KinesisFirehoseDetails", "DeliveryStream") => Some("firehose"),
         // A load balancer attribute's `Value` that `load_balancer_logs` reads: a bucket's name.
         _ if pointer.starts_with("/LoadBalancerAttributes/") => Some("s3"),
@@ -1233,6 +1425,35 @@ fn x1(cx: &Cx<'_>) -> Outcome {
     if t == "AWS::Pipes::Pipe" {
         destinations.extend(pipe_logs(cx, &mut checks));
     }
+    // An IoT rule's `Http` action posts each message to a URL (CloudFormation reference,
+    // `AWS::IoT::TopicRule` HttpAction `Url`: "The endpoint URL"), a third party's endpoint.
+    if t == "AWS::IoT::TopicRule" {
+        for (pointer, url) in at(cx, "/TopicRulePayload/Actions/*/Http/Url")
+            .into_iter()
+            .chain(at(cx, "/TopicRulePayload/ErrorAction/Http/Url"))
+        {
+            checks.push(Err(format!(
+                "`{}` posts every message the rule selects to {}, a third party's endpoint that no rule reads",
+                pointer.trim_start_matches('/').replace('/', "."),
+                super::meaning::text_or_json(url)
+            )));
+        }
+    }
+    if t == "AWS::DataSync::Task"
+        && let Some(location) = cx
+            .prop("/DestinationLocationArn")
+            .filter(|v| !super::meaning::no_value(v))
+        && let Some(outside) = DATASYNC_OUTSIDE
+            .iter()
+            .flat_map(|kind| cx.others(kind))
+            .find(|r| super::meaning::names(location, r.logical_id()))
+    {
+        checks.push(Err(format!(
+            "`DestinationLocationArn` is `{}` ({}), a server outside AWS: the task copies the files out to a store no rule reads",
+            outside.logical_id(),
+            outside.type_name()
+        )));
+    }
     if t == "AWS::SNS::Topic" {
         destinations.extend(AUDIT_DESTINATIONS.iter().flat_map(|p| at(cx, p)));
     }
@@ -1504,6 +1725,17 @@ fn foreign_by_condition(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
         // a service acting for the resources of every account of it.
         "aws:sourceorgid",
         "aws:sourceorgpaths",
+        // The VPC endpoint or VPC a request comes through (IAM User Guide, AWS global
+        // condition context keys: `aws:SourceVpce` compares "the VPC endpoint identifier of
+        // the request", `aws:SourceVpc` whether the request travels through a VPC): a
+        // principal `*` limited to one admits whoever reaches it, and a VPC endpoint or VPC
+        // that no template of the app declares may be another account's: a private custom
+        // domain name is consumed "from your own AWS account or from another AWS account",
+        // through the consumer's endpoint that its policy names (API Gateway developer guide,
+        // "Custom domain names for private APIs in API Gateway"), and a private API's
+        // policy names endpoints alike.
+        "aws:sourcevpce",
+        "aws:sourcevpc",
     ];
     let principal = &statement["Principal"];
     let open = super::identity::may_be_everyone(principal)
@@ -1552,6 +1784,9 @@ fn foreign_by_condition(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
                         text(v).unwrap_or_else(|| v.to_string())
                     )),
                     "aws:sourcearn" => foreign_resource(v, cx),
+                    "aws:sourcevpce" | "aws:sourcevpc" if principal_here => None,
+                    "aws:sourcevpce" => foreign_network(v, cx, ENDPOINT, "VPC endpoint"),
+                    "aws:sourcevpc" => foreign_network(v, cx, "AWS::EC2::VPC", "VPC"),
                     _ => foreign(v, cx),
                 })
                 .map(|who| format!("{who} (by `{key}`)"))
@@ -1566,6 +1801,113 @@ fn foreign_by_condition(statement: &Value, cx: &Cx<'_>) -> Vec<String> {
 /// `ForAnyValue:`; never an `…IfExists`, `ForAllValues:` or `Arn…` operator).
 fn pinned_here(conditions: &Value, keys: &[&str]) -> bool {
     super::identity::pins(conditions, keys, &|t| t == "${AWS::AccountId}")
+}
+
+/// A VPC endpoint, the value of `aws:SourceVpce` (its `Ref` is its id: CloudFormation
+/// reference, `AWS::EC2::VPCEndpoint`, "Return values").
+const ENDPOINT: &str = "AWS::EC2::VPCEndpoint";
+
+/// Why a VPC endpoint or VPC (of type `kind`) that a condition names may be another
+/// account's: anything but one of the app, named whole ([`super::network::app_resource`]: a
+/// reference to one of this template, or an import of one of another stack). An id written
+/// as text (`vpce-0a1b2c3d4e5f67890`), a pattern (`vpce-*`), a parameter or a dynamic
+/// reference names an endpoint no rule reads, which may be any account's. Each entry of a
+/// list and branch of an `Fn::If` is read.
+fn foreign_network(value: &Value, cx: &Cx<'_>, kind: &str, what: &str) -> Option<String> {
+    if let Some(each) = alternatives(value) {
+        return each
+            .into_iter()
+            .filter(|v| !super::meaning::no_value(v))
+            .find_map(|v| foreign_network(v, cx, kind, what));
+    }
+    if super::network::app_resource(cx, value, kind).is_some()
+        || cx.across_regions(cx.template, value).is_some()
+    {
+        return None;
+    }
+    Some(format!(
+        "whoever comes through the {what} {}, which no template of the app declares, so it may be another account's",
+        super::meaning::text_or_json(value)
+    ))
+}
+
+/// The keys a Deny's negated condition spares the callers of ([`spared`]), as lower case.
+const SPARING: &[&str] = &[
+    "aws:sourcevpce",
+    "aws:sourcevpc",
+    "aws:principalaccount",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+];
+
+/// The accounts that the Deny statements of `document` leave an Allow of everyone open to:
+/// a Deny whose condition is negated (`StringNotEquals`, `StringNotLike`, `ArnNotEquals`,
+/// with or without `IfExists`) on `aws:SourceVpce`, `aws:SourceVpc`, `aws:PrincipalAccount`,
+/// `aws:PrincipalOrgID` or `aws:PrincipalOrgPaths` holds for every caller but those it names,
+/// so the Allow lets in every caller it names (IAM User Guide, "Policy evaluation logic": an
+/// explicit deny overrides an allow; the values of one key are ORed). The API Gateway
+/// developer guide writes a private API's and a private custom domain name's policy so: an
+/// Allow of `*` and a Deny of `*` with `StringNotEquals` `aws:SourceVpce`. Each value it
+/// spares must be of this account, read as the same key of an Allow's condition is
+/// ([`foreign_by_condition`]): an endpoint or VPC of the app, `${AWS::AccountId}`, and no
+/// organization. Empty for an Allow that names its principals, or that pins
+/// `aws:PrincipalAccount` to `${AWS::AccountId}` itself.
+fn spared(document: &Value, statement: &Value, cx: &Cx<'_>) -> Vec<String> {
+    let open = super::identity::may_be_everyone(&statement["Principal"])
+        || statement
+            .get("NotPrincipal")
+            .is_some_and(|v| !super::meaning::no_value(v));
+    if !open
+        || pinned_here(
+            &statement["Condition"],
+            &["aws:principalaccount", "kms:calleraccount"],
+        )
+    {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (suffix, deny) in super::identity::statements(document) {
+        if !text(&deny["Effect"]).is_some_and(|e| e.trim().eq_ignore_ascii_case("deny")) {
+            continue;
+        }
+        let Some(conditions) = deny["Condition"].as_object() else {
+            continue;
+        };
+        for (operator, keys) in conditions {
+            let lower = operator.trim().to_ascii_lowercase();
+            let base = lower.rsplit(':').next().unwrap_or(&lower);
+            if !(base.starts_with("stringnot") || base.starts_with("arnnot")) {
+                continue;
+            }
+            let Some(keys) = keys.as_object() else {
+                continue;
+            };
+            for (key, values) in keys {
+                let k = key.trim().to_ascii_lowercase();
+                if !SPARING.contains(&k.as_str()) {
+                    continue;
+                }
+                for v in super::meaning::one_or_many(values) {
+                    let who = match k.as_str() {
+                        "aws:sourcevpce" => foreign_network(v, cx, ENDPOINT, "VPC endpoint"),
+                        "aws:sourcevpc" => foreign_network(v, cx, "AWS::EC2::VPC", "VPC"),
+                        "aws:principalaccount" => foreign(v, cx),
+                        _ => Some(format!(
+                            "every account of the organization {}",
+                            super::meaning::text_or_json(v)
+                        )),
+                    };
+                    if let Some(who) = who {
+                        out.push(format!(
+                            "{who} (spared by the Deny `{}` on `{key}`)",
+                            suffix.trim_start_matches('/').replace('/', ".")
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Why the resource an ARN names may be another account's: its account written as a number
@@ -1705,6 +2047,18 @@ fn sub_document(cx: &Cx<'_>, pointer: &str) -> Option<Value> {
         return None;
     }
     let written = cx.prop(pointer)?;
+    // `Fn::ToJsonString` "converts an object or array to its corresponding JSON string"
+    // (CloudFormation User Guide, `Fn::ToJsonString`, with the `AWS::LanguageExtensions`
+    // transform; the CloudFormation reference suggests it for `AWS::ApiGateway::DomainNameV2`
+    // `Policy`): the document is the object it converts, references and all.
+    if let Some(object) = written
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .and_then(|m| m.get("Fn::ToJsonString"))
+        .filter(|v| v.is_object())
+    {
+        return Some(object.clone());
+    }
     written.get("Fn::Sub")?;
     let (document, variables) = json_document(written)?;
     Some(with_references(&document, variables))
@@ -1893,6 +2247,27 @@ fn layer_permission(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// [`LAKE_GRANTS`]: the principal granted is this account or a principal of it. A grant
+/// without a principal grants no one (Lake Formation refuses it).
+fn lake_grant(cx: &Cx<'_>, pointer: &str) -> Outcome {
+    let Some(principal) = cx
+        .prop(pointer)
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    else {
+        return Outcome::NotApplicable;
+    };
+    let name = pointer[1..].replace('/', ".");
+    let own_group = text(principal).is_some_and(|t| t.trim() == "IAM_ALLOWED_PRINCIPALS");
+    match share_principal(principal, cx).filter(|_| !own_group) {
+        Some(why) => Outcome::Fail(format!(
+            "`{name}` is {why}: another account's principals read or change the Data Catalog resources and the data the grant names; grant a role of this account"
+        )),
+        None => all([cx
+            .proof(pointer)
+            .ok_or_else(|| format!("`{name}` cannot be shown"))]),
+    }
+}
+
 /// [`ENDPOINT_PERMISSIONS`]: every entry of `AllowedPrincipals` is a principal of this
 /// account ([`foreign`]), never `*`, and the list is written in the template. No list, or
 /// an empty one, grants no one.
@@ -1970,6 +2345,142 @@ fn serverless_access(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// Whether an Allow of everyone is confined to the callers that come through VPC endpoints
+/// or VPCs named in the policy: by a condition of its own that requires `aws:SourceVpce` or
+/// `aws:SourceVpc` ([`super::identity::required`]), or by a Deny of the same document that
+/// takes it back from everyone else ([`takes_back`]). Which endpoints, VPCs, accounts and
+/// organizations those name is read by [`foreign_by_condition`] and [`spared`].
+fn confined(document: &Value, allow: &Value) -> bool {
+    super::identity::required(&allow["Condition"]).any(|r| {
+        matches!(r.key.as_str(), "aws:sourcevpce" | "aws:sourcevpc") && !r.values.is_empty()
+    }) || super::identity::statements(document)
+        .into_iter()
+        .any(|(_, deny)| takes_back(deny, allow))
+}
+
+/// Whether the statement `deny` takes the Allow `allow` back from every caller but those
+/// its condition names, read for the worst (anything else leaves the Allow open): it denies
+/// everyone (`*`), with no `NotPrincipal`, `NotAction` or `NotResource` (nor the Allow
+/// either); every action of the Allow is matched by one of its actions (ignoring case, as
+/// IAM does for actions), and every resource of the Allow by one of its resources (`*`, the
+/// same text, or text ending in one `*` that the Allow's begins with); and its condition
+/// holds for every caller outside what it names: each operator a negated string or ARN
+/// comparison (`StringNotEquals`, `StringNotLike`, `ArnNotEquals`, …, with or without
+/// `IfExists`, never after `ForAnyValue:` or `ForAllValues:`, which do not hold on an absent
+/// key: IAM User Guide, "IAM JSON policy elements: Condition operators"), each key one of
+/// [`SPARING`].
+fn takes_back(deny: &Value, allow: &Value) -> bool {
+    let texts = |v: &Value| -> Option<Vec<String>> {
+        let items = super::meaning::one_or_many(v);
+        let texts: Option<Vec<String>> = items
+            .into_iter()
+            .map(|i| text(i).map(|t| t.trim().to_owned()))
+            .collect();
+        texts.filter(|t| !t.is_empty() && t.iter().all(|t| !super::identity::dynamic(t)))
+    };
+    let denies = text(&deny["Effect"]).is_some_and(|e| e.trim() == "Deny");
+    let plain = ["NotPrincipal", "NotAction", "NotResource"]
+        .iter()
+        .all(|k| deny.get(k).is_none())
+        && allow.get("NotAction").is_none()
+        && allow.get("NotResource").is_none();
+    let actions = texts(&deny["Action"])
+        .zip(texts(&allow["Action"]))
+        .is_some_and(|(denied, allowed)| {
+            allowed.iter().all(|a| {
+                denied.iter().any(|d| {
+                    super::identity::glob(&d.to_ascii_lowercase(), &a.to_ascii_lowercase())
+                })
+            })
+        });
+    let resources = texts(&deny["Resource"])
+        .zip(texts(&allow["Resource"]))
+        .is_some_and(|(denied, allowed)| {
+            allowed.iter().all(|a| {
+                denied.iter().any(|d| {
+                    d == "*"
+                        || d == a
+                        || d.strip_suffix('*').is_some_and(|prefix| {
+                            !prefix.contains(['*', '?']) && a.starts_with(prefix)
+                        })
+                })
+            })
+        });
+    let condition = deny["Condition"].as_object().is_some_and(|blocks| {
+        !blocks.is_empty()
+            && blocks.iter().all(|(operator, keys)| {
+                let operator = operator.trim().to_ascii_lowercase();
+                (operator.starts_with("stringnot") || operator.starts_with("arnnot"))
+                    && keys.as_object().is_some_and(|keys| {
+                        !keys.is_empty()
+                            && keys
+                                .keys()
+                                .all(|k| SPARING.contains(&k.trim().to_ascii_lowercase().as_str()))
+                    })
+            })
+    });
+    denies
+        && plain
+        && super::identity::everyone(&deny["Principal"])
+        && actions
+        && resources
+        && condition
+}
+
+/// `X2` of a private custom domain name's `Policy` ([`PRIVATE_DOMAIN`]): a document that
+/// cannot be read before deploy fails; every Allow must name principals of this account
+/// ([`foreign_principals`]), spare no other account's endpoint, VPC, account or organization
+/// by a Deny ([`spared`]), and, when it allows everyone, be confined to the endpoints and VPCs
+/// it names ([`confined`]), unless it pins `aws:PrincipalAccount` to `${AWS::AccountId}`.
+/// Without a policy no endpoint may invoke the domain name: nothing to read.
+fn private_domain(cx: &Cx<'_>) -> Outcome {
+    let Some(written) = cx
+        .prop("/Policy")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    else {
+        return Outcome::NotApplicable;
+    };
+    let Some(document) = sub_document(cx, "/Policy")
+        .map(std::borrow::Cow::Owned)
+        .or_else(|| super::identity::policy_document(cx.resource, "/Policy"))
+    else {
+        return Outcome::Fail(format!(
+            "`Policy` is {}, not a policy document a rule can read before deploy: which VPC endpoints may invoke the private custom domain name cannot be shown to be the app's; write the policy in the template",
+            super::meaning::text_or_json(written)
+        ));
+    };
+    if let Some(why) = super::identity::unreadable_statements(&document, "Policy") {
+        return Outcome::Fail(format!(
+            "{why}: which VPC endpoints may invoke the private custom domain name cannot be shown to be the app's; write the statements in the template"
+        ));
+    }
+    let granted: Vec<String> = super::identity::statements(&document)
+        .into_iter()
+        .filter(|(_, s)| super::identity::allows(s))
+        .flat_map(|(suffix, s)| {
+            let at = format!("Policy{}", suffix.replace('/', "."));
+            let mut who = foreign_principals(s, cx);
+            who.extend(spared(&document, s, cx));
+            if open_to_everyone(s) && !confined(&document, s) {
+                who.push(
+                    "everyone (`*`, or `NotPrincipal`), confined neither by a condition on `aws:SourceVpce` or `aws:SourceVpc` nor by a Deny of everyone else, nor by `aws:PrincipalAccount` pinned to `${AWS::AccountId}`"
+                        .to_owned(),
+                );
+            }
+            who.into_iter()
+                .map(move |who| format!("`{at}` allows {who}"))
+        })
+        .collect();
+    if granted.is_empty() {
+        all([cx.present("/Policy")])
+    } else {
+        Outcome::Fail(format!(
+            "{}: another account's VPC endpoints, or anyone's, may invoke the private APIs of the domain name; name the app's VPC endpoint (its `Ref`) in `aws:SourceVpce`",
+            granted.join(", ")
+        ))
+    }
+}
+
 fn x2(cx: &Cx<'_>) -> Outcome {
     let t = cx.resource.type_name();
     if let Some((_, pointer)) = OWN_POLICIES.iter().find(|(kind, _)| *kind == t) {
@@ -1986,6 +2497,12 @@ fn x2(cx: &Cx<'_>) -> Outcome {
     }
     if t == LAYER_PERMISSION {
         return layer_permission(cx);
+    }
+    if t == PRIVATE_DOMAIN {
+        return private_domain(cx);
+    }
+    if let Some((_, pointer)) = LAKE_GRANTS.iter().find(|(kind, _)| *kind == t) {
+        return lake_grant(cx, pointer);
     }
     if t == LOG_DESTINATION {
         return match cx.prop("/DestinationPolicy") {
@@ -2072,8 +2589,9 @@ fn x2(cx: &Cx<'_>) -> Outcome {
             .filter(|(_, s)| super::identity::allows(s))
             .flat_map(|(suffix, s)| {
                 let name = super::services::statement_name(cx, &pointer[1..], &suffix);
-                foreign_principals(s, cx)
-                    .into_iter()
+                let mut who = foreign_principals(s, cx);
+                who.extend(spared(&document, s, cx));
+                who.into_iter()
                     .map(move |who| format!("`{name}` allows {who}"))
             })
             .collect();
@@ -2108,6 +2626,9 @@ mod tests {
             super::ENDPOINT_PERMISSIONS,
             super::LOG_DESTINATION,
             super::LAYER_PERMISSION,
+            super::PRIVATE_DOMAIN,
+            super::LAKE_GRANTS[0].0,
+            super::LAKE_GRANTS[1].0,
         ] {
             assert!(x2.types.contains(&kind), "{kind}");
         }
@@ -2154,6 +2675,319 @@ mod tests {
                 app_names.insert(&n.to_ascii_lowercase(), type_name);
             }
             proptest::prop_assert_eq!(super::names_in(&app_names, &text, None), compared);
+        }
+    }
+
+    /// A private custom domain name's policy (`AWS::ApiGateway::DomainNameV2` `Policy`):
+    /// the forms of the API Gateway developer guide pass when they name the app's endpoint,
+    /// and fail when they name an endpoint, VPC, account or organization that may be
+    /// another's, or leave `*` open.
+    #[test]
+    fn x2_reads_a_private_custom_domain_names_policy() {
+        use super::super::{Cx, Outcome};
+        let endpoint = (
+            "Endpoint",
+            "AWS::EC2::VPCEndpoint",
+            json!({ "VpcId": "vpc-1", "ServiceName": "com.amazonaws.us-east-1.execute-api" }),
+        );
+        let judge = |policy: serde_json::Value| {
+            Cx::check_first(
+                super::x2,
+                &[
+                    (
+                        "Domain",
+                        super::PRIVATE_DOMAIN,
+                        json!({ "DomainName": "private.example.com", "Policy": policy }),
+                    ),
+                    endpoint.clone(),
+                ],
+            )
+        };
+        let allow = |condition: serde_json::Value| json!({ "Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*", "Condition": condition });
+        let plain = json!({ "Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": ["execute-api:/*"] });
+        let deny = |condition: serde_json::Value| json!({ "Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": ["execute-api:/*"], "Condition": condition });
+        let own = json!({ "Ref": "Endpoint" });
+        for passing in [
+            json!({ "Statement": [allow(json!({ "StringEquals": { "aws:SourceVpce": own } }))] }),
+            json!({ "Statement": [plain.clone(), deny(json!({ "StringNotEquals": { "aws:SourceVpce": own } }))] }),
+            json!({ "Fn::ToJsonString": { "Statement": [allow(json!({ "StringEquals": { "aws:sourcevpce": own } }))] } }),
+            json!({ "Statement": [allow(json!({ "StringEquals": { "aws:PrincipalAccount": { "Ref": "AWS::AccountId" } } }))] }),
+        ] {
+            assert!(
+                matches!(judge(passing.clone()), Outcome::Pass(_)),
+                "{passing}"
+            );
+        }
+        for failing in [
+            json!({ "Statement": [plain.clone()] }),
+            json!({ "Statement": [allow(json!({ "StringEquals": { "aws:SourceVpce": "vpce-0a1b2c3d4e5f67890" } }))] }),
+            json!({ "Statement": [allow(json!({ "StringLike": { "aws:SourceVpce": "vpce-*" } }))] }),
+            json!({ "Statement": [allow(json!({ "StringEquals": { "aws:SourceVpce": [own, "vpce-0a1b2c3d4e5f67890"] } }))] }),
+            json!({ "Statement": [allow(json!({ "StringEquals": { "aws:SourceVpce": { "Fn::If": ["C", own, "vpce-0a1b2c3d4e5f67890"] } } }))] }),
+            json!({ "Statement": [plain.clone(), deny(json!({ "StringNotEquals": { "aws:SourceVpce": [own, "vpce-0a1b2c3d4e5f67890"] } }))] }),
+            json!({ "Statement": [plain.clone(), deny(json!({ "StringNotEquals": { "aws:SourceVpce": own, "aws:PrincipalOrgID": "o-a1b2c3d4e5" } }))] }),
+            json!({ "Statement": [plain.clone(), deny(json!({ "ForAnyValue:StringNotEquals": { "aws:SourceVpce": own } }))] }),
+            json!({ "Statement": [plain.clone(), json!({ "Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/prod/*", "Condition": { "StringNotEquals": { "aws:SourceVpce": own } } })] }),
+            json!({ "Statement": [{ "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::444455556666:root" }, "Action": "execute-api:Invoke", "Resource": "execute-api:/*" }] }),
+            json!({ "Fn::ToJsonString": { "Statement": [plain.clone()] } }),
+            json!({ "Fn::GetAtt": ["Param", "Value"] }),
+        ] {
+            assert!(
+                matches!(judge(failing.clone()), Outcome::Fail(_)),
+                "{failing}"
+            );
+        }
+        assert_eq!(
+            judge(json!({ "Ref": "AWS::NoValue" })),
+            Outcome::NotApplicable
+        );
+    }
+
+    /// The copies of Athena workgroups, IoT rules, DataSync tasks, Flink outputs, SES receipt
+    /// rules, state machine logs and stage access logs go to resources of the app only.
+    #[test]
+    fn x1_reads_query_results_device_messages_transfers_mail_and_access_logs() {
+        use super::super::{Cx, Outcome};
+        let bucket = (
+            "Bucket",
+            "AWS::S3::Bucket",
+            json!({ "BucketName": "records-results" }),
+        );
+        let judge = |kind: &str, properties: serde_json::Value| {
+            Cx::check_first(
+                super::x1,
+                &[
+                    ("R", kind, properties),
+                    bucket.clone(),
+                    ("Logs", "AWS::Logs::LogGroup", json!({})),
+                    (
+                        "Nfs",
+                        "AWS::DataSync::LocationNFS",
+                        json!({ "ServerHostname": "files.example.com" }),
+                    ),
+                    (
+                        "Loc",
+                        "AWS::DataSync::LocationS3",
+                        json!({ "S3BucketArn": { "Fn::GetAtt": ["Bucket", "Arn"] } }),
+                    ),
+                ],
+            )
+        };
+        let passing = [
+            (
+                "AWS::Athena::WorkGroup",
+                json!({ "WorkGroupConfiguration": { "ResultConfiguration": { "OutputLocation": { "Fn::Sub": "s3://${Bucket}/results/" } } } }),
+            ),
+            (
+                "AWS::IoT::TopicRule",
+                json!({ "TopicRulePayload": { "Sql": "SELECT * FROM 'd'", "Actions": [{ "S3": { "BucketName": { "Ref": "Bucket" }, "Key": "k", "RoleArn": "r" } }] } }),
+            ),
+            (
+                "AWS::DataSync::Task",
+                json!({ "SourceLocationArn": { "Ref": "Nfs" }, "DestinationLocationArn": { "Ref": "Loc" } }),
+            ),
+            (
+                "AWS::ApiGateway::Stage",
+                json!({ "AccessLogSetting": { "DestinationArn": { "Fn::GetAtt": ["Logs", "Arn"] } } }),
+            ),
+            (
+                "AWS::Logs::DeliveryDestination",
+                json!({ "Name": "d", "DestinationResourceArn": { "Fn::GetAtt": ["Bucket", "Arn"] } }),
+            ),
+        ];
+        for (kind, properties) in passing {
+            assert!(
+                matches!(judge(kind, properties.clone()), Outcome::Pass(_)),
+                "{kind} {properties}"
+            );
+        }
+        let failing = [
+            (
+                "AWS::Athena::WorkGroup",
+                json!({ "WorkGroupConfiguration": { "ResultConfiguration": { "OutputLocation": "s3://partner-results/athena/" } } }),
+            ),
+            (
+                "AWS::IoT::TopicRule",
+                json!({ "TopicRulePayload": { "Sql": "SELECT * FROM 'd'", "Actions": [{ "Http": { "Url": "https://collector.example.com/in" } }] } }),
+            ),
+            (
+                "AWS::IoT::TopicRule",
+                json!({ "TopicRulePayload": { "Sql": "SELECT * FROM 'd'", "Actions": [{ "Lambda": { "FunctionArn": { "Fn::GetAtt": ["F", "Arn"] } } }], "ErrorAction": { "S3": { "BucketName": "partner-errors", "Key": "k", "RoleArn": "r" } } } }),
+            ),
+            (
+                "AWS::DataSync::Task",
+                json!({ "SourceLocationArn": { "Ref": "Loc" }, "DestinationLocationArn": { "Ref": "Nfs" } }),
+            ),
+            (
+                "AWS::DataSync::LocationS3",
+                json!({ "S3BucketArn": "arn:aws:s3:::partner-bucket" }),
+            ),
+            (
+                "AWS::KinesisAnalyticsV2::ApplicationOutput",
+                json!({ "ApplicationName": "a", "Output": { "KinesisStreamsOutput": { "ResourceARN": "arn:aws:kinesis:us-east-1:444455556666:stream/s" } } }),
+            ),
+            (
+                "AWS::SES::ReceiptRule",
+                json!({ "RuleSetName": "r", "Rule": { "Actions": [{ "S3Action": { "BucketName": "partner-mail" } }] } }),
+            ),
+            (
+                "AWS::StepFunctions::StateMachine",
+                json!({ "LoggingConfiguration": { "IncludeExecutionData": true, "Destinations": [{ "CloudWatchLogsLogGroup": { "LogGroupArn": "arn:aws:logs:us-east-1:444455556666:log-group:x:*" } }] } }),
+            ),
+            (
+                "AWS::ApiGatewayV2::Stage",
+                json!({ "AccessLogSettings": { "DestinationArn": "{{resolve:ssm:/api/log-destination}}" } }),
+            ),
+            (
+                "AWS::EC2::TrafficMirrorSession",
+                json!({ "NetworkInterfaceId": "eni-1", "TrafficMirrorFilterId": "tmf-1", "SessionNumber": 1, "TrafficMirrorTargetId": "tmt-0123456789abcdef0" }),
+            ),
+            (
+                "AWS::EC2::TrafficMirrorTarget",
+                json!({ "NetworkLoadBalancerArn": "arn:aws:elasticloadbalancing:us-east-1:444455556666:loadbalancer/net/collector/0123456789abcdef" }),
+            ),
+            (
+                "AWS::Logs::DeliveryDestination",
+                json!({ "Name": "d", "DestinationResourceArn": "arn:aws:s3:::partner-logs" }),
+            ),
+            (
+                "AWS::CloudFront::RealtimeLogConfig",
+                json!({ "Name": "r", "SamplingRate": 100, "Fields": ["c-ip", "cs-uri-query"], "EndPoints": [{ "StreamType": "Kinesis", "KinesisStreamConfig": { "RoleARN": "arn:aws:iam::111122223333:role/r", "StreamARN": "arn:aws:kinesis:us-east-1:444455556666:stream/partner" } }] }),
+            ),
+        ];
+        for (kind, properties) in failing {
+            assert!(
+                matches!(judge(kind, properties.clone()), Outcome::Fail(_)),
+                "{kind} {properties}"
+            );
+        }
+    }
+
+    /// A Lake Formation grant to a role of the app passes; one to another account, an
+    /// organization, or a principal known only at deploy fails.
+    #[test]
+    fn x2_reads_lake_formation_grants() {
+        use super::super::{Cx, Outcome};
+        for (kind, pointer) in super::LAKE_GRANTS {
+            let key = pointer.split('/').nth(1).unwrap_or_default();
+            let judge = |principal: serde_json::Value| {
+                Cx::check_first(
+                    super::x2,
+                    &[
+                        (
+                            "Grant",
+                            kind,
+                            json!({ key: { "DataLakePrincipalIdentifier": principal }, "Permissions": ["SELECT"], "Resource": { "TableResource": { "DatabaseName": "d", "Name": "t" } } }),
+                        ),
+                        ("Role", "AWS::IAM::Role", json!({})),
+                    ],
+                )
+            };
+            for own in [
+                json!({ "Fn::GetAtt": ["Role", "Arn"] }),
+                json!("IAM_ALLOWED_PRINCIPALS"),
+                json!({ "Fn::Sub": "arn:aws:iam::${AWS::AccountId}:role/analyst" }),
+            ] {
+                assert!(
+                    matches!(judge(own.clone()), Outcome::Pass(_)),
+                    "{kind} {own}"
+                );
+            }
+            for other in [
+                json!("444455556666"),
+                json!("arn:aws:iam::444455556666:role/partner"),
+                json!("arn:aws:organizations::111122223333:organization/o-a1b2c3d4e5"),
+                json!("{{resolve:ssm:/lake/principal}}"),
+                json!({ "Fn::If": ["C", { "Fn::GetAtt": ["Role", "Arn"] }, "444455556666"] }),
+            ] {
+                assert!(
+                    matches!(judge(other.clone()), Outcome::Fail(_)),
+                    "{kind} {other}"
+                );
+            }
+        }
+    }
+
+    /// On every resource policy `X2` reads, an Allow of everyone limited to a VPC endpoint or
+    /// VPC lets in whoever comes through it: one that no template of the app declares may be
+    /// another account's, whether the Allow names it or a Deny spares it.
+    #[test]
+    fn x2_reads_the_endpoints_and_vpcs_a_policy_of_everyone_is_limited_to() {
+        use super::super::{Cx, Outcome};
+        let judge = |statements: serde_json::Value| {
+            Cx::check_first(
+                super::x2,
+                &[
+                    (
+                        "Api",
+                        "AWS::ApiGateway::RestApi",
+                        json!({ "Name": "a", "EndpointConfiguration": { "Types": ["PRIVATE"] }, "Policy": { "Version": "2012-10-17", "Statement": statements } }),
+                    ),
+                    (
+                        "Endpoint",
+                        "AWS::EC2::VPCEndpoint",
+                        json!({ "VpcId": { "Ref": "Vpc" }, "ServiceName": "com.amazonaws.us-east-1.execute-api" }),
+                    ),
+                    (
+                        "Vpc",
+                        "AWS::EC2::VPC",
+                        json!({ "CidrBlock": "10.0.0.0/16" }),
+                    ),
+                ],
+            )
+        };
+        let plain = json!({ "Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*" });
+        let with = |condition: serde_json::Value| json!({ "Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*", "Condition": condition });
+        let deny = |condition: serde_json::Value| json!({ "Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "execute-api:/*", "Condition": condition });
+        for passing in [
+            json!([with(
+                json!({ "StringEquals": { "aws:SourceVpce": { "Ref": "Endpoint" } } })
+            )]),
+            json!([with(
+                json!({ "StringEquals": { "aws:SourceVpc": { "Ref": "Vpc" } } })
+            )]),
+            json!([
+                plain.clone(),
+                deny(json!({ "StringNotEquals": { "aws:SourceVpc": { "Ref": "Vpc" } } }))
+            ]),
+            json!([with(
+                json!({ "StringEquals": { "aws:SourceVpce": "vpce-0a1b2c3d4e5f67890", "aws:PrincipalAccount": "${AWS::AccountId}" } })
+            )]),
+        ] {
+            assert!(
+                matches!(judge(passing.clone()), Outcome::Pass(_)),
+                "{passing}"
+            );
+        }
+        for failing in [
+            json!([with(
+                json!({ "StringEquals": { "aws:SourceVpce": "vpce-0a1b2c3d4e5f67890" } })
+            )]),
+            json!([with(
+                json!({ "StringEqualsIgnoreCase": { "AWS:SOURCEVPC": "vpc-0a1b2c3d" } })
+            )]),
+            json!([with(
+                json!({ "StringEquals": { "aws:SourceVpce": "{{resolve:ssm:/net/endpoint}}" } })
+            )]),
+            json!([
+                plain.clone(),
+                deny(json!({ "StringNotEquals": { "aws:SourceVpce": "vpce-0a1b2c3d4e5f67890" } }))
+            ]),
+            json!([
+                plain.clone(),
+                deny(
+                    json!({ "StringNotEqualsIfExists": { "aws:PrincipalAccount": "444455556666" } })
+                )
+            ]),
+            json!([
+                plain.clone(),
+                deny(json!({ "StringNotEquals": { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } }))
+            ]),
+        ] {
+            assert!(
+                matches!(judge(failing.clone()), Outcome::Fail(_)),
+                "{failing}"
+            );
         }
     }
 

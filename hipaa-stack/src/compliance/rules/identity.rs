@@ -56,7 +56,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "no policy allows every action of a service, or a data action on every resource",
         types: I2_TYPES,
         controls: ACCESS,
-        fix: "name the actions instead of `*` or `service:*` in `Action`, and name the buckets, tables, keys, secrets, queues and topics in `Resource` for data actions (never every one of a type, as `table/*` or `secret:*`); attach customer managed policies of the app by the `Ref` of their `AWS::IAM::ManagedPolicy`, never one the app does not hold by its ARN; give a permission set its permissions in `InlinePolicy`, not by `CustomerManagedPolicyReferences`",
+        fix: "name the actions instead of `*` or `service:*` in `Action`, and name the buckets, tables, keys, secrets, queues and topics in `Resource` for data actions (never every one of a type, as `table/*` or `secret:*`); attach customer managed policies of the app by the `Ref` of their `AWS::IAM::ManagedPolicy`, never one the app does not hold by its ARN; add a user (`Groups`) only to an `AWS::IAM::Group` of the app, by its `Ref`; give a permission set its permissions in `InlinePolicy`, not by `CustomerManagedPolicyReferences`",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-IAMPolicyNoStatementsWithFullAccess"),
             checkov: Some("CKV_AWS_63"),
@@ -86,7 +86,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         // `ManagedPolicyArns`, are AWS-managed policies, which `I2` judges.
         types: I2_TYPES,
         controls: &["164.312(a)(1)", "164.312(a)(2)(iv)"],
-        fix: "name the key ARNs in `Resource` of statements that allow `kms:Decrypt`, `kms:ReEncrypt*` or `kms:*`, in IAM policies and in a permission set's `InlinePolicy`",
+        fix: "name the key ARNs in `Resource` of statements that allow `kms:Decrypt`, `kms:ReEncrypt*`, `kms:CreateGrant`, `kms:PutKeyPolicy` or `kms:*`, in IAM policies and in a permission set's `InlinePolicy`",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -211,8 +211,10 @@ pub(super) fn dynamic(text: &str) -> bool {
 fn allowed_actions(statement: &Value) -> Vec<String> {
     // An action of a document written as text around a reference (see [`policy_document`])
     // holds [`UNKNOWN`](super::meaning::UNKNOWN) where it reads it.
+    // Blanks around an action are read away, as the patterns of the lists are written
+    // without them: ` s3:GetObject` is read as `s3:GetObject`, never as no data action.
     let one = |v: &Value| match super::meaning::text(v) {
-        Some(t) if !dynamic(&t) && !t.contains(super::meaning::UNKNOWN) => t,
+        Some(t) if !dynamic(&t) && !t.contains(super::meaning::UNKNOWN) => t.trim().to_owned(),
         _ => "*".to_owned(),
     };
     match &statement["Action"] {
@@ -369,7 +371,7 @@ fn every_resource(resource: &str) -> bool {
                 || (glob(service, "kms") && (glob(rest, "key/*") || glob(rest, "alias/*")))
                 || if named_first(service, account) {
                     // Every bucket (`*/phi/*`), queue or topic: the name itself is a star.
-                    rest.split(['/', ':']).next().is_some_and(stars)
+                    rest.split(['/', ':']).next().is_some_and(names_no_one)
                 } else {
                     every_of_a_type(rest)
                         // A HealthLake data store is `datastore/fhir/${DatastoreId}` (Service
@@ -379,7 +381,7 @@ fn every_resource(resource: &str) -> bool {
                             && rest
                                 .to_ascii_lowercase()
                                 .strip_prefix("datastore/fhir/")
-                                .is_some_and(only_wildcards))
+                                .is_some_and(names_no_one))
                 }
         }
         // An ARN cut short by a star (`arn:aws:s3:*`, `arn:*`): "If the `*` wildcard is the
@@ -411,9 +413,19 @@ fn named_first(service: &str, account: &str) -> bool {
 fn every_of_a_type(rest: &str) -> bool {
     let mut segments = rest.split(['/', ':']);
     segments.next().is_some_and(|kind| {
-        kind.contains(['*', '?'])
-            || (!kind.is_empty() && segments.next().is_some_and(only_wildcards))
+        kind.contains(['*', '?']) || (!kind.is_empty() && segments.next().is_some_and(names_no_one))
     })
+}
+
+/// Whether the name part of a resource pattern writes no letter or digit of any name, only
+/// wildcards (a star among them) and the punctuation names share: it matches every name of
+/// the type, or names none of the app's in particular. A secret's ARN always ends in a
+/// hyphen and six random characters Secrets Manager adds after the secret's name (Secrets
+/// Manager user guide, "Secret ARN"; `AWS::SecretsManager::Secret`'s `Ref`), so
+/// `secret:*-??????` is every secret as `secret:*` is; `*-*` or `*.*` is every name that
+/// holds a hyphen or a dot, whoever's.
+fn names_no_one(pattern: &str) -> bool {
+    pattern.contains('*') && !pattern.chars().any(char::is_alphanumeric)
 }
 
 /// Whether a pattern (a resource, a segment of one, or the part of an action after its
@@ -808,6 +820,73 @@ const DATA_ACTIONS: &[&str] = &[
     // The blocks of any EBS snapshot, read through the EBS direct APIs (`GetSnapshotBlock`:
     // "Returns the data in a block in an Amazon Elastic Block Store snapshot").
     "ebs:GetSnapshotBlock",
+    // The other stores' data actions, each "reading, writing or deleting" a store of PHI
+    // of its service (Service Authorization Reference, the actions of each): objects of
+    // directory buckets, whose every read and write runs in the session `CreateSession`
+    // opens (S3 Express One Zone: "CreateSession … to grant access to all Zonal endpoint API
+    // operations"), and of Object Lambda access points; the rows of S3 Tables
+    // (`GetTableData`, `PutTableData`), Timestream (`Select`, `WriteRecords`), Keyspaces
+    // (`Select`, `Modify`), QLDB (`SendCommand`), Aurora DSQL and Redshift Serverless
+    // (`DbConnect`, `DbConnectAdmin`, `GetCredentials`: a database login), MemoryDB and
+    // ElastiCache (`Connect` as an IAM-authenticated user); the files of every EFS file
+    // system mounted with IAM authorization (`ClientMount`, `ClientWrite`,
+    // `ClientRootAccess`); the media of Kinesis video streams (`GetMedia`,
+    // `GetMediaForFragmentList`, `GetClip`, the HLS and DASH session URLs, `GetImages`); the
+    // documents of OpenSearch written and deleted (`ESHttpPut`, `ESHttpPatch`,
+    // `ESHttpDelete`) and of OpenSearch Serverless (`APIAccessAll`); FHIR resources written
+    // (`CreateResource`, `UpdateResource`, `DeleteResource`); Neptune graphs written
+    // (`WriteDataViaQuery`, `DeleteDataViaQuery`) and Neptune Analytics graphs read
+    // (`ReadDataViaQuery`); the messages of every topic sent to an endpoint one chooses
+    // (SNS `Subscribe`), of every stream's shard pushed (`SubscribeToShard`); a log group's
+    // events streamed live or read one by one, masked data unmasked (CloudWatch Logs
+    // `StartLiveTail`, `GetLogRecord`, `Unmask`); a database's log files, which hold the
+    // statements it ran (RDS `DownloadDBLogFilePortion`, `DownloadCompleteDBLogFile`);
+    // credentials to every registered data location (Lake Formation `GetDataAccess`); and
+    // a recovery point restored into a resource of the caller's choosing (AWS Backup
+    // `StartRestoreJob`).
+    "s3express:CreateSession",
+    "s3-object-lambda:GetObject",
+    "s3-object-lambda:PutObject",
+    "s3tables:GetTableData",
+    "s3tables:PutTableData",
+    "timestream:Select",
+    "timestream:WriteRecords",
+    "cassandra:Select",
+    "cassandra:Modify",
+    "qldb:SendCommand",
+    "dsql:DbConnect",
+    "dsql:DbConnectAdmin",
+    "redshift-serverless:GetCredentials",
+    "memorydb:Connect",
+    "elasticache:Connect",
+    "elasticfilesystem:ClientMount",
+    "elasticfilesystem:ClientWrite",
+    "elasticfilesystem:ClientRootAccess",
+    "kinesisvideo:GetMedia",
+    "kinesisvideo:GetMediaForFragmentList",
+    "kinesisvideo:GetClip",
+    "kinesisvideo:GetHLSStreamingSessionURL",
+    "kinesisvideo:GetDASHStreamingSessionURL",
+    "kinesisvideo:GetImages",
+    "es:ESHttpPut",
+    "es:ESHttpPatch",
+    "es:ESHttpDelete",
+    "aoss:APIAccessAll",
+    "healthlake:CreateResource",
+    "healthlake:UpdateResource",
+    "healthlake:DeleteResource",
+    "neptune-db:WriteDataViaQuery",
+    "neptune-db:DeleteDataViaQuery",
+    "neptune-graph:ReadDataViaQuery",
+    "sns:Subscribe",
+    "kinesis:SubscribeToShard",
+    "logs:StartLiveTail",
+    "logs:GetLogRecord",
+    "logs:Unmask",
+    "rds:DownloadDBLogFilePortion",
+    "rds:DownloadCompleteDBLogFile",
+    "lakeformation:GetDataAccess",
+    "backup:StartRestoreJob",
 ];
 
 /// Actions that, on every resource, let an identity give itself (or a role it passes or
@@ -846,6 +925,29 @@ const ESCALATION_ACTIONS: &[&str] = &[
     // (Glue API, `UpdateDevEndpoint` `PublicKey`): on every endpoint, a way into every
     // endpoint's role.
     "glue:UpdateDevEndpoint",
+    // Code run where another role's credentials are, as `lambda:UpdateFunctionCode` is: a
+    // command on any managed node ("Runs commands on one or more managed nodes", Systems
+    // Manager API Reference, `SendCommand`; a Session Manager session, `StartSession`), in
+    // any container of any task (`ExecuteCommand`: "Runs a command remotely on a container
+    // within a task", ECS API Reference), by SSH to any instance (EC2 Instance Connect
+    // `SendSSHPublicKey`: "Pushes an SSH public key to the specified EC2 instance"; its
+    // serial console, `SendSerialConsoleSSHPublicKey`), in any notebook's Jupyter server
+    // (SageMaker `CreatePresignedNotebookInstanceUrl`), in any build project's build, whose
+    // commands `buildspecOverride` replaces (CodeBuild `StartBuild`, `StartBuildBatch`), in
+    // any function through the layers and settings it runs with (Lambda
+    // `UpdateFunctionConfiguration`), and in any instance's user data, run at its next start
+    // (EC2 `ModifyInstanceAttribute` `userData`): each runs as that node's, task's,
+    // notebook's, project's or function's role, and reads what it holds.
+    "ssm:SendCommand",
+    "ssm:StartSession",
+    "ecs:ExecuteCommand",
+    "ec2-instance-connect:SendSSHPublicKey",
+    "ec2-instance-connect:SendSerialConsoleSSHPublicKey",
+    "sagemaker:CreatePresignedNotebookInstanceUrl",
+    "codebuild:StartBuild",
+    "codebuild:StartBuildBatch",
+    "lambda:UpdateFunctionConfiguration",
+    "ec2:ModifyInstanceAttribute",
 ];
 
 /// Actions that, on every resource, hand a store of PHI (or a copy of it) to other
@@ -884,6 +986,86 @@ const SHARING_ACTIONS: &[&str] = &[
     // `PutResourcePolicy`; DynamoDB API Reference, `PutResourcePolicy`).
     "secretsmanager:PutResourcePolicy",
     "dynamodb:PutResourcePolicy",
+    // Every other action that sends a store's data, or a copy of it, to a destination of
+    // another account, or writes a resource policy (or share) that may grant any account.
+    // "A logical destination created with PutDestination that belongs to a different
+    // account, for cross-account delivery" (CloudWatch Logs API Reference,
+    // `PutSubscriptionFilter` `destinationArn`); an account-wide subscription filter policy
+    // does so for every log group (`PutAccountPolicy`, `SUBSCRIPTION_FILTER_POLICY`, whose
+    // `DestinationArn` may be another account's destination: CloudWatch Logs user guide,
+    // "Create an account-level subscription filter policy"); an export task writes a log
+    // group's events to any bucket the caller may write (`CreateExportTask`: "you must use
+    // credentials that have permission to write to the S3 bucket that you specify as the
+    // destination"), and a delivery sends vended logs to a delivery destination that may be
+    // another account's (`CreateDelivery`, `PutDeliveryDestination`).
+    "logs:PutSubscriptionFilter",
+    "logs:PutAccountPolicy",
+    "logs:CreateExportTask",
+    "logs:CreateDelivery",
+    "logs:PutDeliveryDestination",
+    // A copy of a recovery point to "a destination backup vault", by its ARN, of any account
+    // (AWS Backup API Reference, `StartCopyJob` `DestinationBackupVaultArn`); a backup
+    // plan's copy actions do so for every backup (`CreateBackupPlan`, `UpdateBackupPlan`:
+    // `CopyActions.DestinationBackupVaultArn`); a vault's access policy may grant any
+    // account its recovery points (`PutBackupVaultAccessPolicy`).
+    "backup:StartCopyJob",
+    "backup:CreateBackupPlan",
+    "backup:UpdateBackupPlan",
+    "backup:PutBackupVaultAccessPolicy",
+    // A resource share names principals of other accounts, or of any account when it
+    // allows external principals (AWS RAM API Reference, `CreateResourceShare`,
+    // `AssociateResourceShare`, `UpdateResourceShare` `allowExternalPrincipals`).
+    "ram:CreateResourceShare",
+    "ram:AssociateResourceShare",
+    "ram:UpdateResourceShare",
+    "ram:PutResourcePolicy",
+    // The other resource policies that may grant any account a store or what reads it:
+    // streams (Kinesis `PutResourcePolicy`), the Glue Data Catalog (`PutResourcePolicy`)
+    // and Lake Formation's grants to other accounts (`GrantPermissions`,
+    // `BatchGrantPermissions`), queues and topics (`AddPermission`, and the `Policy`
+    // attribute of `SetQueueAttributes` and `SetTopicAttributes`), file systems (EFS
+    // `PutFileSystemPolicy`), access points (S3 `PutAccessPointPolicy`, of an Object Lambda
+    // or multi-Region access point too), directory buckets and table buckets (S3 Express
+    // `PutBucketPolicy`, S3 Tables `PutTableBucketPolicy`, `PutTablePolicy`), vaults of
+    // Glacier (`SetVaultAccessPolicy`), Redshift (`PutResourcePolicy`,
+    // `AuthorizeDataShare`, Redshift Serverless `PutResourcePolicy`, which shares
+    // snapshots), CloudTrail Lake (`PutResourcePolicy`), OpenSearch Serverless data access
+    // and network policies (`CreateAccessPolicy`, `UpdateAccessPolicy`,
+    // `CreateSecurityPolicy`, `UpdateSecurityPolicy`), and an OpenSearch domain's inbound
+    // cross-cluster connection from another account's domain (`AcceptInboundConnection`).
+    "kinesis:PutResourcePolicy",
+    "glue:PutResourcePolicy",
+    "lakeformation:GrantPermissions",
+    "lakeformation:BatchGrantPermissions",
+    "sqs:AddPermission",
+    "sqs:SetQueueAttributes",
+    "sns:AddPermission",
+    "sns:SetTopicAttributes",
+    "elasticfilesystem:PutFileSystemPolicy",
+    "s3:PutAccessPointPolicy",
+    "s3:PutAccessPointPolicyForObjectLambda",
+    "s3:PutMultiRegionAccessPointPolicy",
+    "s3:PutAccessPointPublicAccessBlock",
+    "s3express:PutBucketPolicy",
+    "s3tables:PutTableBucketPolicy",
+    "s3tables:PutTablePolicy",
+    "glacier:SetVaultAccessPolicy",
+    "redshift:PutResourcePolicy",
+    "redshift:AuthorizeDataShare",
+    "redshift-serverless:PutResourcePolicy",
+    "cloudtrail:PutResourcePolicy",
+    "aoss:CreateAccessPolicy",
+    "aoss:UpdateAccessPolicy",
+    "aoss:CreateSecurityPolicy",
+    "aoss:UpdateSecurityPolicy",
+    "es:AcceptInboundConnection",
+    // What keeps snapshots and images private account-wide (EC2 API Reference,
+    // `DisableSnapshotBlockPublicAccess`, `DisableImageBlockPublicAccess`).
+    "ec2:DisableSnapshotBlockPublicAccess",
+    "ec2:DisableImageBlockPublicAccess",
+    // A delivery stream's destination, which may be a bucket, cluster or endpoint of
+    // another account (Firehose API Reference, `UpdateDestination`).
+    "firehose:UpdateDestination",
 ];
 
 /// Whether an action (or action pattern) of a statement grants a data action.
@@ -1042,7 +1224,58 @@ fn broad_attachments(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
         )));
     }
     out.extend(attachments(cx, pointer, name));
+    out.extend(groups_elsewhere(cx));
     out
+}
+
+/// The groups a user joins (`Groups`, "A list of group names to which you want to add the
+/// user": CloudFormation reference, `AWS::IAM::User`) that no template of the app holds:
+/// the user gets whatever that group's policies allow (IAM User Guide, "IAM user groups":
+/// "Any user in that user group automatically has the permissions that are assigned to the
+/// user group"), which no rule reads, as a customer managed policy attached by its ARN.
+/// A group of the app is named by its `Ref` (its name), by its `GroupName` written as text
+/// (IAM names ignore case), or imported from another stack of the app, and read where it
+/// is declared; any other value, a list made at deploy included, may be any group.
+fn groups_elsewhere(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    if cx.resource.type_name() != "AWS::IAM::User" {
+        return Vec::new();
+    }
+    let groups = match cx.prop("/Groups") {
+        None => return Vec::new(),
+        Some(Value::Array(groups)) => groups,
+        Some(v) => {
+            return vec![Err(format!(
+                "`Groups` is {}, a list known only at deploy, which may add the user to any group; name the `AWS::IAM::Group`s of the app by their `Ref`",
+                super::meaning::text_or_json(v)
+            ))];
+        }
+    };
+    groups
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| !super::meaning::no_value(v))
+        .map(|(i, v)| {
+            let written = super::meaning::text(v).filter(|t| !dynamic(t));
+            let of_the_app = cx
+                .others("AWS::IAM::Group")
+                .any(|g| super::meaning::names(v, g.logical_id()))
+                || super::meaning::imported(v)
+                || written.as_deref().is_some_and(|name| {
+                    cx.everywhere("AWS::IAM::Group").any(|(_, g)| {
+                        super::meaning::text(&g.properties()["GroupName"])
+                            .is_some_and(|n| n.trim().eq_ignore_ascii_case(name.trim()))
+                    })
+                });
+            if of_the_app {
+                cx.proof(&format!("/Groups/{i}")).ok_or_default()
+            } else {
+                Err(format!(
+                    "`Groups.{i}` adds the user to {}, a group that no template of the app holds, whose policies no rule reads; add the user to an `AWS::IAM::Group` of the app by its `Ref`",
+                    super::meaning::text_or_json(v)
+                ))
+            }
+        })
+        .collect()
 }
 
 /// [`broad_attachments`] of the list of ARNs at `pointer`, called `name` in findings.
@@ -1143,6 +1376,13 @@ fn i8(cx: &Cx<'_>) -> Outcome {
             .map(|(suffix, _)| format!("`{}`", pointer_name(&format!("{pointer}{suffix}"))))
             .collect()
     };
+    // No condition makes `*` named principals, an organization's (`aws:PrincipalOrgID`,
+    // `aws:PrincipalOrgPaths`) least of all: even with a literal id it lets every principal
+    // of every account of the organization assume the role, accounts the template cannot
+    // show to be the app's (IAM User Guide, "AWS global condition context keys":
+    // `aws:PrincipalOrgID` is "an alternative to listing all the account IDs for all AWS
+    // accounts in an organization"); the promise is a named principal, as `K3` asks a
+    // key policy for (`aws:PrincipalAccount` there binds the caller to the account).
     let open = allowing(&|s| may_be_everyone(&s["Principal"]) || s.get("NotPrincipal").is_some());
     if !open.is_empty() {
         return Outcome::Fail(format!(
@@ -1306,13 +1546,20 @@ fn bound_federation(pools: &[&str], statement: &Value) -> bool {
 ///   `organization:[org name]:project:[project name]:workspace:[workspace name]:run_phase:[run
 ///   phase]` (HashiCorp support, "Updating Workload Identity for Projects"): the
 ///   organization must be written, without a wildcard.
+/// - Buildkite (`agent.buildkite.com:…`, one issuer for every organization): a job asks for
+///   the audience it wants (`buildkite-agent oidc request-token --audience …`), and `sub`
+///   is `organization:ORGANIZATION_SLUG:pipeline:PIPELINE_SLUG:ref:REF:commit:…:step:…`
+///   (Buildkite docs, "OIDC with AWS", the example trust policy binds `…:sub` to it): the
+///   organization must be written, without a wildcard.
 fn shared_issuer(key: &str) -> Option<fn(&str) -> bool> {
     let issuer = key.rsplit_once(':').map_or(key, |(issuer, _)| issuer);
     let host = issuer.split('/').next().unwrap_or_default().trim();
     match host {
         "token.actions.githubusercontent.com" => Some(github_owner_named),
         "gitlab.com" => Some(|t| claim_named(t, "project_path:", '/')),
-        "app.terraform.io" => Some(|t| claim_named(t, "organization:", ':')),
+        "app.terraform.io" | "agent.buildkite.com" => {
+            Some(|t| claim_named(t, "organization:", ':'))
+        }
         _ => None,
     }
 }
@@ -1536,8 +1783,19 @@ fn names_one(value: &str, audience: bool) -> bool {
     rest.chars().next().is_some_and(char::is_alphanumeric)
 }
 
-/// The KMS actions that must never be allowed on every key.
-const BLOCKED_KMS: &[&str] = &["kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo"];
+/// The KMS actions that must never be allowed on every key: decrypting and re-encrypting,
+/// and the two ways to give oneself either on any key: a grant ("A grant is a policy
+/// instrument that allows AWS principals to use KMS keys in cryptographic operations",
+/// `Decrypt` among them, whoever the grantee principal named: AWS KMS API Reference,
+/// `CreateGrant`) and a key policy of one's own writing (`PutKeyPolicy`, which replaces the
+/// key's policy whole).
+const BLOCKED_KMS: &[&str] = &[
+    "kms:Decrypt",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+    "kms:CreateGrant",
+    "kms:PutKeyPolicy",
+];
 
 fn kms_on_every_key(statement: &Value) -> Option<String> {
     if !allows_on_everything(statement) {
@@ -1700,6 +1958,7 @@ mod tests {
         for bound in [
             json!({"StringLike": {"gitlab.com:sub": "project_path:clinic/records:ref_type:branch:ref:main"}}),
             json!({"StringLike": {"app.terraform.io:sub": "organization:clinic:project:*:workspace:*:run_phase:*"}}),
+            json!({"StringLike": {"agent.buildkite.com:sub": "organization:clinic:pipeline:deploy:*"}}),
             // A self-managed GitLab instance is one customer's own: its audience binds.
             json!({"StringEquals": {"gitlab.clinic.example:aud": "https://gitlab.clinic.example"}}),
             json!({"StringEquals": {"gitlab.company.example:aud": "aws"}}),
@@ -1738,6 +1997,11 @@ mod tests {
             json!({"StringEquals": {"app.terraform.io:aud": "aws.workload.identity"}}),
             json!({"StringLike": {"app.terraform.io:sub": "organization:*:project:*"}}),
             json!({"StringLike": {"app.terraform.io:sub": "organization:clinic*"}}),
+            // Buildkite's one issuer serves every organization, and a job asks for the
+            // audience it wants.
+            json!({"StringEquals": {"agent.buildkite.com:aud": "sts.amazonaws.com"}}),
+            json!({"StringLike": {"agent.buildkite.com:sub": "organization:*:pipeline:deploy:*"}}),
+            json!({"StringLike": {"AGENT.BUILDKITE.COM:sub": "pipeline:deploy:*"}}),
             // A policy variable is filled from the request, a part read at deploy is
             // unknown: neither names an owner.
             json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:${token.actions.githubusercontent.com:repository_owner}/*"}}),
@@ -1777,6 +2041,12 @@ mod tests {
             "arn:aws:dynamodb:us-east-1:111122223333:table/?*",
             "arn:aws:secretsmanager:us-east-1:111122223333:secret:*?",
             "arn:aws:healthlake:us-east-1:111122223333:datastore/fhir/*",
+            // Every secret's ARN ends in `-` and six characters; a name of no letter or
+            // digit names none of the app's.
+            "arn:aws:secretsmanager:us-east-1:111122223333:secret:*-??????",
+            "arn:aws:dynamodb:us-east-1:111122223333:table/*-*",
+            "arn:aws:s3:::*.*/*",
+            "arn:aws:sqs:us-east-1:111122223333:*_*",
         ] {
             assert!(every_resource(every), "{every}");
         }
@@ -1944,6 +2214,104 @@ mod tests {
     }
 
     #[test]
+    fn actions_that_move_a_store_out_of_the_account_fail_on_every_resource() {
+        let allow = |action: &str, resource: &str| json!({ "Effect": "Allow", "Action": action, "Resource": resource });
+        for sharing in [
+            "logs:PutSubscriptionFilter",
+            "logs:Put*Filter",
+            "LOGS:PUTACCOUNTPOLICY",
+            "logs:CreateExportTask",
+            "logs:CreateDelivery",
+            "backup:StartCopyJob",
+            "backup:*CopyJob",
+            "backup:UpdateBackupPlan",
+            "ram:CreateResourceShare",
+            "ram:*ResourceShare",
+            "kinesis:PutResourcePolicy",
+            "glue:PutResourcePolicy",
+            "lakeformation:GrantPermissions",
+            "sqs:SetQueueAttributes",
+            "sns:Set*Attributes",
+            "elasticfilesystem:PutFileSystemPolicy",
+            "s3:PutAccessPoint*",
+            "s3tables:PutTable*Policy",
+            "redshift:AuthorizeDataShare",
+            "aoss:UpdateSecurityPolicy",
+            "ec2:DisableSnapshotBlockPublicAccess",
+            "firehose:UpdateDestination",
+        ] {
+            let found = too_broad(&allow(sharing, "*"));
+            assert!(
+                found
+                    .as_deref()
+                    .is_some_and(|f| f.contains("another account")),
+                "{sharing}: {found:?}"
+            );
+            // Named resources are judged by the rules of those resources.
+            assert!(
+                too_broad(&allow(
+                    sharing,
+                    "arn:aws:logs:us-east-1:111122223333:log-group:app"
+                ))
+                .is_none(),
+                "{sharing}"
+            );
+        }
+        for data in [
+            "s3express:CreateSession",
+            "s3tables:GetTableData",
+            "timestream:Select",
+            "cassandra:Select",
+            "dsql:DbConnect*",
+            "memorydb:Connect",
+            "elasticfilesystem:Client*",
+            "kinesisvideo:GetMedia",
+            "es:ESHttp*",
+            "aoss:APIAccessAll",
+            "neptune-graph:ReadDataViaQuery",
+            "sns:Subscribe",
+            "logs:StartLiveTail",
+            "logs:Unmask",
+            "rds:Download*",
+            "backup:StartRestoreJob",
+        ] {
+            let found = too_broad(&allow(data, "*"));
+            assert!(
+                found.as_deref().is_some_and(|f| f.contains("data action")),
+                "{data}: {found:?}"
+            );
+        }
+        for escalation in [
+            "ssm:SendCommand",
+            "ssm:Start*",
+            "ecs:ExecuteCommand",
+            "ec2-instance-connect:Send*",
+            "sagemaker:CreatePresigned*",
+            "codebuild:StartBuild",
+            "lambda:Update*",
+            "ec2:ModifyInstanceAttribute",
+        ] {
+            let found = too_broad(&allow(escalation, "*"));
+            assert!(
+                found
+                    .as_deref()
+                    .is_some_and(|f| f.contains("any permission")),
+                "{escalation}: {found:?}"
+            );
+        }
+        // Actions that move nothing out of the account stay allowed on `*`.
+        for harmless in [
+            "logs:DescribeSubscriptionFilters",
+            "backup:ListCopyJobs",
+            "ram:GetResourceShares",
+            "sqs:GetQueueAttributes",
+            "sns:ListSubscriptions",
+        ] {
+            assert!(too_broad(&allow(harmless, "*")).is_none(), "{harmless}");
+        }
+    }
+
+    #[test]
     fn broad_statements_are_named() {
         let allow = |action: Value, resource: Value| json!({ "Effect": "Allow", "Action": action, "Resource": resource });
         assert!(too_broad(&allow(json!("*"), json!("arn:aws:s3:::b"))).is_some());
@@ -1979,5 +2347,13 @@ mod tests {
         assert!(kms_on_every_key(&allow(json!("kms:ReEncrypt*"), json!("*"))).is_some());
         assert!(kms_on_every_key(&allow(json!("kms:Decrypt"), json!("arn:aws:kms:k"))).is_none());
         assert!(kms_on_every_key(&allow(json!("kms:Encrypt"), json!("*"))).is_none());
+        // A grant or a key policy of one's own gives Decrypt on any key.
+        assert!(kms_on_every_key(&allow(json!("kms:CreateGrant"), json!("*"))).is_some());
+        assert!(
+            kms_on_every_key(&allow(json!("kms:Put*"), json!("arn:aws:kms:*:*:key/*"))).is_some()
+        );
+        let not = json!({ "Effect": "Allow", "NotAction": ["kms:Decrypt", "kms:ReEncrypt*"], "Resource": "*" });
+        assert!(kms_on_every_key(&not).is_some_and(|f| f.contains("kms:CreateGrant")));
+        assert!(kms_on_every_key(&allow(json!("kms:ListGrants"), json!("*"))).is_none());
     }
 }

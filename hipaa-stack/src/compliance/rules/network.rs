@@ -53,6 +53,26 @@ const VPC_ENDPOINT: &str = "AWS::EC2::VPCEndpoint";
 /// its groups (read by `E10`/`E11`), `PrivateDnsEnabled` and `DnsOptions` the names it
 /// resolves, `Tags` tags: none reaches another account.
 const LATTICE_ASSOCIATION: &str = "AWS::VpcLattice::ServiceNetworkVpcAssociation";
+/// The associations that put a service or a resource of the app into a VPC Lattice service
+/// network, read by `E17` as a VPC's association is, the other way: `ServiceNetworkIdentifier`
+/// of an `AWS::VpcLattice::ServiceNetworkServiceAssociation` and `ServiceNetworkId` of an
+/// `AWS::VpcLattice::ServiceNetworkResourceAssociation` (CloudFormation reference: "Associates
+/// the specified service network with the specified resource configuration. This allows the
+/// resource configuration to receive connections through the service network"; the id or
+/// ARN `arn:…:vpc-lattice:<region>:<account>:servicenetwork/sn-…` of a service network, one
+/// another account shares through AWS RAM among them). Associated with a service network of
+/// another account, the service or resource (a database of the VPC behind a resource
+/// configuration) receives the connections of that account's VPCs and endpoints.
+const LATTICE_MEMBERS: &[(&str, &str)] = &[
+    (
+        "AWS::VpcLattice::ServiceNetworkServiceAssociation",
+        "ServiceNetworkIdentifier",
+    ),
+    (
+        "AWS::VpcLattice::ServiceNetworkResourceAssociation",
+        "ServiceNetworkId",
+    ),
+];
 /// A gateway's attachment to a VPC (CloudFormation reference, `AWS::EC2::VPCGatewayAttachment`:
 /// `InternetGatewayId`, "The ID of the internet gateway. You must specify either
 /// InternetGatewayId or VpnGatewayId, but not both"; `VpnGatewayId`, "The ID of the virtual
@@ -60,6 +80,32 @@ const LATTICE_ASSOCIATION: &str = "AWS::VpcLattice::ServiceNetworkVpcAssociation
 /// brings its VPN connections and Direct Connect interfaces, networks beyond the account,
 /// into the VPC (the routes to an internet gateway are `E15`'s).
 const GATEWAY_ATTACHMENT: &str = "AWS::EC2::VPCGatewayAttachment";
+/// A VPC's attachment to an AWS Cloud WAN core network ("Creates a VPC attachment on an edge
+/// location of a core network", Network Manager API, `CreateVpcAttachment`: `CoreNetworkId`,
+/// `VpcArn`, `SubnetArns`), read by `E17` as a route to a core network (`CoreNetworkArn`) is:
+/// the core network is a global network whose segments may join the networks of other
+/// accounts, and no rule reads its policy.
+const CLOUD_WAN_ATTACHMENT: &str = "AWS::NetworkManager::VpcAttachment";
+/// A VPC's association with an Outposts local gateway route table ("Associates the specified
+/// VPC with the specified local gateway route table", EC2 API,
+/// `CreateLocalGatewayRouteTableVpcAssociation`), read by `E17` as a route to a local gateway
+/// (`LocalGatewayId`) is: the local gateway joins the VPC to the on-premises network behind
+/// the Outpost.
+const LOCAL_GATEWAY_ASSOCIATION: &str = "AWS::EC2::LocalGatewayRouteTableVPCAssociation";
+/// A VPC endpoint's association with a private custom domain name of API Gateway
+/// (CloudFormation reference, `AWS::ApiGateway::DomainNameAccessAssociation`: "creates a
+/// domain name access association between an access association source and a private custom
+/// domain name"; `DomainNameArn`, "The ARN of the domain name"; `AccessAssociationSource`, for
+/// a `VPCE` "the VPC endpoint ID"), read by `E17` for `DomainNameArn`: "You can consume a
+/// private custom domain name from your own AWS account or from another AWS account" (API
+/// Gateway developer guide, "Custom domain names for private APIs in API Gateway"), so an
+/// association with a domain name that no stack of the app declares joins the VPC's endpoint
+/// to another account's private APIs, as an endpoint to another account's endpoint service
+/// does. The endpoint itself is the account's own: "The API consumer [...] needs to create a
+/// domain name access association in their own account between their VPC endpoint and your
+/// private custom domain name" (the same guide, "API provider: Share your private custom
+/// domain name using the API Gateway AWS CLI").
+const DOMAIN_ACCESS: &str = "AWS::ApiGateway::DomainNameAccessAssociation";
 
 /// The ports that are never open to the internet: SSH, RDP, FTP, MySQL, 3309 and 4333, and
 /// the other remote shells and desktops of an instance: Telnet (23), Windows Remote
@@ -159,10 +205,15 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::EC2::TransitGatewayVpcAttachment",
             VPC_ENDPOINT,
             LATTICE_ASSOCIATION,
+            LATTICE_MEMBERS[0].0,
+            LATTICE_MEMBERS[1].0,
             GATEWAY_ATTACHMENT,
+            CLOUD_WAN_ATTACHMENT,
+            LOCAL_GATEWAY_ASSOCIATION,
+            DOMAIN_ACCESS,
         ],
         controls: &["164.312(e)(1)"],
-        fix: "peer VPCs only within the account (`PeerOwnerId` unset or `${AWS::AccountId}`), and attach and route only to peering connections and transit gateways of the app, whose transit gateways leave `AutoAcceptSharedAttachments` disabled and are named by no resource that shares, peers or connects them beyond the account; attach and route to no virtual private gateway, local gateway or ODB network, and to Gateway Load Balancer endpoints of the app only; give VPC endpoints an AWS service's name (`com.amazonaws.${AWS::Region}.s3`), an endpoint service of the app, or a VPC Lattice service network or resource configuration of the app, and associate VPCs only with service networks of the app; a path to another account of the organization (a shared transit gateway of a network account, a partner's endpoint service) takes a waiver naming that account and the agreement that covers it",
+        fix: "peer VPCs only within the account (`PeerOwnerId` unset or `${AWS::AccountId}`), and attach and route only to peering connections and transit gateways of the app, whose transit gateways leave `AutoAcceptSharedAttachments` disabled and are named by no resource that shares, peers or connects them beyond the account; attach, associate and route to no virtual private gateway, local gateway, Cloud WAN core network or ODB network, and to Gateway Load Balancer endpoints of the app only; give VPC endpoints an AWS service's name (`com.amazonaws.${AWS::Region}.s3`), an endpoint service of the app, or a VPC Lattice service network or resource configuration of the app, and associate VPCs, services and resource configurations only with service networks of the app, and VPC endpoints only with private custom domain names (`AWS::ApiGateway::DomainNameV2`) of the app; a path to another account of the organization (a shared transit gateway of a network account, a partner's endpoint service) takes a waiver naming that account and the agreement that covers it",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -1024,6 +1075,27 @@ fn e17(cx: &Cx<'_>) -> Outcome {
                 text_or_json(value)
             )),
         },
+        CLOUD_WAN_ATTACHMENT => Outcome::Fail(format!(
+            "`CoreNetworkId` {} attaches the VPC to an AWS Cloud WAN core network, a global network whose segments may join other accounts' networks, which no rule reads; attach the VPC to a transit gateway of the app instead, or waive the rule naming the accounts the core network joins and the agreement that covers them",
+            text_or_json(&cx.resource.properties()["CoreNetworkId"])
+        )),
+        LOCAL_GATEWAY_ASSOCIATION => Outcome::Fail(format!(
+            "`LocalGatewayRouteTableId` {} associates the VPC with an Outposts local gateway route table, which joins the VPC to the on-premises network behind the local gateway, a network beyond the account that no rule reads; remove the association, or waive the rule naming the on-premises network and the agreement that covers it",
+            text_or_json(&cx.resource.properties()["LocalGatewayRouteTableId"])
+        )),
+        DOMAIN_ACCESS => match cx
+            .prop("/DomainNameArn")
+            .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+        {
+            None => Outcome::NotApplicable,
+            Some(value) => match app_resource(cx, value, "AWS::ApiGateway::DomainNameV2") {
+                Some(_) => all([cx.proof("/DomainNameArn").ok_or_default()]),
+                None => Outcome::Fail(format!(
+                    "`DomainNameArn` {} names no private custom domain name of the app: one of another account joins the VPC endpoint to that account's private APIs, which no rule reads; associate the endpoint with a `DomainNameV2` of a stack of the app",
+                    text_or_json(value)
+                )),
+            },
+        },
         LATTICE_ASSOCIATION => match cx
             .prop("/ServiceNetworkIdentifier")
             .filter(|v| !v.is_null() && !super::meaning::no_value(v))
@@ -1037,6 +1109,25 @@ fn e17(cx: &Cx<'_>) -> Outcome {
                 )),
             },
         },
+        kind if LATTICE_MEMBERS.iter().any(|(t, _)| *t == kind) => {
+            let key = LATTICE_MEMBERS
+                .iter()
+                .find(|(t, _)| *t == kind)
+                .map_or("ServiceNetworkIdentifier", |(_, k)| k);
+            match cx
+                .prop(&format!("/{key}"))
+                .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+            {
+                None => Outcome::NotApplicable,
+                Some(value) => match app_resource(cx, value, "AWS::VpcLattice::ServiceNetwork") {
+                    Some(_) => all([cx.proof(&format!("/{key}")).ok_or_default()]),
+                    None => Outcome::Fail(format!(
+                        "`{key}` {} names no VPC Lattice service network of the app: one another account shares through AWS RAM lets that account's VPCs and endpoints connect to what the association puts in it, which no rule reads; declare the service network in a stack of the app",
+                        text_or_json(value)
+                    )),
+                },
+            }
+        }
         VPC_ENDPOINT => {
             let reached = endpoint_reaches(cx);
             if reached.is_empty() {
@@ -1130,7 +1221,11 @@ fn peered_within_the_account(
 /// of its stack: one of this template that it names ([`super::meaning::names`]), or one of
 /// another stack whose export, carried by no other output of the app, it imports whole
 /// (`Fn::ImportValue` of written text) and whose value names it.
-fn app_resource<'a>(cx: &Cx<'a>, value: &Value, kind: &'a str) -> Option<(Cx<'a>, &'a Resource)> {
+pub(super) fn app_resource<'a>(
+    cx: &Cx<'a>,
+    value: &Value,
+    kind: &'a str,
+) -> Option<(Cx<'a>, &'a Resource)> {
     if let Some(own) = cx
         .others(kind)
         .find(|r| super::meaning::names(value, r.logical_id()))
@@ -1780,6 +1875,82 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    /// A VPC attached to a Cloud WAN core network, or associated with an Outposts local
+    /// gateway route table, is joined to networks beyond the account; a VPC endpoint
+    /// associated with a private custom domain name reaches only the app's.
+    #[test]
+    fn e17_reads_cloud_wan_local_gateway_and_private_domain_associations() {
+        let judge = |resources: &[(&str, &str, Value)]| Cx::check_first(e17, resources);
+        assert!(matches!(
+            judge(&[(
+                "Attach",
+                CLOUD_WAN_ATTACHMENT,
+                json!({ "CoreNetworkId": "core-network-0a1b2c3d", "VpcArn": "arn:aws:ec2:us-east-1:111122223333:vpc/vpc-1", "SubnetArns": [] })
+            )]),
+            Outcome::Fail(_)
+        ));
+        assert!(matches!(
+            judge(&[(
+                "Assoc",
+                LOCAL_GATEWAY_ASSOCIATION,
+                json!({ "LocalGatewayRouteTableId": "lgw-rtb-0a1b2c3d", "VpcId": { "Ref": "Vpc" } })
+            )]),
+            Outcome::Fail(_)
+        ));
+        let association = |domain: Value| {
+            judge(&[
+                (
+                    "Assoc",
+                    DOMAIN_ACCESS,
+                    json!({ "DomainNameArn": domain, "AccessAssociationSource": { "Ref": "Endpoint" }, "AccessAssociationSourceType": "VPCE" }),
+                ),
+                (
+                    "Domain",
+                    "AWS::ApiGateway::DomainNameV2",
+                    json!({ "DomainName": "private.example.com" }),
+                ),
+            ])
+        };
+        assert!(matches!(
+            association(json!({ "Fn::GetAtt": ["Domain", "DomainNameArn"] })),
+            Outcome::Pass(_)
+        ));
+        for (kind, key) in LATTICE_MEMBERS {
+            let member = |network: Value| {
+                judge(&[
+                    ("Member", kind, json!({ *key: network })),
+                    (
+                        "Network",
+                        "AWS::VpcLattice::ServiceNetwork",
+                        json!({ "Name": "n" }),
+                    ),
+                ])
+            };
+            assert!(matches!(
+                member(json!({ "Ref": "Network" })),
+                Outcome::Pass(_)
+            ));
+            assert!(matches!(
+                member(json!(
+                    "arn:aws:vpc-lattice:us-east-1:444455556666:servicenetwork/sn-0123456789abcdef0"
+                )),
+                Outcome::Fail(_)
+            ));
+        }
+        for other in [
+            json!(
+                "arn:aws:apigateway:us-east-1:444455556666:/domainnames/private.example.com+abcd1234"
+            ),
+            json!({ "Fn::If": ["C", { "Fn::GetAtt": ["Domain", "DomainNameArn"] }, "arn:aws:apigateway:us-east-1:444455556666:/domainnames/p+a"] }),
+            json!({ "Fn::Sub": "${Domain.DomainNameArn}-other" }),
+        ] {
+            assert!(
+                matches!(association(other.clone()), Outcome::Fail(_)),
+                "{other}"
+            );
+        }
+    }
 
     /// A raw resource of a hand-written template.
     fn raw(id: &str, kind: &str, properties: Value) -> crate::cfn::Resource {

@@ -240,7 +240,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "resource policies never allow every principal without a condition",
         types: P2_TYPES,
         controls: ACCESS,
-        fix: "name the principals (accounts, roles, services) in every Allow, or restrict `*` with `aws:SourceArn`/`aws:SourceAccount`/`aws:PrincipalOrgID` conditions (`StringEquals`, `ArnLike`, …, never `…IfExists` or `ForAllValues:`, which hold when the key is absent; a source ARN that names no account, as a bucket's, only with `aws:SourceAccount`); give a service's permission to invoke a function a `SourceAccount` or a `SourceArn` naming an account (a bucket's ARN with `SourceAccount`); set a function URL's `AuthType` to `AWS_IAM`; give a layer permission whose `Principal` is `*` an `OrganizationId`; restrict a service in a log group's `ResourcePolicyDocument` or an `AWS::Logs::ResourcePolicy` by `aws:SourceAccount` or an `aws:SourceArn` naming the account",
+        fix: "name the principals (accounts, roles, services) in every Allow, or restrict `*` with `aws:SourceArn`/`aws:SourceAccount`/`aws:PrincipalOrgID` conditions (`StringEquals`, `ArnLike`, …, never `…IfExists` or `ForAllValues:`, which hold when the key is absent; a source ARN that names no account, as a bucket's, only with `aws:SourceAccount`); give a service's permission to invoke a function a `SourceAccount` or a `SourceArn` naming an account (a bucket's ARN with `SourceAccount`); set a function URL's `AuthType` to `AWS_IAM`; give a layer permission whose `Principal` is `*` an `OrganizationId`; on a REST API's or a private custom domain name's (`DomainNameV2`) `Policy`, allow `*` only from a VPC endpoint (`aws:SourceVpce`), or deny every request whose `aws:SourceVpce` is not the endpoint's (`StringNotEquals`); restrict a service in a log group's `ResourcePolicyDocument` or an `AWS::Logs::ResourcePolicy` by `aws:SourceAccount` or an `aws:SourceArn` naming the account",
         packs: packs(
             Some("HIPAA.Security-LambdaFunctionPublicAccessProhibited"),
             None,
@@ -2174,6 +2174,35 @@ fn an_arn_pattern_with_a_wildcard_account_leaves_every_account_open() {
     }
 }
 
+/// A private custom domain name, whose `Policy` is its policy for the `execute-api`
+/// service: it decides who may invoke the APIs mapped to it (CloudFormation reference,
+/// `AWS::ApiGateway::DomainNameV2` `Policy`; the API reference's `DomainName` `policy`
+/// "applies to the execute-api service for this DomainName regardless of the caller and
+/// Method configuration. Supported only for private custom domain names"). The API Gateway
+/// developer guide ("Custom domain names for private APIs in API Gateway") writes it as an
+/// Allow of `*` that a Deny of `*` takes back from every request whose `aws:SourceVpce` is
+/// not the consumer's VPC endpoint. `P2` reads `*` there as everywhere else: an Allow needs
+/// a condition on the source, or a Deny of everyone outside it. `X2` reads the policy on
+/// its own terms (`flows.rs`), so it is no entry of [`RESOURCE_POLICIES`].
+const PRIVATE_DOMAIN: &str = "AWS::ApiGateway::DomainNameV2";
+
+/// Policy resources that `X2` reads on its own terms (`flows.rs`, `OWN_POLICIES`), so no
+/// entries of [`RESOURCE_POLICIES`], whose `*` `P2` reads as everywhere else: `P2` accepts
+/// no waiver, `X2` one with a reason, and a policy open to everyone is public access. An
+/// S3 table bucket's or table's policy (CloudFormation reference,
+/// `AWS::S3Tables::TableBucketPolicy` and `AWS::S3Tables::TablePolicy` `ResourcePolicy`,
+/// "The bucket policy JSON for the table bucket"), an MSK cluster's policy, which grants
+/// other principals connections to the cluster and its data (`AWS::MSK::ClusterPolicy`
+/// `Policy`, "Resource policy for the cluster"), and CloudTrail's, which grants access to
+/// an event data store, a channel or a dashboard (`AWS::CloudTrail::ResourcePolicy`
+/// `ResourcePolicy`). Each document is required.
+const P2_OWN: [(&str, &str); 4] = [
+    ("AWS::S3Tables::TableBucketPolicy", "/ResourcePolicy"),
+    ("AWS::S3Tables::TablePolicy", "/ResourcePolicy"),
+    ("AWS::MSK::ClusterPolicy", "/Policy"),
+    ("AWS::CloudTrail::ResourcePolicy", "/ResourcePolicy"),
+];
+
 /// One list makes the three that the rules read: the table of resource policies, the types
 /// of `P2` (these, and a function's permissions and URL) and the types of `X2` (these,
 /// global tables' replicas, a function's permissions and roles' trust policies).
@@ -2187,6 +2216,11 @@ macro_rules! resource_policies {
         /// The types `P2` reads.
         const P2_TYPES: &[&str] = &[
             $($kind,)*
+            PRIVATE_DOMAIN,
+            P2_OWN[0].0,
+            P2_OWN[1].0,
+            P2_OWN[2].0,
+            P2_OWN[3].0,
             "AWS::Lambda::Permission",
             "AWS::Lambda::Url",
             "AWS::Lambda::LayerVersionPermission",
@@ -2280,6 +2314,17 @@ pub(super) fn policy_pointers(cx: &Cx<'_>) -> Vec<String> {
             .filter(|p| cx.prop(p).is_some())
             .collect();
         return pointers;
+    }
+    if let Some((_, pointer)) = P2_OWN.iter().find(|(kind, _)| *kind == t) {
+        return vec![(*pointer).to_owned()];
+    }
+    // A private custom domain name's `Policy`, when written (see [`PRIVATE_DOMAIN`]).
+    if t == PRIVATE_DOMAIN {
+        return ["/Policy"]
+            .into_iter()
+            .filter(|p| cx.prop(p).is_some())
+            .map(str::to_owned)
+            .collect();
     }
     // An event bus policy of the older form writes its one statement's parts as properties.
     if t == "AWS::Events::EventBusPolicy" && cx.prop("/Statement").is_none() {

@@ -3031,15 +3031,22 @@ fn primary_key<'a>(cx: &Cx<'a>, arn: &Value) -> Option<Cx<'a>> {
 /// The stack's own account is written `${AWS::AccountId}` in the account field; a reference
 /// to a role or user of the app is the app's. The pseudo parameter elsewhere in the text
 /// (`arn:aws:iam::111122223333:role/reader-${AWS::AccountId}`) leaves the written account
-/// another's.
+/// another's. Blanks around the principal or its fields, and the case of `arn` and of the
+/// service, are read away for the worst: ` 111122223333` or `ARN:aws:IAM::111122223333:root`
+/// is another account's, not a principal no rule reads.
 fn foreign_account(value: &Value) -> Option<String> {
     let t = super::meaning::text(value)?;
     // The pseudo parameter as one field (its `::` would split it).
-    let own = t.replace("${AWS::AccountId}", "self");
-    let parts: Vec<&str> = own.split(':').collect();
+    let own = t.trim().replace("${AWS::AccountId}", "self");
+    let parts: Vec<&str> = own.split(':').map(str::trim).collect();
     let account = match parts.as_slice() {
         [account] => *account,
-        ["arn", _, "iam" | "sts", _, account, ..] => *account,
+        [arn, _, service, _, account, ..]
+            if arn.eq_ignore_ascii_case("arn")
+                && (service.eq_ignore_ascii_case("iam") || service.eq_ignore_ascii_case("sts")) =>
+        {
+            *account
+        }
         _ => return None,
     };
     // An account id is exactly twelve digits.
@@ -3122,6 +3129,14 @@ fn key_policy_problem(cx: &Cx<'_>, statement: &Value) -> Option<String> {
 /// Every value of the account must be `${AWS::AccountId}` (a number may be another
 /// account's), and every service a name ending in `.amazonaws.com` (the ViaService names of
 /// the KMS guide's table, in every partition).
+///
+/// The global key `aws:PrincipalAccount` binds the caller's account as `kms:CallerAccount`
+/// does: it is "the account to which the requesting principal belongs" (IAM User Guide,
+/// "AWS global condition context keys"), and a KMS request's caller is its principal.
+/// An organization binding (`aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`) is not enough,
+/// even with a literal id: it admits every account of the organization, and `K3` refuses
+/// a key policy's principal of another account ([`foreign_account`]), which the template
+/// cannot show an organization to hold none of.
 fn through_a_service_of_the_account(statement: &Value) -> bool {
     use super::identity::pins;
     let conditions = &statement["Condition"];
@@ -3131,8 +3146,11 @@ fn through_a_service_of_the_account(statement: &Value) -> bool {
             .strip_suffix(".amazonaws.com")
             .is_some_and(|name| name.starts_with(|c: char| c.is_ascii_alphanumeric()))
     };
-    pins(conditions, &["kms:calleraccount"], &account)
-        && pins(conditions, &["kms:viaservice"], &service)
+    pins(
+        conditions,
+        &["kms:calleraccount", "aws:principalaccount"],
+        &account,
+    ) && pins(conditions, &["kms:viaservice"], &service)
 }
 
 /// The kinds of principal a policy's `Principal` object names (IAM user guide, "AWS JSON
@@ -3700,6 +3718,29 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn another_account_is_read_in_any_spelling_of_its_principal() {
+        for other in [
+            "111122223333",
+            " 111122223333 ",
+            "arn:aws:iam::111122223333:root",
+            "ARN:aws:IAM::111122223333:root",
+            "arn:aws:sts:: 111122223333:assumed-role/r/s",
+            "arn:aws:iam::111122223333:role/reader-${AWS::AccountId}",
+        ] {
+            assert!(super::foreign_account(&json!(other)).is_some(), "{other}");
+        }
+        for own in [
+            "${AWS::AccountId}",
+            "arn:aws:iam::${AWS::AccountId}:root",
+            " arn:aws:iam::${AWS::AccountId}:role/app ",
+            "arn:aws:s3:::111122223333",
+            "logs.amazonaws.com",
+        ] {
+            assert!(super::foreign_account(&json!(own)).is_none(), "{own}");
+        }
+    }
+
+    #[test]
     fn a_key_policy_statement_is_confined_only_by_both_keys_read_exactly() {
         let statement = |condition: serde_json::Value| json!({"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*", "Condition": condition});
         let ebs = json!({"Fn::Sub": "ec2.${AWS::Region}.amazonaws.com"});
@@ -3709,6 +3750,9 @@ mod tests {
             json!({"stringequalsignorecase": {"KMS:CALLERACCOUNT": "${AWS::AccountId}"}, "ForAnyValue:StringLike": {"Kms:ViaService": ["rds.us-east-1.amazonaws.com", ebs]}}),
             // Another condition only narrows the statement.
             json!({"StringEquals": {"kms:CallerAccount": own, "kms:ViaService": ebs}, "BoolIfExists": {"aws:SecureTransport": "false"}}),
+            // `aws:PrincipalAccount` is the caller's account, as `kms:CallerAccount` is.
+            json!({"StringEquals": {"aws:PrincipalAccount": own, "kms:ViaService": ebs}}),
+            json!({"StringEquals": {"AWS:principalaccount": "${AWS::AccountId}"}, "StringLike": {"kms:ViaService": ebs}}),
         ] {
             assert!(
                 super::through_a_service_of_the_account(&statement(confined.clone())),
@@ -3733,6 +3777,12 @@ mod tests {
             json!({"StringEquals": {"kms:CallerAccount": own, "kms:ViaService": {"Fn::Sub": "${Svc}.amazonaws.com"}}}),
             json!({"StringEquals": {"kms:CallerAccount": own, "kms:ViaService": "example.com"}}),
             json!({"Fn::If": ["C", {"StringEquals": {"kms:CallerAccount": own, "kms:ViaService": ebs}}, {}]}),
+            // An organization admits its every account, even named by a literal id.
+            json!({"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5", "kms:ViaService": ebs}}),
+            json!({"StringEquals": {"aws:PrincipalOrgPaths": "o-a1b2c3d4e5/*", "kms:ViaService": ebs}}),
+            json!({"StringEquals": {"aws:PrincipalAccount": "111122223333", "kms:ViaService": ebs}}),
+            json!({"StringEqualsIfExists": {"aws:PrincipalAccount": own}, "StringEquals": {"kms:ViaService": ebs}}),
+            json!({"StringEquals": {"aws:SourceAccount": own, "kms:ViaService": ebs}}),
         ] {
             assert!(
                 !super::through_a_service_of_the_account(&statement(open.clone())),
