@@ -991,7 +991,7 @@ pub const fn is_days(days: u16) -> bool {
 // ---------------------------------------------------------------------------------------
 
 /// Words that, at the end of a name assigned a value, say the value is a secret.
-const SECRET_WORDS: [&str; 13] = [
+const SECRET_WORDS: [&str; 15] = [
     "password",
     "passwords",
     "passwd",
@@ -1005,6 +1005,10 @@ const SECRET_WORDS: [&str; 13] = [
     "api-key",
     "private_key",
     "access_key",
+    // Django's `SECRET_KEY`, s3cmd's `secret_key`.
+    "secret_key",
+    // SSSD's bind password, `ldap_default_authtok` (sssd-ldap(5)).
+    "authtok",
 ];
 
 /// Whether `b[i..]` starts with `needle`, ignoring ASCII case.
@@ -1567,6 +1571,122 @@ const fn secret_process_file_at(b: &[u8], i: usize) -> bool {
     f < e && b[f] == b'-' && holds_secret_word(b, f, e)
 }
 
+/// Whether the `<` at `i` feeds a command that reads a password from its input
+/// ([`password_reader_at`]: `chpasswd < FILE`) a file the script wrote before from written
+/// text (`echo 'admin:hunter2' > FILE`, `printf …`, or a here-document without a
+/// variable): the text is in the script as much as in `echo 'admin:hunter2' | chpasswd`.
+const fn password_file_fed_at(b: &[u8], i: usize) -> bool {
+    if !(b[i] == b'<' && (i + 1 >= b.len() || !matches!(b[i + 1], b'<' | b'(' | b'&')))
+        || (i > 0 && b[i - 1] == b'<')
+    {
+        return false;
+    }
+    let start = command_start(b, i);
+    if !password_reader_at(b, start) {
+        return false;
+    }
+    let (s, e) = next_word(b, i + 1);
+    let q = skip_quotes(b, s);
+    let mut f = e;
+    while f > q && matches!(b[f - 1], b'"' | b'\'') {
+        f -= 1;
+    }
+    if f <= q || b[q] == b'$' {
+        return false;
+    }
+    // Every earlier `>` or `>>` into the same file, by a command that writes text.
+    let mut k = 0;
+    while k < start {
+        if b[k] == b'>' && (k == 0 || b[k - 1] != b'>') {
+            let mut t = k + 1;
+            if t < b.len() && b[t] == b'>' {
+                t += 1;
+            }
+            let t = skip_quotes(b, skip_blanks(b, t));
+            if t + (f - q) <= b.len()
+                && names_equal(b, t, q, f - q)
+                && (t + (f - q) == b.len()
+                    || blank(b, t + (f - q)) > 0
+                    || matches!(b[t + (f - q)], b'"' | b'\'' | b'\n' | b';' | b'&' | b'|'))
+                && text_written_by(b, command_start(b, k), k)
+            {
+                return true;
+            }
+        }
+        k += 1;
+    }
+    false
+}
+
+/// Whether the command from `start` whose output goes to a file at `redirect` writes text
+/// of the script: `echo` or `printf` without a variable or a command before `redirect`, or
+/// `cat` given a here-document that expands nothing.
+const fn text_written_by(b: &[u8], start: usize, redirect: usize) -> bool {
+    let c = skip_blanks(b, start);
+    if word_at(b, c, b"echo") || word_at(b, c, b"printf") {
+        let mut k = c;
+        while k < redirect {
+            if matches!(b[k], b'$' | b'`') {
+                return false;
+            }
+            k += 1;
+        }
+        return true;
+    }
+    if word_at(b, c, b"cat") {
+        let mut k = c;
+        while k + 1 < b.len() && b[k] != b'\n' {
+            if b[k] == b'<' && b[k + 1] == b'<' && (k + 2 >= b.len() || b[k + 2] != b'<') {
+                return !here_document_expands(b, k);
+            }
+            k += 1;
+        }
+    }
+    false
+}
+
+/// Whether `b` holds `needle`, ignoring case.
+const fn text_holds(b: &[u8], needle: &[u8]) -> bool {
+    let mut u = 0;
+    while u + needle.len() <= b.len() {
+        if at_ignore_case(b, u, needle) {
+            return true;
+        }
+        u += 1;
+    }
+    false
+}
+
+/// Whether a line of a PgBouncer user list starts at the `"` at `i`: `"NAME" "VALUE"`, the
+/// value written (not a variable, not empty), at the start of a line or of quoted text
+/// (`echo '"app" "hunter2"' > …`), in a script that names `userlist` (PgBouncer's
+/// `auth_file`: "a line per user, `"username" "password"`", PgBouncer's configuration
+/// documentation, "Authentication file format"). A hash written there (`"md5…"`,
+/// `"SCRAM-SHA-256$…"`) logs in as well as the password.
+const fn pgbouncer_entry_at(b: &[u8], i: usize) -> bool {
+    if !(i == 0 || matches!(b[i - 1], b'\n' | b'\'' | b' ' | b'\t')) {
+        return false;
+    }
+    let mut k = i + 1;
+    while k < b.len() && !matches!(b[k], b'"' | b'\n' | b' ' | b'$' | b'`') {
+        k += 1;
+    }
+    if !(k > i + 1 && k < b.len() && b[k] == b'"') {
+        return false;
+    }
+    let mut v = k + 1;
+    if !(v < b.len() && matches!(b[v], b' ' | b'\t')) {
+        return false;
+    }
+    while v < b.len() && matches!(b[v], b' ' | b'\t') {
+        v += 1;
+    }
+    if !(v + 1 < b.len() && b[v] == b'"' && !matches!(b[v + 1], b'"' | b'$' | b'`' | b'\n')) {
+        return false;
+    }
+    text_holds(b, b"userlist")
+}
+
 /// Whether an XML element named like a secret starts at `i` with written text and closes
 /// on its line (`<password>hunter2</password>`, `<apiKey>…</apiKey>`): not a variable, a
 /// placeholder (`${…}`) or another element.
@@ -1801,12 +1921,36 @@ const fn written_after_blanks(b: &[u8], k: usize) -> bool {
         )
 }
 
-/// The index after the spaces, tabs and line ends at `k`.
-const fn skip_spaces_and_lines(b: &[u8], mut k: usize) -> usize {
-    while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
-        k += 1;
+/// The length of the separator of tokens at `k` in a configuration file written by the
+/// script: white space, a line end, or the escape of one that `printf` or `echo -e` writes
+/// (`\n`, `\t`); 0 if there is none.
+const fn separator(b: &[u8], k: usize) -> usize {
+    if k >= b.len() {
+        return 0;
     }
-    k
+    if matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
+        return 1;
+    }
+    if b[k] == b'\\' && k + 1 < b.len() && matches!(b[k + 1], b'n' | b't') {
+        return 2;
+    }
+    0
+}
+
+/// The index after the separators ([`separator`]) at `k`.
+const fn skip_separators(b: &[u8], mut k: usize) -> usize {
+    loop {
+        let n = separator(b, k);
+        if n == 0 {
+            return k;
+        }
+        k += n;
+    }
+}
+
+/// Whether the token `word` (ignoring case) is at `k`, followed by a separator.
+const fn keyword_at(b: &[u8], k: usize, word: &[u8]) -> bool {
+    at_ignore_case(b, k, word) && separator(b, k + word.len()) > 0
 }
 
 /// Whether `b[i..]` is the word `word` (ignoring case) with no byte of a word before it
@@ -1826,32 +1970,62 @@ const fn spaced_word_at(b: &[u8], i: usize, word: &[u8]) -> bool {
 const fn spaced_secret_at(b: &[u8], i: usize) -> bool {
     // Each word below starts with its own letter: only the words of this one are read.
     let c = b[i].to_ascii_lowercase();
-    // A `.netrc` entry: `machine HOST` or `default`, then `login NAME`, then `password VALUE`.
+    // A `.netrc` entry: `machine HOST` or `default`, then its tokens in any order (`login
+    // NAME`, `account NAME`, `port N`, `password VALUE`: netrc(5), "the remaining tokens
+    // can be in any order"); or `user NAME` then `password VALUE`, as msmtp's `.msmtprc`
+    // (one a line) and fetchmail's `.fetchmailrc` (`poll HOST user NAME password VALUE`)
+    // write them. Lines may be escapes of `printf` or `echo -e` (`\n`).
     let mut l = if c == b'm' && spaced_word_at(b, i, b"machine") {
-        let mut k = skip_spaces_and_lines(b, i + 7);
-        while k < b.len() && !matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
+        let mut k = skip_separators(b, i + 7);
+        while k < b.len() && separator(b, k) == 0 {
             k += 1;
         }
         k
     } else if c == b'd' && spaced_word_at(b, i, b"default") {
         i + 7
+    } else if c == b'u'
+        && keyword_at(b, i, b"user")
+        && (i == 0
+            || matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'')
+            || (i >= 2 && b[i - 2] == b'\\' && matches!(b[i - 1], b'n' | b't')))
+    {
+        i
     } else {
         b.len()
     };
-    l = skip_spaces_and_lines(b, l);
-    if l < b.len() && spaced_word_at(b, l, b"login") {
-        // `login NAME`, then `password VALUE`.
-        let mut k = l + 5;
-        while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
-            k += 1;
+    let mut tokens = 0;
+    while tokens < 4 {
+        l = skip_separators(b, l);
+        if l >= b.len() {
+            break;
         }
-        while k < b.len() && !matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
-            k += 1;
+        if keyword_at(b, l, b"password") {
+            // `user NAME password VALUE` is read in the files of msmtp and fetchmail only,
+            // which the script names: elsewhere it may be prose.
+            return written_after_blanks(b, l + 8)
+                && (c != b'u' || text_holds(b, b"msmtp") || text_holds(b, b"fetchmail"));
         }
-        while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
-            k += 1;
+        if !(keyword_at(b, l, b"login")
+            || keyword_at(b, l, b"account")
+            || keyword_at(b, l, b"port")
+            || keyword_at(b, l, b"user"))
+        {
+            break;
         }
-        return spaced_word_at(b, k, b"password") && written_after_blanks(b, k + 8);
+        // The keyword, then its value.
+        while l < b.len() && separator(b, l) == 0 {
+            l += 1;
+        }
+        l = skip_separators(b, l);
+        let value = l;
+        while l < b.len() && separator(b, l) == 0 {
+            l += 1;
+        }
+        // A value that ends a phrase (`user app, password …`) is prose, not a token.
+        if l == value || matches!(b[l - 1], b',' | b'.' | b';' | b'$' | b'`') {
+            break;
+        }
+        tokens += 1;
     }
     // SQL that sets a password: `ALTER USER app WITH PASSWORD 'hunter2'`,
     // `CREATE USER app IDENTIFIED BY 'hunter2'` (in `psql -c`, `mysql -e` or a file).
@@ -1869,6 +2043,28 @@ const fn spaced_secret_at(b: &[u8], i: usize) -> bool {
     }
     if c == b'm' && spaced_word_at(b, i, b"masterauth") {
         return written_after_blanks(b, i + 10);
+    }
+    // keepalived's VRRP password, in `authentication { auth_type PASS auth_pass VALUE }`
+    // (keepalived.conf(5)).
+    if c == b'a' && spaced_word_at(b, i, b"auth_pass") {
+        return written_after_blanks(b, i + 9);
+    }
+    // An LDAP client's or server's bind password: nslcd.conf(5) and ldap.conf of pam_ldap
+    // `bindpw VALUE`, slapd.conf(5) `rootpw VALUE` (a `{SSHA}` hash of it included).
+    if (c == b'b' && spaced_word_at(b, i, b"bindpw"))
+        || (c == b'r' && spaced_word_at(b, i, b"rootpw"))
+    {
+        return written_after_blanks(b, i + 6);
+    }
+    // A Redis ACL rule that sets a password, `>VALUE`, in `user NAME on >VALUE …` (an ACL
+    // file or `redis.conf`) or `ACL SETUSER NAME on >VALUE` (Redis documentation, "ACL":
+    // "`>&lt;password&gt;`: add this password to the list of valid passwords").
+    if c == b'a' && spaced_word_at(b, i, b"acl") {
+        let k = skip_blanks(b, i + 3);
+        return at_ignore_case(b, k, b"setuser") && acl_password_after(b, k + 7);
+    }
+    if c == b'u' && spaced_word_at(b, i, b"user") && (i == 0 || b[i - 1] != b' ') {
+        return acl_password_after(b, i + 4);
     }
     if c == b'c' && spaced_word_at(b, i, b"configure") {
         let mut k = skip_blanks(b, i + 9);
@@ -1892,6 +2088,34 @@ const fn spaced_secret_at(b: &[u8], i: usize) -> bool {
         return k >= start + 13
             && at_ignore_case(b, k - 13, b"session_token")
             && written_after_blanks(b, k);
+    }
+    false
+}
+
+/// Whether a Redis ACL rule `>VALUE` with written text follows `k` on its line, among
+/// rules that turn the user `on`: the word `on`, then a word starting with `>` (perhaps
+/// quoted) followed by a written byte, not a variable, a space or another `>`.
+const fn acl_password_after(b: &[u8], k: usize) -> bool {
+    let mut on = false;
+    let mut j = k;
+    while j < b.len() && b[j] != b'\n' {
+        if j > 0 && matches!(b[j - 1], b' ' | b'\t') {
+            if word_at(b, j, b"on") || at_exactly(b, j, b"on'") || at_exactly(b, j, b"on\"") {
+                on = true;
+            }
+            let q = skip_quotes(b, j);
+            if on
+                && q + 1 < b.len()
+                && b[q] == b'>'
+                && !matches!(
+                    b[q + 1],
+                    b' ' | b'\t' | b'\n' | b'>' | b'&' | b'$' | b'`' | b'/'
+                )
+            {
+                return true;
+            }
+        }
+        j += 1;
     }
     false
 }
@@ -2790,7 +3014,7 @@ const fn operand_written(b: &[u8], after: usize, index: usize, valued: &[u8]) ->
 const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
     // A name starts with its first letter, unless the shell removes something first.
     let first = if b[i].is_ascii_alphabetic() { b[i] } else { 0 };
-    if !matches!(first, 0 | b'h' | b'r' | b'm' | b'o') {
+    if !matches!(first, 0 | b'h' | b'r' | b'm' | b'o' | b'v' | b'e') {
         return None;
     }
     let e = if matches!(first, 0 | b'h') {
@@ -2841,7 +3065,200 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
     if e != 0 && (e == b.len() || blank(b, e) > 0) && openssl_passwd_operands(b, e) {
         return Some("openssl passwd");
     }
+    let e = if matches!(first, 0 | b'v') {
+        match_word(b, i, b"vault", false)
+    } else {
+        0
+    };
+    if e != 0 && (e == b.len() || blank(b, e) > 0) && vault_login_token(b, e) {
+        return Some("vault login");
+    }
+    let e = if matches!(first, 0 | b'r') {
+        match_word(b, i, b"rclone", false)
+    } else {
+        0
+    };
+    if e != 0 && (e == b.len() || blank(b, e) > 0) && rclone_config_secret(b, e) {
+        return Some("rclone config");
+    }
+    let e = if matches!(first, 0 | b'e') {
+        match_word(b, i, b"expect", false)
+    } else {
+        0
+    };
+    if e != 0 && (e == b.len() || blank(b, e) > 0) && expect_sends_text(b, e) {
+        return Some("expect");
+    }
     None
+}
+
+/// Flags of `vault login` that take no value (Vault's CLI documentation, `vault login`,
+/// "Command options" and "Output options"); every other flag written without `=` takes the
+/// next word (`-method userpass`, `-path p`, `-format json`).
+const VAULT_SWITCHES: [&str; 5] = [
+    "-no-print",
+    "-no-store",
+    "-token-only",
+    "-tls-skip-verify",
+    "-non-interactive",
+];
+
+/// Whether the words at `after` (after `vault`) are `login` given a written token: the
+/// first operand of `vault login [flags] [TOKEN]` (Vault's CLI documentation: "If no
+/// argument is given, the CLI prompts for the token"; `-` reads it from the input). With
+/// `-method` the operands are `K=V` pairs of the auth method, which are read as
+/// assignments (`password=…`).
+const fn vault_login_token(b: &[u8], after: usize) -> bool {
+    let (s, e) = next_word(b, after);
+    if !(s < e && word_at(b, s, b"login")) {
+        return false;
+    }
+    let mut k = e;
+    loop {
+        let (s, e) = next_word(b, k);
+        if s == e {
+            return false;
+        }
+        k = e;
+        if is_flag(b, s, e) {
+            let q = skip_quotes(b, s);
+            if e == q + 1 || match_word(b, q, b"-method", false) != 0 {
+                // `-` reads the token from the input; `-method` logs in otherwise.
+                return false;
+            }
+            let mut equals = false;
+            let mut j = q;
+            while j < e {
+                if b[j] == b'=' {
+                    equals = true;
+                }
+                j += 1;
+            }
+            let mut switch = false;
+            let mut w = 0;
+            while w < VAULT_SWITCHES.len() {
+                if word_at(b, q, VAULT_SWITCHES[w].as_bytes()) {
+                    switch = true;
+                }
+                w += 1;
+            }
+            if !equals && !switch {
+                k = next_word(b, k).1;
+            }
+            continue;
+        }
+        let mut j = s;
+        while j < e {
+            if b[j] == b'=' {
+                return false;
+            }
+            j += 1;
+        }
+        return written_at(b, s);
+    }
+}
+
+/// Whether the words at `after` (after `rclone`) are `config create NAME TYPE` or `config
+/// update NAME` followed by a pair `KEY VALUE` (or `KEY=VALUE`) whose key ends in a secret
+/// word or in `pass` or `key` (`pass`, `secret_access_key`, `client_secret`, `token`,
+/// `key`) with a written value: rclone keeps it in its configuration file, and an obscured
+/// `pass` can be revealed (rclone documentation, `rclone config create` and `rclone
+/// obscure`).
+const fn rclone_config_secret(b: &[u8], after: usize) -> bool {
+    let (s, e) = next_word(b, after);
+    if !(s < e && word_at(b, s, b"config")) {
+        return false;
+    }
+    let (s, e) = next_word(b, e);
+    let skip = if s < e && word_at(b, s, b"create") {
+        2
+    } else if s < e && word_at(b, s, b"update") {
+        1
+    } else {
+        return false;
+    };
+    let mut k = e;
+    let mut n = 0;
+    // Whether the last operand was a key named like a secret, waiting for its value.
+    let mut pending = false;
+    loop {
+        let (s, e) = next_word(b, k);
+        if s == e {
+            return false;
+        }
+        k = e;
+        if is_flag(b, s, e) {
+            continue;
+        }
+        if n < skip {
+            n += 1;
+            continue;
+        }
+        if pending {
+            if written_at(b, s) {
+                return true;
+            }
+            pending = false;
+            continue;
+        }
+        // The key, up to `=` or the end of the word.
+        let q = skip_quotes(b, s);
+        let mut j = q;
+        while j < e && b[j] != b'=' {
+            j += 1;
+        }
+        let mut key = j;
+        while key > q && matches!(b[key - 1], b'"' | b'\'') {
+            key -= 1;
+        }
+        // `password2` is the salt of rclone's `crypt` remote, as secret as `password`.
+        // (`env_auth`, `use_auth` choose how to authenticate: settings, not credentials.)
+        let secret = (secret_name_ends(b, q, key)
+            && !(key >= q + 4 && at_ignore_case(b, key - 4, b"auth")))
+            || (key >= q + 3 && at_ignore_case(b, key - 3, b"key"))
+            || (key >= q + 9 && at_ignore_case(b, key - 9, b"password2"));
+        if j < e {
+            if secret && written_at(b, j + 1) {
+                return true;
+            }
+        } else {
+            pending = secret;
+        }
+    }
+}
+
+/// Whether the words at `after` (after `expect`) are a script given by `-c` that answers a
+/// prompt with written text (`expect -c 'spawn passwd app; expect "word:"; send
+/// "hunter2\r"'`): `send` followed by text that is neither a variable (`$pw`, `$env(PW)`)
+/// nor a bare line end. Expect's `send` types what a prompt reads, a password as often as
+/// not, and the check cannot read which prompt it answers.
+const fn expect_sends_text(b: &[u8], after: usize) -> bool {
+    let (s, e) = next_word(b, after);
+    if !(s < e && word_at(b, s, b"-c")) {
+        return false;
+    }
+    let mut k = e;
+    while k + 5 < b.len() && b[k] != b'\n' {
+        if at_exactly(b, k, b"send")
+            && (k == 0 || matches!(b[k - 1], b' ' | b'\t' | b';' | b'\'' | b'"' | b'{'))
+            && matches!(b[k + 4], b' ' | b'\t')
+        {
+            let mut v = skip_blanks(b, k + 4);
+            // `send -- "…"`, `send -s "…"`.
+            while v + 1 < b.len() && b[v] == b'-' {
+                v = next_word(b, v).1;
+                v = skip_blanks(b, v);
+            }
+            if v < b.len() && matches!(b[v], b'"' | b'{' | b'\\') {
+                v += 1;
+            }
+            if v < b.len() && !matches!(b[v], b'$' | b'\\' | b'"' | b'}' | b'\'' | b'\n' | b'[') {
+                return true;
+            }
+        }
+        k += 1;
+    }
+    false
 }
 
 /// Whether the words at `after` (after `openssl`) are `passwd` with a written operand: a
@@ -2993,6 +3410,7 @@ const fn command_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
             b[i].to_ascii_lowercase(),
             b'b' | b'c'
                 | b'd'
+                | b'e'
                 | b'h'
                 | b'l'
                 | b'm'
@@ -3064,14 +3482,14 @@ const PRIVATE_KEY: &str = "user data may not hold a private key: it is readable 
 /// Why an access key id is refused.
 const ACCESS_KEY_ID: &str = "user data may not hold an AWS access key id: it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the instance a role instead";
 /// Why a password passed on a command line is refused.
-const COMMAND_PASSWORD: &str = "user data may not pass a password to a command as a flag or an argument, nor a password hash, written or given as an argument of the script or of a shell function (`mysql -p…`, `curl -u user:…`, `sshpass -p …`, `htpasswd -b FILE USER …`, `rabbitmqctl add_user USER …`, `useradd -p HASH`, `openssl passwd …`, `f() { mysql -p\"$1\"; }`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable (`-p\"$DB_PASSWORD\"`)";
+const COMMAND_PASSWORD: &str = "user data may not pass a password to a command as a flag or an argument, nor a password hash, written or given as an argument of the script or of a shell function (`mysql -p…`, `curl -u user:…`, `sshpass -p …`, `htpasswd -b FILE USER …`, `rabbitmqctl add_user USER …`, `useradd -p HASH`, `openssl passwd …`, `vault login TOKEN`, `rclone config create NAME TYPE pass …`, `expect -c '… send \"…\"'`, `f() { mysql -p\"$1\"; }`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable (`-p\"$DB_PASSWORD\"`)";
 /// Why a URL with a password is refused.
 const URL_PASSWORD: &str = "user data may not hold a URL with a password (`scheme://user:password@host`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the password at boot from Secrets Manager, by ARN";
 /// Why a variable named at boot and given written text is refused.
-const DYNAMIC_NAME: &str = "user data may not give written text to a variable whose name is made at boot, nor to a line whose name is (`eval \"$NAME=…\"`, `declare \"$N=…\"`, `DB_${E}=…`, `printf -v \"$N\" …`, `echo \"$K=$V\" >> FILE`, `printf '%s=%s' \"$K\" …`, `export $(printf …)=…`) or through a reference (`declare -n`): the check cannot read whether it names a password, secret, token or key (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the variable's name";
+const DYNAMIC_NAME: &str = "user data may not give written text to a variable whose name is made at boot, nor to a line whose name is (`eval \"$NAME=…\"`, `declare \"$N=…\"`, `DB_${E}=…`, `printf -v \"$N\" …`, `echo \"$K=$V\" >> FILE`, `echo \"$K: …\" >> FILE.yml`, `printf '%s=%s' \"$K\" …`, `export $(printf …)=…`) or through a reference (`declare -n`): the check cannot read whether it names a password, secret, token or key (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the variable's name";
 
 /// Why written text fed to a command that reads a password is refused.
-const FED_PASSWORD: &str = "user data may not feed written text to a command that reads a password from its input (`echo 'admin:…' | chpasswd`, `echo … | docker login --password-stdin`, `passwd`, `smbpasswd`, `kinit`, `realm join`, `sudo -S`, `yes … |`, a here-string or here-document, a file made by `<(echo …)` for a password flag): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable (`echo \"$DB_PASSWORD\" | docker login --password-stdin …`)";
+const FED_PASSWORD: &str = "user data may not feed written text to a command that reads a password from its input (`echo 'admin:…' | chpasswd`, `echo … | docker login --password-stdin`, `passwd`, `smbpasswd`, `kinit`, `realm join`, `sudo -S`, `yes … |`, a here-string or here-document, a file the script wrote from text (`echo … > FILE; chpasswd < FILE`), a file made by `<(echo …)` for a password flag): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable (`echo \"$DB_PASSWORD\" | docker login --password-stdin …`)";
 
 /// A byte of a word: not a space, a new line or a shell operator.
 const fn word_byte(c: u8) -> bool {
@@ -3673,6 +4091,81 @@ const fn key_made_at_boot_at(b: &[u8], i: usize) -> bool {
     if b[i] != b'=' || i == 0 || (i + 1 < b.len() && b[i + 1] == b'=') {
         return false;
     }
+    if !expansion_ends_at(b, i, true) {
+        return false;
+    }
+    // A value escaped for `eval` (`\$(fetch)`) is fetched when `eval` runs.
+    let v = skip_quotes(b, i + 1);
+    if v + 1 < b.len() && b[v] == b'\\' && matches!(b[v + 1], b'$' | b'`') {
+        return false;
+    }
+    written_at(b, i + 1)
+}
+
+/// Files whose lines are `key: value` (YAML) or read as settings, by the ends of their
+/// names: a line written into one names a setting.
+const SETTINGS_FILES: [&str; 6] = [".yml", ".yaml", ".conf", ".cfg", ".ini", ".env"];
+
+/// Whether the `:` at `i` follows a key made at boot in a line of YAML that `echo` or
+/// `printf` writes into a settings file ([`SETTINGS_FILES`]) with written text after it
+/// (`echo "$K: hunter2" >> /etc/app/config.yml`): the check cannot read whether the key
+/// names a password, secret, token or key. A command substitution before the `:` (`echo
+/// "$(date): started" >> …`) is a log line's time, not a key.
+const fn yaml_key_made_at_boot_at(b: &[u8], i: usize) -> bool {
+    if !(b[i] == b':' && i + 1 < b.len() && matches!(b[i + 1], b' ' | b'\t')) {
+        return false;
+    }
+    if !expansion_ends_at(b, i, false) {
+        return false;
+    }
+    let v = skip_blanks(b, i + 1);
+    if !written_at(b, v) {
+        return false;
+    }
+    let c = skip_blanks(b, command_start(b, i));
+    if !(word_at(b, c, b"echo") || word_at(b, c, b"printf")) {
+        return false;
+    }
+    // The file the line goes to: after `>`, `>>` or `| tee [-a]`, up to the command's end.
+    let mut k = i;
+    while k < b.len() && b[k] != b'\n' && b[k] != b';' && b[k] != b'&' {
+        let into = b[k] == b'>' || (b[k] == b'|' && word_at(b, skip_blanks(b, k + 1), b"tee"));
+        if into {
+            let mut t = k + 1;
+            while t < b.len() && matches!(b[t], b'>' | b' ' | b'\t' | b'|') {
+                t += 1;
+            }
+            if word_at(b, t, b"tee") {
+                t = skip_blanks(b, t + 3);
+                if word_at(b, t, b"-a") {
+                    t = skip_blanks(b, t + 2);
+                }
+            }
+            let (s, e) = next_word(b, t);
+            let mut f = 0;
+            while f < SETTINGS_FILES.len() {
+                let ext = SETTINGS_FILES[f].as_bytes();
+                let mut p = s;
+                while p + ext.len() <= e {
+                    if at_ignore_case(b, p, ext) {
+                        return true;
+                    }
+                    p += 1;
+                }
+                f += 1;
+            }
+        }
+        k += 1;
+    }
+    false
+}
+
+/// Whether a shell expansion (`$K`, `${K}`, or with `substitution` a command substitution
+/// `$(…)`) ends at `i`, perhaps before quotes: the name of a line made at boot.
+const fn expansion_ends_at(b: &[u8], i: usize, substitution: bool) -> bool {
+    if i == 0 {
+        return false;
+    }
     let mut j = i;
     while j > 0 && matches!(b[j - 1], b'"' | b'\'') {
         j -= 1;
@@ -3695,7 +4188,7 @@ const fn key_made_at_boot_at(b: &[u8], i: usize) -> bool {
             }
             s
         }
-        b')' => {
+        b')' if substitution => {
             let mut s = j - 1;
             let mut depth = 0;
             loop {
@@ -3727,15 +4220,7 @@ const fn key_made_at_boot_at(b: &[u8], i: usize) -> bool {
         }
         _ => return false,
     };
-    if start == 0 || b[start - 1] != b'$' || (start >= 2 && escaping(b, start - 2)) {
-        return false;
-    }
-    // A value escaped for `eval` (`\$(fetch)`) is fetched when `eval` runs.
-    let v = skip_quotes(b, i + 1);
-    if v + 1 < b.len() && b[v] == b'\\' && matches!(b[v + 1], b'$' | b'`') {
-        return false;
-    }
-    written_at(b, i + 1)
+    !(start == 0 || b[start - 1] != b'$' || (start >= 2 && escaping(b, start - 2)))
 }
 
 /// Whether `printf -v NAME …` or `read … NAME <<< …` at `i` gives written text to a
@@ -3796,6 +4281,7 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
             b'=' if dynamic_name_at(b, i) || key_made_at_boot_at(b, i) => {
                 return Some(DYNAMIC_NAME);
             }
+            b':' if yaml_key_made_at_boot_at(b, i) => return Some(DYNAMIC_NAME),
             b'p' | b'r'
                 if i + 1 < b.len()
                     && matches!((b[i], b[i + 1]), (b'p', b'r') | (b'r', b'e'))
@@ -3836,7 +4322,8 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
     let b = text.as_bytes();
     // Every flag of `TOOLS` begins with `-` (a test holds it), as does `htpasswd -b`: text
     // without one passes none, but for `rabbitmqctl add_user USER PASSWORD`, `mkpasswd
-    // PASSWORD` and `openssl passwd PASSWORD`.
+    // PASSWORD`, `openssl passwd PASSWORD`, `vault login TOKEN` and `rclone config create
+    // NAME TYPE pass PASSWORD`.
     let mut dash = 0;
     while dash < b.len() && b[dash] != b'-' {
         dash += 1;
@@ -3846,6 +4333,8 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
         && r < b.len()
         && !at_exactly(b, r, b"rabbitmqctl")
         && !at_exactly(b, r, b"passwd")
+        && !at_exactly(b, r, b"vault")
+        && !at_exactly(b, r, b"rclone")
     {
         r += 1;
     }
@@ -3870,11 +4359,16 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
 /// to an array element `PASSWORD[0]=` too, or by `read NAME <<< …` and `printf -v NAME …`;
 /// `AUTH` as the name's last word, as in `REDISCLI_AUTH` or npm's `_auth`, unless the value
 /// is a setting such as `true` or `iam`), directly or through other variables given written
-/// text (`X=hunter2; DB_PASSWORD=$X`), a Redis `requirepass` or `masterauth` setting,
-/// or a URL with a password (`postgres://app:hunter2@db`), an HTTP `Authorization` header
+/// text (`X=hunter2; DB_PASSWORD=$X`), a Redis `requirepass` or `masterauth` setting or
+/// ACL password (`>…`), keepalived's `auth_pass`, LDAP's `bindpw` or `rootpw`, a `.netrc`
+/// entry (its tokens in any order) or an msmtp or fetchmail `user NAME password …`, a
+/// PgBouncer user list line, a password fed to `chpasswd` from a file the script wrote
+/// from text, or a URL with a password (`postgres://app:hunter2@db`), an HTTP `Authorization` header
 /// with its credential (`Bearer eyJ…`), a line of a PostgreSQL password file
 /// (`host:5432:db:user:password`), or a password passed to a command as a flag
-/// or as an operand (`htpasswd -b FILE USER PASSWORD`, `rabbitmqctl add_user USER PASSWORD`)
+/// or as an operand (`htpasswd -b FILE USER PASSWORD`, `rabbitmqctl add_user USER PASSWORD`,
+/// `vault login TOKEN`, `rclone config create NAME TYPE pass …`, an `expect` script's
+/// `send "…"`)
 /// ([`command_secret`], which reads quotes inside words, line continuations, `$IFS` and
 /// carriage returns as the shell does). A value that starts with `$` or a backquote (a shell
 /// variable or command, fetched at boot) is not a literal, unless the variable was last given
@@ -3953,13 +4447,14 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         if c == b':' && at_ignore_case(b, i, b"://") && url_password_at(b, i + 3) {
             return Some(URL_PASSWORD);
         }
-        if (matches!(c, b'm' | b'd' | b'c' | b'r')
+        if (matches!(c, b'm' | b'd' | b'c' | b'r' | b'b' | b'u')
+            || (c == b'a' && (at_ignore_case(b, i, b"auth_pass") || at_ignore_case(b, i, b"acl ")))
             || (c == b'p' && at_ignore_case(b, i, b"password"))
             || (c == b'i' && at_ignore_case(b, i, b"identified")))
             && spaced_secret_at(b, i)
         {
             return Some(
-                "user data may not write a password, secret, token or key after its name (`login admin password …` in a `.netrc`, `aws configure set aws_secret_access_key …`, `requirepass …` for Redis, `PASSWORD '…'` or `IDENTIFIED BY '…'` in SQL): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the instance a role, or fetch the value at boot from Secrets Manager, by ARN, into a variable",
+                "user data may not write a password, secret, token or key after its name (`login admin password …` in a `.netrc`, `aws configure set aws_secret_access_key …`, `user NAME password …` for msmtp or fetchmail, `requirepass …` or an ACL's `>…` for Redis, `auth_pass …` for keepalived, `bindpw …` or `rootpw …` for LDAP, `PASSWORD '…'` or `IDENTIFIED BY '…'` in SQL): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the instance a role, or fetch the value at boot from Secrets Manager, by ARN, into a variable",
             );
         }
         if c == b'a' && authorization_at(b, i) {
@@ -3986,8 +4481,13 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         if c == b'<' && xml_secret_at(b, i) {
             return Some(LITERAL_SECRET);
         }
-        if c == b'<' && secret_process_file_at(b, i) {
+        if c == b'<' && (secret_process_file_at(b, i) || password_file_fed_at(b, i)) {
             return Some(FED_PASSWORD);
+        }
+        if c == b'"' && pgbouncer_entry_at(b, i) {
+            return Some(
+                "user data may not write a line of a PgBouncer user list (`\"app\" \"password\"` in `userlist.txt`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the password at boot from Secrets Manager, by ARN, into a variable (`\"app\" \"$DB_PASSWORD\"`), or let PgBouncer query the database (`auth_query`)",
+            );
         }
         if (i == 0
             || matches!(

@@ -2023,3 +2023,158 @@ mod user_data_arguments_lines_and_hashes {
         }
     }
 }
+
+/// Hostile review 15: secrets given as operands of `vault login`, `rclone config` and an
+/// `expect` script, written after their names in configuration formats (keepalived,
+/// PgBouncer), fed to a password reader from a file the script wrote, and written into a
+/// YAML file after a key made at boot; and the shapes that read them at boot.
+mod user_data_operands_configurations_and_files {
+    use super::*;
+
+    fn refused_with(text: &str, start: &str) {
+        let rule = user_data_problem(text).unwrap_or_else(|| panic!("passed: {text:?}"));
+        assert!(rule.starts_with(start), "{text:?}: {rule}");
+        assert!(
+            rule.contains("§164.312(a)(2)(iv)")
+                && rule.contains("§164.312(d)")
+                && rule.contains("rule P1"),
+            "{text:?}: the message cites no control"
+        );
+    }
+
+    #[test]
+    fn operands_of_login_and_configuration_commands_are_refused() {
+        for (text, tool) in [
+            ("vault login s.abcdef\n", "vault login"),
+            ("vault login -no-print hvs.CAES\n", "vault login"),
+            ("vault login -format json hvs.CAES\n", "vault login"),
+            (
+                "vault login -address=https://v:8200 'hvs.CAES'\n",
+                "vault login",
+            ),
+            (
+                "rclone config create s3r s3 access_key_id AKIDEXAMPLE secret_access_key abc\n",
+                "rclone config",
+            ),
+            (
+                "rclone config create r sftp host h user u pass hunter2\n",
+                "rclone config",
+            ),
+            (
+                "rclone config create c crypt remote s3r:b password=hunter2\n",
+                "rclone config",
+            ),
+            ("rclone config update r key hunter2\n", "rclone config"),
+            (
+                "expect -c 'spawn passwd app; expect \"word:\"; send \"hunter2\\r\"'\n",
+                "expect",
+            ),
+        ] {
+            refused_with(text, "user data may not pass a password to a command");
+            assert_eq!(command_secret(text), Some(tool), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn passwords_after_their_names_in_configuration_formats_are_refused() {
+        for text in [
+            "cat > /etc/keepalived/keepalived.conf <<'EOF'\nvrrp_instance V {\n  authentication {\n    auth_type PASS\n    auth_pass 1234\n  }\n}\nEOF\n",
+            "echo '    auth_pass s3cret' >> /etc/keepalived/keepalived.conf\n",
+        ] {
+            refused_with(
+                text,
+                "user data may not write a password, secret, token or key after",
+            );
+        }
+        for text in [
+            "echo 'machine h password hunter2 login app' > /root/.netrc\n",
+            "printf 'machine h\\nport 443\\npassword hunter2\\nlogin app\\n' > /root/.netrc\n",
+            "printf 'account default\\nhost smtp.example\\nuser app\\npassword hunter2\\n' > /root/.msmtprc\n",
+            "cat > /root/.msmtprc <<'EOF'\naccount default\nhost smtp.example\nuser app\npassword hunter2\nEOF\n",
+            "echo 'poll mail.example user app password hunter2' >> /root/.fetchmailrc\n",
+            "echo 'bindpw hunter2' >> /etc/nslcd.conf\n",
+            "echo 'rootpw {SSHA}abcdef' >> /etc/openldap/slapd.conf\n",
+            "echo 'user app on >hunter2 ~* +@all' >> /etc/redis/users.acl\n",
+            "redis-cli ACL SETUSER app on '>hunter2' '~*' '+@all'\n",
+        ] {
+            refused_with(
+                text,
+                "user data may not write a password, secret, token or key after",
+            );
+        }
+        for text in [
+            "echo \"SECRET_KEY = 'abc123'\" >> /srv/app/settings.py\n",
+            "echo 'secret_key = abc123' >> /root/.s3cfg\n",
+            "echo 'ldap_default_authtok = hunter2' >> /etc/sssd/sssd.conf\n",
+        ] {
+            refused_with(text, "user data may not assign a literal");
+        }
+        for text in [
+            "cat > /etc/pgbouncer/userlist.txt <<'EOF'\n\"app\" \"hunter2\"\nEOF\n",
+            "echo '\"app\" \"md5d5f2c0e1\"' > /etc/pgbouncer/userlist.txt\n",
+        ] {
+            refused_with(
+                text,
+                "user data may not write a line of a PgBouncer user list",
+            );
+        }
+    }
+
+    #[test]
+    fn password_files_written_from_text_and_keys_made_at_boot_are_refused() {
+        for text in [
+            "echo 'app:hunter2' > /tmp/p; chpasswd < /tmp/p\n",
+            "printf 'app:hunter2\\n' > /tmp/p\nchpasswd < /tmp/p\n",
+            "cat > /tmp/p <<'EOF'\napp:hunter2\nEOF\nchpasswd < /tmp/p\n",
+            "echo hunter2 >> /root/init\npasswd --stdin root < /root/init\n",
+        ] {
+            refused_with(text, "user data may not feed written text");
+        }
+        for text in [
+            "k=$(hostname); echo \"$k: hunter2\" >> /etc/app/config.yml\n",
+            "echo \"${KEY}: hunter2\" | tee -a /etc/app/app.yaml\n",
+        ] {
+            refused_with(text, "user data may not give written text to a variable");
+        }
+    }
+
+    #[test]
+    fn values_read_at_boot_and_look_alikes_pass() {
+        for text in [
+            "vault login\n",
+            "vault login -\n",
+            "vault login -method=userpass username=app\n",
+            "vault login -method userpass username=app\n",
+            "vault login -no-print \"$VAULT_TOKEN\"\n",
+            "vault kv get secret/app\n",
+            "rclone config create s3r s3 env_auth true region us-east-1\n",
+            "rclone config create s3r s3 secret_access_key \"$KEY\"\n",
+            "rclone copy /data s3r:bucket\n",
+            "expect -c 'spawn passwd app; expect \"word:\"; send \"$env(PW)\\r\"'\n",
+            "expect -c 'spawn ssh h; expect \"$ \"; send \"\\r\"'\n",
+            "    auth_pass ${VRRP_PASS}\n",
+            "auth_type PASS\n",
+            "cat > /etc/pgbouncer/userlist.txt <<EOF\n\"app\" \"$DB_PASSWORD\"\nEOF\n",
+            "echo '\"app\" \"\"' > /etc/pgbouncer/userlist.txt\n",
+            "run \"a\" \"b\"\n",
+            "echo \"app:$PW\" > /tmp/p; chpasswd < /tmp/p\n",
+            "aws secretsmanager get-secret-value --secret-id x --query SecretString --output text > /tmp/p\nchpasswd < /tmp/p\n",
+            "chpasswd < /etc/app/users\n",
+            "echo \"$(date): started\" >> /etc/app/boot.conf\n",
+            "echo \"$k: $V\" >> /etc/app/config.yml\n",
+            "echo \"$name: starting\"\n",
+            "echo \"$k: v\" >> /var/log/boot.log\n",
+            "echo 'machine h login app' > /root/.netrc\n",
+            "echo 'user app, password reset by the service' > /etc/motd\n",
+            "echo 'user app password changed' > /etc/motd\n",
+            "sudo -u app bash -c 'id'\n",
+            "echo \"bindpw $(aws secretsmanager get-secret-value --secret-id ldap --query SecretString --output text)\" >> /etc/nslcd.conf\n",
+            "redis-cli ACL SETUSER app on \">$REDIS_PASSWORD\" '~*' '+@all'\n",
+            "echo 'user default off' >> /etc/redis/users.acl\n",
+            "user app on >/tmp/out\n",
+            "SECRET_KEY=$(aws secretsmanager get-secret-value --secret-id django --query SecretString --output text)\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+}

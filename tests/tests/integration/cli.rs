@@ -100,6 +100,29 @@ fn a_program_with_arguments_of_its_own_keeps_each_commands_description() {
     assert!(!synth.contains("own flags"), "{synth}");
 }
 
+/// Every usage error ends saying what to do, the one clap writes for an unknown command
+/// given to `help` too (it stops at its usage line).
+#[test]
+fn a_usage_error_says_to_try_help() {
+    for args in [
+        &["help", "help", "--out"][..],
+        &["help", "nope"],
+        &["synth", "--nope"],
+        &["nope"],
+    ] {
+        let run = run_example("clinic", args);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert!(
+            stderr
+                .trim_end()
+                .ends_with("For more information, try '--help'."),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
 #[test]
 fn each_command_shows_only_the_flags_it_honours() {
     let flags = |command: &str| -> Vec<String> {

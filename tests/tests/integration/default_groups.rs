@@ -116,21 +116,7 @@ async fn up_closes_the_default_security_group_and_drift_sees_rules_come_back() {
         .send()
         .await
         .unwrap();
-    let c = connection(&moto.endpoint).await;
-    let regional = Regional {
-        region: Some(c.region.clone()),
-        api: Faulty::new(
-            c.cloudformation,
-            Faults {
-                drifts: Some(Vec::new()),
-                ..Faults::default()
-            },
-        ),
-        staging: Some(c.staging),
-        network: Some(c.network),
-        databases: Some(c.databases),
-    };
-    let drifts = Deployer::with_regions(vec![regional], &assembly, options())
+    let drifts = Deployer::with_regions(vec![regional(&moto.endpoint).await], &assembly, options())
         .drift()
         .await
         .unwrap();

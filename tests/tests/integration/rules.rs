@@ -726,13 +726,12 @@ fn trail_only(s: &Stack<'_>) {
 }
 
 fn t1_held(s: &Stack<'_>) {
+    // The log group the trail writes to, held by the app (L1 and L2 read it).
+    let logs = add(s, log_group());
     add(
         s,
         trail()
-            .property(
-                "CloudWatchLogsLogGroupArn",
-                "arn:aws:logs:us-east-1:123456789012:log-group:trail:*",
-            )
+            .property("CloudWatchLogsLogGroupArn", logs.attribute("Arn"))
             .property(
                 "CloudWatchLogsRoleArn",
                 "arn:aws:iam::123456789012:role/trail-logs",

@@ -22,6 +22,21 @@ const NODEGROUP: &str = "AWS::EKS::Nodegroup";
 const BATCH: &str = "AWS::Batch::ComputeEnvironment";
 const EIP: &str = "AWS::EC2::EIP";
 const EIP_ASSOCIATION: &str = "AWS::EC2::EIPAssociation";
+/// A Global Accelerator endpoint group (CloudFormation reference,
+/// `AWS::GlobalAccelerator::EndpointGroup`), read by `E5` for the endpoints it puts behind
+/// the accelerator's static anycast addresses, which take traffic from the internet:
+/// `EndpointConfigurations[].EndpointId`, "If the endpoint is a Network Load Balancer or
+/// Application Load Balancer, this is the Amazon Resource Name (ARN) of the resource. If the
+/// endpoint is an Elastic IP address, this is the Elastic IP address allocation ID. For
+/// Amazon EC2 instances, this is the EC2 instance ID". An instance, or an internal load
+/// balancer, behind an accelerator is reachable from the internet though it has no public
+/// address (and an internal load balancer so reached is behind no web ACL, which `F4` asks
+/// only of internet-facing ones); an internet-facing load balancer or an Elastic IP of the
+/// app is already so, and read where it is declared. `AttachmentArn` names an endpoint of
+/// another account (a cross-account attachment), which is that account's.
+const ENDPOINT_GROUP: &str = "AWS::GlobalAccelerator::EndpointGroup";
+/// An Elastic Load Balancing v2 load balancer.
+const LOAD_BALANCER: &str = "AWS::ElasticLoadBalancingV2::LoadBalancer";
 
 pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
@@ -106,9 +121,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
             EC2_FLEET,
             NODEGROUP,
             BATCH,
+            ENDPOINT_GROUP,
         ],
         controls: &["164.308(a)(3)(i)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "set `SubnetId` (or `NetworkInterfaces[0].SubnetId`) of instances, fleets' launch specifications and overrides, `VPCZoneIdentifier` of Auto Scaling groups, `Subnets` of EKS managed node groups and `ComputeResources.Subnets` of AWS Batch compute environments, to private subnets; give a node group's `RemoteAccess` its `SourceSecurityGroups` (or none at all); never set `AssociatePublicIpAddress` true (instance, launch configuration, launch template interface) nor attach an Elastic IP to an instance or its interface; launch instances that get IPv6 addresses (`Ipv6AddressCount`, `Ipv6Addresses`, `PrimaryIpv6`, IPv6 prefixes, a subnet's `AssignIpv6AddressOnCreation`, or a standalone network interface attached to them by `NetworkInterfaceId` or `AWS::EC2::NetworkInterfaceAttachment`) only into subnets of the template whose route tables send ::/0 to an egress-only internet gateway; reach the servers through a load balancer and Session Manager",
+        fix: "set `SubnetId` (or `NetworkInterfaces[0].SubnetId`) of instances, fleets' launch specifications and overrides, `VPCZoneIdentifier` of Auto Scaling groups, `Subnets` of EKS managed node groups and `ComputeResources.Subnets` of AWS Batch compute environments, to private subnets; give a node group's `RemoteAccess` its `SourceSecurityGroups` (or none at all); never set `AssociatePublicIpAddress` true (instance, launch configuration, launch template interface) nor attach an Elastic IP to an instance or its interface; launch instances that get IPv6 addresses (`Ipv6AddressCount`, `Ipv6Addresses`, `PrimaryIpv6`, IPv6 prefixes, a subnet's `AssignIpv6AddressOnCreation`, or a standalone network interface attached to them by `NetworkInterfaceId` or `AWS::EC2::NetworkInterfaceAttachment`) only into subnets of the template whose route tables send ::/0 to an egress-only internet gateway; put behind a Global Accelerator (`AWS::GlobalAccelerator::EndpointGroup` `EndpointConfigurations`) only internet-facing load balancers and Elastic IPs of the app, never an instance, an internal load balancer or an endpoint written as an id or ARN; reach the servers through a load balancer and Session Manager",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2InstanceNoPublicIp"),
             checkov: Some("CKV_AWS_88"),
@@ -688,8 +704,87 @@ fn e5(cx: &Cx<'_>) -> Outcome {
         EIP | EIP_ASSOCIATION => elastic_ip(cx),
         SPOT_FLEET | EC2_FLEET => fleets::e5(cx),
         NODEGROUP | BATCH => service_subnets(cx),
+        ENDPOINT_GROUP => accelerated(cx),
         _ => instance_address(cx),
     }
+}
+
+/// [`ENDPOINT_GROUP`]: every endpoint is an internet-facing load balancer or an Elastic IP
+/// of the app.
+fn accelerated(cx: &Cx<'_>) -> Outcome {
+    let Some(list) = cx
+        .prop("/EndpointConfigurations")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    else {
+        return Outcome::NotApplicable;
+    };
+    let Value::Array(entries) = list else {
+        return Outcome::Fail(format!(
+            "`EndpointConfigurations` {} is not a list written in the template, so what the accelerator makes reachable from the internet cannot be read before deploy; write each endpoint",
+            super::meaning::text_or_json(list)
+        ));
+    };
+    let checks: Vec<Result<Proof, String>> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| !super::meaning::no_value(e))
+        .map(|(i, entry)| accelerated_endpoint(cx, i, entry))
+        .collect();
+    if checks.is_empty() {
+        return Outcome::NotApplicable;
+    }
+    all(checks)
+}
+
+/// One endpoint of an endpoint group, at `EndpointConfigurations.{i}`.
+fn accelerated_endpoint(cx: &Cx<'_>, i: usize, entry: &Value) -> Result<Proof, String> {
+    let pointer = format!("/EndpointConfigurations/{i}/EndpointId");
+    let at = format!("`EndpointConfigurations.{i}.EndpointId`");
+    let id = entry
+        .get("EndpointId")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v));
+    let Some(id) = id else {
+        return Err(format!("{at} is not set, so the endpoint cannot be read"));
+    };
+    let shown = || {
+        cx.proof(&pointer)
+            .ok_or_else(|| format!("{at} cannot be shown"))
+    };
+    if let Some((_, instance)) = super::network::app_resource(cx, id, "AWS::EC2::Instance") {
+        return Err(format!(
+            "{at} puts instance `{}` behind the accelerator, whose static addresses take traffic from the internet: the instance is reachable from the internet though it has no public address; put an internet-facing load balancer of the app in front of it",
+            instance.logical_id()
+        ));
+    }
+    if super::network::app_resource(cx, id, EIP).is_some() {
+        return shown();
+    }
+    if let Some((_, balancer)) = super::network::app_resource(cx, id, LOAD_BALANCER) {
+        let scheme = balancer
+            .properties()
+            .get("Scheme")
+            .filter(|v| !v.is_null() && !super::meaning::no_value(v));
+        // "The default is an Internet-facing load balancer" (CloudFormation reference,
+        // `AWS::ElasticLoadBalancingV2::LoadBalancer` `Scheme`).
+        return match scheme.map(|v| super::meaning::text(v).map(|t| t.trim().to_ascii_lowercase()))
+        {
+            None => shown(),
+            Some(Some(t)) if t == "internet-facing" => shown(),
+            Some(Some(t)) if t == "internal" => Err(format!(
+                "{at} puts internal load balancer `{}` behind the accelerator, whose static addresses take traffic from the internet: what it fronts is reachable from the internet, behind no web ACL (which `F4` asks only of internet-facing load balancers); front the accelerator with an internet-facing load balancer of the app",
+                balancer.logical_id()
+            )),
+            Some(_) => Err(format!(
+                "{at} puts load balancer `{}` behind the accelerator, whose `Scheme` {} is not known before deploy to be internet-facing: an internal one would be reachable from the internet behind no web ACL; write `internet-facing`",
+                balancer.logical_id(),
+                scheme.map_or_else(String::new, super::meaning::text_or_json)
+            )),
+        };
+    }
+    Err(format!(
+        "{at} {} names no load balancer or Elastic IP of the app: an instance (`i-…`), an internal load balancer or an endpoint no rule reads would be reachable from the internet through the accelerator's static addresses; name an internet-facing load balancer or an Elastic IP of a stack of the app",
+        super::meaning::text_or_json(id)
+    ))
 }
 
 /// An EKS managed node group (`Subnets`) or a managed Batch compute environment

@@ -1235,13 +1235,12 @@ fn credential_text(text: &str) -> Option<&'static str> {
         .map(|_| "a password passed to a command as a flag (`mysql -p…`, `curl -u user:…`, `sshpass -p …`)")
 }
 
-/// Every list of two items or more below `value` (a container's `Command`, a document's
-/// `runCommand`) as one command line, its items joined by spaces, with its pointer: a tool
-/// and its password flag are often items of their own (`["curl", "-u", "admin:hunter2"]`).
-/// An item whose text cannot be known is a variable (`${…}`), read at run time. A line
-/// without a `-` is not one: every flag `command_secret` knows begins with one (a test of
-/// `hipaa-stack-syntax` holds it), so such a line passes none. P1 reads the lines in the
-/// same walk as the strings ([`walk`] with [`command_line`]); this reads them alone.
+/// Every list below `value` that [`command_line`] reads as a command line or a script,
+/// with its pointer: a list of two items or more (a container's `Command`, a document's
+/// `runCommand`) as one command line, its items joined by spaces, and a list held by a
+/// property that names a command or a script ([`ScriptList`]), of one item too. An item
+/// whose text cannot be known is a variable (`${…}`), read at run time. P1 reads the lines
+/// in the same walk as the strings ([`walk`] with [`command_line`]); this reads them alone.
 #[cfg(test)]
 fn command_lines<'v>(
     value: &'v Value,
@@ -1256,22 +1255,72 @@ fn command_lines<'v>(
         "",
         &mut |_, _, _, _| {},
         &mut |trail, at, items| {
-            if let Some(line) = command_line(items) {
+            if let Some(line) = command_line(items, ScriptList::of(trail.key(at))) {
                 found(trail, at, line);
             }
         },
     );
 }
 
-/// The list `items` read as a command line (see [`command_lines`]), if it is one.
-fn command_line(items: &[Value]) -> Option<String> {
-    // A list of plain words none of which holds a `-` passes no flag (see
-    // `command_secret`): most lists (actions, ARNs, names) are read no further.
-    let no_flag = items
-        .iter()
-        .all(|v| v.as_str().is_some_and(|w| !w.contains('-')));
-    if items.len() < 2 || no_flag {
+/// What a list is, by the property that holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ScriptList {
+    /// The lines of a script, each item a line: an SSM document's `runCommand` (the
+    /// `aws:runShellScript` and `aws:runPowerShellScript` plugins: "the commands to run",
+    /// one a line, SSM document plugin reference), a build's `commands`.
+    Lines,
+    /// The words of one command, as a container runs it without a shell (exec form): ECS's
+    /// and Batch's `Command` and `EntryPoint` (ECS `ContainerDefinition`: "`Command`: the
+    /// command that's passed to the container", `["CMD-SHELL", "…"]` for a health check),
+    /// Lambda's `ImageConfig` `Command` and `EntryPoint`, an EMR step's `Args`,
+    /// SageMaker's `ContainerEntrypoint` and `ContainerArguments`.
+    Words,
+    /// Any other list: read as a command line only for a password flag.
+    Other,
+}
+
+impl ScriptList {
+    /// The kind of a list held by the property `key`.
+    fn of(key: Option<&str>) -> Self {
+        match key {
+            Some("runCommand" | "RunCommand" | "commands" | "Commands") => ScriptList::Lines,
+            Some(
+                "Command"
+                | "command"
+                | "EntryPoint"
+                | "entryPoint"
+                | "Entrypoint"
+                | "Args"
+                | "args"
+                | "ContainerEntrypoint"
+                | "ContainerArguments",
+            ) => ScriptList::Words,
+            _ => ScriptList::Other,
+        }
+    }
+}
+
+/// The list `items` read as a command line (see [`command_lines`]), if it is one: a list of
+/// a script or a command ([`ScriptList::Lines`], [`ScriptList::Words`]) always, its lines
+/// joined by line ends or its words by spaces, to be read as user data is (the script it
+/// stands for: `["sh", "-c", "echo 'admin:…' | chpasswd"]`, `["mkpasswd", "…"]`); any other
+/// list of two items or more only where [`hipaa_stack_syntax::command_secret`] could find a
+/// password in it: an item with a `-` (every flag it knows begins with one, a test of
+/// `hipaa-stack-syntax` holds it) or a word of a tool given a password as an operand
+/// (`rabbitmqctl`, `mkpasswd`, `openssl passwd`, `vault`, `rclone`). Most lists (actions,
+/// ARNs, names) are read no further.
+fn command_line(items: &[Value], kind: ScriptList) -> Option<String> {
+    if items.is_empty() || (kind == ScriptList::Other && items.len() < 2) {
         return None;
+    }
+    if kind == ScriptList::Other {
+        let plain = items.iter().all(|v| {
+            v.as_str()
+                .is_some_and(|w| !w.contains('-') && !operand_tool_word(w))
+        });
+        if plain {
+            return None;
+        }
     }
     let words: Vec<std::borrow::Cow<'_, str>> = items
         .iter()
@@ -1280,11 +1329,22 @@ fn command_line(items: &[Value]) -> Option<String> {
             v => text(v).map_or(std::borrow::Cow::Borrowed("${…}"), Into::into),
         })
         .collect();
-    // A line without a `-` passes no flag either: not read as one.
-    words
+    match kind {
+        ScriptList::Lines => Some(words.join("\n")),
+        ScriptList::Words => Some(words.join(" ")),
+        ScriptList::Other => words
+            .iter()
+            .any(|w| w.contains('-') || operand_tool_word(w))
+            .then(|| words.join(" ")),
+    }
+}
+
+/// Whether `word` holds the name of a tool given a password as an operand (see
+/// [`command_line`]).
+fn operand_tool_word(word: &str) -> bool {
+    ["rabbitmqctl", "passwd", "vault", "rclone"]
         .iter()
-        .any(|w| w.contains('-'))
-        .then(|| words.join(" "))
+        .any(|tool| word.contains(tool))
 }
 
 /// The places a walk below a resource's properties (or its metadata) has passed, each as
@@ -1324,6 +1384,14 @@ impl<'v> Trail<'v> {
     fn push(&mut self, parent: usize, step: Step<'v>) -> usize {
         self.steps.push((parent, step));
         self.steps.len() - 1
+    }
+
+    /// The property that place `at` is, if it is one (not an item of a list).
+    fn key(&self, at: usize) -> Option<&'v str> {
+        match self.steps.get(at) {
+            Some(&(_, Step::Key(k))) => Some(k),
+            _ => None,
+        }
     }
 
     /// The JSON pointer (RFC 6901) of place `at`, with `~` and `/` of keys escaped.
@@ -2474,11 +2542,23 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             }
         },
         &mut |trail, at, items| {
-            if let Some(line) = command_line(items)
-                && let Some(tool) = hipaa_stack_syntax::command_secret(&line)
-            {
+            let kind = ScriptList::of(trail.key(at));
+            let Some(line) = command_line(items, kind) else {
+                return;
+            };
+            if let Some(tool) = hipaa_stack_syntax::command_secret(&line) {
                 lines.push(format!(
                     "`{}` passes a password to `{tool}` as a flag, in plain text",
+                    trail.pointer(at).trim_start_matches('/')
+                ));
+            } else if kind != ScriptList::Other
+                && let Some(rule) = hipaa_stack_syntax::user_data_problem(&line)
+            {
+                // The script a command list stands for, read as `user_data!` reads user
+                // data: a password fed to `chpasswd`, a password file written from text, a
+                // secret after its name (`auth_pass …`), a key made at boot.
+                lines.push(format!(
+                    "`{}` is a script, read as user data is: {rule}",
                     trail.pointer(at).trim_start_matches('/')
                 ));
             }
@@ -3001,7 +3081,7 @@ mod tests {
     }
 
     #[test]
-    fn lists_of_two_items_or_more_are_command_lines() {
+    fn command_lists_and_scripts_are_read_as_lines() {
         let mut lines = Vec::new();
         command_lines(
             &serde_json::json!({
@@ -3012,6 +3092,14 @@ mod tests {
                 "Dashed": ["redis-cli", "-a", "s3-cret"],
                 // Plain words without a dash pass no flag: not read.
                 "Actions": ["s3:GetObject", "s3:PutObject"],
+                // A tool given a password as an operand, without a dash: read.
+                "Cmd": ["mkpasswd", "hunter2"],
+                "Vault": ["vault", "login", "s.token"],
+                // A script's lines, of one item too, joined by line ends.
+                "runCommand": ["echo 'app:hunter2' > /tmp/p", "chpasswd < /tmp/p"],
+                "EntryPoint": ["/start"],
+                // One item of any other list: not a line.
+                "Names": ["a b"],
             }),
             &mut Trail::new(""),
             0,
@@ -3021,12 +3109,19 @@ mod tests {
         assert_eq!(
             lines,
             [
+                ("/Cmd".to_owned(), "mkpasswd hunter2".to_owned()),
                 (
                     "/Command".to_owned(),
                     "curl -u admin:hunter2 ${…}".to_owned()
                 ),
                 ("/Dashed".to_owned(), "redis-cli -a s3-cret".to_owned()),
+                ("/EntryPoint".to_owned(), "/start".to_owned()),
                 ("/Nested/0/Args".to_owned(), "sshpass -p".to_owned()),
+                ("/Vault".to_owned(), "vault login s.token".to_owned()),
+                (
+                    "/runCommand".to_owned(),
+                    "echo 'app:hunter2' > /tmp/p\nchpasswd < /tmp/p".to_owned()
+                ),
             ]
         );
     }

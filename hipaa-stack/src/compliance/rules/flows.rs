@@ -18,6 +18,8 @@ use super::{Cx, Outcome, Packs, Proof, RuleSpec, all};
 
 /// Each type that copies data somewhere, with the JSON pointers (below `Properties`) of
 /// the destinations; `*` stands for every entry of a list.
+/// A Verified Access instance, whose access logs `X1` reads.
+const VERIFIED_ACCESS: &str = "AWS::EC2::VerifiedAccessInstance";
 const DESTINATIONS: &[(&str, &[&str])] = &[
     (
         "AWS::KinesisFirehose::DeliveryStream",
@@ -200,6 +202,30 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
         &["/LogDestinationConfigs/*"],
     ),
     ("AWS::Logs::Delivery", &["/DeliveryDestinationArn"]),
+    // The DNS queries of the VPCs a Resolver query logging configuration is associated with
+    // (the names of every service and host they reach), sent to "The ARN of the resource
+    // that you want Resolver to send query logs: an Amazon S3 bucket, a CloudWatch Logs log
+    // group, or a Kinesis Data Firehose delivery stream" (CloudFormation reference,
+    // `AWS::Route53Resolver::ResolverQueryLoggingConfig` `DestinationArn`); and the access
+    // logs of a Verified Access instance (every request to the applications behind it, with
+    // the user's identity and, with `IncludeTrustContext`, the trust provider's claims), to
+    // the bucket, delivery stream and log group of `LoggingConfigurations` (CloudFormation
+    // reference, `AWS::EC2::VerifiedAccessInstance` VerifiedAccessLogs: `S3.BucketName`
+    // with `BucketOwner`, "The AWS account number that owns the bucket";
+    // `KinesisDataFirehose.DeliveryStream`; `CloudWatchLogs.LogGroup`), read only where
+    // `Enabled` is not false (see [`x1`]).
+    (
+        "AWS::Route53Resolver::ResolverQueryLoggingConfig",
+        &["/DestinationArn"],
+    ),
+    (
+        VERIFIED_ACCESS,
+        &[
+            "/LoggingConfigurations/S3/BucketName",
+            "/LoggingConfigurations/KinesisDataFirehose/DeliveryStream",
+            "/LoggingConfigurations/CloudWatchLogs/LogGroup",
+        ],
+    ),
     // A cache's slow log (the commands that ran long, with their arguments: the keys and
     // values they carry) and engine log, delivered to a log group or a delivery stream by
     // name (CloudFormation reference, `AWS::ElastiCache::ReplicationGroup` and
@@ -462,6 +488,8 @@ const TYPES: &[&str] = &[
     "AWS::EC2::TrafficMirrorTarget",
     "AWS::Logs::DeliveryDestination",
     "AWS::CloudFront::RealtimeLogConfig",
+    "AWS::Route53Resolver::ResolverQueryLoggingConfig",
+    VERIFIED_ACCESS,
 ];
 
 /// What a subscription (`AWS::SNS::Subscription`, or an entry of a topic's
@@ -552,6 +580,15 @@ const SERVERLESS_ACCESS: &str = "AWS::OpenSearchServerless::AccessPolicy";
 /// load balancers the service fronts, an inbound path to what they serve. `ServiceId`
 /// only names the service.
 const ENDPOINT_PERMISSIONS: &str = "AWS::EC2::VPCEndpointServicePermissions";
+/// A Global Accelerator cross-account attachment: "You create a cross-account attachment
+/// to specify the principals who have permission to work with resources in accelerators in
+/// their own account [...] A principal can be an AWS account number or the Amazon Resource
+/// Name (ARN) for an accelerator" (CloudFormation reference,
+/// `AWS::GlobalAccelerator::CrossAccountAttachment`; `Principals`, `Resources`). An account
+/// or an accelerator of another account so named puts the listed load balancers, instances
+/// and Elastic IPs of the app behind its own accelerator, an inbound path from the internet
+/// that account holds. `Resources` and `Name` grant no one.
+const ACCELERATOR_ATTACHMENT: &str = "AWS::GlobalAccelerator::CrossAccountAttachment";
 
 /// A log destination, whose `DestinationPolicy` is "An IAM policy document that governs
 /// which AWS accounts can create subscription filters against this destination"
@@ -607,7 +644,7 @@ const LAKE_GRANTS: &[(&str, &str)] = &[
 ];
 
 /// The types `X2` reads beside [`super::services::X2_TYPES`].
-const X2_OWN: [&str; 14] = [
+const X2_OWN: [&str; 15] = [
     OWN_POLICIES[0].0,
     OWN_POLICIES[1].0,
     OWN_POLICIES[2].0,
@@ -617,6 +654,7 @@ const X2_OWN: [&str; 14] = [
     RESOURCE_SHARE,
     SERVERLESS_ACCESS,
     ENDPOINT_PERMISSIONS,
+    ACCELERATOR_ATTACHMENT,
     LOG_DESTINATION,
     LAYER_PERMISSION,
     PRIVATE_DOMAIN,
@@ -650,7 +688,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "resource policies grant access to no principal of another AWS account",
         types: &X2_TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)"],
-        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
+        fix: "grant the roles of this account (a role's `Arn`, or `${AWS::AccountId}`) or an AWS service, and restrict `*` or a service by `aws:PrincipalAccount`, `aws:SourceAccount` (a function permission's `SourceAccount`) to `${AWS::AccountId}`; where `*` is limited by `aws:SourceVpce` or `aws:SourceVpc` (a private API's or private custom domain name's policy), or a Deny spares callers by a negated condition, name only VPC endpoints and VPCs of the app (their `Ref`) and no organization; grant Lake Formation permissions to roles of this account; list in a Global Accelerator cross-account attachment's `Principals` only accelerators of the app; if a partner's account must read the data under a business associate agreement, waive `X2` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -1358,6 +1396,18 @@ fn x1(cx: &Cx<'_>) -> Outcome {
             .is_some_and(super::is_false)
     {
         destinations.retain(|(p, _)| !p.starts_with("/AccessLoggingPolicy/"));
+    }
+    // A Verified Access log destination that `Enabled` turns off is written nothing.
+    if t == VERIFIED_ACCESS {
+        for kind in ["S3", "KinesisDataFirehose", "CloudWatchLogs"] {
+            let at = format!("/LoggingConfigurations/{kind}/");
+            if cx
+                .prop(&format!("{at}Enabled"))
+                .is_some_and(super::is_false)
+            {
+                destinations.retain(|(p, _)| !p.starts_with(&at));
+            }
+        }
     }
     if t == "AWS::ElasticLoadBalancingV2::LoadBalancer" {
         destinations.extend(load_balancer_logs(cx));
@@ -2309,6 +2359,46 @@ fn endpoint_permissions(cx: &Cx<'_>) -> Outcome {
     all(checks)
 }
 
+/// [`ACCELERATOR_ATTACHMENT`]: every principal is of this account, or an accelerator of
+/// the app.
+fn accelerator_attachment(cx: &Cx<'_>) -> Outcome {
+    let Some(list) = cx
+        .prop("/Principals")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    else {
+        return Outcome::NotApplicable;
+    };
+    let Value::Array(entries) = list else {
+        return Outcome::Fail(format!(
+            "`Principals` {} is not a list written in the template, so which accounts may put the attachment's resources behind their accelerators cannot be read before deploy; write the accelerators of the app",
+            super::meaning::text_or_json(list)
+        ));
+    };
+    let checks: Vec<Result<Proof, String>> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| !super::meaning::no_value(e))
+        .map(|(i, entry)| {
+            if may_be_star(entry) {
+                Err(format!(
+                    "`Principals.{i}` is `*`, which names no account: write the accelerators of the app"
+                ))
+            } else if let Some(why) = foreign(entry, cx) {
+                Err(format!(
+                    "`Principals.{i}` is {why}: that account may put the attachment's resources behind its own accelerator, whose static addresses take traffic from the internet; list only accelerators of the app"
+                ))
+            } else {
+                cx.proof(&format!("/Principals/{i}"))
+                    .ok_or_else(|| format!("`Principals.{i}` cannot be shown"))
+            }
+        })
+        .collect();
+    if checks.is_empty() {
+        return Outcome::NotApplicable;
+    }
+    all(checks)
+}
+
 fn serverless_access(cx: &Cx<'_>) -> Outcome {
     let written = cx.prop("/Policy").filter(|v| !super::meaning::no_value(v));
     let Some((document, variables)) = written.and_then(json_value) else {
@@ -2494,6 +2584,9 @@ fn x2(cx: &Cx<'_>) -> Outcome {
     }
     if t == ENDPOINT_PERMISSIONS {
         return endpoint_permissions(cx);
+    }
+    if t == ACCELERATOR_ATTACHMENT {
+        return accelerator_attachment(cx);
     }
     if t == LAYER_PERMISSION {
         return layer_permission(cx);

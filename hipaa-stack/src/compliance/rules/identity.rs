@@ -53,10 +53,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "I2",
-        title: "no policy allows every action of a service, or a data action on every resource",
+        title: "no policy allows every action of a service, or on every resource a data action, a sharing action or an action that turns a HIPAA control off",
         types: I2_TYPES,
         controls: ACCESS,
-        fix: "name the actions instead of `*` or `service:*` in `Action`, and name the buckets, tables, keys, secrets, queues and topics in `Resource` for data actions (never every one of a type, as `table/*` or `secret:*`); attach customer managed policies of the app by the `Ref` of their `AWS::IAM::ManagedPolicy`, never one the app does not hold by its ARN; add a user (`Groups`) only to an `AWS::IAM::Group` of the app, by its `Ref`; give a permission set its permissions in `InlinePolicy`, not by `CustomerManagedPolicyReferences`",
+        fix: "name the actions instead of `*` or `service:*` in `Action`, and name the buckets, tables, keys, secrets, queues and topics in `Resource` for data actions, for actions that share a store with another account, and for actions that turn a control off after deploy (`cloudtrail:StopLogging`, `logs:DisassociateKmsKey`, `logs:PutRetentionPolicy`, `s3:PutEncryptionConfiguration`, `kms:ScheduleKeyDeletion`, `backup:DeleteRecoveryPoint`, `rds:ModifyDBInstance`, `guardduty:DeleteDetector`, `cloudwatch:DisableAlarmActions`, …), never every one of a type, as `table/*` or `secret:*`; attach customer managed policies of the app by the `Ref` of their `AWS::IAM::ManagedPolicy`, never one the app does not hold by its ARN; add a user (`Groups`) only to an `AWS::IAM::Group` of the app, by its `Ref`; give a permission set its permissions in `InlinePolicy`, not by `CustomerManagedPolicyReferences`",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-IAMPolicyNoStatementsWithFullAccess"),
             checkov: Some("CKV_AWS_63"),
@@ -1068,6 +1068,127 @@ const SHARING_ACTIONS: &[&str] = &[
     "firehose:UpdateDestination",
 ];
 
+/// Actions that, on every resource, turn off after deploy a HIPAA control that the other
+/// rules check in the template: the audit trail and its event selection, log groups and
+/// their key and retention, a bucket's encryption, access logs, versioning and lifecycle,
+/// keys and their rotation, recovery points, vaults and plans, databases' settings, flow
+/// logs, AWS Config, GuardDuty, Security Hub, IAM Access Analyzer, point-in-time recovery,
+/// alarms and their notification, secret rotation. Each is named as the Service
+/// Authorization Reference names it (the "Actions defined by" table of each service; every
+/// name checked there):
+/// - CloudTrail `StopLogging` ("Suspends the recording of Amazon Web Services API calls and
+///   log file delivery for the specified trail", CloudTrail API Reference), `DeleteTrail`,
+///   `UpdateTrail` (its bucket, key and log group), `PutEventSelectors` (which events a
+///   trail logs), and an event data store's `DeleteEventDataStore`, `UpdateEventDataStore`,
+///   `StopEventDataStoreIngestion`;
+/// - CloudWatch Logs `DeleteLogGroup`, `DeleteLogStream`, `DisassociateKmsKey` (with a log
+///   group, it stops the key encrypting the events ingested from then on, which "will be
+///   encrypted with the default CloudWatch Logs method": CloudWatch Logs API Reference),
+///   `PutRetentionPolicy`, `DeleteRetentionPolicy`;
+/// - S3 `PutEncryptionConfiguration` (also what `DeleteBucketEncryption` needs),
+///   `PutBucketLogging`, `PutLifecycleConfiguration`, `PutBucketVersioning`, `DeleteBucket`,
+///   `BypassGovernanceRetention`;
+/// - KMS `DisableKey`, `ScheduleKeyDeletion`, `DisableKeyRotation`,
+///   `DeleteImportedKeyMaterial`;
+/// - AWS Backup `DeleteRecoveryPoint`, `UpdateRecoveryPointLifecycle`, `DeleteBackupVault`,
+///   `DeleteBackupVaultAccessPolicy` (the deny `B2` asks for), `DeleteBackupVaultLockConfiguration`,
+///   `DeleteBackupPlan`, `DeleteBackupSelection`;
+/// - RDS `ModifyDBInstance`, `ModifyDBCluster` (backups, log exports, deletion protection,
+///   public access), `DeleteDBInstance`, `DeleteDBCluster`, `ModifyDBParameterGroup`,
+///   `ModifyDBClusterParameterGroup` (TLS and audit logging), `ModifyOptionGroup`;
+/// - EC2 `DeleteFlowLogs`, `DisableEbsEncryptionByDefault`, `ModifyEbsDefaultKmsKeyId` (the
+///   key of every new volume, which may be `alias/aws/ebs`);
+/// - IAM `UpdateAccountPasswordPolicy`, `DeleteAccountPasswordPolicy` (the password policy
+///   the account baseline checks), `DeactivateMFADevice`;
+/// - AWS Config `StopConfigurationRecorder`, `DeleteConfigurationRecorder`,
+///   `DeleteDeliveryChannel`, `DeleteConfigRule`; GuardDuty `DeleteDetector`,
+///   `UpdateDetector`; Security Hub `DisableSecurityHub`, `BatchDisableStandards`; IAM Access
+///   Analyzer `DeleteAnalyzer`;
+/// - DynamoDB `UpdateContinuousBackups` (point-in-time recovery), `UpdateTable` (its key and
+///   deletion protection), `DeleteTable`;
+/// - CloudWatch `DeleteAlarms`, `DisableAlarmActions`, `PutMetricAlarm` (which replaces an
+///   alarm's actions); SNS `Unsubscribe`, `DeleteTopic` (who an alarm tells);
+/// - Secrets Manager `CancelRotateSecret` (`M1`'s rotation);
+/// - the encryption of streams and delivery streams (Kinesis `StopStreamEncryption`,
+///   Firehose `StopDeliveryStreamEncryption`), a Redshift cluster's audit logging
+///   (`DisableLogging`), a file system's automatic backups (EFS `PutBackupPolicy`), a log
+///   group's masking (`DeleteDataProtectionPolicy`), a load balancer's access logs and
+///   deletion protection (`elasticloadbalancing:ModifyLoadBalancerAttributes`), a web ACL's
+///   association and logging (WAF `DisassociateWebACL`, `DeleteLoggingConfiguration`).
+///
+/// Named resources are judged by the rules of those resources; on every resource, any of
+/// these undoes a control of every resource of its type.
+const CONTROL_OFF_ACTIONS: &[&str] = &[
+    "cloudtrail:StopLogging",
+    "cloudtrail:DeleteTrail",
+    "cloudtrail:UpdateTrail",
+    "cloudtrail:PutEventSelectors",
+    "cloudtrail:DeleteEventDataStore",
+    "cloudtrail:UpdateEventDataStore",
+    "cloudtrail:StopEventDataStoreIngestion",
+    "logs:DeleteLogGroup",
+    "logs:DeleteLogStream",
+    "logs:DisassociateKmsKey",
+    "logs:PutRetentionPolicy",
+    "logs:DeleteRetentionPolicy",
+    "s3:PutEncryptionConfiguration",
+    "s3:PutBucketLogging",
+    "s3:PutLifecycleConfiguration",
+    "s3:PutBucketVersioning",
+    "s3:DeleteBucket",
+    "s3:BypassGovernanceRetention",
+    "kms:DisableKey",
+    "kms:ScheduleKeyDeletion",
+    "kms:DisableKeyRotation",
+    "kms:DeleteImportedKeyMaterial",
+    "backup:DeleteRecoveryPoint",
+    "backup:UpdateRecoveryPointLifecycle",
+    "backup:DeleteBackupVault",
+    "backup:DeleteBackupVaultAccessPolicy",
+    "backup:DeleteBackupVaultLockConfiguration",
+    "backup:DeleteBackupPlan",
+    "backup:DeleteBackupSelection",
+    "rds:ModifyDBInstance",
+    "rds:ModifyDBCluster",
+    "rds:DeleteDBInstance",
+    "rds:DeleteDBCluster",
+    "rds:ModifyDBParameterGroup",
+    "rds:ModifyDBClusterParameterGroup",
+    "rds:ModifyOptionGroup",
+    "ec2:DeleteFlowLogs",
+    "ec2:DisableEbsEncryptionByDefault",
+    "ec2:ModifyEbsDefaultKmsKeyId",
+    "iam:UpdateAccountPasswordPolicy",
+    "iam:DeleteAccountPasswordPolicy",
+    "iam:DeactivateMFADevice",
+    "config:StopConfigurationRecorder",
+    "config:DeleteConfigurationRecorder",
+    "config:DeleteDeliveryChannel",
+    "config:DeleteConfigRule",
+    "guardduty:DeleteDetector",
+    "guardduty:UpdateDetector",
+    "securityhub:DisableSecurityHub",
+    "securityhub:BatchDisableStandards",
+    "access-analyzer:DeleteAnalyzer",
+    "dynamodb:UpdateContinuousBackups",
+    "dynamodb:UpdateTable",
+    "dynamodb:DeleteTable",
+    "cloudwatch:DeleteAlarms",
+    "cloudwatch:DisableAlarmActions",
+    "cloudwatch:PutMetricAlarm",
+    "sns:Unsubscribe",
+    "sns:DeleteTopic",
+    "secretsmanager:CancelRotateSecret",
+    "kinesis:StopStreamEncryption",
+    "firehose:StopDeliveryStreamEncryption",
+    "redshift:DisableLogging",
+    "elasticfilesystem:PutBackupPolicy",
+    "logs:DeleteDataProtectionPolicy",
+    "elasticloadbalancing:ModifyLoadBalancerAttributes",
+    "wafv2:DisassociateWebACL",
+    "wafv2:DeleteLoggingConfiguration",
+];
+
 /// Whether an action (or action pattern) of a statement grants a data action.
 fn is_data_action(action: &str) -> bool {
     DATA_ACTIONS.iter().any(|d| glob(action, d)) || glob("s3:*Object*", action)
@@ -1143,6 +1264,15 @@ fn too_broad(statement: &Value) -> Option<String> {
     {
         return Some(format!(
             "allows `{a}` on every resource (`*`), with which an identity shares any store of PHI, or a copy of it, with another account or everyone; name the resources"
+        ));
+    }
+    if allows_on_everything(statement)
+        && let Some(a) = actions
+            .iter()
+            .find(|a| CONTROL_OFF_ACTIONS.iter().any(|e| glob(a, e)))
+    {
+        return Some(format!(
+            "allows `{a}` on every resource (`*`), with which an identity turns off after deploy a HIPAA control of every resource of its type (an audit trail, a log group's key or retention, a bucket's encryption, logging or versioning, a key, a recovery point, a database's settings, a detector, an alarm); name the resources"
         ));
     }
     None
@@ -2308,6 +2438,117 @@ mod tests {
             "sns:ListSubscriptions",
         ] {
             assert!(too_broad(&allow(harmless, "*")).is_none(), "{harmless}");
+        }
+    }
+
+    #[test]
+    fn actions_that_turn_a_control_off_fail_on_every_resource_of_their_type() {
+        let allow = |action: &str, resource: &str| json!({ "Effect": "Allow", "Action": action, "Resource": resource });
+        for (off, every) in [
+            ("cloudtrail:StopLogging", "*"),
+            ("cloudtrail:Stop*", "*"),
+            (
+                "CLOUDTRAIL:PUTEVENTSELECTORS",
+                "arn:aws:cloudtrail:*:*:trail/*",
+            ),
+            ("cloudtrail:UpdateTrail", "*"),
+            (
+                "logs:DisassociateKmsKey",
+                "arn:aws:logs:us-east-1:111122223333:log-group:*",
+            ),
+            ("logs:*RetentionPolicy", "*"),
+            ("logs:DeleteLogGroup", "*"),
+            ("s3:PutEncryptionConfiguration", "arn:aws:s3:::*"),
+            ("s3:PutBucketV*", "*"),
+            ("s3:PutLifecycleConfiguration", "*"),
+            ("kms:ScheduleKeyDeletion", "arn:aws:kms:*:*:key/*"),
+            ("kms:Disable*", "*"),
+            ("backup:DeleteRecoveryPoint", "*"),
+            (
+                "backup:UpdateRecoveryPointLifecycle",
+                "arn:aws:backup:us-east-1:111122223333:recovery-point:*",
+            ),
+            ("backup:DeleteBackupVaultAccessPolicy", "*"),
+            (
+                "rds:ModifyDBInstance",
+                "arn:aws:rds:us-east-1:111122223333:db:*",
+            ),
+            ("rds:ModifyDBInst*", "*"),
+            ("ec2:DeleteFlowLogs", "*"),
+            ("config:StopConfigurationRecorder", "*"),
+            ("guardduty:DeleteDetector", "*"),
+            ("guardduty:UpdateDetector", "*"),
+            ("securityhub:DisableSecurityHub", "*"),
+            (
+                "dynamodb:UpdateContinuousBackups",
+                "arn:aws:dynamodb:us-east-1:111122223333:table/*",
+            ),
+            ("access-analyzer:DeleteAnalyzer", "*"),
+            ("cloudwatch:DeleteAlarms", "*"),
+            (
+                "cloudwatch:DisableAlarmActions",
+                "arn:aws:cloudwatch:us-east-1:111122223333:alarm:*",
+            ),
+            ("secretsmanager:CancelRotateSecret", "*"),
+            (" sns:Unsubscribe", "*"),
+            ("iam:DeleteAccountPasswordPolicy", "*"),
+            (
+                "iam:DeactivateMFADevice",
+                "arn:aws:iam::111122223333:user/*",
+            ),
+            ("ec2:ModifyEbsDefaultKmsKeyId", "*"),
+            (
+                "kinesis:StopStreamEncryption",
+                "arn:aws:kinesis:*:*:stream/*",
+            ),
+            ("wafv2:DisassociateWebACL", "*"),
+        ] {
+            let found = too_broad(&allow(off, every));
+            assert!(
+                found
+                    .as_deref()
+                    .is_some_and(|f| f.contains("turns off after deploy")),
+                "{off} on {every}: {found:?}"
+            );
+        }
+        // `NotResource` allows every resource it does not name.
+        let not = json!({ "Effect": "Allow", "Action": "kms:DisableKeyRotation", "NotResource": "arn:aws:kms:us-east-1:111122223333:key/k" });
+        assert!(too_broad(&not).is_some());
+        // Named resources are judged by the rules of those resources.
+        for (off, one) in [
+            (
+                "cloudtrail:StopLogging",
+                "arn:aws:cloudtrail:us-east-1:111122223333:trail/audit",
+            ),
+            (
+                "logs:PutRetentionPolicy",
+                "arn:aws:logs:us-east-1:111122223333:log-group:/app/api:*",
+            ),
+            (
+                "kms:ScheduleKeyDeletion",
+                "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            ),
+            (
+                "rds:ModifyDBInstance",
+                "arn:aws:rds:us-east-1:111122223333:db:records",
+            ),
+            ("s3:PutBucketVersioning", "arn:aws:s3:::records"),
+        ] {
+            assert!(too_broad(&allow(off, one)).is_none(), "{off} on {one}");
+        }
+        // Reading a control's state turns nothing off.
+        for read in [
+            "cloudtrail:GetTrailStatus",
+            "cloudtrail:DescribeTrails",
+            "logs:DescribeLogGroups",
+            "kms:GetKeyRotationStatus",
+            "rds:DescribeDBInstances",
+            "guardduty:GetDetector",
+            "cloudwatch:DescribeAlarms",
+            "cloudwatch:PutMetricData",
+            "s3:GetEncryptionConfiguration",
+        ] {
+            assert!(too_broad(&allow(read, "*")).is_none(), "{read}");
         }
     }
 

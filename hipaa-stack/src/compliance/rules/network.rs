@@ -106,6 +106,61 @@ const LOCAL_GATEWAY_ASSOCIATION: &str = "AWS::EC2::LocalGatewayRouteTableVPCAsso
 /// private custom domain name" (the same guide, "API provider: Share your private custom
 /// domain name using the API Gateway AWS CLI").
 const DOMAIN_ACCESS: &str = "AWS::ApiGateway::DomainNameAccessAssociation";
+/// An AWS Client VPN endpoint, read by `E17` as the way remote clients join the VPC's
+/// network: "the destination endpoint at which all client VPN sessions are terminated"
+/// (CloudFormation reference, `AWS::EC2::ClientVpnEndpoint`). Clients reach the VPC once the
+/// endpoint is associated with its subnets ([`CLIENT_VPN_ASSOCIATION`]), so the endpoint is
+/// a path from networks beyond the account that the rule admits only when it is the app's,
+/// logs every connection (`ConnectionLogOptions`: `Enabled`, and the `CloudwatchLogGroup`
+/// that is required when it is) and signs clients in through a SAML identity provider
+/// (`AuthenticationOptions`, `Type` `federated-authentication` with
+/// `FederatedAuthentication.SAMLProviderArn`, "Information about the IAM SAML identity
+/// provider"), where the organization's sign-in and its second factor apply. A client
+/// certificate (`certificate-authentication`) is a file that a copy carries to any device,
+/// and a directory (`directory-service-authentication`) asks for a second factor only as its
+/// own settings say, which no rule reads.
+const CLIENT_VPN: &str = "AWS::EC2::ClientVpnEndpoint";
+/// An authorization rule of a Client VPN endpoint ("Ingress authorization rules act as
+/// firewall rules that grant access to networks", CloudFormation reference,
+/// `AWS::EC2::ClientVpnAuthorizationRule`): `AuthorizeAllGroups`, "Specify true to grant all
+/// clients who successfully establish a VPN connection access to the network. Must be set to
+/// true if AccessGroupId is not specified"; `AccessGroupId`, "The ID of the group to grant
+/// access to, for example, the Active Directory group or identity provider (IdP) group".
+const CLIENT_VPN_AUTHORIZATION: &str = "AWS::EC2::ClientVpnAuthorizationRule";
+/// A route of a Client VPN endpoint (`AWS::EC2::ClientVpnRoute`: `DestinationCidrBlock`
+/// through `TargetVpcSubnetId`): a route to the internet (0.0.0.0/0, or any public range)
+/// sends the clients' own traffic out through the VPC, whose addresses the internet then
+/// sees it from (CloudFormation reference, `AWS::EC2::ClientVpnRoute`
+/// `DestinationCidrBlock`: "To add a route for Internet access, enter 0.0.0.0/0"; the routes
+/// to the VPC itself are added when a subnet is associated, AWS Client VPN administrator
+/// guide, "AWS Client VPN routes").
+const CLIENT_VPN_ROUTE: &str = "AWS::EC2::ClientVpnRoute";
+/// The association of a Client VPN endpoint with a subnet of the VPC
+/// (`AWS::EC2::ClientVpnTargetNetworkAssociation`: `ClientVpnEndpointId`, `SubnetId`): it is
+/// what lets the endpoint's clients into the VPC.
+const CLIENT_VPN_ASSOCIATION: &str = "AWS::EC2::ClientVpnTargetNetworkAssociation";
+/// A Route 53 Resolver rule ("For DNS queries that originate in your VPCs, specifies which
+/// Resolver endpoint the queries pass through, one domain name that you want to forward to
+/// your network, and the IP addresses of the DNS resolvers in your network", CloudFormation
+/// reference, `AWS::Route53Resolver::ResolverRule`; `RuleType` FORWARD, SYSTEM, RECURSIVE or
+/// DELEGATE, and `DelegationRecord`: "DNS queries with delegation records that point to this
+/// domain name are forwarded to resolvers on your network").
+const RESOLVER_RULE: &str = "AWS::Route53Resolver::ResolverRule";
+/// A VPC's association with a Resolver rule (`AWS::Route53Resolver::ResolverRuleAssociation`:
+/// `ResolverRuleId`, `VPCId`), read by `E17`: a FORWARD or DELEGATE rule sends the VPC's DNS
+/// queries, and the names of what it reaches, out through an outbound endpoint to resolvers
+/// beyond the account; a rule that another account shares through AWS RAM (named by an id
+/// no template of the app declares) forwards them where that account says.
+const RESOLVER_RULE_ASSOCIATION: &str = "AWS::Route53Resolver::ResolverRuleAssociation";
+/// A VPC's association with a Route 53 profile (`AWS::Route53Profiles::ProfileAssociation`:
+/// `ProfileId`, `ResourceId`), which applies to the VPC the Resolver rules (and the other
+/// DNS settings) associated with the profile (`AWS::Route53Profiles::ProfileResourceAssociation`:
+/// `ProfileId`, `ResourceArn`); a profile another account shares through AWS RAM brings
+/// that account's rules, and a rule associated with a profile of the app is read as one
+/// associated with the VPC is.
+const PROFILE_ASSOCIATION: &str = "AWS::Route53Profiles::ProfileAssociation";
+/// A resource (a Resolver rule among them) associated with a Route 53 profile.
+const PROFILE_RESOURCE_ASSOCIATION: &str = "AWS::Route53Profiles::ProfileResourceAssociation";
 
 /// The ports that are never open to the internet: SSH, RDP, FTP, MySQL, 3309 and 4333, and
 /// the other remote shells and desktops of an instance: Telnet (23), Windows Remote
@@ -211,9 +266,17 @@ pub(crate) static RULES: &[RuleSpec] = &[
             CLOUD_WAN_ATTACHMENT,
             LOCAL_GATEWAY_ASSOCIATION,
             DOMAIN_ACCESS,
+            CLIENT_VPN,
+            CLIENT_VPN_AUTHORIZATION,
+            CLIENT_VPN_ROUTE,
+            CLIENT_VPN_ASSOCIATION,
+            RESOLVER_RULE,
+            RESOLVER_RULE_ASSOCIATION,
+            PROFILE_ASSOCIATION,
+            PROFILE_RESOURCE_ASSOCIATION,
         ],
         controls: &["164.312(e)(1)"],
-        fix: "peer VPCs only within the account (`PeerOwnerId` unset or `${AWS::AccountId}`), and attach and route only to peering connections and transit gateways of the app, whose transit gateways leave `AutoAcceptSharedAttachments` disabled and are named by no resource that shares, peers or connects them beyond the account; attach, associate and route to no virtual private gateway, local gateway, Cloud WAN core network or ODB network, and to Gateway Load Balancer endpoints of the app only; give VPC endpoints an AWS service's name (`com.amazonaws.${AWS::Region}.s3`), an endpoint service of the app, or a VPC Lattice service network or resource configuration of the app, and associate VPCs, services and resource configurations only with service networks of the app, and VPC endpoints only with private custom domain names (`AWS::ApiGateway::DomainNameV2`) of the app; a path to another account of the organization (a shared transit gateway of a network account, a partner's endpoint service) takes a waiver naming that account and the agreement that covers it",
+        fix: "peer VPCs only within the account (`PeerOwnerId` unset or `${AWS::AccountId}`), and attach and route only to peering connections and transit gateways of the app, whose transit gateways leave `AutoAcceptSharedAttachments` disabled and are named by no resource that shares, peers or connects them beyond the account; attach, associate and route to no virtual private gateway, local gateway, Cloud WAN core network or ODB network, and to Gateway Load Balancer endpoints of the app only; give VPC endpoints an AWS service's name (`com.amazonaws.${AWS::Region}.s3`), an endpoint service of the app, or a VPC Lattice service network or resource configuration of the app, and associate VPCs, services and resource configurations only with service networks of the app, and VPC endpoints only with private custom domain names (`AWS::ApiGateway::DomainNameV2`) of the app; associate VPCs only with Client VPN endpoints of the app that log every connection (`ConnectionLogOptions.Enabled` with a `CloudwatchLogGroup`) and sign clients in through a SAML identity provider (`AuthenticationOptions` `federated-authentication`) that asks for a second factor, authorize each network to an access group (`AccessGroupId`, never `AuthorizeAllGroups`), and give them no route to 0.0.0.0/0 or another public range; declare, and associate VPCs and Route 53 profiles with, only Resolver rules of the app of `RuleType` SYSTEM or RECURSIVE (never FORWARD or DELEGATE, which send the VPC's DNS queries to resolvers outside the account), and VPCs only with profiles of the app; a path to another account of the organization (a shared transit gateway of a network account, a partner's endpoint service) takes a waiver naming that account and the agreement that covers it",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -1128,6 +1191,44 @@ fn e17(cx: &Cx<'_>) -> Outcome {
                 },
             }
         }
+        CLIENT_VPN => client_vpn_endpoint(cx),
+        CLIENT_VPN_AUTHORIZATION => client_vpn_authorization(cx),
+        CLIENT_VPN_ROUTE => client_vpn_route(cx),
+        CLIENT_VPN_ASSOCIATION => match cx
+            .prop("/ClientVpnEndpointId")
+            .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+        {
+            None => Outcome::NotApplicable,
+            Some(value) => match app_resource(cx, value, CLIENT_VPN) {
+                Some(_) => all([cx.proof("/ClientVpnEndpointId").ok_or_default()]),
+                None => Outcome::Fail(format!(
+                    "`ClientVpnEndpointId` {} names no Client VPN endpoint of the app, so how its clients sign in and whether their connections are logged cannot be read, and the association lets them into the subnet; associate the subnet with a `ClientVpnEndpoint` of a stack of the app",
+                    text_or_json(value)
+                )),
+            },
+        },
+        RESOLVER_RULE => all([keeps_queries(cx, cx, cx.resource, "the rule's")]),
+        RESOLVER_RULE_ASSOCIATION => match cx
+            .prop("/ResolverRuleId")
+            .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+        {
+            None => Outcome::NotApplicable,
+            Some(value) => all([resolver_rule_of_the_app(cx, value, "ResolverRuleId")]),
+        },
+        PROFILE_ASSOCIATION => match cx
+            .prop("/ProfileId")
+            .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+        {
+            None => Outcome::NotApplicable,
+            Some(value) => match app_resource(cx, value, "AWS::Route53Profiles::Profile") {
+                Some(_) => all([cx.proof("/ProfileId").ok_or_default()]),
+                None => Outcome::Fail(format!(
+                    "`ProfileId` {} names no Route 53 profile of the app: one another account shares through AWS RAM applies that account's Resolver rules to the VPC, which may forward its DNS queries beyond the account; declare the profile in a stack of the app",
+                    text_or_json(value)
+                )),
+            },
+        },
+        PROFILE_RESOURCE_ASSOCIATION => profile_resource(cx),
         VPC_ENDPOINT => {
             let reached = endpoint_reaches(cx);
             if reached.is_empty() {
@@ -1145,6 +1246,165 @@ fn e17(cx: &Cx<'_>) -> Outcome {
             }
         }
     }
+}
+
+/// [`CLIENT_VPN`]: connections logged, clients signed in through SAML federation.
+fn client_vpn_endpoint(cx: &Cx<'_>) -> Outcome {
+    let mut checks = Vec::new();
+    let logs = cx
+        .prop("/ConnectionLogOptions")
+        .filter(|v| !super::meaning::no_value(v));
+    let enabled = logs
+        .and_then(|l| l.get("Enabled"))
+        .filter(|v| !super::meaning::no_value(v));
+    checks.push(match enabled {
+        Some(v) if is_true(v) => match logs
+            .and_then(|l| l.get("CloudwatchLogGroup"))
+            .filter(|g| !g.is_null() && !super::meaning::no_value(g))
+        {
+            Some(_) => cx
+                .proof("/ConnectionLogOptions/Enabled")
+                .ok_or_else(|| "`ConnectionLogOptions.Enabled` cannot be shown".to_owned()),
+            None => Err(
+                "`ConnectionLogOptions` names no `CloudwatchLogGroup`, so the connections of the endpoint's clients are logged nowhere; name an encrypted, retained log group of the app"
+                    .to_owned(),
+            ),
+        },
+        Some(v) if !is_false(v) => Err(format!(
+            "`ConnectionLogOptions.Enabled` {} is not known before deploy to be true, so who connects to the VPC through the endpoint may go unlogged; write true",
+            text_or_json(v)
+        )),
+        _ => Err(
+            "`ConnectionLogOptions.Enabled` is not true: no one knows who connected to the VPC through the endpoint, from where or for how long; enable connection logging to a log group of the app"
+                .to_owned(),
+        ),
+    });
+    let options = cx
+        .prop("/AuthenticationOptions")
+        .filter(|v| !super::meaning::no_value(v));
+    checks.push(match options {
+        Some(Value::Array(entries)) => match entries.iter().position(|e| {
+            super::meaning::text(&e["Type"])
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("federated-authentication"))
+                && e.get("FederatedAuthentication")
+                    .and_then(|f| f.get("SAMLProviderArn"))
+                    .is_some_and(|a| !a.is_null() && !super::meaning::no_value(a))
+        }) {
+            Some(i) => cx
+                .proof(&format!("/AuthenticationOptions/{i}/Type"))
+                .ok_or_else(|| "`AuthenticationOptions` cannot be shown".to_owned()),
+            None => Err(format!(
+                "`AuthenticationOptions` {} signs clients in with no SAML identity provider (`federated-authentication` with `FederatedAuthentication.SAMLProviderArn`): a client certificate is a file any copy of which connects, and a directory asks for a second factor only as its own settings, which no rule reads, say; sign clients in through the organization's identity provider, which asks for MFA",
+                text_or_json(options.unwrap_or(&Value::Null))
+            )),
+        },
+        Some(v) => Err(format!(
+            "`AuthenticationOptions` {} is not a list written in the template, so how clients sign in cannot be read before deploy; write it as a list with a `federated-authentication` entry",
+            text_or_json(v)
+        )),
+        None => Err(
+            "`AuthenticationOptions` is not set, so how clients sign in cannot be read; add a `federated-authentication` entry naming a SAML provider"
+                .to_owned(),
+        ),
+    });
+    all(checks)
+}
+
+/// [`CLIENT_VPN_AUTHORIZATION`]: the rule names an access group and never every client.
+fn client_vpn_authorization(cx: &Cx<'_>) -> Outcome {
+    let every = cx
+        .prop("/AuthorizeAllGroups")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v));
+    // Blank text names no group either.
+    let group = cx.prop("/AccessGroupId").filter(|v| {
+        !v.is_null()
+            && !super::meaning::no_value(v)
+            && super::meaning::text(v).is_none_or(|t| !t.trim().is_empty())
+    });
+    match (every, group) {
+        (Some(v), _) if is_true(v) => Outcome::Fail(format!(
+            "`AuthorizeAllGroups` {} lets every client who connects into {}, whatever the groups of the identity provider say; name the group that needs the network in `AccessGroupId`",
+            text_or_json(v),
+            cx.prop("/TargetNetworkCidr").map_or_else(|| "the network".to_owned(), text_or_json)
+        )),
+        (Some(v), _) if !is_false(v) => Outcome::Fail(format!(
+            "`AuthorizeAllGroups` {} is not known before deploy to be false, so the rule may let every client in; write false and name an `AccessGroupId`",
+            text_or_json(v)
+        )),
+        (_, None) => Outcome::Fail(
+            "the rule names no `AccessGroupId`, which CloudFormation accepts only with `AuthorizeAllGroups` true: every client who connects gets in; name the group that needs the network"
+                .to_owned(),
+        ),
+        (_, Some(_)) => all([cx.proof("/AccessGroupId").ok_or_default()]),
+    }
+}
+
+/// [`CLIENT_VPN_ROUTE`]: no route to the internet.
+fn client_vpn_route(cx: &Cx<'_>) -> Outcome {
+    match cx
+        .prop("/DestinationCidrBlock")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    {
+        None => Outcome::NotApplicable,
+        Some(v) if super::meaning::is_internet(v) => Outcome::Fail(format!(
+            "`DestinationCidrBlock` {} sends the clients' traffic to the internet through the VPC (a range with public addresses, or one not known before deploy): route only the ranges of the app's networks through the endpoint",
+            text_or_json(v)
+        )),
+        Some(_) => all([cx.proof("/DestinationCidrBlock").ok_or_default()]),
+    }
+}
+
+/// A Resolver rule that `value` (at `key`) names is one of the app that keeps the VPC's DNS
+/// queries with Route 53 Resolver: `RuleType` SYSTEM or RECURSIVE.
+fn resolver_rule_of_the_app(cx: &Cx<'_>, value: &Value, key: &str) -> Result<Proof, String> {
+    let Some((home, rule)) = app_resource(cx, value, RESOLVER_RULE) else {
+        return Err(format!(
+            "`{key}` {} names no Route 53 Resolver rule of the app: one another account shares through AWS RAM, or one no rule reads, may forward the VPC's DNS queries to resolvers beyond the account; associate only rules of a stack of the app",
+            text_or_json(value)
+        ));
+    };
+    let lead = format!(
+        "`{key}` names Resolver rule `{}`, whose",
+        named_in(cx, &home, rule)
+    );
+    keeps_queries(cx, &home, rule, &lead)
+}
+
+/// A Resolver rule of the app (of the stack of `home`) keeps the DNS queries it matches with
+/// Route 53 Resolver: `RuleType` SYSTEM or RECURSIVE; `lead` names it in a finding.
+fn keeps_queries(cx: &Cx<'_>, home: &Cx<'_>, rule: &Resource, lead: &str) -> Result<Proof, String> {
+    let kind = &rule.properties()["RuleType"];
+    match super::meaning::text(kind).map(|t| t.trim().to_ascii_uppercase()) {
+        Some(t) if t == "SYSTEM" || t == "RECURSIVE" => proof_in(cx, home, rule, "/RuleType")
+            .ok_or_else(|| format!("{lead} `RuleType` cannot be shown")),
+        _ => Err(format!(
+            "{lead} `RuleType` {} is neither SYSTEM nor RECURSIVE, or not known before deploy: a FORWARD or DELEGATE rule sends the DNS queries of the VPCs associated with it (for `DomainName`, or the delegations of `DelegationRecord`), with the names of what they reach, to resolvers beyond the account (`TargetIps`); resolve with Route 53 Resolver (SYSTEM), or waive the rule naming the resolvers' network and the agreement that covers it",
+            text_or_json(kind)
+        )),
+    }
+}
+
+/// [`PROFILE_RESOURCE_ASSOCIATION`]: a Resolver rule associated with a profile is read as one
+/// associated with a VPC; another resource of the app (a private hosted zone, a DNS Firewall
+/// rule group, an interface endpoint) adds no path out; an ARN that names nothing of the app
+/// may be another account's forwarding rule.
+fn profile_resource(cx: &Cx<'_>) -> Outcome {
+    let Some(value) = cx
+        .prop("/ResourceArn")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    else {
+        return Outcome::NotApplicable;
+    };
+    if app_resource(cx, value, RESOLVER_RULE).is_some() {
+        return all([resolver_rule_of_the_app(cx, value, "ResourceArn")]);
+    }
+    let written = text_or_json(value);
+    if !written.to_ascii_lowercase().contains("resolver-rule") && cx.mentions_the_app(value) {
+        return all([cx.proof("/ResourceArn").ok_or_default()]);
+    }
+    Outcome::Fail(format!(
+        "`ResourceArn` {written} names no resource of the app: a Resolver rule of another account, or one no rule reads, may forward the DNS queries of every VPC associated with the profile beyond the account; associate only resources of a stack of the app"
+    ))
 }
 
 /// Whose account a peering's `PeerOwnerId` (or a transit gateway peering's
@@ -1875,6 +2135,48 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    /// A Client VPN authorization rule lets in one access group, never every client; its
+    /// routes reach no public range; its endpoint logs connections and federates sign-in.
+    #[test]
+    fn client_vpn_lets_in_named_groups_of_federated_logged_clients_only() {
+        use crate::compliance::rules::dms::tests::outcome_of;
+        let authorization = |p: Value| outcome_of(e17, CLIENT_VPN_AUTHORIZATION, p);
+        let fails = |o: &Outcome| matches!(o, Outcome::Fail(_));
+        for p in [
+            json!({ "ClientVpnEndpointId": "cvpn-endpoint-1", "TargetNetworkCidr": "10.0.0.0/16", "AuthorizeAllGroups": "TRUE" }),
+            json!({ "ClientVpnEndpointId": "cvpn-endpoint-1", "TargetNetworkCidr": "10.0.0.0/16", "AccessGroupId": "g", "AuthorizeAllGroups": true }),
+            json!({ "ClientVpnEndpointId": "cvpn-endpoint-1", "TargetNetworkCidr": "10.0.0.0/16", "AccessGroupId": { "Ref": "AWS::NoValue" } }),
+        ] {
+            assert!(fails(&authorization(p.clone())), "{p}");
+        }
+        assert!(!fails(&authorization(
+            json!({ "ClientVpnEndpointId": "cvpn-endpoint-1", "TargetNetworkCidr": "10.0.0.0/16", "AccessGroupId": "g", "AuthorizeAllGroups": "false" })
+        )));
+        let route = |cidr: Value| {
+            outcome_of(
+                e17,
+                CLIENT_VPN_ROUTE,
+                json!({ "ClientVpnEndpointId": "cvpn-endpoint-1", "TargetVpcSubnetId": "subnet-1", "DestinationCidrBlock": cidr }),
+            )
+        };
+        assert!(fails(&route(json!("0.0.0.0/0"))));
+        assert!(fails(&route(json!("0.0.0.0/1"))));
+        assert!(!fails(&route(json!("172.16.0.0/12"))));
+        let endpoint = |p: Value| outcome_of(e17, CLIENT_VPN, p);
+        let federated = json!([{ "Type": " Federated-Authentication ", "FederatedAuthentication": { "SAMLProviderArn": "arn:aws:iam::111122223333:saml-provider/Okta" } }]);
+        assert!(!fails(&endpoint(json!({
+            "AuthenticationOptions": federated,
+            "ConnectionLogOptions": { "Enabled": "true", "CloudwatchLogGroup": "vpn" }
+        }))));
+        assert!(fails(&endpoint(
+            json!({ "AuthenticationOptions": federated })
+        )));
+        assert!(fails(&endpoint(json!({
+            "AuthenticationOptions": federated,
+            "ConnectionLogOptions": { "Enabled": true, "CloudwatchLogGroup": { "Ref": "AWS::NoValue" } }
+        }))));
+    }
 
     /// A VPC attached to a Cloud WAN core network, or associated with an Outposts local
     /// gateway route table, is joined to networks beyond the account; a VPC endpoint

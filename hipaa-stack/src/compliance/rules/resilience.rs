@@ -33,7 +33,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "every alarm notifies someone when it fires and when its data stops",
         types: &["AWS::CloudWatch::Alarm"],
         controls: &["164.312(b)"],
-        fix: "set `AlarmActions` and `InsufficientDataActions` to actions that notify (e.g. an SNS topic that pages the on-call, subscribed in the app; an EC2 action or a scaling policy tells no one), and leave `ActionsEnabled` true; a topic's KMS key must allow `cloudwatch.amazonaws.com` `kms:GenerateDataKey*` and `kms:Decrypt` in its key policy",
+        fix: "set `AlarmActions` and `InsufficientDataActions` to actions that notify (e.g. an SNS topic that pages the on-call, subscribed in the app; an EC2 action or a scaling policy tells no one), and leave `ActionsEnabled` true; a topic's KMS key must be a customer-managed key (never `alias/aws/sns`, whose key policy no one can change) that allows `cloudwatch.amazonaws.com` `kms:GenerateDataKey*` and `kms:Decrypt` in its key policy",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-CloudWatchAlarmAction"),
             checkov: None,
@@ -240,9 +240,22 @@ pub(super) fn shaped_as_key(text: &str) -> bool {
     if let ["arn", _, "kms", _, _, rest] = parts.as_slice() {
         return rest.starts_with("key/") || rest.starts_with("alias/");
     }
-    let id = text.rsplit(['/', ':']).next().unwrap_or(text);
-    let uuid = id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
-    text.starts_with("alias/") || id.starts_with("mrk-") || (uuid && !text.contains(':'))
+    // A key id is the whole text: a multi-Region key's (`mrk-` and 32 hexadecimal digits)
+    // or another key's (a UUID). The id after a `/` or `:` of other text (`arn:aws:s3:::b/mrk-…`,
+    // `keys/1234abcd-…`) is a name of something else, which no service reads as a key.
+    let hex = |t: &str, dashes: bool| {
+        t.chars()
+            .all(|c| c.is_ascii_hexdigit() || (dashes && c == '-'))
+    };
+    let uuid = text.len() == 36
+        && text
+            .char_indices()
+            .all(|(i, c)| (c == '-') == matches!(i, 8 | 13 | 18 | 23))
+        && hex(text, true);
+    let multi_region = text
+        .strip_prefix("mrk-")
+        .is_some_and(|id| !id.is_empty() && hex(id, false));
+    text.starts_with("alias/") || multi_region || uuid
 }
 
 // ---------------------------------------------------------------------------------------
@@ -371,8 +384,13 @@ fn unsubscribed<'a>(cx: &Cx<'a>, pointer: &str) -> Option<&'a str> {
 /// sources from AWS services and encrypted topics", which lists CloudWatch), and a service
 /// principal gets nothing from IAM policies: without them the alarm's notification is
 /// never published. A key without `KeyPolicy` has KMS's default key policy, which allows
-/// only the account's principals (`AWS::KMS::Key` `KeyPolicy`). A policy no rule can read,
-/// or a key or topic outside the template, is not judged here.
+/// only the account's principals (`AWS::KMS::Key` `KeyPolicy`). An AWS-managed key
+/// (`alias/aws/sns`, in any spelling [`meaning::aws_managed_key`](super::meaning::aws_managed_key)
+/// reads) never allows it: "you can only change the key policy for a customer managed key.
+/// The policies of AWS managed keys are created and managed by the AWS service that created
+/// the KMS key" (KMS developer guide, "Change a key policy"), and the SNS section above asks
+/// for a customer managed key for event sources of AWS services. A policy no rule can read,
+/// or a key written as text or a topic outside the template, is not judged here.
 fn undeliverable(cx: &Cx<'_>, pointer: &str) -> Option<String> {
     let actions = notifying_actions(cx, pointer);
     let mut refused = Vec::new();
@@ -380,7 +398,16 @@ fn undeliverable(cx: &Cx<'_>, pointer: &str) -> Option<String> {
         let topic = cx
             .others("AWS::SNS::Topic")
             .find(|t| is_topic_arn(action, t.logical_id()) || is_named_topic(action, t))?;
-        let key = topic_key(cx, &topic.properties()["KmsMasterKeyId"])?;
+        let value = &topic.properties()["KmsMasterKeyId"];
+        if super::meaning::aws_managed_key(value) {
+            refused.push(format!(
+                "`{}` (the AWS-managed key {}, whose key policy no one can change)",
+                topic.logical_id(),
+                super::meaning::text_or_json(value)
+            ));
+            continue;
+        }
+        let key = topic_key(cx, value)?;
         if cloudwatch_may_use(key)? {
             return None;
         }
@@ -392,7 +419,7 @@ fn undeliverable(cx: &Cx<'_>, pointer: &str) -> Option<String> {
     }
     (!refused.is_empty()).then(|| {
         format!(
-            "every action of `{}` that notifies is a topic encrypted with a key whose key policy does not allow `cloudwatch.amazonaws.com` `kms:GenerateDataKey*` and `kms:Decrypt` ({}): CloudWatch cannot publish to it, so no one is told; allow the service on the key (as `KmsKey` does for an `AlarmTopic`)",
+            "every action of `{}` that notifies is a topic encrypted with a key whose key policy does not allow `cloudwatch.amazonaws.com` `kms:GenerateDataKey*` and `kms:Decrypt` ({}): CloudWatch cannot publish to it, so no one is told; encrypt the topic with a key of the app that allows the service (as `KmsKey` does for an `AlarmTopic`)",
             pointer_name(pointer),
             refused.join(", ")
         )
@@ -1778,6 +1805,34 @@ mod tests {
     }
 
     #[test]
+    fn a_key_written_as_text_is_the_stack_accounts_only_whole_and_by_its_shape() {
+        // A key of the stack's own account written as text is accepted as the storage
+        // rules accept it (the compliant corpus: a key ARN in `${AWS::AccountId}`, a key id,
+        // an alias name); what is no key, another account's key, or a name read only at
+        // deploy is not.
+        for own in [
+            "arn:aws:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "arn:aws:kms:${AWS::Region}:${AWS::AccountId}:alias/phi",
+            "1234abcd-12ab-34cd-56ef-1234567890ab",
+            " mrk-1234abcd12ab34cd56ef1234567890ab ",
+            "alias/phi",
+        ] {
+            assert_eq!(text_not_a_key(own), None, "{own}");
+        }
+        for not in [
+            "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "arn:aws:kms:us-east-1::key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "arn:aws:s3:::keys/mrk-1234abcd12ab34cd56ef1234567890ab",
+            "keys/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "mrk-phi",
+            "alias/{{resolve:ssm:/phi/key}}",
+            "phi-key",
+        ] {
+            assert!(text_not_a_key(not).is_some(), "{not}");
+        }
+    }
+
+    #[test]
     fn text_has_a_key_shape_only_as_a_key_or_alias() {
         for key in [
             "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
@@ -1793,6 +1848,13 @@ mod tests {
             "session-key",
             "arn:aws:kms:us-east-1:111122223333:grant/1234",
             "arn:aws:s3:::b/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "arn:aws:s3:::b/mrk-1234abcd12ab34cd56ef1234567890ab",
+            "keys/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "session:mrk-1234abcd12ab34cd56ef1234567890ab",
+            "mrk-",
+            "mrk-sessions",
+            "------------------------------------",
+            "1234abcd12ab34cd56ef1234567890ab-1-2",
             "",
         ] {
             assert!(!shaped_as_key(other), "{other}");

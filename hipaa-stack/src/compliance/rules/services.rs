@@ -1616,7 +1616,7 @@ fn a4c(cx: &Cx<'_>) -> Outcome {
 /// text) that resolves to `arn:…:logs:${AWS::Region}:${AWS::AccountId}:log-group:NAME`,
 /// with or without `:*`, NAME its `Ref` or its literal `LogGroupName`. A log group of the
 /// same name in another account or region is not the app's.
-fn is_log_group_arn(destination: &Value, group: &crate::cfn::Resource) -> bool {
+pub(super) fn is_log_group_arn(destination: &Value, group: &crate::cfn::Resource) -> bool {
     let name = group.properties()["LogGroupName"]
         .as_str()
         .map_or_else(|| format!("\u{0}{}", group.logical_id()), str::to_owned);
@@ -4516,7 +4516,7 @@ fn foreign_log_group(cx: &Cx<'_>, arn: &Value) -> Option<String> {
 
 /// Whether `name` (of an `Fn::ImportValue`) is the name of an export, by a stack of the app,
 /// of the ARN of one of its log groups.
-fn imports_an_app_log_group(cx: &Cx<'_>, name: &Value) -> bool {
+pub(super) fn imports_an_app_log_group(cx: &Cx<'_>, name: &Value) -> bool {
     text(name).is_some_and(|name| {
         cx.everywhere("AWS::Logs::LogGroup").any(|(stack, g)| {
             super::arn::exports_of(cx.template_of(stack), g.logical_id())

@@ -20,7 +20,11 @@ const EXPORTING_DB: &[&str] = &[
     "AWS::RDS::DBCluster",
     "AWS::DocDB::DBCluster",
     "AWS::Neptune::DBCluster",
+    REDSHIFT_CLUSTER,
 ];
+/// A provisioned Redshift cluster, which exports its audit logs to CloudWatch Logs by
+/// `LoggingProperties` (rule `L4`).
+const REDSHIFT_CLUSTER: &str = "AWS::Redshift::Cluster";
 /// An Aurora global database: a primary cluster and the secondary clusters of other
 /// regions that Aurora's storage replicates it to.
 const GLOBAL_CLUSTER: &str = "AWS::RDS::GlobalCluster";
@@ -397,7 +401,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "the trail delivers to CloudWatch Logs through a role",
         types: TRAIL,
         controls: AUDIT,
-        fix: "set `CloudWatchLogsLogGroupArn` and `CloudWatchLogsRoleArn`",
+        fix: "set `CloudWatchLogsRoleArn`, and `CloudWatchLogsLogGroupArn` to a log group of the app, whose key and retention L1 and L2 read: the `Fn::GetAtt` of its `Arn`, its ARN in `${AWS::Region}` and `${AWS::AccountId}`, or the import of an export of it; a group of no template of the app (an ARN written as text) leaves a gap, and a value no rule can read before deploy fails",
         packs: packs(
             Some("HIPAA.Security-CloudTrailCloudWatchLogsEnabled"),
             Some("CKV2_AWS_10"),
@@ -493,7 +497,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "the logs a database exports go to log groups of the app, which L1 and L2 read",
         types: EXPORTING_DB,
         controls: &["164.312(a)(2)(iv)"],
-        fix: "RDS writes each exported log to a log group it creates itself unless one of that name exists: name the database (`DBInstanceIdentifier`, `DBClusterIdentifier`, as written in lower case) and declare `/aws/rds/instance/<name>/<log>` (`/aws/rds/cluster/…` for a cluster, `/aws/docdb/…` for a DocumentDB cluster, `/aws/neptune/…` for a Neptune cluster) in its stack, encrypted and kept as L1 and L2 ask, with the database depending on it; a named database can no longer be replaced by an update. Otherwise deploy with `up`, which gives each group RDS made the database's key and a retention, or associate a customer key with each (`aws logs associate-kms-key`) and set its retention after the first deploy",
+        fix: "RDS writes each exported log to a log group it creates itself unless one of that name exists: name the database (`DBInstanceIdentifier`, `DBClusterIdentifier`, as written in lower case) and declare `/aws/rds/instance/<name>/<log>` (`/aws/rds/cluster/…` for a cluster, `/aws/docdb/…` for a DocumentDB cluster, `/aws/neptune/…` for a Neptune cluster, `/aws/redshift/cluster/<ClusterIdentifier>/<log>` for each log of a Redshift cluster's `LoggingProperties.LogExports` sent to cloudwatch) in its stack, encrypted and kept as L1 and L2 ask, with the database depending on it; a named database can no longer be replaced by an update. Otherwise deploy with `up`, which gives each group RDS made the database's key and a retention, or associate a customer key with each (`aws logs associate-kms-key`) and set its retention after the first deploy",
         packs: packs(None, None, None),
         check: l4,
     },
@@ -3226,11 +3230,143 @@ fn k3(cx: &Cx<'_>) -> Outcome {
     all([cx.present("/KeyPolicy")])
 }
 
+/// T1: the trail delivers to CloudWatch Logs, into a log group of the app, which L1 and L2
+/// read (its key and retention). CloudTrail writes into the group of
+/// `CloudWatchLogsLogGroupArn` and creates none ("You must use a log group that exists in
+/// your account", CloudTrail API reference, `CreateTrail` `CloudWatchLogsLogGroupArn`): a
+/// group of no template of the app exists already, and nothing shows its key or retention.
+/// So the group is read as E13 reads a flow log's and OS2 a domain's
+/// ([`trail_log_group_outside_the_app`]): a group of the app passes; a group written whole
+/// as text that is of no template (another account's, a group made by hand) is a gap, as
+/// E13 holds one; a value no rule can read before deploy fails, since it may be any group.
 fn t1(cx: &Cx<'_>) -> Outcome {
-    all([
+    let settings = all([
         cx.present("/CloudWatchLogsLogGroupArn"),
         cx.present("/CloudWatchLogsRoleArn"),
-    ])
+    ]);
+    let Outcome::Pass(_) = settings else {
+        return settings;
+    };
+    match cx
+        .prop("/CloudWatchLogsLogGroupArn")
+        .and_then(|arn| trail_log_group_outside_the_app(cx, arn))
+    {
+        None => settings,
+        Some(outcome) => outcome,
+    }
+}
+
+/// Why a trail's `CloudWatchLogsLogGroupArn` is not shown to be a log group of the app, as
+/// a gap or a failure, or `None` when it is one. Of the app are: an `AWS::Logs::LogGroup`
+/// of the template named wholly ([`super::meaning::names`]: its `Fn::GetAtt` `Arn`, an
+/// `Fn::If` whose every branch names it) or by its ARN in `${AWS::Region}` and
+/// `${AWS::AccountId}` (`${Group}` or its written `LogGroupName`, with or without `:*`); the
+/// import of an export of a log group's ARN by a stack of the app (as A4E reads one); a log
+/// group of a stack of another region carried by hipaa-stack's template parameter; and the
+/// ARN, in `${AWS::Region}` and the trail's own account (`${AWS::AccountId}`, or a number:
+/// CloudTrail takes only a group of its own account), of a log group of another stack whose
+/// `LogGroupName` is written and names the same group in every stack (not built on
+/// `${AWS::StackName}` or `${AWS::Region}`). CloudTrail delivers only to a group of the
+/// trail's own account and region, so an ARN that writes them as text names a group of the
+/// trail's own template by its written name; a group of another stack only in
+/// `${AWS::Region}` (the rules are not told where each stack deploys).
+fn trail_log_group_outside_the_app(cx: &Cx<'_>, arn: &Value) -> Option<Outcome> {
+    const LOG_GROUP: &str = "AWS::Logs::LogGroup";
+    if super::meaning::no_value(arn) {
+        return Some(Outcome::Fail(
+            "`CloudWatchLogsLogGroupArn` is removed by `AWS::NoValue`: the trail delivers to no log group; name a `LogGroup` of the app by the `Fn::GetAtt` of its `Arn`".to_owned(),
+        ));
+    }
+    // Either branch of an `Fn::If` may be deployed: each is read, a failure before a gap.
+    if let Some([_, yes, no]) = arn
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .and_then(|m| m.get("Fn::If"))
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
+        let found: Vec<Outcome> = [yes, no]
+            .into_iter()
+            .filter_map(|branch| trail_log_group_outside_the_app(cx, branch))
+            .collect();
+        let fail = found.iter().position(|o| matches!(o, Outcome::Fail(_)));
+        return found.into_iter().nth(fail.unwrap_or(0));
+    }
+    let of_the_template = cx.others(LOG_GROUP).any(|g| {
+        super::meaning::names(arn, g.logical_id()) || super::services::is_log_group_arn(arn, g)
+    });
+    let imported = arn
+        .get("Fn::ImportValue")
+        .is_some_and(|name| super::services::imports_an_app_log_group(cx, name));
+    let across_regions = cx
+        .across_regions(cx.template, arn)
+        .is_some_and(|(_, g)| g.type_name() == LOG_GROUP);
+    if of_the_template || imported || across_regions {
+        return None;
+    }
+    let written = text(arn);
+    // The text without the stack's own account, region and name, which name one group.
+    let fixed = written.as_deref().map(|t| {
+        t.replace("${AWS::AccountId}", "")
+            .replace("${AWS::Region}", "")
+            .replace("${AWS::StackName}", "")
+    });
+    let readable = fixed
+        .as_deref()
+        .is_some_and(|f| !f.contains("${") && !super::identity::dynamic(f));
+    if !readable {
+        return Some(Outcome::Fail(format!(
+            "`CloudWatchLogsLogGroupArn` is {}, which no rule can read before deploy: the trail may deliver to any log group, whose key and retention no rule reads; name a `LogGroup` of the app by the `Fn::GetAtt` of its `Arn`",
+            text_or_json(arn)
+        )));
+    }
+    let t = written.unwrap_or_default();
+    if of_another_stack(cx, t.trim()) {
+        return None;
+    }
+    Some(Outcome::Gap(format!(
+        "the trail delivers to `{}`, which is no log group of the app: whether it is encrypted with a customer key (L1) and keeps events a year (L2) is not shown; deliver to a `LogGroup` of the app (the `Fn::GetAtt` of its `Arn`, or the import of its export)",
+        t.trim()
+    )))
+}
+
+/// Whether the ARN `t` (`arn:…:logs:${AWS::Region}:<account>:log-group:<name>[:*]`) names a
+/// log group of another stack of the app by its written `LogGroupName` (see
+/// [`trail_log_group_outside_the_app`]).
+fn of_another_stack(cx: &Cx<'_>, t: &str) -> bool {
+    let Some((head, name)) = t.rsplit_once(":log-group:") else {
+        return false;
+    };
+    let name = name.strip_suffix(":*").unwrap_or(name);
+    // The pseudo parameters as one field each (their `::` would split them).
+    let head = head.replace("${AWS::", "${AWS-");
+    let fields: Vec<&str> = head.split(':').collect();
+    let [arn, _, service, region, account] = fields.as_slice() else {
+        return false;
+    };
+    let own_account = *account == "${AWS-AccountId}"
+        || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
+    if *arn != "arn" || *service != "logs" || !own_account {
+        return false;
+    }
+    // A region written as text names the group of the trail's own template (CloudTrail
+    // delivers only to a group of the trail's own region and account, so no other group of
+    // that name can be the one written); of another stack, whose region the rules are not
+    // told, only in `${AWS::Region}`.
+    let any_region = *region == "${AWS-Region}";
+    let per_stack = |n: &str| {
+        n.replace("${AWS::AccountId}", "")
+            .replace("${AWS::Partition}", "")
+            .replace("${AWS::URLSuffix}", "")
+            .contains("${")
+    };
+    // A name built on the stack's name is the same group only in the trail's own template.
+    !name.is_empty()
+        && cx.everywhere("AWS::Logs::LogGroup").any(|(stack, g)| {
+            (any_region || stack.is_none())
+                && text(&g.properties()["LogGroupName"])
+                    .is_some_and(|n| n == name && (stack.is_none() || !per_stack(&n)))
+        })
 }
 
 /// A trail's log files, and the events of a CloudTrail Lake event data store (the same
@@ -3585,6 +3721,7 @@ fn l4(cx: &Cx<'_>) -> Outcome {
         "AWS::RDS::DBCluster" => ("RDS", "rds/cluster", "/DBClusterIdentifier"),
         "AWS::DocDB::DBCluster" => ("DocumentDB", "docdb", "/DBClusterIdentifier"),
         "AWS::Neptune::DBCluster" => ("Neptune", "neptune", "/DBClusterIdentifier"),
+        REDSHIFT_CLUSTER => return l4_redshift(cx),
         // An instance of a cluster exports what its cluster exports: judged on that
         // cluster, or failed when the cluster is of no template of the app (as the other
         // rules of a database fail it), since no rule reads where that cluster's logs go.
@@ -3593,13 +3730,75 @@ fn l4(cx: &Cx<'_>) -> Outcome {
             None => ("RDS", "rds/instance", "/DBInstanceIdentifier"),
         },
     };
-    let exports = match cx.prop("/EnableCloudwatchLogsExports") {
+    exported_into_groups(cx, service, kind, property, "/EnableCloudwatchLogsExports")
+}
+
+/// L4 of a provisioned Redshift cluster that sends its audit logs to CloudWatch Logs
+/// (`LoggingProperties.LogDestinationType` cloudwatch, the logs of `LogExports`): "A new log
+/// group is automatically created … `/aws/redshift/cluster/<cluster_name>/<log_type>`"
+/// (Amazon Redshift management guide, "Database audit logging", "Log groups and log events
+/// in Amazon CloudWatch"), with no customer key and no expiry unless the stack declares it,
+/// as RDS does (Redshift Serverless: "A log group with the specified name exists. Redshift
+/// exports log data using the existing log group", "Audit logging for Amazon Redshift
+/// Serverless"). A cluster that logs to S3 writes into no log group (RS3 reads it). The
+/// cluster's identifier is lower case (CloudFormation's `AWS::Redshift::Cluster`
+/// `ClusterIdentifier`: "All alphabetical characters must be lower case").
+fn l4_redshift(cx: &Cx<'_>) -> Outcome {
+    const DESTINATION: &str = "/LoggingProperties/LogDestinationType";
+    const EXPORTS: &str = "/LoggingProperties/LogExports";
+    let Some(destination) = cx
+        .prop(DESTINATION)
+        .filter(|v| !super::meaning::no_value(v))
+    else {
+        return Outcome::NotApplicable;
+    };
+    match text(destination).filter(|t| !t.contains("${") && !super::identity::dynamic(t)) {
+        Some(t) if t.trim().eq_ignore_ascii_case("cloudwatch") => {}
+        Some(_) => return Outcome::NotApplicable,
+        None => {
+            return Outcome::Fail(format!(
+                "`LoggingProperties.LogDestinationType` is {}, which no rule can read before deploy: Redshift may export the audit logs into log groups it creates itself, with no customer key and no expiry; write s3 or cloudwatch",
+                text_or_json(destination)
+            ));
+        }
+    }
+    if cx.prop(EXPORTS).is_none() {
+        return Outcome::Gap(
+            "the cluster sends its audit logs to CloudWatch Logs without `LoggingProperties.LogExports`: which log groups (`/aws/redshift/cluster/<name>/<log>`) Redshift writes to is not shown; list the logs and declare a log group for each".to_owned(),
+        );
+    }
+    if cx.prop("/ClusterIdentifier").is_none() {
+        return Outcome::Gap(format!(
+            "CloudFormation names the cluster `{}` at deploy, so Redshift exports its audit logs to log groups it creates itself (`/aws/redshift/cluster/<name>/<log>`), with no customer key and no expiry, which no template declares; name the cluster (`ClusterIdentifier`) and declare each group, encrypted and kept as L1 and L2 ask, or associate a customer key with each (`aws logs associate-kms-key`) and set its retention after deploy",
+            cx.id()
+        ));
+    }
+    exported_into_groups(
+        cx,
+        "Redshift",
+        "redshift/cluster",
+        "/ClusterIdentifier",
+        EXPORTS,
+    )
+}
+
+/// The log groups named `/aws/<kind>/<name>/<log>` for each log that `exports` lists, each
+/// declared in the stack, or why not.
+fn exported_into_groups(
+    cx: &Cx<'_>,
+    service: &str,
+    kind: &str,
+    property: &str,
+    exports: &str,
+) -> Outcome {
+    let listed = &exports[1..];
+    let exports = match cx.prop(exports) {
         None => return Outcome::NotApplicable,
         Some(Value::Array(items)) if items.is_empty() => return Outcome::NotApplicable,
         Some(Value::Array(items)) => items,
         Some(other) => {
             return Outcome::Fail(format!(
-                "`EnableCloudwatchLogsExports` is {}, which no rule can read before deploy, so which log groups RDS writes to is unknown; write the list of log types",
+                "`{listed}` is {}, which no rule can read before deploy, so which log groups {service} writes to is unknown; write the list of log types",
                 text_or_json(other)
             ));
         }
@@ -3610,7 +3809,7 @@ fn l4(cx: &Cx<'_>) -> Outcome {
             Some(log) => logs.push(log),
             None => {
                 return Outcome::Fail(format!(
-                    "a log type of `EnableCloudwatchLogsExports` is {}, which no rule can read before deploy; write each log type",
+                    "a log type of `{listed}` is {}, which no rule can read before deploy; write each log type",
                     text_or_json(item)
                 ));
             }
@@ -3716,6 +3915,216 @@ fn l2(cx: &Cx<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+
+    /// A raw resource: logical id, type, properties.
+    type Raw<'a> = (&'a str, &'a str, serde_json::Value);
+
+    /// The statuses of `rule` on `id` in an app of these stacks of raw resources.
+    fn raw_statuses(
+        stacks: &[(&str, &[Raw<'_>])],
+        rule: &str,
+        id: &str,
+    ) -> Vec<crate::testing::Status> {
+        let templates: Vec<(&str, crate::cfn::Template)> = stacks
+            .iter()
+            .map(|(name, resources)| (*name, crate::testing::raw_template(resources)))
+            .collect();
+        let stacks: Vec<(&str, &crate::cfn::Template)> =
+            templates.iter().map(|(n, t)| (*n, t)).collect();
+        crate::testing::statuses(&stacks, rule, id)
+    }
+
+    fn trail_to(group: serde_json::Value) -> (&'static str, &'static str, serde_json::Value) {
+        (
+            "Trail",
+            "AWS::CloudTrail::Trail",
+            json!({
+                "CloudWatchLogsLogGroupArn": group,
+                "CloudWatchLogsRoleArn": {"Fn::GetAtt": ["TrailRole", "Arn"]},
+                "IsLogging": true,
+                "S3BucketName": "trail-bucket"
+            }),
+        )
+    }
+
+    fn log_group(id: &'static str, name: &str) -> (&'static str, &'static str, serde_json::Value) {
+        (
+            id,
+            "AWS::Logs::LogGroup",
+            json!({"LogGroupName": name, "RetentionInDays": 365}),
+        )
+    }
+
+    #[test]
+    fn a_trail_delivers_to_a_log_group_of_the_app_or_leaves_a_gap_or_fails() {
+        use crate::testing::Status;
+        let enforced = |group: serde_json::Value| {
+            let stack = [
+                log_group("Logs", "audit/trail"),
+                log_group("Other", "audit/other"),
+                trail_to(group),
+            ];
+            let found = raw_statuses(&[("s", &stack)], "T1", "Trail");
+            assert!(
+                matches!(found.as_slice(), [Status::Enforced { .. }]),
+                "{found:?}"
+            );
+        };
+        enforced(json!({"Fn::GetAtt": ["Logs", "Arn"]}));
+        enforced(json!({"Fn::Sub": "${Logs.Arn}"}));
+        enforced(
+            json!({"Fn::If": ["Prod", {"Fn::GetAtt": ["Logs", "Arn"]}, {"Fn::GetAtt": ["Other", "Arn"]}]}),
+        );
+        enforced(
+            json!({"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Logs}:*"}),
+        );
+        enforced(
+            json!({"Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:audit/trail:*"}),
+        );
+        // CloudTrail takes a group of its own region and account only: written as text, they
+        // name the template's group.
+        enforced(json!(
+            "arn:aws:logs:eu-west-1:111122223333:log-group:audit/trail:*"
+        ));
+        // A name built on the stack's own name, as the template's group's is.
+        let stack = [
+            (
+                "Logs",
+                "AWS::Logs::LogGroup",
+                json!({"LogGroupName": {"Fn::Sub": "${AWS::StackName}/trail"}}),
+            ),
+            trail_to(
+                json!({"Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:${AWS::StackName}/trail:*"}),
+            ),
+        ];
+        let found = raw_statuses(&[("s", &stack)], "T1", "Trail");
+        assert!(
+            matches!(found.as_slice(), [Status::Enforced { .. }]),
+            "{found:?}"
+        );
+        // A group of no template, written whole: a gap.
+        for literal in [
+            json!("arn:aws:logs:us-east-1:111122223333:log-group:elsewhere:*"),
+            json!({"Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:made-by-hand:*"}),
+        ] {
+            let stack = [log_group("Logs", "audit/trail"), trail_to(literal.clone())];
+            let found = raw_statuses(&[("s", &stack)], "T1", "Trail");
+            assert!(
+                matches!(found.as_slice(), [Status::Gap { reason }] if reason.contains("no log group of the app")),
+                "{literal}: {found:?}"
+            );
+        }
+        // A value no rule can read: a failure.
+        for unread in [
+            json!({"Fn::GetAtt": ["Custom", "GroupArn"]}),
+            json!({"Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Custom.Name}:*"}),
+            json!("{{resolve:ssm:/trail/group}}"),
+            json!({"Fn::Select": [0, {"Fn::GetAtt": ["Custom", "Groups"]}]}),
+            json!({"Fn::If": ["Prod", {"Fn::GetAtt": ["Logs", "Arn"]}, {"Fn::GetAtt": ["Custom", "GroupArn"]}]}),
+        ] {
+            let stack = [
+                log_group("Logs", "audit/trail"),
+                (
+                    "Custom",
+                    "Custom::Groups",
+                    json!({"ServiceToken": "arn:aws:lambda:us-east-1:111122223333:function:f"}),
+                ),
+                trail_to(unread.clone()),
+            ];
+            let found = raw_statuses(&[("s", &stack)], "T1", "Trail");
+            assert!(
+                matches!(found.as_slice(), [Status::Failed { finding }] if finding.contains("no rule can read")),
+                "{unread}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_redshift_cluster_exports_its_audit_logs_into_log_groups_of_its_stack() {
+        use crate::testing::Status;
+        let cluster = |logging: serde_json::Value, named: bool| {
+            let mut p = json!({"LoggingProperties": logging});
+            if named {
+                p["ClusterIdentifier"] = json!("Claims");
+            }
+            ("Warehouse", "AWS::Redshift::Cluster", p)
+        };
+        let cloudwatch =
+            json!({"LogDestinationType": "cloudwatch", "LogExports": ["connectionlog", "userlog"]});
+        let groups = || {
+            [
+                log_group("Connections", "/aws/redshift/cluster/claims/connectionlog"),
+                log_group("Users", "/aws/redshift/cluster/claims/userlog"),
+            ]
+        };
+        let [a, b] = groups();
+        let stack = [cluster(cloudwatch.clone(), true), a, b];
+        let found = raw_statuses(&[("s", &stack)], "L4", "Warehouse");
+        assert!(
+            matches!(found.as_slice(), [Status::Enforced { .. }]),
+            "{found:?}"
+        );
+        // A log of the list without its group: Redshift creates it, unencrypted, kept forever.
+        let [a, _] = groups();
+        let stack = [cluster(cloudwatch.clone(), true), a];
+        let found = raw_statuses(&[("s", &stack)], "L4", "Warehouse");
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { finding }] if finding.contains("/aws/redshift/cluster/claims/userlog")),
+            "{found:?}"
+        );
+        // Unnamed, the groups cannot be declared: a gap.
+        let stack = [cluster(cloudwatch, false)];
+        let found = raw_statuses(&[("s", &stack)], "L4", "Warehouse");
+        assert!(
+            matches!(found.as_slice(), [Status::Gap { .. }]),
+            "{found:?}"
+        );
+        // To S3, into no log group; a destination no rule can read fails.
+        let stack = [cluster(json!({"BucketName": "logs"}), true)];
+        assert!(raw_statuses(&[("s", &stack)], "L4", "Warehouse").is_empty());
+        let stack = [cluster(
+            json!({"LogDestinationType": {"Fn::GetAtt": ["C", "Kind"]}, "LogExports": ["connectionlog"]}),
+            true,
+        )];
+        let found = raw_statuses(&[("s", &stack)], "L4", "Warehouse");
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_trail_delivers_to_a_log_group_of_another_stack_by_its_written_name() {
+        use crate::testing::Status;
+        let arn = json!({"Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:audit/trail:*"});
+        let logs = [log_group("Logs", "audit/trail")];
+        let trail = [trail_to(arn.clone())];
+        let found = raw_statuses(&[("logs", &logs), ("trail", &trail)], "T1", "Trail");
+        assert!(
+            matches!(found.as_slice(), [Status::Enforced { .. }]),
+            "{found:?}"
+        );
+        // A name built on the stack's name is another group in the trail's stack.
+        let per_stack = [log_group("Logs", "${AWS::StackName}/trail")];
+        let trail = [trail_to(
+            json!({"Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:${AWS::StackName}/trail:*"}),
+        )];
+        let found = raw_statuses(&[("logs", &per_stack), ("trail", &trail)], "T1", "Trail");
+        assert!(
+            !matches!(found.as_slice(), [Status::Enforced { .. }]),
+            "{found:?}"
+        );
+        // Of another stack, whose region the rules are not told, a region written as text
+        // names another region's group of the same name.
+        let trail = [trail_to(json!(
+            "arn:aws:logs:eu-west-1:111122223333:log-group:audit/trail:*"
+        ))];
+        let found = raw_statuses(&[("logs", &logs), ("trail", &trail)], "T1", "Trail");
+        assert!(
+            matches!(found.as_slice(), [Status::Gap { reason }] if reason.contains("no log group of the app")),
+            "{found:?}"
+        );
+    }
 
     #[test]
     fn another_account_is_read_in_any_spelling_of_its_principal() {
