@@ -2322,55 +2322,47 @@ fn lake_grant(cx: &Cx<'_>, pointer: &str) -> Outcome {
 /// account ([`foreign`]), never `*`, and the list is written in the template. No list, or
 /// an empty one, grants no one.
 fn endpoint_permissions(cx: &Cx<'_>) -> Outcome {
-    let Some(list) = cx
-        .prop("/AllowedPrincipals")
-        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
-    else {
-        return Outcome::NotApplicable;
-    };
-    let Value::Array(entries) = list else {
-        return Outcome::Fail(format!(
-            "`AllowedPrincipals` {} is not a list written in the template, so who may connect to the endpoint service cannot be read before deploy (it may be `*`, which makes the service public); write the principals of this account",
-            super::meaning::text_or_json(list)
-        ));
-    };
-    let checks: Vec<Result<Proof, String>> = entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| !super::meaning::no_value(e))
-        .map(|(i, entry)| {
-            if may_be_star(entry) {
-                Err(format!(
-                    "`AllowedPrincipals.{i}` is `*`: every account may connect an endpoint to the service (\"If you grant permissions to all principals, the service is public\") and reach what its load balancers front"
-                ))
-            } else if let Some(why) = foreign(entry, cx) {
-                Err(format!(
-                    "`AllowedPrincipals.{i}` is {why}: another account may connect an endpoint to the service and reach what its load balancers front"
-                ))
-            } else {
-                cx.proof(&format!("/AllowedPrincipals/{i}"))
-                    .ok_or_else(|| format!("`AllowedPrincipals.{i}` cannot be shown"))
-            }
-        })
-        .collect();
-    if checks.is_empty() {
-        return Outcome::NotApplicable;
-    }
-    all(checks)
+    principals_of_the_account(
+        cx,
+        "AllowedPrincipals",
+        "who may connect to the endpoint service cannot be read before deploy (it may be `*`, which makes the service public); write the principals of this account",
+        "every account may connect an endpoint to the service (\"If you grant permissions to all principals, the service is public\") and reach what its load balancers front",
+        "another account may connect an endpoint to the service and reach what its load balancers front",
+    )
 }
 
 /// [`ACCELERATOR_ATTACHMENT`]: every principal is of this account, or an accelerator of
 /// the app.
 fn accelerator_attachment(cx: &Cx<'_>) -> Outcome {
+    principals_of_the_account(
+        cx,
+        "Principals",
+        "which accounts may put the attachment's resources behind their accelerators cannot be read before deploy; write the accelerators of the app",
+        "it names no account; write the accelerators of the app",
+        "that account may put the attachment's resources behind its own accelerator, whose static addresses take traffic from the internet; list only accelerators of the app",
+    )
+}
+
+/// Every entry of the list `property` is a principal of this account ([`foreign`]), never
+/// `*`, and the list is written in the template; no list, or an empty one, names no one.
+/// The failures say `unread` of a list that is not written, `star` of `*` and `other` of
+/// another account's principal.
+fn principals_of_the_account(
+    cx: &Cx<'_>,
+    property: &str,
+    unread: &str,
+    star: &str,
+    other: &str,
+) -> Outcome {
     let Some(list) = cx
-        .prop("/Principals")
+        .prop(&format!("/{property}"))
         .filter(|v| !v.is_null() && !super::meaning::no_value(v))
     else {
         return Outcome::NotApplicable;
     };
     let Value::Array(entries) = list else {
         return Outcome::Fail(format!(
-            "`Principals` {} is not a list written in the template, so which accounts may put the attachment's resources behind their accelerators cannot be read before deploy; write the accelerators of the app",
+            "`{property}` {} is not a list written in the template, so {unread}",
             super::meaning::text_or_json(list)
         ));
     };
@@ -2380,16 +2372,12 @@ fn accelerator_attachment(cx: &Cx<'_>) -> Outcome {
         .filter(|(_, e)| !super::meaning::no_value(e))
         .map(|(i, entry)| {
             if may_be_star(entry) {
-                Err(format!(
-                    "`Principals.{i}` is `*`, which names no account: write the accelerators of the app"
-                ))
+                Err(format!("`{property}.{i}` is `*`: {star}"))
             } else if let Some(why) = foreign(entry, cx) {
-                Err(format!(
-                    "`Principals.{i}` is {why}: that account may put the attachment's resources behind its own accelerator, whose static addresses take traffic from the internet; list only accelerators of the app"
-                ))
+                Err(format!("`{property}.{i}` is {why}: {other}"))
             } else {
-                cx.proof(&format!("/Principals/{i}"))
-                    .ok_or_else(|| format!("`Principals.{i}` cannot be shown"))
+                cx.proof(&format!("/{property}/{i}"))
+                    .ok_or_else(|| format!("`{property}.{i}` cannot be shown"))
             }
         })
         .collect();
