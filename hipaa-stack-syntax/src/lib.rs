@@ -3007,6 +3007,22 @@ const fn operand_written(b: &[u8], after: usize, index: usize, valued: &[u8]) ->
     }
 }
 
+/// The index just after the command `name` at `i` (a word of its own, matched as the shell
+/// reads it: [`match_word`]), or 0 when the command there is another; `first` is the
+/// letter the command at `i` starts with (0 when the shell removes something first), so
+/// that a name of another letter is not matched at all.
+const fn command_named(b: &[u8], i: usize, first: u8, name: &[u8]) -> usize {
+    if first != 0 && first != name[0] {
+        return 0;
+    }
+    let e = match_word(b, i, name, false);
+    if e != 0 && (e == b.len() || blank(b, e) > 0) {
+        e
+    } else {
+        0
+    }
+}
+
 /// The tool whose command at `i` (just after its name) passes a written password as an
 /// operand, if one does: `htpasswd -b FILE USER PASSWORD` (`-nb USER PASSWORD` writes no
 /// file; without `-b` it prompts), `rabbitmqctl add_user USER PASSWORD`
@@ -3017,76 +3033,44 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
     if !matches!(first, 0 | b'h' | b'r' | b'm' | b'o' | b'v' | b'e') {
         return None;
     }
-    let e = if matches!(first, 0 | b'h') {
-        match_word(b, i, b"htpasswd", false)
-    } else {
-        0
-    };
-    if e != 0 && (e == b.len() || blank(b, e) > 0) {
+    let e = command_named(b, i, first, b"htpasswd");
+    if e != 0 {
         return if htpasswd_operands(b, e) {
             Some("htpasswd")
         } else {
             None
         };
     }
-    let e = if matches!(first, 0 | b'r') {
-        match_word(b, i, b"rabbitmqctl", false)
-    } else {
-        0
-    };
-    if e != 0 && (e == b.len() || blank(b, e) > 0) && rabbitmq_operands(b, e) {
+    let e = command_named(b, i, first, b"rabbitmqctl");
+    if e != 0 && rabbitmq_operands(b, e) {
         return Some("rabbitmqctl");
     }
-    let e = if matches!(first, 0 | b'm') {
-        match_word(b, i, b"mysqladmin", false)
-    } else {
-        0
-    };
-    if e != 0 && (e == b.len() || blank(b, e) > 0) && subcommand_operand(b, e, b"password", 0) {
+    let e = command_named(b, i, first, b"mysqladmin");
+    if e != 0 && subcommand_operand(b, e, b"password", 0) {
         return Some("mysqladmin");
     }
     // `mkpasswd [-m METHOD] [-S SALT] [-R ROUNDS] PASSWORD`: the password is its first
     // operand (`-s` reads it from the input instead).
-    let e = if matches!(first, 0 | b'm') {
-        match_word(b, i, b"mkpasswd", false)
-    } else {
-        0
-    };
-    if e != 0 && (e == b.len() || blank(b, e) > 0) && operand_written(b, e, 0, b"mSRP") {
+    let e = command_named(b, i, first, b"mkpasswd");
+    if e != 0 && operand_written(b, e, 0, b"mSRP") {
         return Some("mkpasswd");
     }
     // `openssl passwd [-6] [-salt SALT] PASSWORD…`: every operand is a password to hash
     // (`-stdin` and `-in FILE` read them instead).
-    let e = if matches!(first, 0 | b'o') {
-        match_word(b, i, b"openssl", false)
-    } else {
-        0
-    };
-    if e != 0 && (e == b.len() || blank(b, e) > 0) && openssl_passwd_operands(b, e) {
+    let e = command_named(b, i, first, b"openssl");
+    if e != 0 && openssl_passwd_operands(b, e) {
         return Some("openssl passwd");
     }
-    let e = if matches!(first, 0 | b'v') {
-        match_word(b, i, b"vault", false)
-    } else {
-        0
-    };
-    if e != 0 && (e == b.len() || blank(b, e) > 0) && vault_login_token(b, e) {
+    let e = command_named(b, i, first, b"vault");
+    if e != 0 && vault_login_token(b, e) {
         return Some("vault login");
     }
-    let e = if matches!(first, 0 | b'r') {
-        match_word(b, i, b"rclone", false)
-    } else {
-        0
-    };
-    if e != 0 && (e == b.len() || blank(b, e) > 0) && rclone_config_secret(b, e) {
+    let e = command_named(b, i, first, b"rclone");
+    if e != 0 && rclone_config_secret(b, e) {
         return Some("rclone config");
     }
-    let e = if matches!(first, 0 | b'e') {
-        match_word(b, i, b"expect", false)
-    } else {
-        0
-    };
-    if e != 0 && (e == b.len() || blank(b, e) > 0) && expect_sends_text(b, e) {
+    let e = command_named(b, i, first, b"expect");
+    if e != 0 && expect_sends_text(b, e) {
         return Some("expect");
     }
     None
