@@ -409,6 +409,13 @@ pub(crate) fn user_data(input: TokenStream) -> syn::Result<syn::Expr> {
     }
     let expr: syn::Expr =
         syn::parse2(input.clone()).map_err(|_| syn::Error::new_spanned(&input, USAGE))?;
+    // A literal of another kind (a byte string `b"…"`, a C string, a number) or a string
+    // with a suffix is no script: refused here with the usage, not left to a type error.
+    if let syn::Expr::Lit(syn::ExprLit { lit, .. }) = &expr
+        && !matches!(lit, Lit::Str(text) if text.suffix().is_empty())
+    {
+        return Err(syn::Error::new_spanned(lit, USAGE));
+    }
     if let syn::Expr::Lit(syn::ExprLit {
         lit: Lit::Str(lit), ..
     }) = &expr

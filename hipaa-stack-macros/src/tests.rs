@@ -647,6 +647,7 @@ mod user_data {
             quote!("a=mysql; $a -phunter2\n"),
             quote!("echo bXlzcWwgLXBodW50ZXIy | base64 -d | sh\n"),
             quote!(r"printf '\155ysql -phunter2' | sh"),
+            quote!(r#"echo 'rocommunity public' >> /etc/snmp/snmpd.conf"#),
         ] {
             let text = message(parse::user_data(input));
             assert!(
@@ -682,7 +683,15 @@ mod user_data {
 
     #[test]
     fn empty_or_malformed_input_is_refused_with_the_usage() {
-        for input in [quote!(), quote!(=> nonsense)] {
+        for input in [
+            quote!(),
+            quote!(=> nonsense),
+            // Literals that are no script: a byte string, a C string, a number, a string
+            // with a suffix.
+            quote!(b"export PGPASSWORD=hunter2\n"),
+            quote!(c"#!/bin/bash"),
+            quote!(42),
+        ] {
             let text = message(parse::user_data(input));
             assert_eq!(
                 text,

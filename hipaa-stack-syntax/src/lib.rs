@@ -1244,9 +1244,12 @@ const fn sed_secret_at(b: &[u8], i: usize) -> bool {
             }
             let re = delimiter_after(b, pe + 1, d);
             if re < b.len()
-                && holds_secret_word(b, p, pe)
-                && !holds_secret_word(b, pe + 1, re)
-                && replacement_written(b, pe + 1, re)
+                && ((holds_secret_word(b, p, pe)
+                    && !holds_secret_word(b, pe + 1, re)
+                    && replacement_written(b, pe + 1, re))
+                    // A replacement that is a configuration line writing a credential
+                    // (`s/^rocommunity .*/rocommunity s3cr3t/`).
+                    || credential_directive_at(b, pe))
             {
                 return true;
             }
@@ -2002,8 +2005,7 @@ const fn spaced_secret_at(b: &[u8], i: usize) -> bool {
         if keyword_at(b, l, b"password") {
             // `user NAME password VALUE` is read in the files of msmtp and fetchmail only,
             // which the script names: elsewhere it may be prose.
-            return written_after_blanks(b, l + 8)
-                && (c != b'u' || text_holds(b, b"msmtp") || text_holds(b, b"fetchmail"));
+            return written_after_blanks(b, l + 8) && (c != b'u' || mail_client_file_named(b));
         }
         if !(keyword_at(b, l, b"login")
             || keyword_at(b, l, b"account")
@@ -2090,6 +2092,339 @@ const fn spaced_secret_at(b: &[u8], i: usize) -> bool {
             && written_after_blanks(b, k);
     }
     false
+}
+
+/// Whether the script names a configuration file of msmtp or fetchmail, or an HAProxy
+/// `userlist`, where `user NAME password VALUE` is read: `.msmtprc` or `/etc/msmtprc`, `.fetchmailrc`, or a file given to
+/// either (`msmtp -C FILE`, `msmtp --file=FILE`, `fetchmail -f FILE`, `fetchmail
+/// --fetchmailrc FILE`: msmtp(1), fetchmail(1)). Prose that names the programs (a comment,
+/// `echo "install msmtp"`, `dnf install -y msmtp`) names no such file.
+const fn mail_client_file_named(b: &[u8]) -> bool {
+    // HAProxy's `userlist` sections write `user NAME password HASH` too.
+    text_holds(b, b"userlist")
+        || text_holds(b, b"msmtprc")
+        || text_holds(b, b"fetchmailrc")
+        || text_holds(b, b"msmtp -c")
+        || text_holds(b, b"msmtp --file")
+        || text_holds(b, b"fetchmail -f")
+}
+
+/// Whether a line of a configuration file (or a line a shell writes: `echo '…'`, a
+/// here-document, `printf '…\n…'`) may start at `s`: only blanks lie between `s` and the
+/// start of the text, a new line, the escape of one (`\n`), or an opening quote.
+const fn config_line_start(b: &[u8], s: usize) -> bool {
+    let mut k = s;
+    while k > 0 && matches!(b[k - 1], b' ' | b'\t') {
+        k -= 1;
+    }
+    k == 0
+        || matches!(b[k - 1], b'\n' | b'"' | b'\'' | b'{' | b';')
+        || (k >= 2 && b[k - 2] == b'\\' && matches!(b[k - 1], b'n' | b't'))
+}
+
+/// Whether a written value is the `index`-th word (from 0) after `k` on its line of a
+/// configuration file: words are separated by spaces and tabs (or their escapes, `\t`), and
+/// a word starting with `-` (`-Cn CONTEXT`, `-e ENGINE`) is skipped with the word after it.
+/// A value that is a variable (`$COMMUNITY`), a command, a placeholder (`<…>`, `{…}`) or
+/// the end of the line is not written, unless the variable was last given written text.
+const fn line_operand_written(b: &[u8], mut k: usize, index: usize) -> bool {
+    let mut n = 0;
+    loop {
+        let start = k;
+        while k < b.len()
+            && (matches!(b[k], b' ' | b'\t')
+                || (b[k] == b'\\' && k + 1 < b.len() && b[k + 1] == b't'))
+        {
+            k += if b[k] == b'\\' { 2 } else { 1 };
+        }
+        if k == start || k >= b.len() {
+            return false;
+        }
+        let v = skip_quotes(b, k);
+        if v >= b.len()
+            || matches!(
+                b[v],
+                b'\n' | b'\r' | b'\\' | b';' | b'|' | b'&' | b'#' | b'<' | b'{' | b'%'
+            )
+        {
+            return false;
+        }
+        let flag = b[v] == b'-' && v + 1 < b.len() && b[v + 1].is_ascii_alphabetic();
+        if !flag && n == index {
+            return if b[v] == b'$' || b[v] == b'`' {
+                literal_expansion(b, v) || (b[v] == b'$' && variable_written(b, v))
+            } else {
+                true
+            };
+        }
+        // Past the word, and past the flag's value after it. A quote inside a word closes
+        // the text that `echo` or `printf` writes (`sh -c 'passwd -l app'; echo …`): the
+        // words after it are no longer the line's.
+        let mut words = if flag { 2 } else { 1 };
+        while words > 0 {
+            while k < b.len() && matches!(b[k], b' ' | b'\t') && words == 1 && flag {
+                k += 1;
+            }
+            let start = k;
+            while k < b.len() && !matches!(b[k], b' ' | b'\t' | b'\n' | b'\r' | b'\\') {
+                if k > start && matches!(b[k], b'\'' | b'"') {
+                    return false;
+                }
+                k += 1;
+            }
+            words -= 1;
+        }
+        if !flag {
+            n += 1;
+        }
+    }
+}
+
+/// Directives of configuration files that write a credential as a word after their name,
+/// with the index (from 0) of that word among the words that follow, flags and their
+/// values skipped:
+/// - net-snmp's `snmpd.conf(5)`: an SNMPv1 or v2c community is the agent's password
+///   (`rocommunity COMMUNITY [SOURCE …]`, `rwcommunity`, their `6` forms, `com2sec
+///   [-Cn CONTEXT] SECNAME SOURCE COMMUNITY`, `authcommunity TYPES COMMUNITY`,
+///   `trapcommunity COMMUNITY`, `trapsink HOST COMMUNITY`, `trap2sink`, `informsink`), and
+///   `createUser [-e ENGINEID] NAME PROTOCOL PASSPHRASE …` sets an SNMPv3 user's passphrase;
+///   `snmp.conf(5)`: `defCommunity`, `defAuthPassphrase`, `defPrivPassphrase`,
+///   `defPassphrase`;
+/// - the configuration of a router's image (Cisco IOS, as a CSR 1000v or Catalyst 8000V on
+///   EC2 reads it from user data): `snmp-server community COMMUNITY`, `enable secret`,
+///   `enable password`; VyOS: `set service snmp community COMMUNITY`;
+/// - a router's `username NAME … secret VALUE` (last: read by [`router_password_after`]).
+const CREDENTIAL_DIRECTIVES: [(&str, u8); 22] = [
+    ("rocommunity", 0),
+    ("rwcommunity", 0),
+    ("rocommunity6", 0),
+    ("rwcommunity6", 0),
+    ("com2sec", 2),
+    ("com2sec6", 2),
+    ("com2secunix", 2),
+    ("authcommunity", 1),
+    ("trapcommunity", 0),
+    ("trapsink", 1),
+    ("trap2sink", 1),
+    ("informsink", 1),
+    ("createuser", 2),
+    ("defcommunity", 0),
+    ("defauthpassphrase", 0),
+    ("defprivpassphrase", 0),
+    ("defpassphrase", 0),
+    ("snmp-server community", 0),
+    ("enable secret", 0),
+    ("enable password", 0),
+    ("set service snmp community", 0),
+    ("username", 0),
+];
+
+/// Whether a directive of [`CREDENTIAL_DIRECTIVES`] starts the line that the new line, the
+/// quote or the escape of a new line at `i` starts (or the text, at 0), and writes its
+/// credential, or HAProxy's `stats auth USER:PASSWORD` does, or a router's `username NAME [privilege N] secret|password [TYPE] VALUE`
+/// does (Cisco IOS). A level (`enable secret level 15 …`) and an encryption type (`0`, `5`,
+/// `7`, `8`, `9`: a hash is as much a credential, rule P1) before the value are skipped.
+const fn credential_directive_at(b: &[u8], i: usize) -> bool {
+    // Past the new line, the quote or the escape (`\n`, `\t`) that ends at `i`, and the
+    // blanks after it.
+    let mut i = if i == 0 && !matches!(b[0], b'\n' | b'"' | b'\'' | b'\\' | b'{' | b';') {
+        0
+    } else if b[i] == b'\\' {
+        if !(i + 1 < b.len() && matches!(b[i + 1], b'n' | b't')) {
+            return false;
+        }
+        i + 2
+    } else {
+        i + 1
+    };
+    while i < b.len() && matches!(b[i], b' ' | b'\t') {
+        i += 1;
+    }
+    if i < b.len() && b[i] == b'[' {
+        return postfix_credential_at(b, i);
+    }
+    if i >= b.len() || !b[i].is_ascii_alphabetic() {
+        return false;
+    }
+    let c = b[i].to_ascii_lowercase();
+    // The first letters of the directives: the other lines are not read on.
+    if !matches!(
+        c,
+        b'r' | b'c' | b'a' | b't' | b'i' | b'd' | b's' | b'e' | b'u'
+    ) {
+        return false;
+    }
+    // A TSIG key of BIND (`named.conf`, `rndc.key`, `rndc.conf`): `key "NAME" { algorithm
+    // hmac-sha256; secret "BASE64"; };` (BIND 9 reference manual, "key Block Grammar"). The
+    // quoted value and the `;` after it tell the statement from prose.
+    if c == b's' && at_ignore_case(b, i, b"secret ") {
+        let v = skip_blanks(b, i + 7);
+        let mut q = v;
+        if q < b.len() && b[q] == b'\\' {
+            q += 1;
+        }
+        if !(q < b.len() && b[q] == b'"') {
+            return false;
+        }
+        let mut e = q + 1;
+        while e < b.len() && !matches!(b[e], b'"' | b'\\' | b'\n' | b' ') {
+            e += 1;
+        }
+        if e < b.len() && b[e] == b'\\' {
+            e += 1;
+        }
+        return e > q + 1
+            && e + 1 < b.len()
+            && b[e] == b'"'
+            && b[e + 1] == b';'
+            && written_at(b, q + 1);
+    }
+    if c == b's' && at_ignore_case(b, i, b"stats auth") {
+        let v = skip_quotes(b, skip_blanks(b, i + 10));
+        return v > i + 10 && flag_value_written(b, v, Takes::UserAndPassword);
+    }
+    let mut d = 0;
+    while d < CREDENTIAL_DIRECTIVES.len() {
+        let (name, index) = CREDENTIAL_DIRECTIVES[d];
+        d += 1;
+        if name.as_bytes()[0] != c
+            || !(i + 1 < b.len() && b[i + 1].to_ascii_lowercase() == name.as_bytes()[1])
+        {
+            continue;
+        }
+        let e = match_word(b, i, name.as_bytes(), true);
+        if e == 0 || !(e < b.len() && matches!(b[e], b' ' | b'\t' | b'\\')) {
+            continue;
+        }
+        if d == CREDENTIAL_DIRECTIVES.len() {
+            // `username NAME`, then its options up to `secret` or `password`, in a router's
+            // configuration (`ios-config-1="…"` of a CSR 1000v, the `Section: IOS
+            // configuration` of a Catalyst 8000V): elsewhere it may be prose.
+            return router_password_after(b, e)
+                && (text_holds(b, b"ios-config") || text_holds(b, b"section: ios configuration"));
+        }
+        if c == b'e' {
+            return router_value_written(b, e);
+        }
+        return line_operand_written(b, e, index as usize);
+    }
+    false
+}
+
+/// Whether a line of Postfix's SASL password map starts at `i`: `[HOST]:PORT USER:PASSWORD`
+/// (Postfix SASL README, "Enabling SASL authentication in the Postfix SMTP client": "The
+/// `/etc/postfix/sasl_passwd` file … `[mail.isp.example] username:password`"), the password
+/// written, in a script that names such a map (`sasl_passwd`, `smtp_sasl_password_maps`).
+const fn postfix_credential_at(b: &[u8], i: usize) -> bool {
+    let mut k = i + 1;
+    while k < b.len() && !matches!(b[k], b']' | b' ' | b'\t' | b'\n') {
+        k += 1;
+    }
+    if !(k < b.len() && b[k] == b']') {
+        return false;
+    }
+    k += 1;
+    if k < b.len() && b[k] == b':' {
+        k += 1;
+        while k < b.len() && b[k].is_ascii_digit() {
+            k += 1;
+        }
+    }
+    let v = skip_blanks(b, k);
+    v > k
+        && v < b.len()
+        && flag_value_written(b, v, Takes::UserAndPassword)
+        && (text_holds(b, b"sasl_passw") || text_holds(b, b"smtp_sasl_password_maps"))
+}
+
+/// Whether, after `username NAME` (at `k`), a word `secret` or `password` on the line is
+/// followed by a written value.
+const fn router_password_after(b: &[u8], k: usize) -> bool {
+    let mut j = k;
+    while j < b.len() && !matches!(b[j], b'\n' | b'\r') {
+        if matches!(b[j - 1], b' ' | b'\t')
+            && (at_ignore_case(b, j, b"secret ") || at_ignore_case(b, j, b"password "))
+        {
+            let e = if b[j].eq_ignore_ascii_case(&b's') {
+                j + 6
+            } else {
+                j + 8
+            };
+            return router_value_written(b, e);
+        }
+        j += 1;
+    }
+    false
+}
+
+/// Whether a router's secret or password after `k` is written: `[level N] [TYPE] VALUE`.
+const fn router_value_written(b: &[u8], k: usize) -> bool {
+    let mut v = k;
+    let w = skip_blanks(b, v);
+    if at_ignore_case(b, w, b"level ") {
+        v = skip_blanks(b, w + 6);
+        while v < b.len() && b[v].is_ascii_digit() {
+            v += 1;
+        }
+    }
+    let w = skip_blanks(b, v);
+    if w + 1 < b.len() && b[w].is_ascii_digit() && matches!(b[w + 1], b' ' | b'\t') {
+        v = w + 1;
+    }
+    line_operand_written(b, v, 0)
+}
+
+/// Whether the line starting at `s` is text that `echo` or `printf` writes: only blanks
+/// lie between `s` and a quote or the escape of a new line (`\n`) before it.
+const fn echoed_line(b: &[u8], s: usize) -> bool {
+    let mut k = s;
+    while k > 0 && matches!(b[k - 1], b' ' | b'\t') {
+        k -= 1;
+    }
+    // An opening quote: at the start of the text or after a blank (`echo 'NAME …`), not
+    // the closing quote of an earlier word (`printf '%s\n' NAME …`).
+    (k > 0
+        && matches!(b[k - 1], b'"' | b'\'')
+        && (k == 1 || matches!(b[k - 2], b' ' | b'\t' | b'\n')))
+        || (k >= 2 && b[k - 2] == b'\\' && b[k - 1] == b'n')
+}
+
+/// Whether the script names a settings file ([`SETTINGS_FILES`]).
+const fn settings_file_named(b: &[u8]) -> bool {
+    let mut f = 0;
+    while f < SETTINGS_FILES.len() {
+        if text_holds(b, SETTINGS_FILES[f].as_bytes()) {
+            return true;
+        }
+        f += 1;
+    }
+    false
+}
+
+/// Whether a `.properties` line at `i` (the secret word of its key, which ends at `end`)
+/// gives the key a written value after white space (or `printf`'s `\t`): `db.password hunter2` (Java's
+/// `Properties.load`: "the key … is terminated by the first unescaped `=`, `:`, or white
+/// space character"), in a script that names a `.properties` file. The key starts a line;
+/// its value after `=` or `:` is read as any assignment is.
+///
+/// The same line written by `echo` or `printf` (it starts right after a quote or the escape
+/// of a new line) into a settings file ([`SETTINGS_FILES`]: `echo 'DB_PASSWD hunter2' >>
+/// /etc/app/app.conf`) is read so too: many such files take `NAME VALUE`.
+const fn properties_value_at(b: &[u8], i: usize, end: usize) -> bool {
+    if !(end < b.len() && matches!(b[end], b' ' | b'\t' | b'\\')) {
+        return false;
+    }
+    // Back to the key's start, not past the escape of a new line (`\ndb.password`).
+    let mut s = i;
+    while s > 0
+        && (name_byte(b[s - 1]) || b[s - 1] == b'.')
+        && !(s >= 2 && b[s - 2] == b'\\' && matches!(b[s - 1], b'n' | b't'))
+    {
+        s -= 1;
+    }
+    config_line_start(b, s)
+        && line_operand_written(b, end, 0)
+        && (text_holds(b, b".properties") || (echoed_line(b, s) && settings_file_named(b)))
 }
 
 /// Whether a Redis ACL rule `>VALUE` with written text follows `k` on its line, among
@@ -2589,6 +2924,28 @@ const ZIP: &[Flag] = &[
     flag("--password", false, true, Takes::Password),
 ];
 
+/// `ipmitool -P PASSWORD` (ipmitool(1): "Remote server password is specified on the
+/// command line"; `-f FILE` and `-E` read it from a file or the environment).
+const IPMITOOL: &[Flag] = &[flag("-P", true, true, Takes::Password)];
+/// Cassandra's `cqlsh -p PASSWORD`, `--password=PASSWORD`.
+const CQLSH: &[Flag] = &[
+    flag("-p", true, true, Takes::Password),
+    flag("--password", false, true, Takes::Password),
+];
+/// Mosquitto's clients: `-P PASSWORD`, `--pw PASSWORD` (mosquitto_pub(1)).
+const MOSQUITTO: &[Flag] = &[
+    flag("-P", true, true, Takes::Password),
+    flag("--pw", false, true, Takes::Password),
+];
+/// net-snmp's `net-snmp-create-v3-user -A PASSPHRASE -X PASSPHRASE` and `net-snmp-config
+/// --create-snmpv3-user -A … -X …` (net-snmp-create-v3-user(1)).
+const NET_SNMP: &[Flag] = &[
+    flag("-A", true, true, Takes::Password),
+    flag("-X", true, true, Takes::Password),
+];
+/// InfluxDB 1.x's `influx -password PASSWORD` (an empty `-password ''` prompts).
+const INFLUX: &[Flag] = &[flag("-password", false, true, Takes::Password)];
+
 /// Command-line tools that take a password as a flag, with their flags. Whatever is on a
 /// command line is in the text that holds it (user data, a container's command, a
 /// document's steps) and in the process list of the machine.
@@ -2634,7 +2991,52 @@ const TOOLS: &[(&str, &[Flag])] = &[
     ("usermod", USERADD),
     ("ssh-keygen", SSH_KEYGEN),
     ("zip", ZIP),
+    ("ipmitool", IPMITOOL),
+    ("cqlsh", CQLSH),
+    ("mosquitto_pub", MOSQUITTO),
+    ("mosquitto_sub", MOSQUITTO),
+    ("mosquitto_rr", MOSQUITTO),
+    ("influx", INFLUX),
+    ("net-snmp-create-v3-user", NET_SNMP),
+    ("net-snmp-config", NET_SNMP),
 ];
+
+/// The commands of net-snmp that take a community or SNMPv3 pass phrases on their command
+/// line (snmpcmd(1): `-c COMMUNITY`, `-A PASSPHRASE`, `-X PASSPHRASE`), after `snmp`.
+/// `snmpd` and `snmptrapd` are not among them: their `-c` names a configuration file.
+const SNMP_COMMANDS: [&str; 16] = [
+    "get", "getnext", "bulkget", "bulkwalk", "walk", "set", "trap", "inform", "table", "delta",
+    "df", "netstat", "status", "test", "usm", "vacm",
+];
+
+/// The flags of [`SNMP_COMMANDS`] that take a credential (snmpcmd(1)).
+const SNMP: &[Flag] = &[
+    flag("-c", true, true, Takes::Password),
+    flag("-A", true, true, Takes::Password),
+    flag("-X", true, true, Takes::Password),
+];
+
+/// The net-snmp command at `i` (just after its `snmp`) if it passes a written community or
+/// pass phrase as a flag (`snmpwalk -v2c -c public HOST`).
+const fn snmp_tool_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
+    let mut e = i;
+    while e < b.len() && b[e].is_ascii_lowercase() {
+        e += 1;
+    }
+    let mut t = 0;
+    while t < SNMP_COMMANDS.len() {
+        let name = SNMP_COMMANDS[t].as_bytes();
+        if e - i == name.len()
+            && at_exactly(b, i, name)
+            && (e == b.len() || blank(b, e) > 0)
+            && flags_written(b, e, SNMP)
+        {
+            return Some("snmp");
+        }
+        t += 1;
+    }
+    None
+}
 
 /// Whether a word (a tool's name, a flag) may start at `i`: the text starts there or the
 /// byte before separates words of a command line (white space, a path's `/`, a quote, a
@@ -3028,9 +3430,13 @@ const fn command_named(b: &[u8], i: usize, first: u8, name: &[u8]) -> usize {
 /// file; without `-b` it prompts), `rabbitmqctl add_user USER PASSWORD`
 /// (`change_password`, `authenticate_user`).
 const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
-    // A name starts with its first letter, unless the shell removes something first.
+    // A name starts with its first letter, unless the shell removes something first; then
+    // the letter it reads first decides which names may follow.
     let first = if b[i].is_ascii_alphabetic() { b[i] } else { 0 };
-    if !matches!(first, 0 | b'h' | b'r' | b'm' | b'o' | b'v' | b'e') {
+    if !matches!(
+        if first == 0 { first_read(b, i) } else { first },
+        b'h' | b'r' | b'm' | b'o' | b'v' | b'e' | b's'
+    ) {
         return None;
     }
     let e = command_named(b, i, first, b"htpasswd");
@@ -3073,7 +3479,43 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
     if e != 0 && expect_sends_text(b, e) {
         return Some("expect");
     }
+    let e = command_named(b, i, first, b"sqlplus");
+    if e != 0 && oracle_logon_written(b, e) {
+        return Some("sqlplus");
+    }
     None
+}
+
+/// Whether the logon of `sqlplus` (its first operand, after its flags; `-M`, `-R` and `-C`
+/// take a value) writes a password: `USER/PASSWORD[@CONNECT]` (SQL*Plus User's Guide,
+/// "SQLPLUS Program Syntax": "logon … {username[/password][@connect_identifier] | / }").
+/// `/` and `/nolog` log on without one; `USER@DB` prompts for it.
+const fn oracle_logon_written(b: &[u8], after: usize) -> bool {
+    let mut k = after;
+    loop {
+        let (s, e) = next_word(b, k);
+        if s == e {
+            return false;
+        }
+        let q = skip_quotes(b, s);
+        if q < e && b[q] == b'-' {
+            k = e;
+            if q + 1 < e && matches!(b[q + 1], b'M' | b'R' | b'C') {
+                k = next_word(b, k).1;
+            }
+            continue;
+        }
+        let mut p = q + 1;
+        while p < e && b[p] != b'/' && b[p] != b'@' {
+            p += 1;
+        }
+        return q < e
+            && b[q] != b'/'
+            && p + 1 < e
+            && b[p] == b'/'
+            && b[p + 1] != b'@'
+            && written_at(b, p + 1);
+    }
 }
 
 /// Flags of `vault login` that take no value (Vault's CLI documentation, `vault login`,
@@ -3384,6 +3826,28 @@ const fn rabbitmq_operands(b: &[u8], after: usize) -> bool {
         || subcommand_operand(b, after, b"authenticate_user", 1)
 }
 
+/// The first byte `match_word` compares at `i`, in lower case, after what the shell removes
+/// before it (quotes, a backslash, line continuations); 0 at the end of the text.
+const fn first_read(b: &[u8], i: usize) -> u8 {
+    let mut lead = i;
+    loop {
+        if lead >= b.len() {
+            return 0;
+        }
+        let c = continuation(b, lead);
+        if c > 0 {
+            lead += c;
+        } else if b[lead] == b'"' || b[lead] == b'\'' {
+            lead += 1;
+        } else {
+            if b[lead] == b'\\' && lead + 1 < b.len() && b[lead + 1] != b'\n' {
+                lead += 1;
+            }
+            return b[lead].to_ascii_lowercase();
+        }
+    }
+}
+
 /// The tool whose command at `i` passes a written password as a flag, if one does. The
 /// command is read as the shell reads it: quotes inside words (`my"sql"`), backslashes
 /// before ordinary bytes, line continuations, `$IFS` and carriage returns between words.
@@ -3396,8 +3860,10 @@ const fn command_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
                 | b'd'
                 | b'e'
                 | b'h'
+                | b'i'
                 | b'l'
                 | b'm'
+                | b'n'
                 | b'o'
                 | b'p'
                 | b'r'
@@ -3414,15 +3880,34 @@ const fn command_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
     {
         return None;
     }
+    // The only tools starting with `n` are net-snmp's.
+    if b[i] == b'n' && !at_exactly(b, i, b"net-snmp-") {
+        return None;
+    }
     if let Some(tool) = operand_secret_at(b, i) {
         return Some(tool);
+    }
+    if b[i] == b's' && at_exactly(b, i, b"snmp") {
+        return snmp_tool_secret_at(b, i + 4);
+    }
+    // The first byte `match_word` compares (see `first_read`): a tool of another first
+    // letter is not matched at all (the budget of const evaluation counts the steps of
+    // `match_word`, and most words are no tool).
+    let first = first_read(b, i);
+    if first == 0 {
+        return None;
     }
     let mut t = 0;
     while t < TOOLS.len() {
         let (tool, flags) = TOOLS[t];
-        // A name starts with its first letter, unless the shell removes something first.
+        // The same for the second letter of a name that starts plainly.
         let plain = b[i].is_ascii_alphabetic();
-        let end = if plain && b[i].to_ascii_lowercase() != tool.as_bytes()[0] {
+        let end = if first != tool.as_bytes()[0]
+            || (plain
+                && (i + 1 < b.len()
+                    && b[i + 1].is_ascii_alphabetic()
+                    && b[i + 1].to_ascii_lowercase() != tool.as_bytes()[1]))
+        {
             0
         } else {
             match_word(b, i, tool.as_bytes(), true)
@@ -3474,6 +3959,9 @@ const DYNAMIC_NAME: &str = "user data may not give written text to a variable wh
 
 /// Why written text fed to a command that reads a password is refused.
 const FED_PASSWORD: &str = "user data may not feed written text to a command that reads a password from its input (`echo 'admin:…' | chpasswd`, `echo … | docker login --password-stdin`, `passwd`, `smbpasswd`, `kinit`, `realm join`, `sudo -S`, `yes … |`, a here-string or here-document, a file the script wrote from text (`echo … > FILE; chpasswd < FILE`), a file made by `<(echo …)` for a password flag): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable (`echo \"$DB_PASSWORD\" | docker login --password-stdin …`)";
+
+/// Why a credential written as a word of a configuration line is refused.
+const CONFIG_CREDENTIAL: &str = "user data may not write a community string, passphrase, password or secret into a configuration line (`rocommunity …`, `com2sec NAME SOURCE …` or `createUser NAME SHA …` for SNMP, `snmp-server community …`, `enable secret …` or `username NAME secret …` for a router, `insecure-password …` or `stats auth USER:…` for HAProxy, `[HOST]:PORT USER:…` in Postfix's `sasl_passwd`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable (`rocommunity \"$COMMUNITY\"`)";
 
 /// A byte of a word: not a space, a new line or a shell operator.
 const fn word_byte(c: u8) -> bool {
@@ -4306,8 +4794,8 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
     let b = text.as_bytes();
     // Every flag of `TOOLS` begins with `-` (a test holds it), as does `htpasswd -b`: text
     // without one passes none, but for `rabbitmqctl add_user USER PASSWORD`, `mkpasswd
-    // PASSWORD`, `openssl passwd PASSWORD`, `vault login TOKEN` and `rclone config create
-    // NAME TYPE pass PASSWORD`.
+    // PASSWORD`, `openssl passwd PASSWORD`, `vault login TOKEN`, `rclone config create
+    // NAME TYPE pass PASSWORD` and `sqlplus USER/PASSWORD@DB`.
     let mut dash = 0;
     while dash < b.len() && b[dash] != b'-' {
         dash += 1;
@@ -4319,6 +4807,7 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
         && !at_exactly(b, r, b"passwd")
         && !at_exactly(b, r, b"vault")
         && !at_exactly(b, r, b"rclone")
+        && !at_exactly(b, r, b"sqlplus")
     {
         r += 1;
     }
@@ -4335,9 +4824,93 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
     None
 }
 
+/// Why the token of a well-known service is refused.
+const SERVICE_TOKEN: &str = "user data may not hold the token or key of a well-known service (GitHub `ghp_…` or `github_pat_…`, GitLab `glpat-…`, Slack `xoxb-…`, Stripe `sk_live_…`, Google `AIza…`), in a URL (`https://ghp_…@github.com/…`) or anywhere else: it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch it at boot from Secrets Manager, by ARN, into a variable";
+
+/// The prefixes of the tokens and keys of well-known services, with the fewest token
+/// characters that follow one (the same list as the template rules read: GitHub's token
+/// formats, GitLab's personal access tokens, Slack's bot, user and app tokens, Stripe's
+/// live secret and restricted keys, Google's API keys).
+const SERVICE_TOKENS: [(&str, usize); 14] = [
+    ("ghp_", 36),
+    ("gho_", 36),
+    ("ghu_", 36),
+    ("ghs_", 36),
+    ("ghr_", 36),
+    ("github_pat_", 22),
+    ("glpat-", 20),
+    ("xoxb-", 10),
+    ("xoxp-", 10),
+    ("xoxa-", 10),
+    ("xapp-", 10),
+    ("sk_live_", 16),
+    ("rk_live_", 16),
+    ("AIza", 35),
+];
+
+/// Whether the token of a well-known service ([`SERVICE_TOKENS`]) starts at `i`: its prefix,
+/// then at least as many token characters (letters, digits, `_ - + / = .`) as it has.
+const fn service_token_at(b: &[u8], i: usize) -> bool {
+    let mut t = 0;
+    while t < SERVICE_TOKENS.len() {
+        let (prefix, fewest) = SERVICE_TOKENS[t];
+        t += 1;
+        if prefix.as_bytes()[0] != b[i] || !at_exactly(b, i, prefix.as_bytes()) {
+            continue;
+        }
+        let mut k = i + prefix.len();
+        while k < b.len()
+            && (b[k].is_ascii_alphanumeric()
+                || matches!(b[k], b'_' | b'-' | b'+' | b'/' | b'=' | b'.'))
+        {
+            k += 1;
+        }
+        if k - (i + prefix.len()) >= fewest {
+            return true;
+        }
+    }
+    false
+}
+
+/// The labels of PEM blocks that hold nothing secret (RFC 7468, "Textual Encodings of PKIX,
+/// PKCS, and CMS Structures", and OpenPGP's armor): a certificate, a request, a list of
+/// revoked certificates, a public key, parameters, a signature. Any other block (`PRIVATE
+/// KEY`, `ENCRYPTED PRIVATE KEY`, `OPENSSH PRIVATE KEY`, OpenVPN's `Static key V1`, a label
+/// the check does not know) is refused as a private key.
+const PUBLIC_PEM_LABELS: [&str; 13] = [
+    "CERTIFICATE-----",
+    "TRUSTED CERTIFICATE-----",
+    "X509 CRL-----",
+    "CERTIFICATE REQUEST-----",
+    "NEW CERTIFICATE REQUEST-----",
+    "PUBLIC KEY-----",
+    "RSA PUBLIC KEY-----",
+    "PKCS7-----",
+    "CMS-----",
+    "DH PARAMETERS-----",
+    "EC PARAMETERS-----",
+    "PGP PUBLIC KEY BLOCK-----",
+    "PGP SIGNATURE-----",
+];
+
+/// Whether the label of a PEM block at `k` (after `-----BEGIN `) is one of
+/// [`PUBLIC_PEM_LABELS`], exactly.
+const fn public_pem_at(b: &[u8], k: usize) -> bool {
+    let mut l = 0;
+    while l < PUBLIC_PEM_LABELS.len() {
+        if at_exactly(b, k, PUBLIC_PEM_LABELS[l].as_bytes()) {
+            return true;
+        }
+        l += 1;
+    }
+    false
+}
+
 /// Why user data `text` may carry a secret, if it may: a CloudFormation dynamic reference
 /// (`{{resolve:…}}`, which CloudFormation would replace with the secret's value in the
-/// template it deploys), a private key, an AWS access key id, or a name ending in a word
+/// template it deploys), a private key (any PEM block but a certificate, a request, a
+/// revocation list, a public key, parameters or a signature), an AWS access key id, the
+/// token of a well-known service (`ghp_…`, `glpat-…`, `xoxb-…`, `sk_live_…`, `AIza…`), or a name ending in a word
 /// such as `password`, `secret` or `token` (or an abbreviation such as `PW` or `PASS` as the
 /// name's last word, or a plural such as `SECRETS`) assigned a literal value (`=` or `:`,
 /// to an array element `PASSWORD[0]=` too, or by `read NAME <<< …` and `printf -v NAME …`;
@@ -4345,14 +4918,21 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
 /// is a setting such as `true` or `iam`), directly or through other variables given written
 /// text (`X=hunter2; DB_PASSWORD=$X`), a Redis `requirepass` or `masterauth` setting or
 /// ACL password (`>…`), keepalived's `auth_pass`, LDAP's `bindpw` or `rootpw`, a `.netrc`
-/// entry (its tokens in any order) or an msmtp or fetchmail `user NAME password …`, a
-/// PgBouncer user list line, a password fed to `chpasswd` from a file the script wrote
+/// entry (its tokens in any order) or an msmtp or fetchmail `user NAME password …` (in a
+/// script that names their file: prose naming the programs is no such line), a
+/// PgBouncer user list line, a Java `.properties` key named like a secret given a value
+/// after white space (`db.password hunter2`), an SNMP community or pass phrase
+/// (`rocommunity …`, `com2sec NAME SOURCE …`, `createUser NAME SHA …`, `snmpwalk -c …`), a
+/// router's `snmp-server community …`, `enable secret …` or `username NAME secret …`,
+/// HAProxy's `insecure-password …` or `stats auth USER:…`, a line of Postfix's
+/// `sasl_passwd`, a BIND TSIG `secret "…";`, `NAME VALUE` echoed into a settings file
+/// (`echo 'DB_PASSWD hunter2' >> app.conf`), a password fed to `chpasswd` from a file the script wrote
 /// from text, or a URL with a password (`postgres://app:hunter2@db`), an HTTP `Authorization` header
 /// with its credential (`Bearer eyJ…`), a line of a PostgreSQL password file
 /// (`host:5432:db:user:password`), or a password passed to a command as a flag
 /// or as an operand (`htpasswd -b FILE USER PASSWORD`, `rabbitmqctl add_user USER PASSWORD`,
 /// `vault login TOKEN`, `rclone config create NAME TYPE pass …`, an `expect` script's
-/// `send "…"`)
+/// `send "…"`, `sqlplus USER/PASSWORD@DB`)
 /// ([`command_secret`], which reads quotes inside words, line continuations, `$IFS` and
 /// carriage returns as the shell does). A value that starts with `$` or a backquote (a shell
 /// variable or command, fetched at boot) is not a literal, unless the variable was last given
@@ -4377,6 +4957,9 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
 /// assert!(user_data_problem("mysql -u admin \\\n  -phunter2 ehr\n").is_some());
 /// assert!(user_data_problem("a=mysql; $a -phunter2\n").is_some());
 /// assert!(user_data_problem("echo bXlzcWwgLXBodW50ZXIy | base64 -d | sh\n").is_some());
+/// assert!(user_data_problem("echo 'rocommunity public' >> /etc/snmp/snmpd.conf\n").is_some());
+/// assert!(user_data_problem("echo 'db.password hunter2' >> /opt/app/app.properties\n").is_some());
+/// assert_eq!(user_data_problem("dnf install -y msmtp\nlogger 'user app password reset'\n"), None);
 /// assert_eq!(user_data_problem("dnf install -y \\\n  jq\n"), None);
 /// ```
 pub const fn user_data_problem(text: &str) -> Option<&'static str> {
@@ -4389,7 +4972,7 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         if c == b'{' && at_ignore_case(b, i, b"{{resolve:") {
             return Some(DYNAMIC_REFERENCE);
         }
-        if (c == b'-' && at_ignore_case(b, i, b"-----begin "))
+        if (c == b'-' && at_ignore_case(b, i, b"-----begin ") && !public_pem_at(b, i + 11))
             || (c == b'p' && at_ignore_case(b, i, b"private key-----"))
         {
             return Some(PRIVATE_KEY);
@@ -4427,6 +5010,12 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
             );
         if (at_word && command_secret_at(b, i).is_some()) || (c == b'=' && assigned_flag_at(b, i)) {
             return Some(COMMAND_PASSWORD);
+        }
+        if matches!(b[i], b'g' | b'x' | b's' | b'r' | b'A')
+            && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+            && service_token_at(b, i)
+        {
+            return Some(SERVICE_TOKEN);
         }
         if c == b':' && at_ignore_case(b, i, b"://") && url_password_at(b, i + 3) {
             return Some(URL_PASSWORD);
@@ -4467,6 +5056,23 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         }
         if c == b'<' && (secret_process_file_at(b, i) || password_file_fed_at(b, i)) {
             return Some(FED_PASSWORD);
+        }
+        // A line of a configuration file starts after a new line, a quote or the escape of
+        // a new line (`\n`), then blanks: its directive is read there, once a line.
+        if (i == 0 || matches!(b[i], b'\n' | b'"' | b'\'' | b'\\' | b'{' | b';'))
+            && credential_directive_at(b, i)
+        {
+            return Some(CONFIG_CREDENTIAL);
+        }
+        // HAProxy's `user NAME insecure-password VALUE` (HAProxy configuration manual,
+        // "userlist").
+        if c == b'i'
+            && at_ignore_case(b, i, b"insecure-password")
+            && i > 0
+            && matches!(b[i - 1], b' ' | b'\t')
+            && line_operand_written(b, i + 17, 0)
+        {
+            return Some(CONFIG_CREDENTIAL);
         }
         if c == b'"' && pgbouncer_entry_at(b, i) {
             return Some(
@@ -4513,7 +5119,9 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                 && at_ignore_case(b, i, word)
                 && !path_component(b, i)
                 && let Some(end) = name_end(b, end)
-                && (literal_assigned(b, end) || assigned_by_command(b, i, end))
+                && (literal_assigned(b, end)
+                    || assigned_by_command(b, i, end)
+                    || properties_value_at(b, i, end))
                 && !secret_arn_assigned(b, end)
                 && !(c == b'a' && auth_setting(b, end))
             {
@@ -4532,7 +5140,9 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                 && !secret_of_an_arn_at(b, i)
                 && !path_component(b, i)
                 && let Some(end) = name_end(b, end)
-                && (literal_assigned(b, end) || assigned_by_command(b, i, end))
+                && (literal_assigned(b, end)
+                    || assigned_by_command(b, i, end)
+                    || properties_value_at(b, i, end))
                 && !secret_arn_assigned(b, end)
             {
                 return Some(LITERAL_SECRET);

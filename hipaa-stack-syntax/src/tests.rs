@@ -2178,3 +2178,207 @@ mod user_data_operands_configurations_and_files {
         }
     }
 }
+
+/// Credentials written as words of configuration lines (`.properties`, SNMP, routers,
+/// HAProxy), and prose that names a mail client, which is no password line.
+mod user_data_configuration_lines {
+    use super::*;
+
+    fn refused_with(text: &str, start: &str) {
+        let rule = user_data_problem(text).unwrap_or_else(|| panic!("passed: {text:?}"));
+        assert!(rule.starts_with(start), "{text:?}: {rule}");
+        assert!(
+            rule.contains("§164.312(a)(2)(iv)")
+                && rule.contains("§164.312(d)")
+                && rule.contains("P1"),
+            "{rule}"
+        );
+    }
+
+    #[test]
+    fn java_properties_separated_by_white_space_are_refused() {
+        for text in [
+            "cat > /opt/app/app.properties <<'EOF'\ndb.password hunter2\nEOF\n",
+            "echo 'spring.datasource.password hunter2' >> /opt/app/application.properties\n",
+            "printf 'db.user app\\ndb.password\\thunter2\\n' > /opt/app/db.properties\n",
+            "echo 'mail.smtp.pass   hunter2' >> /opt/app/mail.properties\n",
+            "echo 'db.password:hunter2' >> /opt/app/app.properties\n",
+        ] {
+            refused_with(text, "user data may not assign a literal");
+        }
+    }
+
+    #[test]
+    fn snmp_communities_and_pass_phrases_are_refused() {
+        for text in [
+            "echo 'rocommunity public' >> /etc/snmp/snmpd.conf\n",
+            "echo 'rocommunity s3cr3t 10.0.0.0/8' >> /etc/snmp/snmpd.conf\n",
+            "echo 'rwcommunity6 private' >> /etc/snmp/snmpd.conf\n",
+            "echo 'com2sec notConfigUser default public' >> /etc/snmp/snmpd.conf\n",
+            "echo 'com2sec -Cn ctx ro default public' >> /etc/snmp/snmpd.conf\n",
+            "cat >> /etc/snmp/snmpd.conf <<'EOF'\n  trap2sink 10.0.0.5 s3cr3t\nEOF\n",
+            "printf 'sysLocation here\\nROCOMMUNITY public\\n' > /etc/snmp/snmpd.conf\n",
+            "echo 'createUser admin SHA authpass123 AES privpass123' >> /var/lib/net-snmp/snmpd.conf\n",
+            "echo 'defAuthPassphrase authpass123' >> /etc/snmp/snmp.conf\n",
+            "snmp-server community s3cr3t RO\n",
+            "ios-config-1=\"snmp-server community s3cr3t RO\"\n",
+            "ios-config-1=\"username admin privilege 15 secret 0 Hunter2!\"\n",
+            "ios-config-1=\"enable secret level 15 5 $1$abc$def\"\n",
+            "ios-config-1=\"enable password cisco\"\n",
+            "set service snmp community public authorization ro\n",
+            "cat >> /etc/haproxy/haproxy.cfg <<'EOF'\nuserlist admins\n  user admin insecure-password hunter2\nEOF\n",
+            "cat >> /etc/haproxy/haproxy.cfg <<'EOF'\nlisten stats\n  stats auth admin:hunter2\nEOF\n",
+        ] {
+            refused_with(text, "user data may not write a community string");
+        }
+        for (text, tool) in [
+            ("snmpwalk -v2c -c public 10.0.0.1\n", "snmp"),
+            (
+                "snmpset -v2c -cprivate 10.0.0.1 sysContact.0 s ops\n",
+                "snmp",
+            ),
+            (
+                "snmpget -v3 -u admin -l authPriv -a SHA -A authpass123 -X priv123 h sysUpTime.0\n",
+                "snmp",
+            ),
+        ] {
+            refused_with(text, "user data may not pass a password to a command");
+            assert_eq!(command_secret(text), Some(tool), "{text:?}");
+        }
+        for (text, tool) in [
+            (
+                "ipmitool -I lanplus -H 10.0.0.9 -U admin -P Winter2026 power status\n",
+                "ipmitool",
+            ),
+            (
+                "net-snmp-create-v3-user -ro -A Winter2026 -X Winter2026 -a SHA -x AES ehr\n",
+                "net-snmp-create-v3-user",
+            ),
+            ("cqlsh -u cassandra -p Winter2026 10.0.0.4\n", "cqlsh"),
+            ("cqlsh --password=Winter2026 10.0.0.4\n", "cqlsh"),
+            (
+                "mosquitto_pub -h broker -u ehr -P Winter2026 -t t -m hi\n",
+                "mosquitto_pub",
+            ),
+            (
+                "mosquitto_sub -h broker -u ehr --pw Winter2026 -t t\n",
+                "mosquitto_sub",
+            ),
+            (
+                "influx -username admin -password Winter2026 -execute 'SHOW DATABASES'\n",
+                "influx",
+            ),
+            ("sqlplus system/Winter2026@ORCL @setup.sql\n", "sqlplus"),
+            (
+                "sqlplus -s -L ehr/Winter2026@//db:1521/ORCL <<EOF\nselect 1 from dual;\nEOF\n",
+                "sqlplus",
+            ),
+        ] {
+            refused_with(text, "user data may not pass a password to a command");
+            assert_eq!(command_secret(text), Some(tool), "{text:?}");
+        }
+        for text in [
+            "echo '[smtp.example.com]:587 ehr:Winter2026' > /etc/postfix/sasl_passwd\n",
+            "printf '[smtp.example.com]:587 ehr:Winter2026\\n' > /etc/postfix/relay\npostconf -e smtp_sasl_password_maps=hash:/etc/postfix/relay\n",
+        ] {
+            refused_with(text, "user data may not write a community string");
+        }
+        for text in [
+            "echo 'secret \"c2VjcmV0a2V5\";' >> /etc/bind/rndc.key\n",
+            "cat >> /etc/bind/named.conf <<'EOF'\nkey \"xfer\" { algorithm hmac-sha256; secret \"c2VjcmV0a2V5\"; };\nEOF\n",
+        ] {
+            refused_with(text, "user data may not write a community string");
+        }
+        for text in [
+            "echo 'DB_PASSWD Winter2026' >> /etc/app/app.conf\n",
+            "sed -i 's/^rocommunity .*/rocommunity s3cr3t/' /etc/snmp/snmpd.conf\n",
+            "printf 'user ehr\\napi_token abc123\\n' > /etc/app/client.cfg\n",
+        ] {
+            refused_with(text, "user data may not assign a literal");
+        }
+        for text in [
+            "-----BEGIN OpenVPN Static key V1-----\nabc\n",
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIE\n",
+            "-----BEGIN CERTIFICATEX-----\nMIIB\n",
+            "cat > /etc/ssl/b.pem <<'EOF'\n-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\nEOF\n",
+        ] {
+            refused_with(text, "user data may not hold a private key");
+        }
+        for text in [
+            "git clone https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/ehr/app.git\n",
+            "gitlab-runner register --url https://gitlab.example -r glpat-abcdefghij0123456789\n",
+            "echo 'slack: xoxb-1234567890-abcdefghij' >> /etc/app/alerts.yml\n",
+            "export MAPS=AIzaSyA1234567890abcdefghijklmnopqrstuv\n",
+        ] {
+            refused_with(
+                text,
+                "user data may not hold the token or key of a well-known service",
+            );
+        }
+        // HAProxy's `user NAME password HASH` in a `userlist`.
+        refused_with(
+            "cat >> /etc/haproxy/haproxy.cfg <<'EOF'\nuserlist admins\n  user admin password $6$salt$hash\nEOF\n",
+            "user data may not write a password, secret, token or key after",
+        );
+        // msmtp given its file by name.
+        refused_with(
+            "cat > /etc/mail.conf <<'EOF'\nuser app password hunter2\nEOF\nmsmtp -C /etc/mail.conf -t < m\n",
+            "user data may not write a password, secret, token or key after",
+        );
+    }
+
+    #[test]
+    fn values_read_at_boot_and_prose_pass() {
+        for text in [
+            // Prose naming msmtp or fetchmail names none of their files.
+            "# install msmtp\ndnf install -y msmtp\necho \"user app password set later\"\n",
+            "echo \"install msmtp\"\nlogger \"user app password rotated\"\n",
+            "dnf install -y msmtp fetchmail\n# the user app password comes from Secrets Manager\n",
+            "apt-get install -y msmtp-mta\necho 'user ops password reset requested' | logger\n",
+            // Values read at boot.
+            "echo \"db.password ${DB_PASSWORD}\" >> /opt/app/app.properties\n",
+            "echo 'db.password.file /run/secrets/db' >> /opt/app/app.properties\n",
+            "echo 'password.encoder bcrypt' >> /opt/app/app.properties\n",
+            "echo \"rocommunity $COMMUNITY 10.0.0.0/8\" >> /etc/snmp/snmpd.conf\n",
+            "echo \"com2sec ro default $C\" >> /etc/snmp/snmpd.conf\n",
+            "echo \"createUser admin SHA $AUTH AES $PRIV\" >> /var/lib/net-snmp/snmpd.conf\n",
+            "snmpwalk -v2c -c \"$COMMUNITY\" 10.0.0.1\n",
+            "snmptrapd -c /etc/snmp/snmptrapd.conf\n",
+            "snmpd -c /etc/snmp/snmpd.conf\n",
+            "  user admin insecure-password \"$HAPROXY_PW\"\n",
+            "  stats auth admin:${STATS_PASSWORD}\n",
+            "echo 'rouser admin authpriv' >> /etc/snmp/snmpd.conf\n",
+            "systemctl enable snmpd\nenable password-sync\n",
+            "username admin password hunter2 is the default, change it\n",
+            "db.password hunter2\n",
+            "ipmitool -I lanplus -H h -U admin -E power status\n",
+            "influx -username admin -password '' -execute 'SHOW DATABASES'\n",
+            "mosquitto_sub -h broker -t t -v\n",
+            "cqlsh -u cassandra 10.0.0.4\n",
+            "sqlplus -s /nolog @setup.sql\n",
+            "sqlplus / as sysdba\n",
+            "sqlplus \"$DB_USER/$DB_PASSWORD@ORCL\"\n",
+            "sqlplus ehr@ORCL\n",
+            "echo \"[smtp.example.com]:587 ehr:$SMTP_PASSWORD\" > /etc/postfix/sasl_passwd\n",
+            "postconf -e 'relayhost = [smtp.example.com]:587' 'smtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd'\n",
+            "echo '[mysqld]' >> /etc/my.cnf\n",
+            // Public PEM blocks: a CA certificate, a public key, parameters.
+            "cat > /etc/pki/ca-trust/source/anchors/corp.pem <<'EOF'\n-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\nEOF\nupdate-ca-trust\n",
+            "echo '-----BEGIN PUBLIC KEY-----' > /etc/app/verify.pem\n",
+            "printf -- '-----BEGIN DH PARAMETERS-----\\nMIIB\\n' > /etc/ssl/dh.pem\n",
+            "echo 'secret \"$TSIG\";' >> /etc/bind/rndc.key\n",
+            "echo \"the secret \\\"x\\\"; is here\"\n",
+            "echo 'DB_PASSWD $(cat /run/pw)' >> /etc/app/app.conf\n",
+            "echo \"token refresh done\" >> /var/log/app.log\n",
+            "sh -c 'passwd -l ec2-user'; echo x >> /etc/app.conf\n",
+            "git clone https://github.com/ehr/app.git\n",
+            "sed -i 's/^#rocommunity/rocommunity/' /etc/snmp/snmpd.conf\n",
+            "sed -i \"s/^rocommunity .*/rocommunity $COMMUNITY/\" /etc/snmp/snmpd.conf\n",
+            "net-snmp-create-v3-user -ro -A \"$AUTH\" -X \"$PRIV\" -a SHA -x AES ehr\n",
+            "echo 'ghp_ is the prefix of a GitHub token' > /dev/null\n",
+            "TOKEN=$(aws secretsmanager get-secret-value --secret-id gh --query SecretString --output text)\ngit clone \"https://$TOKEN@github.com/ehr/app.git\"\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+}

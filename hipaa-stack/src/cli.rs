@@ -1260,7 +1260,16 @@ fn check(app: &App, format: CheckFormat, memory: crate::synth::Memory) -> ExitCo
     }
 }
 
-/// The findings as SARIF 2.1.0.
+/// The findings, gaps and waivers as SARIF 2.1.0, as many results as `check`'s text and
+/// JSON count (SARIF 2.1.0, §3.27.9 `kind` and §3.27.10 `level`; §3.35 `suppression`):
+/// - a finding: `kind` `fail`, `level` `error`;
+/// - a gap, which nothing in a template can close and a person must judge: `kind`
+///   `review`, whose `level` must be `none` ("If kind has any value other than "fail",
+///   then if level is absent, it SHALL default to "none", and if it is present, it SHALL
+///   have the value "none"");
+/// - a waiver: the finding or gap it waives, with a suppression of kind `inSource` (the
+///   waiver is written in the program) whose `justification` is the waiver's reason and
+///   `status` `accepted`.
 fn sarif(assembly: &crate::compliance::Assembly, report: &Report) -> serde_json::Value {
     let rules: Vec<serde_json::Value> = crate::compliance::rules()
         .map(|r| {
@@ -1272,24 +1281,38 @@ fn sarif(assembly: &crate::compliance::Assembly, report: &Report) -> serde_json:
             })
         })
         .collect();
-    let results: Vec<serde_json::Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            let file = assembly
-                .stack(&f.stack)
-                .map(crate::synth::SynthesizedStack::template_file)
-                .unwrap_or_default();
-            serde_json::json!({
-                "ruleId": f.rule,
-                "level": "error",
-                "message": { "text": f.note },
-                "locations": [{
-                    "physicalLocation": { "artifactLocation": { "uri": file } },
-                    "logicalLocations": [{ "fullyQualifiedName": f.construct, "name": f.logical_id }],
-                }],
-            })
-        })
+    let result = |row: &crate::compliance::report::Row, gap: bool| {
+        let mut location = serde_json::json!({
+            "logicalLocations": [{ "fullyQualifiedName": row.construct, "name": row.logical_id }],
+        });
+        // A row names a stack of the assembly; its template file is where the resource is.
+        if let Some(stack) = assembly.stack(&row.stack) {
+            location["physicalLocation"] =
+                serde_json::json!({ "artifactLocation": { "uri": stack.template_file() } });
+        }
+        let mut result = serde_json::json!({
+            "ruleId": row.rule,
+            "kind": if gap { "review" } else { "fail" },
+            "level": if gap { "none" } else { "error" },
+            "message": { "text": row.note.as_deref().unwrap_or_default() },
+            "locations": [location],
+        });
+        if let Some(reason) = &row.reason {
+            let mut suppression = serde_json::json!({
+                "kind": "inSource",
+                "status": "accepted",
+                "justification": reason,
+            });
+            if let Some(expires) = &row.expires {
+                suppression["properties"] = serde_json::json!({ "expires": expires });
+            }
+            result["suppressions"] = serde_json::json!([suppression]);
+        }
+        result
+    };
+    let results: Vec<serde_json::Value> = (report.findings.iter().map(|f| result(f, false)))
+        .chain(report.gaps.iter().map(|g| result(g, true)))
+        .chain(report.waivers.iter().map(|w| result(w, w.waived_gap)))
         .collect();
     serde_json::json!({
         "version": "2.1.0",

@@ -79,6 +79,63 @@ struct Rules {
     positions: Positions,
     lookup: Lookup,
     gathered: Gathered,
+    /// The program's waivers: `(rule, stack, construct path)`, in the order written.
+    waivers: Vec<(&'static str, String, String)>,
+    /// Those of `waivers` that no resource of their construct takes, found at the start.
+    on_nothing: Vec<(String, String, String)>,
+}
+
+/// The waivers of `app`: `(rule, stack, construct path)`.
+fn waivers_of(app: &App) -> Vec<(&'static str, String, String)> {
+    let arena = app.arena();
+    arena
+        .waivers
+        .iter()
+        .map(|w| {
+            let path = arena.path(w.construct);
+            let stack = path.split_once('/').map_or("", |(s, _)| s).to_owned();
+            (w.rule, stack, path)
+        })
+        .collect()
+}
+
+/// The waivers of `waivers` that land on no resource of `stacks`: synthesis writes a waiver
+/// only on the resources of its construct of a type its rule reads
+/// ([`Declarations::reads`](crate::app::node::Declare::reads)), so a waiver of a rule on a
+/// construct with none (rule S10 on a key) was written nowhere, and the report said
+/// nothing of it.
+fn landing_nowhere(
+    waivers: &[(&'static str, String, String)],
+    stacks: &[(&str, &Template)],
+) -> Vec<(String, String, String)> {
+    if waivers.is_empty() {
+        return Vec::new();
+    }
+    let mut landed = vec![false; waivers.len()];
+    let mut by_path: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, (_, _, path)) in waivers.iter().enumerate() {
+        by_path.entry(path.as_str()).or_default().push(i);
+    }
+    for (_, template) in stacks {
+        for r in template.resources() {
+            let Some(found) = r.construct_path().and_then(|p| by_path.get(p)) else {
+                continue;
+            };
+            for &i in found {
+                if crate::compliance::rule_spec(waivers[i].0)
+                    .is_some_and(|spec| spec.applies_to(r.type_name()))
+                {
+                    landed[i] = true;
+                }
+            }
+        }
+    }
+    waivers
+        .iter()
+        .zip(landed)
+        .filter(|(_, landed)| !landed)
+        .map(|((rule, stack, path), _)| ((*rule).to_owned(), stack.clone(), path.clone()))
+        .collect()
 }
 
 impl Rules {
@@ -97,6 +154,16 @@ impl Rules {
             positions: Positions::default(),
             lookup: Lookup::default(),
             gathered: Gathered::default(),
+            waivers: Vec::new(),
+            on_nothing: Vec::new(),
+        }
+    }
+
+    /// The rules, told the waivers of `app`, to find those that land on no resource.
+    fn of(self, app: &App) -> Self {
+        Rules {
+            waivers: waivers_of(app),
+            ..self
         }
     }
 
@@ -148,6 +215,7 @@ impl Check for Rules {
 
     fn start(&mut self, in_order: &[(&str, &Template)], summaries: Vec<Self::Summary>) {
         if self.run {
+            self.on_nothing = landing_nowhere(&self.waivers, in_order);
             let summaries = summaries
                 .into_iter()
                 .map(Option::unwrap_or_default)
@@ -216,6 +284,7 @@ impl Check for Rules {
 
     fn finish(self) -> Evaluation {
         let mut evaluation = self.evaluator.map(Evaluator::finish).unwrap_or_default();
+        evaluation.waivers_on_nothing = self.on_nothing;
         if self.gather.is_some() {
             evaluation.gathered = Some(self.gathered.grouped(self.groups));
         }
@@ -287,7 +356,7 @@ impl App {
         let assembly = crate::synth::synthesize_staged(
             self,
             &Declarations,
-            Rules::new(Date::today(), Results::Failures, true),
+            Rules::new(Date::today(), Results::Failures, true).of(self),
             stage,
             memory,
         )?;
@@ -328,7 +397,8 @@ impl App {
             Rules::new(Date::today(), Results::Every, true)
         } else {
             Rules::for_report(self, Date::today(), evidence)
-        };
+        }
+        .of(self);
         crate::synth::synthesize_staged(self, &Declarations, rules, None, memory)
     }
 
@@ -342,13 +412,18 @@ impl App {
         let rules = Rules {
             recovery: false,
             ..Rules::for_report(self, Date::today(), Evidence::Summary)
-        };
+        }
+        .of(self);
         crate::synth::synthesize_staged(self, &Declarations, rules, None, memory)
     }
 
     /// [`App::check`] as if today were `today` (waivers expire relative to it).
     pub fn check_on(&self, today: Date) -> Result<Assembly> {
-        synthesize(self, &Declarations, Rules::new(today, Results::Every, true))
+        synthesize(
+            self,
+            &Declarations,
+            Rules::new(today, Results::Every, true).of(self),
+        )
     }
 }
 
@@ -365,7 +440,7 @@ impl App {
         crate::synth::synthesize_on(
             self,
             &Declarations,
-            Rules::for_report(self, today, Evidence::Grouped),
+            Rules::for_report(self, today, Evidence::Grouped).of(self),
             workers,
             None,
             memory,

@@ -54,6 +54,9 @@ pub enum Status {
         reason: String,
         /// The waiver's last day, if any.
         expires: Option<String>,
+        /// Whether what is waived is a gap (nothing in a template can close it), not a
+        /// failure.
+        gap: bool,
     },
     /// The rule does not hold and nothing waives it: synth refuses the app.
     Failed {
@@ -74,6 +77,11 @@ pub struct Evaluation {
     pub results: Vec<Checked>,
     /// Waivers that matched no failure: `(rule, stack, logical id)`.
     pub unused_waivers: Vec<(String, String, String)>,
+    /// Waivers of a rule on a construct none of whose resources is of a type the rule
+    /// reads, so that the waiver was written on no resource: `(rule, stack, construct
+    /// path)`, in the order the program wrote them. The report lists them with the unused
+    /// waivers rather than lose them.
+    pub waivers_on_nothing: Vec<(String, String, String)>,
     /// What the report reads of each stack, in deploy order, gathered while synthesis held
     /// the stack's tree (for the report only).
     #[serde(skip)]
@@ -553,6 +561,7 @@ impl Evaluator {
                                         finding: reason,
                                         reason: w.reason.clone(),
                                         expires: w.expires.clone(),
+                                        gap: true,
                                     }
                                 }
                             }
@@ -579,6 +588,7 @@ impl Evaluator {
                                         finding,
                                         reason: w.reason.clone(),
                                         expires: w.expires.clone(),
+                                        gap: false,
                                     }
                                 }
                             }

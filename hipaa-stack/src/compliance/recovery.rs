@@ -14,14 +14,39 @@ use crate::compliance::Assembly;
 use crate::compliance::rules::arn::ArnOf;
 use crate::compliance::rules::{Mentioned, across_regions, imported_names, mentions, merged};
 
-/// The types of the stores of PHI that a copy can protect.
+/// The types of the stores of PHI that a copy can protect: the databases and every store of
+/// PHI that rule `D1` keeps (a test holds each type `D1` reads to this list or to
+/// [`NOT_STORES`]). A store of a type whose copies the table cannot read is listed all the
+/// same, with no copy: the table never leaves a store out because it cannot tell where its
+/// copies are.
 const STORES: &[&str] = &[
     "AWS::S3::Bucket",
+    "AWS::S3Express::DirectoryBucket",
+    "AWS::S3Tables::TableBucket",
     "AWS::RDS::DBInstance",
     "AWS::RDS::DBCluster",
     "AWS::DynamoDB::Table",
+    "AWS::DynamoDB::GlobalTable",
     "AWS::EFS::FileSystem",
     "AWS::EC2::Volume",
+    "AWS::Redshift::Cluster",
+    "AWS::OpenSearchService::Domain",
+    "AWS::Elasticsearch::Domain",
+    "AWS::DocDB::DBCluster",
+    "AWS::Neptune::DBCluster",
+];
+
+/// The types that rule `D1` keeps which are not stores of PHI of the table: keys, the audit
+/// trail's log groups and event data stores, and the vaults that hold the stores' copies
+/// (listed under each store as its copies).
+#[cfg(test)]
+const NOT_STORES: &[&str] = &[
+    "AWS::KMS::Key",
+    "AWS::KMS::ReplicaKey",
+    "AWS::Logs::LogGroup",
+    "AWS::CloudTrail::EventDataStore",
+    "AWS::Backup::BackupVault",
+    "AWS::Backup::LogicallyAirGappedBackupVault",
 ];
 
 /// One store of PHI and its copies.
@@ -50,8 +75,8 @@ pub struct RecoveryEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Copy {
-    /// `replication`, `backup replication` (RDS automated backups), `backup` or
-    /// `backup copy`.
+    /// `replication`, `replica` (a DynamoDB global table's), `backup replication` (RDS
+    /// automated backups), `backup` or `backup copy`.
     pub kind: &'static str,
     /// Where the copy is: a construct of the app (`stack/Construct`) or an ARN.
     pub to: String,
@@ -152,6 +177,7 @@ impl<'a> Recovery<'a> {
                 r,
                 props,
             ));
+            copies.extend(global_replicas((stack, region), r, props));
             copies.extend(backups(&app, (index, region), template, r));
             let in_another_region = copies.iter().any(|c| c.another_region);
             self.out.push(RecoveryEntry {
@@ -380,6 +406,47 @@ fn backup_replication(
     })
 }
 
+/// The replicas of a DynamoDB global table in other regions than its stack's: "The list
+/// must contain at least one element, the region where the stack defining the global table
+/// is deployed" (CloudFormation, `AWS::DynamoDB::GlobalTable` `Replicas`), and DynamoDB
+/// replicates every item to each. A replica in the stack's own region is the table
+/// itself; one whose region is not written as text, or of a stack with no pinned region,
+/// is listed but not known to be in another region.
+fn global_replicas(
+    (stack, home): (&str, Option<&str>),
+    table: &Resource,
+    props: &Value,
+) -> Vec<Copy> {
+    if table.type_name() != "AWS::DynamoDB::GlobalTable" {
+        return Vec::new();
+    }
+    let replicas = props["Replicas"].as_array().map_or(&[][..], Vec::as_slice);
+    replicas
+        .iter()
+        .enumerate()
+        .filter_map(|(i, replica)| {
+            let region = replica["Region"].as_str().map(str::to_owned);
+            if region.is_some() && region.as_deref() == home {
+                return None;
+            }
+            Some(Copy {
+                kind: "replica",
+                to: region.as_deref().map_or_else(
+                    || format!("a replica in {}", replica["Region"]),
+                    |r| format!("the replica in {r}"),
+                ),
+                another_region: home.is_some() && region.is_some(),
+                region,
+                detail: "every item, as DynamoDB replicates it".to_owned(),
+                evidence: format!(
+                    "{stack}/{}/Properties/Replicas/{i}/Region",
+                    table.logical_id()
+                ),
+            })
+        })
+        .collect()
+}
+
 fn replication(
     app: &App<'_, '_>,
     (stack, home): (&str, Option<&str>),
@@ -399,15 +466,23 @@ fn replication(
             let (to, region, another_region) =
                 destination(app, template, &rule["Destination"]["Bucket"], home);
             let time_control = rule["Destination"]["ReplicationTime"]["Status"] == "Enabled";
+            let (every, kms) = (replicates_every_object(rule), replicates_kms_objects(rule));
+            let what = match (every, kms) {
+                (true, true) => "every new object".to_owned(),
+                (true, false) => format!("new objects but {NOT_KMS}"),
+                (false, true) => format!("only the new objects {NARROWED}"),
+                (false, false) => format!("only the new objects {NARROWED}, and {NOT_KMS}"),
+            };
             Copy {
                 kind: "replication",
                 to,
                 region,
-                another_region,
+                // A copy of part of the store is no copy of the store in another region.
+                another_region: another_region && every && kms,
                 detail: if time_control {
-                    "every new object, within 15 minutes (replication time control)".to_owned()
+                    format!("{what}, within 15 minutes (replication time control)")
                 } else {
-                    "every new object, as S3 replicates it".to_owned()
+                    format!("{what}, as S3 replicates it")
                 },
                 evidence: format!(
                     "{stack}/{}/Properties/ReplicationConfiguration/Rules/{i}/Destination/Bucket",
@@ -416,6 +491,41 @@ fn replication(
             }
         })
         .collect()
+}
+
+/// What a replication rule that narrows the objects it takes leaves out, in words.
+const NARROWED: &str =
+    "its `Filter`, `Prefix` or `TagFilters` select (or a selection the table cannot read)";
+
+/// What a replication rule that skips the KMS-encrypted objects leaves out, in words.
+const NOT_KMS: &str = "not those encrypted with KMS (no `SourceSelectionCriteria.SseKmsEncryptedObjects.Status` `Enabled`)";
+
+/// Whether a replication rule of a bucket takes every object, as the table can tell: no
+/// legacy `Prefix` but an empty one, no `TagFilters`, and no `Filter` but an empty prefix.
+/// A rule's filter "identifies the subset of objects to which the replication rule applies"
+/// (CloudFormation, `AWS::S3::Bucket ReplicationRuleFilter`: `Prefix`, `TagFilter` or
+/// `And`); a value the table cannot read (an intrinsic, a parameter) narrows it, so that
+/// the table never calls a copy of part of a store a copy of the store.
+fn replicates_every_object(rule: &Value) -> bool {
+    let empty = |v: &Value| v.is_null() || v.as_str() == Some("");
+    empty(&rule["Prefix"])
+        && rule["TagFilters"]
+            .as_array()
+            .map_or(rule["TagFilters"].is_null(), Vec::is_empty)
+        && match &rule["Filter"] {
+            Value::Null => true,
+            Value::Object(filter) => filter.iter().all(|(k, v)| k == "Prefix" && empty(v)),
+            _ => false,
+        }
+}
+
+/// Whether a replication rule takes the objects encrypted with KMS: "By default, Amazon S3
+/// doesn't replicate objects that are stored at rest using server-side encryption with
+/// AWS KMS keys" unless `SourceSelectionCriteria.SseKmsEncryptedObjects.Status` is
+/// `Enabled` (Amazon S3 User Guide, "Replicating encrypted objects"), and the stores of PHI
+/// are encrypted with KMS (rule S1).
+fn replicates_kms_objects(rule: &Value) -> bool {
+    rule["SourceSelectionCriteria"]["SseKmsEncryptedObjects"]["Status"] == "Enabled"
 }
 
 /// The backup plans that protect `store`, and the copies of their recovery points.
@@ -695,6 +805,162 @@ mod tests {
             r4("Unlisted")
         );
         assert_eq!(backups("Unlisted"), []);
+    }
+
+    /// Every type that rule D1 keeps as a store of PHI is a row of the table, or is named
+    /// as no store (keys, audit logs, vaults): the table listed six types while D1 kept
+    /// twelve stores of PHI, so a DocumentDB cluster, an OpenSearch domain or a table
+    /// bucket was left out of the disaster-recovery table without a word.
+    #[test]
+    fn every_store_that_rule_d1_keeps_is_a_row_of_the_table_or_named_as_no_store() {
+        let d1 = crate::compliance::rule_spec("D1").unwrap();
+        for t in d1.types {
+            assert!(
+                STORES.contains(t) != NOT_STORES.contains(t),
+                "{t}: a type D1 keeps is either a store of the table or named as none"
+            );
+        }
+        for t in NOT_STORES {
+            assert!(d1.types.contains(t), "{t} is not a type D1 reads");
+        }
+    }
+
+    /// A replication rule that takes part of a bucket (a `Filter` prefix, one the table
+    /// cannot read) or skips its KMS-encrypted objects is listed with what it leaves out,
+    /// and is no copy in another region; a rule that takes every object, KMS-encrypted
+    /// ones too, is. Before, each was "every new object" and "in another region: yes". A
+    /// DocumentDB cluster is listed, with no copy.
+    #[test]
+    fn a_copy_of_part_of_a_bucket_is_no_copy_of_it_in_another_region() {
+        use serde_json::json;
+        let assembly = crate::testing::clinic_with_copies().synth().unwrap();
+        let stacks: Vec<(&str, Option<&str>, &Template)> = assembly
+            .stacks()
+            .iter()
+            .map(|s| (s.name(), s.region(), s.template()))
+            .collect();
+        let lookup = Lookup::of(stacks.iter().map(|&(name, _, t)| (name, t)));
+        let app = App {
+            stacks: &stacks,
+            lookup: &lookup,
+        };
+        let &(stack, home, template) = stacks.iter().find(|s| s.0 == "clinic-data").unwrap();
+        let records = template.resource("Records").unwrap();
+        let written = records.properties().clone();
+        let copies = |edit: &dyn Fn(&mut Value)| {
+            let mut props = written.clone();
+            edit(&mut props["ReplicationConfiguration"]["Rules"][0]);
+            replication(&app, (stack, home), template, records, &props)
+        };
+        // As written: every object, the KMS-encrypted ones too, to the bucket in us-west-2.
+        let whole = copies(&|_| {});
+        assert_eq!(whole.len(), 1, "{whole:?}");
+        assert!(whole[0].another_region, "{whole:?}");
+        assert!(whole[0].detail.starts_with("every new object"), "{whole:?}");
+        type Edit<'e> = &'e dyn Fn(&mut Value);
+        let narrowed: [(&str, Edit<'_>); 5] = [
+            ("only the new objects", &|r| {
+                r["Filter"] = json!({ "Prefix": "scans/" })
+            }),
+            ("only the new objects", &|r| r["Prefix"] = json!("scans/")),
+            ("only the new objects", &|r| {
+                r["Filter"] = json!({ "Prefix": { "Ref": "AWS::StackName" } });
+            }),
+            ("only the new objects", &|r| {
+                r["Filter"] = json!({ "TagFilter": { "Key": "phi", "Value": "yes" } });
+            }),
+            ("not those encrypted with KMS", &|r| {
+                r["SourceSelectionCriteria"] = json!({});
+            }),
+        ];
+        for (left_out, edit) in narrowed {
+            let found = copies(edit);
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert!(!found[0].another_region, "{found:?}");
+            assert!(found[0].detail.contains(left_out), "{found:?}");
+        }
+    }
+
+    /// A global table's replicas in other regions are its copies there; the one in its
+    /// stack's region is the table itself, and a table of a stack with no pinned region is
+    /// not known to have one elsewhere.
+    #[test]
+    fn a_global_table_lists_its_replicas_in_other_regions() {
+        use crate::prelude::*;
+        use serde_json::json;
+        let app = App::new("global");
+        let replicas = json!([{ "Region": "us-east-1" }, { "Region": "us-west-2" }]);
+        for (name, region) in [
+            ("pinned", Some(crate::region!("us-east-1"))),
+            ("unpinned", None),
+        ] {
+            let stack = match region {
+                Some(region) => app.stack_in(name, region),
+                None => app.stack(name),
+            }
+            .unwrap();
+            stack
+                .add(
+                    RawResource::new("Table", "AWS::DynamoDB::GlobalTable")
+                        .property("Replicas", replicas.clone()),
+                )
+                .unwrap();
+        }
+        let entries = recovery(&app.check().unwrap());
+        let copies = |stack: &str| {
+            let e = entries.iter().find(|e| e.stack == stack).unwrap();
+            let copies: Vec<(&str, Option<&str>, bool)> = e
+                .copies
+                .iter()
+                .map(|c| (c.kind, c.region.as_deref(), c.another_region))
+                .collect();
+            (copies, e.in_another_region)
+        };
+        assert_eq!(
+            copies("pinned"),
+            (vec![("replica", Some("us-west-2"), true)], true)
+        );
+        assert_eq!(
+            copies("unpinned"),
+            (
+                vec![
+                    ("replica", Some("us-east-1"), false),
+                    ("replica", Some("us-west-2"), false)
+                ],
+                false
+            )
+        );
+    }
+
+    /// A store of a type the table reads no copy of (a DocumentDB cluster) is listed, with
+    /// none.
+    #[test]
+    fn a_store_whose_copies_the_table_cannot_read_is_listed_with_none() {
+        use crate::prelude::*;
+        let app = App::new("docs");
+        let data = app.stack("data").unwrap();
+        data.add(RawResource::new("Docs", "AWS::DocDB::DBCluster"))
+            .unwrap();
+        data.add(RawResource::new("Search", "AWS::OpenSearchService::Domain"))
+            .unwrap();
+        let entries = recovery(&app.check().unwrap());
+        let types: Vec<(&str, usize, bool)> = entries
+            .iter()
+            .map(|e| {
+                (
+                    e.resource_type.as_str(),
+                    e.copies.len(),
+                    e.in_another_region,
+                )
+            })
+            .collect();
+        assert_eq!(
+            types,
+            [
+                ("AWS::DocDB::DBCluster", 0, false),
+                ("AWS::OpenSearchService::Domain", 0, false)
+            ]
+        );
     }
 
     #[test]

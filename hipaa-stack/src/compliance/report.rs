@@ -11,7 +11,9 @@
 //!   notCovered, findings}`, `controls[] {id, title, requirement, nist[], status, rules[]
 //!   {id, title, proofs, groups[], enforced[], waived[], failed[], gaps[]}, customer[]}`,
 //!   `waivers[]`, `gaps[]`,
-//!   `findings[]`, `unusedWaivers[]`, `notVerifiedAtCompileTime[]`,
+//!   `findings[]`, `unusedWaivers[] {rule, stack, logicalId, construct?, note}` (a waiver
+//!   of a resource on which its rule holds, or of a construct none of whose resources is of
+//!   a type its rule reads), `notVerifiedAtCompileTime[]`,
 //!   `customerResponsibilities[]`, `graph {stacks[], edges[]}`. Each evidence row is
 //!   `{rule, stack, logicalId, construct, path, value}`: `path` is a JSON pointer into the
 //!   resource of the written template. Each group (`evidence: grouped`) is `{construct,
@@ -268,6 +270,10 @@ pub struct Row {
     /// Waivers: the last day.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
+    /// Waivers: whether what is waived is a gap, not a failure (for SARIF, whose results
+    /// say which; the report's JSON lists waivers as one kind, as before).
+    #[serde(skip)]
+    pub waived_gap: bool,
 }
 
 /// The proofs of one rule that share a construct, a resource type and a property
@@ -315,8 +321,26 @@ pub struct UnusedWaiver {
     pub rule: String,
     /// The stack.
     pub stack: String,
-    /// The resource.
+    /// The resource; empty when the waiver is on no resource (see `construct`).
     pub logical_id: String,
+    /// The construct of a waiver written on none of its resources, since none is of a type
+    /// the rule reads; absent for a waiver of a resource on which the rule holds or does not
+    /// apply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub construct: Option<String>,
+    /// Why it waives nothing.
+    pub note: String,
+}
+
+/// Why a waiver of a resource waived nothing.
+const WAIVES_NOTHING: &str =
+    "the rule holds on this resource (or does not apply): the waiver waives nothing; remove it";
+
+/// Why a waiver of a construct is on none of its resources.
+fn on_nothing_note(rule: &str) -> String {
+    format!(
+        "the construct has no resource of a type rule {rule} reads: the waiver is written on no resource and waives nothing; remove it, or waive the rule on the construct that makes the resource"
+    )
 }
 
 /// A resource, by stack, logical id, construct and type.
@@ -353,6 +377,7 @@ fn row(c: &Checked) -> Row {
         note: None,
         reason: None,
         expires: None,
+        waived_gap: false,
     }
 }
 
@@ -486,10 +511,12 @@ impl Report {
                     finding,
                     reason,
                     expires,
+                    gap,
                 } => waivers.push(Row {
                     note: Some(finding.clone()),
                     reason: Some(reason.clone()),
                     expires: expires.clone(),
+                    waived_gap: *gap,
                     ..row(c)
                 }),
                 Status::Gap { reason } => gaps.push(Row {
@@ -575,7 +602,21 @@ impl Report {
                     rule: rule.clone(),
                     stack: stack.clone(),
                     logical_id: logical_id.clone(),
+                    construct: None,
+                    note: WAIVES_NOTHING.to_owned(),
                 })
+                .chain(
+                    evaluation
+                        .waivers_on_nothing
+                        .iter()
+                        .map(|(rule, stack, construct)| UnusedWaiver {
+                            rule: rule.clone(),
+                            stack: stack.clone(),
+                            logical_id: String::new(),
+                            construct: Some(construct.clone()),
+                            note: on_nothing_note(rule),
+                        }),
+                )
                 .collect(),
             not_verified_at_compile_time: unverified,
             customer_responsibilities: CUSTOMER_RESPONSIBILITIES,
@@ -1020,10 +1061,12 @@ fn count_rows(entries: &mut RuleEntries, checked: &[&Checked], listed: bool) {
                 finding,
                 reason,
                 expires,
+                gap,
             } if kept(&entry.waived) => entry.waived.push(Row {
                 note: Some(finding.clone()),
                 reason: Some(reason.clone()),
                 expires: expires.clone(),
+                waived_gap: *gap,
                 ..row(c)
             }),
             Status::Failed { finding } if kept(&entry.failed) => entry.failed.push(Row {
@@ -1570,8 +1613,15 @@ impl Report {
                 .count();
             let _ = writeln!(
                 out,
-                "Every store of PHI, and where its copies are (§164.308(a)(7)(ii)(B)): {covered} of {} have a copy in another region.\n\n| store | region | copies | in another region |\n|---|---|---|---|",
+                "Every store of PHI, and where its copies are (§164.308(a)(7)(ii)(B)): {covered} of {} have a copy in another region.\n",
                 self.disaster_recovery.len()
+            );
+            if let Some(note) = self.uncounted_stores() {
+                let _ = writeln!(out, "{note}\n");
+            }
+            let _ = writeln!(
+                out,
+                "| store | region | copies | in another region |\n|---|---|---|---|"
             );
             for (e, copies, stores) in gathered_stores(&self.disaster_recovery) {
                 let store = if stores.len() == 1 {
@@ -1612,6 +1662,18 @@ impl Report {
                 );
             }
         }
+        if !self.unused_waivers.is_empty() {
+            let _ = out.write_str("\n## Waivers that waive nothing\n\n");
+            for w in &self.unused_waivers {
+                let _ = writeln!(
+                    out,
+                    "- {} on {}: {}",
+                    w.rule,
+                    unused_waiver_place(w, |t| format!("`{t}`")),
+                    w.note
+                );
+            }
+        }
         let _ = out.write_str("\n## Not verified at compile time\n\n");
         if self.not_verified_at_compile_time.is_empty() {
             let _ = out.write_str("None: every resource comes from a construct whose settings are checked by the compiler.\n");
@@ -1648,6 +1710,40 @@ impl Report {
             let _ = writeln!(out, "  s{} --> s{}", index(a), index(b));
         }
         let _ = out.write_str("```\n");
+    }
+}
+
+impl Report {
+    /// What the disaster-recovery table shows that no control's status counts: stores of
+    /// PHI other than buckets with no copy in another region. Only rule S10 (buckets) reads
+    /// a copy in another region; the other rules under §164.308(a)(7)(ii)(B) read backups
+    /// in the store's own region, so that control can say "enforced" while a database has
+    /// no copy elsewhere.
+    fn uncounted_stores(&self) -> Option<String> {
+        let stores: Vec<&str> = self
+            .disaster_recovery
+            .iter()
+            .filter(|e| {
+                !e.in_another_region && e.copy_of.is_none() && e.resource_type != "AWS::S3::Bucket"
+            })
+            .map(|e| e.construct.as_str())
+            .collect();
+        (!stores.is_empty()).then(|| {
+            format!(
+                "{} store(s) of PHI other than buckets have no copy in another region ({}), which no rule reads: the status of §164.308(a)(7)(ii)(B) in the controls table counts only the buckets' copies (rule S10), not theirs.",
+                stores.len(),
+                constructs_text(stores.into_iter())
+            )
+        })
+    }
+}
+
+/// Where an unused waiver is: its construct, or its stack and resource, each through
+/// `code`.
+fn unused_waiver_place(w: &UnusedWaiver, code: impl Fn(&str) -> String) -> String {
+    match &w.construct {
+        Some(construct) => format!("the construct {}", code(construct)),
+        None => format!("{} in stack {}", code(&w.logical_id), code(&w.stack)),
     }
 }
 
@@ -1965,6 +2061,9 @@ Each control lists the resources and template properties that enforce it; waiver
         if self.disaster_recovery.is_empty() {
             let _ = out.write_str("<p>No store of PHI.</p>");
         } else {
+            if let Some(note) = self.uncounted_stores() {
+                let _ = write!(out, "<p>{}</p>", html(&note));
+            }
             let _ = out.write_str("<table><tr><th>store</th><th>region</th><th>copies</th><th>in another region</th></tr>");
             for (e, copies, stores) in gathered_stores(&self.disaster_recovery) {
                 let copies: Vec<String> = copies.iter().map(|c| html(c)).collect();
@@ -1991,6 +2090,19 @@ Each control lists the resources and template properties that enforce it; waiver
                 );
             }
             let _ = out.write_str("</table>");
+        }
+        if !self.unused_waivers.is_empty() {
+            let _ = out.write_str("<h2>Waivers that waive nothing</h2><ul>");
+            for w in &self.unused_waivers {
+                let _ = write!(
+                    out,
+                    "<li>{} on {}: {}</li>",
+                    html(&w.rule),
+                    unused_waiver_place(w, |t| format!("<code>{}</code>", html(t))),
+                    html(&w.note)
+                );
+            }
+            let _ = out.write_str("</ul>");
         }
         let _ = out.write_str("<h2>Not verified at compile time</h2>");
         if self.not_verified_at_compile_time.is_empty() {
@@ -2527,6 +2639,120 @@ mod tests {
 
     /// Each rule lists its waivers with the finding, reason and last day, its failures and
     /// its gaps with what does not hold.
+    /// A waiver of a rule on a construct with no resource of a type the rule reads (S10 on
+    /// a key) is written on no resource; before, the report, its JSON, Markdown and page
+    /// said nothing of it. It is listed with the waivers that waive nothing, which the
+    /// Markdown and the page list too (before, only the JSON did).
+    #[test]
+    fn a_waiver_that_waives_nothing_is_in_every_rendering_of_the_report() {
+        use crate::compliance::{Waiver, rule};
+        let app = App::new("nothing");
+        let stack = app.stack("s").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = stack.add(AccessLogBucket::new("Logs")).unwrap();
+        let records = stack
+            .add(
+                SecureBucket::new("Records")
+                    .encryption(&key)
+                    .access_logs(&logs),
+            )
+            .unwrap();
+        app.waive(Waiver::new(
+            rule::S10,
+            &key,
+            "the key has no copy of its own",
+        ))
+        .unwrap();
+        app.waive(Waiver::new(
+            rule::U1,
+            &records,
+            "a bucket's type is read by its rules",
+        ))
+        .unwrap();
+        let checked = app.check().unwrap();
+        assert_eq!(
+            checked.evaluation().waivers_on_nothing,
+            [("S10".to_owned(), "s".to_owned(), "s/PhiKey".to_owned())]
+        );
+        let report = Report::new(
+            &app.check_for_report(Evidence::Grouped, crate::synth::Memory::Fast)
+                .unwrap(),
+        );
+        let unused: Vec<(&str, &str, Option<&str>)> = report
+            .unused_waivers
+            .iter()
+            .map(|w| {
+                (
+                    w.rule.as_str(),
+                    w.logical_id.as_str(),
+                    w.construct.as_deref(),
+                )
+            })
+            .collect();
+        assert!(
+            unused.contains(&("S10", "", Some("s/PhiKey"))),
+            "{unused:?}"
+        );
+        assert!(unused.contains(&("U1", "Records", None)), "{unused:?}");
+        let json: Value = crate::cfn::tree::from_str(&report.to_json().unwrap()).unwrap();
+        let listed = json["unusedWaivers"].as_array().unwrap();
+        assert!(
+            listed.iter().any(|w| w["construct"] == "s/PhiKey"
+                && w["note"]
+                    .as_str()
+                    .is_some_and(|n| n.contains("no resource of a type rule S10 reads"))),
+            "{listed:?}"
+        );
+        let mut md = String::new();
+        report.markdown_into(&mut md);
+        assert!(md.contains("## Waivers that waive nothing"), "{md}");
+        assert!(md.contains("- S10 on the construct `s/PhiKey`: "), "{md}");
+        assert!(md.contains("- U1 on `Records` in stack `s`: "), "{md}");
+        let mut page = String::new();
+        report.html_into(&mut page);
+        assert!(
+            page.contains("<h2>Waivers that waive nothing</h2>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("S10 on the construct <code>s/PhiKey</code>"),
+            "{page}"
+        );
+        // `check`'s summary reads them too.
+        let summary = Report::for_check(&app.check_for_summary(crate::synth::Memory::Low).unwrap());
+        assert_eq!(summary.unused_waivers.len(), report.unused_waivers.len());
+    }
+
+    /// A database with no copy in another region, which no rule reads, is said to be left
+    /// out of the status of §164.308(a)(7)(ii)(B); a replicated bucket is not named.
+    #[test]
+    fn the_report_says_which_stores_without_a_copy_elsewhere_no_control_counts() {
+        let app = crate::testing::clinic_with_copies();
+        app.stack("clinic-db")
+            .unwrap()
+            .add(RawResource::new("Ehr", "AWS::RDS::DBInstance"))
+            .unwrap();
+        let report = Report::new(
+            &app.check_for_report(Evidence::Grouped, crate::synth::Memory::Fast)
+                .unwrap(),
+        );
+        let note = report.uncounted_stores().unwrap();
+        assert!(note.starts_with("1 store(s)"), "{note}");
+        assert!(note.contains("clinic-db/Ehr"), "{note}");
+        let mut md = String::new();
+        report.markdown_into(&mut md);
+        assert!(md.contains(&note), "{md}");
+        let mut page = String::new();
+        report.html_into(&mut page);
+        assert!(page.contains(&html(&note)), "{page}");
+        let replicated = Report::new(
+            &crate::testing::clinic_with_copies()
+                .check_for_report(Evidence::Grouped, crate::synth::Memory::Fast)
+                .unwrap(),
+        );
+        assert_eq!(replicated.uncounted_stores(), None);
+    }
+
     #[test]
     fn each_rule_lists_its_waivers_failures_and_gaps_with_what_does_not_hold() {
         let app = App::new("rows");

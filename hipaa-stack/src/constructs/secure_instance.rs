@@ -164,6 +164,11 @@ impl UserDataText {
 /// secret. References become `${…}` of a `Fn::Sub`; a `${…}` written in the text stays as
 /// it is (a shell variable).
 ///
+/// Each piece of text is checked when the program is compiled; the pieces are checked again
+/// joined, as the instance reads them, when the instance or group is added to a stack, so
+/// that a name in one piece and its written value in the next
+/// (`user_data!("export PGPASS")` then `.text(user_data!("WORD=…"))`) are refused there.
+///
 /// ```
 /// use hipaa_stack::prelude::*;
 /// use hipaa_stack::{UserData, user_data};
@@ -657,6 +662,28 @@ pub(crate) fn check_hardened(
             target.attr.export_suffix()
         ));
     }
+    // Each piece of text was checked alone when the program was compiled; the shell reads
+    // them joined, where a name may end in one piece and its value start in the next
+    // (`user_data!("export PGPASS")` then `.text(user_data!("WORD=hunter2"))`). The joined
+    // text is checked here with the same rule, a reference read as a value fetched at boot
+    // (it is an ARN, a name or an id, never a secret: see above).
+    if let Some(script) = user_data
+        && script.parts.len() > 1
+    {
+        let joined: String = script
+            .parts
+            .iter()
+            .map(|p| match p {
+                Piece::Text(text) => *text,
+                Piece::Reference(_) => "${HIPAA_STACK_REFERENCE}",
+            })
+            .collect();
+        if let Some(rule) = hipaa_stack_syntax::user_data_problem(&joined) {
+            return Err(format!(
+                "its user data, its pieces of text joined as the instance reads them, is refused: {rule}; write the name and its value in one `user_data!(..)`"
+            ));
+        }
+    }
     if let Some(script) = user_data
         && script.text_len() > MAX_USER_DATA
     {
@@ -1017,6 +1044,62 @@ mod tests {
             assert!(err.starts_with("construct `t/App` is invalid"), "{err}");
             assert!(err.contains(needle), "{needle}: {err}");
         }
+    }
+
+    #[test]
+    fn user_data_is_checked_with_its_pieces_joined() {
+        let app = App::new("test");
+        let stack = app.stack("t").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let net = stack
+            .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
+            .unwrap();
+        let sg = stack.add(SecurityGroup::new("AppSg", &net)).unwrap();
+        let role = stack
+            .add(Role::new("AppRole", ServicePrincipal::Ec2))
+            .unwrap();
+        let base = |id: &str, script: UserData| {
+            SecureInstance::new(id, Ami::ssm_parameter(AL2023))
+                .encryption(&key)
+                .network(&net)
+                .role(&role)
+                .security_group(&sg)
+                .user_data(script)
+        };
+        // A name in one piece, its written value in the next: each passes alone.
+        for (id, script) in [
+            (
+                "Split",
+                UserData::script(crate::user_data!(
+                    "#!/bin/bash
+export PGPASS"
+                ))
+                .text(crate::user_data!("WORD=Winter2026\n")),
+            ),
+            (
+                "Community",
+                UserData::script(crate::user_data!("echo 'rocommunity "))
+                    .text(crate::user_data!("public' >> /etc/snmp/snmpd.conf\n")),
+            ),
+        ] {
+            let err = stack.add(base(id, script)).unwrap_err().to_string();
+            assert!(
+                err.starts_with(&format!(
+                    "construct `t/{id}` is invalid: its user data, its pieces of text joined"
+                )),
+                "{err}"
+            );
+            assert!(err.contains("§164.312(a)(2)(iv)"), "{err}");
+        }
+        // A reference between pieces is a value fetched at boot, not written text.
+        let records = stack.add(KmsKey::new("Other")).unwrap();
+        let ok = UserData::script(crate::user_data!(
+            "#!/bin/bash
+export KEY_ARN_PASSWORD="
+        ))
+        .reference(records.arn())
+        .text(crate::user_data!("\n"));
+        stack.add(base("Fine", ok)).unwrap();
     }
 
     #[test]

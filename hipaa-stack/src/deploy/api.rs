@@ -9,7 +9,7 @@ use std::future::Future;
 
 use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_cloudformation::types::{Capability, ChangeSetType, Parameter, Tag};
+use aws_sdk_cloudformation::types::{Capability, ChangeSetType, Parameter, Tag, TemplateStage};
 
 /// What went wrong with one call, classified for retrying.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -330,6 +330,24 @@ pub trait CloudFormationApi: Send + Sync {
         &self,
         name: &str,
     ) -> impl Future<Output = Result<Vec<StackResource>, ApiError>> + Send;
+    /// The template the stack runs, as CloudFormation holds it (`GetTemplate`, stage
+    /// `Processed`: "the template after CloudFormation has processed all transforms", the
+    /// same as `Original` for a template without transforms; API reference, GetTemplate).
+    /// Its `DeletionPolicy` attributes, not the program's, decide what a deletion keeps. An
+    /// endpoint that cannot answer says so with [`ApiErrorKind::Unsupported`].
+    fn deployed_template(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<String, ApiError>> + Send {
+        let _ = name;
+        async move {
+            Err(ApiError {
+                kind: ApiErrorKind::Unsupported,
+                code: None,
+                message: format!("{} cannot read a stack's template", self.endpoint()),
+            })
+        }
+    }
     /// Deletes the stack, keeping `retain` (only for a stack in `DELETE_FAILED`).
     fn delete_stack(
         &self,
@@ -885,6 +903,20 @@ impl CloudFormationApi for SdkApi {
             }
         }
         Ok(all)
+    }
+
+    async fn deployed_template(&self, name: &str) -> Result<String, ApiError> {
+        let out = self
+            .client
+            .get_template()
+            .stack_name(name)
+            .template_stage(TemplateStage::Processed)
+            .send()
+            .await
+            .map_err(|e| self.error(e))?;
+        out.template_body().map(str::to_owned).ok_or_else(|| {
+            ApiError::client("MissingTemplate", "GetTemplate returned no template body")
+        })
     }
 
     async fn delete_stack(&self, name: &str, retain: &[String]) -> Result<(), ApiError> {

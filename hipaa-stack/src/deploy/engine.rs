@@ -314,6 +314,18 @@ pub fn billing(resource_type: &str) -> Option<&'static str> {
         "AWS::SecretsManager::Secret" => "the secret, monthly",
         "AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable" => "the table's storage",
         "AWS::SQS::Queue" => "the requests on the messages kept",
+        "AWS::S3Express::DirectoryBucket" | "AWS::S3Tables::TableBucket" => "the data stored",
+        "AWS::KMS::ReplicaKey" => "the replica key (monthly, until scheduled for deletion)",
+        "AWS::CloudTrail::EventDataStore" => "the stored events",
+        "AWS::Backup::LogicallyAirGappedBackupVault" => "the recovery points",
+        "AWS::EFS::FileSystem" => "the files stored",
+        "AWS::Redshift::Cluster" => "the running cluster and its storage",
+        "AWS::OpenSearchService::Domain" | "AWS::Elasticsearch::Domain" => {
+            "the running domain and its storage"
+        }
+        "AWS::DocDB::DBCluster" | "AWS::Neptune::DBCluster" => {
+            "the database cluster's storage and backups (its instances run while kept)"
+        }
         _ => return None,
     })
 }
@@ -2762,6 +2774,22 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             return Ok((name.to_owned(), None, None));
         };
         guard::check_owner(self.assembly.app(), &info, &self.options.adopt)?;
+        // A stack that another operation is changing is waited for first: what it holds and
+        // what its template keeps are known only once that operation ends (an update that
+        // rolls back returns to the previous template), and CloudFormation deletes only a
+        // stack that no operation is changing.
+        let info = if stable(&info.status) {
+            info
+        } else {
+            self.say(format!(
+                "{name} is {} (an operation started elsewhere); waiting for it to finish before deleting",
+                info.status
+            ));
+            match self.wait(stack, Some(&info.id), &Mark::default()).await? {
+                Some(info) => info,
+                None => return Ok((name.to_owned(), None, None)),
+            }
+        };
         let id = info.id.clone();
         if info.termination_protection {
             return Err(DeployError::TerminationProtected {
@@ -2816,35 +2844,122 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             })
             .await?;
         let template = stack.template();
-        let mut retained: Vec<Retained> = resources
-            .iter()
-            .filter_map(|r| {
-                let resource = template.resource(&r.logical_id)?;
-                let keep = resource.kept()?;
-                let protected = resource.properties()["DeletionProtection"] == true;
-                let phi = plan::is_phi_store(template, &r.logical_id, &r.resource_type);
-                Some(Retained {
-                    stack: name.to_owned(),
-                    logical_id: r.logical_id.clone(),
-                    construct: resource.construct_path().unwrap_or_default().to_owned(),
-                    resource_type: r.resource_type.clone(),
-                    physical_id: r.physical_id.clone().unwrap_or_default(),
-                    phi,
-                    kept: match keep {
-                        crate::cfn::Keep::Snapshot if !protected => "final snapshot",
-                        _ => "retained",
-                    },
-                    why: if protected {
-                        "deletion protection (a store of PHI)".to_owned()
-                    } else if phi {
-                        "a store of PHI".to_owned()
-                    } else {
-                        "its deletion policy keeps it".to_owned()
-                    },
-                    billing: billing(&r.resource_type),
-                })
-            })
-            .collect();
+        // What a deletion keeps is what the template the stack runs says (its
+        // `DeletionPolicy`), not what the program would deploy now: a store the program
+        // dropped or renamed since the last `up` is kept all the same, and one the program
+        // keeps but the stack does not would be deleted.
+        // A stack that holds nothing (one left under review, whose template is only its
+        // change set's) has nothing to keep: no template is read.
+        let deployed = if resources.is_empty() {
+            Some(serde_json::Map::new())
+        } else {
+            self.deployed_resources(name, &id).await?
+        };
+        let origin = |logical_id: &str| -> (String, Option<&str>) {
+            let local = template.resource(logical_id);
+            let (path, kind) = deployed
+                .as_ref()
+                .and_then(|d| d.get(logical_id))
+                .map(plan::deployed_origin)
+                .unwrap_or_default();
+            (
+                path.or_else(|| local.and_then(crate::cfn::Resource::construct_path))
+                    .map_or_else(|| format!("{name}/{logical_id}"), str::to_owned),
+                kind.or_else(|| local.and_then(crate::cfn::Resource::construct_kind)),
+            )
+        };
+        let phi_store = |kind: Option<&str>, resource_type: &str| {
+            plan::data_at_stake(resource_type).is_some() && kind != Some("AccessLogBucket")
+        };
+        let mut at_risk: Vec<String> = Vec::new();
+        let mut retained: Vec<Retained> = Vec::new();
+        for r in &resources {
+            let local = template.resource(&r.logical_id);
+            let (construct, kind) = origin(&r.logical_id);
+            let phi = phi_store(kind, &r.resource_type);
+            let (keep, protected) = match &deployed {
+                Some(d) => {
+                    let Some(resource) = d.get(&r.logical_id) else {
+                        continue;
+                    };
+                    let protected = matches!(
+                        resource.pointer("/Properties/DeletionProtection"),
+                        Some(serde_json::Value::Bool(true))
+                    ) || resource
+                        .pointer("/Properties/DeletionProtection")
+                        .and_then(serde_json::Value::as_str)
+                        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+                    match plan::deployed_keep(resource) {
+                        plan::DeployedKeep::Kept(keep) => (keep, protected),
+                        // The stack deletes a store of PHI that the program keeps, or keeps
+                        // in a way no reader can tell: refused before anything is deleted.
+                        plan::DeployedKeep::Deleted
+                            if phi && local.and_then(crate::cfn::Resource::kept).is_some() =>
+                        {
+                            at_risk.push(format!(
+                                "`{}` ({construct}, {})",
+                                r.logical_id, r.resource_type
+                            ));
+                            continue;
+                        }
+                        plan::DeployedKeep::Unknown if phi => {
+                            at_risk.push(format!(
+                                "`{}` ({construct}, {}, whose `DeletionPolicy` cannot be read)",
+                                r.logical_id, r.resource_type
+                            ));
+                            continue;
+                        }
+                        _ => continue,
+                    }
+                }
+                None => {
+                    let Some(resource) = local else { continue };
+                    let Some(keep) = resource.kept() else {
+                        continue;
+                    };
+                    (keep, resource.properties()["DeletionProtection"] == true)
+                }
+            };
+            retained.push(Retained {
+                stack: name.to_owned(),
+                logical_id: r.logical_id.clone(),
+                construct,
+                resource_type: r.resource_type.clone(),
+                physical_id: r.physical_id.clone().unwrap_or_default(),
+                phi,
+                kept: match keep {
+                    crate::cfn::Keep::Snapshot if !protected => "final snapshot",
+                    _ => "retained",
+                },
+                why: if protected {
+                    "deletion protection (a store of PHI)".to_owned()
+                } else if phi {
+                    "a store of PHI".to_owned()
+                } else {
+                    "its deletion policy keeps it".to_owned()
+                },
+                billing: billing(&r.resource_type),
+            });
+        }
+        if !at_risk.is_empty() {
+            return Err(DeployError::StackState {
+                stack: name.to_owned(),
+                status: format!(
+                    "deployed from a template that would delete {}, which the program keeps",
+                    at_risk.join(", ")
+                ),
+                hint: "nothing was deleted; run `up` first, so that the stack keeps what the program keeps, then `destroy`".to_owned(),
+            });
+        }
+        let unlisted_warning = match (unlisted_warning, deployed.is_none()) {
+            (w, false) => w,
+            (w, true) => {
+                let note = format!(
+                    "{name}: the endpoint cannot give the stack's deployed template; the resources kept are read from the program's, which may differ from what the stack runs"
+                );
+                Some(w.map_or(note.clone(), |w| format!("{w}; {note}")))
+            }
+        };
         let mut keep: Vec<String> = Vec::new();
         // A deletion that fails only on resources CloudFormation may not delete (deletion
         // protection, in use by a kept database) is retried keeping exactly those; each
@@ -2907,17 +3022,14 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                     r.kept = "retained";
                     r.why = why;
                 } else {
-                    let resource = template.resource(&e.logical_id);
+                    let (construct, kind) = origin(&e.logical_id);
                     retained.push(Retained {
                         stack: name.to_owned(),
                         logical_id: e.logical_id.clone(),
-                        construct: resource
-                            .and_then(crate::cfn::Resource::construct_path)
-                            .unwrap_or_default()
-                            .to_owned(),
+                        construct,
                         resource_type: e.resource_type.clone(),
                         physical_id: phys,
-                        phi: plan::is_phi_store(template, &e.logical_id, &e.resource_type),
+                        phi: phi_store(kind, &e.resource_type),
                         kept: "retained",
                         why,
                         billing: billing(&e.resource_type),
@@ -2933,6 +3045,39 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 keep.join(", ")
             ),
         })
+    }
+
+    /// The resources of the template the stack `id` runs (GetTemplate), by logical id;
+    /// `None` when the endpoint cannot give it.
+    async fn deployed_resources(
+        &self,
+        name: &str,
+        id: &str,
+    ) -> Result<Option<serde_json::Map<String, serde_json::Value>>, DeployError> {
+        let got = with_retry(self.options.retry, &self.calls, "GetTemplate", || {
+            self.cfn(name).deployed_template(id)
+        })
+        .await;
+        let body = match got {
+            Ok(body) => body,
+            Err(e) if e.kind == ApiErrorKind::Unsupported => return Ok(None),
+            Err(e) => return Err(DeployError::api(name, "GetTemplate", e)),
+        };
+        // Every template `up` deploys is JSON; another tool's may be YAML, which no reader
+        // here takes: what its deletion keeps is then unknown, and nothing is deleted.
+        let doc = crate::cfn::tree::from_str(&body).map_err(|e| DeployError::StackState {
+            stack: name.to_owned(),
+            status: format!(
+                "deployed from a template that is not JSON ({e}), so what its deletion keeps cannot be read"
+            ),
+            hint: "nothing was deleted; run `up` first (it deploys the program's JSON template), then `destroy`".to_owned(),
+        })?;
+        Ok(Some(
+            doc.get("Resources")
+                .and_then(serde_json::Value::as_object)
+                .cloned()
+                .unwrap_or_default(),
+        ))
     }
 
     /// The outputs of every selected stack that exists.
@@ -3432,5 +3577,32 @@ mod tests {
         assert!(billing("AWS::RDS::DBInstance").is_some_and(|b| b.contains("database")));
         assert_eq!(billing("AWS::EC2::Subnet"), None);
         assert_eq!(billing("AWS::RDS::DBSubnetGroup"), None);
+        // Every store of PHI that `destroy` may keep says what it keeps billing for.
+        for kind in [
+            "AWS::S3::Bucket",
+            "AWS::S3Express::DirectoryBucket",
+            "AWS::S3Tables::TableBucket",
+            "AWS::KMS::Key",
+            "AWS::KMS::ReplicaKey",
+            "AWS::Logs::LogGroup",
+            "AWS::CloudTrail::EventDataStore",
+            "AWS::Backup::BackupVault",
+            "AWS::Backup::LogicallyAirGappedBackupVault",
+            "AWS::DynamoDB::Table",
+            "AWS::DynamoDB::GlobalTable",
+            "AWS::EFS::FileSystem",
+            "AWS::EC2::Volume",
+            "AWS::Redshift::Cluster",
+            "AWS::OpenSearchService::Domain",
+            "AWS::Elasticsearch::Domain",
+            "AWS::DocDB::DBCluster",
+            "AWS::Neptune::DBCluster",
+            "AWS::RDS::DBCluster",
+            "AWS::SQS::Queue",
+            "AWS::SecretsManager::Secret",
+        ] {
+            assert!(plan::data_at_stake(kind).is_some(), "{kind}");
+            assert!(billing(kind).is_some(), "{kind}");
+        }
     }
 }

@@ -25,6 +25,11 @@
 //! database logs to Amazon CloudWatch Logs" (the group names, and that RDS creates a group
 //! that does not exist).
 //!
+//! A group that never expired is given the shortest retention that deletes none of its
+//! events ([`retention_keeping_every_event`]): a year for a group made since the database
+//! was, more for a group older than that (one that held events before the app managed the
+//! database), and none at all for a group older than the longest retention allowed.
+//!
 //! What it does not do: events RDS wrote before the first `up` that follows the database's
 //! creation stay under CloudWatch Logs' own key (AWS re-encrypts nothing); a group that
 //! holds another customer key is left with it and said so.
@@ -38,6 +43,54 @@ use super::retry::{CallCounts, RetryPolicy, with_retry};
 /// The retention the engine gives a group that has none, or a shorter one: the default of
 /// [`crate::LogGroup`] (a year, which rule L2 asks of a log group of PHI).
 pub const RETENTION_DAYS: i32 = crate::constructs::DEFAULT_LOG_RETENTION as i32;
+
+/// The retentions, in days, that `PutRetentionPolicy` takes (CloudWatch Logs API Reference,
+/// `PutRetentionPolicy`, `retentionInDays`: "Possible values are: 1, 3, 5, 7, 14, 30, 60,
+/// 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, and 3653") of
+/// a year or more, as rule L2 asks.
+const RETENTIONS: [i32; 11] = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/// How far before its group's creation an event can be dated: "None of the log events in the
+/// batch can be more than 14 days in the past" (CloudWatch Logs API Reference,
+/// `PutLogEvents`). A retention deletes events by their date, not by when they came.
+const BACKDATED_DAYS: i64 = 14;
+
+/// The retention that a group which never expired is given without deleting any of its
+/// events: the shortest of the allowed retentions of a year or more that keeps an event as
+/// old as the group (created at `created_ms`, milliseconds since the epoch, as
+/// `DescribeLogGroups` says, and read at `now_ms`) and dated [`BACKDATED_DAYS`] before it.
+/// `None` when no allowed retention is that long, or the group's age is not known: then
+/// the group is left to keep every event.
+///
+/// ```
+/// use hipaa_stack::deploy::retention_keeping_every_event;
+///
+/// let day = 86_400_000;
+/// let now = 20_000 * day;
+/// // A group RDS made today: a year.
+/// assert_eq!(retention_keeping_every_event(Some(now), now), Some(365));
+/// // A group of two years: the shortest retention that deletes none of its events.
+/// assert_eq!(retention_keeping_every_event(Some(now - 730 * day), now), Some(1096));
+/// // Older than ten years: none would keep every event.
+/// assert_eq!(retention_keeping_every_event(Some(now - 3650 * day), now), None);
+/// assert_eq!(retention_keeping_every_event(None, now), None);
+/// ```
+pub fn retention_keeping_every_event(created_ms: Option<i64>, now_ms: i64) -> Option<i32> {
+    const DAY_MS: i64 = 86_400_000;
+    let age_ms = now_ms.saturating_sub(created_ms?).max(0);
+    let age_days = age_ms / DAY_MS + i64::from(age_ms % DAY_MS != 0);
+    let needed = age_days.saturating_add(BACKDATED_DAYS + 1);
+    RETENTIONS
+        .into_iter()
+        .find(|&days| i64::from(days) >= needed)
+}
+
+/// Now, in milliseconds since the epoch (as CloudWatch Logs writes a group's creation).
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
 
 /// A database of a stack whose exported logs go to groups it names itself: one of the
 /// types below, with its physical id (the name RDS gave it).
@@ -72,8 +125,16 @@ pub enum GroupChange {
     Secured {
         /// The key was associated.
         key: bool,
-        /// The retention it had, if it was changed (`None`: it never expired).
-        retention_was: Option<Option<i32>>,
+        /// The retention it had (`None`: it never expired) and the one it was given, if it
+        /// was changed.
+        retention: Option<(Option<i32>, i32)>,
+    },
+    /// The group existed and never expired, and is older than any allowed retention would
+    /// keep ([`retention_keeping_every_event`]): left to keep every event, the key
+    /// associated if it had none.
+    KeptForever {
+        /// The key was associated.
+        key: bool,
     },
     /// The group holds another customer key: left with it.
     OtherKey(String),
@@ -94,7 +155,8 @@ impl GroupChange {
     pub fn changed(&self) -> bool {
         match self {
             GroupChange::Created => true,
-            GroupChange::Secured { key, retention_was } => *key || retention_was.is_some(),
+            GroupChange::Secured { key, retention } => *key || retention.is_some(),
+            GroupChange::KeptForever { key } => *key,
             GroupChange::OtherKey(_) => false,
         }
     }
@@ -135,7 +197,7 @@ impl DatabaseReading {
                     Some(_) if retention.is_some_and(|d| d >= RETENTION_DAYS) => {
                         GroupChange::Secured {
                             key: false,
-                            retention_was: None,
+                            retention: None,
                         }
                     }
                     _ => return None,
@@ -397,7 +459,8 @@ impl DatabaseLogs {
                 // RDS made it between the two calls: secured as one it made.
                 Some(group) => group,
                 None => {
-                    self.retain(stack, name, retry, counts).await?;
+                    self.retain(stack, name, RETENTION_DAYS, retry, counts)
+                        .await?;
                     return Ok(GroupChange::Created);
                 }
             },
@@ -423,13 +486,23 @@ impl DatabaseLogs {
             .map_err(|e| refused(stack, "AssociateKmsKey", name, key, e))?;
         }
         let retention = existing.retention_in_days();
-        let short = retention.is_none_or(|days| days < RETENTION_DAYS);
-        if short {
-            self.retain(stack, name, retry, counts).await?;
+        let given = match retention {
+            Some(days) if days >= RETENTION_DAYS => None,
+            // A shorter retention is raised, which deletes nothing.
+            Some(_) => Some(RETENTION_DAYS),
+            // A group that never expired may hold events older than a year: it is given a
+            // retention that keeps them all, or none.
+            None => match retention_keeping_every_event(existing.creation_time(), now_ms()) {
+                Some(days) => Some(days),
+                None => return Ok(GroupChange::KeptForever { key: associate }),
+            },
+        };
+        if let Some(days) = given {
+            self.retain(stack, name, days, retry, counts).await?;
         }
         Ok(GroupChange::Secured {
             key: associate,
-            retention_was: short.then_some(retention),
+            retention: given.map(|days| (retention, days)),
         })
     }
 
@@ -509,11 +582,12 @@ impl DatabaseLogs {
         }
     }
 
-    /// Sets the group's retention to [`RETENTION_DAYS`].
+    /// Sets the group's retention to `days`.
     async fn retain(
         &self,
         stack: &str,
         name: &str,
+        days: i32,
         retry: RetryPolicy,
         counts: &CallCounts,
     ) -> Result<(), DeployError> {
@@ -522,7 +596,7 @@ impl DatabaseLogs {
             self.logs
                 .put_retention_policy()
                 .log_group_name(name)
-                .retention_in_days(RETENTION_DAYS)
+                .retention_in_days(days)
                 .send()
                 .await
                 .map(|_| ())
@@ -542,23 +616,22 @@ pub fn note(logical: &str, group: &SecuredGroup) -> String {
         ),
         GroupChange::Secured {
             key: false,
-            retention_was: None,
+            retention: None,
         } => format!(
             "log group {name} of {logical} holds the database's key and a retention of at least {RETENTION_DAYS} days (rule L4)"
         ),
-        GroupChange::Secured { key, retention_was } => {
+        GroupChange::Secured { key, retention } => {
             let mut done = Vec::new();
             if *key {
-                done.push(
-                    "the database's key associated (events written before stay under CloudWatch Logs' own key)"
-                        .to_owned(),
-                );
+                done.push(KEY_ASSOCIATED.to_owned());
             }
-            match retention_was {
-                Some(Some(days)) => {
-                    done.push(format!("retention {RETENTION_DAYS} days (was {days})"));
+            match retention {
+                Some((Some(was), days)) => {
+                    done.push(format!("retention {days} days (was {was})"));
                 }
-                Some(None) => done.push(format!("retention {RETENTION_DAYS} days (was none)")),
+                Some((None, days)) => done.push(format!(
+                    "retention {days} days (was none: the shortest that deletes none of its events)"
+                )),
                 None => {}
             }
             format!(
@@ -566,11 +639,23 @@ pub fn note(logical: &str, group: &SecuredGroup) -> String {
                 done.join("; ")
             )
         }
+        GroupChange::KeptForever { key } => format!(
+            "log group {name} of {logical}: {}kept without a retention, as it was: it is older than the longest retention CloudWatch Logs allows (3653 days) would keep, so any would delete events (rule L4)",
+            if *key {
+                format!("{KEY_ASSOCIATED}; ")
+            } else {
+                String::new()
+            }
+        ),
         GroupChange::OtherKey(theirs) => format!(
             "log group {name} of {logical} holds key {theirs}, not the database's: left as it is (rule L4)"
         ),
     }
 }
+
+/// What a note says of a key associated with a group that had none.
+const KEY_ASSOCIATED: &str =
+    "the database's key associated (events written before stay under CloudWatch Logs' own key)";
 
 /// The identifier RDS gives, in lower case as it stores it, or the physical id.
 fn lower(identifier: Option<&str>, physical: &str) -> String {
@@ -636,17 +721,33 @@ mod tests {
                 "Ehr",
                 &group(GroupChange::Secured {
                     key: true,
-                    retention_was: Some(None)
+                    retention: Some((None, 365))
                 })
             ),
-            "log group /aws/rds/instance/db-1/postgresql of Ehr: the database's key associated (events written before stay under CloudWatch Logs' own key); retention 365 days (was none) (rule L4)"
+            "log group /aws/rds/instance/db-1/postgresql of Ehr: the database's key associated (events written before stay under CloudWatch Logs' own key); retention 365 days (was none: the shortest that deletes none of its events) (rule L4)"
+        );
+        assert_eq!(
+            note(
+                "Ehr",
+                &group(GroupChange::Secured {
+                    key: false,
+                    retention: Some((Some(30), 365))
+                })
+            ),
+            "log group /aws/rds/instance/db-1/postgresql of Ehr: retention 365 days (was 30) (rule L4)"
+        );
+        let kept = note("Ehr", &group(GroupChange::KeptForever { key: false }));
+        assert!(
+            kept.contains(": kept without a retention, as it was")
+                && !kept.contains("key associated"),
+            "{kept}"
         );
         assert!(
             note(
                 "Ehr",
                 &group(GroupChange::Secured {
                     key: false,
-                    retention_was: None
+                    retention: None
                 })
             )
             .contains("holds the database's key")
@@ -729,11 +830,51 @@ mod tests {
         assert!(
             GroupChange::Secured {
                 key: false,
-                retention_was: Some(Some(30))
+                retention: Some((Some(30), 365))
             }
             .changed()
         );
+        assert!(GroupChange::KeptForever { key: true }.changed());
+        assert!(!GroupChange::KeptForever { key: false }.changed());
         assert!(!GroupChange::OtherKey("arn:x".into()).changed());
+    }
+
+    #[test]
+    fn a_group_that_never_expired_loses_none_of_its_events() {
+        let day = 86_400_000;
+        let now = 20_000 * day;
+        // Made now, or within the year less the two weeks an event can be dated back: a year.
+        for age in [0, 1, day, 350 * day] {
+            assert_eq!(
+                retention_keeping_every_event(Some(now - age), now),
+                Some(365),
+                "{age}"
+            );
+        }
+        // An event dated 14 days before a group of 351 days and a moment is 366 days old.
+        assert_eq!(
+            retention_keeping_every_event(Some(now - 350 * day - 1), now),
+            Some(400)
+        );
+        // Each allowed retention keeps every event of the oldest group it is chosen for.
+        let mut last = 0;
+        for age_days in 0..3700_i64 {
+            let chosen = retention_keeping_every_event(Some(now - age_days * day), now);
+            match chosen {
+                Some(days) => {
+                    assert!(i64::from(days) > age_days + BACKDATED_DAYS, "{age_days}");
+                    assert!(RETENTIONS.contains(&days) && days >= last, "{age_days}");
+                    last = days;
+                }
+                None => assert!(age_days + BACKDATED_DAYS >= 3653, "{age_days}"),
+            }
+        }
+        // A creation in the future (a clock behind AWS's) is a group made now.
+        assert_eq!(
+            retention_keeping_every_event(Some(now + day), now),
+            Some(365)
+        );
+        assert_eq!(retention_keeping_every_event(None, now), None);
     }
 
     #[test]

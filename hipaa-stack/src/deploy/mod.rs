@@ -36,7 +36,7 @@ pub use engine::{
 pub use error::DeployError;
 pub use logs::{
     DATABASE_TYPES, DatabaseLogs, DatabaseReading, GroupChange, GroupReading, RETENTION_DAYS,
-    SecuredGroup, note as log_group_note,
+    SecuredGroup, note as log_group_note, retention_keeping_every_event,
 };
 pub use network::{DefaultGroup, DefaultGroups};
 pub use retry::{CallCounts, RetryPolicy};

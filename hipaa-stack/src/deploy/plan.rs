@@ -52,9 +52,43 @@ pub fn to_template_json(doc: &serde_json::Value) -> Result<String, serde_json::E
     Ok(String::from_utf8(out).unwrap_or_default())
 }
 
-/// Resource types that hold PHI, with what is lost if one is replaced or deleted.
+/// Resource types that hold PHI, with what is lost if one is replaced or deleted: every
+/// type that rule D1 (stores of PHI are kept) reads, and R6's databases, plus the queues and
+/// secrets of the constructs (a unit test holds the list to D1's and R6's).
 const PHI_STORES: &[(&str, &str)] = &[
     ("AWS::S3::Bucket", "every object in the bucket"),
+    (
+        "AWS::S3Express::DirectoryBucket",
+        "every object in the directory bucket",
+    ),
+    (
+        "AWS::S3Tables::TableBucket",
+        "every table in the table bucket",
+    ),
+    (
+        "AWS::KMS::ReplicaKey",
+        "the key in its region: what it encrypted there is read only through another replica",
+    ),
+    (
+        "AWS::CloudTrail::EventDataStore",
+        "the audit events of the event data store",
+    ),
+    (
+        "AWS::Backup::LogicallyAirGappedBackupVault",
+        "the recovery points",
+    ),
+    ("AWS::EFS::FileSystem", "every file of the file system"),
+    ("AWS::Redshift::Cluster", "the data warehouse's tables"),
+    ("AWS::OpenSearchService::Domain", "the domain's indices"),
+    ("AWS::Elasticsearch::Domain", "the domain's indices"),
+    (
+        "AWS::DocDB::DBCluster",
+        "the database cluster and its automated backups",
+    ),
+    (
+        "AWS::Neptune::DBCluster",
+        "the database cluster and its automated backups",
+    ),
     (
         "AWS::RDS::DBInstance",
         "the database and its automated backups",
@@ -82,6 +116,13 @@ const PHI_STORES: &[(&str, &str)] = &[
     ("AWS::SecretsManager::Secret", "the secret"),
 ];
 
+/// A nested stack: its resources are not in the change set of its parent.
+const NESTED_STACK: &str = "AWS::CloudFormation::Stack";
+
+/// What is at risk when a nested stack is replaced or deleted.
+const NESTED_STACK_DATA: &str =
+    "every resource of the nested stack, whose stores of PHI the change set does not show";
+
 /// What is lost when a resource of this type is replaced or deleted, for stores of PHI.
 pub fn data_at_stake(resource_type: &str) -> Option<&'static str> {
     PHI_STORES
@@ -100,6 +141,63 @@ pub fn is_phi_store(template: &Template, logical_id: &str, resource_type: &str) 
         .resource(logical_id)
         .and_then(|r| r.construct_kind());
     construct != Some("AccessLogBucket")
+}
+
+/// What CloudFormation does with a resource of a deployed template when its stack is
+/// deleted, read from that template (what the program would write now does not count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeployedKeep {
+    /// It is kept (`Retain`, `RetainExceptOnCreate`) or snapshotted (`Snapshot`).
+    Kept(crate::cfn::Keep),
+    /// It is deleted (`Delete`, or no `DeletionPolicy`).
+    Deleted,
+    /// The template writes a policy no reader can take as one of those (an intrinsic
+    /// function, another value): what happens is unknown.
+    Unknown,
+}
+
+/// What a stack deletion does with `resource`, a resource of the deployed template.
+///
+/// AWS CloudFormation Template Reference, "DeletionPolicy attribute": "If a resource has no
+/// `DeletionPolicy` attribute, CloudFormation deletes the resource by default", except that
+/// "the default policy is `Snapshot` for `AWS::RDS::DBCluster` resources and for
+/// `AWS::RDS::DBInstance` resources that don't specify the `DBClusterIdentifier` property";
+/// `RetainExceptOnCreate` "behaves like `Retain` for stack operations, except for the stack
+/// operation that initially created the resource".
+pub fn deployed_keep(resource: &serde_json::Value) -> DeployedKeep {
+    use crate::cfn::Keep;
+    match resource.get("DeletionPolicy") {
+        None | Some(serde_json::Value::Null) => {
+            let kind = resource.get("Type").and_then(serde_json::Value::as_str);
+            let of_cluster = resource
+                .get("Properties")
+                .and_then(|p| p.get("DBClusterIdentifier"))
+                .is_some_and(|v| !v.is_null());
+            match kind {
+                Some("AWS::RDS::DBCluster") => DeployedKeep::Kept(Keep::Snapshot),
+                Some("AWS::RDS::DBInstance") if !of_cluster => DeployedKeep::Kept(Keep::Snapshot),
+                _ => DeployedKeep::Deleted,
+            }
+        }
+        Some(serde_json::Value::String(s)) => match s.as_str() {
+            "Retain" | "RetainExceptOnCreate" => DeployedKeep::Kept(Keep::Retain),
+            "Snapshot" => DeployedKeep::Kept(Keep::Snapshot),
+            "Delete" => DeployedKeep::Deleted,
+            _ => DeployedKeep::Unknown,
+        },
+        Some(_) => DeployedKeep::Unknown,
+    }
+}
+
+/// The construct path and kind that hipaa-stack wrote in a deployed resource's metadata.
+pub fn deployed_origin(resource: &serde_json::Value) -> (Option<&str>, Option<&str>) {
+    let origin = resource.get("Metadata").and_then(|m| m.get("hipaa-stack"));
+    let field = |k: &str| {
+        origin
+            .and_then(|o| o.get(k))
+            .and_then(serde_json::Value::as_str)
+    };
+    (field("path"), field("construct"))
 }
 
 /// The capabilities a template needs: `CAPABILITY_IAM` when it has IAM resources,
@@ -178,7 +276,8 @@ pub struct Endangered {
     pub resource: String,
     /// The construct that made it.
     pub construct: String,
-    /// `replaced` or `deleted`.
+    /// `replaced` or `deleted`, or both for a change CloudFormation decides only when it
+    /// runs.
     pub what: &'static str,
     /// The property that forces the replacement, and what caused it upstream.
     pub because: String,
@@ -243,6 +342,10 @@ pub fn endangered(
         let what = match (c.action.as_str(), c.replacement.as_deref()) {
             ("Remove", _) => "deleted",
             ("Modify", Some("True" | "Conditional")) => "replaced",
+            // "Dynamic (exact action for the resource can't be determined)" (API reference,
+            // ResourceChange, `Action`): CloudFormation decides at execution, and it may
+            // replace or delete the store, so it is refused as one that would be.
+            ("Dynamic", _) => "replaced or deleted (CloudFormation decides only when it runs)",
             _ => continue,
         };
         // A removed resource is only in the deployed template; judge it by its type.
@@ -253,7 +356,15 @@ pub fn endangered(
                 |d| is_phi_store(d, &c.logical_id, &c.resource_type),
             ),
         };
-        let Some(data) = data_at_stake(&c.resource_type).filter(|_| phi) else {
+        // A nested stack holds resources that the change set does not show (no change set
+        // of the nested stacks is asked for): deleting or replacing it deletes them, stores
+        // of PHI among them for all the engine can tell.
+        let data = if c.resource_type == NESTED_STACK {
+            Some(NESTED_STACK_DATA)
+        } else {
+            data_at_stake(&c.resource_type).filter(|_| phi)
+        };
+        let Some(data) = data else {
             continue;
         };
         let construct = template
@@ -459,6 +570,60 @@ mod tests {
     use crate::deploy::api::ChangeDetail;
     use crate::prelude::*;
 
+    #[test]
+    fn a_deletion_keeps_what_the_deployed_template_says_with_the_rds_defaults() {
+        use crate::cfn::Keep;
+        let keep = |v: serde_json::Value| deployed_keep(&v);
+        assert_eq!(
+            keep(json!({"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain"})),
+            DeployedKeep::Kept(Keep::Retain)
+        );
+        assert_eq!(
+            keep(json!({"Type": "AWS::S3::Bucket", "DeletionPolicy": "RetainExceptOnCreate"})),
+            DeployedKeep::Kept(Keep::Retain)
+        );
+        assert_eq!(
+            keep(json!({"Type": "AWS::S3::Bucket"})),
+            DeployedKeep::Deleted
+        );
+        assert_eq!(
+            keep(json!({"Type": "AWS::S3::Bucket", "DeletionPolicy": "Delete"})),
+            DeployedKeep::Deleted
+        );
+        // CloudFormation's own default for databases not of a cluster is a snapshot.
+        assert_eq!(
+            keep(json!({"Type": "AWS::RDS::DBInstance", "Properties": {}})),
+            DeployedKeep::Kept(Keep::Snapshot)
+        );
+        assert_eq!(
+            keep(json!({"Type": "AWS::RDS::DBCluster"})),
+            DeployedKeep::Kept(Keep::Snapshot)
+        );
+        assert_eq!(
+            keep(
+                json!({"Type": "AWS::RDS::DBInstance", "Properties": {"DBClusterIdentifier": "c"}})
+            ),
+            DeployedKeep::Deleted
+        );
+        // A policy read at deploy, or a value CloudFormation does not name, is unknown.
+        assert_eq!(
+            keep(
+                json!({"Type": "AWS::S3::Bucket", "DeletionPolicy": {"Fn::If": ["Prod", "Retain", "Delete"]}})
+            ),
+            DeployedKeep::Unknown
+        );
+        assert_eq!(
+            keep(json!({"Type": "AWS::S3::Bucket", "DeletionPolicy": "retain"})),
+            DeployedKeep::Unknown
+        );
+        let resource = json!({"Metadata": {"hipaa-stack": {"construct": "AccessLogBucket", "path": "s/Logs"}}});
+        assert_eq!(
+            deployed_origin(&resource),
+            (Some("s/Logs"), Some("AccessLogBucket"))
+        );
+        assert_eq!(deployed_origin(&json!({})), (None, None));
+    }
+
     fn clinic() -> crate::compliance::Assembly {
         let app = App::new("clinic");
         let s = app.stack("data").unwrap();
@@ -525,6 +690,14 @@ mod tests {
             assert!(is_phi_store(template, id, kind), "{id}");
         }
         assert!(data_at_stake("AWS::SQS::Queue").is_some_and(|d| d.contains("messages")));
+        // Every store that D1 asks to keep, and every database of R6, is one whose
+        // replacement or deletion `up` refuses and `destroy` reports.
+        for id in ["D1", "R6"] {
+            let spec = crate::compliance::rule_spec(id).unwrap();
+            for kind in spec.types {
+                assert!(data_at_stake(kind).is_some(), "{id} reads {kind}");
+            }
+        }
     }
 
     #[test]
@@ -562,6 +735,56 @@ mod tests {
             &["data/Records".to_owned(), "data/OldKey".to_owned()],
         );
         assert!(allowed.is_empty());
+    }
+
+    #[test]
+    fn a_change_cloudformation_decides_only_when_it_runs_endangers_a_phi_store() {
+        let assembly = clinic();
+        let stack = assembly.stack("data").unwrap();
+        let changes = [
+            change("Dynamic", "Records", "AWS::S3::Bucket", None),
+            change("Dynamic", "RecordsPolicy", "AWS::S3::BucketPolicy", None),
+            change("Dynamic", "AccessLogs", "AWS::S3::Bucket", None),
+        ];
+        let found = endangered(stack, None, &changes, &[]);
+        assert_eq!(ids(&found), ["data/Records"], "{found:?}");
+        assert!(
+            found[0].to_string().contains(
+                "would be replaced or deleted (CloudFormation decides only when it runs)"
+            ),
+            "{}",
+            found[0]
+        );
+        assert!(endangered(stack, None, &changes, &["data/Records".to_owned()]).is_empty());
+        // A nested stack removed, replaced or changed at execution takes its resources with
+        // it, which no change set of this run shows; a plain update of it does not.
+        let nested = [
+            change("Remove", "Old", "AWS::CloudFormation::Stack", None),
+            change(
+                "Modify",
+                "Moved",
+                "AWS::CloudFormation::Stack",
+                Some("True"),
+            ),
+            change("Dynamic", "Later", "AWS::CloudFormation::Stack", None),
+            change(
+                "Modify",
+                "Kept",
+                "AWS::CloudFormation::Stack",
+                Some("False"),
+            ),
+        ];
+        let found = endangered(stack, None, &nested, &[]);
+        assert_eq!(ids(&found), ["data/Old", "data/Moved", "data/Later"]);
+        assert!(
+            found[0]
+                .to_string()
+                .contains("every resource of the nested stack")
+        );
+        assert_eq!(
+            allowed_ids(stack, &changes, &["data/Records".to_owned()]),
+            ["Records"]
+        );
     }
 
     /// A stack whose audit trail makes two stores under one construct path (`sec/Audit`:

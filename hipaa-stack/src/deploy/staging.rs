@@ -622,6 +622,20 @@ impl Staging {
             let Some((holder, etag)) = self.read_lock(ready, &key, retry, counts).await? else {
                 continue; // released in between
             };
+            // This run's own lock: an earlier attempt of this write reached S3, and its answer
+            // was lost (a 5xx, a timeout, a dropped connection), so the retry met the object
+            // it had made and S3 answered 412 (Amazon S3 User Guide, "How to prevent object
+            // overwrites with conditional writes": with `If-None-Match`, "if the object key
+            // name already exists", the write fails with 412 Precondition Failed). The run id
+            // is this run's alone (its time and process), so the lock is held: waiting would
+            // wait for this very run, then refuse naming it.
+            if holder.run == run && holder.pid == std::process::id() {
+                return Ok(RunLock {
+                    key,
+                    run: run.to_owned(),
+                    waited: said,
+                });
+            }
             if (holder.expires < now_secs() || holder_gone(&holder))
                 && let Some(etag) = etag
             {

@@ -150,7 +150,7 @@ async fn the_groups_get_the_database_key_and_a_retention_once() {
         change_of(&secured, postgresql),
         &GroupChange::Secured {
             key: true,
-            retention_was: Some(None)
+            retention: Some((None, 365))
         }
     );
     assert_eq!(change_of(&secured, upgrade), &GroupChange::Created);
@@ -175,7 +175,7 @@ async fn the_groups_get_the_database_key_and_a_retention_once() {
             g.change,
             GroupChange::Secured {
                 key: false,
-                retention_was: None
+                retention: None
             },
             "{}",
             g.name

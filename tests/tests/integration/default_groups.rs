@@ -413,7 +413,9 @@ async fn a_log_group_step_stopped_half_way_is_finished_by_the_next_up() {
             .iter()
             .any(|n| n.starts_with("retried on the unchanged stack")
                 && n.contains(&format!("log group {postgresql} of "))
-                && n.contains("retention 365 days (was none)")
+                && n.contains(
+                    "retention 365 days (was none: the shortest that deletes none of its events)"
+                )
                 && !n.contains("key associated")),
         "{notes:?}"
     );

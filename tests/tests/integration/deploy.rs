@@ -1521,3 +1521,206 @@ async fn a_stack_left_import_rollback_failed_is_refused_saying_what_to_do() {
             .any(|l| l.starts_with("CreateChangeSet") || l.starts_with("ContinueUpdateRollback"))
     );
 }
+
+/// What `destroy` says it keeps is what the template the stack runs keeps (GetTemplate), not
+/// what the program would deploy now: a store the program dropped since the last `up` is
+/// kept by CloudFormation (its deployed `DeletionPolicy` is `Retain`) and must be listed.
+#[tokio::test]
+async fn destroy_lists_the_stores_the_deployed_template_keeps_not_only_the_programs() {
+    let moto = Moto::start();
+    let before = two_stacks(false, &["Images"]);
+    let deployed = deployer(&moto, &before, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    let records = output(&deployed, "data", "RecordsBucket").to_owned();
+    let buckets: Vec<String> = s3(&moto)
+        .await
+        .list_buckets()
+        .send()
+        .await
+        .unwrap()
+        .buckets()
+        .iter()
+        .filter_map(|b| b.name().map(str::to_owned))
+        .collect();
+
+    // The program no longer has `Images`, and destroy runs before any `up`.
+    let after = two_stacks(false, &[]);
+    let d = faulty(&moto, &after, Faults::default(), options()).await;
+    let destroyed = d.destroy().await.unwrap();
+    assert_eq!(destroyed.deleted, ["data", "shared"]);
+    assert!(
+        d.api().log().iter().any(|l| l == "GetTemplate data"),
+        "{:?}",
+        d.api().log()
+    );
+    let images = destroyed
+        .retained
+        .iter()
+        .find(|r| r.logical_id.starts_with("Images") && r.resource_type == "AWS::S3::Bucket")
+        .unwrap_or_else(|| panic!("Images not listed as kept: {:?}", destroyed.retained));
+    assert!(images.phi, "{images:?}");
+    assert_eq!(images.construct, "data/Images");
+    assert_eq!(images.kept, "retained");
+    assert!(destroyed.retained.iter().any(|r| r.physical_id == records));
+    // And the bucket is there, as listed.
+    let s3 = s3(&moto).await;
+    s3.head_bucket()
+        .bucket(&images.physical_id)
+        .send()
+        .await
+        .unwrap();
+    assert!(buckets.contains(&images.physical_id), "{buckets:?}");
+}
+
+/// A stack whose deployed template deletes a store of PHI that the program now keeps (its
+/// `DeletionPolicy` changed in the program since the last `up`): `destroy` refuses before
+/// deleting anything, rather than report as kept what CloudFormation deletes.
+#[tokio::test]
+async fn destroy_refuses_a_stack_whose_deployed_template_deletes_a_store_the_program_keeps() {
+    fn app(keep: bool) -> Assembly {
+        let app = App::new("e2e");
+        let logs = app.stack("logs").unwrap();
+        let key = logs.add(KmsKey::new("PhiKey")).unwrap();
+        let group = RawResource::new("Audit", "AWS::Logs::LogGroup")
+            .property("LogGroupName", "e2e-destroy-audit")
+            .property("RetentionInDays", 731)
+            .property("KmsKeyId", key.arn());
+        let group = logs
+            .add(if keep {
+                group.keep(Keep::Retain)
+            } else {
+                group
+            })
+            .unwrap();
+        if !keep {
+            app.waive(hipaa_stack::compliance::Waiver::new(
+                hipaa_stack::compliance::rule::D1,
+                &group,
+                "a scratch copy of the audit log, rebuilt from the trail on demand",
+            ))
+            .unwrap();
+        }
+        app.synth().unwrap()
+    }
+    let moto = Moto::start();
+    let deployed = app(false);
+    deployer(&moto, &deployed, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+
+    let program = app(true);
+    let d = faulty(&moto, &program, Faults::default(), options()).await;
+    let err = d.destroy().await.unwrap_err();
+    assert!(matches!(err, DeployError::StackState { .. }), "{err}");
+    let text = err.to_string();
+    assert!(
+        text.starts_with("stack `logs` is deployed from a template that would delete `Audit` (logs/Audit, AWS::Logs::LogGroup), which the program keeps")
+            && text.contains("nothing was deleted; run `up` first"),
+        "{text}"
+    );
+    assert!(
+        !d.api().log().iter().any(|l| l.starts_with("DeleteStack")),
+        "{:?}",
+        d.api().log()
+    );
+    let config = moto.config().await;
+    let groups = aws_sdk_cloudwatchlogs::Client::new(&config)
+        .describe_log_groups()
+        .log_group_name_prefix("e2e-destroy-audit")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(groups.log_groups().len(), 1);
+    let cfn = aws_sdk_cloudformation::Client::new(&config);
+    assert!(stack_exists(&cfn, "logs").await);
+}
+
+/// `destroy` waits for an operation that another tool started on a stack before deleting it
+/// (what the stack holds and keeps is known only once it ends), and a wait that runs out
+/// deletes nothing.
+#[tokio::test]
+async fn destroy_waits_for_an_operation_under_way_and_deletes_nothing_when_it_does_not_end() {
+    let moto = Moto::start();
+    let assembly = two_stacks(false, &[]);
+    deployer(&moto, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    let faults = Faults {
+        stuck: [("data".to_owned(), "UPDATE_IN_PROGRESS".to_owned())].into(),
+        ..Faults::default()
+    };
+    let d = faulty(
+        &moto,
+        &assembly,
+        faults,
+        Options {
+            timeout: Duration::from_secs(1),
+            ..options()
+        },
+    )
+    .await;
+    let err = d.destroy().await.unwrap_err();
+    assert!(
+        matches!(&err, DeployError::Timeout { stack, status, .. } if stack == "data" && status == "UPDATE_IN_PROGRESS"),
+        "{err}"
+    );
+    let log = d.api().log();
+    assert!(!log.iter().any(|l| l.starts_with("DeleteStack")), "{log:?}");
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    assert!(stack_exists(&cfn, "data").await);
+    assert!(stack_exists(&cfn, "shared").await);
+}
+
+/// A change set whose change of a store of PHI is `Dynamic` (CloudFormation decides at
+/// execution whether it replaces or deletes it) is refused as one that would, unless
+/// `--allow-replace` names the store; nothing is executed.
+#[tokio::test]
+async fn a_dynamic_change_of_a_phi_store_is_refused_unless_allowed() {
+    let moto = Moto::start();
+    deployer(&moto, &two_stacks(false, &[]), options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    let with_images = two_stacks(false, &["Images"]);
+    let faults = || Faults {
+        dynamic: vec![("Records".to_owned(), "AWS::S3::Bucket".to_owned())],
+        ..Faults::default()
+    };
+    let d = faulty(&moto, &with_images, faults(), options()).await;
+    let err = d.up().await.unwrap_err();
+    let DeployError::Endangered { changes, .. } = &err else {
+        panic!("expected a refusal, got {err}");
+    };
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0].resource, "data/Records");
+    let message = err.to_string();
+    assert!(
+        message.contains(
+            "would be replaced or deleted (CloudFormation decides only when it runs), putting at risk every object in the bucket"
+        ),
+        "{message}"
+    );
+    let log = d.api().log();
+    assert!(
+        !log.iter().any(|l| l.starts_with("ExecuteChangeSet")),
+        "{log:?}"
+    );
+
+    let allowed = Options {
+        allow_replace: vec!["data/Records".to_owned()],
+        ..options()
+    };
+    faulty(&moto, &with_images, faults(), allowed)
+        .await
+        .up()
+        .await
+        .unwrap();
+}

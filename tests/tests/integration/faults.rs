@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use hipaa_stack::deploy::{
     ApiError, ApiErrorKind, ChangeSetInfo, ChangeSetRequest, ChangeSetSummary, CloudFormationApi,
-    CreatedChangeSet, ResourceDrift, SdkApi, StackEvent, StackInfo, StackResource,
+    CreatedChangeSet, ResourceChange, ResourceDrift, SdkApi, StackEvent, StackInfo, StackResource,
 };
 
 /// The stack name in a stack id (`arn:…:stack/NAME/uuid`), or the name itself.
@@ -63,6 +63,10 @@ pub struct Faults {
     /// Answer ListStackResources with `AccessDenied` this many times: the first call of the
     /// steps that follow a deploy (rules E14 and L4) fails after the stack deployed.
     pub stack_resources_denied: u32,
+    /// Report a change of these resources (logical id, type) as `Dynamic` in every change
+    /// set (API reference, ResourceChange: "exact action for the resource can't be
+    /// determined"), which moto never answers.
+    pub dynamic: Vec<(String, String)>,
 }
 
 /// A client error that stands for the run being stopped there.
@@ -233,6 +237,16 @@ impl CloudFormationApi for Faulty {
         if self.obsolete.lock().unwrap().iter().any(|a| a == arn) {
             info.execution_status = Some("OBSOLETE".to_owned());
         }
+        let dynamic = self.faults.lock().unwrap().dynamic.clone();
+        for (logical_id, resource_type) in dynamic {
+            info.changes.retain(|c| c.logical_id != logical_id);
+            info.changes.push(ResourceChange {
+                action: "Dynamic".to_owned(),
+                logical_id,
+                resource_type,
+                ..ResourceChange::default()
+            });
+        }
         Ok(info)
     }
 
@@ -326,6 +340,11 @@ impl CloudFormationApi for Faulty {
             });
         }
         self.inner.stack_resources(id).await
+    }
+
+    async fn deployed_template(&self, id: &str) -> Result<String, ApiError> {
+        self.before("GetTemplate", name_of(id)).await?;
+        self.inner.deployed_template(id).await
     }
 
     async fn delete_stack(&self, id: &str, retain: &[String]) -> Result<(), ApiError> {

@@ -92,14 +92,19 @@ pub(crate) fn f4_held(s: &Stack<'_>) {
             .property("ResourceArn", lb.reference())
             .property("WebACLArn", acl.attribute("Arn")),
     );
+    // WAF logs only to a group whose name starts with `aws-waf-logs-`, which the typed
+    // `LogGroup` (named by CloudFormation) cannot give: a group of the app, written whole.
+    let logs = add(
+        s,
+        RawResource::new("WafLogs", "AWS::Logs::LogGroup")
+            .property("LogGroupName", "aws-waf-logs-portal")
+            .property("RetentionInDays", 365),
+    );
     add(
         s,
         RawResource::new("Logging", "AWS::WAFv2::LoggingConfiguration")
             .property("ResourceArn", acl.attribute("Arn"))
-            .property(
-                "LogDestinationConfigs",
-                json!(["arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-portal"]),
-            ),
+            .property("/LogDestinationConfigs/0", logs.attribute("Arn")),
     );
 }
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::support::{run_example, synth_example};
 
@@ -324,7 +324,47 @@ fn check_prints_gaps_and_waivers_and_sarif_for_ci() {
     assert_eq!(sarif.status.code(), Some(0));
     let doc: Value = serde_json::from_slice(&sarif.stdout).unwrap();
     assert_eq!(doc["version"], "2.1.0");
-    assert_eq!(doc["runs"][0]["results"].as_array().unwrap().len(), 0);
+    // As many results as the text counts: the two gaps, for a person to judge (`review`,
+    // whose level SARIF requires to be `none`), and the waived gap, suppressed in the
+    // program with the waiver's reason.
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3, "{results:#?}");
+    let of = |rule: &str, construct: &str| {
+        results
+            .iter()
+            .find(|r| {
+                r["ruleId"] == rule
+                    && r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == construct
+            })
+            .unwrap_or_else(|| panic!("no result of {rule} at {construct}: {results:#?}"))
+    };
+    for (rule, construct) in [("E14", "clinic-data/Net"), ("L4", "clinic-data/Ehr")] {
+        let gap = of(rule, construct);
+        assert_eq!(
+            (&gap["kind"], &gap["level"]),
+            (&json!("review"), &json!("none"))
+        );
+        assert!(gap.get("suppressions").is_none(), "{gap:#}");
+        assert!(
+            gap["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .is_some_and(|uri| uri.ends_with(".template.json")),
+            "{gap:#}"
+        );
+    }
+    let waived = of("S10", "clinic-data/PatientRecords");
+    assert_eq!(
+        (&waived["kind"], &waived["level"]),
+        (&json!("review"), &json!("none"))
+    );
+    assert_eq!(waived["suppressions"][0]["kind"], "inSource");
+    assert_eq!(waived["suppressions"][0]["status"], "accepted");
+    assert!(
+        waived["suppressions"][0]["justification"]
+            .as_str()
+            .is_some_and(|j| j.starts_with("single-region clinic")),
+        "{waived:#}"
+    );
     assert!(
         doc["runs"][0]["tool"]["driver"]["rules"]
             .as_array()

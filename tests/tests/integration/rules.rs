@@ -1804,13 +1804,17 @@ fn os1_held(s: &Stack<'_>) {
 }
 
 fn os2_held(s: &Stack<'_>) {
+    let key = cmk(s);
+    let audit = s
+        .add(LogGroup::new("Audit").encryption(&key))
+        .expect("the log group is added");
     add(
         s,
         search_domain()
             .property("/VPCOptions/SubnetIds/0", "subnet-0123456789abcdef0")
             .property(
                 "/LogPublishingOptions/AUDIT_LOGS/CloudWatchLogsLogGroupArn",
-                "arn:aws:logs:us-east-1:123456789012:log-group:audit",
+                audit.arn(),
             )
             .property("/LogPublishingOptions/AUDIT_LOGS/Enabled", true)
             .property("/AdvancedSecurityOptions/Enabled", true),
@@ -2318,10 +2322,12 @@ fn a_waiver_turns_the_failure_into_a_waived_finding() {
             finding,
             reason,
             expires,
+            gap,
         } => {
             assert!(finding.contains("VersioningConfiguration"), "{finding}");
             assert_eq!(reason, REASON);
             assert_eq!(expires, &None);
+            assert!(!gap, "S9 without versions fails: a waived failure");
         }
         other => panic!("S9 is {other:?}, not waived"),
     }
@@ -2360,10 +2366,14 @@ fn a_waiver_of_a_gap_reports_it_waived_and_tells_the_rule_packs() {
     let assembly = app.synth().expect("the waived app synthesizes");
     match status_of(assembly.evaluation(), "S10", "Records") {
         Status::Waived {
-            finding, reason, ..
+            finding,
+            reason,
+            gap,
+            ..
         } => {
             assert!(finding.contains("second region"), "{finding}");
             assert_eq!(reason, REASON);
+            assert!(gap, "S10 without replication is a gap: a waived gap");
         }
         other => panic!("S10 is {other:?}, not waived"),
     }

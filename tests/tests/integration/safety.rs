@@ -1219,3 +1219,159 @@ async fn an_expired_lock_of_a_killed_run_is_taken_over_and_said() {
         .unwrap();
     assert!(objects.contents().is_empty(), "{:?}", objects.contents());
 }
+
+/// Lets the first conditional write of the run lock (`PUT …/locks/…` with `If-None-Match`)
+/// reach S3, then answers it with a server error: an answer lost after S3 took the write,
+/// which the retry then meets as 412 Precondition Failed.
+#[derive(Debug, Default)]
+struct LoseFirstLockAnswer {
+    /// 0: not seen yet; 1: the write is on its way; 2: its answer was lost.
+    state: std::sync::atomic::AtomicU8,
+}
+
+impl aws_sdk_s3::config::Intercept for LoseFirstLockAnswer {
+    fn name(&self) -> &'static str {
+        "LoseFirstLockAnswer"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &aws_sdk_s3::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        _: &aws_sdk_s3::config::RuntimeComponents,
+        _: &mut aws_sdk_s3::config::ConfigBag,
+    ) -> Result<(), aws_sdk_s3::error::BoxError> {
+        let request = context.request();
+        if request.method() == "PUT"
+            && request.uri().contains("/locks/")
+            && request.headers().get("If-None-Match").is_some()
+        {
+            let _ = self.state.compare_exchange(
+                0,
+                1,
+                std::sync::atomic::Ordering::SeqCst,
+                std::sync::atomic::Ordering::SeqCst,
+            );
+        }
+        Ok(())
+    }
+
+    fn modify_before_deserialization(
+        &self,
+        context: &mut aws_sdk_s3::config::interceptors::BeforeDeserializationInterceptorContextMut<
+            '_,
+        >,
+        _: &aws_sdk_s3::config::RuntimeComponents,
+        _: &mut aws_sdk_s3::config::ConfigBag,
+    ) -> Result<(), aws_sdk_s3::error::BoxError> {
+        let lose = self
+            .state
+            .compare_exchange(
+                1,
+                2,
+                std::sync::atomic::Ordering::SeqCst,
+                std::sync::atomic::Ordering::SeqCst,
+            )
+            .is_ok();
+        if lose {
+            let response = context.response_mut();
+            *response.status_mut() = 500u16.try_into()?;
+            *response.body_mut() = aws_sdk_s3::primitives::SdkBody::from(
+                "<Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>",
+            );
+        }
+        Ok(())
+    }
+}
+
+/// A run whose lock write reached S3 but whose answer was lost retries it, meets its own
+/// lock (412), and goes on holding it, rather than waiting for itself and then refusing
+/// with its own run named as the holder.
+#[tokio::test]
+async fn a_lock_write_whose_answer_was_lost_is_the_runs_own_lock() {
+    let moto = Moto::start();
+    let assembly = app("e2e");
+    let config = config_for(&moto.endpoint).await;
+    let lose = std::sync::Arc::new(LoseFirstLockAnswer::default());
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&config)
+            .force_path_style(true)
+            .request_checksum_calculation(
+                aws_sdk_s3::config::RequestChecksumCalculation::WhenRequired,
+            )
+            .interceptor(aws_sdk_s3::config::SharedInterceptor::new(
+                LoseFirstLockAnswerRef(lose.clone()),
+            ))
+            .build(),
+    );
+    let staging = hipaa_stack::deploy::Staging::new(
+        s3,
+        aws_sdk_sts::Client::new(&config),
+        "us-east-1",
+        moto.endpoint.clone(),
+    );
+    let c = Connection::from_config(&config).unwrap();
+    let d = Deployer::new(
+        c.cloudformation,
+        &assembly,
+        Options {
+            lock_wait: Duration::from_secs(5),
+            ..options()
+        },
+        Some(staging),
+    );
+    let start = Instant::now();
+    let deployed = d.up().await;
+    assert_eq!(
+        lose.state.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "the lock's answer was not lost"
+    );
+    let deployed = deployed.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(deployed.len(), 2);
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    // The lock was released at the end, as after any run.
+    let objects = s3_in(&moto.endpoint, "us-east-1")
+        .await
+        .list_objects_v2()
+        .bucket(STAGING)
+        .prefix("locks/")
+        .send()
+        .await
+        .unwrap();
+    assert!(objects.contents().is_empty());
+}
+
+/// [`LoseFirstLockAnswer`] shared with the test, which reads its state.
+#[derive(Debug)]
+struct LoseFirstLockAnswerRef(std::sync::Arc<LoseFirstLockAnswer>);
+
+impl aws_sdk_s3::config::Intercept for LoseFirstLockAnswerRef {
+    fn name(&self) -> &'static str {
+        "LoseFirstLockAnswer"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &aws_sdk_s3::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        components: &aws_sdk_s3::config::RuntimeComponents,
+        cfg: &mut aws_sdk_s3::config::ConfigBag,
+    ) -> Result<(), aws_sdk_s3::error::BoxError> {
+        self.0.read_before_transmit(context, components, cfg)
+    }
+
+    fn modify_before_deserialization(
+        &self,
+        context: &mut aws_sdk_s3::config::interceptors::BeforeDeserializationInterceptorContextMut<
+            '_,
+        >,
+        components: &aws_sdk_s3::config::RuntimeComponents,
+        cfg: &mut aws_sdk_s3::config::ConfigBag,
+    ) -> Result<(), aws_sdk_s3::error::BoxError> {
+        self.0
+            .modify_before_deserialization(context, components, cfg)
+    }
+}

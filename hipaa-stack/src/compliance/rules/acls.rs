@@ -58,7 +58,7 @@ pub(crate) static RULES: &[RuleSpec] = &[RuleSpec {
 /// What an entry lets in from the internet that must stay closed, if it does. Egress
 /// entries and denials let nothing in; an action, protocol or port that cannot be read is
 /// read for the worst.
-fn opens(entry: &Value) -> Option<String> {
+fn opens(entry: &Value, inside: &dyn Fn(&Value) -> bool) -> Option<String> {
     if entry.get("Egress").is_some_and(is_true) {
         return None;
     }
@@ -68,7 +68,9 @@ fn opens(entry: &Value) -> Option<String> {
     let from = ["CidrBlock", "Ipv6CidrBlock"].iter().find_map(|k| {
         entry
             .get(*k)
-            .filter(|v| !no_value(v) && is_internet(v))
+            // A VPC's or subnet's own IPv6 block (`Fn::Select` of its `Ipv6CidrBlocks`) is
+            // the addresses of its interfaces, as `E10` reads it.
+            .filter(|v| !no_value(v) && !inside(v) && is_internet(v))
             .map(|v| format!("the internet (`{k}` {})", text_or_json(v)))
     })?;
     // `Protocol` is "-1 or a protocol number" (`AWS::EC2::NetworkAclEntry`, the
@@ -160,7 +162,9 @@ fn e16(cx: &Cx<'_>) -> Outcome {
         return associated(cx);
     }
     if cx.resource.type_name() == ENTRY {
-        return match opens(cx.resource.properties()) {
+        return match opens(cx.resource.properties(), &|v| {
+            super::network::own_ipv6_range(cx, v)
+        }) {
             Some(what) => Outcome::Fail(format!("the entry {what}")),
             None => match harmless(cx.resource) {
                 proofs if proofs.is_empty() => Outcome::NotApplicable,
@@ -177,9 +181,11 @@ fn e16(cx: &Cx<'_>) -> Outcome {
         // An ACL without entries denies everything.
         return Outcome::NotApplicable;
     }
-    all(entries.iter().map(|e| match opens(e.properties()) {
-        Some(what) => Err(format!("entry `{}` {what}", e.logical_id())),
-        None => proof_of(e, "/NetworkAclId").ok_or_default(),
+    all(entries.iter().map(|e| {
+        match opens(e.properties(), &|v| super::network::own_ipv6_range(cx, v)) {
+            Some(what) => Err(format!("entry `{}` {what}", e.logical_id())),
+            None => proof_of(e, "/NetworkAclId").ok_or_default(),
+        }
     }))
 }
 
@@ -189,6 +195,37 @@ mod tests {
 
     use super::*;
     use crate::compliance::rules::dms::tests::outcome_of;
+
+    /// An entry that lets SSH in from the VPC's own IPv6 block lets nothing in from the
+    /// internet; one from any other `Fn::Select` is read for the worst.
+    #[test]
+    fn the_vpc_s_own_ipv6_block_is_inside() {
+        let entry = |block: Value| {
+            Cx::check_first(
+                e16,
+                &[
+                    (
+                        "E",
+                        ENTRY,
+                        json!({ "NetworkAclId": "acl-1", "Protocol": 6, "RuleAction": "allow", "Ipv6CidrBlock": block, "PortRange": { "From": 22, "To": 22 } }),
+                    ),
+                    (
+                        "Vpc",
+                        "AWS::EC2::VPC",
+                        json!({ "CidrBlock": "10.0.0.0/16" }),
+                    ),
+                ],
+            )
+        };
+        assert!(matches!(
+            entry(json!({ "Fn::Select": [0, { "Fn::GetAtt": ["Vpc", "Ipv6CidrBlocks"] }] })),
+            Outcome::Pass(_)
+        ));
+        assert!(matches!(
+            entry(json!({ "Fn::Select": [0, ["::/0"]] })),
+            Outcome::Fail(_)
+        ));
+    }
 
     #[test]
     fn an_entry_that_says_nothing_the_rule_reads_is_not_judged() {
@@ -202,13 +239,17 @@ mod tests {
         );
         // A protocol given as text that names no protocol is refused by EC2: no port to read.
         assert_eq!(
-            opens(&json!({ "Protocol": "gre", "CidrBlock": "0.0.0.0/0" })),
+            opens(
+                &json!({ "Protocol": "gre", "CidrBlock": "0.0.0.0/0" }),
+                &|_| false
+            ),
             None
         );
         // A range written backwards is read as the ports between its ends.
         let range = |from: i64, to: i64| {
             opens(
                 &json!({ "Protocol": 6, "CidrBlock": "0.0.0.0/0", "PortRange": { "From": from, "To": to } }),
+                &|_| false,
             )
         };
         assert_eq!(
@@ -217,7 +258,11 @@ mod tests {
         );
         assert_eq!(range(8443, 8400), None);
         assert_eq!(
-            opens(&json!({ "Protocol": "ALL", "CidrBlock": "0.0.0.0/0" })).as_deref(),
+            opens(
+                &json!({ "Protocol": "ALL", "CidrBlock": "0.0.0.0/0" }),
+                &|_| false
+            )
+            .as_deref(),
             Some(
                 "lets in every protocol and port (`Protocol` -1) from the internet (`CidrBlock` 0.0.0.0/0)"
             )

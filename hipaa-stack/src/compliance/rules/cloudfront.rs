@@ -44,7 +44,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "CloudFront distributions write access logs",
         types: &[DISTRIBUTION],
         controls: &["164.308(a)(1)(ii)(D)", "164.312(b)"],
-        fix: "set `DistributionConfig.Logging.Bucket` to an access-log bucket of the app, or deliver the distribution's ACCESS_LOGS through an `AWS::Logs::DeliverySource` whose `ResourceArn` names it, paired by an `AWS::Logs::Delivery` with a destination of the template that delivers to a resource of the app, its `RecordFields` (when written) keeping `c-ip`, `cs-uri-stem` and `date` and `time` or `timestamp`; a `ContinuousDeploymentPolicyId` sends traffic only to staging distributions of the template",
+        fix: "set `DistributionConfig.Logging.Bucket` to an access-log bucket of the app (its `RegionalDomainName`, or the import of an export of it; a bucket no rule can read before deploy fails), or deliver the distribution's ACCESS_LOGS through an `AWS::Logs::DeliverySource` whose `ResourceArn` names it, paired by an `AWS::Logs::Delivery` with a destination of the template (or the import of an export of its `Arn`) that delivers to a bucket, log group or Firehose stream of the app, its `RecordFields` (when written) keeping `c-ip`, `cs-uri-stem` and `date` and `time` or `timestamp`; a `ContinuousDeploymentPolicyId` sends traffic only to staging distributions of the template",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_86"),
@@ -500,6 +500,10 @@ fn access_logs(cx: &Cx<'_>) -> Outcome {
         return match cx.present(&bucket) {
             Err(e) => Outcome::Fail(e),
             Ok(_) if log_bucket_of_the_app(cx, value) => all([cx.present(&bucket)]),
+            Ok(_) if unreadable_bucket(value) => Outcome::Fail(format!(
+                "`DistributionConfig.Logging.Bucket` is {}, which no rule can read before deploy (or the import of an export that is no bucket's domain name of the app): the access logs may go to any bucket; write them to a bucket of the app (`Fn::GetAtt [Bucket, RegionalDomainName]`, or the import of its export)",
+                text_or_json(value)
+            )),
             Ok(_) => Outcome::Gap(format!(
                 "`DistributionConfig.Logging.Bucket` is {}, which is no bucket of the app: whether the access logs (who fetched which record) are kept, encrypted and closed to others is not shown; write them to a bucket of the app (`Fn::GetAtt [Bucket, RegionalDomainName]`)",
                 text_or_json(value)
@@ -531,7 +535,7 @@ fn access_logs(cx: &Cx<'_>) -> Outcome {
     match delivery {
         Some(d) => match (record_fields(cx, d), destination_of_the_app(cx, d)) {
             (Err(e), _) => Outcome::Fail(e),
-            (Ok(()), Err(gap)) => Outcome::Gap(gap),
+            (Ok(()), Err(outcome)) => outcome,
             (Ok(()), Ok(())) => all([
                 proof_of(source, "/ResourceArn").ok_or_default(),
                 proof_of(d, "/DeliveryDestinationArn").ok_or_default(),
@@ -613,52 +617,160 @@ fn record_fields(cx: &Cx<'_>, delivery: &crate::cfn::Resource) -> Result<(), Str
 
 /// A delivery's destination must be the app's, as a `Logging.Bucket` must: an
 /// `AWS::Logs::DeliveryDestination` of the template (by its `Arn`) whose
-/// `DestinationResourceArn` refers to a resource of the app (its bucket, log group or
-/// stream), or an import. Else (an ARN written as text, another account's destination) a
-/// gap: whether the logs are kept, encrypted and closed to others is not shown.
-fn destination_of_the_app(cx: &Cx<'_>, delivery: &crate::cfn::Resource) -> Result<(), String> {
+/// `DestinationResourceArn` is a resource of the app ([`resource_of_the_app`]), or the
+/// import of an export of the `Arn` of such a destination by a stack of the app, read in
+/// that stack. Else (an ARN written as text, another account's destination) a gap: whether
+/// the logs are kept, encrypted and closed to others is not shown. The import of an export
+/// that is no delivery destination of the app may be any destination, and fails.
+fn destination_of_the_app(cx: &Cx<'_>, delivery: &crate::cfn::Resource) -> Result<(), Outcome> {
+    const DESTINATION: &str = "AWS::Logs::DeliveryDestination";
     let arn = &delivery.properties()["DeliveryDestinationArn"];
-    if super::meaning::imported(arn) {
-        return Ok(());
+    if let Some(import) = arn.get("Fn::ImportValue") {
+        let name = text(import);
+        let exported = cx.everywhere(DESTINATION).find_map(|(stack, d)| {
+            let there = cx.template_of(stack);
+            super::arn::exports_of(there, d.logical_id())
+                .iter()
+                .any(|(export, value)| {
+                    name.as_deref() == Some(*export)
+                        && super::services::arn_of(value, d.logical_id())
+                })
+                .then_some((stack, d))
+        });
+        let Some((stack, destination)) = exported else {
+            return Err(Outcome::Fail(format!(
+                "the delivery `{}` sends the distribution's access logs to the import of {}, which no stack of the app exports as the `Arn` of an `AWS::Logs::DeliveryDestination`: they may go anywhere; import the export of a delivery destination of the app",
+                delivery.logical_id(),
+                text_or_json(import)
+            )));
+        };
+        return resource_of_the_app(&in_stack(cx, stack, destination), destination);
     }
     let destination = cx
-        .others("AWS::Logs::DeliveryDestination")
-        .find(|d| super::meaning::names(arn, d.logical_id()));
+        .others(DESTINATION)
+        .find(|d| super::services::arn_of(arn, d.logical_id()));
     let Some(destination) = destination else {
-        return Err(format!(
+        return Err(Outcome::Gap(format!(
             "the delivery `{}` sends the distribution's access logs to {}, which is no `AWS::Logs::DeliveryDestination` of this template: whether the logs are kept, encrypted and closed to others is not shown",
             delivery.logical_id(),
             text_or_json(arn)
-        ));
+        )));
     };
-    let resource = &destination.properties()["DestinationResourceArn"];
-    if cx.mentions_the_app(resource) || super::meaning::imported(resource) {
-        Ok(())
-    } else {
-        Err(format!(
-            "the delivery destination `{}` writes the access logs to {}, which is no resource of the app: whether they are kept, encrypted and closed to others is not shown; deliver them to a bucket or log group of the app",
-            destination.logical_id(),
-            text_or_json(resource)
-        ))
+    resource_of_the_app(cx, destination)
+}
+
+/// `cx` moved onto `resource` of the stack `stack` (`None` for its own).
+fn in_stack<'a>(cx: &Cx<'a>, stack: Option<&str>, resource: &'a crate::cfn::Resource) -> Cx<'a> {
+    match stack.and_then(|name| cx.stacks.iter().position(|(n, _)| *n == name)) {
+        Some(at) => Cx {
+            template: cx.stacks[at].1,
+            resource,
+            stack: cx.stacks[at].0,
+            at,
+            ..*cx
+        },
+        None => cx.on(resource),
     }
 }
 
-/// Whether a `Logging.Bucket` names a bucket of the app: a bucket of the template by
-/// reference (its `DomainName` or `RegionalDomainName`), an import (hipaa-stack refuses one
-/// that no stack of the app exports), or the domain name of a bucket that the app names
-/// (`name.s3.amazonaws.com`, `name.s3.<region>.amazonaws.com`).
-fn log_bucket_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
-    let named = super::compute::Mentioned::of(value);
-    if cx
-        .resources_named(&named)
-        .iter()
-        .any(|r| r.type_name() == "AWS::S3::Bucket")
+/// Whether the `DestinationResourceArn` of a delivery destination (read in `cx`, its own
+/// template) is a resource of the app, as every rule reads one: a bucket
+/// ([`super::services::bucket_arn_of_the_app`]), a Firehose stream
+/// ([`super::services::stream_arn_of_the_app`]) or a log group
+/// ([`super::services::log_group_outside_the_app`], the reading of T1, OS2 and F4). A
+/// resource written whole that no template declares is a gap; a value no rule can read
+/// before deploy (a parameter, a custom resource's attribute, an import of no such export)
+/// may be any resource, and fails.
+fn resource_of_the_app(cx: &Cx<'_>, destination: &crate::cfn::Resource) -> Result<(), Outcome> {
+    let resource = &destination.properties()["DestinationResourceArn"];
+    if super::services::bucket_arn_of_the_app(cx, resource)
+        || super::services::stream_arn_of_the_app(cx, resource)
     {
-        return true;
+        return Ok(());
     }
-    let mut imported = Vec::new();
-    super::imported_names(value, &mut imported);
-    if !imported.is_empty() {
+    let property = format!("`{}.DestinationResourceArn`", destination.logical_id());
+    match super::services::log_group_outside_the_app(
+        cx,
+        resource,
+        &super::services::LogWriter {
+            property: &property,
+            writer: "the delivery destination",
+            own_account_only: false,
+        },
+    ) {
+        None => Ok(()),
+        Some(Outcome::Fail(why)) => Err(Outcome::Fail(format!(
+            "{why} (a bucket or Firehose stream of the app is read the same way)"
+        ))),
+        Some(_) => Err(Outcome::Gap(format!(
+            "the delivery destination `{}` writes the access logs to {}, which is no resource of the app: whether they are kept, encrypted and closed to others is not shown; deliver them to a bucket or log group of the app",
+            destination.logical_id(),
+            text_or_json(resource)
+        ))),
+    }
+}
+
+/// Whether `value` is wholly a domain name attribute of `id` (`DomainName`,
+/// `RegionalDomainName`, `DualStackDomainName`), as an export of a bucket's domain must be.
+fn domain_attribute(value: &Value, id: &str) -> bool {
+    let attribute = match value.as_object().filter(|m| m.len() == 1) {
+        Some(m) => match (m.get("Fn::GetAtt"), m.get("Fn::Sub")) {
+            (Some(Value::Array(parts)), _) => match parts.as_slice() {
+                [Value::String(r), Value::String(a)] if r == id => Some(a.clone()),
+                _ => None,
+            },
+            (Some(Value::String(t)), _) => t
+                .split_once('.')
+                .filter(|(r, _)| *r == id)
+                .map(|(_, a)| a.to_owned()),
+            (_, Some(Value::String(t))) => t
+                .strip_prefix("${")
+                .and_then(|t| t.strip_suffix('}'))
+                .and_then(|t| t.split_once('.'))
+                .filter(|(r, _)| *r == id)
+                .map(|(_, a)| a.to_owned()),
+            _ => None,
+        },
+        None => None,
+    };
+    attribute.is_some_and(|a| {
+        matches!(
+            a.as_str(),
+            "DomainName" | "RegionalDomainName" | "DualStackDomainName"
+        )
+    })
+}
+
+/// Whether a `Logging.Bucket` names a bucket of the app: a bucket of the template by
+/// reference (its `DomainName` or `RegionalDomainName`), the import of an export of a
+/// bucket's domain name by a stack of the app, or the domain name of a bucket that the app
+/// names (`name.s3.amazonaws.com`, `name.s3.<region>.amazonaws.com`).
+fn log_bucket_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
+    if let Some(import) = value.get("Fn::ImportValue") {
+        let name = text(import);
+        return cx.everywhere("AWS::S3::Bucket").any(|(stack, b)| {
+            super::arn::exports_of(cx.template_of(stack), b.logical_id())
+                .iter()
+                .any(|(export, v)| {
+                    name.as_deref() == Some(*export) && domain_attribute(v, b.logical_id())
+                })
+        });
+    }
+    // A bucket of the template by a domain attribute, or its `Ref` (its name) before
+    // `.s3.`: text joined onto the name (`${Logs}-copy.s3…`) names another bucket.
+    if cx.others("AWS::S3::Bucket").any(|b| {
+        let own = super::meaning::Own {
+            id: b.logical_id(),
+            reference: "\u{0}name".to_owned(),
+            arn: "\u{0}arn".to_owned(),
+        };
+        domain_attribute(value, b.logical_id())
+            || super::meaning::text_about(value, &own).is_some_and(|t| {
+                t.trim().split_once(".s3.").is_some_and(|(name, rest)| {
+                    name == "\u{0}name" && rest.ends_with("amazonaws.com")
+                })
+            })
+    }) {
         return true;
     }
     text(value).is_some_and(|t| {
@@ -666,6 +778,20 @@ fn log_bucket_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
         t.split_once(".s3.")
             .is_some_and(|(name, _)| cx.index.app_names.of_service(name, "s3"))
     })
+}
+
+/// Whether a `Logging.Bucket` that is no bucket of the app cannot be read before deploy (a
+/// parameter, a custom resource's attribute, an import of no bucket's domain, a dynamic
+/// reference): then the logs may go to any bucket.
+fn unreadable_bucket(value: &Value) -> bool {
+    value.get("Fn::ImportValue").is_some()
+        || text(value).is_none_or(|t| {
+            let fixed = t
+                .replace("${AWS::AccountId}", "")
+                .replace("${AWS::Region}", "")
+                .replace("${AWS::URLSuffix}", "");
+            fixed.contains("${") || super::identity::dynamic(&fixed)
+        })
 }
 
 fn cf3(cx: &Cx<'_>) -> Outcome {
@@ -805,6 +931,171 @@ mod tests {
 
     use super::*;
     use crate::compliance::rules::dms::tests::outcome_of;
+
+    /// CF2 of distribution `D` of stack `edge`, with `extra` resources beside it, where
+    /// stack `logs` holds a bucket `B`, a log group `G`, a delivery destination `Dest` to
+    /// the group and a custom resource `C`, and exports `logs:Domain` (the bucket's
+    /// regional domain name), `logs:Name` (the bucket's name), `logs:Dest` (the
+    /// destination's `Arn`), `logs:GroupArn` and `logs:Custom` (an attribute of `C`).
+    fn cf2_with(distribution: Value, extra: Vec<(&str, &str, Value)>) -> Outcome {
+        use crate::cfn::{Expr, Output, Resource, Template};
+        let output = |name: &str, value: Expr| Output {
+            name: name.to_owned(),
+            value,
+            description: None,
+            export: Some(format!("logs:{name}")),
+        };
+        let raw = |id: &str, t: &str, p: Value| Resource::raw(id.to_owned(), t.to_owned(), p);
+        let logs = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![
+                raw("B", "AWS::S3::Bucket", json!({})),
+                raw(
+                    "G",
+                    "AWS::Logs::LogGroup",
+                    json!({ "LogGroupName": "cdn-access", "RetentionInDays": 365 }),
+                ),
+                raw(
+                    "Dest",
+                    "AWS::Logs::DeliveryDestination",
+                    json!({ "Name": "cdn", "DestinationResourceArn": { "Fn::GetAtt": ["G", "Arn"] } }),
+                ),
+                raw(
+                    "C",
+                    "Custom::Anything",
+                    json!({ "ServiceToken": "arn:aws:lambda:us-east-1:111122223333:function:f" }),
+                ),
+            ],
+            outputs: vec![
+                output("Domain", Expr::get_att("B", "RegionalDomainName")),
+                output("Name", Expr::reference("B")),
+                output("Dest", Expr::get_att("Dest", "Arn")),
+                output("GroupArn", Expr::get_att("G", "Arn")),
+                output("Custom", Expr::get_att("C", "Arn")),
+            ],
+        };
+        let mut resources = vec![raw("D", DISTRIBUTION, distribution)];
+        resources.extend(extra.into_iter().map(|(id, t, p)| raw(id, t, p)));
+        let edge = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources,
+            outputs: Vec::new(),
+        };
+        let stacks = [("edge", &edge), ("logs", &logs)];
+        let index = super::super::Index::new(&stacks);
+        cf2(&Cx::in_first(&stacks, &edge.resources()[0], &index))
+    }
+
+    #[test]
+    fn cf2_counts_an_import_only_as_an_export_of_the_right_kind() {
+        let logged =
+            |bucket: Value| json!({ "DistributionConfig": { "Logging": { "Bucket": bucket } } });
+        let found = cf2_with(
+            logged(json!({ "Fn::ImportValue": "logs:Domain" })),
+            Vec::new(),
+        );
+        assert!(matches!(found, Outcome::Pass(_)), "{found:?}");
+        for bucket in [
+            json!({ "Fn::ImportValue": "logs:Name" }),
+            json!({ "Fn::ImportValue": "logs:Custom" }),
+            json!({ "Fn::Join": ["", [{ "Fn::ImportValue": "logs:Name" }, ".s3.amazonaws.com"]] }),
+            json!({ "Ref": "LogBucket" }),
+            json!("{{resolve:ssm:/cdn/log-bucket}}"),
+        ] {
+            let found = cf2_with(logged(bucket.clone()), Vec::new());
+            assert!(matches!(found, Outcome::Fail(_)), "{bucket}: {found:?}");
+        }
+        // A bucket of the template by its name before `.s3.`, not text joined onto it.
+        let own = || vec![("Own", "AWS::S3::Bucket", json!({}))];
+        for held in [
+            json!({ "Fn::Sub": "${Own}.s3.amazonaws.com" }),
+            json!({ "Fn::Sub": "${Own}.s3.${AWS::Region}.${AWS::URLSuffix}" }),
+            json!({ "Fn::GetAtt": "Own.DomainName" }),
+        ] {
+            let found = cf2_with(logged(held.clone()), own());
+            assert!(matches!(found, Outcome::Pass(_)), "{held}: {found:?}");
+        }
+        let copy = json!({ "Fn::Join": ["", [{ "Ref": "Own" }, "-copy.s3.amazonaws.com"]] });
+        let found = cf2_with(logged(copy), own());
+        assert!(matches!(found, Outcome::Fail(_)), "{found:?}");
+        // Standard logging (v2): a delivery to a destination, imported or of the template.
+        let v2 = |destination: Value, resource: Value| {
+            cf2_with(
+                json!({ "DistributionConfig": {} }),
+                vec![
+                    (
+                        "Source",
+                        "AWS::Logs::DeliverySource",
+                        json!({ "Name": "cdn", "LogType": "ACCESS_LOGS", "ResourceArn": { "Fn::Sub": "arn:aws:cloudfront::${AWS::AccountId}:distribution/${D}" } }),
+                    ),
+                    (
+                        "Delivery",
+                        "AWS::Logs::Delivery",
+                        json!({ "DeliverySourceName": { "Ref": "Source" }, "DeliveryDestinationArn": destination }),
+                    ),
+                    (
+                        "Local",
+                        "AWS::Logs::DeliveryDestination",
+                        json!({ "Name": "local", "DestinationResourceArn": resource }),
+                    ),
+                    ("Bucket", "AWS::S3::Bucket", json!({})),
+                    (
+                        "Custom",
+                        "Custom::Anything",
+                        json!({ "ServiceToken": "arn:aws:lambda:us-east-1:111122223333:function:f" }),
+                    ),
+                ],
+            )
+        };
+        let local = json!({ "Fn::GetAtt": ["Local", "Arn"] });
+        for (destination, resource) in [
+            (json!({ "Fn::ImportValue": "logs:Dest" }), json!(null)),
+            (local.clone(), json!({ "Fn::GetAtt": ["Bucket", "Arn"] })),
+            (local.clone(), json!({ "Fn::ImportValue": "logs:GroupArn" })),
+            (
+                local.clone(),
+                json!({ "Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:cdn-access" }),
+            ),
+        ] {
+            let found = v2(destination.clone(), resource.clone());
+            assert!(
+                matches!(found, Outcome::Pass(_)),
+                "{destination} {resource}: {found:?}"
+            );
+        }
+        for (destination, resource) in [
+            (json!({ "Fn::ImportValue": "logs:GroupArn" }), json!(null)),
+            (json!({ "Fn::ImportValue": "logs:Custom" }), json!(null)),
+            (local.clone(), json!({ "Fn::ImportValue": "logs:Custom" })),
+            (local.clone(), json!({ "Fn::GetAtt": ["Custom", "Arn"] })),
+            (local.clone(), json!({ "Ref": "Somewhere" })),
+        ] {
+            let found = v2(destination.clone(), resource.clone());
+            assert!(
+                matches!(found, Outcome::Fail(_)),
+                "{destination} {resource}: {found:?}"
+            );
+        }
+        for (destination, resource) in [
+            (local.clone(), json!("arn:aws:s3:::someone-elses-bucket")),
+            (
+                local.clone(),
+                json!({ "Fn::Sub": "arn:aws:s3:::${Bucket}-copy" }),
+            ),
+            (
+                json!("arn:aws:logs:us-east-1:999988887777:delivery-destination:elsewhere"),
+                json!(null),
+            ),
+        ] {
+            let found = v2(destination.clone(), resource.clone());
+            assert!(
+                !matches!(found, Outcome::Pass(_)),
+                "{destination} {resource}: {found:?}"
+            );
+        }
+    }
 
     /// CF3 of distribution `D` of stack `edge` whose `WebACLId` imports `security:Acl`,
     /// which stack `security` exports as `export` of its web ACL `Acl` with `rules`.

@@ -570,13 +570,19 @@ fn a_web_acl_of_another_stack_proves_f4_and_the_template_searched_is_its_own() {
             .property("WebACLArn", acl.attribute("Arn")),
     )
     .unwrap();
+    // The web ACL logs to a log group of its own template (an ARN written as text that no
+    // template declares would leave a gap: nothing shows its key or retention).
+    let logs = waf
+        .add(
+            RawResource::new("Logs", "AWS::Logs::LogGroup")
+                .property("LogGroupName", "aws-waf-logs-edge")
+                .property("RetentionInDays", 365),
+        )
+        .unwrap();
     waf.add(
         RawResource::new("Logging", "AWS::WAFv2::LoggingConfiguration")
             .property("ResourceArn", acl.attribute("Arn"))
-            .property(
-                "LogDestinationConfigs",
-                json!(["arn:aws:logs:us-east-1:111122223333:log-group:aws-waf-logs-edge"]),
-            ),
+            .property("/LogDestinationConfigs/0", logs.attribute("Arn")),
     )
     .unwrap();
     // A load balancer of the ACL's own stack, after `first`.

@@ -55,7 +55,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "no secret is written in plain text in any property",
         types: EVERY_TYPE,
         controls: &["164.312(a)(2)(iv)", "164.312(d)", "164.308(a)(5)(ii)(D)"],
-        fix: "keep secrets in Secrets Manager (`Secret`, `ManageMasterUserPassword`, `GenerateSecretString`) and pass their ARN; never a literal password, a literal environment variable named like a secret, or a password or `{{resolve:…}}` in user data (anyone with ec2:DescribeInstanceAttribute reads it)",
+        fix: "keep secrets in Secrets Manager (`Secret`, `ManageMasterUserPassword`, `GenerateSecretString`) and pass their ARN; never a literal password, a literal environment variable named like a secret, or a password or `{{resolve:…}}` in user data (anyone with ec2:DescribeInstanceAttribute reads it) or in a script kept as text (a build specification, an SSM or Image Builder document, a SageMaker lifecycle script, an App Runner command, cfn-init's commands and files), which the service shows as written",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-SecretsManagerUsingDynamicReference"),
             checkov: Some("CKV_AWS_46"),
@@ -209,6 +209,10 @@ const PARTLY_READ: &[(&str, &str)] = &[
     (
         "AWS::ElasticBeanstalk::ConfigurationTemplate",
         "its listeners (F1)",
+    ),
+    (
+        "AWS::RedshiftServerless::Namespace",
+        "the log groups of its exported logs (L4)",
     ),
 ];
 
@@ -1262,6 +1266,71 @@ fn command_lines<'v>(
     );
 }
 
+/// The readings of the list `items` at place `at` as a command line ([`command_line`]):
+/// the list as its property names it ([`ScriptList::of`]); a list an intrinsic stands for
+/// in a property of a script or a command, read as that property's: a branch of an
+/// `Fn::If` (`"runCommand": {"Fn::If": [C, [...], [...]]}`), and the items of an
+/// `Fn::Split` of written text (`"Command": {"Fn::Split": [" ", "mysql -p…"]}`); and,
+/// where items are an `Fn::If` (`"Command": ["sh", "-c", {"Fn::If": [C, "…", "…"]}]`), the
+/// list with the first branch of each and with the second, either of which may be
+/// deployed.
+fn script_readings<'i>(
+    trail: &Trail<'_>,
+    at: usize,
+    items: &'i [Value],
+) -> Vec<(ScriptList, std::borrow::Cow<'i, [Value]>)> {
+    use std::borrow::Cow;
+    let parent = |place: usize| trail.steps.get(place).map(|&(p, _)| p);
+    let mut readings = vec![(ScriptList::of(trail.key(at)), Cow::Borrowed(items))];
+    match trail.steps.get(at).map(|&(_, step)| step) {
+        Some(Step::Key("Fn::Split")) => {
+            let owner = parent(at).and_then(|p| trail.key(p));
+            let kind = ScriptList::of(owner);
+            if kind != ScriptList::Other
+                && let [separator, written] = items
+                && let (Some(separator), Some(written)) = (text(separator), text(written))
+                && !separator.is_empty()
+            {
+                let parts: Vec<Value> = written
+                    .split(separator.as_str())
+                    .map(|p| Value::String(p.to_owned()))
+                    .collect();
+                readings.push((kind, Cow::Owned(parts)));
+            }
+        }
+        Some(Step::Index(1 | 2)) => {
+            let intrinsic = parent(at).filter(|&p| trail.key(p) == Some("Fn::If"));
+            let owner = intrinsic.and_then(parent).and_then(|p| trail.key(p));
+            if let Some(owner) = owner.filter(|_| intrinsic.is_some()) {
+                let kind = ScriptList::of(Some(owner));
+                if kind != ScriptList::Other {
+                    readings.push((kind, Cow::Borrowed(items)));
+                }
+            }
+        }
+        _ => {}
+    }
+    let branch = |v: &Value, i: usize| match v.get("Fn::If").and_then(Value::as_array) {
+        Some(args) if args.len() == 3 && v.as_object().is_some_and(|m| m.len() == 1) => {
+            args[i].clone()
+        }
+        _ => v.clone(),
+    };
+    let mut branches = Vec::new();
+    for (kind, list) in &readings {
+        if list.iter().any(|v| v.get("Fn::If").is_some()) {
+            for i in [1, 2] {
+                branches.push((
+                    *kind,
+                    Cow::Owned(list.iter().map(|v| branch(v, i)).collect()),
+                ));
+            }
+        }
+    }
+    readings.extend(branches);
+    readings
+}
+
 /// What a list is, by the property that holds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ScriptList {
@@ -1988,6 +2057,276 @@ fn base64(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// Scripts, and documents of scripts, that a service keeps as one text and shows as
+/// written, which P1 reads as it reads user data (`assignment` and `user_data!`'s reading,
+/// [`hipaa_stack_syntax::user_data_problem`]), with where each is (a pointer below the
+/// properties, or the metadata): a CodeBuild project's `BuildSpec` ("The build
+/// specification for the project", YAML text: CloudFormation's `AWS::CodeBuild::Project
+/// Source`; `BatchGetProjects` shows it), an Amplify app's or branch's `BuildSpec`, an SSM
+/// document's `Content` written as text (`DocumentFormat` YAML or JSON: "The content for
+/// the new SSM document in JSON or YAML", `AWS::SSM::Document`; `GetDocument` shows it),
+/// an Image Builder component's `Data` (its YAML document, `GetComponent`), the shell
+/// scripts of a SageMaker notebook's lifecycle configuration (`OnCreate`, `OnStart`:
+/// "A base64-encoded string that contains a shell script", `NotebookInstanceLifecycleHook`)
+/// and of a Studio lifecycle configuration (`StudioLifecycleConfigContent`, base64), App
+/// Runner's `BuildCommand` and `StartCommand`, and, on any resource, the commands and
+/// files of `AWS::CloudFormation::Init` metadata, which cfn-init runs and writes
+/// (`commands.NAME.command`, `files.PATH.content`: CloudFormation's `AWS::CloudFormation::Init`
+/// reference), a file read as a script that writes it, so that its name is read too
+/// (`.properties`, `.msmtprc`).
+fn script_texts(cx: &Cx<'_>) -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> = Vec::new();
+    let count = |pointer: &str| {
+        cx.prop(pointer)
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len)
+    };
+    let mut read = |pointer: String, encoded: bool, document: bool| {
+        let Some(script) = cx.prop(&pointer).and_then(|v| script_text(v, encoded)) else {
+            return;
+        };
+        let script = if document {
+            document_script(&script)
+        } else {
+            script
+        };
+        found.push((pointer.trim_start_matches('/').to_owned(), script));
+    };
+    match cx.resource.type_name() {
+        "AWS::CodeBuild::Project" => {
+            read("/Source/BuildSpec".to_owned(), false, true);
+            for i in 0..count("/SecondarySources") {
+                read(format!("/SecondarySources/{i}/BuildSpec"), false, true);
+            }
+        }
+        "AWS::Amplify::App" => {
+            read("/BuildSpec".to_owned(), false, true);
+            read(
+                "/AutoBranchCreationConfig/BuildSpec".to_owned(),
+                false,
+                true,
+            );
+        }
+        "AWS::Amplify::Branch" => read("/BuildSpec".to_owned(), false, true),
+        // Text, or an intrinsic that builds it (`Fn::Sub`, `Fn::Join`); an object is the
+        // document itself, which the walk of the properties reads.
+        "AWS::SSM::Document"
+            if cx.prop("/Content").is_some_and(|c| {
+                c.as_object()
+                    .is_none_or(|m| m.len() == 1 && m.keys().all(|k| k.starts_with("Fn::")))
+            }) =>
+        {
+            read("/Content".to_owned(), false, true);
+        }
+        "AWS::ImageBuilder::Component" => read("/Data".to_owned(), false, true),
+        "AWS::SageMaker::NotebookInstanceLifecycleConfig" => {
+            for hook in ["OnCreate", "OnStart"] {
+                for i in 0..count(&format!("/{hook}")) {
+                    read(format!("/{hook}/{i}/Content"), true, false);
+                }
+            }
+        }
+        "AWS::SageMaker::StudioLifecycleConfig" => {
+            read("/StudioLifecycleConfigContent".to_owned(), true, false);
+        }
+        "AWS::AppRunner::Service" => {
+            let code =
+                "/SourceConfiguration/CodeRepository/CodeConfiguration/CodeConfigurationValues";
+            read(format!("{code}/BuildCommand"), false, false);
+            read(format!("{code}/StartCommand"), false, false);
+            read(
+                "/SourceConfiguration/ImageRepository/ImageConfiguration/StartCommand".to_owned(),
+                false,
+                false,
+            );
+        }
+        _ => {}
+    }
+    // cfn-init's configuration, in any resource's metadata.
+    let init = cx
+        .resource
+        .metadata()
+        .iter()
+        .find(|(k, _)| k.as_str() == "AWS::CloudFormation::Init");
+    if let Some((_, init)) = init
+        && let Some(configs) = init.as_object()
+    {
+        for (config, body) in configs {
+            let at = format!("Metadata/AWS::CloudFormation::Init/{config}");
+            for (name, command) in body["commands"].as_object().into_iter().flatten() {
+                let line = match &command["command"] {
+                    Value::Array(words) => words
+                        .iter()
+                        .map(|w| text(w).unwrap_or_else(|| super::meaning::skeleton(w)))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    v if v.is_null() => continue,
+                    v => text(v).unwrap_or_else(|| super::meaning::skeleton(v)),
+                };
+                found.push((format!("{at}/commands/{name}/command"), line));
+            }
+            for (path, file) in body["files"].as_object().into_iter().flatten() {
+                let content = match &file["content"] {
+                    Value::Null => continue,
+                    // A JSON file written as an object: its text.
+                    v @ Value::Object(m)
+                        if !m.keys().any(|k| k == "Ref" || k.starts_with("Fn::")) =>
+                    {
+                        v.to_string()
+                    }
+                    v => text(v).unwrap_or_else(|| super::meaning::skeleton(v)),
+                };
+                found.push((
+                    format!("{at}/files/{path}/content"),
+                    format!("cat > {path} <<'EOF'\n{content}\nEOF\n"),
+                ));
+            }
+        }
+    }
+    found
+}
+
+/// The text of a script property: resolved intrinsics (the literal parts of what cannot be
+/// resolved, [`super::meaning::skeleton`]), decoded from base64 where the property takes
+/// it so. `None` where `AWS::NoValue` removes it.
+fn script_text(value: &Value, encoded: bool) -> Option<String> {
+    if super::meaning::no_value(value) {
+        return None;
+    }
+    let (value, encoded) = match value.get("Fn::Base64") {
+        // `Fn::Base64` encodes text that is written plain.
+        Some(inner) => (inner, false),
+        None => (value, encoded),
+    };
+    let written = text(value).unwrap_or_else(|| super::meaning::skeleton(value));
+    Some(if encoded {
+        base64(&written).unwrap_or(written)
+    } else {
+        written
+    })
+}
+
+/// A document of scripts (a build specification, an SSM or Image Builder document, as YAML
+/// or JSON text) as the script it runs, one line a value: the items of its lists (the
+/// commands) as they are, its other values as `name: value`; a list item's `- ` and the
+/// quotes around a whole line dropped. Values that name a secret rather than hold it are
+/// left out: CodeBuild's `secrets-manager` and `parameter-store` maps ("The environment
+/// variable's value is the … secret-id … / the name of the parameter stored in Parameter
+/// Store", CodeBuild user guide, "Build specification reference"), and descriptions (prose).
+/// A document's own parameters (`{{ Name }}`, filled when it runs: SSM user guide,
+/// "Parameters"; Image Builder's component parameters) read as variables (`$Name`); a
+/// dynamic reference (`{{resolve:…}}`, which CloudFormation resolves into the document)
+/// stays as written.
+fn document_script(document: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let trimmed = document.trim_start();
+    let json = (trimmed.starts_with('{') || trimmed.starts_with('['))
+        .then(|| crate::cfn::tree::from_str(trimmed).ok())
+        .flatten();
+    if let Some(json) = json {
+        flatten_document(&json, None, &mut lines);
+    } else {
+        // The indentation of a block whose lines are left out, while in it.
+        let mut skipping: Option<usize> = None;
+        for line in document.lines() {
+            let indent = line.len() - line.trim_start().len();
+            let body = line.trim();
+            if let Some(depth) = skipping {
+                if body.is_empty() || indent > depth {
+                    continue;
+                }
+                skipping = None;
+            }
+            let item = body.strip_prefix("- ").unwrap_or(body).trim_start();
+            let key = item
+                .split(':')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .trim_matches(['"', '\'']);
+            if LEFT_OUT.iter().any(|k| key.eq_ignore_ascii_case(k)) {
+                skipping = Some(indent);
+                continue;
+            }
+            lines.push(unquoted(item).to_owned());
+        }
+    }
+    let script = lines.join("\n");
+    parameters_as_variables(&script)
+}
+
+/// The keys of a document whose values name a secret or are prose (see
+/// [`document_script`]).
+const LEFT_OUT: [&str; 3] = ["secrets-manager", "parameter-store", "description"];
+
+/// [`document_script`] of a document written as JSON.
+fn flatten_document(value: &Value, key: Option<&str>, lines: &mut Vec<String>) {
+    if key.is_some_and(|k| LEFT_OUT.iter().any(|l| k.eq_ignore_ascii_case(l))) {
+        return;
+    }
+    match value {
+        Value::String(s) => lines.push(match key {
+            Some(k) => format!("{k}: {s}"),
+            None => s.clone(),
+        }),
+        Value::Array(items) => items.iter().for_each(|v| flatten_document(v, None, lines)),
+        Value::Object(map) => map
+            .iter()
+            .for_each(|(k, v)| flatten_document(v, Some(k), lines)),
+        _ => {}
+    }
+}
+
+/// A line without the quotes around it whole (`"echo … | chpasswd"`).
+fn unquoted(line: &str) -> &str {
+    for q in ['"', '\''] {
+        if let Some(inner) = line.strip_prefix(q).and_then(|l| l.strip_suffix(q))
+            && !inner.contains(q)
+        {
+            return inner;
+        }
+    }
+    line
+}
+
+/// `{{ Name }}` as `$Name`, except a dynamic reference (`{{resolve:…}}`).
+fn parameters_as_variables(script: &str) -> String {
+    let mut out = String::with_capacity(script.len());
+    let mut rest = script;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        match after.find("}}") {
+            Some(end) if !after[..end].trim_start().starts_with("resolve:") => {
+                out.push('$');
+                out.push_str(&after[..end].trim().replace(char::is_whitespace, "_"));
+                rest = &after[end + 2..];
+            }
+            _ => {
+                out.push_str("{{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// What P1 finds in a script written as text, read as user data is: a dynamic reference
+/// to a secret (resolved into the text the service shows), a written assignment
+/// (`DB_PASSWORD=…`, `password: …`), or what `user_data!` refuses.
+fn script_problem(script: &str) -> Option<String> {
+    if script.to_owned().contains_secret_reference() {
+        return Some(
+            "holds a dynamic reference to a secret, which CloudFormation resolves into the script the service shows in plain text; read the secret at run time by its ARN".to_owned(),
+        );
+    }
+    if let Some(a) = assignment(script) {
+        return Some(format!("assigns a secret in plain text ({a})"));
+    }
+    hipaa_stack_syntax::user_data_problem(script).map(|rule| rule.to_string())
+}
+
 /// The text of user data: resolved intrinsics (the literal parts of what cannot be
 /// resolved), decoded when written as base64.
 fn user_data_text(value: &Value) -> String {
@@ -2542,25 +2881,28 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             }
         },
         &mut |trail, at, items| {
-            let kind = ScriptList::of(trail.key(at));
-            let Some(line) = command_line(items, kind) else {
-                return;
-            };
-            if let Some(tool) = hipaa_stack_syntax::command_secret(&line) {
-                lines.push(format!(
-                    "`{}` passes a password to `{tool}` as a flag, in plain text",
-                    trail.pointer(at).trim_start_matches('/')
-                ));
-            } else if kind != ScriptList::Other
-                && let Some(rule) = hipaa_stack_syntax::user_data_problem(&line)
-            {
-                // The script a command list stands for, read as `user_data!` reads user
-                // data: a password fed to `chpasswd`, a password file written from text, a
-                // secret after its name (`auth_pass …`), a key made at boot.
-                lines.push(format!(
-                    "`{}` is a script, read as user data is: {rule}",
-                    trail.pointer(at).trim_start_matches('/')
-                ));
+            for (kind, items) in script_readings(trail, at, items) {
+                let Some(line) = command_line(&items, kind) else {
+                    continue;
+                };
+                if let Some(tool) = hipaa_stack_syntax::command_secret(&line) {
+                    lines.push(format!(
+                        "`{}` passes a password to `{tool}` as a flag, in plain text",
+                        trail.pointer(at).trim_start_matches('/')
+                    ));
+                    return;
+                } else if kind != ScriptList::Other
+                    && let Some(rule) = hipaa_stack_syntax::user_data_problem(&line)
+                {
+                    // The script a command list stands for, read as `user_data!` reads user
+                    // data: a password fed to `chpasswd`, a password file written from
+                    // text, a secret after its name (`auth_pass …`), a key made at boot.
+                    lines.push(format!(
+                        "`{}` is a script, read as user data is: {rule}",
+                        trail.pointer(at).trim_start_matches('/')
+                    ));
+                    return;
+                }
             }
         },
     );
@@ -2569,9 +2911,23 @@ fn p1(cx: &Cx<'_>) -> Outcome {
     let mut trail = Trail::new("/Metadata");
     for (key, value) in cx.resource.metadata() {
         let at = trail.push(0, Step::Key(key));
-        strings_below(value, &mut trail, at, key, &mut |trail, at, _, s| {
+        strings_below(value, &mut trail, at, key, &mut |trail, at, name, s| {
+            let value = s.trim();
             if let Some(what) = credential_text(s) {
                 problems.push(format!("`{}` holds {what}", &trail.pointer(at)[1..]));
+            } else if secret_name(name)
+                && !value.is_empty()
+                && !dynamic_reference(value)
+                && !arn_shaped(value)
+            {
+                // The metadata's names are the program's, or cfn-init's: the basic
+                // credentials of `AWS::CloudFormation::Authentication` (`password`, an S3
+                // `secretKey`: "Specifies the password for basic authentication", the
+                // CloudFormation template reference), which GetTemplate shows.
+                problems.push(format!(
+                    "`{}` is named like a secret and holds it in plain text; use a role (`roleName`) or read the secret at run time by its ARN",
+                    &trail.pointer(at)[1..]
+                ));
             } else if let Some(a) = assignment(s).filter(|_| equals_assignment(s)) {
                 problems.push(format!(
                     "`{}` assigns a secret in plain text ({a})",
@@ -2581,6 +2937,16 @@ fn p1(cx: &Cx<'_>) -> Outcome {
         });
     }
     problems.append(&mut lines);
+    // Scripts written as one text, read as user data is, where nothing above found them.
+    for (pointer, script) in script_texts(cx) {
+        let at = format!("`{pointer}`");
+        if problems.iter().any(|p| p.starts_with(&at)) {
+            continue;
+        }
+        if let Some(problem) = script_problem(&script) {
+            problems.push(format!("{at} is a script, read as user data is: {problem}"));
+        }
+    }
     // A property named like a secret whose value an intrinsic builds from written text
     // (`{"Fn::Sub": "hunter2${AWS::Region}"}`, `Fn::Join`, `Fn::Select`, …): the text is in
     // the template as much as a plain string.
@@ -3757,6 +4123,261 @@ mod hostile_review_10 {
         ] {
             let resources = json!({"R": {"Type": t, "Properties": properties}});
             assert_eq!(status(resources, "U2", "R"), None, "{t} {properties}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod scripts_as_text {
+    use super::*;
+    use serde_json::json;
+
+    fn p1_of(id: &str, type_name: &str, properties: Value) -> Outcome {
+        Cx::check_first(p1, &[(id, type_name, properties)])
+    }
+
+    fn build(spec: &str) -> Value {
+        json!({"Source": {"Type": "NO_SOURCE", "BuildSpec": spec}})
+    }
+
+    #[test]
+    fn a_script_written_as_one_text_is_read_as_user_data_is() {
+        let ssm_yaml = |line: &str| json!({"DocumentType": "Command", "DocumentFormat": "YAML", "Content": format!("schemaVersion: '2.2'\nmainSteps:\n- action: aws:runShellScript\n  name: run\n  inputs:\n    runCommand:\n    - {line}\n")});
+        let failing: Vec<(&str, &str, Value)> = vec![
+            (
+                "A",
+                "AWS::CodeBuild::Project",
+                build(
+                    "version: 0.2\nphases:\n  build:\n    commands:\n      - echo 'admin:Hunter2pw' | chpasswd\n",
+                ),
+            ),
+            (
+                "B",
+                "AWS::CodeBuild::Project",
+                build(
+                    "version: 0.2\nenv:\n  variables:\n    DB_PASSWORD: Hunter2pw\nphases:\n  build:\n    commands:\n      - make\n",
+                ),
+            ),
+            (
+                "B2",
+                "AWS::CodeBuild::Project",
+                json!({"Source": {"Type": "NO_SOURCE", "BuildSpec": "version: 0.2"}, "SecondarySources": [{"Type": "NO_SOURCE", "SourceIdentifier": "s", "BuildSpec": "phases:\n  build:\n    commands:\n      - \"echo 'admin:Hunter2pw' | chpasswd\"\n"}]}),
+            ),
+            (
+                "C",
+                "AWS::SSM::Document",
+                ssm_yaml("echo 'admin:Hunter2pw' | chpasswd"),
+            ),
+            (
+                "C2",
+                "AWS::SSM::Document",
+                json!({"DocumentType": "Command", "Content": {"Fn::Sub": "{\"schemaVersion\": \"2.2\", \"mainSteps\": [{\"action\": \"aws:runShellScript\", \"name\": \"run\", \"inputs\": {\"runCommand\": [\"echo 'admin:Hunter2pw' | chpasswd\"]}}]}"}}),
+            ),
+            (
+                "C3",
+                "AWS::SSM::Document",
+                ssm_yaml(
+                    "echo '{{resolve:secretsmanager:db:SecretString:password}}' | docker login -u admin --password-stdin",
+                ),
+            ),
+            (
+                "H",
+                "AWS::ImageBuilder::Component",
+                json!({"Name": "c", "Platform": "Linux", "Version": "1.0.0", "Data": "name: c\nschemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: s\n        action: ExecuteBash\n        inputs:\n          commands:\n            - echo 'admin:Hunter2pw' | chpasswd\n"}),
+            ),
+            (
+                "K",
+                "AWS::SageMaker::NotebookInstanceLifecycleConfig",
+                json!({"OnStart": [{"Content": {"Fn::Base64": "#!/bin/bash\necho 'admin:Hunter2pw' | chpasswd\n"}}]}),
+            ),
+            (
+                "K2",
+                "AWS::SageMaker::NotebookInstanceLifecycleConfig",
+                json!({"OnCreate": [{"Content": "IyEvYmluL2Jhc2gKZWNobyAnYWRtaW46SHVudGVyMnB3JyB8IGNocGFzc3dkCg=="}]}),
+            ),
+            (
+                "L",
+                "AWS::Amplify::App",
+                json!({"Name": "a", "BuildSpec": "version: 1\nfrontend:\n  phases:\n    build:\n      commands:\n        - echo 'admin:Hunter2pw' | chpasswd\n"}),
+            ),
+            (
+                "N",
+                "AWS::AppRunner::Service",
+                json!({"SourceConfiguration": {"CodeRepository": {"RepositoryUrl": "https://github.com/x/y", "SourceCodeVersion": {"Type": "BRANCH", "Value": "main"}, "CodeConfiguration": {"ConfigurationSource": "API", "CodeConfigurationValues": {"Runtime": "PYTHON_3", "BuildCommand": "echo 'admin:Hunter2pw' | chpasswd"}}}}}),
+            ),
+        ];
+        for (id, t, p) in failing {
+            let found = p1_of(id, t, p);
+            assert!(
+                matches!(&found, Outcome::Fail(why) if why.contains("is a script")),
+                "{id}: {found:?}"
+            );
+        }
+        // What names a secret, a document's own parameters and prose hold none.
+        let passing: Vec<(&str, &str, Value)> = vec![
+            (
+                "P",
+                "AWS::CodeBuild::Project",
+                build(
+                    "version: 0.2\nenv:\n  secrets-manager:\n    DB_PASSWORD: prod/db:password\n  parameter-store:\n    API_TOKEN: /prod/api/token\nphases:\n  build:\n    commands:\n      - echo \"$DB_PASSWORD\" | docker login -u app --password-stdin\n",
+                ),
+            ),
+            (
+                "Q",
+                "AWS::SSM::Document",
+                json!({"DocumentType": "Command", "DocumentFormat": "YAML", "Content": "schemaVersion: '2.2'\ndescription: 'password: rotated by this document'\nparameters:\n  Password:\n    type: String\n    description: the new password\nmainSteps:\n- action: aws:runShellScript\n  name: run\n  inputs:\n    runCommand:\n    - echo \"admin:{{ Password }}\" | chpasswd\n"}),
+            ),
+            (
+                "R",
+                "AWS::CodeBuild::Project",
+                build(
+                    "version: 0.2\nphases:\n  build:\n    commands:\n      - echo \"install msmtp\"\n      - dnf install -y msmtp fetchmail\n",
+                ),
+            ),
+        ];
+        for (id, t, p) in passing {
+            let found = p1_of(id, t, p);
+            assert!(matches!(found, Outcome::Pass(_)), "{id}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn a_list_an_intrinsic_stands_for_is_read_as_its_property_s() {
+        let task = |command: Value| json!({"ContainerDefinitions": [{"Name": "a", "Image": "x", "Command": command}]});
+        let document = |commands: Value| json!({"DocumentType": "Command", "Content": {"schemaVersion": "2.2", "mainSteps": [{"action": "aws:runShellScript", "name": "run", "inputs": {"runCommand": commands}}]}});
+        for (t, p) in [
+            (
+                "AWS::ECS::TaskDefinition",
+                task(
+                    json!(["sh", "-c", {"Fn::Join": ["", ["echo 'admin:", "Hunter2pw' | chpasswd"]]}]),
+                ),
+            ),
+            (
+                "AWS::ECS::TaskDefinition",
+                task(json!(["mysql", "-u", "root", {"Fn::Join": ["", ["-p", "Hunter2pw"]]}])),
+            ),
+            (
+                "AWS::ECS::TaskDefinition",
+                task(json!({"Fn::Split": [" ", "mysql -u root -pHunter2pw"]})),
+            ),
+            (
+                "AWS::ECS::TaskDefinition",
+                task(
+                    json!(["sh", "-c", {"Fn::If": ["Prod", "true", "echo 'admin:Hunter2pw' | chpasswd"]}]),
+                ),
+            ),
+            (
+                "AWS::SSM::Document",
+                document(
+                    json!({"Fn::Split": ["\n", "useradd app\necho 'admin:Hunter2pw' | chpasswd"]}),
+                ),
+            ),
+            (
+                "AWS::SSM::Document",
+                document(
+                    json!({"Fn::If": ["Prod", ["true"], ["echo 'admin:Hunter2pw' | chpasswd"]]}),
+                ),
+            ),
+            (
+                "AWS::SSM::Document",
+                document(
+                    json!(["useradd app", {"Fn::If": ["Prod", "echo 'admin:Hunter2pw' | chpasswd", {"Ref": "AWS::NoValue"}]}]),
+                ),
+            ),
+        ] {
+            let found = p1_of("R", t, p.clone());
+            assert!(matches!(found, Outcome::Fail(_)), "{p}: {found:?}");
+        }
+        for (t, p) in [
+            (
+                "AWS::ECS::TaskDefinition",
+                task(json!({"Fn::Split": [" ", "python -m app --port 8080"]})),
+            ),
+            (
+                "AWS::SSM::Document",
+                document(json!({"Fn::If": ["Prod", ["useradd app"], ["true"]]})),
+            ),
+        ] {
+            let found = p1_of("R", t, p.clone());
+            assert!(matches!(found, Outcome::Pass(_)), "{p}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn cfn_init_authentication_written_in_plain_text_is_a_secret() {
+        let instance = |key: &str, auth: Value| {
+            let mut template = crate::testing::raw_template(&[(
+                "Box",
+                "AWS::EC2::Instance",
+                json!({"ImageId": "ami-12345678"}),
+            )]);
+            template.resources[0]
+                .metadata_mut()
+                .insert(key.to_owned(), auth);
+            let stacks = [("s", &template)];
+            let index = super::super::Index::new(&stacks);
+            p1(&Cx::in_first(&stacks, &template.resources()[0], &index))
+        };
+        const AUTH: &str = "AWS::CloudFormation::Authentication";
+        for auth in [
+            json!({"Basic": {"type": "basic", "username": "deploy", "password": "Hunter2pw", "uris": ["https://repo.example.com"]}}),
+            json!({"S3": {"type": "S3", "accessKeyId": "AKIDEXAMPLE", "secretKey": "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY", "buckets": ["b"]}}),
+        ] {
+            let found = instance(AUTH, auth.clone());
+            assert!(
+                matches!(&found, Outcome::Fail(why) if why.contains("Metadata/")),
+                "{auth}: {found:?}"
+            );
+        }
+        for (key, auth) in [
+            (
+                AUTH,
+                json!({"S3": {"type": "S3", "roleName": "box-role", "buckets": ["b"]}}),
+            ),
+            (
+                AUTH,
+                json!({"Basic": {"type": "basic", "username": "deploy", "password": "{{resolve:secretsmanager:repo:SecretString:password}}"}}),
+            ),
+            (
+                "Notes",
+                json!({"secretArn": "arn:aws:secretsmanager:us-east-1:111122223333:secret:repo-AbCdEf", "tokenRefresh": ""}),
+            ),
+        ] {
+            let found = instance(key, auth.clone());
+            assert!(matches!(found, Outcome::Pass(_)), "{auth}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn cfn_init_commands_and_files_are_read_as_scripts() {
+        let instance = |init: Value| {
+            let mut template = crate::testing::raw_template(&[(
+                "Box",
+                "AWS::EC2::Instance",
+                json!({"ImageId": "ami-12345678"}),
+            )]);
+            template.resources[0]
+                .metadata_mut()
+                .insert("AWS::CloudFormation::Init".to_owned(), init);
+            let stacks = [("s", &template)];
+            let index = super::super::Index::new(&stacks);
+            p1(&Cx::in_first(&stacks, &template.resources()[0], &index))
+        };
+        for init in [
+            json!({"config": {"commands": {"1-users": {"command": "echo 'admin:Hunter2pw' | chpasswd"}}}}),
+            json!({"config": {"commands": {"db": {"command": ["mysql", "-u", "root", "-pHunter2pw"]}}}}),
+            json!({"config": {"files": {"/opt/app/app.properties": {"content": "db.user app\ndb.password Hunter2pw\n"}}}}),
+            json!({"config": {"files": {"/etc/app.env": {"content": {"Fn::Join": ["", ["DB_PASSWORD=", "Hunter2pw\n"]]}}}}}),
+        ] {
+            let found = instance(init.clone());
+            assert!(matches!(found, Outcome::Fail(_)), "{init}: {found:?}");
+        }
+        for init in [
+            json!({"config": {"commands": {"1-users": {"command": "useradd app"}}}}),
+            json!({"config": {"files": {"/opt/app/app.properties": {"content": "db.user app\ndb.url jdbc:postgresql://db/app\n"}}}}),
+        ] {
+            let found = instance(init.clone());
+            assert!(matches!(found, Outcome::Pass(_)), "{init}: {found:?}");
         }
     }
 }

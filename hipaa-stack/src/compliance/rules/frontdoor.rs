@@ -56,7 +56,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "internet-facing application load balancers are behind a WAF web ACL that logs",
         types: &[LOAD_BALANCER],
         controls: &["164.308(a)(1)(ii)(B)", "164.312(a)(1)", "164.312(b)"],
-        fix: "associate a WAFv2 web ACL (`AWS::WAFv2::WebACLAssociation` naming the load balancer) with rules, and log it with an `AWS::WAFv2::LoggingConfiguration` to an encrypted `aws-waf-logs-` log group; `PublicLoadBalancer` does all of it",
+        fix: "associate a WAFv2 web ACL (`AWS::WAFv2::WebACLAssociation` naming the load balancer) with rules, and log it with an `AWS::WAFv2::LoggingConfiguration` to an encrypted `aws-waf-logs-` log group (or bucket, or Firehose stream) of the app: its `Fn::GetAtt` Arn, its ARN in `${AWS::Region}` and `${AWS::AccountId}`, or the import of an export of it (a destination written as text that no template of the app declares leaves a gap; one no rule can read before deploy fails); `PublicLoadBalancer` does all of it",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV2_AWS_28"),
@@ -695,19 +695,147 @@ fn association_holds(cx: &Cx<'_>, stack: Option<&str>, association: &Resource) -
             association.logical_id()
         ));
     };
+    // Where the logs go, once the web ACL is shown to log.
+    let destination = template
+        .resources()
+        .iter()
+        .filter(|r| r.type_name() == WAF_LOGGING)
+        .find(|r| {
+            web_acl(template, &r.properties()["ResourceArn"]).is_some_and(|a| std::ptr::eq(a, acl))
+        })
+        .and_then(|logging| destination_outside_the_app(cx, stack, logging));
     let rules_proof = match filtering(template, acl) {
         Ok(pointer) => named(proof_of(acl, pointer)).ok_or_default(),
         Err(Unfiltered::Nothing(why)) => Err(why),
         Err(Unfiltered::Unknown(why)) => {
             let rest = all([association_proof, logging_proof(template, acl, named)]);
-            return Unfiltered::gap_unless_failed(why, rest);
+            // A destination no rule can read fails; the rules' gap is told before one of
+            // the destination's.
+            let failed = destination.filter(|o| matches!(o, Outcome::Fail(_)));
+            return Unfiltered::gap_unless_failed(why, logged_to(failed, rest));
         }
     };
-    all([
-        association_proof,
-        rules_proof,
-        logging_proof(template, acl, named),
-    ])
+    let logged = logging_proof(template, acl, named);
+    logged_to(destination, all([association_proof, rules_proof, logged]))
+}
+
+/// `rest` (the association, the rules, the logging) with where the logs go: a destination
+/// that no rule can read fails, one of no template of the app leaves a gap.
+fn logged_to(destination: Option<Outcome>, rest: Outcome) -> Outcome {
+    match (destination, rest) {
+        (Some(Outcome::Fail(why)), Outcome::Pass(_) | Outcome::Gap(_)) => Outcome::Fail(why),
+        (Some(Outcome::Gap(why)), Outcome::Pass(_)) => Outcome::Gap(why),
+        (_, rest) => rest,
+    }
+}
+
+/// Where a web ACL's logs go (`LogDestinationConfigs`: "The logging destination
+/// configuration that you want to associate with the web ACL", CloudFormation's
+/// `AWS::WAFv2::LoggingConfiguration`), when it is not shown to be a destination of the app,
+/// as a gap or a failure. WAF logs to "an Amazon CloudWatch Logs log group, an Amazon Simple
+/// Storage Service (Amazon S3) bucket, or an Amazon Kinesis Data Firehose", and "the name
+/// that you give the destination must start with `aws-waf-logs-`" (same reference). Each is
+/// read as every rule reads one: a log group as T1 and OS2 read a trail's or a domain's
+/// ([`super::services::log_group_outside_the_app`]), a bucket as
+/// [`super::services::bucket_arn_of_the_app`], a delivery stream as
+/// [`super::services::stream_arn_of_the_app`], each in the logging configuration's own
+/// template. A destination written whole as text that no template of the app declares
+/// (another account's, one made by hand) is a gap: nothing shows its key or how long it
+/// keeps the records. A value no rule can read before deploy (a parameter, a custom
+/// resource's attribute, an `Fn::Select`, a dynamic reference, the import of an export that
+/// is no destination of the app) may be any destination, and fails. Each branch of an
+/// `Fn::If` may be deployed: each is read, a failure before a gap.
+fn destination_outside_the_app(
+    cx: &Cx<'_>,
+    stack: Option<&str>,
+    logging: &Resource,
+) -> Option<Outcome> {
+    let here = match stack {
+        None => Some(*cx),
+        Some(name) => cx.stacks.iter().position(|(n, _)| *n == name).map(|at| Cx {
+            template: cx.stacks[at].1,
+            resource: logging,
+            stack: cx.stacks[at].0,
+            at,
+            ..*cx
+        }),
+    }?;
+    let destinations = match &logging.properties()["LogDestinationConfigs"] {
+        Value::Array(items) => items.iter().collect(),
+        other => vec![other],
+    };
+    let found: Vec<Outcome> = destinations
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, d)| {
+            let property = format!("`{}.LogDestinationConfigs.{i}`", logging.logical_id());
+            waf_destination(&here, d, &property)
+        })
+        .collect();
+    let fail = found.iter().position(|o| matches!(o, Outcome::Fail(_)));
+    found.into_iter().nth(fail.unwrap_or(0))
+}
+
+/// One destination of a web ACL's logs, as [`destination_outside_the_app`] reads it.
+fn waf_destination(here: &Cx<'_>, d: &Value, property: &str) -> Option<Outcome> {
+    use super::services::{bucket_arn_of_the_app, stream_arn_of_the_app};
+    if let Some([_, yes, no]) = d
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .and_then(|m| m.get("Fn::If"))
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
+        let found: Vec<Outcome> = [yes, no]
+            .into_iter()
+            .filter_map(|branch| waf_destination(here, branch, property))
+            .collect();
+        let fail = found.iter().position(|o| matches!(o, Outcome::Fail(_)));
+        return found.into_iter().nth(fail.unwrap_or(0));
+    }
+    if bucket_arn_of_the_app(here, d) || stream_arn_of_the_app(here, d) {
+        return None;
+    }
+    let fix = "log to an `aws-waf-logs-` log group, bucket or Firehose stream of the app (the `Fn::GetAtt` of its `Arn`, or the import of its export)";
+    if let Some(name) = d.get("Fn::ImportValue") {
+        return (!super::services::imports_an_app_log_group(here, name)).then(|| {
+            Outcome::Fail(format!(
+                "{property} is the import of {}, which no stack of the app exports as the ARN of a log group, bucket or Firehose stream: the web ACL may log anywhere; {fix}",
+                text_or_json(name)
+            ))
+        });
+    }
+    // A bucket or a stream written as text: the one its ARN names, if it is readable.
+    if let Some(t) = text(d) {
+        let t = t.trim();
+        let service = t.split(':').nth(2);
+        if t.starts_with("arn:") && matches!(service, Some("s3" | "firehose")) {
+            let fixed = t
+                .replace("${AWS::AccountId}", "")
+                .replace("${AWS::Region}", "")
+                .replace("${AWS::Partition}", "");
+            return Some(
+                if fixed.contains("${") || super::identity::dynamic(&fixed) {
+                    Outcome::Fail(format!(
+                        "{property} is {t}, which no rule can read before deploy: the web ACL may log anywhere; {fix}"
+                    ))
+                } else {
+                    Outcome::Gap(format!(
+                        "the web ACL logs to `{t}`, which is no bucket or Firehose stream of the app: whether its records are encrypted with a customer key and kept is not shown; {fix}"
+                    ))
+                },
+            );
+        }
+    }
+    super::services::log_group_outside_the_app(
+        here,
+        d,
+        &super::services::LogWriter {
+            property,
+            writer: "the web ACL",
+            own_account_only: false,
+        },
+    )
 }
 
 /// The `AWS::WAFv2::LoggingConfiguration` of `template` that logs `acl`, as F4 reads it.
@@ -1545,6 +1673,119 @@ mod tests {
     use super::super::arn::ArnOf;
     use super::super::{Cx, Index};
     use crate::cfn::{Expr, Output, Resource, Template};
+
+    #[test]
+    fn the_destination_of_a_web_acl_of_another_stack_is_read_in_its_template() {
+        use crate::compliance::Status;
+        use crate::prelude::*;
+        let f4 = |destination: Value| {
+            let app = App::new("edge");
+            let web = app.stack("web").unwrap();
+            let lb = web
+                .add(
+                    RawResource::new("Lb", "AWS::ElasticLoadBalancingV2::LoadBalancer")
+                        .property("Scheme", "internet-facing")
+                        .property(
+                            "Subnets",
+                            json!(["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"]),
+                        ),
+                )
+                .unwrap();
+            let waf = app.stack("waf").unwrap();
+            let acl = waf
+                .add(
+                    RawResource::new("Acl", "AWS::WAFv2::WebACL")
+                        .property("Scope", "REGIONAL")
+                        .property("/DefaultAction/Allow", json!({}))
+                        .property("/Rules/0/Name", "common")
+                        .property("/Rules/0/Action/Block", json!({})),
+                )
+                .unwrap();
+            waf.add(
+                RawResource::new("Association", "AWS::WAFv2::WebACLAssociation")
+                    .property("ResourceArn", lb.reference())
+                    .property("WebACLArn", acl.attribute("Arn")),
+            )
+            .unwrap();
+            waf.add(
+                RawResource::new("Logs", "AWS::Logs::LogGroup")
+                    .property("LogGroupName", "aws-waf-logs-edge")
+                    .property("RetentionInDays", 365),
+            )
+            .unwrap();
+            waf.add(
+                RawResource::new("Bucket", "AWS::S3::Bucket")
+                    .property("BucketName", "aws-waf-logs-edge-bucket"),
+            )
+            .unwrap();
+            waf.add(
+                RawResource::new("Stream", "AWS::KinesisFirehose::DeliveryStream")
+                    .property("DeliveryStreamName", "aws-waf-logs-edge-stream"),
+            )
+            .unwrap();
+            waf.add(RawResource::new("Dest", "Custom::Destination").property(
+                "ServiceToken",
+                json!({"Fn::Sub": "arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:d"}),
+            ))
+            .unwrap();
+            waf.add(
+                RawResource::new("Logging", "AWS::WAFv2::LoggingConfiguration")
+                    .property("ResourceArn", acl.attribute("Arn"))
+                    .property("LogDestinationConfigs", json!([destination])),
+            )
+            .unwrap();
+            let assembly = app.check().unwrap();
+            assembly
+                .evaluation()
+                .results
+                .iter()
+                .find(|c| c.rule == "F4" && &*c.stack == "web" && &*c.logical_id == "Lb")
+                .map(|c| c.status.clone())
+                .unwrap()
+        };
+        for held in [
+            json!({"Fn::GetAtt": ["Logs", "Arn"]}),
+            json!({"Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Logs}"}),
+            json!({"Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:aws-waf-logs-edge"}),
+            json!({"Fn::GetAtt": ["Bucket", "Arn"]}),
+            json!({"Fn::Sub": "arn:${AWS::Partition}:s3:::${Bucket}"}),
+            json!("arn:aws:s3:::aws-waf-logs-edge-bucket"),
+            json!({"Fn::GetAtt": ["Stream", "Arn"]}),
+            json!({"Fn::Sub": "arn:aws:firehose:${AWS::Region}:${AWS::AccountId}:deliverystream/aws-waf-logs-edge-stream"}),
+        ] {
+            let found = f4(held.clone());
+            assert!(
+                matches!(found, Status::Enforced { .. }),
+                "{held}: {found:?}"
+            );
+        }
+        // Written whole, a destination no template of the app declares: a gap.
+        for elsewhere in [
+            json!("arn:aws:logs:us-east-1:111122223333:log-group:aws-waf-logs-edge"),
+            json!("arn:aws:logs:us-east-1:999999999999:log-group:aws-waf-logs-central"),
+            json!("arn:aws:s3:::aws-waf-logs-someone-else"),
+            json!("arn:aws:firehose:us-east-1:999999999999:deliverystream/aws-waf-logs-central"),
+            json!({"Fn::Sub": "arn:aws:firehose:${AWS::Region}:${AWS::AccountId}:deliverystream/aws-waf-logs-by-hand"}),
+        ] {
+            let found = f4(elsewhere.clone());
+            assert!(
+                matches!(&found, Status::Gap { reason } if reason.contains("of the app")),
+                "{elsewhere}: {found:?}"
+            );
+        }
+        for unread in [
+            json!({"Fn::GetAtt": ["Dest", "Arn"]}),
+            json!("{{resolve:ssm:/waf/destination}}"),
+            json!({"Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Dest.Name}"}),
+            json!({"Fn::Sub": "arn:aws:s3:::${Dest.Name}"}),
+        ] {
+            let found = f4(unread.clone());
+            assert!(
+                matches!(&found, Status::Failed { finding } if finding.contains("LogDestinationConfigs")),
+                "{unread}: {found:?}"
+            );
+        }
+    }
 
     #[test]
     fn a_listener_forwarding_to_a_group_read_nowhere_fails() {

@@ -35,6 +35,29 @@ const I2_TYPES: &[&str] = &[
     PERMISSION_SET,
 ];
 const PERMISSION_SET: &str = "AWS::SSO::PermissionSet";
+/// What `I2` reads besides [`I2_TYPES`]: an instance profile, which gives every instance
+/// launched with it the permissions of its role ([`roles_elsewhere`]).
+const INSTANCE_PROFILE: &str = "AWS::IAM::InstanceProfile";
+/// What `I2` reads besides [`I2_TYPES`]: the addition of users to a group
+/// ([`additions_elsewhere`]).
+const USER_TO_GROUP: &str = "AWS::IAM::UserToGroupAddition";
+/// What `I2` reads besides [`I2_TYPES`]: the assignment of a permission set to a user or
+/// group of IAM Identity Center in an account ([`assignments_elsewhere`]).
+const ASSIGNMENT: &str = "AWS::SSO::Assignment";
+const I2_READS: &[&str] = &[
+    "AWS::IAM::ManagedPolicy",
+    "AWS::IAM::Policy",
+    "AWS::IAM::RolePolicy",
+    "AWS::IAM::UserPolicy",
+    "AWS::IAM::GroupPolicy",
+    "AWS::IAM::Role",
+    "AWS::IAM::User",
+    "AWS::IAM::Group",
+    PERMISSION_SET,
+    INSTANCE_PROFILE,
+    USER_TO_GROUP,
+    ASSIGNMENT,
+];
 const ACCESS: &[&str] = &["164.308(a)(3)(i)", "164.308(a)(4)(i)", "164.312(a)(1)"];
 
 pub(crate) static RULES: &[RuleSpec] = &[
@@ -54,9 +77,9 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "I2",
         title: "no policy allows every action of a service, or on every resource a data action, a sharing action or an action that turns a HIPAA control off",
-        types: I2_TYPES,
+        types: I2_READS,
         controls: ACCESS,
-        fix: "name the actions instead of `*` or `service:*` in `Action`, and name the buckets, tables, keys, secrets, queues and topics in `Resource` for data actions, for actions that share a store with another account, and for actions that turn a control off after deploy (`cloudtrail:StopLogging`, `logs:DisassociateKmsKey`, `logs:PutRetentionPolicy`, `s3:PutEncryptionConfiguration`, `kms:ScheduleKeyDeletion`, `backup:DeleteRecoveryPoint`, `rds:ModifyDBInstance`, `guardduty:DeleteDetector`, `cloudwatch:DisableAlarmActions`, …), never every one of a type, as `table/*` or `secret:*`; attach customer managed policies of the app by the `Ref` of their `AWS::IAM::ManagedPolicy`, never one the app does not hold by its ARN; add a user (`Groups`) only to an `AWS::IAM::Group` of the app, by its `Ref`; give a permission set its permissions in `InlinePolicy`, not by `CustomerManagedPolicyReferences`",
+        fix: "name the actions instead of `*` or `service:*` in `Action`, and name the buckets, tables, keys, secrets, queues and topics in `Resource` for data actions, for actions that share a store with another account, and for actions that turn a control off after deploy (`cloudtrail:StopLogging`, `logs:DisassociateKmsKey`, `logs:PutRetentionPolicy`, `s3:PutEncryptionConfiguration`, `kms:ScheduleKeyDeletion`, `backup:DeleteRecoveryPoint`, `rds:ModifyDBInstance`, `guardduty:DeleteDetector`, `cloudwatch:DisableAlarmActions`, …), never every one of a type, as `table/*` or `secret:*`; attach customer managed policies of the app by the `Ref` of their `AWS::IAM::ManagedPolicy`, never one the app does not hold by its ARN; add a user (`Groups`, or an `AWS::IAM::UserToGroupAddition`'s `GroupName`) only to an `AWS::IAM::Group` of the app, by its `Ref`; give an instance profile (`Roles`) only an `AWS::IAM::Role` of the app, by its `Ref`; give a permission set its permissions in `InlinePolicy`, not by `CustomerManagedPolicyReferences`, and assign (`AWS::SSO::Assignment`) only a permission set of the app, by the `Fn::GetAtt` of its `PermissionSetArn`",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-IAMPolicyNoStatementsWithFullAccess"),
             checkov: Some("CKV_AWS_63"),
@@ -69,7 +92,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "trust policies name the principals that may assume the role, never `*`",
         types: ROLE,
         controls: &["164.312(a)(1)"],
-        fix: "name the service, account or role in the `Principal` of every Allow of `AssumeRolePolicyDocument`; bind a federated provider by `StringEquals` or `StringLike` on its audience or subject (for GitHub, `token.actions.githubusercontent.com:sub` naming the owner: `repo:OWNER/…`), never by an `…IfExists`, `ForAllValues:` or `Null` condition, which holds when the key is absent; never admit a Cognito identity pool's guests (`…:amr` `unauthenticated`)",
+        fix: "name the service, account or role in the `Principal` of every Allow of `AssumeRolePolicyDocument`; bind a federated provider by `StringEquals` or `StringLike` on its audience or subject (for GitHub, `token.actions.githubusercontent.com:sub` naming the owner: `repo:OWNER/…`), never by an `…IfExists`, `ForAllValues:` or `Null` condition, which holds when the key is absent; never admit a Cognito identity pool's guests (`…:amr` `unauthenticated`); bind IAM Roles Anywhere (`rolesanywhere.amazonaws.com`) by `aws:SourceArn` (`ArnEquals`) to a trust anchor or by `StringEquals` on a certificate attribute (`aws:PrincipalTag/x509Subject/CN`)",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_60"),
@@ -86,7 +109,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         // `ManagedPolicyArns`, are AWS-managed policies, which `I2` judges.
         types: I2_TYPES,
         controls: &["164.312(a)(1)", "164.312(a)(2)(iv)"],
-        fix: "name the key ARNs in `Resource` of statements that allow `kms:Decrypt`, `kms:ReEncrypt*`, `kms:CreateGrant`, `kms:PutKeyPolicy` or `kms:*`, in IAM policies and in a permission set's `InlinePolicy`",
+        fix: "name the key ARNs in `Resource` of statements that allow `kms:Decrypt`, `kms:ReEncrypt*`, `kms:CreateGrant`, `kms:PutKeyPolicy`, `kms:ReplicateKey` or `kms:*`, in IAM policies and in a permission set's `InlinePolicy`",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -213,8 +236,13 @@ fn allowed_actions(statement: &Value) -> Vec<String> {
     // holds [`UNKNOWN`](super::meaning::UNKNOWN) where it reads it.
     // Blanks around an action are read away, as the patterns of the lists are written
     // without them: ` s3:GetObject` is read as `s3:GetObject`, never as no data action.
+    // IAM replaces policy variables in `Resource` and in conditions ("IAM policy elements:
+    // Variables and tags", IAM User Guide); one written in an action (`s3:${aws:…}`) is read
+    // for the worst, as the `*` it would be there ([`policy_variables_as_wildcards`]).
     let one = |v: &Value| match super::meaning::text(v) {
-        Some(t) if !dynamic(&t) && !t.contains(super::meaning::UNKNOWN) => t.trim().to_owned(),
+        Some(t) if !dynamic(&t) && !t.contains(super::meaning::UNKNOWN) => {
+            policy_variables_as_wildcards(t.trim()).into_owned()
+        }
         _ => "*".to_owned(),
     };
     match &statement["Action"] {
@@ -238,7 +266,11 @@ pub(super) fn everyone(principal: &Value) -> bool {
 /// [`everyone`], read for the worst where a statement allows: a dynamic reference
 /// (`{{resolve:ssm:…}}`) anywhere in the principal may resolve to `*` at deploy, and so may
 /// a principal (or an entry of its `AWS`) that an intrinsic computes out of text and no rule
-/// resolves ([`computed`]: `Fn::Split` of `"…,*"`, an `Fn::Select` of one).
+/// resolves ([`computed`]: `Fn::Split` of `"…,*"`, an `Fn::Select` of one). So may a
+/// principal written with an IAM policy variable ([`holds_policy_variable`]:
+/// `arn:aws:iam::${aws:PrincipalAccount}:root`, `${aws:PrincipalTag/trusted}`), whose value
+/// the request supplies ("IAM policy elements: Variables and tags", IAM User Guide): the
+/// account of whoever calls, as `*` is.
 pub(super) fn may_be_everyone(principal: &Value) -> bool {
     let unread = |v: &Value| super::meaning::text(v).is_none() && computed(v);
     let any = |value: &Value| match value {
@@ -248,7 +280,16 @@ pub(super) fn may_be_everyone(principal: &Value) -> bool {
     let intrinsic = principal
         .as_object()
         .is_some_and(|map| map.keys().any(|k| k == "Ref" || k.starts_with("Fn::")));
+    let variable = |v: &Value| super::meaning::text(v).is_some_and(|t| holds_policy_variable(&t));
+    let kinds = match principal {
+        Value::Object(map) if !intrinsic => map
+            .values()
+            .flat_map(super::meaning::one_or_many)
+            .any(variable),
+        v => variable(v),
+    };
     everyone(principal)
+        || kinds
         || super::meaning::text_or_json(principal).contains("{{resolve:")
         || (intrinsic && any(principal))
         || any(&principal["AWS"])
@@ -350,7 +391,8 @@ fn glob_by_table(pattern: &str, text: &str) -> bool {
 /// that [`meaning::text`](super::meaning::text) keeps as `${AWS::AccountId}` and
 /// `${AWS::Region}` (whose `::` would split them) are read as one field each.
 fn every_resource(resource: &str) -> bool {
-    let resource = resource.trim();
+    let read = policy_variables_as_wildcards(resource.trim());
+    let resource = read.as_ref();
     if only_wildcards(resource) {
         return true;
     }
@@ -374,6 +416,7 @@ fn every_resource(resource: &str) -> bool {
                     rest.split(['/', ':']).next().is_some_and(names_no_one)
                 } else {
                     every_of_a_type(rest)
+                        || every_generated_id(service, rest)
                         // A HealthLake data store is `datastore/fhir/${DatastoreId}` (Service
                         // Authorization Reference, AWS HealthLake resource types): its type is
                         // two segments long.
@@ -391,6 +434,79 @@ fn every_resource(resource: &str) -> bool {
         ["arn", .., last] => last.ends_with('*'),
         _ => false,
     }
+}
+
+/// A resource pattern with each IAM policy variable read as the `*` it may stand for: IAM
+/// replaces `${key}` (`${aws:username}`, `${aws:PrincipalTag/team}`, `${saml:sub}`,
+/// `${cognito-identity.amazonaws.com:sub}`, `${s3:prefix}`, with or without a default,
+/// `${aws:PrincipalTag/team, 'all'}`) by the value the key has in the request when it
+/// evaluates the policy ("IAM policy elements: Variables and tags", IAM User Guide: "the
+/// policy variables are replaced with values that come from the conditional context keys
+/// passed in the request"), and a request chooses many of those values: session tags
+/// passed to `sts:AssumeRole` with `sts:TagSession` override the role's tags of the same
+/// key (`aws:PrincipalTag`), and a web identity's or SAML assertion's claims
+/// (`…:sub`, `saml:sub`) are its issuer's, `aws:SourceIdentity` the caller's, `s3:prefix`
+/// the request's own. `key/${aws:PrincipalTag/k}` is then any key whose id a caller can
+/// write into a tag, as `key/*` is; `${aws:username}` of an IAM user is the user's name,
+/// but the rule reads the pattern, not who holds it, so every variable counts as `*`.
+/// The three that stand for a character (`${*}`, `${?}`, `${$}`: a literal `*`, `?` and
+/// `$`, no wildcard) are read as that character, written with a stand-in that is no
+/// wildcard ([`LITERAL_STAR`], [`LITERAL_QUESTION`]). The pseudo parameters that
+/// [`super::meaning::text`] keeps (`${AWS::AccountId}`, `${AWS::Region}`) are
+/// CloudFormation's, filled at deploy, and stay; a `${` without its `}` is text.
+///
+/// Inside an `Fn::Sub` a policy variable is written `${!aws:username}` (CloudFormation
+/// Template Reference, `Fn::Sub`: "To write a dollar sign and curly braces (`${}`)
+/// literally, add an exclamation point (!) after the open curly brace"), which
+/// [`super::meaning::text`] reads as `${aws:username}`; written there without the `!`, it
+/// is a variable that is none of the template's ("template parameter names, resource
+/// logical IDs, resource attributes, or a variable in a key-value map"): the assembly
+/// refuses it as a reference to nothing of the template before any rule reads it (as
+/// CloudFormation, which cannot resolve it, would), and were it read, no rule resolves it
+/// to text ([`unreadable_resource`] reads it as `*` unless it names a resource of the app).
+fn policy_variables_as_wildcards(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("${") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("${") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[at..]);
+            return std::borrow::Cow::Owned(out);
+        };
+        match &after[..end] {
+            "*" => out.push(LITERAL_STAR),
+            "?" => out.push(LITERAL_QUESTION),
+            "$" => out.push('$'),
+            name if name.starts_with("AWS::") => {
+                out.push_str(&rest[at..at + 2 + end + 1]);
+            }
+            _ => out.push('*'),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// The stand-ins of a literal `*` and `?` (`${*}`, `${?}`) in a pattern read by
+/// [`policy_variables_as_wildcards`]: characters no wildcard and no name of AWS holds.
+const LITERAL_STAR: char = '\u{2217}';
+const LITERAL_QUESTION: char = '\u{FF1F}';
+
+/// Whether text holds an IAM policy variable (see [`policy_variables_as_wildcards`]):
+/// `${…}` other than a pseudo parameter [`super::meaning::text`] keeps and the three that
+/// stand for a character.
+fn holds_policy_variable(text: &str) -> bool {
+    text.split("${").skip(1).any(|part| {
+        part.find('}').is_some_and(|end| {
+            let name = &part[..end];
+            !matches!(name, "*" | "?" | "$") && !name.starts_with("AWS::")
+        })
+    })
 }
 
 /// Whether the resource part of a service's ARNs starts with the resource's name, not its
@@ -415,6 +531,54 @@ fn every_of_a_type(rest: &str) -> bool {
     segments.next().is_some_and(|kind| {
         kind.contains(['*', '?']) || (!kind.is_empty() && segments.next().is_some_and(names_no_one))
     })
+}
+
+/// The prefixes of the identifiers that EC2 and Systems Manager generate for their resources,
+/// followed by random hexadecimal digits (EC2 User Guide, "Resource IDs": `i-`, `vol-`,
+/// `snap-`, `ami-`, `eni-`, `sg-`, `subnet-`, `vpc-`, `lt-`; an EC2 Instance Connect
+/// Endpoint's `eice-`; a Systems Manager managed node's `mi-`), which appear in their ARNs
+/// (`instance/${InstanceId}`, `instance-connect-endpoint/${InstanceConnectEndpointId}`,
+/// `managed-instance/${InstanceId}`: Service Authorization Reference, resource types).
+const GENERATED_IDS: &[&str] = &[
+    "i-", "vol-", "snap-", "ami-", "eni-", "sg-", "subnet-", "vpc-", "lt-", "eice-", "mi-",
+];
+
+/// Whether the resource part of an ARN of a service whose resources AWS names by a random
+/// identifier covers identifiers no one chose: a KMS key (`key/${KeyId}`, a UUID, or `mrk-`
+/// and 32 hexadecimal digits: AWS KMS Developer Guide, "Key identifiers (KeyId)") or an EC2
+/// or Systems Manager managed node (its fixed prefix, [`GENERATED_IDS`], and random digits)
+/// whose identifier is written with a wildcard inside the fixed prefix (`instance/i*`,
+/// `key/m*`) or with nothing but wildcards and punctuation after it
+/// (`key/????????-????-????-????-????????????`, `key/mrk-*`, `instance/i-*`,
+/// `instance-connect-endpoint/eice-*`): each matches every identifier of its shape, as
+/// `key/*` does, though `?` matches only names of its length elsewhere (a chosen name).
+/// Digits of the identifier written before a wildcard (`key/1234*`) name the key they start.
+fn every_generated_id(service: &str, rest: &str) -> bool {
+    let service = service.trim().to_ascii_lowercase();
+    let rest = rest.trim().to_ascii_lowercase();
+    let mut segments = rest.split(['/', ':']);
+    let (Some(kind), Some(name)) = (segments.next(), segments.next()) else {
+        return false;
+    };
+    let Some(wild) = name.find(['*', '?']) else {
+        return false;
+    };
+    let prefixes: &[&str] = match service.as_str() {
+        "kms" if glob(kind, "key") => &["mrk-"],
+        "ec2" => GENERATED_IDS,
+        // Systems Manager's other resources (parameters, documents) have chosen names.
+        "ssm" if glob(kind, "managed-instance") => &["mi-"],
+        _ => return false,
+    };
+    let head = &name[..wild];
+    if prefixes.iter().any(|p| p.starts_with(head)) {
+        return true;
+    }
+    let id = prefixes
+        .iter()
+        .find_map(|p| name.strip_prefix(p))
+        .unwrap_or(name);
+    !id.chars().any(char::is_alphanumeric)
 }
 
 /// Whether the name part of a resource pattern writes no letter or digit of any name, only
@@ -779,6 +943,21 @@ const DATA_ACTIONS: &[&str] = &[
     "kms:GenerateDataKeyPairWithoutPlaintext",
     "sqs:ReceiveMessage",
     "sns:Publish",
+    // The messages and records of every queue and stream written and deleted, as
+    // `sns:Publish` writes a topic's and `sqs:ReceiveMessage` reads a queue's (Service
+    // Authorization Reference, the actions of each): SQS `SendMessage` delivers a message to
+    // a queue (and authorizes `SendMessageBatch`), `DeleteMessage` deletes one (and
+    // `DeleteMessageBatch`), `PurgeQueue` deletes them all; Kinesis `PutRecord` and
+    // `PutRecords` write records into a data stream, Firehose `PutRecord` and
+    // `PutRecordBatch` into a Firehose stream. On every resource, each writes PHI into any
+    // queue or stream, another account's among them when its policy lets it.
+    "sqs:SendMessage",
+    "sqs:DeleteMessage",
+    "sqs:PurgeQueue",
+    "kinesis:PutRecord",
+    "kinesis:PutRecords",
+    "firehose:PutRecord",
+    "firehose:PutRecordBatch",
     // The records of a table's stream and of a data stream are the items as written
     // (DynamoDB developer guide, change data capture: a stream record holds the item as it
     // was before or after the change, by its view type).
@@ -943,12 +1122,91 @@ const ESCALATION_ACTIONS: &[&str] = &[
     "ecs:ExecuteCommand",
     "ec2-instance-connect:SendSSHPublicKey",
     "ec2-instance-connect:SendSerialConsoleSSHPublicKey",
+    // A TCP tunnel through an EC2 Instance Connect Endpoint to an instance or private IP
+    // address of its VPC, on any port (SSH, RDP, a database's): the Service Authorization
+    // Reference (EC2 Instance Connect, `OpenTunnel`) gives it the resource
+    // `instance-connect-endpoint` and the condition keys `ec2-instance-connect:remotePort`,
+    // `…:privateIpAddress` and `…:maxTunnelDuration`, and the EC2 User Guide ("Grant IAM
+    // permissions to use EC2 Instance Connect Endpoint") says that it grants a TCP
+    // connection to an instance through the endpoint, and that a `Resource` of `*` lets the
+    // user use any endpoint there is. Limited by naming the endpoints, or by
+    // [`tunnels_to_named_hosts`].
+    OPEN_TUNNEL,
+    // A Session Manager session picked up again, whoever started it: "Reconnects a session
+    // to a managed node after it has been disconnected" (Systems Manager API Reference,
+    // `ResumeSession`, on resource `session`); on every session, a shell someone else
+    // opened. An association runs a document (`AWS-RunShellScript`) on the nodes it targets,
+    // as `SendCommand` does (`CreateAssociation`, `CreateAssociationBatch`, and
+    // `UpdateAssociation`, which replaces its document, parameters and targets: resources
+    // `document`, `instance`, `managed-instance`).
+    "ssm:ResumeSession",
+    "ssm:CreateAssociation",
+    "ssm:CreateAssociationBatch",
+    "ssm:UpdateAssociation",
+    // A SageMaker Studio session as any user profile of any domain, whose apps run as the
+    // profile's execution role over its home directory: `CreatePresignedDomainUrl` returns
+    // a URL with which a browser connects to a domain as the user profile named (SageMaker
+    // API Reference; resource `user-profile` in the Service Authorization Reference), as
+    // `CreatePresignedNotebookInstanceUrl` opens a notebook.
+    "sagemaker:CreatePresignedDomainUrl",
     "sagemaker:CreatePresignedNotebookInstanceUrl",
     "codebuild:StartBuild",
     "codebuild:StartBuildBatch",
     "lambda:UpdateFunctionConfiguration",
     "ec2:ModifyInstanceAttribute",
 ];
+
+/// EC2 Instance Connect's tunnel to an instance through an endpoint (see
+/// [`ESCALATION_ACTIONS`]).
+const OPEN_TUNNEL: &str = "ec2-instance-connect:OpenTunnel";
+
+/// Whether a statement's `Condition` limits the tunnels of `OpenTunnel` to hosts it names:
+/// `ec2-instance-connect:privateIpAddress` (the private address of the instance the TCP
+/// connection is made to; a connection to any other address fails: EC2 User Guide, "Grant
+/// IAM permissions to use EC2 Instance Connect Endpoint", its condition keys) under
+/// `IpAddress` (alone or after `ForAnyValue:`), every value an address or a range of at
+/// most 256 addresses (an IPv4 `/24`, an IPv6 `/120`) written as is. Never `…IfExists`,
+/// `ForAllValues:` or `NotIpAddress`, which hold for what they do not name, nor a value
+/// read at deploy, nor a range as wide as a VPC (`10.0.0.0/16`, `0.0.0.0/0`), through which
+/// the tunnel reaches every instance; `remotePort` alone still reaches every instance.
+fn tunnels_to_named_hosts(statement: &Value) -> bool {
+    let narrow = |text: &str| {
+        let (address, prefix) = match text.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (text, None),
+        };
+        let Ok(address) = address.parse::<std::net::IpAddr>() else {
+            return false;
+        };
+        let least = if address.is_ipv4() { 24 } else { 120 };
+        prefix.is_none_or(|p| {
+            p.parse::<u8>()
+                .is_ok_and(|p| p >= least && p <= if address.is_ipv4() { 32 } else { 128 })
+        })
+    };
+    statement["Condition"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(operator, _)| {
+            let operator = operator.trim().to_ascii_lowercase();
+            operator.strip_prefix("foranyvalue:").unwrap_or(&operator) == "ipaddress"
+        })
+        .filter_map(|(_, keys)| keys.as_object())
+        .flatten()
+        .filter(|(key, _)| {
+            key.trim()
+                .eq_ignore_ascii_case("ec2-instance-connect:privateIpAddress")
+        })
+        .any(|(_, values)| {
+            let values = super::meaning::one_or_many(values);
+            !values.is_empty()
+                && values.iter().all(|v| {
+                    super::meaning::text(v)
+                        .is_some_and(|t| written_as_is(t.trim()) && narrow(t.trim()))
+                })
+        })
+}
 
 /// Actions that, on every resource, hand a store of PHI (or a copy of it) to other
 /// accounts or to everyone, or take away what keeps it private: a way around every
@@ -1248,11 +1506,20 @@ fn too_broad(statement: &Value) -> Option<String> {
             "allows the data action `{a}` on every resource (`*`); name the resources"
         ));
     }
+    // `OpenTunnel` on every endpoint is limited when the condition names the hosts.
+    let named_hosts = tunnels_to_named_hosts(statement);
     if allows_on_everything(statement)
-        && let Some(a) = actions
-            .iter()
-            .find(|a| ESCALATION_ACTIONS.iter().any(|e| glob(a, e)))
+        && let Some(a) = actions.iter().find(|a| {
+            ESCALATION_ACTIONS
+                .iter()
+                .any(|e| glob(a, e) && !(named_hosts && *e == OPEN_TUNNEL))
+        })
     {
+        if glob(a, OPEN_TUNNEL) && !named_hosts {
+            return Some(format!(
+                "allows `{a}` through every EC2 Instance Connect Endpoint (`*`) to any instance of their VPCs, with which an identity opens a shell on any instance; name the endpoints in `Resource`, or pin `ec2-instance-connect:privateIpAddress` by `IpAddress` to the instances' addresses"
+            ));
+        }
         return Some(format!(
             "allows `{a}` on every resource (`*`), with which an identity gives itself any permission; name the resources"
         ));
@@ -1355,7 +1622,63 @@ fn broad_attachments(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
     }
     out.extend(attachments(cx, pointer, name));
     out.extend(groups_elsewhere(cx));
+    out.extend(additions_elsewhere(cx));
+    out.extend(assignments_elsewhere(cx));
+    out.extend(roles_elsewhere(cx));
     out
+}
+
+/// The roles an instance profile passes to the instances launched with it (`Roles`, the
+/// name of the role the profile holds: CloudFormation reference,
+/// `AWS::IAM::InstanceProfile`) that no template of the app holds: programs running on an
+/// instance get temporary credentials of the role of its instance profile (IAM User Guide,
+/// "Use instance profiles"), so every program of those instances has that role's
+/// permissions, which no rule reads, as a group outside the
+/// app ([`groups_elsewhere`]). A role of the app is named by its `Ref` (its name) or an
+/// attribute, by its `RoleName` written as text (IAM names ignore case), or imported from
+/// another stack of the app, and read where it is declared; any other value, a list made
+/// at deploy included, may be any role of the account (an administrator's).
+fn roles_elsewhere(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    if cx.resource.type_name() != INSTANCE_PROFILE {
+        return Vec::new();
+    }
+    let roles = match cx.prop("/Roles") {
+        None => return Vec::new(),
+        Some(v) if super::meaning::no_value(v) => return Vec::new(),
+        Some(Value::Array(roles)) => roles,
+        Some(v) => {
+            return vec![Err(format!(
+                "`Roles` is {}, a list known only at deploy, which may give the instances any role of the account; name the `AWS::IAM::Role` of the app by its `Ref`",
+                super::meaning::text_or_json(v)
+            ))];
+        }
+    };
+    roles
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| !super::meaning::no_value(v))
+        .map(|(i, v)| {
+            let written = super::meaning::text(v).filter(|t| !dynamic(t));
+            let of_the_app = cx
+                .others("AWS::IAM::Role")
+                .any(|r| super::meaning::names(v, r.logical_id()))
+                || super::meaning::imported(v)
+                || written.as_deref().is_some_and(|name| {
+                    cx.everywhere("AWS::IAM::Role").any(|(_, r)| {
+                        super::meaning::text(&r.properties()["RoleName"])
+                            .is_some_and(|n| n.trim().eq_ignore_ascii_case(name.trim()))
+                    })
+                });
+            if of_the_app {
+                cx.proof(&format!("/Roles/{i}")).ok_or_default()
+            } else {
+                Err(format!(
+                    "`Roles.{i}` gives the instances launched with the profile {}, a role that no template of the app holds, whose policies no rule reads; name an `AWS::IAM::Role` of the app by its `Ref`",
+                    super::meaning::text_or_json(v)
+                ))
+            }
+        })
+        .collect()
 }
 
 /// The groups a user joins (`Groups`, "A list of group names to which you want to add the
@@ -1385,18 +1708,7 @@ fn groups_elsewhere(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
         .enumerate()
         .filter(|(_, v)| !super::meaning::no_value(v))
         .map(|(i, v)| {
-            let written = super::meaning::text(v).filter(|t| !dynamic(t));
-            let of_the_app = cx
-                .others("AWS::IAM::Group")
-                .any(|g| super::meaning::names(v, g.logical_id()))
-                || super::meaning::imported(v)
-                || written.as_deref().is_some_and(|name| {
-                    cx.everywhere("AWS::IAM::Group").any(|(_, g)| {
-                        super::meaning::text(&g.properties()["GroupName"])
-                            .is_some_and(|n| n.trim().eq_ignore_ascii_case(name.trim()))
-                    })
-                });
-            if of_the_app {
+            if group_of_the_app(cx, v) {
                 cx.proof(&format!("/Groups/{i}")).ok_or_default()
             } else {
                 Err(format!(
@@ -1406,6 +1718,77 @@ fn groups_elsewhere(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
             }
         })
         .collect()
+}
+
+/// Whether a group name (of a user's `Groups`, or an addition's `GroupName`) is a group of
+/// the app: the `Ref` of an `AWS::IAM::Group` of the template (its name), an import from
+/// another stack of the app, or the `GroupName` of a group of the app written as text (IAM
+/// names ignore case).
+fn group_of_the_app(cx: &Cx<'_>, v: &Value) -> bool {
+    let written = super::meaning::text(v).filter(|t| !dynamic(t));
+    cx.others("AWS::IAM::Group")
+        .any(|g| super::meaning::names(v, g.logical_id()))
+        || super::meaning::imported(v)
+        || written.as_deref().is_some_and(|name| {
+            cx.everywhere("AWS::IAM::Group").any(|(_, g)| {
+                super::meaning::text(&g.properties()["GroupName"])
+                    .is_some_and(|n| n.trim().eq_ignore_ascii_case(name.trim()))
+            })
+        })
+}
+
+/// The group an `AWS::IAM::UserToGroupAddition` adds its users to (`GroupName`, "The name of
+/// the group to update": CloudFormation reference, `AWS::IAM::UserToGroupAddition`) when no
+/// template of the app holds it: each user gets whatever that group's policies allow (IAM
+/// User Guide, "IAM user groups"), an administrators' group of the account as much as any,
+/// as a user's own `Groups` would give it ([`groups_elsewhere`]), whose policies no rule
+/// reads. A value known only at deploy may be any group.
+fn additions_elsewhere(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    if cx.resource.type_name() != USER_TO_GROUP {
+        return Vec::new();
+    }
+    match cx.prop("/GroupName") {
+        Some(v) if group_of_the_app(cx, v) => vec![cx.proof("/GroupName").ok_or_default()],
+        Some(v) => vec![Err(format!(
+            "`GroupName` adds the users to {}, a group that no template of the app holds, whose policies no rule reads; add them to an `AWS::IAM::Group` of the app by its `Ref`",
+            super::meaning::text_or_json(v)
+        ))],
+        None => vec![Err(
+            "`GroupName` is not set: the addition names no group of the app; set it to the `Ref` of an `AWS::IAM::Group` of the app".to_owned(),
+        )],
+    }
+}
+
+/// The permission set an `AWS::SSO::Assignment` gives its principal in its target account
+/// (`PermissionSetArn`, "The ARN of the permission set": CloudFormation reference,
+/// `AWS::SSO::Assignment`) when no template of the app holds it: IAM Identity Center
+/// provisions the permission set as a role in that account that the user or group assumes
+/// (IAM Identity Center user guide, "Permission sets"), with whatever policies the set has,
+/// an administrator's set as much as any, which no rule reads. A permission set of the app
+/// is named by the `Fn::GetAtt` of its `PermissionSetArn` (or its `Ref`), or imported from
+/// another stack of the app; its ARN written as text, or a value known only at deploy, may
+/// be any set of the instance.
+fn assignments_elsewhere(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    if cx.resource.type_name() != ASSIGNMENT {
+        return Vec::new();
+    }
+    match cx.prop("/PermissionSetArn") {
+        Some(v)
+            if cx
+                .others(PERMISSION_SET)
+                .any(|p| super::meaning::names(v, p.logical_id()))
+                || super::meaning::imported(v) =>
+        {
+            vec![cx.proof("/PermissionSetArn").ok_or_default()]
+        }
+        Some(v) => vec![Err(format!(
+            "`PermissionSetArn` assigns {}, a permission set that no template of the app holds, whose policies no rule reads; assign an `AWS::SSO::PermissionSet` of the app by the `Fn::GetAtt` of its `PermissionSetArn`",
+            super::meaning::text_or_json(v)
+        ))],
+        None => vec![Err(
+            "`PermissionSetArn` is not set: the assignment names no permission set of the app; set it to the `Fn::GetAtt` of an `AWS::SSO::PermissionSet` of the app".to_owned(),
+        )],
+    }
 }
 
 /// [`broad_attachments`] of the list of ARNs at `pointer`, called `name` in findings.
@@ -1564,6 +1947,14 @@ fn i8(cx: &Cx<'_>) -> Outcome {
             federated.join(", ")
         ));
     }
+    // IAM Roles Anywhere gives the role to whoever holds a certificate of a trust anchor.
+    let anywhere = allowing(&|s| trusts_roles_anywhere(s) && !bound_certificates(s));
+    if !anywhere.is_empty() {
+        return Outcome::Fail(format!(
+            "{} let the holder of any certificate of any trust anchor assume the role through IAM Roles Anywhere (`rolesanywhere.amazonaws.com`): no condition names the trust anchor (`aws:SourceArn`) or the certificate (`aws:PrincipalTag/x509Subject/CN`, …) it must be",
+            anywhere.join(", ")
+        ));
+    }
     // The identity pools of the template that let guests in: their guest tokens carry the
     // pool's id as audience too, so only a condition on `amr` keeps the guests out.
     let open_pools: Vec<&str> = cx
@@ -1658,6 +2049,81 @@ fn bound_federation(pools: &[&str], statement: &Value) -> bool {
                     })
             })
     })
+}
+
+/// IAM Roles Anywhere's service principal, which assumes a role for a workload that
+/// presents an X.509 certificate issued by the certificate authority of a trust anchor.
+const ROLES_ANYWHERE: &str = "rolesanywhere.amazonaws.com";
+
+/// Whether a statement trusts [`ROLES_ANYWHERE`] (in its `Service`, in any case).
+fn trusts_roles_anywhere(statement: &Value) -> bool {
+    super::meaning::one_or_many(&statement["Principal"]["Service"])
+        .into_iter()
+        .filter_map(super::meaning::text)
+        .any(|t| t.trim().eq_ignore_ascii_case(ROLES_ANYWHERE))
+}
+
+/// Whether a statement that trusts IAM Roles Anywhere binds the certificates it accepts:
+/// IAM Roles Anywhere assumes the role for every certificate of every trust anchor of the
+/// account unless the trust policy says otherwise, and AWS recommends "condition statements
+/// in the Assume Role Policy Document to restrict authorization based on attributes that
+/// are extracted from an end-entity X.509 certificate" (IAM Roles Anywhere User Guide,
+/// "Attribute mapping and trust policy", whose example pins `aws:PrincipalTag/x509Issuer/CN`
+/// by `StringEquals` and `aws:SourceArn` to a trust anchor by `ArnEquals`). So one of:
+/// - a certificate attribute (`aws:PrincipalTag/x509Subject/…`, `…/x509Issuer/…`,
+///   `…/x509SAN/…`) required ([`required`]) to values that each name one ([`names_one`],
+///   [`written_as_is`] but for a pattern's wildcards: no policy variable, which the session
+///   tags the request carries would fill);
+/// - `aws:SourceArn` (the trust anchor the request came through) under `ArnEquals`,
+///   `ArnLike`, `StringEquals` or `StringLike` (never `…IfExists`, `ForAllValues:` or a
+///   negation), every value the ARN of a trust anchor written without a wildcard, or the
+///   `TrustAnchorArn` attribute of an `AWS::RolesAnywhere::TrustAnchor`.
+fn bound_certificates(statement: &Value) -> bool {
+    let attribute = required(&statement["Condition"]).any(|r| {
+        ["x509subject/", "x509issuer/", "x509san/"]
+            .iter()
+            .any(|k| r.key.starts_with(&format!("aws:principaltag/{k}")))
+            && !r.values.is_empty()
+            && r.values.iter().all(|v| {
+                super::meaning::text(v).is_some_and(|t| {
+                    written_as_is(&t.trim().replace(['*', '?'], "")) && names_one(t.trim(), false)
+                })
+            })
+    });
+    let anchor = |v: &Value| match super::meaning::text(v) {
+        Some(t) => {
+            let t = t.trim().to_ascii_lowercase();
+            written_as_is(&t) && t.contains(":rolesanywhere:") && t.contains(":trust-anchor/")
+        }
+        None => {
+            let attribute = match &v["Fn::GetAtt"] {
+                Value::Array(a) => a.get(1).and_then(Value::as_str),
+                Value::String(s) => s.split_once('.').map(|(_, a)| a),
+                _ => None,
+            };
+            attribute == Some("TrustAnchorArn")
+        }
+    };
+    let source = statement["Condition"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(operator, _)| {
+            let operator = operator.trim().to_ascii_lowercase();
+            let base = operator.strip_prefix("foranyvalue:").unwrap_or(&operator);
+            matches!(
+                base,
+                "arnequals" | "arnlike" | "stringequals" | "stringlike"
+            )
+        })
+        .filter_map(|(_, keys)| keys.as_object())
+        .flatten()
+        .filter(|(key, _)| key.trim().eq_ignore_ascii_case("aws:SourceArn"))
+        .any(|(_, values)| {
+            let values = super::meaning::one_or_many(values);
+            !values.is_empty() && values.into_iter().all(anchor)
+        });
+    attribute || source
 }
 
 /// For a condition key (in lower case) of an OpenID Connect issuer that every customer of a
@@ -1918,13 +2384,21 @@ fn names_one(value: &str, audience: bool) -> bool {
 /// instrument that allows AWS principals to use KMS keys in cryptographic operations",
 /// `Decrypt` among them, whoever the grantee principal named: AWS KMS API Reference,
 /// `CreateGrant`) and a key policy of one's own writing (`PutKeyPolicy`, which replaces the
-/// key's policy whole).
+/// key's policy whole), or a copy of the key under such a policy: `ReplicateKey` makes a
+/// replica of a multi-Region key in another Region with the "key policy to attach to the
+/// KMS key" the caller passes (`Policy`), and a primary key and its replicas "have the same
+/// key ID and key material", so that "you can use them interchangeably to encrypt data in
+/// one Amazon Web Services Region and decrypt it in a different" one, while "all other
+/// properties of a replica key can differ, including its key policy" (AWS KMS API
+/// Reference, `ReplicateKey`): on every key, the caller decrypts whatever any
+/// multi-Region key of the account encrypted.
 const BLOCKED_KMS: &[&str] = &[
     "kms:Decrypt",
     "kms:ReEncryptFrom",
     "kms:ReEncryptTo",
     "kms:CreateGrant",
     "kms:PutKeyPolicy",
+    "kms:ReplicateKey",
 ];
 
 fn kms_on_every_key(statement: &Value) -> Option<String> {
@@ -2153,6 +2627,15 @@ mod tests {
             "arn:aws:k*:us-east-1:111122223333:alias/*",
             "arn:aws:kms:${AWS::Region}:${AWS::AccountId}:key/*",
             "arn:aws:kms:${AWS::Region}:${AWS::AccountId}:*",
+            // A key's id is random: a pattern of its shape is every key.
+            "arn:aws:kms:us-east-1:111122223333:key/????????-????-????-????-????????????",
+            "arn:aws:kms:us-east-1:111122223333:key/mrk-*",
+            "arn:aws:kms:us-east-1:111122223333:key/m*",
+            "arn:aws:kms:us-east-1:111122223333:KEY/MRK-????????????????????????????????",
+            "arn:aws:ec2:*:*:instance/i-*",
+            "arn:aws:ec2:us-east-1:111122223333:instance/i*",
+            "arn:aws:ec2:us-east-1:111122223333:instance-connect-endpoint/eice-*",
+            "arn:aws:ssm:us-east-1:111122223333:managed-instance/mi-*",
         ] {
             assert!(every_resource(every), "{every}");
         }
@@ -2189,6 +2672,13 @@ mod tests {
             "arn:aws:kms:*:*:key/1234abcd-12ab-34cd-56ef-1234567890ab",
             "arn:aws:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab",
             "arn:aws:kms:*:*:key/1234*",
+            "arn:aws:kms:*:*:key/mrk-1234abcd*",
+            "arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0",
+            "arn:aws:ec2:us-east-1:111122223333:instance-connect-endpoint/eice-0123*",
+            "arn:aws:ssm:us-east-1::document/AWS-StartSSHSession",
+            "arn:aws:ssm:us-east-1::document/AWS-*",
+            "arn:aws:ssm:us-east-1:111122223333:parameter/i-app/*",
+            "arn:aws:ssm:us-east-1:111122223333:parameter/mi-*",
             "arn:aws:s3:::bucket/*",
             "arn:aws:healthlake:us-east-1:111122223333:datastore/fhir/1f2f459836ac6c513ce899f9e4f66a59",
             // Only `?`: names of that length alone.
@@ -2196,6 +2686,117 @@ mod tests {
         ] {
             assert!(!every_resource(one), "{one}");
         }
+    }
+
+    #[test]
+    fn a_policy_variable_in_a_resource_stands_for_every_name_it_may_take() {
+        for every in [
+            "arn:aws:s3:::${aws:PrincipalTag/team}/*",
+            "arn:aws:kms:*:*:key/${aws:ResourceTag/k}",
+            "arn:aws:kms:${AWS::Region}:${AWS::AccountId}:key/${aws:userid}",
+            "arn:aws:dynamodb:us-east-1:111122223333:table/${aws:username}",
+            "arn:aws:secretsmanager:us-east-1:111122223333:secret:${saml:sub}",
+            "arn:aws:s3:::${cognito-identity.amazonaws.com:sub}/*",
+            "arn:aws:sqs:us-east-1:111122223333:${s3:prefix}",
+            "arn:aws:kms:*:*:key/${aws:PrincipalTag/k, 'none'}",
+            "arn:aws:kms:*:*:${aws:PrincipalTag/kind}/x",
+            "${aws:PrincipalTag/anything}",
+            "arn:aws:dynamodb:us-east-1:111122223333:table/${aws:PrincipalTag/t}-${aws:PrincipalTag/u}",
+            // A case IAM does not read as CloudFormation's: a variable.
+            "arn:aws:kms:*:*:key/${aws::accountid}",
+        ] {
+            assert!(every_resource(every), "{every}");
+            let statement = json!({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": every});
+            assert!(
+                kms_on_every_key(&statement).is_some() || !every.contains(":kms:"),
+                "{every}"
+            );
+        }
+        for one in [
+            // The name is written: the variable only narrows it.
+            "arn:aws:s3:::records/${aws:username}/*",
+            "arn:aws:secretsmanager:us-east-1:111122223333:secret:app-${aws:PrincipalTag/env}-*",
+            // A literal `*`, `?` or `$` is no wildcard: no key is named so.
+            "arn:aws:kms:*:*:key/${*}",
+            "arn:aws:kms:*:*:key/${?}${?}",
+            "arn:aws:dynamodb:us-east-1:111122223333:table/${$}",
+            "arn:aws:s3:::${*}/*",
+            // A `${` without its `}` is text.
+            "arn:aws:dynamodb:us-east-1:111122223333:table/${records",
+        ] {
+            assert!(!every_resource(one), "{one}");
+        }
+        // In an action, read for the worst.
+        let action =
+            json!({"Effect": "Allow", "Action": "kms:${aws:PrincipalTag/op}", "Resource": "*"});
+        assert!(kms_on_every_key(&action).is_some());
+        assert!(too_broad(&action).is_some());
+        let literal = json!({"Effect": "Allow", "Action": "kms:Describe${*}", "Resource": "*"});
+        assert!(kms_on_every_key(&literal).is_none());
+        // Written in an `Fn::Sub` as IAM reads it, `${!…}`, it is a variable there too.
+        let sub = json!({"Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${!aws:PrincipalTag/k}"});
+        let statement = json!({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": sub});
+        assert!(kms_on_every_key(&statement).is_some());
+        assert!(too_broad(&statement).is_some());
+    }
+
+    #[test]
+    fn a_principal_written_with_a_policy_variable_may_be_everyone() {
+        for open in [
+            json!({"AWS": "arn:aws:iam::${aws:PrincipalAccount}:root"}),
+            json!({"AWS": ["arn:aws:iam::111122223333:root", "${aws:PrincipalTag/trusted}"]}),
+            json!({"Service": "${aws:PrincipalTag/svc}.amazonaws.com"}),
+            json!({"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${!aws:SourceAccount}:root"}}),
+            json!({"Federated": "${aws:SourceIdentity}"}),
+            json!({"Fn::Sub": "${!aws:userid}"}),
+        ] {
+            assert!(may_be_everyone(&open), "{open}");
+        }
+        for named in [
+            json!({"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}}),
+            json!({"AWS": "arn:aws:iam::111122223333:role/${$}"}),
+            json!({"Service": "lambda.amazonaws.com"}),
+        ] {
+            assert!(!may_be_everyone(&named), "{named}");
+        }
+    }
+
+    #[test]
+    fn roles_anywhere_is_bound_by_a_trust_anchor_or_a_certificate_attribute() {
+        let trust = |service: Value, condition: Value| json!({"Effect": "Allow", "Principal": {"Service": service}, "Action": ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"], "Condition": condition});
+        let anchor = "arn:aws:rolesanywhere:us-east-1:111122223333:trust-anchor/0123-abcd";
+        for bound in [
+            json!({"ArnEquals": {"aws:SourceArn": anchor}}),
+            json!({"ArnLike": {"AWS:SOURCEARN": [anchor]}}),
+            json!({"ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": ["Anchor", "TrustAnchorArn"]}}}),
+            json!({"StringEquals": {"aws:PrincipalTag/x509Subject/CN": "ingest-worker"}}),
+            json!({"StringLike": {"aws:PrincipalTag/x509Issuer/CN": "clinic-ca*"}}),
+        ] {
+            let statement = trust(json!(ROLES_ANYWHERE), bound.clone());
+            assert!(trusts_roles_anywhere(&statement));
+            assert!(bound_certificates(&statement), "{bound}");
+        }
+        for open in [
+            json!({}),
+            json!({"ArnEqualsIfExists": {"aws:SourceArn": anchor}}),
+            json!({"ArnNotEquals": {"aws:SourceArn": anchor}}),
+            json!({"ArnLike": {"aws:SourceArn": "arn:aws:rolesanywhere:*:111122223333:trust-anchor/*"}}),
+            json!({"ArnEquals": {"aws:SourceArn": []}}),
+            json!({"ArnEquals": {"aws:SourceArn": {"Ref": "AnchorArn"}}}),
+            json!({"ArnEquals": {"aws:SourceArn": "arn:aws:s3:::bucket"}}),
+            json!({"StringLike": {"aws:PrincipalTag/x509Subject/CN": "*"}}),
+            json!({"StringEquals": {"aws:PrincipalTag/x509Subject/CN": "${aws:PrincipalTag/cn}"}}),
+            json!({"StringNotEquals": {"aws:PrincipalTag/x509Subject/CN": "ingest-worker"}}),
+            json!({"StringEquals": {"aws:PrincipalTag/team": "ingest"}}),
+        ] {
+            let statement = trust(json!([" RolesAnywhere.amazonaws.com "]), open.clone());
+            assert!(trusts_roles_anywhere(&statement));
+            assert!(!bound_certificates(&statement), "{open}");
+        }
+        assert!(!trusts_roles_anywhere(&trust(
+            json!("ec2.amazonaws.com"),
+            json!({})
+        )));
     }
 
     #[test]
@@ -2216,6 +2817,21 @@ mod tests {
             left_by_not_action(&json!(["{{resolve:ssm:/a}}"]), actions),
             Some("kms:Decrypt")
         );
+    }
+
+    #[test]
+    fn replicating_every_key_under_a_policy_of_one_s_own_fails() {
+        for action in ["kms:ReplicateKey", "kms:Replicate*", "KMS:REPLICATEKEY"] {
+            let statement = json!({"Effect": "Allow", "Action": action, "Resource": "*"});
+            assert!(
+                kms_on_every_key(&statement).is_some_and(|f| f.contains(action)),
+                "{action}"
+            );
+        }
+        let named = json!({"Effect": "Allow", "Action": "kms:ReplicateKey", "Resource": "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab"});
+        assert!(kms_on_every_key(&named).is_none());
+        let not_action = json!({"Effect": "Allow", "NotAction": ["kms:Decrypt", "kms:ReEncrypt*", "kms:CreateGrant", "kms:PutKeyPolicy"], "Resource": "*"});
+        assert!(kms_on_every_key(&not_action).is_some_and(|f| f.contains("kms:ReplicateKey")));
     }
 
     #[test]
@@ -2404,6 +3020,11 @@ mod tests {
             "logs:Unmask",
             "rds:Download*",
             "backup:StartRestoreJob",
+            "sqs:SendMessage",
+            "sqs:Delete*",
+            "sqs:PurgeQueue",
+            "kinesis:PutRecords",
+            "firehose:PutRecord*",
         ] {
             let found = too_broad(&allow(data, "*"));
             assert!(
@@ -2438,6 +3059,71 @@ mod tests {
             "sns:ListSubscriptions",
         ] {
             assert!(too_broad(&allow(harmless, "*")).is_none(), "{harmless}");
+        }
+    }
+
+    #[test]
+    fn a_tunnel_through_every_endpoint_fails_unless_its_condition_names_the_hosts() {
+        let tunnel = |resource: &str, condition: Value| json!({ "Effect": "Allow", "Action": "ec2-instance-connect:OpenTunnel", "Resource": resource, "Condition": condition });
+        let every = "arn:aws:ec2:us-east-1:111122223333:instance-connect-endpoint/*";
+        let key = "ec2-instance-connect:privateIpAddress";
+        for (resource, condition) in [
+            ("*", json!({})),
+            (every, json!({})),
+            (
+                "*",
+                json!({"NumericEquals": {"ec2-instance-connect:remotePort": "22"}}),
+            ),
+            ("*", json!({"IpAddressIfExists": {key: "10.0.1.5"}})),
+            ("*", json!({"NotIpAddress": {key: "10.0.1.5"}})),
+            ("*", json!({"ForAllValues:IpAddress": {key: "10.0.1.5"}})),
+            ("*", json!({"IpAddress": {key: "10.0.0.0/16"}})),
+            ("*", json!({"IpAddress": {key: ["10.0.1.5", "0.0.0.0/0"]}})),
+            ("*", json!({"IpAddress": {key: "::/0"}})),
+            ("*", json!({"IpAddress": {key: []}})),
+            ("*", json!({"IpAddress": {key: {"Ref": "Allowed"}}})),
+            ("*", json!({"IpAddress": {key: "${aws:PrincipalTag/ip}"}})),
+            ("*", json!({"IpAddress": {key: "10.0.1.5/40"}})),
+        ] {
+            let found = too_broad(&tunnel(resource, condition.clone()));
+            assert!(
+                found
+                    .as_deref()
+                    .is_some_and(|f| f.contains("Instance Connect Endpoint")),
+                "{resource} {condition}: {found:?}"
+            );
+        }
+        for (resource, condition) in [
+            ("*", json!({"IpAddress": {key: "10.0.1.5"}})),
+            (
+                "*",
+                json!({" ipaddress ": {"EC2-Instance-Connect:PrivateIpAddress": ["10.0.1.5/32", "10.0.2.0/24"]}}),
+            ),
+            ("*", json!({"ForAnyValue:IpAddress": {key: "fd00::5/128"}})),
+            (
+                "arn:aws:ec2:us-east-1:111122223333:instance-connect-endpoint/eice-0123456789abcdef0",
+                json!({}),
+            ),
+        ] {
+            assert!(
+                too_broad(&tunnel(resource, condition.clone())).is_none(),
+                "{resource} {condition}"
+            );
+        }
+        // The other interactive ways in fail on every resource whatever their condition.
+        for action in [
+            "ssm:ResumeSession",
+            "ssm:CreateAssociation*",
+            "ssm:UpdateAssociation",
+            "sagemaker:CreatePresignedDomainUrl",
+        ] {
+            let statement = json!({ "Effect": "Allow", "Action": action, "Resource": "*", "Condition": {"IpAddress": {key: "10.0.1.5"}} });
+            assert!(
+                too_broad(&statement)
+                    .as_deref()
+                    .is_some_and(|f| f.contains("any permission")),
+                "{action}"
+            );
         }
     }
 

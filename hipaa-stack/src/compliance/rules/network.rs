@@ -139,6 +139,37 @@ const CLIENT_VPN_ROUTE: &str = "AWS::EC2::ClientVpnRoute";
 /// (`AWS::EC2::ClientVpnTargetNetworkAssociation`: `ClientVpnEndpointId`, `SubnetId`): it is
 /// what lets the endpoint's clients into the VPC.
 const CLIENT_VPN_ASSOCIATION: &str = "AWS::EC2::ClientVpnTargetNetworkAssociation";
+/// An EC2 Instance Connect Endpoint, read by `E17` as a way remote clients join the VPC's
+/// network, as a Client VPN endpoint is: "EC2 Instance Connect Endpoint allows you to
+/// connect securely to an instance from the internet, without using a bastion host" and
+/// "is an identity-aware TCP proxy [...] Traffic is authenticated and authorized before it
+/// reaches your VPC" (Amazon EC2 user guide, "Connect to your instances using a private IP
+/// address and EC2 Instance Connect Endpoint"). Who may open a tunnel is IAM's
+/// (`ec2-instance-connect:OpenTunnel`, read by the identity rules), and "All attempts to
+/// connect to your instances, both successful and unsuccessful, are logged to CloudTrail";
+/// where a tunnel may lead is the endpoint's security groups' outbound rules alone: "Traffic
+/// to the endpoint originates from the EC2 Instance Connect Endpoint Service, and it is
+/// allowed regardless of the inbound rules for the endpoint security group" and "The
+/// security group rules for an EC2 Instance Connect Endpoint must allow outbound traffic
+/// destined for the target instances to leave the endpoint. You can specify either the
+/// instance security group or the IPv4 address range of the VPC as the destination" (the
+/// same guide, "Security groups for EC2 Instance Connect Endpoint"). `SecurityGroupIds`:
+/// "If you don't specify a security group, the default security group for your VPC will be
+/// associated with the endpoint" (EC2 API, `CreateInstanceConnectEndpoint`), whose default
+/// outbound rule allows every port to every address (`E14` revokes it only where `up`
+/// deploys). So `E17` admits an endpoint whose every group is a security group of the app
+/// whose outbound rules (written, and those a standalone `AWS::EC2::SecurityGroupEgress` of
+/// any stack adds, by reference or by an import of the group's export) each name a port
+/// range of TCP, never every protocol or port, to a security group or a range of private
+/// addresses, never a public range, a prefix list or one known only at deploy (a rule of
+/// another protocol leads a tunnel nowhere). `PreserveClientIp` loosens nothing: with it false the instances see the
+/// endpoint's address, with it true the client's own, and either way their groups admit the
+/// tunnel by the endpoint's group or by a range ("preserveClientIp=true: Allow inbound
+/// traffic from the EC2 Instance Connect Endpoint security group; Allow inbound traffic from
+/// the client IP address", the same guide), where `E10` refuses a public range on the
+/// administration and database ports; `SubnetId` places the endpoint in the VPC,
+/// `IpAddressType` chooses its addresses, `ClientToken` and `Tags` change nothing.
+const INSTANCE_CONNECT: &str = "AWS::EC2::InstanceConnectEndpoint";
 /// A Route 53 Resolver rule ("For DNS queries that originate in your VPCs, specifies which
 /// Resolver endpoint the queries pass through, one domain name that you want to forward to
 /// your network, and the IP addresses of the DNS resolvers in your network", CloudFormation
@@ -164,8 +195,18 @@ const PROFILE_RESOURCE_ASSOCIATION: &str = "AWS::Route53Profiles::ProfileResourc
 
 /// The ports that are never open to the internet: SSH, RDP, FTP, MySQL, 3309 and 4333, and
 /// the other remote shells and desktops of an instance: Telnet (23), Windows Remote
-/// Management (5985 over HTTP, 5986 over HTTPS) and VNC (5900).
-const ADMIN_PORTS: [i64; 11] = [22, 3389, 20, 21, 3306, 3309, 4333, 23, 5985, 5986, 5900];
+/// Management (5985 over HTTP, 5986 over HTTPS) and VNC (5900); the BSD remote commands
+/// (rexec 512, rlogin 513, rsh 514) and Windows' RPC endpoint mapper (135) and NetBIOS
+/// session service (139, SMB's older port beside 445); and the APIs that run a host's
+/// containers and clusters, each of which runs code on the host for whoever reaches it:
+/// the Docker Engine API (2375 plain, 2376 over TLS), and Kubernetes' API server (6443),
+/// etcd (2379 and 2380) and kubelet API (10250), the control plane ports of Kubernetes'
+/// "Ports and Protocols" reference (Amazon EKS user guide, "View Amazon EKS security group
+/// requirements for clusters", asks 10250 only of the cluster's own group).
+const ADMIN_PORTS: [i64; 22] = [
+    22, 3389, 20, 21, 3306, 3309, 4333, 23, 5985, 5986, 5900, 512, 513, 514, 135, 139, 2375, 2376,
+    6443, 2379, 2380, 10250,
+];
 
 pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
@@ -173,7 +214,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "no security group opens administration or database ports, or every port, to the internet",
         types: &["AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"],
         controls: FIREWALL,
-        fix: "replace `CidrIp` 0.0.0.0/0 or `CidrIpv6` ::/0 with the address range or security group that needs the port, and never open ports 22, 3389, 20, 21, 3306, 3309, 4333 or `IpProtocol` -1 to the internet; write `SecurityGroupIngress` and each of its rules as literals, which the rule reads",
+        fix: "replace `CidrIp` 0.0.0.0/0 or `CidrIpv6` ::/0 with the address range or security group that needs the port, and never open ports 22, 3389, 20, 21, 3306, 3309, 4333, the other remote shells, desktops and container or cluster APIs (such as 23, 5900, 2375, 6443, 10250), the database, cache, file-share and message-broker ports (such as 5432, 6379, 2049, 9092, 5671) or `IpProtocol` -1 to the internet; write `SecurityGroupIngress` and each of its rules as literals, which the rule reads",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2RestrictedSSH"),
             checkov: Some("CKV_AWS_24"),
@@ -229,7 +270,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "the VPC's default security group has no rules",
         types: VPC,
         controls: &["164.312(e)(1)"],
-        fix: "deploy with `up`, which revokes every ingress and egress rule of the VPC's default security group after it creates or updates the stack (and `drift` shows rules that come back); deployed by other means, revoke them with `aws ec2 revoke-security-group-ingress`/`-egress`",
+        fix: "add no `SecurityGroupIngress` or `SecurityGroupEgress` to the VPC's default security group (`GroupId` `Fn::GetAtt` of its `DefaultSecurityGroup`); deploy with `up`, which revokes every ingress and egress rule of the VPC's default security group after it creates or updates the stack (and `drift` shows rules that come back); deployed by other means, revoke them with `aws ec2 revoke-security-group-ingress`/`-egress`",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-VPCDefaultSecurityGroupClosed"),
             checkov: Some("CKV2_AWS_12"),
@@ -274,9 +315,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
             RESOLVER_RULE_ASSOCIATION,
             PROFILE_ASSOCIATION,
             PROFILE_RESOURCE_ASSOCIATION,
+            INSTANCE_CONNECT,
         ],
         controls: &["164.312(e)(1)"],
-        fix: "peer VPCs only within the account (`PeerOwnerId` unset or `${AWS::AccountId}`), and attach and route only to peering connections and transit gateways of the app, whose transit gateways leave `AutoAcceptSharedAttachments` disabled and are named by no resource that shares, peers or connects them beyond the account; attach, associate and route to no virtual private gateway, local gateway, Cloud WAN core network or ODB network, and to Gateway Load Balancer endpoints of the app only; give VPC endpoints an AWS service's name (`com.amazonaws.${AWS::Region}.s3`), an endpoint service of the app, or a VPC Lattice service network or resource configuration of the app, and associate VPCs, services and resource configurations only with service networks of the app, and VPC endpoints only with private custom domain names (`AWS::ApiGateway::DomainNameV2`) of the app; associate VPCs only with Client VPN endpoints of the app that log every connection (`ConnectionLogOptions.Enabled` with a `CloudwatchLogGroup`) and sign clients in through a SAML identity provider (`AuthenticationOptions` `federated-authentication`) that asks for a second factor, authorize each network to an access group (`AccessGroupId`, never `AuthorizeAllGroups`), and give them no route to 0.0.0.0/0 or another public range; declare, and associate VPCs and Route 53 profiles with, only Resolver rules of the app of `RuleType` SYSTEM or RECURSIVE (never FORWARD or DELEGATE, which send the VPC's DNS queries to resolvers outside the account), and VPCs only with profiles of the app; a path to another account of the organization (a shared transit gateway of a network account, a partner's endpoint service) takes a waiver naming that account and the agreement that covers it",
+        fix: "peer VPCs only within the account (`PeerOwnerId` unset or `${AWS::AccountId}`), and attach and route only to peering connections and transit gateways of the app, whose transit gateways leave `AutoAcceptSharedAttachments` disabled and are named by no resource that shares, peers or connects them beyond the account; attach, associate and route to no virtual private gateway, local gateway, Cloud WAN core network or ODB network, and to Gateway Load Balancer endpoints of the app only; give VPC endpoints an AWS service's name (`com.amazonaws.${AWS::Region}.s3`), an endpoint service of the app, or a VPC Lattice service network or resource configuration of the app, and associate VPCs, services and resource configurations only with service networks of the app, and VPC endpoints only with private custom domain names (`AWS::ApiGateway::DomainNameV2`) of the app; associate VPCs only with Client VPN endpoints of the app that log every connection (`ConnectionLogOptions.Enabled` with a `CloudwatchLogGroup`) and sign clients in through a SAML identity provider (`AuthenticationOptions` `federated-authentication`) that asks for a second factor, authorize each network to an access group (`AccessGroupId`, never `AuthorizeAllGroups`), and give them no route to 0.0.0.0/0 or another public range; give EC2 Instance Connect Endpoints `SecurityGroupIds` of the app whose outbound rules each open TCP ports (never `IpProtocol` -1 or every port) to a security group or a private range of the VPC (never a public range or a prefix list); declare, and associate VPCs and Route 53 profiles with, only Resolver rules of the app of `RuleType` SYSTEM or RECURSIVE (never FORWARD or DELEGATE, which send the VPC's DNS queries to resolvers outside the account), and VPCs only with profiles of the app; a path to another account of the organization (a shared transit gateway of a network account, a partner's endpoint service) takes a waiver naming that account and the agreement that covers it",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -340,7 +382,10 @@ fn from_the_internet(cx: &Cx<'_>, entry: &Value) -> Option<String> {
     {
         return Some(format!("the internet (`CidrIp` {})", text_or_json(v)));
     }
-    if let Some(v) = entry.get("CidrIpv6").filter(|v| is_internet(v)) {
+    if let Some(v) = entry
+        .get("CidrIpv6")
+        .filter(|v| !own_ipv6_range(cx, v) && is_internet(v))
+    {
         return Some(format!("the internet (`CidrIpv6` {})", text_or_json(v)));
     }
     entry.get("SourcePrefixListId").map(|v| {
@@ -351,6 +396,60 @@ fn from_the_internet(cx: &Cx<'_>, entry: &Value) -> Option<String> {
     })
 }
 
+/// Whether `value` is one of the IPv6 blocks of a VPC or subnet of this template:
+/// `Fn::Select` of an index of its `Ipv6CidrBlocks` attribute (in either form of
+/// `Fn::GetAtt`), "The IPv6 network ranges for the VPC, in CIDR notation" and "The IPv6 CIDR
+/// blocks that are assigned to the subnet" (CloudFormation reference, `AWS::EC2::VPC` and
+/// `AWS::EC2::Subnet` return values). Every IPv6 address is public address space, so
+/// [`is_internet`] reads any written range as the internet's; but a block the VPC holds is
+/// the addresses of its own interfaces, which nothing outside it sends from (the block is
+/// only known at deploy, as Amazon or an IPAM pool allocates it). Anything else, an index
+/// into another list or a block of another template, is not.
+pub(super) fn own_ipv6_range(cx: &Cx<'_>, value: &Value) -> bool {
+    // An import is read in the stack that exports it, once (see [`own_range`]).
+    match exported_value(cx, value) {
+        Some((there, exported)) => own_ipv6_range_here(&there, &exported),
+        None => own_ipv6_range_here(cx, value),
+    }
+}
+
+/// [`own_ipv6_range`] of a value of the template of `cx` itself.
+fn own_ipv6_range_here(cx: &Cx<'_>, value: &Value) -> bool {
+    let Some(Value::Array(select)) = value
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .and_then(|m| m.get("Fn::Select"))
+    else {
+        return false;
+    };
+    let [index, list] = select.as_slice() else {
+        return false;
+    };
+    if number(index).is_none_or(|i| i < 0) {
+        return false;
+    }
+    let (id, attribute) = match list
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .and_then(|m| m.get("Fn::GetAtt"))
+    {
+        Some(Value::Array(a)) => match a.as_slice() {
+            [Value::String(id), Value::String(attribute)] => (id.as_str(), attribute.as_str()),
+            _ => return false,
+        },
+        Some(Value::String(s)) => match s.split_once('.') {
+            Some(pair) => pair,
+            None => return false,
+        },
+        _ => return false,
+    };
+    attribute == "Ipv6CidrBlocks"
+        && ["AWS::EC2::VPC", "AWS::EC2::Subnet"]
+            .into_iter()
+            .flat_map(|t| cx.others(t))
+            .any(|r| r.logical_id() == id)
+}
+
 /// The range of a VPC or subnet of this template that `value` names by `Fn::GetAtt` of its
 /// `CidrBlock` (in either form of `Fn::GetAtt`), as its written `CidrBlock`: "The primary
 /// IPv4 CIDR block for the VPC" and "The IPv4 CIDR blocks that are assigned to the subnet"
@@ -358,6 +457,18 @@ fn from_the_internet(cx: &Cx<'_>, entry: &Value) -> Option<String> {
 /// are the `CidrBlock` property. `None` for anything else, or a block not written as text
 /// (an IPAM pool's), which is read as the value itself.
 fn own_range(cx: &Cx<'_>, value: &Value) -> Option<Value> {
+    // An import of the one export of the app that carries it is read in the exporting
+    // stack ("You can't create cross-stack references across Regions", CloudFormation user
+    // guide, `Fn::ImportValue`: the VPC is the importing stack's region's), once: an export
+    // that imports again is read as the value it is.
+    match exported_value(cx, value) {
+        Some((there, exported)) => own_range_here(&there, &exported),
+        None => own_range_here(cx, value),
+    }
+}
+
+/// [`own_range`] of a value of the template of `cx` itself.
+fn own_range_here(cx: &Cx<'_>, value: &Value) -> Option<Value> {
     let (id, attribute) = match value.get("Fn::GetAtt")? {
         Value::Array(a) => match a.as_slice() {
             [Value::String(id), Value::String(attribute)] => (id.as_str(), attribute.as_str()),
@@ -384,9 +495,15 @@ fn own_range(cx: &Cx<'_>, value: &Value) -> Option<Value> {
 /// an EFS mount target's security group must admit: Amazon EFS user guide, "Using VPC
 /// security groups"), SMB (445, FSx for Windows File Server and ONTAP file shares) and
 /// Lustre (988, FSx for Lustre), the ports the FSx user guides' "Controlling access with
-/// Amazon VPC" pages open.
-const ENGINE_PORTS: [i64; 15] = [
-    5432, 3306, 1433, 1521, 5439, 27017, 6379, 11211, 8182, 9042, 9200, 9300, 2049, 445, 988,
+/// Amazon VPC" pages open. And the stores of streams and messages, whose clusters and
+/// brokers name no port either: Apache Kafka's brokers and ZooKeeper (Amazon MSK developer
+/// guide, "Port information": 9092 plaintext, 9094 TLS, 9096 SASL/SCRAM, 9098 IAM, and
+/// 9194, 9196 and 9198 "for public access"; ZooKeeper 2181, and 2182 over TLS), AMQP (5671
+/// over TLS, 5672) and ActiveMQ's OpenWire (61616, 61617 over TLS) of Amazon MQ's and other
+/// brokers, and InfluxDB (8086, Timestream for InfluxDB's default).
+const ENGINE_PORTS: [i64; 29] = [
+    5432, 3306, 1433, 1521, 5439, 27017, 6379, 11211, 8182, 9042, 9200, 9300, 2049, 445, 988, 9092,
+    9094, 9096, 9098, 9194, 9196, 9198, 2181, 2182, 5671, 5672, 61616, 61617, 8086,
 ];
 
 /// What an entry opens that must stay closed to the internet: every port, or one of the
@@ -1106,11 +1223,68 @@ fn account_of(arn: &str) -> Option<String> {
     arn.split(':').nth(4).map(|a| a.trim().to_owned())
 }
 
-fn e14(_cx: &Cx<'_>) -> Outcome {
+fn e14(cx: &Cx<'_>) -> Outcome {
+    // The standalone rules of the app that add to the VPC's default group: those of its
+    // stack that name it, and those of another stack that import an export of its stack
+    // that names it.
+    let added: Vec<String> = [
+        "AWS::EC2::SecurityGroupIngress",
+        "AWS::EC2::SecurityGroupEgress",
+    ]
+    .into_iter()
+    .flat_map(|t| cx.everywhere(t))
+    .filter_map(|(other, r)| {
+        let group = &r.properties()["GroupId"];
+        match other {
+            None => names_default_group(group, cx.id()).then(|| format!("`{}`", r.logical_id())),
+            Some(stack) => exported_value(cx, group)
+                .filter(|(there, exported)| {
+                    there.at == cx.at && names_default_group(exported, cx.id())
+                })
+                .map(|_| format!("`{stack}/{}`", r.logical_id())),
+        }
+    })
+    .collect();
+    if !added.is_empty() {
+        return Outcome::Fail(format!(
+            "{} {} a rule to the VPC's default security group (`GroupId` its `DefaultSecurityGroup`), which must have none: any resource launched without a group of its own gets it; give the rule a security group of the template instead",
+            added.join(", "),
+            if added.len() == 1 { "adds" } else { "add" }
+        ));
+    }
     Outcome::Gap(
         "CloudFormation creates the VPC's default security group with rules that allow all traffic from itself and all outbound traffic, and no template property removes them, so no template can prove this: hipaa-stack's `up` revokes them once the VPC is created (the stack's deploy notes, kept in the deployed report, are the evidence) and `drift` reports rules that come back; a template deployed by other means keeps them"
             .to_owned(),
     )
+}
+
+/// Whether `value` (a standalone rule's `GroupId`) is, or may resolve to, the default
+/// security group of the VPC `vpc`: `Fn::GetAtt` of its `DefaultSecurityGroup` ("The ID of
+/// the default security group created when the VPC is created", CloudFormation reference,
+/// `AWS::EC2::VPC` return values), in either form, or `${Vpc.DefaultSecurityGroup}` in an
+/// `Fn::Sub`, anywhere in it (an `Fn::If` branch, an `Fn::Join`).
+fn names_default_group(value: &Value, vpc: &str) -> bool {
+    let attribute = "DefaultSecurityGroup";
+    match value {
+        Value::Object(map) => map.iter().any(|(k, v)| match (k.as_str(), v) {
+            ("Fn::GetAtt", Value::Array(a)) => {
+                matches!(a.as_slice(), [Value::String(r), Value::String(at)] if r == vpc && at == attribute)
+            }
+            ("Fn::GetAtt", Value::String(t)) => t == &format!("{vpc}.{attribute}"),
+            ("Fn::Sub", _) => {
+                let text = match v {
+                    Value::String(t) => Some(t.as_str()),
+                    Value::Array(a) => a.first().and_then(Value::as_str),
+                    _ => None,
+                };
+                text.is_some_and(|t| t.contains(&format!("${{{vpc}.{attribute}}}")))
+                    || names_default_group(v, vpc)
+            }
+            _ => names_default_group(v, vpc),
+        }),
+        Value::Array(items) => items.iter().any(|v| names_default_group(v, vpc)),
+        _ => false,
+    }
 }
 
 fn e15(cx: &Cx<'_>) -> Outcome {
@@ -1192,6 +1366,7 @@ fn e17(cx: &Cx<'_>) -> Outcome {
             }
         }
         CLIENT_VPN => client_vpn_endpoint(cx),
+        INSTANCE_CONNECT => instance_connect_endpoint(cx),
         CLIENT_VPN_AUTHORIZATION => client_vpn_authorization(cx),
         CLIENT_VPN_ROUTE => client_vpn_route(cx),
         CLIENT_VPN_ASSOCIATION => match cx
@@ -1245,6 +1420,178 @@ fn e17(cx: &Cx<'_>) -> Outcome {
                 all(out)
             }
         }
+    }
+}
+
+/// [`INSTANCE_CONNECT`]: every security group of the endpoint is one of the app, and its
+/// outbound rules bound where a tunnel leads ([`tunnel_reach`]).
+fn instance_connect_endpoint(cx: &Cx<'_>) -> Outcome {
+    let groups = cx
+        .prop("/SecurityGroupIds")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v));
+    let Some(groups) = groups else {
+        return Outcome::Fail(
+            "`SecurityGroupIds` is not set, so the endpoint takes the VPC's default security group, whose default outbound rule lets a tunnel reach every port of every address; give the endpoint a security group of the app whose outbound rules name the instances' group (or the VPC's range) and their SSH or RDP port"
+                .to_owned(),
+        );
+    };
+    let Value::Array(items) = groups else {
+        return Outcome::Fail(format!(
+            "`SecurityGroupIds` {} is not a list written in the template, so which groups bound where a tunnel leads cannot be read before deploy; list security groups of the app",
+            text_or_json(groups)
+        ));
+    };
+    let items: Vec<(usize, &Value)> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| !super::meaning::no_value(v))
+        .collect();
+    if items.is_empty() {
+        return Outcome::Fail(
+            "`SecurityGroupIds` lists no group, so the endpoint takes the VPC's default security group, whose default outbound rule lets a tunnel reach every port of every address; list a security group of the app"
+                .to_owned(),
+        );
+    }
+    let mut checks = Vec::new();
+    for (i, value) in items {
+        match app_resource(cx, value, "AWS::EC2::SecurityGroup") {
+            Some((home, group)) => {
+                let found = tunnel_reach(&home, group);
+                if found.is_empty() {
+                    checks.push(cx.proof(&format!("/SecurityGroupIds/{i}")).ok_or_default());
+                }
+                checks.extend(found.into_iter().map(|why| {
+                    Err(format!(
+                        "`SecurityGroupIds.{i}` is group `{}`, {why}, so a tunnel through the endpoint leads there from the internet; let it out only on the SSH or RDP port to the instances' security group or the VPC's range",
+                        group.logical_id()
+                    ))
+                }));
+            }
+            None => checks.push(Err(format!(
+                "`SecurityGroupIds.{i}` {} names no security group of the app, so where a tunnel through the endpoint may lead cannot be read; name a `SecurityGroup` of a stack of the app",
+                text_or_json(value)
+            ))),
+        }
+    }
+    all(checks)
+}
+
+/// Where the outbound rules of `group` (of the stack of `cx`) let traffic out beyond named
+/// ports of private addresses, as findings: no `SecurityGroupEgress` (EC2 then adds a rule
+/// that allows all outbound traffic, `AWS::EC2::SecurityGroup`), an entry or a standalone
+/// `AWS::EC2::SecurityGroupEgress` of the stack for the group that cannot be read, opens
+/// every protocol or every port, or names a public range, a prefix list or a range known
+/// only at deploy.
+fn tunnel_reach(cx: &Cx<'_>, group: &Resource) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut entries: Vec<(String, &Value)> = Vec::new();
+    match group.properties().get("SecurityGroupEgress") {
+        None | Some(Value::Null) => found.push(
+            "which writes no `SecurityGroupEgress`, so EC2 gives it a rule that allows all outbound traffic".to_owned(),
+        ),
+        Some(Value::Array(items)) => {
+            let written: Vec<(String, &Value)> = items
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| !super::meaning::no_value(e))
+                .map(|(i, e)| (format!("`SecurityGroupEgress.{i}`"), e))
+                .collect();
+            entries.extend(written);
+        }
+        Some(v) if super::meaning::no_value(v) => found.push(
+            "which writes no `SecurityGroupEgress`, so EC2 gives it a rule that allows all outbound traffic".to_owned(),
+        ),
+        Some(other) => entries.push(("`SecurityGroupEgress`".to_owned(), other)),
+    }
+    // The standalone rules that add to the group: those of its stack that name it, and those
+    // of another stack whose `GroupId` imports an export of its stack that names it.
+    for (other, standalone) in cx.everywhere("AWS::EC2::SecurityGroupEgress") {
+        let named = &standalone.properties()["GroupId"];
+        let adds = match other {
+            None => referred(named) == Some(group.logical_id()),
+            Some(_) => exported_value(cx, named).is_some_and(|(there, exported)| {
+                there.at == cx.at && super::meaning::names(&exported, group.logical_id())
+            }),
+        };
+        if adds {
+            let shown = match other {
+                None => format!("`{}`", standalone.logical_id()),
+                Some(stack) => format!("`{stack}/{}`", standalone.logical_id()),
+            };
+            entries.push((shown, standalone.properties()));
+        }
+    }
+    for (name, entry) in entries {
+        if unreadable_entry(entry) {
+            found.push(format!(
+                "whose outbound rule {name} is {}, which no rule can read before deploy",
+                text_or_json(entry)
+            ));
+            continue;
+        }
+        // A tunnel carries TCP alone: a rule of another protocol (ICMP, UDP) leads it nowhere.
+        let Some(what) = tunnel_ports(entry) else {
+            continue;
+        };
+        if let Some(what) = what {
+            found.push(format!("whose outbound rule {name} opens {what}"));
+        }
+        for key in ["CidrIp", "CidrIpv6"] {
+            if let Some(v) = entry
+                .get(key)
+                .filter(|v| !super::meaning::no_value(v))
+                .filter(|v| !own_ipv6_range(cx, v))
+                .filter(|v| is_internet(&own_range(cx, v).unwrap_or_else(|| (*v).clone())))
+            {
+                found.push(format!(
+                    "whose outbound rule {name} lets traffic out to `{key}` {}, which holds public addresses or is known only at deploy",
+                    text_or_json(v)
+                ));
+            }
+        }
+        if let Some(v) = entry
+            .get("DestinationPrefixListId")
+            .filter(|v| !super::meaning::no_value(v))
+        {
+            found.push(format!(
+                "whose outbound rule {name} lets traffic out to prefix list {}, which may hold any address",
+                text_or_json(v)
+            ));
+        }
+    }
+    found
+}
+
+/// What an outbound rule lets a tunnel reach: `None` for a rule of a protocol other than
+/// TCP (a tunnel carries TCP alone, "EC2 Instance Connect Endpoint is an identity-aware TCP
+/// proxy"), `Some(None)` for a range of TCP ports, and `Some(Some(what))` for every protocol
+/// (`IpProtocol` -1, none, or one not known before deploy) or every TCP port (-1, none, or a
+/// range from 0 or 1 to 65535), which a tunnel must never reach: SSH's and RDP's ports are
+/// what the endpoint's groups are for.
+fn tunnel_ports(entry: &Value) -> Option<Option<String>> {
+    let protocol = match &entry["IpProtocol"] {
+        Value::Number(n) => Some(n.to_string()),
+        v => super::meaning::text(v).map(|t| t.trim().to_ascii_lowercase()),
+    };
+    let protocol = protocol.map(|p| p.parse::<i64>().map_or(p, |n| n.to_string()));
+    match protocol.as_deref() {
+        None => Some(Some("every protocol and port (no `IpProtocol`)".to_owned())),
+        Some("-1" | "all") => Some(Some("every protocol and port (`IpProtocol` -1)".to_owned())),
+        Some("tcp" | "6") => Some(
+            match (number(&entry["FromPort"]), number(&entry["ToPort"])) {
+                (Some(-1), _) | (_, Some(-1)) => Some("every port (-1)".to_owned()),
+                (Some(a), Some(b)) if a.min(b) <= 1 && a.max(b) >= 65535 => {
+                    Some(format!("every port ({}-{})", a.min(b), a.max(b)))
+                }
+                (Some(_), Some(_)) => None,
+                _ => Some("every port (no `FromPort`/`ToPort`)".to_owned()),
+            },
+        ),
+        Some("udp" | "icmp" | "icmpv6") => None,
+        Some(p) if p.parse::<i64>().is_ok_and(|n| (0..=255).contains(&n)) => None,
+        Some(p) => Some(Some(format!(
+            "every protocol and port (`IpProtocol` {p} is not known before deploy)"
+        ))),
     }
 }
 
@@ -2178,6 +2525,146 @@ mod tests {
         }))));
     }
 
+    /// A rule added to the VPC's default security group by the template fails `E14`, however
+    /// the group is named; a VPC without one stays a gap that `up` closes.
+    #[test]
+    fn e14_fails_rules_added_to_the_default_group() {
+        let vpc = (
+            "Vpc",
+            "AWS::EC2::VPC",
+            json!({ "CidrBlock": "10.0.0.0/16" }),
+        );
+        let rule = |kind: &'static str, group: Value| {
+            (
+                "Rule",
+                kind,
+                json!({ "GroupId": group, "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.0/16", "Description": "d" }),
+            )
+        };
+        for (kind, group) in [
+            (
+                "AWS::EC2::SecurityGroupIngress",
+                json!({ "Fn::GetAtt": ["Vpc", "DefaultSecurityGroup"] }),
+            ),
+            (
+                "AWS::EC2::SecurityGroupEgress",
+                json!({ "Fn::GetAtt": "Vpc.DefaultSecurityGroup" }),
+            ),
+            (
+                "AWS::EC2::SecurityGroupIngress",
+                json!({ "Fn::Sub": "${Vpc.DefaultSecurityGroup}" }),
+            ),
+        ] {
+            assert!(
+                matches!(
+                    Cx::check_first(e14, &[vpc.clone(), rule(kind, group.clone())]),
+                    Outcome::Fail(_)
+                ),
+                "{group}"
+            );
+        }
+        // A rule of another group, or another VPC's attribute, is no rule of this group.
+        for group in [
+            json!({ "Ref": "Sg" }),
+            json!({ "Fn::GetAtt": ["Vpc", "CidrBlock"] }),
+        ] {
+            assert!(matches!(
+                Cx::check_first(
+                    e14,
+                    &[vpc.clone(), rule("AWS::EC2::SecurityGroupIngress", group)]
+                ),
+                Outcome::Gap(_)
+            ));
+        }
+    }
+
+    /// An EC2 Instance Connect Endpoint passes `E17` only when every group of it is one of the
+    /// app whose outbound rules name ports (not every one) of private addresses or groups.
+    #[test]
+    fn instance_connect_endpoints_tunnel_only_where_their_groups_say() {
+        let group = |egress: Option<Value>| {
+            let mut p = json!({ "GroupDescription": "eic", "VpcId": "vpc-1" });
+            if let Some(e) = egress {
+                p["SecurityGroupEgress"] = e;
+            }
+            ("EicSg", "AWS::EC2::SecurityGroup", p)
+        };
+        let endpoint = |groups: Value| {
+            (
+                "Eic",
+                INSTANCE_CONNECT,
+                json!({ "SubnetId": "subnet-1", "SecurityGroupIds": groups }),
+            )
+        };
+        let judge = |resources: &[(&str, &str, Value)]| Cx::check_first(e17, resources);
+        let mine = json!([{ "Ref": "EicSg" }]);
+        let ssh = json!([{ "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "10.0.0.0/16", "Description": "ssh" }]);
+        assert!(matches!(
+            judge(&[endpoint(mine.clone()), group(Some(ssh.clone()))]),
+            Outcome::Pass(_)
+        ));
+        for (groups, egress) in [
+            (json!(["sg-0123"]), Some(ssh.clone())),
+            (json!([{ "Ref": "AWS::NoValue" }]), Some(ssh.clone())),
+            (mine.clone(), None),
+            (
+                mine.clone(),
+                Some(json!([{ "IpProtocol": -1, "CidrIp": "10.0.0.0/16", "Description": "all" }])),
+            ),
+            (
+                mine.clone(),
+                Some(
+                    json!([{ "IpProtocol": "tcp", "FromPort": "0", "ToPort": "65535", "CidrIp": "10.0.0.0/16", "Description": "all" }]),
+                ),
+            ),
+            (
+                mine.clone(),
+                Some(
+                    json!([{ "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIpv6": "::/0", "Description": "out" }]),
+                ),
+            ),
+        ] {
+            assert!(
+                matches!(
+                    judge(&[endpoint(groups.clone()), group(egress.clone())]),
+                    Outcome::Fail(_)
+                ),
+                "{groups} {egress:?}"
+            );
+        }
+        // A rule of ICMP (E11's "no outbound traffic" rule among them) leads a tunnel nowhere.
+        let quiet = json!([
+            { "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "10.0.0.0/16", "Description": "ssh" },
+            { "IpProtocol": "icmp", "FromPort": 252, "ToPort": 86, "CidrIp": "255.255.255.255/32", "Description": "none" },
+            { "IpProtocol": 1, "FromPort": -1, "ToPort": -1, "CidrIp": "0.0.0.0/0", "Description": "ping" }
+        ]);
+        assert!(matches!(
+            judge(&[endpoint(mine.clone()), group(Some(quiet))]),
+            Outcome::Pass(_)
+        ));
+        // A standalone egress rule of the group widens it.
+        assert!(matches!(
+            judge(&[
+                endpoint(mine.clone()),
+                group(Some(ssh)),
+                (
+                    "Out",
+                    "AWS::EC2::SecurityGroupEgress",
+                    json!({ "GroupId": { "Ref": "EicSg" }, "IpProtocol": "-1", "CidrIp": "10.0.0.0/8", "Description": "x" })
+                ),
+            ]),
+            Outcome::Fail(_)
+        ));
+        // No group at all: the VPC's default group.
+        assert!(matches!(
+            Cx::check_first(
+                e17,
+                &[("Eic", INSTANCE_CONNECT, json!({ "SubnetId": "subnet-1" }))]
+            ),
+            Outcome::Fail(_)
+        ));
+    }
+
     /// A VPC attached to a Cloud WAN core network, or associated with an Outposts local
     /// gateway route table, is joined to networks beyond the account; a VPC endpoint
     /// associated with a private custom domain name reaches only the app's.
@@ -2267,6 +2754,154 @@ mod tests {
             description: None,
             export: Some(format!("{stack}:{id}:Ref")),
         }
+    }
+
+    /// A group that opens a database port to the VPC's range imported from the network stack
+    /// opens it to the VPC, as one of the VPC's own stack does; a public block so imported
+    /// is the internet's.
+    #[test]
+    fn e10_reads_an_imported_vpc_range_in_its_own_stack() {
+        use crate::cfn::{Expr, Output, Template};
+        use crate::compliance::Status;
+        let network = |block: &str| Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![raw("Vpc", "AWS::EC2::VPC", json!({ "CidrBlock": block }))],
+            outputs: vec![Output {
+                name: "Cidr".to_owned(),
+                value: Expr::get_att("Vpc", "CidrBlock"),
+                description: None,
+                export: Some("net:Vpc:Cidr".to_owned()),
+            }],
+        };
+        let app = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![raw(
+                "Sg",
+                "AWS::EC2::SecurityGroup",
+                json!({
+                    "GroupDescription": "db",
+                    "SecurityGroupIngress": [{ "IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "CidrIp": { "Fn::ImportValue": "net:Vpc:Cidr" }, "Description": "d" }],
+                    "SecurityGroupEgress": []
+                }),
+            )],
+            outputs: Vec::new(),
+        };
+        let e10 = |block: &str| {
+            let network = network(block);
+            let stacks = [("net", &network), ("app", &app)];
+            crate::testing::statuses(&stacks, "E10", "Sg")
+        };
+        assert!(matches!(
+            e10("10.0.0.0/16").as_slice(),
+            [Status::Enforced { .. }]
+        ));
+        assert!(matches!(
+            e10("8.8.0.0/16").as_slice(),
+            [Status::Failed { .. }]
+        ));
+    }
+
+    /// A rule of another stack added to the VPC's default group through an import of its
+    /// export fails `E14` on the VPC.
+    #[test]
+    fn e14_reads_rules_that_import_the_default_group() {
+        use crate::cfn::{Expr, Output, Template};
+        use crate::compliance::Status;
+        let network = |attribute: &'static str| Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![raw(
+                "Vpc",
+                "AWS::EC2::VPC",
+                json!({ "CidrBlock": "10.0.0.0/16" }),
+            )],
+            outputs: vec![Output {
+                name: "Group".to_owned(),
+                value: Expr::get_att("Vpc", attribute),
+                description: None,
+                export: Some("net:Group".to_owned()),
+            }],
+        };
+        let other = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![raw(
+                "In",
+                "AWS::EC2::SecurityGroupIngress",
+                json!({ "GroupId": { "Fn::ImportValue": "net:Group" }, "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.0/16", "Description": "d" }),
+            )],
+            outputs: Vec::new(),
+        };
+        let e14 = |attribute: &'static str| {
+            let network = network(attribute);
+            let stacks = [("net", &network), ("app", &other)];
+            crate::testing::statuses(&stacks, "E14", "Vpc")
+        };
+        let added = e14("DefaultSecurityGroup");
+        assert!(
+            matches!(added.as_slice(), [Status::Failed { finding }] if finding.contains("`app/In`")),
+            "{added:?}"
+        );
+        assert!(matches!(e14("VpcId").as_slice(), [Status::Gap { .. }]));
+    }
+
+    /// A standalone egress rule of another stack that imports the endpoint's group widens
+    /// where an EC2 Instance Connect Endpoint's tunnels lead.
+    #[test]
+    fn an_instance_connect_group_widened_by_another_stack_fails() {
+        use crate::cfn::Template;
+        use crate::compliance::Status;
+        let network = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![
+                raw(
+                    "Eic",
+                    INSTANCE_CONNECT,
+                    json!({ "SubnetId": "subnet-1", "SecurityGroupIds": [{ "Ref": "EicSg" }] }),
+                ),
+                raw(
+                    "EicSg",
+                    "AWS::EC2::SecurityGroup",
+                    json!({
+                        "GroupDescription": "eic",
+                        "VpcId": "vpc-1",
+                        "SecurityGroupEgress": [{ "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "10.0.0.0/16", "Description": "ssh" }]
+                    }),
+                ),
+            ],
+            outputs: vec![ref_export("network", "EicSg")],
+        };
+        let other = |protocol: &str| Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![raw(
+                "Out",
+                "AWS::EC2::SecurityGroupEgress",
+                json!({
+                    "GroupId": { "Fn::ImportValue": "network:EicSg:Ref" },
+                    "IpProtocol": protocol,
+                    "FromPort": 22,
+                    "ToPort": 22,
+                    "CidrIp": "10.0.0.0/8",
+                    "Description": "more"
+                }),
+            )],
+            outputs: Vec::new(),
+        };
+        let e17 = |protocol: &str| {
+            let other = other(protocol);
+            let stacks = [("network", &network), ("other", &other)];
+            crate::testing::statuses(&stacks, "E17", "Eic")
+        };
+        let wide = e17("-1");
+        assert!(
+            matches!(wide.as_slice(), [Status::Failed { finding }] if finding.contains("`other/Out`")),
+            "{wide:?}"
+        );
+        assert!(matches!(e17("tcp").as_slice(), [Status::Enforced { .. }]));
     }
 
     #[test]
@@ -2872,6 +3507,85 @@ mod tests {
                 matches!(e10(id), crate::compliance::Status::Enforced { .. }),
                 "{id}: {:?}",
                 e10(id)
+            );
+        }
+    }
+
+    /// An IPv6 block of a VPC or subnet of the template is its own interfaces' addresses, not
+    /// the internet's; any other `Fn::Select` is read for the worst.
+    #[test]
+    fn e10_reads_the_vpc_s_own_ipv6_blocks_as_inside() {
+        let judge = |source: Value| {
+            Cx::check_first(
+                e10,
+                &[
+                    (
+                        "Sg",
+                        "AWS::EC2::SecurityGroup",
+                        json!({
+                            "GroupDescription": "db",
+                            "SecurityGroupIngress": [{ "IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "CidrIpv6": source, "Description": "d" }]
+                        }),
+                    ),
+                    (
+                        "Vpc",
+                        "AWS::EC2::VPC",
+                        json!({ "CidrBlock": "10.0.0.0/16" }),
+                    ),
+                    (
+                        "Sn",
+                        "AWS::EC2::Subnet",
+                        json!({ "CidrBlock": "10.0.1.0/24" }),
+                    ),
+                    ("I", "AWS::EC2::Instance", json!({ "ImageId": "ami-1" })),
+                ],
+            )
+        };
+        for inside in [
+            json!({ "Fn::Select": [0, { "Fn::GetAtt": ["Vpc", "Ipv6CidrBlocks"] }] }),
+            json!({ "Fn::Select": ["2", { "Fn::GetAtt": "Sn.Ipv6CidrBlocks" }] }),
+        ] {
+            assert!(
+                matches!(judge(inside.clone()), Outcome::Pass(_)),
+                "{inside}"
+            );
+        }
+        for outside in [
+            json!({ "Fn::Select": [0, { "Fn::GetAtt": ["I", "Ipv6CidrBlocks"] }] }),
+            json!({ "Fn::Select": [0, { "Fn::GetAtt": ["Vpc", "CidrBlockAssociations"] }] }),
+            json!({ "Fn::Select": [-1, { "Fn::GetAtt": ["Vpc", "Ipv6CidrBlocks"] }] }),
+            json!({ "Fn::Select": [0, ["::/0"]] }),
+            json!({ "Fn::GetAtt": ["Vpc", "Ipv6CidrBlocks"] }),
+        ] {
+            assert!(
+                matches!(judge(outside.clone()), Outcome::Fail(_)),
+                "{outside}"
+            );
+        }
+    }
+
+    /// The remote-control APIs of hosts and clusters and the ports of stream and message
+    /// stores are closed to the internet as SSH and the databases' are; HTTPS stays open.
+    #[test]
+    fn forbidden_ports_hold_container_cluster_and_broker_ports() {
+        let tcp =
+            |from: i64, to: i64| json!({ "IpProtocol": "tcp", "FromPort": from, "ToPort": to });
+        for port in [
+            2375, 2376, 6443, 2379, 2380, 10250, 512, 513, 514, 135, 139, 9092, 9094, 9096, 9098,
+            9194, 9196, 9198, 2181, 2182, 5671, 5672, 61616, 61617, 8086,
+        ] {
+            assert!(forbidden_ports(&tcp(port, port), &[]).is_some(), "{port}");
+        }
+        for (from, to) in [
+            (443, 443),
+            (80, 80),
+            (8443, 8443),
+            (3000, 3000),
+            (9443, 9443),
+        ] {
+            assert!(
+                forbidden_ports(&tcp(from, to), &[]).is_none(),
+                "{from}-{to}"
             );
         }
     }

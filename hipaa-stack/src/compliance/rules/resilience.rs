@@ -1494,8 +1494,11 @@ fn plan_vaults(cx: &Cx<'_>) -> Outcome {
 /// stored", `AWS::Backup::BackupPlan` `BackupRuleResourceType`; AWS Backup API `BackupRule`:
 /// a vault name is letters, digits, `-` and `_`).
 fn of_the_app(cx: &Cx<'_>, target: &Value) -> bool {
+    // An import counts as the export of a vault of the app (its name), not of anything.
     if super::meaning::imported(target) {
-        return true;
+        return super::services::imports_an_export_of(cx, target, VAULTS, |v, id| {
+            super::meaning::names(v, id)
+        });
     }
     let name = super::meaning::text(target);
     VAULTS.iter().flat_map(|t| cx.others(t)).any(|v| {
@@ -1517,8 +1520,11 @@ fn of_the_app(cx: &Cx<'_>, target: &Value) -> bool {
 /// template with REGION `${AWS::Region}`. A vault's ARN holds its account: one written as
 /// a number is another account's.
 fn copy_of_the_app(cx: &Cx<'_>, destination: &Value) -> bool {
+    // An import counts as the export of a vault of the app (its ARN), not of anything.
     if super::meaning::imported(destination) {
-        return true;
+        return super::services::imports_an_export_of(cx, destination, VAULTS, |v, id| {
+            super::meaning::names(v, id)
+        });
     }
     let vaults: Vec<&Resource> = VAULTS.iter().flat_map(|t| cx.others(t)).collect();
     if vaults
@@ -2007,5 +2013,64 @@ mod tests {
         assert!(!with(json!({ "bool": { "aws:SecureTransport": "false" } })));
         assert!(!with(json!({ "Bool": {} })));
         assert!(!with(json!({})));
+    }
+
+    /// B2 of plan `Plan` of stack `app` whose rule stores in `target` and copies to `copy`,
+    /// where stack `vaults` exports `vaults:Name` (its vault's `Ref`), `vaults:Arn` (its
+    /// `BackupVaultArn`) and `vaults:Text` (the name `Default` written as text).
+    fn b2_plan(target: Value, copy: Value) -> Outcome {
+        use crate::cfn::{Expr, Output, Resource, Template};
+        let output = |name: &str, value: Expr| Output {
+            name: name.to_owned(),
+            value,
+            description: None,
+            export: Some(format!("vaults:{name}")),
+        };
+        let vaults = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![Resource::raw(
+                "V".to_owned(),
+                "AWS::Backup::BackupVault".to_owned(),
+                json!({ "BackupVaultName": "phi" }),
+            )],
+            outputs: vec![
+                output("Name", Expr::reference("V")),
+                output("Arn", Expr::get_att("V", "BackupVaultArn")),
+                output("Text", Expr::lit("Default")),
+            ],
+        };
+        let app = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![Resource::raw(
+                "Plan".to_owned(),
+                "AWS::Backup::BackupPlan".to_owned(),
+                json!({ "BackupPlan": { "BackupPlanName": "p", "BackupPlanRule": [{
+                    "RuleName": "daily", "TargetBackupVault": target,
+                    "CopyActions": [{ "DestinationBackupVaultArn": copy }]
+                }] } }),
+            )],
+            outputs: Vec::new(),
+        };
+        let stacks = [("app", &app), ("vaults", &vaults)];
+        let index = super::super::Index::new(&stacks);
+        b2(&Cx::in_first(&stacks, &app.resources()[0], &index))
+    }
+
+    #[test]
+    fn an_imported_vault_counts_only_as_the_export_of_a_vault_of_the_app() {
+        let name = json!({ "Fn::ImportValue": "vaults:Name" });
+        let arn = json!({ "Fn::ImportValue": "vaults:Arn" });
+        let text = json!({ "Fn::ImportValue": "vaults:Text" });
+        let found = b2_plan(name.clone(), arn.clone());
+        assert!(matches!(found, Outcome::Pass(_)), "{found:?}");
+        for (target, copy) in [(text.clone(), arn.clone()), (name.clone(), text.clone())] {
+            let found = b2_plan(target.clone(), copy.clone());
+            assert!(
+                matches!(&found, Outcome::Gap(why) if why.contains("no backup vault of the app")),
+                "{target} {copy}: {found:?}"
+            );
+        }
     }
 }

@@ -208,7 +208,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::ApiGatewayV2::ApiGatewayManagedOverrides",
         ],
         controls: &["164.312(b)", "164.312(a)(2)(iv)"],
-        fix: "set `AccessLogSetting.DestinationArn` (V2: `AccessLogSettings.DestinationArn`, and `Stage.AccessLogSettings.DestinationArn` of an `ApiGatewayManagedOverrides`) to the ARN of an `AWS::Logs::LogGroup` of the app with `KmsKeyId`: its `Fn::GetAtt` Arn, its ARN in `${AWS::Region}` and `${AWS::AccountId}`, or the import of an export of it",
+        fix: "set `AccessLogSetting.DestinationArn` (V2: `AccessLogSettings.DestinationArn`, and `Stage.AccessLogSettings.DestinationArn` of an `ApiGatewayManagedOverrides`) to the ARN of an `AWS::Logs::LogGroup` of the app with `KmsKeyId`: its `Fn::GetAtt` Arn, its ARN in `${AWS::Region}` and `${AWS::AccountId}` (a group of another stack by its written `LogGroupName`), or the import of an export of it",
         packs: packs(None, None),
         check: a4e,
     },
@@ -362,7 +362,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::OpenSearchServerless::SecurityPolicy",
         ],
         controls: &["164.312(a)(1)", "164.312(b)"],
-        fix: "set `VPCOptions.SubnetIds` (and leave `AdvancedSecurityOptions.AnonymousAuthEnabled` unset or false) and publish ES_APPLICATION_LOGS, or AUDIT_LOGS with fine-grained access control (`AdvancedSecurityOptions.Enabled` true), through `LogPublishingOptions` (`Enabled` true and a `CloudWatchLogsLogGroupArn` of a log group of the app: its `Fn::GetAtt` Arn, its ARN in `${AWS::AccountId}`, or the import of an export of it; the slow logs do not count); an OpenSearch Serverless network policy sets `AllowFromPublic` false in every rule set",
+        fix: "set `VPCOptions.SubnetIds` (and leave `AdvancedSecurityOptions.AnonymousAuthEnabled` unset or false) and publish ES_APPLICATION_LOGS, or AUDIT_LOGS with fine-grained access control (`AdvancedSecurityOptions.Enabled` true), through `LogPublishingOptions` (`Enabled` true and a `CloudWatchLogsLogGroupArn` of a log group of the app: its `Fn::GetAtt` Arn, its ARN in `${AWS::Region}` and `${AWS::AccountId}`, or the import of an export of it; a group of no template of the app (an ARN written as text) leaves a gap, and a value no rule can read before deploy fails; the slow logs do not count); an OpenSearch Serverless network policy sets `AllowFromPublic` false in every rule set",
         packs: packs(
             Some("HIPAA.Security-OpenSearchInVPCOnly"),
             Some("CKV_AWS_137"),
@@ -428,7 +428,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "Redshift clusters write audit logs",
         types: &["AWS::Redshift::Cluster"],
         controls: AUDIT,
-        fix: "set `LoggingProperties`: a `BucketName`, or `LogDestinationType` cloudwatch with `LogExports` listing connectionlog (and userlog, useractivitylog)",
+        fix: "set `LoggingProperties` `LogDestinationType` cloudwatch with `LogExports` listing connectionlog (and userlog, useractivitylog), and declare their log groups (L4); a `BucketName` (S3 destination) fails, since Redshift writes audit logs only into buckets encrypted with S3-managed keys (SSE-S3), which S1 refuses",
         packs: packs(None, Some("CKV_AWS_71")),
         check: rs3,
     },
@@ -1672,9 +1672,35 @@ fn a4e(cx: &Cx<'_>) -> Outcome {
                 g.logical_id()
             )),
         },
-        None => Outcome::Fail(format!(
-            "the access logs go to {written}, which is no log group of the app (its ARN in this stack's account and region), so nothing shows that they are encrypted"
-        )),
+        // A log group of the template named other than by its ARN (its `Ref` is its name):
+        // no access-log destination.
+        None if cx
+            .others("AWS::Logs::LogGroup")
+            .any(|g| names(destination, g.logical_id())) =>
+        {
+            Outcome::Fail(format!(
+                "the access logs go to {written}, which is no log group's ARN (a log group's `Ref` is its name), so nothing shows that they are encrypted; name the group by the `Fn::GetAtt` of its `Arn`"
+            ))
+        }
+        // Else the one reading of "a log group of the app" (T1, OS2, F4): a group of
+        // another stack of the app, named by its ARN with its written `LogGroupName` or
+        // carried across regions, is read there (L1 asks its key); a value no rule can read
+        // fails, and so does a group of no template, whose key nothing shows.
+        None => match log_group_outside_the_app(
+            cx,
+            destination,
+            &LogWriter {
+                property: &format!("`{}`", super::pointer_name(pointer)),
+                writer: "the stage",
+                own_account_only: false,
+            },
+        ) {
+            None => all([cx.proof(pointer).ok_or_default()]),
+            Some(Outcome::Fail(why)) => Outcome::Fail(why),
+            Some(_) => Outcome::Fail(format!(
+                "the access logs go to {written}, which is no log group of the app (its ARN in this stack's account and region), so nothing shows that they are encrypted"
+            )),
+        },
     }
 }
 
@@ -4169,12 +4195,14 @@ fn os2(cx: &Cx<'_>) -> Outcome {
     };
     match publishing(cx) {
         Ok(Published::ToTheApp(proof)) => all([vpc, Ok(proof)]),
-        // The domain logs, but into a group the app does not show to be its own: another
-        // account's, or one known only at deploy. Whether those records are kept, and who
-        // reads them, is not shown; a central log account is a deliberate design, so this
-        // is reported, not refused.
-        Ok(Published::Elsewhere(why)) => match vpc {
-            Ok(_) => Outcome::Gap(why),
+        // The domain logs into a value no rule can read before deploy (any group): refused.
+        Ok(Published::Elsewhere(Outcome::Fail(why))) => all([vpc, Err(why)]),
+        // The domain logs, but into a group written whole that no template of the app
+        // declares (another account's, one made by hand). Whether those records are kept,
+        // and who reads them, is not shown; a central log account is a deliberate design,
+        // so this is reported, not refused.
+        Ok(Published::Elsewhere(gap)) => match vpc {
+            Ok(_) => gap,
             Err(e) => Outcome::Fail(e),
         },
         Err(e) => all([vpc, Err(e)]),
@@ -4462,56 +4490,195 @@ const DOMAIN_LOGS: [&str; 2] = ["ES_APPLICATION_LOGS", "AUDIT_LOGS"];
 enum Published {
     /// Into a log group of the app: the proof of the option's `Enabled`.
     ToTheApp(Proof),
-    /// Into a log group the app does not show to be its own: why.
-    Elsewhere(String),
+    /// Into a log group the app does not show to be its own: a gap (a group of no template,
+    /// written whole), or a failure (a value no rule can read before deploy, which may be
+    /// any group; no log group).
+    Elsewhere(Outcome),
 }
 
-/// Why a `CloudWatchLogsLogGroupArn` is not shown to be a log group of the app, or `None`
-/// when it is: a log group of this template (`Fn::GetAtt … Arn`, or `${Group.Arn}` alone),
-/// the import of an export of a log group of the app (as A4E reads one), or an ARN of a log
-/// group in `${AWS::AccountId}`. An ARN whose account field is a reference or a parameter
-/// (known only at deploy) or that is no log group's ARN is not. As E13 reads an ARN's
-/// account, a reference inside an ARN whose account is written elsewhere names that
-/// account's group, not the template's. A written account number is read as the app's
-/// own: the rules are not told the app's account (`Cx` holds none), and a number is how a
-/// template names a group of its own account as often as another's.
-fn foreign_log_group(cx: &Cx<'_>, arn: &Value) -> Option<String> {
-    let written = text_or_json(arn);
-    if let Some(name) = arn.get("Fn::ImportValue") {
-        return (!imports_an_app_log_group(cx, name)).then(|| {
-            format!(
-                "the import of {}, which no stack of the app exports as the ARN of a log group",
-                text_or_json(name)
-            )
-        });
+/// A service that writes records into a CloudWatch Logs group named by its ARN, as a finding
+/// names it: a trail's `CloudWatchLogsLogGroupArn` (T1), a domain's log publishing (OS2).
+pub(super) struct LogWriter<'a> {
+    /// The property that names the group, as a finding quotes it.
+    pub(super) property: &'a str,
+    /// Who writes: "the trail", "the domain".
+    pub(super) writer: &'a str,
+    /// Whether the service writes only into a group of its own account and region, so that
+    /// an ARN that writes them as text names a group of the writer's own template by its
+    /// name. CloudTrail does ("You must use a log group that exists in your account",
+    /// CloudTrail API reference, `CreateTrail` `CloudWatchLogsLogGroupArn`); OpenSearch
+    /// Service documents no such limit (CloudFormation's `LogPublishingOption`: "Specifies
+    /// the CloudWatch log group to publish to"; the group must be created beforehand), so a
+    /// written account or region is not read as the domain's own.
+    pub(super) own_account_only: bool,
+}
+
+/// Why the log group that `arn` names is not shown to be a log group of the app, as a gap
+/// or a failure, or `None` when it is one. The one reading of "a log group of the app" for
+/// every rule that asks a service to write into one (T1, OS2, A4E, F4, CF2), so that no rule reads it
+/// more loosely. Of the app are: an `AWS::Logs::LogGroup` of the template named wholly
+/// ([`names`]: its `Fn::GetAtt` `Arn`, an `Fn::If` whose every branch names it) or by its
+/// ARN in `${AWS::Region}` and `${AWS::AccountId}` (`${Group}` or its written `LogGroupName`,
+/// with or without `:*`, [`is_log_group_arn`]); the import of an export of a log group's ARN
+/// by a stack of the app (as A4E reads one); a log group of a stack of another region
+/// carried by hipaa-stack's template parameter; and the ARN of a log group of another stack
+/// whose `LogGroupName` is written and names the same group in every stack
+/// ([`group_of_another_stack`]). Each branch of an `Fn::If` may be deployed, so each is read,
+/// a failure before a gap. A group written whole as text that is of no template (another
+/// account's, one made by hand) is a gap: nothing shows its key (L1) or retention (L2). A
+/// value no rule can read before deploy (a parameter, a custom resource's attribute, an
+/// `Fn::Select` of a list handed out at deploy, a dynamic reference, the import of an export
+/// of no stack of the app) fails: it may be any group.
+pub(super) fn log_group_outside_the_app(
+    cx: &Cx<'_>,
+    arn: &Value,
+    w: &LogWriter<'_>,
+) -> Option<Outcome> {
+    const LOG_GROUP: &str = "AWS::Logs::LogGroup";
+    let LogWriter {
+        property, writer, ..
+    } = *w;
+    let fix = "name a `LogGroup` of the app by the `Fn::GetAtt` of its `Arn` (or the import of its export)";
+    if no_value(arn) {
+        return Some(Outcome::Fail(format!(
+            "{property} is removed by `AWS::NoValue`: {writer} writes to no log group; {fix}"
+        )));
     }
-    let skeleton = super::meaning::skeleton(arn);
-    let skeleton = skeleton.trim();
-    if skeleton.starts_with("arn:") {
-        let fields: Vec<String> = skeleton
-            .replace("${AWS::", "${AWS-")
-            .splitn(6, ':')
-            .map(|f| f.trim().to_owned())
+    if let Some([_, yes, no]) = arn
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .and_then(|m| m.get("Fn::If"))
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
+        let found: Vec<Outcome> = [yes, no]
+            .into_iter()
+            .filter_map(|branch| log_group_outside_the_app(cx, branch, w))
             .collect();
-        let [_, _, service, _, account, resource] = fields.as_slice() else {
-            return Some(format!("{written}, which is no ARN of a log group"));
-        };
-        if service != "logs" || !resource.starts_with("log-group:") {
-            return Some(format!("{written}, which is no ARN of a log group"));
-        }
-        return match account.as_str() {
-            "${AWS-AccountId}" => None,
-            a if a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()) => None,
-            a => Some(format!(
-                "{written}, whose account ({}) is known only at deploy",
-                a.replace("${AWS-", "${AWS::")
-            )),
-        };
+        let fail = found.iter().position(|o| matches!(o, Outcome::Fail(_)));
+        return found.into_iter().nth(fail.unwrap_or(0));
     }
     let of_the_template = cx
-        .others("AWS::Logs::LogGroup")
-        .any(|g| super::meaning::names(arn, g.logical_id()));
-    (!of_the_template).then(|| format!("{written}, which is no log group of the app"))
+        .others(LOG_GROUP)
+        .any(|g| names(arn, g.logical_id()) || is_log_group_arn(arn, g));
+    let across_regions = cx
+        .across_regions(cx.template, arn)
+        .is_some_and(|(_, g)| g.type_name() == LOG_GROUP);
+    if of_the_template || across_regions {
+        return None;
+    }
+    if let Some(name) = arn.get("Fn::ImportValue") {
+        return (!imports_an_app_log_group(cx, name)).then(|| {
+            Outcome::Fail(format!(
+                "{property} is the import of {}, which no stack of the app exports as the ARN of a log group: {writer} may write to any log group, whose key and retention no rule reads; {fix}",
+                text_or_json(name)
+            ))
+        });
+    }
+    // The reference or the ARN of a resource of the template that is no log group (and
+    // hands out no value of its own choosing, as a custom resource or a nested stack does)
+    // is no log group's ARN. Another attribute (an SSM parameter's `Value`) may hold one,
+    // which no rule reads: that is read below as unknown.
+    let other = cx.template.resources().iter().find(|r| {
+        let t = r.type_name();
+        let own = super::meaning::Own {
+            id: r.logical_id(),
+            reference: "\u{0}ref".to_owned(),
+            arn: "\u{0}arn".to_owned(),
+        };
+        t != LOG_GROUP
+            && t.starts_with("AWS::")
+            && !matches!(
+                t,
+                "AWS::CloudFormation::CustomResource" | "AWS::CloudFormation::Stack"
+            )
+            && names(arn, r.logical_id())
+            && super::meaning::text_about(arn, &own).is_some_and(|t| t.starts_with('\u{0}'))
+    });
+    if let Some(r) = other {
+        return Some(Outcome::Gap(format!(
+            "{writer} writes to `{}`, an `{}`, which is no log group of the app: whether its records are kept is not shown; {fix}",
+            r.logical_id(),
+            r.type_name()
+        )));
+    }
+    // A log group of the template inside a longer text (`${Group}` in an ARN of another
+    // account) is read by its name, so that the text is read whole.
+    let written = text(arn).or_else(|| {
+        cx.others(LOG_GROUP).find_map(|g| {
+            let name = text(&g.properties()["LogGroupName"])
+                .unwrap_or_else(|| format!("<the name of `{}`>", g.logical_id()));
+            let own = super::meaning::Own {
+                id: g.logical_id(),
+                arn: format!(
+                    "arn:aws:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{name}:*"
+                ),
+                reference: name,
+            };
+            super::meaning::text_about(arn, &own)
+        })
+    });
+    // The text without the stack's own account, region and name, which name one group.
+    let fixed = written.as_deref().map(|t| {
+        t.replace("${AWS::AccountId}", "")
+            .replace("${AWS::Region}", "")
+            .replace("${AWS::StackName}", "")
+    });
+    let readable = fixed
+        .as_deref()
+        .is_some_and(|f| !f.contains("${") && !super::identity::dynamic(f));
+    if !readable {
+        return Some(Outcome::Fail(format!(
+            "{property} is {}, which no rule can read before deploy: {writer} may write to any log group, whose key and retention no rule reads; {fix}",
+            text_or_json(arn)
+        )));
+    }
+    let t = written.unwrap_or_default();
+    if group_of_another_stack(cx, t.trim(), w.own_account_only) {
+        return None;
+    }
+    Some(Outcome::Gap(format!(
+        "{writer} writes to `{}`, which is no log group of the app: whether it is encrypted with a customer key (L1) and keeps its records a year (L2) is not shown; write to a `LogGroup` of the app (the `Fn::GetAtt` of its `Arn`, or the import of its export)",
+        t.trim()
+    )))
+}
+
+/// Whether the ARN `t` (`arn:…:logs:<region>:<account>:log-group:<name>[:*]`) names a log
+/// group of a stack of the app by its written `LogGroupName` (see
+/// [`log_group_outside_the_app`]). In `${AWS::Region}` and `${AWS::AccountId}` it names the
+/// group of that name of the writer's own template, or of another stack whose name is the
+/// same in every stack (not built on `${AWS::StackName}` or `${AWS::Region}`). Where the
+/// service writes only into its own account and region (`own_account_only`), a region or
+/// a 12-digit account written as text names the writer's own template's group too (no
+/// other group of that name can be the one written); of another stack, whose region and
+/// account the rules are not told, only in `${AWS::Region}`. Elsewhere a written account
+/// may be another's: the rules are not told the app's account.
+fn group_of_another_stack(cx: &Cx<'_>, t: &str, own_account_only: bool) -> bool {
+    let Some((head, name)) = t.rsplit_once(":log-group:") else {
+        return false;
+    };
+    let name = name.strip_suffix(":*").unwrap_or(name);
+    // The pseudo parameters as one field each (their `::` would split them).
+    let head = head.replace("${AWS::", "${AWS-");
+    let fields: Vec<&str> = head.split(':').collect();
+    let [arn, _, service, region, account] = fields.as_slice() else {
+        return false;
+    };
+    let pseudo_account = *account == "${AWS-AccountId}";
+    let written_account = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+    let pseudo_region = *region == "${AWS-Region}";
+    let own =
+        pseudo_account && pseudo_region || own_account_only && (pseudo_account || written_account);
+    if *arn != "arn" || *service != "logs" || !own || name.contains('*') {
+        return false;
+    }
+    // A name built on the stack's name is the same group only in the writer's own template.
+    !name.is_empty()
+        && cx.everywhere("AWS::Logs::LogGroup").any(|(stack, g)| {
+            (pseudo_region || stack.is_none())
+                && text(&g.properties()["LogGroupName"])
+                    .is_some_and(|n| n == name && (stack.is_none() || !per_stack(&n)))
+        })
 }
 
 /// Whether `name` (of an `Fn::ImportValue`) is the name of an export, by a stack of the app,
@@ -4526,10 +4693,120 @@ pub(super) fn imports_an_app_log_group(cx: &Cx<'_>, name: &Value) -> bool {
     })
 }
 
+/// Whether `value` is wholly the `Arn` attribute of `id` (`Fn::GetAtt`, or `${Id.Arn}`
+/// alone in an `Fn::Sub`).
+pub(super) fn arn_of(value: &Value, id: &str) -> bool {
+    let own = super::meaning::Own {
+        id,
+        reference: "\u{0}ref".to_owned(),
+        arn: "\u{0}arn".to_owned(),
+    };
+    super::meaning::text_about(value, &own).is_some_and(|t| t == "\u{0}arn")
+}
+
+/// Whether `value` is wholly the import of an export, by a stack of the app, whose value is
+/// (`exported`) a resource of one of `types` of that stack. Hipaa-stack refuses the import of
+/// an export that no stack makes, but a stack may export anything: text naming another
+/// account's resource, another kind of resource, a name where an ARN is asked. An import
+/// counts as a resource of the app only as the export of the right kind.
+pub(super) fn imports_an_export_of(
+    cx: &Cx<'_>,
+    value: &Value,
+    types: &[&'static str],
+    exported: impl Fn(&Value, &str) -> bool,
+) -> bool {
+    let Some(name) = value.get("Fn::ImportValue").and_then(text) else {
+        return false;
+    };
+    types.iter().any(|t| {
+        cx.everywhere(t).any(|(stack, r)| {
+            super::arn::exports_of(cx.template_of(stack), r.logical_id())
+                .iter()
+                .any(|(export, v)| *export == name && exported(v, r.logical_id()))
+        })
+    })
+}
+
+/// Whether `n`, a written name, differs from stack to stack: built on a pseudo parameter
+/// other than the account, partition or URL suffix (`${AWS::StackName}`, `${AWS::Region}`).
+fn per_stack(n: &str) -> bool {
+    n.replace("${AWS::AccountId}", "")
+        .replace("${AWS::Partition}", "")
+        .replace("${AWS::URLSuffix}", "")
+        .contains("${")
+}
+
+/// Whether `arn` is the ARN of a bucket of the app, the one reading of "a bucket of the app"
+/// for a service that writes records into a bucket named by its ARN (a web ACL's logs, F4;
+/// a delivery destination's resource, CF2): a bucket of the template by its `Fn::GetAtt`
+/// `Arn` or `arn:${AWS::Partition}:s3:::${Bucket}` ([`ArnOf`]), the import of an export of
+/// a bucket's ARN by a stack of the app, or `arn:aws:s3:::NAME` written as text where a
+/// bucket of the app writes its `BucketName` NAME (bucket names are global: one name is one
+/// bucket, though a name built on the stack's name or region is the same only in its own
+/// template).
+pub(super) fn bucket_arn_of_the_app(cx: &Cx<'_>, arn: &Value) -> bool {
+    const BUCKET: &str = "AWS::S3::Bucket";
+    let by_reference = cx.everywhere(BUCKET).any(|(stack, b)| {
+        super::arn::ArnOf::of(cx.template_of(stack), b).is_arn(arn, stack.is_none())
+    });
+    by_reference
+        || text(arn).is_some_and(|t| {
+            let name = t
+                .trim()
+                .strip_prefix("arn:aws:s3:::")
+                .or_else(|| t.trim().strip_prefix("arn:${AWS::Partition}:s3:::"));
+            name.is_some_and(|name| {
+                !name.is_empty()
+                    && !name.contains(['/', '*'])
+                    && cx.everywhere(BUCKET).any(|(stack, b)| {
+                        text(&b.properties()["BucketName"])
+                            .is_some_and(|n| n == name && (stack.is_none() || !per_stack(&n)))
+                    })
+            })
+        })
+}
+
+/// Whether `arn` is the ARN of a Kinesis Data Firehose delivery stream of the app
+/// (`arn:aws:firehose:<region>:<account>:deliverystream/<name>`): a stream of the template by
+/// its `Fn::GetAtt` `Arn` or its ARN in `${AWS::Region}` and `${AWS::AccountId}` (its `Ref`,
+/// which is its name, or its written `DeliveryStreamName`), the import of an export of that
+/// ARN by a stack of the app, or that ARN written with the pseudo parameters where a stream
+/// of another stack writes the same `DeliveryStreamName` in every stack. A stream's own
+/// destination is read by the rules of its own type, where it is.
+pub(super) fn stream_arn_of_the_app(cx: &Cx<'_>, arn: &Value) -> bool {
+    const STREAM: &str = "AWS::KinesisFirehose::DeliveryStream";
+    let imported = arn.get("Fn::ImportValue").and_then(text);
+    cx.everywhere(STREAM).any(|(stack, s)| {
+        let written = text(&s.properties()["DeliveryStreamName"]);
+        let name = written
+            .clone()
+            .unwrap_or_else(|| format!("\u{0}{}", s.logical_id()));
+        let expected =
+            format!("arn:aws:firehose:${{AWS::Region}}:${{AWS::AccountId}}:deliverystream/{name}");
+        let own = super::meaning::Own {
+            id: s.logical_id(),
+            reference: name.clone(),
+            arn: expected.clone(),
+        };
+        let is_arn =
+            |v: &Value| super::meaning::text_about(v, &own).is_some_and(|t| t.trim() == expected);
+        match (stack, &imported) {
+            (None, None) => is_arn(arn),
+            (_, Some(import)) => super::arn::exports_of(cx.template_of(stack), s.logical_id())
+                .iter()
+                .any(|(export, value)| export == import && is_arn(value)),
+            (Some(_), None) => {
+                written.is_some_and(|n| !per_stack(&n))
+                    && text(arn).is_some_and(|t| t.trim() == expected)
+            }
+        }
+    })
+}
+
 /// The application or audit log of `LogPublishingOptions`, published: `Enabled` true (its
 /// default is false, CloudFormation's `LogPublishingOption` reference) and a log group to
-/// write to (not removed by `AWS::NoValue`, not empty), preferably a log group of the app
-/// ([`foreign_log_group`]).
+/// write to (not removed by `AWS::NoValue`, not empty), a log group of the app as T1 reads a
+/// trail's ([`log_group_outside_the_app`]).
 fn publishing(cx: &Cx<'_>) -> Result<Published, String> {
     let options = cx
         .prop("/LogPublishingOptions")
@@ -4556,20 +4833,35 @@ fn publishing(cx: &Cx<'_>) -> Result<Published, String> {
                     .is_ok()
         })
         .collect();
-    let mut elsewhere = None;
+    // A log of the app is enough; else a group no rule can read fails before a group of
+    // no template leaves a gap.
+    let mut elsewhere: Option<Outcome> = None;
     for (name, option) in &published {
-        match foreign_log_group(cx, &option["CloudWatchLogsLogGroupArn"]) {
+        let property = format!("`LogPublishingOptions.{name}.CloudWatchLogsLogGroupArn`");
+        let writer = LogWriter {
+            property: &property,
+            writer: "the domain",
+            own_account_only: false,
+        };
+        match log_group_outside_the_app(cx, &option["CloudWatchLogsLogGroupArn"], &writer) {
             None => {
                 if let Some(proof) = cx.proof(&format!("/LogPublishingOptions/{name}/Enabled")) {
                     return Ok(Published::ToTheApp(proof));
                 }
             }
-            Some(why) => {
-                elsewhere.get_or_insert_with(|| {
-                    format!(
-                        "`LogPublishingOptions.{name}` publishes to {why}: nothing shows that the app keeps these records; publish to a log group of the app (`Fn::GetAtt` of its `Arn`, or its ARN in `${{AWS::AccountId}}`)"
-                    )
-                });
+            Some(found) => {
+                let found = match found {
+                    Outcome::Gap(why) => {
+                        Outcome::Gap(format!("`LogPublishingOptions.{name}`: {why}"))
+                    }
+                    other => other,
+                };
+                if !matches!(elsewhere, Some(Outcome::Fail(_))) {
+                    elsewhere = match elsewhere {
+                        Some(gap) if !matches!(found, Outcome::Fail(_)) => Some(gap),
+                        _ => Some(found),
+                    };
+                }
             }
         }
     }
@@ -4637,10 +4929,30 @@ fn stream_source(cx: &Cx<'_>) -> Outcome {
             cx.others("AWS::Kinesis::Stream")
                 .any(|s| s.logical_id() == id)
         });
-        of_template || arn.get("Fn::ImportValue").is_some()
+        of_template
+            || arn
+                .get("Fn::ImportValue")
+                .is_some_and(|_| imports_an_export_of(cx, arn, &["AWS::Kinesis::Stream"], arn_of))
     });
     if ours {
         return all([cx.present(pointer)]);
+    }
+    // An import of an export that is no stream's ARN, or a value no rule can read before
+    // deploy, may be any stream: it fails, as every reading of a resource of the app does.
+    if let Some(arn) = arn.filter(|arn| {
+        arn.get("Fn::ImportValue").is_some()
+            || text(arn).is_none_or(|t| {
+                let fixed = t
+                    .replace("${AWS::AccountId}", "")
+                    .replace("${AWS::Region}", "")
+                    .replace("${AWS::Partition}", "");
+                fixed.contains("${") || super::identity::dynamic(&fixed)
+            })
+    }) {
+        return Outcome::Fail(format!(
+            "`KinesisStreamSourceConfiguration.KinesisStreamARN` is {}, which no rule can read before deploy as a stream of the app (or the import of an export that is no stream's ARN): the records may come from any stream, encrypted or not; read a stream of the app (`Fn::GetAtt` of its `Arn`, or the import of its export)",
+            text_or_json(arn)
+        ));
     }
     Outcome::Gap(format!(
         "the delivery stream reads the Kinesis stream {}, which is no stream of the app: Firehose keeps no records at rest, the stream does, and whether it encrypts them with a customer key is not shown; read a stream of the app (`Fn::GetAtt` of its `Arn`)",
@@ -5129,7 +5441,12 @@ fn require_ssl(group: &crate::cfn::Resource) -> Result<Option<Proof>, String> {
 
 /// Audit logging is on when `LoggingProperties` names where the logs go: CloudWatch
 /// (`LogDestinationType` cloudwatch) or else a bucket (`BucketName`, which S3 delivery
-/// needs). To CloudWatch, Redshift exports the log types `LogExports` lists ("The collection
+/// needs). A bucket cannot hold them as the app asks: "Currently, you can only use Amazon
+/// S3-managed keys (SSE-S3) encryption (AES-256) for audit logging" (Redshift management
+/// guide, "Database audit logging", Enabling logging), and S1 asks a customer-managed key
+/// of every bucket (with no waiver): a bucket of the app under its key takes no log, and
+/// one under SSE-S3 fails S1 (or, of no template, is encrypted under no key of the
+/// customer's). So a bucket destination fails, and the logs go to CloudWatch. To CloudWatch, Redshift exports the log types `LogExports` lists ("The collection
 /// of exported log types. Possible values are connectionlog, useractivitylog, and userlog":
 /// CloudFormation reference, `AWS::Redshift::Cluster LoggingProperties`), and it must list
 /// the connection log, which "logs authentication attempts, connections, and
@@ -5154,7 +5471,7 @@ fn rs3(cx: &Cx<'_>) -> Outcome {
         && text(d).is_none_or(|t| t.contains("{{resolve:"))
     {
         return Outcome::Fail(format!(
-            "`LoggingProperties.LogDestinationType` is {}, known only at deploy: no rule can read where the audit logs go; write s3 (with `BucketName`) or cloudwatch (with `LogExports`)",
+            "`LoggingProperties.LogDestinationType` is {}, known only at deploy: no rule can read where the audit logs go; write cloudwatch (with `LogExports`)",
             text_or_json(d)
         ));
     }
@@ -5162,11 +5479,15 @@ fn rs3(cx: &Cx<'_>) -> Outcome {
         .and_then(text)
         .is_some_and(|t| t.trim().eq_ignore_ascii_case("cloudwatch"));
     let check = if !to_logs {
-        cx.present(BUCKET).map_err(|why| {
-            format!(
-                "{why}: connections and queries are not logged; name the log bucket, or set `LogDestinationType` cloudwatch"
-            )
-        })
+        match cx.present(BUCKET) {
+            Err(why) => Err(format!(
+                "{why}: connections and queries are not logged; set `LogDestinationType` cloudwatch with `LogExports` listing connectionlog, userlog and useractivitylog"
+            )),
+            Ok(_) => Err(format!(
+                "the audit logs go to the bucket {}, and Redshift writes audit logs only into a bucket encrypted with S3-managed keys (SSE-S3), never under a customer-managed key (S1): set `LogDestinationType` cloudwatch with `LogExports` listing connectionlog, userlog and useractivitylog, into log groups of the app (L4)",
+                cx.prop(BUCKET).map(text_or_json).unwrap_or_default()
+            )),
+        }
     } else {
         match cx.prop(EXPORTS) {
             None => {
@@ -5417,6 +5738,48 @@ mod review9_tests {
     }
 
     #[test]
+    fn redshift_audit_logs_go_to_cloudwatch_never_to_a_bucket() {
+        const CLUSTER: &str = "AWS::Redshift::Cluster";
+        let cluster = |logging: Value| json!({ "LoggingProperties": logging });
+        for held in [
+            json!({ "LogDestinationType": "cloudwatch", "LogExports": ["connectionlog", "userlog"] }),
+            json!({ "LogDestinationType": "CloudWatch", "LogExports": [{ "Fn::Join": ["", ["connection", "log"]] }] }),
+        ] {
+            let found = outcome(rs3, &[("C", CLUSTER, cluster(held.clone()))]);
+            assert!(matches!(found, Outcome::Pass(_)), "{held}: {found:?}");
+        }
+        // Redshift writes audit logs to S3 only under SSE-S3, which S1 refuses.
+        for bucket in [
+            json!({ "BucketName": "logs" }),
+            json!({ "LogDestinationType": "s3", "BucketName": { "Ref": "Logs" } }),
+            json!({ "LogDestinationType": "S3", "BucketName": { "Fn::Sub": "audit-${AWS::AccountId}" }, "LogExports": ["connectionlog"] }),
+        ] {
+            let found = outcome(
+                rs3,
+                &[
+                    ("C", CLUSTER, cluster(bucket.clone())),
+                    ("Logs", "AWS::S3::Bucket", json!({})),
+                ],
+            );
+            assert!(
+                matches!(&found, Outcome::Fail(why) if why.contains("SSE-S3")),
+                "{bucket}: {found:?}"
+            );
+        }
+        let unread = outcome(
+            rs3,
+            &[(
+                "C",
+                CLUSTER,
+                cluster(
+                    json!({ "LogDestinationType": { "Ref": "Kind" }, "LogExports": ["connectionlog"] }),
+                ),
+            )],
+        );
+        assert!(matches!(unread, Outcome::Fail(_)), "{unread:?}");
+    }
+
+    #[test]
     fn scanning_filters_read_as_ecr_documents_them() {
         // The table of "Filters to choose which repositories are scanned in Amazon ECR".
         let names = [
@@ -5599,26 +5962,75 @@ mod review9_tests {
         let group = (
             "Lg",
             "AWS::Logs::LogGroup",
-            json!({ "RetentionInDays": 365 }),
+            json!({ "LogGroupName": "app", "RetentionInDays": 365 }),
         );
+        let custom = (
+            "Custom",
+            "Custom::Groups",
+            json!({ "ServiceToken": "arn:aws:lambda:us-east-1:111122223333:function:f" }),
+        );
+        let bucket = ("Bucket", "AWS::S3::Bucket", json!({}));
+        let parameter = (
+            "Param",
+            "AWS::SSM::Parameter",
+            json!({ "Type": "String", "Value": "arn:aws:logs:us-east-1:999999999999:log-group:central" }),
+        );
+        let check = |arn: &Value| {
+            outcome(
+                os2,
+                &[
+                    ("D", DOMAIN, domain(arn.clone())),
+                    group.clone(),
+                    custom.clone(),
+                    bucket.clone(),
+                    parameter.clone(),
+                ],
+            )
+        };
         for arn in [
             json!({ "Fn::GetAtt": ["Lg", "Arn"] }),
             json!({ "Fn::Sub": "${Lg.Arn}" }),
             json!({ "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:app" }),
-            json!("arn:aws:logs:us-east-1:111122223333:log-group:app"),
+            json!({ "Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Lg}:*" }),
+            json!({ "Fn::If": ["Prod", { "Fn::GetAtt": ["Lg", "Arn"] }, { "Fn::Sub": "${Lg.Arn}" }] }),
         ] {
-            let found = outcome(os2, &[("D", DOMAIN, domain(arn.clone())), group.clone()]);
+            let found = check(&arn);
             assert!(matches!(found, Outcome::Pass(_)), "{arn}: {found:?}");
         }
+        // Written whole, a group of no template (another account's, one made by hand), or
+        // the template's group's name in an account or region written as text, which the
+        // rules cannot tell from another account's: a gap.
         for arn in [
+            json!("arn:aws:logs:us-east-1:111122223333:log-group:app"),
+            json!("arn:aws:logs:us-east-1:999999999999:log-group:central"),
+            json!({ "Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:made-by-hand" }),
             json!({ "Fn::Sub": "arn:aws:logs:us-east-1:${AWS::StackName}:log-group:${Lg}" }),
-            json!({ "Fn::Join": [":", ["arn:aws:logs:us-east-1", { "Ref": "Account" }, "log-group:x"]] }),
+            json!({ "Fn::Sub": "arn:aws:logs:eu-west-1:${AWS::AccountId}:log-group:app" }),
             json!("arn:aws:s3:::phi-logs"),
             json!({ "Fn::GetAtt": ["Bucket", "Arn"] }),
-            json!({ "Ref": "Elsewhere" }),
+            json!({ "Fn::If": ["Prod", { "Fn::GetAtt": ["Lg", "Arn"] }, "arn:aws:logs:us-east-1:999999999999:log-group:central"] }),
         ] {
-            let found = outcome(os2, &[("D", DOMAIN, domain(arn.clone())), group.clone()]);
+            let found = check(&arn);
             assert!(matches!(found, Outcome::Gap(_)), "{arn}: {found:?}");
+        }
+        // A value no rule can read before deploy may be any group: a failure.
+        for arn in [
+            json!({ "Fn::Join": [":", ["arn:aws:logs:us-east-1", { "Ref": "Account" }, "log-group:x"]] }),
+            json!({ "Ref": "Elsewhere" }),
+            json!({ "Fn::GetAtt": ["Custom", "GroupArn"] }),
+            json!({ "Fn::GetAtt": ["Param", "Value"] }),
+            json!({ "Fn::Sub": "${Param.Value}" }),
+            json!({ "Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Custom.Name}" }),
+            json!("{{resolve:ssm:/domain/group}}"),
+            json!({ "Fn::Select": [0, { "Fn::GetAtt": ["Custom", "Groups"] }] }),
+            json!({ "Fn::ImportValue": "nobody-exports-this" }),
+            json!({ "Fn::If": ["Prod", "arn:aws:logs:us-east-1:999999999999:log-group:central", { "Ref": "Elsewhere" }] }),
+        ] {
+            let found = check(&arn);
+            assert!(
+                matches!(&found, Outcome::Fail(why) if why.contains("CloudWatchLogsLogGroupArn")),
+                "{arn}: {found:?}"
+            );
         }
         // A log group of the app beside a foreign one is enough.
         let both = json!({
@@ -5891,5 +6303,141 @@ mod review11_tests {
                 "{held}"
             );
         }
+    }
+
+    /// A4E of a stage of stack `api` whose access logs go to `destination`, where stack
+    /// `logs` holds the log group `aws-logs-api` (written name, a customer key) and the
+    /// group `per-stack` named on its stack's name.
+    fn a4e_across(destination: Value) -> Outcome {
+        use crate::cfn::{Resource, Template};
+        let raw = |id: &str, t: &str, p: Value| Resource::raw(id.to_owned(), t.to_owned(), p);
+        let key = "arn:aws:kms:us-east-1:111122223333:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9";
+        let logs = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![
+                raw(
+                    "G",
+                    "AWS::Logs::LogGroup",
+                    json!({ "LogGroupName": "aws-logs-api", "KmsKeyId": key, "RetentionInDays": 365 }),
+                ),
+                raw(
+                    "P",
+                    "AWS::Logs::LogGroup",
+                    json!({ "LogGroupName": { "Fn::Sub": "${AWS::StackName}-access" }, "KmsKeyId": key }),
+                ),
+            ],
+            outputs: Vec::new(),
+        };
+        let api = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![raw(
+                "Stage",
+                "AWS::ApiGatewayV2::Stage",
+                json!({ "ApiId": "a", "StageName": "prod", "AccessLogSettings": { "DestinationArn": destination } }),
+            )],
+            outputs: Vec::new(),
+        };
+        let stacks = [("api", &api), ("logs", &logs)];
+        let index = Index::new(&stacks);
+        a4e(&Cx::in_first(&stacks, &api.resources()[0], &index))
+    }
+
+    #[test]
+    fn a4e_reads_a_log_group_of_another_stack_as_every_rule_does() {
+        // A group of another stack of the app, by its ARN with its written name: L1 reads
+        // its key there.
+        for held in [
+            json!({ "Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:aws-logs-api" }),
+            json!({ "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:aws-logs-api:*" }),
+        ] {
+            let found = a4e_across(held.clone());
+            assert!(matches!(found, Outcome::Pass(_)), "{held}: {found:?}");
+        }
+        for refused in [
+            // Another account's or region's group of that name, a name built on the stack's
+            // name (another group in this stack), a group of no template, or a value no rule
+            // can read.
+            json!("arn:aws:logs:us-east-1:999999999999:log-group:aws-logs-api"),
+            json!({ "Fn::Sub": "arn:aws:logs:eu-west-1:${AWS::AccountId}:log-group:aws-logs-api" }),
+            json!({ "Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:${AWS::StackName}-access" }),
+            json!({ "Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:made-by-hand" }),
+            json!({ "Ref": "Destination" }),
+            json!("{{resolve:ssm:/api/log-group}}"),
+        ] {
+            let found = a4e_across(refused.clone());
+            assert!(matches!(found, Outcome::Fail(_)), "{refused}: {found:?}");
+        }
+    }
+
+    /// KS1 of a Firehose delivery stream of stack `app` reading `source`, where stack
+    /// `streams` holds the Kinesis stream `S` and exports `streams:Arn` (its `Arn`) and
+    /// `streams:Text` (another account's stream written as text).
+    fn ks1_reading(source: Value) -> Outcome {
+        use crate::cfn::{Expr, Output, Resource, Template};
+        let output = |name: &str, value: Expr| Output {
+            name: name.to_owned(),
+            value,
+            description: None,
+            export: Some(format!("streams:{name}")),
+        };
+        let streams = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![Resource::raw(
+                "S".to_owned(),
+                "AWS::Kinesis::Stream".to_owned(),
+                json!({ "ShardCount": 1 }),
+            )],
+            outputs: vec![
+                output("Arn", Expr::get_att("S", "Arn")),
+                output(
+                    "Text",
+                    Expr::lit("arn:aws:kinesis:us-east-1:999999999999:stream/theirs"),
+                ),
+            ],
+        };
+        let app = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![
+                Resource::raw(
+                    "F".to_owned(),
+                    "AWS::KinesisFirehose::DeliveryStream".to_owned(),
+                    json!({ "DeliveryStreamType": "KinesisStreamAsSource", "KinesisStreamSourceConfiguration": { "KinesisStreamARN": source, "RoleARN": "arn:aws:iam::111122223333:role/r" } }),
+                ),
+                Resource::raw(
+                    "C".to_owned(),
+                    "Custom::Streams".to_owned(),
+                    json!({ "ServiceToken": "arn:aws:lambda:us-east-1:111122223333:function:f" }),
+                ),
+            ],
+            outputs: Vec::new(),
+        };
+        let stacks = [("app", &app), ("streams", &streams)];
+        let index = Index::new(&stacks);
+        ks1(&Cx::in_first(&stacks, &app.resources()[0], &index))
+    }
+
+    #[test]
+    fn ks1_reads_an_imported_stream_only_as_the_export_of_a_stream_of_the_app() {
+        let found = ks1_reading(json!({ "Fn::ImportValue": "streams:Arn" }));
+        assert!(matches!(found, Outcome::Pass(_)), "{found:?}");
+        for source in [
+            json!({ "Fn::ImportValue": "streams:Text" }),
+            json!({ "Fn::GetAtt": ["C", "StreamArn"] }),
+            json!({ "Ref": "SourceStream" }),
+        ] {
+            let found = ks1_reading(source.clone());
+            assert!(
+                matches!(&found, Outcome::Fail(why) if why.contains("KinesisStreamARN")),
+                "{source}: {found:?}"
+            );
+        }
+        let found = ks1_reading(json!(
+            "arn:aws:kinesis:us-east-1:999999999999:stream/theirs"
+        ));
+        assert!(matches!(found, Outcome::Gap(_)), "{found:?}");
     }
 }

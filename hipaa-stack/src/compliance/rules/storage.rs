@@ -21,10 +21,14 @@ const EXPORTING_DB: &[&str] = &[
     "AWS::DocDB::DBCluster",
     "AWS::Neptune::DBCluster",
     REDSHIFT_CLUSTER,
+    REDSHIFT_NAMESPACE,
 ];
 /// A provisioned Redshift cluster, which exports its audit logs to CloudWatch Logs by
 /// `LoggingProperties` (rule `L4`).
 const REDSHIFT_CLUSTER: &str = "AWS::Redshift::Cluster";
+/// A Redshift Serverless namespace, which exports its audit logs to CloudWatch Logs by
+/// `LogExports` (rule `L4`, which reads nothing else of it: coverage's `PARTLY_READ`).
+const REDSHIFT_NAMESPACE: &str = "AWS::RedshiftServerless::Namespace";
 /// An Aurora global database: a primary cluster and the secondary clusters of other
 /// regions that Aurora's storage replicates it to.
 const GLOBAL_CLUSTER: &str = "AWS::RDS::GlobalCluster";
@@ -497,7 +501,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "the logs a database exports go to log groups of the app, which L1 and L2 read",
         types: EXPORTING_DB,
         controls: &["164.312(a)(2)(iv)"],
-        fix: "RDS writes each exported log to a log group it creates itself unless one of that name exists: name the database (`DBInstanceIdentifier`, `DBClusterIdentifier`, as written in lower case) and declare `/aws/rds/instance/<name>/<log>` (`/aws/rds/cluster/…` for a cluster, `/aws/docdb/…` for a DocumentDB cluster, `/aws/neptune/…` for a Neptune cluster, `/aws/redshift/cluster/<ClusterIdentifier>/<log>` for each log of a Redshift cluster's `LoggingProperties.LogExports` sent to cloudwatch) in its stack, encrypted and kept as L1 and L2 ask, with the database depending on it; a named database can no longer be replaced by an update. Otherwise deploy with `up`, which gives each group RDS made the database's key and a retention, or associate a customer key with each (`aws logs associate-kms-key`) and set its retention after the first deploy",
+        fix: "RDS writes each exported log to a log group it creates itself unless one of that name exists: name the database (`DBInstanceIdentifier`, `DBClusterIdentifier`, as written in lower case) and declare `/aws/rds/instance/<name>/<log>` (`/aws/rds/cluster/…` for a cluster, `/aws/docdb/…` for a DocumentDB cluster, `/aws/neptune/…` for a Neptune cluster, `/aws/redshift/cluster/<ClusterIdentifier>/<log>` for each log of a Redshift cluster's `LoggingProperties.LogExports` sent to cloudwatch, `/aws/redshift/<NamespaceName>/<log>` for each log of a Redshift Serverless namespace's `LogExports`) in its stack, encrypted and kept as L1 and L2 ask, with the database depending on it; a named database can no longer be replaced by an update. Otherwise deploy with `up`, which gives each group RDS made the database's key and a retention, or associate a customer key with each (`aws logs associate-kms-key`) and set its retention after the first deploy",
         packs: packs(None, None, None),
         check: l4,
     },
@@ -3257,116 +3261,20 @@ fn t1(cx: &Cx<'_>) -> Outcome {
 }
 
 /// Why a trail's `CloudWatchLogsLogGroupArn` is not shown to be a log group of the app, as
-/// a gap or a failure, or `None` when it is one. Of the app are: an `AWS::Logs::LogGroup`
-/// of the template named wholly ([`super::meaning::names`]: its `Fn::GetAtt` `Arn`, an
-/// `Fn::If` whose every branch names it) or by its ARN in `${AWS::Region}` and
-/// `${AWS::AccountId}` (`${Group}` or its written `LogGroupName`, with or without `:*`); the
-/// import of an export of a log group's ARN by a stack of the app (as A4E reads one); a log
-/// group of a stack of another region carried by hipaa-stack's template parameter; and the
-/// ARN, in `${AWS::Region}` and the trail's own account (`${AWS::AccountId}`, or a number:
-/// CloudTrail takes only a group of its own account), of a log group of another stack whose
-/// `LogGroupName` is written and names the same group in every stack (not built on
-/// `${AWS::StackName}` or `${AWS::Region}`). CloudTrail delivers only to a group of the
-/// trail's own account and region, so an ARN that writes them as text names a group of the
-/// trail's own template by its written name; a group of another stack only in
-/// `${AWS::Region}` (the rules are not told where each stack deploys).
+/// a gap or a failure, or `None` when it is one: the one reading of "a log group of the app"
+/// that OS2 shares ([`super::services::log_group_outside_the_app`]). CloudTrail delivers
+/// only to a group of the trail's own account and region, so an ARN that writes them as
+/// text names a group of the trail's own template by its written name.
 fn trail_log_group_outside_the_app(cx: &Cx<'_>, arn: &Value) -> Option<Outcome> {
-    const LOG_GROUP: &str = "AWS::Logs::LogGroup";
-    if super::meaning::no_value(arn) {
-        return Some(Outcome::Fail(
-            "`CloudWatchLogsLogGroupArn` is removed by `AWS::NoValue`: the trail delivers to no log group; name a `LogGroup` of the app by the `Fn::GetAtt` of its `Arn`".to_owned(),
-        ));
-    }
-    // Either branch of an `Fn::If` may be deployed: each is read, a failure before a gap.
-    if let Some([_, yes, no]) = arn
-        .as_object()
-        .filter(|m| m.len() == 1)
-        .and_then(|m| m.get("Fn::If"))
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-    {
-        let found: Vec<Outcome> = [yes, no]
-            .into_iter()
-            .filter_map(|branch| trail_log_group_outside_the_app(cx, branch))
-            .collect();
-        let fail = found.iter().position(|o| matches!(o, Outcome::Fail(_)));
-        return found.into_iter().nth(fail.unwrap_or(0));
-    }
-    let of_the_template = cx.others(LOG_GROUP).any(|g| {
-        super::meaning::names(arn, g.logical_id()) || super::services::is_log_group_arn(arn, g)
-    });
-    let imported = arn
-        .get("Fn::ImportValue")
-        .is_some_and(|name| super::services::imports_an_app_log_group(cx, name));
-    let across_regions = cx
-        .across_regions(cx.template, arn)
-        .is_some_and(|(_, g)| g.type_name() == LOG_GROUP);
-    if of_the_template || imported || across_regions {
-        return None;
-    }
-    let written = text(arn);
-    // The text without the stack's own account, region and name, which name one group.
-    let fixed = written.as_deref().map(|t| {
-        t.replace("${AWS::AccountId}", "")
-            .replace("${AWS::Region}", "")
-            .replace("${AWS::StackName}", "")
-    });
-    let readable = fixed
-        .as_deref()
-        .is_some_and(|f| !f.contains("${") && !super::identity::dynamic(f));
-    if !readable {
-        return Some(Outcome::Fail(format!(
-            "`CloudWatchLogsLogGroupArn` is {}, which no rule can read before deploy: the trail may deliver to any log group, whose key and retention no rule reads; name a `LogGroup` of the app by the `Fn::GetAtt` of its `Arn`",
-            text_or_json(arn)
-        )));
-    }
-    let t = written.unwrap_or_default();
-    if of_another_stack(cx, t.trim()) {
-        return None;
-    }
-    Some(Outcome::Gap(format!(
-        "the trail delivers to `{}`, which is no log group of the app: whether it is encrypted with a customer key (L1) and keeps events a year (L2) is not shown; deliver to a `LogGroup` of the app (the `Fn::GetAtt` of its `Arn`, or the import of its export)",
-        t.trim()
-    )))
-}
-
-/// Whether the ARN `t` (`arn:…:logs:${AWS::Region}:<account>:log-group:<name>[:*]`) names a
-/// log group of another stack of the app by its written `LogGroupName` (see
-/// [`trail_log_group_outside_the_app`]).
-fn of_another_stack(cx: &Cx<'_>, t: &str) -> bool {
-    let Some((head, name)) = t.rsplit_once(":log-group:") else {
-        return false;
-    };
-    let name = name.strip_suffix(":*").unwrap_or(name);
-    // The pseudo parameters as one field each (their `::` would split them).
-    let head = head.replace("${AWS::", "${AWS-");
-    let fields: Vec<&str> = head.split(':').collect();
-    let [arn, _, service, region, account] = fields.as_slice() else {
-        return false;
-    };
-    let own_account = *account == "${AWS-AccountId}"
-        || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
-    if *arn != "arn" || *service != "logs" || !own_account {
-        return false;
-    }
-    // A region written as text names the group of the trail's own template (CloudTrail
-    // delivers only to a group of the trail's own region and account, so no other group of
-    // that name can be the one written); of another stack, whose region the rules are not
-    // told, only in `${AWS::Region}`.
-    let any_region = *region == "${AWS-Region}";
-    let per_stack = |n: &str| {
-        n.replace("${AWS::AccountId}", "")
-            .replace("${AWS::Partition}", "")
-            .replace("${AWS::URLSuffix}", "")
-            .contains("${")
-    };
-    // A name built on the stack's name is the same group only in the trail's own template.
-    !name.is_empty()
-        && cx.everywhere("AWS::Logs::LogGroup").any(|(stack, g)| {
-            (any_region || stack.is_none())
-                && text(&g.properties()["LogGroupName"])
-                    .is_some_and(|n| n == name && (stack.is_none() || !per_stack(&n)))
-        })
+    super::services::log_group_outside_the_app(
+        cx,
+        arn,
+        &super::services::LogWriter {
+            property: "`CloudWatchLogsLogGroupArn`",
+            writer: "the trail",
+            own_account_only: true,
+        },
+    )
 }
 
 /// A trail's log files, and the events of a CloudTrail Lake event data store (the same
@@ -3722,6 +3630,7 @@ fn l4(cx: &Cx<'_>) -> Outcome {
         "AWS::DocDB::DBCluster" => ("DocumentDB", "docdb", "/DBClusterIdentifier"),
         "AWS::Neptune::DBCluster" => ("Neptune", "neptune", "/DBClusterIdentifier"),
         REDSHIFT_CLUSTER => return l4_redshift(cx),
+        REDSHIFT_NAMESPACE => return l4_redshift_serverless(cx),
         // An instance of a cluster exports what its cluster exports: judged on that
         // cluster, or failed when the cluster is of no template of the app (as the other
         // rules of a database fail it), since no rule reads where that cluster's logs go.
@@ -3779,6 +3688,40 @@ fn l4_redshift(cx: &Cx<'_>) -> Outcome {
         "redshift/cluster",
         "/ClusterIdentifier",
         EXPORTS,
+    )
+}
+
+/// L4 of a Redshift Serverless namespace that exports its audit logs (`LogExports`:
+/// `userlog`, `connectionlog`, `useractivitylog`, which holds every query's text): "A new
+/// log group is automatically created for Amazon Redshift Serverless …
+/// `/aws/redshift/<namespace>/<log_type>`", unless "a log group with the specified name
+/// exists. Redshift exports log data using the existing log group" (Amazon Redshift
+/// management guide, "Audit logging for Amazon Redshift Serverless"): with no customer key
+/// and no expiry, outside any template, as RDS does. CloudFormation requires the name
+/// (`AWS::RedshiftServerless::Namespace` `NamespaceName`: required, "All alphabetical
+/// characters must be lower case"), so a namespace always names its groups.
+fn l4_redshift_serverless(cx: &Cx<'_>) -> Outcome {
+    let exports = cx
+        .prop("/LogExports")
+        .filter(|v| !super::meaning::no_value(v));
+    let exporting = exports.is_some_and(|v| !v.as_array().is_some_and(Vec::is_empty));
+    if exporting
+        && cx
+            .prop("/NamespaceName")
+            .filter(|v| !super::meaning::no_value(v))
+            .is_none()
+    {
+        return Outcome::Fail(format!(
+            "Redshift Serverless namespace `{}` exports its logs without `NamespaceName`, which CloudFormation requires and names the log groups (`/aws/redshift/<NamespaceName>/<log>`) by; name the namespace and declare each group, encrypted and kept as L1 and L2 ask",
+            cx.id()
+        ));
+    }
+    exported_into_groups(
+        cx,
+        "Redshift Serverless",
+        "redshift",
+        "/NamespaceName",
+        "/LogExports",
     )
 }
 
@@ -4091,6 +4034,69 @@ mod tests {
             matches!(found.as_slice(), [Status::Failed { .. }]),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn a_redshift_serverless_namespace_exports_its_logs_into_log_groups_of_its_stack() {
+        use crate::testing::Status;
+        let namespace =
+            |p: serde_json::Value| ("Warehouse", "AWS::RedshiftServerless::Namespace", p);
+        let exports =
+            json!({"NamespaceName": "Claims", "LogExports": ["connectionlog", "useractivitylog"]});
+        let groups = || {
+            [
+                log_group("Connections", "/aws/redshift/claims/connectionlog"),
+                log_group("Queries", "/aws/redshift/claims/useractivitylog"),
+            ]
+        };
+        let [a, b] = groups();
+        let stack = [namespace(exports.clone()), a, b];
+        let found = raw_statuses(&[("s", &stack)], "L4", "Warehouse");
+        assert!(
+            matches!(found.as_slice(), [Status::Enforced { .. }]),
+            "{found:?}"
+        );
+        // The query log without its group: Redshift Serverless creates it, unencrypted.
+        let [a, _] = groups();
+        let stack = [namespace(exports), a];
+        let found = raw_statuses(&[("s", &stack)], "L4", "Warehouse");
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { finding }] if finding.contains("/aws/redshift/claims/useractivitylog")),
+            "{found:?}"
+        );
+        // A cluster's group is no namespace's.
+        let stack = [
+            namespace(json!({"NamespaceName": "claims", "LogExports": ["userlog"]})),
+            log_group("Users", "/aws/redshift/cluster/claims/userlog"),
+        ];
+        let found = raw_statuses(&[("s", &stack)], "L4", "Warehouse");
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "{found:?}"
+        );
+        // Logs no rule can read, or no name, fail; no exports, nothing to read.
+        for p in [
+            json!({"NamespaceName": "claims", "LogExports": {"Ref": "Logs"}}),
+            json!({"NamespaceName": {"Fn::GetAtt": ["C", "Name"]}, "LogExports": ["userlog"]}),
+            json!({"LogExports": ["userlog"]}),
+        ] {
+            let stack = [namespace(p.clone())];
+            let found = raw_statuses(&[("s", &stack)], "L4", "Warehouse");
+            assert!(
+                matches!(found.as_slice(), [Status::Failed { .. }]),
+                "{p}: {found:?}"
+            );
+        }
+        for p in [
+            json!({"NamespaceName": "claims"}),
+            json!({"NamespaceName": "claims", "LogExports": []}),
+        ] {
+            let stack = [namespace(p.clone())];
+            assert!(
+                raw_statuses(&[("s", &stack)], "L4", "Warehouse").is_empty(),
+                "{p}"
+            );
+        }
     }
 
     #[test]
