@@ -1086,6 +1086,7 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                             serde_json::json!({
                                 "stack": d.stack,
                                 "status": d.status,
+                                "reason": d.reason,
                                 "resources": d.resources.iter().map(|r| serde_json::json!({
                                     "logicalId": r.logical_id,
                                     "type": r.resource_type,
@@ -1098,7 +1099,14 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                     out!("{:#}", serde_json::Value::Array(doc));
                 } else {
                     for d in &drifts {
-                        out!("{}: {}", d.stack, d.status);
+                        match &d.reason {
+                            Some(reason) => out!(
+                                "{}: {} ({reason}); what CloudFormation could check is below, and the resources it could not are NOT_CHECKED: run `drift` again, or check them by hand",
+                                d.stack,
+                                d.status
+                            ),
+                            None => out!("{}: {}", d.stack, d.status),
+                        }
                         for r in &d.resources {
                             out!("    {} {} {}", r.logical_id, r.resource_type, r.status);
                             for (path, expected, actual) in &r.differences {

@@ -367,9 +367,13 @@ pub struct Destroyed {
 pub struct StackDrift {
     /// The stack.
     pub stack: String,
-    /// `IN_SYNC`, `DRIFTED`, …
+    /// `IN_SYNC`, `DRIFTED`, or `DETECTION_FAILED` when CloudFormation could not check
+    /// every resource (the resources it checked are listed all the same).
     pub status: String,
-    /// The resources that drifted: logical id, type, status, differences.
+    /// Why detection failed, as CloudFormation says (`DetectionStatusReason`), when it did.
+    pub reason: Option<String>,
+    /// The resources that drifted, and with a failed detection those left unchecked
+    /// (`NOT_CHECKED`): logical id, type, status, differences.
     pub resources: Vec<super::api::ResourceDrift>,
 }
 
@@ -3161,20 +3165,21 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             };
             let start = Instant::now();
             let mut interval = self.options.poll;
-            loop {
+            // "DETECTION_FAILED: The stack drift detection operation has failed for at least
+            // one resource in the stack. Results will be available for resources on which
+            // CloudFormation successfully completed drift detection" (API reference,
+            // DescribeStackDriftDetectionStatus, `DetectionStatus`): those results are
+            // read and shown, with the reason and the resources left unchecked.
+            let failed = loop {
                 let (status, reason) = self
                     .call(name, "DescribeStackDriftDetectionStatus", || {
                         self.cfn(name).drift_detection_status(&id)
                     })
                     .await?;
                 match status.as_str() {
-                    "DETECTION_COMPLETE" => break,
+                    "DETECTION_COMPLETE" => break None,
                     "DETECTION_FAILED" => {
-                        return Err(DeployError::StackState {
-                            stack: name.to_owned(),
-                            status,
-                            hint: format!("drift detection failed: {}", reason.unwrap_or_default()),
-                        });
+                        break Some(reason.unwrap_or_else(|| "no reason given".to_owned()));
                     }
                     _ if start.elapsed() >= self.options.timeout => {
                         return Err(DeployError::Timeout {
@@ -3188,14 +3193,16 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                         interval = interval.mul_f64(1.5).min(self.options.max_poll);
                     }
                 }
-            }
+            };
             let mut resources: Vec<_> = self
                 .call(name, "DescribeStackResourceDrifts", || {
                     self.cfn(name).resource_drifts(name)
                 })
                 .await?
                 .into_iter()
-                .filter(|r| r.status != "IN_SYNC" && r.status != "NOT_CHECKED")
+                .filter(|r| {
+                    r.status != "IN_SYNC" && (failed.is_some() || r.status != "NOT_CHECKED")
+                })
                 .collect();
             // One read of the stack's resources for both steps' groups, as `up` does.
             let regional = self.regional(name);
@@ -3211,11 +3218,14 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             resources.extend(self.database_log_drift(s, databases).await?);
             out.push(StackDrift {
                 stack: name.to_owned(),
-                status: if resources.is_empty() {
+                status: if failed.is_some() {
+                    "DETECTION_FAILED".to_owned()
+                } else if resources.is_empty() {
                     "IN_SYNC".to_owned()
                 } else {
                     "DRIFTED".to_owned()
                 },
+                reason: failed,
                 resources,
             });
         }
@@ -3577,30 +3587,14 @@ mod tests {
         assert!(billing("AWS::RDS::DBInstance").is_some_and(|b| b.contains("database")));
         assert_eq!(billing("AWS::EC2::Subnet"), None);
         assert_eq!(billing("AWS::RDS::DBSubnetGroup"), None);
-        // Every store of PHI that `destroy` may keep says what it keeps billing for.
-        for kind in [
-            "AWS::S3::Bucket",
-            "AWS::S3Express::DirectoryBucket",
-            "AWS::S3Tables::TableBucket",
-            "AWS::KMS::Key",
-            "AWS::KMS::ReplicaKey",
-            "AWS::Logs::LogGroup",
-            "AWS::CloudTrail::EventDataStore",
-            "AWS::Backup::BackupVault",
-            "AWS::Backup::LogicallyAirGappedBackupVault",
-            "AWS::DynamoDB::Table",
-            "AWS::DynamoDB::GlobalTable",
-            "AWS::EFS::FileSystem",
-            "AWS::EC2::Volume",
-            "AWS::Redshift::Cluster",
-            "AWS::OpenSearchService::Domain",
-            "AWS::Elasticsearch::Domain",
-            "AWS::DocDB::DBCluster",
-            "AWS::Neptune::DBCluster",
-            "AWS::RDS::DBCluster",
-            "AWS::SQS::Queue",
-            "AWS::SecretsManager::Secret",
-        ] {
+        // Every store of PHI that `destroy` may keep (each type rule D1 keeps, and R6's
+        // databases) says what it keeps billing for, as do queues and secrets.
+        let stores = ["D1", "R6"].into_iter().flat_map(|id| {
+            crate::compliance::rule_spec(id)
+                .expect("a rule of the catalogue")
+                .types
+        });
+        for kind in stores.chain(&["AWS::SQS::Queue", "AWS::SecretsManager::Secret"]) {
             assert!(plan::data_at_stake(kind).is_some(), "{kind}");
             assert!(billing(kind).is_some(), "{kind}");
         }

@@ -1139,6 +1139,43 @@ async fn drift_names_the_resources_that_differ() {
     assert!(drifts.iter().all(|d| d.status == "DRIFTED"));
     assert_eq!(drifts[0].resources[0].differences[0].2, "Suspended");
 
+    // A detection that failed for some resources still shows what it found, the resources
+    // it could not check, and why; it is not reported in sync.
+    let unchecked = ResourceDrift {
+        logical_id: "PhiKey".to_owned(),
+        resource_type: "AWS::KMS::Key".to_owned(),
+        status: "NOT_CHECKED".to_owned(),
+        differences: Vec::new(),
+    };
+    let in_sync = ResourceDrift {
+        logical_id: "Logs".to_owned(),
+        status: "IN_SYNC".to_owned(),
+        ..unchecked.clone()
+    };
+    let faults = Faults {
+        drifts: Some(vec![in_sync, unchecked]),
+        drift_failed: Some("Failed to detect drift on resource [PhiKey]".to_owned()),
+        ..Faults::default()
+    };
+    let drifts = faulty(&moto, &assembly, faults, options())
+        .await
+        .drift()
+        .await
+        .unwrap();
+    for d in &drifts {
+        assert_eq!(d.status, "DETECTION_FAILED", "{}", d.stack);
+        assert_eq!(
+            d.reason.as_deref(),
+            Some("Failed to detect drift on resource [PhiKey]")
+        );
+        let listed: Vec<(&str, &str)> = d
+            .resources
+            .iter()
+            .map(|r| (r.logical_id.as_str(), r.status.as_str()))
+            .collect();
+        assert_eq!(listed, [("PhiKey", "NOT_CHECKED")], "{}", d.stack);
+    }
+
     // Without the injection, the local endpoint says plainly that it lacks drift detection.
     let err = deployer(&moto, &assembly, options())
         .await

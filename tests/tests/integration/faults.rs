@@ -67,6 +67,10 @@ pub struct Faults {
     /// set (API reference, ResourceChange: "exact action for the resource can't be
     /// determined"), which moto never answers.
     pub dynamic: Vec<(String, String)>,
+    /// With `drifts`, answer the detection's status `DETECTION_FAILED` with this reason
+    /// (moto has no drift detection): CloudFormation then gives the results of the
+    /// resources it could check, the others `NOT_CHECKED`.
+    pub drift_failed: Option<String>,
 }
 
 /// A client error that stands for the run being stopped there.
@@ -405,8 +409,15 @@ impl CloudFormationApi for Faulty {
 
     async fn drift_detection_status(&self, id: &str) -> Result<(String, Option<String>), ApiError> {
         self.before("DescribeStackDriftDetectionStatus", id).await?;
-        if self.faults.lock().unwrap().drifts.is_some() {
-            return Ok(("DETECTION_COMPLETE".to_owned(), None));
+        let injected = {
+            let faults = self.faults.lock().unwrap();
+            faults.drifts.is_some().then(|| match &faults.drift_failed {
+                Some(reason) => ("DETECTION_FAILED".to_owned(), Some(reason.clone())),
+                None => ("DETECTION_COMPLETE".to_owned(), None),
+            })
+        };
+        if let Some(answer) = injected {
+            return Ok(answer);
         }
         self.inner.drift_detection_status(id).await
     }

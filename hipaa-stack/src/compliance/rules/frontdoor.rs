@@ -764,34 +764,22 @@ fn destination_outside_the_app(
         Value::Array(items) => items.iter().collect(),
         other => vec![other],
     };
-    let found: Vec<Outcome> = destinations
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, d)| {
-            let property = format!("`{}.LogDestinationConfigs.{i}`", logging.logical_id());
-            waf_destination(&here, d, &property)
-        })
-        .collect();
-    let fail = found.iter().position(|o| matches!(o, Outcome::Fail(_)));
-    found.into_iter().nth(fail.unwrap_or(0))
+    super::worst(destinations.into_iter().enumerate().filter_map(|(i, d)| {
+        let property = format!("`{}.LogDestinationConfigs.{i}`", logging.logical_id());
+        waf_destination(&here, d, &property)
+    }))
 }
 
 /// One destination of a web ACL's logs, as [`destination_outside_the_app`] reads it.
 fn waf_destination(here: &Cx<'_>, d: &Value, property: &str) -> Option<Outcome> {
     use super::services::{bucket_arn_of_the_app, stream_arn_of_the_app};
-    if let Some([_, yes, no]) = d
-        .as_object()
-        .filter(|m| m.len() == 1)
-        .and_then(|m| m.get("Fn::If"))
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-    {
-        let found: Vec<Outcome> = [yes, no]
-            .into_iter()
-            .filter_map(|branch| waf_destination(here, branch, property))
-            .collect();
-        let fail = found.iter().position(|o| matches!(o, Outcome::Fail(_)));
-        return found.into_iter().nth(fail.unwrap_or(0));
+    // Either branch of an `Fn::If` may be deployed: each is read, a failure before a gap.
+    if let Some(branches) = super::meaning::if_branches(d) {
+        return super::worst(
+            branches
+                .into_iter()
+                .filter_map(|branch| waf_destination(here, branch, property)),
+        );
     }
     if bucket_arn_of_the_app(here, d) || stream_arn_of_the_app(here, d) {
         return None;

@@ -1658,18 +1658,7 @@ fn roles_elsewhere(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
         .enumerate()
         .filter(|(_, v)| !super::meaning::no_value(v))
         .map(|(i, v)| {
-            let written = super::meaning::text(v).filter(|t| !dynamic(t));
-            let of_the_app = cx
-                .others("AWS::IAM::Role")
-                .any(|r| super::meaning::names(v, r.logical_id()))
-                || super::meaning::imported(v)
-                || written.as_deref().is_some_and(|name| {
-                    cx.everywhere("AWS::IAM::Role").any(|(_, r)| {
-                        super::meaning::text(&r.properties()["RoleName"])
-                            .is_some_and(|n| n.trim().eq_ignore_ascii_case(name.trim()))
-                    })
-                });
-            if of_the_app {
+            if named_in_the_app(cx, v, "AWS::IAM::Role", "RoleName") {
                 cx.proof(&format!("/Roles/{i}")).ok_or_default()
             } else {
                 Err(format!(
@@ -1721,17 +1710,24 @@ fn groups_elsewhere(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
 }
 
 /// Whether a group name (of a user's `Groups`, or an addition's `GroupName`) is a group of
-/// the app: the `Ref` of an `AWS::IAM::Group` of the template (its name), an import from
-/// another stack of the app, or the `GroupName` of a group of the app written as text (IAM
-/// names ignore case).
+/// the app ([`named_in_the_app`]).
 fn group_of_the_app(cx: &Cx<'_>, v: &Value) -> bool {
+    named_in_the_app(cx, v, "AWS::IAM::Group", "GroupName")
+}
+
+/// Whether `v`, the name of an IAM role or group (of a profile's `Roles`, a user's
+/// `Groups`, an addition's `GroupName`), names a resource of type `type_name` of the app:
+/// the `Ref` of one of the template (its name), an import from another stack of the app, or
+/// the name written as text that one of the app gives itself in `name_property` (IAM names
+/// ignore case). A name made at deploy names none.
+fn named_in_the_app(cx: &Cx<'_>, v: &Value, type_name: &str, name_property: &str) -> bool {
     let written = super::meaning::text(v).filter(|t| !dynamic(t));
-    cx.others("AWS::IAM::Group")
-        .any(|g| super::meaning::names(v, g.logical_id()))
+    cx.others(type_name)
+        .any(|r| super::meaning::names(v, r.logical_id()))
         || super::meaning::imported(v)
         || written.as_deref().is_some_and(|name| {
-            cx.everywhere("AWS::IAM::Group").any(|(_, g)| {
-                super::meaning::text(&g.properties()["GroupName"])
+            cx.everywhere(type_name).any(|(_, r)| {
+                super::meaning::text(&r.properties()[name_property])
                     .is_some_and(|n| n.trim().eq_ignore_ascii_case(name.trim()))
             })
         })

@@ -405,6 +405,21 @@ pub(crate) fn text_or_json(value: &Value) -> String {
 
 /// Whether a value is `{"Ref": "AWS::NoValue"}`, which removes the property it is written
 /// in.
+/// The two branches of an `Fn::If` written alone (`{"Fn::If": [condition, yes, no]}`),
+/// either of which may be the one deployed.
+pub(crate) fn if_branches(value: &Value) -> Option<[&Value; 2]> {
+    match value
+        .as_object()
+        .filter(|m| m.len() == 1)?
+        .get("Fn::If")?
+        .as_array()?
+        .as_slice()
+    {
+        [_, yes, no] => Some([yes, no]),
+        _ => None,
+    }
+}
+
 pub(crate) fn no_value(value: &Value) -> bool {
     value
         .get("Ref")

@@ -1270,6 +1270,20 @@ pub(crate) fn all(checks: impl IntoIterator<Item = Result<Proof, String>>) -> Ou
     }
 }
 
+/// Of outcomes any of which may be the one deployed (the branches of an `Fn::If`, the
+/// destinations of one setting), the one to report: the first failure, else the first
+/// (`None` when there is none).
+pub(crate) fn worst(found: impl IntoIterator<Item = Outcome>) -> Option<Outcome> {
+    let mut first = None;
+    for outcome in found {
+        if matches!(outcome, Outcome::Fail(_)) {
+            return Some(outcome);
+        }
+        first.get_or_insert(outcome);
+    }
+    first
+}
+
 /// Every rule, in the order of `docs/CONTROLS.md`.
 pub fn rules() -> impl Iterator<Item = &'static RuleSpec> {
     storage::RULES

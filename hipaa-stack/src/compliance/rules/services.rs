@@ -4544,19 +4544,13 @@ pub(super) fn log_group_outside_the_app(
             "{property} is removed by `AWS::NoValue`: {writer} writes to no log group; {fix}"
         )));
     }
-    if let Some([_, yes, no]) = arn
-        .as_object()
-        .filter(|m| m.len() == 1)
-        .and_then(|m| m.get("Fn::If"))
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-    {
-        let found: Vec<Outcome> = [yes, no]
-            .into_iter()
-            .filter_map(|branch| log_group_outside_the_app(cx, branch, w))
-            .collect();
-        let fail = found.iter().position(|o| matches!(o, Outcome::Fail(_)));
-        return found.into_iter().nth(fail.unwrap_or(0));
+    // Either branch of an `Fn::If` may be deployed: each is read, a failure before a gap.
+    if let Some(branches) = super::meaning::if_branches(arn) {
+        return super::worst(
+            branches
+                .into_iter()
+                .filter_map(|branch| log_group_outside_the_app(cx, branch, w)),
+        );
     }
     let of_the_template = cx
         .others(LOG_GROUP)
