@@ -1642,27 +1642,50 @@ fn roles_elsewhere(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
     if cx.resource.type_name() != INSTANCE_PROFILE {
         return Vec::new();
     }
-    let roles = match cx.prop("/Roles") {
+    names_elsewhere(
+        cx,
+        "Roles",
+        ("AWS::IAM::Role", "RoleName"),
+        "which may give the instances any role of the account; name the `AWS::IAM::Role` of the app by its `Ref`",
+        "gives the instances launched with the profile",
+        "a role that no template of the app holds, whose policies no rule reads; name an `AWS::IAM::Role` of the app by its `Ref`",
+    )
+}
+
+/// Each name of the list property `property` (of IAM roles or groups, `of` their type and
+/// the property that names one) that is not one of the app ([`named_in_the_app`]), as a
+/// finding that the name `does` what follows it, `elsewhere`; a list made at deploy may
+/// name any, `unreadable` says what then. A property removed by `AWS::NoValue`, or an item
+/// removed so, names none.
+fn names_elsewhere(
+    cx: &Cx<'_>,
+    property: &str,
+    (type_name, name_property): (&str, &str),
+    unreadable: &str,
+    does: &str,
+    elsewhere: &str,
+) -> Vec<Result<Proof, String>> {
+    let names = match cx.prop(&format!("/{property}")) {
         None => return Vec::new(),
         Some(v) if super::meaning::no_value(v) => return Vec::new(),
-        Some(Value::Array(roles)) => roles,
+        Some(Value::Array(names)) => names,
         Some(v) => {
             return vec![Err(format!(
-                "`Roles` is {}, a list known only at deploy, which may give the instances any role of the account; name the `AWS::IAM::Role` of the app by its `Ref`",
+                "`{property}` is {}, a list known only at deploy, {unreadable}",
                 super::meaning::text_or_json(v)
             ))];
         }
     };
-    roles
+    names
         .iter()
         .enumerate()
         .filter(|(_, v)| !super::meaning::no_value(v))
         .map(|(i, v)| {
-            if named_in_the_app(cx, v, "AWS::IAM::Role", "RoleName") {
-                cx.proof(&format!("/Roles/{i}")).ok_or_default()
+            if named_in_the_app(cx, v, type_name, name_property) {
+                cx.proof(&format!("/{property}/{i}")).ok_or_default()
             } else {
                 Err(format!(
-                    "`Roles.{i}` gives the instances launched with the profile {}, a role that no template of the app holds, whose policies no rule reads; name an `AWS::IAM::Role` of the app by its `Ref`",
+                    "`{property}.{i}` {does} {}, {elsewhere}",
                     super::meaning::text_or_json(v)
                 ))
             }
@@ -1682,31 +1705,14 @@ fn groups_elsewhere(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
     if cx.resource.type_name() != "AWS::IAM::User" {
         return Vec::new();
     }
-    let groups = match cx.prop("/Groups") {
-        None => return Vec::new(),
-        Some(Value::Array(groups)) => groups,
-        Some(v) => {
-            return vec![Err(format!(
-                "`Groups` is {}, a list known only at deploy, which may add the user to any group; name the `AWS::IAM::Group`s of the app by their `Ref`",
-                super::meaning::text_or_json(v)
-            ))];
-        }
-    };
-    groups
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| !super::meaning::no_value(v))
-        .map(|(i, v)| {
-            if group_of_the_app(cx, v) {
-                cx.proof(&format!("/Groups/{i}")).ok_or_default()
-            } else {
-                Err(format!(
-                    "`Groups.{i}` adds the user to {}, a group that no template of the app holds, whose policies no rule reads; add the user to an `AWS::IAM::Group` of the app by its `Ref`",
-                    super::meaning::text_or_json(v)
-                ))
-            }
-        })
-        .collect()
+    names_elsewhere(
+        cx,
+        "Groups",
+        ("AWS::IAM::Group", "GroupName"),
+        "which may add the user to any group; name the `AWS::IAM::Group`s of the app by their `Ref`",
+        "adds the user to",
+        "a group that no template of the app holds, whose policies no rule reads; add the user to an `AWS::IAM::Group` of the app by its `Ref`",
+    )
 }
 
 /// Whether a group name (of a user's `Groups`, or an addition's `GroupName`) is a group of
@@ -2438,6 +2444,41 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    /// `Groups` and `Roles` removed by `AWS::NoValue` name nothing (a user's `Groups` was
+    /// read as a list known only at deploy, unlike a profile's `Roles`); a list made at
+    /// deploy still fails, and a name of no template still fails.
+    #[test]
+    fn a_list_of_names_removed_by_no_value_names_nothing() {
+        use crate::compliance::Status;
+        use crate::prelude::*;
+        let i2 = |resource: RawResource| {
+            let app = App::new("names");
+            let stack = app.stack("s").unwrap();
+            stack.add(resource).unwrap();
+            let assembly = app.check().unwrap();
+            assembly
+                .evaluation()
+                .results
+                .iter()
+                .find(|c| c.rule == "I2" && &*c.logical_id == "U")
+                .map(|c| c.status.clone())
+        };
+        let failed = |s: &Option<Status>| matches!(s, Some(Status::Failed { .. }));
+        for (kind, property) in [
+            ("AWS::IAM::User", "Groups"),
+            ("AWS::IAM::InstanceProfile", "Roles"),
+        ] {
+            let removed =
+                i2(RawResource::new("U", kind).property(property, json!({"Ref": "AWS::NoValue"})));
+            assert!(!failed(&removed), "{kind}: {removed:?}");
+            let made = i2(RawResource::new("U", kind)
+                .property(property, json!({"Fn::Split": [",", "Admins"]})));
+            assert!(failed(&made), "{kind}: {made:?}");
+            let elsewhere = i2(RawResource::new("U", kind).property(property, json!(["Admins"])));
+            assert!(failed(&elsewhere), "{kind}: {elsewhere:?}");
+        }
+    }
 
     #[test]
     fn a_key_is_pinned_only_by_a_string_operator_that_requires_every_value_as_written() {
