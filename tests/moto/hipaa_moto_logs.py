@@ -9,6 +9,10 @@ what `up` does for rule L4. Imported by `hipaa_moto.py`.
   specified name doesn't exist, Amazon RDS creates it").
 * `AssociateKmsKey` and `DisassociateKmsKey` are not in moto: they are answered, with
   CloudWatch Logs' refusals.
+* `PutRetentionPolicy` takes only the numbers of days CloudWatch Logs allows, as moto does
+  not (CloudWatch Logs API Reference, `PutRetentionPolicy`, `retentionInDays`: "Possible
+  values are: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
+  2192, 2557, 2922, 3288, and 3653"); any other is `InvalidParameterException`.
 * `CreateLogGroup` and `AssociateKmsKey` refuse a key that does not exist, is not enabled,
   or whose policy does not let CloudWatch Logs use it, with `InvalidParameterException`, as
   CloudWatch Logs does and moto does not (CloudWatch Logs API Reference, `AssociateKmsKey`:
@@ -141,6 +145,26 @@ def disassociate_kms_key_response(self):
     return ""
 
 
+# CloudWatch Logs API Reference, `PutRetentionPolicy`, `retentionInDays`.
+_RETENTIONS = {
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+    2922, 3288, 3653,
+}
+
+_original_put_retention_policy = LogsResponse.put_retention_policy
+
+
+def put_retention_policy_response(self):
+    """PutRetentionPolicy: a number of days CloudWatch Logs does not allow is refused."""
+    days = self._get_param("retentionInDays")
+    if days not in _RETENTIONS:
+        raise InvalidParameterException(
+            msg=f"1 validation error detected: Value '{days}' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: {sorted(_RETENTIONS)}"
+        )
+    return _original_put_retention_policy(self)
+
+
+LogsResponse.put_retention_policy = put_retention_policy_response
 LogsResponse.create_log_group = create_log_group_response
 LogsResponse.associate_kms_key = associate_kms_key_response
 LogsResponse.disassociate_kms_key = disassociate_kms_key_response

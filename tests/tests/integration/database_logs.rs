@@ -195,6 +195,25 @@ async fn the_groups_get_the_database_key_and_a_retention_once() {
         .await
         .unwrap();
     assert_eq!(group(&c, upgrade).await.1, Some(3653));
+
+    // The endpoint takes only the retentions CloudWatch Logs allows, as AWS does: a
+    // retention `up` chose outside them would fail here, not on a real account.
+    let refused = c
+        .logs
+        .put_retention_policy()
+        .log_group_name(upgrade)
+        .retention_in_days(1000)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("{:?}", e.into_service_error()));
+    assert!(
+        refused
+            .as_ref()
+            .is_err_and(|e| e.contains("InvalidParameterException")),
+        "{refused:?}"
+    );
+    assert_eq!(group(&c, upgrade).await.1, Some(3653));
 }
 
 #[tokio::test(flavor = "multi_thread")]
