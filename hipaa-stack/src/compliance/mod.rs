@@ -24,6 +24,8 @@ mod engine;
 pub mod recovery;
 pub mod report;
 mod rules;
+#[cfg(feature = "deploy")]
+pub(crate) use rules::LOG_RETENTIONS;
 mod waiver;
 
 pub use crate::error::Finding;

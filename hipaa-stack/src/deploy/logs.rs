@@ -39,16 +39,12 @@ use aws_sdk_cloudwatchlogs::types::LogGroup;
 use super::api::{ApiError, classify};
 use super::error::DeployError;
 use super::retry::{CallCounts, RetryPolicy, with_retry};
+// The retentions that CloudWatch Logs takes of a year or more, which rule L2 accepts.
+use crate::compliance::LOG_RETENTIONS as RETENTIONS;
 
 /// The retention the engine gives a group that has none, or a shorter one: the default of
 /// [`crate::LogGroup`] (a year, which rule L2 asks of a log group of PHI).
 pub const RETENTION_DAYS: i32 = crate::constructs::DEFAULT_LOG_RETENTION as i32;
-
-/// The retentions, in days, that `PutRetentionPolicy` takes (CloudWatch Logs API Reference,
-/// `PutRetentionPolicy`, `retentionInDays`: "Possible values are: 1, 3, 5, 7, 14, 30, 60,
-/// 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, and 3653") of
-/// a year or more, as rule L2 asks.
-const RETENTIONS: [i32; 11] = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 /// How far before its group's creation an event can be dated: "None of the log events in the
 /// batch can be more than 14 days in the past" (CloudWatch Logs API Reference,

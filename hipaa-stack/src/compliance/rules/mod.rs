@@ -38,6 +38,8 @@ mod users;
 pub use coverage::ELIGIBLE;
 
 pub(crate) use compute::{Mentioned, mentions};
+#[cfg(feature = "deploy")]
+pub(crate) use storage::LOG_RETENTIONS;
 
 pub(crate) use crate::cfn::pointer::lookup;
 use serde_json::Value;

@@ -3827,20 +3827,25 @@ fn log_class_problem(cx: &Cx<'_>) -> Result<Option<String>, String> {
     }
 }
 
+/// The retentions, in days, that CloudWatch Logs takes at or above a year, which rule L2
+/// accepts and `up` gives the log groups of rule L4 (CloudWatch Logs API Reference,
+/// `PutRetentionPolicy`, `retentionInDays`: "Possible values are: 1, 3, 5, 7, 14, 30, 60,
+/// 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, and 3653").
+pub(crate) const LOG_RETENTIONS: [i32; 11] =
+    [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
 fn l2(cx: &Cx<'_>) -> Outcome {
-    // The values CloudWatch Logs takes at or above a year (`PutRetentionPolicy`:
-    // "Possible values are: 1, 3, 5, …, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-    // 3288, and 3653").
-    const ALLOWED: [i64; 11] = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
     let class = match log_class_problem(cx) {
         Err(why) => return Outcome::Fail(why),
         Ok(gap) => gap,
     };
     match cx.prop("/RetentionInDays").and_then(whole_number) {
-        Some(n) if ALLOWED.contains(&n) => match (all([cx.present("/RetentionInDays")]), class) {
-            (Outcome::Pass(_), Some(gap)) => Outcome::Gap(gap),
-            (outcome, _) => outcome,
-        },
+        Some(n) if LOG_RETENTIONS.iter().any(|&days| i64::from(days) == n) => {
+            match (all([cx.present("/RetentionInDays")]), class) {
+                (Outcome::Pass(_), Some(gap)) => Outcome::Gap(gap),
+                (outcome, _) => outcome,
+            }
+        }
         Some(n) => Outcome::Fail(format!(
             "`RetentionInDays` is {n}; it must be at least 365 and one of CloudWatch's values"
         )),
