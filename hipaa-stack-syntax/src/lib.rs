@@ -1249,7 +1249,10 @@ const fn sed_secret_at(b: &[u8], i: usize) -> bool {
                     && replacement_written(b, pe + 1, re))
                     // A replacement that is a configuration line writing a credential
                     // (`s/^rocommunity .*/rocommunity s3cr3t/`).
-                    || credential_directive_at(b, pe))
+                    || credential_directive_at(b, pe)
+                    // or a settings line `NAME VALUE` whose name is a secret's
+                    // (`s/^password .*/password hunter2/` in a `.conf`).
+                    || replacement_setting_line(b, pe + 1))
             {
                 return true;
             }
@@ -1257,6 +1260,24 @@ const fn sed_secret_at(b: &[u8], i: usize) -> bool {
         j += 1;
     }
     false
+}
+
+/// Whether the replacement of a substitution, at `s`, is a line of a settings file that
+/// gives a name ending in a secret's word a written value after white space (`password
+/// hunter2`, `db.password hunter2`), in a script that names a settings file
+/// ([`SETTINGS_FILES`]) or a `.properties` file, as [`properties_value_at`] reads the line
+/// when `echo` writes it.
+const fn replacement_setting_line(b: &[u8], s: usize) -> bool {
+    let mut e = s;
+    while e < b.len() && (name_byte(b[e]) || b[e] == b'.') {
+        e += 1;
+    }
+    e > s
+        && e < b.len()
+        && matches!(b[e], b' ' | b'\t')
+        && secret_name_ends(b, s, e)
+        && line_operand_written(b, e, 0)
+        && (settings_file_named(b) || text_holds(b, b".properties"))
 }
 
 /// The index of the next `d` at or after `k` on the line that no backslash escapes; the
@@ -2038,6 +2059,32 @@ const fn spaced_secret_at(b: &[u8], i: usize) -> bool {
     if c == b'p' && spaced_word_at(b, i, b"password") && sql_literal_at(b, skip_blanks(b, i + 8)) {
         return true;
     }
+    // MySQL's `SET PASSWORD FOR 'app'@'%' = 'hunter2'` (MySQL reference manual, "SET
+    // PASSWORD Statement"): the account, then `=`, then the literal.
+    if c == b'p' && spaced_word_at(b, i, b"password") {
+        let k = skip_blanks(b, i + 8);
+        if spaced_word_at(b, k, b"for") {
+            let mut e = k + 3;
+            while e < b.len() && !matches!(b[e], b'=' | b'\n' | b';') {
+                e += 1;
+            }
+            if e < b.len() && b[e] == b'=' && sql_literal_at(b, skip_blanks(b, e + 1)) {
+                return true;
+            }
+        }
+    }
+    // A debconf answer of type `password`: `OWNER QUESTION password VALUE`
+    // (debconf-set-selections(1): "owner, question name, question type, value"), as
+    // `echo "mysql-server mysql-server/root_password password …" | debconf-set-selections`
+    // preseeds a package's password.
+    if c == b'p'
+        && spaced_word_at(b, i, b"password")
+        && debconf_question_before(b, i)
+        && written_after_blanks(b, i + 8)
+        && text_holds(b, b"debconf")
+    {
+        return true;
+    }
     // Redis's own settings, in `redis.conf` or by `CONFIG SET`: `requirepass VALUE`,
     // `masterauth VALUE`.
     if c == b'r' && spaced_word_at(b, i, b"requirepass") {
@@ -2092,6 +2139,25 @@ const fn spaced_secret_at(b: &[u8], i: usize) -> bool {
             && written_after_blanks(b, k);
     }
     false
+}
+
+/// Whether the word before the blanks before `i` is a debconf question, `OWNER/NAME`
+/// (`mysql-server/root_password`), on the same line.
+const fn debconf_question_before(b: &[u8], i: usize) -> bool {
+    let mut e = i;
+    while e > 0 && matches!(b[e - 1], b' ' | b'\t') {
+        e -= 1;
+    }
+    if e == i {
+        return false;
+    }
+    let mut s = e;
+    let mut slash = false;
+    while s > 0 && !matches!(b[s - 1], b' ' | b'\t' | b'\n' | b'"' | b'\'') {
+        slash |= b[s - 1] == b'/';
+        s -= 1;
+    }
+    slash && s < e && b[s] != b'/'
 }
 
 /// Whether the script names a configuration file of msmtp or fetchmail, or an HAProxy
@@ -2225,6 +2291,12 @@ const CREDENTIAL_DIRECTIVES: [(&str, u8); 22] = [
 /// does (Cisco IOS). A level (`enable secret level 15 …`) and an encryption type (`0`, `5`,
 /// `7`, `8`, `9`: a hash is as much a credential, rule P1) before the value are skipped.
 const fn credential_directive_at(b: &[u8], i: usize) -> bool {
+    // The quote that opens the text, if the line starts the text of `echo` or the like.
+    let quote = if matches!(b[i], b'"' | b'\'') {
+        i
+    } else {
+        b.len()
+    };
     // Past the new line, the quote or the escape (`\n`, `\t`) that ends at `i`, and the
     // blanks after it.
     let mut i = if i == 0 && !matches!(b[0], b'\n' | b'"' | b'\'' | b'\\' | b'{' | b';') {
@@ -2303,12 +2375,106 @@ const fn credential_directive_at(b: &[u8], i: usize) -> bool {
             return router_password_after(b, e)
                 && (text_holds(b, b"ios-config") || text_holds(b, b"section: ios configuration"));
         }
+        if quote < b.len() && shown_prose(b, quote, e) {
+            return false;
+        }
         if c == b'e' {
             return router_value_written(b, e);
         }
         return line_operand_written(b, e, index as usize);
     }
     false
+}
+
+/// Words that start prose, never an SNMP community, a pass phrase or a router's secret:
+/// `echo "rocommunity is disabled"`, `logger 'createUser was not run'`.
+const PROSE_WORDS: [&str; 32] = [
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "not",
+    "no",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "can",
+    "cannot",
+    "could",
+    "should",
+    "must",
+    "may",
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "of",
+    "to",
+    "for",
+    "in",
+    "disabled",
+    "enabled",
+    "removed",
+    "configured",
+];
+
+/// Whether the quoted text opened by the quote at `q` is prose that the script only shows
+/// (its directive `b[..e]` is followed by a word of [`PROSE_WORDS`]): the command is `echo`,
+/// `printf` or `logger`, and after the closing quote nothing redirects or pipes the text
+/// (`>`, `|`, `tee`) before the command ends. Text written into a file (`echo 'rocommunity
+/// is' >> /etc/snmp/snmpd.conf`) is a configuration line, whatever its words.
+const fn shown_prose(b: &[u8], q: usize, e: usize) -> bool {
+    // The first word after the directive.
+    let v = skip_blanks(b, e);
+    let mut w = v;
+    while w < b.len() && b[w].is_ascii_alphabetic() {
+        w += 1;
+    }
+    if !(w < b.len() && matches!(b[w], b' ' | b'\t' | b'.' | b',')) {
+        return false;
+    }
+    let mut prose = false;
+    let mut p = 0;
+    while p < PROSE_WORDS.len() {
+        let word = PROSE_WORDS[p].as_bytes();
+        if w - v == word.len() && at_ignore_case(b, v, word) {
+            prose = true;
+        }
+        p += 1;
+    }
+    if !prose {
+        return false;
+    }
+    // The command that shows the text: the first word of the command the quote is in.
+    let mut s = q;
+    while s > 0 && !matches!(b[s - 1], b'\n' | b';' | b'&' | b'|' | b'(' | b'`') {
+        s -= 1;
+    }
+    s = skip_blanks(b, s);
+    if !(word_at(b, s, b"echo") || word_at(b, s, b"printf") || word_at(b, s, b"logger")) {
+        return false;
+    }
+    // The closing quote, then the rest of the command.
+    let mut k = q + 1;
+    while k < b.len() && b[k] != b[q] {
+        if b[q] == b'"' && b[k] == b'\\' {
+            k += 1;
+        }
+        k += 1;
+    }
+    k += 1;
+    while k < b.len() && !matches!(b[k], b'\n' | b';' | b'&') {
+        if matches!(b[k], b'>' | b'|' | b'"' | b'\'' | b'$' | b'`') || at_exactly(b, k, b"tee") {
+            return false;
+        }
+        k += 1;
+    }
+    true
 }
 
 /// Whether a line of Postfix's SASL password map starts at `i`: `[HOST]:PORT USER:PASSWORD`
@@ -2409,9 +2575,25 @@ const fn settings_file_named(b: &[u8]) -> bool {
 ///
 /// The same line written by `echo` or `printf` (it starts right after a quote or the escape
 /// of a new line) into a settings file ([`SETTINGS_FILES`]: `echo 'DB_PASSWD hunter2' >>
-/// /etc/app/app.conf`) is read so too: many such files take `NAME VALUE`.
+/// /etc/app/app.conf`) is read so too: many such files take `NAME VALUE`; and so is a line
+/// of a here-document written into one ([`settings_here_document_line`]: `cat >
+/// /etc/app.conf <<'EOF'`, `db_password hunter2`, `EOF`; `<<-`, `tee` forms).
 const fn properties_value_at(b: &[u8], i: usize, end: usize) -> bool {
     if !(end < b.len() && matches!(b[end], b' ' | b'\t' | b'\\')) {
+        return false;
+    }
+    // `password = VALUE`, `password : VALUE`: an assignment, read as any is.
+    let v = skip_blanks(b, end);
+    if v < b.len() && matches!(b[v], b'=' | b':') {
+        return false;
+    }
+    // After white space, `auth` names a method or a file, never a credential (OpenVPN's
+    // `auth SHA256`, `tls-auth ta.key 0`: openvpn(8)), and a path is a file that holds the
+    // secret, not the secret (`auth-user-pass /etc/openvpn/creds`).
+    let q = skip_quotes(b, v);
+    if (end == i + 4 && at_ignore_case(b, i, b"auth"))
+        || (q < b.len() && (b[q] == b'/' || at_exactly(b, q, b"~/") || at_exactly(b, q, b"./")))
+    {
         return false;
     }
     // Back to the key's start, not past the escape of a new line (`\ndb.password`).
@@ -2424,7 +2606,141 @@ const fn properties_value_at(b: &[u8], i: usize, end: usize) -> bool {
     }
     config_line_start(b, s)
         && line_operand_written(b, end, 0)
-        && (text_holds(b, b".properties") || (echoed_line(b, s) && settings_file_named(b)))
+        && (text_holds(b, b".properties")
+            || (echoed_line(b, s) && settings_file_named(b))
+            || settings_here_document_line(b, s))
+}
+
+/// Whether `b[s..e]` holds `needle`, ignoring case.
+const fn range_holds(b: &[u8], s: usize, e: usize, needle: &[u8]) -> bool {
+    let mut u = s;
+    while u + needle.len() <= e {
+        if at_ignore_case(b, u, needle) {
+            return true;
+        }
+        u += 1;
+    }
+    false
+}
+
+/// Whether the command line `b[s..e]` that opens a here-document writes it into a settings
+/// file ([`SETTINGS_FILES`]): it redirects (`cat > /etc/app.conf <<EOF`) or runs `tee`
+/// (`tee -a /etc/app.conf <<'EOF'`, `cat <<EOF | sudo tee /etc/app.ini`), and names such a
+/// file, or names it through a variable (`cat > "$CONF" <<EOF`) in a script that names one.
+const fn writes_settings_file(b: &[u8], s: usize, e: usize) -> bool {
+    let mut redirects = range_holds(b, s, e, b"tee ");
+    let mut k = s;
+    while !redirects && k < e {
+        redirects = b[k] == b'>' && (k == s || b[k - 1] != b'<');
+        k += 1;
+    }
+    if !redirects {
+        return false;
+    }
+    let mut f = 0;
+    while f < SETTINGS_FILES.len() {
+        if range_holds(b, s, e, SETTINGS_FILES[f].as_bytes()) {
+            return true;
+        }
+        f += 1;
+    }
+    range_holds(b, s, e, b"$") && settings_file_named(b)
+}
+
+/// Whether the line that holds `s` is a line of text the script writes into a settings file
+/// ([`SETTINGS_FILES`]) as it is, though no quote nor `\n` starts it: a line of the body of
+/// a here-document written into one ([`writes_settings_file`]: `cat > /etc/app.conf <<EOF`,
+/// then `db_password hunter2`, then `EOF`), or a line of quoted text that an earlier line
+/// opened (`echo "[db]`, then `password hunter2" >> /etc/app.ini`) in a script that names
+/// one. The shell reads the body as text up to the line that is the delimiter (bash(1),
+/// "Here Documents": with `<<-`, after its leading tabs; a quoted delimiter, `'EOF'`,
+/// `"EOF"` or `\EOF`, ends the body as the bare word does), and quoted text up to its
+/// closing quote ("Quoting"); the file reads either as its own lines, as it reads a line
+/// written by `echo`.
+const fn settings_here_document_line(b: &[u8], s: usize) -> bool {
+    let mut target = s;
+    while target > 0 && b[target - 1] != b'\n' {
+        target -= 1;
+    }
+    if target == 0 {
+        return false;
+    }
+    // The lines before it, from the first, as the shell reads them: an open document, its
+    // delimiter (`ds..de`), whether `<<-` strips tabs, and whether it writes a settings
+    // file; or the quote left open at the end of a line.
+    let mut line = 0;
+    let mut open = false;
+    let mut quote = 0u8;
+    let (mut ds, mut de, mut tabs, mut settings) = (0, 0, false, false);
+    while line < target {
+        let mut end = line;
+        while end < b.len() && b[end] != b'\n' {
+            end += 1;
+        }
+        if open {
+            let mut k = line;
+            while tabs && k < end && b[k] == b'\t' {
+                k += 1;
+            }
+            if end - k == de - ds && names_equal(b, k, ds, de - ds) {
+                open = false;
+            }
+        } else {
+            let mut k = line;
+            while k < end {
+                let c = b[k];
+                if quote != 0 {
+                    if c == quote {
+                        quote = 0;
+                    } else if quote == b'"' && c == b'\\' {
+                        k += 1;
+                    }
+                } else if c == b'\'' || c == b'"' {
+                    quote = c;
+                } else if c == b'\\' {
+                    k += 1;
+                } else if c == b'#' && (k == line || matches!(b[k - 1], b' ' | b'\t' | b';')) {
+                    // A comment, to the end of the line.
+                    break;
+                } else if c == b'<'
+                    && k + 1 < end
+                    && b[k + 1] == b'<'
+                    && (k + 2 >= end || b[k + 2] != b'<')
+                    && !open
+                {
+                    let mut d = k + 2;
+                    let strip = d < end && b[d] == b'-';
+                    if strip {
+                        d += 1;
+                    }
+                    d = skip_blanks(b, d);
+                    while d < end && matches!(b[d], b'\'' | b'"' | b'\\') {
+                        d += 1;
+                    }
+                    let mut e = d;
+                    while e < end && name_byte(b[e]) {
+                        e += 1;
+                    }
+                    if e > d {
+                        open = true;
+                        tabs = strip;
+                        ds = d;
+                        de = e;
+                        settings = writes_settings_file(b, line, end);
+                        k = e;
+                        // The closing quote of the delimiter.
+                        while k < end && matches!(b[k], b'\'' | b'"') {
+                            k += 1;
+                        }
+                        continue;
+                    }
+                }
+                k += 1;
+            }
+        }
+        line = end + 1;
+    }
+    (open && settings) || (!open && quote != 0 && settings_file_named(b))
 }
 
 /// Whether a Redis ACL rule `>VALUE` with written text follows `k` on its line, among
@@ -3418,7 +3734,12 @@ const fn command_named(b: &[u8], i: usize, first: u8, name: &[u8]) -> usize {
         return 0;
     }
     let e = match_word(b, i, name, false);
-    if e != 0 && (e == b.len() || blank(b, e) > 0) {
+    if e == 0 {
+        return 0;
+    }
+    // Past the quote that closes the name (`"htpasswd" -b …`, `g"it" config …`).
+    let e = skip_quotes(b, e);
+    if e == b.len() || blank(b, e) > 0 {
         e
     } else {
         0
@@ -3435,9 +3756,19 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
     let first = if b[i].is_ascii_alphabetic() { b[i] } else { 0 };
     if !matches!(
         if first == 0 { first_read(b, i) } else { first },
-        b'h' | b'r' | b'm' | b'o' | b'v' | b'e' | b's'
+        b'h' | b'r' | b'm' | b'o' | b'v' | b'e' | b's' | b'w'
     ) {
         return None;
+    }
+    // `wpa_passphrase SSID PASSPHRASE` (wpa_passphrase(8): without the pass phrase it reads
+    // it from its input).
+    let e = command_named(b, i, first, b"wpa_passphrase");
+    if e != 0 {
+        return if operand_written(b, e, 1, b"") {
+            Some("wpa_passphrase")
+        } else {
+            None
+        };
     }
     let e = command_named(b, i, first, b"htpasswd");
     if e != 0 {
@@ -3484,6 +3815,273 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
         return Some("sqlplus");
     }
     None
+}
+
+/// Why a setting named like a secret given a written value on a command's line is refused.
+const SETTING_SECRET: &str = "user data may not give a setting named like a password, secret, token or key a written value on a command's line (`git config credential.password …`, `npm config set _auth …`, `pip config set global.password …`, `crudini --set FILE SECTION password …`, `xmlstarlet ed -u //password -v …`, `augtool set /files/…/password …`, `etcdctl put /app/db_password …`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable (`crudini --set FILE SECTION password \"$DB_PASSWORD\"`)";
+
+/// Tools that write a setting given on their command line, by name then value, after a
+/// word of their own: `(tool, word, key)`. `key` is the index (from 0) of the setting's
+/// name among the operands after the word, or `u8::MAX` when any operand followed by a
+/// written one may be it (the tool's flags may take values the check does not know).
+/// `xmlstarlet ed` takes the value by a flag instead: [`xml_value_secret`].
+/// - `git config [--global|--file FILE] NAME VALUE`, `git config set NAME VALUE`
+///   (git-config(1));
+/// - `npm config set KEY VALUE` (`_auth`, `_password`, `//HOST/:_authToken`: npmrc(5)),
+///   `npm set`, and yarn's and pnpm's `config set`;
+/// - `pip config set global.KEY VALUE` (pip documentation, "pip config");
+/// - `crudini --set FILE SECTION PARAM VALUE` (crudini(1)): the section may be named like
+///   a secret (`keystone_authtoken`), so the parameter is the third operand;
+/// - `augtool set PATH VALUE` (augtool(1));
+/// - `etcdctl put KEY VALUE`, `consul kv put KEY VALUE`, `wp config set NAME VALUE`,
+///   `conda config --set KEY VALUE`, `launchctl setenv NAME VALUE`, csh's `setenv NAME
+///   VALUE`;
+/// - `poetry config NAME VALUE…`, `composer config [--global] NAME VALUE…`, and their
+///   credentials named by kind ([`CREDENTIAL_PREFIXES`]);
+/// - `nmcli connection modify NAME 802-1x.password VALUE`, `nmcli device wifi connect SSID
+///   password VALUE` (nmcli(1), nm-settings-nmcli(5)), `dconf write KEY VALUE`.
+const SETTERS: [(&str, &str, u8); 18] = [
+    ("git", "config", u8::MAX),
+    ("npm", "set", u8::MAX),
+    ("yarn", "set", u8::MAX),
+    ("pnpm", "set", u8::MAX),
+    ("pip", "set", u8::MAX),
+    ("pip3", "set", u8::MAX),
+    ("crudini", "--set", 2),
+    ("augtool", "set", u8::MAX),
+    ("etcdctl", "put", u8::MAX),
+    ("consul", "put", u8::MAX),
+    ("wp", "set", u8::MAX),
+    ("conda", "--set", u8::MAX),
+    ("launchctl", "setenv", u8::MAX),
+    ("setenv", "", 0),
+    ("poetry", "config", u8::MAX),
+    ("composer", "config", u8::MAX),
+    ("nmcli", "", u8::MAX),
+    ("dconf", "write", u8::MAX),
+];
+
+/// Settings of Poetry and Composer whose name starts with the kind of credential they hold,
+/// then the repository or host: `(prefix, words)`, the credential being the `words`-th word
+/// (from 0) after the name. `poetry config http-basic.NAME USER PASSWORD`, `poetry config
+/// pypi-token.NAME TOKEN` (Poetry documentation, "Repositories": configuring credentials);
+/// `composer config http-basic.HOST USER PASSWORD`, `github-oauth.HOST TOKEN`,
+/// `gitlab-token.HOST TOKEN`, `gitlab-oauth.HOST TOKEN`, `bearer.HOST TOKEN` (Composer
+/// documentation, "Authentication for privately hosted packages"); NetworkManager's Wi-Fi
+/// pre-shared key, `wifi-sec.psk VALUE` (nm-settings-nmcli(5)).
+const CREDENTIAL_PREFIXES: [(&str, u8); 8] = [
+    ("http-basic.", 1),
+    ("wifi-sec.psk", 0),
+    ("802-11-wireless-security.psk", 0),
+    ("pypi-token.", 0),
+    ("github-oauth.", 0),
+    ("gitlab-token.", 0),
+    ("gitlab-oauth.", 0),
+    ("bearer.", 0),
+];
+
+/// Whether the setting's name `b[s..e]` (a word, perhaps quoted) names a secret: a part of
+/// its last path segment (after `/` or `:`), split at `.`, ends in a secret's word
+/// ([`secret_name_ends`]): `credential.password`, `//registry/:_authToken`,
+/// `/files/etc/app.conf/password`, `pypi-token.pypi`, `DB_PASSWORD`.
+const fn setting_names_secret(b: &[u8], s: usize, mut e: usize) -> bool {
+    while e > s && matches!(b[e - 1], b'"' | b'\'') {
+        e -= 1;
+    }
+    let mut base = e;
+    while base > s && !matches!(b[base - 1], b'/' | b':' | b'"' | b'\'') {
+        base -= 1;
+    }
+    let mut part = e;
+    while part > base {
+        let mut start = part;
+        while start > base && b[start - 1] != b'.' {
+            start -= 1;
+        }
+        if start < part && secret_name_ends(b, start, part) {
+            return true;
+        }
+        if start == base {
+            break;
+        }
+        part = start - 1;
+    }
+    false
+}
+
+/// Whether a step or a predicate of the XPath `b[s..e]` names a secret: a name that ends in
+/// a secret's word ([`secret_name_ends`]) anywhere in it, `//password`,
+/// `/config/db/password/text()`, `//add[@key='password']/@value`.
+const fn path_names_secret(b: &[u8], s: usize, e: usize) -> bool {
+    let mut j = s;
+    while j < e {
+        if name_byte(b[j]) && (j + 1 == e || !name_byte(b[j + 1])) {
+            let mut n = j;
+            while n > s && name_byte(b[n - 1]) {
+                n -= 1;
+            }
+            if secret_name_ends(b, n, j + 1) {
+                return true;
+            }
+        }
+        j += 1;
+    }
+    false
+}
+
+/// Whether the written value at `s..e` chooses how to authenticate ([`AUTH_SETTINGS`]:
+/// `git config http.emptyAuth true`), rather than being a credential.
+const fn names_a_setting(b: &[u8], s: usize, mut e: usize) -> bool {
+    let s = skip_quotes(b, s);
+    while e > s && matches!(b[e - 1], b'"' | b'\'') {
+        e -= 1;
+    }
+    let mut w = 0;
+    while w < AUTH_SETTINGS.len() {
+        let word = AUTH_SETTINGS[w].as_bytes();
+        if e - s == word.len() && at_ignore_case(b, s, word) {
+            return true;
+        }
+        w += 1;
+    }
+    false
+}
+
+/// Whether the words at `after` hold `word` (none when empty), then a setting's name that
+/// names a secret ([`setting_names_secret`]) as the `key`-th operand (any, at `u8::MAX`)
+/// after it, then a written value ([`written_at`]) that is not a setting
+/// ([`names_a_setting`]).
+const fn setting_written(b: &[u8], after: usize, word: &[u8], key: u8) -> bool {
+    let mut k = after;
+    let mut seen = word.is_empty();
+    let mut n: u8 = 0;
+    let mut named = false;
+    let mut skip = 0;
+    loop {
+        let (s, e) = next_word(b, k);
+        if s == e {
+            return false;
+        }
+        k = e;
+        if !seen {
+            seen = word_at(b, s, word);
+            continue;
+        }
+        if is_flag(b, s, e) {
+            continue;
+        }
+        if named {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            return written_at(b, s) && !names_a_setting(b, s, e);
+        }
+        if key == u8::MAX || n == key {
+            let q = skip_quotes(b, s);
+            let mut p = 0;
+            while p < CREDENTIAL_PREFIXES.len() {
+                let (prefix, words) = CREDENTIAL_PREFIXES[p];
+                let after = q + prefix.len();
+                // A whole name (`wifi-sec.psk`, not `wifi-sec.psk-flags`), or a prefix.
+                if at_ignore_case(b, q, prefix.as_bytes())
+                    && (prefix.as_bytes()[prefix.len() - 1] == b'.'
+                        || after == b.len()
+                        || !name_byte(b[after]))
+                {
+                    named = true;
+                    skip = words;
+                }
+                p += 1;
+            }
+            named = named || setting_names_secret(b, s, e);
+            if key != u8::MAX && !named {
+                return false;
+            }
+        }
+        n = n.saturating_add(1);
+    }
+}
+
+/// Whether `xmlstarlet ed` (or `xml ed`) at `after` gives a written value (`-v VALUE`,
+/// `--value VALUE`) to a node whose path or name, the word before the flag, names a secret:
+/// `-u //password -v …`, `-s /config -t elem -n password -v …` (XMLStarlet's `ed`
+/// options: `-u XPATH -v VALUE`, `-s XPATH -t elem|attr -n NAME -v VALUE`).
+const fn xml_value_secret(b: &[u8], after: usize) -> bool {
+    let mut k = after;
+    let mut seen = false;
+    let (mut ps, mut pe) = (0, 0);
+    loop {
+        let (s, e) = next_word(b, k);
+        if s == e {
+            return false;
+        }
+        k = e;
+        if !seen {
+            seen = word_at(b, s, b"ed") || word_at(b, s, b"edit");
+            continue;
+        }
+        if (word_at(b, s, b"-v") || word_at(b, s, b"--value")) && pe > ps {
+            let (vs, ve) = next_word(b, e);
+            if vs < ve
+                && path_names_secret(b, ps, pe)
+                && written_at(b, vs)
+                && !names_a_setting(b, vs, ve)
+            {
+                return true;
+            }
+        }
+        (ps, pe) = (s, e);
+    }
+}
+
+/// The tool at `i` (a word's start) that gives a setting named like a secret a written
+/// value on its command line ([`SETTERS`], `xmlstarlet ed`), if one does.
+const fn setting_secret_at(b: &[u8], i: usize) -> bool {
+    // The tool's first letter, or what the shell removes before it (`"git" config`,
+    // `\git config`: see `first_read`); `first` is 0 then, as `command_named` takes it.
+    let plain = b[i].is_ascii_alphabetic();
+    if !(plain || matches!(b[i], b'"' | b'\'' | b'\\')) {
+        return false;
+    }
+    let lead = if plain { b[i] } else { first_read(b, i) };
+    if !matches!(
+        lead,
+        b'g' | b'n' | b'y' | b'p' | b'c' | b'a' | b'e' | b'w' | b'l' | b's' | b'x' | b'd'
+    ) {
+        return false;
+    }
+    let first = if plain { b[i] } else { 0 };
+    // augtool's own command, `set /files/PATH VALUE`, read from a here-document or a file
+    // (`augtool <<EOF`, `augtool -f FILE`): a path of Augeas's tree names the setting.
+    if lead == b's' {
+        let e = command_named(b, i, first, b"set");
+        if e != 0 {
+            let (s, _) = next_word(b, e);
+            if at_exactly(b, skip_quotes(b, s), b"/files/") && setting_written(b, e, b"", 0) {
+                return true;
+            }
+        }
+    }
+    if lead == b'x' {
+        let e = command_named(b, i, first, b"xmlstarlet");
+        let e = if e == 0 {
+            command_named(b, i, first, b"xml")
+        } else {
+            e
+        };
+        return e != 0 && xml_value_secret(b, e);
+    }
+    let mut t = 0;
+    while t < SETTERS.len() {
+        let (tool, word, key) = SETTERS[t];
+        t += 1;
+        let e = command_named(b, i, first, tool.as_bytes());
+        if e != 0 && setting_written(b, e, word.as_bytes(), key) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether the logon of `sqlplus` (its first operand, after its flags; `-M`, `-R` and `-C`
@@ -4926,7 +5524,11 @@ const fn public_pem_at(b: &[u8], k: usize) -> bool {
 /// router's `snmp-server community …`, `enable secret …` or `username NAME secret …`,
 /// HAProxy's `insecure-password …` or `stats auth USER:…`, a line of Postfix's
 /// `sasl_passwd`, a BIND TSIG `secret "…";`, `NAME VALUE` echoed into a settings file
-/// (`echo 'DB_PASSWD hunter2' >> app.conf`), a password fed to `chpasswd` from a file the script wrote
+/// (`echo 'DB_PASSWD hunter2' >> app.conf`) or written there by a here-document or by
+/// quoted text spanning lines, a setting named like a secret given its value on a settings
+/// tool's command line (`git config`, `npm config set`, `pip config set`, `crudini --set`,
+/// `xmlstarlet ed … -v`, `augtool set`, `poetry config http-basic.…`), a
+/// debconf answer of type `password`, a password fed to `chpasswd` from a file the script wrote
 /// from text, or a URL with a password (`postgres://app:hunter2@db`), an HTTP `Authorization` header
 /// with its credential (`Bearer eyJ…`), a line of a PostgreSQL password file
 /// (`host:5432:db:user:password`), or a password passed to a command as a flag
@@ -4959,6 +5561,9 @@ const fn public_pem_at(b: &[u8], k: usize) -> bool {
 /// assert!(user_data_problem("echo bXlzcWwgLXBodW50ZXIy | base64 -d | sh\n").is_some());
 /// assert!(user_data_problem("echo 'rocommunity public' >> /etc/snmp/snmpd.conf\n").is_some());
 /// assert!(user_data_problem("echo 'db.password hunter2' >> /opt/app/app.properties\n").is_some());
+/// assert!(user_data_problem("cat > /etc/app.conf <<'EOF'\ndb_password hunter2\nEOF\n").is_some());
+/// assert!(user_data_problem("crudini --set /etc/app.ini db password hunter2\n").is_some());
+/// assert_eq!(user_data_problem("echo \"rocommunity is disabled\"\n"), None);
 /// assert_eq!(user_data_problem("dnf install -y msmtp\nlogger 'user app password reset'\n"), None);
 /// assert_eq!(user_data_problem("dnf install -y \\\n  jq\n"), None);
 /// ```
@@ -5010,6 +5615,9 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
             );
         if (at_word && command_secret_at(b, i).is_some()) || (c == b'=' && assigned_flag_at(b, i)) {
             return Some(COMMAND_PASSWORD);
+        }
+        if at_word && setting_secret_at(b, i) {
+            return Some(SETTING_SECRET);
         }
         if matches!(b[i], b'g' | b'x' | b's' | b'r' | b'A')
             && (i == 0 || !b[i - 1].is_ascii_alphanumeric())

@@ -1771,6 +1771,7 @@ fn every_user_data_message_cites_the_control() {
         "echo 'admin:hunter2' | chpasswd\n",
         "eval \"$N=hunter2\"\n",
         "echo hunter2 > /etc/app/db_password\n",
+        "git config --global credential.password hunter2\n",
     ] {
         let rule = user_data_problem(text).unwrap_or_else(|| panic!("passed: {text:?}"));
         assert!(
@@ -1781,7 +1782,7 @@ fn every_user_data_message_cites_the_control() {
     }
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen.len(), 16, "each text shows another message");
+    assert_eq!(seen.len(), 17, "each text shows another message");
 }
 
 /// Secrets that reach user data through a shell function's or the script's arguments, a
@@ -2377,6 +2378,159 @@ mod user_data_configuration_lines {
             "net-snmp-create-v3-user -ro -A \"$AUTH\" -X \"$PRIV\" -a SHA -x AES ehr\n",
             "echo 'ghp_ is the prefix of a GitHub token' > /dev/null\n",
             "TOKEN=$(aws secretsmanager get-secret-value --secret-id gh --query SecretString --output text)\ngit clone \"https://$TOKEN@github.com/ehr/app.git\"\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+}
+
+/// Hostile review 17: the lines of a here-document written into a settings file, settings
+/// tools given a secret's value on their command line, a debconf answer of type
+/// `password`, and prose that starts with a directive's word.
+mod user_data_here_documents_and_setting_tools {
+    use super::*;
+
+    fn refused_with(text: &str, start: &str) {
+        let rule = user_data_problem(text).unwrap_or_else(|| panic!("passed: {text:?}"));
+        assert!(rule.starts_with(start), "{text:?}: {rule}");
+        assert!(
+            rule.contains("§164.312(a)(2)(iv)")
+                && rule.contains("§164.312(d)")
+                && rule.contains("P1"),
+            "{rule}"
+        );
+    }
+
+    #[test]
+    fn here_document_lines_of_settings_files_are_refused() {
+        for text in [
+            "cat > /etc/app.conf <<EOF\ndb_password hunter2\nEOF\n",
+            "cat <<-EOF > /etc/app.conf\n\tpassword hunter2\n\tEOF\n",
+            "tee /etc/app.conf <<\"EOF\"\nsecret hunter2\nEOF\n",
+            "cat <<'EOF' | sudo tee /etc/app/app.ini > /dev/null\n[db]\nauth_token hunter2\nEOF\n",
+            "cat > /etc/app.conf <<\\EOF\nlog_level info\n  password    hunter2\nEOF\n",
+            "cat > \"$CONF\" <<EOF\npassword hunter2\nEOF\nCONF=/etc/app.conf\n",
+            // Quoted text that an earlier line opened is written as it is, too.
+            "echo \"log_level info\npassword hunter2\" >> /etc/app.conf\n",
+            "echo '[db]\npassword hunter2' > /etc/app.ini\n",
+        ] {
+            refused_with(text, "user data may not assign a literal");
+        }
+    }
+
+    #[test]
+    fn settings_given_on_a_command_line_are_refused() {
+        for text in [
+            "crudini --set /etc/app.ini db password hunter2\n",
+            "crudini --set --existing /etc/app.ini db db_password 'hunter2'\n",
+            "crudini --set /etc/nova/nova.conf keystone_authtoken password hunter2\n",
+            "xmlstarlet ed -L -u //password -v hunter2 /etc/app.xml\n",
+            "xmlstarlet ed -u \"/config/db/password\" -v 'hunter2' app.xml\n",
+            "xmlstarlet ed -L -s /config -t elem -n password -v hunter2 app.xml\n",
+            "augtool set /files/etc/app.conf/password hunter2\n",
+            "augtool <<EOF\nset /files/etc/app.conf/password hunter2\nsave\nEOF\n",
+            "git config --global credential.password hunter2\n",
+            "git config --file /etc/gitconfig credential.password hunter2\n",
+            "npm config set _auth dXNlcjpwYXNz\n",
+            "npm config set //registry.example.com/:_password aHVudGVyMg==\n",
+            "pip config set global.password hunter2\n",
+            "etcdctl put /app/db/password hunter2\n",
+            "wp config set DB_PASSWORD hunter2 --allow-root\n",
+            "setenv DB_PASSWORD hunter2\n",
+            "xmlstarlet ed --inplace --update \"//add[@key='password']/@value\" --value hunter2 web.config\n",
+            "poetry config pypi-token.pypi pypi-AgEIcHlwaS5vcmc\n",
+            "poetry config http-basic.pypi user hunter2\n",
+            "composer config --global http-basic.repo.example.com user hunter2\n",
+            "composer config --global github-oauth.github.com abc123\n",
+            "nmcli dev wifi connect Clinic password hunter2\n",
+            "nmcli con modify eth0 802-1x.password hunter2\n",
+            "nmcli con modify wlan wifi-sec.psk hunter2\n",
+            "dconf write /org/app/password \"'hunter2'\"\n",
+        ] {
+            refused_with(text, "user data may not give a setting named like");
+        }
+        // A tool's name in quotes, or with a backslash, is the same command.
+        for text in [
+            "\"git\" config --global credential.password hunter2\n",
+            "g\"it\" config credential.password hunter2\n",
+            "'npm' config set _auth abc\n",
+            "\\git config --global credential.password hunter2\n",
+        ] {
+            refused_with(text, "user data may not give a setting named like");
+        }
+        for text in [
+            "\"htpasswd\" -b /etc/h admin hunter2\n",
+            "\"rabbitmqctl\" add_user admin hunter2\n",
+        ] {
+            refused_with(text, "user data may not pass a password to a command");
+        }
+        refused_with(
+            "wpa_passphrase Clinic hunter2 > /etc/wpa.conf\n",
+            "user data may not pass a password to a command",
+        );
+        refused_with(
+            "sed -i 's/^password.*/password hunter2/' /etc/app.conf\n",
+            "user data may not assign a literal",
+        );
+        refused_with(
+            "mysql -e \"SET PASSWORD FOR 'app'@'%' = 'hunter2'\"\n",
+            "user data may not write a password, secret, token or key after",
+        );
+        refused_with(
+            "echo \"mysql-server mysql-server/root_password password hunter2\" | debconf-set-selections\n",
+            "user data may not write a password, secret, token or key after",
+        );
+    }
+
+    #[test]
+    fn directives_written_into_files_stay_refused() {
+        for text in [
+            "rocommunity public\n",
+            "echo \"rocommunity public\"\n",
+            "echo \"rocommunity is disabled\" >> /etc/snmp/snmpd.conf\n",
+            "echo 'rocommunity is' | tee -a /etc/snmp/snmpd.conf\n",
+        ] {
+            refused_with(text, "user data may not write a community string");
+        }
+    }
+
+    #[test]
+    fn prose_values_read_at_boot_and_other_settings_pass() {
+        for text in [
+            "echo \"rocommunity is disabled\"\n",
+            "logger \"rocommunity disabled by policy\"\n",
+            "echo \"createUser is not used here\"\n",
+            "echo -e \"com2sec is not used here\"\n",
+            "echo \"snmp-server community is not set\"; echo done\n",
+            "logger -t boot \"rocommunity was removed\"\n",
+            "echo \"enable secret is set in the image\"\n",
+            "cat > /etc/app.conf <<EOF\npassword = $DB_PASSWORD\nEOF\n",
+            "cat > /etc/app.conf <<EOF\npassword $DB_PASSWORD\nEOF\n",
+            "cat > /etc/motd <<EOF\nPassword resets go through the helpdesk\nEOF\necho x > /etc/app.conf\n",
+            "cat > /etc/app.conf <<EOF\nx\nEOF\necho password reset\n",
+            "crudini --set /etc/app.ini db password \"$PW\"\n",
+            "crudini --set /etc/nova/nova.conf keystone_authtoken auth_url http://keystone:5000\n",
+            "xmlstarlet sel -t -v //password /etc/app.xml\n",
+            "xmlstarlet ed -L -u //password -v \"$DB_PASSWORD\" app.xml\n",
+            "git config --global http.emptyAuth true\n",
+            "git config --global user.name \"Boot Script\"\n",
+            "git config --global credential.helper store\n",
+            "npm config set //registry.npmjs.org/:_authToken \"$NPM_TOKEN\"\n",
+            "pip config set global.index-url https://pypi.example.com/simple\n",
+            "augtool -s set /files/etc/ssh/sshd_config/PasswordAuthentication no\n",
+            "echo \"set password now\"\n",
+            "cat > /etc/openvpn/server.conf <<EOF\nauth SHA256\ntls-auth ta.key 0\nauth-user-pass /etc/openvpn/creds\nEOF\n",
+            "echo \"auth SHA256\" >> /etc/openvpn/server.conf\n",
+            "cat > /etc/app.conf <<EOF\ntoken_file /run/token\nPasswordAuthentication no\nEOF\n",
+            "nmcli con modify wlan wifi-sec.psk-flags 1 wifi-sec.psk \"$PSK\"\n",
+            "wpa_passphrase Clinic < /run/psk > /etc/wpa.conf\n",
+            "mysql -e \"SET PASSWORD FOR 'app'@'%' = '$PW'\"\n",
+            "sed -i \"s/^password .*/password $PW/\" /etc/app.conf\n",
+            "poetry config http-basic.pypi \"$PYPI_USER\" \"$PYPI_PASSWORD\"\n",
+            "composer config --global github-oauth.github.com \"$GH_TOKEN\"\n",
+            "echo \"# it's done\"\n# don't\necho ok\npassword reset\n",
+            "echo 'a\nb' > /etc/app.conf\nlogger password reset\n",
+            "echo \"mysql-server mysql-server/root_password password $PW\" | debconf-set-selections\n",
         ] {
             assert_eq!(user_data_problem(text), None, "{text:?}");
         }

@@ -1240,12 +1240,13 @@ fn check(app: &App, format: CheckFormat, memory: crate::synth::Memory) -> ExitCo
             }
             let s = &report.summary;
             out!(
-                "{} finding(s), {} gap(s), {} waiver(s); {} of {} controls enforced",
+                "{} finding(s), {} gap(s), {} waiver(s); {} of {} controls enforced{}",
                 findings.len(),
                 report.gaps.len(),
                 report.waivers.len(),
                 s.enforced + s.waived,
-                s.controls
+                s.controls,
+                with_waivers(s.waived)
             );
         }
         CheckFormat::Json => {
@@ -1336,6 +1337,17 @@ fn sarif(assembly: &crate::compliance::Assembly, report: &Report) -> serde_json:
     })
 }
 
+/// How many of the controls counted as enforced have a waiver on some resource (a waiver is
+/// the organization's written acceptance of a risk, not a setting in place), in words:
+/// nothing when none has.
+fn with_waivers(waived: usize) -> String {
+    if waived == 0 {
+        String::new()
+    } else {
+        format!(" ({waived} of them with waivers)")
+    }
+}
+
 fn report(
     app: &App,
     out: &std::path::Path,
@@ -1380,10 +1392,11 @@ fn report(
     }
     let s = &report.summary;
     out!(
-        "wrote report.md, report.json and report.html to {}: {} of {} controls enforced, {} gap(s), {} waiver(s), {} unwaived finding(s)",
+        "wrote report.md, report.json and report.html to {}: {} of {} controls enforced{}, {} gap(s), {} waiver(s), {} unwaived finding(s)",
         shown_path(out),
         s.enforced + s.waived,
         s.controls,
+        with_waivers(s.waived),
         report.gaps.len(),
         report.waivers.len(),
         s.findings

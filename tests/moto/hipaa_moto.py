@@ -43,6 +43,7 @@ unchanged and their settings can be read back through the service APIs:
 
 import json
 import sys
+import re
 
 from moto.cloudformation.models import CloudFormationBackend
 from moto.cloudformation.parsing import ResourceMap
@@ -1205,7 +1206,9 @@ def _update_refusals(backend, stack, cs):
         reason = _policy_refusal(stack.policy, action, change.logical_resource_id, change.resource_type)
         if reason:
             refusals.append((change.logical_resource_id, change.resource_type, reason))
-    new_names = _export_names(cs.template_dict if isinstance(cs.template_dict, dict) else {})
+    new_template = cs.template_dict if isinstance(cs.template_dict, dict) else {}
+    new_names = _export_names(new_template)
+    refusals += _export_changes(backend, stack, cs, new_template)
     for export in stack.exports:
         if export.name in new_names:
             continue
@@ -1216,6 +1219,79 @@ def _update_refusals(backend, stack, cs):
                     stack.name,
                     "AWS::CloudFormation::Stack",
                     f"Export {export.name} cannot be deleted as it is in use by {', '.join(users)}",
+                )
+            )
+    return refusals
+
+
+def _exported_values(template):
+    """The `Value` of each exported output of a template, by export name."""
+    values = {}
+    for output in (template.get("Outputs") or {}).values():
+        name = (output.get("Export") or {}).get("Name")
+        if isinstance(name, str):
+            values[name] = output.get("Value")
+    return values
+
+
+def _reads(value, found):
+    """The logical ids a value reads (`Ref`, `Fn::GetAtt`, `${X}` of `Fn::Sub`)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k == "Ref" and isinstance(v, str):
+                found.add(v)
+            elif k == "Fn::GetAtt":
+                first = v[0] if isinstance(v, list) and v else v
+                if isinstance(first, str):
+                    found.add(first.split(".")[0])
+            elif k == "Fn::Sub":
+                text = v[0] if isinstance(v, list) and v else v
+                if isinstance(text, str):
+                    found.update(
+                        m.split(".")[0] for m in re.findall(r"\$\{([^}!][^}]*)\}", text)
+                    )
+                _reads(v, found)
+            else:
+                _reads(v, found)
+    elif isinstance(value, list):
+        for v in value:
+            _reads(v, found)
+    return found
+
+
+def _export_changes(backend, stack, cs, new_template):
+    """An export another stack imports whose value the update changes: AWS refuses it with
+    "Cannot update export X as it is in use by Y" and rolls the stack back (AWS CloudFormation
+    Template Reference, `Fn::ImportValue`: "After another stack imports an output value, you
+    can't delete the stack that is exporting the output value or modify the exported output
+    value"). moto changes the export under its importers. The value changes when the output
+    is written differently or reads a resource the change set replaces (the new physical id
+    or ARN is known only once it exists, so this is judged from the change set, as the
+    refusal comes during the update)."""
+    old_values = _exported_values(_template(stack))
+    current = {e.name: e.value for e in stack.exports}
+    replaced = {
+        c.logical_resource_id
+        for c in cs.changes
+        if getattr(c, "replacement", None) == "True" or c.action in ("Add", "Remove")
+    }
+    refusals = []
+    for name, value in sorted(_exported_values(new_template).items()):
+        if name not in old_values:
+            continue
+        if isinstance(value, str):
+            # Written as text (as an export kept for its importers is): the value itself.
+            if value == current.get(name, value):
+                continue
+        elif old_values[name] == value and not (_reads(value, set()) & replaced):
+            continue
+        users = _importers(backend, name, exclude=stack.stack_id)
+        if users:
+            refusals.append(
+                (
+                    stack.name,
+                    "AWS::CloudFormation::Stack",
+                    f"Cannot update export {name} as it is in use by {', '.join(users)}",
                 )
             )
     return refusals

@@ -1,7 +1,8 @@
 //! A small clinic: a security stack with the key, the access-log bucket and the audit trail,
 //! and a data stack with the patient-records bucket, a private network, the EHR database and
 //! the daily backup plan of both, which use the security stack's key and log bucket. The
-//! records stay in one region, a waiver of rule S10 with its reason.
+//! records and the database stay in one region, waivers of rules S10 and D2 with their
+//! reason.
 //!
 //! `cargo run -p clinic -- synth --out out/clinic`
 
@@ -57,6 +58,14 @@ fn clinic(app: &mut App) -> Result<()> {
         "single-region clinic: the records are versioned and copied daily into the Daily \
          backup plan's vault; a regional outage delays access to them until the region \
          returns, a risk the clinic accepts in its contingency plan",
+    ))?;
+    app.waive(Waiver::new(
+        rule::D2,
+        &ehr,
+        "single-region clinic: the database's automated backups (35 days) and the Daily \
+         backup plan's recovery points stay in this region; a regional outage delays access \
+         to the health records until the region returns, a risk the clinic accepts in its \
+         contingency plan",
     ))?;
     data.output("RecordsBucket", records.name())?;
     data.output("EhrEndpoint", ehr.endpoint_address())?;

@@ -10,7 +10,7 @@ use crate::app::App;
 use crate::cfn::Template;
 use crate::cfn::scan::Scanned;
 use crate::compliance::recovery::Lookup;
-use crate::compliance::report::{Evidence, Gathered, Positions, StackEvidence};
+use crate::compliance::report::{AppStacks, Evidence, Gathered, Positions, StackEvidence};
 use crate::compliance::{Declarations, Evaluation, Evaluator, Proof, Results, StackSummary};
 use crate::error::{Error, Result};
 use crate::literal::Date;
@@ -65,24 +65,41 @@ struct Rules {
     /// Whether the rules run at all (not for what reads only the templates and the graph).
     run: bool,
     evaluator: Option<Evaluator>,
-    /// For the report: the region of each stack, by name, to gather what the report reads
-    /// of each stack while its tree is held ([`StackEvidence`]).
-    gather: Option<HashMap<String, Option<String>>>,
+    /// For the report: whether to gather what the report reads of each stack while its
+    /// tree is held ([`StackEvidence`]).
+    gather: bool,
     /// Whether what is gathered groups the evidence too (for [`Evidence::Grouped`]).
     groups: bool,
     /// Whether what is gathered lists the stores of PHI for the disaster-recovery table
     /// (not for `check`, which never prints it).
     recovery: bool,
-    /// Once started, and gathering: each stack's region, in deploy order, its position by
-    /// name, and what the disaster-recovery table looks up across the app.
+    /// Once started: each stack's region, in deploy order (rule `D2` and the
+    /// disaster-recovery table read them); and, gathering, each stack's position by name
+    /// and what the disaster-recovery table looks up across the app.
     regions: Vec<Option<String>>,
     positions: Positions,
     lookup: Lookup,
     gathered: Gathered,
+    /// The pinned region of each stack of the app, by name ([`Rules::of`]).
+    stack_regions: HashMap<String, Option<String>>,
     /// The program's waivers: `(rule, stack, construct path)`, in the order written.
     waivers: Vec<(&'static str, String, String)>,
     /// Those of `waivers` that no resource of their construct takes, found at the start.
     on_nothing: Vec<(String, String, String)>,
+}
+
+/// The pinned region of each stack of `app`, by name.
+fn regions_of(app: &App) -> HashMap<String, Option<String>> {
+    app.arena()
+        .stacks
+        .iter()
+        .map(|s| {
+            (
+                s.name.to_string(),
+                s.region.as_ref().map(ToString::to_string),
+            )
+        })
+        .collect()
 }
 
 /// The waivers of `app`: `(rule, stack, construct path)`.
@@ -147,42 +164,34 @@ impl Rules {
             results,
             run,
             evaluator: None,
-            gather: None,
+            gather: false,
             groups: false,
             recovery: false,
             regions: Vec::new(),
             positions: Positions::default(),
             lookup: Lookup::default(),
             gathered: Gathered::default(),
+            stack_regions: HashMap::new(),
             waivers: Vec::new(),
             on_nothing: Vec::new(),
         }
     }
 
-    /// The rules, told the waivers of `app`, to find those that land on no resource.
+    /// The rules, told the waivers of `app`, to find those that land on no resource, and
+    /// the regions of its stacks.
     fn of(self, app: &App) -> Self {
         Rules {
             waivers: waivers_of(app),
+            stack_regions: regions_of(app),
             ..self
         }
     }
 
     /// Every rule kept (counted, for a summary), gathering what a report of `evidence` reads
-    /// of each stack on the way ([`StackEvidence`]), with the stacks' regions from `app`.
-    fn for_report(app: &App, today: Date, evidence: Evidence) -> Self {
-        let regions = app
-            .arena()
-            .stacks
-            .iter()
-            .map(|s| {
-                (
-                    s.name.to_string(),
-                    s.region.as_ref().map(ToString::to_string),
-                )
-            })
-            .collect();
+    /// of each stack on the way ([`StackEvidence`]).
+    fn for_report(today: Date, evidence: Evidence) -> Self {
         Rules {
-            gather: Some(regions),
+            gather: true,
             groups: evidence == Evidence::Grouped,
             recovery: true,
             ..Rules::new(
@@ -214,6 +223,10 @@ impl Check for Rules {
     }
 
     fn start(&mut self, in_order: &[(&str, &Template)], summaries: Vec<Self::Summary>) {
+        self.regions = in_order
+            .iter()
+            .map(|(name, _)| self.stack_regions.get(*name).cloned().flatten())
+            .collect();
         if self.run {
             self.on_nothing = landing_nowhere(&self.waivers, in_order);
             let summaries = summaries
@@ -225,13 +238,10 @@ impl Check for Rules {
                 summaries,
                 self.today,
                 self.results,
+                &self.regions,
             ));
         }
-        if let Some(regions) = &self.gather {
-            self.regions = in_order
-                .iter()
-                .map(|(name, _)| regions.get(*name).cloned().flatten())
-                .collect();
+        if self.gather {
             self.positions = in_order
                 .iter()
                 .enumerate()
@@ -249,16 +259,14 @@ impl Check for Rules {
             .as_ref()
             .map(|evaluator| evaluator.stack(in_order, at))
             .unwrap_or_default();
-        let gathered = self.gather.is_some().then(|| {
-            let stacks: Vec<(&str, Option<&str>, &Template)> = in_order
-                .iter()
-                .zip(&self.regions)
-                .map(|(&(name, template), region)| (name, region.as_deref(), template))
-                .collect();
+        let gathered = self.gather.then(|| {
             StackEvidence::gather(
-                stacks,
-                &self.positions,
-                &self.lookup,
+                AppStacks {
+                    stacks: in_order,
+                    regions: &self.regions,
+                    positions: &self.positions,
+                    lookup: &self.lookup,
+                },
                 at,
                 &found.results,
                 self.groups,
@@ -279,13 +287,13 @@ impl Check for Rules {
     }
 
     fn reads_properties(&self) -> bool {
-        self.run || self.gather.is_some()
+        self.run || self.gather
     }
 
     fn finish(self) -> Evaluation {
         let mut evaluation = self.evaluator.map(Evaluator::finish).unwrap_or_default();
         evaluation.waivers_on_nothing = self.on_nothing;
-        if self.gather.is_some() {
+        if self.gather {
             evaluation.gathered = Some(self.gathered.grouped(self.groups));
         }
         evaluation
@@ -396,7 +404,7 @@ impl App {
         let rules = if evidence == Evidence::Full {
             Rules::new(Date::today(), Results::Every, true)
         } else {
-            Rules::for_report(self, Date::today(), evidence)
+            Rules::for_report(Date::today(), evidence)
         }
         .of(self);
         crate::synth::synthesize_staged(self, &Declarations, rules, None, memory)
@@ -411,7 +419,7 @@ impl App {
     pub(crate) fn check_for_summary(&self, memory: crate::synth::Memory) -> Result<Assembly> {
         let rules = Rules {
             recovery: false,
-            ..Rules::for_report(self, Date::today(), Evidence::Summary)
+            ..Rules::for_report(Date::today(), Evidence::Summary)
         }
         .of(self);
         crate::synth::synthesize_staged(self, &Declarations, rules, None, memory)
@@ -440,7 +448,7 @@ impl App {
         crate::synth::synthesize_on(
             self,
             &Declarations,
-            Rules::for_report(self, today, Evidence::Grouped).of(self),
+            Rules::for_report(today, Evidence::Grouped).of(self),
             workers,
             None,
             memory,

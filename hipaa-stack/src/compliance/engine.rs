@@ -380,19 +380,21 @@ impl Evaluator {
             .iter()
             .map(|(_, t)| StackSummary::of(t, &[]))
             .collect();
-        Self::keeping(stacks, summaries, today, Results::Every)
+        Self::keeping(stacks, summaries, today, Results::Every, &[])
     }
 
     /// An evaluation of `stacks` (every stack of the app), whose properties `summaries`
     /// read ([`StackSummary::of`], one per stack, in the same order), as if today were
     /// `today`, keeping what `results` says of the rules that hold (`synth` into a folder
     /// reads only the failures, `check` counts, the report and the deploy engine read every
-    /// result).
+    /// result). `regions` are the stacks' pinned regions, by position (`None`, or no entry,
+    /// for the environment's region): rule `D2` reads them.
     pub(crate) fn keeping(
         stacks: &[(&str, &Template)],
         summaries: Vec<StackSummary>,
         today: Date,
         results: Results,
+        regions: &[Option<String>],
     ) -> Self {
         // One result per rule that reads a resource's type, at most: reserving them avoids
         // doubling the vector (and holding both copies) while a large app is checked. Only
@@ -415,6 +417,7 @@ impl Evaluator {
         let parts: Vec<&IndexPart> = summaries.iter().map(|s| &s.index).collect();
         let mut index = Index::join(stacks, &parts);
         index.conditions = conditions.len();
+        index.regions = regions.to_vec();
         // An app whose resources test conditions (`Fn::If`) is read once per combination of
         // them, every stack resolved alike, so that a branch of a resource that a rule reads
         // beside the one it checks is read too. An app that tests more than
@@ -445,6 +448,7 @@ impl Evaluator {
                     .collect();
                 let mut index = Index::join(&view.stacks(stacks), &parts);
                 index.conditions = conditions.len();
+                index.regions = regions.to_vec();
                 index
             })
             .collect();

@@ -12,7 +12,8 @@ use serde_json::Value;
 use crate::cfn::{Resource, Template};
 use crate::compliance::Assembly;
 use crate::compliance::rules::arn::ArnOf;
-use crate::compliance::rules::{Mentioned, across_regions, imported_names, mentions, merged};
+use crate::compliance::rules::meaning;
+use crate::compliance::rules::{Mentioned, across_regions, imported_names, merged};
 
 /// The types of the stores of PHI that a copy can protect: the databases and every store of
 /// PHI that rule `D1` keeps (a test holds each type `D1` reads to this list or to
@@ -69,6 +70,22 @@ pub struct RecoveryEntry {
     pub copy_of: Option<String>,
     /// Whether one of the copies is in another region than the store.
     pub in_another_region: bool,
+    /// Whether it holds audit records, not PHI: a bucket of the audit trail or of the
+    /// account baseline, or a replica of one ([`holds_no_phi`]). Listed, as its copies
+    /// matter to an audit, but not counted among the stores of PHI.
+    pub audit_records: bool,
+}
+
+/// Whether `store` is a bucket of the audit trail or of the account baseline (CloudTrail's
+/// log files, AWS Config's history): rule `S10` reads them as holding no PHI, so the
+/// table marks them and their replicas as audit records rather than count them among the
+/// stores of PHI (an access-log bucket is left out before).
+fn holds_no_phi(store: &Resource) -> bool {
+    store.type_name() == "AWS::S3::Bucket"
+        && matches!(
+            store.construct_kind(),
+            Some("AuditTrail" | "AccountBaseline")
+        )
 }
 
 /// One copy of a store.
@@ -110,7 +127,9 @@ pub(crate) fn written_tree(text: &str) -> Value {
 /// The disaster-recovery table, built one stack at a time ([`recovery`]; the report builds
 /// it in the same pass over each stack's tree as its evidence).
 pub(crate) struct Recovery<'a> {
-    stacks: Vec<(&'a str, Option<&'a str>, &'a Template)>,
+    stacks: Cow<'a, [(&'a str, &'a Template)]>,
+    /// The region of each stack of `stacks`, by position; `None` for the environment's.
+    regions: Cow<'a, [Option<String>]>,
     /// What the table looks up across the app: read once, not once per store.
     lookup: Cow<'a, Lookup>,
     out: Vec<RecoveryEntry>,
@@ -118,28 +137,36 @@ pub(crate) struct Recovery<'a> {
 
 impl<'a> Recovery<'a> {
     pub(crate) fn new(assembly: &'a Assembly) -> Self {
-        let stacks: Vec<(&str, Option<&str>, &Template)> = assembly
+        let stacks: Vec<(&str, &Template)> = assembly
             .stacks()
             .iter()
-            .map(|s| (s.name(), s.region(), s.template()))
+            .map(|s| (s.name(), s.template()))
             .collect();
-        let lookup = Lookup::of(stacks.iter().map(|&(name, _, t)| (name, t)));
+        let regions: Vec<Option<String>> = assembly
+            .stacks()
+            .iter()
+            .map(|s| s.region().map(str::to_owned))
+            .collect();
+        let lookup = Lookup::of(stacks.iter().copied());
         Recovery {
-            stacks,
+            stacks: Cow::Owned(stacks),
+            regions: Cow::Owned(regions),
             lookup: Cow::Owned(lookup),
             out: Vec::new(),
         }
     }
 
-    /// The table of `stacks` (every stack of the app, in deploy order, with its region),
-    /// given what [`Lookup::of`] read of them, once for a table built stack by stack in
-    /// several places.
+    /// The table of `stacks` (every stack of the app, in deploy order) with `regions` (each
+    /// stack's pinned region, by position), given what [`Lookup::of`] read of them, once for
+    /// a table built stack by stack in several places.
     pub(crate) fn with_lookup(
-        stacks: Vec<(&'a str, Option<&'a str>, &'a Template)>,
+        stacks: &'a [(&'a str, &'a Template)],
+        regions: &'a [Option<String>],
         lookup: &'a Lookup,
     ) -> Self {
         Recovery {
-            stacks,
+            stacks: Cow::Borrowed(stacks),
+            regions: Cow::Borrowed(regions),
             lookup: Cow::Borrowed(lookup),
             out: Vec::new(),
         }
@@ -157,28 +184,31 @@ impl<'a> Recovery<'a> {
         index: usize,
         props: impl Fn(&'a Resource) -> &'t Value,
     ) {
-        let Some(&(stack, region, template)) = self.stacks.get(index) else {
+        let Some(&(stack, template)) = self.stacks.get(index) else {
             return;
         };
+        let app = App {
+            stacks: &self.stacks,
+            regions: &self.regions,
+            lookup: &self.lookup,
+        };
+        let region = app.region(index);
         for r in template.resources() {
             if !STORES.contains(&r.type_name()) || r.construct_kind() == Some("AccessLogBucket") {
                 continue;
             }
-            let props = props(r);
-            let app = App {
-                stacks: &self.stacks,
-                lookup: &self.lookup,
-            };
-            let mut copies = replication(&app, (stack, region), template, r, props);
-            copies.extend(backup_replication(
-                &app,
-                (stack, region),
-                template,
-                r,
-                props,
-            ));
-            copies.extend(global_replicas((stack, region), r, props));
-            copies.extend(backups(&app, (index, region), template, r));
+            // An instance of an Aurora or Multi-AZ DB cluster keeps no data of its own: the
+            // cluster is the store (as rule D2 reads it), and the instance no row of its own.
+            let member = &props(r)["DBClusterIdentifier"];
+            if r.type_name() == "AWS::RDS::DBInstance"
+                && !(member.is_null()
+                    || meaning::no_value(member)
+                    || member.as_str().is_some_and(|m| m.trim().is_empty()))
+            {
+                continue;
+            }
+            let no_phi = holds_no_phi(r);
+            let copies = copies(&app, index, r, props(r));
             let in_another_region = copies.iter().any(|c| c.another_region);
             self.out.push(RecoveryEntry {
                 stack: stack.to_owned(),
@@ -189,6 +219,7 @@ impl<'a> Recovery<'a> {
                 copies,
                 copy_of: None,
                 in_another_region,
+                audit_records: no_phi,
             });
         }
     }
@@ -224,15 +255,53 @@ pub(crate) struct Lookup {
     named: HashMap<(usize, String), Vec<usize>>,
     /// By the name of an export: the selections with an entry `Fn::ImportValue` of it.
     imported: HashMap<String, Vec<usize>>,
+    /// By the position of a stack and the logical id of a database: its read replicas
+    /// (databases whose copy source names it), as (stack, resource) positions in deploy
+    /// order, each with how it names it.
+    replicas: HashMap<(usize, String), Vec<Replica>>,
+    /// Each Aurora global database (`AWS::RDS::GlobalCluster`, by the positions of its
+    /// stack and of it in the stack) with its member clusters: (stack, resource, the
+    /// property that makes it a member as `stack/LogicalId/pointer`, how it is named).
+    globals: Vec<((usize, usize), Vec<Member>)>,
+}
+
+/// A read replica: the positions of its stack and of it in the stack, and how it names its
+/// source.
+type Replica = (usize, usize, Link);
+
+/// A member cluster of an Aurora global database.
+#[derive(Debug, Clone)]
+struct Member {
+    /// The positions of its stack, and of it in the stack.
+    at: usize,
+    r: usize,
+    /// The property that makes it a member, `stack/LogicalId/pointer`.
+    evidence: String,
+    /// How it names the global database (or the global database it).
+    link: Link,
+}
+
+/// How a database names another: through a template parameter (filled from a stack of
+/// another region as written: hipaa-stack carries values across regions only so), by an
+/// RDS ARN written as text (with the region it names), or by a reference or an identifier
+/// that says nothing of the region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Link {
+    Parameter,
+    Arn(String),
+    Text,
 }
 
 impl Lookup {
     /// What the table looks up across `stacks` (every stack of the app, by name, in
     /// deploy order).
     pub(crate) fn of<'t>(stacks: impl Iterator<Item = (&'t str, &'t Template)>) -> Self {
+        let stacks: Vec<(&str, &Template)> = stacks.collect();
         let mut lookup = Lookup::default();
-        for (at, (name, template)) in stacks.enumerate() {
+        for (at, &(name, _)) in stacks.iter().enumerate() {
             lookup.positions.entry(name.to_owned()).or_insert(at);
+        }
+        for (at, &(_, template)) in stacks.iter().enumerate() {
             for (r, resource) in template.resources().iter().enumerate() {
                 if resource.type_name() != "AWS::Backup::BackupSelection" {
                     continue;
@@ -257,7 +326,183 @@ impl Lookup {
                 }
             }
         }
+        lookup.databases(&stacks);
         lookup
+    }
+
+    /// Reads the read replicas and global databases of `stacks` (every stack of the app;
+    /// `positions` already read). A database is named by a reference (a template parameter
+    /// filled from another region's stack, or a `Ref` within its template) or by its
+    /// identifier written as text (`DBInstanceIdentifier`, `DBClusterIdentifier`,
+    /// `GlobalClusterIdentifier`; RDS stores identifiers in lower case), alone or at the end
+    /// of an RDS ARN (`arn:aws:rds:REGION:ACCOUNT:db:NAME`, `…:cluster:NAME`, `…:global-cluster:NAME`).
+    fn databases(&mut self, stacks: &[(&str, &Template)]) {
+        // The app's databases and global databases by their written identifiers.
+        let mut named: HashMap<(&str, String), Vec<(usize, usize)>> = HashMap::new();
+        for (at, &(_, template)) in stacks.iter().enumerate() {
+            for (r, db) in template.resources().iter().enumerate() {
+                let (kind, property) = match db.type_name() {
+                    "AWS::RDS::DBInstance" => ("db", "DBInstanceIdentifier"),
+                    "AWS::RDS::DBCluster" => ("cluster", "DBClusterIdentifier"),
+                    "AWS::RDS::GlobalCluster" => ("global-cluster", "GlobalClusterIdentifier"),
+                    _ => continue,
+                };
+                if let Some(name) = db.properties()[property].as_str() {
+                    named
+                        .entry((kind, name.to_ascii_lowercase()))
+                        .or_default()
+                        .push((at, r));
+                }
+            }
+        }
+        let positions = &self.positions;
+        let stack_named = |name: &str| positions.get(name).and_then(|&p| stacks.get(p)).copied();
+        // What a value names: the databases of `kind` it refers to, each with how.
+        let names = |template: &Template, value: &Value, kind: &str| -> Vec<(usize, usize, Link)> {
+            if let Some((stack, resource)) = across_regions(stack_named, template, value) {
+                let Some(&at) = positions.get(stack) else {
+                    return Vec::new();
+                };
+                // The parameter must carry the database's ARN (an identifier names a
+                // database of the consumer's own region; the `Ref` of a global database
+                // is its identifier, which names it in every region).
+                let (wanted, attribute) = match kind {
+                    "db" => ("AWS::RDS::DBInstance", Some("DBInstanceArn")),
+                    "cluster" => ("AWS::RDS::DBCluster", Some("DBClusterArn")),
+                    _ => ("AWS::RDS::GlobalCluster", None),
+                };
+                let output = value
+                    .get("Ref")
+                    .and_then(Value::as_str)
+                    .and_then(|name| stacks[at].1.outputs().iter().find(|o| o.name() == name))
+                    .and_then(|o| serde_json::to_value(&o.value).ok())
+                    .unwrap_or(Value::Null);
+                let fits = resource.type_name() == wanted
+                    && attribute
+                        .is_none_or(|a| attribute_of(&output) == Some((resource.logical_id(), a)));
+                if !fits {
+                    return Vec::new();
+                }
+                let r = position_of(stacks[at].1, resource);
+                return vec![(at, r, Link::Parameter)];
+            }
+            let Some(text) = value.as_str() else {
+                return Vec::new();
+            };
+            let (name, link) = match text.strip_prefix("arn:") {
+                Some(arn) => match arn.splitn(6, ':').collect::<Vec<_>>().as_slice() {
+                    [_, "rds", region, _, k, name] if *k == kind => {
+                        ((*name).to_owned(), Link::Arn((*region).to_owned()))
+                    }
+                    _ => return Vec::new(),
+                },
+                None => (text.to_owned(), Link::Text),
+            };
+            named
+                .get(&(kind, name.to_ascii_lowercase()))
+                .map(|found| found.iter().map(|&(at, r)| (at, r, link.clone())).collect())
+                .unwrap_or_default()
+        };
+        for (at, &(here, template)) in stacks.iter().enumerate() {
+            for (r, db) in template.resources().iter().enumerate() {
+                let props = db.properties();
+                if let Some((_, source)) = replica_source(db, props) {
+                    let kind = if db.type_name() == "AWS::RDS::DBCluster" {
+                        "cluster"
+                    } else {
+                        "db"
+                    };
+                    for (source_at, s, link) in names(template, source, kind) {
+                        if (source_at, s) != (at, r) {
+                            self.replicas
+                                .entry((
+                                    source_at,
+                                    stacks[source_at].1.resources()[s].logical_id().to_owned(),
+                                ))
+                                .or_default()
+                                .push((at, r, link));
+                        }
+                    }
+                }
+                // The member clusters of a global database: its source cluster, and each
+                // cluster that names it.
+                let mut members = Vec::new();
+                if db.type_name() == "AWS::RDS::DBCluster" {
+                    let global = &props["GlobalClusterIdentifier"];
+                    let evidence = format!(
+                        "{here}/{}/Properties/GlobalClusterIdentifier",
+                        db.logical_id()
+                    );
+                    if let Some(g) = template.resources().iter().position(|g| {
+                        g.type_name() == "AWS::RDS::GlobalCluster"
+                            && names_exactly(global, g.logical_id(), "")
+                    }) {
+                        members.push((
+                            (at, g),
+                            Member {
+                                at,
+                                r,
+                                evidence: evidence.clone(),
+                                link: Link::Text,
+                            },
+                        ));
+                    }
+                    for (g_at, g, link) in names(template, global, "global-cluster") {
+                        members.push((
+                            (g_at, g),
+                            Member {
+                                at,
+                                r,
+                                evidence: evidence.clone(),
+                                link,
+                            },
+                        ));
+                    }
+                }
+                if db.type_name() == "AWS::RDS::GlobalCluster" {
+                    let source = &props["SourceDBClusterIdentifier"];
+                    let evidence = format!(
+                        "{here}/{}/Properties/SourceDBClusterIdentifier",
+                        db.logical_id()
+                    );
+                    if let Some(c) = template.resources().iter().position(|c| {
+                        c.type_name() == "AWS::RDS::DBCluster"
+                            && names_exactly(source, c.logical_id(), "DBClusterArn")
+                    }) {
+                        members.push((
+                            (at, r),
+                            Member {
+                                at,
+                                r: c,
+                                evidence: evidence.clone(),
+                                link: Link::Text,
+                            },
+                        ));
+                    }
+                    for (c_at, c, link) in names(template, source, "cluster") {
+                        members.push((
+                            (at, r),
+                            Member {
+                                at: c_at,
+                                r: c,
+                                evidence: evidence.clone(),
+                                link,
+                            },
+                        ));
+                    }
+                }
+                for (key, member) in members {
+                    match self.globals.iter_mut().find(|(k, _)| *k == key) {
+                        Some((_, found)) => {
+                            if !found.iter().any(|m| (m.at, m.r) == (member.at, member.r)) {
+                                found.push(member);
+                            }
+                        }
+                        None => self.globals.push((key, vec![member])),
+                    }
+                }
+            }
+        }
     }
 
     /// The selections (positions in `selections`, in order) that may list `id`, a
@@ -273,6 +518,15 @@ impl Lookup {
     }
 }
 
+/// Whether `value` is the `Ref` of the resource `id` (a database's identifier) or, when
+/// `attribute` is not empty, that attribute of it, as such: a value that only mentions it
+/// (an `Fn::If` whose other branch is another, or nothing) may name another in the
+/// deployed stack, which the rule reads branch by branch and the table cannot.
+fn names_exactly(value: &Value, id: &str, attribute: &str) -> bool {
+    value.get("Ref").and_then(Value::as_str) == Some(id)
+        || (!attribute.is_empty() && attribute_of(value) == Some((id, attribute)))
+}
+
 /// The entries of a backup selection's `BackupSelection.Resources`.
 fn listed(selection: &Resource) -> &[Value] {
     selection.properties()["BackupSelection"]["Resources"]
@@ -283,90 +537,583 @@ fn listed(selection: &Resource) -> &[Value] {
 /// The stacks of the app, in deploy order with their regions, and what is looked up
 /// across them.
 struct App<'r, 'a> {
-    stacks: &'r [(&'a str, Option<&'a str>, &'a Template)],
+    stacks: &'r [(&'a str, &'a Template)],
+    /// The region of each stack, by position (`None`, or no entry, for the environment's).
+    regions: &'r [Option<String>],
     lookup: &'r Lookup,
 }
 
-impl<'a> App<'_, 'a> {
-    /// The stack named `name`, with its region.
-    fn stack(&self, name: &str) -> Option<(&'a str, Option<&'a str>, &'a Template)> {
-        self.stacks.get(*self.lookup.positions.get(name)?).copied()
+impl<'r, 'a> App<'r, 'a> {
+    /// The position of the stack named `name`.
+    fn at(&self, name: &str) -> Option<usize> {
+        self.lookup.positions.get(name).copied()
+    }
+
+    /// The stack named `name`.
+    fn stack(&self, name: &str) -> Option<(&'a str, &'a Template)> {
+        self.stacks.get(self.at(name)?).copied()
+    }
+
+    /// The pinned region of the stack at `at`.
+    fn region(&self, at: usize) -> Option<&'r str> {
+        self.regions.get(at).and_then(Option::as_deref)
     }
 }
 
-/// The table, once every stack's entries are gathered in deploy order: a replica is the
-/// copy of its source, not a store of its own to copy again.
-pub(crate) fn link_replicas(mut out: Vec<RecoveryEntry>) -> Vec<RecoveryEntry> {
-    let sources: std::collections::HashMap<String, String> = out
-        .iter()
-        .flat_map(|e| {
-            e.copies
-                .iter()
-                .filter(|c| c.kind == "replication")
-                .map(|c| (c.to.clone(), e.construct.clone()))
-                .collect::<Vec<_>>()
+/// The copies of `store`, a resource of the stack at `at` of `stacks` (every stack of the
+/// app in deploy order, with `regions` their pinned regions by position), whose
+/// properties are `props`, as the disaster-recovery table reads them: rule `D2` reads the
+/// same ([`crate::compliance::rules::copies`]), so that the rule and the table never
+/// disagree on whether a store has a copy in another region.
+pub(crate) fn copies_of(
+    stacks: &[(&str, &Template)],
+    regions: &[Option<String>],
+    lookup: &Lookup,
+    at: usize,
+    store: &Resource,
+    props: &Value,
+) -> Vec<Copy> {
+    let app = App {
+        stacks,
+        regions,
+        lookup,
+    };
+    copies(&app, at, store, props)
+}
+
+/// The property that makes a database the read replica of another, and its value: an
+/// instance's `SourceDBInstanceIdentifier` (not with `RestoreTime` or
+/// `UseLatestRestorableTime`, which make it a point-in-time restore), a cluster's
+/// `ReplicationSourceIdentifier` (CloudFormation, `AWS::RDS::DBInstance` and
+/// `AWS::RDS::DBCluster`).
+fn replica_source<'v>(db: &Resource, props: &'v Value) -> Option<(&'static str, &'v Value)> {
+    let (pointer, value) = match db.type_name() {
+        "AWS::RDS::DBCluster" => (
+            "ReplicationSourceIdentifier",
+            &props["ReplicationSourceIdentifier"],
+        ),
+        "AWS::RDS::DBInstance"
+            if props["RestoreTime"].is_null() && props["UseLatestRestorableTime"].is_null() =>
+        {
+            (
+                "SourceDBInstanceIdentifier",
+                &props["SourceDBInstanceIdentifier"],
+            )
+        }
+        _ => return None,
+    };
+    (!value.is_null()).then_some((pointer, value))
+}
+
+/// A database's read replicas in other regions, the database it is the replica of in
+/// another region, and the other member clusters of its Aurora global database in another
+/// region: each holds every change of the database, as RDS replicates it. A read replica
+/// and its source are in two regions when their stacks are pinned to two regions and the
+/// replica names the source by its ARN (through a template parameter, or written with the
+/// source's region): an identifier alone names a database of the replica's own region,
+/// and an ARN of another region another database. Two members of a global database are
+/// in two regions when one names it through a template parameter and the other is of its
+/// stack (Aurora keeps one cluster of a global database in a region), or when their
+/// stacks are pinned to two regions.
+fn database_copies(
+    app: &App<'_, '_>,
+    (at, home): (usize, Option<&str>),
+    template: &Template,
+    db: &Resource,
+    props: &Value,
+) -> Vec<Copy> {
+    let Some(&(stack, _)) = app.stacks.get(at) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let found = |(other, r): (usize, usize)| {
+        app.stacks.get(other).and_then(|&(s, t)| {
+            let found = t.resources().get(r)?;
+            Some((s, found, app.region(other)))
         })
-        .rev()
-        .collect();
-    for entry in &mut out {
-        if let Some(source) = sources.get(&entry.construct) {
-            entry.copy_of = Some(source.clone());
-            entry.in_another_region = true;
+    };
+    // Made of it.
+    if let Some(replicas) = app.lookup.replicas.get(&(at, db.logical_id().to_owned())) {
+        for (other, r, link) in replicas {
+            let Some((s, replica, region)) = found((*other, *r)) else {
+                continue;
+            };
+            let names_this = match link {
+                Link::Parameter => true,
+                Link::Arn(written) => home.is_none_or(|h| h == written),
+                Link::Text => !apart(home, region),
+            };
+            if !names_this {
+                continue;
+            }
+            let (property, _) = replica_source(replica, replica.properties()).unwrap_or_default();
+            out.push(Copy {
+                kind: "read replica",
+                to: format!(
+                    "{s}/{}",
+                    replica.construct_path().unwrap_or(replica.logical_id())
+                ),
+                region: region.map(str::to_owned),
+                another_region: *link != Link::Text && apart(home, region),
+                detail: "every change, as RDS replicates it".to_owned(),
+                evidence: format!("{s}/{}/Properties/{property}", replica.logical_id()),
+            });
+        }
+    }
+    // It is the replica of another.
+    if let Some((property, source)) = replica_source(db, props) {
+        let target = if db.type_name() == "AWS::RDS::DBCluster" {
+            &SOURCE_CLUSTER
+        } else {
+            &SOURCE_INSTANCE
+        };
+        let (to, region, another_region) = destination(app, template, source, home, target);
+        out.push(Copy {
+            kind: "replica source",
+            to,
+            region,
+            another_region,
+            detail: "this database is its read replica, every change replicated".to_owned(),
+            evidence: format!("{stack}/{}/Properties/{property}", db.logical_id()),
+        });
+    }
+    // The other members of its global database.
+    let me = (at, position_of(template, db));
+    for ((global_at, _), members) in &app.lookup.globals {
+        let Some(mine) = members.iter().find(|m| (m.at, m.r) == me) else {
+            continue;
+        };
+        // A member that names the global database through a parameter is in another region
+        // than the global database's stack, and one of that stack in its region.
+        let across = |m: &Member| m.link == Link::Parameter;
+        let home_of_global = |m: &Member| m.at == *global_at && !across(m);
+        for member in members.iter().filter(|m| (m.at, m.r) != me) {
+            let Some((s, cluster, region)) = found((member.at, member.r)) else {
+                continue;
+            };
+            let elsewhere = (across(mine) && home_of_global(member))
+                || (home_of_global(mine) && across(member))
+                || apart(home, region);
+            out.push(Copy {
+                kind: "global database member",
+                to: format!(
+                    "{s}/{}",
+                    cluster.construct_path().unwrap_or(cluster.logical_id())
+                ),
+                region: region.map(str::to_owned),
+                another_region: elsewhere,
+                detail: "every change, as Aurora replicates a global database".to_owned(),
+                evidence: member.evidence.clone(),
+            });
         }
     }
     out
 }
 
-fn through_parameter(
-    app: &App<'_, '_>,
+/// The copies that a file system or a warehouse makes of itself in another region: EFS
+/// replication (`ReplicationConfiguration.Destinations`, each with its `Region`, or the
+/// region of its `FileSystemId` ARN; CloudFormation, `AWS::EFS::FileSystem
+/// ReplicationDestination`: EFS replicates within a region too, so only a region that
+/// differs from the stack's pinned region is another), and Redshift's cross-region
+/// snapshot copy (`DestinationRegion`; an encrypted cluster's snapshots are copied only
+/// with a snapshot copy grant of the destination region, `SnapshotCopyGrantName`: Redshift
+/// management guide, "Copying AWS KMS–encrypted snapshots to another AWS Region").
+fn service_copies(
+    (stack, home): (&str, Option<&str>),
+    store: &Resource,
+    props: &Value,
+) -> Vec<Copy> {
+    let another = |region: Option<&str>| apart(home, region);
+    match store.type_name() {
+        "AWS::EFS::FileSystem" => props["ReplicationConfiguration"]["Destinations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, d)| {
+                let region = d["Region"]
+                    .as_str()
+                    .and_then(region_name)
+                    .map(str::to_owned)
+                    .or_else(|| region_of_arn(&d["FileSystemId"]));
+                Copy {
+                    kind: "replication",
+                    to: d["FileSystemId"]
+                        .as_str()
+                        .map_or_else(|| "a file system EFS creates".to_owned(), str::to_owned),
+                    another_region: another(region.as_deref()),
+                    region,
+                    detail: "every file, as EFS replicates it".to_owned(),
+                    evidence: format!(
+                        "{stack}/{}/Properties/ReplicationConfiguration/Destinations/{i}",
+                        store.logical_id()
+                    ),
+                }
+            })
+            .collect(),
+        "AWS::Redshift::Cluster" => {
+            let Some(region) = props["DestinationRegion"].as_str() else {
+                return Vec::new();
+            };
+            // Encrypted unless written unencrypted: a value not known before deploy may
+            // be `true` (and the stores of PHI are encrypted, rule S1).
+            let unencrypted = props["Encrypted"].is_null()
+                || meaning::text(&props["Encrypted"])
+                    .is_some_and(|t| t.eq_ignore_ascii_case("false"))
+                || props["Encrypted"] == false;
+            let encrypted = !props["KmsKeyId"].is_null() || !unencrypted;
+            let granted = meaning::text(&props["SnapshotCopyGrantName"])
+                .is_some_and(|g| !g.trim().is_empty());
+            // Redshift copies the automated snapshots, which a retention period of 0 turns
+            // off ("If this value is 0, automated snapshots are disabled",
+            // `AWS::Redshift::Cluster` `AutomatedSnapshotRetentionPeriod`, default 1); a
+            // period not known before deploy may be 0.
+            let snapshots = match &props["AutomatedSnapshotRetentionPeriod"] {
+                Value::Null => true,
+                v => meaning::whole_number(v).is_some_and(|d| d > 0),
+            };
+            let days = props["SnapshotCopyRetentionPeriod"]
+                .as_i64()
+                .map_or_else(|| "7 days".to_owned(), |d| format!("{d} days"));
+            vec![Copy {
+                kind: "snapshot copy",
+                to: format!("automated snapshots in {region}"),
+                region: Some(region.to_owned()),
+                another_region: another(Some(region)) && (granted || !encrypted) && snapshots,
+                detail: if !snapshots {
+                    "none: automated snapshots are off, or their `AutomatedSnapshotRetentionPeriod` is not known before deploy (it may be 0)".to_owned()
+                } else if encrypted && !granted {
+                    "none: an encrypted cluster's snapshots are copied only with a snapshot copy grant (`SnapshotCopyGrantName`)".to_owned()
+                } else {
+                    format!("every automated snapshot, kept {days}")
+                },
+                evidence: format!(
+                    "{stack}/{}/Properties/DestinationRegion",
+                    store.logical_id()
+                ),
+            }]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The position of `resource` among the resources of `template`.
+fn position_of(template: &Template, resource: &Resource) -> usize {
+    template
+        .resources()
+        .iter()
+        .position(|r| std::ptr::eq(r, resource))
+        .unwrap_or(usize::MAX)
+}
+
+/// The copies of `store` of the stack at `at` ([`copies_of`]).
+fn copies(app: &App<'_, '_>, at: usize, store: &Resource, props: &Value) -> Vec<Copy> {
+    let Some(&(stack, template)) = app.stacks.get(at) else {
+        return Vec::new();
+    };
+    let region = app.region(at);
+    let mut copies = replication(app, (stack, region), template, store, props);
+    copies.extend(backup_replication(
+        app,
+        (stack, region),
+        template,
+        store,
+        props,
+    ));
+    copies.extend(global_replicas((stack, region), store, props));
+    copies.extend(database_copies(app, (at, region), template, store, props));
+    copies.extend(service_copies((stack, region), store, props));
+    copies.extend(backups(app, (at, region), template, store));
+    copies
+}
+
+/// The table, once every stack's entries are gathered in deploy order: a replica is the
+/// copy of its source, not a store of its own to copy again. Only a bucket's replication
+/// known to be in another region (whole, see [`replication`]) makes its destination the
+/// copy in another region: a replica of the same region, or of part of its source, is
+/// not. The replica of a bucket of audit records ([`holds_no_phi`]) holds audit records.
+pub(crate) fn link_replicas(mut out: Vec<RecoveryEntry>) -> Vec<RecoveryEntry> {
+    let sources: std::collections::HashMap<String, (String, bool, bool)> = out
+        .iter()
+        .filter(|e| e.resource_type == "AWS::S3::Bucket")
+        .flat_map(|e| {
+            e.copies
+                .iter()
+                .filter(|c| c.kind == "replication")
+                .map(|c| {
+                    (
+                        c.to.clone(),
+                        (e.construct.clone(), c.another_region, e.audit_records),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .rev()
+        .collect();
+    for entry in &mut out {
+        if let Some((source, another_region, no_phi)) = sources.get(&entry.construct) {
+            entry.copy_of = Some(source.clone());
+            entry.in_another_region |= *another_region;
+            entry.audit_records |= *no_phi;
+        }
+    }
+    out
+}
+
+/// What a copy's destination must be to be the copy it is read as: the types of resource
+/// a template parameter may carry to it (and the attributes of that resource the output
+/// that fills the parameter may be), and the service and resource type of an ARN written
+/// as text. A value of another kind names no copy there (a key's ARN where a vault's is
+/// wanted, a database's identifier where RDS wants its ARN across regions).
+struct Target {
+    types: &'static [&'static str],
+    /// The attributes (`Fn::GetAtt`) that the output filling the parameter may be; none
+    /// for any value of the resource.
+    attributes: &'static [&'static str],
+    service: &'static str,
+    /// How the resource part of the ARN begins (`backup-vault:`, `db:`).
+    resources: &'static [&'static str],
+    /// Whether a value carried by a parameter is in another region only when the two stacks
+    /// are pinned to two regions. hipaa-stack makes a parameter whenever the two stacks'
+    /// regions are written differently, a stack that is not pinned included
+    /// (`resolve_target_in`), and deploys that stack in the environment's region; `preview`
+    /// and `up` refuse two stacks joined by a parameter that would deploy to one region
+    /// (`Deployer::check_regions_apart`), so a parameter shows two regions for a bucket's
+    /// replication (rule S10) and a backup vault. The sources and keys of RDS copies ask
+    /// for pinned stacks still: RDS names them by ARN, which the read replica or the
+    /// replicated backups' key must carry from a stack of a known region.
+    pinned: bool,
+}
+
+/// A bucket that a replication rule copies to.
+const BUCKET: Target = Target {
+    types: &["AWS::S3::Bucket"],
+    attributes: &[],
+    service: "s3",
+    resources: &[""],
+    pinned: false,
+};
+
+/// A backup vault that a copy action copies to: `DestinationBackupVaultArn` is "An Amazon
+/// Resource Name (ARN) that uniquely identifies the destination backup vault for the
+/// copied backup" (CloudFormation, `AWS::Backup::BackupPlan CopyActionResourceType`),
+/// `arn:aws:backup:REGION:ACCOUNT:backup-vault:NAME`, the vault's `BackupVaultArn` (its
+/// `Ref` is its name).
+const VAULT: Target = Target {
+    types: &[
+        "AWS::Backup::BackupVault",
+        "AWS::Backup::LogicallyAirGappedBackupVault",
+    ],
+    attributes: &["BackupVaultArn"],
+    service: "backup",
+    resources: &["backup-vault:"],
+    pinned: false,
+};
+
+/// The source of an instance's read replica: "If the source DB instance is in a different
+/// region than the read replica, specify the source DB instance's ARN" (CloudFormation,
+/// `AWS::RDS::DBInstance` `SourceDBInstanceIdentifier`; RDS user guide, "Amazon Resource
+/// Names (ARNs) in Amazon RDS"): an identifier alone names an instance of the replica's
+/// own region.
+const SOURCE_INSTANCE: Target = Target {
+    types: &["AWS::RDS::DBInstance"],
+    attributes: &["DBInstanceArn"],
+    service: "rds",
+    resources: &["db:"],
+    pinned: true,
+};
+
+/// The source of a cluster's read replica, "The Amazon Resource Name (ARN) of the source
+/// DB instance or DB cluster" (`AWS::RDS::DBCluster` `ReplicationSourceIdentifier`).
+const SOURCE_CLUSTER: Target = Target {
+    types: &["AWS::RDS::DBCluster", "AWS::RDS::DBInstance"],
+    attributes: &["DBClusterArn", "DBInstanceArn"],
+    service: "rds",
+    resources: &["cluster:", "db:"],
+    pinned: true,
+};
+
+/// The key of RDS automated backups replicated to another region: "The KMS key ID is the
+/// Amazon Resource Name (ARN) for the KMS encryption key in the destination AWS Region"
+/// (`AWS::RDS::DBInstance` `AutomaticBackupReplicationKmsKeyId`).
+const REPLICATION_KEY: Target = Target {
+    types: &["AWS::KMS::Key", "AWS::KMS::ReplicaKey"],
+    attributes: &["Arn"],
+    service: "kms",
+    resources: &["key/", "alias/"],
+    pinned: true,
+};
+
+/// A region written as text as AWS names them (`us-east-1`, `ap-southeast-2`,
+/// `us-gov-west-1`): a two-letter word, lower-case words, then a number, joined by `-`.
+/// Anything else (`US-EAST-1`, ` us-east-1`, a region left to `${…}`) names no region a
+/// copy can be told to be in: it is the stack's own region written differently, or no
+/// region CloudFormation takes.
+fn region_name(text: &str) -> Option<&str> {
+    let words: Vec<&str> = text.split('-').collect();
+    let [first, middle @ .., last] = words.as_slice() else {
+        return None;
+    };
+    let lower = |w: &&str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase());
+    let well_formed = first.len() == 2
+        && lower(first)
+        && !middle.is_empty()
+        && middle.iter().all(lower)
+        && !last.is_empty()
+        && last.bytes().all(|b| b.is_ascii_digit());
+    well_formed.then_some(text)
+}
+
+/// The partition of a region: copies, replicas and replication stay within one ("You can
+/// make cross-Region copies only within your AWS partition", FSx API reference,
+/// `CopyBackup`; the same holds of every service here).
+fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-iso") {
+        "aws-iso"
+    } else {
+        "aws"
+    }
+}
+
+/// Whether two regions are known to be two regions a copy can span: both pinned or
+/// written as well-formed names ([`region_name`]), different, of one partition.
+fn apart(home: Option<&str>, there: Option<&str>) -> bool {
+    match (home.and_then(region_name), there.and_then(region_name)) {
+        (Some(home), Some(there)) => home != there && partition(home) == partition(there),
+        _ => false,
+    }
+}
+
+/// The attribute (`Fn::GetAtt`) that an output's value is: its resource and attribute.
+fn attribute_of(value: &Value) -> Option<(&str, &str)> {
+    match value.get("Fn::GetAtt")? {
+        Value::Array(parts) => match parts.as_slice() {
+            [Value::String(id), Value::String(attribute)] => Some((id, attribute)),
+            _ => None,
+        },
+        Value::String(dotted) => dotted.split_once('.'),
+        _ => None,
+    }
+}
+
+/// What a template parameter of hipaa-stack's carries to `value` of `template`: the
+/// producing resource (its construct), the producing stack's pinned region, and whether
+/// it is of `target`'s types, filled by an output that is one of its `attributes`.
+fn carried<'r>(
+    app: &App<'r, '_>,
     template: &Template,
     value: &Value,
-) -> Option<(String, Option<String>)> {
-    let (stack, resource) = across_regions(
-        |name| app.stack(name).map(|(s, _, t)| (s, t)),
-        template,
-        value,
-    )?;
-    let region = app
-        .stack(stack)
-        .and_then(|(_, r, _)| r)
-        .unwrap_or("the deploy region");
+    target: &Target,
+) -> Option<(String, Option<&'r str>, bool)> {
+    let (stack, resource) = across_regions(|name| app.stack(name), template, value)?;
+    let at = app.at(stack)?;
+    let name = value.get("Ref").and_then(Value::as_str)?;
+    let output = app
+        .stack(stack)?
+        .1
+        .outputs()
+        .iter()
+        .find(|o| o.name() == name)
+        .and_then(|o| serde_json::to_value(&o.value).ok())
+        .unwrap_or(Value::Null);
+    let fits = target.types.contains(&resource.type_name())
+        && (target.attributes.is_empty()
+            || attribute_of(&output).is_some_and(|(id, attribute)| {
+                id == resource.logical_id() && target.attributes.contains(&attribute)
+            }));
+    let region = app.region(at);
     Some((
         resource
             .construct_path()
             .unwrap_or(resource.logical_id())
             .to_owned(),
-        Some(region.to_owned()),
+        region,
+        fits,
     ))
 }
 
-/// The region in an ARN written as text (`arn:partition:service:REGION:…`).
-fn region_of_arn(value: &Value) -> Option<String> {
-    let text = value
+/// The text of a value written as text, or as the text of an `Fn::Sub` (whose `${…}` the
+/// readers below never take for a region or a service).
+fn written_text(value: &Value) -> Option<&str> {
+    value
         .as_str()
-        .or_else(|| value.get("Fn::Sub").and_then(Value::as_str))?;
-    let region = text.split(':').nth(3)?;
-    (!region.is_empty() && !region.contains('$')).then(|| region.to_owned())
+        .or_else(|| value.get("Fn::Sub").and_then(Value::as_str))
 }
 
-/// Where a copy goes: through a parameter (another region by construction), or an ARN or
-/// other value whose region is compared with the store's.
+/// The fields of an ARN written as text (`arn:partition:service:region:account:resource`),
+/// the colons inside an `Fn::Sub` variable (`${AWS::Partition}`) read as part of it: split
+/// at every colon, `arn:${AWS::Partition}:backup:${AWS::Region}:…` read `Partition}` as its
+/// region, a region of its own, and a vault of the stack's own region as a copy in another.
+fn arn_fields(text: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut depth = 0usize;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '$' if chars.peek() == Some(&'{') => depth += 1,
+            '}' if depth > 0 => depth -= 1,
+            ':' if depth == 0 && fields.len() < 6 => {
+                fields.push(String::new());
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(last) = fields.last_mut() {
+            last.push(c);
+        }
+    }
+    fields
+}
+
+/// The region in an ARN written as text (`arn:partition:service:REGION:…`), when it is a
+/// region's name ([`region_name`]; a variable is none).
+fn region_of_arn(value: &Value) -> Option<String> {
+    let fields = arn_fields(written_text(value)?);
+    match fields.as_slice() {
+        [arn, _, _, region, ..] if arn == "arn" => region_name(region).map(str::to_owned),
+        _ => None,
+    }
+}
+
+/// The region of an ARN written as text whose service and resource are `target`'s.
+fn region_of_target(value: &Value, target: &Target) -> Option<String> {
+    let fields = arn_fields(written_text(value)?);
+    match fields.as_slice() {
+        [arn, _, service, region, _, resource]
+            if arn == "arn"
+                && service == target.service
+                && target.resources.iter().any(|p| resource.starts_with(p)) =>
+        {
+            region_name(region).map(str::to_owned)
+        }
+        _ => None,
+    }
+}
+
+/// Where a copy goes: through a template parameter, a resource of `target`'s kind in a
+/// stack of another region ([`Target::pinned`]), or an ARN of `target`'s kind written as
+/// text whose region is compared with the store's pinned one ([`apart`]). Anything else is
+/// listed as written, and is no copy known to be in another region.
 fn destination(
     app: &App<'_, '_>,
     template: &Template,
     value: &Value,
     home: Option<&str>,
+    target: &Target,
 ) -> (String, Option<String>, bool) {
-    if let Some((to, region)) = through_parameter(app, template, value) {
-        return (to, region, true);
+    if let Some((to, region, fits)) = carried(app, template, value, target) {
+        let another = fits && (!target.pinned || apart(home, region));
+        let region = region.unwrap_or("the deploy region").to_owned();
+        return (to, Some(region), another);
     }
-    let to = value
-        .as_str()
-        .or_else(|| value.get("Fn::Sub").and_then(Value::as_str))
-        .map_or_else(|| value.to_string(), str::to_owned);
-    let region = region_of_arn(value);
-    let another = matches!((home, region.as_deref()), (Some(h), Some(r)) if h != r);
-    (to, region, another)
+    let to = written_text(value).map_or_else(|| value.to_string(), str::to_owned);
+    let region = region_of_target(value, target);
+    let another = apart(home, region.as_deref());
+    (to, region.or_else(|| region_of_arn(value)), another)
 }
 
 /// RDS automated backups replicated to another region (`AutomaticBackupReplicationRegion`):
@@ -384,21 +1131,48 @@ fn backup_replication(
     let region = props["AutomaticBackupReplicationRegion"]
         .as_str()
         .filter(|r| !r.is_empty())?;
-    // The key must be of that region: through hipaa-stack's parameter it is a construct of a
-    // stack there, or an ARN that names the region.
+    // The key must be of that region: through hipaa-stack's parameter a key of a stack
+    // pinned there (its ARN), or a key's ARN that names the region.
     let key = &props["AutomaticBackupReplicationKmsKeyId"];
-    let (to, key_region, _) = destination(app, template, key, Some(region));
+    let (to, key_region) = match carried(app, template, key, &REPLICATION_KEY) {
+        Some((to, there, fits)) => (to, there.filter(|_| fits).map(str::to_owned)),
+        None => (
+            written_text(key).map_or_else(|| key.to_string(), str::to_owned),
+            region_of_target(key, &REPLICATION_KEY),
+        ),
+    };
     let key_in_region = key_region.as_deref() == Some(region);
-    let days = props["AutomaticBackupReplicationRetentionPeriod"]
-        .as_u64()
-        .or_else(|| props["BackupRetentionPeriod"].as_u64())
+    // Automated backups exist only with a retention period of a day or more ("Setting this
+    // parameter to 0 disables automated backups", `AWS::RDS::DBInstance`
+    // `BackupRetentionPeriod`, whose default is 1): with none there is nothing to
+    // replicate, and a period not known before deploy may be 0.
+    let retention = match &props["BackupRetentionPeriod"] {
+        Value::Null => Some(1),
+        v if meaning::no_value(v) => Some(1),
+        v => meaning::whole_number(v),
+    };
+    let days = meaning::whole_number(&props["AutomaticBackupReplicationRetentionPeriod"])
+        .or(retention)
         .unwrap_or(0);
+    let backed_up = retention.is_some_and(|d| d > 0);
+    // RDS replicates automated backups only to another region than the instance's
+    // (`StartDBInstanceAutomatedBackupsReplication` is called in the destination region with
+    // the source instance's ARN): in a stack not pinned, a well-formed region is another.
+    let elsewhere = region_name(region).is_some()
+        && match home {
+            Some(_) => apart(home, Some(region)),
+            None => true,
+        };
     Some(Copy {
         kind: "backup replication",
         to: format!("automated backups in {region}, encrypted with {to}"),
         region: Some(region.to_owned()),
-        another_region: key_in_region && home != Some(region),
-        detail: format!("every snapshot and transaction log, kept {days} days"),
+        another_region: key_in_region && backed_up && elsewhere,
+        detail: if backed_up {
+            format!("every snapshot and transaction log, kept {days} days")
+        } else {
+            "none: automated backups are off, or their `BackupRetentionPeriod` is not known before deploy (it may be 0)".to_owned()
+        },
         evidence: format!(
             "{stack}/{}/Properties/AutomaticBackupReplicationRegion",
             database.logical_id()
@@ -425,17 +1199,20 @@ fn global_replicas(
         .iter()
         .enumerate()
         .filter_map(|(i, replica)| {
-            let region = replica["Region"].as_str().map(str::to_owned);
-            if region.is_some() && region.as_deref() == home {
+            let written = replica["Region"].as_str();
+            if written.is_some() && written == home {
                 return None;
             }
+            // A region written otherwise than AWS names it (`US-EAST-1`) is no region a
+            // replica can be told to be in: it may be the stack's own ([`region_name`]).
+            let region = written.and_then(region_name).map(str::to_owned);
             Some(Copy {
                 kind: "replica",
                 to: region.as_deref().map_or_else(
                     || format!("a replica in {}", replica["Region"]),
                     |r| format!("the replica in {r}"),
                 ),
-                another_region: home.is_some() && region.is_some(),
+                another_region: apart(home, region.as_deref()),
                 region,
                 detail: "every item, as DynamoDB replicates it".to_owned(),
                 evidence: format!(
@@ -464,7 +1241,7 @@ fn replication(
         .filter(|(_, rule)| rule["Status"] == "Enabled")
         .map(|(i, rule)| {
             let (to, region, another_region) =
-                destination(app, template, &rule["Destination"]["Bucket"], home);
+                destination(app, template, &rule["Destination"]["Bucket"], home, &BUCKET);
             let time_control = rule["Destination"]["ReplicationTime"]["Status"] == "Enabled";
             let (every, kms) = (replicates_every_object(rule), replicates_kms_objects(rule));
             let what = match (every, kms) {
@@ -528,6 +1305,95 @@ fn replicates_kms_objects(rule: &Value) -> bool {
     rule["SourceSelectionCriteria"]["SseKmsEncryptedObjects"]["Status"] == "Enabled"
 }
 
+/// Whether a selection's `BackupPlanId` is the plan `id`: its `Ref` ("`Ref` returns
+/// `BackupPlanId`", `AWS::Backup::BackupPlan`) or its `BackupPlanId` attribute, as such.
+/// A value that only mentions it (an `Fn::If` between two plans, a `Fn::Join`) may be
+/// another plan's.
+fn is_plan_id(value: &Value, id: &str) -> bool {
+    value.get("Ref").and_then(Value::as_str) == Some(id)
+        || attribute_of(value) == Some((id, "BackupPlanId"))
+}
+
+/// Whether a backup rule runs at least once a day, as the table reads it: no
+/// `ScheduleExpression` ("When no CRON expression is provided, Backup will use the default
+/// expression cron(0 5 ? * * *)", AWS Backup API, `BackupRuleInput.ScheduleExpression`),
+/// `rate(…)` of a day or less, or `cron(…)` whose day-of-month, month, day-of-week and
+/// year are each `*` or `?`. Rule B1 also reads lists and ranges that cover every day;
+/// this reading never reads more, and a schedule it cannot read (a parameter, a month
+/// or a year that may never come) makes no copy known to be there.
+fn runs_daily(rule: &Value) -> bool {
+    let schedule = &rule["ScheduleExpression"];
+    if schedule.is_null() || meaning::no_value(schedule) {
+        return true;
+    }
+    let Some(text) = meaning::text(schedule) else {
+        return false;
+    };
+    let text = text.trim();
+    if let Some(inner) = text.strip_prefix("cron(").and_then(|r| r.strip_suffix(')')) {
+        let fields: Vec<&str> = inner.split_whitespace().collect();
+        let every = |f: &str| f == "*" || f == "?";
+        return fields.len() == 6 && fields[2..].iter().all(|f| every(f));
+    }
+    if let Some(inner) = text.strip_prefix("rate(").and_then(|r| r.strip_suffix(')')) {
+        let parts: Vec<&str> = inner.split_whitespace().collect();
+        let [n, unit] = parts.as_slice() else {
+            return false;
+        };
+        let Ok(n) = n.parse::<u64>() else {
+            return false;
+        };
+        return n > 0
+            && match *unit {
+                "minute" | "minutes" => n <= 24 * 60,
+                "hour" | "hours" => n <= 24,
+                "day" | "days" => n == 1,
+                _ => false,
+            };
+    }
+    false
+}
+
+/// How long a lifecycle keeps recovery points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kept {
+    /// No `DeleteAfterDays`: until someone deletes them.
+    UntilDeleted,
+    Days(i64),
+    /// A number not known before deploy.
+    Unknown,
+}
+
+impl Kept {
+    /// Whether a copy made each day is always there: kept two days or more, so that the
+    /// last day's copy is not deleted before the next day's is made.
+    fn lasts(self) -> bool {
+        match self {
+            Kept::UntilDeleted => true,
+            Kept::Days(days) => days >= 2,
+            Kept::Unknown => false,
+        }
+    }
+}
+
+/// How long `lifecycle` (a `Lifecycle` of a backup rule or copy action) keeps recovery
+/// points.
+fn kept_days(lifecycle: &Value) -> Kept {
+    match &lifecycle["DeleteAfterDays"] {
+        v if v.is_null() || meaning::no_value(v) => Kept::UntilDeleted,
+        v => meaning::whole_number(v).map_or(Kept::Unknown, Kept::Days),
+    }
+}
+
+/// How long, in words.
+fn kept_text(kept: Kept) -> String {
+    match kept {
+        Kept::UntilDeleted => "until deleted (no `DeleteAfterDays`)".to_owned(),
+        Kept::Days(days) => format!("{days} days"),
+        Kept::Unknown => "a number of days not known before deploy".to_owned(),
+    }
+}
+
 /// The backup plans that protect `store`, and the copies of their recovery points.
 fn backups(
     app: &App<'_, '_>,
@@ -546,7 +1412,7 @@ fn backups(
         .lookup
         .listing(at, store.logical_id(), &listed_store.export_names());
     for &(index, r) in listing.iter().filter_map(|&s| app.lookup.selections.get(s)) {
-        let Some(&(other, _, t)) = app.stacks.get(index) else {
+        let Some(&(other, t)) = app.stacks.get(index) else {
             continue;
         };
         let Some(selection) = t.resources().get(r) else {
@@ -557,7 +1423,7 @@ fn backups(
         }
         let plan_id = &selection.properties()["BackupPlanId"];
         let Some(plan) = t.resources().iter().find(|r| {
-            r.type_name() == "AWS::Backup::BackupPlan" && mentions(plan_id, r.logical_id())
+            r.type_name() == "AWS::Backup::BackupPlan" && is_plan_id(plan_id, r.logical_id())
         }) else {
             continue;
         };
@@ -570,16 +1436,24 @@ fn backups(
             .cloned()
             .unwrap_or_default();
         for (i, rule) in rules.iter().enumerate() {
-            let schedule = rule["ScheduleExpression"].as_str().unwrap_or("on demand");
-            let kept = rule["Lifecycle"]["DeleteAfterDays"]
-                .as_u64()
-                .map_or_else(|| "for ever".to_owned(), |d| format!("{d} days"));
+            let schedule = match &rule["ScheduleExpression"] {
+                v if v.is_null() || meaning::no_value(v) => {
+                    "`cron(0 5 ? * * *)` (AWS Backup's default)".to_owned()
+                }
+                v => meaning::text(v).map_or_else(
+                    || format!("{} (not known before deploy)", meaning::text_or_json(v)),
+                    |t| format!("`{t}`"),
+                ),
+            };
+            let daily = runs_daily(rule);
+            let rule_kept = kept_days(&rule["Lifecycle"]);
+            let kept = kept_text(rule_kept);
             out.push(Copy {
                 kind: "backup",
                 to: plan_name.clone(),
                 region: None,
                 another_region: false,
-                detail: format!("recovery points on `{schedule}`, kept {kept}"),
+                detail: format!("recovery points on {schedule}, kept {kept}"),
                 evidence: format!(
                     "{other}/{}/Properties/BackupPlan/BackupPlanRule/{i}",
                     plan.logical_id()
@@ -592,17 +1466,40 @@ fn backups(
                 .enumerate()
             {
                 let (to, region, another_region) =
-                    destination(app, t, &copy["DestinationBackupVaultArn"], home);
-                let kept = copy["Lifecycle"]["DeleteAfterDays"].as_u64().map_or_else(
-                    || "as the vault keeps them".to_owned(),
-                    |d| format!("{d} days"),
-                );
+                    destination(app, t, &copy["DestinationBackupVaultArn"], home, &VAULT);
+                // "If you do not specify a lifecycle, AWS Backup applies the lifecycle
+                // policy of the source backup to the destination backup" (`AWS::Backup::
+                // BackupPlan CopyActionResourceType` `Lifecycle`).
+                let copy_kept =
+                    if copy["Lifecycle"].is_null() || meaning::no_value(&copy["Lifecycle"]) {
+                        rule_kept
+                    } else {
+                        kept_days(&copy["Lifecycle"])
+                    };
+                let lasting = copy_kept.lasts();
+                let detail = match (daily, lasting) {
+                    (true, true) if another_region => format!(
+                        "every recovery point of `{plan_name}`, kept {}",
+                        kept_text(copy_kept)
+                    ),
+                    (true, true) => format!(
+                        "every recovery point of `{plan_name}`, kept {}; not known to be in another region than the store's (a vault of a stack of another region, `app.stack_in`, or the vault's ARN with a region other than the store's pinned one)",
+                        kept_text(copy_kept)
+                    ),
+                    (false, _) => format!(
+                        "none known: the rule is not read as running at least daily ({schedule}), so no copy is known to be there"
+                    ),
+                    (true, false) => format!(
+                        "none known: the copies are kept {}, not the two days or more that leave one there between two daily runs",
+                        kept_text(copy_kept)
+                    ),
+                };
                 out.push(Copy {
                     kind: "backup copy",
                     to,
                     region,
-                    another_region,
-                    detail: format!("every recovery point of `{plan_name}`, kept {kept}"),
+                    another_region: another_region && daily && lasting,
+                    detail,
                     evidence: format!(
                         "{other}/{}/Properties/BackupPlan/BackupPlanRule/{i}/CopyActions/{j}",
                         plan.logical_id()
@@ -834,17 +1731,25 @@ mod tests {
     fn a_copy_of_part_of_a_bucket_is_no_copy_of_it_in_another_region() {
         use serde_json::json;
         let assembly = crate::testing::clinic_with_copies().synth().unwrap();
-        let stacks: Vec<(&str, Option<&str>, &Template)> = assembly
+        let stacks: Vec<(&str, &Template)> = assembly
             .stacks()
             .iter()
-            .map(|s| (s.name(), s.region(), s.template()))
+            .map(|s| (s.name(), s.template()))
             .collect();
-        let lookup = Lookup::of(stacks.iter().map(|&(name, _, t)| (name, t)));
+        let regions: Vec<Option<String>> = assembly
+            .stacks()
+            .iter()
+            .map(|s| s.region().map(str::to_owned))
+            .collect();
+        let lookup = Lookup::of(stacks.iter().copied());
         let app = App {
             stacks: &stacks,
+            regions: &regions,
             lookup: &lookup,
         };
-        let &(stack, home, template) = stacks.iter().find(|s| s.0 == "clinic-data").unwrap();
+        let at = stacks.iter().position(|s| s.0 == "clinic-data").unwrap();
+        let (stack, template) = stacks[at];
+        let home = app.region(at);
         let records = template.resource("Records").unwrap();
         let written = records.properties().clone();
         let copies = |edit: &dyn Fn(&mut Value)| {
@@ -988,6 +1893,8 @@ mod tests {
             [
                 ("replication", "clinic-dr/Copy", Some("us-west-2"), true),
                 ("backup", "clinic-data/Daily", None, false),
+                // Through a template parameter from a stack pinned to us-west-2, which
+                // `up` never deploys in the same region as the store's.
                 ("backup copy", "clinic-dr/DrVault", Some("us-west-2"), true),
             ]
         );
@@ -1009,5 +1916,77 @@ mod tests {
         let scratch = entry("clinic-data/Scratch");
         assert!(scratch.copies.is_empty());
         assert!(!scratch.in_another_region);
+    }
+
+    /// The buckets of the audit trail and of the account baseline hold no PHI (rule S10
+    /// reads them so): the table marks them and their replicas as audit records, where it
+    /// listed them among the stores of PHI (hostile review 17). A bucket's replica of the
+    /// same region is listed as the replica, but not as a copy in another region.
+    #[test]
+    fn the_table_marks_audit_buckets_and_no_same_region_replica_as_a_copy_elsewhere() {
+        use crate::prelude::*;
+        let app = App::new("audit");
+        let dr = app.stack_in("dr", crate::region!("us-west-2")).unwrap();
+        let dr_key = dr.add(KmsKey::new("DrKey")).unwrap();
+        let dr_logs = dr.add(AccessLogBucket::new("DrLogs")).unwrap();
+        let copy = |id: &str| {
+            SecureBucket::new(id)
+                .encryption(&dr_key)
+                .access_logs(&dr_logs)
+        };
+        let audit_copy = dr.add(copy("AuditCopy")).unwrap();
+        let config_copy = dr.add(copy("ConfigCopy")).unwrap();
+        let security = app
+            .stack_in("security", crate::region!("us-east-1"))
+            .unwrap();
+        let key = security.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = security.add(AccessLogBucket::new("Logs")).unwrap();
+        security
+            .add(
+                AuditTrail::new("Audit")
+                    .encryption(&key)
+                    .access_logs(&logs)
+                    .log_retention(crate::days!(2192))
+                    .replicate_to(&audit_copy),
+            )
+            .unwrap();
+        security
+            .add(
+                AccountBaseline::new("Baseline")
+                    .encryption(&key)
+                    .access_logs(&logs)
+                    .replicate_to(&config_copy),
+            )
+            .unwrap();
+        let entries = recovery(&app.check().unwrap());
+        assert!(entries.len() >= 4, "{entries:?}");
+        for e in &entries {
+            let audit = e.construct.starts_with("security/") || e.construct.ends_with("Copy");
+            assert_eq!(e.audit_records, audit, "{e:?}");
+        }
+
+        let entry = |construct: &str, to: &str, another_region: bool| RecoveryEntry {
+            stack: "s".to_owned(),
+            region: None,
+            construct: construct.to_owned(),
+            logical_id: construct.to_owned(),
+            resource_type: "AWS::S3::Bucket".to_owned(),
+            copies: vec![Copy {
+                kind: "replication",
+                to: to.to_owned(),
+                region: None,
+                detail: String::new(),
+                another_region,
+                evidence: String::new(),
+            }],
+            copy_of: None,
+            in_another_region: another_region,
+            audit_records: false,
+        };
+        let mut same = entry("s/Records", "s/Copy", false);
+        same.copies.clear();
+        let linked = link_replicas(vec![entry("s/Source", "s/Records", false), same]);
+        assert_eq!(linked[1].copy_of.as_deref(), Some("s/Source"));
+        assert!(!linked[1].in_another_region, "{linked:?}");
     }
 }

@@ -747,22 +747,35 @@ fn carrier<'t>(
     }
 }
 
+/// Every stack of the app, in deploy order, as the report reads them stack by stack: with
+/// `regions` their pinned regions by position, `positions` their positions by name, and
+/// `lookup` what the disaster-recovery table looks up across the app ([`Lookup::of`]).
+#[derive(Clone, Copy)]
+pub(crate) struct AppStacks<'a> {
+    pub(crate) stacks: &'a [(&'a str, &'a Template)],
+    pub(crate) regions: &'a [Option<String>],
+    pub(crate) positions: &'a Positions,
+    pub(crate) lookup: &'a Lookup,
+}
+
 impl StackEvidence {
-    /// What the report reads of `stacks[at]` (every stack of the app, in deploy order, with
-    /// its region; `positions` finds them by name), whose rules found `checked`, while its
-    /// template holds its tree; `lookup` is what the disaster-recovery table looks up
-    /// across the app ([`Lookup::of`]). The evidence is grouped only if `groups`, and the
-    /// stores of PHI listed only if `recovery`.
+    /// What the report reads of `stacks[at]` (of the app's stacks [`AppStacks`]), whose
+    /// rules found `checked`, while its
+    /// template holds its tree. The evidence is grouped only if `groups`, and the stores of
+    /// PHI listed only if `recovery`.
     pub(crate) fn gather(
-        stacks: Vec<(&str, Option<&str>, &Template)>,
-        positions: &Positions,
-        lookup: &Lookup,
+        AppStacks {
+            stacks,
+            regions,
+            positions,
+            lookup,
+        }: AppStacks<'_>,
         at: usize,
         checked: &[Checked],
         groups: bool,
         recovery: bool,
     ) -> StackEvidence {
-        let Some(&(name, _, template)) = stacks.get(at) else {
+        let Some(&(name, template)) = stacks.get(at) else {
             return StackEvidence {
                 stack: String::new(),
                 groups: Vec::new(),
@@ -774,7 +787,7 @@ impl StackEvidence {
             .iter()
             .map(|r| (r.logical_id(), r))
             .collect();
-        let other = |name: &str| Some(stacks.get(*positions.get(name)?)?.2);
+        let other = |name: &str| Some(stacks.get(*positions.get(name)?)?.1);
         let groups = if !groups {
             Vec::new()
         } else {
@@ -792,7 +805,7 @@ impl StackEvidence {
             )
         };
         let recovery = if recovery {
-            let mut recovery = Recovery::with_lookup(stacks, lookup);
+            let mut recovery = Recovery::with_lookup(stacks, regions, lookup);
             recovery.stack_with(at, Resource::properties);
             recovery.take()
         } else {
@@ -1606,19 +1619,18 @@ impl Report {
         if self.disaster_recovery.is_empty() {
             let _ = out.write_str("No store of PHI.\n");
         } else {
-            let covered = self
-                .disaster_recovery
-                .iter()
-                .filter(|e| e.in_another_region)
-                .count();
+            let phi = self.disaster_recovery.iter().filter(|e| !e.audit_records);
+            let stores = phi.clone().count();
+            let covered = phi.filter(|e| e.in_another_region).count();
+            let audit = if stores == self.disaster_recovery.len() {
+                ""
+            } else {
+                " The buckets of audit records (the audit trail's log files, AWS Config's history, and their replicas), which hold no PHI (rule S10), are listed too, and not counted."
+            };
             let _ = writeln!(
                 out,
-                "Every store of PHI, and where its copies are (§164.308(a)(7)(ii)(B)): {covered} of {} have a copy in another region.\n",
-                self.disaster_recovery.len()
+                "Every store of PHI, and where its copies are (§164.308(a)(7)(ii)(B)): {covered} of {stores} have a copy in another region.{audit}\n"
             );
-            if let Some(note) = self.uncounted_stores() {
-                let _ = writeln!(out, "{note}\n");
-            }
             let _ = writeln!(
                 out,
                 "| store | region | copies | in another region |\n|---|---|---|---|"
@@ -1713,31 +1725,6 @@ impl Report {
     }
 }
 
-impl Report {
-    /// What the disaster-recovery table shows that no control's status counts: stores of
-    /// PHI other than buckets with no copy in another region. Only rule S10 (buckets) reads
-    /// a copy in another region; the other rules under §164.308(a)(7)(ii)(B) read backups
-    /// in the store's own region, so that control can say "enforced" while a database has
-    /// no copy elsewhere.
-    fn uncounted_stores(&self) -> Option<String> {
-        let stores: Vec<&str> = self
-            .disaster_recovery
-            .iter()
-            .filter(|e| {
-                !e.in_another_region && e.copy_of.is_none() && e.resource_type != "AWS::S3::Bucket"
-            })
-            .map(|e| e.construct.as_str())
-            .collect();
-        (!stores.is_empty()).then(|| {
-            format!(
-                "{} store(s) of PHI other than buckets have no copy in another region ({}), which no rule reads: the status of §164.308(a)(7)(ii)(B) in the controls table counts only the buckets' copies (rule S10), not theirs.",
-                stores.len(),
-                constructs_text(stores.into_iter())
-            )
-        })
-    }
-}
-
 /// Where an unused waiver is: its construct, or its stack and resource, each through
 /// `code`.
 fn unused_waiver_place(w: &UnusedWaiver, code: impl Fn(&str) -> String) -> String {
@@ -1757,13 +1744,15 @@ fn copy_text(c: &crate::compliance::recovery::Copy) -> String {
     format!("{} {by} `{}`{region}: {}", c.kind, c.to, c.detail)
 }
 
-/// The copies of a store in words, or what it is the copy of.
+/// The copies of a store in words, or what it is the copy of (and, for a bucket of audit
+/// records, that it holds no PHI).
 fn copies_text(e: &RecoveryEntry) -> Vec<String> {
     let mut out: Vec<String> = e
-        .copy_of
-        .iter()
-        .map(|s| format!("the replica of `{s}`"))
+        .audit_records
+        .then(|| "audit records, no PHI (rule S10)".to_owned())
+        .into_iter()
         .collect();
+    out.extend(e.copy_of.iter().map(|s| format!("the replica of `{s}`")));
     out.extend(e.copies.iter().map(copy_text));
     out
 }
@@ -2061,9 +2050,6 @@ Each control lists the resources and template properties that enforce it; waiver
         if self.disaster_recovery.is_empty() {
             let _ = out.write_str("<p>No store of PHI.</p>");
         } else {
-            if let Some(note) = self.uncounted_stores() {
-                let _ = write!(out, "<p>{}</p>", html(&note));
-            }
             let _ = out.write_str("<table><tr><th>store</th><th>region</th><th>copies</th><th>in another region</th></tr>");
             for (e, copies, stores) in gathered_stores(&self.disaster_recovery) {
                 let copies: Vec<String> = copies.iter().map(|c| html(c)).collect();
@@ -2723,34 +2709,95 @@ mod tests {
         assert_eq!(summary.unused_waivers.len(), report.unused_waivers.len());
     }
 
-    /// A database with no copy in another region, which no rule reads, is said to be left
-    /// out of the status of §164.308(a)(7)(ii)(B); a replicated bucket is not named.
+    /// A database with no copy in another region is a gap of rule D2, and
+    /// §164.308(a)(7)(ii)(B) is no longer "enforced" (before rule D2, it was, by the backups
+    /// in the database's own region); a backup plan that copies its recovery points to a
+    /// vault of a stack in another region is the copy, for the rule and for the
+    /// disaster-recovery table alike, whether or not the database's stack is pinned to a
+    /// region (one that is not deploys in the environment's region, which `up` refuses to
+    /// be the vault's: `Deployer::check_regions_apart`).
     #[test]
-    fn the_report_says_which_stores_without_a_copy_elsewhere_no_control_counts() {
-        let app = crate::testing::clinic_with_copies();
-        app.stack("clinic-db")
-            .unwrap()
-            .add(RawResource::new("Ehr", "AWS::RDS::DBInstance"))
+    fn a_database_without_a_copy_in_another_region_is_a_gap_of_d2_and_of_the_control() {
+        for (copied, pinned) in [(false, true), (true, true), (true, false)] {
+            let app = App::new("dr");
+            let dr = app
+                .stack_in("dr-copies", crate::region!("us-west-2"))
+                .unwrap();
+            let dr_key = dr.add(KmsKey::new("DrKey")).unwrap();
+            let vault = dr
+                .add(crate::constructs::BackupVault::new("DrVault").encryption(&dr_key))
+                .unwrap();
+            let data = if pinned {
+                app.stack_in("dr-data", crate::region!("us-east-1"))
+            } else {
+                app.stack("dr-data")
+            }
             .unwrap();
-        let report = Report::new(
-            &app.check_for_report(Evidence::Grouped, crate::synth::Memory::Fast)
-                .unwrap(),
-        );
-        let note = report.uncounted_stores().unwrap();
-        assert!(note.starts_with("1 store(s)"), "{note}");
-        assert!(note.contains("clinic-db/Ehr"), "{note}");
-        let mut md = String::new();
-        report.markdown_into(&mut md);
-        assert!(md.contains(&note), "{md}");
-        let mut page = String::new();
-        report.html_into(&mut page);
-        assert!(page.contains(&html(&note)), "{page}");
-        let replicated = Report::new(
-            &crate::testing::clinic_with_copies()
+            let key = data.add(KmsKey::new("PhiKey")).unwrap();
+            let net = data
+                .add(SecureVpc::new("Net", crate::cidr!("10.20.0.0/16")).encryption(&key))
+                .unwrap();
+            let ehr = data
+                .add(
+                    EncryptedDatabase::postgres("Ehr")
+                        .encryption(&key)
+                        .network(&net)
+                        .backup_retention(crate::days!(35)),
+                )
+                .unwrap();
+            let plan = BackupPlan::new("Daily").encryption(&key).protect(&ehr);
+            data.add(if copied { plan.copy_to(&vault) } else { plan })
+                .unwrap();
+            let assembly = app
                 .check_for_report(Evidence::Grouped, crate::synth::Memory::Fast)
-                .unwrap(),
-        );
-        assert_eq!(replicated.uncounted_stores(), None);
+                .unwrap();
+            let d2 = assembly
+                .evaluation()
+                .results
+                .iter()
+                .find(|c| c.rule == "D2" && &*c.logical_id == "Ehr")
+                .unwrap();
+            let report = Report::new(&assembly);
+            let table = report
+                .disaster_recovery
+                .iter()
+                .find(|e| e.logical_id == "Ehr")
+                .unwrap();
+            let control = report
+                .controls
+                .iter()
+                .find(|c| c.id == "164.308(a)(7)(ii)(B)")
+                .unwrap();
+            assert_eq!(
+                table.in_another_region, copied,
+                "{table:?} (pinned: {pinned})"
+            );
+            if copied {
+                match &d2.status {
+                    Status::Enforced { evidence } => {
+                        assert_eq!(evidence[0].logical_id, "Daily");
+                        assert_eq!(
+                            evidence[0].path,
+                            "/Properties/BackupPlan/BackupPlanRule/0/CopyActions/0"
+                        );
+                    }
+                    other => panic!("{other:?}"),
+                }
+            } else {
+                match &d2.status {
+                    Status::Gap { reason } => {
+                        assert!(reason.contains("`Ehr` has only copies not known to be in another region (backup to dr-data/Daily"), "{reason}");
+                        assert_eq!(
+                            reason.contains("backup copy to dr-copies/DrVault"),
+                            copied,
+                            "{reason}"
+                        );
+                    }
+                    other => panic!("{other:?}"),
+                }
+                assert_eq!(control.status, ControlStatus::Gap, "{control:?}");
+            }
+        }
     }
 
     #[test]

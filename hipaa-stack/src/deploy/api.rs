@@ -354,10 +354,17 @@ pub trait CloudFormationApi: Send + Sync {
         name: &str,
         retain: &[String],
     ) -> impl Future<Output = Result<(), ApiError>> + Send;
-    /// Continues a rollback that failed.
+    /// Continues a rollback that failed. `token` (`ClientRequestToken`) is the same for
+    /// every attempt of one continuation: API reference, ContinueUpdateRollback,
+    /// `ClientRequestToken`: "Specify this token if you plan to retry requests so that
+    /// CloudFormation knows that you're not attempting to continue the rollback to a stack
+    /// with the same name. You might retry ContinueUpdateRollback requests to ensure that
+    /// CloudFormation successfully received them" (a retry without it, after an answer that
+    /// was lost, meets a stack already rolling back and is refused).
     fn continue_update_rollback(
         &self,
         name: &str,
+        token: &str,
     ) -> impl Future<Output = Result<(), ApiError>> + Send;
     /// Turns termination protection on or off.
     fn set_termination_protection(
@@ -927,10 +934,11 @@ impl CloudFormationApi for SdkApi {
         call.send().await.map(|_| ()).map_err(|e| self.error(e))
     }
 
-    async fn continue_update_rollback(&self, name: &str) -> Result<(), ApiError> {
+    async fn continue_update_rollback(&self, name: &str, token: &str) -> Result<(), ApiError> {
         self.client
             .continue_update_rollback()
             .stack_name(name)
+            .client_request_token(token)
             .send()
             .await
             .map(|_| ())

@@ -616,6 +616,46 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         Ok(())
     }
 
+    /// Before a plan: no value that synth carried "across regions" (a template parameter
+    /// that `up` fills from a stack of another region: a replication destination, a backup
+    /// copy's vault, a replica key's primary) may join two stacks that deploy to one region.
+    /// Synth makes such a parameter between a stack pinned to a region (`app.stack_in`) and
+    /// one of the environment's region (`app.stack`), whatever the environment's region
+    /// turns out to be; rules S10 and D2 read a copy made through it as a copy in a second
+    /// region, for disaster recovery (§164.308(a)(7)(ii)(B)). Deployed with the
+    /// environment's region equal to the pinned one, that copy would be in the store's own
+    /// region, and the report's claim false: refused, naming both stacks.
+    fn check_regions_apart(&self) -> Result<(), DeployError> {
+        let Some(home) = self.regions[0].region.as_deref() else {
+            return Ok(());
+        };
+        let region_of = |name: &str| {
+            self.assembly
+                .stack(name)
+                .and_then(SynthesizedStack::region)
+                .unwrap_or(home)
+        };
+        for s in self.waves().into_iter().flatten() {
+            for parameter in s.template().parameters() {
+                let (consumer, producer) = (region_of(s.name()), region_of(parameter.stack()));
+                if consumer == producer {
+                    return Err(DeployError::StackState {
+                        stack: s.name().to_owned(),
+                        status: format!(
+                            "in {consumer}, as stack `{}` whose value `{}` it reads as one of another region",
+                            parameter.stack(),
+                            parameter.name()
+                        ),
+                        hint: format!(
+                            "the app declares one of the two stacks in the environment's region and the other in {consumer} (`app.stack_in`), and this run deploys the environment to {home}: the copy the checks count as in a second region (rules S10 and D2) would be in the same region; deploy the environment to another region than {consumer} (`AWS_REGION` or the profile's region), or pin both stacks to two regions"
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Every call made so far, by operation.
     pub fn calls(&self) -> &CallCounts {
         &self.calls
@@ -773,6 +813,10 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 ),
                 _ => None,
             };
+            // What releasing found (a lock another run took over meanwhile is left, and said).
+            for note in staging.take_notes() {
+                self.say(note);
+            }
             if released.is_some_and(|r| !matches!(r, Ok(Ok(())))) {
                 self.say(format!(
                     "could not release the run lock of app `{}`; it expires by itself",
@@ -1373,8 +1417,10 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 ))
                 .await?;
                 let mark = self.mark(name, &info.id).await;
+                // One token for every attempt: a retry after a lost answer is the same request.
+                let token = client_token(&format!("{}-rollback", self.run), name);
                 self.call(name, "ContinueUpdateRollback", || {
-                    self.cfn(name).continue_update_rollback(&info.id)
+                    self.cfn(name).continue_update_rollback(&info.id, &token)
                 })
                 .await?;
                 match self.wait(stack, Some(&info.id), &mark).await? {
@@ -1748,8 +1794,86 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             .collect();
         if !create {
             result.production = info.as_ref().and_then(production);
+            if let Some(i) = &info {
+                self.refuse_changed_imports(
+                    name,
+                    i,
+                    &body,
+                    &request.parameters,
+                    &described.changes,
+                )
+                .await?;
+            }
         }
         Ok(result)
+    }
+
+    /// Refuses, before anything is executed, an update that changes the value of an export
+    /// another stack imports ([`plan::exports_changing`]): CloudFormation would fail it with
+    /// "Cannot update export … as it is in use by …" and roll the stack back. The deployed
+    /// template (`GetTemplate`) tells an output written differently; without it (an endpoint
+    /// that cannot give it) replacements and parameters still count.
+    async fn refuse_changed_imports(
+        &self,
+        name: &str,
+        info: &StackInfo,
+        body: &str,
+        parameters: &BTreeMap<String, String>,
+        changes: &[super::api::ResourceChange],
+    ) -> Result<(), DeployError> {
+        let deployed: BTreeMap<String, String> = info
+            .outputs
+            .iter()
+            .filter_map(|(_, value, export)| Some((export.clone()?, value.clone())))
+            .collect();
+        if deployed.is_empty() {
+            return Ok(());
+        }
+        let Ok(new) = crate::cfn::tree::from_str(body) else {
+            return Ok(());
+        };
+        let old = with_retry(self.options.retry, &self.calls, "GetTemplate", || {
+            self.cfn(name).deployed_template(&info.id)
+        })
+        .await
+        .ok()
+        .and_then(|text| crate::cfn::tree::from_str(&text).ok());
+        let changing = plan::exports_changing(
+            &new,
+            old.as_ref(),
+            &deployed,
+            changes,
+            (parameters, &info.parameters),
+        );
+        for (export, why) in changing {
+            let listed = with_retry(self.options.retry, &self.calls, "ListImports", || {
+                self.cfn(name).list_imports(&export)
+            })
+            .await;
+            let importers: Vec<String> = match listed {
+                Ok(importers) => importers.into_iter().filter(|s| s != name).collect(),
+                Err(e) if e.kind == ApiErrorKind::Unsupported => Vec::new(),
+                Err(e) => return Err(DeployError::api(name, "ListImports", e)),
+            };
+            if importers.is_empty() {
+                continue;
+            }
+            let by = importers
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(DeployError::StackState {
+                stack: name.to_owned(),
+                status: format!(
+                    "about to change its export `{export}` ({why}), which {by} import(s)"
+                ),
+                hint: format!(
+                    "CloudFormation refuses to change an export in use and would roll the update back, so nothing was executed. Deploy {by} first without the import (`up --stack NAME` once the program no longer reads the value there), or keep what the export reads (no replacement); then run `up` again"
+                ),
+            });
+        }
+        Ok(())
     }
 
     async fn wait_change_set(
@@ -1854,6 +1978,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
 
     async fn preview_inner(&self) -> Result<Vec<StackPlan>, DeployError> {
         self.check_regions()?;
+        self.check_regions_apart()?;
         Box::pin(self.check_account()).await?;
         let mut all = Vec::new();
         let mut pending: BTreeSet<&str> = BTreeSet::new();
@@ -1911,6 +2036,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
 
     async fn up_inner(&self) -> Result<Vec<Deployed>, DeployError> {
         self.check_regions()?;
+        self.check_regions_apart()?;
         Box::pin(self.check_account()).await?;
         let waves = self.waves();
         // 1. Everything that can be planned now is planned and checked before anything runs.

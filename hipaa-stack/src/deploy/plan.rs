@@ -564,6 +564,155 @@ pub fn next_step(status: &str) -> &'static str {
     }
 }
 
+/// The exports the stack has now (`deployed`: name and value) that the template to deploy
+/// (`new`) keeps by name but whose value the change set changes or may change, each with
+/// why: a value written as text that is not the deployed one, or an output that reads (`Ref`, `Fn::GetAtt`, `${…}` of `Fn::Sub`) a resource the change set
+/// replaces, may replace, adds or removes, or a parameter whose value changes, or its
+/// `Value` is not the one the deployed template (`old`) gives it.
+///
+/// CloudFormation refuses to change an export another stack imports (User Guide,
+/// `Fn::ImportValue`: "After another stack imports an output value, you can't delete the
+/// stack that is exporting the output value or modify the exported output value. All the
+/// imports must be removed before you can delete the exporting stack or modify the output
+/// value"): the update fails with "Cannot update export … as it is in use by …" and rolls
+/// back, so `up` asks which of these are imported before executing.
+pub fn exports_changing(
+    new: &serde_json::Value,
+    old: Option<&serde_json::Value>,
+    deployed: &BTreeMap<String, String>,
+    changes: &[ResourceChange],
+    parameters: (&BTreeMap<String, String>, &BTreeMap<String, String>),
+) -> Vec<(String, String)> {
+    let export_of = |o: &serde_json::Value| {
+        o.get("Export")
+            .and_then(|e| e.get("Name"))
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
+    };
+    let old_values: BTreeMap<String, &serde_json::Value> = old
+        .and_then(|t| t.get("Outputs"))
+        .and_then(serde_json::Value::as_object)
+        .map(|outputs| {
+            outputs
+                .values()
+                .filter_map(|o| Some((export_of(o)?, o.get("Value")?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(outputs) = new.get("Outputs").and_then(serde_json::Value::as_object) else {
+        return Vec::new();
+    };
+    let (now, then) = parameters;
+    let mut found = Vec::new();
+    for output in outputs.values() {
+        let Some(name) = export_of(output) else {
+            continue;
+        };
+        let Some(now_value) = deployed.get(&name) else {
+            continue;
+        };
+        let value = output.get("Value").unwrap_or(&serde_json::Value::Null);
+        // Text (as an export kept for its importers is written): the value itself.
+        if let Some(text) = value.as_str() {
+            if text != now_value {
+                found.push((
+                    name,
+                    format!("its value changes from `{now_value}` to `{text}`"),
+                ));
+            }
+            continue;
+        }
+        let mut read = BTreeSet::new();
+        referenced(value, &mut read);
+        let replaced = changes.iter().find_map(|c| {
+            if !read.contains(&c.logical_id) {
+                return None;
+            }
+            match (c.action.as_str(), c.replacement.as_deref()) {
+                (_, Some("True")) => Some(format!("the change set replaces {}", c.logical_id)),
+                (_, Some("Conditional")) => {
+                    Some(format!("the change set may replace {}", c.logical_id))
+                }
+                ("Add" | "Remove", _) => Some(format!(
+                    "the change set {}s {}",
+                    c.action.to_ascii_lowercase(),
+                    c.logical_id
+                )),
+                _ => None,
+            }
+        });
+        let parameter = || {
+            read.iter().find_map(|p| {
+                let (a, b) = (now.get(p)?, then.get(p));
+                (b != Some(a)).then(|| format!("its parameter {p} changes"))
+            })
+        };
+        let rewritten = || {
+            old_values
+                .get(&name)
+                .filter(|v| **v != value)
+                .map(|_| "its value is written differently in the new template".to_owned())
+        };
+        if let Some(why) = replaced.or_else(parameter).or_else(rewritten) {
+            found.push((name, why));
+        }
+    }
+    found
+}
+
+/// The logical ids and parameters a value reads: `Ref`, `Fn::GetAtt` and the `${Name}` or
+/// `${Name.Attribute}` of `Fn::Sub` (not `${!Literal}`).
+fn referenced(value: &serde_json::Value, into: &mut BTreeSet<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v) {
+                    ("Ref", serde_json::Value::String(id)) => {
+                        into.insert(id.clone());
+                    }
+                    ("Fn::GetAtt", serde_json::Value::Array(parts)) => {
+                        if let Some(id) = parts.first().and_then(serde_json::Value::as_str) {
+                            into.insert(id.to_owned());
+                        }
+                    }
+                    ("Fn::GetAtt", serde_json::Value::String(path)) => {
+                        into.insert(path.split('.').next().unwrap_or_default().to_owned());
+                    }
+                    ("Fn::Sub", serde_json::Value::String(text)) => sub_names(text, into),
+                    ("Fn::Sub", serde_json::Value::Array(parts)) => {
+                        if let Some(text) = parts.first().and_then(serde_json::Value::as_str) {
+                            sub_names(text, into);
+                        }
+                        for p in parts.iter().skip(1) {
+                            referenced(p, into);
+                        }
+                    }
+                    _ => referenced(v, into),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for v in items {
+                referenced(v, into);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn sub_names(text: &str, into: &mut BTreeSet<String>) {
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else { break };
+        let name = &after[..end];
+        if !name.starts_with('!') {
+            into.insert(name.split('.').next().unwrap_or_default().to_owned());
+        }
+        rest = &after[end + 1..];
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1217,5 +1366,98 @@ mod tests {
             "The submitted information didn't contain changes. Submit different information to create a change set."
         )));
         assert!(!is_no_change(Some("No export named x found")));
+    }
+
+    #[test]
+    fn an_imported_export_changes_when_what_it_reads_is_replaced_or_it_is_rewritten() {
+        let change = |id: &str, action: &str, replacement: Option<&str>| ResourceChange {
+            action: action.to_owned(),
+            logical_id: id.to_owned(),
+            resource_type: "AWS::KMS::Key".to_owned(),
+            replacement: replacement.map(str::to_owned),
+            ..ResourceChange::default()
+        };
+        let template = |value: serde_json::Value| json!({"Outputs": {"KeyArn": {"Value": value, "Export": {"Name": "shared:Key:Arn"}}}});
+        let deployed: BTreeMap<String, String> =
+            [("shared:Key:Arn".to_owned(), "arn:k1".to_owned())].into();
+        let none = BTreeMap::new();
+        let arn = template(json!({"Fn::GetAtt": ["Key", "Arn"]}));
+        let why =
+            |new: &serde_json::Value, old: Option<&serde_json::Value>, c: &[ResourceChange]| {
+                exports_changing(new, old, &deployed, c, (&none, &none))
+                    .into_iter()
+                    .map(|(_, w)| w)
+                    .collect::<Vec<_>>()
+            };
+        assert_eq!(
+            why(&arn, Some(&arn), &[change("Key", "Modify", Some("True"))]),
+            ["the change set replaces Key"]
+        );
+        assert_eq!(
+            why(
+                &arn,
+                Some(&arn),
+                &[change("Key", "Modify", Some("Conditional"))]
+            ),
+            ["the change set may replace Key"]
+        );
+        // Changed in place, or another resource replaced: the value stays.
+        assert!(why(&arn, Some(&arn), &[change("Key", "Modify", Some("False"))]).is_empty());
+        assert!(why(&arn, Some(&arn), &[change("Other", "Modify", Some("True"))]).is_empty());
+        // Read through Fn::Sub, or through the short form of Fn::GetAtt.
+        let sub = template(json!({"Fn::Sub": "${Key.Arn}/${!Literal}"}));
+        assert_eq!(
+            why(&sub, Some(&sub), &[change("Key", "Modify", Some("True"))]),
+            ["the change set replaces Key"]
+        );
+        let short = template(json!({"Fn::GetAtt": "Key.Arn"}));
+        assert_eq!(
+            why(
+                &short,
+                Some(&short),
+                &[change("Key", "Modify", Some("True"))]
+            ),
+            ["the change set replaces Key"]
+        );
+        // Pointed at another resource.
+        let other = template(json!({"Fn::GetAtt": ["OtherKey", "Arn"]}));
+        assert_eq!(
+            why(&other, Some(&arn), &[]),
+            ["its value is written differently in the new template"]
+        );
+        // Written as text (an export kept for its importers): the deployed value stays.
+        assert!(why(&template(json!("arn:k1")), Some(&arn), &[]).is_empty());
+        assert_eq!(
+            why(&template(json!("arn:k2")), Some(&arn), &[]),
+            ["its value changes from `arn:k1` to `arn:k2`"]
+        );
+        // An export the stack does not have yet is new, not changed.
+        let fresh = json!({"Outputs": {"X": {"Value": "v", "Export": {"Name": "shared:X"}}}});
+        assert!(why(&fresh, None, &[]).is_empty());
+        // A parameter (a value of a stack in another region) that changes.
+        let by_parameter = template(json!({"Ref": "RemoteArn"}));
+        let now: BTreeMap<String, String> = [("RemoteArn".to_owned(), "b".to_owned())].into();
+        let then: BTreeMap<String, String> = [("RemoteArn".to_owned(), "a".to_owned())].into();
+        assert_eq!(
+            exports_changing(
+                &by_parameter,
+                Some(&by_parameter),
+                &deployed,
+                &[],
+                (&now, &then)
+            )[0]
+            .1,
+            "its parameter RemoteArn changes"
+        );
+        assert!(
+            exports_changing(
+                &by_parameter,
+                Some(&by_parameter),
+                &deployed,
+                &[],
+                (&now, &now)
+            )
+            .is_empty()
+        );
     }
 }

@@ -726,27 +726,65 @@ impl Staging {
         }
     }
 
-    async fn delete_lock(
+    /// Deletes the lock only if it is still the object read (`If-Match` with its ETag), so
+    /// that a lock another run took between the read and the delete is never deleted.
+    ///
+    /// Amazon S3 User Guide, "How to perform conditional deletes": general purpose and
+    /// directory buckets take `DeleteObject` with `If-Match: <ETag>`; an ETag that does not
+    /// match fails the delete with 412 Precondition Failed, a concurrent `PUT` or `DELETE`
+    /// that succeeds first may fail it with 409 Conflict (`ConditionalRequestConflict`), and
+    /// a key deleted meanwhile answers 404; "Conditional delete evaluations only apply to the
+    /// current version of the object" (the staging bucket is versioned: the delete leaves a
+    /// delete marker). A conditional delete with an ETag needs `s3:GetObject` besides
+    /// `s3:DeleteObject`, which reading the lock needs anyway. moto (5.2) evaluates `If-Match`
+    /// on `DeleteObject` as S3 does (412, or 404 for a missing key): the harness needs nothing.
+    async fn delete_lock_if(
         &self,
         ready: &Ready,
         key: &str,
+        etag: &str,
         retry: RetryPolicy,
         counts: &CallCounts,
-    ) -> Result<(), DeployError> {
+    ) -> Result<Deleted, DeployError> {
         let endpoint = self.endpoint.clone();
-        with_retry(retry, counts, "DeleteObject", || async {
+        let deleted = with_retry(retry, counts, "DeleteObject", || async {
             self.s3
                 .delete_object()
                 .bucket(&ready.bucket)
                 .expected_bucket_owner(&ready.account)
                 .key(key)
+                .if_match(etag)
                 .send()
                 .await
-                .map_err(|e| classify(e, &endpoint))
+                .map_err(|e| {
+                    let status = e.raw_response().map(|r| r.status().as_u16());
+                    let mut e = classify(e, &endpoint);
+                    let code = match status {
+                        Some(412) => Some("PreconditionFailed"),
+                        Some(409) => Some("ConditionalRequestConflict"),
+                        Some(404) => Some("NoSuchKey"),
+                        _ => None,
+                    };
+                    if let Some(code) = code {
+                        e.kind = ApiErrorKind::Client;
+                        e.code = Some(code.to_owned());
+                    }
+                    e
+                })
         })
-        .await
-        .map(|_| ())
-        .map_err(|e| self.error(&ready.bucket, "DeleteObject", e))
+        .await;
+        match deleted {
+            Ok(_) => Ok(Deleted::Done),
+            Err(e)
+                if matches!(
+                    e.code.as_deref(),
+                    Some("PreconditionFailed" | "ConditionalRequestConflict" | "NoSuchKey")
+                ) =>
+            {
+                Ok(Deleted::Changed)
+            }
+            Err(e) => Err(self.error(&ready.bucket, "DeleteObject", e)),
+        }
     }
 
     /// Releases the lock of `app` if `run` holds it: after an interruption while the lock
@@ -766,7 +804,10 @@ impl Staging {
         self.unlock(&lock, retry, counts).await
     }
 
-    /// Releases a lock this run holds (only if it is still this run's).
+    /// Releases a lock this run holds (only if it is still this run's): the delete is
+    /// conditional on the ETag of the lock read ([`Staging::delete_lock_if`]), so a lock
+    /// another run took after the read stays. A lock found to be another run's is left, and
+    /// said (a note): this run outlived its lock.
     pub async fn unlock(
         &self,
         lock: &RunLock,
@@ -774,13 +815,61 @@ impl Staging {
         counts: &CallCounts,
     ) -> Result<(), DeployError> {
         let ready = self.ready(retry, counts).await?;
-        match self.read_lock(ready, &lock.key, retry, counts).await? {
-            Some((holder, _)) if holder.run == lock.run => {
-                self.delete_lock(ready, &lock.key, retry, counts).await
+        // A changed lock (412, 409, 404) is read again: it is gone, another run's, or (after
+        // a retry whose first answer was lost) this run's delete marker.
+        for _ in 0..4 {
+            match self.read_lock(ready, &lock.key, retry, counts).await? {
+                None => return Ok(()),
+                Some((holder, Some(etag))) if holder.run == lock.run => {
+                    match self
+                        .delete_lock_if(ready, &lock.key, &etag, retry, counts)
+                        .await?
+                    {
+                        Deleted::Done => return Ok(()),
+                        Deleted::Changed => continue,
+                    }
+                }
+                Some((holder, None)) if holder.run == lock.run => {
+                    return Err(self.error(
+                        &ready.bucket,
+                        "GetObject",
+                        ApiError::client(
+                            "MissingETag",
+                            format!(
+                                "S3 answered the lock `{}` without an ETag, so it cannot be deleted only if unchanged; it expires by itself, or delete it once no run of the app is going on: `aws s3 rm s3://{}/{}`",
+                                lock.key, ready.bucket, lock.key
+                            ),
+                        ),
+                    ));
+                }
+                Some((holder, _)) => {
+                    self.note(format!(
+                        "left the run lock `s3://{}/{}` in place: run {} (`{}`, pid {}) took it over while this run held it (this run outlived the lock's hold); check that the two runs did not change the same stacks",
+                        ready.bucket, lock.key, holder.run, holder.command, holder.pid
+                    ));
+                    return Ok(());
+                }
             }
-            _ => Ok(()),
         }
+        Err(self.error(
+            &ready.bucket,
+            "DeleteObject",
+            ApiError::client(
+                "ConditionalRequestConflict",
+                format!(
+                    "the lock `{}` kept changing while this run released it; it expires by itself",
+                    lock.key
+                ),
+            ),
+        ))
     }
+}
+
+/// What a conditional delete of the lock did.
+enum Deleted {
+    Done,
+    /// The lock was not the object read any more (412, 409) or was gone (404).
+    Changed,
 }
 
 /// What the checks of a bucket need.

@@ -1761,3 +1761,132 @@ async fn a_dynamic_change_of_a_phi_store_is_refused_unless_allowed() {
         .await
         .unwrap();
 }
+
+/// An update that replaces what an imported export reads (the shared key, made
+/// multi-Region, which replaces it) would change the export under the stack that imports it:
+/// CloudFormation fails such an update ("Cannot update export … as it is in use by …") and
+/// rolls it back (`Fn::ImportValue`: "After another stack imports an output value, you can't
+/// … modify the exported output value"). `up` refuses it before executing anything, naming
+/// the export, why it changes and the importer; the harness refuses it as AWS does.
+#[tokio::test]
+async fn an_update_that_changes_an_imported_export_is_refused_before_executing() {
+    let moto = Moto::start();
+    let build = |multi_region: bool| {
+        let app = App::new("e2e");
+        let shared = app.stack("shared").unwrap();
+        let key = KmsKey::new("PhiKey");
+        let key = shared
+            .add(if multi_region {
+                key.multi_region()
+            } else {
+                key
+            })
+            .unwrap();
+        let data = app.stack("data").unwrap();
+        data.add(LogGroup::new("Activity").encryption(&key))
+            .unwrap();
+        app.synth().unwrap()
+    };
+    let first = build(false);
+    deployer(&moto, &first, options()).await.up().await.unwrap();
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    let exports = |cfn: aws_sdk_cloudformation::Client| async move {
+        cfn.list_exports()
+            .send()
+            .await
+            .unwrap()
+            .exports()
+            .iter()
+            .map(|e| format!("{:?}={:?}", e.name(), e.value()))
+            .collect::<Vec<_>>()
+    };
+    let before = exports(cfn.clone()).await;
+    assert!(
+        before.iter().any(|e| e.contains("shared:PhiKey:Arn")),
+        "{before:?}"
+    );
+
+    let changed = build(true);
+    let d = deployer(
+        &moto,
+        &changed,
+        Options {
+            allow_replace: vec!["shared/PhiKey".to_owned()],
+            ..options()
+        },
+    )
+    .await;
+    let err = d.up().await.unwrap_err();
+    let text = err.to_string();
+    assert!(
+        matches!(&err, DeployError::StackState { stack, .. } if stack == "shared"),
+        "{text}"
+    );
+    assert!(text.contains("export `shared:PhiKey:Arn`"), "{text}");
+    assert!(text.contains("the change set replaces PhiKey"), "{text}");
+    assert!(text.contains("`data` import(s)"), "{text}");
+    assert!(text.contains("nothing was executed"), "{text}");
+    // Nothing ran: the export and the stack are as they were, and no change set is left.
+    assert_eq!(exports(cfn.clone()).await, before);
+    let shared = cfn
+        .describe_stacks()
+        .stack_name("shared")
+        .send()
+        .await
+        .unwrap();
+    let status = shared.stacks()[0]
+        .stack_status()
+        .map(|s| s.as_str().to_owned());
+    assert_eq!(status.as_deref(), Some("CREATE_COMPLETE"));
+    let sets = cfn
+        .list_change_sets()
+        .stack_name("shared")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        sets.summaries()
+            .iter()
+            .all(|s| s.execution_status().map(|x| x.as_str()) == Some("EXECUTE_COMPLETE")),
+        "{:?}",
+        sets.summaries()
+    );
+}
+
+/// A stack left `UPDATE_ROLLBACK_FAILED`: `up` continues the rollback. When CloudFormation
+/// takes the ContinueUpdateRollback but its answer is lost, the retry repeats the request's
+/// `ClientRequestToken`, so CloudFormation knows it for the same request (API reference,
+/// ContinueUpdateRollback, `ClientRequestToken`) rather than refusing a second continuation
+/// of a stack that is already rolling back; the run goes on to plan the stack.
+#[tokio::test]
+async fn a_continued_rollback_whose_answer_was_lost_is_retried_with_its_token() {
+    let moto = Moto::start();
+    let assembly = two_stacks(false, &[]);
+    let faults = Faults {
+        stuck: [("shared".to_owned(), "UPDATE_ROLLBACK_FAILED".to_owned())].into(),
+        continue_answer_lost: true,
+        // The stuck stack exists only in the fault: the run stops where it plans it again.
+        ..Faults::default()
+    };
+    let d = faulty(&moto, &assembly, faults, options()).await;
+    let err = d.up().await.unwrap_err();
+    let text = err.to_string();
+    assert!(!text.contains("ContinueUpdateRollback"), "{text}");
+    let log = d.api().log();
+    let continued: Vec<_> = log
+        .iter()
+        .filter(|l| *l == "ContinueUpdateRollback shared")
+        .collect();
+    assert_eq!(continued.len(), 2, "{log:?}");
+    // Once the rollback completed, the run went on to plan the stack (its stale change
+    // sets are listed first).
+    let after = log
+        .iter()
+        .skip_while(|l| *l != "ContinueUpdateRollback shared")
+        .skip(2)
+        .collect::<Vec<_>>();
+    assert!(
+        after.iter().any(|l| *l == "ListChangeSets shared"),
+        "the run did not go on once the rollback completed: {log:?}"
+    );
+}

@@ -71,6 +71,11 @@ pub struct Faults {
     /// (moto has no drift detection): CloudFormation then gives the results of the
     /// resources it could check, the others `NOT_CHECKED`.
     pub drift_failed: Option<String>,
+    /// With a stack `stuck` in `UPDATE_ROLLBACK_FAILED`: continue its rollback, then answer
+    /// the ContinueUpdateRollback with a server error anyway (the answer was lost).
+    pub continue_answer_lost: bool,
+    /// The `ClientRequestToken` of the continuation that was taken.
+    pub continued_with: Option<String>,
 }
 
 /// A client error that stands for the run being stopped there.
@@ -362,9 +367,46 @@ impl CloudFormationApi for Faulty {
         self.inner.delete_stack(id, retain).await
     }
 
-    async fn continue_update_rollback(&self, name: &str) -> Result<(), ApiError> {
-        self.before("ContinueUpdateRollback", name_of(name)).await?;
-        self.inner.continue_update_rollback(name).await
+    /// A stack made `UPDATE_ROLLBACK_FAILED` by `stuck` continues its rollback here (moto
+    /// has no ContinueUpdateRollback) to `UPDATE_ROLLBACK_COMPLETE`. As AWS does, a request
+    /// for a stack that is no longer `UPDATE_ROLLBACK_FAILED` is refused unless it repeats
+    /// the `ClientRequestToken` of the one that was taken (API reference,
+    /// ContinueUpdateRollback: the token lets CloudFormation know a retry "successfully
+    /// received"). `continue_answer_lost` takes the first request and answers a server error.
+    async fn continue_update_rollback(&self, name: &str, token: &str) -> Result<(), ApiError> {
+        let stack = name_of(name).to_owned();
+        self.before("ContinueUpdateRollback", &stack).await?;
+        let answer = {
+            let mut f = self.faults.lock().unwrap();
+            match f.stuck.get(&stack).cloned() {
+                None => None,
+                Some(status) if status == "UPDATE_ROLLBACK_FAILED" => {
+                    f.stuck
+                        .insert(stack.clone(), "UPDATE_ROLLBACK_COMPLETE".to_owned());
+                    f.continued_with = Some(token.to_owned());
+                    if f.continue_answer_lost {
+                        f.continue_answer_lost = false;
+                        Some(Err(server_error()))
+                    } else {
+                        Some(Ok(()))
+                    }
+                }
+                // An empty token stands for none: nothing to know the request by.
+                Some(_) if !token.is_empty() && f.continued_with.as_deref() == Some(token) => {
+                    Some(Ok(()))
+                }
+                Some(status) => Some(Err(ApiError::client(
+                    "ValidationError",
+                    format!(
+                        "Stack [{stack}] is in {status} state and ContinueUpdateRollback cannot be called from it"
+                    ),
+                ))),
+            }
+        };
+        match answer {
+            Some(answer) => answer,
+            None => self.inner.continue_update_rollback(name, token).await,
+        }
     }
 
     async fn set_termination_protection(&self, name: &str, enabled: bool) -> Result<(), ApiError> {

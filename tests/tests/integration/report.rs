@@ -250,21 +250,38 @@ fn every_control_is_listed_with_a_status_and_the_templates_are_hashed() {
     // writes the database's exported logs to log groups of its own, under CloudWatch Logs'
     // key, which no template of a database named at deploy can declare (L4).
     assert_eq!(status("164.312(a)(2)(iv)"), "gap");
-    // The clinic keeps its records in one region and says why in a waiver of S10: the
-    // report shows the gap accepted in writing, with the reason.
+    // The clinic keeps its records and its database in one region and says why in
+    // waivers of S10 and D2: the report shows the gaps accepted in writing, with the
+    // reasons.
     assert_eq!(status("164.308(a)(7)(ii)(B)"), "waived");
     assert_eq!(status("164.308(a)(1)(ii)(A)"), "customer");
     assert_eq!(report["summary"]["findings"], 0);
     let waivers = report["waivers"].as_array().unwrap();
-    assert_eq!(waivers.len(), 1, "{waivers:?}");
-    assert_eq!(waivers[0]["rule"], "S10");
-    assert_eq!(waivers[0]["construct"], "clinic-data/PatientRecords");
-    assert!(
-        waivers[0]["reason"]
-            .as_str()
-            .unwrap()
-            .contains("single-region clinic")
+    let waived: Vec<(&str, &str)> = waivers
+        .iter()
+        .map(|w| {
+            (
+                w["rule"].as_str().unwrap(),
+                w["construct"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        waived,
+        [
+            ("S10", "clinic-data/PatientRecords"),
+            ("D2", "clinic-data/Ehr")
+        ],
+        "{waivers:?}"
     );
+    for waiver in waivers {
+        assert!(
+            waiver["reason"]
+                .as_str()
+                .unwrap()
+                .contains("single-region clinic")
+        );
+    }
     assert!(report["unusedWaivers"].as_array().unwrap().is_empty());
     let files = synth_example("clinic", dir.path());
     for stack in report["stacks"].as_array().unwrap() {
@@ -316,7 +333,15 @@ fn check_prints_gaps_and_waivers_and_sarif_for_ci() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("0 finding(s), 2 gap(s), 1 waiver(s)"),
+        stdout.contains("waived: D2 at `clinic-data/Ehr`: single-region clinic"),
+        "{stdout}"
+    );
+    // The controls counted as enforced say how many have a waiver: §164.308(a)(7)(ii)(B)
+    // (S10 and D2 waived) and (C) (S10).
+    assert!(
+        stdout.contains(
+            "0 finding(s), 2 gap(s), 2 waiver(s); 22 of 32 controls enforced (2 of them with waivers)"
+        ),
         "{stdout}"
     );
 
@@ -325,10 +350,10 @@ fn check_prints_gaps_and_waivers_and_sarif_for_ci() {
     let doc: Value = serde_json::from_slice(&sarif.stdout).unwrap();
     assert_eq!(doc["version"], "2.1.0");
     // As many results as the text counts: the two gaps, for a person to judge (`review`,
-    // whose level SARIF requires to be `none`), and the waived gap, suppressed in the
-    // program with the waiver's reason.
+    // whose level SARIF requires to be `none`), and the two waived gaps, suppressed in the
+    // program with the waivers' reasons.
     let results = doc["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), 3, "{results:#?}");
+    assert_eq!(results.len(), 4, "{results:#?}");
     let of = |rule: &str, construct: &str| {
         results
             .iter()
@@ -352,19 +377,24 @@ fn check_prints_gaps_and_waivers_and_sarif_for_ci() {
             "{gap:#}"
         );
     }
-    let waived = of("S10", "clinic-data/PatientRecords");
-    assert_eq!(
-        (&waived["kind"], &waived["level"]),
-        (&json!("review"), &json!("none"))
-    );
-    assert_eq!(waived["suppressions"][0]["kind"], "inSource");
-    assert_eq!(waived["suppressions"][0]["status"], "accepted");
-    assert!(
-        waived["suppressions"][0]["justification"]
-            .as_str()
-            .is_some_and(|j| j.starts_with("single-region clinic")),
-        "{waived:#}"
-    );
+    for (rule, construct) in [
+        ("S10", "clinic-data/PatientRecords"),
+        ("D2", "clinic-data/Ehr"),
+    ] {
+        let waived = of(rule, construct);
+        assert_eq!(
+            (&waived["kind"], &waived["level"]),
+            (&json!("review"), &json!("none"))
+        );
+        assert_eq!(waived["suppressions"][0]["kind"], "inSource");
+        assert_eq!(waived["suppressions"][0]["status"], "accepted");
+        assert!(
+            waived["suppressions"][0]["justification"]
+                .as_str()
+                .is_some_and(|j| j.starts_with("single-region clinic")),
+            "{waived:#}"
+        );
+    }
     assert!(
         doc["runs"][0]["tool"]["driver"]["rules"]
             .as_array()

@@ -525,6 +525,25 @@ fn d1_held(s: &Stack<'_>) {
     add(s, log_group().keep(Keep::Retain));
 }
 
+/// A database whose only copies are in its own region (none here).
+fn d2_gap(s: &Stack<'_>) {
+    add(s, db().property("BackupRetentionPeriod", 7));
+}
+
+/// RDS replicates its automated backups to us-west-2, encrypted with a key of that region:
+/// RDS replicates only to another region than the database's.
+fn d2_held(s: &Stack<'_>) {
+    add(
+        s,
+        db().property("BackupRetentionPeriod", 7)
+            .property("AutomaticBackupReplicationRegion", "us-west-2")
+            .property(
+                "AutomaticBackupReplicationKmsKeyId",
+                "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            ),
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // Storage: RDS.
 // ---------------------------------------------------------------------------------------
@@ -1966,6 +1985,7 @@ cases! {
     s13: "S13" on "Bucket", breaks s9_held, holds s13_held;
     s14: "S14" on "Ap", breaks s14_broken, holds s14_held;
     d1: "D1" on "Logs", breaks d1_broken, holds d1_held;
+    d2: "D2" on "Db", gap d2_gap, holds d2_held;
     r1: "R1" on "Db", breaks r1_broken, holds r1_held;
     r2: "R2" on "Db", breaks r2_broken, holds r2_held;
     r3: "R3" on "Db", breaks r3_broken, holds r3_held;

@@ -1375,3 +1375,155 @@ impl aws_sdk_s3::config::Intercept for LoseFirstLockAnswerRef {
             .modify_before_deserialization(context, components, cfg)
     }
 }
+
+/// Another run takes the lock between this run's read of it and its delete (as a run that
+/// judged this one's lock expired would): the release deletes only the object it read
+/// (`DeleteObject` with `If-Match: <ETag>`, Amazon S3 User Guide, "How to perform
+/// conditional deletes": a changed object answers 412 Precondition Failed), so the other
+/// run's lock stays, and the run says it left it. A proxy in front of moto writes the other
+/// run's lock just before it forwards the run's `DELETE` of the lock.
+#[tokio::test]
+async fn a_lock_taken_by_another_run_between_the_read_and_the_delete_is_left() {
+    let moto = Moto::start();
+    let address = moto.endpoint.trim_start_matches("http://").to_owned();
+    let taken = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let conditional = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let proxy = {
+        let taken = taken.clone();
+        let conditional = conditional.clone();
+        Fake::start_raw(move |_, request| {
+            if request.starts_with("DELETE ")
+                && request.contains("/locks/clinic.json")
+                && !taken.swap(true, std::sync::atomic::Ordering::SeqCst)
+            {
+                conditional.store(
+                    request.to_ascii_lowercase().contains("\r\nif-match:"),
+                    std::sync::atomic::Ordering::SeqCst,
+                );
+                let body = serde_json::json!({
+                    "run": "other-run", "pid": 4242, "started": 1,
+                    "expires": u64::MAX / 2, "command": "up"
+                })
+                .to_string();
+                // Signed as the account (moto reads the caller from the credential; an
+                // anonymous request meets the bucket's policy, which grants nothing).
+                let authorization = request
+                    .lines()
+                    .find(|l| l.to_ascii_lowercase().starts_with("authorization:"))
+                    .expect("a signed request");
+                let put = format!(
+                    "PUT /{STAGING}/locks/clinic.json HTTP/1.1\r\nHost: {address}\r\n{authorization}\r\nContent-Length: {}\r\n\r\n{body}",
+                    body.len()
+                );
+                let reply = forward(&address, &put).expect("moto answers");
+                assert!(reply.starts_with(b"HTTP/1.1 200"), "{reply:?}");
+            }
+            forward(&address, request)
+        })
+    };
+    let mut env = moto.env();
+    env.retain(|(k, _)| *k != "AWS_ENDPOINT_URL");
+    env.push(("AWS_ENDPOINT_URL", proxy.endpoint.clone()));
+    let out = tempfile::tempdir().unwrap();
+    let run = clinic(
+        &["up", "--yes", "--out", out.path().to_str().unwrap()],
+        &env,
+        Stdio::piped(),
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(code(&run), 0, "{stderr}");
+    assert!(
+        taken.load(std::sync::atomic::Ordering::SeqCst),
+        "the run never released its lock: {stderr}"
+    );
+    assert!(
+        conditional.load(std::sync::atomic::Ordering::SeqCst),
+        "the lock was deleted without If-Match"
+    );
+    assert!(
+        stderr.contains("run other-run (`up`, pid 4242) took it over while this run held it"),
+        "{stderr}"
+    );
+    // The other run's lock is still there, untouched.
+    let s3 = s3_in(&moto.endpoint, "us-east-1").await;
+    let got = s3
+        .get_object()
+        .bucket(STAGING)
+        .key("locks/clinic.json")
+        .send()
+        .await
+        .expect("the other run's lock is still there");
+    let body = got.body.collect().await.unwrap().into_bytes();
+    let body = String::from_utf8_lossy(&body);
+    assert!(body.contains("\"other-run\""), "{body}");
+}
+
+/// A stack pinned to the region the environment deploys to, whose backup plan copies to
+/// a vault of a stack of the environment's region "across regions" (a template parameter):
+/// rules S10 and D2 would count the copy as in a second region, and it would be in the
+/// same one. `preview` and `up` refuse before any CloudFormation call, naming both stacks;
+/// deployed from another region, the same app plans.
+#[tokio::test]
+async fn two_stacks_joined_across_regions_that_deploy_to_one_region_are_refused() {
+    let moto = Moto::start();
+    let app = App::new("oneregion");
+    let dr = app.stack_in("dr", region!("us-east-1")).unwrap();
+    let dr_key = dr.add(KmsKey::new("DrKey")).unwrap();
+    let vault = dr
+        .add(BackupVault::new("DrVault").encryption(&dr_key))
+        .unwrap();
+    let data = app.stack("data").unwrap();
+    let key = data.add(KmsKey::new("PhiKey")).unwrap();
+    let logs = data.add(AccessLogBucket::new("Logs")).unwrap();
+    let records = data
+        .add(
+            SecureBucket::new("Records")
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+    data.add(
+        BackupPlan::new("Daily")
+            .encryption(&key)
+            .protect(&records)
+            .copy_to(&vault),
+    )
+    .unwrap();
+    let assembly = app.synth().unwrap();
+    assert!(
+        assembly
+            .stack("data")
+            .unwrap()
+            .template()
+            .parameters()
+            .iter()
+            .any(|p| p.stack() == "dr"),
+        "the copy's vault is a parameter filled from `dr`"
+    );
+    let east = Connection::from_config(&config_in(&moto.endpoint, "us-east-1").await).unwrap();
+    let d = Deployer::with_regions(vec![east.into_regional()], &assembly, options());
+    for err in [
+        d.preview().await.map(|_| ()).unwrap_err(),
+        d.up().await.map(|_| ()).unwrap_err(),
+    ] {
+        let text = err.to_string();
+        assert!(
+            matches!(err, DeployError::StackState { ref stack, .. } if stack == "data"),
+            "{text}"
+        );
+        assert!(text.contains("stack `dr`"), "{text}");
+        assert!(text.contains("would be in the same region"), "{text}");
+    }
+    assert_eq!(d.calls().total(), 0, "no CloudFormation call was made");
+    // The environment in us-west-2: the copy is in another region, and the app plans.
+    let west = Connection::from_config(&config_in(&moto.endpoint, "us-west-2").await).unwrap();
+    let east =
+        Connection::in_region(&config_in(&moto.endpoint, "us-west-2").await, "us-east-1").unwrap();
+    let d = Deployer::with_regions(
+        vec![west.into_regional(), east.into_regional()],
+        &assembly,
+        options(),
+    );
+    let plans = d.preview().await.unwrap();
+    assert!(plans.iter().any(|p| p.stack == "data"), "{plans:?}");
+}

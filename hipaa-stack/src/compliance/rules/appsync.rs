@@ -363,7 +363,11 @@ fn event_modes(cx: &Cx<'_>, pointers: &[&str], required: bool) -> Vec<Result<Pro
 }
 
 /// An Event API's OpenID Connect providers must name the clients whose tokens they take,
-/// as a GraphQL API's must ([`oidc_clients`]).
+/// as a GraphQL API's must ([`oidc_clients`]). A provider whose `AuthType` cannot be read
+/// before deploy (a custom resource's attribute, a dynamic reference) and that writes an
+/// `OpenIDConnectConfig` may be one, as an additional provider of a GraphQL API may
+/// ([`additional_oidc_clients`]): the modes that name OPENID_CONNECT to connect, publish or
+/// subscribe then take its tokens.
 fn event_oidc_clients(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
     let providers = cx
         .prop("/EventConfig/AuthProviders")
@@ -371,10 +375,16 @@ fn event_oidc_clients(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
         .map_or(0, Vec::len);
     (0..providers)
         .filter(|at| {
-            cx.prop(&format!("/EventConfig/AuthProviders/{at}/AuthType"))
-                .and_then(text)
-                .as_deref()
-                == Some("OPENID_CONNECT")
+            let provider = format!("/EventConfig/AuthProviders/{at}");
+            let oidc_config = cx
+                .prop(&format!("{provider}/OpenIDConnectConfig"))
+                .is_some_and(|c| !c.is_null());
+            cx.prop(&format!("{provider}/AuthType")).is_some_and(|t| {
+                match text(t).filter(|t| !super::identity::dynamic(t)) {
+                    Some(t) => t.trim() == "OPENID_CONNECT",
+                    None => oidc_config,
+                }
+            })
         })
         .map(|at| {
             let pointer = format!("/EventConfig/AuthProviders/{at}/OpenIDConnectConfig/ClientId");
@@ -576,7 +586,44 @@ fn as2(cx: &Cx<'_>) -> Outcome {
 
 #[cfg(test)]
 mod tests {
-    use super::unnamed_clients;
+    use serde_json::{Value, json};
+
+    use super::{Cx, EVENT_API, Outcome, as1, unnamed_clients};
+
+    #[test]
+    fn an_event_provider_whose_type_is_known_only_at_deploy_is_read_as_openid_connect() {
+        let api = |auth_type: Value, oidc: Value| {
+            Cx::check_first(
+                as1,
+                &[(
+                    "E",
+                    EVENT_API,
+                    json!({ "Name": "events", "EventConfig": {
+                        "AuthProviders": [{ "AuthType": auth_type, "OpenIDConnectConfig": oidc }],
+                        "ConnectionAuthModes": [{ "AuthType": "OPENID_CONNECT" }],
+                        "DefaultPublishAuthModes": [{ "AuthType": "OPENID_CONNECT" }],
+                        "DefaultSubscribeAuthModes": [{ "AuthType": "OPENID_CONNECT" }],
+                    } }),
+                )],
+            )
+        };
+        let issuer = json!({ "Issuer": "https://accounts.example.org" });
+        let named =
+            json!({ "Issuer": "https://accounts.example.org", "ClientId": "^(events-web)$" });
+        for auth_type in [
+            json!({ "Fn::GetAtt": ["Lookup", "AuthType"] }),
+            json!("{{resolve:ssm:/events/auth-type}}"),
+            json!("OPENID_CONNECT"),
+        ] {
+            let found = api(auth_type.clone(), issuer.clone());
+            assert!(matches!(found, Outcome::Fail(_)), "{auth_type}: {found:?}");
+            let found = api(auth_type.clone(), named.clone());
+            assert!(matches!(found, Outcome::Pass(_)), "{auth_type}: {found:?}");
+        }
+        // Without an `OpenIDConnectConfig`, a provider is no OpenID Connect provider.
+        let found = api(json!({ "Fn::GetAtt": ["Lookup", "AuthType"] }), Value::Null);
+        assert!(matches!(found, Outcome::Pass(_)), "{found:?}");
+    }
 
     #[test]
     fn a_client_pattern_names_clients_only_when_every_alternative_requires_a_literal() {

@@ -510,42 +510,62 @@ fn access_logs(cx: &Cx<'_>) -> Outcome {
             )),
         };
     }
-    // Standard logging (v2): a delivery source of the distribution's access logs.
-    let source = cx.others("AWS::Logs::DeliverySource").find(|s| {
-        let p = s.properties();
-        distribution_arn(&p["ResourceArn"], cx.id())
-            && text(&p["LogType"]).is_some_and(|t| t == "ACCESS_LOGS")
-    });
-    let Some(source) = source else {
+    // Standard logging (v2): a delivery source of the distribution's access logs. Every
+    // source and every delivery of the template is read: the distribution's access logs are
+    // kept when any one pairing keeps them (the others may be copies, whose destinations X1
+    // reads), and the best of what they show is told.
+    let sources: Vec<&crate::cfn::Resource> = cx
+        .others("AWS::Logs::DeliverySource")
+        .filter(|s| {
+            let p = s.properties();
+            distribution_arn(&p["ResourceArn"], cx.id())
+                && text(&p["LogType"]).is_some_and(|t| t == "ACCESS_LOGS")
+        })
+        .collect();
+    let Some(first) = sources.first() else {
         return Outcome::Fail(
             "`DistributionConfig.Logging.Bucket` is not set and no `AWS::Logs::DeliverySource` of the template delivers the distribution's ACCESS_LOGS: who fetched what is not recorded".to_owned(),
         );
     };
-    // A source delivers nothing until a delivery pairs it with a destination (the
-    // `AWS::Logs::DeliverySource` reference): an `AWS::Logs::Delivery` of the template whose
-    // `DeliverySourceName` is the source's (its `Ref`, or its `Name` as text) and whose
-    // `DeliveryDestinationArn` is set.
-    let name = text(&source.properties()["Name"]);
-    let delivery = cx.others("AWS::Logs::Delivery").find(|d| {
-        let p = d.properties();
-        let named = &p["DeliverySourceName"];
-        (super::meaning::names(named, source.logical_id()) || name.is_some() && text(named) == name)
-            && cx.on(d).present("/DeliveryDestinationArn").is_ok()
-    });
-    match delivery {
-        Some(d) => match (record_fields(cx, d), destination_of_the_app(cx, d)) {
-            (Err(e), _) => Outcome::Fail(e),
-            (Ok(()), Err(outcome)) => outcome,
-            (Ok(()), Ok(())) => all([
-                proof_of(source, "/ResourceArn").ok_or_default(),
-                proof_of(d, "/DeliveryDestinationArn").ok_or_default(),
-            ]),
-        },
-        None => Outcome::Fail(format!(
-            "the delivery source `{}` of the distribution's ACCESS_LOGS is paired with no destination: no `AWS::Logs::Delivery` of the template names it with a `DeliveryDestinationArn`, so nothing is delivered",
-            source.logical_id()
-        )),
+    let mut best: Option<Outcome> = None;
+    for source in &sources {
+        // A source delivers nothing until a delivery pairs it with a destination (the
+        // `AWS::Logs::DeliverySource` reference): an `AWS::Logs::Delivery` of the template
+        // whose `DeliverySourceName` is the source's (its `Ref`, or its `Name` as text) and
+        // whose `DeliveryDestinationArn` is set.
+        let name = text(&source.properties()["Name"]);
+        let deliveries = cx.others("AWS::Logs::Delivery").filter(|d| {
+            let p = d.properties();
+            let named = &p["DeliverySourceName"];
+            (super::meaning::names(named, source.logical_id())
+                || name.is_some() && text(named) == name)
+                && cx.on(d).present("/DeliveryDestinationArn").is_ok()
+        });
+        for d in deliveries {
+            let outcome = match (record_fields(cx, d), destination_of_the_app(cx, d)) {
+                (Err(e), _) => Outcome::Fail(e),
+                (Ok(()), Err(outcome)) => outcome,
+                (Ok(()), Ok(())) => all([
+                    proof_of(source, "/ResourceArn").ok_or_default(),
+                    proof_of(d, "/DeliveryDestinationArn").ok_or_default(),
+                ]),
+            };
+            let rank = |o: &Outcome| match o {
+                Outcome::Pass(_) => 0,
+                Outcome::Gap(_) => 1,
+                _ => 2,
+            };
+            if best.as_ref().is_none_or(|b| rank(&outcome) < rank(b)) {
+                best = Some(outcome);
+            }
+        }
     }
+    best.unwrap_or_else(|| {
+        Outcome::Fail(format!(
+            "the delivery source `{}` of the distribution's ACCESS_LOGS is paired with no destination: no `AWS::Logs::Delivery` of the template names it with a `DeliveryDestinationArn`, so nothing is delivered",
+            first.logical_id()
+        ))
+    })
 }
 
 /// Whether `value` is the ARN of distribution `id` of the stack's own account:
@@ -1176,6 +1196,54 @@ mod tests {
             outcome(json!({ "GeoRestrictions": { "RestrictionType": "none" } })),
             Outcome::Pass(_)
         ));
+    }
+
+    #[test]
+    fn any_delivery_of_the_distributions_access_logs_that_keeps_them_is_read() {
+        let source = |name: &str| json!({ "Name": name, "LogType": "ACCESS_LOGS", "ResourceArn": { "Fn::Sub": "arn:aws:cloudfront::${AWS::AccountId}:distribution/${D}" } });
+        let delivery = |source: &str, destination: &str| json!({ "DeliverySourceName": { "Ref": source }, "DeliveryDestinationArn": { "Fn::GetAtt": [destination, "Arn"] } });
+        let extra = |deliveries: Vec<(&'static str, Value)>| {
+            let mut extra = vec![
+                ("Unused", "AWS::Logs::DeliverySource", source("unused")),
+                ("Used", "AWS::Logs::DeliverySource", source("used")),
+                ("Bucket", "AWS::S3::Bucket", json!({})),
+                (
+                    "Local",
+                    "AWS::Logs::DeliveryDestination",
+                    json!({ "Name": "local", "DestinationResourceArn": { "Fn::GetAtt": ["Bucket", "Arn"] } }),
+                ),
+                (
+                    "Outside",
+                    "AWS::Logs::DeliveryDestination",
+                    json!({ "Name": "outside", "DestinationResourceArn": "arn:aws:s3:::someone-elses-bucket" }),
+                ),
+            ];
+            extra.extend(
+                deliveries
+                    .into_iter()
+                    .map(|(id, d)| (id, "AWS::Logs::Delivery", d)),
+            );
+            cf2_with(json!({ "DistributionConfig": {} }), extra)
+        };
+        // The first source pairs with nothing, or with a destination outside the app; the
+        // second delivers to a bucket of the app.
+        for deliveries in [
+            vec![("Kept", delivery("Used", "Local"))],
+            vec![
+                ("Elsewhere", delivery("Unused", "Outside")),
+                ("Kept", delivery("Used", "Local")),
+            ],
+        ] {
+            let found = extra(deliveries);
+            assert!(matches!(found, Outcome::Pass(_)), "{found:?}");
+        }
+        let found = extra(vec![("Elsewhere", delivery("Used", "Outside"))]);
+        assert!(matches!(found, Outcome::Gap(_)), "{found:?}");
+        let found = extra(Vec::new());
+        assert!(
+            matches!(found, Outcome::Fail(ref why) if why.contains("Unused")),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -93,6 +93,21 @@ const INERT: &[&str] = &[
     "AWS::DocDB::EventSubscription",
     "AWS::Neptune::DBSubnetGroup",
     "AWS::Neptune::DBParameterGroup",
+    // The subnet groups of the other stores that `STORES_IN_SUBNETS` (network rules) reads
+    // as placing PHI in their subnets, as it reads RDS's, DocumentDB's and Neptune's above:
+    // a list of subnets and a description (CloudFormation reference,
+    // `AWS::Redshift::ClusterSubnetGroup`, `AWS::ElastiCache::SubnetGroup`,
+    // `AWS::MemoryDB::SubnetGroup`), no data and no grant. A cluster in a VPC needs one.
+    "AWS::Redshift::ClusterSubnetGroup",
+    "AWS::ElastiCache::SubnetGroup",
+    "AWS::MemoryDB::SubnetGroup",
+    // A Redshift snapshot copy grant names the key that encrypts a cluster's snapshots
+    // copied to its region ("permits Amazon Redshift to use an encrypted symmetric key from
+    // Key Management Service (KMS) to encrypt copied snapshots in a destination region",
+    // Redshift API reference, `CreateSnapshotCopyGrant`): RS1 reads its `KmsKeyId` where a
+    // cluster names it, and asks it of every cluster that copies snapshots; a grant no
+    // cluster names encrypts nothing.
+    "AWS::Redshift::SnapshotCopyGrant",
     "AWS::IAM::InstanceProfile",
     "AWS::Logs::MetricFilter",
     "AWS::Backup::BackupSelection",
@@ -1545,7 +1560,10 @@ fn secret_in_json_text(text: &str, state_machine: bool) -> Option<String> {
                 "writes a dynamic reference to a secret at `{}` of its JSON: CloudFormation resolves it into the text, which the service shows; pass the secret's ARN and read it at run time",
                 trail.pointer(at)
             ));
-        } else if secret_name(name) && !value.is_empty() && !value.starts_with("arn:") {
+        } else if (secret_name(name) || credential_header(name))
+            && !value.is_empty()
+            && !value.starts_with("arn:")
+        {
             found = Some(format!(
                 "writes `{name}` (`{}` of its JSON) in plain text; pass the secret's ARN and read it at run time",
                 trail.pointer(at)
@@ -1782,6 +1800,92 @@ fn names_a_build_secret(keyword: &str, value: &str) -> bool {
 /// Whether an assignment in text is written `NAME=value` (with `=`), not `name: value`.
 fn equals_assignment(text: &str) -> bool {
     assignment(&text.replace(':', " ")).is_some()
+}
+
+/// A secret written in source code as an entry of a map or object literal: a key named
+/// like a secret (or an `Authorization` header), quoted or not, then `:` or `=>`, then a
+/// string literal (`{"password": "…"}`, `{apiKey: '…'}`, `'Authorization' => '…'`).
+/// Only a quoted value is read, so that a type annotation (`password: str`) or a value
+/// read at run time (`os.environ["DB_PASSWORD"]`, `${…}`, `<…>`) is none. Returns the
+/// key. Source code is kept as written where the template holds it inline: a Lambda
+/// function's `Code.ZipFile`, a Synthetics canary's `Code.Script`, a CloudFront
+/// function's `FunctionCode`, an AppSync resolver's or function's `Code` (JavaScript) or
+/// `RequestMappingTemplate` (VTL, whose HTTP resolvers write the request's `headers`:
+/// AppSync developer guide, "Resolver mapping template reference for HTTP") (`GetTemplate`
+/// shows them, and the services hand them out as written).
+fn literal_entry_secret(code: &str) -> Option<String> {
+    let bytes = code.as_bytes();
+    let mut at = 0;
+    while let Some(i) = memchr::memchr2(b':', b'=', &bytes[at..]).map(|i| at + i) {
+        at = i + 1;
+        // `:` or `=>`, never `::`, `:=`, `==` or a lone `=` (an assignment, read elsewhere).
+        let separator_end = match bytes[i] {
+            b':' if bytes.get(i + 1) != Some(&b':')
+                && bytes.get(i + 1) != Some(&b'=')
+                && (i == 0 || bytes[i - 1] != b':') =>
+            {
+                i + 1
+            }
+            b'=' if bytes.get(i + 1) == Some(&b'>') => i + 2,
+            _ => continue,
+        };
+        // The key, read backwards on its line: a quoted string or an identifier.
+        let before = code[..i].trim_end_matches([' ', '\t']);
+        let key = match before.chars().next_back() {
+            Some(q @ ('"' | '\'')) => {
+                let inner = &before[..before.len() - 1];
+                let Some(open) = inner.rfind(q) else { continue };
+                let key = &inner[open + 1..];
+                if key.contains('\n') {
+                    continue;
+                }
+                key
+            }
+            Some(c) if c.is_ascii_alphanumeric() || c == '_' => {
+                let start = before
+                    .char_indices()
+                    .rev()
+                    .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
+                    .map_or(0, |(p, c)| p + c.len_utf8());
+                &before[start..]
+            }
+            _ => continue,
+        };
+        if key.is_empty() || !(secret_name(key) || credential_header(key)) {
+            continue;
+        }
+        // The value: a string literal on the same line.
+        let after = code[separator_end..].trim_start_matches([' ', '\t']);
+        let Some(q @ ('"' | '\'' | '`')) = after.chars().next() else {
+            continue;
+        };
+        let rest = &after[1..];
+        let Some(close) = rest.find(q) else { continue };
+        let value = &rest[..close];
+        let v = value.trim();
+        // The literal is the whole value (`"Bearer " + token` reads the token at run time),
+        // writes no interpolation (`${token}`), and an `Authorization` header's holds more
+        // than its scheme.
+        let complete = rest[close + 1..]
+            .trim_start_matches([' ', '\t'])
+            .chars()
+            .next()
+            .is_none_or(|c| matches!(c, ',' | '}' | ']' | ')' | ';' | '\n' | '\r'));
+        let credential =
+            !credential_header(key) || v.split_whitespace().any(|word| word.len() >= 8);
+        if value.contains('\n')
+            || v.len() < 4
+            || v.starts_with(['$', '<', '%', '#'])
+            || v.contains("${")
+            || !complete
+            || !credential
+            || arn_shaped(v)
+        {
+            continue;
+        }
+        return Some(key.to_owned());
+    }
+    None
 }
 
 /// Every value below `value` that is the value of a named property (not an intrinsic's
@@ -2392,6 +2496,9 @@ struct Objects<'v> {
     /// The environment variables (`Environment.Variables`) and every other name/value
     /// pair: `(place, name, value)`.
     pairs: Vec<(usize, String, &'v Value)>,
+    /// The pairs that the program itself says are secret (`IsValueSecret` true: see
+    /// [`declared_secret`]), kept apart from `pairs`: `(place, value)`.
+    declared: Vec<(usize, &'v Value)>,
     /// Every value of a named property (not an intrinsic's argument) that `keep` kept:
     /// `(place, name, value)`.
     named: Vec<(usize, &'v str, &'v Value)>,
@@ -2404,6 +2511,7 @@ impl<'v> Objects<'v> {
     fn read(properties: &'v Value, keep: impl Fn(&str, &Value) -> bool) -> Self {
         let mut trail = Trail::new("");
         let mut pairs = environment_variables(properties, &mut trail);
+        let mut declared = Vec::new();
         let mut named = Vec::new();
         let mut secret_attribute = None;
         let mut pending = vec![(properties, 0)];
@@ -2411,7 +2519,12 @@ impl<'v> Objects<'v> {
             match v {
                 Value::Object(map) => {
                     if let Some((name, value)) = name_and_value(map) {
-                        pairs.push((trail.push(at, Step::Key("Value")), name, value));
+                        let place = trail.push(at, Step::Key("Value"));
+                        if declared_secret(map) {
+                            declared.push((place, value));
+                        } else {
+                            pairs.push((place, name, value));
+                        }
                     }
                     for (k, child) in map {
                         if secret_attribute.is_none()
@@ -2437,6 +2550,7 @@ impl<'v> Objects<'v> {
         Objects {
             trail,
             pairs,
+            declared,
             named,
             secret_attribute,
         }
@@ -2461,6 +2575,47 @@ fn environment_variables<'v>(
         }
     }
     out
+}
+
+/// Whether a name/value pair says its value is a secret: an EventBridge connection's
+/// header, query string and body parameters with `IsValueSecret` true, whose values
+/// EventBridge keeps in the Secrets Manager secret it makes for the connection ("When you
+/// create a connection and add authorization parameters, EventBridge creates a secret in
+/// AWS Secrets Manager", EventBridge user guide, "Connections for HTTP endpoint targets";
+/// API reference, `ConnectionHeaderParameter` `IsValueSecret`: "Specifies whether the value
+/// is a secret"). Such a value may be a dynamic reference to a secret, which is resolved
+/// into that secret and shown nowhere else; written in the template, it is a secret in
+/// plain text whatever its name.
+fn declared_secret(map: &serde_json::Map<String, Value>) -> bool {
+    map.get("IsValueSecret").is_some_and(|v| {
+        v.as_bool() == Some(true) || text(v).is_some_and(|t| t.trim().eq_ignore_ascii_case("true"))
+    })
+}
+
+/// Whether the name of an HTTP header is one whose value is the credential itself:
+/// `Authorization` ("allows a user agent to authenticate itself with an origin server",
+/// RFC 9110, section 11.6.2) and `Proxy-Authorization` (section 11.7.2), whatever the
+/// scheme written before the credential (`Token …`, `ApiKey …`, `SSWS …`, not only the
+/// `Bearer` and `Basic` that [`service_token`] knows). Read only where a header is: the
+/// header maps EventBridge rules and pipes send (`HeaderParameters`), a connection's
+/// header parameters, and the `Headers` of a state machine's HTTP task.
+fn credential_header(name: &str) -> bool {
+    with_squashed(name, |n| n == "authorization" || n == "proxyauthorization")
+}
+
+/// Whether an API Gateway request parameter's value is a static value, not a mapping
+/// expression: quoted (`'…'`, REST APIs), or for HTTP APIs anything but `$…`; a REST API's
+/// unquoted value reads the request (`method.request.…`, `context.…`, `stageVariables.…`).
+fn static_parameter(value: &str) -> bool {
+    let v = value.trim();
+    let inner = v.trim_matches('\'').trim();
+    !inner.is_empty()
+        && (v.starts_with('\'')
+            || !(v.starts_with('$')
+                || v.starts_with("method.")
+                || v.starts_with("context.")
+                || v.starts_with("stageVariables.")
+                || v.starts_with("integration.")))
 }
 
 /// The name and value of an object that is a name/value pair: ECS and Batch containers'
@@ -2578,8 +2733,10 @@ fn environment<'v>(properties: &'v Value) -> (Trail<'v>, Vec<(usize, String, &'v
                 let reference = crate::cfn::pointer::get(map, "Type")
                     .and_then(text)
                     .is_some_and(|t| !t.eq_ignore_ascii_case("PLAINTEXT"));
+                // A pair marked secret (`IsValueSecret`) is read apart (see `declared_secret`).
                 if let (Some(name), Some(value)) = (name, crate::cfn::pointer::get(map, "Value"))
                     && !reference
+                    && !declared_secret(map)
                 {
                     out.push((trail.push(at, Step::Key("Value")), name, value));
                 }
@@ -2655,9 +2812,24 @@ fn p1(cx: &Cx<'_>) -> Outcome {
     let Objects {
         trail: places,
         pairs,
+        declared,
         named,
         secret_attribute,
     } = Objects::read(cx.resource.properties(), intrinsic);
+    // A value the program says is secret (`IsValueSecret`): a dynamic reference to a secret
+    // keeps it out of the template; any text written around none is the secret itself.
+    for (at, value) in declared {
+        let written = text(value).unwrap_or_else(|| literal_parts(value).concat());
+        if !written.trim().is_empty()
+            && !written.contains_secret_reference()
+            && !names_a_secret(value, cx.template)
+        {
+            problems.push(format!(
+                "`{}` is a value marked secret (`IsValueSecret`) written in plain text in the template; write a `{{{{resolve:secretsmanager:…}}}}` dynamic reference",
+                places.pointer(at).trim_start_matches('/')
+            ));
+        }
+    }
     // Environment variables: stored and shown in plain text by the service's describe calls.
     for (at, name, value) in pairs {
         let pointer = || places.pointer(at);
@@ -2679,9 +2851,12 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             .clone()
             .unwrap_or_else(|| literal_parts(value).concat())
             .contains_secret_reference();
+        let header = credential_header(&name)
+            && (places.below(at, "HeaderParameters") || places.below(at, "Headers"));
         if written
             && (resolved_secret
                 || secret_name(&name)
+                || header
                 || literal.as_deref().is_some_and(|v| assignment(v).is_some()))
         {
             let pointer = pointer();
@@ -2761,15 +2936,29 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             // data in it: `DescribeModel` shows it), tags written as a map, a Glue job's
             // arguments (`GetJob` shows them), and every property of a custom resource (in
             // the template, and sent to its handler).
-            let definition = state_machine
-                && (trail.below(at, "Definition") || trail.below(at, "DefinitionSubstitutions"));
+            // So is a Bedrock flow's: "you can use the `DefinitionSubstitutions` property to
+            // define key-value pairs to replace" in its `DefinitionString` or
+            // `DefinitionS3Location` (CloudFormation reference, `AWS::Bedrock::Flow`), and
+            // `GetFlow` shows the definition.
+            let definition = (state_machine
+                && (trail.below(at, "Definition") || trail.below(at, "DefinitionSubstitutions")))
+                || (t == "AWS::Bedrock::Flow" && trail.below(at, "DefinitionSubstitutions"));
             if definition && read_at_run_time(name, s) {
                 return;
             }
-            let environment_map = trail.below(at, "Environment") && !trail.below(at, "Variables");
+            // An `EnvironmentVariables` map too (a Bedrock AgentCore runtime's: "Environment
+            // variables to set in the agent runtime environment", a map of names to values,
+            // CloudFormation reference, `AWS::BedrockAgentCore::Runtime`; `GetAgentRuntime`
+            // shows them).
+            let environment_map = (trail.below(at, "Environment") && !trail.below(at, "Variables"))
+                || trail.below(at, "EnvironmentVariables");
+            // A container's `DockerLabels` too, "a key/value map of labels to add to the
+            // container" (CloudFormation reference, `AWS::ECS::TaskDefinition
+            // ContainerDefinition`), which `DescribeTaskDefinition` shows.
             let chosen = environment_map
                 || definition
                 || trail.below(at, "Tags")
+                || trail.below(at, "DockerLabels")
                 || trail.below(at, "DefaultArguments")
                 || trail.below(at, "NonOverridableArguments")
                 || custom;
@@ -2817,9 +3006,30 @@ fn p1(cx: &Cx<'_>) -> Outcome {
                 ));
                 return;
             }
+            // The credential of an `Authorization` header, whatever its scheme.
+            let header = credential_header(name)
+                && (trail.below(at, "HeaderParameters") || trail.below(at, "Headers"));
+            // An API Gateway integration that sends a fixed `Authorization` header to its
+            // backend: a request parameter named `integration.request.header.Authorization`
+            // whose value is a static value, "enclosed within a pair of single quotes"
+            // (API Gateway developer guide, "Parameter mapping source reference for REST
+            // APIs"), or an HTTP API's `overwrite:header.Authorization` whose value is no
+            // `$…` mapping expression ("Transform API requests and responses for HTTP
+            // APIs"); `GetIntegration` shows it as written.
+            if trail.below(at, "RequestParameters")
+                && let Some((_, header_name)) = name.rsplit_once("header.")
+                && credential_header(header_name)
+                && static_parameter(value)
+            {
+                problems.push(format!(
+                    "`{}` sends a fixed `{header_name}` header, a credential written in the template, which the integration shows; let an authorizer or the backend read the secret at run time",
+                    trail.pointer(at).trim_start_matches('/')
+                ));
+                return;
+            }
             if (chosen || (settings && !setting_word))
                 && name != "ServiceToken"
-                && secret_name(name)
+                && (secret_name(name) || header)
                 && !value.is_empty()
                 && !value.starts_with("arn:")
                 && !dynamic_reference(value)
@@ -2831,8 +3041,21 @@ fn p1(cx: &Cx<'_>) -> Outcome {
                 return;
             }
             // A container's environment map and a state machine's definition are shown as
-            // they are deployed: a secret's dynamic reference is resolved into them.
-            if (environment_map || definition) && s.to_owned().contains_secret_reference() {
+            // they are deployed: a secret's dynamic reference is resolved into them. So are
+            // the maps of settings named by the program (`settings` above, a Glue job's
+            // arguments, tags written as a map): CloudFormation "pulls the secret value into
+            // the CloudFormation resource" (Secrets Manager user guide, "Get an AWS Secrets
+            // Manager secret in an AWS CloudFormation resource"), and the service keeps and
+            // shows the headers and query parameters of a rule's targets
+            // (`ListTargetsByRule`) and a pipe's (`DescribePipe`), a stage's variables
+            // (`GetStage`), a job's arguments (`GetJob`: "Job arguments may be logged. Do
+            // not pass plaintext secrets as arguments", Glue API reference, `Job`
+            // `DefaultArguments`). A pair's `Value` is read with its name, above, where a
+            // connection's parameter marked secret keeps it in a secret.
+            let named_map = (settings || (chosen && !custom)) && name != "Value";
+            if (environment_map || definition || named_map)
+                && s.to_owned().contains_secret_reference()
+            {
                 problems.push(format!(
                     "`{}` holds a dynamic reference to a secret, which CloudFormation resolves into a setting the service shows in plain text; pass the secret's ARN and read it at run time",
                     trail.pointer(at).trim_start_matches('/')
@@ -2865,6 +3088,19 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             {
                 problems.push(format!(
                     "`{}` assigns a secret in plain text ({a})",
+                    trail.pointer(at).trim_start_matches('/')
+                ));
+                return;
+            }
+            // Source code written inline: a secret in a map or object literal.
+            let code = name == "ZipFile"
+                || (t == "AWS::Synthetics::Canary" && name == "Script")
+                || (t == "AWS::CloudFront::Function" && name == "FunctionCode")
+                || ((t == "AWS::AppSync::Resolver" || t == "AWS::AppSync::FunctionConfiguration")
+                    && (name == "Code" || name == "RequestMappingTemplate"));
+            if code && let Some(key) = literal_entry_secret(s) {
+                problems.push(format!(
+                    "`{}` writes `{key}` with a written value in its source code, which the template and the service keep as written; read the secret at run time by its ARN",
                     trail.pointer(at).trim_start_matches('/')
                 ));
                 return;
@@ -4378,6 +4614,338 @@ mod scripts_as_text {
         ] {
             let found = instance(init.clone());
             assert!(matches!(found, Outcome::Pass(_)), "{init}: {found:?}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod hostile_review_17 {
+    use super::*;
+    use serde_json::json;
+
+    fn p1_of(id: &str, type_name: &str, properties: Value) -> Outcome {
+        Cx::check_first(p1, &[(id, type_name, properties)])
+    }
+
+    fn rule_target(headers: Value) -> Value {
+        json!({"Targets": [{"Id": "t", "Arn": "arn:aws:events:us-east-1:111111111111:api-destination/x/y",
+            "HttpParameters": headers}]})
+    }
+
+    fn connection(parameter: Value) -> Value {
+        json!({"AuthorizationType": "API_KEY", "AuthParameters": {
+            "ApiKeyAuthParameters": {"ApiKeyName": "x-api-key", "ApiKeyValue": "{{resolve:secretsmanager:api:SecretString:key}}"},
+            "InvocationHttpParameters": {"HeaderParameters": [parameter]}}})
+    }
+
+    #[test]
+    fn a_secrets_dynamic_reference_in_a_map_of_settings_the_service_shows_fails() {
+        let reference = "{{resolve:secretsmanager:api:SecretString:token}}";
+        let failing: Vec<(&str, Value)> = vec![
+            (
+                "AWS::Events::Rule",
+                rule_target(json!({"HeaderParameters": {"X-Upstream": reference}})),
+            ),
+            (
+                "AWS::Events::Rule",
+                rule_target(json!({"QueryStringParameters": {"code": reference}})),
+            ),
+            (
+                "AWS::Pipes::Pipe",
+                json!({"Source": "s", "Target": "t", "RoleArn": "r",
+                "EnrichmentParameters": {"HttpParameters": {"QueryStringParameters": {"sig": reference}}}}),
+            ),
+            (
+                "AWS::ApiGateway::Stage",
+                json!({"RestApiId": "a", "Variables": {"upstream": reference}}),
+            ),
+            (
+                "AWS::Glue::Job",
+                json!({"Command": {"Name": "glueetl"}, "Role": "r",
+                "DefaultArguments": {"--conn": "{{resolve:ssm-secure:/db/conn}}"}}),
+            ),
+        ];
+        for (t, properties) in failing {
+            let outcome = p1_of("R", t, properties.clone());
+            assert!(
+                matches!(&outcome, Outcome::Fail(why) if why.contains("dynamic reference")),
+                "{t} {properties}: {outcome:?}"
+            );
+        }
+        // Names and ARNs of secrets are not the secrets.
+        let outcome = p1_of(
+            "R",
+            "AWS::Glue::Job",
+            json!({"Command": {"Name": "glueetl"}, "Role": "r",
+                "DefaultArguments": {"--secret-id": "arn:aws:secretsmanager:us-east-1:111111111111:secret:db"}}),
+        );
+        assert!(matches!(outcome, Outcome::Pass(_)), "{outcome:?}");
+    }
+
+    #[test]
+    fn an_authorization_header_holds_a_credential_whatever_its_scheme() {
+        let failing: Vec<(&str, Value)> = vec![
+            (
+                "AWS::Events::Rule",
+                rule_target(json!({"HeaderParameters": {"Authorization": "ApiKey s3cr3tvalue"}})),
+            ),
+            (
+                "AWS::Pipes::Pipe",
+                json!({"Source": "s", "Target": "t", "RoleArn": "r",
+                "TargetParameters": {"HttpParameters": {"HeaderParameters": {"proxy-authorization": "Token abcd1234"}}}}),
+            ),
+            (
+                "AWS::Events::Connection",
+                connection(
+                    json!({"Key": "Authorization", "Value": "SSWS 00abcdef", "IsValueSecret": false}),
+                ),
+            ),
+            (
+                "AWS::StepFunctions::StateMachine",
+                json!({"RoleArn": "r", "DefinitionString":
+                "{\"StartAt\":\"C\",\"States\":{\"C\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::http:invoke\",\"Parameters\":{\"ApiEndpoint\":\"https://x\",\"Method\":\"GET\",\"Headers\":{\"Authorization\":\"Token abcdef123\"}},\"End\":true}}}"}),
+            ),
+        ];
+        for (t, properties) in failing {
+            let outcome = p1_of("R", t, properties.clone());
+            assert!(
+                matches!(&outcome, Outcome::Fail(why) if why.contains("uthorization")),
+                "{t} {properties}: {outcome:?}"
+            );
+        }
+        // Elsewhere `Authorization` is a word like any other (a tag, a header that is not).
+        for (t, properties) in [
+            (
+                "AWS::SQS::Queue",
+                json!({"Tags": [{"Key": "Authorization", "Value": "change-1234"}]}),
+            ),
+            (
+                "AWS::Events::Rule",
+                rule_target(json!({"HeaderParameters": {"X-Authorization-Scheme": "none"}})),
+            ),
+        ] {
+            let outcome = p1_of("R", t, properties.clone());
+            assert!(
+                matches!(outcome, Outcome::Pass(_)),
+                "{t} {properties}: {outcome:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_environment_variables_map_is_read_as_an_environment() {
+        for variables in [
+            json!({"DB_PW": "hunter2x"}),
+            json!({"UPSTREAM": "{{resolve:secretsmanager:api:SecretString:token}}"}),
+        ] {
+            let outcome = p1_of(
+                "R",
+                "AWS::BedrockAgentCore::Runtime",
+                json!({"AgentRuntimeName": "r", "EnvironmentVariables": variables}),
+            );
+            assert!(
+                matches!(outcome, Outcome::Fail(_)),
+                "{variables}: {outcome:?}"
+            );
+        }
+        let outcome = p1_of(
+            "R",
+            "AWS::BedrockAgentCore::Runtime",
+            json!({"AgentRuntimeName": "r", "EnvironmentVariables": {"LOG_LEVEL": "info",
+                "DB_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:111111111111:secret:db"}}),
+        );
+        assert!(matches!(outcome, Outcome::Pass(_)), "{outcome:?}");
+    }
+
+    #[test]
+    fn a_bedrock_flows_substitutions_are_read_as_a_state_machines_are() {
+        for substitutions in [
+            json!({"DB_PW": "hunter2x"}),
+            json!({"Upstream": "{{resolve:secretsmanager:api:SecretString:token}}"}),
+        ] {
+            let outcome = p1_of(
+                "F",
+                "AWS::Bedrock::Flow",
+                json!({"Name": "f", "ExecutionRoleArn": "r", "DefinitionSubstitutions": substitutions}),
+            );
+            assert!(
+                matches!(outcome, Outcome::Fail(_)),
+                "{substitutions}: {outcome:?}"
+            );
+        }
+        let outcome = p1_of(
+            "F",
+            "AWS::Bedrock::Flow",
+            json!({"Name": "f", "ExecutionRoleArn": "r",
+                "DefinitionSubstitutions": {"ModelId": "anthropic.claude", "Threshold": 3}}),
+        );
+        assert!(matches!(outcome, Outcome::Pass(_)), "{outcome:?}");
+    }
+
+    #[test]
+    fn a_secret_in_a_literal_of_inline_source_code_fails() {
+        let function = |code: &str| {
+            json!({"Role": "r", "Runtime": "python3.12", "Handler": "index.handler",
+                "Code": {"ZipFile": code}})
+        };
+        for code in [
+            "creds = {\"user\": \"app\", \"password\": \"Hunter2pw\"}\ndef handler(e, c):\n    return 1\n",
+            "headers = {'Authorization': 'Token abcdef123456'}\n",
+            "const cfg = { apiKey: `abc123def456` };\n",
+            "résumé_password: 'Hunter2pw'\n",
+            "export function request(ctx) { return { method: 'GET', params: { headers: { 'x-api-key': 'abc123def456' } } }; }\n",
+            "$db = ['user' => 'app', 'db_pass' => 'Hunter2pw'];\n",
+        ] {
+            let outcome = p1_of("F", "AWS::Lambda::Function", function(code));
+            assert!(
+                matches!(&outcome, Outcome::Fail(why) if why.contains("source code")),
+                "{code}: {outcome:?}"
+            );
+        }
+        for code in [
+            "def handler(password: str, token: str = None):\n    return 1\n",
+            "creds = {\"password\": os.environ[\"DB_PASSWORD\"]}\n",
+            "creds = {\"password\": \"\", \"token\": \"${TOKEN}\"}\n",
+            "m = {\"secret_arn\": \"arn:aws:secretsmanager:us-east-1:111111111111:secret:db\"}\n",
+            "x = a if b else {'kind': 'password'}\nlabel = {'password': 'pw'}\n",
+            "h = {\"Authorization\": \"Bearer \" + token, \"token\": `${t}`}\n",
+            "h = {'Authorization': 'Basic'}\n",
+            "é: 'x'\nnamé: 'okay1234'\n",
+        ] {
+            let outcome = p1_of("F", "AWS::Lambda::Function", function(code));
+            assert!(matches!(outcome, Outcome::Pass(_)), "{code}: {outcome:?}");
+        }
+        let outcome = p1_of(
+            "R",
+            "AWS::AppSync::Resolver",
+            json!({"ApiId": "a", "TypeName": "Query", "FieldName": "f", "DataSourceName": "Http",
+                "RequestMappingTemplate": "{\"version\": \"2018-05-29\", \"method\": \"GET\", \"resourcePath\": \"/x\", \"params\": {\"headers\": {\"Authorization\": \"Token abcdef123456\"}, \"query\": $util.toJson($ctx.args)}}"}),
+        );
+        assert!(
+            matches!(&outcome, Outcome::Fail(why) if why.contains("source code")),
+            "{outcome:?}"
+        );
+        let outcome = p1_of(
+            "T",
+            "AWS::ECS::TaskDefinition",
+            json!({"ContainerDefinitions": [{"Name": "c", "Image": "i", "DockerLabels": {"DB_PW": "hunter2x"}}]}),
+        );
+        assert!(matches!(outcome, Outcome::Fail(_)), "{outcome:?}");
+        let outcome = p1_of(
+            "C",
+            "AWS::CloudFront::Function",
+            json!({"Name": "f", "AutoPublish": true, "FunctionConfig": {"Comment": "c", "Runtime": "cloudfront-js-2.0"},
+                "FunctionCode": "function handler(event) { var auth = { token: 'abc123def456' }; return event.request; }"}),
+        );
+        assert!(matches!(outcome, Outcome::Fail(_)), "{outcome:?}");
+    }
+
+    #[test]
+    fn an_integration_that_sends_a_fixed_authorization_header_fails() {
+        for (t, parameters) in [
+            (
+                "AWS::ApiGateway::Method",
+                json!({"HttpMethod": "GET", "ResourceId": "r", "RestApiId": "a",
+                "Integration": {"Type": "HTTP", "IntegrationHttpMethod": "GET", "Uri": "https://backend.example.com",
+                    "RequestParameters": {"integration.request.header.Authorization": "'Token abcdef123456'"}}}),
+            ),
+            (
+                "AWS::ApiGatewayV2::Integration",
+                json!({"ApiId": "a", "IntegrationType": "HTTP_PROXY",
+                "IntegrationUri": "https://backend.example.com", "PayloadFormatVersion": "1.0",
+                "RequestParameters": {"overwrite:header.Authorization": "Token abcdef123456"}}),
+            ),
+        ] {
+            let outcome = p1_of("I", t, parameters.clone());
+            assert!(
+                matches!(&outcome, Outcome::Fail(why) if why.contains("fixed `Authorization`")),
+                "{parameters}: {outcome:?}"
+            );
+        }
+        // Mapping expressions pass the caller's header on; they write nothing.
+        for (t, parameters) in [
+            (
+                "AWS::ApiGateway::Method",
+                json!({"HttpMethod": "GET", "ResourceId": "r", "RestApiId": "a",
+                "Integration": {"Type": "HTTP", "IntegrationHttpMethod": "GET", "Uri": "https://backend.example.com",
+                    "RequestParameters": {"integration.request.header.Authorization": "method.request.header.Authorization"}}}),
+            ),
+            (
+                "AWS::ApiGatewayV2::Integration",
+                json!({"ApiId": "a", "IntegrationType": "HTTP_PROXY",
+                "IntegrationUri": "https://backend.example.com", "PayloadFormatVersion": "1.0",
+                "RequestParameters": {"overwrite:header.Authorization": "$request.header.X-Upstream-Auth", "overwrite:header.X-Trace": "fixed"}}),
+            ),
+        ] {
+            let outcome = p1_of("I", t, parameters.clone());
+            assert!(
+                matches!(outcome, Outcome::Pass(_)),
+                "{parameters}: {outcome:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_subnet_groups_and_copy_grants_that_rules_read_elsewhere_are_inert() {
+        for t in [
+            "AWS::Redshift::ClusterSubnetGroup",
+            "AWS::Redshift::SnapshotCopyGrant",
+            "AWS::ElastiCache::SubnetGroup",
+            "AWS::MemoryDB::SubnetGroup",
+        ] {
+            let outcome = Cx::check_first(u1, &[("R", t, json!({}))]);
+            assert!(
+                matches!(outcome, Outcome::NotApplicable),
+                "{t}: {outcome:?}"
+            );
+        }
+        // A type beside them that no rule reads is still refused.
+        let outcome = Cx::check_first(
+            u1,
+            &[(
+                "R",
+                "AWS::Redshift::EndpointAuthorization",
+                json!({"Account": "999999999999"}),
+            )],
+        );
+        assert!(matches!(outcome, Outcome::Fail(_)), "{outcome:?}");
+    }
+
+    #[test]
+    fn a_connection_parameter_marked_secret_is_read_from_a_secret_or_fails() {
+        // Marked secret and a dynamic reference: EventBridge keeps it in the connection's
+        // secret.
+        let outcome = p1_of(
+            "C",
+            "AWS::Events::Connection",
+            connection(
+                json!({"Key": "X-Extra", "Value": "{{resolve:secretsmanager:k2}}", "IsValueSecret": true}),
+            ),
+        );
+        assert!(matches!(outcome, Outcome::Pass(_)), "{outcome:?}");
+        // Not marked secret, the reference is resolved where DescribeConnection shows it.
+        let outcome = p1_of(
+            "C",
+            "AWS::Events::Connection",
+            connection(
+                json!({"Key": "X-Extra", "Value": "{{resolve:secretsmanager:k2}}", "IsValueSecret": false}),
+            ),
+        );
+        assert!(matches!(outcome, Outcome::Fail(_)), "{outcome:?}");
+        // Marked secret and written in the template, whatever its name.
+        for value in [
+            json!("0a1b2c3d4e"),
+            json!({"Fn::Sub": "v1-${AWS::Region}-0a1b2c"}),
+        ] {
+            let outcome = p1_of(
+                "C",
+                "AWS::Events::Connection",
+                connection(json!({"Key": "X-Extra", "Value": value, "IsValueSecret": "true"})),
+            );
+            assert!(
+                matches!(&outcome, Outcome::Fail(why) if why.contains("IsValueSecret")),
+                "{value}: {outcome:?}"
+            );
         }
     }
 }

@@ -44,9 +44,9 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "DMS2",
         title: "DMS endpoints connect to their databases over TLS",
-        types: &[ENDPOINT, PROVIDER],
+        types: &[ENDPOINT, PROVIDER, SERVERLESS],
         controls: &["164.312(e)(1)", "164.312(e)(2)(ii)"],
-        fix: "set `SslMode` to require, verify-ca or verify-full on database endpoints, and on the engine's settings of every `AWS::DMS::DataProvider` (`Settings.PostgreSqlSettings.SslMode`, …); `KafkaSettings.SecurityProtocol` to ssl-encryption, ssl-authentication or sasl-ssl; `RedisSettings.SslSecurityProtocol` to ssl-encryption; an `ElasticsearchSettings.EndpointUri` with https:// or no scheme, never `http://` nor a scheme known only at deploy (S3, DynamoDB, Kinesis, Neptune and Redshift endpoints always use TLS)",
+        fix: "set `SslMode` to require, verify-ca or verify-full on database endpoints, and on the engine's settings of every `AWS::DMS::DataProvider` (`Settings.PostgreSqlSettings.SslMode`, …); `KafkaSettings.SecurityProtocol` to ssl-encryption, ssl-authentication or sasl-ssl; `RedisSettings.SslSecurityProtocol` to ssl-encryption; an `ElasticsearchSettings.EndpointUri` with https:// or no scheme, never `http://` nor a scheme known only at deploy (S3, DynamoDB, Kinesis, Neptune and Redshift endpoints always use TLS); a DMS Serverless replication (`AWS::DMS::ReplicationConfig`) names as `SourceEndpointArn` and `TargetEndpointArn` endpoints of the app (their `Ref`, or an import of a stack that exports one), whose settings this rule reads there",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -277,6 +277,9 @@ fn dms2(cx: &Cx<'_>) -> Outcome {
     if cx.resource.type_name() == PROVIDER {
         return data_provider(cx);
     }
+    if cx.resource.type_name() == SERVERLESS {
+        return replication_endpoints(cx);
+    }
     let engine = cx
         .prop("/EngineName")
         .and_then(text)
@@ -451,6 +454,67 @@ fn data_provider(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// The endpoints a DMS Serverless replication connects through: "The Amazon Resource Name
+/// (ARN) of the source endpoint for this AWS DMS Serverless replication configuration" and
+/// of its target (`SourceEndpointArn`, `TargetEndpointArn`, `AWS::DMS::ReplicationConfig`,
+/// CloudFormation reference). DMS reads and writes every record it copies through their
+/// connections, whose TLS settings (`SslMode`, the engine's settings) this rule reads only
+/// where the endpoint is declared: each must be an `AWS::DMS::Endpoint` of the app, of this
+/// template (its `Ref`, which is its ARN, however written: [`super::meaning::names`]) or
+/// the import of an export of one by a stack of the app. An endpoint written as an ARN of
+/// text is no endpoint of the app (a gap: its connection is read nowhere); a value known
+/// only at deploy (a parameter, a custom resource's attribute, a dynamic reference) may
+/// name any endpoint, and fails.
+fn replication_endpoints(cx: &Cx<'_>) -> Outcome {
+    let mut checks = Vec::new();
+    let mut outside = Vec::new();
+    for pointer in ["/SourceEndpointArn", "/TargetEndpointArn"] {
+        let Some(value) = cx.prop(pointer) else {
+            checks.push(Err(format!(
+                "`{}` is not set: the endpoint the replication connects through is read nowhere",
+                pointer_name(pointer)
+            )));
+            continue;
+        };
+        let local = cx
+            .others(ENDPOINT)
+            .any(|e| super::meaning::names(value, e.logical_id()));
+        let imported = super::meaning::imported(value)
+            && super::services::imports_an_export_of(cx, value, &[ENDPOINT], |v, id| {
+                super::meaning::names(v, id)
+            });
+        if local || imported {
+            checks.push(cx.proof(pointer).ok_or_default());
+            continue;
+        }
+        let written = text(value).filter(|t| {
+            !super::identity::dynamic(t) && t.trim().starts_with("arn:") && !t.contains("${")
+        });
+        match written {
+            Some(_) => {
+                outside.push(format!(
+                    "`{}` is {}, no `AWS::DMS::Endpoint` of the app: whether the replication reaches that database over TLS is read nowhere",
+                    pointer_name(pointer),
+                    text_or_json(value)
+                ));
+                checks.extend(cx.proof(pointer).map(Ok));
+            }
+            None => checks.push(Err(format!(
+                "`{}` is {}, known only at deploy, which may name any endpoint: whether the replication reaches that database over TLS is read nowhere; name an `AWS::DMS::Endpoint` of the app (its `Ref`, or an import of a stack that exports one)",
+                pointer_name(pointer),
+                text_or_json(value)
+            ))),
+        }
+    }
+    match all(checks) {
+        Outcome::Pass(_) if !outside.is_empty() => Outcome::Gap(format!(
+            "{}; declare the endpoints in the app",
+            outside.join("; ")
+        )),
+        other => other,
+    }
+}
+
 /// Whether an endpoint URI may use plain HTTP: its text, with what cannot be resolved before
 /// deploy as an unknown part (`Fn::Join` and `Fn::Sub` read piece by piece), holds
 /// `http://`, or a scheme that is not plainly `https`.
@@ -474,6 +538,57 @@ pub(super) mod tests {
         properties: Value,
     ) -> Outcome {
         Cx::check_first(check, &[("R", type_name, properties)])
+    }
+
+    #[test]
+    fn a_serverless_replication_connects_only_through_endpoints_of_the_app() {
+        let replication = |source: Value, target: Value| {
+            Cx::check_first(
+                dms2,
+                &[
+                    (
+                        "R",
+                        SERVERLESS,
+                        json!({ "ReplicationConfigIdentifier": "r", "ReplicationType": "full-load",
+                            "SourceEndpointArn": source, "TargetEndpointArn": target,
+                            "ComputeConfig": { "MaxCapacityUnits": 16 }, "TableMappings": {} }),
+                    ),
+                    (
+                        "Source",
+                        ENDPOINT,
+                        json!({ "EndpointType": "source", "EngineName": "postgres", "SslMode": "require" }),
+                    ),
+                    (
+                        "Target",
+                        ENDPOINT,
+                        json!({ "EndpointType": "target", "EngineName": "postgres", "SslMode": "require" }),
+                    ),
+                ],
+            )
+        };
+        let source = json!({ "Ref": "Source" });
+        let target = json!({ "Fn::Sub": "${Target}" });
+        assert!(matches!(
+            replication(source.clone(), target.clone()),
+            Outcome::Pass(_)
+        ));
+        assert!(matches!(
+            replication(
+                source.clone(),
+                json!("arn:aws:dms:us-east-1:111122223333:endpoint:ELSEWHERE")
+            ),
+            Outcome::Gap(_)
+        ));
+        for unread in [
+            json!({ "Ref": "TargetArn" }),
+            json!({ "Fn::GetAtt": ["Lookup", "Arn"] }),
+            json!("{{resolve:ssm:/dms/target}}"),
+            json!({ "Fn::Sub": "${Target}-old" }),
+            json!({ "Fn::ImportValue": "data:Target" }),
+        ] {
+            let found = replication(source.clone(), unread.clone());
+            assert!(matches!(found, Outcome::Fail(_)), "{unread}: {found:?}");
+        }
     }
 
     #[test]

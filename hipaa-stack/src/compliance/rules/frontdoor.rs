@@ -1349,7 +1349,13 @@ fn f6(cx: &Cx<'_>) -> Outcome {
         return Outcome::NotApplicable;
     }
     match protocol(cx).as_str() {
-        "HTTPS" | "TLS" => all([cx.proof("/Protocol").ok_or_default()]),
+        // QUIC carries its own TLS: "QUIC ... uses TLS 1.3" for its handshake and
+        // encrypts every packet after it (RFC 9001, "Using TLS to Secure QUIC"), and a
+        // Network Load Balancer passes QUIC through to the targets ("the Network Load
+        // Balancer acts as a passthrough load balancer, as per RFC9000", Network Load
+        // Balancers guide, "Listeners"): the targets end that TLS. TCP_QUIC is not: its TCP
+        // half carries whatever the client sends, as TCP does.
+        "HTTPS" | "TLS" | "QUIC" => all([cx.proof("/Protocol").ok_or_default()]),
         "GENEVE" => Outcome::NotApplicable,
         "" => Outcome::Fail("`Protocol` is not set".to_owned()),
         other => Outcome::Fail(format!(
@@ -1661,6 +1667,25 @@ mod tests {
     use super::super::arn::ArnOf;
     use super::super::{Cx, Index};
     use crate::cfn::{Expr, Output, Resource, Template};
+
+    #[test]
+    fn a_quic_target_group_carries_tls_and_a_tcp_quic_one_may_not() {
+        use super::super::Outcome;
+        let group = |protocol: &str| {
+            Cx::check_first(
+                super::f6,
+                &[(
+                    "G",
+                    super::TARGET_GROUP,
+                    json!({ "Protocol": protocol, "Port": 443, "VpcId": "vpc-1" }),
+                )],
+            )
+        };
+        assert!(matches!(group("QUIC"), Outcome::Pass(_)));
+        for plain in ["TCP_QUIC", "TCP", "UDP", "TCP_UDP"] {
+            assert!(matches!(group(plain), Outcome::Fail(_)), "{plain}");
+        }
+    }
 
     #[test]
     fn the_destination_of_a_web_acl_of_another_stack_is_read_in_its_template() {

@@ -147,7 +147,12 @@ pub(super) fn policy_document<'r>(
         v @ Value::Object(map)
             if map.len() == 1 && map.keys().all(|k| k == "Ref" || k.starts_with("Fn::")) =>
         {
-            parse(&super::meaning::skeleton(v))
+            // Read again as `Fn::Sub` where it resolved a pseudo parameter, so that the
+            // stack's account it names is not read as the characters `${AWS::AccountId}`
+            // written as text ([`meaning::literal`](super::meaning::literal)).
+            super::meaning::resolved_json(&super::meaning::skeleton_sent(v))
+                .filter(Value::is_object)
+                .map(std::borrow::Cow::Owned)
         }
         v @ Value::Object(_) => Some(std::borrow::Cow::Borrowed(v)),
         _ => None,
@@ -186,7 +191,7 @@ pub(super) fn unreadable_statements(document: &Value, name: &str) -> Option<Stri
     match &document["Statement"] {
         s if intrinsic(s) => Some(format!(
             "`{name}.Statement` is {}, known only at deploy",
-            super::meaning::text_or_json(s)
+            super::meaning::sent_or_json(s)
         )),
         Value::Array(items) => {
             items
@@ -196,7 +201,7 @@ pub(super) fn unreadable_statements(document: &Value, name: &str) -> Option<Stri
                 .map(|(i, s)| {
                     format!(
                         "`{name}.Statement.{i}` is {}, known only at deploy",
-                        super::meaning::text_or_json(s)
+                        super::meaning::sent_or_json(s)
                     )
                 })
         }
@@ -206,9 +211,15 @@ pub(super) fn unreadable_statements(document: &Value, name: &str) -> Option<Stri
 
 /// A proof of the statement at `suffix` of the document at `document` (below `Properties`)
 /// of `resource`; the whole document when it is written as a JSON string.
+///
+/// A document written as JSON text that an intrinsic makes (`Fn::Sub`, `Fn::Join`: read by
+/// [`policy_document`]) has no statement at `suffix` in the template either: its proof is
+/// the whole document, as for a JSON string (not none, which refused every such document).
 pub(super) fn statement_proof(resource: &Resource, document: &str, suffix: &str) -> Option<Proof> {
     match super::lookup(resource.properties(), document) {
-        Some(Value::Object(_)) => proof_of(resource, &format!("{document}{suffix}")),
+        Some(v @ Value::Object(_)) if !intrinsic(v) => {
+            proof_of(resource, &format!("{document}{suffix}"))
+        }
         _ => proof_of(resource, document),
     }
 }
@@ -217,8 +228,8 @@ pub(super) fn statement_proof(resource: &Resource, document: &str, suffix: &str)
 /// (`{"Fn::Sub": "s3:*"}` is `s3:*`); what cannot be resolved is left out.
 pub(super) fn strings(value: &Value) -> Vec<String> {
     match value {
-        Value::Array(items) => items.iter().filter_map(super::meaning::text).collect(),
-        v => super::meaning::text(v).into_iter().collect(),
+        Value::Array(items) => items.iter().filter_map(super::meaning::sent).collect(),
+        v => super::meaning::sent(v).into_iter().collect(),
     }
 }
 
@@ -239,7 +250,7 @@ fn allowed_actions(statement: &Value) -> Vec<String> {
     // IAM replaces policy variables in `Resource` and in conditions ("IAM policy elements:
     // Variables and tags", IAM User Guide); one written in an action (`s3:${aws:…}`) is read
     // for the worst, as the `*` it would be there ([`policy_variables_as_wildcards`]).
-    let one = |v: &Value| match super::meaning::text(v) {
+    let one = |v: &Value| match super::meaning::sent(v) {
         Some(t) if !dynamic(&t) && !t.contains(super::meaning::UNKNOWN) => {
             policy_variables_as_wildcards(t.trim()).into_owned()
         }
@@ -255,7 +266,7 @@ fn allowed_actions(statement: &Value) -> Vec<String> {
 /// Whether a `Principal` names every principal: `*` or `{"AWS": "*"}`, written as text or
 /// made by an intrinsic (`{"Fn::Sub": "*"}`, `Fn::Join`, …).
 pub(super) fn everyone(principal: &Value) -> bool {
-    let one = |v: &Value| super::meaning::text(v).is_some_and(|t| t.trim() == "*");
+    let one = |v: &Value| super::meaning::sent(v).is_some_and(|t| t.trim() == "*");
     let star = |value: &Value| match value {
         Value::Array(items) => items.iter().any(one),
         v => one(v),
@@ -272,7 +283,7 @@ pub(super) fn everyone(principal: &Value) -> bool {
 /// the request supplies ("IAM policy elements: Variables and tags", IAM User Guide): the
 /// account of whoever calls, as `*` is.
 pub(super) fn may_be_everyone(principal: &Value) -> bool {
-    let unread = |v: &Value| super::meaning::text(v).is_none() && computed(v);
+    let unread = |v: &Value| super::meaning::sent(v).is_none() && computed(v);
     let any = |value: &Value| match value {
         Value::Array(items) => items.iter().any(unread),
         v => unread(v),
@@ -280,7 +291,7 @@ pub(super) fn may_be_everyone(principal: &Value) -> bool {
     let intrinsic = principal
         .as_object()
         .is_some_and(|map| map.keys().any(|k| k == "Ref" || k.starts_with("Fn::")));
-    let variable = |v: &Value| super::meaning::text(v).is_some_and(|t| holds_policy_variable(&t));
+    let variable = |v: &Value| super::meaning::sent(v).is_some_and(|t| holds_policy_variable(&t));
     let kinds = match principal {
         Value::Object(map) if !intrinsic => map
             .values()
@@ -290,7 +301,7 @@ pub(super) fn may_be_everyone(principal: &Value) -> bool {
     };
     everyone(principal)
         || kinds
-        || super::meaning::text_or_json(principal).contains("{{resolve:")
+        || super::meaning::sent_or_json(principal).contains("{{resolve:")
         || (intrinsic && any(principal))
         || any(&principal["AWS"])
 }
@@ -388,7 +399,7 @@ fn glob_by_table(pattern: &str, text: &str) -> bool {
 /// A pattern that covers every KMS key or alias counts too, however its stars are placed:
 /// its service matches `kms` (`kms`, `*`, `k*`) and its resource part covers `key/*` or
 /// `alias/*` (`key/*`, `key*`, `*`); IAM's `*` spans `/` and `:`. The account and region
-/// that [`meaning::text`](super::meaning::text) keeps as `${AWS::AccountId}` and
+/// that [`meaning::sent`](super::meaning::sent) keeps as `${AWS::AccountId}` and
 /// `${AWS::Region}` (whose `::` would split them) are read as one field each.
 fn every_resource(resource: &str) -> bool {
     let read = policy_variables_as_wildcards(resource.trim());
@@ -452,13 +463,13 @@ fn every_resource(resource: &str) -> bool {
 /// The three that stand for a character (`${*}`, `${?}`, `${$}`: a literal `*`, `?` and
 /// `$`, no wildcard) are read as that character, written with a stand-in that is no
 /// wildcard ([`LITERAL_STAR`], [`LITERAL_QUESTION`]). The pseudo parameters that
-/// [`super::meaning::text`] keeps (`${AWS::AccountId}`, `${AWS::Region}`) are
+/// [`super::meaning::sent`] keeps (`${AWS::AccountId}`, `${AWS::Region}`) are
 /// CloudFormation's, filled at deploy, and stay; a `${` without its `}` is text.
 ///
 /// Inside an `Fn::Sub` a policy variable is written `${!aws:username}` (CloudFormation
 /// Template Reference, `Fn::Sub`: "To write a dollar sign and curly braces (`${}`)
 /// literally, add an exclamation point (!) after the open curly brace"), which
-/// [`super::meaning::text`] reads as `${aws:username}`; written there without the `!`, it
+/// [`super::meaning::sent`] reads as `${aws:username}`; written there without the `!`, it
 /// is a variable that is none of the template's ("template parameter names, resource
 /// logical IDs, resource attributes, or a variable in a key-value map"): the assembly
 /// refuses it as a reference to nothing of the template before any rule reads it (as
@@ -498,7 +509,7 @@ const LITERAL_STAR: char = '\u{2217}';
 const LITERAL_QUESTION: char = '\u{FF1F}';
 
 /// Whether text holds an IAM policy variable (see [`policy_variables_as_wildcards`]):
-/// `${…}` other than a pseudo parameter [`super::meaning::text`] keeps and the three that
+/// `${…}` other than a pseudo parameter [`super::meaning::sent`] keeps and the three that
 /// stand for a character.
 fn holds_policy_variable(text: &str) -> bool {
     text.split("${").skip(1).any(|part| {
@@ -616,7 +627,7 @@ fn allows_on_everything(statement: &Value) -> bool {
 /// resolves to, or anything that is not known to be `Deny` (a dynamic reference, a value
 /// read from elsewhere), read for the worst.
 pub(super) fn allows(statement: &Value) -> bool {
-    super::meaning::text(&statement["Effect"]).is_none_or(|e| e != "Deny")
+    super::meaning::sent(&statement["Effect"]).is_none_or(|e| e != "Deny")
 }
 
 // ---------------------------------------------------------------------------------------
@@ -732,7 +743,7 @@ fn every_statement(cx: &Cx<'_>, problem: fn(&Value) -> Option<String>) -> Outcom
         if pointer == "/Policies" {
             checks.push(Err(format!(
                 "`Policies` is {}, a list known only at deploy, whose policies no rule can read; write each inline policy in the list, or attach managed policies",
-                super::meaning::text_or_json(&cx.resource.properties()["Policies"])
+                super::meaning::sent_or_json(&cx.resource.properties()["Policies"])
             )));
             continue;
         }
@@ -785,7 +796,7 @@ fn every_statement(cx: &Cx<'_>, problem: fn(&Value) -> Option<String>) -> Outcom
 /// [`UNKNOWN`](super::meaning::UNKNOWN), may be `*` at deploy, and is read as `*`. `None`
 /// when no entry is.
 fn resources_for_the_worst(cx: &Cx<'_>, statement: &Value, text_carries: bool) -> Option<Value> {
-    let worst = |v: &Value| match super::meaning::text(v) {
+    let worst = |v: &Value| match super::meaning::sent(v) {
         Some(t) => text_carries && t.contains(super::meaning::UNKNOWN),
         None => carries_a_value(cx, v) || unreadable_resource(cx, v),
     };
@@ -826,7 +837,7 @@ fn unreadable_resource(cx: &Cx<'_>, value: &Value) -> bool {
         && branches.len() == 3
     {
         return branches[1..].iter().any(|b| {
-            super::meaning::text(b).is_none()
+            super::meaning::sent(b).is_none()
                 && !b.is_array()
                 && (carries_a_value(cx, b) || unreadable_resource(cx, b))
         });
@@ -865,7 +876,7 @@ pub(super) fn text_carries_a_value(cx: &Cx<'_>, pointer: &str) -> bool {
 /// around one (`text_carries`), any part read as [`UNKNOWN`](super::meaning::UNKNOWN).
 pub(super) fn may_be_carried(cx: &Cx<'_>, value: &Value, text_carries: bool) -> bool {
     carries_a_value(cx, value)
-        || (text_carries && super::meaning::text_or_json(value).contains(super::meaning::UNKNOWN))
+        || (text_carries && super::meaning::sent_or_json(value).contains(super::meaning::UNKNOWN))
 }
 
 /// Whether a value refers anywhere inside it (`Ref`, `Fn::GetAtt`, `${…}` of `Fn::Sub`) to
@@ -1202,7 +1213,7 @@ fn tunnels_to_named_hosts(statement: &Value) -> bool {
             let values = super::meaning::one_or_many(values);
             !values.is_empty()
                 && values.iter().all(|v| {
-                    super::meaning::text(v)
+                    super::meaning::sent(v)
                         .is_some_and(|t| written_as_is(t.trim()) && narrow(t.trim()))
                 })
         })
@@ -1617,7 +1628,7 @@ fn broad_attachments(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
     {
         out.push(Err(format!(
             "`CustomerManagedPolicyReferences` attaches {}, the policies of that name in each account the permission set is assigned to, which no rule reads; write the permissions in `InlinePolicy`",
-            super::meaning::text_or_json(references)
+            super::meaning::sent_or_json(references)
         )));
     }
     out.extend(attachments(cx, pointer, name));
@@ -1672,7 +1683,7 @@ fn names_elsewhere(
         Some(v) => {
             return vec![Err(format!(
                 "`{property}` is {}, a list known only at deploy, {unreadable}",
-                super::meaning::text_or_json(v)
+                super::meaning::sent_or_json(v)
             ))];
         }
     };
@@ -1686,7 +1697,7 @@ fn names_elsewhere(
             } else {
                 Err(format!(
                     "`{property}.{i}` {does} {}, {elsewhere}",
-                    super::meaning::text_or_json(v)
+                    super::meaning::sent_or_json(v)
                 ))
             }
         })
@@ -1727,13 +1738,13 @@ fn group_of_the_app(cx: &Cx<'_>, v: &Value) -> bool {
 /// the name written as text that one of the app gives itself in `name_property` (IAM names
 /// ignore case). A name made at deploy names none.
 fn named_in_the_app(cx: &Cx<'_>, v: &Value, type_name: &str, name_property: &str) -> bool {
-    let written = super::meaning::text(v).filter(|t| !dynamic(t));
+    let written = super::meaning::sent(v).filter(|t| !dynamic(t));
     cx.others(type_name)
         .any(|r| super::meaning::names(v, r.logical_id()))
         || super::meaning::imported(v)
         || written.as_deref().is_some_and(|name| {
             cx.everywhere(type_name).any(|(_, r)| {
-                super::meaning::text(&r.properties()[name_property])
+                super::meaning::sent(&r.properties()[name_property])
                     .is_some_and(|n| n.trim().eq_ignore_ascii_case(name.trim()))
             })
         })
@@ -1753,7 +1764,7 @@ fn additions_elsewhere(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
         Some(v) if group_of_the_app(cx, v) => vec![cx.proof("/GroupName").ok_or_default()],
         Some(v) => vec![Err(format!(
             "`GroupName` adds the users to {}, a group that no template of the app holds, whose policies no rule reads; add them to an `AWS::IAM::Group` of the app by its `Ref`",
-            super::meaning::text_or_json(v)
+            super::meaning::sent_or_json(v)
         ))],
         None => vec![Err(
             "`GroupName` is not set: the addition names no group of the app; set it to the `Ref` of an `AWS::IAM::Group` of the app".to_owned(),
@@ -1785,7 +1796,7 @@ fn assignments_elsewhere(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
         }
         Some(v) => vec![Err(format!(
             "`PermissionSetArn` assigns {}, a permission set that no template of the app holds, whose policies no rule reads; assign an `AWS::SSO::PermissionSet` of the app by the `Fn::GetAtt` of its `PermissionSetArn`",
-            super::meaning::text_or_json(v)
+            super::meaning::sent_or_json(v)
         ))],
         None => vec![Err(
             "`PermissionSetArn` is not set: the assignment names no permission set of the app; set it to the `Fn::GetAtt` of an `AWS::SSO::PermissionSet` of the app".to_owned(),
@@ -1804,14 +1815,14 @@ fn attachments(cx: &Cx<'_>, pointer: &str, name: &str) -> Vec<Result<Proof, Stri
         Some(v) => {
             return vec![Err(format!(
                 "`{name}` is {}, a list known only at deploy; write the list of ARNs",
-                super::meaning::text_or_json(v)
+                super::meaning::sent_or_json(v)
             ))];
         }
     };
     arns.iter()
         .enumerate()
         .map(|(i, v)| {
-            let arn = super::meaning::text_or_json(v);
+            let arn = super::meaning::sent_or_json(v);
             // A policy only known at deploy (a dynamic reference, another resource's
             // attribute that is not a managed policy of the template, text that no rule
             // resolves, as an `Fn::Select` of an `Fn::Split`) may be any policy. A managed
@@ -1826,7 +1837,7 @@ fn attachments(cx: &Cx<'_>, pointer: &str, name: &str) -> Vec<Result<Proof, Stri
             };
             let unknown = dynamic(&arn)
                 || mentions_policy(false)
-                || (super::meaning::text(v).is_none()
+                || (super::meaning::sent(v).is_none()
                     && !mentions_policy(true)
                     && !super::meaning::imported(v));
             if unknown {
@@ -1837,7 +1848,7 @@ fn attachments(cx: &Cx<'_>, pointer: &str, name: &str) -> Vec<Result<Proof, Stri
                 // A managed policy of the template named so is read by the rules.
                 !cx.template.resources().iter().any(|r| {
                     r.type_name() == "AWS::IAM::ManagedPolicy"
-                        && super::meaning::text(&r.properties()["ManagedPolicyName"])
+                        && super::meaning::sent(&r.properties()["ManagedPolicyName"])
                             .is_some_and(|n| n.trim().eq_ignore_ascii_case(&name))
                 })
             }) {
@@ -1989,7 +2000,7 @@ fn odd_principal(principal: &Value) -> Option<String> {
     }
     map.values()
         .flat_map(super::meaning::one_or_many)
-        .filter_map(super::meaning::text)
+        .filter_map(super::meaning::sent)
         // What a document written as text reads from elsewhere is no wildcard.
         .find(|t| t.replace(super::meaning::UNKNOWN, "").contains(['*', '?']))
         .map(|t| format!("`{t}`"))
@@ -1999,7 +2010,7 @@ fn odd_principal(principal: &Value) -> Option<String> {
 /// or `CanonicalUser`) is a value no rule resolves to text and that refers to nothing a rule
 /// reads ([`unreadable_resource`]): an `Fn::Split` of written text, an `Fn::Select` of one.
 fn unreadable_principal(cx: &Cx<'_>, principal: &Value) -> bool {
-    let unread = |v: &Value| super::meaning::text(v).is_none() && unreadable_resource(cx, v);
+    let unread = |v: &Value| super::meaning::sent(v).is_none() && unreadable_resource(cx, v);
     match principal {
         Value::Object(map) if map.keys().any(|k| k == "Ref" || k.starts_with("Fn::")) => {
             unread(principal)
@@ -2041,7 +2052,7 @@ fn bound_federation(pools: &[&str], statement: &Value) -> bool {
             && !r.values.is_empty()
             && r.values.iter().all(|v| {
                 (audience && pool_named(v, pools))
-                    || super::meaning::text(v).is_some_and(|t| {
+                    || super::meaning::sent(v).is_some_and(|t| {
                         let t = t.trim();
                         // A subject may be a pattern (`repo:OWNER/*`), read by
                         // `names_one`; nothing else may be read at deploy.
@@ -2061,7 +2072,7 @@ const ROLES_ANYWHERE: &str = "rolesanywhere.amazonaws.com";
 fn trusts_roles_anywhere(statement: &Value) -> bool {
     super::meaning::one_or_many(&statement["Principal"]["Service"])
         .into_iter()
-        .filter_map(super::meaning::text)
+        .filter_map(super::meaning::sent)
         .any(|t| t.trim().eq_ignore_ascii_case(ROLES_ANYWHERE))
 }
 
@@ -2087,15 +2098,21 @@ fn bound_certificates(statement: &Value) -> bool {
             .any(|k| r.key.starts_with(&format!("aws:principaltag/{k}")))
             && !r.values.is_empty()
             && r.values.iter().all(|v| {
-                super::meaning::text(v).is_some_and(|t| {
+                super::meaning::sent(v).is_some_and(|t| {
                     written_as_is(&t.trim().replace(['*', '?'], "")) && names_one(t.trim(), false)
                 })
             })
     });
-    let anchor = |v: &Value| match super::meaning::text(v) {
+    let anchor = |v: &Value| match super::meaning::sent(v) {
+        // Read as written before its case is folded: `written_as_is` knows the pseudo
+        // parameters as `${AWS::…}` (`${aws::region}` would be read as a policy variable,
+        // which refused an anchor's ARN built by `Fn::Sub`).
         Some(t) => {
-            let t = t.trim().to_ascii_lowercase();
-            written_as_is(&t) && t.contains(":rolesanywhere:") && t.contains(":trust-anchor/")
+            let t = t.trim();
+            let folded = t.to_ascii_lowercase();
+            written_as_is(t)
+                && folded.contains(":rolesanywhere:")
+                && folded.contains(":trust-anchor/")
         }
         None => {
             let attribute = match &v["Fn::GetAtt"] {
@@ -2211,7 +2228,7 @@ fn signed_in_only(statement: &Value) -> bool {
         // A value known only at deploy, or a policy variable, may be `unauthenticated`.
         !values.is_empty()
             && values.iter().all(|v| {
-                super::meaning::text(v).is_some_and(|t| {
+                super::meaning::sent(v).is_some_and(|t| {
                     written_as_is(&t.replace(['*', '?'], "")) && !glob(t.trim(), "unauthenticated")
                 })
             })
@@ -2330,7 +2347,7 @@ pub(crate) fn required(conditions: &Value) -> impl Iterator<Item = Required<'_>>
 /// policy variable (`${aws:PrincipalTag/x}`, `${aws:PrincipalAccount}`: "IAM policy
 /// elements: Variables and tags", IAM User Guide: a variable is replaced by a value "from
 /// the request context" when the policy is evaluated, so the request names what it
-/// matches). The pseudo parameters that [`super::meaning::text`] keeps (`${AWS::AccountId}`,
+/// matches). The pseudo parameters that [`super::meaning::sent`] keeps (`${AWS::AccountId}`,
 /// `${AWS::Region}`) are CloudFormation's, filled at deploy with the stack's own.
 pub(crate) fn written_as_is(text: &str) -> bool {
     !text.contains(['*', '?'])
@@ -2346,16 +2363,38 @@ pub(crate) fn written_as_is(text: &str) -> bool {
 /// trimmed): see [`required`] for the operators that pin. A value an intrinsic makes that
 /// cannot be read before deploy (an attribute, a parameter, an `Fn::If` not resolved)
 /// pins nothing, and nor does an empty list.
+///
+/// A value that holds a pseudo parameter written as characters (`"${AWS::AccountId}"`
+/// outside `Fn::Sub`, read as [`super::meaning::literal`] gives it) and no wildcard matches
+/// no request: IAM reads `${…}` there as a policy variable it cannot resolve ("IAM policy
+/// elements: Variables and tags", IAM User Guide: "if AWS cannot resolve a variable this
+/// might cause the entire statement to be invalid"), and read as the characters it is no
+/// account, ARN or service name. The statement it is required for then applies to no
+/// request, which pins it as tightly as any value `accepted` takes; it is never read as the
+/// stack's own account (a rule that credits a `Deny` or a `Principal` reads that apart).
 pub(crate) fn pins(conditions: &Value, keys: &[&str], accepted: &dyn Fn(&str) -> bool) -> bool {
     required(conditions)
         .filter(|r| keys.contains(&r.key.as_str()))
         .any(|r| {
             !r.values.is_empty()
                 && r.values.iter().all(|v| {
-                    super::meaning::text(v)
-                        .is_some_and(|t| written_as_is(t.trim()) && accepted(t.trim()))
+                    super::meaning::sent(v).is_some_and(|t| {
+                        let t = t.trim();
+                        (written_as_is(t) && accepted(t)) || matches_nothing(t)
+                    })
                 })
         })
+}
+
+/// Whether a condition value holds a pseudo parameter written as characters
+/// ([`super::meaning::literal`]) and nothing a request could fill or widen (no wildcard, no
+/// dynamic reference, nothing read at deploy): a value that no request matches (see
+/// [`pins`]).
+fn matches_nothing(text: &str) -> bool {
+    text.contains("${!AWS::")
+        && !text.contains(['*', '?'])
+        && !dynamic(text)
+        && !text.contains(super::meaning::UNKNOWN)
 }
 
 /// Whether a value of an audience or subject condition names one, not every one: it starts
@@ -2808,6 +2847,8 @@ mod tests {
             json!({"ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": ["Anchor", "TrustAnchorArn"]}}}),
             json!({"StringEquals": {"aws:PrincipalTag/x509Subject/CN": "ingest-worker"}}),
             json!({"StringLike": {"aws:PrincipalTag/x509Issuer/CN": "clinic-ca*"}}),
+            // An anchor's ARN built with the pseudo parameters by `Fn::Sub`.
+            json!({"ArnEquals": {"aws:SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:rolesanywhere:${AWS::Region}:${AWS::AccountId}:trust-anchor/0123-abcd"}}}),
         ] {
             let statement = trust(json!(ROLES_ANYWHERE), bound.clone());
             assert!(trusts_roles_anywhere(&statement));
@@ -2825,6 +2866,8 @@ mod tests {
             json!({"StringEquals": {"aws:PrincipalTag/x509Subject/CN": "${aws:PrincipalTag/cn}"}}),
             json!({"StringNotEquals": {"aws:PrincipalTag/x509Subject/CN": "ingest-worker"}}),
             json!({"StringEquals": {"aws:PrincipalTag/team": "ingest"}}),
+            // The same written as characters outside `Fn::Sub`: no anchor IAM can resolve.
+            json!({"ArnEquals": {"aws:SourceArn": "arn:aws:rolesanywhere:${AWS::Region}:${AWS::AccountId}:trust-anchor/*"}}),
         ] {
             let statement = trust(json!([" RolesAnywhere.amazonaws.com "]), open.clone());
             assert!(trusts_roles_anywhere(&statement));

@@ -20,9 +20,20 @@ const DEPTH: usize = 16;
 /// `AWS::Partition` is `aws` (the strictest reading: a key under `aws` is the same key in
 /// every partition); `AWS::URLSuffix` is `amazonaws.com`; the account, region and stack are
 /// kept as `${AWS::AccountId}`, `${AWS::Region}`, … so that a rule can tell the stack's own
-/// account from a written one.
+/// account from a written one. A pseudo parameter written as characters outside `Fn::Sub`
+/// (`"${AWS::AccountId}"`) reads the same here, though CloudFormation passes the characters;
+/// [`sent`] reads it as AWS receives it.
 pub(crate) fn text(value: &Value) -> Option<String> {
-    text_at(value, 0, None)
+    text_at(value, 0, None, false)
+}
+
+/// [`text`] as AWS receives it: a pseudo parameter written as characters (a string, an
+/// `Fn::Join` of strings, a variable of an `Fn::Sub`'s map, `${!AWS::AccountId}` in an
+/// `Fn::Sub`) is those characters, read as [`literal`] gives them (`${!AWS::AccountId}`),
+/// never as the placeholder of the stack's own account, region or name. The rules of
+/// identity, keys and storage read with it; [`text`] reads the two alike.
+pub(crate) fn sent(value: &Value) -> Option<String> {
+    text_at(value, 0, None, true)
 }
 
 /// The values of a setting that takes one value or a list of them (a statement's `Action`,
@@ -42,12 +53,17 @@ pub(crate) const UNKNOWN: &str = "{?}";
 /// variables read so too) or an `Fn::Join`, so that what is written beside a reference (an
 /// account written as a number, a scheme) is seen.
 pub(crate) fn skeleton(value: &Value) -> String {
-    skeleton_at(value, 0)
+    skeleton_at(value, 0, false)
+}
+
+/// [`skeleton`] as AWS receives it ([`sent`]).
+pub(crate) fn skeleton_sent(value: &Value) -> String {
+    skeleton_at(value, 0, true)
 }
 
 /// [`skeleton`] at a depth of intrinsics, read up to eight deep.
-fn skeleton_at(value: &Value, depth: usize) -> String {
-    if let Some(t) = text(value) {
+fn skeleton_at(value: &Value, depth: usize, strict: bool) -> String {
+    if let Some(t) = text_at(value, 0, None, strict) {
         return t;
     }
     if depth > 8 {
@@ -60,7 +76,10 @@ fn skeleton_at(value: &Value, depth: usize) -> String {
         && let [separator, Value::Array(items)] = join.as_slice()
         && let Some(separator) = separator.as_str()
     {
-        let parts: Vec<String> = items.iter().map(|v| skeleton_at(v, depth + 1)).collect();
+        let parts: Vec<String> = items
+            .iter()
+            .map(|v| skeleton_at(v, depth + 1, strict))
+            .collect();
         return parts.join(separator);
     }
     let (template, variables) = match map.get("Fn::Sub") {
@@ -83,8 +102,9 @@ fn skeleton_at(value: &Value, depth: usize) -> String {
         let name = &after[..end];
         out.push_str(
             &match (name.strip_prefix('!'), variables.and_then(|v| v.get(name))) {
-                (Some(literal), _) => format!("${{{literal}}}"),
-                (None, Some(v)) => skeleton_at(v, depth + 1),
+                (Some(written), _) if strict => literal(&format!("${{{written}}}")),
+                (Some(written), _) => format!("${{{written}}}"),
+                (None, Some(v)) => skeleton_at(v, depth + 1, strict),
                 (None, None) if name.starts_with("AWS::") => format!("${{{name}}}"),
                 (None, None) => UNKNOWN.to_owned(),
             },
@@ -279,7 +299,12 @@ pub(crate) struct Own<'a> {
 
 /// [`text`], reading references to `own` as its placeholders.
 pub(crate) fn text_about(value: &Value, own: &Own<'_>) -> Option<String> {
-    text_at(value, 0, Some(own))
+    text_at(value, 0, Some(own), false)
+}
+
+/// [`text_about`] as AWS receives it ([`sent`]).
+pub(crate) fn sent_about(value: &Value, own: &Own<'_>) -> Option<String> {
+    text_at(value, 0, Some(own), true)
 }
 
 fn own_text(own: Option<&Own<'_>>, name: &str, attribute: Option<&str>) -> Option<String> {
@@ -305,11 +330,69 @@ fn pseudo(name: &str) -> Option<String> {
     }
 }
 
-fn text_at(value: &Value, depth: usize, own: Option<&Own<'_>>) -> Option<String> {
+/// The text that CloudFormation passes for characters written as they are (a string, or
+/// `${!Literal}` in an `Fn::Sub`): a pseudo parameter written so (`"${AWS::AccountId}"`
+/// outside `Fn::Sub`, in an `Fn::Join` or a variable of an `Fn::Sub`'s map) is those
+/// characters, not the stack's account, region or name ("Fn::Sub": only its `String` is
+/// substituted). IAM then reads `${…}` as a policy variable ("IAM policy elements: Variables
+/// and tags", IAM User Guide: variables are replaced in `Resource` and in condition values,
+/// and "if AWS cannot resolve a variable this might cause the entire statement to be
+/// invalid"), so it never stands for the account: it is read as `${!AWS::AccountId}`, which
+/// no rule takes for the placeholder `${AWS::AccountId}` of the stack's own account that
+/// [`text`] gives a pseudo parameter.
+pub(crate) fn literal(s: &str) -> String {
+    s.replace("${AWS::", "${!AWS::")
+}
+
+/// The placeholder a resolved pseudo parameter leaves in text, as [`text`] gives it: what a
+/// parsed JSON text holds where its `Fn::Sub` resolved one ([`resolved_json`]).
+const RESOLVED: &str = "${AWS::";
+
+/// A JSON value parsed from text that [`text`] or [`skeleton`] made (a policy document
+/// written as `Fn::Sub` or `Fn::Join` text), with each string that holds a resolved pseudo
+/// parameter (`${AWS::AccountId}`) written back as the `Fn::Sub` it came from, so that
+/// reading it again with [`text`] gives the stack's account, not the characters
+/// ([`literal`]). Text that holds a JSON `\u` escape may spell `${AWS::` in characters
+/// no `Fn::Sub` resolved (`\u0024{AWS::AccountId}`): its strings are left as they are,
+/// read as the characters, never as the stack's own account.
+pub(crate) fn resolved_json(text: &str) -> Option<Value> {
+    let mut value = crate::cfn::tree::from_str(text).ok()?;
+    if !text.contains("\\u") {
+        resubstitute(&mut value);
+    }
+    Some(value)
+}
+
+fn resubstitute(value: &mut Value) {
+    match value {
+        Value::String(s) if s.contains(RESOLVED) => {
+            let mut template = String::with_capacity(s.len() + 8);
+            let mut rest = s.as_str();
+            while let Some(at) = rest.find("${") {
+                template.push_str(&rest[..at]);
+                let after = &rest[at + 2..];
+                template.push_str(if after.starts_with("AWS::") {
+                    "${"
+                } else {
+                    "${!"
+                });
+                rest = after;
+            }
+            template.push_str(rest);
+            *value = serde_json::json!({ "Fn::Sub": template });
+        }
+        Value::Array(items) => items.iter_mut().for_each(resubstitute),
+        Value::Object(map) => map.values_mut().for_each(resubstitute),
+        _ => {}
+    }
+}
+
+fn text_at(value: &Value, depth: usize, own: Option<&Own<'_>>, strict: bool) -> Option<String> {
     if depth > DEPTH {
         return None;
     }
     match value {
+        Value::String(s) if strict => Some(literal(s)),
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
@@ -328,29 +411,40 @@ fn text_at(value: &Value, depth: usize, own: Option<&Own<'_>>) -> Option<String>
                     }
                     _ => None,
                 },
-                "Fn::Base64" => text_at(arg, depth + 1, own),
+                "Fn::Base64" => text_at(arg, depth + 1, own, strict),
                 "Fn::Join" => {
                     let [sep, Value::Array(items)] = arg.as_array()?.as_slice() else {
                         return None;
                     };
                     let sep = sep.as_str()?;
-                    let parts: Option<Vec<String>> =
-                        items.iter().map(|v| text_at(v, depth + 1, own)).collect();
+                    let parts: Option<Vec<String>> = items
+                        .iter()
+                        .map(|v| text_at(v, depth + 1, own, strict))
+                        .collect();
                     Some(parts?.join(sep))
                 }
                 "Fn::Select" => {
                     let [index, Value::Array(items)] = arg.as_array()?.as_slice() else {
                         return None;
                     };
-                    let i: usize = text_at(index, depth + 1, own)?.trim().parse().ok()?;
-                    text_at(items.get(i)?, depth + 1, own)
+                    let i: usize = text_at(index, depth + 1, own, strict)?
+                        .trim()
+                        .parse()
+                        .ok()?;
+                    text_at(items.get(i)?, depth + 1, own, strict)
                 }
                 "Fn::Sub" => match arg {
-                    Value::String(s) => substitute(s, &serde_json::Map::new(), depth, own),
+                    Value::String(s) => substitute(s, &serde_json::Map::new(), depth, own, strict),
                     Value::Array(a) => {
                         let s = a.first()?.as_str()?;
                         let vars = a.get(1).and_then(Value::as_object);
-                        substitute(s, vars.unwrap_or(&serde_json::Map::new()), depth, own)
+                        substitute(
+                            s,
+                            vars.unwrap_or(&serde_json::Map::new()),
+                            depth,
+                            own,
+                            strict,
+                        )
                     }
                     _ => None,
                 },
@@ -368,6 +462,7 @@ fn substitute(
     vars: &serde_json::Map<String, Value>,
     depth: usize,
     own: Option<&Own<'_>>,
+    strict: bool,
 ) -> Option<String> {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -376,12 +471,11 @@ fn substitute(
         let after = &rest[start + 2..];
         let end = after.find('}')?;
         let name = &after[..end];
-        if let Some(literal) = name.strip_prefix('!') {
-            out.push_str("${");
-            out.push_str(literal);
-            out.push('}');
+        if let Some(written) = name.strip_prefix('!') {
+            let written = format!("${{{written}}}");
+            out.push_str(&if strict { literal(&written) } else { written });
         } else if let Some(v) = vars.get(name) {
-            out.push_str(&text_at(v, depth + 1, own)?);
+            out.push_str(&text_at(v, depth + 1, own, strict)?);
         } else if let Some(p) = pseudo(name) {
             out.push_str(&p);
         } else {
@@ -401,6 +495,11 @@ fn substitute(
 /// marker such as `alias/aws/` still sees literal parts of an unresolved intrinsic).
 pub(crate) fn text_or_json(value: &Value) -> String {
     text(value).unwrap_or_else(|| value.to_string())
+}
+
+/// [`text_or_json`] as AWS receives it ([`sent`]).
+pub(crate) fn sent_or_json(value: &Value) -> String {
+    sent(value).unwrap_or_else(|| value.to_string())
 }
 
 /// Whether a value is `{"Ref": "AWS::NoValue"}`, which removes the property it is written
@@ -604,6 +703,60 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn a_pseudo_parameter_written_as_characters_is_sent_as_them() {
+        // Resolved by `Fn::Sub` or `Ref`: the stack's own, alike in both readings.
+        for resolved in [
+            json!({ "Fn::Sub": "arn:aws:iam::${AWS::AccountId}:root" }),
+            json!({ "Fn::Join": ["", ["arn:aws:iam::", { "Ref": "AWS::AccountId" }, ":root"]] }),
+            json!({ "Fn::Sub": ["arn:aws:iam::${A}:root", { "A": { "Ref": "AWS::AccountId" } }] }),
+        ] {
+            assert_eq!(
+                sent(&resolved).as_deref(),
+                Some("arn:aws:iam::${AWS::AccountId}:root")
+            );
+            assert_eq!(sent(&resolved), text(&resolved));
+            assert_eq!(skeleton_sent(&resolved), skeleton(&resolved));
+        }
+        // Written as characters: a string, a part of `Fn::Join`, a variable's value,
+        // `${!…}` in `Fn::Sub`. Sent as those characters, never the placeholder.
+        for written in [
+            json!("arn:aws:iam::${AWS::AccountId}:root"),
+            json!({ "Fn::Join": ["", ["arn:aws:iam::", "${AWS::AccountId}", ":root"]] }),
+            json!({ "Fn::Sub": ["arn:aws:iam::${A}:root", { "A": "${AWS::AccountId}" }] }),
+            json!({ "Fn::Sub": "arn:aws:iam::${!AWS::AccountId}:root" }),
+        ] {
+            assert_eq!(
+                sent(&written).as_deref(),
+                Some("arn:aws:iam::${!AWS::AccountId}:root"),
+                "{written}"
+            );
+            assert_eq!(
+                skeleton_sent(&written),
+                "arn:aws:iam::${!AWS::AccountId}:root"
+            );
+        }
+        // The class: every pseudo parameter; IAM's own variables stay as written.
+        assert_eq!(
+            sent(&json!(
+                "${AWS::Region}/${AWS::Partition}/${AWS::StackName}/${aws:username}"
+            ))
+            .as_deref(),
+            Some("${!AWS::Region}/${!AWS::Partition}/${!AWS::StackName}/${aws:username}")
+        );
+        // JSON text an intrinsic makes: what `Fn::Sub` resolved is read as resolved again.
+        let made = json!({ "Fn::Join": ["", [
+            r#"{"a": "arn:aws:iam::"#, { "Ref": "AWS::AccountId" }, r#":root", "b": ""#,
+            "${AWS::AccountId}", r#""}"#
+        ]] });
+        let document = resolved_json(&skeleton_sent(&made)).unwrap();
+        assert_eq!(
+            sent(&document["a"]).as_deref(),
+            Some("arn:aws:iam::${AWS::AccountId}:root")
+        );
+        assert_eq!(sent(&document["b"]).as_deref(), Some("${!AWS::AccountId}"));
+    }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]

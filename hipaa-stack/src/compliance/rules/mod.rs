@@ -16,6 +16,7 @@ pub(crate) mod arn;
 pub(crate) mod branches;
 mod cloudfront;
 mod compute;
+mod copies;
 #[cfg(test)]
 mod corpus_tests;
 mod coverage;
@@ -193,6 +194,12 @@ pub(crate) struct Index {
     pub(crate) bucket_arns: std::collections::HashSet<String>,
     /// How many conditions (`Fn::If`) the resources of the app test, by stack (rule U2).
     pub(crate) conditions: usize,
+    /// The region of each stack of the app, by position: `None` (or no entry) for a stack
+    /// in the environment's region (`App::stack`), the region of `App::stack_in`.
+    pub(crate) regions: Vec<Option<String>>,
+    /// What the disaster-recovery table looks up across the app, gathered the first time
+    /// rule `D2` asks for a store's copies ([`Cx::copies`]).
+    recovery: std::sync::OnceLock<crate::compliance::recovery::Lookup>,
 }
 
 /// What [`Index`] reads of one stack's properties: its bucket policies (position in its
@@ -620,6 +627,8 @@ impl Index {
             associations_by_import,
             bucket_arns,
             conditions: 0,
+            regions: Vec::new(),
+            recovery: std::sync::OnceLock::new(),
         }
     }
 }
@@ -951,6 +960,25 @@ impl<'a> Cx<'a> {
             .iter()
             .any(|name| ids.plain.contains(*name))
             || ids.other.iter().any(|id| compute::mentions(value, id))
+    }
+
+    /// The copies of this resource, a store of PHI, as the disaster-recovery table reads
+    /// them ([`crate::compliance::recovery::copies_of`]): its replication, its replicas,
+    /// its replicated automated backups, the backup plans that select it and their copy
+    /// actions, each with whether it is known to be in another region.
+    pub(crate) fn copies(&self) -> Vec<crate::compliance::recovery::Copy> {
+        let lookup = self
+            .index
+            .recovery
+            .get_or_init(|| crate::compliance::recovery::Lookup::of(self.stacks.iter().copied()));
+        crate::compliance::recovery::copies_of(
+            self.stacks,
+            &self.index.regions,
+            lookup,
+            self.at,
+            self.resource,
+            self.resource.properties(),
+        )
     }
 
     /// The names of the exports of this resource's stack whose values refer to it.
@@ -1290,6 +1318,7 @@ pub(crate) fn worst(found: impl IntoIterator<Item = Outcome>) -> Option<Outcome>
 pub fn rules() -> impl Iterator<Item = &'static RuleSpec> {
     storage::RULES
         .iter()
+        .chain(copies::RULES)
         .chain(network::RULES)
         .chain(compute::RULES)
         .chain(identity::RULES)
@@ -1396,7 +1425,7 @@ pub mod rule {
     }
 
     rules! {
-        waivable: S6, S7, S9, S10, S13, D1, R3, R4, R5, R6, R7, R8, R9, R11, K1,
+        waivable: S6, S7, S9, S10, S13, D1, D2, R3, R4, R5, R6, R7, R8, R9, R11, K1,
             T1, T3, T4, T5, T6, L2, L3, L4, E3, E4, E6, E8, E11, E12, E13, E14,
             I1, I2, K4, B1, B2, M1, A1, A1K, A1T, A2D, A3B, A4, A4M, A4X, A4W, A4R, A4E, F2, F3, F4, F5, F6, F7, SM1, OS2, ECR1, ECR2, RS3, U1, X1, X2,
             ML3, CF2, CF3, AS1, AS2, E16, E17, I9, I10, DD2, DD3;

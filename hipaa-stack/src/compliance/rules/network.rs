@@ -1048,7 +1048,9 @@ fn addressless(flow_log: &Resource) -> Option<String> {
 /// on `${AWS::StackName}` or `${AWS::Region}` is the same group in its own stack only.
 /// `None` also when no destination is written, which CloudFormation refuses.
 fn delivered_outside_the_app(cx: &Cx<'_>, flow_log: &Resource) -> Option<String> {
-    use super::meaning::{no_value, text};
+    // Read as AWS receives it (`meaning::sent`): `${AWS::AccountId}` written outside an
+    // `Fn::Sub` is those characters, no account of the stack's.
+    use super::meaning::{no_value, sent as text};
     let p = flow_log.properties();
     let written = |key: &str| p.get(key).filter(|v| !v.is_null() && !no_value(v));
     let kind = written("LogDestinationType").map_or_else(
@@ -1093,7 +1095,7 @@ fn delivered_outside_the_app(cx: &Cx<'_>, flow_log: &Resource) -> Option<String>
     // A reference in an ARN whose account is written (`arn:aws:logs:…:999999999999:
     // log-group:${Group}`) names another account's resource of the same name, and one in an
     // ARN of another region the group of that name in that region.
-    let skeleton = super::meaning::skeleton(destination);
+    let skeleton = super::meaning::skeleton_sent(destination);
     let skeleton = skeleton.trim();
     let foreign = skeleton.starts_with("arn:") && !(own_account(skeleton) && own_region(skeleton));
     let by_reference = !foreign
@@ -1208,7 +1210,10 @@ fn in_other_regions(cx: &Cx<'_>, other: &str) -> bool {
 /// The region field of an ARN (or its head), trimmed, with the pseudo parameters written as
 /// in [`account_of`]: `arn:PARTITION:SERVICE:REGION:…`.
 fn region_of(arn: &str) -> Option<String> {
-    let arn = arn.trim().replace("${AWS::", "${AWS-");
+    let arn = arn
+        .trim()
+        .replace("${AWS::", "${AWS-")
+        .replace("${!AWS::", "${!AWS-");
     arn.split(':').nth(3).map(|r| r.trim().to_owned())
 }
 
@@ -1219,7 +1224,10 @@ fn region_of(arn: &str) -> Option<String> {
 /// bucket names are global), or the number of the flow log's own account; another number is
 /// another account, and anything else (a reference) cannot be shown to be the stack's.
 fn account_of(arn: &str) -> Option<String> {
-    let arn = arn.trim().replace("${AWS::", "${AWS-");
+    let arn = arn
+        .trim()
+        .replace("${AWS::", "${AWS-")
+        .replace("${!AWS::", "${!AWS-");
     arn.split(':').nth(4).map(|a| a.trim().to_owned())
 }
 
@@ -1767,7 +1775,9 @@ fn foreign_owner(peering: &Resource, key: &str) -> Option<String> {
         .properties()
         .get(key)
         .filter(|v| !v.is_null() && !super::meaning::no_value(v))?;
-    let text = super::meaning::text(value).map(|t| t.trim().to_owned());
+    // As AWS receives it (`meaning::sent`): the characters `${AWS::AccountId}` written
+    // outside an `Fn::Sub` are no account id.
+    let text = super::meaning::sent(value).map(|t| t.trim().to_owned());
     match text.as_deref() {
         Some("${AWS::AccountId}") => None,
         Some(t) if super::identity::dynamic(t) => Some(format!(
@@ -2374,6 +2384,21 @@ const STORES_IN_SUBNETS: &[(&str, &str)] = &[
     ("AWS::FSx::FileSystem", "SubnetIds"),
     ("AWS::OpenSearchService::Domain", "VPCOptions"),
     ("AWS::Elasticsearch::Domain", "VPCOptions"),
+    // The other stores that take their subnets themselves (CloudFormation reference): a
+    // Redshift Serverless workgroup's `SubnetIds` ("An array of VPC subnet IDs to associate
+    // with the workgroup"), an MSK cluster's brokers (`BrokerNodeGroupInfo.ClientSubnets`,
+    // "The list of subnets to connect to in the client virtual private cloud") and a
+    // serverless cluster's `VpcConfigs`, an Amazon MQ broker's `SubnetIds`, a DocumentDB
+    // elastic cluster's `SubnetIds`, a Timestream for InfluxDB instance's `VpcSubnetIds`, and
+    // a DMS replication instance's subnet group (`AWS::DMS::ReplicationSubnetGroup`
+    // `SubnetIds`), whose instance keeps the changes it replicates on its storage.
+    ("AWS::RedshiftServerless::Workgroup", "SubnetIds"),
+    ("AWS::MSK::Cluster", "BrokerNodeGroupInfo"),
+    ("AWS::MSK::ServerlessCluster", "VpcConfigs"),
+    ("AWS::AmazonMQ::Broker", "SubnetIds"),
+    ("AWS::DocDBElastic::Cluster", "SubnetIds"),
+    ("AWS::Timestream::InfluxDBInstance", "VpcSubnetIds"),
+    ("AWS::DMS::ReplicationSubnetGroup", "SubnetIds"),
 ];
 
 /// The first resource of `template` that places a store of PHI in the subnet `subnet`
@@ -2965,6 +2990,76 @@ mod tests {
         );
     }
 
+    /// A public subnet (`MapPublicIpOnLaunch` true) routed to an internet gateway holds PHI
+    /// when any store names it: a Redshift Serverless workgroup, an MSK cluster's brokers,
+    /// a serverless MSK cluster, an Amazon MQ broker, a DocumentDB elastic cluster, a
+    /// Timestream for InfluxDB instance or a DMS subnet group, as a database's subnet group.
+    #[test]
+    fn e15_reads_every_store_that_takes_its_subnets_itself() {
+        use super::super::{Cx, Outcome};
+        let judge = |store: Option<(&str, Value)>| {
+            let mut resources = vec![
+                (
+                    "Route",
+                    "AWS::EC2::Route",
+                    json!({ "RouteTableId": { "Ref": "Rt" }, "DestinationCidrBlock": "0.0.0.0/0", "GatewayId": { "Ref": "Igw" } }),
+                ),
+                ("Igw", "AWS::EC2::InternetGateway", json!({})),
+                (
+                    "Rt",
+                    "AWS::EC2::RouteTable",
+                    json!({ "VpcId": "vpc-0123456789abcdef0" }),
+                ),
+                (
+                    "Sn",
+                    "AWS::EC2::Subnet",
+                    json!({ "VpcId": "vpc-0123456789abcdef0", "CidrBlock": "10.0.1.0/24", "MapPublicIpOnLaunch": true }),
+                ),
+                (
+                    "A",
+                    "AWS::EC2::SubnetRouteTableAssociation",
+                    json!({ "RouteTableId": { "Ref": "Rt" }, "SubnetId": { "Ref": "Sn" } }),
+                ),
+            ];
+            if let Some((kind, properties)) = store {
+                resources.push(("Store", kind, properties));
+            }
+            Cx::check_first(e15, &resources)
+        };
+        assert!(matches!(judge(None), Outcome::Pass(_)));
+        let sn = json!([{ "Ref": "Sn" }]);
+        for (kind, properties) in [
+            (
+                "AWS::RedshiftServerless::Workgroup",
+                json!({ "WorkgroupName": "w", "SubnetIds": sn }),
+            ),
+            (
+                "AWS::MSK::Cluster",
+                json!({ "ClusterName": "c", "BrokerNodeGroupInfo": { "ClientSubnets": sn, "InstanceType": "kafka.m5.large" } }),
+            ),
+            (
+                "AWS::MSK::ServerlessCluster",
+                json!({ "ClusterName": "c", "VpcConfigs": [{ "SubnetIds": sn }] }),
+            ),
+            ("AWS::AmazonMQ::Broker", json!({ "SubnetIds": sn })),
+            ("AWS::DocDBElastic::Cluster", json!({ "SubnetIds": sn })),
+            (
+                "AWS::Timestream::InfluxDBInstance",
+                json!({ "VpcSubnetIds": sn }),
+            ),
+            (
+                "AWS::DMS::ReplicationSubnetGroup",
+                json!({ "ReplicationSubnetGroupDescription": "d", "SubnetIds": sn }),
+            ),
+        ] {
+            let outcome = judge(Some((kind, properties)));
+            assert!(
+                matches!(outcome, Outcome::Fail(ref f) if f.contains("`Store`")),
+                "{kind}: {outcome:?}"
+            );
+        }
+    }
+
     #[test]
     fn a_flow_log_of_another_stack_that_imports_the_vpc_s_own_export_records_it() {
         use crate::cfn::{Expr, Output, Template};
@@ -3337,7 +3432,7 @@ mod tests {
                 vec![
                     vpc,
                     flow(
-                        json!({ "LogDestination": "arn:aws:logs:eu-west-1:${AWS::AccountId}:log-group:flow" }),
+                        json!({ "LogDestination": { "Fn::Sub": "arn:aws:logs:eu-west-1:${AWS::AccountId}:log-group:flow" } }),
                     ),
                 ],
                 Vec::new(),
@@ -3613,5 +3708,49 @@ mod tests {
         assert!(forbidden_ports(&rule(json!("tcp"), json!(3400), json!(3000)), &[]).is_some());
         assert!(forbidden_ports(&rule(json!("006"), json!(443), json!(443)), &[]).is_none());
         assert!(forbidden_ports(&rule(json!("tcp"), json!(8443), json!(8400)), &[]).is_none());
+    }
+
+    /// An ARN written as text with the characters `${AWS::AccountId}` (outside an `Fn::Sub`)
+    /// names no account of the stack's, so the flow log's group is not shown to be the app's;
+    /// the same ARN in an `Fn::Sub` is; a `PeerOwnerId` written so is no account id.
+    #[test]
+    fn pseudo_parameters_written_as_characters_name_no_group_or_peer_of_the_account() {
+        use crate::compliance::Status;
+        let arn = "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:flow";
+        let statuses = |destination: Value| {
+            e13_across(&[(
+                "net",
+                vec![
+                    ("V", "AWS::EC2::VPC", json!({ "CidrBlock": "10.0.0.0/16" })),
+                    (
+                        "F",
+                        "AWS::EC2::FlowLog",
+                        json!({ "ResourceId": { "Ref": "V" }, "ResourceType": "VPC", "TrafficType": "ALL", "LogDestinationType": "cloud-watch-logs", "LogDestination": destination }),
+                    ),
+                    (
+                        "G",
+                        "AWS::Logs::LogGroup",
+                        json!({ "LogGroupName": "flow", "RetentionInDays": 365 }),
+                    ),
+                ],
+                Vec::new(),
+            )])
+        };
+        let own = statuses(json!({ "Fn::Sub": arn }));
+        assert!(
+            matches!(own.as_slice(), [Status::Enforced { .. }]),
+            "{own:?}"
+        );
+        let written = statuses(json!(arn));
+        assert!(
+            !matches!(written.as_slice(), [Status::Enforced { .. }]),
+            "{written:?}"
+        );
+        let peering = Resource::raw(
+            "P".to_owned(),
+            "AWS::EC2::VPCPeeringConnection".to_owned(),
+            json!({ "VpcId": "vpc-1", "PeerVpcId": "vpc-2", "PeerOwnerId": "${AWS::AccountId}" }),
+        );
+        assert!(foreign_owner(&peering, "PeerOwnerId").is_some());
     }
 }

@@ -26,6 +26,16 @@ const VAULTS: &[&str] = &[
     "AWS::Backup::LogicallyAirGappedBackupVault",
 ];
 const SECRET: &[&str] = &["AWS::SecretsManager::Secret"];
+/// A logically air-gapped vault.
+const AIR_GAPPED: &str = "AWS::Backup::LogicallyAirGappedBackupVault";
+/// The key of a backup plan rule that names a logically air-gapped vault the rule backs up
+/// to ("The ARN of a logically air-gapped vault. ARN must be in the same account and
+/// Region. If provided, supported fully managed resources back up directly to logically
+/// air-gapped vault, while other supported resources create a temporary (billable)
+/// snapshot in backup vault, then copy it to logically air-gapped vault", AWS Backup API,
+/// `BackupRule.TargetLogicallyAirGappedBackupVaultArn`, which `AWS::Backup::BackupPlan
+/// BackupRuleResourceType` takes).
+const AIR_GAPPED_TARGET: &str = "TargetLogicallyAirGappedBackupVaultArn";
 
 pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
@@ -1284,6 +1294,25 @@ fn locked_out(cx: &Cx<'_>, i: usize, days: i64) -> Vec<Result<Proof, String>> {
             ));
         }
     }
+    // A rule that backs up to a logically air-gapped vault as well
+    // (`TargetLogicallyAirGappedBackupVaultArn`: "supported fully managed resources back
+    // up directly to logically air-gapped vault", AWS Backup API, `BackupRule`) makes that
+    // backup job in the air-gapped vault, whose own bounds refuse it as they refuse a copy.
+    if let Some(target) = cx
+        .prop(&format!("{rule}/{AIR_GAPPED_TARGET}"))
+        .filter(|v| !v.is_null())
+    {
+        for vault in cx.others(AIR_GAPPED) {
+            if super::compute::mentions(target, vault.logical_id()) {
+                problems.extend(refused_by(
+                    vault,
+                    days,
+                    &format!("rule {i} keeps its recovery points"),
+                    "backup",
+                ));
+            }
+        }
+    }
     // A copy is kept as its own `Lifecycle` says, or as the source is when it has none
     // (`AWS::Backup::BackupPlan CopyActionResourceType`); one that cannot be read is
     // `copies_kept`'s finding.
@@ -1433,6 +1462,11 @@ fn plan_vaults(cx: &Cx<'_>) -> Outcome {
         .prop("/BackupPlan/BackupPlanRule")
         .and_then(Value::as_array)
         .map_or(0, Vec::len);
+    // A target that may be any vault fails before any gap is told.
+    let (air_gapped, air_gapped_gap) = match air_gapped_targets(cx, count) {
+        Ok(found) => found,
+        Err(why) => return Outcome::Fail(why),
+    };
     let mut proofs = Vec::new();
     for i in 0..count {
         let pointer = format!("/BackupPlan/BackupPlanRule/{i}/TargetBackupVault");
@@ -1453,6 +1487,7 @@ fn plan_vaults(cx: &Cx<'_>) -> Outcome {
             "no rule of `BackupPlan.BackupPlanRule` names a `TargetBackupVault`".to_owned(),
         );
     }
+    proofs.extend(air_gapped);
     // A copy action puts a copy of every recovery point in the vault its
     // `DestinationBackupVaultArn` names ("An Amazon Resource Name (ARN) that uniquely
     // identifies the destination backup vault for the copied backup", `AWS::Backup::BackupPlan`
@@ -1482,7 +1517,53 @@ fn plan_vaults(cx: &Cx<'_>) -> Outcome {
             proofs.extend(cx.proof(&pointer));
         }
     }
-    Outcome::Pass(proofs)
+    match air_gapped_gap {
+        Some(why) => Outcome::Gap(why),
+        None => Outcome::Pass(proofs),
+    }
+}
+
+/// The logically air-gapped vault each rule of a plan backs up to directly
+/// ([`AIR_GAPPED_TARGET`]), which holds its recovery points as `TargetBackupVault` does:
+/// its key (B4) and its retention bounds (B1) are read only where it is declared, so it
+/// must be a vault of the app ([`copy_of_the_app`]: its `Fn::GetAtt` `BackupVaultArn`, an
+/// import of an export of it, its ARN in the stack's account with its name). The proofs of
+/// those that are, and why the first that is not leaves a gap (an ARN written as text of a
+/// vault no template of the app declares); `Err` for a value known only at deploy (a
+/// parameter, a custom resource's attribute, a dynamic reference), which may name any vault.
+fn air_gapped_targets(cx: &Cx<'_>, count: usize) -> Result<(Vec<Proof>, Option<String>), String> {
+    let mut proofs = Vec::new();
+    let mut gap = None;
+    for i in 0..count {
+        let pointer = format!("/BackupPlan/BackupPlanRule/{i}/{AIR_GAPPED_TARGET}");
+        let Some(target) = cx.prop(&pointer).filter(|v| !v.is_null()) else {
+            continue;
+        };
+        if copy_of_the_app(cx, target) {
+            proofs.extend(cx.proof(&pointer));
+            continue;
+        }
+        let written = super::meaning::text(target)
+            .filter(|t| !super::identity::dynamic(t) && t.trim().starts_with("arn:"));
+        let why = |unread: &str| {
+            format!(
+                "`{}` is {}, no logically air-gapped vault of the app{unread}, so the key that encrypts the recovery points backed up there and how long they are kept are read by no rule; back up to a vault of the app (`Fn::GetAtt` of its `BackupVaultArn`)",
+                pointer_name(&pointer),
+                super::meaning::text_or_json(target)
+            )
+        };
+        match written {
+            Some(_) => {
+                gap.get_or_insert_with(|| why(""));
+            }
+            None => {
+                return Err(why(
+                    " (a value known only at deploy, which may name any vault)",
+                ));
+            }
+        }
+    }
+    Ok((proofs, gap))
 }
 
 /// Whether a plan rule's `TargetBackupVault` names a vault of the app ([`plan_vaults`]):
@@ -1787,6 +1868,66 @@ fn m2(cx: &Cx<'_>) -> Outcome {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_plan_rule_backs_up_to_an_air_gapped_vault_only_of_the_app_and_within_its_bounds() {
+        let plan = |target: Value, days: i64| {
+            json!({ "BackupPlan": { "BackupPlanName": "p", "BackupPlanRule": [{
+                "RuleName": "r",
+                "TargetBackupVault": { "Ref": "Vault" },
+                "TargetLogicallyAirGappedBackupVaultArn": target,
+                "Lifecycle": { "DeleteAfterDays": days },
+            }] } })
+        };
+        let run = |check: fn(&Cx<'_>) -> Outcome, target: Value, days: i64| {
+            Cx::check_first(
+                check,
+                &[
+                    ("Plan", "AWS::Backup::BackupPlan", plan(target, days)),
+                    (
+                        "Vault",
+                        "AWS::Backup::BackupVault",
+                        json!({ "BackupVaultName": "phi" }),
+                    ),
+                    (
+                        "Lag",
+                        AIR_GAPPED,
+                        json!({ "BackupVaultName": "phi-lag", "MinRetentionDays": 30, "MaxRetentionDays": 400 }),
+                    ),
+                ],
+            )
+        };
+        let own = json!({ "Fn::GetAtt": ["Lag", "BackupVaultArn"] });
+        assert!(matches!(run(b2, own.clone(), 35), Outcome::Pass(_)));
+        assert!(matches!(run(b1, own.clone(), 35), Outcome::Pass(_)));
+        // Kept longer than the air-gapped vault's maximum: the backup job there fails.
+        assert!(matches!(run(b1, own, 500), Outcome::Fail(ref why) if why.contains("Lag")));
+        let by_name = json!({ "Fn::Sub": "arn:${AWS::Partition}:backup:${AWS::Region}:${AWS::AccountId}:backup-vault:phi-lag" });
+        assert!(matches!(run(b2, by_name, 35), Outcome::Pass(_)));
+        assert!(matches!(
+            run(
+                b2,
+                json!("arn:aws:backup:us-east-1:111122223333:backup-vault:elsewhere"),
+                35
+            ),
+            Outcome::Gap(_)
+        ));
+        for unread in [
+            json!({ "Ref": "LagArn" }),
+            json!("{{resolve:ssm:/backup/lag-arn}}"),
+            json!({ "Fn::GetAtt": ["Custom", "Arn"] }),
+        ] {
+            assert!(
+                matches!(run(b2, unread.clone(), 35), Outcome::Fail(_)),
+                "{unread}"
+            );
+        }
+        // A target that may be any vault fails even where the other vault is a gap.
+        let mut default_vault = plan(json!({ "Ref": "LagArn" }), 35);
+        default_vault["BackupPlan"]["BackupPlanRule"][0]["TargetBackupVault"] = json!("Default");
+        let found = Cx::check_first(b2, &[("Plan", "AWS::Backup::BackupPlan", default_vault)]);
+        assert!(matches!(found, Outcome::Fail(_)), "{found:?}");
+    }
 
     #[test]
     fn a_cron_field_covers_every_value_only_when_it_names_each() {

@@ -117,12 +117,37 @@ fn ml1(cx: &Cx<'_>) -> Outcome {
         // was serving included) to S3: "If you don't provide a KMS key ID, SageMaker uses
         // the default KMS key for Amazon S3" (the SageMaker API's
         // `ProductionVariantCoreDumpConfig`), which AWS manages.
+        // A list, or a variant, that cannot be read before deploy (a custom resource's
+        // attribute, `Fn::Select` of lists) may hold a variant that writes core dumps
+        // under that default key: it fails, as an unread variant must not pass.
         for variants in ["/ProductionVariants", "/ShadowProductionVariants"] {
-            let count = cx
-                .prop(variants)
-                .and_then(|v| v.as_array())
-                .map_or(0, Vec::len);
-            for i in 0..count {
+            let entries = match cx.prop(variants) {
+                None => &[][..],
+                Some(serde_json::Value::Array(items)) => items.as_slice(),
+                Some(other) => {
+                    checks.push(Err(format!(
+                        "`{}` is {}, which no rule can read as a list of variants before deploy: a variant it holds may write core dumps under the AWS-managed key of Amazon S3; write the variants themselves",
+                        super::pointer_name(variants),
+                        super::meaning::text_or_json(other)
+                    )));
+                    &[][..]
+                }
+            };
+            for (i, entry) in entries.iter().enumerate() {
+                if super::meaning::no_value(entry) {
+                    continue;
+                }
+                let literal = entry
+                    .as_object()
+                    .is_some_and(|m| !m.keys().any(|k| k == "Ref" || k.starts_with("Fn::")));
+                if !literal {
+                    checks.push(Err(format!(
+                        "`{}` is {}, which no rule can read as a variant before deploy: it may write core dumps under the AWS-managed key of Amazon S3; write the variant itself",
+                        super::pointer_name(&format!("{variants}/{i}")),
+                        super::meaning::text_or_json(entry)
+                    )));
+                    continue;
+                }
                 let dump = format!("{variants}/{i}/CoreDumpConfig");
                 if cx.prop(&dump).is_some() {
                     checks.push(customer_key(cx, &format!("{dump}/KmsKeyId")));
@@ -138,16 +163,25 @@ fn ml1(cx: &Cx<'_>) -> Outcome {
 /// copies notebook cell output to S3, encrypted with `S3KmsKeyId` ("When
 /// NotebookOutputOption is Allowed, the AWS KMS key ID used to encrypt the notebook cell
 /// output in the Amazon S3 bucket", `AWS::SageMaker::Domain` `SharingSettings`); the
-/// reference does not say which key encrypts it without one.
+/// reference does not say which key encrypts it without one. Not written, the option is
+/// Disabled ("Whether to include the notebook cell output when sharing the notebook. The
+/// default is `Disabled`", the SageMaker API's `SharingSettings`); written as anything but
+/// the text Disabled (a parameter, a dynamic reference, another resource's value), it may
+/// be Allowed at deploy and is read as Allowed.
 fn shared_output(cx: &Cx<'_>) -> Option<Outcome> {
     let sharing = "/DefaultUserSettings/SharingSettings";
-    let allowed = cx
-        .prop(&format!("{sharing}/NotebookOutputOption"))
-        .and_then(super::meaning::text)
-        .is_some_and(|o| o.trim() == "Allowed");
-    if !allowed {
-        return None;
-    }
+    let option = cx.prop(&format!("{sharing}/NotebookOutputOption"))?;
+    let written = super::meaning::text(option)
+        .filter(|o| !super::identity::dynamic(o))
+        .map(|o| o.trim().to_owned());
+    let allowed = match written.as_deref() {
+        Some("Disabled") => return None,
+        Some("Allowed") => "`NotebookOutputOption` Allowed".to_owned(),
+        _ => format!(
+            "`NotebookOutputOption` {}, known only at deploy, which may be Allowed",
+            super::meaning::text_or_json(option)
+        ),
+    };
     let key = format!("{sharing}/S3KmsKeyId");
     match cx.prop(&key) {
         Some(_) => customer_key(cx, &key).err().map(|e| {
@@ -155,9 +189,9 @@ fn shared_output(cx: &Cx<'_>) -> Option<Outcome> {
                 "{e}: set `S3KmsKeyId` to a key of the app for the shared notebook output"
             ))
         }),
-        None => Some(Outcome::Gap(
-            "`DefaultUserSettings.SharingSettings` shares notebook cell output to S3 (`NotebookOutputOption` Allowed) without `S3KmsKeyId`, and the reference does not say which key encrypts it then; set `S3KmsKeyId` to a key of the app, or set `NotebookOutputOption` to Disabled".to_owned(),
-        )),
+        None => Some(Outcome::Gap(format!(
+            "`DefaultUserSettings.SharingSettings` shares notebook cell output to S3 ({allowed}) without `S3KmsKeyId`, and the reference does not say which key encrypts it then; set `S3KmsKeyId` to a key of the app, or set `NotebookOutputOption` to Disabled"
+        ))),
     }
 }
 
@@ -230,5 +264,89 @@ fn ml3(cx: &Cx<'_>) -> Outcome {
             outcome,
         ),
         None => outcome,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    /// ML1 of a Studio domain (with the app's key `Key`) whose shared notebook output is
+    /// `sharing`.
+    fn domain_with(sharing: Value) -> Outcome {
+        Cx::check_first(
+            ml1,
+            &[
+                (
+                    "Domain",
+                    DOMAIN,
+                    json!({
+                        "DomainName": "research",
+                        "AuthMode": "IAM",
+                        "KmsKeyId": { "Ref": "Key" },
+                        "DefaultUserSettings": { "SharingSettings": sharing },
+                    }),
+                ),
+                ("Key", "AWS::KMS::Key", json!({ "EnableKeyRotation": true })),
+            ],
+        )
+    }
+
+    #[test]
+    fn a_sharing_option_known_only_at_deploy_is_read_as_allowed() {
+        for option in [
+            json!({ "Ref": "ShareOutput" }),
+            json!("{{resolve:ssm:/studio/share-output}}"),
+            json!("Allowed"),
+        ] {
+            let found = domain_with(json!({ "NotebookOutputOption": option.clone() }));
+            assert!(matches!(found, Outcome::Gap(_)), "{option}: {found:?}");
+            let found = domain_with(
+                json!({ "NotebookOutputOption": option.clone(), "S3KmsKeyId": "alias/aws/s3" }),
+            );
+            assert!(matches!(found, Outcome::Fail(_)), "{option}: {found:?}");
+            let found = domain_with(
+                json!({ "NotebookOutputOption": option.clone(), "S3KmsKeyId": { "Ref": "Key" } }),
+            );
+            assert!(matches!(found, Outcome::Pass(_)), "{option}: {found:?}");
+        }
+        for off in [json!({ "NotebookOutputOption": "Disabled" }), json!({})] {
+            let found = domain_with(off.clone());
+            assert!(matches!(found, Outcome::Pass(_)), "{off}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn variants_that_cannot_be_read_may_write_core_dumps_under_an_aws_key() {
+        let config = |variants: Value| {
+            Cx::check_first(
+                ml1,
+                &[
+                    (
+                        "Config",
+                        ENDPOINT_CONFIG,
+                        json!({ "KmsKeyId": { "Ref": "Key" }, "ProductionVariants": variants }),
+                    ),
+                    ("Key", "AWS::KMS::Key", json!({ "EnableKeyRotation": true })),
+                ],
+            )
+        };
+        let variant = json!({ "VariantName": "a", "ModelName": "m", "InstanceType": "ml.m5.large", "InitialInstanceCount": 1 });
+        let dumping = json!({ "VariantName": "a", "ModelName": "m", "InstanceType": "ml.m5.large", "InitialInstanceCount": 1, "CoreDumpConfig": { "DestinationS3Uri": "s3://dumps/a" } });
+        assert!(matches!(config(json!([variant.clone()])), Outcome::Pass(_)));
+        assert!(matches!(
+            config(json!([variant.clone(), { "Ref": "AWS::NoValue" }])),
+            Outcome::Pass(_)
+        ));
+        for unread in [
+            json!({ "Fn::GetAtt": ["Lookup", "Variants"] }),
+            json!([variant, { "Fn::GetAtt": ["Lookup", "Variant"] }]),
+            json!([dumping]),
+        ] {
+            let found = config(unread.clone());
+            assert!(matches!(found, Outcome::Fail(_)), "{unread}: {found:?}");
+        }
     }
 }

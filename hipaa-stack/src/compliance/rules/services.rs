@@ -5357,10 +5357,48 @@ fn rs2(cx: &Cx<'_>) -> Outcome {
                 name.trim()
             ))
         }
-        (None, _) => Outcome::Gap(format!(
-            "`ClusterParameterGroupName` is {}, no cluster parameter group of this template, so whether it sets `require_ssl` to true cannot be read before deploy; declare the group in this template",
-            text_or_json(named)
-        )),
+        (None, name) => {
+            // A group of another stack of the app, named by its `ParameterGroupName` or
+            // imported from an export of it, is read for what it turns off: a group that
+            // leaves `require_ssl` false fails wherever it is declared; one that sets it
+            // true is still not one of this template, which the fix asks for (a gap).
+            let mut imported = Vec::new();
+            super::imported_names(named, &mut imported);
+            let elsewhere = cx.everywhere(REDSHIFT_GROUP).find(|(stack, g)| {
+                stack.is_some()
+                    && (name.as_deref().is_some_and(|name| {
+                        !name.contains("${")
+                            && text(&g.properties()["ParameterGroupName"])
+                                .is_some_and(|own| own.trim().eq_ignore_ascii_case(name.trim()))
+                    }) || super::arn::exports_of(cx.template_of(*stack), g.logical_id())
+                        .iter()
+                        .any(|(export, _)| imported.contains(export)))
+            });
+            let off = elsewhere.and_then(|(stack, group)| {
+                let place = format!("{}/{}", stack.unwrap_or_default(), group.logical_id());
+                match require_ssl(group) {
+                    Err(why) => Some(format!("of another stack, `{place}`: {why}")),
+                    Ok(None) if !family_requires_ssl(group) => Some(format!(
+                        "of another stack, `{place}`, does not set `require_ssl`, and its `ParameterGroupFamily` is {}, not redshift-2.0 (whose default is true): the cluster accepts plain-text connections",
+                        group
+                            .properties()
+                            .get("ParameterGroupFamily")
+                            .map_or_else(|| "not set".to_owned(), text_or_json)
+                    )),
+                    Ok(_) => None,
+                }
+            });
+            match off {
+                Some(why) => Outcome::Fail(format!(
+                    "`ClusterParameterGroupName` {} names the cluster parameter group {why}",
+                    text_or_json(named)
+                )),
+                None => Outcome::Gap(format!(
+                    "`ClusterParameterGroupName` is {}, no cluster parameter group of this template, so whether it sets `require_ssl` to true cannot be read before deploy; declare the group in this template",
+                    text_or_json(named)
+                )),
+            }
+        }
     }
 }
 
@@ -6433,5 +6471,68 @@ mod review11_tests {
             "arn:aws:kinesis:us-east-1:999999999999:stream/theirs"
         ));
         assert!(matches!(found, Outcome::Gap(_)), "{found:?}");
+    }
+}
+
+#[cfg(test)]
+mod hostile_review_17 {
+    use crate::compliance::Status;
+    use crate::prelude::*;
+    use serde_json::{Value, json};
+
+    /// The status of RS2 on the cluster of stack `data`, whose parameter group is of stack
+    /// `settings`: named by `named`, or imported (the group's `Ref` across stacks) when
+    /// `named` is `None`.
+    fn rs2_across(group: Value, named: Option<Value>) -> Option<Status> {
+        let app = App::new("rs");
+        let settings = app.stack("settings").unwrap();
+        let mut raw = RawResource::new("Group", REDSHIFT_GROUP);
+        for (k, v) in group.as_object().unwrap() {
+            raw = raw.property(k, v.clone());
+        }
+        let group = settings.add(raw).unwrap();
+        let data = app.stack("data").unwrap();
+        let cluster = RawResource::new("Cluster", REDSHIFT_CLUSTER);
+        let cluster = match named {
+            Some(name) => cluster.property("ClusterParameterGroupName", name),
+            None => cluster.property("ClusterParameterGroupName", group.reference()),
+        };
+        data.add(cluster).unwrap();
+        let assembly = app.check().unwrap();
+        assembly
+            .evaluation()
+            .results
+            .iter()
+            .find(|c| c.rule == "RS2" && &*c.logical_id == "Cluster")
+            .map(|c| c.status.clone())
+    }
+
+    const REDSHIFT_GROUP: &str = "AWS::Redshift::ClusterParameterGroup";
+    const REDSHIFT_CLUSTER: &str = "AWS::Redshift::Cluster";
+
+    #[test]
+    fn a_parameter_group_of_another_stack_that_turns_tls_off_fails() {
+        let off = json!({"ParameterGroupName": "warehouse-params", "Description": "d",
+            "ParameterGroupFamily": "redshift-2.0",
+            "Parameters": [{"ParameterName": "require_ssl", "ParameterValue": "false"}]});
+        let old_family = json!({"ParameterGroupName": "warehouse-params", "Description": "d",
+            "ParameterGroupFamily": "redshift-1.0"});
+        for (group, named) in [
+            (off.clone(), Some(json!("Warehouse-Params"))),
+            (off, None),
+            (old_family, Some(json!("warehouse-params"))),
+        ] {
+            let status = rs2_across(group.clone(), named.clone());
+            assert!(
+                matches!(&status, Some(Status::Failed { finding }) if finding.contains("another stack")),
+                "{group} {named:?}: {status:?}"
+            );
+        }
+        // One that requires TLS is still not one of this template: a gap, as before.
+        let on = json!({"ParameterGroupName": "warehouse-params", "Description": "d",
+            "ParameterGroupFamily": "redshift-1.0",
+            "Parameters": [{"ParameterName": "require_ssl", "ParameterValue": "true"}]});
+        let status = rs2_across(on, None);
+        assert!(matches!(status, Some(Status::Gap { .. })), "{status:?}");
     }
 }

@@ -4,7 +4,9 @@
 use serde_json::{Value, json};
 
 use super::identity::{everyone, glob, policy_document, statement_proof, statements, strings};
-use super::meaning::{Own, text, text_about, text_or_json, whole_number};
+use super::meaning::{
+    Own, sent as text, sent_about as text_about, sent_or_json as text_or_json, whole_number,
+};
 use super::resilience::customer_key;
 use super::{Cx, OkOrDefault, Outcome, Packs, Proof, RefersTo, RuleSpec, all, proof_of};
 use crate::cfn::Resource;
@@ -396,7 +398,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "no key policy allows every principal",
         types: &["AWS::KMS::Key", "AWS::KMS::ReplicaKey"],
         controls: &["164.312(a)(1)"],
-        fix: "name the account root and the service principals that need the key; never `*`, unless a `StringEquals` condition confines it to the account's requests through one service (`kms:CallerAccount` `${AWS::AccountId}` and `kms:ViaService`, as AWS-managed keys do)",
+        fix: "name the account root and the service principals that need the key, each pinned to the account (`StringEquals` of `aws:SourceAccount` to `${AWS::AccountId}`, or of `aws:SourceArn` or the service's `kms:EncryptionContext:…:arn` to an ARN in `${AWS::AccountId}`); never `*`, unless a `StringEquals` condition confines it to the account's requests through one service (`kms:CallerAccount` `${AWS::AccountId}` and `kms:ViaService`, as AWS-managed keys do)",
         packs: packs(None, Some("CKV_AWS_33"), None),
         check: k3,
     },
@@ -1004,7 +1006,7 @@ pub(super) fn only_without_tls(statement: &Value) -> bool {
         return false;
     };
     let is_false =
-        |v: &&Value| **v == json!(false) || super::meaning::text(v).is_some_and(|t| t == "false");
+        |v: &&Value| **v == json!(false) || super::meaning::sent(v).is_some_and(|t| t == "false");
     let mut keys_read = 0;
     for (operator, keys) in conditions {
         if operator != "Bool" && operator != "BoolIfExists" {
@@ -1504,7 +1506,7 @@ fn unread_copy(cx: &Cx<'_>, rule: &Value) -> Option<String> {
         }) {
             return false;
         }
-        let skeleton = super::meaning::skeleton(value);
+        let skeleton = super::meaning::skeleton_sent(value);
         skeleton.contains(super::meaning::UNKNOWN) || super::identity::dynamic(&skeleton)
     };
     let destination = &rule["Destination"]["Bucket"];
@@ -3043,7 +3045,7 @@ fn primary_key<'a>(cx: &Cx<'a>, arn: &Value) -> Option<Cx<'a>> {
 /// service, are read away for the worst: ` 111122223333` or `ARN:aws:IAM::111122223333:root`
 /// is another account's, not a principal no rule reads.
 fn foreign_account(value: &Value) -> Option<String> {
-    let t = super::meaning::text(value)?;
+    let t = super::meaning::sent(value)?;
     // The pseudo parameter as one field (its `::` would split it).
     let own = t.trim().replace("${AWS::AccountId}", "self");
     let parts: Vec<&str> = own.split(':').map(str::trim).collect();
@@ -3104,6 +3106,13 @@ fn key_policy_problem(cx: &Cx<'_>, statement: &Value) -> Option<String> {
     {
         return Some(format!("names the wildcard principal `{wild}`"));
     }
+    if !entries("Service").is_empty() && !pinned_to_the_account(&statement["Condition"]) {
+        let services: Vec<String> = entries("Service").into_iter().map(text_or_json).collect();
+        return Some(format!(
+            "lets the service principal {} use the key for whoever calls the service, in any account (the confused deputy: IAM User Guide, \"The confused deputy problem\"); pin the statement to the account with `StringEquals` of `aws:SourceAccount` to `${{AWS::AccountId}}`, or of `aws:SourceArn` or the service's `kms:EncryptionContext:…:arn` to an ARN in `${{AWS::AccountId}}`",
+            services.join(", ")
+        ));
+    }
     let accounts = entries("AWS");
     if let Some(unread) = accounts.iter().find(|v| unreadable_principal(cx, v)) {
         return Some(format!(
@@ -3115,6 +3124,67 @@ fn key_policy_problem(cx: &Cx<'_>, statement: &Value) -> Option<String> {
         .into_iter()
         .find_map(foreign_account)
         .map(|a| format!("allows the principal `{a}` of another account"))
+}
+
+/// Whether the conditions of a key policy statement that names a service principal confine
+/// it to requests the service makes for the stack's own account, so that the service
+/// cannot be made to use the key for another account's resource (IAM User Guide, "The
+/// confused deputy problem": "We recommend using the `aws:SourceArn`, `aws:SourceAccount`,
+/// `aws:SourceOrgID`, or `aws:SourceOrgPaths` global condition context keys in resource
+/// policies to limit the permissions that a service gives another service to the
+/// resource"). `K3` admits the named service principals (HIPAA-CONTROLS: "the account root
+/// plus the named service principals only") only so pinned to the account:
+///
+/// - `aws:SourceAccount` required to be `${AWS::AccountId}` ([`super::identity::pins`]);
+/// - `aws:SourceArn`, or the ARN of the encryption context a service gives the key
+///   (`kms:EncryptionContext:aws:logs:arn` of CloudWatch Logs, `…:aws:cloudtrail:arn` of
+///   CloudTrail, `…:aws:s3:arn`: AWS KMS Developer Guide, "kms:EncryptionContext:context-key";
+///   CloudWatch Logs User Guide, "Encrypt log data in CloudWatch Logs using AWS KMS"),
+///   required by `StringEquals`, `StringLike`, `ArnEquals` or `ArnLike` (alone or after
+///   `ForAnyValue:`) to be ARNs each of which writes `${AWS::AccountId}` as its account
+///   and nothing else there (no wildcard, no other account).
+///
+/// An organization (`aws:SourceOrgID`, `aws:SourceOrgPaths`) admits every account of it,
+/// which the template cannot show to be the app's: not enough here, as for principals.
+/// A negation, an `…IfExists`, a `ForAllValues:` or a `Null` check holds when the key is
+/// absent (see [`super::identity::required`]) and pins nothing.
+fn pinned_to_the_account(conditions: &Value) -> bool {
+    let own = |t: &str| t == "${AWS::AccountId}";
+    if super::identity::pins(conditions, &["aws:sourceaccount"], &own) {
+        return true;
+    }
+    let arn_keys = |key: &str| {
+        key == "aws:sourcearn"
+            || key
+                .strip_prefix("kms:encryptioncontext:")
+                .is_some_and(|rest| rest.starts_with("aws:") && rest.ends_with(":arn"))
+    };
+    let in_the_account = |v: &Value| {
+        text(v).is_some_and(|t| {
+            let t = t.trim();
+            let fields = t.replace("${AWS::", "${AWS-");
+            let parts: Vec<&str> = fields.split(':').collect();
+            super::identity::written_as_is(&t.replace(['*', '?'], ""))
+                && matches!(parts.as_slice(), [arn, _, _, _, "${AWS-AccountId}", ..] if arn.eq_ignore_ascii_case("arn"))
+        })
+    };
+    conditions
+        .as_object()
+        .into_iter()
+        .flatten()
+        .any(|(operator, keys)| {
+            let operator = operator.trim().to_ascii_lowercase();
+            let base = operator.strip_prefix("foranyvalue:").unwrap_or(&operator);
+            matches!(
+                base,
+                "stringequals" | "stringlike" | "arnequals" | "arnlike"
+            ) && keys.as_object().into_iter().flatten().any(|(key, values)| {
+                let values = super::meaning::one_or_many(values);
+                arn_keys(&key.trim().to_ascii_lowercase())
+                    && !values.is_empty()
+                    && values.into_iter().all(in_the_account)
+            })
+        })
 }
 
 /// Whether a statement holds only for requests that an AWS service makes for a principal of
@@ -3178,7 +3248,7 @@ fn unreadable_principal(cx: &Cx<'_>, value: &Value) -> bool {
         return false;
     }
     // The pseudo parameters as one field each (their `::` would split them).
-    let skeleton = super::meaning::skeleton(value)
+    let skeleton = super::meaning::skeleton_sent(value)
         .replace("${AWS::AccountId}", "\u{0}self")
         .replace("${AWS::Partition}", "aws");
     let own_arn = matches!(
@@ -4167,12 +4237,15 @@ mod tests {
         let own = json!({"Ref": "AWS::AccountId"});
         for confined in [
             json!({"StringEquals": {"kms:CallerAccount": own, "kms:ViaService": ebs}}),
-            json!({"stringequalsignorecase": {"KMS:CALLERACCOUNT": "${AWS::AccountId}"}, "ForAnyValue:StringLike": {"Kms:ViaService": ["rds.us-east-1.amazonaws.com", ebs]}}),
+            json!({"stringequalsignorecase": {"KMS:CALLERACCOUNT": {"Fn::Sub": "${AWS::AccountId}"}}, "ForAnyValue:StringLike": {"Kms:ViaService": ["rds.us-east-1.amazonaws.com", ebs]}}),
             // Another condition only narrows the statement.
             json!({"StringEquals": {"kms:CallerAccount": own, "kms:ViaService": ebs}, "BoolIfExists": {"aws:SecureTransport": "false"}}),
             // `aws:PrincipalAccount` is the caller's account, as `kms:CallerAccount` is.
             json!({"StringEquals": {"aws:PrincipalAccount": own, "kms:ViaService": ebs}}),
-            json!({"StringEquals": {"AWS:principalaccount": "${AWS::AccountId}"}, "StringLike": {"kms:ViaService": ebs}}),
+            json!({"StringEquals": {"AWS:principalaccount": {"Fn::Sub": "${AWS::AccountId}"}}, "StringLike": {"kms:ViaService": ebs}}),
+            // The account written as characters outside `Fn::Sub` is a value no request
+            // carries: the statement applies to no request ([`super::super::identity::pins`]).
+            json!({"StringEquals": {"kms:CallerAccount": "${AWS::AccountId}", "kms:ViaService": ebs}}),
         ] {
             assert!(
                 super::through_a_service_of_the_account(&statement(confined.clone())),
@@ -4529,5 +4602,142 @@ mod tests {
         ));
         assert!(!has_import(&json!("Fn::ImportValue")));
         assert!(!has_import(&json!({ "Ref": "Ehr" })));
+    }
+
+    /// K3 on a key `K` of this policy: whether it holds.
+    fn k3_holds(policy: serde_json::Value) -> bool {
+        let stack = [("K", "AWS::KMS::Key", json!({ "KeyPolicy": policy }))];
+        matches!(
+            raw_statuses(&[("s", &stack)], "K3", "K").as_slice(),
+            [crate::testing::Status::Enforced { .. }]
+        )
+    }
+
+    #[test]
+    fn k3_admits_a_service_principal_only_pinned_to_the_account() {
+        let root = json!({ "Effect": "Allow", "Principal": { "AWS": { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root" } }, "Action": "kms:*", "Resource": "*" });
+        let service = |principal: serde_json::Value, condition: serde_json::Value| {
+            let mut s = json!({ "Effect": "Allow", "Principal": { "Service": principal }, "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*" });
+            if !condition.is_null() {
+                s["Condition"] = condition;
+            }
+            json!({ "Version": "2012-10-17", "Statement": [root.clone(), s] })
+        };
+        let logs = json!({ "Fn::Sub": "logs.${AWS::Region}.amazonaws.com" });
+        let own = json!({ "Ref": "AWS::AccountId" });
+        for pinned in [
+            json!({ "StringEquals": { "aws:SourceAccount": own } }),
+            json!({ "StringEquals": { "AWS:sourceaccount": { "Fn::Sub": "${AWS::AccountId}" } } }),
+            json!({ "ArnLike": { "kms:EncryptionContext:aws:logs:arn": { "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*" } } }),
+            json!({ "ArnEquals": { "aws:SourceArn": { "Fn::Sub": "arn:aws:cloudtrail:us-east-1:${AWS::AccountId}:trail/t" } } }),
+            json!({ "StringLike": { "kms:EncryptionContext:aws:cloudtrail:arn": [{ "Fn::Sub": "arn:aws:cloudtrail:*:${AWS::AccountId}:trail/*" }] } }),
+        ] {
+            assert!(k3_holds(service(logs.clone(), pinned.clone())), "{pinned}");
+        }
+        for open in [
+            serde_json::Value::Null,
+            json!({ "StringEquals": { "aws:SourceOrgID": "o-exampleorgid" } }),
+            json!({ "StringEqualsIfExists": { "aws:SourceAccount": own } }),
+            json!({ "StringNotEquals": { "aws:SourceAccount": "111122223333" } }),
+            json!({ "StringEquals": { "aws:SourceAccount": "111122223333" } }),
+            json!({ "StringEquals": { "aws:SourceAccount": [own, "111122223333"] } }),
+            json!({ "ArnLike": { "aws:SourceArn": "arn:aws:logs:*:111122223333:log-group:*" } }),
+            json!({ "ArnLike": { "aws:SourceArn": "arn:aws:logs:*:*:log-group:*" } }),
+            json!({ "ArnLike": { "aws:SourceArn": { "Fn::Sub": "arn:aws:logs:*:${AWS::AccountId}*:log-group:*" } } }),
+            json!({ "ArnNotLike": { "aws:SourceArn": { "Fn::Sub": "arn:aws:logs:*:${AWS::AccountId}:*" } } }),
+            json!({ "ForAllValues:StringEquals": { "aws:SourceAccount": own } }),
+            json!({ "StringEquals": { "kms:EncryptionContext:project": { "Fn::Sub": "arn:aws:logs:*:${AWS::AccountId}:x" } } }),
+            json!({ "StringEquals": { "aws:SourceAccount": { "Fn::GetAtt": ["P", "Value"] } } }),
+        ] {
+            assert!(!k3_holds(service(logs.clone(), open.clone())), "{open}");
+            assert!(
+                !k3_holds(service(json!(["cloudtrail.amazonaws.com"]), open.clone())),
+                "{open}"
+            );
+        }
+        // The document written as text: a pin resolved by `Fn::Sub` is the account.
+        let text = |condition: &str| json!({ "Fn::Sub": format!(r#"{{"Statement": [{{"Effect": "Allow", "Principal": {{"Service": "logs.amazonaws.com"}}, "Action": "kms:Decrypt", "Resource": "*"{condition}}}]}}"#) });
+        assert!(k3_holds(text(
+            r#", "Condition": {"StringEquals": {"aws:SourceAccount": "${AWS::AccountId}"}}"#
+        )));
+        assert!(!k3_holds(text("")));
+        // `${` spelled with a JSON escape is no `${` that `Fn::Sub` resolved: read as the
+        // characters, never as the stack's own account.
+        let escaped = super::super::meaning::resolved_json(
+            r#"{"a": "\u0024{AWS::AccountId}", "b": "${AWS::AccountId}"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            super::super::meaning::sent(&escaped["a"]).as_deref(),
+            Some("${!AWS::AccountId}")
+        );
+        assert_eq!(
+            super::super::meaning::sent(&escaped["b"]).as_deref(),
+            Some("${!AWS::AccountId}")
+        );
+        let resolved = super::super::meaning::resolved_json(
+            r#"{"b": "${AWS::AccountId}:${!AWS::Region}:${aws:username}"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            super::super::meaning::sent(&resolved["b"]).as_deref(),
+            Some("${AWS::AccountId}:${!AWS::Region}:${aws:username}")
+        );
+    }
+
+    #[test]
+    fn a_pseudo_parameter_written_as_characters_is_not_the_stack_s_own() {
+        let bucket = (
+            "B",
+            "AWS::S3::Bucket",
+            json!({ "BucketName": { "Fn::Sub": "${AWS::StackName}-phi" } }),
+        );
+        let deny = |bucket: serde_json::Value, resources: serde_json::Value| {
+            (
+                "P",
+                "AWS::S3::BucketPolicy",
+                json!({ "Bucket": bucket, "PolicyDocument": { "Statement": [{ "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": resources, "Condition": { "Bool": { "aws:SecureTransport": "false" } } }] } }),
+            )
+        };
+        let s8 = |policy| {
+            matches!(
+                raw_statuses(&[("s", &[bucket.clone(), policy])], "S8", "B").as_slice(),
+                [crate::testing::Status::Enforced { .. }]
+            )
+        };
+        let by_sub = json!([
+            { "Fn::Sub": "arn:${AWS::Partition}:s3:::${AWS::StackName}-phi" },
+            { "Fn::Sub": "arn:aws:s3:::${AWS::StackName}-phi/*" }
+        ]);
+        assert!(s8(deny(json!({ "Ref": "B" }), by_sub.clone())));
+        assert!(s8(deny(
+            json!({ "Fn::Sub": "${AWS::StackName}-phi" }),
+            by_sub.clone()
+        )));
+        // CloudFormation passes text outside `Fn::Sub` as it is written: IAM reads
+        // `${AWS::StackName}` as a policy variable it cannot resolve, so the Deny covers no
+        // bucket, and a policy of the bucket `${AWS::StackName}-phi` is of no bucket.
+        for literal in [
+            json!([
+                "arn:aws:s3:::${AWS::StackName}-phi",
+                "arn:aws:s3:::${AWS::StackName}-phi/*"
+            ]),
+            json!([{ "Fn::Join": ["", ["arn:aws:s3:::", "${AWS::StackName}", "-phi"]] }, { "Fn::Sub": "arn:aws:s3:::${!AWS::StackName}-phi/*" }]),
+            json!([{ "Fn::Sub": ["arn:aws:s3:::${N}", { "N": "${AWS::StackName}-phi" }] }, "arn:aws:s3:::${AWS::StackName}-phi/*"]),
+        ] {
+            assert!(
+                !s8(deny(json!({ "Ref": "B" }), literal.clone())),
+                "{literal}"
+            );
+        }
+        assert!(!s8(deny(json!("${AWS::StackName}-phi"), by_sub)));
+        assert_eq!(
+            super::super::meaning::sent(&json!("arn:aws:iam::${AWS::AccountId}:root")).as_deref(),
+            Some("arn:aws:iam::${!AWS::AccountId}:root")
+        );
+        assert_eq!(
+            super::super::meaning::sent(&json!({ "Fn::Sub": "${AWS::AccountId}" })).as_deref(),
+            Some("${AWS::AccountId}")
+        );
     }
 }

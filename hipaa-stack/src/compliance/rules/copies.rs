@@ -1,0 +1,699 @@
+//! Disaster recovery: every store of PHI has a copy in a second region (HIPAA-CONTROLS' `D2`,
+//! §164.308(a)(7)(ii)(B), the disaster recovery plan: "Establish (and implement as needed)
+//! procedures to restore any loss of data").
+//!
+//! A copy in the store's own region is lost with the region: backups (rules R3, R4, B1…)
+//! keep a store's history, not a copy that a regional outage leaves in reach. Rule S10 reads
+//! buckets' replication; this rule reads every other store of PHI that rule D1 keeps, with
+//! the reading of the disaster-recovery table of the report
+//! ([`crate::compliance::recovery::copies_of`]), so that the rule and the table never
+//! disagree: a DynamoDB global table's replica in another region, RDS automated backups
+//! replicated to another region with a key of that region, a read replica or an Aurora
+//! global database member in another region, EFS replication, Redshift's cross-region
+//! snapshot copy (with a snapshot copy grant for an encrypted cluster), or a backup plan
+//! that selects the store and copies its recovery points to a vault in another region.
+//!
+//! "Another region" is what a template can show: a resource of a stack pinned to another
+//! region than the store's pinned one (named through the template parameter that carries
+//! values across regions; a parameter alone shows no two regions, as a stack not pinned is
+//! deployed in the environment's region, which may be the other stack's), or an ARN or
+//! region written as text, as AWS names regions, that differs from the store's stack's
+//! pinned region in its partition. A copy whose region the rule cannot tell (an ARN of a
+//! stack of the environment's region, a region that is a parameter, `US-EAST-1`) is no copy
+//! in another region, nor is one that will not be there: a copy action of a backup rule
+//! that is not read as running daily or whose copies are kept less than two days, to
+//! an ARN that is no vault's, of a plan the selection does not name as such; RDS
+//! automated backups or Redshift snapshots that are off; a read replica that names its
+//! source by identifier alone (a database of its own region) or by an ARN of a third region.
+
+use super::{Cx, Outcome, Packs, Proof, RuleSpec};
+
+/// The stores of PHI that this rule reads: those of rule D1 but buckets (rule S10), the
+/// directory buckets included, which neither S3 replication nor AWS Backup copies (a gap
+/// that a person must answer, as a waiver says how the data is copied), and the databases.
+const STORES: &[&str] = &[
+    "AWS::S3Express::DirectoryBucket",
+    "AWS::S3Tables::TableBucket",
+    "AWS::RDS::DBInstance",
+    "AWS::RDS::DBCluster",
+    "AWS::DynamoDB::Table",
+    "AWS::DynamoDB::GlobalTable",
+    "AWS::EFS::FileSystem",
+    "AWS::EC2::Volume",
+    "AWS::Redshift::Cluster",
+    "AWS::OpenSearchService::Domain",
+    "AWS::Elasticsearch::Domain",
+    "AWS::DocDB::DBCluster",
+    "AWS::Neptune::DBCluster",
+];
+
+pub(crate) static RULES: &[RuleSpec] = &[RuleSpec {
+    id: "D2",
+    title: "every store of PHI has a copy in a second region",
+    types: STORES,
+    controls: &["164.308(a)(7)(ii)(B)"],
+    fix: "protect the store with a `BackupPlan` whose rule runs at least daily and copies its recovery points, kept two days or more, to a vault of a stack of another region (`BackupPlan::copy_to` a `BackupVault` of `app.stack_in(.., region)`; `CopyActions` of `AWS::Backup::BackupPlan` to the vault's ARN, with the store's stack pinned to another region), replicate an RDS instance's automated backups (`AutomaticBackupReplicationRegion` with `AutomaticBackupReplicationKmsKeyId` the ARN of a key of that region, and a `BackupRetentionPeriod` of a day or more), give a DynamoDB global table a replica in another region, an EFS file system a `ReplicationConfiguration` to another region, or a Redshift cluster with automated snapshots a `DestinationRegion` (with `SnapshotCopyGrantName` when encrypted); a read replica naming its source by ARN, or an Aurora global database member, in a stack pinned to another region is the copy too",
+    packs: Packs {
+        cdk_nag: None,
+        checkov: None,
+        guard: None,
+    },
+    check: d2,
+}];
+
+fn d2(cx: &Cx<'_>) -> Outcome {
+    // An instance of an Aurora or Multi-AZ DB cluster keeps no data of its own: the
+    // cluster's volume is the store, and the cluster is read.
+    if cx.resource.type_name() == "AWS::RDS::DBInstance"
+        && cx.present("/DBClusterIdentifier").is_ok()
+    {
+        return Outcome::NotApplicable;
+    }
+    let copies = cx.copies();
+    if let Some(copy) = copies.iter().find(|c| c.another_region) {
+        return Outcome::Pass(vec![proof_of_copy(cx.stack, &copy.evidence)]);
+    }
+    let found = if copies.is_empty() {
+        "no copy at all".to_owned()
+    } else {
+        let kinds: Vec<String> = copies
+            .iter()
+            .map(|c| format!("{} to {}", c.kind, c.to))
+            .collect();
+        format!(
+            "only copies not known to be in another region ({})",
+            kinds.join("; ")
+        )
+    };
+    Outcome::Gap(format!(
+        "`{}` has {found}: a regional outage leaves every copy of its PHI out of reach",
+        cx.id()
+    ))
+}
+
+/// The proof of a copy from the table's evidence, `stack/LogicalId/pointer`: of the stack
+/// of the store, its logical id alone.
+fn proof_of_copy(home: &str, evidence: &str) -> Proof {
+    let mut parts = evidence.splitn(3, '/');
+    let (stack, id, rest) = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    );
+    Proof {
+        logical_id: if stack == home {
+            id.to_owned()
+        } else {
+            format!("{stack}/{id}")
+        },
+        path: format!("/{rest}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cfn::{Resource, Template};
+    use crate::compliance::Status;
+    use crate::prelude::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_proof_names_the_copy_of_another_stack_with_its_stack() {
+        assert_eq!(
+            proof_of_copy("data", "backup/Plan/Properties/BackupPlan/BackupPlanRule/0"),
+            Proof {
+                logical_id: "backup/Plan".to_owned(),
+                path: "/Properties/BackupPlan/BackupPlanRule/0".to_owned(),
+            }
+        );
+        assert_eq!(
+            proof_of_copy(
+                "data",
+                "data/Ehr/Properties/AutomaticBackupReplicationRegion"
+            ),
+            Proof {
+                logical_id: "Ehr".to_owned(),
+                path: "/Properties/AutomaticBackupReplicationRegion".to_owned(),
+            }
+        );
+    }
+
+    /// Every type that D1 keeps is read by D2, by S10 (buckets), or holds no PHI of its own
+    /// to copy (keys, log groups, event data stores, vaults).
+    #[test]
+    fn every_store_that_d1_keeps_is_read_by_d2_or_s10() {
+        let d1 = crate::compliance::rule_spec("D1").unwrap();
+        let s10 = crate::compliance::rule_spec("S10").unwrap();
+        let not_stores = [
+            "AWS::KMS::Key",
+            "AWS::KMS::ReplicaKey",
+            "AWS::Logs::LogGroup",
+            "AWS::CloudTrail::EventDataStore",
+            "AWS::Backup::BackupVault",
+            "AWS::Backup::LogicallyAirGappedBackupVault",
+        ];
+        for t in d1.types {
+            assert!(
+                STORES.contains(t) || s10.types.contains(t) || not_stores.contains(t),
+                "{t}"
+            );
+        }
+    }
+
+    /// What rule D2 found on `logical_id` of `stack`.
+    fn d2_of(assembly: &crate::compliance::Assembly, stack: &str, id: &str) -> Status {
+        assembly
+            .evaluation()
+            .results
+            .iter()
+            .find(|c| c.rule == "D2" && &*c.stack == stack && &*c.logical_id == id)
+            .map(|c| c.status.clone())
+            .unwrap_or_else(|| panic!("no D2 result on {stack}/{id}"))
+    }
+
+    /// Rule D2 holds on a store exactly when the disaster-recovery table says it has a copy
+    /// in another region (the two read the copies with one function).
+    fn assert_the_rule_and_the_table_agree(assembly: &crate::compliance::Assembly) {
+        let table = crate::compliance::recovery::recovery(assembly);
+        let mut read = 0;
+        for entry in table
+            .iter()
+            .filter(|e| STORES.contains(&e.resource_type.as_str()))
+        {
+            let status = d2_of(assembly, &entry.stack, &entry.logical_id);
+            assert_eq!(
+                matches!(status, Status::Enforced { .. }),
+                entry.in_another_region,
+                "{entry:?}: {status:?}"
+            );
+            read += 1;
+        }
+        assert!(read > 0, "no store of D2 in {table:?}");
+    }
+
+    fn proof(status: &Status) -> (&str, &str) {
+        match status {
+            Status::Enforced { evidence } => (&evidence[0].logical_id, &evidence[0].path),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// A read replica of a database in a stack of another region (its source an ARN of the
+    /// database's written identifier, as RDS asks across regions), and a cluster of an
+    /// Aurora global database whose other member is in another region, are copies in
+    /// another region, of the source and of the replica alike; the same in stacks of one
+    /// region are none.
+    #[test]
+    fn a_read_replica_or_a_global_database_member_in_another_region_is_the_copy() {
+        for across in [true, false] {
+            let app = App::new("replicas");
+            let (primary, other) = if across {
+                (
+                    app.stack_in("primary", crate::region!("us-east-1"))
+                        .unwrap(),
+                    app.stack_in("dr", crate::region!("us-west-2")).unwrap(),
+                )
+            } else {
+                (app.stack("primary").unwrap(), app.stack("dr").unwrap())
+            };
+            primary
+                .add(
+                    RawResource::new("Source", "AWS::RDS::DBInstance")
+                        .property("DBInstanceIdentifier", "Ehr-Main"),
+                )
+                .unwrap();
+            let global = primary
+                .add(
+                    RawResource::new("Global", "AWS::RDS::GlobalCluster")
+                        .property("GlobalClusterIdentifier", "ehr-global"),
+                )
+                .unwrap();
+            primary
+                .add(
+                    RawResource::new("Cluster", "AWS::RDS::DBCluster")
+                        .property("GlobalClusterIdentifier", global.reference()),
+                )
+                .unwrap();
+            other
+                .add(
+                    RawResource::new("Replica", "AWS::RDS::DBInstance").property(
+                        "SourceDBInstanceIdentifier",
+                        "arn:aws:rds:us-east-1:111122223333:db:ehr-main",
+                    ),
+                )
+                .unwrap();
+            other
+                .add(
+                    RawResource::new("Secondary", "AWS::RDS::DBCluster")
+                        .property("GlobalClusterIdentifier", "ehr-global"),
+                )
+                .unwrap();
+            let assembly = app.check().unwrap();
+            assert_the_rule_and_the_table_agree(&assembly);
+            assert_the_rule_and_the_table_agree(&assembly);
+            if across {
+                assert_eq!(
+                    proof(&d2_of(&assembly, "primary", "Source")),
+                    ("dr/Replica", "/Properties/SourceDBInstanceIdentifier")
+                );
+                assert_eq!(
+                    proof(&d2_of(&assembly, "dr", "Replica")),
+                    ("Replica", "/Properties/SourceDBInstanceIdentifier")
+                );
+                assert_eq!(
+                    proof(&d2_of(&assembly, "primary", "Cluster")),
+                    ("dr/Secondary", "/Properties/GlobalClusterIdentifier")
+                );
+                assert_eq!(
+                    proof(&d2_of(&assembly, "dr", "Secondary")),
+                    ("primary/Cluster", "/Properties/GlobalClusterIdentifier")
+                );
+            } else {
+                for (stack, id) in [
+                    ("primary", "Source"),
+                    ("dr", "Replica"),
+                    ("primary", "Cluster"),
+                    ("dr", "Secondary"),
+                ] {
+                    let status = d2_of(&assembly, stack, id);
+                    assert!(
+                        matches!(status, Status::Gap { .. }),
+                        "{stack}/{id}: {status:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// EFS replication and Redshift's cross-region snapshot copy are copies in another
+    /// region only to a region other than the stack's pinned one, and an encrypted
+    /// cluster's snapshots only with a snapshot copy grant.
+    #[test]
+    fn efs_replication_and_redshift_snapshot_copies_count_only_in_another_region() {
+        let app = App::new("services");
+        let stack = app.stack_in("data", crate::region!("us-east-1")).unwrap();
+        let efs = |id: &str, region: &str| {
+            RawResource::new(id, "AWS::EFS::FileSystem").property(
+                "ReplicationConfiguration",
+                json!({ "Destinations": [{ "Region": region }] }),
+            )
+        };
+        stack.add(efs("Away", "us-west-2")).unwrap();
+        stack.add(efs("Home", "us-east-1")).unwrap();
+        let warehouse = |id: &str, grant: bool| {
+            let cluster = RawResource::new(id, "AWS::Redshift::Cluster")
+                .property("Encrypted", true)
+                .property("KmsKeyId", "alias/phi")
+                .property("DestinationRegion", "us-west-2");
+            if grant {
+                cluster.property("SnapshotCopyGrantName", "dr-grant")
+            } else {
+                cluster
+            }
+        };
+        stack.add(warehouse("Granted", true)).unwrap();
+        stack.add(warehouse("Ungranted", false)).unwrap();
+        let assembly = app.check().unwrap();
+        assert_the_rule_and_the_table_agree(&assembly);
+        assert_eq!(
+            proof(&d2_of(&assembly, "data", "Away")),
+            (
+                "Away",
+                "/Properties/ReplicationConfiguration/Destinations/0"
+            )
+        );
+        assert_eq!(
+            proof(&d2_of(&assembly, "data", "Granted")),
+            ("Granted", "/Properties/DestinationRegion")
+        );
+        for id in ["Home", "Ungranted"] {
+            let status = d2_of(&assembly, "data", id);
+            assert!(matches!(status, Status::Gap { .. }), "{id}: {status:?}");
+        }
+    }
+
+    /// A global table with a replica in a region written as text is a copy in another
+    /// region only of a stack whose region is pinned and differs; read with no regions (as
+    /// in a stack of the environment's region) it is a gap.
+    #[test]
+    fn a_global_table_passes_only_with_a_replica_known_to_be_elsewhere() {
+        let template = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![Resource::raw(
+                "Table".to_owned(),
+                "AWS::DynamoDB::GlobalTable".to_owned(),
+                json!({ "Replicas": [{ "Region": "us-east-1" }, { "Region": "us-west-2" }] }),
+            )],
+            outputs: Vec::new(),
+        };
+        let stacks = [("one", &template)];
+        let mut index = super::super::Index::new(&stacks);
+        let cx = Cx::in_first(&stacks, &template.resources()[0], &index);
+        assert!(matches!(d2(&cx), Outcome::Gap(_)), "{:?}", d2(&cx));
+        index.regions = vec![Some("us-east-1".to_owned())];
+        let cx = Cx::in_first(&stacks, &template.resources()[0], &index);
+        match d2(&cx) {
+            Outcome::Pass(proofs) => {
+                assert_eq!(proofs[0].logical_id, "Table");
+                assert_eq!(proofs[0].path, "/Properties/Replicas/1/Region");
+            }
+            other => panic!("{other:?}"),
+        }
+        index.regions = vec![Some("us-west-2".to_owned())];
+        let cx = Cx::in_first(&stacks, &template.resources()[0], &index);
+        // The replica in us-east-1 is in another region than us-west-2.
+        assert!(matches!(d2(&cx), Outcome::Pass(_)), "{:?}", d2(&cx));
+    }
+
+    /// What rule D2 finds on an EFS file system of a stack pinned to us-east-1 protected by
+    /// a backup plan of rule `rule` (its `CopyActions` to a vault of a stack pinned to
+    /// us-west-2 unless the rule says otherwise), selected by a selection whose
+    /// `BackupPlanId` is `plan_id`; the rule and the table agree.
+    fn d2_of_a_backup_copy(rule: serde_json::Value, plan_id: serde_json::Value) -> Status {
+        let app = App::new("copies");
+        let data = app.stack_in("data", crate::region!("us-east-1")).unwrap();
+        let dr = app.stack_in("dr", crate::region!("us-west-2")).unwrap();
+        dr.add(
+            RawResource::new("DrVault", "AWS::Backup::BackupVault")
+                .property("BackupVaultName", "dr-vault"),
+        )
+        .unwrap();
+        data.add(RawResource::new("Files", "AWS::EFS::FileSystem").property("Encrypted", true))
+            .unwrap();
+        for id in ["Plan", "Other"] {
+            data.add(
+                RawResource::new(id, "AWS::Backup::BackupPlan")
+                    .property("/BackupPlan/BackupPlanName", id)
+                    .property(
+                        "/BackupPlan/BackupPlanRule/0",
+                        if id == "Plan" {
+                            rule.clone()
+                        } else {
+                            json!({ "RuleName": "local", "TargetBackupVault": "vault" })
+                        },
+                    ),
+            )
+            .unwrap();
+        }
+        data.add(
+            RawResource::new("Selection", "AWS::Backup::BackupSelection")
+                .property("BackupPlanId", plan_id)
+                .property("/BackupSelection/SelectionName", "files")
+                .property(
+                    "/BackupSelection/IamRoleArn",
+                    "arn:aws:iam::111122223333:role/backup",
+                )
+                .property(
+                    "/BackupSelection/Resources/0",
+                    json!({ "Fn::GetAtt": ["Files", "Arn"] }),
+                ),
+        )
+        .unwrap();
+        let assembly = app.check().unwrap();
+        assert_the_rule_and_the_table_agree(&assembly);
+        d2_of(&assembly, "data", "Files")
+    }
+
+    /// A backup rule that copies to a vault ARN of us-west-2, daily, kept 35 days.
+    fn copying_rule() -> serde_json::Value {
+        json!({
+            "RuleName": "daily",
+            "TargetBackupVault": "vault",
+            "ScheduleExpression": "cron(0 5 ? * * *)",
+            "Lifecycle": { "DeleteAfterDays": 35 },
+            "CopyActions": [{
+                "DestinationBackupVaultArn": "arn:aws:backup:us-west-2:111122223333:backup-vault:dr-vault"
+            }]
+        })
+    }
+
+    /// A copy action is a copy in another region only when the copy will be there: to a
+    /// vault's ARN (not a key's, not one whose region is a variable, `US-WEST-2` or of
+    /// another partition), of a rule that runs at least daily, kept two days or more, of the
+    /// plan that the selection names as such (not through an `Fn::If` between two plans).
+    /// Each of these passed before (hostile review 17): the region of
+    /// `arn:${AWS::Partition}:backup:${AWS::Region}:…` was read as part of the partition's
+    /// variable, the
+    /// schedule and the lifecycle were not read, and any plan mentioned was the plan.
+    #[test]
+    fn a_copy_action_counts_only_when_a_copy_will_be_in_another_region() {
+        let plan = json!({ "Ref": "Plan" });
+        assert!(
+            matches!(
+                d2_of_a_backup_copy(copying_rule(), plan.clone()),
+                Status::Enforced { .. }
+            ),
+            "the copying rule as written"
+        );
+        assert!(
+            matches!(
+                d2_of_a_backup_copy(
+                    copying_rule(),
+                    json!({ "Fn::GetAtt": ["Plan", "BackupPlanId"] })
+                ),
+                Status::Enforced { .. }
+            ),
+            "the plan's `BackupPlanId` attribute"
+        );
+        let edited = |pointer: &str, value: serde_json::Value| {
+            let mut rule = copying_rule();
+            *rule.pointer_mut(pointer).unwrap() = value;
+            rule
+        };
+        let vault = "/CopyActions/0/DestinationBackupVaultArn";
+        let cases = [
+            (
+                "a vault of the stack's own region, through pseudo parameters",
+                edited(
+                    vault,
+                    json!({ "Fn::Sub": "arn:${AWS::Partition}:backup:${AWS::Region}:${AWS::AccountId}:backup-vault:local" }),
+                ),
+            ),
+            (
+                "a key's ARN in us-west-2",
+                edited(
+                    vault,
+                    json!(
+                        "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                    ),
+                ),
+            ),
+            (
+                "a region written in capitals",
+                edited(
+                    vault,
+                    json!("arn:aws:backup:US-EAST-1:111122223333:backup-vault:dr-vault"),
+                ),
+            ),
+            (
+                "a region of another partition",
+                edited(
+                    vault,
+                    json!("arn:aws:backup:cn-north-1:111122223333:backup-vault:dr-vault"),
+                ),
+            ),
+            (
+                "a monthly schedule",
+                edited("/ScheduleExpression", json!("cron(0 5 1 * ? *)")),
+            ),
+            (
+                "a schedule of a year that has passed",
+                edited("/ScheduleExpression", json!("cron(0 5 ? * * 2020)")),
+            ),
+            (
+                "a schedule not known before deploy",
+                edited(
+                    "/ScheduleExpression",
+                    json!("{{resolve:ssm:/backup/schedule}}"),
+                ),
+            ),
+            (
+                "copies kept one day",
+                edited("/CopyActions/0", {
+                    let mut copy = copying_rule()["CopyActions"][0].clone();
+                    copy["Lifecycle"] = json!({ "DeleteAfterDays": 1 });
+                    copy
+                }),
+            ),
+            (
+                "copies kept as the rule's recovery points, a day",
+                edited("/Lifecycle/DeleteAfterDays", json!(1)),
+            ),
+            (
+                "copies kept a number of days not known before deploy",
+                edited(
+                    "/Lifecycle/DeleteAfterDays",
+                    json!("{{resolve:ssm:/backup/days}}"),
+                ),
+            ),
+        ];
+        for (what, rule) in cases {
+            let status = d2_of_a_backup_copy(rule, plan.clone());
+            assert!(matches!(status, Status::Gap { .. }), "{what}: {status:?}");
+        }
+        for plan_id in [
+            json!({ "Fn::If": ["Never", { "Ref": "Plan" }, { "Ref": "Other" }] }),
+            json!({ "Fn::Join": ["", [{ "Ref": "Other" }, { "Ref": "Plan" }]] }),
+        ] {
+            let status = d2_of_a_backup_copy(copying_rule(), plan_id.clone());
+            assert!(
+                matches!(status, Status::Gap { .. }),
+                "{plan_id}: {status:?}"
+            );
+        }
+    }
+
+    /// A read replica in a stack of another region names its source by the source's ARN,
+    /// of the source's region: an identifier alone names a database of the replica's own
+    /// region, and an ARN of a third region another database. Both made the source and the
+    /// replica copies of each other in another region before (hostile review 17).
+    #[test]
+    fn a_replica_that_names_no_database_of_the_source_region_is_no_copy_of_it() {
+        for (source, copy) in [
+            ("arn:aws:rds:us-east-1:111122223333:db:ehr-main", true),
+            ("ehr-main", false),
+            ("arn:aws:rds:eu-west-1:111122223333:db:ehr-main", false),
+        ] {
+            let app = App::new("replicas");
+            let primary = app
+                .stack_in("primary", crate::region!("us-east-1"))
+                .unwrap();
+            let dr = app.stack_in("dr", crate::region!("us-west-2")).unwrap();
+            primary
+                .add(
+                    RawResource::new("Source", "AWS::RDS::DBInstance")
+                        .property("DBInstanceIdentifier", "ehr-main"),
+                )
+                .unwrap();
+            dr.add(
+                RawResource::new("Replica", "AWS::RDS::DBInstance")
+                    .property("SourceDBInstanceIdentifier", source),
+            )
+            .unwrap();
+            let assembly = app.check().unwrap();
+            assert_the_rule_and_the_table_agree(&assembly);
+            let status = d2_of(&assembly, "primary", "Source");
+            assert_eq!(
+                matches!(status, Status::Enforced { .. }),
+                copy,
+                "{source}: {status:?}"
+            );
+        }
+    }
+
+    /// A global table's replica, an EFS destination and a Redshift destination region are
+    /// another region only as AWS names regions, in the store's partition; Redshift copies
+    /// only automated snapshots that exist, and an encrypted cluster's (encrypted unless
+    /// written otherwise) only with a grant that is named.
+    #[test]
+    fn regions_written_otherwise_and_snapshots_that_never_exist_are_no_copy() {
+        let app = App::new("regions");
+        let stack = app.stack_in("data", crate::region!("us-east-1")).unwrap();
+        let global = |id: &str, region: &str| {
+            RawResource::new(id, "AWS::DynamoDB::GlobalTable").property(
+                "Replicas",
+                json!([{ "Region": "us-east-1" }, { "Region": region }]),
+            )
+        };
+        stack.add(global("Elsewhere", "us-west-2")).unwrap();
+        stack.add(global("Capitals", "US-EAST-1")).unwrap();
+        stack.add(global("Spaced", "us-east-1 ")).unwrap();
+        stack.add(global("China", "cn-north-1")).unwrap();
+        stack
+            .add(RawResource::new("Files", "AWS::EFS::FileSystem").property(
+                "ReplicationConfiguration",
+                json!({ "Destinations": [{ "Region": "Us-West-2" }] }),
+            ))
+            .unwrap();
+        let warehouse = |id: &str| {
+            RawResource::new(id, "AWS::Redshift::Cluster")
+                .property("DestinationRegion", "us-west-2")
+                .property("SnapshotCopyGrantName", "dr-grant")
+                .property("KmsKeyId", "alias/phi")
+        };
+        stack.add(warehouse("Copied")).unwrap();
+        stack
+            .add(warehouse("NoSnapshots").property("AutomatedSnapshotRetentionPeriod", 0))
+            .unwrap();
+        stack
+            .add(
+                RawResource::new("BlankGrant", "AWS::Redshift::Cluster")
+                    .property("DestinationRegion", "us-west-2")
+                    .property("SnapshotCopyGrantName", " ")
+                    .property("Encrypted", true),
+            )
+            .unwrap();
+        stack
+            .add(
+                RawResource::new("TextEncrypted", "AWS::Redshift::Cluster")
+                    .property("DestinationRegion", "us-west-2")
+                    .property("Encrypted", "true"),
+            )
+            .unwrap();
+        let assembly = app.check().unwrap();
+        assert_the_rule_and_the_table_agree(&assembly);
+        for (id, copy) in [
+            ("Elsewhere", true),
+            ("Capitals", false),
+            ("Spaced", false),
+            ("China", false),
+            ("Files", false),
+            ("Copied", true),
+            ("NoSnapshots", false),
+            ("BlankGrant", false),
+            ("TextEncrypted", false),
+        ] {
+            let status = d2_of(&assembly, "data", id);
+            assert_eq!(
+                matches!(status, Status::Enforced { .. }),
+                copy,
+                "{id}: {status:?}"
+            );
+        }
+    }
+
+    /// A cluster that joins the global database only in one branch of an `Fn::If` is no
+    /// member the other member can count on: the rule reads each branch, and the table,
+    /// which read any mention of the global database as membership, called the other
+    /// member's copy in another region (hostile review 17). An instance of the cluster is
+    /// no row of the table, as it is no store of rule D2.
+    #[test]
+    fn a_member_of_a_global_database_in_one_branch_only_is_no_copy() {
+        let app = App::new("global");
+        let primary = app
+            .stack_in("primary", crate::region!("us-east-1"))
+            .unwrap();
+        let dr = app.stack_in("dr", crate::region!("us-west-2")).unwrap();
+        primary
+            .add(
+                RawResource::new("Global", "AWS::RDS::GlobalCluster")
+                    .property("GlobalClusterIdentifier", "ehr-global"),
+            )
+            .unwrap();
+        primary
+            .add(RawResource::new("Cluster", "AWS::RDS::DBCluster").property(
+                "GlobalClusterIdentifier",
+                json!({ "Fn::If": ["Joined", { "Ref": "Global" }, { "Ref": "AWS::NoValue" }] }),
+            ))
+            .unwrap();
+        primary
+            .add(
+                RawResource::new("Writer", "AWS::RDS::DBInstance")
+                    .property("DBClusterIdentifier", json!({ "Ref": "Cluster" })),
+            )
+            .unwrap();
+        dr.add(
+            RawResource::new("Secondary", "AWS::RDS::DBCluster")
+                .property("GlobalClusterIdentifier", "ehr-global"),
+        )
+        .unwrap();
+        let assembly = app.check().unwrap();
+        assert_the_rule_and_the_table_agree(&assembly);
+        let status = d2_of(&assembly, "dr", "Secondary");
+        assert!(matches!(status, Status::Gap { .. }), "{status:?}");
+        let table = crate::compliance::recovery::recovery(&assembly);
+        assert!(table.iter().all(|e| e.logical_id != "Writer"), "{table:?}");
+    }
+}
