@@ -2294,6 +2294,10 @@ const fn credential_directive_at(b: &[u8], i: usize) -> bool {
     // The quote that opens the text, if the line starts the text of `echo` or the like.
     let quote = if matches!(b[i], b'"' | b'\'') {
         i
+    } else if b[i] == b'\\' {
+        // The escape of a new line inside quoted text (`printf 'x\nrocommunity is
+        // disabled'`): the quote that opened the text.
+        opening_quote(b, i)
     } else {
         b.len()
     };
@@ -2384,6 +2388,33 @@ const fn credential_directive_at(b: &[u8], i: usize) -> bool {
         return line_operand_written(b, e, index as usize);
     }
     false
+}
+
+/// The quote that opened the quoted text holding `i`, read from the start of its line as
+/// the shell reads quotes (a backslash escapes the next byte outside single quotes), or
+/// `b.len()` when `i` is not inside quoted text opened on its line.
+const fn opening_quote(b: &[u8], i: usize) -> usize {
+    let mut k = i;
+    while k > 0 && b[k - 1] != b'\n' {
+        k -= 1;
+    }
+    let mut open = b.len();
+    while k < i {
+        let c = b[k];
+        if open < b.len() {
+            if c == b[open] {
+                open = b.len();
+            } else if b[open] == b'"' && c == b'\\' {
+                k += 1;
+            }
+        } else if c == b'"' || c == b'\'' {
+            open = k;
+        } else if c == b'\\' {
+            k += 1;
+        }
+        k += 1;
+    }
+    open
 }
 
 /// Words that start prose, never an SNMP community, a pass phrase or a router's secret:
@@ -2596,6 +2627,15 @@ const fn properties_value_at(b: &[u8], i: usize, end: usize) -> bool {
     {
         return false;
     }
+    // A value that chooses how to log on ([`AUTH_SETTINGS`]: `Password required`, `token
+    // none`) is no credential.
+    let mut w = q;
+    while w < b.len() && !matches!(b[w], b' ' | b'\t' | b'\n' | b'\r' | b'\\' | b'"' | b'\'') {
+        w += 1;
+    }
+    if names_a_setting(b, q, w) {
+        return false;
+    }
     // Back to the key's start, not past the escape of a new line (`\ndb.password`).
     let mut s = i;
     while s > 0
@@ -2604,11 +2644,191 @@ const fn properties_value_at(b: &[u8], i: usize, end: usize) -> bool {
     {
         s -= 1;
     }
-    config_line_start(b, s)
-        && line_operand_written(b, end, 0)
-        && (text_holds(b, b".properties")
-            || (echoed_line(b, s) && settings_file_named(b))
-            || settings_here_document_line(b, s))
+    if !(config_line_start(b, s) && line_operand_written(b, end, 0)) {
+        return false;
+    }
+    if text_holds(b, b".properties") || (echoed_line(b, s) && settings_file_named(b)) {
+        return true;
+    }
+    // A file under `/etc/` without an extension may be a settings file (`/etc/app/config`,
+    // `/etc/default/app`) or text (`/etc/motd`): its line is read so only when it is the
+    // key and one value, as a setting is (`db_password hunter2`), never a sentence.
+    match settings_here_document_line(b, s) {
+        SETTINGS => true,
+        ETC_FILE => sole_value(b, end),
+        _ => echoed_line(b, s) && line_writes_etc_file(b, s) && sole_value(b, end),
+    }
+}
+
+/// Whether the key named like a secret whose word is at `i` (ending at `end`) takes its
+/// value on the next line of a settings file: YAML's `password:` at the end of its line,
+/// then a more indented line that is a plain scalar or a sequence's item (`  hunter2`, `  -
+/// hunter2`; YAML 1.2, "Plain Style": a plain scalar may continue on more indented lines,
+/// and "Block Mappings": a value may start on the next line), not a mapping of its own
+/// (`  file: /run/db`), whose keys are read where they are; or TOML's multi-line string,
+/// `password = """` (or three single quotes) then the text (TOML 1.0, "String":
+/// "Multi-line basic strings … A newline immediately following the opening delimiter will
+/// be trimmed"). The line is one a here-document, or text `echo` or `printf` writes, puts
+/// into a settings file ([`settings_here_document_line`], [`echoed_line`]).
+const fn next_line_value_at(b: &[u8], i: usize, end: usize) -> bool {
+    let Some(v) = value_after_name(b, end) else {
+        return false;
+    };
+    // The end of the key's line: a new line or its escape (`printf 'password:\n  …'`).
+    let n = if v < b.len() && b[v] == b'\n' {
+        v + 1
+    } else if v + 1 < b.len() && b[v] == b'\\' && b[v + 1] == b'n' {
+        v + 2
+    } else {
+        return false;
+    };
+    // The key starts its line, after its indentation.
+    let mut s = i;
+    while s > 0 && (name_byte(b[s - 1]) || matches!(b[s - 1], b'.' | b'"' | b'\'')) {
+        s -= 1;
+    }
+    let mut ls = s;
+    while ls > 0 && matches!(b[ls - 1], b' ' | b'\t') {
+        ls -= 1;
+    }
+    if !config_line_start(b, s) {
+        return false;
+    }
+    let triple = v >= 3 && (at_exactly(b, v - 3, b"\"\"\"") || at_exactly(b, v - 3, b"'''"));
+    let mut n = n;
+    let mut t = n;
+    while t < b.len() && matches!(b[t], b' ' | b'\t') {
+        t += 1;
+    }
+    // Past blank lines and comments between a YAML key and its value.
+    while !triple && t < b.len() && matches!(b[t], b'#' | b'\n') {
+        while t < b.len() && b[t] != b'\n' {
+            t += 1;
+        }
+        n = t + 1;
+        t = n;
+        while t < b.len() && matches!(b[t], b' ' | b'\t') {
+            t += 1;
+        }
+    }
+    if !triple {
+        if t - n <= s - ls {
+            return false;
+        }
+        // A mapping of its own: `key: …`, or `key:` at the end of the line.
+        let mut k = t;
+        while k < b.len()
+            && b[k] != b'\n'
+            && !(b[k] == b'\\' && k + 1 < b.len() && b[k + 1] == b'n')
+        {
+            if b[k] == b':'
+                && (k + 1 == b.len() || matches!(b[k + 1], b' ' | b'\t' | b'\n' | b'\\'))
+            {
+                return false;
+            }
+            k += 1;
+        }
+        if t + 1 < b.len() && b[t] == b'-' && matches!(b[t + 1], b' ' | b'\t') {
+            // Compose's `secrets:` of a service lists the names of secrets, which the file's
+            // top-level `secrets:` maps to files (Compose specification, "secrets").
+            if end == i + 7 && at_ignore_case(b, i, b"secrets") {
+                return false;
+            }
+            t = skip_blanks(b, t + 1);
+        }
+    }
+    t < b.len()
+        && !matches!(b[t], b'#' | b'\\')
+        && written_at(b, t)
+        && (settings_here_document_line(b, s) != NO_SETTINGS
+            || (echoed_line(b, s) && settings_file_named(b)))
+}
+
+/// What a command writes ([`writes_settings_file`]): no settings file.
+const NO_SETTINGS: u8 = 0;
+/// A file named as a settings file is ([`SETTINGS_FILES`]).
+const SETTINGS: u8 = 1;
+/// A file under `/etc/` whose name has no extension ([`etc_file_named`]).
+const ETC_FILE: u8 = 2;
+
+/// Whether one value, and nothing but blanks after it, follows the key that ends at `end`
+/// on its line: a line ends at a new line, its escape (`\n`), a quote or a comment.
+const fn sole_value(b: &[u8], end: usize) -> bool {
+    let mut k = end;
+    // Blanks, and the escapes of tabs (`printf 'password\thunter2\n'`).
+    while k < b.len()
+        && (matches!(b[k], b' ' | b'\t') || (b[k] == b'\\' && k + 1 < b.len() && b[k + 1] == b't'))
+    {
+        k += if b[k] == b'\\' { 2 } else { 1 };
+    }
+    let v = k;
+    while k < b.len() && !matches!(b[k], b' ' | b'\t' | b'\n' | b'\r' | b'\\' | b'"' | b'\'') {
+        k += 1;
+    }
+    let e = k;
+    let k = skip_blanks(b, k);
+    // A value that chooses how to log on ([`AUTH_SETTINGS`]: `Password required`) is none.
+    k > v
+        && (k >= b.len() || matches!(b[k], b'\n' | b'\r' | b'\\' | b'"' | b'\'' | b'#'))
+        && !names_a_setting(b, v, e)
+}
+
+/// Whether `b[s..e]` names a file under `/etc/` whose last path component has no `.`
+/// (`/etc/app/config`, `/etc/default/app`, `/etc/sysconfig/app`): many programs read their
+/// settings from such a file.
+const fn etc_file_named(b: &[u8], s: usize, e: usize) -> bool {
+    let mut u = s;
+    while u + 5 <= e {
+        if at_exactly(b, u, b"/etc/") {
+            let mut k = u + 5;
+            let mut dot = false;
+            let mut last = k;
+            while k < e
+                && !matches!(
+                    b[k],
+                    b' ' | b'\t'
+                        | b'\n'
+                        | b'\r'
+                        | b'"'
+                        | b'\''
+                        | b';'
+                        | b'|'
+                        | b'&'
+                        | b')'
+                        | b'<'
+                        | b'>'
+                )
+            {
+                if b[k] == b'/' {
+                    dot = false;
+                    last = k + 1;
+                } else if b[k] == b'.' {
+                    dot = true;
+                }
+                k += 1;
+            }
+            if k > last && !dot {
+                return true;
+            }
+        }
+        u += 1;
+    }
+    false
+}
+
+/// Whether the line that holds `s` writes into a file under `/etc/` without an extension
+/// ([`etc_file_named`]): it redirects (`echo 'db_password hunter2' > /etc/app/config`) or
+/// runs `tee` (`echo … | tee /etc/app/config`).
+const fn line_writes_etc_file(b: &[u8], s: usize) -> bool {
+    let mut ls = s;
+    while ls > 0 && b[ls - 1] != b'\n' {
+        ls -= 1;
+    }
+    let mut le = s;
+    while le < b.len() && b[le] != b'\n' {
+        le += 1;
+    }
+    (range_holds(b, ls, le, b">") || range_holds(b, ls, le, b"tee ")) && etc_file_named(b, ls, le)
 }
 
 /// Whether `b[s..e]` holds `needle`, ignoring case.
@@ -2627,7 +2847,7 @@ const fn range_holds(b: &[u8], s: usize, e: usize, needle: &[u8]) -> bool {
 /// file ([`SETTINGS_FILES`]): it redirects (`cat > /etc/app.conf <<EOF`) or runs `tee`
 /// (`tee -a /etc/app.conf <<'EOF'`, `cat <<EOF | sudo tee /etc/app.ini`), and names such a
 /// file, or names it through a variable (`cat > "$CONF" <<EOF`) in a script that names one.
-const fn writes_settings_file(b: &[u8], s: usize, e: usize) -> bool {
+const fn writes_settings_file(b: &[u8], s: usize, e: usize) -> u8 {
     let mut redirects = range_holds(b, s, e, b"tee ");
     let mut k = s;
     while !redirects && k < e {
@@ -2635,16 +2855,22 @@ const fn writes_settings_file(b: &[u8], s: usize, e: usize) -> bool {
         k += 1;
     }
     if !redirects {
-        return false;
+        return NO_SETTINGS;
     }
     let mut f = 0;
     while f < SETTINGS_FILES.len() {
         if range_holds(b, s, e, SETTINGS_FILES[f].as_bytes()) {
-            return true;
+            return SETTINGS;
         }
         f += 1;
     }
-    range_holds(b, s, e, b"$") && settings_file_named(b)
+    if range_holds(b, s, e, b"$") && settings_file_named(b) {
+        SETTINGS
+    } else if etc_file_named(b, s, e) {
+        ETC_FILE
+    } else {
+        NO_SETTINGS
+    }
 }
 
 /// Whether the line that holds `s` is a line of text the script writes into a settings file
@@ -2657,13 +2883,13 @@ const fn writes_settings_file(b: &[u8], s: usize, e: usize) -> bool {
 /// `"EOF"` or `\EOF`, ends the body as the bare word does), and quoted text up to its
 /// closing quote ("Quoting"); the file reads either as its own lines, as it reads a line
 /// written by `echo`.
-const fn settings_here_document_line(b: &[u8], s: usize) -> bool {
+const fn settings_here_document_line(b: &[u8], s: usize) -> u8 {
     let mut target = s;
     while target > 0 && b[target - 1] != b'\n' {
         target -= 1;
     }
     if target == 0 {
-        return false;
+        return NO_SETTINGS;
     }
     // The lines before it, from the first, as the shell reads them: an open document, its
     // delimiter (`ds..de`), whether `<<-` strips tabs, and whether it writes a settings
@@ -2671,7 +2897,7 @@ const fn settings_here_document_line(b: &[u8], s: usize) -> bool {
     let mut line = 0;
     let mut open = false;
     let mut quote = 0u8;
-    let (mut ds, mut de, mut tabs, mut settings) = (0, 0, false, false);
+    let (mut ds, mut de, mut tabs, mut settings) = (0, 0, false, NO_SETTINGS);
     while line < target {
         let mut end = line;
         while end < b.len() && b[end] != b'\n' {
@@ -2740,7 +2966,13 @@ const fn settings_here_document_line(b: &[u8], s: usize) -> bool {
         }
         line = end + 1;
     }
-    (open && settings) || (!open && quote != 0 && settings_file_named(b))
+    if open {
+        settings
+    } else if quote != 0 && settings_file_named(b) {
+        SETTINGS
+    } else {
+        NO_SETTINGS
+    }
 }
 
 /// Whether a Redis ACL rule `>VALUE` with written text follows `k` on its line, among
@@ -2878,7 +3110,15 @@ const fn expansions_written(b: &[u8], mut k: usize) -> bool {
 /// quotes, `=`, `+=` or `:` (or `${NAME:-…}`'s operator), and optional spaces and quotes.
 /// `None` when no value is assigned there.
 const fn value_after_name(b: &[u8], mut k: usize) -> Option<usize> {
-    while k < b.len() && (b[k] == b' ' || b[k] == b'"' || b[k] == b'\'') {
+    // Blanks are spaces or tabs (`password\t= hunter2` in an INI or TOML file), or the
+    // escape of a tab that `printf` and `echo -e` write as one.
+    while k < b.len() && matches!(b[k], b' ' | b'\t' | b'"' | b'\'' | b'\\') {
+        if b[k] == b'\\' {
+            if !(k + 1 < b.len() && b[k + 1] == b't') {
+                break;
+            }
+            k += 1;
+        }
         k += 1;
     }
     // `NAME+=value` appends a written value as much as `NAME=value` assigns one.
@@ -2889,7 +3129,13 @@ const fn value_after_name(b: &[u8], mut k: usize) -> Option<usize> {
         return None;
     }
     k = after_parameter_operator(b, k);
-    while k < b.len() && (b[k] == b' ' || b[k] == b'"' || b[k] == b'\'') {
+    while k < b.len() && matches!(b[k], b' ' | b'\t' | b'"' | b'\'' | b'\\') {
+        if b[k] == b'\\' {
+            if !(k + 1 < b.len() && b[k + 1] == b't') {
+                break;
+            }
+            k += 1;
+        }
         k += 1;
     }
     Some(k)
@@ -3814,7 +4060,179 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
     if e != 0 && oracle_logon_written(b, e) {
         return Some("sqlplus");
     }
+    let mut c = 0;
+    while c < REDIS_CLIENTS.len() {
+        let e = command_named(b, i, first, REDIS_CLIENTS[c].as_bytes());
+        if e != 0 && redis_command_secret(b, e) == REDIS_AUTH {
+            return Some("redis-cli");
+        }
+        c += 1;
+    }
     None
+}
+
+/// Whether a line that Redis reads as a command starts at `i` with a command of
+/// [`REDIS_SETTERS`] that gives a key or field named like a secret a written value
+/// ([`setting_written`]: `echo 'SET db_password …' | redis-cli`, `redis-cli <<EOF`, then
+/// `HSET app password …`), in a script that runs a Redis client ([`REDIS_CLIENTS`]), which
+/// reads its commands from its input. The line starts as a line of a configuration file
+/// does ([`config_line_start`]).
+const fn redis_setter_line_at(b: &[u8], i: usize) -> bool {
+    if !config_line_start(b, i) {
+        return false;
+    }
+    let mut w = 0;
+    while w < REDIS_SETTERS.len() {
+        let word = REDIS_SETTERS[w].as_bytes();
+        let e = i + word.len();
+        if at_ignore_case(b, i, word) && e < b.len() && matches!(b[e], b' ' | b'\t') {
+            // The reading of the line first: the search of the whole text is the longer.
+            return setting_written(b, e, b"", u8::MAX)
+                && (text_holds(b, REDIS_CLIENTS[0].as_bytes())
+                    || text_holds(b, REDIS_CLIENTS[1].as_bytes()));
+        }
+        w += 1;
+    }
+    false
+}
+
+/// Whether a line that Redis reads as a command starts at `i` with `AUTH [USERNAME]
+/// PASSWORD`, the password written (the Redis command reference, "AUTH"), in a script that
+/// runs a Redis client ([`REDIS_CLIENTS`]), which reads its commands from its input (`echo
+/// 'AUTH …' | redis-cli`, `redis-cli <<EOF`, then `AUTH …`). The line starts as a line of a
+/// configuration file does ([`config_line_start`]).
+const fn redis_auth_line_at(b: &[u8], i: usize) -> bool {
+    if !(at_ignore_case(b, i, b"auth")
+        && i + 4 < b.len()
+        && matches!(b[i + 4], b' ' | b'\t')
+        && config_line_start(b, i)
+        && (text_holds(b, REDIS_CLIENTS[0].as_bytes())
+            || text_holds(b, REDIS_CLIENTS[1].as_bytes())))
+    {
+        return false;
+    }
+    // One operand (the password) or two (the user, then the password).
+    let mut k = skip_blanks(b, i + 4);
+    while k < b.len() && !matches!(b[k], b' ' | b'\t' | b'\n' | b'\r' | b'\\') {
+        k += 1;
+    }
+    let k = skip_blanks(b, k);
+    let one = k >= b.len() || matches!(b[k], b'\n' | b'\r' | b'\\' | b'"' | b'\'' | b';' | b'|');
+    // Prose the script shows (`echo "auth failed for app"`) has more words, or starts as
+    // prose does ([`shown_prose`]).
+    let mut e = k;
+    while e < b.len() && !matches!(b[e], b' ' | b'\t' | b'\n' | b'\r' | b'\\') {
+        e += 1;
+    }
+    let e = skip_blanks(b, e);
+    let more =
+        !one && e < b.len() && !matches!(b[e], b'\n' | b'\r' | b'\\' | b'"' | b'\'' | b';' | b'|');
+    let q = if i > 0 && matches!(b[i - 1], b'"' | b'\'') {
+        i - 1
+    } else {
+        opening_quote(b, i)
+    };
+    let prose = q < b.len() && shown_prose(b, q, i + 4);
+    !more && !prose && line_operand_written(b, i + 4, if one { 0 } else { 1 })
+}
+
+/// The command-line clients of Redis and its forks, which run the command given as their
+/// operands (redis-cli(1), "Command line usage").
+const REDIS_CLIENTS: [&str; 2] = ["redis-cli", "valkey-cli"];
+
+/// The flags of `redis-cli` that take a value as the next word (`redis-cli --help`): the
+/// word after one is no command.
+const REDIS_VALUED: [&str; 22] = [
+    "-h",
+    "-p",
+    "-s",
+    "-a",
+    "-u",
+    "-n",
+    "-r",
+    "-i",
+    "-d",
+    "-D",
+    "-t",
+    "--user",
+    "--pass",
+    "--cacert",
+    "--cacertdir",
+    "--cert",
+    "--key",
+    "--sni",
+    "--tls-ciphers",
+    "--eval",
+    "--pattern",
+    "--count",
+];
+
+/// Redis commands that give a key (or a hash's field) a value, `SET KEY VALUE`, `HSET KEY
+/// FIELD VALUE`, `MSET KEY VALUE …` (Redis command reference): a key named like a secret
+/// (`SET db_password …`, `HSET app:config password …`) given written text stores it.
+const REDIS_SETTERS: [&str; 11] = [
+    "set", "setnx", "setex", "psetex", "getset", "mset", "msetnx", "hset", "hsetnx", "hmset",
+    "append",
+];
+
+/// [`redis_command_secret`]: `AUTH` with a written password.
+const REDIS_AUTH: u8 = 1;
+/// [`redis_command_secret`]: a key named like a secret given a written value.
+const REDIS_SETTING: u8 = 2;
+
+/// Which secret, if any ([`REDIS_AUTH`], [`REDIS_SETTING`], 0 for none), the Redis command that `redis-cli` runs (its first operand, after its flags and
+/// their values, in any case, as Redis reads command names) passes a written secret:
+/// `AUTH [USERNAME] PASSWORD` with the password written (the Redis command reference,
+/// "AUTH"; `redis-cli AUTH …` puts it on the command line as `-a` does), or a command of
+/// [`REDIS_SETTERS`] that gives a key or field named like a secret
+/// ([`setting_names_secret`]) a written value. `CONFIG SET requirepass …` and `ACL SETUSER
+/// … >…` are read where `requirepass` and the ACL's rules are, anywhere in the text.
+const fn redis_command_secret(b: &[u8], after: usize) -> u8 {
+    let mut k = after;
+    loop {
+        let (s, e) = next_word(b, k);
+        if s == e {
+            return 0;
+        }
+        k = e;
+        if is_flag(b, s, e) {
+            let mut f = 0;
+            while f < REDIS_VALUED.len() {
+                let flag = REDIS_VALUED[f].as_bytes();
+                if match_word(b, s, flag, false) == e {
+                    k = next_word(b, e).1;
+                }
+                f += 1;
+            }
+            continue;
+        }
+        if match_word(b, s, b"auth", true) == e {
+            // The password is the last operand: `AUTH PASSWORD`, `AUTH USERNAME PASSWORD`.
+            let (s1, e1) = next_word(b, e);
+            if s1 == e1 {
+                return 0;
+            }
+            let (s2, e2) = next_word(b, e1);
+            let written = if s2 == e2 {
+                written_at(b, s1)
+            } else {
+                written_at(b, s2)
+            };
+            return if written { REDIS_AUTH } else { 0 };
+        }
+        let mut w = 0;
+        while w < REDIS_SETTERS.len() {
+            if match_word(b, s, REDIS_SETTERS[w].as_bytes(), true) == e {
+                return if setting_written(b, e, b"", u8::MAX) {
+                    REDIS_SETTING
+                } else {
+                    0
+                };
+            }
+            w += 1;
+        }
+        return 0;
+    }
 }
 
 /// Why a setting named like a secret given a written value on a command's line is refused.
@@ -4047,11 +4465,35 @@ const fn setting_secret_at(b: &[u8], i: usize) -> bool {
     let lead = if plain { b[i] } else { first_read(b, i) };
     if !matches!(
         lead,
-        b'g' | b'n' | b'y' | b'p' | b'c' | b'a' | b'e' | b'w' | b'l' | b's' | b'x' | b'd'
+        b'g' | b'n'
+            | b'y'
+            | b'p'
+            | b'c'
+            | b'a'
+            | b'e'
+            | b'w'
+            | b'l'
+            | b's'
+            | b'x'
+            | b'd'
+            | b'r'
+            | b'v'
     ) {
         return false;
     }
     let first = if plain { b[i] } else { 0 };
+    // `redis-cli SET db_password …` ([`redis_command_secret`]).
+    if lead == b'r' || lead == b'v' {
+        let mut c = 0;
+        while c < REDIS_CLIENTS.len() {
+            let e = command_named(b, i, first, REDIS_CLIENTS[c].as_bytes());
+            if e != 0 {
+                return redis_command_secret(b, e) == REDIS_SETTING;
+            }
+            c += 1;
+        }
+        return false;
+    }
     // augtool's own command, `set /files/PATH VALUE`, read from a here-document or a file
     // (`augtool <<EOF`, `augtool -f FILE`): a path of Augeas's tree names the setting.
     if lead == b's' {
@@ -5174,7 +5616,9 @@ const fn key_made_at_boot_at(b: &[u8], i: usize) -> bool {
 
 /// Files whose lines are `key: value` (YAML) or read as settings, by the ends of their
 /// names: a line written into one names a setting.
-const SETTINGS_FILES: [&str; 6] = [".yml", ".yaml", ".conf", ".cfg", ".ini", ".env"];
+const SETTINGS_FILES: [&str; 8] = [
+    ".yml", ".yaml", ".conf", ".cfg", ".ini", ".env", ".toml", ".cnf",
+];
 
 /// Whether the `:` at `i` follows a key made at boot in a line of YAML that `echo` or
 /// `printf` writes into a settings file ([`SETTINGS_FILES`]) with written text after it
@@ -5682,6 +6126,15 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         {
             return Some(CONFIG_CREDENTIAL);
         }
+        if c == b'a' && redis_auth_line_at(b, i) {
+            return Some(COMMAND_PASSWORD);
+        }
+        if at_word
+            && matches!(c, b's' | b'h' | b'm' | b'p' | b'g' | b'a')
+            && redis_setter_line_at(b, i)
+        {
+            return Some(SETTING_SECRET);
+        }
         if c == b'"' && pgbouncer_entry_at(b, i) {
             return Some(
                 "user data may not write a line of a PgBouncer user list (`\"app\" \"password\"` in `userlist.txt`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the password at boot from Secrets Manager, by ARN, into a variable (`\"app\" \"$DB_PASSWORD\"`), or let PgBouncer query the database (`auth_query`)",
@@ -5729,7 +6182,8 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                 && let Some(end) = name_end(b, end)
                 && (literal_assigned(b, end)
                     || assigned_by_command(b, i, end)
-                    || properties_value_at(b, i, end))
+                    || properties_value_at(b, i, end)
+                    || next_line_value_at(b, i, end))
                 && !secret_arn_assigned(b, end)
                 && !(c == b'a' && auth_setting(b, end))
             {
@@ -5750,7 +6204,8 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                 && let Some(end) = name_end(b, end)
                 && (literal_assigned(b, end)
                     || assigned_by_command(b, i, end)
-                    || properties_value_at(b, i, end))
+                    || properties_value_at(b, i, end)
+                    || next_line_value_at(b, i, end))
                 && !secret_arn_assigned(b, end)
             {
                 return Some(LITERAL_SECRET);

@@ -2536,3 +2536,154 @@ mod user_data_here_documents_and_setting_tools {
         }
     }
 }
+
+/// Hostile review 17, round 2: settings files without a settings extension, Redis's own
+/// commands, and prose after the escape of a new line.
+mod user_data_settings_files_redis_and_escaped_prose {
+    use super::*;
+
+    fn refused_with(text: &str, start: &str) {
+        let rule = user_data_problem(text).unwrap_or_else(|| panic!("passed: {text:?}"));
+        assert!(rule.starts_with(start), "{text:?}: {rule}");
+    }
+
+    #[test]
+    fn settings_lines_into_files_without_a_settings_extension_are_refused() {
+        for text in [
+            "cat > /etc/app/config <<'EOF'\ndb_password hunter2\nEOF\n",
+            "cat > /etc/default/app <<EOF\nDB_PASSWORD hunter2\nEOF\n",
+            "cat > /etc/sysconfig/app <<EOF\nAPI_TOKEN abc123\nEOF\n",
+            "echo 'password hunter2' > /etc/app/config\n",
+            "echo 'db_password hunter2' | tee /etc/app/config\n",
+            "printf 'user app\\npassword hunter2\\n' > /etc/app/config\n",
+            "echo 'password hunter2' > /etc/app/app.cnf\n",
+            "cat > /etc/app/app.toml <<'EOF'\ndb_password hunter2\nEOF\n",
+            // A tab around `=` or `:` is as much a separator as a space.
+            "cat > /etc/app/config <<'EOF'\npassword\t= hunter2\nEOF\n",
+            "cat > /etc/app/config <<'EOF'\npassword\thunter2\nEOF\n",
+            "cat > /opt/app/app.json <<'EOF'\n{\"password\"\t:\t\"hunter2\"}\nEOF\n",
+            "printf 'password\\t= hunter2\\n' >> /etc/app.ini\n",
+            "printf 'password\\t=hunter2\\n' > /etc/app/config\n",
+            "printf 'password\\t: hunter2\\n' > /etc/app/config\n",
+            "echo -e 'password\\thunter2' > /etc/app/config\n",
+        ] {
+            refused_with(text, "user data may not assign a literal");
+        }
+    }
+
+    #[test]
+    fn values_on_the_next_line_of_a_settings_file_are_refused() {
+        for text in [
+            "cat > /etc/app/app.yml <<'EOF'\npassword:\n  hunter2\nEOF\n",
+            "cat > /etc/app/app.yml <<'EOF'\ndb:\n  passwords:\n    - hunter2\nEOF\n",
+            "cat > /etc/app/app.yml <<'EOF'\napi_token:\n  # the token\n\n  abc123\nEOF\n",
+            "cat > /etc/app/app.toml <<'EOF'\npassword = \"\"\"\nhunter2\"\"\"\nEOF\n",
+            "cat > /etc/app/app.toml <<'EOF'\nsecret = '''\nhunter2'''\nEOF\n",
+            "printf 'db:\\n  password:\\n    hunter2\\n' > /etc/app/app.yml\n",
+        ] {
+            refused_with(text, "user data may not assign a literal");
+        }
+        for text in [
+            "cat > /etc/app/app.yml <<'EOF'\npassword:\n  file: /run/secrets/db\nEOF\n",
+            "cat > /etc/app/app.yml <<EOF\npassword:\n  $DB_PASSWORD\nEOF\n",
+            "cat > /opt/app/compose.yml <<'EOF'\nservices:\n  app:\n    secrets:\n      - db_password\nsecrets:\n  db_password:\n    file: /run/db_password.txt\nEOF\n",
+            "cat > /etc/app/app.yml <<'EOF'\ntoken:\nlevel: info\nEOF\n",
+            "PASSWORD=\n  echo hi\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn text_files_under_etc_and_fetched_values_pass() {
+        for text in [
+            "cat > /etc/motd <<'EOF'\nYour password expires soon\nEOF\n",
+            "cat > /etc/issue <<'EOF'\nPasswords expire every 90 days.\nEOF\n",
+            "echo 'password reset is done' > /etc/motd\n",
+            "echo \"Password required\" | tee -a /etc/issue\n",
+            "echo \"password $PW\" > /etc/app/config\n",
+            "cat > /etc/app/config <<EOF\npassword ${DB_PASSWORD}\nEOF\n",
+            "cat > /etc/app/config <<'EOF'\npassword_file /run/secrets/db\n# password for the db\nEOF\n",
+            "echo 'token hunter2' > /tmp/notes\n",
+            // A value that chooses how to log on, in a script that names a settings file.
+            "echo \"Password required\" | tee -a /etc/issue\necho 'x: 1' > /etc/app.yml\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn redis_commands_that_pass_a_secret_are_refused() {
+        for text in [
+            "redis-cli AUTH hunter2 ping\n",
+            "redis-cli -h db auth default hunter2\n",
+            "valkey-cli Auth hunter2\n",
+            "redis-cli <<'EOF'\nAUTH hunter2\nEOF\n",
+            "printf 'AUTH default hunter2\\nPING\\n' | redis-cli\n",
+        ] {
+            refused_with(text, "user data may not pass a password to a command");
+        }
+        for text in [
+            "redis-cli SET db_password hunter2\n",
+            "redis-cli -n 0 set api_token abc\n",
+            "redis-cli HSET app:config password hunter2\n",
+            "redis-cli MSET x 1 password hunter2\n",
+            "redis-cli SETEX session_token 60 abc\n",
+            // Commands that the client reads from its input.
+            "echo 'SET db_password hunter2' | redis-cli\n",
+            "redis-cli <<'EOF'\nHSET app:config password hunter2\nEOF\n",
+            "printf 'SET db_password hunter2\\n' | valkey-cli\n",
+        ] {
+            refused_with(
+                text,
+                "user data may not give a setting named like a password",
+            );
+        }
+        for text in [
+            "redis-cli CONFIG SET requirepass hunter2\n",
+            "redis-cli config set masterauth hunter2\n",
+            "redis-cli -a hunter2 ping\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn redis_commands_with_fetched_secrets_pass() {
+        for text in [
+            "redis-cli SET counter 1\n",
+            "redis-cli -a \"$REDIS_PASSWORD\" ping\n",
+            "redis-cli AUTH default \"$PW\"\n",
+            "redis-cli CONFIG SET requirepass \"$REDIS_PASSWORD\"\n",
+            "echo 'AUTH \"$U\" \"$P\"' | redis-cli\n",
+            "redis-cli HSET app:config owner team-a\n",
+            "echo 'SET counter 1' | redis-cli\n",
+            "redis-cli <<EOF\nSET db_password $PW\nEOF\n",
+            "redis-cli ping\nset -euo pipefail\n",
+            "redis-cli ping\necho \"auth failed for app\"\n",
+            "redis-cli ping\necho \"auth is required\"\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn prose_after_an_escaped_new_line_passes_and_a_directive_is_refused() {
+        for text in [
+            "printf 'x\\nrocommunity is disabled'\n",
+            "printf 'Note:\\nrocommunity is not used here\\n'\n",
+            "echo -e 'x\\nrocommunity is disabled'\n",
+            "printf \"status:\\n  createUser was not run\\n\"\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+        for text in [
+            "printf 'x\\nrocommunity public\\n' >> /etc/snmp/snmpd.conf\n",
+            "printf 'x\\nrocommunity is disabled\\n' >> /etc/snmp/snmpd.conf\n",
+            "printf 'rocommunity is disabled\\nrocommunity public\\n'\n",
+            "printf 'x\\nrocommunity public\\n'\n",
+        ] {
+            refused_with(text, "user data may not write a community string");
+        }
+    }
+}

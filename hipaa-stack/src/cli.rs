@@ -704,7 +704,7 @@ fn deploy_code(err: &crate::deploy::DeployError) -> u8 {
             exit::ENDPOINT_FAILING
         }
         D::NotOurs { .. } | D::StagingRefused { .. } => exit::NOT_OURS,
-        D::Busy { .. } => exit::BUSY,
+        D::Busy { .. } | D::LockLost { .. } => exit::BUSY,
         D::NotDeployed { .. } => exit::NOT_DEPLOYED,
         D::Endangered { .. } => exit::PHI_AT_RISK,
         D::Interrupted { .. } => exit::INTERRUPTED,

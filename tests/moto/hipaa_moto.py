@@ -1457,11 +1457,19 @@ def _db_in_use(backend, kept_dbs):
     return used
 
 
-def strict_delete_stack(self, name_or_stack_id, retain=None):
+def strict_delete_stack(self, name_or_stack_id, retain=None, token=None):
     """DeleteStack as AWS does it (API reference, DeleteStack and DescribeStacks):
 
     * a stack with termination protection is not deleted (`ValidationError`);
-    * `RetainResources` is accepted only for a stack in `DELETE_FAILED`;
+    * `RetainResources` is accepted only for a stack in `DELETE_FAILED` ("For stacks in the
+      DELETE_FAILED state, a list of resource logical IDs ... you want to retain"), unless
+      the request repeats the `ClientRequestToken` of the deletion that was taken
+      (`ClientRequestToken`: "Specify this token if you plan to retry requests so that
+      CloudFormation knows that you're not attempting to delete a stack with the same name.
+      You might retry DeleteStack requests to ensure that CloudFormation successfully
+      received them"): that retry is the same request, and changes nothing. moto deletes at
+      once, so a retry meets the stack `DELETE_COMPLETE` (found by its id) where AWS would
+      show `DELETE_IN_PROGRESS`; moto accepted it without looking;
     * an `AWS::RDS::DBInstance` with `DeletionProtection` is not deleted ("Cannot delete
       protected DB Instance, please disable deletion protection and try again."): the stack
       ends `DELETE_FAILED`;
@@ -1475,6 +1483,8 @@ def strict_delete_stack(self, name_or_stack_id, retain=None):
     stack = self.stacks.get(name_or_stack_id) or next(
         (s for s in self.stacks.values() if s.name == name_or_stack_id), None
     )
+    if stack is None and retain:
+        stack = self.deleted_stacks.get(name_or_stack_id)
     if stack is None:
         return delete_stack(self, name_or_stack_id)
     if getattr(stack, "enable_termination_protection", False):
@@ -1482,9 +1492,14 @@ def strict_delete_stack(self, name_or_stack_id, retain=None):
             message=f"Stack [{stack.name}] cannot be deleted while TerminationProtection is enabled"
         )
     if retain and stack.status != "DELETE_FAILED":
+        if token and getattr(stack, "hipaa_delete_token", None) == token:
+            return
         raise ValidationError(
             message="Invalid operation: RetainResources can only be specified for a stack in the DELETE_FAILED state"
         )
+    if stack.status in ("DELETE_COMPLETE",):
+        return
+    stack.hipaa_delete_token = token
     if stack.status == "REVIEW_IN_PROGRESS":
         return delete_stack(self, stack.stack_id)
     resources = stack.resource_map._resource_json_map
@@ -1627,7 +1642,8 @@ def create_change_set_response(self):
 def delete_stack_response(self):
     name = self._get_param("StackName")
     retain = self._get_param("RetainResources", []) or []
-    self.cloudformation_backend.delete_stack(name, retain)
+    token = self._get_param("ClientRequestToken")
+    self.cloudformation_backend.delete_stack(name, retain, token)
     from moto.core.responses import EmptyResult
 
     return EmptyResult()

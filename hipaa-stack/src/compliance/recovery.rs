@@ -15,13 +15,20 @@ use crate::compliance::rules::arn::ArnOf;
 use crate::compliance::rules::meaning;
 use crate::compliance::rules::{Mentioned, across_regions, imported_names, merged};
 
-/// The types of the stores of PHI that a copy can protect: the databases and every store of
-/// PHI that rule `D1` keeps (a test holds each type `D1` reads to this list or to
-/// [`NOT_STORES`]). A store of a type whose copies the table cannot read is listed all the
-/// same, with no copy: the table never leaves a store out because it cannot tell where its
-/// copies are.
-const STORES: &[&str] = &[
-    "AWS::S3::Bucket",
+/// The types of the stores of PHI that a copy can protect: general-purpose buckets (rule
+/// S10's) and [`STORES_BUT_BUCKETS`], the databases and every other store of PHI that rule
+/// `D1` keeps (a test holds each type `D1` reads to these or to [`NOT_STORES`]). A store of
+/// a type whose copies the table cannot read is listed all the same, with no copy: the
+/// table never leaves a store out because it cannot tell where its copies are.
+fn is_store(type_name: &str) -> bool {
+    type_name == "AWS::S3::Bucket" || STORES_BUT_BUCKETS.contains(&type_name)
+}
+
+/// The stores of PHI but general-purpose buckets, which rule `D2` reads (rule S10 reads the
+/// buckets): the directory buckets included, which neither S3 replication nor AWS Backup
+/// copies (a gap that a person must answer, as a waiver says how the data is copied), and
+/// the databases.
+pub(crate) const STORES_BUT_BUCKETS: &[&str] = &[
     "AWS::S3Express::DirectoryBucket",
     "AWS::S3Tables::TableBucket",
     "AWS::RDS::DBInstance",
@@ -35,6 +42,10 @@ const STORES: &[&str] = &[
     "AWS::Elasticsearch::Domain",
     "AWS::DocDB::DBCluster",
     "AWS::Neptune::DBCluster",
+    // Its `SnapshotCopyConfigurations` are not read as copies: which snapshots Redshift
+    // Serverless copies to the other region (recovery points are kept one day, snapshots
+    // only when made) is not what a template shows.
+    "AWS::RedshiftServerless::Namespace",
 ];
 
 /// The types that rule `D1` keeps which are not stores of PHI of the table: keys, the audit
@@ -102,8 +113,11 @@ pub struct Copy {
     /// How often and how long, for backups.
     pub detail: String,
     /// Whether it is known to be in another region than the store: a value that crossed
-    /// regions (a template parameter filled from another region's stack), or an ARN whose
-    /// region differs from the store's pinned region.
+    /// regions (a template parameter filled from another region's stack), an ARN whose
+    /// region differs from the store's pinned region, or one of a global table's replicas
+    /// in two regions; and whether it will be there (a copy action for a store whose
+    /// recovery points AWS Backup does not copy across regions is not:
+    /// [`not_copied_across_regions`]).
     pub another_region: bool,
     /// The property that says so: `stack/LogicalId` and a JSON pointer.
     pub evidence: String,
@@ -194,7 +208,7 @@ impl<'a> Recovery<'a> {
         };
         let region = app.region(index);
         for r in template.resources() {
-            if !STORES.contains(&r.type_name()) || r.construct_kind() == Some("AccessLogBucket") {
+            if !is_store(r.type_name()) || r.construct_kind() == Some("AccessLogBucket") {
                 continue;
             }
             // An instance of an Aurora or Multi-AZ DB cluster keeps no data of its own: the
@@ -823,7 +837,7 @@ fn copies(app: &App<'_, '_>, at: usize, store: &Resource, props: &Value) -> Vec<
     copies.extend(global_replicas((stack, region), store, props));
     copies.extend(database_copies(app, (at, region), template, store, props));
     copies.extend(service_copies((stack, region), store, props));
-    copies.extend(backups(app, (at, region), template, store));
+    copies.extend(backups(app, (at, region), template, store, props));
     copies
 }
 
@@ -1184,8 +1198,11 @@ fn backup_replication(
 /// must contain at least one element, the region where the stack defining the global table
 /// is deployed" (CloudFormation, `AWS::DynamoDB::GlobalTable` `Replicas`), and DynamoDB
 /// replicates every item to each. A replica in the stack's own region is the table
-/// itself; one whose region is not written as text, or of a stack with no pinned region,
-/// is listed but not known to be in another region.
+/// itself; one whose region is not written as text is listed but not known to be in
+/// another region. In a stack with no pinned region, no one replica is known to be in
+/// another region, but two replicas written in two regions of one partition are: the
+/// stack's region is one of them (or neither), so at least one other is elsewhere, and the
+/// table has a copy in another region (a single copy, `another region`, for the two).
 fn global_replicas(
     (stack, home): (&str, Option<&str>),
     table: &Resource,
@@ -1195,6 +1212,43 @@ fn global_replicas(
         return Vec::new();
     }
     let replicas = props["Replicas"].as_array().map_or(&[][..], Vec::as_slice);
+    if home.is_none() {
+        let mut regions: Vec<&str> = replicas
+            .iter()
+            .filter_map(|r| r["Region"].as_str().and_then(region_name))
+            .collect();
+        regions.sort_unstable();
+        regions.dedup();
+        let one_partition = regions
+            .windows(2)
+            .all(|w| partition(w[0]) == partition(w[1]));
+        if regions.len() >= 2 && one_partition {
+            let unread: Vec<Copy> = global_replica_copies(stack, None, table, replicas)
+                .into_iter()
+                .filter(|c| c.region.is_none())
+                .collect();
+            let mut out = vec![Copy {
+                kind: "replica",
+                to: format!("the replicas in {}", regions.join(", ")),
+                region: Some("another region".to_owned()),
+                another_region: true,
+                detail: "every item, as DynamoDB replicates it: the stack's region is one of `Replicas`, so at least one of them is in another region".to_owned(),
+                evidence: format!("{stack}/{}/Properties/Replicas", table.logical_id()),
+            }];
+            out.extend(unread);
+            return out;
+        }
+    }
+    global_replica_copies(stack, home, table, replicas)
+}
+
+/// Each replica of `replicas` of a global table that is not in `home`, as a copy.
+fn global_replica_copies(
+    stack: &str,
+    home: Option<&str>,
+    table: &Resource,
+    replicas: &[Value],
+) -> Vec<Copy> {
     replicas
         .iter()
         .enumerate()
@@ -1394,16 +1448,114 @@ fn kept_text(kept: Kept) -> String {
     }
 }
 
+/// Why AWS Backup makes no copy of `store`'s recovery points in another region, if it
+/// makes none: a copy action of a backup plan copies only the recovery points of the types
+/// whose cross-Region copy AWS Backup supports ("You can copy backups to multiple AWS
+/// accounts or AWS Regions … for most resource types. For specifics see Feature
+/// availability by resource", AWS Backup developer guide, "Copy a backup"), and a copy
+/// action for another type is no copy there.
+///
+/// - A DynamoDB table's recovery points are copied only with AWS Backup's advanced DynamoDB
+///   backup features on in the account and region ("After you enable AWS Backup's advanced
+///   features in your AWS Region, you unlock … cross-Region and cross-account copy",
+///   "Advanced DynamoDB backup"; on by default only for accounts that created no backup
+///   vault before November 21, 2021): a setting of the account that no template shows, so a
+///   gap that a person answers, as a waiver says the setting is on.
+/// - An RDS Multi-AZ DB cluster's are not ("copying a Multi-AZ DB cluster snapshot is not
+///   supported", "Copy a backup"): a cluster whose `Engine` is not read as Aurora's.
+/// - A bucket is backed up only with S3 Versioning on ("Amazon S3 backups": AWS Backup
+///   requires versioning), so a bucket without `VersioningConfiguration.Status` `Enabled`
+///   has no recovery point to copy.
+/// - Redshift clusters, OpenSearch and Elasticsearch domains, directory and table buckets:
+///   not among the types AWS Backup copies across regions (a Redshift cluster's own
+///   cross-region snapshot copy, `DestinationRegion`, is read apart).
+///
+/// RDS instances, Aurora, EFS, EBS volumes, DocumentDB and Neptune clusters are copied.
+fn not_copied_across_regions(store: &Resource, props: &Value) -> Option<String> {
+    match store.type_name() {
+        "AWS::RDS::DBInstance"
+        | "AWS::EFS::FileSystem"
+        | "AWS::EC2::Volume"
+        | "AWS::DocDB::DBCluster"
+        | "AWS::Neptune::DBCluster" => None,
+        "AWS::RDS::DBCluster" => {
+            let aurora = meaning::text(&props["Engine"])
+                .is_some_and(|e| e.trim().to_ascii_lowercase().starts_with("aurora"));
+            (!aurora).then(|| {
+                "AWS Backup does not copy a Multi-AZ DB cluster's snapshots, and the cluster's `Engine` is not read as Aurora's (`aurora-mysql`, `aurora-postgresql`)".to_owned()
+            })
+        }
+        "AWS::S3::Bucket" => {
+            let versioned = meaning::text(&props["VersioningConfiguration"]["Status"])
+                .is_some_and(|s| s == "Enabled");
+            (!versioned).then(|| {
+                "AWS Backup backs up a bucket only with S3 Versioning on (`VersioningConfiguration.Status` `Enabled`)".to_owned()
+            })
+        }
+        "AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable" => Some(
+            "AWS Backup copies a DynamoDB table's recovery points to another region only with its advanced DynamoDB backup features on in the account and region, a setting no template shows: turn them on (`aws backup update-region-settings --resource-type-management-preference DynamoDB=true`) and say so in a waiver of D2, or give the table a global table replica in another region".to_owned(),
+        ),
+        other => Some(format!(
+            "AWS Backup does not copy the recovery points of a `{other}` to another region"
+        )),
+    }
+}
+
+/// Why a copy action to `vault` (of a plan of `template`) makes no copy of an RDS or
+/// Aurora `store` in another region when the vault may be of another account: "For Amazon
+/// RDS and Aurora snapshots, AWS Backup only supports automating either cross-account or
+/// cross-Region copies" (AWS Backup developer guide, "Copy a backup"), so a copy to a vault
+/// of another account in another region is none. A vault named through hipaa-stack's
+/// template parameter is of the app's account, and so is an ARN whose account is
+/// `${AWS::AccountId}`; an account written as a number may be another, which no template
+/// can tell.
+fn rds_copy_to_another_account(
+    app: &App<'_, '_>,
+    template: &Template,
+    store: &Resource,
+    vault: &Value,
+) -> Option<String> {
+    if !matches!(
+        store.type_name(),
+        "AWS::RDS::DBInstance" | "AWS::RDS::DBCluster"
+    ) || carried(app, template, vault, &VAULT).is_some()
+    {
+        return None;
+    }
+    let own = written_text(vault).is_some_and(|text| {
+        let fields = arn_fields(text);
+        vault.get("Fn::Sub").is_some() && fields.get(4).is_some_and(|a| a == "${AWS::AccountId}")
+    });
+    (!own).then(|| {
+        "AWS Backup copies an RDS or Aurora snapshot to another account or to another region, not both, and the vault's account is not read as the store's: write it `${AWS::AccountId}` in an `Fn::Sub`, or name a vault of a stack of the app".to_owned()
+    })
+}
+
+/// Why a copy action makes no copy of an Aurora cluster between `home` and `there`: "You
+/// can't copy a snapshot to or from the following AWS Regions: China (Beijing), China
+/// (Ningxia)" (Aurora user guide, "DB cluster snapshot copying").
+fn aurora_copy_in_china(
+    store: &Resource,
+    home: Option<&str>,
+    there: Option<&str>,
+) -> Option<String> {
+    let china = |r: Option<&str>| r.is_some_and(|r| r.starts_with("cn-"));
+    (store.type_name() == "AWS::RDS::DBCluster" && (china(home) || china(there)))
+        .then(|| "Aurora copies no DB cluster snapshot to or from the China regions".to_owned())
+}
+
 /// The backup plans that protect `store`, and the copies of their recovery points.
 fn backups(
     app: &App<'_, '_>,
     (at, home): (usize, Option<&str>),
     template: &Template,
     store: &Resource,
+    props: &Value,
 ) -> Vec<Copy> {
     if app.lookup.selections.is_empty() {
         return Vec::new();
     }
+    let uncopied = not_copied_across_regions(store, props);
     // The store and the exports of its stack that name it, which another stack's selection
     // imports: the selections it looks up are read again, as rules R4 and E3 read them.
     let listed_store = ArnOf::of(template, store);
@@ -1465,8 +1617,12 @@ fn backups(
                 .flatten()
                 .enumerate()
             {
-                let (to, region, another_region) =
-                    destination(app, t, &copy["DestinationBackupVaultArn"], home, &VAULT);
+                let vault = &copy["DestinationBackupVaultArn"];
+                let (to, region, another_region) = destination(app, t, vault, home, &VAULT);
+                let uncopied = uncopied
+                    .clone()
+                    .or_else(|| rds_copy_to_another_account(app, t, store, vault))
+                    .or_else(|| aurora_copy_in_china(store, home, region.as_deref()));
                 // "If you do not specify a lifecycle, AWS Backup applies the lifecycle
                 // policy of the source backup to the destination backup" (`AWS::Backup::
                 // BackupPlan CopyActionResourceType` `Lifecycle`).
@@ -1477,19 +1633,20 @@ fn backups(
                         kept_days(&copy["Lifecycle"])
                     };
                 let lasting = copy_kept.lasts();
-                let detail = match (daily, lasting) {
-                    (true, true) if another_region => format!(
+                let detail = match (daily, lasting, &uncopied) {
+                    (true, true, Some(why)) => format!("none known in another region: {why}"),
+                    (true, true, None) if another_region => format!(
                         "every recovery point of `{plan_name}`, kept {}",
                         kept_text(copy_kept)
                     ),
-                    (true, true) => format!(
+                    (true, true, None) => format!(
                         "every recovery point of `{plan_name}`, kept {}; not known to be in another region than the store's (a vault of a stack of another region, `app.stack_in`, or the vault's ARN with a region other than the store's pinned one)",
                         kept_text(copy_kept)
                     ),
-                    (false, _) => format!(
+                    (false, _, _) => format!(
                         "none known: the rule is not read as running at least daily ({schedule}), so no copy is known to be there"
                     ),
-                    (true, false) => format!(
+                    (true, false, _) => format!(
                         "none known: the copies are kept {}, not the two days or more that leave one there between two daily runs",
                         kept_text(copy_kept)
                     ),
@@ -1498,7 +1655,7 @@ fn backups(
                     kind: "backup copy",
                     to,
                     region,
-                    another_region: another_region && daily && lasting,
+                    another_region: another_region && daily && lasting && uncopied.is_none(),
                     detail,
                     evidence: format!(
                         "{other}/{}/Properties/BackupPlan/BackupPlanRule/{i}/CopyActions/{j}",
@@ -1713,7 +1870,7 @@ mod tests {
         let d1 = crate::compliance::rule_spec("D1").unwrap();
         for t in d1.types {
             assert!(
-                STORES.contains(t) != NOT_STORES.contains(t),
+                is_store(t) != NOT_STORES.contains(t),
                 "{t}: a type D1 keeps is either a store of the table or named as none"
             );
         }
@@ -1787,8 +1944,8 @@ mod tests {
     }
 
     /// A global table's replicas in other regions are its copies there; the one in its
-    /// stack's region is the table itself, and a table of a stack with no pinned region is
-    /// not known to have one elsewhere.
+    /// stack's region is the table itself, and a table of a stack with no pinned region
+    /// with replicas in two regions has one of them elsewhere.
     #[test]
     fn a_global_table_lists_its_replicas_in_other_regions() {
         use crate::prelude::*;
@@ -1825,16 +1982,125 @@ mod tests {
             copies("pinned"),
             (vec![("replica", Some("us-west-2"), true)], true)
         );
+        // No one replica is known to be elsewhere, but the stack's region is one of the two:
+        // the other is (hostile review 17; a gap before).
         assert_eq!(
             copies("unpinned"),
-            (
-                vec![
-                    ("replica", Some("us-east-1"), false),
-                    ("replica", Some("us-west-2"), false)
-                ],
-                false
-            )
+            (vec![("replica", Some("another region"), true)], true)
         );
+    }
+
+    /// AWS Backup copies to another region only the recovery points of the types it copies
+    /// across regions, and backs up a bucket only with S3 Versioning on: a bucket without
+    /// it, a DynamoDB table (advanced DynamoDB backup, a setting of the account) and a
+    /// Multi-AZ DB cluster have no copy in another region from a copy action; a versioned
+    /// bucket, an Aurora cluster, an RDS instance, an EFS file system and an EBS volume do.
+    #[test]
+    fn aws_backup_copies_across_regions_only_the_types_it_supports() {
+        use serde_json::json;
+        let cases = [
+            ("AWS::S3::Bucket", json!({}), Some("S3 Versioning")),
+            (
+                "AWS::S3::Bucket",
+                json!({ "VersioningConfiguration": { "Status": "Suspended" } }),
+                Some("S3 Versioning"),
+            ),
+            (
+                "AWS::S3::Bucket",
+                json!({ "VersioningConfiguration": { "Status": { "Ref": "Versioning" } } }),
+                Some("S3 Versioning"),
+            ),
+            (
+                "AWS::S3::Bucket",
+                json!({ "VersioningConfiguration": { "Status": "Enabled" } }),
+                None,
+            ),
+            (
+                "AWS::DynamoDB::Table",
+                json!({}),
+                Some("advanced DynamoDB backup"),
+            ),
+            (
+                "AWS::DynamoDB::GlobalTable",
+                json!({}),
+                Some("advanced DynamoDB backup"),
+            ),
+            (
+                "AWS::RDS::DBCluster",
+                json!({ "Engine": "mysql" }),
+                Some("Multi-AZ DB cluster"),
+            ),
+            (
+                "AWS::RDS::DBCluster",
+                json!({}),
+                Some("Multi-AZ DB cluster"),
+            ),
+            (
+                "AWS::RDS::DBCluster",
+                json!({ "Engine": "aurora-mysql" }),
+                None,
+            ),
+            (
+                "AWS::RDS::DBCluster",
+                json!({ "Engine": "Aurora-PostgreSQL" }),
+                None,
+            ),
+            ("AWS::RDS::DBInstance", json!({}), None),
+            ("AWS::EFS::FileSystem", json!({}), None),
+            ("AWS::EC2::Volume", json!({}), None),
+            ("AWS::DocDB::DBCluster", json!({}), None),
+            ("AWS::Neptune::DBCluster", json!({}), None),
+            (
+                "AWS::Redshift::Cluster",
+                json!({}),
+                Some("AWS::Redshift::Cluster"),
+            ),
+            (
+                "AWS::OpenSearchService::Domain",
+                json!({}),
+                Some("AWS::OpenSearchService::Domain"),
+            ),
+            (
+                "AWS::S3Express::DirectoryBucket",
+                json!({}),
+                Some("AWS::S3Express::DirectoryBucket"),
+            ),
+        ];
+        for (type_name, props, says) in cases {
+            let store = Resource::raw("Store".to_owned(), type_name.to_owned(), props.clone());
+            let why = not_copied_across_regions(&store, &props);
+            match (says, &why) {
+                (None, None) => {}
+                (Some(says), Some(why)) => assert!(why.contains(says), "{type_name}: {why}"),
+                _ => panic!("{type_name} {props}: {why:?}"),
+            }
+        }
+    }
+
+    /// Aurora copies no cluster snapshot to or from the China regions: a copy action of
+    /// an Aurora cluster between cn-north-1 and cn-northwest-1 is none; of an RDS instance
+    /// it is (hostile review 17).
+    #[test]
+    fn an_aurora_copy_to_or_from_china_is_none() {
+        let cluster = Resource::raw(
+            "C".to_owned(),
+            "AWS::RDS::DBCluster".to_owned(),
+            serde_json::json!({ "Engine": "aurora-mysql" }),
+        );
+        let instance = Resource::raw(
+            "I".to_owned(),
+            "AWS::RDS::DBInstance".to_owned(),
+            serde_json::json!({}),
+        );
+        for (home, there) in [
+            (Some("cn-north-1"), Some("cn-northwest-1")),
+            (None, Some("cn-northwest-1")),
+            (Some("cn-northwest-1"), None),
+        ] {
+            assert!(aurora_copy_in_china(&cluster, home, there).is_some());
+            assert!(aurora_copy_in_china(&instance, home, there).is_none());
+        }
+        assert!(aurora_copy_in_china(&cluster, Some("us-east-1"), Some("us-west-2")).is_none());
     }
 
     /// A store of a type the table reads no copy of (a DocumentDB cluster) is listed, with

@@ -2800,6 +2800,92 @@ mod tests {
         }
     }
 
+    /// A DynamoDB table whose backup plan copies its recovery points to a vault of a stack
+    /// of another region has no copy known to be there: AWS Backup copies a table's
+    /// recovery points across regions only with the account's advanced DynamoDB backup
+    /// features on, which no template shows. Rule D2 is a gap that says what to turn on,
+    /// and the disaster-recovery table of the report says it beside the copy (both credited
+    /// the copy before, hostile review 17); a waiver answers it.
+    #[test]
+    fn a_dynamodb_table_copied_by_aws_backup_says_what_the_account_must_turn_on() {
+        for waived in [false, true] {
+            let app = App::new("ddb");
+            let dr = app.stack_in("ddb-dr", crate::region!("us-west-2")).unwrap();
+            let dr_key = dr.add(KmsKey::new("DrKey")).unwrap();
+            let vault = dr
+                .add(crate::constructs::BackupVault::new("DrVault").encryption(&dr_key))
+                .unwrap();
+            let data = app
+                .stack_in("ddb-data", crate::region!("us-east-1"))
+                .unwrap();
+            let key = data.add(KmsKey::new("PhiKey")).unwrap();
+            let table = data
+                .add(
+                    crate::SecureTable::new("Results", "Id", crate::KeyType::String)
+                        .encryption(&key),
+                )
+                .unwrap();
+            data.add(
+                BackupPlan::new("Daily")
+                    .encryption(&key)
+                    .protect(&table)
+                    .copy_to(&vault),
+            )
+            .unwrap();
+            if waived {
+                app.waive(crate::compliance::Waiver::new(
+                    crate::compliance::rule::D2,
+                    &table,
+                    "advanced DynamoDB backup features are on in the account (AWS Backup settings), so the Daily plan's copies reach the us-west-2 vault",
+                ))
+                .unwrap();
+            }
+            let assembly = app
+                .check_for_report(Evidence::Grouped, crate::synth::Memory::Fast)
+                .unwrap();
+            let d2 = assembly
+                .evaluation()
+                .results
+                .iter()
+                .find(|c| c.rule == "D2" && &*c.logical_id == "Results")
+                .unwrap();
+            match (&d2.status, waived) {
+                (Status::Gap { reason }, false) => {
+                    assert!(
+                        reason.contains(":backup-vault:ddb-dr-DrVault, none known in another region: AWS Backup copies a DynamoDB table's recovery points to another region only with its advanced DynamoDB backup features on"),
+                        "{reason}"
+                    );
+                    assert!(
+                        reason.contains("resource-type-management-preference DynamoDB=true"),
+                        "{reason}"
+                    );
+                }
+                (Status::Waived { .. }, true) => {}
+                other => panic!("{other:?}"),
+            }
+            let report = Report::new(&assembly);
+            let entry = report
+                .disaster_recovery
+                .iter()
+                .find(|e| e.logical_id == "Results")
+                .unwrap();
+            assert!(!entry.in_another_region, "{entry:?}");
+            let copy = entry
+                .copies
+                .iter()
+                .find(|c| c.kind == "backup copy")
+                .unwrap();
+            assert_eq!(copy.region.as_deref(), Some("us-west-2"), "{copy:?}");
+            assert!(!copy.another_region, "{copy:?}");
+            assert!(
+                report
+                    .to_markdown()
+                    .contains("advanced DynamoDB backup features"),
+                "the table says what to turn on"
+            );
+        }
+    }
+
     #[test]
     fn each_rule_lists_its_waivers_failures_and_gaps_with_what_does_not_hold() {
         let app = App::new("rows");

@@ -348,11 +348,20 @@ pub trait CloudFormationApi: Send + Sync {
             })
         }
     }
-    /// Deletes the stack, keeping `retain` (only for a stack in `DELETE_FAILED`).
+    /// Deletes the stack, keeping `retain` (only for a stack in `DELETE_FAILED`). `token`
+    /// (`ClientRequestToken`; empty for none) is the same for every attempt of one deletion
+    /// and differs between deletions: API reference, DeleteStack, `ClientRequestToken`: "A
+    /// unique identifier for this DeleteStack request. Specify this token if you plan to
+    /// retry requests so that CloudFormation knows that you're not attempting to delete a
+    /// stack with the same name. You might retry DeleteStack requests to ensure that
+    /// CloudFormation successfully received them." Without it, a retry after an answer that
+    /// was lost meets a stack no longer in `DELETE_FAILED`, and `RetainResources` ("For
+    /// stacks in the DELETE_FAILED state") is refused.
     fn delete_stack(
         &self,
         name: &str,
         retain: &[String],
+        token: &str,
     ) -> impl Future<Output = Result<(), ApiError>> + Send;
     /// Continues a rollback that failed. `token` (`ClientRequestToken`) is the same for
     /// every attempt of one continuation: API reference, ContinueUpdateRollback,
@@ -926,10 +935,18 @@ impl CloudFormationApi for SdkApi {
         })
     }
 
-    async fn delete_stack(&self, name: &str, retain: &[String]) -> Result<(), ApiError> {
+    async fn delete_stack(
+        &self,
+        name: &str,
+        retain: &[String],
+        token: &str,
+    ) -> Result<(), ApiError> {
         let mut call = self.client.delete_stack().stack_name(name);
         for r in retain {
             call = call.retain_resources(r);
+        }
+        if !token.is_empty() {
+            call = call.client_request_token(token);
         }
         call.send().await.map(|_| ()).map_err(|e| self.error(e))
     }

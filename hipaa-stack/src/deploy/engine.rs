@@ -51,6 +51,11 @@ pub struct Options {
     pub adopt: Vec<String>,
     /// How long to wait for another run of the app to finish before refusing.
     pub lock_wait: Duration,
+    /// How long the run lock holds before another run may take it over as a killed run's;
+    /// `None`: the timeout for each wave and one more, plus five minutes. A run renews it
+    /// before a change once half of it has passed (a run that waited at a prompt), and stops
+    /// when another run took it over meanwhile ([`DeployError::LockLost`]).
+    pub lock_hold: Option<Duration>,
     /// Also return the outputs hipaa-stack adds for itself (`--all`): the exports that
     /// carry references between stacks and the template hash. By default only the
     /// program's own outputs.
@@ -155,6 +160,7 @@ impl Default for Options {
             progress: std::io::stderr().is_terminal(),
             adopt: Vec::new(),
             lock_wait: Duration::from_secs(600),
+            lock_hold: None,
             internal_outputs: false,
             environment: None,
             events: None,
@@ -320,6 +326,7 @@ pub fn billing(resource_type: &str) -> Option<&'static str> {
         "AWS::Backup::LogicallyAirGappedBackupVault" => "the recovery points",
         "AWS::EFS::FileSystem" => "the files stored",
         "AWS::Redshift::Cluster" => "the running cluster and its storage",
+        "AWS::RedshiftServerless::Namespace" => "the namespace's managed storage",
         "AWS::OpenSearchService::Domain" | "AWS::Elasticsearch::Domain" => {
             "the running domain and its storage"
         }
@@ -403,6 +410,11 @@ pub struct Deployer<'a, C> {
     lock_started: std::sync::atomic::AtomicBool,
     lock_waited: std::sync::atomic::AtomicBool,
     lock_command: Mutex<String>,
+    /// The lock as this run last wrote it, and when: renewed before a change once half its
+    /// hold has passed.
+    lease: tokio::sync::Mutex<Option<(super::staging::RunLock, std::time::Instant)>>,
+    /// The deletions of stacks this run made, for their tokens.
+    deletions: std::sync::atomic::AtomicU32,
 }
 
 impl<C> std::fmt::Debug for Deployer<'_, C> {
@@ -484,6 +496,8 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             lock_started: std::sync::atomic::AtomicBool::new(false),
             lock_waited: std::sync::atomic::AtomicBool::new(false),
             lock_command: Mutex::new(String::new()),
+            lease: tokio::sync::Mutex::new(None),
+            deletions: std::sync::atomic::AtomicU32::new(0),
         }
     }
 
@@ -597,20 +611,32 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         Ok(())
     }
 
-    /// Every selected stack pinned to a region must have that region's client, and the
-    /// environment must be clear.
+    /// Every selected stack pinned to a region must have that region's client, and so must
+    /// every stack whose outputs fill a selected stack's parameters (read in its region,
+    /// selected or not: without its region's client, the outputs would be read from a stack
+    /// of the same name in the environment's region, whose values are of that region); and
+    /// the environment must be clear.
     fn check_regions(&self) -> Result<(), DeployError> {
         self.environment()?;
         for s in self.waves().into_iter().flatten() {
-            let Some(r) = s.region() else { continue };
-            if !self.regions.iter().any(|x| x.region.as_deref() == Some(r)) {
-                return Err(DeployError::StackState {
-                    stack: s.name().to_owned(),
-                    status: format!("pinned to {r}"),
-                    hint: format!(
-                        "this run has no CloudFormation client for {r}; the command line makes one per region of the app"
-                    ),
-                });
+            let read = s.template().parameters().iter().map(|p| p.stack());
+            for name in std::iter::once(s.name()).chain(read) {
+                let Some(r) = self.assembly.stack(name).and_then(SynthesizedStack::region) else {
+                    continue;
+                };
+                if !self.regions.iter().any(|x| x.region.as_deref() == Some(r)) {
+                    return Err(DeployError::StackState {
+                        stack: s.name().to_owned(),
+                        status: if name == s.name() {
+                            format!("pinned to {r}")
+                        } else {
+                            format!("reads the outputs of stack `{name}`, pinned to {r}")
+                        },
+                        hint: format!(
+                            "this run has no CloudFormation client for {r}; the command line makes one per region of the app"
+                        ),
+                    });
+                }
             }
         }
         Ok(())
@@ -625,20 +651,39 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     /// region, for disaster recovery (§164.308(a)(7)(ii)(B)). Deployed with the
     /// environment's region equal to the pinned one, that copy would be in the store's own
     /// region, and the report's claim false: refused, naming both stacks.
+    ///
+    /// A run that does not know the environment's region (a client without one, as
+    /// [`Deployer::new`] makes: every stack then goes through that one client, in one region)
+    /// cannot tell the two regions apart: a selected stack that reads such a parameter, of
+    /// or for a stack of the environment's region, is refused. A stack that is not selected
+    /// is not deployed by this run, and one whose parameters it reads must have its region's
+    /// client ([`Deployer::check_regions`]).
     fn check_regions_apart(&self) -> Result<(), DeployError> {
-        let Some(home) = self.regions[0].region.as_deref() else {
-            return Ok(());
-        };
+        let home = self.regions[0].region.as_deref();
+        // `None`: a stack of the environment's region, and this run does not know it.
         let region_of = |name: &str| {
             self.assembly
                 .stack(name)
                 .and_then(SynthesizedStack::region)
-                .unwrap_or(home)
+                .or(home)
         };
         for s in self.waves().into_iter().flatten() {
             for parameter in s.template().parameters() {
-                let (consumer, producer) = (region_of(s.name()), region_of(parameter.stack()));
+                let (Some(consumer), Some(producer)) =
+                    (region_of(s.name()), region_of(parameter.stack()))
+                else {
+                    return Err(DeployError::StackState {
+                        stack: s.name().to_owned(),
+                        status: format!(
+                            "reads the value `{}` of stack `{}` as one of another region, and this run does not know the environment's region",
+                            parameter.name(),
+                            parameter.stack()
+                        ),
+                        hint: "the engine's first client names no region (as `Deployer::new` makes it), so the two stacks could deploy to one region; build the engine with `Deployer::with_regions`, one client per region, the environment's first, as the command line does".to_owned(),
+                    });
+                };
                 if consumer == producer {
+                    let home = home.unwrap_or(consumer);
                     return Err(DeployError::StackState {
                         stack: s.name().to_owned(),
                         status: format!(
@@ -846,11 +891,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             .get_or_try_init(|| async {
                 self.lock_started
                     .store(true, std::sync::atomic::Ordering::SeqCst);
-                let hold = self
-                    .options
-                    .timeout
-                    .saturating_mul(self.waves().len() as u32 + 1)
-                    + Duration::from_secs(300);
+                let hold = self.lock_hold();
                 let command = self
                     .lock_command
                     .lock()
@@ -888,7 +929,50 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 detail: "another run finished first; this run plans again".to_owned(),
             });
         }
+        self.renew_if_due().await
+    }
+
+    /// A run that has held its lock for half its hold (a prompt left waiting, a long wave)
+    /// renews it ([`Staging::renew`]) before changing anything more; the renewal is refused
+    /// when another run took the expired lock over meanwhile, and this run stops there.
+    /// Nothing to do before the lock is taken.
+    async fn renew_if_due(&self) -> Result<(), DeployError> {
+        let (Some(staging), Some(Some(taken))) = (self.home_staging(), self.lock.get()) else {
+            return Ok(());
+        };
+        let hold = self.lock_hold();
+        let mut lease = self.lease.lock().await;
+        let (lock, renewed) =
+            lease.get_or_insert_with(|| (taken.clone(), std::time::Instant::now()));
+        if renewed.elapsed() >= hold / 2 {
+            staging
+                .renew(lock, hold, self.options.retry, &self.staging_calls)
+                .await?;
+            *renewed = std::time::Instant::now();
+        }
         Ok(())
+    }
+
+    /// The `ClientRequestToken` of a new deletion of `stack`: the same for every attempt of
+    /// that deletion (a retry after a lost answer is the same request), another for each
+    /// deletion, even of a stack of the same name made again in this run (a token met again
+    /// would be taken for a retry, and the deletion not made).
+    fn deletion_token(&self, stack: &str) -> String {
+        let n = self
+            .deletions
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        client_token(&format!("{}-delete-{n}", self.run), stack)
+    }
+
+    /// How long the run lock holds: [`Options::lock_hold`], or the timeout for each wave and
+    /// one more, plus five minutes.
+    fn lock_hold(&self) -> Duration {
+        self.options.lock_hold.unwrap_or_else(|| {
+            self.options
+                .timeout
+                .saturating_mul(self.waves().len() as u32 + 1)
+                + Duration::from_secs(300)
+        })
     }
 
     /// Deletes what this run created for change sets it never executed, and says so.
@@ -956,7 +1040,19 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             });
         }
         self.bars.set_draw_target(ProgressDrawTarget::hidden());
-        let answer = guard::ask(action).await;
+        // While the question waits, the run lock is renewed as its hold runs out, so that no
+        // other run takes it over as a killed run's; a renewal refused (the lock was taken
+        // over already) stops the run at its next change.
+        let hold = self.lock_hold();
+        let answer = tokio::select! {
+            answer = guard::ask(action) => answer,
+            () = async {
+                loop {
+                    tokio::time::sleep((hold / 3).max(Duration::from_secs(1))).await;
+                    let _ = self.renew_if_due().await;
+                }
+            } => Answer::Interrupted,
+        };
         if self.options.progress {
             self.bars.set_draw_target(ProgressDrawTarget::stderr());
         }
@@ -1378,8 +1474,9 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                     "{name}: REVIEW_IN_PROGRESS, left by a run that did not execute its change set; deleting the empty stack"
                 ));
                 self.discard_stale(name, &info.id).await?;
+                let token = self.deletion_token(name);
                 self.call(name, "DeleteStack", || {
-                    self.cfn(name).delete_stack(&info.id, &[])
+                    self.cfn(name).delete_stack(&info.id, &[], &token)
                 })
                 .await?;
                 if let Some(left) = self.wait(stack, Some(&info.id), &Mark::default()).await? {
@@ -1398,8 +1495,9 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 ))
                 .await?;
                 self.say(format!("{name}: deleting the failed first create"));
+                let token = self.deletion_token(name);
                 self.call(name, "DeleteStack", || {
-                    self.cfn(name).delete_stack(&info.id, &[])
+                    self.cfn(name).delete_stack(&info.id, &[], &token)
                 })
                 .await?;
                 if let Some(left) = self.wait(stack, Some(&info.id), &Mark::default()).await? {
@@ -1915,8 +2013,11 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         if let Ok(Some(info)) = self.describe_id(name, id).await
             && info.status == "REVIEW_IN_PROGRESS"
         {
+            let token = self.deletion_token(name);
             let _ = self
-                .call(name, "DeleteStack", || self.cfn(name).delete_stack(id, &[]))
+                .call(name, "DeleteStack", || {
+                    self.cfn(name).delete_stack(id, &[], &token)
+                })
                 .await;
         }
     }
@@ -2739,6 +2840,9 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     /// timeout the change set is asked whether it started before trying again; throttling
     /// means the request was not taken, and is retried as usual.
     async fn execute(&self, stack: &str, arn: &str) -> Result<(), DeployError> {
+        // The change of a run that holds the lock (renewed if due), as every write through
+        // `call` is: a run whose lock another run took over executes nothing.
+        Box::pin(self.ensure_locked()).await?;
         // One attempt per call: this loop decides, after asking the change set, whether to
         // try again (an answer that timed out may hide an execution that started).
         let policy = RetryPolicy {
@@ -3105,8 +3209,11 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                     keep.join(", ")
                 ));
             }
+            // One token per deletion, the same for each of its attempts: a retry after a lost
+            // answer is the same request, never a second one refused for `RetainResources`.
+            let token = self.deletion_token(name);
             self.call(name, "DeleteStack", || {
-                self.cfn(name).delete_stack(&id, &keep)
+                self.cfn(name).delete_stack(&id, &keep, &token)
             })
             .await?;
             self.track(name, Some("DELETE_IN_PROGRESS"));
@@ -3660,6 +3767,25 @@ mod tests {
         assert_ne!(token, client_token(&format!("{a}-0"), "clinic-security"));
         let long = client_token(&a, &"s".repeat(200));
         assert_eq!(long.len(), 128);
+    }
+
+    /// DeleteStack's `ClientRequestToken` ([a-zA-Z][-a-zA-Z0-9]*, up to 128; API reference,
+    /// DeleteStack): one per deletion of a stack, distinct even for the longest stack name
+    /// (the deletion's number comes before the name, which truncation shortens).
+    #[test]
+    fn deletion_tokens_are_valid_and_differ_per_deletion() {
+        let a = run_id();
+        let longest = "s".repeat(128);
+        for stack in ["clinic-data", longest.as_str()] {
+            let tokens: Vec<String> = (0..12)
+                .map(|n| client_token(&format!("{a}-delete-{n}"), stack))
+                .collect();
+            for t in &tokens {
+                assert!(valid(t, |c| c.is_ascii_alphabetic()), "{t}");
+            }
+            let distinct: BTreeSet<&String> = tokens.iter().collect();
+            assert_eq!(distinct.len(), tokens.len(), "{tokens:?}");
+        }
     }
 
     #[test]

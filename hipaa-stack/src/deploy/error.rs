@@ -146,6 +146,17 @@ pub enum DeployError {
         detail: String,
     },
 
+    /// The run lock this run held was taken over by another run (or deleted) after its hold
+    /// expired, as when a run waits at a prompt longer than the hold: this run stops before
+    /// its next change.
+    #[error("the run lock of app `{app}` is no longer this run's: {detail}")]
+    LockLost {
+        /// The app.
+        app: String,
+        /// What happened to the lock, and what to do.
+        detail: String,
+    },
+
     /// `outputs` or `drift` on stacks that are not deployed.
     #[error(
         "{} {} not deployed; run `up` first",

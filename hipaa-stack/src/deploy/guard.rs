@@ -91,7 +91,7 @@ pub async fn discard<'c, C: CloudFormationApi + 'c>(
                 api.describe_stack(&stack).await,
                 Ok(Some(ref i)) if i.status == "REVIEW_IN_PROGRESS"
             );
-        if empty && bounded(api.delete_stack(&stack, &[])).await {
+        if empty && bounded(api.delete_stack(&stack, &[], "")).await {
             out.deleted.push(format!(
                 "{stack} (its change set, and the empty stack the change set had created)"
             ));

@@ -79,6 +79,10 @@ const PHI_STORES: &[(&str, &str)] = &[
     ),
     ("AWS::EFS::FileSystem", "every file of the file system"),
     ("AWS::Redshift::Cluster", "the data warehouse's tables"),
+    (
+        "AWS::RedshiftServerless::Namespace",
+        "the data warehouse's tables",
+    ),
     ("AWS::OpenSearchService::Domain", "the domain's indices"),
     ("AWS::Elasticsearch::Domain", "the domain's indices"),
     (

@@ -109,6 +109,12 @@ pub struct RunLock {
     run: String,
     /// Whether another run held the lock first, so that this one waited for it.
     waited: bool,
+    /// The ETag of the lock as this run last wrote it (`None` when S3 gave none): a renewal
+    /// replaces that object and only it (`If-Match`).
+    etag: Option<String>,
+    /// The command and start of the run, written again by a renewal.
+    command: String,
+    started: u64,
 }
 
 impl RunLock {
@@ -592,7 +598,7 @@ impl Staging {
             })
             .await;
             match put {
-                Ok(_) => {
+                Ok(out) => {
                     if let Some((_, holder)) = expired.take() {
                         let why = if holder.expires < now_secs() {
                             format!(
@@ -611,6 +617,9 @@ impl Staging {
                         key,
                         run: run.to_owned(),
                         waited: said,
+                        etag: out.e_tag().map(str::to_owned),
+                        command: command.to_owned(),
+                        started: body.started,
                     });
                 }
                 // Taken, or changed since it was read (another run took it over first).
@@ -634,6 +643,9 @@ impl Staging {
                     key,
                     run: run.to_owned(),
                     waited: said,
+                    etag,
+                    command: command.to_owned(),
+                    started: holder.started,
                 });
             }
             if (holder.expires < now_secs() || holder_gone(&holder))
@@ -670,6 +682,105 @@ impl Staging {
                 said = true;
             }
             tokio::time::sleep(Duration::from_millis(500).min(wait)).await;
+        }
+    }
+
+    /// Renews a lock this run holds for `hold` more: the lock is written again only if it is
+    /// still the object this run last wrote (`If-Match` with its ETag; Amazon S3 User Guide,
+    /// "How to prevent object overwrites with conditional writes": a `PUT` with `If-Match`
+    /// whose ETag does not match fails with 412 Precondition Failed, one for a key that no
+    /// longer exists with 404 `NoSuchKey`), so that a lock another run took over after this
+    /// one's hold expired (a run that waited at a prompt longer than the hold) is never
+    /// overwritten. Refused, naming that run, when the lock is not this run's any more: the
+    /// run must not change anything the other run may be changing. The new ETag is kept in
+    /// `lock`.
+    pub async fn renew(
+        &self,
+        lock: &mut RunLock,
+        hold: Duration,
+        retry: RetryPolicy,
+        counts: &CallCounts,
+    ) -> Result<(), DeployError> {
+        let ready = self.ready(retry, counts).await?;
+        let app = lock
+            .key
+            .strip_prefix("locks/")
+            .and_then(|k| k.strip_suffix(".json"))
+            .unwrap_or(&lock.key)
+            .to_owned();
+        let lost = |detail: String| DeployError::LockLost {
+            app: app.clone(),
+            detail: format!(
+                "`s3://{}/{}` {detail}; this run stopped before its next change. Check what the other run changes, then run the command again once it has finished",
+                ready.bucket, lock.key
+            ),
+        };
+        let Some(etag) = lock.etag.clone() else {
+            return Err(lost(
+                "has no ETag (S3 answered without one), so it cannot be renewed only if unchanged, and its hold ended".to_owned(),
+            ));
+        };
+        let body = LockBody {
+            run: lock.run.clone(),
+            pid: std::process::id(),
+            started: lock.started,
+            expires: now_secs() + hold.as_secs(),
+            command: lock.command.clone(),
+            boot: boot_id(),
+        };
+        let text = serde_json::to_string(&body).unwrap_or_default();
+        let endpoint = self.endpoint.clone();
+        let put = with_retry(retry, counts, "PutObject", || async {
+            self.s3
+                .put_object()
+                .bucket(&ready.bucket)
+                .expected_bucket_owner(&ready.account)
+                .key(&lock.key)
+                .if_match(&etag)
+                .server_side_encryption(ServerSideEncryption::AwsKms)
+                .body(ByteStream::from(text.clone().into_bytes()))
+                .content_type("application/json")
+                .send()
+                .await
+                .map_err(|e| {
+                    let status = e.raw_response().map(|r| r.status().as_u16());
+                    let mut e = classify(e, &endpoint);
+                    if matches!(status, Some(412 | 409 | 404)) {
+                        e.kind = ApiErrorKind::Client;
+                        e.code = Some("PreconditionFailed".to_owned());
+                    }
+                    e
+                })
+        })
+        .await;
+        match put {
+            Ok(out) => {
+                lock.etag = out.e_tag().map(str::to_owned);
+                Ok(())
+            }
+            Err(e) if matches!(e.code.as_deref(), Some("PreconditionFailed" | "NoSuchKey")) => {
+                // Changed since this run wrote it: a retry of this very renewal whose first
+                // answer was lost finds this run's own renewed lock; anything else is not
+                // this run's lock any more.
+                match self.read_lock(ready, &lock.key, retry, counts).await? {
+                    Some((holder, new_etag))
+                        if holder.run == lock.run
+                            && holder.pid == std::process::id()
+                            && holder.expires == body.expires =>
+                    {
+                        lock.etag = new_etag;
+                        Ok(())
+                    }
+                    Some((holder, _)) => Err(lost(format!(
+                        "was taken over by run {} (`{}`, pid {}) after its hold expired",
+                        holder.run, holder.command, holder.pid
+                    ))),
+                    None => Err(lost(
+                        "was deleted while this run held it (its hold had expired)".to_owned(),
+                    )),
+                }
+            }
+            Err(e) => Err(self.error(&ready.bucket, "PutObject", e)),
         }
     }
 
@@ -800,6 +911,9 @@ impl Staging {
             key: format!("locks/{app}.json"),
             run: run.to_owned(),
             waited: false,
+            etag: None,
+            command: String::new(),
+            started: 0,
         };
         self.unlock(&lock, retry, counts).await
     }

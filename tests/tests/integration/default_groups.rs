@@ -135,7 +135,7 @@ async fn up_closes_the_default_security_group_and_drift_sees_rules_come_back() {
 
 /// A stack with a VPC and a database that CloudFormation names at deploy and that exports
 /// its logs: both steps that follow a deploy (rules E14 and L4) have work to do.
-fn vpc_and_database_stack() -> Assembly {
+pub(crate) fn vpc_and_database_stack() -> Assembly {
     let app = App::new("retry");
     let s = app.stack("records").unwrap();
     let key = s.add(KmsKey::new("PhiKey")).unwrap();
@@ -176,7 +176,7 @@ async fn regional(endpoint: &str) -> Regional<Faulty> {
 }
 
 /// The logical id of the database of the stack `records`.
-fn database_logical_id(assembly: &Assembly) -> String {
+pub(crate) fn database_logical_id(assembly: &Assembly) -> String {
     assembly.stacks()[0]
         .template()
         .resources()

@@ -1890,3 +1890,56 @@ async fn a_continued_rollback_whose_answer_was_lost_is_retried_with_its_token() 
         "the run did not go on once the rollback completed: {log:?}"
     );
 }
+
+/// A deletion that keeps resources (`RetainResources`, only for a stack in `DELETE_FAILED`)
+/// and whose answer was lost after CloudFormation took it: the retry carries the same
+/// `ClientRequestToken` and is the same request (API reference, DeleteStack,
+/// `ClientRequestToken`), not a second deletion refused because the stack is no longer
+/// `DELETE_FAILED`. Each deletion has its own token.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deletion_keeping_resources_whose_answer_was_lost_is_retried_with_its_token() {
+    let moto = Moto::start();
+    let assembly = crate::default_groups::vpc_and_database_stack();
+    hipaa_stack::deploy::Deployer::with_regions(
+        vec![connection(&moto.endpoint).await.into_regional()],
+        &assembly,
+        options(),
+    )
+    .up()
+    .await
+    .unwrap();
+
+    let faults = Faults {
+        retained_delete_answer_lost: 1,
+        ..Faults::default()
+    };
+    let d = faulty(&moto, &assembly, faults, options()).await;
+    let destroyed = d.destroy().await.unwrap();
+    assert_eq!(destroyed.deleted, ["records"], "{destroyed:?}");
+    let db = crate::default_groups::database_logical_id(&assembly);
+    assert!(
+        destroyed
+            .retained
+            .iter()
+            .any(|r| r.logical_id == db && r.kept == "retained"),
+        "{destroyed:?}"
+    );
+    let log = d.api().log();
+    let deletions = log.iter().filter(|l| *l == "DeleteStack records").count();
+    let tokens = d.api().deletion_tokens();
+    assert_eq!(tokens.len(), deletions, "{log:?}");
+    assert!(tokens.iter().all(|t| !t.is_empty()), "{tokens:?}");
+    // The last deletion was sent twice (its answer was lost), with one token; every
+    // deletion before it had its own.
+    let (last, earlier) = tokens.split_last().unwrap();
+    assert_eq!(earlier.last(), Some(last), "{tokens:?}");
+    let mut distinct = tokens.clone();
+    distinct.dedup();
+    assert_eq!(distinct.len(), tokens.len() - 1, "{tokens:?}");
+    assert!(
+        distinct.len() >= 2,
+        "at least one deletion kept resources: {log:?}"
+    );
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    assert!(!stack_exists(&cfn, "records").await);
+}

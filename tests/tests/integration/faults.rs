@@ -76,6 +76,17 @@ pub struct Faults {
     pub continue_answer_lost: bool,
     /// The `ClientRequestToken` of the continuation that was taken.
     pub continued_with: Option<String>,
+    /// Delete a stack keeping resources (`RetainResources`), and when the stack is then
+    /// gone, answer with a server error anyway, this many times (the answer was lost; the
+    /// retry meets a stack no longer in `DELETE_FAILED`).
+    pub retained_delete_answer_lost: u32,
+    /// The `ClientRequestToken` of every DeleteStack that reached the endpoint, in order.
+    pub deleted_with: Vec<String>,
+    /// Called with `Operation stack` before every call that reaches the endpoint (after the
+    /// engine's checks for the call, such as the run lock before a write): what happens
+    /// meanwhile elsewhere (another run, time at a prompt).
+    #[allow(clippy::type_complexity)]
+    pub on_call: Option<Box<dyn FnMut(&str) + Send>>,
 }
 
 /// A client error that stands for the run being stopped there.
@@ -124,6 +135,11 @@ impl Faulty {
         self.requests.lock().unwrap().clone()
     }
 
+    /// Every `ClientRequestToken` of a DeleteStack, in order.
+    pub fn deletion_tokens(&self) -> Vec<String> {
+        self.faults.lock().unwrap().deleted_with.clone()
+    }
+
     /// Every call that reached the endpoint (or was answered by a fault), as
     /// `Operation stack`.
     pub fn log(&self) -> Vec<String> {
@@ -151,10 +167,11 @@ impl Faulty {
                 message: "Rate exceeded".to_owned(),
             });
         }
-        self.log
-            .lock()
-            .unwrap()
-            .push(format!("{operation} {subject}"));
+        let line = format!("{operation} {subject}");
+        if let Some(hook) = self.faults.lock().unwrap().on_call.as_mut() {
+            hook(&line);
+        }
+        self.log.lock().unwrap().push(line);
         Ok(())
     }
 }
@@ -356,15 +373,33 @@ impl CloudFormationApi for Faulty {
         self.inner.deployed_template(id).await
     }
 
-    async fn delete_stack(&self, id: &str, retain: &[String]) -> Result<(), ApiError> {
+    async fn delete_stack(&self, id: &str, retain: &[String], token: &str) -> Result<(), ApiError> {
         let name = name_of(id);
         self.before("DeleteStack", name).await?;
-        let was_stuck = self.faults.lock().unwrap().stuck.remove(name).is_some();
+        let was_stuck = {
+            let mut f = self.faults.lock().unwrap();
+            f.deleted_with.push(token.to_owned());
+            f.stuck.remove(name).is_some()
+        };
         if was_stuck {
             // The stuck stack never existed in moto: deleting it is the fault's end.
             return Ok(());
         }
-        self.inner.delete_stack(id, retain).await
+        self.inner.delete_stack(id, retain, token).await?;
+        if retain.is_empty() || self.faults.lock().unwrap().retained_delete_answer_lost == 0 {
+            return Ok(());
+        }
+        let gone = self
+            .inner
+            .describe_stack(id)
+            .await?
+            .is_none_or(|i| i.status == "DELETE_COMPLETE");
+        let mut f = self.faults.lock().unwrap();
+        if gone && f.retained_delete_answer_lost > 0 {
+            f.retained_delete_answer_lost -= 1;
+            return Err(server_error());
+        }
+        Ok(())
     }
 
     /// A stack made `UPDATE_ROLLBACK_FAILED` by `stuck` continues its rollback here (moto

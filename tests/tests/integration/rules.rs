@@ -1926,6 +1926,11 @@ fn rs2_held(s: &Stack<'_>) {
     );
 }
 
+/// COPY and UNLOAD through the cluster's VPC.
+fn rs4_held(s: &Stack<'_>) {
+    add(s, warehouse().property("EnhancedVpcRouting", true));
+}
+
 fn rs3_held(s: &Stack<'_>) {
     add(
         s,
@@ -2073,6 +2078,7 @@ cases! {
     rs1: "RS1" on "Warehouse", breaks rs1_broken, holds rs1_held;
     rs2: "RS2" on "Warehouse", breaks rs1_broken, holds rs2_held;
     rs3: "RS3" on "Warehouse", breaks rs1_broken, holds rs3_held;
+    rs4: "RS4" on "Warehouse", breaks rs1_broken, holds rs4_held;
     u1: "U1" on "Odd", breaks u1_broken;
     u2: "U2" on "Nested", breaks u2_broken;
     h1: "H1" on "Queue", breaks h1_queue_broken, holds h1_held;

@@ -1527,3 +1527,217 @@ async fn two_stacks_joined_across_regions_that_deploy_to_one_region_are_refused(
     let plans = d.preview().await.unwrap();
     assert!(plans.iter().any(|p| p.stack == "data"), "{plans:?}");
 }
+
+/// The run lock of `app` in the staging bucket of us-east-1, read with boto3 (from a hook of
+/// the fault seam, which is not async).
+fn read_lock(endpoint: &str, app: &str) -> serde_json::Value {
+    crate::support::python_json(
+        "import sys, boto3\n\
+         s3 = boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='t', aws_secret_access_key='t')\n\
+         print(s3.get_object(Bucket=sys.argv[2], Key='locks/' + sys.argv[3] + '.json')['Body'].read().decode())",
+        &[endpoint, STAGING, app],
+    )
+}
+
+/// Writes the run lock of `app` as another run that took it over does.
+fn write_lock(endpoint: &str, app: &str, body: &serde_json::Value) {
+    let body = body.to_string();
+    crate::support::python_json(
+        "import sys, boto3\n\
+         s3 = boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='t', aws_secret_access_key='t')\n\
+         s3.put_object(Bucket=sys.argv[2], Key='locks/' + sys.argv[3] + '.json', Body=sys.argv[4].encode())\n\
+         print('{}')",
+        &[endpoint, STAGING, app, &body],
+    );
+}
+
+/// A run that keeps its lock for longer than half its hold (here a pause before its first
+/// execution, as at a prompt) renews it before the next change, with `If-Match` on the
+/// ETag it wrote: the lock's expiry moves on, so no other run takes it over as a killed
+/// run's while this one is going on.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_that_holds_its_lock_past_half_its_hold_renews_it_before_changing_more() {
+    let moto = Moto::start();
+    let assembly = app("renew");
+    let endpoint = moto.endpoint.clone();
+    let seen: std::sync::Arc<std::sync::Mutex<Vec<u64>>> = Default::default();
+    let record = std::sync::Arc::clone(&seen);
+    let mut described = 0;
+    let faults = Faults {
+        on_call: Some(Box::new(move |call: &str| {
+            let at_first_describe = call.starts_with("DescribeChangeSet") && {
+                described += 1;
+                described == 1
+            };
+            if at_first_describe || call == "ExecuteChangeSet shared" {
+                let lock = read_lock(&endpoint, "renew");
+                record
+                    .lock()
+                    .unwrap()
+                    .push(lock["expires"].as_u64().unwrap());
+            }
+            if at_first_describe {
+                std::thread::sleep(Duration::from_millis(1600));
+            }
+        })),
+        ..Faults::default()
+    };
+    let c = crate::deploy::connection(&moto.endpoint).await;
+    let d = Deployer::new(
+        Faulty::new(c.cloudformation, faults),
+        &assembly,
+        Options {
+            lock_hold: Some(Duration::from_secs(2)),
+            ..options()
+        },
+        Some(c.staging),
+    );
+    d.up().await.unwrap();
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert!(
+        seen[1] > seen[0],
+        "the lock was not renewed before the execution: {seen:?}"
+    );
+    assert!(
+        d.staging_calls().by_operation()["PutObject"] >= 2,
+        "{:?}",
+        d.staging_calls().by_operation()
+    );
+}
+
+/// A run whose hold expired while it waited (at a prompt) and whose lock another run took
+/// over meanwhile stops before its next change: the renewal (`If-Match` on the ETag this run
+/// wrote) is refused, the error names the other run, nothing is executed, and the other
+/// run's lock stays.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_whose_expired_lock_was_taken_over_stops_before_its_next_change() {
+    let moto = Moto::start();
+    let assembly = app("takeover");
+    let endpoint = moto.endpoint.clone();
+    let other = serde_json::json!({
+        "run": "other-run", "pid": 4243, "started": 1, "expires": 4_000_000_000u64, "command": "up"
+    });
+    let theirs = other.clone();
+    let mut described = 0;
+    let faults = Faults {
+        on_call: Some(Box::new(move |call: &str| {
+            if call.starts_with("DescribeChangeSet") {
+                described += 1;
+                if described == 1 {
+                    // The hold (2 s) passes, and another run takes the expired lock over.
+                    std::thread::sleep(Duration::from_millis(2200));
+                    write_lock(&endpoint, "takeover", &theirs);
+                }
+            }
+        })),
+        ..Faults::default()
+    };
+    let c = crate::deploy::connection(&moto.endpoint).await;
+    let d = Deployer::new(
+        Faulty::new(c.cloudformation, faults),
+        &assembly,
+        Options {
+            lock_hold: Some(Duration::from_secs(2)),
+            ..options()
+        },
+        Some(c.staging),
+    );
+    let err = d.up().await.unwrap_err();
+    let text = err.to_string();
+    assert!(
+        matches!(err, DeployError::LockLost { ref app, .. } if app == "takeover"),
+        "{text}"
+    );
+    assert!(text.contains("other-run"), "{text}");
+    let log = d.api().log();
+    assert!(
+        !log.iter().any(|l| l.starts_with("ExecuteChangeSet")),
+        "{log:?}"
+    );
+    assert_eq!(read_lock(&moto.endpoint, "takeover")["run"], "other-run");
+}
+
+/// A stack that reads a value of a stack pinned to another region is refused when this run
+/// has no client for that region, even when that stack is not selected: its outputs would
+/// otherwise be read from a stack of the same name in the environment's region (here one
+/// deployed there by mistake), and the copy the checks count as in a second region would be
+/// in the store's own region. An engine whose client names no region (`Deployer::new`)
+/// cannot tell the regions apart and is refused too.
+#[tokio::test]
+async fn a_stack_reading_a_region_this_run_has_no_client_for_is_refused() {
+    let moto = Moto::start();
+    let app = App::new("noclient");
+    let dr = app.stack_in("dr", region!("us-east-1")).unwrap();
+    let dr_key = dr.add(KmsKey::new("DrKey")).unwrap();
+    let vault = dr
+        .add(BackupVault::new("DrVault").encryption(&dr_key))
+        .unwrap();
+    let data = app.stack("data").unwrap();
+    let key = data.add(KmsKey::new("PhiKey")).unwrap();
+    let logs = data.add(AccessLogBucket::new("Logs")).unwrap();
+    let records = data
+        .add(
+            SecureBucket::new("Records")
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+    data.add(
+        BackupPlan::new("Daily")
+            .encryption(&key)
+            .protect(&records)
+            .copy_to(&vault),
+    )
+    .unwrap();
+    let assembly = app.synth().unwrap();
+    // `dr` deployed in us-west-2 by mistake (a client of us-west-2 taken for us-east-1's).
+    let mut mislabelled = Connection::from_config(&config_in(&moto.endpoint, "us-west-2").await)
+        .unwrap()
+        .into_regional();
+    mislabelled.region = Some("us-east-1".to_owned());
+    let only_dr = Options {
+        stacks: vec!["dr".to_owned()],
+        ..options()
+    };
+    Deployer::with_regions(vec![mislabelled], &assembly, only_dr)
+        .up()
+        .await
+        .unwrap();
+
+    let only_data = || Options {
+        stacks: vec!["data".to_owned()],
+        ..options()
+    };
+    // The environment in us-west-2, and no client for us-east-1.
+    let west = Connection::from_config(&config_in(&moto.endpoint, "us-west-2").await).unwrap();
+    let d = Deployer::with_regions(vec![west.into_regional()], &assembly, only_data());
+    let err = d.preview().await.map(|_| ()).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        matches!(err, DeployError::StackState { ref stack, .. } if stack == "data"),
+        "{text}"
+    );
+    assert!(text.contains("stack `dr`, pinned to us-east-1"), "{text}");
+    assert!(
+        text.contains("no CloudFormation client for us-east-1"),
+        "{text}"
+    );
+    assert_eq!(d.calls().total(), 0, "no CloudFormation call was made");
+
+    // One client that names no region: every stack would go through it, in one region.
+    let c = Connection::from_config(&config_in(&moto.endpoint, "us-west-2").await).unwrap();
+    let d = Deployer::new(c.cloudformation, &assembly, only_data(), Some(c.staging));
+    for err in [
+        d.preview().await.map(|_| ()).unwrap_err(),
+        d.up().await.map(|_| ()).unwrap_err(),
+    ] {
+        let text = err.to_string();
+        assert!(
+            matches!(err, DeployError::StackState { ref stack, .. } if stack == "data"),
+            "{text}"
+        );
+        assert!(text.contains("stack `dr`"), "{text}");
+    }
+    assert_eq!(d.calls().total(), 0, "no CloudFormation call was made");
+}

@@ -13,10 +13,11 @@
 //! snapshot copy (with a snapshot copy grant for an encrypted cluster), or a backup plan
 //! that selects the store and copies its recovery points to a vault in another region.
 //!
-//! "Another region" is what a template can show: a resource of a stack pinned to another
-//! region than the store's pinned one (named through the template parameter that carries
-//! values across regions; a parameter alone shows no two regions, as a stack not pinned is
-//! deployed in the environment's region, which may be the other stack's), or an ARN or
+//! "Another region" is what a template can show: a vault or a bucket named through the
+//! template parameter that carries values across regions (between a stack pinned to a
+//! region and one of the environment's region, `preview` and `up` refuse to deploy both to
+//! one region: `Deployer::check_regions_apart`), a database source or key of a stack pinned
+//! to another region than the store's pinned one, or an ARN or
 //! region written as text, as AWS names regions, that differs from the store's stack's
 //! pinned region in its partition. A copy whose region the rule cannot tell (an ARN of a
 //! stack of the environment's region, a region that is a parameter, `US-EAST-1`) is no copy
@@ -24,35 +25,28 @@
 //! that is not read as running daily or whose copies are kept less than two days, to
 //! an ARN that is no vault's, of a plan the selection does not name as such; RDS
 //! automated backups or Redshift snapshots that are off; a read replica that names its
-//! source by identifier alone (a database of its own region) or by an ARN of a third region.
+//! source by identifier alone (a database of its own region) or by an ARN of a third region;
+//! a copy action for a store whose recovery points AWS Backup does not copy across regions
+//! (a DynamoDB table, copied only with the account's advanced DynamoDB backup features on,
+//! a setting no template shows, which a waiver states; an RDS Multi-AZ DB cluster, or a
+//! cluster whose engine is not read as Aurora's: `recovery::not_copied_across_regions`),
+//! an RDS or Aurora copy to a vault whose account is written as a number (AWS Backup copies
+//! their snapshots across accounts or across regions, not both), an Aurora copy to or from
+//! the China regions.
+//! A global table of a stack with no pinned region whose replicas are written in two
+//! regions of one partition has one in another region than the stack's, which CloudFormation
+//! requires to be one of them.
 
 use super::{Cx, Outcome, Packs, Proof, RuleSpec};
-
-/// The stores of PHI that this rule reads: those of rule D1 but buckets (rule S10), the
-/// directory buckets included, which neither S3 replication nor AWS Backup copies (a gap
-/// that a person must answer, as a waiver says how the data is copied), and the databases.
-const STORES: &[&str] = &[
-    "AWS::S3Express::DirectoryBucket",
-    "AWS::S3Tables::TableBucket",
-    "AWS::RDS::DBInstance",
-    "AWS::RDS::DBCluster",
-    "AWS::DynamoDB::Table",
-    "AWS::DynamoDB::GlobalTable",
-    "AWS::EFS::FileSystem",
-    "AWS::EC2::Volume",
-    "AWS::Redshift::Cluster",
-    "AWS::OpenSearchService::Domain",
-    "AWS::Elasticsearch::Domain",
-    "AWS::DocDB::DBCluster",
-    "AWS::Neptune::DBCluster",
-];
+// The stores of PHI that this rule reads: those of rule D1 but buckets (rule S10's).
+use crate::compliance::recovery::STORES_BUT_BUCKETS as STORES;
 
 pub(crate) static RULES: &[RuleSpec] = &[RuleSpec {
     id: "D2",
     title: "every store of PHI has a copy in a second region",
     types: STORES,
     controls: &["164.308(a)(7)(ii)(B)"],
-    fix: "protect the store with a `BackupPlan` whose rule runs at least daily and copies its recovery points, kept two days or more, to a vault of a stack of another region (`BackupPlan::copy_to` a `BackupVault` of `app.stack_in(.., region)`; `CopyActions` of `AWS::Backup::BackupPlan` to the vault's ARN, with the store's stack pinned to another region), replicate an RDS instance's automated backups (`AutomaticBackupReplicationRegion` with `AutomaticBackupReplicationKmsKeyId` the ARN of a key of that region, and a `BackupRetentionPeriod` of a day or more), give a DynamoDB global table a replica in another region, an EFS file system a `ReplicationConfiguration` to another region, or a Redshift cluster with automated snapshots a `DestinationRegion` (with `SnapshotCopyGrantName` when encrypted); a read replica naming its source by ARN, or an Aurora global database member, in a stack pinned to another region is the copy too",
+    fix: "protect the store with a `BackupPlan` whose rule runs at least daily and copies its recovery points, kept two days or more, to a vault of a stack of another region (`BackupPlan::copy_to` a `BackupVault` of `app.stack_in(.., region)`; `CopyActions` of `AWS::Backup::BackupPlan` to the vault's ARN, with the store's stack pinned to another region; AWS Backup copies no Multi-AZ DB cluster across regions, and a DynamoDB table's only with the account's advanced DynamoDB backup features on, which a waiver must state), replicate an RDS instance's automated backups (`AutomaticBackupReplicationRegion` with `AutomaticBackupReplicationKmsKeyId` the ARN of a key of that region, and a `BackupRetentionPeriod` of a day or more), give a DynamoDB global table a replica in another region, an EFS file system a `ReplicationConfiguration` to another region, or a Redshift cluster with automated snapshots a `DestinationRegion` (with `SnapshotCopyGrantName` when encrypted); a read replica naming its source by ARN, or an Aurora global database member, in a stack pinned to another region is the copy too",
     packs: Packs {
         cdk_nag: None,
         checkov: None,
@@ -76,9 +70,15 @@ fn d2(cx: &Cx<'_>) -> Outcome {
     let found = if copies.is_empty() {
         "no copy at all".to_owned()
     } else {
+        // A copy that will not be there says why (a copy action for a type AWS Backup
+        // does not copy across regions, a schedule or a retention that leaves none), so
+        // that the gap says what to change or to state in a waiver.
         let kinds: Vec<String> = copies
             .iter()
-            .map(|c| format!("{} to {}", c.kind, c.to))
+            .map(|c| match c.detail.strip_prefix("none") {
+                Some(why) => format!("{} to {}, none{why}", c.kind, c.to),
+                None => format!("{} to {}", c.kind, c.to),
+            })
             .collect();
         format!(
             "only copies not known to be in another region ({})",
@@ -351,7 +351,41 @@ mod tests {
         let stacks = [("one", &template)];
         let mut index = super::super::Index::new(&stacks);
         let cx = Cx::in_first(&stacks, &template.resources()[0], &index);
-        assert!(matches!(d2(&cx), Outcome::Gap(_)), "{:?}", d2(&cx));
+        // With no pinned region, two replicas in two regions of one partition: the stack's
+        // region is one of them, so the other is a copy elsewhere (a gap before, hostile
+        // review 17).
+        match d2(&cx) {
+            Outcome::Pass(proofs) => {
+                assert_eq!(proofs[0].logical_id, "Table");
+                assert_eq!(proofs[0].path, "/Properties/Replicas");
+            }
+            other => panic!("{other:?}"),
+        }
+        // One region written twice, or in two spellings, or two regions of two partitions,
+        // is no second region.
+        for replicas in [
+            json!([{ "Region": "us-east-1" }, { "Region": "us-east-1" }]),
+            json!([{ "Region": "us-east-1" }, { "Region": "US-EAST-1" }]),
+            json!([{ "Region": "us-east-1" }, { "Region": "cn-north-1" }]),
+            json!([{ "Region": "us-east-1" }, { "Region": { "Ref": "AWS::Region" } }]),
+        ] {
+            let template = Template {
+                resources: vec![Resource::raw(
+                    "Table".to_owned(),
+                    "AWS::DynamoDB::GlobalTable".to_owned(),
+                    json!({ "Replicas": replicas }),
+                )],
+                ..template.clone()
+            };
+            let stacks = [("one", &template)];
+            let index = super::super::Index::new(&stacks);
+            let cx = Cx::in_first(&stacks, &template.resources()[0], &index);
+            assert!(
+                matches!(d2(&cx), Outcome::Gap(_)),
+                "{replicas}: {:?}",
+                d2(&cx)
+            );
+        }
         index.regions = vec![Some("us-east-1".to_owned())];
         let cx = Cx::in_first(&stacks, &template.resources()[0], &index);
         match d2(&cx) {
@@ -414,6 +448,170 @@ mod tests {
         let assembly = app.check().unwrap();
         assert_the_rule_and_the_table_agree(&assembly);
         d2_of(&assembly, "data", "Files")
+    }
+
+    /// A copy action counts only for a type whose recovery points AWS Backup copies to
+    /// another region: of one plan that copies daily to a vault ARN of us-west-2 (from a
+    /// stack pinned to us-east-1), an Aurora cluster, an RDS instance and an EBS volume have a copy there; a
+    /// DynamoDB table (advanced DynamoDB backup, an account setting no template shows), an
+    /// RDS Multi-AZ DB cluster and a cluster whose engine is not known before deploy have
+    /// none, and the gap says why. Each of these passed before (hostile review 17).
+    #[test]
+    fn a_copy_action_counts_only_for_types_aws_backup_copies_across_regions() {
+        let app = App::new("types");
+        let data = app.stack_in("data", crate::region!("us-east-1")).unwrap();
+        let cluster = |engine: serde_json::Value| json!({ "Engine": engine });
+        let att = |id: &str, a: &str| json!({ "Fn::GetAtt": [id, a] });
+        let stores = [
+            (
+                "Aurora",
+                "AWS::RDS::DBCluster",
+                cluster(json!("aurora-postgresql")),
+                att("Aurora", "DBClusterArn"),
+                "",
+            ),
+            (
+                "Instance",
+                "AWS::RDS::DBInstance",
+                json!({ "Engine": "postgres" }),
+                att("Instance", "DBInstanceArn"),
+                "",
+            ),
+            (
+                "Volume",
+                "AWS::EC2::Volume",
+                json!({ "Size": 10 }),
+                json!({ "Fn::Sub": "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:volume/${Volume}" }),
+                "",
+            ),
+            (
+                "Table",
+                "AWS::DynamoDB::Table",
+                json!({ "BillingMode": "PAY_PER_REQUEST" }),
+                att("Table", "Arn"),
+                "advanced DynamoDB backup features",
+            ),
+            (
+                "MultiAz",
+                "AWS::RDS::DBCluster",
+                cluster(json!("postgres")),
+                att("MultiAz", "DBClusterArn"),
+                "Multi-AZ DB cluster",
+            ),
+            (
+                "Unknown",
+                "AWS::RDS::DBCluster",
+                cluster(json!({ "Ref": "AWS::StackName" })),
+                att("Unknown", "DBClusterArn"),
+                "Multi-AZ DB cluster",
+            ),
+        ];
+        for (id, type_name, props, ..) in &stores {
+            let mut raw = RawResource::new(*id, *type_name);
+            for (k, v) in props.as_object().unwrap() {
+                raw = raw.property(k, v.clone());
+            }
+            data.add(raw).unwrap();
+        }
+        data.add(
+            RawResource::new("Plan", "AWS::Backup::BackupPlan")
+                .property("/BackupPlan/BackupPlanName", "daily")
+                .property("/BackupPlan/BackupPlanRule/0", {
+                    // The vault's account as the stores': RDS copies either across accounts
+                    // or across regions.
+                    let mut rule = copying_rule();
+                    rule["CopyActions"][0]["DestinationBackupVaultArn"] = json!({
+                        "Fn::Sub": "arn:${AWS::Partition}:backup:us-west-2:${AWS::AccountId}:backup-vault:dr-vault"
+                    });
+                    rule
+                }),
+        )
+        .unwrap();
+        let mut selection = RawResource::new("Selection", "AWS::Backup::BackupSelection")
+            .property("BackupPlanId", json!({ "Ref": "Plan" }))
+            .property("/BackupSelection/SelectionName", "stores")
+            .property(
+                "/BackupSelection/IamRoleArn",
+                "arn:aws:iam::111122223333:role/backup",
+            );
+        for (i, (_, _, _, arn, _)) in stores.iter().enumerate() {
+            selection = selection.property(&format!("/BackupSelection/Resources/{i}"), arn.clone());
+        }
+        data.add(selection).unwrap();
+        let assembly = app.check().unwrap();
+        assert_the_rule_and_the_table_agree(&assembly);
+        for (id, _, _, _, says) in &stores {
+            match d2_of(&assembly, "data", id) {
+                Status::Enforced { evidence } if says.is_empty() => {
+                    assert_eq!(evidence[0].logical_id, "Plan", "{id}");
+                    assert!(
+                        evidence[0].path.ends_with("/CopyActions/0"),
+                        "{id}: {evidence:?}"
+                    );
+                }
+                Status::Gap { reason } if !says.is_empty() => {
+                    assert!(reason.contains(says), "{id}: {reason}");
+                    assert!(
+                        reason.contains("backup-vault:dr-vault, none"),
+                        "{id}: {reason}"
+                    );
+                }
+                other => panic!("{id}: {other:?}"),
+            }
+        }
+    }
+
+    /// AWS Backup copies an RDS or Aurora snapshot across accounts or across regions, not
+    /// both: a copy action to a vault ARN of another region whose account is written as a
+    /// number (which may be another account) is no copy of an RDS instance there, while
+    /// the same for an EFS file system is; with the account `${AWS::AccountId}` it is.
+    /// The instance's passed before (hostile review 17).
+    #[test]
+    fn an_rds_copy_to_a_vault_that_may_be_of_another_account_is_no_copy() {
+        for (account, copied) in [("111122223333", false), ("${AWS::AccountId}", true)] {
+            let app = App::new("accounts");
+            let data = app.stack_in("data", crate::region!("us-east-1")).unwrap();
+            data.add(RawResource::new("Db", "AWS::RDS::DBInstance").property("Engine", "postgres"))
+                .unwrap();
+            let mut rule = copying_rule();
+            rule["CopyActions"][0]["DestinationBackupVaultArn"] = json!({
+                "Fn::Sub": format!("arn:${{AWS::Partition}}:backup:us-west-2:{account}:backup-vault:dr")
+            });
+            data.add(
+                RawResource::new("Plan", "AWS::Backup::BackupPlan")
+                    .property("/BackupPlan/BackupPlanName", "daily")
+                    .property("/BackupPlan/BackupPlanRule/0", rule),
+            )
+            .unwrap();
+            data.add(
+                RawResource::new("Selection", "AWS::Backup::BackupSelection")
+                    .property("BackupPlanId", json!({ "Ref": "Plan" }))
+                    .property("/BackupSelection/SelectionName", "db")
+                    .property(
+                        "/BackupSelection/IamRoleArn",
+                        "arn:aws:iam::111122223333:role/backup",
+                    )
+                    .property(
+                        "/BackupSelection/Resources/0",
+                        json!({ "Fn::GetAtt": ["Db", "DBInstanceArn"] }),
+                    ),
+            )
+            .unwrap();
+            let assembly = app.check().unwrap();
+            assert_the_rule_and_the_table_agree(&assembly);
+            match d2_of(&assembly, "data", "Db") {
+                Status::Enforced { .. } if copied => {}
+                Status::Gap { reason } if !copied => {
+                    assert!(reason.contains("not both"), "{reason}");
+                }
+                other => panic!("{account}: {other:?}"),
+            }
+        }
+        // An EFS file system copied to the same vault (account written as a number) is.
+        assert!(matches!(
+            d2_of_a_backup_copy(copying_rule(), json!({ "Ref": "Plan" })),
+            Status::Enforced { .. }
+        ));
     }
 
     /// A backup rule that copies to a vault ARN of us-west-2, daily, kept 35 days.

@@ -128,6 +128,18 @@ const INERT: &[&str] = &[
     "AWS::ElasticLoadBalancingV2::TargetGroup",
     "AWS::ElasticLoadBalancingV2::ListenerRule",
     "AWS::ElasticLoadBalancingV2::ListenerCertificate",
+    // A trust store holds the CA certificates (and, as `TrustStoreRevocation`, the
+    // revocation lists) that a listener in mutual TLS verify mode checks clients'
+    // certificates against (CloudFormation reference, `AWS::ElasticLoadBalancingV2::TrustStore`:
+    // `CaCertificatesBundleS3Bucket`, `CaCertificatesBundleS3Key`, `Name`, `Tags`): public
+    // certificates, no PHI. It only narrows who completes the TLS handshake ("your load
+    // balancer can manage client authentication to help ensure that only trusted clients
+    // communicate with your backend applications", Elastic Load Balancing user guide,
+    // "Mutual authentication with TLS in Application Load Balancer"), on a listener whose
+    // `MutualAuthentication.Mode` is otherwise off by default: it grants no access a listener
+    // without it would not, and the listener is read by the front-door rules (F1, F2).
+    "AWS::ElasticLoadBalancingV2::TrustStore",
+    "AWS::ElasticLoadBalancingV2::TrustStoreRevocation",
     "AWS::WAFv2::WebACL",
     "AWS::WAFv2::WebACLAssociation",
     "AWS::WAFv2::LoggingConfiguration",
@@ -227,7 +239,7 @@ const PARTLY_READ: &[(&str, &str)] = &[
     ),
     (
         "AWS::RedshiftServerless::Namespace",
-        "the log groups of its exported logs (L4)",
+        "the log groups of its exported logs (L4) and its resource policy (X2), not its key (`KmsKeyId`)",
     ),
 ];
 
@@ -686,6 +698,14 @@ pub const ELIGIBLE: &[(&str, &str)] = &[
     ("QuickSight", "Amazon QuickSight"),
     ("RDS", "Amazon RDS (and Amazon Aurora)"),
     ("Redshift", "Amazon Redshift"),
+    // Redshift Serverless is Amazon Redshift's serverless deployment option (the Amazon
+    // Redshift management guide, "Amazon Redshift Serverless"), not a service the list names
+    // apart: "Unless specifically excluded, generally available features of each of the
+    // HIPAA eligible services listed are also considered HIPAA eligible" (the page's note,
+    // as AWS Samples' Landing Zone Accelerator for healthcare copies it with the list of
+    // 2024-12-08, `config/service-control-policies/Readme.md`), and that sample's policy of
+    // the eligible services' actions allows `redshift-serverless:*` beside `redshift:*`.
+    ("RedshiftServerless", "Amazon Redshift"),
     ("Rekognition", "Amazon Rekognition"),
     ("RoboMaker", "AWS RoboMaker"),
     ("Route53", "Amazon Route 53"),
@@ -4908,6 +4928,59 @@ mod hostile_review_17 {
                 json!({"Account": "999999999999"}),
             )],
         );
+        assert!(matches!(outcome, Outcome::Fail(_)), "{outcome:?}");
+    }
+
+    #[test]
+    fn trust_stores_are_inert_and_redshift_serverless_is_eligible_and_its_workgroup_read() {
+        // A trust store and its revocation lists only narrow which clients a listener in
+        // mutual TLS verify mode accepts.
+        for t in [
+            "AWS::ElasticLoadBalancingV2::TrustStore",
+            "AWS::ElasticLoadBalancingV2::TrustStoreRevocation",
+        ] {
+            let outcome = Cx::check_first(
+                u1,
+                &[(
+                    "T",
+                    t,
+                    json!({"CaCertificatesBundleS3Bucket": "ca", "CaCertificatesBundleS3Key": "ca.pem"}),
+                )],
+            );
+            assert!(
+                matches!(outcome, Outcome::NotApplicable),
+                "{t}: {outcome:?}"
+            );
+        }
+        // Redshift Serverless is Amazon Redshift on the list; its workgroup is read (RS4,
+        // E15), its namespace only partly (L4, X2).
+        for t in [
+            "AWS::RedshiftServerless::Workgroup",
+            "AWS::RedshiftServerless::Namespace",
+        ] {
+            let outcome = Cx::check_first(h1, &[("R", t, json!({}))]);
+            assert!(matches!(outcome, Outcome::Pass(_)), "{t}: {outcome:?}");
+        }
+        let outcome = Cx::check_first(
+            u1,
+            &[(
+                "W",
+                "AWS::RedshiftServerless::Workgroup",
+                json!({"WorkgroupName": "w"}),
+            )],
+        );
+        assert!(matches!(outcome, Outcome::NotApplicable), "{outcome:?}");
+        let outcome = Cx::check_first(
+            u1,
+            &[(
+                "N",
+                "AWS::RedshiftServerless::Namespace",
+                json!({"NamespaceName": "n"}),
+            )],
+        );
+        assert!(matches!(outcome, Outcome::Fail(_)), "{outcome:?}");
+        // A service of no list stays refused.
+        let outcome = Cx::check_first(h1, &[("R", "AWS::Lightsail::Instance", json!({}))]);
         assert!(matches!(outcome, Outcome::Fail(_)), "{outcome:?}");
     }
 

@@ -178,8 +178,8 @@ pub(super) fn customer_key(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> 
 /// Why a value does not name a KMS key of the stack's own account, if it does not. It does
 /// by reference to a key (or alias) of the template, by import from another stack (checked
 /// where it is made), by the template parameter that carries a key of the app from another
-/// region, or as text that is a key's ARN, id or alias (`mrk-…`, a UUID, `alias/…`,
-/// `arn:…:kms:…:key/…`). A key ARN that writes its account as a number is another
+/// region, or as text that is a key's ARN or alias (`alias/…`, `arn:…:kms:…:key/…`; a bare
+/// key id, `mrk-…` or a UUID, may be an AWS-managed key's). A key ARN that writes its account as a number is another
 /// account's: the stack's own account is `${AWS::AccountId}`, never written as a number in
 /// a template of the app, and a key of another account is used and disabled at that
 /// account's will.
@@ -211,8 +211,8 @@ pub(super) fn not_a_key(cx: &Cx<'_>, value: &Value) -> Option<&'static str> {
 const NOT_A_KEY: &str = "which is not a KMS key (a key of the app, its ARN, id or alias)";
 
 /// Why text does not name a KMS key of the stack's own account, if it does not: it must be
-/// a key's ARN, id or alias (`mrk-…`, a UUID, `alias/…`, `arn:…:kms:…:key/…`), and an ARN
-/// must write its account as `${AWS::AccountId}`. Text that holds a dynamic reference
+/// a key's ARN or an alias (`alias/…`, `arn:…:kms:…:key/…`), and an ARN must write its
+/// account as `${AWS::AccountId}`; a bare key id (`mrk-…`, a UUID) fails. Text that holds a dynamic reference
 /// (`alias/{{resolve:ssm:…}}`) is a name CloudFormation reads from Parameter Store or Secrets
 /// Manager at deploy ("CloudFormation retrieves the value of the specified reference when
 /// necessary during stack and change set operations", the CloudFormation user guide, "Get
@@ -238,7 +238,20 @@ fn text_not_a_key(text: &str) -> Option<&'static str> {
             "a key of the account written in its ARN, not of the stack's own account (write `${AWS::AccountId}` in `Fn::Sub` for a key of this account, or refer to a `KmsKey` of the app)",
         );
     }
-    (!shaped_as_key(&text)).then_some(NOT_A_KEY)
+    if !shaped_as_key(&text) {
+        return Some(NOT_A_KEY);
+    }
+    // A key id written bare (a UUID, `mrk-…`) names neither a key of the app nor an account:
+    // KMS reads it in the caller's account, whose AWS-managed keys have key ids of the
+    // same UUID shape (AWS KMS developer guide, "Key identifiers (KeyId)": every KMS key
+    // has one), so a UUID may be the id of `aws/s3` as well as of a key the user made. A key
+    // is customer-managed only as a key of the app or an ARN the user declared as one (the
+    // design's "Meaning, not spelling"), as OS1 reads the key of an encryption policy: write
+    // the key's ARN in `${AWS::AccountId}`, or refer to a `KmsKey` of the app. An alias
+    // other than `alias/aws/…` (refused before this is read) passes: that prefix is AWS's.
+    (!text.starts_with("alias/")).then_some(
+        "a key id written bare, which names no key of the app and no account (KMS reads it in the deploying account, whose AWS-managed keys have ids of the same shape): write the key's ARN in the stack's own account (`arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/<id>` in `Fn::Sub`), or refer to a `KmsKey` of the app",
+    )
 }
 
 /// Whether text has the shape of a KMS key's name: a key's or alias's ARN
@@ -1954,17 +1967,25 @@ mod tests {
     #[test]
     fn a_key_written_as_text_is_the_stack_accounts_only_whole_and_by_its_shape() {
         // A key of the stack's own account written as text is accepted as the storage
-        // rules accept it (the compliant corpus: a key ARN in `${AWS::AccountId}`, a key id,
-        // an alias name); what is no key, another account's key, or a name read only at
-        // deploy is not.
+        // rules accept it (the compliant corpus: a key ARN in `${AWS::AccountId}`, an alias
+        // name); what is no key, another account's key, a name read only at deploy, or a
+        // bare key id (which names no account, and may be an AWS-managed key's) is not.
         for own in [
             "arn:aws:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "arn:aws:kms:${AWS::Region}:${AWS::AccountId}:key/mrk-1234abcd12ab34cd56ef1234567890ab",
             "arn:aws:kms:${AWS::Region}:${AWS::AccountId}:alias/phi",
-            "1234abcd-12ab-34cd-56ef-1234567890ab",
-            " mrk-1234abcd12ab34cd56ef1234567890ab ",
             "alias/phi",
         ] {
             assert_eq!(text_not_a_key(own), None, "{own}");
+        }
+        for bare in [
+            "1234abcd-12ab-34cd-56ef-1234567890ab",
+            " mrk-1234abcd12ab34cd56ef1234567890ab ",
+        ] {
+            assert!(
+                text_not_a_key(bare).is_some_and(|why| why.contains("bare")),
+                "{bare}"
+            );
         }
         for not in [
             "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",

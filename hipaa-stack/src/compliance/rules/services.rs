@@ -21,6 +21,8 @@ const BACKUP: &[&str] = &["164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)"];
 const REST_STAGE: &str = "AWS::ApiGateway::Stage";
 const REDSHIFT_CLUSTER: &str = "AWS::Redshift::Cluster";
 const REDSHIFT_GROUP: &str = "AWS::Redshift::ClusterParameterGroup";
+const REDSHIFT_WORKGROUP: &str = "AWS::RedshiftServerless::Workgroup";
+const REDSHIFT_NAMESPACE: &str = "AWS::RedshiftServerless::Namespace";
 
 const fn packs(cdk_nag: Option<&'static str>, checkov: Option<&'static str>) -> Packs {
     Packs {
@@ -431,6 +433,18 @@ pub(crate) static RULES: &[RuleSpec] = &[
         fix: "set `LoggingProperties` `LogDestinationType` cloudwatch with `LogExports` listing connectionlog (and userlog, useractivitylog), and declare their log groups (L4); a `BucketName` (S3 destination) fails, since Redshift writes audit logs only into buckets encrypted with S3-managed keys (SSE-S3), which S1 refuses",
         packs: packs(None, Some("CKV_AWS_71")),
         check: rs3,
+    },
+    RuleSpec {
+        id: "RS4",
+        title: "Redshift clusters and Redshift Serverless workgroups route COPY and UNLOAD through the VPC; workgroups are not public, require TLS and serve a namespace of the app",
+        types: &[REDSHIFT_CLUSTER, REDSHIFT_WORKGROUP],
+        controls: &["164.312(a)(1)", "164.312(e)(1)", "164.312(e)(2)(ii)"],
+        fix: "set `EnhancedVpcRouting` true on every cluster and workgroup; on a workgroup also set `PubliclyAccessible` false, `{\"ParameterKey\": \"require_ssl\", \"ParameterValue\": \"true\"}` in `ConfigParameters` (and no other `require_ssl` entry), and `NamespaceName` to an `AWS::RedshiftServerless::Namespace` of the app (its `Ref`, or its `NamespaceName`)",
+        packs: packs(
+            Some("HIPAA.Security-RedshiftEnhancedVPCRoutingEnabled"),
+            None,
+        ),
+        check: rs4,
     },
 ];
 
@@ -5549,6 +5563,160 @@ fn rs3(cx: &Cx<'_>) -> Outcome {
     all([check])
 }
 
+/// RS4. Enhanced VPC routing "forces all COPY and UNLOAD traffic between your cluster and
+/// your data repositories through your virtual private cloud (VPC)"; without it "Amazon
+/// Redshift routes traffic through the internet, including traffic to other services within
+/// the AWS network" (Security Hub, `[RedshiftServerless.1]`); it is turned on "when you
+/// create or modify a cluster, and when you create or modify a Amazon Redshift Serverless
+/// workgroup" (Redshift management guide, "Turning on enhanced VPC routing"). `EnhancedVpcRouting` is false
+/// unless written (CloudFormation reference, `AWS::Redshift::Cluster`; the CDK's
+/// `CfnWorkgroupProps`: "Default: - false"), so it must be written true; AWS Config's
+/// `redshift-enhanced-vpc-routing-enabled` and cdk-nag's
+/// `HIPAA.Security-RedshiftEnhancedVPCRoutingEnabled` (§164.312(e)(1)) ask the same.
+///
+/// A workgroup is also judged for what RS1 and RS2 judge on a cluster, since no other rule
+/// reads it (E15 reads its subnets): `PubliclyAccessible` ("whether the workgroup can be
+/// accessible from a public network"; AWS Config's
+/// `redshift-serverless-workgroup-no-public-access`) must be written false, as RS1 asks of a
+/// cluster; `require_ssl` of `ConfigParameters` (a list of `{ParameterKey, ParameterValue}`,
+/// the CloudFormation reference) is the workgroup's TLS switch (AWS Config's
+/// `redshift-serverless-workgroup-encrypted-in-transit` is NON_COMPLIANT "if require_ssl is
+/// set to false"): every entry of that name must say true, an entry or a list that cannot be
+/// read fails, and a workgroup that does not write it is a gap, since no AWS page at hand
+/// gives its default (a cluster's was false before 2025, RS2). Its `NamespaceName` names the
+/// namespace whose data it serves ("The namespace the workgroup is associated with"): it
+/// must be one of the app (its `Ref`, which is its name, or its `NamespaceName` written
+/// alike in any stack of the app), where the rules read it; any other namespace's key, logs
+/// and policy no rule reads.
+fn rs4(cx: &Cx<'_>) -> Outcome {
+    let routing = match cx.prop("/EnhancedVpcRouting") {
+        Some(v) if is_true(v) => cx.present("/EnhancedVpcRouting"),
+        Some(v) => Err(format!(
+            "`EnhancedVpcRouting` is {}, not true: COPY and UNLOAD traffic goes over the internet, outside the VPC's security groups, endpoint policies and flow logs",
+            text_or_json(v)
+        )),
+        None => Err(
+            "`EnhancedVpcRouting` is not set (false by default): COPY and UNLOAD traffic goes over the internet, outside the VPC's security groups, endpoint policies and flow logs; set it true"
+                .to_owned(),
+        ),
+    };
+    if cx.resource.type_name() != REDSHIFT_WORKGROUP {
+        return all([routing]);
+    }
+    let public = match cx.prop("/PubliclyAccessible") {
+        Some(v) if is_false(v) => cx.present("/PubliclyAccessible"),
+        Some(v) => Err(format!(
+            "`PubliclyAccessible` is {}, not false: the workgroup may be reached from a public network",
+            text_or_json(v)
+        )),
+        None => Err("`PubliclyAccessible` is not set; write it false explicitly".to_owned()),
+    };
+    let mut checks = vec![routing, public, serves_a_namespace_of_the_app(cx)];
+    let unset = match workgroup_requires_ssl(cx) {
+        Ok(Some(proof)) => {
+            checks.push(Ok(proof));
+            false
+        }
+        Ok(None) => true,
+        Err(why) => {
+            checks.push(Err(why));
+            false
+        }
+    };
+    match all(checks) {
+        Outcome::Pass(_) if unset => Outcome::Gap(
+            "`ConfigParameters` does not set `require_ssl`, and no AWS page at hand gives a workgroup's default, so that it accepts only TLS connections is not shown; add `{\"ParameterKey\": \"require_ssl\", \"ParameterValue\": \"true\"}`"
+                .to_owned(),
+        ),
+        other => other,
+    }
+}
+
+/// What a workgroup's `ConfigParameters` say of `require_ssl` (see [`rs4`]): the proof of an
+/// entry that sets it true when every entry of that name (in any case) does, `None` when
+/// none sets it, or why it is not true or cannot be read.
+fn workgroup_requires_ssl(cx: &Cx<'_>) -> Result<Option<Proof>, String> {
+    let entries = match cx.prop("/ConfigParameters") {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Array(entries)) => entries,
+        Some(other) => {
+            return Err(format!(
+                "`ConfigParameters` is {}, which cannot be read before deploy, so whether it turns `require_ssl` off cannot be read; write the parameters as a list",
+                text_or_json(other)
+            ));
+        }
+    };
+    let mut proof = None;
+    for (i, entry) in entries.iter().enumerate() {
+        if entry.is_null() || no_value(entry) {
+            continue;
+        }
+        // A key with a part known only at deploy may be `require_ssl`: it is not read.
+        let Some(key) = entry
+            .get("ParameterKey")
+            .and_then(text)
+            .filter(|k| !k.contains("${"))
+        else {
+            return Err(format!(
+                "entry {i} of `ConfigParameters` is {}, whose `ParameterKey` cannot be read before deploy: it may set `require_ssl` to false; write the key and value of every parameter",
+                text_or_json(entry)
+            ));
+        };
+        if !key.trim().eq_ignore_ascii_case("require_ssl") {
+            continue;
+        }
+        let value = entry.get("ParameterValue").filter(|v| !no_value(v));
+        if value.is_some_and(is_true) {
+            if proof.is_none() {
+                proof = cx.proof(&format!("/ConfigParameters/{i}/ParameterValue"));
+            }
+            continue;
+        }
+        let shown = value.map_or_else(|| "not set".to_owned(), text_or_json);
+        let meaning = if value.is_some_and(is_false) {
+            "the workgroup accepts plain-text connections"
+        } else {
+            "which no rule can read as true before deploy"
+        };
+        return Err(format!(
+            "entry {i} of `ConfigParameters` sets `{}` to {shown}: {meaning}; set it to true",
+            key.trim()
+        ));
+    }
+    Ok(proof)
+}
+
+/// Whether a workgroup's `NamespaceName` names a Redshift Serverless namespace of the app
+/// (see [`rs4`]): by `Ref` or `Fn::GetAtt` in this template, or written as the
+/// `NamespaceName` of a namespace of any stack of the app.
+fn serves_a_namespace_of_the_app(cx: &Cx<'_>) -> Result<Proof, String> {
+    let Some(named) = cx
+        .prop("/NamespaceName")
+        .filter(|v| !v.is_null() && !no_value(v))
+    else {
+        return Err(
+            "`NamespaceName` is not set: the workgroup names no namespace of the app whose data it serves; name an `AWS::RedshiftServerless::Namespace` of the app"
+                .to_owned(),
+        );
+    };
+    let written = text(named).map(|n| n.trim().to_owned());
+    let ours = cx.everywhere(REDSHIFT_NAMESPACE).any(|(stack, ns)| {
+        (stack.is_none() && names(named, ns.logical_id()))
+            || written.as_deref().is_some_and(|n| {
+                !n.contains("${")
+                    && text(&ns.properties()["NamespaceName"]).is_some_and(|own| own.trim() == n)
+            })
+    });
+    if ours {
+        cx.present("/NamespaceName")
+    } else {
+        Err(format!(
+            "`NamespaceName` {} names no `AWS::RedshiftServerless::Namespace` of the app: the key, logs and policy of the data the workgroup serves are read by no rule; declare the namespace in a stack of the app and name it",
+            text_or_json(named)
+        ))
+    }
+}
+
 impl Cx<'_> {
     /// The property must be `true` (a boolean or the string, in any case).
     pub(crate) fn equals_true(&self, pointer: &str) -> Result<Proof, String> {
@@ -6534,5 +6702,181 @@ mod hostile_review_17 {
             "Parameters": [{"ParameterName": "require_ssl", "ParameterValue": "true"}]});
         let status = rs2_across(on, None);
         assert!(matches!(status, Some(Status::Gap { .. })), "{status:?}");
+    }
+}
+
+#[cfg(test)]
+mod rs4_tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    /// The outcome of `RS4` on a workgroup of `properties` beside a namespace `phi`.
+    fn workgroup(properties: Value) -> Outcome {
+        Cx::check_first(
+            rs4,
+            &[
+                ("Wg", REDSHIFT_WORKGROUP, properties),
+                ("Ns", REDSHIFT_NAMESPACE, json!({ "NamespaceName": "phi" })),
+            ],
+        )
+    }
+
+    /// A workgroup that holds RS4, with `changes` written over it.
+    fn held(changes: &[(&str, Value)]) -> Value {
+        let mut p = json!({
+            "WorkgroupName": "w",
+            "NamespaceName": { "Ref": "Ns" },
+            "EnhancedVpcRouting": true,
+            "PubliclyAccessible": false,
+            "ConfigParameters": [
+                { "ParameterKey": "search_path", "ParameterValue": "public" },
+                { "ParameterKey": "require_ssl", "ParameterValue": "true" }
+            ]
+        });
+        for (k, v) in changes {
+            p[*k] = v.clone();
+        }
+        p
+    }
+
+    #[test]
+    fn a_cluster_routes_copy_and_unload_through_the_vpc_only_when_it_says_so() {
+        let cluster = |p: Value| Cx::check_first(rs4, &[("C", REDSHIFT_CLUSTER, p)]);
+        for on in [
+            json!(true),
+            json!("True"),
+            json!({ "Fn::Join": ["", ["tr", "ue"]] }),
+        ] {
+            let outcome = cluster(json!({ "NodeType": "ra3.xlplus", "EnhancedVpcRouting": on }));
+            assert!(
+                matches!(outcome, Outcome::Pass(ref p) if !p.is_empty()),
+                "{on}: {outcome:?}"
+            );
+        }
+        for off in [json!(null), json!(false), json!({ "Ref": "Routing" })] {
+            let mut p = json!({ "NodeType": "ra3.xlplus" });
+            if !off.is_null() {
+                p["EnhancedVpcRouting"] = off.clone();
+            }
+            let outcome = cluster(p);
+            assert!(
+                matches!(&outcome, Outcome::Fail(why) if why.contains("EnhancedVpcRouting")),
+                "{off}: {outcome:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_private_workgroup_of_a_namespace_of_the_app_that_requires_tls_holds() {
+        let outcome = workgroup(held(&[]));
+        assert!(
+            matches!(&outcome, Outcome::Pass(p) if p.len() == 4),
+            "{outcome:?}"
+        );
+        // The namespace written by its name holds too.
+        let outcome = workgroup(held(&[("NamespaceName", json!("phi"))]));
+        assert!(matches!(outcome, Outcome::Pass(_)), "{outcome:?}");
+    }
+
+    #[test]
+    fn a_workgroup_that_is_public_routes_over_the_internet_or_serves_another_namespace_fails() {
+        for (changes, says) in [
+            (
+                vec![("EnhancedVpcRouting", json!(false))],
+                "EnhancedVpcRouting",
+            ),
+            (
+                vec![("EnhancedVpcRouting", Value::Null)],
+                "EnhancedVpcRouting",
+            ),
+            (
+                vec![("PubliclyAccessible", json!(true))],
+                "PubliclyAccessible",
+            ),
+            (
+                vec![("PubliclyAccessible", Value::Null)],
+                "PubliclyAccessible",
+            ),
+            (vec![("NamespaceName", json!("other"))], "NamespaceName"),
+            (vec![("NamespaceName", Value::Null)], "NamespaceName"),
+            (
+                vec![(
+                    "ConfigParameters",
+                    json!([{ "ParameterKey": "require_ssl", "ParameterValue": "false" }]),
+                )],
+                "plain-text",
+            ),
+            (
+                // One entry true and another false: which AWS applies is not documented.
+                vec![(
+                    "ConfigParameters",
+                    json!([
+                        { "ParameterKey": "require_ssl", "ParameterValue": "true" },
+                        { "ParameterKey": "REQUIRE_SSL", "ParameterValue": false }
+                    ]),
+                )],
+                "plain-text",
+            ),
+            (
+                vec![(
+                    "ConfigParameters",
+                    json!([{ "ParameterKey": { "Fn::Sub": "require_${AWS::StackName}" }, "ParameterValue": "false" }]),
+                )],
+                "ParameterKey",
+            ),
+            (
+                vec![(
+                    "ConfigParameters",
+                    json!([{ "ParameterKey": "require_ssl", "ParameterValue": { "Ref": "Tls" } }]),
+                )],
+                "no rule can read",
+            ),
+            (
+                vec![(
+                    "ConfigParameters",
+                    json!({ "Fn::GetAtt": ["Params", "List"] }),
+                )],
+                "cannot be read",
+            ),
+        ] {
+            let p = held(&changes);
+            let p = match p {
+                Value::Object(mut m) => {
+                    m.retain(|_, v| !v.is_null());
+                    Value::Object(m)
+                }
+                other => other,
+            };
+            let outcome = workgroup(p.clone());
+            assert!(
+                matches!(&outcome, Outcome::Fail(why) if why.contains(says)),
+                "{p}: {outcome:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_workgroup_that_does_not_write_require_ssl_is_a_gap() {
+        for parameters in [
+            Value::Null,
+            json!([{ "ParameterKey": "search_path", "ParameterValue": "public" }]),
+        ] {
+            let mut p = held(&[]);
+            if parameters.is_null() {
+                p.as_object_mut().unwrap().remove("ConfigParameters");
+            } else {
+                p["ConfigParameters"] = parameters.clone();
+            }
+            let outcome = workgroup(p);
+            assert!(
+                matches!(&outcome, Outcome::Gap(why) if why.contains("require_ssl")),
+                "{parameters}: {outcome:?}"
+            );
+        }
+        // A failure beside it is reported as the failure.
+        let mut p = held(&[("PubliclyAccessible", json!(true))]);
+        p.as_object_mut().unwrap().remove("ConfigParameters");
+        assert!(matches!(workgroup(p), Outcome::Fail(_)));
     }
 }

@@ -230,6 +230,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::Elasticsearch::Domain",
             "AWS::DocDB::DBCluster",
             "AWS::Neptune::DBCluster",
+            // A Redshift Serverless namespace holds the warehouse's tables (its managed
+            // storage): removed from the stack without `Retain`, CloudFormation deletes it
+            // with its data, as it deletes a provisioned cluster (hostile review 17).
+            "AWS::RedshiftServerless::Namespace",
         ],
         controls: &["164.308(a)(7)(ii)(A)", "164.310(d)(2)(iv)"],
         fix: "set `DeletionPolicy` and `UpdateReplacePolicy` to `Retain` (`Snapshot` keeps only a volume, a Redshift cluster or a DocumentDB or Neptune cluster: CloudFormation takes no snapshot of the other stores)",
