@@ -3527,6 +3527,7 @@ const TOOLS: &[(&str, &[Flag])] = &[
     ("sshpass", SSHPASS),
     ("redis-cli", REDIS),
     ("valkey-cli", REDIS),
+    ("keydb-cli", REDIS),
     ("mongo", MONGO),
     ("mongosh", MONGO),
     ("mongodump", MONGO),
@@ -4002,7 +4003,7 @@ const fn operand_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
     let first = if b[i].is_ascii_alphabetic() { b[i] } else { 0 };
     if !matches!(
         if first == 0 { first_read(b, i) } else { first },
-        b'h' | b'r' | b'm' | b'o' | b'v' | b'e' | b's' | b'w'
+        b'h' | b'r' | b'm' | b'o' | b'v' | b'e' | b's' | b'w' | b'k'
     ) {
         return None;
     }
@@ -4087,9 +4088,7 @@ const fn redis_setter_line_at(b: &[u8], i: usize) -> bool {
         let e = i + word.len();
         if at_ignore_case(b, i, word) && e < b.len() && matches!(b[e], b' ' | b'\t') {
             // The reading of the line first: the search of the whole text is the longer.
-            return setting_written(b, e, b"", u8::MAX)
-                && (text_holds(b, REDIS_CLIENTS[0].as_bytes())
-                    || text_holds(b, REDIS_CLIENTS[1].as_bytes()));
+            return setting_written(b, e, b"", u8::MAX) && runs_redis_client(b);
         }
         w += 1;
     }
@@ -4106,8 +4105,7 @@ const fn redis_auth_line_at(b: &[u8], i: usize) -> bool {
         && i + 4 < b.len()
         && matches!(b[i + 4], b' ' | b'\t')
         && config_line_start(b, i)
-        && (text_holds(b, REDIS_CLIENTS[0].as_bytes())
-            || text_holds(b, REDIS_CLIENTS[1].as_bytes())))
+        && runs_redis_client(b))
     {
         return false;
     }
@@ -4136,9 +4134,22 @@ const fn redis_auth_line_at(b: &[u8], i: usize) -> bool {
     !more && !prose && line_operand_written(b, i + 4, if one { 0 } else { 1 })
 }
 
-/// The command-line clients of Redis and its forks, which run the command given as their
-/// operands (redis-cli(1), "Command line usage").
-const REDIS_CLIENTS: [&str; 2] = ["redis-cli", "valkey-cli"];
+/// The command-line clients of Redis and its forks (Valkey, KeyDB, whose `keydb-cli` takes
+/// redis-cli's flags and commands), which run the command given as their operands
+/// (redis-cli(1), "Command line usage").
+const REDIS_CLIENTS: [&str; 3] = ["redis-cli", "valkey-cli", "keydb-cli"];
+
+/// Whether `b` names a Redis client anywhere ([`REDIS_CLIENTS`]): a script that runs one.
+const fn runs_redis_client(b: &[u8]) -> bool {
+    let mut c = 0;
+    while c < REDIS_CLIENTS.len() {
+        if text_holds(b, REDIS_CLIENTS[c].as_bytes()) {
+            return true;
+        }
+        c += 1;
+    }
+    false
+}
 
 /// The flags of `redis-cli` that take a value as the next word (`redis-cli --help`): the
 /// word after one is no command.
@@ -4478,12 +4489,13 @@ const fn setting_secret_at(b: &[u8], i: usize) -> bool {
             | b'd'
             | b'r'
             | b'v'
+            | b'k'
     ) {
         return false;
     }
     let first = if plain { b[i] } else { 0 };
     // `redis-cli SET db_password …` ([`redis_command_secret`]).
-    if lead == b'r' || lead == b'v' {
+    if lead == b'r' || lead == b'v' || lead == b'k' {
         let mut c = 0;
         while c < REDIS_CLIENTS.len() {
             let e = command_named(b, i, first, REDIS_CLIENTS[c].as_bytes());
@@ -4901,6 +4913,7 @@ const fn command_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
                 | b'e'
                 | b'h'
                 | b'i'
+                | b'k'
                 | b'l'
                 | b'm'
                 | b'n'
@@ -5843,13 +5856,15 @@ pub const fn command_secret(text: &str) -> Option<&'static str> {
         dash += 1;
     }
     let mut r = 0;
+    // (Their first letters first: most bytes start none of them.)
     while dash == b.len()
         && r < b.len()
-        && !at_exactly(b, r, b"rabbitmqctl")
-        && !at_exactly(b, r, b"passwd")
-        && !at_exactly(b, r, b"vault")
-        && !at_exactly(b, r, b"rclone")
-        && !at_exactly(b, r, b"sqlplus")
+        && !(matches!(b[r], b'r' | b'p' | b'v' | b's')
+            && (at_exactly(b, r, b"rabbitmqctl")
+                || at_exactly(b, r, b"passwd")
+                || at_exactly(b, r, b"vault")
+                || at_exactly(b, r, b"rclone")
+                || at_exactly(b, r, b"sqlplus")))
     {
         r += 1;
     }

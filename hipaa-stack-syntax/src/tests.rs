@@ -2618,6 +2618,8 @@ mod user_data_settings_files_redis_and_escaped_prose {
             "redis-cli AUTH hunter2 ping\n",
             "redis-cli -h db auth default hunter2\n",
             "valkey-cli Auth hunter2\n",
+            "keydb-cli -h cache auth default hunter2\n",
+            "keydb-cli <<'EOF'\nAUTH hunter2\nEOF\n",
             "redis-cli <<'EOF'\nAUTH hunter2\nEOF\n",
             "printf 'AUTH default hunter2\\nPING\\n' | redis-cli\n",
         ] {
@@ -2633,6 +2635,8 @@ mod user_data_settings_files_redis_and_escaped_prose {
             "echo 'SET db_password hunter2' | redis-cli\n",
             "redis-cli <<'EOF'\nHSET app:config password hunter2\nEOF\n",
             "printf 'SET db_password hunter2\\n' | valkey-cli\n",
+            "keydb-cli SET db_password hunter2\n",
+            "echo 'HSET app:config password hunter2' | keydb-cli\n",
         ] {
             refused_with(
                 text,
@@ -2643,6 +2647,9 @@ mod user_data_settings_files_redis_and_escaped_prose {
             "redis-cli CONFIG SET requirepass hunter2\n",
             "redis-cli config set masterauth hunter2\n",
             "redis-cli -a hunter2 ping\n",
+            "keydb-cli -a hunter2 ping\n",
+            "keydb-cli --pass hunter2 ping\n",
+            "\"keydb\"-cli -a hunter2 ping\n",
         ] {
             assert!(user_data_problem(text).is_some(), "{text:?}");
         }
@@ -2662,6 +2669,9 @@ mod user_data_settings_files_redis_and_escaped_prose {
             "redis-cli ping\nset -euo pipefail\n",
             "redis-cli ping\necho \"auth failed for app\"\n",
             "redis-cli ping\necho \"auth is required\"\n",
+            "keydb-cli -a \"$KEYDB_PASSWORD\" ping\n",
+            "keydb-cli SET counter 1\n",
+            "echo 'SET db_password hunter2' > /tmp/notes.txt\n",
         ] {
             assert_eq!(user_data_problem(text), None, "{text:?}");
         }

@@ -16,7 +16,8 @@ pub mod exit {
     /// The command did what was asked.
     pub const SUCCESS: u8 = 0;
     /// The user's program returned an error while declaring the app (an invalid name, a
-    /// duplicate id, a handle of another app, …).
+    /// duplicate id, a handle of another app, …), or gave the deploy engine it built a
+    /// client of another region than the one it was given for.
     pub const PROGRAM_ERROR: u8 = 1;
     /// The command line could not be parsed.
     pub const USAGE: u8 = 2;
@@ -693,6 +694,9 @@ fn deploy_code(err: &crate::deploy::DeployError) -> u8 {
         D::Unreachable { .. } | D::NoRegion => exit::UNREACHABLE,
         D::Credentials { .. } | D::WrongAccount { .. } => exit::CREDENTIALS,
         D::Environment { .. } => exit::USAGE,
+        // The program built the engine with a client of another region (the command line
+        // never does).
+        D::ClientInAnotherRegion { .. } => exit::PROGRAM_ERROR,
         D::AccessDenied { .. } => exit::ACCESS_DENIED,
         D::EndpointFailing { .. } => exit::ENDPOINT_FAILING,
         D::Staging { source, .. }

@@ -1467,9 +1467,13 @@ def strict_delete_stack(self, name_or_stack_id, retain=None, token=None):
       (`ClientRequestToken`: "Specify this token if you plan to retry requests so that
       CloudFormation knows that you're not attempting to delete a stack with the same name.
       You might retry DeleteStack requests to ensure that CloudFormation successfully
-      received them"): that retry is the same request, and changes nothing. moto deletes at
-      once, so a retry meets the stack `DELETE_COMPLETE` (found by its id) where AWS would
-      show `DELETE_IN_PROGRESS`; moto accepted it without looking;
+      received them"): that retry is the same request, and changes nothing, whatever the
+      stack's state is by then (a deletion that failed again is not started again by a
+      token already used: a new attempt needs a new token; the API's
+      `TokenAlreadyExistsException`, "A client request token already exists", is the answer
+      to a token reused for another request). moto deletes at once, so a retry meets the
+      stack `DELETE_COMPLETE` (found by its id) where AWS would show `DELETE_IN_PROGRESS`;
+      moto accepted it without looking;
     * an `AWS::RDS::DBInstance` with `DeletionProtection` is not deleted ("Cannot delete
       protected DB Instance, please disable deletion protection and try again."): the stack
       ends `DELETE_FAILED`;
@@ -1491,9 +1495,9 @@ def strict_delete_stack(self, name_or_stack_id, retain=None, token=None):
         raise ValidationError(
             message=f"Stack [{stack.name}] cannot be deleted while TerminationProtection is enabled"
         )
+    if token and getattr(stack, "hipaa_delete_token", None) == token:
+        return
     if retain and stack.status != "DELETE_FAILED":
-        if token and getattr(stack, "hipaa_delete_token", None) == token:
-            return
         raise ValidationError(
             message="Invalid operation: RetainResources can only be specified for a stack in the DELETE_FAILED state"
         )

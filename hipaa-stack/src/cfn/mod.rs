@@ -997,6 +997,35 @@ impl Template {
         }
     }
 
+    /// A copy of the template whose packed properties build trees of their own: the same
+    /// packed text, shared, without the trees and the unpacked JSON that the template holds
+    /// or will hold. With low memory synthesis checks each stack through such a copy, so
+    /// that the thread that builds a stack's trees also frees them (see `synthesize_on`).
+    /// Typed properties, trees and text are copied as [`Clone`] copies them (with low
+    /// memory every stack is packed).
+    pub(crate) fn with_trees_of_its_own(&self) -> Template {
+        let mut copy = self.clone();
+        // The resources of a stack share one packed text: so do those of the copy.
+        let mut detached: Vec<(Arc<PackedProperties>, Arc<PackedProperties>)> = Vec::new();
+        for resource in &mut copy.resources {
+            if let Properties::Packed(packed, _) = &mut resource.properties {
+                let own = match detached
+                    .iter()
+                    .find(|(shared, _)| Arc::ptr_eq(shared, packed))
+                {
+                    Some((_, own)) => Arc::clone(own),
+                    None => {
+                        let own = Arc::new(packed.without_trees());
+                        detached.push((Arc::clone(packed), Arc::clone(&own)));
+                        own
+                    }
+                };
+                *packed = own;
+            }
+        }
+        copy
+    }
+
     /// Packs the properties of its resources ([`PackedProperties`]), typed or trees, and
     /// drops them: read again, they are built from the packed text, alike (serde_json
     /// parses back what it wrote, floats included). With low memory, as each stack is
@@ -1560,6 +1589,45 @@ mod tests {
         assert_eq!(clone.held(), ["packed and tree"; 3]);
         assert_eq!(template.held(), ["packed"; 3]);
         assert_eq!(clone, template);
+    }
+
+    /// A copy with trees of its own builds them apart from the template it copies, which
+    /// holds none after the copy has read every resource, and reads and writes the same.
+    #[test]
+    fn a_copy_with_trees_of_its_own_builds_them_apart() {
+        let resources = || {
+            vec![
+                queue("Q", "a"),
+                Resource::raw(
+                    "R".to_owned(),
+                    "AWS::SQS::Queue".to_owned(),
+                    json!({"A": [1]}),
+                ),
+                queue("P", "b"),
+            ]
+        };
+        let unpacked = template_of(resources());
+        let mut template = template_of(resources());
+        template.pack().unwrap();
+        // One resource of the template read before the copy: the copy does not share it.
+        let _ = template.resources()[0].properties();
+        assert_eq!(template.held(), ["packed and tree", "packed", "packed"]);
+        let copy = template.with_trees_of_its_own();
+        assert_eq!(copy.held(), ["packed"; 3]);
+        copy.build_trees();
+        assert_eq!(copy.held(), ["packed and tree"; 3]);
+        assert_eq!(template.held(), ["packed and tree", "packed", "packed"]);
+        // Its resources still share one packed text, and the trees built from it.
+        let shared = |t: &Template| match (&t.resources[0].properties, &t.resources[2].properties) {
+            (Properties::Packed(a, _), Properties::Packed(b, _)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        assert!(shared(&copy));
+        assert_eq!(copy, unpacked);
+        assert_eq!(copy.to_json().unwrap(), unpacked.to_json().unwrap());
+        template.drop_trees();
+        assert!(!template.holds_trees());
+        assert_eq!(copy.held(), ["packed and tree"; 3]);
     }
 
     /// The tree of packed properties is what the program wrote, even where serde_json would

@@ -42,9 +42,8 @@ pub(crate) const STORES_BUT_BUCKETS: &[&str] = &[
     "AWS::Elasticsearch::Domain",
     "AWS::DocDB::DBCluster",
     "AWS::Neptune::DBCluster",
-    // Its `SnapshotCopyConfigurations` are not read as copies: which snapshots Redshift
-    // Serverless copies to the other region (recovery points are kept one day, snapshots
-    // only when made) is not what a template shows.
+    // Its `SnapshotCopyConfigurations` to another region are its copies
+    // ([`namespace_copies`]).
     "AWS::RedshiftServerless::Namespace",
 ];
 
@@ -262,6 +261,12 @@ pub(crate) struct Lookup {
     /// Every backup selection: the positions of its stack in the app and of it among the
     /// stack's resources, in deploy order.
     selections: Vec<(usize, usize)>,
+    /// Every Data Lifecycle Manager policy (`AWS::DLM::LifecyclePolicy`): the positions of
+    /// its stack in the app and of it among the stack's resources, in deploy order.
+    lifecycle_policies: Vec<(usize, usize)>,
+    /// The backup vaults of the app by their `BackupVaultName` written as text: the
+    /// positions of each one's stack and of it in the stack, in deploy order.
+    vaults: HashMap<String, Vec<(usize, usize)>>,
     /// By the position of a stack and a name: the selections of that stack (positions in
     /// `selections`, in order) with an entry of `BackupSelection.Resources` that mentions
     /// the name ([`Mentioned`]: a `Ref`, the resource of an `Fn::GetAtt`, a `${name}` of an
@@ -317,6 +322,14 @@ impl Lookup {
         }
         for (at, &(_, template)) in stacks.iter().enumerate() {
             for (r, resource) in template.resources().iter().enumerate() {
+                if resource.type_name() == "AWS::DLM::LifecyclePolicy" {
+                    lookup.lifecycle_policies.push((at, r));
+                }
+                if VAULT.types.contains(&resource.type_name())
+                    && let Some(name) = meaning::text(&resource.properties()["BackupVaultName"])
+                {
+                    lookup.vaults.entry(name).or_default().push((at, r));
+                }
                 if resource.type_name() != "AWS::Backup::BackupSelection" {
                     continue;
                 }
@@ -811,6 +824,348 @@ fn service_copies(
     }
 }
 
+/// The copies that Data Lifecycle Manager makes of an EBS volume's snapshots in other
+/// regions: an `AWS::DLM::LifecyclePolicy` of the volume's region (of its stack, or of a
+/// stack pinned to the same region: a policy acts on the resources of its own region) that
+/// is `ENABLED`, of `PolicyType` `EBS_SNAPSHOT_MANAGEMENT` (the default), whose
+/// `PolicyDetails.ResourceTypes` is `VOLUME` alone and whose `TargetTags` (the tags that
+/// pick the resources a custom policy acts on) the volume carries, each of them, as
+/// written text: a volume tagged with every one is targeted however DLM joins them. A
+/// default policy (`PolicyLanguage` `SIMPLIFIED`, `CrossRegionCopyTargets`) is not read:
+/// at worst a gap. A schedule of a policy so read copies in another region when it:
+/// - creates snapshots in the region (`CreateRule.Location` absent or `CLOUD`) at least
+///   daily: `Interval` of 1, 2, 3, 4, 6, 8, 12 or 24 `HOURS` ("The supported values are 1,
+///   2, 3, 4, 6, 8, 12, and 24", `AWS::DLM::LifecyclePolicy CreateRule`), or a
+///   `CronExpression` read as [`runs_daily`] reads one ("The schedule interval must be
+///   between 1 hour and 1 year", DLM API, `CreateRule`);
+/// - has a `CrossRegionCopyRules` entry whose `Target` (or `TargetRegion`) is a region
+///   apart from the volume's pinned one ([`apart`]), whose `RetainRule` keeps the copies
+///   two days or more ("The retention rule that indicates how long the cross-Region
+///   snapshot or AMI copies are to be retained in the destination Region"; with none the
+///   table cannot tell how long), and whose `CmkArn`, if any, is a key ARN of that region
+///   (a key is of one region; "If this parameter is not specified, the default KMS key for
+///   the account is used", of the destination region).
+///
+/// A volume copied so was listed with no copy before (hostile review 18).
+fn lifecycle_copies(
+    app: &App<'_, '_>,
+    (at, home): (usize, Option<&str>),
+    volume: &Resource,
+    props: &Value,
+) -> Vec<Copy> {
+    if volume.type_name() != "AWS::EC2::Volume" {
+        return Vec::new();
+    }
+    let tags: Vec<(String, String)> = props["Tags"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| {
+            Some((
+                t["Key"].as_str()?.to_owned(),
+                t["Value"].as_str()?.to_owned(),
+            ))
+        })
+        .collect();
+    let mut out = Vec::new();
+    for &(policy_at, r) in &app.lookup.lifecycle_policies {
+        let same_region = policy_at == at || (home.is_some() && app.region(policy_at) == home);
+        let Some(&(stack, template)) = app.stacks.get(policy_at) else {
+            continue;
+        };
+        let Some(policy) = template.resources().get(r) else {
+            continue;
+        };
+        let p = policy.properties();
+        let details = &p["PolicyDetails"];
+        let targets: Option<Vec<(&str, &str)>> = details["TargetTags"].as_array().map(|tags| {
+            tags.iter()
+                .filter_map(|t| Some((t["Key"].as_str()?, t["Value"].as_str()?)))
+                .collect()
+        });
+        let targeted = targets.as_ref().is_some_and(|targets| {
+            !targets.is_empty()
+                && targets.len() == details["TargetTags"].as_array().map_or(0, Vec::len)
+                && targets
+                    .iter()
+                    .all(|(k, v)| tags.iter().any(|(tk, tv)| tk == k && tv == v))
+        });
+        if !same_region || !targeted {
+            continue;
+        }
+        let enabled = p["State"].as_str() == Some("ENABLED")
+            && matches!(
+                details["PolicyType"].as_str(),
+                None | Some("EBS_SNAPSHOT_MANAGEMENT")
+            )
+            && details["ResourceTypes"].as_array().is_some_and(|types| {
+                !types.is_empty() && types.iter().all(|t| t.as_str() == Some("VOLUME"))
+            });
+        for (i, schedule) in details["Schedules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let create = &schedule["CreateRule"];
+            let in_region = create["Location"].is_null() || create["Location"] == "CLOUD";
+            let daily = match (&create["CronExpression"], &create["Interval"]) {
+                (Value::Null, interval) => {
+                    create["IntervalUnit"].as_str() == Some("HOURS")
+                        && interval
+                            .as_i64()
+                            .is_some_and(|n| [1, 2, 3, 4, 6, 8, 12, 24].contains(&n))
+                }
+                (cron, Value::Null) => cron.as_str().is_some_and(cron_daily),
+                _ => false,
+            };
+            for (j, rule) in schedule["CrossRegionCopyRules"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                let written = match (&rule["Target"], &rule["TargetRegion"]) {
+                    (Value::String(t), Value::Null) | (Value::Null, Value::String(t)) => {
+                        Some(t.as_str())
+                    }
+                    _ => None,
+                };
+                let region = written.and_then(region_name);
+                let retain = &rule["RetainRule"];
+                let days = retain["Interval"].as_i64().and_then(|n| {
+                    let unit = match retain["IntervalUnit"].as_str()? {
+                        "DAYS" => 1,
+                        "WEEKS" => 7,
+                        "MONTHS" => 28,
+                        "YEARS" => 365,
+                        _ => return None,
+                    };
+                    n.checked_mul(unit)
+                });
+                let keyed = match &rule["CmkArn"] {
+                    Value::Null => true,
+                    key => {
+                        region.is_some()
+                            && region_of_target(key, &REPLICATION_KEY).as_deref() == region
+                    }
+                };
+                let why = if !enabled {
+                    Some(
+                        "the policy is not read as an `ENABLED` snapshot policy of `VOLUME`s"
+                            .to_owned(),
+                    )
+                } else if !(in_region && daily) {
+                    Some("the schedule is not read as making snapshots in the region at least daily (`CreateRule`)".to_owned())
+                } else if days.is_none_or(|d| d < 2) {
+                    Some(
+                        "the copies are not read as kept two days or more (`RetainRule`)"
+                            .to_owned(),
+                    )
+                } else if !keyed {
+                    Some("its `CmkArn` is not read as a key of the destination region".to_owned())
+                } else {
+                    None
+                };
+                out.push(Copy {
+                    kind: "snapshot copy",
+                    to: format!(
+                        "snapshots in {}",
+                        written.map_or_else(|| rule["Target"].to_string(), str::to_owned)
+                    ),
+                    region: region.map(str::to_owned),
+                    another_region: why.is_none() && apart(home, region),
+                    detail: match why {
+                        Some(why) => format!("none known: {why}"),
+                        None => format!(
+                            "every snapshot of the policy `{}`, kept {} days",
+                            policy.logical_id(),
+                            days.unwrap_or_default()
+                        ),
+                    },
+                    evidence: format!(
+                        "{stack}/{}/Properties/PolicyDetails/Schedules/{i}/CrossRegionCopyRules/{j}",
+                        policy.logical_id()
+                    ),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The copies a Redshift Serverless namespace makes of itself in other regions: each entry
+/// of `SnapshotCopyConfigurations` whose `DestinationRegion` is a region apart from the
+/// namespace's pinned one ([`apart`]). Redshift Serverless copies "snapshots and recovery
+/// points" there, and "Recovery points are created every 30 minutes and are kept for 24
+/// hours" (Redshift management guide, "Copying backups to another AWS Region", "Snapshots
+/// and recovery points"): a copy no older than the last half hour is always there, with no
+/// schedule to write. A namespace encrypted with a key of the app (`KmsKeyId`) is copied
+/// with a key of the destination region, named by `DestinationKmsKeyId` ("The ID of the
+/// KMS key to use to encrypt your snapshots in the destination AWS Region"): its ARN with
+/// that region, or a key of a stack pinned there carried by a template parameter; without
+/// one the table cannot tell that the copy can be made. Listed with no copy before, as the
+/// snapshots alone were read (hostile review 18).
+fn namespace_copies(
+    app: &App<'_, '_>,
+    (stack, home): (&str, Option<&str>),
+    template: &Template,
+    namespace: &Resource,
+    props: &Value,
+) -> Vec<Copy> {
+    if namespace.type_name() != "AWS::RedshiftServerless::Namespace" {
+        return Vec::new();
+    }
+    let own_key = !(props["KmsKeyId"].is_null() || meaning::no_value(&props["KmsKeyId"]));
+    props["SnapshotCopyConfigurations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, configuration)| {
+            let written = configuration["DestinationRegion"].as_str();
+            let region = written.and_then(region_name);
+            let key = &configuration["DestinationKmsKeyId"];
+            let key_region = match carried(app, template, key, &REPLICATION_KEY) {
+                Some((_, there, fits)) => there.filter(|_| fits).map(str::to_owned),
+                None => region_of_target(key, &REPLICATION_KEY),
+            };
+            let keyed = !own_key || (region.is_some() && key_region.as_deref() == region);
+            Copy {
+                kind: "snapshot copy",
+                to: format!(
+                    "recovery points and snapshots in {}",
+                    written.map_or_else(|| configuration["DestinationRegion"].to_string(), str::to_owned)
+                ),
+                region: region.map(str::to_owned),
+                another_region: keyed && apart(home, region),
+                detail: if keyed {
+                    "every recovery point (made every 30 minutes, kept a day there) and snapshot, as Redshift Serverless copies them".to_owned()
+                } else {
+                    "none known: the namespace is encrypted with a key of the app (`KmsKeyId`), and `DestinationKmsKeyId` is not read as a key of the destination region".to_owned()
+                },
+                evidence: format!(
+                    "{stack}/{}/Properties/SnapshotCopyConfigurations/{i}/DestinationRegion",
+                    namespace.logical_id()
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Why a vault's `AccessPolicy` may refuse the copies, if it may: a copy into a vault is
+/// the action `backup:CopyIntoBackupVault` (the vault access policy must allow it for a
+/// copy from another account, AWS knowledge center, "Access Denied trying to call AWS
+/// Backup service"; "cross-account access for any action other than
+/// backup:CopyIntoBackupVault will be rejected", AWS Backup developer guide, "Vault access
+/// policies"), and an explicit deny of it refuses the copy from any account. A statement
+/// whose `Effect` is not `Allow` and whose `Action` matches it (any case; a wildcard,
+/// which "AWS Backup access policies don't support … in the Action key", is read as
+/// matching, as the policy may then be refused), or whose `NotAction` does not, may refuse
+/// the copies whatever its `Principal` and `Condition` say (the copying principal and the
+/// request's context are not what a template shows); so does a policy the table cannot
+/// read (an intrinsic, text that is no JSON). Copies into such a vault were copies in
+/// another region before (hostile review 18).
+fn refuses_copies(policy: &Value) -> Option<String> {
+    const COPY: &str = "backup:copyintobackupvault";
+    let parsed;
+    let policy = match policy {
+        v if v.is_null() || meaning::no_value(v) => return None,
+        Value::String(text) => match crate::cfn::tree::from_str(text) {
+            Ok(v) => {
+                parsed = v;
+                &parsed
+            }
+            Err(_) => {
+                return Some("has an `AccessPolicy` that is no JSON the table reads".to_owned());
+            }
+        },
+        Value::Object(map) if map.keys().any(|k| k.starts_with("Fn::") || k == "Ref") => {
+            return Some("has an `AccessPolicy` not known before deploy, which may deny `backup:CopyIntoBackupVault`".to_owned());
+        }
+        v => v,
+    };
+    let statements: Vec<&Value> = match &policy["Statement"] {
+        Value::Array(items) => items.iter().collect(),
+        Value::Null => Vec::new(),
+        one => vec![one],
+    };
+    let names = |v: &Value| -> Option<Vec<String>> {
+        match v {
+            Value::String(a) => Some(vec![a.to_ascii_lowercase()]),
+            Value::Array(items) => items
+                .iter()
+                .map(|a| a.as_str().map(str::to_ascii_lowercase))
+                .collect(),
+            _ => None,
+        }
+    };
+    for statement in statements {
+        let effect = meaning::text(&statement["Effect"]);
+        if effect.as_deref() == Some("Allow") {
+            continue;
+        }
+        let denies = match (&statement["Action"], &statement["NotAction"]) {
+            (action, Value::Null) => {
+                names(action).is_none_or(|actions| actions.iter().any(|a| action_glob(a, COPY)))
+            }
+            (Value::Null, not) => {
+                names(not).is_none_or(|actions| !actions.iter().any(|a| action_glob(a, COPY)))
+            }
+            _ => true,
+        };
+        if denies {
+            return Some(
+                "has an `AccessPolicy` that may deny `backup:CopyIntoBackupVault`, the copy into it (a `Deny` of it, or a statement the table cannot read)".to_owned(),
+            );
+        }
+    }
+    None
+}
+
+/// Whether an IAM action `pattern` (`*` any run, `?` one character; both lower-cased)
+/// matches `action`.
+fn action_glob(pattern: &str, action: &str) -> bool {
+    let (p, a): (Vec<char>, Vec<char>) = (pattern.chars().collect(), action.chars().collect());
+    // The furthest point of `p` each prefix of `a` can be matched to, by dynamic programming.
+    let mut reach = vec![false; p.len() + 1];
+    reach[0] = true;
+    for i in 0..p.len() {
+        reach[i + 1] = reach[i] && p[i] == '*';
+    }
+    for &c in &a {
+        let mut next = vec![false; p.len() + 1];
+        for i in 0..p.len() {
+            next[i + 1] = match p[i] {
+                '*' => next[i] || reach[i + 1],
+                '?' => reach[i],
+                other => reach[i] && other == c,
+            };
+        }
+        reach = next;
+    }
+    reach[p.len()]
+}
+
+/// Whether `text` is a KMS key id (`1234abcd-12ab-34cd-56ef-1234567890ab`, or a
+/// multi-Region key's `mrk-` and 32 hex digits) or an alias name (`alias/…`), as written.
+fn key_id_or_alias(text: &str) -> bool {
+    let hex = |t: &str| t.bytes().all(|b| b.is_ascii_hexdigit());
+    let uuid = text.len() == 36
+        && text.split('-').map(str::len).eq([8, 4, 4, 4, 12])
+        && hex(&text.replace('-', ""));
+    let multi_region = text
+        .strip_prefix("mrk-")
+        .is_some_and(|rest| rest.len() == 32 && hex(rest));
+    let alias = text.strip_prefix("alias/").is_some_and(|name| {
+        !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/_-".contains(&b))
+    });
+    uuid || multi_region || alias
+}
+
 /// The position of `resource` among the resources of `template`.
 fn position_of(template: &Template, resource: &Resource) -> usize {
     template
@@ -837,6 +1192,14 @@ fn copies(app: &App<'_, '_>, at: usize, store: &Resource, props: &Value) -> Vec<
     copies.extend(global_replicas((stack, region), store, props));
     copies.extend(database_copies(app, (at, region), template, store, props));
     copies.extend(service_copies((stack, region), store, props));
+    copies.extend(lifecycle_copies(app, (at, region), store, props));
+    copies.extend(namespace_copies(
+        app,
+        (stack, region),
+        template,
+        store,
+        props,
+    ));
     copies.extend(backups(app, (at, region), template, store, props));
     copies
 }
@@ -1370,42 +1733,99 @@ fn is_plan_id(value: &Value, id: &str) -> bool {
 
 /// Whether a backup rule runs at least once a day, as the table reads it: no
 /// `ScheduleExpression` ("When no CRON expression is provided, Backup will use the default
-/// expression cron(0 5 ? * * *)", AWS Backup API, `BackupRuleInput.ScheduleExpression`),
-/// `rate(…)` of a day or less, or `cron(…)` whose day-of-month, month, day-of-week and
-/// year are each `*` or `?`. Rule B1 also reads lists and ranges that cover every day;
-/// this reading never reads more, and a schedule it cannot read (a parameter, a month
-/// or a year that may never come) makes no copy known to be there.
+/// expression cron(0 5 ? * * *)", AWS Backup API, `BackupRuleInput.ScheduleExpression`), or
+/// `cron(…)` as AWS Backup takes it ("A cron expression in UTC"; its examples
+/// `15 * ? * * *`, every hour, and `0 12 * * ? *`, every day at noon): a minute written as
+/// one number (AWS Backup refuses runs less than an hour apart: "The interval between backup
+/// jobs shouldn't be less than 60 minutes"), hours that name at least one hour of the day
+/// (`*`, a number, a range, a list, each with an optional step), every month and year, and
+/// one of day-of-month and day-of-week `?` with the other `*` (a cron expression takes
+/// a value in only one of them, EventBridge cron reference). Rule B1 also reads lists and
+/// ranges of days that cover every day; this reading never reads more, and a schedule it
+/// cannot read (a parameter, a `rate(…)`, which is no cron expression, a month or a year
+/// that may never come, an hour past 23 that never fires) makes no copy known to be there.
 fn runs_daily(rule: &Value) -> bool {
     let schedule = &rule["ScheduleExpression"];
     if schedule.is_null() || meaning::no_value(schedule) {
         return true;
     }
-    let Some(text) = meaning::text(schedule) else {
+    meaning::text(schedule).is_some_and(|text| cron_daily(&text))
+}
+
+/// Whether `text` is a cron expression that fires at least once every day ([`runs_daily`]).
+fn cron_daily(text: &str) -> bool {
+    let Some(inner) = text
+        .trim()
+        .strip_prefix("cron(")
+        .and_then(|r| r.strip_suffix(')'))
+    else {
         return false;
     };
-    let text = text.trim();
-    if let Some(inner) = text.strip_prefix("cron(").and_then(|r| r.strip_suffix(')')) {
-        let fields: Vec<&str> = inner.split_whitespace().collect();
-        let every = |f: &str| f == "*" || f == "?";
-        return fields.len() == 6 && fields[2..].iter().all(|f| every(f));
-    }
-    if let Some(inner) = text.strip_prefix("rate(").and_then(|r| r.strip_suffix(')')) {
-        let parts: Vec<&str> = inner.split_whitespace().collect();
-        let [n, unit] = parts.as_slice() else {
-            return false;
-        };
-        let Ok(n) = n.parse::<u64>() else {
-            return false;
-        };
-        return n > 0
-            && match *unit {
-                "minute" | "minutes" => n <= 24 * 60,
-                "hour" | "hours" => n <= 24,
-                "day" | "days" => n == 1,
-                _ => false,
+    let fields: Vec<&str> = inner.split_whitespace().collect();
+    let [minute, hours, day_of_month, month, day_of_week, year] = fields.as_slice() else {
+        return false;
+    };
+    let days = matches!((*day_of_month, *day_of_week), ("*", "?") | ("?", "*"));
+    number_up_to(minute, 59) && hours_of_a_day(hours) && days && *month == "*" && *year == "*"
+}
+
+/// Whether `text` is a number written in digits, at most `max`.
+fn number_up_to(text: &str, max: u32) -> bool {
+    !text.is_empty()
+        && text.len() <= 2
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && text.parse::<u32>().is_ok_and(|n| n <= max)
+}
+
+/// Whether the hours field of a cron expression names at least one hour of every day:
+/// a list of items, each `*`, an hour, or a range of hours in order, with an optional step
+/// of 1 to 23 (`0/6`, `*/4`, `8-17/2`). Anything else (an hour past 23, a range out of
+/// order, a step of 0) is refused or never fires.
+fn hours_of_a_day(field: &str) -> bool {
+    !field.is_empty()
+        && field.split(',').all(|item| {
+            let (base, step) = match item.split_once('/') {
+                Some((base, step)) => (base, Some(step)),
+                None => (item, None),
             };
+            let range = base.split_once('-').is_some_and(|(from, to)| {
+                number_up_to(from, 23)
+                    && number_up_to(to, 23)
+                    && from.parse::<u32>().ok() <= to.parse::<u32>().ok()
+            });
+            let base = base == "*" || number_up_to(base, 23) || range;
+            let step = step.is_none_or(|s| number_up_to(s, 23) && s.parse::<u32>() != Ok(0));
+            base && step
+        })
+}
+
+/// Why a backup rule's jobs are refused or canceled before they make a recovery point to
+/// copy, if they are: a `StartWindowMinutes` under 60 ("If this value is included, it must
+/// be at least 60 minutes to avoid errors", AWS Backup API, `BackupRuleInput`), or a
+/// `CompletionWindowMinutes` under 60 (a job "must be completed or it will be canceled by
+/// AWS Backup" within it, and the console asks that it leave "enough time for the backup
+/// to complete"; the defaults are 8 hours and 7 days), or either not known before deploy.
+fn window_refused(rule: &Value) -> Option<String> {
+    for name in ["StartWindowMinutes", "CompletionWindowMinutes"] {
+        let value = &rule[name];
+        if value.is_null() || meaning::no_value(value) {
+            continue;
+        }
+        match meaning::whole_number(value) {
+            None => {
+                return Some(format!(
+                    "its `{name}` is not known before deploy, and may be under the hour a backup job needs"
+                ));
+            }
+            Some(minutes) if minutes < 60 => {
+                return Some(format!(
+                    "its `{name}` is {minutes} minutes, under the 60 that a backup job needs to start or complete"
+                ));
+            }
+            Some(_) => {}
+        }
     }
-    false
+    None
 }
 
 /// How long a lifecycle keeps recovery points.
@@ -1432,10 +1852,50 @@ impl Kept {
 
 /// How long `lifecycle` (a `Lifecycle` of a backup rule or copy action) keeps recovery
 /// points.
+///
+/// A `Lifecycle` that is not written as an object of its properties (an `Fn::If`, a
+/// parameter) keeps them a number of days not known before deploy: its `DeleteAfterDays`,
+/// read through the intrinsic, read as absent before, and the rule's recovery points as
+/// kept until deleted (hostile review 18). `DeleteAfterDays` `-1` is "never expire" (AWS
+/// Backup developer guide, "Copy a backup").
 fn kept_days(lifecycle: &Value) -> Kept {
+    let Value::Object(properties) = lifecycle else {
+        return Kept::Unknown;
+    };
+    if properties
+        .keys()
+        .any(|k| k == "Ref" || k == "Condition" || k.starts_with("Fn::"))
+    {
+        return Kept::Unknown;
+    }
     match &lifecycle["DeleteAfterDays"] {
         v if v.is_null() || meaning::no_value(v) => Kept::UntilDeleted,
-        v => meaning::whole_number(v).map_or(Kept::Unknown, Kept::Days),
+        v => match meaning::whole_number(v) {
+            Some(-1) => Kept::UntilDeleted,
+            Some(days) => Kept::Days(days),
+            None => Kept::Unknown,
+        },
+    }
+}
+
+/// How long a copy action keeps its copies, `rule` how long the rule keeps the recovery
+/// points they copy: "If you do not specify a lifecycle, AWS Backup applies the lifecycle
+/// policy of the source backup to the destination backup" (`AWS::Backup::BackupPlan
+/// CopyActionResourceType` `Lifecycle`), and a copy set never to expire "will still retain
+/// its source's expiration date" ("The source configuration overrides its copy's
+/// expiration setting, even if the copy is set to never expire", AWS Backup developer
+/// guide, "Copy a backup"): a `Lifecycle` with no `DeleteAfterDays` (only
+/// `MoveToColdStorageAfterDays`, say) or `-1` keeps the copies as long as the rule's. Read
+/// as kept until deleted before, so that copies deleted after a day passed (hostile review
+/// 18).
+fn copy_kept_days(copy: &Value, rule: Kept) -> Kept {
+    let lifecycle = &copy["Lifecycle"];
+    if lifecycle.is_null() || meaning::no_value(lifecycle) {
+        return rule;
+    }
+    match kept_days(lifecycle) {
+        Kept::UntilDeleted => rule,
+        kept => kept,
     }
 }
 
@@ -1470,7 +1930,11 @@ fn kept_text(kept: Kept) -> String {
 ///   not among the types AWS Backup copies across regions (a Redshift cluster's own
 ///   cross-region snapshot copy, `DestinationRegion`, is read apart).
 ///
-/// RDS instances, Aurora, EFS, EBS volumes, DocumentDB and Neptune clusters are copied.
+/// RDS instances, Aurora, EFS, EBS volumes, DocumentDB and Neptune clusters are copied (a
+/// DocumentDB or Neptune cluster once a selection lists it by the RDS cluster ARN around
+/// its `Ref`: [`ArnOf`]). The developer guide's table of features by resource could not
+/// be read again in hostile review 18, so Redshift clusters stay read as not copied by AWS
+/// Backup: at worst a gap, answered by the cluster's own `DestinationRegion`.
 fn not_copied_across_regions(store: &Resource, props: &Value) -> Option<String> {
     match store.type_name() {
         "AWS::RDS::DBInstance"
@@ -1598,7 +2062,11 @@ fn backups(
                 ),
             };
             let daily = runs_daily(rule);
-            let rule_kept = kept_days(&rule["Lifecycle"]);
+            let refused = window_refused(rule);
+            let rule_kept = match &rule["Lifecycle"] {
+                v if v.is_null() || meaning::no_value(v) => Kept::UntilDeleted,
+                v => kept_days(v),
+            };
             let kept = kept_text(rule_kept);
             out.push(Copy {
                 kind: "backup",
@@ -1622,32 +2090,33 @@ fn backups(
                 let uncopied = uncopied
                     .clone()
                     .or_else(|| rds_copy_to_another_account(app, t, store, vault))
-                    .or_else(|| aurora_copy_in_china(store, home, region.as_deref()));
-                // "If you do not specify a lifecycle, AWS Backup applies the lifecycle
-                // policy of the source backup to the destination backup" (`AWS::Backup::
-                // BackupPlan CopyActionResourceType` `Lifecycle`).
-                let copy_kept =
-                    if copy["Lifecycle"].is_null() || meaning::no_value(&copy["Lifecycle"]) {
-                        rule_kept
-                    } else {
-                        kept_days(&copy["Lifecycle"])
-                    };
+                    .or_else(|| aurora_copy_in_china(store, home, region.as_deref()))
+                    .or_else(|| {
+                        vault_of_app(app, t, vault)
+                            .and_then(|(at, found)| vault_keeps_nothing(app, at, found))
+                    });
+                let copy_kept = copy_kept_days(copy, rule_kept);
                 let lasting = copy_kept.lasts();
-                let detail = match (daily, lasting, &uncopied) {
-                    (true, true, Some(why)) => format!("none known in another region: {why}"),
-                    (true, true, None) if another_region => format!(
+                let detail = match (daily, &refused, lasting, &uncopied) {
+                    (false, _, _, _) => format!(
+                        "none known: the rule is not read as running at least daily ({schedule}), so no copy is known to be there"
+                    ),
+                    (true, Some(why), _, _) => {
+                        format!("none known: the rule's jobs make no recovery point to copy: {why}")
+                    }
+                    (true, None, false, _) => format!(
+                        "none known: the copies are kept {}, not the two days or more that leave one there between two daily runs",
+                        kept_text(copy_kept)
+                    ),
+                    (true, None, true, Some(why)) => {
+                        format!("none known in another region: {why}")
+                    }
+                    (true, None, true, None) if another_region => format!(
                         "every recovery point of `{plan_name}`, kept {}",
                         kept_text(copy_kept)
                     ),
-                    (true, true, None) => format!(
+                    (true, None, true, None) => format!(
                         "every recovery point of `{plan_name}`, kept {}; not known to be in another region than the store's (a vault of a stack of another region, `app.stack_in`, or the vault's ARN with a region other than the store's pinned one)",
-                        kept_text(copy_kept)
-                    ),
-                    (false, _, _) => format!(
-                        "none known: the rule is not read as running at least daily ({schedule}), so no copy is known to be there"
-                    ),
-                    (true, false, _) => format!(
-                        "none known: the copies are kept {}, not the two days or more that leave one there between two daily runs",
                         kept_text(copy_kept)
                     ),
                 };
@@ -1655,7 +2124,11 @@ fn backups(
                     kind: "backup copy",
                     to,
                     region,
-                    another_region: another_region && daily && lasting && uncopied.is_none(),
+                    another_region: another_region
+                        && daily
+                        && refused.is_none()
+                        && lasting
+                        && uncopied.is_none(),
                     detail,
                     evidence: format!(
                         "{other}/{}/Properties/BackupPlan/BackupPlanRule/{i}/CopyActions/{j}",
@@ -1666,6 +2139,119 @@ fn backups(
         }
     }
     out
+}
+
+/// The vault of the app that a copy action's `DestinationBackupVaultArn`, `value` of
+/// `template`, names, with the position of its stack: the vault a template parameter of
+/// hipaa-stack's carries, or the vault whose `BackupVaultName` is the name of an ARN
+/// written as text, of a stack pinned to the ARN's region (as `BackupPlan::copy_to` names
+/// a vault of a stack of another region, by its fixed name). A vault of no stack of the
+/// app is none: the table reads only what the app's templates show of it.
+fn vault_of_app<'a>(
+    app: &App<'_, 'a>,
+    template: &Template,
+    value: &Value,
+) -> Option<(usize, &'a Resource)> {
+    if let Some((stack, resource)) = across_regions(|name| app.stack(name), template, value) {
+        return VAULT
+            .types
+            .contains(&resource.type_name())
+            .then(|| Some((app.at(stack)?, resource)))
+            .flatten();
+    }
+    let fields = arn_fields(written_text(value)?);
+    let [arn, _, service, region, _, resource] = fields.as_slice() else {
+        return None;
+    };
+    let name = resource.strip_prefix("backup-vault:")?;
+    let region = region_name(region)?;
+    if arn != "arn" || service != "backup" {
+        return None;
+    }
+    app.lookup
+        .vaults
+        .get(name)?
+        .iter()
+        .filter(|&&(at, _)| app.region(at) == Some(region))
+        .find_map(|&(at, r)| Some((at, app.stacks.get(at)?.1.resources().get(r)?)))
+}
+
+/// Why `vault`, of the stack at `at`, keeps no copy that a regional outage leaves in reach,
+/// if it keeps none:
+/// - it is deleted with its stack (no `DeletionPolicy` `Retain`), and its copies with it;
+/// - its access policy may deny the copy into it ([`refuses_copies`]);
+/// - its key (`EncryptionKeyArn`) is not known to be of the vault's region: a key is of one
+///   region, and AWS Backup "will re-encrypt your copy using the customer managed key of
+///   your destination vault" (AWS Backup developer guide, "Creating backup copies across
+///   AWS Regions"), so a key of the store's region is none the copy can be encrypted with
+///   there, and one lost with that region; or its key is a key of its stack deleted with
+///   the stack, which leaves every copy unreadable.
+///
+/// A key written as the `Ref` or `Arn` of a key of the vault's stack, carried by a
+/// template parameter from a stack pinned to the vault's region, written as an ARN of that
+/// region (or of `${AWS::Region}`), or as an id or alias (which name a key of the vault's
+/// own region) is of its region; no key is the AWS managed key of its region.
+/// Copies to such a vault were copies in another region before (hostile review 18).
+fn vault_keeps_nothing(app: &App<'_, '_>, at: usize, vault: &Resource) -> Option<String> {
+    let &(stack, template) = app.stacks.get(at)?;
+    let named = format!("`{stack}/{}`", vault.logical_id());
+    if vault.kept() != Some(crate::cfn::Keep::Retain) {
+        return Some(format!(
+            "the vault {named} is deleted with its stack, and its copies with it (no `DeletionPolicy` `Retain`)"
+        ));
+    }
+    if let Some(why) = refuses_copies(&vault.properties()["AccessPolicy"]) {
+        return Some(format!("the vault {named} {why}"));
+    }
+    let key = &vault.properties()["EncryptionKeyArn"];
+    if key.is_null() || meaning::no_value(key) {
+        return None;
+    }
+    let keys = ["AWS::KMS::Key", "AWS::KMS::ReplicaKey"];
+    let own = key
+        .get("Ref")
+        .and_then(Value::as_str)
+        .or_else(|| {
+            attribute_of(key)
+                .filter(|(_, a)| *a == "Arn")
+                .map(|(id, _)| id)
+        })
+        .and_then(|id| template.resource(id))
+        .filter(|r| keys.contains(&r.type_name()));
+    if let Some(own) = own {
+        return (own.kept() != Some(crate::cfn::Keep::Retain)).then(|| {
+            format!(
+                "the key of the vault {named}, `{}`, is deleted with its stack, which leaves every copy unreadable (no `DeletionPolicy` `Retain`)",
+                own.logical_id()
+            )
+        });
+    }
+    let here = app.region(at);
+    let of_region =
+        if let Some((producer, resource)) = across_regions(|name| app.stack(name), template, key) {
+            keys.contains(&resource.type_name())
+                && here.is_some()
+                && app.at(producer).and_then(|p| app.region(p)) == here
+        } else if let Some(text) = written_text(key) {
+            let fields = arn_fields(text);
+            match fields.as_slice() {
+                [arn, _, service, region, ..] if arn == "arn" => {
+                    service == "kms"
+                        && (region == "${AWS::Region}" && key.get("Fn::Sub").is_some()
+                            || here.is_some() && region_name(region) == here)
+                }
+                // A key id or an alias names a key of the vault's own region (a dynamic
+                // reference, `{{resolve:…}}`, is no key known before deploy).
+                _ => key.is_string() && key_id_or_alias(text),
+            }
+        } else {
+            false
+        };
+    (!of_region).then(|| {
+        format!(
+            "the key of the vault {named} (`EncryptionKeyArn`) is not known to be of the vault's region, where AWS Backup encrypts each copy with it: name a key of the vault's stack"
+        )
+    })
 }
 
 #[cfg(test)]

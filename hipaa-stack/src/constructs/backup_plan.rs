@@ -484,6 +484,50 @@ impl<K> BackupPlan<K> {
     /// name and region, with no reference between the stacks; a vault in the plan's own
     /// region is referenced (imported from another stack). A vault of an unpinned stack
     /// while the plan's stack is pinned, or the reverse, is an error at synth.
+    ///
+    /// A [`SecureTable`]'s recovery points are copied to another region only with AWS
+    /// Backup's advanced DynamoDB backup features turned on in the account and region
+    /// ("After you enable AWS Backup's advanced features in your AWS Region, you unlock …
+    /// cross-Region and cross-account copy", AWS Backup developer guide, "Advanced
+    /// DynamoDB backup"; on by default only for accounts that created no backup vault
+    /// before November 21, 2021). That is a setting of the account, which no template
+    /// shows: without it, AWS Backup backs the table up but makes no copy, so rule D2
+    /// reads no copy of the table in another region. Turn the features on (`aws backup
+    /// update-region-settings --resource-type-management-preference DynamoDB=true`) and
+    /// say so in a waiver of D2, or give the table a replica in another region:
+    ///
+    /// ```
+    /// use hipaa_stack::prelude::*;
+    /// use hipaa_stack::compliance::{Waiver, rule};
+    /// use hipaa_stack::{BackupPlan, BackupVault, KeyType, SecureTable};
+    /// let app = App::new("records");
+    /// let data = app.stack_in("records-data", region!("us-east-1"))?;
+    /// let key = data.add(KmsKey::new("PhiKey"))?;
+    /// let table = data.add(SecureTable::new("Visits", "VisitId", KeyType::String).encryption(&key))?;
+    /// let dr = app.stack_in("records-dr", region!("us-west-2"))?;
+    /// let dr_key = dr.add(KmsKey::new("DrKey"))?;
+    /// let dr_vault = dr.add(BackupVault::new("DrVault").encryption(&dr_key))?;
+    /// data.add(BackupPlan::new("Daily").encryption(&key).copy_to(&dr_vault).protect(&table))?;
+    ///
+    /// // The copy action is there, but no template shows the account's setting: a gap of D2.
+    /// let assembly = app.check()?;
+    /// let d2 = assembly
+    ///     .evaluation()
+    ///     .results
+    ///     .iter()
+    ///     .find(|c| c.rule == "D2" && &*c.logical_id == "Visits")
+    ///     .expect("rule D2 reads the table");
+    /// assert!(format!("{:?}", d2.status).contains("advanced DynamoDB backup"));
+    ///
+    /// // Once the features are on in us-east-1, a waiver says so, and the report carries it.
+    /// app.waive(Waiver::new(
+    ///     rule::D2,
+    ///     &table,
+    ///     "advanced DynamoDB backup features are on in us-east-1 (update-region-settings, DynamoDB=true), so the Daily plan copies the table to records-dr's vault in us-west-2",
+    /// ))?;
+    /// app.synth()?;
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
     pub fn copy_to(mut self, vault: &Handle<BackupVault>) -> Self {
         self.copy_to = Some(*vault);
         self

@@ -272,6 +272,12 @@ pub trait CloudFormationApi: Send + Sync {
     fn endpoint(&self) -> String {
         "CloudFormation".to_owned()
     }
+    /// The region the client sends its calls to, when it knows it: the engine refuses to
+    /// start a command with a client given for one region ([`super::Regional::region`])
+    /// that calls another, since its stacks would be made there.
+    fn region(&self) -> Option<String> {
+        None
+    }
     /// The stack, or `None` when there is none of that name.
     fn describe_stack(
         &self,
@@ -615,6 +621,10 @@ fn event(e: &aws_sdk_cloudformation::types::StackEvent) -> StackEvent {
 impl CloudFormationApi for SdkApi {
     fn endpoint(&self) -> String {
         self.endpoint.clone()
+    }
+
+    fn region(&self) -> Option<String> {
+        self.client.config().region().map(ToString::to_string)
     }
 
     async fn describe_stack(&self, name: &str) -> Result<Option<StackInfo>, ApiError> {

@@ -618,6 +618,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     /// the environment must be clear.
     fn check_regions(&self) -> Result<(), DeployError> {
         self.environment()?;
+        self.check_clients()?;
         for s in self.waves().into_iter().flatten() {
             let read = s.template().parameters().iter().map(|p| p.stack());
             for name in std::iter::once(s.name()).chain(read) {
@@ -635,6 +636,41 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                         hint: format!(
                             "this run has no CloudFormation client for {r}; the command line makes one per region of the app"
                         ),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every client of a region calls that region: a client made from another region's
+    /// configuration and given for this one (the fields of [`Regional`] are public) would
+    /// make this region's stacks in the other, where rules S10 and D2 count a copy "in a
+    /// second region" that may be in the store's own. A client that does not say its region
+    /// (a test double) is taken at its word.
+    fn check_clients(&self) -> Result<(), DeployError> {
+        for regional in &self.regions {
+            let Some(region) = regional.region.as_deref() else {
+                continue;
+            };
+            let mut clients = vec![("CloudFormation", regional.api.region())];
+            if let Some(staging) = &regional.staging {
+                clients.extend(staging.sends_to());
+            }
+            if let Some(network) = &regional.network {
+                clients.extend(network.sends_to());
+            }
+            if let Some(databases) = &regional.databases {
+                clients.extend(databases.sends_to());
+            }
+            for (service, sends_to) in clients {
+                if let Some(sends_to) = sends_to
+                    && sends_to != region
+                {
+                    return Err(DeployError::ClientInAnotherRegion {
+                        service,
+                        region: region.to_owned(),
+                        sends_to,
                     });
                 }
             }

@@ -183,6 +183,21 @@ pub enum DeployError {
     #[error("no AWS region is configured; set AWS_REGION or the region of your profile")]
     NoRegion,
 
+    /// A client given to the engine for one region sends its calls to another: the stacks
+    /// of that region would be made (or the staging bucket, the default groups, the log
+    /// groups read) in the other.
+    #[error(
+        "the {service} client given for region {region} sends its calls to {sends_to}; make each region's clients from a configuration of that region (`Connection::in_region`), as the command line does"
+    )]
+    ClientInAnotherRegion {
+        /// The service of the client (`CloudFormation`, `S3`, `EC2`, …).
+        service: &'static str,
+        /// The region the client was given for.
+        region: String,
+        /// The region it calls.
+        sends_to: String,
+    },
+
     /// A change set could not be created.
     #[error("stack `{stack}`: the change set failed: {reason}")]
     ChangeSetFailed {

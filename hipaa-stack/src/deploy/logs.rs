@@ -284,6 +284,17 @@ impl DatabaseLogs {
         }
     }
 
+    /// The regions its clients send their calls to, by service, when the clients know them.
+    pub(crate) fn sends_to(&self) -> Vec<(&'static str, Option<String>)> {
+        vec![
+            ("RDS", self.rds.config().region().map(ToString::to_string)),
+            (
+                "CloudWatch Logs",
+                self.logs.config().region().map(ToString::to_string),
+            ),
+        ]
+    }
+
     /// Gives the group of each log that the database `name` (of CloudFormation type
     /// `kind`, one of [`DATABASE_TYPES`]) exports the database's key and a retention of at
     /// least [`RETENTION_DAYS`]. An instance of a cluster exports nothing of its own (its

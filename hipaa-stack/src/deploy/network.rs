@@ -60,6 +60,11 @@ impl DefaultGroups {
         DefaultGroups { ec2, endpoint }
     }
 
+    /// The region its client sends its calls to, by service, when the client knows it.
+    pub(crate) fn sends_to(&self) -> Vec<(&'static str, Option<String>)> {
+        vec![("EC2", self.ec2.config().region().map(ToString::to_string))]
+    }
+
     /// The default security group of `vpc` and its rules.
     pub async fn read(
         &self,

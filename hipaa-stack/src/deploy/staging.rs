@@ -231,6 +231,15 @@ impl Staging {
         &self.region
     }
 
+    /// The regions it works in, by what: the region it was made for (where its bucket is
+    /// named and made) and the one its S3 client sends its calls to, when the client knows it.
+    pub(crate) fn sends_to(&self) -> Vec<(&'static str, Option<String>)> {
+        vec![
+            ("S3 staging area", Some(self.region.clone())),
+            ("S3", self.s3.config().region().map(ToString::to_string)),
+        ]
+    }
+
     /// What preparing the bucket did (created it, repaired a setting), one line each; taken,
     /// so each is said once.
     pub fn take_notes(&self) -> Vec<String> {

@@ -7,7 +7,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use hipaa_stack::Assembly;
-use hipaa_stack::deploy::{Connection, DeployError, Deployer, Options, TemplateSource};
+use hipaa_stack::deploy::{
+    Connection, DeployError, Deployer, Options, Regional, SdkApi, TemplateSource,
+};
 use hipaa_stack::prelude::*;
 
 use crate::deploy::options;
@@ -1667,40 +1669,45 @@ async fn a_run_whose_expired_lock_was_taken_over_stops_before_its_next_change() 
 #[tokio::test]
 async fn a_stack_reading_a_region_this_run_has_no_client_for_is_refused() {
     let moto = Moto::start();
-    let app = App::new("noclient");
-    let dr = app.stack_in("dr", region!("us-east-1")).unwrap();
-    let dr_key = dr.add(KmsKey::new("DrKey")).unwrap();
-    let vault = dr
-        .add(BackupVault::new("DrVault").encryption(&dr_key))
-        .unwrap();
-    let data = app.stack("data").unwrap();
-    let key = data.add(KmsKey::new("PhiKey")).unwrap();
-    let logs = data.add(AccessLogBucket::new("Logs")).unwrap();
-    let records = data
-        .add(
-            SecureBucket::new("Records")
+    // The app, with `dr` pinned to us-east-1 or (`pinned` false) in the environment's region.
+    let declare = |pinned: bool| {
+        let app = App::new("noclient");
+        let dr = if pinned {
+            app.stack_in("dr", region!("us-east-1")).unwrap()
+        } else {
+            app.stack("dr").unwrap()
+        };
+        let dr_key = dr.add(KmsKey::new("DrKey")).unwrap();
+        let vault = dr
+            .add(BackupVault::new("DrVault").encryption(&dr_key))
+            .unwrap();
+        let data = app.stack("data").unwrap();
+        let key = data.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = data.add(AccessLogBucket::new("Logs")).unwrap();
+        let records = data
+            .add(
+                SecureBucket::new("Records")
+                    .encryption(&key)
+                    .access_logs(&logs),
+            )
+            .unwrap();
+        data.add(
+            BackupPlan::new("Daily")
                 .encryption(&key)
-                .access_logs(&logs),
+                .protect(&records)
+                .copy_to(&vault),
         )
         .unwrap();
-    data.add(
-        BackupPlan::new("Daily")
-            .encryption(&key)
-            .protect(&records)
-            .copy_to(&vault),
-    )
-    .unwrap();
-    let assembly = app.synth().unwrap();
-    // `dr` deployed in us-west-2 by mistake (a client of us-west-2 taken for us-east-1's).
-    let mut mislabelled = Connection::from_config(&config_in(&moto.endpoint, "us-west-2").await)
-        .unwrap()
-        .into_regional();
-    mislabelled.region = Some("us-east-1".to_owned());
+        app.synth().unwrap()
+    };
+    let assembly = declare(true);
+    // `dr` deployed in us-west-2 by mistake (an earlier version of the app that did not pin it).
+    let west = Connection::from_config(&config_in(&moto.endpoint, "us-west-2").await).unwrap();
     let only_dr = Options {
         stacks: vec!["dr".to_owned()],
         ..options()
     };
-    Deployer::with_regions(vec![mislabelled], &assembly, only_dr)
+    Deployer::with_regions(vec![west.into_regional()], &declare(false), only_dr)
         .up()
         .await
         .unwrap();
@@ -1740,4 +1747,81 @@ async fn a_stack_reading_a_region_this_run_has_no_client_for_is_refused() {
         assert!(text.contains("stack `dr`"), "{text}");
     }
     assert_eq!(d.calls().total(), 0, "no CloudFormation call was made");
+}
+
+/// A client given for one region that calls another is refused before any call, whichever
+/// of the region's clients it is: the stacks of the region would be made in the other, and
+/// a copy that rules S10 and D2 count as in a second region could be in the store's own.
+/// (The fields of `Regional` are public; the command line makes each region's clients from
+/// that region's configuration.)
+#[tokio::test]
+async fn a_client_given_for_one_region_that_calls_another_is_refused() {
+    let moto = Moto::start();
+    let app = App::new("mislabelled");
+    let dr = app.stack_in("dr", region!("us-east-1")).unwrap();
+    dr.add(KmsKey::new("DrKey")).unwrap();
+    let data = app.stack("data").unwrap();
+    data.add(KmsKey::new("PhiKey")).unwrap();
+    let assembly = app.synth().unwrap();
+    let endpoint = moto.endpoint.as_str();
+    let west = move || async move {
+        Connection::from_config(&config_in(endpoint, "us-west-2").await).unwrap()
+    };
+    let east = move || async move {
+        Connection::in_region(&config_in(endpoint, "us-west-2").await, "us-east-1").unwrap()
+    };
+    // us-west-2's CloudFormation client given for us-east-1; then each other client.
+    let mut cases: Vec<(&str, Regional<SdkApi>)> = Vec::new();
+    let mut r = west().await.into_regional();
+    r.region = Some("us-east-1".to_owned());
+    cases.push(("CloudFormation", r));
+    let mut r = east().await.into_regional();
+    r.staging = west().await.into_regional().staging;
+    cases.push(("S3 staging area", r));
+    let mut r = east().await.into_regional();
+    r.network = west().await.into_regional().network;
+    cases.push(("EC2", r));
+    let mut r = east().await.into_regional();
+    r.databases = west().await.into_regional().databases;
+    cases.push(("RDS", r));
+    for (service, mislabelled) in cases {
+        let d = Deployer::with_regions(
+            vec![west().await.into_regional(), mislabelled],
+            &assembly,
+            options(),
+        );
+        for err in [
+            d.preview().await.map(|_| ()).unwrap_err(),
+            d.up().await.map(|_| ()).unwrap_err(),
+            d.destroy().await.map(|_| ()).unwrap_err(),
+        ] {
+            let text = err.to_string();
+            assert!(
+                matches!(
+                    err,
+                    DeployError::ClientInAnotherRegion { service: s, ref region, ref sends_to }
+                        if s == service && region == "us-east-1" && sends_to == "us-west-2"
+                ),
+                "{service}: {text}"
+            );
+            assert!(
+                text.contains(&format!(
+                    "the {service} client given for region us-east-1 sends its calls to us-west-2"
+                )),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            d.calls().total(),
+            0,
+            "{service}: no CloudFormation call was made"
+        );
+    }
+    // Each region's clients made from its own configuration: the app plans.
+    let d = Deployer::with_regions(
+        vec![west().await.into_regional(), east().await.into_regional()],
+        &assembly,
+        options(),
+    );
+    assert_eq!(d.preview().await.unwrap().len(), 2);
 }

@@ -95,6 +95,31 @@ const SHAPES: &[Shape] = &[
         identifier: &[],
         reference: RefIs::Identifier,
     },
+    // A DocumentDB or a Neptune cluster is named by an RDS cluster ARN,
+    // `arn:aws:rds:REGION:ACCOUNT:cluster:IDENTIFIER`, as AWS Backup selects it; neither type
+    // returns its ARN (CloudFormation return values of `AWS::DocDB::DBCluster` and
+    // `AWS::Neptune::DBCluster`: `Ref` is the cluster's identifier, `Fn::GetAtt` gives
+    // `ClusterResourceId`, `Endpoint`, `Port` and `ReadEndpoint`), so a selection writes it
+    // around the `Ref`. No shape was given to either before, so that a selection listed
+    // neither and a plan that copies one to another region was no copy (hostile review 18).
+    Shape {
+        type_name: "AWS::DocDB::DBCluster",
+        service: "rds",
+        regional: true,
+        resource: "cluster:",
+        arn: &[],
+        identifier: &[],
+        reference: RefIs::Identifier,
+    },
+    Shape {
+        type_name: "AWS::Neptune::DBCluster",
+        service: "rds",
+        regional: true,
+        resource: "cluster:",
+        arn: &[],
+        identifier: &[],
+        reference: RefIs::Identifier,
+    },
     Shape {
         type_name: "AWS::DynamoDB::Table",
         service: "dynamodb",
@@ -509,6 +534,39 @@ mod tests {
             assert!(store.is_arn(&entry, true), "{entry}");
             // In another stack, the same references name another template's resources.
             assert!(!store.is_arn(&entry, false), "{entry} in another stack");
+        }
+    }
+
+    /// A DocumentDB or Neptune cluster is listed by the RDS cluster ARN written around its
+    /// `Ref`, and by nothing else: not its `Ref` alone, an ARN of an instance (`db:`), of
+    /// another service, or an attribute (neither type has an ARN attribute). Neither was
+    /// listed at all before (hostile review 18).
+    #[test]
+    fn a_document_or_graph_cluster_is_listed_by_its_rds_cluster_arn() {
+        for type_name in ["AWS::DocDB::DBCluster", "AWS::Neptune::DBCluster"] {
+            let store = ArnOf::new(type_name, "D", Vec::new());
+            let prefix = "arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:";
+            for entry in [
+                json!({ "Fn::Sub": format!("{prefix}${{D}}") }),
+                json!({ "Fn::Join": ["", [{ "Fn::Sub": prefix }, { "Ref": "D" }]] }),
+                json!({ "Fn::Sub": "arn:aws:rds:${AWS::Region}:${AWS::AccountId}:cluster:${D}" }),
+            ] {
+                assert!(store.is_arn(&entry, true), "{type_name}: {entry}");
+                assert!(
+                    !store.is_arn(&entry, false),
+                    "{type_name}: {entry} elsewhere"
+                );
+            }
+            for entry in [
+                json!({ "Ref": "D" }),
+                json!({ "Fn::GetAtt": ["D", "ClusterResourceId"] }),
+                json!({ "Fn::GetAtt": ["D", "DBClusterArn"] }),
+                json!({ "Fn::Sub": "arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:${D}" }),
+                json!({ "Fn::Sub": "arn:${AWS::Partition}:docdb:${AWS::Region}:${AWS::AccountId}:cluster:${D}" }),
+                json!({ "Fn::Sub": "arn:aws:rds:us-east-1:123456789012:cluster:${D}" }),
+            ] {
+                assert!(!store.is_arn(&entry, true), "{type_name}: {entry}");
+            }
         }
     }
 

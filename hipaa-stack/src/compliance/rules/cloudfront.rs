@@ -68,13 +68,20 @@ pub(crate) static RULES: &[RuleSpec] = &[
 ];
 
 /// The pointers of the entries of the list at `pointer` (none when it is not set); `Err`
-/// when it is set but is no list: a value known only at deploy may hold any entry.
+/// when it is set but is no list: a value known only at deploy may hold any entry. An entry
+/// that is `AWS::NoValue` (the branch of an `Fn::If` that adds no cache behavior or origin)
+/// is no entry: CloudFormation removes it from the list ("Pseudo parameters reference",
+/// `AWS::NoValue`: "Removes the corresponding resource property when specified as a return
+/// value in the `Fn::If` intrinsic function"), so there is nothing of it to read.
 fn entries(cx: &Cx<'_>, pointer: &str) -> Result<Vec<String>, String> {
     match cx.prop(pointer) {
         None => Ok(Vec::new()),
-        Some(Value::Array(items)) => {
-            Ok((0..items.len()).map(|i| format!("{pointer}/{i}")).collect())
-        }
+        Some(Value::Array(items)) => Ok(items
+            .iter()
+            .enumerate()
+            .filter(|(_, item)| !super::meaning::no_value(item))
+            .map(|(i, _)| format!("{pointer}/{i}"))
+            .collect()),
         Some(other) => Err(format!(
             "`{}` is {}, which no rule can read before deploy",
             pointer_name(pointer),
@@ -146,6 +153,10 @@ fn viewer_certificate(cx: &Cx<'_>) -> Result<Proof, String> {
 }
 
 /// The origin settings at `base` (of `cx`'s resource) reach the origin over TLS 1.2 only.
+/// `OriginProtocolPolicy` match-viewer ("CloudFront connects to the origin using the same
+/// protocol that the viewer used", CloudFront API `CustomOriginConfig`) fails even where
+/// every cache behavior keeps viewers on HTTPS, as the corpus has it since review 8: the
+/// fix is https-only.
 fn tls_to_origin(cx: &Cx<'_>, base: &str) -> Vec<Result<Proof, String>> {
     let policy = cx.reads_as(
         &format!("{base}/OriginProtocolPolicy"),
@@ -322,7 +333,7 @@ fn cf1(cx: &Cx<'_>) -> Outcome {
         let checks = tls_to_origin(cx, "/VpcOriginEndpointConfig");
         return all(checks);
     }
-    let read = edge_origins(cx, viewer_and_origins(cx));
+    let read = edge_bodies(cx, edge_origins(cx, viewer_and_origins(cx)));
     with_staging(cx, tenants_with_certificates(cx, read))
 }
 
@@ -400,6 +411,73 @@ fn edge_origins(cx: &Cx<'_>, outcome: Outcome) -> Outcome {
     super::frontdoor::Unfiltered::gap_unless_failed(
         format!(
             "{}: how CloudFront reaches that origin is read by no rule; route requests with cache behaviors to origins of the distribution, or use a `cloudfront-js-1.0` function",
+            found.join("; ")
+        ),
+        outcome,
+    )
+}
+
+/// Request bodies given to Lambda@Edge. `IncludeBody` on a `LambdaFunctionAssociations`
+/// entry is "A flag that allows a Lambda@Edge function to have read access to the body
+/// content" (CloudFront API, `LambdaFunctionAssociation`): the body of a POST or PUT, the
+/// PHI a viewer sends. The function runs in the AWS Regions nearest the viewers, and
+/// "Lambda@Edge automatically sends function logs to CloudWatch Logs, creating log streams
+/// in the AWS Regions where the functions are invoked", in a log group named
+/// `/aws/lambda/us-east-1.<FunctionName>` (or its custom log group's name, the same "across
+/// all other Regions where the function is invoked") in each of them (CloudFront developer
+/// guide, "Edge function logs"). Lambda creates those log groups where they do not exist,
+/// with no key of the app (L1) and no retention (L2); which Regions they are is CloudFront's
+/// choice, so no template of the app (of one region, or of several) shows them all: what the
+/// function writes of the body (a `console.log` of the event, the text of a parse error) is
+/// kept where no rule reads it. That is a store of PHI outside the app, a gap (as a
+/// destination no template declares is elsewhere), unless the rule fails already. An
+/// `IncludeBody` that cannot be read before deploy may be true; an entry written whole as an
+/// intrinsic function may hold it. A CloudFront function (`FunctionAssociations`) is not
+/// read here: "CloudFront Functions can't access the body of the HTTP request" ("Restrictions
+/// on CloudFront Functions").
+fn edge_bodies(cx: &Cx<'_>, outcome: Outcome) -> Outcome {
+    let mut behaviors = vec![format!("{CONFIG}/DefaultCacheBehavior")];
+    behaviors.extend(entries(cx, &format!("{CONFIG}/CacheBehaviors")).unwrap_or_default());
+    let mut found = Vec::new();
+    for behavior in &behaviors {
+        // A list that cannot be read is told by [`edge_origins`].
+        let associations =
+            entries(cx, &format!("{behavior}/LambdaFunctionAssociations")).unwrap_or_default();
+        for association in associations {
+            let Some(entry) = cx.prop(&association) else {
+                continue;
+            };
+            let body = format!("{association}/IncludeBody");
+            let gives = if super::identity::intrinsic(entry) {
+                Some(format!("is {}, which may give it", text_or_json(entry)))
+            } else {
+                match cx.prop(&body) {
+                    None | Some(Value::Null) => None,
+                    Some(v) if super::is_false(v) => None,
+                    Some(v) if super::is_true(v) => {
+                        Some("gives it (`IncludeBody` true)".to_owned())
+                    }
+                    Some(v) => Some(format!(
+                        "has `IncludeBody` {}, which no rule can read before deploy and may give it",
+                        text_or_json(v)
+                    )),
+                }
+            };
+            if let Some(gives) = gives {
+                found.push(format!(
+                    "`{}` {gives} the request body to the Lambda@Edge function {}",
+                    pointer_name(&association),
+                    text_or_json(&entry["LambdaFunctionARN"])
+                ));
+            }
+        }
+    }
+    if found.is_empty() {
+        return outcome;
+    }
+    super::frontdoor::Unfiltered::gap_unless_failed(
+        format!(
+            "{}: the function runs in the AWS Regions nearest the viewers and writes its logs to log groups of each of those Regions (`/aws/lambda/us-east-1.<name>`), which Lambda creates with no key of the app and no retention and which no template of the app shows, so what it logs of the body (PHI) is kept where no rule reads it; read the body at an origin of the distribution (remove `IncludeBody`), or use a CloudFront function, which never sees the body",
             found.join("; ")
         ),
         outcome,
@@ -1320,5 +1398,89 @@ mod tests {
             )),
             Outcome::Fail(_)
         ));
+    }
+
+    /// A distribution that CF1 passes, with `behavior` merged into its default cache
+    /// behavior and `origin` into its custom origin's `CustomOriginConfig`.
+    fn cf1_distribution(behavior: Value, origin: Value) -> Value {
+        let mut d = json!({ "DistributionConfig": {
+            "Enabled": true,
+            "DefaultCacheBehavior": { "TargetOriginId": "api", "ViewerProtocolPolicy": "redirect-to-https" },
+            "Origins": [{ "Id": "api", "DomainName": "api.example.org",
+                "CustomOriginConfig": { "OriginProtocolPolicy": "https-only", "OriginSSLProtocols": ["TLSv1.2"] } }],
+            "ViewerCertificate": { "AcmCertificateArn": "arn:aws:acm:us-east-1:111122223333:certificate/c",
+                "SslSupportMethod": "sni-only", "MinimumProtocolVersion": "TLSv1.2_2021" }
+        } });
+        let config = &mut d["DistributionConfig"];
+        for (k, v) in behavior.as_object().into_iter().flatten() {
+            config["DefaultCacheBehavior"][k] = v.clone();
+        }
+        for (k, v) in origin.as_object().into_iter().flatten() {
+            config["Origins"][0]["CustomOriginConfig"][k] = v.clone();
+        }
+        d
+    }
+
+    #[test]
+    fn a_request_body_given_to_lambda_at_edge_is_a_gap_however_it_is_written() {
+        let cf1_of = |d: Value| outcome_of(cf1, DISTRIBUTION, d);
+        let edge = |association: Value| {
+            cf1_distribution(
+                json!({ "LambdaFunctionAssociations": [association] }),
+                json!({}),
+            )
+        };
+        let arn = "arn:aws:lambda:us-east-1:111122223333:function:forms:3";
+        for association in [
+            json!({ "EventType": "viewer-request", "LambdaFunctionARN": arn, "IncludeBody": true }),
+            json!({ "EventType": "viewer-request", "LambdaFunctionARN": arn, "IncludeBody": "True" }),
+            json!({ "EventType": "viewer-request", "LambdaFunctionARN": arn, "IncludeBody": { "Ref": "Body" } }),
+            json!({ "Fn::ImportValue": "edge:association" }),
+        ] {
+            match cf1_of(edge(association.clone())) {
+                Outcome::Gap(why) => assert!(why.contains("request body"), "{why}"),
+                other => panic!("{association}: {other:?}"),
+            }
+        }
+        // Not given: no body reaches the function, and a viewer-response one reaches no origin.
+        for association in [
+            json!({ "EventType": "viewer-response", "LambdaFunctionARN": arn }),
+            json!({ "EventType": "viewer-request", "LambdaFunctionARN": arn, "IncludeBody": "false" }),
+            json!({ "EventType": "viewer-request", "LambdaFunctionARN": arn, "IncludeBody": { "Ref": "AWS::NoValue" } }),
+        ] {
+            assert!(
+                matches!(cf1_of(edge(association.clone())), Outcome::Pass(_)),
+                "{association}"
+            );
+        }
+        // An origin-request function that also reads the body: both are told.
+        match cf1_of(edge(
+            json!({ "EventType": "origin-request", "LambdaFunctionARN": arn, "IncludeBody": true }),
+        )) {
+            Outcome::Gap(why) => {
+                assert!(
+                    why.contains("origin of its choosing") && why.contains("request body"),
+                    "{why}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_behavior_or_origin_removed_by_no_value_is_no_entry() {
+        let mut d = cf1_distribution(json!({}), json!({}));
+        d["DistributionConfig"]["CacheBehaviors"] = json!([{ "Ref": "AWS::NoValue" }]);
+        d["DistributionConfig"]["Origins"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({ "Ref": "AWS::NoValue" }));
+        assert!(matches!(
+            outcome_of(cf1, DISTRIBUTION, d.clone()),
+            Outcome::Pass(_)
+        ));
+        // An entry written whole as another intrinsic may be any behavior.
+        d["DistributionConfig"]["CacheBehaviors"] = json!([{ "Fn::ImportValue": "edge:behavior" }]);
+        assert!(matches!(outcome_of(cf1, DISTRIBUTION, d), Outcome::Fail(_)));
     }
 }

@@ -379,14 +379,17 @@ fn e1(cx: &Cx<'_>) -> Outcome {
 
 /// A volume attached to an instance must be an `AWS::EC2::Volume` of this template, which
 /// E1 reads; a volume id written in text (`vol-…`) is a volume whose encryption no rule
-/// reads.
+/// reads. The value must be the volume (its `Ref`, however written: `meaning::names`), not
+/// merely mention it: `Fn::Select` of another entry of a list that holds its `Ref`, or an
+/// `Fn::Sub` whose text is another variable beside one that refers to it, attaches another
+/// volume.
 fn volume_of_the_template(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
     let Some(volume) = cx.prop(pointer) else {
         return Err(format!("`{}` is not set", &pointer[1..]));
     };
     if cx
         .others("AWS::EC2::Volume")
-        .any(|v| mentions(volume, v.logical_id()))
+        .any(|v| super::meaning::names(volume, v.logical_id()))
     {
         return cx
             .proof(pointer)
@@ -994,10 +997,13 @@ fn group_declines(cx: &Cx<'_>) -> bool {
         && references.iter().all(|v| {
             let named: Vec<&Resource> = v
                 .map(|v| {
+                    // What the value is, not what it mentions: an `Fn::Select` of another
+                    // entry, or an `Fn::Sub` whose text is another variable, names a launch
+                    // template no rule reads (`meaning::names`).
                     cx.template
                         .resources()
                         .iter()
-                        .filter(|r| mentions(v, r.logical_id()))
+                        .filter(|r| super::meaning::names(v, r.logical_id()))
                         .collect()
                 })
                 .unwrap_or_default();
@@ -1090,6 +1096,13 @@ fn instance_address(cx: &Cx<'_>) -> Outcome {
         .prop("/NetworkInterfaces")
         .and_then(Value::as_array)
         .map_or(&[], Vec::as_slice);
+    if cx.prop("/SubnetId").is_none()
+        && interfaces.is_empty()
+        && let Some(template) = launch_template(cx)
+        && let Some(outcome) = template_address(cx, template)
+    {
+        return outcome;
+    }
     let standalone = attached_interfaces(cx, interfaces);
     // An interface launched by its `NetworkInterfaceId` is in the subnet it was created in
     // (`AWS::EC2::NetworkInterface` `SubnetId`, required), when it is one of the template.
@@ -1191,6 +1204,85 @@ fn instance_address(cx: &Cx<'_>) -> Outcome {
         gaps.extend(g);
     }
     with_ipv6(all(checks), (fails, gaps))
+}
+
+/// An instance that names neither `SubnetId` nor `NetworkInterfaces` takes the network
+/// interfaces of the launch template it launches from: "You can use the parameters
+/// contained in a launch template to launch an Amazon EC2 instance", modified only where the
+/// launch says otherwise (EC2 user guide, "Launch an Amazon EC2 instance using a launch
+/// template"); `NetworkInterfaces` of `LaunchTemplateData` names the
+/// subnet of each (`SubnetId`), and of an instance "If you specify a network interface, you
+/// must specify any subnets as part of the network interface" (CloudFormation reference,
+/// `AWS::EC2::Instance` `SubnetId`). So where the launch template's interfaces name a
+/// subnet, the instance is in it: read as the instance's own interfaces are (a public
+/// address asked for or not declined where the subnet maps one fails), and a gap where the
+/// instance is pinned to a version the template may no longer show. `None` where they name
+/// no subnet: the instance then lands in the default VPC, as the caller says.
+fn template_address(cx: &Cx<'_>, template: &Resource) -> Option<Outcome> {
+    const INTERFACES: &str = "/LaunchTemplateData/NetworkInterfaces";
+    let from = cx.on(template);
+    let interfaces = from.prop(INTERFACES).and_then(Value::as_array)?;
+    let at = interfaces.iter().position(|n| {
+        n.get("SubnetId")
+            .is_some_and(|v| !super::meaning::no_value(v))
+    })?;
+    let mut checks = vec![
+        cx.present("/LaunchTemplate/LaunchTemplateId"),
+        from.present(&format!("{INTERFACES}/{at}/SubnetId")),
+    ];
+    let mut declined = false;
+    for (i, interface) in interfaces.iter().enumerate() {
+        let pointer = format!("{INTERFACES}/{i}/AssociatePublicIpAddress");
+        match interface.get("AssociatePublicIpAddress") {
+            Some(v) if is_false(v) => declined = true,
+            None => {}
+            Some(v) if super::meaning::no_value(v) => {}
+            Some(v) if is_true(v) => checks.push(Err(format!(
+                "launch template `{}`: `{}` is true: the instance gets a public address",
+                template.logical_id(),
+                pointer_name(&pointer)
+            ))),
+            Some(v) => checks.push(Err(format!(
+                "launch template `{}`: `{}` is {}, which may be true: the instance may get a public address",
+                template.logical_id(),
+                pointer_name(&pointer),
+                super::meaning::text_or_json(v)
+            ))),
+        }
+        checks.extend(
+            carrier_address(&from, &format!("{INTERFACES}/{i}")).map(|c| {
+                c.map_err(|e| format!("launch template `{}`: {e}", template.logical_id()))
+            }),
+        );
+    }
+    let named: Vec<&Value> = interfaces
+        .iter()
+        .filter_map(|n| n.get("SubnetId"))
+        .collect();
+    let subnet = cx
+        .others("AWS::EC2::Subnet")
+        .filter(|s| named.iter().any(|v| mentions(v, s.logical_id())))
+        .find_map(|s| Some((s.logical_id(), maps_public(s)?)));
+    if let Some((s, maps)) = subnet
+        && !declined
+    {
+        checks.push(Err(match maps {
+            Ok(()) => format!(
+                "subnet `{s}` (of launch template `{}`) maps public addresses on launch, so the instance gets one",
+                template.logical_id()
+            ),
+            Err(why) => format!(
+                "subnet `{s}` (of launch template `{}`) {why}, so the instance may get one",
+                template.logical_id()
+            ),
+        }));
+    }
+    let asked = asks_ipv6(cx.resource.properties()).or_else(|| template_asks_ipv6(template));
+    let ipv6 = ipv6_exposure(cx, &named, asked.as_deref());
+    Some(with_ipv6(
+        fleets::unless_pinned(all(checks), instance_pinned(cx, template)),
+        ipv6,
+    ))
 }
 
 /// The standalone network interfaces of this template attached to the instance: by

@@ -10,8 +10,13 @@
 //! disagree: a DynamoDB global table's replica in another region, RDS automated backups
 //! replicated to another region with a key of that region, a read replica or an Aurora
 //! global database member in another region, EFS replication, Redshift's cross-region
-//! snapshot copy (with a snapshot copy grant for an encrypted cluster), or a backup plan
-//! that selects the store and copies its recovery points to a vault in another region.
+//! snapshot copy (with a snapshot copy grant for an encrypted cluster), a Redshift
+//! Serverless namespace's `SnapshotCopyConfigurations` (with a key of that region for a
+//! namespace encrypted with a key of the app), a Data Lifecycle Manager policy of the
+//! volume's region that snapshots an EBS volume it targets by tag at least daily and
+//! copies the snapshots to another region, or a backup plan that selects the store (a
+//! DocumentDB or Neptune cluster by the RDS cluster ARN written around its `Ref`) and
+//! copies its recovery points to a vault in another region.
 //!
 //! "Another region" is what a template can show: a vault or a bucket named through the
 //! template parameter that carries values across regions (between a stack pinned to a
@@ -22,10 +27,15 @@
 //! pinned region in its partition. A copy whose region the rule cannot tell (an ARN of a
 //! stack of the environment's region, a region that is a parameter, `US-EAST-1`) is no copy
 //! in another region, nor is one that will not be there: a copy action of a backup rule
-//! that is not read as running daily or whose copies are kept less than two days, to
-//! an ARN that is no vault's, of a plan the selection does not name as such; RDS
-//! automated backups or Redshift snapshots that are off; a read replica that names its
-//! source by identifier alone (a database of its own region) or by an ARN of a third region;
+//! that is not read as running daily (a cron expression AWS Backup refuses or that never
+//! fires, a `rate(…)`) or whose start or completion window is under an hour, whose copies
+//! are kept less than two days (a copy set never to expire keeps its source's expiration;
+//! a `Lifecycle` the rule cannot read keeps them an unknown time), to an ARN that is no
+//! vault's, to a vault of the app deleted with its stack, whose access policy may deny the
+//! copy, or whose key is not of its region or is deleted with it, of a plan the selection
+//! does not name as such; RDS automated backups or Redshift snapshots that are off; a read
+//! replica that names its source by identifier alone (a database of its own region) or by
+//! an ARN of a third region;
 //! a copy action for a store whose recovery points AWS Backup does not copy across regions
 //! (a DynamoDB table, copied only with the account's advanced DynamoDB backup features on,
 //! a setting no template shows, which a waiver states; an RDS Multi-AZ DB cluster, or a
@@ -411,7 +421,8 @@ mod tests {
         let dr = app.stack_in("dr", crate::region!("us-west-2")).unwrap();
         dr.add(
             RawResource::new("DrVault", "AWS::Backup::BackupVault")
-                .property("BackupVaultName", "dr-vault"),
+                .property("BackupVaultName", "dr-vault")
+                .keep(crate::cfn::Keep::Retain),
         )
         .unwrap();
         data.add(RawResource::new("Files", "AWS::EFS::FileSystem").property("Encrypted", true))
@@ -893,5 +904,597 @@ mod tests {
         assert!(matches!(status, Status::Gap { .. }), "{status:?}");
         let table = crate::compliance::recovery::recovery(&assembly);
         assert!(table.iter().all(|e| e.logical_id != "Writer"), "{table:?}");
+    }
+
+    /// A backup rule whose copies will never be there is no copy in another region: a cron
+    /// expression AWS Backup refuses or that never fires (an hour past 23, a range out of
+    /// order, a step of 0, both day fields `*` or both `?`, runs less than an hour apart), a
+    /// `rate(…)` (no cron expression), or a start or completion window under an hour or not
+    /// known before deploy. Hourly, stepped, ranged and listed hours that fire every day
+    /// are. Each refused one was a copy before (hostile review 18).
+    #[test]
+    fn a_copy_rule_that_never_runs_is_no_copy() {
+        let plan = json!({ "Ref": "Plan" });
+        let with = |name: &str, value: serde_json::Value| {
+            let mut rule = copying_rule();
+            rule[name] = value;
+            rule
+        };
+        for schedule in [
+            "cron(15 * ? * * *)",
+            "cron(0 0/6 ? * * *)",
+            "cron(0 */4 ? * * *)",
+            "cron(30 8-17/2 * * ? *)",
+            "cron(0 1,13 ? * * *)",
+        ] {
+            let status =
+                d2_of_a_backup_copy(with("ScheduleExpression", json!(schedule)), plan.clone());
+            assert!(
+                matches!(status, Status::Enforced { .. }),
+                "{schedule}: {status:?}"
+            );
+        }
+        for schedule in [
+            "cron(0 25 ? * * *)",
+            "cron(0 5-3 ? * * *)",
+            "cron(0 */0 ? * * *)",
+            "cron(0 5 * * * *)",
+            "cron(0 5 ? * ? *)",
+            "cron(0/15 * ? * * *)",
+            "cron(60 5 ? * * *)",
+            "rate(1 day)",
+            "rate(12 hours)",
+        ] {
+            let status =
+                d2_of_a_backup_copy(with("ScheduleExpression", json!(schedule)), plan.clone());
+            match status {
+                Status::Gap { reason } => {
+                    assert!(
+                        reason.contains("not read as running at least daily"),
+                        "{schedule}: {reason}"
+                    )
+                }
+                other => panic!("{schedule}: {other:?}"),
+            }
+        }
+        for (name, value, copied) in [
+            ("StartWindowMinutes", json!(60), true),
+            ("CompletionWindowMinutes", json!(10080), true),
+            ("StartWindowMinutes", json!(30), false),
+            ("CompletionWindowMinutes", json!(10), false),
+            (
+                "StartWindowMinutes",
+                json!("{{resolve:ssm:/backup/start}}"),
+                false,
+            ),
+            (
+                "CompletionWindowMinutes",
+                json!({ "Ref": "AWS::StackName" }),
+                false,
+            ),
+        ] {
+            match d2_of_a_backup_copy(with(name, value.clone()), plan.clone()) {
+                Status::Enforced { .. } if copied => {}
+                Status::Gap { reason } if !copied => {
+                    assert!(reason.contains(name), "{name} {value}: {reason}")
+                }
+                other => panic!("{name} {value}: {other:?}"),
+            }
+        }
+    }
+
+    /// A copy kept "until deleted" keeps its source's expiration date (AWS Backup copies
+    /// retain the source's retention unless a number of days overrides it): a copy action
+    /// whose `Lifecycle` has no `DeleteAfterDays`, or `-1`, of a rule that keeps its
+    /// recovery points a day, is kept a day; a `Lifecycle` written as an intrinsic that the
+    /// readings of `Fn::If` do not resolve (an `Fn::Select` of lifecycles, even of 35 days)
+    /// keeps them a number of days not known before deploy. Both were copies kept until
+    /// deleted before (hostile review 18). A copy kept 35 days of a rule that keeps a day
+    /// is one.
+    #[test]
+    fn a_copy_kept_as_its_source_or_an_unread_lifecycle_is_no_lasting_copy() {
+        let plan = json!({ "Ref": "Plan" });
+        let rule = |rule_lifecycle: serde_json::Value,
+                    copy_lifecycle: Option<serde_json::Value>| {
+            let mut rule = copying_rule();
+            rule["Lifecycle"] = rule_lifecycle;
+            if let Some(lifecycle) = copy_lifecycle {
+                rule["CopyActions"][0]["Lifecycle"] = lifecycle;
+            }
+            rule
+        };
+        let a_day = json!({ "DeleteAfterDays": 1 });
+        let cases = [
+            (
+                rule(a_day.clone(), Some(json!({ "DeleteAfterDays": 35 }))),
+                true,
+            ),
+            (rule(json!({}), None), true),
+            (
+                rule(
+                    a_day.clone(),
+                    Some(json!({ "MoveToColdStorageAfterDays": 30 })),
+                ),
+                false,
+            ),
+            (rule(a_day.clone(), Some(json!({}))), false),
+            (
+                rule(a_day.clone(), Some(json!({ "DeleteAfterDays": -1 }))),
+                false,
+            ),
+            (
+                rule(
+                    json!({ "DeleteAfterDays": 35 }),
+                    Some(json!({ "Fn::Select": ["0", [{ "DeleteAfterDays": 35 }]] })),
+                ),
+                false,
+            ),
+            (
+                rule(
+                    json!({ "Fn::Select": ["0", [{ "DeleteAfterDays": 35 }]] }),
+                    None,
+                ),
+                false,
+            ),
+        ];
+        for (rule, copied) in cases {
+            let status = d2_of_a_backup_copy(rule.clone(), plan.clone());
+            match status {
+                Status::Enforced { .. } if copied => {}
+                Status::Gap { reason } if !copied => {
+                    assert!(
+                        reason.contains("not the two days or more"),
+                        "{rule}: {reason}"
+                    )
+                }
+                other => panic!("{rule}: {other:?}"),
+            }
+        }
+    }
+
+    /// What rule D2 finds on an EFS file system of a stack pinned to us-east-1 whose plan
+    /// copies daily to `vault`, named by `BackupPlan::copy_to`'s fixed-name ARN, of a stack
+    /// pinned to us-west-2 that also holds `others`.
+    fn d2_of_a_copy_to(vault: RawResource, others: Vec<RawResource>) -> Status {
+        let app = App::new("vaults");
+        let data = app.stack_in("data", crate::region!("us-east-1")).unwrap();
+        let dr = app.stack_in("dr", crate::region!("us-west-2")).unwrap();
+        dr.add(vault.property("BackupVaultName", "dr-vault"))
+            .unwrap();
+        for other in others {
+            dr.add(other).unwrap();
+        }
+        data.add(RawResource::new("Files", "AWS::EFS::FileSystem").property("Encrypted", true))
+            .unwrap();
+        let mut rule = copying_rule();
+        rule["CopyActions"][0]["DestinationBackupVaultArn"] = json!({
+            "Fn::Sub": "arn:${AWS::Partition}:backup:us-west-2:${AWS::AccountId}:backup-vault:dr-vault"
+        });
+        data.add(
+            RawResource::new("Plan", "AWS::Backup::BackupPlan")
+                .property("/BackupPlan/BackupPlanName", "daily")
+                .property("/BackupPlan/BackupPlanRule/0", rule),
+        )
+        .unwrap();
+        data.add(
+            RawResource::new("Selection", "AWS::Backup::BackupSelection")
+                .property("BackupPlanId", json!({ "Ref": "Plan" }))
+                .property("/BackupSelection/SelectionName", "files")
+                .property(
+                    "/BackupSelection/IamRoleArn",
+                    "arn:aws:iam::111122223333:role/backup",
+                )
+                .property(
+                    "/BackupSelection/Resources/0",
+                    json!({ "Fn::GetAtt": ["Files", "Arn"] }),
+                ),
+        )
+        .unwrap();
+        let assembly = app.check().unwrap();
+        assert_the_rule_and_the_table_agree(&assembly);
+        d2_of(&assembly, "data", "Files")
+    }
+
+    /// A vault of the app that a copy goes to keeps the copy only when it outlives its stack
+    /// (`DeletionPolicy` `Retain`), its access policy denies no copy into it, and its key is
+    /// of its region and outlives the stack too: a vault deleted with its stack, one whose
+    /// policy denies `backup:CopyIntoBackupVault` (by name, by a wildcard, in JSON text), a
+    /// key ARN of the store's region, a key of the vault's stack deleted with it, or a key
+    /// not known before deploy leave no copy. Each was a copy in another region before
+    /// (hostile review 18).
+    #[test]
+    fn a_vault_deleted_with_its_stack_or_keyed_elsewhere_keeps_no_copy() {
+        use crate::cfn::Keep;
+        let vault = || RawResource::new("DrVault", "AWS::Backup::BackupVault");
+        let key = |keep: Option<Keep>| {
+            let key = RawResource::new("DrKey", "AWS::KMS::Key");
+            match keep {
+                Some(keep) => key.keep(keep),
+                None => key,
+            }
+        };
+        let denying = |action: &str| {
+            json!({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Sid": "Deny",
+                    "Effect": "Deny",
+                    "Principal": { "AWS": "*" },
+                    "Action": action,
+                    "Resource": "*"
+                }]
+            })
+        };
+        let keyed =
+            |arn: serde_json::Value| vault().keep(Keep::Retain).property("EncryptionKeyArn", arn);
+        let cases = [
+            (
+                "retained, the AWS managed key",
+                vault().keep(Keep::Retain),
+                vec![],
+                None,
+            ),
+            (
+                "retained, a retained key of its stack",
+                keyed(json!({ "Fn::GetAtt": ["DrKey", "Arn"] })),
+                vec![key(Some(Keep::Retain))],
+                None,
+            ),
+            (
+                "retained, a key ARN of its region",
+                keyed(json!(
+                    "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                )),
+                vec![],
+                None,
+            ),
+            ("retained, an alias", keyed(json!("alias/dr")), vec![], None),
+            (
+                "retained, a policy that denies deleting recovery points",
+                vault()
+                    .keep(Keep::Retain)
+                    .property("AccessPolicy", denying("backup:DeleteRecoveryPoint")),
+                vec![],
+                None,
+            ),
+            (
+                "a policy that denies copies into it",
+                vault()
+                    .keep(Keep::Retain)
+                    .property("AccessPolicy", denying("backup:CopyIntoBackupVault")),
+                vec![],
+                Some("may deny `backup:CopyIntoBackupVault`"),
+            ),
+            (
+                "a policy that denies them by a wildcard, in other case",
+                vault()
+                    .keep(Keep::Retain)
+                    .property("AccessPolicy", denying("Backup:Copy*")),
+                vec![],
+                Some("may deny `backup:CopyIntoBackupVault`"),
+            ),
+            (
+                "a policy written as JSON text that denies them",
+                vault()
+                    .keep(Keep::Retain)
+                    .property("AccessPolicy", json!(denying("backup:*").to_string())),
+                vec![],
+                Some("may deny `backup:CopyIntoBackupVault`"),
+            ),
+            (
+                "deleted with its stack",
+                vault(),
+                vec![],
+                Some("deleted with its stack"),
+            ),
+            (
+                "a key ARN of the store's region",
+                keyed(json!(
+                    "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                )),
+                vec![],
+                Some("not known to be of the vault's region"),
+            ),
+            (
+                "a key of its stack deleted with it",
+                keyed(json!({ "Fn::GetAtt": ["DrKey", "Arn"] })),
+                vec![key(None)],
+                Some("leaves every copy unreadable"),
+            ),
+            (
+                "a key not known before deploy",
+                keyed(json!("{{resolve:ssm:/dr/key}}")),
+                vec![],
+                Some("not known to be of the vault's region"),
+            ),
+        ];
+        for (what, vault, others, says) in cases {
+            match (d2_of_a_copy_to(vault, others), says) {
+                (Status::Enforced { .. }, None) => {}
+                (Status::Gap { reason }, Some(says)) => {
+                    assert!(reason.contains(says), "{what}: {reason}")
+                }
+                (other, _) => panic!("{what}: {other:?}"),
+            }
+        }
+    }
+
+    /// A DocumentDB or Neptune cluster that a selection lists by the RDS cluster ARN
+    /// written around its `Ref`, in a plan that copies daily to a vault of another region,
+    /// has its copy there: neither was listed by any selection before, so that it had no
+    /// copy at all (hostile review 18). Its `Ref` alone lists nothing.
+    #[test]
+    fn a_document_or_graph_cluster_selected_by_its_arn_is_copied() {
+        for (type_name, listed, copied) in [
+            (
+                "AWS::DocDB::DBCluster",
+                json!({ "Fn::Sub": "arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:${Cluster}" }),
+                true,
+            ),
+            (
+                "AWS::Neptune::DBCluster",
+                json!({ "Fn::Join": ["", [{ "Fn::Sub": "arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:" }, { "Ref": "Cluster" }]] }),
+                true,
+            ),
+            ("AWS::DocDB::DBCluster", json!({ "Ref": "Cluster" }), false),
+        ] {
+            let app = App::new("graphs");
+            let data = app.stack_in("data", crate::region!("us-east-1")).unwrap();
+            data.add(RawResource::new("Cluster", type_name).property("StorageEncrypted", true))
+                .unwrap();
+            let mut rule = copying_rule();
+            rule["CopyActions"][0]["DestinationBackupVaultArn"] = json!({
+                "Fn::Sub": "arn:${AWS::Partition}:backup:us-west-2:${AWS::AccountId}:backup-vault:dr"
+            });
+            data.add(
+                RawResource::new("Plan", "AWS::Backup::BackupPlan")
+                    .property("/BackupPlan/BackupPlanName", "daily")
+                    .property("/BackupPlan/BackupPlanRule/0", rule),
+            )
+            .unwrap();
+            data.add(
+                RawResource::new("Selection", "AWS::Backup::BackupSelection")
+                    .property("BackupPlanId", json!({ "Ref": "Plan" }))
+                    .property("/BackupSelection/SelectionName", "graphs")
+                    .property(
+                        "/BackupSelection/IamRoleArn",
+                        "arn:aws:iam::111122223333:role/backup",
+                    )
+                    .property("/BackupSelection/Resources/0", listed.clone()),
+            )
+            .unwrap();
+            let assembly = app.check().unwrap();
+            assert_the_rule_and_the_table_agree(&assembly);
+            let status = d2_of(&assembly, "data", "Cluster");
+            assert_eq!(
+                matches!(status, Status::Enforced { .. }),
+                copied,
+                "{type_name} {listed}: {status:?}"
+            );
+        }
+    }
+
+    /// An EBS volume whose snapshots a Data Lifecycle Manager policy of its region copies
+    /// daily to another region, kept two days or more, has its copy there (none before,
+    /// hostile review 18); not when the policy is disabled, targets a tag the volume lacks,
+    /// makes snapshots less than daily, keeps copies an unread time or a day, copies with a
+    /// key of another region or to the volume's own region, or is of a stack of another
+    /// region.
+    #[test]
+    fn a_volume_copied_by_a_lifecycle_policy_has_a_copy_in_another_region() {
+        let policy = || {
+            json!({
+                "Description": "daily snapshots copied to us-west-2",
+                "State": "ENABLED",
+                "ExecutionRoleArn": "arn:aws:iam::111122223333:role/AWSDataLifecycleManagerDefaultRole",
+                "PolicyDetails": {
+                    "PolicyType": "EBS_SNAPSHOT_MANAGEMENT",
+                    "ResourceTypes": ["VOLUME"],
+                    "TargetTags": [{ "Key": "backup", "Value": "dr" }],
+                    "Schedules": [{
+                        "Name": "daily",
+                        "CreateRule": { "Interval": 24, "IntervalUnit": "HOURS", "Times": ["03:00"] },
+                        "RetainRule": { "Count": 7 },
+                        "CrossRegionCopyRules": [{
+                            "Target": "us-west-2",
+                            "Encrypted": true,
+                            "RetainRule": { "Interval": 7, "IntervalUnit": "DAYS" }
+                        }]
+                    }]
+                }
+            })
+        };
+        let edited = |pointer: &str, value: serde_json::Value| {
+            let mut p = policy();
+            let (parent, key) = pointer.rsplit_once('/').unwrap();
+            let parent = p.pointer_mut(parent).unwrap();
+            match key.parse::<usize>() {
+                Ok(i) => parent[i] = value,
+                Err(_) => parent[key] = value,
+            }
+            p
+        };
+        let copy = "/PolicyDetails/Schedules/0/CrossRegionCopyRules/0";
+        let cases = [
+            ("as written", policy(), true, false),
+            (
+                "by cron",
+                edited(
+                    "/PolicyDetails/Schedules/0/CreateRule",
+                    json!({ "CronExpression": "cron(0 3 * * ? *)" }),
+                ),
+                true,
+                false,
+            ),
+            (
+                "disabled",
+                edited("/State", json!("DISABLED")),
+                false,
+                false,
+            ),
+            (
+                "another tag",
+                edited("/PolicyDetails/TargetTags/0/Value", json!("none")),
+                false,
+                false,
+            ),
+            (
+                "instances",
+                edited("/PolicyDetails/ResourceTypes", json!(["INSTANCE"])),
+                false,
+                false,
+            ),
+            (
+                "weekly",
+                edited(
+                    "/PolicyDetails/Schedules/0/CreateRule",
+                    json!({ "CronExpression": "cron(0 3 ? * MON *)" }),
+                ),
+                false,
+                false,
+            ),
+            (
+                "kept a day",
+                edited(
+                    &format!("{copy}/RetainRule"),
+                    json!({ "Interval": 1, "IntervalUnit": "DAYS" }),
+                ),
+                false,
+                false,
+            ),
+            (
+                "kept unread",
+                edited(&format!("{copy}/RetainRule"), json!(null)),
+                false,
+                false,
+            ),
+            (
+                "a key of us-east-1",
+                edited(
+                    &format!("{copy}/CmkArn"),
+                    json!(
+                        "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                    ),
+                ),
+                false,
+                false,
+            ),
+            (
+                "a key of us-west-2",
+                edited(
+                    &format!("{copy}/CmkArn"),
+                    json!(
+                        "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                    ),
+                ),
+                true,
+                false,
+            ),
+            (
+                "to its own region",
+                edited(&format!("{copy}/Target"), json!("us-east-1")),
+                false,
+                false,
+            ),
+            ("of a stack of us-west-2", policy(), false, true),
+        ];
+        for (what, properties, copied, elsewhere) in cases {
+            let app = App::new("volumes");
+            let data = app.stack_in("data", crate::region!("us-east-1")).unwrap();
+            let dr = app.stack_in("dr", crate::region!("us-west-2")).unwrap();
+            data.add(
+                RawResource::new("Volume", "AWS::EC2::Volume")
+                    .property("Size", 10)
+                    .property("Encrypted", true)
+                    .property("Tags", json!([{ "Key": "backup", "Value": "dr" }])),
+            )
+            .unwrap();
+            let mut raw = RawResource::new("Policy", "AWS::DLM::LifecyclePolicy");
+            for (k, v) in properties.as_object().unwrap() {
+                if !v.is_null() {
+                    raw = raw.property(k, v.clone());
+                }
+            }
+            if elsewhere {
+                dr.add(raw).unwrap()
+            } else {
+                data.add(raw).unwrap()
+            };
+            let assembly = app.check().unwrap();
+            assert_the_rule_and_the_table_agree(&assembly);
+            let status = d2_of(&assembly, "data", "Volume");
+            assert_eq!(
+                matches!(status, Status::Enforced { .. }),
+                copied,
+                "{what}: {status:?}"
+            );
+        }
+    }
+
+    /// A Redshift Serverless namespace whose `SnapshotCopyConfigurations` copy to another
+    /// region (recovery points every 30 minutes, kept a day there) has its copy there, with
+    /// a key of that region when the namespace is encrypted with one of the app; not to its
+    /// own region, nor with a key of its own region or none. It had none before (hostile
+    /// review 18).
+    #[test]
+    fn a_serverless_namespace_copied_to_another_region_has_its_copy_there() {
+        let west = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        let east = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        for (what, own_key, configuration, copied) in [
+            (
+                "a key of us-west-2",
+                true,
+                json!({ "DestinationRegion": "us-west-2", "DestinationKmsKeyId": west }),
+                true,
+            ),
+            (
+                "no key of the app",
+                false,
+                json!({ "DestinationRegion": "us-west-2" }),
+                true,
+            ),
+            (
+                "no destination key",
+                true,
+                json!({ "DestinationRegion": "us-west-2" }),
+                false,
+            ),
+            (
+                "a key of us-east-1",
+                true,
+                json!({ "DestinationRegion": "us-west-2", "DestinationKmsKeyId": east }),
+                false,
+            ),
+            (
+                "its own region",
+                true,
+                json!({ "DestinationRegion": "us-east-1", "DestinationKmsKeyId": east }),
+                false,
+            ),
+            (
+                "a region in capitals",
+                false,
+                json!({ "DestinationRegion": "US-WEST-2" }),
+                false,
+            ),
+        ] {
+            let app = App::new("serverless");
+            let data = app.stack_in("data", crate::region!("us-east-1")).unwrap();
+            let mut namespace = RawResource::new("Warehouse", "AWS::RedshiftServerless::Namespace")
+                .property("NamespaceName", "warehouse")
+                .property("/SnapshotCopyConfigurations/0", configuration);
+            if own_key {
+                namespace = namespace.property("KmsKeyId", east);
+            }
+            data.add(namespace).unwrap();
+            let assembly = app.check().unwrap();
+            assert_the_rule_and_the_table_agree(&assembly);
+            let status = d2_of(&assembly, "data", "Warehouse");
+            assert_eq!(
+                matches!(status, Status::Enforced { .. }),
+                copied,
+                "{what}: {status:?}"
+            );
+        }
     }
 }

@@ -3,8 +3,10 @@
 //! subscription, account-wide or not, a subscription's queue and dead-letter queue, an event
 //! rule's targets, a pipe's source, enrichment, target and logs, a trail's bucket and log
 //! group, a workgroup's query results, an IoT rule's actions, a DataSync task's destination,
-//! a receipt rule's mail, a state machine's and a stage's logs, a traffic mirror's packets) is
-//! a resource of the app,
+//! a receipt rule's mail, a state machine's and a stage's logs, a traffic mirror's packets,
+//! a state machine's tasks, an AppFlow flow's connectors, an EMR cluster's logs, a Connect
+//! instance's recordings, a Lex bot's conversation logs, a container's log driver, an IoT
+//! Events detector's actions) is a resource of the app,
 //! which the rules read, and never a third party's endpoint.
 //!
 //! A copy sent to a bucket, queue or stream that no template of the app declares leaves
@@ -110,6 +112,10 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
         "AWS::Events::Rule",
         &["/Targets/*/Arn", "/Targets/*/DeadLetterConfig/Arn"],
     ),
+    // An event bus sends the events it could not deliver to a target to its own dead-letter
+    // queue (CloudFormation reference, `AWS::Events::EventBus` DeadLetterConfig: "The ARN of
+    // the SQS queue specified as the target for the dead-letter queue").
+    ("AWS::Events::EventBus", &["/DeadLetterConfig/Arn"]),
     // A trail delivers its events to a log group as well as to its bucket (CloudTrail API,
     // `CreateTrail` `CloudWatchLogsLogGroupArn`: "the log group to which CloudTrail logs
     // will be delivered").
@@ -410,6 +416,72 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
         "AWS::ApiGateway::Stage",
         &["/AccessLogSetting/DestinationArn"],
     ),
+    // An EMR cluster archives the logs of its steps, its nodes and its applications (which
+    // print what they process) to `LogUri`: "The path to an Amazon S3 location where logs
+    // for this cluster are stored" (CloudFormation reference, `AWS::EMR::Cluster`); an
+    // EMR Studio keeps its Workspaces and notebook files, cells' output included, in
+    // `DefaultS3Location`: "The Amazon S3 location to back up EMR Studio Workspaces and
+    // notebook files" (`AWS::EMR::Studio`). Both are `s3://` URIs, read as a bucket of the
+    // app by their host.
+    ("AWS::EMR::Cluster", &["/LogUri"]),
+    ("AWS::EMR::Studio", &["/DefaultS3Location"]),
+    // An Amazon Connect instance's storage of the kind `ResourceType` names (call
+    // recordings, chat transcripts, contact trace records, media streams, …) in the bucket,
+    // stream or delivery stream of its `S3Config`, `KinesisStreamConfig` or
+    // `KinesisFirehoseConfig` (CloudFormation reference, `AWS::Connect::InstanceStorageConfig`:
+    // "The storage configuration for the instance"): a patient's calls and chats.
+    (
+        "AWS::Connect::InstanceStorageConfig",
+        &[
+            "/S3Config/BucketName",
+            "/KinesisStreamConfig/StreamArn",
+            "/KinesisFirehoseConfig/FirehoseArn",
+        ],
+    ),
+    // A Lex bot's conversation logs, "audio, text, and metadata for the conversations with
+    // your users" (CloudFormation reference, `AWS::Lex::BotAlias` ConversationLogSettings),
+    // to the bucket of each `AudioLogSettings` and the log group of each `TextLogSettings`;
+    // a bot's test alias (`AWS::Lex::Bot` `TestBotAliasSettings`) alike.
+    (
+        "AWS::Lex::BotAlias",
+        &[
+            "/ConversationLogSettings/AudioLogSettings/*/Destination/S3Bucket/S3BucketArn",
+            "/ConversationLogSettings/TextLogSettings/*/Destination/CloudWatch/CloudWatchLogGroupArn",
+        ],
+    ),
+    (
+        "AWS::Lex::Bot",
+        &[
+            "/TestBotAliasSettings/ConversationLogSettings/AudioLogSettings/*/Destination/S3Bucket/S3BucketArn",
+            "/TestBotAliasSettings/ConversationLogSettings/TextLogSettings/*/Destination/CloudWatch/CloudWatchLogGroupArn",
+        ],
+    ),
+    // A Pinpoint project's events, with the endpoints (addresses, phone numbers) they
+    // concern, to `DestinationStreamArn`: "The Amazon Resource Name (ARN) of the Amazon
+    // Kinesis Data Streams stream or Amazon Data Firehose delivery stream to publish events
+    // to" (CloudFormation reference, `AWS::Pinpoint::EventStream`).
+    ("AWS::Pinpoint::EventStream", &["/DestinationStreamArn"]),
+    // The sending events of an SES configuration set, each with the message's recipients
+    // and headers, to a delivery stream, a topic or an event bus (CloudFormation reference,
+    // `AWS::SES::ConfigurationSetEventDestination` EventDestination:
+    // `KinesisFirehoseDestination` `DeliveryStreamARN`, `SnsDestination` `TopicARN`,
+    // `EventBridgeDestination` `EventBusArn`).
+    (
+        "AWS::SES::ConfigurationSetEventDestination",
+        &[
+            "/EventDestination/KinesisFirehoseDestination/DeliveryStreamARN",
+            "/EventDestination/SnsDestination/TopicARN",
+            "/EventDestination/EventBridgeDestination/EventBusArn",
+        ],
+    ),
+    // An MSK replicator copies every record of its source cluster to its target cluster,
+    // both named in `KafkaClusters` (CloudFormation reference, `AWS::MSK::Replicator`
+    // AmazonMskCluster `MskClusterArn`: "The ARN of an Amazon MSK cluster"): a cluster of no
+    // template is a store no rule reads.
+    (
+        "AWS::MSK::Replicator",
+        &["/KafkaClusters/*/AmazonMskCluster/MskClusterArn"],
+    ),
     (
         "AWS::ApiGatewayV2::Stage",
         &["/AccessLogSettings/DestinationArn"],
@@ -473,6 +545,41 @@ const AUDIT_DESTINATIONS: &[&str] = &[
     "/DataProtectionPolicy/Statement/*/Operation/Audit/NoFindingsDestination/S3/Bucket",
 ];
 
+/// [`AUDIT_DESTINATIONS`] of a topic's `DataProtectionPolicy` written as JSON text (its type
+/// is `Json`: an object or its text, CloudFormation reference, `AWS::SNS::Topic`), or as an
+/// `Fn::Sub` of it, which the pointers of an object cannot reach: each as (proof, pointer,
+/// value). A policy known only at deploy (an attribute, a parameter) may audit to any
+/// destination, and fails in `checks`.
+fn audit_in_text(
+    cx: &Cx<'_>,
+    checks: &mut Vec<Result<Proof, String>>,
+) -> Vec<(String, String, Value)> {
+    const AT: &str = "/DataProtectionPolicy";
+    let Some(written) = cx.prop(AT).filter(|v| !super::meaning::no_value(v)) else {
+        return Vec::new();
+    };
+    // A policy written as an object of its own keys is read by the pointers.
+    let object = written
+        .as_object()
+        .is_some_and(|m| !m.keys().any(|k| k == "Ref" || k.starts_with("Fn::")));
+    if object {
+        return Vec::new();
+    }
+    let Some((document, variables)) = json_document(written) else {
+        checks.push(Err(format!(
+            "`DataProtectionPolicy` is {}, known only at deploy: where its audit writes its findings cannot be read; write the policy as JSON (or an `Fn::Sub` of it) naming destinations of the app",
+            super::meaning::sent_or_json(written)
+        )));
+        return Vec::new();
+    };
+    AUDIT_DESTINATIONS
+        .iter()
+        .filter_map(|p| p.strip_prefix(AT))
+        .flat_map(|rest| within(&document, AT, rest))
+        .map(|(pointer, value)| (AT.to_owned(), pointer, from_document(value, variables)))
+        .collect()
+}
+
 /// Delivery stream destinations that are a third party's endpoint by nature: the records
 /// leave AWS (or the account) for a service no template declares.
 const THIRD_PARTY: &[&str] = &[
@@ -492,6 +599,7 @@ const TYPES: &[&str] = &[
     "AWS::Logs::SubscriptionFilter",
     "AWS::Logs::Destination",
     "AWS::Events::Rule",
+    "AWS::Events::EventBus",
     "AWS::CloudTrail::Trail",
     "AWS::SNS::Subscription",
     // A topic's own `Subscription` list: the same deliveries as `AWS::SNS::Subscription`.
@@ -528,7 +636,51 @@ const TYPES: &[&str] = &[
     "AWS::CloudFront::RealtimeLogConfig",
     "AWS::Route53Resolver::ResolverQueryLoggingConfig",
     VERIFIED_ACCESS,
+    "AWS::EMR::Cluster",
+    "AWS::EMR::Studio",
+    APPFLOW,
+    "AWS::Connect::InstanceStorageConfig",
+    "AWS::Lex::BotAlias",
+    "AWS::Lex::Bot",
+    "AWS::Pinpoint::EventStream",
+    "AWS::SES::ConfigurationSetEventDestination",
+    "AWS::MSK::Replicator",
+    TRANSFER_CONNECTOR,
+    CONTAINER_LOGS[0].0,
+    CONTAINER_LOGS[1].0,
+    IOT_EVENTS[0],
+    IOT_EVENTS[1],
 ];
+
+/// A Transfer Family connector, which exists to move files to and from a partner's server:
+/// its `Url` is "The URL of the partner's AS2 or SFTP endpoint", and a connector without
+/// one reaches the server through a VPC Lattice resource configuration (AWS Transfer Family
+/// API, `CreateConnector`: "For AS2, the connector is required for sending files to an
+/// externally hosted AS2 server. For SFTP, the connector is required when sending files to
+/// an SFTP server or receiving files from an SFTP server"). A third party's server by
+/// nature, which `X1` refuses unless waived with the agreement that covers it.
+const TRANSFER_CONNECTOR: &str = "AWS::Transfer::Connector";
+
+/// An Amazon AppFlow flow, which copies the records of its source to every destination of
+/// its `DestinationFlowConfigList` ("The configuration that controls how Amazon AppFlow
+/// places data in the destination connector", CloudFormation reference,
+/// `AWS::AppFlow::Flow`), by the connector its `ConnectorType` names: a software-as-a-service
+/// application (Salesforce, Snowflake, Zendesk, Marketo, SAP OData, Upsolver, a custom
+/// connector, …) is a third party's store by nature; `S3` writes to the bucket of its
+/// `BucketName`; `Redshift` loads a cluster or workgroup of its connector profile through
+/// the bucket of its `IntermediateBucketName` (`AWS::AppFlow::Flow`
+/// RedshiftDestinationProperties: "The intermediate bucket that Amazon AppFlow uses when
+/// moving data into Amazon Redshift"). Every connector but S3 may write the records it
+/// could not place to the bucket of its `ErrorHandlingConfig` `BucketName`
+/// (ErrorHandlingConfig: "Specifies the name of the Amazon S3 bucket").
+const APPFLOW: &str = "AWS::AppFlow::Flow";
+
+/// The connector profile a flow names, whose properties say which Redshift cluster or
+/// workgroup its `Redshift` destination loads (`AWS::AppFlow::ConnectorProfile`
+/// RedshiftConnectorProfileProperties: `ClusterIdentifier`, "The unique ID that's assigned
+/// to an Amazon Redshift cluster"; `WorkgroupName`; `DatabaseUrl`, "The JDBC URL of the
+/// Amazon Redshift cluster"; `BucketName`, "A name for the associated Amazon S3 bucket").
+const APPFLOW_PROFILE: &str = "AWS::AppFlow::ConnectorProfile";
 
 /// What a subscription (`AWS::SNS::Subscription`, or an entry of a topic's
 /// `Subscription`) delivers to: queues, functions, delivery streams and mobile endpoints are
@@ -782,19 +934,72 @@ pub(crate) static RULES: &[RuleSpec] = &[
 /// identity, through its `Ref` or its attributes, so that naming it names no resource the
 /// rules read: a custom resource (its handler chooses its physical id and its attributes:
 /// CloudFormation User Guide, "Custom resources", the response's `PhysicalResourceId` and
-/// `Data`), a nested stack (`Outputs.Name`), an SSM parameter (`Fn::GetAtt Value` is its
-/// value: `AWS::SSM::Parameter`, "Return values") and a wait condition (`Data`: what its
-/// signals sent).
+/// `Data`), a nested stack (`Outputs.Name`), and the other templates deployed in its place
+/// that hand out their outputs: a Service Catalog provisioned product ("Outputs: List of
+/// key-value pair outputs", CloudFormation reference,
+/// `AWS::ServiceCatalog::CloudFormationProvisionedProduct`, `Fn::GetAtt Outputs.Name`) and
+/// a SAM application (a nested stack once transformed); an SSM parameter (`Fn::GetAtt
+/// Value` is its value: `AWS::SSM::Parameter`, "Return values") and a wait condition
+/// (`Data`: what its signals sent).
 pub(super) fn carries_values(t: &str) -> bool {
     t.starts_with("Custom::")
         || matches!(
             t,
             "AWS::CloudFormation::CustomResource"
                 | "AWS::CloudFormation::Stack"
+                | "AWS::ServiceCatalog::CloudFormationProvisionedProduct"
+                | "AWS::Serverless::Application"
                 | "AWS::SSM::Parameter"
                 | "AWS::CloudFormation::WaitCondition"
                 | "AWS::CloudFormation::WaitConditionHandle"
         )
+}
+
+/// Whether every import in `value` (each `Fn::ImportValue`, as [`super::meaning::imported`]
+/// reads the value whole) carries a resource of the app: the export of that name, in a
+/// stack of the app, is the `Ref` or an attribute of a resource of its template that does
+/// not hand out a value someone else chose ([`carries_values`]). A custom resource's
+/// attribute is whatever its handler answers ("The custom resource provider [...] can
+/// include name-value pairs" in `Data`, read by `Fn::GetAtt`: CloudFormation User Guide,
+/// "Custom resources"), another account's queue as well as the app's; in its own stack
+/// [`of_the_app`] refuses it, and an import of it from another stack is the same value. An
+/// import whose name is known only at deploy may be any export. An export that no stack of
+/// the app holds is refused by synth, and read as it is named.
+pub(super) fn imports_a_resource(cx: &Cx<'_>, value: &Value) -> bool {
+    fn each<'v>(value: &'v Value, names: &mut Vec<Option<&'v str>>) {
+        match value {
+            Value::Object(map) => match map.get("Fn::ImportValue") {
+                Some(name) => names.push(name.as_str()),
+                None => map.values().for_each(|v| each(v, names)),
+            },
+            Value::Array(items) => items.iter().for_each(|v| each(v, names)),
+            _ => {}
+        }
+    }
+    let mut names = Vec::new();
+    each(value, &mut names);
+    names.into_iter().all(|name| {
+        let Some(name) = name else {
+            return false;
+        };
+        let mut exported = cx.stacks.iter().flat_map(|(_, template)| {
+            template
+                .outputs()
+                .iter()
+                .filter(move |o| o.export_name() == Some(name))
+                .map(move |o| (*template, o))
+        });
+        let Some((template, output)) = exported.next() else {
+            return true;
+        };
+        let Ok(carried) = serde_json::to_value(&output.value) else {
+            return false;
+        };
+        exported.next().is_none()
+            && template.resources().iter().any(|r| {
+                !carries_values(r.type_name()) && super::meaning::names(&carried, r.logical_id())
+            })
+    })
 }
 
 /// Whether a destination is a resource of the app: a reference to a resource of this
@@ -828,9 +1033,10 @@ fn of_the_app(cx: &Cx<'_>, value: &Value, bare: Option<&str>) -> bool {
     if written_account(&super::meaning::skeleton_sent(value)) {
         return false;
     }
-    // The whole value an import (text built around one is read by [`built_around`]).
+    // The whole value an import (text built around one is read by [`built_around`]) of a
+    // resource of the app.
     if super::meaning::imported(value) {
-        return true;
+        return imports_a_resource(cx, value);
     }
     // A parameter of hipaa-stack's that carries a resource of a stack of another region of
     // the app (a replica bucket), which a reference cannot cross.
@@ -964,6 +1170,19 @@ impl Built {
     }
 }
 
+/// A value written as text around exactly one reference (a `Ref`, an attribute, an import,
+/// a `${…}` of an `Fn::Sub`; see [`Built`]): the text before it, the reference as it would
+/// be alone, and the text after it. `None` for text with no reference or several, and for
+/// what cannot be read before deploy.
+pub(super) fn around_one_reference(value: &Value) -> Option<(String, Value, String)> {
+    let built = Built::of(value)?;
+    let [reference] = built.references.as_slice() else {
+        return None;
+    };
+    let (before, after) = built.text.split_once(&format!("{MARK}0{MARK}"))?;
+    Some((before.to_owned(), reference.clone(), after.to_owned()))
+}
+
 /// The logical id a reference names, or the name of what it imports: two references name
 /// the same resource when these are equal.
 fn reference_key(reference: &Value) -> Option<String> {
@@ -1017,7 +1236,7 @@ fn built_around(cx: &Cx<'_>, built: &Built, others: &[&crate::cfn::Resource]) ->
         return false;
     }
     if super::meaning::imported(last) {
-        return true;
+        return imports_a_resource(cx, last);
     }
     if cx.across_regions(cx.template, last).is_some() {
         return true;
@@ -1032,10 +1251,17 @@ fn built_around(cx: &Cx<'_>, built: &Built, others: &[&crate::cfn::Resource]) ->
         .trim()
         .replace("${AWS::", "${AWS-")
         .replace("${!AWS::", "${!AWS-");
+    // The resource is this template's, so the ARN's region is the stack's own: `${AWS::Region}`,
+    // the region the stack is pinned to, or none (a bucket's ARN has none). A region written
+    // otherwise names a resource of that name in another region, which no template declares.
+    let own_region = cx.index.regions.get(cx.at).and_then(Option::as_deref);
     match fields.strip_prefix("arn:") {
         Some(arn) => {
             let fields: Vec<&str> = arn.split(':').collect();
             fields.get(1) == Some(&arn_service(resource.type_name()).as_str())
+                && fields.get(2).is_some_and(|region| {
+                    region.is_empty() || *region == "${AWS-Region}" || Some(*region) == own_region
+                })
                 && fields
                     .get(3)
                     .is_some_and(|account| account.is_empty() || *account == "${AWS-AccountId}")
@@ -1221,13 +1447,19 @@ fn bare_name_service(pointer: &str) -> Option<&'static str> {
     let last = pointer.rsplit('/').next().unwrap_or_default();
     let parent = pointer.rsplit('/').nth(1).unwrap_or_default();
     match (parent, last) {
-        (_, "S3BucketName" | "DestinationBucketName" | "S3Bucket")
+        // A container's log options (`awslogs-group`, and FireLens outputs' options).
+        ("Options", "bucket") => Some("s3"),
+        ("Options", "awslogs-group" | "log_group_name") => Some("logs"),
+        ("Options", "delivery_stream") => Some("firehose"),
+        ("Options", "stream") => Some("kinesis"),
+        (_, "S3BucketName" | "DestinationBucketName" | "S3Bucket" | "IntermediateBucketName")
+        | ("ErrorHandlingConfig" | "S3Config", "BucketName")
         | ("S3", "Bucket")
         | ("S3" | "S3Action", "BucketName") => Some("s3"),
         (_, "LogGroup" | "LogGroupName") => Some("logs"),
         ("Firehose", "DeliveryStreamName") => Some("firehose"),
         ("Kinesis", "StreamName") => Some("kinesis"),
-        ("DynamoDB" | "PutItem", "TableName") => Some("dynamodb"),
+        ("DynamoDB" | "DynamoDBv2" | "PutItem", "TableName") => Some("dynamodb"),
         ("StepFunctions", "StateMachineName") => Some("states"),
         ("Timestream", "DatabaseName") => Some("timestream"),
         ("Firehose" | "KinesisFirehoseDetails", "DeliveryStream") => Some("firehose"),
@@ -1256,6 +1488,47 @@ fn at<'a>(cx: &Cx<'a>, pointer: &str) -> Vec<(String, &'a Value)> {
             .map(|v| (pointer.to_owned(), v))
             .into_iter()
             .collect(),
+    }
+}
+
+/// The objects on the way to the destinations at `pointer` below `value` (whose pointer is
+/// `prefix`; `*` for every entry of a list) that are written as an intrinsic known only at
+/// deploy (an attribute, an import, a `Ref`, an `Fn::Select`, …) in place of an object of
+/// properties, with their pointers: each may hold any destination, which [`at`] cannot
+/// reach (a `DeadLetterConfig` that is a custom resource's attribute). A list written so is
+/// read by [`at`] itself, as one destination.
+fn hidden<'a>(value: &'a Value, prefix: &str, pointer: &str) -> Vec<(String, &'a Value)> {
+    let Some(rest) = pointer.strip_prefix('/') else {
+        return Vec::new();
+    };
+    let (segment, rest) = match rest.split_once('/') {
+        Some((segment, rest)) => (segment, format!("/{rest}")),
+        None => (rest, String::new()),
+    };
+    if super::meaning::no_value(value) {
+        return Vec::new();
+    }
+    let intrinsic = value
+        .as_object()
+        .is_some_and(|m| m.len() == 1 && m.keys().all(|k| k == "Ref" || k.starts_with("Fn::")));
+    if intrinsic {
+        return if segment == "*" {
+            Vec::new()
+        } else {
+            vec![(prefix.to_owned(), value)]
+        };
+    }
+    match (segment, value) {
+        ("*", Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .flat_map(|(i, item)| hidden(item, &format!("{prefix}/{i}"), &rest))
+            .collect(),
+        (key, Value::Object(map)) if !rest.is_empty() => map
+            .get(key)
+            .map(|next| hidden(next, &format!("{prefix}/{key}"), &rest))
+            .unwrap_or_default(),
+        _ => Vec::new(),
     }
 }
 
@@ -1376,6 +1649,18 @@ fn in_document(
 /// records are the pipe's steps, not the events. A value known only at deploy may include
 /// them.
 fn pipe_logs<'a>(cx: &Cx<'a>, checks: &mut Vec<Result<Proof, String>>) -> Vec<(String, &'a Value)> {
+    // A configuration known only at deploy may include the events and name any destination.
+    for (pointer, value) in hidden(
+        cx.resource.properties(),
+        "",
+        "/LogConfiguration/IncludeExecutionData",
+    ) {
+        checks.push(Err(format!(
+            "`{}` is {}, known only at deploy: the pipe may log its events to any destination, which no rule can read; write it as an object of its properties",
+            pointer.trim_start_matches('/'),
+            super::meaning::sent_or_json(value)
+        )));
+    }
     let included = match cx.prop("/LogConfiguration/IncludeExecutionData") {
         None => false,
         Some(v) if super::meaning::no_value(v) => false,
@@ -1409,6 +1694,671 @@ fn pipe_logs<'a>(cx: &Cx<'a>, checks: &mut Vec<Result<Proof, String>>) -> Vec<(S
     .collect()
 }
 
+/// The parameters of a state machine's task (`Parameters`, or `Arguments` in JSONata) that
+/// name where it sends or reads its data, with the service of the resources a name alone
+/// there names: the optimized integrations' and the AWS SDK integrations' own request
+/// fields (AWS Step Functions developer guide, "Integrating services with Step Functions":
+/// `sqs:sendMessage` `QueueUrl`, `sns:publish` `TopicArn` or `TargetArn`, `lambda:invoke`
+/// `FunctionName`, `events:putEvents` `Entries` `EventBusName`, `dynamodb:putItem`
+/// `TableName`, `states:startExecution` `StateMachineArn`, an `s3:putObject` or a
+/// distributed map's `ResultWriter` `Bucket`, an SDK call's `DeliveryStreamName`,
+/// `StreamName` or `StreamARN`).
+const TASK_DESTINATIONS: &[(&str, Option<&str>)] = &[
+    ("QueueUrl", None),
+    ("TopicArn", None),
+    ("TargetArn", None),
+    ("FunctionName", Some("lambda")),
+    ("Bucket", Some("s3")),
+    ("DeliveryStreamName", Some("firehose")),
+    ("StreamName", Some("kinesis")),
+    ("StreamARN", None),
+    ("TableName", Some("dynamodb")),
+    ("EventBusName", Some("events")),
+    ("StateMachineArn", None),
+];
+
+/// Where the tasks of a state machine's definition send the data of each execution, as
+/// (proof pointer, pointer named in a finding, value, service of a name alone); what cannot
+/// be read fails in `checks`. The definition is `Definition` (an object) or
+/// `DefinitionString` (JSON text, or an `Fn::Sub` of it), with `${…}` replaced from
+/// `DefinitionSubstitutions` ("A map (string to string) that specifies the mappings for
+/// placeholder variables in the state machine definition", CloudFormation reference,
+/// `AWS::StepFunctions::StateMachine`); a definition kept in S3 (`DefinitionS3Location`) or
+/// known only at deploy may send anything anywhere. Each object of the definition with a
+/// `Resource` is a task (states nested in `Parallel` branches and `Map` item processors,
+/// and a distributed map's `ItemReader` and `ResultWriter`, alike): an HTTP task
+/// (`arn:aws:states:::http:invoke`, "call third-party HTTPS APIs") and an SMS
+/// (`PhoneNumber`) go to a third party by nature; a function named by its ARN as the
+/// `Resource`, and each field of [`TASK_DESTINATIONS`], must name a resource of the app; a
+/// field chosen at run time (`Key.$`, a path into the input, or a JSONata `{% … %}`
+/// expression) may name any; and a task run under another account's role (`Credentials`
+/// `RoleArn`) sends the data to that account.
+fn state_machine_tasks(
+    cx: &Cx<'_>,
+    checks: &mut Vec<Result<Proof, String>>,
+) -> Vec<(String, String, Value, Option<&'static str>)> {
+    let mut found: Vec<(String, Value, Option<&'static str>)> = Vec::new();
+    if let Some(s3) = cx
+        .prop("/DefinitionS3Location")
+        .filter(|v| !super::meaning::no_value(v))
+    {
+        checks.push(Err(format!(
+            "`DefinitionS3Location` is {}: the definition is read from S3 at deploy, so where its tasks send each execution's data cannot be read; write the definition in `Definition` or `DefinitionString`",
+            super::meaning::sent_or_json(s3)
+        )));
+    }
+    let (pointer, written) = match (cx.prop("/Definition"), cx.prop("/DefinitionString")) {
+        (Some(d), _) if !super::meaning::no_value(d) => ("/Definition", d),
+        (_, Some(d)) if !super::meaning::no_value(d) => ("/DefinitionString", d),
+        _ => return Vec::new(),
+    };
+    let joined = joined_document(written);
+    let read = json_document(written)
+        .map(|(d, v)| (d, v.cloned()))
+        .or_else(|| joined.map(|(d, v)| (d, Some(v))));
+    let Some((document, variables)) = read else {
+        checks.push(Err(format!(
+            "`{}` is {}, known only at deploy: where its tasks send each execution's data cannot be read; write the definition as JSON (or an `Fn::Sub` or `Fn::Join` of it around references), with `DefinitionSubstitutions` for the resources it names",
+            &pointer[1..],
+            super::meaning::sent_or_json(written)
+        )));
+        return Vec::new();
+    };
+    let substitutions = variables.or_else(|| cx.prop("/DefinitionSubstitutions").cloned());
+    let mut pending = vec![(&document, pointer.to_owned())];
+    while let Some((node, at)) = pending.pop() {
+        match node {
+            Value::Object(map) => {
+                if let Some(resource) = map.get("Resource").and_then(Value::as_str) {
+                    task(
+                        &at,
+                        resource,
+                        map,
+                        substitutions.as_ref(),
+                        &mut found,
+                        checks,
+                    );
+                }
+                for (k, v) in map {
+                    pending.push((
+                        v,
+                        format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    ));
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    pending.push((v, format!("{at}/{i}")));
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+        .into_iter()
+        .map(|(at, value, bare)| (pointer.to_owned(), at, value, bare))
+        .collect()
+}
+
+/// A JSON document written as text joined around references (an `Fn::Join` or `Fn::Sub`
+/// of text and `Ref`s, attributes and imports, as the CDK writes a state machine's
+/// definition), parsed with each reference as the placeholder `${__refN}`, and the
+/// variables that give each placeholder its reference: read as an `Fn::Sub` of them. `None`
+/// where the text cannot be read before deploy or is no JSON.
+fn joined_document(value: &Value) -> Option<(Value, Value)> {
+    let built = Built::of(value)?;
+    let mut text = built.text.clone();
+    let mut variables = serde_json::Map::new();
+    for (i, reference) in built.references.iter().enumerate() {
+        text = text.replace(&format!("{MARK}{i}{MARK}"), &format!("${{__ref{i}}}"));
+        variables.insert(format!("__ref{i}"), reference.clone());
+    }
+    let document = crate::cfn::tree::from_str(&text).ok()?;
+    document
+        .is_object()
+        .then(|| (document, Value::Object(variables)))
+}
+
+/// One task of [`state_machine_tasks`], at `at`, whose `Resource` is `resource`.
+fn task(
+    at: &str,
+    resource: &str,
+    state: &serde_json::Map<String, Value>,
+    substitutions: Option<&Value>,
+    found: &mut Vec<(String, Value, Option<&'static str>)>,
+    checks: &mut Vec<Result<Proof, String>>,
+) {
+    let named = |at: &str| at.trim_start_matches('/').replace('/', ".");
+    // The `Resource` as the execution sees it, its placeholders replaced: a service
+    // integration (`arn:PARTITION:states:::SERVICE:ACTION`), or else a function or an
+    // activity, which must be the app's.
+    let resolved = from_document(&Value::String(resource.to_owned()), substitutions);
+    let lower = super::meaning::skeleton_sent(&resolved)
+        .trim()
+        .to_ascii_lowercase();
+    if lower.starts_with("arn:") && lower.contains(":states:::") {
+        if lower.contains(":states:::http:invoke") {
+            checks.push(Err(format!(
+                "`{}` is an HTTP task ({resource}): it sends the execution's data to a third party's HTTPS endpoint that no rule reads",
+                named(at)
+            )));
+        }
+    } else {
+        found.push((format!("{at}/Resource"), resolved, Some("lambda")));
+    }
+    if let Some(role) = state.get("Credentials") {
+        let arn = role.get("RoleArn").map(|r| from_document(r, substitutions));
+        let own = arn.as_ref().is_some_and(|r| {
+            let skeleton = super::meaning::skeleton_sent(r);
+            skeleton.trim().starts_with("arn:") && !written_account(&skeleton)
+        });
+        if !own {
+            checks.push(Err(format!(
+                "`{}.Credentials` runs the task under a role that may be another account's ({}): the task's data goes to that account; run it under this account's role",
+                named(at),
+                super::meaning::sent_or_json(role)
+            )));
+        }
+    }
+    let parameters = state.get("Parameters").or_else(|| state.get("Arguments"));
+    // Parameters written as an intrinsic known only at deploy (an attribute, an import) may
+    // hold any field.
+    if let Some(p) = parameters.filter(|p| {
+        p.as_object()
+            .is_some_and(|m| m.len() == 1 && m.keys().all(|k| k == "Ref" || k.starts_with("Fn::")))
+    }) {
+        let key = if state.contains_key("Parameters") {
+            "Parameters"
+        } else {
+            "Arguments"
+        };
+        checks.push(Err(format!(
+            "`{}` is {}, known only at deploy: where the task sends the execution's data cannot be read",
+            named(&format!("{at}/{key}")),
+            super::meaning::sent_or_json(p)
+        )));
+        return;
+    }
+    let mut pending: Vec<(&Value, String)> = parameters
+        .map(|p| {
+            let key = if state.contains_key("Parameters") {
+                "Parameters"
+            } else {
+                "Arguments"
+            };
+            (p, format!("{at}/{key}"))
+        })
+        .into_iter()
+        .collect();
+    while let Some((node, here)) = pending.pop() {
+        match node {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    let path = format!("{here}/{k}");
+                    let field = k.strip_suffix(".$").unwrap_or(k);
+                    let destination = TASK_DESTINATIONS.iter().find(|(f, _)| *f == field);
+                    if field == "PhoneNumber" {
+                        checks.push(Err(format!(
+                            "`{}` sends the message by SMS to a phone number, a third party's endpoint that no rule reads",
+                            named(&path)
+                        )));
+                    } else if matches!(field, "ToAddresses" | "CcAddresses" | "BccAddresses") {
+                        // SES `SendEmail` (`Destination`: "An object that contains the
+                        // recipients of the email message", Amazon SES API v2): mail to
+                        // addresses, third parties' mailboxes by nature, as a topic's e-mail
+                        // subscription is.
+                        checks.push(Err(format!(
+                            "`{}` sends the execution's data by e-mail to {}, third parties' mailboxes that no rule reads",
+                            named(&path),
+                            super::meaning::sent_or_json(v)
+                        )));
+                    } else if let Some((_, bare)) = destination {
+                        let chosen = k.ends_with(".$")
+                            || v.as_str().is_some_and(|t| t.contains("{%"));
+                        if chosen {
+                            checks.push(Err(format!(
+                                "`{}` is {}, chosen at run time: the task may send the execution's data to any {field}; name a resource of the app",
+                                named(&path),
+                                super::meaning::sent_or_json(v)
+                            )));
+                        } else {
+                            found.push((path, from_document(v, substitutions), *bare));
+                        }
+                    } else {
+                        pending.push((v, path));
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    pending.push((v, format!("{here}/{i}")));
+                }
+            }
+            // Parameters written as one JSONata expression may hold any field.
+            Value::String(t) if t.contains("{%") && parameters.is_some_and(|p| std::ptr::eq(p, node)) => checks.push(Err(format!(
+                "`{}` is {t}, a JSONata expression evaluated at run time: where the task sends the execution's data cannot be read",
+                named(&here)
+            ))),
+            _ => {}
+        }
+    }
+}
+
+/// Where containers' log configurations are written (CloudFormation reference,
+/// `AWS::ECS::TaskDefinition` ContainerDefinition `LogConfiguration`; `AWS::Batch::JobDefinition`
+/// ContainerProperties, EcsProperties and NodeProperties `LogConfiguration`): a
+/// container's output, which prints what it processes.
+const CONTAINER_LOGS: &[(&str, &str)] = &[
+    (
+        "AWS::ECS::TaskDefinition",
+        "/ContainerDefinitions/*/LogConfiguration",
+    ),
+    (
+        "AWS::Batch::JobDefinition",
+        "/ContainerProperties/LogConfiguration",
+    ),
+    (
+        "AWS::Batch::JobDefinition",
+        "/EcsProperties/TaskProperties/*/Containers/*/LogConfiguration",
+    ),
+    (
+        "AWS::Batch::JobDefinition",
+        "/NodeProperties/NodeRangeProperties/*/Container/LogConfiguration",
+    ),
+];
+
+/// The FireLens outputs whose destination is a resource of AWS named in one option (Amazon
+/// ECS developer guide, "Send Amazon ECS logs to an AWS service or AWS Partner": the
+/// `cloudwatch_logs` plugin's `log_group_name`, `kinesis_firehose`'s `delivery_stream`,
+/// `kinesis_streams`' `stream`, `s3`'s `bucket`; and the older `cloudwatch`, `firehose`
+/// and `kinesis` plugins' same options), with that option.
+const FIRELENS_OUTPUTS: &[(&str, &str)] = &[
+    ("cloudwatch_logs", "log_group_name"),
+    ("cloudwatch", "log_group_name"),
+    ("kinesis_firehose", "delivery_stream"),
+    ("firehose", "delivery_stream"),
+    ("kinesis_streams", "stream"),
+    ("kinesis", "stream"),
+    ("s3", "bucket"),
+];
+
+/// Where a container's log driver sends its output: `awslogs` to the log group of its
+/// `awslogs-group` option, in the region of `awslogs-region` (the stack's own unless
+/// written otherwise); `awsfirelens` to the destination of the output its `Name` option
+/// chooses ([`FIRELENS_OUTPUTS`]); `json-file` and `journald` keep it on the instance; and
+/// `splunk`, `fluentd`, `gelf`, `syslog` and `logentries` send it over the network to a
+/// collector that is no resource of the app, as does a FireLens output of a partner
+/// (`datadog`, `http`, `es`, …) or a FireLens router whose own configuration file
+/// (`FirelensConfiguration` `config-file-value`) adds outputs no rule reads. A driver or
+/// configuration known only at deploy may be any.
+fn container_logs<'a>(
+    cx: &Cx<'a>,
+    checks: &mut Vec<Result<Proof, String>>,
+) -> Vec<(String, &'a Value)> {
+    let t = cx.resource.type_name();
+    let own_region = cx.index.regions.get(cx.at).and_then(Option::as_deref);
+    let mut found = Vec::new();
+    let named = |p: &str| p.trim_start_matches('/').replace('/', ".");
+    for (_, pointer) in CONTAINER_LOGS.iter().filter(|(ty, _)| *ty == t) {
+        for (at, value) in hidden(cx.resource.properties(), "", pointer) {
+            checks.push(Err(format!(
+                "`{}` is {}, known only at deploy: the container may log to any destination, which no rule can read; write it as an object of its properties",
+                named(&at),
+                super::meaning::sent_or_json(value)
+            )));
+        }
+        for (at, configuration) in at(cx, pointer) {
+            let driver = configuration
+                .get("LogDriver")
+                .and_then(text)
+                .map(|d| d.trim().to_ascii_lowercase());
+            let options = &configuration["Options"];
+            let option = |key: &str| {
+                options
+                    .get(key)
+                    .filter(|v| !super::meaning::no_value(v))
+                    .map(|v| (format!("{at}/Options/{key}"), v))
+            };
+            // The region of the destination an `awslogs` or FireLens option names: the
+            // stack's own unless written otherwise.
+            for key in ["awslogs-region", "region"] {
+                if let Some((_, region)) = option(key) {
+                    let written = super::meaning::skeleton_sent(region);
+                    let written = written.trim();
+                    if written != "${AWS::Region}" && Some(written) != own_region {
+                        checks.push(Err(format!(
+                            "`{}` is {}, not the stack's region: the container logs to a destination of that name in another region, which no template declares",
+                            named(&format!("{at}/Options/{key}")),
+                            super::meaning::sent_or_json(region)
+                        )));
+                    }
+                }
+            }
+            match driver.as_deref() {
+                Some("json-file" | "journald") => {}
+                Some("awslogs") => {
+                    // An endpoint of its own sends the output wherever it points, not to
+                    // CloudWatch Logs of the region.
+                    if let Some((endpoint_at, endpoint)) = option("awslogs-endpoint") {
+                        checks.push(Err(format!(
+                            "`{}` is {}: the `awslogs` driver sends the container's output to that endpoint instead of CloudWatch Logs, to a destination no rule reads",
+                            named(&endpoint_at),
+                            super::meaning::sent_or_json(endpoint)
+                        )));
+                    }
+                    match option("awslogs-group") {
+                        Some(group) => found.push(group),
+                        None => checks.push(Err(format!(
+                            "`{}` writes no `awslogs-group` as a literal: which log group the container logs to cannot be read; name a log group of the app",
+                            named(&at)
+                        ))),
+                    }
+                }
+                Some("awsfirelens") => {
+                    let output = options
+                        .get("Name")
+                        .and_then(text)
+                        .map(|n| n.trim().to_ascii_lowercase());
+                    match FIRELENS_OUTPUTS
+                        .iter()
+                        .find(|(name, _)| Some(*name) == output.as_deref())
+                    {
+                        Some((_, key)) => match option(key) {
+                            Some(destination) => found.push(destination),
+                            None => checks.push(Err(format!(
+                                "`{}` sends the container's output through FireLens to `{}` without a literal `{key}`: where it goes cannot be read",
+                                named(&at),
+                                output.as_deref().unwrap_or_default()
+                            ))),
+                        },
+                        None => checks.push(Err(format!(
+                            "`{}` sends the container's output through FireLens to the output {}, a partner's or a collector's that is no resource of the app and that no rule reads",
+                            named(&at),
+                            options
+                                .get("Name")
+                                .map_or_else(|| "not set".to_owned(), super::meaning::sent_or_json)
+                        ))),
+                    }
+                }
+                Some(other @ ("splunk" | "fluentd" | "gelf" | "syslog" | "logentries")) => {
+                    checks.push(Err(format!(
+                        "`{}` is the `{other}` log driver: it sends the container's output over the network to a collector that is no resource of the app and that no rule reads; log with `awslogs` to a log group of the app",
+                        named(&format!("{at}/LogDriver"))
+                    )));
+                }
+                _ => checks.push(Err(format!(
+                    "`{}` is {}, not a log driver known before deploy: the container may log to any destination",
+                    named(&format!("{at}/LogDriver")),
+                    configuration
+                        .get("LogDriver")
+                        .map_or_else(|| "not set".to_owned(), super::meaning::sent_or_json)
+                ))),
+            }
+        }
+    }
+    if t == "AWS::ECS::TaskDefinition" {
+        for (at, file) in at(
+            cx,
+            "/ContainerDefinitions/*/FirelensConfiguration/Options/config-file-value",
+        ) {
+            checks.push(Err(format!(
+                "`{}` is {}: the FireLens router reads a configuration file of its own, whose outputs may send every container's output anywhere, which no rule reads",
+                named(&at),
+                super::meaning::sent_or_json(file)
+            )));
+        }
+    }
+    found
+}
+
+/// The IoT Events types whose actions send a detector's or an alarm's data: "information
+/// about the detector model instance and the event that triggered the action" (AWS IoT
+/// Events API, `Action`; CloudFormation reference, `AWS::IoTEvents::DetectorModel` Action
+/// and `AWS::IoTEvents::AlarmModel` AlarmAction), the readings of the devices it watches.
+const IOT_EVENTS: &[&str] = &[
+    "AWS::IoTEvents::DetectorModel",
+    "AWS::IoTEvents::AlarmModel",
+];
+
+/// The actions of [`IOT_EVENTS`] that send the data to a resource, with the field that
+/// names it: `Sns` `TargetArn` ("The ARN of the Amazon SNS target where the message is
+/// sent"), `Sqs` `QueueUrl`, `Firehose` `DeliveryStreamName`, `Lambda` `FunctionArn`, and
+/// `DynamoDB` and `DynamoDBv2` `TableName`; the others (`IotEvents`, `IotTopicPublish`,
+/// `IotSiteWise`, timers, variables) stay within IoT of the account.
+const IOT_EVENTS_ACTIONS: &[(&str, &str)] = &[
+    ("Sns", "TargetArn"),
+    ("Sqs", "QueueUrl"),
+    ("Firehose", "DeliveryStreamName"),
+    ("Lambda", "FunctionArn"),
+    ("DynamoDB", "TableName"),
+    ("DynamoDBv2", "TableName"),
+];
+
+/// The destinations of the actions of an [`IOT_EVENTS`] resource, anywhere in its
+/// definition (each state's events and transitions, an alarm's `AlarmEventActions`), with
+/// their pointers; an action written as an intrinsic known only at deploy may send to any,
+/// and fails in `checks`.
+fn iot_events_actions<'a>(
+    cx: &Cx<'a>,
+    checks: &mut Vec<Result<Proof, String>>,
+) -> Vec<(String, &'a Value)> {
+    let mut found = Vec::new();
+    let mut pending = vec![(cx.resource.properties(), String::new(), false)];
+    while let Some((node, at, in_actions)) = pending.pop() {
+        match node {
+            Value::Object(map) => {
+                let intrinsic =
+                    map.len() == 1 && map.keys().all(|k| k == "Ref" || k.starts_with("Fn::"));
+                if intrinsic {
+                    if in_actions {
+                        checks.push(Err(format!(
+                            "`{}` is {}, known only at deploy: the action may send the data to any destination, which no rule can read; write it as an object of its properties",
+                            at.trim_start_matches('/').replace('/', "."),
+                            super::meaning::sent_or_json(node)
+                        )));
+                    }
+                    continue;
+                }
+                for (key, value) in map {
+                    let here = format!("{at}/{key}");
+                    if let Some((_, field)) = IOT_EVENTS_ACTIONS.iter().find(|(k, _)| k == key) {
+                        found.extend(within(value, &here, &format!("/{field}")));
+                        for (hidden_at, v) in hidden(value, &here, &format!("/{field}")) {
+                            checks.push(Err(format!(
+                                "`{}` is {}, known only at deploy: the action may send the data to any destination, which no rule can read",
+                                hidden_at.trim_start_matches('/').replace('/', "."),
+                                super::meaning::sent_or_json(v)
+                            )));
+                        }
+                        continue;
+                    }
+                    let actions = in_actions || key == "Actions" || key == "AlarmActions";
+                    pending.push((value, here, actions));
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    pending.push((item, format!("{at}/{i}"), in_actions));
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The buckets a flow ([`APPFLOW`]) reads from and writes to, with their pointers; a
+/// destination of another connector than `S3` or `Redshift` (a third party's application,
+/// EventBridge's partner event bus, Lookout for Metrics), a connector known only at deploy,
+/// and a `Redshift` destination whose connector profile is no profile of the template
+/// loading a cluster or workgroup of the app, fail in `checks`.
+fn appflow_destinations<'a>(
+    cx: &Cx<'a>,
+    checks: &mut Vec<Result<Proof, String>>,
+) -> Vec<(String, &'a Value)> {
+    let mut found: Vec<(String, &'a Value)> = at(
+        cx,
+        "/SourceFlowConfig/SourceConnectorProperties/S3/BucketName",
+    );
+    let list = match cx.prop("/DestinationFlowConfigList") {
+        Some(Value::Array(list)) => list,
+        None => return found,
+        Some(other) => {
+            checks.push(Err(format!(
+                "`DestinationFlowConfigList` is {}, known only at deploy: the flow may copy its records to any connector; write each destination as a literal",
+                super::meaning::sent_or_json(other)
+            )));
+            return found;
+        }
+    };
+    for (i, destination) in list.iter().enumerate() {
+        if super::meaning::no_value(destination) {
+            continue;
+        }
+        let here = format!("/DestinationFlowConfigList/{i}");
+        let name = format!("DestinationFlowConfigList.{i}");
+        let connector = destination
+            .get("ConnectorType")
+            .and_then(text)
+            .map(|c| c.trim().to_owned());
+        let Some(connector) = connector else {
+            checks.push(Err(format!(
+                "`{name}.ConnectorType` is {}, not known before deploy: the flow may copy every record it reads to a third party's application",
+                destination
+                    .get("ConnectorType")
+                    .map_or_else(|| "not set".to_owned(), super::meaning::sent_or_json)
+            )));
+            continue;
+        };
+        let properties = &destination["DestinationConnectorProperties"];
+        // Each connector's own properties: only those of the connector it names are read,
+        // and any other written beside them may be what AppFlow uses.
+        let others: Vec<&String> = properties
+            .as_object()
+            .map(|m| m.keys().filter(|k| k.as_str() != connector).collect())
+            .unwrap_or_default();
+        if !properties.is_null() && !properties.is_object() {
+            checks.push(Err(format!(
+                "`{name}.DestinationConnectorProperties` is {}, known only at deploy: where the flow copies its records cannot be read; write them as a literal",
+                super::meaning::sent_or_json(properties)
+            )));
+            continue;
+        }
+        if let Some(other) = others.first() {
+            checks.push(Err(format!(
+                "`{name}.DestinationConnectorProperties.{other}` is written beside `ConnectorType` {connector}: a destination's properties are those of its connector alone"
+            )));
+            continue;
+        }
+        match connector.as_str() {
+            "S3" => {
+                found.extend(within(
+                    destination,
+                    &here,
+                    "/DestinationConnectorProperties/S3/BucketName",
+                ));
+                if properties.get("S3").is_none() {
+                    checks.push(Err(format!(
+                        "`{name}.DestinationConnectorProperties.S3` is not written: which bucket the flow writes to cannot be read; name a bucket of the app in its `BucketName`"
+                    )));
+                }
+            }
+            "Redshift" => {
+                found.extend(within(
+                    destination,
+                    &here,
+                    "/DestinationConnectorProperties/Redshift/IntermediateBucketName",
+                ));
+                found.extend(within(
+                    destination,
+                    &here,
+                    "/DestinationConnectorProperties/Redshift/ErrorHandlingConfig/BucketName",
+                ));
+                checks.push(appflow_redshift(cx, destination, &name));
+            }
+            other => checks.push(Err(format!(
+                "`{name}.ConnectorType` is {other}: the flow copies every record it reads to {other}, a store that is no resource of the app and that no rule reads"
+            ))),
+        }
+    }
+    found
+}
+
+/// Whether a flow's `Redshift` destination loads a cluster or workgroup of the app: its
+/// `ConnectorProfileName` names (by `Ref`, or by the same `ConnectorProfileName` written)
+/// an [`APPFLOW_PROFILE`] of the template whose `Redshift` properties name, by
+/// `ClusterIdentifier` or `WorkgroupName`, a cluster or workgroup of the app, and whose
+/// `DatabaseUrl` and `BucketName`, where written, are of the app too.
+fn appflow_redshift(cx: &Cx<'_>, destination: &Value, name: &str) -> Result<Proof, String> {
+    let profile_name = destination
+        .get("ConnectorProfileName")
+        .filter(|v| !super::meaning::no_value(v));
+    let Some(profile_name) = profile_name else {
+        return Err(format!(
+            "`{name}.ConnectorProfileName` is not set: which Redshift cluster the flow loads cannot be read; name an `AWS::AppFlow::ConnectorProfile` of the template"
+        ));
+    };
+    let written = text(profile_name).map(|t| t.trim().to_owned());
+    let profile = cx.others(APPFLOW_PROFILE).find(|r| {
+        super::meaning::names(profile_name, r.logical_id())
+            || written.as_deref().is_some_and(|w| {
+                text(&r.properties()["ConnectorProfileName"]).is_some_and(|n| n.trim() == w)
+            })
+    });
+    let Some(profile) = profile else {
+        return Err(format!(
+            "`{name}.ConnectorProfileName` is {}, no `AWS::AppFlow::ConnectorProfile` of the template: which Redshift cluster the flow loads, and whose it is, cannot be read",
+            super::meaning::sent_or_json(profile_name)
+        ));
+    };
+    let at = "/ConnectorProfileConfig/ConnectorProfileProperties/Redshift";
+    let properties = profile.properties().pointer(at).filter(|v| v.is_object());
+    let Some(properties) = properties else {
+        return Err(format!(
+            "connector profile `{}` writes no `ConnectorProfileConfig.ConnectorProfileProperties.Redshift` as a literal: which cluster the flow loads cannot be read",
+            profile.logical_id()
+        ));
+    };
+    let present = |key: &str| {
+        properties
+            .get(key)
+            .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+    };
+    let target = ["ClusterIdentifier", "WorkgroupName"]
+        .into_iter()
+        .filter_map(|k| present(k).map(|v| (k, v)))
+        .collect::<Vec<_>>();
+    if target.is_empty() {
+        return Err(format!(
+            "connector profile `{}` names neither `ClusterIdentifier` nor `WorkgroupName`: which cluster the flow loads cannot be read; name a cluster or workgroup of the app",
+            profile.logical_id()
+        ));
+    }
+    for (key, value) in target.into_iter().chain(
+        ["DatabaseUrl", "BucketName"]
+            .into_iter()
+            .filter_map(|k| present(k).map(|v| (k, v))),
+    ) {
+        // A name alone names a resource of the service that property takes.
+        let service = match key {
+            "BucketName" => "s3".to_owned(),
+            "ClusterIdentifier" => arn_service("AWS::Redshift::Cluster"),
+            "WorkgroupName" => arn_service("AWS::RedshiftServerless::Workgroup"),
+            _ => String::new(),
+        };
+        let bare = Some(service.as_str()).filter(|s| !s.is_empty());
+        if !of_the_app(cx, value, bare) {
+            return Err(format!(
+                "connector profile `{}`'s `Redshift.{key}` is {}, which is no resource of the app: the flow copies its records to a store no rule reads",
+                profile.logical_id(),
+                super::meaning::sent_or_json(value)
+            ));
+        }
+    }
+    super::proof_of(profile, at)
+        .ok_or_else(|| "the property disappeared while it was read".to_owned())
+}
+
 /// Where a delivery stream with a database source connects: "The VPC endpoint service name
 /// which Firehose uses to create a PrivateLink to the database", written
 /// `com.amazonaws.vpce.<region>.<vpc-endpoint-service-id>` (CloudFormation reference,
@@ -1431,7 +2381,10 @@ pub(super) fn endpoint_service_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
             .into_iter()
             .all(|v| super::meaning::no_value(v) || endpoint_service_of_the_app(cx, v));
     }
-    if super::meaning::imported(value) || cx.across_regions(cx.template, value).is_some() {
+    if super::meaning::imported(value) {
+        return imports_a_resource(cx, value);
+    }
+    if cx.across_regions(cx.template, value).is_some() {
         return true;
     }
     let skeleton = super::meaning::skeleton_sent(value);
@@ -1473,6 +2426,25 @@ fn x1(cx: &Cx<'_>) -> Outcome {
         .flat_map(|(_, pointers)| pointers.iter().flat_map(|p| at(cx, p)))
         .filter(|(p, _)| !(capture_off && p.starts_with("/DataCaptureConfig/")))
         .collect();
+    // An object on the way written as an intrinsic may hold any destination.
+    let mut unreachable: Vec<(String, &Value)> = DESTINATIONS
+        .iter()
+        .filter(|(ty, _)| *ty == t)
+        .flat_map(|(_, pointers)| {
+            pointers
+                .iter()
+                .flat_map(|p| hidden(cx.resource.properties(), "", p))
+        })
+        .collect();
+    unreachable.sort_by(|a, b| a.0.cmp(&b.0));
+    unreachable.dedup_by(|a, b| a.0 == b.0);
+    for (pointer, value) in unreachable {
+        checks.push(Err(format!(
+            "`{}` is {}, known only at deploy: it may name any destination, which no rule can read; write it as an object of its properties naming resources of the app",
+            pointer.trim_start_matches('/').replace('/', "."),
+            super::meaning::sent_or_json(value)
+        )));
+    }
     // A classic load balancer's access logs that `Enabled` turns off are written nowhere.
     if t == "AWS::ElasticLoadBalancing::LoadBalancer"
         && cx
@@ -1559,6 +2531,42 @@ fn x1(cx: &Cx<'_>) -> Outcome {
     if t == "AWS::Pipes::Pipe" {
         destinations.extend(pipe_logs(cx, &mut checks));
     }
+    if t == APPFLOW {
+        destinations.extend(appflow_destinations(cx, &mut checks));
+    }
+    if CONTAINER_LOGS.iter().any(|(ty, _)| *ty == t) {
+        destinations.extend(container_logs(cx, &mut checks));
+    }
+    if IOT_EVENTS.contains(&t) {
+        destinations.extend(iot_events_actions(cx, &mut checks));
+    }
+    if t == "AWS::StepFunctions::StateMachine" {
+        for (proof, pointer, value, bare) in state_machine_tasks(cx, &mut checks) {
+            if of_the_app(cx, &value, bare) {
+                checks.push(
+                    cx.proof(&proof)
+                        .ok_or_else(|| "the property disappeared while it was read".to_owned()),
+                );
+            } else {
+                checks.push(Err(format!(
+                    "`{}` sends the execution's data to {}, which is no resource of the app: no rule reads how it is protected or whose it is",
+                    pointer.trim_start_matches('/').replace('/', "."),
+                    super::meaning::sent_or_json(&value)
+                )));
+            }
+        }
+    }
+    if t == TRANSFER_CONNECTOR {
+        checks.push(Err(format!(
+            "the connector sends files to, and takes them from, a partner's AS2 or SFTP server ({}), a third party's store that no rule reads",
+            cx.prop("/Url")
+                .filter(|v| !super::meaning::no_value(v))
+                .map_or_else(
+                    || "reached through its `EgressConfig`".to_owned(),
+                    super::meaning::sent_or_json
+                )
+        )));
+    }
     // An IoT rule's `Http` action posts each message to a URL (CloudFormation reference,
     // `AWS::IoT::TopicRule` HttpAction `Url`: "The endpoint URL"), a third party's endpoint.
     if t == "AWS::IoT::TopicRule" {
@@ -1623,6 +2631,9 @@ fn x1(cx: &Cx<'_>) -> Outcome {
     }
     // Owned values read from JSON documents, checked as the destinations are.
     let mut documented: Vec<(String, String, Value)> = Vec::new();
+    if t == "AWS::SNS::Topic" {
+        documented.extend(audit_in_text(cx, &mut checks));
+    }
     // A subscription's dead-letter queue gets every message it could not deliver (SNS API,
     // `Subscribe` attributes: "RedrivePolicy – When specified, sends undeliverable messages
     // to the specified Amazon SQS dead-letter queue").
@@ -1687,6 +2698,7 @@ fn x1(cx: &Cx<'_>) -> Outcome {
         } else {
             let verb = if pointer == "/EventSourceArn"
                 || pointer == "/Source"
+                || pointer.starts_with("/SourceFlowConfig/")
                 || pointer.ends_with("/S3BucketSource/S3Bucket")
                 || pointer == "/DatabaseSourceConfiguration/Endpoint"
             {
@@ -1837,7 +2849,8 @@ fn own_provider(provider: &Value, cx: &Cx<'_>) -> bool {
             )
         });
     let skeleton = super::meaning::skeleton_sent(provider);
-    if (of_the_app || super::meaning::imported(provider)) && !written_account(&skeleton) {
+    let imported = super::meaning::imported(provider) && imports_a_resource(cx, provider);
+    if (of_the_app || imported) && !written_account(&skeleton) {
         return true;
     }
     let fields = skeleton
@@ -2258,7 +3271,7 @@ pub(super) fn alternatives(value: &Value) -> Option<Vec<&Value>> {
 /// what it names is read from the text.
 fn whole_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
     let whole = |v: &Value| {
-        super::meaning::imported(v)
+        (super::meaning::imported(v) && imports_a_resource(cx, v))
             || cx.across_regions(cx.template, v).is_some()
             || cx
                 .resources_named(&super::compute::Mentioned::of(v))
@@ -3972,5 +4985,135 @@ mod tests {
             ],
         );
         assert!(matches!(own, Outcome::Pass(_)), "{own:?}");
+    }
+
+    /// The statuses of `X1` on each of `ids` in an app of stacks, in order.
+    fn x1_on(app: &crate::prelude::App, ids: &[&str]) -> Vec<crate::compliance::Status> {
+        let assembly = app.check().expect("the app is checked");
+        ids.iter()
+            .map(|id| {
+                assembly
+                    .evaluation()
+                    .results
+                    .iter()
+                    .find(|c| c.rule == "X1" && &*c.logical_id == *id)
+                    .map(|c| c.status.clone())
+                    .unwrap_or_else(|| panic!("no X1 on {id}"))
+            })
+            .collect()
+    }
+
+    /// An import names a destination of the app only when its export is a resource's own
+    /// `Ref` or attribute: a custom resource's attribute exported by another stack is
+    /// whatever its handler answers, as it is in its own stack; a queue's `Arn` is the
+    /// queue's.
+    #[test]
+    fn x1_reads_what_an_import_carries() {
+        use crate::compliance::Status;
+        use crate::constructs::RawResource;
+        let app = crate::prelude::App::new("imports");
+        let producer = app.stack("producer").unwrap();
+        let lookup = producer
+            .add(RawResource::new("Lookup", "Custom::Lookup").property(
+                "ServiceToken",
+                "arn:aws:lambda:us-east-1:123456789012:function:lookup",
+            ))
+            .unwrap();
+        let queue = producer
+            .add(RawResource::new("Queue", "AWS::SQS::Queue"))
+            .unwrap();
+        let consumer = app.stack("consumer").unwrap();
+        for (id, target) in [
+            ("ByAttribute", lookup.attribute("QueueArn")),
+            ("ByRef", lookup.reference()),
+            ("Own", queue.attribute("Arn")),
+        ] {
+            consumer
+                .add(
+                    RawResource::new(id, "AWS::Events::Rule")
+                        .property("EventPattern", json!({ "source": ["intake"] }))
+                        .property("/Targets/0/Id", "t")
+                        .property("/Targets/0/Arn", target),
+                )
+                .unwrap();
+        }
+        let statuses = x1_on(&app, &["ByAttribute", "ByRef", "Own"]);
+        assert!(
+            matches!(&statuses[0], Status::Failed { finding } if finding.contains("Fn::ImportValue")),
+            "{statuses:?}"
+        );
+        assert!(
+            matches!(&statuses[1], Status::Failed { .. }),
+            "{statuses:?}"
+        );
+        assert!(
+            matches!(&statuses[2], Status::Enforced { .. }),
+            "{statuses:?}"
+        );
+    }
+
+    /// An ARN built around a resource of the template names it only in the stack's own
+    /// region: `${AWS::Region}`, or the region the stack is pinned to; another region written
+    /// names a resource of that name there, which no template declares.
+    #[test]
+    fn x1_reads_the_region_of_an_arn_built_around_a_resource() {
+        use crate::compliance::Status;
+        use crate::constructs::RawResource;
+        let app = crate::prelude::App::new("regions");
+        let stack = app.stack_in("pinned", crate::region!("eu-west-1")).unwrap();
+        stack
+            .add(RawResource::new("Queue", "AWS::SQS::Queue"))
+            .unwrap();
+        for (id, region) in [
+            ("Pinned", "eu-west-1"),
+            ("Own", "${AWS::Region}"),
+            ("Elsewhere", "us-east-1"),
+        ] {
+            stack
+                .add(
+                    RawResource::new(id, "AWS::Events::Rule")
+                        .property("EventPattern", json!({ "source": ["intake"] }))
+                        .property("/Targets/0/Id", "t")
+                        .property(
+                            "/Targets/0/Arn",
+                            json!({ "Fn::Sub": format!("arn:aws:sqs:{region}:${{AWS::AccountId}}:${{Queue.QueueName}}") }),
+                        ),
+                )
+                .unwrap();
+        }
+        let statuses = x1_on(&app, &["Pinned", "Own", "Elsewhere"]);
+        assert!(
+            matches!(&statuses[0], Status::Enforced { .. }),
+            "{statuses:?}"
+        );
+        assert!(
+            matches!(&statuses[1], Status::Enforced { .. }),
+            "{statuses:?}"
+        );
+        assert!(
+            matches!(&statuses[2], Status::Failed { .. }),
+            "{statuses:?}"
+        );
+    }
+
+    /// Every type whose copies `X1` reads at pointers is one of its types, and the types it
+    /// reads by a function of their own (AppFlow flows, Transfer connectors, containers'
+    /// logs) too.
+    #[test]
+    fn x1_reads_every_type_it_names_a_destination_of() {
+        for (kind, _) in super::DESTINATIONS {
+            assert!(super::TYPES.contains(kind), "{kind}");
+        }
+        for kind in [
+            super::APPFLOW,
+            super::TRANSFER_CONNECTOR,
+            super::VERIFIED_ACCESS,
+        ]
+        .into_iter()
+        .chain(super::CONTAINER_LOGS.iter().map(|(kind, _)| *kind))
+        .chain(super::IOT_EVENTS.iter().copied())
+        {
+            assert!(super::TYPES.contains(&kind), "{kind}");
+        }
     }
 }

@@ -29,6 +29,12 @@ const LISTENER_CERTIFICATE: &str = "AWS::ElasticLoadBalancingV2::ListenerCertifi
 const CLASSIC: &str = "AWS::ElasticLoadBalancing::LoadBalancer";
 const TARGET_GROUP: &str = "AWS::ElasticLoadBalancingV2::TargetGroup";
 const ACM_CERTIFICATE: &str = "AWS::CertificateManager::Certificate";
+/// A CloudFront distribution: a front door whose certificate viewers check as a load
+/// balancer's.
+const DISTRIBUTION: &str = "AWS::CloudFront::Distribution";
+/// A tenant of a multi-tenant distribution, which may serve its domains with a certificate
+/// of its own.
+const TENANT: &str = "AWS::CloudFront::DistributionTenant";
 pub(super) const ASSOCIATION: &str = "AWS::WAFv2::WebACLAssociation";
 const WAF_LOGGING: &str = "AWS::WAFv2::LoggingConfiguration";
 const WEB_ACL: &str = "AWS::WAFv2::WebACL";
@@ -40,10 +46,17 @@ const SSM_DOCUMENT: &str = "AWS::SSM::Document";
 pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "F2",
-        title: "HTTPS and TLS listeners serve certificates of ACM, which renews them",
-        types: &[LISTENER, LISTENER_CERTIFICATE, CLASSIC, ACM_CERTIFICATE],
+        title: "HTTPS and TLS listeners and CloudFront distributions serve certificates of ACM, which renews them",
+        types: &[
+            LISTENER,
+            LISTENER_CERTIFICATE,
+            CLASSIC,
+            ACM_CERTIFICATE,
+            DISTRIBUTION,
+            TENANT,
+        ],
         controls: TRANSIT,
-        fix: "give every HTTPS or TLS listener a certificate of AWS Certificate Manager that the app requests (`Certificate::dns(..)`, by `Ref` or an import of its export), not an IAM server certificate, which nobody renews (an `arn:…:acm:…` ARN written in the template, `Certificate::existing(..)`, is a gap: ACM does not renew an imported certificate); request a public ACM certificate with `ValidationMethod: DNS` (ACM renews it unattended) and without `CertificateTransparencyLoggingPreference: DISABLED`",
+        fix: "give every HTTPS or TLS listener, and every CloudFront distribution (`ViewerCertificate.AcmCertificateArn`, never `IamCertificateId`) and distribution tenant (`Customizations.Certificate.Arn`), a certificate of AWS Certificate Manager that the app requests (`Certificate::dns(..)`, by `Ref` or an import of its export), not an IAM server certificate, which nobody renews (an `arn:…:acm:…` ARN written in the template, `Certificate::existing(..)`, is a gap: ACM does not renew an imported certificate); request a public ACM certificate with `ValidationMethod: DNS` (ACM renews it unattended) and without `CertificateTransparencyLoggingPreference: DISABLED`",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-ELBv2ACMCertificateRequired"),
             checkov: None,
@@ -82,7 +95,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "load balancers forward to their targets over TLS",
         types: &[TARGET_GROUP, CLASSIC, LISTENER, LISTENER_RULE],
         controls: TRANSIT,
-        fix: "set the target group's `Protocol` to HTTPS (or TLS) and terminate TLS on the servers; `PublicLoadBalancer` does by default; listeners and listener rules forward only to target groups of the app (by `Ref`, or an import of a stack that exports one), whose protocol is read there, not to an ARN written as text or passed in a parameter",
+        fix: "set the target group's `Protocol` to HTTPS (or TLS) and terminate TLS on the servers; `PublicLoadBalancer` does by default; register in a target group of application load balancers (`TargetType` alb) only load balancers of the template whose listener on the group's port is HTTPS; listeners and listener rules forward only to target groups of the app (by `Ref`, or an import of a stack that exports one), whose protocol is read there, not to an ARN written as text or passed in a parameter",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -152,6 +165,20 @@ fn f2(cx: &Cx<'_>) -> Outcome {
     if cx.resource.type_name() == CLASSIC {
         return classic_certificates(cx);
     }
+    if cx.resource.type_name() == DISTRIBUTION {
+        return distribution_certificate(cx);
+    }
+    if cx.resource.type_name() == TENANT {
+        // "The ACM certificate" a tenant serves its domains with instead of its
+        // distribution's (`AWS::CloudFront::DistributionTenant` `Customizations`,
+        // `Certificate.Arn`); without one it serves the distribution's, read there, or a
+        // certificate CloudFront requests for it (`ManagedCertificateRequest`).
+        const ARN: &str = "/Customizations/Certificate/Arn";
+        return match cx.prop("/Customizations/Certificate") {
+            None => Outcome::NotApplicable,
+            Some(_) => renewed([acm_certificate(cx, ARN)]),
+        };
+    }
     if cx.resource.type_name() == LISTENER {
         // "You must provide exactly one certificate if the listener protocol is HTTPS or
         // TLS" (`AWS::ElasticLoadBalancingV2::Listener` `Certificates`). A protocol known
@@ -175,6 +202,31 @@ fn f2(cx: &Cx<'_>) -> Outcome {
         );
     }
     renewed((0..count).map(|i| acm_certificate(cx, &format!("/Certificates/{i}/CertificateArn"))))
+}
+
+/// F2 on a CloudFront distribution: the certificate it serves viewers is an ACM
+/// certificate (`ViewerCertificate.AcmCertificateArn`, "Used if the certificate is stored in
+/// ACM") or an IAM one (`IamCertificateId`, "Used if the certificate is stored in IAM",
+/// Security Hub API reference, `AwsCloudFrontDistributionViewerCertificate`), read as a
+/// listener's certificate is ([`acm_certificate`], [`renewed`]): one the app requests of
+/// ACM passes, an ACM ARN written in the template is a gap, and an IAM server certificate
+/// fails, since it is uploaded and ACM's managed renewal covers only the certificates ACM
+/// issues. A distribution that serves the default *.cloudfront.net certificate, which AWS
+/// keeps, has none of its own to read here (CF1 fails it for its TLS 1.0).
+fn distribution_certificate(cx: &Cx<'_>) -> Outcome {
+    const CERTIFICATE: &str = "/DistributionConfig/ViewerCertificate";
+    let acm = format!("{CERTIFICATE}/AcmCertificateArn");
+    if cx.present(&acm).is_ok() {
+        return renewed([acm_certificate(cx, &acm)]);
+    }
+    let iam = format!("{CERTIFICATE}/IamCertificateId");
+    if let (Ok(_), Some(v)) = (cx.present(&iam), cx.prop(&iam)) {
+        return Outcome::Fail(format!(
+            "`DistributionConfig.ViewerCertificate.IamCertificateId` is {}, an IAM server certificate: it is uploaded, and nothing renews it before it expires; serve a certificate the app requests of ACM in us-east-1 (`AcmCertificateArn`)",
+            text_or_json(v)
+        ));
+    }
+    Outcome::NotApplicable
 }
 
 /// What a listener's certificates show, as an outcome: a certificate that is no ACM
@@ -465,10 +517,14 @@ pub(super) enum Unfiltered {
 }
 
 impl Unfiltered {
-    /// A gap, when the rule's other checks came to a pass (`rest`); else `rest`.
+    /// A gap, when the rule's other checks came to a pass (`rest`); both gaps told, when
+    /// they came to a gap already (one unshown thing does not hide another); else `rest`.
     pub(super) fn gap_unless_failed(why: String, rest: Outcome) -> Outcome {
         match rest {
             Outcome::Pass(_) => Outcome::Gap(why),
+            Outcome::Gap(before) if !before.contains(&why) => {
+                Outcome::Gap(format!("{before}; {why}"))
+            }
             rest => rest,
         }
     }
@@ -1343,10 +1399,12 @@ fn f6(cx: &Cx<'_>) -> Outcome {
         .and_then(text)
         .unwrap_or_default()
         .to_ascii_lowercase();
-    if target_type == "lambda" || target_type == "alb" {
-        // A function is invoked, not connected to; an ALB target is reached over TCP and
-        // terminates TLS itself.
+    if target_type == "lambda" {
+        // A function is invoked, not connected to.
         return Outcome::NotApplicable;
+    }
+    if target_type == "alb" {
+        return alb_targets(cx);
     }
     match protocol(cx).as_str() {
         // QUIC carries its own TLS: "QUIC ... uses TLS 1.3" for its handshake and
@@ -1361,6 +1419,97 @@ fn f6(cx: &Cx<'_>) -> Outcome {
         other => Outcome::Fail(format!(
             "`Protocol` is {other}: the load balancer forwards requests to the targets in plain text"
         )),
+    }
+}
+
+/// F6 on a target group of application load balancers (`TargetType` alb), which a network
+/// load balancer reaches over TCP ("If the target type is alb, the protocol must be TCP",
+/// and "the port must match the listener port of the Application Load Balancer", Network
+/// Load Balancers guide, "Create a target group for your Network Load Balancer"): what
+/// crosses is what that listener takes, so TLS reaches the target only if the ALB's
+/// listener on the group's port (or the target's own `Port`) is HTTPS. A network load
+/// balancer whose TLS listener ends TLS and forwards to an ALB listening in HTTP sends the
+/// requests on in plain text. Each target (`Targets.{i}.Id`) must be an application load
+/// balancer of this template (its `Ref`, [`super::meaning::names`]), whose listeners on that
+/// port of this template are read: one that is not HTTPS fails; an ALB named as text, or
+/// whose listener on the port no template here shows, is read nowhere. A group that
+/// registers no target in the template has none to read.
+fn alb_targets(cx: &Cx<'_>) -> Outcome {
+    let targets: Vec<(usize, &Value)> = match cx.prop("/Targets") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !super::meaning::no_value(t))
+            .collect(),
+        Some(other) => {
+            return Outcome::Fail(format!(
+                "`Targets` is {}, which no rule can read before deploy: the application load balancers it registers, and the protocol of their listeners, are read nowhere; write the targets out",
+                text_or_json(other)
+            ));
+        }
+        None => return Outcome::NotApplicable,
+    };
+    if targets.is_empty() {
+        return Outcome::NotApplicable;
+    }
+    let group_port = cx.prop("/Port").and_then(super::meaning::whole_number);
+    let mut checks = Vec::new();
+    let mut unshown = Vec::new();
+    for (i, target) in targets {
+        let id = &target["Id"];
+        let port = target
+            .get("Port")
+            .filter(|v| !super::meaning::no_value(v))
+            .map_or(group_port, super::meaning::whole_number);
+        let Some(balancer) = cx
+            .others(LOAD_BALANCER)
+            .find(|b| super::meaning::names(id, b.logical_id()))
+        else {
+            checks.push(Err(format!(
+                "`Targets.{i}.Id` is {}, which names no application load balancer of this template: whether its listener takes HTTPS is read nowhere, and a network load balancer reaches it in whatever protocol that listener takes",
+                text_or_json(id)
+            )));
+            continue;
+        };
+        let Some(port) = port else {
+            checks.push(Err(format!(
+                "the port of `Targets.{i}` is not a number the rule can read: which listener of `{}` it reaches is not shown",
+                balancer.logical_id()
+            )));
+            continue;
+        };
+        let listeners: Vec<&Resource> = cx
+            .others(LISTENER)
+            .filter(|l| {
+                let p = l.properties();
+                super::meaning::names(&p["LoadBalancerArn"], balancer.logical_id())
+                    && super::meaning::whole_number(&p["Port"]) == Some(port)
+            })
+            .collect();
+        if listeners.is_empty() {
+            unshown.push(format!(
+                "no listener of this template listens on port {port} of `{}`, the target `Targets.{i}`: the protocol it is reached in is read nowhere",
+                balancer.logical_id()
+            ));
+            checks.push(cx.proof(&format!("/Targets/{i}/Id")).ok_or_default());
+            continue;
+        }
+        for listener in listeners {
+            let protocol = known_protocol(&listener.properties()["Protocol"]);
+            checks.push(match protocol.as_deref() {
+                Some("HTTPS") => proof_of(listener, "/Protocol").ok_or_default(),
+                _ => Err(format!(
+                    "the listener `{}` of `{}` on port {port}, the target `Targets.{i}`, takes {}: the network load balancer forwards to it in plain text; make it HTTPS",
+                    listener.logical_id(),
+                    balancer.logical_id(),
+                    protocol.unwrap_or_else(|| text_or_json(&listener.properties()["Protocol"]))
+                )),
+            });
+        }
+    }
+    match all(checks) {
+        Outcome::Pass(_) if !unshown.is_empty() => Outcome::Gap(unshown.join("; ")),
+        other => other,
     }
 }
 

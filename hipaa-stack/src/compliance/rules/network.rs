@@ -1101,7 +1101,12 @@ fn delivered_outside_the_app(cx: &Cx<'_>, flow_log: &Resource) -> Option<String>
     let by_reference = !foreign
         && cx
             .others(held)
-            .any(|r| super::compute::mentions(destination, r.logical_id()));
+            .any(|r| stands_for(destination, Some(r.logical_id())));
+    // An import of a resource of the app (not of a value someone else chose: see
+    // `flows::imports_a_resource`), alone or standing where the ARN names its resource.
+    let imported = super::storage::has_import(destination)
+        && super::flows::imports_a_resource(cx, destination)
+        && (super::meaning::imported(destination) || stands_for(destination, None));
     let by_name = || {
         text(destination).is_some_and(|t| {
             let t = t.trim();
@@ -1158,7 +1163,7 @@ fn delivered_outside_the_app(cx: &Cx<'_>, flow_log: &Resource) -> Option<String>
     };
     // A bucket's name is global, so its ARN names the app's bucket in any account.
     let by_name = || (held == "AWS::S3::Bucket" || !across_accounts) && by_name();
-    if by_reference || super::storage::has_import(destination) || by_name() {
+    if by_reference || imported || by_name() {
         return None;
     }
     Some(match pinned_region(skeleton) {
@@ -1168,6 +1173,45 @@ fn delivered_outside_the_app(cx: &Cx<'_>, flow_log: &Resource) -> Option<String>
         ),
         None => format!("`{key}` {}", text_or_json(destination)),
     })
+}
+
+/// Whether a flow log's destination names the resource `id` of its template itself (or,
+/// with `None`, the one import it holds): its reference (`Ref`, an attribute, `${Id}`
+/// alone), or text built around that one reference where it names the resource: its `Arn`
+/// attribute first, then nothing or, for a bucket, a folder (`${Bucket.Arn}/vpc`); or an ARN
+/// whose resource is the reference, after `:log-group:` (then nothing, or `:*`), after
+/// `arn:…:s3:::` (then nothing, or a folder after `/`: "arn:aws:s3:::bucket_name/
+/// subfolder_name/", Amazon VPC User Guide, "Create a flow log that publishes to Amazon
+/// S3") or after `deliverystream/`. A name written around the reference (`${Bucket}-copy`,
+/// `${Group}-old`) is another resource, one no template declares, and anyone's for a
+/// bucket, whose names are global.
+fn stands_for(destination: &Value, id: Option<&str>) -> bool {
+    if id.is_some_and(|id| super::meaning::names(destination, id)) {
+        return true;
+    }
+    let Some((before, reference, after)) = super::flows::around_one_reference(destination) else {
+        return false;
+    };
+    let named = match id {
+        Some(id) => super::meaning::names(&reference, id),
+        None => super::meaning::imported(&reference),
+    };
+    let arn_attribute = match reference.get("Fn::GetAtt") {
+        Some(Value::Array(a)) => a.get(1).and_then(Value::as_str) == Some("Arn"),
+        Some(Value::String(s)) => s.ends_with(".Arn"),
+        _ => false,
+    };
+    let before = before.trim_start();
+    let folder = after.is_empty() || after.starts_with('/');
+    named
+        && if before.is_empty() {
+            arn_attribute && folder
+        } else {
+            before.starts_with("arn:")
+                && ((before.ends_with(":log-group:") && matches!(after.as_str(), "" | ":*"))
+                    || (before.ends_with(":::") && folder)
+                    || (before.ends_with(":deliverystream/") && after.is_empty()))
+        }
 }
 
 /// The region an ARN writes as text: its region field, unless that is empty, the stack's
@@ -3752,5 +3796,42 @@ mod tests {
             json!({ "VpcId": "vpc-1", "PeerVpcId": "vpc-2", "PeerOwnerId": "${AWS::AccountId}" }),
         );
         assert!(foreign_owner(&peering, "PeerOwnerId").is_some());
+    }
+
+    /// A flow log's destination names the app's bucket, group or stream only where the
+    /// reference stands for the resource's name or ARN: a name written around it is another
+    /// resource.
+    #[test]
+    fn a_flow_log_destination_names_a_resource_only_where_its_reference_stands() {
+        for named in [
+            json!({ "Ref": "B" }),
+            json!({ "Fn::GetAtt": ["B", "Arn"] }),
+            json!({ "Fn::Sub": "${B.Arn}/vpc" }),
+            json!({ "Fn::Sub": "arn:${AWS::Partition}:s3:::${B}" }),
+            json!({ "Fn::Sub": "arn:aws:s3:::${B}/flow-logs/" }),
+            json!({ "Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:${B}:*" }),
+            json!({ "Fn::Join": ["", ["arn:aws:firehose:", { "Ref": "AWS::Region" }, ":", { "Ref": "AWS::AccountId" }, ":deliverystream/", { "Ref": "B" }]] }),
+        ] {
+            assert!(stands_for(&named, Some("B")), "{named}");
+        }
+        for other in [
+            json!({ "Fn::Sub": "arn:aws:s3:::${B}-elsewhere" }),
+            json!({ "Fn::Sub": "arn:aws:s3:::copy-${B}" }),
+            json!({ "Fn::Sub": "${B.Arn}-old" }),
+            json!({ "Fn::Sub": "${B}/vpc" }),
+            json!({ "Fn::Sub": "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:${B}-old" }),
+            json!({ "Fn::Sub": "arn:aws:s3:::${B}/${C}" }),
+            json!({ "Fn::Sub": "arn:aws:s3:::${C}" }),
+        ] {
+            assert!(!stands_for(&other, Some("B")), "{other}");
+        }
+        assert!(stands_for(
+            &json!({ "Fn::Sub": ["arn:aws:s3:::${I}/vpc", { "I": { "Fn::ImportValue": "net:B:Ref" } }] }),
+            None
+        ));
+        assert!(!stands_for(
+            &json!({ "Fn::Sub": ["arn:aws:s3:::${I}-x", { "I": { "Fn::ImportValue": "net:B:Ref" } }] }),
+            None
+        ));
     }
 }

@@ -230,10 +230,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "A5",
-        title: "SNS subscriptions deliver over HTTPS, never HTTP",
+        title: "SNS subscriptions deliver over TLS (HTTPS or to an AWS service), never by HTTP, e-mail or SMS",
         types: &["AWS::SNS::Subscription", "AWS::SNS::Topic"],
         controls: TRANSIT,
-        fix: "use the `https` protocol for web endpoints, in `AWS::SNS::Subscription` and in a topic's `Subscription` list alike, written in the template (not read at deploy)",
+        fix: "subscribe with the `https`, `sqs`, `lambda`, `firehose` or `application` protocol, in `AWS::SNS::Subscription` and in a topic's `Subscription` list alike, written in the template (not read at deploy); never `http`, `email`, `email-json` or `sms`, which carry the message in plain text (an `AlarmTopic`'s e-mail subscriptions excepted: they carry CloudWatch alarm notices, not records)",
         packs: packs(None, None),
         check: a5,
     },
@@ -403,10 +403,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "RS1",
-        title: "Redshift clusters, and the copies of their snapshots in other regions, are encrypted with a customer-managed key, and the clusters are not public",
-        types: &["AWS::Redshift::Cluster"],
+        title: "Redshift clusters and Redshift Serverless namespaces, the copies of their snapshots in other regions and the admin passwords Redshift manages for them are encrypted with a customer-managed key, and the clusters are not public",
+        types: &[REDSHIFT_CLUSTER, REDSHIFT_NAMESPACE],
         controls: &["164.312(a)(1)", "164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
-        fix: "set `Encrypted` true, `KmsKeyId` a key of the app, and `PubliclyAccessible` false; a cluster that copies its snapshots to another region (`DestinationRegion`) names in `SnapshotCopyGrantName` an `AWS::Redshift::SnapshotCopyGrant` of the app whose `KmsKeyId` is a key of the app",
+        fix: "set `Encrypted` true, `KmsKeyId` a key of the app, and `PubliclyAccessible` false; a cluster that copies its snapshots to another region (`DestinationRegion`) names in `SnapshotCopyGrantName` an `AWS::Redshift::SnapshotCopyGrant` of the app whose `KmsKeyId` is a key of the app; with `ManageMasterPassword` true, set `MasterPasswordSecretKmsKeyId` to a key of the app; on a Redshift Serverless namespace, set `KmsKeyId` to a key of the app, `AdminPasswordSecretKmsKeyId` too with `ManageAdminPassword` true, and `DestinationKmsKeyId` of every entry of `SnapshotCopyConfigurations`",
         packs: packs(
             Some("HIPAA.Security-RedshiftClusterConfiguration"),
             Some("CKV_AWS_64"),
@@ -427,10 +427,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "RS3",
-        title: "Redshift clusters write audit logs",
-        types: &["AWS::Redshift::Cluster"],
+        title: "Redshift clusters and Redshift Serverless namespaces write audit logs",
+        types: &[REDSHIFT_CLUSTER, REDSHIFT_NAMESPACE],
         controls: AUDIT,
-        fix: "set `LoggingProperties` `LogDestinationType` cloudwatch with `LogExports` listing connectionlog (and userlog, useractivitylog), and declare their log groups (L4); a `BucketName` (S3 destination) fails, since Redshift writes audit logs only into buckets encrypted with S3-managed keys (SSE-S3), which S1 refuses",
+        fix: "set `LoggingProperties` `LogDestinationType` cloudwatch with `LogExports` listing connectionlog (and userlog, useractivitylog), and declare their log groups (L4); a `BucketName` (S3 destination) fails, since Redshift writes audit logs only into buckets encrypted with S3-managed keys (SSE-S3), which S1 refuses; on a Redshift Serverless namespace, list connectionlog (and userlog, useractivitylog) in `LogExports`",
         packs: packs(None, Some("CKV_AWS_71")),
         check: rs3,
     },
@@ -1846,6 +1846,9 @@ fn a4i(cx: &Cx<'_>) -> Outcome {
 
 fn a5(cx: &Cx<'_>) -> Outcome {
     if cx.resource.type_name() != "AWS::SNS::Topic" {
+        if alarm_mail(cx.prop("/Protocol"), alarm_topic_named(cx)) {
+            return all([cx.present("/Protocol")]);
+        }
         return all([delivery_protocol(cx, "/Protocol")]);
     }
     // A topic's own `Subscription` list subscribes each endpoint as `AWS::SNS::Subscription`
@@ -1855,14 +1858,22 @@ fn a5(cx: &Cx<'_>) -> Outcome {
         Some(Value::Array(items)) => items.len(),
         Some(_) => {
             return Outcome::Fail(
-                "`Subscription` is not a list that any rule can read before deploy: it may subscribe an `http` endpoint; write each subscription as a literal".to_owned(),
+                "`Subscription` is not a list that any rule can read before deploy: it may subscribe an `http`, e-mail or SMS endpoint; write each subscription as a literal".to_owned(),
             );
         }
         None => return Outcome::NotApplicable,
     };
+    let alarms = cx.resource.construct_kind() == Some("AlarmTopic");
     let checks: Vec<Result<Proof, String>> = (0..count)
         .filter(|i| cx.prop(&format!("/Subscription/{i}")).is_some())
-        .map(|i| delivery_protocol(cx, &format!("/Subscription/{i}/Protocol")))
+        .map(|i| {
+            let pointer = format!("/Subscription/{i}/Protocol");
+            if alarm_mail(cx.prop(&pointer), alarms) {
+                cx.present(&pointer)
+            } else {
+                delivery_protocol(cx, &pointer)
+            }
+        })
         .collect();
     if checks.is_empty() {
         return Outcome::NotApplicable;
@@ -1870,23 +1881,74 @@ fn a5(cx: &Cx<'_>) -> Outcome {
     all(checks)
 }
 
+/// The typed exception of `A5`, as `X1` makes it (`flows.rs`, `subscription`): an
+/// `AlarmTopic` mails its on-call rota the alarms of CloudWatch, the only service its
+/// policy lets publish, never records; the construct kind comes from the typed construct,
+/// which a raw resource cannot claim. Only the `email` protocol that the construct writes
+/// is excepted, on the topic itself or on an `AWS::SNS::Subscription` whose `TopicArn` is
+/// such a topic of this template (its `Ref`).
+fn alarm_mail(protocol: Option<&Value>, alarm_topic: bool) -> bool {
+    alarm_topic && protocol.and_then(text).as_deref() == Some("email")
+}
+
+/// Whether an `AWS::SNS::Subscription`'s `TopicArn` is the `Ref` of an `AlarmTopic` of its
+/// template.
+fn alarm_topic_named(cx: &Cx<'_>) -> bool {
+    cx.prop("/TopicArn").is_some_and(|arn| {
+        cx.others("AWS::SNS::Topic").any(|t| {
+            t.construct_kind() == Some("AlarmTopic")
+                && arn.get("Ref").and_then(Value::as_str) == Some(t.logical_id())
+        })
+    })
+}
+
+/// The protocols whose deliveries travel over TLS: `https` ("delivery of JSON-encoded
+/// message via HTTPS POST"), and those that deliver to an AWS resource through its
+/// service's API, whose endpoints take only TLS ("Clients must support Transport Layer
+/// Security (TLS) 1.2 or later", the infrastructure security page of each service's
+/// guide): `sqs`, `lambda`, `firehose`, and `application`, to a platform endpoint whose
+/// push service SNS reaches over TLS (SNS API reference, `Subscribe`; SNS developer guide,
+/// "Mobile push notifications").
+const TLS_PROTOCOLS: [&str; 5] = ["https", "sqs", "lambda", "firehose", "application"];
+
 /// A subscription's `Protocol` at `pointer`, which must be written so that it reads before
 /// deploy (a dynamic reference or another resource's attribute may be `http` at deploy) and
-/// must not be `http`, in any case (SNS API reference, `Subscribe`: `http` delivers by HTTP
-/// POST, `https` by HTTPS POST).
+/// must be one of [`TLS_PROTOCOLS`], in any case. SNS's `Subscribe` (SNS API reference)
+/// delivers `http` "via HTTP POST", `email` and `email-json` "via SMTP" and `sms` "via SMS":
+/// SMTP relays mail in plain text wherever a mail server on the way does not offer TLS, and
+/// text messages cross the carriers' networks unencrypted, so none of them is transmission
+/// security for what a message holds (§164.312(e)(1); the design's `A5`: "subscriptions over
+/// HTTPS only"). `X1` reads where they deliver (a third party's endpoint, waivable under a
+/// business associate agreement); `A5` reads how, and accepts no waiver. Any other text is
+/// no protocol SNS documents.
 fn delivery_protocol(cx: &Cx<'_>, pointer: &str) -> Result<Proof, String> {
     let name = super::pointer_name(pointer);
     match cx.prop(pointer).map(|v| (text(v), v)) {
         None => Err(format!("`{name}` is not set")),
         Some((Some(p), _)) if super::identity::dynamic(&p) => Err(format!(
-            "`{name}` is {p}, read at deploy: it may be http; write the protocol (https) in the template"
+            "`{name}` is {p}, read at deploy: it may be http, email or sms; write the protocol (https) in the template"
         )),
-        Some((Some(p), _)) if p.trim().eq_ignore_ascii_case("http") => Err(format!(
-            "`{name}` is http: notifications travel in plain text; use https"
-        )),
-        Some((Some(_), _)) => cx.present(pointer),
+        Some((Some(p), _)) => {
+            let protocol = p.trim().to_ascii_lowercase();
+            match protocol.as_str() {
+                p if TLS_PROTOCOLS.contains(&p) => cx.present(pointer),
+                "http" => Err(format!(
+                    "`{name}` is http: notifications travel in plain text; use https"
+                )),
+                "email" | "email-json" => Err(format!(
+                    "`{name}` is {protocol}: SNS delivers every message by SMTP, which mail servers relay in plain text where one on the way offers no TLS; deliver to an https endpoint, a queue or a function of the app instead (an `AlarmTopic`'s own e-mail subscriptions carry only alarm notices)"
+                )),
+                "sms" => Err(format!(
+                    "`{name}` is sms: every message travels as a text message over the carriers' networks, unencrypted; deliver to an https endpoint, a queue or a function of the app instead"
+                )),
+                _ => Err(format!(
+                    "`{name}` is {}, no protocol SNS documents (https, sqs, lambda, firehose, application; http, email, email-json and sms deliver in plain text); write https",
+                    p.trim()
+                )),
+            }
+        }
         Some((None, v)) => Err(format!(
-            "`{name}` is {}, which no rule can read before deploy: it may be http; write the protocol (https) in the template",
+            "`{name}` is {}, which no rule can read before deploy: it may be http, email or sms; write the protocol (https) in the template",
             text_or_json(v)
         )),
     }
@@ -2243,6 +2305,48 @@ const P2_OWN: [(&str, &str); 4] = [
     ("AWS::CloudTrail::ResourcePolicy", "/ResourcePolicy"),
 ];
 
+/// A DynamoDB global table, whose replicas each carry the table's and its stream's resource
+/// policies (CloudFormation reference, `AWS::DynamoDB::GlobalTable` `ReplicaSpecification`
+/// `ResourcePolicy` and `ReplicaStreamSpecification` `ResourcePolicy`: "A resource-based
+/// policy document that contains permissions to add to the specified replica of a DynamoDB
+/// global table"), the policies of `AWS::DynamoDB::Table`'s `ResourcePolicy` and
+/// `StreamSpecification.ResourcePolicy` written once per region. `P2` reads every replica's
+/// as it reads a table's (hostile review 18: only `X2`, which accepts a waiver, read them).
+const GLOBAL_TABLE: &str = "AWS::DynamoDB::GlobalTable";
+
+/// Resource policies that `X2` reads on its own terms (`flows.rs`, `OPTIONAL_POLICIES` and
+/// `LOG_DESTINATION`), optional properties whose absence grants nothing, and whose `*` `P2`
+/// reads as everywhere else (hostile review 18: only `X2`, which accepts a waiver, read
+/// them): a Redshift Serverless namespace's `NamespaceResourcePolicy` ("The resource policy
+/// that will be attached to the namespace", CloudFormation reference,
+/// `AWS::RedshiftServerless::Namespace`), which grants other principals actions on the
+/// warehouse's namespace as a provisioned cluster's `NamespaceResourcePolicy` does; a log
+/// destination's `DestinationPolicy` ("An IAM policy document that governs which AWS
+/// accounts can create subscription filters against this destination", `AWS::Logs::Destination`);
+/// and a delivery destination's policy ("An IAM policy that grants permissions to CloudWatch
+/// Logs to deliver logs cross-account to a specified destination in this account",
+/// `AWS::Logs::DeliveryDestination` `DestinationPolicy`).
+const P2_OPTIONAL: [(&str, &str); 3] = [
+    (
+        "AWS::RedshiftServerless::Namespace",
+        "/NamespaceResourcePolicy",
+    ),
+    ("AWS::Logs::Destination", "/DestinationPolicy"),
+    (
+        "AWS::Logs::DeliveryDestination",
+        "/DeliveryDestinationPolicy/DeliveryDestinationPolicy",
+    ),
+];
+
+/// The permissions of a VPC endpoint service, which `X2` reads for another account
+/// (`flows.rs`, `endpoint_permissions`): `AllowedPrincipals` "To grant permissions to all
+/// principals, specify an asterisk (*)", and "If you grant permissions to all principals,
+/// the service is public" (CloudFormation reference,
+/// `AWS::EC2::VPCEndpointServicePermissions`): every account may connect an endpoint to
+/// what its load balancers front. `P2` refuses `*` there as in a policy (hostile review 18:
+/// a waiver of `X2` for a partner's account let it through).
+const ENDPOINT_PERMISSIONS: &str = "AWS::EC2::VPCEndpointServicePermissions";
+
 /// One list makes the three that the rules read: the table of resource policies, the types
 /// of `P2` (these, and a function's permissions and URL) and the types of `X2` (these,
 /// global tables' replicas, a function's permissions and roles' trust policies).
@@ -2261,9 +2365,14 @@ macro_rules! resource_policies {
             P2_OWN[1].0,
             P2_OWN[2].0,
             P2_OWN[3].0,
+            GLOBAL_TABLE,
+            P2_OPTIONAL[0].0,
+            P2_OPTIONAL[1].0,
+            P2_OPTIONAL[2].0,
             "AWS::Lambda::Permission",
             "AWS::Lambda::Url",
             "AWS::Lambda::LayerVersionPermission",
+            ENDPOINT_PERMISSIONS,
         ];
 
         /// The resource policies `X2` reads: those of `P2` (but a function URL's, which names
@@ -2351,12 +2460,22 @@ pub(super) fn policy_pointers(cx: &Cx<'_>) -> Vec<String> {
                     ),
                 ]
             })
-            .filter(|p| cx.prop(p).is_some())
+            .filter(|p| written_or_unread(cx, p))
             .collect();
         return pointers;
     }
     if let Some((_, pointer)) = P2_OWN.iter().find(|(kind, _)| *kind == t) {
         return vec![(*pointer).to_owned()];
+    }
+    // An optional policy (see [`P2_OPTIONAL`]) is read where it is written; one that a
+    // property on its way holds as an intrinsic (a parameter, an attribute) may be any
+    // policy, read as a document no rule can read.
+    if let Some((_, pointer)) = P2_OPTIONAL.iter().find(|(kind, _)| *kind == t) {
+        return [*pointer]
+            .into_iter()
+            .filter(|p| written_or_unread(cx, p))
+            .map(str::to_owned)
+            .collect();
     }
     // A private custom domain name's `Policy`, when written (see [`PRIVATE_DOMAIN`]).
     if t == PRIVATE_DOMAIN {
@@ -2393,11 +2512,30 @@ pub(super) fn policy_pointers(cx: &Cx<'_>) -> Vec<String> {
         Some(at) => RESOURCE_POLICIES[at]
             .1
             .iter()
-            .filter(|p| cx.prop(p).is_some())
+            .filter(|p| written_or_unread(cx, p))
             .map(|p| (*p).to_owned())
             .collect(),
         None => Vec::new(),
     }
+}
+
+/// Whether the optional policy at `pointer` is written, or may be: a property on its way
+/// (a global table's replica, a table's `ResourcePolicy`) written whole as an intrinsic (a
+/// parameter's `Ref`, an attribute) may hold any policy, which is then read as a document no
+/// rule can read, not as no policy (hostile review 18). Absent or removed by `AWS::NoValue`,
+/// it grants nothing.
+fn written_or_unread(cx: &Cx<'_>, pointer: &str) -> bool {
+    let mut at = String::with_capacity(pointer.len());
+    for segment in pointer[1..].split('/') {
+        at.push('/');
+        at.push_str(segment);
+        match cx.prop(&at) {
+            None | Some(Value::Null) => return false,
+            Some(v) if at != pointer && super::identity::intrinsic(v) => return true,
+            Some(_) => {}
+        }
+    }
+    true
 }
 
 /// The policy document at `pointer` of `cx`'s resource (one of [`policy_pointers`]), read as
@@ -2495,6 +2633,7 @@ fn p2(cx: &Cx<'_>) -> Outcome {
     match cx.resource.type_name() {
         "AWS::Lambda::Permission" => return permission_p2(cx),
         "AWS::Lambda::LayerVersionPermission" => return layer_p2(cx),
+        ENDPOINT_PERMISSIONS => return endpoint_service_p2(cx),
         "AWS::Lambda::Url" => {
             return match cx.prop("/AuthType").and_then(text) {
                 Some(t) if t == "AWS_IAM" => all([cx.proof("/AuthType").ok_or_default()]),
@@ -2578,6 +2717,55 @@ fn p2(cx: &Cx<'_>) -> Outcome {
             cx.present(pointer)
         });
     }
+    if checks.is_empty() {
+        return Outcome::NotApplicable;
+    }
+    all(checks)
+}
+
+/// `P2` on the permissions of a VPC endpoint service (see [`ENDPOINT_PERMISSIONS`]): no
+/// entry of `AllowedPrincipals` is `*`, or a value known only at deploy that may be `*` (a
+/// dynamic reference, a value a custom resource or SSM parameter hands out), and the list is
+/// written in the template. No list, or an empty one, grants no one ("If the list is
+/// empty, then all permissions are revoked").
+fn endpoint_service_p2(cx: &Cx<'_>) -> Outcome {
+    const PRINCIPALS: &str = "/AllowedPrincipals";
+    let Some(list) = cx.prop(PRINCIPALS).filter(|v| !v.is_null()) else {
+        return Outcome::NotApplicable;
+    };
+    let Value::Array(entries) = list else {
+        return Outcome::Fail(format!(
+            "`AllowedPrincipals` is {}, not a list written in the template: it may be `*`, which makes the service public; write the principals",
+            text_or_json(list)
+        ));
+    };
+    let checks: Vec<Result<Proof, String>> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| !e.is_null() && !no_value(e))
+        .map(|(i, entry)| {
+            let written = text(entry);
+            // A wildcard anywhere (`arn:aws:iam::*:root`) may name every account too.
+            let star = written.as_deref().is_some_and(|t| t.contains('*'));
+            let unread = written
+                .as_deref()
+                .is_some_and(super::identity::dynamic)
+                || super::identity::carries_a_value(cx, entry);
+            if star {
+                Err(format!(
+                    "`AllowedPrincipals.{i}` is {}: every account may connect an endpoint to the service (\"If you grant permissions to all principals, the service is public\"); name the principals",
+                    text_or_json(entry)
+                ))
+            } else if unread {
+                Err(format!(
+                    "`AllowedPrincipals.{i}` is {}, which is known only at deploy and may be `*`; write the principals in the template",
+                    text_or_json(entry)
+                ))
+            } else {
+                cx.present(&format!("{PRINCIPALS}/{i}"))
+            }
+        })
+        .collect();
     if checks.is_empty() {
         return Outcome::NotApplicable;
     }
@@ -5204,6 +5392,9 @@ fn ecr2(cx: &Cx<'_>) -> Outcome {
 }
 
 fn rs1(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == REDSHIFT_NAMESPACE {
+        return rs1_namespace(cx);
+    }
     let public = match cx.prop("/PubliclyAccessible") {
         Some(v) if is_false(v) => cx.present("/PubliclyAccessible"),
         Some(v) => Err(format!("`PubliclyAccessible` is {v}")),
@@ -5215,7 +5406,100 @@ fn rs1(cx: &Cx<'_>) -> Outcome {
         public,
     ]
     .into_iter()
-    .chain(snapshot_copies(cx)))
+    .chain(snapshot_copies(cx))
+    .chain(managed_password_key(
+        cx,
+        "/ManageMasterPassword",
+        "/MasterPasswordSecretKmsKeyId",
+    )))
+}
+
+/// `RS1` of a Redshift Serverless namespace, which holds the warehouse's data (its managed
+/// storage) as a cluster does: `KmsKeyId` is "The ID of the AWS Key Management Service key
+/// used to encrypt your data" (CloudFormation reference, `AWS::RedshiftServerless::Namespace`;
+/// without it, a key AWS owns), so it must be a key of the app, as a cluster's; the admin
+/// password it manages is kept as a cluster's is (see [`managed_password_key`]); and each
+/// entry of `SnapshotCopyConfigurations` copies its snapshots to `DestinationRegion`,
+/// encrypted there with `DestinationKmsKeyId`, "The ID of the KMS key to use to encrypt your
+/// snapshots in the destination AWS Region" (CloudFormation reference,
+/// `AWS::RedshiftServerless::Namespace SnapshotCopyConfiguration`), which must be a key of
+/// the app as a cluster's snapshot copy grant's (see [`snapshot_copies`]). A namespace is
+/// not reached by itself: its workgroup is (`RS4`).
+fn rs1_namespace(cx: &Cx<'_>) -> Outcome {
+    const COPIES: &str = "/SnapshotCopyConfigurations";
+    let mut checks = vec![customer_key(cx, "/KmsKeyId").map_err(|e| {
+        if cx.prop("/KmsKeyId").is_none() {
+            format!("{e}: the namespace's data is encrypted with a key AWS owns; set it to a key of the app")
+        } else {
+            e
+        }
+    })];
+    checks.extend(managed_password_key(
+        cx,
+        "/ManageAdminPassword",
+        "/AdminPasswordSecretKmsKeyId",
+    ));
+    match cx.prop(COPIES).filter(|v| !v.is_null()) {
+        None => {}
+        Some(Value::Array(entries)) => {
+            for (i, entry) in entries.iter().enumerate() {
+                if entry.is_null() || no_value(entry) {
+                    continue;
+                }
+                let key = format!("{COPIES}/{i}/DestinationKmsKeyId");
+                let region = entry
+                    .get("DestinationRegion")
+                    .map_or_else(|| "another region".to_owned(), text_or_json);
+                checks.push(customer_key(cx, &key).map_err(|e| {
+                    format!("the copies of the namespace's snapshots in {region}: {e}; set it to a key of the app in that region")
+                }));
+            }
+        }
+        Some(other) => checks.push(Err(format!(
+            "`SnapshotCopyConfigurations` is {}, which no rule can read before deploy: it may copy the snapshots to another region under a key AWS owns; write each copy configuration, with `DestinationKmsKeyId` a key of the app",
+            text_or_json(other)
+        ))),
+    }
+    all(checks)
+}
+
+/// The key of the admin password that Redshift manages, when it manages it: with
+/// `ManageMasterPassword` (a namespace's `ManageAdminPassword`) true, "Amazon Redshift uses
+/// Secrets Manager to manage this cluster's admin credentials" (Redshift API reference,
+/// `CreateCluster`; Redshift Serverless API reference, `CreateNamespace`), in a secret
+/// encrypted with `MasterPasswordSecretKmsKeyId` (`AdminPasswordSecretKmsKeyId`), "The ID of
+/// the Key Management Service (KMS) key used to encrypt and store the cluster's admin
+/// credentials secret"; without it, "the KMS key that AWS Secrets Manager provides"
+/// (Redshift management guide, "Managing Amazon Redshift admin passwords using AWS Secrets
+/// Manager"), `aws/secretsmanager`. That secret grants the whole warehouse, so it is read as
+/// R13 reads RDS's `MasterUserSecret.KmsKeyId` and M2 a secret's key: a key of the app, or
+/// a failure. A switch that no rule can read before deploy may be true. A password written
+/// instead (`MasterUserPassword`, `AdminUserPassword`) is P1's to read.
+fn managed_password_key(cx: &Cx<'_>, manage: &str, key: &str) -> Option<Result<Proof, String>> {
+    let switch = cx.prop(manage)?;
+    if is_false(switch) {
+        return None;
+    }
+    let why = if is_true(switch) {
+        format!("`{}` is true", &manage[1..])
+    } else {
+        format!(
+            "`{}` is {}, which may be true at deploy",
+            &manage[1..],
+            text_or_json(switch)
+        )
+    };
+    Some(customer_key(cx, key).map_err(|e| {
+        let default = if cx.prop(key).is_none() {
+            ", so the admin password's secret is encrypted with the AWS managed key `aws/secretsmanager`"
+        } else {
+            ""
+        };
+        format!(
+            "{why}, and {e}{default}: the secret that opens the warehouse must be encrypted with a key of the app; set `{}` to one",
+            &key[1..]
+        )
+    }))
 }
 
 /// The key of the copies of a cluster's snapshots in another region, when it copies them
@@ -5501,6 +5785,9 @@ fn require_ssl(group: &crate::cfn::Resource) -> Result<Option<Proof>, String> {
 /// reached the data. No page at hand states which types are exported when `LogExports` is
 /// not written, so that is a gap.
 fn rs3(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == REDSHIFT_NAMESPACE {
+        return rs3_namespace(cx);
+    }
     const DESTINATION: &str = "/LoggingProperties/LogDestinationType";
     const BUCKET: &str = "/LoggingProperties/BucketName";
     const EXPORTS: &str = "/LoggingProperties/LogExports";
@@ -5563,6 +5850,40 @@ fn rs3(cx: &Cx<'_>) -> Outcome {
     all([check])
 }
 
+/// `RS3` of a Redshift Serverless namespace: it exports to CloudWatch Logs the logs its
+/// `LogExports` lists ("The types of logs the namespace can export. Available export types
+/// are User log, Connection log and User activity log": CloudFormation reference,
+/// `AWS::RedshiftServerless::Namespace`), and only those: "the respective logs must be
+/// selected for export" (Redshift management guide, "Audit logging for Amazon Redshift
+/// Serverless"); "Specify an empty list to stop exporting logs" (Redshift Serverless API
+/// reference, `LoggingConfiguration`). As on a cluster, the connection log must be one of
+/// them (AWS Config's `redshift-serverless-publish-logs-to-cloudwatch` asks connectionlog
+/// and userlog by default); a list no rule can read fails.
+fn rs3_namespace(cx: &Cx<'_>) -> Outcome {
+    const EXPORTS: &str = "/LogExports";
+    let check = match cx.prop(EXPORTS) {
+        None | Some(Value::Null) => Err(
+            "`LogExports` is not set: the namespace exports no audit log, so no log records who authenticates, connects or changes users; list connectionlog, userlog and useractivitylog"
+                .to_owned(),
+        ),
+        Some(Value::Array(items)) => items
+            .iter()
+            .position(|v| text(v).is_some_and(|t| t.trim().eq_ignore_ascii_case("connectionlog")))
+            .and_then(|i| cx.proof(&format!("{EXPORTS}/{i}")))
+            .ok_or_else(|| {
+                format!(
+                    "`LogExports` is {}, without connectionlog: no log exported to CloudWatch records who authenticates and connects; list connectionlog, userlog and useractivitylog",
+                    text_or_json(&Value::Array(items.clone()))
+                )
+            }),
+        Some(other) => Err(format!(
+            "`LogExports` is {}, known only at deploy: no rule can read that the connection log is exported; list connectionlog, userlog and useractivitylog in the template",
+            text_or_json(other)
+        )),
+    };
+    all([check])
+}
+
 /// RS4. Enhanced VPC routing "forces all COPY and UNLOAD traffic between your cluster and
 /// your data repositories through your virtual private cloud (VPC)"; without it "Amazon
 /// Redshift routes traffic through the internet, including traffic to other services within
@@ -5588,6 +5909,15 @@ fn rs3(cx: &Cx<'_>) -> Outcome {
 /// must be one of the app (its `Ref`, which is its name, or its `NamespaceName` written
 /// alike in any stack of the app), where the rules read it; any other namespace's key, logs
 /// and policy no rule reads.
+///
+/// A workgroup's `SecurityGroupIds` loosens none of this (hostile review 18): without it,
+/// the workgroup takes the VPC's default security group ("A list of security group IDs to
+/// associate with the workgroup", CloudFormation reference), whose rules `E14` asks to be
+/// none (`up` revokes them), so the default group admits no one; a group of the app is read
+/// by `E10` (Redshift's port 5439 is one it keeps closed to the internet); and a workgroup
+/// that is not `PubliclyAccessible` has no public address, whatever its groups admit.
+/// `ConfigParameters` keys other than `require_ssl` (`use_fips_ssl` narrows TLS further,
+/// `enable_user_activity_logging` adds a log) turn no transport security off.
 fn rs4(cx: &Cx<'_>) -> Outcome {
     let routing = match cx.prop("/EnhancedVpcRouting") {
         Some(v) if is_true(v) => cx.present("/EnhancedVpcRouting"),
@@ -6878,5 +7208,330 @@ mod rs4_tests {
         let mut p = held(&[("PubliclyAccessible", json!(true))]);
         p.as_object_mut().unwrap().remove("ConfigParameters");
         assert!(matches!(workgroup(p), Outcome::Fail(_)));
+    }
+}
+
+#[cfg(test)]
+mod hostile_review_18 {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::compliance::Status;
+    use crate::prelude::*;
+
+    fn a5_of(t: &str, properties: Value) -> Outcome {
+        Cx::check_first(a5, &[("S", t, properties)])
+    }
+
+    #[test]
+    fn only_subscriptions_over_tls_pass_a5() {
+        for protocol in ["email", "EMAIL-JSON", "sms", " http ", "smtp", "ftp"] {
+            let outcome = a5_of(
+                "AWS::SNS::Subscription",
+                json!({"Protocol": protocol, "Endpoint": "x", "TopicArn": "t"}),
+            );
+            assert!(
+                matches!(outcome, Outcome::Fail(_)),
+                "{protocol}: {outcome:?}"
+            );
+            let outcome = a5_of(
+                "AWS::SNS::Topic",
+                json!({"Subscription": [{"Protocol": "https", "Endpoint": "https://x"},
+                    {"Protocol": protocol, "Endpoint": "x"}]}),
+            );
+            assert!(
+                matches!(outcome, Outcome::Fail(_)),
+                "{protocol}: {outcome:?}"
+            );
+        }
+        for protocol in ["https", "HTTPS", "sqs", "lambda", "firehose", "application"] {
+            let outcome = a5_of(
+                "AWS::SNS::Subscription",
+                json!({"Protocol": protocol, "Endpoint": "x", "TopicArn": "t"}),
+            );
+            assert!(
+                matches!(outcome, Outcome::Pass(_)),
+                "{protocol}: {outcome:?}"
+            );
+        }
+        // A protocol read at deploy may be e-mail.
+        let outcome = a5_of(
+            "AWS::SNS::Subscription",
+            json!({"Protocol": {"Fn::GetAtt": ["P", "Value"]}, "Endpoint": "x", "TopicArn": "t"}),
+        );
+        assert!(matches!(outcome, Outcome::Fail(_)), "{outcome:?}");
+    }
+
+    /// The status of `rule` on `id` in an app of an `AlarmTopic` (`Alarms`, mailing its
+    /// rota) and a raw e-mail subscription to `topic` (the alarm topic when `None`).
+    fn alarm_app(rule: &str, id: &str, topic: Option<Value>) -> Option<Status> {
+        let app = App::new("alarms");
+        let stack = app.stack("alarms").unwrap();
+        let key = stack.add(KmsKey::new("Key")).unwrap();
+        let alarms = stack
+            .add(
+                crate::AlarmTopic::new("Alarms")
+                    .encryption(&key)
+                    .email("oncall@clinic.example"),
+            )
+            .unwrap();
+        let subscription = RawResource::new("Extra", "AWS::SNS::Subscription")
+            .property("Protocol", "email")
+            .property("Endpoint", "second@clinic.example");
+        let subscription = match topic {
+            Some(t) => subscription.property("TopicArn", t),
+            None => subscription.property("TopicArn", alarms.arn()),
+        };
+        stack.add(subscription).unwrap();
+        let raw = RawResource::new("Plain", "AWS::SNS::Topic").property(
+            "Subscription",
+            json!([{"Protocol": "email", "Endpoint": "someone@clinic.example"}]),
+        );
+        stack.add(raw).unwrap();
+        let assembly = app.check().unwrap();
+        assembly
+            .evaluation()
+            .results
+            .iter()
+            .find(|c| c.rule == rule && &*c.logical_id == id)
+            .map(|c| c.status.clone())
+    }
+
+    #[test]
+    fn an_alarm_topic_mails_its_rota_and_any_other_topic_does_not() {
+        let passed = |s: &Option<Status>| matches!(s, Some(Status::Enforced { .. }));
+        let failed = |s: &Option<Status>| matches!(s, Some(Status::Failed { .. }));
+        let status = alarm_app("A5", "Alarms", None);
+        assert!(passed(&status), "{status:?}");
+        let status = alarm_app("A5", "Extra", None);
+        assert!(passed(&status), "{status:?}");
+        let status = alarm_app("A5", "Plain", None);
+        assert!(failed(&status), "{status:?}");
+        // A subscription to a topic that is no alarm topic of the template mails records.
+        let status = alarm_app("A5", "Extra", Some(json!({"Ref": "Plain"})));
+        assert!(failed(&status), "{status:?}");
+        let status = alarm_app("A5", "Extra", Some(json!("arn:aws:sns:us-east-1:1:t")));
+        assert!(failed(&status), "{status:?}");
+    }
+
+    fn p2_of(t: &str, properties: Value) -> Outcome {
+        Cx::check_first(p2, &[("R", t, properties)])
+    }
+
+    fn public_policy() -> Value {
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*",
+            "Action": "*", "Resource": "*"}]})
+    }
+
+    #[test]
+    fn p2_reads_the_replicas_of_a_global_table_and_the_optional_policies_x2_reads() {
+        let replica = |policy: Value| {
+            json!({"Replicas": [{"Region": "us-east-1"},
+                {"Region": "us-west-2", "ResourcePolicy": {"PolicyDocument": policy}}]})
+        };
+        let outcome = p2_of("AWS::DynamoDB::GlobalTable", replica(public_policy()));
+        assert!(matches!(outcome, Outcome::Fail(_)), "{outcome:?}");
+        let stream = json!({"Replicas": [{"Region": "us-east-1", "ReplicaStreamSpecification":
+            {"ResourcePolicy": {"PolicyDocument": public_policy()}}}]});
+        let outcome = p2_of("AWS::DynamoDB::GlobalTable", stream);
+        assert!(matches!(outcome, Outcome::Fail(_)), "{outcome:?}");
+        // A replica's policy no rule can read may allow everyone.
+        let unread = json!({"Replicas": [{"Region": "us-east-1",
+            "ResourcePolicy": {"Ref": "Policy"}}]});
+        let outcome = p2_of("AWS::DynamoDB::GlobalTable", unread);
+        assert!(matches!(outcome, Outcome::Fail(_)), "{outcome:?}");
+        let outcome = p2_of(
+            "AWS::DynamoDB::Table",
+            json!({"ResourcePolicy": {"Fn::GetAtt": ["Custom", "Policy"]}}),
+        );
+        assert!(matches!(outcome, Outcome::Fail(_)), "{outcome:?}");
+        // A replica that names its principals passes; one with no policy grants nothing.
+        let named = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
+            "Action": "dynamodb:GetItem", "Resource": "*"}]});
+        let outcome = p2_of("AWS::DynamoDB::GlobalTable", replica(named));
+        assert!(matches!(outcome, Outcome::Pass(_)), "{outcome:?}");
+        let outcome = p2_of(
+            "AWS::DynamoDB::GlobalTable",
+            json!({"Replicas": [{"Region": "us-east-1"}]}),
+        );
+        assert!(matches!(outcome, Outcome::NotApplicable), "{outcome:?}");
+        for (t, properties) in [
+            (
+                "AWS::RedshiftServerless::Namespace",
+                json!({"NamespaceName": "n", "NamespaceResourcePolicy": public_policy()}),
+            ),
+            (
+                "AWS::Logs::Destination",
+                json!({"DestinationName": "d", "DestinationPolicy": public_policy().to_string()}),
+            ),
+            (
+                "AWS::Logs::DeliveryDestination",
+                json!({"Name": "d", "DeliveryDestinationPolicy":
+                    {"DeliveryDestinationName": "d", "DeliveryDestinationPolicy": public_policy()}}),
+            ),
+            (
+                "AWS::Logs::DeliveryDestination",
+                json!({"Name": "d", "DeliveryDestinationPolicy": {"Ref": "Policy"}}),
+            ),
+        ] {
+            let outcome = p2_of(t, properties.clone());
+            assert!(
+                matches!(outcome, Outcome::Fail(_)),
+                "{t} {properties}: {outcome:?}"
+            );
+            assert!(P2_TYPES.contains(&t), "{t} is not among the types P2 reads");
+        }
+        let outcome = p2_of(
+            "AWS::RedshiftServerless::Namespace",
+            json!({"NamespaceName": "n"}),
+        );
+        assert!(matches!(outcome, Outcome::NotApplicable), "{outcome:?}");
+        assert!(P2_TYPES.contains(&GLOBAL_TABLE));
+    }
+
+    #[test]
+    fn p2_refuses_an_endpoint_service_open_to_every_principal() {
+        let permissions = |principals: Value| {
+            Cx::check_first(
+                p2,
+                &[
+                    (
+                        "P",
+                        ENDPOINT_PERMISSIONS,
+                        json!({"ServiceId": "vpce-svc-1", "AllowedPrincipals": principals}),
+                    ),
+                    (
+                        "Custom",
+                        "Custom::Principals",
+                        json!({"ServiceToken": "arn:aws:lambda:us-east-1:111122223333:function:f"}),
+                    ),
+                ],
+            )
+        };
+        for principals in [
+            json!(["*"]),
+            json!([{"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}, " * "]),
+            json!(["{{resolve:ssm:principal}}"]),
+            json!(["arn:aws:iam::*:root"]),
+            json!([{"Fn::GetAtt": ["Custom", "Principal"]}]),
+            json!({"Fn::GetAtt": ["Custom", "Principals"]}),
+        ] {
+            let outcome = permissions(principals.clone());
+            assert!(
+                matches!(outcome, Outcome::Fail(_)),
+                "{principals}: {outcome:?}"
+            );
+        }
+        let outcome = permissions(json!([
+            {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+        ]));
+        assert!(matches!(outcome, Outcome::Pass(_)), "{outcome:?}");
+        let outcome = permissions(json!([]));
+        assert!(matches!(outcome, Outcome::NotApplicable), "{outcome:?}");
+        assert!(P2_TYPES.contains(&ENDPOINT_PERMISSIONS));
+    }
+
+    fn rs_of(check: fn(&Cx<'_>) -> Outcome, t: &str, properties: Value) -> Outcome {
+        Cx::check_first(
+            check,
+            &[
+                ("R", t, properties),
+                ("Key", "AWS::KMS::Key", json!({"KeyPolicy": {}})),
+            ],
+        )
+    }
+
+    fn cluster(extra: Value) -> Value {
+        let mut base = json!({"Encrypted": true, "KmsKeyId": {"Ref": "Key"},
+            "PubliclyAccessible": false, "ClusterType": "single-node", "NodeType": "ra3.xlplus",
+            "DBName": "d", "MasterUsername": "admin"});
+        for (k, v) in extra.as_object().unwrap() {
+            base[k] = v.clone();
+        }
+        base
+    }
+
+    #[test]
+    fn the_admin_password_redshift_manages_is_under_a_key_of_the_app() {
+        for extra in [
+            json!({"ManageMasterPassword": true}),
+            json!({"ManageMasterPassword": "true", "MasterPasswordSecretKmsKeyId": "alias/aws/secretsmanager"}),
+            json!({"ManageMasterPassword": {"Ref": "Manage"}}),
+            json!({"ManageMasterPassword": true, "MasterPasswordSecretKmsKeyId": "1234abcd-12ab-34cd-56ef-1234567890ab"}),
+        ] {
+            let outcome = rs_of(rs1, REDSHIFT_CLUSTER, cluster(extra.clone()));
+            assert!(
+                matches!(&outcome, Outcome::Fail(why) if why.contains("MasterPasswordSecretKmsKeyId")),
+                "{extra}: {outcome:?}"
+            );
+        }
+        for extra in [
+            json!({"ManageMasterPassword": true, "MasterPasswordSecretKmsKeyId": {"Ref": "Key"}}),
+            json!({"ManageMasterPassword": false}),
+            json!({}),
+        ] {
+            let outcome = rs_of(rs1, REDSHIFT_CLUSTER, cluster(extra.clone()));
+            assert!(matches!(outcome, Outcome::Pass(_)), "{extra}: {outcome:?}");
+        }
+    }
+
+    #[test]
+    fn a_serverless_namespace_is_encrypted_and_logged_as_a_cluster_is() {
+        let ns = |extra: Value| {
+            let mut base = json!({"NamespaceName": "phi", "KmsKeyId": {"Fn::GetAtt": ["Key", "Arn"]},
+                "LogExports": ["userlog", "connectionlog"]});
+            for (k, v) in extra.as_object().unwrap() {
+                base[k] = v.clone();
+            }
+            base
+        };
+        let outcome = rs_of(rs1, REDSHIFT_NAMESPACE, ns(json!({})));
+        assert!(matches!(outcome, Outcome::Pass(_)), "{outcome:?}");
+        let outcome = rs_of(rs3, REDSHIFT_NAMESPACE, ns(json!({})));
+        assert!(matches!(outcome, Outcome::Pass(_)), "{outcome:?}");
+        let mut unkeyed = ns(json!({}));
+        unkeyed.as_object_mut().unwrap().remove("KmsKeyId");
+        for properties in [
+            unkeyed,
+            ns(json!({"KmsKeyId": "alias/aws/redshift"})),
+            ns(json!({"KmsKeyId": "AWS_OWNED_KMS_KEY"})),
+            ns(json!({"ManageAdminPassword": true})),
+            ns(
+                json!({"ManageAdminPassword": true, "AdminPasswordSecretKmsKeyId": "alias/aws/secretsmanager"}),
+            ),
+            ns(json!({"SnapshotCopyConfigurations": [{"DestinationRegion": "us-west-2"}]})),
+            ns(json!({"SnapshotCopyConfigurations": {"Ref": "Copies"}})),
+        ] {
+            let outcome = rs_of(rs1, REDSHIFT_NAMESPACE, properties.clone());
+            assert!(
+                matches!(outcome, Outcome::Fail(_)),
+                "{properties}: {outcome:?}"
+            );
+        }
+        let outcome = rs_of(
+            rs1,
+            REDSHIFT_NAMESPACE,
+            ns(
+                json!({"ManageAdminPassword": true, "AdminPasswordSecretKmsKeyId": {"Ref": "Key"},
+                "SnapshotCopyConfigurations": [{"DestinationRegion": "us-west-2",
+                    "DestinationKmsKeyId": {"Fn::Sub": "arn:${AWS::Partition}:kms:us-west-2:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab"}}]}),
+            ),
+        );
+        assert!(matches!(outcome, Outcome::Pass(_)), "{outcome:?}");
+        let mut unlogged = ns(json!({}));
+        unlogged.as_object_mut().unwrap().remove("LogExports");
+        for properties in [
+            unlogged,
+            ns(json!({"LogExports": []})),
+            ns(json!({"LogExports": ["useractivitylog"]})),
+            ns(json!({"LogExports": {"Ref": "Logs"}})),
+        ] {
+            let outcome = rs_of(rs3, REDSHIFT_NAMESPACE, properties.clone());
+            assert!(
+                matches!(outcome, Outcome::Fail(_)),
+                "{properties}: {outcome:?}"
+            );
+        }
     }
 }
