@@ -1107,6 +1107,22 @@ const fn assigned_by_command(b: &[u8], i: usize, end: usize) -> bool {
         let (ws, we) = next_word(b, k + 2);
         return ws < we && written_at(b, ws);
     }
+    // A command's word of its own (`read … NAME`, `set … NAME`): the budget of const
+    // evaluation counts steps, and most names are not.
+    let alone = s > 0 && matches!(b[s - 1], b' ' | b'\t');
+    // fish's `set [-gx…] NAME VALUE…` (fish(1), `set`): the name is given the words after it.
+    if alone && k > end && fish_set_before(b, s) {
+        let (ws, we) = next_word(b, k);
+        if ws < we {
+            let q = skip_quotes(b, ws);
+            return if q < b.len() && b[q] == b'(' {
+                // fish's command substitution, `(echo hunter2)`.
+                substitution_written(b, q + 1, b')')
+            } else {
+                written_at(b, ws)
+            };
+        }
+    }
     // Other names read after this one (`read -r PASSWORD REST <<< …`).
     while k > end && !at_exactly(b, k, b"<<") {
         let (ws, we) = next_word(b, k);
@@ -1115,30 +1131,31 @@ const fn assigned_by_command(b: &[u8], i: usize, end: usize) -> bool {
         }
         k = skip_blanks(b, we);
     }
+    let reader = if alone { reader_before(b, s) } else { None };
+    if let Some(w) = reader {
+        // `read NAME < <(echo …)`: a process substitution that prints written text.
+        if k < b.len() && b[k] == b'<' && !at_exactly(b, k, b"<<") {
+            let p = skip_blanks(b, k + 1);
+            if at_exactly(b, p, b"<(") && substitution_written(b, p + 2, b')') {
+                return true;
+            }
+        }
+        // `echo … | read NAME`, `… | while read NAME`, `… | { read NAME; }`: the command
+        // before the pipe prints written text.
+        if let Some(pipe) = pipe_before(b, w) {
+            let start = command_start(b, pipe);
+            if substitution_written(b, start, b'|') {
+                return true;
+            }
+        }
+        // `read NAME < /dev/stdin <<< …`: past redirections from files.
+        while k < b.len() && b[k] == b'<' && !at_exactly(b, k, b"<<") && !at_exactly(b, k, b"<(") {
+            let (_, we) = next_word(b, k + 1);
+            k = skip_blanks(b, we);
+        }
+    }
     if at_exactly(b, k, b"<<") {
-        // `read [-r …] NAME`, `mapfile`/`readarray NAME`: back over the blanks and the
-        // flags to the command.
-        let mut r = s;
-        loop {
-            while r > 0 && matches!(b[r - 1], b' ' | b'\t') {
-                r -= 1;
-            }
-            let mut w = r;
-            while w > 0 && !matches!(b[w - 1], b' ' | b'\t' | b'\n' | b';' | b'&' | b'|') {
-                w -= 1;
-            }
-            if (r == w + 4 && at_exactly(b, w, b"read"))
-                || (r == w + 7 && at_exactly(b, w, b"mapfile"))
-                || (r == w + 9 && at_exactly(b, w, b"readarray"))
-            {
-                break;
-            }
-            // A flag (`-r`, `-a`), or another name read before this one (`read -r USER
-            // PASSWORD <<< …`).
-            if w < r && (b[w] == b'-' || plain_name(b, w, r)) {
-                r = w;
-                continue;
-            }
+        if reader.is_none() {
             return false;
         }
         if !at_exactly(b, k, b"<<<") {
@@ -1178,6 +1195,78 @@ const fn assigned_by_command(b: &[u8], i: usize, end: usize) -> bool {
             b[v],
             b'$' | b'`' | b'%' | b'\n' | b'\r' | b';' | b'|' | b'&' | b' ' | b'\t'
         )
+}
+
+/// Where the `read`, `mapfile` or `readarray` starts that reads into the name at `s`, back
+/// over the blanks, the flags (`-r`, `-a`) and the names read before it (`read -r USER
+/// PASSWORD`); `None` when no such command reads it.
+const fn reader_before(b: &[u8], s: usize) -> Option<usize> {
+    let mut r = s;
+    loop {
+        while r > 0 && matches!(b[r - 1], b' ' | b'\t') {
+            r -= 1;
+        }
+        let mut w = r;
+        while w > 0 && !matches!(b[w - 1], b' ' | b'\t' | b'\n' | b';' | b'&' | b'|') {
+            w -= 1;
+        }
+        if (r == w + 4 && at_exactly(b, w, b"read"))
+            || (r == w + 7 && at_exactly(b, w, b"mapfile"))
+            || (r == w + 9 && at_exactly(b, w, b"readarray"))
+        {
+            return Some(w);
+        }
+        if w < r && (b[w] == b'-' || plain_name(b, w, r)) {
+            r = w;
+            continue;
+        }
+        return None;
+    }
+}
+
+/// The `|` (not `||`) whose pipe feeds the command at `w`, back over blanks, `{`, `(` and
+/// the keywords `while` and `until` (`… | while read NAME; do`).
+const fn pipe_before(b: &[u8], w: usize) -> Option<usize> {
+    let mut k = w;
+    loop {
+        while k > 0 && matches!(b[k - 1], b' ' | b'\t' | b'{' | b'(') {
+            k -= 1;
+        }
+        if k >= 5 && (at_exactly(b, k - 5, b"while") || at_exactly(b, k - 5, b"until")) {
+            k -= 5;
+            continue;
+        }
+        if k > 0 && b[k - 1] == b'|' && !(k > 1 && b[k - 2] == b'|') {
+            return Some(k - 1);
+        }
+        return None;
+    }
+}
+
+/// Whether the name at `s` is set by fish's `set` (`set -gx NAME …`, `set NAME …`): `set`
+/// starts the command, and only flags stand between it and the name.
+const fn fish_set_before(b: &[u8], s: usize) -> bool {
+    let mut r = s;
+    loop {
+        while r > 0 && matches!(b[r - 1], b' ' | b'\t') {
+            r -= 1;
+        }
+        if r == s {
+            return false;
+        }
+        let mut w = r;
+        while w > 0 && !matches!(b[w - 1], b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(') {
+            w -= 1;
+        }
+        if r == w + 3 && at_exactly(b, w, b"set") {
+            return skip_blanks(b, command_start(b, w)) == w;
+        }
+        if w < r && b[w] == b'-' {
+            r = w;
+            continue;
+        }
+        return false;
+    }
 }
 
 /// Whether `b[s..e]` holds a word of [`SECRET_WORDS`] (anywhere, in any case), or of
@@ -3066,7 +3155,10 @@ const fn literal_assigned(b: &[u8], k: usize) -> bool {
     };
     k < b.len()
         && b[k] != b'}'
-        && (!(b[k] == b'$' || b[k] == b'`') || literal_expansion(b, k) || expansions_written(b, k))
+        && (!(b[k] == b'$' || b[k] == b'`')
+            || literal_expansion(b, k)
+            || substitution_written_at(b, k)
+            || expansions_written(b, k))
         && b[k] != b'\n'
         && b[k] != b'\r'
         && b[k] != b';'
@@ -3129,8 +3221,14 @@ const fn value_after_name(b: &[u8], mut k: usize) -> Option<usize> {
         return None;
     }
     k = after_parameter_operator(b, k);
-    while k < b.len() && matches!(b[k], b' ' | b'\t' | b'"' | b'\'' | b'\\') {
-        if b[k] == b'\\' {
+    // `$'…'` and `$"…"` quote a literal as `'…'` and `"…"` do (bash(1), QUOTING):
+    // `PASSWORD=$'hunter2'` assigns `hunter2`.
+    while k < b.len() && matches!(b[k], b' ' | b'\t' | b'"' | b'\'' | b'\\' | b'$') {
+        if b[k] == b'$' {
+            if !(k + 1 < b.len() && matches!(b[k + 1], b'\'' | b'"')) {
+                break;
+            }
+        } else if b[k] == b'\\' {
             if !(k + 1 < b.len() && b[k + 1] == b't') {
                 break;
             }
@@ -3306,6 +3404,99 @@ const fn literal_expansion(b: &[u8], k: usize) -> bool {
     j < b.len() && b[j] == close && (!cat || here_string)
 }
 
+/// Whether the command substitution (or process substitution) whose text starts at
+/// `start` and ends at `close` prints text written in the script, whatever command it
+/// ends in: a here-string of written text anywhere in it (`$(rev <<< 2retnuh)`,
+/// `$(xargs <<< hunter2)`, `$(<<< hunter2 cat)`, `$(jq -r .pw <<< '{…}')`), or an `echo`,
+/// `printf` or `yes` of written words in any of its commands (`$(true; echo hunter2)`,
+/// `$(echo hunter2 | head -c 7)`). What such a command prints is not fetched at boot: it is
+/// in the text, whatever the commands after it do with it (hostile review 18).
+const fn substitution_written(b: &[u8], start: usize, close: u8) -> bool {
+    let mut j = start;
+    let mut command = true;
+    // Each byte is tested once, with calls only where a here-string or a command may
+    // start: the budget of const evaluation counts calls.
+    while j < b.len() && b[j] != close && b[j] != b'\n' {
+        let c = b[j];
+        if c == b'<' && j + 2 < b.len() && b[j + 1] == b'<' && b[j + 2] == b'<' {
+            let v = skip_quotes(b, skip_blanks(b, j + 3));
+            if v < b.len() && !matches!(b[v], b'$' | b'`' | b'\n' | b')' | b';' | b'|' | b'&') {
+                return true;
+            }
+            j += 3;
+            continue;
+        }
+        if matches!(c, b';' | b'|' | b'&' | b'(' | b'{') {
+            command = true;
+        } else if !matches!(c, b' ' | b'\t') {
+            if command
+                && matches!(c, b'e' | b'p' | b'y' | b'"' | b'\'' | b'\\')
+                && (word_at(b, j, b"echo") || word_at(b, j, b"printf") || word_at(b, j, b"yes"))
+                && printed_written(b, j, close)
+            {
+                return true;
+            }
+            command = false;
+        }
+        j += 1;
+    }
+    false
+}
+
+/// Whether the command substitution at `k` (`$(…)` or a backquote) prints text written in
+/// the script (see [`substitution_written`]).
+const fn substitution_written_at(b: &[u8], k: usize) -> bool {
+    if k + 1 < b.len() && b[k] == b'$' && b[k + 1] == b'(' && !(k + 2 < b.len() && b[k + 2] == b'(')
+    {
+        substitution_written(b, k + 2, b')')
+    } else if k < b.len() && b[k] == b'`' {
+        substitution_written(b, k + 1, b'`')
+    } else {
+        false
+    }
+}
+
+/// Whether a variable or a command substitution starts at `k`: a `$` or a backquote, but
+/// not the `$` of `$'…'` or `$"…"`, which quote a literal.
+const fn expands_at(b: &[u8], k: usize) -> bool {
+    b[k] == b'`' || (b[k] == b'$' && !(k + 1 < b.len() && matches!(b[k + 1], b'\'' | b'"')))
+}
+
+/// Whether the `echo`, `printf` or `yes` at `j` prints written words: a word after its
+/// flags, and no variable or command substitution in its command (up to a shell operator
+/// or `close`).
+const fn printed_written(b: &[u8], j: usize, close: u8) -> bool {
+    let mut k = j;
+    while k < b.len() && blank(b, k) == 0 && b[k] != close {
+        k += 1;
+    }
+    let mut word = false;
+    while k < b.len() && b[k] != close && b[k] != b'\n' && !matches!(b[k], b';' | b'|' | b'&') {
+        let n = blank(b, k);
+        if n > 0 {
+            k += n;
+            continue;
+        }
+        if expands_at(b, k) {
+            return false;
+        }
+        // A word: a flag (`-n`, `-e`) prints nothing of its own.
+        let q = skip_quotes(b, k);
+        if q < b.len() && b[q] != b'-' && b[q] != close && !matches!(b[q], b'"' | b'\'') {
+            word = true;
+        }
+        while k < b.len() && blank(b, k) == 0 && b[k] != close && !command_end(b, k) {
+            if expands_at(b, k) {
+                return false;
+            }
+            k += 1;
+        }
+    }
+    // Piped into a decoder (`echo … | base64 -d`), it is refused as unreadable instead,
+    // with that reason.
+    word && !(k < b.len() && b[k] == b'|' && transform_at(b, k + 1))
+}
+
 /// Whether the expansion at `k` gives an argument of the script or of a shell function, or
 /// a variable named at boot: a positional parameter (`$1` to `$9`, `${1}`, `${12}`, `$@`,
 /// `$*`, `${@:2}`), `getopts`' `$OPTARG`, `${BASH_ARGV[…]}`, or an indirect expansion
@@ -3459,11 +3650,13 @@ const LOGIN: &[Flag] = &[
     flag("-p", true, true, Takes::Password),
     flag("--password", false, true, Takes::Password),
 ];
-/// OpenSSL: `-passin pass:VALUE`, `-passout pass:VALUE`, `-pass pass:VALUE`.
+/// OpenSSL: `-passin pass:VALUE`, `-passout pass:VALUE`, `-pass pass:VALUE`, and `openssl
+/// enc -k PASSWORD` (openssl-enc(1): "-k password: The password to derive the key from").
 const OPENSSL: &[Flag] = &[
     flag("-passin", false, true, Takes::PassPhrase),
     flag("-passout", false, true, Takes::PassPhrase),
     flag("-pass", false, true, Takes::PassPhrase),
+    flag("-k", false, true, Takes::Password),
 ];
 
 /// `useradd` and `usermod` (shadow-utils): `-p HASH`, `--password HASH` set the account's
@@ -3549,6 +3742,8 @@ const TOOLS: &[(&str, &[Flag])] = &[
     ("buildah login", LOGIN),
     ("skopeo login", LOGIN),
     ("helm registry login", LOGIN),
+    // The Azure CLI's `az login -u USER -p PASSWORD` (`--password`).
+    ("az login", LOGIN),
     ("openssl", OPENSSL),
     ("useradd", USERADD),
     ("usermod", USERADD),
@@ -3823,7 +4018,7 @@ const fn match_word(b: &[u8], i: usize, needle: &[u8], ignore_case: bool) -> usi
 const fn written_at(b: &[u8], v: usize) -> bool {
     let v = skip_quotes(b, v);
     if v < b.len() && (b[v] == b'$' || b[v] == b'`') {
-        return literal_expansion(b, v) || variable_written(b, v);
+        return literal_expansion(b, v) || substitution_written_at(b, v) || variable_written(b, v);
     }
     v < b.len()
         && blank(b, v) == 0
@@ -4904,11 +5099,16 @@ const fn first_read(b: &[u8], i: usize) -> u8 {
 /// command is read as the shell reads it: quotes inside words (`my"sql"`), backslashes
 /// before ordinary bytes, line continuations, `$IFS` and carriage returns between words.
 const fn command_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
-    // The first byte of a tool's name, or what the shell removes before it.
-    if !command_word_start(b, i)
+    // The first byte of a tool's name, or what the shell removes before it. The only tool
+    // starting with `a` is the Azure CLI (`az login`), tested first: the budget of const
+    // evaluation counts steps, and many words start with `a`.
+    if (matches!(b[i], b'a' | b'A')
+        && !(b[i] == b'a' && i + 2 < b.len() && b[i + 1] == b'z' && b[i + 2] == b' '))
+        || !command_word_start(b, i)
         || !matches!(
             b[i].to_ascii_lowercase(),
-            b'b' | b'c'
+            b'a' | b'b'
+                | b'c'
                 | b'd'
                 | b'e'
                 | b'h'

@@ -2697,3 +2697,113 @@ mod user_data_settings_files_redis_and_escaped_prose {
         }
     }
 }
+
+/// Hostile review 18: secrets given through ANSI-C quoting, a command substitution or a
+/// pipe of written text, fish's `set`, and two more tools' password flags; each is refused,
+/// and the same shapes that fetch the value at boot pass.
+mod user_data_hostile_review_18 {
+    use super::*;
+
+    fn refused_with(text: &str, start: &str) {
+        let rule = user_data_problem(text).unwrap_or_else(|| panic!("passed: {text:?}"));
+        assert!(rule.starts_with(start), "{text:?}: {rule}");
+    }
+
+    const LITERAL: &str = "user data may not assign a literal";
+    const COMMAND: &str = "user data may not pass a password to a command";
+
+    #[test]
+    fn ansi_c_and_locale_quoting_is_read_as_quoting() {
+        for text in [
+            "PGPASSWORD=$'hunter2'\n",
+            "export PGPASSWORD=$'hunter2'\n",
+            "export PGPASSWORD=$\"hunter2\"\n",
+            "PGPASSWORD=$'hunter2' psql -h db\n",
+            "DB_PASSWORD=$'hun''ter2'\n",
+        ] {
+            refused_with(text, LITERAL);
+        }
+    }
+
+    #[test]
+    fn a_substitution_that_prints_written_text_is_written() {
+        for text in [
+            "PGPASSWORD=$(<<< hunter2 cat)\n",
+            "PGPASSWORD=$(xargs <<< hunter2)\n",
+            "PGPASSWORD=$(xargs echo <<< hunter2)\n",
+            "PGPASSWORD=$(head -c 7 <<< hunter2)\n",
+            "PGPASSWORD=$(sed s/x/y/ <<< hunter2)\n",
+            "DB_PASSWORD=$(jq -r .password <<< '{\"password\":\"hunter2\"}')\n",
+            "export PGPASSWORD=$(cat /dev/null; echo hunter2)\n",
+            "export PGPASSWORD=$(true && echo -n hunter2)\n",
+            "API_TOKEN=`xargs <<< abcd1234`\n",
+            "PGPASSWORD=$(echo $'hunter2')\n",
+        ] {
+            refused_with(text, LITERAL);
+        }
+        refused_with("mysql -uadmin -p\"$(xargs <<< hunter2)\"\n", COMMAND);
+    }
+
+    #[test]
+    fn read_fed_written_text_through_a_pipe_or_a_process_substitution() {
+        for text in [
+            "echo hunter2 | read PGPASSWORD\n",
+            "printf '%s' hunter2 | { read -r PGPASSWORD; psql; }\n",
+            "echo hunter2 | while read PGPASSWORD; do psql; done\n",
+            "yes hunter2 | read -r DB_PASSWORD\n",
+            "IFS= read -r PGPASSWORD < <(echo hunter2)\n",
+            "read PGPASSWORD < <(printf hunter2)\n",
+            "read PGPASSWORD < /dev/stdin <<< hunter2\n",
+            "echo $'hunter2' | read PGPASSWORD\n",
+        ] {
+            refused_with(text, LITERAL);
+        }
+    }
+
+    #[test]
+    fn fish_set_of_a_secret_name() {
+        for text in [
+            "set -gx PGPASSWORD hunter2\n",
+            "set -x PGPASSWORD hunter2\n",
+            "set -Ux API_TOKEN abcd1234\n",
+            "set DB_PASSWORD 'hunter2'\n",
+            "set -gx PGPASSWORD (echo hunter2)\n",
+        ] {
+            refused_with(text, LITERAL);
+        }
+    }
+
+    #[test]
+    fn openssl_enc_k_and_az_login_p() {
+        for text in [
+            "openssl enc -aes-256-cbc -k hunter2 -in a -out b\n",
+            "az login -u admin -p hunter2\n",
+            "az login --username admin --password hunter2\n",
+        ] {
+            refused_with(text, COMMAND);
+        }
+    }
+
+    #[test]
+    fn values_fetched_at_boot_pass() {
+        for text in [
+            "TOKEN=$(curl -sS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60')\n",
+            "DB_PASSWORD=$(jq -r .password <<< \"$SECRET_JSON\")\n",
+            "DB_PASSWORD=$(echo \"$SECRET_JSON\" | jq -r .password)\n",
+            "TOKEN=$(printf '%s' \"$RAW\")\n",
+            "aws secretsmanager get-secret-value --secret-id x --query SecretString --output text | read -r DB_PASSWORD\n",
+            "IFS= read -r DB_PASSWORD < <(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text)\n",
+            "read -r DB_PASSWORD < /run/secrets/db\n",
+            "set -gx DB_PASSWORD (aws secretsmanager get-secret-value --secret-id x --query SecretString --output text)\n",
+            "set -euo pipefail\n",
+            "IFS=$'\\n'\n",
+            "echo 'password prompt' | read -r REPLY\n",
+            "az login --identity\n",
+            "az login --service-principal -u \"$APP_ID\" -p \"$SECRET\" --tenant \"$T\"\n",
+            "openssl enc -aes-256-cbc -kfile /run/secrets/k -in a -out b\n",
+            "openssl enc -aes-256-cbc -k \"$KEY\" -in a -out b\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+}

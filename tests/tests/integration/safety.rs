@@ -1460,16 +1460,16 @@ async fn a_lock_taken_by_another_run_between_the_read_and_the_delete_is_left() {
     assert!(body.contains("\"other-run\""), "{body}");
 }
 
-/// A stack pinned to the region the environment deploys to, whose backup plan copies to
-/// a vault of a stack of the environment's region "across regions" (a template parameter):
-/// rules S10 and D2 would count the copy as in a second region, and it would be in the
-/// same one. `preview` and `up` refuse before any CloudFormation call, naming both stacks;
-/// deployed from another region, the same app plans.
-#[tokio::test]
-async fn two_stacks_joined_across_regions_that_deploy_to_one_region_are_refused() {
-    let moto = Moto::start();
-    let app = App::new("oneregion");
-    let dr = app.stack_in("dr", region!("us-east-1")).unwrap();
+/// App `name`: a stack `dr` pinned to us-east-1 (or, `pinned` false, of the environment's
+/// region) with a backup vault, and a stack `data` of the environment's region whose backup
+/// plan copies a bucket's recovery points to that vault (a value carried across regions).
+fn dr_and_data(name: &str, pinned: bool) -> Assembly {
+    let app = App::new(name);
+    let dr = if pinned {
+        app.stack_in("dr", region!("us-east-1")).unwrap()
+    } else {
+        app.stack("dr").unwrap()
+    };
     let dr_key = dr.add(KmsKey::new("DrKey")).unwrap();
     let vault = dr
         .add(BackupVault::new("DrVault").encryption(&dr_key))
@@ -1491,7 +1491,18 @@ async fn two_stacks_joined_across_regions_that_deploy_to_one_region_are_refused(
             .copy_to(&vault),
     )
     .unwrap();
-    let assembly = app.synth().unwrap();
+    app.synth().unwrap()
+}
+
+/// A stack pinned to the region the environment deploys to, whose backup plan copies to
+/// a vault of a stack of the environment's region "across regions" (a template parameter):
+/// rules S10 and D2 would count the copy as in a second region, and it would be in the
+/// same one. `preview` and `up` refuse before any CloudFormation call, naming both stacks;
+/// deployed from another region, the same app plans.
+#[tokio::test]
+async fn two_stacks_joined_across_regions_that_deploy_to_one_region_are_refused() {
+    let moto = Moto::start();
+    let assembly = dr_and_data("oneregion", true);
     assert!(
         assembly
             .stack("data")
@@ -1669,48 +1680,21 @@ async fn a_run_whose_expired_lock_was_taken_over_stops_before_its_next_change() 
 #[tokio::test]
 async fn a_stack_reading_a_region_this_run_has_no_client_for_is_refused() {
     let moto = Moto::start();
-    // The app, with `dr` pinned to us-east-1 or (`pinned` false) in the environment's region.
-    let declare = |pinned: bool| {
-        let app = App::new("noclient");
-        let dr = if pinned {
-            app.stack_in("dr", region!("us-east-1")).unwrap()
-        } else {
-            app.stack("dr").unwrap()
-        };
-        let dr_key = dr.add(KmsKey::new("DrKey")).unwrap();
-        let vault = dr
-            .add(BackupVault::new("DrVault").encryption(&dr_key))
-            .unwrap();
-        let data = app.stack("data").unwrap();
-        let key = data.add(KmsKey::new("PhiKey")).unwrap();
-        let logs = data.add(AccessLogBucket::new("Logs")).unwrap();
-        let records = data
-            .add(
-                SecureBucket::new("Records")
-                    .encryption(&key)
-                    .access_logs(&logs),
-            )
-            .unwrap();
-        data.add(
-            BackupPlan::new("Daily")
-                .encryption(&key)
-                .protect(&records)
-                .copy_to(&vault),
-        )
-        .unwrap();
-        app.synth().unwrap()
-    };
-    let assembly = declare(true);
+    let assembly = dr_and_data("noclient", true);
     // `dr` deployed in us-west-2 by mistake (an earlier version of the app that did not pin it).
     let west = Connection::from_config(&config_in(&moto.endpoint, "us-west-2").await).unwrap();
     let only_dr = Options {
         stacks: vec!["dr".to_owned()],
         ..options()
     };
-    Deployer::with_regions(vec![west.into_regional()], &declare(false), only_dr)
-        .up()
-        .await
-        .unwrap();
+    Deployer::with_regions(
+        vec![west.into_regional()],
+        &dr_and_data("noclient", false),
+        only_dr,
+    )
+    .up()
+    .await
+    .unwrap();
 
     let only_data = || Options {
         stacks: vec!["data".to_owned()],

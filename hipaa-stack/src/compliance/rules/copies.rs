@@ -171,6 +171,22 @@ mod tests {
         }
     }
 
+    /// The backup selection `Selection` of plan `plan` (a `BackupPlanId`), named `name`,
+    /// of the resources whose ARNs `arns` read.
+    fn selection(plan: serde_json::Value, name: &str, arns: &[serde_json::Value]) -> RawResource {
+        let mut selection = RawResource::new("Selection", "AWS::Backup::BackupSelection")
+            .property("BackupPlanId", plan)
+            .property("/BackupSelection/SelectionName", name)
+            .property(
+                "/BackupSelection/IamRoleArn",
+                "arn:aws:iam::111122223333:role/backup",
+            );
+        for (i, arn) in arns.iter().enumerate() {
+            selection = selection.property(&format!("/BackupSelection/Resources/{i}"), arn.clone());
+        }
+        selection
+    }
+
     /// What rule D2 found on `logical_id` of `stack`.
     fn d2_of(assembly: &crate::compliance::Assembly, stack: &str, id: &str) -> Status {
         assembly
@@ -442,19 +458,11 @@ mod tests {
             )
             .unwrap();
         }
-        data.add(
-            RawResource::new("Selection", "AWS::Backup::BackupSelection")
-                .property("BackupPlanId", plan_id)
-                .property("/BackupSelection/SelectionName", "files")
-                .property(
-                    "/BackupSelection/IamRoleArn",
-                    "arn:aws:iam::111122223333:role/backup",
-                )
-                .property(
-                    "/BackupSelection/Resources/0",
-                    json!({ "Fn::GetAtt": ["Files", "Arn"] }),
-                ),
-        )
+        data.add(selection(
+            plan_id,
+            "files",
+            &[json!({ "Fn::GetAtt": ["Files", "Arn"] })],
+        ))
         .unwrap();
         let assembly = app.check().unwrap();
         assert_the_rule_and_the_table_agree(&assembly);
@@ -538,17 +546,10 @@ mod tests {
                 }),
         )
         .unwrap();
-        let mut selection = RawResource::new("Selection", "AWS::Backup::BackupSelection")
-            .property("BackupPlanId", json!({ "Ref": "Plan" }))
-            .property("/BackupSelection/SelectionName", "stores")
-            .property(
-                "/BackupSelection/IamRoleArn",
-                "arn:aws:iam::111122223333:role/backup",
-            );
-        for (i, (_, _, _, arn, _)) in stores.iter().enumerate() {
-            selection = selection.property(&format!("/BackupSelection/Resources/{i}"), arn.clone());
-        }
-        data.add(selection).unwrap();
+        let arns: Vec<serde_json::Value> =
+            stores.iter().map(|(_, _, _, arn, _)| arn.clone()).collect();
+        data.add(selection(json!({ "Ref": "Plan" }), "stores", &arns))
+            .unwrap();
         let assembly = app.check().unwrap();
         assert_the_rule_and_the_table_agree(&assembly);
         for (id, _, _, _, says) in &stores {
@@ -594,19 +595,11 @@ mod tests {
                     .property("/BackupPlan/BackupPlanRule/0", rule),
             )
             .unwrap();
-            data.add(
-                RawResource::new("Selection", "AWS::Backup::BackupSelection")
-                    .property("BackupPlanId", json!({ "Ref": "Plan" }))
-                    .property("/BackupSelection/SelectionName", "db")
-                    .property(
-                        "/BackupSelection/IamRoleArn",
-                        "arn:aws:iam::111122223333:role/backup",
-                    )
-                    .property(
-                        "/BackupSelection/Resources/0",
-                        json!({ "Fn::GetAtt": ["Db", "DBInstanceArn"] }),
-                    ),
-            )
+            data.add(selection(
+                json!({ "Ref": "Plan" }),
+                "db",
+                &[json!({ "Fn::GetAtt": ["Db", "DBInstanceArn"] })],
+            ))
             .unwrap();
             let assembly = app.check().unwrap();
             assert_the_rule_and_the_table_agree(&assembly);
@@ -1076,19 +1069,11 @@ mod tests {
                 .property("/BackupPlan/BackupPlanRule/0", rule),
         )
         .unwrap();
-        data.add(
-            RawResource::new("Selection", "AWS::Backup::BackupSelection")
-                .property("BackupPlanId", json!({ "Ref": "Plan" }))
-                .property("/BackupSelection/SelectionName", "files")
-                .property(
-                    "/BackupSelection/IamRoleArn",
-                    "arn:aws:iam::111122223333:role/backup",
-                )
-                .property(
-                    "/BackupSelection/Resources/0",
-                    json!({ "Fn::GetAtt": ["Files", "Arn"] }),
-                ),
-        )
+        data.add(selection(
+            json!({ "Ref": "Plan" }),
+            "files",
+            &[json!({ "Fn::GetAtt": ["Files", "Arn"] })],
+        ))
         .unwrap();
         let assembly = app.check().unwrap();
         assert_the_rule_and_the_table_agree(&assembly);
@@ -1252,16 +1237,11 @@ mod tests {
                     .property("/BackupPlan/BackupPlanRule/0", rule),
             )
             .unwrap();
-            data.add(
-                RawResource::new("Selection", "AWS::Backup::BackupSelection")
-                    .property("BackupPlanId", json!({ "Ref": "Plan" }))
-                    .property("/BackupSelection/SelectionName", "graphs")
-                    .property(
-                        "/BackupSelection/IamRoleArn",
-                        "arn:aws:iam::111122223333:role/backup",
-                    )
-                    .property("/BackupSelection/Resources/0", listed.clone()),
-            )
+            data.add(selection(
+                json!({ "Ref": "Plan" }),
+                "graphs",
+                std::slice::from_ref(&listed),
+            ))
             .unwrap();
             let assembly = app.check().unwrap();
             assert_the_rule_and_the_table_agree(&assembly);

@@ -210,6 +210,41 @@ fn a_typed_app_with_every_construct_has_no_finding() {
     assert!(enforced > 100, "only {enforced} rules enforced");
 }
 
+/// No case of either corpus is another's again (the same rule, target and resources): a
+/// case written twice proves nothing more, and a changed case that became another hides
+/// the spelling it was written for.
+#[test]
+fn no_case_of_either_corpus_is_written_twice() {
+    for (name, corpus) in [("spellings", CORPUS), ("compliant", COMPLIANT)] {
+        let cases: Value = crate::cfn::tree::from_str(corpus).expect("the corpus is JSON");
+        let cases = cases.as_array().expect("a list of cases");
+        let mut twice = Vec::new();
+        // The cases of each rule and target so far, compared among themselves.
+        let mut of: std::collections::HashMap<(String, String), Vec<usize>> =
+            std::collections::HashMap::new();
+        for (at, case) in cases.iter().enumerate() {
+            let earlier = of
+                .entry((case["rule"].to_string(), case["target"].to_string()))
+                .or_default();
+            if let Some(&first) = earlier
+                .iter()
+                .find(|&&first| cases[first]["resources"] == case["resources"])
+            {
+                twice.push(format!(
+                    "{} on {}: case {at} ({}) is case {first} ({})",
+                    case["rule"], case["target"], case["why"], cases[first]["why"]
+                ));
+            }
+            earlier.push(at);
+        }
+        assert!(
+            twice.is_empty(),
+            "{name}: written twice:\n{}",
+            twice.join("\n")
+        );
+    }
+}
+
 #[test]
 fn every_compliant_spelling_holds_with_evidence_in_the_template() {
     let cases: Value = crate::cfn::tree::from_str(COMPLIANT).expect("the corpus is JSON");

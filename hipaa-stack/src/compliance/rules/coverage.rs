@@ -177,11 +177,17 @@ const EVERYWHERE: &[&str] = &["U1", "U2", "H1", "P1", "X1"];
 /// Types that deploy a template of their own, which the rules never read: nested stacks,
 /// stack sets (`TemplateBody`/`TemplateURL` deployed to accounts and regions), and Service
 /// Catalog products provisioned from a template of the catalogue.
+/// So does a SageMaker project: it provisions a Service Catalog product
+/// (`ServiceCatalogProvisioningDetails`) or a CloudFormation template of its own
+/// (`TemplateProviderDetails`, "Details about a CloudFormation template provider
+/// configuration and associated provisioning information", whose `CfnTemplateProviderDetail`
+/// names a `TemplateURL`: CloudFormation reference, `AWS::SageMaker::Project`).
 const NESTED: &[&str] = &[
     "AWS::CloudFormation::Stack",
     "AWS::CloudFormation::StackSet",
     "AWS::Serverless::Application",
     "AWS::ServiceCatalog::CloudFormationProvisionedProduct",
+    "AWS::SageMaker::Project",
 ];
 
 /// Where in a resource a macro rewrites it after the rules have read it: `Fn::Transform`
@@ -438,6 +444,12 @@ fn command_deploying_a_template(cx: &Cx<'_>) -> Option<String> {
         "AWS::CodeBuild::Project" => cx.prop("/Source/BuildSpec")?,
         "AWS::Amplify::App" | "AWS::Amplify::Branch" => cx.prop("/BuildSpec")?,
         "AWS::Lambda::Function" => cx.prop("/Code/ZipFile")?,
+        // What a rule starts (an Automation runbook among its targets), not the events it
+        // matches: a rule that watches for `CreateStack` calls deploys nothing.
+        "AWS::Events::Rule" => cx.prop("/Targets")?,
+        "AWS::Config::RemediationConfiguration" | "AWS::SSMIncidents::ResponsePlan" => {
+            cx.resource.properties()
+        }
         _ => return None,
     };
     let mut texts: Vec<String> = Vec::new();
@@ -461,9 +473,16 @@ fn command_deploying_a_template(cx: &Cx<'_>) -> Option<String> {
         joined.push(' ');
     }
     let squashed: String = joined.chars().filter(|c| !matches!(c, '-' | '_')).collect();
+    // AWS's own Automation runbook `AWS-UpdateCloudFormationStack`, "Update an AWS
+    // CloudFormation stack by using an AWS CloudFormation template stored in an Amazon S3
+    // bucket" (its `TemplateUrl`; Systems Manager Automation runbook reference), run by an
+    // association, a maintenance window task, a rule's target
+    // (`…:automation-definition/AWS-UpdateCloudFormationStack`), a Config remediation
+    // (`TargetId`) or an incident response plan.
     let operation = (squashed.contains("cloudformation")
         && OPERATIONS.iter().any(|o| squashed.contains(o)))
-        || CMDLETS.iter().any(|c| squashed.contains(c));
+        || CMDLETS.iter().any(|c| squashed.contains(c))
+        || squashed.contains("awsupdatecloudformationstack");
     let tool = [
         "cloudformation deploy",
         "sam deploy",
@@ -963,8 +982,14 @@ fn secret_property_squashed(n: &str) -> bool {
         Some(words) => words.is_match(n),
         None => SECRET_PROPERTY_WORDS.iter().any(|s| n.contains(s)),
     } || SECRET_PROPERTY_NAMES.contains(&n)
-        || (n.ends_with("token") && !NOT_SECRET_TOKENS.contains(&n));
-    secret && !reference_name(n)
+        || (n.ends_with("token") && !NOT_SECRET_TOKENS.contains(&n))
+        || n.ends_with("tokenvalue")
+        || (n.ends_with("secret") && !NOT_SECRETS.contains(&n));
+    // A name that ends in `Param` names the parameter that holds the secret: MediaLive's
+    // `PasswordParam`, "The key used to extract the password from EC2 Parameter store"
+    // (CloudFormation reference, `AWS::MediaLive::Input InputSourceRequest`, and the
+    // channel's output destinations alike).
+    secret && !reference_name(n) && !n.ends_with("param")
 }
 
 /// Squashed property names that end in `token` and hold no secret: a custom resource's
@@ -984,6 +1009,18 @@ const NOT_SECRET_TOKENS: [&str; 5] = [
     "nexttoken",
 ];
 
+/// Squashed property names that end in `secret` and hold none: a Cognito app client's
+/// `GenerateSecret` and an EventBridge connection parameter's `IsValueSecret` (booleans),
+/// and a CodePipeline custom action's configuration property `Secret` ("Whether the
+/// configuration property is secret", a boolean). Every other name that ends in `secret`
+/// (or in `token` followed by `Value`) holds one: `ClientSecret`, an Invoicing procurement
+/// portal's `ProcurementPortalSharedSecret`, a Bedrock AgentCore payment provider's
+/// `AppSecret` and `WalletSecret`, a DevOps Agent's GitHub or GitLab `TokenValue` ("GitHub
+/// personal access token (PAT) value"); one whose value is a secret's ARN (MediaPackage's
+/// `CdnIdentifierSecret`, FSx's `DomainJoinServiceAccountSecret`) names it, and is not
+/// read as one (see `arn_shaped`).
+const NOT_SECRETS: [&str; 3] = ["generatesecret", "isvaluesecret", "secret"];
+
 /// Squashed property names that are a secret as a whole, though the words in them are not
 /// secrets inside other names (`AccessTokenValidity` is a number of minutes): CodeBuild's
 /// `AWS::CodeBuild::SourceCredential` `Token` (a personal access token or app password,
@@ -998,8 +1035,16 @@ const NOT_SECRET_TOKENS: [&str; 5] = [
 /// that authenticates as the principal; and DMS's `OracleSettings.SecurityDbEncryption`,
 /// "the transparent data encryption (TDE) password required by AWS DMS to access Oracle
 /// redo logs encrypted by TDE" (DMS API reference, `OracleSettings`), whose name says
-/// nothing of a password.
-const SECRET_PROPERTY_NAMES: [&str; 10] = [
+/// nothing of a password. So are a Site-to-Site VPN tunnel's `PreSharedKey`, "The
+/// pre-shared key (PSK) to establish initial authentication between the virtual private
+/// gateway and customer gateway" (CloudFormation reference, `AWS::EC2::VPNConnection
+/// VpnTunnelOptionsSpecification`; its `PreSharedKeyStorage`, `Standard` or
+/// `SecretsManager`, says where it is kept, and is no secret), and an Amazon Pinpoint APNs
+/// channel's `TokenKey`, "The authentication key to use for APNs tokens"
+/// (`AWS::Pinpoint::APNSChannel`, and the sandbox and VoIP channels alike).
+const SECRET_PROPERTY_NAMES: [&str; 12] = [
+    "presharedkey",
+    "tokenkey",
     "token",
     "accesstoken",
     "refreshtoken",
@@ -1016,9 +1061,44 @@ const SECRET_PROPERTY_NAMES: [&str; 10] = [
 /// `AccessKey`, "The access key required for Kinesis Firehose to authenticate with the HTTP
 /// endpoint selected as the destination" (Firehose API reference,
 /// `HttpEndpointConfiguration`), where DataSync's `AccessKey` of an object storage location
-/// is "for example, a user name" (`AWS::DataSync::LocationObjectStorage`).
-const SECRET_PROPERTY_OF_TYPE: [(&str, &str); 1] =
-    [("AWS::KinesisFirehose::DeliveryStream", "AccessKey")];
+/// is "for example, a user name" (`AWS::DataSync::LocationObjectStorage`); and an AppFlow
+/// connector profile's Datadog `ApplicationKey` ("Application keys, in conjunction with
+/// your API key, give you full access to Datadog's programmatic API", CloudFormation
+/// reference, `AWS::AppFlow::ConnectorProfile DatadogConnectorProfileCredentials`) and
+/// Infor Nexus `Datakey` ("The encryption key used to encrypt data",
+/// `InforNexusConnectorProfileCredentials`); and a LoRaWAN device's root and session keys
+/// (`AWS::IoTWireless::WirelessDevice` `OtaaV10x`, `OtaaV11`, `SessionKeysAbpV10x`,
+/// `SessionKeysAbpV11`: "The AppKey is a secret key, which you should handle in a similar
+/// way as you would an application password", and the `NwkKey`, `AppSKey`, `NwkSKey`
+/// alike).
+const SECRET_PROPERTY_OF_TYPE: [(&str, &str); 10] = [
+    ("AWS::KinesisFirehose::DeliveryStream", "AccessKey"),
+    ("AWS::AppFlow::ConnectorProfile", "ApplicationKey"),
+    ("AWS::AppFlow::ConnectorProfile", "Datakey"),
+    ("AWS::IoTWireless::WirelessDevice", "AppKey"),
+    ("AWS::IoTWireless::WirelessDevice", "NwkKey"),
+    ("AWS::IoTWireless::WirelessDevice", "AppSKey"),
+    ("AWS::IoTWireless::WirelessDevice", "NwkSKey"),
+    ("AWS::IoTWireless::WirelessDevice", "FNwkSIntKey"),
+    ("AWS::IoTWireless::WirelessDevice", "SNwkSIntKey"),
+    ("AWS::IoTWireless::WirelessDevice", "NwkSEncKey"),
+];
+
+/// Maps whose every value is a credential, whatever its name (the program's, or the
+/// connector's): an AppFlow custom connector's `CustomAuthCredentials.CredentialsMap`, "A
+/// map that holds custom authentication credentials" (CloudFormation reference,
+/// `AWS::AppFlow::ConnectorProfile CustomAuthCredentials`), and a Glue connection's
+/// `AuthenticationConfiguration.CustomAuthenticationCredentials` (also written in a
+/// DataZone connection's `GlueConnectionInput`: "Credential Map"), with the types that
+/// hold them, read first (the type's name is cheaper to test than a place).
+const CREDENTIAL_MAPS: [(&str, &str); 3] = [
+    ("AWS::AppFlow::ConnectorProfile", "CredentialsMap"),
+    ("AWS::Glue::Connection", "CustomAuthenticationCredentials"),
+    (
+        "AWS::DataZone::Connection",
+        "CustomAuthenticationCredentials",
+    ),
+];
 
 /// Configuration documents kept as text, with whether they are written in base64: an
 /// AppConfig hosted configuration's `Content` ("The configuration data, as bytes",
@@ -1118,6 +1198,10 @@ fn reference_name(n: &str) -> bool {
         "age",
         "prevention",
         "days",
+        // A Cognito user pool's `PasswordHistorySize`, "The number of previous passwords
+        // that you want Amazon Cognito to restrict each user from reusing" (CloudFormation
+        // reference, `AWS::Cognito::UserPool PasswordPolicy`).
+        "size",
     ]
     .iter()
     .any(|s| n.ends_with(s))
@@ -1234,6 +1318,8 @@ fn credential_text(text: &str) -> Option<&'static str> {
                 "AKIA",
                 "ASIA",
                 "://",
+                "oracle:thin:",
+                "oracle:oci:",
             ]);
             aho_corasick::AhoCorasick::new(marks).ok()
         });
@@ -1263,11 +1349,61 @@ fn credential_text(text: &str) -> Option<&'static str> {
     if url_password(text) {
         return Some("a password in a URL (`scheme://user:password@host`)");
     }
+    if oracle_url_password(text) {
+        return Some("a password in an Oracle JDBC URL (`jdbc:oracle:thin:user/password@host`)");
+    }
     if sql_password(text) {
         return Some(SQL_PASSWORD);
     }
     hipaa_stack_syntax::command_secret(text)
         .map(|_| "a password passed to a command as a flag (`mysql -p…`, `curl -u user:…`, `sshpass -p …`)")
+}
+
+/// Whether text holds an Oracle JDBC URL that writes a password: the thin and OCI drivers
+/// take `jdbc:oracle:thin:[user/password]@[host][:port]:SID` (and `@//host:port/service`),
+/// the credentials before the `@`, without the `://` of other schemes (Oracle JDBC
+/// developer's guide, "Data Sources and URLs"), as a Glue connection's
+/// `JDBC_CONNECTION_URL` or an environment variable may hold. A password read at run time
+/// (`${…}`, `{{…}}`, `%…%`) is none. The drivers' names are read in lower case, as they
+/// are written.
+fn oracle_url_password(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    ["oracle:thin:", "oracle:oci:"].iter().any(|driver| {
+        lower.match_indices(driver).any(|(i, _)| {
+            let rest = text.get(i + driver.len()..).unwrap_or_default();
+            rest.split_once('@')
+                .and_then(|(credentials, _)| credentials.split_once('/'))
+                .is_some_and(|(user, password)| {
+                    !user.trim().is_empty()
+                        && !password.trim().is_empty()
+                        && !user.contains(char::is_whitespace)
+                        && !password.contains(char::is_whitespace)
+                        && !password.starts_with(['$', '{', '%'])
+                })
+        })
+    })
+}
+
+/// The first dotted setting of an application named like a secret (see
+/// [`configured_secret`]) that text sets to a written value: `name=value` words, as Spark's
+/// `--conf spark.hadoop.fs.s3a.secret.key=…` (a Glue job's `--conf` argument, an EMR
+/// step's), or Java's `-Djavax.jdo.option.ConnectionPassword=…`. A value read at run time
+/// (`$…`, `{{…}}`), an ARN, a flag or a number sets none.
+fn configured_assignment(text: &str) -> Option<&str> {
+    text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '"' | '\''))
+        .filter_map(|word| word.trim_start_matches("-D").split_once('='))
+        .find(|(name, value)| {
+            let value = value.trim();
+            name.contains('.')
+                && !value.is_empty()
+                && !value.starts_with(['$', '{'])
+                && !value.starts_with("arn:")
+                && !value.eq_ignore_ascii_case("true")
+                && !value.eq_ignore_ascii_case("false")
+                && value.parse::<f64>().is_err()
+                && configured_secret(name)
+        })
+        .map(|(name, _)| name)
 }
 
 /// Every list below `value` that [`command_line`] reads as a command line or a script,
@@ -2534,8 +2670,8 @@ impl<'v> Objects<'v> {
         while let Some((v, at)) = pending.pop() {
             match v {
                 Value::Object(map) => {
-                    if let Some((name, value)) = name_and_value(map) {
-                        let place = trail.push(at, Step::Key("Value"));
+                    if let Some((name, key, value)) = name_and_value(map) {
+                        let place = trail.push(at, Step::Key(key));
                         if declared_secret(map) {
                             declared.push((place, value));
                         } else {
@@ -2637,29 +2773,54 @@ fn static_parameter(value: &str) -> bool {
 /// The name and value of an object that is a name/value pair: ECS and Batch containers'
 /// `Environment`, CodeBuild's `EnvironmentVariables`, App Runner's
 /// `RuntimeEnvironmentVariables`, Elastic Beanstalk's `OptionSettings`, tags:
-/// `{"Name"|"Key"|"OptionName": n, "Value": v}`. A CodeBuild variable of type
-/// `PARAMETER_STORE` or `SECRETS_MANAGER` holds a reference, and is none.
-fn name_and_value(map: &serde_json::Map<String, Value>) -> Option<(String, &Value)> {
-    // The five properties read, found in one pass over the object's keys (every object of
-    // every resource is read here).
-    let [mut name, mut key, mut option, mut kind, mut value] = [None; 5];
+/// `{"Name"|"Key"|"OptionName": n, "Value": v}`; a Lightsail container's `Environment`,
+/// `{"Variable": n, "Value": v}` (CloudFormation reference, `AWS::Lightsail::Container
+/// EnvironmentVariable`: "The environment variable key"; `GetContainerServices` shows it);
+/// and a CloudFront origin's `OriginCustomHeaders`, `{"HeaderName": n, "HeaderValue": v}`
+/// ("Specifies the value for the header", `AWS::CloudFront::Distribution OriginCustomHeader`;
+/// CloudFront sends it to the origin with every request, and `GetDistributionConfig`
+/// shows it), an API key or an `Authorization` header among them. With the key the value
+/// is at. A CodeBuild variable of type `PARAMETER_STORE` or `SECRETS_MANAGER` holds a
+/// reference, and is none.
+fn name_and_value(map: &serde_json::Map<String, Value>) -> Option<(String, &'static str, &Value)> {
+    // The properties read, found in one pass over the object's keys (every object of every
+    // resource is read here).
+    let [
+        mut name,
+        mut key,
+        mut option,
+        mut variable,
+        mut header,
+        mut kind,
+        mut value,
+        mut header_value,
+    ] = [None; 8];
     for (k, v) in map {
         let slot = match k.as_str() {
             "Name" => &mut name,
             "Key" => &mut key,
             "OptionName" => &mut option,
+            "Variable" => &mut variable,
+            "HeaderName" => &mut header,
             "Type" => &mut kind,
             "Value" => &mut value,
+            "HeaderValue" => &mut header_value,
             _ => continue,
         };
         *slot = Some(v);
     }
-    let name = [name, key, option].into_iter().flatten().find_map(text);
+    let name = [name, key, option, variable, header]
+        .into_iter()
+        .flatten()
+        .find_map(text);
     let reference = kind
         .and_then(text)
         .is_some_and(|t| !t.eq_ignore_ascii_case("PLAINTEXT"));
+    let value = value
+        .map(|v| ("Value", v))
+        .or(header_value.map(|v| ("HeaderValue", v)));
     match (name, value) {
-        (Some(name), Some(value)) if !reference => Some((name, value)),
+        (Some(name), Some((key, value))) if !reference => Some((name, key, value)),
         _ => None,
     }
 }
@@ -2743,18 +2904,21 @@ fn environment<'v>(properties: &'v Value) -> (Trail<'v>, Vec<(usize, String, &'v
     while let Some((v, at)) = pending.pop() {
         match v {
             Value::Object(map) => {
-                let name = ["Name", "Key", "OptionName"]
+                let name = ["Name", "Key", "OptionName", "Variable", "HeaderName"]
                     .iter()
                     .find_map(|k| crate::cfn::pointer::get(map, k).and_then(text));
                 let reference = crate::cfn::pointer::get(map, "Type")
                     .and_then(text)
                     .is_some_and(|t| !t.eq_ignore_ascii_case("PLAINTEXT"));
                 // A pair marked secret (`IsValueSecret`) is read apart (see `declared_secret`).
-                if let (Some(name), Some(value)) = (name, crate::cfn::pointer::get(map, "Value"))
+                let value = ["Value", "HeaderValue"]
+                    .iter()
+                    .find_map(|k| crate::cfn::pointer::get(map, k).map(|v| (*k, v)));
+                if let (Some(name), Some((key, value))) = (name, value)
                     && !reference
                     && !declared_secret(map)
                 {
-                    out.push((trail.push(at, Step::Key("Value")), name, value));
+                    out.push((trail.push(at, Step::Key(key)), name, value));
                 }
                 for (k, child) in map {
                     pending.push((child, trail.push(at, Step::Key(k))));
@@ -2868,7 +3032,9 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             .unwrap_or_else(|| literal_parts(value).concat())
             .contains_secret_reference();
         let header = credential_header(&name)
-            && (places.below(at, "HeaderParameters") || places.below(at, "Headers"));
+            && (places.below(at, "HeaderParameters")
+                || places.below(at, "Headers")
+                || places.below(at, "OriginCustomHeaders"));
         if written
             && (resolved_secret
                 || secret_name(&name)
@@ -2919,11 +3085,20 @@ fn p1(cx: &Cx<'_>) -> Outcome {
     // setting, and not a unit of time (a Cognito app client's `TokenValidityUnits`, whose
     // `AccessToken`, `IdToken` and `RefreshToken` are `seconds`, `minutes`, `hours` or
     // `days`: CloudFormation reference, `AWS::Cognito::UserPoolClient TokenValidityUnits`).
+    let credential_map = CREDENTIAL_MAPS
+        .iter()
+        .find(|(kind, _)| *kind == t)
+        .map(|(_, key)| *key);
+    // The names that are a secret in this type only, found once for the resource.
+    let of_type: Vec<&str> = SECRET_PROPERTY_OF_TYPE
+        .iter()
+        .filter(|(kind, _)| *kind == t)
+        .map(|(_, n)| *n)
+        .collect();
     let named_secret = |trail: &Trail<'_>, at: usize, name: &str| {
         (secret_property(name)
-            || SECRET_PROPERTY_OF_TYPE
-                .iter()
-                .any(|(kind, n)| *kind == t && *n == name))
+            || of_type.contains(&name)
+            || credential_map.is_some_and(|key| trail.below(at, key)))
             && !engine_settings.is_some_and(|key| trail.below(at, key))
             && !(t == "AWS::Cognito::UserPoolClient" && trail.below(at, "TokenValidityUnits"))
     };
@@ -2971,7 +3146,13 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             // A container's `DockerLabels` too, "a key/value map of labels to add to the
             // container" (CloudFormation reference, `AWS::ECS::TaskDefinition
             // ContainerDefinition`), which `DescribeTaskDefinition` shows.
+            // And a Managed Service for Apache Flink application's runtime properties
+            // (`EnvironmentProperties.PropertyGroups[].PropertyMap`, "Describes the value
+            // of an application execution property key-value pair", CloudFormation
+            // reference, `AWS::KinesisAnalyticsV2::Application PropertyGroup`), which
+            // `DescribeApplication` shows.
             let chosen = environment_map
+                || (t == "AWS::KinesisAnalyticsV2::Application" && trail.below(at, "PropertyMap"))
                 || definition
                 || trail.below(at, "Tags")
                 || trail.below(at, "DockerLabels")
@@ -3109,6 +3290,18 @@ fn p1(cx: &Cx<'_>) -> Outcome {
                 ));
                 return;
             }
+            // An application's dotted setting named like a secret, set in free text
+            // (`--conf spark.hadoop.fs.s3a.secret.key=…`).
+            if s.contains('=')
+                && s.contains('.')
+                && let Some(setting) = configured_assignment(s)
+            {
+                problems.push(format!(
+                    "`{}` sets `{setting}`, an application's setting named like a secret, to a value written in plain text; let the application read the secret at run time",
+                    trail.pointer(at).trim_start_matches('/')
+                ));
+                return;
+            }
             // Source code written inline: a secret in a map or object literal.
             let code = name == "ZipFile"
                 || (t == "AWS::Synthetics::Canary" && name == "Script")
@@ -3122,8 +3315,14 @@ fn p1(cx: &Cx<'_>) -> Outcome {
                 ));
                 return;
             }
+            // A boolean written as text is a switch about a secret (RDS's and DocumentDB's
+            // `ManageMasterUserPassword`, Redshift's `ManageMasterPassword`, a listener
+            // action's `UseExistingClientSecret`: Boolean properties, which CloudFormation
+            // also takes as `"true"`), never one.
             if named_secret(trail, at, name)
-                && !s.trim().is_empty()
+                && !value.is_empty()
+                && !value.eq_ignore_ascii_case("true")
+                && !value.eq_ignore_ascii_case("false")
                 && !dynamic_reference(s)
                 && !arn_shaped(s)
             {
@@ -3370,6 +3569,116 @@ mod tests {
             "EventSourceToken",
             "ClientToken",
             "AccessTokenValidity",
+        ] {
+            assert!(!secret_property(other), "{other}");
+        }
+    }
+
+    /// Pairs and maps whose names are the program's, read for a secret by their names: a
+    /// Lightsail container's `Variable`/`Value`, a CloudFront origin's
+    /// `HeaderName`/`HeaderValue`, a Flink application's `PropertyMap`.
+    #[test]
+    fn pairs_and_property_maps_are_read_by_their_names() {
+        use crate::compliance::rules::dms::tests::outcome_of;
+        use serde_json::json;
+        let failure = |t: &str, properties: serde_json::Value| match outcome_of(p1, t, properties) {
+            Outcome::Fail(why) => why,
+            other => panic!("{t}: {other:?}"),
+        };
+        let container = |variable: &str| json!({ "ServiceName": "web", "Power": "nano", "Scale": 1, "ContainerServiceDeployment": { "Containers": [{ "ContainerName": "web", "Environment": [{ "Variable": variable, "Value": "Winter2026ehr" }] }] } });
+        for variable in ["DB_PASSWORD", "DB_PW"] {
+            let why = failure("AWS::Lightsail::Container", container(variable));
+            assert!(why.contains("Containers/0/Environment/0/Value"), "{why}");
+        }
+        let origin = |name: &str, value: &str| json!({ "DistributionConfig": { "Origins": [{ "Id": "api", "OriginCustomHeaders": [{ "HeaderName": name, "HeaderValue": value }] }] } });
+        for (name, value) in [
+            ("X-Api-Key", "9f8e7d6c5b4a39281706f5e4"),
+            ("Authorization", "Token 9f8e7d6c5b4a39281706f5e4"),
+            (
+                "X-Origin-Verify",
+                "{{resolve:secretsmanager:ehr/origin:SecretString:v}}",
+            ),
+        ] {
+            let why = failure("AWS::CloudFront::Distribution", origin(name, value));
+            assert!(why.contains("OriginCustomHeaders/0/HeaderValue"), "{why}");
+        }
+        assert!(matches!(
+            outcome_of(
+                p1,
+                "AWS::CloudFront::Distribution",
+                origin("X-Forwarded-Host", "clinic.example.com")
+            ),
+            Outcome::Pass(_)
+        ));
+        let flink = |name: &str| json!({ "ApplicationConfiguration": { "EnvironmentProperties": { "PropertyGroups": [{ "PropertyGroupId": "db", "PropertyMap": { name: "Winter2026ehr" } }] } } });
+        let why = failure("AWS::KinesisAnalyticsV2::Application", flink("db_pass"));
+        assert!(why.contains("PropertyMap/db_pass"), "{why}");
+        assert!(matches!(
+            outcome_of(p1, "AWS::KinesisAnalyticsV2::Application", flink("db_host")),
+            Outcome::Pass(_)
+        ));
+    }
+
+    /// An Oracle JDBC URL's `user/password@`, and a dotted setting named like a secret set
+    /// in free text, are credentials; the URLs and settings that write none are not.
+    #[test]
+    fn oracle_urls_and_dotted_settings_are_read_for_a_password() {
+        for url in [
+            "jdbc:oracle:thin:app/Hunter22x@db.internal:1521/ORCL",
+            "jdbc:oracle:thin:app/Hunter22x@//db.internal:1521/ehr",
+            "url=jdbc:oracle:oci:app/Hunter22x@ehr_tns",
+        ] {
+            assert!(oracle_url_password(url), "{url}");
+            assert!(credential_text(url).is_some(), "{url}");
+        }
+        for url in [
+            "jdbc:oracle:thin:@db.internal:1521:ORCL",
+            "jdbc:oracle:thin:@//db.internal:1521/ehr",
+            "jdbc:oracle:thin:app/${DB_PASSWORD}@db.internal:1521/ORCL",
+            "jdbc:oracle:thin:@tcps://db.internal:2484/ehr?wallet_location=/opt/wallet",
+        ] {
+            assert!(!oracle_url_password(url), "{url}");
+        }
+        for text in [
+            "spark.hadoop.fs.s3a.secret.key=AbCdEf123456789xyz",
+            "spark.executor.memory=4g --conf spark.hadoop.fs.s3a.secret.key=AbCdEf123456789xyz",
+            "-Djavax.jdo.option.ConnectionPassword=Hunter22x",
+        ] {
+            assert!(configured_assignment(text).is_some(), "{text}");
+        }
+        for text in [
+            "spark.hadoop.fs.s3a.secret.key=${SECRET_KEY}",
+            "spark.authenticate.secret=true",
+            "spark.hadoop.fs.s3a.access.key=AKIDEXAMPLE",
+            "spark.executor.memory=4g",
+        ] {
+            assert_eq!(configured_assignment(text), None, "{text}");
+        }
+        assert!(!secret_property("PasswordParam"));
+    }
+
+    /// A name that ends in `secret` or in `token` and `Value` is a secret's, and so are a
+    /// VPN tunnel's pre-shared key and an APNs channel's token key; the booleans that say
+    /// whether a secret is made or kept, and where a pre-shared key is stored, are not.
+    #[test]
+    fn a_name_ending_in_secret_is_a_secret_but_for_the_booleans() {
+        for secret in [
+            "ProcurementPortalSharedSecret",
+            "WalletSecret",
+            "AppSecret",
+            "TokenValue",
+            "PreSharedKey",
+            "TokenKey",
+        ] {
+            assert!(secret_property(secret), "{secret}");
+        }
+        for other in [
+            "GenerateSecret",
+            "IsValueSecret",
+            "Secret",
+            "PreSharedKeyStorage",
+            "TokenKeyId",
+            "CdnIdentifierSecretArn",
         ] {
             assert!(!secret_property(other), "{other}");
         }

@@ -1501,9 +1501,11 @@ fn hidden<'a>(value: &'a Value, prefix: &str, pointer: &str) -> Vec<(String, &'a
     let Some(rest) = pointer.strip_prefix('/') else {
         return Vec::new();
     };
-    let (segment, rest) = match rest.split_once('/') {
-        Some((segment, rest)) => (segment, format!("/{rest}")),
-        None => (rest, String::new()),
+    // The first segment, and the pointer after it (from its `/`): read for every
+    // destination of every resource, so without a copy.
+    let (segment, rest) = match rest.find('/') {
+        Some(end) => (&rest[..end], &rest[end..]),
+        None => (rest, ""),
     };
     if super::meaning::no_value(value) {
         return Vec::new();
@@ -1522,11 +1524,10 @@ fn hidden<'a>(value: &'a Value, prefix: &str, pointer: &str) -> Vec<(String, &'a
         ("*", Value::Array(items)) => items
             .iter()
             .enumerate()
-            .flat_map(|(i, item)| hidden(item, &format!("{prefix}/{i}"), &rest))
+            .flat_map(|(i, item)| hidden(item, &format!("{prefix}/{i}"), rest))
             .collect(),
-        (key, Value::Object(map)) if !rest.is_empty() => map
-            .get(key)
-            .map(|next| hidden(next, &format!("{prefix}/{key}"), &rest))
+        (key, Value::Object(map)) if !rest.is_empty() => crate::cfn::pointer::get(map, key)
+            .map(|next| hidden(next, &format!("{prefix}/{key}"), rest))
             .unwrap_or_default(),
         _ => Vec::new(),
     }

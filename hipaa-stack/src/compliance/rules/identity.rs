@@ -423,11 +423,15 @@ fn every_resource(resource: &str) -> bool {
             rest.split(['/', ':']).all(stars)
                 || (glob(service, "kms") && (glob(rest, "key/*") || glob(rest, "alias/*")))
                 || if named_first(service, account) {
-                    // Every bucket (`*/phi/*`), queue or topic: the name itself is a star.
-                    rest.split(['/', ':']).next().is_some_and(names_no_one)
+                    // Every bucket (`*/phi/*`), queue or topic: the name itself is a star;
+                    // every FIFO queue or topic (`*.fifo`) too ([`GIVEN_SUFFIXES`]).
+                    rest.split(['/', ':']).next().is_some_and(|name| {
+                        names_no_one(name) || names_no_one_but_a_given_suffix(service, "", name)
+                    })
                 } else {
                     every_of_a_type(rest)
                         || every_generated_id(service, rest)
+                        || every_with_a_given_suffix(service, rest)
                         // A HealthLake data store is `datastore/fhir/${DatastoreId}` (Service
                         // Authorization Reference, AWS HealthLake resource types): its type is
                         // two segments long.
@@ -556,8 +560,10 @@ const GENERATED_IDS: &[&str] = &[
 
 /// Whether the resource part of an ARN of a service whose resources AWS names by a random
 /// identifier covers identifiers no one chose: a KMS key (`key/${KeyId}`, a UUID, or `mrk-`
-/// and 32 hexadecimal digits: AWS KMS Developer Guide, "Key identifiers (KeyId)") or an EC2
-/// or Systems Manager managed node (its fixed prefix, [`GENERATED_IDS`], and random digits)
+/// and 32 hexadecimal digits: AWS KMS Developer Guide, "Key identifiers (KeyId)"), an EC2
+/// or Systems Manager managed node (its fixed prefix, [`GENERATED_IDS`], and random digits),
+/// a database user of IAM database authentication, an EFS file system or access point, or
+/// a Neptune Analytics graph (each with the prefix of its id, below)
 /// whose identifier is written with a wildcard inside the fixed prefix (`instance/i*`,
 /// `key/m*`) or with nothing but wildcards and punctuation after it
 /// (`key/????????-????-????-????-????????????`, `key/mrk-*`, `instance/i-*`,
@@ -579,6 +585,25 @@ fn every_generated_id(service: &str, rest: &str) -> bool {
         "ec2" => GENERATED_IDS,
         // Systems Manager's other resources (parameters, documents) have chosen names.
         "ssm" if glob(kind, "managed-instance") => &["mi-"],
+        // A database user of IAM database authentication is
+        // `dbuser:${DbiResourceId}/${DbUserName}` (Service Authorization Reference, Amazon
+        // RDS IAM Authentication), whose resource id RDS generates: `db-` and random
+        // characters for an instance, `cluster-` and random characters for an Aurora
+        // cluster (RDS and Aurora user guides, "Creating and using an IAM policy for IAM
+        // database access": `db-ABCDEFGHIJKL01234`, `cluster-ABCDEFGHIJKL01234`), so
+        // `dbuser:db-*/app` is the user `app` of every instance, as `dbuser:*/app` is.
+        "rds-db" if glob(kind, "dbuser") => &["db-", "cluster-"],
+        // An EFS file system is `file-system/${FileSystemId}` and an access point
+        // `access-point/${AccessPointId}` (Service Authorization Reference, Amazon EFS),
+        // ids EFS generates: `fs-` and `fsap-` followed by hexadecimal digits (EFS API
+        // Reference, `FileSystemId` pattern `fs-[0-9a-f]{8,40}`, `AccessPointId`
+        // `fsap-[0-9a-f]{8,40}`).
+        "elasticfilesystem" if glob(kind, "file-system") => &["fs-"],
+        "elasticfilesystem" if glob(kind, "access-point") => &["fsap-"],
+        // A Neptune Analytics graph is `graph/${GraphId}`, an id Neptune generates: `g-` and
+        // random characters (Neptune Analytics User Guide, "Working with ARNs":
+        // `arn:aws:neptune-graph:us-east-1:123456789012:graph/g-vgebxfyat7`).
+        "neptune-graph" if glob(kind, "graph") => &["g-"],
         _ => return false,
     };
     let head = &name[..wild];
@@ -590,6 +615,75 @@ fn every_generated_id(service: &str, rest: &str) -> bool {
         .find_map(|p| name.strip_prefix(p))
         .unwrap_or(name);
     !id.chars().any(char::is_alphanumeric)
+}
+
+/// The suffixes AWS makes every name of a type end with, by service and resource type (`""`
+/// where the name comes first, [`named_first`]), and whether a zone id comes before it:
+/// - a directory bucket is `base-name--zone-id--x-s3` ("A directory bucket name consists of
+///   a base name that you provide, and a suffix that contains the ID of the AWS Zone … and
+///   `--x-s3`", S3 User Guide, "Directory bucket naming rules"), and an access point of a
+///   directory bucket `name--zone-id--xa-s3` (S3 User Guide, "Naming rules for access
+///   points for directory buckets");
+/// - a Multi-Region Access Point is `accesspoint/ALIAS.mrap` in its ARN
+///   (`arn:aws:s3::ACCOUNT:accesspoint/mfzwi23gnjvgw.mrap`, S3 User Guide, "Multi-Region
+///   Access Point ARNs"; general purpose bucket names "must not end with the suffix
+///   `.mrap`", which is "reserved for Multi-Region Access Point names");
+/// - a FIFO queue's or topic's name "must end with the `.fifo` suffix" (SQS Developer
+///   Guide, "Amazon SQS FIFO queue … names"; SNS Developer Guide, FIFO topics).
+///
+/// A pattern that writes only that suffix (`bucket/*--x-s3`, `*--use1-az4--x-s3`,
+/// `accesspoint/*.mrap`, `*.fifo`, or a star before part of it: `*-s3`, `*o`) names every
+/// resource of the type (of one zone), as `*` does: the suffix is AWS's, not a name.
+const GIVEN_SUFFIXES: &[(&str, &str, &str, bool)] = &[
+    ("s3express", "bucket", "--x-s3", true),
+    ("s3express", "accesspoint", "--xa-s3", true),
+    ("s3", "accesspoint", ".mrap", false),
+    ("sqs", "", ".fifo", false),
+    ("sns", "", ".fifo", false),
+];
+
+/// Whether the resource part `rest` of an ARN of `service` writes, as the name of a type
+/// of [`GIVEN_SUFFIXES`], only the suffix AWS gives every name of the type.
+fn every_with_a_given_suffix(service: &str, rest: &str) -> bool {
+    let mut segments = rest.split(['/', ':']);
+    let (Some(kind), Some(name)) = (segments.next(), segments.next()) else {
+        return false;
+    };
+    names_no_one_but_a_given_suffix(service, kind, name)
+}
+
+/// Whether `name`, a name pattern of the resource type `kind` of `service`, is only
+/// wildcards and punctuation ([`names_no_one`]) once the suffix AWS gives every name of
+/// the type ([`GIVEN_SUFFIXES`]) is read away, with the zone id before it where there is
+/// one: `*--use1-az4--x-s3` is every directory bucket of a zone, and so is `*az4--x-s3`,
+/// whose star spans the base name and the start of the zone id; a star before part of the
+/// suffix (`*-s3`, `*o`) spans the rest of it. A base name written (`records--*--x-s3`,
+/// `*records--use1-az4--x-s3`) names the resources it matches, as elsewhere.
+fn names_no_one_but_a_given_suffix(service: &str, kind: &str, name: &str) -> bool {
+    let service = service.trim().to_ascii_lowercase();
+    let kind = kind.trim().to_ascii_lowercase();
+    let name = name.trim().to_ascii_lowercase();
+    GIVEN_SUFFIXES
+        .iter()
+        .filter(|(s, k, _, _)| *s == service && *k == kind)
+        .any(|(_, _, suffix, zoned)| {
+            if let Some(rest) = name.strip_suffix(suffix) {
+                let base = match (zoned, rest.rfind("--")) {
+                    (false, _) => rest,
+                    (true, Some(at)) => &rest[..at],
+                    // No `--` before the suffix: the text after the last wildcard may be
+                    // the zone id's end, which the wildcard reaches into.
+                    (true, None) => rest.rfind(['*', '?']).map_or(rest, |at| &rest[..=at]),
+                };
+                return names_no_one(base);
+            }
+            // A star before part of the suffix: `*-s3`, `*fo`.
+            (1..suffix.len()).any(|k| {
+                let part = &suffix[suffix.len() - k..];
+                name.strip_suffix(part)
+                    .is_some_and(|rest| rest.ends_with('*') && names_no_one(rest))
+            })
+        })
 }
 
 /// Whether the name part of a resource pattern writes no letter or digit of any name, only
@@ -3362,5 +3456,44 @@ mod tests {
         let not = json!({ "Effect": "Allow", "NotAction": ["kms:Decrypt", "kms:ReEncrypt*"], "Resource": "*" });
         assert!(kms_on_every_key(&not).is_some_and(|f| f.contains("kms:CreateGrant")));
         assert!(kms_on_every_key(&allow(json!("kms:ListGrants"), json!("*"))).is_none());
+    }
+
+    /// A name pattern that writes only what AWS gives every name of a type (a generated
+    /// id's prefix, a mandated suffix) covers every resource of the type; one that writes a
+    /// name of its own does not.
+    #[test]
+    fn prefixes_and_suffixes_aws_gives_every_name_name_no_one() {
+        for every in [
+            "arn:aws:rds-db:us-east-1:123456789012:dbuser:db-*/app",
+            "arn:aws:rds-db:us-east-1:123456789012:dbuser:cluster-*/*",
+            "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-*",
+            "arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-*",
+            "arn:aws:neptune-graph:us-east-1:123456789012:graph/g-*",
+            "arn:aws:s3express:us-east-1:123456789012:bucket/*--x-s3",
+            "arn:aws:s3express:us-east-1:123456789012:bucket/*--use1-az4--x-s3",
+            "arn:aws:s3express:us-east-1:123456789012:bucket/*az4--x-s3",
+            "arn:aws:s3express:us-east-1:123456789012:bucket/*-s3",
+            "arn:aws:s3express:us-east-1:123456789012:accesspoint/*--use1-az4--xa-s3",
+            "arn:aws:s3::123456789012:accesspoint/*.mrap/object/*",
+            "arn:aws:sqs:us-east-1:123456789012:*.fifo",
+            "arn:aws:sqs:us-east-1:123456789012:*o",
+            "arn:aws:sns:us-east-1:123456789012:*.FIFO",
+        ] {
+            assert!(every_resource(every), "{every}");
+        }
+        for one in [
+            "arn:aws:rds-db:us-east-1:123456789012:dbuser:db-ABCDEFGHIJKL01234/app",
+            "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0123456789abcdef0",
+            "arn:aws:neptune-graph:us-east-1:123456789012:graph/g-vgebxfyat7",
+            "arn:aws:s3express:us-east-1:123456789012:bucket/records--use1-az4--x-s3",
+            "arn:aws:s3express:us-east-1:123456789012:bucket/records--*--x-s3",
+            "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap/object/*",
+            "arn:aws:sqs:us-east-1:123456789012:orders.fifo",
+            "arn:aws:sqs:us-east-1:123456789012:orders*.fifo",
+            // A general purpose bucket's name has no suffix AWS gives it.
+            "arn:aws:s3:::records.fifo/*",
+        ] {
+            assert!(!every_resource(one), "{one}");
+        }
     }
 }

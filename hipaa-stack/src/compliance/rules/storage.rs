@@ -336,7 +336,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "databases export the engine's full set of logs",
         types: DB_OR_CLUSTER,
         controls: &["164.308(a)(3)(ii)(A)", "164.308(a)(5)(ii)(C)", "164.312(b)"],
-        fix: "set `EnableCloudwatchLogsExports` to every log type of the engine; for MySQL and MariaDB, also a parameter group with `general_log` and `slow_query_log` 1 and an option group with `MARIADB_AUDIT_PLUGIN` (`EncryptedDatabase::mysql` writes both); for Aurora MySQL, a DB cluster parameter group with `server_audit_logging` 1; RDS Custom engines export no logs",
+        fix: "set `EnableCloudwatchLogsExports` to every log type of the engine; for MySQL and MariaDB, also a parameter group with `general_log` and `slow_query_log` 1 and an option group with `MARIADB_AUDIT_PLUGIN` whose `SERVER_AUDIT_EVENTS` include `CONNECT` and `QUERY` (or `QUERY_DDL` and `QUERY_DCL`) (`EncryptedDatabase::mysql` writes both); for Aurora MySQL, a DB cluster parameter group with `server_audit_logging` 1 and `server_audit_events` as MySQL's; for PostgreSQL, no `log_min_messages` or `log_min_error_statement` of `log`, `fatal` or `panic`; RDS Custom engines export no logs",
         packs: packs(
             Some("HIPAA.Security-RDSLoggingEnabled"),
             Some("CKV_AWS_129"),
@@ -371,7 +371,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "the database's parameter group forces TLS",
         types: DB_OR_CLUSTER,
         controls: &["164.312(e)(1)"],
-        fix: "use a `DBParameterGroup` of this template with `rds.force_ssl` = 1 (PostgreSQL) or `require_secure_transport` = 1 (MySQL)",
+        fix: "use a `DBParameterGroup` of this template with `rds.force_ssl` = 1 (PostgreSQL) or `require_secure_transport` = 1 (MySQL), and allow no TLS before 1.2 (`ssl_min_protocol_version` TLSv1.2 or later, `tls_version` without TLSv1 or TLSv1.1, SQL Server's `rds.tls10` and `rds.tls11` disabled)",
         packs: packs(None, None, None),
         check: r12,
     },
@@ -2347,6 +2347,9 @@ fn r8(cx: &Cx<'_>) -> Outcome {
         checks.push(aurora_audit_written(cx));
         checks.extend(aurora_general_and_slow_written(cx));
     }
+    if matches!(lower.as_str(), "postgres" | "aurora-postgresql") {
+        checks.extend(postgres_messages_kept(cx));
+    }
     if multi_az_mysql {
         checks.push(general_and_slow_written(
             cx,
@@ -2355,6 +2358,116 @@ fn r8(cx: &Cx<'_>) -> Outcome {
         ));
     }
     all(checks)
+}
+
+/// The PostgreSQL parameters that choose which messages reach the log RDS exports
+/// (`postgresql`), each at `ERROR` or below by default: `log_min_messages` "controls which
+/// message levels are written to the server log", and `log_min_error_statement` "controls
+/// which SQL statements that cause an error condition are recorded" (PostgreSQL
+/// documentation, "Error Reporting and Logging"; RDS takes both in a DB parameter group
+/// of the `postgres` and `aurora-postgresql` families).
+const POSTGRES_LOG_LEVELS: &[&str] = &["log_min_messages", "log_min_error_statement"];
+
+/// The levels of [`POSTGRES_LOG_LEVELS`] above `ERROR`, in PostgreSQL's order ("Valid values
+/// are DEBUG5, …, WARNING, ERROR, LOG, FATAL, and PANIC": each level includes all the
+/// levels that follow it), which leave errors, and the statements that caused them, out of
+/// the exported log.
+const POSTGRES_SILENT_LEVELS: &[&str] = &["log", "fatal", "panic"];
+
+/// The failures of a PostgreSQL database whose parameter groups leave errors out of the
+/// log it exports: a group of the template (the instance's `DBParameterGroupName`; a
+/// cluster's `DBClusterParameterGroupName` and the `DBParameterGroupName` of each instance
+/// of the app that joins it, which an Aurora instance reads over its cluster's) that sets
+/// a level of [`POSTGRES_LOG_LEVELS`] above `ERROR` ([`POSTGRES_SILENT_LEVELS`]), or to a
+/// value no rule can read before deploy, or whose `Parameters` no rule can read; and a
+/// group named by text or by a value of no template, which may set either. No group (the
+/// default group, which keeps the defaults) adds none.
+fn postgres_messages_kept(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+    let mut named: Vec<(String, &crate::cfn::Template, &Resource, &str, &str)> = Vec::new();
+    if cx.resource.type_name() == "AWS::RDS::DBCluster" {
+        named.push((
+            format!("cluster `{}`", cx.id()),
+            cx.template,
+            cx.resource,
+            "/DBClusterParameterGroupName",
+            "AWS::RDS::DBClusterParameterGroup",
+        ));
+        for (stack, member) in cluster_members(cx) {
+            named.push((
+                format!("instance `{}`", member.logical_id()),
+                cx.template_of(stack),
+                member,
+                "/DBParameterGroupName",
+                "AWS::RDS::DBParameterGroup",
+            ));
+        }
+    } else {
+        named.push((
+            format!("database `{}`", cx.id()),
+            cx.template,
+            cx.resource,
+            "/DBParameterGroupName",
+            "AWS::RDS::DBParameterGroup",
+        ));
+    }
+    let mut failures = Vec::new();
+    for (whose, template, of, pointer, type_name) in named {
+        let Some(value) = super::lookup(of.properties(), pointer) else {
+            continue;
+        };
+        let Some(group) = template
+            .resources()
+            .iter()
+            .filter(|r| r.type_name() == type_name)
+            .find(|r| super::meaning::names(value, r.logical_id()))
+        else {
+            // A default group of RDS (`default.postgres16`) keeps the defaults: "You can't
+            // modify the parameter settings of a default parameter group" (RDS user guide,
+            // "Parameter groups for Amazon RDS").
+            if text(value).is_some_and(|t| {
+                let t = t.trim().to_ascii_lowercase();
+                t.starts_with("default.") && !super::identity::dynamic(&t)
+            }) {
+                continue;
+            }
+            failures.push(Err(format!(
+                "{whose} takes its parameters from the group {}, which is no parameter group of its template: it may set `log_min_messages` or `log_min_error_statement` above ERROR, which leaves errors out of the exported log; give it a parameter group of the template",
+                text_or_json(value)
+            )));
+            continue;
+        };
+        let parameters = &group.properties()["Parameters"];
+        if !parameters.is_null() && !parameters.is_object() {
+            failures.push(Err(format!(
+                "the parameter group `{}` of {whose} writes `Parameters` as {}, which no rule can read before deploy: it may set `log_min_messages` or `log_min_error_statement` above ERROR; write the parameters in the template",
+                group.logical_id(),
+                text_or_json(parameters)
+            )));
+            continue;
+        }
+        for key in POSTGRES_LOG_LEVELS {
+            let v = &parameters[*key];
+            if v.is_null() {
+                continue;
+            }
+            match text(v) {
+                Some(level)
+                    if !super::identity::dynamic(&level)
+                        && !POSTGRES_SILENT_LEVELS
+                            .contains(&level.trim().to_ascii_lowercase().as_str()) => {}
+                Some(level) if !super::identity::dynamic(&level) => failures.push(Err(format!(
+                    "the parameter group `{}` of {whose} sets `{key}` to {level}, above ERROR: errors are left out of the exported log; remove it or set it to ERROR or below",
+                    group.logical_id()
+                ))),
+                _ => failures.push(Err(format!(
+                    "the parameter group `{}` of {whose} sets `{key}` to {}, which no rule can read before deploy: it may leave errors out of the exported log; write ERROR or below",
+                    group.logical_id(),
+                    text_or_json(v)
+                ))),
+            }
+        }
+    }
+    failures
 }
 
 /// Whether the parameter group of the template that `pointer` names (of `type_name`) turns
@@ -2559,12 +2672,21 @@ fn mysql_logs_written(cx: &Cx<'_>) -> [Result<Proof, String>; 2] {
         let i = options
             .iter()
             .position(|o| text(&o["OptionName"]).is_some_and(|n| n == "MARIADB_AUDIT_PLUGIN"))?;
-        Some((group, i, users_left_out_of_plugin(&options[i])))
+        Some((
+            group,
+            i,
+            users_left_out_of_plugin(&options[i]),
+            events_left_out_of_plugin(&options[i]),
+        ))
     });
     let audit = match audit {
-        Some((group, i, None)) => proof_of(group, &format!("/OptionConfigurations/{i}")).ok_or_default(),
-        Some((group, _, Some(setting))) => Err(format!(
+        Some((group, i, None, None)) => proof_of(group, &format!("/OptionConfigurations/{i}")).ok_or_default(),
+        Some((group, _, Some(setting), _)) => Err(format!(
             "the `MARIADB_AUDIT_PLUGIN` option of the option group `{}` sets `{setting}`, so the audit log leaves out the activity of some users (by default it records every user's: RDS user guide, MariaDB Audit Plugin support); remove the setting",
+            group.logical_id()
+        )),
+        Some((group, _, None, Some(events))) => Err(format!(
+            "the `MARIADB_AUDIT_PLUGIN` option of the option group `{}` sets `SERVER_AUDIT_EVENTS` to {events}, which leaves out of the audit log the connections (`CONNECT`) or the statements that change users, grants and schemas (`QUERY`, or `QUERY_DDL` and `QUERY_DCL`); name them, or remove the setting (its default is `CONNECT,QUERY`)",
             group.logical_id()
         )),
         None => Err("`OptionGroupName` names no option group of the template with the `MARIADB_AUDIT_PLUGIN` option: the exported audit log stays empty".to_owned()),
@@ -2596,6 +2718,54 @@ fn users_left_out_of_plugin(option: &Value) -> Option<String> {
     })
 }
 
+/// Whether a list of audit events (`SERVER_AUDIT_EVENTS` of the `MARIADB_AUDIT_PLUGIN`
+/// option, `server_audit_events` of Aurora MySQL's Advanced Auditing: a comma-separated set
+/// of `CONNECT`, `QUERY`, `TABLE`, `QUERY_DDL`, `QUERY_DML`, `QUERY_DML_NO_SELECT`,
+/// `QUERY_DCL`) records at least who connects (`CONNECT`: "Connects, disconnects and
+/// failed connects") and the statements that change users, grants and schemas: `QUERY`
+/// (every query) or both `QUERY_DDL` and `QUERY_DCL` ("CREATE USER, DROP USER, RENAME USER,
+/// GRANT, REVOKE and SET PASSWORD"), as `EncryptedDatabase::mysql` writes (MariaDB
+/// documentation, "Audit Plugin Log Settings"; RDS user guide, MariaDB Audit Plugin
+/// support; Aurora user guide, "Using Advanced Auditing"). A list that leaves either out
+/// (`QUERY_DML`, `TABLE`, `CONNECT` alone) turns off, under another name, the audit the
+/// exported log stands for.
+fn audits_connections_and_changes(events: &str) -> bool {
+    let named: Vec<String> = events
+        .split(',')
+        .map(|e| e.trim().to_ascii_uppercase())
+        .collect();
+    let has = |e: &str| named.iter().any(|n| n == e);
+    has("CONNECT") && (has("QUERY") || (has("QUERY_DDL") && has("QUERY_DCL")))
+}
+
+/// The `SERVER_AUDIT_EVENTS` value of a `MARIADB_AUDIT_PLUGIN` option that leaves
+/// connections or changes out of the audit log ([`audits_connections_and_changes`]), or
+/// that no rule can read before deploy, written as found. Not written (or removed by
+/// `AWS::NoValue`), RDS records `CONNECT,QUERY` (RDS user guide, MariaDB Audit Plugin
+/// support: `SERVER_AUDIT_EVENTS` default).
+fn events_left_out_of_plugin(option: &Value) -> Option<String> {
+    let settings = option["OptionSettings"].as_array()?;
+    settings.iter().find_map(|setting| {
+        let name = text(&setting["Name"])?;
+        if !name.trim().eq_ignore_ascii_case("SERVER_AUDIT_EVENTS") {
+            return None;
+        }
+        let value = &setting["Value"];
+        if value.is_null() || super::meaning::no_value(value) {
+            return None;
+        }
+        match text(value) {
+            Some(events)
+                if !super::identity::dynamic(&events)
+                    && audits_connections_and_changes(&events) =>
+            {
+                None
+            }
+            _ => Some(text_or_json(value)),
+        }
+    })
+}
+
 /// An Aurora MySQL cluster writes an audit log only with Advanced Auditing on
 /// (`server_audit_logging` 1 in its DB cluster parameter group, off by default: Aurora user
 /// guide, "Using Advanced Auditing with an Amazon Aurora MySQL DB cluster"); otherwise the
@@ -2615,6 +2785,10 @@ fn aurora_audit_written(cx: &Cx<'_>) -> Result<Proof, String> {
     // to audit with the server_audit_events parameter" (Aurora user guide, Using Advanced
     // Auditing, `server_audit_logging`).
     let events = text(&parameters["server_audit_events"]).is_some_and(|e| !e.trim().is_empty());
+    // Named, the events must record connections and changes ([`audits_connections_and_changes`]).
+    let narrow_events = text(&parameters["server_audit_events"])
+        .filter(|e| !e.trim().is_empty())
+        .filter(|e| super::identity::dynamic(e) || !audits_connections_and_changes(e));
     // "By default, all users are audited": a list of users to include or exclude narrows it.
     let narrowed = ["server_audit_incl_users", "server_audit_excl_users"]
         .into_iter()
@@ -2622,6 +2796,11 @@ fn aurora_audit_written(cx: &Cx<'_>) -> Result<Proof, String> {
     if on && !events {
         Err(format!(
             "the DB cluster parameter group `{}` turns Advanced Auditing on without `server_audit_events`: the audit log shows no event until one is named (set it to CONNECT,QUERY at least)",
+            group.logical_id()
+        ))
+    } else if let Some(events) = narrow_events.filter(|_| on) {
+        Err(format!(
+            "the DB cluster parameter group `{}` sets `server_audit_events` to {events}, which leaves out of the audit log the connections (`CONNECT`) or the statements that change users, grants and schemas (`QUERY`, or `QUERY_DDL` and `QUERY_DCL`); name them",
             group.logical_id()
         ))
     } else if let Some(key) = narrowed.filter(|_| on) {
@@ -2744,6 +2923,68 @@ fn tls_parameters(cx: &Cx<'_>) -> &'static [&'static str] {
     }
 }
 
+/// Why a parameter group that forces TLS lets connections use TLS 1.0 or 1.1, protocols
+/// NIST SP 800-52 Rev. 2 no longer admits for government systems (TLS 1.2 at least), if it
+/// does: the minimum protocol of PostgreSQL (`ssl_min_protocol_version` `TLSv1` or
+/// `TLSv1.1`; "Sets the minimum SSL/TLS protocol version to use", default `TLSv1.2`:
+/// PostgreSQL documentation, "Connections and Authentication", SSL), the protocols of MySQL,
+/// MariaDB and Aurora MySQL (`tls_version`, a comma-separated list: one that names
+/// `TLSv1` or `TLSv1.1`), and SQL Server's `rds.tls10` and `rds.tls11` `enabled` (RDS user
+/// guide, "Configuring security protocols and ciphers" of SQL Server). A value no rule can
+/// read before deploy may name either.
+fn older_tls_allowed(group: &Resource) -> Option<String> {
+    let parameters = &group.properties()["Parameters"];
+    let id = group.logical_id();
+    let read = |key: &str| -> Option<Result<String, String>> {
+        let v = &parameters[key];
+        if v.is_null() || super::meaning::no_value(v) {
+            return None;
+        }
+        Some(
+            text(v)
+                .filter(|t| !super::identity::dynamic(t))
+                .map(|t| t.trim().to_ascii_lowercase())
+                .ok_or_else(|| text_or_json(v)),
+        )
+    };
+    let unread = |key: &str, value: &str| {
+        format!(
+            "parameter group `{id}` sets `{key}` to {value}, which no rule can read before deploy: it may admit TLS 1.0 or 1.1; write a value of TLS 1.2 or later"
+        )
+    };
+    let old = |v: &str| matches!(v.trim(), "tlsv1" | "tlsv1.0" | "tlsv1.1");
+    match read("ssl_min_protocol_version") {
+        Some(Ok(v)) if old(&v) => {
+            return Some(format!(
+                "parameter group `{id}` sets `ssl_min_protocol_version` to {v}, which admits connections over TLS 1.0 or 1.1; set TLSv1.2 or TLSv1.3, or leave the default (TLSv1.2)"
+            ));
+        }
+        Some(Err(v)) => return Some(unread("ssl_min_protocol_version", &v)),
+        _ => {}
+    }
+    match read("tls_version") {
+        Some(Ok(v)) if v.split(',').any(old) => {
+            return Some(format!(
+                "parameter group `{id}` sets `tls_version` to {v}, which admits connections over TLS 1.0 or 1.1; name only TLSv1.2 and TLSv1.3"
+            ));
+        }
+        Some(Err(v)) => return Some(unread("tls_version", &v)),
+        _ => {}
+    }
+    for key in ["rds.tls10", "rds.tls11"] {
+        match read(key) {
+            Some(Ok(v)) if v == "enabled" => {
+                return Some(format!(
+                    "parameter group `{id}` sets `{key}` to enabled, which admits connections over TLS 1.0 or 1.1; set it to disabled"
+                ));
+            }
+            Some(Err(v)) => return Some(unread(key, &v)),
+            _ => {}
+        }
+    }
+    None
+}
+
 fn r12(cx: &Cx<'_>) -> Outcome {
     if let Some(member) = cluster_member(cx, "it forces TLS as that cluster's parameter group does")
     {
@@ -2778,6 +3019,9 @@ fn r12(cx: &Cx<'_>) -> Outcome {
             v == "1" || v.eq_ignore_ascii_case("on") || v.eq_ignore_ascii_case("true")
         });
         if let Some(p) = proof_of(group, &format!("/Parameters/{key}")).filter(|_| forced) {
+            if let Some(weak) = older_tls_allowed(group) {
+                return Outcome::Fail(weak);
+            }
             return Outcome::Pass(vec![p]);
         }
     }
