@@ -187,6 +187,14 @@ mod tests {
         selection
     }
 
+    /// What rule D2 found on `id` of `stack` once `app` is checked, the rule and the
+    /// disaster-recovery table held to one reading first.
+    fn checked_d2(app: &App, stack: &str, id: &str) -> Status {
+        let assembly = app.check().unwrap();
+        assert_the_rule_and_the_table_agree(&assembly);
+        d2_of(&assembly, stack, id)
+    }
+
     /// What rule D2 found on `logical_id` of `stack`.
     fn d2_of(assembly: &crate::compliance::Assembly, stack: &str, id: &str) -> Status {
         assembly
@@ -464,9 +472,7 @@ mod tests {
             &[json!({ "Fn::GetAtt": ["Files", "Arn"] })],
         ))
         .unwrap();
-        let assembly = app.check().unwrap();
-        assert_the_rule_and_the_table_agree(&assembly);
-        d2_of(&assembly, "data", "Files")
+        checked_d2(&app, "data", "Files")
     }
 
     /// A copy action counts only for a type whose recovery points AWS Backup copies to
@@ -601,9 +607,7 @@ mod tests {
                 &[json!({ "Fn::GetAtt": ["Db", "DBInstanceArn"] })],
             ))
             .unwrap();
-            let assembly = app.check().unwrap();
-            assert_the_rule_and_the_table_agree(&assembly);
-            match d2_of(&assembly, "data", "Db") {
+            match checked_d2(&app, "data", "Db") {
                 Status::Enforced { .. } if copied => {}
                 Status::Gap { reason } if !copied => {
                     assert!(reason.contains("not both"), "{reason}");
@@ -774,9 +778,7 @@ mod tests {
                     .property("SourceDBInstanceIdentifier", source),
             )
             .unwrap();
-            let assembly = app.check().unwrap();
-            assert_the_rule_and_the_table_agree(&assembly);
-            let status = d2_of(&assembly, "primary", "Source");
+            let status = checked_d2(&app, "primary", "Source");
             assert_eq!(
                 matches!(status, Status::Enforced { .. }),
                 copy,
@@ -1075,9 +1077,7 @@ mod tests {
             &[json!({ "Fn::GetAtt": ["Files", "Arn"] })],
         ))
         .unwrap();
-        let assembly = app.check().unwrap();
-        assert_the_rule_and_the_table_agree(&assembly);
-        d2_of(&assembly, "data", "Files")
+        checked_d2(&app, "data", "Files")
     }
 
     /// A vault of the app that a copy goes to keeps the copy only when it outlives its stack
@@ -1243,9 +1243,7 @@ mod tests {
                 std::slice::from_ref(&listed),
             ))
             .unwrap();
-            let assembly = app.check().unwrap();
-            assert_the_rule_and_the_table_agree(&assembly);
-            let status = d2_of(&assembly, "data", "Cluster");
+            let status = checked_d2(&app, "data", "Cluster");
             assert_eq!(
                 matches!(status, Status::Enforced { .. }),
                 copied,
@@ -1400,9 +1398,7 @@ mod tests {
             } else {
                 data.add(raw).unwrap()
             };
-            let assembly = app.check().unwrap();
-            assert_the_rule_and_the_table_agree(&assembly);
-            let status = d2_of(&assembly, "data", "Volume");
+            let status = checked_d2(&app, "data", "Volume");
             assert_eq!(
                 matches!(status, Status::Enforced { .. }),
                 copied,
@@ -1467,9 +1463,7 @@ mod tests {
                 namespace = namespace.property("KmsKeyId", east);
             }
             data.add(namespace).unwrap();
-            let assembly = app.check().unwrap();
-            assert_the_rule_and_the_table_agree(&assembly);
-            let status = d2_of(&assembly, "data", "Warehouse");
+            let status = checked_d2(&app, "data", "Warehouse");
             assert_eq!(
                 matches!(status, Status::Enforced { .. }),
                 copied,
