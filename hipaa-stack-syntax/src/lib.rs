@@ -24,6 +24,17 @@
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+/// `c` in lower case, as [`u8::to_ascii_lowercase`] gives it, written as a macro: the
+/// budget of const evaluation counts calls, and the user data check lowers many bytes.
+macro_rules! lower {
+    ($c:expr) => {
+        match $c {
+            c @ b'A'..=b'Z' => c | 0x20,
+            c => c,
+        }
+    };
+}
+
 /// A literal that breaks one of the rules of this crate.
 ///
 /// Its [`Display`](std::fmt::Display) text is one lower-case sentence: what
@@ -420,7 +431,7 @@ pub fn check_account_id(id: &str) -> Result<(), Violation> {
     Ok(())
 }
 
-/// Checks a tag as AWS does: a key of 1 to 128 and a value of up to 256 Unicode letters,
+/// Checks a tag as AWS does: a key of 1 to 128 and a value of 1 to 256 Unicode letters,
 /// digits, spaces and `_ . : / = + - @`. Keys starting with `aws:` are AWS's own
 /// (CloudFormation refuses them), and `hipaa-stack:` is the prefix of the tags hipaa-stack
 /// sets itself. A tag is no place for a secret: a key named like one (`DB_PASSWORD`,
@@ -437,6 +448,7 @@ pub fn check_account_id(id: &str) -> Result<(), Violation> {
 /// assert!(check_tag("owner", "AKIAIOSFODNN7EXAMPLE").is_err());
 /// assert!(check_tag("aws:owner", "me").is_err());
 /// assert!(check_tag("", "x").is_err());
+/// assert!(check_tag("team", "").is_err());
 /// assert!(check_tag("team", "a;b").is_err());
 /// ```
 pub fn check_tag(key: &str, value: &str) -> Result<(), Violation> {
@@ -444,8 +456,10 @@ pub fn check_tag(key: &str, value: &str) -> Result<(), Violation> {
     let lower = key.to_ascii_lowercase();
     let rule = if key.is_empty() || key.chars().count() > 128 {
         "tag keys have 1 to 128 characters"
-    } else if value.chars().count() > 256 {
-        "tag values have at most 256 characters"
+    } else if value.is_empty() || value.chars().count() > 256 {
+        // CloudFormation's `Tag` (API reference, data type `Tag`): a stack tag's `Value` is
+        // required, of 1 to 256 characters; CreateChangeSet refuses an empty one.
+        "tag values have 1 to 256 characters"
     } else if !key.chars().all(allowed) || !value.chars().all(allowed) {
         "tags use only letters, digits, spaces and `_ . : / = + - @`"
     } else if lower.starts_with("aws:") {
@@ -1021,6 +1035,30 @@ const SECRET_WORDS: [&str; 15] = [
 /// setting rather than a credential ([`auth_setting`]: `ENABLE_AUTH=true`, `AUTH=iam`).
 const SECRET_ABBREVIATIONS: [&str; 6] = ["pw", "pwd", "pass", "pword", "pswd", "auth"];
 
+/// [`SECRET_WORDS`] as bytes, made once: the loop of [`user_data_problem`] reads them
+/// without a call for each word (the budget of const evaluation counts calls).
+const SECRET_WORD_BYTES: [&[u8]; SECRET_WORDS.len()] = byte_strings(SECRET_WORDS);
+
+/// [`SECRET_ABBREVIATIONS`] as bytes, made once (see [`SECRET_WORD_BYTES`]).
+const SECRET_ABBREVIATION_BYTES: [&[u8]; SECRET_ABBREVIATIONS.len()] =
+    byte_strings(SECRET_ABBREVIATIONS);
+
+/// The number of [`SECRET_WORDS`] and of [`SECRET_ABBREVIATIONS`], as constants (see
+/// [`SECRET_WORD_BYTES`]).
+const SECRET_WORD_COUNT: usize = SECRET_WORDS.len();
+const SECRET_ABBREVIATION_COUNT: usize = SECRET_ABBREVIATIONS.len();
+
+/// The bytes of each of `words`, in const context.
+const fn byte_strings<const N: usize>(words: [&'static str; N]) -> [&'static [u8]; N] {
+    let mut out: [&'static [u8]; N] = [b""; N];
+    let mut k = 0;
+    while k < N {
+        out[k] = words[k].as_bytes();
+        k += 1;
+    }
+    out
+}
+
 /// Values that choose how to authenticate, never a credential: `MONGO_AUTH=true`,
 /// `AUTH=iam`, `auth: required`.
 const AUTH_SETTINGS: [&str; 22] = [
@@ -1075,7 +1113,12 @@ const fn word_start(b: &[u8], i: usize) -> bool {
 /// (`PASSWORD_FILE`, `TOKEN_URL`).
 const fn name_end(b: &[u8], end: usize) -> Option<usize> {
     if end == b.len() || !name_byte(b[end]) {
-        return Some(subscript_end(b, end));
+        let key = key_end(b, end);
+        return Some(if key > end {
+            key
+        } else {
+            subscript_end(b, end)
+        });
     }
     let mut j = end;
     if b[j] == b'_' || b[j] == b'-' {
@@ -1089,6 +1132,32 @@ const fn name_end(b: &[u8], end: usize) -> Option<usize> {
         Some(subscript_end(b, j))
     } else {
         None
+    }
+}
+
+/// The index after the `]` that closes a subscript in which a name ends at `end`
+/// (`creds[password]`, `creds["db_password"]`, `([password]=…)` in a compound assignment),
+/// or `end` when the name is no key: an associative array's element keyed by a secret's
+/// name holds the secret as much as a variable of that name (bash(1), Arrays; hostile
+/// review 19).
+const fn key_end(b: &[u8], end: usize) -> usize {
+    let mut k = end;
+    while k < b.len() && matches!(b[k], b'"' | b'\'') {
+        k += 1;
+    }
+    if !(k < b.len() && b[k] == b']') {
+        return end;
+    }
+    // Back over the name and quotes to the `[` that opens the subscript.
+    let mut s = end;
+    while s > 0 && end - s < 64 && (name_byte(b[s - 1]) || matches!(b[s - 1], b'"' | b'\'' | b'.'))
+    {
+        s -= 1;
+    }
+    if s > 0 && b[s - 1] == b'[' {
+        k + 1
+    } else {
+        end
     }
 }
 
@@ -1132,6 +1201,27 @@ const fn assigned_by_command(b: &[u8], i: usize, end: usize) -> bool {
         k = skip_blanks(b, we);
     }
     let reader = if alone { reader_before(b, s) } else { None };
+    // `{ read -r NAME; } <<< …`: the group's input is the command's (hostile review 19).
+    if reader.is_some() && k < b.len() && b[k] == b';' {
+        let g = skip_blanks(b, k + 1);
+        if g < b.len() && b[g] == b'}' {
+            k = skip_blanks(b, g + 1);
+        }
+    }
+    // `while read -r NAME; do …; done <<< …`: the loop's input is its `read`'s (hostile
+    // review 19), after the first `done` that ends a command.
+    if let Some(w) = reader
+        && loop_keyword_before(b, w)
+    {
+        let mut d = k;
+        while d + 4 <= b.len() {
+            if b[d] == b'd' && word_at(b, d, b"done") && command_position(b, d) {
+                k = skip_blanks(b, d + 4);
+                break;
+            }
+            d += 1;
+        }
+    }
     if let Some(w) = reader {
         // `read NAME < <(echo …)`: a process substitution that prints written text.
         if k < b.len() && b[k] == b'<' && !at_exactly(b, k, b"<<") {
@@ -1142,11 +1232,10 @@ const fn assigned_by_command(b: &[u8], i: usize, end: usize) -> bool {
         }
         // `echo … | read NAME`, `… | while read NAME`, `… | { read NAME; }`: the command
         // before the pipe prints written text.
-        if let Some(pipe) = pipe_before(b, w) {
-            let start = command_start(b, pipe);
-            if substitution_written(b, start, b'|') {
-                return true;
-            }
+        if let Some(pipe) = pipe_before(b, w)
+            && piped_text_written(b, pipe)
+        {
+            return true;
         }
         // `read NAME < /dev/stdin <<< …`: past redirections from files.
         while k < b.len() && b[k] == b'<' && !at_exactly(b, k, b"<<") && !at_exactly(b, k, b"<(") {
@@ -1164,7 +1253,12 @@ const fn assigned_by_command(b: &[u8], i: usize, end: usize) -> bool {
             return !here_document_expands(b, k) && here_document_holds_text(b, k);
         }
         let v = skip_quotes(b, skip_blanks(b, k + 3));
-        return v < b.len() && !matches!(b[v], b'$' | b'`' | b'\n' | b'\r' | b';' | b'|' | b'&');
+        // Written text, or a substitution or variable that prints some (`<<< "$(echo …)"`;
+        // hostile review 19).
+        return v < b.len()
+            && (!matches!(b[v], b'$' | b'`' | b'\n' | b'\r' | b';' | b'|' | b'&')
+                || (matches!(b[v], b'$' | b'`')
+                    && (substitution_written_at(b, v) || variable_written(b, v))));
     }
     // `printf -v NAME`: back over the name, the blanks, `-v`, the blanks, `printf`.
     let mut p = s;
@@ -1222,6 +1316,84 @@ const fn reader_before(b: &[u8], s: usize) -> Option<usize> {
         }
         return None;
     }
+}
+
+/// Commands that print the text given to them, or a part of it, as it is: a stage of a
+/// pipeline between written text and the command that reads it hides nothing (`echo … |
+/// cat | read NAME`, `| head -n 1 |`, `| jq -r .password |`; hostile review 19). `xargs`
+/// is one when it runs no command of its own.
+const PASS_THROUGH: [&str; 16] = [
+    "cat", "tee", "head", "tail", "sort", "uniq", "grep", "egrep", "fgrep", "jq", "yq", "stdbuf",
+    "dos2unix", "fold", "column", "tac",
+];
+
+/// Whether the stage of a pipeline that starts at `k` (after spaces and `sudo`) is a
+/// command of [`PASS_THROUGH`], or `xargs` running no command (which prints its input's
+/// words as `echo` does).
+const fn pass_through_at(b: &[u8], k: usize) -> bool {
+    let k = after_sudo(b, skip_blanks(b, k));
+    if word_at(b, k, b"xargs") {
+        let mut e = k + 5;
+        loop {
+            let (s, we) = next_word(b, e);
+            if s == we {
+                return true;
+            }
+            if !is_flag(b, s, we) {
+                return word_at(b, s, b"echo");
+            }
+            e = we;
+            // The flags of xargs(1) whose value is the next word (`-n 1`, `-d '\n'`).
+            let q = skip_quotes(b, s);
+            if we == q + 2 && matches!(b[q + 1], b'n' | b'L' | b'd' | b'P' | b's' | b'E' | b'a') {
+                e = next_word(b, we).1;
+            }
+        }
+    }
+    let mut t = 0;
+    while t < PASS_THROUGH.len() {
+        if word_at(b, k, PASS_THROUGH[t].as_bytes()) {
+            return true;
+        }
+        t += 1;
+    }
+    false
+}
+
+/// Whether the pipe at `pipe` is fed text written in the script: the stage before it
+/// prints written text ([`substitution_written`]), or passes on ([`PASS_THROUGH`]) what a
+/// stage before it is fed (`echo hunter2 | cat | read PW`).
+const fn piped_text_written(b: &[u8], mut pipe: usize) -> bool {
+    loop {
+        let start = command_start(b, pipe);
+        // A stage that prints written text, or passes on a here-document or here-string of
+        // written text (`cat <<'EOF' | read NAME`; hostile review 19).
+        if substitution_written(b, start, b'|')
+            || (pass_through_at(b, start) && input_written(b, skip_blanks(b, start)) == FED_WRITTEN)
+        {
+            return true;
+        }
+        if !(pass_through_at(b, start)
+            && start >= 1
+            && b[start - 1] == b'|'
+            && !(start >= 2 && b[start - 2] == b'|'))
+        {
+            return false;
+        }
+        pipe = start - 1;
+    }
+}
+
+/// Whether the command at `w` is the condition of a `while` or `until` loop (`while read
+/// …; do`).
+const fn loop_keyword_before(b: &[u8], w: usize) -> bool {
+    let mut k = w;
+    while k > 0 && matches!(b[k - 1], b' ' | b'\t') {
+        k -= 1;
+    }
+    k >= 5
+        && (at_exactly(b, k - 5, b"while") || at_exactly(b, k - 5, b"until"))
+        && (k == 5 || !word_byte(b[k - 6]))
 }
 
 /// The `|` (not `||`) whose pipe feeds the command at `w`, back over blanks, `{`, `(` and
@@ -1426,7 +1598,7 @@ const fn secret_flag_at(b: &[u8], i: usize) -> bool {
     let mut maybe = false;
     while e < b.len() && (b[e].is_ascii_alphanumeric() || b[e] == b'-' || b[e] == b'_') {
         if e > s {
-            let pair = [b[e - 1].to_ascii_lowercase(), b[e].to_ascii_lowercase()];
+            let pair = [lower!(b[e - 1]), lower!(b[e])];
             if matches!(
                 pair,
                 [b'p', b'a']
@@ -1553,22 +1725,29 @@ const fn secret_spec_at(b: &[u8], v: usize) -> bool {
 
 /// Whether the last part of the path `b[s..e]` (without an extension) ends in a secret's
 /// word: `/etc/app/db_password`, `/run/secrets/token`, `~/.vnc/passwd`, `api-key.txt`.
-const fn secret_file(b: &[u8], s: usize, mut e: usize) -> bool {
-    let mut base = e;
-    while base > s && !matches!(b[base - 1], b'/' | b'"' | b'\'') {
-        base -= 1;
+const fn secret_file(b: &[u8], s: usize, e: usize) -> bool {
+    // The last part of the path as the shell reads it, without its quotes (`/etc/app/"db_password"`,
+    // `db_pass''word`; hostile review 19): its last 64 bytes, copied.
+    let mut name = [0u8; 64];
+    let mut n = 0;
+    let mut k = e;
+    while k > s && n < 64 && b[k - 1] != b'/' {
+        k -= 1;
+        if !matches!(b[k], b'"' | b'\'') {
+            n += 1;
+            name[64 - n] = b[k];
+        }
     }
-    while e > base && matches!(b[e - 1], b'"' | b'\'') {
-        e -= 1;
-    }
-    let mut dot = e;
-    while dot > base + 1 && b[dot - 1] != b'.' {
+    let base = 64 - n;
+    let mut end = 64;
+    let mut dot = end;
+    while dot > base + 1 && name[dot - 1] != b'.' {
         dot -= 1;
     }
-    if dot > base + 1 && e - dot <= 4 {
-        e = dot - 1;
+    if dot > base + 1 && end - dot <= 4 {
+        end = dot - 1;
     }
-    e > base && secret_name_ends(b, base, e)
+    end > base && secret_name_ends(&name, base, end)
 }
 
 /// Whether the redirection `>` or `>>` at `i` writes written text into a file named like a
@@ -1578,7 +1757,10 @@ const fn secret_file(b: &[u8], s: usize, mut e: usize) -> bool {
 const fn secret_file_written_at(b: &[u8], i: usize) -> bool {
     let tee = b[i] == b't';
     let mut k = if tee {
-        if !(word_at(b, i, b"tee") && command_position(b, i)) {
+        // `tee` as a command, perhaps after `sudo` and its flags (`sudo -u app tee …`).
+        if !(word_at(b, i, b"tee")
+            && (command_position(b, i) || after_sudo(b, skip_blanks(b, command_start(b, i))) == i))
+        {
             return false;
         }
         i + 3
@@ -1586,7 +1768,8 @@ const fn secret_file_written_at(b: &[u8], i: usize) -> bool {
         if !(b[i] == b'>' && (i == 0 || b[i - 1] != b'>')) {
             return false;
         }
-        if i + 1 < b.len() && b[i + 1] == b'>' {
+        // `>>`, and `>|`, which writes over a file as `>` does.
+        if i + 1 < b.len() && matches!(b[i + 1], b'>' | b'|') {
             i + 2
         } else {
             i + 1
@@ -1604,25 +1787,48 @@ const fn secret_file_written_at(b: &[u8], i: usize) -> bool {
     } else if k < b.len() && b[k] == b'&' {
         return false;
     }
-    let (ps, pe) = next_word(b, k);
-    if !(ps < pe && secret_file(b, ps, pe)) {
+    // The file: the word after `>`, or any file `tee` writes (`tee FILE… `; hostile review
+    // 19).
+    let mut named = false;
+    loop {
+        let (ps, pe) = next_word(b, k);
+        if ps == pe || (tee && matches!(b[ps], b'>' | b'<')) {
+            break;
+        }
+        if secret_file(b, ps, pe) {
+            named = true;
+            break;
+        }
+        if !tee {
+            break;
+        }
+        k = pe;
+    }
+    if !named {
         return false;
     }
-    let start = skip_blanks(b, command_start(b, i));
-    // A here-string or a here-document in the same command.
-    let mut h = start;
-    while h < b.len() && !command_end(b, h) {
-        if at_exactly(b, h, b"<<<") {
-            let v = skip_blanks(b, h + 3);
-            return v < b.len() && written_at(b, v);
-        }
-        if at_exactly(b, h, b"<<") {
-            return !here_document_expands(b, h) && here_document_holds_text(b, h);
-        }
-        h += 1;
+    // `&>` writes the output as `>` does: the command starts before its `&`.
+    let at = if i > 0 && b[i - 1] == b'&' { i - 1 } else { i };
+    let start = skip_blanks(b, command_start(b, at));
+    let fed = input_written(b, start);
+    if fed != NOT_FED {
+        return fed == FED_WRITTEN;
     }
     if tee {
         return false;
+    }
+    // The text of `sh -c '…'` (`sudo sh -c 'echo … > FILE'`; hostile review 19): its
+    // command starts after the quote.
+    let mut start = start;
+    let mut c = start;
+    while c + 2 < i {
+        if b[c] == b'-' && b[c + 1] == b'c' && blank(b, c + 2) > 0 {
+            let q = skip_blanks(b, c + 2);
+            if q < i && matches!(b[q], b'"' | b'\'') {
+                start = skip_blanks(b, q + 1);
+            }
+        }
+        c += 1;
     }
     // `echo`/`printf` of written words: no variable or command, a word that is no flag.
     if !(word_at(b, start, b"echo") || word_at(b, start, b"printf")) {
@@ -1647,6 +1853,113 @@ const fn secret_file_written_at(b: &[u8], i: usize) -> bool {
         }
         k = e;
     }
+}
+
+/// What [`input_written`] finds: no input of the command's own, input that is written text,
+/// or input of another kind (fetched at boot).
+const NOT_FED: u8 = 0;
+const FED_WRITTEN: u8 = 1;
+const FED_OTHERWISE: u8 = 2;
+
+/// Whether the input of the command that starts at `start` is text written in the script:
+/// a here-string or a here-document in the command (which decides), or, for a command that
+/// prints its input ([`PASS_THROUGH`]: `cat`, `tee`) or copies it (`dd`, `install`, `cp`),
+/// a pipe fed written text ([`piped_text_written`]: `echo hunter2 | sudo tee FILE`).
+const fn input_written(b: &[u8], start: usize) -> u8 {
+    let mut h = start;
+    while h < b.len() && !command_end(b, h) {
+        if at_exactly(b, h, b"<<<") {
+            let v = skip_blanks(b, h + 3);
+            return if v < b.len() && written_at(b, v) {
+                FED_WRITTEN
+            } else {
+                FED_OTHERWISE
+            };
+        }
+        if at_exactly(b, h, b"<<") {
+            return if !here_document_expands(b, h) && here_document_holds_text(b, h) {
+                FED_WRITTEN
+            } else {
+                FED_OTHERWISE
+            };
+        }
+        h += 1;
+    }
+    let w = after_sudo(b, start);
+    if (pass_through_at(b, start)
+        || word_at(b, w, b"dd")
+        || word_at(b, w, b"install")
+        || word_at(b, w, b"cp"))
+        && let Some(pipe) = pipe_before(b, start)
+        && piped_text_written(b, pipe)
+    {
+        return FED_WRITTEN;
+    }
+    NOT_FED
+}
+
+/// The index of the command after `sudo` and its flags at `k` (`sudo -u app tee` → `tee`),
+/// or `k` when the command there is not `sudo`.
+const fn after_sudo(b: &[u8], k: usize) -> usize {
+    if !word_at(b, k, b"sudo") {
+        return k;
+    }
+    let mut k = k + 4;
+    loop {
+        let (s, e) = next_word(b, k);
+        if !(s < e && is_flag(b, s, e)) {
+            return s;
+        }
+        // The flags of sudo(8) that take a value as the next word.
+        let q = skip_quotes(b, s);
+        k = if e == q + 2
+            && matches!(
+                b[q + 1],
+                b'u' | b'g' | b'C' | b'D' | b'h' | b'p' | b'r' | b't' | b'U' | b'T' | b'R'
+            ) {
+            next_word(b, e).1
+        } else {
+            e
+        };
+    }
+}
+
+/// Whether the command around `i` copies its input into a file named like a secret —
+/// `dd of=FILE` (without an `if=` of another file), `install … /dev/stdin FILE`, `cp
+/// /dev/stdin FILE` — and its input is text written in the script ([`input_written`]:
+/// `echo hunter2 | dd of=/etc/app/db_password`; hostile review 19). `i` is at `of=` or at
+/// `/dev/stdin`.
+const fn secret_file_copied_at(b: &[u8], i: usize) -> bool {
+    if !blank_before(b, i) {
+        return false;
+    }
+    let start = skip_blanks(b, command_start(b, i));
+    let w = after_sudo(b, start);
+    let dd = b[i] == b'o';
+    if dd && !word_at(b, w, b"dd") {
+        return false;
+    }
+    if !(dd || word_at(b, w, b"install") || word_at(b, w, b"cp")) {
+        return false;
+    }
+    let mut k = w;
+    let mut file = false;
+    loop {
+        let (s, e) = next_word(b, k);
+        if s == e {
+            break;
+        }
+        if dd && at_exactly(b, s, b"if=") && !at_exactly(b, s, b"if=/dev/stdin") {
+            return false;
+        }
+        if (dd && s == i && secret_file(b, s + 3, e))
+            || (!dd && s > i && !is_flag(b, s, e) && secret_file(b, s, e))
+        {
+            file = true;
+        }
+        k = e;
+    }
+    file && input_written(b, start) == FED_WRITTEN
 }
 
 /// Whether the process substitution at `i` (`<(echo …)`, `<(printf …)`) makes a file of
@@ -2082,7 +2395,7 @@ const fn spaced_word_at(b: &[u8], i: usize, word: &[u8]) -> bool {
 /// setting whose name ends in a secret word).
 const fn spaced_secret_at(b: &[u8], i: usize) -> bool {
     // Each word below starts with its own letter: only the words of this one are read.
-    let c = b[i].to_ascii_lowercase();
+    let c = lower!(b[i]);
     // A `.netrc` entry: `machine HOST` or `default`, then its tokens in any order (`login
     // NAME`, `account NAME`, `port N`, `password VALUE`: netrc(5), "the remaining tokens
     // can be in any order"); or `user NAME` then `password VALUE`, as msmtp's `.msmtprc`
@@ -2411,7 +2724,7 @@ const fn credential_directive_at(b: &[u8], i: usize) -> bool {
     if i >= b.len() || !b[i].is_ascii_alphabetic() {
         return false;
     }
-    let c = b[i].to_ascii_lowercase();
+    let c = lower!(b[i]);
     // The first letters of the directives: the other lines are not read on.
     if !matches!(
         c,
@@ -2452,9 +2765,7 @@ const fn credential_directive_at(b: &[u8], i: usize) -> bool {
     while d < CREDENTIAL_DIRECTIVES.len() {
         let (name, index) = CREDENTIAL_DIRECTIVES[d];
         d += 1;
-        if name.as_bytes()[0] != c
-            || !(i + 1 < b.len() && b[i + 1].to_ascii_lowercase() == name.as_bytes()[1])
-        {
+        if name.as_bytes()[0] != c || !(i + 1 < b.len() && lower!(b[i + 1]) == name.as_bytes()[1]) {
             continue;
         }
         let e = match_word(b, i, name.as_bytes(), true);
@@ -3316,6 +3627,7 @@ const fn written_before(b: &[u8], v: usize, limit: usize) -> bool {
                 )
                 && (!(b[value] == b'$' || b[value] == b'`')
                     || literal_expansion(b, value)
+                    || substitution_written_at(b, value)
                     || (b[value] == b'$' && written_before(b, value, k)));
         }
         // `read … NAME <<< text`.
@@ -3477,17 +3789,19 @@ const fn printed_written(b: &[u8], j: usize, close: u8) -> bool {
             k += n;
             continue;
         }
-        if expands_at(b, k) {
-            return false;
-        }
-        // A word: a flag (`-n`, `-e`) prints nothing of its own.
+        // A word: a flag (`-n`, `-e`) prints nothing of its own. A variable prints written
+        // text when it was last given some (`X=hunter2; echo "$X" | …`; hostile review 19);
+        // any other expansion makes the words fetched.
         let q = skip_quotes(b, k);
         if q < b.len() && b[q] != b'-' && b[q] != close && !matches!(b[q], b'"' | b'\'') {
             word = true;
         }
         while k < b.len() && blank(b, k) == 0 && b[k] != close && !command_end(b, k) {
             if expands_at(b, k) {
-                return false;
+                if !(b[k] == b'$' && variable_written(b, k)) {
+                    return false;
+                }
+                word = true;
             }
             k += 1;
         }
@@ -3554,12 +3868,15 @@ const fn url_password_at(b: &[u8], i: usize) -> bool {
 }
 
 const fn at_ignore_case(b: &[u8], i: usize, needle: &[u8]) -> bool {
-    if i + needle.len() > b.len() {
+    // The lengths once and the lower case inline (`lower!`): the budget of const
+    // evaluation counts calls, and this is called for many bytes of the text.
+    let n = needle.len();
+    if i + n > b.len() {
         return false;
     }
     let mut k = 0;
-    while k < needle.len() {
-        if b[i + k].to_ascii_lowercase() != needle[k] {
+    while k < n {
+        if lower!(b[i + k]) != needle[k] {
             return false;
         }
         k += 1;
@@ -3759,6 +4076,66 @@ const TOOLS: &[(&str, &[Flag])] = &[
     ("net-snmp-config", NET_SNMP),
 ];
 
+/// The names of [`TOOLS`] as bytes, made once: `command_secret_at` compares their first
+/// two letters without a call for each tool (the budget of const evaluation counts calls).
+const TOOL_NAMES: [&[u8]; TOOL_COUNT] = tool_names();
+
+/// The number of [`TOOLS`], as a constant: `len` is a call, which const evaluation counts.
+const TOOL_COUNT: usize = TOOLS.len();
+
+/// Whether the flags of each of [`TOOLS`] are not those of a tool before it (`mysqldump`'s
+/// are `mysql`'s): a value is read once for each list of flags, not once for each tool.
+const FIRST_OF_ITS_FLAGS: [bool; TOOLS.len()] = first_of_its_flags();
+
+/// See [`TOOL_NAMES`].
+const fn tool_names() -> [&'static [u8]; TOOLS.len()] {
+    let mut out: [&'static [u8]; TOOLS.len()] = [b""; TOOLS.len()];
+    let mut t = 0;
+    while t < TOOLS.len() {
+        out[t] = TOOLS[t].0.as_bytes();
+        t += 1;
+    }
+    out
+}
+
+/// See [`FIRST_OF_ITS_FLAGS`].
+const fn first_of_its_flags() -> [bool; TOOLS.len()] {
+    let mut out = [true; TOOLS.len()];
+    let mut t = 0;
+    while t < TOOLS.len() {
+        let mut u = 0;
+        while u < t {
+            if same_flags(TOOLS[t].1, TOOLS[u].1) {
+                out[t] = false;
+            }
+            u += 1;
+        }
+        t += 1;
+    }
+    out
+}
+
+/// Whether two lists of flags are the same, flag by flag.
+const fn same_flags(a: &[Flag], c: &[Flag]) -> bool {
+    if a.len() != c.len() {
+        return false;
+    }
+    let mut f = 0;
+    while f < a.len() {
+        let (x, y) = (&a[f], &c[f]);
+        if !(starts_with(x.name.as_bytes(), y.name.as_bytes())
+            && x.name.len() == y.name.len()
+            && x.attached == y.attached
+            && x.spaced == y.spaced
+            && x.takes as u8 == y.takes as u8)
+        {
+            return false;
+        }
+        f += 1;
+    }
+    true
+}
+
 /// The commands of net-snmp that take a community or SNMPv3 pass phrases on their command
 /// line (snmpcmd(1): `-c COMMUNITY`, `-A PASSPHRASE`, `-X PASSPHRASE`), after `snmp`.
 /// `snmpd` and `snmptrapd` are not among them: their `-c` names a configuration file.
@@ -3820,11 +4197,12 @@ const fn command_word_start(b: &[u8], i: usize) -> bool {
 
 /// Whether `b[i..]` starts with `needle`, exactly.
 const fn at_exactly(b: &[u8], i: usize, needle: &[u8]) -> bool {
-    if i + needle.len() > b.len() {
+    let n = needle.len();
+    if i + n > b.len() {
         return false;
     }
     let mut k = 0;
-    while k < needle.len() {
+    while k < n {
         if b[i + k] != needle[k] {
             return false;
         }
@@ -3862,7 +4240,8 @@ const fn continuation(b: &[u8], k: usize) -> usize {
 /// Whether the new line at `k` is the end of a line continuation (the shell goes on with
 /// the same command).
 const fn continued_newline(b: &[u8], k: usize) -> bool {
-    (k >= 1 && continuation(b, k - 1) == 2) || (k >= 2 && continuation(b, k - 2) == 3)
+    (k >= 1 && b[k - 1] == b'\\' && continuation(b, k - 1) == 2)
+        || (k >= 2 && b[k - 2] == b'\\' && continuation(b, k - 2) == 3)
 }
 
 /// The length of the `$IFS` or `${IFS…}` at `k`, which the shell splits into a space between
@@ -3890,14 +4269,14 @@ const fn blank(b: &[u8], k: usize) -> usize {
     if k >= b.len() {
         return 0;
     }
-    if matches!(b[k], b' ' | b'\t' | b'\r') {
-        return 1;
+    // Only a backslash starts a continuation and only a `$` starts `$IFS`: the others are
+    // not called for (the budget of const evaluation counts calls).
+    match b[k] {
+        b' ' | b'\t' | b'\r' => 1,
+        b'\\' => continuation(b, k),
+        b'$' => ifs_at(b, k),
+        _ => 0,
     }
-    let n = continuation(b, k);
-    if n > 0 {
-        return n;
-    }
-    ifs_at(b, k)
 }
 
 /// Whether a space between words ends right before `k` (see [`blank`]).
@@ -3910,7 +4289,7 @@ const fn blank_before(b: &[u8], k: usize) -> bool {
     {
         return true;
     }
-    if k >= 4 && at_exactly(b, k - 4, b"$IFS") {
+    if k >= 4 && b[k - 1] == b'S' && at_exactly(b, k - 4, b"$IFS") {
         return true;
     }
     if b[k - 1] == b'}' {
@@ -3966,10 +4345,17 @@ const fn command_end(b: &[u8], k: usize) -> bool {
 /// are skipped, and a space in `needle` matches any space between words (see [`blank`]).
 /// Returns the index after the match, or 0 when it does not match.
 const fn match_word(b: &[u8], i: usize, needle: &[u8], ignore_case: bool) -> usize {
+    // The lengths once, and `continuation` called only at a backslash: the budget of const
+    // evaluation counts calls, and this runs for many words of the text.
+    let (len, size) = (b.len(), needle.len());
     let mut k = i;
     let mut n = 0;
-    while n < needle.len() {
+    while n < size {
         if needle[n] == b' ' {
+            // Past the quote that closes the word before (`"az" login`; hostile review 19).
+            while k < len && (b[k] == b'"' || b[k] == b'\'') {
+                k += 1;
+            }
             let after = skip_blanks(b, k);
             if after == k {
                 return 0;
@@ -3980,29 +4366,25 @@ const fn match_word(b: &[u8], i: usize, needle: &[u8], ignore_case: bool) -> usi
         }
         // What the shell removes before the next byte.
         loop {
-            if k >= b.len() {
+            if k >= len {
                 return 0;
             }
-            let c = continuation(b, k);
+            let c = if b[k] == b'\\' { continuation(b, k) } else { 0 };
             if c > 0 {
                 k += c;
             } else if b[k] == b'"' || b[k] == b'\'' {
                 k += 1;
-            } else if b[k] == b'\\' && k + 1 < b.len() && b[k + 1] != b'\n' {
+            } else if b[k] == b'\\' && k + 1 < len && b[k + 1] != b'\n' {
                 k += 1;
                 break;
             } else {
                 break;
             }
         }
-        if k >= b.len() {
+        if k >= len {
             return 0;
         }
-        let c = if ignore_case {
-            b[k].to_ascii_lowercase()
-        } else {
-            b[k]
-        };
+        let c = if ignore_case { lower!(b[k]) } else { b[k] };
         if c != needle[n] {
             return 0;
         }
@@ -4459,12 +4841,12 @@ const SETTING_SECRET: &str = "user data may not give a setting named like a pass
 /// - `augtool set PATH VALUE` (augtool(1));
 /// - `etcdctl put KEY VALUE`, `consul kv put KEY VALUE`, `wp config set NAME VALUE`,
 ///   `conda config --set KEY VALUE`, `launchctl setenv NAME VALUE`, csh's `setenv NAME
-///   VALUE`;
+///   VALUE`, Windows' `setx NAME VALUE`;
 /// - `poetry config NAME VALUE…`, `composer config [--global] NAME VALUE…`, and their
 ///   credentials named by kind ([`CREDENTIAL_PREFIXES`]);
 /// - `nmcli connection modify NAME 802-1x.password VALUE`, `nmcli device wifi connect SSID
 ///   password VALUE` (nmcli(1), nm-settings-nmcli(5)), `dconf write KEY VALUE`.
-const SETTERS: [(&str, &str, u8); 18] = [
+const SETTERS: [(&str, &str, u8); 19] = [
     ("git", "config", u8::MAX),
     ("npm", "set", u8::MAX),
     ("yarn", "set", u8::MAX),
@@ -4479,11 +4861,27 @@ const SETTERS: [(&str, &str, u8); 18] = [
     ("conda", "--set", u8::MAX),
     ("launchctl", "setenv", u8::MAX),
     ("setenv", "", 0),
+    // Windows' `setx NAME VALUE` (setx, Windows Commands reference; hostile review 19).
+    ("setx", "", u8::MAX),
     ("poetry", "config", u8::MAX),
     ("composer", "config", u8::MAX),
     ("nmcli", "", u8::MAX),
     ("dconf", "write", u8::MAX),
 ];
+
+/// The first letter of each tool of [`SETTERS`], made once (see `setting_secret_at`).
+const SETTER_FIRSTS: [u8; SETTERS.len()] = setter_firsts();
+
+/// See [`SETTER_FIRSTS`].
+const fn setter_firsts() -> [u8; SETTERS.len()] {
+    let mut out = [0; SETTERS.len()];
+    let mut t = 0;
+    while t < SETTERS.len() {
+        out[t] = SETTERS[t].0.as_bytes()[0];
+        t += 1;
+    }
+    out
+}
 
 /// Settings of Poetry and Composer whose name starts with the kind of credential they hold,
 /// then the repository or host: `(prefix, words)`, the credential being the `words`-th word
@@ -4724,7 +5122,12 @@ const fn setting_secret_at(b: &[u8], i: usize) -> bool {
     let mut t = 0;
     while t < SETTERS.len() {
         let (tool, word, key) = SETTERS[t];
+        // The first letter before the call (the budget of const evaluation counts calls).
+        let other = first != 0 && SETTER_FIRSTS[t] != first;
         t += 1;
+        if other {
+            continue;
+        }
         let e = command_named(b, i, first, tool.as_bytes());
         if e != 0 && setting_written(b, e, word.as_bytes(), key) {
             return true;
@@ -5081,7 +5484,11 @@ const fn first_read(b: &[u8], i: usize) -> u8 {
         if lead >= b.len() {
             return 0;
         }
-        let c = continuation(b, lead);
+        let c = if b[lead] == b'\\' {
+            continuation(b, lead)
+        } else {
+            0
+        };
         if c > 0 {
             lead += c;
         } else if b[lead] == b'"' || b[lead] == b'\'' {
@@ -5090,7 +5497,7 @@ const fn first_read(b: &[u8], i: usize) -> u8 {
             if b[lead] == b'\\' && lead + 1 < b.len() && b[lead + 1] != b'\n' {
                 lead += 1;
             }
-            return b[lead].to_ascii_lowercase();
+            return lower!(b[lead]);
         }
     }
 }
@@ -5103,10 +5510,14 @@ const fn command_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
     // starting with `a` is the Azure CLI (`az login`), tested first: the budget of const
     // evaluation counts steps, and many words start with `a`.
     if (matches!(b[i], b'a' | b'A')
-        && !(b[i] == b'a' && i + 2 < b.len() && b[i + 1] == b'z' && b[i + 2] == b' '))
+        && !(b[i] == b'a'
+            && i + 2 < b.len()
+            && (b[i + 1] == b'z'
+                && matches!(b[i + 2], b' ' | b'\t' | b'\\' | b'$' | b'"' | b'\'')
+                || matches!(b[i + 1], b'"' | b'\'' | b'\\'))))
         || !command_word_start(b, i)
         || !matches!(
-            b[i].to_ascii_lowercase(),
+            lower!(b[i]),
             b'a' | b'b'
                 | b'c'
                 | b'd'
@@ -5150,21 +5561,22 @@ const fn command_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
     if first == 0 {
         return None;
     }
+    // The same for the second letter of a name that starts plainly (0: any).
+    let second = if b[i].is_ascii_alphabetic() && i + 1 < b.len() && b[i + 1].is_ascii_alphabetic()
+    {
+        lower!(b[i + 1])
+    } else {
+        0
+    };
     let mut t = 0;
-    while t < TOOLS.len() {
+    while t < TOOL_COUNT {
+        let name = TOOL_NAMES[t];
+        if name[0] != first || (second != 0 && name[1] != second) {
+            t += 1;
+            continue;
+        }
         let (tool, flags) = TOOLS[t];
-        // The same for the second letter of a name that starts plainly.
-        let plain = b[i].is_ascii_alphabetic();
-        let end = if first != tool.as_bytes()[0]
-            || (plain
-                && (i + 1 < b.len()
-                    && b[i + 1].is_ascii_alphabetic()
-                    && b[i + 1].to_ascii_lowercase() != tool.as_bytes()[1]))
-        {
-            0
-        } else {
-            match_word(b, i, tool.as_bytes(), true)
-        };
+        let end = match_word(b, i, name, true);
         if end != 0 {
             let after = skip_quotes(b, end);
             let separated =
@@ -5388,8 +5800,8 @@ const fn dynamic_command_at(b: &[u8], i: usize) -> bool {
         return false;
     }
     let mut t = 0;
-    while t < TOOLS.len() {
-        if flags_written(b, i + 1, TOOLS[t].1) {
+    while t < TOOL_COUNT {
+        if FIRST_OF_ITS_FLAGS[t] && flags_written(b, i + 1, TOOLS[t].1) {
             return true;
         }
         t += 1;
@@ -5612,9 +6024,15 @@ const fn assigned_flag_at(b: &[u8], i: usize) -> bool {
             None if k > v && blank(b, k) > 0 => return false,
             _ => {}
         }
-        if k == v || blank_before(b, k) {
+        // Every flag of `TOOLS` begins with `-` (a test holds it): a word that does not is
+        // no flag, and each list of flags is read once.
+        if (k == v || blank_before(b, k)) && first_read(b, k) == b'-' {
             let mut t = 0;
-            while t < TOOLS.len() {
+            while t < TOOL_COUNT {
+                if !FIRST_OF_ITS_FLAGS[t] {
+                    t += 1;
+                    continue;
+                }
                 let flags = TOOLS[t].1;
                 let mut f = 0;
                 while f < flags.len() {
@@ -6228,11 +6646,16 @@ const fn public_pem_at(b: &[u8], k: usize) -> bool {
 /// ```
 pub const fn user_data_problem(text: &str) -> Option<&'static str> {
     let b = text.as_bytes();
+    // The length once (`len` is a call, and the budget of const evaluation counts calls).
+    let n = b.len();
     let mut i = 0;
-    while i < b.len() {
+    while i < n {
         // Each check starts with a byte of its own; the others are skipped at once, which
         // keeps a script of 16 KiB within the compiler's budget for const evaluation.
-        let c = b[i].to_ascii_lowercase();
+        let c = lower!(b[i]);
+        // The next byte, in lower case (0 at the end), which most checks below look at
+        // before they call anything.
+        let next = if i + 1 < n { lower!(b[i + 1]) } else { 0 };
         if c == b'{' && at_ignore_case(b, i, b"{{resolve:") {
             return Some(DYNAMIC_REFERENCE);
         }
@@ -6242,15 +6665,16 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
             return Some(PRIVATE_KEY);
         }
         if c == b'a'
+            && matches!(next, b'k' | b's')
             && (at_ignore_case(b, i, b"akia") || at_ignore_case(b, i, b"asia"))
             && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
-            && i + 20 <= b.len()
+            && i + 20 <= n
         {
             let mut k = i + 4;
             while k < i + 20 && (b[k].is_ascii_uppercase() || b[k].is_ascii_digit()) {
                 k += 1;
             }
-            if k == i + 20 && (k == b.len() || !b[k].is_ascii_alphanumeric()) {
+            if k == i + 20 && (k == n || !b[k].is_ascii_alphanumeric()) {
                 return Some(ACCESS_KEY_ID);
             }
         }
@@ -6297,12 +6721,15 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                 "user data may not write a password, secret, token or key after its name (`login admin password …` in a `.netrc`, `aws configure set aws_secret_access_key …`, `user NAME password …` for msmtp or fetchmail, `requirepass …` or an ACL's `>…` for Redis, `auth_pass …` for keepalived, `bindpw …` or `rootpw …` for LDAP, `PASSWORD '…'` or `IDENTIFIED BY '…'` in SQL): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the instance a role, or fetch the value at boot from Secrets Manager, by ARN, into a variable",
             );
         }
-        if c == b'a' && authorization_at(b, i) {
+        if c == b's' && next == b'e' && environment_variable_set_at(b, i) {
+            return Some(LITERAL_SECRET);
+        }
+        if c == b'a' && next == b'u' && authorization_at(b, i) {
             return Some(
                 "user data may not write the credential of an HTTP `Authorization` header (`curl -H 'Authorization: Bearer …'`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the token at boot from Secrets Manager, by ARN, into a variable (`-H \"Authorization: Bearer $TOKEN\"`)",
             );
         }
-        if i + 3 < b.len()
+        if i + 3 < n
             && ((b[i] == b's' && b[i + 1] == b'e' && b[i + 2] == b'd')
                 || (b[i] == b'p' && b[i + 1] == b'e' && b[i + 2] == b'r' && b[i + 3] == b'l'))
             && sed_secret_at(b, i)
@@ -6312,9 +6739,14 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         if c == b'-' && secret_flag_at(b, i) {
             return Some(COMMAND_PASSWORD);
         }
-        if (b[i] == b'>'
-            || (b[i] == b't' && i + 2 < b.len() && b[i + 1] == b'e' && b[i + 2] == b'e'))
+        if (b[i] == b'>' || (b[i] == b't' && i + 2 < n && b[i + 1] == b'e' && b[i + 2] == b'e'))
             && secret_file_written_at(b, i)
+        {
+            return Some(SECRET_FILE);
+        }
+        if ((b[i] == b'/' && next == b'd' && at_exactly(b, i, b"/dev/stdin"))
+            || (b[i] == b'o' && next == b'f' && i + 2 < n && b[i + 2] == b'='))
+            && secret_file_copied_at(b, i)
         {
             return Some(SECRET_FILE);
         }
@@ -6341,7 +6773,7 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         {
             return Some(CONFIG_CREDENTIAL);
         }
-        if c == b'a' && redis_auth_line_at(b, i) {
+        if c == b'a' && next == b'u' && redis_auth_line_at(b, i) {
             return Some(COMMAND_PASSWORD);
         }
         if at_word
@@ -6368,11 +6800,6 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         }
         // Every word of `SECRET_WORDS` and `SECRET_ABBREVIATIONS` starts with one of these
         // pairs of letters: the others are skipped before the loops over the words.
-        let next = if i + 1 < b.len() {
-            b[i + 1].to_ascii_lowercase()
-        } else {
-            0
-        };
         if !matches!(
             (c, next),
             (b'p', b'a' | b'r' | b'w' | b's')
@@ -6385,11 +6812,14 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         }
         // An abbreviation of "password" as the last word of a name, assigned a literal.
         let mut w = 0;
-        while (c == b'p' || (c == b'a' && at_ignore_case(b, i, b"auth")))
-            && word_start(b, i)
-            && w < SECRET_ABBREVIATIONS.len()
-        {
-            let word = SECRET_ABBREVIATIONS[w].as_bytes();
+        let abbreviation =
+            (c == b'p' || (c == b'a' && at_ignore_case(b, i, b"auth"))) && word_start(b, i);
+        while abbreviation && w < SECRET_ABBREVIATION_COUNT {
+            let word = SECRET_ABBREVIATION_BYTES[w];
+            if word[0] != c {
+                w += 1;
+                continue;
+            }
             let end = i + word.len();
             if word[0] == c
                 && at_ignore_case(b, i, word)
@@ -6409,15 +6839,20 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         // The end of a name: a secret word right before a byte that is not part of a name
         // (not the resource type of a Secrets Manager ARN, which names the secret).
         let mut w = 0;
-        while w < SECRET_WORDS.len() {
-            let word = SECRET_WORDS[w].as_bytes();
+        while w < SECRET_WORD_COUNT {
+            // The first two letters before anything is called (the budget of const
+            // evaluation counts calls).
+            let word = SECRET_WORD_BYTES[w];
+            if word[0] != c || word[1] != next {
+                w += 1;
+                continue;
+            }
             let end = i + word.len();
-            if word[0] == c
-                && at_ignore_case(b, i, word)
+            if at_ignore_case(b, i, word)
                 && !secret_of_an_arn_at(b, i)
                 && !path_component(b, i)
                 && let Some(end) = name_end(b, end)
-                && (literal_assigned(b, end)
+                && ((literal_assigned(b, end) && !powershell_fetched(b, i, end))
                     || assigned_by_command(b, i, end)
                     || properties_value_at(b, i, end)
                     || next_line_value_at(b, i, end))
@@ -6430,6 +6865,80 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         i += 1;
     }
     unreadable_problem(b)
+}
+
+/// Whether the PowerShell call at `i`, `[Environment]::SetEnvironmentVariable("NAME",
+/// "VALUE", …)`, gives a variable named like a secret a written value: quoted, without a
+/// variable or a subexpression in double quotes (.NET, `Environment.SetEnvironmentVariable`;
+/// hostile review 19).
+const fn environment_variable_set_at(b: &[u8], i: usize) -> bool {
+    const CALL: &[u8] = b"setenvironmentvariable";
+    if !at_ignore_case(b, i, CALL) {
+        return false;
+    }
+    let mut k = skip_blanks(b, i + CALL.len());
+    if !(k < b.len() && b[k] == b'(') {
+        return false;
+    }
+    k = skip_blanks(b, k + 1);
+    if !(k < b.len() && matches!(b[k], b'"' | b'\'')) {
+        return false;
+    }
+    let (q, s) = (b[k], k + 1);
+    let mut e = s;
+    while e < b.len() && b[e] != q && b[e] != b'\n' {
+        e += 1;
+    }
+    if !(e < b.len() && b[e] == q && secret_name_ends(b, s, e)) {
+        return false;
+    }
+    k = skip_blanks(b, e + 1);
+    if !(k < b.len() && b[k] == b',') {
+        return false;
+    }
+    let v = skip_blanks(b, k + 1);
+    if !(v < b.len() && matches!(b[v], b'"' | b'\'')) {
+        return false;
+    }
+    let q = b[v];
+    let mut j = v + 1;
+    while j < b.len() && b[j] != q && b[j] != b'\n' {
+        if b[j] == b'$' && q == b'"' {
+            return false;
+        }
+        j += 1;
+    }
+    j < b.len() && b[j] == q && j > v + 1
+}
+
+/// Whether the name whose secret word is at `i` (ending at `end`) is a PowerShell variable
+/// (`$env:NAME`, `$NAME`) given a subexpression in parentheses that prints no written text
+/// (`$env:PGPASSWORD = (aws secretsmanager get-secret-value …)`, `$DbPassword =
+/// (Get-SECSecretValue -SecretId db).SecretString`): PowerShell runs the command, which
+/// fetches the value at boot (hostile review 19). In a shell, `NAME=(…)` is an array of
+/// written words, and `$NAME` names no variable to assign.
+const fn powershell_fetched(b: &[u8], i: usize, end: usize) -> bool {
+    let mut s = i;
+    while s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_') {
+        s -= 1;
+    }
+    if !((s >= 5 && at_ignore_case(b, s - 5, b"$env:")) || (s >= 1 && b[s - 1] == b'$')) {
+        return false;
+    }
+    let Some(v) = value_after_name(b, end) else {
+        return false;
+    };
+    if !(v < b.len() && b[v] == b'(') {
+        return false;
+    }
+    // A command's name first (`('hunter2')`, `("a" + "b")` and `([string]…)` are written
+    // text), and not one that prints its words (`Write-Output`, its alias `write`).
+    let c = skip_blanks(b, v + 1);
+    c < b.len()
+        && b[c].is_ascii_alphabetic()
+        && !at_ignore_case(b, c, b"write-output")
+        && !at_ignore_case(b, c, b"write ")
+        && !substitution_written(b, v + 1, b')')
 }
 
 /// Checks user data text with [`user_data_problem`], as a [`Violation`].

@@ -2807,3 +2807,280 @@ mod user_data_hostile_review_18 {
         }
     }
 }
+
+/// Hostile review 19: keys of associative arrays, plain stages of a pipeline, copies of
+/// substitutions, `az` after a tab, files written by `sudo tee`, `dd`, `install` and `cp`,
+/// quoted file names, grouped `read`, Windows' `setx` and PowerShell.
+mod user_data_hostile_review_19 {
+    use super::*;
+
+    fn refused_with(text: &str, start: &str) {
+        let rule = user_data_problem(text).unwrap_or_else(|| panic!("passed: {text:?}"));
+        assert!(rule.starts_with(start), "{text:?}: {rule}");
+    }
+
+    const LITERAL: &str = "user data may not assign a literal";
+    const COMMAND: &str = "user data may not pass a password to a command";
+    const FILE: &str = "user data may not write text it holds into a file";
+
+    #[test]
+    fn a_key_of_an_array_named_like_a_secret_is_a_secret() {
+        for text in [
+            "creds[password]=hunter2\n",
+            "declare -A creds; creds[password]=hunter2\n",
+            "creds[db_password]='hunter2'\n",
+            "creds[\"password\"]=hunter2\n",
+            "declare -A creds=([password]=hunter2)\n",
+            "creds=([password]=hunter2 [user]=admin)\n",
+            "creds+=([password]=hunter2)\n",
+            "creds[password]+=hunter2\n",
+            "declare -A cfg=([api_token]=abc123)\n",
+        ] {
+            refused_with(text, LITERAL);
+        }
+    }
+
+    #[test]
+    fn other_keys_and_fetched_values_pass() {
+        for text in [
+            "declare -A ports=([http]=80 [https]=443)\n",
+            "ports[http]=80\n",
+            "creds[user]=admin\n",
+            "declare -A creds; creds[password]=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\n",
+            "if [[ \"$x\" == \"[password]\" ]]; then echo y; fi\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn plain_stages_of_a_pipeline_pass_written_text_on() {
+        for text in [
+            "echo hunter2 | cat | read PW\n",
+            "echo hunter2 | cat | read -r PGPASSWORD\n",
+            "echo hunter2 | head -n1 | read -r PGPASSWORD\n",
+            "echo hunter2 | cat | cat | read -r PGPASSWORD\n",
+            "echo hunter2 | sudo tee /dev/null | read -r PGPASSWORD\n",
+            "echo hunter2 | xargs | read -r PGPASSWORD\n",
+            "echo hunter2 | xargs -n 1 | read -r PGPASSWORD\n",
+            "echo '{\"password\":\"hunter2\"}' | jq -r .password | read -r PGPASSWORD\n",
+            "X=hunter2; echo \"$X\" | cat | read -r PGPASSWORD\n",
+            "{ read -r PGPASSWORD; } <<< hunter2\n",
+            "{ read -r PGPASSWORD; } <<'EOF'\nhunter2\nEOF\n",
+        ] {
+            refused_with(text, LITERAL);
+        }
+    }
+
+    #[test]
+    fn pipelines_of_fetched_text_pass() {
+        for text in [
+            "aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | cat | read -r PGPASSWORD\n",
+            "aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | jq -r .password | read -r PGPASSWORD\n",
+            "echo db | xargs -I{} aws secretsmanager get-secret-value --secret-id {} --query SecretString --output text | read -r PGPASSWORD\n",
+            "echo \"$X\" | cat | read -r PGPASSWORD\n",
+            "echo hello | cat | read -r GREETING\n",
+            "{ read -r PGPASSWORD; } < /run/secrets/db\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_copy_of_a_substitution_that_prints_written_text_is_written() {
+        for text in [
+            "X=$(xargs <<< hunter2); PGPASSWORD=$X\n",
+            "X=$(cat <<< hunter2); export PGPASSWORD=\"$X\"\n",
+            "X=$(echo hunter2)\nexport PGPASSWORD=\"${X}\"\n",
+        ] {
+            refused_with(text, LITERAL);
+        }
+        for text in [
+            "X=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | xargs); PGPASSWORD=$X\n",
+            "X=$(aws ssm get-parameter --name /app/pw --with-decryption --query Parameter.Value --output text)\nexport PGPASSWORD=\"$X\"\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn az_is_read_after_any_blank_and_through_quotes() {
+        for text in [
+            "az\tlogin -u admin -p Winter2026\n",
+            "az\tlogin\t-u admin -p hunter2\n",
+            "\"az\" login -u admin -p hunter2\n",
+            "a'z' login -u admin -p hunter2\n",
+        ] {
+            refused_with(text, COMMAND);
+        }
+        for text in ["az\tlogin --identity\n", "azcopy copy x y\n"] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn files_written_by_other_commands_and_spellings_are_read() {
+        for text in [
+            "install -m 600 /dev/stdin /etc/app/db_password <<< hunter2\n",
+            "echo hunter2 | sudo tee /etc/app/db_password\n",
+            "echo hunter2 | sudo tee /etc/app/db_password > /dev/null\n",
+            "echo hunter2 | sudo -u app tee /etc/app/db_password\n",
+            "echo hunter2 | tee -a /etc/app/db_password\n",
+            "echo hunter2 | dd of=/etc/app/db_password\n",
+            "echo hunter2 | cp /dev/stdin /etc/app/db_password\n",
+            "echo hunter2 | install /dev/stdin /etc/app/api_token\n",
+            "cp /dev/stdin /etc/app/api_token <<< abc123\n",
+            "echo hunter2 | cat > /etc/app/db_password\n",
+            "echo hunter2 >| /etc/app/db_password\n",
+            "echo hunter2 &> /etc/app/db_password\n",
+            "cat > /etc/app/db_pass''word <<'EOF'\nhunter2\nEOF\n",
+            "cat > /etc/app/\"db_password\" <<'EOF'\nhunter2\nEOF\n",
+        ] {
+            refused_with(text, FILE);
+        }
+        for text in [
+            "aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | sudo tee /etc/app/db_password > /dev/null\n",
+            "aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | sudo -u app tee /etc/app/db_password > /dev/null\n",
+            "aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | install -m 600 /dev/stdin /etc/app/db_password\n",
+            "aws ssm get-parameter --name /app/pw --with-decryption --query Parameter.Value --output text | dd of=/etc/app/db_password status=none\n",
+            "aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | cat > /etc/app/db_password\n",
+            "echo hunter2 | dd if=/etc/app/fetched of=/etc/app/db_password\n",
+            "dd if=/dev/zero of=/swapfile bs=1M count=1024\n",
+            "cp /dev/stdin /etc/app/config.json <<< \"$CONFIG\"\n",
+            "echo ready | sudo tee -a /etc/app/settings.conf\n",
+            "cat /etc/app/token | sudo tee /etc/app/token2\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn windows_and_powershell_assignments_are_read() {
+        refused_with(
+            "setx DB_PASSWORD hunter2\n",
+            "user data may not give a setting",
+        );
+        refused_with(
+            "setx /M DB_PASSWORD hunter2\n",
+            "user data may not give a setting",
+        );
+        for text in [
+            "[Environment]::SetEnvironmentVariable(\"DB_PASSWORD\", \"hunter2\", \"Machine\")\n",
+            "[Environment]::SetEnvironmentVariable('API_TOKEN', 'abc123', 'Machine')\n",
+            "$env:PGPASSWORD = ('hunter2')\n",
+            "$env:PGPASSWORD = (Write-Output hunter2)\n",
+            "$env:PGPASSWORD = (echo hunter2)\n",
+            "$DbPassword = \"hunter2\"\n",
+            "PGPASSWORD=(hunter2)\n",
+        ] {
+            refused_with(text, LITERAL);
+        }
+        // A command in parentheses runs at boot: what it prints is fetched (a false
+        // refusal before hostile review 19).
+        for text in [
+            "$env:PGPASSWORD = (aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\n",
+            "$DbPassword = (Get-SECSecretValue -SecretId db).SecretString\n",
+            "[Environment]::SetEnvironmentVariable(\"DB_PASSWORD\", $secret, \"Machine\")\n",
+            "[Environment]::SetEnvironmentVariable(\"DB_PASSWORD\", \"$secret\", \"Machine\")\n",
+            "setx PATH \"%PATH%;C:\\tools\"\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn loops_here_documents_and_commands_in_quotes_are_read() {
+        for text in [
+            "while read -r PGPASSWORD; do :; done <<< hunter2\n",
+            "while read -r PGPASSWORD; do\n  psql -c 'select 1'\ndone <<'EOF'\nhunter2\nEOF\n",
+            "cat <<'EOF' | read -r PGPASSWORD\nhunter2\nEOF\n",
+            "read -r PGPASSWORD <<< \"$(echo hunter2)\"\n",
+        ] {
+            refused_with(text, LITERAL);
+        }
+        for text in [
+            "sudo sh -c 'echo hunter2 > /etc/app/db_password'\n",
+            "echo hunter2 | tee /etc/app/other /etc/app/secret\n",
+        ] {
+            refused_with(text, FILE);
+        }
+        for text in [
+            "while read -r PGPASSWORD; do :; done < /run/secrets/db\n",
+            "while read -r line; do echo \"$line\"; done <<< \"$LIST\"\n",
+            "read -r PGPASSWORD <<< \"$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\"\n",
+            "cat <<EOF | read -r PGPASSWORD\n$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\nEOF\n",
+            "sudo sh -c 'aws secretsmanager get-secret-value --secret-id db --query SecretString --output text > /etc/app/db_password'\n",
+            "echo ready | tee /var/log/a /var/log/b\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn other_declarers_and_environments_are_read() {
+        for text in [
+            "export -n PGPASSWORD=hunter2\n",
+            "typeset -x PGPASSWORD=hunter2\n",
+            "local PGPASSWORD=hunter2\n",
+            "readonly PGPASSWORD=hunter2\n",
+            "env -S 'PGPASSWORD=hunter2 psql'\n",
+            "env -i PGPASSWORD=hunter2 psql\n",
+            "systemctl set-environment PGPASSWORD=hunter2\n",
+            "mapfile -t PGPASSWORD <<< hunter2\n",
+            ": ${PGPASSWORD:=hunter2}\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text:?}");
+        }
+    }
+}
+
+/// A boot script of 16 KiB that fetches its secrets the way `user_data_boot.sh` does (an
+/// assignment of a command substitution with many flags, whose words the check reads for
+/// a stored password flag), checked in const evaluation: before hostile review 19 such a
+/// script stopped compiling at about 10 KiB.
+mod user_data_fetching_script_in_const_evaluation {
+    use super::*;
+
+    macro_rules! block {
+        () => {
+            "#!/bin/bash\nset -euo pipefail\nTOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H \"X-aws-ec2-metadata-token-ttl-seconds: 21600\")\nexport PGPASSWORD=\"$(aws secretsmanager get-secret-value --secret-id clinic/db --query SecretString --output text)\"\naws secretsmanager get-secret-value --secret-id clinic/api --query SecretString --output text | sudo -u app tee /etc/app/api_token > /dev/null\ndeclare -A creds; creds[password]=$(aws ssm get-parameter --name /clinic/pw --with-decryption --query Parameter.Value --output text)\n"
+        };
+    }
+    macro_rules! eight {
+        () => {
+            concat!(
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!()
+            )
+        };
+    }
+
+    const SCRIPT: &str = concat!(
+        eight!(),
+        eight!(),
+        eight!(),
+        block!(),
+        block!(),
+        block!(),
+        block!(),
+        block!(),
+        block!()
+    );
+    const PROBLEM: Option<&str> = user_data_problem(SCRIPT);
+
+    #[test]
+    fn a_fetching_script_of_16_kib_is_checked_in_const_evaluation() {
+        assert!(
+            (15_000..=16_384).contains(&SCRIPT.len()),
+            "{}",
+            SCRIPT.len()
+        );
+        assert_eq!(PROBLEM, None);
+    }
+}

@@ -38,7 +38,11 @@ unchanged and their settings can be read back through the service APIs:
   `hipaa_moto_serverless.py`; API Gateway REST APIs (stages, the account's CloudWatch role,
   authorizers, web ACLs on stages) in `hipaa_moto_api.py`; the log groups RDS makes for a
   database's exported logs, `AssociateKmsKey` and CloudWatch Logs' refusal of a key it may not
-  use in `hipaa_moto_logs.py`.
+  use in `hipaa_moto_logs.py`; network ACLs, their entries and subnets' associations in
+  `hipaa_moto_acls.py`.
+* Requests signed more than 15 minutes from the emulated AWS's time are refused, with each
+  service's code, and every answer's `Date` is that time (`HIPAA_MOTO_CLOCK_AHEAD_SECONDS`
+  moves it): see `hipaa_moto_clock.py`.
 """
 
 import json
@@ -783,6 +787,8 @@ import hipaa_moto_frontdoor  # noqa: E402,F401  (registers its models and patche
 import hipaa_moto_serverless  # noqa: E402,F401  (registers its models and patches)
 import hipaa_moto_api  # noqa: E402,F401  (registers its models and patches)
 import hipaa_moto_logs  # noqa: E402,F401  (registers its models and patches)
+import hipaa_moto_acls  # noqa: E402,F401  (registers its models and patches)
+import hipaa_moto_clock  # noqa: E402,F401  (checks the signing time as AWS does)
 
 HARNESS_MODELS = [
     _make("AWS::SecretsManager::Secret", "secretsmanager", _create_secret, _delete_secret),
@@ -1624,10 +1630,35 @@ CloudFormationBackend.delete_stack = strict_delete_stack
 _original_create_change_set_response = CloudFormationResponse.create_change_set
 
 
+def _require_stack_tags(tags):
+    """A stack's tags as CloudFormation takes them, which moto does not check (API reference,
+    CreateChangeSet, `Tags`: "Maximum number of 50 items"; Tag: `Key` "Minimum length of 1.
+    Maximum length of 128", `Value` "Minimum length of 1. Maximum length of 256"): a
+    `ValidationError` in the words of AWS's request validation."""
+    if len(tags) > 50:
+        raise ValidationError(
+            message="1 validation error detected: Value at 'tags' failed to satisfy constraint: "
+            "Member must have length less than or equal to 50"
+        )
+    for i, tag in enumerate(tags, start=1):
+        for field, low, high in (("Key", 1, 128), ("Value", 1, 256)):
+            value = tag.get(field) or ""
+            if len(value) < low or len(value) > high:
+                bound = (
+                    f"greater than or equal to {low}" if len(value) < low else f"less than or equal to {high}"
+                )
+                raise ValidationError(
+                    message=f"1 validation error detected: Value '{value}' at 'tags.{i}.member.{field.lower()}' "
+                    f"failed to satisfy constraint: Member must have length {bound}"
+                )
+
+
 def create_change_set_response(self):
     """A `TemplateBody` over 51,200 bytes is refused (AWS CloudFormation User Guide,
     "CloudFormation quotas": template body size in a request, 51,200 bytes; larger templates
-    go through `TemplateURL`); moto accepts any size."""
+    go through `TemplateURL`); moto accepts any size. Tags are checked
+    (`_require_stack_tags`)."""
+    _require_stack_tags(self._get_param("Tags", []) or [])
     body = self._get_param("TemplateBody")
     if body is not None and len(body.encode("utf-8")) > 51200:
         raise ValidationError(

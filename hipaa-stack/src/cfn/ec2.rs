@@ -1,5 +1,5 @@
-//! `AWS::EC2::*` resources: VPC, subnets, routes, gateways, endpoints, security groups and
-//! their rules, flow logs, launch templates and instances.
+//! `AWS::EC2::*` resources: VPC, subnets, routes, network ACLs, gateways, endpoints, security
+//! groups and their rules, flow logs, launch templates and instances.
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -54,6 +54,58 @@ pub(crate) struct SubnetRouteTableAssociation {
 
 impl ResourceType for SubnetRouteTableAssociation {
     const TYPE: &'static str = "AWS::EC2::SubnetRouteTableAssociation";
+}
+
+/// `AWS::EC2::NetworkAcl`: a subnet associated with one leaves its VPC's default network
+/// ACL, which lets every protocol and port in from anywhere (rule E16).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct NetworkAcl {
+    pub vpc_id: Expr,
+}
+
+impl ResourceType for NetworkAcl {
+    const TYPE: &'static str = "AWS::EC2::NetworkAcl";
+}
+
+/// `AWS::EC2::NetworkAclEntry`: one allow rule of a network ACL, IPv4 only; what no entry
+/// allows, the ACL's last rule (`*`) denies.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct NetworkAclEntry {
+    pub network_acl_id: Expr,
+    pub rule_number: u16,
+    /// An IP protocol number: 6 for TCP, -1 for every protocol (and then every port).
+    pub protocol: i16,
+    pub rule_action: &'static str,
+    pub egress: bool,
+    pub cidr_block: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port_range: Option<PortRange>,
+}
+
+impl ResourceType for NetworkAclEntry {
+    const TYPE: &'static str = "AWS::EC2::NetworkAclEntry";
+}
+
+/// The ports of a [`NetworkAclEntry`], both ends included.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct PortRange {
+    pub from: u16,
+    pub to: u16,
+}
+
+/// `AWS::EC2::SubnetNetworkAclAssociation`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct SubnetNetworkAclAssociation {
+    pub subnet_id: Expr,
+    pub network_acl_id: Expr,
+}
+
+impl ResourceType for SubnetNetworkAclAssociation {
+    const TYPE: &'static str = "AWS::EC2::SubnetNetworkAclAssociation";
 }
 
 /// `AWS::EC2::InternetGateway` (only for a public tier).

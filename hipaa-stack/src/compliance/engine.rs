@@ -11,6 +11,7 @@ use crate::cfn::scan::Scanned;
 use crate::compliance::report::Gathered;
 use crate::compliance::rules::branches::{self, MOST_CONDITIONS, Reading};
 use crate::compliance::rules::{Cx, Index, IndexPart, Outcome, Proof, rules_for};
+use crate::compliance::waiver::{invisible, reason_problem};
 use crate::compliance::{WAIVERS_KEY, rule_spec};
 use crate::error::Finding;
 use crate::literal::Date;
@@ -143,12 +144,57 @@ struct WaiverNote {
 }
 
 impl WaiverNote {
-    /// Whether the waiver's last day is before `today`: it no longer waives.
+    /// Whether the waiver's last day is before `today`: it no longer waives. A last day
+    /// that is no date (metadata written by no [`Waiver`](crate::compliance::Waiver)) is
+    /// read as past: a waiver never holds longer than it can be shown to.
     fn expired(&self, today: Date) -> bool {
         self.expires
             .as_deref()
-            .and_then(|e| Date::parse(e).ok())
-            .is_some_and(|last| last < today)
+            .is_some_and(|e| Date::parse(e).map_or(true, |last| last < today))
+    }
+
+    /// Why the waiver does not waive, when it does not: it expired before `today`, or its
+    /// reason is not one an auditor can read ([`reason_problem`]: a construct's typed
+    /// exception writes its reason without [`App::waive`](crate::App::waive)'s check).
+    fn refused(&self, today: Date) -> Option<String> {
+        if let Some(problem) = reason_problem(&self.reason) {
+            Some(format!("the waiver's reason is refused: {problem}"))
+        } else if self.expired(today) {
+            Some(format!(
+                "the waiver expired after {}",
+                shown(self.expires.as_deref().unwrap_or_default())
+            ))
+        } else {
+            None
+        }
+    }
+}
+
+/// `text` as every rendering of the results shows it: each control character and each
+/// invisible formatting character ([`invisible`]: bidirectional overrides, zero-width
+/// characters, line separators) written as its code point (`\u{202e}`), so that text a
+/// template holds (a raw resource's property, named or valued) and a finding quotes can
+/// neither hide nor forge a line of `check`'s output or of the report.
+pub(crate) fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() || invisible(c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() || invisible(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// [`shown`] of an owned text, reusing it when nothing is escaped.
+fn shown_owned(text: String) -> String {
+    match shown(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(escaped) => escaped,
     }
 }
 
@@ -544,21 +590,21 @@ impl Evaluator {
                     }
                     Outcome::Pass(evidence) => Status::Enforced { evidence },
                     // A gap that the program accepts in writing (a waiver of the rule) is
-                    // reported as waived, with the reason; when the waiver has expired it is
-                    // a gap again. Gaps never stop synth, so neither does the expiry.
+                    // reported as waived, with the reason; when the waiver has expired (or
+                    // its reason is refused) it is a gap again. Gaps never stop synth, so
+                    // neither does the expiry. What a rule says is shown with its invisible
+                    // characters written out ([`shown`]).
                     Outcome::Gap(reason) => {
+                        let reason = shown_owned(reason);
                         match waivers
                             .iter_mut()
                             .find(|w| w.rule == rule.id && rule.waivable())
                         {
                             Some(w) => {
                                 w.used = true;
-                                if w.expired(today) {
+                                if let Some(refused) = w.refused(today) {
                                     Status::Gap {
-                                        reason: format!(
-                                            "{reason} (the waiver expired after {})",
-                                            w.expires.as_deref().unwrap_or_default()
-                                        ),
+                                        reason: format!("{reason} ({refused})"),
                                     }
                                 } else {
                                     Status::Waived {
@@ -573,6 +619,7 @@ impl Evaluator {
                         }
                     }
                     Outcome::Fail(finding) => {
+                        let finding = shown_owned(finding);
                         match waivers.iter_mut().find(|w| w.rule == rule.id) {
                             Some(w)
                                 if rule.waivable()
@@ -580,12 +627,9 @@ impl Evaluator {
                                         && w.never_holds_phi) =>
                             {
                                 w.used = true;
-                                if w.expired(today) {
+                                if let Some(refused) = w.refused(today) {
                                     Status::Failed {
-                                        finding: format!(
-                                            "{finding} (the waiver expired after {})",
-                                            w.expires.as_deref().unwrap_or_default()
-                                        ),
+                                        finding: format!("{finding} ({refused})"),
                                     }
                                 } else {
                                     Status::Waived {
@@ -657,6 +701,102 @@ mod tests {
             proptest::prop_assert_eq!(
                 StackSummary::of(&typed, &scans),
                 StackSummary::of(&trees, &[])
+            );
+        }
+    }
+
+    /// A raw resource of a type that no rule reads (a finding of `U1`) with `waiver` written
+    /// in its metadata, as a construct's typed exception writes it (without `App::waive`).
+    fn unread_with(waiver: serde_json::Value) -> Template {
+        let mut template = crate::testing::raw_template(&[(
+            "Thing",
+            "AWS::CloudFormation::Macro",
+            serde_json::json!({ "Name": "x" }),
+        )]);
+        template.resources[0]
+            .metadata_mut()
+            .insert(WAIVERS_KEY.to_owned(), serde_json::json!([waiver]));
+        template
+    }
+
+    #[test]
+    fn a_waiver_written_without_a_readable_reason_or_date_waives_nothing() {
+        let readable = "a macro definition that names a function and holds no PHI";
+        let waived = unread_with(serde_json::json!({ "rule": "U1", "reason": readable }));
+        let statuses = crate::testing::statuses(&[("s", &waived)], "U1", "Thing");
+        assert!(
+            matches!(&statuses[..], [Status::Waived { reason, .. }] if reason == readable),
+            "{statuses:?}"
+        );
+        for (waiver, why) in [
+            (
+                serde_json::json!({ "rule": "U1", "reason": "..........!!!!" }),
+                "the waiver's reason is refused",
+            ),
+            (
+                serde_json::json!({ "rule": "U1", "reason": "" }),
+                "the waiver's reason is refused",
+            ),
+            (
+                serde_json::json!({ "rule": "U1", "reason": format!("{readable}\n0 finding(s)") }),
+                "control character",
+            ),
+            (
+                serde_json::json!({ "rule": "U1", "reason": format!("{readable}\u{202e}") }),
+                "invisible formatting character",
+            ),
+            (
+                serde_json::json!({ "rule": "U1", "reason": readable, "expires": "2099-02-30" }),
+                "the waiver expired after 2099-02-30",
+            ),
+            (
+                serde_json::json!({ "rule": "U1", "reason": readable, "expires": "someday" }),
+                "the waiver expired after someday",
+            ),
+        ] {
+            let template = unread_with(waiver.clone());
+            let evaluation = crate::testing::evaluate(&[("s", &template)]);
+            let statuses: Vec<&Status> = evaluation
+                .results
+                .iter()
+                .filter(|c| c.rule == "U1")
+                .map(|c| &c.status)
+                .collect();
+            assert!(
+                matches!(&statuses[..], [Status::Failed { finding }] if finding.contains(why)),
+                "{waiver}: {statuses:?}"
+            );
+            // Used, though refused: the report says why it waives nothing, not that the rule
+            // holds.
+            assert!(evaluation.unused_waivers.is_empty(), "{waiver}");
+        }
+    }
+
+    #[test]
+    fn text_a_template_holds_is_shown_with_its_invisible_characters_written_out() {
+        assert_eq!(shown("plain `text`"), "plain `text`");
+        assert_eq!(
+            shown("a\nb\r\u{1b}[2Kc\u{202e}d\u{2066}e\u{200b}f\u{2028}g"),
+            "a\\u{a}b\\u{d}\\u{1b}[2Kc\\u{202e}d\\u{2066}e\\u{200b}f\\u{2028}g"
+        );
+        // A finding that quotes a property name of a raw resource: `P1` names the property
+        // that holds a secret.
+        let template = crate::testing::raw_template(&[(
+            "Fn",
+            "AWS::Lambda::Function",
+            serde_json::json!({ "Environment": { "Variables": {
+                "DB_URL\n0 finding(s), 0 gap(s), 0 waiver(s)\u{202e}": "postgresql://admin:hunter2secret@db.internal:5432/phi"
+            } } }),
+        )]);
+        let evaluation = crate::testing::evaluate(&[("s", &template)]);
+        let findings = evaluation.findings();
+        let p1 = findings.iter().find(|f| f.rule == "P1").expect("P1 fails");
+        assert!(p1.what.contains("DB_URL\\u{a}0 finding(s)"), "{}", p1.what);
+        for f in &findings {
+            assert!(
+                !f.what.chars().any(|c| c.is_control() || invisible(c)),
+                "{}",
+                f.what
             );
         }
     }

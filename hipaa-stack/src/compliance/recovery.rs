@@ -831,8 +831,10 @@ fn service_copies(
 /// `PolicyDetails.ResourceTypes` is `VOLUME` alone and whose `TargetTags` (the tags that
 /// pick the resources a custom policy acts on) the volume carries, each of them, as
 /// written text: a volume tagged with every one is targeted however DLM joins them. A
-/// default policy (`PolicyLanguage` `SIMPLIFIED`, `CrossRegionCopyTargets`) is not read:
-/// at worst a gap. A schedule of a policy so read copies in another region when it:
+/// default policy (`DefaultPolicy` `VOLUME` or `INSTANCE`, its copies in
+/// `CrossRegionCopyTargets`, or `PolicyDetails.PolicyLanguage` `SIMPLIFIED` with them in
+/// `PolicyDetails.CrossRegionCopyTargets`) is read as no known copy ([`default_policy_copies`]).
+/// A schedule of a policy so read copies in another region when it:
 /// - creates snapshots in the region (`CreateRule.Location` absent or `CLOUD`) at least
 ///   daily: `Interval` of 1, 2, 3, 4, 6, 8, 12 or 24 `HOURS` ("The supported values are 1,
 ///   2, 3, 4, 6, 8, 12, and 24", `AWS::DLM::LifecyclePolicy CreateRule`), or a
@@ -878,6 +880,10 @@ fn lifecycle_copies(
         };
         let p = policy.properties();
         let details = &p["PolicyDetails"];
+        if same_region && let Some(copies) = default_policy_copies(stack, policy) {
+            out.extend(copies);
+            continue;
+        }
         let targets: Option<Vec<(&str, &str)>> = details["TargetTags"].as_array().map(|tags| {
             tags.iter()
                 .filter_map(|t| Some((t["Key"].as_str()?, t["Value"].as_str()?)))
@@ -992,6 +998,64 @@ fn lifecycle_copies(
         }
     }
     out
+}
+
+/// The copies of a default policy of Data Lifecycle Manager (`None` for a custom policy),
+/// each read as no known copy. A default policy for EBS snapshots "creates snapshots of all
+/// volumes in the Region that do not have recent backups" (DLM API, `CreateLifecyclePolicy`
+/// `DefaultPolicy`; the same of instances for `INSTANCE`), and copies them to its
+/// `CrossRegionCopyTargets` ("Specifies destination Regions for snapshot or AMI copies");
+/// a volume backed up otherwise (by AWS Backup, as D1 asks, or by any tool of the account)
+/// is skipped, and no template shows what else backs it up: so no copy of it in another
+/// region is known, and D2 says why where it finds none. A policy is default when its
+/// `DefaultPolicy` is set, or its `PolicyDetails.PolicyLanguage` is `SIMPLIFIED` ("the
+/// policy language for default policies", CloudFormation reference, `PolicyDetails`).
+fn default_policy_copies(stack: &str, policy: &Resource) -> Option<Vec<Copy>> {
+    let p = policy.properties();
+    let details = &p["PolicyDetails"];
+    let simplified = meaning::text(&details["PolicyLanguage"]).is_some_and(|l| l == "SIMPLIFIED");
+    if p["DefaultPolicy"].is_null() && !simplified {
+        return None;
+    }
+    let (targets, at) = if p["CrossRegionCopyTargets"].is_null() {
+        (
+            &details["CrossRegionCopyTargets"],
+            "PolicyDetails/CrossRegionCopyTargets",
+        )
+    } else {
+        (&p["CrossRegionCopyTargets"], "CrossRegionCopyTargets")
+    };
+    let entries: Vec<(String, String)> = match targets {
+        Value::Null => Vec::new(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(j, t)| {
+                (
+                    meaning::text(&t["TargetRegion"])
+                        .unwrap_or_else(|| t["TargetRegion"].to_string()),
+                    format!("{at}/{j}"),
+                )
+            })
+            .collect(),
+        other => vec![(meaning::text_or_json(other), at.to_owned())],
+    };
+    Some(
+        entries
+            .into_iter()
+            .map(|(region, pointer)| Copy {
+                kind: "snapshot copy",
+                to: format!("snapshots in {region}"),
+                region: region_name(&region).map(str::to_owned),
+                another_region: false,
+                detail: format!(
+                    "none known: the default policy `{}` snapshots only the volumes with no recent backup, and what else backs this one up no template shows; copy it with a custom policy (`PolicyDetails.Schedules` with `CrossRegionCopyRules`) targeting its tags, or with AWS Backup",
+                    policy.logical_id()
+                ),
+                evidence: format!("{stack}/{}/Properties/{pointer}", policy.logical_id()),
+            })
+            .collect(),
+    )
 }
 
 /// The copies a Redshift Serverless namespace makes of itself in other regions: each entry
@@ -1973,6 +2037,13 @@ fn not_copied_across_regions(store: &Resource, props: &Value) -> Option<String> 
 /// template parameter is of the app's account, and so is an ARN whose account is
 /// `${AWS::AccountId}`; an account written as a number may be another, which no template
 /// can tell.
+///
+/// DocumentDB and Neptune clusters are held to the same: their snapshots are RDS cluster
+/// snapshots (`arn:aws:rds:…:cluster-snapshot:…`, which AWS Backup selects them by, see
+/// [`ArnOf`]), encrypted with keys made as RDS makes them, which is the reason AWS gives
+/// ("due to how those services create their encryption keys"); the guide names RDS and
+/// Aurora only, so a copy of theirs to another account in another region is read as none
+/// until AWS says otherwise: at worst a finding that a vault of the app's account answers.
 fn rds_copy_to_another_account(
     app: &App<'_, '_>,
     template: &Template,
@@ -1981,7 +2052,10 @@ fn rds_copy_to_another_account(
 ) -> Option<String> {
     if !matches!(
         store.type_name(),
-        "AWS::RDS::DBInstance" | "AWS::RDS::DBCluster"
+        "AWS::RDS::DBInstance"
+            | "AWS::RDS::DBCluster"
+            | "AWS::DocDB::DBCluster"
+            | "AWS::Neptune::DBCluster"
     ) || carried(app, template, vault, &VAULT).is_some()
     {
         return None;
@@ -1991,7 +2065,7 @@ fn rds_copy_to_another_account(
         vault.get("Fn::Sub").is_some() && fields.get(4).is_some_and(|a| a == "${AWS::AccountId}")
     });
     (!own).then(|| {
-        "AWS Backup copies an RDS or Aurora snapshot to another account or to another region, not both, and the vault's account is not read as the store's: write it `${AWS::AccountId}` in an `Fn::Sub`, or name a vault of a stack of the app".to_owned()
+        "AWS Backup copies an RDS, Aurora, DocumentDB or Neptune snapshot to another account or to another region, not both, and the vault's account is not read as the store's: write it `${AWS::AccountId}` in an `Fn::Sub`, or name a vault of a stack of the app".to_owned()
     })
 }
 

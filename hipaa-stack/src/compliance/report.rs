@@ -27,6 +27,15 @@
 //!
 //! The report names the tool version and a SHA-256 of each template, so that it can be tied
 //! to what was deployed.
+//!
+//! Text that the program or its templates wrote (a finding quoting a property name or
+//! value, a resource type, an app name) is shown as written in every rendering: control
+//! characters and invisible formatting characters (bidirectional overrides, zero-width
+//! characters) as their code points (`\u{202e}`), and in Markdown and HTML as text, never as
+//! markup, so that nothing hides or forges a line. A waiver's reason holds none of them
+//! ([`App::waive`](crate::App::waive) refuses it). A control counts as enforced (with
+//! waivers or not) only where some resource proves it: one whose rules were all waived is a
+//! gap.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -38,6 +47,7 @@ use serde_json::Value;
 
 use crate::cfn::{Resource, Template};
 use crate::compliance::Assembly;
+use crate::compliance::engine::shown;
 use crate::compliance::recovery::{Lookup, Recovery, RecoveryEntry, link_replicas, written_tree};
 use crate::compliance::rules::Proof;
 use crate::compliance::{
@@ -175,9 +185,10 @@ pub struct Summary {
 pub enum ControlStatus {
     /// Enforced wherever it applies.
     Enforced,
-    /// Enforced, with waivers.
+    /// Enforced, with waivers: some resource proves it, and a waiver accepts what does not.
     Waived,
-    /// A gap that no template closes.
+    /// A gap that no template closes, or a control that no resource proves and waivers
+    /// accept (all its rules' results are waived).
     Gap,
     /// Broken somewhere, unwaived.
     Failed,
@@ -1304,9 +1315,14 @@ fn control_entry(control: &'static Control, by_rule: &RuleEntries, listed: bool)
         .map(|r| r.id)
         .collect();
     let any = |f: fn(&RuleEntry) -> bool| entries.iter().any(|e| f(e));
+    // A control is enforced (with waivers or not) only where a template proves it on some
+    // resource: one whose rules were all waived, wherever they ran, is enforced nowhere,
+    // and is a gap that the waivers accept in writing (they are listed under its rules).
     let status = if any(|e| !e.failed.is_empty()) {
         ControlStatus::Failed
-    } else if any(|e| !e.gaps.is_empty()) {
+    } else if any(|e| !e.gaps.is_empty())
+        || (any(|e| !e.waived.is_empty()) && !any(|e| e.proofs > 0))
+    {
         ControlStatus::Gap
     } else if any(|e| !e.waived.is_empty()) {
         ControlStatus::Waived
@@ -1440,8 +1456,101 @@ fn gathered_stores(entries: &[RecoveryEntry]) -> Vec<(&RecoveryEntry, Vec<String
     out
 }
 
+/// `text` (a note, a reason, a value a template holds) as Markdown shows it as written, in a
+/// table cell when `cell`: each control or invisible formatting character as its code point
+/// ([`shown`]); outside the code spans that the text writes (as CommonMark finds them: a
+/// run of backticks closed by a run of the same length), `<` and `&` as entities, so that no
+/// HTML (a `<!--` hides every line after it) and no character reference (`&#x202E;`) is
+/// rendered, and a backslash or an unclosed backtick escaped; in a cell, every `|` escaped
+/// (GFM tables take `\|` inside code spans too).
+fn md_text(text: &str, cell: bool) -> String {
+    let text = shown(text);
+    let chars: Vec<char> = text.chars().collect();
+    let run_at = |at: usize| chars[at..].iter().take_while(|&&c| c == '`').count();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '`' {
+            let run = run_at(i);
+            let mut j = i + run;
+            let mut close = None;
+            while j < chars.len() {
+                if chars[j] == '`' {
+                    let r = run_at(j);
+                    if r == run {
+                        close = Some(j);
+                        break;
+                    }
+                    j += r;
+                } else {
+                    j += 1;
+                }
+            }
+            match close {
+                Some(end) => {
+                    out.extend(&chars[i..i + run]);
+                    for &inside in &chars[i + run..end] {
+                        if cell && inside == '|' {
+                            out.push_str("\\|");
+                        } else {
+                            out.push(inside);
+                        }
+                    }
+                    out.extend(&chars[end..end + run]);
+                    i = end + run;
+                }
+                None => {
+                    for _ in 0..run {
+                        out.push_str("\\`");
+                    }
+                    i += run;
+                }
+            }
+            continue;
+        }
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '<' => out.push_str("&lt;"),
+            '&' => out.push_str("&amp;"),
+            '|' if cell => out.push_str("\\|"),
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// [`md_text`] of a table cell.
 fn md_cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    md_text(text, true)
+}
+
+/// `text` as one Markdown code span (outside tables), whatever backticks it holds: fenced by
+/// one backtick more than its longest run, padded with a space where it starts or ends with
+/// a backtick (or a space, which CommonMark would strip), its control and invisible
+/// characters as their code points.
+fn md_code(text: &str) -> String {
+    let text = shown(text);
+    if text.is_empty() {
+        return "``".to_owned();
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`')
+        || text.ends_with('`')
+        || (text.starts_with(' ') && text.ends_with(' ') && !text.trim().is_empty())
+    {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 impl Report {
@@ -1455,7 +1564,11 @@ impl Report {
     /// The Markdown, written piece by piece into `out` (a file, through [`Report::write`]).
     fn markdown_into(&self, out: &mut impl std::fmt::Write) {
         let s = &self.summary;
-        let _ = writeln!(out, "# HIPAA compliance report: {}\n", self.app);
+        let _ = writeln!(
+            out,
+            "# HIPAA compliance report: {}\n",
+            md_text(&self.app, false)
+        );
         let _ = writeln!(
             out,
             "Written by {} {} from the synthesized templates (schema `{}`).\n",
@@ -1518,22 +1631,25 @@ impl Report {
                 for g in &r.groups {
                     let _ = writeln!(
                         out,
-                        "  - {} `{}` `{}` on {}: {}",
+                        "  - {} {} {} on {}: {}",
                         g.construct.unwrap_or("raw resource"),
-                        g.resource_type,
-                        g.path,
+                        md_code(&g.resource_type),
+                        md_code(&g.path),
                         resources_text(g),
-                        md_cell(&group_values_text(g, |v| format!("`{v}`")))
+                        group_values_text(g, |v| md_code(&v))
                     );
                 }
                 for e in &r.enforced {
                     let _ = writeln!(
                         out,
-                        "  - `{}` `{}{}` = `{}`",
+                        "  - `{}` {} = {}",
                         e.construct,
-                        e.logical_id,
-                        e.path.as_deref().unwrap_or(""),
-                        md_cell(&value_text(&e.value))
+                        md_code(&format!(
+                            "{}{}",
+                            e.logical_id,
+                            e.path.as_deref().unwrap_or("")
+                        )),
+                        md_code(&value_text(&e.value))
                     );
                 }
                 for (label, first, rows) in gathered(
@@ -1562,7 +1678,11 @@ impl Report {
                         "waived" => first.reason.as_deref(),
                         _ => first.note.as_deref(),
                     };
-                    let _ = writeln!(out, "  - {label} on {on}: {}", text.unwrap_or(""));
+                    let _ = writeln!(
+                        out,
+                        "  - {label} on {on}: {}",
+                        md_text(text.unwrap_or(""), false)
+                    );
                 }
             }
         }
@@ -1590,7 +1710,7 @@ impl Report {
                     on,
                     md_cell(w.note.as_deref().unwrap_or("")),
                     md_cell(w.reason.as_deref().unwrap_or("")),
-                    w.expires.as_deref().unwrap_or("never")
+                    md_cell(w.expires.as_deref().unwrap_or("never"))
                 );
             }
         }
@@ -1612,7 +1732,7 @@ impl Report {
                 out,
                 "- {} on {on}: {}",
                 g.rule,
-                g.note.as_deref().unwrap_or("")
+                md_text(g.note.as_deref().unwrap_or(""), false)
             );
         }
         let _ = out.write_str("\n## Disaster recovery\n\n");
@@ -1669,7 +1789,7 @@ impl Report {
                     f.rule,
                     f.construct,
                     f.logical_id,
-                    f.note.as_deref().unwrap_or(""),
+                    md_text(f.note.as_deref().unwrap_or(""), false),
                     fix
                 );
             }
@@ -1694,7 +1814,9 @@ impl Report {
             let _ = writeln!(
                 out,
                 "- `{}` ({}, `{}`): raw resource, checked by the rules only",
-                r.construct, r.resource_type, r.logical_id
+                r.construct,
+                md_text(&r.resource_type, false),
+                r.logical_id
             );
         }
         let _ = out.write_str("\n## The customer's responsibilities\n\nNo template can do these; they remain the customer's under the shared responsibility model.\n\n");
@@ -1770,7 +1892,10 @@ fn constructs_cell(rows: &[&Row]) -> String {
     }
 }
 
+/// `text` as HTML shows it as written: the markup characters as entities, and control and
+/// invisible formatting characters as their code points ([`shown`]).
 fn html(text: &str) -> String {
+    let text = shown(text);
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {
@@ -2954,6 +3079,146 @@ mod tests {
         assert!(
             !gaps.is_empty() && gaps.iter().all(|g| g.note.is_some()),
             "{gaps:?}"
+        );
+    }
+
+    #[test]
+    fn a_control_whose_rules_were_all_waived_is_not_counted_as_enforced() {
+        // A resource no rule reads, waived (and, of a service not on the eligible list, waived
+        // as never holding PHI): risk management (rule U1) has no proof, only a waiver.
+        let app = App::new("waived-only");
+        let stack = app.stack("s").unwrap();
+        let thing = stack
+            .add(RawResource::new("Thing", "AWS::CloudFormation::Macro").property("Name", "x"))
+            .unwrap();
+        let reason = "a macro definition that names a function and holds no PHI";
+        app.waive(crate::compliance::Waiver::new(
+            crate::compliance::rule::U1,
+            &thing,
+            reason,
+        ))
+        .unwrap();
+        app.waive(crate::compliance::Waiver::never_holds_phi(&thing, reason))
+            .unwrap();
+        let assembly = app.synth().unwrap();
+        for report in [Report::new(&assembly), Report::for_check(&assembly)] {
+            let risk = report
+                .controls
+                .iter()
+                .find(|c| c.id == "164.308(a)(1)(ii)(B)")
+                .unwrap();
+            assert_eq!(risk.status, ControlStatus::Gap, "{:?}", risk.rules);
+            for c in &report.controls {
+                if matches!(c.status, ControlStatus::Enforced | ControlStatus::Waived)
+                    && !c.rules.is_empty()
+                {
+                    assert!(c.rules.iter().any(|r| r.proofs > 0), "{}", c.id);
+                }
+            }
+            assert_eq!(
+                report.summary.gap,
+                report
+                    .controls
+                    .iter()
+                    .filter(|c| c.status == ControlStatus::Gap)
+                    .count()
+            );
+        }
+    }
+
+    #[test]
+    fn markdown_shows_text_as_written_outside_and_inside_code_spans() {
+        // Outside code spans: no HTML, no character reference, no escape of our own text.
+        assert_eq!(
+            md_text("a <!-- b & &#x202E; \\` c", false),
+            "a &lt;!-- b &amp; &amp;#x202E; \\\\\\` c"
+        );
+        // A code span is kept as written, `<` and all; an unclosed backtick is escaped.
+        assert_eq!(md_text("`<a>` and `x", false), "`<a>` and \\`x");
+        assert_eq!(md_text("``a`b`` `c`", false), "``a`b`` `c`");
+        // In a cell, every pipe; control and invisible characters written out.
+        assert_eq!(
+            md_text("a|`b|c`\n\u{202e}", true),
+            "a\\|`b\\|c`\\\\u{a}\\\\u{202e}"
+        );
+        assert_eq!(md_code("plain"), "`plain`");
+        assert_eq!(md_code("a`b"), "``a`b``");
+        assert_eq!(md_code("`a``"), "``` `a`` ```");
+        assert_eq!(md_code("x\u{2067}y"), "`x\\u{2067}y`");
+        assert_eq!(html("a\u{202e}<b>"), "a\\u{202e}&lt;b&gt;");
+    }
+
+    #[test]
+    fn no_text_of_the_program_or_its_templates_hides_or_forges_a_line_of_the_report() {
+        let app = App::new("forged");
+        let stack = app.stack("s").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = stack.add(AccessLogBucket::new("Logs")).unwrap();
+        let records = stack
+            .add(
+                SecureBucket::new("Records")
+                    .encryption(&key)
+                    .access_logs(&logs),
+            )
+            .unwrap();
+        // A reason that opens an HTML comment (which would hide the rest of the page) and a
+        // code span it never closes.
+        app.waive(crate::compliance::Waiver::new(
+            crate::compliance::rule::S10,
+            &records,
+            "single-region for now <!-- and ` the rest is hidden",
+        ))
+        .unwrap();
+        // A raw resource whose property names forge a line and open a comment: P1 quotes it.
+        stack
+            .add(
+                RawResource::new("Worker", "AWS::Lambda::Function").property(
+                    "Environment",
+                    serde_json::json!({ "Variables": {
+                        "DB_URL\n## Unwaived findings\n\nNone <!--": "postgresql://admin:hunter2secret@db.internal:5432/phi"
+                    } }),
+                ),
+            )
+            .unwrap();
+        let report = Report::new(
+            &app.check_for_report(Evidence::Grouped, crate::synth::Memory::Fast)
+                .unwrap(),
+        );
+        let md = report.to_markdown();
+        // A `<!--` is shown only inside a code span, where Markdown renders no HTML.
+        for line in md.lines() {
+            if let Some(at) = line.find("<!--") {
+                assert!(line[..at].matches('`').count() % 2 == 1, "{line}");
+            }
+        }
+        assert_eq!(
+            md.lines()
+                .filter(|l| l.starts_with("## Unwaived findings"))
+                .count(),
+            1,
+            "{md}"
+        );
+        assert!(
+            md.contains("single-region for now &lt;!-- and \\` the rest"),
+            "{md}"
+        );
+        let page = report.to_html();
+        assert!(!page.contains("<!--"));
+        for text in [md, page, report.to_json().unwrap()] {
+            assert!(
+                !text
+                    .chars()
+                    .any(|c| crate::compliance::waiver::invisible(c) || c == '\r'),
+                "{text}"
+            );
+        }
+        assert!(
+            report.findings.iter().any(|f| f.rule == "P1"
+                && f.note
+                    .as_deref()
+                    .is_some_and(|n| n.contains("\\u{a}## Unwaived"))),
+            "{:?}",
+            report.findings
         );
     }
 

@@ -85,7 +85,9 @@ impl Waiver {
             rule: crate::compliance::rule::NEVER_HOLDS_PHI,
             app: on.app,
             construct: on.index,
-            reason: if reason.trim().len() < 10 {
+            // A reason `App::waive` refuses stays as written, so that the prefix does not
+            // make it pass.
+            reason: if reason_problem(&reason).is_some() {
                 reason
             } else {
                 format!("never holds PHI: {reason}")
@@ -94,7 +96,9 @@ impl Waiver {
         }
     }
 
-    /// The last day the waiver holds; from the next day on, `synth` refuses the finding.
+    /// The last day the waiver holds, a day in UTC (`synth`, `check` and `report` read
+    /// today's date in UTC from the system clock); from the next day on, `synth` refuses
+    /// the finding, and a waived gap is a gap again.
     pub fn until(mut self, last_day: Date) -> Self {
         self.expires = Some(last_day);
         self
@@ -103,7 +107,8 @@ impl Waiver {
 
 impl App {
     /// Records a waiver. Refused when the construct belongs to another app, when the reason
-    /// is blank, or when the same rule is already waived on the construct.
+    /// is not a sentence an auditor can read (see [`reason_problem`]), or when the same rule
+    /// is already waived on the construct.
     pub fn waive(&self, waiver: Waiver) -> Result<()> {
         let mut arena = self.arena_mut();
         if waiver.app != self.id() {
@@ -113,11 +118,11 @@ impl App {
             });
         }
         let path = arena.path(waiver.construct);
-        if waiver.reason.trim().len() < 10 {
+        if let Some(problem) = reason_problem(&waiver.reason) {
             return Err(Error::InvalidWaiver {
                 rule: waiver.rule,
                 path,
-                reason: "write the reason an auditor will read, in a sentence".to_owned(),
+                reason: problem.to_owned(),
             });
         }
         if arena
@@ -138,5 +143,222 @@ impl App {
             expires: waiver.expires,
         });
         Ok(())
+    }
+}
+
+/// Why a waiver's reason is not one an auditor can read, if it is not: the reason is
+/// printed by `check` and written into the report (text, Markdown, HTML, JSON, SARIF) and
+/// into the templates' metadata, so
+/// - it holds no control character (a line break, a carriage return, a tab, an escape
+///   sequence) nor an invisible formatting character (the Unicode bidirectional overrides,
+///   embeddings and isolates, zero-width characters, line and paragraph separators, tag
+///   characters), any of which can make a reader of the report or of a terminal see lines
+///   or words that are not there, or not see those that are (CVE-2021-42574, "Trojan
+///   Source");
+/// - it is a sentence: at least 3 words and 10 letters or digits, so that blank text,
+///   punctuation (`..........`) or one word does not stand for a reason.
+///
+/// [`App::waive`] refuses such a waiver; the rule engine reads a waiver with such a reason
+/// written by any other way (a construct's typed exception) as no waiver.
+pub(crate) fn reason_problem(reason: &str) -> Option<&'static str> {
+    if reason.chars().any(char::is_control) {
+        return Some(
+            "the reason holds a control character (a line break, a tab, an escape), which can hide or forge lines of the report; write it on one line of plain text",
+        );
+    }
+    if reason.chars().any(invisible) {
+        return Some(
+            "the reason holds an invisible formatting character (a bidirectional override or isolate, a zero-width character, a line separator), which can make the report read otherwise than it is written; remove it",
+        );
+    }
+    if states_a_secret(reason) {
+        return Some(
+            "the reason states what reads as a secret (`password: …`, `the token is …`), which the report prints and the templates' metadata carry; name the secret (its ARN or name), never its value",
+        );
+    }
+    let letters = reason.chars().filter(|c| c.is_alphanumeric()).count();
+    let words = reason
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
+    if letters < 10 || words < 3 {
+        return Some(
+            "the reason is not a sentence (at least 3 words and 10 letters or digits); write the reason an auditor will read",
+        );
+    }
+    None
+}
+
+/// Whether `reason` gives the value of a secret in prose, where rule `P1` (which reads a
+/// reason in the metadata for credentials, assignments and tokens of known shapes) reads
+/// none: a word naming a secret (`password`, `passphrase`, `secret`, `token`, `api key`,
+/// `credentials` …) followed by `:` (or a `=` standing alone) and a value, or by `is`/`was`/`are` and a word
+/// shaped like a secret (letters with digits or symbols: `hunter2`, `Winter2024!`).
+/// "The password is rotated every 30 days" names no value.
+fn states_a_secret(reason: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "password",
+        "passwd",
+        "passphrase",
+        "pwd",
+        "secret",
+        "token",
+        "apikey",
+        "api_key",
+        "credential",
+        "credentials",
+    ];
+    const KEYS: &[&str] = &["api", "access", "secret", "private", "signing"];
+    let words: Vec<String> = reason.split_whitespace().map(str::to_lowercase).collect();
+    let trim = |w: &str| -> String {
+        w.trim_matches(|c: char| !c.is_alphanumeric() && c != '_')
+            .to_owned()
+    };
+    let shaped = |w: &str| {
+        let w = w.trim_matches(|c: char| matches!(c, '.' | ',' | ';' | ')' | '(' | '"' | '\''));
+        w.chars().count() >= 4
+            && w.chars().any(char::is_alphabetic)
+            && (w.chars().any(|c| c.is_ascii_digit())
+                || w.chars().any(|c| "!@#$%^&*+=/\\~?".contains(c)))
+    };
+    for (i, word) in words.iter().enumerate() {
+        // `password=hunter2` is `P1`'s to find (an assignment), which it reads in the
+        // metadata.
+        if word.contains('=') && word.len() > 1 {
+            continue;
+        }
+        let (head, rest) = match word.find(':') {
+            Some(at) => (trim(&word[..at]), Some(&word[at + 1..])),
+            None => (trim(word), None),
+        };
+        let named = NAMES
+            .iter()
+            .any(|n| head == *n || head.ends_with(&format!("_{n}")))
+            || (head == "key" && i > 0 && KEYS.contains(&trim(&words[i - 1]).as_str()));
+        if !named {
+            continue;
+        }
+        let next = words.get(i + 1).map(String::as_str);
+        let after = words.get(i + 2).map(String::as_str);
+        let valued = |v: Option<&str>| v.is_some_and(|v| v.chars().any(char::is_alphanumeric));
+        let stated = match rest {
+            // `password:hunter2`, `password: hunter2`.
+            Some(value) => valued(Some(value)) || valued(next),
+            None => match next {
+                // `password = hunter2`, `password : hunter2`.
+                Some(":" | "=") => valued(after),
+                // `the password is hunter2hunter2`.
+                Some("is" | "was" | "are" | "were") => after.is_some_and(shaped),
+                _ => false,
+            },
+        };
+        if stated {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether `c` is a character that changes how text around it is shown without being seen
+/// itself: Unicode's bidirectional controls (U+061C, U+200E, U+200F, U+202A–U+202E,
+/// U+2066–U+2069), zero-width and invisible characters (U+00AD, U+180E, U+200B–U+200D,
+/// U+2060–U+2064, U+FEFF, U+FFF9–U+FFFB), separators that break lines (U+2028, U+2029) and
+/// tag characters (U+E0000–U+E007F).
+pub(crate) fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compliance::rule;
+    use crate::prelude::*;
+
+    /// The reasons an auditor cannot read: blank, punctuation, one word, text that hides
+    /// or forges lines (a line break, a carriage return, an escape, a bidirectional
+    /// override, a zero-width space, a line separator).
+    const UNREADABLE: &[&str] = &[
+        "",
+        "          ",
+        "..........!!!!!!!!!!",
+        "necessaryforbusinessreasons",
+        "ok ok",
+        "scans are re-imported\nwaived: S1 at `data/Records`: approved by the CISO",
+        "scans are re-imported\r0 finding(s), 0 gap(s)",
+        "scans are \u{1b}[8mre-imported\u{1b}[0m from the archive",
+        "scans are re-imported \u{202e}devorppa ton\u{202c} from the archive",
+        "scans are re-imported\u{2066} from the archive",
+        "scans are re\u{200b}-imported from the archive",
+        "scans are re-imported\u{2028}from the archive",
+        "scans are re-imported\u{e0041} from the archive",
+        // A secret's value in prose, which rule `P1` does not read as one.
+        "the admin password is hunter2hunter2 for now",
+        "password: hunter2hunter2 until it is rotated",
+        "the vendor portal password = Winter2024! for now",
+        "the appliance API key is ab12cd34ef56 until the upgrade",
+        "the token was x9y8z7w6 when the vendor tested it",
+    ];
+
+    #[test]
+    fn a_waiver_whose_reason_no_auditor_can_read_is_refused_with_what_to_do() {
+        for reason in UNREADABLE {
+            assert!(reason_problem(reason).is_some(), "{reason:?}");
+            let app = App::new("a");
+            let stack = app.stack("s").unwrap();
+            let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+            let logs = stack.add(AccessLogBucket::new("AccessLogs")).unwrap();
+            let bucket = stack
+                .add(
+                    SecureBucket::new("Scans")
+                        .encryption(&key)
+                        .access_logs(&logs),
+                )
+                .unwrap();
+            let raw = stack
+                .add(RawResource::new("Fleet", "AWS::GameLift::Fleet"))
+                .unwrap();
+            for waiver in [
+                Waiver::new(rule::S10, &bucket, *reason),
+                // The prefix that `never_holds_phi` writes does not make a reason readable.
+                Waiver::never_holds_phi(&raw, *reason),
+            ] {
+                match app.waive(waiver) {
+                    Err(Error::InvalidWaiver { reason: why, .. }) => {
+                        assert_eq!(Some(why.as_str()), reason_problem(reason));
+                        assert!(why.contains("; "), "says what to do: {why}");
+                    }
+                    other => panic!("{reason:?} was not refused: {other:?}"),
+                }
+            }
+            assert!(app.arena().waivers.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_readable_reason_in_any_script_is_taken() {
+        for reason in [
+            "a test resource",
+            "TLS is too slow",
+            "les scans sont réimportés depuis l'archive",
+            "スキャンは 画像アーカイブ から 再取り込み される",
+            "scans are re-imported (ticket SEC-1234) from the archive",
+            "the password is rotated every 30 days by Secrets Manager",
+            "the API key is read at run time from its secret",
+            "the secret is kept in Secrets Manager and named by its ARN",
+            "the token expires after 15 minutes (STS)",
+        ] {
+            assert_eq!(reason_problem(reason), None, "{reason:?}");
+        }
     }
 }

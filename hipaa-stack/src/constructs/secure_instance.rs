@@ -37,6 +37,36 @@ const MAX_USER_DATA: usize = 16 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ami(AmiKind);
 
+/// The device names EC2 reserves for the root volume of an HVM image: "Reserved for root
+/// volume: Differs by AMI. /dev/sda1 or /dev/xvda" (Amazon EC2 User Guide, "Device names
+/// for volumes on Amazon EC2 instances"). An image's root volume is encrypted only when the
+/// block device mapping names it (AWS Knowledge Center, "set the properties of the root
+/// volume ... you must identify the device name of the root volume for your AMI"); a
+/// mapping of any other name adds an extra volume and leaves the root volume as the image
+/// made it, unencrypted when its snapshot is. `/dev/sda`, the root of some older images, is
+/// taken too, as rule E1 takes it of a raw launch template.
+pub(crate) const ROOT_DEVICES: [&str; 3] = ["/dev/xvda", "/dev/sda1", "/dev/sda"];
+
+/// The root device assumed for an image whose family is not known: Amazon Linux's.
+pub(crate) const DEFAULT_ROOT_DEVICE: &str = "/dev/xvda";
+
+/// The public parameters of AWS whose images' root device is known, by prefix.
+const KNOWN_ROOT_DEVICES: [(&str, &str); 3] = [
+    ("/aws/service/ami-amazon-linux-latest/", "/dev/xvda"),
+    ("/aws/service/canonical/ubuntu/", "/dev/sda1"),
+    ("/aws/service/ami-windows-latest/", "/dev/sda1"),
+];
+
+/// The root device of an instance of `ami`: the one the program gave, or else the image
+/// family's, or else Amazon Linux's.
+pub(crate) fn root_device_of(ami: &Ami, given: Option<String>) -> String {
+    given.unwrap_or_else(|| {
+        ami.known_root_device()
+            .unwrap_or(DEFAULT_ROOT_DEVICE)
+            .to_owned()
+    })
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum AmiKind {
     Parameter(String),
@@ -76,6 +106,21 @@ impl Ami {
             }
             _ => Ok(()),
         }
+    }
+
+    /// The root device of the images an AWS public parameter of a known family names:
+    /// Amazon Linux maps its root volume at `/dev/xvda`, Ubuntu (Canonical's parameters)
+    /// and Windows at `/dev/sda1`, the two names EC2 reserves for the root volume of an
+    /// HVM image (Amazon EC2 User Guide, "Device names for volumes"). `None` for an image
+    /// id or another parameter, whose root device only the program knows.
+    pub(crate) fn known_root_device(&self) -> Option<&'static str> {
+        let AmiKind::Parameter(name) = &self.0 else {
+            return None;
+        };
+        KNOWN_ROOT_DEVICES
+            .iter()
+            .find(|(prefix, _)| name.starts_with(prefix))
+            .map(|(_, device)| *device)
     }
 
     pub(crate) fn image_id(&self) -> String {
@@ -347,7 +392,10 @@ impl sealed::ChosenGroup for Handle<SecurityGroup> {}
 ///
 /// # Secure defaults
 /// - Every block device encrypted with the customer key, written on the launch template
-///   (E1, §164.312(a)(2)(iv)): the root volume, gp3, deleted with the instance.
+///   (E1, §164.312(a)(2)(iv)): the root volume, gp3, deleted with the instance, mapped at
+///   the image's root device name (see [`root_device_name`](SecureInstance::root_device_name)).
+///   The image's other volumes, if it maps any, are made from its snapshots as they are: use
+///   an image that maps only its root volume, or the account's EBS encryption by default.
 /// - Instance metadata only through IMDSv2 session tokens (`HttpTokens: required`), one
 ///   network hop, instance tags not exposed (E4, §164.312(a)(1)).
 /// - In a private subnet of the VPC, with no public address (E5, E7); behind the given
@@ -368,8 +416,9 @@ impl sealed::ChosenGroup for Handle<SecurityGroup> {}
 /// - [`availability_zone`](SecureInstance::availability_zone). Default: 0, the VPC's first
 ///   private subnet.
 /// - [`root_volume_gib`](SecureInstance::root_volume_gib). Default: 30 GiB.
-/// - [`root_device_name`](SecureInstance::root_device_name). Default: `/dev/xvda`, the
-///   root device of Amazon Linux.
+/// - [`root_device_name`](SecureInstance::root_device_name): `/dev/xvda` or `/dev/sda1`,
+///   the image's. Default: the image family's for AWS's public parameters of Amazon Linux
+///   (`/dev/xvda`), Ubuntu and Windows (`/dev/sda1`), else `/dev/xvda`.
 /// - [`user_data`](SecureInstance::user_data). Default: none.
 /// - [`security_group`](SecureInstance::security_group), again: more groups. Default: the
 ///   first one only.
@@ -416,7 +465,7 @@ pub struct SecureInstance<
     instance_type: String,
     zone: u8,
     root_gib: u32,
-    root_device: String,
+    root_device: Option<String>,
     user_data: Option<UserData>,
 }
 
@@ -434,7 +483,7 @@ impl SecureInstance<NoKey, NoNetwork, NoRole, NoSecurityGroup> {
             instance_type: "m6i.large".to_owned(),
             zone: 0,
             root_gib: 30,
-            root_device: "/dev/xvda".to_owned(),
+            root_device: None,
             user_data: None,
         }
     }
@@ -518,10 +567,14 @@ impl<K, N, R, G> SecureInstance<K, N, R, G> {
     }
 
     /// The image's root device, which the encrypted root volume is mapped to: `/dev/xvda`
-    /// for Amazon Linux, `/dev/sda1` for Ubuntu and Windows. Default: `/dev/xvda`. A name
-    /// that is not the image's root device would leave the root volume as the image made it.
+    /// for Amazon Linux, `/dev/sda1` for Ubuntu and Windows. Default: the family's for
+    /// AWS's public parameters of Amazon Linux, Ubuntu and Windows, else `/dev/xvda`.
+    /// Checked when the instance is added: only `/dev/xvda` and `/dev/sda1`, the names EC2
+    /// reserves for a root volume (or `/dev/sda`, of some older images), and the family's
+    /// for those parameters; any other name would map an extra volume and leave the root
+    /// volume as the image made it.
     pub fn root_device_name(mut self, name: impl Into<String>) -> Self {
-        self.root_device = name.into();
+        self.root_device = Some(name.into());
         self
     }
 
@@ -561,6 +614,7 @@ where
     G: SecurityGroupChosen<SecureInstance>,
 {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
+        let root_device = root_device_of(&self.ami, self.root_device);
         Box::new(InstanceNode {
             id: self.id,
             ami: self.ami,
@@ -571,7 +625,7 @@ where
             instance_type: self.instance_type,
             zone: self.zone,
             root_gib: self.root_gib,
-            root_device: self.root_device,
+            root_device,
             user_data: self.user_data,
         })
     }
@@ -637,16 +691,20 @@ pub(crate) fn check_hardened(
             root_gib
         ));
     }
-    let device_ok = root_device.strip_prefix("/dev/").is_some_and(|rest| {
-        !rest.is_empty()
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-    });
-    if !device_ok {
+    // The root device name is run-time text, and a name that is not the image's root
+    // device maps an extra encrypted volume while the root volume boots from the image's
+    // snapshot as it is (HIPAA §164.312(a)(2)(iv), control E1).
+    if !ROOT_DEVICES.contains(&root_device) {
         return Err(format!(
-            "`{}` is not a device name; root devices look like `/dev/xvda` or `/dev/sda1`",
-            root_device
+            "`{}` is not a root device name: EC2 maps an image's root volume at `/dev/xvda` or `/dev/sda1` (`/dev/sda` for some older images), and the encrypted volume at another name would leave the root volume unencrypted (HIPAA §164.312(a)(2)(iv)); call `.root_device_name(..)` with the image's root device (`aws ec2 describe-images --query 'Images[].RootDeviceName'`)",
+            crate::error::shown(root_device)
+        ));
+    }
+    if let (AmiKind::Parameter(name), Some(known)) = (&ami.0, ami.known_root_device())
+        && known != root_device
+    {
+        return Err(format!(
+            "the images of the parameter `{name}` have the root device `{known}`, so the encrypted volume at `{root_device}` would be an extra one and the root volume unencrypted (HIPAA §164.312(a)(2)(iv)); call `.root_device_name(\"{known}\")` or leave it out"
         ));
     }
     if let Some(target) = user_data
@@ -992,9 +1050,9 @@ mod tests {
 
     #[test]
     fn options_set_the_image_volume_and_device() {
-        let t = template(|i| i.root_volume_gib(100).root_device_name("/dev/sda1"));
+        let t = template(|i| i.root_volume_gib(100).root_device_name("/dev/xvda"));
         let data = prop(&t, "AppLaunchTemplate", "/LaunchTemplateData");
-        assert_eq!(data["BlockDeviceMappings"][0]["DeviceName"], "/dev/sda1");
+        assert_eq!(data["BlockDeviceMappings"][0]["DeviceName"], "/dev/xvda");
         assert_eq!(data["BlockDeviceMappings"][0]["Ebs"]["VolumeSize"], 100);
     }
 
@@ -1037,7 +1095,7 @@ mod tests {
             ),
             (
                 base(Ami::ssm_parameter(AL2023)).root_device_name("xvda"),
-                "not a device name",
+                "`xvda` is not a root device name",
             ),
         ] {
             let err = stack.add(instance).unwrap_err().to_string();
@@ -1207,9 +1265,10 @@ export KEY_ARN_PASSWORD="
         assert!(assembly.evaluation().findings().is_empty());
     }
 
-    /// E1 takes the device the construct is told is the image's root as the root device,
-    /// whatever its name: the construct maps exactly that name (a raw resource mapping
-    /// only such a name is a gap, in the spelling corpus).
+    /// E1 takes the device the construct is told is the image's root as the root device:
+    /// the construct maps exactly that name (a raw resource mapping only such a name is a
+    /// gap, in the spelling corpus), and refuses a name that cannot be a root device (see
+    /// `root_devices_that_are_not_the_images_are_refused`).
     #[test]
     fn a_root_device_name_given_is_the_root_for_e1() {
         use crate::testing::Status;
@@ -1217,13 +1276,98 @@ export KEY_ARN_PASSWORD="
         let stack = app.stack("t").unwrap();
         let key = stack.add(KmsKey::new("PhiKey")).unwrap();
         let logs = stack.add(AccessLogBucket::new("AccessLogs")).unwrap();
-        server(&stack, key, logs, |i| i.root_device_name("/dev/sdb"));
+        server(&stack, key, logs, |i| i.root_device_name("/dev/xvda"));
         let assembly = app.synth().unwrap();
         for id in ["App", "AppLaunchTemplate"] {
             let status = crate::testing::status_of(&assembly, "E1", id);
             assert!(
                 matches!(status, Some(Status::Enforced { .. })),
                 "{id}: {status:?}"
+            );
+        }
+    }
+
+    /// hostile review 19: the root device name was run-time text checked only for its
+    /// shape, so `/dev/sdb` (or `/dev/sda1` for Amazon Linux, or the default `/dev/xvda` for
+    /// Ubuntu) mapped an extra encrypted volume while the image's root volume booted from
+    /// its snapshot unencrypted, and the construct vouched for E1.
+    #[test]
+    fn root_devices_that_are_not_the_images_are_refused() {
+        const UBUNTU: &str =
+            "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id";
+        const WINDOWS: &str =
+            "/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base";
+        let app = App::new("test");
+        let stack = app.stack("t").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let net = stack
+            .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
+            .unwrap();
+        let sg = stack.add(SecurityGroup::new("AppSg", &net)).unwrap();
+        let role = stack
+            .add(Role::new("AppRole", ServicePrincipal::Ec2))
+            .unwrap();
+        let base = |id: &str, ami| {
+            SecureInstance::new(id, ami)
+                .encryption(&key)
+                .network(&net)
+                .role(&role)
+                .security_group(&sg)
+        };
+        for (instance, needle) in [
+            (
+                base("Bad", Ami::ssm_parameter(AL2023)).root_device_name("/dev/sdb"),
+                "`/dev/sdb` is not a root device name",
+            ),
+            (
+                base("Bad", Ami::id("ami-0123456789abcdef0")).root_device_name("/dev/sdf"),
+                "`/dev/sdf` is not a root device name",
+            ),
+            (
+                base("Bad", Ami::ssm_parameter(AL2023)).root_device_name("/dev/sda1"),
+                "have the root device `/dev/xvda`, so the encrypted volume at `/dev/sda1`",
+            ),
+            (
+                base("Bad", Ami::ssm_parameter(UBUNTU)).root_device_name("/dev/xvda"),
+                "have the root device `/dev/sda1`, so the encrypted volume at `/dev/xvda`",
+            ),
+            (
+                base("Bad", Ami::ssm_parameter(WINDOWS)).root_device_name("/dev/xvda"),
+                "call `.root_device_name(\"/dev/sda1\")`",
+            ),
+        ] {
+            let err = stack.add(instance).unwrap_err().to_string();
+            assert!(err.starts_with("construct `t/Bad` is invalid"), "{err}");
+            assert!(err.contains(needle), "{needle}: {err}");
+        }
+        // The family's root device by default, and an image id's root device as given.
+        stack
+            .add(base("Ubuntu", Ami::ssm_parameter(UBUNTU)))
+            .unwrap();
+        stack
+            .add(base("Windows", Ami::ssm_parameter(WINDOWS)))
+            .unwrap();
+        stack
+            .add(base("Pinned", Ami::id("ami-0123456789abcdef0")).root_device_name("/dev/sda1"))
+            .unwrap();
+        stack
+            .add(base("Amazon", Ami::ssm_parameter(AL2023)))
+            .unwrap();
+        let t = crate::testing::template_of(&app, "t");
+        for (id, device) in [
+            ("UbuntuLaunchTemplate", "/dev/sda1"),
+            ("WindowsLaunchTemplate", "/dev/sda1"),
+            ("PinnedLaunchTemplate", "/dev/sda1"),
+            ("AmazonLaunchTemplate", "/dev/xvda"),
+        ] {
+            assert_eq!(
+                prop(
+                    &t,
+                    id,
+                    "/LaunchTemplateData/BlockDeviceMappings/0/DeviceName"
+                ),
+                device,
+                "{id}"
             );
         }
     }

@@ -10,7 +10,7 @@ use crate::cfn::autoscaling::{AutoScalingGroup, MetricsCollection};
 use crate::cfn::ec2::{IamInstanceProfileSpec, LaunchTemplate, LaunchTemplateSpecification};
 use crate::cfn::iam::InstanceProfile;
 use crate::cfn::{Expr, Resource};
-use crate::constructs::secure_instance::{check_hardened, hardened_template_data};
+use crate::constructs::secure_instance::{check_hardened, hardened_template_data, root_device_of};
 use crate::constructs::secure_vpc::private_subnets;
 use crate::constructs::security_group::rendered_property;
 use crate::constructs::{
@@ -54,6 +54,9 @@ const MAX_INSTANCES: u16 = 1000;
 ///   2, 2, 4 (one instance in each of two zones).
 /// - [`instance_type`](SecureInstanceGroup::instance_type). Default: `m6i.large`.
 /// - [`root_volume_gib`](SecureInstanceGroup::root_volume_gib). Default: 30 GiB.
+/// - [`root_device_name`](SecureInstanceGroup::root_device_name): `/dev/xvda` or
+///   `/dev/sda1`, the image's. Default: the image family's for AWS's public parameters of
+///   Amazon Linux (`/dev/xvda`), Ubuntu and Windows (`/dev/sda1`), else `/dev/xvda`.
 /// - [`user_data`](SecureInstanceGroup::user_data). Default: none.
 ///
 /// ```
@@ -102,7 +105,7 @@ pub struct SecureInstanceGroup<
     _groups: PhantomData<fn() -> G>,
     instance_type: String,
     root_gib: u32,
-    root_device: String,
+    root_device: Option<String>,
     user_data: Option<UserData>,
     capacity: (u16, u16, u16),
 }
@@ -120,7 +123,7 @@ impl SecureInstanceGroup<NoKey, NoNetwork, NoRole, NoSecurityGroup> {
             _groups: PhantomData,
             instance_type: "m6i.large".to_owned(),
             root_gib: 30,
-            root_device: "/dev/xvda".to_owned(),
+            root_device: None,
             user_data: None,
             capacity: (2, 2, 4),
         }
@@ -201,6 +204,16 @@ impl<K, N, R, G> SecureInstanceGroup<K, N, R, G> {
         self
     }
 
+    /// The image's root device, which each instance's encrypted root volume is mapped to:
+    /// `/dev/xvda` for Amazon Linux, `/dev/sda1` for Ubuntu and Windows. Default and checks
+    /// as for [`SecureInstance::root_device_name`](crate::SecureInstance::root_device_name):
+    /// the family's for AWS's public parameters of Amazon Linux, Ubuntu and Windows, else
+    /// `/dev/xvda`; only `/dev/xvda`, `/dev/sda1` or `/dev/sda`, checked when the group is added.
+    pub fn root_device_name(mut self, name: impl Into<String>) -> Self {
+        self.root_device = Some(name.into());
+        self
+    }
+
     /// The script every instance runs at first boot. Default: none.
     pub fn user_data(mut self, script: UserData) -> Self {
         self.user_data = Some(script);
@@ -232,6 +245,7 @@ where
     G: SecurityGroupChosen<SecureInstanceGroup>,
 {
     fn into_node(self) -> Box<dyn Node + Send + Sync> {
+        let root_device = root_device_of(&self.ami, self.root_device);
         Box::new(GroupNode {
             id: self.id,
             ami: self.ami,
@@ -241,7 +255,7 @@ where
             groups: self.groups,
             instance_type: self.instance_type,
             root_gib: self.root_gib,
-            root_device: self.root_device,
+            root_device,
             user_data: self.user_data,
             capacity: self.capacity,
         })
@@ -628,5 +642,64 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("in another stack"), "{err}");
+    }
+
+    /// hostile review 19: a group had no way to name the root device, so every instance
+    /// of an Ubuntu or Windows image (root `/dev/sda1`) got an extra encrypted `/dev/xvda`
+    /// and booted an unencrypted root volume. The family's root device is now the default,
+    /// and a name that cannot be the image's is refused.
+    #[test]
+    fn the_root_device_is_the_images() {
+        const UBUNTU: &str =
+            "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id";
+        let app = App::new("test");
+        let stack = app.stack("t").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let net = stack
+            .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
+            .unwrap();
+        let sg = stack.add(SecurityGroup::new("AppSg", &net)).unwrap();
+        let role = stack
+            .add(Role::new("AppRole", ServicePrincipal::Ec2))
+            .unwrap();
+        let base = |id: &str, ami| {
+            SecureInstanceGroup::new(id, ami)
+                .encryption(&key)
+                .network(&net)
+                .role(&role)
+                .security_group(&sg)
+        };
+        for (group, needle) in [
+            (
+                base("Bad", Ami::ssm_parameter(UBUNTU)).root_device_name("/dev/xvda"),
+                "have the root device `/dev/sda1`",
+            ),
+            (
+                base("Bad", Ami::id("ami-0123456789abcdef0")).root_device_name("/dev/sdb"),
+                "`/dev/sdb` is not a root device name",
+            ),
+        ] {
+            let err = stack.add(group).unwrap_err().to_string();
+            assert!(err.starts_with("construct `t/Bad` is invalid"), "{err}");
+            assert!(err.contains(needle), "{needle}: {err}");
+        }
+        stack
+            .add(base("Ubuntu", Ami::ssm_parameter(UBUNTU)))
+            .unwrap();
+        stack
+            .add(base("Pinned", Ami::id("ami-0123456789abcdef0")).root_device_name("/dev/sda1"))
+            .unwrap();
+        let t = template(&app);
+        for id in ["UbuntuLaunchTemplate", "PinnedLaunchTemplate"] {
+            assert_eq!(
+                prop(
+                    &t,
+                    id,
+                    "/LaunchTemplateData/BlockDeviceMappings/0/DeviceName"
+                ),
+                "/dev/sda1",
+                "{id}"
+            );
+        }
     }
 }

@@ -8,7 +8,8 @@ use crate::app::node::{Exception, PUBLIC_TIER};
 use crate::app::node::{KeyService, Node, RenderCx, Used};
 use crate::app::{Attr, Handle, Id, Reference};
 use crate::cfn::ec2::{
-    FlowLog, InternetGateway, Route, RouteTable, SecurityGroup, SecurityGroupEntry, Subnet,
+    FlowLog, InternetGateway, NetworkAcl, NetworkAclEntry, PortRange, Route, RouteTable,
+    SecurityGroup, SecurityGroupEntry, Subnet, SubnetNetworkAclAssociation,
     SubnetRouteTableAssociation, Vpc, VpcEndpoint, VpcGatewayAttachment,
 };
 use crate::cfn::iam::{ManagedPolicy, Role};
@@ -102,10 +103,131 @@ const PARTS: &[&str] = &[
     "Public3Association",
     "Public4Association",
     "Public5Association",
+    "PrivateAcl",
+    "PrivateAclInVpc",
+    "PrivateAclInReplies",
+    "PrivateAclOutVpc",
+    "PrivateAclOutHttps",
+    "Private0Acl",
+    "Private1Acl",
+    "Private2Acl",
+    "Private3Acl",
+    "Private4Acl",
+    "Private5Acl",
+    "PublicAcl",
+    "PublicAclInVpc",
+    "PublicAclInHttps",
+    "PublicAclInHttp",
+    "PublicAclOutVpc",
+    "PublicAclOutReplies",
+    "Public0Acl",
+    "Public1Acl",
+    "Public2Acl",
+    "Public3Acl",
+    "Public4Acl",
+    "Public5Acl",
+];
+
+/// Where an entry of a `SecureVpc`'s network ACL lets traffic come from or go to.
+#[derive(Debug, Clone, Copy)]
+enum Peer {
+    /// The VPC's own range: every protocol and port.
+    Vpc,
+    /// Anywhere (`0.0.0.0/0`): only TCP, on these ports.
+    Anywhere(PortRange),
+}
+
+/// One allow entry of a `SecureVpc`'s network ACL: its part, whether it is outbound, its rule
+/// number and its peer. AWS evaluates an ACL's entries in rule-number order and denies what
+/// none allows. Network ACLs are stateless, so each direction allows the other's replies.
+struct AclRule {
+    part: &'static str,
+    egress: bool,
+    number: u16,
+    peer: Peer,
+}
+
+/// The private subnets' network ACL. Their only way out of the VPC is the S3 and DynamoDB
+/// gateway endpoints, over HTTPS, whose replies come from the services' public addresses to
+/// the ephemeral ports (32768-65535 holds Linux's 32768-60999 and Windows' 49152-65535; no
+/// port rule E16 closes). "Network ACLs do not filter traffic destined to and from" the
+/// Amazon DNS server, DHCP, instance metadata and the Time Sync Service (Amazon VPC user
+/// guide, "Control subnet traffic with network access control lists").
+const PRIVATE_ACL: [AclRule; 4] = [
+    AclRule {
+        part: "PrivateAclInVpc",
+        egress: false,
+        number: 100,
+        peer: Peer::Vpc,
+    },
+    AclRule {
+        part: "PrivateAclInReplies",
+        egress: false,
+        number: 110,
+        peer: Peer::Anywhere(PortRange {
+            from: 32768,
+            to: 65535,
+        }),
+    },
+    AclRule {
+        part: "PrivateAclOutVpc",
+        egress: true,
+        number: 100,
+        peer: Peer::Vpc,
+    },
+    AclRule {
+        part: "PrivateAclOutHttps",
+        egress: true,
+        number: 110,
+        peer: Peer::Anywhere(PortRange { from: 443, to: 443 }),
+    },
+];
+
+/// The public subnets' network ACL: they hold only load balancers, which take HTTPS (and
+/// HTTP, only to redirect it) from the internet and answer on the clients' ports (1024-65535:
+/// a client may use any port above the well-known ones).
+const PUBLIC_ACL: [AclRule; 5] = [
+    AclRule {
+        part: "PublicAclInVpc",
+        egress: false,
+        number: 100,
+        peer: Peer::Vpc,
+    },
+    AclRule {
+        part: "PublicAclInHttps",
+        egress: false,
+        number: 110,
+        peer: Peer::Anywhere(PortRange { from: 443, to: 443 }),
+    },
+    AclRule {
+        part: "PublicAclInHttp",
+        egress: false,
+        number: 120,
+        peer: Peer::Anywhere(PortRange { from: 80, to: 80 }),
+    },
+    AclRule {
+        part: "PublicAclOutVpc",
+        egress: true,
+        number: 100,
+        peer: Peer::Vpc,
+    },
+    AclRule {
+        part: "PublicAclOutReplies",
+        egress: true,
+        number: 110,
+        peer: Peer::Anywhere(PortRange {
+            from: 1024,
+            to: 65535,
+        }),
+    },
 ];
 
 const PRIVATE: [&str; 6] = [
     "Private0", "Private1", "Private2", "Private3", "Private4", "Private5",
+];
+
+const PUBLIC_SUBNETS: [&str; 6] = [
+    "Public0", "Public1", "Public2", "Public3", "Public4", "Public5",
 ];
 
 const PUBLIC: [&str; 6] = [
@@ -133,6 +255,14 @@ const PUBLIC: [&str; 6] = [
 ///   Manager, STS and Systems Manager (Session Manager replaces SSH), so private subnets
 ///   reach them without the internet; the endpoints' security group accepts HTTPS from
 ///   inside the VPC only.
+/// - Every subnet is associated with a network ACL of the VPC's own, never the VPC's default
+///   one, which lets every protocol and port in from anywhere (E16, §164.312(e)(1)). Both
+///   ACLs allow everything inside the VPC. From elsewhere, the private subnets' ACL lets in
+///   only TCP replies on the ephemeral ports 32768-65535 and lets out only HTTPS: the S3 and
+///   DynamoDB gateway endpoints answer from the services' public addresses, and network ACLs
+///   filter their traffic. The public subnets' ACL lets in only HTTPS and HTTP (the load
+///   balancer's redirect) and lets out only replies, on ports 1024-65535. SSH, RDP and FTP
+///   come in only from inside the VPC.
 /// - The VPC's default security group cannot be emptied by a template: the report shows it as
 ///   a gap (E14) with what to do, and the VPC carries the reason for the rule packs
 ///   (`cdk_nag`, `checkov` metadata), which cannot see that nothing is put in that group.
@@ -508,6 +638,13 @@ impl Node for VpcNode {
             )?);
             route_tables.push(cx.own_ref(&routes));
         }
+        self.network_acl(
+            cx,
+            &mut out,
+            "PrivateAcl",
+            &PRIVATE_ACL,
+            private_subnets(self.zones),
+        )?;
 
         // Endpoints: S3 through the route tables, the rest through the private subnets.
         out.push(Resource::new(
@@ -633,8 +770,58 @@ impl Node for VpcNode {
                     },
                 )?);
             }
+            let public = &PUBLIC_SUBNETS[..usize::from(self.zones.clamp(2, MAX_ZONES))];
+            self.network_acl(cx, &mut out, "PublicAcl", &PUBLIC_ACL, public)?;
         }
         Ok(out)
+    }
+}
+
+impl VpcNode {
+    /// The network ACL `part` with the entries `rules`, and the association of each subnet
+    /// of `subnets` (parts) with it, as `<subnet>Acl`.
+    fn network_acl(
+        &self,
+        cx: &mut RenderCx<'_>,
+        out: &mut Vec<Resource>,
+        part: &str,
+        rules: &[AclRule],
+        subnets: &[&str],
+    ) -> Result<(), serde_json::Error> {
+        out.push(Resource::new(
+            cx.logical(part),
+            NetworkAcl {
+                vpc_id: cx.own_ref(""),
+            },
+        )?);
+        for rule in rules {
+            let (protocol, cidr_block, port_range) = match rule.peer {
+                Peer::Vpc => (-1, self.cidr.to_string(), None),
+                Peer::Anywhere(ports) => (6, "0.0.0.0/0".to_owned(), Some(ports)),
+            };
+            out.push(Resource::new(
+                cx.logical(rule.part),
+                NetworkAclEntry {
+                    network_acl_id: cx.own_ref(part),
+                    rule_number: rule.number,
+                    protocol,
+                    rule_action: "allow",
+                    egress: rule.egress,
+                    cidr_block,
+                    port_range,
+                },
+            )?);
+        }
+        for subnet in subnets {
+            out.push(Resource::new(
+                cx.logical(&format!("{subnet}Acl")),
+                SubnetNetworkAclAssociation {
+                    subnet_id: cx.own_ref(subnet),
+                    network_acl_id: cx.own_ref(part),
+                },
+            )?);
+        }
+        Ok(())
     }
 }
 

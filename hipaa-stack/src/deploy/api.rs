@@ -502,27 +502,10 @@ where
             let status = service.raw().status().as_u16();
             let unreadable = code.is_none() && e.message().is_none_or(|m| m.contains("parsing"));
             let kind = match code.as_deref() {
-                Some(
-                    "Throttling"
-                    | "ThrottlingException"
-                    | "RequestLimitExceeded"
-                    | "TooManyRequestsException"
-                    | "SlowDown",
-                ) => ApiErrorKind::Throttled,
-                Some(
-                    "InvalidClientTokenId"
-                    | "ExpiredToken"
-                    | "ExpiredTokenException"
-                    | "UnrecognizedClientException"
-                    | "InvalidAccessKeyId"
-                    | "SignatureDoesNotMatch",
-                ) => ApiErrorKind::Credentials,
-                Some("AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation") => {
-                    ApiErrorKind::Denied
-                }
-                Some("InternalFailure" | "ServiceUnavailable" | "InternalError") => {
-                    ApiErrorKind::Transient
-                }
+                Some(c) if THROTTLING_CODES.contains(&c) => ApiErrorKind::Throttled,
+                Some(c) if CREDENTIAL_CODES.contains(&c) => ApiErrorKind::Credentials,
+                Some(c) if DENIED_CODES.contains(&c) => ApiErrorKind::Denied,
+                Some(c) if TRANSIENT_CODES.contains(&c) => ApiErrorKind::Transient,
                 // AWS answers a 500 with an AWS error document; a bare 500 page comes from an
                 // emulator that does not implement the operation. A proxy in trouble answers
                 // 502/503/504 with a page of its own: that is retried like any 5xx.
@@ -557,6 +540,112 @@ where
             message: chain,
         },
     }
+}
+
+/// The error codes that mean "too many requests", whatever the HTTP status (CloudFormation
+/// answers `Throttling` with HTTP 400, EC2 `RequestLimitExceeded` with 503, S3 `SlowDown`):
+/// the AWS SDKs' standard retry mode's list (AWS SDKs and Tools Reference Guide, "Retry
+/// behavior"; `aws-runtime`, `retries::classifiers::THROTTLING_ERRORS`), less
+/// `LimitExceededException`, which CloudFormation and CloudWatch Logs answer for a quota that
+/// waiting does not lift ("The quota for the resource has already been reached").
+/// The engine turns the SDK's own retries off, so an error code missing here is not retried.
+pub(crate) const THROTTLING_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+];
+
+/// The error codes of a request that may pass when sent again: the SDKs' transient errors
+/// (`RequestTimeout`, HTTP 400 from S3; `RequestTimeoutException`, 408), the server errors of
+/// the common errors (`InternalFailure`, `ServiceUnavailable`) and of EC2 (`InternalError`,
+/// `Unavailable`; API reference, "Error codes for the Amazon EC2 API", server errors), and
+/// `OperationAbortedException`: CloudWatch Logs, "Multiple concurrent requests to update the
+/// same resource were in conflict" (PutRetentionPolicy, AssociateKmsKey, CreateLogGroup), and
+/// S3, "A conflicting conditional operation is currently in progress against this resource.
+/// Try again." (HTTP 409), both HTTP 4xx.
+pub(crate) const TRANSIENT_CODES: &[&str] = &[
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "InternalFailure",
+    "InternalError",
+    "InternalServerError",
+    "ServiceUnavailable",
+    "ServiceUnavailableException",
+    "Unavailable",
+    "OperationAbortedException",
+];
+
+/// The error codes that say the request's credentials or signature are not accepted (common
+/// errors of every AWS API: `ExpiredTokenException`, `IncompleteSignature`,
+/// `InvalidClientTokenId`, `MissingAuthenticationToken`, `RequestExpired`; EC2: `AuthFailure`,
+/// "The provided credentials could not be validated"; S3: `ExpiredToken`, `InvalidToken`,
+/// `TokenRefreshRequired`, `InvalidAccessKeyId`, `SignatureDoesNotMatch`,
+/// `RequestTimeTooSkewed`; JSON services such as CloudWatch Logs: `InvalidSignatureException`,
+/// `UnrecognizedClientException`).
+pub(crate) const CREDENTIAL_CODES: &[&str] = &[
+    "InvalidClientTokenId",
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "UnrecognizedClientException",
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "IncompleteSignature",
+    "MissingAuthenticationToken",
+    "MissingAuthenticationTokenException",
+    "InvalidSignatureException",
+    "AuthFailure",
+    "InvalidToken",
+    "TokenRefreshRequired",
+    "RequestExpired",
+    "RequestInTheFuture",
+    "RequestTimeTooSkewed",
+];
+
+/// The error codes of valid credentials that lack a permission (common errors:
+/// `AccessDeniedException`, `NotAuthorized`; EC2: `UnauthorizedOperation`; S3 and the query
+/// APIs: `AccessDenied`).
+pub(crate) const DENIED_CODES: &[&str] = &[
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "NotAuthorized",
+];
+
+/// The error codes AWS answers a request signed at a time too far from its own (more than
+/// 15 minutes: common errors, `RequestExpired`; "Signature expired: … is now earlier than …
+/// (… - 15 min.)"): the codes of a skewed clock that `aws-runtime`'s clock-skew correction
+/// knows (`service_clock_skew::CLOCK_SKEW_ERROR_CODES`) and the time codes of the common
+/// errors. The SDK client measures the skew from every answer's `Date` header and signs the
+/// next request with its corrected time, so one more attempt passes when the clock of this
+/// machine was the cause ([`with_retry`](super::retry) makes it). `AccessDeniedException`,
+/// which `aws-runtime` also retries when it measured a skew, is left out: a missing
+/// permission is reported at once.
+pub(crate) const CLOCK_SKEW_CODES: &[&str] = &[
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "AuthFailure",
+    "RequestTimeTooSkewed",
+    "RequestExpired",
+    "RequestInTheFuture",
+];
+
+/// Whether an error may come from the clock of this machine: one more attempt, signed with
+/// the time the SDK measured from the answer, settles it.
+pub(crate) fn is_clock_skew(e: &ApiError) -> bool {
+    e.kind == ApiErrorKind::Credentials
+        && e.code
+            .as_deref()
+            .is_some_and(|c| CLOCK_SKEW_CODES.contains(&c))
 }
 
 /// What an HTTP status says whatever the body: 429 is throttling, any 5xx a server error to
@@ -1129,6 +1218,86 @@ impl CloudFormationApi for SdkApi {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the engine makes of an AWS error document with `code`, answered with `status`.
+    fn answered(code: &str, status: u16) -> ApiError {
+        use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksError;
+        let err = DescribeStacksError::generic(
+            aws_smithy_types::error::ErrorMetadata::builder()
+                .code(code)
+                .message("said")
+                .build(),
+        );
+        let raw = HttpResponse::new(
+            aws_smithy_runtime_api::http::StatusCode::try_from(status).expect("a status"),
+            aws_smithy_types::body::SdkBody::from("<ErrorResponse/>"),
+        );
+        classify(SdkError::service_error(err, raw), "http://endpoint")
+    }
+
+    #[test]
+    fn every_documented_throttling_transient_and_credential_code_is_told_apart_from_a_request_error()
+     {
+        // The SDK's own retries are off: a code classified `Client` is never retried.
+        for (code, status) in [
+            ("Throttling", 400),
+            ("RequestLimitExceeded", 503),
+            ("PriorRequestNotComplete", 400),
+            ("EC2ThrottledException", 400),
+            ("RequestThrottled", 400),
+            ("BandwidthLimitExceeded", 400),
+            ("SlowDown", 503),
+        ] {
+            assert_eq!(
+                answered(code, status).kind,
+                ApiErrorKind::Throttled,
+                "{code}"
+            );
+        }
+        for (code, status) in [
+            ("RequestTimeout", 400),
+            ("RequestTimeoutException", 408),
+            ("OperationAbortedException", 400),
+            ("OperationAbortedException", 409),
+        ] {
+            assert_eq!(
+                answered(code, status).kind,
+                ApiErrorKind::Transient,
+                "{code}"
+            );
+        }
+        for (code, status) in [
+            ("AuthFailure", 401),
+            ("RequestExpired", 400),
+            ("IncompleteSignature", 400),
+            ("MissingAuthenticationToken", 403),
+            ("InvalidSignatureException", 400),
+            ("InvalidToken", 400),
+            ("RequestTimeTooSkewed", 403),
+            ("ExpiredTokenException", 403),
+        ] {
+            assert_eq!(
+                answered(code, status).kind,
+                ApiErrorKind::Credentials,
+                "{code}"
+            );
+        }
+        assert_eq!(answered("NotAuthorized", 401).kind, ApiErrorKind::Denied);
+        // A quota that waiting does not lift, and a request error, are not retried.
+        for code in [
+            "LimitExceededException",
+            "ValidationError",
+            "AlreadyExistsException",
+        ] {
+            assert_eq!(answered(code, 400).kind, ApiErrorKind::Client, "{code}");
+        }
+        // Clock-skew codes get their one more attempt; an expired token does not.
+        assert!(is_clock_skew(&answered("SignatureDoesNotMatch", 403)));
+        assert!(is_clock_skew(&answered("AuthFailure", 401)));
+        assert!(!is_clock_skew(&answered("ExpiredToken", 400)));
+        assert!(!is_clock_skew(&answered("ValidationError", 400)));
+        assert!(!is_clock_skew(&answered("AccessDeniedException", 400)));
+    }
 
     #[test]
     fn paging_stops_at_the_last_page_and_at_the_bound() {

@@ -643,6 +643,21 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         Ok(())
     }
 
+    /// The tags of every stack of the run, as CloudFormation takes them ([`plan::tag_problem`]):
+    /// refused before any call, naming the stack and the tag.
+    fn check_tags(&self) -> Result<(), DeployError> {
+        for s in self.waves().into_iter().flatten() {
+            if let Some(problem) = plan::tag_problem(&plan::tags(self.assembly.app(), s)) {
+                return Err(DeployError::StackState {
+                    stack: s.name().to_owned(),
+                    status: problem,
+                    hint: "change or remove that tag where the program sets it (`app.tag`, `environment.tag` or `stack.tag`)".to_owned(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Every client of a region calls that region: a client made from another region's
     /// configuration and given for this one (the fields of [`Regional`] are public) would
     /// make this region's stacks in the other, where rules S10 and D2 count a copy "in a
@@ -2116,6 +2131,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     async fn preview_inner(&self) -> Result<Vec<StackPlan>, DeployError> {
         self.check_regions()?;
         self.check_regions_apart()?;
+        self.check_tags()?;
         Box::pin(self.check_account()).await?;
         let mut all = Vec::new();
         let mut pending: BTreeSet<&str> = BTreeSet::new();
@@ -2164,7 +2180,8 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 match self.restore_policy(stack, &name).await {
                     Ok(()) => self.say(format!("{name}: stack policy restored after the interruption")),
                     Err(e) => self.say(format!(
-                        "{name}: the stack policy relaxed for --allow-replace could not be restored ({e}); run `up` again, which sets it"
+                        "{name}: the stack policy relaxed for --allow-replace could not be restored ({e}); {}",
+                        set_policy_by_hand(stack)
                     )),
                 }
             }
@@ -2174,6 +2191,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
     async fn up_inner(&self) -> Result<Vec<Deployed>, DeployError> {
         self.check_regions()?;
         self.check_regions_apart()?;
+        self.check_tags()?;
         Box::pin(self.check_account()).await?;
         let waves = self.waves();
         // 1. Everything that can be planned now is planned and checked before anything runs.
@@ -2434,15 +2452,27 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 let ran = self.run_change_set(stack, &id, arn).await;
                 if relaxed {
                     // Restored whatever happened, before any error is returned.
+                    // Said restored only once it is: a restoring that failed is an error
+                    // that names the stores the policy lets go and how to set it back.
                     let restored = self.restore_policy(stack, &id).await;
-                    if restored.is_ok()
-                        && let Ok(mut r) = self.relaxed.lock()
-                    {
-                        r.remove(name);
+                    if restored.is_ok() {
+                        if let Ok(mut r) = self.relaxed.lock() {
+                            r.remove(name);
+                        }
+                        notes.push("stack policy restored".to_owned());
+                        self.say(format!("{name}: stack policy restored"));
                     }
-                    notes.push("stack policy restored".to_owned());
-                    self.say(format!("{name}: stack policy restored"));
-                    restored?;
+                    restored.map_err(|e| DeployError::StackState {
+                        stack: name.to_owned(),
+                        status: format!(
+                            "left with its stack policy relaxed for --allow-replace ({e})",
+                        ),
+                        hint: format!(
+                            "until it is set back, an update from anywhere may replace or delete {}; {}",
+                            p.allowed.join(", "),
+                            set_policy_by_hand(stack)
+                        ),
+                    })?;
                 }
                 ran?
             }
@@ -3582,6 +3612,21 @@ const CHANGE_SET_PREFIX: &str = "hipaa-stack-";
 /// An id for one run of the tool: the time and the process, in base 36 (change-set names
 /// allow letters, digits and hyphens, and must start with a letter).
 /// The stack name in a stack id (`arn:…:stack/NAME/uuid`), or the name itself.
+/// What to do about a production stack left with its stack policy relaxed for
+/// `--allow-replace` (the restoring failed: credentials that expired during the execution,
+/// throttling, an interruption). CloudFormation enforces the policy the stack has on every
+/// later update (API reference, SetStackPolicy), and an `up` that finds the stack unchanged
+/// does not read it, so the command that sets it back is given.
+fn set_policy_by_hand(stack: &SynthesizedStack) -> String {
+    match plan::stack_policy(stack.template()) {
+        Some(policy) => format!(
+            "once the cause is fixed, set it back with `aws cloudformation set-stack-policy --stack-name {} --stack-policy-body '{policy}'` (an `up` that changes nothing in the stack does not)",
+            stack.name()
+        ),
+        None => "the stack holds no store of PHI any more; run `up` again".to_owned(),
+    }
+}
+
 fn stack_name_of(id: &str) -> &str {
     id.strip_prefix("arn:")
         .and_then(|rest| rest.split('/').nth(1))

@@ -161,34 +161,57 @@ impl DefaultGroups {
         counts: &CallCounts,
     ) -> Result<SecurityGroup, DeployError> {
         let endpoint = &self.endpoint;
-        let found = with_retry(retry, counts, "DescribeSecurityGroups", || async {
-            self.ec2
-                .describe_security_groups()
-                .filters(Filter::builder().name("vpc-id").values(vpc).build())
-                .filters(
-                    Filter::builder()
-                        .name("group-name")
-                        .values("default")
-                        .build(),
-                )
-                .send()
-                .await
-                .map_err(|e| classify(e, endpoint))
-        })
-        .await
-        .map_err(|e| failed(stack, "DescribeSecurityGroups", e))?;
-        found
-            .security_groups()
-            .iter()
-            .find(|g| g.group_name() == Some("default"))
-            .cloned()
-            .ok_or_else(|| DeployError::StackState {
-                stack: stack.to_owned(),
-                status: format!("VPC {vpc} has no default security group"),
-                hint:
-                    "EC2 gives every VPC one; check that the VPC still exists, then run `up` again, which retries this step even when the template is unchanged"
-                        .to_owned(),
+        // The EC2 API is eventually consistent ("Eventual consistency in the Amazon EC2
+        // API": a resource just created "will eventually be visible to other commands";
+        // "Run the appropriate Describe command using an exponential backoff algorithm"): a
+        // VPC that CloudFormation has just created may not yet show its default group to this
+        // client. It is asked again with backoff, within the run's retry policy, before the
+        // VPC is said to have none.
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let found = with_retry(retry, counts, "DescribeSecurityGroups", || async {
+                self.ec2
+                    .describe_security_groups()
+                    .filters(Filter::builder().name("vpc-id").values(vpc).build())
+                    .filters(
+                        Filter::builder()
+                            .name("group-name")
+                            .values("default")
+                            .build(),
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| classify(e, endpoint))
             })
+            .await
+            .map_err(|e| failed(stack, "DescribeSecurityGroups", e))?;
+            if let Some(group) = found
+                .security_groups()
+                .iter()
+                .find(|g| g.group_name() == Some("default"))
+            {
+                return Ok(group.clone());
+            }
+            if attempt >= retry.attempts.max(1) {
+                return Err(DeployError::StackState {
+                    stack: stack.to_owned(),
+                    status: format!(
+                        "VPC {vpc} has no default security group (asked {attempt} times)"
+                    ),
+                    hint:
+                        "EC2 gives every VPC one; check that the VPC still exists, then run `up` again, which retries this step even when the template is unchanged"
+                            .to_owned(),
+                });
+            }
+            tokio::time::sleep(
+                retry
+                    .base_delay
+                    .saturating_mul(1 << attempt.min(10))
+                    .min(retry.max_delay),
+            )
+            .await;
+        }
     }
 }
 

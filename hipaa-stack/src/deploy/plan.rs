@@ -273,6 +273,36 @@ pub fn tags(app: &str, stack: &SynthesizedStack) -> BTreeMap<String, String> {
     tags
 }
 
+/// What CloudFormation refuses in a stack's tags (API reference, CreateChangeSet, `Tags`:
+/// "Maximum number of 50 items"; Tag: `Key` "Minimum length of 1. Maximum length of 128",
+/// "Tags owned by AWS have the reserved prefix: aws:"; `Value` "Minimum length of 1. Maximum
+/// length of 256"): the first problem, said as the rest of "stack `x` is …". A tag with an
+/// empty value is accepted by the local endpoint and refused by AWS with a `ValidationError`.
+pub fn tag_problem(tags: &BTreeMap<String, String>) -> Option<String> {
+    if tags.len() > 50 {
+        return Some(format!(
+            "tagged with {} tags, over the 50 that CloudFormation accepts on a stack",
+            tags.len()
+        ));
+    }
+    tags.iter().find_map(|(key, value)| {
+        let why = if key.is_empty() || key.chars().count() > 128 {
+            "a key of 1 to 128 characters"
+        } else if key.to_ascii_lowercase().starts_with("aws:") {
+            "a key without the prefix `aws:`, which AWS reserves"
+        } else if value.is_empty() {
+            "a value of at least one character (an empty value is refused)"
+        } else if value.chars().count() > 256 {
+            "a value of at most 256 characters"
+        } else {
+            return None;
+        };
+        Some(format!(
+            "tagged `{key}` = `{value}`, and CloudFormation takes a stack tag only with {why}"
+        ))
+    })
+}
+
 /// A change that would replace or delete a store of PHI.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endangered {
@@ -1213,6 +1243,31 @@ mod tests {
                 next_step(status)
             );
         }
+    }
+
+    #[test]
+    fn stack_tags_cloudformation_refuses_are_found_before_any_call() {
+        let tags = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        assert_eq!(tag_problem(&tags(&[("team", "records")])), None);
+        let empty = tag_problem(&tags(&[("team", "")])).unwrap_or_default();
+        assert!(
+            empty.contains("`team`") && empty.contains("empty value"),
+            "{empty}"
+        );
+        let long = "v".repeat(257);
+        assert!(tag_problem(&tags(&[("team", long.as_str())])).is_some());
+        assert!(tag_problem(&tags(&[("AWS:team", "x")])).is_some());
+        let many: BTreeMap<String, String> =
+            (0..51).map(|i| (format!("k{i}"), "v".to_owned())).collect();
+        assert!(
+            tag_problem(&many).is_some_and(|p| p.contains("51 tags")),
+            "{many:?}"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use super::api::{ApiError, ApiErrorKind};
+use super::api::{ApiError, ApiErrorKind, is_clock_skew};
 
 /// How long to wait between attempts and how often to try.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +91,10 @@ where
         let limit = match err.kind {
             ApiErrorKind::Throttled | ApiErrorKind::Transient => policy.attempts,
             ApiErrorKind::Unreachable => policy.unreachable_attempts,
+            // A request signed at a time AWS takes as too far from its own: the SDK client
+            // took AWS's time from the answer, so a second attempt is signed right when the
+            // clock of this machine is off; wrong credentials fail it the same way.
+            _ if is_clock_skew(&err) => 2,
             ApiErrorKind::Client
             | ApiErrorKind::Credentials
             | ApiErrorKind::Denied
@@ -103,7 +107,12 @@ where
         };
         let wait = delay(policy, attempt, factor);
         if attempt >= limit || start.elapsed() + wait >= policy.deadline {
-            if attempt > 1 {
+            if attempt > 1 && is_clock_skew(&err) {
+                err.message = format!(
+                    "{} (signed again with AWS's time, and refused again: the credentials are wrong, or the clock of this machine is more than 15 minutes off and the answer gave no time to correct it; set the clock right)",
+                    err.message
+                );
+            } else if attempt > 1 {
                 err.message = format!(
                     "{} ({attempt} attempts in {:.0} s)",
                     err.message,
@@ -244,6 +253,46 @@ mod tests {
         .await;
         assert!(r.is_err());
         assert_eq!(counts.by_operation()["A"], 1);
+    }
+
+    fn coded(kind: ApiErrorKind, code: &str) -> ApiError {
+        ApiError {
+            kind,
+            code: Some(code.to_owned()),
+            message: "Signature expired".to_owned(),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_error_of_a_skewed_clock_gets_one_more_attempt_and_no_other_credential_error_does() {
+        let counts = CallCounts::default();
+        let mut left = 2;
+        let passed = with_retry(fast(), &counts, "Skewed", || {
+            left -= 1;
+            let out = if left > 0 {
+                Err(coded(ApiErrorKind::Credentials, "SignatureDoesNotMatch"))
+            } else {
+                Ok(1)
+            };
+            async move { out }
+        })
+        .await;
+        assert_eq!(passed, Ok(1));
+        for code in ["AuthFailure", "RequestExpired", "InvalidSignatureException"] {
+            let err = with_retry(fast(), &counts, "Refused", || async move {
+                Err::<(), _>(coded(ApiErrorKind::Credentials, code))
+            })
+            .await
+            .unwrap_err();
+            assert!(err.message.contains("clock of this machine"), "{err}");
+        }
+        let r: Result<(), _> = with_retry(fast(), &counts, "Expired", || async {
+            Err(coded(ApiErrorKind::Credentials, "ExpiredToken"))
+        })
+        .await;
+        assert!(r.is_err());
+        let by = counts.by_operation();
+        assert_eq!((by["Skewed"], by["Refused"], by["Expired"]), (2, 6, 1));
     }
 
     #[test]

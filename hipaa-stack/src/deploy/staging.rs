@@ -328,31 +328,43 @@ impl Staging {
             },
         };
 
-        // Is there a bucket of that name, and is it ours?
-        let head = with_retry(retry, counts, "HeadBucket", || async {
-            self.s3
-                .head_bucket()
-                .bucket(&bucket)
-                .expected_bucket_owner(&account)
-                .send()
-                .await
-                .map_err(|e| {
-                    let status = e.raw_response().map(|r| r.status().as_u16());
-                    (status, classify(e, &endpoint))
-                })
-                .map_err(|(status, mut e)| {
-                    // HeadBucket answers with a status and no body.
-                    if status == Some(404) {
-                        e.code = Some("NotFound".to_owned());
-                        e.kind = ApiErrorKind::Client;
-                    } else if status == Some(403) {
-                        e.code = Some("Forbidden".to_owned());
-                        e.kind = ApiErrorKind::Client;
-                    }
-                    e
-                })
-        })
-        .await;
+        // Is there a bucket of that name, and is it ours? HeadBucket answers with a bare 403
+        // a request signed at a time S3 takes as too far from its own (`RequestTimeTooSkewed`,
+        // more than 15 minutes; common errors, `RequestExpired`) as well as a bucket of another
+        // account: the S3 client took S3's time from that answer's `Date` header and signs the
+        // next request with it, so only a second 403 is the bucket's own answer.
+        let mut attempt = 0;
+        let head = loop {
+            attempt += 1;
+            let head = with_retry(retry, counts, "HeadBucket", || async {
+                self.s3
+                    .head_bucket()
+                    .bucket(&bucket)
+                    .expected_bucket_owner(&account)
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        let status = e.raw_response().map(|r| r.status().as_u16());
+                        (status, classify(e, &endpoint))
+                    })
+                    .map_err(|(status, mut e)| {
+                        // HeadBucket answers with a status and no body.
+                        if status == Some(404) {
+                            e.code = Some("NotFound".to_owned());
+                            e.kind = ApiErrorKind::Client;
+                        } else if status == Some(403) {
+                            e.code = Some("Forbidden".to_owned());
+                            e.kind = ApiErrorKind::Client;
+                        }
+                        e
+                    })
+            })
+            .await;
+            match &head {
+                Err(e) if attempt == 1 && e.code.as_deref() == Some("Forbidden") => {}
+                _ => break head,
+            }
+        };
         let exists = match head {
             Ok(_) => true,
             Err(e) if e.code.as_deref() == Some("NotFound") => false,

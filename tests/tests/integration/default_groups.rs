@@ -618,3 +618,76 @@ async fn drift_reports_log_groups_that_lost_their_retention_or_key() {
         "{gone:?}"
     );
 }
+
+/// CloudWatch Logs answers `OperationAbortedException` (HTTP 400, "Multiple concurrent
+/// requests to update the same resource were in conflict"; PutRetentionPolicy, "Errors") when
+/// another request changes the group at the same time (RDS creating it, another tool): the
+/// CDK's log-retention handler retries it, and the engine, which turns the SDK's retries off,
+/// must know it. The first
+/// PutRetentionPolicy is refused that way: the same run retries it and rule L4's step is done.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_conflicting_update_of_a_log_group_is_retried_in_the_same_run() {
+    let moto = Moto::start();
+    let assembly = vpc_and_database_stack();
+    let proxy = Fake::failing_proxy(
+        &moto.endpoint,
+        "Logs_20140328.PutRetentionPolicy",
+        1,
+        (
+            400,
+            "application/x-amz-json-1.1",
+            r#"{"__type":"OperationAbortedException","message":"Multiple concurrent requests to update the same resource were in conflict. (injected)"}"#
+                .to_owned(),
+        ),
+    );
+    let d = Deployer::with_regions(vec![regional(&proxy.endpoint).await], &assembly, options());
+    let deployed = d.up().await.unwrap();
+    assert_eq!(deployed[0].state, PlanState::Create);
+    drop(proxy);
+    let (_, key, groups) = deployed_names(&moto).await;
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&moto.config().await);
+    for name in &groups {
+        assert_eq!(
+            log_group(&logs, name).await,
+            (Some(key.clone()), Some(365)),
+            "{name}"
+        );
+    }
+    let calls = d.staging_calls().by_operation();
+    assert_eq!(
+        calls.get("PutRetentionPolicy"),
+        Some(&(groups.len() as u64 + 1)),
+        "{calls:?}"
+    );
+}
+
+/// The EC2 API is eventually consistent ("Eventual consistency in the Amazon EC2 API"): right
+/// after CloudFormation created the VPC, DescribeSecurityGroups may not yet show its default
+/// group. The first answer is an empty set: rule E14's step asks again, with backoff, and
+/// closes the group in the same run instead of failing the deploy.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_default_group_not_yet_visible_is_asked_for_again() {
+    let moto = Moto::start();
+    let assembly = network_stack();
+    let proxy = Fake::failing_proxy(
+        &moto.endpoint,
+        "Action=DescribeSecurityGroups",
+        1,
+        (
+            200,
+            "text/xml",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><DescribeSecurityGroupsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>fake</requestId><securityGroupInfo/></DescribeSecurityGroupsResponse>"
+                .to_owned(),
+        ),
+    );
+    let d = Deployer::with_regions(vec![regional(&proxy.endpoint).await], &assembly, options());
+    let deployed = d.up().await.unwrap();
+    assert_eq!(deployed[0].state, PlanState::Create);
+    drop(proxy);
+    let calls = d.staging_calls().by_operation();
+    assert_eq!(calls.get("DescribeSecurityGroups"), Some(&2), "{calls:?}");
+    let ec2 = aws_sdk_ec2::Client::new(&moto.config().await);
+    let vpc = crate::deploy::output(&deployed, "net", "VpcId").to_owned();
+    let group = default_group(&ec2, &vpc).await;
+    assert!(group.ip_permissions().is_empty() && group.ip_permissions_egress().is_empty());
+}

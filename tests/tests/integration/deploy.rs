@@ -155,6 +155,68 @@ async fn two_stacks_deploy_in_order_with_the_export_imported() {
     assert_eq!(default.kms_master_key_id(), Some(key_arn));
 }
 
+/// AWS refuses a request signed more than 15 minutes from its own time (common errors,
+/// `RequestExpired`; CloudFormation answers `SignatureDoesNotMatch`, "Signature expired: …"),
+/// and the engine turns the SDK's retries off, so a machine whose clock drifted (a laptop out
+/// of sleep, a container) failed its first call and was told its credentials were unusable.
+/// Every answer carries AWS's time in `Date`, from which the SDK client corrects its signing
+/// time: one more attempt passes. The harness runs its clock 20 minutes ahead.
+#[tokio::test]
+async fn a_clock_twenty_minutes_off_costs_one_refused_call_per_client_not_the_deploy() {
+    use aws_sdk_cloudformation::error::ProvideErrorMetadata;
+    let moto = Moto::start_with(&[("HIPAA_MOTO_CLOCK_AHEAD_SECONDS", "1200")]);
+    // The endpoint refuses as AWS does: a test that passes proves the real behaviour.
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    let refused = cfn.describe_stacks().send().await.unwrap_err();
+    assert_eq!(refused.code(), Some("SignatureDoesNotMatch"), "{refused:?}");
+    assert!(
+        refused
+            .message()
+            .is_some_and(|m| m.starts_with("Signature expired")),
+        "{refused:?}"
+    );
+    // The same client signs its next request with the time AWS answered.
+    cfn.describe_stacks().send().await.unwrap();
+
+    let assembly = two_stacks(false, &[]);
+    let d = deployer(&moto, &assembly, options()).await;
+    let deployed = d.up().await.unwrap();
+    let order: Vec<&str> = deployed.iter().map(|d| d.stack.as_str()).collect();
+    assert_eq!(order, ["shared", "data"]);
+    assert!(deployed.iter().all(|d| d.state == PlanState::Create));
+    assert!(
+        d.calls().retries() >= 1,
+        "the first call is refused: {:?}",
+        d.calls().by_operation()
+    );
+    let again = d.up().await.unwrap();
+    assert!(
+        again.iter().all(|d| d.state == PlanState::Unchanged),
+        "{again:?}"
+    );
+}
+
+/// The same through the command line, for every client the clinic's `up` uses (STS, S3,
+/// CloudFormation, EC2 for rule E14's step, RDS and CloudWatch Logs for rule L4's): each is
+/// refused once, signs again with AWS's time, and the deploy completes.
+#[test]
+fn clinic_up_passes_with_a_clock_twenty_minutes_off() {
+    let moto = Moto::start_with(&[("HIPAA_MOTO_CLOCK_AHEAD_SECONDS", "-1200")]);
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().to_str().unwrap();
+    let up = run_example_with_env("clinic", &["up", "--yes", "--out", out_dir], &moto.env());
+    let stdout = String::from_utf8_lossy(&up.stdout);
+    assert!(
+        up.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&up.stderr)
+    );
+    assert!(
+        stdout.contains("clinic-security: created") && stdout.contains("clinic-data: created"),
+        "{stdout}"
+    );
+}
+
 #[tokio::test]
 async fn a_second_up_reads_each_stack_once_and_creates_no_change_set() {
     let moto = Moto::start();
@@ -942,6 +1004,112 @@ async fn a_production_stack_gets_termination_protection_and_a_stack_policy() {
             .starts_with("stack `prod` has termination protection"),
         "{err}"
     );
+}
+
+/// Credentials that expire while a change set runs, between relaxing a production stack's
+/// policy for `--allow-replace` and restoring it: the stack keeps a policy that lets any
+/// update replace or delete the named store, and an `up` that finds the stack unchanged does
+/// not read its policy. The run says so (not "stack policy restored"), names the store, and
+/// gives the command that sets the policy back; that policy is the one a first deploy set.
+#[tokio::test]
+async fn a_policy_left_relaxed_by_expired_credentials_is_an_error_that_says_how_to_set_it_back() {
+    let moto = Moto::start();
+    let bucket = |name: &str| {
+        let app = App::new("e2e");
+        let prod = app.stack("prod").unwrap().production();
+        let key = prod.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = prod.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        prod.add(
+            SecureBucket::new("Records")
+                .name(BucketName::new(name).unwrap())
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+        app.synth().unwrap()
+    };
+    deployer(&moto, &bucket("e2e-records-1"), options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    let protected = stack_policy(&cfn, "prod").await;
+
+    let renamed = bucket("e2e-records-2");
+    let d = faulty(
+        &moto,
+        &renamed,
+        Faults {
+            policy_credentials_expire_after: Some(1),
+            ..Faults::default()
+        },
+        Options {
+            allow_replace: vec!["prod/Records".to_owned()],
+            ..options()
+        },
+    )
+    .await;
+    let err = d.up().await.unwrap_err().to_string();
+    assert!(
+        err.starts_with(
+            "stack `prod` is left with its stack policy relaxed for --allow-replace (no usable AWS credentials (ExpiredToken:"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("an update from anywhere may replace or delete Records"),
+        "{err}"
+    );
+    let command = "aws cloudformation set-stack-policy --stack-name prod --stack-policy-body '";
+    let at = err.find(command).map(|i| i + command.len());
+    let given = at
+        .and_then(|i| err[i..].split('\'').next())
+        .unwrap_or_default();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(given).ok(),
+        serde_json::from_str::<serde_json::Value>(&protected).ok(),
+        "{err}"
+    );
+    // The stack kept the relaxed policy, as on AWS.
+    let left = stack_policy(&cfn, "prod").await;
+    assert!(!left.contains("LogicalResourceId/Records"), "{left}");
+}
+
+/// CloudFormation takes a stack tag only with a value of 1 to 256 characters (API
+/// reference, Tag); moto accepts an empty one. The harness refuses it as AWS does, and the
+/// program when the tag is given, naming the call.
+#[tokio::test]
+async fn a_stack_tag_with_an_empty_value_is_refused_by_aws_and_by_the_program() {
+    use aws_sdk_cloudformation::error::ProvideErrorMetadata;
+    use aws_sdk_cloudformation::types::{ChangeSetType, Tag};
+    let moto = Moto::start();
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    let refused = cfn
+        .create_change_set()
+        .stack_name("tagged")
+        .change_set_name("first")
+        .change_set_type(ChangeSetType::Create)
+        .template_body(r#"{"Resources":{"Topic":{"Type":"AWS::SNS::Topic"}}}"#)
+        .tags(Tag::builder().key("team").value("").build())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Some("ValidationError"), "{refused:?}");
+    assert!(
+        refused
+            .message()
+            .is_some_and(|m| m.contains("'tags.1.member.value'")),
+        "{refused:?}"
+    );
+
+    // The program refuses it where it is written (`check_tag`), naming the call; the engine
+    // checks the tags of every stack again before any call (`plan::tag_problem`, whose unit
+    // test holds the empty value), for the limits that only the merged tags can break.
+    let app = App::new("e2e");
+    let err = app.tag("team", "").unwrap_err().to_string();
+    assert!(err.contains("app.tag(..)"), "{err}");
+    assert!(err.contains("tag values have 1 to 256 characters"), "{err}");
 }
 
 /// A production stack with more stores of PHI than a stack policy can list one by one

@@ -82,6 +82,10 @@ pub struct Faults {
     pub retained_delete_answer_lost: u32,
     /// The `ClientRequestToken` of every DeleteStack that reached the endpoint, in order.
     pub deleted_with: Vec<String>,
+    /// The credentials expire after this many SetStackPolicy calls reached the endpoint:
+    /// every later SetStackPolicy is answered `ExpiredToken` (a session that ends while a
+    /// change set runs, between relaxing and restoring a production stack's policy).
+    pub policy_credentials_expire_after: Option<u32>,
     /// Called with `Operation stack` before every call that reaches the endpoint (after the
     /// engine's checks for the call, such as the run lock before a write): what happens
     /// meanwhile elsewhere (another run, time at a prompt).
@@ -451,6 +455,25 @@ impl CloudFormationApi for Faulty {
     }
 
     async fn set_stack_policy(&self, name: &str, policy: &str) -> Result<(), ApiError> {
+        let expired = {
+            let mut f = self.faults.lock().unwrap();
+            match f.policy_credentials_expire_after.as_mut() {
+                Some(0) => true,
+                Some(n) => {
+                    *n -= 1;
+                    false
+                }
+                None => false,
+            }
+        };
+        if expired {
+            return Err(ApiError {
+                kind: ApiErrorKind::Credentials,
+                code: Some("ExpiredToken".to_owned()),
+                message: "The security token included in the request is expired (injected)"
+                    .to_owned(),
+            });
+        }
         self.before("SetStackPolicy", name_of(name)).await?;
         self.inner.set_stack_policy(name, policy).await
     }

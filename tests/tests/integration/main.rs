@@ -20,6 +20,7 @@ mod frontdoor_rules;
 mod graph_props;
 mod input_props;
 mod moto;
+mod network_acls;
 mod peers;
 mod portal;
 mod replica_keys;

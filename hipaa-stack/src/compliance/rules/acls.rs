@@ -32,6 +32,10 @@ const ACL: &str = "AWS::EC2::NetworkAcl";
 /// all traffic from 0.0.0.0/0), and an entry of the template cannot remove that rule; an
 /// ACL written as an id has entries no rule reads.
 const ASSOCIATION: &str = "AWS::EC2::SubnetNetworkAclAssociation";
+/// A subnet: without an association of its own it uses its VPC's default network ACL.
+const SUBNET: &str = "AWS::EC2::Subnet";
+/// A VPC, whose default network ACL its subnets without an association use.
+const VPC: &str = "AWS::EC2::VPC";
 
 /// The ports that no ACL lets in from the internet: FTP (20, 21), SSH and RDP.
 const CLOSED: [i64; 4] = [20, 21, 22, 3389];
@@ -39,14 +43,14 @@ const CLOSED: [i64; 4] = [20, 21, 22, 3389];
 pub(crate) static RULES: &[RuleSpec] = &[RuleSpec {
     id: "E16",
     title: "no network ACL lets SSH, RDP, FTP or every port in from the internet",
-    types: &[ENTRY, ACL, ASSOCIATION],
+    types: &[ENTRY, ACL, ASSOCIATION, SUBNET, VPC],
     controls: &[
         "164.308(a)(3)(i)",
         "164.308(a)(4)(i)",
         "164.312(a)(1)",
         "164.312(e)(1)",
     ],
-    fix: "allow ports 20, 21, 22 and 3389, and `Protocol` -1, only from ranges inside the VPC (or deny them); let return traffic in on the ephemeral ports 32768-65535; a NAT gateway's return traffic needs 1024-65535, which hold RDP's port: waive the rule on that entry with that reason (the security groups, rule E10, still close the port); associate subnets only with network ACLs of the template, never the VPC's default ACL (which allows everything) or an ACL written as an id",
+    fix: "allow ports 20, 21, 22 and 3389, and `Protocol` -1, only from ranges inside the VPC (or deny them); let return traffic in on the ephemeral ports 32768-65535; a NAT gateway's return traffic needs 1024-65535, which hold RDP's port: waive the rule on that entry with that reason (the security groups, rule E10, still close the port); associate every subnet with a network ACL of the template (`AWS::EC2::SubnetNetworkAclAssociation`), never the VPC's default ACL (which allows everything) or an ACL written as an id: a subnet without an association of the template uses the default ACL, a gap until it has one",
     packs: Packs {
         cdk_nag: None,
         checkov: Some("CKV_AWS_232"),
@@ -157,9 +161,88 @@ fn associated(cx: &Cx<'_>) -> Outcome {
     })
 }
 
+/// The association of the template that moves the subnet `subnet` (a logical id of the
+/// template) to an ACL, if one does: its `SubnetId` names the subnet whatever the stack's
+/// conditions ([`super::meaning::names`]: its `Ref`, which is its id). What ACL it names is
+/// judged on the association ([`associated`]).
+fn association_of<'a>(cx: &Cx<'a>, subnet: &str) -> Option<&'a crate::cfn::Resource> {
+    cx.others(ASSOCIATION).find(|a| {
+        super::meaning::names(&a.properties()["SubnetId"], subnet)
+            && a.properties()
+                .get("NetworkAclId")
+                .is_some_and(|v| !v.is_null() && !no_value(v))
+    })
+}
+
+/// What a subnet without an association of the template lets in: its VPC's default network
+/// ACL. "By default when you create a subnet, it's automatically associated with the
+/// default network ACL" (EC2 API reference, `ReplaceNetworkAclAssociation`), which "allows
+/// all inbound and outbound IPv4 traffic and, if applicable, IPv6 traffic" (Amazon VPC user
+/// guide, "Default network ACL for a VPC": its inbound rule 100 allows all traffic from
+/// 0.0.0.0/0). AWS Config's `nacl-no-unrestricted-ssh-rdp` (resource type
+/// `AWS::EC2::NetworkAcl`) is "NON_COMPLIANT if a NACL inbound entry allows a source TCP or
+/// UDP CIDR block for ports 22 or 3389", as rule 100 does. An entry of the template added to
+/// the default ACL (`Fn::GetAtt` of the VPC's `DefaultNetworkAcl`) is read as any entry is,
+/// but none removes rule 100, and the typed VPC leaves its subnets on it: a gap, reported on
+/// the VPC for its subnets of the template (one default ACL) and on a subnet of a VPC outside
+/// the template, until each subnet is associated with a network ACL of the template.
+const ON_THE_DEFAULT_ACL: &str = "which lets every protocol and port in from the internet (its rule 100, which no entry of a template removes); associate each subnet with a network ACL of the template (`AWS::EC2::SubnetNetworkAclAssociation`) whose entries pass this rule (until then the security groups, rule E10, are the boundary)";
+
+/// [`SUBNET`] and [`VPC`]: the subnets that use the VPC's default network ACL.
+fn default_acl(cx: &Cx<'_>) -> Outcome {
+    let subnets: Vec<&crate::cfn::Resource> = if cx.resource.type_name() == VPC {
+        cx.others(SUBNET)
+            .filter(|s| super::meaning::names(&s.properties()["VpcId"], cx.id()))
+            .collect()
+    } else {
+        // A subnet of a VPC of the template is read on that VPC.
+        let vpc = cx.prop("/VpcId");
+        if vpc.is_some_and(|v| {
+            cx.others(VPC)
+                .any(|p| super::meaning::names(v, p.logical_id()))
+        }) {
+            return Outcome::NotApplicable;
+        }
+        vec![cx.resource]
+    };
+    if subnets.is_empty() {
+        return Outcome::NotApplicable;
+    }
+    let mut proofs = Vec::new();
+    let mut bare = Vec::new();
+    for subnet in subnets {
+        match association_of(cx, subnet.logical_id()) {
+            Some(a) => proofs.extend(proof_of(a, "/SubnetId")),
+            None => bare.push(format!("`{}`", subnet.logical_id())),
+        }
+    }
+    match (bare.as_slice(), cx.resource.type_name()) {
+        ([], _) => Outcome::Pass(proofs),
+        (_, VPC) => Outcome::Gap(format!(
+            "the subnet{} {} of the VPC {} no `AWS::EC2::SubnetNetworkAclAssociation` of the template, so {} the VPC's default network ACL, {ON_THE_DEFAULT_ACL}",
+            if bare.len() == 1 { "" } else { "s" },
+            bare.join(", "),
+            if bare.len() == 1 { "has" } else { "have" },
+            if bare.len() == 1 {
+                "it uses"
+            } else {
+                "they use"
+            },
+        )),
+        _ => Outcome::Gap(format!(
+            "the subnet has no `AWS::EC2::SubnetNetworkAclAssociation` of the template, so it uses the default network ACL of its VPC ({}), {ON_THE_DEFAULT_ACL}",
+            cx.prop("/VpcId")
+                .map_or_else(|| "not set".to_owned(), text_or_json)
+        )),
+    }
+}
+
 fn e16(cx: &Cx<'_>) -> Outcome {
     if cx.resource.type_name() == ASSOCIATION {
         return associated(cx);
+    }
+    if matches!(cx.resource.type_name(), SUBNET | VPC) {
+        return default_acl(cx);
     }
     if cx.resource.type_name() == ENTRY {
         return match opens(cx.resource.properties(), &|v| {
@@ -225,6 +308,89 @@ mod tests {
             entry(json!({ "Fn::Select": [0, ["::/0"]] })),
             Outcome::Fail(_)
         ));
+    }
+
+    /// A subnet that no association of the template moves to an ACL uses its VPC's default
+    /// network ACL, which lets everything in: a gap on the VPC for its subnets of the
+    /// template, on the subnet for one of a VPC outside it, until each is associated.
+    #[test]
+    fn a_subnet_without_an_association_of_its_own_uses_the_default_acl() {
+        let vpc = ("V", VPC, json!({ "CidrBlock": "10.0.0.0/16" }));
+        let subnet = |id: &'static str, vpc: Value| {
+            (
+                id,
+                SUBNET,
+                json!({ "VpcId": vpc, "CidrBlock": "10.0.0.0/24", "MapPublicIpOnLaunch": false }),
+            )
+        };
+        let acl = ("Acl", ACL, json!({ "VpcId": { "Ref": "V" } }));
+        let moved = |id: &'static str, subnet: Value| {
+            (
+                id,
+                ASSOCIATION,
+                json!({ "SubnetId": subnet, "NetworkAclId": { "Ref": "Acl" } }),
+            )
+        };
+        let on_vpc = |more: Vec<(&'static str, &'static str, Value)>| {
+            let mut resources = vec![vpc.clone(), acl.clone()];
+            resources.extend(more);
+            Cx::check_first(e16, &resources)
+        };
+        let a = subnet("A", json!({ "Ref": "V" }));
+        let b = subnet("B", json!({ "Fn::GetAtt": ["V", "VpcId"] }));
+        // One subnet of two moved: the other is named.
+        match on_vpc(vec![
+            a.clone(),
+            b.clone(),
+            moved("MoveA", json!({ "Ref": "A" })),
+        ]) {
+            Outcome::Gap(why) => assert!(
+                why.contains("`B`") && !why.contains("`A`") && why.contains("default network ACL"),
+                "{why}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            on_vpc(vec![
+                a.clone(),
+                b.clone(),
+                moved("MoveA", json!({ "Ref": "A" })),
+                moved("MoveB", json!({ "Fn::GetAtt": ["B", "SubnetId"] })),
+            ]),
+            Outcome::Pass(p) if p.len() == 2
+        ));
+        // An association that may name either subnet (an `Fn::If`) shows neither moved.
+        assert!(matches!(
+            on_vpc(vec![
+                a.clone(),
+                b.clone(),
+                moved(
+                    "Move",
+                    json!({ "Fn::If": ["Blue", { "Ref": "A" }, { "Ref": "B" }] })
+                ),
+            ]),
+            Outcome::Gap(_)
+        ));
+        // No subnet of the template in the VPC: nothing to judge.
+        assert_eq!(on_vpc(Vec::new()), Outcome::NotApplicable);
+        // A subnet of a VPC outside the template is judged on itself; one of a VPC of the
+        // template is judged on that VPC.
+        let outside = subnet("S", json!("vpc-0123456789abcdef0"));
+        assert!(matches!(
+            Cx::check_first(e16, std::slice::from_ref(&outside)),
+            Outcome::Gap(why) if why.contains("vpc-0123456789abcdef0")
+        ));
+        assert!(matches!(
+            Cx::check_first(
+                e16,
+                &[outside, acl.clone(), moved("M", json!({ "Ref": "S" }))]
+            ),
+            Outcome::Pass(_)
+        ));
+        assert_eq!(
+            Cx::check_first(e16, &[a, vpc.clone()]),
+            Outcome::NotApplicable
+        );
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "CloudFront distributions accept only HTTPS with TLS 1.2 or later, and reach custom and VPC origins over TLS 1.2",
         types: &[DISTRIBUTION, VPC_ORIGIN],
         controls: &["164.312(e)(1)", "164.312(e)(2)(ii)"],
-        fix: "set `ViewerProtocolPolicy` to https-only or redirect-to-https on the default and every cache behavior; serve an ACM certificate (`ViewerCertificate.AcmCertificateArn`, `SslSupportMethod` sni-only) with `MinimumProtocolVersion` TLSv1.2_2021, and no `CloudFrontDefaultCertificate` beside it (the default *.cloudfront.net certificate accepts TLS 1.0); give every custom origin (`CustomOriginConfig`, and the legacy `DistributionConfig.CustomOrigin`) and VPC origin (`AWS::CloudFront::VpcOrigin` of the template, `VpcOriginEndpointConfig`) `OriginProtocolPolicy` https-only and `OriginSSLProtocols` [TLSv1.2]; write `CacheBehaviors`, `Origins` and each origin as literals, which the rule reads; a `ContinuousDeploymentPolicyId` names an `AWS::CloudFront::ContinuousDeploymentPolicy` of the template whose `StagingDistributionDnsNames` are distributions of the template (`Fn::GetAtt [Staging, DomainName]`), or one with `Enabled` false",
+        fix: "set `ViewerProtocolPolicy` to https-only or redirect-to-https on the default and every cache behavior; serve an ACM certificate (`ViewerCertificate.AcmCertificateArn`, `SslSupportMethod` sni-only) with `MinimumProtocolVersion` TLSv1.2_2021, and no `CloudFrontDefaultCertificate` beside it (the default *.cloudfront.net certificate accepts TLS 1.0); give every custom origin (`CustomOriginConfig`, and the legacy `DistributionConfig.CustomOrigin`) `OriginProtocolPolicy` https-only, or match-viewer where every cache behavior that may route to it (by its `Id` or an origin group's) keeps viewers on HTTPS, and every VPC origin (`AWS::CloudFront::VpcOrigin` of the template, `VpcOriginEndpointConfig`) https-only; with `OriginSSLProtocols` [TLSv1.2]; write `CacheBehaviors`, `Origins` and each origin as literals, which the rule reads; a `ContinuousDeploymentPolicyId` names an `AWS::CloudFront::ContinuousDeploymentPolicy` of the template whose `StagingDistributionDnsNames` are distributions of the template (`Fn::GetAtt [Staging, DomainName]`), or one with `Enabled` false",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_34"),
@@ -90,22 +90,103 @@ fn entries(cx: &Cx<'_>, pointer: &str) -> Result<Vec<String>, String> {
     }
 }
 
+/// The viewer protocol policy of the cache behavior at `behavior` keeps viewers on HTTPS.
+fn viewer_policy(cx: &Cx<'_>, behavior: &str) -> Result<Proof, String> {
+    cx.reads_as(
+        &format!("{behavior}/ViewerProtocolPolicy"),
+        &["https-only", "redirect-to-https"],
+        "viewers may send and receive it in plain HTTP",
+    )
+}
+
+/// The default cache behavior and each of `CacheBehaviors`; `Err` when the list cannot be
+/// read before deploy.
+fn behaviors(cx: &Cx<'_>) -> Result<Vec<String>, String> {
+    let mut all = vec![format!("{CONFIG}/DefaultCacheBehavior")];
+    all.extend(entries(cx, &format!("{CONFIG}/CacheBehaviors"))?);
+    Ok(all)
+}
+
 /// Every cache behavior's viewer protocol policy: the default one and each of
 /// `CacheBehaviors`.
 fn viewer_policies(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
-    let policy = |behavior: &str| {
-        cx.reads_as(
-            &format!("{behavior}/ViewerProtocolPolicy"),
-            &["https-only", "redirect-to-https"],
-            "viewers may send and receive it in plain HTTP",
-        )
-    };
-    let mut checks = vec![policy(&format!("{CONFIG}/DefaultCacheBehavior"))];
+    let mut checks = vec![viewer_policy(cx, &format!("{CONFIG}/DefaultCacheBehavior"))];
     match entries(cx, &format!("{CONFIG}/CacheBehaviors")) {
-        Ok(behaviors) => checks.extend(behaviors.iter().map(|b| policy(b))),
+        Ok(behaviors) => checks.extend(behaviors.iter().map(|b| viewer_policy(cx, b))),
         Err(e) => checks.push(Err(e)),
     }
     checks
+}
+
+/// The entries of the list at `pointer` below the object at `parent` (`OriginGroups` and
+/// its `Items`, a group's `Members` and its `Items`): none when `parent` is not set, `Err`
+/// when it or the list is set but cannot be read before deploy.
+fn listed_below(cx: &Cx<'_>, parent: &str, list: &str) -> Result<Vec<String>, String> {
+    match cx.prop(parent) {
+        None => Ok(Vec::new()),
+        // An object that is one intrinsic (`Fn::ImportValue`, `Fn::If`…) is known only at deploy.
+        Some(Value::Object(map))
+            if !(map.len() == 1 && map.keys().all(|k| k == "Ref" || k.starts_with("Fn::"))) =>
+        {
+            entries(cx, &format!("{parent}/{list}"))
+        }
+        Some(other) => Err(format!(
+            "`{}` is {}, which no rule can read before deploy",
+            pointer_name(parent),
+            text_or_json(other)
+        )),
+    }
+}
+
+/// The cache behaviors that may send viewers' requests to the origin at `origin` (an entry
+/// of `Origins`): those whose `TargetOriginId` is its `Id`, or the `Id` of an origin group
+/// with it among its `Members` ("TargetOriginId: The value of ID for the origin that you
+/// want CloudFront to route requests to", `DefaultCacheBehavior`, CloudFormation template
+/// reference; an origin group "Items: Items (origins) in an origin group", whose
+/// `OriginId` each names an origin, `OriginGroupMember`). A target, an origin id or a
+/// member that cannot be read before deploy may be this origin: its behaviors count. `Err`
+/// only when the list of behaviors itself cannot be read.
+fn behaviors_to(cx: &Cx<'_>, origin: &str) -> Result<Vec<String>, String> {
+    let id = cx.prop(&format!("{origin}/Id")).and_then(text);
+    let is_this = |v: Option<&Value>| match (v.and_then(text), &id) {
+        (Some(t), Some(id)) => &t == id,
+        _ => true,
+    };
+    // The ids a behavior may name to reach this origin; `None`: any id may.
+    let mut targets: Option<Vec<String>> = id.clone().map(|id| vec![id]);
+    // Origin groups that cannot be read before deploy may route any behavior here: then
+    // every behavior counts, and only an unreadable list of behaviors fails.
+    let groups =
+        listed_below(cx, &format!("{CONFIG}/OriginGroups"), "Items").unwrap_or_else(|_| {
+            targets = None;
+            Vec::new()
+        });
+    for group in groups {
+        let holds = match listed_below(cx, &format!("{group}/Members"), "Items") {
+            Ok(members) => members
+                .iter()
+                .any(|m| is_this(cx.prop(&format!("{m}/OriginId")))),
+            Err(_) => true,
+        };
+        if holds {
+            match (cx.prop(&format!("{group}/Id")).and_then(text), &mut targets) {
+                (Some(g), Some(targets)) => targets.push(g),
+                _ => targets = None,
+            }
+        }
+    }
+    Ok(behaviors(cx)?
+        .into_iter()
+        .filter(|b| {
+            match (
+                cx.prop(&format!("{b}/TargetOriginId")).and_then(text),
+                &targets,
+            ) {
+                (Some(t), Some(targets)) => targets.contains(&t),
+                _ => true,
+            }
+        })
+        .collect())
 }
 
 /// The viewer certificate: one of the app's (ACM or IAM) with a TLS 1.2 minimum.
@@ -153,16 +234,44 @@ fn viewer_certificate(cx: &Cx<'_>) -> Result<Proof, String> {
 }
 
 /// The origin settings at `base` (of `cx`'s resource) reach the origin over TLS 1.2 only.
-/// `OriginProtocolPolicy` match-viewer ("CloudFront connects to the origin using the same
-/// protocol that the viewer used", CloudFront API `CustomOriginConfig`) fails even where
-/// every cache behavior keeps viewers on HTTPS, as the corpus has it since review 8: the
-/// fix is https-only.
-fn tls_to_origin(cx: &Cx<'_>, base: &str) -> Vec<Result<Proof, String>> {
-    let policy = cx.reads_as(
-        &format!("{base}/OriginProtocolPolicy"),
-        &["https-only"],
-        "CloudFront may forward requests to the origin in plain HTTP",
-    );
+/// `OriginProtocolPolicy` match-viewer means "CloudFront connects to the origin using the
+/// same protocol that the viewer used to connect to CloudFront" (CloudFront API
+/// `CustomOriginConfig`): HTTPS exactly when every cache behavior that may send requests
+/// to this origin (`behind`: the default one included) keeps viewers on HTTPS
+/// (`ViewerProtocolPolicy` https-only or redirect-to-https; "allow-all: Viewers can use HTTP
+/// or HTTPS", CloudFront API `CacheBehavior`). `behind` is `None` where the behaviors are
+/// read nowhere (an `AWS::CloudFront::VpcOrigin`, which distributions of any stack may
+/// name): match-viewer fails there; `Err` where they cannot be read before deploy.
+fn tls_to_origin(
+    cx: &Cx<'_>,
+    base: &str,
+    behind: Option<Result<Vec<String>, String>>,
+) -> Vec<Result<Proof, String>> {
+    let at = format!("{base}/OriginProtocolPolicy");
+    let why = "CloudFront may forward requests to the origin in plain HTTP";
+    let policy = match (cx.prop(&at).and_then(text).as_deref(), behind) {
+        (Some("match-viewer"), Some(Err(e))) => Err(format!(
+            "`{}` is match-viewer and the cache behaviors that send requests to this origin cannot be read ({e}): {why}; set https-only",
+            pointer_name(&at)
+        )),
+        (Some("match-viewer"), Some(Ok(behaviors))) => {
+            let open: Vec<String> = behaviors
+                .iter()
+                .filter(|b| viewer_policy(cx, b).is_err())
+                .map(|b| format!("`{}`", pointer_name(b)))
+                .collect();
+            if open.is_empty() {
+                cx.proof(&at).ok_or_default()
+            } else {
+                Err(format!(
+                    "`{}` is match-viewer and {} may send this origin viewers' requests without HTTPS (`ViewerProtocolPolicy` not https-only nor redirect-to-https): {why}",
+                    pointer_name(&at),
+                    open.join(", ")
+                ))
+            }
+        }
+        _ => cx.reads_as(&at, &["https-only"], why),
+    };
     let protocols = format!("{base}/OriginSSLProtocols");
     // A list that cannot be read before deploy (`Fn::Split`, a reference) may hold
     // anything: it is read as no list.
@@ -208,7 +317,7 @@ fn origins(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
         let custom = format!("{origin}/CustomOriginConfig");
         let vpc = format!("{origin}/VpcOriginConfig/VpcOriginId");
         if cx.prop(&custom).is_some() {
-            checks.extend(tls_to_origin(cx, &custom));
+            checks.extend(tls_to_origin(cx, &custom, Some(behaviors_to(cx, origin))));
         } else if let Some(id) = cx.prop(&vpc) {
             let named = cx
                 .others(VPC_ORIGIN)
@@ -242,7 +351,8 @@ fn origins(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
 fn legacy_custom_origin(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
     let legacy = format!("{CONFIG}/CustomOrigin");
     match cx.prop(&legacy) {
-        Some(Value::Object(_)) => tls_to_origin(cx, &legacy),
+        // The one custom origin of the distribution: every cache behavior may reach it.
+        Some(Value::Object(_)) => tls_to_origin(cx, &legacy, Some(behaviors(cx))),
         Some(other) => vec![Err(format!(
             "`{}` is {}, which no rule can read before deploy",
             pointer_name(&legacy),
@@ -330,7 +440,7 @@ fn with_staging(cx: &Cx<'_>, outcome: Outcome) -> Outcome {
 
 fn cf1(cx: &Cx<'_>) -> Outcome {
     if cx.resource.type_name() == VPC_ORIGIN {
-        let checks = tls_to_origin(cx, "/VpcOriginEndpointConfig");
+        let checks = tls_to_origin(cx, "/VpcOriginEndpointConfig", None);
         return all(checks);
     }
     let read = edge_bodies(cx, edge_origins(cx, viewer_and_origins(cx)));
@@ -1482,5 +1592,82 @@ mod tests {
         // An entry written whole as another intrinsic may be any behavior.
         d["DistributionConfig"]["CacheBehaviors"] = json!([{ "Fn::ImportValue": "edge:behavior" }]);
         assert!(matches!(outcome_of(cf1, DISTRIBUTION, d), Outcome::Fail(_)));
+    }
+
+    #[test]
+    fn match_viewer_passes_exactly_when_every_behavior_to_the_origin_keeps_viewers_on_https() {
+        let cf1_of = |d: Value| outcome_of(cf1, DISTRIBUTION, d);
+        let matched = |d: &mut Value| {
+            d["DistributionConfig"]["Origins"][0]["CustomOriginConfig"]["OriginProtocolPolicy"] =
+                json!({ "Fn::Sub": "match-viewer" });
+        };
+        let https = |target: &str| json!({ "PathPattern": "/x/*", "TargetOriginId": target, "ViewerProtocolPolicy": "https-only" });
+        let mut d = cf1_distribution(json!({}), json!({}));
+        matched(&mut d);
+        d["DistributionConfig"]["CacheBehaviors"] = json!([https("api")]);
+        match cf1_of(d.clone()) {
+            Outcome::Pass(proofs) => assert!(
+                proofs
+                    .iter()
+                    .any(|p| p.path.ends_with("OriginProtocolPolicy")),
+                "{proofs:?}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        // Through an origin group that holds it, and with a target that cannot be read.
+        d["DistributionConfig"]["OriginGroups"] = json!({ "Quantity": 1, "Items": [{ "Id": "failover",
+            "Members": { "Quantity": 1, "Items": [{ "OriginId": "api" }] } }] });
+        for target in [
+            json!("failover"),
+            json!({ "Fn::ImportValue": "edge:target" }),
+        ] {
+            let mut open = d.clone();
+            open["DistributionConfig"]["CacheBehaviors"][0]["TargetOriginId"] = target.clone();
+            open["DistributionConfig"]["CacheBehaviors"][0]["ViewerProtocolPolicy"] =
+                json!("allow-all");
+            match cf1_of(open) {
+                Outcome::Fail(why) => assert!(
+                    why.contains("OriginProtocolPolicy` is match-viewer")
+                        && why.contains("CacheBehaviors.0"),
+                    "{target}: {why}"
+                ),
+                other => panic!("{target}: {other:?}"),
+            }
+        }
+        // A behavior to another origin is no concern of this one's.
+        let mut other = d.clone();
+        other["DistributionConfig"]["OriginGroups"] = json!({ "Quantity": 0, "Items": [] });
+        other["DistributionConfig"]["Origins"].as_array_mut().unwrap().push(json!({ "Id": "static",
+            "DomainName": "static.example.org", "CustomOriginConfig": { "OriginProtocolPolicy": "https-only", "OriginSSLProtocols": ["TLSv1.2"] } }));
+        other["DistributionConfig"]["CacheBehaviors"] = json!([{ "PathPattern": "/s/*", "TargetOriginId": "static", "ViewerProtocolPolicy": "allow-all" }]);
+        match cf1_of(other) {
+            Outcome::Fail(why) => assert!(!why.contains("match-viewer"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        // Behaviors that cannot be read may be any behavior.
+        let mut unread = d.clone();
+        unread["DistributionConfig"]["CacheBehaviors"] =
+            json!({ "Fn::ImportValue": "edge:behaviors" });
+        match cf1_of(unread) {
+            Outcome::Fail(why) => assert!(why.contains("cannot be read"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        // Origin groups that cannot be read may route every behavior to it: each is read.
+        let mut groups = d.clone();
+        groups["DistributionConfig"]["OriginGroups"] = json!({ "Fn::ImportValue": "edge:groups" });
+        assert!(matches!(cf1_of(groups.clone()), Outcome::Pass(_)));
+        groups["DistributionConfig"]["Origins"].as_array_mut().unwrap().push(json!({ "Id": "static",
+            "DomainName": "static.example.org", "CustomOriginConfig": { "OriginProtocolPolicy": "https-only", "OriginSSLProtocols": ["TLSv1.2"] } }));
+        groups["DistributionConfig"]["CacheBehaviors"][0]["TargetOriginId"] = json!("static");
+        groups["DistributionConfig"]["CacheBehaviors"][0]["ViewerProtocolPolicy"] =
+            json!("allow-all");
+        match cf1_of(groups) {
+            Outcome::Fail(why) => assert!(why.contains("is match-viewer"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        // A VPC origin's behaviors are read nowhere: match-viewer fails there.
+        let vpc = json!({ "VpcOriginEndpointConfig": { "Arn": "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/a/1",
+            "Name": "a", "OriginProtocolPolicy": "match-viewer", "OriginSSLProtocols": ["TLSv1.2"] } });
+        assert!(matches!(outcome_of(cf1, VPC_ORIGIN, vpc), Outcome::Fail(_)));
     }
 }

@@ -1471,4 +1471,109 @@ mod tests {
             );
         }
     }
+
+    /// A DocumentDB or Neptune cluster copied by AWS Backup to a vault ARN whose account is
+    /// written as a number (which may be another account) in another region is no copy
+    /// there, as an RDS instance's is none: their snapshots are RDS cluster snapshots,
+    /// copied across accounts or across regions, not both; with the account
+    /// `${AWS::AccountId}` it is (hostile review 19).
+    #[test]
+    fn a_document_or_graph_cluster_copied_to_a_vault_of_maybe_another_account_is_no_copy() {
+        for type_name in ["AWS::DocDB::DBCluster", "AWS::Neptune::DBCluster"] {
+            for (account, copied) in [("111122223333", false), ("${AWS::AccountId}", true)] {
+                let app = App::new("graphs");
+                let data = app.stack_in("data", crate::region!("us-east-1")).unwrap();
+                data.add(RawResource::new("Cluster", type_name).property("StorageEncrypted", true))
+                    .unwrap();
+                let mut rule = copying_rule();
+                rule["CopyActions"][0]["DestinationBackupVaultArn"] = json!({
+                    "Fn::Sub": format!("arn:${{AWS::Partition}}:backup:us-west-2:{account}:backup-vault:dr")
+                });
+                data.add(
+                    RawResource::new("Plan", "AWS::Backup::BackupPlan")
+                        .property("/BackupPlan/BackupPlanName", "daily")
+                        .property("/BackupPlan/BackupPlanRule/0", rule),
+                )
+                .unwrap();
+                data.add(selection(
+                    json!({ "Ref": "Plan" }),
+                    "graphs",
+                    &[json!({ "Fn::Sub": "arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:${Cluster}" })],
+                ))
+                .unwrap();
+                match checked_d2(&app, "data", "Cluster") {
+                    Status::Enforced { .. } if copied => {}
+                    Status::Gap { reason } | Status::Failed { finding: reason } if !copied => {
+                        assert!(reason.contains("not both"), "{type_name}: {reason}");
+                    }
+                    other => panic!("{type_name} {account}: {other:?}"),
+                }
+            }
+        }
+    }
+
+    /// A default policy of Data Lifecycle Manager copies only the volumes that nothing else
+    /// backs up, which no template shows: its `CrossRegionCopyTargets` are read, and no
+    /// copy of them is known, whether written beside the policy or in `PolicyDetails`, and
+    /// even beside a custom schedule that would copy (hostile review 19).
+    #[test]
+    fn a_default_lifecycle_policy_is_read_and_its_copies_are_not_known() {
+        let custom = json!({
+            "PolicyType": "EBS_SNAPSHOT_MANAGEMENT",
+            "ResourceTypes": ["VOLUME"],
+            "TargetTags": [{ "Key": "backup", "Value": "dr" }],
+            "Schedules": [{
+                "Name": "daily",
+                "CreateRule": { "Interval": 24, "IntervalUnit": "HOURS" },
+                "RetainRule": { "Count": 7 },
+                "CrossRegionCopyRules": [{ "Target": "us-west-2", "Encrypted": true,
+                    "RetainRule": { "Interval": 7, "IntervalUnit": "DAYS" } }]
+            }]
+        });
+        let targets = json!([{ "TargetRegion": "us-west-2", "Encrypted": true }]);
+        for (what, properties) in [
+            (
+                "default, copies beside it",
+                json!({ "DefaultPolicy": "VOLUME", "CrossRegionCopyTargets": targets, "RetainInterval": 7 }),
+            ),
+            (
+                "simplified, copies in its details",
+                json!({ "PolicyDetails": { "PolicyLanguage": "SIMPLIFIED", "ResourceType": "VOLUME",
+                    "CrossRegionCopyTargets": targets } }),
+            ),
+            (
+                "default beside a custom schedule",
+                json!({ "DefaultPolicy": "VOLUME", "CrossRegionCopyTargets": targets, "PolicyDetails": custom }),
+            ),
+        ] {
+            let app = App::new("volumes");
+            let data = app.stack_in("data", crate::region!("us-east-1")).unwrap();
+            app.stack_in("dr", crate::region!("us-west-2")).unwrap();
+            data.add(
+                RawResource::new("Volume", "AWS::EC2::Volume")
+                    .property("Size", 10)
+                    .property("Encrypted", true)
+                    .property("Tags", json!([{ "Key": "backup", "Value": "dr" }])),
+            )
+            .unwrap();
+            let mut raw = RawResource::new("Policy", "AWS::DLM::LifecyclePolicy")
+                .property("State", "ENABLED")
+                .property("Description", "default")
+                .property(
+                    "ExecutionRoleArn",
+                    "arn:aws:iam::111122223333:role/AWSDataLifecycleManagerDefaultRole",
+                );
+            for (k, v) in properties.as_object().unwrap() {
+                raw = raw.property(k, v.clone());
+            }
+            data.add(raw).unwrap();
+            match checked_d2(&app, "data", "Volume") {
+                Status::Gap { reason } => assert!(
+                    reason.contains("the default policy `Policy`"),
+                    "{what}: {reason}"
+                ),
+                other => panic!("{what}: {other:?}"),
+            }
+        }
+    }
 }

@@ -2112,6 +2112,38 @@ fn literal_parts(value: &Value) -> Vec<String> {
     out
 }
 
+/// Whether every value an `Fn::If` may deploy is a boolean spelling (`true`, `"false"`,
+/// `"True"`, an `Fn::Sub` of one) or `AWS::NoValue`, its branches read down through nested
+/// `Fn::If`s: a switch about a secret, never one (RDS's `ManageMasterUserPassword` is a
+/// Boolean, which CloudFormation also takes as `"true"`, as the string walk reads it). A
+/// branch that is anything else (text, a reference, another intrinsic) may be the secret.
+fn boolean_switch(value: &Value) -> bool {
+    fn boolean(value: &Value, depth: usize) -> bool {
+        if depth > 16 {
+            return false;
+        }
+        match value {
+            Value::Bool(_) => true,
+            v if super::meaning::no_value(v) => true,
+            Value::Object(map) if map.len() == 1 && map.contains_key("Fn::If") => {
+                match map
+                    .get("Fn::If")
+                    .and_then(Value::as_array)
+                    .map(Vec::as_slice)
+                {
+                    Some([_, yes, no]) => boolean(yes, depth + 1) && boolean(no, depth + 1),
+                    _ => false,
+                }
+            }
+            v => text(v).is_some_and(|t| {
+                let t = t.trim();
+                t.eq_ignore_ascii_case("true") || t.eq_ignore_ascii_case("false")
+            }),
+        }
+    }
+    value.get("Fn::If").is_some() && boolean(value, 0)
+}
+
 /// Whether an intrinsic writes text of its own into the value (not only what it reads from
 /// elsewhere), other than a dynamic reference to Secrets Manager or a SecureString
 /// parameter (`{{resolve:secretsmanager:…}}`, in one piece or joined around a `Ref`).
@@ -3403,9 +3435,11 @@ fn p1(cx: &Cx<'_>) -> Outcome {
     // (`{"Fn::Sub": "hunter2${AWS::Region}"}`, `Fn::Join`, `Fn::Select`, …): the text is in
     // the template as much as a plain string.
     for (at, name, value) in named {
+        // A value that names a secret, or that only switches one on or off, holds none.
+        let holds_none = names_a_secret(value, cx.template) || boolean_switch(value);
         if named_secret(&places, at, name)
             && !(t == "AWS::SecretsManager::Secret" && name == "SecretString")
-            && !names_a_secret(value, cx.template)
+            && !holds_none
             && writes_text(value)
         {
             problems.push(format!(
@@ -5325,6 +5359,42 @@ mod hostile_review_17 {
                 matches!(&outcome, Outcome::Fail(why) if why.contains("IsValueSecret")),
                 "{value}: {outcome:?}"
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod hostile_review_19 {
+    use super::*;
+    use serde_json::json;
+
+    fn p1_of(properties: Value) -> Outcome {
+        Cx::check_first(p1, &[("Db", "AWS::RDS::DBCluster", properties)])
+    }
+
+    #[test]
+    fn a_condition_between_boolean_spellings_is_a_switch_and_any_other_branch_may_be_the_secret() {
+        let cluster = |managed: Value| {
+            json!({"Engine": "aurora-postgresql", "StorageEncrypted": true,
+                "MasterUsername": "app", "ManageMasterUserPassword": managed})
+        };
+        for switch in [
+            json!({"Fn::If": ["Prod", "true", "false"]}),
+            json!({"Fn::If": ["Prod", true, false]}),
+            json!({"Fn::If": ["Prod", "True", {"Ref": "AWS::NoValue"}]}),
+            json!({"Fn::If": ["Prod", {"Fn::Sub": "true"}, {"Fn::If": ["Dev", "false", true]}]}),
+        ] {
+            let found = p1_of(cluster(switch.clone()));
+            assert!(matches!(found, Outcome::Pass(_)), "{switch}: {found:?}");
+        }
+        for secret in [
+            json!({"Fn::If": ["Prod", "true", "Hunter2pw"]}),
+            json!({"Fn::If": ["Prod", {"Fn::If": ["Dev", "false", "Hunter2pw"]}, "true"]}),
+            json!({"Fn::If": ["Prod", "true", {"Fn::Join": ["", ["Hunter", {"Ref": "AWS::Region"}]]}]}),
+            json!({"Fn::If": ["Prod", "false", {"Fn::Sub": "Hunter2${Suffix}"}]}),
+        ] {
+            let found = p1_of(cluster(secret.clone()));
+            assert!(matches!(found, Outcome::Fail(_)), "{secret}: {found:?}");
         }
     }
 }

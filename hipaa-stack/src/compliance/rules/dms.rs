@@ -33,7 +33,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "DMS replication instances are not publicly accessible and encrypt their storage with a customer-managed key, and DMS Serverless replications and the S3 and Redshift target endpoints encrypt with one; DMS instance profiles are not publicly accessible",
         types: &[INSTANCE, SERVERLESS, PROFILE, ENDPOINT],
         controls: &["164.312(a)(1)", "164.312(a)(2)(iv)", "164.312(e)(1)"],
-        fix: "set `PubliclyAccessible` to false (DMS makes a replication instance public when it is not set) and `KmsKeyId` to a key of the app; on a DMS Serverless replication (`AWS::DMS::ReplicationConfig`), set `ComputeConfig.KmsKeyId` to a key of the app (DMS uses the AWS-managed key when it is not set); on an `AWS::DMS::InstanceProfile`, set `PubliclyAccessible` to false (it is public when not set); on an S3 or Redshift target endpoint, set `S3Settings` (or `RedshiftSettings`) `EncryptionMode` to SSE_KMS and `ServerSideEncryptionKmsKeyId` to a key of the app (SSE_S3 is the default), with no `encryptionMode` in `ExtraConnectionAttributes` that says otherwise and no attribute read at deploy, and no `CannedAclForObjects` public-read, public-read-write or authenticated-read",
+        fix: "set `PubliclyAccessible` to false (DMS makes a replication instance public when it is not set) and `KmsKeyId` to a key of the app; on a DMS Serverless replication (`AWS::DMS::ReplicationConfig`), set `ComputeConfig.KmsKeyId` to a key of the app (DMS uses the AWS-managed key when it is not set); on an `AWS::DMS::InstanceProfile`, set `PubliclyAccessible` to false (it is public when not set); on an S3 or Redshift target endpoint, set `S3Settings` (or `RedshiftSettings`) `EncryptionMode` to SSE_KMS and `ServerSideEncryptionKmsKeyId` to a key of the app (SSE_S3 is the default), with no `encryptionMode` in `ExtraConnectionAttributes` that says otherwise, no `serverSideEncryptionKmsKeyId` there that is no key of the app and no attribute read at deploy, and no `CannedAclForObjects` public-read, public-read-write or authenticated-read",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-DMSReplicationNotPublic"),
             checkov: Some("CKV_AWS_89"),
@@ -226,22 +226,55 @@ fn attributes_as_written(cx: &Cx<'_>, may: &str) -> Option<Result<String, String
 
 /// What `ExtraConnectionAttributes` says of an S3 or Redshift target's encryption: an
 /// `encryptionMode` attribute that is not SSE-KMS, or attributes of which a part cannot be
-/// read before deploy, may write the objects under SSE-S3 (see [`target_at_rest`]).
+/// read before deploy, may write the objects under SSE-S3 (see [`target_at_rest`]); a
+/// `serverSideEncryptionKmsKeyId` attribute that names no key of the app, under that key.
 fn encryption_attributes(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
     let written = match attributes_as_written(cx, "set `encryptionMode=SSE_S3`") {
         None => return Vec::new(),
         Some(Err(unread)) => return vec![Err(unread)],
         Some(Ok(written)) => written,
     };
+    let normal = |name: &str| -> String {
+        name.chars()
+            .filter(|c| !matches!(c, '_' | '-' | ' '))
+            .collect::<String>()
+            .to_ascii_lowercase()
+    };
+    // The key DMS writes with, as an attribute: "This encryption type is part of the
+    // endpoint settings or the extra connections attributes" (the DMS API's `S3Settings`,
+    // `EncryptionMode`), and `serverSideEncryptionKmsKeyId` is the attribute of the key that
+    // `ServerSideEncryptionKmsKeyId` names in the settings ("If you are using SSE_KMS for the
+    // EncryptionMode, provide the KMS key ID", `S3Settings` and `RedshiftSettings`). Which of
+    // the two DMS applies is not documented, so the attribute must name a key of the app as
+    // the settings must ([`customer_key`]): an AWS-managed key (`alias/aws/s3`), a bare key
+    // id, or another account's key written as text fails, whatever the settings say.
+    let keys = written
+        .split(';')
+        .filter_map(|attribute| attribute.split_once('='))
+        .filter(|(name, _)| normal(name) == "serversideencryptionkmskeyid")
+        .filter_map(|(name, key)| {
+            let key = Value::String(
+                key.trim()
+                    .trim_matches(|c| c == '"' || c == '\'')
+                    .to_owned(),
+            );
+            let why = if super::meaning::aws_managed_key(&key) {
+                Some("the AWS-managed key")
+            } else {
+                super::resilience::not_a_key(cx, &key)
+            }?;
+            Some(Err(format!(
+                "`ExtraConnectionAttributes` sets `{}` to {} ({why}): DMS may write the records to S3 under that key, not a key of the app, whatever `ServerSideEncryptionKmsKeyId` says; remove it",
+                name.trim(),
+                text_or_json(&key)
+            )))
+        })
+        .collect::<Vec<_>>();
     written
         .split(';')
         .filter_map(|attribute| attribute.split_once('='))
         .filter(|(name, _)| {
-            let key: String = name
-                .chars()
-                .filter(|c| !matches!(c, '_' | '-' | ' '))
-                .collect::<String>()
-                .to_ascii_lowercase();
+            let key = normal(name);
             key == "encryptionmode" || key == "cannedaclforobjects"
         })
         .filter(|(name, setting)| {
@@ -259,6 +292,7 @@ fn encryption_attributes(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
                 setting.trim()
             ))
         })
+        .chain(keys)
         .collect()
 }
 
@@ -588,6 +622,56 @@ pub(super) mod tests {
         ] {
             let found = replication(source.clone(), unread.clone());
             assert!(matches!(found, Outcome::Fail(_)), "{unread}: {found:?}");
+        }
+    }
+
+    /// A target's key named again in `ExtraConnectionAttributes` must be a key of the app,
+    /// as the settings' must: DMS may write with either.
+    #[test]
+    fn a_key_named_in_extra_connection_attributes_is_read_as_the_settings_key_is() {
+        let target = |engine: &str, attributes: &str| {
+            let settings = if engine == "s3" {
+                "S3Settings"
+            } else {
+                "RedshiftSettings"
+            };
+            Cx::check_first(
+                dms1,
+                &[
+                    (
+                        "T",
+                        ENDPOINT,
+                        json!({ "EndpointType": "target", "EngineName": engine,
+                            settings: { "EncryptionMode": "SSE_KMS", "ServerSideEncryptionKmsKeyId": { "Ref": "Key" } },
+                            "ExtraConnectionAttributes": attributes }),
+                    ),
+                    ("Key", "AWS::KMS::Key", json!({ "EnableKeyRotation": true })),
+                ],
+            )
+        };
+        for (engine, attributes) in [
+            ("s3", "serverSideEncryptionKmsKeyId=alias/aws/s3"),
+            (
+                "s3",
+                "dataFormat=parquet; server_side_encryption_kms_key_id = arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            ),
+            (
+                "redshift",
+                "ServerSideEncryptionKmsKeyId=\"mrk-1234abcd12ab34cd56ef1234567890ab\"",
+            ),
+        ] {
+            let found = target(engine, attributes);
+            assert!(
+                matches!(&found, Outcome::Fail(why) if why.contains("ExtraConnectionAttributes")),
+                "{attributes}: {found:?}"
+            );
+        }
+        for attributes in [
+            "serverSideEncryptionKmsKeyId=alias/dms-target",
+            "dataFormat=parquet",
+        ] {
+            let found = target("s3", attributes);
+            assert!(matches!(found, Outcome::Pass(_)), "{attributes}: {found:?}");
         }
     }
 

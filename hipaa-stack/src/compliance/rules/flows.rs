@@ -425,6 +425,43 @@ const DESTINATIONS: &[(&str, &[&str])] = &[
     // app by their host.
     ("AWS::EMR::Cluster", &["/LogUri"]),
     ("AWS::EMR::Studio", &["/DefaultS3Location"]),
+    // A Glue job writes the data it stages between steps to `--TempDir` ("Specifies an
+    // Amazon S3 path to a bucket that can be used as a temporary directory for the job")
+    // and its Spark event logs, which hold the plans and samples of the data it processes,
+    // to `--spark-event-logs-path` ("Every 30 seconds, AWS Glue backs up the Spark event
+    // logs to the Amazon S3 path that you specify"), both `s3://` URIs read as a bucket of
+    // the app by their host (Glue developer guide, "Using job parameters in AWS Glue
+    // jobs", "Enabling the Apache Spark web UI for AWS Glue jobs"); whether set as
+    // `DefaultArguments`, `NonOverridableArguments` (which override a run's arguments) or
+    // the `Arguments` of a trigger's action (which override the job's defaults).
+    (
+        "AWS::Glue::Job",
+        &[
+            "/DefaultArguments/--TempDir",
+            "/DefaultArguments/--spark-event-logs-path",
+            "/NonOverridableArguments/--TempDir",
+            "/NonOverridableArguments/--spark-event-logs-path",
+        ],
+    ),
+    (
+        "AWS::Glue::Trigger",
+        &[
+            "/Actions/*/Arguments/--TempDir",
+            "/Actions/*/Arguments/--spark-event-logs-path",
+        ],
+    ),
+    // A Glue connection is where the jobs and crawlers that use it read and write: a JDBC
+    // database by `JDBC_CONNECTION_URL` ("The URL for connecting to a JDBC data source"),
+    // a MongoDB or DocumentDB one by `CONNECTION_URL` (Glue API, `Connection`
+    // `ConnectionProperties`): a host that is no resource of the app is a store no rule
+    // reads.
+    (
+        "AWS::Glue::Connection",
+        &[
+            "/ConnectionInput/ConnectionProperties/JDBC_CONNECTION_URL",
+            "/ConnectionInput/ConnectionProperties/CONNECTION_URL",
+        ],
+    ),
     // An Amazon Connect instance's storage of the kind `ResourceType` names (call
     // recordings, chat transcripts, contact trace records, media streams, …) in the bucket,
     // stream or delivery stream of its `S3Config`, `KinesisStreamConfig` or
@@ -592,6 +629,9 @@ const THIRD_PARTY: &[&str] = &[
 
 /// The types `X1` reads.
 const TYPES: &[&str] = &[
+    "AWS::Glue::Job",
+    "AWS::Glue::Trigger",
+    "AWS::Glue::Connection",
     "AWS::KinesisFirehose::DeliveryStream",
     "AWS::DynamoDB::Table",
     "AWS::Lambda::Function",
@@ -5115,6 +5155,94 @@ mod tests {
         .chain(super::IOT_EVENTS.iter().copied())
         {
             assert!(super::TYPES.contains(&kind), "{kind}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod hostile_review_19 {
+    use serde_json::json;
+
+    use super::super::{Cx, Outcome};
+
+    fn judge(kind: &str, properties: serde_json::Value) -> Outcome {
+        Cx::check_first(
+            super::x1,
+            &[
+                ("R", kind, properties),
+                (
+                    "Bucket",
+                    "AWS::S3::Bucket",
+                    json!({ "BucketName": "records-temp" }),
+                ),
+                (
+                    "Db",
+                    "AWS::RDS::DBInstance",
+                    json!({ "Engine": "postgres" }),
+                ),
+            ],
+        )
+    }
+
+    #[test]
+    fn glue_jobs_stage_and_log_and_connections_reach_only_stores_of_the_app() {
+        let passing = [
+            (
+                "AWS::Glue::Job",
+                json!({ "Command": { "Name": "glueetl" }, "DefaultArguments": {
+                    "--TempDir": { "Fn::Sub": "s3://${Bucket}/temp/" },
+                    "--spark-event-logs-path": "s3://records-temp/spark/",
+                    "--job-language": "python" } }),
+            ),
+            (
+                "AWS::Glue::Trigger",
+                json!({ "Type": "ON_DEMAND", "Actions": [{ "JobName": "j",
+                    "Arguments": { "--TempDir": { "Fn::Sub": "s3://${Bucket}/t/" } } }] }),
+            ),
+            (
+                "AWS::Glue::Connection",
+                json!({ "CatalogId": "1", "ConnectionInput": { "ConnectionType": "JDBC", "ConnectionProperties": {
+                    "JDBC_CONNECTION_URL": { "Fn::Sub": "jdbc:postgresql://${Db.Endpoint.Address}:5432/ehr" } } } }),
+            ),
+        ];
+        for (kind, properties) in passing {
+            let found = judge(kind, properties.clone());
+            assert!(
+                matches!(found, Outcome::Pass(_)),
+                "{kind} {properties}: {found:?}"
+            );
+        }
+        let failing = [
+            (
+                "AWS::Glue::Job",
+                json!({ "Command": { "Name": "glueetl" }, "DefaultArguments": { "--TempDir": "s3://partner-scratch/temp/" } }),
+            ),
+            (
+                "AWS::Glue::Job",
+                json!({ "Command": { "Name": "glueetl" }, "NonOverridableArguments": { "--spark-event-logs-path": "s3://partner-logs/spark/" } }),
+            ),
+            (
+                "AWS::Glue::Trigger",
+                json!({ "Type": "ON_DEMAND", "Actions": [{ "JobName": "j",
+                    "Arguments": { "--TempDir": "s3://partner-scratch/t/" } }] }),
+            ),
+            (
+                "AWS::Glue::Connection",
+                json!({ "CatalogId": "1", "ConnectionInput": { "ConnectionType": "JDBC", "ConnectionProperties": {
+                    "JDBC_CONNECTION_URL": "jdbc:postgresql://db.partner.example.com:5432/ehr" } } }),
+            ),
+            (
+                "AWS::Glue::Connection",
+                json!({ "CatalogId": "1", "ConnectionInput": { "ConnectionType": "MONGODB", "ConnectionProperties": {
+                    "CONNECTION_URL": "mongodb://cluster.partner.example.com:27017/ehr" } } }),
+            ),
+        ];
+        for (kind, properties) in failing {
+            let found = judge(kind, properties.clone());
+            assert!(
+                matches!(found, Outcome::Fail(_)),
+                "{kind} {properties}: {found:?}"
+            );
         }
     }
 }

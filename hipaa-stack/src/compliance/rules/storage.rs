@@ -13,6 +13,10 @@ use crate::cfn::Resource;
 
 const BUCKET: &[&str] = &["AWS::S3::Bucket"];
 const ACCESS_POINT: &str = "AWS::S3::AccessPoint";
+/// A Multi-Region Access Point: one global endpoint in front of buckets of several regions.
+const MULTI_REGION_ACCESS_POINT: &str = "AWS::S3::MultiRegionAccessPoint";
+/// An S3 Object Lambda Access Point: a Lambda function in front of a supporting access point.
+const OBJECT_LAMBDA_ACCESS_POINT: &str = "AWS::S3ObjectLambda::AccessPoint";
 /// Instances and (Aurora, Multi-AZ) clusters: the rules that read properties both carry.
 const DB_OR_CLUSTER: &[&str] = &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"];
 /// The databases that export logs to CloudWatch Logs by `EnableCloudwatchLogsExports`, each
@@ -186,14 +190,18 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "S14",
         title: "S3 access points block every kind of public access and are reachable only from a VPC or only over TLS",
-        types: &[ACCESS_POINT],
+        types: &[
+            ACCESS_POINT,
+            MULTI_REGION_ACCESS_POINT,
+            OBJECT_LAMBDA_ACCESS_POINT,
+        ],
         controls: &[
             "164.308(a)(3)(i)",
             "164.308(a)(4)(ii)(A)",
             "164.312(a)(1)",
             "164.312(e)(1)",
         ],
-        fix: "set all four flags of the access point's `PublicAccessBlockConfiguration` to true, and either `VpcConfiguration.VpcId` (reachable only from that VPC) or a `Policy` with a Deny of `s3:*` to `*` on the access point and its objects when `aws:SecureTransport` is false",
+        fix: "set all four flags of the access point's `PublicAccessBlockConfiguration` to true, and either `VpcConfiguration.VpcId` (reachable only from that VPC) or a `Policy` with a Deny of `s3:*` to `*` on the access point and its objects when `aws:SecureTransport` is false; on an `AWS::S3::MultiRegionAccessPoint`, all four flags of its `PublicAccessBlockConfiguration` true; give an `AWS::S3ObjectLambda::AccessPoint` as `ObjectLambdaConfiguration.SupportingAccessPoint` an access point of the template (`Fn::GetAtt [AccessPoint, Arn]`), which this rule reads there",
         packs: packs(None, None, None),
         check: s14,
     },
@@ -336,7 +344,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "databases export the engine's full set of logs",
         types: DB_OR_CLUSTER,
         controls: &["164.308(a)(3)(ii)(A)", "164.308(a)(5)(ii)(C)", "164.312(b)"],
-        fix: "set `EnableCloudwatchLogsExports` to every log type of the engine; for MySQL and MariaDB, also a parameter group with `general_log` and `slow_query_log` 1 and an option group with `MARIADB_AUDIT_PLUGIN` whose `SERVER_AUDIT_EVENTS` include `CONNECT` and `QUERY` (or `QUERY_DDL` and `QUERY_DCL`) (`EncryptedDatabase::mysql` writes both); for Aurora MySQL, a DB cluster parameter group with `server_audit_logging` 1 and `server_audit_events` as MySQL's; for PostgreSQL, no `log_min_messages` or `log_min_error_statement` of `log`, `fatal` or `panic`; RDS Custom engines export no logs",
+        fix: "set `EnableCloudwatchLogsExports` to every log type of the engine; for MySQL and MariaDB, also a parameter group with `general_log` and `slow_query_log` 1 and an option group with `MARIADB_AUDIT_PLUGIN` whose `SERVER_AUDIT_EVENTS` include `CONNECT` and `QUERY` (or `QUERY_DDL` and `QUERY_DCL`) (`EncryptedDatabase::mysql` writes both); for Aurora MySQL, a DB cluster parameter group with `server_audit_logging` 1 and `server_audit_events` as MySQL's; for PostgreSQL, no `log_min_messages` or `log_min_error_statement` of `log`, `fatal` or `panic` (parameter names read in any case); for Oracle, no `audit_trail` of `none` or `false`; RDS Custom engines export no logs",
         packs: packs(
             Some("HIPAA.Security-RDSLoggingEnabled"),
             Some("CKV_AWS_129"),
@@ -1196,7 +1204,71 @@ fn access_point_denies_insecure_transport(statement: &Value, name: &str) -> bool
         && covers(&format!("{name}/object/any"))
 }
 
+/// The four flags of a `PublicAccessBlockConfiguration`, each of which must be true.
+const PUBLIC_ACCESS_FLAGS: [&str; 4] = [
+    "BlockPublicAcls",
+    "BlockPublicPolicy",
+    "IgnorePublicAcls",
+    "RestrictPublicBuckets",
+];
+
+/// A Multi-Region Access Point blocks public access by its own
+/// `PublicAccessBlockConfiguration`, whose flags S3 applies "in any combination" as a
+/// bucket's ("The PublicAccessBlock configuration that you want to apply to this Amazon S3
+/// Multi-Region Access Point. You can enable the configuration options in any
+/// combination", CloudFormation reference, `AWS::S3::MultiRegionAccessPoint
+/// PublicAccessBlockConfiguration`): each of the four must be written true, a value
+/// known only at deploy or left out fails. It is reached over TLS only: "Multi-Region
+/// Access Points don't support anonymous requests" and require "Transport Layer Security
+/// (TLS) v1.2" and SigV4A (S3 User Guide, "Multi-Region Access Point restrictions and
+/// limitations"), so no policy's TLS denial is asked of it; its policy
+/// (`AWS::S3::MultiRegionAccessPointPolicy`) is read by `P2` and `X2`, and a public one is
+/// refused by `BlockPublicPolicy`.
+fn multi_region(cx: &Cx<'_>) -> Outcome {
+    all(PUBLIC_ACCESS_FLAGS.iter().map(|flag| {
+        cx.equals(
+            &format!("/PublicAccessBlockConfiguration/{flag}"),
+            &json!(true),
+        )
+    }))
+}
+
+/// An Object Lambda Access Point's own public access block "is turned on and can not be
+/// edited" (S3 Control API, `GetAccessPointForObjectLambda` `PublicAccessBlockConfiguration`:
+/// "Configuration to block all public access. This setting is turned on and can not be
+/// edited"; CloudFormation lists it only among the resource's return values), but it
+/// serves objects through its supporting access point ("A configuration used when creating
+/// an Object Lambda Access Point": `SupportingAccessPoint`, "Standard access point
+/// associated with the Object Lambda Access Point"), whose settings decide who reaches the
+/// data: that must be an `AWS::S3::AccessPoint` of the template, which this rule reads
+/// there. One named by text, an import or another resource's attribute is read nowhere.
+/// Its policy (`AWS::S3ObjectLambda::AccessPointPolicy`) is read by `P2` and `X2`.
+fn object_lambda(cx: &Cx<'_>) -> Outcome {
+    const SUPPORTING: &str = "/ObjectLambdaConfiguration/SupportingAccessPoint";
+    let Some(named) = cx.prop(SUPPORTING) else {
+        return Outcome::Fail(
+            "`ObjectLambdaConfiguration.SupportingAccessPoint` is not set: the access point the Object Lambda Access Point serves objects through is read nowhere; name an `AWS::S3::AccessPoint` of the template (`Fn::GetAtt [AccessPoint, Arn]`)".to_owned(),
+        );
+    };
+    let ours = cx
+        .others(ACCESS_POINT)
+        .any(|ap| super::meaning::names(named, ap.logical_id()));
+    if ours {
+        all([cx.present(SUPPORTING)])
+    } else {
+        Outcome::Fail(format!(
+            "`ObjectLambdaConfiguration.SupportingAccessPoint` is {}, which names no `AWS::S3::AccessPoint` of this template: whether it blocks public access and TLS-less requests is read nowhere; name one of the template by `Fn::GetAtt [AccessPoint, Arn]`",
+            text_or_json(named)
+        ))
+    }
+}
+
 fn s14(cx: &Cx<'_>) -> Outcome {
+    match cx.resource.type_name() {
+        MULTI_REGION_ACCESS_POINT => return multi_region(cx),
+        OBJECT_LAMBDA_ACCESS_POINT => return object_lambda(cx),
+        _ => {}
+    }
     let mut checks: Vec<Result<Proof, String>> = [
         "BlockPublicAcls",
         "BlockPublicPolicy",
@@ -2348,7 +2420,10 @@ fn r8(cx: &Cx<'_>) -> Outcome {
         checks.extend(aurora_general_and_slow_written(cx));
     }
     if matches!(lower.as_str(), "postgres" | "aurora-postgresql") {
-        checks.extend(postgres_messages_kept(cx));
+        checks.extend(parameters_kept(cx, POSTGRES_SILENCING));
+    }
+    if lower.starts_with("oracle") {
+        checks.extend(parameters_kept(cx, ORACLE_SILENCING));
     }
     if multi_az_mysql {
         checks.push(general_and_slow_written(
@@ -2374,15 +2449,61 @@ const POSTGRES_LOG_LEVELS: &[&str] = &["log_min_messages", "log_min_error_statem
 /// the exported log.
 const POSTGRES_SILENT_LEVELS: &[&str] = &["log", "fatal", "panic"];
 
-/// The failures of a PostgreSQL database whose parameter groups leave errors out of the
-/// log it exports: a group of the template (the instance's `DBParameterGroupName`; a
+/// A parameter of an engine that, set to a value [`Silencing::silent`] says, leaves out of
+/// an exported log what R8 asks it to hold.
+struct Silencing {
+    /// The parameter, compared without regard to case: the engines read their parameter
+    /// names so (PostgreSQL: "All parameter names are case-insensitive", "Setting
+    /// Parameters"; Oracle's initialization parameters alike), so `Log_Min_Messages` is
+    /// the same setting, which no rule may pass unread.
+    key: &'static str,
+    /// Whether a value (trimmed, lower case) leaves the log without what it must hold.
+    silent: fn(&str) -> bool,
+    /// What is lost, after "sets `key` to value".
+    loses: &'static str,
+    /// What to write instead.
+    instead: &'static str,
+}
+
+/// PostgreSQL's: [`POSTGRES_LOG_LEVELS`] above `ERROR`.
+const POSTGRES_SILENCING: &[Silencing] = &[
+    Silencing {
+        key: POSTGRES_LOG_LEVELS[0],
+        silent: |v| POSTGRES_SILENT_LEVELS.contains(&v),
+        loses: "above ERROR: errors are left out of the exported log",
+        instead: "remove it or set it to ERROR or below",
+    },
+    Silencing {
+        key: POSTGRES_LOG_LEVELS[1],
+        silent: |v| POSTGRES_SILENT_LEVELS.contains(&v),
+        loses: "above ERROR: the statements that caused errors are left out of the exported log",
+        instead: "remove it or set it to ERROR or below",
+    },
+];
+
+/// Oracle's `audit_trail`: "none: Disables standard auditing", and `FALSE` is the older
+/// spelling of the same ("NONE or FALSE: Audit records are not written", Oracle Database
+/// Reference, `AUDIT_TRAIL`; RDS for Oracle takes it in a DB parameter group): the `audit`
+/// log that R8 asks to be exported then holds no record of the database's own auditing.
+const ORACLE_SILENCING: &[Silencing] = &[Silencing {
+    key: "audit_trail",
+    silent: |v| v == "none" || v == "false",
+    loses: "which disables Oracle's standard auditing: the exported `audit` log holds no audit record of the database",
+    instead: "set it to os, db, db,extended, xml or xml,extended, or leave it out",
+}];
+
+/// The failures of a database whose parameter groups set a parameter of `settings` to a
+/// value that leaves out of the log it exports what R8 asks of it (PostgreSQL's errors,
+/// Oracle's audit records): a group of the template (the instance's `DBParameterGroupName`; a
 /// cluster's `DBClusterParameterGroupName` and the `DBParameterGroupName` of each instance
 /// of the app that joins it, which an Aurora instance reads over its cluster's) that sets
 /// a level of [`POSTGRES_LOG_LEVELS`] above `ERROR` ([`POSTGRES_SILENT_LEVELS`]), or to a
 /// value no rule can read before deploy, or whose `Parameters` no rule can read; and a
 /// group named by text or by a value of no template, which may set either. No group (the
 /// default group, which keeps the defaults) adds none.
-fn postgres_messages_kept(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
+fn parameters_kept(cx: &Cx<'_>, settings: &[Silencing]) -> Vec<Result<Proof, String>> {
+    let keys: Vec<String> = settings.iter().map(|s| format!("`{}`", s.key)).collect();
+    let keys = keys.join(" or ");
     let mut named: Vec<(String, &crate::cfn::Template, &Resource, &str, &str)> = Vec::new();
     if cx.resource.type_name() == "AWS::RDS::DBCluster" {
         named.push((
@@ -2431,7 +2552,7 @@ fn postgres_messages_kept(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
                 continue;
             }
             failures.push(Err(format!(
-                "{whose} takes its parameters from the group {}, which is no parameter group of its template: it may set `log_min_messages` or `log_min_error_statement` above ERROR, which leaves errors out of the exported log; give it a parameter group of the template",
+                "{whose} takes its parameters from the group {}, which is no parameter group of its template: it may set {keys} so that the exported log loses what it must hold; give it a parameter group of the template",
                 text_or_json(value)
             )));
             continue;
@@ -2439,31 +2560,40 @@ fn postgres_messages_kept(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
         let parameters = &group.properties()["Parameters"];
         if !parameters.is_null() && !parameters.is_object() {
             failures.push(Err(format!(
-                "the parameter group `{}` of {whose} writes `Parameters` as {}, which no rule can read before deploy: it may set `log_min_messages` or `log_min_error_statement` above ERROR; write the parameters in the template",
+                "the parameter group `{}` of {whose} writes `Parameters` as {}, which no rule can read before deploy: it may set {keys} so that the exported log loses what it must hold; write the parameters in the template",
                 group.logical_id(),
                 text_or_json(parameters)
             )));
             continue;
         }
-        for key in POSTGRES_LOG_LEVELS {
-            let v = &parameters[*key];
-            if v.is_null() {
-                continue;
-            }
-            match text(v) {
-                Some(level)
-                    if !super::identity::dynamic(&level)
-                        && !POSTGRES_SILENT_LEVELS
-                            .contains(&level.trim().to_ascii_lowercase().as_str()) => {}
-                Some(level) if !super::identity::dynamic(&level) => failures.push(Err(format!(
-                    "the parameter group `{}` of {whose} sets `{key}` to {level}, above ERROR: errors are left out of the exported log; remove it or set it to ERROR or below",
-                    group.logical_id()
-                ))),
-                _ => failures.push(Err(format!(
-                    "the parameter group `{}` of {whose} sets `{key}` to {}, which no rule can read before deploy: it may leave errors out of the exported log; write ERROR or below",
-                    group.logical_id(),
-                    text_or_json(v)
-                ))),
+        let Some(parameters) = parameters.as_object() else {
+            continue;
+        };
+        for setting in settings {
+            // Every spelling of the name, whatever its case.
+            for (key, v) in parameters
+                .iter()
+                .filter(|(k, _)| k.trim().eq_ignore_ascii_case(setting.key))
+            {
+                match text(v) {
+                    Some(value)
+                        if !super::identity::dynamic(&value)
+                            && !(setting.silent)(&value.trim().to_ascii_lowercase()) => {}
+                    Some(value) if !super::identity::dynamic(&value) => {
+                        failures.push(Err(format!(
+                            "the parameter group `{}` of {whose} sets `{key}` to {value}, {}; {}",
+                            group.logical_id(),
+                            setting.loses,
+                            setting.instead
+                        )));
+                    }
+                    _ => failures.push(Err(format!(
+                        "the parameter group `{}` of {whose} sets `{key}` to {}, which no rule can read before deploy: it may leave out of the exported log what it must hold; {}",
+                        group.logical_id(),
+                        text_or_json(v),
+                        setting.instead
+                    ))),
+                }
             }
         }
     }
@@ -4987,5 +5117,135 @@ mod tests {
             super::super::meaning::sent(&json!({ "Fn::Sub": "${AWS::AccountId}" })).as_deref(),
             Some("${AWS::AccountId}")
         );
+    }
+}
+
+#[cfg(test)]
+mod hostile_review_19 {
+    use serde_json::json;
+
+    use super::*;
+
+    fn pab(flag: Value) -> Value {
+        json!({"BlockPublicAcls": true, "BlockPublicPolicy": flag,
+            "IgnorePublicAcls": true, "RestrictPublicBuckets": true})
+    }
+
+    #[test]
+    fn a_multi_region_access_point_blocks_public_access_as_a_bucket_does() {
+        let mrap = |properties: Value| {
+            Cx::check_first(s14, &[("M", MULTI_REGION_ACCESS_POINT, properties)])
+        };
+        let regions = json!([{"Bucket": "records-use1"}, {"Bucket": "records-usw2"}]);
+        assert!(matches!(
+            mrap(json!({"Regions": regions, "PublicAccessBlockConfiguration": pab(json!(true))})),
+            Outcome::Pass(_)
+        ));
+        for properties in [
+            json!({"Regions": regions}),
+            json!({"Regions": regions, "PublicAccessBlockConfiguration": pab(json!(false))}),
+            json!({"Regions": regions, "PublicAccessBlockConfiguration": pab(json!({"Fn::ImportValue": "flags"}))}),
+            json!({"Regions": regions, "PublicAccessBlockConfiguration": {"Fn::ImportValue": "pab"}}),
+        ] {
+            match mrap(properties.clone()) {
+                Outcome::Fail(why) => {
+                    assert!(why.contains("PublicAccessBlockConfiguration"), "{why}")
+                }
+                other => panic!("{properties}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn an_object_lambda_access_point_is_read_through_its_supporting_access_point() {
+        let point = (
+            "Ap",
+            ACCESS_POINT,
+            json!({"Bucket": "records", "VpcConfiguration": {"VpcId": "vpc-1"},
+                "PublicAccessBlockConfiguration": pab(json!(true))}),
+        );
+        let olap = |supporting: Value| {
+            Cx::check_first(
+                s14,
+                &[
+                    (
+                        "Ol",
+                        OBJECT_LAMBDA_ACCESS_POINT,
+                        json!({"ObjectLambdaConfiguration": {"SupportingAccessPoint": supporting,
+                            "TransformationConfigurations": []}}),
+                    ),
+                    point.clone(),
+                ],
+            )
+        };
+        assert!(matches!(
+            olap(json!({"Fn::GetAtt": ["Ap", "Arn"]})),
+            Outcome::Pass(_)
+        ));
+        for supporting in [
+            json!("arn:aws:s3:us-east-1:111122223333:accesspoint/other"),
+            json!({"Fn::ImportValue": "ap"}),
+            json!({"Fn::Sub": "${Ap.Arn}-x"}),
+            json!({"Fn::GetAtt": ["Other", "Arn"]}),
+        ] {
+            match olap(supporting.clone()) {
+                Outcome::Fail(why) => assert!(why.contains("SupportingAccessPoint"), "{why}"),
+                other => panic!("{supporting}: {other:?}"),
+            }
+        }
+    }
+
+    fn r8_of(engine: &str, parameters: Value) -> Outcome {
+        let logs: &[&str] = engine_logs(engine);
+        Cx::check_first(
+            r8,
+            &[
+                (
+                    "Db",
+                    "AWS::RDS::DBInstance",
+                    json!({"Engine": engine, "EnableCloudwatchLogsExports": logs,
+                        "DBParameterGroupName": {"Ref": "Params"}}),
+                ),
+                (
+                    "Params",
+                    "AWS::RDS::DBParameterGroup",
+                    json!({"Family": "x", "Description": "x", "Parameters": parameters}),
+                ),
+            ],
+        )
+    }
+
+    #[test]
+    fn a_setting_that_empties_what_r8_exports_fails_however_its_name_is_cased() {
+        for (engine, parameters) in [
+            ("postgres", json!({"Log_Min_Messages": "fatal"})),
+            (
+                "postgres",
+                json!({"LOG_MIN_ERROR_STATEMENT": {"Fn::Sub": "PANIC"}}),
+            ),
+            ("oracle-ee", json!({"audit_trail": "NONE"})),
+            ("oracle-se2", json!({"AUDIT_TRAIL": "false"})),
+            (
+                "oracle-ee",
+                json!({"audit_trail": {"Fn::ImportValue": "trail"}}),
+            ),
+        ] {
+            match r8_of(engine, parameters.clone()) {
+                Outcome::Fail(why) => assert!(why.contains("parameter group `Params`"), "{why}"),
+                other => panic!("{engine} {parameters}: {other:?}"),
+            }
+        }
+        for (engine, parameters) in [
+            ("postgres", json!({"Log_Min_Messages": "warning"})),
+            ("oracle-ee", json!({"audit_trail": "DB,EXTENDED"})),
+            ("oracle-ee", json!({"AUDIT_TRAIL": "os"})),
+            ("oracle-ee", json!({})),
+        ] {
+            let found = r8_of(engine, parameters.clone());
+            assert!(
+                matches!(found, Outcome::Pass(_)),
+                "{engine} {parameters}: {found:?}"
+            );
+        }
     }
 }
