@@ -1795,6 +1795,9 @@ const fn secret_file_written_at(b: &[u8], i: usize) -> bool {
         if ps == pe || (tee && matches!(b[ps], b'>' | b'<')) {
             break;
         }
+        // A name with blanks in quotes or after a backslash (`"/etc/app/db password"`).
+        let fe = file_word_end(b, ps);
+        let pe = if fe > pe { fe } else { pe };
         if secret_file(b, ps, pe) {
             named = true;
             break;
@@ -5656,7 +5659,132 @@ const fn command_start(b: &[u8], k: usize) -> usize {
     while j > 0 && !command_end(b, j - 1) {
         j -= 1;
     }
+    // After the `- ` of a YAML sequence entry at the start of a line (`  - echo …` in
+    // cloud-config's `runcmd` or `bootcmd`; hostile review 19).
+    if j == 0 || b[j - 1] == b'\n' {
+        let mut d = j;
+        while d < k && matches!(b[d], b' ' | b'\t') {
+            d += 1;
+        }
+        if d + 1 < k && b[d] == b'-' && matches!(b[d + 1], b' ' | b'\t') {
+            return d + 1;
+        }
+    }
     j
+}
+
+/// Whether user data `b` is a PowerShell script for EC2Launch (it starts with
+/// `<powershell>`, or `#ps1` for EC2Config), in which `$NAME = …` assigns a variable.
+const fn powershell_text(b: &[u8]) -> bool {
+    let mut k = 0;
+    while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\r' | b'\n') {
+        k += 1;
+    }
+    at_ignore_case(b, k, b"<powershell>") || at_ignore_case(b, k, b"#ps1")
+}
+
+/// What [`powershell_item_written_at`] finds: nothing, written text into a file named like
+/// a secret, or a written value of an environment variable named like one.
+const ITEM_FILE: u8 = 1;
+const ITEM_VARIABLE: u8 = 2;
+
+/// Whether `Set-Content`, `Add-Content` or `Out-File` at `i` writes written text into a file
+/// named like a secret ([`ITEM_FILE`]), or `Set-Item` or `New-Item` gives an environment
+/// variable named like one a written value (`Set-Item -Path Env:DB_PASSWORD -Value '…'`,
+/// [`ITEM_VARIABLE`]): its `-Value` (or second operand) written, or a quoted string piped
+/// into it (`"hunter2" | Out-File C:\app\db_password.txt`; hostile review 19).
+const fn powershell_item_written_at(b: &[u8], i: usize) -> u8 {
+    let n = if at_ignore_case(b, i, b"set-content") || at_ignore_case(b, i, b"add-content") {
+        11
+    } else if at_ignore_case(b, i, b"out-file")
+        || at_ignore_case(b, i, b"set-item")
+        || at_ignore_case(b, i, b"new-item")
+    {
+        8
+    } else {
+        return 0;
+    };
+    let item = n == 8 && lower!(b[i]) != b'o';
+    if !(i + n < b.len() && matches!(b[i + n], b' ' | b'\t')) {
+        return 0;
+    }
+    let (mut path, mut value) = (0, 0);
+    let mut positional = 0;
+    let mut k = i + n;
+    loop {
+        let (s, e) = next_word(b, k);
+        if s == e || matches!(b[s], b')' | b'}') {
+            break;
+        }
+        k = e;
+        if b[s] == b'-' && e > s + 1 && b[s + 1].is_ascii_alphabetic() {
+            let (vs, ve) = next_word(b, e);
+            if matches!(lower!(b[s + 1]), b'p' | b'f' | b'l') {
+                path = vs;
+                k = ve;
+            } else if matches!(lower!(b[s + 1]), b'v' | b'i' | b'e') {
+                // `-Value`, `-InputObject`, and `-Encoding`'s value, read as a value.
+                if lower!(b[s + 1]) != b'e' {
+                    value = vs;
+                }
+                k = ve;
+            }
+            continue;
+        }
+        if positional == 0 && path == 0 {
+            path = s;
+        } else if (n == 11 || item) && value == 0 {
+            value = s;
+        }
+        positional += 1;
+    }
+    if path == 0 {
+        return 0;
+    }
+    let path = skip_quotes(b, path);
+    let pe = file_word_end(b, path);
+    let mut pe2 = pe;
+    while pe2 > path && matches!(b[pe2 - 1], b'"' | b'\'') {
+        pe2 -= 1;
+    }
+    let found = if item {
+        // `Env:NAME` or `Env:\NAME` (about_Environment_Provider).
+        let mut ns = path + 4;
+        if ns < pe2 && b[ns] == b'\\' {
+            ns += 1;
+        }
+        if !(at_ignore_case(b, path, b"env:") && ns < pe2 && secret_name_ends(b, ns, pe2)) {
+            return 0;
+        }
+        ITEM_VARIABLE
+    } else {
+        if !secret_file(b, path, pe2) {
+            return 0;
+        }
+        ITEM_FILE
+    };
+    if (value != 0 && windows_written_at(b, value)) || piped_quote_before(b, i) {
+        return found;
+    }
+    0
+}
+
+/// Whether the PowerShell command at `i` is piped a quoted string without a variable
+/// (`'hunter2' | ConvertTo-SecureString …`, `$s = "hunter2" | Out-File …`).
+const fn piped_quote_before(b: &[u8], i: usize) -> bool {
+    let start = command_start(b, i);
+    if !(start > 0 && b[start - 1] == b'|' && !(start > 1 && b[start - 2] == b'|')) {
+        return false;
+    }
+    let mut prev = skip_blanks(b, command_start(b, start - 1));
+    // Past an assignment of the pipeline's result (`$s = …`).
+    if prev < b.len() && b[prev] == b'$' {
+        let v = skip_blanks(b, next_word(b, prev).1);
+        if v + 1 < b.len() && b[v] == b'=' {
+            prev = skip_blanks(b, v + 1);
+        }
+    }
+    prev < b.len() && matches!(b[prev], b'"' | b'\'') && windows_written_at(b, prev)
 }
 
 /// The word `word` at `i`, exactly, ending the word there (followed by a space, the end of
@@ -5685,6 +5813,21 @@ const fn command_position(b: &[u8], i: usize) -> bool {
         return true;
     }
     if matches!(b[j - 1], b';' | b'|' | b'&' | b'(' | b'`' | b'{' | b'!') {
+        return true;
+    }
+    // An entry of a YAML sequence (`  - echo …` in cloud-config's `runcmd` or `bootcmd`,
+    // which cloud-init runs as a command), and the text after `-c,` in a flow sequence
+    // (`[ sh, -c, "echo …" ]`; hostile review 19).
+    if b[j - 1] == b'-' && j < i {
+        let mut d = j - 1;
+        while d > 0 && matches!(b[d - 1], b' ' | b'\t') {
+            d -= 1;
+        }
+        if d == 0 || b[d - 1] == b'\n' {
+            return true;
+        }
+    }
+    if b[j - 1] == b',' && j >= 3 && at_exactly(b, j - 3, b"-c") {
         return true;
     }
     if b[j - 1] == b'\n' {
@@ -5799,6 +5942,14 @@ const fn dynamic_command_at(b: &[u8], i: usize) -> bool {
     if !command_position(b, ws) {
         return false;
     }
+    // A PowerShell assignment (`$pw = ConvertTo-SecureString …`) runs no command named by
+    // the variable (hostile review 19); the shell would run one (`$a = -p…`).
+    if b[i] == b'$' && powershell_text(b) {
+        let v = skip_blanks(b, next_word(b, i).1);
+        if v + 1 < b.len() && b[v] == b'=' && matches!(b[v + 1], b' ' | b'\t') {
+            return false;
+        }
+    }
     let mut t = 0;
     while t < TOOL_COUNT {
         if FIRST_OF_ITS_FLAGS[t] && flags_written(b, i + 1, TOOLS[t].1) {
@@ -5858,7 +6009,14 @@ const fn password_reader_at(b: &[u8], k: usize) -> bool {
             let mut r = 0;
             while r < PASSWORD_READERS.len() {
                 // A reader's name at the start of the stage, or after `sudo` and its flags.
-                if (j == k || sudo) && word_at(b, j, PASSWORD_READERS[r].as_bytes()) {
+                // (Its name may end the quoted text of `sh -c '… | chpasswd'`.)
+                let reader = PASSWORD_READERS[r].as_bytes();
+                if (j == k || sudo)
+                    && (word_at(b, j, reader)
+                        || (at_exactly(b, j, reader)
+                            && j + reader.len() < b.len()
+                            && matches!(b[j + reader.len()], b'"' | b'\'')))
+                {
                     return true;
                 }
                 r += 1;
@@ -5962,7 +6120,9 @@ const fn written_into(b: &[u8], i: usize, password: bool) -> bool {
         }
         // Every later stage of the pipeline (`|`, never `||`).
         while k < b.len() && b[k] == b'|' && !(k + 1 < b.len() && b[k + 1] == b'|') {
-            if (!password && transform_at(b, k + 1)) || (password && password_reader_at(b, k + 1)) {
+            if (!password && (transform_at(b, k + 1) || xargs_splices_at(b, k + 1)))
+                || (password && password_reader_at(b, k + 1))
+            {
                 return true;
             }
             k += 1;
@@ -6613,7 +6773,14 @@ const fn public_pem_at(b: &[u8], k: usize) -> bool {
 /// `vault login TOKEN`, `rclone config create NAME TYPE pass …`, an `expect` script's
 /// `send "…"`, `sqlplus USER/PASSWORD@DB`)
 /// ([`command_secret`], which reads quotes inside words, line continuations, `$IFS` and
-/// carriage returns as the shell does). A value that starts with `$` or a backquote (a shell
+/// carriage returns as the shell does). Other boot formats are read too (hostile review 19):
+/// a cloud-config `chpasswd` list's `NAME:PASSWORD` (but `RANDOM`), the `write_files` (in
+/// a block, a flow mapping or JSON) or Ignition content of a file named like a secret, the
+/// commands of `runcmd` and `bootcmd` (`- echo …`, `[ sh, -c, "…" ]`) as the shell's;
+/// PowerShell's `ConvertTo-SecureString '…'`, `net user NAME PASSWORD`, ADSI's
+/// `SetPassword('…')`, `Set-Content`, `Add-Content` or `Out-File` of written text into a
+/// secret's file, `Set-Item Env:NAME`; Python's `os.putenv`, `os.environ.setdefault` and
+/// `open(…).write('…')` into a secret's file, and `NAME = …get_secret_value(…)` as fetched. A value that starts with `$` or a backquote (a shell
 /// variable or command, fetched at boot) is not a literal, unless the variable was last given
 /// written text.
 ///
@@ -6624,7 +6791,11 @@ const fn public_pem_at(b: &[u8], k: usize) -> bool {
 /// `eval "$a$b -p…"`), text of the script decoded or transformed (`echo … | base64 -d`,
 /// `| rev`, `| tr`, `base64 -d <<< …`), and written text given to a variable whose name is
 /// made at boot (`eval "$N=…"`, `DB_${E}=…`, `printf -v "$N" …`) or to a reference
-/// (`declare -n REF=DB_PASSWORD`). Every message cites HIPAA 45 CFR §164.312(a)(2)(iv) and
+/// (`declare -n REF=DB_PASSWORD`), and an encoded part: a MIME part with a transfer
+/// encoding (`base64`, `quoted-printable`), a cloud-config file with `encoding: b64` or
+/// `gzip`, a YAML `!!binary` value, a `data:…;base64,` URL, `powershell -EncodedCommand …`, a decoder called on a literal (`b64decode('…')`,
+/// `[Convert]::FromBase64String('…')`), or written text fed to `xargs` that splices it into
+/// a word or after a password tool's flag. Every message cites HIPAA 45 CFR §164.312(a)(2)(iv) and
 /// §164.312(d) and rule P1. Works in const context.
 ///
 /// ```
@@ -6721,8 +6892,47 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                 "user data may not write a password, secret, token or key after its name (`login admin password …` in a `.netrc`, `aws configure set aws_secret_access_key …`, `user NAME password …` for msmtp or fetchmail, `requirepass …` or an ACL's `>…` for Redis, `auth_pass …` for keepalived, `bindpw …` or `rootpw …` for LDAP, `PASSWORD '…'` or `IDENTIFIED BY '…'` in SQL): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the instance a role, or fetch the value at boot from Secrets Manager, by ARN, into a variable",
             );
         }
-        if c == b's' && next == b'e' && environment_variable_set_at(b, i) {
+        if ((c == b's' && next == b'e') || (c == b'p' && next == b'u'))
+            && environment_variable_set_at(b, i)
+        {
             return Some(LITERAL_SECRET);
+        }
+        // Encoded parts, cloud-init's passwords and Windows commands (hostile review 19).
+        if (c == b'c' && next == b'o' && transfer_encoded_at(b, i))
+            || (c == b'e' && next == b'n' && yaml_encoding_at(b, i))
+            || (c == b'-' && next == b'e' && encoded_command_at(b, i))
+            || (b[i] == b'(' && i > 0 && b[i - 1].is_ascii_alphanumeric() && decoder_call_at(b, i))
+            || (b[i] == b'!' && next == b'!' && at_exactly(b, i, b"!!binary"))
+            || (c == b'd' && next == b'a' && base64_data_url_at(b, i))
+        {
+            return Some(ENCODED);
+        }
+        if (c == b'p' && next == b'a' && written_secret_file_at(b, i))
+            || (c == b'c' && next == b'h' && chpasswd_list_at(b, i))
+            || (((b[i] == b'"' && next == b'p') || (c == b'p' && next == b'a'))
+                && flow_secret_file_at(b, i))
+        {
+            return Some(CLOUD_CONFIG_PASSWORD);
+        }
+        if matches!(c, b'w' | b'a')
+            && i > 0
+            && matches!(b[i - 1], b'.' | b':')
+            && (python_file_written_at(b, i) || dotnet_file_written_at(b, i))
+        {
+            return Some(SECRET_FILE);
+        }
+        if (c == b'c' && next == b'o' && secure_string_written_at(b, i))
+            || (c == b'n' && next == b'e' && at_word && net_user_password_at(b, i))
+            || (matches!(c, b's' | b'c') && i > 0 && b[i - 1] == b'.' && adsi_password_at(b, i))
+        {
+            return Some(WINDOWS_PASSWORD);
+        }
+        if at_word && matches!(c, b's' | b'a' | b'o' | b'n') {
+            match powershell_item_written_at(b, i) {
+                ITEM_FILE => return Some(SECRET_FILE),
+                ITEM_VARIABLE => return Some(LITERAL_SECRET),
+                _ => {}
+            }
         }
         if c == b'a' && next == b'u' && authorization_at(b, i) {
             return Some(
@@ -6831,6 +7041,8 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                     || next_line_value_at(b, i, end))
                 && !secret_arn_assigned(b, end)
                 && !(c == b'a' && auth_setting(b, end))
+                && !fetched_by_call(b, end)
+                && !cloud_init_setting(b, i, end)
             {
                 return Some(LITERAL_SECRET);
             }
@@ -6852,7 +7064,11 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                 && !secret_of_an_arn_at(b, i)
                 && !path_component(b, i)
                 && let Some(end) = name_end(b, end)
-                && ((literal_assigned(b, end) && !powershell_fetched(b, i, end))
+                && ((literal_assigned(b, end)
+                    && !powershell_fetched(b, i, end)
+                    && !fetched_by_call(b, end)
+                    && !cloud_init_setting(b, i, end)
+                    && !sudoers_tag(b, i, end))
                     || assigned_by_command(b, i, end)
                     || properties_value_at(b, i, end)
                     || next_line_value_at(b, i, end))
@@ -6873,10 +7089,19 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
 /// hostile review 19).
 const fn environment_variable_set_at(b: &[u8], i: usize) -> bool {
     const CALL: &[u8] = b"setenvironmentvariable";
-    if !at_ignore_case(b, i, CALL) {
+    // Python's `os.putenv(NAME, VALUE)` and `os.environ.setdefault(NAME, VALUE)` too, whose
+    // strings expand nothing (hostile review 19).
+    let n = if at_ignore_case(b, i, CALL) {
+        CALL.len()
+    } else if at_exactly(b, i, b"setdefault") && i >= 8 && at_exactly(b, i - 8, b"environ.") {
+        10
+    } else if at_exactly(b, i, b"putenv") {
+        6
+    } else {
         return false;
-    }
-    let mut k = skip_blanks(b, i + CALL.len());
+    };
+    let dotnet = n == CALL.len();
+    let mut k = skip_blanks(b, i + n);
     if !(k < b.len() && b[k] == b'(') {
         return false;
     }
@@ -6903,7 +7128,7 @@ const fn environment_variable_set_at(b: &[u8], i: usize) -> bool {
     let q = b[v];
     let mut j = v + 1;
     while j < b.len() && b[j] != q && b[j] != b'\n' {
-        if b[j] == b'$' && q == b'"' {
+        if b[j] == b'$' && q == b'"' && dotnet {
             return false;
         }
         j += 1;
@@ -6939,6 +7164,864 @@ const fn powershell_fetched(b: &[u8], i: usize, end: usize) -> bool {
         && !at_ignore_case(b, c, b"write-output")
         && !at_ignore_case(b, c, b"write ")
         && !substitution_written(b, v + 1, b')')
+}
+
+/// Why user data that carries an encoded part is refused (hostile review 19).
+const ENCODED: &str = "user data may not carry an encoded part (a MIME part with `Content-Transfer-Encoding: base64` or `quoted-printable`, a cloud-config file with `encoding: b64` or `gzip`, a YAML `!!binary` value, a `data:…;base64,` URL, `powershell -EncodedCommand …`, `[Convert]::FromBase64String('…')`, Python's `b64decode('…')` or `zlib.decompress(b'…')`): the check cannot read what it becomes, nor whether it is a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the text itself, or fetch it at boot from Secrets Manager, by ARN";
+
+/// Why a password given to cloud-init (or Ignition) is refused (hostile review 19).
+const CLOUD_CONFIG_PASSWORD: &str = "user data may not give cloud-init a password or the content of a secret's file (`chpasswd: list:` lines `NAME:PASSWORD`, the `write_files` `content` or the Ignition `contents` (`inline:`, a `data:` URL) of a file named like a password, secret, token or key): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); let cloud-init make a random password (`RANDOM`) or lock it (`lock_passwd: true`) and log in by key, or fetch the value at boot from Secrets Manager, by ARN, in `runcmd`";
+
+/// Why a written password given to a Windows or PowerShell command is refused (hostile
+/// review 19).
+const WINDOWS_PASSWORD: &str = "user data may not give a Windows or PowerShell command a written password (`ConvertTo-SecureString '…' -AsPlainText`, `net user NAME PASSWORD /add`, `$user.SetPassword('…')`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN (`ConvertTo-SecureString (Get-SECSecretValue -SecretId ARN).SecretString -AsPlainText -Force`)";
+
+/// The start of the line that holds `i`.
+const fn line_start_of(b: &[u8], i: usize) -> usize {
+    let mut s = i;
+    while s > 0 && b[s - 1] != b'\n' {
+        s -= 1;
+    }
+    s
+}
+
+/// The end of the line that holds `i`: its `\n`, or the end of the text.
+const fn line_end_of(b: &[u8], i: usize) -> usize {
+    let mut e = i;
+    while e < b.len() && b[e] != b'\n' {
+        e += 1;
+    }
+    e
+}
+
+/// Where the YAML key of the line that starts at `ls` starts (after blanks and a sequence
+/// entry's `- `), and whether a `- ` stands before it.
+const fn yaml_key_start(b: &[u8], ls: usize) -> (usize, bool) {
+    let mut k = ls;
+    while k < b.len() && matches!(b[k], b' ' | b'\t') {
+        k += 1;
+    }
+    if k + 1 < b.len() && b[k] == b'-' && matches!(b[k + 1], b' ' | b'\t') {
+        k += 1;
+        while k < b.len() && matches!(b[k], b' ' | b'\t') {
+            k += 1;
+        }
+        return (k, true);
+    }
+    (k, false)
+}
+
+/// Whether the line that starts at `ls` is blank (or holds only a carriage return).
+const fn blank_line(b: &[u8], ls: usize) -> bool {
+    let mut k = ls;
+    while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\r') {
+        k += 1;
+    }
+    k == b.len() || b[k] == b'\n'
+}
+
+/// Whether the value at `v` (up to `e`) is written text for PowerShell or a Windows command:
+/// a quoted literal (in double quotes, without a `$` that PowerShell expands) or a bare word
+/// that is no variable (`$…`, `%…%`), subexpression or flag.
+const fn windows_written_at(b: &[u8], v: usize) -> bool {
+    if v >= b.len() {
+        return false;
+    }
+    let q = b[v];
+    if q == b'"' || q == b'\'' {
+        let mut j = v + 1;
+        while j < b.len() && b[j] != q && b[j] != b'\n' {
+            if b[j] == b'$' && q == b'"' {
+                return false;
+            }
+            j += 1;
+        }
+        return j > v + 1;
+    }
+    !matches!(
+        b[v],
+        b'$' | b'%' | b'(' | b'[' | b'-' | b'/' | b'*' | b'\n' | b'\r' | b';' | b'|' | b'&' | b')'
+    ) && blank(b, v) == 0
+}
+
+/// The end of the word at `s` as the shell reads a file name: quotes (`"/etc/app/db
+/// password"`) and a backslash before a byte (`db\ password`) keep its blanks in it
+/// (hostile review 19).
+const fn file_word_end(b: &[u8], s: usize) -> usize {
+    let mut e = s;
+    let mut quote = 0u8;
+    while e < b.len() && b[e] != b'\n' {
+        if quote != 0 {
+            if b[e] == quote {
+                quote = 0;
+            }
+        } else if b[e] == b'"' || b[e] == b'\'' {
+            quote = b[e];
+        } else if b[e] == b'\\' && e + 1 < b.len() && b[e + 1] != b'\n' {
+            e += 1;
+        } else if matches!(
+            b[e],
+            b' ' | b'\t' | b'\r' | b';' | b'|' | b'&' | b'<' | b'>' | b')'
+        ) {
+            break;
+        }
+        e += 1;
+    }
+    e
+}
+
+/// Whether the `Content-Transfer-Encoding:` header at `i` (at the start of a line) encodes
+/// its MIME part: any encoding but `7bit`, `8bit` and `binary` (RFC 2045, section 6), which
+/// cloud-init decodes before it runs the part.
+const fn transfer_encoded_at(b: &[u8], i: usize) -> bool {
+    const HEADER: &[u8] = b"content-transfer-encoding:";
+    if !((i == 0 || b[i - 1] == b'\n') && at_ignore_case(b, i, HEADER)) {
+        return false;
+    }
+    let v = skip_quotes(b, skip_blanks(b, i + HEADER.len()));
+    !(v >= b.len()
+        || matches!(b[v], b'\n' | b'\r')
+        || at_ignore_case(b, v, b"7bit")
+        || at_ignore_case(b, v, b"8bit")
+        || at_ignore_case(b, v, b"binary"))
+}
+
+/// Whether the YAML key `encoding:` at `i` encodes a cloud-config `write_files` entry
+/// (`b64`, `base64`, `gz`, `gzip`, `gz+b64`, …; cloud-init, "Write Files" module): cloud-init
+/// decodes the content before it writes the file.
+const fn yaml_encoding_at(b: &[u8], i: usize) -> bool {
+    if !(at_ignore_case(b, i, b"encoding:") && yaml_key_start(b, line_start_of(b, i)).0 == i) {
+        return false;
+    }
+    let v = skip_quotes(b, skip_blanks(b, i + 9));
+    at_ignore_case(b, v, b"b64") || at_ignore_case(b, v, b"base64") || at_ignore_case(b, v, b"gz")
+}
+
+/// Whether the flag at `i` is PowerShell's `-EncodedCommand` (or a prefix of it PowerShell
+/// takes: `-e`, `-ec`, `-enc`, …) given to `powershell` or `pwsh` (about_Pwsh,
+/// "-EncodedCommand"): its Base64 text runs as the command.
+const fn encoded_command_at(b: &[u8], i: usize) -> bool {
+    // (Quoted too: `Start-Process powershell -ArgumentList '-EncodedCommand', '…'`.)
+    if !(i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'"' | b'\'')) {
+        return false;
+    }
+    const FLAG: &[u8] = b"-encodedcommand";
+    let mut e = i + 1;
+    while e < b.len() && b[e].is_ascii_alphabetic() {
+        e += 1;
+    }
+    let ec = e == i + 3 && at_ignore_case(b, i, b"-ec");
+    if !(ec || (e - i >= 2 && e - i <= FLAG.len() && at_ignore_case(b, i, FLAG.split_at(e - i).0)))
+    {
+        return false;
+    }
+    // `powershell` or `pwsh` earlier in the command.
+    let mut k = command_start(b, i);
+    while k < i {
+        if at_ignore_case(b, k, b"powershell") || at_ignore_case(b, k, b"pwsh") {
+            return true;
+        }
+        k += 1;
+    }
+    false
+}
+
+/// The decoders whose call on a literal (`b64decode('…')`, `[Convert]::FromBase64String("…")`)
+/// hides what the literal becomes: Python's `base64`, `binascii`, `codecs`, `zlib` and `gzip`,
+/// `bytes.fromhex`, .NET's `Convert.FromBase64String`, Ruby's `Base64.decode64`.
+const DECODERS: [&str; 16] = [
+    "b64decode",
+    "b32decode",
+    "b16decode",
+    "b85decode",
+    "a85decode",
+    "decodebytes",
+    "decodestring",
+    "a2b_base64",
+    "a2b_hex",
+    "unhexlify",
+    "fromhex",
+    "decompress",
+    "frombase64string",
+    "decode64",
+    "strict_decode64",
+    "codecs.decode",
+];
+
+/// Whether the `(` at `i` calls a decoder of [`DECODERS`] on a literal (its first argument
+/// a quoted string, perhaps after Python's `b`, `r` or `u` prefix).
+const fn decoder_call_at(b: &[u8], i: usize) -> bool {
+    let mut s = i;
+    while s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_' || b[s - 1] == b'.') {
+        s -= 1;
+    }
+    let mut d = 0;
+    let mut found = false;
+    while d < DECODERS.len() {
+        let name = DECODERS[d].as_bytes();
+        if i - s >= name.len()
+            && at_ignore_case(b, i - name.len(), name)
+            && (i - s == name.len() || !name_byte(b[i - name.len() - 1]))
+        {
+            found = true;
+        }
+        d += 1;
+    }
+    if !found {
+        return false;
+    }
+    let mut v = skip_blanks(b, i + 1);
+    let mut prefix = 0;
+    while prefix < 2 && v < b.len() && matches!(b[v], b'b' | b'B' | b'r' | b'R' | b'u' | b'U') {
+        v += 1;
+        prefix += 1;
+    }
+    v < b.len() && matches!(b[v], b'"' | b'\'')
+}
+
+/// Whether the stage of a pipeline at `k` is `xargs` that splices the text it is fed into a
+/// word (`xargs -I{} mysql -p{}`, `xargs -I{} echo DB_PASSWORD={}`) or after a flag that
+/// may take it as its value (`xargs sshpass -p`): the check cannot read the command that
+/// runs (xargs(1), `-I`).
+const fn xargs_splices_at(b: &[u8], k: usize) -> bool {
+    let k = after_sudo(b, skip_blanks(b, k));
+    if !word_at(b, k, b"xargs") {
+        return false;
+    }
+    // The replace string: `-I R`, `-IR`, `-i` (`{}`), `--replace[=R]`.
+    let mut replace: (usize, usize) = (0, 0);
+    let mut e = k + 5;
+    let mut last_flag = false;
+    let mut command = false;
+    let mut tool = false;
+    loop {
+        let (s, we) = next_word(b, e);
+        if s == we {
+            return last_flag && command;
+        }
+        let q = skip_quotes(b, s);
+        if !command && is_flag(b, s, we) {
+            if we >= q + 2 && b[q + 1] == b'I' {
+                if we > q + 2 {
+                    replace = (q + 2, skip_quotes_back(b, q + 2, we));
+                } else {
+                    let (rs, re) = next_word(b, we);
+                    let rq = skip_quotes(b, rs);
+                    replace = (rq, skip_quotes_back(b, rq, re));
+                    e = re;
+                    continue;
+                }
+            } else if (we == q + 2 && b[q + 1] == b'i') || at_exactly(b, q, b"--replace") {
+                replace = (0, 0);
+                if we > q + 10 && b[q + 9] == b'=' {
+                    replace = (q + 10, skip_quotes_back(b, q + 10, we));
+                }
+                if replace.0 == replace.1 {
+                    // The default replace string.
+                    replace = (usize::MAX, 0);
+                }
+            }
+            e = we;
+            if we == q + 2 && matches!(b[q + 1], b'n' | b'L' | b'd' | b'P' | b's' | b'E' | b'a') {
+                e = next_word(b, we).1;
+            }
+            continue;
+        }
+        if !command {
+            // A tool that takes a password after a flag (`sshpass`, `mysql`, …).
+            let mut t = 0;
+            while t < TOOL_COUNT {
+                if word_at(b, skip_quotes(b, s), TOOL_NAMES[t]) {
+                    tool = true;
+                }
+                t += 1;
+            }
+        }
+        command = true;
+        last_flag = tool && is_flag(b, s, we);
+        // A word that holds the replace string with more text (`-p{}`, `NAME={}`).
+        let spliced = replace.1 > replace.0 || replace.0 == usize::MAX;
+        let mut j = s;
+        while spliced && j < we {
+            let found = if replace.0 == usize::MAX {
+                at_exactly(b, j, b"{}")
+            } else {
+                j + (replace.1 - replace.0) <= b.len()
+                    && names_equal(b, j, replace.0, replace.1 - replace.0)
+            };
+            let len = if replace.0 == usize::MAX {
+                2
+            } else {
+                replace.1 - replace.0
+            };
+            if found && (skip_quotes(b, s) != j || skip_quotes(b, j + len) < we) {
+                return true;
+            }
+            j += 1;
+        }
+        e = we;
+    }
+}
+
+/// The end of a word at `s..e` without the quotes that close it.
+const fn skip_quotes_back(b: &[u8], s: usize, mut e: usize) -> usize {
+    while e > s && matches!(b[e - 1], b'"' | b'\'') {
+        e -= 1;
+    }
+    e
+}
+
+/// Whether the YAML key `path:` at `i` names a file like a secret (`/etc/app/db_password`)
+/// in a list entry that gives it written content: cloud-init's `write_files` (`content:`)
+/// or Ignition's `storage.files` (`contents:` with `inline:` or a `data:` URL). A file
+/// fetched from a URL (`source:`) holds no written content.
+const fn written_secret_file_at(b: &[u8], i: usize) -> bool {
+    if !at_ignore_case(b, i, b"path:") {
+        return false;
+    }
+    let ls = line_start_of(b, i);
+    let (key, dash) = yaml_key_start(b, ls);
+    if key != i {
+        return false;
+    }
+    let col = i - ls;
+    let s = skip_quotes(b, skip_blanks(b, i + 5));
+    let mut e = line_end_of(b, s);
+    while e > s && matches!(b[e - 1], b' ' | b'\t' | b'\r' | b'"' | b'\'') {
+        e -= 1;
+    }
+    if !(e > s && secret_file(b, s, e)) {
+        return false;
+    }
+    // The entry: back to the line of its `- `, and on while lines are as deep or deeper
+    // and start no other entry.
+    let mut first = ls;
+    while !dash && first > 0 {
+        let p = line_start_of(b, first - 1);
+        if blank_line(b, p) {
+            first = p;
+            continue;
+        }
+        let (pk, pdash) = yaml_key_start(b, p);
+        if pk - p < col {
+            break;
+        }
+        first = p;
+        if pk - p == col && pdash {
+            break;
+        }
+    }
+    let mut last = line_end_of(b, i);
+    while last < b.len() {
+        let p = last + 1;
+        if p >= b.len() {
+            break;
+        }
+        if !blank_line(b, p) {
+            let (pk, pdash) = yaml_key_start(b, p);
+            if pk - p < col || (pk - p == col && pdash) {
+                break;
+            }
+        }
+        last = line_end_of(b, p);
+    }
+    // A key `content:` or `contents:` of the entry.
+    let mut p = first;
+    while p < last {
+        let (pk, _) = yaml_key_start(b, p);
+        let pe = line_end_of(b, p);
+        if pk - p == col {
+            if at_ignore_case(b, pk, b"content:") {
+                let v = skip_blanks(b, pk + 8);
+                let empty =
+                    v + 1 < b.len() && matches!((b[v], b[v + 1]), (b'"', b'"') | (b'\'', b'\''));
+                return !empty;
+            }
+            if at_ignore_case(b, pk, b"contents:") {
+                let mut j = pk;
+                while j < last {
+                    if at_ignore_case(b, j, b"inline:") || at_ignore_case(b, j, b"data:") {
+                        return true;
+                    }
+                    j += 1;
+                }
+            }
+        }
+        p = pe + 1;
+    }
+    false
+}
+
+/// Whether the YAML key `chpasswd:` at `i` gives a written password in its `list` (`NAME:
+/// PASSWORD` lines, in a block, a sequence or a string): cloud-init's "Set Passwords"
+/// module sets it, and only `RANDOM` (or `R`) makes it random.
+const fn chpasswd_list_at(b: &[u8], i: usize) -> bool {
+    if !at_ignore_case(b, i, b"chpasswd:") {
+        return false;
+    }
+    let ls = line_start_of(b, i);
+    if yaml_key_start(b, ls).0 != i {
+        return false;
+    }
+    let col = i - ls;
+    // The module's text: the rest of its line and the deeper lines after it.
+    let mut last = line_end_of(b, i);
+    while last + 1 < b.len() {
+        let p = last + 1;
+        if !blank_line(b, p) && yaml_key_start(b, p).0 - p <= col {
+            break;
+        }
+        last = line_end_of(b, p);
+    }
+    let mut j = i + 9;
+    while j < last {
+        // A `NAME:VALUE` word, without a blank after its colon.
+        // (After the escape of a new line, `\n`, in a quoted string too.)
+        if (b[j].is_ascii_alphanumeric() || b[j] == b'_')
+            && (matches!(
+                b[j - 1],
+                b' ' | b'\t' | b'\n' | b'"' | b'\'' | b'-' | b'[' | b','
+            ) || (b[j - 1] == b'n' && j >= 2 && b[j - 2] == b'\\'))
+        {
+            let mut k = j;
+            while k < last && (name_byte(b[k]) || b[k] == b'.') {
+                k += 1;
+            }
+            if k + 1 < last && b[k] == b':' && !matches!(b[k + 1], b' ' | b'\t' | b'\r' | b'\n') {
+                let v = k + 1;
+                let mut ve = v;
+                while ve < last
+                    && !matches!(
+                        b[ve],
+                        b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'\'' | b',' | b']' | b'}' | b'\\'
+                    )
+                {
+                    ve += 1;
+                }
+                let random =
+                    (ve == v + 1 && b[v] == b'R') || (ve == v + 6 && at_exactly(b, v, b"RANDOM"));
+                if ve > v && !random {
+                    return true;
+                }
+            }
+            j = k;
+        }
+        j += 1;
+    }
+    false
+}
+
+/// Whether the quoted string at `q` (a Python literal, perhaps after a `b`, `r` or `u`
+/// prefix) names a file like a secret.
+const fn quoted_secret_file(b: &[u8], q: usize) -> bool {
+    let mut q = q;
+    let mut prefix = 0;
+    while prefix < 2 && q < b.len() && matches!(b[q], b'b' | b'r' | b'u' | b'B' | b'R' | b'U') {
+        q += 1;
+        prefix += 1;
+    }
+    if !(q < b.len() && matches!(b[q], b'"' | b'\'')) {
+        return false;
+    }
+    let mut e = q + 1;
+    while e < b.len() && b[e] != b[q] && b[e] != b'\n' {
+        e += 1;
+    }
+    e < b.len() && b[e] == b[q] && secret_file(b, q + 1, e)
+}
+
+/// Whether Python's `.write(`, `.write_text(` or `.write_bytes(` at `i` (after its `.`)
+/// writes a literal into a file named like a secret: the file opened on the same line
+/// (`open("/etc/app/db_password", "w").write("…")`, `Path("…/api_token").write_text("…")`)
+/// or by `with open("…") as NAME:` before (`NAME.write("…")`; hostile review 19).
+const fn python_file_written_at(b: &[u8], i: usize) -> bool {
+    let n = if at_exactly(b, i, b"write(") {
+        6
+    } else if at_exactly(b, i, b"write_text(") || at_exactly(b, i, b"write_bytes(") {
+        if b[i + 6] == b't' { 11 } else { 12 }
+    } else {
+        return false;
+    };
+    // A literal written: a quoted string (an f-string is read as fetched).
+    let mut v = skip_blanks(b, i + n);
+    let mut prefix = 0;
+    while prefix < 2 && v < b.len() && matches!(b[v], b'b' | b'r' | b'u' | b'B' | b'R' | b'U') {
+        v += 1;
+        prefix += 1;
+    }
+    if !(v < b.len() && matches!(b[v], b'"' | b'\'') && v + 1 < b.len() && b[v + 1] != b[v]) {
+        return false;
+    }
+    let dot = i - 1;
+    if dot > 0 && b[dot - 1] == b')' {
+        // The call before: back to its `(`, then its first argument.
+        let mut o = dot - 1;
+        let mut depth = 0;
+        while o > 0 {
+            if b[o] == b')' {
+                depth += 1;
+            } else if b[o] == b'(' {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            } else if b[o] == b'\n' {
+                return false;
+            }
+            o -= 1;
+        }
+        return b[o] == b'(' && quoted_secret_file(b, skip_blanks(b, o + 1));
+    }
+    // A name bound by `with open(…) as NAME:` on a line before.
+    let mut s = dot;
+    while s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_') {
+        s -= 1;
+    }
+    let len = dot - s;
+    if len == 0 {
+        return false;
+    }
+    let mut k = s;
+    while k > 4 {
+        k -= 1;
+        if b[k] == b' '
+            && at_exactly(b, k, b" as ")
+            && k + 4 + len < b.len()
+            && names_equal(b, k + 4, s, len)
+            && b[k + 4 + len] == b':'
+        {
+            // The `open(` of that line.
+            let mut o = line_start_of(b, k);
+            while o < k {
+                if at_exactly(b, o, b"open(") {
+                    return quoted_secret_file(b, skip_blanks(b, o + 5));
+                }
+                o += 1;
+            }
+            return false;
+        }
+    }
+    false
+}
+
+/// Whether .NET's `[IO.File]::WriteAllText(PATH, TEXT)` (or `WriteAllLines`,
+/// `AppendAllText`) at `i` writes a quoted literal into a file named like a secret
+/// (System.IO.File; hostile review 19).
+const fn dotnet_file_written_at(b: &[u8], i: usize) -> bool {
+    let n = if at_ignore_case(b, i, b"writealltext(") || at_ignore_case(b, i, b"appendalltext(") {
+        13 + (lower!(b[i]) == b'a') as usize
+    } else if at_ignore_case(b, i, b"writealllines(") {
+        14
+    } else {
+        return false;
+    };
+    let q = skip_blanks(b, i + n);
+    if !(q < b.len() && matches!(b[q], b'"' | b'\'')) {
+        return false;
+    }
+    let mut e = q + 1;
+    while e < b.len() && b[e] != b[q] && b[e] != b'\n' {
+        e += 1;
+    }
+    if !(e < b.len() && b[e] == b[q] && secret_file(b, q + 1, e)) {
+        return false;
+    }
+    let c = skip_blanks(b, e + 1);
+    if !(c < b.len() && b[c] == b',') {
+        return false;
+    }
+    let v = skip_blanks(b, c + 1);
+    v < b.len() && matches!(b[v], b'"' | b'\'') && windows_written_at(b, v)
+}
+
+/// Whether a `data:` URL with Base64 content starts at `i` (`data:;base64,…`,
+/// `data:text/plain;base64,…`; RFC 2397), as Ignition reads a file's `source`: its text
+/// cannot be read.
+const fn base64_data_url_at(b: &[u8], i: usize) -> bool {
+    if !(at_ignore_case(b, i, b"data:") && (i == 0 || !name_byte(b[i - 1]))) {
+        return false;
+    }
+    let mut k = i + 5;
+    while k < b.len() && k < i + 100 && !matches!(b[k], b',' | b'"' | b'\'' | b' ' | b'\n') {
+        k += 1;
+    }
+    k < b.len() && b[k] == b',' && k >= i + 12 && at_ignore_case(b, k - 7, b";base64")
+}
+
+/// Whether the key `path` at `i`, of a JSON object (`"path"`) or a YAML flow mapping
+/// (`{path: …, content: …}`), names a file like a secret in a mapping that gives it written
+/// content: a `content` key (cloud-init's `write_files`), or a `data:` URL as an Ignition
+/// file's `source` (`{"path":"/etc/app/db_password","contents":{"source":"data:,…"}}`).
+const fn flow_secret_file_at(b: &[u8], i: usize) -> bool {
+    let json = at_exactly(b, i, b"\"path\"");
+    let mut p = i;
+    while p > 0 && matches!(b[p - 1], b' ' | b'\t') {
+        p -= 1;
+    }
+    let bare = !json && at_exactly(b, i, b"path") && p > 0 && matches!(b[p - 1], b'{' | b',');
+    if !(json || bare) {
+        return false;
+    }
+    let mut k = skip_blanks(b, i + if json { 6 } else { 4 });
+    if !(k < b.len() && b[k] == b':') {
+        return false;
+    }
+    k = skip_blanks(b, k + 1);
+    let quoted = k < b.len() && matches!(b[k], b'"' | b'\'');
+    let s = if quoted { k + 1 } else { k };
+    let mut e = s;
+    while e < b.len()
+        && b[e] != b'\n'
+        && if quoted {
+            b[e] != b[k]
+        } else {
+            !matches!(b[e], b',' | b'}')
+        }
+    {
+        e += 1;
+    }
+    while !quoted && e > s && matches!(b[e - 1], b' ' | b'\t' | b'\r') {
+        e -= 1;
+    }
+    if !(e > s && secret_file(b, s, e)) {
+        return false;
+    }
+    // Back to the `{` that opens the mapping, then through it to its `}`.
+    let mut o = i;
+    let mut depth = 0;
+    while o > 0 {
+        o -= 1;
+        if b[o] == b'}' {
+            depth += 1;
+        } else if b[o] == b'{' {
+            if depth == 0 {
+                break;
+            }
+            depth -= 1;
+        }
+    }
+    let mut j = o;
+    let mut depth = 0;
+    while j < b.len() {
+        if b[j] == b'{' {
+            depth += 1;
+        } else if b[j] == b'}' {
+            if depth <= 1 {
+                break;
+            }
+            depth -= 1;
+        } else if at_ignore_case(b, j, b"data:") {
+            return true;
+        } else if depth == 1
+            && j > 0
+            && matches!(b[j - 1], b'"' | b' ' | b'{' | b',')
+            && at_exactly(b, j, b"content")
+        {
+            let mut c = j + 7;
+            if c < b.len() && b[c] == b'"' {
+                c += 1;
+            }
+            c = skip_blanks(b, c);
+            if c < b.len() && b[c] == b':' {
+                return true;
+            }
+        }
+        j += 1;
+    }
+    false
+}
+
+/// Whether `ConvertTo-SecureString` at `i` is given a written string (`ConvertTo-SecureString
+/// 'hunter2' -AsPlainText -Force`, `-String "hunter2"`): its first operand or the value of
+/// `-String` (ConvertTo-SecureString, Microsoft.PowerShell.Security).
+const fn secure_string_written_at(b: &[u8], i: usize) -> bool {
+    const CMDLET: &[u8] = b"convertto-securestring";
+    if !at_ignore_case(b, i, CMDLET) {
+        return false;
+    }
+    let mut k = i + CMDLET.len();
+    loop {
+        let v = skip_blanks(b, k);
+        if v >= b.len() || matches!(b[v], b'\n' | b'|' | b';' | b')') {
+            // No string given: one piped in (`'hunter2' | ConvertTo-SecureString …`).
+            return piped_quote_before(b, i);
+        }
+        let (_, e) = next_word(b, v);
+        if b[v] == b'-' {
+            // `-String VALUE`; `-SecureKey`/`-Key VALUE` take a value to skip; `-AsPlainText`
+            // and `-Force` take none.
+            let string = e > v + 2 && at_ignore_case(b, v, b"-st");
+            let keyed = at_ignore_case(b, v, b"-k") || at_ignore_case(b, v, b"-se");
+            if string {
+                return windows_written_at(b, skip_blanks(b, e));
+            }
+            k = if keyed { next_word(b, e).1 } else { e };
+            continue;
+        }
+        return windows_written_at(b, v);
+    }
+}
+
+/// Whether `net user NAME PASSWORD` at `i` (`net` or `net.exe`, in any case) gives the
+/// account a written password (Net user, Windows Server commands): a word after the name
+/// that is no switch (`/add`) and no prompt (`*`).
+const fn net_user_password_at(b: &[u8], i: usize) -> bool {
+    let mut k = match_word(b, i, b"net.exe", true);
+    if k == 0 {
+        k = match_word(b, i, b"net", true);
+    }
+    if k == 0 || !(k < b.len() && matches!(b[k], b' ' | b'\t')) {
+        return false;
+    }
+    let (us, ue) = next_word(b, k);
+    if !(ue == us + 4 && at_ignore_case(b, us, b"user")) {
+        return false;
+    }
+    let (ns, ne) = next_word(b, ue);
+    if ns == ne || matches!(b[ns], b'/' | b'-') {
+        return false;
+    }
+    let (ps, pe) = next_word(b, ne);
+    ps < pe && windows_written_at(b, ps)
+}
+
+/// Whether `.SetPassword(` or `.ChangePassword(` at `i` (ADSI's `IADsUser`) is given a
+/// written argument (`$user.SetPassword("hunter2")`).
+const fn adsi_password_at(b: &[u8], i: usize) -> bool {
+    if !(i > 0 && b[i - 1] == b'.') {
+        return false;
+    }
+    let n = if at_ignore_case(b, i, b"setpassword(") {
+        12
+    } else if at_ignore_case(b, i, b"changepassword(") {
+        15
+    } else {
+        return false;
+    };
+    let mut k = i + n;
+    loop {
+        let v = skip_blanks(b, k);
+        if v >= b.len() || matches!(b[v], b')' | b'\n') {
+            return false;
+        }
+        if matches!(b[v], b'"' | b'\'') && windows_written_at(b, v) {
+            return true;
+        }
+        // On to the next argument.
+        let mut j = v + 1;
+        while j < b.len() && !matches!(b[j], b',' | b')' | b'\n') {
+            j += 1;
+        }
+        if !(j < b.len() && b[j] == b',') {
+            return false;
+        }
+        k = j + 1;
+    }
+}
+
+/// Whether the name whose secret word is at `i` (ending at `end`) is given, after a spaced
+/// `=` (PowerShell or Python, where `NAME = …` is an assignment; the shell runs `NAME` as a
+/// command), the result of a call that fetches it from Secrets Manager: PowerShell's
+/// `Get-SECSecretValue` or `ConvertTo-SecureString` (whose own string is read at its name),
+/// or boto3's `get_secret_value(` with nothing joined to it (`+`, `or`, `if`).
+const fn fetched_by_call(b: &[u8], end: usize) -> bool {
+    let Some(v) = value_after_name(b, end) else {
+        return false;
+    };
+    if !(v >= 2 && v < b.len() && matches!(b[v - 1], b' ' | b'\t') && b[v].is_ascii_alphabetic()) {
+        return false;
+    }
+    let mut eq = v - 1;
+    while eq > 0 && matches!(b[eq], b' ' | b'\t') {
+        eq -= 1;
+    }
+    if !(b[eq] == b'=' && eq > 0 && matches!(b[eq - 1], b' ' | b'\t' | b']')) {
+        return false;
+    }
+    if at_ignore_case(b, v, b"get-secsecretvalue ")
+        || at_ignore_case(b, v, b"convertto-securestring ")
+    {
+        return true;
+    }
+    let e = line_end_of(b, v);
+    let mut fetched = false;
+    let mut j = v;
+    while j < e {
+        if at_exactly(b, j, b"get_secret_value(") {
+            fetched = true;
+        }
+        if matches!(b[j], b'+' | b'%')
+            || at_exactly(b, j, b" or ")
+            || at_exactly(b, j, b" if ")
+            || at_exactly(b, j, b" and ")
+        {
+            return false;
+        }
+        j += 1;
+    }
+    fetched
+}
+
+/// Whether the value given at `end` to a name whose secret word starts at `i` is a setting
+/// of cloud-init that holds no secret: the `chpasswd:` module's key, `lock_passwd` given a
+/// boolean, or `password` given `RANDOM` (or `R`) in cloud-config (cloud-init, "Set Passwords" and "Users and Groups").
+const fn cloud_init_setting(b: &[u8], i: usize, end: usize) -> bool {
+    if !(end < b.len() && b[end] == b':') {
+        return false;
+    }
+    let mut s = i;
+    while s > 0 && name_byte(b[s - 1]) {
+        s -= 1;
+    }
+    if yaml_key_start(b, line_start_of(b, s)).0 != s {
+        return false;
+    }
+    // The module's key, whose passwords [`chpasswd_list_at`] reads.
+    if end - s == 8 && at_ignore_case(b, s, b"chpasswd") {
+        return true;
+    }
+    let v = skip_quotes(b, skip_blanks(b, end + 1));
+    let mut ve = v;
+    while ve < b.len() && b[ve].is_ascii_alphanumeric() {
+        ve += 1;
+    }
+    let rest = skip_quotes(b, skip_blanks(b, ve));
+    if !(rest >= b.len() || matches!(b[rest], b'\n' | b'\r' | b'#')) {
+        return false;
+    }
+    if end - s == 11 && at_ignore_case(b, s, b"lock_passwd") {
+        let word = ve - v;
+        return (word == 4 && at_ignore_case(b, v, b"true"))
+            || (word == 5 && at_ignore_case(b, v, b"false"))
+            || (word == 3 && at_ignore_case(b, v, b"yes"))
+            || (word == 2 && at_ignore_case(b, v, b"no"));
+    }
+    end - s == 8
+        && ((ve == v + 6 && at_exactly(b, v, b"RANDOM")) || (ve == v + 1 && b[v] == b'R'))
+        && at_exactly(b, 0, b"#cloud-config")
+}
+
+/// Whether the name whose secret word starts at `i` is a tag of a sudoers rule
+/// (`NOPASSWD:` or `PASSWD:` before the commands, `ALL` or a path; sudoers(5), "Tag_Spec"),
+/// which holds no password (a false refusal of `app ALL=(ALL) NOPASSWD:ALL` before hostile
+/// review 19).
+const fn sudoers_tag(b: &[u8], i: usize, end: usize) -> bool {
+    let s = if i >= 2 && at_exactly(b, i - 2, b"NOPASSWD") {
+        i - 2
+    } else {
+        i
+    };
+    if !(end == s + 8 || (s == i && end == i + 6)) {
+        return false;
+    }
+    if !(at_exactly(b, s, b"NOPASSWD:") || at_exactly(b, s, b"PASSWD:")) {
+        return false;
+    }
+    if s > 0 && name_byte(b[s - 1]) {
+        return false;
+    }
+    let v = end + 1;
+    v < b.len() && (at_exactly(b, v, b"ALL") || b[v] == b'/')
 }
 
 /// Checks user data text with [`user_data_problem`], as a [`Violation`].

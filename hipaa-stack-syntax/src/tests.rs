@@ -3034,6 +3034,205 @@ mod user_data_hostile_review_19 {
     }
 }
 
+/// Hostile review 19, round 2: other languages' boot scripts (cloud-config, PowerShell,
+/// Python), MIME multi-part user data and encoded payloads, quoted file names with blanks
+/// and `xargs` stages.
+mod user_data_hostile_review_19_round_2 {
+    use super::*;
+
+    fn refused_with(text: &str, start: &str) {
+        let rule = user_data_problem(text).unwrap_or_else(|| panic!("passed: {text:?}"));
+        assert!(rule.starts_with(start), "{text:?}: {rule}");
+    }
+
+    const ENCODED_PART: &str = "user data may not carry an encoded part";
+    const CLOUD_INIT: &str = "user data may not give cloud-init a password";
+    const WINDOWS: &str = "user data may not give a Windows or PowerShell command";
+    const FILE: &str = "user data may not write text it holds into a file";
+    const LITERAL: &str = "user data may not assign a literal";
+    const FED: &str = "user data may not feed written text";
+    const TRANSFORM: &str = "user data may not decode or transform";
+
+    #[test]
+    fn encoded_parts_cannot_be_read_and_are_refused() {
+        for text in [
+            "Content-Type: multipart/mixed; boundary=\"X\"\nMIME-Version: 1.0\n\n--X\nContent-Type: text/x-shellscript\nContent-Transfer-Encoding: base64\n\nbXlzcWwgLXBodW50ZXIy\n--X--\n",
+            "--X\nContent-Type: text/x-shellscript\ncontent-transfer-encoding: Quoted-Printable\n\nmysql -u admin -p=68unter2\n--X--\n",
+            "#cloud-config\nwrite_files:\n  - path: /etc/app/run.sh\n    encoding: gz+b64\n    content: H4sIAAAAAAAAA8utLC5O\n",
+            "#cloud-config\nwrite_files:\n  - path: /etc/app/run.sh\n    encoding: 'b64'\n    content: bXlzcWw=\n",
+            "<powershell>\npowershell -EncodedCommand ZQBjAGgAbwAgAGgAaQA=\n</powershell>\n",
+            "<powershell>\n& powershell.exe -enc ZQBjAGgAbwAgAGgAaQA=\n</powershell>\n",
+            "pwsh -NoProfile -e ZQBjAGgAbwAgAGgAaQA=\n",
+            "<powershell>\n$s = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String(\"aHVudGVyMg==\"))\n</powershell>\n",
+            "python3 -c \"import base64,os; os.system(base64.b64decode('bXlzcWwgLXBodW50ZXIy'))\"\n",
+            "#!/usr/bin/env python3\nexec(zlib.decompress(b'x\\x9c'))\n",
+            "#!/usr/bin/env python3\nexec(codecs.decode('zlfdy -cuhagre2', 'rot13'))\n",
+            "ruby -e 'system(Base64.decode64(\"bXlzcWw=\"))'\n",
+            "#cloud-config\nwrite_files:\n  - path: /opt/app/run.sh\n    content: !!binary |\n      bXlzcWwgLXBodW50ZXIy\n",
+            "{\"ignition\":{\"version\":\"3.3.0\"},\"storage\":{\"files\":[{\"path\":\"/opt/run.sh\",\"contents\":{\"source\":\"data:;base64,bXlzcWw=\"}}]}}\n",
+            "<powershell>\nStart-Process powershell -ArgumentList '-EncodedCommand', 'ZQBjAGgAbwA='\n</powershell>\n",
+        ] {
+            refused_with(text, ENCODED_PART);
+        }
+        // Piped through `xargs` into a word or after a password flag, text is spliced into
+        // a command the check cannot read.
+        for text in [
+            "echo hunter2 | xargs -I{} mysql -u admin -p{} ehr\n",
+            "echo hunter2 | xargs -I{} curl -u admin:{} https://example.com\n",
+            "echo hunter2 | xargs sshpass -p\n",
+        ] {
+            refused_with(text, TRANSFORM);
+        }
+    }
+
+    #[test]
+    fn cloud_config_passwords_and_secret_files_are_refused() {
+        for text in [
+            "#cloud-config\nchpasswd:\n  list: |\n    root:hunter2\n    admin:RANDOM\n  expire: False\n",
+            "#cloud-config\nchpasswd:\n  list:\n    - root:hunter2\n",
+            "#cloud-config\nchpasswd: {list: \"root:hunter2\", expire: false}\n",
+            "#cloud-config\nchpasswd:\n  list: |\n    admin:$6$rounds=4096$abc$Xyz\n",
+            "#cloud-config\nwrite_files:\n  - path: /etc/app/db_password\n    content: hunter2\n",
+            "#cloud-config\nwrite_files:\n  - content: hunter2\n    path: /etc/app/api_token\n    permissions: '0600'\n",
+            "#cloud-config\nwrite_files:\n- path: \"/run/secrets/token\"\n  owner: app:app\n  content: |\n    hunter2\n",
+            "#cloud-config\nwrite_files:\n  - path: /etc/app/db_password\n    content: aHVudGVyMgo=\n",
+            "variant: fcos\nversion: 1.4.0\nstorage:\n  files:\n    - path: /etc/app/db_password\n      contents:\n        inline: hunter2\n",
+            "{\"ignition\":{\"version\":\"3.3.0\"},\"storage\":{\"files\":[{\"path\":\"/etc/app/db_password\",\"contents\":{\"source\":\"data:,hunter2\"}}]}}\n",
+            "#cloud-config\nwrite_files: [{path: /etc/app/db_password, content: hunter2}]\n",
+            "#cloud-config\nwrite_files:\n  - {path: /etc/app/db_password, content: hunter2, permissions: '0600'}\n",
+            "#cloud-config\n{\"write_files\": [{\"path\": \"/etc/app/db_password\", \"content\": \"hunter2\"}]}\n",
+        ] {
+            refused_with(text, CLOUD_INIT);
+        }
+        // Commands of `runcmd` and `bootcmd`, in a block or a flow sequence.
+        for (text, start) in [
+            (
+                "#cloud-config\nbootcmd:\n  - echo hunter2 > /etc/app/db_password\n",
+                FILE,
+            ),
+            (
+                "#cloud-config\nruncmd:\n  - echo hunter2 | passwd --stdin admin\n",
+                FED,
+            ),
+            (
+                "#cloud-config\nruncmd:\n  - [ sh, -c, \"echo hunter2 | passwd --stdin admin\" ]\n",
+                FED,
+            ),
+            (
+                "#cloud-config\nruncmd:\n  - [ bash, -c, 'echo admin:hunter2 | chpasswd' ]\n",
+                FED,
+            ),
+            ("bash -c 'echo admin:hunter2 | chpasswd'\n", FED),
+            (
+                "#cloud-config\nusers:\n  - name: admin\n    plain_text_passwd: hunter2\n",
+                LITERAL,
+            ),
+            ("#cloud-config\npassword: hunter2\n", LITERAL),
+            (
+                "#cloud-config\nusers:\n  - name: admin\n    lock_passwd: hunter2\n",
+                LITERAL,
+            ),
+            ("DB_PASSWORD: RANDOM\n", LITERAL),
+            ("export PASSWORD=RANDOM\n", LITERAL),
+        ] {
+            refused_with(text, start);
+        }
+    }
+
+    #[test]
+    fn powershell_and_windows_passwords_are_refused() {
+        for text in [
+            "<powershell>\n$pw = ConvertTo-SecureString \"hunter2\" -AsPlainText -Force\n</powershell>\n",
+            "<powershell>\n$s = ConvertTo-SecureString -String 'hunter2' -AsPlainText -Force\n</powershell>\n",
+            "<powershell>\nNew-LocalUser -Name admin -Password (ConvertTo-SecureString hunter2 -AsPlainText -Force)\n</powershell>\n",
+            "<powershell>\nnet user admin hunter2 /add\n</powershell>\n",
+            "<script>\nNET.EXE USER admin \"Hunter2!\" /add /y\n</script>\n",
+            "cmd /c \"net user admin hunter2\"\n",
+            "<powershell>\n$admin = [adsi]\"WinNT://./administrator,user\"\n$admin.SetPassword(\"hunter2\")\n</powershell>\n",
+            "$u.ChangePassword($old, 'hunter2')\n",
+            "<powershell>\n$secure = 'hunter2' | ConvertTo-SecureString -AsPlainText -Force\n</powershell>\n",
+        ] {
+            refused_with(text, WINDOWS);
+        }
+        for text in [
+            "<powershell>\nSet-Item -Path Env:DB_PASSWORD -Value 'hunter2'\n</powershell>\n",
+            "<powershell>\nNew-Item -Path Env:\\DB_PASSWORD -Value hunter2\n</powershell>\n",
+        ] {
+            refused_with(text, LITERAL);
+        }
+        for text in [
+            "<powershell>\nSet-Content -Path C:\\app\\db_password.txt -Value \"hunter2\"\n</powershell>\n",
+            "<powershell>\n\"hunter2\" | Out-File C:\\app\\db_password.txt\n</powershell>\n",
+            "Add-Content C:\\app\\api_token 'abc123'\n",
+        ] {
+            refused_with(text, FILE);
+        }
+    }
+
+    #[test]
+    fn python_environments_and_file_names_with_blanks_are_refused() {
+        for text in [
+            "#!/usr/bin/env python3\nimport os\nos.putenv(\"DB_PASSWORD\", \"hunter2\")\n",
+            "#!/usr/bin/env python3\nimport os\nos.environ.setdefault('DB_PASSWORD', 'hunter$2')\n",
+            "#!/usr/bin/env python3\ndb_password = get_secret_value(SecretId=\"db\") + \"x\"\n",
+            "#!/usr/bin/env python3\ndb_password = \"hunter2\" if get_secret_value(SecretId=\"db\") else \"\"\n",
+            "#!/bin/bash\nDB_PASSWORD=\"boto3 get_secret_value(x)\"\n",
+        ] {
+            refused_with(text, LITERAL);
+        }
+        for text in [
+            "echo hunter2 > \"/etc/app/db password\"\n",
+            "echo hunter2 > '/etc/app/api token'\n",
+            "echo hunter2 > /etc/app/db\\ password\n",
+            "echo hunter2 | tee \"/etc/app/db password\"\n",
+            "#!/usr/bin/env python3\nopen(\"/etc/app/db_password\", \"w\").write(\"hunter2\")\n",
+            "#!/usr/bin/env python3\nPath(\"/run/secrets/api_token\").write_text('abc123')\n",
+            "#!/usr/bin/env python3\nwith open(\"/etc/app/db_password\", \"w\") as f:\n    f.write(\"hunter2\")\n",
+            "<powershell>\n[IO.File]::WriteAllText(\"C:\\app\\db_password.txt\", \"hunter2\")\n</powershell>\n",
+            "<powershell>\n[System.IO.File]::AppendAllText('C:\\app\\api_token', 'abc123')\n</powershell>\n",
+        ] {
+            refused_with(text, FILE);
+        }
+    }
+
+    /// Forms that fetch their values at boot, or that carry no secret, pass (some were
+    /// false refusals before round 2 of hostile review 19: `NOPASSWD:ALL`, `chpasswd:`,
+    /// `lock_passwd: true`, `password: RANDOM`, a PowerShell assignment of
+    /// `ConvertTo-SecureString`, boto3's `get_secret_value`).
+    #[test]
+    fn fetched_values_and_settings_without_secrets_pass() {
+        for text in [
+            "echo 'app ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/app\n",
+            "#cloud-config\nusers:\n  - default\n  - name: app\n    lock_passwd: true\n    sudo: ALL=(ALL) NOPASSWD:ALL\n",
+            "#cloud-config\nchpasswd: { expire: False }\nssh_pwauth: false\n",
+            "#cloud-config\npassword: RANDOM\n",
+            "#cloud-config\nchpasswd:\n  expire: false\n  users:\n    - name: admin\n      password: RANDOM\n      type: RANDOM\n",
+            "#cloud-config\nchpasswd:\n  list: |\n    root:RANDOM\n    admin:R\n",
+            "#cloud-config\nwrite_files:\n  - path: /etc/motd\n    content: |\n      Welcome\n  - path: /etc/app/db_password\n    source:\n      uri: https://example.com/x\n",
+            "#cloud-config\nwrite_files:\n  - path: /etc/app/app.yaml\n    encoding: text/plain\n    content: |\n      log: info\n",
+            "#cloud-config\nruncmd:\n  - [ sh, -c, \"echo ready\" ]\n  - export DB_PASSWORD=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\n",
+            "Content-Type: multipart/mixed; boundary=\"X\"\nMIME-Version: 1.0\n\n--X\nContent-Type: text/cloud-config; charset=\"us-ascii\"\nContent-Transfer-Encoding: 7bit\n\n#cloud-config\nruncmd:\n  - [ sh, -c, \"echo ready\" ]\n--X--\n",
+            "cat > /srv/app/config/database.yml <<'EOF'\nproduction:\n  adapter: postgresql\n  encoding: unicode\nEOF\n",
+            "<powershell>\n$pw = ConvertTo-SecureString (Get-SECSecretValue -SecretId db).SecretString -AsPlainText -Force\nNew-LocalUser -Name admin -Password $pw\n</powershell>\n",
+            "<powershell>\n$DbPassword = Get-SECSecretValue -SecretId db | Select-Object -ExpandProperty SecretString\n$u = [adsi]\"WinNT://./admin,user\"; $u.SetPassword($DbPassword)\nnet user admin $DbPassword /add\nnet user admin /add\nnet user admin * /add\nnet use Z: \\\\server\\share\n</powershell>\n",
+            "<powershell>\npowershell -ExecutionPolicy Bypass -File C:\\boot.ps1\npwsh -NoProfile -Command \"Write-Host hi\"\n$bytes = [Convert]::FromBase64String($b64)\n</powershell>\n",
+            "<powershell>\n(Get-SECSecretValue -SecretId db).SecretString | Set-Content -Path C:\\app\\db_password.txt\n\"done\" | Out-File C:\\logs\\boot.log\n</powershell>\n",
+            "#!/usr/bin/env python3\nimport boto3, os\nos.environ[\"DB_PASSWORD\"] = boto3.client(\"secretsmanager\").get_secret_value(SecretId=\"db\")[\"SecretString\"]\nkey = base64.b64decode(resp[\"SecretBinary\"])\n",
+            "ls /tmp/*.log | xargs -I{} cp {} /backup/\necho httpd | xargs dnf install -y\nfind /tmp -name '*.tmp' | xargs -I % rm -f %\n",
+            "aws secretsmanager get-secret-value --secret-id db --query SecretString --output text > \"/etc/app/db password\"\n",
+            "echo \"$CERT_B64\" | base64 -d > /etc/pki/app.crt\n",
+            "#!/usr/bin/env python3\nwith open(\"/var/log/boot.log\", \"a\") as f:\n    f.write(\"password reset\\n\")\nsys.stdout.write(\"done\")\n",
+            "#!/usr/bin/env python3\nwith open(\"/etc/app/db_password\", \"w\") as f:\n    f.write(boto3.client(\"secretsmanager\").get_secret_value(SecretId=\"db\")[\"SecretString\"])\n",
+            "{\"ignition\":{\"version\":\"3.3.0\"},\"storage\":{\"files\":[{\"path\":\"/etc/app/db_password\",\"contents\":{\"source\":\"https://example.com/x\"}},{\"path\":\"/etc/motd\",\"contents\":{\"source\":\"data:,hi\"}}]}}\n",
+            "<powershell>\n[IO.File]::WriteAllText(\"C:\\app\\db_password.txt\", $secret)\n[IO.File]::WriteAllText(\"C:\\app\\motd.txt\", \"hi\")\n</powershell>\n",
+            "#cloud-config\nwrite_files:\n  - {path: /etc/motd, content: hi}\n  - {path: /etc/app/db_password, source: {uri: \"https://example.com/x\"}}\n",
+            "<powershell>\nSet-Item -Path Env:DB_PASSWORD -Value (Get-SECSecretValue -SecretId db).SecretString\nNew-Item -Path C:\\app -ItemType Directory\nSet-Item -Path Env:APP_MODE -Value 'prod'\n</powershell>\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+}
+
 /// A boot script of 16 KiB that fetches its secrets the way `user_data_boot.sh` does (an
 /// assignment of a command substitution with many flags, whose words the check reads for
 /// a stored password flag), checked in const evaluation: before hostile review 19 such a

@@ -58,18 +58,20 @@ pub mod exit {
     pub const INTERRUPTED: u8 = 130;
 }
 
-/// Writes a line to standard output. A closed pipe (`| head`, `| true`) is not an error: the
-/// command goes on and ends with its own exit code.
+/// Writes a line of text to standard output. A closed pipe (`| head`, `| true`) is not an
+/// error: the command goes on and ends with its own exit code. A control character or an
+/// invisible formatting character in it (text of the program, its templates or AWS: a
+/// stack output, a reason, `\u{1b}[31m`, `\u{202e}`) is written escaped ([`escaped`]), never
+/// sent to the terminal; the line's own new lines stay. JSON goes through [`print_json`].
 macro_rules! out {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($arg)*);
+        let _ = writeln!(std::io::stdout(), "{}", escaped(&format!($($arg)*)));
     }};
 }
 
-/// Writes a line to standard error, which may be closed too. A control character in it (a
-/// path or a name the command line gave, `\u{1b}[31m`) is written escaped, never sent to
-/// the terminal; the line's own new lines stay.
+/// Writes a line to standard error, which may be closed too, escaped as [`out!`] escapes
+/// (a path or a name the command line gave).
 macro_rules! err {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
@@ -77,20 +79,64 @@ macro_rules! err {
     }};
 }
 
-/// `text` with every control character but the new line escaped (`\u{1b}`, `\r`).
+/// Whether a text printer writes `c` escaped: a control character (but the new line, which
+/// the printer's own lines hold) or an invisible formatting character (a bidirectional
+/// override, a zero-width character, a line separator: CVE-2021-42574, "Trojan Source").
+fn hidden(c: char) -> bool {
+    (c.is_control() && c != '\n') || crate::compliance::invisible(c)
+}
+
+/// `text` with every control character but the new line escaped (`\u{1b}`, `\r`), and
+/// every invisible formatting character written as its code point (`\u{202e}`).
 fn escaped(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(|c| c.is_control() && c != '\n') {
+    if !text.chars().any(hidden) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         if c.is_control() && c != '\n' {
             out.extend(c.escape_debug());
+        } else if hidden(c) {
+            out.extend(c.escape_unicode());
         } else {
             out.push(c);
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// `value` as JSON text (indented when `pretty`) in which no character is hidden: serde_json
+/// escapes the control characters below U+0020 in strings, and writes DEL, the C1 controls
+/// and the invisible formatting characters as they are; each is written here as the JSON
+/// escape `\uXXXX` (a pair of them above U+FFFF), which reads back as the same string.
+/// JSON's own structure is ASCII, so every such character is inside a string.
+fn json_text(value: &serde_json::Value, pretty: bool) -> String {
+    let text = if pretty {
+        format!("{value:#}")
+    } else {
+        value.to_string()
+    };
+    if !text.chars().any(hidden) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if hidden(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Writes `value` as one JSON document ([`json_text`]) and a new line to standard output.
+fn print_json(value: &serde_json::Value, pretty: bool) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout(), "{}", json_text(value, pretty));
 }
 
 /// A path as a message shows it: lossy UTF-8, control characters (new lines too)
@@ -146,19 +192,55 @@ impl clap::builder::TypedValueParser for Text {
         arg: Option<&clap::Arg>,
         value: &std::ffi::OsStr,
     ) -> std::result::Result<String, clap::Error> {
-        value.to_str().map(str::to_owned).ok_or_else(|| {
-            let flag = arg
-                .and_then(clap::Arg::get_long)
-                .map_or_else(|| "an argument".to_owned(), |long| format!("`--{long}`"));
-            cmd.clone().error(
-                clap::error::ErrorKind::InvalidUtf8,
-                format!(
-                    "the value of {flag} is not UTF-8 text (`{}`); write the name in UTF-8",
-                    crate::error::shown(&value.to_string_lossy())
-                ),
-            )
-        })
+        value
+            .to_str()
+            .map(str::to_owned)
+            .ok_or_else(|| not_utf8(cmd, arg, value, "name"))
     }
+}
+
+/// A value parser `P` whose value must first be UTF-8 text: a number's flag names itself in
+/// the error, where clap's own says only "invalid UTF-8 was detected in one or more
+/// arguments".
+#[cfg(feature = "deploy")]
+#[derive(Debug, Clone, Copy)]
+struct Utf8<P>(P);
+
+#[cfg(feature = "deploy")]
+impl<P: clap::builder::TypedValueParser> clap::builder::TypedValueParser for Utf8<P> {
+    type Value = P::Value;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> std::result::Result<P::Value, clap::Error> {
+        if value.to_str().is_none() {
+            return Err(not_utf8(cmd, arg, value, "number"));
+        }
+        self.0.parse_ref(cmd, arg, value)
+    }
+}
+
+/// The usage error of a flag's value that is not UTF-8 text, naming the flag.
+#[cfg(feature = "deploy")]
+fn not_utf8(
+    cmd: &clap::Command,
+    arg: Option<&clap::Arg>,
+    value: &std::ffi::OsStr,
+    what: &str,
+) -> clap::Error {
+    let flag = arg
+        .and_then(clap::Arg::get_long)
+        .map_or_else(|| "an argument".to_owned(), |long| format!("`--{long}`"));
+    cmd.clone().error(
+        clap::error::ErrorKind::InvalidUtf8,
+        format!(
+            "the value of {flag} is not UTF-8 text (`{}`); write the {what} in UTF-8",
+            crate::error::shown(&value.to_string_lossy())
+        ),
+    )
 }
 
 /// Declares HIPAA-compliant AWS infrastructure and synthesizes it to CloudFormation.
@@ -198,8 +280,8 @@ enum Command {
         #[arg(long)]
         low_memory: bool,
     },
-    /// Run every HIPAA rule on every resource and print what fails; exit 5 on any
-    /// unwaived finding. For CI.
+    /// Run every HIPAA rule on every resource and print what fails, the gaps, the waivers
+    /// and the waivers that waive nothing; exit 5 on any unwaived finding. For CI.
     Check {
         /// The output format.
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
@@ -334,10 +416,10 @@ struct DeployArgs {
     #[arg(long = "env", value_name = "NAME", value_parser = Text)]
     env: Option<String>,
     /// Stacks of one wave worked on at the same time.
-    #[arg(long, default_value_t = 4)]
-    concurrency: usize,
+    #[arg(long, default_value_t = 4, value_parser = Utf8(clap::value_parser!(u16)))]
+    concurrency: u16,
     /// The longest wait for one stack, in seconds (1 to 604800, a week).
-    #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT))]
+    #[arg(long, default_value_t = 3600, value_parser = Utf8(clap::value_parser!(u64).range(1..=MAX_TIMEOUT)))]
     timeout: u64,
     /// Take over this existing stack although its `hipaa-stack:app` tag is missing or names
     /// another app (repeatable). Without it such stacks are refused, untouched.
@@ -379,9 +461,10 @@ struct AllowReplace {
 enum CheckFormat {
     /// One line per finding.
     Text,
-    /// Machine-readable: findings, gaps and waivers.
+    /// Machine-readable: findings, gaps, waivers and the waivers that waive nothing.
     Json,
-    /// SARIF 2.1.0, for code-scanning dashboards.
+    /// SARIF 2.1.0, for code-scanning dashboards (the waivers that waive nothing as
+    /// notifications of the run).
     Sarif,
 }
 
@@ -460,7 +543,8 @@ fn usage_error(err: &clap::Error) -> ExitCode {
         exit::SUCCESS
     };
     // A usage error repeats what the command line held: one that holds a control character
-    // (`\u{1b}[31m`, a carriage return) is written escaped, never sent to the terminal.
+    // (`\u{1b}[31m`, a carriage return) or an invisible formatting character (`\u{202e}`) is
+    // written escaped, never sent to the terminal.
     let mut text = err.render().to_string();
     // Every usage error says what to do. clap's own end "For more information, try
     // '--help'", except the one for an unknown command given to `help` (`help help --out`),
@@ -472,7 +556,7 @@ fn usage_error(err: &clap::Error) -> ExitCode {
             text.trim_end()
         );
     }
-    if code != exit::SUCCESS && (!told || text.chars().any(|c| c.is_control() && c != '\n')) {
+    if code != exit::SUCCESS && (!told || text.chars().any(hidden)) {
         use std::io::Write as _;
         let _ = write!(std::io::stderr(), "{}", escaped(&text));
         return ExitCode::from(code);
@@ -741,8 +825,8 @@ fn deploying(logs: Logs, app: &App, args: &DeployArgs, change: Change, action: A
     let early = |message: String, code: u8| {
         err!("error: {message}");
         if json {
-            out!("{}", crate::cli_events::error(command, &message, code));
-            out!("{}", crate::cli_events::result(command, code));
+            print_json(&crate::cli_events::error(command, &message, code), false);
+            print_json(&crate::cli_events::result(command, code), false);
         }
         ExitCode::from(code)
     };
@@ -796,7 +880,7 @@ fn deploying(logs: Logs, app: &App, args: &DeployArgs, change: Change, action: A
             .join(", ");
         let options = crate::deploy::Options {
             yes: change.yes,
-            concurrency: args.concurrency.max(1),
+            concurrency: usize::from(args.concurrency.max(1)),
             allow_replace: change.allow_replace,
             stacks: args.stacks.clone(),
             timeout: std::time::Duration::from_secs(args.timeout),
@@ -814,7 +898,7 @@ fn deploying(logs: Logs, app: &App, args: &DeployArgs, change: Change, action: A
             )
             .then(|| {
                 crate::deploy::ProgressSink::new(|p: &crate::deploy::Progress| {
-                    out!("{}", crate::cli_events::progress(p));
+                    print_json(&crate::cli_events::progress(p), false);
                 })
             }),
             ..crate::deploy::Options::default()
@@ -881,7 +965,7 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
         Action::Drift { .. } => ("drift", false),
     };
     // With `--json`, every line of standard output is one event, the last the result.
-    let emit = |event: serde_json::Value| out!("{event}");
+    let emit = |event: serde_json::Value| print_json(&event, false);
     let result = |code: u8| {
         if json {
             emit(events::result(command, code));
@@ -1065,7 +1149,7 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                             (s.clone(), serde_json::Value::Object(values))
                         })
                         .collect();
-                    out!("{:#}", serde_json::Value::Object(doc));
+                    print_json(&serde_json::Value::Object(doc), true);
                 } else {
                     for (s, o) in &outputs {
                         match deployer.region_of(s) {
@@ -1100,7 +1184,7 @@ async fn run_action<C: crate::deploy::CloudFormationApi>(
                             })
                         })
                         .collect();
-                    out!("{:#}", serde_json::Value::Array(doc));
+                    print_json(&serde_json::Value::Array(doc), true);
                 } else {
                     for d in &drifts {
                         match &d.reason {
@@ -1223,47 +1307,12 @@ fn check(app: &App, format: CheckFormat, memory: crate::synth::Memory) -> ExitCo
     let findings = assembly.evaluation().findings();
     match format {
         CheckFormat::Text => {
-            for f in &findings {
-                out!("finding: {f}");
+            for line in check_lines(&findings, &report) {
+                out!("{line}");
             }
-            for g in &report.gaps {
-                out!(
-                    "gap: {} at `{}`: {}",
-                    g.rule,
-                    g.construct,
-                    g.note.as_deref().unwrap_or_default()
-                );
-            }
-            for w in &report.waivers {
-                out!(
-                    "waived: {} at `{}`: {}",
-                    w.rule,
-                    w.construct,
-                    w.reason.as_deref().unwrap_or_default()
-                );
-            }
-            let s = &report.summary;
-            out!(
-                "{} finding(s), {} gap(s), {} waiver(s); {} of {} controls enforced{}",
-                findings.len(),
-                report.gaps.len(),
-                report.waivers.len(),
-                s.enforced + s.waived,
-                s.controls,
-                with_waivers(s.waived)
-            );
         }
-        CheckFormat::Json => {
-            let doc = serde_json::json!({
-                "schema": "hipaa-stack.check/v1",
-                "findings": report.findings,
-                "gaps": report.gaps,
-                "waivers": report.waivers,
-                "summary": report.summary,
-            });
-            out!("{doc:#}");
-        }
-        CheckFormat::Sarif => out!("{:#}", sarif(&assembly, &report)),
+        CheckFormat::Json => print_json(&check_json(&report), true),
+        CheckFormat::Sarif => print_json(&sarif(&assembly, &report), true),
     }
     free_aside((assembly, report));
     if findings.is_empty() {
@@ -1271,6 +1320,75 @@ fn check(app: &App, format: CheckFormat, memory: crate::synth::Memory) -> ExitCo
     } else {
         ExitCode::from(exit::NONCOMPLIANT)
     }
+}
+
+/// `check`'s text: a line per finding, gap, waiver and waiver that waives nothing (as the
+/// report lists them), then the counts. Each line is one record: what the program or its
+/// templates wrote in it (a construct path, a stack name, a reason, a note, a rule named in
+/// a resource's metadata) is shown with its control and invisible characters written out
+/// ([`shown`](crate::compliance::shown)), new lines too, so that nothing forges or
+/// hides a line.
+fn check_lines(findings: &[crate::error::Finding], report: &Report) -> Vec<String> {
+    use crate::compliance::shown;
+    let mut lines = Vec::with_capacity(
+        findings.len() + report.gaps.len() + report.waivers.len() + report.unused_waivers.len() + 1,
+    );
+    let mut line = |text: String| lines.push(shown(&text).into_owned());
+    for f in findings {
+        line(format!("finding: {f}"));
+    }
+    for g in &report.gaps {
+        line(format!(
+            "gap: {} at `{}`: {}",
+            g.rule,
+            g.construct,
+            g.note.as_deref().unwrap_or_default()
+        ));
+    }
+    for w in &report.waivers {
+        line(format!(
+            "waived: {} at `{}`: {}",
+            w.rule,
+            w.construct,
+            w.reason.as_deref().unwrap_or_default()
+        ));
+    }
+    for w in &report.unused_waivers {
+        line(format!(
+            "waives nothing: {} on {}: {}",
+            w.rule,
+            crate::compliance::report::unused_waiver_place(w, |t| format!("`{t}`")),
+            w.note
+        ));
+    }
+    let s = &report.summary;
+    let unused = match report.unused_waivers.len() {
+        0 => String::new(),
+        n => format!(", {n} waiver(s) that waive nothing"),
+    };
+    line(format!(
+        "{} finding(s), {} gap(s), {} waiver(s){unused}; {} of {} controls enforced{}",
+        findings.len(),
+        report.gaps.len(),
+        report.waivers.len(),
+        s.enforced + s.waived,
+        s.controls,
+        with_waivers(s.waived)
+    ));
+    lines
+}
+
+/// `check --format json`: the findings, gaps, waivers, the waivers that waive nothing (the
+/// report's `unusedWaivers`, with the same fields) and the summary.
+fn check_json(report: &Report) -> serde_json::Value {
+    serde_json::json!({
+        "schema": "hipaa-stack.check/v1",
+        "findings": report.findings,
+        "gaps": report.gaps,
+        "waivers": report.waivers,
+        "unusedWaivers": report.unused_waivers,
+        "summary": report.summary,
+    })
 }
 
 /// The findings, gaps and waivers as SARIF 2.1.0, as many results as `check`'s text and
@@ -1282,7 +1400,15 @@ fn check(app: &App, format: CheckFormat, memory: crate::synth::Memory) -> ExitCo
 ///   have the value "none"");
 /// - a waiver: the finding or gap it waives, with a suppression of kind `inSource` (the
 ///   waiver is written in the program) whose `justification` is the waiver's reason and
-///   `status` `accepted`.
+///   `status` `accepted`;
+/// - a waiver that waives nothing, which is no result (there is nothing in a template to
+///   show): a notification of the run's invocation in `toolConfigurationNotifications`
+///   ("a list of conditions detected by the tool that are relevant to the tool's
+///   configuration", SARIF 2.1.0 §3.20.22; the waivers configure what `check` accepts),
+///   `level` `warning`, with the rule as its `associatedRule` (§3.58.7) and the construct,
+///   or the resource and its template, as its location. The invocation says
+///   `executionSuccessful` `true` (§3.20.14, required): findings are results, not a failure
+///   of the tool.
 fn sarif(assembly: &crate::compliance::Assembly, report: &Report) -> serde_json::Value {
     let rules: Vec<serde_json::Value> = crate::compliance::rules()
         .map(|r| {
@@ -1327,6 +1453,46 @@ fn sarif(assembly: &crate::compliance::Assembly, report: &Report) -> serde_json:
         .chain(report.gaps.iter().map(|g| result(g, true)))
         .chain(report.waivers.iter().map(|w| result(w, w.waived_gap)))
         .collect();
+    let notifications: Vec<serde_json::Value> = report
+        .unused_waivers
+        .iter()
+        .map(|w| {
+            let mut location = match &w.construct {
+                Some(construct) => serde_json::json!({
+                    "logicalLocations": [{ "fullyQualifiedName": construct }],
+                }),
+                None => serde_json::json!({
+                    "logicalLocations": [{ "name": w.logical_id }],
+                }),
+            };
+            if let Some(stack) = assembly.stack(&w.stack) {
+                location["physicalLocation"] =
+                    serde_json::json!({ "artifactLocation": { "uri": stack.template_file() } });
+            }
+            let mut notification = serde_json::json!({
+                "level": "warning",
+                "message": { "text": format!(
+                    "the waiver of {} on {} waives nothing: {}",
+                    w.rule,
+                    crate::compliance::report::unused_waiver_place(w, |t| format!("`{t}`")),
+                    w.note
+                ) },
+                "locations": [location],
+            });
+            let mut rule = serde_json::json!({ "id": w.rule });
+            // A rule of the catalogue is referred to by its index too; a rule named in a
+            // resource's metadata that no rule has is referred to by its name only.
+            if let Some(index) = crate::compliance::rules().position(|r| r.id == w.rule) {
+                rule["index"] = serde_json::json!(index);
+            }
+            notification["associatedRule"] = rule;
+            notification
+        })
+        .collect();
+    let mut invocation = serde_json::json!({ "executionSuccessful": true });
+    if !notifications.is_empty() {
+        invocation["toolConfigurationNotifications"] = serde_json::json!(notifications);
+    }
     serde_json::json!({
         "version": "2.1.0",
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -1336,6 +1502,7 @@ fn sarif(assembly: &crate::compliance::Assembly, report: &Report) -> serde_json:
                 "version": env!("CARGO_PKG_VERSION"),
                 "rules": rules,
             }},
+            "invocations": [invocation],
             "results": results,
         }],
     })
@@ -1395,8 +1562,13 @@ fn report(
         }
     }
     let s = &report.summary;
+    // As `check` counts them: the waivers that waive nothing only when there are any.
+    let unused = match report.unused_waivers.len() {
+        0 => String::new(),
+        n => format!(", {n} waiver(s) that waive nothing"),
+    };
     out!(
-        "wrote report.md, report.json and report.html to {}: {} of {} controls enforced{}, {} gap(s), {} waiver(s), {} unwaived finding(s)",
+        "wrote report.md, report.json and report.html to {}: {} of {} controls enforced{}, {} gap(s), {} waiver(s){unused}, {} unwaived finding(s)",
         shown_path(out),
         s.enforced + s.waived,
         s.controls,
@@ -1443,7 +1615,9 @@ fn graph(app: &App, resources: bool, format: GraphFormat) -> ExitCode {
     };
     {
         use std::io::Write as _;
-        let _ = std::io::stdout().write_all(text.as_bytes());
+        // A raw resource's type is the program's text: its control and invisible
+        // characters are written escaped, as in every other output ([`escaped`]).
+        let _ = std::io::stdout().write_all(escaped(&text).as_bytes());
     }
     free_aside(assembly);
     ExitCode::from(exit::SUCCESS)
@@ -1534,4 +1708,223 @@ fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compliance::report::{Row, UnusedWaiver};
+    use crate::compliance::{Waiver, rule};
+    use crate::prelude::*;
+
+    /// An app with a waiver written on no resource (S10 on a key, which has no bucket) and
+    /// one of a resource on which its rule holds (U1 on a bucket), and what `check` reads
+    /// of it.
+    fn with_waivers_that_waive_nothing() -> (crate::compliance::Assembly, Report) {
+        let app = App::new("nothing");
+        let stack = app.stack("s").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = stack.add(AccessLogBucket::new("Logs")).unwrap();
+        let records = stack
+            .add(
+                SecureBucket::new("Records")
+                    .encryption(&key)
+                    .access_logs(&logs),
+            )
+            .unwrap();
+        app.waive(Waiver::new(
+            rule::S10,
+            &key,
+            "the key has no copy of its own",
+        ))
+        .unwrap();
+        app.waive(Waiver::new(
+            rule::U1,
+            &records,
+            "a bucket's type is read by its rules",
+        ))
+        .unwrap();
+        let assembly = app.check_for_summary(crate::synth::Memory::Low).unwrap();
+        let report = Report::for_check(&assembly);
+        (assembly, report)
+    }
+
+    /// A number's flag given bytes that are not UTF-8 is named in the usage error (clap's
+    /// own said only "invalid UTF-8 was detected in one or more arguments", found by the
+    /// command-line property test); a number that is not one keeps clap's error, which names
+    /// the flag too.
+    #[cfg(all(feature = "deploy", unix))]
+    #[test]
+    fn a_number_flag_given_bytes_that_are_not_utf8_is_named() {
+        use std::os::unix::ffi::OsStringExt;
+        for flag in ["--concurrency", "--timeout"] {
+            let bytes = std::ffi::OsString::from_vec(vec![0xfe, b'x', 0xff]);
+            let args = [
+                std::ffi::OsString::from("clinic"),
+                "preview".into(),
+                flag.into(),
+                bytes,
+            ];
+            let err = Cli::try_parse_from(args).unwrap_err().to_string();
+            assert!(
+                err.contains(&format!("the value of `{flag}` is not UTF-8 text")),
+                "{err}"
+            );
+            let err = Cli::try_parse_from(["clinic", "preview", flag, "abc"])
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(flag), "{err}");
+        }
+        let parsed = Cli::try_parse_from(["clinic", "preview", "--concurrency", "8"]);
+        assert!(parsed.is_ok(), "{parsed:?}");
+    }
+
+    /// Before, `check` printed nothing of the waivers that waive nothing in any format,
+    /// where `report` lists them: its text now has a line for each and counts them, its
+    /// JSON has the report's `unusedWaivers`, and its SARIF a configuration notification
+    /// of the run for each.
+    #[test]
+    fn check_says_which_waivers_waive_nothing_in_every_format() {
+        let (assembly, report) = with_waivers_that_waive_nothing();
+        // The U1 waiver lands on the bucket and its policy, on neither of which U1 fails.
+        assert_eq!(
+            report.unused_waivers.len(),
+            3,
+            "{:?}",
+            report.unused_waivers
+        );
+        let findings = assembly.evaluation().findings();
+        let lines = check_lines(&findings, &report);
+        assert!(
+            lines.iter().any(|l| l.starts_with(
+                "waives nothing: S10 on the construct `s/PhiKey`: the construct has no resource of a type rule S10 reads"
+            )),
+            "{lines:#?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("waives nothing: U1 on `Records` in stack `s`: ")),
+            "{lines:#?}"
+        );
+        let last = lines.last().unwrap();
+        assert!(
+            last.contains(", 3 waiver(s) that waive nothing; "),
+            "{last}"
+        );
+
+        let json = check_json(&report);
+        let unused = json["unusedWaivers"].as_array().unwrap();
+        assert_eq!(unused.len(), 3, "{json:#}");
+        assert!(
+            unused
+                .iter()
+                .any(|w| w["rule"] == "S10" && w["construct"] == "s/PhiKey"),
+            "{json:#}"
+        );
+
+        let doc = sarif(&assembly, &report);
+        let invocation = &doc["runs"][0]["invocations"][0];
+        assert_eq!(invocation["executionSuccessful"], true);
+        let notes = invocation["toolConfigurationNotifications"]
+            .as_array()
+            .unwrap();
+        assert_eq!(notes.len(), 3, "{doc:#}");
+        let s10 = notes
+            .iter()
+            .find(|n| n["associatedRule"]["id"] == "S10")
+            .unwrap();
+        assert_eq!(s10["level"], "warning");
+        assert_eq!(
+            s10["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+            "s/PhiKey"
+        );
+        let index = usize::try_from(s10["associatedRule"]["index"].as_u64().unwrap()).unwrap();
+        assert_eq!(
+            doc["runs"][0]["tool"]["driver"]["rules"][index]["id"],
+            "S10"
+        );
+        assert!(
+            s10["message"]["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("waives nothing")),
+            "{s10:#}"
+        );
+        // No waiver that waives nothing is a result: the results are as many as the text
+        // counts (findings, gaps and waivers).
+        assert_eq!(
+            doc["runs"][0]["results"].as_array().unwrap().len(),
+            findings.len() + report.gaps.len() + report.waivers.len()
+        );
+    }
+
+    /// Text that the program, its templates or AWS wrote, with a line break, a carriage
+    /// return, a terminal escape and invisible formatting characters, in every field that
+    /// `check` prints: each text line stays one line and shows none of them, and the JSON
+    /// and SARIF carry none raw, yet read back as the same strings.
+    #[test]
+    fn check_escapes_what_it_prints_in_every_format() {
+        let (assembly, mut report) = with_waivers_that_waive_nothing();
+        let forged = "x\n0 finding(s), 0 gap(s), 0 waiver(s); 32 of 32 controls enforced\r\u{1b}[2K\u{202e}\u{200b}\u{2028}\u{85}\u{7f}\u{e0041}";
+        let row = Row {
+            rule: "S10",
+            stack: format!("s{forged}"),
+            logical_id: format!("L{forged}"),
+            construct: format!("s/{forged}"),
+            path: None,
+            value: None,
+            note: Some(format!("note {forged}")),
+            reason: Some(format!("reason {forged}")),
+            expires: None,
+            waived_gap: true,
+        };
+        report.gaps.push(row.clone());
+        report.waivers.push(row);
+        report.unused_waivers.push(UnusedWaiver {
+            rule: format!("S1{forged}"),
+            stack: format!("s{forged}"),
+            logical_id: format!("L{forged}"),
+            construct: None,
+            note: format!("note {forged}"),
+        });
+        let findings = assembly.evaluation().findings();
+        let lines = check_lines(&findings, &report);
+        assert_eq!(
+            lines.len(),
+            findings.len()
+                + report.gaps.len()
+                + report.waivers.len()
+                + report.unused_waivers.len()
+                + 1
+        );
+        for line in &lines {
+            assert!(
+                !line
+                    .chars()
+                    .any(|c| c.is_control() || crate::compliance::invisible(c)),
+                "{line:?}"
+            );
+        }
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("reason x\\u{a}0 finding(s)")),
+            "{lines:#?}"
+        );
+        assert_eq!(escaped("a\nb\u{202e}\u{1b}"), "a\nb\\u{202e}\\u{1b}");
+        for (doc, pretty) in [
+            (check_json(&report), true),
+            (sarif(&assembly, &report), true),
+            (check_json(&report), false),
+        ] {
+            let text = json_text(&doc, pretty);
+            assert!(!text.chars().any(hidden), "{text}");
+            assert!(
+                text.contains("\\u202e") && text.contains("\\udb40\\udc41"),
+                "{text}"
+            );
+            let read = crate::cfn::tree::from_str(&text).unwrap();
+            assert_eq!(read, doc);
+        }
+    }
 }

@@ -39,7 +39,8 @@ unchanged and their settings can be read back through the service APIs:
   authorizers, web ACLs on stages) in `hipaa_moto_api.py`; the log groups RDS makes for a
   database's exported logs, `AssociateKmsKey` and CloudWatch Logs' refusal of a key it may not
   use in `hipaa_moto_logs.py`; network ACLs, their entries and subnets' associations in
-  `hipaa_moto_acls.py`.
+  `hipaa_moto_acls.py`; images' root devices, their volumes and their snapshots' encryption
+  (`DescribeImages`, `RegisterImage`) in `hipaa_moto_images.py`.
 * Requests signed more than 15 minutes from the emulated AWS's time are refused, with each
   service's code, and every answer's `Date` is that time (`HIPAA_MOTO_CLOCK_AHEAD_SECONDS`
   moves it): see `hipaa_moto_clock.py`.
@@ -788,6 +789,7 @@ import hipaa_moto_serverless  # noqa: E402,F401  (registers its models and patch
 import hipaa_moto_api  # noqa: E402,F401  (registers its models and patches)
 import hipaa_moto_logs  # noqa: E402,F401  (registers its models and patches)
 import hipaa_moto_acls  # noqa: E402,F401  (registers its models and patches)
+import hipaa_moto_images  # noqa: E402,F401  (images' root devices, volumes and encryption)
 import hipaa_moto_clock  # noqa: E402,F401  (checks the signing time as AWS does)
 
 HARNESS_MODELS = [

@@ -1,7 +1,8 @@
 //! The control catalogue: the HIPAA Security Rule standards and implementation
-//! specifications (45 CFR §164) that infrastructure can address, each with its title,
-//! whether it is required or addressable, and the NIST SP 800-53 Rev. 5 controls that
-//! NIST SP 800-66 Rev. 2 relates it to.
+//! specifications (45 CFR §164) that infrastructure can address, and those that the
+//! customer's responsibilities serve (the report cites no control it does not list), each
+//! with its title, whether it is required or addressable, and the NIST SP 800-53 Rev. 5
+//! controls that NIST SP 800-66 Rev. 2 relates it to.
 //!
 //! The NIST column is hipaa-stack's reading of SP 800-66 Rev. 2; an auditor should confirm
 //! it against NIST's published crosswalk for their own assessment.
@@ -51,7 +52,13 @@ const fn c(
 
 use Requirement::{Addressable, Required, Standard};
 
-/// Every control hipaa-stack reports on, in the order of the rule.
+/// Every control hipaa-stack reports on, in the order of the rule: the standards and
+/// implementation specifications that infrastructure can address, and every one that a
+/// [customer responsibility](CUSTOMER_RESPONSIBILITIES) serves (a report that cites a control
+/// lists it, with its status). Titles, and whether a specification is required or
+/// addressable, as 45 CFR §164.308, §164.310, §164.312, §164.314 and §164.316 write them
+/// (eCFR; e.g. §164.316(b)(2)(i) "Time limit (Required). Retain the documentation … for 6
+/// years").
 pub const CONTROLS: &[Control] = &[
     c(
         "164.308(a)(1)(i)",
@@ -72,6 +79,12 @@ pub const CONTROLS: &[Control] = &[
         &["PM-9", "RA-7"],
     ),
     c(
+        "164.308(a)(1)(ii)(C)",
+        "Sanction policy",
+        Required,
+        &["PS-8"],
+    ),
+    c(
         "164.308(a)(1)(ii)(D)",
         "Information system activity review",
         Required,
@@ -88,6 +101,12 @@ pub const CONTROLS: &[Control] = &[
         "Authorization and/or supervision",
         Addressable,
         &["AC-2", "AC-3", "AC-6"],
+    ),
+    c(
+        "164.308(a)(3)(ii)(B)",
+        "Workforce clearance procedure",
+        Addressable,
+        &["PS-2", "PS-3"],
     ),
     c(
         "164.308(a)(4)(i)",
@@ -160,6 +179,12 @@ pub const CONTROLS: &[Control] = &[
         "Emergency mode operation plan",
         Required,
         &["CP-2", "CP-10", "CP-11"],
+    ),
+    c(
+        "164.308(a)(7)(ii)(D)",
+        "Testing and revision procedures",
+        Addressable,
+        &["CP-4"],
     ),
     c(
         "164.308(b)(1)",
@@ -240,7 +265,39 @@ pub const CONTROLS: &[Control] = &[
         Standard,
         &["SA-9"],
     ),
+    c("164.316(b)(2)(i)", "Time limit", Required, &["SI-12"]),
 ];
+
+/// The controls whose requirement is, at heart, something no template holds: a contract, a
+/// documented analysis, a policy, a workforce program or a procedure that people follow
+/// (45 CFR §164.308(b)(1) and §164.314(a)(1) ask for a business associate contract, which
+/// rule `H1`'s eligible services and rules `X1`/`X2`'s destinations support and never
+/// prove; §164.308(a)(1)(ii)(B) asks for measures sized by the risk analysis, of which a WAF
+/// is one; §164.308(a)(5)(ii)(A) for security reminders to the workforce; …). The rules that
+/// serve them support them: their failures and gaps still count, and their proofs are
+/// listed, but the control's status is the customer's ([`CustomerResponsibility`]), never
+/// "enforced". Each is served by a customer responsibility.
+pub(crate) const CUSTOMER_LED: &[&str] = &[
+    "164.308(a)(1)(i)",
+    "164.308(a)(1)(ii)(A)",
+    "164.308(a)(1)(ii)(B)",
+    "164.308(a)(1)(ii)(C)",
+    "164.308(a)(1)(ii)(D)",
+    "164.308(a)(3)(ii)(B)",
+    "164.308(a)(4)(ii)(C)",
+    "164.308(a)(5)(ii)(A)",
+    "164.308(a)(5)(ii)(D)",
+    "164.308(a)(6)(ii)",
+    "164.308(a)(7)(ii)(D)",
+    "164.308(b)(1)",
+    "164.314(a)(1)",
+    "164.316(b)(2)(i)",
+];
+
+/// Whether the control's requirement is the customer's at heart ([`CUSTOMER_LED`]).
+pub(crate) fn customer_led(id: &str) -> bool {
+    CUSTOMER_LED.contains(&id)
+}
 
 /// The control with this citation.
 ///
@@ -285,13 +342,17 @@ pub const CUSTOMER_RESPONSIBILITIES: &[CustomerResponsibility] = &[
         "baa",
         "Sign the AWS Business Associate Addendum",
         "accepted in AWS Artifact for every account that holds PHI, before any PHI is stored",
-        &["164.308(b)(1)"],
+        &["164.308(b)(1)", "164.314(a)(1)"],
     ),
     r(
         "risk-analysis",
         "Perform and document a risk analysis",
         "a written assessment of the risks to ePHI, repeated when the system changes",
-        &["164.308(a)(1)(ii)(A)", "164.308(a)(1)(ii)(B)"],
+        &[
+            "164.308(a)(1)(i)",
+            "164.308(a)(1)(ii)(A)",
+            "164.308(a)(1)(ii)(B)",
+        ],
     ),
     r(
         "training",
@@ -390,3 +451,66 @@ pub const CUSTOMER_RESPONSIBILITIES: &[CustomerResponsibility] = &[
         &["164.316(b)(2)(i)"],
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Before, four customer responsibilities cited controls the catalogue did not list
+    /// (§164.308(a)(1)(ii)(C), §164.308(a)(3)(ii)(B), §164.308(a)(7)(ii)(D),
+    /// §164.316(b)(2)(i)): the report cited controls it gave no status. Every control a
+    /// responsibility or a rule cites is listed, once, in the order of the rule.
+    #[test]
+    fn every_control_the_report_cites_is_in_the_catalogue_once() {
+        let cited = CUSTOMER_RESPONSIBILITIES
+            .iter()
+            .flat_map(|r| r.controls.iter())
+            .chain(crate::compliance::rules().flat_map(|r| r.controls.iter()));
+        for id in cited {
+            assert!(control(id).is_some(), "{id} is cited but not listed");
+        }
+        for (i, c) in CONTROLS.iter().enumerate() {
+            assert_eq!(
+                CONTROLS.iter().position(|o| o.id == c.id),
+                Some(i),
+                "{} listed twice",
+                c.id
+            );
+        }
+        // In the order of the rule: by section, then by citation.
+        let key = |id: &str| {
+            id.split(['(', ')'])
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    let roman = ["i", "ii", "iii", "iv", "v", "vi", "vii"];
+                    if let Some(n) = roman.iter().position(|r| *r == p) {
+                        format!("r{n:02}")
+                    } else {
+                        p.to_owned()
+                    }
+                })
+                .collect::<Vec<_>>()
+        };
+        let keys: Vec<_> = CONTROLS.iter().map(|c| key(c.id)).collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+    }
+
+    /// A control that is the customer's at heart is listed, and a responsibility says what
+    /// the customer does for it.
+    #[test]
+    fn every_customer_led_control_is_listed_and_served_by_a_responsibility() {
+        for id in CUSTOMER_LED {
+            assert!(control(id).is_some(), "{id}");
+            assert!(
+                CUSTOMER_RESPONSIBILITIES
+                    .iter()
+                    .any(|r| r.controls.contains(id)),
+                "no responsibility serves {id}"
+            );
+        }
+        assert!(customer_led("164.308(b)(1)") && customer_led("164.314(a)(1)"));
+        assert!(!customer_led("164.312(a)(2)(iv)"));
+    }
+}

@@ -11,7 +11,7 @@ use crate::cfn::scan::Scanned;
 use crate::compliance::report::Gathered;
 use crate::compliance::rules::branches::{self, MOST_CONDITIONS, Reading};
 use crate::compliance::rules::{Cx, Index, IndexPart, Outcome, Proof, rules_for};
-use crate::compliance::waiver::{invisible, reason_problem};
+use crate::compliance::waiver::{invisible, reason_problem, too_far};
 use crate::compliance::{WAIVERS_KEY, rule_spec};
 use crate::error::Finding;
 use crate::literal::Date;
@@ -153,9 +153,10 @@ impl WaiverNote {
             .is_some_and(|e| Date::parse(e).map_or(true, |last| last < today))
     }
 
-    /// Why the waiver does not waive, when it does not: it expired before `today`, or its
-    /// reason is not one an auditor can read ([`reason_problem`]: a construct's typed
-    /// exception writes its reason without [`App::waive`](crate::App::waive)'s check).
+    /// Why the waiver does not waive, when it does not: it expired before `today`, its last
+    /// day is more than a year after `today` ([`too_far`]), or its reason is not one an
+    /// auditor can read ([`reason_problem`]): a construct's typed exception, or metadata
+    /// written by any other way, skips [`App::waive`](crate::App::waive)'s checks.
     fn refused(&self, today: Date) -> Option<String> {
         if let Some(problem) = reason_problem(&self.reason) {
             Some(format!("the waiver's reason is refused: {problem}"))
@@ -165,7 +166,11 @@ impl WaiverNote {
                 shown(self.expires.as_deref().unwrap_or_default())
             ))
         } else {
-            None
+            self.expires
+                .as_deref()
+                .and_then(|e| Date::parse(e).ok())
+                .and_then(|last| too_far(last, today))
+                .map(|problem| format!("the waiver is refused: {problem}"))
         }
     }
 }
@@ -769,6 +774,36 @@ mod tests {
             // Used, though refused: the report says why it waives nothing, not that the rule
             // holds.
             assert!(evaluation.unused_waivers.is_empty(), "{waiver}");
+        }
+    }
+
+    /// A waiver written in the metadata by another way than `App::waive` (which refuses
+    /// it) with a last day more than a year after today waives nothing: it reads as
+    /// permanent.
+    #[test]
+    fn a_waiver_written_to_run_more_than_a_year_waives_nothing() {
+        let readable = "a macro definition that names a function and holds no PHI";
+        // `evaluate` reads today as 2026-12-01.
+        for (expires, waives) in [
+            ("2027-12-01", true),
+            ("2027-12-02", false),
+            ("2999-12-31", false),
+        ] {
+            let template = unread_with(
+                serde_json::json!({ "rule": "U1", "reason": readable, "expires": expires }),
+            );
+            let statuses = crate::testing::statuses(&[("s", &template)], "U1", "Thing");
+            if waives {
+                assert!(
+                    matches!(&statuses[..], [Status::Waived { .. }]),
+                    "{expires}: {statuses:?}"
+                );
+            } else {
+                assert!(
+                    matches!(&statuses[..], [Status::Failed { finding }] if finding.contains("more than a year after today (2026-12-01)")),
+                    "{expires}: {statuses:?}"
+                );
+            }
         }
     }
 

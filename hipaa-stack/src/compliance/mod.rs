@@ -2,7 +2,10 @@
 //! report shows an auditor.
 //!
 //! - [`CONTROLS`] lists the HIPAA Security Rule standards and implementation specifications
-//!   that infrastructure can address, with their NIST SP 800-53 Rev. 5 controls.
+//!   that infrastructure can address, and those the customer's responsibilities serve, with
+//!   their NIST SP 800-53 Rev. 5 controls. A control that no template can hold (a contract,
+//!   an analysis, a procedure of people) is the customer's in the report, whatever the rules
+//!   that support it prove.
 //! - [`rules()`] are the rows of `docs/CONTROLS.md` as code. `synth` runs every rule on every
 //!   resource of every stack (including raw resources added through the escape hatch) and
 //!   refuses an unwaived failure. A rule that passes yields its evidence: the property paths
@@ -37,7 +40,8 @@ pub use engine::{Checked, Evaluation, Status};
 pub use rules::{ELIGIBLE, Outcome, Packs, Proof, RuleSpec, rule, rule_spec, rules};
 pub use waiver::Waiver;
 
-pub(crate) use engine::{Evaluator, Results, StackSummary};
+pub(crate) use engine::{Evaluator, Results, StackSummary, shown};
+pub(crate) use waiver::invisible;
 
 use serde_json::{Value, json};
 

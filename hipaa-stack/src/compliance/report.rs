@@ -47,6 +47,7 @@ use serde_json::Value;
 
 use crate::cfn::{Resource, Template};
 use crate::compliance::Assembly;
+use crate::compliance::catalogue::customer_led;
 use crate::compliance::engine::shown;
 use crate::compliance::recovery::{Lookup, Recovery, RecoveryEntry, link_replicas, written_tree};
 use crate::compliance::rules::Proof;
@@ -171,7 +172,8 @@ pub struct Summary {
     pub gap: usize,
     /// Broken somewhere, unwaived.
     pub failed: usize,
-    /// The customer's, outside any template.
+    /// The customer's: outside any template, or supported by the templates and held by
+    /// the customer (a contract, an analysis, a procedure of people).
     pub customer: usize,
     /// No resource of this app touches it.
     pub not_covered: usize,
@@ -192,7 +194,11 @@ pub enum ControlStatus {
     Gap,
     /// Broken somewhere, unwaived.
     Failed,
-    /// The customer's responsibility.
+    /// The customer's responsibility: a control that no rule of the app serves and a
+    /// customer responsibility does, or one whose requirement no template holds (a contract,
+    /// an analysis, a procedure of people: `compliance::CUSTOMER_LED`), whatever the proofs
+    /// of the rules that support it (listed under it). A failure or a gap of those rules
+    /// still makes it failed or a gap.
     Customer,
     /// No resource of this app touches it.
     NotCovered,
@@ -1324,6 +1330,11 @@ fn control_entry(control: &'static Control, by_rule: &RuleEntries, listed: bool)
         || (any(|e| !e.waived.is_empty()) && !any(|e| e.proofs > 0))
     {
         ControlStatus::Gap
+    } else if customer_led(control.id) {
+        // A control whose requirement no template holds (a contract, an analysis, a
+        // procedure of people) is the customer's, however many proofs the rules that
+        // support it found: they are listed under it, and never make it "enforced".
+        ControlStatus::Customer
     } else if any(|e| !e.waived.is_empty()) {
         ControlStatus::Waived
     } else if any(|e| e.proofs > 0) {
@@ -1849,7 +1860,7 @@ impl Report {
 
 /// Where an unused waiver is: its construct, or its stack and resource, each through
 /// `code`.
-fn unused_waiver_place(w: &UnusedWaiver, code: impl Fn(&str) -> String) -> String {
+pub(crate) fn unused_waiver_place(w: &UnusedWaiver, code: impl Fn(&str) -> String) -> String {
     match &w.construct {
         Some(construct) => format!("the construct {}", code(construct)),
         None => format!("{} in stack {}", code(&w.logical_id), code(&w.stack)),
@@ -3030,7 +3041,8 @@ mod tests {
         stack
             .add(RawResource::new("Failing", "AWS::CloudFormation::Macro").property("Name", "f"))
             .unwrap();
-        let last = crate::literal::Date::parse("2999-01-31").unwrap();
+        // The latest day a waiver may run to (a year from today).
+        let last = crate::compliance::waiver::last_allowed_day(crate::literal::Date::today());
         app.waive(
             crate::compliance::Waiver::new(crate::compliance::rule::U1, &waived, "a test resource")
                 .until(last),
@@ -3063,7 +3075,7 @@ mod tests {
                 "Waived".to_owned(),
                 true,
                 Some("a test resource".to_owned()),
-                Some("2999-01-31".to_owned())
+                Some(last.to_string())
             )]
         );
         assert_eq!(
@@ -3080,6 +3092,67 @@ mod tests {
             !gaps.is_empty() && gaps.iter().all(|g| g.note.is_some()),
             "{gaps:?}"
         );
+    }
+
+    /// Before, §164.308(b)(1) and §164.314(a)(1) (business associate contracts) showed
+    /// "enforced" as soon as rule `H1` found every resource of an eligible service: no
+    /// template holds the contract. A control whose requirement is the customer's at heart
+    /// is the customer's, with the proofs of the rules that support it listed under it; a
+    /// failure of those rules still shows.
+    #[test]
+    fn a_control_no_template_can_hold_is_the_customers_whatever_its_rules_prove() {
+        let app = App::new("contracts");
+        let stack = app.stack("s").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        stack.add(LogGroup::new("App").encryption(&key)).unwrap();
+        let assembly = app.synth().unwrap();
+        for report in [Report::new(&assembly), Report::for_check(&assembly)] {
+            for id in ["164.308(b)(1)", "164.314(a)(1)"] {
+                let c = report.controls.iter().find(|c| c.id == id).unwrap();
+                assert_eq!(c.status, ControlStatus::Customer, "{id}: {:?}", c.rules);
+                assert!(c.customer.contains(&"baa"), "{id}: {:?}", c.customer);
+            }
+            for c in &report.controls {
+                if crate::compliance::catalogue::customer_led(c.id) {
+                    assert_eq!(c.status, ControlStatus::Customer, "{}", c.id);
+                }
+            }
+        }
+        // The proofs are listed under the control.
+        let report = Report::new(&assembly);
+        let baa = report
+            .controls
+            .iter()
+            .find(|c| c.id == "164.308(b)(1)")
+            .unwrap();
+        assert!(
+            baa.rules.iter().any(|r| r.id == "H1" && r.proofs > 0),
+            "{:?}",
+            baa.rules
+        );
+        assert_eq!(
+            report.summary.customer,
+            report
+                .controls
+                .iter()
+                .filter(|c| c.status == ControlStatus::Customer)
+                .count()
+        );
+
+        // A resource of a service not on the eligible list: H1 fails, and the control is
+        // failed, not the customer's.
+        let app = App::new("contracts");
+        let stack = app.stack("s").unwrap();
+        stack
+            .add(RawResource::new("Fleet", "AWS::GameLift::Fleet"))
+            .unwrap();
+        let report = Report::new(&app.check().unwrap());
+        let baa = report
+            .controls
+            .iter()
+            .find(|c| c.id == "164.308(b)(1)")
+            .unwrap();
+        assert_eq!(baa.status, ControlStatus::Failed, "{:?}", baa.rules);
     }
 
     #[test]

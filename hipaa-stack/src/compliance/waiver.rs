@@ -99,6 +99,11 @@ impl Waiver {
     /// The last day the waiver holds, a day in UTC (`synth`, `check` and `report` read
     /// today's date in UTC from the system clock); from the next day on, `synth` refuses
     /// the finding, and a waived gap is a gap again.
+    ///
+    /// At most a year after today ([`App::waive`] refuses a later day): an auditor reviews
+    /// each waiver at least once a year, and a waiver `until` 9999-12-31 is a permanent
+    /// waiver that reads as a temporary one. A waiver reviewed again is given a new last day;
+    /// one without a last day is shown as holding until it is removed.
     pub fn until(mut self, last_day: Date) -> Self {
         self.expires = Some(last_day);
         self
@@ -107,8 +112,9 @@ impl Waiver {
 
 impl App {
     /// Records a waiver. Refused when the construct belongs to another app, when the reason
-    /// is not a sentence an auditor can read (see [`reason_problem`]), or when the same rule
-    /// is already waived on the construct.
+    /// is not a sentence an auditor can read (see [`reason_problem`]), when its last day
+    /// ([`Waiver::until`]) is more than a year after today ([`last_allowed_day`]), or when the
+    /// same rule is already waived on the construct.
     pub fn waive(&self, waiver: Waiver) -> Result<()> {
         let mut arena = self.arena_mut();
         if waiver.app != self.id() {
@@ -123,6 +129,13 @@ impl App {
                 rule: waiver.rule,
                 path,
                 reason: problem.to_owned(),
+            });
+        }
+        if let Some(problem) = waiver.expires.and_then(|last| too_far(last, Date::today())) {
+            return Err(Error::InvalidWaiver {
+                rule: waiver.rule,
+                path,
+                reason: problem,
             });
         }
         if arena
@@ -144,6 +157,40 @@ impl App {
         });
         Ok(())
     }
+}
+
+/// The latest last day a waiver may have on `today`: the same day a year later (28 February
+/// for 29 February), or 2999-12-31, the last day a [`Date`] holds. An auditor reviews each
+/// waiver at least once a year (the report lists every waiver with its last day), so a
+/// waiver's written acceptance of a risk runs out before the next review and is renewed by
+/// a person, never carried on by a far date.
+pub(crate) fn last_allowed_day(today: Date) -> Date {
+    let text = today.to_string();
+    let mut parts = text.split('-').map(|p| p.parse::<u16>().unwrap_or(0));
+    let (year, month, day) = (
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(1),
+        parts.next().unwrap_or(1),
+    );
+    let latest = || Date::parse("2999-12-31");
+    Date::parse(&format!(
+        "{:04}-{month:02}-{day:02}",
+        year.saturating_add(1)
+    ))
+    .or_else(|_| Date::parse(&format!("{:04}-{month:02}-28", year.saturating_add(1))))
+    .or_else(|_| latest())
+    .unwrap_or(today)
+}
+
+/// Why a waiver whose last day is `last` cannot be recorded on `today`, if it cannot: the
+/// day is more than a year away ([`last_allowed_day`]).
+pub(crate) fn too_far(last: Date, today: Date) -> Option<String> {
+    let latest = last_allowed_day(today);
+    (last > latest).then(|| {
+        format!(
+            "its last day, {last}, is more than a year after today ({today}), and an auditor reviews every waiver at least once a year; give it a last day by {latest} (`.until(date!(\"{latest}\"))`) and renew it after the review"
+        )
+    })
 }
 
 /// Why a waiver's reason is not one an auditor can read, if it is not: the reason is
@@ -284,6 +331,57 @@ mod tests {
     use super::*;
     use crate::compliance::rule;
     use crate::prelude::*;
+
+    /// Before, a waiver could run to any day a `Date` holds: `until` 9999-12-31 (2999-12-31
+    /// here) was a permanent waiver that the report showed as a temporary one. A last day
+    /// more than a year after today is refused, with the latest day it may have.
+    #[test]
+    fn a_waiver_may_run_at_most_a_year() {
+        let day = |text: &str| Date::parse(text).unwrap();
+        assert_eq!(last_allowed_day(day("2026-12-05")), day("2027-12-05"));
+        assert_eq!(last_allowed_day(day("2028-02-29")), day("2029-02-28"));
+        assert_eq!(last_allowed_day(day("2999-06-01")), day("2999-12-31"));
+        assert!(too_far(day("2027-12-05"), day("2026-12-05")).is_none());
+        assert!(too_far(day("2027-12-06"), day("2026-12-05")).is_some());
+
+        let today = Date::today();
+        let latest = last_allowed_day(today);
+        for (last, refused) in [
+            (day("2999-12-31"), true),
+            (latest, false),
+            (today, false),
+            (day("2020-01-01"), false),
+        ] {
+            let app = App::new("a");
+            let stack = app.stack("s").unwrap();
+            let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+            let logs = stack.add(AccessLogBucket::new("AccessLogs")).unwrap();
+            let bucket = stack
+                .add(
+                    SecureBucket::new("Scans")
+                        .encryption(&key)
+                        .access_logs(&logs),
+                )
+                .unwrap();
+            let waived = app.waive(
+                Waiver::new(
+                    rule::S10,
+                    &bucket,
+                    "scans are re-imported from the imaging archive",
+                )
+                .until(last),
+            );
+            match waived {
+                Err(Error::InvalidWaiver { rule, path, reason }) if refused => {
+                    assert_eq!((rule, path.as_str()), ("S10", "s/Scans"));
+                    assert!(reason.contains("more than a year"), "{reason}");
+                    assert!(reason.contains(&latest.to_string()), "{reason}");
+                }
+                Ok(()) if !refused => {}
+                other => panic!("{last}: {other:?}"),
+            }
+        }
+    }
 
     /// The reasons an auditor cannot read: blank, punctuation, one word, text that hides
     /// or forges lines (a line break, a carriage return, an escape, a bidirectional

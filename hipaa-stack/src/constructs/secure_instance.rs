@@ -77,12 +77,19 @@ impl Ami {
     /// The image named by the SSM parameter `name`, e.g. AWS's public parameter
     /// `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64`. It is read
     /// through a dynamic reference (`{{resolve:ssm:…}}`) on every deploy, so a new image
-    /// replaces the instance; pin an [`Ami::id`] to control when.
+    /// replaces the instance; pin an [`Ami::id`] to control when. Only AWS's public
+    /// parameters of Amazon Linux (but its instance-store `-s3` and paravirtual `-pv-`
+    /// images, refused when the instance is added), Ubuntu (Canonical's `…/hvm/ebs-…/`
+    /// parameters) and Windows deploy: their images' root device is known; `preview` and
+    /// `up` refuse another parameter, whose image they cannot read before deploy (see
+    /// [`SecureInstance`]'s secure defaults).
     pub fn ssm_parameter(name: impl Into<String>) -> Self {
         Ami(AmiKind::Parameter(name.into()))
     }
 
-    /// The image `ami-…` (8 or 17 hexadecimal digits).
+    /// The image `ami-…` (8 or 17 hexadecimal digits). `preview` and `up` read it
+    /// (`ec2:DescribeImages`) and refuse it unless its root device is the one the instance
+    /// maps encrypted and its other volumes are encrypted (see [`SecureInstance`]).
     pub fn id(id: impl Into<String>) -> Self {
         Ami(AmiKind::Id(id.into()))
     }
@@ -112,15 +119,52 @@ impl Ami {
     /// Amazon Linux maps its root volume at `/dev/xvda`, Ubuntu (Canonical's parameters)
     /// and Windows at `/dev/sda1`, the two names EC2 reserves for the root volume of an
     /// HVM image (Amazon EC2 User Guide, "Device names for volumes"). `None` for an image
-    /// id or another parameter, whose root device only the program knows.
+    /// id or another parameter, whose root device only the program knows, and for the
+    /// parameters of a known family that name no EBS-backed HVM image
+    /// ([`Ami::family_problem`]; Canonical's outside `…/hvm/ebs-…/`, whose images may be
+    /// instance-store-backed or paravirtual).
     pub(crate) fn known_root_device(&self) -> Option<&'static str> {
         let AmiKind::Parameter(name) = &self.0 else {
             return None;
         };
-        KNOWN_ROOT_DEVICES
+        if self.family_problem().is_some() {
+            return None;
+        }
+        let (prefix, device) = KNOWN_ROOT_DEVICES
             .iter()
-            .find(|(prefix, _)| name.starts_with(prefix))
-            .map(|(_, device)| *device)
+            .find(|(prefix, _)| name.starts_with(prefix))?;
+        if *prefix == "/aws/service/canonical/ubuntu/" && !name.contains("/hvm/ebs-") {
+            return None;
+        }
+        Some(*device)
+    }
+
+    /// Why the images an Amazon Linux parameter names cannot boot a root volume encrypted
+    /// with the instance's key. hostile review 19: every `/aws/service/ami-amazon-linux-latest/`
+    /// parameter was taken for an EBS-backed image with its root at `/dev/xvda`, but AWS
+    /// publishes there `amzn-ami-hvm-x86_64-s3`, `amzn-ami-minimal-hvm-x86_64-s3`,
+    /// `amzn-ami-pv-x86_64-s3` and `amzn-ami-minimal-pv-x86_64-s3`, images backed by
+    /// instance store (their root volume is instance store, which no key of the account
+    /// encrypts: Amazon EC2 User Guide, "Root volumes for your Amazon EC2 instances"), and
+    /// `amzn-ami-pv-x86_64-ebs`, `amzn-ami-minimal-pv-x86_64-ebs`, paravirtual images whose
+    /// root device is `/dev/sda1` ("Device names for volumes": paravirtual, "Reserved for
+    /// root volume: /dev/sda1").
+    fn family_problem(&self) -> Option<String> {
+        let AmiKind::Parameter(name) = &self.0 else {
+            return None;
+        };
+        let image = name.strip_prefix("/aws/service/ami-amazon-linux-latest/")?;
+        if image.ends_with("-s3") {
+            Some(format!(
+                "the parameter `{name}` names an Amazon Linux image backed by instance store (`-s3`), whose root volume no key of the account encrypts (HIPAA §164.312(a)(2)(iv)); use an EBS-backed image, such as `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64`"
+            ))
+        } else if image.contains("-pv-") {
+            Some(format!(
+                "the parameter `{name}` names a paravirtual Amazon Linux image, whose root device is `/dev/sda1` and which current instance types do not run; use an HVM image, such as `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64`"
+            ))
+        } else {
+            None
+        }
     }
 
     pub(crate) fn image_id(&self) -> String {
@@ -396,6 +440,12 @@ impl sealed::ChosenGroup for Handle<SecurityGroup> {}
 ///   the image's root device name (see [`root_device_name`](SecureInstance::root_device_name)).
 ///   The image's other volumes, if it maps any, are made from its snapshots as they are: use
 ///   an image that maps only its root volume, or the account's EBS encryption by default.
+///   `preview` and `up` read an image given by [`Ami::id`] (`ec2:DescribeImages`) before they
+///   create or update the stack, and refuse it when its `RootDeviceName` is not the mapped
+///   device, its root is instance store, or it maps another volume from an unencrypted
+///   snapshot while the account's EBS encryption by default (`ec2:GetEbsEncryptionByDefault`)
+///   is off; they refuse an [`Ami::ssm_parameter`] other than AWS's public parameters of
+///   Amazon Linux, Ubuntu and Windows, which they cannot read.
 /// - Instance metadata only through IMDSv2 session tokens (`HttpTokens: required`), one
 ///   network hop, instance tags not exposed (E4, §164.312(a)(1)).
 /// - In a private subnet of the VPC, with no public address (E5, E7); behind the given
@@ -699,6 +749,9 @@ pub(crate) fn check_hardened(
             "`{}` is not a root device name: EC2 maps an image's root volume at `/dev/xvda` or `/dev/sda1` (`/dev/sda` for some older images), and the encrypted volume at another name would leave the root volume unencrypted (HIPAA §164.312(a)(2)(iv)); call `.root_device_name(..)` with the image's root device (`aws ec2 describe-images --query 'Images[].RootDeviceName'`)",
             crate::error::shown(root_device)
         ));
+    }
+    if let Some(problem) = ami.family_problem() {
+        return Err(problem);
     }
     if let (AmiKind::Parameter(name), Some(known)) = (&ami.0, ami.known_root_device())
         && known != root_device
@@ -1340,6 +1393,45 @@ export KEY_ARN_PASSWORD="
             assert!(err.starts_with("construct `t/Bad` is invalid"), "{err}");
             assert!(err.contains(needle), "{needle}: {err}");
         }
+        // hostile review 19: Amazon Linux parameters of instance-store (`-s3`) and
+        // paravirtual (`-pv-`) images are refused, whatever root device is given.
+        for (name, device, needle) in [
+            (
+                "/aws/service/ami-amazon-linux-latest/amzn-ami-hvm-x86_64-s3",
+                None,
+                "backed by instance store",
+            ),
+            (
+                "/aws/service/ami-amazon-linux-latest/amzn-ami-minimal-pv-x86_64-s3",
+                Some("/dev/sda1"),
+                "backed by instance store",
+            ),
+            (
+                "/aws/service/ami-amazon-linux-latest/amzn-ami-pv-x86_64-ebs",
+                Some("/dev/sda1"),
+                "paravirtual",
+            ),
+        ] {
+            let mut instance = base("Bad", Ami::ssm_parameter(name));
+            if let Some(device) = device {
+                instance = instance.root_device_name(device);
+            }
+            let err = stack.add(instance).unwrap_err().to_string();
+            assert!(err.contains(needle), "{name}: {err}");
+        }
+        // Canonical's parameters outside `…/hvm/ebs-…/` are no known family: their root
+        // device is the program's, and `up` refuses them as images it cannot read.
+        assert_eq!(
+            Ami::ssm_parameter(
+                "/aws/service/canonical/ubuntu/server/16.04/stable/current/amd64/hvm/instance-store/ami-id"
+            )
+            .known_root_device(),
+            None
+        );
+        assert_eq!(
+            Ami::ssm_parameter(UBUNTU).known_root_device(),
+            Some("/dev/sda1")
+        );
         // The family's root device by default, and an image id's root device as given.
         stack
             .add(base("Ubuntu", Ami::ssm_parameter(UBUNTU)))

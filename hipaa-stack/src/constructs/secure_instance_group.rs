@@ -44,7 +44,10 @@ const MAX_INSTANCES: u16 = 1000;
 /// - The launch template of [`SecureInstance`](crate::SecureInstance): every device
 ///   encrypted with the key (E1), IMDSv2 only (E4), detailed monitoring, EBS optimization,
 ///   user data of literals and typed references only; it also names the instance type, the
-///   instance profile and the security groups, so that nothing is left to a default.
+///   instance profile and the security groups, so that nothing is left to a default. Its
+///   image is read by `preview` and `up` and refused as an instance's is (an image id whose
+///   root device is not the mapped one, or that maps other volumes unencrypted; a parameter
+///   of no known family).
 /// - In every private subnet of the VPC, which map no public address (E5, E12).
 /// - `HealthCheckType: ELB` behind a load balancer (F5, §164.308(a)(7)(ii)(B)), `EC2`
 ///   otherwise; group metrics every minute (§164.312(b)).

@@ -348,7 +348,9 @@ pub struct Regional<C> {
     /// The S3 staging area in that region, for large templates.
     pub staging: Option<Staging>,
     /// EC2 in that region, to close the default security groups of the VPCs the stacks
-    /// create (rule E14); without it they are left as EC2 made them, and `up` says so.
+    /// create (rule E14); without it they are left as EC2 made them, and `up` says so. It
+    /// also reads the images that `SecureInstance`s and `SecureInstanceGroup`s launch by id
+    /// (rule E1, `ec2:DescribeImages`): without it, a stack with one is refused.
     pub network: Option<super::network::DefaultGroups>,
     /// RDS and CloudWatch Logs in that region, to give the log groups of the databases'
     /// exported logs the databases' keys and a retention (rule L4); without them the groups
@@ -1830,6 +1832,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             result.production = production(i);
             return Ok(result);
         }
+        self.check_images(stack).await?;
         let waits_on: Vec<&str> = stack
             .dependencies()
             .iter()
@@ -1955,6 +1958,35 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             }
         }
         Ok(result)
+    }
+
+    /// Rule E1 at deploy, before a change set of `stack` is made: the images that its
+    /// `SecureInstance`s and `SecureInstanceGroup`s launch must have their root volume where
+    /// the construct maps it encrypted, and no other volume made unencrypted (see
+    /// `images`). A run without an EC2 client for the stack's region cannot read them, and
+    /// refuses such a stack rather than deploy what no one checked.
+    async fn check_images(&self, stack: &SynthesizedStack) -> Result<(), DeployError> {
+        let launches = super::images::launches(stack);
+        if launches.is_empty() {
+            return Ok(());
+        }
+        super::images::refuse_unreadable(stack.name(), &launches)?;
+        let Some(ec2) = self.regional(stack.name()).network.as_ref() else {
+            return Err(DeployError::StackState {
+                stack: stack.name().to_owned(),
+                status: format!(
+                    "not planned: it launches instances ({}) whose images this run cannot read",
+                    launches
+                        .iter()
+                        .map(|l| format!("`{}`", l.construct))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                hint: "the engine reads each image's root device and volumes with EC2 before deploying it (rule E1), and this run has no EC2 client for the stack's region; deploy through the command line, or give `Regional::network`".to_owned(),
+            });
+        };
+        ec2.check_images(stack.name(), &launches, self.options.retry, &self.calls)
+            .await
     }
 
     /// Refuses, before anything is executed, an update that changes the value of an export

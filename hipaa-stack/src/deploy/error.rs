@@ -296,6 +296,27 @@ pub enum DeployError {
         cause: String,
     },
 
+    /// An instance or instance group would launch an image with a volume unencrypted: its
+    /// encrypted mapping is not at the image's root device, its root device is instance
+    /// store, or it maps other volumes from unencrypted snapshots (rule E1). Nothing was
+    /// changed.
+    #[error(
+        "stack `{stack}`: construct `{construct}` launches the image {image}, and {problem}; nothing was changed (HIPAA §164.312(a)(2)(iv)). {fix}"
+    )]
+    ImageRefused {
+        /// The stack.
+        stack: String,
+        /// The construct's path.
+        construct: String,
+        /// The image: its id, or the parameter that names it.
+        image: String,
+        /// What is wrong with the image, naming its `RootDeviceName` and the construct's
+        /// mapping, or the volumes.
+        problem: String,
+        /// What to do.
+        fix: &'static str,
+    },
+
     /// A stack is in a state the command cannot work from.
     #[error("stack `{stack}` is {status}; {hint}")]
     StackState {
@@ -478,6 +499,7 @@ impl DeployError {
             | DeployError::ExportTaken { stack, .. }
             | DeployError::AlreadyExists { stack, .. }
             | DeployError::StackState { stack, .. }
+            | DeployError::ImageRefused { stack, .. }
             | DeployError::NotExecuted { stack, .. }
             | DeployError::Timeout { stack, .. }
             | DeployError::StillImported { stack, .. }
@@ -491,6 +513,20 @@ impl DeployError {
 pub(crate) fn action(operation: &str) -> String {
     let service = if operation == "GetCallerIdentity" {
         "sts"
+    } else if operation.contains("SecurityGroup")
+        || operation.contains("Image")
+        || operation.contains("EbsEncryption")
+    {
+        // EC2's calls: the default groups (rule E14) and the images of instances (E1).
+        "ec2"
+    } else if operation.contains("LogGroup")
+        || operation == "AssociateKmsKey"
+        || operation == "PutRetentionPolicy"
+    {
+        // CloudWatch Logs' calls: the databases' log groups (rule L4).
+        "logs"
+    } else if operation.starts_with("DescribeDB") {
+        "rds"
     } else if operation.contains("Bucket")
         || operation.contains("Object")
         || operation.contains("PublicAccessBlock")
@@ -641,6 +677,23 @@ mod tests {
         assert_eq!(action("PutObject"), "s3:PutObject");
         assert_eq!(action("PutPublicAccessBlock"), "s3:PutPublicAccessBlock");
         assert_eq!(action("GetCallerIdentity"), "sts:GetCallerIdentity");
+        assert_eq!(action("DescribeImages"), "ec2:DescribeImages");
+        assert_eq!(
+            action("GetEbsEncryptionByDefault"),
+            "ec2:GetEbsEncryptionByDefault"
+        );
+        assert_eq!(
+            action("RevokeSecurityGroupIngress"),
+            "ec2:RevokeSecurityGroupIngress"
+        );
+        assert_eq!(action("AssociateKmsKey"), "logs:AssociateKmsKey");
+        assert_eq!(action("DescribeLogGroups"), "logs:DescribeLogGroups");
+        assert_eq!(action("PutRetentionPolicy"), "logs:PutRetentionPolicy");
+        assert_eq!(action("DescribeDBInstances"), "rds:DescribeDBInstances");
+        assert_eq!(
+            action("DescribeStackEvents"),
+            "cloudformation:DescribeStackEvents"
+        );
         assert_eq!(action("DescribeStacks"), "cloudformation:DescribeStacks");
         assert_eq!(action("CreateChangeSet"), "cloudformation:CreateChangeSet");
     }

@@ -11,6 +11,7 @@ mod api;
 mod engine;
 mod error;
 mod guard;
+mod images;
 mod logs;
 mod network;
 pub mod plan;
@@ -50,7 +51,8 @@ pub struct Connection {
     pub cloudformation: SdkApi,
     /// The S3 staging area for large templates.
     pub staging: Staging,
-    /// EC2, to close the default security groups of the VPCs the stacks create.
+    /// EC2, to close the default security groups of the VPCs the stacks create, and to read
+    /// the images that instances launch before a stack with them is created or updated.
     pub network: DefaultGroups,
     /// RDS and CloudWatch Logs, to give the log groups of databases' exported logs the
     /// databases' keys.

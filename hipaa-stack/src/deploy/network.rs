@@ -60,6 +60,16 @@ impl DefaultGroups {
         DefaultGroups { ec2, endpoint }
     }
 
+    /// The EC2 client.
+    pub(crate) fn ec2(&self) -> &aws_sdk_ec2::Client {
+        &self.ec2
+    }
+
+    /// Where its calls go, for messages.
+    pub(crate) fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
     /// The region its client sends its calls to, by service, when the client knows it.
     pub(crate) fn sends_to(&self) -> Vec<(&'static str, Option<String>)> {
         vec![("EC2", self.ec2.config().region().map(ToString::to_string))]

@@ -123,6 +123,21 @@ fn a_usage_error_says_to_try_help() {
     }
 }
 
+/// A usage error that repeats an argument holding a bidirectional override or a
+/// zero-width space (which make a terminal show text otherwise than it is written) shows
+/// each as its code point; before, only control characters were escaped.
+#[test]
+fn a_usage_error_shows_invisible_characters_as_code_points() {
+    let run = run_example("clinic", &["synth", "--n\u{202e}pe\u{200b}"]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--n\\u{202e}pe\\u{200b}"), "{stderr}");
+    assert!(
+        !stderr.contains('\u{202e}') && !stderr.contains('\u{200b}'),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn each_command_shows_only_the_flags_it_honours() {
     let flags = |command: &str| -> Vec<String> {

@@ -18,6 +18,7 @@ mod fake;
 mod faults;
 mod frontdoor_rules;
 mod graph_props;
+mod images;
 mod input_props;
 mod moto;
 mod network_acls;

@@ -161,16 +161,51 @@ fn associated(cx: &Cx<'_>) -> Outcome {
     })
 }
 
-/// The association of the template that moves the subnet `subnet` (a logical id of the
-/// template) to an ACL, if one does: its `SubnetId` names the subnet whatever the stack's
-/// conditions ([`super::meaning::names`]: its `Ref`, which is its id). What ACL it names is
-/// judged on the association ([`associated`]).
-fn association_of<'a>(cx: &Cx<'a>, subnet: &str) -> Option<&'a crate::cfn::Resource> {
-    cx.others(ASSOCIATION).find(|a| {
-        super::meaning::names(&a.properties()["SubnetId"], subnet)
-            && a.properties()
-                .get("NetworkAclId")
-                .is_some_and(|v| !v.is_null() && !no_value(v))
+/// The association of the app that moves the subnet `subnet` (a logical id of the
+/// template) to an ACL, if one does, with its stack when it is another: one of the template
+/// whose `SubnetId` names the subnet whatever the stack's conditions
+/// ([`super::meaning::names`]: its `Ref`, which is its id), or one of another stack of the
+/// app whose `SubnetId` is the subnet carried across: the import (`Fn::ImportValue`) of an
+/// export of this stack whose value names the subnet, or the `Ref` of a template parameter
+/// of hipaa-stack's filled by an output of this stack that names it (hostile review 19: an
+/// association kept with the ACLs in a stack of their own left the subnet a false gap). What
+/// ACL it names is judged on the association, where it is declared ([`associated`]).
+fn association_of<'a>(
+    cx: &Cx<'a>,
+    subnet: &str,
+) -> Option<(Option<&'a str>, &'a crate::cfn::Resource)> {
+    let moves = |a: &crate::cfn::Resource| {
+        a.properties()
+            .get("NetworkAclId")
+            .is_some_and(|v| !v.is_null() && !no_value(v))
+    };
+    if let Some(a) = cx
+        .others(ASSOCIATION)
+        .find(|a| super::meaning::names(&a.properties()["SubnetId"], subnet) && moves(a))
+    {
+        return Some((None, a));
+    }
+    let exports: Vec<&str> = super::arn::exports_of(cx.template, subnet)
+        .into_iter()
+        .filter(|(_, v)| super::meaning::names(v, subnet))
+        .map(|(name, _)| name)
+        .collect();
+    cx.everywhere(ASSOCIATION).find(|(stack, a)| {
+        let Some(stack) = *stack else {
+            return false;
+        };
+        let named = &a.properties()["SubnetId"];
+        let imported = named
+            .as_object()
+            .filter(|m| m.len() == 1)
+            .and_then(|m| m.get("Fn::ImportValue"))
+            .and_then(text)
+            .is_some_and(|name| exports.contains(&name.as_str()));
+        let carried = || {
+            cx.across_regions(cx.template_of(Some(stack)), named)
+                .is_some_and(|(from, r)| from == cx.stack && r.logical_id() == subnet)
+        };
+        moves(a) && (imported || carried())
     })
 }
 
@@ -212,7 +247,11 @@ fn default_acl(cx: &Cx<'_>) -> Outcome {
     let mut bare = Vec::new();
     for subnet in subnets {
         match association_of(cx, subnet.logical_id()) {
-            Some(a) => proofs.extend(proof_of(a, "/SubnetId")),
+            Some((None, a)) => proofs.extend(proof_of(a, "/SubnetId")),
+            Some((Some(stack), a)) => proofs.extend(proof_of(a, "/SubnetId").map(|p| Proof {
+                logical_id: format!("{stack}/{}", p.logical_id),
+                ..p
+            })),
             None => bare.push(format!("`{}`", subnet.logical_id())),
         }
     }
@@ -391,6 +430,135 @@ mod tests {
             Cx::check_first(e16, &[a, vpc.clone()]),
             Outcome::NotApplicable
         );
+    }
+
+    /// The subnets of one stack moved to an ACL by an association of another stack of the
+    /// app (the ACLs kept in a stack of their own) are read as moved, when the association's
+    /// `SubnetId` is the subnet carried across: the import of its export, or a template
+    /// parameter filled by an output of its stack that names it. An import of another
+    /// export, or an association that names no ACL, moves nothing (hostile review 19).
+    #[test]
+    fn an_association_of_another_stack_of_the_app_moves_the_subnet() {
+        use crate::cfn::{Expr, Output, Parameter, Resource, Template};
+        let network = |outputs: Vec<Output>| Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![
+                Resource::raw(
+                    "V".to_owned(),
+                    VPC.to_owned(),
+                    json!({ "CidrBlock": "10.0.0.0/16" }),
+                ),
+                Resource::raw(
+                    "A".to_owned(),
+                    SUBNET.to_owned(),
+                    json!({ "VpcId": { "Ref": "V" }, "CidrBlock": "10.0.0.0/24" }),
+                ),
+                Resource::raw(
+                    "B".to_owned(),
+                    SUBNET.to_owned(),
+                    json!({ "VpcId": { "Ref": "V" }, "CidrBlock": "10.0.1.0/24" }),
+                ),
+            ],
+            outputs,
+        };
+        let output = |name: &str, value: Expr| Output {
+            name: name.to_owned(),
+            value,
+            description: None,
+            export: Some(format!("net:{name}")),
+        };
+        let outputs = || {
+            vec![
+                output("SubnetA", Expr::reference("A")),
+                output("SubnetB", Expr::reference("B")),
+                output("Text", Expr::lit("subnet-0123456789abcdef0")),
+            ]
+        };
+        let acls = |subnets: [Value; 2], acl: Value, parameters: Vec<Parameter>| Template {
+            description: String::new(),
+            parameters,
+            resources: vec![
+                Resource::raw(
+                    "Acl".to_owned(),
+                    ACL.to_owned(),
+                    json!({ "VpcId": "vpc-0123456789abcdef0" }),
+                ),
+                Resource::raw(
+                    "MoveA".to_owned(),
+                    ASSOCIATION.to_owned(),
+                    json!({ "SubnetId": subnets[0], "NetworkAclId": acl }),
+                ),
+                Resource::raw(
+                    "MoveB".to_owned(),
+                    ASSOCIATION.to_owned(),
+                    json!({ "SubnetId": subnets[1], "NetworkAclId": acl }),
+                ),
+            ],
+            outputs: Vec::new(),
+        };
+        let on_vpc = |net: &Template, other: &Template| {
+            let stacks = [("net", net), ("acls", other)];
+            let index = super::super::Index::new(&stacks);
+            e16(&Cx::in_first(&stacks, &net.resources()[0], &index))
+        };
+        let net = network(outputs());
+        let imported = acls(
+            [
+                json!({ "Fn::ImportValue": "net:SubnetA" }),
+                json!({ "Fn::ImportValue": "net:SubnetB" }),
+            ],
+            json!({ "Ref": "Acl" }),
+            Vec::new(),
+        );
+        match on_vpc(&net, &imported) {
+            Outcome::Pass(proofs) => assert!(
+                proofs.iter().all(|p| p.logical_id.starts_with("acls/")),
+                "{proofs:?}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        let carried = acls(
+            [json!({ "Ref": "SubnetA" }), json!({ "Ref": "SubnetB" })],
+            json!({ "Ref": "Acl" }),
+            ["SubnetA", "SubnetB"]
+                .iter()
+                .map(|name| Parameter {
+                    name: (*name).to_owned(),
+                    stack: "net".to_owned(),
+                    region: None,
+                })
+                .collect(),
+        );
+        assert!(matches!(on_vpc(&net, &carried), Outcome::Pass(_)));
+        // One association imports an export that is no subnet's: `B` stays on the default.
+        let other = acls(
+            [
+                json!({ "Fn::ImportValue": "net:SubnetA" }),
+                json!({ "Fn::ImportValue": "net:Text" }),
+            ],
+            json!({ "Ref": "Acl" }),
+            Vec::new(),
+        );
+        match on_vpc(&net, &other) {
+            Outcome::Gap(why) => assert!(why.contains("`B`") && !why.contains("`A`"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        // An association that names no ACL moves nothing.
+        let none = acls(
+            [
+                json!({ "Fn::ImportValue": "net:SubnetA" }),
+                json!({ "Fn::ImportValue": "net:SubnetB" }),
+            ],
+            json!({ "Ref": "AWS::NoValue" }),
+            Vec::new(),
+        );
+        assert!(matches!(on_vpc(&net, &none), Outcome::Gap(_)));
+        // Without the exports, the imports name nothing of the subnets' stack.
+        assert!(matches!(
+            on_vpc(&network(Vec::new()), &imported),
+            Outcome::Gap(_)
+        ));
     }
 
     #[test]

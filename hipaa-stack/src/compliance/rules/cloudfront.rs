@@ -31,7 +31,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "CloudFront distributions accept only HTTPS with TLS 1.2 or later, and reach custom and VPC origins over TLS 1.2",
         types: &[DISTRIBUTION, VPC_ORIGIN],
         controls: &["164.312(e)(1)", "164.312(e)(2)(ii)"],
-        fix: "set `ViewerProtocolPolicy` to https-only or redirect-to-https on the default and every cache behavior; serve an ACM certificate (`ViewerCertificate.AcmCertificateArn`, `SslSupportMethod` sni-only) with `MinimumProtocolVersion` TLSv1.2_2021, and no `CloudFrontDefaultCertificate` beside it (the default *.cloudfront.net certificate accepts TLS 1.0); give every custom origin (`CustomOriginConfig`, and the legacy `DistributionConfig.CustomOrigin`) `OriginProtocolPolicy` https-only, or match-viewer where every cache behavior that may route to it (by its `Id` or an origin group's) keeps viewers on HTTPS, and every VPC origin (`AWS::CloudFront::VpcOrigin` of the template, `VpcOriginEndpointConfig`) https-only; with `OriginSSLProtocols` [TLSv1.2]; write `CacheBehaviors`, `Origins` and each origin as literals, which the rule reads; a `ContinuousDeploymentPolicyId` names an `AWS::CloudFront::ContinuousDeploymentPolicy` of the template whose `StagingDistributionDnsNames` are distributions of the template (`Fn::GetAtt [Staging, DomainName]`), or one with `Enabled` false",
+        fix: "set `ViewerProtocolPolicy` to https-only or redirect-to-https on the default and every cache behavior; serve an ACM certificate (`ViewerCertificate.AcmCertificateArn`, `SslSupportMethod` sni-only) with `MinimumProtocolVersion` TLSv1.2_2021, and no `CloudFrontDefaultCertificate` beside it (the default *.cloudfront.net certificate accepts TLS 1.0); give every custom origin (`CustomOriginConfig`, and the legacy `DistributionConfig.CustomOrigin`) `OriginProtocolPolicy` https-only, or match-viewer where every cache behavior that may route to it (by its `Id` or an origin group's) keeps viewers on HTTPS, and every VPC origin (`AWS::CloudFront::VpcOrigin` of the template, or imported from the stack of the app that exports it; `VpcOriginEndpointConfig`) https-only, or match-viewer where every cache behavior of the app's distributions that may route to it keeps viewers on HTTPS; with `OriginSSLProtocols` [TLSv1.2]; write `CacheBehaviors`, `Origins` and each origin as literals, which the rule reads; a `ContinuousDeploymentPolicyId` names an `AWS::CloudFront::ContinuousDeploymentPolicy` of the template whose `StagingDistributionDnsNames` are distributions of the template (`Fn::GetAtt [Staging, DomainName]`), or one with `Enabled` false",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_34"),
@@ -240,8 +240,9 @@ fn viewer_certificate(cx: &Cx<'_>) -> Result<Proof, String> {
 /// to this origin (`behind`: the default one included) keeps viewers on HTTPS
 /// (`ViewerProtocolPolicy` https-only or redirect-to-https; "allow-all: Viewers can use HTTP
 /// or HTTPS", CloudFront API `CacheBehavior`). `behind` is `None` where the behaviors are
-/// read nowhere (an `AWS::CloudFront::VpcOrigin`, which distributions of any stack may
-/// name): match-viewer fails there; `Err` where they cannot be read before deploy.
+/// read here (an `AWS::CloudFront::VpcOrigin`, which distributions of any stack may name,
+/// and whose match-viewer [`vpc_match_viewer`] reads in them): match-viewer fails here;
+/// `Err` where they cannot be read before deploy.
 fn tls_to_origin(
     cx: &Cx<'_>,
     base: &str,
@@ -322,11 +323,12 @@ fn origins(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
             let named = cx
                 .others(VPC_ORIGIN)
                 // Its `Ref` or `Id`, however written; text joined onto one names another.
-                .find(|o| super::meaning::names(id, o.logical_id()));
+                .any(|o| super::meaning::names(id, o.logical_id()))
+                || vpc_origin_carried(cx, id);
             checks.push(match named {
-                Some(_) => cx.proof(&vpc).ok_or_default(),
-                None => Err(format!(
-                    "`{}` is {}, which names no `AWS::CloudFront::VpcOrigin` of this template: how CloudFront reaches it is read nowhere",
+                true => cx.proof(&vpc).ok_or_default(),
+                false => Err(format!(
+                    "`{}` is {}, which names no `AWS::CloudFront::VpcOrigin` of the app (of this template, or the import of its export): how CloudFront reaches it is read nowhere",
                     pointer_name(&vpc),
                     text_or_json(id)
                 )),
@@ -438,9 +440,125 @@ fn with_staging(cx: &Cx<'_>, outcome: Outcome) -> Outcome {
     }
 }
 
+/// Whether the `VpcOriginId` `id` of an origin of the distribution read in `dcx` is shown
+/// to name a VPC origin of the app other than `cx`'s: one of the distribution's own
+/// template, by `Ref` or `Fn::GetAtt` ([`super::meaning::names`]); the import of an export
+/// whose value so names one; or a template parameter of hipaa-stack's filled by an output
+/// that names one. Any other value (an id written as text, a custom resource's attribute)
+/// may be this one.
+fn names_another_vpc_origin(cx: &Cx<'_>, dcx: &Cx<'_>, id: &Value) -> bool {
+    let this = |stack: &str, logical: &str| stack == cx.stack && logical == cx.id();
+    if let Some(o) = dcx
+        .others(VPC_ORIGIN)
+        .find(|o| super::meaning::names(id, o.logical_id()))
+    {
+        return !this(dcx.stack, o.logical_id());
+    }
+    if let Some(name) = id.get("Fn::ImportValue").and_then(text) {
+        return cx.everywhere(VPC_ORIGIN).any(|(stack, o)| {
+            super::arn::exports_of(cx.template_of(stack), o.logical_id())
+                .iter()
+                .any(|(export, v)| *export == name && super::meaning::names(v, o.logical_id()))
+                && !this(stack.unwrap_or(cx.stack), o.logical_id())
+        });
+    }
+    cx.across_regions(dcx.template, id)
+        .is_some_and(|(stack, r)| r.type_name() == VPC_ORIGIN && !this(stack, r.logical_id()))
+}
+
+/// Whether `id`, a `VpcOriginId` of a distribution of `cx`'s template, is a VPC origin of
+/// another stack of the app carried across: the import (`Fn::ImportValue`, written whole)
+/// of an export whose value names one ([`super::meaning::names`]), or a template parameter
+/// of hipaa-stack's filled by an output that names one. CF1 reads that VPC origin where it
+/// is declared, its match-viewer in the distributions of every stack ([`vpc_match_viewer`]).
+fn vpc_origin_carried(cx: &Cx<'_>, id: &Value) -> bool {
+    let imported = id
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .and_then(|m| m.get("Fn::ImportValue"))
+        .and_then(text);
+    if let Some(name) = imported {
+        return cx.everywhere(VPC_ORIGIN).any(|(stack, o)| {
+            super::arn::exports_of(cx.template_of(stack), o.logical_id())
+                .iter()
+                .any(|(export, v)| *export == name && super::meaning::names(v, o.logical_id()))
+        });
+    }
+    cx.across_regions(cx.template, id)
+        .is_some_and(|(_, r)| r.type_name() == VPC_ORIGIN)
+}
+
+/// `OriginProtocolPolicy` match-viewer on a VPC origin (`cx`, at `at`): HTTPS exactly when
+/// every cache behavior of every distribution of the app that may route requests to it keeps
+/// viewers on HTTPS (see [`tls_to_origin`]). Its behaviors are those of the distributions, of
+/// any stack, with an origin whose `VpcOriginConfig.VpcOriginId` may name it (one not shown
+/// to name another VPC origin, [`names_another_vpc_origin`]), read by [`behaviors_to`]. A
+/// distribution whose origins or behaviors cannot be read before deploy may route here in
+/// plain HTTP; a VPC origin no distribution of the app routes to is reached by
+/// distributions no template shows (hostile review 19).
+fn vpc_match_viewer(cx: &Cx<'_>, at: &str) -> Result<Proof, String> {
+    let why = "CloudFront may forward requests to the origin in plain HTTP; set https-only";
+    let mut routes = 0_usize;
+    let mut open = Vec::new();
+    for (stack, d) in cx.everywhere(DISTRIBUTION) {
+        let dcx = in_stack(cx, stack, d);
+        let name = stack.map_or_else(
+            || d.logical_id().to_owned(),
+            |s| format!("{s}/{}", d.logical_id()),
+        );
+        let origins = entries(&dcx, &format!("{CONFIG}/Origins")).map_err(|e| {
+            format!(
+                "`{}` is match-viewer and the origins of the distribution `{name}` cannot be read ({e}): {why}",
+                pointer_name(at)
+            )
+        })?;
+        for origin in origins {
+            let Some(id) = dcx.prop(&format!("{origin}/VpcOriginConfig/VpcOriginId")) else {
+                continue;
+            };
+            if names_another_vpc_origin(cx, &dcx, id) {
+                continue;
+            }
+            let behaviors = behaviors_to(&dcx, &origin).map_err(|e| {
+                format!(
+                    "`{}` is match-viewer and the cache behaviors of the distribution `{name}` that send requests to it cannot be read ({e}): {why}",
+                    pointer_name(at)
+                )
+            })?;
+            for b in behaviors {
+                routes += 1;
+                if viewer_policy(&dcx, &b).is_err() {
+                    open.push(format!("`{name}` `{}`", pointer_name(&b)));
+                }
+            }
+        }
+    }
+    if routes == 0 {
+        return Err(format!(
+            "`{}` is match-viewer and no cache behavior of a distribution of the app routes to this VPC origin, so the behaviors that send it requests are read nowhere: {why}",
+            pointer_name(at)
+        ));
+    }
+    if !open.is_empty() {
+        return Err(format!(
+            "`{}` is match-viewer and {} may send this VPC origin viewers' requests without HTTPS (`ViewerProtocolPolicy` not https-only nor redirect-to-https): {why}",
+            pointer_name(at),
+            open.join(", ")
+        ));
+    }
+    cx.proof(at).ok_or_default()
+}
+
 fn cf1(cx: &Cx<'_>) -> Outcome {
     if cx.resource.type_name() == VPC_ORIGIN {
-        let checks = tls_to_origin(cx, "/VpcOriginEndpointConfig", None);
+        let base = "/VpcOriginEndpointConfig";
+        let mut checks = tls_to_origin(cx, base, None);
+        let at = format!("{base}/OriginProtocolPolicy");
+        if cx.prop(&at).and_then(text).as_deref() == Some("match-viewer")
+            && let Some(policy) = checks.first_mut()
+        {
+            *policy = vpc_match_viewer(cx, &at);
+        }
         return all(checks);
     }
     let read = edge_bodies(cx, edge_origins(cx, viewer_and_origins(cx)));
@@ -1665,9 +1783,129 @@ mod tests {
             Outcome::Fail(why) => assert!(why.contains("is match-viewer"), "{why}"),
             other => panic!("{other:?}"),
         }
-        // A VPC origin's behaviors are read nowhere: match-viewer fails there.
+        // A VPC origin that no distribution of the app routes to: its behaviors are read
+        // nowhere, and match-viewer fails there.
         let vpc = json!({ "VpcOriginEndpointConfig": { "Arn": "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/a/1",
             "Name": "a", "OriginProtocolPolicy": "match-viewer", "OriginSSLProtocols": ["TLSv1.2"] } });
         assert!(matches!(outcome_of(cf1, VPC_ORIGIN, vpc), Outcome::Fail(_)));
+    }
+
+    /// match-viewer on a VPC origin passes exactly when every cache behavior of the app's
+    /// distributions that may route to it keeps viewers on HTTPS: distributions of its own
+    /// stack and of others (by the import of its export), and any whose `VpcOriginId` is not
+    /// shown to name another VPC origin (hostile review 19).
+    #[test]
+    fn match_viewer_on_a_vpc_origin_reads_the_distributions_of_the_app() {
+        use crate::cfn::{Expr, Output, Resource, Template};
+        let origin = |id: &str| {
+            Resource::raw(
+                id.to_owned(),
+                VPC_ORIGIN.to_owned(),
+                json!({ "VpcOriginEndpointConfig": { "Arn": "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/a/1",
+                    "Name": id, "OriginProtocolPolicy": "match-viewer", "OriginSSLProtocols": ["TLSv1.2"] } }),
+            )
+        };
+        let distribution = |id: &str, vpc_origin: Value, viewer: &str| {
+            let mut d = cf1_distribution(json!({ "ViewerProtocolPolicy": viewer }), json!({}));
+            d["DistributionConfig"]["Origins"] = json!([{ "Id": "api", "DomainName": "internal.example.org",
+                "VpcOriginConfig": { "VpcOriginId": vpc_origin } }]);
+            Resource::raw(id.to_owned(), DISTRIBUTION.to_owned(), d)
+        };
+        let edge = |more: Vec<Resource>| Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: [vec![origin("VO"), origin("Other")], more].concat(),
+            outputs: vec![
+                Output {
+                    name: "VoId".to_owned(),
+                    value: Expr::get_att("VO", "Id"),
+                    description: None,
+                    export: Some("edge:VO:Id".to_owned()),
+                },
+                Output {
+                    name: "OtherId".to_owned(),
+                    value: Expr::get_att("Other", "Id"),
+                    description: None,
+                    export: Some("edge:Other:Id".to_owned()),
+                },
+            ],
+        };
+        let cdn = |resources: Vec<Resource>| Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources,
+            outputs: Vec::new(),
+        };
+        let judge = |edge: &Template, cdn: &Template| {
+            let stacks = [("edge", edge), ("cdn", cdn)];
+            let index = super::super::Index::new(&stacks);
+            cf1(&Cx::in_first(&stacks, &edge.resources()[0], &index))
+        };
+        let own = json!({ "Fn::GetAtt": ["VO", "Id"] });
+        let imported = json!({ "Fn::ImportValue": "edge:VO:Id" });
+        // Its own stack's distribution and another stack's, both on HTTPS.
+        let https = edge(vec![distribution("D", own.clone(), "redirect-to-https")]);
+        let other_https = cdn(vec![distribution("C", imported.clone(), "https-only")]);
+        assert!(matches!(judge(&https, &other_https), Outcome::Pass(_)));
+        // The distribution of the other stack names a VPC origin of the app by the import of
+        // its export, read where it is declared; the import of an export that is no VPC
+        // origin's is read nowhere.
+        let stacks = [("edge", &https), ("cdn", &other_https)];
+        let index = super::super::Index::new(&stacks);
+        let cdn_cx = Cx {
+            template: &other_https,
+            resource: &other_https.resources()[0],
+            stack: "cdn",
+            stacks: &stacks,
+            at: 1,
+            index: &index,
+        };
+        let carried = |id: Value| vpc_origin_carried(&cdn_cx, &id);
+        assert!(carried(json!({ "Fn::ImportValue": "edge:VO:Id" })));
+        assert!(!carried(json!({ "Fn::ImportValue": "edge:origins" })));
+        assert!(!carried(json!("vo-0123456789abcdef0")));
+        // A distribution of another stack lets viewers in over HTTP: it is named.
+        let other_http = cdn(vec![distribution("C", imported, "allow-all")]);
+        match judge(&https, &other_http) {
+            Outcome::Fail(why) => assert!(why.contains("`cdn/C`"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        // One routing over HTTP to another VPC origin, of its stack or imported, is not this
+        // one's; one whose id is written as text may be.
+        for named in [
+            json!({ "Fn::GetAtt": ["Other", "Id"] }),
+            json!({ "Fn::ImportValue": "edge:Other:Id" }),
+        ] {
+            let mut resources = vec![distribution("D", own.clone(), "redirect-to-https")];
+            if named.get("Fn::GetAtt").is_some() {
+                resources.push(distribution("E", named, "allow-all"));
+                assert!(matches!(
+                    judge(&edge(resources), &cdn(Vec::new())),
+                    Outcome::Pass(_)
+                ));
+            } else {
+                let other = cdn(vec![distribution("C", named, "allow-all")]);
+                assert!(matches!(judge(&edge(resources), &other), Outcome::Pass(_)));
+            }
+        }
+        let text = cdn(vec![distribution(
+            "C",
+            json!("vo-0123456789abcdef0"),
+            "allow-all",
+        )]);
+        assert!(matches!(judge(&https, &text), Outcome::Fail(_)));
+        // A distribution whose origins cannot be read may route to it.
+        let mut unread =
+            cf1_distribution(json!({ "ViewerProtocolPolicy": "allow-all" }), json!({}));
+        unread["DistributionConfig"]["Origins"] = json!({ "Fn::ImportValue": "edge:origins" });
+        let unread = cdn(vec![Resource::raw(
+            "C".to_owned(),
+            DISTRIBUTION.to_owned(),
+            unread,
+        )]);
+        match judge(&https, &unread) {
+            Outcome::Fail(why) => assert!(why.contains("cannot be read"), "{why}"),
+            other => panic!("{other:?}"),
+        }
     }
 }

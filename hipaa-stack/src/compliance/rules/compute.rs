@@ -37,6 +37,31 @@ const EIP_ASSOCIATION: &str = "AWS::EC2::EIPAssociation";
 const ENDPOINT_GROUP: &str = "AWS::GlobalAccelerator::EndpointGroup";
 /// An Elastic Load Balancing v2 load balancer.
 const LOAD_BALANCER: &str = "AWS::ElasticLoadBalancingV2::LoadBalancer";
+/// A SageMaker notebook instance, an EC2 instance of SageMaker's whose metadata service E4
+/// reads: `InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion`,
+/// "Indicates the minimum IMDS version that the notebook instance supports. When passed as
+/// part of CreateNotebookInstance, if no value is selected, then it defaults to IMDSv1. This
+/// means that both IMDSv1 and IMDSv2 are supported" (pattern `1|2`: CloudFormation
+/// reference, `AWS::SageMaker::NotebookInstance InstanceMetadataServiceConfiguration`).
+const NOTEBOOK: &str = "AWS::SageMaker::NotebookInstance";
+/// An EMR cluster, whose EC2 instances answer IMDSv1 unless the security configuration it
+/// names (`SecurityConfiguration`, the name of an `AWS::EMR::SecurityConfiguration`, whose
+/// `Ref` is its name) sets `InstanceMetadataServiceConfiguration` with
+/// `MinimumInstanceMetadataServiceVersion` 2 (Amazon EMR Management Guide, "Create a
+/// security configuration": "For application code calls to IMDS, you can configure IMDS to
+/// use both IMDSv1 and IMDSv2, or only IMDSv2"; without one, both answer).
+const EMR_CLUSTER: &str = "AWS::EMR::Cluster";
+const EMR_SECURITY_CONFIGURATION: &str = "AWS::EMR::SecurityConfiguration";
+/// An EC2 Image Builder infrastructure configuration, the settings of the build and test
+/// instances its pipelines launch: `InstanceMetadataOptions.HttpTokens`, "Indicates whether a
+/// signed token header is required for instance metadata retrieval requests", `required` or
+/// `optional`, optional by default (CloudFormation reference,
+/// `AWS::ImageBuilder::InfrastructureConfiguration InstanceMetadataOptions`); it has no
+/// `HttpEndpoint`.
+const IMAGE_BUILDER: &str = "AWS::ImageBuilder::InfrastructureConfiguration";
+/// An Elastic Beanstalk environment, whose instances E4 reads through its option settings
+/// (see [`super::services::beanstalk_imds_v1_disabled`]).
+const BEANSTALK: &str = "AWS::ElasticBeanstalk::Environment";
 
 pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
@@ -92,6 +117,10 @@ pub(crate) static RULES: &[RuleSpec] = &[
             EC2_FLEET,
             NODEGROUP,
             BATCH,
+            NOTEBOOK,
+            EMR_CLUSTER,
+            IMAGE_BUILDER,
+            BEANSTALK,
         ],
         controls: &[
             "164.308(a)(3)(i)",
@@ -99,7 +128,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "164.308(a)(4)(ii)(C)",
             "164.312(a)(1)",
         ],
-        fix: "set `MetadataOptions.HttpTokens` to `required` (or `HttpEndpoint` to `disabled`) on the instance or launch configuration, or `LaunchTemplateData.MetadataOptions.HttpTokens` on a launch template the instance launches from (`LaunchTemplate.LaunchTemplateId`); launch fleets (`LaunchTemplateConfigs`), EKS managed node groups (`LaunchTemplate`) and managed AWS Batch compute environments (`ComputeResources.LaunchTemplate`) from such launch templates",
+        fix: "set `MetadataOptions.HttpTokens` to `required` (or `HttpEndpoint` to `disabled`) on the instance or launch configuration, or `LaunchTemplateData.MetadataOptions.HttpTokens` on a launch template the instance launches from (`LaunchTemplate.LaunchTemplateId`); launch fleets (`LaunchTemplateConfigs`), EKS managed node groups (`LaunchTemplate`) and managed AWS Batch compute environments (`ComputeResources.LaunchTemplate`) from such launch templates; set `InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion` to `2` on a SageMaker notebook instance, and on the `AWS::EMR::SecurityConfiguration` of this template that an EMR cluster names by `Ref` in `SecurityConfiguration`; `InstanceMetadataOptions.HttpTokens` to `required` on an Image Builder infrastructure configuration; the option `aws:autoscaling:launchconfiguration` `DisableIMDSv1` to true in an Elastic Beanstalk environment's `OptionSettings` (or in the configuration template of this template it names)",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2IMDSv2Enabled"),
             checkov: Some("CKV_AWS_79"),
@@ -564,8 +593,105 @@ pub(super) fn imds_closed(cx: &Cx<'_>, options: &str) -> Result<Proof, String> {
     cx.equals(&tokens, &json!("required"))
 }
 
+/// `MinimumInstanceMetadataServiceVersion` of the `InstanceMetadataServiceConfiguration` at
+/// `options` of `cx` (a notebook instance, or an EMR security configuration whose
+/// `SecurityConfiguration` is the JSON document) is `2`, read as CloudFormation resolves
+/// it (a number or text, `Fn::Sub "2"`); `1`, a parameter, an `Fn::If` or nothing is not
+/// shown to keep IMDSv1 out.
+fn minimum_imds_two(cx: &Cx<'_>, options: &str) -> Result<Proof, String> {
+    let pointer = format!(
+        "{options}/InstanceMetadataServiceConfiguration/MinimumInstanceMetadataServiceVersion"
+    );
+    match cx.prop(&pointer) {
+        Some(v) if super::meaning::text(v).is_some_and(|t| t == "2") => {
+            cx.proof(&pointer).ok_or_default()
+        }
+        Some(v) => Err(format!(
+            "`{}` is {v}, not 2, so IMDSv1 answers",
+            pointer_name(&pointer)
+        )),
+        None => Err(format!(
+            "`{}` is not set (it must be 2), so IMDSv1 answers",
+            pointer_name(&pointer)
+        )),
+    }
+}
+
+/// E4 over an EMR cluster: it names (`SecurityConfiguration` by `Ref`) an
+/// `AWS::EMR::SecurityConfiguration` of this template whose document requires IMDSv2. The
+/// document is JSON, written as an object or as its text; a configuration named by text, by
+/// parameter or by import is read nowhere.
+fn emr_imds(cx: &Cx<'_>) -> Outcome {
+    let Some(named) = cx.prop("/SecurityConfiguration") else {
+        return Outcome::Fail(
+            "the cluster names no `SecurityConfiguration`, so its instances answer IMDSv1; name an `AWS::EMR::SecurityConfiguration` of this template whose `InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion` is 2"
+                .to_owned(),
+        );
+    };
+    let ours = named
+        .get("Ref")
+        .and_then(Value::as_str)
+        .filter(|_| named.as_object().is_some_and(|m| m.len() == 1))
+        .and_then(|id| {
+            cx.others(EMR_SECURITY_CONFIGURATION)
+                .find(|c| c.logical_id() == id)
+        });
+    let Some(configuration) = ours else {
+        return Outcome::Fail(
+            "`SecurityConfiguration` names no `AWS::EMR::SecurityConfiguration` of this template (by `Ref`), so nothing shows that the cluster's instances require IMDSv2"
+                .to_owned(),
+        );
+    };
+    let on = cx.on(configuration);
+    let found = match on.prop("/SecurityConfiguration") {
+        // The document written as its JSON text.
+        Some(Value::String(text)) => match crate::cfn::tree::from_str(text) {
+            Ok(document) => {
+                let version = document
+                    .pointer("/InstanceMetadataServiceConfiguration/MinimumInstanceMetadataServiceVersion")
+                    .and_then(super::meaning::text);
+                // Each key of the path written once, as itself: a key written twice (which
+                // of the two EMR reads is not documented) or with escapes (`\u004d…`) is
+                // not shown to be what EMR reads.
+                let once = ["\"InstanceMetadataServiceConfiguration\"", "\"MinimumInstanceMetadataServiceVersion\""]
+                    .iter()
+                    .all(|key| text.matches(key).count() == 1);
+                match version.as_deref() {
+                    Some("2") if once => on.proof("/SecurityConfiguration").ok_or_default(),
+                    Some("2") => Err("`SecurityConfiguration` writes `InstanceMetadataServiceConfiguration` or its `MinimumInstanceMetadataServiceVersion` more than once or with escapes, so which version EMR reads is not shown; write each key once".to_owned()),
+                    Some(v) => Err(format!(
+                        "`SecurityConfiguration.InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion` is {v}, not 2, so IMDSv1 answers"
+                    )),
+                    None => Err("`SecurityConfiguration` sets no `InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion` 2, so IMDSv1 answers".to_owned()),
+                }
+            }
+            Err(_) => Err("`SecurityConfiguration` is text that is not a JSON document, so nothing shows that IMDSv1 is off".to_owned()),
+        },
+        _ => minimum_imds_two(&on, "/SecurityConfiguration"),
+    };
+    match found {
+        Ok(p) => all([cx.proof("/SecurityConfiguration").ok_or_default(), Ok(p)]),
+        Err(e) => Outcome::Fail(format!(
+            "security configuration `{}`: {e}",
+            configuration.logical_id()
+        )),
+    }
+}
+
 fn e4(cx: &Cx<'_>) -> Outcome {
     match cx.resource.type_name() {
+        NOTEBOOK => return all([minimum_imds_two(cx, "")]),
+        BEANSTALK => return all([super::services::beanstalk_imds_v1_disabled(cx)]),
+        IMAGE_BUILDER => {
+            let tokens = "/InstanceMetadataOptions/HttpTokens";
+            return all([
+                match cx.prop(tokens).and_then(super::meaning::text).as_deref() {
+                    Some("required") => cx.proof(tokens).ok_or_default(),
+                    _ => cx.equals(tokens, &json!("required")),
+                },
+            ]);
+        }
+        EMR_CLUSTER => return emr_imds(cx),
         SPOT_FLEET | EC2_FLEET => return fleets::e4(cx),
         GROUP => return group_launches(cx),
         NODEGROUP | BATCH => {

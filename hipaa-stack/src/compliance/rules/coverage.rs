@@ -1902,6 +1902,20 @@ fn assignment(text: &str) -> Option<String> {
                 .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
                 .unwrap_or(rest.len());
             let after = &rest[name_end..];
+            // A name whose last word is `id`, `arn` or `name` names a secret, never holds it:
+            // boto3's `get_secret_value(SecretId="db")`, `SECRET_ARN=arn:…`,
+            // `TOKEN_NAME=api` (as `reference_name` reads property names; hostile review 19).
+            let name_start = text[..start]
+                .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                .map_or(0, |p| p + 1);
+            let identifies = words(&text[name_start..from + name_end])
+                .last()
+                .is_some_and(|w| ["id", "arn", "name"].contains(&w.as_str()));
+            // sudoers' `NOPASSWD:` tag is no setting of a password: it says none is asked.
+            let sudoers_tag = lower[name_start..].starts_with("nopasswd:");
+            if identifies || sudoers_tag {
+                continue;
+            }
             let trimmed = after.trim_start_matches([' ', '\t', '"', '\'']);
             // A field of an ARN is no name of a setting: `arn:aws:secretsmanager:us-east-1:…`
             // and `…:secret:db-AbCdEf` name a secret, never hold it (see `arn_shaped`).
@@ -1922,6 +1936,13 @@ fn assignment(text: &str) -> Option<String> {
             // A written value: not empty, not read from the environment or a command (`$…`),
             // not a placeholder (`<…>`).
             let value = value.trim_start_matches([' ', '\t', '"', '\'']);
+            // A flag or a keyword is no secret: cloud-config's `lock_passwd: true`, `password:
+            // RANDOM` (cloud-init makes one up) and `chpasswd: {expire: False}` (a YAML
+            // mapping, whose keys this reads in turn), as `user_data!` passes them.
+            let yaml_mapping = trimmed.starts_with(':') && value.starts_with('{');
+            if setting_word(value) || yaml_mapping {
+                continue;
+            }
             if let Some(first) = value
                 .chars()
                 .next()
@@ -1932,6 +1953,117 @@ fn assignment(text: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether `value` (what follows `=` or `:`) starts with a word that sets a flag or names a
+/// keyword rather than a secret: `true`, `false`, `yes`, `no` (any case), or cloud-init's
+/// `RANDOM`, then the end of the value.
+fn setting_word(value: &str) -> bool {
+    let end = value
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(value.len());
+    let (word, rest) = value.split_at(end);
+    let ends =
+        rest.is_empty() || rest.starts_with([' ', '\t', '\n', '\r', '"', '\'', ',', ';', '}']);
+    ends && (["true", "false", "yes", "no"]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
+        || word == "RANDOM")
+}
+
+/// [`assignment`] over user data, statement by statement (lines, and `;` within them),
+/// except that a PowerShell variable (`$NAME`, `$env:NAME`) given, in parentheses, a command
+/// that fetches a secret at boot (`$env:PGPASSWORD = (aws secretsmanager get-secret-value
+/// …)`, `$DbPassword = (Get-SECSecretValue -SecretId db).SecretString`: see
+/// [`powershell_fetched`]) is read from its parenthesis on: PowerShell runs the command
+/// ("Grouping operator `( )`", about_Operators: it returns the result of the enclosed
+/// pipeline), so the variable's name is no assignment of written text, and what is written
+/// inside is still read. Any other value in parentheses (`('hunter2')`, `(Write-Output
+/// 'x')`, `(echo hunter2)`) is read as the assignment of what it gives. The whole user data
+/// is also read as `user_data!` reads it ([`hipaa_stack_syntax::user_data_problem`]) when
+/// this finds nothing (hostile review 19: the two fetches were refused here although
+/// `user_data!` passes them).
+fn user_data_assignment(data: &str) -> Option<String> {
+    user_data_statements(data, false)
+}
+
+/// [`user_data_assignment`], or with `equals` only those written `NAME=value` (as
+/// [`equals_assignment`] reads free text), each statement read after what a PowerShell
+/// variable is given is set apart.
+fn user_data_statements(data: &str, equals: bool) -> Option<String> {
+    data.split(['\n', ';']).find_map(|statement| {
+        let read = powershell_fetched(statement).unwrap_or(statement);
+        if equals {
+            assignment(&read.replace(':', " "))
+        } else {
+            assignment(read)
+        }
+    })
+}
+
+/// The commands that fetch a secret at boot, in lower case: the AWS CLI's reads of Secrets
+/// Manager and Parameter Store (`aws secretsmanager get-secret-value` and
+/// `get-random-password`, `aws ssm get-parameter`, `get-parameters` and
+/// `get-parameters-by-path`), and the AWS Tools for PowerShell's cmdlets of the same
+/// operations. Any other command in parentheses may give text written in the script
+/// (`(Write-Output 'x')`, `(ConvertTo-SecureString 'pw' -AsPlainText -Force)`): what it
+/// gives is read as written.
+const FETCHING_CLI: [(&str, &[&str]); 2] = [
+    (
+        "secretsmanager",
+        &["get-secret-value", "get-random-password"],
+    ),
+    (
+        "ssm",
+        &["get-parameter", "get-parameters", "get-parameters-by-path"],
+    ),
+];
+const FETCHING_CMDLETS: [&str; 5] = [
+    "get-secsecretvalue",
+    "get-secrandompassword",
+    "get-ssmparameter",
+    "get-ssmparametervalue",
+    "get-ssmparametersbypath",
+];
+
+/// The subexpression (from its `(` on) that a PowerShell statement `$NAME = (command …)` or
+/// `$env:NAME = (command …)` gives its variable, when the command fetches a secret at boot
+/// ([`FETCHING_CLI`], [`FETCHING_CMDLETS`]); `None` for any other statement.
+fn powershell_fetched(statement: &str) -> Option<&str> {
+    let rest = statement.trim_start().strip_prefix('$')?;
+    let rest = match rest.get(..4) {
+        Some(env) if env.eq_ignore_ascii_case("env:") => &rest[4..],
+        _ => rest,
+    };
+    let name_end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    if name_end == 0 {
+        return None;
+    }
+    let value = rest[name_end..]
+        .trim_start_matches([' ', '\t'])
+        .strip_prefix('=')?
+        .trim_start_matches([' ', '\t']);
+    // The command's first words, up to the parenthesis' end, in lower case.
+    let words: Vec<String> = value
+        .strip_prefix('(')?
+        .split(')')
+        .next()
+        .unwrap_or_default()
+        .split([' ', '\t'])
+        .filter(|w| !w.is_empty())
+        .take(3)
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let fetches = match words.as_slice() {
+        [aws, service, operation] if aws == "aws" => FETCHING_CLI
+            .iter()
+            .any(|(s, ops)| s == service && ops.contains(&operation.as_str())),
+        [cmdlet, ..] => FETCHING_CMDLETS.contains(&cmdlet.as_str()),
+        [] => false,
+    };
+    fetches.then_some(value)
 }
 
 /// Whether `value`, given to a flag `--secret`, is BuildKit's description of where a
@@ -2980,7 +3112,7 @@ fn p1(cx: &Cx<'_>) -> Outcome {
                     &pointer[1..]
                 ));
             }
-            if let Some(a) = assignment(&data) {
+            if let Some(a) = user_data_assignment(&data) {
                 problems.push(format!(
                     "`{}` assigns a secret in plain text ({a})",
                     &pointer[1..]
@@ -3311,10 +3443,21 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             // A password assigned in free text (a description, a tag, a command): `NAME=value`.
             // (Only user data and environment variables are read for `name: value` as well,
             // which descriptions write in prose.)
+            // User data written inside an intrinsic (`Fn::Base64`) is read statement by
+            // statement, as the user data of an instance is (see `user_data_assignment`).
+            let user_data = trail.below(at, "UserData");
             if !name.eq_ignore_ascii_case("UserData")
                 && s.contains('=')
-                && let Some(a) = assignment(s)
-                && equals_assignment(s)
+                && let Some(a) = if user_data {
+                    user_data_assignment(s)
+                } else {
+                    assignment(s)
+                }
+                && (if user_data {
+                    user_data_statements(s, true).is_some()
+                } else {
+                    equals_assignment(s)
+                })
             {
                 problems.push(format!(
                     "`{}` assigns a secret in plain text ({a})",
@@ -3540,6 +3683,32 @@ fn p1(cx: &Cx<'_>) -> Outcome {
 
 #[cfg(test)]
 mod tests {
+
+    /// sudoers' `NOPASSWD:ALL`, cloud-config's `lock_passwd: true`, `password: RANDOM` and
+    /// `chpasswd: {expire: False}` set no password, and `user_data!` passes them; P1 refused
+    /// them in a template's user data (hostile review 19). A written value beside them still
+    /// fails.
+    #[test]
+    fn flags_and_keywords_beside_password_names_assign_none() {
+        for passes in [
+            "echo 'app ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/app",
+            "  lock_passwd: true",
+            "password: RANDOM",
+            "chpasswd: {expire: False}",
+            "ssh_pwauth: no",
+        ] {
+            assert_eq!(assignment(passes), None, "{passes}");
+        }
+        for fails in [
+            "password: RANDOMLY",
+            "password: Random",
+            "DB_PASSWORD={hunter2}",
+            "chpasswd: {expire: False, password: Winter2026xyz}",
+            "lock_passwd: true\npassword: Winter2026xyz",
+        ] {
+            assert!(assignment(fails).is_some(), "{fails}");
+        }
+    }
 
     /// A field of an ARN (`arn:aws:secretsmanager:…`, `…:secret:db`) is no setting named
     /// like a secret; a setting written `name: value` or `NAME=value` still is.
@@ -4094,6 +4263,46 @@ mod tests {
         assert!(assignment("password: 's3cret'").is_some());
         assert!(assignment("mysql --password hunter2").is_some());
         assert!(assignment("export DB_PASSWORD=$(aws secretsmanager get-secret-value)").is_none());
+        // A name whose last word is an id, an ARN or a name names a secret (hostile review 19).
+        for named in [
+            "get_secret_value(SecretId=\"db\")",
+            "SECRET_ARN=arn:aws:secretsmanager:us-east-1:111122223333:secret:db",
+            "token-name: api",
+        ] {
+            assert!(assignment(named).is_none(), "{named}");
+        }
+        for written in [
+            "DB_SECRET=hunter2",
+            "SecretIdentity=hunter2",
+            "ID_TOKEN=abc123",
+        ] {
+            assert!(assignment(written).is_some(), "{written}");
+        }
+        // PowerShell: a fetch at boot is read from its parenthesis on; anything else in
+        // parentheses is an assignment of what it gives.
+        for fetched in [
+            "$env:PGPASSWORD = (aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)",
+            "$DbPassword = (Get-SECSecretValue -SecretId db).SecretString",
+            "$ENV:API_TOKEN=(AWS  SSM  get-parameters-by-path --path /app)",
+        ] {
+            assert!(powershell_fetched(fetched).is_some(), "{fetched}");
+            assert!(user_data_assignment(fetched).is_none(), "{fetched}");
+        }
+        for written in [
+            "$env:PGPASSWORD = ('hunter2')",
+            "$env:PGPASSWORD = (Write-Output 'x')",
+            "$env:PGPASSWORD = (ConvertTo-SecureString 'hunter2' -AsPlainText -Force)",
+            "$env:PGPASSWORD = (aws secretsmanager create-secret --secret-string hunter2)",
+            "PGPASSWORD=(aws secretsmanager get-secret-value)",
+        ] {
+            assert!(powershell_fetched(written).is_none(), "{written}");
+            assert!(user_data_assignment(written).is_some(), "{written}");
+        }
+        // What the fetch is given is still read.
+        assert!(
+            user_data_assignment("$X = (Get-SECSecretValue -SecretId db password=hunter2)")
+                .is_some()
+        );
         assert!(assignment("yum install -y nginx").is_none());
         assert!(secret_name("DB_PASSWORD"));
         assert!(secret_name("ApiToken"));

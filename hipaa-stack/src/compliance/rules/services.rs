@@ -379,7 +379,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "AWS::KinesisFirehose::DeliveryStream",
         ],
         controls: ENC,
-        fix: "set `StreamEncryption` (`EncryptionType` KMS, `KeyId` a key of the app); Firehose: `DeliveryStreamEncryptionConfigurationInput` with `KeyType` CUSTOMER_MANAGED_CMK and `KeyARN`",
+        fix: "set `StreamEncryption` (`EncryptionType` KMS, `KeyId` a key of the app); Firehose: `DeliveryStreamEncryptionConfigurationInput` with `KeyType` CUSTOMER_MANAGED_CMK and `KeyARN`, or, reading an MSK topic (`MSKAsSource`), an `AWS::MSK::Cluster` of the app whose `EncryptionInfo.EncryptionAtRest.DataVolumeKMSKeyId` is a customer-managed key",
         packs: packs(Some("HIPAA.Security-KinesisStreamSSE"), Some("CKV_AWS_43")),
         check: ks1,
     },
@@ -3071,6 +3071,9 @@ fn lattice_listener(cx: &Cx<'_>) -> Outcome {
     }
 }
 
+/// E4 of an Elastic Beanstalk environment (read by `compute`).
+pub(super) use beanstalk::imds_v1_disabled as beanstalk_imds_v1_disabled;
+
 /// F1 of the load balancer that Elastic Beanstalk makes for an environment, as the
 /// `OptionSettings` of an `AWS::ElasticBeanstalk::Environment` (over those of the
 /// configuration template it names) or of an `AWS::ElasticBeanstalk::ConfigurationTemplate`
@@ -3177,6 +3180,47 @@ mod beanstalk {
             .collect();
         (texts.len() == found.len() && texts.iter().all(|t| t.eq_ignore_ascii_case(&texts[0])))
             .then(|| texts.into_iter().next())
+    }
+
+    /// E4 of an environment: its instances refuse IMDSv1 when the option
+    /// `aws:autoscaling:launchconfiguration` `DisableIMDSv1` is true ("Set to true to disable
+    /// Instance Metadata Service Version 1 (IMDSv1) and enforce IMDSv2": Elastic Beanstalk
+    /// developer guide, "General options for all environments"), in the settings in force:
+    /// the environment's own, which override those of the configuration template of this
+    /// template it names (`TemplateName`), which override the source bundle's
+    /// `.ebextensions` ("Precedence": settings applied directly to the environment, then
+    /// saved configurations, then configuration files, then defaults). Written nowhere, the
+    /// platform's default and the source bundle decide, which no template shows: it fails.
+    /// A saved configuration that is no configuration template of this template, or one
+    /// copied from another (`SourceConfiguration`), is read nowhere.
+    pub(in crate::compliance::rules) fn imds_v1_disabled(cx: &Cx<'_>) -> Result<Proof, String> {
+        const NAMESPACE: &str = "aws:autoscaling:launchconfiguration";
+        const OPTION: &str = "DisableIMDSv1";
+        let own = settings(cx.id(), cx.resource.properties());
+        if !values(&own, NAMESPACE, OPTION).is_empty() {
+            return reads(&own, NAMESPACE, OPTION, "true").ok_or_else(|| {
+                format!("`{NAMESPACE}` `{OPTION}` is not true, so the instances answer IMDSv1")
+            });
+        }
+        let template = cx.prop("/TemplateName").and_then(|name| {
+            let id = name.get("Ref").and_then(Value::as_str)?;
+            cx.others("AWS::ElasticBeanstalk::ConfigurationTemplate")
+                .find(|t| t.logical_id() == id)
+        });
+        match template {
+            Some(t) if t.properties()["SourceConfiguration"].is_null() => {
+                let saved = settings(t.logical_id(), t.properties());
+                reads(&saved, NAMESPACE, OPTION, "true").ok_or_else(|| {
+                    format!(
+                        "neither the environment nor its configuration template `{}` sets `{NAMESPACE}` `{OPTION}` to true, so the instances may answer IMDSv1",
+                        t.logical_id()
+                    )
+                })
+            }
+            _ => Err(format!(
+                "the environment does not set `{NAMESPACE}` `{OPTION}` to true in its `OptionSettings` (nor in a configuration template of this template that it names by `Ref` and that copies no saved configuration), so the instances may answer IMDSv1"
+            )),
+        }
     }
 
     /// F1 of an environment or configuration template.
@@ -5075,6 +5119,13 @@ fn ks1(cx: &Cx<'_>) -> Outcome {
         if from_stream {
             return stream_source(cx);
         }
+        let from_msk = cx
+            .prop("/DeliveryStreamType")
+            .and_then(text)
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("MSKAsSource"));
+        if from_msk {
+            return msk_source(cx);
+        }
         let base = "/DeliveryStreamEncryptionConfigurationInput";
         return all([
             match cx.prop(&format!("{base}/KeyType")).map(text_or_json) {
@@ -5157,6 +5208,107 @@ fn stream_source(cx: &Cx<'_>) -> Outcome {
             text_or_json
         )
     ))
+}
+
+const MSK_CLUSTER: &str = "AWS::MSK::Cluster";
+const MSK_SERVERLESS: &str = "AWS::MSK::ServerlessCluster";
+
+/// The MSK cluster of the app that `arn` (a delivery stream's `MSKClusterARN`) names, with
+/// its stack when another: a cluster of the template by `Ref` (which is its ARN) or
+/// `Fn::GetAtt` of its `Arn`, or the import of an export of a stack of the app whose value
+/// is one of those.
+fn msk_cluster_of<'a>(
+    cx: &Cx<'a>,
+    arn: &Value,
+) -> Option<(Option<&'a str>, &'a crate::cfn::Resource)> {
+    let names = |v: &Value, id: &str| {
+        v.as_object().is_some_and(|m| m.len() == 1)
+            && (v.get("Ref").and_then(Value::as_str) == Some(id)
+                || match v.get("Fn::GetAtt") {
+                    Some(Value::Array(a)) => {
+                        a.len() == 2 && a[0].as_str() == Some(id) && a[1].as_str() == Some("Arn")
+                    }
+                    Some(Value::String(s)) => s.split_once('.') == Some((id, "Arn")),
+                    _ => false,
+                })
+    };
+    let types = [MSK_CLUSTER, MSK_SERVERLESS];
+    if let Some(r) = types
+        .iter()
+        .flat_map(|t| cx.others(t))
+        .find(|r| names(arn, r.logical_id()))
+    {
+        return Some((None, r));
+    }
+    let name = arn.get("Fn::ImportValue").and_then(text)?;
+    types.iter().find_map(|t| {
+        cx.everywhere(t).find(|(stack, r)| {
+            super::arn::exports_of(cx.template_of(*stack), r.logical_id())
+                .iter()
+                .any(|(export, v)| *export == name && names(v, r.logical_id()))
+        })
+    })
+}
+
+/// KS1 of a delivery stream that reads an Amazon MSK topic (`DeliveryStreamType`
+/// `MSKAsSource`): Firehose takes no `DeliveryStreamEncryptionConfigurationInput` with a
+/// Kinesis or MSK source (CloudFormation reference, `AWS::KinesisFirehose::DeliveryStream`,
+/// and the Firehose API reference, `CreateDeliveryStream`: server-side encryption is for
+/// records put to the stream directly), and the records at rest are the topic's, kept on
+/// the cluster's broker volumes. So the stream is as encrypted as its cluster: an
+/// `AWS::MSK::Cluster` of the app whose `EncryptionInfo.EncryptionAtRest.DataVolumeKMSKeyId`
+/// is a customer-managed key ("If you don't specify a KMS key, MSK creates one for you and
+/// uses it": CloudFormation reference, `AWS::MSK::Cluster EncryptionAtRest`). An MSK
+/// Serverless cluster encrypts with a key of AWS's own, which no template chooses: it
+/// fails, as a delivery stream with an AWS-owned key does. A cluster named by text that is
+/// no cluster of the app is not shown either way, a gap; a value no rule can read before
+/// deploy may be any cluster, and fails.
+fn msk_source(cx: &Cx<'_>) -> Outcome {
+    let pointer = "/MSKSourceConfiguration/MSKClusterARN";
+    let arn = cx.prop(pointer);
+    if let Some((stack, cluster)) = arn.and_then(|arn| msk_cluster_of(cx, arn)) {
+        let place = stack.map_or_else(
+            || format!("`{}`", cluster.logical_id()),
+            |s| format!("`{s}/{}`", cluster.logical_id()),
+        );
+        if cluster.type_name() == MSK_SERVERLESS {
+            return Outcome::Fail(format!(
+                "the delivery stream reads the MSK Serverless cluster {place}, which keeps the records at rest under a key of AWS's own (no template chooses its key), and Firehose takes no key of its own with an MSK source; read a provisioned `AWS::MSK::Cluster` of the app with `EncryptionInfo.EncryptionAtRest.DataVolumeKMSKeyId` a customer-managed key"
+            ));
+        }
+        let home = in_stack(cx, stack, cluster);
+        let key = "/EncryptionInfo/EncryptionAtRest/DataVolumeKMSKeyId";
+        return match customer_key(&home, key) {
+            Ok(_) => all([cx.present(pointer)]),
+            Err(e) => Outcome::Fail(format!(
+                "the delivery stream reads the MSK cluster {place}, which keeps the records at rest (Firehose takes no key of its own with an MSK source): {e}"
+            )),
+        };
+    }
+    match arn {
+        None => Outcome::Fail(
+            "the delivery stream reads from MSK (`MSKAsSource`) but `MSKSourceConfiguration.MSKClusterARN` is not set".to_owned(),
+        ),
+        Some(arn)
+            if arn.get("Fn::ImportValue").is_some()
+                || text(arn).is_none_or(|t| {
+                    let fixed = t
+                        .replace("${AWS::AccountId}", "")
+                        .replace("${AWS::Region}", "")
+                        .replace("${AWS::Partition}", "");
+                    fixed.contains("${") || super::identity::dynamic(&fixed)
+                }) =>
+        {
+            Outcome::Fail(format!(
+                "`MSKSourceConfiguration.MSKClusterARN` is {}, which no rule can read before deploy as an MSK cluster of the app (or the import of an export that is no cluster's ARN): the records may be kept by any cluster, under any key; read a cluster of the app (`Ref` or `Fn::GetAtt` of its `Arn`, or the import of its export)",
+                text_or_json(arn)
+            ))
+        }
+        Some(arn) => Outcome::Gap(format!(
+            "the delivery stream reads the MSK cluster {}, which is no cluster of the app: Firehose keeps no key of its own with an MSK source, the cluster keeps the records, and whether it encrypts them with a customer key is not shown; read a cluster of the app",
+            text_or_json(arn)
+        )),
+    }
 }
 
 const REGISTRY_SCANNING: &str = "AWS::ECR::RegistryScanningConfiguration";
@@ -6948,6 +7100,86 @@ mod review11_tests {
         let stacks = [("app", &app), ("streams", &streams)];
         let index = Index::new(&stacks);
         ks1(&Cx::in_first(&stacks, &app.resources()[0], &index))
+    }
+
+    /// A delivery stream fed from MSK is as encrypted as the cluster that keeps the records:
+    /// a provisioned cluster of the app (of its template or imported from another stack)
+    /// with a customer-managed key passes; one on MSK's own key, a serverless cluster, or a
+    /// value no rule can read fails; a cluster written as text outside the app is a gap
+    /// (hostile review 19).
+    #[test]
+    fn ks1_reads_an_msk_source_as_the_cluster_that_keeps_the_records() {
+        use crate::cfn::{Expr, Output, Resource, Template};
+        let clusters = Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![
+                Resource::raw("K".to_owned(), "AWS::KMS::Key".to_owned(), json!({})),
+                Resource::raw(
+                    "Keyed".to_owned(),
+                    MSK_CLUSTER.to_owned(),
+                    json!({ "ClusterName": "keyed", "EncryptionInfo": { "EncryptionAtRest": { "DataVolumeKMSKeyId": { "Fn::GetAtt": ["K", "Arn"] } } } }),
+                ),
+                Resource::raw(
+                    "Plain".to_owned(),
+                    MSK_CLUSTER.to_owned(),
+                    json!({ "ClusterName": "plain" }),
+                ),
+                Resource::raw(
+                    "Serverless".to_owned(),
+                    MSK_SERVERLESS.to_owned(),
+                    json!({ "ClusterName": "serverless" }),
+                ),
+            ],
+            outputs: ["Keyed", "Plain", "Serverless"]
+                .iter()
+                .map(|id| Output {
+                    name: (*id).to_owned(),
+                    value: Expr::reference(id),
+                    description: None,
+                    export: Some(format!("kafka:{id}")),
+                })
+                .collect(),
+        };
+        let reading = |source: Value, more: Vec<Resource>| {
+            let mut resources = vec![Resource::raw(
+                "F".to_owned(),
+                "AWS::KinesisFirehose::DeliveryStream".to_owned(),
+                json!({ "DeliveryStreamType": "MSKAsSource", "MSKSourceConfiguration": { "MSKClusterARN": source, "TopicName": "t",
+                    "AuthenticationConfiguration": { "Connectivity": "PRIVATE", "RoleARN": "arn:aws:iam::111122223333:role/r" } } }),
+            )];
+            resources.extend(more);
+            let app = Template {
+                description: String::new(),
+                parameters: Vec::new(),
+                resources,
+                outputs: Vec::new(),
+            };
+            let stacks = [("app", &app), ("kafka", &clusters)];
+            let index = Index::new(&stacks);
+            ks1(&Cx::in_first(&stacks, &app.resources()[0], &index))
+        };
+        let found = reading(json!({ "Fn::ImportValue": "kafka:Keyed" }), Vec::new());
+        assert!(matches!(found, Outcome::Pass(_)), "{found:?}");
+        let own = clusters.resources()[..2].to_vec();
+        let found = reading(json!({ "Ref": "Keyed" }), own.clone());
+        assert!(matches!(found, Outcome::Pass(_)), "{found:?}");
+        let found = reading(json!({ "Fn::GetAtt": ["Keyed", "Arn"] }), own);
+        assert!(matches!(found, Outcome::Pass(_)), "{found:?}");
+        for source in [
+            json!({ "Fn::ImportValue": "kafka:Plain" }),
+            json!({ "Fn::ImportValue": "kafka:Serverless" }),
+            json!({ "Fn::ImportValue": "kafka:Other" }),
+            json!({ "Ref": "ClusterArn" }),
+        ] {
+            let found = reading(source.clone(), Vec::new());
+            assert!(matches!(found, Outcome::Fail(_)), "{source}: {found:?}");
+        }
+        let found = reading(
+            json!("arn:aws:kafka:us-east-1:999999999999:cluster/theirs/1"),
+            Vec::new(),
+        );
+        assert!(matches!(found, Outcome::Gap(_)), "{found:?}");
     }
 
     #[test]

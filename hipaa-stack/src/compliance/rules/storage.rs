@@ -19,6 +19,8 @@ const MULTI_REGION_ACCESS_POINT: &str = "AWS::S3::MultiRegionAccessPoint";
 const OBJECT_LAMBDA_ACCESS_POINT: &str = "AWS::S3ObjectLambda::AccessPoint";
 /// Instances and (Aurora, Multi-AZ) clusters: the rules that read properties both carry.
 const DB_OR_CLUSTER: &[&str] = &["AWS::RDS::DBInstance", "AWS::RDS::DBCluster"];
+/// A Neptune cluster, which rule `R11` holds to IAM authentication.
+const NEPTUNE_CLUSTER: &str = "AWS::Neptune::DBCluster";
 /// The databases that export logs to CloudWatch Logs by `EnableCloudwatchLogsExports`, each
 /// into log groups of its own that it names after itself (rule `L4`).
 const EXPORTING_DB: &[&str] = &[
@@ -368,9 +370,13 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "R11",
         title: "IAM database authentication is on",
-        types: DB_OR_CLUSTER,
+        types: &[
+            "AWS::RDS::DBInstance",
+            "AWS::RDS::DBCluster",
+            NEPTUNE_CLUSTER,
+        ],
         controls: &["164.312(d)"],
-        fix: "set `EnableIAMDatabaseAuthentication` to true",
+        fix: "set `EnableIAMDatabaseAuthentication` to true (a Neptune cluster: `IamAuthEnabled`, without which it answers queries from anyone who reaches its port)",
         packs: packs(None, Some("CKV_AWS_161"), None),
         check: r11,
     },
@@ -3011,6 +3017,14 @@ fn iam_engine_problem(cx: &Cx<'_>) -> Option<Outcome> {
 }
 
 fn r11(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == NEPTUNE_CLUSTER {
+        // Neptune has no database users or passwords: IAM database authentication, off by
+        // default when a cluster is created (Neptune user guide, "Enabling IAM database
+        // authentication in Neptune"), is its only authentication of a request (each signed
+        // with Signature Version 4); AWS Config's `neptune-cluster-iam-database-authentication`
+        // and Security Hub's Neptune.7 fail a cluster without it. §164.312(d).
+        return all([cx.equals("/IamAuthEnabled", &json!(true))]);
+    }
     if let Some(member) = cluster_member(cx, "it accepts IAM authentication as that cluster does") {
         return member;
     }
