@@ -1714,36 +1714,12 @@ fn peak_rss_kib() -> Option<u64> {
 mod tests {
     use super::*;
     use crate::compliance::report::{Row, UnusedWaiver};
-    use crate::compliance::{Waiver, rule};
-    use crate::prelude::*;
 
     /// An app with a waiver written on no resource (S10 on a key, which has no bucket) and
     /// one of a resource on which its rule holds (U1 on a bucket), and what `check` reads
     /// of it.
     fn with_waivers_that_waive_nothing() -> (crate::compliance::Assembly, Report) {
-        let app = App::new("nothing");
-        let stack = app.stack("s").unwrap();
-        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
-        let logs = stack.add(AccessLogBucket::new("Logs")).unwrap();
-        let records = stack
-            .add(
-                SecureBucket::new("Records")
-                    .encryption(&key)
-                    .access_logs(&logs),
-            )
-            .unwrap();
-        app.waive(Waiver::new(
-            rule::S10,
-            &key,
-            "the key has no copy of its own",
-        ))
-        .unwrap();
-        app.waive(Waiver::new(
-            rule::U1,
-            &records,
-            "a bucket's type is read by its rules",
-        ))
-        .unwrap();
+        let app = crate::compliance::app_with_waivers_that_waive_nothing();
         let assembly = app.check_for_summary(crate::synth::Memory::Low).unwrap();
         let report = Report::for_check(&assembly);
         (assembly, report)

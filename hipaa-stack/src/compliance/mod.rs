@@ -133,3 +133,43 @@ fn push(meta: &mut serde_json::Map<String, Value>, key: &str, inner: Option<&str
         items.push(item);
     }
 }
+
+/// The test app of `check`'s and the report's waivers that waive nothing.
+#[cfg(test)]
+pub(crate) use test_apps::app_with_waivers_that_waive_nothing;
+
+/// Apps that the tests of several modules read.
+#[cfg(test)]
+mod test_apps {
+    /// An app with a waiver written on no resource (S10 on a key, which has no bucket) and one
+    /// of a resource on which its rule holds (U1 on a bucket): what `check` and `report` say of
+    /// the waivers that waive nothing is tested on it.
+    pub(crate) fn app_with_waivers_that_waive_nothing() -> crate::App {
+        use crate::compliance::{Waiver, rule};
+        use crate::prelude::*;
+        let app = App::new("nothing");
+        let stack = app.stack("s").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = stack.add(AccessLogBucket::new("Logs")).unwrap();
+        let records = stack
+            .add(
+                SecureBucket::new("Records")
+                    .encryption(&key)
+                    .access_logs(&logs),
+            )
+            .unwrap();
+        app.waive(Waiver::new(
+            rule::S10,
+            &key,
+            "the key has no copy of its own",
+        ))
+        .unwrap();
+        app.waive(Waiver::new(
+            rule::U1,
+            &records,
+            "a bucket's type is read by its rules",
+        ))
+        .unwrap();
+        app
+    }
+}

@@ -2759,38 +2759,13 @@ mod tests {
         assert_eq!(group.other_values, 4);
     }
 
-    /// Each rule lists its waivers with the finding, reason and last day, its failures and
-    /// its gaps with what does not hold.
     /// A waiver of a rule on a construct with no resource of a type the rule reads (S10 on
     /// a key) is written on no resource; before, the report, its JSON, Markdown and page
     /// said nothing of it. It is listed with the waivers that waive nothing, which the
     /// Markdown and the page list too (before, only the JSON did).
     #[test]
     fn a_waiver_that_waives_nothing_is_in_every_rendering_of_the_report() {
-        use crate::compliance::{Waiver, rule};
-        let app = App::new("nothing");
-        let stack = app.stack("s").unwrap();
-        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
-        let logs = stack.add(AccessLogBucket::new("Logs")).unwrap();
-        let records = stack
-            .add(
-                SecureBucket::new("Records")
-                    .encryption(&key)
-                    .access_logs(&logs),
-            )
-            .unwrap();
-        app.waive(Waiver::new(
-            rule::S10,
-            &key,
-            "the key has no copy of its own",
-        ))
-        .unwrap();
-        app.waive(Waiver::new(
-            rule::U1,
-            &records,
-            "a bucket's type is read by its rules",
-        ))
-        .unwrap();
+        let app = crate::compliance::app_with_waivers_that_waive_nothing();
         let checked = app.check().unwrap();
         assert_eq!(
             checked.evaluation().waivers_on_nothing,
@@ -3022,6 +2997,8 @@ mod tests {
         }
     }
 
+    /// Each rule lists its waivers with the finding, reason and last day, its failures and
+    /// its gaps with what does not hold.
     #[test]
     fn each_rule_lists_its_waivers_failures_and_gaps_with_what_does_not_hold() {
         let app = App::new("rows");
