@@ -200,6 +200,7 @@ pub(crate) fn user_data(text: syn::Expr) -> TokenStream {
             impl ::hipaa_stack::__private::UserDataSource for __HipaaStackUserData {
                 const TEXT: &'static str = #text;
             }
+            #[allow(long_running_const_eval)]
             const _: () = if let ::core::option::Option::Some(rule) =
                 ::hipaa_stack::UserDataText::__problem(
                     <__HipaaStackUserData as ::hipaa_stack::__private::UserDataSource>::TEXT,

@@ -8,7 +8,7 @@ use std::num::IntErrorKind;
 
 use hipaa_stack_syntax::{
     Violation, check_account_id, check_bucket_name, check_days, check_region, check_stack_name,
-    parse_cidr, parse_date, user_data_problem,
+    parse_cidr, parse_date, user_data_piece_problem,
 };
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
@@ -419,7 +419,7 @@ pub(crate) fn user_data(input: TokenStream) -> syn::Result<syn::Expr> {
     if let syn::Expr::Lit(syn::ExprLit {
         lit: Lit::Str(lit), ..
     }) = &expr
-        && let Some(rule) = user_data_problem(&lit.value())
+        && let Some(rule) = user_data_piece_problem(&lit.value())
     {
         return Err(syn::Error::new(
             lit.span(),

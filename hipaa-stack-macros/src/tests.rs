@@ -657,6 +657,21 @@ mod user_data {
         }
     }
 
+    /// A piece longer than EC2 accepts (16 KiB before base64) is refused before it is read,
+    /// so that no check runs over text no instance could be given; one at the limit is read.
+    #[test]
+    fn a_literal_longer_than_ec2_accepts_is_refused_here() {
+        let at_limit = format!("#!/bin/bash\n{}\n", "#".repeat(16 * 1024 - 13));
+        assert_eq!(at_limit.len(), 16 * 1024);
+        assert!(parse::user_data(quote!(#at_limit)).is_ok());
+        let over = format!("{at_limit}#");
+        let text = message(parse::user_data(quote!(#over)));
+        assert!(
+            text.starts_with("invalid user data: user data may not be longer than 16384 bytes"),
+            "{text}"
+        );
+    }
+
     #[test]
     fn other_expressions_are_left_to_const_evaluation() {
         let input = quote!(include_str!("boot.sh"));
@@ -668,6 +683,7 @@ mod user_data {
                     impl ::hipaa_stack::__private::UserDataSource for __HipaaStackUserData {
                         const TEXT: &'static str = include_str!("boot.sh");
                     }
+                    #[allow(long_running_const_eval)]
                     const _: () = if let ::core::option::Option::Some(rule) =
                         ::hipaa_stack::UserDataText::__problem(
                             <__HipaaStackUserData as ::hipaa_stack::__private::UserDataSource>::TEXT,

@@ -1321,10 +1321,11 @@ const fn reader_before(b: &[u8], s: usize) -> Option<usize> {
 /// Commands that print the text given to them, or a part of it, as it is: a stage of a
 /// pipeline between written text and the command that reads it hides nothing (`echo … |
 /// cat | read NAME`, `| head -n 1 |`, `| jq -r .password |`; hostile review 19). `xargs`
-/// is one when it runs no command of its own.
-const PASS_THROUGH: [&str; 16] = [
+/// is one when it runs no command of its own. So is moreutils' `sponge`, which writes its
+/// input into its file as `tee` does (hostile review 20).
+const PASS_THROUGH: [&str; 17] = [
     "cat", "tee", "head", "tail", "sort", "uniq", "grep", "egrep", "fgrep", "jq", "yq", "stdbuf",
-    "dos2unix", "fold", "column", "tac",
+    "dos2unix", "fold", "column", "tac", "sponge",
 ];
 
 /// Whether the stage of a pipeline that starts at `k` (after spaces and `sudo`) is a
@@ -1726,6 +1727,13 @@ const fn secret_spec_at(b: &[u8], v: usize) -> bool {
 /// Whether the last part of the path `b[s..e]` (without an extension) ends in a secret's
 /// word: `/etc/app/db_password`, `/run/secrets/token`, `~/.vnc/passwd`, `api-key.txt`.
 const fn secret_file(b: &[u8], s: usize, e: usize) -> bool {
+    // A path held by a variable (`F=/etc/app/db_password; echo … > "$F"`, `$f =
+    // 'C:\app\db_password.txt'; … | Out-File $f`): the path it was last given (hostile
+    // review 20).
+    let q = skip_quotes(b, s);
+    if q < e && b[q] == b'$' {
+        return variable_names_secret_file(b, q);
+    }
     // The last part of the path as the shell reads it, without its quotes (`/etc/app/"db_password"`,
     // `db_pass''word`; hostile review 19): its last 64 bytes, copied.
     let mut name = [0u8; 64];
@@ -1750,20 +1758,69 @@ const fn secret_file(b: &[u8], s: usize, e: usize) -> bool {
     end > base && secret_name_ends(&name, base, end)
 }
 
+/// Whether the variable expanded at `v` (`$F`, `${F}`, PowerShell's `$f`) was last given,
+/// before `v`, a path named like a secret ([`secret_file`]): `F=/etc/app/db_password`,
+/// `$f = 'C:\app\db_password.txt'` (hostile review 20).
+const fn variable_names_secret_file(b: &[u8], v: usize) -> bool {
+    let braced = v + 1 < b.len() && b[v + 1] == b'{';
+    let start = if braced { v + 2 } else { v + 1 };
+    let mut end = start;
+    while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'_') {
+        end += 1;
+    }
+    let len = end - start;
+    if len == 0 {
+        return false;
+    }
+    let mut k = v;
+    while k > 0 {
+        k -= 1;
+        if b[k] != b[start]
+            || k + len >= v
+            || (k > 0 && (b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'_'))
+            || !names_equal(b, k, start, len)
+        {
+            continue;
+        }
+        let value = if b[k + len] == b'=' {
+            k + len + 1
+        } else if k > 0 && b[k - 1] == b'$' && matches!(b[k + len], b' ' | b'\t') {
+            let eq = skip_blanks(b, k + len);
+            if !(eq + 1 < b.len() && b[eq] == b'=' && b[eq + 1] != b'=') {
+                continue;
+            }
+            skip_blanks(b, eq + 1)
+        } else {
+            continue;
+        };
+        if value >= v {
+            continue;
+        }
+        let ve = file_word_end(b, value);
+        let ve = if ve > v { v } else { ve };
+        let vs = skip_quotes(b, value);
+        return vs < ve && b[vs] != b'$' && secret_file(b, vs, ve);
+    }
+    false
+}
+
 /// Whether the redirection `>` or `>>` at `i` writes written text into a file named like a
 /// secret (`echo hunter2 > /etc/app/db_password`, `printf %s … > /run/secrets/token`,
 /// `cat > /etc/app/secret <<EOF` with a document that expands nothing, `tee
 /// /etc/app/password <<< …`): the file holds the secret, and the text holds it too.
 const fn secret_file_written_at(b: &[u8], i: usize) -> bool {
-    let tee = b[i] == b't';
+    let tee = b[i] == b't' || b[i] == b's';
     let mut k = if tee {
-        // `tee` as a command, perhaps after `sudo` and its flags (`sudo -u app tee …`).
-        if !(word_at(b, i, b"tee")
+        // `tee` as a command, perhaps after `sudo` and its flags (`sudo -u app tee …`), or
+        // moreutils' `sponge FILE`, which writes its input into the file as `tee` does
+        // (hostile review 20).
+        let n = if b[i] == b't' { 3 } else { 6 };
+        if !((word_at(b, i, b"tee") || word_at(b, i, b"sponge"))
             && (command_position(b, i) || after_sudo(b, skip_blanks(b, command_start(b, i))) == i))
         {
             return false;
         }
-        i + 3
+        i + n
     } else {
         if !(b[i] == b'>' && (i == 0 || b[i - 1] != b'>')) {
             return false;
@@ -1820,12 +1877,16 @@ const fn secret_file_written_at(b: &[u8], i: usize) -> bool {
     if tee {
         return false;
     }
-    // The text of `sh -c '…'` (`sudo sh -c 'echo … > FILE'`; hostile review 19): its
-    // command starts after the quote.
+    // The text of `sh -c '…'` (`sudo sh -c 'echo … > FILE'`; hostile review 19), or of
+    // Windows' `cmd /c "…"` (`/k` too; hostile review 20): its command starts after the
+    // quote.
     let mut start = start;
     let mut c = start;
     while c + 2 < i {
-        if b[c] == b'-' && b[c + 1] == b'c' && blank(b, c + 2) > 0 {
+        if matches!(b[c], b'-' | b'/')
+            && (b[c + 1] == b'c' || (b[c] == b'/' && matches!(b[c + 1], b'C' | b'k' | b'K')))
+            && blank(b, c + 2) > 0
+        {
             let q = skip_blanks(b, c + 2);
             if q < i && matches!(b[q], b'"' | b'\'') {
                 start = skip_blanks(b, q + 1);
@@ -1833,16 +1894,58 @@ const fn secret_file_written_at(b: &[u8], i: usize) -> bool {
         }
         c += 1;
     }
-    // `echo`/`printf` of written words: no variable or command, a word that is no flag.
-    if !(word_at(b, start, b"echo") || word_at(b, start, b"printf")) {
+    // A subshell or a group (`(echo …) > FILE`, `{ echo …; } > FILE`): its first command.
+    while start < i && matches!(b[start], b'(' | b'{') {
+        start = skip_blanks(b, start + 1);
+    }
+    // A PowerShell statement that is a value, redirected (`'hunter2' > FILE`, `$p > FILE`
+    // after `$p = @'…'@`: about_Redirection; hostile review 20).
+    if start < i && matches!(b[start], b'"' | b'\'' | b'@' | b'$') {
+        return windows_written_at(b, start);
+    }
+    // cmd's `set /p="…"`, which prints its prompt (`echo|set /p="…" > FILE`; set, Windows
+    // Commands reference): the prompt is written unless it expands a `%NAME%`.
+    if word_at(b, start, b"set") || word_at(b, start, b"SET") {
+        let p = skip_blanks(b, start + 3);
+        if !(at_ignore_case(b, p, b"/p=") || at_ignore_case(b, p, b"/p ")) {
+            return false;
+        }
+        let mut j = p + 3;
+        let mut word = false;
+        while j < i {
+            if b[j] == b'%' {
+                return false;
+            }
+            if !matches!(b[j], b' ' | b'\t' | b'"' | b'\'' | b'=') {
+                word = true;
+            }
+            j += 1;
+        }
+        return word;
+    }
+    // `echo`/`printf` (or PowerShell's `Write-Output`, `write`) of written words: no
+    // variable but one last given written text, no command, a word that is no flag.
+    if !(word_at(b, start, b"echo")
+        || word_at(b, start, b"printf")
+        || word_at(b, start, b"write")
+        || (at_ignore_case(b, start, b"write-output") && blank(b, start + 12) > 0))
+    {
         return false;
     }
     let mut j = start;
+    let mut variable = false;
     while j < i {
-        if b[j] == b'$' || b[j] == b'`' {
+        // (`$'…'` quotes a literal, and prints `$'…'` itself in double quotes: no
+        // expansion either way; hostile review 20.)
+        if b[j] == b'$' && written_before(b, j, j) {
+            variable = true;
+        } else if expands_at(b, j) {
             return false;
         }
         j += 1;
+    }
+    if variable {
+        return true;
     }
     let (_, mut k) = next_word(b, start);
     loop {
@@ -1965,6 +2068,65 @@ const fn secret_file_copied_at(b: &[u8], i: usize) -> bool {
     file && input_written(b, start) == FED_WRITTEN
 }
 
+/// Whether the process substitution at `i` (bash's `<(…)`, zsh's `=(…)`, which makes a
+/// temporary file: zshexpn(1), "Process Substitution") of written text is an operand of a
+/// command that names a file like a secret (`cp =(echo hunter2) /etc/app/db_password`,
+/// `install -m 600 <(printf …) /run/secrets/token`, `cat <(echo …) > /etc/app/api_key`):
+/// the command copies the text into it (hostile review 20).
+const fn process_file_copied_at(b: &[u8], i: usize) -> bool {
+    if !(i + 1 < b.len() && matches!(b[i], b'<' | b'=') && b[i + 1] == b'(')
+        || !(i == 0 || matches!(b[i - 1], b' ' | b'\t'))
+        || !substitution_written(b, i + 2, b')')
+    {
+        return false;
+    }
+    let start = command_start(b, i);
+    let w = after_sudo(b, skip_blanks(b, start));
+    // A file named as an operand is written by a command that copies (not `diff`, which
+    // reads both).
+    let copies = word_at(b, w, b"cp")
+        || word_at(b, w, b"install")
+        || word_at(b, w, b"mv")
+        || word_at(b, w, b"rsync")
+        || word_at(b, w, b"tee");
+    let mut k = start;
+    loop {
+        let (s, e) = next_word(b, k);
+        if s == e {
+            return false;
+        }
+        k = e;
+        if s == i {
+            // Past the substitution itself, to its `)`.
+            let mut j = i + 2;
+            while j < b.len() && b[j] != b')' && b[j] != b'\n' {
+                j += 1;
+            }
+            k = j + 1;
+            continue;
+        }
+        let mut f = s;
+        while f < e && b[f] == b'>' {
+            f += 1;
+        }
+        let redirect = f > s;
+        // `> FILE`: the file is the next word.
+        let (fs, fe) = if redirect && f == e {
+            next_word(b, e)
+        } else {
+            (f, e)
+        };
+        let fs = skip_quotes(b, fs);
+        if fs < fe
+            && (copies || redirect)
+            && !is_flag(b, fs, fe)
+            && secret_file(b, fs, skip_quotes_back(b, fs, fe))
+        {
+            return true;
+        }
+    }
+}
+
 /// Whether the process substitution at `i` (`<(echo …)`, `<(printf …)`) makes a file of
 /// written text for a flag named like a secret (`--vault-password-file <(echo …)`,
 /// `--passphrase-file=<(printf …)`): the command reads the password from text the script
@@ -2023,9 +2185,15 @@ const fn password_file_fed_at(b: &[u8], i: usize) -> bool {
     if f <= q || b[q] == b'$' {
         return false;
     }
-    // Every earlier `>` or `>>` into the same file, by a command that writes text.
+    file_written_from_text(b, q, f, start)
+}
+
+/// Whether a command before `before` writes text of the script into the file named
+/// `b[q..f]`: an earlier `>` or `>>` into the same file, by a command that writes text
+/// ([`text_written_by`]).
+const fn file_written_from_text(b: &[u8], q: usize, f: usize, before: usize) -> bool {
     let mut k = 0;
-    while k < start {
+    while k < before {
         if b[k] == b'>' && (k == 0 || b[k - 1] != b'>') {
             let mut t = k + 1;
             if t < b.len() && b[t] == b'>' {
@@ -2036,7 +2204,10 @@ const fn password_file_fed_at(b: &[u8], i: usize) -> bool {
                 && names_equal(b, t, q, f - q)
                 && (t + (f - q) == b.len()
                     || blank(b, t + (f - q)) > 0
-                    || matches!(b[t + (f - q)], b'"' | b'\'' | b'\n' | b';' | b'&' | b'|'))
+                    || matches!(
+                        b[t + (f - q)],
+                        b'"' | b'\'' | b'\n' | b'\r' | b';' | b'&' | b'|'
+                    ))
                 && text_written_by(b, command_start(b, k), k)
             {
                 return true;
@@ -2047,12 +2218,119 @@ const fn password_file_fed_at(b: &[u8], i: usize) -> bool {
     false
 }
 
+/// The decoders that read a file named as an operand or on their input, with the flag
+/// that makes them decode (`""` when they always do): `base64 -d`, `base32 -d`, `basenc
+/// -d`, `xxd -r`, `openssl base64 -d` (or `enc -d`), `uudecode`, `gzip -d`, `gunzip`,
+/// `zcat`, `bzip2 -d`, `bunzip2`, `bzcat`, `xz -d`, `unxz`, `xzcat`, and Windows'
+/// `certutil -decode` (or `-decodehex`).
+const FILE_DECODERS: [(&str, &str); 16] = [
+    ("base64", "d"),
+    ("base32", "d"),
+    ("basenc", "d"),
+    ("xxd", "r"),
+    ("openssl", "d"),
+    ("uudecode", ""),
+    ("gzip", "d"),
+    ("gunzip", ""),
+    ("zcat", ""),
+    ("bzip2", "d"),
+    ("bunzip2", ""),
+    ("bzcat", ""),
+    ("xz", "d"),
+    ("unxz", ""),
+    ("xzcat", ""),
+    ("certutil", "decode"),
+];
+
+/// Whether the command at `i` decodes a file that the script wrote from its own text
+/// (`echo aHVudGVyMg== > /tmp/p.b64; base64 -d /tmp/p.b64 > …`, `certutil -decode
+/// C:\tmp\p.b64 C:\app\db_password.txt`, `zcat < FILE`): what the text becomes cannot be
+/// read, as with `echo … | base64 -d` (hostile review 20).
+const fn decoded_written_file_at(b: &[u8], i: usize) -> bool {
+    let mut d = 0;
+    let mut end = 0;
+    while d < FILE_DECODERS.len() {
+        let word = FILE_DECODERS[d].0.as_bytes();
+        let e = match_word(b, i, word, true);
+        if e != 0 && (e == b.len() || blank(b, e) > 0 || at_ignore_case(b, e, b".exe")) {
+            end = e;
+            break;
+        }
+        d += 1;
+    }
+    if d == FILE_DECODERS.len() || !command_position(b, i) {
+        return false;
+    }
+    let flag = FILE_DECODERS[d].1.as_bytes();
+    let mut decodes = flag.is_empty();
+    let mut k = end;
+    let mut output = false;
+    let mut found = false;
+    loop {
+        let (s, e) = next_word(b, k);
+        if s == e {
+            break;
+        }
+        k = e;
+        let q = skip_quotes(b, s);
+        if q >= e {
+            continue;
+        }
+        if b[q] == b'>' || (e > q + 1 && b[q].is_ascii_digit() && b[q + 1] == b'>') {
+            // An output file, named in the word or in the next one.
+            output = b[e - 1] == b'>';
+            continue;
+        }
+        if b[q] == b'<' {
+            continue;
+        }
+        if b[q] == b'-' || b[q] == b'/' && flag.len() > 1 {
+            // `-d`, `--decode`, a cluster holding the letter, `-decode`, `/decode`.
+            let mut n = q + 1;
+            if n < e && b[n] == b'-' {
+                n += 1;
+            }
+            if (flag.len() == 1 && (cluster_has(b, s, e, flag[0]) || at_exactly(b, n, b"decode")))
+                || (flag.len() > 1 && at_ignore_case(b, n, flag))
+            {
+                decodes = true;
+            }
+            if !(b[q] == b'/'
+                && q + 1 < e
+                && b[q + 1] != b'-'
+                && !at_ignore_case(b, q + 1, b"decode"))
+            {
+                continue;
+            }
+        }
+        if output {
+            output = false;
+            continue;
+        }
+        let mut f = e;
+        while f > q && matches!(b[f - 1], b'"' | b'\'') {
+            f -= 1;
+        }
+        if f > q && b[q] != b'$' && file_written_from_text(b, q, f, command_start(b, i)) {
+            found = true;
+        }
+    }
+    found && decodes
+}
+
 /// Whether the command from `start` whose output goes to a file at `redirect` writes text
 /// of the script: `echo` or `printf` without a variable or a command before `redirect`, or
 /// `cat` given a here-document that expands nothing.
 const fn text_written_by(b: &[u8], start: usize, redirect: usize) -> bool {
     let c = skip_blanks(b, start);
-    if word_at(b, c, b"echo") || word_at(b, c, b"printf") {
+    // A PowerShell value redirected (`'…' > FILE`, `$p > FILE`; hostile review 20).
+    if c < redirect && matches!(b[c], b'"' | b'\'' | b'@' | b'$') {
+        return windows_written_at(b, c);
+    }
+    if word_at(b, c, b"echo")
+        || word_at(b, c, b"printf")
+        || (at_ignore_case(b, c, b"write-output") && blank(b, c + 12) > 0)
+    {
         let mut k = c;
         while k < redirect {
             if matches!(b[k], b'$' | b'`') {
@@ -3617,6 +3895,19 @@ const fn written_before(b: &[u8], v: usize, limit: usize) -> bool {
         {
             continue;
         }
+        // PowerShell's `$NAME = VALUE`, spaced (hostile review 20).
+        if k > 0 && b[k - 1] == b'$' && matches!(b[k + len], b' ' | b'\t') {
+            let eq = skip_blanks(b, k + len);
+            if eq + 1 < b.len() && b[eq] == b'=' && b[eq + 1] != b'=' {
+                let value = skip_blanks(b, eq + 1);
+                if value >= limit {
+                    // The assignment whose value holds the use (`$p = "$p$p"`): the one
+                    // before it decides.
+                    continue;
+                }
+                return value < v && powershell_value_written(b, value);
+            }
+        }
         if b[k + len] == b'=' {
             if secret_arn_assigned(b, k + len) {
                 // A Secrets Manager ARN names the secret; it does not hold it.
@@ -3751,9 +4042,146 @@ const fn substitution_written(b: &[u8], start: usize, close: u8) -> bool {
             {
                 return true;
             }
+            if (command && matches!(c, b'j' | b's') && stage_writes_text(b, j))
+                || (c == b'-' && at_exactly(b, j, b"--query") && query_literal(b, j + 7))
+            {
+                return true;
+            }
             command = false;
         }
         j += 1;
+    }
+    false
+}
+
+/// Whether the stage at `j` of a substitution gives text written in the script whatever it
+/// reads (hostile review 20: `$(aws secretsmanager get-secret-value … | jq -r '"hunter2"')`
+/// passed): `jq` whose program holds a string or a number of its own (a key, `."db-pw"` or
+/// `.["db-pw"]`, and an index, `.[0]`, are not), or `sed` whose `s` command replaces with
+/// written letters or digits (`sed 's/.*/hunter2/'`; `\1` and `&` are what it read).
+const fn stage_writes_text(b: &[u8], j: usize) -> bool {
+    let jq = word_at(b, j, b"jq");
+    if !(jq || word_at(b, j, b"sed")) {
+        return false;
+    }
+    // The program: the first word that is no flag (past `-e`, and `--arg NAME VALUE`'s two
+    // values for `jq`).
+    let mut k = if jq { j + 2 } else { j + 3 };
+    let mut program = 0;
+    loop {
+        let (s, e) = next_word(b, k);
+        if s == e {
+            break;
+        }
+        k = e;
+        let q = skip_quotes(b, s);
+        if q < e && b[q] == b'-' {
+            if jq && (at_exactly(b, q, b"--arg ") || at_exactly(b, q, b"--argjson ")) {
+                k = next_word(b, next_word(b, e).1).1;
+            }
+            continue;
+        }
+        program = s;
+        break;
+    }
+    if program == 0 || !matches!(b[program], b'\'' | b'"') {
+        return false;
+    }
+    let quote = b[program];
+    let mut p = program + 1;
+    if jq {
+        // An object or an array built around what it reads or a variable (`{"user":
+        // "app", "password": $p}`) holds the fetched value: read as `"user=app $PW"` is.
+        let open = skip_blanks(b, p);
+        if open < b.len() && matches!(b[open], b'{' | b'[') {
+            let mut t = open;
+            while t < b.len() && b[t] != quote && b[t] != b'\n' {
+                if matches!(b[t], b'$' | b'.') {
+                    return false;
+                }
+                t += 1;
+            }
+        }
+        while p < b.len() && b[p] != quote && b[p] != b'\n' {
+            let x = b[p];
+            let mut before = p;
+            while before > program + 1 && matches!(b[before - 1], b' ' | b'\t') {
+                before -= 1;
+            }
+            let key = before > program + 1 && matches!(b[before - 1], b'.' | b'[');
+            if x == b'"' || (x == b'\\' && p + 1 < b.len() && b[p + 1] == b'"') {
+                if !key {
+                    return true;
+                }
+                // Past the key.
+                p += if x == b'\\' { 2 } else { 1 };
+                while p < b.len() && b[p] != b'"' && b[p] != b'\n' {
+                    p += 1;
+                }
+            } else if x.is_ascii_digit() && !key && !name_byte(b[p - 1]) {
+                return true;
+            }
+            p += 1;
+        }
+        return false;
+    }
+    // `sed 's/PATTERN/REPLACEMENT/'`.
+    if !(p + 1 < b.len() && b[p] == b's') {
+        return false;
+    }
+    let d = b[p + 1];
+    let mut parts = 0;
+    p += 2;
+    while p < b.len() && b[p] != quote && b[p] != b'\n' && parts < 2 {
+        if b[p] == b'\\' {
+            p += 2;
+            continue;
+        }
+        if b[p] == b'$' && quote == b'"' {
+            // An expansion (`s/x/$PW/` in double quotes): past its name.
+            p += 1;
+            while p < b.len() && (name_byte(b[p]) || matches!(b[p], b'{' | b'}')) {
+                p += 1;
+            }
+            continue;
+        }
+        if b[p] == d {
+            parts += 1;
+        } else if parts == 1 && b[p].is_ascii_alphanumeric() {
+            return true;
+        }
+        p += 1;
+    }
+    false
+}
+
+/// Whether the AWS CLI's `--query` at `k` (after the flag) gives a JMESPath expression that
+/// holds a literal outside a filter (`--query "'hunter2'"`, `` --query '`"hunter2"`' ``,
+/// `--query "SecretString || 'x'"`): the CLI prints the literal, not what it fetched
+/// (JMESPath specification, "Raw String Literals" and "Literal Expressions"; hostile
+/// review 20). A literal inside a filter (`SecretList[?Name=='db']`) only selects.
+const fn query_literal(b: &[u8], k: usize) -> bool {
+    let mut v = k;
+    if v < b.len() && b[v] == b'=' {
+        v += 1;
+    }
+    v = skip_blanks(b, v);
+    if !(v < b.len() && matches!(b[v], b'"' | b'\'')) {
+        return v < b.len() && b[v] == b'`';
+    }
+    let quote = b[v];
+    let mut p = v + 1;
+    let mut filter = 0;
+    while p < b.len() && b[p] != quote && b[p] != b'\n' {
+        let x = b[p];
+        if x == b'[' && p + 1 < b.len() && b[p + 1] == b'?' {
+            filter += 1;
+        } else if x == b']' && filter > 0 {
+            filter -= 1;
+        } else if filter == 0 && matches!(x, b'\'' | b'"' | b'`') {
+            return true;
+        }
+        p += 1;
     }
     false
 }
@@ -5688,11 +6116,12 @@ const fn powershell_text(b: &[u8]) -> bool {
 const ITEM_FILE: u8 = 1;
 const ITEM_VARIABLE: u8 = 2;
 
-/// Whether `Set-Content`, `Add-Content` or `Out-File` at `i` writes written text into a file
-/// named like a secret ([`ITEM_FILE`]), or `Set-Item` or `New-Item` gives an environment
-/// variable named like one a written value (`Set-Item -Path Env:DB_PASSWORD -Value '…'`,
-/// [`ITEM_VARIABLE`]): its `-Value` (or second operand) written, or a quoted string piped
-/// into it (`"hunter2" | Out-File C:\app\db_password.txt`; hostile review 19).
+/// Whether `Set-Content`, `Add-Content`, `Out-File` or `Tee-Object` at `i` writes written
+/// text into a file named like a secret ([`ITEM_FILE`]), or `Set-Item` or `New-Item` gives
+/// an environment variable named like one a written value (`Set-Item -Path Env:DB_PASSWORD
+/// -Value '…'`, [`ITEM_VARIABLE`]): its `-Value` (or second operand) written, or a quoted
+/// string piped into it (`"hunter2" | Out-File C:\app\db_password.txt`; hostile review
+/// 19), or a variable or a here-string that holds written text (hostile review 20).
 const fn powershell_item_written_at(b: &[u8], i: usize) -> u8 {
     let n = if at_ignore_case(b, i, b"set-content") || at_ignore_case(b, i, b"add-content") {
         11
@@ -5701,6 +6130,10 @@ const fn powershell_item_written_at(b: &[u8], i: usize) -> u8 {
         || at_ignore_case(b, i, b"new-item")
     {
         8
+    } else if at_ignore_case(b, i, b"tee-object") {
+        // `Tee-Object -FilePath FILE` (or positional) writes what is piped into it
+        // (hostile review 20).
+        10
     } else {
         return 0;
     };
@@ -5777,6 +6210,16 @@ const fn piped_quote_before(b: &[u8], i: usize) -> bool {
         return false;
     }
     let mut prev = skip_blanks(b, command_start(b, start - 1));
+    // In a script block (`{ 'hunter2' | Out-File … }`, a function's body): after its `{`
+    // (hostile review 20).
+    let mut o = start - 1;
+    while o > prev {
+        o -= 1;
+        if b[o] == b'{' {
+            prev = skip_blanks(b, o + 1);
+            break;
+        }
+    }
     // Past an assignment of the pipeline's result (`$s = …`).
     if prev < b.len() && b[prev] == b'$' {
         let v = skip_blanks(b, next_word(b, prev).1);
@@ -5784,7 +6227,20 @@ const fn piped_quote_before(b: &[u8], i: usize) -> bool {
             prev = skip_blanks(b, v + 1);
         }
     }
-    prev < b.len() && matches!(b[prev], b'"' | b'\'') && windows_written_at(b, prev)
+    // A quoted string, a here-string, or a variable last given written text (`$p |
+    // Out-File …` after `$p = @'…'@`), or one of them given to `Write-Output` (its aliases
+    // `write`, `echo`; hostile review 20).
+    let printed = prev < b.len()
+        && (word_at(b, prev, b"write")
+            || word_at(b, prev, b"echo")
+            || (at_ignore_case(b, prev, b"write-output") && blank(b, prev + 12) > 0));
+    if printed {
+        prev = skip_blanks(b, next_word(b, prev).1);
+    }
+    // (A printed bare word is written text too: `echo hunter2 | Tee-Object …`.)
+    prev < b.len()
+        && (printed || matches!(b[prev], b'"' | b'\'' | b'@' | b'$'))
+        && windows_written_at(b, prev)
 }
 
 /// The word `word` at `i`, exactly, ending the word there (followed by a space, the end of
@@ -6600,6 +7056,16 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
             b'e' | b'p' | b'y'
                 if i > 0 && word_byte(b[i - 1]) && !matches!(b[i - 1], b'"' | b'\'') => {}
             b'e' | b'p' | b'<' if transformed_at(b, i) => return Some(TRANSFORMED),
+            b'b' | b'x' | b'o' | b'u' | b'g' | b'z' | b'c' | b'C'
+                if (i == 0
+                    || matches!(
+                        b[i - 1],
+                        b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' | b'(' | b'"' | b'\''
+                    ))
+                    && decoded_written_file_at(b, i) =>
+            {
+                return Some(TRANSFORMED);
+            }
             b'e' | b'p' | b'y' | b'<' if password_fed_at(b, i) => return Some(FED_PASSWORD),
             _ => {}
         }
@@ -6741,6 +7207,35 @@ const fn public_pem_at(b: &[u8], k: usize) -> bool {
     false
 }
 
+/// The most user data EC2 accepts for an instance, in bytes, before base64: "User data is
+/// limited to 16 KB, in raw form, before it is base64-encoded" (Amazon EC2 User Guide,
+/// "Run commands when you launch an EC2 instance with user data input"; the EC2 API
+/// Reference's `RequestLaunchTemplateData` `UserData` says the same).
+pub const MAX_USER_DATA_BYTES: usize = 16 * 1024;
+
+const USER_DATA_TOO_LONG: &str = "user data may not be longer than 16384 bytes, the most EC2 accepts for an instance before base64; keep the boot script short and fetch the rest at boot from a bucket of the app (`aws s3 cp s3://BUCKET/boot.sh - | bash`)";
+
+/// Why one piece of text given to `user_data!` may not be user data, if it may not: longer
+/// than EC2 accepts ([`MAX_USER_DATA_BYTES`]), which is refused before the text is read, so
+/// that the compiler's evaluation of the check is bounded by the longest piece EC2 could
+/// run; otherwise as [`user_data_problem`] reads it.
+///
+/// ```
+/// use hipaa_stack_syntax::{user_data_piece_problem, MAX_USER_DATA_BYTES};
+///
+/// assert_eq!(user_data_piece_problem("#!/bin/bash\necho ready\n"), None);
+/// assert!(user_data_piece_problem("PGPASSWORD=hunter2\n").is_some());
+/// let long = "#".repeat(MAX_USER_DATA_BYTES + 1);
+/// assert!(user_data_piece_problem(&long).unwrap().contains("16384 bytes"));
+/// assert_eq!(user_data_piece_problem(&long[1..]), None);
+/// ```
+pub const fn user_data_piece_problem(text: &str) -> Option<&'static str> {
+    if text.len() > MAX_USER_DATA_BYTES {
+        return Some(USER_DATA_TOO_LONG);
+    }
+    user_data_problem(text)
+}
+
 /// Why user data `text` may carry a secret, if it may: a CloudFormation dynamic reference
 /// (`{{resolve:…}}`, which CloudFormation would replace with the secret's value in the
 /// template it deploys), a private key (any PEM block but a certificate, a request, a
@@ -6870,7 +7365,10 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         if (at_word && command_secret_at(b, i).is_some()) || (c == b'=' && assigned_flag_at(b, i)) {
             return Some(COMMAND_PASSWORD);
         }
-        if at_word && setting_secret_at(b, i) {
+        if at_word
+            && (setting_secret_at(b, i)
+                || (matches!(c, b'r' | b's' | b'n') && registry_secret_at(b, i)))
+        {
             return Some(SETTING_SECRET);
         }
         if matches!(b[i], b'g' | b'x' | b's' | b'r' | b'A')
@@ -6914,10 +7412,11 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         {
             return Some(CLOUD_CONFIG_PASSWORD);
         }
-        if matches!(c, b'w' | b'a')
+        if (matches!(c, b'w' | b'a')
             && i > 0
             && matches!(b[i - 1], b'.' | b':')
-            && (python_file_written_at(b, i) || dotnet_file_written_at(b, i))
+            && (python_file_written_at(b, i) || dotnet_file_written_at(b, i)))
+            || (b[i] == b'p' && next == b'r' && python_print_written_at(b, i))
         {
             return Some(SECRET_FILE);
         }
@@ -6927,7 +7426,7 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         {
             return Some(WINDOWS_PASSWORD);
         }
-        if at_word && matches!(c, b's' | b'a' | b'o' | b'n') {
+        if at_word && matches!(c, b's' | b'a' | b'o' | b'n' | b't') {
             match powershell_item_written_at(b, i) {
                 ITEM_FILE => return Some(SECRET_FILE),
                 ITEM_VARIABLE => return Some(LITERAL_SECRET),
@@ -6949,7 +7448,9 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         if c == b'-' && secret_flag_at(b, i) {
             return Some(COMMAND_PASSWORD);
         }
-        if (b[i] == b'>' || (b[i] == b't' && i + 2 < n && b[i + 1] == b'e' && b[i + 2] == b'e'))
+        if (b[i] == b'>'
+            || (b[i] == b't' && i + 2 < n && b[i + 1] == b'e' && b[i + 2] == b'e')
+            || (b[i] == b's' && next == b'p' && at_exactly(b, i, b"sponge")))
             && secret_file_written_at(b, i)
         {
             return Some(SECRET_FILE);
@@ -6965,6 +7466,9 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         }
         if c == b'<' && (secret_process_file_at(b, i) || password_file_fed_at(b, i)) {
             return Some(FED_PASSWORD);
+        }
+        if matches!(c, b'<' | b'=') && next == b'(' && process_file_copied_at(b, i) {
+            return Some(SECRET_FILE);
         }
         // A line of a configuration file starts after a new line, a quote or the escape of
         // a new line (`\n`), then blanks: its directive is read there, once a line.
@@ -7042,6 +7546,7 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                 && !secret_arn_assigned(b, end)
                 && !(c == b'a' && auth_setting(b, end))
                 && !fetched_by_call(b, end)
+                && !python_field_fetched(b, i, end)
                 && !cloud_init_setting(b, i, end)
             {
                 return Some(LITERAL_SECRET);
@@ -7067,6 +7572,7 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                 && ((literal_assigned(b, end)
                     && !powershell_fetched(b, i, end)
                     && !fetched_by_call(b, end)
+                    && !python_field_fetched(b, i, end)
                     && !cloud_init_setting(b, i, end)
                     && !sudoers_tag(b, i, end))
                     || assigned_by_command(b, i, end)
@@ -7122,6 +7628,14 @@ const fn environment_variable_set_at(b: &[u8], i: usize) -> bool {
         return false;
     }
     let v = skip_blanks(b, k + 1);
+    if dotnet && v < b.len() && matches!(b[v], b'$' | b'@') {
+        // A variable last given written text, or a here-string (hostile review 20).
+        return windows_written_at(b, v);
+    }
+    if !dotnet && v < b.len() && (b[v].is_ascii_alphabetic() || b[v] == b'_') {
+        // A Python variable the check cannot follow to a fetched value (hostile review 20).
+        return !python_value_fetched(b, v, line_end_of(b, v), 4);
+    }
     if !(v < b.len() && matches!(b[v], b'"' | b'\'')) {
         return false;
     }
@@ -7129,7 +7643,7 @@ const fn environment_variable_set_at(b: &[u8], i: usize) -> bool {
     let mut j = v + 1;
     while j < b.len() && b[j] != q && b[j] != b'\n' {
         if b[j] == b'$' && q == b'"' && dotnet {
-            return false;
+            return windows_written_at(b, v);
         }
         j += 1;
     }
@@ -7153,17 +7667,90 @@ const fn powershell_fetched(b: &[u8], i: usize, end: usize) -> bool {
     let Some(v) = value_after_name(b, end) else {
         return false;
     };
+    powershell_subexpression_fetched(b, v)
+}
+
+/// Whether the PowerShell subexpression in parentheses at `v` gives no written text: a
+/// command's name first (`('hunter2')`, `("a" + "b")` and `([string]…)` are written text),
+/// not one that prints its words (`Write-Output`, its alias `write`, `echo`), no `echo` of
+/// written words in it, and, after its first command, in a later stage of its pipeline
+/// or a later statement (`| ForEach-Object { 'hunter2' }`, `; 'hunter2'`), nor after it to
+/// the end of the line (`(…) + 'x'`, `(…) | % { … }`), no quoted text, no number in a
+/// script block (`{ 1234 }`) and no `+`: PowerShell's grouping operator returns what the
+/// whole pipeline gives (about_Operators, "Grouping operator `( )`"), which such a stage
+/// writes (hostile review 20). Only `.Name` (`.SecretString`) may follow it otherwise.
+const fn powershell_subexpression_fetched(b: &[u8], v: usize) -> bool {
     if !(v < b.len() && b[v] == b'(') {
         return false;
     }
-    // A command's name first (`('hunter2')`, `("a" + "b")` and `([string]…)` are written
-    // text), and not one that prints its words (`Write-Output`, its alias `write`).
     let c = skip_blanks(b, v + 1);
-    c < b.len()
+    if !(c < b.len()
         && b[c].is_ascii_alphabetic()
         && !at_ignore_case(b, c, b"write-output")
         && !at_ignore_case(b, c, b"write ")
-        && !substitution_written(b, v + 1, b')')
+        && !at_ignore_case(b, c, b"echo ")
+        && !substitution_written(b, v + 1, b')'))
+    {
+        return false;
+    }
+    // The first command, up to a `|` or `;` at the parenthesis' own depth (or its end).
+    let mut j = c;
+    let mut depth = 1;
+    let mut quote = 0u8;
+    while j < b.len() && b[j] != b'\n' {
+        let x = b[j];
+        if quote != 0 {
+            if x == quote {
+                quote = 0;
+            }
+        } else if x == b'"' || x == b'\'' {
+            quote = x;
+        } else if x == b'(' {
+            depth += 1;
+        } else if x == b')' {
+            depth -= 1;
+            if depth == 0 {
+                break;
+            }
+        } else if depth == 1 && matches!(x, b'|' | b';') {
+            break;
+        }
+        j += 1;
+    }
+    if j >= b.len() || b[j] == b'\n' {
+        // Open to the end of the line: not read.
+        return false;
+    }
+    if b[j] == b')' {
+        // Past `.Name` accessors, to the end of the statement.
+        j += 1;
+        while j < b.len() && b[j] == b'.' {
+            j += 1;
+            while j < b.len() && name_byte(b[j]) {
+                j += 1;
+            }
+        }
+        j = skip_blanks(b, j);
+        if j >= b.len() || matches!(b[j], b'\n' | b'\r' | b';' | b'#' | b'}') {
+            return true;
+        }
+    }
+    // The rest of the line: later stages or statements, and what follows the parenthesis.
+    let mut block = false;
+    while j < b.len() && b[j] != b'\n' {
+        let x = b[j];
+        if matches!(x, b'"' | b'\'' | b'+') || (block && x.is_ascii_digit() && !name_byte(b[j - 1]))
+        {
+            return false;
+        }
+        if x == b'{' {
+            block = true;
+        } else if x == b'}' {
+            block = false;
+        }
+        j += 1;
+    }
+    true
 }
 
 /// Why user data that carries an encoded part is refused (hostile review 19).
@@ -7220,9 +7807,147 @@ const fn blank_line(b: &[u8], ls: usize) -> bool {
     k == b.len() || b[k] == b'\n'
 }
 
+/// Whether the PowerShell variable at `v` holds an argument of the script or of a function,
+/// whose text is whatever the caller wrote, which the check cannot follow (as a shell
+/// function's `$1`, [`argument_at`]; hostile review 20): `$args` (about_Automatic_Variables),
+/// or a parameter declared in `param(…)` or `function NAME(…)` (about_Functions) before it.
+const fn powershell_argument_at(b: &[u8], v: usize) -> bool {
+    if at_ignore_case(b, v, b"$args") && !(v + 5 < b.len() && name_byte(b[v + 5])) {
+        return true;
+    }
+    let start = v + 1;
+    let mut end = start;
+    while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'_') {
+        end += 1;
+    }
+    let len = end - start;
+    if len == 0 {
+        return false;
+    }
+    let mut k = v;
+    while k > 0 {
+        k -= 1;
+        if b[k] != b'$'
+            || k + 1 + len > b.len()
+            || !names_equal(b, k + 1, start, len)
+            || (k + 1 + len < b.len() && name_byte(b[k + 1 + len]))
+        {
+            continue;
+        }
+        // Back past blanks and type constraints (`[string]`) to a `(` or a `,`.
+        let mut j = k;
+        while j > 0 && matches!(b[j - 1], b' ' | b'\t' | b'\n' | b'\r' | b']') {
+            if b[j - 1] == b']' {
+                while j > 0 && b[j - 1] != b'[' {
+                    j -= 1;
+                }
+            }
+            j -= 1;
+        }
+        if !(j > 0 && matches!(b[j - 1], b'(' | b',')) {
+            continue;
+        }
+        // The list's `(` (back past earlier parameters), after `param` or a function's name.
+        let mut o = j - 1;
+        while o > 0 && b[o] != b'(' && b[o] != b'\n' {
+            o -= 1;
+        }
+        if b[o] != b'(' {
+            continue;
+        }
+        let mut w = o;
+        while w > 0 && matches!(b[w - 1], b' ' | b'\t') {
+            w -= 1;
+        }
+        let mut ws = w;
+        while ws > 0 && (name_byte(b[ws - 1]) || b[ws - 1] == b'-') {
+            ws -= 1;
+        }
+        if ws < w
+            && (at_ignore_case(b, ws, b"param")
+                || (ws >= 9 && at_ignore_case(b, line_start_of(b, ws), b"function ")))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether the PowerShell here-string that opens at `v` (`@'` or `@"` at the end of a line,
+/// closed by `'@` or `"@` at the start of a line: about_Quoting_Rules, "Here-strings")
+/// holds written text: any character in a single-quoted one, which expands nothing; in a
+/// double-quoted one, as in a double-quoted string ([`windows_written_at`]), written
+/// characters and no expansion (`$NAME`, `${…}`, `$(…)`) but of a variable last given
+/// written text (hostile review 20).
+const fn here_string_written(b: &[u8], v: usize) -> bool {
+    let q = b[v + 1];
+    let mut j = v + 2;
+    while j < b.len() && matches!(b[j], b' ' | b'\t' | b'\r') {
+        j += 1;
+    }
+    if !(j < b.len() && b[j] == b'\n') {
+        // Not a here-string: read as the quoted string it starts.
+        return false;
+    }
+    j += 1;
+    let mut written = false;
+    while j < b.len() {
+        // The closing `'@` (or `"@`) at the start of a line.
+        if b[j] == q && j + 1 < b.len() && b[j + 1] == b'@' && b[j - 1] == b'\n' {
+            return written;
+        }
+        if q == b'"' && b[j] == b'$' && !written_before(b, j, v) {
+            return false;
+        }
+        if !matches!(b[j], b' ' | b'\t' | b'\r' | b'\n') {
+            written = true;
+        }
+        j += 1;
+    }
+    false
+}
+
+/// Whether the value given to a PowerShell variable at `v` (after `$NAME =`) is written
+/// text (hostile review 20): a quoted string, a here-string or a variable as
+/// [`windows_written_at`] reads them, a number, a cast of a quoted string (`[string]'…'`),
+/// or a subexpression that fetches nothing ([`powershell_subexpression_fetched`]): not a
+/// command (`Get-SECSecretValue …`, `[Web.Security.Membership]::GeneratePassword(…)`).
+const fn powershell_value_written(b: &[u8], v: usize) -> bool {
+    if v >= b.len() {
+        return false;
+    }
+    match b[v] {
+        b'"' | b'\'' | b'@' | b'$' => windows_written_at(b, v),
+        b'0'..=b'9' => true,
+        b'(' => !powershell_subexpression_fetched(b, v),
+        b'[' => {
+            let mut k = v;
+            while k < b.len() && b[k] == b'[' {
+                while k < b.len() && b[k] != b']' && b[k] != b'\n' {
+                    k += 1;
+                }
+                k += 1;
+            }
+            k < b.len()
+                && matches!(b[k], b'"' | b'\'' | b'@' | b'$' | b'0'..=b'9')
+                && windows_written_at(b, k)
+        }
+        c => {
+            c.is_ascii_alphabetic()
+                && (at_ignore_case(b, v, b"write-output")
+                    || at_ignore_case(b, v, b"write ")
+                    || at_ignore_case(b, v, b"echo "))
+        }
+    }
+}
+
 /// Whether the value at `v` (up to `e`) is written text for PowerShell or a Windows command:
-/// a quoted literal (in double quotes, without a `$` that PowerShell expands) or a bare word
-/// that is no variable (`$…`, `%…%`), subexpression or flag.
+/// a quoted literal (in double quotes, without a `$` that PowerShell expands, or with one
+/// of a variable last given written text), a here-string that holds written text (`@'…'@`,
+/// `@"…"@`: [`here_string_written`]), a variable last given written text (`$p = 'hunter2'`,
+/// `$p = @'…'@`, then `$p`: [`written_before`]), or a bare word that is no variable (`$…`,
+/// `%…%`), subexpression or flag (hostile review 20: a here-string copied into a variable
+/// and piped into `Out-File` passed).
 const fn windows_written_at(b: &[u8], v: usize) -> bool {
     if v >= b.len() {
         return false;
@@ -7230,13 +7955,23 @@ const fn windows_written_at(b: &[u8], v: usize) -> bool {
     let q = b[v];
     if q == b'"' || q == b'\'' {
         let mut j = v + 1;
+        let mut written = false;
         while j < b.len() && b[j] != q && b[j] != b'\n' {
             if b[j] == b'$' && q == b'"' {
-                return false;
+                if !written_before(b, j, v) {
+                    return false;
+                }
+                written = true;
             }
             j += 1;
         }
-        return j > v + 1;
+        return j > v + 1 || written;
+    }
+    if q == b'@' && v + 1 < b.len() && matches!(b[v + 1], b'"' | b'\'') {
+        return here_string_written(b, v);
+    }
+    if q == b'$' {
+        return written_before(b, v, v) || powershell_argument_at(b, v);
     }
     !matches!(
         b[v],
@@ -7611,6 +8346,96 @@ const fn chpasswd_list_at(b: &[u8], i: usize) -> bool {
     false
 }
 
+/// Whether Python's `print(…, file=F)` at `i` prints written text into a file named like a
+/// secret: `F` opened there (`file=open("/etc/app/db_password", "w")`) or bound by `with
+/// open("…") as F:` before, and a first argument that is written text or a variable the
+/// check cannot follow to a fetched value ([`python_string_written`],
+/// [`python_value_fetched`]; hostile review 20).
+const fn python_print_written_at(b: &[u8], i: usize) -> bool {
+    if !(at_exactly(b, i, b"print(") && (i == 0 || !name_byte(b[i - 1]))) {
+        return false;
+    }
+    // The call's arguments, to its `)` on the line.
+    let v = skip_blanks(b, i + 6);
+    let mut close = v;
+    let mut depth = 0;
+    let mut file = 0;
+    let mut first_end = 0;
+    while close < b.len() && b[close] != b'\n' {
+        let x = b[close];
+        if matches!(x, b'(' | b'[') {
+            depth += 1;
+        } else if matches!(x, b')' | b']') {
+            if depth == 0 {
+                break;
+            }
+            depth -= 1;
+        } else if matches!(x, b'"' | b'\'') {
+            close += 1;
+            while close < b.len() && b[close] != x && b[close] != b'\n' {
+                close += 1;
+            }
+        } else if depth == 0 && x == b',' && first_end == 0 {
+            first_end = close;
+        } else if depth == 0 && at_exactly(b, close, b"file=") && !name_byte(b[close - 1]) {
+            file = skip_blanks(b, close + 5);
+        }
+        close += 1;
+    }
+    if file == 0 || first_end == 0 {
+        return false;
+    }
+    let named = if at_exactly(b, file, b"open(") {
+        quoted_secret_file(b, skip_blanks(b, file + 5))
+    } else {
+        let mut fe = file;
+        while fe < b.len() && name_byte(b[fe]) {
+            fe += 1;
+        }
+        fe > file && python_handle_names_secret_file(b, file, fe)
+    };
+    if !named {
+        return false;
+    }
+    let mut q = v;
+    while q < v + 2 && q < b.len() && matches!(lower!(b[q]), b'b' | b'r' | b'u' | b'f') {
+        q += 1;
+    }
+    if q < b.len() && matches!(b[q], b'"' | b'\'') {
+        python_string_written(b, q, 4)
+    } else {
+        v < first_end
+            && (b[v].is_ascii_alphabetic() || b[v] == b'_')
+            && !python_value_fetched(b, v, first_end, 4)
+    }
+}
+
+/// Whether the Python name `b[s..e]` is bound by `with open("…") as NAME:` before, on a
+/// line that opens a file named like a secret.
+const fn python_handle_names_secret_file(b: &[u8], s: usize, e: usize) -> bool {
+    let len = e - s;
+    let mut k = s;
+    while k > 4 {
+        k -= 1;
+        if b[k] == b' '
+            && at_exactly(b, k, b" as ")
+            && k + 4 + len < b.len()
+            && names_equal(b, k + 4, s, len)
+            && b[k + 4 + len] == b':'
+        {
+            let mut o = line_start_of(b, k);
+            while o < k {
+                if at_exactly(b, o, b"open(") {
+                    return quoted_secret_file(b, skip_blanks(b, o + 5));
+                }
+                o += 1;
+            }
+            return false;
+        }
+    }
+    false
+}
+
 /// Whether the quoted string at `q` (a Python literal, perhaps after a `b`, `r` or `u`
 /// prefix) names a file like a secret.
 const fn quoted_secret_file(b: &[u8], q: usize) -> bool {
@@ -7642,14 +8467,39 @@ const fn python_file_written_at(b: &[u8], i: usize) -> bool {
     } else {
         return false;
     };
-    // A literal written: a quoted string (an f-string is read as fetched).
-    let mut v = skip_blanks(b, i + n);
-    let mut prefix = 0;
-    while prefix < 2 && v < b.len() && matches!(b[v], b'b' | b'r' | b'u' | b'B' | b'R' | b'U') {
-        v += 1;
-        prefix += 1;
+    // A literal written: a quoted string, an f-string that writes text or a field the
+    // check cannot follow to a fetched value, or a variable last given one
+    // ([`python_string_written`], [`python_value_fetched`]; hostile review 20: an f-string
+    // was read as fetched).
+    let v = skip_blanks(b, i + n);
+    let mut q = v;
+    while q < v + 2 && q < b.len() && matches!(lower!(b[q]), b'b' | b'r' | b'u' | b'f') {
+        q += 1;
     }
-    if !(v < b.len() && matches!(b[v], b'"' | b'\'') && v + 1 < b.len() && b[v + 1] != b[v]) {
+    let written = if q < b.len() && matches!(b[q], b'"' | b'\'') {
+        python_string_written(b, q, 4)
+    } else {
+        // To the end of the argument: its `,` or the call's `)`.
+        let mut close = v;
+        let mut depth = 0;
+        while close < b.len() && b[close] != b'\n' {
+            if matches!(b[close], b'(' | b'[') {
+                depth += 1;
+            } else if matches!(b[close], b')' | b']') {
+                if depth == 0 {
+                    break;
+                }
+                depth -= 1;
+            } else if b[close] == b',' && depth == 0 {
+                break;
+            }
+            close += 1;
+        }
+        v < b.len()
+            && (b[v].is_ascii_alphabetic() || b[v] == b'_')
+            && !python_value_fetched(b, v, close, 4)
+    };
+    if !written {
         return false;
     }
     let dot = i - 1;
@@ -7731,7 +8581,7 @@ const fn dotnet_file_written_at(b: &[u8], i: usize) -> bool {
         return false;
     }
     let v = skip_blanks(b, c + 1);
-    v < b.len() && matches!(b[v], b'"' | b'\'') && windows_written_at(b, v)
+    v < b.len() && matches!(b[v], b'"' | b'\'' | b'@' | b'$') && windows_written_at(b, v)
 }
 
 /// Whether a `data:` URL with Base64 content starts at `i` (`data:;base64,…`,
@@ -7904,7 +8754,7 @@ const fn adsi_password_at(b: &[u8], i: usize) -> bool {
         if v >= b.len() || matches!(b[v], b')' | b'\n') {
             return false;
         }
-        if matches!(b[v], b'"' | b'\'') && windows_written_at(b, v) {
+        if matches!(b[v], b'"' | b'\'' | b'@' | b'$') && windows_written_at(b, v) {
             return true;
         }
         // On to the next argument.
@@ -7917,6 +8767,77 @@ const fn adsi_password_at(b: &[u8], i: usize) -> bool {
         }
         k = j + 1;
     }
+}
+
+/// Whether the command at `i` gives a Windows registry value named like a secret a written
+/// value (hostile review 20): `reg add KEY /v NAME /d DATA` (reg add, Windows Commands
+/// reference: `/v` names the value, `/d` gives its data), or PowerShell's
+/// `Set-ItemProperty`, `New-ItemProperty` (`sp`) with `-Name NAME -Value VALUE` or those
+/// given by position (`-Path`, `-Name`, `-Value`). The registry is read by any process of
+/// the instance, and the text by anyone who may describe it.
+const fn registry_secret_at(b: &[u8], i: usize) -> bool {
+    let reg = if word_at(b, i, b"reg") || word_at(b, i, b"reg.exe") {
+        true
+    } else if ((at_ignore_case(b, i, b"set-itemproperty")
+        || at_ignore_case(b, i, b"new-itemproperty"))
+        && blank(b, i + 16) > 0)
+        || word_at(b, i, b"sp")
+    {
+        false
+    } else {
+        return false;
+    };
+    let (_, mut k) = next_word(b, i);
+    if reg {
+        let (s, e) = next_word(b, k);
+        if !(e == s + 3 && at_ignore_case(b, s, b"add")) {
+            return false;
+        }
+        k = e;
+    }
+    let (mut name, mut value) = (false, false);
+    let mut positional = 0;
+    loop {
+        let (s, e) = next_word(b, k);
+        if s == e || matches!(b[s], b'>' | b'<' | b')' | b'}') {
+            break;
+        }
+        k = e;
+        let switch = (reg && b[s] == b'/')
+            || (!reg && b[s] == b'-' && e > s + 1 && b[s + 1].is_ascii_alphabetic());
+        if switch {
+            let letter = lower!(b[s + 1]);
+            let (vs, ve) = next_word(b, e);
+            if (reg && e == s + 2 && letter == b'v')
+                || (!reg
+                    && letter == b'n'
+                    && at_ignore_case(b, s, b"-n")
+                    && !at_ignore_case(b, s, b"-ne"))
+            {
+                let q = skip_quotes(b, vs);
+                name = secret_name_ends(b, q, skip_quotes_back(b, q, ve));
+                k = ve;
+            } else if (reg && e == s + 2 && letter == b'd') || (!reg && letter == b'v') {
+                value = windows_written_at(b, vs);
+                k = ve;
+            } else if !reg && matches!(letter, b'p' | b'l' | b't') {
+                // `-Path`, `-LiteralPath`, `-Type` (or `-PropertyType`) take a value.
+                k = ve;
+            }
+            continue;
+        }
+        if !reg {
+            // By position: the path, the name, the value.
+            if positional == 1 {
+                let q = skip_quotes(b, s);
+                name = secret_name_ends(b, q, skip_quotes_back(b, q, e));
+            } else if positional == 2 {
+                value = windows_written_at(b, s);
+            }
+            positional += 1;
+        }
+    }
+    name && value
 }
 
 /// Whether the name whose secret word is at `i` (ending at `end`) is given, after a spaced
@@ -7943,23 +8864,267 @@ const fn fetched_by_call(b: &[u8], end: usize) -> bool {
     {
         return true;
     }
-    let e = line_end_of(b, v);
-    let mut fetched = false;
-    let mut j = v;
-    while j < e {
-        if at_exactly(b, j, b"get_secret_value(") {
-            fetched = true;
+    python_value_fetched(b, v, line_end_of(b, v), 4)
+}
+
+/// The calls whose result Python user data fetches or makes at boot rather than writes:
+/// boto3's `get_secret_value`, `get_parameter`, `get_parameters` and `get_random_password`
+/// (Secrets Manager and Systems Manager), and the `secrets` module's random tokens.
+const PYTHON_FETCHES: [&str; 7] = [
+    "get_secret_value(",
+    "get_parameter(",
+    "get_parameters(",
+    "get_random_password(",
+    "token_hex(",
+    "token_urlsafe(",
+    "token_bytes(",
+];
+
+/// Whether the Python expression from `v` to `end` gives a value fetched at boot, as far as
+/// the check can follow it (hostile review 20; a value it cannot follow is written): nothing
+/// joined to it (`+`, `%`, `or`, `if`, `and`), and a call of [`PYTHON_FETCHES`], an f-string
+/// whose fields are all fetched and that writes nothing around them, or variables (`pw`,
+/// `secret["SecretString"]`, `json.loads(secret["SecretString"])["password"]`) each last
+/// given a fetched value ([`python_variable_fetched`]), and no quoted text but subscripts
+/// (`["SecretString"]`). `depth` bounds how many assignments are followed.
+const fn python_value_fetched(b: &[u8], v: usize, end: usize, depth: u8) -> bool {
+    if depth == 0 || v >= end {
+        return false;
+    }
+    // An f-string: fetched when it writes nothing of its own.
+    let mut q = v;
+    while q < end && q < v + 2 && matches!(b[q], b'f' | b'F' | b'r' | b'R') {
+        q += 1;
+    }
+    if q > v && q < end && matches!(b[q], b'"' | b'\'') {
+        let mut f = v;
+        while f < q && lower!(b[f]) != b'f' {
+            f += 1;
         }
-        if matches!(b[j], b'+' | b'%')
+        return f < q && !python_string_written(b, q, depth);
+    }
+    // A name first (not a literal), and no list, dict, set or tuple written in it
+    // (`[get_secret_value(…), "hunter2"][1]`): a bracket or a parenthesis opens only a
+    // subscript or a call's arguments, after a name or a closing bracket.
+    if !(b[v].is_ascii_alphabetic() || b[v] == b'_') {
+        return false;
+    }
+    let mut j = v;
+    let mut fetches = false;
+    while j < end {
+        let x = b[j];
+        if matches!(x, b'"' | b'\'') {
+            j += 1;
+            while j < end && b[j] != x {
+                j += 1;
+            }
+        } else if matches!(x, b'+' | b'%')
             || at_exactly(b, j, b" or ")
             || at_exactly(b, j, b" if ")
             || at_exactly(b, j, b" and ")
+            || at_exactly(b, j, b"lambda")
         {
             return false;
+        } else if matches!(x, b'[' | b'(' | b'{') {
+            let mut p = j;
+            while p > v && matches!(b[p - 1], b' ' | b'\t') {
+                p -= 1;
+            }
+            if x == b'{' || !(p > v && (name_byte(b[p - 1]) || matches!(b[p - 1], b')' | b']'))) {
+                return false;
+            }
         }
         j += 1;
     }
-    fetched
+    let mut c = 0;
+    while c < PYTHON_FETCHES.len() {
+        if range_holds(b, v, end, PYTHON_FETCHES[c].as_bytes()) {
+            fetches = true;
+        }
+        c += 1;
+    }
+    if fetches {
+        return true;
+    }
+    // The variables of the expression: names not after a `.` and not called.
+    let mut j = v;
+    let mut roots = 0;
+    let mut brackets = 0;
+    while j < end {
+        let x = b[j];
+        if x == b'#' {
+            break;
+        }
+        if x == b'[' {
+            brackets += 1;
+        } else if x == b']' && brackets > 0 {
+            brackets -= 1;
+        } else if matches!(x, b'"' | b'\'') {
+            if brackets == 0 {
+                return false;
+            }
+            // Past a key in a subscript.
+            j += 1;
+            while j < end && b[j] != x {
+                j += 1;
+            }
+        } else if x.is_ascii_digit() && brackets == 0 && !(j > v && name_byte(b[j - 1])) {
+            return false;
+        } else if (x.is_ascii_alphabetic() || x == b'_') && !(j > v && name_byte(b[j - 1])) {
+            let s = j;
+            while j < end && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+                j += 1;
+            }
+            let after = skip_blanks(b, j);
+            let attribute = s > v && b[s - 1] == b'.';
+            let called = after < end && matches!(b[after], b'(' | b'.');
+            if !attribute && !called && brackets == 0 {
+                if !python_variable_fetched(b, s, j, v, depth - 1) {
+                    return false;
+                }
+                roots += 1;
+            }
+            continue;
+        }
+        j += 1;
+    }
+    roots > 0
+}
+
+/// Whether the Python variable `b[s..e]` was last given, on a line of its own before
+/// `limit` (`NAME = …`, at the line's indentation), a value fetched at boot
+/// ([`python_value_fetched`]). A name never assigned so (a function's parameter, a loop's
+/// variable, a name the script reads elsewhere) cannot be followed: not fetched.
+const fn python_variable_fetched(b: &[u8], s: usize, e: usize, limit: usize, depth: u8) -> bool {
+    let len = e - s;
+    let mut k = limit;
+    while k > 0 {
+        k -= 1;
+        if b[k] != b[s] || k + len >= b.len() || !names_equal(b, k, s, len) {
+            continue;
+        }
+        let ls = line_start_of(b, k);
+        if skip_blanks(b, ls) != k {
+            continue;
+        }
+        let eq = skip_blanks(b, k + len);
+        if !(eq + 1 < b.len() && b[eq] == b'=' && b[eq + 1] != b'=') {
+            continue;
+        }
+        let value = skip_blanks(b, eq + 1);
+        if value >= limit {
+            continue;
+        }
+        return python_value_fetched(b, value, line_end_of(b, value), depth);
+    }
+    false
+}
+
+/// Whether the Python string whose quote is at `q` (after its prefix) writes text: a
+/// character outside its fields, or, in an f-string (a prefix with `f`), a field the check
+/// cannot follow to a fetched value (`f"{'hunter2'}"`, `f"{pw}"` after `pw = "hunter2"`;
+/// hostile review 20). A plain string is written when it is not empty.
+const fn python_string_written(b: &[u8], q: usize, depth: u8) -> bool {
+    let mut f = q;
+    while f > 0
+        && matches!(
+            b[f - 1],
+            b'f' | b'F' | b'r' | b'R' | b'b' | b'B' | b'u' | b'U'
+        )
+    {
+        f -= 1;
+    }
+    let mut formatted = false;
+    while f < q {
+        if lower!(b[f]) == b'f' {
+            formatted = true;
+        }
+        f += 1;
+    }
+    let quote = b[q];
+    let triple = q + 2 < b.len() && b[q + 1] == quote && b[q + 2] == quote;
+    let mut j = if triple { q + 3 } else { q + 1 };
+    while j < b.len() {
+        let x = b[j];
+        if x == quote && (!triple || (j + 2 < b.len() && b[j + 1] == quote && b[j + 2] == quote)) {
+            return false;
+        }
+        if x == b'\n' && !triple {
+            return false;
+        }
+        if formatted && x == b'{' {
+            if j + 1 < b.len() && b[j + 1] == b'{' {
+                return true;
+            }
+            // The field, to its `}`, `!` or `:` (a format spec).
+            let fs = skip_blanks(b, j + 1);
+            let mut fe = fs;
+            let mut depth_in = 0;
+            while fe < b.len() && b[fe] != b'\n' {
+                let y = b[fe];
+                if y == b'[' || y == b'(' {
+                    depth_in += 1;
+                } else if (y == b']' || y == b')') && depth_in > 0 {
+                    depth_in -= 1;
+                } else if depth_in == 0 && matches!(y, b'}' | b'!' | b':') {
+                    break;
+                }
+                fe += 1;
+            }
+            if !python_value_fetched(b, fs, fe, depth) {
+                return true;
+            }
+            while fe < b.len() && b[fe] != b'}' && b[fe] != b'\n' {
+                fe += 1;
+            }
+            j = fe + 1;
+            continue;
+        }
+        if !matches!(x, b' ' | b'\t') {
+            return true;
+        }
+        j += 1;
+    }
+    false
+}
+
+/// Whether the value given at `end` to a name whose secret word is at `i` is a field of a
+/// Python f-string (`f"password={pw}"`) that the check follows to a fetched value
+/// ([`python_value_fetched`]), with nothing written after it (hostile review 20: a field
+/// was read as written text).
+const fn python_field_fetched(b: &[u8], i: usize, end: usize) -> bool {
+    let Some(v) = value_after_name(b, end) else {
+        return false;
+    };
+    if !(v < b.len() && b[v] == b'{' && v + 1 < b.len() && b[v + 1] != b'{') {
+        return false;
+    }
+    // An f-string opened before the name on its line, not closed before it.
+    let ls = line_start_of(b, i);
+    let mut o = i;
+    let mut opened = false;
+    while o > ls {
+        o -= 1;
+        if matches!(b[o], b'"' | b'\'') {
+            opened = o > ls
+                && matches!(b[o - 1], b'f' | b'F')
+                && !(o > ls + 1 && name_byte(b[o - 2]) && !matches!(b[o - 2], b'r' | b'R'));
+            break;
+        }
+    }
+    if !opened {
+        return false;
+    }
+    let fs = skip_blanks(b, v + 1);
+    let mut fe = fs;
+    while fe < b.len() && !matches!(b[fe], b'}' | b'!' | b':' | b'\n') {
+        fe += 1;
+    }
+    if !(fe < b.len() && b[fe] == b'}' && python_value_fetched(b, fs, fe, 4)) {
+        return false;
+    }
+    // Nothing written right after the field (`{pw}hunter2`).
+    !(fe + 1 < b.len() && b[fe + 1].is_ascii_alphanumeric())
 }
 
 /// Whether the value given at `end` to a name whose secret word starts at `i` is a setting

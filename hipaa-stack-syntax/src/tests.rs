@@ -3283,3 +3283,267 @@ mod user_data_fetching_script_in_const_evaluation {
         assert_eq!(PROBLEM, None);
     }
 }
+
+/// Hostile review 20: PowerShell here-strings and variables into any writer, Python's
+/// f-strings and followed variables, decoders of written files, and other shells'
+/// spellings.
+mod user_data_hostile_review_20 {
+    use super::*;
+
+    const SECRET_FILE_PREFIX: &str = "user data may not write text it holds into a file";
+
+    /// Text PowerShell holds (a here-string, a quoted string, a number), copied through
+    /// variables into any writer, is written.
+    #[test]
+    fn powershell_text_through_variables_into_any_writer_is_refused() {
+        for text in [
+            "<powershell>\n$p = @'\nhunter2\n'@\n$p | Out-File C:\\app\\db_password.txt\n</powershell>\n",
+            "<powershell>\n$p = @\"\nhunter2\n\"@\n$p | Set-Content -Path C:\\app\\db_password.txt\n</powershell>\n",
+            "<powershell>\n$p = @'\nhunter2\n'@\nAdd-Content -Path C:\\app\\db_password.txt -Value $p\n</powershell>\n",
+            "<powershell>\n$p = @'\nhunter2\n'@\nSet-Content C:\\app\\db_password.txt $p\n</powershell>\n",
+            "<powershell>\n$p = @'\nhunter2\n'@\n[IO.File]::WriteAllText('C:\\app\\db_password.txt', $p)\n</powershell>\n",
+            "<powershell>\n$a = 'hunter2'\n$p = $a\n$p | Out-File C:\\app\\db_password.txt\n</powershell>\n",
+            "<powershell>\n$p = \"x\"\n$p = \"$p$p\"\n$p | Out-File C:\\app\\db_password.txt\n</powershell>\n",
+            "<powershell>\n$p = 'hunter2'\n$p > C:\\app\\db_password.txt\n</powershell>\n",
+            "<powershell>\n'hunter2' > C:\\app\\db_password.txt\n</powershell>\n",
+            "<powershell>\n$p = 'hunter2'\nWrite-Output $p | Out-File C:\\app\\db_password.txt\n</powershell>\n",
+            "<powershell>\nWrite-Output 'hunter2' | Out-File C:\\app\\db_password.txt\n</powershell>\n",
+        ] {
+            let problem = user_data_problem(text);
+            assert!(
+                problem.is_some_and(|p| p.starts_with(SECRET_FILE_PREFIX)),
+                "{text:?}: {problem:?}"
+            );
+        }
+        for text in [
+            "<powershell>\n$p = @'\nhunter2\n'@\n$env:DB_PASSWORD = $p\n</powershell>\n",
+            "<powershell>\n$p = 'hunter2'\n[Environment]::SetEnvironmentVariable(\"DB_PASSWORD\", $p, \"Machine\")\n</powershell>\n",
+            "<powershell>\n$DbPassword = (aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | ForEach-Object { 'hunter2' })\n</powershell>\n",
+            "<powershell>\n$env:DB_PASSWORD = (aws secretsmanager get-secret-value --secret-id db --query SecretString --output text; 'hunter2')\n</powershell>\n",
+            "<powershell>\n$env:DB_PASSWORD = (Get-SECSecretValue -SecretId db).SecretString + 'x'\n</powershell>\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text:?}");
+        }
+        // A secret fetched at boot, copied through variables and here-strings, or a value
+        // made at boot, is not written.
+        for text in [
+            "<powershell>\n$s = (Get-SECSecretValue -SecretId db).SecretString\n$p = @\"\n$s\n\"@\n$p | Set-Content C:\\app\\db_password.txt\n$s > C:\\app\\api_token.txt\nWrite-Output $s | Out-File C:\\app\\db_secret.txt\n</powershell>\n",
+            "<powershell>\n$DbPassword = (aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | ConvertFrom-Json).password\n</powershell>\n",
+            "<powershell>\n$p = [System.Web.Security.Membership]::GeneratePassword(32, 4)\n$p | Out-File C:\\app\\db_password.txt\n</powershell>\n",
+            "<powershell>\n$motd = @'\nWelcome\n'@\n$motd | Out-File C:\\app\\motd.txt\n</powershell>\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+
+    /// A Python f-string writes its text and the fields the check cannot follow to a
+    /// fetched value; a variable fetched by boto3 is not written.
+    #[test]
+    fn python_f_strings_and_variables_are_read_by_what_they_hold() {
+        for text in [
+            "open('/etc/app/db_password', 'w').write(f\"hunter2\")\n",
+            "open('/etc/app/db_password', 'w').write(f'{\"hunter2\"}')\n",
+            "x = \"hunter2\"\nopen('/etc/app/db_password', 'w').write(f\"{x}\")\n",
+            "x = \"hunter2\"\nopen('/etc/app/db_password', 'w').write(x)\n",
+            "Path('/etc/app/db_password').write_text(f\"hunter2\")\n",
+            "import os\nx = \"hunter2\"\nos.environ[\"DB_PASSWORD\"] = x\n",
+            "import os\nos.environ[\"DB_PASSWORD\"] = get_secret()\n",
+            "import os\ndef f(x):\n    os.environ[\"DB_PASSWORD\"] = x\n",
+            "import os\nx = \"hunter2\"\nos.putenv(\"DB_PASSWORD\", x)\n",
+            "import os\nos.environ[\"DB_PASSWORD\"] = [boto3.client(\"secretsmanager\").get_secret_value(SecretId=\"db\"), \"hunter2\"][1]\n",
+            "import os\nx = {\"a\": get_secret_value(SecretId=\"db\"), \"b\": \"hunter2\"}[\"b\"]\nos.environ[\"DB_PASSWORD\"] = x\n",
+            "import boto3\ns = boto3.client(\"secretsmanager\").get_secret_value(SecretId=\"db\")[\"SecretString\"]\nopen('/etc/app/app.conf', 'w').write(f\"password={s}hunter2\\n\")\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text:?}");
+        }
+        for text in [
+            "import boto3\ns = boto3.client(\"secretsmanager\").get_secret_value(SecretId=\"db\")[\"SecretString\"]\nopen('/etc/app/app.conf', 'w').write(f\"password={s}\\n\")\nopen('/etc/app/db_password', 'w').write(f\"{s}\")\n",
+            "import os, boto3\nx = boto3.client(\"secretsmanager\").get_secret_value(SecretId=\"db\")[\"SecretString\"]\nos.environ[\"DB_PASSWORD\"] = x\n",
+            "import os, json, boto3\nsecret = boto3.client(\"secretsmanager\").get_secret_value(SecretId=\"db\")\nos.environ[\"DB_PASSWORD\"] = secret[\"SecretString\"]\nos.environ[\"API_TOKEN\"] = json.loads(secret[\"SecretString\"])[\"token\"]\n",
+            "import os, secrets\nos.environ[\"SESSION_SECRET\"] = secrets.token_hex(32)\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+
+    /// A decoder given a file that the script wrote from its own text is refused as a
+    /// decoder of that text is; a downloaded file, or one never decoded, is not.
+    #[test]
+    fn a_decoder_of_a_file_written_from_text_is_refused() {
+        for text in [
+            "echo aHVudGVyMg== > C:\\tmp\\p.b64\ncertutil -decode C:\\tmp\\p.b64 C:\\app\\db_password.txt\n",
+            "'aHVudGVyMg==' > C:\\tmp\\p.b64\ncertutil -decode C:\\tmp\\p.b64 C:\\app\\db_password.txt\n",
+            "echo aHVudGVyMg== > /tmp/p.b64\nbase64 -d /tmp/p.b64 > /etc/app/db_password\n",
+            "echo aHVudGVyMg== > /tmp/p.b64\nbase64 --decode < /tmp/p.b64 > /etc/app/db_password\n",
+            "echo aHVudGVyMg== > /tmp/p.b64\nopenssl base64 -d -in /tmp/p.b64 -out /etc/app/db_password\n",
+            "echo 68756e74657232 > /tmp/p.hex\nxxd -r -p /tmp/p.hex > /etc/app/db_password\n",
+            "echo H4sIAAAA > /tmp/p.gz\nzcat /tmp/p.gz > /etc/app/db_password\n",
+        ] {
+            assert_eq!(user_data_problem(text), Some(TRANSFORMED), "{text:?}");
+        }
+        for text in [
+            "certutil -urlcache -f https://example.com/p.b64 C:\\tmp\\p.b64\ncertutil -decode C:\\tmp\\p.b64 C:\\app\\db_password.txt\n",
+            "echo aHVudGVyMg== > /tmp/p.b64\nbase64 /tmp/p.b64\n",
+            "echo hello > /tmp/x.txt\ngzip /tmp/x.txt\n",
+            "curl -o /tmp/a.gz https://example.com/a.gz\ngunzip /tmp/a.gz\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+
+    /// Other shells' spellings: zsh's `=(…)`, a process substitution copied, `$'…'` in
+    /// double quotes (no quoting there), a subshell, `cmd /c "…"`, `set /p`, the registry.
+    #[test]
+    fn other_spellings_of_writing_a_secret_are_refused() {
+        for text in [
+            "cp =(echo hunter2) /etc/app/db_password\n",
+            "cp <(echo hunter2) /etc/app/db_password\n",
+            "cat <(echo hunter2) > /etc/app/db_password\n",
+            "echo \"$'hunter2'\" > /etc/app/db_password\n",
+            "(echo hunter2) > C:\\app\\db_password.txt\n",
+            "cmd /c \"echo hunter2 > C:\\app\\db_password.txt\"\n",
+            "echo|set /p=\"hunter2\" > C:\\app\\db_password.txt\n",
+            "reg add HKLM\\Software\\App /v DbPassword /t REG_SZ /d hunter2 /f\n",
+            "reg add \"HKLM\\Software\\App\" /v Password /d \"hunter2\"\n",
+            "Set-ItemProperty -Path HKLM:\\Software\\App -Name DbPassword -Value \"hunter2\"\n",
+            "New-ItemProperty HKLM:\\Software\\App DbPassword hunter2\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text:?}");
+        }
+        for text in [
+            "cp <(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text) /etc/app/db_password\n",
+            "diff <(echo a) /etc/app/db_password\n",
+            "reg add HKLM\\Software\\App /v LogLevel /d debug /f\n",
+            "Set-ItemProperty -Path HKLM:\\Software\\App -Name DbPassword -Value $s\n",
+            "cmd /c \"echo ready > C:\\logs\\boot.log\"\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+
+    /// A file named like a secret through a variable, PowerShell's `Tee-Object`, and
+    /// Python's `print(…, file=…)` are writers as much as `>` and `Out-File`.
+    #[test]
+    fn writers_through_variables_tee_object_and_print_are_read() {
+        for text in [
+            "F=/etc/app/db_password\necho hunter2 > $F\n",
+            "F=/etc/app/db_password\necho hunter2 > \"${F}\"\n",
+            "<powershell>\n$f = 'C:\\app\\db_password.txt'\n'hunter2' | Out-File $f\n</powershell>\n",
+            "<powershell>\n$p = @'\nhunter2\n'@\n$p | Tee-Object -FilePath C:\\app\\db_password.txt\n</powershell>\n",
+            "<powershell>\necho hunter2 | Tee-Object C:\\app\\db_password.txt\n</powershell>\n",
+            "with open('/etc/app/db_password', 'w') as f:\n    print(\"hunter2\", file=f)\n",
+            "print(f\"hunter2\", file=open('/etc/app/db_password', 'w'))\n",
+            "echo hunter2 | sponge /etc/app/db_password\n",
+            "<powershell>\n$p = $args[0]\n$p | Out-File C:\\app\\db_password.txt\n</powershell>\n",
+            "<powershell>\nfunction Save-It([string]$p) { $p | Out-File C:\\app\\db_password.txt }\nSave-It 'hunter2'\n</powershell>\n",
+            "<powershell>\nfunction Save-It {\n  param([string]$Path, [string]$p)\n  $p | Out-File C:\\app\\db_password.txt\n}\n</powershell>\n",
+            "<powershell>\nGet-ChildItem | ForEach-Object { 'hunter2' | Out-File C:\\app\\db_password.txt }\n</powershell>\n",
+        ] {
+            let problem = user_data_problem(text);
+            assert!(
+                problem.is_some_and(|p| p.starts_with(SECRET_FILE_PREFIX)),
+                "{text:?}: {problem:?}"
+            );
+        }
+        for text in [
+            "F=/etc/app/db_password\naws secretsmanager get-secret-value --secret-id db --query SecretString --output text > \"$F\"\n",
+            "F=/etc/app/motd\necho hello > \"$F\"\n",
+            "import boto3\ns = boto3.client(\"secretsmanager\").get_secret_value(SecretId=\"db\")[\"SecretString\"]\nwith open('/etc/app/db_password', 'w') as f:\n    print(s, file=f)\n",
+            "with open('/var/log/boot.log', 'a') as f:\n    print(\"password reset\", file=f)\n",
+            "<powershell>\n'ready' | Tee-Object -FilePath C:\\logs\\boot.log\n</powershell>\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+}
+
+/// A fetch whose stages print text of the script instead of what it fetched: a JMESPath
+/// literal in `--query`, a `jq` string, a `sed` replacement (hostile review 20).
+mod user_data_fetches_that_print_written_text {
+    use super::*;
+
+    const FETCH: &str = "aws secretsmanager get-secret-value --secret-id db";
+
+    #[test]
+    fn are_refused_and_reading_stages_pass() {
+        for tail in [
+            " --query \"'hunter2'\" --output text",
+            " --query '`\"hunter2\"`' --output text",
+            " --query \"SecretString || 'hunter2'\" --output text",
+            " --query SecretString --output text | jq -r '\"hunter2\"'",
+            " --query SecretString --output text | sed 's/.*/hunter2/'",
+        ] {
+            let text = format!("DB_PASSWORD=$({FETCH}{tail})\n");
+            assert_eq!(user_data_problem(&text), Some(LITERAL_SECRET), "{text:?}");
+            let text = format!("<powershell>\n$env:DB_PASSWORD = ({FETCH}{tail})\n</powershell>\n");
+            assert!(user_data_problem(&text).is_some(), "{text:?}");
+        }
+        for tail in [
+            " --query SecretString --output text | jq -r '.password'",
+            " --query SecretString --output text | jq -r '.[\"db-password\"]'",
+            " --query SecretString --output text | jq -r '.items[0].password'",
+            " --query SecretString --output text | sed 's/\\r$//'",
+        ] {
+            let text = format!("DB_PASSWORD=$({FETCH}{tail})\n");
+            assert_eq!(user_data_problem(&text), None, "{text:?}");
+        }
+        for text in [
+            "DB_SECRET_ARN=$(aws secretsmanager list-secrets --query \"SecretList[?Name=='db'].ARN\" --output text)\n",
+            "DB_CONFIG=$(jq -n --arg p \"$DB_PASSWORD\" '{\"user\":\"app\",\"password\":$p}')\necho \"$DB_CONFIG\" > /etc/app/db_secret.json\n",
+            "API_TOKEN=$(echo \"$RAW\" | sed \"s/PLACEHOLDER/$TOKEN/\")\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+}
+
+/// A PowerShell and Python boot script of 16 KiB (EC2's limit for user data) that copies
+/// fetched values through variables and here-strings, checked in const evaluation within
+/// the compiler's budget (hostile review 20: variables are followed back through the text).
+mod user_data_powershell_script_in_const_evaluation {
+    use super::*;
+
+    macro_rules! block {
+        () => {
+            "$s = (Get-SECSecretValue -SecretId arn:aws:secretsmanager:us-east-1:123456789012:secret:db).SecretString\n$p = @\"\n$s\n\"@\n$p | Set-Content -Path C:\\app\\db_password.txt\n$motd = @'\nWelcome to the clinic\n'@\n$motd | Out-File C:\\app\\motd.txt\n$env:DB_PASSWORD = (aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | ConvertFrom-Json).password\nWrite-Output $s | Out-File C:\\app\\db_secret.txt\npython -c \"import os, boto3; x = 1\"\n"
+        };
+    }
+    macro_rules! eight {
+        () => {
+            concat!(
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!(),
+                block!()
+            )
+        };
+    }
+
+    const SCRIPT: &str = concat!(
+        "<powershell>\n",
+        eight!(),
+        eight!(),
+        eight!(),
+        eight!(),
+        block!(),
+        block!(),
+        block!(),
+        block!(),
+        "</powershell>\n"
+    );
+    const PROBLEM: Option<&str> = user_data_problem(SCRIPT);
+
+    #[test]
+    fn a_powershell_script_of_16_kib_is_checked_in_const_evaluation() {
+        assert!(
+            (15_000..=16_384).contains(&SCRIPT.len()),
+            "{}",
+            SCRIPT.len()
+        );
+        assert_eq!(PROBLEM, None);
+    }
+}

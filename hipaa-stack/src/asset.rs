@@ -109,10 +109,18 @@ impl App {
         for (index, path, stack, source, arch) in jobs {
             let _span = tracing::info_span!("asset", function = %path).entered();
             let zip = match &source {
-                CodeSource::Zip(file) => std::fs::read(file).map_err(|e| Error::AssetBuild {
-                    function: path.clone(),
-                    reason: format!("cannot read the zip `{}`: {e}", file.display()),
-                })?,
+                CodeSource::Zip(file) => {
+                    let zip = read_zip(file).map_err(|reason| Error::AssetBuild {
+                        function: path.clone(),
+                        reason,
+                    })?;
+                    zip_problem(&zip, arch).map_or(Ok(zip), |problem| {
+                        Err(Error::AssetBuild {
+                            function: path.clone(),
+                            reason: format!("the zip `{}` {problem}", file.display()),
+                        })
+                    })?
+                }
                 CodeSource::CargoBin(name) => {
                     let binary = build_binary(name, arch).map_err(|reason| Error::AssetBuild {
                         function: path.clone(),
@@ -122,6 +130,15 @@ impl App {
                         function: path.clone(),
                         reason: format!("cannot read the built binary `{}`: {e}", binary.display()),
                     })?;
+                    if let Some(problem) = binary_problem(&bytes, arch) {
+                        return Err(Error::AssetBuild {
+                            function: path,
+                            reason: format!(
+                                "the binary `{name}` built at `{}` {problem}",
+                                binary.display()
+                            ),
+                        });
+                    }
                     zip_bootstrap(&bytes)
                 }
             };
@@ -229,7 +246,13 @@ fn build_binary(name: &str, arch: Architecture) -> std::result::Result<PathBuf, 
     stdout
         .lines()
         .filter_map(|line| crate::cfn::tree::from_str(line).ok())
-        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == name)
+        .filter(|m| {
+            m["reason"] == "compiler-artifact"
+                && m["target"]["name"] == name
+                && m["target"]["kind"]
+                    .as_array()
+                    .is_some_and(|kinds| kinds.iter().any(|k| k == "bin"))
+        })
         .filter_map(|m| m["executable"].as_str().map(PathBuf::from))
         .next_back()
         .ok_or_else(|| {
@@ -239,6 +262,202 @@ fn build_binary(name: &str, arch: Architecture) -> std::result::Result<PathBuf, 
                 stderr.trim_end()
             )
         })
+}
+
+/// The most that Lambda unpacks of a function's code: "250 MB (unzipped, including
+/// layers)" in AWS Lambda's quotas (Developer Guide, "Lambda quotas", deployment package
+/// (.zip file archive) size), which `CreateFunction` enforces as "Unzipped size must be
+/// smaller than 262144000 bytes". The other quota, 50 MB zipped, is that of a direct upload;
+/// hipaa-stack's templates read the code from S3 (`Code.S3Bucket`, `Code.S3Key`), to which it
+/// does not apply.
+pub const LAMBDA_UNZIPPED_MAX: u64 = 262_144_000;
+
+/// ELF's `e_machine` of the instruction set `arch` (x86-64: 62, AArch64: 183).
+fn elf_machine(arch: Architecture) -> u16 {
+    match arch {
+        Architecture::X86_64 => 62,
+        Architecture::Arm64 => 183,
+    }
+}
+
+/// What is wrong with `bytes` as the `bootstrap` of a function of `arch`, if it is an ELF
+/// file (a script, `#!`, runs on either): built for another instruction set, or not a
+/// 64-bit little-endian executable, which Lambda cannot start.
+fn elf_problem(bytes: &[u8], arch: Architecture) -> Option<String> {
+    if !bytes.starts_with(b"\x7fELF") {
+        return None;
+    }
+    let (Some(&class), Some(&data), Some(machine)) =
+        (bytes.get(4), bytes.get(5), bytes.get(18..20))
+    else {
+        return Some("is a truncated ELF file".to_owned());
+    };
+    if class != 2 || data != 1 {
+        return Some(
+            "is not a 64-bit little-endian ELF file; Lambda runs x86-64 and arm64 code only"
+                .to_owned(),
+        );
+    }
+    let machine = u16::from_le_bytes([machine[0], machine[1]]);
+    let want = elf_machine(arch);
+    (machine != want).then(|| {
+        let built = match machine {
+            62 => "x86-64",
+            183 => "arm64",
+            _ => "another instruction set",
+        };
+        format!(
+            "is built for {built}, and the function runs on {}: Lambda could not start it; build it for that architecture or call `.architecture(..)` to match",
+            arch.lambda_name()
+        )
+    })
+}
+
+/// What is wrong with a binary built for a function of `arch`: over Lambda's unzipped size,
+/// or built for another instruction set.
+fn binary_problem(bytes: &[u8], arch: Architecture) -> Option<String> {
+    oversize(bytes.len() as u64).or_else(|| elf_problem(bytes, arch))
+}
+
+/// What is wrong with a binary of `length` bytes: more than Lambda unpacks.
+fn oversize(length: u64) -> Option<String> {
+    (length > LAMBDA_UNZIPPED_MAX).then(|| format!(
+        "has {length} bytes; Lambda unpacks at most {LAMBDA_UNZIPPED_MAX} bytes (250 MB) of a function's code: strip it (`strip = true` in the release profile) or split the function"
+    ))
+}
+
+/// Reads the zip `file` of `Code::zip`, refusing one larger than Lambda could unpack before
+/// reading it whole.
+fn read_zip(file: &Path) -> std::result::Result<Vec<u8>, String> {
+    let cannot = |e: std::io::Error| format!("cannot read the zip `{}`: {e}", file.display());
+    let length = std::fs::metadata(file).map_err(cannot)?.len();
+    if length > LAMBDA_UNZIPPED_MAX {
+        return Err(format!(
+            "the zip `{}` has {length} bytes; Lambda unpacks at most {LAMBDA_UNZIPPED_MAX} bytes (250 MB) of a function's code",
+            file.display()
+        ));
+    }
+    std::fs::read(file).map_err(cannot)
+}
+
+/// A little-endian `u16` at `at` of `b`.
+fn le16(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
+}
+
+/// A little-endian `u32` at `at` of `b`.
+fn le32(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// What is wrong with the zip of a function of `arch` (`provided.al2023`, whose runtime
+/// starts the file `bootstrap` at the root of the code): read from its central directory,
+/// a zip that unpacks to more than Lambda takes, that holds no `bootstrap` file, whose
+/// `bootstrap` was packed on Unix without an execute permission, as a folder or as a link
+/// out of the package (`/etc/passwd`, `../x`), or, when it is stored
+/// uncompressed, is an ELF file of another instruction set. A file that has no central
+/// directory is not read here (Lambda refuses it when the function is created); a ZIP64
+/// archive is refused as unreadable.
+fn zip_problem(zip: &[u8], arch: Architecture) -> Option<String> {
+    const END: &[u8] = b"PK\x05\x06";
+    // The end of the central directory: 22 bytes and a comment of up to 65,535.
+    let from = zip.len().saturating_sub(22 + 0xFFFF);
+    let end = from + zip.get(from..)?.windows(4).rposition(|w| w == END)?;
+    let unreadable = || {
+        Some("is not a zip that hipaa-stack can read (its central directory is cut short, or it is ZIP64); pack it again without ZIP64".to_owned())
+    };
+    let (Some(entries), Some(start)) = (le16(zip, end + 10), le32(zip, end + 16)) else {
+        return unreadable();
+    };
+    if entries == 0xFFFF || start == u32::MAX {
+        return unreadable();
+    }
+    let mut at = start as usize;
+    let mut unzipped: u64 = 0;
+    let mut bootstrap = None;
+    for _ in 0..entries {
+        if zip.get(at..at + 4) != Some(b"PK\x01\x02".as_slice()) {
+            return unreadable();
+        }
+        let (Some(made_by), Some(method), Some(size), Some(name_len), Some(extra), Some(comment)) = (
+            le16(zip, at + 4),
+            le16(zip, at + 10),
+            le32(zip, at + 24),
+            le16(zip, at + 28),
+            le16(zip, at + 30),
+            le16(zip, at + 32),
+        ) else {
+            return unreadable();
+        };
+        let (Some(external), Some(local)) = (le32(zip, at + 38), le32(zip, at + 42)) else {
+            return unreadable();
+        };
+        if size == u32::MAX || local == u32::MAX {
+            return unreadable();
+        }
+        let Some(name) = zip.get(at + 46..at + 46 + usize::from(name_len)) else {
+            return unreadable();
+        };
+        unzipped += u64::from(size);
+        if name == b"bootstrap" {
+            bootstrap = Some((made_by >> 8, external >> 16, method, size, local));
+        }
+        at += 46 + usize::from(name_len) + usize::from(extra) + usize::from(comment);
+    }
+    if unzipped > LAMBDA_UNZIPPED_MAX {
+        return Some(format!(
+            "unpacks to {unzipped} bytes; Lambda unpacks at most {LAMBDA_UNZIPPED_MAX} bytes (250 MB) of a function's code"
+        ));
+    }
+    let Some((system, mode, method, size, local)) = bootstrap else {
+        return Some(
+            "holds no file `bootstrap` at its root, which the `provided.al2023` runtime starts; pack the function's executable as `bootstrap`"
+                .to_owned(),
+        );
+    };
+    // Stored: its bytes follow the local header as they are.
+    let stored = if method == 0 {
+        let local = local as usize;
+        let (Some(name_len), Some(extra)) = (le16(zip, local + 26), le16(zip, local + 28)) else {
+            return unreadable();
+        };
+        let data = local + 30 + usize::from(name_len) + usize::from(extra);
+        let Some(bytes) = zip.get(data..data + size as usize) else {
+            return unreadable();
+        };
+        Some(bytes)
+    } else {
+        None
+    };
+    // Made on Unix (3): the upper half of the external attributes is the file's mode.
+    if system == 3 && mode != 0 {
+        match mode & 0o170_000 {
+            0o100_000 if mode & 0o111 == 0 => {
+                return Some(format!(
+                    "holds `bootstrap` with the mode {:o}, which no one may execute; Lambda could not start it: pack it with mode 0755",
+                    mode & 0o7777
+                ));
+            }
+            0o100_000 => {}
+            // A link, which Lambda unpacks as one: within the package it may name the
+            // executable; out of it (`/etc/passwd`, `../x`) it names no file of the function.
+            0o120_000 => {
+                let leaves = stored.is_some_and(|target| {
+                    target.starts_with(b"/") || target.split(|&b| b == b'/').any(|p| p == b"..")
+                });
+                return leaves.then(|| {
+                    "holds `bootstrap` as a link out of the function's code (an absolute path or one through `..`); pack the executable itself".to_owned()
+                });
+            }
+            _ => {
+                return Some(
+                    "holds `bootstrap` as a folder or a special file; pack the executable itself as a regular file"
+                        .to_owned(),
+                );
+            }
+        }
+    }
+    stored.and_then(|bytes| elf_problem(&bytes[..bytes.len().min(64)], arch))
 }
 
 /// The CRC-32 (IEEE) of `data`, as zip files carry it.
@@ -257,14 +476,19 @@ fn crc32(data: &[u8]) -> u32 {
 /// A zip holding `binary` as `bootstrap` (stored, mode 0755, dated 1980-01-01 00:00): the
 /// same binary always gives the same bytes.
 pub(crate) fn zip_bootstrap(binary: &[u8]) -> Vec<u8> {
-    const NAME: &[u8] = b"bootstrap";
+    zip_one(b"bootstrap", 0o100_755, binary)
+}
+
+/// A zip holding `binary` as the file `NAME` of the Unix mode `mode`, stored and dated
+/// 1980-01-01 00:00.
+fn zip_one(name: &[u8], mode: u32, binary: &[u8]) -> Vec<u8> {
     // 1980-01-01 00:00:00 in MS-DOS time and date.
     const TIME: u16 = 0;
     const DATE: u16 = (1 << 5) | 1;
     let crc = crc32(binary);
     // A binary over 4 GiB would need ZIP64; Lambda takes at most 250 MB unzipped.
     let size = u32::try_from(binary.len()).unwrap_or(u32::MAX);
-    let name_len = u16::try_from(NAME.len()).unwrap_or(0);
+    let name_len = u16::try_from(name.len()).unwrap_or(0);
     let mut out = Vec::with_capacity(binary.len() + 200);
     // Local file header.
     out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
@@ -278,7 +502,7 @@ pub(crate) fn zip_bootstrap(binary: &[u8]) -> Vec<u8> {
     out.extend_from_slice(&size.to_le_bytes());
     out.extend_from_slice(&name_len.to_le_bytes());
     out.extend_from_slice(&0u16.to_le_bytes()); // extra
-    out.extend_from_slice(NAME);
+    out.extend_from_slice(name);
     out.extend_from_slice(binary);
     let central = u32::try_from(out.len()).unwrap_or(u32::MAX);
     // Central directory entry, made on Unix (3) so that the mode is read.
@@ -297,9 +521,9 @@ pub(crate) fn zip_bootstrap(binary: &[u8]) -> Vec<u8> {
     out.extend_from_slice(&0u16.to_le_bytes()); // comment
     out.extend_from_slice(&0u16.to_le_bytes()); // disk
     out.extend_from_slice(&0u16.to_le_bytes()); // internal attributes
-    out.extend_from_slice(&((0o100_755u32) << 16).to_le_bytes()); // regular file, rwxr-xr-x
+    out.extend_from_slice(&(mode << 16).to_le_bytes()); // e.g. 0o100755: a regular file, rwxr-xr-x
     out.extend_from_slice(&0u32.to_le_bytes()); // offset of the local header
-    out.extend_from_slice(NAME);
+    out.extend_from_slice(name);
     let central_len = u32::try_from(out.len()).unwrap_or(u32::MAX) - central;
     // End of central directory.
     out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
@@ -336,6 +560,127 @@ mod tests {
         let mode = u32::from_le_bytes(zip[central + 38..central + 42].try_into().unwrap());
         assert_eq!(mode >> 16, 0o100_755);
         assert_eq!(&zip[zip.len() - 22..zip.len() - 18], b"PK\x05\x06");
+    }
+
+    /// The first bytes of a 64-bit little-endian ELF executable of the machine `machine`.
+    fn elf(machine: u16) -> Vec<u8> {
+        let mut head = vec![0u8; 64];
+        head[..4].copy_from_slice(b"\x7fELF");
+        head[4] = 2;
+        head[5] = 1;
+        head[18..20].copy_from_slice(&machine.to_le_bytes());
+        head
+    }
+
+    #[test]
+    fn a_zip_lambda_cannot_start_is_refused_and_one_it_can_passes() {
+        let x86 = Architecture::X86_64;
+        assert_eq!(zip_problem(&zip_bootstrap(&elf(62)), x86), None);
+        assert_eq!(
+            zip_problem(&zip_bootstrap(b"#!/bin/sh\n"), Architecture::Arm64),
+            None
+        );
+        // No central directory: not read here (the integration tests' stand-ins).
+        assert_eq!(zip_problem(b"PK-one", x86), None);
+        // A link to the executable inside the package passes.
+        assert_eq!(
+            zip_problem(&zip_one(b"bootstrap", 0o120_777, b"bin/app"), x86),
+            None
+        );
+        for (zip, arch, needle) in [
+            (zip_bootstrap(&elf(183)), x86, "built for arm64"),
+            (
+                zip_bootstrap(&elf(62)),
+                Architecture::Arm64,
+                "built for x86-64",
+            ),
+            (
+                zip_one(b"worker", 0o100_755, b"x"),
+                x86,
+                "holds no file `bootstrap`",
+            ),
+            (
+                zip_one(b"app/bootstrap", 0o100_755, b"x"),
+                x86,
+                "holds no file `bootstrap`",
+            ),
+            (zip_one(b"bootstrap", 0o100_644, b"x"), x86, "mode 644"),
+            (
+                zip_one(b"bootstrap", 0o120_777, b"/etc/passwd"),
+                x86,
+                "a link",
+            ),
+        ] {
+            let problem = zip_problem(&zip, arch).unwrap_or_default();
+            assert!(problem.contains(needle), "{needle}: {problem}");
+        }
+        // A central directory that says the content unpacks to more than 250 MB.
+        let mut big = zip_bootstrap(b"x");
+        let central = big.windows(4).rposition(|w| w == b"PK\x01\x02").unwrap();
+        let over = u32::try_from(LAMBDA_UNZIPPED_MAX + 1).unwrap();
+        big[central + 24..central + 28].copy_from_slice(&over.to_le_bytes());
+        let problem = zip_problem(&big, x86).unwrap_or_default();
+        assert!(problem.contains("unpacks to 262144001 bytes"), "{problem}");
+        // ZIP64 and a cut central directory are unreadable, not passed.
+        let mut zip64 = zip_bootstrap(b"x");
+        let end = zip64.len() - 22;
+        zip64[end + 16..end + 20].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(
+            zip_problem(&zip64, x86)
+                .unwrap_or_default()
+                .contains("ZIP64")
+        );
+        let mut cut = zip_bootstrap(b"x");
+        cut[end + 16..end + 20].copy_from_slice(&3u32.to_le_bytes());
+        let problem = zip_problem(&cut, x86).unwrap_or_default();
+        assert!(
+            problem.contains("is not a zip that hipaa-stack can read"),
+            "{problem}"
+        );
+    }
+
+    #[test]
+    fn a_built_binary_of_another_architecture_or_over_the_limit_is_refused() {
+        assert_eq!(binary_problem(&elf(62), Architecture::X86_64), None);
+        assert_eq!(binary_problem(&elf(183), Architecture::Arm64), None);
+        let problem = binary_problem(&elf(183), Architecture::X86_64).unwrap_or_default();
+        assert!(problem.contains("runs on x86_64"), "{problem}");
+        let mut elf32 = elf(3);
+        elf32[4] = 1;
+        assert!(binary_problem(&elf32, Architecture::X86_64).is_some());
+        assert_eq!(oversize(LAMBDA_UNZIPPED_MAX), None);
+        let problem = oversize(LAMBDA_UNZIPPED_MAX + 1).unwrap_or_default();
+        assert!(problem.contains("at most 262144000 bytes"), "{problem}");
+    }
+
+    #[test]
+    fn a_zip_without_bootstrap_is_refused_naming_the_function() {
+        let dir = tempfile::tempdir().unwrap();
+        let code = dir.path().join("worker.zip");
+        std::fs::write(&code, zip_one(b"handler", 0o100_755, b"x")).unwrap();
+        let err = {
+            use crate::prelude::*;
+            use crate::{Code, Function};
+            let app = App::new("t");
+            let stack = app.stack("t").unwrap();
+            let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+            let net = stack
+                .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
+                .unwrap();
+            stack
+                .add(
+                    Function::new("Worker", Code::zip(&code))
+                        .encryption(&key)
+                        .network(&net),
+                )
+                .unwrap();
+            app.build_assets().unwrap_err().to_string()
+        };
+        assert!(
+            err.starts_with("t/Worker: its code could not be built: the zip"),
+            "{err}"
+        );
+        assert!(err.contains("holds no file `bootstrap`"), "{err}");
     }
 
     /// An app whose function runs the zip `code`, with its asset built.

@@ -12,12 +12,103 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Error, Result};
 
-/// Creates `dir` (and its parents) if needed.
+/// The manifest of a cloud assembly, which names the files hipaa-stack wrote there.
+const MANIFEST: &str = "manifest.json";
+
+/// Whether the text of a `manifest.json` is one that hipaa-stack wrote: JSON whose
+/// `generator` is `hipaa-stack <version>` (every manifest since the first has it).
+fn is_our_manifest(text: &str) -> bool {
+    crate::cfn::tree::from_str(text).is_ok_and(|doc| {
+        doc.get("generator")
+            .and_then(serde_json::Value::as_str)
+            .is_some_and(|g| g.starts_with("hipaa-stack "))
+    })
+}
+
+/// An error of the out folder `path` that says what to do.
+fn refused(path: &Path, kind: std::io::ErrorKind, why: &str) -> Error {
+    Error::Write {
+        path: path.to_owned(),
+        source: std::io::Error::new(kind, why.to_owned()),
+    }
+}
+
+/// Creates `dir` (and its parents) if needed, and refuses a folder that is another's: a
+/// file (or a link to one) where the folder goes, and a folder holding a `manifest.json`
+/// that hipaa-stack did not write (a web app's `public/manifest.json`, say), which `synth`
+/// would replace and read as the list of its own files to remove. Nothing is written
+/// there then. A link to a folder is followed: every file in it is written as in any other.
 pub(crate) fn create(dir: &Path) -> Result<()> {
+    if fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
+        return Err(refused(
+            dir,
+            std::io::ErrorKind::AlreadyExists,
+            "it is a file, not a folder; hipaa-stack never replaces a file with its assembly: choose a folder with --out",
+        ));
+    }
     fs::create_dir_all(dir).map_err(|source| Error::Write {
         path: dir.to_owned(),
-        source,
-    })
+        source: writable(source),
+    })?;
+    let manifest = dir.join(MANIFEST);
+    let Ok(meta) = fs::symlink_metadata(&manifest) else {
+        return Ok(());
+    };
+    let ours = meta.file_type().is_file()
+        && meta.len() <= 64 * 1024 * 1024
+        && fs::read_to_string(&manifest).is_ok_and(|text| is_our_manifest(&text));
+    if ours {
+        Ok(())
+    } else {
+        Err(refused(
+            &manifest,
+            std::io::ErrorKind::AlreadyExists,
+            "the folder holds a `manifest.json` that hipaa-stack did not write (a link, a folder, or a file whose `generator` is not hipaa-stack), which the assembly would replace: the folder is another's; choose a new or empty folder with --out, or remove that file",
+        ))
+    }
+}
+
+/// Refuses to replace the file `name` of `dir` when hipaa-stack did not write it: a link, a
+/// folder, or a file whose first 64 KiB do not hold `marker` (what every file of that name
+/// that hipaa-stack writes holds near its start). `report --out DIR` into a folder that
+/// holds a `report.md` of the user's own would otherwise replace it.
+pub(crate) fn refuse_anothers(dir: &Path, name: &str, marker: &str) -> Result<()> {
+    use std::io::Read;
+    let path = dir.join(name);
+    let Ok(meta) = fs::symlink_metadata(&path) else {
+        return Ok(());
+    };
+    let mut head = Vec::with_capacity(4096);
+    let ours = meta.file_type().is_file()
+        && fs::File::open(&path)
+            .and_then(|file| file.take(64 * 1024).read_to_end(&mut head))
+            .is_ok()
+        && String::from_utf8_lossy(&head).contains(marker);
+    if ours {
+        Ok(())
+    } else {
+        Err(refused(
+            &path,
+            std::io::ErrorKind::AlreadyExists,
+            &format!(
+                "the folder holds a `{name}` that hipaa-stack did not write (a link, a folder, or a file without `{marker}` at its start), which the report would replace; choose a new or empty folder with --out, or move that file"
+            ),
+        ))
+    }
+}
+
+/// An error of the operating system, with what to do when the folder may not be written.
+fn writable(error: std::io::Error) -> std::io::Error {
+    if error.kind() == std::io::ErrorKind::PermissionDenied {
+        std::io::Error::new(
+            error.kind(),
+            format!(
+                "{error}: the folder may not be written; make it writable or choose another folder with --out"
+            ),
+        )
+    } else {
+        error
+    }
 }
 
 /// Whether `name` is one plain file name: no separator, not `.` or `..`, not hidden.
@@ -272,7 +363,10 @@ pub(crate) fn stage_with(
         }),
         Err(source) => {
             let _ = fs::remove_file(&temp);
-            Err(Error::Write { path, source })
+            Err(Error::Write {
+                path,
+                source: writable(source),
+            })
         }
     }
 }
@@ -291,6 +385,14 @@ pub(crate) fn listed_templates(dir: &Path, manifest: &str) -> Vec<String> {
     let Ok(doc) = crate::cfn::tree::from_str(&text) else {
         return Vec::new();
     };
+    // Only a manifest hipaa-stack wrote names files hipaa-stack may remove.
+    if !doc
+        .get("generator")
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|g| g.starts_with("hipaa-stack "))
+    {
+        return Vec::new();
+    }
     let templates = doc
         .get("stacks")
         .and_then(serde_json::Value::as_array)
@@ -510,11 +612,107 @@ mod tests {
     }
 
     #[test]
+    fn a_folder_with_another_tools_manifest_is_refused_and_left_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        // A web app's folder: its own manifest, which lists a file of the user's.
+        let theirs = r#"{"name":"Portal","stacks":[{"template":"notes.template.json"}]}"#;
+        fs::write(dir.path().join("manifest.json"), theirs).unwrap();
+        fs::write(dir.path().join("notes.template.json"), "mine").unwrap();
+        let err = create(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("manifest.json"), "{err}");
+        assert!(err.contains("hipaa-stack did not write"), "{err}");
+        assert!(err.contains("--out"), "{err}");
+        // Never read as the list of files to remove.
+        assert!(listed_templates(dir.path(), "manifest.json").is_empty());
+        assert_eq!(
+            fs::read_to_string(dir.path().join("manifest.json")).unwrap(),
+            theirs
+        );
+        assert_eq!(names(dir.path()), ["manifest.json", "notes.template.json"]);
+        // A manifest that is not JSON, a folder or a link there: refused too.
+        fs::write(dir.path().join("manifest.json"), "not json").unwrap();
+        assert!(create(dir.path()).is_err());
+        fs::remove_file(dir.path().join("manifest.json")).unwrap();
+        fs::create_dir(dir.path().join("manifest.json")).unwrap();
+        assert!(create(dir.path()).is_err());
+        // hipaa-stack's own manifest, and no manifest at all, are fine.
+        fs::remove_dir(dir.path().join("manifest.json")).unwrap();
+        create(dir.path()).unwrap();
+        fs::write(
+            dir.path().join("manifest.json"),
+            r#"{"version":1,"generator":"hipaa-stack 0.1.0","stacks":[]}"#,
+        )
+        .unwrap();
+        create(dir.path()).unwrap();
+    }
+
+    #[test]
+    fn a_file_where_the_folder_goes_is_refused_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("out");
+        fs::write(&file, "the user's file").unwrap();
+        let err = create(&file).unwrap_err().to_string();
+        assert!(err.contains("it is a file, not a folder"), "{err}");
+        assert_eq!(fs::read_to_string(&file).unwrap(), "the user's file");
+        // Nor a folder below it.
+        assert!(create(&file.join("deeper")).is_err());
+        assert_eq!(fs::read_to_string(&file).unwrap(), "the user's file");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_to_a_folder_is_followed_and_a_link_to_a_file_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        fs::create_dir(&real).unwrap();
+        let link = dir.path().join("out");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        create(&link).unwrap();
+        write_file(&link, "a.template.json", "{}").unwrap();
+        assert_eq!(
+            fs::read_to_string(real.join("a.template.json")).unwrap(),
+            "{}"
+        );
+        let file = dir.path().join("precious.txt");
+        fs::write(&file, "keep me").unwrap();
+        let to_file = dir.path().join("out2");
+        std::os::unix::fs::symlink(&file, &to_file).unwrap();
+        assert!(create(&to_file).is_err());
+        assert_eq!(fs::read_to_string(&file).unwrap(), "keep me");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_read_only_folder_is_a_clear_error() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        fs::create_dir(&out).unwrap();
+        fs::set_permissions(&out, fs::Permissions::from_mode(0o555)).unwrap();
+        // Whoever may write anyway (root) sees the file written; anyone else the reason.
+        let result = write_file(&out, "a.template.json", "{}");
+        fs::set_permissions(&out, fs::Permissions::from_mode(0o755)).unwrap();
+        match result {
+            Ok(()) => assert_eq!(
+                fs::read_to_string(out.join("a.template.json")).unwrap(),
+                "{}"
+            ),
+            Err(err) => {
+                let err = err.to_string();
+                assert!(err.contains("a.template.json"), "{err}");
+                assert!(err.contains("may not be written"), "{err}");
+                assert!(err.contains("--out"), "{err}");
+            }
+        }
+        assert!(names(&out).iter().all(|n| !n.ends_with(".tmp")));
+    }
+
+    #[test]
     fn only_template_files_the_manifest_lists_are_candidates() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(
             dir.path().join("manifest.json"),
-            r#"{"stacks":[{"template":"a.template.json"},{"template":"../b.template.json"},{"template":"notes.txt"}]}"#,
+            r#"{"generator":"hipaa-stack 0.1.0","stacks":[{"template":"a.template.json"},{"template":"../b.template.json"},{"template":"notes.txt"}]}"#,
         )
         .unwrap();
         assert_eq!(

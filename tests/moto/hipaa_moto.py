@@ -1765,6 +1765,21 @@ def list_change_sets_response(self):
     return ActionResult({"Summaries": page, "NextToken": token})
 
 
+def list_exports_response(self):
+    """ListExports is paged with `NextToken` (API reference, ListExports: "Lists all exported
+    output values in the account and Region in which you call this action", `NextToken`: "A
+    string (provided by the ListExports response output) that identifies the next page of
+    exported output values"); moto pages by 100 whatever the test asks.
+    `HIPAA_MOTO_EXPORTS_PAGE_SIZE` makes its pages small (apart from `HIPAA_MOTO_PAGE_SIZE`,
+    whose tests read ListExports with one call of their own)."""
+    exports = list(self.cloudformation_backend.exports.values())
+    value = os.environ.get("HIPAA_MOTO_EXPORTS_PAGE_SIZE")
+    size = int(value) if value and int(value) > 0 else 100
+    page, token = _page(exports, self._get_param("NextToken"), size)
+    return ActionResult({"Exports": page, "NextToken": token})
+
+
+CloudFormationResponse.list_exports = list_exports_response
 CloudFormationResponse.list_change_sets = list_change_sets_response
 CloudFormationResponse.describe_change_set = describe_change_set_response
 CloudFormationResponse.create_change_set = create_change_set_response

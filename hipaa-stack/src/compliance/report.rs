@@ -671,6 +671,16 @@ impl Report {
         // Atomically, never through a symbolic link, and streamed: no file is first built
         // as one string.
         crate::outdir::create(dir)?;
+        // Never over a file of the user's own: each of the three names only when it is a
+        // report that hipaa-stack wrote (its schema, or the line naming the tool).
+        let by_us = format!("Written by {} ", self.tool.name);
+        for (name, marker) in [
+            ("report.json", "\"hipaa-stack.report/"),
+            ("report.md", by_us.as_str()),
+            ("report.html", by_us.as_str()),
+        ] {
+            crate::outdir::refuse_anothers(dir, name, marker)?;
+        }
         // The JSON, at thousands of resources the largest of the three, on a thread of its
         // own while this one writes the other two: the first error in the order json, md,
         // html is the error.

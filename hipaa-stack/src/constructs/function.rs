@@ -293,9 +293,24 @@ impl<K, N> Function<K, N> {
         self
     }
 
-    /// Sets an environment variable to text. A name like a secret's (`PASSWORD`, `TOKEN`)
-    /// is a finding of rule P1: pass a secret's ARN with
-    /// [`env_reference`](Function::env_reference) and read the secret at run time.
+    /// Sets an environment variable to text. A name like a secret's (`DB_PASSWORD`,
+    /// `API_TOKEN`) given a written value, or a value that is a credential (an access key
+    /// id, a password in a URL), is refused when the function is added (and is a finding of
+    /// rule P1): pass a secret's ARN with [`env_reference`](Function::env_reference) and
+    /// read the secret at run time. Names and values take at most 4 KB, Lambda's quota.
+    ///
+    /// ```
+    /// use hipaa_stack::prelude::*;
+    /// use hipaa_stack::{Code, Function};
+    /// let app = App::new("docproc");
+    /// let stack = app.stack("docproc")?;
+    /// let key = stack.add(KmsKey::new("PhiKey"))?;
+    /// let net = stack.add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))?;
+    /// let worker = Function::new("Worker", Code::zip("worker.zip")).encryption(&key).network(&net);
+    /// let err = stack.add(worker.env("DB_PASSWORD", "hunter2")).unwrap_err().to_string();
+    /// assert!(err.contains("docproc/Worker") && !err.contains("hunter2"), "{err}");
+    /// # Ok::<(), hipaa_stack::Error>(())
+    /// ```
     pub fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.environment
             .push((name.into(), EnvValue::Text(value.into())));
@@ -466,14 +481,39 @@ impl Node for FunctionNode {
                 self.concurrency
             ));
         }
+        // The name is passed to cargo as an argument (`--bin NAME`): a name that starts with
+        // `-` would be read as one of cargo's own flags (`--manifest-path`, `--config`), a
+        // name with `/`, `..`, spaces or other characters is no target's.
         if let CodeSource::CargoBin(name) = &self.code.0
-            && (name.is_empty()
-                || !name
+            && !(name
+                .bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && name
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
         {
             return Err(format!(
-                "`{name}` is not the name of a binary target: letters, digits, `_` and `-`"
+                "`{name}` is not the name of a binary target: ASCII letters, digits, `_` and `-`, starting with a letter, a digit or `_` (rename the `[[bin]]` target)"
+            ));
+        }
+        // Lambda's quota: "Function environment variables: 4 KB" (Developer Guide, "Lambda
+        // quotas"), names and values together; a reference's value is not known here and is
+        // not counted.
+        let written: usize = self
+            .environment
+            .iter()
+            .map(|(name, value)| {
+                name.len()
+                    + match value {
+                        EnvValue::Text(text) => text.len(),
+                        EnvValue::Reference(_) => 0,
+                    }
+            })
+            .sum();
+        if written > 4096 {
+            return Err(format!(
+                "the environment variables take {written} bytes; Lambda takes at most 4 KB of them: keep large settings in a bucket or a parameter and pass its name"
             ));
         }
         let mut seen = std::collections::BTreeSet::new();
@@ -491,6 +531,16 @@ impl Node for FunctionNode {
             if !seen.insert(name.as_str()) {
                 return Err(format!(
                     "the environment variable `{name}` is set twice; set it once"
+                ));
+            }
+            // A secret written as the value, or under a name like a secret's (`DB_PASSWORD`,
+            // `API_TOKEN`), read as user data and tags are (rule P1 finds the same at
+            // `synth`): refused as the function is added, without repeating the value.
+            if let EnvValue::Text(text) = value
+                && hipaa_stack_syntax::user_data_problem(&format!("{name}={text}\n")).is_some()
+            {
+                return Err(format!(
+                    "the environment variable `{name}` holds a secret in plain text (a name like a secret's with a written value, or a credential), which anyone who may read the function's configuration reads (HIPAA 45 CFR §164.312(a)(2)(iv), rule P1): keep it in a `Secret`, pass its ARN with `.env_reference(\"{name}_ARN\", secret.arn())` and read the value at run time"
                 ));
             }
             if let EnvValue::Reference(t) = value
@@ -802,11 +852,96 @@ mod tests {
             assert!(err.contains("t/Worker"), "{err}");
             assert!(err.contains(needle), "{err}");
         }
-        let bad = Function::new("Worker", Code::cargo_bin("../evil"))
-            .encryption(&key)
-            .network(&net);
-        let err = stack.add(bad).unwrap_err().to_string();
-        assert!(err.contains("not the name of a binary target"), "{err}");
+        // Names that leave the workspace, hold spaces or other letters, or that cargo
+        // would read as one of its own flags (`--bin --manifest-path …`).
+        for name in [
+            "../evil",
+            "",
+            "a b",
+            "bin/x",
+            "wörker",
+            "--manifest-path",
+            "-Zunstable-options",
+            "-",
+        ] {
+            let bad = Function::new("Worker", Code::cargo_bin(name))
+                .encryption(&key)
+                .network(&net);
+            let err = stack.add(bad).unwrap_err().to_string();
+            assert!(
+                err.contains("not the name of a binary target"),
+                "{name}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_secret_in_the_environment_is_refused_when_the_function_is_added() {
+        let app = App::new("test");
+        let stack = app.stack("t").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let net = stack
+            .add(SecureVpc::new("Net", cidr!("10.20.0.0/16")).encryption(&key))
+            .unwrap();
+        let base = |id: &str| {
+            Function::new(id, Code::zip("worker.zip"))
+                .encryption(&key)
+                .network(&net)
+        };
+        for (i, (name, value)) in [
+            ("DB_PASSWORD", "hunter2"),
+            ("API_TOKEN", "3f9c1e7a"),
+            ("DB_PASS", "hunter2"),
+            ("AWS_KEY", "AKIAIOSFODNN7EXAMPLE"),
+            (
+                "DATABASE_URL",
+                "postgres://admin:hunter2@db.internal:5432/ehr",
+            ),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let err = stack
+                .add(base(&format!("Leaky{i}")).env(name, value))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(&format!("t/Leaky{i}")), "{err}");
+            assert!(
+                err.contains("holds a secret in plain text"),
+                "{name}: {err}"
+            );
+            assert!(!err.contains(value), "the value is repeated: {err}");
+        }
+        // Settings, and the ARN of a secret, pass.
+        stack
+            .add(
+                base("Fine")
+                    .env("MODE", "batch")
+                    .env("LOG_LEVEL", "info")
+                    .env("TOKEN_URL", "https://auth.example.com/oauth2/token")
+                    .env("PASSENGER_COUNT", "4")
+                    .env("COMPASS_HEADING", "north")
+                    .env("DB_URL", "postgres://app@db.internal:5432/ehr")
+                    .env("PW_POLICY_URL", "https://example.com")
+                    .env(
+                        "DB_PASSWORD",
+                        "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf",
+                    )
+                    .env(
+                        "DB_SECRET_ARN",
+                        "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf",
+                    ),
+            )
+            .unwrap();
+        // Lambda's 4 KB of environment.
+        let err = stack
+            .add(base("Big").env("NOTES", "x".repeat(4092)))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("take 4097 bytes"), "{err}");
+        stack
+            .add(base("Edge").env("NOTES", "x".repeat(4091)))
+            .unwrap();
     }
 
     /// A bucket whose uploads go to a queue that triggers the function, and a second

@@ -90,6 +90,26 @@ pub enum TlsPolicy {
     Tls12Extended2018_06,
     /// `ELBSecurityPolicy-FS-1-2-Res-2020-10`: TLS 1.2, forward-secret ciphers only.
     ForwardSecrecyTls12Restricted2020_10,
+    /// `ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04`: TLS 1.3 and 1.2 through FIPS 140-3
+    /// validated cryptography (Elastic Load Balancing's FIPS policies; the
+    /// `…-TLS13-1-0-FIPS-…` and `…-TLS13-1-1-FIPS-…` ones, which accept TLS 1.0 and 1.1,
+    /// have no variant).
+    Tls13Tls12Fips2023_04,
+    /// `ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04`: the FIPS policy with forward-secret
+    /// AES-GCM ciphers only.
+    Tls13Tls12RestrictedFips2023_04,
+    /// `ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04`: TLS 1.3 only, FIPS.
+    Tls13OnlyFips2023_04,
+    /// `ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09`: TLS 1.3 and 1.2 with hybrid
+    /// post-quantum key exchange (ML-KEM) for clients that offer it; what AWS recommends
+    /// and the console's default ("Security policies for your Application Load Balancer").
+    Tls13Tls12RestrictedPostQuantum2025_09,
+    /// `ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09`: FIPS, with hybrid post-quantum key
+    /// exchange.
+    Tls13Tls12FipsPostQuantum2025_09,
+    /// `ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09`: FIPS, forward-secret AES-GCM
+    /// ciphers only, with hybrid post-quantum key exchange.
+    Tls13Tls12RestrictedFipsPostQuantum2025_09,
 }
 
 impl TlsPolicy {
@@ -106,6 +126,20 @@ impl TlsPolicy {
             TlsPolicy::ForwardSecrecyTls12Restricted2020_10 => {
                 "ELBSecurityPolicy-FS-1-2-Res-2020-10"
             }
+            TlsPolicy::Tls13Tls12Fips2023_04 => "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+            TlsPolicy::Tls13Tls12RestrictedFips2023_04 => {
+                "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04"
+            }
+            TlsPolicy::Tls13OnlyFips2023_04 => "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+            TlsPolicy::Tls13Tls12RestrictedPostQuantum2025_09 => {
+                "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
+            }
+            TlsPolicy::Tls13Tls12FipsPostQuantum2025_09 => {
+                "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09"
+            }
+            TlsPolicy::Tls13Tls12RestrictedFipsPostQuantum2025_09 => {
+                "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09"
+            }
         }
     }
 }
@@ -114,7 +148,7 @@ impl TlsPolicy {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a TLS 1.2+ security policy",
     label = "pass a `TlsPolicy`, e.g. `TlsPolicy::Tls13Tls12_2021_06`",
-    note = "HIPAA 45 CFR §164.312(e)(1) and §164.312(e)(2)(ii) (hipaa-stack rule F1): a listener of PHI accepts only TLS 1.2 or later; `TlsPolicy` has a variant for every Elastic Load Balancing policy that does, and none for `ELBSecurityPolicy-2016-08` and the other policies that accept TLS 1.0 or 1.1"
+    note = "HIPAA 45 CFR §164.312(e)(1) and §164.312(e)(2)(ii) (hipaa-stack rule F1): a listener of PHI accepts only TLS 1.2 or later; `TlsPolicy` has variants only for Elastic Load Balancing policies that do (TLS 1.3 and 1.2, FIPS and post-quantum among them), none for `ELBSecurityPolicy-2016-08` and the other policies that accept TLS 1.0 or 1.1"
 )]
 pub trait SecurityPolicy: sealed::Policy {}
 
@@ -1392,6 +1426,12 @@ mod tests {
             TlsPolicy::Tls12_2017_01,
             TlsPolicy::Tls12Extended2018_06,
             TlsPolicy::ForwardSecrecyTls12Restricted2020_10,
+            TlsPolicy::Tls13Tls12Fips2023_04,
+            TlsPolicy::Tls13Tls12RestrictedFips2023_04,
+            TlsPolicy::Tls13OnlyFips2023_04,
+            TlsPolicy::Tls13Tls12RestrictedPostQuantum2025_09,
+            TlsPolicy::Tls13Tls12FipsPostQuantum2025_09,
+            TlsPolicy::Tls13Tls12RestrictedFipsPostQuantum2025_09,
         ] {
             let app = App::new("test");
             let stack = app.stack("t").unwrap();

@@ -358,7 +358,10 @@ impl<K, R> Secret<K, R> {
         self
     }
 
-    /// Gives the secret a fixed name. Default: a unique name chosen by CloudFormation.
+    /// Gives the secret a fixed name: 1 to 512 letters, digits and `/_+=.@-`, not ending
+    /// in a hyphen and six characters (the shape of the suffix Secrets Manager puts on every
+    /// ARN). Default: a unique name chosen by CloudFormation. A new name replaces the secret;
+    /// the old one is retained (`UpdateReplacePolicy: Retain`), never deleted.
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.options.name = Some(name.into());
         self
@@ -470,6 +473,18 @@ impl Node for SecretNode {
             if name.is_empty() || name.len() > 512 || !name.chars().all(allowed) {
                 return Err(format!(
                     "`{name}` is not a secret name; use 1 to 512 letters, digits and `/_+=.@-`"
+                ));
+            }
+            // CreateSecret (API reference, `Name`): "Do not end your secret name with a
+            // hyphen followed by six characters ... you risk confusion and unexpected results
+            // when searching for a secret by partial ARN": Secrets Manager ends every ARN
+            // with a hyphen and six random characters, so a program that looks up
+            // `db-AbCdEf` may be handed the secret `db` (or the other way round).
+            if name.len() >= 7 && name.as_bytes()[name.len() - 7] == b'-' {
+                return Err(format!(
+                    "`{name}` ends with a hyphen and six characters, as Secrets Manager ends every secret's ARN: a lookup by partial ARN could find another secret; rename it (e.g. `{}_{}`)",
+                    &name[..name.len() - 7],
+                    &name[name.len() - 6..]
                 ));
             }
         }
@@ -708,6 +723,11 @@ mod tests {
             (
                 base().rotation(ROTATE, days!(30)).username(""),
                 "the user name",
+            ),
+            // hostile review 20: the ARN suffix's shape.
+            (
+                base().rotation(ROTATE, days!(30)).name("clinic/db-AbCdEf"),
+                "ends with a hyphen and six characters",
             ),
         ] {
             let err = stack.add(secret).unwrap_err().to_string();

@@ -19,7 +19,7 @@ use crate::constructs::{
 };
 
 /// The most user data EC2 accepts, before base64.
-const MAX_USER_DATA: usize = 16 * 1024;
+const MAX_USER_DATA: usize = hipaa_stack_syntax::MAX_USER_DATA_BYTES;
 
 // ---------------------------------------------------------------------------------------
 // The image and the user data.
@@ -225,9 +225,13 @@ impl UserDataText {
     /// checked in const evaluation, so text that may carry a secret does not build, and no
     /// text made at run time can reach a template through it.
     #[doc(hidden)]
+    // The check of a piece EC2 could run (at most 16 KiB) may outlast rustc's default budget
+    // for a constant's evaluation (measured: shell past about 34 KB, PowerShell past about
+    // 20 KB); it is bounded by that length, so it may take longer (rustc warns) but not fail.
+    #[allow(long_running_const_eval)]
     pub const fn __from_source<S: __UserDataSource>() -> Self {
         const {
-            if let Some(rule) = hipaa_stack_syntax::user_data_problem(S::TEXT) {
+            if let Some(rule) = hipaa_stack_syntax::user_data_piece_problem(S::TEXT) {
                 ::core::panic!("{}", rule);
             }
         }
@@ -239,7 +243,7 @@ impl UserDataText {
     /// function: it makes no `UserDataText`.
     #[doc(hidden)]
     pub const fn __problem(text: &str) -> Option<&'static str> {
-        hipaa_stack_syntax::user_data_problem(text)
+        hipaa_stack_syntax::user_data_piece_problem(text)
     }
 
     /// The text.

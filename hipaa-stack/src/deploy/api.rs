@@ -180,6 +180,24 @@ fn next_page(
     }
 }
 
+/// The status of a change set read in pages, from the status so far and a next page's:
+/// every page repeats it, and the changes are whole only when every page was read from a
+/// change set already `CREATE_COMPLETE` (API reference, DescribeChangeSet: `Changes` are
+/// given while the status is `CREATE_COMPLETE`). A page that says it is still being made
+/// makes the whole read so (the engine reads it again, every page); another status on a
+/// later page (deleted meanwhile, `FAILED`) wins over `CREATE_COMPLETE`, so no decision is
+/// taken on a list of changes that may lack some.
+pub(crate) fn merged_status(so_far: &str, page: &str) -> String {
+    let making = |s: &str| matches!(s, "CREATE_PENDING" | "CREATE_IN_PROGRESS");
+    if so_far == page || making(so_far) {
+        so_far.to_owned()
+    } else if making(page) || so_far == "CREATE_COMPLETE" {
+        page.to_owned()
+    } else {
+        so_far.to_owned()
+    }
+}
+
 /// One resource change of a change set.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResourceChange {
@@ -393,6 +411,23 @@ pub trait CloudFormationApi: Send + Sync {
         name: &str,
         policy: &str,
     ) -> impl Future<Output = Result<(), ApiError>> + Send;
+    /// The stack policy the stack has (`GetStackPolicy`), `None` when it has none: API
+    /// reference, GetStackPolicy: "Returns the stack policy for a specified stack. If a stack
+    /// doesn't have a policy, a null value is returned." An endpoint that cannot answer says
+    /// so with [`ApiErrorKind::Unsupported`].
+    fn stack_policy(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<String>, ApiError>> + Send {
+        let _ = name;
+        async move {
+            Err(ApiError {
+                kind: ApiErrorKind::Unsupported,
+                code: None,
+                message: format!("{} cannot read a stack's policy", self.endpoint()),
+            })
+        }
+    }
     /// The stacks that import an export.
     fn list_imports(
         &self,
@@ -485,6 +520,12 @@ where
             code: None,
             message: chain,
         },
+        SdkError::ResponseError(response)
+            if refusal_status(response.raw().status().as_u16())
+                && !body_excerpt(response.raw()).is_empty() =>
+        {
+            not_aws_refusal(endpoint, response.raw())
+        }
         SdkError::ResponseError(response) => {
             let status = response.raw().status().as_u16();
             ApiError {
@@ -501,9 +542,19 @@ where
             let code = e.code().map(str::to_owned);
             let status = service.raw().status().as_u16();
             let unreadable = code.is_none() && e.message().is_none_or(|m| m.contains("parsing"));
+            if unreadable && refusal_status(status) && !body_excerpt(service.raw()).is_empty() {
+                return not_aws_refusal(endpoint, service.raw());
+            }
             let kind = match code.as_deref() {
                 Some(c) if THROTTLING_CODES.contains(&c) => ApiErrorKind::Throttled,
                 Some(c) if CREDENTIAL_CODES.contains(&c) => ApiErrorKind::Credentials,
+                // A refusal for the signing time under a permission's code: see
+                // `names_signing_time`.
+                Some(c)
+                    if DENIED_CODES.contains(&c) && e.message().is_some_and(names_signing_time) =>
+                {
+                    ApiErrorKind::Credentials
+                }
                 Some(c) if DENIED_CODES.contains(&c) => ApiErrorKind::Denied,
                 Some(c) if TRANSIENT_CODES.contains(&c) => ApiErrorKind::Transient,
                 // AWS answers a 500 with an AWS error document; a bare 500 page comes from an
@@ -640,12 +691,60 @@ pub(crate) const CLOCK_SKEW_CODES: &[&str] = &[
 ];
 
 /// Whether an error may come from the clock of this machine: one more attempt, signed with
-/// the time the SDK measured from the answer, settles it.
+/// the time the SDK measured from the answer, settles it. Besides the codes of
+/// [`CLOCK_SKEW_CODES`], a refusal whose message names the signing time, whatever its code:
+/// `AccessDeniedException` is among the clock-skew codes of the SDKs' own correction
+/// (`aws-runtime`, `service_clock_skew::CLOCK_SKEW_ERROR_CODES`) because JSON services
+/// answer a request signed too early or too late with it; S3 answers a signature whose time
+/// is past with `AccessDenied`, "Request has expired".
 pub(crate) fn is_clock_skew(e: &ApiError) -> bool {
     e.kind == ApiErrorKind::Credentials
-        && e.code
+        && (e
+            .code
             .as_deref()
             .is_some_and(|c| CLOCK_SKEW_CODES.contains(&c))
+            || names_signing_time(&e.message))
+}
+
+/// Whether a refusal's message is about the time the request was signed at, in AWS's words:
+/// "Signature expired: 20260101T000000Z is now earlier than … (… - 15 min.)", "Signature not
+/// yet current: … is still later than … (… + 15 min.)" (Signature Version 4, every service
+/// that checks it), "Request has expired" (S3, EC2's `RequestExpired`). A missing permission
+/// says "not authorized to perform", never these.
+pub(crate) fn names_signing_time(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("signature expired")
+        || m.contains("signature not yet current")
+        || m.contains("request has expired")
+}
+
+/// The code given to a refusal (HTTP 401, 403, 407) whose body is not an AWS error document:
+/// a page of a proxy, or of a web site the endpoint points at (an S3 website endpoint answers
+/// a request it cannot serve with an HTML page). AWS's APIs answer a refusal with an error
+/// document of their protocol (XML for the query APIs and S3, JSON for the JSON APIs), never
+/// a page. Not retried: sending the request again to the same place gets the same page.
+pub(crate) const NOT_AWS_REFUSAL: &str = "NotAnAwsRefusal";
+
+/// Whether the error is such a refusal ([`NOT_AWS_REFUSAL`]).
+pub(crate) fn is_not_aws_refusal(e: &ApiError) -> bool {
+    e.code.as_deref() == Some(NOT_AWS_REFUSAL)
+}
+
+/// HTTP statuses of a refusal: unauthorized, forbidden, proxy authentication required.
+fn refusal_status(status: u16) -> bool {
+    matches!(status, 401 | 403 | 407)
+}
+
+fn not_aws_refusal(endpoint: &str, raw: &HttpResponse) -> ApiError {
+    let status = raw.status().as_u16();
+    ApiError {
+        kind: ApiErrorKind::Client,
+        code: Some(NOT_AWS_REFUSAL.to_owned()),
+        message: format!(
+            "{endpoint} answered HTTP {status} with a page that is not an AWS error{}",
+            body_excerpt(raw)
+        ),
+    }
 }
 
 /// What an HTTP status says whatever the body: 429 is throttling, any 5xx a server error to
@@ -869,11 +968,18 @@ impl CloudFormationApi for SdkApi {
                 .send()
                 .await
                 .map_err(|e| self.error(e))?;
-            info.status = out
+            let status = out
                 .status()
                 .map(|s| s.as_str().to_owned())
                 .unwrap_or_default();
-            info.status_reason = out.status_reason().map(str::to_owned);
+            if pages == 1 || merged_status(&info.status, &status) != info.status {
+                info.status_reason = out.status_reason().map(str::to_owned);
+            }
+            info.status = if pages == 1 {
+                status
+            } else {
+                merged_status(&info.status, &status)
+            };
             info.execution_status = out.execution_status().map(|s| s.as_str().to_owned());
             for change in out.changes() {
                 let Some(rc) = change.resource_change() else {
@@ -1081,6 +1187,20 @@ impl CloudFormationApi for SdkApi {
             .await
             .map(|_| ())
             .map_err(|e| self.error(e))
+    }
+
+    async fn stack_policy(&self, name: &str) -> Result<Option<String>, ApiError> {
+        let out = self
+            .client
+            .get_stack_policy()
+            .stack_name(name)
+            .send()
+            .await
+            .map_err(|e| self.error(e))?;
+        Ok(out
+            .stack_policy_body()
+            .filter(|b| !b.trim().is_empty())
+            .map(str::to_owned))
     }
 
     async fn list_exports(&self) -> Result<Vec<(String, String)>, ApiError> {
@@ -1297,6 +1417,119 @@ mod tests {
         assert!(!is_clock_skew(&answered("ExpiredToken", 400)));
         assert!(!is_clock_skew(&answered("ValidationError", 400)));
         assert!(!is_clock_skew(&answered("AccessDeniedException", 400)));
+    }
+
+    /// What the engine makes of an answer with `status` and `body` that the SDK could not
+    /// read as an AWS error (`service`: as a service error without code or message, as the
+    /// query protocol gives one; otherwise as a response error).
+    fn page(status: u16, body: &str, service: bool) -> ApiError {
+        use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksError;
+        let raw = HttpResponse::new(
+            aws_smithy_runtime_api::http::StatusCode::try_from(status).expect("a status"),
+            aws_smithy_types::body::SdkBody::from(body.to_owned()),
+        );
+        let err = if service {
+            SdkError::service_error(
+                DescribeStacksError::generic(
+                    aws_smithy_types::error::ErrorMetadata::builder().build(),
+                ),
+                raw,
+            )
+        } else {
+            SdkError::response_error(std::io::Error::other("unexpected content"), raw)
+        };
+        classify(err, "http://endpoint")
+    }
+
+    #[test]
+    fn a_refusal_for_the_signing_time_under_a_permission_code_is_the_clock_and_a_page_is_not_aws() {
+        use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksError;
+        let with = |code: &str, message: &str| {
+            let err = DescribeStacksError::generic(
+                aws_smithy_types::error::ErrorMetadata::builder()
+                    .code(code)
+                    .message(message)
+                    .build(),
+            );
+            let raw = HttpResponse::new(
+                aws_smithy_runtime_api::http::StatusCode::try_from(403).expect("a status"),
+                aws_smithy_types::body::SdkBody::from("{}"),
+            );
+            classify(SdkError::service_error(err, raw), "http://endpoint")
+        };
+        for (code, message) in [
+            (
+                "AccessDeniedException",
+                "Signature expired: 20260101T000000Z is now earlier than 20260101T001500Z (20260101T003000Z - 15 min.)",
+            ),
+            (
+                "AccessDeniedException",
+                "Signature not yet current: 20260101T010000Z is still later than 20260101T004500Z (20260101T003000Z + 15 min.)",
+            ),
+            ("AccessDenied", "Request has expired"),
+        ] {
+            let e = with(code, message);
+            assert_eq!(e.kind, ApiErrorKind::Credentials, "{code}: {message}");
+            assert!(is_clock_skew(&e), "{code}: {message}");
+            let shown = crate::deploy::DeployError::api("prod", "DescribeStacks", e).to_string();
+            assert!(
+                shown.starts_with("stack `prod`: DescribeStacks was refused: AWS refused the request for the time it was signed at"),
+                "{shown}"
+            );
+            assert!(shown.contains("set it right"), "{shown}");
+        }
+        // A missing permission stays one.
+        let denied = with(
+            "AccessDenied",
+            "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: cloudformation:DescribeStacks",
+        );
+        assert_eq!(denied.kind, ApiErrorKind::Denied);
+        assert!(!is_clock_skew(&denied));
+
+        // An HTML page answering 401, 403 or 407 (a proxy, an S3 website endpoint) is
+        // refused by something that is not AWS: not retried, not "throttling", not a
+        // missing permission, and said so naming the stack.
+        let html = "<html><head><title>403 Forbidden</title></head><body><h1>403 Forbidden</h1><ul><li>Code: AccessDenied</li></ul></body></html>";
+        for (status, service) in [(403, true), (403, false), (401, false), (407, true)] {
+            let e = page(status, html, service);
+            assert_eq!(e.kind, ApiErrorKind::Client, "{status} {service}");
+            assert!(is_not_aws_refusal(&e), "{e:?}");
+            assert!(e.message.contains("<html>"), "{e:?}");
+            let shown = crate::deploy::DeployError::api("prod", "DescribeStacks", e).to_string();
+            assert!(
+                shown.starts_with(&format!(
+                    "stack `prod`: DescribeStacks was refused by something that is not AWS (http://endpoint answered HTTP {status} with a page"
+                )),
+                "{shown}"
+            );
+            assert!(shown.contains("check the proxy settings"), "{shown}");
+        }
+        // A bare 403 without a body (S3's answer to a HEAD) is not such a page.
+        assert!(!is_not_aws_refusal(&page(403, "", true)));
+        // A proxy's 502 is still a server error to retry.
+        assert_eq!(page(502, html, false).kind, ApiErrorKind::Transient);
+    }
+
+    #[test]
+    fn a_change_set_read_in_pages_is_complete_only_when_every_page_says_so() {
+        assert_eq!(
+            merged_status("CREATE_COMPLETE", "CREATE_COMPLETE"),
+            "CREATE_COMPLETE"
+        );
+        assert_eq!(
+            merged_status("CREATE_IN_PROGRESS", "CREATE_COMPLETE"),
+            "CREATE_IN_PROGRESS"
+        );
+        assert_eq!(
+            merged_status("CREATE_COMPLETE", "CREATE_PENDING"),
+            "CREATE_PENDING"
+        );
+        assert_eq!(
+            merged_status("CREATE_COMPLETE", "DELETE_PENDING"),
+            "DELETE_PENDING"
+        );
+        assert_eq!(merged_status("CREATE_COMPLETE", "FAILED"), "FAILED");
+        assert_eq!(merged_status("FAILED", "CREATE_COMPLETE"), "FAILED");
     }
 
     #[test]

@@ -225,6 +225,11 @@ pub struct StackPlan {
     /// puts right when an earlier run left it undone (rules E14 and L4), in words. `preview`
     /// only says so: it changes nothing.
     pub post_deploy: Vec<String>,
+    /// The stack policy that the deployed production stack has, when it is not the one
+    /// hipaa-stack gives it (its text, or `none`): one set elsewhere, or one left relaxed for
+    /// `--allow-replace` by an `up` whose restoring failed. `up` sets ours back, even when the
+    /// template is unchanged; `preview` only says so.
+    pub foreign_policy: Option<String>,
     removed_stores: Vec<String>,
     change_set: Option<String>,
     stack_id: Option<String>,
@@ -235,6 +240,7 @@ impl StackPlan {
     /// Whether applying the plan changes anything.
     pub fn has_changes(&self) -> bool {
         self.production.is_some()
+            || self.foreign_policy.is_some()
             || matches!(
                 self.state,
                 PlanState::Create | PlanState::Update | PlanState::Recreate | PlanState::Pending(_)
@@ -251,6 +257,7 @@ impl StackPlan {
             deferred: Vec::new(),
             allowed: Vec::new(),
             post_deploy: Vec::new(),
+            foreign_policy: None,
             removed_stores: Vec::new(),
             change_set: None,
             stack_id: deployed.as_ref().map(|d| d.id.clone()),
@@ -1316,6 +1323,16 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         let mut done: BTreeSet<String> = BTreeSet::new();
         let mut told: BTreeSet<String> = BTreeSet::new();
         let mut last_status = String::new();
+        // Whether the operation this run started (marked by `mark`) shows in the stack's
+        // events yet. CloudFormation runs it asynchronously (API reference,
+        // ExecuteChangeSet: "After the call successfully completes, CloudFormation starts
+        // updating the stack. Use the DescribeStacks action to view the status of the
+        // update"): a DescribeStacks right after the call may still give the status from
+        // before it (`UPDATE_COMPLETE`, `REVIEW_IN_PROGRESS`, `UPDATE_ROLLBACK_FAILED`,
+        // `DELETE_FAILED`), which is stable and must not be taken for the operation's end.
+        // Every such operation writes a stack event when it starts (`UPDATE_IN_PROGRESS`,
+        // "User Initiated", …). Without a mark (no event could be read) nothing is checked.
+        let mut started = mark.0.is_none();
         let result = loop {
             let info = self.describe_id(name, id).await?;
             let Some(info) = info else {
@@ -1331,6 +1348,25 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                     self.say(format!("  {name}: {}", info.status));
                 }
                 last_status.clone_from(&info.status);
+            }
+            if stable(&info.status) && !started {
+                started = !self.events_since(name, id, mark).await.is_empty();
+                if !started {
+                    if start.elapsed() >= self.options.timeout {
+                        break Err(DeployError::Timeout {
+                            stack: name.to_owned(),
+                            status: format!(
+                                "{}, with no event of the operation this run started",
+                                info.status
+                            ),
+                            waited: start.elapsed(),
+                        });
+                    }
+                    tokio::time::sleep(interval).await;
+                    interval = interval.mul_f64(1.5).min(self.options.max_poll);
+                }
+                // Started or not, the status was read before the events: read it again.
+                continue;
             }
             if stable(&info.status) {
                 // What happened since the last poll (all of it, when the stack was
@@ -1726,6 +1762,62 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
         known: Option<Option<StackInfo>>,
         pending: &BTreeSet<&str>,
     ) -> Result<StackPlan, DeployError> {
+        let mut result = Box::pin(self.plan_change(stack, known, pending)).await?;
+        // A production stack whose template is unchanged: the policy it has is read, since
+        // nothing else in this run would set it (an execution is followed by ours in any
+        // case). A policy left relaxed for `--allow-replace` by an `up` whose restoring
+        // failed, or set elsewhere, is set back by this `up`.
+        if matches!(result.state, PlanState::Unchanged | PlanState::UpToDate)
+            && let Some(deployed) = &result.deployed
+        {
+            let id = deployed.id.clone();
+            result.foreign_policy = self.foreign_policy(stack, &id).await?;
+        }
+        Ok(result)
+    }
+
+    /// The stack policy that `stack` (deployed as `id`) has when it is not ours: its text,
+    /// `none`, or why it could not be read (an endpoint without GetStackPolicy: ours is set
+    /// then, since a policy no one read may be one that lets anything go). `None` when it is
+    /// ours (compared as JSON, not as text: API reference, GetStackPolicy, `StackPolicyBody`
+    /// is the "Structure that contains the stack policy body"), when the stack is not a
+    /// production stack, or when its template has no store of PHI (no policy to keep).
+    async fn foreign_policy(
+        &self,
+        stack: &SynthesizedStack,
+        id: &str,
+    ) -> Result<Option<String>, DeployError> {
+        let name = stack.name();
+        if !stack.production() {
+            return Ok(None);
+        }
+        let Some(ours) = plan::stack_policy(stack.template()) else {
+            return Ok(None);
+        };
+        let read = with_retry(self.options.retry, &self.calls, "GetStackPolicy", || {
+            self.cfn(name).stack_policy(id)
+        })
+        .await;
+        let theirs = match read {
+            Ok(theirs) => theirs,
+            Err(e) if e.kind == ApiErrorKind::Unsupported => {
+                return Ok(Some(format!("unknown: {e}")));
+            }
+            Err(e) => return Err(DeployError::api(name, "GetStackPolicy", e)),
+        };
+        Ok(match theirs {
+            None => Some("none".to_owned()),
+            Some(text) if same_policy(&text, &ours) => None,
+            Some(text) => Some(text),
+        })
+    }
+
+    async fn plan_change(
+        &self,
+        stack: &SynthesizedStack,
+        known: Option<Option<StackInfo>>,
+        pending: &BTreeSet<&str>,
+    ) -> Result<StackPlan, DeployError> {
         let name = stack.name();
         let info = match known {
             Some(info) => info,
@@ -1923,6 +2015,17 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             return Err(DeployError::ChangeSetFailed {
                 stack: name.to_owned(),
                 reason,
+            });
+        }
+        // ChangeSetStatus also has DELETE_PENDING, DELETE_IN_PROGRESS, DELETE_COMPLETE and
+        // DELETE_FAILED (API reference, ChangeSetSummary, `Status`): a change set that another
+        // run or tool deleted while this one planned. Its changes decide nothing.
+        if described.status != "CREATE_COMPLETE" {
+            result.change_set = None;
+            return Err(DeployError::StackState {
+                stack: name.to_owned(),
+                status: format!("planned with a change set that is {}", described.status),
+                hint: "another run or tool deleted the change set while this run read it; run the command again".to_owned(),
             });
         }
         result.state = if create {
@@ -2509,9 +2612,18 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 ran?
             }
         };
+        if let Some(theirs) = &p.foreign_policy {
+            notes.push(format!(
+                "set back the stack policy of a production stack: it had one that is not ours ({}); CloudFormation enforces whatever policy a stack has on every update, from anywhere",
+                excerpt(theirs)
+            ));
+        }
         let info = match (info, p.production) {
             (Some(mut i), _)
-                if stack.production() && (p.change_set.is_some() || p.production.is_some()) =>
+                if stack.production()
+                    && (p.change_set.is_some()
+                        || p.production.is_some()
+                        || p.foreign_policy.is_some()) =>
             {
                 if relaxed {
                     // The policy was restored just now; only the protection may be missing.
@@ -2817,6 +2929,32 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
             });
         }
         Ok(out)
+    }
+
+    /// The stack policy in `drift`: a production stack whose policy is not the one `up`
+    /// gives it (CloudFormation's drift detection does not look at stack policies), as one
+    /// entry `StackPolicy` of type `AWS::CloudFormation::Stack`, `MODIFIED`, with our policy
+    /// and the stack's (`none` when it has none; `unknown: …` when the endpoint cannot read
+    /// it). `up` sets ours back.
+    async fn policy_drift(
+        &self,
+        stack: &SynthesizedStack,
+    ) -> Result<Option<super::api::ResourceDrift>, DeployError> {
+        let name = stack.name();
+        let Some(theirs) = self.foreign_policy(stack, name).await? else {
+            return Ok(None);
+        };
+        let ours = plan::stack_policy(stack.template()).unwrap_or_default();
+        Ok(Some(super::api::ResourceDrift {
+            logical_id: "StackPolicy".to_owned(),
+            resource_type: "AWS::CloudFormation::Stack".to_owned(),
+            status: "MODIFIED".to_owned(),
+            differences: vec![(
+                format!("stack policy of {name} (`up` sets ours back)"),
+                ours,
+                theirs,
+            )],
+        }))
     }
 
     /// Rule L4 in `drift`: for each log group of `databases` (type, logical id, physical id:
@@ -3547,6 +3685,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 .partition(|(kind, _, _)| kind == VPC);
             resources.extend(self.default_group_drift(s, vpcs).await?);
             resources.extend(self.database_log_drift(s, databases).await?);
+            resources.extend(self.policy_drift(s).await?);
             out.push(StackDrift {
                 stack: name.to_owned(),
                 status: if failed.is_some() {
@@ -3641,24 +3780,42 @@ fn post_deploy_steps(stack: &SynthesizedStack) -> Vec<String> {
 /// Change sets this tool makes are named `hipaa-stack-<run id>`.
 const CHANGE_SET_PREFIX: &str = "hipaa-stack-";
 
-/// An id for one run of the tool: the time and the process, in base 36 (change-set names
-/// allow letters, digits and hyphens, and must start with a letter).
-/// The stack name in a stack id (`arn:…:stack/NAME/uuid`), or the name itself.
 /// What to do about a production stack left with its stack policy relaxed for
 /// `--allow-replace` (the restoring failed: credentials that expired during the execution,
 /// throttling, an interruption). CloudFormation enforces the policy the stack has on every
-/// later update (API reference, SetStackPolicy), and an `up` that finds the stack unchanged
-/// does not read it, so the command that sets it back is given.
+/// later update (API reference, SetStackPolicy). Every `up` reads the policy of a production
+/// stack whose template is unchanged and sets ours back when it differs; the command that
+/// sets it back is given too, for when no `up` can run soon.
 fn set_policy_by_hand(stack: &SynthesizedStack) -> String {
     match plan::stack_policy(stack.template()) {
         Some(policy) => format!(
-            "once the cause is fixed, set it back with `aws cloudformation set-stack-policy --stack-name {} --stack-policy-body '{policy}'` (an `up` that changes nothing in the stack does not)",
+            "once the cause is fixed, run `up` again, which reads the policy and sets it back, or set it back yourself with `aws cloudformation set-stack-policy --stack-name {} --stack-policy-body '{policy}'`",
             stack.name()
         ),
         None => "the stack holds no store of PHI any more; run `up` again".to_owned(),
     }
 }
 
+/// Whether two stack policies say the same: equal as JSON (the text CloudFormation gives
+/// back need not be the text that was set), never when either is not JSON.
+fn same_policy(a: &str, b: &str) -> bool {
+    match (crate::cfn::tree::from_str(a), crate::cfn::tree::from_str(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// A policy (or other text) on one line, cut to 300 characters, for a message.
+fn excerpt(text: &str) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= 300 {
+        return line;
+    }
+    let cut: String = line.chars().take(300).collect();
+    format!("{cut}…")
+}
+
+/// The stack name in a stack id (`arn:…:stack/NAME/uuid`), or the name itself.
 fn stack_name_of(id: &str) -> &str {
     id.strip_prefix("arn:")
         .and_then(|rest| rest.split('/').nth(1))
@@ -3689,6 +3846,8 @@ fn check_outputs(stack: &SynthesizedStack, kept: &[String]) -> Result<(), Deploy
     })
 }
 
+/// An id for one run of the tool: the time and the process, in base 36 (change-set names
+/// allow letters, digits and hyphens, and must start with a letter).
 fn run_id() -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -3775,6 +3934,12 @@ pub fn describe_plan(p: &StackPlan) -> String {
     }
     for e in &p.endangered {
         text.push_str(&format!("\n    ! {e}"));
+    }
+    if let Some(theirs) = &p.foreign_policy {
+        text.push_str(&format!(
+            "\n    ~ stack policy: the stack has one that is not ours ({}); `up` sets ours back",
+            excerpt(theirs)
+        ));
     }
     match p.production {
         Some(true) => text.push_str(

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::api::{ApiError, ApiErrorKind};
+use super::api::{ApiError, ApiErrorKind, is_clock_skew, is_not_aws_refusal};
 use super::plan::Endangered;
 
 impl std::error::Error for ApiError {}
@@ -30,13 +30,19 @@ pub enum DeployError {
         message: String,
     },
 
-    /// No credentials were found, or AWS does not recognise them (invalid, expired).
-    #[error(
-        "no usable AWS credentials ({message}); set AWS_PROFILE (after `aws sso login` for an SSO profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
-    )]
+    /// No credentials were found, or AWS does not recognise them (invalid, expired), or
+    /// refused a request for the time it was signed at (`clock_skew`: a clock of this
+    /// machine more than 15 minutes off AWS's, after the attempt signed with AWS's time).
+    #[error("{}", credentials_message(.stack.as_deref(), .operation, .message, *.clock_skew))]
     Credentials {
         /// What was said.
         message: String,
+        /// The stack (or staging bucket) the call was about, when there was one.
+        stack: Option<String>,
+        /// The operation refused, when known.
+        operation: Option<&'static str>,
+        /// Whether AWS refused the request for its signing time.
+        clock_skew: bool,
     },
 
     /// The credentials work but lack a permission.
@@ -410,7 +416,23 @@ impl DeployError {
             ApiErrorKind::Unreachable => DeployError::Unreachable {
                 message: source.message,
             },
+            // A page that is not AWS's refused the request (a proxy, a web site): where the
+            // requests go is wrong, not the stack nor the credentials.
+            _ if is_not_aws_refusal(&source) => DeployError::Unreachable {
+                message: format!(
+                    "{}: {operation} was refused by something that is not AWS ({}): a proxy between this machine and AWS (HTTPS_PROXY, NO_PROXY, a proxy that wants its own login), or an AWS_ENDPOINT_URL that points at a web site (an S3 website endpoint serves pages, not the API); check the proxy settings",
+                    if stack.is_empty() {
+                        "AWS".to_owned()
+                    } else {
+                        format!("stack `{stack}`")
+                    },
+                    source.message
+                ),
+            },
             ApiErrorKind::Credentials => DeployError::Credentials {
+                stack: (!stack.is_empty()).then(|| stack.to_owned()),
+                operation: Some(operation),
+                clock_skew: is_clock_skew(&source),
                 message: source.to_string(),
             },
             ApiErrorKind::Denied => DeployError::AccessDenied {
@@ -510,6 +532,34 @@ impl DeployError {
 }
 
 /// The IAM action of an API operation.
+/// The message of [`DeployError::Credentials`]: a refusal for the signing time says to set
+/// the clock right (AWS refuses a request signed more than 15 minutes from its own time:
+/// common errors, `RequestExpired`), naming the stack and the operation; other refusals say
+/// how to give credentials.
+fn credentials_message(
+    stack: Option<&str>,
+    operation: &Option<&'static str>,
+    message: &str,
+    clock_skew: bool,
+) -> String {
+    let about = match (stack, operation) {
+        (Some(s), Some(op)) => format!("stack `{s}`: {op} was refused: "),
+        (None, Some(op)) => format!("{op} was refused: "),
+        (Some(s), None) => format!("stack `{s}`: "),
+        (None, None) => String::new(),
+    };
+    if clock_skew {
+        format!(
+            "{about}AWS refused the request for the time it was signed at ({message}); the clock of this machine is more than 15 minutes off AWS's time: set it right (turn on network time: `timedatectl set-ntp true` on Linux), or, if it is right, check the credentials (AWS_PROFILE), then run the command again"
+        )
+    } else {
+        // Credentials are the run's, not a stack's: said as they always were.
+        format!(
+            "no usable AWS credentials ({message}); set AWS_PROFILE (after `aws sso login` for an SSO profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+        )
+    }
+}
+
 pub(crate) fn action(operation: &str) -> String {
     let service = if operation == "GetCallerIdentity" {
         "sts"

@@ -109,7 +109,7 @@ where
         if attempt >= limit || start.elapsed() + wait >= policy.deadline {
             if attempt > 1 && is_clock_skew(&err) {
                 err.message = format!(
-                    "{} (signed again with AWS's time, and refused again: the credentials are wrong, or the clock of this machine is more than 15 minutes off and the answer gave no time to correct it; set the clock right)",
+                    "{} (signed again with the time of AWS's answer, and refused again: the answer gave no time to correct the clock by, or the credentials are wrong)",
                     err.message
                 );
             } else if attempt > 1 {
@@ -284,15 +284,35 @@ mod tests {
             })
             .await
             .unwrap_err();
-            assert!(err.message.contains("clock of this machine"), "{err}");
+            assert!(err.message.contains("refused again"), "{err}");
         }
         let r: Result<(), _> = with_retry(fast(), &counts, "Expired", || async {
-            Err(coded(ApiErrorKind::Credentials, "ExpiredToken"))
+            Err(ApiError {
+                message: "The security token included in the request is expired".to_owned(),
+                ..coded(ApiErrorKind::Credentials, "ExpiredToken")
+            })
         })
         .await;
         assert!(r.is_err());
+        // A refusal for the signing time under a permission's code (classified a credential
+        // error by `api::classify`) gets its second attempt too; a missing permission not.
+        let timed = ApiError {
+            kind: ApiErrorKind::Credentials,
+            code: Some("AccessDeniedException".to_owned()),
+            message: "Signature expired: 20260101T000000Z is now earlier than 20260101T001500Z (20260101T003000Z - 15 min.)".to_owned(),
+        };
+        let err = with_retry(fast(), &counts, "Timed", || {
+            let timed = timed.clone();
+            async move { Err::<(), _>(timed) }
+        })
+        .await
+        .unwrap_err();
+        assert!(err.message.contains("refused again"), "{err}");
         let by = counts.by_operation();
-        assert_eq!((by["Skewed"], by["Refused"], by["Expired"]), (2, 6, 1));
+        assert_eq!(
+            (by["Skewed"], by["Refused"], by["Expired"], by["Timed"]),
+            (2, 6, 1, 2)
+        );
     }
 
     #[test]

@@ -302,6 +302,9 @@ impl Staging {
                     .account()
                     .map(str::to_owned)
                     .ok_or_else(|| DeployError::Credentials {
+                        stack: None,
+                        operation: Some("GetCallerIdentity"),
+                        clock_skew: false,
                         message: "GetCallerIdentity named no account".to_owned(),
                     })
             })

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // cdk-nag's HIPAA Security pack over CloudFormation templates written by hipaa-stack.
 //
-//   node tests/peers/cdk-nag/check.js DIR_OR_TEMPLATE...
+//   node tests/peers/cdk-nag/check.js [--keep-going] DIR_OR_TEMPLATE...
 //
 // Each `*.template.json` (a directory is searched one level deep) is loaded into a CDK stack of
 // its own with `cloudformation_include.CfnInclude`, which keeps every resource's logical id and
@@ -19,6 +19,14 @@
 // `ValidationFailure` when a rule could not judge a resource (cdk-nag's own report of a rule
 // that threw, e.g. on a value known only at deploy). Exit status 0 when the templates were
 // checked, whatever the findings; 2 on a usage or load error.
+//
+// With `--keep-going`, a template that `CfnInclude` cannot load (it refuses, e.g., a boolean
+// written `"FALSE"`, a `Ref` to nothing, or a property of another shape than CDK's own types,
+// found by rendering each stack first with `Stack._toCloudFormation`, CDK's internal render
+// that synthesis calls) is left out and listed in the report's `unloaded`
+// (`{ "template", "error" }`) instead of stopping the run, so that a caller judging many
+// small templates at once (the compliant corpus, `tests/tests/integration/peers.rs`) can
+// tell which ones cdk-nag never judged; `templates` then counts only the loaded ones.
 'use strict';
 
 const fs = require('fs');
@@ -86,9 +94,27 @@ class Collector {
   }
 }
 
+// Loads `files` into one app (one stack each), applies the pack and synthesizes; throws
+// when a template cannot be loaded or synthesized.
+function judge(files, first, outdir, collector) {
+  const app = new App({ outdir });
+  files.forEach((file, i) => {
+    const stackName = `Template${first + i}`;
+    collector.templateOf.set(stackName, path.basename(file));
+    const stack = new Stack(app, stackName, { stackName });
+    new CfnInclude(stack, 'Template', { templateFile: file });
+  });
+  Aspects.of(app).add(
+    new HIPAASecurityChecks({ verbose: true, reports: false, additionalLoggers: [collector] }),
+  );
+  app.synth({ validateOnSynthesis: false });
+}
+
 function main(args) {
+  const keepGoing = args[0] === '--keep-going';
+  if (keepGoing) args = args.slice(1);
   if (args.length === 0) {
-    process.stderr.write('usage: check.js DIR_OR_TEMPLATE...\n');
+    process.stderr.write('usage: check.js [--keep-going] DIR_OR_TEMPLATE...\n');
     return 2;
   }
   const files = templatesOf(args);
@@ -98,27 +124,53 @@ function main(args) {
   }
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-nag-'));
   try {
-    const app = new App({ outdir });
-    const templateOf = new Map();
-    files.forEach((file, i) => {
-      const stackName = `Template${i}`;
-      templateOf.set(stackName, path.basename(file));
-      const stack = new Stack(app, stackName, { stackName });
-      new CfnInclude(stack, 'Template', { templateFile: file });
-    });
-    const collector = new Collector(templateOf);
-    Aspects.of(app).add(
-      new HIPAASecurityChecks({ verbose: true, reports: false, additionalLoggers: [collector] }),
-    );
-    app.synth({ validateOnSynthesis: false });
+    const collector = new Collector(new Map());
+    const unloaded = [];
+    if (keepGoing) {
+      // A template that CfnInclude refuses, or whose resources CDK cannot render (a
+      // property of the wrong shape for CDK's own types), is left out; the others are
+      // judged in one app. Should that app still fail, each is judged in an app of its own,
+      // and what the pack found in one that fails is dropped, as it was not judged whole.
+      const loadable = [];
+      files.forEach((file) => {
+        try {
+          const stack = new Stack(new App({ outdir }), 'Probe');
+          new CfnInclude(stack, 'Template', { templateFile: file });
+          stack._toCloudFormation();
+          loadable.push(file);
+        } catch (e) {
+          unloaded.push({ template: path.basename(file), error: String(e && e.message ? e.message : e) });
+        }
+      });
+      try {
+        judge(loadable, 0, path.join(outdir, 'all'), collector);
+      } catch {
+        collector.findings.length = 0;
+        collector.checks = 0;
+        loadable.forEach((file, i) => {
+          const findings = collector.findings.length;
+          const checks = collector.checks;
+          try {
+            judge([file], i, path.join(outdir, `t${i}`), collector);
+          } catch (e) {
+            collector.findings.length = findings;
+            collector.checks = checks;
+            unloaded.push({ template: path.basename(file), error: String(e && e.message ? e.message : e) });
+          }
+        });
+      }
+    } else {
+      judge(files, 0, outdir, collector);
+    }
     const report = {
       cdkNag: require('cdk-nag/package.json').version,
       awsCdkLib: require('aws-cdk-lib/package.json').version,
       pack: 'HIPAA.Security',
-      templates: files.length,
+      templates: files.length - unloaded.length,
       checks: collector.checks,
       findings: collector.findings,
     };
+    if (keepGoing) report.unloaded = unloaded;
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     return 0;
   } finally {

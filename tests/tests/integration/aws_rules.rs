@@ -405,15 +405,13 @@ async fn production_status_turns_protection_on_and_off_on_a_deployed_stack() {
             .contains("LogicalResourceId/Records")
     );
 
-    // Unchanged now: one read, nothing else.
+    // Unchanged now: the stack read, and (a production stack) its policy read to see that
+    // it is still ours; nothing written.
     let again = faulty(&moto, &on, Faults::default(), options()).await;
     again.up().await.unwrap();
-    assert_eq!(
-        again.calls().total(),
-        1,
-        "{:?}",
-        again.calls().by_operation()
-    );
+    let calls = again.calls().by_operation();
+    assert_eq!(again.calls().total(), 2, "{calls:?}");
+    assert_eq!(calls.get("GetStackPolicy").copied(), Some(1), "{calls:?}");
 
     let off = build(false);
     let deployed = deployer(&moto, &off, options()).await.up().await.unwrap();

@@ -1008,9 +1008,10 @@ async fn a_production_stack_gets_termination_protection_and_a_stack_policy() {
 
 /// Credentials that expire while a change set runs, between relaxing a production stack's
 /// policy for `--allow-replace` and restoring it: the stack keeps a policy that lets any
-/// update replace or delete the named store, and an `up` that finds the stack unchanged does
-/// not read its policy. The run says so (not "stack policy restored"), names the store, and
-/// gives the command that sets the policy back; that policy is the one a first deploy set.
+/// update replace or delete the named store. The run says so (not "stack policy restored"),
+/// names the store, and gives the command that sets the policy back; that policy is the one
+/// a first deploy set. A later `up`, which finds the template unchanged, reads the policy
+/// (GetStackPolicy) and sets ours back, saying so.
 #[tokio::test]
 async fn a_policy_left_relaxed_by_expired_credentials_is_an_error_that_says_how_to_set_it_back() {
     let moto = Moto::start();
@@ -1074,6 +1075,227 @@ async fn a_policy_left_relaxed_by_expired_credentials_is_an_error_that_says_how_
     // The stack kept the relaxed policy, as on AWS.
     let left = stack_policy(&cfn, "prod").await;
     assert!(!left.contains("LogicalResourceId/Records"), "{left}");
+
+    // A later `up` with nothing to change, on the real endpoint, sets it back.
+    let later = deployer(&moto, &renamed, options()).await;
+    let deployed = later.up().await.unwrap();
+    assert_eq!(deployed[0].state, PlanState::Unchanged, "{deployed:?}");
+    assert!(
+        deployed[0]
+            .notes
+            .iter()
+            .any(|n| n.starts_with("set back the stack policy of a production stack")),
+        "{deployed:?}"
+    );
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&stack_policy(&cfn, "prod").await).ok(),
+        serde_json::from_str::<serde_json::Value>(&protected).ok()
+    );
+    let calls = later.calls().by_operation();
+    assert_eq!(
+        (calls.get("GetStackPolicy"), calls.get("SetStackPolicy")),
+        (Some(&1), Some(&1)),
+        "{calls:?}"
+    );
+}
+
+/// CloudFormation executes a change set asynchronously (API reference, ExecuteChangeSet:
+/// "After the call successfully completes, CloudFormation starts updating the stack. Use
+/// the DescribeStacks action to view the status of the update"): the first DescribeStacks
+/// may give the status from before, `REVIEW_IN_PROGRESS` for a create, `CREATE_COMPLETE`
+/// with the old outputs for an update. Neither is the execution's end: the engine waits for
+/// an event of the execution, so a create is not reported failed and an update's outputs
+/// are the new ones.
+#[tokio::test]
+async fn a_status_from_before_the_execution_is_not_taken_for_its_end() {
+    let moto = Moto::start();
+    let first = two_stacks(false, &[]);
+    let late = || Faults {
+        not_started_polls: 3,
+        ..Faults::default()
+    };
+    let d = faulty(&moto, &first, late(), options()).await;
+    let deployed = d.up().await.unwrap();
+    assert!(
+        deployed.iter().all(|d| d.state == PlanState::Create),
+        "{deployed:?}"
+    );
+    let stale = d
+        .api()
+        .log()
+        .iter()
+        .filter(|l| *l == "DescribeStacks shared")
+        .count();
+    assert!(
+        stale > 3,
+        "the engine polled past the stale answers: {stale}"
+    );
+
+    let second = two_stacks(true, &[]);
+    let d = faulty(&moto, &second, late(), options()).await;
+    let deployed = d.up().await.unwrap();
+    let data = deployed.iter().find(|d| d.stack == "data").unwrap();
+    assert_eq!(data.state, PlanState::Update, "{deployed:?}");
+    assert!(output(&deployed, "data", "DataKeyArn").starts_with("arn:aws:kms:"));
+}
+
+/// A production stack (template unchanged) whose policy was replaced elsewhere: `preview`
+/// says so and changes nothing, `drift` reports it, `up` sets ours back and says so. A policy
+/// that says the same in other words (GetStackPolicy gives back a text, not ours byte for
+/// byte) is ours: no SetStackPolicy. An endpoint that cannot read a policy gets ours set,
+/// since a policy no one read may let anything go.
+#[tokio::test]
+async fn every_up_of_a_production_stack_reads_its_policy_and_sets_ours_back() {
+    let moto = Moto::start();
+    let app = App::new("e2e");
+    let prod = app.stack("prod").unwrap().production();
+    let key = prod.add(KmsKey::new("PhiKey")).unwrap();
+    let logs = prod.add(AccessLogBucket::new("AccessLogs")).unwrap();
+    prod.add(
+        SecureBucket::new("Records")
+            .encryption(&key)
+            .access_logs(&logs),
+    )
+    .unwrap();
+    let assembly = app.synth().unwrap();
+    deployer(&moto, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    let ours = stack_policy(&cfn, "prod").await;
+    let as_json = |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap();
+    assert!(ours.contains("LogicalResourceId/Records"), "{ours}");
+
+    // The same policy in other words (pretty-printed): ours.
+    let value = as_json(&ours);
+    let reordered = serde_json::to_string_pretty(&value).unwrap();
+    assert_ne!(reordered, ours);
+    cfn.set_stack_policy()
+        .stack_name("prod")
+        .stack_policy_body(&reordered)
+        .send()
+        .await
+        .unwrap();
+    let same = faulty(&moto, &assembly, Faults::default(), options()).await;
+    let deployed = same.up().await.unwrap();
+    assert!(deployed[0].notes.is_empty(), "{deployed:?}");
+    let log = same.api().log();
+    assert!(log.contains(&"GetStackPolicy prod".to_owned()), "{log:?}");
+    assert!(
+        !log.iter().any(|l| l.starts_with("SetStackPolicy")),
+        "{log:?}"
+    );
+
+    // Replaced elsewhere by one that lets every update through.
+    let open =
+        r#"{"Statement":[{"Effect":"Allow","Action":"Update:*","Principal":"*","Resource":"*"}]}"#;
+    cfn.set_stack_policy()
+        .stack_name("prod")
+        .stack_policy_body(open)
+        .send()
+        .await
+        .unwrap();
+    let plans = deployer(&moto, &assembly, options())
+        .await
+        .preview()
+        .await
+        .unwrap();
+    assert_eq!(plans[0].state, PlanState::Unchanged);
+    assert!(plans[0].has_changes());
+    let shown = hipaa_stack::deploy::describe_plan(&plans[0]);
+    assert!(
+        shown.contains("~ stack policy: the stack has one that is not ours ({\"Statement\"")
+            && shown.contains("`up` sets ours back"),
+        "{shown}"
+    );
+    assert_eq!(
+        stack_policy(&cfn, "prod").await,
+        open,
+        "preview changes nothing"
+    );
+
+    let drifts = faulty(
+        &moto,
+        &assembly,
+        Faults {
+            drifts: Some(Vec::new()),
+            ..Faults::default()
+        },
+        options(),
+    )
+    .await
+    .drift()
+    .await
+    .unwrap();
+    assert_eq!(drifts[0].status, "DRIFTED");
+    let policy = &drifts[0].resources[0];
+    assert_eq!(
+        (policy.logical_id.as_str(), policy.status.as_str()),
+        ("StackPolicy", "MODIFIED")
+    );
+    assert_eq!(as_json(&policy.differences[0].1), value);
+    assert_eq!(policy.differences[0].2, open);
+
+    let deployed = deployer(&moto, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    assert_eq!(deployed[0].state, PlanState::Unchanged);
+    assert!(
+        deployed[0]
+            .notes
+            .iter()
+            .any(|n| n.contains("it had one that is not ours")),
+        "{deployed:?}"
+    );
+    assert_eq!(as_json(&stack_policy(&cfn, "prod").await), value);
+    let drifts = faulty(
+        &moto,
+        &assembly,
+        Faults {
+            drifts: Some(Vec::new()),
+            ..Faults::default()
+        },
+        options(),
+    )
+    .await
+    .drift()
+    .await
+    .unwrap();
+    assert_eq!(drifts[0].status, "IN_SYNC", "{drifts:?}");
+
+    // No policy at all is not ours either; an endpoint that cannot read one gets ours.
+    cfn.set_stack_policy()
+        .stack_name("prod")
+        .stack_policy_body(open)
+        .send()
+        .await
+        .unwrap();
+    let blind = faulty(
+        &moto,
+        &assembly,
+        Faults {
+            no_get_stack_policy: true,
+            ..Faults::default()
+        },
+        options(),
+    )
+    .await;
+    let deployed = blind.up().await.unwrap();
+    assert!(
+        deployed[0].notes.iter().any(|n| n.contains("(unknown: ")),
+        "{deployed:?}"
+    );
+    assert!(
+        blind
+            .api()
+            .log()
+            .contains(&"SetStackPolicy prod".to_owned())
+    );
+    assert_eq!(as_json(&stack_policy(&cfn, "prod").await), value);
 }
 
 /// CloudFormation takes a stack tag only with a value of 1 to 256 characters (API
@@ -1504,15 +1726,17 @@ pub(crate) fn second_up_only_reads(
     };
     assert_eq!(count("DescribeStacks"), stacks as u64, "{stderr}");
     assert!(count("ListStackResources") <= stacks as u64, "{stderr}");
+    // A production stack's policy is read (and set back only when it is not ours).
+    assert!(count("GetStackPolicy") <= stacks as u64, "{stderr}");
     assert!(
-        operations
-            .iter()
-            .all(|(o, _)| o == "DescribeStacks" || o == "ListStackResources"),
+        operations.iter().all(|(o, _)| o == "DescribeStacks"
+            || o == "ListStackResources"
+            || o == "GetStackPolicy"),
         "{stderr}"
     );
     assert_eq!(
         total,
-        Some(count("DescribeStacks") + count("ListStackResources")),
+        Some(count("DescribeStacks") + count("ListStackResources") + count("GetStackPolicy")),
         "{stderr}"
     );
     // No run lock, no change: only reads of the default groups and the log groups.
@@ -1550,6 +1774,55 @@ async fn every_page_of_a_change_set_is_planned() {
         .len();
     assert!(resources > 1);
     assert_eq!(shared.changes.len(), resources, "{shared:?}");
+}
+
+/// A replacement of a store of PHI on the last page of a change set of one change per page
+/// is seen, and refused, as on the first: the engine reads every page before it decides.
+/// ListExports is paged the same way (two exports, two pages).
+#[tokio::test]
+async fn a_replacement_on_the_last_page_of_a_change_set_is_refused() {
+    let moto = Moto::start_with(&[
+        ("HIPAA_MOTO_PAGE_SIZE", "1"),
+        ("HIPAA_MOTO_EXPORTS_PAGE_SIZE", "1"),
+    ]);
+    let build = |records: &str, extra: &[&str]| {
+        let app = App::new("e2e");
+        let data = app.stack("data").unwrap();
+        let key = data.add(KmsKey::new("PhiKey")).unwrap();
+        let logs = data.add(AccessLogBucket::new("AccessLogs")).unwrap();
+        for id in extra {
+            data.add(LogGroup::new(*id).encryption(&key)).unwrap();
+        }
+        data.add(
+            SecureBucket::new("Records")
+                .name(BucketName::new(records).unwrap())
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+        app.synth().unwrap()
+    };
+    deployer(&moto, &build("e2e-records-1", &[]), options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    let renamed = build("e2e-records-2", &["Activity", "Audit", "Intake"]);
+    let d = faulty(&moto, &renamed, Faults::default(), options()).await;
+    let err = d.up().await.unwrap_err();
+    let DeployError::Endangered { changes, .. } = &err else {
+        panic!("{err}");
+    };
+    assert!(
+        changes.iter().any(|c| c.to_string().contains("Records")),
+        "{err}"
+    );
+    assert!(
+        !d.api()
+            .log()
+            .iter()
+            .any(|l| l.starts_with("ExecuteChangeSet"))
+    );
 }
 
 /// Export names are unique per account and region: a name that a stack outside the app

@@ -86,6 +86,13 @@ pub struct Faults {
     /// every later SetStackPolicy is answered `ExpiredToken` (a session that ends while a
     /// change set runs, between relaxing and restoring a production stack's policy).
     pub policy_credentials_expire_after: Option<u32>,
+    /// Answer every GetStackPolicy as an endpoint without the operation does.
+    pub no_get_stack_policy: bool,
+    /// After each ExecuteChangeSet, answer this many DescribeStacks of the stack as before
+    /// the execution, with the events as they were: CloudFormation executes asynchronously
+    /// (API reference, ExecuteChangeSet: "After the call successfully completes,
+    /// CloudFormation starts updating the stack"), moto at once.
+    pub not_started_polls: u32,
     /// Called with `Operation stack` before every call that reaches the endpoint (after the
     /// engine's checks for the call, such as the run lock before a write): what happens
     /// meanwhile elsewhere (another run, time at a prompt).
@@ -108,7 +115,12 @@ pub struct Faulty {
     stacks_of: Mutex<BTreeMap<String, String>>,
     requests: Mutex<Vec<ChangeSetRequest>>,
     obsolete: Mutex<Vec<String>>,
+    /// Per stack: polls left, and the stack and its events from before the execution.
+    before_execute: Mutex<BTreeMap<String, BeforeExecute>>,
 }
+
+/// Polls left, and a stack and its events as they were before an execution.
+type BeforeExecute = (u32, Option<StackInfo>, Vec<StackEvent>);
 
 impl Faulty {
     pub fn new(inner: SdkApi, faults: Faults) -> Self {
@@ -121,6 +133,7 @@ impl Faulty {
             stacks_of: Mutex::new(BTreeMap::new()),
             requests: Mutex::new(Vec::new()),
             obsolete: Mutex::new(Vec::new()),
+            before_execute: Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -219,6 +232,15 @@ impl CloudFormationApi for Faulty {
                 i
             }));
         }
+        {
+            let mut before = self.before_execute.lock().unwrap();
+            if let Some((left, info, _)) = before.get_mut(name)
+                && *left > 0
+            {
+                *left -= 1;
+                return Ok(info.clone());
+            }
+        }
         if self.failed.lock().unwrap().iter().any(|s| s == name) {
             let real = self.inner.describe_stack(id).await?;
             return Ok(real.map(|mut i| {
@@ -299,6 +321,18 @@ impl CloudFormationApi for Faulty {
                 return Err(server_error());
             }
         }
+        let polls = self.faults.lock().unwrap().not_started_polls;
+        if polls > 0 {
+            let info = self.inner.describe_stack(&stack).await?;
+            let events = match &info {
+                Some(i) => self.inner.stack_events(&i.id).await?,
+                None => Vec::new(),
+            };
+            self.before_execute
+                .lock()
+                .unwrap()
+                .insert(stack.clone(), (polls, info, events));
+        }
         self.inner.execute_change_set(arn).await?;
         if self
             .faults
@@ -348,9 +382,19 @@ impl CloudFormationApi for Faulty {
             .fail_with_events
             .get(name)
             .cloned();
+        let stale = self
+            .before_execute
+            .lock()
+            .unwrap()
+            .get(name)
+            .filter(|(left, _, _)| *left > 0)
+            .map(|(_, _, events)| events.clone());
         match crafted {
             Some(events) if self.failed.lock().unwrap().iter().any(|s| s == name) => Ok(events),
-            _ => self.inner.stack_events(id).await,
+            _ => match stale {
+                Some(events) => Ok(events),
+                None => self.inner.stack_events(id).await,
+            },
         }
     }
 
@@ -476,6 +520,18 @@ impl CloudFormationApi for Faulty {
         }
         self.before("SetStackPolicy", name_of(name)).await?;
         self.inner.set_stack_policy(name, policy).await
+    }
+
+    async fn stack_policy(&self, id: &str) -> Result<Option<String>, ApiError> {
+        self.before("GetStackPolicy", name_of(id)).await?;
+        if self.faults.lock().unwrap().no_get_stack_policy {
+            return Err(ApiError {
+                kind: ApiErrorKind::Unsupported,
+                code: None,
+                message: "the endpoint does not implement GetStackPolicy (injected)".to_owned(),
+            });
+        }
+        self.inner.stack_policy(id).await
     }
 
     async fn list_imports(&self, export: &str) -> Result<Vec<String>, ApiError> {

@@ -350,3 +350,419 @@ fn cdk_nag_reads_the_reasons_that_the_templates_carry() {
 fn checkov_finds_nothing_unwaived_in_docproc() {
     assert_checkov_clean("docproc");
 }
+
+/// The answers to the peers' failures over the compliant corpus:
+/// `tests/peers/compliant-answers.json`.
+const COMPLIANT_ANSWERS: &str = "tests/peers/compliant-answers.json";
+
+/// A case of `tests/corpora/compliant.json` whose rule names a peer check
+/// ([`RuleSpec::packs`](hipaa_stack::compliance::RuleSpec)), written as a template of its own.
+struct PeerCase {
+    /// The template's file name in the folder the peers read.
+    file: String,
+    rule: String,
+    target: String,
+    why: String,
+    /// The rule's checkov check and those of [`ALSO_JUDGED_BY_CHECKOV`].
+    checkov: Vec<&'static str>,
+    /// The rule's rule of cdk-nag's HIPAA pack and those of [`ALSO_JUDGED_BY_CDK_NAG`].
+    cdk_nag: Vec<&'static str>,
+}
+
+/// Checks of checkov beside the one a rule's `packs` names (a rule names one check per
+/// peer, for its waivers) that judge a part of the same setting, run over the rule's
+/// compliant cases too: CF1's viewer TLS version (CKV_AWS_174) and origin protocol
+/// (CKV2_AWS_72), AS2's field log level (CKV_AWS_194), and the Neptune checks of DD1
+/// (CKV_AWS_44), DD2 (CKV_AWS_361) and DD3 (CKV_AWS_101), and DocumentDB's log exports of
+/// DD3 (CKV_AWS_85).
+const ALSO_JUDGED_BY_CHECKOV: &[(&str, &[&str])] = &[
+    ("CF1", &["CKV_AWS_174", "CKV2_AWS_72"]),
+    ("AS2", &["CKV_AWS_194"]),
+    ("DD1", &["CKV_AWS_44"]),
+    ("DD2", &["CKV_AWS_361"]),
+    ("DD3", &["CKV_AWS_85", "CKV_AWS_101"]),
+];
+
+/// Rules of cdk-nag's HIPAA pack beside the one a rule's `packs` names that judge a part of
+/// the same setting: ML1's endpoint configurations, I2's administrator statements and I10's
+/// group membership.
+const ALSO_JUDGED_BY_CDK_NAG: &[(&str, &[&str])] = &[
+    (
+        "ML1",
+        &["HIPAA.Security-SageMakerEndpointConfigurationKMSKeyConfigured"],
+    ),
+    (
+        "I2",
+        &["HIPAA.Security-IAMPolicyNoStatementsWithAdminAccess"],
+    ),
+    ("I10", &["HIPAA.Security-IAMUserGroupMembership"]),
+];
+
+/// A rule's peer check (from its `packs`) and the checks of `also` for it.
+fn checks_of(
+    rule: &str,
+    named: Option<&'static str>,
+    also: &[(&str, &'static [&'static str])],
+) -> Vec<&'static str> {
+    named
+        .into_iter()
+        .chain(
+            also.iter()
+                .filter(|(r, _)| *r == rule)
+                .flat_map(|(_, checks)| checks.iter().copied()),
+        )
+        .collect()
+}
+
+/// Every `Ref` and every `${Name}` of an `Fn::Sub` text below `value`, and every condition an
+/// `Fn::If` names.
+fn names_used(value: &Value, refs: &mut Vec<String>, conditions: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                match (key.as_str(), inner) {
+                    ("Ref", Value::String(name)) => refs.push(name.clone()),
+                    ("Fn::If", Value::Array(branches)) => {
+                        if let Some(Value::String(name)) = branches.first() {
+                            conditions.push(name.clone());
+                        }
+                    }
+                    _ => {}
+                }
+                let sub_text = match (key.as_str(), inner) {
+                    ("Fn::Sub", Value::String(text)) => Some(text.as_str()),
+                    ("Fn::Sub", Value::Array(parts)) => parts.first().and_then(Value::as_str),
+                    _ => None,
+                };
+                for piece in sub_text.into_iter().flat_map(|t| t.split("${").skip(1)) {
+                    if let Some((name, _)) = piece.split_once('}')
+                        && !name.starts_with('!')
+                        && !name.contains('.')
+                    {
+                        refs.push(name.to_owned());
+                    }
+                }
+                names_used(inner, refs, conditions);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                names_used(item, refs, conditions);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The template of a corpus case, as `corpus_tests.rs` builds its app: each resource's
+/// `Type` and `Properties`, and `Keep` as both deletion policies. A name the case uses but
+/// does not declare (a `Ref` to a parameter, an `Fn::If` condition) is declared, as a
+/// `String` parameter or a condition no peer can decide, so that cdk-nag's `CfnInclude`
+/// loads the template.
+fn corpus_template(resources: &Value) -> Value {
+    let mut out = serde_json::Map::new();
+    for (id, spec) in resources.as_object().expect("resources") {
+        let mut resource = serde_json::Map::new();
+        resource.insert("Type".into(), spec["Type"].clone());
+        if let Some(properties) = spec.get("Properties") {
+            resource.insert("Properties".into(), properties.clone());
+        }
+        if let Some(keep @ ("Retain" | "Snapshot")) = spec["Keep"].as_str() {
+            resource.insert("DeletionPolicy".into(), keep.into());
+            resource.insert("UpdateReplacePolicy".into(), keep.into());
+        }
+        out.insert(id.clone(), Value::Object(resource));
+    }
+    let (mut refs, mut conditions) = (Vec::new(), Vec::new());
+    names_used(resources, &mut refs, &mut conditions);
+    let parameters: serde_json::Map<String, Value> = refs
+        .into_iter()
+        .filter(|name| !name.starts_with("AWS::") && !out.contains_key(name))
+        .map(|name| (name, serde_json::json!({ "Type": "String" })))
+        .collect();
+    let conditions: serde_json::Map<String, Value> = conditions
+        .into_iter()
+        .map(|name| {
+            (
+                name,
+                serde_json::json!({ "Fn::Equals": [{ "Ref": "AWS::AccountId" }, "111122223333"] }),
+            )
+        })
+        .collect();
+    let mut template = serde_json::json!({
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Resources": out,
+    });
+    if !parameters.is_empty() {
+        template["Parameters"] = Value::Object(parameters);
+    }
+    if !conditions.is_empty() {
+        template["Conditions"] = Value::Object(conditions);
+    }
+    template
+}
+
+/// Writes every compliant case whose rule names a checkov check or a rule of cdk-nag's HIPAA
+/// pack into `dir`, one template each (cases reuse logical ids, and a rule may read the
+/// whole template).
+fn write_compliant_cases(dir: &Path) -> Vec<PeerCase> {
+    let corpus: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("tests/corpora/compliant.json")).unwrap(),
+    )
+    .expect("the compliant corpus is JSON");
+    let mut cases = Vec::new();
+    for (at, case) in corpus
+        .as_array()
+        .expect("a list of cases")
+        .iter()
+        .enumerate()
+    {
+        let rule = case["rule"].as_str().expect("a rule id");
+        // A case that says the rule does not apply claims nothing a peer could judge.
+        if case["expect"] == "absent" {
+            continue;
+        }
+        let packs = hipaa_stack::compliance::rule_spec(rule)
+            .unwrap_or_else(|| panic!("the compliant corpus names the unknown rule {rule}"))
+            .packs;
+        let checkov = checks_of(rule, packs.checkov, ALSO_JUDGED_BY_CHECKOV);
+        let cdk_nag = checks_of(rule, packs.cdk_nag, ALSO_JUDGED_BY_CDK_NAG);
+        if checkov.is_empty() && cdk_nag.is_empty() {
+            continue;
+        }
+        let file = format!("case{at:04}.template.json");
+        std::fs::write(
+            dir.join(&file),
+            serde_json::to_string_pretty(&corpus_template(&case["resources"])).unwrap(),
+        )
+        .unwrap();
+        cases.push(PeerCase {
+            file,
+            rule: rule.to_owned(),
+            target: case["target"].as_str().expect("a target").to_owned(),
+            why: case["why"].as_str().expect("a why").to_owned(),
+            checkov,
+            cdk_nag,
+        });
+    }
+    cases
+}
+
+/// checkov over every template of `dir`, once: `(file, logical id, check id)` of each check
+/// it ran, with whether it failed.
+fn checkov_verdicts(dir: &Path) -> std::collections::HashMap<(String, String, String), bool> {
+    let output = Command::new(checkov())
+        .arg("-d")
+        .arg(dir)
+        .args(["--framework", "cloudformation", "-o", "json"])
+        .args(["--skip-download"])
+        .output()
+        .expect("checkov runs");
+    // checkov prints what some of its checks could not read (`unhashable type: 'DictNode'`)
+    // on standard output before its report.
+    let start = output
+        .stdout
+        .split(|b| *b == b'\n')
+        .scan(0, |offset, line| {
+            let at = *offset;
+            *offset += line.len() + 1;
+            Some((at, line))
+        })
+        .find(|(_, line)| line.starts_with(b"{") || line.starts_with(b"["))
+        .map(|(at, _)| at)
+        .unwrap_or_else(|| {
+            panic!(
+                "checkov wrote no report:\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+    let report: Value = serde_json::from_slice(&output.stdout[start..])
+        .unwrap_or_else(|e| panic!("checkov's report is not JSON ({e})"));
+    let reports = match report {
+        Value::Array(reports) => reports,
+        one => vec![one],
+    };
+    let mut verdicts = std::collections::HashMap::new();
+    for r in &reports {
+        assert_eq!(r["summary"]["parsing_errors"], 0, "{}", r["summary"]);
+        for (kind, failed) in [("passed_checks", false), ("failed_checks", true)] {
+            for c in r["results"][kind].as_array().into_iter().flatten() {
+                let file = Path::new(c["file_path"].as_str().unwrap_or_default())
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let resource = c["resource"].as_str().unwrap_or_default();
+                let id = resource.rsplit_once('.').map_or(resource, |(_, id)| id);
+                let key = (
+                    file,
+                    id.to_owned(),
+                    c["check_id"].as_str().unwrap_or_default().to_owned(),
+                );
+                *verdicts.entry(key).or_insert(false) |= failed;
+            }
+        }
+    }
+    verdicts
+}
+
+/// cdk-nag's HIPAA pack over every template of `dir`, once (`check.js --keep-going`): its
+/// report, with the templates `CfnInclude` could not load under `unloaded`.
+fn cdk_nag_over_dir(dir: &Path) -> Value {
+    let output = Command::new(node())
+        .arg(cdk_nag_script())
+        .arg("--keep-going")
+        .arg(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("node runs ({e}); install Node.js 20 or set HIPAA_STACK_NODE"));
+    assert!(
+        output.status.success(),
+        "cdk-nag over the compliant corpus failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "cdk-nag's report is not JSON ({e}):\n{}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    });
+    assert_eq!(report["pack"], "HIPAA.Security");
+    report
+}
+
+/// The compliant corpus claims that each case's target passes its rule; where the rule
+/// names the same setting's check in checkov or in cdk-nag's HIPAA pack, that peer is run
+/// over the case too (each peer once, over one folder of templates). Every failure of the
+/// mapped check on the target (or, for a checkov check that does not read the target's
+/// type, on another resource of the case, such as the parameter group that holds a
+/// cluster's setting) is either a hole in the rule (fix the rule, and move the case
+/// to the spelling corpus) or a peer's narrower or older reading, answered in
+/// `tests/peers/compliant-answers.json` with a reason a reviewer can check; an answer that
+/// no longer matches a failure is stale and fails the test too.
+///
+/// A peer that cannot judge a case is not a disagreement: a check that does not apply to the
+/// target's type or that checkov could not run, a template that cdk-nag's `CfnInclude`
+/// refuses (a boolean written `"TRUE"`, a property of another shape than CDK's types), and
+/// cdk-nag's `ValidationFailure` (a rule that cannot resolve an intrinsic). The test asks
+/// that both peers judge a good share of the cases, so that it cannot pass by judging none.
+#[test]
+fn the_peers_pass_the_compliant_corpus_or_are_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = write_compliant_cases(dir.path());
+    assert!(
+        cases.len() > 500,
+        "only {} compliant cases name a peer check",
+        cases.len()
+    );
+    let checkov = checkov_verdicts(dir.path());
+    let nag = cdk_nag_over_dir(dir.path());
+    let unloaded: std::collections::HashSet<&str> = nag["unloaded"]
+        .as_array()
+        .expect("check.js --keep-going lists what it could not load")
+        .iter()
+        .filter_map(|u| u["template"].as_str())
+        .collect();
+    let mut nag_failed = std::collections::HashSet::new();
+    for f in nag["findings"].as_array().into_iter().flatten() {
+        if matches!(f["level"].as_str(), Some("Error" | "Warning")) && f["suppressed"] != true {
+            nag_failed.insert((
+                f["template"].as_str().unwrap_or_default().to_owned(),
+                f["resource"].as_str().unwrap_or_default().to_owned(),
+                f["rule"].as_str().unwrap_or_default().to_owned(),
+            ));
+        }
+    }
+
+    // (check, rule, why) of every failure of a mapped peer check on a case's target.
+    let mut disagreements = std::collections::BTreeSet::new();
+    let (mut checkov_judged, mut checkov_mapped) = (0, 0);
+    let (mut nag_judged, mut nag_mapped) = (0, 0);
+    for case in &cases {
+        for &check in &case.checkov {
+            checkov_mapped += 1;
+            let key = (case.file.clone(), case.target.clone(), check.to_owned());
+            let failed = match checkov.get(&key) {
+                Some(failed) => *failed,
+                // A check of another type than the target's judges the same setting where
+                // checkov reads it (a DocumentDB cluster's audit logs in its parameter
+                // group): its failure on another resource of the case counts too.
+                None => checkov
+                    .iter()
+                    .any(|((file, _, id), failed)| *failed && *file == case.file && id == check),
+            };
+            if checkov.contains_key(&key) || failed {
+                checkov_judged += 1;
+            }
+            if failed {
+                disagreements.insert((check.to_owned(), case.rule.clone(), case.why.clone()));
+            }
+        }
+        for &check in &case.cdk_nag {
+            nag_mapped += 1;
+            if !unloaded.contains(case.file.as_str()) {
+                nag_judged += 1;
+                let key = (case.file.clone(), case.target.clone(), check.to_owned());
+                if nag_failed.contains(&key) {
+                    disagreements.insert((check.to_owned(), case.rule.clone(), case.why.clone()));
+                }
+            }
+        }
+    }
+    assert!(
+        checkov_judged * 4 >= checkov_mapped,
+        "checkov judged only {checkov_judged} of the {checkov_mapped} cases of a rule it maps"
+    );
+    assert!(
+        nag_judged * 5 >= nag_mapped * 4,
+        "cdk-nag loaded only {nag_judged} of the {nag_mapped} cases of a rule it maps; it could not load: {}",
+        nag["unloaded"]
+    );
+
+    let answers: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join(COMPLIANT_ANSWERS)).unwrap(),
+    )
+    .unwrap_or_else(|e| panic!("{COMPLIANT_ANSWERS} is not JSON: {e}"));
+    let mut answered = std::collections::BTreeSet::new();
+    let mut wrong = Vec::new();
+    for a in answers.as_array().expect("a list of answers") {
+        let field = |name: &str| a[name].as_str().unwrap_or_default().to_owned();
+        let (check, rule, why, reason) =
+            (field("check"), field("rule"), field("why"), field("reason"));
+        let peer = if check.starts_with("HIPAA.Security-") {
+            "cdk-nag"
+        } else {
+            "checkov"
+        };
+        if a["peer"] != peer {
+            wrong.push(format!(
+                "{rule} {check}: the answer names peer {}, not {peer}",
+                a["peer"]
+            ));
+        }
+        if reason.split_whitespace().count() < 8 {
+            wrong.push(format!(
+                "{rule} {check} ({why}): the answer gives no reason a reader can check: {reason:?}"
+            ));
+        }
+        let key = (check, rule, why);
+        if !disagreements.contains(&key) {
+            wrong.push(format!(
+                "stale answer: {} does not fail the target of {} ({}) any more; remove the answer",
+                key.0, key.1, key.2
+            ));
+        }
+        if !answered.insert(key.clone()) {
+            wrong.push(format!(
+                "{} on {} ({}) is answered twice",
+                key.0, key.1, key.2
+            ));
+        }
+    }
+    for (check, rule, why) in &disagreements {
+        if !answered.contains(&(check.clone(), rule.clone(), why.clone())) {
+            wrong.push(format!(
+                "{check} fails the target of the compliant case of {rule} ({why}): fix the rule if the peer is right, else answer it in {COMPLIANT_ANSWERS}"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -515,3 +515,39 @@ fn report_with_low_memory_writes_the_same_files() {
         }
     }
 }
+
+/// `report --out DIR` replaces the three files of an earlier report, and never a file of
+/// the user's own of the same name (a `report.md` of their notes, a link, a folder): the
+/// run fails naming the file and what to do, and leaves it as it was.
+#[test]
+fn report_never_replaces_a_file_of_the_users_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let ours = dir.path().join("ours");
+    report_of("clinic", &ours);
+    let again = report_of("clinic", &ours);
+    assert_eq!(again["schema"], "hipaa-stack.report/v1");
+    for name in ["report.json", "report.md", "report.html"] {
+        let theirs = dir.path().join(format!("theirs-{name}"));
+        std::fs::create_dir_all(&theirs).unwrap();
+        let notes = "# Our own notes\n\nWritten by hand, not by a tool.\n";
+        std::fs::write(theirs.join(name), notes).unwrap();
+        let run = run_example("clinic", &["report", "--out", theirs.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(!run.status.success(), "{name}: {stderr}");
+        assert!(
+            stderr.contains(name) && stderr.contains("did not write") && stderr.contains("--out"),
+            "{name}: {stderr}"
+        );
+        assert_eq!(std::fs::read_to_string(theirs.join(name)).unwrap(), notes);
+        for other in ["report.json", "report.md", "report.html"] {
+            if other != name {
+                assert!(!theirs.join(other).exists(), "{name}: {other} was written");
+            }
+        }
+    }
+    let folder = dir.path().join("folder");
+    std::fs::create_dir_all(folder.join("report.html")).unwrap();
+    let run = run_example("clinic", &["report", "--out", folder.to_str().unwrap()]);
+    assert!(!run.status.success());
+    assert!(folder.join("report.html").is_dir());
+}

@@ -155,6 +155,68 @@ async fn missing_credentials_are_named_as_such_with_their_own_exit_code() {
     assert!(start.elapsed() < Duration::from_secs(30));
 }
 
+/// A refusal for the signing time that arrives under a permission's code (JSON services
+/// answer `AccessDeniedException`, "Signature expired: …"; the SDKs' own clock-skew
+/// correction counts that code among the skew codes, `aws-runtime`,
+/// `service_clock_skew::CLOCK_SKEW_ERROR_CODES`) is the clock, not a missing permission:
+/// signed again once with the time of the answer, then said so naming the stack and what to
+/// do, with the credentials' exit code. An HTML page refusing the request (a proxy, an S3
+/// website endpoint) is not AWS at all: said so, not retried, with the exit code of an
+/// endpoint that cannot be reached.
+#[tokio::test]
+async fn a_refusal_for_the_signing_time_and_a_refusing_page_say_what_they_are() {
+    let env = |endpoint: &str| {
+        vec![
+            ("AWS_ENDPOINT_URL", endpoint.to_owned()),
+            ("AWS_ACCESS_KEY_ID", "test".to_owned()),
+            ("AWS_SECRET_ACCESS_KEY", "test".to_owned()),
+            ("AWS_REGION", "us-east-1".to_owned()),
+            ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
+        ]
+    };
+    let skewed = Fake::start(|_, _| {
+        Some((
+            403,
+            "text/xml",
+            query_error(
+                "AccessDenied",
+                "Signature expired: 20260101T000000Z is now earlier than 20260101T001500Z (20260101T003000Z - 15 min.)",
+            ),
+        ))
+    });
+    let run = clinic(&["outputs"], &env(&skewed.endpoint), Stdio::piped());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(code(&run), 12, "{stderr}");
+    assert!(
+        stderr.contains("stack `clinic-security`: DescribeStacks was refused: AWS refused the request for the time it was signed at"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("set it right"), "{stderr}");
+    assert!(!stderr.contains("not allowed to call"), "{stderr}");
+    assert_eq!(skewed.hits(), 2, "signed again once");
+
+    let page = Fake::start(|_, _| {
+        Some((
+            403,
+            "text/html",
+            "<html><head><title>403 Forbidden</title></head><body><h1>403 Forbidden</h1></body></html>".to_owned(),
+        ))
+    });
+    let run = clinic(&["outputs"], &env(&page.endpoint), Stdio::piped());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(code(&run), 10, "{stderr}");
+    assert!(
+        stderr.contains(
+            "stack `clinic-security`: DescribeStacks was refused by something that is not AWS"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("<title>403 Forbidden</title>"), "{stderr}");
+    assert!(stderr.contains("check the proxy settings"), "{stderr}");
+    assert!(!stderr.contains("throttling"), "{stderr}");
+    assert_eq!(page.hits(), 1, "not retried");
+}
+
 #[tokio::test]
 async fn access_denied_names_the_action_and_the_stack() {
     let fake = Fake::start(|_, request| {

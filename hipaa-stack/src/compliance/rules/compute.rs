@@ -80,7 +80,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             BATCH,
         ],
         controls: &["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
-        fix: "set `Encrypted` to true with a customer-managed `KmsKeyId` on the volume, and on the `Ebs` of every entry of `BlockDeviceMappings` (`LaunchTemplateData.BlockDeviceMappings` for launch templates), the root device included, by the image's root device name (`/dev/xvda` for Amazon Linux, `/dev/sda1` for Ubuntu and Windows); a fleet launches from launch templates of the template (`LaunchTemplateConfigs`), since a Spot Fleet's inline specification cannot name a key, and so do an EKS managed node group (`LaunchTemplate`) and a managed AWS Batch compute environment (`ComputeResources.LaunchTemplate` and its `Overrides`)",
+        fix: "set `Encrypted` to true with a customer-managed `KmsKeyId` on the volume, and on the `Ebs` of every entry of `BlockDeviceMappings` (`LaunchTemplateData.BlockDeviceMappings` for launch templates), the root device included, by the root device name of the image's family where its AWS public parameter names it (`/dev/xvda` for Amazon Linux, and with it the data volume `/dev/xvdb` for Bottlerocket, `/dev/sda1` for Ubuntu, Windows and paravirtual Amazon Linux images; an EKS node group's `AmiType` and a Batch compute environment's image overrides included), and launch no image backed by instance store (Amazon Linux's `-s3` parameters); a fleet launches from launch templates of the template (`LaunchTemplateConfigs`), since a Spot Fleet's inline specification cannot name a key, and so do an EKS managed node group (`LaunchTemplate`) and a managed AWS Batch compute environment (`ComputeResources.LaunchTemplate` and its `Overrides`)",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_3"),
@@ -128,7 +128,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
             "164.308(a)(4)(ii)(C)",
             "164.312(a)(1)",
         ],
-        fix: "set `MetadataOptions.HttpTokens` to `required` (or `HttpEndpoint` to `disabled`) on the instance or launch configuration, or `LaunchTemplateData.MetadataOptions.HttpTokens` on a launch template the instance launches from (`LaunchTemplate.LaunchTemplateId`); launch fleets (`LaunchTemplateConfigs`), EKS managed node groups (`LaunchTemplate`) and managed AWS Batch compute environments (`ComputeResources.LaunchTemplate`) from such launch templates; set `InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion` to `2` on a SageMaker notebook instance, and on the `AWS::EMR::SecurityConfiguration` of this template that an EMR cluster names by `Ref` in `SecurityConfiguration`; `InstanceMetadataOptions.HttpTokens` to `required` on an Image Builder infrastructure configuration; the option `aws:autoscaling:launchconfiguration` `DisableIMDSv1` to true in an Elastic Beanstalk environment's `OptionSettings` (or in the configuration template of this template it names)",
+        fix: "set `MetadataOptions.HttpTokens` to `required` (or `HttpEndpoint` to `disabled`) on the instance or launch configuration, or `LaunchTemplateData.MetadataOptions.HttpTokens` on a launch template the instance launches from (`LaunchTemplate.LaunchTemplateId`); launch fleets (`LaunchTemplateConfigs`), EKS managed node groups (`LaunchTemplate`) and managed AWS Batch compute environments (`ComputeResources.LaunchTemplate`) from such launch templates; set `InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion` to `2` on a SageMaker notebook instance, and on the `AWS::EMR::SecurityConfiguration` of the app that an EMR cluster names in `SecurityConfiguration`, by `Ref` in its template or by `Fn::ImportValue` of an export of a stack of the app in the cluster's region whose value is that `Ref` (a configuration outside the app, or of another region, is read nowhere); `InstanceMetadataOptions.HttpTokens` to `required` on an Image Builder infrastructure configuration; the option `aws:autoscaling:launchconfiguration` `DisableIMDSv1` to true in an Elastic Beanstalk environment's `OptionSettings` (or in the configuration template of this template it names)",
         packs: Packs {
             cdk_nag: Some("HIPAA.Security-EC2IMDSv2Enabled"),
             checkov: Some("CKV_AWS_79"),
@@ -211,13 +211,27 @@ fn instance_pinned(cx: &Cx<'_>, template: &Resource) -> Vec<String> {
 }
 
 /// Every EBS block device at `pointer` (a `BlockDeviceMappings` list) is encrypted with a
-/// customer-managed key, and one of them is the root device ([`root_unmapped`]): what
-/// passes without the root device is a gap.
+/// customer-managed key, and one of them is the root device of the launch's image
+/// ([`root_unmapped`]): what passes without the root device is a gap.
 pub(super) fn encrypted_block_devices(cx: &Cx<'_>, pointer: &str) -> Outcome {
-    match (
-        block_devices_encrypted(cx, pointer),
-        root_unmapped(&[(cx, pointer)]),
-    ) {
+    let image = image_pointer(pointer);
+    encrypted_block_devices_of(cx, pointer, &[(cx, image.as_str())])
+}
+
+/// [`encrypted_block_devices`] of a launch whose image is the last of `images` that is set
+/// (an instance's own `ImageId` overrides its launch template's): an image whose root
+/// device is instance store fails whatever the mappings say.
+fn encrypted_block_devices_of(cx: &Cx<'_>, pointer: &str, images: &[(&Cx<'_>, &str)]) -> Outcome {
+    let devices = block_devices_encrypted(cx, pointer);
+    if !ROOT_MAPPING_CONSTRUCTS.contains(&cx.resource.construct_kind().unwrap_or_default())
+        && let Image::InstanceStore(problem) = launch_image(images)
+    {
+        return match devices {
+            Outcome::Fail(f) => Outcome::Fail(format!("{problem}; {f}")),
+            _ => Outcome::Fail(problem),
+        };
+    }
+    match (devices, root_unmapped_of(&[(cx, pointer)], images)) {
         (Outcome::Pass(_), Some(gap)) => Outcome::Gap(gap),
         (outcome, _) => outcome,
     }
@@ -226,8 +240,25 @@ pub(super) fn encrypted_block_devices(cx: &Cx<'_>, pointer: &str) -> Outcome {
 /// The root device names of the images EC2 launches: `/dev/xvda` (Amazon Linux) and
 /// `/dev/sda1` (Ubuntu, Red Hat, Windows, …), as the EC2 user guide ("Device names for
 /// volumes on Amazon EC2 instances") lists them, with the short spellings a mapping may
-/// use (`xvda`, `sda1`) and `/dev/sda` of older images.
+/// use (`xvda`, `sda1`) and `/dev/sda` of older images: the names taken for the root of an
+/// image whose family is not known ([`Image::Unknown`]).
 const ROOT_DEVICES: &[&str] = &["/dev/xvda", "/dev/sda1", "/dev/sda", "xvda", "sda1"];
+
+/// The root of an HVM Amazon Linux image (EC2 user guide, "Device names for volumes on
+/// Amazon EC2 instances": "Reserved for root volume: Differs by AMI. /dev/sda1 or
+/// /dev/xvda"; Amazon Linux's is `/dev/xvda`, as `SecureInstance` reads it).
+const XVDA: &[&str] = &["/dev/xvda", "xvda"];
+/// The root of Ubuntu (Canonical's `…/hvm/ebs-…/` parameters) and Windows images, and of
+/// paravirtual ones (the same guide, for paravirtual: "Reserved for root volume:
+/// /dev/sda1").
+const SDA1: &[&str] = &["/dev/sda1", "sda1"];
+/// The data volume of a Bottlerocket image, beside its root `/dev/xvda`: "Bottlerocket
+/// operates with two default storage volumes": the root device `/dev/xvda`, which "holds the
+/// active and passive partition sets", and the data device `/dev/xvdb`, "used as persistent
+/// storage for container images, container orchestration, host-containers, and bootstrap
+/// containers" (Bottlerocket's README, "Default Volumes"). Made from the image's snapshot
+/// unless a mapping names it, it holds whatever the containers write.
+const XVDB: &[&str] = &["/dev/xvdb", "xvdb"];
 
 /// The constructs whose launch template maps the root device they are given
 /// (`root_device_name`), encrypted with their key: their mapping is the root device
@@ -235,27 +266,158 @@ const ROOT_DEVICES: &[&str] = &["/dev/xvda", "/dev/sda1", "/dev/sda", "xvda", "s
 /// resource cannot claim (it is `RawResource`).
 const ROOT_MAPPING_CONSTRUCTS: &[&str] = &["SecureInstance", "SecureInstanceGroup"];
 
+/// What the image a launch names says of its root device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Image {
+    /// An image id, a parameter of no family known here, or a value known only at deploy
+    /// (a template parameter, `Fn::ImportValue`, …): its root may be any root device name.
+    Unknown,
+    /// Images of a known family (what names them: an AWS public parameter, a node group's
+    /// `AmiType`), whose root device has these names.
+    Root(String, &'static [&'static str]),
+    /// Images of a known family with a data volume beside the root ([`XVDB`] of
+    /// Bottlerocket): the root device's names, then the data device's.
+    WithData(String, &'static [&'static str], &'static [&'static str]),
+    /// An image whose root volume is instance store: why no key encrypts it.
+    InstanceStore(String),
+}
+
+/// The pointer of the image of the launch whose mappings are at `pointer`:
+/// `…/BlockDeviceMappings` becomes `…/ImageId` (an instance's and a launch configuration's
+/// `ImageId`, a launch template's `LaunchTemplateData.ImageId`, an EC2 Fleet override's).
+fn image_pointer(pointer: &str) -> String {
+    match pointer.strip_suffix("BlockDeviceMappings") {
+        Some(base) => format!("{base}ImageId"),
+        None => "/ImageId".to_owned(),
+    }
+}
+
+/// The image of a launch: the last of `images` (a context and the pointer of an `ImageId`)
+/// that is set, read by [`image_named`].
+fn launch_image(images: &[(&Cx<'_>, &str)]) -> Image {
+    images
+        .iter()
+        .rev()
+        .find_map(|(cx, pointer)| cx.prop(pointer))
+        .map_or(Image::Unknown, image_named)
+}
+
+/// The image an `ImageId` names, where it is an AWS public parameter of a known family:
+/// written as a CloudFormation dynamic reference, `{{resolve:ssm:name}}` or
+/// `{{resolve:ssm:name:version}}` (CloudFormation user guide, "Get a plaintext value from
+/// Systems Manager Parameter Store"), or as EC2 resolves it at launch, `resolve:ssm:name`,
+/// `…:name:version-number`, `…:name:label` or the parameter's ARN (EC2 API reference,
+/// `ImageId` of `RequestLaunchTemplateData` and `FleetLaunchTemplateOverridesRequest`:
+/// "Alternatively, you can specify a Systems Manager parameter … resolve:ssm:public-parameter
+/// … resolve:ssm:parameter-ARN"). The families are those `SecureInstance` knows
+/// (`constructs::secure_instance`): `/aws/service/ami-amazon-linux-latest/` (root
+/// `/dev/xvda`; its `-s3` images are backed by instance store, which no key of the account
+/// encrypts: EC2 user guide, "Root volumes for your Amazon EC2 instances"; its `-pv-` images
+/// are paravirtual, root `/dev/sda1`), Canonical's `/aws/service/canonical/ubuntu/…/hvm/ebs-…`
+/// and `/aws/service/ami-windows-latest/` (root `/dev/sda1`). Anything else, an ARN of a
+/// parameter of an account (not AWS's public one) among them, is [`Image::Unknown`].
+fn image_named(value: &Value) -> Image {
+    let Some(text) = super::meaning::text(value) else {
+        return Image::Unknown;
+    };
+    let text = text.trim();
+    let reference = text
+        .strip_prefix("{{resolve:ssm:")
+        .and_then(|t| t.strip_suffix("}}"))
+        .or_else(|| text.strip_prefix("resolve:ssm:"));
+    let Some(reference) = reference else {
+        return Image::Unknown;
+    };
+    // A public parameter's ARN has no account: `arn:aws:ssm:us-east-1::parameter/aws/…`.
+    let reference = match reference.strip_prefix("arn:") {
+        Some(arn) => {
+            let parts: Vec<&str> = arn.splitn(5, ':').collect();
+            match parts.as_slice() {
+                [_, "ssm", _, "", rest] => match rest.strip_prefix("parameter") {
+                    Some(name) if name.starts_with('/') => name,
+                    _ => return Image::Unknown,
+                },
+                _ => return Image::Unknown,
+            }
+        }
+        None => reference,
+    };
+    // A version or a label follows the name after a colon, which no parameter name has.
+    let name = reference.split(':').next().unwrap_or_default();
+    if let Some(image) = name.strip_prefix("/aws/service/ami-amazon-linux-latest/") {
+        if image.ends_with("-s3") {
+            return Image::InstanceStore(format!(
+                "the image is the parameter `{name}`, an Amazon Linux image backed by instance store (`-s3`): its root volume is instance store, which no key of the account encrypts (EC2 user guide, \"Root volumes for your Amazon EC2 instances\"); launch an EBS-backed image, such as `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64`, with its root device `/dev/xvda` mapped encrypted"
+            ));
+        }
+        let roots = if image.contains("-pv-") { SDA1 } else { XVDA };
+        return Image::Root(format!("the parameter `{name}`"), roots);
+    }
+    // Bottlerocket's parameters (`/aws/service/bottlerocket/aws-k8s-1.30/x86_64/latest/image_id`).
+    if name.starts_with("/aws/service/bottlerocket/") {
+        return Image::WithData(format!("the parameter `{name}`"), XVDA, XVDB);
+    }
+    if name.starts_with("/aws/service/ami-windows-latest/")
+        || (name.starts_with("/aws/service/canonical/ubuntu/") && name.contains("/hvm/ebs-"))
+    {
+        return Image::Root(format!("the parameter `{name}`"), SDA1);
+    }
+    Image::Unknown
+}
+
 /// Why the root volume of the instances launched with the mappings at each `(cx, pointer)`
 /// (one launch's lists: a launch template's and a fleet override's) is not shown encrypted:
-/// no EBS entry of them names a root device ([`ROOT_DEVICES`]). EC2 takes every volume of
-/// the image's block device mapping, the root volume among them, from the image's
-/// snapshots, and a mapping given at launch overrides the image's for its own device name
-/// only (EC2 user guide, "Block device mappings"); a volume made from an unencrypted
-/// snapshot is encrypted only when the launch says so or the account's EBS encryption by
-/// default is on, an account and Region setting no template shows (EC2 user guide, "Amazon
-/// EBS encryption"). A device name known only at deploy (a parameter) may name any device.
+/// no EBS entry of them names the root device of the launch's image (its family's,
+/// [`image_named`], read from the `ImageId` beside each list, the last set winning; any
+/// of [`ROOT_DEVICES`] for an image of no known family), or the image's root is instance
+/// store. EC2 takes every volume of the image's block device mapping, the root volume
+/// among them, from the image's snapshots, and a mapping given at launch overrides the
+/// image's for its own device name only (EC2 user guide, "Block device mappings"); a volume
+/// made from an unencrypted snapshot is encrypted only when the launch says so or the
+/// account's EBS encryption by default is on, an account and Region setting no template
+/// shows (EC2 user guide, "Amazon EBS encryption"). A device name known only at deploy (a
+/// parameter) may name any device.
 pub(super) fn root_unmapped(lists: &[(&Cx<'_>, &str)]) -> Option<String> {
+    let images: Vec<String> = lists.iter().map(|(_, p)| image_pointer(p)).collect();
+    let images: Vec<(&Cx<'_>, &str)> = lists
+        .iter()
+        .zip(&images)
+        .map(|((cx, _), image)| (*cx, image.as_str()))
+        .collect();
+    root_unmapped_of(lists, &images)
+}
+
+/// [`root_unmapped`] of a launch whose image is the last of `images` that is set.
+fn root_unmapped_of(lists: &[(&Cx<'_>, &str)], images: &[(&Cx<'_>, &str)]) -> Option<String> {
+    root_unmapped_with(lists, launch_image(images))
+}
+
+/// [`root_unmapped`] of a launch of `image`.
+fn root_unmapped_with(lists: &[(&Cx<'_>, &str)], image: Image) -> Option<String> {
     let mut named = Vec::new();
+    if lists.iter().any(|(cx, _)| {
+        ROOT_MAPPING_CONSTRUCTS.contains(&cx.resource.construct_kind().unwrap_or_default())
+    }) {
+        return None;
+    }
+    let (roots, data) = match &image {
+        Image::InstanceStore(problem) => return Some(problem.clone()),
+        Image::Root(_, roots) => (*roots, None),
+        Image::WithData(_, roots, data) => (*roots, Some(*data)),
+        Image::Unknown => (ROOT_DEVICES, None),
+    };
+    let (mut root_mapped, mut data_mapped) = (false, data.is_none());
     for (cx, pointer) in lists {
-        if ROOT_MAPPING_CONSTRUCTS.contains(&cx.resource.construct_kind().unwrap_or_default()) {
-            return None;
-        }
         let Some(mappings) = cx.prop(pointer).and_then(Value::as_array) else {
             continue;
         };
         for m in mappings.iter().filter(|m| m.get("Ebs").is_some()) {
             match m.get("DeviceName").and_then(super::meaning::text) {
-                Some(name) if ROOT_DEVICES.contains(&name.as_str()) => return None,
+                Some(name) if roots.contains(&name.as_str()) => root_mapped = true,
+                Some(name) if data.is_some_and(|d| d.contains(&name.as_str())) => {
+                    data_mapped = true;
+                    named.push(format!("`{name}`"));
+                }
                 Some(name) => named.push(format!("`{name}`")),
                 None => named.push(
                     m.get("DeviceName")
@@ -264,11 +426,24 @@ pub(super) fn root_unmapped(lists: &[(&Cx<'_>, &str)]) -> Option<String> {
             }
         }
     }
-    Some(format!(
-        "`{}` maps {}, none of them a root device name (`/dev/xvda`, `/dev/sda1`): the root volume, and any other volume the image maps, is made from the image's snapshots, encrypted only if they are or the account's EBS encryption by default is on, which no template shows; map the image's root device name (`/dev/xvda` for Amazon Linux, `/dev/sda1` for Ubuntu and Windows) with `Encrypted` true and a customer-managed `KmsKeyId`",
-        pointer_name(lists.first().map_or("/BlockDeviceMappings", |(_, p)| p)),
-        named.join(", ")
-    ))
+    if root_mapped && data_mapped {
+        return None;
+    }
+    let list = pointer_name(lists.first().map_or("/BlockDeviceMappings", |(_, p)| p));
+    let named = named.join(", ");
+    Some(match image {
+        Image::WithData(family, _, data) if root_mapped => format!(
+            "`{list}` does not map `{}`, the data volume of the images of {family}, which holds the containers' images and storage: it is made from the image's snapshot, encrypted only if it is or the account's EBS encryption by default is on, which no template shows; map `{}` with `Encrypted` true and a customer-managed `KmsKeyId`",
+            data[0], data[0]
+        ),
+        Image::Root(family, roots) | Image::WithData(family, roots, _) => format!(
+            "`{list}` maps {named}, not `{}`, the root device of the images of {family}: the root volume is made from the image's snapshot, encrypted only if it is or the account's EBS encryption by default is on, which no template shows, and the volume mapped is an extra one; map `{}` with `Encrypted` true and a customer-managed `KmsKeyId`",
+            roots[0], roots[0]
+        ),
+        _ => format!(
+            "`{list}` maps {named}, none of them a root device name (`/dev/xvda`, `/dev/sda1`): the root volume, and any other volume the image maps, is made from the image's snapshots, encrypted only if they are or the account's EBS encryption by default is on, which no template shows; map the image's root device name (`/dev/xvda` for Amazon Linux, `/dev/sda1` for Ubuntu and Windows) with `Encrypted` true and a customer-managed `KmsKeyId`"
+        ),
+    })
 }
 
 /// Every EBS block device at `pointer` is encrypted with a customer-managed key (which
@@ -343,9 +518,12 @@ fn e1(cx: &Cx<'_>) -> Outcome {
     match cx.resource.type_name() {
         SPOT_FLEET | EC2_FLEET => fleets::e1(cx),
         GROUP => group_launches(cx),
-        NODEGROUP | BATCH => service_template_launches(
+        NODEGROUP | BATCH => service_images_mapped(
             cx,
-            "whose volumes' encryption no template shows (an `AWS::EKS::Nodegroup`'s `DiskSize` names no key); launch them from an `AWS::EC2::LaunchTemplate` of this template whose `BlockDeviceMappings` encrypt the root device with a customer-managed key",
+            service_template_launches(
+                cx,
+                "whose volumes' encryption no template shows (an `AWS::EKS::Nodegroup`'s `DiskSize` names no key); launch them from an `AWS::EC2::LaunchTemplate` of this template whose `BlockDeviceMappings` encrypt the root device with a customer-managed key",
+            ),
         ),
         "AWS::EC2::Volume" => all([
             cx.equals("/Encrypted", &json!(true)),
@@ -358,19 +536,28 @@ fn e1(cx: &Cx<'_>) -> Outcome {
         // An instance, or a launch configuration (its `BlockDeviceMappings` are written as
         // an instance's, and it has no launch template).
         _ => {
-            let devices = match launch_template(cx) {
+            // The image is the instance's own `ImageId`, or else its launch template's
+            // (what is given at launch overrides the template).
+            let template = launch_template(cx);
+            let from_template = template.map(|t| cx.on(t));
+            let mut images: Vec<(&Cx<'_>, &str)> = Vec::new();
+            if let Some(from) = &from_template {
+                images.push((from, "/LaunchTemplateData/ImageId"));
+            }
+            images.push((cx, "/ImageId"));
+            let devices = match (template, &from_template) {
                 // An instance without mappings of its own takes its launch template's.
-                Some(template) if cx.prop("/BlockDeviceMappings").is_none() => {
-                    let from_template = cx.on(template);
+                (Some(template), Some(from)) if cx.prop("/BlockDeviceMappings").is_none() => {
                     fleets::unless_pinned(
-                        encrypted_block_devices(
-                            &from_template,
+                        encrypted_block_devices_of(
+                            from,
                             "/LaunchTemplateData/BlockDeviceMappings",
+                            &images,
                         ),
                         instance_pinned(cx, template),
                     )
                 }
-                _ => encrypted_block_devices(cx, "/BlockDeviceMappings"),
+                _ => encrypted_block_devices_of(cx, "/BlockDeviceMappings", &images),
             };
             // Volumes attached by `Volumes` are judged where they are declared: each must be
             // a volume of this template.
@@ -403,6 +590,108 @@ fn e1(cx: &Cx<'_>) -> Outcome {
                 (_, false) => all(attached),
             }
         }
+    }
+}
+
+/// E1 over an EKS managed node group or a Batch compute environment that passes: the
+/// service may launch another image than its launch template names, whose root device the
+/// template must map (hostile review 20: a template mapping `/dev/xvda`, judged where it is
+/// declared, passed under a Windows node group, whose root is `/dev/sda1`). A node group
+/// launches the template's `ImageId` when it has one (a custom AMI), or else the image of its
+/// `AmiType` ("The AMI type for your node group", CloudFormation reference,
+/// `AWS::EKS::Nodegroup`: `WINDOWS_…` types are Windows Server images, root `/dev/sda1`; the
+/// others, `AL2_…`, `AL2023_…` and `BOTTLEROCKET_…`, root `/dev/xvda`; without one, an Amazon
+/// Linux type). A Batch compute environment may launch its `ComputeResources.ImageId`, each
+/// `Ec2Configuration` entry's `ImageIdOverride` ("The AMI ID used for instances launched in
+/// the compute environment that match the image type. This setting overrides the imageId
+/// set in the computeResource object", `AWS::Batch::ComputeEnvironment Ec2ConfigurationObject`)
+/// or its template's image, or else the ECS-optimized Amazon Linux image of its `ImageType`
+/// (root `/dev/xvda`): the root of each that is known must be mapped. A value read only at
+/// deploy is an image of no known family, as for an instance.
+fn service_images_mapped(cx: &Cx<'_>, outcome: Outcome) -> Outcome {
+    let Outcome::Pass(_) = outcome else {
+        return outcome;
+    };
+    let Some((specs, key)) = service_specifications(cx) else {
+        return outcome;
+    };
+    let data = "/LaunchTemplateData/BlockDeviceMappings";
+    let mut gaps = Vec::new();
+    for spec in &specs {
+        let Some(template) = cx
+            .prop(&format!("{spec}/{key}"))
+            .and_then(|v| fleets::template_named(cx, v))
+        else {
+            continue;
+        };
+        let from = cx.on(template);
+        let own = from.prop("/LaunchTemplateData/ImageId");
+        let mut images: Vec<Image> = Vec::new();
+        if cx.resource.type_name() == NODEGROUP {
+            images.push(match own {
+                Some(image) => image_named(image),
+                None => match cx.prop("/AmiType").map(super::meaning::text) {
+                    None => Image::Root("the node group's default `AmiType`".to_owned(), XVDA),
+                    Some(Some(kind))
+                        if kind.trim().to_ascii_uppercase().starts_with("WINDOWS_") =>
+                    {
+                        Image::Root(format!("`AmiType` {}", kind.trim()), SDA1)
+                    }
+                    Some(Some(kind)) if kind.trim().eq_ignore_ascii_case("CUSTOM") => {
+                        Image::Unknown
+                    }
+                    Some(Some(kind))
+                        if kind
+                            .trim()
+                            .to_ascii_uppercase()
+                            .starts_with("BOTTLEROCKET_") =>
+                    {
+                        Image::WithData(format!("`AmiType` {}", kind.trim()), XVDA, XVDB)
+                    }
+                    Some(Some(kind)) => Image::Root(format!("`AmiType` {}", kind.trim()), XVDA),
+                    Some(None) => Image::Unknown,
+                },
+            });
+        } else {
+            let overrides = cx
+                .prop("/ComputeResources/Ec2Configuration")
+                .and_then(Value::as_array)
+                .map(|entries| {
+                    entries
+                        .iter()
+                        .filter_map(|e| e.get("ImageIdOverride"))
+                        .filter(|v| !super::meaning::no_value(v))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default();
+            let named: Vec<&Value> = own
+                .into_iter()
+                .chain(cx.prop("/ComputeResources/ImageId"))
+                .chain(overrides)
+                .collect();
+            images.extend(named.iter().map(|v| image_named(v)));
+            if named.is_empty() {
+                images.push(Image::Root(
+                    "the ECS-optimized Amazon Linux images AWS Batch launches by default"
+                        .to_owned(),
+                    XVDA,
+                ));
+            }
+        }
+        for image in images {
+            if let Some(gap) = root_unmapped_with(&[(&from, data)], image) {
+                gaps.push(format!(
+                    "launch template `{}`: {gap}",
+                    template.logical_id()
+                ));
+            }
+        }
+    }
+    if gaps.is_empty() {
+        outcome
+    } else {
+        gaps.dedup();
+        Outcome::Gap(gaps.join("; "))
     }
 }
 
@@ -617,10 +906,10 @@ fn minimum_imds_two(cx: &Cx<'_>, options: &str) -> Result<Proof, String> {
     }
 }
 
-/// E4 over an EMR cluster: it names (`SecurityConfiguration` by `Ref`) an
-/// `AWS::EMR::SecurityConfiguration` of this template whose document requires IMDSv2. The
-/// document is JSON, written as an object or as its text; a configuration named by text, by
-/// parameter or by import is read nowhere.
+/// E4 over an EMR cluster: it names an `AWS::EMR::SecurityConfiguration` of the app whose
+/// document requires IMDSv2: one of this template by `Ref`, or one of another stack of the
+/// app ([`emr_configuration_elsewhere`]). The document is JSON, written as an object or as
+/// its text; a configuration named by text, or outside the app, is read nowhere.
 fn emr_imds(cx: &Cx<'_>) -> Outcome {
     let Some(named) = cx.prop("/SecurityConfiguration") else {
         return Outcome::Fail(
@@ -636,11 +925,12 @@ fn emr_imds(cx: &Cx<'_>) -> Outcome {
             cx.others(EMR_SECURITY_CONFIGURATION)
                 .find(|c| c.logical_id() == id)
         });
-    let Some(configuration) = ours else {
-        return Outcome::Fail(
-            "`SecurityConfiguration` names no `AWS::EMR::SecurityConfiguration` of this template (by `Ref`), so nothing shows that the cluster's instances require IMDSv2"
-                .to_owned(),
-        );
+    let (stack, configuration) = match ours {
+        Some(c) => (None, c),
+        None => match emr_configuration_elsewhere(cx, named) {
+            Ok((stack, c)) => (Some(stack), c),
+            Err(e) => return Outcome::Fail(e),
+        },
     };
     let on = cx.on(configuration);
     let found = match on.prop("/SecurityConfiguration") {
@@ -655,7 +945,10 @@ fn emr_imds(cx: &Cx<'_>) -> Outcome {
                 // not shown to be what EMR reads.
                 let once = ["\"InstanceMetadataServiceConfiguration\"", "\"MinimumInstanceMetadataServiceVersion\""]
                     .iter()
-                    .all(|key| text.matches(key).count() == 1);
+                    .all(|key| text.matches(key).count() == 1)
+                    // hostile review 20: nor a key written a second time with escapes
+                    // (`\u004d…`), which is the same key once read.
+                    && super::frontdoor::repeated_key(text).is_none();
                 match version.as_deref() {
                     Some("2") if once => on.proof("/SecurityConfiguration").ok_or_default(),
                     Some("2") => Err("`SecurityConfiguration` writes `InstanceMetadataServiceConfiguration` or its `MinimumInstanceMetadataServiceVersion` more than once or with escapes, so which version EMR reads is not shown; write each key once".to_owned()),
@@ -669,13 +962,118 @@ fn emr_imds(cx: &Cx<'_>) -> Outcome {
         },
         _ => minimum_imds_two(&on, "/SecurityConfiguration"),
     };
+    let shown = match stack {
+        Some(stack) => format!("{stack}/{}", configuration.logical_id()),
+        None => configuration.logical_id().to_owned(),
+    };
     match found {
-        Ok(p) => all([cx.proof("/SecurityConfiguration").ok_or_default(), Ok(p)]),
-        Err(e) => Outcome::Fail(format!(
-            "security configuration `{}`: {e}",
-            configuration.logical_id()
-        )),
+        Ok(mut p) => {
+            p.logical_id.clone_from(&shown);
+            all([cx.proof("/SecurityConfiguration").ok_or_default(), Ok(p)])
+        }
+        Err(e) => Outcome::Fail(format!("security configuration `{shown}`: {e}")),
     }
+}
+
+/// The `AWS::EMR::SecurityConfiguration` of another stack of the app that an EMR cluster's
+/// `SecurityConfiguration` names, with that stack's name: the whole value is the import
+/// (`Fn::ImportValue` of a name written out) of an export of a stack of the app in the
+/// cluster's region whose value is the configuration (its `Ref`, which is its name:
+/// CloudFormation reference, `AWS::EMR::SecurityConfiguration` "Return values"), or the
+/// `Ref` of a template parameter of hipaa-stack's that an output of such a stack fills.
+/// `SecurityConfiguration` is "The name of the security configuration applied to the
+/// cluster" (CloudFormation reference, `AWS::EMR::Cluster`), a configuration made first and
+/// then "available to use and re-use when you create clusters" (Amazon EMR Management
+/// Guide, "Use security configurations to set up Amazon EMR cluster security"; "You can
+/// re-use a security configuration for any number of clusters in your account",
+/// `AWS::EMR::SecurityConfiguration`), which EMR, a regional service, looks up by name in the
+/// cluster's region: a configuration of a stack in another region (which is what a
+/// parameter carries, `App::stack_in`) is not the one a name of that region's finds there,
+/// and an import that no stack of the app in this region exports names one outside the app,
+/// whose document no rule reads.
+fn emr_configuration_elsewhere<'a>(
+    cx: &Cx<'a>,
+    named: &Value,
+) -> Result<(&'a str, &'a Resource), String> {
+    let outside = "`SecurityConfiguration` names no `AWS::EMR::SecurityConfiguration` of the app (by `Ref` in this template, or by `Fn::ImportValue` of an export of a stack of the app in the cluster's region whose value is its `Ref`), so nothing shows that the cluster's instances require IMDSv2";
+    let region_of = |at: usize| cx.index.regions.get(at).cloned().flatten();
+    let here = region_of(cx.at);
+    let of_stack = |at: usize, value: &Value| {
+        let (stack, template) = *cx.stacks.get(at)?;
+        template
+            .resources()
+            .iter()
+            .filter(|r| r.type_name() == EMR_SECURITY_CONFIGURATION)
+            .find(|r| super::meaning::names(value, r.logical_id()))
+            .map(|r| (stack, r))
+    };
+    let import = named
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .and_then(|m| m.get("Fn::ImportValue"));
+    if let Some(import) = import {
+        let Some(name) = super::meaning::text(import) else {
+            return Err(format!(
+                "`SecurityConfiguration` imports {}, an export whose name is known only at deploy, so which security configuration it is is not shown; import an export of a stack of the app by its name written out",
+                super::meaning::text_or_json(import)
+            ));
+        };
+        for (at, (_, template)) in cx.stacks.iter().enumerate() {
+            if at == cx.at {
+                continue;
+            }
+            for output in template.outputs() {
+                if output.export_name() != Some(name.as_str()) {
+                    continue;
+                }
+                let Ok(value) = serde_json::to_value(&output.value) else {
+                    continue;
+                };
+                if let Some(found) = of_stack(at, &value) {
+                    if region_of(at) == here {
+                        return Ok(found);
+                    }
+                    return Err(format!(
+                        "`SecurityConfiguration` imports `{name}`, the security configuration `{}/{}` of another region: an import reads only exports of the cluster's region, and EMR looks the name up there; declare the security configuration in the cluster's region",
+                        found.0,
+                        found.1.logical_id()
+                    ));
+                }
+            }
+        }
+        return Err(outside.to_owned());
+    }
+    // The parameter's output must be the configuration's name (its `Ref`), not text that
+    // only mentions it.
+    let parameter = named
+        .as_object()
+        .filter(|m| m.len() == 1)
+        .and_then(|m| m.get("Ref"))
+        .and_then(Value::as_str)
+        .and_then(|p| cx.template.parameters().iter().find(|q| q.name() == p));
+    let carried = parameter.and_then(|parameter| {
+        let at = cx
+            .stacks
+            .iter()
+            .position(|(stack, _)| *stack == parameter.stack())?;
+        let output = cx.stacks[at]
+            .1
+            .outputs()
+            .iter()
+            .find(|o| o.name() == parameter.name())?;
+        let value = serde_json::to_value(&output.value).ok()?;
+        of_stack(at, &value).map(|found| (parameter, found))
+    });
+    if let Some((parameter, (stack, configuration))) = carried {
+        if parameter.region() == here.as_deref() {
+            return Ok((stack, configuration));
+        }
+        return Err(format!(
+            "`SecurityConfiguration` is the name of the security configuration `{stack}/{}`, of a stack in another region: EMR looks the name up among the security configurations of the cluster's region, where it names another one or none; declare the security configuration in the cluster's region",
+            configuration.logical_id()
+        ));
+    }
+    Err(outside.to_owned())
 }
 
 fn e4(cx: &Cx<'_>) -> Outcome {
@@ -1778,6 +2176,212 @@ fn e8(cx: &Cx<'_>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// hostile review 20: the image a launch names is read as `SecureInstance` reads it, in
+    /// the spellings CloudFormation and EC2 take; an id, a parameter of no known family, an
+    /// account's parameter ARN or a value known only at deploy is unknown.
+    #[test]
+    fn images_are_read_by_their_public_parameters_family() {
+        let al = "/aws/service/ami-amazon-linux-latest/";
+        let root = |v: Value| match image_named(&v) {
+            Image::Root(_, roots) => Some(roots[0]),
+            _ => None,
+        };
+        assert_eq!(
+            root(json!(format!(
+                "{{{{resolve:ssm:{al}al2023-ami-kernel-default-x86_64}}}}"
+            ))),
+            Some("/dev/xvda")
+        );
+        assert_eq!(
+            root(json!(format!("resolve:ssm:{al}amzn2-ami-hvm-x86_64-gp2:4"))),
+            Some("/dev/xvda")
+        );
+        assert_eq!(
+            root(json!(format!("resolve:ssm:{al}amzn-ami-pv-x86_64-ebs"))),
+            Some("/dev/sda1")
+        );
+        assert_eq!(
+            root(json!(format!(
+                "resolve:ssm:arn:aws:ssm:us-east-1::parameter{al}al2023-ami-kernel-default-x86_64:label"
+            ))),
+            Some("/dev/xvda")
+        );
+        assert_eq!(
+            root(json!(
+                "resolve:ssm:/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base"
+            )),
+            Some("/dev/sda1")
+        );
+        assert_eq!(
+            root(
+                json!({ "Fn::Sub": "{{resolve:ssm:/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id}}" })
+            ),
+            Some("/dev/sda1")
+        );
+        for s3 in ["amzn-ami-hvm-x86_64-s3", "amzn-ami-minimal-pv-x86_64-s3"] {
+            assert!(matches!(
+                image_named(&json!(format!("{{{{resolve:ssm:{al}{s3}}}}}"))),
+                Image::InstanceStore(_)
+            ));
+        }
+        for unknown in [
+            json!("ami-0123456789abcdef0"),
+            json!("{{resolve:ssm:/my/golden-image}}"),
+            json!(format!(
+                "resolve:ssm:arn:aws:ssm:us-east-1:111122223333:parameter{al}amzn-ami-hvm-x86_64-s3"
+            )),
+            json!(
+                "{{resolve:ssm:/aws/service/canonical/ubuntu/server/16.04/stable/current/amd64/hvm/instance-store/ami-id}}"
+            ),
+            json!({ "Ref": "Image" }),
+            json!({ "Fn::ImportValue": "images:Golden" }),
+        ] {
+            assert_eq!(image_named(&unknown), Image::Unknown, "{unknown}");
+        }
+    }
+
+    /// hostile review 20: a Bottlerocket image (its public parameter, or a node group's
+    /// `AmiType`) keeps the containers' data on `/dev/xvdb` beside its root `/dev/xvda`: a
+    /// launch that maps only the root leaves the data volume as the image's snapshot made it.
+    #[test]
+    fn a_bottlerocket_launch_maps_its_data_volume_too() {
+        let key = "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        let mapping = |dev: &str| json!({ "DeviceName": dev, "Ebs": { "Encrypted": true, "KmsKeyId": { "Fn::Sub": key } } });
+        let template = |devices: &[&str], image: Option<&str>| {
+            let mut data = json!({
+                "MetadataOptions": { "HttpTokens": "required" },
+                "BlockDeviceMappings": devices.iter().map(|d| mapping(d)).collect::<Vec<_>>(),
+            });
+            if let Some(image) = image {
+                data["ImageId"] = json!(image);
+            }
+            ("LT", LAUNCH_TEMPLATE, json!({ "LaunchTemplateData": data }))
+        };
+        let bottlerocket =
+            "{{resolve:ssm:/aws/service/bottlerocket/aws-k8s-1.30/x86_64/latest/image_id}}";
+        assert!(matches!(
+            Cx::check_first(e1, &[template(&["/dev/xvda"], Some(bottlerocket))]),
+            Outcome::Gap(g) if g.contains("`/dev/xvdb`")
+        ));
+        assert!(matches!(
+            Cx::check_first(e1, &[template(&["/dev/xvdb"], Some(bottlerocket))]),
+            Outcome::Gap(g) if g.contains("not `/dev/xvda`")
+        ));
+        assert!(matches!(
+            Cx::check_first(
+                e1,
+                &[template(&["/dev/xvda", "/dev/xvdb"], Some(bottlerocket))]
+            ),
+            Outcome::Pass(_)
+        ));
+        let group = |ami: &str| {
+            (
+                "NG",
+                NODEGROUP,
+                json!({ "ClusterName": "c", "NodeRole": "r", "Subnets": ["subnet-0a1b2c3d4e5f60718"], "AmiType": ami, "LaunchTemplate": { "Id": { "Ref": "LT" }, "Version": "$Latest" } }),
+            )
+        };
+        for (ami, devices, holds) in [
+            ("BOTTLEROCKET_x86_64", &["/dev/xvda"][..], false),
+            ("BOTTLEROCKET_x86_64", &["/dev/xvda", "/dev/xvdb"][..], true),
+            ("WINDOWS_CORE_2022_x86_64", &["/dev/xvda"][..], false),
+            ("WINDOWS_CORE_2022_x86_64", &["/dev/sda1"][..], true),
+            ("AL2023_x86_64_STANDARD", &["/dev/xvda"][..], true),
+            ("AL2023_x86_64_STANDARD", &["/dev/sda1"][..], false),
+            ("CUSTOM", &["/dev/sda1"][..], true),
+        ] {
+            let outcome = Cx::check_first(e1, &[group(ami), template(devices, None)]);
+            assert_eq!(
+                matches!(outcome, Outcome::Pass(_)),
+                holds,
+                "{ami} {devices:?}: {outcome:?}"
+            );
+        }
+    }
+
+    /// hostile review 20: an EMR cluster that names a security configuration of another
+    /// stack of the app (by the import of its export) is read through that configuration;
+    /// one of another region (an import of an export of a stack elsewhere, or the template
+    /// parameter that carries its name across regions) is not the one EMR finds by that name,
+    /// and an import of an export that is not a configuration's is read nowhere.
+    #[test]
+    fn an_emr_cluster_reads_a_security_configuration_of_another_stack() {
+        use crate::cfn::{Expr, Output, Parameter, Template};
+        let document = |version: u8| json!({ "SecurityConfiguration": { "InstanceMetadataServiceConfiguration": { "MinimumInstanceMetadataServiceVersion": version } } });
+        let security = |version: u8| Template {
+            description: String::new(),
+            parameters: Vec::new(),
+            resources: vec![Resource::raw(
+                "Imds".to_owned(),
+                EMR_SECURITY_CONFIGURATION.to_owned(),
+                document(version),
+            )],
+            outputs: vec![
+                Output {
+                    name: "Imds".to_owned(),
+                    value: Expr::reference("Imds"),
+                    description: None,
+                    export: Some("sec:Imds".to_owned()),
+                },
+                Output {
+                    name: "Text".to_owned(),
+                    value: Expr::lit("imds-v2"),
+                    description: None,
+                    export: Some("sec:Text".to_owned()),
+                },
+            ],
+        };
+        let cluster = |named: Value, parameters: Vec<Parameter>| Template {
+            description: String::new(),
+            parameters,
+            resources: vec![Resource::raw(
+                "Cluster".to_owned(),
+                EMR_CLUSTER.to_owned(),
+                json!({ "Name": "c", "ReleaseLabel": "emr-7.0.0", "SecurityConfiguration": named }),
+            )],
+            outputs: Vec::new(),
+        };
+        let judge = |sec: &Template, emr: &Template, regions: Vec<Option<String>>| {
+            let stacks = [("emr", emr), ("sec", sec)];
+            let mut index = super::super::Index::new(&stacks);
+            index.regions = regions;
+            e4(&Cx::in_first(&stacks, &emr.resources()[0], &index))
+        };
+        let imported = cluster(json!({ "Fn::ImportValue": "sec:Imds" }), Vec::new());
+        match judge(&security(2), &imported, Vec::new()) {
+            Outcome::Pass(proofs) => assert!(
+                proofs.iter().any(|p| p.logical_id == "sec/Imds"),
+                "{proofs:?}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            matches!(judge(&security(1), &imported, Vec::new()), Outcome::Fail(f) if f.contains("`sec/Imds`"))
+        );
+        // The exporting stack in another region: the import reads this region's exports.
+        let elsewhere = vec![None, Some("us-west-2".to_owned())];
+        assert!(
+            matches!(judge(&security(2), &imported, elsewhere.clone()), Outcome::Fail(f) if f.contains("another region"))
+        );
+        // An export whose value is text, not the configuration's `Ref`.
+        let text = cluster(json!({ "Fn::ImportValue": "sec:Text" }), Vec::new());
+        assert!(
+            matches!(judge(&security(2), &text, Vec::new()), Outcome::Fail(f) if f.contains("of the app"))
+        );
+        // The parameter that carries the configuration's name from a stack of another region.
+        let carried = cluster(
+            json!({ "Ref": "Imds" }),
+            vec![Parameter {
+                name: "Imds".to_owned(),
+                stack: "sec".to_owned(),
+                region: Some("us-west-2".to_owned()),
+            }],
+        );
+        assert!(
+            matches!(judge(&security(2), &carried, elsewhere), Outcome::Fail(f) if f.contains("another region"))
+        );
+    }
 
     #[test]
     fn gathered_names_leave_out_what_a_sub_defines_itself() {

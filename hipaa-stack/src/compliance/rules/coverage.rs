@@ -1990,14 +1990,27 @@ fn user_data_assignment(data: &str) -> Option<String> {
 /// [`user_data_assignment`], or with `equals` only those written `NAME=value` (as
 /// [`equals_assignment`] reads free text), each statement read after what a PowerShell
 /// variable is given is set apart.
+///
+/// A value that is a field of a Python f-string (`f"password={s}\n"`) is read as
+/// `user_data!` reads it ([`hipaa_stack_syntax::user_data_problem`], which follows the field
+/// to what it was given: a literal fails, `get_secret_value(…)` passes; hostile review 20:
+/// such a field was read as written text here).
 fn user_data_statements(data: &str, equals: bool) -> Option<String> {
+    let syntax_passes = std::cell::OnceCell::new();
     data.split(['\n', ';']).find_map(|statement| {
         let read = powershell_fetched(statement).unwrap_or(statement);
-        if equals {
+        let found = if equals {
             assignment(&read.replace(':', " "))
         } else {
             assignment(read)
+        }?;
+        let field = found.ends_with("={…") && (read.contains("f\"") || read.contains("f'"));
+        if field
+            && *syntax_passes.get_or_init(|| hipaa_stack_syntax::user_data_problem(data).is_none())
+        {
+            return None;
         }
+        Some(found)
     })
 }
 
@@ -2028,9 +2041,15 @@ const FETCHING_CMDLETS: [&str; 5] = [
 
 /// The subexpression (from its `(` on) that a PowerShell statement `$NAME = (command …)` or
 /// `$env:NAME = (command …)` gives its variable, when the command fetches a secret at boot
-/// ([`FETCHING_CLI`], [`FETCHING_CMDLETS`]); `None` for any other statement.
+/// ([`FETCHING_CLI`], [`FETCHING_CMDLETS`]) and nothing in or after the parenthesis writes
+/// what it gives ([`powershell_stages_write`]); `None` for any other statement.
 fn powershell_fetched(statement: &str) -> Option<&str> {
-    let rest = statement.trim_start().strip_prefix('$')?;
+    // After the `- ` of an item of a YAML list (a document's `runCommand` written as text).
+    let statement = statement.trim_start();
+    let statement = statement
+        .strip_prefix("- ")
+        .map_or(statement, str::trim_start);
+    let rest = statement.strip_prefix('$')?;
     let rest = match rest.get(..4) {
         Some(env) if env.eq_ignore_ascii_case("env:") => &rest[4..],
         _ => rest,
@@ -2063,7 +2082,68 @@ fn powershell_fetched(statement: &str) -> Option<&str> {
         [cmdlet, ..] => FETCHING_CMDLETS.contains(&cmdlet.as_str()),
         [] => false,
     };
-    fetches.then_some(value)
+    (fetches && !powershell_stages_write(value)).then_some(value)
+}
+
+/// Whether the PowerShell subexpression `value` (from its `(` on, to the end of its
+/// statement) may give text written in the script rather than what its first command
+/// fetches (hostile review 20: `$x = (aws secretsmanager get-secret-value … |
+/// ForEach-Object { 'hunter2' })` passed): the grouping operator returns what its whole
+/// pipeline gives (about_Operators, "Grouping operator `( )`"), so a later stage or
+/// statement inside it with quoted text, a number in a script block (`{ 1234 }`) or a `+`
+/// writes it; after the parenthesis only `.Name` accessors (`.SecretString`) may follow.
+/// A parenthesis that does not close on the statement (`(aws …; 'hunter2')`, which the
+/// statements' split at `;` cuts) is not read: it writes.
+fn powershell_stages_write(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    let (mut depth, mut quote, mut first_end, mut close) = (0usize, None, None, None);
+    for (k, &c) in bytes.iter().enumerate() {
+        match (quote, c) {
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'\'' | b'"') => quote = Some(c),
+            (None, b'(') => depth += 1,
+            (None, b')') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    close = Some(k);
+                    break;
+                }
+            }
+            (None, b'|' | b';') if depth == 1 && first_end.is_none() => first_end = Some(k),
+            _ => {}
+        }
+    }
+    let Some(close) = close else {
+        return true;
+    };
+    let after = value[close + 1..]
+        .trim_start_matches(|c: char| c == '.' || c == '_' || c.is_ascii_alphanumeric());
+    if !after.trim().is_empty() && !after.trim_start().starts_with('#') {
+        return true;
+    }
+    let Some(first_end) = first_end else {
+        return false;
+    };
+    let stages = &value[first_end..close];
+    let mut block = 0usize;
+    let mut previous = ' ';
+    for c in stages.chars() {
+        match c {
+            '\'' | '"' | '+' => return true,
+            '{' => block += 1,
+            '}' => block = block.saturating_sub(1),
+            d if d.is_ascii_digit()
+                && block > 0
+                && !(previous.is_alphanumeric() || previous == '_') =>
+            {
+                return true;
+            }
+            _ => {}
+        }
+        previous = c;
+    }
+    false
 }
 
 /// Whether `value`, given to a flag `--secret`, is BuildKit's description of where a
@@ -2741,10 +2821,36 @@ fn script_problem(script: &str) -> Option<String> {
             "holds a dynamic reference to a secret, which CloudFormation resolves into the script the service shows in plain text; read the secret at run time by its ARN".to_owned(),
         );
     }
-    if let Some(a) = assignment(script) {
+    if let Some(a) = assignment(&powershell_read(script)) {
         return Some(format!("assigns a secret in plain text ({a})"));
     }
     hipaa_stack_syntax::user_data_problem(script).map(|rule| rule.to_string())
+}
+
+/// `script` with each PowerShell statement that fetches a secret into a variable
+/// ([`powershell_fetched`]) read from its parenthesis on, as user data is read
+/// ([`user_data_assignment`]), and every other statement as it is (hostile review 20: the
+/// scripts of SSM documents written as text did not get the reading user data gets).
+fn powershell_read(script: &str) -> std::borrow::Cow<'_, str> {
+    if !script.contains('$') {
+        return std::borrow::Cow::Borrowed(script);
+    }
+    let mut out = String::with_capacity(script.len());
+    let mut rest = script;
+    while !rest.is_empty() {
+        let end = rest.find(['\n', ';']).map_or(rest.len(), |e| e + 1);
+        let (statement, tail) = rest.split_at(end);
+        let body = statement.trim_end_matches(['\n', ';']);
+        match powershell_fetched(body) {
+            Some(read) => {
+                out.push_str(read);
+                out.push_str(&statement[body.len()..]);
+            }
+            None => out.push_str(statement),
+        }
+        rest = tail;
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// The text of user data: resolved intrinsics (the literal parts of what cannot be
@@ -3445,7 +3551,19 @@ fn p1(cx: &Cx<'_>) -> Outcome {
             // which descriptions write in prose.)
             // User data written inside an intrinsic (`Fn::Base64`) is read statement by
             // statement, as the user data of an instance is (see `user_data_assignment`).
-            let user_data = trail.below(at, "UserData");
+            // So are the lines of a script an SSM document or association runs
+            // (`runCommand`, `commands`: `aws:runPowerShellScript` runs them as PowerShell,
+            // as EC2Launch runs user data), and the text of an SSM document or an Image
+            // Builder component that holds such lines (`Content`, `Data`; hostile review 20:
+            // a PowerShell fetch there was refused although user data passes it).
+            let user_data = trail.below(at, "UserData")
+                || trail.below(at, "runCommand")
+                || trail.below(at, "RunCommand")
+                || trail.below(at, "commands")
+                || trail.below(at, "Commands")
+                || (t == "AWS::SSM::Document" && (name == "Content" || trail.below(at, "Content")))
+                || (t == "AWS::ImageBuilder::Component"
+                    && (name == "Data" || trail.below(at, "Data")));
             if !name.eq_ignore_ascii_case("UserData")
                 && s.contains('=')
                 && let Some(a) = if user_data {
@@ -5604,6 +5722,83 @@ mod hostile_review_19 {
         ] {
             let found = p1_of(cluster(secret.clone()));
             assert!(matches!(found, Outcome::Fail(_)), "{secret}: {found:?}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod hostile_review_20 {
+    use super::*;
+    use serde_json::json;
+
+    fn p1_of(type_name: &str, properties: Value) -> Outcome {
+        Cx::check_first(p1, &[("R", type_name, properties)])
+    }
+
+    fn instance(script: &str) -> Value {
+        json!({"ImageId": "ami-12345678", "UserData": {"Fn::Base64": format!("<powershell>\n{script}\n</powershell>\n")}})
+    }
+
+    /// An SSM Command document whose `aws:runPowerShellScript` step runs `line`, written
+    /// as an object and as YAML text.
+    fn documents(line: &str) -> [Value; 2] {
+        [
+            json!({"DocumentType": "Command", "Content": {"schemaVersion": "2.2", "mainSteps": [
+                {"action": "aws:runPowerShellScript", "name": "run", "inputs": {"runCommand": [line]}}]}}),
+            json!({"DocumentType": "Command", "DocumentFormat": "YAML", "Content": format!(
+                "schemaVersion: '2.2'\nmainSteps:\n- action: aws:runPowerShellScript\n  name: run\n  inputs:\n    runCommand:\n    - {line}\n")}),
+        ]
+    }
+
+    const FETCH: &str =
+        "aws secretsmanager get-secret-value --secret-id db --query SecretString --output text";
+
+    /// A pipeline or a statement inside the fetch's parenthesis, or text after it, gives
+    /// what the variable holds: written text, in user data as in an SSM document.
+    #[test]
+    fn a_fetch_whose_pipeline_writes_text_is_written() {
+        for line in [
+            format!("$DbPassword = ({FETCH} | ForEach-Object {{ 'hunter2' }})"),
+            format!("$env:DB_PASSWORD = ({FETCH} | % {{ 12345678 }})"),
+            format!("$DbPassword = ({FETCH}; 'hunter2')"),
+            format!("$DbPassword = ({FETCH}) + 'x'"),
+            format!("$DbPassword = ({FETCH}) | ForEach-Object {{ 'hunter2' }}"),
+            "$DbPassword = (Get-SECSecretValue -SecretId db | ForEach-Object { \"hunter2\" })"
+                .to_owned(),
+        ] {
+            let found = p1_of("AWS::EC2::Instance", instance(&line));
+            assert!(matches!(found, Outcome::Fail(_)), "{line}: {found:?}");
+            for document in documents(&line) {
+                let found = p1_of("AWS::SSM::Document", document.clone());
+                assert!(matches!(found, Outcome::Fail(_)), "{document}: {found:?}");
+            }
+        }
+    }
+
+    /// A PowerShell fetch in an SSM document's `runCommand` (or an association's
+    /// `commands`) reads as it does in user data: it passes.
+    #[test]
+    fn a_powershell_fetch_in_a_document_passes_as_in_user_data() {
+        for line in [
+            format!("$env:DB_PASSWORD = ({FETCH})"),
+            format!("$DbPassword = ({FETCH} | ConvertFrom-Json).password"),
+            "$DbPassword = (Get-SECSecretValue -SecretId db).SecretString".to_owned(),
+        ] {
+            let found = p1_of("AWS::EC2::Instance", instance(&line));
+            assert!(matches!(found, Outcome::Pass(_)), "{line}: {found:?}");
+            for document in documents(&line) {
+                let found = p1_of("AWS::SSM::Document", document.clone());
+                assert!(matches!(found, Outcome::Pass(_)), "{document}: {found:?}");
+            }
+            let association = json!({"Name": "AWS-RunPowerShellScript",
+                "Parameters": {"commands": [line.clone()]}, "Targets": [{"Key": "InstanceIds", "Values": ["i-0123456789abcdef0"]}]});
+            let found = p1_of("AWS::SSM::Association", association);
+            assert!(matches!(found, Outcome::Pass(_)), "{line}: {found:?}");
+        }
+        // A written value there is still a secret in plain text.
+        for document in documents("$env:DB_PASSWORD = ('hunter2')") {
+            let found = p1_of("AWS::SSM::Document", document.clone());
+            assert!(matches!(found, Outcome::Fail(_)), "{document}: {found:?}");
         }
     }
 }

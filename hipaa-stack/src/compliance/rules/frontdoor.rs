@@ -28,6 +28,18 @@ const LISTENER_CERTIFICATE: &str = "AWS::ElasticLoadBalancingV2::ListenerCertifi
 /// the instances.
 const CLASSIC: &str = "AWS::ElasticLoadBalancing::LoadBalancer";
 const TARGET_GROUP: &str = "AWS::ElasticLoadBalancingV2::TargetGroup";
+/// A VPC Lattice target group, read by `F6` (hostile review 20: no rule read it, so U1 failed
+/// every one, a compliant one included, while its one setting of transit was read nowhere).
+/// `Config.Protocol` is "The protocol to use for routing traffic to the targets", HTTP,
+/// HTTPS or TCP, and "is not used if the target is a Lambda function" (`Type` LAMBDA)
+/// (CloudFormation reference, `AWS::VpcLattice::TargetGroup TargetGroupConfig`); VPC Lattice
+/// "can listen on HTTP, HTTPS, HTTP/1.1, and HTTP/2 and communicate to targets in any of
+/// these protocols", and "The default action for a TLS listener must be a forward action to
+/// a TCP target group" (VPC Lattice user guide, "Listeners for your VPC Lattice service",
+/// "TLS listeners for VPC Lattice services"): an HTTP group gets the requests in plain text
+/// whatever its listener takes, and a TCP one the TLS its clients send through, which no rule
+/// reads (F1 reads such a listener as a gap).
+const LATTICE_TARGET_GROUP: &str = "AWS::VpcLattice::TargetGroup";
 const ACM_CERTIFICATE: &str = "AWS::CertificateManager::Certificate";
 /// A CloudFront distribution: a front door whose certificate viewers check as a load
 /// balancer's.
@@ -93,9 +105,15 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "F6",
         title: "load balancers forward to their targets over TLS",
-        types: &[TARGET_GROUP, CLASSIC, LISTENER, LISTENER_RULE],
+        types: &[
+            TARGET_GROUP,
+            CLASSIC,
+            LISTENER,
+            LISTENER_RULE,
+            LATTICE_TARGET_GROUP,
+        ],
         controls: TRANSIT,
-        fix: "set the target group's `Protocol` to HTTPS (or TLS) and terminate TLS on the servers; `PublicLoadBalancer` does by default; register in a target group of application load balancers (`TargetType` alb) only load balancers of the template whose listener on the group's port is HTTPS; listeners and listener rules forward only to target groups of the app (by `Ref`, or an import of a stack that exports one), whose protocol is read there, not to an ARN written as text or passed in a parameter",
+        fix: "set the target group's `Protocol` to HTTPS (or TLS) and terminate TLS on the servers; `PublicLoadBalancer` does by default; set a VPC Lattice target group's `Config.Protocol` to HTTPS (a TCP group, behind a TLS passthrough listener, is a gap); register in a target group of application load balancers (`TargetType` alb) only load balancers of the template whose listener on the group's port is HTTPS; listeners and listener rules forward only to target groups of the app (by `Ref`, or an import of a stack that exports one), whose protocol is read there, not to an ARN written as text or passed in a parameter",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -1391,6 +1409,9 @@ fn f6(cx: &Cx<'_>) -> Outcome {
     if cx.resource.type_name() == CLASSIC {
         return classic_to_instances(cx);
     }
+    if cx.resource.type_name() == LATTICE_TARGET_GROUP {
+        return lattice_target_group(cx);
+    }
     if matches!(cx.resource.type_name(), LISTENER | LISTENER_RULE) {
         return forwards_to_read_groups(cx);
     }
@@ -1418,6 +1439,39 @@ fn f6(cx: &Cx<'_>) -> Outcome {
         "" => Outcome::Fail("`Protocol` is not set".to_owned()),
         other => Outcome::Fail(format!(
             "`Protocol` is {other}: the load balancer forwards requests to the targets in plain text"
+        )),
+    }
+}
+
+/// F6 on a VPC Lattice target group ([`LATTICE_TARGET_GROUP`]): a function's (`Type`
+/// LAMBDA) is invoked, not connected to; any other forwards over `Config.Protocol`, which
+/// must be HTTPS. A type or protocol known only at deploy may be any.
+fn lattice_target_group(cx: &Cx<'_>) -> Outcome {
+    let kind = cx.prop("/Type").and_then(text);
+    if kind.is_some_and(|k| k.trim().eq_ignore_ascii_case("LAMBDA")) {
+        return Outcome::NotApplicable;
+    }
+    let pointer = "/Config/Protocol";
+    let Some(value) = cx.prop(pointer) else {
+        return Outcome::Fail(
+            "`Config.Protocol` is not set, so the protocol to the targets is not shown: set it to HTTPS"
+                .to_owned(),
+        );
+    };
+    let read = text(value).filter(|t| !super::identity::dynamic(t));
+    match read.map(|t| t.trim().to_ascii_uppercase()) {
+        Some(p) if p == "HTTPS" => all([cx.proof(pointer).ok_or_default()]),
+        Some(p) if p == "TCP" => Outcome::Gap(
+            "`Config.Protocol` is TCP: VPC Lattice forwards to the targets the TLS its clients send through a TLS passthrough listener, which the targets end in whatever TLS versions they accept, read by no rule; use an HTTPS listener and target group".to_owned(),
+        ),
+        Some(p) => {
+            Outcome::Fail(format!(
+                "`Config.Protocol` is {p}: VPC Lattice forwards requests to the targets in plain text; set it to HTTPS and terminate TLS on the targets"
+            ))
+        }
+        _ => Outcome::Fail(format!(
+            "`Config.Protocol` is {}, known only at deploy: it may be HTTP, which VPC Lattice forwards in plain text; write HTTPS",
+            text_or_json(value)
         )),
     }
 }
@@ -1643,23 +1697,49 @@ fn f7(cx: &Cx<'_>) -> Outcome {
 fn sm1(cx: &Cx<'_>) -> Outcome {
     // A type that cannot be read before deploy (`Fn::Select` of `Fn::Split`, …) may be
     // `Session`: the rule applies, rather than leave the document unread.
+    // hostile review 20: the type in another case or with spaces (` session`) is read as
+    // `Session` too: whether Systems Manager takes it so is not shown, and reading it costs
+    // a document of another type nothing it would not pass.
     let session = cx
         .prop("/DocumentType")
-        .is_some_and(|v| text(v).is_none_or(|t| t == "Session"));
+        .is_some_and(|v| text(v).is_none_or(|t| t.trim().eq_ignore_ascii_case("Session")));
     if !session {
         return Outcome::NotApplicable;
     }
-    // The content as an object; a JSON string is read too (its proof is the whole content).
-    let (content, pointer) = match cx.prop("/Content") {
-        Some(Value::Object(_)) => (cx.prop("/Content").cloned(), true),
-        Some(Value::String(s)) => (crate::cfn::tree::from_str(s).ok(), false),
-        _ => (None, false),
+    // The content as an object; JSON text is read too, written as a string or built by
+    // intrinsics CloudFormation resolves before Systems Manager reads it (`Fn::Sub`,
+    // `Fn::Join`: hostile review 20, a compliant document so written was refused); its
+    // proof is the whole content.
+    let (content, pointer, written) = match cx.prop("/Content") {
+        Some(v @ Value::Object(_)) if !super::identity::intrinsic(v) => {
+            (Some(v.clone()), true, None)
+        }
+        Some(v) => match text(v) {
+            Some(s) => (crate::cfn::tree::from_str(&s).ok(), false, Some(s)),
+            None => (None, false, None),
+        },
+        None => (None, false, None),
     };
     let Some(content) = content else {
         return Outcome::Fail(
             "`Content` is not a session document that can be read (write it as JSON)".to_owned(),
         );
     };
+    // hostile review 20: a key written twice in one object of the document (`inputs` and
+    // `inputs`, or `kmsKeyId` and `KmsKeyId`), with escapes or not, is read here as the
+    // last one, and the "Session document schema" does not say which Systems Manager reads
+    // (a YAML reader, for `DocumentFormat: YAML`, may read the first or refuse it), nor
+    // whether it reads keys regardless of case: the inputs read may not be the ones that
+    // apply.
+    let repeated = match &written {
+        Some(document) => repeated_key(document),
+        None => repeated_key_in(&content),
+    };
+    if let Some(key) = repeated {
+        return Outcome::Fail(format!(
+            "`Content` writes the key `{key}` more than once in one object (or in two spellings of case): which one Systems Manager reads is not shown, so the session settings read may not be the ones that apply; write each key once"
+        ));
+    }
     // "Logging isn't available for Session Manager sessions that connect through port
     // forwarding or SSH. This is because SSH encrypts all session data, and Session Manager
     // only serves as a tunnel for SSH connections." (Systems Manager user guide, "Enabling
@@ -1800,13 +1880,100 @@ fn sm1(cx: &Cx<'_>) -> Outcome {
 /// Whether a shell profile runs `stty` with `-echo` (alone or among other settings, such as
 /// `stty raw -echo`), which keeps what is typed out of the session log.
 fn echo_off(profile: &str) -> bool {
-    profile
-        .split([';', '&', '|', '\n', '(', ')', '`'])
+    // hostile review 20: the shell removes quotes and backslashes from a word before it
+    // runs it (`\stty`, `"stty"`, `'-echo'`, `st''ty`), and `${IFS}` splits words as a
+    // space does (bash manual, "Quote Removal", "Word Splitting"): read the words so.
+    let unquoted: String = profile
+        .replace("${IFS}", " ")
+        .replace("$IFS", " ")
+        .chars()
+        .filter(|c| !matches!(c, '\\' | '\'' | '"'))
+        .collect();
+    unquoted
+        .split([';', '&', '|', '\n', '(', ')', '`', '{', '}'])
         .any(|command| {
             let mut words = command.split_whitespace();
-            words.any(|w| w == "stty" || w.ends_with("/stty"))
-                && words.any(|w| w.trim_matches(|c| c == '\'' || c == '"') == "-echo")
+            words.any(|w| w == "stty" || w.ends_with("/stty")) && words.any(|w| w == "-echo")
         })
+}
+
+/// The first key written more than once in one object of the JSON text `document` (after
+/// its escapes are read: `"\u006bmsKeyId"` is `kmsKeyId`), or in two spellings of case;
+/// `None` when every key is written once, or the text is not JSON.
+pub(super) fn repeated_key(document: &str) -> Option<String> {
+    use serde::de::DeserializeSeed;
+    let mut found = None;
+    let mut reader = serde_json::Deserializer::from_str(document);
+    Keys(&mut found).deserialize(&mut reader).ok()?;
+    found
+}
+
+/// [`repeated_key`] of a document written as an object of the template: keys written in
+/// two spellings of case in one object (the template's reader keeps one of two keys
+/// written alike).
+fn repeated_key_in(value: &Value) -> Option<String> {
+    match value {
+        Value::Object(map) => {
+            let mut seen = std::collections::HashSet::new();
+            map.keys()
+                .find(|k| !seen.insert(k.to_ascii_lowercase()))
+                .cloned()
+                .or_else(|| map.values().find_map(repeated_key_in))
+        }
+        Value::Array(items) => items.iter().find_map(repeated_key_in),
+        _ => None,
+    }
+}
+
+/// A reading of JSON that keeps nothing but the first key written twice in one object.
+struct Keys<'r>(&'r mut Option<String>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Keys<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Keys<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let found = self.0;
+        while seq.next_element_seed(Keys(&mut *found))?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let found = self.0;
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.to_ascii_lowercase()) && found.is_none() {
+                *found = Some(key);
+            }
+            map.next_value_seed(Keys(&mut *found))?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -1816,6 +1983,36 @@ mod tests {
     use super::super::arn::ArnOf;
     use super::super::{Cx, Index};
     use crate::cfn::{Expr, Output, Resource, Template};
+
+    /// hostile review 20: a key written twice in one object, however it is spelled (an
+    /// escape, another case), is found; the same key in two objects is not a repeat.
+    #[test]
+    fn keys_written_twice_are_found_in_any_spelling() {
+        assert_eq!(
+            super::repeated_key(r#"{"a": 1, "A": 2}"#).as_deref(),
+            Some("A")
+        );
+        assert_eq!(
+            super::repeated_key(r#"{"x": {"kmsKeyId": 1, "\u006bmsKeyId": 2}}"#).as_deref(),
+            Some("kmsKeyId")
+        );
+        assert_eq!(
+            super::repeated_key(r#"[{"a": 1}, {"a": 2, "b": [true, null, 1.5]}]"#),
+            None
+        );
+        assert_eq!(super::repeated_key("not json"), None);
+        for profile in [
+            r"\stty -echo",
+            r#""stty" '-echo'"#,
+            "stty${IFS}-echo",
+            "{ /bin/stty raw -echo;}",
+        ] {
+            assert!(super::echo_off(profile), "{profile}");
+        }
+        for profile in ["stty echo", "stty -echoctl", "echo -e hi"] {
+            assert!(!super::echo_off(profile), "{profile}");
+        }
+    }
 
     #[test]
     fn a_quic_target_group_carries_tls_and_a_tcp_quic_one_may_not() {

@@ -69,7 +69,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "a topic policy denies every publish not made over TLS",
         types: TOPIC,
         controls: &["164.312(e)(1)", "164.312(e)(2)(ii)"],
-        fix: "add an `AWS::SNS::TopicPolicy` naming the topic in `Topics` (or an `AWS::SNS::TopicInlinePolicy` naming it in `TopicArn`), with a Deny of `sns:Publish` to `*` when `aws:SecureTransport` is false; every policy of the topic needs it, since the last one applied replaces the others",
+        fix: "add an `AWS::SNS::TopicPolicy` naming the topic in `Topics` (or an `AWS::SNS::TopicInlinePolicy` naming it in `TopicArn`), with a Deny of `sns:Publish` to `*` when `aws:SecureTransport` is false; every policy of the topic needs it, since the last one applied replaces the others; subscribe no `http` or `sms` endpoint to it (the topic's `Subscription` or an `AWS::SNS::Subscription` of the app), which deliver the messages outside TLS",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -563,6 +563,21 @@ fn is_named_topic(value: &Value, topic: &Resource) -> bool {
         })
 }
 
+/// Whether `value` is, as text, an SNS topic ARN whose name is `topic`'s `TopicName`, in
+/// whatever partition, region and account it writes: written out, they may be the stack's
+/// own (a subscription so written subscribes to the topic once deployed there).
+fn may_be_named_topic(value: &Value, topic: &Resource) -> bool {
+    let Some(name) = super::meaning::text(&topic.properties()["TopicName"]) else {
+        return false;
+    };
+    let Some(arn) = super::meaning::text(value) else {
+        return false;
+    };
+    let name = name.trim();
+    let parts: Vec<&str> = arn.trim().splitn(6, ':').collect();
+    !name.is_empty() && matches!(parts.as_slice(), ["arn", _, "sns", _, _, last] if *last == name)
+}
+
 /// Whether `value` is an `Fn::ImportValue` of one of `exports`.
 fn is_import_of(value: &Value, exports: &[&str]) -> bool {
     value
@@ -644,7 +659,7 @@ fn n2(cx: &Cx<'_>) -> Outcome {
         return policy;
     }
     let why = format!(
-        "{}: the topic delivers its messages in plain text over HTTP, whatever its policy asks of publishers; subscribe an `https` endpoint",
+        "{}: the topic delivers its messages outside TLS (in plain text over HTTP, or as text messages over the carriers' networks), or may where no rule can read the subscription, whatever its policy asks of publishers; subscribe an `https` endpoint, a queue, a function or a delivery stream instead",
         plain.join("; ")
     );
     match policy {
@@ -653,39 +668,72 @@ fn n2(cx: &Cx<'_>) -> Outcome {
     }
 }
 
-/// The subscriptions of the app by which the topic delivers over plain HTTP. A subscription's
+/// The subscriptions of the app by which the topic delivers outside TLS. A subscription's
 /// `Protocol` `http` is "delivery of JSON-encoded message via HTTP POST" to "a URL beginning
 /// with http://" (SNS API reference, `Subscribe`; the `Protocol` of `AWS::SNS::Subscription`
 /// and of the topic's own `Subscription` entries is that parameter): every message published,
-/// over TLS or not, leaves SNS unencrypted. Read are the topic's `Subscription` entries and
-/// every `AWS::SNS::Subscription` of its stack whose `TopicArn` mentions it (or is its ARN
-/// written with its `TopicName`), or of any stack importing an export of it. A protocol that
-/// cannot be read before deploy (a dynamic reference, another resource's value) may be
+/// over TLS or not, leaves SNS unencrypted. hostile review 20: so does `sms`, "delivery of
+/// message via SMS" (the same reference), a text message carried by the mobile carriers'
+/// networks to a phone number, outside any TLS session of the account's (`email` and
+/// `email-json`, "delivery of message via SMTP", are left to the alarm topics' design, which
+/// mails alarms that carry no PHI). Read are the topic's `Subscription` entries and every
+/// `AWS::SNS::Subscription` of its stack whose `TopicArn` mentions it (or is its ARN written
+/// with its `TopicName`, in any region and account written out, which may be the stack's
+/// own), of any stack importing an export of it, and of a stack of another region whose
+/// `TopicArn` is the template parameter of hipaa-stack's that this stack's output fills
+/// (`AWS::SNS::Subscription` `Region`: "The region in which the topic resides"). A protocol
+/// that cannot be read before deploy (a dynamic reference, another resource's value) may be
 /// `http`.
 fn plain_deliveries(cx: &Cx<'_>) -> Vec<String> {
     let plain = |protocol: &Value| match super::meaning::text(protocol) {
         Some(t) if super::identity::dynamic(&t) => true,
-        Some(t) => t.trim().eq_ignore_ascii_case("http"),
+        Some(t) => ["http", "sms"]
+            .iter()
+            .any(|p| t.trim().eq_ignore_ascii_case(p)),
         None => !(protocol.is_null() || super::meaning::no_value(protocol)),
     };
     let mut found = Vec::new();
-    if let Some(Value::Array(entries)) = cx.prop("/Subscription") {
-        for (i, entry) in entries.iter().enumerate() {
-            if !super::meaning::no_value(entry) && plain(&entry["Protocol"]) {
-                found.push(format!(
-                    "`Subscription.{i}.Protocol` is {}",
-                    super::meaning::text_or_json(&entry["Protocol"])
-                ));
+    // hostile review 20: a list, or an entry of it, written whole as an intrinsic function
+    // (`Fn::Select` of lists of entries, a custom resource's attribute) subscribes endpoints
+    // no rule reads before deploy, which may be `http` or `sms` ones.
+    match cx.prop("/Subscription") {
+        Some(Value::Array(entries)) => {
+            for (i, entry) in entries.iter().enumerate() {
+                if super::meaning::no_value(entry) {
+                    continue;
+                }
+                if super::identity::intrinsic(entry) {
+                    found.push(format!(
+                        "`Subscription.{i}` is {}, a subscription no rule can read before deploy",
+                        super::meaning::text_or_json(entry)
+                    ));
+                } else if plain(&entry["Protocol"]) {
+                    found.push(format!(
+                        "`Subscription.{i}.Protocol` is {}",
+                        super::meaning::text_or_json(&entry["Protocol"])
+                    ));
+                }
             }
         }
+        Some(other) if !other.is_null() => found.push(format!(
+            "`Subscription` is {}, a list no rule can read before deploy",
+            super::meaning::text_or_json(other)
+        )),
+        _ => {}
     }
     let exports = cx.own_exports();
     for (home, subscription) in cx.everywhere("AWS::SNS::Subscription") {
         let p = subscription.properties();
         let arn = &p["TopicArn"];
         let of_topic = (home.is_none()
-            && (super::mentions(arn, cx.id()) || is_named_topic(arn, cx.resource)))
-            || is_import_of(arn, &exports);
+            && (super::mentions(arn, cx.id())
+                || is_named_topic(arn, cx.resource)
+                || may_be_named_topic(arn, cx.resource)))
+            || is_import_of(arn, &exports)
+            || home.is_some_and(|stack| {
+                cx.across_regions(cx.template_of(Some(stack)), arn)
+                    .is_some_and(|(from, r)| from == cx.stack && r.logical_id() == cx.id())
+            });
         if of_topic && plain(&p["Protocol"]) {
             let name = home.map_or_else(
                 || subscription.logical_id().to_owned(),

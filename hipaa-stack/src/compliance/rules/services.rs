@@ -192,9 +192,9 @@ pub(crate) static RULES: &[RuleSpec] = &[
     RuleSpec {
         id: "A4C",
         title: "API Gateway caches of responses are encrypted, or there is none",
-        types: &[REST_STAGE],
+        types: &[REST_STAGE, REST_DEPLOYMENT],
         controls: ENC,
-        fix: "leave `CacheClusterEnabled` false and `CachingEnabled` unset, or set `CacheDataEncrypted` true on the `MethodSettings` entry for every method (`/*`, `*`) and on every entry that sets `CachingEnabled`",
+        fix: "leave `CacheClusterEnabled` false and `CachingEnabled` unset, or set `CacheDataEncrypted` true on the `MethodSettings` entry for every method (`/*`, `*`) and on every entry that sets `CachingEnabled` (the same in a deployment's `StageDescription`, whose own `CacheDataEncrypted` holds for every method)",
         packs: packs(
             Some("HIPAA.Security-APIGWCacheEnabledAndEncrypted"),
             Some("CKV_AWS_120"),
@@ -494,7 +494,97 @@ fn a1(cx: &Cx<'_>) -> Outcome {
         .map_err(|()| {
             "`DeadLetterConfig.TargetArn` is not set, and no `AWS::Lambda::EventInvokeConfig` of the function (`Qualifier` $LATEST) sends failed events to an `OnFailure` destination: failed asynchronous events are lost".to_owned()
         });
-    all([subnets(cx), reserved_concurrency(cx), dlq])
+    let outcome = all([subnets(cx), reserved_concurrency(cx), dlq]);
+    let edge = match &outcome {
+        Outcome::Fail(_) => edge_associations(cx),
+        _ => Vec::new(),
+    };
+    match (outcome, edge) {
+        (Outcome::Fail(finding), edge) if !edge.is_empty() => Outcome::Fail(format!(
+            "{finding}; the function runs at the edge ({}: Lambda@Edge), which takes no VPC and no dead-letter queue (CloudFront developer guide, \"Restrictions on Lambda@Edge\"), so it reaches the network outside any VPC of the app: run the code that needs PHI at an origin of the distribution (a function in private subnets), or in a CloudFront function, or waive A1 for this function with the reason",
+            edge.join(", ")
+        )),
+        (outcome, _) => outcome,
+    }
+}
+
+/// Where a CloudFront distribution of the app runs this function at the edge: the
+/// `LambdaFunctionAssociations` entries (of the default and of every other cache behavior)
+/// whose `LambdaFunctionARN` refers to the function or to an `AWS::Lambda::Version` of its
+/// template that names it, in its own stack, in another stack by the import of an export of
+/// the function's stack, or, across regions, through a parameter that hipaa-stack fills
+/// from an output of the function's stack (Lambda@Edge functions live in
+/// US East (N. Virginia) and are associated "using a numbered version", CloudFront developer
+/// guide, "Restrictions on Lambda@Edge"). Such a function cannot be configured "to access
+/// resources inside your VPC", nor given a dead-letter queue (the same page, Lambda
+/// features): A1 still fails it, since its calls leave no VPC of the app, and the finding
+/// says so, with the ways out. Read for the message only: no outcome depends on it.
+fn edge_associations(cx: &Cx<'_>) -> Vec<String> {
+    const CONFIG: &str = "DistributionConfig";
+    let own = cx.id();
+    let versions: Vec<&str> = cx
+        .others("AWS::Lambda::Version")
+        .filter(|v| super::compute::mentions(&v.properties()["FunctionName"], own))
+        .map(|v| v.logical_id())
+        .collect();
+    let ours = |stack: Option<&str>, arn: &Value| match stack {
+        None => {
+            super::compute::mentions(arn, own)
+                || versions.iter().any(|v| super::compute::mentions(arn, v))
+        }
+        Some(other) => {
+            let imported = arn
+                .get("Fn::ImportValue")
+                .and_then(text)
+                .is_some_and(|name| {
+                    std::iter::once(own)
+                        .chain(versions.iter().copied())
+                        .any(|id| {
+                            super::arn::exports_of(cx.template, id)
+                                .iter()
+                                .any(|(export, _)| *export == name)
+                        })
+                });
+            imported
+                || cx
+                    .across_regions(cx.template_of(Some(other)), arn)
+                    .is_some_and(|(stack, r)| {
+                        stack == cx.stack
+                            && (r.logical_id() == own || versions.contains(&r.logical_id()))
+                    })
+        }
+    };
+    let mut found = Vec::new();
+    for (stack, distribution) in cx.everywhere("AWS::CloudFront::Distribution") {
+        let config = &distribution.properties()[CONFIG];
+        let mut behaviors = vec![(
+            "DefaultCacheBehavior".to_owned(),
+            &config["DefaultCacheBehavior"],
+        )];
+        if let Some(others) = config["CacheBehaviors"].as_array() {
+            behaviors.extend(
+                others
+                    .iter()
+                    .enumerate()
+                    .map(|(i, b)| (format!("CacheBehaviors.{i}"), b)),
+            );
+        }
+        for (place, behavior) in behaviors {
+            let Some(associations) = behavior["LambdaFunctionAssociations"].as_array() else {
+                continue;
+            };
+            for (i, association) in associations.iter().enumerate() {
+                if ours(stack, &association["LambdaFunctionARN"]) {
+                    found.push(format!(
+                        "`{}{}.{CONFIG}.{place}.LambdaFunctionAssociations.{i}`",
+                        stack.map(|s| format!("{s}/")).unwrap_or_default(),
+                        distribution.logical_id()
+                    ));
+                }
+            }
+        }
+    }
+    found
 }
 
 /// `ReservedConcurrentExecutions`, read as a whole number of executions (0 or more: the
@@ -974,8 +1064,7 @@ fn a4(cx: &Cx<'_>) -> Outcome {
                     settings.iter().position(|s| {
                         text(&s["LoggingLevel"]).is_some_and(|l| {
                             l.eq_ignore_ascii_case("INFO") || l.eq_ignore_ascii_case("ERROR")
-                        }) && unset_or(s, "HttpMethod", "*")
-                            && unset_or(s, "ResourcePath", "/*")
+                        }) && for_every_method(s)
                     })
                 });
             // A method's own entry overrides the stage's (`/*`, `*`) one: a level other than
@@ -1005,7 +1094,7 @@ fn a4(cx: &Cx<'_>) -> Outcome {
                 levels
                     .and_then(|i| cx.proof(&format!("/MethodSettings/{i}/LoggingLevel")))
                     .ok_or_else(|| {
-                        "no `MethodSettings` entry for every method (`/*`, `*`) sets `LoggingLevel` INFO or ERROR".to_owned()
+                        "no `MethodSettings` entry for every method (`ResourcePath` `/*` and `HttpMethod` `*`, both written) sets `LoggingLevel` INFO or ERROR".to_owned()
                     }),
             ])
             .chain(traced)
@@ -1354,28 +1443,13 @@ fn method_settings<'a>(cx: &Cx<'a>) -> Vec<(usize, &'a Value)> {
         .unwrap_or_default()
 }
 
-/// Whether a `MethodSettings` entry leaves `key` unwritten (or removed by `AWS::NoValue`)
-/// or writes exactly `every`. A value the template does not show (a parameter, an
-/// attribute) may name one method or path, so it is not read as every one. Of both keys
-/// the CloudFormation reference (`AWS::ApiGateway::Stage MethodSetting`) says "This
-/// parameter is required when you specify a `MethodSetting`" and documents no meaning for
-/// an entry without them: such an entry names no method or path of its own, so A4 reads it
-/// as the stage's (the compliant corpus holds one); A4R and A4C ask for both written
-/// ([`for_every_method`]).
-fn unset_or(entry: &Value, key: &str, every: &str) -> bool {
-    match entry
-        .get(key)
-        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
-    {
-        None => true,
-        Some(v) => text(v).is_some_and(|t| t == every),
-    }
-}
-
 /// Whether a `MethodSettings` entry is for every method of the stage (`/*`, `*`), written
 /// so: "To apply settings to multiple resources and methods, specify an asterisk (`*`) for
 /// the `HttpMethod` and `/*` for the `ResourcePath`" (CloudFormation reference,
-/// `AWS::ApiGateway::Stage MethodSetting`).
+/// `AWS::ApiGateway::Stage MethodSetting`). Both must be written: of each the reference
+/// says "This parameter is required when you specify a `MethodSetting`", and API Gateway
+/// refuses an entry without them (`Invalid method setting path: null/null/logging/loglevel`,
+/// aws/serverless-application-model#399), so such an entry sets nothing on the stage.
 fn for_every_method(entry: &Value) -> bool {
     text(&entry["HttpMethod"]).is_some_and(|m| m == "*")
         && text(&entry["ResourcePath"]).is_some_and(|p| p == "/*")
@@ -1570,21 +1644,71 @@ fn a4r(cx: &Cx<'_>) -> Outcome {
 }
 
 fn a4c(cx: &Cx<'_>) -> Outcome {
-    let settings = method_settings(cx);
+    if cx.resource.type_name() != REST_DEPLOYMENT {
+        return cache_encrypted(cx, "");
+    }
+    // A deployment that writes `StageName` creates that stage with the settings of its
+    // `StageDescription` (CloudFormation reference, `AWS::ApiGateway::Deployment
+    // StageDescription`: `CacheClusterEnabled`, `CachingEnabled`, `CacheDataEncrypted` for
+    // every method, and `MethodSettings`), which A4 refuses but a waiver of A4 would let by.
+    match cx.prop("/StageDescription") {
+        None | Some(Value::Null) => Outcome::NotApplicable,
+        Some(v) if super::meaning::no_value(v) => Outcome::NotApplicable,
+        Some(v @ Value::Object(_)) if !intrinsic(v) => cache_encrypted(cx, "/StageDescription"),
+        Some(other) => Outcome::Fail(format!(
+            "`StageDescription` is {}, which cannot be read before deploy: the stage it creates may cache responses unencrypted; write it as an object, or deploy through an `AWS::ApiGateway::Stage`",
+            text_or_json(other)
+        )),
+    }
+}
+
+/// `AWS::ApiGateway::Deployment`, which creates a stage of its own from `StageDescription`.
+const REST_DEPLOYMENT: &str = "AWS::ApiGateway::Deployment";
+
+/// A4C on the stage settings at `at`: a stage's properties (`""`) or a deployment's
+/// `StageDescription`, whose own `CachingEnabled` and `CacheDataEncrypted` hold for every
+/// method as a stage's `/*`, `*` entry does.
+fn cache_encrypted(cx: &Cx<'_>, at: &str) -> Outcome {
+    let Some(stage) = cx.prop(at) else {
+        return Outcome::NotApplicable;
+    };
+    let mut settings: Vec<(String, &Value)> = Vec::new();
+    if !at.is_empty() {
+        settings.push((at.to_owned(), stage));
+    }
+    match stage.get("MethodSettings") {
+        None | Some(Value::Null) => {}
+        Some(v) if super::meaning::no_value(v) => {}
+        Some(Value::Array(entries)) => settings.extend(
+            entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (format!("{at}/MethodSettings/{i}"), e)),
+        ),
+        Some(other) => {
+            return Outcome::Fail(format!(
+                "`{}MethodSettings` is {}, which cannot be read before deploy: an entry may cache responses unencrypted; write the entries as a list",
+                shown_prefix(at),
+                text_or_json(other)
+            ));
+        }
+    }
+    let for_every = |path: &str, e: &Value| path == at || for_every_method(e);
     // A value the template does not show (neither true nor false) may turn the cache on.
-    let cluster = cx
-        .prop("/CacheClusterEnabled")
-        .is_some_and(|v| !v.is_null() && !super::is_false(v));
-    let caching: Vec<&(usize, &Value)> = settings
+    let cluster = stage
+        .get("CacheClusterEnabled")
+        .is_some_and(|v| !v.is_null() && !super::meaning::no_value(v) && !super::is_false(v));
+    let caching: Vec<&String> = settings
         .iter()
         .filter(|(_, e)| {
             e.get("CachingEnabled")
                 .filter(|v| !v.is_null() && !super::meaning::no_value(v))
                 .is_some_and(|v| !super::is_false(v))
         })
+        .map(|(path, _)| path)
         .collect();
     if !cluster && caching.is_empty() {
-        return match cx.proof("/CacheClusterEnabled") {
+        return match cx.proof(&format!("{at}/CacheClusterEnabled")) {
             Some(proof) => Outcome::Pass(vec![proof]),
             None => Outcome::NotApplicable,
         };
@@ -1592,12 +1716,22 @@ fn a4c(cx: &Cx<'_>) -> Outcome {
     let encrypted = |e: &Value| e.get("CacheDataEncrypted").is_some_and(super::is_true);
     let every = settings
         .iter()
-        .find(|(_, e)| for_every_method(e) && encrypted(e));
+        .find(|(path, e)| for_every(path, e) && encrypted(e));
     let mut checks = vec![match every {
-        Some((i, _)) => cx
-            .proof(&format!("/MethodSettings/{i}/CacheDataEncrypted"))
+        Some((path, _)) => cx
+            .proof(&format!("{path}/CacheDataEncrypted"))
             .ok_or_default(),
-        None => Err("the stage caches responses, and no `MethodSettings` entry for every method (`/*`, `*`) sets `CacheDataEncrypted` true: PHI rests in the cache unencrypted".to_owned()),
+        None => Err(format!(
+            "the stage caches responses, and no {} sets `CacheDataEncrypted` true: PHI rests in the cache unencrypted",
+            if at.is_empty() {
+                "`MethodSettings` entry for every method (`/*`, `*`)".to_owned()
+            } else {
+                format!(
+                    "`{}` or `MethodSettings` entry of it for every method (`/*`, `*`)",
+                    &at[1..]
+                )
+            }
+        )),
     }];
     // An entry that does not say true overrides the every-method one; with a cache cluster,
     // a method caches unless its entry says `CachingEnabled` false, so an entry that turns
@@ -1607,8 +1741,16 @@ fn a4c(cx: &Cx<'_>) -> Outcome {
             .filter(|v| !v.is_null() && !super::meaning::no_value(v))
             .is_some_and(|v| !super::is_true(v))
     };
-    for (i, entry) in &settings {
-        let listed = caching.iter().any(|(j, _)| j == i);
+    for (path, entry) in &settings {
+        if intrinsic(entry) {
+            checks.push(Err(format!(
+                "`{}` is {}, which cannot be read before deploy: it may cache responses unencrypted; write the entry out",
+                path[1..].replace('/', "."),
+                text_or_json(entry)
+            )));
+            continue;
+        }
+        let listed = caching.contains(&path);
         let uncached = entry.get("CachingEnabled").is_some_and(super::is_false);
         let caches = listed || (cluster && !uncached);
         let unencrypted = if listed {
@@ -1618,11 +1760,21 @@ fn a4c(cx: &Cx<'_>) -> Outcome {
         };
         if caches && unencrypted {
             checks.push(Err(format!(
-                "`MethodSettings.{i}` caches responses without `CacheDataEncrypted` true"
+                "`{}` caches responses without `CacheDataEncrypted` true",
+                path[1..].replace('/', ".")
             )));
         }
     }
     all(checks)
+}
+
+/// `StageDescription.` for a deployment's stage settings, nothing for a stage's own.
+fn shown_prefix(at: &str) -> String {
+    if at.is_empty() {
+        String::new()
+    } else {
+        format!("{}.", &at[1..])
+    }
 }
 
 /// Whether `destination` is the ARN of the log group `group` of this template, in this
@@ -5746,8 +5898,9 @@ fn snapshot_copies(cx: &Cx<'_>) -> Option<Result<Proof, String>> {
 /// reference) whose values are true and false; it is read in any case, as cdk-nag's
 /// `RedshiftRequireTlsSSL` reads it. `Parameters` is a list of `{ParameterName,
 /// ParameterValue}`; which of two entries of the same name AWS applies is not documented,
-/// so every entry named `require_ssl` (in any case) must say true, and an entry whose name
-/// cannot be read fails. A cluster names a group of the template by its `Ref` (the group's
+/// so every entry named `require_ssl` must say true, an entry whose name cannot be read
+/// fails, and so does one that writes the name in another case or with spaces
+/// ([`other_spelling_of_require_ssl`]). A cluster names a group of the template by its `Ref` (the group's
 /// name) or by its `ParameterGroupName`, compared in any case; a group outside the template
 /// cannot be read: a gap. A group of the template is also judged on its own when it writes
 /// `require_ssl`, as checkov's CKV_AWS_105 judges every group: a group that turns TLS off
@@ -5863,6 +6016,22 @@ fn family_requires_ssl(group: &crate::cfn::Resource) -> bool {
         .is_some_and(|f| f.trim().eq_ignore_ascii_case("redshift-2.0"))
 }
 
+/// Why a parameter name that reads as `require_ssl` in another case or with spaces around
+/// it does not count as setting it, or `None` for `require_ssl` itself. Redshift's
+/// parameters are named in lower case (Amazon Redshift Management Guide, "Amazon Redshift
+/// parameter groups"; the `ParameterKey` options of `AWS::RedshiftServerless::Workgroup
+/// ConfigParameter`), and no AWS page says whether Redshift applies, ignores or refuses
+/// another spelling: one that it ignored would leave the default, `false` in
+/// `default.redshift-1.0`'s family, so it is not read as true.
+fn other_spelling_of_require_ssl(name: &str) -> Option<String> {
+    (name != "require_ssl").then(|| {
+        format!(
+            "writes the parameter name `{}`, not `require_ssl` as Redshift names it: whether Redshift applies another spelling is not documented, so it is not read as turning TLS on; write `require_ssl`",
+            name.escape_debug()
+        )
+    })
+}
+
 /// What a Redshift cluster parameter group says of `require_ssl`: the proof of an entry
 /// that sets it to true when every entry of that name does, `None` when no entry sets it
 /// (false, its default), or why it is not true or cannot be read (an intrinsic function
@@ -5903,6 +6072,12 @@ fn require_ssl(group: &crate::cfn::Resource) -> Result<Option<Proof>, String> {
         let value = entry.get("ParameterValue").filter(|v| !no_value(v));
         let read = value.and_then(text).map(|v| v.trim().to_ascii_lowercase());
         if read.as_deref() == Some("true") {
+            // A false value is said as such below, in any spelling of the name.
+            if let Some(why) = other_spelling_of_require_ssl(&parameter) {
+                return Err(format!(
+                    "entry {i} of `Parameters` of the cluster parameter group `{id}` {why}"
+                ));
+            }
             if proof.is_none() {
                 proof = proof_of(group, &format!("/Parameters/{i}/ParameterValue"));
             }
@@ -6149,6 +6324,9 @@ fn workgroup_requires_ssl(cx: &Cx<'_>) -> Result<Option<Proof>, String> {
         }
         let value = entry.get("ParameterValue").filter(|v| !no_value(v));
         if value.is_some_and(is_true) {
+            if let Some(why) = other_spelling_of_require_ssl(&key) {
+                return Err(format!("entry {i} of `ConfigParameters` {why}"));
+            }
             if proof.is_none() {
                 proof = cx.proof(&format!("/ConfigParameters/{i}/ParameterValue"));
             }
@@ -7765,5 +7943,107 @@ mod hostile_review_18 {
                 "{properties}: {outcome:?}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod hostile_review_20 {
+    use serde_json::{Value, json};
+
+    use crate::testing::Status;
+
+    /// A1 on function `F` of a template with a version `V` of it and a distribution whose
+    /// default behavior associates `arn` with `event`.
+    fn a1_of(arn: Value) -> Vec<Status> {
+        let template = crate::testing::raw_template(&[
+            (
+                "F",
+                "AWS::Lambda::Function",
+                json!({"Runtime": "nodejs20.x", "Handler": "index.handler",
+                    "Role": "arn:aws:iam::111122223333:role/edge", "Code": {"ZipFile": "exports.handler = async (e) => e;"}}),
+            ),
+            (
+                "V",
+                "AWS::Lambda::Version",
+                json!({"FunctionName": {"Ref": "F"}}),
+            ),
+            (
+                "D",
+                "AWS::CloudFront::Distribution",
+                json!({"DistributionConfig": {"Enabled": true, "DefaultCacheBehavior": {
+                    "TargetOriginId": "o", "ViewerProtocolPolicy": "https-only",
+                    "LambdaFunctionAssociations": [{"EventType": "viewer-request", "LambdaFunctionARN": arn}]}}}),
+            ),
+        ]);
+        crate::testing::statuses(&[("s", &template)], "A1", "F")
+    }
+
+    #[test]
+    fn a1_fails_a_lambda_at_edge_function_and_says_why_no_vpc_can_hold_it() {
+        for arn in [
+            json!({"Ref": "V"}),
+            json!({"Fn::GetAtt": ["V", "FunctionArn"]}),
+            json!({"Fn::Join": [":", [{"Fn::GetAtt": ["F", "Arn"]}, "1"]]}),
+        ] {
+            let found = a1_of(arn.clone());
+            assert!(
+                matches!(found.as_slice(), [Status::Failed { finding }]
+                    if finding.contains("`VpcConfig.SubnetIds` is not set")
+                        && finding.contains("Lambda@Edge")
+                        && finding.contains("`D.DistributionConfig.DefaultCacheBehavior.LambdaFunctionAssociations.0`")),
+                "{arn}: {found:?}"
+            );
+        }
+        // A distribution of another stack that imports the version's export.
+        {
+            use crate::cfn::{Expr, Output, Resource, Template};
+            let raw = |id: &str, t: &str, p: Value| Resource::raw(id.to_owned(), t.to_owned(), p);
+            let functions = Template {
+                description: String::new(),
+                parameters: Vec::new(),
+                resources: vec![
+                    raw(
+                        "F",
+                        "AWS::Lambda::Function",
+                        json!({"Runtime": "nodejs20.x", "Handler": "index.handler",
+                            "Role": "arn:aws:iam::111122223333:role/edge", "Code": {"ZipFile": "x"}}),
+                    ),
+                    raw(
+                        "V",
+                        "AWS::Lambda::Version",
+                        json!({"FunctionName": {"Ref": "F"}}),
+                    ),
+                ],
+                outputs: vec![Output {
+                    name: "EdgeVersion".to_owned(),
+                    value: Expr::reference("V"),
+                    description: None,
+                    export: Some("fns:EdgeVersion".to_owned()),
+                }],
+            };
+            let cdn = crate::testing::raw_template(&[(
+                "D",
+                "AWS::CloudFront::Distribution",
+                json!({"DistributionConfig": {"Enabled": true, "DefaultCacheBehavior": {
+                    "TargetOriginId": "o", "ViewerProtocolPolicy": "https-only",
+                    "CacheBehaviors": [],
+                    "LambdaFunctionAssociations": [{"EventType": "origin-response",
+                        "LambdaFunctionARN": {"Fn::ImportValue": "fns:EdgeVersion"}}]}}}),
+            )]);
+            let found = crate::testing::statuses(&[("fns", &functions), ("cdn", &cdn)], "A1", "F");
+            assert!(
+                matches!(found.as_slice(), [Status::Failed { finding }]
+                    if finding.contains("`cdn/D.DistributionConfig.DefaultCacheBehavior.LambdaFunctionAssociations.0`")),
+                "{found:?}"
+            );
+        }
+        // A distribution associating another function says nothing of the edge.
+        let found = a1_of(json!(
+            "arn:aws:lambda:us-east-1:111122223333:function:other:3"
+        ));
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { finding }] if !finding.contains("Lambda@Edge")),
+            "{found:?}"
+        );
     }
 }

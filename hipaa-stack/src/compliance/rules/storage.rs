@@ -2803,31 +2803,124 @@ fn mysql_logs_written(cx: &Cx<'_>) -> [Result<Proof, String>; 2] {
     };
     let parameters =
         general_and_slow_written(cx, "/DBParameterGroupName", "AWS::RDS::DBParameterGroup");
-    let audit = of_template("/OptionGroupName", "AWS::RDS::OptionGroup").and_then(|group| {
-        let options = group.properties()["OptionConfigurations"].as_array()?;
-        let i = options
-            .iter()
-            .position(|o| text(&o["OptionName"]).is_some_and(|n| n == "MARIADB_AUDIT_PLUGIN"))?;
-        Some((
-            group,
-            i,
-            users_left_out_of_plugin(&options[i]),
-            events_left_out_of_plugin(&options[i]),
-        ))
-    });
-    let audit = match audit {
-        Some((group, i, None, None)) => proof_of(group, &format!("/OptionConfigurations/{i}")).ok_or_default(),
-        Some((group, _, Some(setting), _)) => Err(format!(
-            "the `MARIADB_AUDIT_PLUGIN` option of the option group `{}` sets `{setting}`, so the audit log leaves out the activity of some users (by default it records every user's: RDS user guide, MariaDB Audit Plugin support); remove the setting",
-            group.logical_id()
-        )),
-        Some((group, _, None, Some(events))) => Err(format!(
-            "the `MARIADB_AUDIT_PLUGIN` option of the option group `{}` sets `SERVER_AUDIT_EVENTS` to {events}, which leaves out of the audit log the connections (`CONNECT`) or the statements that change users, grants and schemas (`QUERY`, or `QUERY_DDL` and `QUERY_DCL`); name them, or remove the setting (its default is `CONNECT,QUERY`)",
-            group.logical_id()
-        )),
+    let audit = match of_template("/OptionGroupName", "AWS::RDS::OptionGroup") {
+        Some(group) => audit_plugin(group),
         None => Err("`OptionGroupName` names no option group of the template with the `MARIADB_AUDIT_PLUGIN` option: the exported audit log stays empty".to_owned()),
     };
     [parameters, audit]
+}
+
+/// The `MARIADB_AUDIT_PLUGIN` option of an option group of the template, read whole: every
+/// entry of `OptionConfigurations` that is the plugin (its `OptionName` read in any case and
+/// without blanks around it: a second entry of the plugin, however spelled, may carry the
+/// settings that narrow it), and every one of their `OptionSettings`. The plugin's settings
+/// are a list of `Name`/`Value` pairs (CloudFormation reference, `AWS::RDS::OptionGroup
+/// OptionSetting`), among them `SERVER_AUDIT_EVENTS`, `SERVER_AUDIT_INCL_USERS` and
+/// `SERVER_AUDIT_EXCL_USERS`, which narrow the audit log (RDS user guide, "MariaDB Audit
+/// Plugin support for MySQL", Audit Plugin option settings). So an entry whose `OptionName`
+/// no rule can read before deploy (a reference, a dynamic reference) may be the plugin with
+/// any settings, a settings list that is no list (an intrinsic that only deploy resolves)
+/// may hold any of them, and a setting that is no `Name`/`Value` object, or whose `Name` no
+/// rule can read, may be any of them: each fails, as narrowing settings would.
+fn audit_plugin(group: &Resource) -> Result<Proof, String> {
+    let id = group.logical_id();
+    let options = match &group.properties()["OptionConfigurations"] {
+        Value::Array(options) => options,
+        Value::Null => {
+            return Err(format!(
+                "the option group `{id}` has no `MARIADB_AUDIT_PLUGIN` option: the exported audit log stays empty"
+            ));
+        }
+        other => {
+            return Err(format!(
+                "the option group `{id}` writes `OptionConfigurations` as {}, which no rule can read before deploy: whether it holds the `MARIADB_AUDIT_PLUGIN` option, and with which settings, is not shown; write the options as a list",
+                text_or_json(other)
+            ));
+        }
+    };
+    let name_of = |option: &Value| {
+        text(&option["OptionName"])
+            .filter(|n| !super::identity::dynamic(n))
+            .map(|n| n.trim().to_owned())
+    };
+    let mut first = None;
+    for (i, option) in options.iter().enumerate() {
+        if option.is_null() || super::meaning::no_value(option) {
+            continue;
+        }
+        let Some(name) = name_of(option) else {
+            return Err(format!(
+                "`OptionConfigurations.{i}` of the option group `{id}` names the option {}, which no rule can read before deploy: it may be the `MARIADB_AUDIT_PLUGIN` with settings that narrow the audit log; write the option's name",
+                text_or_json(
+                    if option.is_object() && !super::identity::intrinsic(option) {
+                        &option["OptionName"]
+                    } else {
+                        option
+                    }
+                )
+            ));
+        };
+        if !name.eq_ignore_ascii_case("MARIADB_AUDIT_PLUGIN") {
+            continue;
+        }
+        if let Some(unread) = unread_plugin_settings(option) {
+            return Err(format!(
+                "the `MARIADB_AUDIT_PLUGIN` option of the option group `{id}` (`OptionConfigurations.{i}`) {unread}, which no rule can read before deploy: it may narrow the audit log (`SERVER_AUDIT_EVENTS`, `SERVER_AUDIT_INCL_USERS`, `SERVER_AUDIT_EXCL_USERS`); write each setting as a `Name` and a `Value`"
+            ));
+        }
+        if let Some(setting) = users_left_out_of_plugin(option) {
+            return Err(format!(
+                "the `MARIADB_AUDIT_PLUGIN` option of the option group `{id}` sets `{setting}`, so the audit log leaves out the activity of some users (by default it records every user's: RDS user guide, MariaDB Audit Plugin support); remove the setting"
+            ));
+        }
+        if let Some(events) = events_left_out_of_plugin(option) {
+            return Err(format!(
+                "the `MARIADB_AUDIT_PLUGIN` option of the option group `{id}` sets `SERVER_AUDIT_EVENTS` to {events}, which leaves out of the audit log the connections (`CONNECT`) or the statements that change users, grants and schemas (`QUERY`, or `QUERY_DDL` and `QUERY_DCL`); name them, or remove the setting (its default is `CONNECT,QUERY`)"
+            ));
+        }
+        first.get_or_insert(i);
+    }
+    match first {
+        Some(i) => proof_of(group, &format!("/OptionConfigurations/{i}")).ok_or_default(),
+        None => Err(format!(
+            "the option group `{id}` has no `MARIADB_AUDIT_PLUGIN` option: the exported audit log stays empty"
+        )),
+    }
+}
+
+/// What of a `MARIADB_AUDIT_PLUGIN` option's `OptionSettings` no rule can read before
+/// deploy, told as "writes …": the list itself (an intrinsic, not a list), or an entry that
+/// is no object of a readable `Name` (an intrinsic entry, a `Name` by reference). Not
+/// written, or removed by `AWS::NoValue`, the plugin keeps its defaults.
+fn unread_plugin_settings(option: &Value) -> Option<String> {
+    let settings = &option["OptionSettings"];
+    let entries = match settings {
+        Value::Null => return None,
+        v if super::meaning::no_value(v) => return None,
+        Value::Array(entries) => entries,
+        other => {
+            return Some(format!(
+                "writes `OptionSettings` as {}",
+                text_or_json(other)
+            ));
+        }
+    };
+    entries.iter().enumerate().find_map(|(j, setting)| {
+        if setting.is_null() || super::meaning::no_value(setting) {
+            return None;
+        }
+        let readable = setting.is_object()
+            && !super::identity::intrinsic(setting)
+            && text(&setting["Name"]).is_some_and(|n| !super::identity::dynamic(&n));
+        (!readable).then(|| {
+            let shown = if setting.is_object() && !super::identity::intrinsic(setting) {
+                &setting["Name"]
+            } else {
+                setting
+            };
+            format!("writes `OptionSettings.{j}` as {}", text_or_json(shown))
+        })
+    })
 }
 
 /// Whether a setting of users to audit (or not) names any: set, not removed by
@@ -3129,6 +3222,179 @@ fn older_tls_allowed(group: &Resource) -> Option<String> {
     None
 }
 
+/// The minor versions of SQL Server after which RDS turns TLS 1.0 and 1.1 off by default,
+/// by major version: "For minor engine versions after 16.00.4120.1, 15.00.4365.2,
+/// 14.00.3465.1, 13.00.6435.1, and 12.00.6449.1, the default setting for the DB parameters
+/// rds.tls10, rds.tls11, rds.rc4, rds.curve25519, and rds.3des168 is disabled. Otherwise the
+/// default setting is enabled" (RDS user guide, "Configuring SQL Server security protocols
+/// and ciphers"; `default` is "the operating system default value").
+const SQLSERVER_TLS_OFF_AFTER: [(u64, u64, u64); 5] = [
+    (16, 4120, 1),
+    (15, 4365, 2),
+    (14, 3465, 1),
+    (13, 6435, 1),
+    (12, 6449, 1),
+];
+
+/// Why a parameter group that forces TLS, and writes no older protocol itself
+/// ([`older_tls_allowed`]), still lets connections use TLS 1.0 or 1.1: the engine version the
+/// template shows admits them by default, and the group leaves the default in place.
+/// - MySQL 5.7 supports TLS 1.0 and 1.1, MySQL 8.0 and 8.4 do not (RDS user guide, "SSL/TLS
+///   support for MySQL DB instances on Amazon RDS"; MySQL 8.0 reference manual, "Encrypted
+///   Connection TLS Protocols and Ciphers": TLSv1 and TLSv1.1 removed as of 8.0.28), and
+///   Aurora MySQL 2 (`5.7.mysql_aurora.…`) and 1 (engine `aurora`) are MySQL 5.7 and 5.6: such
+///   a version, or one no rule can read before deploy, needs `tls_version` written (which
+///   [`older_tls_allowed`] reads).
+/// - MariaDB: "TLS support depends on the MariaDB minor version" (RDS user guide, "SSL/TLS
+///   support for MariaDB DB instances on Amazon RDS"): 10.11 and later support neither TLS
+///   1.0 nor 1.1, some minor versions of 10.4, 10.5 and 10.6 do, so those (or a version no
+///   rule can read) need `tls_version` written as well.
+/// - SQL Server keeps TLS 1.0 and 1.1 on by default in minor versions up to those of
+///   [`SQLSERVER_TLS_OFF_AFTER`]: an `EngineVersion` written after them, or not written (RDS
+///   creates the engine's default version, which is after them), leaves them off; any other
+///   needs `rds.tls10` and `rds.tls11` written `disabled`.
+/// - PostgreSQL takes its minimum protocol from `ssl_min_protocol_version`, "The default is
+///   TLSv1.2" since version 13, `TLSv1` (TLS 1.0) in version 12, which introduced it
+///   (PostgreSQL documentation, "Connections and Authentication", SSL; the commit "Update
+///   minimum SSL version" of PostgreSQL 13): a version 12 or older, or one no rule can read,
+///   needs it written (older versions have no such parameter, and fail).
+///
+/// An `EngineVersion` not written is the version RDS makes by default, of the newest
+/// releases, which admit neither; a copy's is its source's (a database of this template that
+/// it names, or else one the template does not show), and an engine no rule can read leaves
+/// the defaults unknown.
+fn older_tls_by_default(cx: &Cx<'_>, group: &Resource) -> Option<String> {
+    // A copy (a restore, a replica) runs the engine and version of its source unless it
+    // writes them: those of a database of this template that it names, else none the
+    // template shows.
+    let copied = COPY_SOURCES
+        .iter()
+        .filter_map(|pointer| cx.prop(pointer))
+        .find(|v| !v.is_null() && !super::meaning::no_value(v));
+    let source = copied.and_then(|named| {
+        DB_OR_CLUSTER
+            .iter()
+            .flat_map(|t| cx.others(t))
+            .find(|r| r.logical_id() != cx.id() && super::meaning::names(named, r.logical_id()))
+    });
+    let set = |v: &Value| !v.is_null() && !super::meaning::no_value(v);
+    let written = |key: &str| {
+        Some(&cx.resource.properties()[key])
+            .filter(|v| set(v))
+            .or_else(|| source.map(|r| &r.properties()[key]).filter(|v| set(v)))
+    };
+    let engine_value = written("Engine");
+    let version = match written("EngineVersion") {
+        None if copied.is_some() && source.is_none() => Some(Err(format!(
+            "not written, so that of the source it copies ({})",
+            copied.map(text_or_json).unwrap_or_default()
+        ))),
+        None => None,
+        Some(v) => Some(
+            text(v)
+                .filter(|t| !super::identity::dynamic(t))
+                .map(|t| t.trim().to_ascii_lowercase())
+                .ok_or_else(|| text_or_json(v)),
+        ),
+    };
+    let Some(engine) = engine_value
+        .and_then(text)
+        .filter(|t| !super::identity::dynamic(t))
+        .map(|t| t.trim().to_ascii_lowercase())
+    else {
+        // No engine the template shows: which protocols its version admits by default is
+        // not shown either, unless that version is the default one.
+        return version.map(|_| {
+            format!(
+                "`Engine` is {}, which no rule can read before deploy, so the protocols its engine version admits by default (TLS 1.0 and 1.1 on older versions of MySQL, PostgreSQL and SQL Server) are not shown; write the engine",
+                engine_value.map_or_else(|| "not written".to_owned(), text_or_json)
+            )
+        });
+    };
+    let shown = |version: &Option<Result<String, String>>| match version {
+        Some(Ok(v)) => format!("`EngineVersion` {v}"),
+        Some(Err(v)) if v.starts_with("not written") => format!("an `EngineVersion` {v},"),
+        Some(Err(v)) => format!("`EngineVersion` {v}, which no rule can read before deploy,"),
+        None => "the default engine version".to_owned(),
+    };
+    let parameters = &group.properties()["Parameters"];
+    let unset = |key: &str| {
+        let v = &parameters[key];
+        v.is_null() || super::meaning::no_value(v)
+    };
+    let id = group.logical_id();
+    if matches!(
+        engine.as_str(),
+        "mysql" | "aurora-mysql" | "aurora" | "mariadb"
+    ) {
+        let old = engine == "aurora"
+            || match &version {
+                None => false,
+                Some(Ok(v)) if engine == "mariadb" => {
+                    let mut parts = v.split('.').map(|p| p.trim().parse::<u64>().ok());
+                    match (parts.next().flatten(), parts.next().flatten()) {
+                        (Some(major), Some(minor)) => (major, minor) < (10, 11),
+                        _ => true,
+                    }
+                }
+                Some(Ok(v)) => ["5.5", "5.6", "5.7"].iter().any(|p| v.starts_with(p)),
+                Some(Err(_)) => true,
+            };
+        return (old && unset("tls_version")).then(|| {
+            format!(
+                "the database runs {} of {engine}, which accepts connections over TLS 1.0 and 1.1 unless `tls_version` says otherwise, and parameter group `{id}` does not set it; set `tls_version` to TLSv1.2",
+                shown(&version)
+            )
+        });
+    }
+    if matches!(engine.as_str(), "postgres" | "aurora-postgresql") {
+        let old = match &version {
+            None => false,
+            Some(Ok(v)) => v
+                .split('.')
+                .next()
+                .and_then(|major| major.trim().parse::<u64>().ok())
+                .is_none_or(|major| major <= 12),
+            Some(Err(_)) => true,
+        };
+        return (old && unset("ssl_min_protocol_version")).then(|| {
+            format!(
+                "the database runs {} of {engine}, whose minimum protocol is TLS 1.0 unless `ssl_min_protocol_version` says otherwise (PostgreSQL made TLSv1.2 its default in version 13; 12 defaults to TLSv1, and before 12 no parameter sets it), and parameter group `{id}` does not set it; run PostgreSQL 13 or later, or set `ssl_min_protocol_version` to TLSv1.2",
+                shown(&version)
+            )
+        });
+    }
+    if engine.starts_with("sqlserver") {
+        let newer = match &version {
+            None => true,
+            Some(Ok(v)) => {
+                let parts: Vec<u64> = v.split('.').map_while(|p| p.parse::<u64>().ok()).collect();
+                match parts.as_slice() {
+                    [major, _, build, revision, ..] => {
+                        *major > 16
+                            || SQLSERVER_TLS_OFF_AFTER
+                                .iter()
+                                .any(|(m, b, r)| m == major && (*build, *revision) > (*b, *r))
+                    }
+                    _ => false,
+                }
+            }
+            Some(Err(_)) => false,
+        };
+        if newer {
+            return None;
+        }
+        let on_by_default = ["rds.tls10", "rds.tls11"].into_iter().find(|key| {
+            text(&parameters[*key]).is_none_or(|v| !v.trim().eq_ignore_ascii_case("disabled"))
+        })?;
+        return Some(format!(
+            "the database runs {} of SQL Server, whose default keeps TLS 1.0 and 1.1 on (RDS turns them off by default only after 16.00.4120.1, 15.00.4365.2, 14.00.3465.1, 13.00.6435.1 and 12.00.6449.1), and parameter group `{id}` does not set `{on_by_default}` to disabled; set `rds.tls10` and `rds.tls11` to disabled",
+            shown(&version)
+        ));
+    }
+    None
+}
+
 fn r12(cx: &Cx<'_>) -> Outcome {
     if let Some(member) = cluster_member(cx, "it forces TLS as that cluster's parameter group does")
     {
@@ -3163,11 +3429,26 @@ fn r12(cx: &Cx<'_>) -> Outcome {
             v == "1" || v.eq_ignore_ascii_case("on") || v.eq_ignore_ascii_case("true")
         });
         if let Some(p) = proof_of(group, &format!("/Parameters/{key}")).filter(|_| forced) {
-            if let Some(weak) = older_tls_allowed(group) {
+            if let Some(weak) = older_tls_allowed(group).or_else(|| older_tls_by_default(cx, group))
+            {
                 return Outcome::Fail(weak);
             }
             return Outcome::Pass(vec![p]);
         }
+    }
+    // RDS for Oracle has neither parameter: it encrypts client connections through options of
+    // its option group, `NATIVE_NETWORK_ENCRYPTION` ("To enable NNE encryption for an Oracle
+    // DB instance, add the Oracle NNE option to the option group associated with the DB
+    // instance", RDS user guide, "Using native network encryption with an RDS for Oracle DB
+    // instance"; `SQLNET.ENCRYPTION_SERVER` REQUIRED forces it, its default REQUESTED does
+    // not, "NATIVE_NETWORK_ENCRYPTION option settings") or `SSL`, which this rule does not
+    // read: it fails, and says why, rather than ask for a parameter the engine lacks.
+    let engine = cx.prop("/Engine").and_then(text).unwrap_or_default();
+    if engine.trim().to_ascii_lowercase().starts_with("oracle") {
+        return Outcome::Fail(format!(
+            "the engine {} (RDS for Oracle) has neither `rds.force_ssl` nor `require_secure_transport`: it encrypts client connections through the `NATIVE_NETWORK_ENCRYPTION` option (`SQLNET.ENCRYPTION_SERVER` REQUIRED) or the `SSL` option of its option group, which this rule does not read, so no setting it reads shows that every connection to the database is encrypted",
+            engine.trim()
+        ));
     }
     Outcome::Fail(match tls_parameters(cx) {
         [only] => format!(
@@ -5261,5 +5542,331 @@ mod hostile_review_19 {
                 "{engine} {parameters}: {found:?}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod hostile_review_20 {
+    use serde_json::{Value, json};
+
+    use crate::testing::Status;
+
+    /// R8 on a MySQL instance whose option group writes `options` as its
+    /// `OptionConfigurations`, beside a parameter group that writes the general and slow
+    /// query logs.
+    fn r8_of(options: Value) -> Vec<Status> {
+        let template = crate::testing::raw_template(&[
+            (
+                "D",
+                "AWS::RDS::DBInstance",
+                json!({"Engine": "mysql", "EnableCloudwatchLogsExports": ["audit", "error", "general", "slowquery"],
+                    "DBParameterGroupName": {"Ref": "Params"}, "OptionGroupName": {"Ref": "Options"}}),
+            ),
+            (
+                "Params",
+                "AWS::RDS::DBParameterGroup",
+                json!({"Family": "mysql8.0", "Description": "logs",
+                    "Parameters": {"general_log": "1", "slow_query_log": "1", "log_output": "FILE"}}),
+            ),
+            (
+                "Options",
+                "AWS::RDS::OptionGroup",
+                json!({"EngineName": "mysql", "MajorEngineVersion": "8.0", "OptionGroupDescription": "audit",
+                    "OptionConfigurations": options}),
+            ),
+        ]);
+        crate::testing::statuses(&[("s", &template)], "R8", "D")
+    }
+
+    fn plugin(settings: Value) -> Value {
+        json!({"OptionName": "MARIADB_AUDIT_PLUGIN", "OptionSettings": settings})
+    }
+
+    fn fails_saying(found: &[Status], says: &str) -> bool {
+        matches!(found, [Status::Failed { finding }] if finding.contains(says))
+    }
+
+    #[test]
+    fn an_audit_plugin_whose_settings_no_rule_can_read_fails() {
+        for (options, says) in [
+            (
+                json!([plugin(
+                    json!([{"Name": {"Ref": "SettingName"}, "Value": "QUERY_DML"}])
+                )]),
+                "`OptionSettings.0`",
+            ),
+            (
+                json!([plugin(
+                    json!([{"Name": "{{resolve:ssm:/audit/setting}}", "Value": "QUERY_DML"}])
+                )]),
+                "`OptionSettings.0`",
+            ),
+            (
+                json!([plugin(
+                    json!({"Fn::FindInMap": ["Audit", "Events", "Settings"]})
+                )]),
+                "writes `OptionSettings` as",
+            ),
+            (
+                json!([plugin(
+                    json!([{"Fn::FindInMap": ["Audit", "Events", "Setting"]}])
+                )]),
+                "`OptionSettings.0`",
+            ),
+            (
+                json!([plugin(json!(["SERVER_AUDIT_EVENTS=QUERY_DML"]))]),
+                "`OptionSettings.0`",
+            ),
+            (
+                json!([{"OptionName": "MARIADB_AUDIT_PLUGIN"},
+                    {"OptionName": {"Ref": "Other"}, "OptionSettings": [{"Name": "SERVER_AUDIT_EVENTS", "Value": "QUERY_DML"}]}]),
+                "`OptionConfigurations.1`",
+            ),
+            (
+                json!({"Fn::FindInMap": ["Audit", "Options", "All"]}),
+                "writes `OptionConfigurations` as",
+            ),
+        ] {
+            let found = r8_of(options.clone());
+            assert!(fails_saying(&found, says), "{options}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn every_entry_of_the_audit_plugin_is_read_in_any_case() {
+        for second in [
+            json!({"OptionName": "MARIADB_AUDIT_PLUGIN", "OptionSettings": [{"Name": "SERVER_AUDIT_EVENTS", "Value": "QUERY_DML"}]}),
+            json!({"OptionName": " mariadb_audit_plugin", "OptionSettings": [{"Name": "SERVER_AUDIT_EVENTS", "Value": "CONNECT"}]}),
+            json!({"OptionName": "Mariadb_Audit_Plugin", "OptionSettings": [{"Name": "server_audit_excl_users", "Value": "app"}]}),
+        ] {
+            let found = r8_of(json!([{"OptionName": "MARIADB_AUDIT_PLUGIN"}, second]));
+            assert!(
+                fails_saying(
+                    &found,
+                    "`MARIADB_AUDIT_PLUGIN` option of the option group `Options` sets"
+                ),
+                "{second}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_audit_plugin_written_whole_holds() {
+        for options in [
+            json!([{"OptionName": "MARIADB_AUDIT_PLUGIN"}]),
+            json!([plugin(
+                json!([{"Name": "SERVER_AUDIT_EVENTS", "Value": "CONNECT,QUERY"},
+                {"Name": "SERVER_AUDIT_FILE_ROTATIONS", "Value": "20"}, {"Ref": "AWS::NoValue"}])
+            )]),
+            json!([plugin(json!({"Ref": "AWS::NoValue"})), {"Ref": "AWS::NoValue"}]),
+            json!([{"OptionName": "mariadb_audit_plugin"}]),
+        ] {
+            let found = r8_of(options.clone());
+            assert!(
+                matches!(found.as_slice(), [Status::Enforced { .. }]),
+                "{options}: {found:?}"
+            );
+        }
+        // An option group without the plugin, or with an empty list, still fails.
+        for options in [json!([]), json!([{"OptionName": "MEMCACHED"}])] {
+            assert!(fails_saying(
+                &r8_of(options),
+                "has no `MARIADB_AUDIT_PLUGIN` option"
+            ));
+        }
+    }
+
+    /// R12 on instance `D` of `engine` at `version` (not written when null) whose parameter
+    /// group writes `parameters`.
+    fn r12_of(engine: &str, version: Value, parameters: Value) -> Vec<Status> {
+        let mut db = json!({"Engine": engine, "DBParameterGroupName": {"Ref": "G"}});
+        if !version.is_null() {
+            db["EngineVersion"] = version;
+        }
+        let template = crate::testing::raw_template(&[
+            ("D", "AWS::RDS::DBInstance", db),
+            (
+                "G",
+                "AWS::RDS::DBParameterGroup",
+                json!({"Family": "f", "Description": "g", "Parameters": parameters}),
+            ),
+        ]);
+        crate::testing::statuses(&[("s", &template)], "R12", "D")
+    }
+
+    #[test]
+    fn r12_reads_the_older_protocols_an_engine_version_admits_by_default() {
+        let enforced = |found: &[Status]| matches!(found, [Status::Enforced { .. }]);
+        let mysql = json!({"require_secure_transport": "1"});
+        // MySQL 5.7 (and an unreadable version, which may be 5.7) admits TLS 1.0 and 1.1
+        // unless `tls_version` says otherwise.
+        for version in [
+            json!("5.7.44"),
+            json!({"Ref": "Version"}),
+            json!(" 5.7.44-rds.20240408"),
+        ] {
+            let found = r12_of("mysql", version.clone(), mysql.clone());
+            assert!(
+                fails_saying(&found, "`tls_version`"),
+                "{version}: {found:?}"
+            );
+            let found = r12_of(
+                "mysql",
+                version.clone(),
+                json!({"require_secure_transport": "1", "tls_version": "TLSv1.2"}),
+            );
+            assert!(enforced(&found), "{version}: {found:?}");
+        }
+        assert!(fails_saying(
+            &r12_of("aurora", Value::Null, mysql.clone()),
+            "`tls_version`"
+        ));
+        for version in [json!("10.6.20"), json!("10.5"), json!("10")] {
+            let found = r12_of("mariadb", version.clone(), mysql.clone());
+            assert!(
+                fails_saying(&found, "`tls_version`"),
+                "{version}: {found:?}"
+            );
+        }
+        for version in [
+            Value::Null,
+            json!("10.11.10"),
+            json!("11.4.4"),
+            json!("11.8.6"),
+        ] {
+            let found = r12_of("mariadb", version.clone(), mysql.clone());
+            assert!(enforced(&found), "{version}: {found:?}");
+        }
+        for version in [Value::Null, json!("8.0.40"), json!("8.4.3")] {
+            assert!(enforced(&r12_of("mysql", version, mysql.clone())));
+        }
+        // A restore runs its snapshot's version, which the template does not show.
+        let template = crate::testing::raw_template(&[
+            (
+                "D",
+                "AWS::RDS::DBInstance",
+                json!({"Engine": "mysql", "DBSnapshotIdentifier": "arn:aws:rds:us-east-1:111122223333:snapshot:old",
+                    "DBParameterGroupName": {"Ref": "G"}}),
+            ),
+            (
+                "G",
+                "AWS::RDS::DBParameterGroup",
+                json!({"Family": "mysql5.7", "Description": "g", "Parameters": mysql.clone()}),
+            ),
+        ]);
+        let found = crate::testing::statuses(&[("s", &template)], "R12", "D");
+        assert!(fails_saying(&found, "of the source it copies"), "{found:?}");
+        // A replica of a database of the template runs its source's engine and version.
+        let replica = |source_version: &str| {
+            let template = crate::testing::raw_template(&[
+                (
+                    "Source",
+                    "AWS::RDS::DBInstance",
+                    json!({"Engine": "mysql", "EngineVersion": source_version, "DBParameterGroupName": {"Ref": "G"}}),
+                ),
+                (
+                    "D",
+                    "AWS::RDS::DBInstance",
+                    json!({"SourceDBInstanceIdentifier": {"Ref": "Source"}, "DBParameterGroupName": {"Ref": "G"}}),
+                ),
+                (
+                    "G",
+                    "AWS::RDS::DBParameterGroup",
+                    json!({"Family": "mysql", "Description": "g", "Parameters": mysql.clone()}),
+                ),
+            ]);
+            crate::testing::statuses(&[("s", &template)], "R12", "D")
+        };
+        assert!(enforced(&replica("8.0.40")), "{:?}", replica("8.0.40"));
+        assert!(fails_saying(&replica("5.7.44"), "`tls_version`"));
+        // An engine no rule can read, beside a written version, leaves the defaults unknown.
+        let found = r12_of("{{resolve:ssm:/db/engine}}", json!("5.7.44"), mysql.clone());
+        assert!(fails_saying(&found, "`Engine` is"), "{found:?}");
+        // PostgreSQL 12 and older default to TLS 1.0.
+        let pg = json!({"rds.force_ssl": "1"});
+        for version in [
+            json!("12.22"),
+            json!("11.22-rds.20241121"),
+            json!("9.6.24"),
+            json!({"Ref": "Version"}),
+        ] {
+            let found = r12_of("postgres", version.clone(), pg.clone());
+            assert!(
+                fails_saying(&found, "`ssl_min_protocol_version`"),
+                "{version}: {found:?}"
+            );
+        }
+        let found = r12_of(
+            "aurora-postgresql",
+            json!("12.22"),
+            json!({"rds.force_ssl": "1", "ssl_min_protocol_version": "TLSv1.2"}),
+        );
+        assert!(enforced(&found), "{found:?}");
+        for version in [Value::Null, json!("13.18"), json!("16.6"), json!("17.2")] {
+            assert!(enforced(&r12_of("postgres", version, pg.clone())));
+        }
+        // SQL Server keeps TLS 1.0 and 1.1 on by default up to the listed minor versions.
+        let forced = json!({"rds.force_ssl": "1"});
+        for version in [
+            json!("15.00.4365.2.v1"),
+            json!("16.00.4120.1.v1"),
+            json!("13.00.6300.2.v1"),
+            json!("11.00.7507.2.v1"),
+            json!("15.00"),
+            json!({"Ref": "Version"}),
+        ] {
+            let found = r12_of("sqlserver-se", version.clone(), forced.clone());
+            assert!(fails_saying(&found, "`rds.tls10`"), "{version}: {found:?}");
+            let found = r12_of(
+                "sqlserver-se",
+                version.clone(),
+                json!({"rds.force_ssl": "1", "rds.tls10": "disabled", "rds.tls11": "default"}),
+            );
+            assert!(fails_saying(&found, "`rds.tls11`"), "{version}: {found:?}");
+            let found = r12_of(
+                "sqlserver-se",
+                version.clone(),
+                json!({"rds.force_ssl": "1", "rds.tls10": "disabled", "rds.tls11": "Disabled"}),
+            );
+            assert!(enforced(&found), "{version}: {found:?}");
+        }
+        for version in [
+            Value::Null,
+            json!("16.00.4125.3.v1"),
+            json!("15.00.4415.2.v1"),
+            json!("17.00.1000.1.v1"),
+        ] {
+            let found = r12_of("sqlserver-ee", version.clone(), forced.clone());
+            assert!(enforced(&found), "{version}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn r12_tells_an_oracle_database_that_its_encryption_is_an_option_it_does_not_read() {
+        let template = crate::testing::raw_template(&[
+            (
+                "D",
+                "AWS::RDS::DBInstance",
+                json!({"Engine": "oracle-ee", "DBParameterGroupName": {"Ref": "P"}, "OptionGroupName": {"Ref": "O"}}),
+            ),
+            (
+                "P",
+                "AWS::RDS::DBParameterGroup",
+                json!({"Family": "oracle-ee-19", "Description": "x", "Parameters": {"audit_trail": "DB"}}),
+            ),
+            (
+                "O",
+                "AWS::RDS::OptionGroup",
+                json!({"EngineName": "oracle-ee", "MajorEngineVersion": "19", "OptionGroupDescription": "x",
+                    "OptionConfigurations": [{"OptionName": "NATIVE_NETWORK_ENCRYPTION",
+                        "OptionSettings": [{"Name": "SQLNET.ENCRYPTION_SERVER", "Value": "REQUIRED"}]}]}),
+            ),
+        ]);
+        let found = crate::testing::statuses(&[("s", &template)], "R12", "D");
+        assert!(
+            fails_saying(&found, "RDS for Oracle")
+                && fails_saying(&found, "NATIVE_NETWORK_ENCRYPTION"),
+            "{found:?}"
+        );
     }
 }

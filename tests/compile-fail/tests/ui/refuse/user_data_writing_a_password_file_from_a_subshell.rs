@@ -1,0 +1,9 @@
+//! `(echo …) > FILE` writes written text into a file named like a password. (Hostile review 20.)
+
+use hipaa_stack::{UserData, user_data};
+
+fn main() {
+    let _boot = UserData::script(user_data!(
+        "#!/bin/bash\n(echo hunter2) > /etc/app/db_password\n"
+    ));
+}
