@@ -3758,7 +3758,9 @@ const fn literal_assigned(b: &[u8], k: usize) -> bool {
 
 /// Whether the value at `k`, which starts with a variable (`$X`, `${X}`), holds written
 /// text: one of its variables was last given written text, or a letter or digit is
-/// written right after one of them (`${X}hunter2`, `"$X"hunter2`).
+/// written after one of them in the same word (`${X}hunter2`, `"$X"hunter2`, and after
+/// other written characters, `"$X-hunter2"`: hostile review 21), but for the escape of a
+/// new line or a tab (`"$X\n"`).
 const fn expansions_written(b: &[u8], mut k: usize) -> bool {
     loop {
         if !(k < b.len() && b[k] == b'$') {
@@ -3783,9 +3785,24 @@ const fn expansions_written(b: &[u8], mut k: usize) -> bool {
             }
             e += 1;
         }
-        k = skip_quotes(b, e);
-        if k < b.len() && b[k].is_ascii_alphanumeric() {
-            return true;
+        // The rest of the word, to the next variable.
+        k = e;
+        while k < b.len() && b[k] != b'$' {
+            let x = b[k];
+            if matches!(
+                x,
+                b' ' | b'\t' | b'\n' | b'\r' | b';' | b'&' | b'|' | b')' | b'<' | b'>' | b'`'
+            ) {
+                return false;
+            }
+            if x == b'\\' && k + 1 < b.len() && matches!(b[k + 1], b'n' | b't' | b'r') {
+                k += 2;
+                continue;
+            }
+            if x.is_ascii_alphanumeric() {
+                return true;
+            }
+            k += 1;
         }
     }
 }
@@ -3894,6 +3911,16 @@ const fn written_before(b: &[u8], v: usize, limit: usize) -> bool {
             || !names_equal(b, k, start, len)
         {
             continue;
+        }
+        // PowerShell's `Set-Variable NAME VALUE` and its spellings (hostile review 21).
+        if k > 0 && matches!(b[k - 1], b' ' | b'\t' | b'"' | b'\'' | b':') {
+            let c = skip_blanks(b, command_start(b, k));
+            if c < k && matches!(lower!(b[c]), b's' | b'n') {
+                let (ns, ne, value) = variable_setter_at(b, c);
+                if ns == k && ne == k + len {
+                    return c < v && value < v && variable_setter_written(b, c, value);
+                }
+            }
         }
         // PowerShell's `$NAME = VALUE`, spaced (hostile review 20).
         if k > 0 && b[k - 1] == b'$' && matches!(b[k + len], b' ' | b'\t') {
@@ -7275,7 +7302,11 @@ pub const fn user_data_piece_problem(text: &str) -> Option<&'static str> {
 /// PowerShell's `ConvertTo-SecureString '…'`, `net user NAME PASSWORD`, ADSI's
 /// `SetPassword('…')`, `Set-Content`, `Add-Content` or `Out-File` of written text into a
 /// secret's file, `Set-Item Env:NAME`; Python's `os.putenv`, `os.environ.setdefault` and
-/// `open(…).write('…')` into a secret's file, and `NAME = …get_secret_value(…)` as fetched. A value that starts with `$` or a backquote (a shell
+/// `open(…).write('…')` into a secret's file, and `NAME = …get_secret_value(…)` as fetched;
+/// PowerShell's `Set-Variable` and `New-Variable` (`sv`, `nv`, `set`) as assignments, written
+/// text mixed in with a fetched variable in a double-quoted string or here-string, Python's
+/// `subprocess` feeding written text to a password reader (`input=…`, `communicate(…)`),
+/// and a container of a fetch and written text picked by a key (hostile review 21). A value that starts with `$` or a backquote (a shell
 /// variable or command, fetched at boot) is not a literal, unless the variable was last given
 /// written text.
 ///
@@ -7420,11 +7451,19 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
         {
             return Some(SECRET_FILE);
         }
+        if ((b[i] == b'i' && next == b'n') || (b[i] == b'c' && next == b'o'))
+            && python_fed_password_at(b, i)
+        {
+            return Some(FED_PASSWORD);
+        }
         if (c == b'c' && next == b'o' && secure_string_written_at(b, i))
             || (c == b'n' && next == b'e' && at_word && net_user_password_at(b, i))
             || (matches!(c, b's' | b'c') && i > 0 && b[i - 1] == b'.' && adsi_password_at(b, i))
         {
             return Some(WINDOWS_PASSWORD);
+        }
+        if at_word && matches!(c, b's' | b'n') && variable_setter_secret_at(b, i) {
+            return Some(LITERAL_SECRET);
         }
         if at_word && matches!(c, b's' | b'a' | b'o' | b'n' | b't') {
             match powershell_item_written_at(b, i) {
@@ -7575,6 +7614,7 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                     && !python_field_fetched(b, i, end)
                     && !cloud_init_setting(b, i, end)
                     && !sudoers_tag(b, i, end))
+                    || powershell_quoted_value(b, i, end) == QUOTED_WRITTEN
                     || assigned_by_command(b, i, end)
                     || properties_value_at(b, i, end)
                     || next_line_value_at(b, i, end))
@@ -7657,6 +7697,9 @@ const fn environment_variable_set_at(b: &[u8], i: usize) -> bool {
 /// fetches the value at boot (hostile review 19). In a shell, `NAME=(…)` is an array of
 /// written words, and `$NAME` names no variable to assign.
 const fn powershell_fetched(b: &[u8], i: usize, end: usize) -> bool {
+    if powershell_quoted_value(b, i, end) == QUOTED_FETCHED {
+        return true;
+    }
     let mut s = i;
     while s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_') {
         s -= 1;
@@ -7668,6 +7711,162 @@ const fn powershell_fetched(b: &[u8], i: usize, end: usize) -> bool {
         return false;
     };
     powershell_subexpression_fetched(b, v)
+}
+
+/// The PowerShell command at `c` that gives a variable its value: `Set-Variable` or
+/// `New-Variable` (their aliases `sv` and `nv`, and `set` in a PowerShell script), read as
+/// PowerShell binds their parameters (about_Parameters): `-Name` and `-Value` in any order,
+/// abbreviated (`-Na`, `-Va`) or with a colon (`-Name:p`), and positional words bound to
+/// the name first, then to the value; the other parameters' values (`-Scope`, `-Option`,
+/// `-Description`, `-Visibility`) are skipped. Returns where the name starts and ends (0
+/// and 0 when no setter is at `c`) and where the value starts (0 when none is given: it is
+/// piped in; hostile review 21).
+const fn variable_setter_at(b: &[u8], c: usize) -> (usize, usize, usize) {
+    let n = if at_ignore_case(b, c, b"set-variable") || at_ignore_case(b, c, b"new-variable") {
+        12
+    } else if (lower!(b[c]) == b's' || lower!(b[c]) == b'n')
+        && c + 1 < b.len()
+        && lower!(b[c + 1]) == b'v'
+    {
+        2
+    } else if at_ignore_case(b, c, b"set") && powershell_text(b) {
+        3
+    } else {
+        return (0, 0, 0);
+    };
+    if !(c + n < b.len() && matches!(b[c + n], b' ' | b'\t')) {
+        return (0, 0, 0);
+    }
+    let (mut name, mut name_end, mut value) = (0, 0, 0);
+    let mut k = c + n;
+    loop {
+        let (s, e) = next_word(b, k);
+        if s == e || matches!(b[s], b')' | b'}' | b'#') {
+            break;
+        }
+        k = e;
+        if b[s] == b'-' && e > s + 1 && b[s + 1].is_ascii_alphabetic() {
+            // A parameter, and its value after a colon or in the next word.
+            let mut colon = s;
+            while colon < e && b[colon] != b':' {
+                colon += 1;
+            }
+            let (vs, ve) = if colon < e {
+                (colon + 1, e)
+            } else {
+                next_word(b, e)
+            };
+            let p1 = lower!(b[s + 1]);
+            let p2 = if s + 2 < e { lower!(b[s + 2]) } else { 0 };
+            if p1 == b'n' {
+                name = vs;
+                name_end = ve;
+            } else if p1 == b'v' && p2 != b'i' && p2 != b'e' {
+                value = vs;
+            } else if matches!(p1, b's' | b'o' | b'i' | b'e')
+                || (p1 == b'd' && p2 != b'e')
+                || (p1 == b'd' && at_ignore_case(b, s, b"-des"))
+                || (p1 == b'v' && p2 == b'i')
+                || (p1 == b'p' && p2 == b'v')
+                || (p1 == b'w' && p2 == b'a')
+            {
+                // A parameter that takes a value.
+            } else {
+                // A switch (`-Force`, `-PassThru`, `-WhatIf`, `-Confirm`, `-Verbose`).
+                continue;
+            }
+            if colon >= e {
+                k = ve;
+            }
+            continue;
+        }
+        if name == 0 {
+            name = s;
+            name_end = e;
+        } else if value == 0 {
+            value = s;
+        }
+    }
+    if name == 0 {
+        return (0, 0, 0);
+    }
+    // The name without its quotes.
+    let ns = skip_quotes(b, name);
+    let mut ne = name_end;
+    while ne > ns && matches!(b[ne - 1], b'"' | b'\'') {
+        ne -= 1;
+    }
+    if ne <= ns {
+        return (0, 0, 0);
+    }
+    (ns, ne, value)
+}
+
+/// Whether the value at `v` of a PowerShell command's parameter is written text: a quoted
+/// string, a here-string, a variable or a bare word as [`windows_written_at`] reads them,
+/// a subexpression that fetches nothing, or a cast of written text (hostile review 21).
+const fn powershell_operand_written(b: &[u8], v: usize) -> bool {
+    if v >= b.len() {
+        return false;
+    }
+    match b[v] {
+        b'(' => !powershell_subexpression_fetched(b, v),
+        b'[' => powershell_value_written(b, v),
+        _ => windows_written_at(b, v),
+    }
+}
+
+/// Whether the PowerShell setter at `c` ([`variable_setter_at`]) gives its variable written
+/// text: its value, or a quoted string or written variable piped into it (`'hunter2' |
+/// Set-Variable p`).
+const fn variable_setter_written(b: &[u8], c: usize, value: usize) -> bool {
+    if value != 0 {
+        powershell_operand_written(b, value)
+    } else {
+        piped_quote_before(b, c)
+    }
+}
+
+/// Whether the PowerShell setter at `i` ([`variable_setter_at`]) gives a variable named
+/// like a secret written text (`Set-Variable -Name DbPassword -Value 'hunter2'`, `sv
+/// DbPassword hunter2`; hostile review 21).
+const fn variable_setter_secret_at(b: &[u8], i: usize) -> bool {
+    let (ns, ne, value) = variable_setter_at(b, i);
+    ne > ns && secret_name_ends(b, ns, ne) && variable_setter_written(b, i, value)
+}
+
+/// What [`powershell_quoted_value`] finds: no double-quoted value, one that holds written
+/// text, or one that only expands values fetched at boot.
+const QUOTED_NONE: u8 = 0;
+const QUOTED_WRITTEN: u8 = 1;
+const QUOTED_FETCHED: u8 = 2;
+
+/// Whether the name whose secret word is at `i` (ending at `end`) is a PowerShell variable
+/// (`$env:NAME`, `$NAME`) given a double-quoted string or here-string after a spaced `=`,
+/// and what it holds ([`windows_written_at`]): written text, mixed in with a fetched
+/// variable too (`$env:DB_PASSWORD = "$s-hunter2"`), is [`QUOTED_WRITTEN`]; only fetched
+/// variables (`@"` / `$s` / `"@`) are [`QUOTED_FETCHED`] (hostile review 21).
+const fn powershell_quoted_value(b: &[u8], i: usize, end: usize) -> u8 {
+    let mut s = i;
+    while s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_') {
+        s -= 1;
+    }
+    if !((s >= 5 && at_ignore_case(b, s - 5, b"$env:")) || (s >= 1 && b[s - 1] == b'$')) {
+        return QUOTED_NONE;
+    }
+    let eq = skip_blanks(b, end);
+    if !(eq + 1 < b.len() && b[eq] == b'=' && b[eq + 1] != b'=') {
+        return QUOTED_NONE;
+    }
+    let v = skip_blanks(b, eq + 1);
+    if !(v + 1 < b.len() && (b[v] == b'"' || (b[v] == b'@' && b[v + 1] == b'"'))) {
+        return QUOTED_NONE;
+    }
+    if windows_written_at(b, v) {
+        QUOTED_WRITTEN
+    } else {
+        QUOTED_FETCHED
+    }
 }
 
 /// Whether the PowerShell subexpression in parentheses at `v` gives no written text: a
@@ -7896,8 +8095,20 @@ const fn here_string_written(b: &[u8], v: usize) -> bool {
         if b[j] == q && j + 1 < b.len() && b[j + 1] == b'@' && b[j - 1] == b'\n' {
             return written;
         }
-        if q == b'"' && b[j] == b'$' && !written_before(b, j, v) {
-            return false;
+        if q == b'"' && b[j] == b'$' {
+            // An expansion: written when it expands written text; text mixed in with a
+            // fetched one is written too (hostile review 21).
+            let (e, w) = powershell_expansion(b, j, v);
+            if e > j + 1 {
+                written = written || w;
+                j = e;
+                continue;
+            }
+        }
+        if q == b'"' && b[j] == b'`' && j + 1 < b.len() && matches!(b[j + 1], b'n' | b'r' | b't') {
+            // The escape of a new line, a carriage return or a tab writes no secret.
+            j += 2;
+            continue;
         }
         if !matches!(b[j], b' ' | b'\t' | b'\r' | b'\n') {
             written = true;
@@ -7905,6 +8116,66 @@ const fn here_string_written(b: &[u8], v: usize) -> bool {
         j += 1;
     }
     false
+}
+
+/// The end of the PowerShell expansion at `v` (a `$` in a double-quoted string or
+/// here-string that opens at `start`), and whether it expands written text: a variable
+/// (`$NAME`, `$env:NAME`, `${NAME}`) last given written text ([`written_before`]); a
+/// subexpression (`$(…)`) is skipped as fetched. The end is `v + 1` when no expansion
+/// starts there (a `$` written as itself).
+const fn powershell_expansion(b: &[u8], v: usize, start: usize) -> (usize, bool) {
+    if v + 1 >= b.len() {
+        return (v + 1, false);
+    }
+    let x = b[v + 1];
+    if x == b'(' {
+        // To the matching `)`, past quoted text in it.
+        let mut j = v + 2;
+        let mut depth = 1;
+        let mut quote = 0u8;
+        while j < b.len() {
+            let y = b[j];
+            if quote != 0 {
+                if y == quote {
+                    quote = 0;
+                }
+            } else if y == b'"' || y == b'\'' {
+                quote = y;
+            } else if y == b'(' {
+                depth += 1;
+            } else if y == b')' {
+                depth -= 1;
+                if depth == 0 {
+                    return (j + 1, false);
+                }
+            }
+            j += 1;
+        }
+        return (j, false);
+    }
+    if x == b'{' {
+        let mut j = v + 2;
+        while j < b.len() && b[j] != b'}' && b[j] != b'\n' {
+            j += 1;
+        }
+        if j < b.len() && b[j] == b'}' {
+            return (j + 1, written_before(b, v, start));
+        }
+        return (v + 1, false);
+    }
+    if !(x.is_ascii_alphanumeric() || x == b'_') {
+        return (v + 1, false);
+    }
+    let mut j = v + 1;
+    while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_' || b[j] == b':') {
+        if b[j] == b':'
+            && !(j + 1 < b.len() && (b[j + 1].is_ascii_alphanumeric() || b[j + 1] == b'_'))
+        {
+            break;
+        }
+        j += 1;
+    }
+    (j, written_before(b, v, start))
 }
 
 /// Whether the value given to a PowerShell variable at `v` (after `$NAME =`) is written
@@ -7955,17 +8226,33 @@ const fn windows_written_at(b: &[u8], v: usize) -> bool {
     let q = b[v];
     if q == b'"' || q == b'\'' {
         let mut j = v + 1;
-        let mut written = false;
+        let (mut written, mut expanded) = (false, false);
         while j < b.len() && b[j] != q && b[j] != b'\n' {
             if b[j] == b'$' && q == b'"' {
-                if !written_before(b, j, v) {
-                    return false;
+                let (e, w) = powershell_expansion(b, j, v);
+                if e > j + 1 {
+                    // Written text mixed in with a fetched expansion is written
+                    // (`"$s-hunter2"`, hostile review 21).
+                    expanded = true;
+                    written = written || w;
+                    j = e;
+                    continue;
                 }
+            }
+            if q == b'"'
+                && b[j] == b'`'
+                && j + 1 < b.len()
+                && matches!(b[j + 1], b'n' | b'r' | b't')
+            {
+                j += 2;
+                continue;
+            }
+            if !matches!(b[j], b' ' | b'\t' | b'\r') {
                 written = true;
             }
             j += 1;
         }
-        return j > v + 1 || written;
+        return written || (!expanded && j > v + 1);
     }
     if q == b'@' && v + 1 < b.len() && matches!(b[v + 1], b'"' | b'\'') {
         return here_string_written(b, v);
@@ -8344,6 +8631,311 @@ const fn chpasswd_list_at(b: &[u8], i: usize) -> bool {
         j += 1;
     }
     false
+}
+
+/// Whether Python's `input=` argument at `i` (of `subprocess.run`, `check_output`,
+/// `communicate`, …) or the first argument of `communicate(` at `i` feeds written text
+/// ([`python_fed_written`]) to a command that reads a password from its input
+/// ([`python_command_reads_password`]): the command of the call itself, or, for
+/// `communicate`, of the last `Popen(…)` before it (hostile review 21).
+const fn python_fed_password_at(b: &[u8], i: usize) -> bool {
+    let v;
+    let call;
+    if at_exactly(b, i, b"input") && i > 0 && matches!(b[i - 1], b'(' | b',' | b' ' | b'\t' | b'\n')
+    {
+        let eq = skip_blanks(b, i + 5);
+        if !(eq + 1 < b.len() && b[eq] == b'=' && b[eq + 1] != b'=') {
+            return false;
+        }
+        v = skip_blanks(b, eq + 1);
+        // The call's `(`: back past balanced parentheses and brackets.
+        let mut o = i;
+        let mut depth = 0;
+        loop {
+            if o == 0 {
+                return false;
+            }
+            o -= 1;
+            if matches!(b[o], b')' | b']') {
+                depth += 1;
+            } else if b[o] == b'[' && depth > 0 {
+                depth -= 1;
+            } else if b[o] == b'(' {
+                if depth == 0 {
+                    break;
+                }
+                depth -= 1;
+            }
+        }
+        call = o;
+    } else if at_exactly(b, i, b"communicate(") && i > 0 && b[i - 1] == b'.' {
+        v = skip_blanks(b, i + 12);
+        if at_exactly(b, v, b"input") {
+            // Read at its `input=`.
+            return false;
+        }
+        call = i + 11;
+    } else {
+        return false;
+    }
+    // The command: of the call itself, or of the last `Popen(` before `communicate`.
+    let mut c = call;
+    while c > 0 && name_byte(b[c - 1]) {
+        c -= 1;
+    }
+    let mut start = call + 1;
+    if at_exactly(b, c, b"communicate(") {
+        let mut p = c;
+        loop {
+            if p == 0 {
+                return false;
+            }
+            p -= 1;
+            if at_exactly(b, p, b"Popen(") {
+                break;
+            }
+        }
+        start = p + 6;
+    }
+    let mut end = start;
+    let mut depth = 1;
+    while end < b.len() {
+        if b[end] == b'(' {
+            depth += 1;
+        } else if b[end] == b')' {
+            depth -= 1;
+            if depth == 0 {
+                break;
+            }
+        }
+        end += 1;
+    }
+    python_command_reads_password(b, start, end) && python_fed_written(b, v)
+}
+
+/// Whether the Python arguments `b[s..e]` (a list of words, `["passwd", "--stdin",
+/// "admin"]`, or a command line for a shell) run a command that reads a password from its
+/// input: a command of [`PASSWORD_READERS`] (after `sudo` or a `|` too), `sudo -S`,
+/// `htpasswd -i`, `mkpasswd -s`, `openssl … -stdin`, `mysql -p` or `psql -W` without a
+/// value (which prompt for it), or any command given `--password-stdin`,
+/// `--stdin-password` or `--stdin`.
+const fn python_command_reads_password(b: &[u8], s: usize, e: usize) -> bool {
+    let mut j = s;
+    let mut program = [0usize; 2];
+    let mut at_program = true;
+    while j < e {
+        if matches!(
+            b[j],
+            b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'[' | b']' | b',' | b'(' | b')'
+        ) {
+            j += 1;
+            continue;
+        }
+        let ws = j;
+        while j < e
+            && !matches!(
+                b[j],
+                b' ' | b'\t' | b'\n' | b'\r' | b'"' | b'\'' | b'[' | b']' | b',' | b'(' | b')'
+            )
+        {
+            j += 1;
+        }
+        // The word without its directory (`/usr/sbin/chpasswd`).
+        let mut base = j;
+        while base > ws && b[base - 1] != b'/' {
+            base -= 1;
+        }
+        let len = j - base;
+        if (len == 16
+            && (at_exactly(b, base, b"--password-stdin")
+                || at_exactly(b, base, b"--stdin-password")))
+            || (len == 7 && at_exactly(b, base, b"--stdin"))
+        {
+            return true;
+        }
+        if len == 1 && b[base] == b'|' {
+            at_program = true;
+            continue;
+        }
+        if at_program {
+            if len == 4 && at_exactly(b, base, b"sudo") {
+                program = [base, base + 4];
+                continue;
+            }
+            if b[base] == b'-' && program[1] - program[0] == 4 {
+                // `sudo`'s flags: `-S` reads the password.
+                if len == 2 && b[base + 1] == b'S' {
+                    return true;
+                }
+                continue;
+            }
+            let mut r = 0;
+            while r < PASSWORD_READERS.len() {
+                let reader = PASSWORD_READERS[r].as_bytes();
+                let mut rl = 0;
+                while rl < reader.len() && reader[rl] != b' ' {
+                    rl += 1;
+                }
+                if len == rl && at_exactly(b, base, reader) {
+                    return true;
+                }
+                r += 1;
+            }
+            program = [base, j];
+            at_program = false;
+            continue;
+        }
+        let name = program[1] - program[0];
+        let p = program[0];
+        if (name == 5 && at_exactly(b, p, b"mysql")) || (name == 7 && at_exactly(b, p, b"mariadb"))
+        {
+            if (len == 2 && at_exactly(b, base, b"-p"))
+                || (len == 10 && at_exactly(b, base, b"--password"))
+            {
+                return true;
+            }
+        } else if name == 4 && at_exactly(b, p, b"psql") {
+            if (len == 2 && at_exactly(b, base, b"-W"))
+                || (len == 10 && at_exactly(b, base, b"--password"))
+            {
+                return true;
+            }
+        } else if name == 8 && at_exactly(b, p, b"htpasswd") {
+            if cluster_has(b, base, j, b'i') {
+                return true;
+            }
+        } else if name == 8 && at_exactly(b, p, b"mkpasswd") {
+            if len == 2 && at_exactly(b, base, b"-s") {
+                return true;
+            }
+        } else if name == 7 && at_exactly(b, p, b"openssl") {
+            if len == 6 && at_exactly(b, base, b"-stdin") {
+                return true;
+            }
+        } else if name == 5
+            && at_exactly(b, p, b"realm")
+            && len == 4
+            && at_exactly(b, base, b"join")
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether the Python value at `v`, fed to a command's input, is written text: a string
+/// that expands no value fetched at boot (a plain string, an f-string with no field or a
+/// field the check cannot follow, a `%` or `.format(…)` template given no fetched
+/// variable), or an expression the check cannot follow to a fetched value
+/// ([`python_value_fetched`]). As `echo "admin:$PW" | chpasswd` in the shell, a string
+/// that expands a fetched value is not written (`f"admin:{pw}\n"`).
+const fn python_fed_written(b: &[u8], v: usize) -> bool {
+    let mut v = v;
+    while v < b.len() && matches!(b[v], b'(' | b' ' | b'\t') {
+        v += 1;
+    }
+    // The end of the argument: a `,` or `)` outside brackets, or the end of the line.
+    let mut end = v;
+    let mut depth = 0;
+    let mut quote = 0u8;
+    while end < b.len() && b[end] != b'\n' {
+        let x = b[end];
+        if quote != 0 {
+            if x == quote {
+                quote = 0;
+            }
+        } else if x == b'"' || x == b'\'' {
+            quote = x;
+        } else if matches!(x, b'(' | b'[' | b'{') {
+            depth += 1;
+        } else if matches!(x, b')' | b']' | b'}') {
+            if depth == 0 {
+                break;
+            }
+            depth -= 1;
+        } else if x == b',' && depth == 0 {
+            break;
+        }
+        end += 1;
+    }
+    let mut q = v;
+    while q < end && q < v + 2 && matches!(lower!(b[q]), b'f' | b'r' | b'b' | b'u') {
+        q += 1;
+    }
+    if q < end && matches!(b[q], b'"' | b'\'') {
+        let mut formatted = false;
+        let mut f = v;
+        while f < q {
+            if lower!(b[f]) == b'f' {
+                formatted = true;
+            }
+            f += 1;
+        }
+        // The string's end, and whether a field of it is fetched.
+        let quote = b[q];
+        let mut j = q + 1;
+        let mut fetched_field = false;
+        while j < end && b[j] != quote {
+            if formatted && b[j] == b'{' && j + 1 < end && b[j + 1] != b'{' {
+                let fs = skip_blanks(b, j + 1);
+                let mut fe = fs;
+                while fe < end && !matches!(b[fe], b'}' | b'!' | b':') {
+                    fe += 1;
+                }
+                if !python_value_fetched(b, fs, fe, 4) {
+                    return true;
+                }
+                fetched_field = true;
+                j = fe;
+            }
+            j += 1;
+        }
+        if fetched_field {
+            return false;
+        }
+        // A template given a fetched variable: `"admin:%s" % pw`, `"{}".format(pw)`.
+        let after = skip_blanks(b, j + 1);
+        let operand = if after < end && b[after] == b'%' {
+            skip_blanks(b, after + 1)
+        } else if at_exactly(b, after, b".format(") {
+            skip_blanks(b, after + 8)
+        } else {
+            0
+        };
+        if operand != 0 && operand < end && (b[operand].is_ascii_alphabetic() || b[operand] == b'_')
+        {
+            let mut oe = operand;
+            while oe < end && name_byte(b[oe]) {
+                oe += 1;
+            }
+            return !python_variable_fetched(b, operand, oe, operand, 4);
+        }
+        return j > q + 1;
+    }
+    if !(v < end && (b[v].is_ascii_alphabetic() || b[v] == b'_')) {
+        return v < end && b[v].is_ascii_digit();
+    }
+    if python_value_fetched(b, v, end, 4) {
+        return false;
+    }
+    // A fetched variable given to its own methods (`pw.encode()`, `pw.strip()`), with
+    // nothing written beside it.
+    let mut ne = v;
+    while ne < end && name_byte(b[ne]) {
+        ne += 1;
+    }
+    let mut k = ne;
+    while k < end {
+        if matches!(b[k], b'+' | b'%' | b'{')
+            || at_exactly(b, k, b" or ")
+            || at_exactly(b, k, b" if ")
+            || at_exactly(b, k, b" and ")
+        {
+            return true;
+        }
+        k += 1;
+    }
+    !(python_variable_fetched(b, v, ne, v, 4) && python_fetch_picked(b, v, end, 4))
 }
 
 /// Whether Python's `print(…, file=F)` at `i` prints written text into a file named like a
@@ -8886,7 +9478,9 @@ const PYTHON_FETCHES: [&str; 7] = [
 /// whose fields are all fetched and that writes nothing around them, or variables (`pw`,
 /// `secret["SecretString"]`, `json.loads(secret["SecretString"])["password"]`) each last
 /// given a fetched value ([`python_variable_fetched`]), and no quoted text but subscripts
-/// (`["SecretString"]`). `depth` bounds how many assignments are followed.
+/// (`["SecretString"]`) and what [`python_fetch_picked`] allows (the key of `.get("…")`,
+/// the arguments of a fetch; hostile review 21: a container of a fetch and written text
+/// picked by a key passed). `depth` bounds how many assignments are followed.
 const fn python_value_fetched(b: &[u8], v: usize, end: usize, depth: u8) -> bool {
     if depth == 0 || v >= end {
         return false;
@@ -8944,12 +9538,13 @@ const fn python_value_fetched(b: &[u8], v: usize, end: usize, depth: u8) -> bool
         c += 1;
     }
     if fetches {
-        return true;
+        return python_fetch_picked(b, v, end, depth);
     }
     // The variables of the expression: names not after a `.` and not called.
     let mut j = v;
     let mut roots = 0;
     let mut brackets = 0;
+    let mut quoted = false;
     while j < end {
         let x = b[j];
         if x == b'#' {
@@ -8960,10 +9555,9 @@ const fn python_value_fetched(b: &[u8], v: usize, end: usize, depth: u8) -> bool
         } else if x == b']' && brackets > 0 {
             brackets -= 1;
         } else if matches!(x, b'"' | b'\'') {
-            if brackets == 0 {
-                return false;
-            }
-            // Past a key in a subscript.
+            // Past a key in a subscript, or a string read below: a key given to `get`
+            // (`json.loads(r["SecretString"]).get("password")`; hostile review 21).
+            quoted = quoted || brackets == 0;
             j += 1;
             while j < end && b[j] != x {
                 j += 1;
@@ -8988,7 +9582,124 @@ const fn python_value_fetched(b: &[u8], v: usize, end: usize, depth: u8) -> bool
         }
         j += 1;
     }
-    roots > 0
+    roots > 0 && (!quoted || python_fetch_picked(b, v, end, depth))
+}
+
+/// Calls whose quoted arguments name what is fetched rather than give a value: boto3's
+/// `client`, `resource` and `Session`, and the fetches of [`PYTHON_FETCHES`].
+const PYTHON_NAMING_CALLS: [&str; 10] = [
+    "client",
+    "resource",
+    "Session",
+    "get_secret_value",
+    "get_parameter",
+    "get_parameters",
+    "get_random_password",
+    "token_hex",
+    "token_urlsafe",
+    "token_bytes",
+];
+
+/// Whether the Python expression from `v` to `end`, which calls a fetch of
+/// [`PYTHON_FETCHES`], gives what it fetched rather than text written beside it (hostile
+/// review 21: `dict(a=get_secret_value(…), b="hunter2")["b"]` picked the written text):
+/// every quoted string or number is a subscript's key (`["SecretString"]`), an argument of
+/// a call that names what is fetched ([`PYTHON_NAMING_CALLS`]: `SecretId="db"`), or the
+/// first argument of `get`, `decode` or `encode` (a key, a codec); and every variable given
+/// to another call (`dict(…)`, `max(…)`, `json.loads(…)`) was last given a fetched value.
+const fn python_fetch_picked(b: &[u8], v: usize, end: usize, depth: u8) -> bool {
+    // What each open bracket is: a subscript, a naming call, a key call, another call.
+    const SUBSCRIPT: u8 = 0;
+    const NAMING: u8 = 1;
+    const KEYED: u8 = 2;
+    const OTHER: u8 = 3;
+    let mut kinds = [0u8; 16];
+    let mut commas = [0u8; 16];
+    let mut open = 0;
+    let mut j = v;
+    while j < end {
+        let x = b[j];
+        if x == b'#' {
+            break;
+        }
+        let top = if open > 0 { kinds[open - 1] } else { OTHER };
+        let value_allowed = open > 0
+            && (top == SUBSCRIPT || top == NAMING || (top == KEYED && commas[open - 1] == 0));
+        if matches!(x, b'"' | b'\'') {
+            if !value_allowed {
+                return false;
+            }
+            j += 1;
+            while j < end && b[j] != x {
+                j += 1;
+            }
+        } else if x.is_ascii_digit() && !(j > v && name_byte(b[j - 1])) {
+            if !value_allowed {
+                return false;
+            }
+            while j < end && name_byte(b[j]) {
+                j += 1;
+            }
+            continue;
+        } else if x == b'(' || x == b'[' {
+            if open == kinds.len() {
+                return false;
+            }
+            let mut kind = SUBSCRIPT;
+            if x == b'(' {
+                let mut s = j;
+                while s > v && name_byte(b[s - 1]) {
+                    s -= 1;
+                }
+                kind = OTHER;
+                let mut c = 0;
+                while c < PYTHON_NAMING_CALLS.len() {
+                    let name = PYTHON_NAMING_CALLS[c].as_bytes();
+                    if j - s == name.len() && at_exactly(b, s, name) {
+                        kind = NAMING;
+                    }
+                    c += 1;
+                }
+                if (j - s == 3 && at_exactly(b, s, b"get"))
+                    || (j - s == 6 && (at_exactly(b, s, b"decode") || at_exactly(b, s, b"encode")))
+                {
+                    kind = KEYED;
+                }
+            }
+            kinds[open] = kind;
+            commas[open] = 0;
+            open += 1;
+        } else if x == b')' || x == b']' {
+            open = if open > 0 { open - 1 } else { 0 };
+        } else if x == b',' && open > 0 {
+            commas[open - 1] = commas[open - 1].saturating_add(1);
+        } else if (x.is_ascii_alphabetic() || x == b'_') && !(j > v && name_byte(b[j - 1])) {
+            let s = j;
+            while j < end && name_byte(b[j]) {
+                j += 1;
+            }
+            if j < end && matches!(b[j], b'"' | b'\'') {
+                // A string's prefix (`b"…"`, `f'…'`): read with the string.
+                continue;
+            }
+            let after = skip_blanks(b, j);
+            let attribute = s > v && b[s - 1] == b'.';
+            let called = after < end && matches!(b[after], b'(' | b'.');
+            let keyword = after + 1 < end && b[after] == b'=' && b[after + 1] != b'=';
+            if open > 0
+                && top == OTHER
+                && !attribute
+                && !called
+                && !keyword
+                && !python_variable_fetched(b, s, j, v, depth - 1)
+            {
+                return false;
+            }
+            continue;
+        }
+        j += 1;
+    }
+    true
 }
 
 /// Whether the Python variable `b[s..e]` was last given, on a line of its own before

@@ -3,6 +3,23 @@
 
 use super::*;
 
+/// Eight copies of a literal, for the long scripts of the const-evaluation tests:
+/// `eight!(block!())` in a `concat!`.
+macro_rules! eight {
+    ($($piece:tt)*) => {
+        concat!(
+            $($piece)*,
+            $($piece)*,
+            $($piece)*,
+            $($piece)*,
+            $($piece)*,
+            $($piece)*,
+            $($piece)*,
+            $($piece)*
+        )
+    };
+}
+
 /// The rule text of the violation, or a panic naming the value that passed.
 fn rule_of(result: Result<(), Violation>, value: &str) -> String {
     match result {
@@ -1468,46 +1485,13 @@ mod user_data_in_const_evaluation {
             "#!/bin/bash\nset -euo pipefail\nexport AWS_REGION=us-east-1 \\\n  APP=portal\nTOKEN=$(curl -sS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60')\nPGPASSWORD=$(aws secretsmanager get-secret-value --secret-id \"$DB_SECRET\" --query SecretString --output text)\nmysql -u admin -p\"$PGPASSWORD\" -h db -e 'select 1' ehr || true\nfor f in /etc/app/*.conf; do sed -i \"s/x/$APP/\" \"$f\"; done\necho \"$CERT\" | base64 -d > /etc/ssl/app.pem\nIFS=$'\\n'\n"
         };
     }
-    macro_rules! sixteen {
-        () => {
-            concat!(
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!()
-            )
-        };
-    }
 
-    const SCRIPT: &str = sixteen!();
+    const SCRIPT: &str = concat!(
+        eight!(block!()),
+        eight!(block!()),
+        eight!(block!()),
+        eight!(block!())
+    );
     const PROBLEM: Option<&str> = user_data_problem(SCRIPT);
 
     #[test]
@@ -3245,25 +3229,11 @@ mod user_data_fetching_script_in_const_evaluation {
             "#!/bin/bash\nset -euo pipefail\nTOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H \"X-aws-ec2-metadata-token-ttl-seconds: 21600\")\nexport PGPASSWORD=\"$(aws secretsmanager get-secret-value --secret-id clinic/db --query SecretString --output text)\"\naws secretsmanager get-secret-value --secret-id clinic/api --query SecretString --output text | sudo -u app tee /etc/app/api_token > /dev/null\ndeclare -A creds; creds[password]=$(aws ssm get-parameter --name /clinic/pw --with-decryption --query Parameter.Value --output text)\n"
         };
     }
-    macro_rules! eight {
-        () => {
-            concat!(
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!()
-            )
-        };
-    }
 
     const SCRIPT: &str = concat!(
-        eight!(),
-        eight!(),
-        eight!(),
+        eight!(block!()),
+        eight!(block!()),
+        eight!(block!()),
         block!(),
         block!(),
         block!(),
@@ -3508,27 +3478,13 @@ mod user_data_powershell_script_in_const_evaluation {
             "$s = (Get-SECSecretValue -SecretId arn:aws:secretsmanager:us-east-1:123456789012:secret:db).SecretString\n$p = @\"\n$s\n\"@\n$p | Set-Content -Path C:\\app\\db_password.txt\n$motd = @'\nWelcome to the clinic\n'@\n$motd | Out-File C:\\app\\motd.txt\n$env:DB_PASSWORD = (aws secretsmanager get-secret-value --secret-id db --query SecretString --output text | ConvertFrom-Json).password\nWrite-Output $s | Out-File C:\\app\\db_secret.txt\npython -c \"import os, boto3; x = 1\"\n"
         };
     }
-    macro_rules! eight {
-        () => {
-            concat!(
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!(),
-                block!()
-            )
-        };
-    }
 
     const SCRIPT: &str = concat!(
         "<powershell>\n",
-        eight!(),
-        eight!(),
-        eight!(),
-        eight!(),
+        eight!(block!()),
+        eight!(block!()),
+        eight!(block!()),
+        eight!(block!()),
         block!(),
         block!(),
         block!(),
@@ -3539,6 +3495,270 @@ mod user_data_powershell_script_in_const_evaluation {
 
     #[test]
     fn a_powershell_script_of_16_kib_is_checked_in_const_evaluation() {
+        assert!(
+            (15_000..=16_384).contains(&SCRIPT.len()),
+            "{}",
+            SCRIPT.len()
+        );
+        assert_eq!(PROBLEM, None);
+    }
+}
+
+/// Hostile review 21: a Python container that picks written text beside a fetch, written
+/// text fed to a password reader by `subprocess`, PowerShell's `Set-Variable` and its
+/// spellings, and written text mixed in with a fetched variable in a double-quoted string.
+mod user_data_hostile_review_21 {
+    use super::*;
+
+    const PS_FETCH: &str = "$s = (Get-SECSecretValue -SecretId db).SecretString\n";
+
+    /// A dict, list or call that holds a fetch and written text, then picked by a key,
+    /// gives the written text: it is not read as fetched.
+    #[test]
+    fn python_containers_picking_written_text_are_refused() {
+        for value in [
+            "{\"a\": get_secret_value(SecretId=\"db\"), \"b\": \"hunter2\"}[\"b\"]",
+            "dict(a=get_secret_value(SecretId=\"db\"), b=\"hunter2\")[\"b\"]",
+            "dict(a=get_secret_value(SecretId=\"db\"), b=\"hunter2\").get(\"b\")",
+            "dict(b=\"hunter2\", a=boto3.client(\"secretsmanager\").get_secret_value(SecretId=\"db\"))[\"b\"]",
+            "max(get_secret_value(SecretId=\"db\")[\"SecretString\"], \"zzz\")",
+            "json.loads(get_secret_value(SecretId=\"db\")[\"SecretString\"]).get(\"password\", \"hunter2\")",
+            "dict(a=get_secret_value(SecretId=\"db\"), b=1234)[\"b\"]",
+        ] {
+            for text in [
+                format!("import os\nx = {value}\nos.environ[\"DB_PASSWORD\"] = x\n"),
+                format!("import os\nos.environ[\"DB_PASSWORD\"] = {value}\n"),
+            ] {
+                assert!(user_data_problem(&text).is_some(), "{text:?}");
+            }
+        }
+        for text in [
+            "import os\ny = \"hunter2\"\nos.environ[\"DB_PASSWORD\"] = dict(a=get_secret_value(SecretId=\"db\"), b=y)[\"b\"]\n",
+            "import os, json, boto3\nr = boto3.client(\"secretsmanager\").get_secret_value(SecretId=\"db\")\nos.environ[\"DB_PASSWORD\"] = json.loads(r[\"SecretString\"]).get(\"password\", \"hunter2\")\n",
+            "import os, boto3\nr = boto3.client(\"secretsmanager\").get_secret_value(SecretId=\"db\")\nos.environ[\"DB_PASSWORD\"] = r[\"SecretString\"].replace(\"x\", \"hunter2\")\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text:?}");
+        }
+    }
+
+    /// What a fetch gives, through keys, `get`, `decode`, `json.loads` and `str`, passes.
+    #[test]
+    fn python_fetches_picked_by_keys_pass() {
+        for text in [
+            "import os, json, boto3\nos.environ[\"DB_PASSWORD\"] = json.loads(boto3.client(\"secretsmanager\", region_name=\"us-east-1\").get_secret_value(SecretId=\"db\")[\"SecretString\"]).get(\"password\")\n",
+            "import os, boto3\nx = boto3.session.Session().client(\"secretsmanager\").get_secret_value(SecretId=\"db\")[\"SecretBinary\"].decode(\"utf-8\")\nos.environ[\"DB_PASSWORD\"] = x\n",
+            "import os, boto3\nssm = boto3.client(\"ssm\")\nos.environ[\"DB_PASSWORD\"] = ssm.get_parameter(Name=\"/clinic/db\", WithDecryption=True)[\"Parameter\"][\"Value\"]\n",
+            "import os, json, boto3\nr = boto3.client(\"secretsmanager\").get_secret_value(SecretId=\"db\")\nos.environ[\"DB_PASSWORD\"] = str(json.loads(r[\"SecretString\"])[\"password\"])\n",
+            "import os, boto3\narn = \"arn:aws:secretsmanager:us-east-1:123456789012:secret:db\"\nos.environ[\"DB_PASSWORD\"] = boto3.client(\"secretsmanager\").get_secret_value(SecretId=arn)[\"SecretString\"]\n",
+            "import os, json, boto3\nr = boto3.client(\"secretsmanager\").get_secret_value(SecretId=\"db\")\nos.environ[\"DB_PASSWORD\"] = json.loads(r[\"SecretString\"]).get(\"password\")\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+
+    /// Written text given to `subprocess` as a password reader's input (`input=`,
+    /// `communicate(…)`) is fed to it as `echo … | chpasswd` is.
+    #[test]
+    fn python_written_input_to_password_readers_is_refused() {
+        for text in [
+            "import subprocess\nsubprocess.run([\"passwd\", \"--stdin\", \"admin\"], input=\"hunter2\", text=True)\n",
+            "import subprocess\nsubprocess.run([\"chpasswd\"], input=b\"admin:hunter2\")\n",
+            "import subprocess\nsubprocess.run([\"/usr/sbin/chpasswd\"], check=True, input=b\"admin:hunter2\\n\")\n",
+            "import subprocess\nsubprocess.run([\"docker\", \"login\", \"-u\", \"AWS\", \"--password-stdin\", \"x.dkr.ecr\"], input=\"hunter2\", text=True)\n",
+            "import subprocess\np = subprocess.Popen([\"mysql\", \"-u\", \"admin\", \"--password\"], stdin=subprocess.PIPE)\np.communicate(input=b\"hunter2\\n\")\n",
+            "import subprocess\nsubprocess.Popen([\"kinit\", \"admin\"], stdin=subprocess.PIPE).communicate(\"hunter2\")\n",
+            "import subprocess\nsubprocess.check_output(\n    [\"psql\", \"-h\", \"db\", \"-U\", \"app\", \"-W\"],\n    input=\"hunter2\",\n)\n",
+            "import subprocess\nsubprocess.run(\"sudo -S systemctl restart app\", shell=True, input=\"hunter2\\n\", text=True)\n",
+            "import subprocess\nwith subprocess.Popen([\"sudo\", \"chpasswd\"], stdin=subprocess.PIPE) as p:\n    p.communicate(b\"admin:hunter2\")\n",
+            "import subprocess\nsubprocess.run([\"chpasswd\"], input=\"admin:%s\" % \"hunter2\")\n",
+            "import subprocess\nsubprocess.run([\"chpasswd\"], input=f\"admin:hunter2\")\n",
+            "import subprocess\nx = \"admin:hunter2\"\nsubprocess.run([\"chpasswd\"], input=x)\n",
+        ] {
+            assert_eq!(user_data_problem(text), Some(FED_PASSWORD), "{text:?}");
+        }
+    }
+
+    /// A fetched value fed to a password reader, and written text fed to other commands,
+    /// pass.
+    #[test]
+    fn python_fetched_input_and_other_commands_pass() {
+        for text in [
+            "import subprocess, boto3\npw = boto3.client(\"secretsmanager\").get_secret_value(SecretId=\"db\")[\"SecretString\"]\nsubprocess.run([\"chpasswd\"], input=f\"admin:{pw}\\n\", text=True)\nsubprocess.run([\"passwd\", \"--stdin\", \"admin\"], input=pw.encode())\nsubprocess.run([\"docker\", \"login\", \"-u\", \"AWS\", \"--password-stdin\", \"x.dkr.ecr\"], input=pw, text=True)\nsubprocess.Popen([\"kinit\", \"admin\"], stdin=subprocess.PIPE).communicate(pw.encode(\"utf-8\"))\nsubprocess.run([\"chpasswd\"], input=\"admin:%s\" % pw)\n",
+            "import subprocess\nsubprocess.run([\"psql\", \"-d\", \"ehr\"], input=\"CREATE TABLE visits (id int);\")\nsubprocess.run([\"tee\", \"/etc/motd\"], input=\"Welcome\")\np = subprocess.Popen([\"mysql\", \"ehr\"], stdin=subprocess.PIPE)\np.communicate(b\"SELECT 1;\")\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+
+    /// `Set-Variable`, `New-Variable` and their aliases give a variable its value as `$p =`
+    /// does, in any order of their parameters, abbreviated, with a colon, positional or
+    /// piped.
+    #[test]
+    fn powershell_set_variable_spellings_are_read() {
+        for setter in [
+            "Set-Variable -Name p -Value 'hunter2'",
+            "New-Variable -Name p -Value 'hunter2'",
+            "Set-Variable -Value \"hunter2\" -Scope Script -Name 'p'",
+            "sv p hunter2",
+            "SV -Na p -Va hunter2 -Force",
+            "nv -Name:p -Value:hunter2",
+            "set p 'hunter2'",
+            "Set-Variable p (\"hunter2\")",
+            "'hunter2' | Set-Variable p",
+            "Set-Variable -Option ReadOnly p 'hunter2'",
+        ] {
+            for (use_, start) in [
+                ("$p | Out-File C:\\app\\db_password.txt", SECRET_FILE),
+                ("Set-Content C:\\app\\db_password.txt $p", SECRET_FILE),
+                ("$env:DB_PASSWORD = $p", LITERAL_SECRET),
+                (
+                    "[Environment]::SetEnvironmentVariable(\"DB_PASSWORD\", $p, \"Machine\")",
+                    LITERAL_SECRET,
+                ),
+            ] {
+                let text = format!("<powershell>\n{setter}\n{use_}\n</powershell>\n");
+                assert_eq!(user_data_problem(&text), Some(start), "{text:?}");
+            }
+        }
+        for text in [
+            "<powershell>\nSet-Variable -Name DbPassword -Value 'hunter2'\n</powershell>\n",
+            "<powershell>\nSV DbPassword hunter2\n</powershell>\n",
+        ] {
+            assert_eq!(user_data_problem(text), Some(LITERAL_SECRET), "{text:?}");
+        }
+        for text in [
+            "<powershell>\nSet-Variable -Name p -Value (Get-SECSecretValue -SecretId db).SecretString\n$p | Out-File C:\\app\\db_password.txt\n$env:DB_PASSWORD = $p\nSet-Variable -Name DbPassword -Value $p\n</powershell>\n",
+            "<powershell>\nsv p (Get-SECSecretValue -SecretId db).SecretString\n$env:DB_PASSWORD = $p\n</powershell>\n",
+            &format!(
+                "<powershell>\n{PS_FETCH}New-Variable -Name p -Value $s -Option ReadOnly\n$env:DB_PASSWORD = \"$p\"\n</powershell>\n"
+            ),
+            "<powershell>\nSet-Variable -Name motd -Value 'Welcome'\n$motd | Out-File C:\\app\\motd.txt\n</powershell>\n",
+            "#!/bin/bash\nset -euo pipefail\nsv restart nginx\necho \"$p\"\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+
+    /// Written text mixed in with a fetched variable in a double-quoted here-string or
+    /// string makes it written, as `f"password={s}hunter2"` is in Python; the fetched
+    /// variable alone (with new lines and tabs) is not.
+    #[test]
+    fn powershell_text_mixed_with_a_fetched_variable_is_written() {
+        for value in [
+            "@\"\n$s-hunter2\n\"@",
+            "@\"\nhunter2$s\n\"@",
+            "@\"\n${s}hunter2\n\"@",
+            "@\"\n$($s)hunter2\n\"@",
+            "\"$s-hunter2\"",
+            "\"hunter2$($s.Trim())\"",
+        ] {
+            for (use_, start) in [
+                (
+                    "$p = VALUE\n$p | Out-File C:\\app\\db_password.txt",
+                    SECRET_FILE,
+                ),
+                ("$p = VALUE\n$env:DB_PASSWORD = $p", LITERAL_SECRET),
+                ("$env:DB_PASSWORD = VALUE", LITERAL_SECRET),
+                (
+                    "Set-Content -Path C:\\app\\db_password.txt -Value VALUE",
+                    SECRET_FILE,
+                ),
+                (
+                    "$p = VALUE\n[Environment]::SetEnvironmentVariable(\"DB_PASSWORD\", $p, \"Machine\")",
+                    LITERAL_SECRET,
+                ),
+            ] {
+                let text = format!(
+                    "<powershell>\n{PS_FETCH}{}\n</powershell>\n",
+                    use_.replace("VALUE", value)
+                );
+                assert_eq!(user_data_problem(&text), Some(start), "{text:?}");
+            }
+        }
+        for value in [
+            "@\"\n$s\n\"@",
+            "@\"\n  $s`r`n\n\"@",
+            "@\"\n${s}\n\"@",
+            "\"$s\"",
+            "\"$($s.Trim())\"",
+        ] {
+            for use_ in [
+                "$p = VALUE\n$p | Out-File C:\\app\\db_password.txt",
+                "$p = VALUE\n$env:DB_PASSWORD = $p",
+                "$env:DB_PASSWORD = VALUE",
+                "Set-Content -Path C:\\app\\db_password.txt -Value VALUE",
+            ] {
+                let text = format!(
+                    "<powershell>\n{PS_FETCH}{}\n</powershell>\n",
+                    use_.replace("VALUE", value)
+                );
+                assert_eq!(user_data_problem(&text), None, "{text:?}");
+            }
+        }
+    }
+}
+
+/// Hostile review 21: in the shell too, written text mixed in with a fetched variable in
+/// the word assigned to a secret makes it written, after any character (`"$S-hunter2"`);
+/// the variable alone, or followed by the escape of a new line, passes.
+mod user_data_shell_text_mixed_with_a_fetched_variable {
+    use super::*;
+
+    const FETCH: &str = "S=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\n";
+
+    #[test]
+    fn is_written_and_the_variable_alone_passes() {
+        for line in [
+            "DB_PASSWORD=\"$S-hunter2\"",
+            "export DB_PASSWORD=\"${S}_hunter2\"",
+            "DB_PASSWORD=$S.hunter2",
+            "DB_PASSWORD=\"$S\"'-x1'",
+        ] {
+            let text = format!("{FETCH}{line}\n");
+            assert_eq!(user_data_problem(&text), Some(LITERAL_SECRET), "{text:?}");
+        }
+        for line in [
+            "DB_PASSWORD=\"$S\"",
+            "export DB_PASSWORD=\"${S}\" API_TOKEN=\"$S\"",
+            "printf \"DB_PASSWORD=$S\\n\" >> /etc/app.env",
+            "echo \"password=$S\" >> /etc/app/app.conf",
+            "cat > /etc/app/app.yml <<EOF\ndb_password: \"$S\", user: app\nEOF",
+        ] {
+            let text = format!("{FETCH}{line}\n");
+            assert_eq!(user_data_problem(&text), None, "{text:?}");
+        }
+    }
+}
+
+/// A PowerShell and Python boot script of 16 KiB that gives fetched values through
+/// `Set-Variable`, here-strings and `subprocess` input (hostile review 21), checked in
+/// const evaluation within the compiler's budget.
+mod user_data_setters_and_fed_input_in_const_evaluation {
+    use super::*;
+
+    macro_rules! block {
+        () => {
+            "$s = (Get-SECSecretValue -SecretId arn:aws:secretsmanager:us-east-1:123456789012:secret:db).SecretString\nSet-Variable -Name p -Value $s -Scope Script\n$env:DB_PASSWORD = @\"\n$p\n\"@\nsv q (Get-SECSecretValue -SecretId db).SecretString\n\"$q\" | Set-Content -Path C:\\app\\db_password.txt\npw = boto3.client(\"secretsmanager\").get_secret_value(SecretId=\"db\")[\"SecretString\"]\nsubprocess.run([\"chpasswd\"], input=f\"admin:{pw}\", text=True)\n"
+        };
+    }
+
+    const SCRIPT: &str = concat!(
+        "<powershell>\n",
+        eight!(block!()),
+        eight!(block!()),
+        eight!(block!()),
+        eight!(block!()),
+        block!(),
+        block!(),
+        block!(),
+        block!(),
+        block!(),
+        "</powershell>\n"
+    );
+    const PROBLEM: Option<&str> = user_data_problem(SCRIPT);
+
+    #[test]
+    fn a_setter_script_of_16_kib_is_checked_in_const_evaluation() {
         assert!(
             (15_000..=16_384).contains(&SCRIPT.len()),
             "{}",

@@ -340,124 +340,387 @@ fn read_zip(file: &Path) -> std::result::Result<Vec<u8>, String> {
     std::fs::read(file).map_err(cannot)
 }
 
-/// A little-endian `u16` at `at` of `b`.
-fn le16(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
+/// How a name held in a function's zip is shown in a message: as UTF-8 (a byte that is not
+/// becomes `�`), with control characters escaped.
+fn shown(name: &[u8]) -> String {
+    String::from_utf8_lossy(name).escape_debug().to_string()
 }
 
-/// A little-endian `u32` at `at` of `b`.
-fn le32(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+/// The path that the name of a zip entry unpacks to in the function's folder, as its parts:
+/// cut at a NUL byte (where unzip tools written in C end it), without empty and `.` parts,
+/// split at `/` (and also at `\`, as zips packed on Windows may separate folders, when
+/// `backslash`). `None` when it leaves the folder: an absolute path, or one through `..`
+/// (which unzip tools strip, resolve or refuse, each their own way).
+fn unpacked_path(name: &[u8], backslash: bool) -> Option<Vec<&[u8]>> {
+    let name = name.split(|&b| b == 0).next().unwrap_or_default();
+    let separator = |b: &u8| *b == b'/' || (backslash && *b == b'\\');
+    if name.first().is_some_and(separator) {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for part in name.split(separator) {
+        match part {
+            b"" | b"." => {}
+            b".." => return None,
+            _ => parts.push(part),
+        }
+    }
+    Some(parts)
+}
+
+/// Whether `name` unpacks to `bootstrap` at the root of the function's folder.
+fn is_root_bootstrap(name: &[u8], backslash: bool) -> bool {
+    unpacked_path(name, backslash).is_some_and(|parts| parts == [b"bootstrap".as_slice()])
+}
+
+/// The Unix mode that an entry unpacks with, as Info-ZIP's `unzip` maps the external
+/// attributes of the systems that packed it (`mapattr` of its Unix port): the upper half
+/// as it is when packed on Unix and the other systems that record a Unix mode there (and
+/// on MS-DOS when it agrees with the MS-DOS attributes, as PKZIP for Unix writes them);
+/// else a file readable by all, writable unless marked read-only, never executable (a
+/// folder: executable). A mode with no file type is a regular file's.
+fn unpacked_mode(system: zip::System, external: u32, dir_name: bool) -> (u32, bool) {
+    use zip::System;
+    let upper = external >> 16;
+    let unix = matches!(
+        system,
+        System::OpenVMS
+            | System::Unix
+            | System::AtariSt
+            | System::VSE
+            | System::AcornRisc
+            | System::BeOS
+            | System::Tandem
+    );
+    if unix && upper != 0 {
+        return (upper, true);
+    }
+    let mut dos = external & 0xFF;
+    if dir_name {
+        dos |= 0x10;
+    }
+    // Writable unless read-only (2); a folder is searchable (1).
+    let bits = (u32::from(dos & 0x01 == 0) << 1) | ((dos & 0x10) >> 4);
+    if (unix || system == System::Dos) && upper & 0o700 == (0o400 | bits << 6) {
+        return (upper, true);
+    }
+    let kind = if dos & 0x10 == 0 {
+        0o100_000
+    } else {
+        0o040_000
+    };
+    (kind | 0o444 | bits << 6 | bits << 3 | bits, false)
+}
+
+/// The name that an entry's central header itself holds, at `central` of `zip`: what unzip
+/// tools that do not read the Info-ZIP Unicode path extra field (which the `zip` crate
+/// reads in its place when its checksum matches) unpack it as.
+fn header_name(zip: &[u8], central: u64) -> Option<&[u8]> {
+    let at = usize::try_from(central).ok()?;
+    let header = zip.get(at..at.checked_add(46)?)?;
+    if header[..4] != *b"PK\x01\x02" {
+        return None;
+    }
+    let length = usize::from(u16::from_le_bytes([header[28], header[29]]));
+    zip.get(at + 46..at + 46 + length)
+}
+
+/// The first `limit` bytes of the entry `index`, unpacked.
+fn unpacked_head(
+    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    index: usize,
+    limit: u64,
+) -> std::result::Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    archive
+        .by_index(index)
+        .map_err(|e| e.to_string())?
+        .take(limit)
+        .read_to_end(&mut head)
+        .map_err(|e| e.to_string())?;
+    Ok(head)
+}
+
+/// One entry of a function's zip, as its central directory describes it.
+struct ZipEntry {
+    /// Its name, as the `zip` crate reads it (an Info-ZIP Unicode path in place of the
+    /// header's name when its checksum matches).
+    name: Vec<u8>,
+    /// The header's own name, when an Info-ZIP Unicode path replaced it with another.
+    header: Option<Vec<u8>>,
+    /// The Unix mode it unpacks with, and whether the zip recorded it (else it is
+    /// MS-DOS's attributes mapped).
+    mode: (u32, bool),
+    /// Whether it unpacks as a folder.
+    dir: bool,
+    /// The path it unpacks to, its parts joined with `/`.
+    path: Vec<u8>,
 }
 
 /// What is wrong with the zip of a function of `arch` (`provided.al2023`, whose runtime
-/// starts the file `bootstrap` at the root of the code): read from its central directory,
-/// a zip that unpacks to more than Lambda takes, that holds no `bootstrap` file, whose
-/// `bootstrap` was packed on Unix without an execute permission, as a folder or as a link
-/// out of the package (`/etc/passwd`, `../x`), or, when it is stored
-/// uncompressed, is an ELF file of another instruction set. A file that has no central
-/// directory is not read here (Lambda refuses it when the function is created); a ZIP64
-/// archive is refused as unreadable.
+/// starts the file `bootstrap` at the root of the code), read with the `zip` crate as an
+/// unzip tool would unpack it: not a zip at all (no central directory); local headers that
+/// disagree with the central directory (names, sizes, checksums, entries it does not list)
+/// or two entries of one name, so that unzip tools that read one or the other would unpack
+/// different files; an entry named out of the function's folder, encrypted, compressed other
+/// than stored or deflated, or damaged; more than Lambda unpacks (the central directory's
+/// sizes, then the bytes that its entries really unpack to); no `bootstrap` at the root (two
+/// entries unpacking to `bootstrap`, such as `bootstrap` and `./bootstrap`, or one that
+/// unzip tools name differently, are refused too); a `bootstrap` that Lambda's user may not
+/// read and execute (its mode as Info-ZIP's `unzip` maps it: a zip packed on Windows records
+/// none and unpacks without an execute permission), a folder, or a link out of the package or
+/// to an entry the zip lacks (a link within it is followed, and its target is checked), or an
+/// ELF file of another instruction set (stored or deflated, its first bytes unpacked). ZIP64
+/// archives are read.
 fn zip_problem(zip: &[u8], arch: Architecture) -> Option<String> {
-    const END: &[u8] = b"PK\x05\x06";
-    // The end of the central directory: 22 bytes and a comment of up to 65,535.
-    let from = zip.len().saturating_sub(22 + 0xFFFF);
-    let end = from + zip.get(from..)?.windows(4).rposition(|w| w == END)?;
-    let unreadable = || {
-        Some("is not a zip that hipaa-stack can read (its central directory is cut short, or it is ZIP64); pack it again without ZIP64".to_owned())
+    use std::io::Read;
+    use zip::CompressionMethod;
+    let mut archive = match zip::ZipArchive::new(std::io::Cursor::new(zip)) {
+        Ok(archive) => archive,
+        Err(e) => {
+            return Some(format!(
+                "is not a zip that Lambda could unpack ({e}); pack the function's code with a zip tool (`zip -r`)"
+            ));
+        }
     };
-    let (Some(entries), Some(start)) = (le16(zip, end + 10), le32(zip, end + 16)) else {
-        return unreadable();
-    };
-    if entries == 0xFFFF || start == u32::MAX {
-        return unreadable();
-    }
-    let mut at = start as usize;
-    let mut unzipped: u64 = 0;
-    let mut bootstrap = None;
-    for _ in 0..entries {
-        if zip.get(at..at + 4) != Some(b"PK\x01\x02".as_slice()) {
-            return unreadable();
-        }
-        let (Some(made_by), Some(method), Some(size), Some(name_len), Some(extra), Some(comment)) = (
-            le16(zip, at + 4),
-            le16(zip, at + 10),
-            le32(zip, at + 24),
-            le16(zip, at + 28),
-            le16(zip, at + 30),
-            le16(zip, at + 32),
-        ) else {
-            return unreadable();
-        };
-        let (Some(external), Some(local)) = (le32(zip, at + 38), le32(zip, at + 42)) else {
-            return unreadable();
-        };
-        if size == u32::MAX || local == u32::MAX {
-            return unreadable();
-        }
-        let Some(name) = zip.get(at + 46..at + 46 + usize::from(name_len)) else {
-            return unreadable();
-        };
-        unzipped += u64::from(size);
-        if name == b"bootstrap" {
-            bootstrap = Some((made_by >> 8, external >> 16, method, size, local));
-        }
-        at += 46 + usize::from(name_len) + usize::from(extra) + usize::from(comment);
-    }
-    if unzipped > LAMBDA_UNZIPPED_MAX {
-        return Some(format!(
-            "unpacks to {unzipped} bytes; Lambda unpacks at most {LAMBDA_UNZIPPED_MAX} bytes (250 MB) of a function's code"
-        ));
-    }
-    let Some((system, mode, method, size, local)) = bootstrap else {
+    if archive.has_duplicate_names() {
         return Some(
-            "holds no file `bootstrap` at its root, which the `provided.al2023` runtime starts; pack the function's executable as `bootstrap`"
+            "holds two entries of the same name, and unzip tools disagree on which one they keep; pack each file once"
                 .to_owned(),
         );
+    }
+    if let Err(e) = archive.validate_header_consistency() {
+        return Some(format!(
+            "has local headers that disagree with its central directory ({e}), so that unzip tools reading one or the other would unpack different files; pack it again with a zip tool"
+        ));
+    }
+    let out = |name: &[u8]| {
+        Some(format!(
+            "holds `{}`, a path out of the function's folder (absolute, or through `..`), which unzip tools strip, resolve or refuse each their own way; pack paths relative to the code's root",
+            shown(name)
+        ))
     };
-    // Stored: its bytes follow the local header as they are.
-    let stored = if method == 0 {
-        let local = local as usize;
-        let (Some(name_len), Some(extra)) = (le16(zip, local + 26), le16(zip, local + 28)) else {
-            return unreadable();
-        };
-        let data = local + 30 + usize::from(name_len) + usize::from(extra);
-        let Some(bytes) = zip.get(data..data + size as usize) else {
-            return unreadable();
-        };
-        Some(bytes)
-    } else {
-        None
-    };
-    // Made on Unix (3): the upper half of the external attributes is the file's mode.
-    if system == 3 && mode != 0 {
-        match mode & 0o170_000 {
-            0o100_000 if mode & 0o111 == 0 => {
+    let mut entries: Vec<ZipEntry> = Vec::with_capacity(archive.len());
+    let mut paths: std::collections::HashMap<Vec<u8>, usize> = std::collections::HashMap::new();
+    let mut declared: u64 = 0;
+    for index in 0..archive.len() {
+        let file = match archive.by_index_raw(index) {
+            Ok(file) => file,
+            Err(e) => {
                 return Some(format!(
-                    "holds `bootstrap` with the mode {:o}, which no one may execute; Lambda could not start it: pack it with mode 0755",
-                    mode & 0o7777
+                    "has an entry that cannot be read ({e}); pack it again"
                 ));
             }
-            0o100_000 => {}
-            // A link, which Lambda unpacks as one: within the package it may name the
-            // executable; out of it (`/etc/passwd`, `../x`) it names no file of the function.
-            0o120_000 => {
-                let leaves = stored.is_some_and(|target| {
-                    target.starts_with(b"/") || target.split(|&b| b == b'/').any(|p| p == b"..")
-                });
-                return leaves.then(|| {
-                    "holds `bootstrap` as a link out of the function's code (an absolute path or one through `..`); pack the executable itself".to_owned()
-                });
+        };
+        let name = file.name_raw().to_vec();
+        let unicode = file
+            .extra_data_fields()
+            .any(|field| matches!(field, zip::ExtraField::UnicodePath(_)));
+        let header = unicode
+            .then(|| header_name(zip, file.central_header_start()))
+            .flatten()
+            .filter(|header| *header != name.as_slice())
+            .map(<[u8]>::to_vec);
+        if file.encrypted() {
+            return Some(format!(
+                "holds `{}` encrypted; Lambda cannot decrypt it: pack it without a password",
+                shown(&name)
+            ));
+        }
+        let method = file.compression();
+        if method != CompressionMethod::Stored && method != CompressionMethod::Deflated {
+            return Some(format!(
+                "holds `{}` compressed with {method}, which hipaa-stack does not read; pack it stored or deflated, as zip tools do by default",
+                shown(&name)
+            ));
+        }
+        declared = declared.saturating_add(file.size());
+        let dir_name = name.ends_with(b"/");
+        let mode = unpacked_mode(file.system(), file.external_attributes(), dir_name);
+        let dir = dir_name || mode.0 & 0o170_000 == 0o040_000;
+        drop(file);
+        let Some(parts) = unpacked_path(&name, false) else {
+            return out(&name);
+        };
+        if let Some(header) = &header
+            && unpacked_path(header, false).is_none()
+        {
+            return out(header);
+        }
+        let path = parts.join(&b'/');
+        if !path.is_empty() {
+            if let Some(&other) = paths.get(&path) {
+                return Some(format!(
+                    "holds `{}` and `{}`, which both unpack to `{}`; unzip tools disagree on which one Lambda would get: pack each file once",
+                    shown(&entries[other].name),
+                    shown(&name),
+                    shown(&path)
+                ));
             }
-            _ => {
-                return Some(
-                    "holds `bootstrap` as a folder or a special file; pack the executable itself as a regular file"
-                        .to_owned(),
-                );
+            paths.insert(path.clone(), index);
+        }
+        entries.push(ZipEntry {
+            name,
+            header,
+            mode,
+            dir,
+            path,
+        });
+    }
+    // A file or a link that is also a folder of another entry: unzip tools fail, or write
+    // through the link.
+    for entry in &entries {
+        for (at, _) in entry.path.iter().enumerate().filter(|(_, b)| **b == b'/') {
+            if let Some(&parent) = paths.get(&entry.path[..at])
+                && !entries[parent].dir
+            {
+                return Some(format!(
+                    "holds `{}` in `{}`, which it also holds as a file or a link; unzip tools fail on it or write through the link: pack real folders",
+                    shown(&entry.name),
+                    shown(&entries[parent].name)
+                ));
             }
         }
     }
-    stored.and_then(|bytes| elf_problem(&bytes[..bytes.len().min(64)], arch))
+    let over = |unzipped: u64| {
+        format!(
+            "unpacks to {unzipped} bytes; Lambda unpacks at most {LAMBDA_UNZIPPED_MAX} bytes (250 MB) of a function's code"
+        )
+    };
+    if declared > LAMBDA_UNZIPPED_MAX {
+        return Some(over(declared));
+    }
+    // Every entry unpacked, its checksum checked, and its bytes counted, not its sizes read:
+    // a zip whose sizes lie unpacks to what its compressed data holds.
+    let mut unpacked: u64 = 0;
+    for (index, entry) in entries.iter().enumerate() {
+        let budget = LAMBDA_UNZIPPED_MAX - unpacked;
+        let copied = archive
+            .by_index(index)
+            .map_err(std::io::Error::other)
+            .and_then(|file| std::io::copy(&mut file.take(budget + 1), &mut std::io::sink()));
+        match copied {
+            Ok(bytes) => unpacked += bytes,
+            Err(e) => {
+                return Some(format!(
+                    "holds `{}`, which cannot be unpacked ({e}): the zip is damaged; pack it again",
+                    shown(&entry.name)
+                ));
+            }
+        }
+        if unpacked > LAMBDA_UNZIPPED_MAX {
+            return Some(format!(
+                "unpacks to more than {LAMBDA_UNZIPPED_MAX} bytes, though its central directory says {declared}; Lambda unpacks at most {LAMBDA_UNZIPPED_MAX} bytes (250 MB) of a function's code"
+            ));
+        }
+    }
+    // An entry that some unzip tools unpack as `bootstrap` and others as another name.
+    for entry in &entries {
+        let names = || std::iter::once(entry.name.as_slice()).chain(entry.header.as_deref());
+        let certain = is_root_bootstrap(&entry.name, false);
+        if (certain && entry.header.is_some())
+            || (!certain && names().any(|name| is_root_bootstrap(name, true)))
+        {
+            let spelled: Vec<String> = names().map(|name| format!("`{}`", shown(name))).collect();
+            return Some(format!(
+                "holds {}, which unzip tools may or may not unpack as `bootstrap` (an Info-ZIP Unicode path that renames the entry, or `\\` between folders); pack the executable as `bootstrap`, with one name",
+                spelled.join(" named ")
+            ));
+        }
+    }
+    let Some(mut at) = paths.get(b"bootstrap".as_slice()).copied() else {
+        let near = entries.iter().find(|entry| {
+            entry
+                .path
+                .rsplit(|&b| b == b'/')
+                .next()
+                .is_some_and(|last| last.eq_ignore_ascii_case(b"bootstrap"))
+        });
+        let hint = near.map_or_else(String::new, |entry| {
+            format!(
+                " (it holds `{}`: the runtime starts `bootstrap` at the root, spelled exactly so)",
+                shown(&entry.name)
+            )
+        });
+        return Some(format!(
+            "holds no file `bootstrap` at its root, which the `provided.al2023` runtime starts{hint}; pack the function's executable as `bootstrap`"
+        ));
+    };
+    // `bootstrap`, then what its links name, at most 8 deep.
+    for _ in 0..=8 {
+        let entry = &entries[at];
+        let name = shown(&entry.name);
+        let (mode, recorded) = entry.mode;
+        match mode & 0o170_000 {
+            _ if entry.dir => {
+                return Some(format!(
+                    "holds `{name}` as a folder, where the runtime starts `bootstrap`; pack the executable itself as a regular file"
+                ));
+            }
+            0 | 0o100_000 => {
+                if mode & 0o005 != 0o005 {
+                    let unrecorded = if recorded {
+                        ""
+                    } else {
+                        " (packed on a system that records no Unix mode, such as Windows, so it unpacks without an execute permission)"
+                    };
+                    return Some(format!(
+                        "holds `{name}` with the mode {:o}{unrecorded}, which does not let every user read and execute it; Lambda runs the function as a user who does not own its code and could not start it: pack it with mode 0755",
+                        mode & 0o7777
+                    ));
+                }
+                return match unpacked_head(&mut archive, at, 64) {
+                    Ok(head) => elf_problem(&head, arch),
+                    Err(e) => Some(format!(
+                        "holds `{name}`, which cannot be unpacked ({e}); pack it again"
+                    )),
+                };
+            }
+            // A link, which Lambda unpacks as one: within the package it may name the
+            // executable, whose checks then apply; out of it (`/etc/passwd`, `../x`) it names
+            // no file of the function.
+            0o120_000 => {
+                let target = match unpacked_head(&mut archive, at, 4096) {
+                    Ok(target) => target,
+                    Err(e) => {
+                        return Some(format!(
+                            "holds `{name}`, which cannot be unpacked ({e}); pack it again"
+                        ));
+                    }
+                };
+                let mut parts: Vec<&[u8]> = entry.path.split(|&b| b == b'/').collect();
+                parts.pop();
+                let mut leaves = target.starts_with(b"/");
+                for part in target.split(|&b| b == b'/') {
+                    match part {
+                        b"" | b"." => {}
+                        b".." => leaves |= parts.pop().is_none(),
+                        _ => parts.push(part),
+                    }
+                }
+                if leaves {
+                    return Some(format!(
+                        "holds `{name}` as a link out of the function's code (an absolute path or one through `..`) to `{}`; pack the executable itself",
+                        shown(&target)
+                    ));
+                }
+                let Some(&next) = paths.get(&parts.join(&b'/')) else {
+                    return Some(format!(
+                        "holds `{name}` as a link to `{}`, which the zip does not hold; pack the executable itself",
+                        shown(&target)
+                    ));
+                };
+                at = next;
+            }
+            _ => {
+                return Some(format!(
+                    "holds `{name}` as a special file; pack the executable itself as a regular file"
+                ));
+            }
+        }
+    }
+    Some("holds `bootstrap` as a chain of more than 8 links; pack the executable itself".to_owned())
 }
 
 /// The CRC-32 (IEEE) of `data`, as zip files carry it.
@@ -580,13 +843,12 @@ mod tests {
             zip_problem(&zip_bootstrap(b"#!/bin/sh\n"), Architecture::Arm64),
             None
         );
-        // No central directory: not read here (the integration tests' stand-ins).
-        assert_eq!(zip_problem(b"PK-one", x86), None);
         // A link to the executable inside the package passes.
-        assert_eq!(
-            zip_problem(&zip_one(b"bootstrap", 0o120_777, b"bin/app"), x86),
-            None
-        );
+        let linked = written(&[
+            ("bootstrap", Kind::Link(b"bin/app"), &[]),
+            ("bin/app", Kind::File(0o755, STORED), &elf(62)),
+        ]);
+        assert_eq!(zip_problem(&linked, x86), None);
         for (zip, arch, needle) in [
             (zip_bootstrap(&elf(183)), x86, "built for arm64"),
             (
@@ -614,29 +876,480 @@ mod tests {
             let problem = zip_problem(&zip, arch).unwrap_or_default();
             assert!(problem.contains(needle), "{needle}: {problem}");
         }
-        // A central directory that says the content unpacks to more than 250 MB.
+        // Central and local headers that both say the content unpacks to more than 250 MB.
         let mut big = zip_bootstrap(b"x");
-        let central = big.windows(4).rposition(|w| w == b"PK\x01\x02").unwrap();
         let over = u32::try_from(LAMBDA_UNZIPPED_MAX + 1).unwrap();
+        big[22..26].copy_from_slice(&over.to_le_bytes());
+        let central = big.windows(4).rposition(|w| w == b"PK\x01\x02").unwrap();
         big[central + 24..central + 28].copy_from_slice(&over.to_le_bytes());
         let problem = zip_problem(&big, x86).unwrap_or_default();
         assert!(problem.contains("unpacks to 262144001 bytes"), "{problem}");
-        // ZIP64 and a cut central directory are unreadable, not passed.
-        let mut zip64 = zip_bootstrap(b"x");
-        let end = zip64.len() - 22;
-        zip64[end + 16..end + 20].copy_from_slice(&u32::MAX.to_le_bytes());
-        assert!(
-            zip_problem(&zip64, x86)
-                .unwrap_or_default()
-                .contains("ZIP64")
-        );
+        // A central directory cut short is not a zip.
         let mut cut = zip_bootstrap(b"x");
+        let end = cut.len() - 22;
         cut[end + 16..end + 20].copy_from_slice(&3u32.to_le_bytes());
-        let problem = zip_problem(&cut, x86).unwrap_or_default();
+        assert!(zip_problem(&cut, x86).is_some());
+    }
+
+    const STORED: zip::CompressionMethod = zip::CompressionMethod::Stored;
+    const DEFLATED: zip::CompressionMethod = zip::CompressionMethod::Deflated;
+
+    /// What an entry of [`written`] is.
+    enum Kind<'a> {
+        /// A file of this Unix mode, compressed so.
+        File(u32, zip::CompressionMethod),
+        /// A link to this target.
+        Link(&'a [u8]),
+        /// A folder.
+        Folder,
+    }
+
+    /// A zip written by the `zip` crate: a reader's test of zips that tools write.
+    fn written(entries: &[(&str, Kind<'_>, &[u8])]) -> Vec<u8> {
+        written_with(entries, false)
+    }
+
+    /// [`written`], each entry with ZIP64 extra fields when `zip64`.
+    fn written_with(entries: &[(&str, Kind<'_>, &[u8])], zip64: bool) -> Vec<u8> {
+        use std::io::Write;
+        use zip::write::SimpleFileOptions;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, kind, bytes) in entries {
+            let options = SimpleFileOptions::default().large_file(zip64);
+            match kind {
+                Kind::File(mode, method) => {
+                    zip.start_file(
+                        *name,
+                        options.unix_permissions(*mode).compression_method(*method),
+                    )
+                    .unwrap();
+                    zip.write_all(bytes).unwrap();
+                }
+                Kind::Link(target) => {
+                    zip.add_symlink(*name, String::from_utf8_lossy(target), options)
+                        .unwrap();
+                }
+                Kind::Folder => zip.add_directory(*name, options).unwrap(),
+            }
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    /// One entry of a zip built byte by byte, for the spellings that zip tools do not write.
+    struct Raw<'a> {
+        name: &'a [u8],
+        /// The local header's name, when it differs from the central one.
+        local_name: Option<&'a [u8]>,
+        /// `version made by`: the system in the upper byte.
+        made_by: u16,
+        external: u32,
+        flags: u16,
+        method: u16,
+        /// The (compressed) bytes, and the size that they unpack to.
+        data: &'a [u8],
+        size: u32,
+        crc: u32,
+        /// The local header's compressed size, when it differs from the central one.
+        local_size: Option<u32>,
+        /// Extra fields, in both headers.
+        extra: Vec<u8>,
+    }
+
+    impl<'a> Raw<'a> {
+        /// A stored file `name` of the Unix mode `mode`, holding `data`.
+        fn file(name: &'a [u8], mode: u32, data: &'a [u8]) -> Self {
+            Raw {
+                name,
+                local_name: None,
+                made_by: (3 << 8) | 20,
+                external: mode << 16,
+                flags: 0,
+                method: 0,
+                data,
+                size: u32::try_from(data.len()).unwrap(),
+                crc: crc32(data),
+                local_size: None,
+                extra: Vec::new(),
+            }
+        }
+    }
+
+    /// A zip of `entries`, as their fields say.
+    fn raw_zip(entries: &[Raw<'_>]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut central = Vec::new();
+        let u16s = |v: usize| u16::try_from(v).unwrap().to_le_bytes();
+        for e in entries {
+            let offset = u32::try_from(out.len()).unwrap();
+            let compressed = u32::try_from(e.data.len()).unwrap();
+            let local_name = e.local_name.unwrap_or(e.name);
+            out.extend_from_slice(b"PK\x03\x04");
+            out.extend_from_slice(&20u16.to_le_bytes());
+            out.extend_from_slice(&e.flags.to_le_bytes());
+            out.extend_from_slice(&e.method.to_le_bytes());
+            out.extend_from_slice(&[0, 0, 0x21, 0]);
+            out.extend_from_slice(&e.crc.to_le_bytes());
+            out.extend_from_slice(&e.local_size.unwrap_or(compressed).to_le_bytes());
+            out.extend_from_slice(&e.size.to_le_bytes());
+            out.extend_from_slice(&u16s(local_name.len()));
+            out.extend_from_slice(&u16s(e.extra.len()));
+            out.extend_from_slice(local_name);
+            out.extend_from_slice(&e.extra);
+            out.extend_from_slice(e.data);
+            central.extend_from_slice(b"PK\x01\x02");
+            central.extend_from_slice(&e.made_by.to_le_bytes());
+            central.extend_from_slice(&20u16.to_le_bytes());
+            central.extend_from_slice(&e.flags.to_le_bytes());
+            central.extend_from_slice(&e.method.to_le_bytes());
+            central.extend_from_slice(&[0, 0, 0x21, 0]);
+            central.extend_from_slice(&e.crc.to_le_bytes());
+            central.extend_from_slice(&compressed.to_le_bytes());
+            central.extend_from_slice(&e.size.to_le_bytes());
+            central.extend_from_slice(&u16s(e.name.len()));
+            central.extend_from_slice(&u16s(e.extra.len()));
+            central.extend_from_slice(&[0; 6]); // comment, disk, internal attributes
+            central.extend_from_slice(&e.external.to_le_bytes());
+            central.extend_from_slice(&offset.to_le_bytes());
+            central.extend_from_slice(e.name);
+            central.extend_from_slice(&e.extra);
+        }
+        let start = u32::try_from(out.len()).unwrap();
+        let length = u32::try_from(central.len()).unwrap();
+        out.extend_from_slice(&central);
+        out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+        out.extend_from_slice(&u16s(entries.len()));
+        out.extend_from_slice(&u16s(entries.len()));
+        out.extend_from_slice(&length.to_le_bytes());
+        out.extend_from_slice(&start.to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        out
+    }
+
+    /// An Info-ZIP Unicode path extra field (0x7075) naming `unicode` in place of `header`.
+    fn unicode_path(header: &[u8], unicode: &[u8]) -> Vec<u8> {
+        let mut field = 0x7075u16.to_le_bytes().to_vec();
+        field.extend_from_slice(&u16::try_from(5 + unicode.len()).unwrap().to_le_bytes());
+        field.push(1);
+        field.extend_from_slice(&crc32(header).to_le_bytes());
+        field.extend_from_slice(unicode);
+        field
+    }
+
+    /// What is wrong with `zip` for an x86-64 function, `""` when nothing is.
+    fn problem(zip: &[u8]) -> String {
+        zip_problem(zip, Architecture::X86_64).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_zip_is_refused() {
+        for bytes in [&b"PK-one"[..], b"", b"\x7fELF not a zip", b"PK\x03\x04"] {
+            let problem = problem(bytes);
+            assert!(
+                problem.starts_with("is not a zip that Lambda could unpack ("),
+                "{problem}"
+            );
+            assert!(problem.ends_with("pack the function's code with a zip tool (`zip -r`)"));
+        }
+    }
+
+    #[test]
+    fn zip64_archives_pass_and_are_checked_like_others() {
+        let zip = written_with(&[("bootstrap", Kind::File(0o755, STORED), &elf(62))], true);
         assert!(
-            problem.contains("is not a zip that hipaa-stack can read"),
-            "{problem}"
+            zip.windows(4)
+                .any(|w| w == [0x01, 0x00, 0x10, 0x00] || w == [0x01, 0x00, 0x08, 0x00]),
+            "the entry carries a ZIP64 extra field"
         );
+        assert_eq!(problem(&zip), "");
+        let zip = written_with(
+            &[("bootstrap", Kind::File(0o755, DEFLATED), &elf(183))],
+            true,
+        );
+        assert!(problem(&zip).contains("built for arm64"));
+    }
+
+    #[test]
+    fn a_deflated_bootstraps_architecture_is_read() {
+        let mut body = elf(62);
+        body.extend(std::iter::repeat_n(0u8, 4096));
+        let zip = written(&[("bootstrap", Kind::File(0o755, DEFLATED), &body)]);
+        assert!(zip.len() < body.len(), "deflated");
+        assert_eq!(problem(&zip), "");
+        let problem_ = zip_problem(&zip, Architecture::Arm64).unwrap_or_default();
+        assert!(
+            problem_.contains("is built for x86-64, and the function runs on arm64"),
+            "{problem_}"
+        );
+        let script = written(&[(
+            "bootstrap",
+            Kind::File(0o755, DEFLATED),
+            b"#!/bin/sh\nexec ./app\n",
+        )]);
+        assert_eq!(problem(&script), "");
+    }
+
+    #[test]
+    fn names_compare_as_they_unpack() {
+        // Flag bit 11 (UTF-8 names) changes nothing of an ASCII name.
+        let mut utf8 = Raw::file(b"bootstrap", 0o100_755, b"#!/bin/sh\n");
+        utf8.flags = 0x0800;
+        assert_eq!(problem(&raw_zip(&[utf8])), "");
+        // Unicode names of other files pass, the writer's (bit 11) and a Unicode path field's.
+        let zip = written(&[
+            ("bootstrap", Kind::File(0o755, STORED), b"#!/bin/sh\n"),
+            ("données/résumé.txt", Kind::File(0o644, DEFLATED), b"x"),
+        ]);
+        assert_eq!(problem(&zip), "");
+        let mut cafe = Raw::file(b"caf\x82.txt", 0o100_644, b"x");
+        cafe.extra = unicode_path(b"caf\x82.txt", "café.txt".as_bytes());
+        let zip = raw_zip(&[Raw::file(b"bootstrap", 0o100_755, b"#!/bin/sh\n"), cafe]);
+        assert_eq!(problem(&zip), "");
+        // `./bootstrap` and `bootstrap\0…` unpack as `bootstrap`.
+        assert_eq!(
+            problem(&zip_one(b"./bootstrap", 0o100_755, b"#!/bin/sh\n")),
+            ""
+        );
+        assert_eq!(
+            problem(&zip_one(b"bootstrap\0.txt", 0o100_755, b"#!/bin/sh\n")),
+            ""
+        );
+        // Case counts, and the message says so.
+        let problem_ = problem(&zip_one(b"Bootstrap", 0o100_755, b"#!/bin/sh\n"));
+        assert!(
+            problem_.contains("holds no file `bootstrap` at its root")
+                && problem_.contains("(it holds `Bootstrap`: the runtime starts `bootstrap` at the root, spelled exactly so)"),
+            "{problem_}"
+        );
+        // A Unicode path field that renames an entry from or to `bootstrap`: the `zip` crate
+        // refuses another name, and hipaa-stack another spelling of one.
+        let script = b"#!/bin/sh\n".as_slice();
+        for (header, unicode, needle) in [
+            (
+                &b"bootstrap"[..],
+                &b"other"[..],
+                "changes file name path components",
+            ),
+            (b"helper", b"bootstrap", "changes file name path components"),
+            (
+                b"BOOTSTRAP",
+                b"bootstrap",
+                "which unzip tools may or may not unpack as `bootstrap`",
+            ),
+            (
+                b"bootstrap",
+                b"Bootstrap",
+                "which unzip tools may or may not unpack as `bootstrap`",
+            ),
+        ] {
+            let mut renamed = Raw::file(header, 0o100_755, script);
+            renamed.extra = unicode_path(header, unicode);
+            let problem = problem(&raw_zip(&[renamed]));
+            assert!(problem.contains(needle), "{needle}: {problem}");
+        }
+        // `\` between folders: Windows' separator or a character of a Linux name.
+        let problem_ = problem(&zip_one(b".\\bootstrap", 0o100_755, b"#!/bin/sh\n"));
+        assert!(
+            problem_.contains("may or may not unpack as `bootstrap`"),
+            "{problem_}"
+        );
+        // Out of the function's folder.
+        for name in [
+            &b"/bootstrap"[..],
+            b"../bootstrap",
+            b"lib/../../x",
+            b"a/../bootstrap",
+        ] {
+            let zip = raw_zip(&[
+                Raw::file(b"bootstrap", 0o100_755, b"#!/bin/sh\n"),
+                Raw::file(name, 0o100_644, b"x"),
+            ]);
+            let problem = problem(&zip);
+            assert!(
+                problem.contains("a path out of the function's folder"),
+                "{problem}"
+            );
+        }
+    }
+
+    #[test]
+    fn two_entries_that_unpack_to_one_path_are_refused() {
+        let script = b"#!/bin/sh\n".as_slice();
+        let twice = raw_zip(&[
+            Raw::file(b"bootstrap", 0o100_755, script),
+            Raw::file(b"bootstrap", 0o100_644, script),
+        ]);
+        assert!(problem(&twice).contains("holds two entries of the same name"));
+        for (second, needle) in [
+            (&b"./bootstrap"[..], "which both unpack to `bootstrap`"),
+            (b"bootstrap/", "which both unpack to `bootstrap`"),
+            (b"bootstrap\0x", "which both unpack to `bootstrap`"),
+            (
+                b"bootstrap/x",
+                "in `bootstrap`, which it also holds as a file or a link",
+            ),
+        ] {
+            let zip = raw_zip(&[
+                Raw::file(b"bootstrap", 0o100_755, script),
+                Raw::file(second, 0o100_644, b"x"),
+            ]);
+            let problem = problem(&zip);
+            assert!(problem.contains(needle), "{needle}: {problem}");
+        }
+        // Files through a link to a folder.
+        let zip = written(&[
+            ("bootstrap", Kind::File(0o755, STORED), script),
+            ("lib", Kind::Link(b"/etc"), &[]),
+            ("lib/cron.d", Kind::File(0o644, STORED), b"x"),
+        ]);
+        assert!(problem(&zip).contains("which it also holds as a file or a link"));
+        // A folder and the files in it pass.
+        let zip = written(&[
+            ("bin/", Kind::Folder, &[]),
+            ("bin/app", Kind::File(0o755, DEFLATED), &elf(62)),
+            ("bootstrap", Kind::Link(b"bin/app"), &[]),
+        ]);
+        assert_eq!(problem(&zip), "");
+    }
+
+    #[test]
+    fn bootstrap_must_be_an_executable_file_or_a_link_to_one_in_the_package() {
+        let script = b"#!/bin/sh\n".as_slice();
+        // A folder, by its name or by its mode.
+        let zip = written(&[("bootstrap/", Kind::Folder, &[])]);
+        assert!(problem(&zip).contains("holds `bootstrap/` as a folder"));
+        let zip = zip_one(b"bootstrap", 0o040_755, script);
+        assert!(problem(&zip).contains("holds `bootstrap` as a folder"));
+        // Executable by its owner only: Lambda's user is not.
+        assert!(problem(&zip_one(b"bootstrap", 0o100_700, script)).contains("mode 700"));
+        // A mode with no file type is a regular file's, as unzip makes it.
+        assert_eq!(problem(&zip_one(b"bootstrap", 0o755, script)), "");
+        // Packed on MS-DOS or Windows: no Unix mode, no execute permission.
+        let mut dos = Raw::file(b"bootstrap", 0, script);
+        dos.made_by = 20;
+        dos.external = 0x20;
+        let problem_ = problem(&raw_zip(&[dos]));
+        assert!(problem_.contains("records no Unix mode"), "{problem_}");
+        // PKZIP for Unix: MS-DOS's system, and a Unix mode that agrees with its attributes.
+        let mut pkzip = Raw::file(b"bootstrap", 0, script);
+        pkzip.made_by = 20;
+        // Info-ZIP keeps that mode only when its owner may read and write and not execute,
+        // as MS-DOS's attributes say: an executable unpacks as 666.
+        pkzip.external = (0o100_755 << 16) | 0x20;
+        assert!(problem(&raw_zip(&[pkzip])).contains("mode 666 (packed on a system"));
+        let mut pkzip = Raw::file(b"bootstrap", 0, script);
+        pkzip.made_by = 20;
+        pkzip.external = (0o100_644 << 16) | 0x20;
+        let problem_ = problem(&raw_zip(&[pkzip]));
+        assert!(problem_.contains("with the mode 644, which"), "{problem_}");
+        let mut pklink = Raw::file(b"bootstrap", 0, b"/etc/passwd");
+        pklink.made_by = 20;
+        pklink.external = (0o120_644 << 16) | 0x20;
+        assert!(problem(&raw_zip(&[pklink])).contains("as a link out of the function's code"));
+        // Links are followed: the target's mode and architecture are checked.
+        for (target, mode, body, needle) in [
+            (
+                "bin/app",
+                0o644,
+                elf(62),
+                "holds `bin/app` with the mode 644",
+            ),
+            ("bin/app", 0o755, elf(183), "built for arm64"),
+            (
+                "bin/other",
+                0o755,
+                elf(62),
+                "a link to `bin/app`, which the zip does not hold",
+            ),
+        ] {
+            let zip = written(&[
+                ("bootstrap", Kind::Link(b"bin/app"), &[]),
+                (target, Kind::File(mode, DEFLATED), &body),
+            ]);
+            let problem = problem(&zip);
+            assert!(problem.contains(needle), "{needle}: {problem}");
+        }
+        // A link through `..` that stays in the package passes; one that leaves it does not.
+        let zip = written(&[
+            ("bootstrap", Kind::Link(b"bin/../app"), &[]),
+            ("app", Kind::File(0o755, STORED), &elf(62)),
+        ]);
+        assert_eq!(problem(&zip), "");
+        let zip = written(&[("bootstrap", Kind::Link(b"bin/../../etc/passwd"), &[])]);
+        assert!(problem(&zip).contains("a link out of the function's code"));
+        // A loop of links.
+        let zip = written(&[
+            ("bootstrap", Kind::Link(b"a"), &[]),
+            ("a", Kind::Link(b"bootstrap"), &[]),
+        ]);
+        assert!(problem(&zip).contains("a chain of more than 8 links"));
+    }
+
+    #[test]
+    fn entries_that_unzip_tools_would_read_differently_are_refused() {
+        let script = b"#!/bin/sh\n".as_slice();
+        // Encrypted (traditional PKWARE encryption's flag).
+        let mut secret = Raw::file(b"bootstrap", 0o100_755, script);
+        secret.flags = 1;
+        assert!(problem(&raw_zip(&[secret])).contains("holds `bootstrap` encrypted"));
+        // Compressed in a way that is neither stored nor deflated (bzip2).
+        let mut bzip2 = Raw::file(b"bootstrap", 0o100_755, script);
+        bzip2.method = 12;
+        assert!(problem(&raw_zip(&[bzip2])).contains("which hipaa-stack does not read"));
+        // A local header of another name or another size than the central directory's.
+        let mut renamed = Raw::file(b"bootstrap", 0o100_755, script);
+        renamed.local_name = Some(b"bootstrax");
+        let mut resized = Raw::file(b"bootstrap", 0o100_755, script);
+        resized.local_size = Some(3);
+        for zip in [raw_zip(&[renamed]), raw_zip(&[resized])] {
+            let problem = problem(&zip);
+            assert!(
+                problem.starts_with("has local headers that disagree with its central directory"),
+                "{problem}"
+            );
+        }
+        // Sizes that lie in both headers: the bytes are unpacked and checked.
+        let mut body = elf(62);
+        body.extend(std::iter::repeat_n(7u8, 100_000));
+        let mut zip = written(&[("bootstrap", Kind::File(0o755, DEFLATED), &body)]);
+        zip[22..26].copy_from_slice(&100u32.to_le_bytes());
+        let central = zip.windows(4).rposition(|w| w == b"PK\x01\x02").unwrap();
+        zip[central + 24..central + 28].copy_from_slice(&100u32.to_le_bytes());
+        let problem_ = problem(&zip);
+        assert!(problem_.contains("which cannot be unpacked"), "{problem_}");
+        // Two zips end to end: the last central directory lists the second's `bootstrap`,
+        // and a reader of local headers from the start meets the first's.
+        let mut both = zip_bootstrap(&elf(183));
+        both.extend(zip_bootstrap(&elf(62)));
+        let problem_ = problem(&both);
+        assert!(
+            problem_.starts_with("has local headers that disagree with its central directory"),
+            "{problem_}"
+        );
+        // A damaged checksum.
+        let mut damaged = Raw::file(b"bootstrap", 0o100_755, script);
+        damaged.crc ^= 1;
+        assert!(problem(&raw_zip(&[damaged])).contains("the zip is damaged"));
+    }
+
+    #[test]
+    fn a_streamed_zip_with_data_descriptors_passes() {
+        use std::io::Write;
+        use zip::write::SimpleFileOptions;
+        let mut out = Vec::new();
+        {
+            let mut zip = zip::ZipWriter::new_stream(&mut out);
+            zip.start_file(
+                "bootstrap",
+                SimpleFileOptions::default()
+                    .unix_permissions(0o755)
+                    .compression_method(DEFLATED),
+            )
+            .unwrap();
+            zip.write_all(&elf(62)).unwrap();
+            zip.finish().unwrap();
+        }
+        assert_eq!(out[6] & 0x08, 0x08, "a data descriptor follows the data");
+        assert_eq!(problem(&out), "");
     }
 
     #[test]
@@ -709,17 +1422,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
         let code = dir.path().join("worker.zip");
-        std::fs::write(&code, b"one").unwrap();
+        let (one, two) = (
+            zip_bootstrap(b"#!/bin/sh\n# one\n"),
+            zip_bootstrap(b"#!/bin/sh\n# two\n"),
+        );
+        std::fs::write(&code, &one).unwrap();
         let first = app_with(&code);
         first.write(&out).unwrap();
         let old = out.join(first.assets()[0].file_name());
-        assert_eq!(std::fs::read(&old).unwrap(), b"one");
-        std::fs::write(&code, b"two").unwrap();
+        assert_eq!(std::fs::read(&old).unwrap(), one);
+        std::fs::write(&code, &two).unwrap();
         let second = app_with(&code);
         second.write(&out).unwrap();
         assert!(!old.exists(), "the previous zip is removed");
         let new = out.join(second.assets()[0].file_name());
-        assert_eq!(std::fs::read(&new).unwrap(), b"two");
+        assert_eq!(std::fs::read(&new).unwrap(), two);
         let template = second.stack("t").unwrap().template_json();
         assert!(template.contains(&second.assets()[0].key()));
     }

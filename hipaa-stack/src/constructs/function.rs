@@ -68,7 +68,10 @@ impl Code {
         Code(CodeSource::CargoBin(name.into()))
     }
 
-    /// A zip built elsewhere, holding `bootstrap` at its root, read during `synth`.
+    /// A zip built elsewhere, holding `bootstrap` at its root, read during `synth` (and
+    /// `up`, `preview`) with the `zip` crate as an unzip tool would unpack it: a file that is
+    /// not a zip, or whose code Lambda could not start, is refused naming the function (see
+    /// the README's "Functions built from the workspace").
     pub fn zip(path: impl Into<PathBuf>) -> Self {
         Code(CodeSource::Zip(path.into()))
     }

@@ -959,17 +959,7 @@ async fn destroy_refuses_while_a_stack_outside_the_app_imports_an_export() {
 #[tokio::test]
 async fn a_production_stack_gets_termination_protection_and_a_stack_policy() {
     let moto = Moto::start();
-    let app = App::new("e2e");
-    let prod = app.stack("prod").unwrap().production();
-    let key = prod.add(KmsKey::new("PhiKey")).unwrap();
-    let logs = prod.add(AccessLogBucket::new("AccessLogs")).unwrap();
-    prod.add(
-        SecureBucket::new("Records")
-            .encryption(&key)
-            .access_logs(&logs),
-    )
-    .unwrap();
-    let assembly = app.synth().unwrap();
+    let assembly = production_records(None);
     let d = faulty(&moto, &assembly, Faults::default(), options()).await;
     d.up().await.unwrap();
     let log = d.api().log();
@@ -1015,20 +1005,7 @@ async fn a_production_stack_gets_termination_protection_and_a_stack_policy() {
 #[tokio::test]
 async fn a_policy_left_relaxed_by_expired_credentials_is_an_error_that_says_how_to_set_it_back() {
     let moto = Moto::start();
-    let bucket = |name: &str| {
-        let app = App::new("e2e");
-        let prod = app.stack("prod").unwrap().production();
-        let key = prod.add(KmsKey::new("PhiKey")).unwrap();
-        let logs = prod.add(AccessLogBucket::new("AccessLogs")).unwrap();
-        prod.add(
-            SecureBucket::new("Records")
-                .name(BucketName::new(name).unwrap())
-                .encryption(&key)
-                .access_logs(&logs),
-        )
-        .unwrap();
-        app.synth().unwrap()
-    };
+    let bucket = |name: &str| production_records(Some(name));
     deployer(&moto, &bucket("e2e-records-1"), options())
         .await
         .up()
@@ -1147,17 +1124,7 @@ async fn a_status_from_before_the_execution_is_not_taken_for_its_end() {
 #[tokio::test]
 async fn every_up_of_a_production_stack_reads_its_policy_and_sets_ours_back() {
     let moto = Moto::start();
-    let app = App::new("e2e");
-    let prod = app.stack("prod").unwrap().production();
-    let key = prod.add(KmsKey::new("PhiKey")).unwrap();
-    let logs = prod.add(AccessLogBucket::new("AccessLogs")).unwrap();
-    prod.add(
-        SecureBucket::new("Records")
-            .encryption(&key)
-            .access_logs(&logs),
-    )
-    .unwrap();
-    let assembly = app.synth().unwrap();
+    let assembly = production_records(None);
     deployer(&moto, &assembly, options())
         .await
         .up()
@@ -1438,6 +1405,22 @@ fn records_stack(records: &str, production: bool) -> Assembly {
         stack
     };
     add_records(&prod, records);
+    app.synth().unwrap()
+}
+
+/// One production stack `prod` holding a bucket of PHI `Records` named `name` (or named by
+/// CloudFormation), its key and its access-log bucket.
+fn production_records(name: Option<&str>) -> Assembly {
+    let app = App::new("e2e");
+    let prod = app.stack("prod").unwrap().production();
+    let key = prod.add(KmsKey::new("PhiKey")).unwrap();
+    let logs = prod.add(AccessLogBucket::new("AccessLogs")).unwrap();
+    let mut records = SecureBucket::new("Records");
+    if let Some(name) = name {
+        records = records.name(BucketName::new(name).unwrap());
+    }
+    prod.add(records.encryption(&key).access_logs(&logs))
+        .unwrap();
     app.synth().unwrap()
 }
 

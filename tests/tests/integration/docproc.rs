@@ -572,9 +572,18 @@ mod endpoint {
             .with_assets(assets)
     }
 
-    fn zip(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    /// A real zip `name` in `dir`, written by the `zip` crate, holding `script` as
+    /// `bootstrap` (deflated, mode 0755).
+    fn zip(dir: &std::path::Path, name: &str, script: &[u8]) -> std::path::PathBuf {
+        use std::io::Write;
         let path = dir.join(name);
-        std::fs::write(&path, bytes).unwrap();
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .unix_permissions(0o755);
+        zip.start_file("bootstrap", options).unwrap();
+        zip.write_all(script).unwrap();
+        zip.finish().unwrap();
         path
     }
 
@@ -599,7 +608,7 @@ mod endpoint {
     #[tokio::test]
     async fn a_queue_that_hides_messages_for_less_than_the_function_runs_is_refused_as_on_aws() {
         let dir = tempfile::tempdir().unwrap();
-        let code = zip(dir.path(), "worker.zip", b"PK-one");
+        let code = zip(dir.path(), "worker.zip", b"#!/bin/sh\necho one\n");
         let assembly = serverless(&code, 30, |stack, queue, function| {
             stack.add(mapping(queue, function, 10)).unwrap();
         });
@@ -615,7 +624,7 @@ mod endpoint {
     #[tokio::test]
     async fn a_batch_over_ten_without_a_window_is_refused_as_on_aws() {
         let dir = tempfile::tempdir().unwrap();
-        let code = zip(dir.path(), "worker.zip", b"PK-one");
+        let code = zip(dir.path(), "worker.zip", b"#!/bin/sh\necho one\n");
         let assembly = serverless(&code, 360, |stack, queue, function| {
             stack.add(mapping(queue, function, 20)).unwrap();
         });
@@ -783,8 +792,16 @@ mod endpoint {
     #[tokio::test]
     async fn changed_code_changes_only_its_key_and_up_uploads_only_it() {
         let dir = tempfile::tempdir().unwrap();
-        let first = serverless(&zip(dir.path(), "one.zip", b"PK-one"), 30, |_, _, _| {});
-        let second = serverless(&zip(dir.path(), "two.zip", b"PK-two"), 30, |_, _, _| {});
+        let first = serverless(
+            &zip(dir.path(), "one.zip", b"#!/bin/sh\necho one\n"),
+            30,
+            |_, _, _| {},
+        );
+        let second = serverless(
+            &zip(dir.path(), "two.zip", b"#!/bin/sh\necho two\n"),
+            30,
+            |_, _, _| {},
+        );
         let (a, b) = (
             first.stack("fn").unwrap().template_json(),
             second.stack("fn").unwrap().template_json(),
@@ -832,5 +849,124 @@ mod endpoint {
         let calls = again.staging_calls().by_operation();
         assert_eq!(calls.get("HeadObject"), Some(&1), "{calls:?}");
         assert_eq!(calls.get("PutObject").copied(), first_puts, "{calls:?}");
+    }
+}
+
+/// Functions built from zips on disk that a writer we did not write made (Python's
+/// `zipfile`): read with the `zip` crate, refused naming the function when Lambda could not
+/// start them, and passed when it could (ZIP64, deflated, `./bootstrap`).
+mod code_zips {
+    use std::path::{Path, PathBuf};
+
+    use hipaa_stack::prelude::*;
+    use hipaa_stack::{Architecture, Code, Function};
+
+    use crate::support::python_json;
+
+    /// Writes the zips of the cases with Python's `zipfile` into `dir`; returns their paths
+    /// by name. Each holds the first bytes of an x86-64 ELF executable, or a script.
+    fn zips(dir: &Path) -> serde_json::Value {
+        const WRITE: &str = r##"
+import json, os, sys, zipfile
+out = sys.argv[1]
+elf = b"\x7fELF\x02\x01\x01" + bytes(11) + (62).to_bytes(2, "little") + bytes(44) + bytes(4096)
+def entry(name, mode, system=3):
+    info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
+    info.create_system = system
+    info.external_attr = mode << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+cases = {
+    "zip64": [("bootstrap", 0o100755, elf)],
+    "dotted": [("./bootstrap", 0o100755, b"#!/bin/sh\n")],
+    "twice": [("bootstrap", 0o100755, elf), ("./bootstrap", 0o100644, b"#!/bin/sh\n")],
+    "folder": [("bootstrap/", 0o40755, b""), ("bootstrap/app", 0o100755, elf)],
+}
+paths = {}
+for case, entries in cases.items():
+    path = os.path.join(out, case + ".zip")
+    with zipfile.ZipFile(path, "w") as z:
+        for name, mode, data in entries:
+            if case == "zip64":
+                with z.open(entry(name, mode), "w", force_zip64=True) as f:
+                    f.write(data)
+            else:
+                z.writestr(entry(name, mode), data)
+    paths[case] = path
+text = os.path.join(out, "text.zip")
+open(text, "w").write("not a zip\n")
+paths["text"] = text
+print(json.dumps(paths))
+"##;
+        python_json(WRITE, &[dir.to_str().unwrap()])
+    }
+
+    /// Builds the assets of an app whose function of `arch` runs the zip `code`.
+    fn build(code: PathBuf, arch: Architecture) -> Result<Vec<hipaa_stack::asset::Asset>, String> {
+        let app = App::new("z");
+        let stack = app.stack("z").unwrap();
+        let key = stack.add(KmsKey::new("PhiKey")).unwrap();
+        let net = stack
+            .add(SecureVpc::new("Net", cidr!("10.80.0.0/16")).encryption(&key))
+            .unwrap();
+        stack
+            .add(
+                Function::new("Worker", Code::zip(code))
+                    .architecture(arch)
+                    .encryption(&key)
+                    .network(&net),
+            )
+            .unwrap();
+        app.build_assets().map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn real_zips_pass_or_are_refused_naming_the_function() {
+        let dir = tempfile::tempdir().unwrap();
+        let zips = zips(dir.path());
+        let path = |case: &str| PathBuf::from(zips[case].as_str().unwrap());
+        // ZIP64 (Python writes its extra field when asked), deflated: read and passed, its
+        // bytes the asset's.
+        let zip64 = std::fs::read(path("zip64")).unwrap();
+        assert!(
+            zip64.windows(4).any(|w| w == [0x01, 0x00, 0x10, 0x00]),
+            "ZIP64"
+        );
+        let assets = build(path("zip64"), Architecture::X86_64).expect("a ZIP64 zip passes");
+        assert_eq!(assets[0].bytes(), zip64.as_slice());
+        assert!(
+            build(path("dotted"), Architecture::Arm64).is_ok(),
+            "`./bootstrap` is `bootstrap`"
+        );
+        for (case, arch, needle) in [
+            (
+                "zip64",
+                Architecture::Arm64,
+                "is built for x86-64, and the function runs on arm64",
+            ),
+            (
+                "text",
+                Architecture::X86_64,
+                "is not a zip that Lambda could unpack",
+            ),
+            (
+                "twice",
+                Architecture::X86_64,
+                "which both unpack to `bootstrap`",
+            ),
+            (
+                "folder",
+                Architecture::X86_64,
+                "holds `bootstrap/` as a folder",
+            ),
+        ] {
+            let err = build(path(case), arch).expect_err(case);
+            let start = format!(
+                "z/Worker: its code could not be built: the zip `{}` ",
+                path(case).display()
+            );
+            assert!(err.starts_with(&start), "{case}: {err}");
+            assert!(err.contains(needle), "{case}: {err}");
+        }
     }
 }

@@ -2072,6 +2072,7 @@ cases! {
     ec1: "EC1" on "Cache", breaks ec1_broken, holds ec1_held;
     os1: "OS1" on "Search", breaks os1_broken, holds os1_held;
     os2: "OS2" on "Search", breaks os1_broken, holds os2_held;
+    os3: "OS3" on "Search", breaks os1_broken, holds os2_held;
     ks1: "KS1" on "Stream", breaks ks1_broken, holds ks1_held;
     ecr1: "ECR1" on "Repo", breaks ecr1_broken, holds ecr1_held;
     ecr2: "ECR2" on "Repo", breaks ecr1_broken, holds ecr2_held;

@@ -212,7 +212,7 @@ fn instance_pinned(cx: &Cx<'_>, template: &Resource) -> Vec<String> {
 
 /// Every EBS block device at `pointer` (a `BlockDeviceMappings` list) is encrypted with a
 /// customer-managed key, and one of them is the root device of the launch's image
-/// ([`root_unmapped`]): what passes without the root device is a gap.
+/// ([`root_unmapped_of`]): what passes without the root device is a gap.
 pub(super) fn encrypted_block_devices(cx: &Cx<'_>, pointer: &str) -> Outcome {
     let image = image_pointer(pointer);
     encrypted_block_devices_of(cx, pointer, &[(cx, image.as_str())])
@@ -293,13 +293,35 @@ fn image_pointer(pointer: &str) -> String {
 }
 
 /// The image of a launch: the last of `images` (a context and the pointer of an `ImageId`)
-/// that is set, read by [`image_named`].
+/// that is set, read by [`image_named`]; one removed by `AWS::NoValue` is not set.
 fn launch_image(images: &[(&Cx<'_>, &str)]) -> Image {
     images
         .iter()
         .rev()
-        .find_map(|(cx, pointer)| cx.prop(pointer))
+        .find_map(|(cx, pointer)| cx.prop(pointer).filter(|v| !super::meaning::no_value(v)))
         .map_or(Image::Unknown, image_named)
+}
+
+/// hostile review 21: the root of a launch whose image an override may name in place of its
+/// launch template's (an Auto Scaling group's `MixedInstancesPolicy.LaunchTemplate.Overrides`
+/// `ImageId`: "The ID of the Amazon Machine Image (AMI) to use for instances launched with
+/// this override", CloudFormation reference, `AWS::AutoScaling::AutoScalingGroup
+/// LaunchTemplateOverrides`; an EC2 Fleet's override, as EC2's
+/// `FleetLaunchTemplateOverridesRequest` takes one), judged as the launch template's own
+/// image is ([`encrypted_block_devices_of`]): the image is the last of `images` that is set;
+/// one whose root is instance store fails (`Err`), whatever the mappings at `lists` say; a
+/// root device of its family that no list maps is a gap (`Ok(Some(..))`).
+pub(super) fn launch_root(
+    lists: &[(&Cx<'_>, &str)],
+    images: &[(&Cx<'_>, &str)],
+) -> Result<Option<String>, String> {
+    let constructed = lists.iter().any(|(cx, _)| {
+        ROOT_MAPPING_CONSTRUCTS.contains(&cx.resource.construct_kind().unwrap_or_default())
+    });
+    if !constructed && let Image::InstanceStore(problem) = launch_image(images) {
+        return Err(problem);
+    }
+    Ok(root_unmapped_of(lists, images))
 }
 
 /// The image an `ImageId` names, where it is an AWS public parameter of a known family:
@@ -376,23 +398,14 @@ fn image_named(value: &Value) -> Image {
 /// made from an unencrypted snapshot is encrypted only when the launch says so or the
 /// account's EBS encryption by default is on, an account and Region setting no template
 /// shows (EC2 user guide, "Amazon EBS encryption"). A device name known only at deploy (a
-/// parameter) may name any device.
-pub(super) fn root_unmapped(lists: &[(&Cx<'_>, &str)]) -> Option<String> {
-    let images: Vec<String> = lists.iter().map(|(_, p)| image_pointer(p)).collect();
-    let images: Vec<(&Cx<'_>, &str)> = lists
-        .iter()
-        .zip(&images)
-        .map(|((cx, _), image)| (*cx, image.as_str()))
-        .collect();
-    root_unmapped_of(lists, &images)
-}
-
-/// [`root_unmapped`] of a launch whose image is the last of `images` that is set.
+/// parameter) may name any device. The image is the last of `images` that is set (hostile
+/// review 21: an override's `ImageId` is read whether or not the override maps devices,
+/// [`launch_root`]).
 fn root_unmapped_of(lists: &[(&Cx<'_>, &str)], images: &[(&Cx<'_>, &str)]) -> Option<String> {
     root_unmapped_with(lists, launch_image(images))
 }
 
-/// [`root_unmapped`] of a launch of `image`.
+/// [`root_unmapped_of`] of a launch of `image`.
 fn root_unmapped_with(lists: &[(&Cx<'_>, &str)], image: Image) -> Option<String> {
     let mut named = Vec::new();
     if lists.iter().any(|(cx, _)| {
@@ -447,7 +460,7 @@ fn root_unmapped_with(lists: &[(&Cx<'_>, &str)], image: Image) -> Option<String>
 }
 
 /// Every EBS block device at `pointer` is encrypted with a customer-managed key (which
-/// devices they are is [`root_unmapped`]'s).
+/// devices they are is [`root_unmapped_of`]'s).
 pub(super) fn block_devices_encrypted(cx: &Cx<'_>, pointer: &str) -> Outcome {
     let Some(mappings) = cx.prop(pointer).and_then(Value::as_array) else {
         return Outcome::Fail(format!(
@@ -1216,11 +1229,77 @@ fn over_group_launches<'a>(
 /// `LaunchConfigurationName`, and the launch template of its `MixedInstancesPolicy` and of
 /// each of its overrides. One named by name or written as text is read nowhere.
 fn group_launches(cx: &Cx<'_>) -> Outcome {
-    over_group_launches(
+    let outcome = over_group_launches(
         cx,
         |p, _| vec![cx.proof(&format!("{p}/LaunchTemplateId")).ok_or_default()],
         |_| vec![cx.proof("/LaunchConfigurationName").ok_or_default()],
-    )
+    );
+    let (failed, unmapped) = group_override_images(cx);
+    match outcome {
+        Outcome::Fail(f) if !failed.is_empty() => {
+            Outcome::Fail(format!("{f}; {}", failed.join("; ")))
+        }
+        _ if !failed.is_empty() => Outcome::Fail(failed.join("; ")),
+        Outcome::Gap(g) if !unmapped.is_empty() => {
+            Outcome::Gap(format!("{g}; {}", unmapped.join("; ")))
+        }
+        other => fleets::unless_pinned(other, unmapped),
+    }
+}
+
+/// hostile review 21: each override of an Auto Scaling group's mixed instances policy that
+/// writes an `ImageId` launches that image from its launch template (the override's
+/// `LaunchTemplateSpecification`, or else the policy's), in place of the template's own
+/// `ImageId`: the template, judged where it is declared, was judged with its own image.
+/// The override's image is judged with the template's mappings as the template's own image
+/// is ([`launch_root`]): instance store fails, an unmapped root device of its family is a
+/// gap. A template read nowhere already fails ([`over_group_launches`]).
+fn group_override_images(cx: &Cx<'_>) -> (Vec<String>, Vec<String>) {
+    let mixed = "/MixedInstancesPolicy/LaunchTemplate";
+    let data = "/LaunchTemplateData/BlockDeviceMappings";
+    let (mut failed, mut unmapped) = (Vec::new(), Vec::new());
+    let count = cx
+        .prop(&format!("{mixed}/Overrides"))
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    for i in 0..count {
+        let at = format!("{mixed}/Overrides/{i}");
+        let image = format!("{at}/ImageId");
+        if cx
+            .prop(&image)
+            .is_none_or(|v| v.is_null() || super::meaning::no_value(v))
+        {
+            continue;
+        }
+        let own = format!("{at}/LaunchTemplateSpecification");
+        let spec = if cx.prop(&own).is_some() {
+            own
+        } else {
+            format!("{mixed}/LaunchTemplateSpecification")
+        };
+        let Some(template) = cx
+            .prop(&format!("{spec}/LaunchTemplateId"))
+            .and_then(|v| fleets::template_named(cx, v))
+        else {
+            continue;
+        };
+        let from = cx.on(template);
+        let images = [(&from, "/LaunchTemplateData/ImageId"), (cx, image.as_str())];
+        match launch_root(&[(&from, data)], &images) {
+            Err(problem) => failed.push(format!(
+                "`{}` launches another image than launch template `{}`: {problem}",
+                pointer_name(&image),
+                template.logical_id()
+            )),
+            Ok(Some(gap)) => unmapped.push(format!(
+                "`{}` launches another image than launch template `{}`: {gap}",
+                pointer_name(&image),
+                template.logical_id()
+            )),
+            Ok(None) => {}
+        }
+    }
+    (failed, unmapped)
 }
 
 fn e5(cx: &Cx<'_>) -> Outcome {

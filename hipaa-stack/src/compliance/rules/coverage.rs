@@ -143,6 +143,10 @@ const INERT: &[&str] = &[
     "AWS::WAFv2::WebACL",
     "AWS::WAFv2::WebACLAssociation",
     "AWS::WAFv2::LoggingConfiguration",
+    // hostile review 21: a VPC Lattice access log subscription is read by F3 where the
+    // service network or service it names is judged (`lattice.rs`): it logs, holds no PHI
+    // and grants no access.
+    "AWS::VpcLattice::AccessLogSubscription",
     // A rule group of the program's own is read where a web ACL applies it (F4, A4W, CF3).
     "AWS::WAFv2::RuleGroup",
     "AWS::CertificateManager::Certificate",
@@ -2004,7 +2008,12 @@ fn user_data_statements(data: &str, equals: bool) -> Option<String> {
         } else {
             assignment(read)
         }?;
-        let field = found.ends_with("={…") && (read.contains("f\"") || read.contains("f'"));
+        // A PowerShell here-string (`@"` to `"@` on lines of their own) is read as
+        // `user_data!` reads it too: its lines, not the `@` (hostile review 21: `$env:NAME =
+        // @"` / `$s` / `"@` of a fetched `$s` failed here).
+        let here_string = found.ends_with("=@…") && read.trim_end().ends_with("@\"");
+        let field = here_string
+            || (found.ends_with("={…") && (read.contains("f\"") || read.contains("f'")));
         if field
             && *syntax_passes.get_or_init(|| hipaa_stack_syntax::user_data_problem(data).is_none())
         {

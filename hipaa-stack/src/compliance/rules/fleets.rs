@@ -295,11 +295,32 @@ pub(super) fn e1(cx: &Cx<'_>) -> Outcome {
                 checks.extend(results(super::compute::block_devices_encrypted(cx, own)));
                 lists.push((cx, own));
             }
-            if let Some(gap) = super::compute::root_unmapped(&lists) {
-                unmapped.push(format!(
+            // hostile review 21: the image is the override's `ImageId` where it writes one
+            // (EC2's `FleetLaunchTemplateOverridesRequest` takes it, "Any parameters that
+            // you specify override the same parameters in the launch template"), else the
+            // launch template's, whether or not the override maps block devices: judged as
+            // the launch template's own image is (instance store fails, an unmapped root of
+            // its family is a gap).
+            let image = overrides.as_ref().map(|o| format!("{o}/ImageId"));
+            let mut images = vec![(&from, "/LaunchTemplateData/ImageId")];
+            if let Some(image) = image.as_deref() {
+                images.push((cx, image));
+            }
+            match super::compute::launch_root(&lists, &images) {
+                Err(problem) => checks.push(Err(format!(
+                    "launch template `{}`{}: {problem}",
+                    template.logical_id(),
+                    image
+                        .as_deref()
+                        .filter(|i| cx.prop(i).is_some())
+                        .map(|i| format!(" with `{}`", pointer_name(i)))
+                        .unwrap_or_default()
+                ))),
+                Ok(Some(gap)) => unmapped.push(format!(
                     "launch template `{}`: {gap}",
                     template.logical_id()
-                ));
+                )),
+                Ok(None) => {}
             }
             checks
         }

@@ -111,9 +111,11 @@ pub(crate) static RULES: &[RuleSpec] = &[
             LISTENER,
             LISTENER_RULE,
             LATTICE_TARGET_GROUP,
+            super::lattice::LISTENER,
+            super::lattice::RULE,
         ],
         controls: TRANSIT,
-        fix: "set the target group's `Protocol` to HTTPS (or TLS) and terminate TLS on the servers; `PublicLoadBalancer` does by default; set a VPC Lattice target group's `Config.Protocol` to HTTPS (a TCP group, behind a TLS passthrough listener, is a gap); register in a target group of application load balancers (`TargetType` alb) only load balancers of the template whose listener on the group's port is HTTPS; listeners and listener rules forward only to target groups of the app (by `Ref`, or an import of a stack that exports one), whose protocol is read there, not to an ARN written as text or passed in a parameter",
+        fix: "set the target group's `Protocol` to HTTPS (or TLS) and terminate TLS on the servers; `PublicLoadBalancer` does by default; set a VPC Lattice target group's `Config.Protocol` to HTTPS (a TCP group, behind a TLS passthrough listener, is a gap), and let VPC Lattice listeners and rules forward only to target groups of the app (`TargetGroupIdentifier` by `Ref`, `Fn::GetAtt` or the import of its export); register in a target group of application load balancers (`TargetType` alb) only load balancers of the template whose listener on the group's port is HTTPS; listeners and listener rules forward only to target groups of the app (by `Ref`, or an import of a stack that exports one), whose protocol is read there, not to an ARN written as text or passed in a parameter",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -846,56 +848,16 @@ fn destination_outside_the_app(
 
 /// One destination of a web ACL's logs, as [`destination_outside_the_app`] reads it.
 fn waf_destination(here: &Cx<'_>, d: &Value, property: &str) -> Option<Outcome> {
-    use super::services::{bucket_arn_of_the_app, stream_arn_of_the_app};
-    // Either branch of an `Fn::If` may be deployed: each is read, a failure before a gap.
-    if let Some(branches) = super::meaning::if_branches(d) {
-        return super::worst(
-            branches
-                .into_iter()
-                .filter_map(|branch| waf_destination(here, branch, property)),
-        );
-    }
-    if bucket_arn_of_the_app(here, d) || stream_arn_of_the_app(here, d) {
-        return None;
-    }
-    let fix = "log to an `aws-waf-logs-` log group, bucket or Firehose stream of the app (the `Fn::GetAtt` of its `Arn`, or the import of its export)";
-    if let Some(name) = d.get("Fn::ImportValue") {
-        return (!super::services::imports_an_app_log_group(here, name)).then(|| {
-            Outcome::Fail(format!(
-                "{property} is the import of {}, which no stack of the app exports as the ARN of a log group, bucket or Firehose stream: the web ACL may log anywhere; {fix}",
-                text_or_json(name)
-            ))
-        });
-    }
-    // A bucket or a stream written as text: the one its ARN names, if it is readable.
-    if let Some(t) = text(d) {
-        let t = t.trim();
-        let service = t.split(':').nth(2);
-        if t.starts_with("arn:") && matches!(service, Some("s3" | "firehose")) {
-            let fixed = t
-                .replace("${AWS::AccountId}", "")
-                .replace("${AWS::Region}", "")
-                .replace("${AWS::Partition}", "");
-            return Some(
-                if fixed.contains("${") || super::identity::dynamic(&fixed) {
-                    Outcome::Fail(format!(
-                        "{property} is {t}, which no rule can read before deploy: the web ACL may log anywhere; {fix}"
-                    ))
-                } else {
-                    Outcome::Gap(format!(
-                        "the web ACL logs to `{t}`, which is no bucket or Firehose stream of the app: whether its records are encrypted with a customer key and kept is not shown; {fix}"
-                    ))
-                },
-            );
-        }
-    }
-    super::services::log_group_outside_the_app(
+    super::services::log_sink_outside_the_app(
         here,
         d,
-        &super::services::LogWriter {
-            property,
+        property,
+        &super::services::LogSink {
             writer: "the web ACL",
-            own_account_only: false,
+            anywhere: "the web ACL may log anywhere",
+            goes_to: "the web ACL logs to",
+            records: "its records are",
+            fix: "log to an `aws-waf-logs-` log group, bucket or Firehose stream of the app (the `Fn::GetAtt` of its `Arn`, or the import of its export)",
         },
     )
 }
@@ -1259,7 +1221,7 @@ fn listener_read(cx: &Cx<'_>, listener: Option<&Value>, pointer: &str) -> Result
 /// that stack ([`super::meaning::names`] of its logical id): an export whose value only
 /// mentions one (an `Fn::If` whose other branch is an ARN written as text, text joined onto
 /// its `Ref`) may hand out another resource, which no rule reads.
-fn exported_by_the_app(cx: &Cx<'_>, value: &Value, type_name: &'static str) -> bool {
+pub(super) fn exported_by_the_app(cx: &Cx<'_>, value: &Value, type_name: &'static str) -> bool {
     if !super::meaning::imported(value) {
         return false;
     }
@@ -1411,6 +1373,12 @@ fn f6(cx: &Cx<'_>) -> Outcome {
     }
     if cx.resource.type_name() == LATTICE_TARGET_GROUP {
         return lattice_target_group(cx);
+    }
+    if matches!(
+        cx.resource.type_name(),
+        super::lattice::LISTENER | super::lattice::RULE
+    ) {
+        return super::lattice::forwards_to_read_groups(cx);
     }
     if matches!(cx.resource.type_name(), LISTENER | LISTENER_RULE) {
         return forwards_to_read_groups(cx);
@@ -1721,6 +1689,23 @@ fn sm1(cx: &Cx<'_>) -> Outcome {
         None => (None, false, None),
     };
     let Some(content) = content else {
+        // hostile review 21: a `DocumentFormat: YAML` document whose `Content` is YAML text
+        // (Systems Manager takes "JSON or YAML", CloudFormation reference,
+        // `AWS::SSM::Document` `DocumentFormat`) was refused as unreadable, compliant or not.
+        // The project has no YAML reader, and reading YAML by hand (anchors, aliases, merge
+        // keys, escapes in quoted keys, flow and block styles) would be a guess at what
+        // Systems Manager reads: such a document is a gap, reported and not refused, which
+        // names what is not read. JSON text is YAML too, and is read above whatever the
+        // format says. A format known only at deploy, or any other, with text that is not
+        // JSON, still fails.
+        if let Some(document) = written.as_deref().filter(|_| yaml_format(cx)) {
+            if let Some(why) = yaml_lacks(document) {
+                return Outcome::Fail(why);
+            }
+            return Outcome::Gap(
+                "`Content` is YAML text (`DocumentFormat` YAML), which no rule of hipaa-stack reads: whether sessions are encrypted with a customer key and logged encrypted is not shown; write the document as JSON (an object, or JSON text) so that SM1 reads it".to_owned(),
+            );
+        }
         return Outcome::Fail(
             "`Content` is not a session document that can be read (write it as JSON)".to_owned(),
         );
@@ -1875,6 +1860,39 @@ fn sm1(cx: &Cx<'_>) -> Outcome {
         checks.push(Err("neither `inputs.cloudWatchLogGroupName` nor `inputs.s3BucketName` is set: sessions are not logged".to_owned()));
     }
     all(checks)
+}
+
+/// What a YAML session document surely lacks, read without a YAML reader: a key of YAML is
+/// written in the text as it is read, but for an escape of a double-quoted scalar (`\x6b`,
+/// a line joined by `\`) and a tag (`!!binary` turns base64 into the key): folding joins
+/// lines with a space, and an alias or a merge key (`*a`, `<<`) only repeats text written
+/// elsewhere in the document. So text with no `\`, no `!` and no `${` (a pseudo parameter
+/// kept for deploy, such as the stack's name, may spell anything) that nowhere writes
+/// `kmsKeyId`, in any case (whether Systems Manager reads keys regardless of case is not
+/// shown), sets no key; nor does it log sessions if it writes neither
+/// `cloudWatchLogGroupName` nor `s3BucketName`. `None` when the text may set them: the
+/// document is then a gap.
+fn yaml_lacks(document: &str) -> Option<String> {
+    if document.contains(['\\', '!']) || document.contains("${") {
+        return None;
+    }
+    let lower = document.to_ascii_lowercase();
+    let mut lacks = Vec::new();
+    if !lower.contains("kmskeyid") {
+        lacks.push("`inputs.kmsKeyId` is not set (the YAML text never writes `kmsKeyId`): sessions are encrypted only with TLS, not with a key the account controls");
+    }
+    if !lower.contains("cloudwatchloggroupname") && !lower.contains("s3bucketname") {
+        lacks.push("neither `inputs.cloudWatchLogGroupName` nor `inputs.s3BucketName` is set (the YAML text writes neither): sessions are not logged");
+    }
+    (!lacks.is_empty()).then(|| lacks.join("; "))
+}
+
+/// Whether the SSM document's `DocumentFormat` is written as `YAML` (in any case, with
+/// spaces around it).
+fn yaml_format(cx: &Cx<'_>) -> bool {
+    cx.prop("/DocumentFormat")
+        .and_then(text)
+        .is_some_and(|f| f.trim().eq_ignore_ascii_case("YAML"))
 }
 
 /// Whether a shell profile runs `stty` with `-echo` (alone or among other settings, such as

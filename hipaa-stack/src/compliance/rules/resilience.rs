@@ -69,7 +69,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "a topic policy denies every publish not made over TLS",
         types: TOPIC,
         controls: &["164.312(e)(1)", "164.312(e)(2)(ii)"],
-        fix: "add an `AWS::SNS::TopicPolicy` naming the topic in `Topics` (or an `AWS::SNS::TopicInlinePolicy` naming it in `TopicArn`), with a Deny of `sns:Publish` to `*` when `aws:SecureTransport` is false; every policy of the topic needs it, since the last one applied replaces the others; subscribe no `http` or `sms` endpoint to it (the topic's `Subscription` or an `AWS::SNS::Subscription` of the app), which deliver the messages outside TLS",
+        fix: "add an `AWS::SNS::TopicPolicy` naming the topic in `Topics` (or an `AWS::SNS::TopicInlinePolicy` naming it in `TopicArn`), with a Deny of `sns:Publish` to `*` when `aws:SecureTransport` is false; every policy of the topic needs it, since the last one applied replaces the others; subscribe no `http`, `sms`, `email` or `email-json` endpoint to it (the topic's `Subscription` or an `AWS::SNS::Subscription` of the app), which deliver the messages outside TLS (an `AlarmTopic`'s own e-mail subscriptions excepted, as `A5` excepts them)",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -659,7 +659,7 @@ fn n2(cx: &Cx<'_>) -> Outcome {
         return policy;
     }
     let why = format!(
-        "{}: the topic delivers its messages outside TLS (in plain text over HTTP, or as text messages over the carriers' networks), or may where no rule can read the subscription, whatever its policy asks of publishers; subscribe an `https` endpoint, a queue, a function or a delivery stream instead",
+        "{}: the topic delivers its messages outside TLS (in plain text over HTTP, as text messages over the carriers' networks, or as mail relayed by SMTP, which a server on the way may relay without TLS), or may where no rule can read the subscription, whatever its policy asks of publishers; subscribe an `https` endpoint, a queue, a function or a delivery stream instead",
         plain.join("; ")
     );
     match policy {
@@ -674,9 +674,13 @@ fn n2(cx: &Cx<'_>) -> Outcome {
 /// and of the topic's own `Subscription` entries is that parameter): every message published,
 /// over TLS or not, leaves SNS unencrypted. hostile review 20: so does `sms`, "delivery of
 /// message via SMS" (the same reference), a text message carried by the mobile carriers'
-/// networks to a phone number, outside any TLS session of the account's (`email` and
-/// `email-json`, "delivery of message via SMTP", are left to the alarm topics' design, which
-/// mails alarms that carry no PHI). Read are the topic's `Subscription` entries and every
+/// networks to a phone number, outside any TLS session of the account's. hostile review 21:
+/// and so do `email` and `email-json`, "delivery of message via SMTP" (the same reference),
+/// which mail servers relay in plain text wherever one on the way offers no TLS, as `A5`
+/// reads them; the one exception is `A5`'s ([`alarm_mail`]): the `email` subscriptions of an
+/// `AlarmTopic` (the typed construct, which a raw resource cannot claim), on the topic or on
+/// a subscription of its template whose `TopicArn` is its `Ref`, which mail CloudWatch alarm
+/// notices, not records. Read are the topic's `Subscription` entries and every
 /// `AWS::SNS::Subscription` of its stack whose `TopicArn` mentions it (or is its ARN written
 /// with its `TopicName`, in any region and account written out, which may be the stack's
 /// own), of any stack importing an export of it, and of a stack of another region whose
@@ -687,11 +691,12 @@ fn n2(cx: &Cx<'_>) -> Outcome {
 fn plain_deliveries(cx: &Cx<'_>) -> Vec<String> {
     let plain = |protocol: &Value| match super::meaning::text(protocol) {
         Some(t) if super::identity::dynamic(&t) => true,
-        Some(t) => ["http", "sms"]
+        Some(t) => ["http", "sms", "email", "email-json"]
             .iter()
             .any(|p| t.trim().eq_ignore_ascii_case(p)),
         None => !(protocol.is_null() || super::meaning::no_value(protocol)),
     };
+    let alarms = cx.resource.construct_kind() == Some("AlarmTopic");
     let mut found = Vec::new();
     // hostile review 20: a list, or an entry of it, written whole as an intrinsic function
     // (`Fn::Select` of lists of entries, a custom resource's attribute) subscribes endpoints
@@ -707,7 +712,7 @@ fn plain_deliveries(cx: &Cx<'_>) -> Vec<String> {
                         "`Subscription.{i}` is {}, a subscription no rule can read before deploy",
                         super::meaning::text_or_json(entry)
                     ));
-                } else if plain(&entry["Protocol"]) {
+                } else if plain(&entry["Protocol"]) && !alarm_mail(&entry["Protocol"], alarms) {
                     found.push(format!(
                         "`Subscription.{i}.Protocol` is {}",
                         super::meaning::text_or_json(&entry["Protocol"])
@@ -734,7 +739,11 @@ fn plain_deliveries(cx: &Cx<'_>) -> Vec<String> {
                 cx.across_regions(cx.template_of(Some(stack)), arn)
                     .is_some_and(|(from, r)| from == cx.stack && r.logical_id() == cx.id())
             });
-        if of_topic && plain(&p["Protocol"]) {
+        let own_alarm_mail = alarms
+            && home.is_none()
+            && arn.get("Ref").and_then(Value::as_str) == Some(cx.id())
+            && alarm_mail(&p["Protocol"], true);
+        if of_topic && plain(&p["Protocol"]) && !own_alarm_mail {
             let name = home.map_or_else(
                 || subscription.logical_id().to_owned(),
                 |stack| format!("{stack}/{}", subscription.logical_id()),
@@ -746,6 +755,13 @@ fn plain_deliveries(cx: &Cx<'_>) -> Vec<String> {
         }
     }
     found
+}
+
+/// Whether `protocol` is the `email` an `AlarmTopic` writes for its on-call rota, on a topic
+/// that is one (`alarm_topic`): the exception `A5` makes (`services.rs`, `alarm_mail`), in
+/// the same exact spelling.
+fn alarm_mail(protocol: &Value, alarm_topic: bool) -> bool {
+    alarm_topic && super::meaning::text(protocol).as_deref() == Some("email")
 }
 
 /// What [`tls_only_policy`] reads for one kind of resource.

@@ -269,13 +269,15 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "F3",
-        title: "load balancers write access logs and drop invalid headers",
+        title: "load balancers and VPC Lattice service networks and services write access logs, and load balancers drop invalid headers",
         types: &[
             "AWS::ElasticLoadBalancingV2::LoadBalancer",
             "AWS::ElasticLoadBalancing::LoadBalancer",
+            super::lattice::SERVICE_NETWORK,
+            super::lattice::SERVICE,
         ],
         controls: AUDIT,
-        fix: "set `access_logs.s3.enabled` true (with a bucket) and, for application load balancers, `routing.http.drop_invalid_header_fields.enabled` true in `LoadBalancerAttributes` (classic: `AccessLoggingPolicy.Enabled`)",
+        fix: "set `access_logs.s3.enabled` true (with a bucket) and, for application load balancers, `routing.http.drop_invalid_header_fields.enabled` true in `LoadBalancerAttributes` (classic: `AccessLoggingPolicy.Enabled`); give every VPC Lattice service network and service an `AWS::VpcLattice::AccessLogSubscription` of the app that names it in `ResourceIdentifier` (`Ref`, `Fn::GetAtt` of `Arn` or `Id`, or the import of its export) and logs to a log group, bucket or Firehose stream of the app (`DestinationArn`); a service network's with `ServiceNetworkLogType` SERVICE or left out",
         packs: packs(Some("HIPAA.Security-ELBLoggingEnabled"), Some("CKV_AWS_91")),
         check: f3,
     },
@@ -370,6 +372,18 @@ pub(crate) static RULES: &[RuleSpec] = &[
             Some("CKV_AWS_137"),
         ),
         check: os2,
+    },
+    RuleSpec {
+        id: "OS3",
+        title: "OpenSearch domains publish their audit logs",
+        types: &[
+            "AWS::OpenSearchService::Domain",
+            "AWS::Elasticsearch::Domain",
+        ],
+        controls: &["164.312(b)"],
+        fix: "turn on fine-grained access control (`AdvancedSecurityOptions.Enabled` true) and publish AUDIT_LOGS through `LogPublishingOptions` (`Enabled` true and a `CloudWatchLogsLogGroupArn` of a log group of the app, read as `OS2` reads it; the application and slow logs record no user's access); then turn audit logging on in OpenSearch Dashboards, which no template shows",
+        packs: packs(None, None),
+        check: os3,
     },
     RuleSpec {
         id: "KS1",
@@ -3659,6 +3673,12 @@ fn attribute<'a>(cx: &Cx<'a>, key: &str) -> Option<(usize, &'a Value)> {
 }
 
 fn f3(cx: &Cx<'_>) -> Outcome {
+    if matches!(
+        cx.resource.type_name(),
+        super::lattice::SERVICE_NETWORK | super::lattice::SERVICE
+    ) {
+        return super::lattice::access_logged(cx);
+    }
     if cx.resource.type_name() == "AWS::ElasticLoadBalancing::LoadBalancer" {
         return all([cx.equals_true("/AccessLoggingPolicy/Enabled")]);
     }
@@ -4624,6 +4644,67 @@ fn anonymous_access(cx: &Cx<'_>) -> Option<String> {
     })
 }
 
+/// OS3: a domain publishes its audit log, which records "user activity on your OpenSearch
+/// clusters, including authentication success and failures, requests to OpenSearch, index
+/// changes, and incoming search queries" (OpenSearch Service developer guide, "Monitoring
+/// audit logs in Amazon OpenSearch Service"; AWS Config's `opensearch-audit-logging-enabled`
+/// asks for it), as HIPAA's audit controls (§164.312(b)) ask: `LogPublishingOptions`
+/// `AUDIT_LOGS` with `Enabled` true (false when not written) and a log group of the app
+/// ([`log_group_outside_the_app`], as OS2 reads it: a group of no template of the app is a
+/// gap, a value no rule can read before deploy fails), and fine-grained access control on
+/// (`AdvancedSecurityOptions.Enabled` true: "Audit logs are only available for domains that
+/// use fine-grained access control", same guide), without which AUDIT_LOGS publishes
+/// nothing. The application and slow logs, which OS2 also counts, record no user's access.
+/// Publishing is the first of two steps; the second, turning audit logging on in OpenSearch
+/// Dashboards or through the security plugin's REST API, no template shows.
+fn os3(cx: &Cx<'_>) -> Outcome {
+    let fgac = match cx.prop("/AdvancedSecurityOptions/Enabled") {
+        Some(v) if is_true(v) => cx.proof("/AdvancedSecurityOptions/Enabled").ok_or_default(),
+        v => Err(format!(
+            "`AdvancedSecurityOptions.Enabled` is {}: audit logs are only available for domains that use fine-grained access control, so the domain publishes no audit log; set it true",
+            v.map_or_else(|| "not set".to_owned(), text_or_json)
+        )),
+    };
+    let enabled = cx
+        .prop("/LogPublishingOptions/AUDIT_LOGS/Enabled")
+        .filter(|v| is_true(v));
+    let Some(_) = enabled else {
+        let shown = cx
+            .prop("/LogPublishingOptions/AUDIT_LOGS/Enabled")
+            .map_or_else(|| "not written (false)".to_owned(), text_or_json);
+        return all([
+            fgac,
+            Err(format!(
+                "`LogPublishingOptions.AUDIT_LOGS.Enabled` is {shown}, so no record shows who reached the domain's data; publish AUDIT_LOGS (`Enabled` true) to a log group of the app"
+            )),
+        ]);
+    };
+    let group = match cx.present("/LogPublishingOptions/AUDIT_LOGS/CloudWatchLogsLogGroupArn") {
+        Err(e) => return all([fgac, Err(e)]),
+        Ok(_) => &cx
+            .prop("/LogPublishingOptions/AUDIT_LOGS")
+            .map_or(Value::Null, |o| o["CloudWatchLogsLogGroupArn"].clone()),
+    };
+    let writer = LogWriter {
+        property: "`LogPublishingOptions.AUDIT_LOGS.CloudWatchLogsLogGroupArn`",
+        writer: "the domain",
+        own_account_only: false,
+    };
+    match log_group_outside_the_app(cx, group, &writer) {
+        None => all([
+            fgac,
+            cx.proof("/LogPublishingOptions/AUDIT_LOGS/Enabled")
+                .ok_or_default(),
+        ]),
+        Some(Outcome::Gap(why)) => match fgac {
+            Ok(_) => Outcome::Gap(format!("`LogPublishingOptions.AUDIT_LOGS`: {why}")),
+            Err(e) => Outcome::Fail(e),
+        },
+        Some(Outcome::Fail(why)) => all([fgac, Err(why)]),
+        Some(other) => other,
+    }
+}
+
 const SERVERLESS_POLICY: &str = "AWS::OpenSearchServerless::SecurityPolicy";
 /// An OpenSearch Serverless collection: encrypted with the key of the encryption policy
 /// whose rules match its name ("Encryption policies specify a KMS encryption key to assign
@@ -4909,6 +4990,91 @@ pub(super) struct LogWriter<'a> {
     /// the CloudWatch log group to publish to"; the group must be created beforehand), so a
     /// written account or region is not read as the domain's own.
     pub(super) own_account_only: bool,
+}
+
+/// A service that delivers records to a log group, a bucket or a Firehose stream named by
+/// one ARN, as [`log_sink_outside_the_app`] words its findings: a web ACL's logging
+/// configuration (F4), a VPC Lattice access log subscription (F3).
+pub(super) struct LogSink<'a> {
+    /// Who writes, as [`LogWriter::writer`] says it: "the web ACL".
+    pub(super) writer: &'a str,
+    /// What follows a destination no rule can read: "the web ACL may log anywhere".
+    pub(super) anywhere: &'a str,
+    /// What precedes a destination written as text: "the web ACL logs to".
+    pub(super) goes_to: &'a str,
+    /// Whose encryption a gap cannot show: "its records are".
+    pub(super) records: &'a str,
+    /// What to do.
+    pub(super) fix: &'a str,
+}
+
+/// Why the destination `d` (an ARN) of `sink`'s records, given at `property`, is not shown
+/// to be a log group, bucket or Firehose stream of the app: each branch of an `Fn::If` (a
+/// failure before a gap); an import that no stack of the app exports as one fails; a bucket
+/// or stream written as text is a gap, or a failure when it holds what no rule can read
+/// before deploy; a log group as [`log_group_outside_the_app`] reads it.
+pub(super) fn log_sink_outside_the_app(
+    here: &Cx<'_>,
+    d: &Value,
+    property: &str,
+    sink: &LogSink<'_>,
+) -> Option<Outcome> {
+    if let Some(branches) = super::meaning::if_branches(d) {
+        return super::worst(
+            branches
+                .into_iter()
+                .filter_map(|branch| log_sink_outside_the_app(here, branch, property, sink)),
+        );
+    }
+    if bucket_arn_of_the_app(here, d) || stream_arn_of_the_app(here, d) {
+        return None;
+    }
+    let LogSink {
+        writer,
+        anywhere,
+        goes_to,
+        records,
+        fix,
+    } = sink;
+    if let Some(name) = d.get("Fn::ImportValue") {
+        return (!imports_an_app_log_group(here, name)).then(|| {
+            Outcome::Fail(format!(
+                "{property} is the import of {}, which no stack of the app exports as the ARN of a log group, bucket or Firehose stream: {anywhere}; {fix}",
+                text_or_json(name)
+            ))
+        });
+    }
+    // A bucket or a stream written as text: the one its ARN names, if it is readable.
+    if let Some(t) = text(d) {
+        let t = t.trim();
+        let service = t.split(':').nth(2);
+        if t.starts_with("arn:") && matches!(service, Some("s3" | "firehose")) {
+            let fixed = t
+                .replace("${AWS::AccountId}", "")
+                .replace("${AWS::Region}", "")
+                .replace("${AWS::Partition}", "");
+            return Some(
+                if fixed.contains("${") || super::identity::dynamic(&fixed) {
+                    Outcome::Fail(format!(
+                        "{property} is {t}, which no rule can read before deploy: {anywhere}; {fix}"
+                    ))
+                } else {
+                    Outcome::Gap(format!(
+                        "{goes_to} `{t}`, which is no bucket or Firehose stream of the app: whether {records} encrypted with a customer key and kept is not shown; {fix}"
+                    ))
+                },
+            );
+        }
+    }
+    log_group_outside_the_app(
+        here,
+        d,
+        &LogWriter {
+            property,
+            writer,
+            own_account_only: false,
+        },
+    )
 }
 
 /// Why the log group that `arn` names is not shown to be a log group of the app, as a gap
@@ -8043,6 +8209,97 @@ mod hostile_review_20 {
         ));
         assert!(
             matches!(found.as_slice(), [Status::Failed { finding }] if !finding.contains("Lambda@Edge")),
+            "{found:?}"
+        );
+    }
+}
+
+/// Hostile review 21: OS3, the audit log of an OpenSearch domain.
+#[cfg(test)]
+mod hostile_review_21_os3 {
+    use serde_json::{Value, json};
+
+    use crate::compliance::Status;
+
+    fn os3_of(domain: Value) -> Vec<Status> {
+        let template = crate::testing::raw_template(&[
+            ("D", "AWS::OpenSearchService::Domain", domain),
+            (
+                "Lg",
+                "AWS::Logs::LogGroup",
+                json!({ "LogGroupName": "audit", "RetentionInDays": 365 }),
+            ),
+        ]);
+        crate::testing::statuses(&[("s", &template)], "OS3", "D")
+    }
+
+    fn domain(fgac: Value, logs: Value) -> Value {
+        json!({
+            "VPCOptions": { "SubnetIds": ["subnet-0123456789abcdef0"] },
+            "AdvancedSecurityOptions": { "Enabled": fgac, "InternalUserDatabaseEnabled": false },
+            "LogPublishingOptions": logs
+        })
+    }
+
+    fn audit(enabled: Value) -> Value {
+        json!({ "AUDIT_LOGS": { "Enabled": enabled,
+            "CloudWatchLogsLogGroupArn": { "Fn::GetAtt": ["Lg", "Arn"] } } })
+    }
+
+    #[test]
+    fn a_domain_publishes_its_audit_log_with_fine_grained_access_control() {
+        for fgac in [json!(true), json!("true")] {
+            let found = os3_of(domain(fgac.clone(), audit(json!(true))));
+            assert!(
+                matches!(found.as_slice(), [Status::Enforced { .. }]),
+                "{fgac}: {found:?}"
+            );
+        }
+        let app_log_only = json!({ "ES_APPLICATION_LOGS": { "Enabled": true,
+            "CloudWatchLogsLogGroupArn": { "Fn::GetAtt": ["Lg", "Arn"] } } });
+        for (d, says) in [
+            (
+                domain(json!(true), app_log_only),
+                "`LogPublishingOptions.AUDIT_LOGS.Enabled`",
+            ),
+            (
+                domain(json!(true), audit(json!(false))),
+                "`LogPublishingOptions.AUDIT_LOGS.Enabled`",
+            ),
+            (
+                domain(
+                    json!(true),
+                    json!({ "AUDIT_LOGS": { "CloudWatchLogsLogGroupArn": { "Fn::GetAtt": ["Lg", "Arn"] } } }),
+                ),
+                "not written (false)",
+            ),
+            (
+                domain(json!(false), audit(json!(true))),
+                "fine-grained access control",
+            ),
+            (
+                json!({ "LogPublishingOptions": audit(json!(true)) }),
+                "`AdvancedSecurityOptions.Enabled` is not set",
+            ),
+            (
+                domain(json!(true), json!({ "AUDIT_LOGS": { "Enabled": true } })),
+                "CloudWatchLogsLogGroupArn",
+            ),
+        ] {
+            let found = os3_of(d.clone());
+            assert!(
+                matches!(found.as_slice(), [Status::Failed { finding }] if finding.contains(says)),
+                "{d}: {found:?}"
+            );
+        }
+        // A group written as another account's ARN, which no template declares: a gap.
+        let found = os3_of(domain(
+            json!(true),
+            json!({ "AUDIT_LOGS": { "Enabled": true,
+                "CloudWatchLogsLogGroupArn": "arn:aws:logs:us-east-1:999999999999:log-group:central" } }),
+        ));
+        assert!(
+            matches!(found.as_slice(), [Status::Gap { .. }]),
             "{found:?}"
         );
     }

@@ -385,7 +385,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "the database's parameter group forces TLS",
         types: DB_OR_CLUSTER,
         controls: &["164.312(e)(1)"],
-        fix: "use a `DBParameterGroup` of this template with `rds.force_ssl` = 1 (PostgreSQL) or `require_secure_transport` = 1 (MySQL), and allow no TLS before 1.2 (`ssl_min_protocol_version` TLSv1.2 or later, `tls_version` without TLSv1 or TLSv1.1, SQL Server's `rds.tls10` and `rds.tls11` disabled)",
+        fix: "use a `DBParameterGroup` of this template with `rds.force_ssl` = 1 (PostgreSQL) or `require_secure_transport` = 1 (MySQL), and allow no TLS before 1.2 (`ssl_min_protocol_version` TLSv1.2 or later, `tls_version` without TLSv1 or TLSv1.1, SQL Server's `rds.tls10` and `rds.tls11` disabled, and its `rds.rc4` and `rds.3des168` not enabled nor `rds.diffie-hellman-min-key-bit-length` under 2048); RDS for Oracle: name an option group of this template with the `NATIVE_NETWORK_ENCRYPTION` option, `SQLNET.ENCRYPTION_SERVER` and `SQLNET.CRYPTO_CHECKSUM_SERVER` REQUIRED and `SQLNET.ALLOW_WEAK_CRYPTO` FALSE (or only AES and SHA algorithms listed; the `SSL` option leaves the plain port open); RDS for Db2: set `db2comm` to SSL alone",
         packs: packs(None, None, None),
         check: r12,
     },
@@ -3145,6 +3145,11 @@ fn tls_parameters(cx: &Cx<'_>) -> &'static [&'static str] {
     let engine = engine.trim().to_ascii_lowercase();
     if engine.contains("{{resolve:") {
         BOTH
+    } else if engine.contains("oracle") || engine.starts_with("db2") {
+        // RDS for Oracle and Db2 have neither parameter: their groups cannot force TLS
+        // through them, so neither is read as proof ([`oracle_encryption`],
+        // [`db2_encryption`]).
+        &[]
     } else if engine == "postgres"
         || engine == "aurora-postgresql"
         || engine.starts_with("sqlserver")
@@ -3219,7 +3224,37 @@ fn older_tls_allowed(group: &Resource) -> Option<String> {
             _ => {}
         }
     }
-    None
+    // SQL Server's weak ciphers, turned on by name: RC4 (which RFC 7465 forbids in every
+    // version of TLS) and Triple DES (which NIST SP 800-131A Rev. 2 disallows for
+    // encryption after 2023), and Diffie-Hellman keys of 1024 bits (NIST SP 800-52 Rev. 2
+    // asks for 2048 at least): `rds.rc4`, `rds.3des168` and
+    // `rds.diffie-hellman-min-key-bit-length` (RDS user guide, "Configuring SQL Server
+    // security protocols and ciphers").
+    for key in ["rds.rc4", "rds.3des168"] {
+        match read(key) {
+            Some(Ok(v)) if v == "enabled" => {
+                return Some(format!(
+                    "parameter group `{id}` sets `{key}` to enabled, which lets connections use a cipher NIST no longer admits (RC4, Triple DES); set it to disabled"
+                ));
+            }
+            Some(Err(v)) => {
+                return Some(format!(
+                    "parameter group `{id}` sets `{key}` to {v}, which no rule can read before deploy: it may turn on a weak cipher; write disabled"
+                ));
+            }
+            _ => {}
+        }
+    }
+    let dh = "rds.diffie-hellman-min-key-bit-length";
+    match read(dh) {
+        Some(Ok(v)) if v.parse::<u64>().is_ok_and(|bits| bits < 2048) => Some(format!(
+            "parameter group `{id}` sets `{dh}` to {v}, which admits Diffie-Hellman keys shorter than the 2048 bits NIST SP 800-52 Rev. 2 asks for; set 2048 or more"
+        )),
+        Some(Err(v)) => Some(format!(
+            "parameter group `{id}` sets `{dh}` to {v}, which no rule can read before deploy: it may admit Diffie-Hellman keys of 1024 bits; write 2048 or more"
+        )),
+        _ => None,
+    }
 }
 
 /// The minor versions of SQL Server after which RDS turns TLS 1.0 and 1.1 off by default,
@@ -3395,10 +3430,304 @@ fn older_tls_by_default(cx: &Cx<'_>, group: &Resource) -> Option<String> {
     None
 }
 
+/// The settings of an option, each its name and its value (`Err`: how a value no rule can
+/// read before deploy is written), both upper-cased and trimmed.
+type OptionSettings = Vec<(String, Result<String, String>)>;
+
+/// The `OptionSettings` of an option of an option group, by name upper-cased and trimmed,
+/// every value written for it (a name written twice keeps both, each read), or why some
+/// setting no rule can read before deploy: the list itself, or an entry that is no object
+/// of a readable `Name`. A value no rule can read is kept as `Err` of how it is written.
+fn option_settings(option: &Value) -> Result<OptionSettings, String> {
+    let entries = match &option["OptionSettings"] {
+        Value::Null => return Ok(Vec::new()),
+        v if super::meaning::no_value(v) => return Ok(Vec::new()),
+        Value::Array(entries) => entries,
+        other => {
+            return Err(format!(
+                "writes `OptionSettings` as {}",
+                text_or_json(other)
+            ));
+        }
+    };
+    let mut found = Vec::new();
+    for (j, setting) in entries.iter().enumerate() {
+        if setting.is_null() || super::meaning::no_value(setting) {
+            continue;
+        }
+        let name = (setting.is_object() && !super::identity::intrinsic(setting))
+            .then(|| text(&setting["Name"]))
+            .flatten()
+            .filter(|n| !super::identity::dynamic(n));
+        let Some(name) = name else {
+            return Err(format!(
+                "writes `OptionSettings.{j}` as {}",
+                text_or_json(setting)
+            ));
+        };
+        let value = &setting["Value"];
+        let read = text(value)
+            .filter(|t| !super::identity::dynamic(t))
+            .map(|t| t.trim().to_ascii_uppercase())
+            .ok_or_else(|| text_or_json(value));
+        found.push((name.trim().to_ascii_uppercase(), read));
+    }
+    Ok(found)
+}
+
+/// The option group of the template that a database names in `OptionGroupName`, with its
+/// `OptionConfigurations` as a list, or why none can be read: not set (the engine's default
+/// group, which holds no option), a name of no group of the template, or options that no
+/// rule can read before deploy.
+fn option_group_of<'a>(cx: &Cx<'a>) -> Result<(&'a Resource, &'a [Value]), String> {
+    let named = cx
+        .prop("/OptionGroupName")
+        .filter(|v| !v.is_null() && !super::meaning::no_value(v))
+        .ok_or("`OptionGroupName` is not set, so the database has its engine's default option group, which holds no option")?;
+    let group = cx
+        .others("AWS::RDS::OptionGroup")
+        .find(|r| super::meaning::names(named, r.logical_id()))
+        .ok_or_else(|| {
+            format!(
+                "`OptionGroupName` is {}, which names no option group of this template, so no rule can read its options",
+                text_or_json(named)
+            )
+        })?;
+    let id = group.logical_id();
+    match &group.properties()["OptionConfigurations"] {
+        Value::Array(options) => Ok((group, options.as_slice())),
+        v if v.is_null() || super::meaning::no_value(v) => Ok((group, &[])),
+        other => Err(format!(
+            "the option group `{id}` writes `OptionConfigurations` as {}, which no rule can read before deploy",
+            text_or_json(other)
+        )),
+    }
+}
+
+/// Why an RDS for Oracle database does not force encryption of every connection, if it
+/// does not. RDS for Oracle has neither `rds.force_ssl` nor `require_secure_transport`; it
+/// encrypts client connections through options of its option group (RDS user guide,
+/// "Securing Oracle DB instance connections"):
+/// - `NATIVE_NETWORK_ENCRYPTION` ("To enable NNE encryption for an Oracle DB instance, add
+///   the Oracle NNE option to the option group associated with the DB instance", "Using
+///   native network encryption with an RDS for Oracle DB instance"), whose settings
+///   ("NATIVE_NETWORK_ENCRYPTION option settings") must force it: `SQLNET.ENCRYPTION_SERVER`
+///   and `SQLNET.CRYPTO_CHECKSUM_SERVER` `REQUIRED` (their default `REQUESTED` lets a client
+///   connect without encryption, or without integrity checks), and no weak cipher: either
+///   `SQLNET.ALLOW_WEAK_CRYPTO` `FALSE` (default `TRUE`: "the database blocks clients from
+///   connecting when they use" DES, 3DES, RC4 or MD5), or `SQLNET.ENCRYPTION_TYPES_SERVER`
+///   naming only AES and `SQLNET.CRYPTO_CHECKSUM_TYPES_SERVER` only SHA algorithms (their
+///   defaults name DES, 3DES, RC4 and MD5 as well). Every entry of the option is read, in
+///   any case.
+/// - `SSL`, which does not force it: "Amazon RDS uses a second port, as required by Oracle,
+///   for SSL connections. This approach allows both clear text and SSL-encrypted
+///   communication to occur at the same time" ("Oracle Secure Sockets Layer"); the plain
+///   port stays open, and no rule reads the security groups to tell it closed. It fails,
+///   and says to use `NATIVE_NETWORK_ENCRYPTION` (RDS refuses both options together).
+///
+/// An option group no rule can read before deploy (not of this template, options or
+/// settings written as intrinsics, an option's name by reference) fails.
+///
+/// Options that send data out of the database (Oracle's `S3_INTEGRATION`, SQL Server's
+/// `SQLSERVER_BACKUP_RESTORE` with its `IAM_ROLE_ARN`) are a gap no rule closes: the bucket
+/// the data goes to is the one a stored procedure names at run time
+/// (`rdsadmin.rdsadmin_s3_tasks.upload_to_s3`, `msdb.dbo.rds_backup_database`), which no
+/// template shows; the template shows only the role that bounds it (hostile review 21).
+fn oracle_encryption(cx: &Cx<'_>) -> Result<Proof, String> {
+    const HOW: &str = "name an option group of this template with the `NATIVE_NETWORK_ENCRYPTION` option, `SQLNET.ENCRYPTION_SERVER` and `SQLNET.CRYPTO_CHECKSUM_SERVER` REQUIRED and `SQLNET.ALLOW_WEAK_CRYPTO` FALSE";
+    let (group, options) = option_group_of(cx).map_err(|why| {
+        format!("RDS for Oracle forces encryption only through its option group: {why}; {HOW}")
+    })?;
+    let id = group.logical_id();
+    let mut nne = Vec::new();
+    let mut ssl = None;
+    for (i, option) in options.iter().enumerate() {
+        if option.is_null() || super::meaning::no_value(option) {
+            continue;
+        }
+        let name = (option.is_object() && !super::identity::intrinsic(option))
+            .then(|| text(&option["OptionName"]))
+            .flatten()
+            .filter(|n| !super::identity::dynamic(n))
+            .map(|n| n.trim().to_ascii_uppercase());
+        match name.as_deref() {
+            None => {
+                return Err(format!(
+                    "`OptionConfigurations.{i}` of the option group `{id}` is {}, an option no rule can read before deploy: it may be `NATIVE_NETWORK_ENCRYPTION` with settings that let connections go unencrypted; write the option's name and settings; {HOW}",
+                    text_or_json(option)
+                ));
+            }
+            Some("NATIVE_NETWORK_ENCRYPTION") => nne.push((i, option)),
+            Some("SSL") => ssl = Some(i),
+            Some(_) => {}
+        }
+    }
+    if nne.is_empty() {
+        return Err(match ssl {
+            Some(i) => format!(
+                "the option group `{id}` has the `SSL` option (`OptionConfigurations.{i}`), which adds a TLS port beside the plain one (RDS serves both at once), so connections may still go unencrypted; {HOW} instead"
+            ),
+            None => format!(
+                "the option group `{id}` has no `NATIVE_NETWORK_ENCRYPTION` option, so connections may go unencrypted; {HOW}"
+            ),
+        });
+    }
+    for &(i, option) in &nne {
+        let settings = option_settings(option).map_err(|unread| {
+            format!(
+                "the `NATIVE_NETWORK_ENCRYPTION` option of the option group `{id}` (`OptionConfigurations.{i}`) {unread}, which no rule can read before deploy: it may let connections go unencrypted; write each setting as a `Name` and a `Value`"
+            )
+        })?;
+        let values = |key: &str| -> Vec<&Result<String, String>> {
+            settings
+                .iter()
+                .filter(|(n, _)| n == key)
+                .map(|(_, v)| v)
+                .collect()
+        };
+        let every = |key: &str, good: &dyn Fn(&str) -> bool| -> Result<(), String> {
+            let found = values(key);
+            if found.is_empty() {
+                return Err("not set".to_owned());
+            }
+            for v in found {
+                match v {
+                    Ok(v) if good(v) => {}
+                    Ok(v) => return Err(format!("set to {v}")),
+                    Err(v) => {
+                        return Err(format!("set to {v}, which no rule can read before deploy"));
+                    }
+                }
+            }
+            Ok(())
+        };
+        for key in ["SQLNET.ENCRYPTION_SERVER", "SQLNET.CRYPTO_CHECKSUM_SERVER"] {
+            if let Err(how) = every(key, &|v| v == "REQUIRED") {
+                return Err(format!(
+                    "the `NATIVE_NETWORK_ENCRYPTION` option of the option group `{id}` (`OptionConfigurations.{i}`) has `{key}` {how}: only REQUIRED refuses a client that does not encrypt (the default, REQUESTED, lets it connect in the clear); set it to REQUIRED"
+                ));
+            }
+        }
+        let list = |good: fn(&str) -> bool| move |v: &str| v.split(',').all(|a| good(a.trim()));
+        let weak_refused = every("SQLNET.ALLOW_WEAK_CRYPTO", &|v| v == "FALSE").is_ok()
+            || (every(
+                "SQLNET.ENCRYPTION_TYPES_SERVER",
+                &list(|a| a.starts_with("AES")),
+            )
+            .is_ok()
+                && every(
+                    "SQLNET.CRYPTO_CHECKSUM_TYPES_SERVER",
+                    &list(|a| a.starts_with("SHA")),
+                )
+                .is_ok());
+        if !weak_refused {
+            return Err(format!(
+                "the `NATIVE_NETWORK_ENCRYPTION` option of the option group `{id}` (`OptionConfigurations.{i}`) admits weak ciphers: `SQLNET.ALLOW_WEAK_CRYPTO` is not FALSE (its default is TRUE) and `SQLNET.ENCRYPTION_TYPES_SERVER` and `SQLNET.CRYPTO_CHECKSUM_TYPES_SERVER` do not name only AES and SHA algorithms (their defaults name DES, 3DES, RC4 and MD5 too); set `SQLNET.ALLOW_WEAK_CRYPTO` to FALSE"
+            ));
+        }
+    }
+    proof_of(group, &format!("/OptionConfigurations/{}", nne[0].0)).ok_or_default()
+}
+
+/// Why an RDS for Db2 database's parameter group does not force TLS, if it does not. Db2
+/// has neither `rds.force_ssl` nor `require_secure_transport`: it listens for TLS when
+/// `db2comm` names `SSL` (with `ssl_svcename` its port), and "Amazon RDS uses a second port,
+/// as required by Db2, for SSL/TLS connections. Doing this allows both clear text and
+/// SSL-encrypted communication to occur at the same time" (RDS user guide, "Using SSL/TLS
+/// with an Amazon RDS for Db2 DB instance": `DB2COMM` `TCPIP,SSL` or `SSL`). So only
+/// `db2comm` `SSL` alone (no `TCPIP`) refuses connections in the clear. Its `ssl_versions`,
+/// if written, must not name TLS 1.0 or 1.1 (IBM Db2, "ssl_versions - Supported SSL
+/// versions at the server"). Parameter names are read in any case; a value no rule can read
+/// before deploy fails.
+fn db2_encryption(group: &Resource) -> Result<Proof, String> {
+    let id = group.logical_id();
+    let parameters = group.properties()["Parameters"].as_object();
+    // Every entry of the name in any case: a second spelling may carry another value, and
+    // which one RDS applies is not shown, so each must hold.
+    let find = |key: &str| -> Vec<(String, Result<String, String>)> {
+        parameters
+            .into_iter()
+            .flatten()
+            .filter(|(k, v)| {
+                k.trim().eq_ignore_ascii_case(key) && !v.is_null() && !super::meaning::no_value(v)
+            })
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    text(v)
+                        .filter(|t| !super::identity::dynamic(t))
+                        .map(|t| t.trim().to_ascii_uppercase())
+                        .ok_or_else(|| text_or_json(v)),
+                )
+            })
+            .collect()
+    };
+    for (key, versions) in find("ssl_versions") {
+        match versions {
+            Ok(v)
+                if v.split(',')
+                    .map(|p| p.trim().replace('.', ""))
+                    .any(|p| p == "TLSV1" || p == "TLSV10" || p == "TLSV11") =>
+            {
+                return Err(format!(
+                    "parameter group `{id}` sets `{key}` to {v}, which admits connections over TLS 1.0 or 1.1; name only TLSV12 (and TLSV13)"
+                ));
+            }
+            Err(v) => {
+                return Err(format!(
+                    "parameter group `{id}` sets `{key}` to {v}, which no rule can read before deploy: it may admit TLS 1.0 or 1.1; write TLSV12"
+                ));
+            }
+            Ok(_) => {}
+        }
+    }
+    let comms = find("db2comm");
+    if comms.is_empty() {
+        return Err(format!(
+            "parameter group `{id}` does not set `db2comm`, so the Db2 database listens over TCP/IP in the clear (RDS for Db2 has no `rds.force_ssl`); set `db2comm` to SSL and `ssl_svcename` to the TLS port"
+        ));
+    }
+    for (key, comm) in &comms {
+        match comm {
+            Ok(v) if v.split(',').all(|p| p.trim() == "SSL") => {}
+            Ok(v) => {
+                return Err(format!(
+                    "parameter group `{id}` sets `{key}` to {v}: the Db2 database listens in the clear beside or instead of TLS (RDS serves the plain and the TLS port at once); set it to SSL alone"
+                ));
+            }
+            Err(v) => {
+                return Err(format!(
+                    "parameter group `{id}` sets `{key}` to {v}, which no rule can read before deploy: it may name TCPIP, which listens in the clear; write SSL"
+                ));
+            }
+        }
+    }
+    proof_of(group, &format!("/Parameters/{}", comms[0].0)).ok_or_default()
+}
+
 fn r12(cx: &Cx<'_>) -> Outcome {
     if let Some(member) = cluster_member(cx, "it forces TLS as that cluster's parameter group does")
     {
         return member;
+    }
+    let engine = cx
+        .prop("/Engine")
+        .and_then(text)
+        .filter(|t| !super::identity::dynamic(t))
+        .map(|t| t.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    if engine.starts_with("oracle") {
+        return match oracle_encryption(cx) {
+            Ok(proof) => Outcome::Pass(vec![proof]),
+            Err(why) => Outcome::Fail(why),
+        };
+    }
+    if engine.starts_with("custom-oracle") {
+        // RDS Custom for Oracle sets network encryption in the `sqlnet.ora` of its host,
+        // which the customer manages and no template shows.
+        return Outcome::Fail(format!(
+            "the engine {engine} is RDS Custom for Oracle, whose network encryption is set in the `sqlnet.ora` of its host, which no template shows; run the database on RDS for Oracle with the `NATIVE_NETWORK_ENCRYPTION` option"
+        ));
     }
     let (property, group_type) = if cx.resource.type_name() == "AWS::RDS::DBCluster" {
         (
@@ -3422,6 +3751,12 @@ fn r12(cx: &Cx<'_>) -> Outcome {
             "parameter group `{group_id}` is not in this template"
         ));
     };
+    if engine.starts_with("db2") {
+        return match db2_encryption(group) {
+            Ok(proof) => Outcome::Pass(vec![proof]),
+            Err(why) => Outcome::Fail(why),
+        };
+    }
     for &key in tls_parameters(cx) {
         let value = &group.properties()["Parameters"][key];
         let forced = text(value).is_some_and(|v| {
@@ -3436,21 +3771,10 @@ fn r12(cx: &Cx<'_>) -> Outcome {
             return Outcome::Pass(vec![p]);
         }
     }
-    // RDS for Oracle has neither parameter: it encrypts client connections through options of
-    // its option group, `NATIVE_NETWORK_ENCRYPTION` ("To enable NNE encryption for an Oracle
-    // DB instance, add the Oracle NNE option to the option group associated with the DB
-    // instance", RDS user guide, "Using native network encryption with an RDS for Oracle DB
-    // instance"; `SQLNET.ENCRYPTION_SERVER` REQUIRED forces it, its default REQUESTED does
-    // not, "NATIVE_NETWORK_ENCRYPTION option settings") or `SSL`, which this rule does not
-    // read: it fails, and says why, rather than ask for a parameter the engine lacks.
-    let engine = cx.prop("/Engine").and_then(text).unwrap_or_default();
-    if engine.trim().to_ascii_lowercase().starts_with("oracle") {
-        return Outcome::Fail(format!(
-            "the engine {} (RDS for Oracle) has neither `rds.force_ssl` nor `require_secure_transport`: it encrypts client connections through the `NATIVE_NETWORK_ENCRYPTION` option (`SQLNET.ENCRYPTION_SERVER` REQUIRED) or the `SSL` option of its option group, which this rule does not read, so no setting it reads shows that every connection to the database is encrypted",
-            engine.trim()
-        ));
-    }
     Outcome::Fail(match tls_parameters(cx) {
+        [] => format!(
+            "the engine {engine} has neither `rds.force_ssl` nor `require_secure_transport`, so no parameter of group `{group_id}` forces TLS"
+        ),
         [only] => format!(
             "parameter group `{group_id}` does not set `{only}` to 1, the parameter that forces TLS on the database's engine; set it"
         ),
@@ -5841,31 +6165,247 @@ mod hostile_review_20 {
         }
     }
 
-    #[test]
-    fn r12_tells_an_oracle_database_that_its_encryption_is_an_option_it_does_not_read() {
+    /// R12 on an instance `D` of `engine` whose option group `O` holds `options`, and whose
+    /// parameter group `P` forces TLS as PostgreSQL would (which Oracle does not read).
+    fn r12_oracle(engine: &str, options: Value) -> Vec<Status> {
         let template = crate::testing::raw_template(&[
             (
                 "D",
                 "AWS::RDS::DBInstance",
-                json!({"Engine": "oracle-ee", "DBParameterGroupName": {"Ref": "P"}, "OptionGroupName": {"Ref": "O"}}),
+                json!({"Engine": engine, "DBParameterGroupName": {"Ref": "P"}, "OptionGroupName": {"Ref": "O"}}),
             ),
             (
                 "P",
                 "AWS::RDS::DBParameterGroup",
-                json!({"Family": "oracle-ee-19", "Description": "x", "Parameters": {"audit_trail": "DB"}}),
+                json!({"Family": "oracle-ee-19", "Description": "x", "Parameters": {"rds.force_ssl": "1"}}),
             ),
             (
                 "O",
                 "AWS::RDS::OptionGroup",
                 json!({"EngineName": "oracle-ee", "MajorEngineVersion": "19", "OptionGroupDescription": "x",
-                    "OptionConfigurations": [{"OptionName": "NATIVE_NETWORK_ENCRYPTION",
-                        "OptionSettings": [{"Name": "SQLNET.ENCRYPTION_SERVER", "Value": "REQUIRED"}]}]}),
+                    "OptionConfigurations": options}),
             ),
         ]);
-        let found = crate::testing::statuses(&[("s", &template)], "R12", "D");
+        crate::testing::statuses(&[("s", &template)], "R12", "D")
+    }
+
+    fn nne(settings: Value) -> Value {
+        json!({"OptionName": "NATIVE_NETWORK_ENCRYPTION", "OptionSettings": settings})
+    }
+
+    fn setting(name: &str, value: Value) -> Value {
+        json!({"Name": name, "Value": value})
+    }
+
+    /// Hostile review 21: R12 reads an Oracle database's option group, and passes only
+    /// `NATIVE_NETWORK_ENCRYPTION` that requires encryption and integrity and refuses weak
+    /// ciphers, in every edition and any case; a PostgreSQL parameter in its group is no proof.
+    #[test]
+    fn r12_reads_the_native_network_encryption_of_an_oracle_database() {
+        let forced = |weak: Value| {
+            let mut all = vec![
+                setting("SQLNET.ENCRYPTION_SERVER", json!("REQUIRED")),
+                setting("SQLNET.CRYPTO_CHECKSUM_SERVER", json!("REQUIRED")),
+            ];
+            all.extend(weak.as_array().cloned().unwrap_or_default());
+            Value::Array(all)
+        };
+        let no_weak = json!([{"Name": "SQLNET.ALLOW_WEAK_CRYPTO", "Value": "FALSE"}]);
+        let strong_lists = json!([
+            {"Name": "SQLNET.ENCRYPTION_TYPES_SERVER", "Value": "AES256,AES192"},
+            {"Name": "SQLNET.CRYPTO_CHECKSUM_TYPES_SERVER", "Value": "SHA256,SHA384"}
+        ]);
+        for engine in [
+            "oracle-ee",
+            "oracle-se2",
+            "oracle-ee-cdb",
+            "oracle-se2-cdb",
+            " Oracle-EE ",
+        ] {
+            for options in [
+                json!([nne(forced(no_weak.clone()))]),
+                json!([nne(forced(strong_lists.clone()))]),
+                json!([{"OptionName": " native_network_encryption ", "OptionSettings": [
+                    {"Name": "sqlnet.encryption_server", "Value": "required"},
+                    {"Name": "sqlnet.crypto_checksum_server", "Value": "Required"},
+                    {"Name": "sqlnet.allow_weak_crypto", "Value": "false"}]}]),
+            ] {
+                let found = r12_oracle(engine, options.clone());
+                assert!(
+                    matches!(found.as_slice(), [Status::Enforced { .. }]),
+                    "{engine} {options}: {found:?}"
+                );
+            }
+        }
+        for (options, says) in [
+            (json!([]), "no `NATIVE_NETWORK_ENCRYPTION` option"),
+            (
+                json!([{"OptionName": "SSL", "Port": 2484, "OptionSettings": [
+                    {"Name": "SQLNET.SSL_VERSION", "Value": "1.2"}]}]),
+                "adds a TLS port beside the plain one",
+            ),
+            (
+                json!([nne(json!([
+                    setting("SQLNET.ENCRYPTION_SERVER", json!("REQUESTED")),
+                    setting("SQLNET.CRYPTO_CHECKSUM_SERVER", json!("REQUIRED")),
+                    setting("SQLNET.ALLOW_WEAK_CRYPTO", json!("FALSE"))
+                ]))]),
+                "`SQLNET.ENCRYPTION_SERVER` set to REQUESTED",
+            ),
+            (
+                json!([nne(json!([
+                    setting("SQLNET.CRYPTO_CHECKSUM_SERVER", json!("REQUIRED")),
+                    setting("SQLNET.ALLOW_WEAK_CRYPTO", json!("FALSE"))
+                ]))]),
+                "`SQLNET.ENCRYPTION_SERVER` not set",
+            ),
+            (json!([nne(forced(json!([])))]), "admits weak ciphers"),
+            (
+                json!([nne(forced(json!([
+                    {"Name": "SQLNET.ENCRYPTION_TYPES_SERVER", "Value": "AES256,3DES168"},
+                    {"Name": "SQLNET.CRYPTO_CHECKSUM_TYPES_SERVER", "Value": "SHA256"}])))]),
+                "admits weak ciphers",
+            ),
+            (
+                json!([nne(json!([
+                    setting("SQLNET.ENCRYPTION_SERVER", json!({"Ref": "Level"})),
+                    setting("SQLNET.CRYPTO_CHECKSUM_SERVER", json!("REQUIRED")),
+                    setting("SQLNET.ALLOW_WEAK_CRYPTO", json!("FALSE"))
+                ]))]),
+                "no rule can read before deploy",
+            ),
+            (
+                json!([nne(json!({"Ref": "Settings"}))]),
+                "no rule can read before deploy",
+            ),
+            (
+                json!([{"OptionName": {"Ref": "Name"}}, nne(forced(no_weak.clone()))]),
+                "`OptionConfigurations.0`",
+            ),
+            (
+                json!([
+                    nne(forced(no_weak.clone())),
+                    nne(json!([setting(
+                        "SQLNET.ENCRYPTION_SERVER",
+                        json!("ACCEPTED")
+                    )]))
+                ]),
+                "(`OptionConfigurations.1`)",
+            ),
+        ] {
+            let found = r12_oracle("oracle-ee", options.clone());
+            assert!(fails_saying(&found, says), "{options}: {found:?}");
+        }
+        // No option group, or one of no template: the parameter group is no proof.
+        for group in [json!(null), json!("shared-oracle-options")] {
+            let mut db = json!({"Engine": "oracle-se2", "DBParameterGroupName": {"Ref": "P"}});
+            if !group.is_null() {
+                db["OptionGroupName"] = group.clone();
+            }
+            let template = crate::testing::raw_template(&[
+                ("D", "AWS::RDS::DBInstance", db),
+                (
+                    "P",
+                    "AWS::RDS::DBParameterGroup",
+                    json!({"Family": "f", "Description": "x", "Parameters": {"rds.force_ssl": "1", "require_secure_transport": "1"}}),
+                ),
+            ]);
+            let found = crate::testing::statuses(&[("s", &template)], "R12", "D");
+            assert!(fails_saying(&found, "option group"), "{group}: {found:?}");
+        }
+        let found = r12_of(
+            "custom-oracle-ee",
+            json!(null),
+            json!({"rds.force_ssl": "1"}),
+        );
+        assert!(fails_saying(&found, "RDS Custom for Oracle"), "{found:?}");
+    }
+
+    /// Hostile review 21: a Db2 database forces TLS only through `db2comm` `SSL` alone,
+    /// read in any case; `TCPIP` beside it, a parameter of another engine, or a value no
+    /// rule can read fails, as does an `ssl_versions` naming TLS 1.0 or 1.1.
+    #[test]
+    fn r12_reads_db2comm_of_a_db2_database() {
+        for (engine, parameters) in [
+            ("db2-se", json!({"db2comm": "SSL", "ssl_svcename": "50443"})),
+            (
+                "db2-ae",
+                json!({"DB2COMM": " ssl ", "SSL_SVCENAME": "50443"}),
+            ),
+            (
+                "DB2-SE",
+                json!({"db2comm": "SSL", "ssl_versions": "TLSV12,TLSV13"}),
+            ),
+        ] {
+            let found = r12_of(engine, json!(null), parameters.clone());
+            assert!(
+                matches!(found.as_slice(), [Status::Enforced { .. }]),
+                "{engine} {parameters}: {found:?}"
+            );
+        }
+        for (parameters, says) in [
+            (
+                json!({"db2comm": "TCPIP,SSL", "ssl_svcename": "50443"}),
+                "SSL alone",
+            ),
+            (json!({"db2comm": "TCPIP"}), "SSL alone"),
+            (
+                json!({"rds.force_ssl": "1", "require_secure_transport": "1"}),
+                "does not set `db2comm`",
+            ),
+            (json!({"db2comm": {"Ref": "Protocols"}}), "no rule can read"),
+            (
+                json!({"db2comm": "SSL", "ssl_versions": "TLSV1,TLSV12"}),
+                "TLS 1.0 or 1.1",
+            ),
+            (
+                json!({"db2comm": "SSL", "SSL_VERSIONS": "TLSv1.1"}),
+                "TLS 1.0 or 1.1",
+            ),
+            (
+                json!({"DB2COMM": "SSL", "db2comm": "TCPIP,SSL"}),
+                "SSL alone",
+            ),
+            (json!({"db2comm": ""}), "SSL alone"),
+        ] {
+            let found = r12_of("db2-se", json!(null), parameters.clone());
+            assert!(fails_saying(&found, says), "{parameters}: {found:?}");
+        }
+    }
+
+    /// Hostile review 21: SQL Server's weak ciphers turned on by name (RC4, Triple DES) and
+    /// Diffie-Hellman keys under 2048 bits fail in any version; turned off, they pass.
+    #[test]
+    fn r12_reads_the_weak_ciphers_of_sql_server() {
+        for (parameters, says) in [
+            (
+                json!({"rds.force_ssl": "1", "rds.rc4": "enabled"}),
+                "`rds.rc4`",
+            ),
+            (
+                json!({"rds.force_ssl": "1", "rds.3des168": "Enabled"}),
+                "`rds.3des168`",
+            ),
+            (
+                json!({"rds.force_ssl": "1", "rds.diffie-hellman-min-key-bit-length": "1024"}),
+                "2048",
+            ),
+            (
+                json!({"rds.force_ssl": "1", "rds.rc4": {"Ref": "Rc4"}}),
+                "no rule can read",
+            ),
+        ] {
+            let found = r12_of("sqlserver-se", json!(null), parameters.clone());
+            assert!(fails_saying(&found, says), "{parameters}: {found:?}");
+        }
+        let found = r12_of(
+            "sqlserver-ee",
+            json!(null),
+            json!({"rds.force_ssl": "1", "rds.rc4": "disabled", "rds.3des168": "default",
+                "rds.diffie-hellman": "enabled", "rds.diffie-hellman-min-key-bit-length": "3072"}),
+        );
         assert!(
-            fails_saying(&found, "RDS for Oracle")
-                && fails_saying(&found, "NATIVE_NETWORK_ENCRYPTION"),
+            matches!(found.as_slice(), [Status::Enforced { .. }]),
             "{found:?}"
         );
     }

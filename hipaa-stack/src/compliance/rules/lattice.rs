@@ -1,0 +1,766 @@
+//! VPC Lattice service networks and services write access logs (`F3`, hostile review 21):
+//! before it, no rule read `AWS::VpcLattice::ServiceNetwork`, `AWS::VpcLattice::Service` or
+//! `AWS::VpcLattice::AccessLogSubscription` (only `U1`, "a type no rule reads").
+//!
+//! A service network or a service is a front door as a load balancer is: VPC Lattice
+//! "routes" the requests of its clients to the targets of its services (VPC Lattice user
+//! guide, "What is Amazon VPC Lattice?"). It logs them only through an access log
+//! subscription, a resource of its own (CloudFormation reference,
+//! `AWS::VpcLattice::AccessLogSubscription`: "Enables access logs to be sent to Amazon
+//! CloudWatch, Amazon S3, and Amazon Kinesis Data Firehose"; `ResourceIdentifier`, "The ID
+//! or ARN of the service network or service"; `DestinationArn`, "The Amazon Resource Name
+//! (ARN) of the destination"). Without one, who reached PHI through it is recorded nowhere
+//! (§164.312(b)), as a load balancer without `access_logs.s3.enabled` records nothing.
+
+use serde_json::Value;
+
+use super::meaning::{no_value, text, text_or_json};
+use super::{Cx, Outcome, Proof};
+
+/// A VPC Lattice service network.
+pub(super) const SERVICE_NETWORK: &str = "AWS::VpcLattice::ServiceNetwork";
+/// A VPC Lattice service.
+pub(super) const SERVICE: &str = "AWS::VpcLattice::Service";
+/// A VPC Lattice listener: F1 reads its protocol, F6 where it forwards.
+pub(super) const LISTENER: &str = "AWS::VpcLattice::Listener";
+/// A rule of a VPC Lattice listener, read by F6 where it forwards.
+pub(super) const RULE: &str = "AWS::VpcLattice::Rule";
+/// A VPC Lattice target group, whose protocol F6 reads where it is declared.
+const TARGET_GROUP: &str = "AWS::VpcLattice::TargetGroup";
+/// What logs the requests of a service network or a service.
+const SUBSCRIPTION: &str = "AWS::VpcLattice::AccessLogSubscription";
+
+/// F3 of a service network or a service: an access log subscription of the app names it in
+/// `ResourceIdentifier` (its `Ref`, which is its ARN, or its `Fn::GetAtt` `Arn` or `Id`,
+/// however written: [`super::meaning::names`], in its own template; the import of an
+/// export of it, in another stack), and logs to a destination of the app. A subscription of
+/// a service network must log its services' requests: `ServiceNetworkLogType` left out or
+/// `SERVICE` ("Log type of the service network", SERVICE or RESOURCE; a RESOURCE log
+/// records the access to resource configurations, not the requests to services); a type
+/// known only at deploy may be RESOURCE. The destination is read as F4 reads a web ACL's:
+/// a log group, bucket or Firehose stream of the app passes, one written as text that no
+/// template declares is a gap (nothing shows its key or how long it keeps the records), a
+/// value no rule can read before deploy fails (it may be any destination). Of several
+/// subscriptions, one that passes is enough; else the best found is reported.
+pub(super) fn access_logged(cx: &Cx<'_>) -> Outcome {
+    let network = cx.resource.type_name() == SERVICE_NETWORK;
+    let exports = cx.own_exports();
+    let mut found: Vec<Outcome> = Vec::new();
+    for (home, subscription) in cx.everywhere(SUBSCRIPTION) {
+        let p = subscription.properties();
+        let target = &p["ResourceIdentifier"];
+        let names_it = match home {
+            None => super::meaning::names(target, cx.id()),
+            Some(_) => target
+                .get("Fn::ImportValue")
+                .and_then(text)
+                .is_some_and(|name| exports.contains(&name.as_str())),
+        };
+        if !names_it {
+            continue;
+        }
+        let name = home.map_or_else(
+            || subscription.logical_id().to_owned(),
+            |stack| format!("{stack}/{}", subscription.logical_id()),
+        );
+        if network && let Some(why) = not_service_log(&p["ServiceNetworkLogType"]) {
+            found.push(Outcome::Fail(format!(
+                "the access log subscription `{name}` has `ServiceNetworkLogType` {why}"
+            )));
+            continue;
+        }
+        let proof = Proof {
+            logical_id: name.clone(),
+            path: "/Properties/DestinationArn".to_owned(),
+        };
+        found.push(match destination(cx, home, subscription, &name) {
+            None => Outcome::Pass(vec![proof]),
+            Some(outcome) => outcome,
+        });
+    }
+    if let Some(pass) = found.iter().find(|o| matches!(o, Outcome::Pass(_))) {
+        return pass.clone();
+    }
+    if !network && let Some(pass) = through_networks(cx) {
+        return pass;
+    }
+    if let Some(gap) = found.iter().find(|o| matches!(o, Outcome::Gap(_))) {
+        return gap.clone();
+    }
+    let what = if network {
+        "service network"
+    } else {
+        "service"
+    };
+    match found.into_iter().next() {
+        Some(fail) => fail,
+        None => Outcome::Fail(format!(
+            "no `AWS::VpcLattice::AccessLogSubscription` of the app names the {what} `{}` in `ResourceIdentifier` (its `Ref`, or `Fn::GetAtt` of its `Arn` or `Id`; in another stack, the import of its export): the requests it routes are logged nowhere; add one that logs to a log group, bucket or Firehose stream of the app",
+            cx.id()
+        )),
+    }
+}
+
+/// A service without a subscription of its own whose requests are still logged: the
+/// template associates it with service networks (`AWS::VpcLattice::ServiceNetworkServiceAssociation`,
+/// `ServiceIdentifier` and `ServiceNetworkIdentifier` naming them as
+/// [`super::meaning::names`] reads), each a service network of the template whose own
+/// subscription logs its services' requests ([`access_logged`] passes on it): a service
+/// network's access logs record the requests to the services of the network. Asking the
+/// service for a subscription of its own too would refuse a compliant design. Every
+/// association of the template that names the service must be to such a network; one to a
+/// network named as text, or not logged, leaves the requests through it unlogged.
+fn through_networks(cx: &Cx<'_>) -> Option<Outcome> {
+    const ASSOCIATION: &str = "AWS::VpcLattice::ServiceNetworkServiceAssociation";
+    let mut proofs = Vec::new();
+    for association in cx
+        .others(ASSOCIATION)
+        .filter(|a| super::meaning::names(&a.properties()["ServiceIdentifier"], cx.id()))
+    {
+        let named = &association.properties()["ServiceNetworkIdentifier"];
+        let network = cx
+            .others(SERVICE_NETWORK)
+            .find(|n| super::meaning::names(named, n.logical_id()))?;
+        match access_logged(&cx.on(network)) {
+            Outcome::Pass(p) => {
+                proofs.extend(super::proof_of(association, "/ServiceNetworkIdentifier"));
+                proofs.extend(p);
+            }
+            _ => return None,
+        }
+    }
+    (!proofs.is_empty()).then_some(Outcome::Pass(proofs))
+}
+
+/// F6 of a VPC Lattice listener (`DefaultAction`) or rule (`Action`), hostile review 21:
+/// each target group it forwards to (`Forward.TargetGroups[].TargetGroupIdentifier`, "The ID
+/// of the target group", CloudFormation reference, `AWS::VpcLattice::Listener
+/// WeightedTargetGroup`) must be a VPC Lattice target group of the app, whose
+/// `Config.Protocol` F6 reads where it is declared: of this template (its `Ref`, its
+/// `Fn::GetAtt` `Arn` or `Id`, or a value that is wholly one, [`super::meaning::names`]; each
+/// branch of an `Fn::If`) or the import of an export of one by a stack of the app. A group
+/// named as text, by a parameter or by anything else is one whose protocol no rule reads,
+/// and may be HTTP: it fails, as an ELB listener's forward to a group of no stack of the app
+/// does. A list or an entry written whole as an intrinsic may name any group and fails. A
+/// fixed response reaches no target. A rule attached (`ListenerIdentifier`) to a listener
+/// of no stack of the app forwards what a listener no rule reads takes: a gap, unless the
+/// forward already fails.
+pub(super) fn forwards_to_read_groups(cx: &Cx<'_>) -> Outcome {
+    let rule = cx.resource.type_name() == RULE;
+    let action = if rule { "/Action" } else { "/DefaultAction" };
+    let groups_at = format!("{action}/Forward/TargetGroups");
+    let checks: Vec<Result<Proof, String>> = match cx.prop(&groups_at) {
+        None => return Outcome::NotApplicable,
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| !no_value(g))
+            .map(|(i, g)| {
+                let pointer = format!("{groups_at}/{i}/TargetGroupIdentifier");
+                if super::identity::intrinsic(g) {
+                    return Err(format!(
+                        "`{}.{i}` is {}, which no rule can read before deploy: the target group it forwards to may be HTTP; write each target group",
+                        super::pointer_name(&groups_at),
+                        text_or_json(g)
+                    ));
+                }
+                match cx.prop(&pointer) {
+                    Some(v) if group_of_the_app(cx, v) => cx
+                        .proof(&pointer)
+                        .ok_or_else(|| "the property disappeared while it was read".to_owned()),
+                    Some(v) => Err(format!(
+                        "`{}` is {}, which names no `AWS::VpcLattice::TargetGroup` of the app: the protocol to its targets is read nowhere and may be plain HTTP; forward to a target group of the app (`Ref`, `Fn::GetAtt`, or an import of a stack that exports one)",
+                        super::pointer_name(&pointer),
+                        text_or_json(v)
+                    )),
+                    None => Err(format!(
+                        "`{}` is not set",
+                        super::pointer_name(&pointer)
+                    )),
+                }
+            })
+            .collect(),
+        Some(other) => vec![Err(format!(
+            "`{}` is {}, which no rule can read as a list before deploy: the target groups it forwards to may be HTTP; write the list itself",
+            super::pointer_name(&groups_at),
+            text_or_json(other)
+        ))],
+    };
+    if checks.is_empty() {
+        return Outcome::NotApplicable;
+    }
+    let forwards = super::all(checks);
+    if !rule || matches!(forwards, Outcome::Fail(_)) {
+        return forwards;
+    }
+    let listener = &cx.resource.properties()["ListenerIdentifier"];
+    let read = cx
+        .others(LISTENER)
+        .any(|l| super::meaning::names(listener, l.logical_id()))
+        || super::frontdoor::exported_by_the_app(cx, listener, LISTENER);
+    if read {
+        forwards
+    } else {
+        Outcome::Gap(format!(
+            "`ListenerIdentifier` is {}, which names no `AWS::VpcLattice::Listener` of the app: whether the listener this rule forwards from serves HTTPS (F1) is read by no rule; attach the rule to a listener of the app",
+            text_or_json(listener)
+        ))
+    }
+}
+
+/// Whether `value` names a VPC Lattice target group of the app (see
+/// [`forwards_to_read_groups`]).
+fn group_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
+    if let Some(branches) = super::meaning::if_branches(value) {
+        return branches.iter().all(|b| group_of_the_app(cx, b));
+    }
+    cx.others(TARGET_GROUP)
+        .any(|g| super::meaning::names(value, g.logical_id()))
+        || super::frontdoor::exported_by_the_app(cx, value, TARGET_GROUP)
+}
+
+/// Why a service network's log type does not log the requests to its services, if it does
+/// not: `RESOURCE`, any other text, or a value known only at deploy.
+fn not_service_log(kind: &Value) -> Option<String> {
+    if kind.is_null() || no_value(kind) {
+        return None;
+    }
+    match text(kind) {
+        Some(t) if super::identity::dynamic(&t) => Some(format!(
+            "{}, read at deploy: it may be RESOURCE, which does not log the requests to the network's services; leave it out or write SERVICE",
+            t.trim()
+        )),
+        Some(t) if t.trim().eq_ignore_ascii_case("SERVICE") => None,
+        Some(t) => Some(format!(
+            "{}: it does not log the requests to the network's services (RESOURCE logs the access to resource configurations); add a subscription whose type is SERVICE (or left out)",
+            t.trim()
+        )),
+        None => Some(format!(
+            "{}, known only at deploy: it may be RESOURCE, which does not log the requests to the network's services; leave it out or write SERVICE",
+            text_or_json(kind)
+        )),
+    }
+}
+
+/// Where a subscription's logs go (`DestinationArn`), when it is not shown to be a
+/// destination of the app: a gap or a failure (see [`access_logged`]). Each branch of an
+/// `Fn::If` may be deployed: each is read, a failure before a gap.
+fn destination(
+    cx: &Cx<'_>,
+    home: Option<&str>,
+    subscription: &crate::cfn::Resource,
+    name: &str,
+) -> Option<Outcome> {
+    let here = match home {
+        None => Cx {
+            resource: subscription,
+            ..*cx
+        },
+        Some(stack) => {
+            let at = cx.stacks.iter().position(|(n, _)| *n == stack)?;
+            Cx {
+                template: cx.stacks[at].1,
+                resource: subscription,
+                stack: cx.stacks[at].0,
+                at,
+                ..*cx
+            }
+        }
+    };
+    let property = format!("`{name}.DestinationArn`");
+    match subscription.properties().get("DestinationArn") {
+        None | Some(Value::Null) => Some(Outcome::Fail(format!(
+            "{property} is not set: the subscription logs nowhere"
+        ))),
+        Some(d) => one_destination(&here, d, &property),
+    }
+}
+
+/// One destination, as [`destination`] reads it.
+fn one_destination(here: &Cx<'_>, d: &Value, property: &str) -> Option<Outcome> {
+    super::services::log_sink_outside_the_app(
+        here,
+        d,
+        property,
+        &super::services::LogSink {
+            writer: "the access log subscription",
+            anywhere: "the access logs may go anywhere",
+            goes_to: "the access logs go to",
+            records: "they are",
+            fix: "log to a log group, bucket or Firehose stream of the app (the `Fn::GetAtt` of its `Arn`, or the import of its export)",
+        },
+    )
+}
+
+/// hostile review 21: the escape-hatch holes review 20 left (`N2` mail, `SM1` YAML, `E1`
+/// override images, VPC Lattice logs), judged through the catalogue's checks.
+#[cfg(test)]
+mod review21_tests {
+    use serde_json::{Value, json};
+
+    use super::super::{Cx, Outcome};
+
+    fn check(id: &str) -> fn(&Cx<'_>) -> Outcome {
+        super::super::rules()
+            .find(|r| r.id == id)
+            .map(|r| r.check)
+            .expect("the rule is in the catalogue")
+    }
+
+    fn fails(outcome: &Outcome, says: &str) {
+        match outcome {
+            Outcome::Fail(why) => assert!(why.contains(says), "fails without {says:?}: {why}"),
+            other => panic!("does not fail ({says}): {other:?}"),
+        }
+    }
+
+    fn topic_policy() -> Value {
+        json!({"Topics": [{"Ref": "X"}], "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "sns:Publish", "Resource": {"Ref": "X"}, "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}})
+    }
+
+    #[test]
+    fn a_topic_that_mails_its_messages_fails_n2_in_every_spelling() {
+        let n2 = check("N2");
+        for protocol in ["email", "email-json", "EMAIL", " Email-Json "] {
+            let inline = Cx::check_first(
+                n2,
+                &[
+                    (
+                        "X",
+                        "AWS::SNS::Topic",
+                        json!({"Subscription": [{"Protocol": protocol, "Endpoint": "a@example.com"}]}),
+                    ),
+                    ("P", "AWS::SNS::TopicPolicy", topic_policy()),
+                ],
+            );
+            fails(&inline, "Subscription.0.Protocol");
+            let separate = Cx::check_first(
+                n2,
+                &[
+                    ("X", "AWS::SNS::Topic", json!({})),
+                    ("P", "AWS::SNS::TopicPolicy", topic_policy()),
+                    (
+                        "S",
+                        "AWS::SNS::Subscription",
+                        json!({"TopicArn": {"Ref": "X"}, "Protocol": protocol, "Endpoint": "a@example.com"}),
+                    ),
+                ],
+            );
+            fails(&separate, "SMTP");
+        }
+        // https, a queue: no mail, the policy decides.
+        let passing = Cx::check_first(
+            n2,
+            &[
+                (
+                    "X",
+                    "AWS::SNS::Topic",
+                    json!({"Subscription": [{"Protocol": "https", "Endpoint": "https://h.example.com"}, {"Protocol": "sqs", "Endpoint": "arn:aws:sqs:us-east-1:111122223333:q"}]}),
+                ),
+                ("P", "AWS::SNS::TopicPolicy", topic_policy()),
+            ],
+        );
+        assert!(matches!(passing, Outcome::Pass(_)), "{passing:?}");
+    }
+
+    /// The typed `AlarmTopic`'s e-mail to its on-call rota is `A5`'s exception, and N2's.
+    #[test]
+    fn an_alarm_topic_mailing_its_rota_still_passes_n2() {
+        use crate::compliance::Status;
+        use crate::prelude::*;
+        let app = App::new("a");
+        let s = app.stack("s").unwrap();
+        let key = s.add(KmsKey::new("PhiKey")).unwrap();
+        s.add(
+            crate::AlarmTopic::new("Alarms")
+                .encryption(&key)
+                .email("oncall@clinic.example"),
+        )
+        .unwrap();
+        let assembly = app.check().unwrap();
+        let n2: Vec<_> = assembly
+            .evaluation()
+            .results
+            .iter()
+            .filter(|c| c.rule == "N2")
+            .collect();
+        assert!(!n2.is_empty());
+        assert!(
+            n2.iter()
+                .all(|c| matches!(c.status, Status::Enforced { .. })),
+            "{n2:?}"
+        );
+    }
+
+    fn session(format: &str, content: &str) -> Outcome {
+        Cx::check_first(
+            check("SM1"),
+            &[(
+                "X",
+                "AWS::SSM::Document",
+                json!({"DocumentType": "Session", "DocumentFormat": format, "Content": content}),
+            )],
+        )
+    }
+
+    #[test]
+    fn a_yaml_session_document_is_a_gap_unless_its_text_surely_lacks_a_setting() {
+        let compliant = "schemaVersion: '1.0'\nsessionType: Standard_Stream\ninputs:\n  kmsKeyId: alias/k\n  cloudWatchLogGroupName: logs\n  cloudWatchEncryptionEnabled: true\n";
+        for format in ["YAML", "yaml", " Yaml "] {
+            assert!(
+                matches!(session(format, compliant), Outcome::Gap(ref g) if g.contains("YAML")),
+                "{format}"
+            );
+        }
+        // An escape or a tag may spell a key no text shows: a gap, not a guess.
+        for hidden in [
+            "inputs:\n  ${AWS::StackName}: k\n  s3BucketName: b\n",
+            "inputs:\n  \"\\x6bmsKeyId\": k\n  s3BucketName: b\n",
+            "inputs:\n  ? !!binary a21zS2V5SWQ=\n  : k\n  s3BucketName: b\n",
+        ] {
+            assert!(
+                matches!(session("YAML", hidden), Outcome::Gap(_)),
+                "{hidden}"
+            );
+        }
+        fails(
+            &session(
+                "YAML",
+                "inputs:\n  cloudWatchLogGroupName: logs\n  cloudWatchEncryptionEnabled: true\n",
+            ),
+            "kmsKeyId",
+        );
+        fails(
+            &session("YAML", "inputs:\n  KMSKEYID: alias/k\n"),
+            "not logged",
+        );
+        // JSON text is read as JSON whatever the format says.
+        let json = r#"{"sessionType": "Standard_Stream", "inputs": {"kmsKeyId": "alias/k", "s3BucketName": "b", "s3EncryptionEnabled": true}}"#;
+        assert!(matches!(session("YAML", json), Outcome::Pass(_)));
+        // YAML text under another format stays unreadable, and fails.
+        fails(&session("JSON", compliant), "write it as JSON");
+    }
+
+    fn template(image: Option<&str>) -> Value {
+        let mut data = json!({"BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"Encrypted": true, "KmsKeyId": {"Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab"}}}]});
+        if let Some(image) = image {
+            data["ImageId"] = json!(image);
+        }
+        json!({ "LaunchTemplateData": data })
+    }
+
+    const S3_IMAGE: &str =
+        "resolve:ssm:/aws/service/ami-amazon-linux-latest/amzn-ami-hvm-x86_64-s3";
+    const AL2023: &str =
+        "{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64}}";
+    const WINDOWS: &str =
+        "resolve:ssm:/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base";
+
+    fn group(image: &str) -> Outcome {
+        let version = json!({"Fn::GetAtt": ["T", "LatestVersionNumber"]});
+        Cx::check_first(
+            check("E1"),
+            &[
+                (
+                    "G",
+                    "AWS::AutoScaling::AutoScalingGroup",
+                    json!({"MinSize": "1", "MaxSize": "1", "MixedInstancesPolicy": {"LaunchTemplate": {
+                        "LaunchTemplateSpecification": {"LaunchTemplateId": {"Ref": "T"}, "Version": version},
+                        "Overrides": [{"InstanceType": "m5.large"}, {"InstanceType": "m6i.large", "ImageId": image}]}}}),
+                ),
+                ("T", "AWS::EC2::LaunchTemplate", template(None)),
+            ],
+        )
+    }
+
+    fn fleet(image: &str) -> Outcome {
+        let version = json!({"Fn::GetAtt": ["T", "LatestVersionNumber"]});
+        Cx::check_first(
+            check("E1"),
+            &[
+                (
+                    "F",
+                    "AWS::EC2::EC2Fleet",
+                    json!({"TargetCapacitySpecification": {"TotalTargetCapacity": 1}, "LaunchTemplateConfigs": [{
+                        "LaunchTemplateSpecification": {"LaunchTemplateId": {"Ref": "T"}, "Version": version},
+                        "Overrides": [{"ImageId": image}]}]}),
+                ),
+                ("T", "AWS::EC2::LaunchTemplate", template(Some(AL2023))),
+            ],
+        )
+    }
+
+    #[test]
+    fn an_override_image_is_judged_as_the_launch_templates_image_is() {
+        for image in [
+            S3_IMAGE,
+            "{{resolve:ssm:/aws/service/ami-amazon-linux-latest/amzn-ami-hvm-x86_64-s3}}",
+            "resolve:ssm:arn:aws:ssm:us-east-1::parameter/aws/service/ami-amazon-linux-latest/amzn-ami-minimal-hvm-x86_64-s3:2",
+        ] {
+            fails(&group(image), "Overrides.1.ImageId");
+            fails(&fleet(image), "instance store");
+        }
+        assert!(matches!(group(WINDOWS), Outcome::Gap(ref g) if g.contains("/dev/sda1")));
+        let windows = fleet(WINDOWS);
+        assert!(
+            matches!(windows, Outcome::Gap(ref g) if g.contains("/dev/sda1")),
+            "{windows:?}"
+        );
+        assert!(matches!(group(AL2023), Outcome::Pass(_)));
+        assert!(matches!(fleet(AL2023), Outcome::Pass(_)));
+        // An image known only at deploy may be any: the template maps a root device name.
+        assert!(matches!(
+            group("{{resolve:ssm:/app/image}}"),
+            Outcome::Pass(_)
+        ));
+    }
+
+    fn lattice(kind: &str, subscription: Value) -> Outcome {
+        Cx::check_first(
+            check("F3"),
+            &[
+                ("X", kind, json!({"Name": "records"})),
+                ("A", "AWS::VpcLattice::AccessLogSubscription", subscription),
+                ("L", "AWS::Logs::LogGroup", json!({"RetentionInDays": 365})),
+                ("B", "AWS::S3::Bucket", json!({})),
+            ],
+        )
+    }
+
+    #[test]
+    fn a_lattice_network_or_service_is_logged_by_a_subscription_of_the_app() {
+        let group = json!({"Fn::GetAtt": ["L", "Arn"]});
+        for kind in [super::SERVICE, super::SERVICE_NETWORK] {
+            for target in [
+                json!({"Ref": "X"}),
+                json!({"Fn::GetAtt": ["X", "Arn"]}),
+                json!({"Fn::GetAtt": ["X", "Id"]}),
+                json!({"Fn::Sub": "${X.Arn}"}),
+            ] {
+                let outcome = lattice(
+                    kind,
+                    json!({"ResourceIdentifier": target, "DestinationArn": group}),
+                );
+                assert!(
+                    matches!(outcome, Outcome::Pass(_)),
+                    "{kind} {target}: {outcome:?}"
+                );
+            }
+            let bucket = lattice(
+                kind,
+                json!({"ResourceIdentifier": {"Ref": "X"}, "DestinationArn": {"Fn::GetAtt": ["B", "Arn"]}}),
+            );
+            assert!(matches!(bucket, Outcome::Pass(_)), "{bucket:?}");
+            for target in [
+                json!({"Ref": "L"}),
+                json!({"Fn::Join": ["", [{"Ref": "X"}, "-2"]]}),
+                json!("svc-0123456789abcdef0"),
+            ] {
+                fails(
+                    &lattice(
+                        kind,
+                        json!({"ResourceIdentifier": target, "DestinationArn": group}),
+                    ),
+                    "no `AWS::VpcLattice::AccessLogSubscription`",
+                );
+            }
+            fails(
+                &lattice(
+                    kind,
+                    json!({"ResourceIdentifier": {"Ref": "X"}, "DestinationArn": {"Ref": "AWS::NoValue"}}),
+                ),
+                "DestinationArn",
+            );
+            fails(
+                &lattice(
+                    kind,
+                    json!({"ResourceIdentifier": {"Ref": "X"}, "DestinationArn": "{{resolve:ssm:/d}}"}),
+                ),
+                "DestinationArn",
+            );
+            assert!(matches!(
+                lattice(
+                    kind,
+                    json!({"ResourceIdentifier": {"Ref": "X"}, "DestinationArn": "arn:aws:s3:::elsewhere"})
+                ),
+                Outcome::Gap(_)
+            ));
+        }
+        for kind in ["RESOURCE", "resource", "{{resolve:ssm:/t}}"] {
+            fails(
+                &lattice(
+                    super::SERVICE_NETWORK,
+                    json!({"ResourceIdentifier": {"Ref": "X"}, "DestinationArn": group, "ServiceNetworkLogType": kind}),
+                ),
+                "ServiceNetworkLogType",
+            );
+        }
+        assert!(matches!(
+            lattice(
+                super::SERVICE_NETWORK,
+                json!({"ResourceIdentifier": {"Ref": "X"}, "DestinationArn": group, "ServiceNetworkLogType": "SERVICE"}),
+            ),
+            Outcome::Pass(_)
+        ));
+    }
+
+    /// A service without a subscription of its own is logged by the service networks of the
+    /// template it is associated with, when each logs its services' requests.
+    #[test]
+    fn a_lattice_service_may_be_logged_by_its_service_networks() {
+        let service = |associations: &[Value], log_type: &str| {
+            let mut resources = vec![
+                ("X", super::SERVICE, json!({"Name": "records"})),
+                ("N", super::SERVICE_NETWORK, json!({"Name": "net"})),
+                (
+                    "A",
+                    "AWS::VpcLattice::AccessLogSubscription",
+                    json!({"ResourceIdentifier": {"Ref": "N"}, "DestinationArn": {"Fn::GetAtt": ["L", "Arn"]}, "ServiceNetworkLogType": log_type}),
+                ),
+                ("L", "AWS::Logs::LogGroup", json!({"RetentionInDays": 365})),
+            ];
+            let ids = ["S0", "S1", "S2"];
+            for (i, network) in associations.iter().enumerate() {
+                resources.push((
+                    ids[i],
+                    "AWS::VpcLattice::ServiceNetworkServiceAssociation",
+                    json!({"ServiceIdentifier": {"Fn::GetAtt": ["X", "Arn"]}, "ServiceNetworkIdentifier": network}),
+                ));
+            }
+            Cx::check_first(check("F3"), &resources)
+        };
+        let logged = service(&[json!({"Ref": "N"})], "SERVICE");
+        assert!(
+            matches!(logged, Outcome::Pass(ref p) if p.len() == 2),
+            "{logged:?}"
+        );
+        let absent = "no `AWS::VpcLattice::AccessLogSubscription`";
+        fails(&service(&[], "SERVICE"), absent);
+        fails(&service(&[json!({"Ref": "N"})], "RESOURCE"), absent);
+        fails(
+            &service(
+                &[json!({"Ref": "N"}), json!("sn-0123456789abcdef0")],
+                "SERVICE",
+            ),
+            absent,
+        );
+    }
+
+    /// F6 on a VPC Lattice listener or rule: every group forwarded to is one of the app.
+    #[test]
+    fn a_lattice_listener_or_rule_forwards_only_to_groups_of_the_app() {
+        let group = json!({"Type": "INSTANCE", "Config": {"Port": 443, "Protocol": "HTTPS"}});
+        let judge = |kind: &str, groups: Value, listener: Value| {
+            let action = if kind == super::RULE {
+                "Action"
+            } else {
+                "DefaultAction"
+            };
+            let mut properties = json!({"Protocol": "HTTPS", "ListenerIdentifier": listener});
+            properties[action] = json!({"Forward": {"TargetGroups": groups}});
+            Cx::check_first(
+                check("F6"),
+                &[
+                    ("X", kind, properties),
+                    ("G", "AWS::VpcLattice::TargetGroup", group.clone()),
+                    ("H", "AWS::VpcLattice::TargetGroup", group.clone()),
+                    (
+                        "L",
+                        super::LISTENER,
+                        json!({"Protocol": "HTTPS", "DefaultAction": {"FixedResponse": {"StatusCode": 404}}}),
+                    ),
+                ],
+            )
+        };
+        let own = json!({"Ref": "L"});
+        for kind in [super::LISTENER, super::RULE] {
+            for target in [
+                json!({"Ref": "G"}),
+                json!({"Fn::GetAtt": ["G", "Arn"]}),
+                json!({"Fn::GetAtt": ["G", "Id"]}),
+                json!({"Fn::If": ["C", {"Ref": "G"}, {"Ref": "H"}]}),
+            ] {
+                let outcome = judge(
+                    kind,
+                    json!([{"TargetGroupIdentifier": target, "Weight": 1}]),
+                    own.clone(),
+                );
+                assert!(
+                    matches!(outcome, Outcome::Pass(_)),
+                    "{kind} {target}: {outcome:?}"
+                );
+            }
+            for target in [
+                json!("tg-0123456789abcdef0"),
+                json!({"Ref": "L"}),
+                json!({"Fn::If": ["C", {"Ref": "G"}, "tg-0123456789abcdef0"]}),
+                json!({"Fn::ImportValue": "nobody-exports-this"}),
+            ] {
+                fails(
+                    &judge(
+                        kind,
+                        json!([{"TargetGroupIdentifier": target, "Weight": 1}]),
+                        own.clone(),
+                    ),
+                    "names no `AWS::VpcLattice::TargetGroup`",
+                );
+            }
+            fails(
+                &judge(
+                    kind,
+                    json!([{"Fn::Select": [0, [{"TargetGroupIdentifier": {"Ref": "G"}}]]}]),
+                    own.clone(),
+                ),
+                "no rule can read",
+            );
+        }
+        let elsewhere = judge(
+            super::RULE,
+            json!([{"TargetGroupIdentifier": {"Ref": "G"}, "Weight": 1}]),
+            json!("listener-0123456789abcdef0"),
+        );
+        assert!(matches!(elsewhere, Outcome::Gap(_)), "{elsewhere:?}");
+        // A fixed response reaches no target.
+        assert_eq!(
+            Cx::check_first(
+                check("F6"),
+                &[(
+                    "X",
+                    super::LISTENER,
+                    json!({"Protocol": "HTTPS", "DefaultAction": {"FixedResponse": {"StatusCode": 404}}})
+                )]
+            ),
+            Outcome::NotApplicable
+        );
+    }
+
+    /// F1 on a VPC Lattice listener, decided in review 21: HTTP in any spelling, or a
+    /// protocol read at deploy, fails; TLS passthrough stays a gap (the targets' TLS versions
+    /// are read by no rule; F6 leaves the TCP target group behind it a gap too).
+    #[test]
+    fn a_lattice_listener_serves_https_or_fails() {
+        let f1 = |protocol: Value| {
+            Cx::check_first(
+                check("F1"),
+                &[(
+                    "X",
+                    "AWS::VpcLattice::Listener",
+                    json!({"Protocol": protocol, "DefaultAction": {"FixedResponse": {"StatusCode": 404}}}),
+                )],
+            )
+        };
+        for protocol in [
+            json!("HTTP"),
+            json!(" http "),
+            json!({"Ref": "Protocol"}),
+            json!("{{resolve:ssm:/p}}"),
+        ] {
+            assert!(
+                matches!(f1(protocol.clone()), Outcome::Fail(_)),
+                "{protocol}"
+            );
+        }
+        assert!(matches!(f1(json!("TLS_PASSTHROUGH")), Outcome::Gap(_)));
+        assert!(matches!(f1(json!("HTTPS")), Outcome::Pass(_)));
+    }
+}
