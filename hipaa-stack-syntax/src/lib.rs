@@ -1874,6 +1874,16 @@ const fn secret_file_written_at(b: &[u8], i: usize) -> bool {
     if fed != NOT_FED {
         return fed == FED_WRITTEN;
     }
+    if tee || pass_through_at(b, start) {
+        // Fed by `echo`/`printf` of a word mixing a fetched value with written text
+        // (`echo "$S-hunter2" | tee FILE`; hostile review 22).
+        if let Some(pipe) = pipe_before(b, start) {
+            let stage = skip_blanks(b, command_start(b, pipe));
+            if printed_words_mix_text(b, stage, pipe) {
+                return true;
+            }
+        }
+    }
     if tee {
         return false;
     }
@@ -1940,7 +1950,8 @@ const fn secret_file_written_at(b: &[u8], i: usize) -> bool {
         if b[j] == b'$' && written_before(b, j, j) {
             variable = true;
         } else if expands_at(b, j) {
-            return false;
+            // A fetched value: written only mixed with written text (hostile review 22).
+            return printed_words_mix_text(b, start, i);
         }
         j += 1;
     }
@@ -1961,6 +1972,211 @@ const fn secret_file_written_at(b: &[u8], i: usize) -> bool {
     }
 }
 
+/// Whether the shell word `b[s..e]` mixes an expansion fetched at boot with written text
+/// (hostile review 22: `"$S-hunter2"`, `"hunter2${S}"`, `"x$(fetch)"`): a letter or digit
+/// outside its expansions and escapes of blanks, after an expansion, or before the first
+/// one unless that text is a setting's key (ends with `=` or `:`, as `password=$S` in a
+/// settings file). A variable last given written text is written
+/// ([`written_before`]). A word without an expansion is read by [`written_at`].
+const fn word_mixes_text(b: &[u8], s: usize, e: usize) -> bool {
+    let mut e = e;
+    let mut j = s;
+    let mut expanded = false;
+    let mut before = false;
+    let mut key = false;
+    while j < e {
+        let x = b[j];
+        if x == b'$' && j + 1 < e && !matches!(b[j + 1], b'\'' | b'"') {
+            if written_before(b, j, j) {
+                return true;
+            }
+            if !expanded {
+                // The text before the first expansion, back past quotes: a key?
+                let mut p = j;
+                while p > s && matches!(b[p - 1], b'"' | b'\'') {
+                    p -= 1;
+                }
+                key = p > s && matches!(b[p - 1], b'=' | b':');
+            }
+            expanded = true;
+            j += 1;
+            if b[j] == b'{' || b[j] == b'(' {
+                let (open, close) = if b[j] == b'{' {
+                    (b'{', b'}')
+                } else {
+                    (b'(', b')')
+                };
+                let mut depth = 0;
+                while j < b.len() && b[j] != b'\n' {
+                    if b[j] == open {
+                        depth += 1;
+                    } else if b[j] == close {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    j += 1;
+                }
+                j += 1;
+                if j > e {
+                    e = j;
+                    while e < b.len() && blank(b, e) == 0 && !command_end(b, e) {
+                        e += 1;
+                    }
+                }
+            } else {
+                while j < e && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+                    j += 1;
+                }
+            }
+            continue;
+        }
+        if x == b'`' {
+            expanded = true;
+            j += 1;
+            while j < b.len() && b[j] != b'`' && b[j] != b'\n' {
+                j += 1;
+            }
+            j += 1;
+            // A substitution's blanks do not end the word (`"$(cat FILE)-x"`).
+            if j > e {
+                e = j;
+                while e < b.len() && blank(b, e) == 0 && !command_end(b, e) {
+                    e += 1;
+                }
+            }
+            continue;
+        }
+        if x == b'\\' && j + 1 < e && matches!(b[j + 1], b'n' | b't' | b'r') {
+            j += 2;
+            continue;
+        }
+        if x.is_ascii_alphanumeric() {
+            if expanded {
+                return true;
+            }
+            before = true;
+        }
+        j += 1;
+    }
+    expanded && before && !key
+}
+
+/// Whether the `echo` or `printf` at `start` writes, up to `end`, a word that mixes an
+/// expansion fetched at boot with written text ([`word_mixes_text`]), or a `printf` format
+/// with text of its own beside its conversions given such a value (`printf
+/// '%s-hunter2\n' "$S"`), unless that text is a setting's key (`printf 'password=%s\n'`;
+/// hostile review 22).
+const fn printed_words_mix_text(b: &[u8], start: usize, end: usize) -> bool {
+    let printf = word_at(b, start, b"printf");
+    if !(printf || word_at(b, start, b"echo")) {
+        return false;
+    }
+    let (_, mut k) = next_word(b, start);
+    let mut format = printf;
+    loop {
+        let (s, e) = next_word(b, k);
+        if s == e || s >= end {
+            return false;
+        }
+        k = e;
+        if is_flag(b, s, e) {
+            continue;
+        }
+        if format {
+            format = false;
+            if word_mixes_text(b, s, e) {
+                return true;
+            }
+            // The format's own text: letters or digits beside its conversions (`%s`,
+            // `%-10s`) and escapes, not ending as a key before its first conversion.
+            let mut j = s;
+            let mut converted = false;
+            let mut before = false;
+            let mut key = false;
+            while j < e {
+                let x = b[j];
+                if x == b'%' && j + 1 < e {
+                    j += 1;
+                    if b[j] == b'%' {
+                        j += 1;
+                        continue;
+                    }
+                    if !converted {
+                        let mut p = j - 1;
+                        while p > s && matches!(b[p - 1], b'"' | b'\'') {
+                            p -= 1;
+                        }
+                        key = p > s && matches!(b[p - 1], b'=' | b':');
+                    }
+                    while j < e && matches!(b[j], b'-' | b'+' | b'#' | b'0'..=b'9' | b'.') {
+                        j += 1;
+                    }
+                    converted = true;
+                    j += 1;
+                    continue;
+                }
+                if x == b'\\' && j + 1 < e && matches!(b[j + 1], b'n' | b't' | b'r') {
+                    j += 2;
+                    continue;
+                }
+                if x.is_ascii_alphanumeric() {
+                    if converted {
+                        return true;
+                    }
+                    before = true;
+                }
+                j += 1;
+            }
+            if converted && before && !key {
+                return true;
+            }
+            continue;
+        }
+        if word_mixes_text(b, s, e) {
+            return true;
+        }
+    }
+}
+
+/// Whether the here-document at `i` (`<<`) holds one line, one word that mixes an expansion
+/// fetched at boot with written text ([`word_mixes_text`]; hostile review 22: `cat >
+/// /etc/app/db_password <<EOF` / `$S-hunter2` / `EOF`). A settings file (`[client]` /
+/// `password=$S`, `password: $S`) is not one such word.
+const fn here_document_word_mixes_text(b: &[u8], i: usize) -> bool {
+    let mut k = i;
+    while k < b.len() && b[k] != b'\n' {
+        k += 1;
+    }
+    let mut s = k + 1;
+    while s < b.len() && matches!(b[s], b' ' | b'\t') {
+        s += 1;
+    }
+    let mut e = s;
+    while e < b.len() && !matches!(b[e], b' ' | b'\t' | b'\n' | b'\r') {
+        e += 1;
+    }
+    // One word on the line, and the delimiter's line next (a line of one word without
+    // an expansion, the delimiter being such a word).
+    let mut t = e;
+    while t < b.len() && matches!(b[t], b' ' | b'\t' | b'\r') {
+        t += 1;
+    }
+    if !(t < b.len() && b[t] == b'\n') {
+        return false;
+    }
+    let mut d = t + 1;
+    while d < b.len() && b[d] == b'\t' {
+        d += 1;
+    }
+    let mut de = d;
+    while de < b.len() && name_byte(b[de]) {
+        de += 1;
+    }
+    de > d && (de == b.len() || matches!(b[de], b'\n' | b'\r')) && word_mixes_text(b, s, e)
+}
+
 /// What [`input_written`] finds: no input of the command's own, input that is written text,
 /// or input of another kind (fetched at boot).
 const NOT_FED: u8 = 0;
@@ -1976,14 +2192,17 @@ const fn input_written(b: &[u8], start: usize) -> u8 {
     while h < b.len() && !command_end(b, h) {
         if at_exactly(b, h, b"<<<") {
             let v = skip_blanks(b, h + 3);
-            return if v < b.len() && written_at(b, v) {
+            return if v < b.len() && (written_at(b, v) || word_mixes_text(b, v, next_word(b, v).1))
+            {
                 FED_WRITTEN
             } else {
                 FED_OTHERWISE
             };
         }
         if at_exactly(b, h, b"<<") {
-            return if !here_document_expands(b, h) && here_document_holds_text(b, h) {
+            return if (!here_document_expands(b, h) && here_document_holds_text(b, h))
+                || here_document_word_mixes_text(b, h)
+            {
                 FED_WRITTEN
             } else {
                 FED_OTHERWISE
@@ -4892,7 +5111,16 @@ const fn flag_value_written(b: &[u8], v: usize, takes: Takes) -> bool {
 
 /// Whether one of `flags` is given a written value in the command whose words start at
 /// `after` (up to the end of the command).
+///
+/// A tool named as an element of a Python list (`["mysql", "-u", "app", "-p"]`: `after`
+/// is at the `,` after the quote; in the shell, `"mysql",` names no tool) has one word in
+/// each element: a flag's value is attached inside its element (`"-phunter2"`) or joined
+/// to it by Python (`"-p" "hunter2"`, `"-p" + "hunter2"`), or is the next element for a
+/// flag that takes it spaced. `"-p",` alone has none, as `mysql -p` has none (hostile
+/// review 22).
 const fn flags_written(b: &[u8], after: usize, flags: &[Flag]) -> bool {
+    let list =
+        after > 0 && after < b.len() && b[after] == b',' && matches!(b[after - 1], b'"' | b'\'');
     let mut k = after;
     while k < b.len() && !command_end(b, k) {
         // A flag starts a word: after a space between words, or a `,` of a brace
@@ -4904,12 +5132,29 @@ const fn flags_written(b: &[u8], after: usize, flags: &[Flag]) -> bool {
             let e = match_word(b, k, flag.name.as_bytes(), false);
             if e != 0 {
                 let q = skip_quotes(b, e);
+                // In a list, the flag's element ends at its closing quote.
+                let closed = list && q > e && q < b.len();
                 let value = if q < b.len() && b[q] == b'=' {
                     Some(q + 1)
+                } else if flag.spaced && closed && b[q] == b',' {
+                    Some(skip_blanks(b, q + 1))
                 } else if flag.spaced && blank(b, q) > 0 {
                     Some(skip_blanks(b, q))
+                } else if closed && matches!(b[q], b',' | b']' | b')') {
+                    None
                 } else if flag.attached && q < b.len() && blank(b, q) == 0 && !command_end(b, q) {
                     Some(e)
+                } else if flag.attached && closed {
+                    // `"-p" "hunter2"` and `"-p" + "hunter2"`: one string to Python.
+                    let mut n = skip_blanks(b, q);
+                    if n < b.len() && b[n] == b'+' {
+                        n = skip_blanks(b, n + 1);
+                    }
+                    if n < b.len() && matches!(b[n], b'"' | b'\'') {
+                        Some(n)
+                    } else {
+                        None
+                    }
                 } else {
                     None
                 };
@@ -8994,11 +9239,11 @@ const fn python_print_written_at(b: &[u8], i: usize) -> bool {
         q += 1;
     }
     if q < b.len() && matches!(b[q], b'"' | b'\'') {
-        python_string_written(b, q, 4)
+        !python_only_fetched(b, v, first_end)
     } else {
         v < first_end
             && (b[v].is_ascii_alphabetic() || b[v] == b'_')
-            && !python_value_fetched(b, v, first_end, 4)
+            && !python_only_fetched(b, v, first_end)
     }
 }
 
@@ -9068,28 +9313,16 @@ const fn python_file_written_at(b: &[u8], i: usize) -> bool {
     while q < v + 2 && q < b.len() && matches!(lower!(b[q]), b'b' | b'r' | b'u' | b'f') {
         q += 1;
     }
+    // To the end of the argument: its `,` or the call's `)`. Blanks and their escapes
+    // around fetched values are no written text (`f"{s}\n"`, `"%s\n" % s`, `s + "\n"`;
+    // hostile review 22).
+    let close = python_operand_end(b, v, line_end_of(b, v), true, false);
     let written = if q < b.len() && matches!(b[q], b'"' | b'\'') {
-        python_string_written(b, q, 4)
+        !python_only_fetched(b, v, close)
     } else {
-        // To the end of the argument: its `,` or the call's `)`.
-        let mut close = v;
-        let mut depth = 0;
-        while close < b.len() && b[close] != b'\n' {
-            if matches!(b[close], b'(' | b'[') {
-                depth += 1;
-            } else if matches!(b[close], b')' | b']') {
-                if depth == 0 {
-                    break;
-                }
-                depth -= 1;
-            } else if b[close] == b',' && depth == 0 {
-                break;
-            }
-            close += 1;
-        }
         v < b.len()
             && (b[v].is_ascii_alphabetic() || b[v] == b'_')
-            && !python_value_fetched(b, v, close, 4)
+            && !python_only_fetched(b, v, close)
     };
     if !written {
         return false;
@@ -9734,7 +9967,8 @@ const fn python_variable_fetched(b: &[u8], s: usize, e: usize, limit: usize, dep
 /// Whether the Python string whose quote is at `q` (after its prefix) writes text: a
 /// character outside its fields, or, in an f-string (a prefix with `f`), a field the check
 /// cannot follow to a fetched value (`f"{'hunter2'}"`, `f"{pw}"` after `pw = "hunter2"`;
-/// hostile review 20). A plain string is written when it is not empty.
+/// hostile review 20). A plain string is written when it holds more than blanks and the
+/// escapes of a new line, a carriage return or a tab (hostile review 22).
 const fn python_string_written(b: &[u8], q: usize, depth: u8) -> bool {
     let mut f = q;
     while f > 0
@@ -9746,9 +9980,12 @@ const fn python_string_written(b: &[u8], q: usize, depth: u8) -> bool {
         f -= 1;
     }
     let mut formatted = false;
+    let mut raw = false;
     while f < q {
         if lower!(b[f]) == b'f' {
             formatted = true;
+        } else if lower!(b[f]) == b'r' {
+            raw = true;
         }
         f += 1;
     }
@@ -9762,6 +9999,12 @@ const fn python_string_written(b: &[u8], q: usize, depth: u8) -> bool {
         }
         if x == b'\n' && !triple {
             return false;
+        }
+        // The escape of a new line, a carriage return or a tab is no written text
+        // (`f"{pw}\n"`; hostile review 22); in a raw string it is a backslash.
+        if x == b'\\' && !raw && j + 1 < b.len() && matches!(b[j + 1], b'n' | b'r' | b't') {
+            j += 2;
+            continue;
         }
         if formatted && x == b'{' {
             if j + 1 < b.len() && b[j + 1] == b'{' {
@@ -9797,6 +10040,180 @@ const fn python_string_written(b: &[u8], q: usize, depth: u8) -> bool {
         j += 1;
     }
     false
+}
+
+/// The end of the Python operand at `j` (a string, a name and its calls and subscripts):
+/// its first `+` when `plus`, or `,` when `comma`, outside brackets and quotes, or a
+/// closing bracket it did not open, or `end`.
+const fn python_operand_end(b: &[u8], j: usize, end: usize, comma: bool, plus: bool) -> usize {
+    let mut k = j;
+    let mut depth = 0;
+    while k < end {
+        let x = b[k];
+        if matches!(x, b'"' | b'\'') {
+            k += 1;
+            while k < end && b[k] != x {
+                if b[k] == b'\\' {
+                    k += 1;
+                }
+                k += 1;
+            }
+        } else if matches!(x, b'(' | b'[' | b'{') {
+            depth += 1;
+        } else if matches!(x, b')' | b']' | b'}') {
+            if depth == 0 {
+                return k;
+            }
+            depth -= 1;
+        } else if depth == 0 && ((plus && x == b'+') || (comma && x == b',')) {
+            return k;
+        }
+        k += 1;
+    }
+    end
+}
+
+/// Whether the Python operand `b[v..end]` is fetched at boot ([`python_value_fetched`]),
+/// or is a fetched variable given to its own methods with nothing written beside it
+/// (`pw.strip()`, `pw.encode("utf-8")`: [`python_fetch_picked`]).
+const fn python_operand_fetched(b: &[u8], v: usize, end: usize) -> bool {
+    if python_value_fetched(b, v, end, 4) {
+        return true;
+    }
+    let mut ne = v;
+    while ne < end && name_byte(b[ne]) {
+        ne += 1;
+    }
+    ne > v
+        && ne < end
+        && b[ne] == b'.'
+        && python_variable_fetched(b, v, ne, v, 4)
+        && python_fetch_picked(b, v, end, 4)
+}
+
+/// Whether the Python expression `b[v..end]` gives only values fetched at boot, with
+/// nothing written of its own but blanks and the escapes of a new line, a carriage return
+/// or a tab (hostile review 22): operands joined by `+`, each a fetched value
+/// ([`python_value_fetched`]), a string that writes nothing ([`python_string_written`]:
+/// `f"{pw}\n"`, `"\n"`), or a template of placeholders and blanks given fetched values
+/// (`"%s\n" % pw`, `"%s\n" % (pw,)`, `"{}\n".format(pw)`). `pw + "x\n"` and
+/// `"%sx\n" % pw` write text.
+const fn python_only_fetched(b: &[u8], v: usize, end: usize) -> bool {
+    let mut j = v;
+    loop {
+        j = skip_blanks(b, j);
+        if j >= end {
+            return false;
+        }
+        let mut q = j;
+        while q < end && q < j + 2 && matches!(lower!(b[q]), b'b' | b'r' | b'u' | b'f') {
+            q += 1;
+        }
+        if q < end && matches!(b[q], b'"' | b'\'') {
+            let quote = b[q];
+            let mut se = q + 1;
+            while se < end && b[se] != quote {
+                if b[se] == b'\\' {
+                    se += 1;
+                }
+                se += 1;
+            }
+            if se >= end {
+                return false;
+            }
+            let after = skip_blanks(b, se + 1);
+            let percent = after < end && b[after] == b'%';
+            let format = at_exactly(b, after, b".format(");
+            if percent || format {
+                // A template: placeholders, blanks and the escapes of blanks only.
+                if q > j && (lower!(b[j]) == b'f' || lower!(b[q - 1]) == b'f') {
+                    return false;
+                }
+                let mut t = q + 1;
+                while t < se {
+                    let x = b[t];
+                    if matches!(x, b' ' | b'\t') {
+                        t += 1;
+                    } else if t + 1 < se
+                        && ((x == b'\\' && matches!(b[t + 1], b'n' | b'r' | b't'))
+                            || (percent && x == b'%' && b[t + 1] == b's'))
+                    {
+                        // The escape of a blank, or a `%s` placeholder.
+                        t += 2;
+                    } else if format && x == b'{' {
+                        t += 1;
+                        while t < se && b[t].is_ascii_digit() {
+                            t += 1;
+                        }
+                        if !(t < se && b[t] == b'}') {
+                            return false;
+                        }
+                        t += 1;
+                    } else {
+                        return false;
+                    }
+                }
+                // Its values: one operand, or a tuple or the call's arguments.
+                let mut a = if percent {
+                    skip_blanks(b, after + 1)
+                } else {
+                    after + 8
+                };
+                let tuple = format || (a < end && b[a] == b'(');
+                if percent && tuple {
+                    a += 1;
+                }
+                loop {
+                    a = skip_blanks(b, a);
+                    if tuple && a < end && b[a] == b')' {
+                        j = a + 1;
+                        break;
+                    }
+                    let ae = python_operand_end(b, a, end, tuple, true);
+                    let mut last = ae;
+                    while last > a && matches!(b[last - 1], b' ' | b'\t') {
+                        last -= 1;
+                    }
+                    if !python_operand_fetched(b, a, last) {
+                        return false;
+                    }
+                    if !tuple {
+                        j = ae;
+                        break;
+                    }
+                    a = ae;
+                    if a < end && b[a] == b',' {
+                        a += 1;
+                    } else if !(a < end && b[a] == b')') {
+                        return false;
+                    }
+                }
+            } else {
+                if python_string_written(b, q, 4) {
+                    return false;
+                }
+                j = se + 1;
+            }
+        } else {
+            let oe = python_operand_end(b, j, end, false, true);
+            let mut last = oe;
+            while last > j && matches!(b[last - 1], b' ' | b'\t') {
+                last -= 1;
+            }
+            if !python_operand_fetched(b, j, last) {
+                return false;
+            }
+            j = oe;
+        }
+        j = skip_blanks(b, j);
+        if j >= end {
+            return true;
+        }
+        if b[j] != b'+' {
+            return false;
+        }
+        j += 1;
+    }
 }
 
 /// Whether the value given at `end` to a name whose secret word is at `i` is a field of a

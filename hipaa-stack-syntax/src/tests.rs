@@ -3767,3 +3767,139 @@ mod user_data_setters_and_fed_input_in_const_evaluation {
         assert_eq!(PROBLEM, None);
     }
 }
+
+/// Hostile review 22: false refusals of Python (`mysql -p` as a list element, blanks and
+/// their escapes around a fetched value) and shell writes of a word mixing a fetched
+/// variable with written text into a file named like a secret.
+mod user_data_hostile_review_22 {
+    use super::*;
+
+    const PY_FETCH: &str = "import subprocess, boto3\npw = boto3.client(\"secretsmanager\").get_secret_value(SecretId=\"db\")[\"SecretString\"]\n";
+    const SH_FETCH: &str = "S=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\n";
+
+    /// `"-p"` alone as an element of a Python list makes mysql read the password, as
+    /// `mysql -p` does in the shell; a value attached or joined to it is passed by flag.
+    #[test]
+    fn python_mysql_p_without_a_value_passes_and_with_one_is_refused() {
+        for line in [
+            "p = subprocess.Popen([\"mysql\", \"-u\", \"app\", \"-p\"], stdin=subprocess.PIPE)\np.communicate(input=pw.encode())",
+            "subprocess.run([\"mysql\", \"-p\", \"ehr\"], input=pw, text=True)",
+            "subprocess.run(['mysql','-p','ehr'], input=pw, text=True)",
+            "subprocess.run([\"mysqldump\", \"-u\", \"app\", \"--password\", \"ehr\"], input=pw, text=True)",
+            "subprocess.run((\"mariadb\", \"-p\"), input=pw, text=True)",
+            "subprocess.run([\"mysql\", \"-p\" + pw, \"ehr\"])",
+        ] {
+            let text = format!("{PY_FETCH}{line}\n");
+            assert_eq!(user_data_problem(&text), None, "{text:?}");
+        }
+        for line in [
+            "subprocess.run([\"mysql\", \"-phunter2\", \"ehr\"])",
+            "subprocess.run([\"mysql\", \"--password=hunter2\", \"ehr\"])",
+            "subprocess.run([\"mysql\", \"-p\" \"hunter2\", \"ehr\"])",
+            "subprocess.run([\"mysql\", \"-p\" + \"hunter2\", \"ehr\"])",
+            "subprocess.run(['mysql', '-p''hunter2'])",
+            "subprocess.run([\"sshpass\", \"-p\", \"hunter2\", \"ssh\", \"db\"])",
+        ] {
+            let text = format!("{PY_FETCH}{line}\n");
+            assert_eq!(user_data_problem(&text), Some(COMMAND_PASSWORD), "{text:?}");
+        }
+        // Written text fed to the prompt is still refused.
+        let text = format!(
+            "{PY_FETCH}subprocess.run([\"mysql\", \"-p\", \"ehr\"], input=\"hunter2\", text=True)\n"
+        );
+        assert_eq!(user_data_problem(&text), Some(FED_PASSWORD), "{text:?}");
+        // In the shell, `"mysql",` names no tool: the shell reading stands.
+        assert_eq!(
+            user_data_problem("mysql -u app -p\",hunter2\" ehr\n"),
+            Some(COMMAND_PASSWORD)
+        );
+    }
+
+    /// Blanks and the escapes of blanks around a fetched value, in an f-string, a `%` or
+    /// `format` template or a `+` concatenation, are no written text; a letter is.
+    #[test]
+    fn python_blanks_around_a_fetched_value_pass_and_text_is_refused() {
+        for value in [
+            "f\"{pw}\\n\"",
+            "f'{pw}\\r\\n'",
+            "f\"\\t{pw} \\n\"",
+            "\"%s\\n\" % pw",
+            "\"%s\\n\" % (pw,)",
+            "\"{}\\n\".format(pw)",
+            "\"{0}\\n\".format(pw.strip())",
+            "pw + \"\\n\"",
+            "pw.strip() + '\\n'",
+            "\"\\n\" + pw + \"\\n\"",
+        ] {
+            for use_ in [
+                "open('/etc/app/db_password', 'w').write(VALUE)",
+                "with open(\"/etc/app/db_password\", \"w\") as f:\n    f.write(VALUE)",
+                "pathlib.Path(\"/run/secrets/token\").write_text(VALUE)",
+                "print(VALUE, file=open(\"/etc/app/db_password\", \"w\"))",
+            ] {
+                let text = format!("{PY_FETCH}{}\n", use_.replace("VALUE", value));
+                assert_eq!(user_data_problem(&text), None, "{text:?}");
+            }
+        }
+        for value in [
+            "f\"{pw}x\\n\"",
+            "rf\"{pw}\\n\"",
+            "\"%sx\\n\" % pw",
+            "\"%s\\n\" % \"hunter2\"",
+            "\"{}-hunter2\\n\".format(pw)",
+            "pw + \"hunter2\"",
+            "f\"{pw}\" + \"hunter2\"",
+            "\"hunter2\\n\"",
+            "\"%s%s\" % (pw, \"x\")",
+        ] {
+            for use_ in [
+                "open('/etc/app/db_password', 'w').write(VALUE)",
+                "print(VALUE, file=open(\"/etc/app/db_password\", \"w\"))",
+            ] {
+                let text = format!("{PY_FETCH}{}\n", use_.replace("VALUE", value));
+                assert_eq!(user_data_problem(&text), Some(SECRET_FILE), "{text:?}");
+            }
+        }
+    }
+
+    /// A word that mixes a fetched variable with written text, written into a file named
+    /// like a secret by `echo`, `printf`, `tee` or a here-document, is written text.
+    #[test]
+    fn shell_writes_of_text_mixed_with_a_fetched_variable_are_refused() {
+        for line in [
+            "echo \"$S-hunter2\" > /etc/app/db_password",
+            "echo \"hunter2${S}\" > /etc/app/db_password",
+            "echo -n \"${S}_x\" >> /etc/app/db_password",
+            "echo \"$(cat /run/x)-hunter2\" > /etc/app/db_password",
+            "printf \"$S-hunter2\" > /etc/app/db_password",
+            "printf '%s-hunter2\\n' \"$S\" > /etc/app/db_password",
+            "printf 'x%s' \"$S\" > /run/secrets/token",
+            "echo \"$S-hunter2\" | sudo tee /etc/app/db_password > /dev/null",
+            "printf '%shunter2' \"$S\" | tee -a /etc/app/api_key",
+            "tee /etc/app/db_password <<< \"$S-hunter2\"",
+            "cat > /etc/app/db_password <<EOF\n$S-hunter2\nEOF",
+            "cat > /run/secrets/token <<-EOF\n\thunter2${S}\n\tEOF",
+        ] {
+            let text = format!("{SH_FETCH}{line}\n");
+            assert_eq!(user_data_problem(&text), Some(SECRET_FILE), "{text:?}");
+        }
+        for line in [
+            "echo \"$S\" > /etc/app/db_password",
+            "echo \"$S\\n\" > /etc/app/db_password",
+            "echo -n \"${S}\" > /etc/app/db_password",
+            "printf '%s\\n' \"$S\" > /etc/app/db_password",
+            "printf \"%s\" \"$S\" | tee /etc/app/db_password",
+            "tee /etc/app/db_password <<< \"$S\"",
+            "cat > /etc/app/db_password <<EOF\n$S\nEOF",
+            "cat > /etc/app/db_password <<EOF\n[client]\npassword=$S\nEOF",
+            "cat > /etc/app/db_password <<EOF\npassword: $S\nEOF",
+            "cat > /etc/app/db_password <<EOF\npassword=$S\nEOF",
+            "echo \"$S-hunter2\" > /etc/app/app.conf",
+            "echo \"admin:$S\" | chpasswd",
+            "echo password: \"$S\" > /etc/app/db_password",
+        ] {
+            let text = format!("{SH_FETCH}{line}\n");
+            assert_eq!(user_data_problem(&text), None, "{text:?}");
+        }
+    }
+}

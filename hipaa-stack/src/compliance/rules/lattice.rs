@@ -32,8 +32,8 @@ const SUBSCRIPTION: &str = "AWS::VpcLattice::AccessLogSubscription";
 
 /// F3 of a service network or a service: an access log subscription of the app names it in
 /// `ResourceIdentifier` (its `Ref`, which is its ARN, or its `Fn::GetAtt` `Arn` or `Id`,
-/// however written: [`super::meaning::names`], in its own template; the import of an
-/// export of it, in another stack), and logs to a destination of the app. A subscription of
+/// however written: [`identifies`], in its own template; the import of an export of one of
+/// these, in another stack), and logs to a destination of the app. A subscription of
 /// a service network must log its services' requests: `ServiceNetworkLogType` left out or
 /// `SERVICE` ("Log type of the service network", SERVICE or RESOURCE; a RESOURCE log
 /// records the access to resource configurations, not the requests to services); a type
@@ -44,13 +44,19 @@ const SUBSCRIPTION: &str = "AWS::VpcLattice::AccessLogSubscription";
 /// subscriptions, one that passes is enough; else the best found is reported.
 pub(super) fn access_logged(cx: &Cx<'_>) -> Outcome {
     let network = cx.resource.type_name() == SERVICE_NETWORK;
-    let exports = cx.own_exports();
+    // The exports of this template that identify it (hostile review 22: an export of its
+    // `Name`, or of text joined onto its ARN, names no service network or service).
+    let exports: Vec<&str> = super::arn::exports_of(cx.template, cx.id())
+        .into_iter()
+        .filter(|(_, value)| identifies(value, cx.id()))
+        .map(|(name, _)| name)
+        .collect();
     let mut found: Vec<Outcome> = Vec::new();
     for (home, subscription) in cx.everywhere(SUBSCRIPTION) {
         let p = subscription.properties();
         let target = &p["ResourceIdentifier"];
         let names_it = match home {
-            None => super::meaning::names(target, cx.id()),
+            None => identifies(target, cx.id()),
             Some(_) => target
                 .get("Fn::ImportValue")
                 .and_then(text)
@@ -99,6 +105,46 @@ pub(super) fn access_logged(cx: &Cx<'_>) -> Outcome {
             cx.id()
         )),
     }
+}
+
+/// Whether `value` is wholly the identifier of the service network or service `id` that
+/// `ResourceIdentifier` takes, "The ID or ARN of the service network or service": its `Ref`
+/// (its ARN) or its `Arn` or `Id` attribute ([`super::meaning::names`]), and no other
+/// attribute of it (its `Name`, `CreatedAt`, …), however written (`Fn::GetAtt` as a list or
+/// as text, `${id.Attribute}` in an `Fn::Sub`).
+fn identifies(value: &Value, id: &str) -> bool {
+    fn attributes<'v>(value: &'v Value, id: &str, found: &mut Vec<&'v str>) {
+        match value {
+            Value::Object(map) => {
+                match map.get("Fn::GetAtt") {
+                    Some(Value::Array(a)) if a.first().and_then(Value::as_str) == Some(id) => {
+                        found.push(a.get(1).and_then(Value::as_str).unwrap_or(""));
+                    }
+                    Some(Value::String(s)) => {
+                        if let Some((r, attribute)) = s.split_once('.')
+                            && r == id
+                        {
+                            found.push(attribute);
+                        }
+                    }
+                    _ => {}
+                }
+                map.values().for_each(|v| attributes(v, id, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| attributes(v, id, found)),
+            Value::String(s) => {
+                let prefix = format!("${{{id}.");
+                for (at, _) in s.match_indices(&prefix) {
+                    let rest = &s[at + prefix.len()..];
+                    found.push(rest.split('}').next().unwrap_or(""));
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    attributes(value, id, &mut found);
+    super::meaning::names(value, id) && found.iter().all(|a| matches!(a.trim(), "Arn" | "Id"))
 }
 
 /// A service without a subscription of its own whose requests are still logged: the
@@ -762,5 +808,127 @@ mod review21_tests {
         }
         assert!(matches!(f1(json!("TLS_PASSTHROUGH")), Outcome::Gap(_)));
         assert!(matches!(f1(json!("HTTPS")), Outcome::Pass(_)));
+    }
+}
+
+/// Hostile review 22: F3 across the stacks of an app, where a subscription in one stack
+/// names a service network or service of another only through the import of its export.
+#[cfg(test)]
+mod review22_tests {
+    use serde_json::{Value, json};
+
+    use crate::cfn::{Expr, Output, Template};
+    use crate::compliance::Status;
+
+    /// The network stack: service network `X` and, as a decoy, service network `Y`, each
+    /// exported as these outputs `(export name, value)`.
+    fn network_stack(outputs: Vec<(&str, Expr)>) -> Template {
+        let mut template = crate::testing::raw_template(&[
+            ("X", super::SERVICE_NETWORK, json!({"Name": "records"})),
+            ("Y", super::SERVICE_NETWORK, json!({"Name": "other"})),
+        ]);
+        template.outputs = outputs
+            .into_iter()
+            .enumerate()
+            .map(|(i, (export, value))| Output {
+                name: format!("Out{i}"),
+                value,
+                description: None,
+                export: Some(export.to_owned()),
+            })
+            .collect();
+        template
+    }
+
+    /// F3 on `X` of the network stack, whose only subscription is in the logs stack and
+    /// names `target`, logging to a log group of that stack.
+    fn f3(outputs: Vec<(&str, Expr)>, target: Value) -> Vec<Status> {
+        let network = network_stack(outputs);
+        let logs = crate::testing::raw_template(&[
+            (
+                "A",
+                "AWS::VpcLattice::AccessLogSubscription",
+                json!({"ResourceIdentifier": target, "DestinationArn": {"Fn::GetAtt": ["L", "Arn"]}}),
+            ),
+            ("L", "AWS::Logs::LogGroup", json!({"RetentionInDays": 365})),
+        ]);
+        crate::testing::statuses(&[("net", &network), ("logs", &logs)], "F3", "X")
+    }
+
+    fn arn_of_x() -> Vec<(&'static str, Expr)> {
+        vec![
+            ("net:XArn", Expr::get_att("X", "Arn")),
+            ("net:XId", Expr::get_att("X", "Id")),
+            ("net:XRef", Expr::reference("X")),
+            ("net:XName", Expr::get_att("X", "Name")),
+            (
+                "net:XJoined",
+                Expr::join([Expr::reference("X"), Expr::lit("-2")]),
+            ),
+            ("net:YArn", Expr::get_att("Y", "Arn")),
+        ]
+    }
+
+    #[test]
+    fn a_subscription_in_another_stack_logs_a_network_it_imports() {
+        for export in ["net:XArn", "net:XId", "net:XRef"] {
+            let found = f3(arn_of_x(), json!({"Fn::ImportValue": export}));
+            assert!(
+                matches!(found.as_slice(), [Status::Enforced { .. }]),
+                "{export}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_subscription_in_another_stack_importing_another_export_does_not() {
+        for export in [
+            "net:YArn",
+            "nobody-exports-this",
+            "net:XName",
+            "net:XJoined",
+        ] {
+            let found = f3(arn_of_x(), json!({"Fn::ImportValue": export}));
+            assert!(
+                matches!(found.as_slice(), [Status::Failed { finding }]
+                    if finding.contains("no `AWS::VpcLattice::AccessLogSubscription`")),
+                "{export}: {found:?}"
+            );
+        }
+        // In its own stack too, an attribute that is no identifier names nothing.
+        for target in [
+            json!({"Fn::GetAtt": ["X", "Name"]}),
+            json!({"Fn::GetAtt": "X.Name"}),
+            json!({"Fn::Sub": "${X.Name}"}),
+        ] {
+            let mut resources: Vec<(&str, &str, Value)> = vec![
+                ("X", super::SERVICE_NETWORK, json!({"Name": "records"})),
+                (
+                    "A",
+                    "AWS::VpcLattice::AccessLogSubscription",
+                    json!({"ResourceIdentifier": target, "DestinationArn": {"Fn::GetAtt": ["L", "Arn"]}}),
+                ),
+                ("L", "AWS::Logs::LogGroup", json!({"RetentionInDays": 365})),
+            ];
+            let one = crate::testing::raw_template(&resources);
+            let found = crate::testing::statuses(&[("s", &one)], "F3", "X");
+            assert!(
+                matches!(found.as_slice(), [Status::Failed { .. }]),
+                "{target}: {found:?}"
+            );
+            resources[1].2["ResourceIdentifier"] = json!({"Fn::Sub": "${X.Id}"});
+            let one = crate::testing::raw_template(&resources);
+            let found = crate::testing::statuses(&[("s", &one)], "F3", "X");
+            assert!(
+                matches!(found.as_slice(), [Status::Enforced { .. }]),
+                "{found:?}"
+            );
+        }
+        // A `Ref` in the other stack names that stack's resource, not this one.
+        let found = f3(arn_of_x(), json!({"Ref": "X"}));
+        assert!(
+            matches!(found.as_slice(), [Status::Failed { .. }]),
+            "{found:?}"
+        );
     }
 }

@@ -385,7 +385,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "the database's parameter group forces TLS",
         types: DB_OR_CLUSTER,
         controls: &["164.312(e)(1)"],
-        fix: "use a `DBParameterGroup` of this template with `rds.force_ssl` = 1 (PostgreSQL) or `require_secure_transport` = 1 (MySQL), and allow no TLS before 1.2 (`ssl_min_protocol_version` TLSv1.2 or later, `tls_version` without TLSv1 or TLSv1.1, SQL Server's `rds.tls10` and `rds.tls11` disabled, and its `rds.rc4` and `rds.3des168` not enabled nor `rds.diffie-hellman-min-key-bit-length` under 2048); RDS for Oracle: name an option group of this template with the `NATIVE_NETWORK_ENCRYPTION` option, `SQLNET.ENCRYPTION_SERVER` and `SQLNET.CRYPTO_CHECKSUM_SERVER` REQUIRED and `SQLNET.ALLOW_WEAK_CRYPTO` FALSE (or only AES and SHA algorithms listed; the `SSL` option leaves the plain port open); RDS for Db2: set `db2comm` to SSL alone",
+        fix: "use a `DBParameterGroup` of this template with `rds.force_ssl` = 1 (PostgreSQL) or `require_secure_transport` = 1 (MySQL), and allow no TLS before 1.2 (`ssl_min_protocol_version` TLSv1.2 or later, `tls_version` without TLSv1 or TLSv1.1, SQL Server's `rds.tls10`, `rds.tls11`, `rds.rc4` and `rds.3des168` disabled, which older minor versions turn on by default, and its `rds.diffie-hellman-min-key-bit-length` not under 2048); RDS for Oracle: name an option group of this template with the `NATIVE_NETWORK_ENCRYPTION` option, `SQLNET.ENCRYPTION_SERVER` and `SQLNET.CRYPTO_CHECKSUM_SERVER` REQUIRED and `SQLNET.ALLOW_WEAK_CRYPTO` FALSE (or only AES and SHA algorithms listed; the `SSL` option leaves the plain port open); RDS for Db2: set `db2comm` to SSL alone",
         packs: packs(None, None, None),
         check: r12,
     },
@@ -3172,8 +3172,8 @@ fn tls_parameters(cx: &Cx<'_>) -> &'static [&'static str] {
 /// PostgreSQL documentation, "Connections and Authentication", SSL), the protocols of MySQL,
 /// MariaDB and Aurora MySQL (`tls_version`, a comma-separated list: one that names
 /// `TLSv1` or `TLSv1.1`), and SQL Server's `rds.tls10` and `rds.tls11` `enabled` (RDS user
-/// guide, "Configuring security protocols and ciphers" of SQL Server). A value no rule can
-/// read before deploy may name either.
+/// guide, "Configuring security protocols and ciphers" of SQL Server), SQL Server's names read
+/// in any case. A value no rule can read before deploy may name either.
 fn older_tls_allowed(group: &Resource) -> Option<String> {
     let parameters = &group.properties()["Parameters"];
     let id = group.logical_id();
@@ -3194,6 +3194,22 @@ fn older_tls_allowed(group: &Resource) -> Option<String> {
             "parameter group `{id}` sets `{key}` to {value}, which no rule can read before deploy: it may admit TLS 1.0 or 1.1; write a value of TLS 1.2 or later"
         )
     };
+    // SQL Server's parameters, each spelling of the name in any case: which of two
+    // spellings RDS applies is not shown, so each is read.
+    let spellings = |key: &str| -> Vec<(String, Result<String, String>)> {
+        sqlserver_parameter(group, key)
+            .into_iter()
+            .map(|(k, v)| {
+                (
+                    k.to_owned(),
+                    text(v)
+                        .filter(|t| !super::identity::dynamic(t))
+                        .map(|t| t.trim().to_ascii_lowercase())
+                        .ok_or_else(|| text_or_json(v)),
+                )
+            })
+            .collect()
+    };
     let old = |v: &str| matches!(v.trim(), "tlsv1" | "tlsv1.0" | "tlsv1.1");
     match read("ssl_min_protocol_version") {
         Some(Ok(v)) if old(&v) => {
@@ -3213,14 +3229,14 @@ fn older_tls_allowed(group: &Resource) -> Option<String> {
         Some(Err(v)) => return Some(unread("tls_version", &v)),
         _ => {}
     }
-    for key in ["rds.tls10", "rds.tls11"] {
-        match read(key) {
-            Some(Ok(v)) if v == "enabled" => {
+    for (key, value) in ["rds.tls10", "rds.tls11"].into_iter().flat_map(spellings) {
+        match value {
+            Ok(v) if v == "enabled" => {
                 return Some(format!(
                     "parameter group `{id}` sets `{key}` to enabled, which admits connections over TLS 1.0 or 1.1; set it to disabled"
                 ));
             }
-            Some(Err(v)) => return Some(unread(key, &v)),
+            Err(v) => return Some(unread(&key, &v)),
             _ => {}
         }
     }
@@ -3230,14 +3246,14 @@ fn older_tls_allowed(group: &Resource) -> Option<String> {
     // asks for 2048 at least): `rds.rc4`, `rds.3des168` and
     // `rds.diffie-hellman-min-key-bit-length` (RDS user guide, "Configuring SQL Server
     // security protocols and ciphers").
-    for key in ["rds.rc4", "rds.3des168"] {
-        match read(key) {
-            Some(Ok(v)) if v == "enabled" => {
+    for (key, value) in ["rds.rc4", "rds.3des168"].into_iter().flat_map(spellings) {
+        match value {
+            Ok(v) if v == "enabled" => {
                 return Some(format!(
                     "parameter group `{id}` sets `{key}` to enabled, which lets connections use a cipher NIST no longer admits (RC4, Triple DES); set it to disabled"
                 ));
             }
-            Some(Err(v)) => {
+            Err(v) => {
                 return Some(format!(
                     "parameter group `{id}` sets `{key}` to {v}, which no rule can read before deploy: it may turn on a weak cipher; write disabled"
                 ));
@@ -3245,20 +3261,41 @@ fn older_tls_allowed(group: &Resource) -> Option<String> {
             _ => {}
         }
     }
-    let dh = "rds.diffie-hellman-min-key-bit-length";
-    match read(dh) {
-        Some(Ok(v)) if v.parse::<u64>().is_ok_and(|bits| bits < 2048) => Some(format!(
-            "parameter group `{id}` sets `{dh}` to {v}, which admits Diffie-Hellman keys shorter than the 2048 bits NIST SP 800-52 Rev. 2 asks for; set 2048 or more"
-        )),
-        Some(Err(v)) => Some(format!(
-            "parameter group `{id}` sets `{dh}` to {v}, which no rule can read before deploy: it may admit Diffie-Hellman keys of 1024 bits; write 2048 or more"
-        )),
-        _ => None,
+    for (dh, value) in spellings("rds.diffie-hellman-min-key-bit-length") {
+        match value {
+            Ok(v) if v.parse::<u64>().is_ok_and(|bits| bits < 2048) => {
+                return Some(format!(
+                    "parameter group `{id}` sets `{dh}` to {v}, which admits Diffie-Hellman keys shorter than the 2048 bits NIST SP 800-52 Rev. 2 asks for; set 2048 or more"
+                ));
+            }
+            Err(v) => {
+                return Some(format!(
+                    "parameter group `{id}` sets `{dh}` to {v}, which no rule can read before deploy: it may admit Diffie-Hellman keys of 1024 bits; write 2048 or more"
+                ));
+            }
+            _ => {}
+        }
     }
+    None
 }
 
-/// The minor versions of SQL Server after which RDS turns TLS 1.0 and 1.1 off by default,
-/// by major version: "For minor engine versions after 16.00.4120.1, 15.00.4365.2,
+/// Every entry of a parameter group's `Parameters` whose name is `key` in any case (and
+/// with any spaces around it), with a value: SQL Server's `rds.*` parameters, of which a
+/// second spelling may carry another value.
+fn sqlserver_parameter<'a>(group: &'a Resource, key: &str) -> Vec<(&'a str, &'a Value)> {
+    group.properties()["Parameters"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, v)| {
+            k.trim().eq_ignore_ascii_case(key) && !v.is_null() && !super::meaning::no_value(v)
+        })
+        .map(|(k, v)| (k.as_str(), v))
+        .collect()
+}
+
+/// The minor versions of SQL Server after which RDS turns TLS 1.0 and 1.1, RC4 and Triple
+/// DES off by default, by major version: "For minor engine versions after 16.00.4120.1, 15.00.4365.2,
 /// 14.00.3465.1, 13.00.6435.1, and 12.00.6449.1, the default setting for the DB parameters
 /// rds.tls10, rds.tls11, rds.rc4, rds.curve25519, and rds.3des168 is disabled. Otherwise the
 /// default setting is enabled" (RDS user guide, "Configuring SQL Server security protocols
@@ -3272,8 +3309,9 @@ const SQLSERVER_TLS_OFF_AFTER: [(u64, u64, u64); 5] = [
 ];
 
 /// Why a parameter group that forces TLS, and writes no older protocol itself
-/// ([`older_tls_allowed`]), still lets connections use TLS 1.0 or 1.1: the engine version the
-/// template shows admits them by default, and the group leaves the default in place.
+/// ([`older_tls_allowed`]), still lets connections use TLS 1.0 or 1.1 (or, on SQL Server, RC4
+/// or Triple DES): the engine version the template shows admits them by default, and the
+/// group leaves the default in place.
 /// - MySQL 5.7 supports TLS 1.0 and 1.1, MySQL 8.0 and 8.4 do not (RDS user guide, "SSL/TLS
 ///   support for MySQL DB instances on Amazon RDS"; MySQL 8.0 reference manual, "Encrypted
 ///   Connection TLS Protocols and Ciphers": TLSv1 and TLSv1.1 removed as of 8.0.28), and
@@ -3284,10 +3322,13 @@ const SQLSERVER_TLS_OFF_AFTER: [(u64, u64, u64); 5] = [
 ///   support for MariaDB DB instances on Amazon RDS"): 10.11 and later support neither TLS
 ///   1.0 nor 1.1, some minor versions of 10.4, 10.5 and 10.6 do, so those (or a version no
 ///   rule can read) need `tls_version` written as well.
-/// - SQL Server keeps TLS 1.0 and 1.1 on by default in minor versions up to those of
-///   [`SQLSERVER_TLS_OFF_AFTER`]: an `EngineVersion` written after them, or not written (RDS
-///   creates the engine's default version, which is after them), leaves them off; any other
-///   needs `rds.tls10` and `rds.tls11` written `disabled`.
+/// - SQL Server keeps TLS 1.0 and 1.1, and the RC4 and Triple DES ciphers (which NIST SP
+///   800-52 Rev. 2 does not admit in any cipher suite), on by default in minor versions up to
+///   those of [`SQLSERVER_TLS_OFF_AFTER`]: an `EngineVersion` written after them, or not
+///   written (RDS creates the engine's default version, which is after them), leaves them
+///   off; any other, or one no rule can read, needs `rds.tls10`, `rds.tls11`, `rds.rc4` and
+///   `rds.3des168` written `disabled` (in every spelling of the name; `default` is "the
+///   operating system default value", which on those versions is enabled).
 /// - PostgreSQL takes its minimum protocol from `ssl_min_protocol_version`, "The default is
 ///   TLSv1.2" since version 13, `TLSv1` (TLS 1.0) in version 12, which introduced it
 ///   (PostgreSQL documentation, "Connections and Authentication", SSL; the commit "Update
@@ -3419,11 +3460,26 @@ fn older_tls_by_default(cx: &Cx<'_>, group: &Resource) -> Option<String> {
         if newer {
             return None;
         }
-        let on_by_default = ["rds.tls10", "rds.tls11"].into_iter().find(|key| {
-            text(&parameters[*key]).is_none_or(|v| !v.trim().eq_ignore_ascii_case("disabled"))
-        })?;
+        // Each of the protocols and ciphers such a version turns on by default must be
+        // written `disabled`, in every spelling of its name (`default` is the operating
+        // system's, which is on).
+        let on_by_default = ["rds.tls10", "rds.tls11", "rds.rc4", "rds.3des168"]
+            .into_iter()
+            .find(|key| {
+                let written = sqlserver_parameter(group, key);
+                written.is_empty()
+                    || written.iter().any(|(_, v)| {
+                        text(v).is_none_or(|v| !v.trim().eq_ignore_ascii_case("disabled"))
+                    })
+            })?;
+        if on_by_default.starts_with("rds.tls") {
+            return Some(format!(
+                "the database runs {} of SQL Server, whose default keeps TLS 1.0 and 1.1 on (RDS turns them off by default only after 16.00.4120.1, 15.00.4365.2, 14.00.3465.1, 13.00.6435.1 and 12.00.6449.1), and parameter group `{id}` does not set `{on_by_default}` to disabled; set `rds.tls10` and `rds.tls11` to disabled",
+                shown(&version)
+            ));
+        }
         return Some(format!(
-            "the database runs {} of SQL Server, whose default keeps TLS 1.0 and 1.1 on (RDS turns them off by default only after 16.00.4120.1, 15.00.4365.2, 14.00.3465.1, 13.00.6435.1 and 12.00.6449.1), and parameter group `{id}` does not set `{on_by_default}` to disabled; set `rds.tls10` and `rds.tls11` to disabled",
+            "the database runs {} of SQL Server, whose default keeps the RC4 and Triple DES ciphers on, which NIST SP 800-52 Rev. 2 does not admit (RDS turns them off by default only after 16.00.4120.1, 15.00.4365.2, 14.00.3465.1, 13.00.6435.1 and 12.00.6449.1), and parameter group `{id}` does not set `{on_by_default}` to disabled; set `rds.rc4` and `rds.3des168` to disabled",
             shown(&version)
         ));
     }
@@ -6150,7 +6206,9 @@ mod hostile_review_20 {
             let found = r12_of(
                 "sqlserver-se",
                 version.clone(),
-                json!({"rds.force_ssl": "1", "rds.tls10": "disabled", "rds.tls11": "Disabled"}),
+                // Hostile review 22: RC4 and Triple DES are on by default there too.
+                json!({"rds.force_ssl": "1", "rds.tls10": "disabled", "rds.tls11": "Disabled",
+                    "rds.rc4": "disabled", "rds.3des168": "disabled"}),
             );
             assert!(enforced(&found), "{version}: {found:?}");
         }
@@ -6403,6 +6461,107 @@ mod hostile_review_20 {
             json!(null),
             json!({"rds.force_ssl": "1", "rds.rc4": "disabled", "rds.3des168": "default",
                 "rds.diffie-hellman": "enabled", "rds.diffie-hellman-min-key-bit-length": "3072"}),
+        );
+        assert!(
+            matches!(found.as_slice(), [Status::Enforced { .. }]),
+            "{found:?}"
+        );
+    }
+
+    /// Hostile review 22: SQL Server minor versions up to 16.00.4120.1, 15.00.4365.2,
+    /// 14.00.3465.1, 13.00.6435.1 and 12.00.6449.1 keep RC4 and Triple DES on by default (RDS
+    /// user guide, "Configuring SQL Server security protocols and ciphers"), so such a
+    /// version, or one no rule can read, fails unless the group writes both `disabled`; a
+    /// name in another case is read too, on either side.
+    #[test]
+    fn r12_reads_the_ciphers_an_older_sql_server_turns_on_by_default() {
+        let protocols_off =
+            json!({"rds.force_ssl": "1", "rds.tls10": "disabled", "rds.tls11": "disabled"});
+        let all_off = json!({"rds.force_ssl": "1", "rds.tls10": "disabled", "rds.tls11": "disabled",
+            "rds.rc4": "Disabled", "rds.3des168": " disabled "});
+        for version in [
+            json!("14.00.3421.10.v1"),
+            json!("16.00.4120.1.v1"),
+            json!("12.00.6449.1.v1"),
+            json!("11.00.7507.2.v1"),
+            json!("15.00"),
+            json!({"Ref": "Version"}),
+            json!("{{resolve:ssm:/db/version}}"),
+        ] {
+            let found = r12_of("sqlserver-ex", version.clone(), protocols_off.clone());
+            assert!(fails_saying(&found, "`rds.rc4`"), "{version}: {found:?}");
+            let mut rc4_off = protocols_off.clone();
+            rc4_off["rds.rc4"] = json!("disabled");
+            let found = r12_of("sqlserver-se", version.clone(), rc4_off.clone());
+            assert!(
+                fails_saying(&found, "`rds.3des168`"),
+                "{version}: {found:?}"
+            );
+            rc4_off["rds.3des168"] = json!("default");
+            let found = r12_of("sqlserver-se", version.clone(), rc4_off);
+            assert!(fails_saying(&found, "Triple DES"), "{version}: {found:?}");
+            let found = r12_of("sqlserver-ee", version.clone(), all_off.clone());
+            assert!(
+                matches!(found.as_slice(), [Status::Enforced { .. }]),
+                "{version}: {found:?}"
+            );
+        }
+        // After those versions (or at the default one) RC4 and Triple DES are off unless
+        // turned on.
+        for version in [
+            Value::Null,
+            json!("14.00.3465.2.v1"),
+            json!("16.00.4125.3.v1"),
+        ] {
+            let found = r12_of(
+                "sqlserver-web",
+                version.clone(),
+                json!({"rds.force_ssl": "1"}),
+            );
+            assert!(
+                matches!(found.as_slice(), [Status::Enforced { .. }]),
+                "{version}: {found:?}"
+            );
+        }
+        // A name written in another case, turning the cipher on, fails in any version; a
+        // second spelling that does not say disabled keeps the default of an older one.
+        for (parameters, version, says) in [
+            (
+                json!({"rds.force_ssl": "1", "RDS.RC4": "ENABLED"}),
+                Value::Null,
+                "`RDS.RC4`",
+            ),
+            (
+                json!({"rds.force_ssl": "1", " rds.3DES168 ": "enabled"}),
+                Value::Null,
+                "3DES168",
+            ),
+            (
+                json!({"rds.force_ssl": "1", "Rds.Tls10": "Enabled"}),
+                Value::Null,
+                "Rds.Tls10",
+            ),
+            (
+                json!({"rds.force_ssl": "1", "rds.diffie-hellman-MIN-key-bit-length": "1024"}),
+                Value::Null,
+                "2048",
+            ),
+            (
+                json!({"rds.force_ssl": "1", "rds.tls10": "disabled", "rds.tls11": "disabled",
+                    "rds.rc4": "disabled", "RDS.RC4": "default", "rds.3des168": "disabled"}),
+                json!("14.00.3421.10.v1"),
+                "`rds.rc4`",
+            ),
+        ] {
+            let found = r12_of("sqlserver-se", version, parameters.clone());
+            assert!(fails_saying(&found, says), "{parameters}: {found:?}");
+        }
+        // Names in another case, all saying disabled, pass an older version.
+        let found = r12_of(
+            "sqlserver-se",
+            json!("13.00.6300.2.v1"),
+            json!({"rds.force_ssl": "1", "RDS.TLS10": "disabled", "rds.TLS11": "disabled",
+                "RDS.RC4": "disabled", "rds.3des168": "DISABLED"}),
         );
         assert!(
             matches!(found.as_slice(), [Status::Enforced { .. }]),
