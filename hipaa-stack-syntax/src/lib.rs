@@ -1252,13 +1252,17 @@ const fn assigned_by_command(b: &[u8], i: usize, end: usize) -> bool {
             // command (`read -r PW <<EOF` then `hunter2`).
             return !here_document_expands(b, k) && here_document_holds_text(b, k);
         }
-        let v = skip_quotes(b, skip_blanks(b, k + 3));
+        let h = skip_blanks(b, k + 3);
+        let v = skip_quotes(b, h);
         // Written text, or a substitution or variable that prints some (`<<< "$(echo …)"`;
-        // hostile review 19).
+        // hostile review 19), or a fetched value mixed with written text in one word
+        // (`<<< "$S hunter2"`; hostile review 23).
         return v < b.len()
             && (!matches!(b[v], b'$' | b'`' | b'\n' | b'\r' | b';' | b'|' | b'&')
                 || (matches!(b[v], b'$' | b'`')
-                    && (substitution_written_at(b, v) || variable_written(b, v))));
+                    && (substitution_written_at(b, v)
+                        || variable_written(b, v)
+                        || word_mixes_text(b, h, shell_word_end(b, h)))));
     }
     // `printf -v NAME`: back over the name, the blanks, `-v`, the blanks, `printf`.
     let mut p = s;
@@ -1275,20 +1279,22 @@ const fn assigned_by_command(b: &[u8], i: usize, end: usize) -> bool {
     if q == p - 2 || q < 6 || !at_exactly(b, q - 6, b"printf") {
         return false;
     }
-    let mut v = skip_quotes(b, skip_blanks(b, end));
+    let mut h = skip_blanks(b, end);
+    let mut v = skip_quotes(b, h);
     if v < b.len() && b[v] == b'%' {
         // A format (`'%s'`), then the value it prints.
         while v < b.len() && !matches!(b[v], b' ' | b'\t' | b'\n' | b'\r') {
             v += 1;
         }
-        v = skip_quotes(b, skip_blanks(b, v));
+        h = skip_blanks(b, v);
+        v = skip_quotes(b, h);
     }
     v > end
         && v < b.len()
-        && !matches!(
+        && (!matches!(
             b[v],
             b'$' | b'`' | b'%' | b'\n' | b'\r' | b';' | b'|' | b'&' | b' ' | b'\t'
-        )
+        ) || (matches!(b[v], b'$' | b'`') && word_mixes_text(b, h, shell_word_end(b, h))))
 }
 
 /// Where the `read`, `mapfile` or `readarray` starts that reads into the name at `s`, back
@@ -1972,6 +1978,90 @@ const fn secret_file_written_at(b: &[u8], i: usize) -> bool {
     }
 }
 
+/// The end of the shell word that starts at `s`, read as the shell splits words (hostile
+/// review 23): quotes group (`"$S hunter2"`, `"$S"'hunter2'` and `"$S"hunter2` are one
+/// word), a backslash escapes the byte after it (`$S\ hunter2`), `$'…'` quotes with
+/// escapes, and `$(…)`, `${…}` and backquotes hold their blanks. The word ends at a blank
+/// or an operator outside quotes (`;`, `|`, `&`, `<`, `>`, `)`, a new line), or at the end
+/// of the line for a quote left open.
+const fn shell_word_end(b: &[u8], s: usize) -> usize {
+    let n = b.len();
+    let mut e = s;
+    let mut quote = 0u8;
+    let mut depth = 0usize;
+    while e < n {
+        let x = b[e];
+        if quote == b'\'' {
+            if x == b'\'' {
+                quote = 0;
+            }
+        } else if x == b'\\' {
+            if quote == 0 && e + 1 < n && b[e + 1] == b'\n' {
+                // A line continuation: the shell joins the lines.
+                e += 2;
+                continue;
+            }
+            e += 1;
+        } else if quote == b'$' {
+            // `$'…'`: a backslash escapes the quote.
+            if x == b'\'' {
+                quote = 0;
+            }
+        } else if x == b'$' && e + 1 < n && matches!(b[e + 1], b'(' | b'{') {
+            depth += 1;
+            e += 1;
+        } else if depth > 0 && matches!(x, b')' | b'}') {
+            depth -= 1;
+        } else if x == b'`' {
+            e += 1;
+            while e < n && b[e] != b'`' && b[e] != b'\n' {
+                e += 1;
+            }
+        } else if quote == b'"' {
+            if x == b'"' {
+                quote = 0;
+            }
+        } else if depth > 0 {
+            if x == b'"' {
+                quote = b'"';
+            } else if x == b'\n' {
+                return e;
+            }
+        } else if x == b'"' {
+            quote = b'"';
+        } else if x == b'\'' {
+            quote = if e > s && b[e - 1] == b'$' && !escaping(b, e - 1) {
+                b'$'
+            } else {
+                b'\''
+            };
+        } else if matches!(
+            x,
+            b' ' | b'\t' | b'\r' | b'\n' | b';' | b'|' | b'&' | b'<' | b'>' | b')'
+        ) {
+            return e;
+        }
+        if x == b'\n' && quote != 0 {
+            // A quote left open at the end of the line: the word ends there for the check.
+            return e;
+        }
+        e += 1;
+    }
+    if e > n { n } else { e }
+}
+
+/// The start and the end of the next shell word of the command at `k` (after blanks), read
+/// as the shell splits words ([`shell_word_end`]); an operator (`>`, `<`) is a word of one
+/// byte. Equal when the command ends first.
+const fn next_shell_word(b: &[u8], k: usize) -> (usize, usize) {
+    let s = skip_blanks(b, k);
+    if s >= b.len() || command_end(b, s) {
+        return (s, s);
+    }
+    let e = shell_word_end(b, s);
+    if e == s { (s, s + 1) } else { (s, e) }
+}
+
 /// Whether the shell word `b[s..e]` mixes an expansion fetched at boot with written text
 /// (hostile review 22: `"$S-hunter2"`, `"hunter2${S}"`, `"x$(fetch)"`): a letter or digit
 /// outside its expansions and escapes of blanks, after an expansion, or before the first
@@ -1984,8 +2074,42 @@ const fn word_mixes_text(b: &[u8], s: usize, e: usize) -> bool {
     let mut expanded = false;
     let mut before = false;
     let mut key = false;
+    let mut double = false;
     while j < e {
         let x = b[j];
+        if x == b'"' {
+            double = !double;
+        }
+        // Single quotes, and `$'…'`, hold text: a `$` there expands nothing (hostile review
+        // 23: `"$S "'hunter2'`, `"$S"$'hunter2'`).
+        if x == b'\'' && !double {
+            let ansi = j > s && b[j - 1] == b'$';
+            j += 1;
+            while j < e && b[j] != b'\'' {
+                if ansi && b[j] == b'\\' && j + 1 < e {
+                    j += if matches!(b[j + 1], b'n' | b't' | b'r') {
+                        2
+                    } else {
+                        1
+                    };
+                    continue;
+                }
+                if b[j].is_ascii_alphanumeric() {
+                    if expanded {
+                        return true;
+                    }
+                    before = true;
+                }
+                j += 1;
+            }
+            j += 1;
+            continue;
+        }
+        if x == b'\\' && j + 1 < e && matches!(b[j + 1], b'$' | b'`') {
+            // An escaped `$` is text, not an expansion.
+            j += 2;
+            continue;
+        }
         if x == b'$' && j + 1 < e && !matches!(b[j + 1], b'\'' | b'"') {
             if written_before(b, j, j) {
                 return true;
@@ -2075,10 +2199,15 @@ const fn printed_words_mix_text(b: &[u8], start: usize, end: usize) -> bool {
     }
     let (_, mut k) = next_word(b, start);
     let mut format = printf;
+    // A word that expands a fetched value, and a written word beside it (`echo "$S"
+    // hunter2`): the output mixes them as one word would (hostile review 23).
+    let mut fetched = false;
+    let mut written = false;
     loop {
-        let (s, e) = next_word(b, k);
-        if s == e || s >= end {
-            return false;
+        // Words as the shell splits them (`"$S hunter2"` is one; hostile review 23).
+        let (s, e) = next_shell_word(b, k);
+        if s == e || s >= end || matches!(b[s], b'<' | b'>') {
+            return fetched && written;
         }
         k = e;
         if is_flag(b, s, e) {
@@ -2137,6 +2266,20 @@ const fn printed_words_mix_text(b: &[u8], start: usize, end: usize) -> bool {
         if word_mixes_text(b, s, e) {
             return true;
         }
+        let mut j = s;
+        let mut expands = false;
+        while j < e {
+            if expands_at(b, j) {
+                expands = true;
+            }
+            j += 1;
+        }
+        if expands {
+            fetched = true;
+        } else if written_at(b, s) && (fetched || !(e > s + 1 && matches!(b[e - 1], b'=' | b':'))) {
+            // (A key before the value, `echo password: "$S"`, is not written text.)
+            written = true;
+        }
     }
 }
 
@@ -2177,6 +2320,159 @@ const fn here_document_word_mixes_text(b: &[u8], i: usize) -> bool {
     de > d && (de == b.len() || matches!(b[de], b'\n' | b'\r')) && word_mixes_text(b, s, e)
 }
 
+/// Whether the here-document at `i` (`<<`), which expands, mixes a value fetched at boot
+/// with written text in any of its lines (hostile review 23: `cat > /etc/app/db_password
+/// <<EOF` / `$S hunter2` / `EOF`, or `$S` / `hunter2`): a line with an expansion and a
+/// letter or digit after it, or before it unless that text is a key (`password=$S`,
+/// `password: $S`); or, beside a line with an expansion, a line of text
+/// that is no setting (no `=`, `:`, bracket or quote). In the body quotes and blanks are
+/// text. A quoted delimiter (`<<'EOF'`) expands nothing: its lines are read as written
+/// ([`here_document_holds_text`]).
+const fn here_document_lines_mix_text(b: &[u8], i: usize) -> bool {
+    let mut d = i + 2;
+    let strip = d < b.len() && b[d] == b'-';
+    if strip {
+        d += 1;
+    }
+    d = skip_blanks(b, d);
+    if d < b.len() && matches!(b[d], b'"' | b'\'' | b'\\') {
+        return false;
+    }
+    let mut de = d;
+    while de < b.len() && name_byte(b[de]) {
+        de += 1;
+    }
+    if de == d {
+        return false;
+    }
+    let mut k = i;
+    while k < b.len() && b[k] != b'\n' {
+        k += 1;
+    }
+    let mut fetched = false;
+    let mut plain = false;
+    let (mut seen, mut seen_len) = (0, 0);
+    while k < b.len() {
+        let mut j = k + 1;
+        let mut le = j;
+        while le < b.len() && b[le] != b'\n' {
+            le += 1;
+        }
+        let mut t = j;
+        while strip && t < le && b[t] == b'\t' {
+            t += 1;
+        }
+        if le - t == de - d && names_equal(b, t, d, de - d)
+            || (le > t
+                && b[le - 1] == b'\r'
+                && le - 1 - t == de - d
+                && names_equal(b, t, d, de - d))
+        {
+            break;
+        }
+        let mut expanded = false;
+        let mut before = false;
+        let mut key = false;
+        let mut setting = false;
+        while j < le {
+            let x = b[j];
+            if x == b'\\' && j + 1 < le {
+                if b[j + 1].is_ascii_alphanumeric() {
+                    if expanded {
+                        return true;
+                    }
+                    before = true;
+                }
+                j += 2;
+                continue;
+            }
+            if x == b'$' && j + 1 < le && (name_byte(b[j + 1]) || matches!(b[j + 1], b'{' | b'(')) {
+                // Each name once: the first use's assignment decides for the document (the
+                // budget of const evaluation counts steps).
+                let mut ne = if b[j + 1] == b'{' { j + 2 } else { j + 1 };
+                while ne < le && name_byte(b[ne]) {
+                    ne += 1;
+                }
+                let same = ne - j == seen_len && names_equal(b, j, seen, seen_len);
+                if !same {
+                    if written_before(b, j, j) {
+                        return true;
+                    }
+                    seen = j;
+                    seen_len = ne - j;
+                }
+                if !expanded {
+                    // The text before: a key (`password=`, `password: "`).
+                    let mut p = j;
+                    while p > k + 1 && matches!(b[p - 1], b'"' | b'\'' | b' ' | b'\t') {
+                        p -= 1;
+                    }
+                    key = p > k + 1 && matches!(b[p - 1], b'=' | b':');
+                }
+                expanded = true;
+                j += 1;
+                if b[j] == b'{' || b[j] == b'(' {
+                    let (open, close) = if b[j] == b'{' {
+                        (b'{', b'}')
+                    } else {
+                        (b'(', b')')
+                    };
+                    let mut depth = 0;
+                    while j < le {
+                        if b[j] == open {
+                            depth += 1;
+                        } else if b[j] == close {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        j += 1;
+                    }
+                    j += 1;
+                } else {
+                    while j < le && name_byte(b[j]) {
+                        j += 1;
+                    }
+                }
+                continue;
+            }
+            if x == b'`' {
+                expanded = true;
+                j += 1;
+                while j < le && b[j] != b'`' {
+                    j += 1;
+                }
+                j += 1;
+                continue;
+            }
+            if matches!(
+                x,
+                b'=' | b':' | b'{' | b'}' | b'[' | b']' | b'"' | b'\'' | b'<' | b'#'
+            ) {
+                setting = true;
+            }
+            if x.is_ascii_alphanumeric() {
+                if expanded {
+                    return true;
+                }
+                before = true;
+            }
+            j += 1;
+        }
+        if expanded {
+            if before && !key {
+                return true;
+            }
+            fetched = true;
+        } else if before && !setting {
+            plain = true;
+        }
+        k = le;
+    }
+    fetched && plain
+}
+
 /// What [`input_written`] finds: no input of the command's own, input that is written text,
 /// or input of another kind (fetched at boot).
 const NOT_FED: u8 = 0;
@@ -2192,7 +2488,8 @@ const fn input_written(b: &[u8], start: usize) -> u8 {
     while h < b.len() && !command_end(b, h) {
         if at_exactly(b, h, b"<<<") {
             let v = skip_blanks(b, h + 3);
-            return if v < b.len() && (written_at(b, v) || word_mixes_text(b, v, next_word(b, v).1))
+            return if v < b.len()
+                && (written_at(b, v) || word_mixes_text(b, v, shell_word_end(b, v)))
             {
                 FED_WRITTEN
             } else {
@@ -2202,6 +2499,7 @@ const fn input_written(b: &[u8], start: usize) -> u8 {
         if at_exactly(b, h, b"<<") {
             return if (!here_document_expands(b, h) && here_document_holds_text(b, h))
                 || here_document_word_mixes_text(b, h)
+                || here_document_lines_mix_text(b, h)
             {
                 FED_WRITTEN
             } else {
@@ -3973,6 +4271,60 @@ const fn literal_assigned(b: &[u8], k: usize) -> bool {
         && b[k] != b'\n'
         && b[k] != b'\r'
         && b[k] != b';'
+        && !(b[k] == b'%' && printf_conversion_fetched(b, k))
+        && !(b[k] == b'.' && sed_pattern_value(b, k))
+}
+
+/// Whether the value at `k` is the `.*` (or `.\+`, `.+`) that ends the pattern of a `sed`
+/// `s` command (`sed -i "s/^password=.*/password=$S/"`): the pattern matches the line the
+/// replacement writes, whose value [`literal_assigned`] reads at its own name (hostile
+/// review 23: a third spelling of a settings line `key=$FETCHED`).
+const fn sed_pattern_value(b: &[u8], k: usize) -> bool {
+    let mut j = k + 1;
+    if j < b.len() && b[j] == b'\\' {
+        j += 1;
+    }
+    if !(j < b.len() && matches!(b[j], b'*' | b'+')) {
+        return false;
+    }
+    j += 1;
+    if j < b.len() && b[j] == b'$' {
+        j += 1;
+    }
+    if !(j < b.len() && matches!(b[j], b'/' | b'|' | b'#' | b',' | b'@' | b':')) {
+        return false;
+    }
+    let start = skip_blanks(b, command_start(b, k));
+    if !word_at(b, after_sudo(b, start), b"sed") {
+        return false;
+    }
+    // The replacement: a key, then one fetched variable and nothing written after it.
+    let d = b[j];
+    let mut r = j + 1;
+    let mut keyed = false;
+    while r < b.len() && b[r] != d && !matches!(b[r], b'$' | b'\n' | b'"' | b'\'') {
+        keyed = matches!(b[r], b'=' | b':' | b' ');
+        r += 1;
+    }
+    if !(keyed && r + 1 < b.len() && b[r] == b'$' && !written_before(b, r, r)) {
+        return false;
+    }
+    r += 1;
+    let braced = b[r] == b'{';
+    if braced {
+        r += 1;
+    }
+    let name = r;
+    while r < b.len() && (b[r].is_ascii_alphanumeric() || b[r] == b'_') {
+        r += 1;
+    }
+    if r == name || (braced && !(r < b.len() && b[r] == b'}')) {
+        return false;
+    }
+    if braced {
+        r += 1;
+    }
+    r < b.len() && b[r] == d
 }
 
 /// Whether the value at `k`, which starts with a variable (`$X`, `${X}`), holds written
@@ -3981,6 +4333,41 @@ const fn literal_assigned(b: &[u8], k: usize) -> bool {
 /// other written characters, `"$X-hunter2"`: hostile review 21), but for the escape of a
 /// new line or a tab (`"$X\n"`).
 const fn expansions_written(b: &[u8], mut k: usize) -> bool {
+    // Inside double quotes at the value's start (`export DB_PASSWORD="$S hunter2"`, `echo
+    // "password=$S hunter2"`): read from the start of the line, as the shell reads quotes
+    // (hostile review 23).
+    let mut double = false;
+    let mut closed_single = false;
+    {
+        let mut j = k;
+        while j > 0 && b[j - 1] != b'\n' {
+            j -= 1;
+        }
+        let mut single = false;
+        while j < k {
+            if b[j] == b'\\' && !single {
+                j += 2;
+                continue;
+            }
+            if b[j] == b'"' && !single {
+                double = !double;
+            } else if b[j] == b'\'' && !double {
+                single = !single;
+            }
+            j += 1;
+        }
+        if single {
+            // `'{password:$p}'` (a `jq` program): no expansion, and the quote ends it.
+            double = false;
+            closed_single = true;
+        }
+    }
+    // A quote closed after the value (`db_password: "$S", user: app`): a `,` then ends it.
+    let mut closed = false;
+    // Whether the line is one of a settings file a here-document or open quotes write,
+    // whose value runs to the end of the line (0 not asked yet, 1 yes, 2 no, 3 the words
+    // of an `echo`).
+    let mut settings_line = 0u8;
     loop {
         if !(k < b.len() && b[k] == b'$') {
             return false;
@@ -4004,25 +4391,182 @@ const fn expansions_written(b: &[u8], mut k: usize) -> bool {
             }
             e += 1;
         }
-        // The rest of the word, to the next variable.
+        // The rest of the word, to the next variable, as the shell splits words: quotes
+        // group (`"$S hunter2"`, `"$S"'hunter2'`) and `\ ` escapes a blank (hostile review
+        // 23). A line of a settings file (a here-document's: `db_password=$S hunter2`) runs
+        // to its end, quotes and blanks included. The escape of a new line (`\n`) ends it.
         k = e;
         while k < b.len() && b[k] != b'$' {
             let x = b[k];
-            if matches!(
-                x,
-                b' ' | b'\t' | b'\n' | b'\r' | b';' | b'&' | b'|' | b')' | b'<' | b'>' | b'`'
-            ) {
+            if x == b'\n' {
                 return false;
             }
-            if x == b'\\' && k + 1 < b.len() && matches!(b[k + 1], b'n' | b't' | b'r') {
-                k += 2;
+            if x == b'"' {
+                closed = double;
+                double = !double;
+                k += 1;
                 continue;
+            }
+            if x == b',' && closed {
+                return false;
+            }
+            // A comment after a blank (`DB_PASSWORD=$S # fetched` in an `.env` file or the
+            // shell) ends the value.
+            if x == b'#' && !double && k > 0 && matches!(b[k - 1], b' ' | b'\t') {
+                return false;
+            }
+            if x == b'\'' && !double {
+                if closed_single {
+                    return false;
+                }
+                k += 1;
+                while k < b.len() && b[k] != b'\'' && b[k] != b'\n' {
+                    if b[k].is_ascii_alphanumeric() {
+                        return true;
+                    }
+                    k += 1;
+                }
+                k += 1;
+                closed = true;
+                continue;
+            }
+            if x == b'\\' && k + 1 < b.len() {
+                // The escape of a new line ends the line; of a tab or a carriage return, a
+                // blank or a quote (`"DB_PASSWORD=\"$S\""`), it is no written text.
+                if b[k + 1] == b'n' {
+                    return false;
+                }
+                if matches!(b[k + 1], b't' | b'r' | b' ' | b'\t' | b'"' | b'\'' | b'\\') {
+                    k += 2;
+                    continue;
+                }
+            }
+            if !double
+                && matches!(
+                    x,
+                    b' ' | b'\t' | b'\r' | b';' | b'&' | b'|' | b')' | b'<' | b'>' | b'`'
+                )
+            {
+                if settings_line == 0 {
+                    // (A line of a settings file starts with its key: only then is the
+                    // text read from its start, which the budget of const evaluation
+                    // counts.)
+                    settings_line = if key_starts_line(b, k)
+                        && settings_here_document_line(b, k) != NO_SETTINGS
+                    {
+                        1
+                    } else if word_at(b, skip_blanks(b, command_start(b, k)), b"echo") {
+                        // `echo` joins its words with a space on one line (`echo
+                        // "password=$S" hunter2`): up to a redirection or an operator.
+                        3
+                    } else {
+                        2
+                    };
+                }
+                if settings_line == 2 || (settings_line == 3 && !matches!(x, b' ' | b'\t')) {
+                    return false;
+                }
             }
             if x.is_ascii_alphanumeric() {
                 return true;
             }
             k += 1;
         }
+    }
+}
+
+/// Whether the name whose value holds `k` starts its line, after blanks (`password=…`,
+/// `  password: …`), as a line of a settings file does; `export PASSWORD=…` does not.
+const fn key_starts_line(b: &[u8], k: usize) -> bool {
+    // Back to the `=` or `:` before the value.
+    let mut j = k;
+    while j > 0 && !matches!(b[j - 1], b'=' | b':' | b'\n') {
+        j -= 1;
+    }
+    if j == 0 || b[j - 1] == b'\n' {
+        return false;
+    }
+    j -= 1;
+    while j > 0 && matches!(b[j - 1], b' ' | b'\t' | b'"' | b'\'') {
+        j -= 1;
+    }
+    while j > 0 && (name_byte(b[j - 1]) || matches!(b[j - 1], b'.' | b'-')) {
+        j -= 1;
+    }
+    while j > 0 && matches!(b[j - 1], b' ' | b'\t' | b'"' | b'\'') {
+        j -= 1;
+    }
+    j == 0 || b[j - 1] == b'\n'
+}
+
+/// Whether the `%` at `k` is a conversion of a `printf` format (`printf 'password=%s\n'
+/// "$S"`) given a value fetched at boot, with no text after it on its line: a fetched value
+/// put in place, as `password=$S` in a here-document is (hostile review 23). Text after the
+/// conversion (`'password=%s-hunter2\n'`) or an argument that is written or mixes written
+/// text is not.
+const fn printf_conversion_fetched(b: &[u8], k: usize) -> bool {
+    let start = skip_blanks(b, command_start(b, k));
+    if !word_at(b, start, b"printf") {
+        return false;
+    }
+    let (fs, fe) = next_shell_word(b, start + 6);
+    if !(fs < k && k < fe) {
+        return false;
+    }
+    // Which conversion it is.
+    let mut index = 0;
+    let mut j = fs;
+    while j < k {
+        if b[j] == b'%' {
+            if j + 1 < fe && b[j + 1] == b'%' {
+                j += 2;
+                continue;
+            }
+            index += 1;
+        }
+        j += 1;
+    }
+    // The conversion, then blanks or escapes to the end of its line or of the format.
+    j = k + 1;
+    while j < fe && matches!(b[j], b'-' | b'+' | b'#' | b'0'..=b'9' | b'.') {
+        j += 1;
+    }
+    if !(j < fe && matches!(b[j], b's' | b'b')) {
+        return false;
+    }
+    j += 1;
+    while j < fe {
+        if b[j] == b'\\' && j + 1 < fe {
+            if b[j + 1] == b'n' {
+                break;
+            }
+            if matches!(b[j + 1], b't' | b'r') {
+                j += 2;
+                continue;
+            }
+        }
+        if !matches!(b[j], b' ' | b'\t' | b'"' | b'\'') {
+            return false;
+        }
+        j += 1;
+    }
+    // Its argument.
+    let mut w = fe;
+    let mut n = 0;
+    loop {
+        let (s, e) = next_shell_word(b, w);
+        if s == e || matches!(b[s], b'<' | b'>') {
+            return false;
+        }
+        if n == index {
+            let v = skip_quotes(b, s);
+            return v < e
+                && (b[v] == b'$' || b[v] == b'`')
+                && !written_at(b, s)
+                && !word_mixes_text(b, s, e);
+        }
+        n += 1;
+        w = e;
     }
 }
 
@@ -4050,14 +4594,15 @@ const fn value_after_name(b: &[u8], mut k: usize) -> Option<usize> {
     }
     k = after_parameter_operator(b, k);
     // `$'…'` and `$"…"` quote a literal as `'…'` and `"…"` do (bash(1), QUOTING):
-    // `PASSWORD=$'hunter2'` assigns `hunter2`.
+    // `PASSWORD=$'hunter2'` assigns `hunter2`. An escaped quote (`echo
+    // "DB_PASSWORD=\"$S\""`) quotes the value of the line written (hostile review 23).
     while k < b.len() && matches!(b[k], b' ' | b'\t' | b'"' | b'\'' | b'\\' | b'$') {
         if b[k] == b'$' {
             if !(k + 1 < b.len() && matches!(b[k + 1], b'\'' | b'"')) {
                 break;
             }
         } else if b[k] == b'\\' {
-            if !(k + 1 < b.len() && b[k + 1] == b't') {
+            if !(k + 1 < b.len() && matches!(b[k + 1], b't' | b'"' | b'\'')) {
                 break;
             }
             k += 1;
@@ -4168,15 +4713,21 @@ const fn written_before(b: &[u8], v: usize, limit: usize) -> bool {
                 && (!(b[value] == b'$' || b[value] == b'`')
                     || literal_expansion(b, value)
                     || substitution_written_at(b, value)
-                    || (b[value] == b'$' && written_before(b, value, k)));
+                    || (b[value] == b'$' && written_before(b, value, k))
+                    // A copy that mixes written text with a fetched value (`X="$S
+                    // hunter2"`; hostile review 23).
+                    || word_mixes_text(b, k + len + 1, shell_word_end(b, k + len + 1)));
         }
         // `read … NAME <<< text`.
         if k > 0 && matches!(b[k - 1], b' ' | b'\t') && blank(b, k + len) > 0 {
             let h = skip_blanks(b, k + len);
             if at_exactly(b, h, b"<<<") && word_at(b, skip_blanks(b, command_start(b, k)), b"read")
             {
-                let text = skip_quotes(b, skip_blanks(b, h + 3));
-                return text < b.len() && !matches!(b[text], b'$' | b'`' | b'\n');
+                let t = skip_blanks(b, h + 3);
+                let text = skip_quotes(b, t);
+                return text < b.len()
+                    && (!matches!(b[text], b'$' | b'`' | b'\n')
+                        || word_mixes_text(b, t, shell_word_end(b, t)));
             }
         }
     }
@@ -5090,7 +5641,9 @@ const fn written_at(b: &[u8], v: usize) -> bool {
 /// Whether the value starting at `v` writes what the flag takes.
 const fn flag_value_written(b: &[u8], v: usize, takes: Takes) -> bool {
     match takes {
-        Takes::Password => written_at(b, v),
+        // Written, or a fetched value mixed with written text in one word (`-p"$S
+        // hunter2"`; hostile review 23).
+        Takes::Password => written_at(b, v) || word_mixes_text(b, v, shell_word_end(b, v)),
         Takes::PassPhrase => {
             let e = match_word(b, v, b"pass:", false);
             e != 0 && written_at(b, e)
@@ -5126,10 +5679,29 @@ const fn flags_written(b: &[u8], after: usize, flags: &[Flag]) -> bool {
         // A flag starts a word: after a space between words, or a `,` of a brace
         // expansion.
         let token = k > 0 && (blank_before(b, k) || b[k - 1] == b',');
+        // An f-string element of a Python list (`f"-p{pw}"`): the flag after its prefix,
+        // its value the fields after it (hostile review 23).
+        let fstring = list
+            && token
+            && matches!(b[k], b'f' | b'F')
+            && k + 1 < b.len()
+            && matches!(b[k + 1], b'"' | b'\'');
         let mut f = 0;
         while token && f < flags.len() {
             let flag = &flags[f];
-            let e = match_word(b, k, flag.name.as_bytes(), false);
+            let e = match_word(
+                b,
+                if fstring { k + 1 } else { k },
+                flag.name.as_bytes(),
+                false,
+            );
+            if e != 0 && fstring {
+                if (flag.attached || b[e] == b'=') && python_fields_written(b, e, b[k + 1]) {
+                    return true;
+                }
+                f += 1;
+                continue;
+            }
             if e != 0 {
                 let q = skip_quotes(b, e);
                 // In a list, the flag's element ends at its closing quote.
@@ -5145,12 +5717,17 @@ const fn flags_written(b: &[u8], after: usize, flags: &[Flag]) -> bool {
                 } else if flag.attached && q < b.len() && blank(b, q) == 0 && !command_end(b, q) {
                     Some(e)
                 } else if flag.attached && closed {
-                    // `"-p" "hunter2"` and `"-p" + "hunter2"`: one string to Python.
+                    // `"-p" "hunter2"` and `"-p" + "hunter2"`: one string to Python; and
+                    // `"-p" + PW`, a variable joined to it (hostile review 23).
                     let mut n = skip_blanks(b, q);
-                    if n < b.len() && b[n] == b'+' {
+                    let plus = n < b.len() && b[n] == b'+';
+                    if plus {
                         n = skip_blanks(b, n + 1);
                     }
-                    if n < b.len() && matches!(b[n], b'"' | b'\'') {
+                    if n < b.len()
+                        && (matches!(b[n], b'"' | b'\'')
+                            || (plus && (b[n].is_ascii_alphabetic() || b[n] == b'_')))
+                    {
                         Some(n)
                     } else {
                         None
@@ -5158,15 +5735,66 @@ const fn flags_written(b: &[u8], after: usize, flags: &[Flag]) -> bool {
                 } else {
                     None
                 };
-                if let Some(v) = value
-                    && flag_value_written(b, v, flag.takes)
-                {
-                    return true;
+                if let Some(v) = value {
+                    // In a Python list, a name is a variable (`["sshpass", "-p", pw]`): written
+                    // unless the check follows it to a value fetched at boot (hostile review
+                    // 23).
+                    let written =
+                        if list && v < b.len() && (b[v].is_ascii_alphabetic() || b[v] == b'_') {
+                            let end = python_operand_end(b, v, line_end_of(b, v), true, false);
+                            let mut last = end;
+                            while last > v && matches!(b[last - 1], b' ' | b'\t') {
+                                last -= 1;
+                            }
+                            !python_only_fetched(b, v, last)
+                        } else {
+                            flag_value_written(b, v, flag.takes)
+                        };
+                    if written {
+                        return true;
+                    }
                 }
             }
             f += 1;
         }
         k += 1;
+    }
+    false
+}
+
+/// Whether the rest of a Python f-string from `v` to its closing `quote` writes text: a
+/// letter or digit outside its fields, or a field the check cannot follow to a value
+/// fetched at boot ([`python_value_fetched`]; `f"-p{pw}"` after `pw = "hunter2"`). Nothing
+/// but fetched fields writes nothing (hostile review 23).
+const fn python_fields_written(b: &[u8], v: usize, quote: u8) -> bool {
+    let mut j = v;
+    while j < b.len() && b[j] != quote && b[j] != b'\n' {
+        if b[j] == b'{' {
+            if j + 1 < b.len() && b[j + 1] == b'{' {
+                return true;
+            }
+            let fs = skip_blanks(b, j + 1);
+            let mut fe = fs;
+            while fe < b.len() && !matches!(b[fe], b'}' | b'!' | b':' | b'\n') {
+                fe += 1;
+            }
+            let mut last = fe;
+            while last > fs && matches!(b[last - 1], b' ' | b'\t') {
+                last -= 1;
+            }
+            if !python_value_fetched(b, fs, last, 4) {
+                return true;
+            }
+            while fe < b.len() && b[fe] != b'}' && b[fe] != b'\n' {
+                fe += 1;
+            }
+            j = fe + 1;
+            continue;
+        }
+        if b[j].is_ascii_alphanumeric() {
+            return true;
+        }
+        j += 1;
     }
     false
 }
@@ -6299,7 +6927,7 @@ const fn command_secret_at(b: &[u8], i: usize) -> Option<&'static str> {
 // ---------------------------------------------------------------------------------------
 
 /// Why written text into a file named like a secret is refused.
-const SECRET_FILE: &str = "user data may not write text it holds into a file named like a password, secret, token or key (`echo … > /etc/app/db_password`, `cat > /run/secrets/token <<EOF`, `tee /etc/app/api_key <<< …`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into the file (`aws secretsmanager get-secret-value … > /etc/app/db_password`)";
+const SECRET_FILE: &str = "user data may not write text it holds into a file named like a password, secret, token or key, alone or mixed with a fetched value, in the shell (`echo … > /etc/app/db_password`, `echo \"$S …\" > …`, `cat > /run/secrets/token <<EOF`, `tee /etc/app/api_key <<< …`), in PowerShell (`'…' | Out-File …`, `Set-Content`) or in Python (`open(…, \"w\").write(\"…\")`, `print(…, file=f)`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into the file, alone (`aws secretsmanager get-secret-value … > /etc/app/db_password`, PowerShell `(Get-SECSecretValue -SecretId ARN).SecretString | Out-File …`, Python `f.write(pw)`)";
 
 /// Why a word split across lines is refused.
 const SPLIT_WORD: &str = "user data may not break a word across lines (`my\\` at the end of a line, `sql` on the next): the check cannot read the word the shell joins, nor whether it passes a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); keep the word on one line, or end the line after a space (` \\`)";
@@ -6311,7 +6939,7 @@ const DYNAMIC_COMMAND: &str = "user data may not run a command named by a variab
 const TRANSFORMED: &str = "user data may not decode or transform text it holds (`echo … | base64 -d`, `| rev`, `| tr`, `base64 -d <<< …`, a here-document into a decoder): the check cannot read what the text becomes, nor whether it is a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the text itself, or fetch it at boot from Secrets Manager, by ARN";
 
 /// Why a literal assigned to a name of a secret is refused.
-const LITERAL_SECRET: &str = "user data may not assign a literal to a password, secret, token or key, directly, through another variable given written text (`X=…; DB_PASSWORD=$X`), through an argument of the script or of a shell function, which the check cannot follow (`f() { DB_PASSWORD=$1; }; f …`), or by replacing a placeholder named like one (`sed -i 's/DB_PASSWORD_HERE/…/'`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN (`$(aws secretsmanager get-secret-value ..)`)";
+const LITERAL_SECRET: &str = "user data may not assign a literal to a password, secret, token or key, nor a fetched value mixed with written text, in the shell, in PowerShell or in Python, or in a settings line it writes (`DB_PASSWORD=\"$S …\"`, `password=$S…` in a here-document, `printf 'password=%s…'`), directly, through another variable given written text (`X=…; DB_PASSWORD=$X`, `$env:DB_PASSWORD = '…'`, `db_password = \"…\"`), through an argument of the script or of a shell function, which the check cannot follow (`f() { DB_PASSWORD=$1; }; f …`), or by replacing a placeholder named like one (`sed -i 's/DB_PASSWORD_HERE/…/'`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, and give it alone (`DB_PASSWORD=$(aws secretsmanager get-secret-value ..)`, `password=$DB_PASSWORD` as a line of its own, PowerShell `(Get-SECSecretValue -SecretId ARN).SecretString`, Python `get_secret_value(SecretId=ARN)[\"SecretString\"]`)";
 /// Why a dynamic reference is refused.
 const DYNAMIC_REFERENCE: &str = "user data may not hold a dynamic reference (`{{resolve:…}}`): CloudFormation puts the value into the instance's user data, readable by anyone who may describe it (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch secrets at boot from Secrets Manager, by ARN";
 /// Why a private key is refused.
@@ -6319,14 +6947,14 @@ const PRIVATE_KEY: &str = "user data may not hold a private key: it is readable 
 /// Why an access key id is refused.
 const ACCESS_KEY_ID: &str = "user data may not hold an AWS access key id: it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the instance a role instead";
 /// Why a password passed on a command line is refused.
-const COMMAND_PASSWORD: &str = "user data may not pass a password to a command as a flag or an argument, nor a password hash, written or given as an argument of the script or of a shell function (`mysql -p…`, `curl -u user:…`, `sshpass -p …`, `htpasswd -b FILE USER …`, `rabbitmqctl add_user USER …`, `useradd -p HASH`, `openssl passwd …`, `vault login TOKEN`, `rclone config create NAME TYPE pass …`, `expect -c '… send \"…\"'`, `f() { mysql -p\"$1\"; }`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable (`-p\"$DB_PASSWORD\"`)";
+const COMMAND_PASSWORD: &str = "user data may not pass a password to a command as a flag or an argument, nor a password hash, written, mixed with written text, or given as an argument of the script or of a shell function, in the shell or PowerShell (`mysql -p…`, `mysql -p\"$S …\"`, `curl -u user:…`, `sshpass -p …`, `htpasswd -b FILE USER …`, `rabbitmqctl add_user USER …`, `useradd -p HASH`, `openssl passwd …`, `vault login TOKEN`, `rclone config create NAME TYPE pass …`, `expect -c '… send \"…\"'`, `f() { mysql -p\"$1\"; }`) or in a Python list (`[\"mysql\", \"-p\" + X]` after `X = \"…\"`, `[\"sshpass\", \"-p\", \"…\"]`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable and pass it alone (`-p\"$DB_PASSWORD\"`, Python `[\"sshpass\", \"-p\", pw]` after `pw = …get_secret_value(…)[\"SecretString\"]`)";
 /// Why a URL with a password is refused.
 const URL_PASSWORD: &str = "user data may not hold a URL with a password (`scheme://user:password@host`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the password at boot from Secrets Manager, by ARN";
 /// Why a variable named at boot and given written text is refused.
 const DYNAMIC_NAME: &str = "user data may not give written text to a variable whose name is made at boot, nor to a line whose name is (`eval \"$NAME=…\"`, `declare \"$N=…\"`, `DB_${E}=…`, `printf -v \"$N\" …`, `echo \"$K=$V\" >> FILE`, `echo \"$K: …\" >> FILE.yml`, `printf '%s=%s' \"$K\" …`, `export $(printf …)=…`) or through a reference (`declare -n`): the check cannot read whether it names a password, secret, token or key (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the variable's name";
 
 /// Why written text fed to a command that reads a password is refused.
-const FED_PASSWORD: &str = "user data may not feed written text to a command that reads a password from its input (`echo 'admin:…' | chpasswd`, `echo … | docker login --password-stdin`, `passwd`, `smbpasswd`, `kinit`, `realm join`, `sudo -S`, `yes … |`, a here-string or here-document, a file the script wrote from text (`echo … > FILE; chpasswd < FILE`), a file made by `<(echo …)` for a password flag): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable (`echo \"$DB_PASSWORD\" | docker login --password-stdin …`)";
+const FED_PASSWORD: &str = "user data may not feed written text, alone or mixed with a fetched value, to a command that reads a password from its input, in the shell (`echo 'admin:…' | chpasswd`, `echo \"$S …\" | docker login --password-stdin`, `passwd`, `smbpasswd`, `kinit`, `realm join`, `sudo -S`, `yes … |`, a here-string or here-document, a file the script wrote from text (`echo … > FILE; chpasswd < FILE`), a file made by `<(echo …)` for a password flag) or in Python (`subprocess.run([\"chpasswd\"], input=\"admin:…\")`, `p.communicate(b\"…\")`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable and feed it alone (`echo \"$DB_PASSWORD\" | docker login --password-stdin …`, Python `input=f\"admin:{pw}\"` after `pw = …get_secret_value(…)[\"SecretString\"]`)";
 
 /// Why a credential written as a word of a configuration line is refused.
 const CONFIG_CREDENTIAL: &str = "user data may not write a community string, passphrase, password or secret into a configuration line (`rocommunity …`, `com2sec NAME SOURCE …` or `createUser NAME SHA …` for SNMP, `snmp-server community …`, `enable secret …` or `username NAME secret …` for a router, `insecure-password …` or `stats auth USER:…` for HAProxy, `[HOST]:PORT USER:…` in Postfix's `sasl_passwd`): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); fetch the value at boot from Secrets Manager, by ARN, into a variable (`rocommunity \"$COMMUNITY\"`)";
@@ -6838,20 +7466,29 @@ const fn written_into(b: &[u8], i: usize, password: bool) -> bool {
     if (word_at(b, i, b"echo") || word_at(b, i, b"printf") || (password && word_at(b, i, b"yes")))
         && command_position(b, i)
     {
-        // The written text, up to the first `|` of the pipeline.
+        // The written text, up to the first `|` of the pipeline. A fetched value is not
+        // written unless a word mixes it with written text (`echo "$S hunter2" | docker
+        // login --password-stdin`; hostile review 23).
         let mut k = i;
+        let mut fetched = false;
         while k < b.len() && !command_end(b, k) {
             if b[k] == b'$' || b[k] == b'`' {
-                return false;
+                fetched = true;
             }
             k += 1;
         }
+        if fetched && !password {
+            return false;
+        }
+        let printed = k;
         // Every later stage of the pipeline (`|`, never `||`).
         while k < b.len() && b[k] == b'|' && !(k + 1 < b.len() && b[k + 1] == b'|') {
             if (!password && (transform_at(b, k + 1) || xargs_splices_at(b, k + 1)))
                 || (password && password_reader_at(b, k + 1))
             {
-                return true;
+                // (Read only before a password reader: the budget of const evaluation
+                // counts steps.)
+                return !fetched || printed_words_mix_text(b, i, printed);
             }
             k += 1;
             while k < b.len() && !command_end(b, k) {
@@ -6864,15 +7501,22 @@ const fn written_into(b: &[u8], i: usize, password: bool) -> bool {
         let here_string = at_exactly(b, i, b"<<<");
         if here_string {
             let v = skip_quotes(b, skip_blanks(b, i + 3));
-            if v >= b.len() || b[v] == b'$' || b[v] == b'`' {
+            if v >= b.len() || (!password && (b[v] == b'$' || b[v] == b'`')) {
                 return false;
             }
             // A password reader reads all of the string: a variable anywhere in it
-            // (`<<< "admin:$PW"`) is fetched at boot.
+            // (`<<< "admin:$PW"`) is fetched at boot, unless the word mixes it with
+            // written text (`<<< "$S hunter2"`; hostile review 23), read only for a
+            // password reader (the budget of const evaluation counts steps).
             let mut w = v;
             while password && w < b.len() && !command_end(b, w) {
                 if b[w] == b'$' || b[w] == b'`' {
-                    return false;
+                    let mut s = i;
+                    while s > 0 && !command_end(b, s - 1) {
+                        s -= 1;
+                    }
+                    let h = skip_blanks(b, i + 3);
+                    return password_reader_at(b, s) && word_mixes_text(b, h, shell_word_end(b, h));
                 }
                 w += 1;
             }
@@ -10111,8 +10755,14 @@ const fn python_only_fetched(b: &[u8], v: usize, end: usize) -> bool {
         }
         if q < end && matches!(b[q], b'"' | b'\'') {
             let quote = b[q];
-            let mut se = q + 1;
-            while se < end && b[se] != quote {
+            // A triple-quoted string (`f"""{pw}"""`) ends at three quotes (hostile review
+            // 23).
+            let triple = q + 2 < end && b[q + 1] == quote && b[q + 2] == quote;
+            let mut se = if triple { q + 3 } else { q + 1 };
+            while se < end
+                && !(b[se] == quote
+                    && (!triple || (se + 2 < end && b[se + 1] == quote && b[se + 2] == quote)))
+            {
                 if b[se] == b'\\' {
                     se += 1;
                 }
@@ -10120,6 +10770,22 @@ const fn python_only_fetched(b: &[u8], v: usize, end: usize) -> bool {
             }
             if se >= end {
                 return false;
+            }
+            if triple {
+                // Past the two quotes after the first closing one.
+                if python_string_written(b, q, 4) {
+                    return false;
+                }
+                j = se + 3;
+                j = skip_blanks(b, j);
+                if j >= end {
+                    return true;
+                }
+                if b[j] != b'+' {
+                    return false;
+                }
+                j += 1;
+                continue;
             }
             let after = skip_blanks(b, se + 1);
             let percent = after < end && b[after] == b'%';

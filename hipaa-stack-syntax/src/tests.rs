@@ -3903,3 +3903,257 @@ mod user_data_hostile_review_22 {
         }
     }
 }
+
+/// Hostile review 23: words read as the shell splits them (quotes group, `\ ` escapes a
+/// blank), every line of a here-document, a settings line `key=$FETCHED` alike in `printf`
+/// and in a here-document, and Python's list elements followed to their values.
+mod user_data_hostile_review_23 {
+    use super::*;
+
+    const SH_FETCH: &str = "S=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\n";
+    const PY_FETCH: &str = "import subprocess, boto3\npw = boto3.client(\"secretsmanager\").get_secret_value(SecretId=\"x\")[\"SecretString\"]\n";
+
+    fn refused(lines: &[&str], fetch: &str, message: &str) {
+        for line in lines {
+            let text = format!("{fetch}{line}\n");
+            assert_eq!(user_data_problem(&text), Some(message), "{text:?}");
+        }
+    }
+
+    fn passes(lines: &[&str], fetch: &str) {
+        for line in lines {
+            let text = format!("{fetch}{line}\n");
+            assert_eq!(user_data_problem(&text), None, "{text:?}");
+        }
+    }
+
+    /// A word mixing a fetched value with written text, however it is quoted, is written
+    /// into a secret's file; the fetched value alone, or after a key, passes.
+    #[test]
+    fn quoted_words_mixing_text_into_a_secrets_file_are_refused() {
+        refused(
+            &[
+                "echo \"$S hunter2\" > /etc/app/db_password",
+                "echo \"$S\"hunter2 > /etc/app/db_password",
+                "echo \"$S \"'hunter2' > /etc/app/db_password",
+                "echo $S\\ hunter2 > /etc/app/db_password",
+                "echo \"${S} hunter2\" > /etc/app/db_password",
+                "echo \"$S\" hunter2 > /etc/app/db_password",
+                "echo \"$S\"$'hunter2' > /etc/app/db_password",
+                "printf '%s\\n' \"$S hunter2\" > /etc/app/db_password",
+                "printf '%s\\n' \"$S\" hunter2 > /etc/app/db_password",
+                "tee /etc/app/db_password <<< \"$S hunter2\"",
+                "echo \"$S hunter2\" | sudo tee /etc/app/db_password",
+                "X=\"$S hunter2\"\necho \"$X\" > /etc/app/db_password",
+                "export X=\"$S\"hunter2\necho \"$X\" > /etc/app/db_password",
+                "cat > /etc/app/db_password <<EOF\n$S hunter2\nEOF",
+                "cat > /etc/app/db_password <<EOF\n$S\nhunter2\nEOF",
+                "cat > /run/secrets/token <<-EOF\n\t${S}\n\thunter2\n\tEOF",
+                "cat <<EOF > /etc/app/db_password\n${S} hunter2\nEOF",
+                "printf \"%s %s\" \"$S\" x > /etc/app/db_password",
+                "echo \"$(cat /run/s) hunter2\" > /etc/app/db_password",
+                "echo \"$S\" \\\n  hunter2 > /etc/app/db_password",
+                "printf '%s hunter2\\n' \"$S\" | sudo tee /etc/app/db_password > /dev/null",
+            ],
+            SH_FETCH,
+            SECRET_FILE,
+        );
+        passes(
+            &[
+                "echo \"$S\" > /etc/app/db_password",
+                "echo \"${S}\" > /etc/app/db_password",
+                "echo -n \"$S\" > /etc/app/db_password",
+                "echo password: \"$S\" > /etc/app/db_password",
+                "printf '%s\\n' \"$S\" > /etc/app/db_password",
+                "printf 'password=%s\\n' \"$S\" > /etc/app/db_password",
+                "tee /etc/app/db_password <<< \"$S\"",
+                "X=\"$S\"\necho \"$X\" > /etc/app/db_password",
+                "cat > /etc/app/db_password <<EOF\n$S\nEOF",
+                "cat > /etc/app/db_password <<EOF\n[client]\nuser=app\npassword=$S\nEOF",
+                "cat > /etc/app/db_secret.json <<EOF\n{\n  \"user\": \"app\",\n  \"password\": \"$S\"\n}\nEOF",
+            ],
+            SH_FETCH,
+        );
+    }
+
+    /// A settings line `key=$FETCHED` is a fetched value put in place in both spellings,
+    /// `printf` and a here-document; text after the value, or a written value, is refused
+    /// in both.
+    #[test]
+    fn settings_lines_read_alike_in_printf_and_here_documents() {
+        passes(
+            &[
+                "printf 'password=%s\\n' \"$S\" > /etc/app.conf",
+                "printf \"password=%s\\n\" \"$S\" > /etc/app.conf",
+                "printf 'user=app\\npassword=%s\\nhost=db\\n' \"$S\" > /etc/app.conf",
+                "printf 'user=%s\\npassword=%s\\n' app \"$S\" > /etc/app.conf",
+                "cat > /etc/app.conf <<EOF\npassword=$S\nEOF",
+                "cat > /etc/app.conf <<EOF\nhost=db\ndb_password=${S}\nuser=app\nEOF",
+                "cat > /etc/app/app.yml <<EOF\ndb:\n  password: \"$S\"\n  user: app\nEOF",
+                "cat > /etc/app/app.yml <<EOF\ndb_password: \"$S\", user: app\nEOF",
+                "echo \"password=$S\" > /etc/app.conf",
+                "echo -e \"password=$S\\nhost=db\" > /etc/app.conf",
+                "echo \"DB_PASSWORD='$S'\" >> /etc/environment",
+                "echo \"DB_PASSWORD=\\\"$S\\\"\" >> /etc/environment",
+                "export DB_PASSWORD=\"$S\"",
+                "export PGPASSWORD=\"$S\" PGUSER=app",
+                "DB_PASSWORD=\"${S}\" ./run.sh --host db",
+                "jq -n --arg password \"$S\" '{password:$password}' > /etc/app.json",
+                "sed -i \"s/^password=.*/password=$S/\" /etc/app.conf",
+                "sed -i \"s/^password=.*/password=${S}/\" /etc/app.conf",
+                "sudo sed -i \"s/^db_password: .*/db_password: $S/\" /etc/app/app.yml",
+                "cat > /etc/app.env <<EOF\nDB_PASSWORD=$S # fetched at boot\nEOF",
+            ],
+            SH_FETCH,
+        );
+        refused(
+            &[
+                "printf 'password=%s-hunter2\\n' \"$S\" > /etc/app.conf",
+                "printf 'password=%s %s\\n' \"$S\" hunter2 > /etc/app.conf",
+                "printf 'password=%s\\n' \"$S hunter2\" > /etc/app.conf",
+                "printf 'password=%s\\n' hunter2 > /etc/app.conf",
+                "printf 'user=%s\\npassword=%s\\n' \"$S\" hunter2 > /etc/app.conf",
+                "cat > /etc/app.conf <<EOF\npassword=$S-hunter2\nEOF",
+                "cat > /etc/app.conf <<EOF\nhost=db\ndb_password=${S}hunter2\nEOF",
+                "cat > /etc/app.conf <<EOF\nhost=db\ndb_password=$S hunter2\nEOF",
+                "cat > /etc/app.conf <<-EOF\n\tpassword = $S hunter2\n\tEOF",
+                "cat > /etc/app/app.yml <<EOF\ndb:\n  password: $S hunter2\nEOF",
+                "cat <<EOF | sudo tee /etc/app.ini\n[db]\npassword = ${S}hunter2\nEOF",
+                "echo \"password=$S hunter2\" > /etc/app.conf",
+                "echo \"password=$S\" hunter2 > /etc/app.conf",
+                "echo \"DB_PASSWORD='$S hunter2'\" >> /etc/environment",
+                "echo \"DB_PASSWORD=\\\"$S hunter2\\\"\" >> /etc/environment",
+                "export DB_PASSWORD=\"$S hunter2\"",
+                "export DB_PASSWORD=\"$S\"' hunter2'",
+                "DB_PASSWORD=$S\\ hunter2",
+                "read -r DB_PASSWORD <<< \"$S hunter2\"",
+                "printf -v DB_PASSWORD '%s' \"$S hunter2\"",
+                "sed -i \"s/^password=.*/password=hunter2/\" /etc/app.conf",
+                "sed -i \"s/^password=.*/password=$S hunter2/\" /etc/app.conf",
+                "sed -i \"s/^password=.*/password=$S-x/\" /etc/app.conf",
+                "X=hunter2\nsed -i \"s/^password=.*/password=$X/\" /etc/app.conf",
+                "echo \"password=$S # x\" > /etc/app.conf",
+                "export DB_PASSWORD=${S}\\ hunter2",
+            ],
+            SH_FETCH,
+            LITERAL_SECRET,
+        );
+    }
+
+    /// A password flag or a password reader given a word that mixes a fetched value with
+    /// written text is given written text.
+    #[test]
+    fn flags_and_readers_given_mixed_words_are_refused() {
+        refused(
+            &[
+                "mysql -u app -p\"$S hunter2\" ehr",
+                "mysql --password=\"$S \"'x' ehr",
+            ],
+            SH_FETCH,
+            COMMAND_PASSWORD,
+        );
+        refused(
+            &[
+                "echo \"$S hunter2\" | docker login -u app --password-stdin registry",
+                "docker login -u app --password-stdin registry <<< \"$S hunter2\"",
+                "chpasswd <<< \"admin:$S x\"",
+            ],
+            SH_FETCH,
+            FED_PASSWORD,
+        );
+        passes(
+            &[
+                "mysql -u app -p\"$S\" -h db -e 'select 1'",
+                "echo \"$S\" | docker login -u app --password-stdin registry",
+                "docker login -u app --password-stdin registry <<< \"$S\"",
+                "echo \"admin:$S\" | chpasswd",
+                "chpasswd <<< \"admin:$S\"",
+                "docker run -e DB_PASSWORD=\"$S\" -e USER=app image",
+            ],
+            SH_FETCH,
+        );
+    }
+
+    /// Python: a variable in a list element is followed to its value; a fetched one
+    /// passes, a written one (or text joined to it) is refused; a triple-quoted f-string
+    /// holding only a fetched value writes nothing.
+    #[test]
+    fn python_list_elements_are_followed_to_their_values() {
+        passes(
+            &[
+                "subprocess.run([\"sshpass\", \"-p\", pw, \"ssh\", \"host\"])",
+                "subprocess.run((\"sshpass\", \"-p\", pw.strip(), \"ssh\", \"host\"))",
+                "subprocess.run([\"mysql\", \"-u\", \"app\", \"-p\" + pw])",
+                "subprocess.run([\"mysql\", f\"-p{pw}\"])",
+                "subprocess.run([\"sshpass\", \"-p\", f\"\"\"{pw}\"\"\", \"ssh\", \"host\"])",
+                "open(\"/etc/app/db_password\", \"w\").write(f\"\"\"{pw}\"\"\")",
+                "with open(\"/etc/app/db_password\", \"w\") as f:\n    f.write(f\"\"\"{pw}\"\"\")",
+            ],
+            PY_FETCH,
+        );
+        refused(
+            &[
+                "X = \"hunter2\"\nsubprocess.run([\"mysql\", \"-u\", \"app\", \"-p\" + X])",
+                "X = \"hunter2\"\nsubprocess.run([\"sshpass\", \"-p\", X, \"ssh\", \"host\"])",
+                "X = \"hunter2\"\nsubprocess.run((\"sshpass\", \"-p\", X, \"ssh\", \"host\"))",
+                "X = \"hunter2\"\nsubprocess.run([\"mysql\", f\"-p{X}\"])",
+                "subprocess.run([\"mysql\", \"-p\" + pw + \"x\"])",
+                "subprocess.run([\"sshpass\", \"-p\", pw + \"x\", \"ssh\", \"host\"])",
+                "subprocess.run([\"sshpass\", \"-p\", f\"\"\"{pw} x\"\"\", \"ssh\", \"host\"])",
+            ],
+            PY_FETCH,
+            COMMAND_PASSWORD,
+        );
+        refused(
+            &["open(\"/etc/app/db_password\", \"w\").write(f\"\"\"{pw}hunter2\"\"\")"],
+            PY_FETCH,
+            SECRET_FILE,
+        );
+    }
+
+    /// Every message that covers Python or PowerShell spellings names them, and the fix.
+    #[test]
+    fn messages_name_the_languages_they_cover() {
+        for message in [FED_PASSWORD, SECRET_FILE, COMMAND_PASSWORD, LITERAL_SECRET] {
+            assert!(message.contains("in the shell"), "{message}");
+            assert!(message.contains("Python"), "{message}");
+            assert!(message.contains("fetch the value at boot"), "{message}");
+        }
+        for message in [SECRET_FILE, COMMAND_PASSWORD, LITERAL_SECRET] {
+            assert!(message.contains("PowerShell"), "{message}");
+        }
+    }
+}
+
+/// A shell boot script of 16 KiB of the spellings hostile review 23 reads (quoted words,
+/// every line of here-documents, `printf` settings lines, fetched values fed alone),
+/// checked in const evaluation within the compiler's budget.
+mod user_data_hostile_review_23_script_in_const_evaluation {
+    use super::*;
+
+    macro_rules! block {
+        () => {
+            "S=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\nprintf 'user=app\\npassword=%s\\n' \"$S\" > /etc/app.conf\ncat > /etc/app/app.yml <<EOF\ndb:\n  password: \"$S\"\n  user: app\nEOF\ncat > /etc/app/db_password <<EOF\n$S\nEOF\necho \"DB_PASSWORD=\\\"$S\\\"\" >> /etc/environment\nexport PGPASSWORD=\"$S\" PGUSER=app\necho \"$S\" | docker login -u app --password-stdin registry\nX=\"$S\"\necho \"$X\" > /etc/app/db_secret\nmysql -u app -p\"$S\" -h db -e 'select 1'\n"
+        };
+    }
+
+    const SCRIPT: &str = concat!(
+        "#!/bin/bash\n",
+        eight!(block!()),
+        eight!(block!()),
+        eight!(block!()),
+        eight!(block!()),
+        block!()
+    );
+    const PROBLEM: Option<&str> = user_data_problem(SCRIPT);
+
+    #[test]
+    fn a_shell_script_of_16_kib_is_checked_in_const_evaluation() {
+        assert!(
+            (15_000..=16_384).contains(&SCRIPT.len()),
+            "{}",
+            SCRIPT.len()
+        );
+        assert_eq!(PROBLEM, None);
+    }
+}

@@ -442,6 +442,153 @@ fn unpacked_head(
     Ok(head)
 }
 
+/// The signature of an end-of-central-directory record.
+const END_RECORD: &[u8; 4] = b"PK\x05\x06";
+
+/// How far from its end unzip tools look for the end-of-central-directory record: the
+/// record (22 bytes) and the longest comment it can carry.
+const END_RECORD_REACH: usize = 22 + 0xFFFF;
+
+/// Where the central directory that unzip tools read starts, where the archive its offsets
+/// count from starts, how many entries it lists, the archive's comment and where the record
+/// is, by the end-of-central-directory record they pick: the last
+/// signature found scanning back from the end (Info-ZIP's `unzip`, and Python's `zipfile`,
+/// which first takes a record with no comment that ends the file), its ZIP64 record read
+/// just before its locator when one precedes it, the directory ending where that record
+/// starts. `Err` with the reason they refuse the zip.
+fn standard_directory(zip: &[u8]) -> std::result::Result<Directory<'_>, String> {
+    let u16_at = |at: usize| u64::from(u16::from_le_bytes([zip[at], zip[at + 1]]));
+    let u32_at = |at: usize| {
+        u64::from(u32::from_le_bytes([
+            zip[at],
+            zip[at + 1],
+            zip[at + 2],
+            zip[at + 3],
+        ]))
+    };
+    let u64_at = |at: usize| {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(&zip[at..at + 8]);
+        u64::from_le_bytes(bytes)
+    };
+    let ends_the_file = zip.len() >= 22
+        && zip[zip.len() - 22..zip.len() - 18] == *END_RECORD
+        && zip[zip.len() - 2..] == [0, 0];
+    let record = if ends_the_file {
+        zip.len() - 22
+    } else {
+        let from = zip.len().saturating_sub(END_RECORD_REACH);
+        match zip[from..].windows(4).rposition(|w| w == END_RECORD) {
+            Some(at) if from + at + 22 <= zip.len() => from + at,
+            Some(at) => {
+                return Err(format!(
+                    "ends with a truncated end-of-central-directory record at byte {}",
+                    from + at
+                ));
+            }
+            None => {
+                return Err(format!(
+                    "has no end-of-central-directory record in its last {END_RECORD_REACH} bytes, where unzip tools look for one"
+                ));
+            }
+        }
+    };
+    let comment_end =
+        (record + 22 + usize::try_from(u16_at(record + 20)).unwrap_or(0)).min(zip.len());
+    let comment = &zip[record + 22..comment_end];
+    let directory = |at: usize, size: u64, offset: u64, count: u64| {
+        let start = u64::try_from(at).ok().and_then(|at| at.checked_sub(size));
+        let base = start.and_then(|start| start.checked_sub(offset));
+        match (start, base) {
+            (Some(start), Some(base)) => Ok(Directory {
+                start,
+                base,
+                count,
+                comment,
+                record,
+            }),
+            _ => Err(format!(
+                "has an end-of-central-directory record at byte {record} whose directory would start before the file"
+            )),
+        }
+    };
+    if record >= 20 && zip[record - 20..record - 16] == *b"PK\x06\x07" {
+        let Some(zip64) = (record - 20)
+            .checked_sub(56)
+            .filter(|&at| zip[at..at + 4] == *b"PK\x06\x06")
+        else {
+            return Err(format!(
+                "has a ZIP64 locator at byte {} without the ZIP64 record just before it",
+                record - 20
+            ));
+        };
+        return directory(
+            zip64,
+            u64_at(zip64 + 40),
+            u64_at(zip64 + 48),
+            u64_at(zip64 + 32),
+        );
+    }
+    directory(
+        record,
+        u32_at(record + 12),
+        u32_at(record + 16),
+        u16_at(record + 10),
+    )
+}
+
+/// The central directory that an end-of-central-directory record picks, as unzip tools
+/// read it (see [`standard_directory`]).
+struct Directory<'a> {
+    /// Where it starts: where the record (or its ZIP64 record) starts, less its size.
+    start: u64,
+    /// Where the archive starts, from which its offsets count (bytes prepended to a zip
+    /// move it).
+    base: u64,
+    /// How many entries it lists (`0xFFFF`: more than a ZIP32 record counts).
+    count: u64,
+    /// The archive's comment.
+    comment: &'a [u8],
+    /// Where the end-of-central-directory record is.
+    record: usize,
+}
+
+/// Why the central directory that the `zip` crate read in `archive` may not be the one that
+/// unzip tools read in `zip`, if it may not: a zip with more than one end-of-central-directory
+/// record (two zips end to end, a record hidden in a comment or in trailing bytes) where the
+/// crate, which skips a record it finds inconsistent, and unzip tools, which take the last
+/// one, pick different records, or one that unzip tools do not find at all.
+fn end_record_problem(
+    zip: &[u8],
+    archive: &zip::ZipArchive<std::io::Cursor<&[u8]>>,
+) -> Option<String> {
+    let records = zip.windows(4).filter(|w| *w == END_RECORD).count();
+    let read = match standard_directory(zip) {
+        Ok(found) => found,
+        Err(problem) => {
+            return Some(format!(
+                "{problem}, so unzip tools would refuse it or read another directory than hipaa-stack reads; pack it again with a zip tool"
+            ));
+        }
+    };
+    // (The crate lists an entry of a name once, and a zip holding two is refused after.)
+    let count_agrees = read.count == 0xFFFF
+        || archive.has_duplicate_names()
+        || u64::try_from(archive.len()).is_ok_and(|len| len == read.count);
+    if archive.central_directory_start() == read.start
+        && archive.offset() == read.base
+        && count_agrees
+        && archive.comment() == read.comment
+    {
+        return None;
+    }
+    Some(format!(
+        "has {records} end-of-central-directory record(s), and unzip tools read the last one, at byte {}, which describes another central directory than the one the `zip` crate reads (at byte {}), so that Lambda could unpack other files than hipaa-stack checks; pack it again with a zip tool, as one zip",
+        read.record,
+        archive.central_directory_start()
+    ))
+}
+
 /// One entry of a function's zip, as its central directory describes it.
 struct ZipEntry {
     /// Its name, as the `zip` crate reads it (an Info-ZIP Unicode path in place of the
@@ -456,21 +603,29 @@ struct ZipEntry {
     dir: bool,
     /// The path it unpacks to, its parts joined with `/`.
     path: Vec<u8>,
+    /// Every path that an unzip tool may unpack it to (its `path` among them): its name and
+    /// its header's, with `\` a character of the name or a separator between folders.
+    readings: Vec<Vec<u8>>,
 }
 
 /// What is wrong with the zip of a function of `arch` (`provided.al2023`, whose runtime
 /// starts the file `bootstrap` at the root of the code), read with the `zip` crate as an
-/// unzip tool would unpack it: not a zip at all (no central directory); local headers that
+/// unzip tool would unpack it: not a zip at all (no central directory); a central directory
+/// other than the one unzip tools read (they take the last end-of-central-directory record,
+/// which the crate may skip for an earlier one); local headers that
 /// disagree with the central directory (names, sizes, checksums, entries it does not list)
 /// or two entries of one name, so that unzip tools that read one or the other would unpack
 /// different files; an entry named out of the function's folder, encrypted, compressed other
-/// than stored or deflated, or damaged; more than Lambda unpacks (the central directory's
-/// sizes, then the bytes that its entries really unpack to); no `bootstrap` at the root (two
-/// entries unpacking to `bootstrap`, such as `bootstrap` and `./bootstrap`, or one that
-/// unzip tools name differently, are refused too); a `bootstrap` that Lambda's user may not
-/// read and execute (its mode as Info-ZIP's `unzip` maps it: a zip packed on Windows records
-/// none and unpacks without an execute permission), a folder, or a link out of the package or
-/// to an entry the zip lacks (a link within it is followed, and its target is checked), or an
+/// than stored or deflated, or damaged; two entries, whichever, that unzip tools may unpack
+/// to one path (`lib/x` and `lib//x`, `./lib/x`, `lib/./x`, `lib\x`), naming both; more than
+/// Lambda unpacks (the central directory's
+/// sizes, then the bytes that its entries really unpack to); no `bootstrap` at the root (an
+/// entry that unzip tools name differently is refused too); a `bootstrap` that Lambda's user
+/// may not read and execute (its mode as Info-ZIP's `unzip` maps it: a zip packed on Windows
+/// records none and unpacks without an execute permission), a folder, or a link that does not
+/// lead to an executable of the package (links are followed as Linux follows them, through
+/// links to links and to folders, at most 40; a loop, a link out of the package or to an
+/// entry the zip lacks is refused), or an
 /// ELF file of another instruction set (stored or deflated, its first bytes unpacked). ZIP64
 /// archives are read.
 fn zip_problem(zip: &[u8], arch: Architecture) -> Option<String> {
@@ -484,6 +639,9 @@ fn zip_problem(zip: &[u8], arch: Architecture) -> Option<String> {
             ));
         }
     };
+    if let Some(problem) = end_record_problem(zip, &archive) {
+        return Some(problem);
+    }
     if archive.has_duplicate_names() {
         return Some(
             "holds two entries of the same name, and unzip tools disagree on which one they keep; pack each file once"
@@ -503,6 +661,7 @@ fn zip_problem(zip: &[u8], arch: Architecture) -> Option<String> {
     };
     let mut entries: Vec<ZipEntry> = Vec::with_capacity(archive.len());
     let mut paths: std::collections::HashMap<Vec<u8>, usize> = std::collections::HashMap::new();
+    let mut read_as: std::collections::HashMap<Vec<u8>, usize> = std::collections::HashMap::new();
     let mut declared: u64 = 0;
     for index in 0..archive.len() {
         let file = match archive.by_index_raw(index) {
@@ -560,21 +719,54 @@ fn zip_problem(zip: &[u8], arch: Architecture) -> Option<String> {
             }
             paths.insert(path.clone(), index);
         }
+        // Every path that an unzip tool may unpack it to: its name or its header's, with `\`
+        // a character of the name or a separator between folders (as zips packed on Windows
+        // write them, and tools that read them so).
+        let mut readings: Vec<Vec<u8>> = Vec::with_capacity(4);
+        for spelled in std::iter::once(&name).chain(header.as_ref()) {
+            for backslash in [false, true] {
+                let Some(parts) = unpacked_path(spelled, backslash) else {
+                    return out(spelled);
+                };
+                let reading = parts.join(&b'/');
+                if !reading.is_empty() && !readings.contains(&reading) {
+                    readings.push(reading);
+                }
+            }
+        }
+        for reading in &readings {
+            if let Some(&other) = read_as.get(reading)
+                && other != index
+            {
+                return Some(format!(
+                    "holds `{}` and `{}`, which unzip tools may both unpack to `{}` (reading `\\` as a separator between folders, as zips packed on Windows use it, or an Info-ZIP Unicode path in place of a name); unzip tools disagree on which one Lambda would get: pack each file once, with `/` between folders",
+                    shown(&entries[other].name),
+                    shown(&name),
+                    shown(reading)
+                ));
+            }
+            read_as.insert(reading.clone(), index);
+        }
         entries.push(ZipEntry {
             name,
             header,
             mode,
             dir,
             path,
+            readings,
         });
     }
-    // A file or a link that is also a folder of another entry: unzip tools fail, or write
-    // through the link.
-    for entry in &entries {
-        for (at, _) in entry.path.iter().enumerate().filter(|(_, b)| **b == b'/') {
-            if let Some(&parent) = paths.get(&entry.path[..at])
-                && !entries[parent].dir
-            {
+    // A file or a link that is also a folder of another entry, as any unzip tool reads
+    // their names: unzip tools fail, or write through the link.
+    for (index, entry) in entries.iter().enumerate() {
+        for reading in &entry.readings {
+            for (at, _) in reading.iter().enumerate().filter(|(_, b)| **b == b'/') {
+                let Some(&parent) = read_as.get(&reading[..at]) else {
+                    continue;
+                };
+                if parent == index || entries[parent].dir {
+                    continue;
+                }
                 return Some(format!(
                     "holds `{}` in `{}`, which it also holds as a file or a link; unzip tools fail on it or write through the link: pack real folders",
                     shown(&entry.name),
@@ -629,7 +821,7 @@ fn zip_problem(zip: &[u8], arch: Architecture) -> Option<String> {
             ));
         }
     }
-    let Some(mut at) = paths.get(b"bootstrap".as_slice()).copied() else {
+    if !paths.contains_key(b"bootstrap".as_slice()) {
         let near = entries.iter().find(|entry| {
             entry
                 .path
@@ -646,81 +838,172 @@ fn zip_problem(zip: &[u8], arch: Architecture) -> Option<String> {
         return Some(format!(
             "holds no file `bootstrap` at its root, which the `provided.al2023` runtime starts{hint}; pack the function's executable as `bootstrap`"
         ));
+    }
+    // `bootstrap`, through its links as Linux resolves them.
+    let at = match resolve_bootstrap(&mut archive, &entries, &paths) {
+        Ok(Resolved::Entry(at)) => at,
+        Ok(Resolved::Folder(path)) => {
+            return Some(format!(
+                "holds `bootstrap` as a link to the folder `{}`, where the runtime starts `bootstrap`; pack the executable itself as a regular file",
+                shown(&path)
+            ));
+        }
+        Err(problem) => return Some(problem),
     };
-    // `bootstrap`, then what its links name, at most 8 deep.
-    for _ in 0..=8 {
-        let entry = &entries[at];
-        let name = shown(&entry.name);
-        let (mode, recorded) = entry.mode;
-        match mode & 0o170_000 {
-            _ if entry.dir => {
+    let entry = &entries[at];
+    let name = shown(&entry.name);
+    let (mode, recorded) = entry.mode;
+    match mode & 0o170_000 {
+        _ if entry.dir => Some(format!(
+            "holds `{name}` as a folder, where the runtime starts `bootstrap`; pack the executable itself as a regular file"
+        )),
+        0 | 0o100_000 => {
+            if mode & 0o005 != 0o005 {
+                let unrecorded = if recorded {
+                    ""
+                } else {
+                    " (packed on a system that records no Unix mode, such as Windows, so it unpacks without an execute permission)"
+                };
                 return Some(format!(
-                    "holds `{name}` as a folder, where the runtime starts `bootstrap`; pack the executable itself as a regular file"
+                    "holds `{name}` with the mode {:o}{unrecorded}, which does not let every user read and execute it; Lambda runs the function as a user who does not own its code and could not start it: pack it with mode 0755",
+                    mode & 0o7777
                 ));
             }
-            0 | 0o100_000 => {
-                if mode & 0o005 != 0o005 {
-                    let unrecorded = if recorded {
-                        ""
-                    } else {
-                        " (packed on a system that records no Unix mode, such as Windows, so it unpacks without an execute permission)"
-                    };
-                    return Some(format!(
-                        "holds `{name}` with the mode {:o}{unrecorded}, which does not let every user read and execute it; Lambda runs the function as a user who does not own its code and could not start it: pack it with mode 0755",
-                        mode & 0o7777
+            match unpacked_head(&mut archive, at, 64) {
+                Ok(head) => elf_problem(&head, arch),
+                Err(e) => Some(format!(
+                    "holds `{name}`, which cannot be unpacked ({e}); pack it again"
+                )),
+            }
+        }
+        _ => Some(format!(
+            "holds `{name}` as a special file; pack the executable itself as a regular file"
+        )),
+    }
+}
+
+/// How many links Linux follows in resolving one path before it gives up (`ELOOP`).
+const MAX_LINKS: usize = 40;
+
+/// What `bootstrap` resolves to once unpacked.
+enum Resolved {
+    /// An entry that is not a link (a file, a folder, a special file), by index.
+    Entry(usize),
+    /// A folder that the zip holds no entry of, only entries in it: its path.
+    Folder(Vec<u8>),
+}
+
+/// What `bootstrap` names in the unpacked code, its links followed as Linux follows them
+/// (`path_resolution(7)`): part by part, a link met on the way (in a folder of the path or
+/// as its last part) replaced by its target, read from where the link is; `..` after a link
+/// leaves the folder the link led to. A link out of the code (an absolute target, or `..`
+/// above its root), through a file as if it were a folder, to a path the zip does not hold,
+/// or more than [`MAX_LINKS`] links in all (a loop among them) is refused, naming the link.
+fn resolve_bootstrap(
+    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    entries: &[ZipEntry],
+    paths: &std::collections::HashMap<Vec<u8>, usize>,
+) -> std::result::Result<Resolved, String> {
+    use std::collections::VecDeque;
+    // The folders that unzip tools make for the entries in them.
+    let folders: std::collections::HashSet<&[u8]> = entries
+        .iter()
+        .flat_map(|entry| {
+            entry
+                .path
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'/')
+                .map(|(at, _)| &entry.path[..at])
+        })
+        .collect();
+    let is_link = |entry: &ZipEntry| !entry.dir && entry.mode.0 & 0o170_000 == 0o120_000;
+    let mut pending: VecDeque<Vec<u8>> = VecDeque::from([b"bootstrap".to_vec()]);
+    let mut at: Vec<Vec<u8>> = Vec::new();
+    // The last link followed, and its target, which the messages name.
+    let mut link: Option<(usize, Vec<u8>)> = None;
+    let mut followed = 0;
+    let named = |link: &Option<(usize, Vec<u8>)>| {
+        link.as_ref().map_or_else(
+            || "`bootstrap`".to_owned(),
+            |(index, target)| {
+                format!(
+                    "`{}` as a link to `{}`",
+                    shown(&entries[*index].name),
+                    shown(target)
+                )
+            },
+        )
+    };
+    while let Some(part) = pending.pop_front() {
+        match part.as_slice() {
+            b"" | b"." => continue,
+            b".." => {
+                if at.pop().is_none() {
+                    return Err(format!(
+                        "holds {}, a link out of the function's code (through `..` above its root); pack the executable itself",
+                        named(&link)
                     ));
                 }
-                return match unpacked_head(&mut archive, at, 64) {
-                    Ok(head) => elf_problem(&head, arch),
-                    Err(e) => Some(format!(
-                        "holds `{name}`, which cannot be unpacked ({e}); pack it again"
-                    )),
-                };
+                continue;
             }
-            // A link, which Lambda unpacks as one: within the package it may name the
-            // executable, whose checks then apply; out of it (`/etc/passwd`, `../x`) it names
-            // no file of the function.
-            0o120_000 => {
-                let target = match unpacked_head(&mut archive, at, 4096) {
-                    Ok(target) => target,
-                    Err(e) => {
-                        return Some(format!(
-                            "holds `{name}`, which cannot be unpacked ({e}); pack it again"
-                        ));
-                    }
-                };
-                let mut parts: Vec<&[u8]> = entry.path.split(|&b| b == b'/').collect();
-                parts.pop();
-                let mut leaves = target.starts_with(b"/");
-                for part in target.split(|&b| b == b'/') {
-                    match part {
-                        b"" | b"." => {}
-                        b".." => leaves |= parts.pop().is_none(),
-                        _ => parts.push(part),
-                    }
+            _ => at.push(part),
+        }
+        let path = at.join(&b'/');
+        match paths.get(&path).map(|&index| (index, &entries[index])) {
+            Some((index, entry)) if is_link(entry) => {
+                followed += 1;
+                if followed > MAX_LINKS {
+                    return Err(format!(
+                        "holds `bootstrap` as a chain of more than {MAX_LINKS} links (a loop among them, through `{}`), which Linux does not follow; pack the executable itself",
+                        shown(&entry.name)
+                    ));
                 }
-                if leaves {
-                    return Some(format!(
-                        "holds `{name}` as a link out of the function's code (an absolute path or one through `..`) to `{}`; pack the executable itself",
+                let target = unpacked_head(archive, index, 4096).map_err(|e| {
+                    format!(
+                        "holds `{}`, which cannot be unpacked ({e}); pack it again",
+                        shown(&entry.name)
+                    )
+                })?;
+                if target.starts_with(b"/") {
+                    return Err(format!(
+                        "holds `{}` as a link out of the function's code (an absolute path or one through `..`) to `{}`; pack the executable itself",
+                        shown(&entry.name),
                         shown(&target)
                     ));
                 }
-                let Some(&next) = paths.get(&parts.join(&b'/')) else {
-                    return Some(format!(
-                        "holds `{name}` as a link to `{}`, which the zip does not hold; pack the executable itself",
-                        shown(&target)
-                    ));
-                };
-                at = next;
+                at.pop();
+                for part in target.split(|&b| b == b'/').rev() {
+                    pending.push_front(part.to_vec());
+                }
+                link = Some((index, target));
             }
-            _ => {
-                return Some(format!(
-                    "holds `{name}` as a special file; pack the executable itself as a regular file"
+            // A file (or a special file) with more of the path after it.
+            Some((_, entry)) if !entry.dir && !pending.is_empty() => {
+                return Err(format!(
+                    "holds {}, which goes through `{}`, a file and not a folder; pack the executable itself",
+                    named(&link),
+                    shown(&entry.name)
+                ));
+            }
+            Some(_) => {}
+            None if folders.contains(path.as_slice()) => {}
+            None => {
+                return Err(format!(
+                    "holds {}, which the zip does not hold (it has no `{}`); pack the executable itself",
+                    named(&link),
+                    shown(&path)
                 ));
             }
         }
     }
-    Some("holds `bootstrap` as a chain of more than 8 links; pack the executable itself".to_owned())
+    let path = at.join(&b'/');
+    match paths.get(&path) {
+        Some(&index) => Ok(Resolved::Entry(index)),
+        // The code's root itself, or a folder made for the entries in it.
+        None if path.is_empty() => Ok(Resolved::Folder(b".".to_vec())),
+        None => Ok(Resolved::Folder(path)),
+    }
 }
 
 /// The CRC-32 (IEEE) of `data`, as zip files carry it.
@@ -1178,7 +1461,11 @@ mod tests {
             Raw::file(b"bootstrap", 0o100_755, script),
             Raw::file(b"bootstrap", 0o100_644, script),
         ]);
-        assert!(problem(&twice).contains("holds two entries of the same name"));
+        let problem_ = problem(&twice);
+        assert!(
+            problem_.contains("holds two entries of the same name"),
+            "{problem_}"
+        );
         for (second, needle) in [
             (&b"./bootstrap"[..], "which both unpack to `bootstrap`"),
             (b"bootstrap/", "which both unpack to `bootstrap`"),
@@ -1270,18 +1557,305 @@ mod tests {
         }
         // A link through `..` that stays in the package passes; one that leaves it does not.
         let zip = written(&[
+            ("bin/", Kind::Folder, &[]),
             ("bootstrap", Kind::Link(b"bin/../app"), &[]),
             ("app", Kind::File(0o755, STORED), &elf(62)),
         ]);
         assert_eq!(problem(&zip), "");
-        let zip = written(&[("bootstrap", Kind::Link(b"bin/../../etc/passwd"), &[])]);
+        let zip = written(&[
+            ("bin/", Kind::Folder, &[]),
+            ("bootstrap", Kind::Link(b"bin/../../etc/passwd"), &[]),
+        ]);
         assert!(problem(&zip).contains("a link out of the function's code"));
+        // Through a folder the zip does not hold, Linux finds nothing (hostile review 23).
+        let zip = written(&[
+            ("bootstrap", Kind::Link(b"bin/../app"), &[]),
+            ("app", Kind::File(0o755, STORED), &elf(62)),
+        ]);
+        let problem_ = problem(&zip);
+        assert!(
+            problem_.contains("which the zip does not hold (it has no `bin`)"),
+            "{problem_}"
+        );
         // A loop of links.
         let zip = written(&[
             ("bootstrap", Kind::Link(b"a"), &[]),
             ("a", Kind::Link(b"bootstrap"), &[]),
         ]);
-        assert!(problem(&zip).contains("a chain of more than 8 links"));
+        assert!(problem(&zip).contains("a chain of more than 40 links"));
+    }
+
+    /// Hostile review 23: links are followed as Linux follows them, through links to
+    /// folders and links to links, at most 40 in all.
+    #[test]
+    fn links_resolve_as_linux_resolves_them() {
+        // A link to a link to the executable passes, as does one through a link to a folder,
+        // and `..` after that link leaves the folder it led to, not the link's.
+        for entries in [
+            vec![
+                ("bootstrap", Kind::Link(b"current"), &[][..]),
+                ("current", Kind::Link(b"bin/app"), &[]),
+                ("bin/app", Kind::File(0o755, DEFLATED), &elf(62)[..]),
+            ],
+            vec![
+                ("bootstrap", Kind::Link(b"current/app"), &[][..]),
+                ("current", Kind::Link(b"releases/v2"), &[]),
+                ("releases/v2/app", Kind::File(0o755, STORED), &elf(62)[..]),
+            ],
+            vec![
+                ("bootstrap", Kind::Link(b"current/../app"), &[][..]),
+                ("current", Kind::Link(b"releases/v2/"), &[]),
+                ("releases/v2/lib", Kind::File(0o644, STORED), b"x"),
+                ("releases/app", Kind::File(0o755, STORED), &elf(62)[..]),
+                ("app", Kind::File(0o755, STORED), &elf(183)[..]),
+            ],
+            vec![
+                ("bootstrap", Kind::Link(b"./bin//./run"), &[][..]),
+                ("bin/run", Kind::Link(b"../lib/app"), &[]),
+                ("lib/app", Kind::File(0o755, STORED), &elf(62)[..]),
+            ],
+        ] {
+            let zip = written(&entries);
+            assert_eq!(
+                problem(&zip),
+                "",
+                "{:?}",
+                entries.iter().map(|e| e.0).collect::<Vec<_>>()
+            );
+        }
+        // The target's own checks apply at the end of the chain.
+        let zip = written(&[
+            ("bootstrap", Kind::Link(b"current/app"), &[]),
+            ("current", Kind::Link(b"releases/v2"), &[]),
+            ("releases/v2/app", Kind::File(0o755, STORED), &elf(183)),
+        ]);
+        assert!(problem(&zip).contains("built for arm64"));
+        // 40 links in all pass; 41 do not.
+        let chain = |links: usize| {
+            let names: Vec<String> = (0..links).map(|i| format!("l{i}")).collect();
+            let mut entries: Vec<(&str, Kind<'_>, &[u8])> = Vec::new();
+            for (i, name) in names.iter().enumerate() {
+                let target = names.get(i + 1).map_or(&b"app"[..], |next| next.as_bytes());
+                let name = if i == 0 { "bootstrap" } else { name.as_str() };
+                entries.push((name, Kind::Link(target), &[]));
+            }
+            let body = elf(62);
+            entries.push(("app", Kind::File(0o755, STORED), &body));
+            written(&entries)
+        };
+        assert_eq!(problem(&chain(40)), "");
+        assert!(problem(&chain(41)).contains("a chain of more than 40 links"));
+        for (entries, needle) in [
+            // A loop through a folder.
+            (
+                vec![
+                    ("bootstrap", Kind::Link(b"a/app"), &[][..]),
+                    ("a", Kind::Link(b"b"), &[]),
+                    ("b", Kind::Link(b"a"), &[]),
+                ],
+                "a chain of more than 40 links (a loop among them",
+            ),
+            // Out of the code through `..` after a link.
+            (
+                vec![
+                    ("bootstrap", Kind::Link(b"up/../../etc/passwd"), &[][..]),
+                    ("up", Kind::Link(b"."), &[]),
+                ],
+                "a link out of the function's code",
+            ),
+            (
+                vec![
+                    ("bootstrap", Kind::Link(b"etc/passwd"), &[][..]),
+                    ("etc", Kind::Link(b"/etc"), &[]),
+                ],
+                "holds `etc` as a link out of the function's code",
+            ),
+            // Through a file as if it were a folder.
+            (
+                vec![
+                    ("bootstrap", Kind::Link(b"app/x"), &[][..]),
+                    ("app", Kind::File(0o755, STORED), &elf(62)[..]),
+                ],
+                "which goes through `app`, a file and not a folder",
+            ),
+            (
+                vec![
+                    ("bootstrap", Kind::Link(b"app/"), &[][..]),
+                    ("app", Kind::File(0o755, STORED), &elf(62)[..]),
+                ],
+                "which goes through `app`, a file and not a folder",
+            ),
+            // To a folder: one the zip holds, one it makes for the files in it, or the root.
+            (
+                vec![
+                    ("bootstrap", Kind::Link(b"."), &[][..]),
+                    ("app", Kind::File(0o755, STORED), &elf(62)[..]),
+                ],
+                "as a link to the folder `.`",
+            ),
+            (
+                vec![
+                    ("bootstrap", Kind::Link(b"bin"), &[][..]),
+                    ("bin/", Kind::Folder, &[]),
+                ],
+                "holds `bin/` as a folder",
+            ),
+            (
+                vec![
+                    ("bootstrap", Kind::Link(b"current"), &[][..]),
+                    ("current", Kind::Link(b"bin"), &[]),
+                    ("bin/app", Kind::File(0o755, STORED), &elf(62)[..]),
+                ],
+                "as a link to the folder `bin`",
+            ),
+            // To what the zip lacks, named by the last link.
+            (
+                vec![
+                    ("bootstrap", Kind::Link(b"current/app"), &[][..]),
+                    ("current", Kind::Link(b"releases/v3"), &[]),
+                    ("releases/v2/app", Kind::File(0o755, STORED), &elf(62)[..]),
+                ],
+                "holds `current` as a link to `releases/v3`, which the zip does not hold (it has no `releases/v3`)",
+            ),
+        ] {
+            let problem = problem(&written(&entries));
+            assert!(problem.contains(needle), "{needle}: {problem}");
+        }
+    }
+
+    /// Hostile review 23: two entries that unzip tools may unpack to one path, whichever
+    /// the entries (not only `bootstrap`), are refused naming both.
+    #[test]
+    fn any_two_entries_that_may_unpack_to_one_path_are_refused() {
+        let script = b"#!/bin/sh\n".as_slice();
+        for (first, second, needle) in [
+            (
+                &b"lib/x"[..],
+                &b"lib//x"[..],
+                "which both unpack to `lib/x`",
+            ),
+            (b"a", b"./a", "which both unpack to `a`"),
+            (b"a/b", b"a/./b", "which both unpack to `a/b`"),
+            (b"lib/x", b"lib/x\0.so", "which both unpack to `lib/x`"),
+            (
+                b"lib\\x",
+                b"lib/x",
+                "holds `lib\\\\x` and `lib/x`, which unzip tools may both unpack to `lib/x`",
+            ),
+            (
+                b"lib/x",
+                b"lib\\x",
+                "holds `lib/x` and `lib\\\\x`, which unzip tools may both unpack to `lib/x`",
+            ),
+            (
+                b"lib\\x",
+                b".\\lib//x",
+                "which unzip tools may both unpack to `lib/x`",
+            ),
+            // A file, and an entry in it as a folder.
+            (
+                b"lib",
+                b"lib\\x",
+                "holds `lib\\\\x` in `lib`, which it also holds as a file or a link",
+            ),
+            (
+                b"lib\\x",
+                b"lib\\x/y",
+                "which it also holds as a file or a link",
+            ),
+            // Out of the folder when `\\` separates folders.
+            (b"lib/x", b"..\\x", "a path out of the function's folder"),
+            (
+                b"lib/x",
+                b"lib\\..\\..\\x",
+                "a path out of the function's folder",
+            ),
+        ] {
+            let zip = raw_zip(&[
+                Raw::file(b"bootstrap", 0o100_755, script),
+                Raw::file(first, 0o100_644, b"x"),
+                Raw::file(second, 0o100_644, b"y"),
+            ]);
+            let problem = problem(&zip);
+            assert!(problem.contains(needle), "{needle}: {problem}");
+        }
+        // An Info-ZIP Unicode path renames an entry, and tools that do not read it unpack it
+        // as the header's name, which another entry holds.
+        let mut renamed = Raw::file(b"lib/caf\x82", 0o100_644, b"x");
+        renamed.extra = unicode_path(b"lib/caf\x82", "lib/café".as_bytes());
+        let zip = raw_zip(&[
+            Raw::file(b"bootstrap", 0o100_755, script),
+            renamed,
+            Raw::file(b"lib/caf\x82", 0o100_644, b"y"),
+        ]);
+        let problem_ = problem(&zip);
+        assert!(
+            problem_.contains("which unzip tools may both unpack to `lib/caf\u{fffd}`"),
+            "{problem_}"
+        );
+        // Names with `\\` in them that no other entry may meet pass, as do folders of them.
+        let zip = raw_zip(&[
+            Raw::file(b"bootstrap", 0o100_755, script),
+            Raw::file(b"docs\\readme.txt", 0o100_644, b"x"),
+            Raw::file(b"docs/guide.txt", 0o100_644, b"y"),
+            Raw::file(b"lib/x", 0o100_644, b"z"),
+        ]);
+        assert_eq!(problem(&zip), "");
+    }
+
+    /// Hostile review 23: a zip whose end-of-central-directory record that unzip tools
+    /// read (the last one) is not the one the `zip` crate reads is refused.
+    #[test]
+    fn a_zip_whose_readers_pick_other_end_records_is_refused() {
+        let good = zip_bootstrap(&elf(62));
+        let record = good.len() - 22;
+        // Two zips end to end, the last record's comment cut short: the `zip` crate skips
+        // that record and reads the first zip's (an x86-64 `bootstrap`), where unzip tools
+        // read the last one's (arm64).
+        let mut hidden = good.clone();
+        hidden.extend_from_slice(&zip_bootstrap(&elf(183)));
+        let last = hidden.len() - 22;
+        hidden[last + 20..last + 22].copy_from_slice(&100u16.to_le_bytes());
+        let problem_ = problem(&hidden);
+        assert!(
+            problem_.contains(
+                "has 2 end-of-central-directory record(s), and unzip tools read the last one"
+            ) && problem_.contains(&format!("at byte {last},")),
+            "{problem_}"
+        );
+        // A record hidden in the comment of the last record: unzip tools read the last
+        // signature, which the crate finds inconsistent and skips.
+        let mut commented = good.clone();
+        let comment = b"PK\x05\x06 not a record";
+        commented[record + 20..record + 22]
+            .copy_from_slice(&u16::try_from(comment.len()).unwrap().to_le_bytes());
+        commented.extend_from_slice(comment);
+        let problem_ = problem(&commented);
+        assert!(
+            problem_.contains("end-of-central-directory record"),
+            "{problem_}"
+        );
+        // More than 64 KiB after the record: unzip tools do not find it.
+        let mut trailing = good.clone();
+        trailing.extend(std::iter::repeat_n(0u8, 70_000));
+        let problem_ = problem(&trailing);
+        assert!(
+            problem_.contains("has no end-of-central-directory record in its last 65557 bytes")
+                || problem_.contains("Could not find EOCD"),
+            "{problem_}"
+        );
+        // A zip stored in the zip (a signature in its data, before the last record) and a
+        // comment pass.
+        let inner = zip_bootstrap(b"#!/bin/sh\n");
+        let zip = raw_zip(&[
+            Raw::file(b"bootstrap", 0o100_755, &elf(62)),
+            Raw::file(b"inner.zip", 0o100_644, &inner),
+        ]);
+        assert_eq!(problem(&zip), "");
+        let mut with_comment = good.clone();
+        with_comment[record + 20..record + 22].copy_from_slice(&5u16.to_le_bytes());
+        with_comment.extend_from_slice(b"hello");
+        assert_eq!(problem(&with_comment), "");
     }
 
     #[test]

@@ -189,6 +189,16 @@ pub enum DeployError {
     #[error("no AWS region is configured; set AWS_REGION or the region of your profile")]
     NoRegion,
 
+    /// The configured region cannot be a region: AWS names its regions as `us-east-1`, and
+    /// the SDK makes the endpoint's address from the name.
+    #[error(
+        "the configured AWS region `{region}` is not a region name; nothing was sent. Set AWS_REGION or the region of your profile to a region such as us-east-1"
+    )]
+    BadRegion {
+        /// The region as configured.
+        region: String,
+    },
+
     /// A client given to the engine for one region sends its calls to another: the stacks
     /// of that region would be made (or the staging bucket, the default groups, the log
     /// groups read) in the other.

@@ -150,10 +150,31 @@ pub async fn connect_regions(
     regional_clients(&config, assembly)
 }
 
+/// Whether `region` can be sent. AWS's regions are named as `us-east-1`
+/// ([`hipaa_stack_syntax::is_region`]); a local endpoint (`AWS_ENDPOINT_URL`) may take other
+/// names, but the SDK still puts the region in the endpoint's parameters and refuses one that
+/// is not a host label (letters, digits and inner hyphens, at most 63; RFC 1123), with a
+/// message about interceptors: refused here, it is named as the region.
+fn region_can_be_sent(region: &str, local: bool) -> bool {
+    if hipaa_stack_syntax::is_region(region) {
+        return true;
+    }
+    let b = region.as_bytes();
+    local
+        && !b.is_empty()
+        && b.len() <= 63
+        && b.first() != Some(&b'-')
+        && b.last() != Some(&b'-')
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+}
+
 fn connection(config: &aws_config::SdkConfig) -> Result<Connection, DeployError> {
     let Some(region) = config.region().map(ToString::to_string) else {
         return Err(DeployError::NoRegion);
     };
+    if !region_can_be_sent(&region, config.endpoint_url().is_some()) {
+        return Err(DeployError::BadRegion { region });
+    }
     let endpoint = config
         .endpoint_url()
         .map_or_else(|| format!("AWS in {region}"), str::to_owned);
@@ -203,4 +224,49 @@ fn connection(config: &aws_config::SdkConfig) -> Result<Connection, DeployError>
         region,
         endpoint,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_region_that_cannot_be_one_is_refused_before_anything_is_sent() {
+        let config = |region: &str, endpoint: Option<&str>| {
+            let mut b = aws_config::SdkConfig::builder()
+                .region(aws_config::Region::new(region.to_owned()))
+                .behavior_version(BehaviorVersion::latest());
+            if let Some(e) = endpoint {
+                b = b.endpoint_url(e);
+            }
+            b.build()
+        };
+        for (region, endpoint) in [
+            ("us east 1", None),
+            ("us east 1", Some("http://127.0.0.1:5000")),
+            ("US-EAST-1", None),
+            ("local", None),
+            ("us-east-1.", Some("http://127.0.0.1:5000")),
+            ("-local", Some("http://127.0.0.1:5000")),
+        ] {
+            let err = Connection::from_config(&config(region, endpoint))
+                .err()
+                .unwrap_or_else(|| panic!("{region:?} was accepted"));
+            assert!(
+                matches!(&err, DeployError::BadRegion { region: r } if r == region),
+                "{err}"
+            );
+            let message = err.to_string();
+            assert!(message.contains(&format!("`{region}`")), "{message}");
+            assert!(message.contains("AWS_REGION"), "{message}");
+        }
+        // AWS's names anywhere; another host label only on a local endpoint.
+        for (region, local) in [
+            ("us-east-1", false),
+            ("us-gov-west-1", false),
+            ("local", true),
+        ] {
+            assert!(region_can_be_sent(region, local), "{region}");
+        }
+    }
 }

@@ -854,7 +854,9 @@ mod endpoint {
 
 /// Functions built from zips on disk that a writer we did not write made (Python's
 /// `zipfile`): read with the `zip` crate, refused naming the function when Lambda could not
-/// start them, and passed when it could (ZIP64, deflated, `./bootstrap`).
+/// start them or unzip tools would read them otherwise (two entries of one path, a loop of
+/// links, two end-of-central-directory records read differently), and passed when it could
+/// (ZIP64, deflated, `./bootstrap`, a link to a link through a link to a folder).
 mod code_zips {
     use std::path::{Path, PathBuf};
 
@@ -867,7 +869,7 @@ mod code_zips {
     /// by name. Each holds the first bytes of an x86-64 ELF executable, or a script.
     fn zips(dir: &Path) -> serde_json::Value {
         const WRITE: &str = r##"
-import json, os, sys, zipfile
+import io, json, os, sys, zipfile
 out = sys.argv[1]
 elf = b"\x7fELF\x02\x01\x01" + bytes(11) + (62).to_bytes(2, "little") + bytes(44) + bytes(4096)
 def entry(name, mode, system=3):
@@ -881,6 +883,13 @@ cases = {
     "dotted": [("./bootstrap", 0o100755, b"#!/bin/sh\n")],
     "twice": [("bootstrap", 0o100755, elf), ("./bootstrap", 0o100644, b"#!/bin/sh\n")],
     "folder": [("bootstrap/", 0o40755, b""), ("bootstrap/app", 0o100755, elf)],
+    "backslash": [("bootstrap", 0o100755, elf), ("lib\\x", 0o100644, b"a"), ("lib/x", 0o100644, b"b")],
+    "chained": [
+        ("bootstrap", 0o120777, b"current/app"),
+        ("current", 0o120777, b"releases/v2"),
+        ("releases/v2/app", 0o100755, elf),
+    ],
+    "loop": [("bootstrap", 0o120777, b"a"), ("a", 0o120777, b"bootstrap")],
 }
 paths = {}
 for case, entries in cases.items():
@@ -896,6 +905,19 @@ for case, entries in cases.items():
 text = os.path.join(out, "text.zip")
 open(text, "w").write("not a zip\n")
 paths["text"] = text
+# Two zips end to end, the last record's comment cut short: zipfile (like Info-ZIP) reads
+# the last record, the arm64 `bootstrap`.
+two = os.path.join(out, "two_ends.zip")
+with zipfile.ZipFile(two, "w") as z:
+    z.writestr(entry("bootstrap", 0o100755), elf)
+arm = io.BytesIO()
+with zipfile.ZipFile(arm, "w") as z:
+    z.writestr(entry("bootstrap", 0o100755), elf[:18] + (183).to_bytes(2, "little") + elf[20:])
+data = bytearray(open(two, "rb").read() + arm.getvalue())
+data[-2:] = (100).to_bytes(2, "little")
+open(two, "wb").write(data)
+paths["two_ends"] = two
+paths["two_ends_machine"] = zipfile.ZipFile(two).read("bootstrap")[18]
 print(json.dumps(paths))
 "##;
         python_json(WRITE, &[dir.to_str().unwrap()])
@@ -938,6 +960,14 @@ print(json.dumps(paths))
             build(path("dotted"), Architecture::Arm64).is_ok(),
             "`./bootstrap` is `bootstrap`"
         );
+        // Hostile review 23: a link to a link through a link to a folder is followed.
+        assert!(
+            build(path("chained"), Architecture::X86_64).is_ok(),
+            "links are followed as Linux follows them"
+        );
+        // Python's zipfile reads the last end-of-central-directory record of `two_ends`,
+        // whose `bootstrap` is arm64 (the `zip` crate alone would read the first's, x86-64).
+        assert_eq!(zips["two_ends_machine"], 183);
         for (case, arch, needle) in [
             (
                 "zip64",
@@ -958,6 +988,21 @@ print(json.dumps(paths))
                 "folder",
                 Architecture::X86_64,
                 "holds `bootstrap/` as a folder",
+            ),
+            (
+                "backslash",
+                Architecture::X86_64,
+                "which unzip tools may both unpack to `lib/x`",
+            ),
+            (
+                "loop",
+                Architecture::X86_64,
+                "a chain of more than 40 links",
+            ),
+            (
+                "two_ends",
+                Architecture::X86_64,
+                "end-of-central-directory record(s), and unzip tools read the last one",
             ),
         ] {
             let err = build(path(case), arch).expect_err(case);

@@ -147,6 +147,11 @@ const INERT: &[&str] = &[
     // service network or service it names is judged (`lattice.rs`): it logs, holds no PHI
     // and grants no access.
     "AWS::VpcLattice::AccessLogSubscription",
+    // hostile review 23: a VPC Lattice resource gateway is the resource configurations' way
+    // into their VPC (its subnets and security groups, read by their own rules); it holds
+    // no PHI and logs nothing of its own: F3 reads the connections through its
+    // configurations in the RESOURCE logs of the service networks that associate them.
+    "AWS::VpcLattice::ResourceGateway",
     // A rule group of the program's own is read where a web ACL applies it (F4, A4W, CF3).
     "AWS::WAFv2::RuleGroup",
     "AWS::CertificateManager::Certificate",
@@ -2012,8 +2017,15 @@ fn user_data_statements(data: &str, equals: bool) -> Option<String> {
         // `user_data!` reads it too: its lines, not the `@` (hostile review 21: `$env:NAME =
         // @"` / `$s` / `"@` of a fetched `$s` failed here).
         let here_string = found.ends_with("=@…") && read.trim_end().ends_with("@\"");
+        // So are a `printf` conversion (`printf 'password=%s\n' "$S"`), an escaped quote
+        // before a value (`echo "DB_PASSWORD=\"$S\""`) and the `.*` of a `sed` pattern
+        // (`sed -i "s/^password=.*/password=$S/"`), which `user_data!` reads as a fetched
+        // value put in place, or as text after it (hostile review 23).
         let field = here_string
-            || (found.ends_with("={…") && (read.contains("f\"") || read.contains("f'")));
+            || (found.ends_with("={…") && (read.contains("f\"") || read.contains("f'")))
+            || (found.ends_with("=%…") && read.contains("printf"))
+            || (found.ends_with("=\\…") && read.contains("\\\"$"))
+            || (found.ends_with("=.…") && read.contains("sed "));
         if field
             && *syntax_passes.get_or_init(|| hipaa_stack_syntax::user_data_problem(data).is_none())
         {

@@ -629,6 +629,12 @@ const THIRD_PARTY: &[&str] = &[
 
 /// The types `X1` reads.
 const TYPES: &[&str] = &[
+    // Hostile review 23: an option group's options that send data to S3
+    // (`SQLSERVER_BACKUP_RESTORE`, `S3_INTEGRATION`), read in `rds_options.rs`.
+    super::rds_options::OPTION_GROUP,
+    // … and the roles a database associates for features that send its data to S3.
+    "AWS::RDS::DBInstance",
+    "AWS::RDS::DBCluster",
     "AWS::Glue::Job",
     "AWS::Glue::Trigger",
     "AWS::Glue::Connection",
@@ -960,7 +966,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "data is copied only to destinations of the app, never to a bucket, queue, stream or endpoint that no rule reads",
         types: TYPES,
         controls: &["164.308(b)(1)", "164.312(a)(1)", "164.312(e)(1)"],
-        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference, and subscribe to topics only queues, functions and delivery streams of the app (not HTTP(S), e-mail or SMS endpoints); if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
+        fix: "send the copy to a resource of the app (a `SecureBucket`, or an escape-hatch resource the rules read) by reference, and subscribe to topics only queues, functions and delivery streams of the app (not HTTP(S), e-mail or SMS endpoints); give an RDS option group's `SQLSERVER_BACKUP_RESTORE` (its `IAM_ROLE_ARN`) or `S3_INTEGRATION` (the role its databases associate for it), and a database's `AssociatedRoles` for `S3_INTEGRATION`, `s3Export` or (Aurora MySQL) no feature, a role of the template whose policies allow S3 actions on buckets of the app only; if it must leave for a partner under a business associate agreement, waive `X1` on the construct with the agreement named in the reason",
         packs: Packs {
             cdk_nag: None,
             checkov: None,
@@ -2454,6 +2460,12 @@ pub(super) fn endpoint_service_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
 
 fn x1(cx: &Cx<'_>) -> Outcome {
     let t = cx.resource.type_name();
+    if t == super::rds_options::OPTION_GROUP {
+        return super::rds_options::x1(cx);
+    }
+    if matches!(t, "AWS::RDS::DBInstance" | "AWS::RDS::DBCluster") {
+        return super::rds_options::x1_database(cx);
+    }
     let mut checks: Vec<Result<Proof, String>> = Vec::new();
     // A data capture that `EnableCapture` turns off (a value that reads as false) writes
     // nothing (the SageMaker API's `DataCaptureConfig`: "defaults to enabled").

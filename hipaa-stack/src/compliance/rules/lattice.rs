@@ -29,6 +29,37 @@ pub(super) const RULE: &str = "AWS::VpcLattice::Rule";
 const TARGET_GROUP: &str = "AWS::VpcLattice::TargetGroup";
 /// What logs the requests of a service network or a service.
 const SUBSCRIPTION: &str = "AWS::VpcLattice::AccessLogSubscription";
+/// A VPC Lattice resource configuration: a resource (a database, a host, an address) that
+/// clients reach through a service network or a resource endpoint (hostile review 23).
+pub(super) const RESOURCE_CONFIGURATION: &str = "AWS::VpcLattice::ResourceConfiguration";
+/// What makes a resource configuration reachable through a service network
+/// (`ResourceConfigurationId`, `ServiceNetworkId`).
+pub(super) const RESOURCE_ASSOCIATION: &str = "AWS::VpcLattice::ServiceNetworkResourceAssociation";
+
+/// The kind of log a subscription of a service network writes (`ServiceNetworkLogType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LogType {
+    /// The requests to the network's services (`SERVICE`, or left out).
+    Service,
+    /// The connections to the network's resource configurations (`RESOURCE`).
+    Resource,
+}
+
+impl LogType {
+    fn name(self) -> &'static str {
+        match self {
+            LogType::Service => "SERVICE",
+            LogType::Resource => "RESOURCE",
+        }
+    }
+
+    fn logs(self) -> &'static str {
+        match self {
+            LogType::Service => "the requests to the network's services",
+            LogType::Resource => "the connections to the network's resource configurations",
+        }
+    }
+}
 
 /// F3 of a service network or a service: an access log subscription of the app names it in
 /// `ResourceIdentifier` (its `Ref`, which is its ARN, or its `Fn::GetAtt` `Arn` or `Id`,
@@ -42,37 +73,127 @@ const SUBSCRIPTION: &str = "AWS::VpcLattice::AccessLogSubscription";
 /// template declares is a gap (nothing shows its key or how long it keeps the records), a
 /// value no rule can read before deploy fails (it may be any destination). Of several
 /// subscriptions, one that passes is enough; else the best found is reported.
+///
+/// Hostile review 23: a service network that a `ServiceNetworkResourceAssociation` of the
+/// app joins to a resource configuration needs, besides, a subscription of type RESOURCE,
+/// which alone records the connections to those resources; a resource configuration is
+/// judged by [`configuration_logged`]; an import whose name is built by `Fn::Sub` or
+/// `Fn::Join` is read when it resolves exactly ([`import_name`]).
 pub(super) fn access_logged(cx: &Cx<'_>) -> Outcome {
+    if cx.resource.type_name() == RESOURCE_CONFIGURATION {
+        return configuration_logged(cx);
+    }
     let network = cx.resource.type_name() == SERVICE_NETWORK;
-    // The exports of this template that identify it (hostile review 22: an export of its
-    // `Name`, or of text joined onto its ARN, names no service network or service).
-    let exports: Vec<&str> = super::arn::exports_of(cx.template, cx.id())
+    let service = logged_as(cx, LogType::Service);
+    // Hostile review 23: a service network through which resource configurations are
+    // reached logs those connections only in a subscription of type RESOURCE.
+    let associated = if network {
+        resource_associations(cx)
+    } else {
+        Vec::new()
+    };
+    let Some(first) = associated.first() else {
+        return service;
+    };
+    let resource = match logged_as(cx, LogType::Resource) {
+        Outcome::Fail(why) => Outcome::Fail(format!(
+            "resource configurations are reached through the service network `{}` (`{first}`), and {why}",
+            cx.id()
+        )),
+        other => other,
+    };
+    match (service, resource) {
+        (fail @ Outcome::Fail(_), _) | (_, fail @ Outcome::Fail(_)) => fail,
+        (gap @ Outcome::Gap(_), _) | (_, gap @ Outcome::Gap(_)) => gap,
+        (Outcome::Pass(mut a), Outcome::Pass(b)) => {
+            a.extend(b);
+            Outcome::Pass(a)
+        }
+        (other, _) => other,
+    }
+}
+
+/// The exports of this template that identify the service network, service or resource
+/// configuration being judged (hostile review 22: an export of its `Name`, or of text joined
+/// onto its ARN, names none).
+fn own_exports<'a>(cx: &Cx<'a>) -> Vec<&'a str> {
+    super::arn::exports_of(cx.template, cx.id())
         .into_iter()
         .filter(|(_, value)| identifies(value, cx.id()))
         .map(|(name, _)| name)
-        .collect();
+        .collect()
+}
+
+/// Whether `value`, written in the stack `home` (`None`: this one), names the resource being
+/// judged: its identifier in its own template ([`identifies`]), or the import of an export of
+/// it in another ([`import_name`]); or why an import cannot be read exactly.
+fn names_judged(
+    cx: &Cx<'_>,
+    home: Option<&str>,
+    value: &Value,
+    exports: &[&str],
+) -> Result<bool, String> {
+    match home {
+        None => Ok(identifies(value, cx.id())),
+        Some(stack) => match value.get("Fn::ImportValue") {
+            None => Ok(false),
+            Some(name) => import_name(cx, stack, name).map(|n| exports.contains(&n.as_str())),
+        },
+    }
+}
+
+/// The export name an `Fn::ImportValue` of the stack `stack` imports, read exactly (hostile
+/// review 23): text, or an `Fn::Sub` or `Fn::Join` of text and `AWS::StackName`, which is the
+/// importing stack's own name (the name hipaa-stack deploys it under). A name built on
+/// anything else (a region or account known only at deploy, a parameter, a resource's
+/// attribute) is not read, and says why.
+fn import_name(cx: &Cx<'_>, stack: &str, name: &Value) -> Result<String, String> {
+    let read = text(name).map(|t| t.replace("${AWS::StackName}", stack));
+    match read {
+        Some(t) if !t.contains("${") && !super::identity::dynamic(&t) => Ok(t),
+        _ => Err(format!(
+            "imports the export named {} in stack `{stack}`, a name no rule can read exactly before deploy (only text and `AWS::StackName` are read), so which export it imports is not shown, and `{}` is not shown to be logged through it; import the export by its name written as text",
+            text_or_json(name),
+            cx.id()
+        )),
+    }
+}
+
+/// F3 for one kind of log: a subscription of the app names the network or service, writes
+/// that kind of log (a service's subscription writes its requests), and logs to a
+/// destination of the app.
+fn logged_as(cx: &Cx<'_>, kind: LogType) -> Outcome {
+    let network = cx.resource.type_name() == SERVICE_NETWORK;
+    let exports = own_exports(cx);
     let mut found: Vec<Outcome> = Vec::new();
+    let mut other_type: Vec<Outcome> = Vec::new();
     for (home, subscription) in cx.everywhere(SUBSCRIPTION) {
         let p = subscription.properties();
-        let target = &p["ResourceIdentifier"];
-        let names_it = match home {
-            None => identifies(target, cx.id()),
-            Some(_) => target
-                .get("Fn::ImportValue")
-                .and_then(text)
-                .is_some_and(|name| exports.contains(&name.as_str())),
-        };
-        if !names_it {
-            continue;
-        }
         let name = home.map_or_else(
             || subscription.logical_id().to_owned(),
             |stack| format!("{stack}/{}", subscription.logical_id()),
         );
-        if network && let Some(why) = not_service_log(&p["ServiceNetworkLogType"]) {
-            found.push(Outcome::Fail(format!(
+        match names_judged(cx, home, &p["ResourceIdentifier"], &exports) {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(why) => {
+                found.push(Outcome::Fail(format!(
+                    "the access log subscription `{name}` {why}"
+                )));
+                continue;
+            }
+        }
+        if network && let Some(why) = not_log_of(&p["ServiceNetworkLogType"], kind) {
+            let fail = Outcome::Fail(format!(
                 "the access log subscription `{name}` has `ServiceNetworkLogType` {why}"
-            )));
+            ));
+            // A subscription that writes the other kind of log exactly is reported only
+            // where nothing else is.
+            if of_type(&p["ServiceNetworkLogType"]).is_some() {
+                other_type.push(fail);
+            } else {
+                found.push(fail);
+            }
             continue;
         }
         let proof = Proof {
@@ -98,13 +219,159 @@ pub(super) fn access_logged(cx: &Cx<'_>) -> Outcome {
     } else {
         "service"
     };
-    match found.into_iter().next() {
+    // A subscription that names it but writes the other kind of log is reported after one
+    // that fails for its own reasons (and, asking for RESOURCE logs, not at all: the one
+    // that logs the services' requests is no fault).
+    let first = found.into_iter().next().or_else(|| match kind {
+        LogType::Service => other_type.into_iter().next(),
+        LogType::Resource => None,
+    });
+    let how = match kind {
+        LogType::Service => "",
+        LogType::Resource => " whose `ServiceNetworkLogType` is RESOURCE",
+    };
+    match first {
         Some(fail) => fail,
         None => Outcome::Fail(format!(
-            "no `AWS::VpcLattice::AccessLogSubscription` of the app names the {what} `{}` in `ResourceIdentifier` (its `Ref`, or `Fn::GetAtt` of its `Arn` or `Id`; in another stack, the import of its export): the requests it routes are logged nowhere; add one that logs to a log group, bucket or Firehose stream of the app",
-            cx.id()
+            "no `AWS::VpcLattice::AccessLogSubscription` of the app{how} names the {what} `{}` in `ResourceIdentifier` (its `Ref`, or `Fn::GetAtt` of its `Arn` or `Id`; in another stack, the import of its export): {} are logged nowhere; add one that logs to a log group, bucket or Firehose stream of the app",
+            cx.id(),
+            if network {
+                kind.logs()
+            } else {
+                "the requests it routes"
+            }
         )),
     }
+}
+
+/// The service network resource associations of the app that name the service network
+/// being judged (`ServiceNetworkId`, by [`names_judged`]), each as its logical id
+/// (`stack/Id` in another stack).
+fn resource_associations(cx: &Cx<'_>) -> Vec<String> {
+    let exports = own_exports(cx);
+    cx.everywhere(RESOURCE_ASSOCIATION)
+        .filter(|(home, a)| {
+            // One whose import no rule can read exactly fails on the resource configuration
+            // it joins ([`configuration_logged`]), not on every network of the app.
+            let named = &a.properties()["ServiceNetworkId"];
+            names_judged(cx, *home, named, &exports).unwrap_or(false)
+        })
+        .map(|(home, a)| {
+            home.map_or_else(
+                || a.logical_id().to_owned(),
+                |stack| format!("{stack}/{}", a.logical_id()),
+            )
+        })
+        .collect()
+}
+
+/// F3 of a VPC Lattice resource configuration (hostile review 23): the connections to it
+/// are logged by the service networks it is reached through, each of which must log
+/// RESOURCE (which the network's own F3 asks where it has resource associations). Every
+/// association of the app that names it (`ResourceConfigurationId`) must be to a service
+/// network of the app (its `Ref`, `Arn` or `Id`, or the import of its export); one to a
+/// network named as text, or no rule can read, may be another account's, whose logs the app
+/// never sees. A configuration no network of the app associates is reached only through a
+/// resource endpoint (`AWS::EC2::VPCEndpoint` of type Resource) or a network of no template
+/// of the app, neither of which writes logs the app reads: a gap, not a failure.
+///
+/// A child configuration (`ResourceConfigurationGroupId`, "The ID of the parent resource
+/// configuration (type is GROUP)") is reached through the associations of its group: it is
+/// judged as that group of the template is, and one of a group no rule reads is a gap.
+fn configuration_logged(cx: &Cx<'_>) -> Outcome {
+    if let Some(parent) = cx
+        .prop("/ResourceConfigurationGroupId")
+        .filter(|v| !v.is_null())
+    {
+        let group = cx
+            .others(RESOURCE_CONFIGURATION)
+            .find(|g| g.logical_id() != cx.id() && super::meaning::names(parent, g.logical_id()));
+        return match group {
+            Some(group) => match configuration_logged(&cx.on(group)) {
+                Outcome::Fail(why) => Outcome::Fail(format!(
+                    "the resource configuration `{}` is a child of `{}`, through whose associations it is reached: {why}",
+                    cx.id(),
+                    group.logical_id()
+                )),
+                other => other,
+            },
+            None => Outcome::Gap(format!(
+                "the resource configuration `{}` is a child of the group {}, which is no resource configuration of this template: the service networks it is reached through, and their logs, are read by no rule; declare the group in this template",
+                cx.id(),
+                text_or_json(parent)
+            )),
+        };
+    }
+    let exports = own_exports(cx);
+    let mut proofs = Vec::new();
+    let mut problems = Vec::new();
+    for (home, association) in cx.everywhere(RESOURCE_ASSOCIATION) {
+        let p = association.properties();
+        let name = home.map_or_else(
+            || association.logical_id().to_owned(),
+            |stack| format!("{stack}/{}", association.logical_id()),
+        );
+        match names_judged(cx, home, &p["ResourceConfigurationId"], &exports) {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(why) => {
+                problems.push(format!("the resource association `{name}` {why}"));
+                continue;
+            }
+        }
+        let network = &p["ServiceNetworkId"];
+        let here = home.map_or(Some(cx.template), |stack| {
+            cx.stacks.iter().find(|(n, _)| *n == stack).map(|(_, t)| *t)
+        });
+        let in_its_template = here.is_some_and(|t| {
+            t.resources().iter().any(|r| {
+                r.type_name() == SERVICE_NETWORK && super::meaning::names(network, r.logical_id())
+            })
+        });
+        // An import is read as F3 reads a subscription's ([`import_name`]): by a name it
+        // resolves exactly, exported by a stack of the app as a network's identifier.
+        let imported = match network.get("Fn::ImportValue") {
+            Some(import) if !in_its_template => {
+                match import_name(cx, home.unwrap_or(cx.stack), import) {
+                    Ok(export) => cx.everywhere(SERVICE_NETWORK).any(|(stack, n)| {
+                        super::arn::exports_of(cx.template_of(stack), n.logical_id())
+                            .iter()
+                            .any(|(e, value)| *e == export && identifies(value, n.logical_id()))
+                    }),
+                    Err(why) => {
+                        problems.push(format!("the resource association `{name}` {why}"));
+                        continue;
+                    }
+                }
+            }
+            _ => false,
+        };
+        if in_its_template || imported {
+            proofs.push(Proof {
+                logical_id: name,
+                path: "/Properties/ServiceNetworkId".to_owned(),
+            });
+        } else {
+            problems.push(format!(
+                "the resource association `{name}` makes it reachable through the service network {}, which is no service network of the app: the connections through it are logged, if at all, where no rule reads; associate it only with service networks of the app, whose RESOURCE access logs F3 asks for",
+                text_or_json(network)
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Outcome::Fail(format!(
+            "the resource configuration `{}`: {}",
+            cx.id(),
+            problems.join("; ")
+        ));
+    }
+    if proofs.is_empty() {
+        return Outcome::Gap(format!(
+            "no service network of the app associates the resource configuration `{}` (`AWS::VpcLattice::ServiceNetworkResourceAssociation`): it is reached through a resource endpoint or a service network of no template of the app, and no access log the app reads records who connects to it; associate it with a service network of the app that logs RESOURCE",
+            cx.id()
+        ));
+    }
+    Outcome::Pass(proofs)
 }
 
 /// Whether `value` is wholly the identifier of the service network or service `id` that
@@ -167,7 +434,7 @@ fn through_networks(cx: &Cx<'_>) -> Option<Outcome> {
         let network = cx
             .others(SERVICE_NETWORK)
             .find(|n| super::meaning::names(named, n.logical_id()))?;
-        match access_logged(&cx.on(network)) {
+        match logged_as(&cx.on(network), LogType::Service) {
             Outcome::Pass(p) => {
                 proofs.extend(super::proof_of(association, "/ServiceNetworkIdentifier"));
                 proofs.extend(p);
@@ -265,25 +532,64 @@ fn group_of_the_app(cx: &Cx<'_>, value: &Value) -> bool {
         || super::frontdoor::exported_by_the_app(cx, value, TARGET_GROUP)
 }
 
-/// Why a service network's log type does not log the requests to its services, if it does
-/// not: `RESOURCE`, any other text, or a value known only at deploy.
-fn not_service_log(kind: &Value) -> Option<String> {
-    if kind.is_null() || no_value(kind) {
-        return None;
+/// The log type a subscription of a service network writes, where it is read exactly:
+/// `SERVICE` (or left out) or `RESOURCE`, in any case.
+fn of_type(written: &Value) -> Option<LogType> {
+    if written.is_null() || no_value(written) {
+        return Some(LogType::Service);
     }
-    match text(kind) {
+    let t = text(written)?;
+    let t = t.trim();
+    if t.eq_ignore_ascii_case("SERVICE") {
+        Some(LogType::Service)
+    } else if t.eq_ignore_ascii_case("RESOURCE") {
+        Some(LogType::Resource)
+    } else {
+        None
+    }
+}
+
+/// Why a service network's subscription of log type `kind` (`ServiceNetworkLogType`, read in
+/// any case; left out is SERVICE) does not write the log `kind` asks for, if it does not:
+/// the other type, any other text, or a value known only at deploy.
+fn not_log_of(written: &Value, kind: LogType) -> Option<String> {
+    let other = match kind {
+        LogType::Service => LogType::Resource,
+        LogType::Resource => LogType::Service,
+    };
+    let wanted = kind.name();
+    let fix = match kind {
+        LogType::Service => "leave it out or write SERVICE",
+        LogType::Resource => "add a subscription whose type is RESOURCE",
+    };
+    if written.is_null() || no_value(written) {
+        return (kind == LogType::Resource).then(|| {
+            format!(
+                "left out, which is SERVICE: it does not log {}; {fix}",
+                kind.logs()
+            )
+        });
+    }
+    match text(written) {
         Some(t) if super::identity::dynamic(&t) => Some(format!(
-            "{}, read at deploy: it may be RESOURCE, which does not log the requests to the network's services; leave it out or write SERVICE",
-            t.trim()
+            "{}, read at deploy: it may be {}, which does not log {}; {fix}",
+            t.trim(),
+            other.name(),
+            kind.logs()
         )),
-        Some(t) if t.trim().eq_ignore_ascii_case("SERVICE") => None,
+        Some(t) if t.trim().eq_ignore_ascii_case(wanted) => None,
         Some(t) => Some(format!(
-            "{}: it does not log the requests to the network's services (RESOURCE logs the access to resource configurations); add a subscription whose type is SERVICE (or left out)",
-            t.trim()
+            "{}: it does not log {} ({} logs {}); {fix}",
+            t.trim(),
+            kind.logs(),
+            other.name(),
+            other.logs()
         )),
         None => Some(format!(
-            "{}, known only at deploy: it may be RESOURCE, which does not log the requests to the network's services; leave it out or write SERVICE",
-            text_or_json(kind)
+            "{}, known only at deploy: it may be {}, which does not log {}; {fix}",
+            text_or_json(written),
+            other.name(),
+            kind.logs()
         )),
     }
 }
@@ -928,6 +1234,264 @@ mod review22_tests {
         let found = f3(arn_of_x(), json!({"Ref": "X"}));
         assert!(
             matches!(found.as_slice(), [Status::Failed { .. }]),
+            "{found:?}"
+        );
+    }
+}
+
+/// Hostile review 23: VPC Lattice resource configurations and the RESOURCE logs of the
+/// service networks that reach them; imports whose names `Fn::Sub` builds.
+#[cfg(test)]
+mod review23_tests {
+    use serde_json::{Value, json};
+
+    use crate::cfn::{Expr, Output};
+    use crate::compliance::Status;
+
+    fn enforced(found: &[Status]) -> bool {
+        !found.is_empty() && found.iter().all(|s| matches!(s, Status::Enforced { .. }))
+    }
+
+    fn failed(found: &[Status], says: &str) -> bool {
+        found
+            .iter()
+            .any(|s| matches!(s, Status::Failed { finding } if finding.contains(says)))
+    }
+
+    /// A template of network `N`, log group `L`, resource configuration `C` associated with
+    /// `N` by `RA` (when `associated`), and a subscription per log type of `types` (`None`:
+    /// left out).
+    fn template(types: &[Option<Value>], associated: bool) -> crate::cfn::Template {
+        let mut resources: Vec<(String, &str, Value)> = vec![
+            (
+                "N".into(),
+                super::SERVICE_NETWORK,
+                json!({"Name": "clinic"}),
+            ),
+            (
+                "L".into(),
+                "AWS::Logs::LogGroup",
+                json!({"RetentionInDays": 365}),
+            ),
+            (
+                "C".into(),
+                super::RESOURCE_CONFIGURATION,
+                json!({"Name": "db", "ResourceGatewayId": {"Ref": "G"}, "PortRanges": ["5432"],
+                    "ResourceConfigurationDefinition": {"DnsResource": {"DomainName": "db.clinic.internal", "IpAddressType": "IPV4"}}}),
+            ),
+            (
+                "G".into(),
+                "AWS::VpcLattice::ResourceGateway",
+                json!({"Name": "gw"}),
+            ),
+        ];
+        if associated {
+            resources.push((
+                "RA".into(),
+                super::RESOURCE_ASSOCIATION,
+                json!({"ResourceConfigurationId": {"Ref": "C"}, "ServiceNetworkId": {"Fn::GetAtt": ["N", "Id"]}}),
+            ));
+        }
+        for (i, kind) in types.iter().enumerate() {
+            let mut p = json!({"ResourceIdentifier": {"Fn::GetAtt": ["N", "Arn"]}, "DestinationArn": {"Fn::GetAtt": ["L", "Arn"]}});
+            if let Some(kind) = kind {
+                p["ServiceNetworkLogType"] = kind.clone();
+            }
+            resources.push((format!("A{i}"), "AWS::VpcLattice::AccessLogSubscription", p));
+        }
+        let borrowed: Vec<(&str, &str, Value)> = resources
+            .iter()
+            .map(|(id, t, p)| (id.as_str(), *t, p.clone()))
+            .collect();
+        crate::testing::raw_template(&borrowed)
+    }
+
+    #[test]
+    fn a_network_with_resource_configurations_logs_resource_access_too() {
+        let dbg = template(&[None, Some(json!("RESOURCE"))], true);
+        eprintln!(
+            "DBG {:?}",
+            crate::testing::statuses(&[("s", &dbg)], "F3", "N")
+        );
+        let service_only = template(&[None], true);
+        let found = crate::testing::statuses(&[("s", &service_only)], "F3", "N");
+        assert!(failed(&found, "RESOURCE"), "{found:?}");
+        for resource in [json!("RESOURCE"), json!("resource")] {
+            for service in [None, Some(json!("SERVICE"))] {
+                let both = template(&[service.clone(), Some(resource.clone())], true);
+                let found = crate::testing::statuses(&[("s", &both)], "F3", "N");
+                assert!(enforced(&found), "{service:?} {resource}: {found:?}");
+                // The configuration is reached through a network of the app.
+                let found = crate::testing::statuses(&[("s", &both)], "F3", "C");
+                assert!(enforced(&found), "{found:?}");
+            }
+        }
+        // RESOURCE alone leaves the services' requests unlogged.
+        let resource_only = template(&[Some(json!("RESOURCE"))], true);
+        let found = crate::testing::statuses(&[("s", &resource_only)], "F3", "N");
+        assert!(failed(&found, "ServiceNetworkLogType"), "{found:?}");
+        // A type known only at deploy may be either.
+        let unknown = template(&[None, Some(json!("{{resolve:ssm:/t}}"))], true);
+        let found = crate::testing::statuses(&[("s", &unknown)], "F3", "N");
+        assert!(failed(&found, "read at deploy"), "{found:?}");
+        // No resource association: SERVICE is enough, and the configuration is a gap.
+        let plain = template(&[None], false);
+        let found = crate::testing::statuses(&[("s", &plain)], "F3", "N");
+        assert!(enforced(&found), "{found:?}");
+        let found = crate::testing::statuses(&[("s", &plain)], "F3", "C");
+        assert!(
+            matches!(found.as_slice(), [Status::Gap { .. }]),
+            "{found:?}"
+        );
+    }
+
+    /// A configuration in another stack than its network, associated through an import
+    /// whose name `Fn::Sub` builds: read when it resolves exactly.
+    #[test]
+    fn a_configuration_associated_through_an_import_is_read_when_its_name_resolves() {
+        let judge = |import: Value| {
+            let mut net = crate::testing::raw_template(&[(
+                "N",
+                super::SERVICE_NETWORK,
+                json!({"Name": "clinic"}),
+            )]);
+            net.outputs = vec![Output {
+                name: "NId".into(),
+                value: Expr::get_att("N", "Id"),
+                description: None,
+                export: Some("net-NId".into()),
+            }];
+            let res = crate::testing::raw_template(&[
+                (
+                    "C",
+                    super::RESOURCE_CONFIGURATION,
+                    json!({"Name": "db", "ResourceConfigurationDefinition": {"IpResource": "10.0.1.5"}}),
+                ),
+                (
+                    "RA",
+                    super::RESOURCE_ASSOCIATION,
+                    json!({"ResourceConfigurationId": {"Ref": "C"}, "ServiceNetworkId": {"Fn::ImportValue": import}}),
+                ),
+            ]);
+            crate::testing::statuses(&[("net", &net), ("res", &res)], "F3", "C")
+        };
+        for name in [
+            json!("net-NId"),
+            json!({"Fn::Sub": ["net-${Id}", {"Id": "NId"}]}),
+            json!({"Fn::Join": ["-", ["net", "NId"]]}),
+        ] {
+            let found = judge(name.clone());
+            assert!(enforced(&found), "{name}: {found:?}");
+        }
+        let found = judge(json!({"Fn::Sub": "${AWS::Region}-NId"}));
+        assert!(failed(&found, "no rule can read exactly"), "{found:?}");
+        let found = judge(json!("net-Other"));
+        assert!(failed(&found, "no service network of the app"), "{found:?}");
+    }
+
+    /// A child configuration is reached through its group's associations.
+    #[test]
+    fn a_child_configuration_is_judged_through_its_group() {
+        for (associated, enforced_expected) in [(true, true), (false, false)] {
+            let mut t = template(&[None, Some(json!("RESOURCE"))], associated);
+            let child = crate::testing::raw_template(&[(
+                "Child",
+                super::RESOURCE_CONFIGURATION,
+                json!({"Name": "db-1", "ResourceConfigurationType": "CHILD", "ResourceConfigurationGroupId": {"Fn::GetAtt": ["C", "Id"]},
+                    "ResourceConfigurationDefinition": {"IpResource": "10.0.1.5"}}),
+            )]);
+            t.resources.extend(child.resources);
+            let found = crate::testing::statuses(&[("s", &t)], "F3", "Child");
+            assert_eq!(enforced(&found), enforced_expected, "{found:?}");
+        }
+        let mut t = template(&[None], false);
+        let orphan = crate::testing::raw_template(&[(
+            "Child",
+            super::RESOURCE_CONFIGURATION,
+            json!({"Name": "db-1", "ResourceConfigurationType": "CHILD", "ResourceConfigurationGroupId": "rcfg-0123456789abcdef0"}),
+        )]);
+        t.resources.extend(orphan.resources);
+        let found = crate::testing::statuses(&[("s", &t)], "F3", "Child");
+        assert!(
+            matches!(found.as_slice(), [Status::Gap { .. }]),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_configuration_associated_with_a_network_of_no_template_fails() {
+        let mut t = template(&[None, Some(json!("RESOURCE"))], true);
+        let foreign = crate::testing::raw_template(&[(
+            "RB",
+            super::RESOURCE_ASSOCIATION,
+            json!({"ResourceConfigurationId": {"Fn::GetAtt": ["C", "Id"]}, "ServiceNetworkId": "sn-0123456789abcdef0"}),
+        )]);
+        t.resources.extend(foreign.resources);
+        let found = crate::testing::statuses(&[("s", &t)], "F3", "C");
+        assert!(failed(&found, "sn-0123456789abcdef0"), "{found:?}");
+    }
+
+    /// F3 on service network `X` of stack `net`, exported as `net-XArn`, whose only
+    /// subscription is in stack `logs` and imports `name`.
+    fn imported(name: Value) -> Vec<Status> {
+        let mut network = crate::testing::raw_template(&[(
+            "X",
+            super::SERVICE_NETWORK,
+            json!({"Name": "records"}),
+        )]);
+        network.outputs = vec![
+            Output {
+                name: "XArn".into(),
+                value: Expr::get_att("X", "Arn"),
+                description: None,
+                export: Some("net-XArn".into()),
+            },
+            Output {
+                name: "XLogs".into(),
+                value: Expr::get_att("X", "Arn"),
+                description: None,
+                export: Some("logs-XArn".into()),
+            },
+        ];
+        let logs = crate::testing::raw_template(&[
+            (
+                "A",
+                "AWS::VpcLattice::AccessLogSubscription",
+                json!({"ResourceIdentifier": {"Fn::ImportValue": name}, "DestinationArn": {"Fn::GetAtt": ["L", "Arn"]}}),
+            ),
+            ("L", "AWS::Logs::LogGroup", json!({"RetentionInDays": 365})),
+        ]);
+        crate::testing::statuses(&[("net", &network), ("logs", &logs)], "F3", "X")
+    }
+
+    #[test]
+    fn an_import_whose_name_sub_builds_is_read_when_it_resolves_exactly() {
+        for name in [
+            json!({"Fn::Sub": "net-XArn"}),
+            json!({"Fn::Sub": ["${Stack}-XArn", {"Stack": "net"}]}),
+            json!({"Fn::Join": ["-", ["net", "XArn"]]}),
+            // `AWS::StackName` is the importing stack's own name, `logs`.
+            json!({"Fn::Sub": "${AWS::StackName}-XArn"}),
+            json!({"Fn::Join": ["", [{"Ref": "AWS::StackName"}, "-XArn"]]}),
+        ] {
+            let found = imported(name.clone());
+            assert!(enforced(&found), "{name}: {found:?}");
+        }
+        for name in [
+            json!({"Fn::Sub": "${AWS::Region}-XArn"}),
+            json!({"Fn::Sub": "${Param}-XArn"}),
+            json!({"Fn::Sub": "{{resolve:ssm:/export}}"}),
+        ] {
+            let found = imported(name.clone());
+            assert!(
+                failed(&found, "no rule can read exactly"),
+                "{name}: {found:?}"
+            );
+        }
+        // Resolved exactly, to an export of nothing it identifies: not this network.
+        let found = imported(json!({"Fn::Sub": "${AWS::StackName}-YArn"}));
+        assert!(
+            failed(&found, "no `AWS::VpcLattice::AccessLogSubscription`"),
             "{found:?}"
         );
     }

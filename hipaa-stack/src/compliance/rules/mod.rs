@@ -31,6 +31,7 @@ mod identity;
 mod lattice;
 pub(crate) mod meaning;
 mod network;
+mod rds_options;
 mod resilience;
 mod sagemaker;
 mod services;

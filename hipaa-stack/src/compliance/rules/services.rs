@@ -269,15 +269,16 @@ pub(crate) static RULES: &[RuleSpec] = &[
     },
     RuleSpec {
         id: "F3",
-        title: "load balancers and VPC Lattice service networks and services write access logs, and load balancers drop invalid headers",
+        title: "load balancers and VPC Lattice service networks, services and resource configurations write access logs, and load balancers drop invalid headers",
         types: &[
             "AWS::ElasticLoadBalancingV2::LoadBalancer",
             "AWS::ElasticLoadBalancing::LoadBalancer",
             super::lattice::SERVICE_NETWORK,
             super::lattice::SERVICE,
+            super::lattice::RESOURCE_CONFIGURATION,
         ],
         controls: AUDIT,
-        fix: "set `access_logs.s3.enabled` true (with a bucket) and, for application load balancers, `routing.http.drop_invalid_header_fields.enabled` true in `LoadBalancerAttributes` (classic: `AccessLoggingPolicy.Enabled`); give every VPC Lattice service network and service an `AWS::VpcLattice::AccessLogSubscription` of the app that names it in `ResourceIdentifier` (`Ref`, `Fn::GetAtt` of `Arn` or `Id`, or the import of its export) and logs to a log group, bucket or Firehose stream of the app (`DestinationArn`); a service network's with `ServiceNetworkLogType` SERVICE or left out",
+        fix: "set `access_logs.s3.enabled` true (with a bucket) and, for application load balancers, `routing.http.drop_invalid_header_fields.enabled` true in `LoadBalancerAttributes` (classic: `AccessLoggingPolicy.Enabled`); give every VPC Lattice service network and service an `AWS::VpcLattice::AccessLogSubscription` of the app that names it in `ResourceIdentifier` (`Ref`, `Fn::GetAtt` of `Arn` or `Id`, or the import of its export) and logs to a log group, bucket or Firehose stream of the app (`DestinationArn`); a service network's with `ServiceNetworkLogType` SERVICE or left out, and, where resource configurations are associated with it (`AWS::VpcLattice::ServiceNetworkResourceAssociation`), another with `ServiceNetworkLogType` RESOURCE; associate every VPC Lattice resource configuration with service networks of the app only (a `ResourceIdentifier` or export name imported by `Fn::Sub` is read when it is built of text and `AWS::StackName` alone)",
         packs: packs(Some("HIPAA.Security-ELBLoggingEnabled"), Some("CKV_AWS_91")),
         check: f3,
     },
@@ -3675,7 +3676,9 @@ fn attribute<'a>(cx: &Cx<'a>, key: &str) -> Option<(usize, &'a Value)> {
 fn f3(cx: &Cx<'_>) -> Outcome {
     if matches!(
         cx.resource.type_name(),
-        super::lattice::SERVICE_NETWORK | super::lattice::SERVICE
+        super::lattice::SERVICE_NETWORK
+            | super::lattice::SERVICE
+            | super::lattice::RESOURCE_CONFIGURATION
     ) {
         return super::lattice::access_logged(cx);
     }

@@ -385,7 +385,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "the database's parameter group forces TLS",
         types: DB_OR_CLUSTER,
         controls: &["164.312(e)(1)"],
-        fix: "use a `DBParameterGroup` of this template with `rds.force_ssl` = 1 (PostgreSQL) or `require_secure_transport` = 1 (MySQL), and allow no TLS before 1.2 (`ssl_min_protocol_version` TLSv1.2 or later, `tls_version` without TLSv1 or TLSv1.1, SQL Server's `rds.tls10`, `rds.tls11`, `rds.rc4` and `rds.3des168` disabled, which older minor versions turn on by default, and its `rds.diffie-hellman-min-key-bit-length` not under 2048); RDS for Oracle: name an option group of this template with the `NATIVE_NETWORK_ENCRYPTION` option, `SQLNET.ENCRYPTION_SERVER` and `SQLNET.CRYPTO_CHECKSUM_SERVER` REQUIRED and `SQLNET.ALLOW_WEAK_CRYPTO` FALSE (or only AES and SHA algorithms listed; the `SSL` option leaves the plain port open); RDS for Db2: set `db2comm` to SSL alone",
+        fix: "use a `DBParameterGroup` of this template with `rds.force_ssl` = 1 (PostgreSQL) or `require_secure_transport` = 1 (MySQL), and allow no TLS before 1.2 (`ssl_min_protocol_version` TLSv1.2 or later, `tls_version` without TLSv1 or TLSv1.1, SQL Server's `rds.tls10`, `rds.tls11`, `rds.rc4` and `rds.3des168` disabled, which older minor versions turn on by default (the version read from `EngineVersion` and from the group's `Family`, the weakest winning), and its `rds.diffie-hellman-min-key-bit-length` not under 2048); RDS for Oracle: name an option group of this template with the `NATIVE_NETWORK_ENCRYPTION` option, `SQLNET.ENCRYPTION_SERVER` and `SQLNET.CRYPTO_CHECKSUM_SERVER` REQUIRED and `SQLNET.ALLOW_WEAK_CRYPTO` FALSE (or only AES and SHA algorithms listed; the `SSL` option leaves the plain port open); RDS for Db2: set `db2comm` to SSL alone; RDS Custom engines, whose host decides encryption, fail",
         packs: packs(None, None, None),
         check: r12,
     },
@@ -3308,6 +3308,32 @@ const SQLSERVER_TLS_OFF_AFTER: [(u64, u64, u64); 5] = [
     (12, 6449, 1),
 ];
 
+/// The major version of SQL Server that a parameter group's `Family` names
+/// (`sqlserver-se-14.0` is 14; "The DB parameter group family name. A DB parameter group can
+/// be associated with one and only one DB parameter group family", RDS API reference,
+/// CreateDBParameterGroup), read in any case: `None` for a family of no SQL Server (which RDS
+/// refuses for a SQL Server database), or `Err` of how a family no rule can read before
+/// deploy is written.
+fn sqlserver_family_major(group: &Resource) -> Result<Option<u64>, String> {
+    let family = &group.properties()["Family"];
+    if family.is_null() || super::meaning::no_value(family) {
+        return Ok(None);
+    }
+    let Some(f) = text(family).filter(|t| !super::identity::dynamic(t)) else {
+        return Err(text_or_json(family));
+    };
+    let f = f.trim().to_ascii_lowercase();
+    if !f.starts_with("sqlserver") {
+        return Ok(None);
+    }
+    f.rsplit('-')
+        .next()
+        .and_then(|v| v.split('.').next())
+        .and_then(|m| m.trim().parse::<u64>().ok())
+        .map(Some)
+        .ok_or_else(|| f.clone())
+}
+
 /// Why a parameter group that forces TLS, and writes no older protocol itself
 /// ([`older_tls_allowed`]), still lets connections use TLS 1.0 or 1.1 (or, on SQL Server, RC4
 /// or Triple DES): the engine version the template shows admits them by default, and the
@@ -3326,7 +3352,10 @@ const SQLSERVER_TLS_OFF_AFTER: [(u64, u64, u64); 5] = [
 ///   800-52 Rev. 2 does not admit in any cipher suite), on by default in minor versions up to
 ///   those of [`SQLSERVER_TLS_OFF_AFTER`]: an `EngineVersion` written after them, or not
 ///   written (RDS creates the engine's default version, which is after them), leaves them
-///   off; any other, or one no rule can read, needs `rds.tls10`, `rds.tls11`, `rds.rc4` and
+///   off, unless the parameter group's `Family` names another major version (hostile review
+///   23: `sqlserver-se-14.0` beside no version, or beside a version of 16, is a version of
+///   14 whose minor no template shows; a family no rule can read may be of any); any other,
+///   or one no rule can read, needs `rds.tls10`, `rds.tls11`, `rds.rc4` and
 ///   `rds.3des168` written `disabled` (in every spelling of the name; `default` is "the
 ///   operating system default value", which on those versions is enabled).
 /// - PostgreSQL takes its minimum protocol from `ssl_min_protocol_version`, "The default is
@@ -3441,11 +3470,25 @@ fn older_tls_by_default(cx: &Cx<'_>, group: &Resource) -> Option<String> {
         });
     }
     if engine.starts_with("sqlserver") {
-        let newer = match &version {
-            None => true,
-            Some(Ok(v)) => {
+        // Hostile review 23: the group's `Family` names the major version too
+        // (`sqlserver-se-14.0`), which the instance runs or RDS refuses the group: the
+        // weakest of what the template shows wins, and a family no rule can read may be of
+        // any version.
+        let family = sqlserver_family_major(group);
+        let version_major = |v: &str| {
+            v.split('.')
+                .next()
+                .and_then(|m| m.trim().parse::<u64>().ok())
+        };
+        let newer = match (&version, &family) {
+            (_, Err(_)) => false,
+            // No version: RDS creates its default one, of the newest major version (after
+            // the versions above), unless the family names an older major, whose minor
+            // version (the default of that major, or the one RDS refuses) is not shown.
+            (None, Ok(major)) => major.is_none_or(|m| m >= 16),
+            (Some(Ok(v)), Ok(major)) => {
                 let parts: Vec<u64> = v.split('.').map_while(|p| p.parse::<u64>().ok()).collect();
-                match parts.as_slice() {
+                let after = match parts.as_slice() {
                     [major, _, build, revision, ..] => {
                         *major > 16
                             || SQLSERVER_TLS_OFF_AFTER
@@ -3453,13 +3496,31 @@ fn older_tls_by_default(cx: &Cx<'_>, group: &Resource) -> Option<String> {
                                 .any(|(m, b, r)| m == major && (*build, *revision) > (*b, *r))
                     }
                     _ => false,
-                }
+                };
+                after && major.is_none_or(|m| Some(m) == version_major(v))
             }
-            Some(Err(_)) => false,
+            (Some(Err(_)), _) => false,
         };
         if newer {
             return None;
         }
+        let shown = |version: &Option<Result<String, String>>| match &family {
+            Err(how) => format!(
+                "{}, whose parameter group `{id}` is of `Family` {how}, which no rule can read before deploy (it may be of any version),",
+                shown(version)
+            ),
+            Ok(Some(major))
+                if version.as_ref().is_none_or(|v| {
+                    v.as_ref().ok().and_then(|v| version_major(v)) != Some(*major)
+                }) =>
+            {
+                format!(
+                    "{}, whose parameter group `{id}` is of the family of SQL Server {major}.0 (a minor version the template does not show),",
+                    shown(version)
+                )
+            }
+            Ok(_) => shown(version),
+        };
         // Each of the protocols and ciphers such a version turns on by default must be
         // written `disabled`, in every spelling of its name (`default` is the operating
         // system's, which is on).
@@ -3585,10 +3646,10 @@ fn option_group_of<'a>(cx: &Cx<'a>) -> Result<(&'a Resource, &'a [Value]), Strin
 /// settings written as intrinsics, an option's name by reference) fails.
 ///
 /// Options that send data out of the database (Oracle's `S3_INTEGRATION`, SQL Server's
-/// `SQLSERVER_BACKUP_RESTORE` with its `IAM_ROLE_ARN`) are a gap no rule closes: the bucket
-/// the data goes to is the one a stored procedure names at run time
-/// (`rdsadmin.rdsadmin_s3_tasks.upload_to_s3`, `msdb.dbo.rds_backup_database`), which no
-/// template shows; the template shows only the role that bounds it (hostile review 21).
+/// `SQLSERVER_BACKUP_RESTORE` with its `IAM_ROLE_ARN`) send it to the bucket a stored
+/// procedure names at run time (`rdsadmin.rdsadmin_s3_tasks.upload_to_s3`,
+/// `msdb.dbo.rds_backup_database`), which no template shows; the role that bounds it is
+/// read by `X1` on the option group (hostile review 23, `rds_options.rs`).
 fn oracle_encryption(cx: &Cx<'_>) -> Result<Proof, String> {
     const HOW: &str = "name an option group of this template with the `NATIVE_NETWORK_ENCRYPTION` option, `SQLNET.ENCRYPTION_SERVER` and `SQLNET.CRYPTO_CHECKSUM_SERVER` REQUIRED and `SQLNET.ALLOW_WEAK_CRYPTO` FALSE";
     let (group, options) = option_group_of(cx).map_err(|why| {
@@ -3785,6 +3846,16 @@ fn r12(cx: &Cx<'_>) -> Outcome {
             "the engine {engine} is RDS Custom for Oracle, whose network encryption is set in the `sqlnet.ora` of its host, which no template shows; run the database on RDS for Oracle with the `NATIVE_NETWORK_ENCRYPTION` option"
         ));
     }
+    if engine.starts_with("custom-") {
+        // Hostile review 23: RDS Custom for SQL Server (`custom-sqlserver-ee`, …) gives the
+        // customer the host (RDS user guide, "Working with RDS Custom": "access to the
+        // database and underlying operating system"), where SQL Server's Force Encryption
+        // and the Schannel protocols and ciphers are set; an `rds.force_ssl` of a parameter
+        // group is no setting the template shows that host obeying, so it proves nothing.
+        return Outcome::Fail(format!(
+            "the engine {engine} is RDS Custom, whose host the customer administers: whether SQL Server forces encryption, and which TLS protocols and ciphers Windows admits, is set on that host, which no template shows (a parameter group's `rds.force_ssl` does not prove it); run the database on RDS for SQL Server (`sqlserver-…`) with `rds.force_ssl` 1"
+        ));
+    }
     let (property, group_type) = if cx.resource.type_name() == "AWS::RDS::DBCluster" {
         (
             "/DBClusterParameterGroupName",
@@ -3794,19 +3865,27 @@ fn r12(cx: &Cx<'_>) -> Outcome {
         ("/DBParameterGroupName", "AWS::RDS::DBParameterGroup")
     };
     let name = &property[1..];
-    let Some(Value::Object(reference)) = cx.prop(property) else {
+    let Some(named) = cx.prop(property) else {
         return Outcome::Fail(format!(
             "`{name}` does not name a parameter group of this template, so TLS cannot be verified"
         ));
     };
-    let Some(Value::String(group_id)) = reference.get("Ref") else {
-        return Outcome::Fail(format!("`{name}` is not a `Ref`"));
+    // Hostile review 23: the group is named as the other rules read a name, by its `Ref`
+    // however written (`${G}` alone in an `Fn::Sub`, an `Fn::Join` of it alone), not by the
+    // `Ref` spelling alone.
+    let Some(group) = cx
+        .others(group_type)
+        .find(|g| super::meaning::names(named, g.logical_id()))
+    else {
+        return Outcome::Fail(match named.get("Ref").and_then(Value::as_str) {
+            Some(group_id) => format!("parameter group `{group_id}` is not in this template"),
+            None => format!(
+                "`{name}` is {}, which names no parameter group of this template, so TLS cannot be verified; name one by its `Ref`",
+                text_or_json(named)
+            ),
+        });
     };
-    let Some(group) = cx.others(group_type).find(|g| g.logical_id() == group_id) else {
-        return Outcome::Fail(format!(
-            "parameter group `{group_id}` is not in this template"
-        ));
-    };
+    let group_id = group.logical_id();
     if engine.starts_with("db2") {
         return match db2_encryption(group) {
             Ok(proof) => Outcome::Pass(vec![proof]),
@@ -6567,5 +6646,176 @@ mod hostile_review_20 {
             matches!(found.as_slice(), [Status::Enforced { .. }]),
             "{found:?}"
         );
+    }
+
+    /// R12 on instance `D` of `engine` at `version` (not written when null) whose parameter
+    /// group `G` of `family` writes `parameters`; `cluster` puts both on a DB cluster and a
+    /// DB cluster parameter group instead.
+    fn r12_family(
+        engine: &str,
+        version: Value,
+        family: Value,
+        parameters: Value,
+        cluster: bool,
+    ) -> Vec<Status> {
+        let (db_type, group_type, name) = if cluster {
+            (
+                "AWS::RDS::DBCluster",
+                "AWS::RDS::DBClusterParameterGroup",
+                "DBClusterParameterGroupName",
+            )
+        } else {
+            (
+                "AWS::RDS::DBInstance",
+                "AWS::RDS::DBParameterGroup",
+                "DBParameterGroupName",
+            )
+        };
+        let mut db = json!({"Engine": engine});
+        db[name] = json!({"Ref": "G"});
+        if !version.is_null() {
+            db["EngineVersion"] = version;
+        }
+        let template = crate::testing::raw_template(&[
+            ("D", db_type, db),
+            (
+                "G",
+                group_type,
+                json!({"Family": family, "Description": "g", "Parameters": parameters}),
+            ),
+        ]);
+        crate::testing::statuses(&[("s", &template)], "R12", "D")
+    }
+
+    /// Hostile review 23: SQL Server's version is read from the parameter group's `Family`
+    /// as well as from `EngineVersion` (of an instance, or of a cluster and its cluster
+    /// parameter group): a family of an older major version beside no version, or beside a
+    /// version of another major, or a family no rule can read, is a version whose defaults
+    /// keep TLS 1.0 and 1.1, RC4 and Triple DES on; the group must write them disabled.
+    #[test]
+    fn r12_reads_the_sql_server_version_of_the_parameter_group_family() {
+        let forced = json!({"rds.force_ssl": "1"});
+        let all_off = json!({"rds.force_ssl": "1", "rds.tls10": "disabled", "rds.tls11": "disabled",
+            "rds.rc4": "disabled", "rds.3des168": "disabled"});
+        for cluster in [false, true] {
+            for (version, family) in [
+                (Value::Null, json!("sqlserver-se-14.0")),
+                (Value::Null, json!("SQLSERVER-SE-15.0")),
+                (Value::Null, json!(" sqlserver-ee-13.0 ")),
+                (json!("16.00.4125.3.v1"), json!("sqlserver-se-14.0")),
+                (Value::Null, json!({"Ref": "Family"})),
+                (Value::Null, json!("{{resolve:ssm:/db/family}}")),
+                (
+                    json!("16.00.4125.3.v1"),
+                    json!({"Fn::If": ["C", "sqlserver-se-16.0", {"Ref": "Family"}]}),
+                ),
+                (Value::Null, json!("sqlserver-se")),
+            ] {
+                let found = r12_family(
+                    "sqlserver-se",
+                    version.clone(),
+                    family.clone(),
+                    forced.clone(),
+                    cluster,
+                );
+                assert!(
+                    found.iter().any(|s| matches!(s, Status::Failed { finding } if finding.contains("rds.tls10") || finding.contains("rds.rc4"))),
+                    "{cluster} {version} {family}: {found:?}"
+                );
+                let found = r12_family(
+                    "sqlserver-se",
+                    version.clone(),
+                    family.clone(),
+                    all_off.clone(),
+                    cluster,
+                );
+                assert!(
+                    found.iter().all(|s| matches!(s, Status::Enforced { .. })),
+                    "{cluster} {version} {family}: {found:?}"
+                );
+            }
+            // The family of the newest major beside no version (RDS's default version), or
+            // of the version written, after those versions: their defaults are off.
+            for (version, family) in [
+                (Value::Null, json!("sqlserver-se-16.0")),
+                (Value::Null, json!("SqlServer-SE-16.0")),
+                (json!("16.00.4125.3.v1"), json!("sqlserver-se-16.0")),
+                (json!("14.00.3480.1.v1"), json!("sqlserver-se-14.0")),
+            ] {
+                let found = r12_family(
+                    "sqlserver-se",
+                    version.clone(),
+                    family.clone(),
+                    forced.clone(),
+                    cluster,
+                );
+                assert!(
+                    found.iter().all(|s| matches!(s, Status::Enforced { .. })),
+                    "{cluster} {version} {family}: {found:?}"
+                );
+            }
+        }
+    }
+
+    /// Hostile review 23: the parameter group is named however a name is read elsewhere:
+    /// `${G}` alone in an `Fn::Sub`, an `Fn::Join` of its `Ref` alone; text around it names
+    /// another group.
+    #[test]
+    fn r12_reads_the_parameter_group_named_in_every_spelling_of_its_ref() {
+        let judge = |named: Value| {
+            let template = crate::testing::raw_template(&[
+                (
+                    "D",
+                    "AWS::RDS::DBInstance",
+                    json!({"Engine": "postgres", "DBParameterGroupName": named}),
+                ),
+                (
+                    "G",
+                    "AWS::RDS::DBParameterGroup",
+                    json!({"Family": "postgres16", "Description": "g", "Parameters": {"rds.force_ssl": "1"}}),
+                ),
+            ]);
+            crate::testing::statuses(&[("s", &template)], "R12", "D")
+        };
+        for named in [
+            json!({"Ref": "G"}),
+            json!({"Fn::Sub": "${G}"}),
+            json!({"Fn::Join": ["", [{"Ref": "G"}]]}),
+        ] {
+            let found = judge(named.clone());
+            assert!(
+                matches!(found.as_slice(), [Status::Enforced { .. }]),
+                "{named}: {found:?}"
+            );
+        }
+        for named in [
+            json!({"Fn::Sub": "${G}-old"}),
+            json!("default.postgres16"),
+            json!({"Ref": "Other"}),
+        ] {
+            let found = judge(named.clone());
+            assert!(
+                matches!(found.as_slice(), [Status::Failed { .. }]),
+                "{named}: {found:?}"
+            );
+        }
+    }
+
+    /// Hostile review 23: RDS Custom for SQL Server sets encryption on a host the customer
+    /// administers; a parameter group's `rds.force_ssl` proves nothing there.
+    #[test]
+    fn r12_fails_rds_custom_for_sql_server() {
+        for engine in [
+            "custom-sqlserver-ee",
+            "custom-sqlserver-web",
+            "CUSTOM-SQLSERVER-SE",
+        ] {
+            let found = r12_of(
+                engine,
+                json!("15.00.4322.2.cev1"),
+                json!({"rds.force_ssl": "1"}),
+            );
+            assert!(fails_saying(&found, "RDS Custom"), "{engine}: {found:?}");
+        }
     }
 }
