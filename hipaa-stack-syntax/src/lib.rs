@@ -2115,34 +2115,19 @@ const fn word_mixes_text(b: &[u8], s: usize, e: usize) -> bool {
                 return true;
             }
             if !expanded {
-                // The text before the first expansion, back past quotes: a key?
+                // The text before the first expansion, back past quotes: a key? (Or a
+                // key named like a secret then blanks, `"password $S"`: hostile review
+                // 24.)
                 let mut p = j;
-                while p > s && matches!(b[p - 1], b'"' | b'\'') {
+                while p > s && matches!(b[p - 1], b'"' | b'\'' | b'\\') {
                     p -= 1;
                 }
-                key = p > s && matches!(b[p - 1], b'=' | b':');
+                key = p > s && (matches!(b[p - 1], b'=' | b':') || blank_key_before(b, s, p));
             }
             expanded = true;
             j += 1;
             if b[j] == b'{' || b[j] == b'(' {
-                let (open, close) = if b[j] == b'{' {
-                    (b'{', b'}')
-                } else {
-                    (b'(', b')')
-                };
-                let mut depth = 0;
-                while j < b.len() && b[j] != b'\n' {
-                    if b[j] == open {
-                        depth += 1;
-                    } else if b[j] == close {
-                        depth -= 1;
-                        if depth == 0 {
-                            break;
-                        }
-                    }
-                    j += 1;
-                }
-                j += 1;
+                j = past_group(b, j, b.len());
                 if j > e {
                     e = j;
                     while e < b.len() && blank(b, e) == 0 && !command_end(b, e) {
@@ -2185,6 +2170,48 @@ const fn word_mixes_text(b: &[u8], s: usize, e: usize) -> bool {
         j += 1;
     }
     expanded && before && !key
+}
+
+/// Directives whose value follows after a blank, one a line (`requirepass VALUE` in
+/// `redis.conf`, `masterauth`, keepalived's `auth_pass`, LDAP's `bindpw` and `rootpw`).
+const BLANK_KEYS: [&str; 5] = ["requirepass", "masterauth", "auth_pass", "bindpw", "rootpw"];
+
+/// Whether `b[lo..p]` is a key then blanks, at most after blanks and quotes (`password `,
+/// `"requirepass `): a name (letters, digits, `_`, `.`, `-`) that names a secret
+/// ([`holds_secret_word`]) or is one of [`BLANK_KEYS`]. Before a fetched value alone it
+/// writes the setting `KEY VALUE` (hostile review 24); written text is no such key
+/// (`hunter2 $S`).
+const fn blank_key_before(b: &[u8], lo: usize, p: usize) -> bool {
+    let mut e = p;
+    while e > lo && matches!(b[e - 1], b' ' | b'\t') {
+        e -= 1;
+    }
+    if e == p {
+        return false;
+    }
+    let mut s = e;
+    while s > lo && (name_byte(b[s - 1]) || matches!(b[s - 1], b'.' | b'-')) {
+        s -= 1;
+    }
+    let mut q = s;
+    while q > lo && matches!(b[q - 1], b' ' | b'\t' | b'"' | b'\'') {
+        q -= 1;
+    }
+    if s == e || q != lo {
+        return false;
+    }
+    if holds_secret_word(b, s, e) {
+        return true;
+    }
+    let mut w = 0;
+    while w < BLANK_KEYS.len() {
+        let key = BLANK_KEYS[w].as_bytes();
+        if e - s == key.len() && at_ignore_case(b, s, key) {
+            return true;
+        }
+        w += 1;
+    }
+    false
 }
 
 /// Whether the `echo` or `printf` at `start` writes, up to `end`, a word that mixes an
@@ -2402,34 +2429,22 @@ const fn here_document_lines_mix_text(b: &[u8], i: usize) -> bool {
                     seen_len = ne - j;
                 }
                 if !expanded {
-                    // The text before: a key (`password=`, `password: "`).
+                    // The text before: a key (`password=`, `password: "`, or a key named
+                    // like a secret then blanks, `password $S`: hostile review 24).
                     let mut p = j;
+                    while p > k + 1 && matches!(b[p - 1], b'"' | b'\'') {
+                        p -= 1;
+                    }
+                    key = blank_key_before(b, k + 1, p);
                     while p > k + 1 && matches!(b[p - 1], b'"' | b'\'' | b' ' | b'\t') {
                         p -= 1;
                     }
-                    key = p > k + 1 && matches!(b[p - 1], b'=' | b':');
+                    key = key || (p > k + 1 && matches!(b[p - 1], b'=' | b':'));
                 }
                 expanded = true;
                 j += 1;
                 if b[j] == b'{' || b[j] == b'(' {
-                    let (open, close) = if b[j] == b'{' {
-                        (b'{', b'}')
-                    } else {
-                        (b'(', b')')
-                    };
-                    let mut depth = 0;
-                    while j < le {
-                        if b[j] == open {
-                            depth += 1;
-                        } else if b[j] == close {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        j += 1;
-                    }
-                    j += 1;
+                    j = past_group(b, j, le);
                 } else {
                     while j < le && name_byte(b[j]) {
                         j += 1;
@@ -3126,23 +3141,116 @@ const fn pgpass_entry_at(b: &[u8], i: usize) -> bool {
 }
 
 /// Whether a written value follows the blanks at `k` on the same line: not a variable, a
-/// command substitution, a format's placeholder, or the end of the line.
+/// command substitution, a format's placeholder, or the end of the line. A fetched value
+/// with written text after it in its token (`requirepass $S-x`, `"$S x"` where the value
+/// runs to the end of the line, `line` true) is written (hostile review 24).
 const fn written_after_blanks(b: &[u8], k: usize) -> bool {
+    setting_value_written(b, k, false)
+}
+
+/// [`written_after_blanks`] for a setting whose value runs to the end of its line when
+/// `line` (`requirepass VALUE` in `redis.conf`), or is one token (`.netrc`'s `password
+/// VALUE login …`). Quotes around the value, escaped ones too (`echo "masterauth
+/// \"$S\""`), are no text; a `printf` conversion is written unless it is given a fetched
+/// value alone ([`printf_conversion_fetched`]).
+const fn setting_value_written(b: &[u8], k: usize, line: bool) -> bool {
     let mut v = k;
     while v < b.len() && matches!(b[v], b' ' | b'\t') {
         v += 1;
     }
-    let v = skip_quotes(b, v);
-    if v > k && v < b.len() && (b[v] == b'$' || b[v] == b'`') {
-        return literal_expansion(b, v) || (b[v] == b'$' && variable_written(b, v));
+    if v == k {
+        return false;
     }
-    // A `%` is a format's placeholder (`printf "… password %s\n" "$PW"`).
-    v > k
-        && v < b.len()
-        && !matches!(
-            b[v],
-            b'$' | b'`' | b'%' | b'\n' | b'\r' | b';' | b'|' | b'&'
-        )
+    while v + 1 < b.len() && b[v] == b'\\' && matches!(b[v + 1], b'"' | b'\'') {
+        v += 2;
+    }
+    let v = skip_quotes(b, v);
+    if v < b.len() && (b[v] == b'$' || b[v] == b'`') {
+        return literal_expansion(b, v)
+            || (b[v] == b'$' && variable_written(b, v))
+            || expansion_followed_by_text(b, v, line);
+    }
+    // A `%` is a format's placeholder (`printf "… password %s\n" "$PW"`), written when
+    // `printf` is given written text for it (`printf 'requirepass %s\n' hunter2`).
+    if v < b.len() && b[v] == b'%' {
+        return word_at(b, skip_blanks(b, command_start(b, v)), b"printf")
+            && !printf_conversion_fetched(b, v);
+    }
+    v < b.len() && !matches!(b[v], b'$' | b'`' | b'\n' | b'\r' | b';' | b'|' | b'&')
+}
+
+/// Past the group that opens at `j` (`{` or `(`: `${…}`, `$(…)`): the index after its
+/// matching close, counting nested groups of the same kind, or one past where the line (or
+/// `end`) ends when it does not close on its line.
+const fn past_group(b: &[u8], j: usize, end: usize) -> usize {
+    let (open, close) = if b[j] == b'{' {
+        (b'{', b'}')
+    } else {
+        (b'(', b')')
+    };
+    let mut j = j;
+    let mut depth = 0;
+    while j < end && b[j] != b'\n' {
+        if b[j] == open {
+            depth += 1;
+        } else if b[j] == close {
+            depth -= 1;
+            if depth == 0 {
+                break;
+            }
+        }
+        j += 1;
+    }
+    j + 1
+}
+
+/// Whether written text follows the expansion at `v` (`$S`, `${S}`, `$(…)`, a backquoted
+/// command) in its token, or on its line when `line`: a letter, a digit or a sign before
+/// a blank, a quote, the escape of a new line (`\n`), a redirection or an operator
+/// (hostile review 24: `requirepass $S-x`, `requirepass "$S x"`).
+const fn expansion_followed_by_text(b: &[u8], v: usize, line: bool) -> bool {
+    let mut j = v + 1;
+    if b[v] == b'`' {
+        while j < b.len() && b[j] != b'`' && b[j] != b'\n' {
+            j += 1;
+        }
+        j += 1;
+    } else if j < b.len() && matches!(b[j], b'{' | b'(') {
+        j = past_group(b, j, b.len());
+    } else {
+        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+            j += 1;
+        }
+    }
+    while j < b.len() {
+        let x = b[j];
+        if x == b'\\' && j + 1 < b.len() {
+            if b[j + 1] == b'n' {
+                return false;
+            }
+            if matches!(b[j + 1], b'"' | b'\'' | b't' | b'r') {
+                j += 2;
+                continue;
+            }
+        }
+        if matches!(x, b'\n' | b'>' | b'<' | b'|' | b';' | b'&' | b')') {
+            return false;
+        }
+        if matches!(x, b' ' | b'\t' | b'\r') {
+            if !line {
+                return false;
+            }
+            // A comment after a blank ends the line (`requirepass $S # fetched`).
+            let n = skip_blanks(b, j);
+            if n < b.len() && b[n] == b'#' {
+                return false;
+            }
+        } else if !matches!(x, b'"' | b'\'') {
+            return true;
+        }
+        j += 1;
+    }
+    false
 }
 
 /// The length of the separator of tokens at `k` in a configuration file written by the
@@ -3288,22 +3396,22 @@ const fn spaced_secret_at(b: &[u8], i: usize) -> bool {
     // Redis's own settings, in `redis.conf` or by `CONFIG SET`: `requirepass VALUE`,
     // `masterauth VALUE`.
     if c == b'r' && spaced_word_at(b, i, b"requirepass") {
-        return written_after_blanks(b, i + 11);
+        return setting_value_written(b, i + 11, true);
     }
     if c == b'm' && spaced_word_at(b, i, b"masterauth") {
-        return written_after_blanks(b, i + 10);
+        return setting_value_written(b, i + 10, true);
     }
     // keepalived's VRRP password, in `authentication { auth_type PASS auth_pass VALUE }`
     // (keepalived.conf(5)).
     if c == b'a' && spaced_word_at(b, i, b"auth_pass") {
-        return written_after_blanks(b, i + 9);
+        return setting_value_written(b, i + 9, true);
     }
     // An LDAP client's or server's bind password: nslcd.conf(5) and ldap.conf of pam_ldap
     // `bindpw VALUE`, slapd.conf(5) `rootpw VALUE` (a `{SSHA}` hash of it included).
     if (c == b'b' && spaced_word_at(b, i, b"bindpw"))
         || (c == b'r' && spaced_word_at(b, i, b"rootpw"))
     {
-        return written_after_blanks(b, i + 6);
+        return setting_value_written(b, i + 6, true);
     }
     // A Redis ACL rule that sets a password, `>VALUE`, in `user NAME on >VALUE …` (an ACL
     // file or `redis.conf`) or `ACL SETUSER NAME on >VALUE` (Redis documentation, "ACL":
@@ -4294,8 +4402,7 @@ const fn sed_pattern_value(b: &[u8], k: usize) -> bool {
     if !(j < b.len() && matches!(b[j], b'/' | b'|' | b'#' | b',' | b'@' | b':')) {
         return false;
     }
-    let start = skip_blanks(b, command_start(b, k));
-    if !word_at(b, after_sudo(b, start), b"sed") {
+    if !word_at(b, command_word(b, k), b"sed") {
         return false;
     }
     // The replacement: a key, then one fetched variable and nothing written after it.
@@ -4306,6 +4413,8 @@ const fn sed_pattern_value(b: &[u8], k: usize) -> bool {
         keyed = matches!(b[r], b'=' | b':' | b' ');
         r += 1;
     }
+    // Quotes that close and open around the value (`password='"$S"'|`; hostile review 24).
+    r = skip_quotes(b, r);
     if !(keyed && r + 1 < b.len() && b[r] == b'$' && !written_before(b, r, r)) {
         return false;
     }
@@ -4322,6 +4431,9 @@ const fn sed_pattern_value(b: &[u8], k: usize) -> bool {
         return false;
     }
     if braced {
+        r += 1;
+    }
+    while r < b.len() && matches!(b[r], b'"' | b'\'') {
         r += 1;
     }
     r < b.len() && b[r] == d
@@ -4505,7 +4617,7 @@ const fn key_starts_line(b: &[u8], k: usize) -> bool {
 /// conversion (`'password=%s-hunter2\n'`) or an argument that is written or mixes written
 /// text is not.
 const fn printf_conversion_fetched(b: &[u8], k: usize) -> bool {
-    let start = skip_blanks(b, command_start(b, k));
+    let start = command_word(b, k);
     if !word_at(b, start, b"printf") {
         return false;
     }
@@ -4527,11 +4639,15 @@ const fn printf_conversion_fetched(b: &[u8], k: usize) -> bool {
         j += 1;
     }
     // The conversion, then blanks or escapes to the end of its line or of the format.
+    // `%s` and `%b` put the value in place, `%q` too, quoted for the shell; a width pads it
+    // with blanks (`%-10s`). A precision cuts it (`%.3s`), and the numeric and character
+    // conversions (`%d`, `%x`, `%c`) print something else than the value fetched: written
+    // by the format (hostile review 24).
     j = k + 1;
-    while j < fe && matches!(b[j], b'-' | b'+' | b'#' | b'0'..=b'9' | b'.') {
+    while j < fe && matches!(b[j], b'-' | b'+' | b'#' | b' ' | b'0'..=b'9') {
         j += 1;
     }
-    if !(j < fe && matches!(b[j], b's' | b'b')) {
+    if !(j < fe && matches!(b[j], b's' | b'b' | b'q')) {
         return false;
     }
     j += 1;
@@ -4593,6 +4709,17 @@ const fn value_after_name(b: &[u8], mut k: usize) -> Option<usize> {
         return None;
     }
     k = after_parameter_operator(b, k);
+    // A quote that closes the word right after the `=` (`grep -q "^password=" FILE`, a
+    // pattern of a text command): no value is given (hostile review 24), but for `echo`,
+    // which writes its next word on the same line (`echo "password=" hunter2`).
+    if k + 1 < b.len()
+        && matches!(b[k], b'"' | b'\'')
+        && matches!(b[k + 1], b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' | b')')
+        && quoted_at(b, k)
+        && !word_at(b, command_word(b, k), b"echo")
+    {
+        return None;
+    }
     // `$'…'` and `$"…"` quote a literal as `'…'` and `"…"` do (bash(1), QUOTING):
     // `PASSWORD=$'hunter2'` assigns `hunter2`. An escaped quote (`echo
     // "DB_PASSWORD=\"$S\""`) quotes the value of the line written (hostile review 23).
@@ -5559,13 +5686,337 @@ const fn skip_quotes(b: &[u8], mut k: usize) -> usize {
 }
 
 /// Whether the byte at `k` ends a command: a new line (not a continued one) or a shell
-/// operator. A carriage return does not: the shell reads it as part of a word.
+/// operator the shell reads as one, not quoted or escaped ([`quoted_at`]). A carriage
+/// return does not: the shell reads it as part of a word.
 const fn command_end(b: &[u8], k: usize) -> bool {
     match b[k] {
-        b';' | b'|' | b'&' => true,
+        b';' | b'|' | b'&' => !quoted_at(b, k),
         b'\n' => !continued_newline(b, k),
         _ => false,
     }
+}
+
+/// Commands whose quoted arguments are text, a pattern or a program of their own, never
+/// a command the shell runs (`sed "s|a|$S|"`, `echo "a;b"`, `printf '%s|%s'`, `grep -q
+/// "x && y"`): operators inside them end nothing ([`quoted_at`]; hostile review 24).
+const TEXT_COMMANDS: [&str; 7] = ["echo", "printf", "sed", "grep", "egrep", "fgrep", "logger"];
+
+/// Words that may come before a command and run it (`sudo sed …`, `if grep -q …`).
+const COMMAND_LEADS: [&str; 10] = [
+    "sudo", "if", "then", "do", "else", "elif", "while", "until", "!", "time",
+];
+
+/// Whether the command that starts at `c` (after blanks and [`COMMAND_LEADS`]) is one of
+/// [`TEXT_COMMANDS`], on a line (to `end`) that names no shell nor anything else that could
+/// run the text as commands (`| sh`, `bash`, `ssh`, a `.sh` file, `eval`, `source`,
+/// `crontab`, `at`): only then are its quotes read as quotes. What `echo` and `printf`
+/// print is text only when it goes nowhere: a line that redirects it or pipes it (outside
+/// quotes) may write a script (`echo "a | b" > /etc/rc.local`, `| su`).
+const fn text_command_at(b: &[u8], mut c: usize, end: usize) -> bool {
+    let mut leads = 0;
+    let mut found = false;
+    let mut printing = false;
+    while !found && leads < 4 {
+        while c < end && matches!(b[c], b' ' | b'\t') {
+            c += 1;
+        }
+        let mut w = 0;
+        let mut lead = false;
+        while w < TEXT_COMMANDS.len() || w < COMMAND_LEADS.len() {
+            if w < TEXT_COMMANDS.len() {
+                let word = TEXT_COMMANDS[w].as_bytes();
+                let e = c + word.len();
+                if e < end
+                    && b[c] == word[0]
+                    && at_exactly(b, c, word)
+                    && matches!(b[e], b' ' | b'\t')
+                {
+                    found = true;
+                    printing = w < 2;
+                }
+            }
+            if w < COMMAND_LEADS.len() {
+                let word = COMMAND_LEADS[w].as_bytes();
+                let e = c + word.len();
+                if e < end
+                    && b[c] == word[0]
+                    && at_exactly(b, c, word)
+                    && matches!(b[e], b' ' | b'\t')
+                {
+                    lead = true;
+                    c = e;
+                }
+            }
+            w += 1;
+        }
+        if !lead {
+            break;
+        }
+        leads += 1;
+    }
+    if !found {
+        return false;
+    }
+    // The whole line, to its end: nothing on it may run text as commands.
+    let mut e = c;
+    while e < b.len() && b[e] != b'\n' {
+        e += 1;
+    }
+    let mut j = c;
+    let mut quote = 0u8;
+    while printing && j < e {
+        let x = b[j];
+        if quote == b'\'' {
+            if x == b'\'' {
+                quote = 0;
+            }
+        } else if x == b'\\' {
+            j += 1;
+        } else if quote == b'"' {
+            if x == b'"' {
+                quote = 0;
+            }
+        } else if x == b'"' || x == b'\'' {
+            quote = x;
+        } else if x == b'>' || x == b'|' {
+            return false;
+        }
+        j += 1;
+    }
+    j = c;
+    while j + 1 < e {
+        let x = lower!(b[j]);
+        if (x == b's'
+            && lower!(b[j + 1]) == b'h'
+            && (j + 2 == e || !(b[j + 2].is_ascii_alphanumeric() || b[j + 2] == b'_')))
+            || (x == b'e' && at_ignore_case(b, j, b"eval"))
+            || (x == b's' && at_ignore_case(b, j, b"source"))
+            || (x == b'c' && at_ignore_case(b, j, b"crontab"))
+            || (x == b'a'
+                && lower!(b[j + 1]) == b't'
+                && (j == 0 || !b[j - 1].is_ascii_alphanumeric())
+                && (j + 2 == e || !b[j + 2].is_ascii_alphanumeric()))
+        {
+            return false;
+        }
+        j += 1;
+    }
+    true
+}
+
+/// The first word of the command that holds `k`, past the words that lead to it
+/// ([`COMMAND_LEADS`]: `then sed …`, `sudo -u app printf …`; hostile review 24).
+const fn command_word(b: &[u8], k: usize) -> usize {
+    let mut c = skip_blanks(b, command_start(b, k));
+    let mut leads = 0;
+    while leads < 4 {
+        let mut w = 0;
+        let mut lead = false;
+        while w < COMMAND_LEADS.len() {
+            let word = COMMAND_LEADS[w].as_bytes();
+            if c < b.len() && b[c] == word[0] && word_at(b, c, word) {
+                c = if w == 0 {
+                    after_sudo(b, c)
+                } else {
+                    skip_blanks(b, c + word.len())
+                };
+                lead = true;
+                break;
+            }
+            w += 1;
+        }
+        if !lead {
+            break;
+        }
+        leads += 1;
+    }
+    c
+}
+
+/// Whether the shell reads the byte at `k` as text rather than as an operator (hostile
+/// review 24): escaped by a backslash, or inside a quote opened in the arguments of a
+/// command of [`TEXT_COMMANDS`] (single quotes, `$'…'`, double quotes and the parameter
+/// expansions, `${…}`, they hold), but not inside a command substitution (`$(…)`,
+/// backquotes), whose operators end its own commands (`echo "$(a; b)"`). A quote of any
+/// other command may hold a script (`sh -c "a | b"`, `ssh HOST 'a; b'`, `[ sh, -c, "…" ]`
+/// in cloud-config): its operators count. Read from the start of the line (after a new line
+/// that is not continued): a quote opened on an earlier line is not seen, and its operators
+/// count, which refuses rather than passes. In a PowerShell script every operator counts.
+const fn quoted_at(b: &[u8], k: usize) -> bool {
+    // A PowerShell script for EC2Launch (`<powershell>`): its operators count as they did
+    // (tested by its first byte only: the budget of const evaluation counts steps).
+    if b[0] == b'<' {
+        return false;
+    }
+    // Back to the line's start; without a quote or a backslash on the way nothing is
+    // quoted (the budget of const evaluation counts steps).
+    let mut j = k;
+    let mut quotes = false;
+    while j > 0 && (b[j - 1] != b'\n' || continued_newline(b, j - 1)) {
+        quotes = quotes || matches!(b[j - 1], b'"' | b'\'' | b'\\');
+        j -= 1;
+    }
+    if !quotes {
+        return false;
+    }
+    // The open contexts, two bits each, innermost lowest: command substitution or group
+    // (0), double quotes (1), parameter expansion (2), backquotes (3); `single` is 1 inside
+    // single quotes, 2 inside `$'…'`.
+    let mut stack: u64 = 0;
+    let mut depth = 0u32;
+    let mut single = 0u8;
+    // Where the command at the top level starts, and whether it is a text command (0 not
+    // asked yet, 1 yes, 2 no).
+    let mut command = j;
+    let mut text = 0u8;
+    while j < k {
+        let x = b[j];
+        let top = if depth == 0 { 0 } else { stack & 3 };
+        if single == 1 {
+            if x == b'\'' {
+                single = 0;
+            }
+        } else if single == 2 {
+            if x == b'\\' {
+                j += 1;
+            } else if x == b'\'' {
+                single = 0;
+            }
+        } else if x == b'\\' {
+            // The byte after a backslash is text (and so is `k` when it is that byte).
+            j += 1;
+        } else if depth == 0 && matches!(x, b';' | b'|' | b'&' | b'(') {
+            command = j + 1;
+            text = 0;
+        } else if depth == 0 && matches!(x, b'"' | b'\'') {
+            if text == 0 {
+                text = if text_command_at(b, command, j) { 1 } else { 2 };
+            }
+            if text == 1 {
+                if x == b'"' {
+                    stack = 1;
+                    depth = 1;
+                } else {
+                    single = if j > 0 && b[j - 1] == b'$' { 2 } else { 1 };
+                }
+            } else {
+                // A quote of another command (`sh -c "a; b"`) may hold a script: its
+                // operators count (`k` inside it is no text), and they end no command of
+                // this line (`sh -c "x; echo 'a" ; …` runs `…` after the quote), so it is
+                // read to its close. One holding a substitution is not followed: every
+                // operator after it counts.
+                let escapes = x == b'"' || (j > 0 && b[j - 1] == b'$');
+                let mut q = j + 1;
+                while q < k && b[q] != x {
+                    if x == b'"' && (b[q] == b'`' || (b[q] == b'$' && b[q + 1] == b'(')) {
+                        return false;
+                    }
+                    if escapes && b[q] == b'\\' {
+                        q += 1;
+                    }
+                    q += 1;
+                }
+                if q >= k {
+                    return false;
+                }
+                j = q;
+            }
+        } else if depth == 0 {
+            // Unquoted text of the command at the top level.
+        } else if x == b'$' && j + 1 < k && matches!(b[j + 1], b'(' | b'{') {
+            if depth == 32 {
+                return false;
+            }
+            stack = (stack << 2) | if b[j + 1] == b'{' { 2 } else { 0 };
+            depth += 1;
+            j += 1;
+        } else if x == b'`' {
+            if top == 3 {
+                stack >>= 2;
+                depth -= 1;
+            } else {
+                if depth == 32 {
+                    return false;
+                }
+                stack = (stack << 2) | 3;
+                depth += 1;
+            }
+        } else if top == 1 {
+            if x == b'"' {
+                stack >>= 2;
+                depth -= 1;
+            }
+        } else if top == 2 {
+            // Quotes inside a parameter expansion (`${X:-"a;b"}`) quote.
+            if x == b'}' {
+                stack >>= 2;
+                depth -= 1;
+            } else if x == b'"' {
+                if depth == 32 {
+                    return false;
+                }
+                stack = (stack << 2) | 1;
+                depth += 1;
+            } else if x == b'\'' {
+                single = if b[j - 1] == b'$' { 2 } else { 1 };
+            }
+        } else if x == b'(' {
+            // (Quotes inside a substitution may hold a script: `"$(sh -c 'a; b')"`.)
+            // A group inside a substitution (`$( (a; b) )`, `$((1 + 2))`) closes with its
+            // own parenthesis.
+            if depth == 32 {
+                return false;
+            }
+            stack <<= 2;
+            depth += 1;
+        } else if x == b')' && top == 0 {
+            stack >>= 2;
+            depth -= 1;
+        }
+        j += 1;
+    }
+    // Past `k` by a backslash's escape: `k` was escaped.
+    (j > k || single != 0 || (depth > 0 && matches!(stack & 3, 1 | 2)))
+        && !line_starts_quoted(b, command)
+}
+
+/// Whether the line of `k` may start inside a quote opened on an earlier line (`X="` then
+/// `echo "; …; echo "`, whose operators the shell runs): a quote left open by the three
+/// lines before it, read from the first of them (an escaped quote, and a quote inside the
+/// other kind, do not count). Asked only once an operator is found quoted, and only three
+/// lines back (the budget of const evaluation counts steps).
+const fn line_starts_quoted(b: &[u8], k: usize) -> bool {
+    let mut j = k;
+    while j > 0 && b[j - 1] != b'\n' {
+        j -= 1;
+    }
+    let end = j;
+    let mut lines = 0;
+    while j > 0 && lines < 4 {
+        j -= 1;
+        if j == 0 || b[j - 1] == b'\n' {
+            lines += 1;
+        }
+    }
+    let mut quote = 0u8;
+    while j < end {
+        let x = b[j];
+        if quote == b'\'' {
+            if x == b'\'' {
+                quote = 0;
+            }
+        } else if x == b'\\' {
+            j += 1;
+        } else if quote == b'"' {
+            if x == b'"' {
+                quote = 0;
+            }
+        } else if x == b'"' || x == b'\'' {
+            quote = x;
+        }
+        j += 1;
+    }
+    quote != 0
 }
 
 /// Matches `needle` at `i` as the shell reads a word: quotes (`c"u"rl`, `my''sql`), a
@@ -7153,9 +7604,11 @@ const fn word_at(b: &[u8], i: usize, word: &[u8]) -> bool {
 /// Whether a command may start at `i`: at the start of a line or after a shell operator,
 /// or after a word that runs the next one as a command (`eval`, `sudo`, `then`).
 const fn command_position(b: &[u8], i: usize) -> bool {
-    // A quote that opens the text of a command: `sh -c "echo …"`, `eval 'echo …'`.
+    // A quote that opens the text of a command: `sh -c "echo …"`, `eval 'echo …'`, and
+    // the remote command of `ssh HOST "echo …"` (hostile review 24).
     if i > 0 && matches!(b[i - 1], b'"' | b'\'') {
-        return command_position(b, i - 1);
+        return command_position(b, i - 1)
+            || (i > 1 && blank_before(b, i - 1) && word_at(b, command_word(b, i - 1), b"ssh"));
     }
     if i > 0 && word_byte(b[i - 1]) && !blank_before(b, i) {
         return false;

@@ -4157,3 +4157,242 @@ mod user_data_hostile_review_23_script_in_const_evaluation {
         assert_eq!(PROBLEM, None);
     }
 }
+
+/// Hostile review 24: operators inside the quotes of a text command (`sed "s|a|$S|"`, `echo
+/// "a;b"`, `printf '%s|%s'`, `grep -q "x && y"`) end no command, but real ones hidden by a
+/// quote opened on an earlier line, by a substitution or by `ssh`'s remote command still do;
+/// `printf` conversions read by what they print; a key then a blank then a fetched value
+/// alone (`requirepass $S`) is a fetched value put in place, text after it is written.
+mod user_data_hostile_review_24 {
+    use super::*;
+
+    const SH_FETCH: &str = "S=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\n";
+
+    fn refused(lines: &[&str], message: &str) {
+        for line in lines {
+            let text = format!("{SH_FETCH}{line}\n");
+            assert_eq!(user_data_problem(&text), Some(message), "{text:?}");
+        }
+    }
+
+    fn passes(lines: &[&str]) {
+        for line in lines {
+            let text = format!("{SH_FETCH}{line}\n");
+            assert_eq!(user_data_problem(&text), None, "{text:?}");
+        }
+    }
+
+    /// Operators inside the quotes of `sed`, `echo`, `printf`, `grep` and `logger` are text:
+    /// the command around them is read whole, and its fetched values pass.
+    #[test]
+    fn operators_inside_the_quotes_of_text_commands_end_no_command() {
+        passes(&[
+            "sed -i \"s|^password=.*|password=$S|\" /etc/app.conf",
+            "sed -i \"s|^password=.*|password=${S}|\" /etc/app.conf",
+            "sed -i 's|^password=.*|password='\"$S\"'|' /etc/app.conf",
+            "sudo sed -i \"s|^password=.*|password=$S|\" /etc/app.conf && systemctl restart app",
+            "sed -i \"s#^password=.*#password=$S#\" /etc/app.conf",
+            "if grep -q \"a|b\" /etc/x; then sed -i \"s|^password=.*|password=$S|\" /etc/app.conf; fi",
+            "echo \"a;b\" && echo \"password=$S\" > /etc/app.conf",
+            "echo \"step 1; step 2\" && printf 'password=%s\\n' \"$S\" > /etc/app.conf",
+            "printf '%s|%s\\n' a b > /tmp/x && printf 'password=%s\\n' \"$S\" > /etc/app.conf",
+            "grep -q \"x && y\" /etc/hosts || echo \"password=$S\" > /etc/app.conf",
+            "grep -q '^password=' /etc/app.conf || echo \"password=$S\" >> /etc/app.conf",
+            "grep -q \"^password=\" /etc/app.conf || printf 'password=%s\\n' \"$S\" >> /etc/app.conf",
+            "if true; then printf 'password=%s\\n' \"$S\" > /etc/app.conf; fi",
+            "logger \"boot: a|b; c && d\" && echo \"password=$S\" > /etc/app.conf",
+            "echo 'a|b' | tee /tmp/x; mysql -u app -p\"$S\" -e 'select 1|2'",
+        ]);
+    }
+
+    /// Operators the shell does run stay operators: after a quote closed, inside a
+    /// substitution, in the quoted script of `sh -c` or `ssh HOST`, in the quotes of a
+    /// command that is not a text command, on a line that names a shell, in what `echo` or
+    /// `printf` write into a file or a pipe, and on a line that may start inside a quote
+    /// opened earlier.
+    /// A quote of another command than a text command (`sh -c "x; echo 'a"`) is read to its
+    /// close: its operators end no command after it, so a text command's quote inside it
+    /// hides no operator of the line; a quote left open up to three lines before is seen.
+    #[test]
+    fn a_quote_of_another_command_hides_no_operator_after_it() {
+        refused(
+            &[
+                "sh -c \"x; echo 'a\" ; echo root:hunter2 | chpasswd",
+                "bash -c 'x; echo \"a' ; echo root:hunter2 | chpasswd",
+                "X=\"a\n1\n2\necho 'b\" ; echo root:hunter2 | chpasswd # '",
+                "X='a\n1\necho \"b' ; echo hunter2 | passwd --stdin root # \"",
+            ],
+            FED_PASSWORD,
+        );
+        passes(&[
+            "# Don't edit: it's generated\nsed -i \"s|^password=.*|password=$S|\" /etc/app.conf",
+            "sh -c 'systemctl restart app'; sed -i \"s|^password=.*|password=$S|\" /etc/app.conf",
+        ]);
+    }
+
+    #[test]
+    fn operators_the_shell_runs_still_end_commands() {
+        refused(
+            &[
+                "echo \"echo hunter2 | passwd --stdin root\" | sh",
+                "sh -c \"echo hunter2 | passwd --stdin root\"",
+                "ssh host \"echo hunter2 | passwd --stdin root\"",
+                "ssh -p 22 admin@host 'echo hunter2 | passwd --stdin root'",
+                "su -c \"echo hunter2 | passwd --stdin root\"",
+                "echo \"$(echo hunter2 | passwd --stdin root)\"",
+                "echo \"x|\" | passwd --stdin root",
+                "grep -q \"x\" /etc/hosts && echo 'admin:hunter2' | chpasswd",
+                "echo \"a|b\"; echo 'admin:hunter2' | chpasswd",
+                "printf '%s|%s\\n' admin hunter2 | chpasswd",
+                "sed -n \"p\" f; echo hunter2 | passwd --stdin root",
+                "X=\"\necho \"; echo hunter2 | passwd --stdin root; echo \"\n\"",
+                "X=\"\na \"b\" c\necho \"; echo hunter2 | passwd --stdin root; echo \"\n\"",
+                // What `echo` and `printf` print into a file or a pipe may be a script.
+                "echo \"echo hunter2 | passwd --stdin root\" > /etc/rc.local",
+                "echo \"echo hunter2 | passwd --stdin root\" | tee -a /etc/rc.local",
+                "printf '%s\\n' \"echo hunter2 | passwd --stdin root\" >> /etc/cron.d/reset",
+                "echo \"echo hunter2 | passwd --stdin root\" | su -",
+                "echo \"echo hunter2 | passwd --stdin root\" | sudo -i",
+            ],
+            FED_PASSWORD,
+        );
+        refused(
+            &[
+                "X=$(echo a; DB_PASSWORD=hunter2)",
+                "true && DB_PASSWORD=hunter2",
+                "echo a#b; DB_PASSWORD=hunter2",
+                "echo \"a;b\"; DB_PASSWORD=hunter2",
+                "sed -i \"s|^password=.*|password=hunter2|\" /etc/app.conf",
+                "sed -i \"s|^password=.*|password=$S-x|\" /etc/app.conf",
+                "sed -i 's|^password=.*|password='\"$S\"'x|' /etc/app.conf",
+                "grep -q \"^password=\" /etc/app.conf || echo \"password=hunter2\" >> /etc/app.conf",
+                "echo \"password=\" hunter2 > /etc/app.conf",
+                "DB_PASSWORD=\" hunter2\"",
+                "if true; then printf 'password=%s\\n' hunter2 > /etc/app.conf; fi",
+                "if true; then sed -i \"s|^password=.*|password=hunter2|\" /etc/app.conf; fi",
+            ],
+            LITERAL_SECRET,
+        );
+        refused(
+            &[
+                "echo \"a|b\" | mysql -u app -phunter2",
+                "sed \"s|x|y|\" f | mysql -u app -phunter2",
+            ],
+            COMMAND_PASSWORD,
+        );
+    }
+
+    /// `%s`, `%b` and `%q` (quoted for the shell) put a fetched value in place, with a
+    /// width too; a precision cuts it and the numeric and character conversions print
+    /// something else: written by the format, as `%%` is.
+    #[test]
+    fn printf_conversions_read_by_what_they_print() {
+        passes(&[
+            "printf 'password=%s\\n' \"$S\" > /etc/app.conf",
+            "printf 'password=%b\\n' \"$S\" > /etc/app.conf",
+            "printf 'password=%q\\n' \"$S\" > /etc/app.conf",
+            "printf 'password=%5s\\n' \"$S\" > /etc/app.conf",
+            "printf 'password=%-10s\\n' \"$S\" > /etc/app.conf",
+            "printf 'x=100%%\\npassword=%s\\n' \"$S\" > /etc/app.conf",
+        ]);
+        refused(
+            &[
+                "printf 'password=%.3s\\n' \"$S\" > /etc/app.conf",
+                "printf 'password=%d\\n' \"$S\" > /etc/app.conf",
+                "printf 'password=%i\\n' \"$S\" > /etc/app.conf",
+                "printf 'password=%u\\n' \"$S\" > /etc/app.conf",
+                "printf 'password=%x\\n' \"$S\" > /etc/app.conf",
+                "printf 'password=%c\\n' \"$S\" > /etc/app.conf",
+                "printf 'password=%s%%\\n' \"$S\" > /etc/app.conf",
+                "printf 'password=%%s\\n' \"$S\" > /etc/app.conf",
+                "printf 'password=%q\\n' hunter2 > /etc/app.conf",
+            ],
+            LITERAL_SECRET,
+        );
+    }
+
+    /// A key, a blank, then a fetched value alone is a setting put in place, in
+    /// `redis.conf`, keepalived's and LDAP's files and a secret's file, in a here-document
+    /// and in `echo … >> FILE`; written text, or text after the value, is refused.
+    #[test]
+    fn blank_separated_settings_pass_a_fetched_value_alone() {
+        passes(&[
+            "cat > /etc/redis.conf <<EOF\nrequirepass $S\nEOF",
+            "cat > /etc/redis.conf <<EOF\nrequirepass \"$S\"\nEOF",
+            "cat > /etc/redis.conf <<EOF\nmasterauth \"$S\"\nEOF",
+            "echo \"requirepass $S\" >> /etc/redis/redis.conf",
+            "echo \"requirepass ${S}\" >> /etc/redis/redis.conf",
+            "echo \"masterauth \\\"$S\\\"\" >> /etc/redis/redis.conf",
+            "echo \"requirepass $S\" | sudo tee -a /etc/redis/redis.conf",
+            "echo \"requirepass $S # from secrets manager\" >> /etc/redis/redis.conf",
+            "printf 'requirepass %s\\n' \"$S\" >> /etc/redis/redis.conf",
+            "echo \"bindpw $S\" >> /etc/nslcd.conf",
+            "cat > /etc/keepalived/keepalived.conf <<EOF\nvrrp_instance VI_1 {\n  authentication {\n    auth_type PASS\n    auth_pass $S\n  }\n}\nEOF",
+            "echo \"password $S\" > /etc/app/db_password",
+            "cat > /etc/app/db_password <<EOF\npassword $S\nEOF",
+        ]);
+        refused(
+            &[
+                "echo \"requirepass hunter2\" >> /etc/redis/redis.conf",
+                "echo \"requirepass $S-x\" >> /etc/redis/redis.conf",
+                "echo \"requirepass $S x\" >> /etc/redis/redis.conf",
+                "cat > /etc/redis.conf <<EOF\nrequirepass hunter2\nEOF",
+                "cat > /etc/redis.conf <<EOF\nrequirepass $S-x\nEOF",
+                "cat > /etc/redis.conf <<EOF\nrequirepass \"$S x\"\nEOF",
+                "cat > /etc/redis.conf <<EOF\nmasterauth ${S}x\nEOF",
+                "printf 'requirepass %s\\n' hunter2 >> /etc/redis/redis.conf",
+                "printf 'requirepass %s-x\\n' \"$S\" >> /etc/redis/redis.conf",
+                "echo \"bindpw $S x\" >> /etc/nslcd.conf",
+                "cat > /etc/keepalived/keepalived.conf <<EOF\n    auth_pass ${S}x\nEOF",
+                "echo \"machine db login app password $S-x\" > ~/.netrc",
+            ],
+            "user data may not write a password, secret, token or key after its name (`login admin password …` in a `.netrc`, `aws configure set aws_secret_access_key …`, `user NAME password …` for msmtp or fetchmail, `requirepass …` or an ACL's `>…` for Redis, `auth_pass …` for keepalived, `bindpw …` or `rootpw …` for LDAP, `PASSWORD '…'` or `IDENTIFIED BY '…'` in SQL): it is readable by anyone who may describe the instance (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the instance a role, or fetch the value at boot from Secrets Manager, by ARN, into a variable",
+        );
+        refused(
+            &[
+                "echo \"hunter2 $S\" > /etc/app/db_password",
+                "cat > /etc/app/db_password <<EOF\nhunter2 $S\nEOF",
+                "cat > /etc/app/db_password <<EOF\npassword $S x\nEOF",
+                "echo \"password $S\" x > /etc/app/db_password",
+                "echo \"password hunter2 $S\" > /etc/app/db_password",
+            ],
+            SECRET_FILE,
+        );
+    }
+}
+
+/// A shell boot script of 16 KiB whose commands hold operators inside quotes (`sed
+/// "s|…|$S|"`, `logger "a; b && c"`, `grep -q "x && y"`, `printf '%s|%s'`) and blank-separated
+/// settings, checked in const evaluation within the compiler's budget (hostile review 24).
+mod user_data_hostile_review_24_script_in_const_evaluation {
+    use super::*;
+
+    macro_rules! block {
+        () => {
+            "S=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\nsed -i \"s|^password=.*|password=$S|\" /etc/app.conf\nlogger \"boot: step 1; step 2 && done\"\ngrep -q \"x && y\" /etc/hosts || echo \"password=$S\" > /etc/app.conf\nprintf '%s|%s\\n' a b > /tmp/x\necho \"requirepass $S\" | sudo tee -a /etc/redis/redis.conf\ncat > /etc/redis.conf <<EOF\nmasterauth \"$S\"\nEOF\necho \"password $S\" > /etc/app/db_password\n"
+        };
+    }
+
+    const SCRIPT: &str = concat!(
+        "#!/bin/bash\n",
+        eight!(block!()),
+        eight!(block!()),
+        eight!(block!()),
+        eight!(block!()),
+        block!(),
+        block!(),
+        block!(),
+        block!()
+    );
+    const PROBLEM: Option<&str> = user_data_problem(SCRIPT);
+
+    #[test]
+    fn a_shell_script_of_16_kib_is_checked_in_const_evaluation() {
+        assert!(
+            (15_000..=16_384).contains(&SCRIPT.len()),
+            "{}",
+            SCRIPT.len()
+        );
+        assert_eq!(PROBLEM, None);
+    }
+}

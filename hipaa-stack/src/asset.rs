@@ -454,8 +454,8 @@ const END_RECORD_REACH: usize = 22 + 0xFFFF;
 /// is, by the end-of-central-directory record they pick: the last
 /// signature found scanning back from the end (Info-ZIP's `unzip`, and Python's `zipfile`,
 /// which first takes a record with no comment that ends the file), its ZIP64 record read
-/// just before its locator when one precedes it, the directory ending where that record
-/// starts. `Err` with the reason they refuse the zip.
+/// where its locator points when one precedes it ([`zip64_record`]), the directory ending
+/// where that record starts. `Err` with the reason they refuse the zip.
 fn standard_directory(zip: &[u8]) -> std::result::Result<Directory<'_>, String> {
     let u16_at = |at: usize| u64::from(u16::from_le_bytes([zip[at], zip[at + 1]]));
     let u32_at = |at: usize| {
@@ -496,7 +496,7 @@ fn standard_directory(zip: &[u8]) -> std::result::Result<Directory<'_>, String> 
     let comment_end =
         (record + 22 + usize::try_from(u16_at(record + 20)).unwrap_or(0)).min(zip.len());
     let comment = &zip[record + 22..comment_end];
-    let directory = |at: usize, size: u64, offset: u64, count: u64| {
+    let directory = |at: usize, size: u64, offset: u64, count: u64, zip64: bool| {
         let start = u64::try_from(at).ok().and_then(|at| at.checked_sub(size));
         let base = start.and_then(|start| start.checked_sub(offset));
         match (start, base) {
@@ -504,6 +504,7 @@ fn standard_directory(zip: &[u8]) -> std::result::Result<Directory<'_>, String> 
                 start,
                 base,
                 count,
+                zip64,
                 comment,
                 record,
             }),
@@ -513,20 +514,13 @@ fn standard_directory(zip: &[u8]) -> std::result::Result<Directory<'_>, String> 
         }
     };
     if record >= 20 && zip[record - 20..record - 16] == *b"PK\x06\x07" {
-        let Some(zip64) = (record - 20)
-            .checked_sub(56)
-            .filter(|&at| zip[at..at + 4] == *b"PK\x06\x06")
-        else {
-            return Err(format!(
-                "has a ZIP64 locator at byte {} without the ZIP64 record just before it",
-                record - 20
-            ));
-        };
+        let zip64 = zip64_record(zip, record - 20)?;
         return directory(
             zip64,
             u64_at(zip64 + 40),
             u64_at(zip64 + 48),
             u64_at(zip64 + 32),
+            true,
         );
     }
     directory(
@@ -534,7 +528,52 @@ fn standard_directory(zip: &[u8]) -> std::result::Result<Directory<'_>, String> 
         u32_at(record + 12),
         u32_at(record + 16),
         u16_at(record + 10),
+        false,
     )
+}
+
+/// Where the ZIP64 end-of-central-directory record of the locator at byte `locator` starts,
+/// as unzip tools find it: where the locator points ("relative offset of the zip64 end of
+/// central directory record", APPNOTE.TXT 4.3.15), which is not just before the locator
+/// when the record carries extensible data (its "zip64 extensible data sector", 4.3.14,
+/// counted in its size), or, when no record starts there, just before the locator (bytes
+/// prepended to the zip move the record, not the offset written). Info-ZIP's `unzip` and
+/// current releases of Python's `zipfile` (`_EndRecData64`; older ones looked just before
+/// the locator only) read it so, and refuse a record whose size does not reach the locator
+/// or whose central directory does not end where the locator points. Hostile review 24: it was read only just before the locator, so
+/// a zip with extensible data was refused.
+fn zip64_record(zip: &[u8], locator: usize) -> std::result::Result<usize, String> {
+    let u64_at = |at: usize| {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(&zip[at..at + 8]);
+        u64::from_le_bytes(bytes)
+    };
+    let Some(plain) = locator.checked_sub(56) else {
+        return Err(format!(
+            "has a ZIP64 locator at byte {locator} without room for its ZIP64 record before it"
+        ));
+    };
+    let pointed = u64_at(locator + 8);
+    let is_record = |at: usize| zip[at..at + 4] == *b"PK\x06\x06";
+    let at = match usize::try_from(pointed).ok().filter(|&at| at <= plain) {
+        Some(at) if is_record(at) => at,
+        _ if is_record(plain) => plain,
+        _ => {
+            return Err(format!(
+                "has a ZIP64 locator at byte {locator} that points at byte {pointed}, where no ZIP64 record starts, nor does one just before the locator"
+            ));
+        }
+    };
+    let reaches_the_locator = u64_at(at + 4)
+        .checked_add(12)
+        .is_some_and(|length| usize::try_from(length).ok() == Some(locator - at));
+    let directory_ends = u64_at(at + 48).checked_add(u64_at(at + 40)) == Some(pointed);
+    if !(reaches_the_locator && directory_ends) {
+        return Err(format!(
+            "has a ZIP64 record at byte {at} whose size does not reach its locator or whose central directory does not end where the locator points"
+        ));
+    }
+    Ok(at)
 }
 
 /// The central directory that an end-of-central-directory record picks, as unzip tools
@@ -545,8 +584,11 @@ struct Directory<'a> {
     /// Where the archive starts, from which its offsets count (bytes prepended to a zip
     /// move it).
     base: u64,
-    /// How many entries it lists (`0xFFFF`: more than a ZIP32 record counts).
+    /// How many entries it lists.
     count: u64,
+    /// Whether a ZIP64 record gave it (else a ZIP32 record's `0xFFFF` is a count of
+    /// 65,535, or of more that the field could not hold).
+    zip64: bool,
     /// The archive's comment.
     comment: &'a [u8],
     /// Where the end-of-central-directory record is.
@@ -572,15 +614,23 @@ fn end_record_problem(
         }
     };
     // (The crate lists an entry of a name once, and a zip holding two is refused after.)
-    let count_agrees = read.count == 0xFFFF
-        || archive.has_duplicate_names()
-        || u64::try_from(archive.len()).is_ok_and(|len| len == read.count);
-    if archive.central_directory_start() == read.start
+    // Hostile review 24: a ZIP32 record's `0xFFFF` passed any count; without a ZIP64
+    // record it counts 65,535 entries, or more than its field holds (APPNOTE.TXT 4.4.21).
+    let listed = u64::try_from(archive.len()).unwrap_or(u64::MAX);
+    let count_agrees = archive.has_duplicate_names()
+        || listed == read.count
+        || (read.count == 0xFFFF && !read.zip64 && listed > 0xFFFF);
+    let same_directory = archive.central_directory_start() == read.start
         && archive.offset() == read.base
-        && count_agrees
-        && archive.comment() == read.comment
-    {
+        && archive.comment() == read.comment;
+    if same_directory && count_agrees {
         return None;
+    }
+    if same_directory {
+        return Some(format!(
+            "has an end-of-central-directory record that counts {} entries where its central directory lists {listed}, so unzip tools that believe the count would read other entries than hipaa-stack reads; pack it again with a zip tool",
+            read.count
+        ));
     }
     Some(format!(
         "has {records} end-of-central-directory record(s), and unzip tools read the last one, at byte {}, which describes another central directory than the one the `zip` crate reads (at byte {}), so that Lambda could unpack other files than hipaa-stack checks; pack it again with a zip tool, as one zip",
@@ -1801,6 +1851,75 @@ mod tests {
             Raw::file(b"lib/x", 0o100_644, b"z"),
         ]);
         assert_eq!(problem(&zip), "");
+    }
+
+    /// `zip` (one [`raw_zip`] wrote) with a ZIP64 end record carrying `extensible` bytes,
+    /// its locator pointing at it, and a ZIP32 record that counts `count32` entries and
+    /// leaves the directory's size and offset to the ZIP64 record (`0xFFFFFFFF`).
+    fn with_zip64_end(zip: &[u8], extensible: &[u8], count32: u16) -> Vec<u8> {
+        let record = zip.len() - 22;
+        let field = |at: usize, n: usize| {
+            let mut bytes = [0u8; 8];
+            bytes[..n].copy_from_slice(&zip[record + at..record + at + n]);
+            u64::from_le_bytes(bytes)
+        };
+        let (count, size, start) = (field(10, 2), field(12, 4), field(16, 4));
+        let mut out = zip[..record].to_vec();
+        let at = u64::try_from(out.len()).unwrap();
+        out.extend_from_slice(b"PK\x06\x06");
+        out.extend_from_slice(&(44 + u64::try_from(extensible.len()).unwrap()).to_le_bytes());
+        out.extend_from_slice(&[45, 3, 45, 0]); // made by (Unix), needed
+        out.extend_from_slice(&[0; 8]); // this disk, the directory's disk
+        out.extend_from_slice(&count.to_le_bytes());
+        out.extend_from_slice(&count.to_le_bytes());
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(&start.to_le_bytes());
+        out.extend_from_slice(extensible);
+        out.extend_from_slice(b"PK\x06\x07\0\0\0\0");
+        out.extend_from_slice(&at.to_le_bytes());
+        out.extend_from_slice(&1u32.to_le_bytes());
+        out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+        out.extend_from_slice(&count32.to_le_bytes());
+        out.extend_from_slice(&count32.to_le_bytes());
+        out.extend_from_slice(&u32::MAX.to_le_bytes());
+        out.extend_from_slice(&u32::MAX.to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        out
+    }
+
+    /// Hostile review 24: a ZIP64 end record is read where its locator points (APPNOTE.TXT
+    /// 4.3.15), also when extensible data (4.3.14) stands between it and the locator, and
+    /// checked like any zip; a locator that points at no record, or a record whose size does
+    /// not reach its locator, is refused. A ZIP32 record that counts 0xFFFF entries with no
+    /// ZIP64 record counts them.
+    #[test]
+    fn zip64_end_records_are_read_where_their_locator_points() {
+        let extensible: &[u8] = &[0x99, 0x99, 2, 0, 0, 0, 1, 2];
+        let zip = raw_zip(&[Raw::file(b"bootstrap", 0o100_755, &elf(62))]);
+        for (data, count32) in [(&[][..], 0xFFFF), (extensible, 0xFFFF), (extensible, 1)] {
+            let zip64 = with_zip64_end(&zip, data, count32);
+            assert_eq!(problem(&zip64), "", "{data:?} {count32}");
+            let arm = with_zip64_end(
+                &raw_zip(&[Raw::file(b"bootstrap", 0o100_755, &elf(183))]),
+                data,
+                count32,
+            );
+            assert!(problem(&arm).contains("built for arm64"), "{data:?}");
+        }
+        let record_and_locator = 22 + 20 + 56 + extensible.len();
+        let mut astray = with_zip64_end(&zip, extensible, 0xFFFF);
+        let locator = astray.len() - 42;
+        let pointed = u64::from_le_bytes(astray[locator + 8..locator + 16].try_into().unwrap());
+        astray[locator + 8..locator + 16].copy_from_slice(&(pointed + 2).to_le_bytes());
+        assert_ne!(problem(&astray), "");
+        let mut short = with_zip64_end(&zip, extensible, 0xFFFF);
+        let record = short.len() - record_and_locator;
+        short[record + 4..record + 12].copy_from_slice(&44u64.to_le_bytes());
+        assert_ne!(problem(&short), "");
+        let mut counted = zip.clone();
+        let record = counted.len() - 22;
+        counted[record + 8..record + 12].copy_from_slice(&[0xFF; 4]);
+        assert_ne!(problem(&counted), "");
     }
 
     /// Hostile review 23: a zip whose end-of-central-directory record that unzip tools

@@ -14,8 +14,8 @@ const LAYERS: &[&[&str]] = &[
     // The typed CloudFormation model with JSON-pointer access, content hashes, and work
     // shared between the cores.
     &["cfn", "digest", "parallel"],
-    // Checked literals.
-    &["literal"],
+    // Checked literals, and the reasons written for an exception to a rule.
+    &["literal", "reason"],
     // The error of building, synthesizing and checking an app.
     &["error"],
     // The assembly folder, written atomically.

@@ -21,6 +21,7 @@ pub mod literal;
 mod logging;
 mod outdir;
 mod parallel;
+mod reason;
 pub mod synth;
 #[cfg(test)]
 mod testing;

@@ -1389,6 +1389,36 @@ def _rolled_back(stack, cs, refusals):
     cs.execution_status = "EXECUTE_FAILED"
 
 
+def _tag_text_taken(text):
+    """Whether S3 takes `text` in a bucket tag: letters, numbers, spaces and `+ - = . _ : / @`
+    (Amazon S3 User Guide, "Categorizing your storage using tags"; AWS resource tagging, "Tag
+    naming limits and requirements")."""
+    import unicodedata
+
+    return all(c.isalnum() or unicodedata.category(c) == "Zs" or c in "_.:/=+-@" for c in text)
+
+
+def _tag_refusals(stack, cs):
+    """CloudFormation copies a stack's tags onto the stack's resources (API reference,
+    CreateChangeSet, `Tags`: "Key-value pairs to associate with this stack. CloudFormation also
+    propagates these tags to resources in the stack"), and S3 refuses a bucket tag with any other character (S3 API Reference, PutBucketTagging,
+    `InvalidTag`): each bucket of the change set's template fails with S3's reason, and the
+    stack rolls back. moto copies no stack tags onto resources."""
+    tags = cs.tags if isinstance(cs.tags, dict) else {t["Key"]: t["Value"] for t in cs.tags or []}
+    if all(_tag_text_taken(k) and _tag_text_taken(v) for k, v in tags.items()):
+        return []
+    template = cs.template_dict if isinstance(cs.template_dict, dict) else {}
+    return [
+        (
+            logical_id,
+            "AWS::S3::Bucket",
+            "The TagValue you have provided is invalid (Service: S3, Status Code: 400, Error Code: InvalidTag)",
+        )
+        for logical_id, resource in (template.get("Resources") or {}).items()
+        if isinstance(resource, dict) and resource.get("Type") == "AWS::S3::Bucket"
+    ]
+
+
 class InvalidChangeSetStatus(CloudFormationError):
     code = "InvalidChangeSetStatus"
 
@@ -1400,7 +1430,8 @@ class ChangeSetNotFound(CloudFormationError):
 def strict_execute_change_set(self, change_set_name, stack_name=None):
     """ExecuteChangeSet as AWS does it: the stack policy and the exports in use are enforced
     (see `_update_refusals`), export names stay unique in the region (`_export_clashes`), a
-    named resource that exists outside the stack is not created again (`_already_existing`);
+    named resource that exists outside the stack is not created again (`_already_existing`),
+    a bucket does not take a stack tag S3 refuses (`_tag_refusals`);
     a refused operation rolls back (`ROLLBACK_COMPLETE`, `UPDATE_ROLLBACK_COMPLETE`) with the
     reason in the stack's events, and the change set ends `EXECUTE_FAILED`. A change set that
     is not `AVAILABLE` (already executed, being created, obsolete) is refused with
@@ -1416,7 +1447,7 @@ def strict_execute_change_set(self, change_set_name, stack_name=None):
             f"ChangeSet [{cs.change_set_id}] cannot be executed in its current status of [{cs.execution_status}]"
         )
     stack = self.stacks[cs.stack_id]
-    refusals = _export_clashes(self, stack, cs) + _already_existing(self, stack, cs)
+    refusals = _export_clashes(self, stack, cs) + _already_existing(self, stack, cs) + _tag_refusals(stack, cs)
     if cs.change_set_type == "UPDATE":
         refusals = _update_refusals(self, stack, cs) + refusals
     if refusals:
@@ -1777,6 +1808,57 @@ def list_exports_response(self):
     size = int(value) if value and int(value) > 0 else 100
     page, token = _page(exports, self._get_param("NextToken"), size)
     return ActionResult({"Exports": page, "NextToken": token})
+
+
+_URI_TEXT = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+")
+
+
+def _resolved_path(path):
+    """A URL's path with its dot segments removed, as every URL client does before sending it
+    (RFC 3986, section 5.2.4, "Remove Dot Segments")."""
+    out = []
+    for segment in path.split("/"):
+        if segment == "..":
+            if len(out) > 1:
+                out.pop()
+        elif segment != ".":
+            out.append(segment)
+    return "/".join(out)
+
+
+def strict_template_from_url(self, template_url):
+    """`TemplateURL` as CloudFormation reads it (API reference, CreateChangeSet, `TemplateURL`:
+    "The URL must point to a template (max size: 1 MB) that's located in an Amazon S3
+    bucket"). It is a URL: only the characters of RFC 3986, section 2 (a space, a control or
+    a letter outside ASCII appears percent-encoded), or CloudFormation answers
+    `ValidationError` "TemplateURL must be a supported URL."; `#` starts a fragment and `?` a
+    query, neither part of the path, and dot segments are resolved (RFC 3986, 5.2.4). The
+    path is the object's key percent-encoded (Amazon S3 User Guide, "Naming Amazon S3
+    objects": such characters in a key "might require additional code handling and will
+    likely need to be URL encoded"), decoded before the object is read; an object that is not
+    there is "TemplateURL must reference a valid S3 object to which you have access." moto
+    reads the raw path as the key: an encoded key is not found, and a raw space is read."""
+    from urllib.parse import unquote, urlsplit
+
+    if not template_url or not _URI_TEXT.fullmatch(template_url):
+        raise ValidationError(message="TemplateURL must be a supported URL.")
+    parts = urlsplit(template_url)
+    path = _resolved_path(parts.path).lstrip("/")
+    hosted = re.match(r"^(.+)\.s3[.-]", parts.netloc)
+    if hosted and not parts.netloc.startswith("s3"):
+        bucket, key = hosted.group(1), path
+    else:
+        bucket, _, key = path.partition("/")
+    try:
+        found = s3_backends[self.current_account][self.partition].get_object(bucket, unquote(key))
+    except Exception:
+        found = None
+    if found is None:
+        raise ValidationError(message="TemplateURL must reference a valid S3 object to which you have access.")
+    return found.value.decode("utf-8")
+
+
+CloudFormationResponse._get_stack_from_s3_url = strict_template_from_url
 
 
 CloudFormationResponse.list_exports = list_exports_response

@@ -566,7 +566,10 @@ impl<K, L, H> PublicLoadBalancer<K, L, H> {
 
     /// Forwards to the targets in plain HTTP instead of HTTPS, for `reason`: a waiver of
     /// rule F6 (targets over TLS), written on the target group and shown in the report.
-    /// PHI then crosses the VPC unencrypted between the load balancer and the servers.
+    /// PHI then crosses the VPC unencrypted between the load balancer and the servers. A
+    /// reason a waiver may not carry (fewer than three words or ten letters and digits, a
+    /// control or invisible character, a secret's value) is refused when the load balancer
+    /// is added.
     pub fn plain_http_to_targets(mut self, reason: impl Into<String>) -> Self {
         self.plain_http = Some(reason.into());
         self
@@ -746,6 +749,15 @@ impl Node for LoadBalancerNode {
             && reason.trim().is_empty()
         {
             return Err("`.plain_http_to_targets(..)` has an empty reason; say why the servers cannot terminate TLS".to_owned());
+        }
+        // Hostile review 24: a reason the engine would read as no waiver (F6 then failed at
+        // synth, far from the call) is refused here, by the same test.
+        if let Some(reason) = &self.plain_http
+            && let Some(problem) = crate::reason::reason_problem(reason)
+        {
+            return Err(format!(
+                "`.plain_http_to_targets(..)` has a reason an auditor cannot take as a waiver of F6: {problem}"
+            ));
         }
         Ok(())
     }
@@ -1468,6 +1480,15 @@ mod tests {
             ),
             (|lb| lb.target_port(0), "target port 0"),
             (|lb| lb.plain_http_to_targets(" "), "empty reason"),
+            (|lb| lb.plain_http_to_targets("legacy"), "is not a sentence"),
+            (
+                |lb| lb.plain_http_to_targets("the appliance password is hunter2hunter2"),
+                "reads as a secret",
+            ),
+            (
+                |lb| lb.plain_http_to_targets("the appliance terminates\nno TLS at all"),
+                "control character",
+            ),
         ] {
             let app = App::new("test");
             let stack = app.stack("t").unwrap();

@@ -660,7 +660,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 return Err(DeployError::StackState {
                     stack: s.name().to_owned(),
                     status: problem,
-                    hint: "change or remove that tag where the program sets it (`app.tag`, `environment.tag` or `stack.tag`)".to_owned(),
+                    hint: "change or remove that tag where the program sets it (`app.tag`, `environment.tag` or `stack.tag`; `hipaa-stack:app` is the app's name, given to `App::new`)".to_owned(),
                 });
             }
         }

@@ -290,6 +290,8 @@ pub fn tag_problem(tags: &BTreeMap<String, String>) -> Option<String> {
             "a key of 1 to 128 characters"
         } else if key.to_ascii_lowercase().starts_with("aws:") {
             "a key without the prefix `aws:`, which AWS reserves"
+        } else if !key.chars().chain(value.chars()).all(tag_char) {
+            "letters, digits, spaces and `_ . : / = + - @` alone: it copies the tag onto the stack's resources, and their services take no other character (S3 answers `InvalidTag`)"
         } else if value.is_empty() {
             "a value of at least one character (an empty value is refused)"
         } else if value.chars().count() > 256 {
@@ -301,6 +303,15 @@ pub fn tag_problem(tags: &BTreeMap<String, String>) -> Option<String> {
             "tagged `{key}` = `{value}`, and CloudFormation takes a stack tag only with {why}"
         ))
     })
+}
+
+/// A character that every service takes in a tag (AWS resource tagging, "Tag naming limits
+/// and requirements": "letters, numbers, and spaces representable in UTF-8, and the following
+/// characters: + - = . _ : / @"): the stack's tags, the app's name among them
+/// (`hipaa-stack:app`), are copied onto its resources, and S3 refuses a bucket tag of any
+/// other (`InvalidTag`). As `hipaa_stack_syntax::check_tag` reads the tags a program sets.
+fn tag_char(c: char) -> bool {
+    c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c)
 }
 
 /// A change that would replace or delete a store of PHI.
@@ -1268,6 +1279,29 @@ mod tests {
             tag_problem(&many).is_some_and(|p| p.contains("51 tags")),
             "{many:?}"
         );
+        // Characters a service refuses when the tag is copied onto a resource, in the key or
+        // the value (the app's name is the value of `hipaa-stack:app`); letters of any
+        // script, digits, spaces and `_ . : / = + - @` pass (hostile review 24).
+        for bad in [
+            "Clinic #2",
+            "a,b",
+            "x&y",
+            "tab\there",
+            "(prod)",
+            "a*",
+            "50%",
+        ] {
+            let problem = tag_problem(&tags(&[("hipaa-stack:app", bad)])).unwrap_or_default();
+            assert!(problem.contains("InvalidTag"), "{bad}: {problem}");
+            assert!(tag_problem(&tags(&[(bad, "v")])).is_some(), "{bad}");
+        }
+        for good in ["Klinik Zürich", "team_a.b:c/d=e+f-g@h", "病院 1"] {
+            assert_eq!(
+                tag_problem(&tags(&[("hipaa-stack:app", good)])),
+                None,
+                "{good}"
+            );
+        }
     }
 
     #[test]

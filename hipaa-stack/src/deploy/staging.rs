@@ -56,8 +56,42 @@ pub fn bucket_arn(bucket: &str, region: &str) -> String {
 }
 
 /// The URL CloudFormation reads an object of the bucket from, in `region`'s partition.
+///
+/// The key is percent-encoded (RFC 3986, section 2) but for its unreserved characters and
+/// the `/` between its parts, and a part that is `.` or `..` has its dots encoded: written
+/// raw, a key with a space or a letter outside ASCII (an app named `Klinik Zürich`) makes no
+/// URL at all, `#` and `?` end the path, and `..` climbs a level, so CloudFormation would
+/// read another object or none (API reference, CreateChangeSet, `TemplateURL`; S3 decodes
+/// the path back into the key).
 pub fn object_url(bucket: &str, region: &str, key: &str) -> String {
-    format!("https://{bucket}.s3.{region}.{}/{key}", partition(region).1)
+    format!(
+        "https://{bucket}.s3.{region}.{}/{}",
+        partition(region).1,
+        url_path(key)
+    )
+}
+
+/// `key` as the path of a URL (see [`object_url`]).
+fn url_path(key: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(key.len());
+    for (i, part) in key.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        if part == "." || part == ".." {
+            out.push_str(&"%2E".repeat(part.len()));
+            continue;
+        }
+        for b in part.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                out.push(char::from(b));
+            } else {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    out
 }
 
 /// The bucket policy of the staging bucket: deny every request not made over TLS. It grants
@@ -1557,6 +1591,34 @@ mod tests {
         assert_eq!(
             policy["Statement"][0]["Resource"],
             serde_json::json!(["arn:aws-us-gov:s3:::b", "arn:aws-us-gov:s3:::b/*"])
+        );
+    }
+
+    /// A key holds the app's name as written; its URL carries it percent-encoded, so that
+    /// CloudFormation reads that object (hostile review 24).
+    #[test]
+    fn template_urls_percent_encode_the_key() {
+        let url = |key| object_url("b", "eu-west-1", key);
+        assert_eq!(
+            url("Klinik Zürich/big/a.template.json"),
+            "https://b.s3.eu-west-1.amazonaws.com/Klinik%20Z%C3%BCrich/big/a.template.json"
+        );
+        assert_eq!(
+            url("a#b?c%d+e/s/x.json"),
+            "https://b.s3.eu-west-1.amazonaws.com/a%23b%3Fc%25d%2Be/s/x.json"
+        );
+        assert_eq!(
+            url("../s/x.json"),
+            "https://b.s3.eu-west-1.amazonaws.com/%2E%2E/s/x.json"
+        );
+        assert_eq!(
+            url("./s/x.json"),
+            "https://b.s3.eu-west-1.amazonaws.com/%2E/s/x.json"
+        );
+        // Unreserved characters and dots inside a part stay as written.
+        assert_eq!(
+            url("e2e/my_app-1.~/x.json"),
+            "https://b.s3.eu-west-1.amazonaws.com/e2e/my_app-1.~/x.json"
         );
     }
 

@@ -930,6 +930,159 @@ async fn a_template_over_51200_bytes_goes_through_the_staging_bucket() {
     assert!(policy.policy().unwrap().contains("aws:SecureTransport"));
 }
 
+/// The staging key holds the app's name as written, here with a space and a letter outside
+/// ASCII; the `TemplateURL` carries it percent-encoded, as a URL must, and CloudFormation
+/// reads that object. The harness refuses a URL that is not one and decodes the path, as AWS
+/// does (API reference, CreateChangeSet, `TemplateURL`). Hostile review 24.
+#[tokio::test]
+async fn a_template_url_carries_an_app_name_with_a_space_percent_encoded() {
+    use aws_sdk_cloudformation::error::ProvideErrorMetadata;
+    use aws_sdk_cloudformation::types::ChangeSetType;
+    let moto = Moto::start();
+    let app = App::new("Klinik Zürich");
+    let big = app.stack("big").unwrap();
+    let key = big.add(KmsKey::new("PhiKey")).unwrap();
+    let logs = big.add(AccessLogBucket::new("AccessLogs")).unwrap();
+    for i in 0..25 {
+        big.add(
+            SecureBucket::new(format!("Records{i}"))
+                .encryption(&key)
+                .access_logs(&logs),
+        )
+        .unwrap();
+    }
+    let assembly = app.synth().unwrap();
+    assert!(assembly.stack("big").unwrap().needs_upload());
+    let deployed = deployer(&moto, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+    assert_eq!(deployed[0].state, PlanState::Create);
+    let staging = "hipaa-stack-staging-123456789012-us-east-1";
+    let objects = s3(&moto)
+        .await
+        .list_objects_v2()
+        .bucket(staging)
+        .send()
+        .await
+        .unwrap();
+    let raw = objects
+        .contents()
+        .iter()
+        .filter_map(|o| o.key())
+        .find(|k| k.starts_with("Klinik Zürich/big/") && k.ends_with(".template.json"))
+        .unwrap_or_else(|| panic!("{objects:?}"))
+        .to_owned();
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    assert!(stack_exists(&cfn, "big").await);
+
+    // The key written raw into the URL is refused, as CloudFormation refuses it.
+    let refused = cfn
+        .create_change_set()
+        .stack_name("raw")
+        .change_set_name("first")
+        .change_set_type(ChangeSetType::Create)
+        .template_url(format!(
+            "https://{staging}.s3.us-east-1.amazonaws.com/{raw}"
+        ))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.message(),
+        Some("TemplateURL must be a supported URL."),
+        "{refused:?}"
+    );
+}
+
+/// CloudFormation copies a stack's tags onto its resources, and S3 refuses a bucket tag with
+/// a character other than letters, digits, spaces and `_ . : / = + - @` (`InvalidTag`). The
+/// app's name is such a tag (`hipaa-stack:app`): a name with `#` is refused before any call,
+/// and the harness fails the bucket as AWS does. Hostile review 24.
+#[tokio::test]
+async fn an_app_name_that_a_bucket_tag_cannot_hold_is_refused_before_any_call() {
+    use aws_sdk_cloudformation::types::{ChangeSetType, Tag};
+    let moto = Moto::start();
+    let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
+    let created = cfn
+        .create_change_set()
+        .stack_name("tagged")
+        .change_set_name("first")
+        .change_set_type(ChangeSetType::Create)
+        .template_body(r#"{"Resources":{"Records":{"Type":"AWS::S3::Bucket"}}}"#)
+        .tags(
+            Tag::builder()
+                .key("hipaa-stack:app")
+                .value("Clinic #2")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    cfn.execute_change_set()
+        .change_set_name(created.id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let stack = cfn
+        .describe_stacks()
+        .stack_name("tagged")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        stack.stacks()[0].stack_status().map(|s| s.as_str()),
+        Some("ROLLBACK_COMPLETE")
+    );
+    let events = cfn
+        .describe_stack_events()
+        .stack_name("tagged")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        events.stack_events().iter().any(|e| e
+            .resource_status_reason()
+            .is_some_and(|r| r.contains("InvalidTag"))),
+        "{events:?}"
+    );
+
+    let app = App::new("Clinic #2");
+    let data = app.stack("data").unwrap();
+    let key = data.add(KmsKey::new("PhiKey")).unwrap();
+    let logs = data.add(AccessLogBucket::new("AccessLogs")).unwrap();
+    data.add(
+        SecureBucket::new("Records")
+            .encryption(&key)
+            .access_logs(&logs),
+    )
+    .unwrap();
+    let assembly = app.synth().unwrap();
+    let d = faulty(&moto, &assembly, Faults::default(), options()).await;
+    let err = d.up().await.unwrap_err().to_string();
+    assert!(
+        err.contains("stack `data`")
+            && err.contains("`hipaa-stack:app` = `Clinic #2`")
+            && err.contains("InvalidTag")
+            && err.contains("App::new"),
+        "{err}"
+    );
+    assert!(d.api().log().is_empty(), "{:?}", d.api().log());
+    // A name of letters of any script, digits, spaces and `_ . : / = + - @` passes the check.
+    let fine = App::new("Klinik Zürich");
+    fine.stack("data")
+        .unwrap()
+        .add(KmsKey::new("PhiKey"))
+        .unwrap();
+    let assembly = fine.synth().unwrap();
+    deployer(&moto, &assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn destroy_refuses_while_a_stack_outside_the_app_imports_an_export() {
     let moto = Moto::start();

@@ -902,6 +902,16 @@ for case, entries in cases.items():
             else:
                 z.writestr(entry(name, mode), data)
     paths[case] = path
+# Hostile review 24: a ZIP64 end record and locator, which zipfile writes past 65535
+# entries, forced here (allowZip64, its limit lowered) for one entry.
+limit = zipfile.ZIP_FILECOUNT_LIMIT
+zipfile.ZIP_FILECOUNT_LIMIT = 0
+end64 = os.path.join(out, "zip64_end.zip")
+with zipfile.ZipFile(end64, "w", allowZip64=True) as z:
+    with z.open(entry("bootstrap", 0o100755), "w", force_zip64=True) as f:
+        f.write(elf)
+zipfile.ZIP_FILECOUNT_LIMIT = limit
+paths["zip64_end"] = end64
 text = os.path.join(out, "text.zip")
 open(text, "w").write("not a zip\n")
 paths["text"] = text
@@ -956,6 +966,23 @@ print(json.dumps(paths))
         );
         let assets = build(path("zip64"), Architecture::X86_64).expect("a ZIP64 zip passes");
         assert_eq!(assets[0].bytes(), zip64.as_slice());
+        // Hostile review 24: with a ZIP64 end record and its locator, read where the locator
+        // points.
+        let end64 = std::fs::read(path("zip64_end")).unwrap();
+        assert!(
+            end64.windows(4).any(|w| w == b"PK\x06\x06"),
+            "ZIP64 end record"
+        );
+        assert!(
+            end64.windows(4).any(|w| w == b"PK\x06\x07"),
+            "ZIP64 locator"
+        );
+        assert!(
+            build(path("zip64_end"), Architecture::X86_64).is_ok(),
+            "a zip with a ZIP64 end record passes"
+        );
+        let err = build(path("zip64_end"), Architecture::Arm64).expect_err("zip64_end");
+        assert!(err.contains("is built for x86-64"), "{err}");
         assert!(
             build(path("dotted"), Architecture::Arm64).is_ok(),
             "`./bootstrap` is `bootstrap`"

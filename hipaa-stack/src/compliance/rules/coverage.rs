@@ -1925,6 +1925,17 @@ fn assignment(text: &str) -> Option<String> {
             if identifies || sudoers_tag {
                 continue;
             }
+            // A quote that closes the word right after the `=` (`grep -q "^password=" FILE`,
+            // a quote opened before the name on its line) gives no value, as `user_data!`
+            // reads it (hostile review 24).
+            let line = &text[text[..start].rfind('\n').map_or(0, |p| p + 1)..start];
+            if let Some(q) = after.strip_prefix('=').and_then(|v| v.chars().next())
+                && (q == '"' || q == '\'')
+                && after[2..].starts_with([' ', '\t', '\n', ';', '|', '&', ')'])
+                && line.matches(q).count() % 2 == 1
+            {
+                continue;
+            }
             let trimmed = after.trim_start_matches([' ', '\t', '"', '\'']);
             // A field of an ARN is no name of a setting: `arn:aws:secretsmanager:us-east-1:…`
             // and `…:secret:db-AbCdEf` name a secret, never hold it (see `arn_shaped`).

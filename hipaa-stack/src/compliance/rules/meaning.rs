@@ -12,6 +12,17 @@ use serde_json::Value;
 /// The deepest nesting of intrinsics that is resolved; deeper values are unknown.
 const DEPTH: usize = 16;
 
+/// The text of `key` in `entry`, one object of a list (an option of an option group, one of
+/// its settings): `None` when the entry is an intrinsic function rather than an object, or
+/// when the value is no text a rule can read before deploy (an intrinsic, a dynamic
+/// reference).
+pub(crate) fn entry_text(entry: &Value, key: &str) -> Option<String> {
+    (entry.is_object() && !super::identity::intrinsic(entry))
+        .then(|| text(&entry[key]))
+        .flatten()
+        .filter(|n| !super::identity::dynamic(n))
+}
+
 /// The text a value stands for, where it can be known before deploy: a string; `Fn::Sub`
 /// (its variables resolved, pseudo parameters as below); `Fn::Join`; `Fn::Select` of a
 /// list; `Fn::Base64` (the text before encoding); `Ref` of a pseudo parameter. hipaa-stack

@@ -52,11 +52,8 @@ pub(super) fn x1(cx: &Cx<'_>) -> Outcome {
         if option.is_null() || no_value(option) {
             continue;
         }
-        let name = (option.is_object() && !super::identity::intrinsic(option))
-            .then(|| text(&option["OptionName"]))
-            .flatten()
-            .filter(|n| !super::identity::dynamic(n))
-            .map(|n| n.trim().to_ascii_uppercase());
+        let name =
+            super::meaning::entry_text(option, "OptionName").map(|n| n.trim().to_ascii_uppercase());
         let at = format!("OptionConfigurations.{i}");
         let Some(name) = name else {
             checks.push(Err(format!(
@@ -213,10 +210,7 @@ fn backup_roles<'v>(option: &'v Value, at: &str) -> Result<Vec<(String, &'v Valu
         if setting.is_null() || no_value(setting) {
             continue;
         }
-        let name = (setting.is_object() && !super::identity::intrinsic(setting))
-            .then(|| text(&setting["Name"]))
-            .flatten()
-            .filter(|n| !super::identity::dynamic(n));
+        let name = super::meaning::entry_text(setting, "Name");
         match name {
             Some(n) if n.trim().eq_ignore_ascii_case("IAM_ROLE_ARN") => {
                 roles.push((format!("`{at}.OptionSettings.{j}`"), &setting["Value"]));
@@ -300,6 +294,28 @@ fn judge_role(cx: &Cx<'_>, value: &Value, label: &str) -> Outcome {
             )),
         };
     }
+    // Hostile review 24: a role of another stack of the app, named by its ARN built on the
+    // `RoleName` and `Path` it writes, is read where it is declared (as an instance
+    // profile's `Roles` are read when they name a role of the app by its `RoleName`), each
+    // such role of the app judged, the worst winning.
+    let elsewhere: Vec<Outcome> = cx
+        .everywhere(ROLE)
+        .filter_map(|(stack, role)| stack.map(|stack| (stack, role)))
+        .filter(|(_, role)| arn_by_name(value, role))
+        .map(|(stack, role)| {
+            let home = in_stack(cx, stack, role);
+            match role_buckets(&home, role) {
+                Ok(()) => Outcome::Pass(Vec::new()),
+                Err(why) => Outcome::Fail(format!(
+                    "{label} sends the database's data to S3 through role `{stack}/{}`, {why}: the data may go to a bucket no rule reads; grant the role S3 actions on buckets of the app only (their `Arn`, or `${{Bucket.Arn}}/*`)",
+                    role.logical_id()
+                )),
+            }
+        })
+        .collect();
+    if let Some(worst) = super::worst(elsewhere) {
+        return worst;
+    }
     let readable = text(value).is_some_and(|t| !super::identity::dynamic(&t))
         || super::meaning::imported(value);
     if readable {
@@ -315,26 +331,80 @@ fn judge_role(cx: &Cx<'_>, value: &Value, label: &str) -> Outcome {
     }
 }
 
-/// Whether `value` is the ARN of `role`: its `Arn` attribute however written
-/// ([`names`]), or `arn:aws:iam::${AWS::AccountId}:role/` (any partition) around its `Ref`,
-/// its name, where it writes no `Path` but `/` (a path stands in the ARN before the name).
+/// Whether `value` is the ARN of `role`, a role of this template: its `Arn` attribute
+/// however written ([`names`]), or its ARN in the stack's account built on its name, the
+/// `Ref` of the role or, when it writes one, its `RoleName` ([`arn_by_name`]).
 fn role_arn(value: &Value, role: &Resource) -> bool {
     if names(value, role.logical_id()) {
         return value.get("Ref").is_none();
     }
-    let Some((before, reference, after)) = super::flows::around_one_reference(value) else {
-        return false;
-    };
+    if let Some((before, reference, after)) = super::flows::around_one_reference(value) {
+        return after.is_empty()
+            && reference.get("Ref").and_then(Value::as_str) == Some(role.logical_id())
+            && role_prefix(role).is_some_and(|prefix| of_this_account(&before, &prefix));
+    }
+    arn_by_name(value, role)
+}
+
+/// The part of a role's ARN after the partition and before its name:
+/// `iam::${AWS::AccountId}:role` and the role's `Path` (`/` when it writes none: "The path
+/// to the role", CloudFormation reference, `AWS::IAM::Role`; the ARN is
+/// `arn:aws:iam::account:role/path/name`, IAM user guide, "IAM identifiers"). `None` for a
+/// path no rule can read before deploy.
+fn role_prefix(role: &Resource) -> Option<String> {
     let path = &role.properties()["Path"];
-    let plain_path = path.is_null() || no_value(path) || text(path).as_deref() == Some("/");
-    let account = before
+    let path = if path.is_null() || no_value(path) {
+        "/".to_owned()
+    } else {
+        super::meaning::sent(path).filter(|p| !super::identity::dynamic(p))?
+    };
+    Some(format!("iam::${{AWS::AccountId}}:role{path}"))
+}
+
+/// Whether `before` (the text of an ARN before a role's name) is `arn:`, a partition, `:`
+/// and `prefix` ([`role_prefix`]): the role's path exactly, in the stack's own account (an
+/// account written as a number may be another's: the rules never take it for the stack's).
+fn of_this_account(before: &str, prefix: &str) -> bool {
+    before
         .strip_prefix("arn:")
         .and_then(|rest| rest.split_once(':'))
-        .map(|(_, rest)| rest);
-    plain_path
-        && after.is_empty()
-        && account == Some("iam::${AWS::AccountId}:role/")
-        && reference.get("Ref").and_then(Value::as_str) == Some(role.logical_id())
+        .is_some_and(|(_, rest)| rest == prefix)
+}
+
+/// Whether `value` is, as text, the ARN of `role` in the stack's own account built on the
+/// `RoleName` the role writes: `arn:PARTITION:iam::${AWS::AccountId}:role`, its path and its
+/// name, both exactly the role's (hostile review 24: `role/service/name` of a role whose
+/// `Path` is `/service/`). A role that writes no `RoleName` has a name made at deploy,
+/// which no text names.
+fn arn_by_name(value: &Value, role: &Resource) -> bool {
+    let Some(name) = super::meaning::sent(&role.properties()["RoleName"])
+        .filter(|n| !n.is_empty() && !super::identity::dynamic(n))
+    else {
+        return false;
+    };
+    let Some(written) = super::meaning::sent(value) else {
+        return false;
+    };
+    written
+        .strip_suffix(name.as_str())
+        .zip(role_prefix(role))
+        .is_some_and(|(before, prefix)| of_this_account(before, &prefix))
+}
+
+/// The context of `role`, a resource of the stack `stack` of the app.
+fn in_stack<'a>(cx: &Cx<'a>, stack: &str, role: &'a Resource) -> Cx<'a> {
+    let at = cx
+        .stacks
+        .iter()
+        .position(|(name, _)| *name == stack)
+        .unwrap_or(cx.at);
+    Cx {
+        template: cx.stacks[at].1,
+        resource: role,
+        stack: cx.stacks[at].0,
+        at,
+        ..*cx
+    }
 }
 
 /// Why the policies of `role` may let it reach a bucket that is not of the app, if they may:
@@ -508,7 +578,7 @@ fn bucket_of_the_app(cx: &Cx<'_>, resource: &Value) -> bool {
 mod tests {
     use serde_json::{Value, json};
 
-    use super::super::{Cx, Outcome};
+    use super::super::{Cx, Index, Outcome};
 
     fn x1(resources: &[(&str, &str, Value)]) -> Outcome {
         Cx::check_first(super::x1, resources)
@@ -761,5 +831,104 @@ mod tests {
                 "OptionConfigurations": [{"OptionName": "Timezone", "OptionSettings": [{"Name": "TIME_ZONE", "Value": "UTC"}]}]}),
         )]);
         assert!(matches!(found, Outcome::NotApplicable), "{found:?}");
+    }
+
+    /// Hostile review 24: a role's ARN written with its path, built on its `Ref` or on its
+    /// `RoleName`, names the role of the template whose path and name are exactly those; a
+    /// role of another stack of the app named so is read there. Another path, an account
+    /// written as a number or a name in another case names none.
+    #[test]
+    fn a_role_is_named_by_its_arn_with_its_path() {
+        let with = |path: Value, name: Value| {
+            let mut r = role(json!({"Fn::Sub": "${B.Arn}/*"}));
+            if !path.is_null() {
+                r["Path"] = path;
+            }
+            if !name.is_null() {
+                r["RoleName"] = name;
+            }
+            r
+        };
+        let judged_with = |arn: &Value, r: Value| {
+            x1(&[
+                ("O", super::OPTION_GROUP, backup(arn.clone())),
+                ("R", super::ROLE, r),
+                ("B", "AWS::S3::Bucket", json!({})),
+            ])
+        };
+        for (arn, path, name) in [
+            (
+                json!({"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/service/${R}"}),
+                json!("/service/"),
+                Value::Null,
+            ),
+            (
+                json!({"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:role/service/backup-writer"}),
+                json!("/service/"),
+                json!("backup-writer"),
+            ),
+            (
+                json!({"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:role/backup-writer"}),
+                Value::Null,
+                json!("backup-writer"),
+            ),
+        ] {
+            let found = judged_with(&arn, with(path, name));
+            assert!(matches!(found, Outcome::Pass(_)), "{arn}: {found:?}");
+        }
+        for (arn, path, name) in [
+            (
+                json!({"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:role/${R}"}),
+                json!("/service/"),
+                Value::Null,
+            ),
+            (
+                json!({"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:role/other/backup-writer"}),
+                json!("/service/"),
+                json!("backup-writer"),
+            ),
+            (
+                json!("arn:aws:iam::123456789012:role/service/backup-writer"),
+                json!("/service/"),
+                json!("backup-writer"),
+            ),
+            (
+                json!({"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:role/service/Backup-Writer"}),
+                json!("/service/"),
+                json!("backup-writer"),
+            ),
+        ] {
+            let found = judged_with(&arn, with(path, name));
+            assert!(!matches!(found, Outcome::Pass(_)), "{arn}: {found:?}");
+        }
+        // A role of another stack, by its name and path: read where it is declared.
+        let options = crate::testing::raw_template(&[(
+            "O",
+            super::OPTION_GROUP,
+            backup(json!({"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:role/service/backup-writer"})),
+        )]);
+        for (objects, passes) in [
+            (json!({"Fn::Sub": "${B.Arn}/*"}), true),
+            (json!("arn:aws:s3:::elsewhere/*"), false),
+        ] {
+            let mut r = role(objects.clone());
+            r["Path"] = json!("/service/");
+            r["RoleName"] = json!("backup-writer");
+            let roles = crate::testing::raw_template(&[
+                ("R", super::ROLE, r),
+                ("B", "AWS::S3::Bucket", json!({})),
+            ]);
+            let stacks = [("data", &options), ("roles", &roles)];
+            let index = Index::new(&stacks);
+            let found = super::x1(&Cx::in_first(&stacks, &options.resources()[0], &index));
+            if passes {
+                assert!(matches!(found, Outcome::Pass(_)), "{objects}: {found:?}");
+            } else {
+                assert!(
+                    matches!(found, Outcome::Fail(ref f) if f.contains("roles/R")),
+                    "{objects}: {found:?}"
+                );
+            }
+        }
     }
 }

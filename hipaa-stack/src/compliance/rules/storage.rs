@@ -385,7 +385,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "the database's parameter group forces TLS",
         types: DB_OR_CLUSTER,
         controls: &["164.312(e)(1)"],
-        fix: "use a `DBParameterGroup` of this template with `rds.force_ssl` = 1 (PostgreSQL) or `require_secure_transport` = 1 (MySQL), and allow no TLS before 1.2 (`ssl_min_protocol_version` TLSv1.2 or later, `tls_version` without TLSv1 or TLSv1.1, SQL Server's `rds.tls10`, `rds.tls11`, `rds.rc4` and `rds.3des168` disabled, which older minor versions turn on by default (the version read from `EngineVersion` and from the group's `Family`, the weakest winning), and its `rds.diffie-hellman-min-key-bit-length` not under 2048); RDS for Oracle: name an option group of this template with the `NATIVE_NETWORK_ENCRYPTION` option, `SQLNET.ENCRYPTION_SERVER` and `SQLNET.CRYPTO_CHECKSUM_SERVER` REQUIRED and `SQLNET.ALLOW_WEAK_CRYPTO` FALSE (or only AES and SHA algorithms listed; the `SSL` option leaves the plain port open); RDS for Db2: set `db2comm` to SSL alone; RDS Custom engines, whose host decides encryption, fail",
+        fix: "use a `DBParameterGroup` of this template, each parameter named exactly as RDS lists it (in lower case: CloudFormation refuses another spelling), with `rds.force_ssl` = 1 (PostgreSQL) or `require_secure_transport` = 1 (MySQL), and allow no TLS before 1.2 (`ssl_min_protocol_version` TLSv1.2 or later, `tls_version` without TLSv1 or TLSv1.1, SQL Server's `rds.tls10`, `rds.tls11`, `rds.rc4` and `rds.3des168` disabled, which older minor versions turn on by default (the version read from `EngineVersion` and from the group's `Family`, the weakest winning), and its `rds.diffie-hellman-min-key-bit-length` not under 2048); RDS for Oracle: name an option group of this template with the `NATIVE_NETWORK_ENCRYPTION` option, `SQLNET.ENCRYPTION_SERVER` and `SQLNET.CRYPTO_CHECKSUM_SERVER` REQUIRED and `SQLNET.ALLOW_WEAK_CRYPTO` FALSE (or only AES and SHA algorithms listed; the `SSL` option leaves the plain port open); RDS for Db2: set `db2comm` to SSL alone; RDS Custom engines, whose host decides encryption, fail",
         packs: packs(None, None, None),
         check: r12,
     },
@@ -2458,10 +2458,11 @@ const POSTGRES_SILENT_LEVELS: &[&str] = &["log", "fatal", "panic"];
 /// A parameter of an engine that, set to a value [`Silencing::silent`] says, leaves out of
 /// an exported log what R8 asks it to hold.
 struct Silencing {
-    /// The parameter, compared without regard to case: the engines read their parameter
-    /// names so (PostgreSQL: "All parameter names are case-insensitive", "Setting
-    /// Parameters"; Oracle's initialization parameters alike), so `Log_Min_Messages` is
-    /// the same setting, which no rule may pass unread.
+    /// The parameter, as RDS names it. Every spelling of it is read ([`rds_parameter`]):
+    /// the engines read their parameter names without regard to case (PostgreSQL: "All
+    /// parameter names are case-insensitive", "Setting Parameters"; Oracle's initialization
+    /// parameters alike), so `Log_Min_Messages` is judged by its value, and then fails as a
+    /// name CloudFormation refuses ([`misspelled`]).
     key: &'static str,
     /// Whether a value (trimmed, lower case) leaves the log without what it must hold.
     silent: fn(&str) -> bool,
@@ -2572,15 +2573,9 @@ fn parameters_kept(cx: &Cx<'_>, settings: &[Silencing]) -> Vec<Result<Proof, Str
             )));
             continue;
         }
-        let Some(parameters) = parameters.as_object() else {
-            continue;
-        };
         for setting in settings {
-            // Every spelling of the name, whatever its case.
-            for (key, v) in parameters
-                .iter()
-                .filter(|(k, _)| k.trim().eq_ignore_ascii_case(setting.key))
-            {
+            // Every spelling of the name, whatever its case ([`rds_parameter`]).
+            for (key, v) in rds_parameter(group, setting.key) {
                 match text(v) {
                     Some(value)
                         if !super::identity::dynamic(&value)
@@ -2600,6 +2595,9 @@ fn parameters_kept(cx: &Cx<'_>, settings: &[Silencing]) -> Vec<Result<Proof, Str
                         setting.instead
                     ))),
                 }
+            }
+            if let Some(why) = misspelled(group, setting.key) {
+                failures.push(Err(why));
             }
         }
     }
@@ -2627,13 +2625,20 @@ fn general_and_slow_written(
             "`{property}` names no parameter group of the template, whose default leaves `general_log` and `slow_query_log` off: the exported general and slow query logs stay empty"
         ));
     };
-    let p = &group.properties()["Parameters"];
+    if let Some(why) = ["general_log", "slow_query_log", "log_output"]
+        .into_iter()
+        .find_map(|key| misspelled(group, key))
+    {
+        return Err(why);
+    }
     let on = |key: &str| {
-        text(&p[key]).is_some_and(|v| v.trim() == "1" || v.trim().eq_ignore_ascii_case("ON"))
+        text(applied(group, key))
+            .is_some_and(|v| v.trim() == "1" || v.trim().eq_ignore_ascii_case("ON"))
     };
-    let to_files = p.get("log_output").is_none_or(|v| {
+    let to_files = {
+        let v = applied(group, "log_output");
         v.is_null() || text(v).is_some_and(|t| t.to_ascii_uppercase().contains("FILE"))
-    });
+    };
     if on("general_log") && on("slow_query_log") && to_files {
         proof_of(group, "/Parameters").ok_or_default()
     } else {
@@ -2682,7 +2687,7 @@ fn aurora_general_and_slow_written(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
     /// The value of parameter `key` in the first of `groups` that sets it.
     fn value<'a>(groups: [Option<Group<'a>>; 2], key: &str) -> Option<(Group<'a>, Option<String>)> {
         groups.into_iter().flatten().find_map(|(stack, g)| {
-            let v = &g.properties()["Parameters"][key];
+            let v = applied(g, key);
             (!v.is_null()).then(|| ((stack, g), text(v)))
         })
     }
@@ -2715,6 +2720,14 @@ fn aurora_general_and_slow_written(cx: &Cx<'_>) -> Vec<Result<Proof, String>> {
                 "slow query"
             }
         };
+        for (_, g) in [own, cluster_group].into_iter().flatten() {
+            if let Some(why) = ["general_log", "slow_query_log", "log_output"]
+                .into_iter()
+                .find_map(|key| misspelled(g, key))
+            {
+                return Err(format!("{why} (read for {whose})"));
+            }
+        }
         let mut proofs = Vec::new();
         for key in ["general_log", "slow_query_log"] {
             match value([own, cluster_group], key) {
@@ -3007,21 +3020,32 @@ fn aurora_audit_written(cx: &Cx<'_>) -> Result<Proof, String> {
     let Some(group) = group else {
         return Err("`DBClusterParameterGroupName` names no DB cluster parameter group of the template, whose default leaves `server_audit_logging` off: the exported audit log stays empty".to_owned());
     };
-    let parameters = &group.properties()["Parameters"];
-    let on = text(&parameters["server_audit_logging"])
+    if let Some(why) = [
+        "server_audit_logging",
+        "server_audit_events",
+        "server_audit_incl_users",
+        "server_audit_excl_users",
+    ]
+    .into_iter()
+    .find_map(|key| misspelled(group, key))
+    {
+        return Err(why);
+    }
+    let parameter = |key: &str| applied(group, key);
+    let on = text(parameter("server_audit_logging"))
         .is_some_and(|v| v.trim() == "1" || v.trim().eq_ignore_ascii_case("ON"));
     // "The log doesn't show audit data unless you also define one or more types of events
     // to audit with the server_audit_events parameter" (Aurora user guide, Using Advanced
     // Auditing, `server_audit_logging`).
-    let events = text(&parameters["server_audit_events"]).is_some_and(|e| !e.trim().is_empty());
+    let events = text(parameter("server_audit_events")).is_some_and(|e| !e.trim().is_empty());
     // Named, the events must record connections and changes ([`audits_connections_and_changes`]).
-    let narrow_events = text(&parameters["server_audit_events"])
+    let narrow_events = text(parameter("server_audit_events"))
         .filter(|e| !e.trim().is_empty())
         .filter(|e| super::identity::dynamic(e) || !audits_connections_and_changes(e));
     // "By default, all users are audited": a list of users to include or exclude narrows it.
     let narrowed = ["server_audit_incl_users", "server_audit_excl_users"]
         .into_iter()
-        .find(|k| names_users(&parameters[*k]));
+        .find(|k| names_users(parameter(k)));
     if on && !events {
         Err(format!(
             "the DB cluster parameter group `{}` turns Advanced Auditing on without `server_audit_events`: the audit log shows no event until one is named (set it to CONNECT,QUERY at least)",
@@ -3175,10 +3199,9 @@ fn tls_parameters(cx: &Cx<'_>) -> &'static [&'static str] {
 /// guide, "Configuring security protocols and ciphers" of SQL Server), SQL Server's names read
 /// in any case. A value no rule can read before deploy may name either.
 fn older_tls_allowed(group: &Resource) -> Option<String> {
-    let parameters = &group.properties()["Parameters"];
     let id = group.logical_id();
     let read = |key: &str| -> Option<Result<String, String>> {
-        let v = &parameters[key];
+        let v = applied(group, key);
         if v.is_null() || super::meaning::no_value(v) {
             return None;
         }
@@ -3194,10 +3217,10 @@ fn older_tls_allowed(group: &Resource) -> Option<String> {
             "parameter group `{id}` sets `{key}` to {value}, which no rule can read before deploy: it may admit TLS 1.0 or 1.1; write a value of TLS 1.2 or later"
         )
     };
-    // SQL Server's parameters, each spelling of the name in any case: which of two
-    // spellings RDS applies is not shown, so each is read.
+    // SQL Server's parameters, each spelling of the name in any case ([`rds_parameter`]): a
+    // value that turns a protocol or cipher on fails as such, before the name as refused.
     let spellings = |key: &str| -> Vec<(String, Result<String, String>)> {
-        sqlserver_parameter(group, key)
+        rds_parameter(group, key)
             .into_iter()
             .map(|(k, v)| {
                 (
@@ -3276,13 +3299,34 @@ fn older_tls_allowed(group: &Resource) -> Option<String> {
             _ => {}
         }
     }
-    None
+    // Read in every spelling above; one other than RDS's is refused.
+    [
+        "ssl_min_protocol_version",
+        "tls_version",
+        "rds.tls10",
+        "rds.tls11",
+        "rds.rc4",
+        "rds.3des168",
+        "rds.diffie-hellman-min-key-bit-length",
+    ]
+    .into_iter()
+    .find_map(|key| misspelled(group, key))
 }
 
-/// Every entry of a parameter group's `Parameters` whose name is `key` in any case (and
-/// with any spaces around it), with a value: SQL Server's `rds.*` parameters, of which a
-/// second spelling may carry another value.
-fn sqlserver_parameter<'a>(group: &'a Resource, key: &str) -> Vec<(&'a str, &'a Value)> {
+/// Every entry of an RDS parameter group's `Parameters` (`AWS::RDS::DBParameterGroup`,
+/// `AWS::RDS::DBClusterParameterGroup`) whose name is `key` in any case, with blanks around
+/// it or not, with a value (null and `AWS::NoValue` set nothing): the one reader of these
+/// groups' parameters, under one case rule. `key` is the name as RDS lists the parameter,
+/// in lower case. CloudFormation applies an entry under that exact name only: its handler of
+/// both types looks each name of `Parameters` up, as text, among the names
+/// DescribeEngineDefaultParameters lists, and fails the group on a name it does not find
+/// ("Invalid / Unmodifiable / Unsupported DB Parameter": `BaseHandlerStd` of the RDS
+/// resource providers of CloudFormation). So every spelling is read, that a value turning a
+/// protection off fail as such, and each spelling other than `key` then fails as refused
+/// ([`misspelled`]); only the entry named `key` proves a setting. Hostile review 24: each
+/// reader had its own case rule (R12 read `rds.force_ssl` only as written so, SQL Server's
+/// and Db2's names and R8's settings in any case, taking another spelling as applied).
+fn rds_parameter<'a>(group: &'a Resource, key: &str) -> Vec<(&'a str, &'a Value)> {
     group.properties()["Parameters"]
         .as_object()
         .into_iter()
@@ -3292,6 +3336,30 @@ fn sqlserver_parameter<'a>(group: &'a Resource, key: &str) -> Vec<(&'a str, &'a 
         })
         .map(|(k, v)| (k.as_str(), v))
         .collect()
+}
+
+/// The value an RDS parameter group applies to the parameter `key` ([`rds_parameter`]): its
+/// entry under that exact name, or null when none sets it (the engine's default holds).
+fn applied<'a>(group: &'a Resource, key: &str) -> &'a Value {
+    static UNSET: Value = Value::Null;
+    rds_parameter(group, key)
+        .into_iter()
+        .find(|(name, _)| *name == key)
+        .map_or(&UNSET, |(_, v)| v)
+}
+
+/// Why a parameter group fails that writes the parameter `key` under another spelling of
+/// its name (another case, blanks around it), if it does ([`rds_parameter`]):
+/// CloudFormation refuses the group, so the deploy fails and the entry sets nothing.
+fn misspelled(group: &Resource, key: &str) -> Option<String> {
+    let (name, _) = rds_parameter(group, key)
+        .into_iter()
+        .find(|(name, _)| *name != key)?;
+    Some(format!(
+        "parameter group `{}` writes `{}`, not `{key}` as RDS names the parameter: CloudFormation matches each name of `Parameters` exactly against the engine's parameters and refuses the group (\"Invalid / Unmodifiable / Unsupported DB Parameter\"), so the deploy fails and that entry sets nothing; write `{key}`",
+        group.logical_id(),
+        name.escape_debug()
+    ))
 }
 
 /// The minor versions of SQL Server after which RDS turns TLS 1.0 and 1.1, RC4 and Triple
@@ -3422,9 +3490,8 @@ fn older_tls_by_default(cx: &Cx<'_>, group: &Resource) -> Option<String> {
         Some(Err(v)) => format!("`EngineVersion` {v}, which no rule can read before deploy,"),
         None => "the default engine version".to_owned(),
     };
-    let parameters = &group.properties()["Parameters"];
     let unset = |key: &str| {
-        let v = &parameters[key];
+        let v = applied(group, key);
         v.is_null() || super::meaning::no_value(v)
     };
     let id = group.logical_id();
@@ -3527,7 +3594,7 @@ fn older_tls_by_default(cx: &Cx<'_>, group: &Resource) -> Option<String> {
         let on_by_default = ["rds.tls10", "rds.tls11", "rds.rc4", "rds.3des168"]
             .into_iter()
             .find(|key| {
-                let written = sqlserver_parameter(group, key);
+                let written = rds_parameter(group, key);
                 written.is_empty()
                     || written.iter().any(|(_, v)| {
                         text(v).is_none_or(|v| !v.trim().eq_ignore_ascii_case("disabled"))
@@ -3572,10 +3639,7 @@ fn option_settings(option: &Value) -> Result<OptionSettings, String> {
         if setting.is_null() || super::meaning::no_value(setting) {
             continue;
         }
-        let name = (setting.is_object() && !super::identity::intrinsic(setting))
-            .then(|| text(&setting["Name"]))
-            .flatten()
-            .filter(|n| !super::identity::dynamic(n));
+        let name = super::meaning::entry_text(setting, "Name");
         let Some(name) = name else {
             return Err(format!(
                 "writes `OptionSettings.{j}` as {}",
@@ -3662,11 +3726,8 @@ fn oracle_encryption(cx: &Cx<'_>) -> Result<Proof, String> {
         if option.is_null() || super::meaning::no_value(option) {
             continue;
         }
-        let name = (option.is_object() && !super::identity::intrinsic(option))
-            .then(|| text(&option["OptionName"]))
-            .flatten()
-            .filter(|n| !super::identity::dynamic(n))
-            .map(|n| n.trim().to_ascii_uppercase());
+        let name =
+            super::meaning::entry_text(option, "OptionName").map(|n| n.trim().to_ascii_uppercase());
         match name.as_deref() {
             None => {
                 return Err(format!(
@@ -3758,19 +3819,14 @@ fn oracle_encryption(cx: &Cx<'_>) -> Result<Proof, String> {
 /// before deploy fails.
 fn db2_encryption(group: &Resource) -> Result<Proof, String> {
     let id = group.logical_id();
-    let parameters = group.properties()["Parameters"].as_object();
-    // Every entry of the name in any case: a second spelling may carry another value, and
-    // which one RDS applies is not shown, so each must hold.
+    // Every entry of the name in any case ([`rds_parameter`]): each value is judged, then
+    // a spelling other than RDS's fails as refused.
     let find = |key: &str| -> Vec<(String, Result<String, String>)> {
-        parameters
+        rds_parameter(group, key)
             .into_iter()
-            .flatten()
-            .filter(|(k, v)| {
-                k.trim().eq_ignore_ascii_case(key) && !v.is_null() && !super::meaning::no_value(v)
-            })
             .map(|(k, v)| {
                 (
-                    k.clone(),
+                    k.to_owned(),
                     text(v)
                         .filter(|t| !super::identity::dynamic(t))
                         .map(|t| t.trim().to_ascii_uppercase())
@@ -3818,6 +3874,12 @@ fn db2_encryption(group: &Resource) -> Result<Proof, String> {
                 ));
             }
         }
+    }
+    if let Some(why) = ["ssl_versions", "db2comm"]
+        .into_iter()
+        .find_map(|key| misspelled(group, key))
+    {
+        return Err(why);
     }
     proof_of(group, &format!("/Parameters/{}", comms[0].0)).ok_or_default()
 }
@@ -3892,8 +3954,15 @@ fn r12(cx: &Cx<'_>) -> Outcome {
             Err(why) => Outcome::Fail(why),
         };
     }
+    // Hostile review 24: `RDS.FORCE_SSL` is refused by CloudFormation ([`rds_parameter`]).
+    if let Some(why) = tls_parameters(cx)
+        .iter()
+        .find_map(|key| misspelled(group, key))
+    {
+        return Outcome::Fail(why);
+    }
     for &key in tls_parameters(cx) {
-        let value = &group.properties()["Parameters"][key];
+        let value = applied(group, key);
         let forced = text(value).is_some_and(|v| {
             let v = v.trim();
             v == "1" || v.eq_ignore_ascii_case("on") || v.eq_ignore_ascii_case("true")
@@ -5989,10 +6058,21 @@ mod hostile_review_19 {
                 other => panic!("{engine} {parameters}: {other:?}"),
             }
         }
+        // Hostile review 24: a name in another case with a harmless value fails too, as
+        // CloudFormation refuses it.
         for (engine, parameters) in [
             ("postgres", json!({"Log_Min_Messages": "warning"})),
-            ("oracle-ee", json!({"audit_trail": "DB,EXTENDED"})),
             ("oracle-ee", json!({"AUDIT_TRAIL": "os"})),
+        ] {
+            match r8_of(engine, parameters.clone()) {
+                Outcome::Fail(why) => assert!(why.contains("refuses the group"), "{why}"),
+                other => panic!("{engine} {parameters}: {other:?}"),
+            }
+        }
+        for (engine, parameters) in [
+            ("postgres", json!({"log_min_messages": "warning"})),
+            ("oracle-ee", json!({"audit_trail": "DB,EXTENDED"})),
+            ("oracle-ee", json!({"audit_trail": "os"})),
             ("oracle-ee", json!({})),
         ] {
             let found = r8_of(engine, parameters.clone());
@@ -6467,7 +6547,7 @@ mod hostile_review_20 {
             ("db2-se", json!({"db2comm": "SSL", "ssl_svcename": "50443"})),
             (
                 "db2-ae",
-                json!({"DB2COMM": " ssl ", "SSL_SVCENAME": "50443"}),
+                json!({"db2comm": " ssl ", "ssl_svcename": "50443"}),
             ),
             (
                 "DB2-SE",
@@ -6504,9 +6584,65 @@ mod hostile_review_20 {
                 "SSL alone",
             ),
             (json!({"db2comm": ""}), "SSL alone"),
+            // Hostile review 24: a name in another case is refused by CloudFormation.
+            (
+                json!({"DB2COMM": " ssl ", "ssl_svcename": "50443"}),
+                "refuses the group",
+            ),
         ] {
             let found = r12_of("db2-se", json!(null), parameters.clone());
             assert!(fails_saying(&found, says), "{parameters}: {found:?}");
+        }
+    }
+
+    /// Hostile review 24: CloudFormation applies a parameter only under the name RDS lists,
+    /// and refuses the group over another spelling: `RDS.FORCE_SSL` (or
+    /// `Require_Secure_Transport`, ` rds.force_ssl `) fails saying so, beside the right name
+    /// too; the right names pass.
+    #[test]
+    fn r12_fails_a_parameter_name_cloudformation_refuses() {
+        for (engine, parameters, says) in [
+            (
+                "postgres",
+                json!({"RDS.FORCE_SSL": "1"}),
+                "`RDS.FORCE_SSL`, not `rds.force_ssl`",
+            ),
+            (
+                "postgres",
+                json!({" rds.force_ssl ": "1"}),
+                "refuses the group",
+            ),
+            (
+                "postgres",
+                json!({"rds.force_ssl": "1", "Rds.Force_Ssl": "0"}),
+                "`Rds.Force_Ssl`",
+            ),
+            (
+                "mysql",
+                json!({"Require_Secure_Transport": "ON"}),
+                "not `require_secure_transport`",
+            ),
+            (
+                "postgres",
+                json!({"rds.force_ssl": "1", "SSL_MIN_PROTOCOL_VERSION": "TLSv1.2"}),
+                "not `ssl_min_protocol_version`",
+            ),
+        ] {
+            let found = r12_of(engine, json!(null), parameters.clone());
+            assert!(fails_saying(&found, says), "{parameters}: {found:?}");
+        }
+        for (engine, parameters) in [
+            (
+                "postgres",
+                json!({"rds.force_ssl": "1", "ssl_min_protocol_version": "TLSv1.3"}),
+            ),
+            ("mysql", json!({"require_secure_transport": "ON"})),
+        ] {
+            let found = r12_of(engine, json!(null), parameters.clone());
+            assert!(
+                matches!(found.as_slice(), [Status::Enforced { .. }]),
+                "{parameters}: {found:?}"
+            );
         }
     }
 
@@ -6635,12 +6771,23 @@ mod hostile_review_20 {
             let found = r12_of("sqlserver-se", version, parameters.clone());
             assert!(fails_saying(&found, says), "{parameters}: {found:?}");
         }
-        // Names in another case, all saying disabled, pass an older version.
+        // Hostile review 24: names in another case, all saying disabled, fail as
+        // CloudFormation refuses them; RDS's names, in any case of value, pass.
         let found = r12_of(
             "sqlserver-se",
             json!("13.00.6300.2.v1"),
             json!({"rds.force_ssl": "1", "RDS.TLS10": "disabled", "rds.TLS11": "disabled",
                 "RDS.RC4": "disabled", "rds.3des168": "DISABLED"}),
+        );
+        assert!(
+            fails_saying(&found, "`RDS.TLS10`, not `rds.tls10`"),
+            "{found:?}"
+        );
+        let found = r12_of(
+            "sqlserver-se",
+            json!("13.00.6300.2.v1"),
+            json!({"rds.force_ssl": "1", "rds.tls10": "disabled", "rds.tls11": "Disabled",
+                "rds.rc4": "disabled", "rds.3des168": "DISABLED"}),
         );
         assert!(
             matches!(found.as_slice(), [Status::Enforced { .. }]),
