@@ -539,6 +539,26 @@ mod command_line {
         }
     }
 
+    /// Whether `arg` is a cluster of short flags that reaches `-h` or `-V` (`-h-`, `-vh`):
+    /// clap reads a cluster from the left and prints the help (or the version) and exits 0
+    /// at `h` (or `V`) after flags it knows (`-v`, `-y`), before any it does not.
+    fn short_help(arg: &OsString) -> bool {
+        let Some(cluster) = arg.to_str().and_then(|a| a.strip_prefix('-')) else {
+            return false;
+        };
+        if cluster.starts_with('-') {
+            return false;
+        }
+        for c in cluster.chars() {
+            match c {
+                'h' | 'V' => return true,
+                'v' | 'y' => {}
+                _ => return false,
+            }
+        }
+        false
+    }
+
     /// A port on 127.0.0.1 where nothing listens.
     fn closed_port() -> u16 {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
@@ -596,7 +616,7 @@ mod command_line {
         );
         let asks_help = args
             .iter()
-            .any(|a| ["--help", "-h", "--version", "-V"].iter().any(|f| a == *f))
+            .any(|a| ["--help", "-h", "--version", "-V"].iter().any(|f| a == *f) || short_help(a))
             || command == "help";
         let code = u8::try_from(code).expect("an exit code is a byte");
         prop_assert!(
