@@ -2083,7 +2083,7 @@ const fn word_mixes_text(b: &[u8], s: usize, e: usize) -> bool {
         // Single quotes, and `$'…'`, hold text: a `$` there expands nothing (hostile review
         // 23: `"$S "'hunter2'`, `"$S"$'hunter2'`).
         if x == b'\'' && !double {
-            let ansi = j > s && b[j - 1] == b'$';
+            let ansi = j > s && ansi_c_quote_at(b, j);
             j += 1;
             while j < e && b[j] != b'\'' {
                 if ansi && b[j] == b'\\' && j + 1 < e {
@@ -5566,6 +5566,21 @@ const fn at_exactly(b: &[u8], i: usize, needle: &[u8]) -> bool {
     true
 }
 
+/// Whether the quote at `k` opens ANSI-C quotes, `$'…'`, in which a backslash escapes (a
+/// quote too): the `$` before it is the shell's, not escaped and not the second of `$$`
+/// (the shell's process id, after which `'\'` is a plain single quote; hostile review 25).
+const fn ansi_c_quote_at(b: &[u8], k: usize) -> bool {
+    let mut s = k;
+    while s > 0 && b[s - 1] == b'$' {
+        s -= 1;
+    }
+    // A `$` escaped by a backslash is text, and the `$` after it may start `$'…'`
+    // (`\\$$'a\\'`; hostile review 25).
+    let escaped = s > 0 && b[s - 1] == b'\\' && escaping(b, s - 1);
+    let live = if escaped { k - s - 1 } else { k - s };
+    live % 2 == 1
+}
+
 /// Whether the `\` at `k` is one the shell reads as an escape: an odd number of backslashes
 /// ends at `k` (`\\` is a backslash itself).
 const fn escaping(b: &[u8], k: usize) -> bool {
@@ -5757,9 +5772,10 @@ const fn text_command_at(b: &[u8], mut c: usize, end: usize) -> bool {
     if !found {
         return false;
     }
-    // The whole line, to its end: nothing on it may run text as commands.
+    // The whole line, to its end (past line continuations: `echo '…' \` then `| bash`;
+    // hostile review 25): nothing on it may run text as commands.
     let mut e = c;
-    while e < b.len() && b[e] != b'\n' {
+    while e < b.len() && (b[e] != b'\n' || lf_continued(b, e)) {
         e += 1;
     }
     let mut j = c;
@@ -5840,8 +5856,11 @@ const fn command_word(b: &[u8], k: usize) -> usize {
 /// backquotes), whose operators end its own commands (`echo "$(a; b)"`). A quote of any
 /// other command may hold a script (`sh -c "a | b"`, `ssh HOST 'a; b'`, `[ sh, -c, "…" ]`
 /// in cloud-config): its operators count. Read from the start of the line (after a new line
-/// that is not continued): a quote opened on an earlier line is not seen, and its operators
-/// count, which refuses rather than passes. In a PowerShell script every operator counts.
+/// that is not continued): a line that a quote opened on one of the three lines before may
+/// start inside ([`line_starts_quoted`]) has every operator count; a line inside a quote
+/// opened earlier still is read from its start, and a script with such a line whose
+/// operators this reads as text is refused by [`operator_misread_across_lines`], which reads
+/// the whole script once (hostile review 25). In a PowerShell script every operator counts.
 const fn quoted_at(b: &[u8], k: usize) -> bool {
     // A PowerShell script for EC2Launch (`<powershell>`): its operators count as they did
     // (tested by its first byte only: the budget of const evaluation counts steps).
@@ -5852,7 +5871,7 @@ const fn quoted_at(b: &[u8], k: usize) -> bool {
     // quoted (the budget of const evaluation counts steps).
     let mut j = k;
     let mut quotes = false;
-    while j > 0 && (b[j - 1] != b'\n' || continued_newline(b, j - 1)) {
+    while j > 0 && (b[j - 1] != b'\n' || lf_continued(b, j - 1)) {
         quotes = quotes || matches!(b[j - 1], b'"' | b'\'' | b'\\');
         j -= 1;
     }
@@ -5897,7 +5916,7 @@ const fn quoted_at(b: &[u8], k: usize) -> bool {
                     stack = 1;
                     depth = 1;
                 } else {
-                    single = if j > 0 && b[j - 1] == b'$' { 2 } else { 1 };
+                    single = if ansi_c_quote_at(b, j) { 2 } else { 1 };
                 }
             } else {
                 // A quote of another command (`sh -c "a; b"`) may hold a script: its
@@ -5905,7 +5924,7 @@ const fn quoted_at(b: &[u8], k: usize) -> bool {
                 // this line (`sh -c "x; echo 'a" ; …` runs `…` after the quote), so it is
                 // read to its close. One holding a substitution is not followed: every
                 // operator after it counts.
-                let escapes = x == b'"' || (j > 0 && b[j - 1] == b'$');
+                let escapes = x == b'"' || ansi_c_quote_at(b, j);
                 let mut q = j + 1;
                 while q < k && b[q] != x {
                     if x == b'"' && (b[q] == b'`' || (b[q] == b'$' && b[q + 1] == b'(')) {
@@ -5958,7 +5977,7 @@ const fn quoted_at(b: &[u8], k: usize) -> bool {
                 stack = (stack << 2) | 1;
                 depth += 1;
             } else if x == b'\'' {
-                single = if b[j - 1] == b'$' { 2 } else { 1 };
+                single = if ansi_c_quote_at(b, j) { 2 } else { 1 };
             }
         } else if x == b'(' {
             // (Quotes inside a substitution may hold a script: `"$(sh -c 'a; b')"`.)
@@ -5984,7 +6003,8 @@ const fn quoted_at(b: &[u8], k: usize) -> bool {
 /// `echo "; …; echo "`, whose operators the shell runs): a quote left open by the three
 /// lines before it, read from the first of them (an escaped quote, and a quote inside the
 /// other kind, do not count). Asked only once an operator is found quoted, and only three
-/// lines back (the budget of const evaluation counts steps).
+/// lines back (the budget of const evaluation counts steps): a quote opened before that is
+/// left to [`operator_misread_across_lines`].
 const fn line_starts_quoted(b: &[u8], k: usize) -> bool {
     let mut j = k;
     while j > 0 && b[j - 1] != b'\n' {
@@ -6017,6 +6037,609 @@ const fn line_starts_quoted(b: &[u8], k: usize) -> bool {
         j += 1;
     }
     quote != 0
+}
+
+/// Why a line of `b` that the shell starts inside a quote holds an operator (`;`, `|`, `&`)
+/// that [`quoted_at`] reads as text where the shell may not, if it does (hostile review
+/// 25). [`quoted_at`] reads a line from its start and looks for a quote left open only
+/// three lines back ([`line_starts_quoted`]): after a quote opened earlier (`X="a`, four
+/// lines, then `echo 'b" ; echo root:hunter2 | chpasswd # '`) it would read the real `;`
+/// and `|` as text, and the checks that end a command there would miss the command after
+/// them. The text of a quote may be a script of its own (`sh -c "…"`, `bash -c '…'`), whose
+/// own quotes the line may start inside: every line that starts inside a quote is checked.
+///
+/// This reads the whole script once, as bash does, carrying its state forward (so its cost
+/// is bounded by the script's length, not by the number of operators): quotes, `$'…'` (not
+/// after `$$`, after `\$$`), backslashes and line continuations (`\` right before a new
+/// line: a carriage return between them ends the command), command substitutions,
+/// parameter expansions, arithmetic (`((a<<b))`, `$((1<<2))` and the groups inside them
+/// shift, and hold no comment; `$[…]` is not followed), backquotes (ended by the first
+/// backquote no backslash escapes, whatever they hold), `case` patterns (their `)` closes
+/// nothing; a `case` or `esac` where no command starts, and any `alias`, is not followed),
+/// comments (a word that starts with `#`, not the `#` right after `$(…)`, `<(…)`, `a=(…)`
+/// or `@(…)`), and here-documents: their bodies start after the line (and the
+/// substitutions opened on it) and are read as a script of their own, which `bash <<'EOF'`
+/// runs, up to the line that is the delimiter word with its quotes removed (a carriage
+/// return included), and the state before them is taken up again after it (bash(1), "Here
+/// Documents"). A body whose delimiter is unquoted is read as the shell expands it (`\\` is
+/// `\`, `\`` a backquote, `\` then a new line joins the lines), and every line of it after
+/// an expansion (a value spliced into the script) or a here-document of its own is checked.
+/// A state this cannot follow (contexts nested deeper than 32, more than four here-documents
+/// opened on one line, a delimiter that goes on past its line or follows a `[`) checks
+/// every line after it; so does cloud-config or a MIME message of parts, which is no one
+/// script (its own message). A PowerShell script (`<powershell>`) is not read:
+/// [`quoted_at`] reads none of its operators as text.
+const fn operator_misread_across_lines(b: &[u8]) -> Option<&'static str> {
+    let n = b.len();
+    if n == 0 || b[0] == b'<' {
+        return None;
+    }
+    // Cloud-config and MIME parts are no one script: text read as shell across their
+    // entries could hold a quote of no script, so every line is checked.
+    let parts = !shell_script(b);
+    let mut lost = parts;
+    // The open contexts, two bits each, innermost lowest, as in `quoted_at`: command
+    // substitution or group (0), double quotes (1), parameter expansion (2), backquotes
+    // (3); `single` is 1 inside single quotes, 2 inside `$'…'`.
+    let mut stack: u64 = 0;
+    let mut depth = 0u32;
+    let mut single = 0u8;
+    let mut comment = false;
+    // The contexts opened by `$(`, `<(` or `>(` (a bit a depth): their `)` ends no word,
+    // so a `#` right after it starts none (`$(x)#"` is one word); the last such `)`.
+    let mut wordy: u64 = 0;
+    let mut word_close = usize::MAX;
+    // The `case` commands open at each depth: a `)` there ends a pattern, not a group.
+    let mut cases = [0u8; 33];
+    // The contexts of arithmetic (a bit a depth): the parentheses of `$((…))` and `((…))`
+    // and the groups inside them, where `<<` shifts and `#` starts no comment.
+    let mut arith: u64 = 0;
+    // Every line is checked after a state this cannot follow (`lost`, above).
+    // The here-documents opened on the line being read (their delimiter words, `b[s..e]`,
+    // and whether `<<-` strips leading tabs), and, once their bodies are read, the one whose
+    // body is read and the state to take up after the last.
+    let mut docs = [(0usize, 0usize, false); 4];
+    let mut pending = 0usize;
+    // The depth of the first of them: their bodies start after a new line at that depth or
+    // below (bash reads a substitution opened after `<<` to its end first).
+    let mut doc_depth = 0u32;
+    let mut reading = false;
+    let mut current = 0usize;
+    let mut saved = (0u64, 0u32, 0u64, 0u64);
+    let mut saved_cases = [0u8; 33];
+    // Whether the body being read is expanded first (its delimiter is unquoted): the shell
+    // that opened it removes a backslash before `\`, `$`, a backquote and a new line, and
+    // splices the values of its expansions into the script of the body, which no reading
+    // before boot knows: every line of the body after one is checked (`body_lost`), as
+    // after a here-document opened inside a body.
+    let mut expands = false;
+    let mut body_lost = false;
+    // Whether the operators of the line being read are checked (it started inside a quote:
+    // [`quoted_at`] reads it from its start all the same), and whether a quote or a
+    // backslash is on it yet (without one [`quoted_at`] reads no operator as text).
+    let mut check = false;
+    let mut quotes_seen = false;
+    let mut i = 0;
+    while i < n {
+        let x = b[i];
+        if matches!(x, b'"' | b'\'' | b'\\') {
+            quotes_seen = true;
+        }
+        if !comment && check && quotes_seen && matches!(x, b';' | b'|' | b'&') && quoted_at(b, i) {
+            return Some(if parts {
+                QUOTED_OPERATOR_IN_PARTS
+            } else {
+                QUOTE_ACROSS_LINES
+            });
+        }
+        let top = if depth == 0 { 0 } else { stack & 3 };
+        if reading
+            && expands
+            && (x == b'`' || (x == b'$' && i + 1 < n && expansion_start(b[i + 1])))
+        {
+            // A value spliced into the script of an expanded body, quoted or not: what it
+            // holds is known only at boot.
+            body_lost = true;
+            check = true;
+        }
+        if x == b'\n' {
+            comment = false;
+            // A line continuation, as `quoted_at` reads one: the same line goes on (but the
+            // next may end a body that is not expanded).
+            let continued = lf_continued(b, i);
+            let mut fresh = !continued;
+            if pending > 0
+                && !reading
+                && fresh
+                && single == 0
+                && depth <= doc_depth
+                && !depth_quoted(stack, depth)
+            {
+                // The bodies start on the next line, read as a script of their own.
+                reading = true;
+                current = 0;
+                expands = word_expands(b, docs[0].0, docs[0].1);
+                body_lost = false;
+                saved = (stack, depth, wordy, arith);
+                saved_cases = cases;
+                stack = 0;
+                depth = 0;
+                wordy = 0;
+                arith = 0;
+            }
+            // The next line: a delimiter ends the body being read (the line is skipped),
+            // unless the shell that expands the body joined it to this one.
+            let mut s = i + 1;
+            while reading && s < n && !(continued && expands) {
+                let mut e = s;
+                while e < n && b[e] != b'\n' {
+                    e += 1;
+                }
+                let (ds, de, tabs) = docs[current];
+                if !delimiter_line(b, s, e, ds, de, tabs) {
+                    break;
+                }
+                current += 1;
+                expands = current < pending && word_expands(b, docs[current].0, docs[current].1);
+                body_lost = false;
+                if current == pending {
+                    reading = false;
+                    pending = 0;
+                    (stack, depth, wordy, arith) = saved;
+                    cases = saved_cases;
+                    single = 0;
+                }
+                i = e;
+                s = e + 1;
+                fresh = true;
+            }
+            if fresh {
+                let top = if depth == 0 { 0 } else { stack & 3 };
+                check = lost || body_lost || single != 0 || (depth > 0 && top != 0);
+                quotes_seen = false;
+            }
+        } else if comment {
+            // To the end of the line.
+        } else if single == 1 {
+            if x == b'\'' {
+                single = 0;
+            }
+        } else if single == 2 {
+            if x == b'\\' {
+                i += 1;
+            } else if x == b'\'' {
+                single = 0;
+            }
+        } else if x == b'\\' {
+            // A run of backslashes and the byte after it.
+            let mut r = 0;
+            while i + r < n && b[i + r] == b'\\' {
+                r += 1;
+            }
+            let c = if i + r < n { b[i + r] } else { 0 };
+            // Whether the byte after them is escaped in the script read: in an expanded
+            // body, `\\` is `\`, and `$`, a backquote and a new line lose the backslash
+            // before them (`\`` is a backquote of the body's script).
+            let escaped = if reading && expands && matches!(c, b'$' | b'`' | b'\n') {
+                (r / 2) % 2 == 1
+            } else if reading && expands {
+                r.div_ceil(2) % 2 == 1
+            } else {
+                r % 2 == 1
+            };
+            i += r - 1;
+            if escaped && i + 1 < n && (c != b'\n' || !reading) {
+                // The escaped byte is text (in a body, a new line escaped is seen by the
+                // next turn, so that a delimiter line is still found).
+                i += 1;
+            }
+        } else if depth > 0 && top == 3 {
+            // Backquotes end at the first backquote that no backslash escapes; what they
+            // hold is read as a script only then (bash(1), "Command Substitution").
+            if x == b'`' {
+                stack >>= 2;
+                depth -= 1;
+            }
+        } else {
+            let command = top == 0;
+            let in_arith = depth > 0 && arith & 1 << (depth - 1) != 0;
+            // A `(` that goes on with the word before it: process substitution, an array's
+            // value, an extended pattern (`<(…)`, `a=(…)`, `@(…)`): its `)` ends no word.
+            let joined = x == b'('
+                && i > 0
+                && matches!(
+                    b[i - 1],
+                    b'<' | b'>' | b'=' | b'@' | b'+' | b'*' | b'?' | b'!'
+                );
+            let arithmetic = in_arith
+                || (i + 1 < n
+                    && b[i + 1] == b'('
+                    && ((x == b'(' && command) || (x == b'$' && i + 2 < n && b[i + 2] == b'(')));
+            let opens = if x == b'$' && i + 1 < n && matches!(b[i + 1], b'(' | b'{') {
+                // `$(` (and `$((`) or `${`, in any context but single quotes.
+                i += 1;
+                if b[i] == b'{' { 2 } else { 0 }
+            } else if x == b'$' && i + 1 < n && b[i + 1] == b'[' {
+                // `$[…]`, arithmetic of old: not followed.
+                lost = true;
+                check = true;
+                4
+            } else if x == b'`' {
+                3
+            } else if x == b'"' && top != 1 {
+                1
+            } else if x == b'(' && command {
+                0
+            } else {
+                4
+            };
+            if opens < 4 {
+                if depth == 32 {
+                    lost = true;
+                    check = true;
+                } else {
+                    stack = (stack << 2) | opens;
+                    depth += 1;
+                    let bit = 1 << (depth - 1);
+                    wordy = if opens == 0 && (x == b'$' || joined) {
+                        wordy | bit
+                    } else {
+                        wordy & !bit
+                    };
+                    // `$(` inside arithmetic holds commands again.
+                    arith = if opens == 0
+                        && arithmetic
+                        && !(in_arith
+                            && x == b'$'
+                            && b[i] == b'('
+                            && !(i + 1 < n && b[i + 1] == b'('))
+                    {
+                        arith | bit
+                    } else {
+                        arith & !bit
+                    };
+                    cases[depth as usize] = 0;
+                }
+            } else if depth > 0
+                && ((x == b'"' && top == 1)
+                    || (x == b'}' && top == 2)
+                    || (x == b')' && top == 0 && cases[depth as usize] == 0))
+            {
+                if x == b')' && wordy & 1 << (depth - 1) != 0 {
+                    word_close = i;
+                }
+                stack >>= 2;
+                depth -= 1;
+            } else if x == b'\'' && top != 1 {
+                single = if ansi_c_quote_at(b, i) { 2 } else { 1 };
+            } else if command
+                && !in_arith
+                && x == b'#'
+                && (i == 0
+                    || matches!(
+                        b[i - 1],
+                        b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b'<' | b'>'
+                    )
+                    || (b[i - 1] == b')' && word_close != i - 1))
+            {
+                comment = true;
+            } else if command
+                && matches!(x, b'c' | b'e' | b'a')
+                && (i == 0 || !word_byte(b[i - 1]) || matches!(b[i - 1], b'(' | b';' | b'&' | b'|'))
+                && (shell_keyword_at(b, i, b"case")
+                    || shell_keyword_at(b, i, b"esac")
+                    || shell_keyword_at(b, i, b"alias"))
+            {
+                // `case` and `esac` where a command starts count the patterns open (a word
+                // spelled so elsewhere, `echo case`, cannot be told from one: not followed);
+                // an alias may stand for any text, a quote too (dash expands them in scripts).
+                let d = depth as usize;
+                if x == b'a' || !command_position(b, i) {
+                    lost = true;
+                    check = true;
+                } else if x == b'c' {
+                    cases[d] = cases[d].saturating_add(1);
+                } else if cases[d] > 0 {
+                    cases[d] -= 1;
+                }
+                i += 3;
+            } else if command
+                && !in_arith
+                && x == b'<'
+                && i + 2 < n
+                && b[i + 1] == b'<'
+                && b[i + 2] != b'<'
+                && (i == 0 || b[i - 1] != b'<')
+            {
+                if reading {
+                    // A here-document inside a body: not followed.
+                    body_lost = true;
+                    check = true;
+                } else if let Some((d, e, tabs)) = here_document_word(b, i) {
+                    if pending == docs.len() {
+                        lost = true;
+                        check = true;
+                    } else {
+                        if pending == 0 {
+                            doc_depth = depth;
+                        }
+                        docs[pending] = (d, e, tabs);
+                        pending += 1;
+                        i = e - 1;
+                    }
+                } else {
+                    lost = true;
+                    check = true;
+                }
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Whether `word` is at `i` as a word of its own, unquoted (a quoted or escaped spelling,
+/// `c''ase`, `\\case`, is no keyword of the shell): the bytes as written, nothing of a word
+/// after them.
+const fn shell_keyword_at(b: &[u8], i: usize, word: &[u8]) -> bool {
+    let e = i + word.len();
+    at_exactly(b, i, word)
+        && (i == 0 || b[i - 1] != b'\\')
+        && (e == b.len() || !word_byte(b[e]) || matches!(b[e], b'(' | b')'))
+        && !(e < b.len() && matches!(b[e], b'\'' | b'"' | b'\\' | b'$' | b'`'))
+}
+
+/// Whether `b` is one shell script (not cloud-config, not a MIME message of parts, whose
+/// entries are no one script): its first line is not `#cloud-config` (nor another
+/// cloud-init part: `#cloud-`, `## template`, `#include`), and its first lines name no
+/// `Content-Type`.
+const fn shell_script(b: &[u8]) -> bool {
+    if at_ignore_case(b, 0, b"#cloud-")
+        || at_ignore_case(b, 0, b"## template")
+        || at_ignore_case(b, 0, b"#include")
+    {
+        return false;
+    }
+    let mut k = 0;
+    while k < b.len() && k < 1024 {
+        if (b[k] == b'c' || b[k] == b'C') && at_ignore_case(b, k, b"content-type:") {
+            return false;
+        }
+        k += 1;
+    }
+    true
+}
+
+/// Whether the new line at `k` ends a line continuation as bash reads one: `\` right before
+/// it, escaping (a carriage return between them is a byte of the word, and the new line
+/// ends the command: hostile review 25).
+const fn lf_continued(b: &[u8], k: usize) -> bool {
+    k >= 1 && b[k - 1] == b'\\' && continuation(b, k - 1) == 2
+}
+
+/// Whether the byte after a `$` starts an expansion: a name, a digit, a special parameter,
+/// `{`, `(` or `[`.
+const fn expansion_start(c: u8) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            b'_' | b'{' | b'(' | b'[' | b'@' | b'*' | b'#' | b'?' | b'$' | b'!' | b'-'
+        )
+}
+
+/// The delimiter word of the here-document whose `<<` is at `i` (`b[d..e]`, and whether
+/// `<<-` strips leading tabs), when it can be followed: a word on the line (a quote closed
+/// on it, no line continuation; a carriage return before the new line is part of it, as
+/// the shell reads it), not inside an array subscript (`a[1<<2]=3` shifts; `echo a[1<<2]`
+/// opens a document).
+const fn here_document_word(b: &[u8], i: usize) -> Option<(usize, usize, bool)> {
+    let n = b.len();
+    // A `[` open in the word before `<<`.
+    let mut w = i;
+    let mut open = false;
+    while w > 0
+        && !matches!(
+            b[w - 1],
+            b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' | b'(' | b')'
+        )
+    {
+        if b[w - 1] == b']' {
+            break;
+        }
+        if b[w - 1] == b'[' {
+            open = true;
+            break;
+        }
+        w -= 1;
+    }
+    if open {
+        return None;
+    }
+    let mut d = i + 2;
+    let tabs = d < n && b[d] == b'-';
+    if tabs {
+        d += 1;
+    }
+    d = skip_blanks(b, d);
+    if d >= n
+        || matches!(
+            b[d],
+            b' ' | b'\t' | b'\r' | b'\n' | b';' | b'|' | b'&' | b'<' | b'>' | b'(' | b')'
+        )
+    {
+        return None;
+    }
+    let mut e = shell_word_end(b, d);
+    e = if e > n { n } else { e };
+    while e < n && b[e] == b'\r' {
+        e += 1;
+    }
+    let mut j = d;
+    let mut quote = 0u8;
+    while j < e && b[j] != b'\n' {
+        if quote != 0 {
+            if b[j] == quote {
+                quote = 0;
+            }
+        } else if matches!(b[j], b'"' | b'\'') {
+            quote = b[j];
+        } else if b[j] == b'\\' {
+            j += 1;
+        }
+        j += 1;
+    }
+    if j < e || quote != 0 {
+        None
+    } else {
+        Some((d, e, tabs))
+    }
+}
+
+/// Whether the innermost of the open contexts `stack` (`depth` of them; see
+/// [`operator_misread_across_lines`]) quotes: double quotes or a parameter expansion.
+const fn depth_quoted(stack: u64, depth: u32) -> bool {
+    depth > 0 && matches!(stack & 3, 1 | 2)
+}
+
+/// Whether the here-document whose delimiter is the word `b[ds..de]` is expanded before it
+/// is read: the word has no quote nor backslash (bash(1), "Here Documents").
+const fn word_expands(b: &[u8], ds: usize, de: usize) -> bool {
+    let mut d = ds;
+    while d < de {
+        if matches!(b[d], b'"' | b'\'' | b'\\') {
+            return false;
+        }
+        d += 1;
+    }
+    true
+}
+
+/// Whether the script may change what one of [`TEXT_COMMANDS`] runs, whose quotes
+/// [`quoted_at`] reads as text (hostile review 25): a function of that name (`echo() { eval
+/// "$*"; }`, `function logger`), an alias of it (`alias echo=eval`), `enable -n` (a builtin
+/// turned off), `hash -p`, or a file of that name the script makes (a path ending in
+/// `/sed` that is not run, `> logger`, or the last word of `cp`, `mv`, `ln`, `install` or
+/// `tee`).
+const fn text_command_redefined(b: &[u8]) -> bool {
+    let n = b.len();
+    // A PowerShell script: `quoted_at` reads none of its quotes as text.
+    if n == 0 || b[0] == b'<' {
+        return false;
+    }
+    let mut i = 0;
+    while i < n {
+        // The first letters of the words read: the others are skipped at once (the budget
+        // of const evaluation counts steps).
+        let x = b[i];
+        if !matches!(x, b'e' | b'p' | b's' | b'g' | b'f' | b'l' | b'h') {
+            i += 1;
+            continue;
+        }
+        let start = i == 0 || !word_byte(b[i - 1]);
+        if !start && b[i - 1] != b'/' {
+            i += 1;
+            continue;
+        }
+        if start
+            && ((shell_keyword_at(b, i, b"enable") && at_exactly(b, skip_blanks(b, i + 6), b"-n"))
+                || (shell_keyword_at(b, i, b"hash") && at_exactly(b, skip_blanks(b, i + 4), b"-p")))
+        {
+            return true;
+        }
+        let mut w = 0;
+        while w < TEXT_COMMANDS.len() {
+            let name = TEXT_COMMANDS[w].as_bytes();
+            let e = i + name.len();
+            if b[i] == name[0] && at_exactly(b, i, name) && (e == n || !name_byte(b[e])) {
+                let after = skip_blanks(b, e);
+                // `NAME()`, `NAME ()`, `function NAME`, `alias NAME=`.
+                let defined = after < n && b[after] == b'(' && {
+                    let close = skip_blanks(b, after + 1);
+                    close < n && b[close] == b')'
+                };
+                let word_start = {
+                    let mut s = i;
+                    while s > 0 && word_byte(b[s - 1]) && !matches!(b[s - 1], b'"' | b'\'') {
+                        s -= 1;
+                    }
+                    s
+                };
+                let before = {
+                    let mut p = word_start;
+                    while p > 0 && matches!(b[p - 1], b' ' | b'\t') {
+                        p -= 1;
+                    }
+                    p
+                };
+                let named = start && before >= 8 && at_exactly(b, before - 8, b"function");
+                let aliased =
+                    e < n && b[e] == b'=' && before >= 5 && at_exactly(b, before - 5, b"alias");
+                // A file of that name: a path ending in it that is not run, the target of
+                // a redirection, the last word of a command that makes files.
+                let file = (e == n || !word_byte(b[e]) || matches!(b[e], b'"' | b'\''))
+                    && ((i > 0 && b[i - 1] == b'/' && !command_position(b, word_start))
+                        || (start && before > 0 && b[before - 1] == b'>')
+                        || (start
+                            && !command_position(b, i)
+                            && command_end_or_line(b, skip_blanks(b, e))
+                            && {
+                                let c = command_word(b, i);
+                                word_at(b, c, b"cp")
+                                    || word_at(b, c, b"mv")
+                                    || word_at(b, c, b"ln")
+                                    || word_at(b, c, b"install")
+                                    || word_at(b, c, b"tee")
+                            }));
+                if (start && defined) || named || aliased || file {
+                    return true;
+                }
+            }
+            w += 1;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Whether `k` is at the end of the script, of a line or of a command.
+const fn command_end_or_line(b: &[u8], k: usize) -> bool {
+    k >= b.len() || b[k] == b'\n' || command_end(b, k)
+}
+
+/// Whether the line `b[s..e]` ends a here-document whose delimiter is the word `b[ds..de]`
+/// (after its leading tabs when `tabs`, for `<<-`): the line is the word with its quotes and
+/// backslashes removed, as the shell compares them (bash(1), "Here Documents").
+const fn delimiter_line(
+    b: &[u8],
+    mut s: usize,
+    e: usize,
+    ds: usize,
+    de: usize,
+    tabs: bool,
+) -> bool {
+    while tabs && s < e && b[s] == b'\t' {
+        s += 1;
+    }
+    let mut d = ds;
+    let mut quote = 0u8;
+    while d < de {
+        let x = b[d];
+        if quote != 0 && x == quote {
+            quote = 0;
+        } else if quote == 0 && (x == b'\'' || x == b'"') {
+            quote = x;
+        } else {
+            if x == b'\\' && quote != b'\'' && d + 1 < de {
+                d += 1;
+            }
+            if s >= e || b[s] != b[d] {
+                return false;
+            }
+            s += 1;
+        }
+        d += 1;
+    }
+    s == e
 }
 
 /// Matches `needle` at `i` as the shell reads a word: quotes (`c"u"rl`, `my''sql`), a
@@ -7382,6 +8005,15 @@ const SECRET_FILE: &str = "user data may not write text it holds into a file nam
 
 /// Why a word split across lines is refused.
 const SPLIT_WORD: &str = "user data may not break a word across lines (`my\\` at the end of a line, `sql` on the next): the check cannot read the word the shell joins, nor whether it passes a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); keep the word on one line, or end the line after a space (` \\`)";
+/// Why an operator on a line inside a quote opened lines before is refused
+/// ([`operator_misread_across_lines`]; hostile review 25).
+const QUOTE_ACROSS_LINES: &str = "user data may not hold `;`, `|` or `&` that the check reads as quoted text on a line the shell starts inside a quote opened more than three lines before (`X=\"a`, four lines, then `echo 'b\" ; echo root:hunter2 | chpasswd # '`): the check reads a line's quotes from three lines back, and cannot tell which commands the shell runs there, nor whether they pass a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); close the quote within three lines, or write long text or a script with a here-document (`cat > FILE <<'EOF'`)";
+/// Why a quoted operator of a text command in cloud-config or a MIME message of parts is
+/// refused ([`operator_misread_across_lines`]; hostile review 25).
+const QUOTED_OPERATOR_IN_PARTS: &str = "user data in cloud-config or MIME parts may not hold `;`, `|` or `&` inside the quotes of `echo`, `printf`, `sed`, `grep` or `logger` (`sed -i 's|a|b|'`): the check reads the parts' text as no one script, so it cannot tell whether a quote of an entry before left the shell inside a quote there, and runs the operators (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); use another delimiter (`sed -i 's#a#b#'`), or give the commands as user data that is one shell script (starting with `#!`)";
+/// Why a script that redefines a text command is refused ([`text_command_redefined`];
+/// hostile review 25).
+const TEXT_COMMAND_REDEFINED: &str = "user data may not redefine `echo`, `printf`, `sed`, `grep`, `egrep`, `fgrep` or `logger` (a function or an alias of that name, `enable -n`, `hash -p`, or a file of that name that it writes, copies, moves or links): the check reads what their quotes hold as text, which a command of the script's own could run, nor whether it passes a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the script's own commands names of their own";
 /// Why escapes that spell characters are refused.
 const SPELLED: &str = "user data may not spell letters, digits or dashes with escapes (`\\x6d`, `\\155`, `\\u006d` in `$'…'`, `printf` or `echo`): the check cannot read the text they make, nor whether it is a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the characters themselves";
 /// Why a command named at boot is refused when it is given a password flag.
@@ -8402,6 +9034,12 @@ const fn dynamic_name_by_command_at(b: &[u8], i: usize) -> bool {
 /// continuation, escapes that spell letters, a command named at boot given a password
 /// flag, or written text that is decoded or transformed. Works in const context.
 const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
+    if text_command_redefined(b) {
+        return Some(TEXT_COMMAND_REDEFINED);
+    }
+    if let Some(problem) = operator_misread_across_lines(b) {
+        return Some(problem);
+    }
     let mut i = 0;
     while i < b.len() {
         match b[i] {
@@ -8653,7 +9291,9 @@ pub const fn user_data_piece_problem(text: &str) -> Option<&'static str> {
 /// written text.
 ///
 /// Shell that hides what it runs is refused because it cannot be read, never passed: a
-/// word split by a line continuation (`my\` then `sql`), escapes that spell letters, digits
+/// word split by a line continuation (`my\` then `sql`), an operator that a line inside a
+/// quote opened more than three lines before seems to quote (`X="a`, four lines, then
+/// `echo 'b" ; …`; hostile review 25), escapes that spell letters, digits
 /// or dashes (`$'\x6dysql'`, `printf '\155…'`), a command named by a variable or a command
 /// substitution given a flag that can pass a password (`a=mysql; $a -p…`,
 /// `eval "$a$b -p…"`), text of the script decoded or transformed (`echo … | base64 -d`,

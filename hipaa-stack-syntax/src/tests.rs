@@ -4396,3 +4396,355 @@ mod user_data_hostile_review_24_script_in_const_evaluation {
         assert_eq!(PROBLEM, None);
     }
 }
+
+/// A line the shell starts inside a quote opened more than three lines before is read from
+/// its start by the checks that end commands, which then read the operators after a quote
+/// closed there as text (`X="a`, four lines, `echo 'b" ; echo root:hunter2 | chpasswd # '`:
+/// the shell runs `chpasswd`). The script is read once as the shell reads it, and such a
+/// line with an operator read as text is refused (hostile review 25).
+mod user_data_quotes_across_lines {
+    use super::*;
+
+    const QUOTE_ACROSS_LINES: &str = "user data may not hold `;`, `|` or `&` that the check reads as quoted text on a line the shell starts inside a quote opened more than three lines before";
+    const LINES: &str = "1\n2\n3\n4\n";
+
+    fn refused(texts: &[String]) {
+        for text in texts {
+            let rule = user_data_problem(text).unwrap_or_else(|| panic!("passed: {text:?}"));
+            assert!(rule.starts_with(QUOTE_ACROSS_LINES), "{text:?}: {rule}");
+            assert!(
+                rule.contains("§164.312(d)") && rule.contains("rule P1"),
+                "{rule}"
+            );
+        }
+    }
+
+    fn passes(texts: &[String]) {
+        for text in texts {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_quote_opened_lines_before_hides_no_operator() {
+        refused(&[
+            // Double, single and ANSI-C quotes closed on the line by a text command's quote.
+            format!("X=\"a\n{LINES}echo 'b\" ; echo root:hunter2 | chpasswd # '\n"),
+            format!("X='a\n{LINES}echo \"b' ; echo root:hunter2 | chpasswd # \"\n"),
+            format!("X=$'a\n{LINES}echo \"b' ; echo root:hunter2 | chpasswd # \"\n"),
+            format!("X=\"a\n{LINES}sed -n 'p\" ; echo hunter2 | passwd --stdin root # '\n"),
+            format!("X=\"a\n{LINES}logger '\" && echo admin:hunter2 | chpasswd # '\n"),
+            // `$'…'` escapes its quote with a backslash; after `$$` (the process id) the
+            // quote is a plain one, and `'\\'` closes it.
+            format!("X=$'a\\'\n{LINES}echo \"b' ; echo root:hunter2 | chpasswd # \"\n"),
+            format!("X=$$'\\'\nY='a\n{LINES}echo \"b' ; echo root:hunter2 | chpasswd # \"\n"),
+            format!("X=\\$'\\'\nY='a\n{LINES}echo \"b' ; echo root:hunter2 | chpasswd # \"\n"),
+            // Opened before a line continuation.
+            format!("X=\"a \\\nb\n{LINES}echo 'b\" ; echo root:hunter2 | chpasswd # '\n"),
+            // A script of its own: a here-document read by bash, a quote of `sh -c`.
+            format!(
+                "bash <<'EOF'\nX=\"a\n{LINES}echo 'b\" ; echo root:hunter2 | chpasswd # '\nEOF\n"
+            ),
+            format!(
+                "sh -c \"\nX='a\n{LINES}echo \\\"b' ; echo root:hunter2 | chpasswd # \\\"\n\"\n"
+            ),
+            // After a here-document, the state before it goes on.
+            format!(
+                "X=\"$(cat <<EOF\nbody\nEOF\n)\n{LINES}echo 'b\" ; echo root:hunter2 | chpasswd # '\n"
+            ),
+            // An expanded body turns `\\\\` into `\\`, which escapes the quote after it.
+            format!(
+                "bash <<EOF\necho \\\\\"\nX=\"a\n{LINES}echo 'b\" ; echo root:hunter2 | chpasswd # '\nEOF\n"
+            ),
+            // A shift is no here-document (`((a<<b))`, `$((1<<b))`): the lines after it are
+            // the script's, and a comment after `)` holds no quote.
+            format!("((a<<b))\nX=\"x\nb\n{LINES}echo 'q\" ; echo root:hunter2 | chpasswd # '\n"),
+            format!("Y=$((1<<b))\nX=\"x\nb\n{LINES}echo 'q\" ; echo root:hunter2 | chpasswd # '\n"),
+            format!("(true)#\"\nX=\"a\n{LINES}echo 'b\" ; echo root:hunter2 | chpasswd # '\n"),
+            // A delimiter that starts with a digit.
+            format!("bash <<9\nX=\"a\n{LINES}echo 'b\" ; echo root:hunter2 | chpasswd # '\n9\n"),
+            // A delimiter the check cannot follow: every line after it is read.
+            format!(
+                "bash <<\"E\nOF\"\nX=\"a\n{LINES}echo 'b\" ; echo root:hunter2 | chpasswd # '\n"
+            ),
+            format!(
+                "bash <<E\\\nOF\nX=\"a\n{LINES}echo 'b\" ; echo root:hunter2 | chpasswd # '\nEOF\n"
+            ),
+        ]);
+    }
+
+    /// A hostile reviewer's scripts (hostile review 25), each run by bash: a `#` after
+    /// `$(…)`, arithmetic or process substitution is no comment, backquotes end at the first
+    /// backquote not escaped whatever they hold, a `case` pattern's `)` ends no
+    /// substitution, `$[…]` and a shift in a subscript open no here-document, a delimiter
+    /// ends with its carriage return, an expanded body (`bash <<EOF`) turns `\\`` into a
+    /// backquote and joins a line ended by `\\`, a here-document inside a body; and the
+    /// quoted script of `bash -c '…'` whose own quote spans the lines. A second reviewer's:
+    /// the script that `sh -c "…"` holds, with its own quotes, comments and here-documents
+    /// (every line inside a quote is checked), a quoted `c''ase`, a `case` after a line
+    /// continuation or `elif`, `a=(…)#`, `@(…)#`, a body that starts after a substitution
+    /// opened on its line, a here-document inside `$(…)` within arithmetic, `\\$$'…'`, a `#`
+    /// inside `((…))`, an alias.
+    #[test]
+    fn the_shell_s_own_reading_of_quotes_is_followed() {
+        refused(&[
+            // a1_inner_reset_comsub
+            "sh -c \"X=\\\"a $(echo \"b\")\n1\n2\n3\n4\necho 'b\\\" ; echo root:hunter2 | chpasswd # '\n\"\n".to_string(),
+            // a11_sq_in_brace
+            "sh -c \"X=\\\"a ${y:-'b'}\n1\n2\n3\n4\necho 'b\\\" ; echo root:hunter2 | chpasswd # '\n\"\n".to_string(),
+            // a4b_sq_idiom
+            "bash -c 'X=\"a'\\''\n1\n2\n3\n4\necho \"b ; echo root:hunter2 | chpasswd # \"\n'\n".to_string(),
+            // a5b_inner_comment_apostrophe
+            "sh -c \"# it's done\nY='b\n1\n2\n3\n4\necho \\\"b' ; echo root:hunter2 | chpasswd # \\\"\n\"\n".to_string(),
+            // a6_inner_sq_backslash
+            "sh -c \"X='a\\' Y='b\n1\n2\n3\n4\necho \\\"b' ; echo root:hunter2 | chpasswd # \\\"\n\"\n".to_string(),
+            // a7_dq_close_reopen
+            "sh -c \"X=\\\"a\"\"\n1\n2\n3\n4\necho 'b\\\" ; echo root:hunter2 | chpasswd # '\n\"\n".to_string(),
+            // a10_inner_heredoc_body
+            "sh -c \"cat <<EOF\nit's\nEOF\nY='b\n1\n2\n3\n4\necho \\\"b' ; echo root:hunter2 | chpasswd # \\\"\n\"\n".to_string(),
+            // a8_extglob_hash
+            "shopt -s extglob\necho @(a)#\"\n1\n2\n3\n4\necho 'b\" ; echo root:hunter2 | chpasswd # '\n".to_string(),
+            // h_array
+            "a=(1 2)#\"\n1\n2\n3\n4\necho 'b\" ; echo root:hunter2 | chpasswd # '\n".to_string(),
+            // b2_quoted_case
+            "X=\"$(c''ase a)\n1\n2\n3\n4\necho 'b\" ; echo root:hunter2 | chpasswd # '\n".to_string(),
+            // b4_case_after_cont
+            "X=\"$(true;\\\ncase a in a) echo \"\n1\n2\n3\n4\necho 'b\" ; echo root:hunter2 | chpasswd # '\n;; esac)\"\n".to_string(),
+            // b5_case_after_elif
+            "X=\"$(if false; then :; elif case a in a) echo \"\n1\n2\n3\n4\necho 'b\" ; echo root:hunter2 | chpasswd # '\n;; esac; then :; fi)\"\n".to_string(),
+            // e1_heredoc_then_bq
+            "cat <<'EOF'; X=`true\nY=\\\\\\\"\n1\n2\n3\n4\necho 'b\" ; echo root:hunter2 | chpasswd # '\nEOF\n`\nhello\nEOF\n".to_string(),
+            // e3_heredoc_then_comsub
+            "cat <<EOF; X=$(true\nY=\\\\\"\n1\n2\n3\n4\necho 'b\" ; echo root:hunter2 | chpasswd # '\nEOF\n)\nhello\nEOF\n".to_string(),
+            // k1_heredoc_in_arith
+            "echo $(( $(cat <<EOF\n1\"\nEOF\n) )); X=\"\n1\n2\n3\n4\necho 'b\" ; echo root:hunter2 | chpasswd # '\n".to_string(),
+            // g1_escaped_dollar_ansic
+            "X=\\$$'a\\'\n1\n2\n3\n4\necho \"b' ; echo root:hunter2 | chpasswd # \"\n".to_string(),
+            // g2_arith_comment
+            "(( x = 1 #\"\n1\n2\n3\n4\necho 'b\" )); echo root:hunter2 | chpasswd # '\n".to_string(),
+            // g3_alias
+            "shopt -s expand_aliases\nalias q='X=\"'\nq\n1\n2\n3\n4\necho 'b\" ; echo root:hunter2 | chpasswd # '\n".to_string(),
+            // c1_comment_after_comsub.sh
+            "X=$(true)#\"\na\nb\nc\nd\necho 'b\" ; echo root:hunter2 | chpasswd # '\n".to_string(),
+            // c2_comment_in_backquote.sh
+            "X=`echo a #` ; echo \"x\na\nb\nc\nd\necho 'b\" ; echo root:hunter2 | chpasswd # '\n".to_string(),
+            // c3_sq_in_backquote.sh
+            "X=`echo '` ; echo \"x\na\nb\nc\nd\necho 'b\" ; echo root:hunter2 | chpasswd # '\n".to_string(),
+            // c4_heredoc_in_backquote.sh
+            "X=`cat <<EOF\na`; echo \"x\nEOF\nb\nc\nd\necho 'b\" ; echo root:hunter2 | chpasswd # '\n".to_string(),
+            // c5_sq_in_backquote_flip.sh
+            "X=`echo '` ; Y='\na\nb\nc\nd\necho \"b' ; echo root:hunter2 | chpasswd # \"\n".to_string(),
+            // c6_comment_after_procsubst.sh
+            "cat <(true)#\"\na\nb\nc\nd\necho 'b\" ; echo root:hunter2 | chpasswd # '\n".to_string(),
+            // c7_comment_after_arith.sh
+            "X=$((1))#\"\na\nb\nc\nd\necho 'b\" ; echo root:hunter2 | chpasswd # '\n".to_string(),
+            // c9_case_in_comsub.sh
+            "X=\"$(case a in a) echo \"\na\nb\nc\nd\necho 'b\" ; echo root:hunter2 | chpasswd # '\n;; esac)\"\n".to_string(),
+            // c10_old_arith.sh
+            "X=$[1<<2]\nY=\\\\\"\na\nb\nc\nd\necho 'b\" ; echo root:hunter2 | chpasswd # '\n".to_string(),
+            // c11_heredoc_backquote.sh
+            "bash <<EOF\nX=\\`echo \"\\` \"\na\nb\nc\nd\necho 'b\" ; echo root:hunter2 | chpasswd # '\nEOF\n".to_string(),
+            // c12_crlf_heredoc.sh
+            "cat <<EOF\r\nhi\r\nEOF\r\nY=\\\\\"\r\na\r\nb\r\nc\r\nd\r\necho 'b\" ; echo root:hunter2 | chpasswd # '\r\n".to_string(),
+            // c13_subscript_shift.sh
+            "a[1<<2]=3\nY=\\\\\"\na\nb\nc\nd\necho 'b\" ; echo root:hunter2 | chpasswd # '\n".to_string(),
+            // c15_continued_delimiter.sh
+            "bash <<EOF\necho a \\\nEOF\nY=\\\\\" Z=\"\na\nb\nc\nd\necho 'b\" ; echo root:hunter2 | chpasswd # '\nEOF\n".to_string(),
+            // c16_nested_heredoc.sh
+            "bash <<'EOF'\ncat <<'X'\nit's\nX\nY='\na\nb\nc\nd\necho \"b' ; echo root:hunter2 | chpasswd # \"\nEOF\n".to_string(),
+            // n1.sh
+            "bash -c '\nX=\"a\n1\n2\n3\n4\necho \" ; echo root:hunter2 | chpasswd ; \"\n\"\n'\n".to_string(),
+            // d3.sh
+            "#!/bin/bash\nX=$$'\\'\nY='a\n1\n2\n3\n4\necho \"b' ; echo root:hunter2 | chpasswd # \"\n".to_string(),
+        ]);
+    }
+
+    /// Ordinary boot scripts with quotes spanning lines: `su -c "…"` and `bash -c '…'` over
+    /// many lines whose own quotes close on their lines, long messages, JSON, here-documents
+    /// of prose with apostrophes, cloud-config (hostile review 25: false refusals).
+    #[test]
+    fn scripts_inside_long_quotes_pass() {
+        passes(&[
+            // f12_msg.sh
+            "#!/bin/bash\nMSG=\"Provisioned\nby user data\non first boot\nat startup\nfor the app\"; echo 'logged; done'\n".to_string(),
+            // f1_long_msg.sh
+            "#!/bin/bash\nMSG=\"Welcome\nThis host is managed.\nContact ops.\nThanks\n\"; echo \"setup: starting; please wait\"\nyum install -y httpd\n".to_string(),
+            // f2_motd_apostrophe_in_body.sh
+            "#!/bin/bash\ncat > /opt/app/notes.txt <<'EOF'\nDon't edit this file by hand.\necho \"run: a; b\"\nEOF\nsystemctl enable httpd\n".to_string(),
+            // f2b_readme_in_body.sh
+            "#!/bin/bash\ncat > /opt/app/README <<'EOF'\nThis box's app lives in /opt/app.\nRestart it:\n  sudo systemctl restart app\nCheck it:\n  echo \"status; see journalctl -u app\"\nEOF\nsystemctl enable app\n".to_string(),
+            // f3_backquote_comment.sh
+            "#!/bin/bash\nHOST=`hostname # it's the name`\necho \"host is $HOST; ok\"\n".to_string(),
+            // f4_multiline_json.sh
+            "#!/bin/bash\naws ec2 create-tags --resources i-1 --tags '[\n  {\"Key\": \"a\", \"Value\": \"b\"},\n  {\"Key\": \"c\", \"Value\": \"d\"},\n  {\"Key\": \"e\", \"Value\": \"f\"}\n]' && echo \"tagged; done\"\n".to_string(),
+            // f5_heredoc_prose.sh
+            "#!/bin/bash\ncat > /etc/motd <<EOF\nWelcome to $(hostname). Don't store data here.\nEOF\necho \"motd; written\"\n".to_string(),
+            // f6_sq_then_dq_on_closing_line.sh
+            "#!/bin/bash\npython3 -c '\nimport sys\nprint(1)\nprint(2)\n' ; echo \"python; ok\" | logger\n".to_string(),
+            // f7_comsub_case.sh
+            "#!/bin/bash\nARCH=$(case \"$(uname -m)\" in x86_64) echo amd64;; aarch64) echo arm64;; esac)\necho \"arch $ARCH; ok\"\n".to_string(),
+            // f9_comment_apostrophe_then_far.sh
+            "#!/bin/bash\nX=$(hostname)#it's\nyum install -y httpd\nsystemctl enable httpd\nsystemctl start httpd\necho \"web; ready\"\n".to_string(),
+        ]);
+    }
+
+    /// Every line inside a quote is checked, the text of the quote being perhaps a script of
+    /// its own: a long `su -c "…"` or `bash -c '…'` holding a text command's quoted
+    /// operator, a long string of that, and the lines of an expanded body after a value is
+    /// spliced in are refused with the message that says how to write them (a here-document
+    /// with a quoted delimiter, or the quote closed within three lines; hostile review 25).
+    #[test]
+    fn lines_inside_long_quotes_are_checked() {
+        refused(&[
+            // f10_su_multiline
+            "#!/bin/bash\nsu - ec2-user -c \"\ncd /opt/app\n./autogen.sh\n./configure\nmake\necho 'build: ok; installing'\nmake install\n\"\n".to_string(),
+            // f11_bash_c_sq
+            "#!/bin/bash\nsudo -u app bash -c '\nset -e\ncd /opt/app\nnpm ci\nnpm run build\necho \"deps installed; starting\"\n'\n".to_string(),
+            // a5_sed_in_long_quote
+            "A=\"x\"\nB=\"y\n1\n2\n3\n4\n5\nsed -i 's|a|b|' f\"\necho done\n".to_string(),
+            // fr1_su_comment_apostrophe
+            "#!/bin/bash\nsu - app -c \"\n  set -e\n  cd /opt/app\n  # install the app's dependencies\n  npm ci --omit=dev\n  npm run build\n  npm run migrate\n  npm run seed\n  grep -q 'ready|started' logs/app.log || echo 'not ready yet'\n\"\n".to_string(),
+            // fr2_expanded_body_script
+            "#!/bin/bash\nREGION=$(curl -s http://169.254.169.254/latest/meta-data/placement/region)\ncat > /usr/local/bin/start-app.sh <<EOF\n#!/bin/bash\nexport AWS_REGION=$REGION\necho \"starting app; region \\$AWS_REGION\"\nexec /opt/app/bin/app\nEOF\nchmod +x /usr/local/bin/start-app.sh\n".to_string(),
+        ]);
+        // Written as the message says, they pass.
+        passes(&[
+            "#!/bin/bash\nsu - ec2-user <<'EOF'\ncd /opt/app\n./autogen.sh\n./configure\nmake\necho 'build: ok; installing'\nmake install\nEOF\n".to_string(),
+            "#!/bin/bash\ncat > /usr/local/bin/start-app.sh <<'EOF'\n#!/bin/bash\nexport AWS_REGION=$(cat /etc/app/region)\necho \"starting app; region $AWS_REGION\"\nexec /opt/app/bin/app\nEOF\n".to_string(),
+        ]);
+    }
+
+    /// Cloud-config and MIME parts are no one script: a text command's quoted operator in
+    /// them is refused with a message of its own, and the rest passes (hostile review 25).
+    #[test]
+    fn quoted_operators_in_cloud_config_are_refused() {
+        for text in [
+            "#cloud-config\nwrite_files:\n  - path: /etc/motd\n    content: It's a PHI host\nruncmd:\n  - |\n    X='a\n    1\n    2\n    3\n    4\n    echo \"b' ; echo root:hunter2 | chpasswd # \"\n".to_string(),
+            "#cloud-config\nruncmd:\n  - |\n    sed -i \"s|a|b|\" /etc/x\n".to_string(),
+            "Content-Type: multipart/mixed; boundary=\"b\"\nMIME-Version: 1.0\n\n--b\nContent-Type: text/x-shellscript\n\n#!/bin/bash\necho 'a; b'\n--b--\n".to_string(),
+        ] {
+            let rule = user_data_problem(&text).unwrap_or_else(|| panic!("passed: {text:?}"));
+            assert!(
+                rule.starts_with("user data in cloud-config or MIME parts may not hold"),
+                "{text:?}: {rule}"
+            );
+        }
+        passes(&[
+            "#cloud-config\nruncmd:\n  - |\n    sed -i \"s#a#b#\" /etc/x\n    systemctl restart app\n".to_string(),
+            "#cloud-config\nwrite_files:\n  - path: /etc/motd\n    content: It's a PHI host\n".to_string(),
+        ]);
+    }
+
+    /// A script that redefines a text command (a function, an alias, `enable -n`, `hash
+    /// -p`, a file of that name it makes) is refused: its quotes could then run (hostile
+    /// review 25); running one by its path, or installing the package, passes.
+    #[test]
+    fn a_redefined_text_command_is_refused() {
+        for text in [
+            "echo() { unset -f echo; eval \"$*\"; }\necho 'echo root:hunter2 | chpasswd'\n",
+            "mkdir -p /tmp/h25/probe2/tbin && ln -sf /bin/bash /tmp/h25/probe2/tbin/logger\nPATH=/tmp/h25/probe2/tbin:$PATH\nlogger -c 'echo root:hunter2 | chpasswd'\n",
+            "alias echo=eval\necho 'echo root:hunter2 | chpasswd'\n",
+            "function logger { eval \"$2\"; }\nlogger -c 'echo root:hunter2 | chpasswd'\n",
+            "enable -n echo\necho 'echo root:hunter2 | chpasswd'\n",
+            "hash -p /bin/sh sed\nsed 'echo root:hunter2 | chpasswd'\n",
+            "cp /bin/sh /usr/local/bin/sed\nsed -c 'echo root:hunter2 | chpasswd'\n",
+            "cp /bin/sh sed\nPATH=.:$PATH sed -c 'echo root:hunter2 | chpasswd'\n",
+            "printf '#!/bin/sh\\neval \"$1\"' > logger\nchmod +x logger\n",
+        ] {
+            let rule = user_data_problem(text).unwrap_or_else(|| panic!("passed: {text:?}"));
+            assert!(
+                rule.starts_with("user data may not redefine `echo`"),
+                "{text:?}: {rule}"
+            );
+        }
+        passes(&[
+            "/usr/bin/sed -i 's|a|b|' /etc/x\nsudo /usr/bin/logger 'boot; done'\n".to_string(),
+            "dnf install -y sed grep\nlogger -t boot 'a|b'\n".to_string(),
+        ]);
+    }
+
+    /// A line continued by `\` then `| bash` runs what `echo` printed, and `\` before a
+    /// carriage return continues no line (hostile review 25).
+    #[test]
+    fn a_text_command_continued_into_a_shell_is_read_whole() {
+        for text in [
+            "echo a \\\r\nbash -c 'echo root:hunter2 | chpasswd'\n",
+            "echo 'echo root:hunter2 | chpasswd' \\\n  | bash\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "passed: {text:?}");
+        }
+    }
+
+    #[test]
+    fn quotes_the_shell_closes_pass() {
+        passes(&[
+            // Apostrophes in comments and here-documents are no quotes of the script.
+            format!(
+                "#!/bin/bash\n# it's fine\n# don't\n{LINES}sed -i 's|a|b|' /etc/x\necho \"a; b\" > /dev/null\n"
+            ),
+            format!(
+                "cat > /etc/motd <<'EOF'\nDon't panic\n{LINES}EOF\nsed -i 's|a|b|' /etc/x\nlogger \"a; b\"\n"
+            ),
+            format!(
+                "cat <<-\"END\" > /etc/x\n\tit's\n\tEND\n{LINES}grep -q \"a|b\" /etc/x && echo ok\n"
+            ),
+            format!("cat <<A <<B\n\"\nA\n'\nB\n{LINES}sed -i \"s|a|b|\" /etc/x\n"),
+            format!("X=\"$(cat <<EOF\na\nEOF\n)\"\n{LINES}sed -i \"s|a|b|\" /etc/x\n"),
+            // In a body that is not expanded, `\\\\` escapes itself, and the quote after it is one.
+            format!(
+                "bash <<'EOF'\necho \\\\\"\nX=\"a\n{LINES}echo 'b\" ; echo done # '\nEOF\nsed -i \"s|a|b|\" /etc/x\n"
+            ),
+            // A quote spanning lines that holds no text command's quoted operator.
+            format!(
+                "PY=$(python3 -c \"\nimport os\n{LINES}print('a|b')\n\")\nsed -i \"s|a|$PY|\" /etc/x\necho \"x | y\"\n"
+            ),
+            format!("X=$((1<<2))\n{LINES}sed -i \"s|a|b|\" /etc/x\n"),
+            // A quote closed within three lines is read by the line's own reading.
+            "X=\"a\n1\necho 'b\" ; echo done\n".to_string(),
+        ]);
+    }
+}
+
+/// A script of 16 KiB whose lines start inside quotes opened lines before (a Python program
+/// given to `python3 -c`, quoted operators on every line) is read in const evaluation
+/// within the compiler's budget: the whole script is read once (hostile review 25).
+mod user_data_hostile_review_25_script_in_const_evaluation {
+    use super::*;
+
+    macro_rules! block {
+        () => {
+            "python3 -c \"\nimport subprocess\nprint('a|b; c && d')\nprint('e|f')\nsubprocess.run(['logger', 'x|y'])\nprint('g;h')\n\"\nsed -i \"s|a|b|\" /etc/x; echo \"a; b\" | logger\n"
+        };
+    }
+
+    const SCRIPT: &str = concat!(
+        "#!/bin/bash\n",
+        eight!(block!()),
+        eight!(block!()),
+        eight!(block!()),
+        eight!(block!()),
+        eight!(block!()),
+        eight!(block!()),
+        eight!(block!()),
+        eight!(block!()),
+        eight!(block!()),
+        eight!(block!()),
+        eight!(block!()),
+        eight!(block!()),
+        block!(),
+        block!(),
+        block!(),
+        block!()
+    );
+    const PROBLEM: Option<&str> = user_data_problem(SCRIPT);
+
+    #[test]
+    fn a_shell_script_of_16_kib_is_checked_in_const_evaluation() {
+        assert!(
+            (15_000..=16_384).contains(&SCRIPT.len()),
+            "{}",
+            SCRIPT.len()
+        );
+        assert_eq!(PROBLEM, None);
+    }
+}

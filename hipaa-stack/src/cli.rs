@@ -1293,7 +1293,10 @@ fn memory(low_memory: bool, default: crate::synth::Memory) -> crate::synth::Memo
 
 fn check(app: &App, format: CheckFormat, memory: crate::synth::Memory) -> ExitCode {
     // The summary's reading of the stacks is gathered while synthesis holds them.
-    let mut assembly = match app.check_for_summary(memory) {
+    let mut assembly = match app
+        .check_for_summary(memory)
+        .and_then(|assembly| crate::stack_tags::refused(&assembly).map(|()| assembly))
+    {
         Ok(assembly) => assembly,
         Err(err) => {
             return failed(&err);
@@ -1643,9 +1646,12 @@ fn synth(
     // holds.
     let stage = crate::synth::Stage::new(out);
     let assembly = match app.build_assets().and_then(|assets| {
-        Ok(app
+        let assembly = app
             .synth_failures_only(stage.as_ref(), memory)?
-            .with_assets(assets))
+            .with_assets(assets);
+        // What `up` would refuse before any call, said before anything is written.
+        crate::stack_tags::refused(&assembly)?;
+        Ok(assembly)
     }) {
         Ok(assembly) => assembly,
         Err(err) => {
@@ -1753,6 +1759,52 @@ mod tests {
         }
         let parsed = Cli::try_parse_from(["clinic", "preview", "--concurrency", "8"]);
         assert!(parsed.is_ok(), "{parsed:?}");
+    }
+
+    /// `synth` and `check` refuse an app whose name (the stacks' `hipaa-stack:app` tag)
+    /// `up` would refuse before any call, as `up` does through the same check
+    /// ([`crate::stack_tags::tag_problem`]), and write nothing; a name of letters of any
+    /// script passes both (hostile review 25).
+    #[test]
+    fn synth_and_check_refuse_an_app_name_up_would_refuse() {
+        let app_named = |name: &str| {
+            let app = App::new(name);
+            app.stack("data")
+                .unwrap()
+                .add(crate::constructs::KmsKey::new("PhiKey"))
+                .unwrap();
+            app
+        };
+        let memory = crate::synth::Memory::Low;
+        for bad in ["Clinic #2", "a,b", "(prod)", ""] {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("out");
+            let app = app_named(bad);
+            let code = synth(&app, &out, None, memory);
+            assert_eq!(code, ExitCode::from(exit::SYNTH_FAILED), "{bad}");
+            let written: Vec<_> = std::fs::read_dir(&out)
+                .map(|d| d.flatten().map(|e| e.file_name()).collect())
+                .unwrap_or_default();
+            assert!(written.is_empty(), "{bad}: {written:?}");
+            let code = check(&app, CheckFormat::Json, memory);
+            assert_eq!(code, ExitCode::from(exit::SYNTH_FAILED), "{bad}");
+        }
+        for good in ["Klinik Zürich", "clinic", "病院 1", "..", "𝔄𝔄"] {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("out");
+            let app = app_named(good);
+            assert_eq!(
+                synth(&app, &out, None, memory),
+                ExitCode::from(exit::SUCCESS),
+                "{good}"
+            );
+            assert!(out.join("data.template.json").exists(), "{good}");
+            assert_eq!(
+                check(&app, CheckFormat::Json, memory),
+                ExitCode::from(exit::SUCCESS),
+                "{good}"
+            );
+        }
     }
 
     /// Before, `check` printed nothing of the waivers that waive nothing in any format,

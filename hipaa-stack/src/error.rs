@@ -10,6 +10,10 @@ pub use hipaa_stack_syntax::Violation;
 /// The result type of everything a user program calls.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// What to do about a stack tag that CloudFormation refuses (`stack_tags::tag_problem`):
+/// said by `synth`, `check` and `up` alike.
+pub const TAG_FIX: &str = "change or remove that tag where the program sets it (`app.tag`, `environment.tag` or `stack.tag`; `hipaa-stack:app` is the app's name, given to `App::new`)";
+
 /// Everything that can go wrong while building or synthesizing an [`App`](crate::App).
 ///
 /// A `#[hipaa_stack::main]` function returns it, and `?` converts into it what a program
@@ -123,6 +127,22 @@ pub enum Error {
     Noncompliant {
         /// Every unwaived finding.
         findings: Vec<Finding>,
+    },
+
+    /// A stack's tags, the app's name among them (`hipaa-stack:app`), break what
+    /// CloudFormation takes in a stack tag (`stack_tags::tag_problem`): `up` would
+    /// refuse it before any call, so `synth` and `check` report it first.
+    #[error(
+        "app `{app}`: stack `{stack}` is {problem}, so `up` would refuse to deploy it; {}",
+        TAG_FIX
+    )]
+    StackTags {
+        /// The app's name.
+        app: String,
+        /// The stack.
+        stack: String,
+        /// What CloudFormation refuses, said as the rest of "stack `x` is …".
+        problem: String,
     },
 
     /// Two stacks of one app have the same name.

@@ -27,8 +27,9 @@ const LAYERS: &[&[&str]] = &[
     // The resolver, and function code built as assets.
     &["graph", "asset"],
     &["synth"],
-    // Rules, evidence, waivers, the report: over the synthesized templates.
-    &["compliance"],
+    // Rules, evidence, waivers, the report: over the synthesized templates; the one check
+    // of a stack's tags, which `synth`, `check` and `up` make.
+    &["compliance", "stack_tags"],
     // The deploy engine: over the assembly.
     &["deploy"],
     // The command line on top.

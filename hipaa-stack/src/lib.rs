@@ -22,6 +22,7 @@ mod logging;
 mod outdir;
 mod parallel;
 mod reason;
+pub mod stack_tags;
 pub mod synth;
 #[cfg(test)]
 mod testing;

@@ -59,7 +59,7 @@ from moto.ec2.models.route_tables import RouteTable
 from moto.ec2.models.vpcs import VPC
 from moto.iam.models import Role, iam_backends
 from moto.rds.models import DBInstance, DBParameterGroup
-from moto.s3.models import s3_backends
+from moto.s3.models import S3Backend, s3_backends
 
 
 def _truthy(value, default=False):
@@ -1859,6 +1859,26 @@ def strict_template_from_url(self, template_url):
 
 
 CloudFormationResponse._get_stack_from_s3_url = strict_template_from_url
+
+
+class KeyTooLong(S3ClientError):
+    def __init__(self):
+        super().__init__("KeyTooLongError", "Your key is too long")
+
+
+_put_object = S3Backend.put_object
+
+
+def strict_put_object(self, bucket_name, key_name, value, *args, **kwargs):
+    """PutObject as S3 takes it: a key is at most 1,024 bytes of UTF-8 (Amazon S3 User Guide,
+    "Naming Amazon S3 objects": "a maximum length of 1,024 bytes"; Amazon S3 API Reference,
+    "Error responses": `KeyTooLongError`, "Your key is too long", 400). moto stores any key."""
+    if len(key_name.encode("utf-8")) > 1024:
+        raise KeyTooLong()
+    return _put_object(self, bucket_name, key_name, value, *args, **kwargs)
+
+
+S3Backend.put_object = strict_put_object
 
 
 CloudFormationResponse.list_exports = list_exports_response

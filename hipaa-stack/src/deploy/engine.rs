@@ -660,7 +660,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 return Err(DeployError::StackState {
                     stack: s.name().to_owned(),
                     status: problem,
-                    hint: "change or remove that tag where the program sets it (`app.tag`, `environment.tag` or `stack.tag`; `hipaa-stack:app` is the app's name, given to `App::new`)".to_owned(),
+                    hint: crate::stack_tags::TAG_FIX.to_owned(),
                 });
             }
         }
@@ -3126,9 +3126,16 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                     Some("EXECUTE_IN_PROGRESS" | "EXECUTE_COMPLETE" | "EXECUTE_FAILED") => {
                         return Ok(());
                     }
+                    // Made (`CREATE_COMPLETE`) but not executable yet: UNAVAILABLE is what a
+                    // change set says while CloudFormation still makes it (API reference,
+                    // DescribeChangeSet, `ExecutionStatus`: "an UNAVAILABLE state because
+                    // CloudFormation is still creating it"), and the reference does not say
+                    // it ends with `CREATE_COMPLETE`. Nothing ran: wait, with the backoff
+                    // below, and try again, at most `retry.attempts` times.
+                    Some("UNAVAILABLE") if state.status == "CREATE_COMPLETE" && !last => {}
                     // OBSOLETE (another operation changed the stack after this run planned
-                    // it), UNAVAILABLE, or a stack busy with another operation: nothing of
-                    // this plan ran, whatever the stack's status says.
+                    // it), UNAVAILABLE after every retry, or a stack busy with another
+                    // operation: nothing of this plan ran, whatever the stack's status says.
                     other => {
                         return Err(DeployError::NotExecuted {
                             stack: stack.to_owned(),

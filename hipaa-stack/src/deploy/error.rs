@@ -301,7 +301,8 @@ pub enum DeployError {
 
     /// A change set that could not be executed: nothing of the plan ran.
     #[error(
-        "stack `{stack}`: its change set was not executed (execution status {execution_status}; {cause}), so nothing of this plan ran; a change set is OBSOLETE when another operation changed the stack after this run planned it: run `up` again, which plans anew and waits for an operation in progress"
+        "stack `{stack}`: its change set was not executed (execution status {execution_status}; {cause}), so nothing of this plan ran; {}: run `up` again, which plans anew and waits for an operation in progress",
+        not_executed_meaning(.execution_status)
     )]
     NotExecuted {
         /// The stack.
@@ -661,6 +662,18 @@ fn grouped(errors: &[DeployError]) -> String {
 impl From<DeployError> for crate::Error {
     fn from(error: DeployError) -> Self {
         crate::Error::Deploy(Box::new(error))
+    }
+}
+
+/// What a change set's execution status says when ExecuteChangeSet refused it (API
+/// reference, DescribeChangeSet, `ExecutionStatus`: "UNAVAILABLE state because
+/// CloudFormation is still creating it or in an OBSOLETE state because the stack was
+/// already updated").
+fn not_executed_meaning(execution_status: &str) -> &'static str {
+    if execution_status == "UNAVAILABLE" {
+        "UNAVAILABLE means CloudFormation could not execute it yet (it was still making it), and it stayed so through every retry of this run"
+    } else {
+        "a change set is OBSOLETE when another operation changed the stack after this run planned it"
     }
 }
 

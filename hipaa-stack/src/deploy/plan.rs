@@ -251,68 +251,19 @@ pub fn stack_capabilities(template: &Template, template_json: &str) -> Vec<Strin
     caps
 }
 
-/// The stack's tags: the program's own (app, environment, stack: see
-/// [`SynthesizedStack::tags`]), then hipaa-stack's: the app, the stack and the data
-/// classification (`phi` when it holds a store of PHI). They change only when the program's
-/// tags or the classification do (CloudFormation copies them onto every taggable resource).
+/// The stack's tags ([`crate::stack_tags::stack_tags`]), classified `phi` when the stack
+/// holds a store of PHI. They change only when the program's tags or the classification do
+/// (CloudFormation copies them onto every taggable resource).
 pub fn tags(app: &str, stack: &SynthesizedStack) -> BTreeMap<String, String> {
     let template = stack.template();
     let phi = template
         .resources()
         .iter()
         .any(|r| is_phi_store(template, r.logical_id(), r.type_name()));
-    let mut tags = stack.tags().clone();
-    tags.extend([
-        ("hipaa-stack:app".to_owned(), app.to_owned()),
-        ("hipaa-stack:stack".to_owned(), stack.name().to_owned()),
-        (
-            "hipaa-stack:data-classification".to_owned(),
-            if phi { "phi" } else { "none" }.to_owned(),
-        ),
-    ]);
-    tags
+    crate::stack_tags::stack_tags(app, stack, phi)
 }
 
-/// What CloudFormation refuses in a stack's tags (API reference, CreateChangeSet, `Tags`:
-/// "Maximum number of 50 items"; Tag: `Key` "Minimum length of 1. Maximum length of 128",
-/// "Tags owned by AWS have the reserved prefix: aws:"; `Value` "Minimum length of 1. Maximum
-/// length of 256"): the first problem, said as the rest of "stack `x` is …". A tag with an
-/// empty value is accepted by the local endpoint and refused by AWS with a `ValidationError`.
-pub fn tag_problem(tags: &BTreeMap<String, String>) -> Option<String> {
-    if tags.len() > 50 {
-        return Some(format!(
-            "tagged with {} tags, over the 50 that CloudFormation accepts on a stack",
-            tags.len()
-        ));
-    }
-    tags.iter().find_map(|(key, value)| {
-        let why = if key.is_empty() || key.chars().count() > 128 {
-            "a key of 1 to 128 characters"
-        } else if key.to_ascii_lowercase().starts_with("aws:") {
-            "a key without the prefix `aws:`, which AWS reserves"
-        } else if !key.chars().chain(value.chars()).all(tag_char) {
-            "letters, digits, spaces and `_ . : / = + - @` alone: it copies the tag onto the stack's resources, and their services take no other character (S3 answers `InvalidTag`)"
-        } else if value.is_empty() {
-            "a value of at least one character (an empty value is refused)"
-        } else if value.chars().count() > 256 {
-            "a value of at most 256 characters"
-        } else {
-            return None;
-        };
-        Some(format!(
-            "tagged `{key}` = `{value}`, and CloudFormation takes a stack tag only with {why}"
-        ))
-    })
-}
-
-/// A character that every service takes in a tag (AWS resource tagging, "Tag naming limits
-/// and requirements": "letters, numbers, and spaces representable in UTF-8, and the following
-/// characters: + - = . _ : / @"): the stack's tags, the app's name among them
-/// (`hipaa-stack:app`), are copied onto its resources, and S3 refuses a bucket tag of any
-/// other (`InvalidTag`). As `hipaa_stack_syntax::check_tag` reads the tags a program sets.
-fn tag_char(c: char) -> bool {
-    c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c)
-}
+pub use crate::stack_tags::tag_problem;
 
 /// A change that would replace or delete a store of PHI.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -71,6 +71,57 @@ pub fn object_url(bucket: &str, region: &str, key: &str) -> String {
     )
 }
 
+/// The most bytes of a name that a staging key holds as written (see [`key_part`]).
+const MAX_KEY_PART: usize = 200;
+
+/// The staging key of a template: `{app}/{stack}/{sha256}.template.json`, named by its
+/// content, each name as [`key_part`] writes it. At most 480 bytes whatever the names: S3
+/// takes a key of up to 1,024 bytes of UTF-8 (Amazon S3 User Guide, "Naming Amazon S3
+/// objects"; a longer one is `KeyTooLongError`), and an app's name may be 256 letters of 4
+/// bytes each.
+pub(crate) fn template_key(app: &str, stack: &str, template: &str) -> String {
+    format!(
+        "{}/{}/{}.template.json",
+        key_part(app),
+        key_part(stack),
+        sha256_hex(template)
+    )
+}
+
+/// The key of the run lock of `app`: `locks/{app}.json`, the name as [`key_part`] writes it,
+/// so that it too stays within S3's 1,024 bytes and holds no relative path element.
+fn lock_key(app: &str) -> String {
+    format!("locks/{}.json", key_part(app))
+}
+
+/// A name as one part of a staging key: as written, unless it is empty, over
+/// [`MAX_KEY_PART`] bytes, holds a `/`, or is dots alone (`.`, `..`: relative path elements,
+/// which URL clients resolve before a request is sent, RFC 3986, section 5.2.4, so that the
+/// object written and the one CloudFormation reads could differ). Such a name is written as
+/// its ASCII letters, digits, `-` and `_` (at most 64) and the first 128 bits of its
+/// SHA-256: the same on every run, and as unique as the template's own digest after it (two
+/// names that met here would name the same stack's same template, the same bytes).
+fn key_part(name: &str) -> String {
+    if !name.is_empty()
+        && name.len() <= MAX_KEY_PART
+        && !name.contains('/')
+        && !name.chars().all(|c| c == '.')
+    {
+        return name.to_owned();
+    }
+    let readable: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        .take(64)
+        .collect();
+    let digest = &sha256_hex(name)[..32];
+    if readable.is_empty() {
+        digest.to_owned()
+    } else {
+        format!("{readable}-{digest}")
+    }
+}
+
 /// `key` as the path of a URL (see [`object_url`]).
 fn url_path(key: &str) -> String {
     use std::fmt::Write as _;
@@ -500,7 +551,9 @@ impl Staging {
         }
     }
 
-    /// Uploads a template and returns the URL CloudFormation reads it from.
+    /// Uploads a template under its key (`{app}/{stack}/{sha256}.template.json`, each name
+    /// bounded and without a `.` or `..` part) and returns the URL CloudFormation reads it
+    /// from.
     pub async fn upload(
         &self,
         app: &str,
@@ -510,7 +563,7 @@ impl Staging {
         counts: &CallCounts,
     ) -> Result<String, DeployError> {
         let ready = self.ready(retry, counts).await?;
-        let key = format!("{app}/{stack}/{}.template.json", sha256_hex(template));
+        let key = template_key(app, stack, template);
         let endpoint = self.endpoint.clone();
         with_retry(retry, counts, "PutObject", || async {
             self.s3
@@ -610,7 +663,7 @@ impl Staging {
         counts: &CallCounts,
     ) -> Result<RunLock, DeployError> {
         let ready = self.ready(retry, counts).await?;
-        let key = format!("locks/{app}.json");
+        let key = lock_key(app);
         let endpoint = self.endpoint.clone();
         let start = std::time::Instant::now();
         let mut said = false;
@@ -966,7 +1019,7 @@ impl Staging {
         counts: &CallCounts,
     ) -> Result<(), DeployError> {
         let lock = RunLock {
-            key: format!("locks/{app}.json"),
+            key: lock_key(app),
             run: run.to_owned(),
             waited: false,
             etag: None,
@@ -1592,6 +1645,62 @@ mod tests {
             policy["Statement"][0]["Resource"],
             serde_json::json!(["arn:aws-us-gov:s3:::b", "arn:aws-us-gov:s3:::b/*"])
         );
+    }
+
+    /// A staging key stays within S3's 1,024 bytes and holds no relative path element,
+    /// whatever the app's name: a long name, letters of 4 bytes, `.`, `..`, `/`; a plain name
+    /// is kept as written, and a name changed is changed the same on every run (hostile
+    /// review 25).
+    #[test]
+    fn template_keys_are_bounded_and_hold_no_dot_segment() {
+        let key = |app: &str| template_key(app, "big", "{}");
+        let digest = sha256_hex("{}");
+        assert_eq!(key("e2e"), format!("e2e/big/{digest}.template.json"));
+        assert_eq!(
+            key("Klinik Zürich"),
+            format!("Klinik Zürich/big/{digest}.template.json")
+        );
+        let wide = "𝔄".repeat(256);
+        let long = "a".repeat(1000);
+        let hostile = [
+            wide.as_str(),
+            long.as_str(),
+            "",
+            ".",
+            "..",
+            "...",
+            "./a",
+            "a/..",
+            "../..",
+            "a//b",
+            "/",
+            "clinic/records",
+        ];
+        for app in hostile {
+            let k = key(app);
+            assert!(k.len() <= 480, "{app}: {} bytes", k.len());
+            assert!(
+                k.split('/')
+                    .all(|p| !p.is_empty() && !p.chars().all(|c| c == '.')),
+                "{app}: {k}"
+            );
+            assert_eq!(k.split('/').count(), 3, "{app}: {k}");
+            assert!(k.ends_with(&format!("/big/{digest}.template.json")), "{k}");
+            assert_eq!(k, key(app), "stable");
+        }
+        assert!(key("clinic/records").starts_with("clinicrecords-"));
+        // The run lock's key too.
+        assert_eq!(lock_key("e2e"), "locks/e2e.json");
+        for app in hostile {
+            let k = lock_key(app);
+            assert!(k.len() <= 480 && k.split('/').count() == 2, "{app}: {k}");
+        }
+        assert_ne!(key("."), key(".."));
+        assert_ne!(key(&long), key(&"a".repeat(1001)));
+        // The longest name kept as written, and one byte more.
+        let at = "b".repeat(MAX_KEY_PART);
+        assert!(key(&at).starts_with(&format!("{at}/")));
+        assert!(!key(&format!("{at}b")).starts_with(&at));
     }
 
     /// A key holds the app's name as written; its URL carries it percent-encoded, so that

@@ -98,6 +98,11 @@ pub struct Faults {
     /// meanwhile elsewhere (another run, time at a prompt).
     #[allow(clippy::type_complexity)]
     pub on_call: Option<Box<dyn FnMut(&str) + Send>>,
+    /// Refuse this many ExecuteChangeSet calls with `InvalidChangeSetStatus`, the change set
+    /// `CREATE_COMPLETE` and its `ExecutionStatus` UNAVAILABLE until it is executed (API
+    /// reference, DescribeChangeSet, `ExecutionStatus`: "UNAVAILABLE state because
+    /// CloudFormation is still creating it"), which moto never answers.
+    pub unavailable_executes: u32,
 }
 
 /// A client error that stands for the run being stopped there.
@@ -115,6 +120,8 @@ pub struct Faulty {
     stacks_of: Mutex<BTreeMap<String, String>>,
     requests: Mutex<Vec<ChangeSetRequest>>,
     obsolete: Mutex<Vec<String>>,
+    /// Change sets that say UNAVAILABLE (see `Faults::unavailable_executes`).
+    unavailable: Mutex<Vec<String>>,
     /// Per stack: polls left, and the stack and its events from before the execution.
     before_execute: Mutex<BTreeMap<String, BeforeExecute>>,
 }
@@ -133,6 +140,7 @@ impl Faulty {
             stacks_of: Mutex::new(BTreeMap::new()),
             requests: Mutex::new(Vec::new()),
             obsolete: Mutex::new(Vec::new()),
+            unavailable: Mutex::new(Vec::new()),
             before_execute: Mutex::new(BTreeMap::new()),
         }
     }
@@ -289,6 +297,9 @@ impl CloudFormationApi for Faulty {
         if self.obsolete.lock().unwrap().iter().any(|a| a == arn) {
             info.execution_status = Some("OBSOLETE".to_owned());
         }
+        if self.unavailable.lock().unwrap().iter().any(|a| a == arn) {
+            info.execution_status = Some("UNAVAILABLE".to_owned());
+        }
         let dynamic = self.faults.lock().unwrap().dynamic.clone();
         for (logical_id, resource_type) in dynamic {
             info.changes.retain(|c| c.logical_id != logical_id);
@@ -310,6 +321,23 @@ impl CloudFormationApi for Faulty {
                 "InvalidChangeSetStatus",
                 format!("ChangeSet [{arn}] cannot be executed in its current status of [OBSOLETE]"),
             ));
+        }
+        {
+            let mut f = self.faults.lock().unwrap();
+            let mut unavailable = self.unavailable.lock().unwrap();
+            if f.unavailable_executes > 0 {
+                f.unavailable_executes -= 1;
+                if !unavailable.iter().any(|a| a == arn) {
+                    unavailable.push(arn.to_owned());
+                }
+                return Err(ApiError::client(
+                    "InvalidChangeSetStatus",
+                    format!(
+                        "ChangeSet [{arn}] cannot be executed in its current status of [UNAVAILABLE]"
+                    ),
+                ));
+            }
+            unavailable.retain(|a| a != arn);
         }
         {
             let mut f = self.faults.lock().unwrap();

@@ -11,6 +11,7 @@ mod controls_doc;
 mod database_logs;
 mod default_groups;
 mod deploy;
+mod deploy_names;
 mod docproc;
 mod environments;
 mod examples;

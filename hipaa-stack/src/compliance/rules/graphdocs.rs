@@ -77,7 +77,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "DocumentDB and Neptune clusters write an audit log and export it to CloudWatch Logs",
         types: STORES,
         controls: &["164.308(a)(3)(ii)(A)", "164.308(a)(5)(ii)(C)", "164.312(b)"],
-        fix: "list `audit` in the cluster's `EnableCloudwatchLogsExports`, and name in `DBClusterParameterGroupName` a cluster parameter group of this template that sets `audit_logs` to enabled, ddl or all (DocumentDB) or `neptune_enable_audit_log` to 1 (Neptune): the default groups leave auditing off",
+        fix: "list `audit` in the cluster's `EnableCloudwatchLogsExports`, and name in `DBClusterParameterGroupName` a cluster parameter group of this template that sets `audit_logs` to enabled, ddl or all (DocumentDB) or `neptune_enable_audit_log` to 1 (Neptune), each name and value written as listed, in lower case without blanks: the default groups leave auditing off",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_104"),
@@ -90,7 +90,7 @@ pub(crate) static RULES: &[RuleSpec] = &[
         title: "DocumentDB and Neptune clusters accept only TLS connections",
         types: IN_TRANSIT,
         controls: &["164.312(e)(1)", "164.312(e)(2)(ii)"],
-        fix: "leave the DocumentDB cluster parameter `tls` unset or set it to enabled, tls1.2+, tls1.3+ or fips-140-3, never disabled, in a group of this template (or use a `default.` group); on Neptune, leave `neptune_enforce_ssl` unset or 1 and use an engine version of 1.0.4.0 or later, which accepts only HTTPS",
+        fix: "leave the DocumentDB cluster parameter `tls` unset or set it to enabled, tls1.2+, tls1.3+ or fips-140-3, never disabled, in a group of this template (or use a `default.` group); on Neptune, leave `neptune_enforce_ssl` unset or 1 and use an engine version of 1.0.4.0 or later, which accepts only HTTPS; write each parameter's name and value as listed, in lower case without blanks",
         packs: Packs {
             cdk_nag: None,
             checkov: Some("CKV_AWS_90"),
@@ -157,14 +157,10 @@ fn member(cx: &Cx<'_>, what: &str) -> Option<Outcome> {
             service.name()
         )));
     };
-    let named = text(joins);
-    let ours = cx.others(service.cluster()).any(|c| {
-        super::meaning::names(joins, c.logical_id())
-            || named.as_deref().is_some_and(|name| {
-                text(&c.properties()["DBClusterIdentifier"])
-                    .is_some_and(|own| own.trim().eq_ignore_ascii_case(name.trim()))
-            })
-    }) || super::meaning::imported(joins);
+    let ours = cx
+        .others(service.cluster())
+        .any(|c| names_cluster(joins, c))
+        || super::meaning::imported(joins);
     Some(if ours {
         Outcome::NotApplicable
     } else {
@@ -176,6 +172,16 @@ fn member(cx: &Cx<'_>, what: &str) -> Option<Outcome> {
     })
 }
 
+/// Whether `value` names the cluster `cluster` of the template: by reference, or by its
+/// `DBClusterIdentifier` as text, in any case (both services store it in lower case).
+fn names_cluster(value: &Value, cluster: &Resource) -> bool {
+    super::meaning::names(value, cluster.logical_id())
+        || text(value).is_some_and(|name| {
+            text(&cluster.properties()["DBClusterIdentifier"])
+                .is_some_and(|own| own.trim().eq_ignore_ascii_case(name.trim()))
+        })
+}
+
 /// The properties that make a cluster a copy of another (a restore from a snapshot or to a
 /// point in time): its encryption is the source's (CloudFormation's `AWS::DocDB::DBCluster`
 /// and `AWS::Neptune::DBCluster`, `SnapshotIdentifier` and `SourceDBClusterIdentifier`).
@@ -185,9 +191,16 @@ const COPY_SOURCES: &[&str] = &["/SnapshotIdentifier", "/SourceDBClusterIdentifi
 fn unread_copy_source(cx: &Cx<'_>, service: Service) -> Option<String> {
     COPY_SOURCES.iter().find_map(|pointer| {
         let value = cx.prop(pointer)?;
-        let read = cx
-            .others(service.cluster())
-            .any(|c| c.logical_id() != cx.id() && super::meaning::names(value, c.logical_id()));
+        // A source cluster is named as an instance names its cluster (hostile review 25:
+        // its `DBClusterIdentifier` as text was read as no cluster of the template).
+        let read = cx.others(service.cluster()).any(|c| {
+            c.logical_id() != cx.id()
+                && if *pointer == "/SourceDBClusterIdentifier" {
+                    names_cluster(value, c)
+                } else {
+                    super::meaning::names(value, c.logical_id())
+                }
+        });
         (!read).then(|| {
             format!(
                 "`{}` makes the cluster a copy of {}, whose encryption it inherits and no rule reads; create it empty, or restore a cluster of this template",
@@ -292,15 +305,26 @@ fn cluster_group<'a>(cx: &Cx<'a>, service: Service) -> Group<'a> {
 
 /// The values a cluster parameter group gives the parameter `key`, each with the name it
 /// is written under: every entry of `Parameters` whose name is `key` in any case, with
-/// space around it or not (neither the DocumentDB nor the Neptune cluster parameters
-/// reference says that AWS matches names case-sensitively, so every spelling that may name
-/// the parameter is read; one that AWS refuses fails the deploy). `Parameters` is JSON
+/// blanks around it or not, under the case rule that RDS's parameter groups share
+/// ([`super::meaning::parameter_entries`]), so that a value turning a protection off fails
+/// in any spelling of its name; a spelling other than `key` then fails ([`misspelled`]).
+/// `Parameters` is JSON
 /// (`AWS::DocDB::DBClusterParameterGroup`, `AWS::Neptune::DBClusterParameterGroup`, the
 /// CloudFormation reference): an object, or text holding one. Entries that
 /// `AWS::NoValue` removes or that are null set nothing. An error when `Parameters` is
 /// neither (an `Fn::If`, a `Ref`, an import): what it sets cannot be read before deploy.
 fn parameter(group: &Resource, key: &str) -> Result<Vec<(String, Value)>, String> {
     let written = &group.properties()["Parameters"];
+    // An intrinsic that resolves to text (`Fn::Sub` of the JSON, an `Fn::Join` of its
+    // parts) is that text: `Parameters` takes a JSON object or text holding one.
+    let resolved;
+    let written = match text(written) {
+        Some(t) if written.is_object() && !super::identity::dynamic(&t) => {
+            resolved = Value::String(t);
+            &resolved
+        }
+        _ => written,
+    };
     let parsed;
     let map = match written {
         Value::Null => return Ok(Vec::new()),
@@ -314,6 +338,13 @@ fn parameter(group: &Resource, key: &str) -> Result<Vec<(String, Value)>, String
             map
         }
         Value::String(s) => {
+            if let Some(twice) = written_twice(s, key) {
+                return Err(format!(
+                    "the cluster parameter group `{}` writes `{}` twice in the text of `Parameters`: which entry AWS applies is not documented (a JSON reader may keep the first or the last, or refuse the text); write it once",
+                    group.logical_id(),
+                    twice.escape_debug()
+                ));
+            }
             parsed = crate::cfn::tree::from_str(s).ok();
             match &parsed {
                 Some(Value::Object(map)) => map,
@@ -333,13 +364,78 @@ fn parameter(group: &Resource, key: &str) -> Result<Vec<(String, Value)>, String
             ));
         }
     };
-    Ok(map
-        .iter()
-        .filter(|(name, v)| {
-            name.trim().eq_ignore_ascii_case(key) && !v.is_null() && !super::meaning::no_value(v)
-        })
-        .map(|(name, v)| (name.clone(), v.clone()))
+    Ok(super::meaning::parameter_entries(map, key)
+        .into_iter()
+        .map(|(name, v)| (name.to_owned(), v.clone()))
         .collect())
+}
+
+/// A name of the parameter `key` (in any case, blanks around it or not) that the JSON
+/// object `text` writes twice, where it is one: `{"tls": "disabled", "tls": "enabled"}`.
+/// The rules read JSON text as serde_json does, the last entry winning, which no public
+/// source says CloudFormation does with the text of `Parameters` (hostile review 25).
+fn written_twice(text: &str, key: &str) -> Option<String> {
+    /// The names of a JSON object's entries, each as often as written.
+    struct Names(Vec<String>);
+    impl<'de> serde::Deserialize<'de> for Names {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> serde::de::Visitor<'de> for Visit {
+                type Value = Names;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a JSON object")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Names, A::Error> {
+                    let mut names = Vec::new();
+                    while let Some((name, _)) = map.next_entry::<String, serde::de::IgnoredAny>()? {
+                        names.push(name);
+                    }
+                    Ok(Names(names))
+                }
+            }
+            d.deserialize_map(Visit)
+        }
+    }
+    // A typed reading of the names alone, each as written (no tree of values is built,
+    // so the tree reader's handling of keys is not needed).
+    #[allow(clippy::disallowed_methods)]
+    let Names(names) = serde_json::from_str(text).ok()?;
+    let ours: Vec<&String> = names
+        .iter()
+        .filter(|name| name.trim().eq_ignore_ascii_case(key))
+        .collect();
+    ours.iter()
+        .enumerate()
+        .find(|(i, name)| ours[..*i].contains(name))
+        .map(|(_, name)| (*name).clone())
+}
+
+/// Why a cluster parameter group fails that writes the parameter `key` under another
+/// spelling of its name (another case, blanks around it), if it does. DocumentDB and
+/// Neptune list each parameter under one lower-case name (`tls`, `audit_logs`,
+/// `neptune_enforce_ssl`, `neptune_enable_audit_log`: their cluster parameters
+/// references), and their management API is RDS's (`ModifyDBClusterParameterGroup`, ARNs
+/// under `arn:aws:rds:`), whose CloudFormation handler refuses a name it does not find as
+/// written (see `rds_parameter`, storage rules). No public source says what the DocumentDB
+/// and Neptune handlers of CloudFormation, which are not published, do with another
+/// spelling: whether they refuse the group, pass the name on, or apply it. So the rule
+/// fails closed: the entry is read as setting nothing, and the group fails.
+fn misspelled(
+    group: &Resource,
+    service: Service,
+    key: &str,
+    values: &[(String, Value)],
+) -> Option<String> {
+    let (name, _) = values.iter().find(|(name, _)| name != key)?;
+    Some(format!(
+        "the cluster parameter group `{}` writes `{}`, not `{key}` as {} names the parameter: no public source says that AWS applies another case of the name or blanks around it (the RDS handler of CloudFormation, on the same API, refuses the group), so that entry is read as setting nothing; write `{key}`",
+        group.logical_id(),
+        name.escape_debug(),
+        service.name()
+    ))
 }
 
 /// A proof of the entry `name` of a group's `Parameters` (its written name, so that the
@@ -404,12 +500,32 @@ fn dd3(cx: &Cx<'_>) -> Outcome {
                     Service::Neptune => v.trim() == "1",
                 })
             };
+            // The value as the service lists it: lower case, no blanks (its list too).
+            // Another case of a value that turns auditing on is not read as on: no public
+            // source says that DocumentDB or Neptune reads it so (hostile review 25).
+            let exact = |value: &Value| {
+                text(value).is_some_and(|v| {
+                    v.split(',')
+                        .all(|part| part == part.trim().to_ascii_lowercase())
+                })
+            };
             match parameter(group, key) {
                 Err(e) => Err(e),
-                // Every spelling of the name must turn auditing on: which one AWS applies
-                // is not documented.
+                // Every spelling of the name must turn auditing on; then only the name
+                // as the service lists it is read as set ([`misspelled`]).
                 Ok(values) if !values.is_empty() && values.iter().all(|(_, v)| is_on(v)) => {
-                    parameter_proof(group, &values[0].0)
+                    match misspelled(group, service, key, &values) {
+                        Some(why) => Err(why),
+                        None if values.iter().all(|(_, v)| exact(v)) => {
+                            parameter_proof(group, &values[0].0)
+                        }
+                        None => Err(format!(
+                            "the cluster parameter group `{}` sets `{key}` to {}, not written as {} lists the value (lower case, no blanks): no public source says that it reads another case or blanks, so the rule does not read it as turning auditing on; {why}",
+                            group.logical_id(),
+                            text_or_json(&values[0].1),
+                            service.name()
+                        )),
+                    }
                 }
                 Ok(values) => Err(format!(
                     "the cluster parameter group `{}` {}, so the cluster writes no audit log; {why}",
@@ -441,12 +557,24 @@ fn dd3(cx: &Cx<'_>) -> Outcome {
 fn audit_exported(cx: &Cx<'_>) -> Result<Proof, String> {
     let pointer = "/EnableCloudwatchLogsExports";
     match cx.prop(pointer) {
+        // `audit` as the services name the log type; another case or blanks are not read
+        // as it (no public source says that they export it: hostile review 25).
         Some(Value::Array(items)) => items
             .iter()
-            .position(|v| text(v).is_some_and(|t| t.trim() == "audit"))
+            .position(|v| text(v).is_some_and(|t| t == "audit"))
             .and_then(|i| cx.proof(&format!("{pointer}/{i}")))
             .ok_or_else(|| {
-                "`EnableCloudwatchLogsExports` does not list `audit`: the audit log stays on the instances, where it rotates away; add `audit`".to_owned()
+                match items
+                    .iter()
+                    .filter_map(text)
+                    .find(|t| t.trim().eq_ignore_ascii_case("audit"))
+                {
+                    Some(other) => format!(
+                        "`EnableCloudwatchLogsExports` lists `{}`, not `audit` as the service names the log type: no public source says that another case or blanks export it; write `audit`",
+                        other.escape_debug()
+                    ),
+                    None => "`EnableCloudwatchLogsExports` does not list `audit`: the audit log stays on the instances, where it rotates away; add `audit`".to_owned(),
+                }
             }),
         Some(v) => Err(format!(
             "`EnableCloudwatchLogsExports` is {}, which cannot be read as a list before deploy; write the list with `audit`",
@@ -506,14 +634,20 @@ fn dd4(cx: &Cx<'_>) -> Outcome {
         Service::Neptune => {
             let engine = match cx.prop("/EngineVersion") {
                 None => Ok(default_proof(cx, "/EngineVersion")),
-                Some(v) => match text(v).as_deref().and_then(version) {
-                    Some(found) if found.as_slice() >= NEPTUNE_HTTPS_ONLY.as_slice() => {
-                        cx.proof("/EngineVersion").ok_or_default()
-                    }
-                    Some(_) => Err(format!(
-                        "`EngineVersion` is {}, before 1.0.4.0: the cluster accepts plain HTTP unless its parameter group sets `neptune_enforce_ssl`; use 1.0.4.0 or later",
-                        text_or_json(v)
-                    )),
+                Some(v) => match text(v).filter(|t| !super::identity::dynamic(t)) {
+                    Some(t) => match version(&t) {
+                        Some(found) if at_least(&found, &NEPTUNE_HTTPS_ONLY) => {
+                            cx.proof("/EngineVersion").ok_or_default()
+                        }
+                        Some(_) => Err(format!(
+                            "`EngineVersion` is {t}, which is or may be an engine before 1.0.4.0: the cluster then accepts plain HTTP unless its parameter group sets `neptune_enforce_ssl`; use 1.0.4.0 or later"
+                        )),
+                        // `1.4.x`, `v1.2.0.0`, `latest`: Neptune's versions are numbers
+                        // separated by dots (`1.2.0.0`, its engine releases).
+                        None => Err(format!(
+                            "`EngineVersion` is {t}, which is no Neptune engine version (numbers separated by dots, as 1.2.0.0), so which engine it deploys cannot be read; write the version, 1.0.4.0 or later"
+                        )),
+                    },
                     None => {
                         return Outcome::Gap(format!(
                             "`EngineVersion` is {}, which cannot be read before deploy: an engine before 1.0.4.0 accepts plain HTTP; write the version",
@@ -553,43 +687,90 @@ fn group_tls(group: &Resource, service: Service) -> Option<Result<Proof, String>
         Ok(values) => values,
         Err(e) => return Some(Err(e)),
     };
-    // Every spelling of the name must require TLS: which one AWS applies is not documented.
+    // A value that turns TLS off fails in any spelling of the name or of the value.
     let read = |value: &Value| text(value).map(|v| v.trim().to_ascii_lowercase());
-    let required = |value: &Value| match (service, read(value).as_deref()) {
+    let off = |value: &Value| {
+        matches!(
+            (service, read(value).as_deref()),
+            (Service::DocDb, Some("disabled")) | (Service::Neptune, Some("0"))
+        )
+    };
+    if let Some((name, value)) = values.iter().find(|(_, v)| off(v)) {
+        let meaning = match service {
+            Service::DocDb => {
+                "the cluster accepts only plain-text connections; remove it or set it to enabled, tls1.2+ or tls1.3+"
+            }
+            Service::Neptune => {
+                "it turns HTTPS enforcement off (engines before 1.0.4.0 then accept plain HTTP); remove it or set it to 1"
+            }
+        };
+        return Some(Err(format!(
+            "the cluster parameter group `{}` sets `{name}` to {}: {meaning}",
+            group.logical_id(),
+            text_or_json(value)
+        )));
+    }
+    // Then only the name as the service lists it is read as set ([`misspelled`]), and its
+    // value only as the service lists it: `Enabled` or ` 1` is not read as requiring TLS,
+    // as no public source says that DocumentDB or Neptune reads another case or blanks
+    // (hostile review 25).
+    if let Some(why) = misspelled(group, service, key, &values) {
+        return Some(Err(why));
+    }
+    let (name, value) = values.first()?;
+    let written = text(value);
+    let required = match (service, written.as_deref()) {
         (Service::DocDb, Some(v)) => DOCDB_TLS.contains(&v),
         (Service::Neptune, Some(v)) => v == "1",
         (_, None) => false,
     };
-    let (name, value) = match values.iter().find(|(_, v)| !required(v)) {
-        Some(offending) => offending.clone(),
-        None => {
-            return values.first().map(|(name, _)| parameter_proof(group, name));
-        }
+    if required {
+        return Some(parameter_proof(group, name));
+    }
+    let listed = match (service, read(value).as_deref()) {
+        (Service::DocDb, Some(v)) => DOCDB_TLS.contains(&v),
+        (Service::Neptune, Some(v)) => v == "1",
+        (_, None) => false,
     };
-    let meaning = match (service, read(&value).as_deref()) {
-        (Service::DocDb, Some("disabled")) => {
-            "the cluster accepts only plain-text connections; remove it or set it to enabled, tls1.2+ or tls1.3+"
-        }
-        (Service::Neptune, Some("0")) => {
-            "it turns HTTPS enforcement off (engines before 1.0.4.0 then accept plain HTTP); remove it or set it to 1"
-        }
-        _ => {
-            "which no rule can read as requiring TLS before deploy; write a value that requires it"
-        }
+    let meaning = if listed {
+        format!(
+            "not written as {} lists the value (lower case, no blanks), and no public source says that it reads another case or blanks, so it is not read as requiring TLS; write it as listed",
+            service.name()
+        )
+    } else {
+        "which no rule can read as requiring TLS before deploy; write a value that requires it"
+            .to_owned()
     };
     Some(Err(format!(
-        "the cluster parameter group `{}` sets `{name}` to {}: {meaning}",
+        "the cluster parameter group `{}` sets `{name}` to {}, {meaning}",
         group.logical_id(),
-        text_or_json(&value)
+        text_or_json(value)
     )))
 }
 
-/// An engine version as numbers (`1.2.0.1` → [1, 2, 0, 1]), if it is one.
+/// An engine version as numbers (`1.2.0.1` → [1, 2, 0, 1]), if it is one: each part
+/// digits only (`parse` would take `+1`).
 fn version(text: &str) -> Option<Vec<u32>> {
     text.trim()
         .split('.')
-        .map(|part| part.parse::<u32>().ok())
+        .map(|part| {
+            (!part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| part.parse::<u32>().ok())
+                .flatten()
+        })
         .collect()
+}
+
+/// Whether every engine that a version written as `found` may deploy is `least` or later.
+/// A version of fewer parts names the lowest of its releases first (`1.0.4` may be
+/// `1.0.4.0`; `1.0` may be `1.0.1.0`), so the missing parts are read as zeros, the lowest
+/// release it may pick.
+fn at_least(found: &[u32], least: &[u32]) -> bool {
+    let mut padded = found.to_vec();
+    if padded.len() < least.len() {
+        padded.resize(least.len(), 0);
+    }
+    padded.as_slice() >= least
 }
 
 #[cfg(test)]
@@ -602,9 +783,17 @@ mod tests {
     #[test]
     fn engine_versions_compare_as_numbers() {
         assert_eq!(version("1.0.4.0"), Some(vec![1, 0, 4, 0]));
-        assert!(version("1.0.10.0").unwrap().as_slice() >= NEPTUNE_HTTPS_ONLY.as_slice());
-        assert!(version("1.0.3.9").unwrap().as_slice() < NEPTUNE_HTTPS_ONLY.as_slice());
+        assert!(at_least(&version("1.0.10.0").unwrap(), &NEPTUNE_HTTPS_ONLY));
+        assert!(!at_least(&version("1.0.3.9").unwrap(), &NEPTUNE_HTTPS_ONLY));
         assert_eq!(version("1.x"), None);
+        // Hostile review 25: fewer parts are the lowest release they may pick; a sign or
+        // a prefix is no version.
+        assert!(at_least(&version("1.0.4").unwrap(), &NEPTUNE_HTTPS_ONLY));
+        assert!(!at_least(&version("1.0").unwrap(), &NEPTUNE_HTTPS_ONLY));
+        assert!(at_least(&version("2").unwrap(), &NEPTUNE_HTTPS_ONLY));
+        assert_eq!(version("v1.2.0.0"), None);
+        assert_eq!(version("+1.2.0.0"), None);
+        assert_eq!(version("1..4"), None);
     }
 
     #[test]
@@ -660,6 +849,250 @@ mod tests {
                 json!({ "Family": "docdb5.0", "Parameters": {} })
             ),
             Outcome::NotApplicable
+        ));
+    }
+
+    /// A cluster (`R`) of `cluster_type` with `properties`, which names the group `G` of
+    /// `group_type` that sets `parameters`, judged by `check`.
+    fn with_group(
+        check: fn(&Cx<'_>) -> Outcome,
+        service: Service,
+        properties: Value,
+        parameters: Value,
+    ) -> Outcome {
+        let mut properties = properties;
+        properties["DBClusterParameterGroupName"] = json!({ "Ref": "G" });
+        let family = match service {
+            Service::DocDb => "docdb5.0",
+            Service::Neptune => "neptune1.3",
+        };
+        Cx::check_first(
+            check,
+            &[
+                ("R", service.cluster(), properties),
+                (
+                    "G",
+                    service.group(),
+                    json!({ "Family": family, "Description": "d", "Parameters": parameters }),
+                ),
+            ],
+        )
+    }
+
+    /// Hostile review 25: a parameter's name proves a setting only as the service lists it
+    /// (another case or blanks fail closed), its value only as listed (`Enabled`, ` 1`),
+    /// while a value that turns a protection off fails in any spelling; a name written
+    /// twice in the text of `Parameters` fails; the audit log is exported as `audit` only.
+    #[test]
+    fn parameters_prove_a_setting_only_as_the_service_lists_them() {
+        let fails = |outcome: Outcome, says: &str, case: &str| match outcome {
+            Outcome::Fail(why) => assert!(why.contains(says), "{case}: {why}"),
+            other => panic!("{case}: {other:?}"),
+        };
+        for (parameters, says) in [
+            (json!({ "TLS": "enabled" }), "not `tls` as DocumentDB names"),
+            (
+                json!({ " tls": "tls1.2+" }),
+                "not `tls` as DocumentDB names",
+            ),
+            (
+                json!("{\"Tls\": \"tls1.3+\"}"),
+                "not `tls` as DocumentDB names",
+            ),
+            (json!({ "tls": "Enabled" }), "lower case, no blanks"),
+            (json!({ "tls": "TLS1.2+" }), "lower case, no blanks"),
+            (json!({ "tls": " disabled" }), "only plain-text connections"),
+            (json!({ "Tls": "DISABLED" }), "only plain-text connections"),
+            (
+                json!("{\"tls\": \"disabled\", \"tls\": \"enabled\"}"),
+                "twice",
+            ),
+            (json!({ "tls": true }), "no rule can read as requiring TLS"),
+        ] {
+            let case = parameters.to_string();
+            fails(
+                with_group(dd4, Service::DocDb, json!({}), parameters.clone()),
+                says,
+                &case,
+            );
+            fails(
+                outcome_of(
+                    dd4,
+                    DOCDB_GROUP,
+                    json!({ "Family": "docdb5.0", "Parameters": parameters }),
+                ),
+                says,
+                &case,
+            );
+        }
+        let neptune = json!({ "EngineVersion": "1.3.2.0" });
+        for (parameters, says) in [
+            (
+                json!({ "NEPTUNE_ENFORCE_SSL": "1" }),
+                "not `neptune_enforce_ssl`",
+            ),
+            (
+                json!({ "neptune_enforce_ssl": " 1" }),
+                "lower case, no blanks",
+            ),
+            (
+                json!({ "Neptune_Enforce_SSL ": "0" }),
+                "turns HTTPS enforcement off",
+            ),
+        ] {
+            let case = parameters.to_string();
+            fails(
+                with_group(dd4, Service::Neptune, neptune.clone(), parameters),
+                says,
+                &case,
+            );
+        }
+        // As listed, in a number or in text, they pass.
+        for (service, properties, parameters) in [
+            (Service::DocDb, json!({}), json!({ "tls": "fips-140-3" })),
+            (Service::DocDb, json!({}), json!("{\"tls\": \"tls1.3+\"}")),
+            (
+                Service::DocDb,
+                json!({}),
+                json!({ "Fn::Sub": "{\"tls\": \"enabled\"}" }),
+            ),
+            (
+                Service::Neptune,
+                neptune.clone(),
+                json!({ "neptune_enforce_ssl": 1 }),
+            ),
+        ] {
+            assert!(
+                matches!(
+                    with_group(dd4, service, properties, parameters.clone()),
+                    Outcome::Pass(_)
+                ),
+                "{parameters}"
+            );
+        }
+        // DD3 alike: the name and the value as listed, and `audit` exported as written.
+        let exported = json!({ "EnableCloudwatchLogsExports": ["audit"] });
+        for (service, parameters, says) in [
+            (
+                Service::DocDb,
+                json!({ "Audit_Logs": "all" }),
+                "not `audit_logs`",
+            ),
+            (
+                Service::DocDb,
+                json!({ "audit_logs": "ENABLED" }),
+                "lower case, no blanks",
+            ),
+            (
+                Service::DocDb,
+                json!({ "audit_logs": "ddl, dml_read" }),
+                "lower case, no blanks",
+            ),
+            (
+                Service::Neptune,
+                json!({ "neptune_enable_audit_log": " 1" }),
+                "lower case, no blanks",
+            ),
+        ] {
+            let case = parameters.to_string();
+            fails(
+                with_group(dd3, service, exported.clone(), parameters),
+                says,
+                &case,
+            );
+        }
+        fails(
+            with_group(
+                dd3,
+                Service::Neptune,
+                json!({ "EnableCloudwatchLogsExports": ["Audit "] }),
+                json!({ "neptune_enable_audit_log": 1 }),
+            ),
+            "lists `Audit `",
+            "export",
+        );
+        assert!(matches!(
+            with_group(
+                dd3,
+                Service::DocDb,
+                exported,
+                json!({ "audit_logs": "ddl,dml_read" })
+            ),
+            Outcome::Pass(_)
+        ));
+    }
+
+    /// Hostile review 25: a restore names its source cluster as an instance does, by
+    /// reference or by the source's `DBClusterIdentifier` in any case.
+    #[test]
+    fn a_restore_names_its_source_by_identifier_too() {
+        let key = json!({ "EnableKeyRotation": true });
+        for source in [json!("Primary-Records"), json!({ "Ref": "Primary" })] {
+            let outcome = Cx::check_first(
+                dd1,
+                &[
+                    (
+                        "Copy",
+                        DOCDB_CLUSTER,
+                        json!({ "StorageEncrypted": true, "KmsKeyId": { "Fn::GetAtt": ["K", "Arn"] },
+                            "SourceDBClusterIdentifier": source, "RestoreType": "copy-on-write",
+                            "UseLatestRestorableTime": true }),
+                    ),
+                    (
+                        "Primary",
+                        DOCDB_CLUSTER,
+                        json!({ "DBClusterIdentifier": "primary-records", "StorageEncrypted": true,
+                            "KmsKeyId": { "Fn::GetAtt": ["K", "Arn"] } }),
+                    ),
+                    ("K", "AWS::KMS::Key", key.clone()),
+                ],
+            );
+            assert!(matches!(outcome, Outcome::Pass(_)), "{source}: {outcome:?}");
+        }
+        let elsewhere = Cx::check_first(
+            dd1,
+            &[
+                (
+                    "Copy",
+                    DOCDB_CLUSTER,
+                    json!({ "StorageEncrypted": true, "KmsKeyId": { "Fn::GetAtt": ["K", "Arn"] },
+                        "SourceDBClusterIdentifier": "other-records" }),
+                ),
+                ("K", "AWS::KMS::Key", key),
+            ],
+        );
+        assert!(matches!(elsewhere, Outcome::Fail(ref why) if why.contains("no rule reads")));
+    }
+
+    /// Hostile review 25: Neptune's engine version is read as the lowest release it may
+    /// deploy (`1.0.4` passes, `1.0` fails), and text that is no version fails (it was a
+    /// gap, "cannot be read before deploy", though it is written).
+    #[test]
+    fn neptune_engine_versions_are_read_as_the_lowest_release_they_may_pick() {
+        for (engine, passes) in [
+            ("1.0.4", true),
+            ("1.0.10.0", true),
+            ("1.4.5.1", true),
+            ("1.0", false),
+            ("1.0.3.9", false),
+            ("1.4.x", false),
+            ("v1.2.0.0", false),
+        ] {
+            let outcome = outcome_of(dd4, NEPTUNE_CLUSTER, json!({ "EngineVersion": engine }));
+            assert_eq!(
+                matches!(outcome, Outcome::Pass(_)),
+                passes,
+                "{engine}: {outcome:?}"
+            );
+            assert!(!matches!(outcome, Outcome::Gap(_)), "{engine}: {outcome:?}");
+        }
+        assert!(matches!(
+            outcome_of(
+                dd4,
+                NEPTUNE_CLUSTER,
+                json!({ "EngineVersion": { "Fn::ImportValue": "engine" } })
+            ),
+            Outcome::Gap(_)
         ));
     }
 }

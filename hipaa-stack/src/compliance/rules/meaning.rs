@@ -537,6 +537,24 @@ pub(crate) fn no_value(value: &Value) -> bool {
         .is_some_and(|r| r == "AWS::NoValue")
 }
 
+/// Every entry of a parameter group's `Parameters` (RDS's, DocumentDB's and Neptune's
+/// groups, which share RDS's API) whose name is `key` in any case, with blanks around it or
+/// not, with a value (null and `AWS::NoValue` set nothing): the one case rule of the readers
+/// of these groups' parameters. `key` is the name as the service lists the parameter, in
+/// lower case. Every spelling is read, so that a value turning a protection off fails as
+/// such in any spelling; only the entry under `key` exactly can prove a setting (a reader
+/// fails another spelling as a name the deploy refuses or may not apply).
+pub(crate) fn parameter_entries<'a>(
+    parameters: &'a serde_json::Map<String, Value>,
+    key: &str,
+) -> Vec<(&'a str, &'a Value)> {
+    parameters
+        .iter()
+        .filter(|(k, v)| k.trim().eq_ignore_ascii_case(key) && !v.is_null() && !no_value(v))
+        .map(|(k, v)| (k.as_str(), v))
+        .collect()
+}
+
 /// Whether a key reference names an AWS-managed key (`alias/aws/…`, in any spelling that
 /// resolves to it, or whose literal parts show it).
 pub(crate) fn aws_managed_key(value: &Value) -> bool {

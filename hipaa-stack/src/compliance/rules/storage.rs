@@ -3219,20 +3219,7 @@ fn older_tls_allowed(group: &Resource) -> Option<String> {
     };
     // SQL Server's parameters, each spelling of the name in any case ([`rds_parameter`]): a
     // value that turns a protocol or cipher on fails as such, before the name as refused.
-    let spellings = |key: &str| -> Vec<(String, Result<String, String>)> {
-        rds_parameter(group, key)
-            .into_iter()
-            .map(|(k, v)| {
-                (
-                    k.to_owned(),
-                    text(v)
-                        .filter(|t| !super::identity::dynamic(t))
-                        .map(|t| t.trim().to_ascii_lowercase())
-                        .ok_or_else(|| text_or_json(v)),
-                )
-            })
-            .collect()
-    };
+    let spellings = |key: &str| rds_parameter_texts(group, key, str::to_ascii_lowercase);
     let old = |v: &str| matches!(v.trim(), "tlsv1" | "tlsv1.0" | "tlsv1.1");
     match read("ssl_min_protocol_version") {
         Some(Ok(v)) if old(&v) => {
@@ -3325,16 +3312,35 @@ fn older_tls_allowed(group: &Resource) -> Option<String> {
 /// protection off fail as such, and each spelling other than `key` then fails as refused
 /// ([`misspelled`]); only the entry named `key` proves a setting. Hostile review 24: each
 /// reader had its own case rule (R12 read `rds.force_ssl` only as written so, SQL Server's
-/// and Db2's names and R8's settings in any case, taking another spelling as applied).
+/// and Db2's names and R8's settings in any case, taking another spelling as applied). The
+/// case rule is [`super::meaning::parameter_entries`], which DD3 and DD4 share.
 fn rds_parameter<'a>(group: &'a Resource, key: &str) -> Vec<(&'a str, &'a Value)> {
     group.properties()["Parameters"]
         .as_object()
+        .map(|parameters| super::meaning::parameter_entries(parameters, key))
+        .unwrap_or_default()
+}
+
+/// Every entry of an RDS parameter group for the parameter `key` in any spelling
+/// ([`rds_parameter`]), each name as written with its value as text, trimmed and put in one
+/// case by `case` (RDS reads SQL Server's values in lower case and Db2's in upper case
+/// alike), or, when the value is no text or is made at deploy, why no rule can read it.
+fn rds_parameter_texts(
+    group: &Resource,
+    key: &str,
+    case: fn(&str) -> String,
+) -> Vec<(String, Result<String, String>)> {
+    rds_parameter(group, key)
         .into_iter()
-        .flatten()
-        .filter(|(k, v)| {
-            k.trim().eq_ignore_ascii_case(key) && !v.is_null() && !super::meaning::no_value(v)
+        .map(|(k, v)| {
+            (
+                k.to_owned(),
+                text(v)
+                    .filter(|t| !super::identity::dynamic(t))
+                    .map(|t| case(t.trim()))
+                    .ok_or_else(|| text_or_json(v)),
+            )
         })
-        .map(|(k, v)| (k.as_str(), v))
         .collect()
 }
 
@@ -3821,20 +3827,7 @@ fn db2_encryption(group: &Resource) -> Result<Proof, String> {
     let id = group.logical_id();
     // Every entry of the name in any case ([`rds_parameter`]): each value is judged, then
     // a spelling other than RDS's fails as refused.
-    let find = |key: &str| -> Vec<(String, Result<String, String>)> {
-        rds_parameter(group, key)
-            .into_iter()
-            .map(|(k, v)| {
-                (
-                    k.to_owned(),
-                    text(v)
-                        .filter(|t| !super::identity::dynamic(t))
-                        .map(|t| t.trim().to_ascii_uppercase())
-                        .ok_or_else(|| text_or_json(v)),
-                )
-            })
-            .collect()
-    };
+    let find = |key: &str| rds_parameter_texts(group, key, str::to_ascii_uppercase);
     for (key, versions) in find("ssl_versions") {
         match versions {
             Ok(v)
