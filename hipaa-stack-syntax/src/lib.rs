@@ -5728,9 +5728,11 @@ const COMMAND_LEADS: [&str; 10] = [
 /// print is text only when it goes nowhere: a line that redirects it or pipes it (outside
 /// quotes) may write a script (`echo "a | b" > /etc/rc.local`, `| su`).
 const fn text_command_at(b: &[u8], mut c: usize, end: usize) -> bool {
+    let first = c;
     let mut leads = 0;
     let mut found = false;
     let mut printing = false;
+    let mut sed = false;
     while !found && leads < 4 {
         while c < end && matches!(b[c], b' ' | b'\t') {
             c += 1;
@@ -5748,6 +5750,7 @@ const fn text_command_at(b: &[u8], mut c: usize, end: usize) -> bool {
                 {
                     found = true;
                     printing = w < 2;
+                    sed = w == 2;
                 }
             }
             if w < COMMAND_LEADS.len() {
@@ -5777,6 +5780,9 @@ const fn text_command_at(b: &[u8], mut c: usize, end: usize) -> bool {
     let mut e = c;
     while e < b.len() && (b[e] != b'\n' || lf_continued(b, e)) {
         e += 1;
+    }
+    if sed && sed_executes(b, c, e) {
+        return false;
     }
     let mut j = c;
     let mut quote = 0u8;
@@ -5812,12 +5818,52 @@ const fn text_command_at(b: &[u8], mut c: usize, end: usize) -> bool {
                 && lower!(b[j + 1]) == b't'
                 && (j == 0 || !b[j - 1].is_ascii_alphanumeric())
                 && (j + 2 == e || !b[j + 2].is_ascii_alphanumeric()))
+            // `.` reads a file as commands (`| . /dev/stdin`), and so may whatever reads
+            // standard input by its path (hostile review 25).
+            || (x == b'.'
+                && (j == 0 || matches!(b[j - 1], b' ' | b'\t' | b'|' | b';' | b'&'))
+                && matches!(b[j + 1], b' ' | b'\t'))
+            || (x == b'/' && (at_exactly(b, j, b"/dev/stdin") || at_exactly(b, j, b"/dev/fd/")))
         {
             return false;
         }
         j += 1;
     }
-    true
+    // What a process substitution prints is a file that the command given it may run
+    // (`. <(echo …)`, `bash <(echo …)`): no text.
+    let mut p = first;
+    while p > 0 && matches!(b[p - 1], b' ' | b'\t') {
+        p -= 1;
+    }
+    !(p >= 2 && b[p - 1] == b'(' && matches!(b[p - 2], b'<' | b'>'))
+}
+
+/// Whether the `sed` command of `b[c..e]` may run text as a command: GNU sed's `e` command
+/// (`1e CMD`) or the `e` flag of `s` (`s/x/y/e`, `s|x|y|ge`), seen as a run of letters of
+/// the flags of `s` (`g p i I m M w e`) holding an `e`, not an option (`-e`) nor a variable
+/// (`$e`): its quotes are then no text (hostile review 25). A word such as `secret` holds
+/// other letters and is none.
+const fn sed_executes(b: &[u8], c: usize, e: usize) -> bool {
+    let mut j = c;
+    while j < e {
+        if b[j].is_ascii_alphabetic() && (j == 0 || !b[j - 1].is_ascii_alphabetic()) {
+            let start = j;
+            let mut flags = true;
+            let mut has_e = false;
+            while j < e && b[j].is_ascii_alphabetic() {
+                flags =
+                    flags && matches!(b[j], b'g' | b'p' | b'i' | b'I' | b'm' | b'M' | b'w' | b'e');
+                has_e = has_e || b[j] == b'e';
+                j += 1;
+            }
+            if flags && has_e && !(start > 0 && matches!(b[start - 1], b'-' | b'$' | b'{')) {
+                return true;
+            }
+        } else {
+            j += 1;
+        }
+    }
+    false
 }
 
 /// The first word of the command that holds `k`, past the words that lead to it
@@ -5979,6 +6025,19 @@ const fn quoted_at(b: &[u8], k: usize) -> bool {
             } else if x == b'\'' {
                 single = if ansi_c_quote_at(b, j) { 2 } else { 1 };
             }
+        } else if top == 0 && x == b'\'' {
+            // Quotes inside a substitution quote its text (`"$(echo ')' ; …)"` does not end
+            // there); what they hold may be a script (`"$(sh -c 'a; b')"`): see the end.
+            single = if ansi_c_quote_at(b, j) { 2 } else { 1 };
+        } else if top == 0 && x == b'"' {
+            if depth == 32 {
+                return false;
+            }
+            stack = (stack << 2) | 1;
+            depth += 1;
+        } else if top == 0 && x == b'c' && shell_keyword_at(b, j, b"case") {
+            // A `case` pattern's `)` closes no substitution: not followed.
+            return false;
         } else if x == b'(' {
             // (Quotes inside a substitution may hold a script: `"$(sh -c 'a; b')"`.)
             // A group inside a substitution (`$( (a; b) )`, `$((1 + 2))`) closes with its
@@ -5994,8 +6053,17 @@ const fn quoted_at(b: &[u8], k: usize) -> bool {
         }
         j += 1;
     }
-    // Past `k` by a backslash's escape: `k` was escaped.
-    (j > k || single != 0 || (depth > 0 && matches!(stack & 3, 1 | 2)))
+    // Past `k` by a backslash's escape: `k` was escaped. A quote inside a substitution or
+    // backquotes may hold a script of a command of theirs: its operators count.
+    let mut d = 0;
+    let mut inside = stack;
+    let mut substitution = false;
+    while d < depth {
+        substitution = substitution || matches!(inside & 3, 0 | 3);
+        inside >>= 2;
+        d += 1;
+    }
+    (j > k || ((single != 0 || (depth > 0 && matches!(stack & 3, 1 | 2))) && !substitution))
         && !line_starts_quoted(b, command)
 }
 
@@ -6119,6 +6187,9 @@ const fn operator_misread_across_lines(b: &[u8]) -> Option<&'static str> {
     // backslash is on it yet (without one [`quoted_at`] reads no operator as text).
     let mut check = false;
     let mut quotes_seen = false;
+    // The byte a backslash escaped last: text, which starts no word after it (`a\ #"` is
+    // one word, `x\;case` too, and `\<<<EOF` opens a here-document).
+    let mut escaped_at = usize::MAX;
     let mut i = 0;
     while i < n {
         let x = b[i];
@@ -6232,6 +6303,11 @@ const fn operator_misread_across_lines(b: &[u8]) -> Option<&'static str> {
                 // The escaped byte is text (in a body, a new line escaped is seen by the
                 // next turn, so that a delimiter line is still found).
                 i += 1;
+                // (A line continuation is removed: what follows it is read as after the
+                // byte before it, which a `case` there leaves unfollowed.)
+                if c != b'\n' {
+                    escaped_at = i;
+                }
             }
         } else if depth > 0 && top == 3 {
             // Backquotes end at the first backquote that no backslash escapes; what they
@@ -6316,16 +6392,17 @@ const fn operator_misread_across_lines(b: &[u8]) -> Option<&'static str> {
                 && !in_arith
                 && x == b'#'
                 && (i == 0
-                    || matches!(
-                        b[i - 1],
-                        b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b'<' | b'>'
-                    )
+                    || (escaped_at != i - 1
+                        && matches!(
+                            b[i - 1],
+                            b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b'<' | b'>'
+                        ))
                     || (b[i - 1] == b')' && word_close != i - 1))
             {
                 comment = true;
             } else if command
                 && matches!(x, b'c' | b'e' | b'a')
-                && (i == 0 || !word_byte(b[i - 1]) || matches!(b[i - 1], b'(' | b';' | b'&' | b'|'))
+                && (i == 0 || (escaped_at != i - 1 && !word_byte(b[i - 1])))
                 && (shell_keyword_at(b, i, b"case")
                     || shell_keyword_at(b, i, b"esac")
                     || shell_keyword_at(b, i, b"alias"))
@@ -6349,7 +6426,7 @@ const fn operator_misread_across_lines(b: &[u8]) -> Option<&'static str> {
                 && i + 2 < n
                 && b[i + 1] == b'<'
                 && b[i + 2] != b'<'
-                && (i == 0 || b[i - 1] != b'<')
+                && (i == 0 || b[i - 1] != b'<' || escaped_at == i - 1)
             {
                 if reading {
                     // A here-document inside a body: not followed.
@@ -6516,10 +6593,13 @@ const fn word_expands(b: &[u8], ds: usize, de: usize) -> bool {
 
 /// Whether the script may change what one of [`TEXT_COMMANDS`] runs, whose quotes
 /// [`quoted_at`] reads as text (hostile review 25): a function of that name (`echo() { eval
-/// "$*"; }`, `function logger`), an alias of it (`alias echo=eval`), `enable -n` (a builtin
-/// turned off), `hash -p`, or a file of that name the script makes (a path ending in
-/// `/sed` that is not run, `> logger`, or the last word of `cp`, `mv`, `ln`, `install` or
-/// `tee`).
+/// "$*"; }`, `function logger`, or any function defined through `eval`), an alias of it
+/// (`alias echo=eval`, `BASH_ALIASES[echo]=…`), `enable -n` (a builtin turned off), `hash -p`
+/// or `BASH_CMDS[…]=`, a function imported from the environment (`BASH_FUNC_…`), or a file of
+/// that name the script makes: a path ending in the name (its quotes and backslashes
+/// removed: `"/opt/bin/"sed`, `s\ed`) that is not run, or the name alone as the target of a
+/// redirection (`> logger`) or the last word of `cp`, `mv`, `ln`, `install` or `tee`; and a
+/// `sed` whose script runs text ([`sed_executes`]).
 const fn text_command_redefined(b: &[u8]) -> bool {
     let n = b.len();
     // A PowerShell script: `quoted_at` reads none of its quotes as text.
@@ -6531,66 +6611,107 @@ const fn text_command_redefined(b: &[u8]) -> bool {
         // The first letters of the words read: the others are skipped at once (the budget
         // of const evaluation counts steps).
         let x = b[i];
-        if !matches!(x, b'e' | b'p' | b's' | b'g' | b'f' | b'l' | b'h') {
+        if !matches!(x, b'e' | b'p' | b's' | b'g' | b'f' | b'l' | b'h' | b'B') {
             i += 1;
             continue;
         }
         let start = i == 0 || !word_byte(b[i - 1]);
-        if !start && b[i - 1] != b'/' {
+        if !start && !matches!(b[i - 1], b'/' | b'"' | b'\'' | b'\\') {
             i += 1;
             continue;
         }
-        if start
-            && ((shell_keyword_at(b, i, b"enable") && at_exactly(b, skip_blanks(b, i + 6), b"-n"))
-                || (shell_keyword_at(b, i, b"hash") && at_exactly(b, skip_blanks(b, i + 4), b"-p")))
+        if (x == b'B'
+            && (at_exactly(b, i, b"BASH_ALIASES")
+                || at_exactly(b, i, b"BASH_CMDS")
+                || at_exactly(b, i, b"BASH_FUNC_")))
+            || (start
+                && ((shell_keyword_at(b, i, b"enable")
+                    && at_exactly(b, skip_blanks(b, i + 6), b"-n"))
+                    || (shell_keyword_at(b, i, b"hash")
+                        && at_exactly(b, skip_blanks(b, i + 4), b"-p"))))
         {
             return true;
+        }
+        if start && x == b's' && shell_keyword_at(b, i, b"sed") && command_position(b, i) {
+            // GNU sed's `e` runs text as a command (`sed -n '1e …'`, `s/x/y/e`).
+            let mut j = i + 3;
+            while j < n && (b[j] != b'\n' || lf_continued(b, j)) {
+                j += 1;
+            }
+            if sed_executes(b, i + 3, j) {
+                return true;
+            }
+        }
+        if start && x == b'e' && shell_keyword_at(b, i, b"eval") {
+            // A function defined by the text `eval` runs: `eval 'ech''o() { …; }'`.
+            let mut j = i + 4;
+            while j < n && (b[j] != b'\n' || lf_continued(b, j)) {
+                if b[j] == b'(' && skip_blanks(b, j + 1) < n && b[skip_blanks(b, j + 1)] == b')' {
+                    return true;
+                }
+                j += 1;
+            }
         }
         let mut w = 0;
         while w < TEXT_COMMANDS.len() {
             let name = TEXT_COMMANDS[w].as_bytes();
-            let e = i + name.len();
-            if b[i] == name[0] && at_exactly(b, i, name) && (e == n || !name_byte(b[e])) {
+            // The name as the shell reads it, its quotes and backslashes removed.
+            let e = if b[i] == name[0] {
+                match_word(b, i, name, false)
+            } else {
+                0
+            };
+            if e != 0 && (e == n || !name_byte(b[e])) {
                 let after = skip_blanks(b, e);
                 // `NAME()`, `NAME ()`, `function NAME`, `alias NAME=`.
-                let defined = after < n && b[after] == b'(' && {
+                let defined = start && after < n && b[after] == b'(' && {
                     let close = skip_blanks(b, after + 1);
                     close < n && b[close] == b')'
                 };
-                let word_start = {
-                    let mut s = i;
-                    while s > 0 && word_byte(b[s - 1]) && !matches!(b[s - 1], b'"' | b'\'') {
-                        s -= 1;
-                    }
-                    s
-                };
-                let before = {
-                    let mut p = word_start;
-                    while p > 0 && matches!(b[p - 1], b' ' | b'\t') {
-                        p -= 1;
-                    }
-                    p
-                };
+                // The word that holds the name, and whether a `/` comes before it there.
+                let mut ws = i;
+                let mut path = false;
+                while ws > 0 && word_byte(b[ws - 1]) {
+                    path = path || b[ws - 1] == b'/';
+                    ws -= 1;
+                }
+                let mut before = ws;
+                while before > 0 && matches!(b[before - 1], b' ' | b'\t') {
+                    before -= 1;
+                }
                 let named = start && before >= 8 && at_exactly(b, before - 8, b"function");
                 let aliased =
                     e < n && b[e] == b'=' && before >= 5 && at_exactly(b, before - 5, b"alias");
-                // A file of that name: a path ending in it that is not run, the target of
-                // a redirection, the last word of a command that makes files.
-                let file = (e == n || !word_byte(b[e]) || matches!(b[e], b'"' | b'\''))
-                    && ((i > 0 && b[i - 1] == b'/' && !command_position(b, word_start))
-                        || (start && before > 0 && b[before - 1] == b'>')
-                        || (start
-                            && !command_position(b, i)
-                            && command_end_or_line(b, skip_blanks(b, e))
+                // What follows the name in its word: nothing but quotes.
+                let mut end = e;
+                while end < n && matches!(b[end], b'"' | b'\'') {
+                    end += 1;
+                }
+                let whole = end == n || !word_byte(b[end]);
+                // Before the name in its word: a path, or nothing but quotes.
+                let mut bare = true;
+                let mut q = ws;
+                while q < i {
+                    bare = bare && matches!(b[q], b'"' | b'\'' | b'\\');
+                    q += 1;
+                }
+                let file = whole
+                    && ((path
+                        && (b[i - 1] == b'/' || matches!(b[i - 1], b'"' | b'\'' | b'\\'))
+                        && !command_position(b, ws))
+                        || (bare && before > 0 && b[before - 1] == b'>')
+                        || (bare
+                            && !command_position(b, ws)
+                            && command_end_or_line(b, skip_blanks(b, end))
                             && {
-                                let c = command_word(b, i);
+                                let c = command_word(b, ws);
                                 word_at(b, c, b"cp")
                                     || word_at(b, c, b"mv")
                                     || word_at(b, c, b"ln")
                                     || word_at(b, c, b"install")
                                     || word_at(b, c, b"tee")
                             }));
-                if (start && defined) || named || aliased || file {
+                if defined || named || aliased || file {
                     return true;
                 }
             }
@@ -8013,7 +8134,7 @@ const QUOTE_ACROSS_LINES: &str = "user data may not hold `;`, `|` or `&` that th
 const QUOTED_OPERATOR_IN_PARTS: &str = "user data in cloud-config or MIME parts may not hold `;`, `|` or `&` inside the quotes of `echo`, `printf`, `sed`, `grep` or `logger` (`sed -i 's|a|b|'`): the check reads the parts' text as no one script, so it cannot tell whether a quote of an entry before left the shell inside a quote there, and runs the operators (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); use another delimiter (`sed -i 's#a#b#'`), or give the commands as user data that is one shell script (starting with `#!`)";
 /// Why a script that redefines a text command is refused ([`text_command_redefined`];
 /// hostile review 25).
-const TEXT_COMMAND_REDEFINED: &str = "user data may not redefine `echo`, `printf`, `sed`, `grep`, `egrep`, `fgrep` or `logger` (a function or an alias of that name, `enable -n`, `hash -p`, or a file of that name that it writes, copies, moves or links): the check reads what their quotes hold as text, which a command of the script's own could run, nor whether it passes a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the script's own commands names of their own";
+const TEXT_COMMAND_REDEFINED: &str = "user data may not redefine `echo`, `printf`, `sed`, `grep`, `egrep`, `fgrep` or `logger` (a function or an alias of that name, also through `eval` or `BASH_ALIASES`, `enable -n`, `hash -p`, `BASH_CMDS`, or a file of that name that it writes, copies, moves or links), nor run text through `sed`'s `e` command or flag: the check reads what their quotes hold as text, which would then run as commands, and cannot tell whether they pass a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the script's own commands names of their own";
 /// Why escapes that spell characters are refused.
 const SPELLED: &str = "user data may not spell letters, digits or dashes with escapes (`\\x6d`, `\\155`, `\\u006d` in `$'…'`, `printf` or `echo`): the check cannot read the text they make, nor whether it is a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the characters themselves";
 /// Why a command named at boot is refused when it is given a password flag.

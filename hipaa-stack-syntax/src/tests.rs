@@ -4488,6 +4488,12 @@ mod user_data_quotes_across_lines {
     #[test]
     fn the_shell_s_own_reading_of_quotes_is_followed() {
         refused(&[
+            // m1_escaped_20
+            "X=a\\ #\"\n1\n2\n3\n4\necho 'b\" ; echo root:hunter2 | chpasswd # '\n".to_string(),
+            // m3_escaped_lt_heredoc
+            "cat \\<<<EOF\n\"\nEOF\nX=\"\n1\n2\n3\n4\necho 'b\" ; echo root:hunter2 | chpasswd # '\n".to_string(),
+            // m4_escaped_case_3b
+            "X=\"$(true x\\;case a in a)\n1\n2\n3\n4\necho 'b\" ; echo root:hunter2 | chpasswd # '\n".to_string(),
             // a1_inner_reset_comsub
             "sh -c \"X=\\\"a $(echo \"b\")\n1\n2\n3\n4\necho 'b\\\" ; echo root:hunter2 | chpasswd # '\n\"\n".to_string(),
             // a11_sq_in_brace
@@ -4596,6 +4602,10 @@ mod user_data_quotes_across_lines {
     #[test]
     fn lines_inside_long_quotes_are_checked() {
         refused(&[
+            // fr1_su_sed
+            "#!/bin/bash\nsu - app -c \"\n  set -e\n  cd /opt/app\n  git pull --ff-only\n  npm ci --omit=dev\n  sed -i 's/^debug=.*/debug=false/; s/^port=.*/port=8080/' config.ini\n  npm run build\n\"\n".to_string(),
+            // fr2_bashc_grep
+            "#!/bin/bash\nsudo -u ec2-user bash -c '\n  set -e\n  cd ~\n  mkdir -p logs\n  touch logs/app.log\n  grep -qE \"ready|started\" logs/app.log || echo \"app not ready; retrying\"\n'\n".to_string(),
             // f10_su_multiline
             "#!/bin/bash\nsu - ec2-user -c \"\ncd /opt/app\n./autogen.sh\n./configure\nmake\necho 'build: ok; installing'\nmake install\n\"\n".to_string(),
             // f11_bash_c_sq
@@ -4641,8 +4651,20 @@ mod user_data_quotes_across_lines {
     #[test]
     fn a_redefined_text_command_is_refused() {
         for text in [
+            // r3_eval_fn
+            "eval 'ech''o() { eval \"$*\"; }'\necho 'printf root:hunter2 | chpasswd'\n",
+            // r4_escaped_name
+            "mkdir -p /opt/x/pd; cp /bin/bash /opt/x/pd/s\\ed\nPATH=/opt/x/pd:$PATH\nsed -c 'echo root:hunter2 | chpasswd'\n",
+            // s5_sed_e
+            "sed -n '1e echo root:hunter2 | chpasswd' /etc/hostname\n",
+            // s6_bash_aliases
+            "shopt -s expand_aliases\nBASH_ALIASES[echo]=eval\necho 'printf root:hunter2 | chpasswd'\n",
+            // s7_bash_cmds
+            "BASH_CMDS[sed]=/bin/bash\nsed -c 'echo root:hunter2 | chpasswd'\n",
+            // s9_quoted_path
+            "mkdir -p /opt/x/pb; cp /bin/bash \"/opt/x/pb/\"sed\nPATH=/opt/x/pb:$PATH\nsed -c 'echo root:hunter2 | chpasswd'\n",
             "echo() { unset -f echo; eval \"$*\"; }\necho 'echo root:hunter2 | chpasswd'\n",
-            "mkdir -p /tmp/h25/probe2/tbin && ln -sf /bin/bash /tmp/h25/probe2/tbin/logger\nPATH=/tmp/h25/probe2/tbin:$PATH\nlogger -c 'echo root:hunter2 | chpasswd'\n",
+            "mkdir -p /opt/x/tbin && ln -sf /bin/bash /opt/x/tbin/logger\nPATH=/opt/x/tbin:$PATH\nlogger -c 'echo root:hunter2 | chpasswd'\n",
             "alias echo=eval\necho 'echo root:hunter2 | chpasswd'\n",
             "function logger { eval \"$2\"; }\nlogger -c 'echo root:hunter2 | chpasswd'\n",
             "enable -n echo\necho 'echo root:hunter2 | chpasswd'\n",
@@ -4663,11 +4685,21 @@ mod user_data_quotes_across_lines {
         ]);
     }
 
-    /// A line continued by `\` then `| bash` runs what `echo` printed, and `\` before a
-    /// carriage return continues no line (hostile review 25).
+    /// A line continued by `\` then `| bash` runs what `echo` printed, `\` before a
+    /// carriage return continues no line, a quote or a `case` inside `"$(…)"` ends no
+    /// substitution, and what a process substitution prints may be run (`. <(echo …)`,
+    /// `bash <(echo …)`): each refused (hostile review 25).
     #[test]
     fn a_text_command_continued_into_a_shell_is_read_whole() {
         for text in [
+            // s1_sq_in_comsub
+            "echo \"$(echo ')' ; echo root:hunter2 | chpasswd)\"\n",
+            // s2_case_in_comsub
+            "echo \"$(case a in a) echo ; echo root:hunter2 | chpasswd ;; esac)\"\n",
+            // s3_dot_procsub
+            ". <(echo 'echo root:hunter2 | chpasswd')\n",
+            // w1_bash_procsub
+            "bash <(echo 'echo root:hunter2 | chpasswd')\n",
             "echo a \\\r\nbash -c 'echo root:hunter2 | chpasswd'\n",
             "echo 'echo root:hunter2 | chpasswd' \\\n  | bash\n",
         ] {
