@@ -6168,8 +6168,8 @@ const fn operator_misread_across_lines(b: &[u8]) -> Option<&'static str> {
     // body is read and the state to take up after the last.
     let mut docs = [(0usize, 0usize, false); 4];
     let mut pending = 0usize;
-    // The depth of the first of them: their bodies start after a new line at that depth or
-    // below (bash reads a substitution opened after `<<` to its end first).
+    // The depth of the first of them: their bodies start after a new line outside any
+    // substitution opened since (bash reads one opened after `<<` to its end first).
     let mut doc_depth = 0u32;
     let mut reading = false;
     let mut current = 0usize;
@@ -6219,11 +6219,20 @@ const fn operator_misread_across_lines(b: &[u8]) -> Option<&'static str> {
             // next may end a body that is not expanded).
             let continued = lf_continued(b, i);
             let mut fresh = !continued;
+            // A substitution or backquotes opened since the `<<` are read to their end
+            // first; a group, `( … )`, is not (bash 5).
+            let mut deferred = false;
+            let mut d = doc_depth;
+            while d < depth {
+                let kind = (stack >> (2 * (depth - 1 - d))) & 3;
+                deferred = deferred || kind == 3 || (kind == 0 && wordy & (1 << d) != 0);
+                d += 1;
+            }
             if pending > 0
                 && !reading
                 && fresh
                 && single == 0
-                && depth <= doc_depth
+                && !deferred
                 && !depth_quoted(stack, depth)
             {
                 // The bodies start on the next line, read as a script of their own.

@@ -4488,6 +4488,10 @@ mod user_data_quotes_across_lines {
     #[test]
     fn the_shell_s_own_reading_of_quotes_is_followed() {
         refused(&[
+            // A group opened after `<<` does not put the body off, as `$(…)` does.
+            format!(
+                "bash <<EOF; ( true\n\"\nEOF\n)\nX=\"a\n{LINES}echo 'b\" ; echo root:hunter2 | chpasswd # '\n"
+            ),
             // m1_escaped_20
             "X=a\\ #\"\n1\n2\n3\n4\necho 'b\" ; echo root:hunter2 | chpasswd # '\n".to_string(),
             // m3_escaped_lt_heredoc
