@@ -26,6 +26,105 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// `c` in lower case, as [`u8::to_ascii_lowercase`] gives it, written as a macro: the
 /// budget of const evaluation counts calls, and the user data check lowers many bytes.
+/// Whether `b[i]` may start a password reader's name or flag ([`reader_named_at`]), tested
+/// without a call (a macro: the budget of const evaluation counts calls).
+/// Whether the byte at `i` may start what [`text_run_at`] reads, tested without a call (a
+/// macro: the budget of const evaluation counts calls): `|` before a shell's first letter, a path, a
+/// quote or `.`; `<` on a line that may name a shell; `eval`; a cluster of flags holding a `c`.
+macro_rules! text_run_trigger {
+    ($b:expr, $i:expr, $n:expr) => {{
+        let (b, i, n): (&[u8], usize, usize) = ($b, $i, $n);
+        match b[i] {
+            b'|' => {
+                let mut j = i + 1;
+                while j < n && matches!(b[j], b' ' | b'\t') {
+                    j += 1;
+                }
+                // (Two letters of a shell's name or a lead's: `sh`, `su`, `so`urce, `ba`sh,
+                // `bu`sybox, `da`sh, `zs`h, `ks`h, `mk`sh, `as`h, `ru`nuser, `en`v, `ex`ec,
+                // `no`hup, `co`mmand, `cr`ontab, `at`, `batch`; a path, a quote or `.`.)
+                j + 1 < n
+                    && (matches!(b[j], b'.' | b'/' | b'"' | b'\'')
+                        || matches!(
+                            (b[j], b[j + 1]),
+                            (b's', b'h' | b'u' | b'o')
+                                | (b'b', b'a' | b'u')
+                                | (b'd', b'a')
+                                | (b'z' | b'k', b's')
+                                | (b'm', b'k')
+                                | (b'a', b's' | b't')
+                                | (b'r', b'u')
+                                | (b'e', b'n' | b'x')
+                                | (b'n', b'o')
+                                | (b'c', b'o' | b'r')
+                        ))
+            }
+            b'<' => (i == 0 || b[i - 1] != b'<') && line_may_name_shell(b, i),
+            b'e' => i + 3 < n && b[i + 1] == b'v' && b[i + 2] == b'a' && b[i + 3] == b'l',
+            b'-' => {
+                let mut j = i + 1;
+                while j < n && b[j].is_ascii_alphabetic() && b[j] != b'c' {
+                    j += 1;
+                }
+                j < n && b[j] == b'c' && i > 0 && matches!(b[i - 1], b' ' | b'\t')
+            }
+            _ => false,
+        }
+    }};
+}
+
+macro_rules! reader_trigger {
+    ($b:expr, $i:expr, $n:expr) => {{
+        let (b, i, n): (&[u8], usize, usize) = ($b, $i, $n);
+        i + 4 < n
+            && match b[i] {
+                b'c' => {
+                    (b[i + 1] == b'h' && matches!(b[i + 2], b'p' | b'g'))
+                        || (b[i + 1] == b'r' && b[i + 2] == b'y' && b[i + 3] == b'p')
+                }
+                b'p' => {
+                    (b[i + 1] == b'a' && b[i + 2] == b's' && i + 5 < n && b[i + 5] == b'd')
+                        || (b[i + 1] == b'd' && b[i + 2] == b'b')
+                }
+                b's' => {
+                    (b[i + 1] == b'm' && b[i + 2] == b'b')
+                        || (b[i + 1] == b's' && b[i + 2] == b'h' && b[i + 3] == b'p')
+                }
+                b'v' => {
+                    (b[i + 1] == b'n' && b[i + 2] == b'c') || (b[i + 1] == b'a' && b[i + 2] == b'u')
+                }
+                b'k' => b[i + 1] == b'i' && b[i + 2] == b'n' && b[i + 3] == b'i',
+                b'r' => {
+                    (b[i + 1] == b'e' && b[i + 2] == b'a' && b[i + 3] == b'l')
+                        || (b[i + 1] == b'a' && b[i + 2] == b'b' && b[i + 3] == b'b')
+                }
+                b'g' => b[i + 1] == b'l' && b[i + 2] == b'a' && b[i + 3] == b'b',
+                b'l' => b[i + 1] == b'd' && b[i + 2] == b'a' && b[i + 3] == b'p',
+                b'n' => b[i + 1] == b'e' && b[i + 2] == b'w' && b[i + 3] == b'u',
+                b'h' => b[i + 1] == b't' && b[i + 2] == b'p' && b[i + 3] == b'a',
+                b'm' => b[i + 1] == b'k' && b[i + 2] == b'p' && b[i + 3] == b'a',
+                b'o' => b[i + 1] == b'p' && b[i + 2] == b'e' && b[i + 3] == b'n',
+                b'd' => b[i + 1] == b'o' && b[i + 2] == b'c' && b[i + 3] == b'k',
+                // The flags of `READER_FLAGS`, and `-S`, `-kS`, `-A` for `sudo`.
+                b'-' => {
+                    if b[i + 1] == b'-' {
+                        (b[i + 2] == b'p' && b[i + 3] == b'a' && b[i + 4] == b's')
+                            || (b[i + 2] == b's' && b[i + 3] == b't' && b[i + 4] == b'd')
+                            || (b[i + 2] == b'w' && b[i + 3] == b'i' && b[i + 4] == b't')
+                            || (b[i + 2] == b'k' && b[i + 3] == b'e' && b[i + 4] == b'y')
+                    } else {
+                        let mut j = i + 1;
+                        while j < n && b[j].is_ascii_alphabetic() && b[j] != b'S' && b[j] != b'A' {
+                            j += 1;
+                        }
+                        j < n && matches!(b[j], b'S' | b'A')
+                    }
+                }
+                _ => false,
+            }
+    }};
+}
+
 macro_rules! lower {
     ($c:expr) => {
         match $c {
@@ -2722,10 +2821,44 @@ const fn password_file_fed_at(b: &[u8], i: usize) -> bool {
 
 /// Whether a command before `before` writes text of the script into the file named
 /// `b[q..f]`: an earlier `>` or `>>` into the same file, by a command that writes text
-/// ([`text_written_by`]).
+/// ([`text_written_by`]), or `tee` given it after a `|` from such a command (`echo … | tee
+/// FILE`; hostile review 26).
 const fn file_written_from_text(b: &[u8], q: usize, f: usize, before: usize) -> bool {
     let mut k = 0;
     while k < before {
+        if b[k] == b't' && word_at(b, k, b"tee") && command_start(b, k) > 0 {
+            let pipe = {
+                let mut p = command_start(b, k);
+                while p > 0 && matches!(b[p - 1], b' ' | b'\t') {
+                    p -= 1;
+                }
+                p
+            };
+            if pipe > 0 && b[pipe - 1] == b'|' {
+                let mut t = k + 3;
+                while t < before && !command_end(b, t) {
+                    let (s, e) = next_word(b, t);
+                    if s == e {
+                        break;
+                    }
+                    t = e;
+                    let s = skip_quotes(b, s);
+                    if e >= s
+                        && e - s >= f - q
+                        && names_equal(b, s, q, f - q)
+                        && (s + (f - q) == e || matches!(b[s + (f - q)], b'"' | b'\''))
+                    {
+                        let mut p = pipe - 1;
+                        while p > 0 && !command_end(b, p - 1) {
+                            p -= 1;
+                        }
+                        if text_written_by(b, p, pipe - 1) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
         if b[k] == b'>' && (k == 0 || b[k - 1] != b'>') {
             let mut t = k + 1;
             if t < b.len() && b[t] == b'>' {
@@ -4787,18 +4920,36 @@ const fn written_before(b: &[u8], v: usize, limit: usize) -> bool {
     while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'_') {
         end += 1;
     }
-    if end == start || (braced && !(end < b.len() && b[end] == b'}')) {
+    // A braced name may go on with a subscript or an operator (`${C[0]}`, `${C[@]}`,
+    // `${C:-…}`, `${C#…}`): its value is still the variable's (hostile review 26).
+    if end == start || (braced && end >= b.len()) {
         return false;
     }
     let len = end - start;
     let first = b[start];
+    // bash's variables that hold what a command was given or read, without `NAME=` in the
+    // text: `$_` (the last argument), `$REPLY` (`read` without a name), `MAPFILE`,
+    // `BASH_REMATCH`, `BASH_ALIASES`, `PWD` ([`bash_set_name`]; hostile review 26). Whatever
+    // the script wrote may be there.
+    if (len == 1 && first == b'_')
+        || (matches!(
+            first,
+            b'B' | b'C' | b'R' | b'M' | b'O' | b'P' | b'D' | b'F' | b'G' | b'H'
+        ) && bash_set_name(b, start, end))
+    {
+        return true;
+    }
     // Back from the use to the last assignment of the name.
     let mut k = limit;
     while k > 0 {
         k -= 1;
         if b[k] != first
             || k + len >= b.len()
-            || (k > 0 && (b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'_'))
+            || (k > 0
+                && (b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'_')
+                && !(k >= 2 && b[k - 1] == b'v' && b[k - 2] == b'-'))
+            // Another expansion of the name sets nothing (but PowerShell's `$NAME = …`).
+            || (k > 0 && b[k - 1] == b'$' && !matches!(b[k + len], b' ' | b'\t'))
             || !names_equal(b, k, start, len)
         {
             continue;
@@ -4826,16 +4977,32 @@ const fn written_before(b: &[u8], v: usize, limit: usize) -> bool {
                 return value < v && powershell_value_written(b, value);
             }
         }
-        if b[k + len] == b'=' {
+        // The `=` of an assignment: `NAME=`, `NAME+=` (which appends), a subscript's
+        // (`NAME[0]=`, `NAME[k]+=`), and `${NAME:=…}`, which assigns its text to an unset
+        // name (hostile review 26).
+        let mut eq = subscript_end(b, k + len);
+        let appended = eq + 1 < b.len() && b[eq] == b'+' && b[eq + 1] == b'=';
+        let defaulted = eq == k + len
+            && eq + 1 < b.len()
+            && b[eq] == b':'
+            && b[eq + 1] == b'='
+            && k >= 2
+            && b[k - 1] == b'{'
+            && b[k - 2] == b'$';
+        if appended || defaulted {
+            eq += 1;
+        }
+        if eq < b.len() && b[eq] == b'=' {
             if secret_arn_assigned(b, k + len) {
                 // A Secrets Manager ARN names the secret; it does not hold it.
                 return false;
             }
-            let value = skip_quotes(b, k + len + 1);
+            let value = skip_quotes(b, eq + 1);
             return value < v
+                && value < b.len()
                 && !matches!(
                     b[value],
-                    b'\n' | b'\r' | b';' | b' ' | b'\t' | b'&' | b'|' | b')'
+                    b'\n' | b'\r' | b';' | b' ' | b'\t' | b'&' | b'|' | b')' | b'}'
                 )
                 && (!(b[value] == b'$' || b[value] == b'`')
                     || literal_expansion(b, value)
@@ -4843,7 +5010,7 @@ const fn written_before(b: &[u8], v: usize, limit: usize) -> bool {
                     || (b[value] == b'$' && written_before(b, value, k))
                     // A copy that mixes written text with a fetched value (`X="$S
                     // hunter2"`; hostile review 23).
-                    || word_mixes_text(b, k + len + 1, shell_word_end(b, k + len + 1)));
+                    || word_mixes_text(b, eq + 1, shell_word_end(b, eq + 1)));
         }
         // `read … NAME <<< text`.
         if k > 0 && matches!(b[k - 1], b' ' | b'\t') && blank(b, k + len) > 0 {
@@ -4857,6 +5024,279 @@ const fn written_before(b: &[u8], v: usize, limit: usize) -> bool {
                         || word_mixes_text(b, t, shell_word_end(b, t)));
             }
         }
+        // A builtin that sets the name given as its operand (`read`, `mapfile`, `printf
+        // -v`, `for`), unless the use is one of its own words (`for c in $c`, `read c <<<
+        // "$c"`), which expands the value before it.
+        let set = named_setter(b, k, len, v);
+        if set != NOT_SET {
+            return set == SET_WRITTEN;
+        }
+    }
+    false
+}
+
+/// [`named_setter`]: the word is no operand of a builtin that sets a variable.
+const NOT_SET: u8 = 0;
+/// [`named_setter`]: the builtin sets the variable to a value fetched at boot.
+const SET_FETCHED: u8 = 1;
+/// [`named_setter`]: the builtin sets the variable to text written in the script.
+const SET_WRITTEN: u8 = 2;
+
+/// How the name at `k` (`len` bytes) is set when it is the operand of one of bash's
+/// builtins that set a variable named as an operand (Bash Reference Manual, "Bash Builtin
+/// Commands" and "Looping Constructs"; hostile review 26): `read` and `mapfile` (or
+/// `readarray`) from their input ([`input_text_written`]: `mapfile -t C <<< 'root:…'`, `read
+/// C <<'EOF'`, `read C < <(echo …)`), `printf -v NAME FORMAT …` ([`printf_value_written`]),
+/// and `for NAME in WORDS` or `select` ([`loop_words_written`]). [`SET_WRITTEN`] when the
+/// value is text written in the script, [`SET_FETCHED`] when it is not, [`NOT_SET`] when the
+/// word is no such operand (`echo C`), or when the use at `v` is one of the builtin's own
+/// words (`for C in $C`, `read C <<< "$C"`), which expand the value before it.
+const fn named_setter(b: &[u8], k: usize, len: usize, v: usize) -> u8 {
+    let n = b.len();
+    // An operand: a word of its own (quoted or not), or attached to `-v` (`printf -vC`).
+    let attached = k >= 2 && b[k - 1] == b'v' && b[k - 2] == b'-';
+    if !(attached || (k > 0 && matches!(b[k - 1], b' ' | b'\t' | b'"' | b'\''))) {
+        return NOT_SET;
+    }
+    let mut after = k + len;
+    while after < n && matches!(b[after], b'"' | b'\'') {
+        after += 1;
+    }
+    if !(after == n
+        || matches!(
+            b[after],
+            b' ' | b'\t' | b'\r' | b'\n' | b';' | b'<' | b'|' | b'&' | b')'
+        ))
+    {
+        return NOT_SET;
+    }
+    let mut j = k;
+    while j < v && !matches!(b[j], b'\n' | b';') {
+        j += 1;
+    }
+    // A PowerShell script sets its variables otherwise (see [`variable_setter_at`]).
+    if j >= v || (b[0] == b'<' && ec2launch_text(b)) {
+        return NOT_SET;
+    }
+    // The command (past `sudo`, `if` and the like, a group's `{` or `(`, and assignments
+    // for it alone: `IFS= read`).
+    let mut c = command_word(b, k);
+    let mut words = 0;
+    while c < k && words < 8 {
+        if matches!(b[c], b'{' | b'(') {
+            c = skip_blanks(b, c + 1);
+        } else if b[c].is_ascii_alphabetic() || b[c] == b'_' {
+            let mut e = c;
+            while e < k && (b[e].is_ascii_alphanumeric() || b[e] == b'_') {
+                e += 1;
+            }
+            if !(e < k && b[e] == b'=') {
+                break;
+            }
+            c = skip_blanks(b, shell_word_end(b, e + 1));
+        } else {
+            break;
+        }
+        words += 1;
+    }
+    if c >= k {
+        return NOT_SET;
+    }
+    let written = if word_at(b, c, b"for") || word_at(b, c, b"select") {
+        if skip_blanks(b, next_word(b, c).1) != k {
+            return NOT_SET;
+        }
+        loop_words_written(b, after)
+    } else if word_at(b, c, b"printf") {
+        // The name after `-v`.
+        let mut p = k;
+        while p > 0 && matches!(b[p - 1], b'"' | b'\'') {
+            p -= 1;
+        }
+        while p > 0 && matches!(b[p - 1], b' ' | b'\t') {
+            p -= 1;
+        }
+        if !(attached || (p >= 3 && b[p - 1] == b'v' && b[p - 2] == b'-' && blank_before(b, p - 2)))
+        {
+            return NOT_SET;
+        }
+        printf_value_written(b, after)
+    } else if word_at(b, c, b"read") || word_at(b, c, b"mapfile") || word_at(b, c, b"readarray") {
+        input_text_written(b, c)
+    } else {
+        return NOT_SET;
+    };
+    if written { SET_WRITTEN } else { SET_FETCHED }
+}
+
+/// Whether the words of a `for` or `select` loop, from `k` (after its name), hold text
+/// written in the script: `in root:hunter2`, a variable given written text, a substitution
+/// printing some. Without `in`, the loop reads the script's arguments, which count as
+/// written ([`argument_at`]).
+const fn loop_words_written(b: &[u8], k: usize) -> bool {
+    let k = skip_blanks(b, k);
+    if !word_at(b, k, b"in") {
+        return true;
+    }
+    let mut k = k + 2;
+    loop {
+        let (s, e) = next_shell_word(b, k);
+        if s == e || word_at(b, s, b"do") {
+            return false;
+        }
+        if written_at(b, s) || word_mixes_text(b, s, e) {
+            return true;
+        }
+        k = e;
+    }
+}
+
+/// Whether `printf -v NAME FORMAT ARGUMENTS…`, whose words start at `k` (after the name),
+/// gives the name text written in the script: a format with letters or digits of its own
+/// (`'root:%s'`), or an argument that is written text, a variable given some, or a
+/// substitution printing some. A format of conversions alone (`'%s'`, `'%s\n'`) writes
+/// nothing of its own.
+const fn printf_value_written(b: &[u8], k: usize) -> bool {
+    let mut k = k;
+    let mut format = true;
+    loop {
+        let (s, e) = next_shell_word(b, k);
+        if s == e || matches!(b[s], b'<' | b'>') {
+            return false;
+        }
+        k = e;
+        if format {
+            format = false;
+            // The format's own letters and digits: after a conversion, or before the first
+            // one unless they are a key (`'admin:%s'`, as [`printed_words_mix_text`] reads
+            // them).
+            let mut j = s;
+            let mut converted = false;
+            let mut before = false;
+            let mut key = false;
+            while j < e {
+                let x = b[j];
+                if x == b'%' && j + 1 < e && b[j + 1] == b'%' {
+                    j += 2;
+                    continue;
+                }
+                if x == b'%' {
+                    if !converted {
+                        let mut p = j;
+                        while p > s && matches!(b[p - 1], b'"' | b'\'') {
+                            p -= 1;
+                        }
+                        key = p > s && matches!(b[p - 1], b'=' | b':');
+                    }
+                    j += 1;
+                    while j < e && matches!(b[j], b'-' | b'+' | b'#' | b' ' | b'0'..=b'9' | b'.') {
+                        j += 1;
+                    }
+                    converted = true;
+                } else if x == b'\\' {
+                    j += 1;
+                } else if x == b'$' || x == b'`' {
+                    if written_at(b, j) {
+                        return true;
+                    }
+                } else if x.is_ascii_alphanumeric() {
+                    if converted {
+                        return true;
+                    }
+                    before = true;
+                }
+                j += 1;
+            }
+            if before && !(converted && key) {
+                return true;
+            }
+            continue;
+        }
+        if written_at(b, s) || word_mixes_text(b, s, e) {
+            return true;
+        }
+    }
+}
+
+/// Whether the input of the `read`, `mapfile` or `readarray` command at `c` is text written
+/// in the script: a here-string of written text (or a variable given some), a
+/// here-document that expands nothing, a process substitution that prints written text
+/// (`< <(echo …)`), a file the script wrote from its text, or the stage before it in a
+/// pipeline (`echo … | read C`, read in bash's `lastpipe` or a group) printing written
+/// text.
+const fn input_text_written(b: &[u8], c: usize) -> bool {
+    let n = b.len();
+    // `while read …; do …; done <<< …`: the loop's input (hostile review 26).
+    let mut w = c;
+    while w > 0 && matches!(b[w - 1], b' ' | b'\t') {
+        w -= 1;
+    }
+    if w >= 5 && (at_exactly(b, w - 5, b"while") || at_exactly(b, w - 5, b"until")) {
+        let mut d = c;
+        while d + 4 <= n && !(b[d] == b'd' && word_at(b, d, b"done") && command_position(b, d)) {
+            d += 1;
+        }
+        if d + 4 <= n && redirected_text_written(b, d + 4, c) {
+            return true;
+        }
+    }
+    let start = command_start(b, c);
+    if start > 0 && b[start - 1] == b'|' {
+        let mut p = start - 1;
+        while p > 0 && !(matches!(b[p - 1], b';' | b'|' | b'&' | b'\n') && command_end(b, p - 1)) {
+            p -= 1;
+        }
+        if text_written_by(b, p, start - 1) || substitution_written(b, p, b'|') {
+            return true;
+        }
+    }
+    if redirected_text_written(b, c, c) {
+        return true;
+    }
+    // Without an input the check reads (a file descriptor, `-u N`, the script's own input):
+    // what it reads may be anything the script wrote (`exec 3<<< …; read -u3 C`).
+    let mut j = c;
+    let mut input = start > 0 && b[start - 1] == b'|';
+    while j < n && !(matches!(b[j], b';' | b'|' | b'&' | b'\n') && command_end(b, j)) {
+        if b[j] == b'<' {
+            let r = skip_blanks(b, j + 1);
+            input = !(r < n && b[r] == b'&');
+        }
+        if b[j] == b'-' && blank_before(b, j) && cluster_has(b, j, next_word(b, j).1, b'u') {
+            return true;
+        }
+        j += 1;
+    }
+    !input && !(w >= 5 && (at_exactly(b, w - 5, b"while") || at_exactly(b, w - 5, b"until")))
+}
+
+/// Whether the command's words from `j` redirect text written in the script into it (see
+/// [`input_text_written`]); a file must have been written before `before`.
+const fn redirected_text_written(b: &[u8], j: usize, before: usize) -> bool {
+    let n = b.len();
+    let mut j = j;
+    while j < n && !(matches!(b[j], b';' | b'|' | b'&' | b'\n') && command_end(b, j)) {
+        if b[j] == b'<' {
+            if at_exactly(b, j, b"<<<") {
+                let t = skip_blanks(b, j + 3);
+                return written_at(b, t) || word_mixes_text(b, t, shell_word_end(b, t));
+            }
+            if at_exactly(b, j, b"<<") {
+                return here_document_holds_text(b, j) && !here_document_expands(b, j);
+            }
+            let r = skip_blanks(b, j + 1);
+            if at_exactly(b, r, b"<(") {
+                return substitution_written(b, r + 2, b')');
+            }
+            let (s, e) = next_word(b, j + 1);
+            let q = skip_quotes(b, s);
+            let mut f = e;
+            while f > q && matches!(b[f - 1], b'"' | b'\'') {
+                f -= 1;
+            }
+            return f > q && b[q] != b'$' && file_written_from_text(b, q, f, before);
+        }
+        j += 1;
     }
     false
 }
@@ -5784,6 +6224,33 @@ const fn text_command_at(b: &[u8], mut c: usize, end: usize) -> bool {
     if sed && sed_executes(b, c, e) {
         return false;
     }
+    // `printf -v NAME` stores what it prints in a variable, which may be run later (`eval
+    // "$NAME"`): no text (hostile review 26).
+    // What `echo` or `printf` prints in a command substitution (`C=$(printf '…')`) is a
+    // value, which may be run later: no text (hostile review 26).
+    let mut p = first;
+    while p > 0 && matches!(b[p - 1], b' ' | b'\t') {
+        p -= 1;
+    }
+    if printing && p >= 2 && b[p - 1] == b'(' && b[p - 2] == b'$' {
+        return false;
+    }
+    // (Read byte by byte: the words are read by `command_end`, which asks this.)
+    if printing && b[c] == b'p' {
+        let mut s = c + 6;
+        while s < e && matches!(b[s], b' ' | b'\t') {
+            s += 1;
+        }
+        if s < e && b[s] == b'-' {
+            s += 1;
+            while s < e && b[s].is_ascii_alphabetic() {
+                if b[s] == b'v' {
+                    return false;
+                }
+                s += 1;
+            }
+        }
+    }
     let mut j = c;
     let mut quote = 0u8;
     while printing && j < e {
@@ -5831,10 +6298,6 @@ const fn text_command_at(b: &[u8], mut c: usize, end: usize) -> bool {
     }
     // What a process substitution prints is a file that the command given it may run
     // (`. <(echo …)`, `bash <(echo …)`): no text.
-    let mut p = first;
-    while p > 0 && matches!(b[p - 1], b' ' | b'\t') {
-        p -= 1;
-    }
     !(p >= 2 && b[p - 1] == b'(' && matches!(b[p - 2], b'<' | b'>'))
 }
 
@@ -6620,6 +7083,13 @@ const fn text_command_redefined(b: &[u8]) -> bool {
         // The first letters of the words read: the others are skipped at once (the budget
         // of const evaluation counts steps).
         let x = b[i];
+        if x == b'$'
+            && i > 0
+            && matches!(b[i - 1], b'/' | b'"' | b'\'' | b' ' | b'\t' | b'>')
+            && file_named_by_expansion(b, i)
+        {
+            return true;
+        }
         if !matches!(x, b'e' | b'p' | b's' | b'g' | b'f' | b'l' | b'h' | b'B') {
             i += 1;
             continue;
@@ -6727,6 +7197,179 @@ const fn text_command_redefined(b: &[u8]) -> bool {
             w += 1;
         }
         i += 1;
+    }
+    false
+}
+
+/// Whether the expansion at `i` names a file the script makes that may be one of
+/// [`TEXT_COMMANDS`] (hostile review 26: `n=logger; ln -sf /bin/bash DIR/$n`): the last
+/// part of a path (`DIR/$n`, `"$DIR/${n}"`) or the whole word (`"$D"`) that is the target of
+/// a redirection, of `curl -o` or `wget -O`, or the last word of `cp`, `mv`, `ln`,
+/// `install` or `tee`, whose variable was given written text ([`written_before`]) that is
+/// not plainly a name that is none of them ([`plainly_assigned_other_name`]). A name fetched
+/// at boot (`D=$(mktemp)`) is not in the text.
+const fn file_named_by_expansion(b: &[u8], i: usize) -> bool {
+    let n = b.len();
+    // The expansion ends its word, but for quotes (tested before anything is called: the
+    // budget of const evaluation counts calls).
+    let mut e = i + 1;
+    if e < n && b[e] == b'{' {
+        while e < n && b[e] != b'}' && b[e] != b'\n' {
+            e += 1;
+        }
+        e += 1;
+    } else {
+        while e < n && (b[e].is_ascii_alphanumeric() || b[e] == b'_') {
+            e += 1;
+        }
+    }
+    let mut t = e;
+    while t < n && matches!(b[t], b'"' | b'\'') {
+        t += 1;
+    }
+    if e == i + 1
+        || !(t >= n
+            || matches!(
+                b[t],
+                b' ' | b'\t' | b'\r' | b'\n' | b';' | b'|' | b'&' | b')'
+            ))
+    {
+        return false;
+    }
+    // The word that holds the expansion.
+    let mut ws = i;
+    while ws > 0 && (word_byte(b[ws - 1]) || matches!(b[ws - 1], b'{' | b'}')) {
+        ws -= 1;
+    }
+    let mut p = i;
+    while p > ws && matches!(b[p - 1], b'"' | b'\'') {
+        p -= 1;
+    }
+    let path = p > ws && b[p - 1] == b'/';
+    let mut before = ws;
+    while before > 0 && matches!(b[before - 1], b' ' | b'\t') {
+        before -= 1;
+    }
+    // The target of a redirection or of `-o`, or a word after one of `cp`, `mv`, `ln`,
+    // `install`, `tee` on its line (looked for without a call first: the budget of const
+    // evaluation counts calls).
+    let mut named = before > 0 && matches!(b[before - 1], b'>' | b'o' | b'O');
+    let mut l = ws;
+    while !named && l > 1 && b[l - 1] != b'\n' {
+        l -= 1;
+        named = matches!(
+            (b[l - 1], b[l]),
+            (b'c', b'p') | (b'm', b'v') | (b'l', b'n') | (b'l', b'l') | (b'e', b'e')
+        );
+    }
+    if !named || !(path || p == ws) || t != shell_word_end(b, ws) {
+        return false;
+    }
+    // The target of a redirection, of `curl -o` or `wget -O`, or the last word of `cp`,
+    // `mv`, `ln`, `install` or `tee`.
+    let file = (before > 0 && b[before - 1] == b'>')
+        || (before >= 2
+            && b[before - 2] == b'-'
+            && matches!(b[before - 1], b'o' | b'O')
+            && blank_before(b, before - 2))
+        || (!(before > 0 && b[before - 1] == b'<')
+            && command_end_or_line(b, skip_blanks(b, t))
+            && {
+                let c = command_word(b, ws);
+                c < ws
+                    && matches!(b[c], b'c' | b'm' | b'l' | b'i' | b't')
+                    && (word_at(b, c, b"cp")
+                        || word_at(b, c, b"mv")
+                        || word_at(b, c, b"ln")
+                        || word_at(b, c, b"install")
+                        || word_at(b, c, b"tee"))
+            });
+    file && written_before(b, i, i) && !plainly_assigned_other_name(b, i)
+}
+
+/// Whether the variable expanded at `v` (`$n`, `${n}`) was last assigned, before it, a
+/// written word without expansions whose last part (after a `/`) is none of
+/// [`TEXT_COMMANDS`] (`BIN=app`, `D=/usr/local/bin/app`). A value set otherwise (fetched,
+/// `printf -v`, `read`) is not known to be another name.
+const fn plainly_assigned_other_name(b: &[u8], v: usize) -> bool {
+    let braced = at_exactly(b, v, b"${");
+    let start = if braced { v + 2 } else { v + 1 };
+    let mut end = start;
+    while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'_') {
+        end += 1;
+    }
+    let len = end - start;
+    if len == 0 {
+        return false;
+    }
+    let mut k = v;
+    while k > 0 {
+        k -= 1;
+        let named = k + len < b.len()
+            && names_equal(b, k, start, len)
+            && (k == 0 || !(word_byte(b[k - 1]) || b[k - 1] == b'{'));
+        // `for NAME in WORDS`: each word plainly a name that is none of them.
+        if named && for_loop_name(b, k) {
+            let mut j = skip_blanks(b, k + len);
+            if !word_at(b, j, b"in") {
+                return false;
+            }
+            j += 2;
+            loop {
+                let (s, e) = next_word(b, j);
+                if s == e || word_at(b, s, b"do") {
+                    return true;
+                }
+                let mut t = s;
+                while t < e {
+                    if matches!(b[t], b'$' | b'`' | b'\\' | b'*' | b'?') {
+                        return false;
+                    }
+                    t += 1;
+                }
+                let mut w = 0;
+                while w < TEXT_COMMANDS.len() {
+                    if word_at(b, skip_quotes(b, s), TEXT_COMMANDS[w].as_bytes()) {
+                        return false;
+                    }
+                    w += 1;
+                }
+                j = e;
+            }
+        }
+        if !(named && b[k + len] == b'=') {
+            continue;
+        }
+        let s = k + len + 1;
+        let e = shell_word_end(b, s);
+        // The value, its quotes removed, and where its last part starts.
+        let mut j = s;
+        let mut last = s;
+        while j < e {
+            if matches!(b[j], b'$' | b'`' | b'\\') {
+                return false;
+            }
+            if b[j] == b'/' {
+                last = j + 1;
+            }
+            j += 1;
+        }
+        let last = skip_quotes(b, last);
+        let mut w = 0;
+        while w < TEXT_COMMANDS.len() {
+            let name = TEXT_COMMANDS[w].as_bytes();
+            if at_exactly(b, last, name) {
+                let mut after = last + name.len();
+                while after < e && matches!(b[after], b'"' | b'\'') {
+                    after += 1;
+                }
+                if after == e {
+                    return false;
+                }
+            }
+            w += 1;
+        }
+        return e > s;
     }
     false
 }
@@ -6890,6 +7533,12 @@ const fn flags_written(b: &[u8], after: usize, flags: &[Flag]) -> bool {
             && matches!(b[k], b'f' | b'F')
             && k + 1 < b.len()
             && matches!(b[k + 1], b'"' | b'\'');
+        // A word that is only `$_`, `$REPLY`, `$MAPFILE` or `$BASH_REMATCH`: what the script
+        // last wrote may be a flag with its value (`: -phunter2; mysql "$_"`; hostile review
+        // 26).
+        if token && matches!(b[k], b'$' | b'"' | b'\'') && special_variable_word(b, k) {
+            return true;
+        }
         let mut f = 0;
         while token && f < flags.len() {
             let flag = &flags[f];
@@ -6964,6 +7613,48 @@ const fn flags_written(b: &[u8], after: usize, flags: &[Flag]) -> bool {
         k += 1;
     }
     false
+}
+
+/// Whether the `pass` at `i` ends one of nginx's directives that name an upstream server
+/// (`proxy_pass http://…;`, `fastcgi_pass`, `uwsgi_pass`, `scgi_pass`, `grpc_pass`,
+/// `memcached_pass`: nginx documentation, ngx_http_proxy_module and its siblings), not a
+/// password (hostile review 26).
+const fn nginx_pass_directive(b: &[u8], i: usize) -> bool {
+    (i >= 6 && at_exactly(b, i - 6, b"proxy_"))
+        || (i >= 8 && at_exactly(b, i - 8, b"fastcgi_"))
+        || (i >= 6 && at_exactly(b, i - 6, b"uwsgi_"))
+        || (i >= 5 && (at_exactly(b, i - 5, b"scgi_") || at_exactly(b, i - 5, b"grpc_")))
+        || (i >= 10 && at_exactly(b, i - 10, b"memcached_"))
+}
+
+/// Whether the word at `k` is only an expansion of a variable bash sets itself
+/// ([`bash_set_name`]: `$_`, `$REPLY`, `$MAPFILE`, `${BASH_ALIASES[x]}`, quoted or braced,
+/// with a subscript), which may hold what a command was last given or read.
+const fn special_variable_word(b: &[u8], k: usize) -> bool {
+    let v = skip_quotes(b, k);
+    if !(v < b.len() && b[v] == b'$') {
+        return false;
+    }
+    let braced = v + 1 < b.len() && b[v + 1] == b'{';
+    let s = if braced { v + 2 } else { v + 1 };
+    let mut e = s;
+    while e < b.len() && (b[e].is_ascii_alphanumeric() || b[e] == b'_') {
+        e += 1;
+    }
+    if e == s || !bash_set_name(b, s, e) {
+        return false;
+    }
+    let mut t = e;
+    if braced {
+        while t < b.len() && b[t] != b'}' && b[t] != b'\n' {
+            t += 1;
+        }
+        t += 1;
+    }
+    while t < b.len() && matches!(b[t], b'"' | b'\'') {
+        t += 1;
+    }
+    t >= b.len() || blank(b, t) > 0 || matches!(b[t], b'\n' | b';' | b'|' | b'&' | b')')
 }
 
 /// Whether the rest of a Python f-string from `v` to its closing `quote` writes text: a
@@ -8143,9 +8834,12 @@ const QUOTE_ACROSS_LINES: &str = "user data may not hold `;`, `|` or `&` that th
 const QUOTED_OPERATOR_IN_PARTS: &str = "user data in cloud-config or MIME parts may not hold `;`, `|` or `&` inside the quotes of `echo`, `printf`, `sed`, `grep` or `logger` (`sed -i 's|a|b|'`): the check reads the parts' text as no one script, so it cannot tell whether a quote of an entry before left the shell inside a quote there, and runs the operators (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); use another delimiter (`sed -i 's#a#b#'`), or give the commands as user data that is one shell script (starting with `#!`)";
 /// Why a script that redefines a text command is refused ([`text_command_redefined`];
 /// hostile review 25).
+/// The reason [`user_data_problem`] gives for text the script runs as commands that the check
+/// cannot read as script (hostile review 26).
+const RUN_TEXT: &str = "user data may not run text it makes as commands: printed (`echo`, `printf`, `yes`, a here-string, `sed`, a `jq` that writes text) into a shell (`| bash`, `| sh`, `| . /dev/stdin`, `| su`), a here-string given to a shell (`bash <<< …`), a process substitution read as a script (`. <(echo …)`), nor a variable or a substitution holding written text expanded into the script of `eval`, of a shell's `-c` or of a here-document given to a shell (`c=$(echo '…'); eval \"$c\"`, `printf -v c …; bash -c \"$c\"`): the check reads the script as written, not the commands that text becomes, and cannot tell whether they pass a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the commands themselves, in the script, in `-c '…'` or in a here-document (`bash <<'EOF'`), and give a shell's script values as arguments or exported variables (`bash -c 'git clone \"$1\"' _ \"$REPO\"`)";
 const TEXT_COMMAND_REDEFINED: &str = "user data may not redefine `echo`, `printf`, `sed`, `grep`, `egrep`, `fgrep` or `logger` (a function or an alias of that name, also through `eval` or `BASH_ALIASES`, `enable -n`, `hash -p`, `BASH_CMDS`, or a file of that name that it writes, copies, moves or links), nor run text through `sed`'s `e` command or flag: the check reads what their quotes hold as text, which would then run as commands, and cannot tell whether they pass a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the script's own commands names of their own";
 /// Why escapes that spell characters are refused.
-const SPELLED: &str = "user data may not spell letters, digits or dashes with escapes (`\\x6d`, `\\155`, `\\u006d` in `$'…'`, `printf` or `echo`): the check cannot read the text they make, nor whether it is a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the characters themselves";
+const SPELLED: &str = "user data may not spell printable characters with escapes (`\\x6d`, `\\155`, `\\u006d`, `\\x7c` in `$'…'`, `printf` or `echo`): the check cannot read the text they make, nor whether it is a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the characters themselves";
 /// Why a command named at boot is refused when it is given a password flag.
 const DYNAMIC_COMMAND: &str = "user data may not run a command named by a variable or a command substitution (`$cmd -p…`, `$(…) -u …`, `eval \"$a$b …\"`) with a flag that can pass a password: the check cannot read which command it is, nor whether the flag passes a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the command's name";
 /// Why literal text that is decoded or transformed is refused.
@@ -8180,11 +8874,12 @@ const fn word_byte(c: u8) -> bool {
     )
 }
 
-/// Commands that run the word after them as a command (`eval $cmd`, `sudo $cmd`), and the
+/// Commands that run the word after them as a command (`eval $cmd`, `sudo $cmd`, `trap '…'`, whose
+/// text runs at a signal or at exit: hostile review 26), and the
 /// shell's words after which a command comes.
-const PREFIXES: [&str; 16] = [
+const PREFIXES: [&str; 17] = [
     "eval", "exec", "sudo", "env", "command", "builtin", "nohup", "xargs", "time", "nice", "then",
-    "do", "else", "if", "while", "until",
+    "do", "else", "if", "while", "until", "trap",
 ];
 
 /// Commands that decode or transform the text given to them.
@@ -8370,7 +9065,8 @@ const fn command_position(b: &[u8], i: usize) -> bool {
     // the remote command of `ssh HOST "echo …"` (hostile review 24).
     if i > 0 && matches!(b[i - 1], b'"' | b'\'') {
         return command_position(b, i - 1)
-            || (i > 1 && blank_before(b, i - 1) && word_at(b, command_word(b, i - 1), b"ssh"));
+            || (i > 1 && blank_before(b, i - 1) && word_at(b, command_word(b, i - 1), b"ssh"))
+            || script_quote(b, i - 1);
     }
     if i > 0 && word_byte(b[i - 1]) && !blank_before(b, i) {
         return false;
@@ -8425,6 +9121,60 @@ const fn command_position(b: &[u8], i: usize) -> bool {
     false
 }
 
+/// Whether the quote at `q` opens text that may become a script, read as one from its first
+/// byte (hostile review 26): a variable's value (`C='echo …'`, `C+="…"`, `C=$'…'`), which
+/// `eval "$C"`, `bash -c "$C"` or a file may run, or an argument of `echo` or `printf` whose
+/// output is no text ([`text_command_at`]: it goes to a file, a pipe, a variable or a shell:
+/// `echo 'chpasswd <<< …' >> /etc/rc.local`, `printf -v C '…'`).
+const fn script_quote(b: &[u8], q: usize) -> bool {
+    let mut p = q;
+    if p > 0 && b[p - 1] == b'$' {
+        p -= 1;
+    }
+    if p > 1
+        && b[p - 1] == b'='
+        && (b[p - 2].is_ascii_alphanumeric() || matches!(b[p - 2], b'_' | b'+' | b']'))
+    {
+        return true;
+    }
+    if !(p > 0 && matches!(b[p - 1], b' ' | b'\t')) || (b[0] == b'<' && ec2launch_text(b)) {
+        return false;
+    }
+    // `echo` or `printf` before it on its line, read without a call (the budget of const
+    // evaluation counts calls).
+    let mut j = p;
+    let mut named = false;
+    while !named && j >= 4 && b[j - 1] != b'\n' {
+        j -= 1;
+        named = (b[j] == b'o' && b[j - 1] == b'h' && b[j - 2] == b'c' && b[j - 3] == b'e')
+            || (b[j] == b'f' && b[j - 1] == b't' && b[j - 2] == b'n' && b[j - 3] == b'i');
+    }
+    if !named {
+        return false;
+    }
+    // What `echo` or `printf` prints in a command substitution is a value (`C=$(echo
+    // '…')`): back past the words before the quote to `$(` or a backquote.
+    let mut w = p;
+    while w > 0 && !matches!(b[w - 1], b'\n' | b';' | b'|' | b'&') {
+        w -= 1;
+        if b[w] == b'`' || (b[w] == b'(' && w > 0 && b[w - 1] == b'$') {
+            let x = skip_blanks(b, w + 1);
+            if word_at(b, x, b"echo") || word_at(b, x, b"printf") {
+                return true;
+            }
+        }
+    }
+    let c = command_word(b, q);
+    if !(c < q && (word_at(b, c, b"echo") || word_at(b, c, b"printf"))) {
+        return false;
+    }
+    let mut e = q;
+    while e < b.len() && (b[e] != b'\n' || lf_continued(b, e)) {
+        e += 1;
+    }
+    !text_command_at(b, c, e)
+}
+
 /// Whether the line continuation at `k` joins two parts of one word.
 const fn splits_word(b: &[u8], k: usize) -> bool {
     let n = continuation(b, k);
@@ -8469,15 +9219,18 @@ const fn escape_value(b: &[u8], k: usize) -> Option<u32> {
     if j == start { None } else { Some(value) }
 }
 
-/// Whether the escape at `k` spells a letter, a digit or a dash where the shell makes text
-/// of it: in `$'…'`, or in a command of `printf` or `echo`.
+/// Whether the escape at `k` spells a printable character (a letter, a digit, a dash, an
+/// operator, a quote) where the shell makes text of it: in `$'…'`, or in a command of
+/// `printf` or `echo`.
 const fn spells(b: &[u8], k: usize) -> bool {
     if b[k] != b'\\' || !escaping(b, k) {
         return false;
     }
     let spelled = match escape_value(b, k) {
         Some(v) => {
-            v < 128 && ((v as u8).is_ascii_alphanumeric() || v as u8 == b'-' || v as u8 == b' ')
+            // Any printable character, operators and quotes too (`\x7c` is `|`: hostile
+            // review 26).
+            v >= 0x20 && v < 0x7f
         }
         None => false,
     };
@@ -8570,12 +9323,47 @@ const PASSWORD_READERS: [&str; 7] = [
 /// (`docker login`, `podman login`, `helm registry login`, `adcli join`, …).
 const fn password_reader_at(b: &[u8], k: usize) -> bool {
     let k = skip_blanks(b, k);
+    // A command named by a variable or a substitution (`| $p`, `| sudo "$(…)"`) may be any
+    // of them: the check cannot read which (hostile review 26).
+    let c = skip_quotes(b, after_sudo(b, k));
+    if c < b.len() && (b[c] == b'$' || b[c] == b'`') {
+        return true;
+    }
+    // So may a command whose name is a pattern (`/usr/sbin/chpass?d`, `chpas*d`).
+    let mut g = c;
+    while g < b.len()
+        && !matches!(
+            b[g],
+            b' ' | b'\t' | b'\n' | b';' | b'|' | b'&' | b'<' | b'>'
+        )
+    {
+        if matches!(b[g], b'?' | b'*' | b'[') {
+            return true;
+        }
+        g += 1;
+    }
     let sudo = word_at(b, k, b"sudo");
     let htpasswd = word_at(b, k, b"htpasswd");
     let mkpasswd = word_at(b, k, b"mkpasswd");
     let openssl = word_at(b, k, b"openssl");
     let mut j = k;
     while j < b.len() && !command_end(b, j) {
+        // After a path to it (`/usr/sbin/chpasswd`; hostile review 26).
+        if b[j] == b'/' && j + 1 < b.len() && !blank_before(b, j + 1) {
+            let mut w = j;
+            while w > k && !matches!(b[w - 1], b' ' | b'\t') {
+                w -= 1;
+            }
+            if w == k || (sudo && w == after_sudo(b, k)) {
+                let mut r = 0;
+                while r < PASSWORD_READERS.len() {
+                    if word_at(b, j + 1, PASSWORD_READERS[r].as_bytes()) {
+                        return true;
+                    }
+                    r += 1;
+                }
+            }
+        }
         if j == k || blank_before(b, j) {
             let mut r = 0;
             while r < PASSWORD_READERS.len() {
@@ -8686,7 +9474,7 @@ const fn written_into(b: &[u8], i: usize, password: bool) -> bool {
         // login --password-stdin`; hostile review 23).
         let mut k = i;
         let mut fetched = false;
-        while k < b.len() && !command_end(b, k) {
+        while k < b.len() && !(matches!(b[k], b';' | b'|' | b'&' | b'\n') && command_end(b, k)) {
             if b[k] == b'$' || b[k] == b'`' {
                 fetched = true;
             }
@@ -8695,22 +9483,37 @@ const fn written_into(b: &[u8], i: usize, password: bool) -> bool {
         if fetched && !password {
             return false;
         }
-        let printed = k;
-        // Every later stage of the pipeline (`|`, never `||`).
-        while k < b.len() && b[k] == b'|' && !(k + 1 < b.len() && b[k + 1] == b'|') {
-            if (!password && (transform_at(b, k + 1) || xargs_splices_at(b, k + 1)))
-                || (password && password_reader_at(b, k + 1))
-            {
-                // (Read only before a password reader: the budget of const evaluation
-                // counts steps.)
-                return !fetched || printed_words_mix_text(b, i, printed);
+        // (The words are read only before a password reader: the budget of const
+        // evaluation counts steps.)
+        return later_stage_reads(b, k, password) && (!fetched || printed_words_mix_text(b, i, k));
+    }
+    // `cat FILE | …` of a file the script wrote from its text (`echo … > FILE`, `… | tee
+    // FILE`; hostile review 26), as `chpasswd < FILE` is.
+    if word_at(b, i, b"cat") && command_position(b, i) {
+        let mut k = i + 3;
+        let mut found = false;
+        while k < b.len() && !(matches!(b[k], b';' | b'|' | b'&' | b'\n') && command_end(b, k)) {
+            let (s, e) = next_word(b, k);
+            if s == e || matches!(b[s], b'<' | b'>') {
+                break;
             }
-            k += 1;
-            while k < b.len() && !command_end(b, k) {
-                k += 1;
+            k = e;
+            let q = skip_quotes(b, s);
+            let mut f = e;
+            while f > q && matches!(b[f - 1], b'"' | b'\'') {
+                f -= 1;
+            }
+            if f > q && !matches!(b[q], b'$' | b'-') && file_written_from_text(b, q, f, i) {
+                found = true;
             }
         }
-        return false;
+        while found
+            && k < b.len()
+            && !(matches!(b[k], b';' | b'|' | b'&' | b'\n') && command_end(b, k))
+        {
+            k += 1;
+        }
+        return found && later_stage_reads(b, k, password);
     }
     if at_exactly(b, i, b"<<") && (i == 0 || b[i - 1] != b'<') {
         let here_string = at_exactly(b, i, b"<<<");
@@ -8724,27 +9527,73 @@ const fn written_into(b: &[u8], i: usize, password: bool) -> bool {
             // written text (`<<< "$S hunter2"`; hostile review 23), read only for a
             // password reader (the budget of const evaluation counts steps).
             let mut w = v;
-            while password && w < b.len() && !command_end(b, w) {
+            while password
+                && w < b.len()
+                && !(matches!(b[w], b';' | b'|' | b'&' | b'\n') && command_end(b, w))
+            {
                 if b[w] == b'$' || b[w] == b'`' {
-                    let mut s = i;
-                    while s > 0 && !command_end(b, s - 1) {
-                        s -= 1;
-                    }
                     let h = skip_blanks(b, i + 3);
-                    return password_reader_at(b, s) && word_mixes_text(b, h, shell_word_end(b, h));
+                    return (password_reader_at(b, stage_start(b, i))
+                        || later_stage_reads(b, w, true))
+                        && word_mixes_text(b, h, shell_word_end(b, h));
                 }
                 w += 1;
             }
         }
-        // The stage's command: back to the start of the command or the last `|`.
-        let mut s = i;
-        while s > 0 && !command_end(b, s - 1) {
-            s -= 1;
+        // The stage's command, and the stages after it, to which it may print what it
+        // reads (`cat <<< 'root:…' | chpasswd`, `cat <<'EOF' | chpasswd`; hostile review
+        // 26).
+        let s = stage_start(b, i);
+        let mut k = i;
+        while k < b.len() && !(matches!(b[k], b';' | b'|' | b'&' | b'\n') && command_end(b, k)) {
+            k += 1;
         }
         if password {
-            return password_reader_at(b, s) && (here_string || !here_document_expands(b, i));
+            return (password_reader_at(b, s) || later_stage_reads(b, k, true))
+                && (here_string || !here_document_expands(b, i));
         }
-        return transform_at(b, s);
+        return transform_at(b, s) || later_stage_reads(b, k, false);
+    }
+    false
+}
+
+/// Where the stage of a pipeline that holds `i` starts: after the last end of a command
+/// before it ([`command_end`]), or after a quote that opens the text of a command there
+/// (`bash -c 'chpasswd <<< …'`, `ssh HOST 'chpasswd <<< …'`: [`command_position`]; hostile
+/// review 26) or after the `$(` of a command substitution.
+const fn stage_start(b: &[u8], i: usize) -> usize {
+    let mut s = i;
+    while s > 0 && !(matches!(b[s - 1], b';' | b'|' | b'&' | b'\n') && command_end(b, s - 1)) {
+        s -= 1;
+    }
+    let mut start = s;
+    let mut j = s;
+    while j < i {
+        if matches!(b[j], b'"' | b'\'') && command_position(b, j + 1) {
+            start = j + 1;
+        } else if b[j] == b'$' && j + 1 < i && b[j + 1] == b'(' {
+            // A command substitution's commands (`X="$(cat <<EOF`).
+            start = j + 2;
+        }
+        j += 1;
+    }
+    start
+}
+
+/// Whether a later stage of the pipeline whose stage ends at `k` (a `|`, never `||`)
+/// transforms text (`password` false: [`transform_at`], [`xargs_splices_at`]) or reads a
+/// password from its input (`password` true: [`password_reader_at`]).
+const fn later_stage_reads(b: &[u8], mut k: usize, password: bool) -> bool {
+    while k < b.len() && b[k] == b'|' && !(k + 1 < b.len() && b[k + 1] == b'|') {
+        if (!password && (transform_at(b, k + 1) || xargs_splices_at(b, k + 1)))
+            || (password && password_reader_at(b, k + 1))
+        {
+            return true;
+        }
+        k += 1;
+        while k < b.len() && !(matches!(b[k], b';' | b'|' | b'&' | b'\n') && command_end(b, k)) {
+            k += 1;
+        }
     }
     false
 }
@@ -9163,6 +10012,1784 @@ const fn dynamic_name_by_command_at(b: &[u8], i: usize) -> bool {
 /// Why the shell of user data `text` cannot be read, if it cannot: a word split by a line
 /// continuation, escapes that spell letters, a command named at boot given a password
 /// flag, or written text that is decoded or transformed. Works in const context.
+/// The reason [`user_data_problem`] gives for a password reader fed in a way the check cannot
+/// read (hostile review 26).
+const READER_SHAPE: &str = "user data may feed a command that reads a password from its input (`chpasswd`, `chgpasswd`, `passwd`, `smbpasswd`, `vncpasswd`, `kinit`, `realm join`, `sudo -S`, `--password-stdin`, `--stdin-password`, `htpasswd -i`, `mkpasswd -s`, `openssl passwd -stdin`) only as the first word of its command, its name written plainly, from `echo`, `printf`, `cat`, `aws` or `jq` piped straight into it, or from a here-string, a here-document or a file the script does not write given to it; and what it is fed may only expand variables fetched at boot by a command substitution (`PW=$(aws secretsmanager get-secret-value …)`) or read from one: the check cannot read what a group, a function, a wrapper, a file descriptor, a process substitution, a variable it cannot trace or any other command feeds it (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write `echo \"admin:$PW\" | chpasswd` after `PW=$(aws secretsmanager get-secret-value … --output text)`";
+
+/// Names of commands that read a password from their input or a file: `chpasswd`,
+/// `chgpasswd`, `smbpasswd`, `vncpasswd`, `newusers` (lines `name:password:…`), `sshpass`
+/// (`-d FD`, `-f FILE`, `-e` from `SSHPASS`), `ldappasswd`, `passwd`, `kinit` (not with a
+/// keytab), `realm join`, `htpasswd -i`, `mkpasswd -s`, `openssl … -stdin` and `sudo -S` or
+/// `-A`, `vault login`, `docker secret create`, `pdbedit -t`, `cryptsetup -d -`, `glab …
+/// --stdin` and `rabbitmqctl add_user NAME` (hostile review 26: the first seven always, the
+/// others with the words that make them read one; see [`reader_named_at`]).
+const READER_NAMES: [&str; 19] = [
+    "chpasswd",
+    "chgpasswd",
+    "smbpasswd",
+    "vncpasswd",
+    "newusers",
+    "sshpass",
+    "ldappasswd",
+    "passwd",
+    "kinit",
+    "realm",
+    "htpasswd",
+    "mkpasswd",
+    "openssl",
+    "vault",
+    "docker",
+    "pdbedit",
+    "cryptsetup",
+    "glab",
+    "rabbitmqctl",
+];
+
+/// Flags that make a command read a password from its input, a file descriptor or a file:
+/// `--password-stdin` (`docker login` and its like), `--stdin-password` (`adcli`),
+/// `--password-from-stdin` (`pdbedit`), `--with-token` (`gh auth login`), `--passphrase-fd`
+/// and `--passphrase-file` (`gpg`), `--password-file` (`kinit`), `--key-file` (`cryptsetup`),
+/// and `--stdin` for `passwd`, `sudo` and `mkpasswd`.
+const READER_FLAGS: [&str; 9] = [
+    "--password-stdin",
+    "--stdin-password",
+    "--password-from-stdin",
+    "--with-token",
+    "--passphrase-fd",
+    "--passphrase-file",
+    "--password-file",
+    "--key-file",
+    "--stdin",
+];
+
+/// Whether the word at `i` is a word of its own: a byte that is no part of a name (nor of a
+/// path, nor `-`) before it and after `e`.
+const fn whole_word(b: &[u8], i: usize, e: usize) -> bool {
+    (i == 0 || !(name_byte(b[i - 1]) || b[i - 1] == b'-'))
+        && (e >= b.len() || !(name_byte(b[e]) || matches!(b[e], b'-' | b'.')))
+}
+
+/// Whether the byte at `i` is inside a comment: after a `#` that starts a word outside
+/// quotes on its line.
+const fn in_comment(b: &[u8], i: usize) -> bool {
+    let mut s = i;
+    while s > 0 && b[s - 1] != b'\n' {
+        s -= 1;
+    }
+    let mut j = s;
+    let mut quote = 0u8;
+    while j < i {
+        let x = b[j];
+        if quote != 0 {
+            if x == quote {
+                quote = 0;
+            } else if x == b'\\' && quote == b'"' {
+                j += 1;
+            }
+        } else if x == b'\\' {
+            j += 1;
+        } else if x == b'"' || x == b'\'' {
+            quote = x;
+        } else if x == b'#' && (j == s || matches!(b[j - 1], b' ' | b'\t' | b';')) {
+            return true;
+        }
+        j += 1;
+    }
+    false
+}
+
+/// Whether the words of the command from `e` (to its end) hold a flag cluster with
+/// `letter` (`-kS`, `-ic`) or the long flag `long` (`--stdin`).
+const fn command_has_flag(b: &[u8], e: usize, letter: u8, long: &[u8]) -> bool {
+    let mut k = e;
+    let mut words = 0;
+    while words < 16 {
+        let (s, t) = next_word(b, k);
+        if s == t {
+            return false;
+        }
+        let q = skip_quotes(b, s);
+        if q + 1 < t && b[q] == b'-' && b[q + 1] != b'-' && cluster_has(b, q, t, letter) {
+            return true;
+        }
+        if !long.is_empty() && at_exactly(b, q, long) {
+            return true;
+        }
+        k = t;
+        words += 1;
+    }
+    false
+}
+
+/// Whether a command that reads a password from its input (or a file, or a file
+/// descriptor) is named at `i` ([`READER_NAMES`], after any path, `./` or `{,`), or given a
+/// flag that makes it read one ([`READER_FLAGS`]), where the check must then read what
+/// feeds it ([`reader_fed_readably`]). Not in a comment, in the text of a text command
+/// ([`quoted_at`]), in a YAML key (cloud-config's `chpasswd:`), an element of a Python or
+/// flow list (`["chpasswd"]`), nor `/etc/passwd` or `getent passwd`; `passwd` not with a
+/// flag that reads nothing (`-l`, `-S`, `-e`, …), `kinit` not with a keytab.
+const fn reader_named_at(b: &[u8], i: usize) -> bool {
+    reader_word_at(b, i) && !in_comment(b, i) && !quoted_at(b, i)
+}
+
+/// Whether a reader's name or flag is at `i` ([`reader_named_at`], before its context is
+/// read).
+const fn reader_word_at(b: &[u8], i: usize) -> bool {
+    let n = b.len();
+    if b[i] == b'-' {
+        if !blank_before(b, i) {
+            return false;
+        }
+        let mut f = 0;
+        while f < READER_FLAGS.len() {
+            let flag = READER_FLAGS[f].as_bytes();
+            if at_exactly(b, i, flag)
+                && (i + flag.len() >= n
+                    || !(name_byte(b[i + flag.len()]) || b[i + flag.len()] == b'-'))
+            {
+                if f + 1 < READER_FLAGS.len() {
+                    return true;
+                }
+                // `--stdin` makes `passwd`, `sudo` and `mkpasswd` read one, not every
+                // command.
+                return range_holds(b, command_start(b, i), i, b"sudo")
+                    || range_holds(b, command_start(b, i), i, b"passwd")
+                    || range_holds(b, command_start(b, i), i, b"glab");
+            }
+            f += 1;
+        }
+        // `sudo -S`, `-kS`, `-A` (its askpass program prints the password), its name
+        // spelled in any way (`{,sudo}`).
+        let (_, t) = next_word(b, i);
+        return i + 1 < n
+            && b[i + 1] != b'-'
+            && (cluster_has(b, i, t, b'S') || cluster_has(b, i, t, b'A'))
+            && range_holds(b, command_start(b, i), i, b"sudo");
+    }
+    let mut r = 0;
+    while r < READER_NAMES.len() {
+        let name = READER_NAMES[r].as_bytes();
+        let e = i + name.len();
+        if b[i] == name[0] && at_exactly(b, i, name) && whole_word(b, i, e) {
+            if e < n && b[e] == b':' {
+                return false;
+            }
+            // An element of a list: `["chpasswd"`, `, "chpasswd"` after a `[` on the line,
+            // `("sshpass"` (a Python tuple).
+            let mut l = i;
+            while l > 0 && matches!(b[l - 1], b' ' | b'\t' | b'"' | b'\'') {
+                l -= 1;
+            }
+            if l > 0
+                && (b[l - 1] == b'['
+                    || (b[l - 1] == b',' && l < i && list_before(b, l - 1))
+                    || (b[l - 1] == b'(' && l < i && matches!(b[i - 1], b'"' | b'\'')))
+            {
+                return false;
+            }
+            if names_without_running(b, i) {
+                return false;
+            }
+            if r < 7 {
+                return true;
+            }
+            // A path to the command (`/usr/bin/passwd`, `./passwd`), not a file
+            // (`/etc/passwd`, `~/.vnc/passwd`).
+            let path = i > 0 && b[i - 1] == b'/';
+            if path
+                && !((i >= 4 && at_exactly(b, i - 4, b"bin/"))
+                    || (i >= 2 && b[i - 2] == b'.' && (i == 2 || !name_byte(b[i - 3]))))
+            {
+                return false;
+            }
+            let mut ws = i;
+            while ws > 0 && (word_byte(b[ws - 1]) || b[ws - 1] == b'\\') {
+                ws -= 1;
+            }
+            if r == 7
+                && !(path
+                    || command_position(b, ws)
+                    || (ws > 0 && matches!(b[ws - 1], b'{' | b','))
+                    || wrapped(b, ws))
+            {
+                return false;
+            }
+            return match r {
+                // `passwd` reads one unless a flag says it does something else.
+                7 => {
+                    let mut k = e;
+                    let mut words = 0;
+                    let mut reads = true;
+                    while reads && words < 8 {
+                        let (s, t) = next_word(b, k);
+                        if s == t {
+                            break;
+                        }
+                        let q = skip_quotes(b, s);
+                        if q + 1 < t && b[q] == b'-' {
+                            if b[q + 1] == b'-' {
+                                reads = at_exactly(b, q, b"--stdin");
+                            } else {
+                                let mut j = q + 1;
+                                while j < t {
+                                    if matches!(
+                                        b[j],
+                                        b'l' | b'u'
+                                            | b'd'
+                                            | b'e'
+                                            | b'S'
+                                            | b'n'
+                                            | b'x'
+                                            | b'w'
+                                            | b'i'
+                                            | b'k'
+                                            | b'a'
+                                    ) {
+                                        reads = false;
+                                    }
+                                    j += 1;
+                                }
+                            }
+                        }
+                        k = t;
+                        words += 1;
+                    }
+                    reads
+                }
+                8 => !command_has_flag(b, e, b'k', b"--keytab"),
+                9 => {
+                    let mut j = e;
+                    while j < n && !command_end(b, j) {
+                        if b[j] == b'j' && word_at(b, j, b"join") {
+                            return true;
+                        }
+                        j += 1;
+                    }
+                    false
+                }
+                10 => command_has_flag(b, e, b'i', b"--stdin"),
+                11 => command_has_flag(b, e, b's', b"--stdin"),
+                12 => command_has_flag(b, e, 0, b"-stdin") || command_has_flag(b, e, 0, b"stdin"),
+                // `vault login -` (or no token: it reads one); a token operand is read by
+                // the checks of tokens.
+                13 => {
+                    let l = skip_blanks(b, e);
+                    if !word_at(b, l, b"login") {
+                        return false;
+                    }
+                    let mut k = l + 5;
+                    let mut words = 0;
+                    while words < 8 {
+                        let (s, t) = next_word(b, k);
+                        if s == t {
+                            return true;
+                        }
+                        let q = skip_quotes(b, s);
+                        if t == q + 1 && b[q] == b'-' {
+                            return true;
+                        }
+                        if b[q] != b'-' {
+                            return false;
+                        }
+                        k = t;
+                        words += 1;
+                    }
+                    false
+                }
+                14 => word_at(b, skip_blanks(b, e), b"secret"),
+                15 => command_has_flag(b, e, b't', b"--password-from-stdin"),
+                // `cryptsetup … -` or `-d -`: a key from the input or a file.
+                16 => command_has_flag(b, e, b'd', b"--key-file") || dash_operand(b, e),
+                17 => command_has_flag(b, e, 0, b"--stdin"),
+                // `rabbitmqctl add_user NAME` without a password reads one.
+                _ => {
+                    let a = skip_blanks(b, e);
+                    if !word_at(b, a, b"add_user") && !word_at(b, a, b"change_password") {
+                        return false;
+                    }
+                    let (_, u) = next_word(b, a);
+                    let (_, t) = next_word(b, u);
+                    let (p, q) = next_word(b, t);
+                    p == q || b[p] == b'-'
+                }
+            };
+        }
+        r += 1;
+    }
+    false
+}
+
+/// Commands that name a program without running it: package managers, `which`, `type`,
+/// `whereis`, file commands (`chmod 4755 /usr/bin/passwd`, `ls -l`), `grep`, `getent`.
+const NON_RUNNERS: [&str; 20] = [
+    "yum", "dnf", "apt", "apt-get", "zypper", "rpm", "dpkg", "apk", "snap", "which", "type",
+    "whereis", "chmod", "chown", "chgrp", "ls", "stat", "file", "grep", "getent",
+];
+
+/// Whether the reader named at `i` is an operand of a command that names it without running
+/// it ([`NON_RUNNERS`], `command -v`): `yum install -y sshpass`, `which chpasswd`.
+const fn names_without_running(b: &[u8], i: usize) -> bool {
+    let w = command_word(b, i);
+    if w >= i {
+        return false;
+    }
+    // The word that holds `i` (a path to the reader) is the command itself.
+    let mut ws = i;
+    while ws > w && !matches!(b[ws - 1], b' ' | b'\t') {
+        ws -= 1;
+    }
+    if ws == w {
+        return false;
+    }
+    if word_at(b, w, b"command") {
+        let f = skip_blanks(b, w + 7);
+        return word_at(b, f, b"-v") || word_at(b, f, b"-V");
+    }
+    let mut r = 0;
+    while r < NON_RUNNERS.len() {
+        if word_at(b, w, NON_RUNNERS[r].as_bytes()) {
+            return true;
+        }
+        r += 1;
+    }
+    false
+}
+
+/// Whether a word of the command from `e` is `-` alone (the input, as a file).
+const fn dash_operand(b: &[u8], e: usize) -> bool {
+    let mut k = e;
+    let mut words = 0;
+    while words < 16 {
+        let (s, t) = next_word(b, k);
+        if s == t {
+            return false;
+        }
+        if t == s + 1 && b[s] == b'-' {
+            return true;
+        }
+        k = t;
+        words += 1;
+    }
+    false
+}
+
+/// Commands that run the command given them (`nice -n 5 passwd`, `timeout 10 kinit`).
+const WRAPPERS: [&str; 18] = [
+    "nice", "timeout", "setsid", "stdbuf", "flock", "chroot", "ionice", "taskset", "nohup", "env",
+    "command", "exec", "time", "doas", "unbuffer", "xargs", "sg", "runuser",
+];
+
+/// Whether the word at `ws` is run by a wrapper ([`WRAPPERS`]) its command starts with.
+const fn wrapped(b: &[u8], ws: usize) -> bool {
+    let c = first_word_from(b, command_start(b, ws));
+    if c >= ws {
+        return false;
+    }
+    let mut r = 0;
+    while r < WRAPPERS.len() {
+        if word_at(b, c, WRAPPERS[r].as_bytes()) {
+            return true;
+        }
+        r += 1;
+    }
+    false
+}
+
+/// Whether the `,` at `c` is inside a list (`[`) rather than a brace expansion (`{`): the
+/// nearer of the two before it on its line.
+const fn list_before(b: &[u8], c: usize) -> bool {
+    let mut j = c;
+    while j > 0 && b[j - 1] != b'\n' {
+        j -= 1;
+        if b[j] == b'[' {
+            return true;
+        }
+        if b[j] == b'{' {
+            return false;
+        }
+    }
+    false
+}
+
+/// The first word of the command that starts at `s`, past blanks and the `{` or `(` of
+/// groups.
+const fn group_skipped(b: &[u8], s: usize) -> usize {
+    let mut c = skip_blanks(b, s);
+    while c < b.len() && matches!(b[c], b'{' | b'(' | b'!') {
+        c = skip_blanks(b, c + 1);
+    }
+    c
+}
+
+/// Whether the variable expanded at `v` (`$PW`, `${PW}`, `${PW:?}`) holds a value fetched at
+/// boot, traced to its last setter before `limit`: an assignment of a command substitution
+/// that fetches ([`substitution_fetches`]), a copy of such a variable, or `read`/`mapfile`
+/// from a here-string of one or from a process substitution that fetches, or a name
+/// written nowhere before but in expansions (from the environment, or a file the script
+/// sources). A variable named otherwise before (`for PW in …`, `declare -n r=PW`), `$_`,
+/// `$REPLY`, `$MAPFILE`, `$BASH_REMATCH` and the arguments (`$0`, `$1`) are not.
+const fn variable_fetched(b: &[u8], v: usize, limit: usize) -> bool {
+    let braced = at_exactly(b, v, b"${");
+    let start = if braced { v + 2 } else { v + 1 };
+    let mut end = start;
+    while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'_') {
+        end += 1;
+    }
+    if end == start
+        || b[start].is_ascii_digit()
+        || bash_set_name(b, start, end)
+        || argument_at(b, v)
+    {
+        return false;
+    }
+    if braced && end < b.len() && !matches!(b[end], b'}' | b'[' | b'%' | b'#') {
+        // `${PW:-…}` and its like may give text of their own; `${PW%…}` and `${PW#…}` only
+        // remove some of the value.
+        if !(b[end] == b':' && end + 1 < b.len() && b[end + 1] == b'?') {
+            return false;
+        }
+    }
+    let len = end - start;
+    let first = b[start];
+    let mut k = limit;
+    while k > 0 {
+        k -= 1;
+        if b[k] != first
+            || k + len >= b.len()
+            || (k > 0
+                && (name_byte(b[k - 1]) || matches!(b[k - 1], b'/' | b'.' | b'-' | b':' | b'@'))
+                && !flag_attached(b, k))
+            || name_byte(b[k + len])
+            || !names_equal(b, k, start, len)
+        {
+            continue;
+        }
+        // Another expansion of the name sets nothing (`${PW:=…}` aside).
+        if k > 0 && (b[k - 1] == b'$' || (b[k - 1] == b'{' && k > 1 && b[k - 2] == b'$')) {
+            if b[k + len] == b':' && k + len + 1 < b.len() && b[k + len + 1] == b'=' {
+                return false;
+            }
+            continue;
+        }
+        let eq = k + len;
+        if b[eq] == b'=' {
+            let value = skip_quotes(b, eq + 1);
+            if value >= b.len() {
+                return false;
+            }
+            if b[value] == b'$' && value + 1 < b.len() && b[value + 1] != b'(' {
+                return variable_fetched(b, value, k);
+            }
+            return substitution_fetches(b, value, k);
+        }
+        // `read`/`mapfile` … NAME, `printf -v NAME FORMAT ARGUMENTS`.
+        if k > 0 && (matches!(b[k - 1], b' ' | b'\t') || flag_attached(b, k)) && !name_byte(b[eq]) {
+            let c = first_word_from(b, command_start(b, k));
+            if word_at(b, c, b"printf") {
+                let mut e = eq;
+                while e < b.len()
+                    && !(matches!(b[e], b';' | b'|' | b'&' | b'\n') && command_end(b, e))
+                {
+                    e += 1;
+                }
+                return !printf_value_written(b, eq) && fed_words_fetched(b, eq, e);
+            }
+            if word_at(b, c, b"read") || word_at(b, c, b"mapfile") || word_at(b, c, b"readarray") {
+                let mut j = k;
+                while j < b.len()
+                    && !(matches!(b[j], b';' | b'|' | b'&' | b'\n') && command_end(b, j))
+                {
+                    if at_exactly(b, j, b"<<<") {
+                        let t = skip_quotes(b, skip_blanks(b, j + 3));
+                        return t + 1 < b.len()
+                            && ((b[t] == b'$' && b[t + 1] != b'(' && variable_fetched(b, t, k))
+                                || substitution_fetches(b, t, k));
+                    }
+                    if at_exactly(b, j, b"< <(") {
+                        return substitution_fetches(b, j + 2, k);
+                    }
+                    if b[j] == b'-'
+                        && blank_before(b, j)
+                        && cluster_has(b, j, next_word(b, j).1, b'u')
+                    {
+                        // `read -u FD`: what the descriptor holds is not read.
+                        return false;
+                    }
+                    j += 1;
+                }
+                return false;
+            }
+        }
+        // `export PW`, `readonly PW`, `local PW`: attributes, not a value (but `-n`, a
+        // reference).
+        if k > 0
+            && matches!(b[k - 1], b' ' | b'\t')
+            && (eq >= b.len() || !matches!(b[eq], b'=' | b'['))
+        {
+            let c = first_word_from(b, command_start(b, k));
+            if (word_at(b, c, b"export")
+                || word_at(b, c, b"readonly")
+                || word_at(b, c, b"local")
+                || word_at(b, c, b"declare")
+                || word_at(b, c, b"typeset"))
+                && !command_has_flag(b, c, b'n', b"")
+            {
+                continue;
+            }
+        }
+        // The name written anywhere else as a word (`for PW in …`, `declare -n r=PW`,
+        // `getopts a PW`): a setter the check does not read. (Not a key, `PW:`.)
+        if eq >= b.len()
+            || matches!(
+                b[eq],
+                b' ' | b'\t' | b'\n' | b'\r' | b';' | b')' | b'}' | b'"' | b'\''
+            )
+        {
+            return false;
+        }
+    }
+    // Named nowhere before but where it is expanded: from the environment or a file the
+    // script sources, fetched at boot.
+    true
+}
+
+/// Whether the name at `k` is glued to a flag cluster before it (`printf -vNAME`, `read
+/// -raNAME`), which may set it.
+const fn flag_attached(b: &[u8], k: usize) -> bool {
+    let mut j = k;
+    while j > 0 && b[j - 1].is_ascii_alphabetic() {
+        j -= 1;
+    }
+    j < k && j > 0 && b[j - 1] == b'-' && (j == 1 || matches!(b[j - 2], b' ' | b'\t'))
+}
+
+/// Whether `b[s..e]` names a variable bash sets itself, without `NAME=` in the text (Bash
+/// Reference Manual, "Bash Variables"): `_`, `REPLY`, `MAPFILE`, `OPTARG`, `PWD`, `OLDPWD`,
+/// `DIRSTACK`, `FUNCNAME`, `COPROC`, `GROUPS`, `PIPESTATUS`, `HOSTNAME` and every `BASH_…`,
+/// `COMP_…` and `READLINE_…` (`BASH_ALIASES`, `BASH_REMATCH`, `BASH_ARGV`): what the
+/// script wrote may be there (hostile review 26).
+const fn bash_set_name(b: &[u8], s: usize, e: usize) -> bool {
+    let len = e - s;
+    (len == 1 && b[s] == b'_')
+        || at_exactly(b, s, b"BASH_")
+        || at_exactly(b, s, b"COMP_")
+        || at_exactly(b, s, b"READLINE_")
+        || (len == 5 && at_exactly(b, s, b"REPLY"))
+        || (len == 7 && at_exactly(b, s, b"MAPFILE"))
+        || (len == 8
+            && (at_exactly(b, s, b"DIRSTACK")
+                || at_exactly(b, s, b"FUNCNAME")
+                || at_exactly(b, s, b"HOSTNAME")))
+        || (len == 6
+            && (at_exactly(b, s, b"OPTARG")
+                || at_exactly(b, s, b"OLDPWD")
+                || at_exactly(b, s, b"COPROC")
+                || at_exactly(b, s, b"GROUPS")))
+        || (len == 3 && at_exactly(b, s, b"PWD"))
+        || (len == 10 && at_exactly(b, s, b"PIPESTATUS"))
+}
+
+/// Whether the command substitution at `s` (`$(…)`, backquotes, or the process substitution
+/// `<(…)`) fetches its value at boot: one pipeline (stages joined by `|` alone) whose first
+/// command fetches ([`fetching_command`]: `aws secretsmanager get-secret-value …`, `curl …`
+/// from the metadata service, `openssl rand`, a function of the script that runs one) or
+/// whose variables are all fetched before `limit` (`$(jq -r .pw <<< "$JSON")`), and which
+/// prints no text written in the script ([`substitution_written`], `jq -n`, `jq --arg`).
+const fn substitution_fetches(b: &[u8], s: usize, limit: usize) -> bool {
+    let (open, close) =
+        if (at_exactly(b, s, b"$(") && !at_exactly(b, s, b"$((")) || at_exactly(b, s, b"<(") {
+            (s + 2, b')')
+        } else if s < b.len() && b[s] == b'`' {
+            (s + 1, b'`')
+        } else {
+            return false;
+        };
+    // (`$(echo …)`, `$(cat <<EOF …)` start with no fetching command: refused below.)
+    if substitution_written(b, open, close) {
+        return false;
+    }
+    let first = skip_blanks(b, open);
+    let fetches = fetching_command(b, first);
+    let mut j = open;
+    let mut traced = false;
+    let mut depth = 0;
+    // In the fetching command, written values name what is fetched (`--region "$REGION"`).
+    let mut fetching = fetches;
+    while j < b.len() && !(b[j] == close && depth == 0) {
+        let x = b[j];
+        if x == b'(' {
+            depth += 1;
+        } else if x == b')' && depth > 0 {
+            depth -= 1;
+        } else if (matches!(x, b';' | b'&') || (x == b'\n' && !continued_newline(b, j)))
+            || (x == b'|' && j + 1 < b.len() && b[j + 1] == b'|')
+        {
+            // More than one pipeline: what the others print is not read.
+            return false;
+        } else if x == b'|' {
+            if !transform_stage(b, skip_blanks(b, j + 1)) {
+                return false;
+            }
+            fetching = false;
+        }
+        if !fetching && x == b'$' && j + 1 < b.len() && (b[j + 1] == b'{' || name_byte(b[j + 1])) {
+            if !variable_fetched(b, j, limit) {
+                return false;
+            }
+            traced = true;
+        }
+        j += 1;
+    }
+    (fetches || (traced && transform_stage(b, first))) && jq_stage_fetched(b, first)
+}
+
+/// Whether the stage at `k` only reshapes what it reads or expands: `jq` (not writing text
+/// of its own: [`jq_stage_fetched`]), `tr`, `head`, `tail`, `cut`, `base64`, `grep`, `sort`,
+/// `uniq`, `sed` (not writing letters: [`stage_writes_text`]), `echo` and `printf` (of
+/// fetched values: [`substitution_written`] reads their words). Not `awk`, `date`, `stat`,
+/// `basename`, `cat` or any other command that may print text of its own (hostile review 26).
+const fn transform_stage(b: &[u8], k: usize) -> bool {
+    if word_at(b, k, b"jq") {
+        return jq_stage_fetched(b, k);
+    }
+    if word_at(b, k, b"sed") {
+        return !stage_writes_text(b, k);
+    }
+    word_at(b, k, b"tr")
+        || word_at(b, k, b"head")
+        || word_at(b, k, b"tail")
+        || word_at(b, k, b"cut")
+        || word_at(b, k, b"base64")
+        || word_at(b, k, b"grep")
+        || word_at(b, k, b"sort")
+        || word_at(b, k, b"uniq")
+        || word_at(b, k, b"echo")
+        || word_at(b, k, b"printf")
+}
+
+/// Whether the stage at `k` prints only what it reads, as far as `jq` goes: not `jq` given
+/// no input (`-n`) or values of its own (`--arg`, `--args`, `--rawfile`, `--slurpfile`, a
+/// string in its program: [`stage_writes_text`]; hostile review 26). Other commands pass
+/// (what `echo`, `printf` and `sed` write is read by [`substitution_written`]).
+const fn jq_stage_fetched(b: &[u8], k: usize) -> bool {
+    if !word_at(b, k, b"jq") {
+        return true;
+    }
+    let mut e = k;
+    while e < b.len() && !matches!(b[e], b'|' | b')' | b'\n' | b';') {
+        e += 1;
+    }
+    !stage_writes_text(b, k)
+        && !range_holds(b, k, e, b"env")
+        && !range_holds(b, k, e, b"ENV")
+        && !command_has_flag(b, k + 2, b'f', b"--from-file")
+        && !command_has_flag(b, k + 2, b'n', b"--arg")
+        && !command_has_flag(b, k + 2, 0, b"--rawfile")
+        && !command_has_flag(b, k + 2, 0, b"--slurpfile")
+        && !command_has_flag(b, k + 2, 0, b"--null-input")
+}
+
+/// Whether the command at `k` fetches what it prints at boot: the AWS CLI (not `aws
+/// configure`, which reads what the script may have set), `curl` or `wget` (not of a
+/// `file:` URL, nor sending data of the script's: `-d`, `--data…`, `-F`, `--form`, `-T`,
+/// `--json`, `--post-data`), `vault`, `openssl rand`, `pwgen`, `uuidgen`, `head` or `tr` of
+/// `/dev/urandom`, or a function of the script that runs one ([`fetching_function`]).
+const fn fetching_command(b: &[u8], k: usize) -> bool {
+    if k < b.len() && b[k] == b'a' && word_at(b, k, b"aws") {
+        return !word_at(b, skip_blanks(b, k + 3), b"configure");
+    }
+    let mut e = k;
+    while e < b.len()
+        && !(matches!(b[e], b';' | b'|' | b'&' | b'\n') && command_end(b, e))
+        && b[e] != b')'
+    {
+        e += 1;
+    }
+    if word_at(b, k, b"curl") || word_at(b, k, b"wget") {
+        // Not a local file in any spelling (`file:`, `"fi"le:`, `--proto-default file`), a
+        // config file (`-K`), its own text (`-w`, `-d`, `-F`, `-T`, `--json`), nor a URL or
+        // value from an expansion the check cannot follow to a fetch (`curl "$1"`).
+        let mut j = k;
+        let mut quote = 0u8;
+        while j < e {
+            if lower!(b[j]) == b'f' && at_ignore_case(b, j, b"file") {
+                return false;
+            }
+            if quote != 0 {
+                if b[j] == quote {
+                    quote = 0;
+                }
+            } else if matches!(b[j], b'"' | b'\'') {
+                // A quote that opens or closes inside a word splits it (`"fi"le:`).
+                let mut c = j + 1;
+                while c < e && b[c] != b[j] {
+                    c += 1;
+                }
+                if (j > k && !matches!(b[j - 1], b' ' | b'\t' | b'='))
+                    || (c + 1 < e && !matches!(b[c + 1], b' ' | b'\t' | b')'))
+                {
+                    return false;
+                }
+                quote = b[j];
+            }
+            if b[j] == b'$' && j + 1 < e && b[j + 1] != b'(' && !variable_fetched(b, j, j) {
+                return false;
+            }
+            j += 1;
+        }
+        return !command_has_flag(b, k + 4, b'd', b"--data")
+            && !command_has_flag(b, k + 4, b'F', b"--form")
+            && !command_has_flag(b, k + 4, b'T', b"--json")
+            && !command_has_flag(b, k + 4, b'w', b"--write-out")
+            && !command_has_flag(b, k + 4, b'K', b"--config")
+            && !command_has_flag(b, k + 4, 0, b"--post-data")
+            && !command_has_flag(b, k + 4, 0, b"--post-file")
+            && !command_has_flag(b, k + 4, 0, b"--upload-file");
+    }
+    if word_at(b, k, b"openssl") {
+        return word_at(b, skip_blanks(b, k + 7), b"rand");
+    }
+    if word_at(b, k, b"head") || word_at(b, k, b"tr") {
+        // Reading `/dev/urandom` (an operand or `< /dev/urandom`), no other file.
+        let mut j = k;
+        while j + 12 <= e {
+            if b[j] == b'/' && at_exactly(b, j, b"/dev/urandom") {
+                let mut p = j;
+                while p > k && matches!(b[p - 1], b' ' | b'\t') {
+                    p -= 1;
+                }
+                return b[p - 1] != b'>'
+                    && !(b[p - 1] == b'<' && p >= 2 && b[p - 2].is_ascii_digit());
+            }
+            j += 1;
+        }
+        return false;
+    }
+    word_at(b, k, b"vault")
+        || word_at(b, k, b"pwgen")
+        || word_at(b, k, b"uuidgen")
+        || fetching_function(b, k)
+}
+
+/// Whether the words `b[s..e]` fed to a password reader expand only variables fetched at
+/// boot ([`variable_fetched`]) and command substitutions that fetch, and hold no `$'…'`
+/// (written text) nor `${…:-…}` (a default written in the script).
+const fn fed_words_fetched(b: &[u8], s: usize, e: usize) -> bool {
+    let mut j = s;
+    let mut single = false;
+    while j < e {
+        let x = b[j];
+        if single {
+            if x == b'\'' {
+                single = false;
+            }
+        } else if x == b'\\' {
+            j += 1;
+        } else if x == b'\'' && !double_quoted(b, s, j) {
+            single = true;
+        } else if x == b'$' && j + 1 < e && b[j + 1] == b'\'' {
+            return false;
+        } else if x == b'$' && j + 1 < e && (b[j + 1] == b'(' || b[j + 1] == b'`') {
+            if !substitution_fetches(b, j, j) {
+                return false;
+            }
+        } else if x == b'`' {
+            if !substitution_fetches(b, j, j) {
+                return false;
+            }
+            j += 1;
+            while j < e && b[j] != b'`' {
+                j += 1;
+            }
+        } else if x == b'$'
+            && j + 1 < e
+            && (b[j + 1] == b'{' || name_byte(b[j + 1]))
+            && !variable_fetched(b, j, j)
+        {
+            return false;
+        }
+        j += 1;
+    }
+    true
+}
+
+/// Whether the file named `b[q..f]` (given to a password reader at `at`) is only read by
+/// the script: its last part is named nowhere else but where a fetching command
+/// ([`fetching_command`]) writes it (`aws … --output text > /root/pw`) or `echo`/`printf`
+/// write fetched values alone into it, before `at`.
+const fn file_only_fetched(b: &[u8], q: usize, f: usize, at: usize) -> bool {
+    // (Not a file descriptor's path, `/dev/fd/3`, `/dev/stdin`, `/proc/self/fd/…`.)
+    if f == q + 9 && at_exactly(b, q, b"/dev/null") {
+        return true;
+    }
+    if f <= q || range_holds(b, q, f, b"dev/") || range_holds(b, q, f, b"proc/") {
+        return false;
+    }
+    // A brace expansion anywhere may make any name (`cp /d/{a,p}w`).
+    let mut x = 0;
+    while x + 1 < b.len() {
+        if b[x] == b'{' && (x == 0 || b[x - 1] != b'$') {
+            let mut y = x + 1;
+            while y < b.len() && !matches!(b[y], b'}' | b' ' | b'\n' | b'\t') {
+                if b[y] == b',' {
+                    return false;
+                }
+                y += 1;
+            }
+        }
+        x += 1;
+    }
+    let mut j = q;
+    while j < f {
+        if matches!(b[j], b'$' | b'`' | b'*' | b'?' | b'[') {
+            return false;
+        }
+        j += 1;
+    }
+    // Compared by its last part (`/d//p`, `./p` and `p` after `cd /d` are the same file).
+    let mut base = q;
+    let mut j = q;
+    while j < f {
+        if b[j] == b'/' {
+            base = j + 1;
+        }
+        j += 1;
+    }
+    if base >= f {
+        return false;
+    }
+    let q = base;
+    let len = f - q;
+    let mut k = 0;
+    while k + len <= b.len() {
+        if k != q
+            && b[k] == b[q]
+            && names_equal(b, k, q, len)
+            && (k == 0 || !(name_byte(b[k - 1]) || matches!(b[k - 1], b'.' | b'-' | b'$' | b'{')))
+            && (k + len == b.len()
+                || !(name_byte(b[k + len]) || matches!(b[k + len], b'/' | b'.' | b'-')))
+        {
+            let c = skip_blanks(b, command_start(b, k));
+            // Commands that do not write it, before or after (`chmod 600`, `rm -f`).
+            let harmless = word_at(b, c, b"chmod")
+                || word_at(b, c, b"chown")
+                || word_at(b, c, b"rm")
+                || word_at(b, c, b"shred")
+                || word_at(b, c, b"ls")
+                || word_at(b, c, b"stat");
+            let mut fetched = harmless || fetching_command(b, c);
+            // Or `echo`/`printf` of fetched values alone into it (`echo "app:$PW" > FILE`).
+            let mut r = k;
+            while r > 0 && word_byte(b[r - 1]) && !matches!(b[r - 1], b'"' | b'\'' | b'>') {
+                r -= 1;
+            }
+            while r > 0 && matches!(b[r - 1], b' ' | b'\t' | b'"' | b'\'') {
+                r -= 1;
+            }
+            if r > 0
+                && b[r - 1] == b'>'
+                && ((at_exactly(b, c, b"echo") && word_at(b, c, b"echo"))
+                    || (at_exactly(b, c, b"printf") && word_at(b, c, b"printf")))
+                && fed_words_fetched(b, c, r)
+                && !text_written_by(b, c, r)
+                && !printed_words_mix_text(b, c, r)
+            {
+                fetched = true;
+            }
+            if !fetched || (k > at && !harmless) {
+                return false;
+            }
+        }
+        k += 1;
+    }
+    true
+}
+
+/// Whether the password reader named at `i` is fed in a way the check reads
+/// ([`READER_SHAPE`]): it is the first word of its command, named plainly as
+/// [`password_reader_at`] knows it, inside no group, and its input is its own here-string
+/// (of fetched values or text the other checks read), here-document, or file that the script
+/// does not write ([`file_only_fetched`]), or the stages piped straight into it are `echo`,
+/// `printf`, `cat`, `aws` or `jq` (after `sudo`), whose words expand only fetched values
+/// ([`fed_words_fetched`]).
+const fn reader_fed_readably(b: &[u8], i: usize) -> bool {
+    // The command that holds the reader (a flag's, or the reader named at `i`), from the
+    // start of its stage (after `|`, or a quote that opens a command's text: `bash -c '…'`).
+    // (Recognised where its stage starts, as the checks of written text read it: not in a
+    // group, `echo … | { passwd --stdin root; }`.)
+    let start = sink_stage_start(b, i);
+    let w = first_word_from(b, start);
+    // (The reader's word may be a path to it: `/usr/sbin/chpasswd`.)
+    let mut wi = i;
+    while wi > w && !matches!(b[wi - 1], b' ' | b'\t') {
+        wi -= 1;
+    }
+    if b[i] != b'-' && w != wi {
+        return false;
+    }
+    // A reader the checks of written text do not know there (`sshpass`, `newusers`, `vault
+    // login`, a reader in a group): only fetched input, no text printed into it.
+    let known = password_reader_at(b, skip_blanks(b, start));
+    // `sudo -A` runs the askpass program the script names; a flag's file or descriptor.
+    if b[i] == b'-' && !flag_input_readable(b, i) {
+        return false;
+    }
+    if word_at(b, w, b"sshpass") && !sshpass_readable(b, w) {
+        return false;
+    }
+    // Its own input.
+    let mut own = false;
+    let mut j = skip_blanks(b, start);
+    while j < b.len() && !(matches!(b[j], b';' | b'|' | b'&' | b'\n') && command_end(b, j)) {
+        if b[j] == b'<' {
+            if at_exactly(b, j, b"<<<") {
+                let t = skip_blanks(b, j + 3);
+                if !known || !fed_words_fetched(b, t, shell_word_end(b, t)) {
+                    return false;
+                }
+                own = true;
+                j += 3;
+                continue;
+            }
+            if at_exactly(b, j, b"<<") {
+                own = true;
+                if !known || !here_document_fetched(b, j) {
+                    return false;
+                }
+                j += 2;
+                continue;
+            }
+            let r = skip_blanks(b, j + 1);
+            if r < b.len() && matches!(b[r], b'&' | b'(' | b'<') {
+                return false;
+            }
+            let (s, e) = next_word(b, j + 1);
+            let q = skip_quotes(b, s);
+            let mut f = e;
+            while f > q && matches!(b[f - 1], b'"' | b'\'') {
+                f -= 1;
+            }
+            if !file_only_fetched(b, q, f, j) {
+                return false;
+            }
+            own = true;
+        }
+        if b[j] == b'>' && j + 1 < b.len() && b[j + 1] == b'(' {
+            return false;
+        }
+        j += 1;
+    }
+    // A pipe that ends the line before, or `|&` (which pipes error output too): not read.
+    let mut p = start;
+    while p > 0 && matches!(b[p - 1], b' ' | b'\t' | b'\n' | b'\r') {
+        p -= 1;
+    }
+    if p > 0 && b[p - 1] == b'&' && p > 1 && b[p - 2] == b'|' {
+        return false;
+    }
+    if p < start && p > 0 && b[p - 1] == b'|' {
+        return false;
+    }
+    // The line before ending in a pipe and a comment (`| # …`).
+    if start > 0 && b[start - 1] == b'\n' {
+        let mut l = start - 1;
+        while l > 0 && b[l - 1] != b'\n' {
+            l -= 1;
+            if b[l] == b'#' && l > 0 && matches!(b[l - 1], b' ' | b'\t') {
+                let mut q = l - 1;
+                while q > 0 && matches!(b[q], b' ' | b'\t') {
+                    q -= 1;
+                }
+                if b[q] == b'|' {
+                    return false;
+                }
+            }
+        }
+    }
+    // The stages piped into it.
+    let mut s = start;
+    let mut piped = false;
+    while s > 0 && b[s - 1] == b'|' {
+        if s >= 2 && b[s - 2] == b'|' {
+            break;
+        }
+        let end = s - 1;
+        let p = sink_stage_start(b, end);
+        // Spelled plainly (not `\echo`, `e''cho`), as the other checks read it.
+        let w = first_word_from(b, p);
+        // Only a group or `sudo` before it (not `LC_ALL=C echo`, which the checks of
+        // written text do not read as `echo`).
+        if !no_assignment_before(b, p, w) {
+            return false;
+        }
+        let cat = known && at_exactly(b, w, b"cat") && word_at(b, w, b"cat");
+        let jq = at_exactly(b, w, b"jq") && word_at(b, w, b"jq");
+        let printing = (at_exactly(b, w, b"echo") && word_at(b, w, b"echo"))
+            || (at_exactly(b, w, b"printf") && word_at(b, w, b"printf"));
+        // (Asked only of other words: it looks for a function through the whole text.)
+        let fetcher = !printing
+            && !cat
+            && !jq
+            && ((at_exactly(b, w, b"aws") && fetching_command(b, w)) || fetching_function(b, w));
+        if !((known && printing) || cat || (jq && jq_stage_fetched(b, w)) || fetcher)
+            // (A fetching command's written words name what it fetches: `--region "$R"`.)
+            || (!fetcher && !fed_words_fetched(b, w, end))
+            || range_holds(b, p, end, b"<(")
+            || range_holds(b, p, end, b"<&")
+            || ((cat || jq) && !operand_files_only_fetched(b, w, end, jq))
+            || (cat && !cat_reads_its_own(b, w, end))
+        {
+            return false;
+        }
+        piped = true;
+        s = p;
+    }
+    // Without an input of its own, it reads the script's (nothing, from cloud-init) when it
+    // starts its command (not in a loop, a condition or a group, whose input may be
+    // redirected) and the script redirects its own input nowhere (`exec 0<<< …`).
+    // Without an input of its own it reads one inherited (a group's, a function's, a loop's,
+    // a shell's script on its input: `bash <<'EOF'` then `chpasswd` and the text), which the
+    // check does not follow: refused, but for `realm join` (which may use a ticket), `sshpass`
+    // given the password otherwise, and a flag given a file ([`flag_input_readable`]).
+    own || piped || {
+        let s0 = skip_blanks(b, start);
+        (word_at(b, w, b"realm")
+            || (word_at(b, w, b"sshpass") && !command_has_flag(b, w + 7, b'd', b""))
+            || (b[i] == b'-' && flag_reads_file(b, i)))
+            && (s0 == i
+                || s0 == w
+                || b[i] == b'-'
+                || (word_at(b, s0, b"sudo") && after_sudo(b, s0) == i))
+            && !input_redirected_by_exec(b)
+    }
+}
+
+/// Whether the reader flag at `i` is given a file (not `-`, `STDIN`, `/dev/stdin` or `0`).
+const fn flag_reads_file(b: &[u8], i: usize) -> bool {
+    let (_, t) = next_word(b, i);
+    if !(at_exactly(b, i, b"--passphrase-file")
+        || at_exactly(b, i, b"--password-file")
+        || at_exactly(b, i, b"--key-file"))
+    {
+        return false;
+    }
+    let mut v = i;
+    while v < t && b[v] != b'=' {
+        v += 1;
+    }
+    let (s, e) = if v < t { (v + 1, t) } else { next_word(b, t) };
+    let q = skip_quotes(b, s);
+    let stdin = (e == q + 1 && matches!(b[q], b'-' | b'0'))
+        || at_exactly(b, q, b"STDIN")
+        || at_exactly(b, q, b"/dev/stdin");
+    !stdin
+}
+
+/// Whether the script redirects its own input or opens a file descriptor for reading with
+/// `exec` (`exec 0<<< …`, `exec < FILE`, `exec 3<<< …`, `exec {fd}< …`).
+const fn input_redirected_by_exec(b: &[u8]) -> bool {
+    let mut k = 0;
+    while k + 4 < b.len() {
+        if b[k] == b'e' && word_at(b, k, b"exec") {
+            let mut j = k + 4;
+            while j < b.len() && !(matches!(b[j], b';' | b'|' | b'&' | b'\n') && command_end(b, j))
+            {
+                if b[j] == b'<' {
+                    return true;
+                }
+                j += 1;
+            }
+        }
+        k += 1;
+    }
+    false
+}
+
+/// Whether the word at `w` names a shell function the script defines before it (`NAME() {
+/// … }`, `function NAME`) whose body is one pipeline that starts with a fetching command
+/// ([`fetching_command`]: `fetch() { aws secretsmanager get-secret-value … --output text;
+/// }`): nothing else it runs prints.
+const fn fetching_function(b: &[u8], w: usize) -> bool {
+    let mut e = w;
+    while e < b.len() && (b[e].is_ascii_alphanumeric() || b[e] == b'_') {
+        e += 1;
+    }
+    if e == w {
+        return false;
+    }
+    let len = e - w;
+    let mut k = 0;
+    while k + len < w {
+        if b[k] == b[w]
+            && names_equal(b, k, w, len)
+            && (k == 0 || !name_byte(b[k - 1]))
+            && !name_byte(b[k + len])
+        {
+            let p = skip_blanks(b, k + len);
+            let defined = (p + 1 < b.len() && b[p] == b'(' && b[skip_blanks(b, p + 1)] == b')')
+                || (k >= 9 && at_exactly(b, k - 9, b"function "));
+            if defined {
+                // The body, to its closing brace at depth 0.
+                let mut j = p;
+                while j < b.len() && b[j] != b'{' {
+                    j += 1;
+                }
+                // One pipeline that starts with a fetching command, to the closing brace
+                // (`{ aws …; }`): nothing else it runs prints.
+                let open = j;
+                let mut first = j + 1;
+                while first < w && matches!(b[first], b' ' | b'\t' | b'\n' | b'\r') {
+                    first += 1;
+                }
+                if first >= w || first == k || !fetching_command(b, first) {
+                    return false;
+                }
+                j = first;
+                while j < w && b[j] != b'}' {
+                    // The rest of the body after its one command: blanks, `;` and new lines.
+                    let mut rest = j;
+                    while rest < w && matches!(b[rest], b' ' | b'\t' | b'\n' | b'\r' | b';') {
+                        rest += 1;
+                    }
+                    let ends = matches!(b[j], b';' | b'\n') && rest < w && b[rest] == b'}';
+                    if !ends
+                        && (matches!(b[j], b'&' | b'{' | b'(' | b'`')
+                            || (b[j] == b'\n' && !continued_newline(b, j))
+                            || b[j] == b';'
+                            || (b[j] == b'|' && !transform_stage(b, skip_blanks(b, j + 1))))
+                    {
+                        return false;
+                    }
+                    if ends {
+                        j = rest;
+                        break;
+                    }
+                    j += 1;
+                }
+                return j < w && !range_holds(b, open, j, b"<<");
+            }
+        }
+        k += 1;
+    }
+    false
+}
+
+/// Where the stage of a pipeline that holds `i` starts, for [`reader_fed_readably`]: after
+/// the last end of a command before it, or after a quote that opens a command's text
+/// ([`command_text_quote`]: `bash -c '…'`, `eval '…'`, `ssh HOST '…'`), or a `$(`.
+const fn sink_stage_start(b: &[u8], i: usize) -> usize {
+    let mut s = i;
+    while s > 0 && !(matches!(b[s - 1], b';' | b'|' | b'&' | b'\n') && command_end(b, s - 1)) {
+        s -= 1;
+    }
+    let mut start = s;
+    // A substitution still open at `i` (`X=$(… | chpasswd`), not one closed before it.
+    let mut before = s;
+    let mut depth = 0;
+    let mut j = s;
+    while j < i {
+        if matches!(b[j], b'"' | b'\'') && command_text_quote(b, j) {
+            start = j + 1;
+        } else if b[j] == b'$' && j + 1 < i && b[j + 1] == b'(' {
+            if depth == 0 {
+                before = start;
+            }
+            depth += 1;
+            start = j + 2;
+        } else if b[j] == b')' && depth > 0 {
+            depth -= 1;
+            if depth == 0 {
+                start = before;
+            }
+        }
+        j += 1;
+    }
+    start
+}
+
+/// Whether the quote at `q` opens the text of a command: after `-c` (or a cluster ending in
+/// `c`: `bash -lc`), `eval` or `trap`, or an argument of `ssh`.
+const fn command_text_quote(b: &[u8], q: usize) -> bool {
+    let mut p = q;
+    while p > 0 && matches!(b[p - 1], b' ' | b'\t') {
+        p -= 1;
+    }
+    if p == q || p == 0 {
+        return false;
+    }
+    let mut w = p;
+    while w > 0 && word_byte(b[w - 1]) {
+        w -= 1;
+    }
+    (b[w] == b'-' && p > w + 1 && b[p - 1] == b'c' && b[w + 1] != b'-')
+        || (p == w + 4 && (at_exactly(b, w, b"eval") || at_exactly(b, w, b"trap")))
+        || word_at(b, command_word(b, q), b"ssh")
+}
+
+/// The first word of the command that starts at `p`, past blanks, the `{`, `(` or `!` of
+/// groups, and the words that lead to it ([`COMMAND_LEADS`]: `then`, `do`, `sudo -u app`).
+const fn first_word_from(b: &[u8], p: usize) -> usize {
+    let mut c = group_skipped(b, p);
+    let mut leads = 0;
+    while leads < 6 {
+        // A function's header (`NAME() {`) and assignments for the command (`A=b cmd`).
+        let mut e = c;
+        while e < b.len() && (b[e].is_ascii_alphanumeric() || b[e] == b'_') {
+            e += 1;
+        }
+        if e > c && e < b.len() && b[e] == b'(' && at_exactly(b, skip_blanks(b, e + 1), b")") {
+            c = group_skipped(b, skip_blanks(b, e + 1) + 1);
+            leads += 1;
+            continue;
+        }
+        if e > c && e < b.len() && b[e] == b'=' {
+            c = group_skipped(b, shell_word_end(b, e + 1));
+            leads += 1;
+            continue;
+        }
+        let mut w = 0;
+        let mut lead = false;
+        while w < COMMAND_LEADS.len() {
+            let word = COMMAND_LEADS[w].as_bytes();
+            if c < b.len() && b[c] == word[0] && word_at(b, c, word) {
+                c = if w == 0 {
+                    after_sudo(b, c)
+                } else {
+                    group_skipped(b, c + word.len())
+                };
+                lead = true;
+                break;
+            }
+            w += 1;
+        }
+        if !lead {
+            break;
+        }
+        leads += 1;
+    }
+    c
+}
+
+/// Whether no `=` comes between `p` and the command at `w`, but groups, a function's
+/// header and the words that lead to a command ([`COMMAND_LEADS`]): no assignment for it
+/// (`LC_ALL=C echo`, which the checks of written text do not read as `echo`).
+const fn no_assignment_before(b: &[u8], p: usize, w: usize) -> bool {
+    let mut j = p;
+    while j < w {
+        if b[j] == b'=' {
+            return false;
+        }
+        j += 1;
+    }
+    true
+}
+
+/// Whether `cat` at `w` (to `end`) reads files or a here-string or here-document of its own,
+/// not an input it inherits (`{ cat | chpasswd; } <<< …`).
+const fn cat_reads_its_own(b: &[u8], w: usize, end: usize) -> bool {
+    let (_, mut k) = next_word(b, w);
+    while k < end {
+        let (s, e) = next_word(b, k);
+        if s == e || s >= end {
+            return false;
+        }
+        let q = skip_quotes(b, s);
+        if b[q] == b'<' || (b[q] != b'-' && b[q] != b'>') {
+            return true;
+        }
+        k = e;
+    }
+    false
+}
+
+/// Whether the files named by the operands of `cat` or `jq` (after its program) at `w`, to
+/// `end`, are only fetched ([`file_only_fetched`]).
+const fn operand_files_only_fetched(b: &[u8], w: usize, end: usize, jq: bool) -> bool {
+    let (_, mut k) = next_word(b, w);
+    let mut program = jq;
+    while k < end {
+        let (s, e) = next_word(b, k);
+        if s == e || s >= end {
+            return true;
+        }
+        k = e;
+        let q = skip_quotes(b, s);
+        if matches!(b[q], b'<' | b'>' | b'-') && e > q + 1 {
+            continue;
+        }
+        if program {
+            program = false;
+            continue;
+        }
+        let mut f = e;
+        while f > q && matches!(b[f - 1], b'"' | b'\'') {
+            f -= 1;
+        }
+        if !file_only_fetched(b, q, f, w) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether the reader flag at `i` reads what the check can follow: `sudo -A` never (its
+/// askpass program prints the password); a descriptor other than 0 (`--passphrase-fd 3`)
+/// never; a file (`--password-file F`, `--passphrase-file F`, `--key-file F`) only when the
+/// script does not write it ([`file_only_fetched`]); `-`, `STDIN`, `/dev/stdin` and `0`
+/// read the input, which the caller reads.
+const fn flag_input_readable(b: &[u8], i: usize) -> bool {
+    let (_, t) = next_word(b, i);
+    if b[i + 1] != b'-' {
+        return !cluster_has(b, i, t, b'A');
+    }
+    let valued = at_exactly(b, i, b"--passphrase-fd")
+        || at_exactly(b, i, b"--passphrase-file")
+        || at_exactly(b, i, b"--password-file")
+        || at_exactly(b, i, b"--key-file");
+    if !valued {
+        return true;
+    }
+    // The value: after `=`, or the next word.
+    let mut v = i;
+    while v < t && b[v] != b'=' {
+        v += 1;
+    }
+    let (s, e) = if v < t { (v + 1, t) } else { next_word(b, t) };
+    let q = skip_quotes(b, s);
+    let mut f = e;
+    while f > q && matches!(b[f - 1], b'"' | b'\'') {
+        f -= 1;
+    }
+    if f == q + 1 && matches!(b[q], b'-' | b'0') {
+        return true;
+    }
+    if (f == q + 5 && at_exactly(b, q, b"STDIN"))
+        || (f == q + 10 && at_exactly(b, q, b"/dev/stdin"))
+    {
+        return true;
+    }
+    !at_exactly(b, i, b"--passphrase-fd") && file_only_fetched(b, q, f, i)
+}
+
+/// Whether `sshpass` at `w` reads what the check can follow: `-d FD` only 0, `-f FILE` only a
+/// file the script does not write, `-e` only a `SSHPASS` the script does not set but from a
+/// fetch, and `-p` is read by the checks of flags.
+const fn sshpass_readable(b: &[u8], w: usize) -> bool {
+    let mut k = w + 7;
+    let mut words = 0;
+    while words < 6 {
+        let (s, e) = next_word(b, k);
+        if s == e || b[s] != b'-' {
+            return true;
+        }
+        if e == s + 2 && b[s + 1] == b'd' {
+            let (vs, ve) = next_word(b, e);
+            return ve == vs + 1 && b[vs] == b'0';
+        }
+        if e > s + 2 && b[s + 1] == b'd' {
+            return e == s + 3 && b[s + 2] == b'0';
+        }
+        if b[s + 1] == b'f' {
+            let (vs, ve) = if e > s + 2 {
+                (s + 2, e)
+            } else {
+                next_word(b, e)
+            };
+            return file_only_fetched(b, skip_quotes(b, vs), ve, w);
+        }
+        if e == s + 2 && b[s + 1] == b'e' {
+            // Each `SSHPASS=` before must assign a fetch.
+            let mut j = 0;
+            while j + 8 < w {
+                if b[j] == b'S' && at_exactly(b, j, b"SSHPASS=") && (j == 0 || !name_byte(b[j - 1]))
+                {
+                    let value = skip_quotes(b, j + 8);
+                    if !substitution_fetches(b, value, j) {
+                        return false;
+                    }
+                }
+                j += 1;
+            }
+            return true;
+        }
+        k = e;
+        words += 1;
+    }
+    true
+}
+
+/// Whether the here-document at `i` given to a password reader expands only fetched values
+/// (a quoted delimiter expands nothing: its text is read by the other checks).
+const fn here_document_fetched(b: &[u8], i: usize) -> bool {
+    let d = skip_blanks(
+        b,
+        if at_exactly(b, i, b"<<-") {
+            i + 3
+        } else {
+            i + 2
+        },
+    );
+    if d >= b.len() || matches!(b[d], b'"' | b'\'' | b'\\') {
+        return true;
+    }
+    let mut k = logical_line_end(b, i);
+    while k < b.len() {
+        let line = k + 1;
+        let mut e = line;
+        while e < b.len() && b[e] != b'\n' {
+            e += 1;
+        }
+        let mut t = line;
+        while t < e && b[t] == b'\t' {
+            t += 1;
+        }
+        let mut de = d;
+        while de < b.len() && (b[de].is_ascii_alphanumeric() || b[de] == b'_') {
+            de += 1;
+        }
+        if de > d && t + (de - d) <= e && names_equal(b, t, d, de - d) && t + (de - d) >= e - 1 {
+            return true;
+        }
+        if !fed_words_fetched(b, line, e) {
+            return false;
+        }
+        k = e;
+    }
+    true
+}
+
+/// Shells and the commands that read their input or a `-c` text as a shell's commands.
+const SHELLS: [&str; 11] = [
+    "sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "busybox", "su", "runuser", "source",
+];
+
+/// Whether the command of the stage that starts at `k` is a shell ([`SHELLS`], `.`), past
+/// blanks, quotes, `sudo` and its flags, and `env`, `exec`, `nohup` or `command`, its path
+/// removed (`/bin/bash`).
+const fn shell_stage_at(b: &[u8], k: usize) -> bool {
+    let mut c = skip_blanks(b, k);
+    if c < b.len() && b[c] == b's' {
+        c = after_sudo(b, c);
+    }
+    c = skip_quotes(b, c);
+    let mut leads = 0;
+    while leads < 3
+        && c < b.len()
+        && matches!(b[c], b'e' | b'n' | b'c')
+        && (word_at(b, c, b"env")
+            || word_at(b, c, b"exec")
+            || word_at(b, c, b"nohup")
+            || word_at(b, c, b"command"))
+    {
+        c = skip_quotes(b, skip_blanks(b, next_word(b, c).1));
+        leads += 1;
+    }
+    if c < b.len() && b[c] == b'.' && c + 1 < b.len() && matches!(b[c + 1], b' ' | b'\t') {
+        return true;
+    }
+    // Past a path (`/bin/bash`, `/usr/bin/env`).
+    let mut w = c;
+    while w < b.len() && word_byte(b[w]) && !matches!(b[w], b'"' | b'\'') {
+        if b[w] == b'/' {
+            c = w + 1;
+        }
+        w += 1;
+    }
+    let mut s = 0;
+    while c < b.len() && s < SHELLS.len() {
+        let word = SHELLS[s].as_bytes();
+        if b[c] == word[0] && word_at(b, c, word) {
+            return true;
+        }
+        s += 1;
+    }
+    false
+}
+
+/// Whether the line that holds `i` may name a shell ([`SHELLS`], `.`): a word ending in
+/// `sh`, `su`, `runuser`, `source`, `busybox` or a `.` alone, read without a call (the
+/// budget of const evaluation counts calls) before [`text_run_at`] reads the line.
+const fn line_may_name_shell(b: &[u8], i: usize) -> bool {
+    let n = b.len();
+    let mut s = i;
+    while s > 0 && b[s - 1] != b'\n' {
+        s -= 1;
+    }
+    let mut j = s;
+    while j < n && (b[j] != b'\n' || (j > 0 && b[j - 1] == b'\\')) {
+        let end = j + 1 == n || !(b[j + 1].is_ascii_alphanumeric() || b[j + 1] == b'_');
+        if end
+            && ((j > s && b[j - 1] == b's' && matches!(b[j], b'h' | b'u'))
+                || (b[j] == b'r' && j >= s + 6 && b[j - 6] == b'r' && b[j - 1] == b'e')
+                || (b[j] == b'e' && j >= s + 5 && b[j - 5] == b's' && b[j - 1] == b'c')
+                || (b[j] == b'x' && j >= s + 6 && b[j - 6] == b'b' && b[j - 1] == b'o')
+                || (b[j] == b'.'
+                    && (j == s || matches!(b[j - 1], b' ' | b'\t' | b'|' | b';' | b'&'))))
+        {
+            return true;
+        }
+        j += 1;
+    }
+    false
+}
+
+/// Whether the text `b[s..e]` expands, outside single quotes, a variable last given written
+/// text ([`written_before`]) or a substitution that prints written text
+/// ([`literal_expansion`], [`substitution_written_at`]).
+const fn expands_written(b: &[u8], s: usize, e: usize) -> bool {
+    let mut j = s;
+    let mut single = false;
+    while j < e {
+        let x = b[j];
+        if single {
+            if x == b'\'' {
+                single = false;
+            }
+        } else if x == b'\\' {
+            j += 1;
+        } else if x == b'\'' && !double_quoted(b, s, j) {
+            single = true;
+        } else if (x == b'$' || x == b'`')
+            && ((x == b'$' && written_before(b, j, j))
+                || literal_expansion(b, j)
+                || substitution_written_at(b, j))
+        {
+            return true;
+        }
+        j += 1;
+    }
+    false
+}
+
+/// Whether the byte at `j` is inside double quotes opened in `b[s..j]`.
+const fn double_quoted(b: &[u8], s: usize, j: usize) -> bool {
+    let mut k = s;
+    let mut quote = 0u8;
+    while k < j {
+        let x = b[k];
+        if quote == b'\'' {
+            if x == b'\'' {
+                quote = 0;
+            }
+        } else if x == b'\\' {
+            k += 1;
+        } else if quote == b'"' {
+            if x == b'"' {
+                quote = 0;
+            }
+        } else if x == b'"' || x == b'\'' {
+            quote = x;
+        }
+        k += 1;
+    }
+    quote == b'"'
+}
+
+/// The end of the logical line that holds `k` (past continued new lines).
+const fn logical_line_end(b: &[u8], k: usize) -> usize {
+    let mut e = k;
+    while e < b.len() && (b[e] != b'\n' || lf_continued(b, e)) {
+        e += 1;
+    }
+    e
+}
+
+/// Whether the script runs, at `i`, text it makes as commands that the check cannot read
+/// as script (hostile review 26; see [`RUN_TEXT`]): a pipeline that prints text (`echo`,
+/// `printf`, `yes`, a here-string, `sed`, a `jq` writing text: [`stage_writes_text`]) into
+/// a later stage that is a shell ([`shell_stage_at`]); a here-string given to a shell; a
+/// process substitution read by `.`, `source` or a shell that prints written text; and a
+/// variable or substitution of written text ([`expands_written`]) in the words of `eval`,
+/// in the `-c` text of a shell, or in the lines of a here-document with an unquoted
+/// delimiter given to a shell.
+const fn text_run_at(b: &[u8], i: usize) -> bool {
+    let n = b.len();
+    let x = b[i];
+    if x == b'|' && !(i + 1 < n && b[i + 1] == b'|') && (i == 0 || b[i - 1] != b'|') {
+        // `crontab`, `at` and `batch` run their input's lines later: a variable or a
+        // substitution of written text printed into them is text the check did not read as
+        // script (`echo "$C" | crontab -`).
+        let a = skip_blanks(b, i + 1);
+        if a < n
+            && matches!(b[a], b'c' | b'a' | b'b')
+            && (word_at(b, a, b"crontab") || word_at(b, a, b"at") || word_at(b, a, b"batch"))
+            && command_end(b, i)
+        {
+            let mut s = i;
+            while s > 0
+                && !(matches!(b[s - 1], b';' | b'|' | b'&' | b'\n') && command_end(b, s - 1))
+            {
+                s -= 1;
+            }
+            return expands_written(b, s, i);
+        }
+        if !(shell_stage_at(b, i + 1) && command_end(b, i)) {
+            return false;
+        }
+        // The stages before, back to the start of the pipeline.
+        let mut end = i;
+        loop {
+            let mut s = end;
+            while s > 0
+                && !(matches!(b[s - 1], b';' | b'|' | b'&' | b'\n') && command_end(b, s - 1))
+            {
+                s -= 1;
+            }
+            let c = command_word(b, s);
+            if word_at(b, c, b"echo")
+                || word_at(b, c, b"printf")
+                || word_at(b, c, b"yes")
+                || word_at(b, c, b"sed")
+                || stage_writes_text(b, c)
+                || range_holds(b, s, end, b"<<<")
+            {
+                return true;
+            }
+            if !(s > 0 && b[s - 1] == b'|') {
+                return false;
+            }
+            end = s - 1;
+        }
+    }
+    if x == b'<' && at_exactly(b, i, b"<<<") {
+        return shell_stage_at(b, stage_start(b, i));
+    }
+    if x == b'<' && i + 1 < n && b[i + 1] == b'(' && (i == 0 || b[i - 1] != b'<') {
+        let c = command_word(b, i);
+        return (shell_stage_at(b, c) || (b[c] == b'.' && c + 1 < n && blank(b, c + 1) > 0))
+            && substitution_written(b, i + 2, b')');
+    }
+    if x == b'<' && at_exactly(b, i, b"<<") && (i == 0 || b[i - 1] != b'<') {
+        // A here-document given to a shell, its delimiter unquoted: its lines are the
+        // shell's script once expanded.
+        let mut d = skip_blanks(
+            b,
+            if at_exactly(b, i, b"<<-") {
+                i + 3
+            } else {
+                i + 2
+            },
+        );
+        if d >= n || matches!(b[d], b'"' | b'\'' | b'\\') {
+            return false;
+        }
+        let mut k = i;
+        while k < n && !(matches!(b[k], b';' | b'|' | b'&' | b'\n') && command_end(b, k)) {
+            k += 1;
+        }
+        if !(shell_stage_at(b, stage_start(b, i)) || later_stage_runs(b, k)) {
+            return false;
+        }
+        let ds = d;
+        while d < n && (b[d].is_ascii_alphanumeric() || b[d] == b'_') {
+            d += 1;
+        }
+        // The lines of the document, to the line of its delimiter.
+        let mut k = logical_line_end(b, i);
+        while k < n {
+            let line = k + 1;
+            let mut t = line;
+            while t < n && b[t] == b'\t' {
+                t += 1;
+            }
+            if d > ds
+                && t + (d - ds) <= n
+                && names_equal(b, t, ds, d - ds)
+                && (t + (d - ds) == n || matches!(b[t + (d - ds)], b'\n' | b'\r'))
+            {
+                return false;
+            }
+            let mut e = line;
+            while e < n && b[e] != b'\n' {
+                e += 1;
+            }
+            // (Quotes in a here-document quote nothing: every expansion counts.)
+            let mut j = line;
+            while j < e {
+                if (b[j] == b'$' || b[j] == b'`')
+                    && !(j > line && b[j - 1] == b'\\')
+                    && ((b[j] == b'$' && written_before(b, j, j))
+                        || literal_expansion(b, j)
+                        || substitution_written_at(b, j))
+                {
+                    return true;
+                }
+                j += 1;
+            }
+            k = e;
+        }
+        return false;
+    }
+    if x == b'e' && shell_keyword_at(b, i, b"eval") && command_position(b, i) {
+        let e = words_end(b, i + 4);
+        return expands_written(b, i + 4, e);
+    }
+    if x == b'-' && i > 0 && matches!(b[i - 1], b' ' | b'\t') && i + 1 < n && b[i + 1] != b'-' {
+        let (_, fe) = next_word(b, i);
+        if !cluster_has(b, i, fe, b'c') {
+            return false;
+        }
+        let c = command_word(b, i);
+        if c >= i || !shell_stage_at(b, c) {
+            return false;
+        }
+        let (s, e) = next_shell_word(b, fe);
+        return s < e && expands_written(b, s, e);
+    }
+    false
+}
+
+/// Whether a later stage of the pipeline whose stage ends at `k` is a shell.
+const fn later_stage_runs(b: &[u8], mut k: usize) -> bool {
+    while k < b.len() && b[k] == b'|' && !(k + 1 < b.len() && b[k + 1] == b'|') {
+        if shell_stage_at(b, k + 1) {
+            return true;
+        }
+        k += 1;
+        while k < b.len() && !(matches!(b[k], b';' | b'|' | b'&' | b'\n') && command_end(b, k)) {
+            k += 1;
+        }
+    }
+    false
+}
+
+/// The end of the words of the command from `k`, reading quotes as the shell does (not as
+/// [`command_end`] reads a command's quotes): the first `;`, `|`, `&` or new line (not
+/// continued) outside quotes.
+const fn words_end(b: &[u8], k: usize) -> usize {
+    let mut j = k;
+    let mut quote = 0u8;
+    while j < b.len() {
+        let x = b[j];
+        if quote == b'\'' {
+            if x == b'\'' {
+                quote = 0;
+            }
+        } else if x == b'\\' {
+            j += 1;
+        } else if quote == b'"' {
+            if x == b'"' {
+                quote = 0;
+            }
+        } else if x == b'"' || x == b'\'' {
+            quote = x;
+        } else if matches!(x, b';' | b'|' | b'&') || (x == b'\n' && !lf_continued(b, j)) {
+            return j;
+        }
+        j += 1;
+    }
+    j
+}
+
+/// Whether the text is a script for EC2Launch (`<powershell>`, `<script>`, `<persist>` at its
+/// start), which the shell's checks do not read. A shell script may start with `<` too
+/// (`<<< … cmd`, `<FILE cmd`): only these tags tell (hostile review 26).
+const fn ec2launch_text(b: &[u8]) -> bool {
+    at_ignore_case(b, 0, b"<powershell>")
+        || at_ignore_case(b, 0, b"<script>")
+        || at_ignore_case(b, 0, b"<persist>")
+}
+
 const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
     if text_command_redefined(b) {
         return Some(TEXT_COMMAND_REDEFINED);
@@ -9170,8 +11797,40 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
     if let Some(problem) = operator_misread_across_lines(b) {
         return Some(problem);
     }
+    // Text run as commands is reported after the other reasons (it is found in the same
+    // pass: the budget of const evaluation counts steps).
+    // Neither is read in a script for EC2Launch.
+    let ec2launch = !b.is_empty() && b[0] == b'<' && ec2launch_text(b);
+    let mut run_text = ec2launch;
+    let mut unread_reader = ec2launch;
+    let n = b.len();
     let mut i = 0;
-    while i < b.len() {
+    while i < n {
+        if !run_text && matches!(b[i], b'|' | b'<' | b'e' | b'-') && text_run_trigger!(b, i, n) {
+            run_text = text_run_at(b, i);
+        }
+        if !unread_reader
+            && matches!(
+                b[i],
+                b'c' | b'p'
+                    | b's'
+                    | b'v'
+                    | b'k'
+                    | b'r'
+                    | b'n'
+                    | b'h'
+                    | b'm'
+                    | b'o'
+                    | b'd'
+                    | b'g'
+                    | b'l'
+                    | b'-'
+            )
+            && reader_trigger!(b, i, n)
+            && reader_named_at(b, i)
+        {
+            unread_reader = !reader_fed_readably(b, i);
+        }
         match b[i] {
             b'\\' if splits_word(b, i) => return Some(SPLIT_WORD),
             b'\\' if spells(b, i) => return Some(SPELLED),
@@ -9204,11 +11863,27 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
                 return Some(TRANSFORMED);
             }
             b'e' | b'p' | b'y' | b'<' if password_fed_at(b, i) => return Some(FED_PASSWORD),
+            // `cat FILE | …` (its first letters tested before anything is called: the
+            // budget of const evaluation counts calls).
+            b'c' if i + 2 < b.len() && b[i + 1] == b'a' && b[i + 2] == b't' => {
+                if transformed_at(b, i) {
+                    return Some(TRANSFORMED);
+                }
+                if password_fed_at(b, i) {
+                    return Some(FED_PASSWORD);
+                }
+            }
             _ => {}
         }
         i += 1;
     }
-    None
+    if run_text && !ec2launch {
+        Some(RUN_TEXT)
+    } else if unread_reader && !ec2launch {
+        Some(READER_SHAPE)
+    } else {
+        None
+    }
 }
 
 /// The command-line tool to which `text` passes a written password as a flag or an operand,
@@ -9696,6 +12371,7 @@ pub const fn user_data_problem(text: &str) -> Option<&'static str> {
                     || next_line_value_at(b, i, end))
                 && !secret_arn_assigned(b, end)
                 && !(c == b'a' && auth_setting(b, end))
+                && !(c == b'p' && nginx_pass_directive(b, i))
                 && !fetched_by_call(b, end)
                 && !python_field_fetched(b, i, end)
                 && !cloud_init_setting(b, i, end)

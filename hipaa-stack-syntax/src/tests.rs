@@ -917,7 +917,6 @@ mod user_data {
             "sshpass -f /run/pw ssh host\n",
             "mkdir -p /var/lib/app\n",
             "docker run -p 443:8443 app\n",
-            "docker login --password-stdin registry\n",
             "openssl enc -pass env:PW -in x\n",
             "openssl enc -pass file:/run/pw -in x\n",
             "ssh -p 2222 host\n",
@@ -1080,27 +1079,27 @@ mod user_data_shell_tricks {
             ),
             (
                 "$'\\x6dysql' -phunter2\n",
-                "user data may not spell letters, digits or dashes with escapes",
+                "user data may not spell printable characters with escapes",
             ),
             (
                 "$'\\155ysql' -phunter2\n",
-                "user data may not spell letters",
+                "user data may not spell printable characters",
             ),
             (
                 "printf '\\155ysql -phunter2' | sh\n",
-                "user data may not spell letters",
+                "user data may not spell printable characters",
             ),
             (
                 "echo -e '\\x6d\\x79sql -phunter2' | sh\n",
-                "user data may not spell letters",
+                "user data may not spell printable characters",
             ),
             (
                 "echo -e '\\0155ysql -phunter2' | sh\n",
-                "user data may not spell letters",
+                "user data may not spell printable characters",
             ),
             (
                 "printf '\\u006dysql -phunter2' | sh\n",
-                "user data may not spell letters",
+                "user data may not spell printable characters",
             ),
             (
                 "a=mysql; $a -phunter2\n",
@@ -1709,7 +1708,6 @@ mod user_data_literals_that_reach_a_secret {
             "htpasswd -b /etc/nginx/htpasswd admin \"$PW\" > /dev/null 2>&1\n",
             "htpasswd -D /etc/nginx/htpasswd admin\n",
             "rabbitmqctl add_user admin \"$PW\"\n",
-            "rabbitmqctl add_user admin\n",
             "rabbitmqctl set_user_tags admin administrator\n",
             "eval \"$N=\\$(fetch)\"\n",
             "declare \"$N=$(fetch)\"\n",
@@ -2126,8 +2124,6 @@ mod user_data_operands_configurations_and_files {
     #[test]
     fn values_read_at_boot_and_look_alikes_pass() {
         for text in [
-            "vault login\n",
-            "vault login -\n",
             "vault login -method=userpass username=app\n",
             "vault login -method userpass username=app\n",
             "vault login -no-print \"$VAULT_TOKEN\"\n",
@@ -4782,5 +4778,952 @@ mod user_data_hostile_review_25_script_in_const_evaluation {
             SCRIPT.len()
         );
         assert_eq!(PROBLEM, None);
+    }
+}
+
+/// Written text reaches a password reader or a shell through data flow the readers did not
+/// follow (hostile review 26, each attack confirmed with bash): a variable set by another of
+/// bash's setters (`printf -v`, `${C:=…}`, `mapfile`, `read` from a here-document or a
+/// process substitution, `for C in …`, `C+=`, `C[0]=`), a here-string or here-document
+/// passed through later stages (`cat <<< 'root:…' | chpasswd`), a stage inside `bash -c
+/// '…'`, a reader named by a variable, a file written by `tee`; text run as commands
+/// (`eval "$c"`, `bash -c "$c"`, `cat <<< '…' | bash`, `sed … | . /dev/stdin`); and a text
+/// command's file named by a variable.
+mod user_data_data_flow {
+    use super::*;
+
+    fn refused_with(texts: &[&str], message: &str) {
+        for text in texts {
+            assert_eq!(user_data_problem(text), Some(message), "{text:?}");
+        }
+    }
+
+    fn refused(texts: &[&str]) {
+        for text in texts {
+            let rule = user_data_problem(text).unwrap_or_else(|| panic!("passed: {text:?}"));
+            assert!(rule.contains("rule P1"), "{rule}");
+        }
+    }
+
+    #[test]
+    fn variables_set_by_every_setter_carry_written_text() {
+        refused_with(
+            &[
+                "printf -v c '%s' 'root:hunter2'\necho \"$c\" | chpasswd\n",
+                "printf -vc 'root:%s' hunter2\necho \"$c\" | chpasswd\n",
+                ": \"${c:=root:hunter2}\"\necho \"$c\" | chpasswd\n",
+                "mapfile -t c <<<'root:hunter2'\necho \"${c[0]}\" | chpasswd\n",
+                "readarray c <<<'root:hunter2'\necho \"$c\" | chpasswd\n",
+                "readarray -t a < <(printf 'root:hunter2')\necho \"${a[0]}\" | chpasswd\n",
+                "read -r c <<'EOF'\nroot:hunter2\nEOF\necho \"$c\" | chpasswd\n",
+                "IFS= read -r c < <(echo root:hunter2)\necho \"$c\" | chpasswd\n",
+                "IFS=: read -r u p <<< 'root:hunter2'\necho \"$u:$p\" | chpasswd\n",
+                "while read -r l; do echo \"$l\" | chpasswd; done <<< 'root:hunter2'\n",
+                "c+=root:hunter2\necho \"$c\" | chpasswd\n",
+                "c=(root:hunter2)\necho \"${c[0]}\" | chpasswd\n",
+                "c[0]=root:hunter2\necho \"${c[0]}\" | chpasswd\n",
+                "for c in root:hunter2; do echo \"$c\" | chpasswd; done\n",
+                "echo root:hunter2 > /tmp/p\nread -r c < /tmp/p\necho \"$c\" | chpasswd\n",
+            ],
+            FED_PASSWORD,
+        );
+    }
+
+    #[test]
+    fn written_text_through_later_stages_files_and_named_readers_is_fed() {
+        refused_with(
+            &[
+                "cat <<<'root:hunter2' | chpasswd\n",
+                "cat <<'EOF' | chpasswd\nroot:hunter2\nEOF\n",
+                "cat <<< 'root:hunter2' | tee /dev/null | chpasswd\n",
+                "bash -c 'chpasswd <<< root:hunter2'\n",
+                "p=chpasswd\necho root:hunter2 | $p\n",
+                "c=root:hunter2\necho \"$c\" | \"$(which chpasswd)\"\n",
+                "echo 'root:hunter2' | tee /tmp/x >/dev/null\nchpasswd < /tmp/x\n",
+                "cp /dev/null /tmp/p; echo root:hunter2 >> /tmp/p; cat /tmp/p | chpasswd\n",
+                // Script text in a variable's value or in what `printf -v` and a
+                // substitution's `echo` print is read as script.
+                "c='echo root:hunter2 | chpasswd'\n",
+                "printf -v c 'echo root:hunter2 | chpasswd'\necho \"$c\" > /tmp/x.sh\nbash /tmp/x.sh\n",
+                "c=$(printf '%s' 'echo root:hunter2 | chpasswd')\necho \"$c\" >> /etc/rc.local\n",
+                "c=$(echo 'echo root:hunter2 | chpasswd')\n",
+            ],
+            FED_PASSWORD,
+        );
+    }
+
+    #[test]
+    fn text_made_by_the_script_is_not_run_as_commands() {
+        // Refused whatever the text holds: the check cannot read it as script.
+        refused_with(
+            &[
+                "printf -v c 'uptime'\neval \"$c\"\n",
+                "c=$(echo uptime)\nbash -c \"$c\"\n",
+                "c=$(echo uptime)\nsudo -u app bash -lc \"cd /opt && $c\"\n",
+                "sed -n '1s#.*#echo root:hunter2 | chpasswd#p' /etc/hostname | . /dev/stdin\n",
+                "curl -fsS https://example.com/x | sed 's/^/x/' | sh\n",
+                "echo uptime | bash\n",
+                "printf 'uptime' | sudo -u root /bin/bash\n",
+                "cat <<< uptime | env bash -s\n",
+                "bash <<<'uptime'\n",
+                ". <(echo uptime)\n",
+                "c=uptime\nsource <(echo \"$c\")\n",
+                "printf -v c 'uptime'\nbash <<EOF\n$c\nEOF\n",
+                "printf -v c '* * * * * uptime'\necho \"$c\" | crontab -\n",
+            ],
+            RUN_TEXT,
+        );
+        refused(&[
+            "printf -v c '%s' 'echo root:hunter2 | chpasswd'\neval \"$c\"\n",
+            "c=$(echo 'echo root:hunter2 | chpasswd')\nbash -c \"$c\"\n",
+            "cat <<<'echo root:hunter2 | chpasswd' | bash\n",
+            "echo 'chpasswd <<< root:hunter2' | bash\n",
+            "c='echo root:hunter2 | chpasswd'\neval \"$c\"\n",
+            "c='echo root:hunter2 | chpasswd'\nbash -c \"$c\"\n",
+            "c='chpasswd<<<root:hunter2'\n. <(echo \"$c\")\n",
+        ]);
+    }
+
+    #[test]
+    fn a_text_command_is_not_made_through_a_variable() {
+        refused_with(
+            &[
+                "mkdir -p /tmp/pc; n=logger; ln -sf /bin/bash /tmp/pc/$n\nPATH=/tmp/pc:$PATH\nlogger -c 'echo root:hunter2 | chpasswd'\n",
+                "D=/tmp/pc/sed\ncp /bin/bash \"$D\"\n",
+                "printf -v n sed\ncp /bin/bash \"/usr/local/bin/${n}\"\n",
+            ],
+            TEXT_COMMAND_REDEFINED,
+        );
+    }
+
+    /// The fourth probe's attacks (hostile review 26), each confirmed with bash: readers in
+    /// groups, functions and wrappers, fed through file descriptors, process substitutions,
+    /// implicit variables, files and the environment, text run through `trap`, escapes and
+    /// shells reached in other ways.
+    #[test]
+    fn the_fourth_probes_attacks_are_refused() {
+        for text in [
+            // A_wrapped_reader_r03_group_herestring
+            r#"{ chpasswd; } <<< 'root:hunter2'
+"#,
+            // A_wrapped_reader_r04_while_herestring
+            r#"while :; do chpasswd; break; done <<< 'root:hunter2'
+"#,
+            // A_wrapped_reader_r05_func_herestring
+            r#"f() { chpasswd; }
+f <<< 'root:hunter2'
+"#,
+            // A_wrapped_reader_r06_subshell_herestring
+            r#"( chpasswd ) <<< 'root:hunter2'
+"#,
+            // A_wrapped_reader_r07_if_herestring
+            r#"if true; then chpasswd; fi <<< 'root:hunter2'
+"#,
+            // A_wrapped_reader_r08_pipe_group
+            r#"echo root:hunter2 | { chpasswd; }
+"#,
+            // A_wrapped_reader_r09_pipe_subshell
+            r#"echo root:hunter2 | ( chpasswd )
+"#,
+            // A_wrapped_reader_r10_pipe_func
+            r#"f() { chpasswd; }
+echo root:hunter2 | f
+"#,
+            // A_wrapped_reader_r11_pipe_command
+            r#"echo root:hunter2 | command chpasswd
+"#,
+            // A_wrapped_reader_r12_pipe_exec
+            r#"echo root:hunter2 | exec chpasswd
+"#,
+            // A_wrapped_reader_r13_pipe_nice
+            r#"echo root:hunter2 | nice chpasswd
+"#,
+            // A_wrapped_reader_r14_pipe_timeout
+            r#"echo root:hunter2 | timeout 5 chpasswd
+"#,
+            // A_wrapped_reader_r15_pipe_env
+            r#"echo root:hunter2 | env chpasswd
+"#,
+            // A_wrapped_reader_r16_pipe_if
+            r#"echo root:hunter2 | if true; then chpasswd; fi
+"#,
+            // A_wrapped_reader_r17_pipe_while
+            r#"echo root:hunter2 | while :; do chpasswd; break; done
+"#,
+            // A_wrapped_reader_s02_path
+            r#"echo root:hunter2 | /tmp/h26/probe4/bin/chpasswd
+"#,
+            // A_wrapped_reader_s03_quoted_name
+            r#"echo root:hunter2 | 'chpasswd'
+"#,
+            // A_wrapped_reader_s05_pipe_amp
+            r#"echo root:hunter2 |& chpasswd
+"#,
+            // A_wrapped_reader_s06_pipe_newline
+            r#"echo root:hunter2 |
+  chpasswd
+"#,
+            // A_wrapped_reader_s07_pipe_comment
+            r#"echo root:hunter2 | # feed it
+  chpasswd
+"#,
+            // A_wrapped_reader_s13_herestring_first
+            r#"<<< root:hunter2 chpasswd
+"#,
+            // A_wrapped_reader_s16_passwd_group
+            r#"echo hunter2 | { passwd --stdin root; }
+"#,
+            // A_wrapped_reader_s19_time
+            r#"echo root:hunter2 | time chpasswd
+"#,
+            // A_wrapped_reader_s21_heredoc_group
+            r#"{ chpasswd; } <<'EOF'
+root:hunter2
+EOF
+"#,
+            // A_wrapped_reader_s23_xargs
+            r#"echo root:hunter2 | xargs -I{} bash -c 'chpasswd <<< "$1"' _ {}
+"#,
+            // A_wrapped_reader_s25_stdbuf
+            r#"echo root:hunter2 | stdbuf -i0 chpasswd
+"#,
+            // A_wrapped_reader_t10_alias
+            r#"shopt -s expand_aliases
+alias p=chpasswd
+echo root:hunter2 | p
+"#,
+            // A_wrapped_reader_t12_symlink
+            r#"ln -sf /tmp/h26/probe4/bin/chpasswd /tmp/h26/probe4/run/p
+echo root:hunter2 | /tmp/h26/probe4/run/p
+"#,
+            // A_wrapped_reader_x06_sudo_S_group
+            r#"echo hunter2 | { sudo -S true; }
+"#,
+            // B_writer_unseen_r23_ansic
+            r#"echo $'root:hunter2' | chpasswd
+"#,
+            // B_writer_unseen_r25_default_here
+            r#"chpasswd <<< "${x:-root:hunter2}"
+"#,
+            // B_writer_unseen_r26_default_echo
+            r#"echo ${x:-root:hunter2} | chpasswd
+"#,
+            // B_writer_unseen_s08_redir_first
+            r#"2>/dev/null echo root:hunter2 | chpasswd
+"#,
+            // B_writer_unseen_s09_assign_prefix
+            r#"LC_ALL=C echo root:hunter2 | chpasswd
+"#,
+            // B_writer_unseen_s12_escaped_echo
+            r#"\echo root:hunter2 | chpasswd
+"#,
+            // B_writer_unseen_s17_passwd_ansic
+            r#"echo $'hunter2' | passwd --stdin root
+"#,
+            // B_writer_unseen_s18_printf_ansic
+            r#"printf $'root:hunter2' | chpasswd
+"#,
+            // C_fd_procsub_r01_exec_fd
+            r#"exec 3<<<'root:hunter2'
+chpasswd <&3
+"#,
+            // C_fd_procsub_r02_exec_stdin
+            r#"exec 0<<<'root:hunter2'
+chpasswd
+"#,
+            // C_fd_procsub_r35_read_u
+            r#"exec 3<<<'root:hunter2'
+read -u3 c
+echo "$c" | chpasswd
+"#,
+            // C_fd_procsub_r36_coproc
+            r#"coproc cat
+echo root:hunter2 >&"${COPROC[1]}"
+exec {COPROC[1]}>&-
+chpasswd <&"${COPROC[0]}"
+"#,
+            // C_fd_procsub_s14_procsub
+            r#"chpasswd < <(printf root:hunter2)
+"#,
+            // C_fd_procsub_t06_devfd_exec
+            r#"exec 3<<<'root:hunter2'
+chpasswd < /dev/fd/3
+"#,
+            // C_fd_procsub_t07_procsub_out
+            r#"printf %s root:hunter2 > >(chpasswd)
+wait
+"#,
+            // C_fd_procsub_t08_echo_procsub_out
+            r#"echo root:hunter2 > >(chpasswd)
+sleep 1
+"#,
+            // C_fd_procsub_t09_tee_procsub
+            r#"tee >(chpasswd) >/dev/null <<< root:hunter2
+sleep 1
+"#,
+            // C_fd_procsub_t14_mapfile_procsub
+            r#"mapfile -t < <(echo root:hunter2)
+chpasswd <<< "${MAPFILE[0]}"
+"#,
+            // C_fd_procsub_t24_fd_dup
+            r#"{ echo root:hunter2 >&3; } 3>&1 | chpasswd
+"#,
+            // D_implicit_var_r18_underscore
+            r#": root:hunter2
+echo "$_" | chpasswd
+"#,
+            // D_implicit_var_r19_reply
+            r#"read <<< 'root:hunter2'
+echo "$REPLY" | chpasswd
+"#,
+            // D_implicit_var_r20_mapfile_default
+            r#"mapfile <<< 'root:hunter2'
+printf %s "${MAPFILE[0]}" | chpasswd
+"#,
+            // D_implicit_var_r21_rematch
+            r#"[[ root:hunter2 =~ .* ]]
+echo "${BASH_REMATCH[0]}" | chpasswd
+"#,
+            // D_implicit_var_r22_dollar0
+            r#"bash -c 'echo "$0" | chpasswd' root:hunter2
+"#,
+            // D_implicit_var_s22_underscore_herestring
+            r#"true root:hunter2
+chpasswd <<< "$_"
+"#,
+            // D_implicit_var_t01_nameref
+            r#"declare -n r=c
+r=root:hunter2
+echo "$c" | chpasswd
+"#,
+            // D_implicit_var_t13_reply_loop
+            r#"while read; do chpasswd <<< "$REPLY"; done <<< root:hunter2
+"#,
+            // D_implicit_var_t15_declare_p
+            r#"declare -n r=c
+read -r r <<< root:hunter2
+chpasswd <<< "$c"
+"#,
+            // D_implicit_var_t16_local_fn
+            r#"f() { local c; read -r c; chpasswd <<< "$c"; }
+echo root:hunter2 | f
+"#,
+            // D_implicit_var_t17_fn_stdin_var
+            r#"f() { c=$(cat); echo "$c" | chpasswd; }
+f <<< root:hunter2
+"#,
+            // D_implicit_var_x02_mysql_underscore
+            r#": -phunter2
+mysql -u root "$_" -e 'select 1'
+"#,
+            // D_implicit_var_x08_mysql_reply
+            r#"read <<< -phunter2
+mysql -u root "$REPLY" -e 'select 1'
+"#,
+            // E_file_r27_file_var
+            r#"f=/tmp/h26/probe4/run/p
+echo root:hunter2 > "$f"
+chpasswd < "$f"
+"#,
+            // E_file_r28_file_cat_subst
+            r#"echo root:hunter2 > /tmp/h26/probe4/run/p
+chpasswd <<< "$(</tmp/h26/probe4/run/p)"
+"#,
+            // E_file_r29_cp_file
+            r#"echo root:hunter2 > /tmp/h26/probe4/run/a
+cp /tmp/h26/probe4/run/a /tmp/h26/probe4/run/b
+chpasswd < /tmp/h26/probe4/run/b
+"#,
+            // E_file_r30_exec_fd_file
+            r#"exec 4>/tmp/h26/probe4/run/p
+echo root:hunter2 >&4
+chpasswd < /tmp/h26/probe4/run/p
+"#,
+            // E_file_t04_cat_file_subst
+            r#"echo root:hunter2 > /tmp/h26/probe4/run/p
+c=$(cat /tmp/h26/probe4/run/p)
+echo "$c" | chpasswd
+"#,
+            // E_file_t05_env_sed
+            r#"export c=root:hunter2
+env | sed -n 's/^c=//p' | chpasswd
+"#,
+            // E_file_t18_bash_env
+            r#"printf '%s\n' 'exec 0<<<root:hunter2' > /tmp/h26/probe4/run/env.sh
+BASH_ENV=/tmp/h26/probe4/run/env.sh bash -c chpasswd
+"#,
+            // E_file_t19_read_from_var_file
+            r#"f=/tmp/h26/probe4/run/p
+echo root:hunter2 > $f
+read -r c < $f
+echo "$c" | chpasswd
+"#,
+            // F_run_text_r33_printf_file_run
+            r#"printf 'echo root:hunter2 \x7c chpasswd\n' > /tmp/h26/probe4/run/x.sh
+bash /tmp/h26/probe4/run/x.sh
+"#,
+            // F_run_text_r34_printf_parts_file
+            r#"printf '%s | %s\n' 'echo root:hunter2' chpasswd > /tmp/h26/probe4/run/x.sh
+. /tmp/h26/probe4/run/x.sh
+"#,
+            // F_run_text_u01_group_bash
+            r#"printf 'echo root:hunter2 \x7c chpasswd\n' | { bash; }
+"#,
+            // F_run_text_u03_pipeamp_bash
+            r#"printf 'echo root:hunter2 \x7c chpasswd\n' |& bash
+"#,
+            // F_run_text_u04_newline_bash
+            r#"printf 'echo root:hunter2 \x7c chpasswd\n' |
+  bash
+"#,
+            // F_run_text_u05_quoted_bash
+            r#"printf 'echo root:hunter2 \x7c chpasswd\n' | 'bash'
+"#,
+            // F_run_text_u11_procsub_out_bash
+            r#"printf 'echo root:hunter2 \x7c chpasswd\n' > >(bash)
+sleep 1
+"#,
+            // F_run_text_u13_assign_prefix_printf
+            r#"LC_ALL=C printf 'echo root:hunter2 \x7c chpasswd\n' | bash
+"#,
+            // F_run_text_u14_time_bash
+            r#"printf 'echo root:hunter2 \x7c chpasswd\n' | time bash
+"#,
+            // F_run_text_u15_nice_bash
+            r#"printf 'echo root:hunter2 \x7c chpasswd\n' | nice bash
+"#,
+            // F_run_text_u18_underscore_eval
+            r#": 'echo root:hunter2 | chpasswd'
+eval "$_"
+"#,
+            // F_run_text_u19_file_var_source
+            r#"f=/tmp/h26/probe4/run/x.sh
+printf 'echo root:hunter2 \x7c chpasswd\n' > "$f"
+. "$f"
+"#,
+            // F_run_text_u23_trap_eval
+            r#"trap 'echo root:hunter2 | chpasswd' EXIT
+"#,
+            // F_run_text_v06_exec3_bash
+            r#"exec 3<<<$'echo root:hunter2 \x7c chpasswd'
+bash <&3
+"#,
+            // F_run_text_v07_group_herestr_bash
+            r#"{ bash; } <<< $'echo root:hunter2 \x7c chpasswd'
+"#,
+            // F_run_text_v10_herestr_first
+            r#"<<< $'echo root:hunter2 \x7c chpasswd' bash
+"#,
+            // F_run_text_v16_var_nameref_eval
+            r#"declare -n r=c
+r=$'echo root:hunter2 \x7c chpasswd'
+eval "$c"
+"#,
+            // F_run_text_v17_read_exec3_eval
+            r#"exec 3<<<$'echo root:hunter2 \x7c chpasswd'
+read -r -u3 c
+eval "$c"
+"#,
+            // F_run_text_v21_reply_eval
+            r#"read <<< $'echo root:hunter2 \x7c chpasswd'
+eval "$REPLY"
+"#,
+            // F_run_text_v26_ansic_bash_c
+            r#"bash -c $'echo root:hunter2 \x7c chpasswd'
+"#,
+            // F_run_text_v27_ansic_eval
+            r#"eval $'echo root:hunter2 \x7c chpasswd'
+"#,
+        ] {
+            let rule = user_data_problem(text).unwrap_or_else(|| panic!("passed: {text:?}"));
+            assert!(rule.contains("rule P1"), "{rule}");
+        }
+    }
+
+    #[test]
+    fn a_password_reader_is_fed_only_in_the_shapes_the_check_reads() {
+        refused_with(
+            &[
+                "{ chpasswd; } <<< 'root:hunter2'\n",
+                "while :; do chpasswd; break; done <<< 'root:hunter2'\n",
+                "if true; then chpasswd; fi <<< 'root:hunter2'\n",
+                "echo root:hunter2 | { chpasswd; }\n",
+                "echo root:hunter2 | command chpasswd\n",
+                "echo root:hunter2 | timeout 5 chpasswd\n",
+                "echo root:hunter2 |& chpasswd\n",
+                "echo root:hunter2 |\n  chpasswd\n",
+                "echo root:hunter2 | # feed it\n  chpasswd\n",
+                "exec 3<<<'root:hunter2'\nchpasswd <&3\n",
+                "exec 0<<<'root:hunter2'\nchpasswd\n",
+                "exec 3<<<'root:hunter2'\nchpasswd < /dev/fd/3\n",
+                "chpasswd < <(printf root:hunter2)\n",
+                "echo root:hunter2 > >(chpasswd)\n",
+                "f=/tmp/p\necho root:hunter2 > \"$f\"\nchpasswd < \"$f\"\n",
+                "cp /tmp/a /tmp/b\nchpasswd < /tmp/b\n",
+                "LC_ALL=C echo root:hunter2 | chpasswd\n",
+                "\\echo root:hunter2 | chpasswd\n",
+                "echo ${x:-root:hunter2} | chpasswd\n",
+                "declare -n r=c\nr=root:hunter2\necho \"$c\" | chpasswd\n",
+                "bash -c 'echo \"$0\" | chpasswd' root:hunter2\n",
+                "env | sed -n 's/^c=//p' | chpasswd\n",
+                "echo hunter2 | { passwd --stdin root; }\n",
+                "echo hunter2 | { sudo -S true; }\n",
+            ],
+            READER_SHAPE,
+        );
+        refused(&["getopts a: o -a root:hunter2\necho \"$OPTARG\" | chpasswd\n"]);
+        // A reader with no input of its own reads one it inherits (a group's, a function's, a
+        // loop's, a shell's script: `bash <<'EOF'` then `chpasswd` and the text), which the
+        // check does not follow; in user data it reads nothing (cloud-init gives no input).
+        // These passed before hostile review 26.
+        refused_with(
+            &[
+                "docker login --password-stdin registry\n",
+                "rabbitmqctl add_user admin\n",
+                "vault login\n",
+                "vault login -\n",
+                "bash <<'EOF'\nchpasswd\nroot:hunter2\nEOF\n",
+                "f() {\nchpasswd\n}\necho root:hunter2 | f\n",
+                "{\nchpasswd\n} <<< root:hunter2\n",
+            ],
+            READER_SHAPE,
+        );
+    }
+
+    /// The fifth probe's attacks (hostile review 26), each confirmed with bash: readers
+    /// spelled through brace expansion, paths and flag clusters, readers of other programs
+    /// (`newusers`, `sshpass`, `gpg`, `cryptsetup`, `vault login`, `sudo -A`), values bash
+    /// sets itself (`BASH_ALIASES`, `DIRSTACK`, `PWD`), fetches that send the script's own
+    /// text or read a local file, and files spelled otherwise.
+    #[test]
+    fn the_fifth_probes_attacks_are_refused() {
+        for text in [
+            // A01_reader_brace_chpasswd
+            r#"{,chpasswd} <<< root:hunter2
+"#,
+            // A02_reader_brace_passwd
+            r#"{,passwd} --stdin root <<< hunter2
+"#,
+            // A03_reader_brace_sudo
+            r#"echo hunter2 | {,sudo} -S true
+"#,
+            // A04_reader_dot_path
+            r#"cd /tmp/h26/probe5/bin && echo root:hunter2 | ./chpasswd
+"#,
+            // A05_reader_double_slash
+            r#"{ /tmp/h26/probe5/bin//chpasswd; } <<< root:hunter2
+"#,
+            // A06_reader_dot_dir
+            r#"{ /tmp/h26/probe5/bin/./chpasswd; } <<< root:hunter2
+"#,
+            // A07_reader_realm_flag_first
+            r#"echo hunter2 | realm -v join -U admin example.com
+"#,
+            // A08_reader_sudo_clustered_S
+            r#"echo hunter2 | sudo -kS true
+"#,
+            // A09_reader_htpasswd_group
+            r#"{ htpasswd -i -c /tmp/h26/probe5/run/h admin; } <<< hunter2
+"#,
+            // A10_reader_mkpasswd_group
+            r#"{ mkpasswd -s -m sha-512; } <<< hunter2
+"#,
+            // A11_reader_openssl_group
+            r#"{ openssl passwd -6 -stdin; } <<< hunter2
+"#,
+            // A12_reader_newusers
+            r#"newusers <<< root:hunter2:0:0::/root:/bin/bash
+"#,
+            // A13_reader_cryptsetup
+            r#"echo -n hunter2 | cryptsetup luksFormat --key-file=- /dev/xvdf
+"#,
+            // A14_reader_docker_secret
+            r#"echo hunter2 | docker secret create db_pw -
+"#,
+            // A15_reader_pdbedit
+            r#"printf 'hunter2\nhunter2\n' | pdbedit -a -u bob -t
+"#,
+            // A16_reader_sshpass_fd
+            r#"echo hunter2 | sshpass -d0 ssh root@host true
+"#,
+            // A17_reader_sshpass_env
+            r#"SSHPASS=hunter2 sshpass -e ssh root@host true
+"#,
+            // A18_reader_sudo_askpass
+            r#"printf '#!/bin/sh\necho hunter2\n' > /tmp/h26/probe5/run/ask
+chmod +x /tmp/h26/probe5/run/ask
+SUDO_ASKPASS=/tmp/h26/probe5/run/ask sudo -A true
+"#,
+            // A19_reader_kinit_password_file
+            r#"echo hunter2 > /tmp/h26/probe5/run/kp
+kinit --password-file=/tmp/h26/probe5/run/kp admin
+"#,
+            // A20_reader_gpg_fd
+            r#"echo hunter2 | gpg --batch --yes --passphrase-fd 0 -c /etc/hostname
+"#,
+            // A21_reader_vault_login
+            r#"echo s.hunter2 | vault login -
+"#,
+            // A22_reader_gh_token
+            r#"echo abc123hunter2 | gh auth login --with-token
+"#,
+            // B01_var_bash_aliases
+            r#"alias x=root:hunter2
+echo "${BASH_ALIASES[x]}" | chpasswd
+"#,
+            // B02_var_bash_aliases_copy
+            r#"alias x=root:hunter2
+c=${BASH_ALIASES[x]}
+echo "$c" | chpasswd
+"#,
+            // B03_var_bash_aliases_here
+            r#"alias p=hunter2
+passwd --stdin root <<< "${BASH_ALIASES[p]}"
+"#,
+            // B04_var_read_ac_pipe
+            r#"read -rac <<< 'root:hunter2'
+echo "$c" | chpasswd
+"#,
+            // B05_var_read_ac_here
+            r#"read -rac <<< 'root:hunter2'
+chpasswd <<< "$c"
+"#,
+            // B06_var_read_ac_docker
+            r#"read -rac <<< hunter2
+echo "$c" | docker login -u admin --password-stdin reg.example.com
+"#,
+            // B07_var_pushd_dirstack
+            r#"pushd -n hunter2 >/dev/null
+echo "${DIRSTACK[1]}" | passwd --stdin root
+"#,
+            // B08_var_pwd
+            r#"mkdir -p /tmp/h26/probe5/run/hunter2 && cd /tmp/h26/probe5/run/hunter2
+echo "$PWD" | passwd --stdin root
+"#,
+            // B09_var_oldpwd
+            r#"cd /tmp/h26/probe5/run && mkdir -p hunter2 && cd hunter2 && cd ..
+echo "$OLDPWD" | passwd --stdin root
+"#,
+            // C01_fetch_curl_file
+            r#"echo hunter2 > /tmp/h26/probe5/run/p
+PW=$(curl -s file:///tmp/h26/probe5/run/p)
+echo "root:$PW" | chpasswd
+"#,
+            // C02_fetch_colon_aws
+            r#"echo hunter2 > /tmp/h26/probe5/run/p
+PW=$(cat /tmp/h26/probe5/run/p; : aws)
+echo "root:$PW" | chpasswd
+"#,
+            // C03_fetch_function_arg
+            r#"f() { aws --version >/dev/null 2>&1; basename "$1"; }
+f root:hunter2 | chpasswd
+"#,
+            // C04_fetch_jq_arg
+            r#"jq -rn --arg p root:hunter2 '$p' | chpasswd
+"#,
+            // C05_fetch_jq_args
+            r#"jq -rn '$ARGS.positional[0]' --args root:hunter2 | chpasswd
+"#,
+            // C06_fetch_aws_configure
+            r#"export HOME=/tmp/h26/probe5/run
+aws configure set default.x root:hunter2
+aws configure get default.x | chpasswd
+"#,
+            // D01_file_cat_double_slash
+            r#"echo root:hunter2 > /tmp/h26/probe5/run/p
+cat /tmp/h26/probe5/run//p | chpasswd
+"#,
+            // D02_file_redirect_double_slash
+            r#"echo root:hunter2 > /tmp/h26/probe5/run/p
+chpasswd < /tmp/h26/probe5/run//p
+"#,
+            // D03_file_cd_relative
+            r#"cd /tmp/h26/probe5/run && echo root:hunter2 > p
+chpasswd < /tmp/h26/probe5/run/p
+"#,
+            // D04_file_curl_copy
+            r#"echo root:hunter2 > /tmp/h26/probe5/run/src
+curl -so /tmp/h26/probe5/run/p file:///tmp/h26/probe5/run/src
+chpasswd < /tmp/h26/probe5/run/p
+"#,
+            // D05_file_jq_raw
+            r#"echo root:hunter2 > /tmp/h26/probe5/run/p
+jq -rR . /tmp/h26/probe5/run/p | chpasswd
+"#,
+            // D06_file_tee_double_slash
+            r#"echo root:hunter2 | tee /tmp/h26/probe5/run/q >/dev/null
+chpasswd < /tmp/h26/probe5/run//q
+"#,
+            // E02_mysql_bash_aliases
+            r#"alias x=hunter2
+mysql -u root --password="${BASH_ALIASES[x]}" -e 'select 1'
+"#,
+            // E03_mysql_pwd
+            r#"mkdir -p /tmp/h26/probe5/run/hunter2 && cd /tmp/h26/probe5/run/hunter2
+mysql -u root -p"${PWD##*/}" -e 'select 1'
+"#,
+        ] {
+            let rule = user_data_problem(text).unwrap_or_else(|| panic!("passed: {text:?}"));
+            assert!(rule.contains("rule P1"), "{rule}");
+        }
+    }
+
+    /// The sixth probe's attacks (hostile review 26) that are closed, each confirmed with
+    /// bash: readers without an input of their own (in a here-document run by a shell, a
+    /// function, a group, a loop), files spelled through `//`, `/./` or braces, fetches that
+    /// print text of their own (`awk`, `curl -w`, `curl -K`, `jq env`, `jq -f`) or read a
+    /// local file, readers behind wrappers or patterns, and more readers.
+    #[test]
+    fn the_sixth_probes_attacks_are_refused() {
+        for text in [
+            // A1_stdin_bash_heredoc
+            r#"bash <<'EOF'
+chpasswd
+root:hunter2
+EOF
+"#,
+            // A2_stdin_sudo_bash_heredoc
+            r#"sudo bash <<'EOF'
+chpasswd
+root:hunter2
+EOF
+"#,
+            // A3_stdin_bash_s_heredoc
+            r#"bash -s <<'EOF'
+passwd --stdin root
+hunter2
+EOF
+"#,
+            // A4_stdin_cat_heredoc_pipe_bash
+            r#"cat <<'EOF' | sudo bash
+chpasswd
+root:hunter2
+EOF
+"#,
+            // A5_stdin_function_body
+            r#"f() {
+chpasswd
+}
+echo root:hunter2 | f
+"#,
+            // A6_stdin_group_body
+            r#"{
+chpasswd
+} <<< root:hunter2
+"#,
+            // A7_stdin_while_body
+            r#"echo root:hunter2 | while true; do
+chpasswd
+break
+done
+"#,
+            // A8_stdin_if_body
+            r#"if true; then
+chpasswd
+fi <<< root:hunter2
+"#,
+            // A9_stdin_cat_in_group
+            r#"{ cat | chpasswd; } <<< root:hunter2
+"#,
+            // B1_file_double_slash_devstdin
+            r#"{ chpasswd < //dev/stdin; } <<< root:hunter2
+"#,
+            // B2_file_dot_devstdin
+            r#"{ chpasswd < /./dev/stdin; } <<< root:hunter2
+"#,
+            // B3_file_devstdin_loop
+            r#"while read -r _; do
+  chpasswd < //dev/stdin
+done <<'EOF'
+skip
+root:hunter2
+EOF
+"#,
+            // B4_file_cp_brace
+            r#"echo root:hunter2 > /tmp/h26/probe6/run/aw
+cp /tmp/h26/probe6/run/{a,p}w
+chpasswd < /tmp/h26/probe6/run/pw
+"#,
+            // B5_file_tee_brace
+            r#"echo root:hunter2 | tee /tmp/h26/probe6/run/{pw,x} >/dev/null
+chpasswd < /tmp/h26/probe6/run/pw
+"#,
+            // D10_fetch_jq_program_file
+            r#"echo '"root:hunter2"' > /tmp/h26/probe6/run/prog
+aws sts get-caller-identity --output json | jq -r -f /tmp/h26/probe6/run/prog | chpasswd
+"#,
+            // D11_fetch_curl_proto_default_file
+            r#"echo root:hunter2 > /tmp/h26/probe6/run/p
+X=$(curl -s --proto-default file /tmp/h26/probe6/run/p)
+echo "$X" | chpasswd
+"#,
+            // D12_fetch_curl_quoted_file_scheme
+            r#"echo root:hunter2 > /tmp/h26/probe6/run/p
+X=$(curl -s "fi"le:///tmp/h26/probe6/run/p)
+echo "$X" | chpasswd
+"#,
+            // D1_fetch_awk_stage
+            r#"PW=$(aws sts get-caller-identity --output json | awk '{print "root:hunter2"}')
+echo "$PW" | chpasswd
+"#,
+            // D2_fetch_curl_writeout
+            r#"PW=$(curl -s -o /dev/null -w root:hunter2 http://127.0.0.1:9/)
+echo "$PW" | chpasswd
+"#,
+            // D3_fetch_function_curl_writeout
+            r#"f() { curl -s -o /dev/null -w "$1" http://127.0.0.1:9/; }
+f root:hunter2 | chpasswd
+"#,
+            // D4_fetch_curl_config_file
+            r#"echo 'url = "file:///tmp/h26/probe6/run/p"' > /tmp/h26/probe6/run/cfg
+echo root:hunter2 > /tmp/h26/probe6/run/p
+PW=$(curl -s -K /tmp/h26/probe6/run/cfg)
+echo "$PW" | chpasswd
+"#,
+            // D5_fetch_function_url_arg
+            r#"f() { curl -s "$1"; }
+echo root:hunter2 > /tmp/h26/probe6/run/p
+f file:///tmp/h26/probe6/run/p | chpasswd
+"#,
+            // D7_fetch_head_stderr_urandom
+            r#"echo hunter2 > /tmp/h26/probe6/run/p
+PW=$(head -n1 /tmp/h26/probe6/run/p 2>/dev/urandom)
+echo "$PW" | passwd --stdin root
+"#,
+            // D8_fetch_jq_env
+            r#"export PWX=root:hunter2
+aws sts get-caller-identity --output json | jq -r env.PWX | chpasswd
+"#,
+            // D9_fetch_jq_ENV
+            r#"export V=root:hunter2
+aws sts get-caller-identity --output json | jq -r '$ENV.V' | chpasswd
+"#,
+            // E10_reader_stdbuf_realm
+            r#"echo hunter2 | stdbuf -i0 realm join -U admin example.com
+"#,
+            // E11_reader_flock
+            r#"echo hunter2 | flock /tmp/h26/probe6/run/l passwd --stdin root
+"#,
+            // E12_reader_chroot
+            r#"echo hunter2 | chroot / passwd --stdin root
+"#,
+            // E1_reader_glob_question
+            r#"echo root:hunter2 | /tmp/h26/probe6/bin/chpass?d
+"#,
+            // E2_reader_glob_bracket
+            r#"echo root:hunter2 | /tmp/h26/probe6/bin/chpass[w]d
+"#,
+            // E3_reader_glob_passwd
+            r#"echo hunter2 | /tmp/h26/probe6/bin/pass?d --stdin root
+"#,
+            // E4_reader_glob_star_cd
+            r#"cd /tmp/h26/probe6/bin && chpas*d <<< root:hunter2
+"#,
+            // E7_reader_nice
+            r#"echo hunter2 | nice -n 5 passwd --stdin root
+"#,
+            // E8_reader_timeout
+            r#"echo hunter2 | timeout 10 passwd --stdin root
+"#,
+            // E9_reader_setsid_kinit
+            r#"echo hunter2 | setsid kinit admin@EXAMPLE.COM
+"#,
+            // F2_unknown_cryptsetup_keyfile_operand
+            r#"echo -n hunter2 | cryptsetup luksFormat -q /dev/xvdf -
+"#,
+            // F3_unknown_cryptsetup_d
+            r#"echo -n hunter2 | cryptsetup luksFormat -q -d - /dev/xvdf
+"#,
+            // F4_unknown_glab_stdin
+            r#"echo glpat-hunter2 | glab auth login --stdin --hostname gitlab.com
+"#,
+            // F5_unknown_rabbitmqctl_stdin
+            r#"echo hunter2 | rabbitmqctl add_user bob
+"#,
+            // F6_unknown_ldappasswd_y
+            r#"echo -n hunter2 > /tmp/h26/probe6/run/bindpw
+ldappasswd -x -D cn=admin,dc=ex -y /tmp/h26/probe6/run/bindpw uid=bob,dc=ex
+"#,
+            // H1_traced_cat_written_file
+            r#"echo root:hunter2 > /tmp/h26/probe6/run/p
+X=$(cat /tmp/h26/probe6/run/p "$HOME" 2>/dev/null)
+echo "$X" | chpasswd
+"#,
+            // H2_traced_basename
+            r#"X=$(basename "$HOME/root:hunter2")
+echo "$X" | chpasswd
+"#,
+            // H3_traced_date_format
+            r#"X=$(date -r "$HOME" +root:hunter2)
+echo "$X" | chpasswd
+"#,
+            // H4_traced_stat_format
+            r#"X=$(stat -c root:hunter2 "$HOME")
+echo "$X" | chpasswd
+"#,
+        ] {
+            let rule = user_data_problem(text).unwrap_or_else(|| panic!("passed: {text:?}"));
+            assert!(rule.contains("rule P1"), "{rule}");
+        }
+    }
+
+    #[test]
+    fn fetched_values_loops_and_plain_names_pass() {
+        for text in [
+            "curl -fsSL https://get.docker.com | sh\n",
+            "curl -fsSL https://deb.nodesource.com/setup_18.x | sudo -E bash -\n",
+            "VERSION=1.2.3\ncurl -L https://example.com/$VERSION/install.sh | bash\n",
+            "eval \"$(ssh-agent -s)\"\n",
+            "source <(kubectl completion bash)\n",
+            "sudo -u ec2-user bash -c 'cd /home/ec2-user && git clone https://example.com/app.git'\n",
+            "cat <<'EOF' | sudo bash\nyum install -y nginx\nsystemctl enable --now nginx\nEOF\n",
+            "for pkg in nginx git jq; do yum install -y \"$pkg\"; done\n",
+            "while IFS= read -r line; do echo \"$line\"; done < /etc/hosts\n",
+            "mapfile -t hosts < /etc/hosts\nprintf '%s\\n' \"${hosts[@]}\"\n",
+            "BIN=app\ninstall -m 0755 /tmp/app /usr/local/bin/$BIN\n",
+            "OUT=$(mktemp)\ncurl -o \"$OUT\" https://example.com/x\necho done > \"$OUT.log\"\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text)\nprintf -v line 'admin:%s' \"$PW\"\necho \"$line\" | chpasswd\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text)\nread -r user pass <<< \"$PW\"\necho \"$user:$pass\" | chpasswd\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text)\necho \"admin:$PW\" | chpasswd\n",
+            "echo \"0 3 * * * /opt/backup.sh\" | crontab -\n",
+            "echo \"export PATH=\\$PATH:/usr/local/go/bin\" | sudo tee -a /etc/profile\n",
+            "HOST=$(echo \"$URL\" | sed 's|https://||')\n",
+            // Password readers fed in the shapes the check reads.
+            "PW=$(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text)\nsudo chpasswd <<< \"admin:$PW\"\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text)\necho \"app:$PW\" > /tmp/p\nchpasswd < /tmp/p\n",
+            "aws secretsmanager get-secret-value --secret-id x --query SecretString --output text > /root/pw\nchpasswd < /root/pw\n",
+            "aws ecr get-login-password | docker login --username AWS --password-stdin 123456789012.dkr.ecr.us-east-1.amazonaws.com\n",
+            "J=$(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text)\nPW=$(jq -r .password <<< \"$J\")\necho \"admin:$PW\" | chpasswd\n",
+            "source /etc/app/secrets.env\necho \"admin:$PW\" | chpasswd\n",
+            "passwd -l root\ngetent passwd app\ngrep app /etc/passwd\n",
+            "kinit -kt /etc/krb5.keytab host/app\n",
+            "#cloud-config\nchpasswd: { expire: False }\n",
+            "for u in alice bob; do\n  useradd -m \"$u\"\n  echo \"$u ALL=(ALL) NOPASSWD:ALL\" > \"/etc/sudoers.d/$u\"\ndone\n",
+            "cat <<'EOF' > /etc/nginx/conf.d/app.conf\nserver { location / { proxy_pass http://127.0.0.1:8080; } }\nEOF\n",
+            "until aws ecr get-login-password --region us-east-1 | docker login --username AWS --password-stdin 1.dkr.ecr.us-east-1.amazonaws.com; do sleep 5; done\n",
+            "if ! aws ecr get-login-password | docker login --username AWS --password-stdin r; then exit 1; fi\n",
+            "sudo -u ec2-user bash -c 'aws ecr get-login-password | docker login -u AWS --password-stdin r'\n",
+            "ecr_login() { aws ecr get-login-password | docker login --username AWS --password-stdin r; }\necr_login\n",
+            "PW=$(aws ssm get-parameter --name /vnc --with-decryption --query Parameter.Value --output text)\necho \"$PW\" | vncpasswd -f > /home/ec2-user/.vnc/passwd\n",
+            "echo \"app:$(openssl rand -base64 12)\" | chpasswd\n",
+            "SECRET=$(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text)\nU=$(echo \"$SECRET\" | jq -r .username)\nP=$(echo \"$SECRET\" | jq -r .password)\necho \"$U:$P\" | chpasswd\n",
+            "read -r PW < <(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text)\necho \"app:$PW\" | chpasswd\n",
+            "IFS= read -r PW <<< \"$(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text)\"\necho \"app:$PW\" | chpasswd\n",
+            "fetch() { aws secretsmanager get-secret-value --secret-id \"$1\" --query SecretString --output text; }\nDB_PW=$(fetch db)\necho \"app:$DB_PW\" | chpasswd\nfetch root | passwd --stdin root\n",
+            "{ echo \"app:$PW\" | chpasswd; } 2>>/var/log/setup.log\n",
+            "echo \"set the passwd later with: sudo passwd app\"\nuseradd app # then passwd it later\n",
+            "sshpass -e ssh host true\ngpg --batch --passphrase-file /run/pw -c f\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text)\necho \"admin:$PW\" | /usr/sbin/chpasswd\necho \"admin:$PW\" | sudo /usr/sbin/chpasswd\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id x --query SecretString --output text)\nexport PW\nreadonly PW\nPW=${PW%$'\\n'}\necho \"admin:$PW\" | chpasswd\n",
+            "aws secretsmanager get-secret-value --secret-id x --query SecretString --output text > /root/pw\nchmod 600 /root/pw\nchpasswd < /root/pw\nrm -f /root/pw\n",
+            "yum install -y sshpass\ncommand -v sshpass || apt-get install -y sshpass\nwhich chpasswd\nchmod 4755 /usr/bin/passwd\nls -l /etc/passwd /usr/bin/passwd\n",
+            "REGION=us-east-1\nSECRET_ID=db\nPW=$(aws secretsmanager get-secret-value --region \"$REGION\" --secret-id \"$SECRET_ID\" --query SecretString --output text)\necho \"app:$PW\" | chpasswd\n",
+            "AWS_REGION=us-east-1\naws ecr get-login-password --region \"$AWS_REGION\" | docker login --username AWS --password-stdin r\n",
+            "get_secret() {\n  aws secretsmanager get-secret-value --secret-id \"$1\" --query SecretString --output text\n}\nfunction fetch_pw {\n  aws secretsmanager get-secret-value --secret-id root --query SecretString --output text\n}\nfetch_pw | passwd --stdin root\nget_secret app | sed 's/x/y/' > /dev/null\n",
+            "TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token -H \"X-aws-ec2-metadata-token-ttl-seconds: 60\")\nREGION=$(curl -s -H \"X-aws-ec2-metadata-token: $TOKEN\" http://169.254.169.254/latest/meta-data/placement/region)\naws ecr get-login-password --region \"$REGION\" | docker login --username AWS --password-stdin \"1.dkr.ecr.$REGION.amazonaws.com\"\n",
+            "realm join example.com\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
     }
 }

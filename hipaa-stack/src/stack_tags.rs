@@ -6,8 +6,6 @@ use std::collections::BTreeMap;
 
 use crate::synth::{Assembly, SynthesizedStack};
 
-pub use crate::error::TAG_FIX;
-
 /// The stack's tags: the program's own (app, environment, stack: see
 /// [`SynthesizedStack::tags`]), then hipaa-stack's: the app, the stack and the data
 /// classification (`phi` when it holds a store of PHI, which the deploy engine decides).

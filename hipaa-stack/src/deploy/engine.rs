@@ -660,7 +660,7 @@ impl<'a, C: CloudFormationApi> Deployer<'a, C> {
                 return Err(DeployError::StackState {
                     stack: s.name().to_owned(),
                     status: problem,
-                    hint: crate::stack_tags::TAG_FIX.to_owned(),
+                    hint: crate::error::TAG_FIX.to_owned(),
                 });
             }
         }

@@ -190,6 +190,9 @@ pub struct Staging {
 /// The lock of one run of an app, released with [`Staging::unlock`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunLock {
+    /// The app's name as the program gave it (`App::new`), which messages show: the key
+    /// may hold it as a digest ([`key_part`]).
+    app: String,
     key: String,
     run: String,
     /// Whether another run held the lock first, so that this one waited for it.
@@ -725,6 +728,7 @@ impl Staging {
                         ));
                     }
                     return Ok(RunLock {
+                        app: app.to_owned(),
                         key,
                         run: run.to_owned(),
                         waited: said,
@@ -751,6 +755,7 @@ impl Staging {
             // wait for this very run, then refuse naming it.
             if holder.run == run && holder.pid == std::process::id() {
                 return Ok(RunLock {
+                    app: app.to_owned(),
                     key,
                     run: run.to_owned(),
                     waited: said,
@@ -813,14 +818,8 @@ impl Staging {
         counts: &CallCounts,
     ) -> Result<(), DeployError> {
         let ready = self.ready(retry, counts).await?;
-        let app = lock
-            .key
-            .strip_prefix("locks/")
-            .and_then(|k| k.strip_suffix(".json"))
-            .unwrap_or(&lock.key)
-            .to_owned();
         let lost = |detail: String| DeployError::LockLost {
-            app: app.clone(),
+            app: lock.app.clone(),
             detail: format!(
                 "`s3://{}/{}` {detail}; this run stopped before its next change. Check what the other run changes, then run the command again once it has finished",
                 ready.bucket, lock.key
@@ -1019,6 +1018,7 @@ impl Staging {
         counts: &CallCounts,
     ) -> Result<(), DeployError> {
         let lock = RunLock {
+            app: app.to_owned(),
             key: lock_key(app),
             run: run.to_owned(),
             waited: false,

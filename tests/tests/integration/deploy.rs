@@ -10,7 +10,7 @@ use hipaa_stack::deploy::{
 use hipaa_stack::prelude::*;
 
 use crate::faults::{Faults, Faulty};
-use crate::moto::{Moto, config_for};
+use crate::moto::{Moto, STAGING, config_for};
 use crate::support::run_example_with_env;
 
 /// Fast polls and retries: moto answers at once.
@@ -109,12 +109,29 @@ pub(crate) fn output<'a>(
 }
 
 pub(crate) async fn s3(moto: &Moto) -> aws_sdk_s3::Client {
-    let config = moto.config().await;
-    aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&config)
-            .force_path_style(true)
-            .build(),
-    )
+    moto.s3().await
+}
+
+/// Deploys `assembly` with [`options`], which must create its first stack; what `up`
+/// returned.
+pub(crate) async fn up_creating(
+    moto: &Moto,
+    assembly: &Assembly,
+) -> Vec<hipaa_stack::deploy::Deployed> {
+    let deployed = deployer(moto, assembly, options())
+        .await
+        .up()
+        .await
+        .unwrap_or_else(|e| panic!("app `{}`: {e}", assembly.app()));
+    assert_eq!(deployed[0].state, PlanState::Create, "{}", assembly.app());
+    deployed
+}
+
+/// Runs `up`, which must stop with [`DeployError::NotExecuted`]; its message.
+pub(crate) async fn up_not_executed(d: &Deployer<'_, Faulty>) -> String {
+    let err = d.up().await.unwrap_err();
+    assert!(matches!(err, DeployError::NotExecuted { .. }), "{err}");
+    err.to_string()
 }
 
 #[tokio::test]
@@ -661,9 +678,7 @@ async fn an_obsolete_change_set_is_reported_not_executed_not_deployed() {
         ..Faults::default()
     };
     let d = faulty(&moto, &assembly, faults, options()).await;
-    let err = d.up().await.unwrap_err();
-    assert!(matches!(err, DeployError::NotExecuted { .. }), "{err}");
-    let message = err.to_string();
+    let message = up_not_executed(&d).await;
     assert!(
         message.starts_with(
             "stack `data`: its change set was not executed (execution status OBSOLETE"
@@ -897,12 +912,7 @@ async fn a_template_over_51200_bytes_goes_through_the_staging_bucket() {
     let moto = Moto::start();
     let assembly = crate::deploy::big_stack(25);
     assert!(assembly.stack("big").unwrap().needs_upload());
-    let deployed = deployer(&moto, &assembly, options())
-        .await
-        .up()
-        .await
-        .unwrap();
-    assert_eq!(deployed[0].state, PlanState::Create);
+    up_creating(&moto, &assembly).await;
 
     // The staging bucket exists, holds the template, and is locked down.
     let s3 = s3(&moto).await;
@@ -939,38 +949,13 @@ async fn a_template_url_carries_an_app_name_with_a_space_percent_encoded() {
     use aws_sdk_cloudformation::error::ProvideErrorMetadata;
     use aws_sdk_cloudformation::types::ChangeSetType;
     let moto = Moto::start();
-    let app = App::new("Klinik Zürich");
-    let big = app.stack("big").unwrap();
-    let key = big.add(KmsKey::new("PhiKey")).unwrap();
-    let logs = big.add(AccessLogBucket::new("AccessLogs")).unwrap();
-    for i in 0..25 {
-        big.add(
-            SecureBucket::new(format!("Records{i}"))
-                .encryption(&key)
-                .access_logs(&logs),
-        )
-        .unwrap();
-    }
-    let assembly = app.synth().unwrap();
+    let assembly = big_app("Klinik Zürich", "big", 25);
     assert!(assembly.stack("big").unwrap().needs_upload());
-    let deployed = deployer(&moto, &assembly, options())
-        .await
-        .up()
-        .await
-        .unwrap();
-    assert_eq!(deployed[0].state, PlanState::Create);
-    let staging = "hipaa-stack-staging-123456789012-us-east-1";
-    let objects = s3(&moto)
-        .await
-        .list_objects_v2()
-        .bucket(staging)
-        .send()
-        .await
-        .unwrap();
+    up_creating(&moto, &assembly).await;
+    let staging = STAGING;
+    let objects = moto.staging_keys().await;
     let raw = objects
-        .contents()
         .iter()
-        .filter_map(|o| o.key())
         .find(|k| k.starts_with("Klinik Zürich/big/") && k.ends_with(".template.json"))
         .unwrap_or_else(|| panic!("{objects:?}"))
         .to_owned();
@@ -1794,11 +1779,19 @@ pub(crate) async fn stack_exists(cfn: &aws_sdk_cloudformation::Client, name: &st
     cfn.describe_stacks().stack_name(name).send().await.is_ok()
 }
 
-/// An app of one stack, `big`, holding `buckets` secure buckets with their policies, a key
-/// and a log bucket: over 51,200 bytes of template from 25 buckets, over 100 resources from 50.
+/// An app `e2e` of one stack, `big`: [`big_app`].
 pub(crate) fn big_stack(buckets: usize) -> Assembly {
-    let app = App::new("e2e");
-    let big = app.stack("big").unwrap();
+    big_app("e2e", "big", buckets)
+}
+
+/// An app named `app` of one stack, `stack`, holding `buckets` secure buckets with their
+/// policies, a key and a log bucket: over 51,200 bytes of template from 25 buckets (so that
+/// it goes through the staging bucket), over 100 resources from 50. The stack has a
+/// description of its own: the default holds the app's name, which can be longer than
+/// CloudFormation takes in a description.
+pub(crate) fn big_app(app: &str, stack: &str, buckets: usize) -> Assembly {
+    let app = App::new(app);
+    let big = app.stack(stack).unwrap().description("records");
     let key = big.add(KmsKey::new("PhiKey")).unwrap();
     let logs = big.add(AccessLogBucket::new("AccessLogs")).unwrap();
     for i in 0..buckets {

@@ -2,49 +2,37 @@
 //! review 25, against the local endpoint taught what S3 and CloudFormation refuse.
 
 use hipaa_stack::Assembly;
-use hipaa_stack::deploy::{DeployError, PlanState};
-use hipaa_stack::prelude::*;
+use hipaa_stack::deploy::PlanState;
 
-use crate::deploy::{deployer, faulty, options, s3, stack_exists, two_stacks};
+use crate::deploy::{
+    big_app, deployer, faulty, options, stack_exists, two_stacks, up_creating, up_not_executed,
+};
 use crate::faults::Faults;
-use crate::moto::Moto;
+use crate::moto::{Moto, STAGING};
 
-const STAGING: &str = "hipaa-stack-staging-123456789012-us-east-1";
-
-/// An app named `app` with a stack `stack` over 51,200 bytes of template, so that it goes
-/// through the staging bucket. The stack has a description of its own: the default holds
-/// the app's name, which can be longer than CloudFormation takes in a description.
+/// An app named `app` with a stack `stack` of 25 buckets ([`big_app`]), over 51,200 bytes
+/// of template, so that it goes through the staging bucket.
 fn big(app: &str, stack: &str) -> Assembly {
-    let app = App::new(app);
-    let big = app.stack(stack).unwrap().description("records");
-    let key = big.add(KmsKey::new("PhiKey")).unwrap();
-    let logs = big.add(AccessLogBucket::new("AccessLogs")).unwrap();
-    for i in 0..25 {
-        big.add(
-            SecureBucket::new(format!("Records{i}"))
-                .encryption(&key)
-                .access_logs(&logs),
-        )
-        .unwrap();
-    }
-    let assembly = app.synth().unwrap();
+    let assembly = big_app(app, stack, 25);
     assert!(assembly.stack(stack).unwrap().needs_upload());
     assembly
 }
 
-/// Every key of the staging bucket.
-async fn keys(moto: &Moto) -> Vec<String> {
-    s3(moto)
-        .await
-        .list_objects_v2()
-        .bucket(STAGING)
-        .send()
-        .await
-        .unwrap()
-        .contents()
-        .iter()
-        .filter_map(|o| o.key().map(str::to_owned))
+/// The templates' keys among `keys`.
+fn templates(keys: &[String]) -> Vec<&str> {
+    keys.iter()
+        .map(String::as_str)
+        .filter(|k| k.ends_with(".template.json"))
         .collect()
+}
+
+/// Faults that answer the first `n` ExecuteChangeSet calls `InvalidChangeSetStatus`, the
+/// change set still UNAVAILABLE.
+fn unavailable(n: u32) -> Faults {
+    Faults {
+        unavailable_executes: n,
+        ..Faults::default()
+    }
 }
 
 /// S3 takes a key of at most 1,024 bytes of UTF-8 (`KeyTooLongError`, which the harness
@@ -57,19 +45,12 @@ async fn an_app_name_of_1024_bytes_deploys_through_keys_s3_takes() {
     let moto = Moto::start();
     let name = "𝔄".repeat(256);
     assert_eq!(name.len(), 1024);
-    let assembly = big(&name, "big");
-    let deployed = deployer(&moto, &assembly, options())
-        .await
-        .up()
-        .await
-        .unwrap();
-    assert_eq!(deployed[0].state, PlanState::Create);
+    up_creating(&moto, &big(&name, "big")).await;
     let cfn = aws_sdk_cloudformation::Client::new(&moto.config().await);
     assert!(stack_exists(&cfn, "big").await);
-    let found = keys(&moto).await;
-    let template = found
-        .iter()
-        .find(|k| k.ends_with(".template.json"))
+    let found = moto.staging_keys().await;
+    let template = *templates(&found)
+        .first()
         .unwrap_or_else(|| panic!("{found:?}"));
     assert!(template.len() <= 1024, "{template}");
     assert!(template.contains("/big/"), "{template}");
@@ -79,17 +60,11 @@ async fn an_app_name_of_1024_bytes_deploys_through_keys_s3_takes() {
         .up()
         .await
         .unwrap();
-    let again = keys(&moto).await;
-    assert_eq!(
-        again
-            .iter()
-            .filter(|k| k.ends_with(".template.json"))
-            .count(),
-        1,
-        "{again:?}"
-    );
+    let again = moto.staging_keys().await;
+    assert_eq!(templates(&again).len(), 1, "{again:?}");
     // The harness refuses a key over 1,024 bytes, as S3 does.
-    let refused = s3(&moto)
+    let refused = moto
+        .s3()
         .await
         .put_object()
         .bucket(STAGING)
@@ -108,23 +83,10 @@ async fn an_app_name_of_1024_bytes_deploys_through_keys_s3_takes() {
 async fn app_names_of_dots_deploy_through_keys_without_dot_segments() {
     let moto = Moto::start();
     for (app, stack) in [("..", "big"), (".", "dot"), ("a/..", "climb")] {
-        let assembly = big(app, stack);
-        let deployed = deployer(&moto, &assembly, options())
-            .await
-            .up()
-            .await
-            .unwrap_or_else(|e| panic!("{app}: {e}"));
-        assert_eq!(deployed[0].state, PlanState::Create, "{app}");
+        up_creating(&moto, &big(app, stack)).await;
     }
-    let found = keys(&moto).await;
-    assert_eq!(
-        found
-            .iter()
-            .filter(|k| k.ends_with(".template.json"))
-            .count(),
-        3,
-        "{found:?}"
-    );
+    let found = moto.staging_keys().await;
+    assert_eq!(templates(&found).len(), 3, "{found:?}");
     for key in &found {
         assert!(
             key.split('/')
@@ -148,25 +110,15 @@ async fn a_change_set_unavailable_for_a_moment_is_waited_for_then_executed() {
     };
     let moto = Moto::start();
     let assembly = two_stacks(false, &[]);
-    let faults = Faults {
-        unavailable_executes: 2,
-        ..Faults::default()
-    };
-    let d = faulty(&moto, &assembly, faults, options()).await;
+    let d = faulty(&moto, &assembly, unavailable(2), options()).await;
     let deployed = d.up().await.unwrap();
     assert!(deployed.iter().all(|p| p.state == PlanState::Create));
     assert_eq!(executes(d.api().log(), "shared"), 3);
     assert_eq!(executes(d.api().log(), "data"), 1);
 
     let moto = Moto::start();
-    let faults = Faults {
-        unavailable_executes: u32::MAX,
-        ..Faults::default()
-    };
-    let d = faulty(&moto, &assembly, faults, options()).await;
-    let err = d.up().await.unwrap_err();
-    assert!(matches!(err, DeployError::NotExecuted { .. }), "{err}");
-    let message = err.to_string();
+    let d = faulty(&moto, &assembly, unavailable(u32::MAX), options()).await;
+    let message = up_not_executed(&d).await;
     assert!(
         message.starts_with(
             "stack `shared`: its change set was not executed (execution status UNAVAILABLE"

@@ -10,6 +10,9 @@ use aws_sdk_cloudformation::config::{BehaviorVersion, Credentials, Region};
 
 use crate::support::repo_root;
 
+/// The staging bucket a deploy makes in the server's account (moto's default) and us-east-1.
+pub const STAGING: &str = "hipaa-stack-staging-123456789012-us-east-1";
+
 /// A running moto server.
 pub struct Moto {
     child: Child,
@@ -80,6 +83,31 @@ impl Moto {
     /// An SDK configuration for this server.
     pub async fn config(&self) -> aws_config::SdkConfig {
         config_for(&self.endpoint).await
+    }
+
+    /// An S3 client for this server, with path-style requests (the bucket in the path).
+    pub async fn s3(&self) -> aws_sdk_s3::Client {
+        let config = self.config().await;
+        aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&config)
+                .force_path_style(true)
+                .build(),
+        )
+    }
+
+    /// Every key of the staging bucket ([`STAGING`]).
+    pub async fn staging_keys(&self) -> Vec<String> {
+        self.s3()
+            .await
+            .list_objects_v2()
+            .bucket(STAGING)
+            .send()
+            .await
+            .expect("the staging bucket is listed")
+            .contents()
+            .iter()
+            .filter_map(|o| o.key().map(str::to_owned))
+            .collect()
     }
 }
 

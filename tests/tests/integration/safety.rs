@@ -1603,27 +1603,42 @@ async fn two_stacks_joined_across_regions_that_deploy_to_one_region_are_refused(
     assert!(plans.iter().any(|p| p.stack == "data"), "{plans:?}");
 }
 
-/// The run lock of `app` in the staging bucket of us-east-1, read with boto3 (from a hook of
-/// the fault seam, which is not async).
-fn read_lock(endpoint: &str, app: &str) -> serde_json::Value {
+/// The run lock at `key` (`locks/….json`) in the staging bucket of us-east-1, read with
+/// boto3 (from a hook of the fault seam, which is not async).
+fn read_lock(endpoint: &str, key: &str) -> serde_json::Value {
     crate::support::python_json(
         "import sys, boto3\n\
          s3 = boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='t', aws_secret_access_key='t')\n\
-         print(s3.get_object(Bucket=sys.argv[2], Key='locks/' + sys.argv[3] + '.json')['Body'].read().decode())",
-        &[endpoint, STAGING, app],
+         print(s3.get_object(Bucket=sys.argv[2], Key=sys.argv[3])['Body'].read().decode())",
+        &[endpoint, STAGING, key],
     )
 }
 
-/// Writes the run lock of `app` as another run that took it over does.
-fn write_lock(endpoint: &str, app: &str, body: &serde_json::Value) {
+/// Writes the run lock at `key` as another run that took it over does.
+fn write_lock(endpoint: &str, key: &str, body: &serde_json::Value) {
     let body = body.to_string();
     crate::support::python_json(
         "import sys, boto3\n\
          s3 = boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='t', aws_secret_access_key='t')\n\
-         s3.put_object(Bucket=sys.argv[2], Key='locks/' + sys.argv[3] + '.json', Body=sys.argv[4].encode())\n\
+         s3.put_object(Bucket=sys.argv[2], Key=sys.argv[3], Body=sys.argv[4].encode())\n\
          print('{}')",
-        &[endpoint, STAGING, app, &body],
+        &[endpoint, STAGING, key, &body],
     );
+}
+
+/// The key of the one run lock in the staging bucket of us-east-1 (the app's name, or its
+/// digest form when the name is not a plain key part), listed with boto3.
+fn held_lock_key(endpoint: &str) -> String {
+    let keys = crate::support::python_json(
+        "import sys, json, boto3\n\
+         s3 = boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='t', aws_secret_access_key='t')\n\
+         print(json.dumps([o['Key'] for o in s3.list_objects_v2(Bucket=sys.argv[2], Prefix='locks/').get('Contents', [])]))",
+        &[endpoint, STAGING],
+    );
+    match keys.as_array().map(Vec::as_slice) {
+        Some([key]) => key.as_str().expect("a key is a string").to_owned(),
+        _ => panic!("not one run lock: {keys}"),
+    }
 }
 
 /// A run that keeps its lock for longer than half its hold (here a pause before its first
@@ -1645,7 +1660,7 @@ async fn a_run_that_holds_its_lock_past_half_its_hold_renews_it_before_changing_
                 described == 1
             };
             if at_first_describe || call == "ExecuteChangeSet shared" {
-                let lock = read_lock(&endpoint, "renew");
+                let lock = read_lock(&endpoint, "locks/renew.json");
                 record
                     .lock()
                     .unwrap()
@@ -1684,16 +1699,27 @@ async fn a_run_that_holds_its_lock_past_half_its_hold_renews_it_before_changing_
 /// A run whose hold expired while it waited (at a prompt) and whose lock another run took
 /// over meanwhile stops before its next change: the renewal (`If-Match` on the ETag this run
 /// wrote) is refused, the error names the other run, nothing is executed, and the other
-/// run's lock stays.
+/// run's lock stays. The error names the app as the program gave it and the lock's key,
+/// also when the key holds the name as a digest (a name with `/`; hostile review 26: the
+/// digest form was shown as the app's name).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_run_whose_expired_lock_was_taken_over_stops_before_its_next_change() {
+    for name in ["takeover", "take/over"] {
+        stops_when_taken_over(name).await;
+    }
+}
+
+/// [`a_run_whose_expired_lock_was_taken_over_stops_before_its_next_change`] for the app `name`.
+async fn stops_when_taken_over(name: &str) {
     let moto = Moto::start();
-    let assembly = app("takeover");
+    let assembly = app(name);
     let endpoint = moto.endpoint.clone();
     let other = serde_json::json!({
         "run": "other-run", "pid": 4243, "started": 1, "expires": 4_000_000_000u64, "command": "up"
     });
     let theirs = other.clone();
+    let taken: std::sync::Arc<std::sync::Mutex<Option<String>>> = Default::default();
+    let key_taken = std::sync::Arc::clone(&taken);
     let mut described = 0;
     let faults = Faults {
         on_call: Some(Box::new(move |call: &str| {
@@ -1702,7 +1728,9 @@ async fn a_run_whose_expired_lock_was_taken_over_stops_before_its_next_change() 
                 if described == 1 {
                     // The hold (2 s) passes, and another run takes the expired lock over.
                     std::thread::sleep(Duration::from_millis(2200));
-                    write_lock(&endpoint, "takeover", &theirs);
+                    let key = held_lock_key(&endpoint);
+                    write_lock(&endpoint, &key, &theirs);
+                    *key_taken.lock().unwrap() = Some(key);
                 }
             }
         })),
@@ -1721,16 +1749,33 @@ async fn a_run_whose_expired_lock_was_taken_over_stops_before_its_next_change() 
     let err = d.up().await.unwrap_err();
     let text = err.to_string();
     assert!(
-        matches!(err, DeployError::LockLost { ref app, .. } if app == "takeover"),
+        matches!(err, DeployError::LockLost { ref app, .. } if app == name),
+        "{text}"
+    );
+    assert!(
+        text.starts_with(&format!(
+            "the run lock of app `{name}` is no longer this run's"
+        )),
         "{text}"
     );
     assert!(text.contains("other-run"), "{text}");
+    let key = taken
+        .lock()
+        .unwrap()
+        .clone()
+        .expect("the lock was taken over");
+    assert_eq!(
+        key == format!("locks/{name}.json"),
+        !name.contains('/'),
+        "{key}"
+    );
+    assert!(text.contains(&format!("`s3://{STAGING}/{key}`")), "{text}");
     let log = d.api().log();
     assert!(
         !log.iter().any(|l| l.starts_with("ExecuteChangeSet")),
         "{log:?}"
     );
-    assert_eq!(read_lock(&moto.endpoint, "takeover")["run"], "other-run");
+    assert_eq!(read_lock(&moto.endpoint, &key)["run"], "other-run");
 }
 
 /// A stack that reads a value of a stack pinned to another region is refused when this run
