@@ -7201,6 +7201,19 @@ const fn text_command_redefined(b: &[u8]) -> bool {
     false
 }
 
+/// Whether the `=` at `i` follows a brace expansion that makes the names assigned (`export
+/// {PW,X}=…`, `declare {A,B}=…`; hostile review 26): the check cannot read which names get
+/// the text.
+const fn brace_named_at(b: &[u8], i: usize) -> bool {
+    let mut j = i - 1;
+    let mut comma = false;
+    while j > 0 && !matches!(b[j - 1], b' ' | b'\t' | b'\n' | b';' | b'{') {
+        j -= 1;
+        comma = comma || b[j] == b',';
+    }
+    j > 0 && b[j - 1] == b'{' && (j < 2 || b[j - 2] != b'$') && comma
+}
+
 /// Whether the expansion at `i` names a file the script makes that may be one of
 /// [`TEXT_COMMANDS`] (hostile review 26: `n=logger; ln -sf /bin/bash DIR/$n`): the last
 /// part of a path (`DIR/$n`, `"$DIR/${n}"`) or the whole word (`"$D"`) that is the target of
@@ -10269,7 +10282,13 @@ const fn reader_word_at(b: &[u8], i: usize) -> bool {
                 }
                 10 => command_has_flag(b, e, b'i', b"--stdin"),
                 11 => command_has_flag(b, e, b's', b"--stdin"),
-                12 => command_has_flag(b, e, 0, b"-stdin") || command_has_flag(b, e, 0, b"stdin"),
+                // `openssl passwd -stdin`, or `-in FILE` (the password from a file).
+                12 => {
+                    command_has_flag(b, e, 0, b"-stdin")
+                        || command_has_flag(b, e, 0, b"stdin")
+                        || (word_at(b, skip_blanks(b, e), b"passwd")
+                            && command_has_flag(b, e, 0, b"-in"))
+                }
                 // `vault login -` (or no token: it reads one); a token operand is read by
                 // the checks of tokens.
                 13 => {
@@ -10542,7 +10561,7 @@ const fn variable_fetched(b: &[u8], v: usize, limit: usize) -> bool {
         if eq >= b.len()
             || matches!(
                 b[eq],
-                b' ' | b'\t' | b'\n' | b'\r' | b';' | b')' | b'}' | b'"' | b'\''
+                b' ' | b'\t' | b'\n' | b'\r' | b';' | b')' | b'}' | b'"' | b'\'' | b'[' | b','
             )
         {
             return false;
@@ -11797,15 +11816,22 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
     if let Some(problem) = operator_misread_across_lines(b) {
         return Some(problem);
     }
+
     // Text run as commands is reported after the other reasons (it is found in the same
     // pass: the budget of const evaluation counts steps).
     // Neither is read in a script for EC2Launch.
     let ec2launch = !b.is_empty() && b[0] == b'<' && ec2launch_text(b);
     let mut run_text = ec2launch;
     let mut unread_reader = ec2launch;
+    // `shopt -s expand_aliases` lets an alias of any name run anything (`alias
+    // setpw=chp"asswd"`; hostile review 26): the check cannot read what a word runs then.
+    let mut aliases = false;
     let n = b.len();
     let mut i = 0;
     while i < n {
+        if b[i] == b'x' && i > 0 && b[i - 1] == b'e' && at_exactly(b, i - 1, b"expand_aliases") {
+            aliases = true;
+        }
         if !run_text && matches!(b[i], b'|' | b'<' | b'e' | b'-') && text_run_trigger!(b, i, n) {
             run_text = text_run_at(b, i);
         }
@@ -11835,7 +11861,10 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
             b'\\' if splits_word(b, i) => return Some(SPLIT_WORD),
             b'\\' if spells(b, i) => return Some(SPELLED),
             b'$' | b'`' if dynamic_command_at(b, i) => return Some(DYNAMIC_COMMAND),
-            b'=' if dynamic_name_at(b, i) || key_made_at_boot_at(b, i) => {
+            b'=' if dynamic_name_at(b, i)
+                || key_made_at_boot_at(b, i)
+                || (i > 0 && b[i - 1] == b'}' && brace_named_at(b, i)) =>
+            {
                 return Some(DYNAMIC_NAME);
             }
             b':' if yaml_key_made_at_boot_at(b, i) => return Some(DYNAMIC_NAME),
@@ -11877,7 +11906,9 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
         }
         i += 1;
     }
-    if run_text && !ec2launch {
+    if aliases && !ec2launch {
+        Some(TEXT_COMMAND_REDEFINED)
+    } else if run_text && !ec2launch {
         Some(RUN_TEXT)
     } else if unread_reader && !ec2launch {
         Some(READER_SHAPE)

@@ -5472,7 +5472,8 @@ mysql -u root -p"${PWD##*/}" -e 'select 1'
     /// bash: readers without an input of their own (in a here-document run by a shell, a
     /// function, a group, a loop), files spelled through `//`, `/./` or braces, fetches that
     /// print text of their own (`awk`, `curl -w`, `curl -K`, `jq env`, `jq -f`) or read a
-    /// local file, readers behind wrappers or patterns, and more readers.
+    /// local file, readers behind wrappers or patterns, more readers (`openssl passwd -in`),
+    /// names made by brace expansion (`export {PW,X}=…`) and `expand_aliases`.
     #[test]
     fn the_sixth_probes_attacks_are_refused() {
         for text in [
@@ -5548,6 +5549,19 @@ chpasswd < /tmp/h26/probe6/run/pw
             r#"echo root:hunter2 | tee /tmp/h26/probe6/run/{pw,x} >/dev/null
 chpasswd < /tmp/h26/probe6/run/pw
 "#,
+            // C6_var_brace_export
+            r#"export {PW,X}=root:hunter2
+echo "$PW" | chpasswd
+"#,
+            // C7_var_brace_declare
+            r#"declare {X,Y}=root:hunter2
+chpasswd <<< "$X"
+"#,
+            // C8_var_nameref_element
+            r#"declare -n r=X[0]
+r=root:hunter2
+echo "$X" | chpasswd
+"#,
             // D10_fetch_jq_program_file
             r#"echo '"root:hunter2"' > /tmp/h26/probe6/run/prog
 aws sts get-caller-identity --output json | jq -r -f /tmp/h26/probe6/run/prog | chpasswd
@@ -5619,6 +5633,11 @@ aws sts get-caller-identity --output json | jq -r '$ENV.V' | chpasswd
             // E4_reader_glob_star_cd
             r#"cd /tmp/h26/probe6/bin && chpas*d <<< root:hunter2
 "#,
+            // E5_reader_alias_quoted
+            r#"shopt -s expand_aliases
+alias setpw=chp"asswd"
+echo root:hunter2 | setpw
+"#,
             // E7_reader_nice
             r#"echo hunter2 | nice -n 5 passwd --stdin root
 "#,
@@ -5627,6 +5646,10 @@ aws sts get-caller-identity --output json | jq -r '$ENV.V' | chpasswd
 "#,
             // E9_reader_setsid_kinit
             r#"echo hunter2 | setsid kinit admin@EXAMPLE.COM
+"#,
+            // F1_unknown_openssl_passwd_in
+            r#"echo hunter2 > /tmp/h26/probe6/run/p
+usermod -p "$(openssl passwd -6 -in /tmp/h26/probe6/run/p)" root
 "#,
             // F2_unknown_cryptsetup_keyfile_operand
             r#"echo -n hunter2 | cryptsetup luksFormat -q /dev/xvdf -
@@ -5643,6 +5666,14 @@ aws sts get-caller-identity --output json | jq -r '$ENV.V' | chpasswd
             // F6_unknown_ldappasswd_y
             r#"echo -n hunter2 > /tmp/h26/probe6/run/bindpw
 ldappasswd -x -D cn=admin,dc=ex -y /tmp/h26/probe6/run/bindpw uid=bob,dc=ex
+"#,
+            // G2_flag_mysql_brace_export
+            r#"export {X,Y}=hunter2
+mysql -u root -p"$X" -e 'select 1'
+"#,
+            // G4_flag_mysql_pwd_brace_export
+            r#"export {MYSQL_PWD,Y}=hunter2
+mysql -u root -e 'select 1'
 "#,
             // H1_traced_cat_written_file
             r#"echo root:hunter2 > /tmp/h26/probe6/run/p

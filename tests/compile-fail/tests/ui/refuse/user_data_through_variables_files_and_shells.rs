@@ -1,8 +1,8 @@
 //! Written text that reaches a password reader or a shell through data flow: a variable set
 //! by `printf -v` or `mapfile`, a here-string passed through `cat`, a reader in a group, fed
 //! through a file descriptor or named by a variable, text run by `eval` or piped into a
-//! shell, and a text command's file named by a variable: each is refused. (Hostile review
-//! 26.)
+//! shell, a text command's file named by a variable, names made by a brace expansion and
+//! `expand_aliases`: each is refused. (Hostile review 26.)
 
 use hipaa_stack::{UserData, user_data};
 
@@ -32,5 +32,13 @@ fn main() {
     // A file named `logger` through a variable.
     let _s7 = UserData::script(user_data!(
         "#!/bin/bash\nn=logger\nln -sf /bin/bash /usr/local/bin/$n\n"
+    ));
+    // Names made by a brace expansion, given written text.
+    let _s8 = UserData::script(user_data!(
+        "#!/bin/bash\nexport {PW,X}=root:hunter2\necho \"$PW\" | chpasswd\n"
+    ));
+    // An alias of any name may run a reader.
+    let _s9 = UserData::script(user_data!(
+        "#!/bin/bash\nshopt -s expand_aliases\nalias setpw=chp\"asswd\"\necho root:hunter2 | setpw\n"
     ));
 }
