@@ -4947,7 +4947,8 @@ const fn written_before(b: &[u8], v: usize, limit: usize) -> bool {
             || k + len >= b.len()
             || (k > 0
                 && (b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'_')
-                && !(k >= 2 && b[k - 1] == b'v' && b[k - 2] == b'-'))
+                // Glued to `printf -v` or `read -a` (`-vC`, `-raC`; hostile review 27).
+                && !(matches!(b[k - 1], b'v' | b'a') && flag_attached(b, k)))
             // Another expansion of the name sets nothing (but PowerShell's `$NAME = …`).
             || (k > 0 && b[k - 1] == b'$' && !matches!(b[k + len], b' ' | b'\t'))
             || !names_equal(b, k, start, len)
@@ -5053,8 +5054,9 @@ const SET_WRITTEN: u8 = 2;
 /// words (`for C in $C`, `read C <<< "$C"`), which expand the value before it.
 const fn named_setter(b: &[u8], k: usize, len: usize, v: usize) -> u8 {
     let n = b.len();
-    // An operand: a word of its own (quoted or not), or attached to `-v` (`printf -vC`).
-    let attached = k >= 2 && b[k - 1] == b'v' && b[k - 2] == b'-';
+    // An operand: a word of its own (quoted or not), or attached to a flag cluster (`printf
+    // -vC`, `read -raC`).
+    let attached = flag_attached(b, k);
     if !(attached || (k > 0 && matches!(b[k - 1], b' ' | b'\t' | b'"' | b'\''))) {
         return NOT_SET;
     }
@@ -5116,7 +5118,8 @@ const fn named_setter(b: &[u8], k: usize, len: usize, v: usize) -> u8 {
         while p > 0 && matches!(b[p - 1], b' ' | b'\t') {
             p -= 1;
         }
-        if !(attached || (p >= 3 && b[p - 1] == b'v' && b[p - 2] == b'-' && blank_before(b, p - 2)))
+        if !((attached && b[k - 1] == b'v')
+            || (p >= 3 && b[p - 1] == b'v' && b[p - 2] == b'-' && blank_before(b, p - 2)))
         {
             return NOT_SET;
         }
@@ -8850,11 +8853,11 @@ const QUOTED_OPERATOR_IN_PARTS: &str = "user data in cloud-config or MIME parts 
 /// The reason [`user_data_problem`] gives for text the script runs as commands that the check
 /// cannot read as script (hostile review 26).
 const RUN_TEXT: &str = "user data may not run text it makes as commands: printed (`echo`, `printf`, `yes`, a here-string, `sed`, a `jq` that writes text) into a shell (`| bash`, `| sh`, `| . /dev/stdin`, `| su`), a here-string given to a shell (`bash <<< …`), a process substitution read as a script (`. <(echo …)`), nor a variable or a substitution holding written text expanded into the script of `eval`, of a shell's `-c` or of a here-document given to a shell (`c=$(echo '…'); eval \"$c\"`, `printf -v c …; bash -c \"$c\"`): the check reads the script as written, not the commands that text becomes, and cannot tell whether they pass a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the commands themselves, in the script, in `-c '…'` or in a here-document (`bash <<'EOF'`), and give a shell's script values as arguments or exported variables (`bash -c 'git clone \"$1\"' _ \"$REPO\"`)";
-const TEXT_COMMAND_REDEFINED: &str = "user data may not redefine `echo`, `printf`, `sed`, `grep`, `egrep`, `fgrep` or `logger` (a function or an alias of that name, also through `eval` or `BASH_ALIASES`, `enable -n`, `hash -p`, `BASH_CMDS`, or a file of that name that it writes, copies, moves or links), nor run text through `sed`'s `e` command or flag: the check reads what their quotes hold as text, which would then run as commands, and cannot tell whether they pass a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the script's own commands names of their own";
+const TEXT_COMMAND_REDEFINED: &str = "user data may not redefine `echo`, `printf`, `sed`, `grep`, `egrep`, `fgrep` or `logger` (a function or an alias of that name, also through `eval` or `BASH_ALIASES`, `enable -n`, `hash -p`, `BASH_CMDS`, or a file of that name that it writes, copies, moves or links), nor turn on `shopt -s expand_aliases`, which lets an alias of any name run anything, nor run text through `sed`'s `e` command or flag: the check reads what their quotes hold as text, which would then run as commands, and cannot tell whether they pass a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); give the script's own commands names of their own";
 /// Why escapes that spell characters are refused.
 const SPELLED: &str = "user data may not spell printable characters with escapes (`\\x6d`, `\\155`, `\\u006d`, `\\x7c` in `$'…'`, `printf` or `echo`): the check cannot read the text they make, nor whether it is a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the characters themselves";
 /// Why a command named at boot is refused when it is given a password flag.
-const DYNAMIC_COMMAND: &str = "user data may not run a command named by a variable or a command substitution (`$cmd -p…`, `$(…) -u …`, `eval \"$a$b …\"`) with a flag that can pass a password: the check cannot read which command it is, nor whether the flag passes a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the command's name";
+const DYNAMIC_COMMAND: &str = "user data may not run a command named by a variable, a command substitution or a pattern (`$cmd -p…`, `$(…) -u …`, `eval \"$a$b …\"`, `/usr/bin/mysq? -p…`) with a flag that can pass a password: the check cannot read which command it is, nor whether the flag passes a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the command's name";
 /// Why literal text that is decoded or transformed is refused.
 const TRANSFORMED: &str = "user data may not decode or transform text it holds (`echo … | base64 -d`, `| rev`, `| tr`, `base64 -d <<< …`, a here-document into a decoder): the check cannot read what the text becomes, nor whether it is a secret (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write the text itself, or fetch it at boot from Secrets Manager, by ARN";
 
@@ -9287,6 +9290,13 @@ const fn dynamic_command_at(b: &[u8], i: usize) -> bool {
             return false;
         }
     }
+    any_tool_given_password(b, i)
+}
+
+/// Whether the command whose name holds `i` is given a flag that passes a written password
+/// to any tool of [`TOOLS`], or the operands that `htpasswd` or `rabbitmqctl` take one as:
+/// what [`dynamic_command_at`] and [`pattern_command_at`] ask of a command they cannot name.
+const fn any_tool_given_password(b: &[u8], i: usize) -> bool {
     let mut t = 0;
     while t < TOOL_COUNT {
         if FIRST_OF_ITS_FLAGS[t] && flags_written(b, i + 1, TOOLS[t].1) {
@@ -9297,6 +9307,156 @@ const fn dynamic_command_at(b: &[u8], i: usize) -> bool {
     // The operands of the tools that take a password as one, after the word at `i`.
     let (_, end) = next_word(b, i);
     htpasswd_operands(b, end) || rabbitmq_operands(b, end)
+}
+
+/// Whether the `?`, `*` or `[` at `i` is in a pattern the shell expands at boot that may
+/// name a password reader, which the check then cannot follow (hostile review 27): a
+/// command's name fed input (piped into, or given `<`, `<<` or `<<<`: `echo … |
+/// /usr/sbin/chpass?d`), or a word whose last part matches the name of a reader of
+/// [`READER_NAMES`] that reads whatever its flags (`chpasswd` … `kinit`) and not every name
+/// of that length, anywhere (copied or linked under another name: `ln -s
+/// /usr/sbin/chpass?d /x/setpw`, `cp /usr/sbin/[c]hpasswd /x/setpw`; not `*`, `*.conf`).
+const fn pattern_reader_at(b: &[u8], i: usize) -> bool {
+    let n = b.len();
+    let mut ws = i;
+    while ws > 0 && word_byte(b[ws - 1]) {
+        ws -= 1;
+    }
+    let mut we = i + 1;
+    while we < n && word_byte(b[we]) {
+        we += 1;
+    }
+    // Its last part.
+    let mut ps = we;
+    while ps > ws && b[ps - 1] != b'/' {
+        ps -= 1;
+    }
+    let mut r = 0;
+    while r < 9 {
+        let name = READER_NAMES[r].as_bytes();
+        if glob_match(b, ps, we, name, 0, 3) {
+            // Not a pattern of every name that long (`????????`, `*`).
+            let mut any = [b'z'; 16];
+            let (probe, _) = any.split_at_mut(name.len());
+            if !glob_match(b, ps, we, probe, 0, 3) {
+                return true;
+            }
+            break;
+        }
+        r += 1;
+    }
+    if !command_position(b, ws) {
+        return false;
+    }
+    // Piped into, or its own input.
+    let mut p = ws;
+    while p > 0 && matches!(b[p - 1], b' ' | b'\t') {
+        p -= 1;
+    }
+    if p > 0 && b[p - 1] == b'|' && !(p > 1 && b[p - 2] == b'|') {
+        return true;
+    }
+    let mut j = we;
+    while j < n && !(matches!(b[j], b';' | b'|' | b'&' | b'\n') && command_end(b, j)) {
+        if b[j] == b'<' {
+            return true;
+        }
+        j += 1;
+    }
+    false
+}
+
+/// Whether the shell pattern `b[p..pe]` matches `name` from `t` (`?`, `*`, `[…]` with `!`
+/// or `^` and ranges; a backslash or quote makes nothing special, read as the pattern's
+/// own bytes). Past `stars` more `*`, it matches (read as a pattern that may name
+/// anything).
+const fn glob_match(b: &[u8], p: usize, pe: usize, name: &[u8], t: usize, stars: u8) -> bool {
+    if p >= pe {
+        return t == name.len();
+    }
+    match b[p] {
+        b'*' => {
+            if stars == 0 {
+                return true;
+            }
+            let mut k = t;
+            loop {
+                if glob_match(b, p + 1, pe, name, k, stars - 1) {
+                    return true;
+                }
+                if k == name.len() {
+                    return false;
+                }
+                k += 1;
+            }
+        }
+        b'?' => t < name.len() && glob_match(b, p + 1, pe, name, t + 1, stars),
+        b'"' | b'\'' | b'\\' => glob_match(b, p + 1, pe, name, t, stars),
+        b'[' => {
+            // The class, to its `]` (a `]` first is one of its bytes).
+            let mut c = p + 1;
+            let negated = c < pe && matches!(b[c], b'!' | b'^');
+            if negated {
+                c += 1;
+            }
+            let first = c;
+            let mut close = c;
+            while close < pe && !(b[close] == b']' && close > first) {
+                close += 1;
+            }
+            if close >= pe {
+                // No class: a `[` of its own.
+                return t < name.len()
+                    && name[t] == b'['
+                    && glob_match(b, p + 1, pe, name, t + 1, stars);
+            }
+            if t >= name.len() {
+                return false;
+            }
+            let x = name[t];
+            let mut hit = false;
+            let mut k = first;
+            while k < close {
+                if k + 2 < close && b[k + 1] == b'-' {
+                    hit = hit || (b[k] <= x && x <= b[k + 2]);
+                    k += 3;
+                } else {
+                    hit = hit || b[k] == x;
+                    k += 1;
+                }
+            }
+            hit != negated && glob_match(b, close + 1, pe, name, t + 1, stars)
+        }
+        x => t < name.len() && name[t] == x && glob_match(b, p + 1, pe, name, t + 1, stars),
+    }
+}
+
+/// Whether the `?`, `*` or `[` at `i` makes a command's name a pattern that the shell
+/// expands at boot (`/usr/bin/mysq? -phunter2`, `/usr/bin/sshpas* -p hunter2`; hostile
+/// review 27) and that command is given a flag that can pass a password, with a written
+/// value ([`any_tool_given_password`]): the check cannot read which command it is. Not a
+/// `case` pattern (`mysql*)`), an assignment (`a[0]=1`) or `[`/`[[` themselves.
+const fn pattern_command_at(b: &[u8], i: usize) -> bool {
+    // The word that holds `i`, which must go on to a blank (not `)` or `=`).
+    let mut ws = i;
+    while ws > 0 && word_byte(b[ws - 1]) {
+        ws -= 1;
+    }
+    let mut we = i + 1;
+    while we < b.len() && !matches!(b[we], b' ' | b'\t' | b'\n' | b'\r' | b';' | b'&' | b'|') {
+        if matches!(b[we], b')' | b'=' | b'"' | b'\'') {
+            return false;
+        }
+        we += 1;
+    }
+    let mut j = ws;
+    while j < i {
+        if matches!(b[j], b'=' | b'"' | b'\'' | b'$' | b'`') {
+            return false;
+        }
+        j += 1;
+    }
+    ws < i && command_position(b, ws) && any_tool_given_password(b, i)
 }
 
 /// The first word of the stage of a pipeline that starts at `k` (after spaces and `sudo`)
@@ -10027,7 +10187,7 @@ const fn dynamic_name_by_command_at(b: &[u8], i: usize) -> bool {
 /// flag, or written text that is decoded or transformed. Works in const context.
 /// The reason [`user_data_problem`] gives for a password reader fed in a way the check cannot
 /// read (hostile review 26).
-const READER_SHAPE: &str = "user data may feed a command that reads a password from its input (`chpasswd`, `chgpasswd`, `passwd`, `smbpasswd`, `vncpasswd`, `kinit`, `realm join`, `sudo -S`, `--password-stdin`, `--stdin-password`, `htpasswd -i`, `mkpasswd -s`, `openssl passwd -stdin`) only as the first word of its command, its name written plainly, from `echo`, `printf`, `cat`, `aws` or `jq` piped straight into it, or from a here-string, a here-document or a file the script does not write given to it; and what it is fed may only expand variables fetched at boot by a command substitution (`PW=$(aws secretsmanager get-secret-value …)`) or read from one: the check cannot read what a group, a function, a wrapper, a file descriptor, a process substitution, a variable it cannot trace or any other command feeds it (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write `echo \"admin:$PW\" | chpasswd` after `PW=$(aws secretsmanager get-secret-value … --output text)`";
+const READER_SHAPE: &str = "user data may feed a command that reads a password from its input (`chpasswd`, `chgpasswd`, `passwd`, `smbpasswd`, `vncpasswd`, `kinit`, `realm join`, `sudo -S`, `--password-stdin`, `--stdin-password`, `htpasswd -i`, `mkpasswd -s`, `openssl passwd -stdin`) only as the first word of its command, its name written plainly, from `echo`, `printf`, `cat`, `aws` or `jq` piped straight into it, or from a here-string, a here-document or a file the script does not write given to it; and what it is fed may only expand variables fetched at boot by a command substitution (`PW=$(aws secretsmanager get-secret-value …)`) or read from one, by every setter of the variable, those after the use too (a function, a loop or a trap runs it later): the check cannot read what a group, a function, a wrapper, a file descriptor, a process substitution, a variable it cannot trace or any other command feeds it (HIPAA 45 CFR §164.312(a)(2)(iv) and §164.312(d), hipaa-stack rule P1); write `echo \"admin:$PW\" | chpasswd` after `PW=$(aws secretsmanager get-secret-value … --output text)`";
 
 /// Names of commands that read a password from their input or a file: `chpasswd`,
 /// `chgpasswd`, `smbpasswd`, `vncpasswd`, `newusers` (lines `name:password:…`), `sshpass`
@@ -10446,8 +10606,16 @@ const fn group_skipped(b: &[u8], s: usize) -> usize {
 /// from a here-string of one or from a process substitution that fetches, or a name
 /// written nowhere before but in expansions (from the environment, or a file the script
 /// sources). A variable named otherwise before (`for PW in …`, `declare -n r=PW`), `$_`,
-/// `$REPLY`, `$MAPFILE`, `$BASH_REMATCH` and the arguments (`$0`, `$1`) are not.
+/// `$REPLY`, `$MAPFILE`, `$BASH_REMATCH` and the arguments (`$0`, `$1`) are not. (A
+/// setter after the use is read by [`fed_variables_set_later`].)
 const fn variable_fetched(b: &[u8], v: usize, limit: usize) -> bool {
+    fetched_from(b, v, limit, 0)
+}
+
+/// [`variable_fetched`], reading also the setters after the use (and after a copy's
+/// source) when `depth` is more than 0 ([`fed_variables_set_later`]): from a `limit` after
+/// `v` it reads the setter before `limit` alone ([`later_setter`] calls it so).
+const fn fetched_from(b: &[u8], v: usize, limit: usize, depth: u8) -> bool {
     let braced = at_exactly(b, v, b"${");
     let start = if braced { v + 2 } else { v + 1 };
     let mut end = start;
@@ -10467,6 +10635,9 @@ const fn variable_fetched(b: &[u8], v: usize, limit: usize) -> bool {
         if !(b[end] == b':' && end + 1 < b.len() && b[end + 1] == b'?') {
             return false;
         }
+    }
+    if limit <= v && depth > 0 && later_setter(b, start, end, v, depth - 1) {
+        return false;
     }
     let len = end - start;
     let first = b[start];
@@ -10497,7 +10668,7 @@ const fn variable_fetched(b: &[u8], v: usize, limit: usize) -> bool {
                 return false;
             }
             if b[value] == b'$' && value + 1 < b.len() && b[value + 1] != b'(' {
-                return variable_fetched(b, value, k);
+                return fetched_from(b, value, k, depth);
             }
             return substitution_fetches(b, value, k);
         }
@@ -10521,7 +10692,9 @@ const fn variable_fetched(b: &[u8], v: usize, limit: usize) -> bool {
                     if at_exactly(b, j, b"<<<") {
                         let t = skip_quotes(b, skip_blanks(b, j + 3));
                         return t + 1 < b.len()
-                            && ((b[t] == b'$' && b[t + 1] != b'(' && variable_fetched(b, t, k))
+                            && ((b[t] == b'$'
+                                && b[t + 1] != b'('
+                                && fetched_from(b, t, k, depth))
                                 || substitution_fetches(b, t, k));
                     }
                     if at_exactly(b, j, b"< <(") {
@@ -10540,7 +10713,7 @@ const fn variable_fetched(b: &[u8], v: usize, limit: usize) -> bool {
             }
         }
         // `export PW`, `readonly PW`, `local PW`: attributes, not a value (but `-n`, a
-        // reference).
+        // reference); `unset PW` empties it.
         if k > 0
             && matches!(b[k - 1], b' ' | b'\t')
             && (eq >= b.len() || !matches!(b[eq], b'=' | b'['))
@@ -10550,7 +10723,8 @@ const fn variable_fetched(b: &[u8], v: usize, limit: usize) -> bool {
                 || word_at(b, c, b"readonly")
                 || word_at(b, c, b"local")
                 || word_at(b, c, b"declare")
-                || word_at(b, c, b"typeset"))
+                || word_at(b, c, b"typeset")
+                || word_at(b, c, b"unset"))
                 && !command_has_flag(b, c, b'n', b"")
             {
                 continue;
@@ -10570,6 +10744,150 @@ const fn variable_fetched(b: &[u8], v: usize, limit: usize) -> bool {
     // Named nowhere before but where it is expanded: from the environment or a file the
     // script sources, fetched at boot.
     true
+}
+
+/// Whether a variable that a password reader at `i` is fed (a `$NAME` or `${NAME…}` in the
+/// stages piped into it, its own words, or the lines of its here-document) is given, by a
+/// setter after the use in the text, a value not fetched at boot (hostile review 27): in a
+/// function's body, a loop or a trap's text the use runs after the text that follows it
+/// (`f() { echo "root:$X" | chpasswd; }; X=hunter2; f`, `for i in 1 2; do echo "root:$X" |
+/// chpasswd; X=hunter2; done`, `trap 'echo "root:$X" | chpasswd' EXIT; X=hunter2`). Read
+/// only when the script may run its text again ([`unreadable_problem`] tells): it reads
+/// the script once more for each variable.
+const fn fed_variables_set_later(b: &[u8], i: usize) -> bool {
+    // The pipeline's first stage.
+    let mut s = sink_stage_start(b, i);
+    while s > 1 && b[s - 1] == b'|' && b[s - 2] != b'|' {
+        s = sink_stage_start(b, s - 1);
+    }
+    let n = b.len();
+    // Its lines, to the end of the reader's.
+    let mut j = s;
+    let mut document = None;
+    while j < n && !(j > i && b[j] == b'\n' && !lf_continued(b, j)) {
+        if b[j] == b'<' && j + 2 < n && b[j + 1] == b'<' && b[j + 2] != b'<' && document.is_none() {
+            document = here_document_word(b, j);
+        }
+        if set_later_at(b, j) {
+            return true;
+        }
+        j += 1;
+    }
+    // The lines of its here-document (a quoted delimiter expands nothing), to the
+    // delimiter's.
+    let Some((d, e, tabs)) = document else {
+        return false;
+    };
+    let mut q = d;
+    while q < e {
+        if matches!(b[q], b'"' | b'\'' | b'\\') {
+            return false;
+        }
+        q += 1;
+    }
+    while j < n {
+        let mut t = j + 1;
+        while tabs && t < n && b[t] == b'\t' {
+            t += 1;
+        }
+        if t + (e - d) <= n
+            && names_equal(b, t, d, e - d)
+            && (t + (e - d) == n || b[t + (e - d)] == b'\n')
+        {
+            return false;
+        }
+        j = t;
+        while j < n && b[j] != b'\n' {
+            if set_later_at(b, j) {
+                return true;
+            }
+            j += 1;
+        }
+    }
+    false
+}
+
+/// Whether `b[j]` expands a variable (`$NAME`, `${NAME…}`) fetched at boot as the text
+/// before it reads ([`variable_fetched`]) that a setter after it, of it or of a variable it
+/// copies, gives a value not fetched ([`fed_variables_set_later`]). (A variable not fetched
+/// before it was read where it feeds the reader: a fetching command's words name what it
+/// fetches.)
+const fn set_later_at(b: &[u8], j: usize) -> bool {
+    b[j] == b'$'
+        && j + 1 < b.len()
+        && (b[j + 1] == b'{' || b[j + 1].is_ascii_alphabetic() || b[j + 1] == b'_')
+        && fetched_from(b, j, j, 0)
+        && !fetched_from(b, j, j, 1)
+}
+
+/// Whether a setter of the variable named `b[start..end]` after `v`, its use, gives it a
+/// value not fetched at boot ([`fetched_from`] of the setter, `depth` copies deep). Every
+/// later word of the name but its expansions is read as a setter (a word the check does
+/// not know as one is not fetched); a line repeated without expansions is read once.
+const fn later_setter(b: &[u8], start: usize, end: usize, v: usize, depth: u8) -> bool {
+    let n = b.len();
+    let len = end - start;
+    let first = b[start];
+    // The last setter read: a setter of the same line need not be read again.
+    let mut read = n;
+    let mut k = end;
+    while k + len < n {
+        let x = b[k];
+        if x == first
+            && !matches!(b[k + len], b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_')
+            && b[k - 1] != b'$'
+            && (!matches!(b[k - 1], b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_')
+                || flag_attached(b, k))
+            && (b[k - 1] != b'{' || b[k + len] == b':')
+            && names_equal(b, k, start, len)
+            && !(read < n && same_plain_line(b, read, k))
+            && !emptied_at(b, k + len)
+        {
+            if !fetched_from(b, v, k + 1, depth) {
+                return true;
+            }
+            read = k;
+        }
+        k += 1;
+    }
+    false
+}
+
+/// Whether `b[e]` is the `=` of an assignment of nothing (`PW=`, `PW=""`, `PW=''`), which
+/// empties a variable rather than giving it a value.
+const fn emptied_at(b: &[u8], e: usize) -> bool {
+    let n = b.len();
+    if e >= n || b[e] != b'=' {
+        return false;
+    }
+    let mut v = e + 1;
+    if v + 1 < n && matches!(b[v], b'"' | b'\'') && b[v + 1] == b[v] {
+        v += 2;
+    }
+    v >= n
+        || matches!(
+            b[v],
+            b'\n' | b'\r' | b';' | b' ' | b'\t' | b'&' | b'|' | b')'
+        )
+}
+
+/// Whether the text from `a` to the end of its line is the text from `c` (after `a`) to
+/// the end of its line, and expands no variable (a `$` only as a substitution's `$(`): a
+/// setter of that text gives the same value wherever it is.
+const fn same_plain_line(b: &[u8], a: usize, c: usize) -> bool {
+    let d = c - a;
+    let mut j = a;
+    while j + d < b.len() {
+        let x = b[j];
+        if x != b[j + d] || (x == b'$' && b[j + 1] != b'(') || x == b'`' {
+            return false;
+        }
+        if x == b'\n' {
+            return true;
+        }
+        j += 1;
+    }
+    false
 }
 
 /// Whether the name at `k` is glued to a flag cluster before it (`printf -vNAME`, `read
@@ -11823,6 +12141,13 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
     let ec2launch = !b.is_empty() && b[0] == b'<' && ec2launch_text(b);
     let mut run_text = ec2launch;
     let mut unread_reader = ec2launch;
+    // Whether a reader was fed readably, and whether the script may run some of its text
+    // again, after what follows it (a function, a loop, a trap, a here-document's text
+    // kept for later): then what feeds the readers is read once more, for setters after
+    // it ([`fed_variables_set_later`]; looked for here, in the pass over the text: the
+    // budget of const evaluation counts steps).
+    let mut reader_read = false;
+    let mut again = false;
     // `shopt -s expand_aliases` lets an alias of any name run anything (`alias
     // setpw=chp"asswd"`; hostile review 26): the check cannot read what a word runs then.
     let mut aliases = false;
@@ -11856,11 +12181,54 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
             && reader_named_at(b, i)
         {
             unread_reader = !reader_fed_readably(b, i);
+            reader_read = true;
+        }
+        if !again {
+            again = match b[i] {
+                // `NAME()`, `NAME ( )`.
+                b'(' => {
+                    i + 1 < n
+                        && (b[i + 1] == b')'
+                            || (i + 2 < n && matches!(b[i + 1], b' ' | b'\t') && b[i + 2] == b')'))
+                }
+                // `do` (every loop has one), `trap`, `function`: as any word's start.
+                b'd' => {
+                    i + 1 < n
+                        && b[i + 1] == b'o'
+                        && (i + 2 == n
+                            || !matches!(b[i + 2], b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_'))
+                }
+                b't' => i + 3 < n && b[i + 1] == b'r' && b[i + 2] == b'a' && b[i + 3] == b'p',
+                b'f' => i + 3 < n && b[i + 1] == b'u' && b[i + 2] == b'n' && b[i + 3] == b'c',
+                // A here-document whose delimiter is quoted keeps its text unexpanded, for a
+                // file the script may run later.
+                b'<' => {
+                    let mut d = i + 2;
+                    while d < n && matches!(b[d], b'-' | b' ' | b'\t') {
+                        d += 1;
+                    }
+                    i + 1 < n && b[i + 1] == b'<' && d < n && matches!(b[d], b'"' | b'\'' | b'\\')
+                }
+                _ => false,
+            };
         }
         match b[i] {
             b'\\' if splits_word(b, i) => return Some(SPLIT_WORD),
             b'\\' if spells(b, i) => return Some(SPELLED),
             b'$' | b'`' if dynamic_command_at(b, i) => return Some(DYNAMIC_COMMAND),
+            b'?' | b'*' | b'['
+                if i > 0
+                    && matches!(b[i - 1], b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.') =>
+            {
+                // (Not in the text of a text command, `sed "s|x.*|…|"`, nor a comment.)
+                let text = quoted_at(b, i) || in_comment(b, i);
+                if !text && pattern_command_at(b, i) {
+                    return Some(DYNAMIC_COMMAND);
+                }
+                if !unread_reader && !text && pattern_reader_at(b, i) {
+                    unread_reader = true;
+                }
+            }
             b'=' if dynamic_name_at(b, i)
                 || key_made_at_boot_at(b, i)
                 || (i > 0 && b[i - 1] == b'}' && brace_named_at(b, i)) =>
@@ -11905,6 +12273,33 @@ const fn unreadable_problem(b: &[u8]) -> Option<&'static str> {
             _ => {}
         }
         i += 1;
+    }
+    if again && reader_read && !unread_reader && !ec2launch {
+        // The readers again, for setters after what feeds them.
+        let mut i = 0;
+        while i < n && !unread_reader {
+            if matches!(
+                b[i],
+                b'c' | b'p'
+                    | b's'
+                    | b'v'
+                    | b'k'
+                    | b'r'
+                    | b'n'
+                    | b'h'
+                    | b'm'
+                    | b'o'
+                    | b'd'
+                    | b'g'
+                    | b'l'
+                    | b'-'
+            ) && reader_trigger!(b, i, n)
+                && reader_named_at(b, i)
+            {
+                unread_reader = fed_variables_set_later(b, i);
+            }
+            i += 1;
+        }
     }
     if aliases && !ec2launch {
         Some(TEXT_COMMAND_REDEFINED)

@@ -5758,3 +5758,120 @@ echo "$X" | chpasswd
         }
     }
 }
+
+/// Hostile review 27 (the attacks left open by review 26, confirmed with bash): a variable
+/// fed to a password reader that a setter after the use gives written text, which a
+/// function's body, a loop or a trap's text reads when it runs later; a mysql flag in a
+/// variable set by `read -a`; a password tool or reader named by a pattern.
+mod user_data_set_after_the_use {
+    use super::*;
+
+    #[test]
+    fn a_reader_fed_a_variable_set_after_it_is_refused() {
+        for text in [
+            "f() { echo \"root:$X\" | chpasswd; }\nX=hunter2\nf\n",
+            "setpw() {\n  echo \"$NEWPW\" | passwd --stdin root\n}\nNEWPW=hunter2\nsetpw\n",
+            "for i in 1 2; do\necho \"root:$X\" | chpasswd\nX=hunter2\ndone\n",
+            "while :; do\n  [ -n \"$NEWPW\" ] && { echo \"$NEWPW\" | passwd --stdin root; break; }\n  NEWPW=hunter2\ndone\n",
+            "trap 'echo \"root:$X\" | chpasswd' EXIT\nX=hunter2\n",
+            "until [ -n \"$D\" ]; do echo \"root:$X\" | chpasswd; X=hunter2; D=1; done\n",
+            "f ( ) { echo \"root:$X\" | chpasswd; }\nX=hunter2\nf\n",
+            "function f { echo \"root:$X\" | chpasswd; }\nX=hunter2\nf\n",
+            // Every setter of the name, and a copy's source.
+            "f() { Y=$X; echo \"root:$Y\" | chpasswd; }\nX=hunter2\nf\n",
+            "f() { echo \"root:$X\" | chpasswd; }\nread -r X <<< hunter2\nf\n",
+            "f() { echo \"root:$X\" | chpasswd; }\nprintf -v X %s hunter2\nf\n",
+            "f() { echo \"root:$X\" | chpasswd; }\nX=$(echo hunter2)\nf\n",
+            "f() { echo \"root:$X\" | chpasswd; }\n: ${X:=hunter2}\nf\n",
+            "f() { echo \"root:$X\" | chpasswd; }\nmapfile -t X <<< hunter2\nf\n",
+            "f() { echo \"root:$X\" | chpasswd; }\nX=\"\" ;X+=hunter2\nf\n",
+            "X=$(aws secretsmanager get-secret-value --secret-id a --query SecretString --output text)\nf() { echo \"root:$X\" | chpasswd; }\nX=hunter2\nf\n",
+            // Its here-string, its here-document, a flag's reader.
+            "f() { chpasswd <<< \"root:$X\"; }\nX=hunter2\nf\n",
+            "f() {\nchpasswd <<EOF\nroot:$X\nEOF\n}\nX=hunter2\nf\n",
+            "f() { echo \"$X\" | docker login -u u --password-stdin r; }\nexport X=hunter2\nf\n",
+            // Text kept for a file the script runs later.
+            "cat > /r.sh <<\"EOF\"\necho \"root:$X\" | chpasswd\nEOF\nexport X=hunter2\nbash /r.sh\n",
+        ] {
+            assert_eq!(user_data_problem(text), Some(READER_SHAPE), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_reader_fed_values_fetched_by_every_setter_passes() {
+        for text in [
+            // The function defined before the fetch it reads.
+            "#!/bin/bash\nsetpw() { echo \"app:$PW\" | chpasswd; }\nPW=$(aws secretsmanager get-secret-value --secret-id app/pw --query SecretString --output text)\nsetpw\n",
+            // Emptied after, in a script with loops.
+            "#!/bin/bash\nPW=$(aws secretsmanager get-secret-value --secret-id app/pw --query SecretString --output text)\necho \"app:$PW\" | chpasswd\nunset PW\nfor f in /etc/app/*.conf; do chmod 600 \"$f\"; done\n",
+            "#!/bin/bash\nTOKEN=$(aws ecr get-login-password --region us-east-1)\necho \"$TOKEN\" | docker login -u AWS --password-stdin 123456789012.dkr.ecr.us-east-1.amazonaws.com\nfor img in api web; do docker pull \"123456789012.dkr.ecr.us-east-1.amazonaws.com/$img\"; done\nTOKEN=\"\"\n",
+            // Fetched again after, in a loop and at the end, with a trap.
+            "#!/bin/bash\ntrap 'rm -f /tmp/boot.lock' EXIT\nfor i in 1 2 3; do\n  PW=$(aws secretsmanager get-secret-value --secret-id \"app/pw$i\" --query SecretString --output text) && break\n  sleep 5\ndone\necho \"app:$PW\" | chpasswd\nPW=$(aws secretsmanager get-secret-value --secret-id app/other --query SecretString --output text)\n",
+            // A fetching function, and a file of a quoted here-document that holds no reader.
+            "#!/bin/bash\nfetch() { aws secretsmanager get-secret-value --secret-id \"$1\" --query SecretString --output text; }\nPW=$(fetch app/pw)\nchpasswd <<EOF2\napp:$PW\nEOF2\ncat > /usr/local/bin/rotate <<'EOF2'\n#!/bin/bash\necho rotate\nEOF2\n",
+            // `X= cmd` gives the command an empty variable, not the shell a value.
+            "f() { echo \"root:$X\" | chpasswd; }\nX= hunter2\nf\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_flag_in_a_variable_read_into_an_array_is_refused() {
+        for text in [
+            "read -rac <<< -phunter2\nmysql -u root -p\"$c\"\n",
+            "read -ra c <<< hunter2\nmysql -u root -p\"${c[0]}\"\n",
+        ] {
+            assert!(user_data_problem(text).is_some(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_password_tool_named_by_a_pattern_is_refused() {
+        for text in [
+            "/usr/bin/mysq? -u root -phunter2 -e 'select 1'\n",
+            "/usr/bin/sshpas? -p hunter2 ssh root@h true\n",
+            "/usr/bin/mysq[l] -u root -phunter2\n",
+        ] {
+            assert_eq!(user_data_problem(text), Some(DYNAMIC_COMMAND), "{text:?}");
+        }
+        // A pattern elsewhere, a `case` pattern, a test, a pattern command without a
+        // password flag.
+        for text in [
+            "for f in /etc/app/*.conf; do chmod 600 \"$f\"; done\n",
+            "case \"$1\" in\n  mysql*) mkdir -p /var/lib/app ;;\nesac\n",
+            "[ -f /etc/app.conf ] && cp /etc/app.conf /tmp/\n",
+            "/opt/app-*/bin/start --config /etc/app.conf\n",
+            "rm -rf /var/lib/apt/lists/*\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_reader_named_by_a_pattern_is_refused() {
+        for text in [
+            // Linked or copied under another name, then fed.
+            "ln -sf /usr/sbin/chpass?d /run/setpw\necho root:hunter2 | /run/setpw\n",
+            "cp /usr/sbin/[c]hpasswd /run/setpw\n",
+            "install /usr/bin/sshpas* /usr/local/bin/s\n",
+            // Run by a pattern, fed fetched values or its own input.
+            "PW=$(aws secretsmanager get-secret-value --secret-id a --query SecretString --output text)\necho \"root:$PW\" | /usr/sbin/chpass?d\n",
+            "/usr/sbin/chpass*d < /tmp/f\n",
+            "PW=$(aws secretsmanager get-secret-value --secret-id a --query SecretString --output text)\necho \"$PW\" | /usr/bin/sud? -S true\n",
+        ] {
+            assert_eq!(user_data_problem(text), Some(READER_SHAPE), "{text:?}");
+        }
+        // Patterns of every name, of other names, in a text command's quotes, in a
+        // here-document's configuration.
+        for text in [
+            "rm -rf /var/lib/apt/lists/*\ncp /etc/skel/.bash* /home/app/\n",
+            "cat > /etc/logrotate.d/app <<EOF\n/var/log/app/*.log {\n  daily\n}\nEOF\n",
+            "ls /opt/app-*/bin | sort\ncp /usr/share/zoneinfo/America/New_Y* /etc/localtime\n",
+            "echo \"*/5 * * * * root /usr/local/bin/backup\" > /etc/cron.d/backup\n",
+            "S=$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\nsed -i \"s|^password=.*|password=$S|\" /etc/app.conf\n",
+        ] {
+            assert_eq!(user_data_problem(text), None, "{text:?}");
+        }
+    }
+}
